@@ -1,0 +1,26 @@
+package dev.lanyard;
+
+import java.time.Clock;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Lanyard: where am I signed in, and can I end it — now? */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class Lanyard {
+
+    public static void main(String[] args) {
+        SpringApplication.run(Lanyard.class, args);
+    }
+
+    /** The one clock of the domain; tests replace it with one they can move. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

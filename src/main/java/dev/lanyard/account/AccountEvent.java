@@ -1,0 +1,16 @@
+package dev.lanyard.account;
+
+import java.time.Instant;
+
+/** What happened to accounts; the audit log and metrics listen. */
+public sealed interface AccountEvent {
+    Instant at();
+
+    record SignedUp(Account account, Instant at) implements AccountEvent {
+    }
+
+    /** A sign-in with a wrong email or password; {@code account} is set when the email exists. */
+    record SignInFailed(String email, java.util.Optional<Account> account, String address, Instant at)
+            implements AccountEvent {
+    }
+}

@@ -1,0 +1,61 @@
+package dev.lanyard.account;
+
+/**
+ * Why an account operation was refused. Each has a stable {@link #code()} for the API and a
+ * human message; {@link #field()} names the offending input where there is one.
+ */
+public sealed class AccountProblem extends RuntimeException {
+    private final String code;
+    private final String field;
+
+    AccountProblem(String code, String field, String message) {
+        super(message);
+        this.code = code;
+        this.field = field;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** The input field at fault, or empty. */
+    public String field() {
+        return field == null ? "" : field;
+    }
+
+    /** Wrong email or password: deliberately the same answer for both. */
+    public static final class InvalidCredentials extends AccountProblem {
+        public InvalidCredentials() {
+            super("invalid-credentials", null, "The email or password is incorrect.");
+        }
+    }
+
+    /** Input that breaks a rule (too short, malformed email, ...). */
+    public static final class InvalidInput extends AccountProblem {
+        public InvalidInput(String field, String message) {
+            super("invalid-input", field, message);
+        }
+    }
+
+    /** Signing up with an email that already has an account. */
+    public static final class EmailTaken extends AccountProblem {
+        public EmailTaken() {
+            super("email-taken", "email", "An account with this email already exists. Log in instead.");
+        }
+    }
+
+    /** Too many failed sign-ins: try again after {@link #retryAfterSeconds()}. */
+    public static final class TooManyAttempts extends AccountProblem {
+        private final long retryAfterSeconds;
+
+        public TooManyAttempts(long retryAfterSeconds) {
+            super("too-many-attempts", null,
+                    "Too many failed sign-in attempts. Try again in " + retryAfterSeconds + " seconds.");
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.lanyard.account;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Sign-up and sign-in: the only way in and out of the account module. */
+@Service
+public class Accounts {
+    static final int MIN_PASSWORD = 12;
+    static final int MAX_PASSWORD = 1024;
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+
+    private final AccountStore store;
+    private final PasswordHasher hasher;
+    private final LoginThrottle throttle;
+    private final ApplicationEventPublisher events;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    Accounts(AccountStore store, PasswordHasher hasher, LoginThrottle throttle,
+             ApplicationEventPublisher events, MeterRegistry meters, Clock clock) {
+        this.store = store;
+        this.hasher = hasher;
+        this.throttle = throttle;
+        this.events = events;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    /** Creates a team with the newcomer as its admin. */
+    @Transactional
+    public Account signUp(SignUp request) {
+        String email = request.normalizedEmail();
+        String name = request.name() == null ? "" : request.name().strip();
+        String teamName = request.team() == null ? "" : request.team().strip();
+        if (name.isEmpty() || name.length() > 100) throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
+        if (email.length() > 254 || !EMAIL.matcher(email).matches()) throw new AccountProblem.InvalidInput("email", "Enter a valid email address.");
+        checkPassword(request.password());
+        if (teamName.isEmpty() || teamName.length() > 100) throw new AccountProblem.InvalidInput("team", "Enter a team name (up to 100 characters).");
+        if (store.findByEmail(email).isPresent()) throw new AccountProblem.EmailTaken();
+
+        Instant now = clock.instant();
+        Team team = new Team(TeamId.random(), teamName, now);
+        Account account = new Account(AccountId.random(), team.id(), email, name, Role.ADMIN, now);
+        String hash = hasher.hash(request.password());
+        store.insert(team);
+        try {
+            store.insert(account, hash);
+        } catch (DuplicateKeyException raced) {
+            throw new AccountProblem.EmailTaken();
+        }
+        events.publishEvent(new AccountEvent.SignedUp(account, now));
+        return account;
+    }
+
+    /**
+     * Checks an email and password. A wrong email and a wrong password cost the same work and
+     * get the same answer; repeated failures are throttled per account and per {@code address}.
+     */
+    public Account authenticate(String rawEmail, String password, String address) {
+        String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(java.util.Locale.ROOT);
+        String secret = password == null ? "" : password;
+        throttle.check(email, address);
+        Optional<AccountStore.Credentials> found = secret.length() > MAX_PASSWORD ? Optional.empty() : store.findByEmail(email);
+        boolean ok;
+        if (found.isPresent()) {
+            ok = hasher.matches(secret, found.get().passwordHash());
+        } else {
+            hasher.matchDecoy(secret);
+            ok = false;
+        }
+        if (!ok) {
+            throttle.failed(email, address);
+            meters.counter("lanyard.login.failures").increment();
+            events.publishEvent(new AccountEvent.SignInFailed(email, found.map(AccountStore.Credentials::account),
+                    address, clock.instant()));
+            throw new AccountProblem.InvalidCredentials();
+        }
+        throttle.succeeded(email);
+        return found.get().account();
+    }
+
+    public Optional<Account> find(AccountId id) {
+        return store.find(id);
+    }
+
+    public Optional<Team> team(TeamId id) {
+        return store.findTeam(id);
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.length() < MIN_PASSWORD)
+            throw new AccountProblem.InvalidInput("password", "Use a password of at least " + MIN_PASSWORD + " characters.");
+        if (password.length() > MAX_PASSWORD)
+            throw new AccountProblem.InvalidInput("password", "Use a password of at most " + MAX_PASSWORD + " characters.");
+    }
+}

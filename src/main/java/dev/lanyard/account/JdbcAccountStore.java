@@ -1,0 +1,76 @@
+package dev.lanyard.account;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class JdbcAccountStore implements AccountStore {
+    private static final String COLUMNS = "id, team_id, email, name, role, created_at, password_hash";
+
+    private final JdbcClient jdbc;
+
+    JdbcAccountStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void insert(Team team) {
+        jdbc.sql("INSERT INTO teams (id, name, created_at) VALUES (:id, :name, :at)")
+                .param("id", team.id().value())
+                .param("name", team.name())
+                .param("at", team.createdAt().toEpochMilli())
+                .update();
+    }
+
+    @Override
+    public void insert(Account account, String passwordHash) {
+        jdbc.sql("""
+                INSERT INTO accounts (id, team_id, email, name, password_hash, role, created_at)
+                VALUES (:id, :team, :email, :name, :hash, :role, :at)
+                """)
+                .param("id", account.id().value())
+                .param("team", account.team().value())
+                .param("email", account.email())
+                .param("name", account.name())
+                .param("hash", passwordHash)
+                .param("role", account.role().name())
+                .param("at", account.createdAt().toEpochMilli())
+                .update();
+    }
+
+    @Override
+    public Optional<Account> find(AccountId id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE id = :id")
+                .param("id", id.value())
+                .query((rs, n) -> account(rs))
+                .optional();
+    }
+
+    @Override
+    public Optional<Team> findTeam(TeamId id) {
+        return jdbc.sql("SELECT id, name, created_at FROM teams WHERE id = :id")
+                .param("id", id.value())
+                .query((rs, n) -> new Team(new TeamId(rs.getString("id")), rs.getString("name"),
+                        Instant.ofEpochMilli(rs.getLong("created_at"))))
+                .optional();
+    }
+
+    @Override
+    public Optional<Credentials> findByEmail(String email) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE email = :email")
+                .param("email", email)
+                .query((rs, n) -> new Credentials(account(rs), rs.getString("password_hash")))
+                .optional();
+    }
+
+    private static Account account(ResultSet rs) throws SQLException {
+        return new Account(new AccountId(rs.getString("id")), new TeamId(rs.getString("team_id")),
+                rs.getString("email"), rs.getString("name"), Role.valueOf(rs.getString("role")),
+                Instant.ofEpochMilli(rs.getLong("created_at")));
+    }
+}

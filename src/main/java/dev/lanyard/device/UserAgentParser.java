@@ -1,0 +1,173 @@
+package dev.lanyard.device;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+import nl.basjes.parse.useragent.UserAgent;
+import nl.basjes.parse.useragent.UserAgentAnalyzer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns request headers (the User-Agent and the User-Agent Client Hints) into a {@link Device}.
+ * Thread-safe; parses are cached, so a returning browser costs a map lookup.
+ *
+ * <p>Never throws for odd input: a missing or empty User-Agent is {@link Device#unknown()}, and
+ * whatever Yauaa cannot name is left empty rather than guessed.
+ */
+@Component
+public class UserAgentParser {
+
+    private static final Logger log = LoggerFactory.getLogger(UserAgentParser.class);
+
+    private static final String USER_AGENT = "User-Agent";
+
+    /** The hints Lanyard asks for in {@code Accept-CH}; the first three browsers send unasked. */
+    private static final List<String> CLIENT_HINTS = List.of(
+            "Sec-CH-UA", "Sec-CH-UA-Mobile", "Sec-CH-UA-Platform",
+            "Sec-CH-UA-Platform-Version", "Sec-CH-UA-Full-Version-List", "Sec-CH-UA-Model", "Sec-CH-UA-Arch");
+
+    private static final Set<String> GENERIC_DEVICE_NAMES = Set.of(
+            "desktop", "linux desktop", "android mobile", "android tablet", "mobile", "tablet", "hacker");
+
+    /** Header values are written by the client; a cap keeps a hostile one from filling the UI. */
+    private static final int MAX_VALUE_LENGTH = 64;
+
+    private final CompletableFuture<UserAgentAnalyzer> analyzer;
+
+    /** Starts building the analyzer in the background; the first {@link #parse} waits for it if needed. */
+    public UserAgentParser() {
+        this.analyzer = SharedAnalyzer.INSTANCE;
+    }
+
+    /** The header names to list in {@code Accept-CH} so that browsers send the hints {@link #parse} uses. */
+    public List<String> clientHintHeaders() {
+        return CLIENT_HINTS;
+    }
+
+    /**
+     * The device described by {@code headers}. Header names may come in any case; headers other
+     * than the User-Agent and the client hints are ignored.
+     */
+    public Device parse(Map<String, String> headers) {
+        if (headers == null) return Device.unknown();
+        // Only the headers Yauaa reads go into the cache key: cookies or request ids would make
+        // every request a cache miss.
+        Map<String, String> relevant = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.forEach((name, value) -> {
+            if (name == null || value == null) return;
+            if (name.equalsIgnoreCase(USER_AGENT)) relevant.put(USER_AGENT, value);
+            else CLIENT_HINTS.stream().filter(name::equalsIgnoreCase).findFirst()
+                    .ifPresent(canonical -> relevant.put(canonical, value));
+        });
+        if (relevant.getOrDefault(USER_AGENT, "").isBlank()) return Device.unknown();
+        try {
+            return toDevice(analyzer.join().parse(relevant));
+        } catch (RuntimeException e) {
+            log.debug("Could not parse user agent {}", relevant.get(USER_AGENT), e);
+            return Device.unknown();
+        }
+    }
+
+    private static Device toDevice(UserAgent ua) {
+        DeviceType type = type(ua.getValue(UserAgent.DEVICE_CLASS));
+        String browser = clean(ua.getValue(UserAgent.AGENT_NAME));
+        String browserVersion = clean(ua.getValue(UserAgent.AGENT_VERSION_MAJOR));
+        // A crawler's "operating system" is Yauaa's guess at where it runs ("Google Cloud"), not
+        // anything the client said, so bots get none.
+        String os = type == DeviceType.BOT ? "" : osName(clean(ua.getValue(UserAgent.OPERATING_SYSTEM_NAME)));
+        String osVersion = os.isEmpty() ? "" : clean(ua.getValue(UserAgent.OPERATING_SYSTEM_VERSION_MAJOR));
+        String model = type == DeviceType.MOBILE || type == DeviceType.TABLET
+                ? model(clean(ua.getValue(UserAgent.DEVICE_NAME)), clean(ua.getValue(UserAgent.DEVICE_BRAND)))
+                : "";
+        return new Device(browser, browserVersion, os, osVersion, type, model);
+    }
+
+    private static DeviceType type(String deviceClass) {
+        return switch (deviceClass == null ? "" : deviceClass) {
+            case "Desktop" -> DeviceType.DESKTOP;
+            case "Phone", "Mobile" -> DeviceType.MOBILE;
+            case "Tablet" -> DeviceType.TABLET;
+            case "Robot", "Robot Mobile", "Robot Imitator", "Hacker" -> DeviceType.BOT;
+            default -> DeviceType.UNKNOWN;
+        };
+    }
+
+    private static String osName(String name) {
+        return switch (name) {
+            case "Mac OS", "Mac OS X", "OS X" -> "macOS";
+            case "Windows NT" -> "Windows";
+            default -> name;
+        };
+    }
+
+    /** "Apple iPhone" → "iPhone", "Google Pixel 8" → "Pixel 8", but "Samsung SM-S921B" stays whole. */
+    private static String model(String name, String brand) {
+        if (name.isEmpty() || GENERIC_DEVICE_NAMES.contains(name.toLowerCase(Locale.ROOT))) return "";
+        if (!brand.isEmpty() && name.startsWith(brand + " ")) {
+            String rest = name.substring(brand.length() + 1);
+            // A product name ("iPhone", "Pixel 8") reads well alone; a bare model code does not.
+            if (rest.chars().anyMatch(Character::isLowerCase)) return rest;
+        }
+        return name;
+    }
+
+    /**
+     * Yauaa says "Unknown", "??" or "Hacker" when it cannot tell, and ">=10.15" when the
+     * User-Agent is frozen (macOS Safari and Chrome, Windows 11 as "NT 10.0"): those are not
+     * versions to show, so they become empty. Client hints, when sent, give the real version.
+     */
+    private static String clean(String value) {
+        if (value == null) return "";
+        String v = value.strip();
+        if (v.isEmpty() || v.equals("??") || v.startsWith(">") || v.startsWith("<")
+                || v.equalsIgnoreCase("Unknown") || v.startsWith("Unknown ") || v.equals("Hacker")) {
+            return "";
+        }
+        v = v.codePoints().filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return v.length() > MAX_VALUE_LENGTH ? v.substring(0, MAX_VALUE_LENGTH) : v;
+    }
+
+    /**
+     * One analyzer per JVM: it is immutable, thread-safe and weighs ~135 MB, and a test run that
+     * keeps several Spring contexts cached would otherwise hold one per context. It is built on
+     * a daemon thread so that application start-up does not wait the ~3 s it takes.
+     */
+    private static final class SharedAnalyzer {
+        static final CompletableFuture<UserAgentAnalyzer> INSTANCE = new CompletableFuture<>();
+
+        static {
+            Thread builder = new Thread(() -> {
+                try {
+                    INSTANCE.complete(build());
+                } catch (Throwable e) {
+                    log.error("Could not build the user agent analyzer; every device will be unknown", e);
+                    INSTANCE.completeExceptionally(e);
+                }
+            }, "yauaa-build");
+            builder.setDaemon(true);
+            builder.start();
+        }
+
+        private static UserAgentAnalyzer build() {
+            long start = System.nanoTime();
+            UserAgentAnalyzer built = UserAgentAnalyzer.newBuilder()
+                    .hideMatcherLoadStats()
+                    .withCache(10_000)
+                    .withClientHintsCache(1_000)
+                    .withFields(UserAgent.AGENT_NAME, UserAgent.AGENT_VERSION_MAJOR,
+                            UserAgent.OPERATING_SYSTEM_NAME, UserAgent.OPERATING_SYSTEM_VERSION_MAJOR,
+                            UserAgent.DEVICE_CLASS, UserAgent.DEVICE_NAME, UserAgent.DEVICE_BRAND)
+                    .immediateInitialization()
+                    .build();
+            log.info("User agent analyzer ready in {} ms", (System.nanoTime() - start) / 1_000_000);
+            return built;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.lanyard.geo;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds the client's IP address for a request, and masks addresses for display.
+ *
+ * <p>{@code X-Forwarded-For} is written by whoever sends the request, so it is read only when
+ * the socket peer is one of the configured trusted proxies ({@code lanyard.web.trusted-proxies}),
+ * and then from the right: each trusted proxy appends the address it received from, so the first
+ * address from the right that is not a trusted proxy is the client. Everything left of it could
+ * be forged. Nothing here resolves host names.
+ */
+@Component
+public class ClientAddresses {
+
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
+    private static final String MASK = "•••";
+
+    /** Where a request came from when the servlet container reports no usable peer address. */
+    private static final InetAddress UNSPECIFIED = unspecified();
+
+    private final List<Cidr> trustedProxies;
+
+    ClientAddresses(ProxySettings settings) {
+        // A mistyped proxy address must stop start-up: ignoring it would silently change whose
+        // address every session records.
+        this.trustedProxies = settings.trustedProxies().stream().map(Cidr::parse).toList();
+    }
+
+    /** The client's address: the socket peer, or what trusted proxies say they received from. */
+    public InetAddress resolve(HttpServletRequest request) {
+        InetAddress peer = IpLiteral.parse(request.getRemoteAddr()).orElse(UNSPECIFIED);
+        if (!isTrustedProxy(peer)) return peer;
+        List<String> hops = forwardedFor(request);
+        InetAddress furthest = peer;
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            Optional<InetAddress> hop = IpLiteral.parse(hops.get(i));
+            if (hop.isEmpty()) return peer;
+            if (!isTrustedProxy(hop.get())) return hop.get();
+            furthest = hop.get();
+        }
+        // Every hop was a trusted proxy: the request started inside the trusted network.
+        return furthest;
+    }
+
+    /**
+     * The address with its host part hidden, for showing to people who need to recognise an
+     * address, not know it: {@code 83.45.123.•••} or {@code 2a02:1234:abcd:•••}.
+     */
+    public static String mask(InetAddress address) {
+        if (address == null) return "";
+        byte[] b = address.getAddress();
+        if (address instanceof Inet4Address) {
+            return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + MASK;
+        }
+        StringBuilder masked = new StringBuilder();
+        for (int group = 0; group < 3; group++) {
+            masked.append(Integer.toHexString((b[group * 2] & 0xff) << 8 | (b[group * 2 + 1] & 0xff))).append(':');
+        }
+        return masked.append(MASK).toString();
+    }
+
+    private boolean isTrustedProxy(InetAddress address) {
+        for (Cidr block : trustedProxies) {
+            if (block.contains(address)) return true;
+        }
+        return false;
+    }
+
+    /** All X-Forwarded-For entries in order; several headers count as one comma-separated list. */
+    private static List<String> forwardedFor(HttpServletRequest request) {
+        List<String> hops = new ArrayList<>();
+        Enumeration<String> headers = request.getHeaders(FORWARDED_FOR);
+        if (headers == null) return hops;
+        for (String header : Collections.list(headers)) {
+            for (String hop : header.split(",", -1)) hops.add(hop.strip());
+        }
+        return hops;
+    }
+
+    private static InetAddress unspecified() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

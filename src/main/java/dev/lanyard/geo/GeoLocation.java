@@ -1,0 +1,48 @@
+package dev.lanyard.geo;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where an IP address is, as far as the geolocation data knows. Unknown parts are empty
+ * strings; coordinates are absent when unknown. {@code localNetwork} marks private,
+ * loopback and link-local addresses, which have no place on a map.
+ */
+public record GeoLocation(String city, String region, String country, String countryCode, String isp,
+                          Optional<Double> latitude, Optional<Double> longitude, boolean localNetwork) {
+
+    public GeoLocation {
+        city = Objects.requireNonNullElse(city, "");
+        region = Objects.requireNonNullElse(region, "");
+        country = Objects.requireNonNullElse(country, "");
+        countryCode = Objects.requireNonNullElse(countryCode, "").toUpperCase(java.util.Locale.ROOT);
+        isp = Objects.requireNonNullElse(isp, "");
+        latitude = Objects.requireNonNullElse(latitude, Optional.empty());
+        longitude = Objects.requireNonNullElse(longitude, Optional.empty());
+    }
+
+    public static GeoLocation unknown() {
+        return new GeoLocation("", "", "", "", "", Optional.empty(), Optional.empty(), false);
+    }
+
+    public static GeoLocation local() {
+        return new GeoLocation("", "", "", "", "", Optional.empty(), Optional.empty(), true);
+    }
+
+    /** "Madrid, Spain", "Spain", "Local network" or "Unknown location". */
+    public String label() {
+        if (localNetwork) return "Local network";
+        if (!city.isEmpty() && !country.isEmpty()) return city + ", " + country;
+        if (!country.isEmpty()) return country;
+        if (!city.isEmpty()) return city;
+        return "Unknown location";
+    }
+
+    /** The country's flag as a regional-indicator emoji pair, or empty. */
+    public String flag() {
+        if (countryCode.length() != 2 || !countryCode.chars().allMatch(c -> c >= 'A' && c <= 'Z')) return "";
+        int first = 0x1F1E6 + (countryCode.charAt(0) - 'A');
+        int second = 0x1F1E6 + (countryCode.charAt(1) - 'A');
+        return new String(Character.toChars(first)) + new String(Character.toChars(second));
+    }
+}

@@ -1,0 +1,117 @@
+package dev.lanyard.session;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Collects activity in memory and writes it in batches: at most one row update per active
+ * session per flush interval, never one write per request. Flushed on orderly shutdown.
+ */
+@Component
+class ActivityRecorder {
+    private static final Logger log = LoggerFactory.getLogger(ActivityRecorder.class);
+
+    /** One session's activity since the last flush. */
+    record Flush(SessionId id, Instant lastActiveAt, long requests, long pages, String lastPage) {
+    }
+
+    private static final class Pending {
+        long lastActive;
+        long requests;
+        long pages;
+        String lastPage = "";
+    }
+
+    private final ConcurrentHashMap<SessionId, Pending> pending = new ConcurrentHashMap<>();
+    private final SessionStore store;
+
+    ActivityRecorder(SessionStore store) {
+        this.store = store;
+    }
+
+    /** Notes one request of the session; {@code page} is the path of a page view, or empty. */
+    void record(SessionId id, Instant at, Optional<String> page) {
+        long millis = at.toEpochMilli();
+        pending.compute(id, (key, p) -> {
+            if (p == null) p = new Pending();
+            if (millis > p.lastActive) p.lastActive = millis;
+            p.requests++;
+            if (page.isPresent()) {
+                p.pages++;
+                p.lastPage = page.get();
+            }
+            return p;
+        });
+    }
+
+    /** Activity not yet written for this session. */
+    Optional<Flush> pending(SessionId id) {
+        Flush[] snapshot = new Flush[1];
+        pending.computeIfPresent(id, (key, p) -> {
+            snapshot[0] = new Flush(id, Instant.ofEpochMilli(p.lastActive), p.requests, p.pages, p.lastPage);
+            return p;
+        });
+        return Optional.ofNullable(snapshot[0]);
+    }
+
+    /** Session with its unwritten activity added, as the database will have it after the next flush. */
+    Session withPending(Session session) {
+        return pending(session.id()).map(f -> session.withActivity(
+                f.lastActiveAt().isAfter(session.lastActiveAt()) ? f.lastActiveAt() : session.lastActiveAt(),
+                new Session.Activity(session.activity().signIns(), session.activity().requests() + f.requests(),
+                        session.activity().pages() + f.pages(),
+                        f.lastPage().isEmpty() ? session.activity().lastPage() : f.lastPage())))
+                .orElse(session);
+    }
+
+    /** Writes and forgets everything recorded so far; returns the sessions written. */
+    @Scheduled(fixedDelayString = "${lanyard.session.flush-interval:5s}")
+    int flush() {
+        List<Flush> batch = new ArrayList<>();
+        for (SessionId id : pending.keySet()) {
+            Pending p = pending.remove(id);
+            if (p != null) batch.add(new Flush(id, Instant.ofEpochMilli(p.lastActive), p.requests, p.pages, p.lastPage));
+        }
+        if (batch.isEmpty()) return 0;
+        try {
+            store.recordActivity(batch);
+        } catch (RuntimeException e) {
+            // Put it back so the next flush retries; activity must not be lost to a transient failure.
+            batch.forEach(f -> pending.merge(f.id(), toPending(f), ActivityRecorder::combine));
+            log.warn("Could not write activity of {} sessions; will retry: {}", batch.size(), e.toString());
+            return 0;
+        }
+        return batch.size();
+    }
+
+    @PreDestroy
+    void flushOnShutdown() {
+        flush();
+    }
+
+    private static Pending toPending(Flush f) {
+        Pending p = new Pending();
+        p.lastActive = f.lastActiveAt().toEpochMilli();
+        p.requests = f.requests();
+        p.pages = f.pages();
+        p.lastPage = f.lastPage();
+        return p;
+    }
+
+    private static Pending combine(Pending a, Pending b) {
+        a.lastActive = Math.max(a.lastActive, b.lastActive);
+        a.requests += b.requests;
+        a.pages += b.pages;
+        if (a.lastPage.isEmpty()) a.lastPage = b.lastPage;
+        return a;
+    }
+}

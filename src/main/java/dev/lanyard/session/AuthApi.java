@@ -1,0 +1,100 @@
+package dev.lanyard.session;
+
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.SignUp;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Sign-up, login and logout for API and native clients. */
+@RestController
+@RequestMapping("/api/v1")
+@Tag(name = "Authentication")
+class AuthApi {
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final ClientOrigins origins;
+    private final SessionCookie cookie;
+    private final SessionSettings settings;
+    private final Clock clock;
+
+    AuthApi(Accounts accounts, Sessions sessions, ClientOrigins origins, SessionCookie cookie,
+            SessionSettings settings, Clock clock) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.origins = origins;
+        this.cookie = cookie;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    record SignUpRequest(String email, String password, String name, String team) {
+    }
+
+    /**
+     * @param tokenType "bearer" to receive the token in the body instead of a cookie
+     * @param appType   web, mobile, sync or api; defaults to web for cookies and api for bearer tokens
+     */
+    record LoginRequest(String email, String password, Boolean rememberMe, String tokenType, String appType) {
+    }
+
+    record AccountJson(String id, String email, String name, String team, String role) {
+        static AccountJson of(Account a) {
+            return new AccountJson(a.id().value(), a.email(), a.name(), a.team().value(), a.role().name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    record SignedIn(AccountJson account, SessionJson session, String token) {
+    }
+
+    @Operation(summary = "Create a team with yourself as its admin, and sign in (sets the session cookie)")
+    @PostMapping("/signup")
+    ResponseEntity<SignedIn> signUp(@RequestBody SignUpRequest body, HttpServletRequest request, HttpServletResponse response) {
+        Account account = accounts.signUp(new SignUp(body.email(), body.password(), body.name(), body.team()));
+        Sessions.Started started = sessions.start(new NewSession(account.id(), origins.of(request), AppType.WEB, false));
+        cookie.write(request, response, started);
+        return ResponseEntity.status(HttpStatus.CREATED).body(new SignedIn(AccountJson.of(account), json(started), null));
+    }
+
+    @Operation(summary = "Sign in; with tokenType=bearer the token comes in the body, otherwise as a cookie")
+    @PostMapping("/login")
+    ResponseEntity<SignedIn> login(@RequestBody LoginRequest body, HttpServletRequest request, HttpServletResponse response) {
+        boolean bearer = body.tokenType() != null && body.tokenType().equalsIgnoreCase("bearer");
+        if (body.tokenType() != null && !bearer && !body.tokenType().equalsIgnoreCase("cookie"))
+            throw new SessionProblem.InvalidInput("tokenType", "tokenType must be \"bearer\" or \"cookie\".");
+        AppType appType = body.appType() == null ? (bearer ? AppType.API : AppType.WEB)
+                : AppType.parse(body.appType()).filter(t -> t != AppType.OAUTH && t != AppType.ADMIN)
+                .orElseThrow(() -> new SessionProblem.InvalidInput("appType", "appType must be one of web, mobile, sync, api."));
+        ClientOrigin origin = origins.of(request);
+        Account account = accounts.authenticate(body.email(), body.password(), origin.ip());
+        Sessions.Started started = sessions.start(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe())));
+        if (!bearer) cookie.write(request, response, started);
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new SignedIn(AccountJson.of(account), json(started), bearer ? started.token() : null));
+    }
+
+    @Operation(summary = "End the current session")
+    @PostMapping("/logout")
+    ResponseEntity<Void> logout(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
+                                HttpServletResponse response) {
+        sessions.logout(current);
+        cookie.clear(request, response);
+        return ResponseEntity.noContent().build();
+    }
+
+    private SessionJson json(Sessions.Started started) {
+        return SessionJson.of(SessionView.of(started.session(), true, settings.activeWindow(), clock), true);
+    }
+
+}

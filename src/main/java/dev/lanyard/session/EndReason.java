@@ -1,0 +1,41 @@
+package dev.lanyard.session;
+
+/** Why a session ended, as shown in history and on the sign-in page of the device that lost it. */
+public enum EndReason {
+    SIGNED_OUT("Signed out", "You signed out."),
+    REVOKED("Signed out from another device", "You were signed out from another device."),
+    ADMIN_REVOKED("Signed out by an admin", "An admin of your team signed you out."),
+    IDLE_EXPIRED("Expired after inactivity", "You were signed out after a period of inactivity."),
+    LIFETIME_EXPIRED("Reached its maximum lifetime", "Your session reached its maximum length. Please sign in again."),
+    PASSWORD_CHANGED("Password changed", "Your password was changed, so you were signed out.");
+
+    private final String label;
+    private final String notice;
+
+    EndReason(String label, String notice) {
+        this.label = label;
+        this.notice = notice;
+    }
+
+    /** Short label for history lists. */
+    public String label() {
+        return label;
+    }
+
+    /** What the signed-out device is told. */
+    public String notice() {
+        return notice;
+    }
+
+    /** The value in URLs and JSON: "revoked", "idle-expired". */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    public static java.util.Optional<EndReason> ofCode(String code) {
+        for (EndReason reason : values()) {
+            if (reason.code().equals(code)) return java.util.Optional.of(reason);
+        }
+        return java.util.Optional.empty();
+    }
+}

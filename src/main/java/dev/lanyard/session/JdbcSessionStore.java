@@ -1,0 +1,257 @@
+package dev.lanyard.session;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.device.Device;
+import dev.lanyard.device.DeviceType;
+import dev.lanyard.geo.GeoLocation;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Sessions in SQL that reads the same on SQLite and PostgreSQL. */
+@Repository
+class JdbcSessionStore implements SessionStore {
+    private static final String COLUMNS = """
+            id, account_id, name, app_type, remember_me, verified, alerts, user_agent, browser, browser_version,
+            os, os_version, device_type, device_model, ip, city, region, country, country_code, isp, latitude,
+            longitude, local_network, created_at, last_active_at, idle_timeout_ms, expires_at, sign_ins, requests,
+            pages, last_page, ended_at, end_reason, ended_by, ended_by_session, end_note""";
+
+    private static final String END = """
+            ended_at = :at, end_reason = :reason, ended_by = :by, ended_by_session = :from, end_note = :note""";
+
+    private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batch;
+
+    JdbcSessionStore(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
+        this.jdbc = jdbc;
+        this.batch = batch;
+    }
+
+    @Override
+    public void insert(Session s, String tokenHash) {
+        jdbc.sql("""
+                INSERT INTO sessions (id, token_hash, account_id, name, app_type, remember_me, verified, alerts,
+                    user_agent, browser, browser_version, os, os_version, device_type, device_model, ip, city, region,
+                    country, country_code, isp, latitude, longitude, local_network, created_at, last_active_at,
+                    idle_timeout_ms, expires_at, sign_ins, requests, pages, last_page)
+                VALUES (:id, :hash, :account, :name, :app, :remember, :verified, :alerts, :ua, :browser, :browserVersion,
+                    :os, :osVersion, :type, :model, :ip, :city, :region, :country, :cc, :isp, :lat, :lon, :local,
+                    :created, :lastActive, :idle, :expires, :signIns, :requests, :pages, :lastPage)
+                """)
+                .param("id", s.id().value())
+                .param("hash", tokenHash)
+                .param("account", s.account().value())
+                .param("name", s.name())
+                .param("app", s.appType().name())
+                .param("remember", s.rememberMe())
+                .param("verified", s.verified())
+                .param("alerts", s.alerts())
+                .param("ua", s.userAgent())
+                .param("browser", s.device().browser())
+                .param("browserVersion", s.device().browserVersion())
+                .param("os", s.device().os())
+                .param("osVersion", s.device().osVersion())
+                .param("type", s.device().type().name())
+                .param("model", s.device().model())
+                .param("ip", s.ip())
+                .param("city", s.location().city())
+                .param("region", s.location().region())
+                .param("country", s.location().country())
+                .param("cc", s.location().countryCode())
+                .param("isp", s.location().isp())
+                .param("lat", s.location().latitude().orElse(null), java.sql.Types.DOUBLE)
+                .param("lon", s.location().longitude().orElse(null), java.sql.Types.DOUBLE)
+                .param("local", s.location().localNetwork())
+                .param("created", s.createdAt().toEpochMilli())
+                .param("lastActive", s.lastActiveAt().toEpochMilli())
+                .param("idle", s.idleTimeout().toMillis())
+                .param("expires", s.expiresAt().toEpochMilli())
+                .param("signIns", s.activity().signIns())
+                .param("requests", s.activity().requests())
+                .param("pages", s.activity().pages())
+                .param("lastPage", s.activity().lastPage())
+                .update();
+    }
+
+    @Override
+    public Optional<Session> findByTokenHash(String tokenHash) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE token_hash = :hash")
+                .param("hash", tokenHash)
+                .query((rs, n) -> session(rs))
+                .optional();
+    }
+
+    @Override
+    public Optional<Session> find(SessionId id, AccountId owner) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE id = :id AND account_id = :owner")
+                .param("id", id.value())
+                .param("owner", owner.value())
+                .query((rs, n) -> session(rs))
+                .optional();
+    }
+
+    @Override
+    public List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit,
+                                Optional<PageCursor> after) {
+        String keyset = after.isPresent()
+                ? " AND (last_active_at < :at OR (last_active_at = :at AND id < :afterId))" : "";
+        String where = switch (filter) {
+            case ALL -> "";
+            case VERIFIED -> " AND verified = :yes";
+            case UNVERIFIED -> " AND verified = :no";
+            case INACTIVE -> " AND last_active_at < :inactiveBefore";
+        };
+        var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL"
+                        + where + keyset + " ORDER BY last_active_at DESC, id DESC LIMIT :limit")
+                .param("owner", owner.value())
+                .param("limit", limit);
+        if (filter == ListFilter.VERIFIED) spec = spec.param("yes", true);
+        if (filter == ListFilter.UNVERIFIED) spec = spec.param("no", false);
+        if (filter == ListFilter.INACTIVE) spec = spec.param("inactiveBefore", inactiveBefore.toEpochMilli());
+        if (after.isPresent()) spec = spec.param("at", after.get().at().toEpochMilli()).param("afterId", after.get().id());
+        return spec.query((rs, n) -> session(rs)).list();
+    }
+
+    @Override
+    public ListFilter.Counts count(AccountId owner, Instant inactiveBefore) {
+        return jdbc.sql("""
+                SELECT COUNT(*) AS total,
+                       COALESCE(SUM(CASE WHEN verified = :yes THEN 1 ELSE 0 END), 0) AS verified,
+                       COALESCE(SUM(CASE WHEN last_active_at < :before THEN 1 ELSE 0 END), 0) AS inactive
+                FROM sessions WHERE account_id = :owner AND ended_at IS NULL
+                """)
+                .param("yes", true)
+                .param("before", inactiveBefore.toEpochMilli())
+                .param("owner", owner.value())
+                .query((rs, n) -> new ListFilter.Counts(rs.getInt("total"), rs.getInt("verified"),
+                        rs.getInt("total") - rs.getInt("verified"), rs.getInt("inactive")))
+                .single();
+    }
+
+    @Override
+    public List<Session> ended(AccountId owner, int limit, Optional<PageCursor> after) {
+        String keyset = after.isPresent()
+                ? " AND (ended_at < :at OR (ended_at = :at AND id < :afterId))" : "";
+        var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NOT NULL"
+                        + keyset + " ORDER BY ended_at DESC, id DESC LIMIT :limit")
+                .param("owner", owner.value())
+                .param("limit", limit);
+        if (after.isPresent()) spec = spec.param("at", after.get().at().toEpochMilli()).param("afterId", after.get().id());
+        return spec.query((rs, n) -> session(rs)).list();
+    }
+
+    @Override
+    public int end(SessionId id, AccountId owner, Session.Ending ending) {
+        return jdbc.sql("UPDATE sessions SET " + END + " WHERE id = :id AND account_id = :owner AND ended_at IS NULL")
+                .paramSource(ending(ending).addValue("id", id.value()).addValue("owner", owner.value()))
+                .update();
+    }
+
+    @Override
+    public List<SessionId> end(Collection<SessionId> ids, AccountId owner, Session.Ending ending) {
+        if (ids.isEmpty()) return List.of();
+        return jdbc.sql("UPDATE sessions SET " + END
+                        + " WHERE id IN (:ids) AND account_id = :owner AND ended_at IS NULL RETURNING id")
+                .paramSource(ending(ending).addValue("ids", ids.stream().map(SessionId::value).toList())
+                        .addValue("owner", owner.value()))
+                .query((rs, n) -> new SessionId(rs.getString(1)))
+                .list();
+    }
+
+    @Override
+    public List<SessionId> endAll(AccountId owner, Optional<SessionId> keep, Session.Ending ending) {
+        return jdbc.sql("UPDATE sessions SET " + END
+                        + " WHERE account_id = :owner AND ended_at IS NULL AND id <> :keep RETURNING id")
+                .paramSource(ending(ending).addValue("owner", owner.value())
+                        .addValue("keep", keep.map(SessionId::value).orElse("")))
+                .query((rs, n) -> new SessionId(rs.getString(1)))
+                .list();
+    }
+
+    @Override
+    public int rename(SessionId id, AccountId owner, String name) {
+        return jdbc.sql("UPDATE sessions SET name = :name WHERE id = :id AND account_id = :owner AND ended_at IS NULL")
+                .param("name", name)
+                .param("id", id.value())
+                .param("owner", owner.value())
+                .update();
+    }
+
+    @Override
+    public int setAlerts(SessionId id, AccountId owner, boolean alerts) {
+        return jdbc.sql("UPDATE sessions SET alerts = :alerts WHERE id = :id AND account_id = :owner AND ended_at IS NULL")
+                .param("alerts", alerts)
+                .param("id", id.value())
+                .param("owner", owner.value())
+                .update();
+    }
+
+    @Override
+    public int recordActivity(Collection<ActivityRecorder.Flush> flushes) {
+        if (flushes.isEmpty()) return 0;
+        MapSqlParameterSource[] params = flushes.stream().map(f -> new MapSqlParameterSource()
+                .addValue("id", f.id().value())
+                .addValue("at", f.lastActiveAt().toEpochMilli())
+                .addValue("requests", f.requests())
+                .addValue("pages", f.pages())
+                .addValue("page", f.lastPage()))
+                .toArray(MapSqlParameterSource[]::new);
+        int[] counts = batch.batchUpdate("""
+                UPDATE sessions SET
+                    last_active_at = CASE WHEN last_active_at < :at THEN :at ELSE last_active_at END,
+                    requests = requests + :requests,
+                    pages = pages + :pages,
+                    last_page = CASE WHEN :page = '' THEN last_page ELSE :page END
+                WHERE id = :id
+                """, params);
+        int total = 0;
+        for (int c : counts) total += Math.max(c, 0);
+        return total;
+    }
+
+    private static MapSqlParameterSource ending(Session.Ending e) {
+        return new MapSqlParameterSource()
+                .addValue("at", e.at().toEpochMilli())
+                .addValue("reason", e.reason().name())
+                .addValue("by", e.by().map(AccountId::value).orElse(null), java.sql.Types.VARCHAR)
+                .addValue("from", e.fromSession().map(SessionId::value).orElse(null), java.sql.Types.VARCHAR)
+                .addValue("note", e.note().orElse(null), java.sql.Types.VARCHAR);
+    }
+
+    static Session session(ResultSet rs) throws SQLException {
+        Device device = new Device(rs.getString("browser"), rs.getString("browser_version"), rs.getString("os"),
+                rs.getString("os_version"), DeviceType.valueOf(rs.getString("device_type")), rs.getString("device_model"));
+        double lat = rs.getDouble("latitude");
+        Optional<Double> latitude = rs.wasNull() ? Optional.empty() : Optional.of(lat);
+        double lon = rs.getDouble("longitude");
+        Optional<Double> longitude = rs.wasNull() ? Optional.empty() : Optional.of(lon);
+        GeoLocation location = new GeoLocation(rs.getString("city"), rs.getString("region"), rs.getString("country"),
+                rs.getString("country_code"), rs.getString("isp"), latitude, longitude, rs.getBoolean("local_network"));
+        long endedAt = rs.getLong("ended_at");
+        Optional<Session.Ending> ending = rs.wasNull() ? Optional.empty() : Optional.of(new Session.Ending(
+                Instant.ofEpochMilli(endedAt), EndReason.valueOf(rs.getString("end_reason")),
+                Optional.ofNullable(rs.getString("ended_by")).map(AccountId::new),
+                Optional.ofNullable(rs.getString("ended_by_session")).map(SessionId::new),
+                Optional.ofNullable(rs.getString("end_note"))));
+        return new Session(new SessionId(rs.getString("id")), new AccountId(rs.getString("account_id")),
+                rs.getString("name"), AppType.valueOf(rs.getString("app_type")), rs.getBoolean("remember_me"),
+                rs.getBoolean("verified"), rs.getBoolean("alerts"), device, rs.getString("user_agent"),
+                rs.getString("ip"), location, Instant.ofEpochMilli(rs.getLong("created_at")),
+                Instant.ofEpochMilli(rs.getLong("last_active_at")), Duration.ofMillis(rs.getLong("idle_timeout_ms")),
+                Instant.ofEpochMilli(rs.getLong("expires_at")),
+                new Session.Activity(rs.getInt("sign_ins"), rs.getLong("requests"), rs.getLong("pages"),
+                        rs.getString("last_page")),
+                ending);
+    }
+
+}

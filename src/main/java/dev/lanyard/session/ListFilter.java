@@ -1,0 +1,37 @@
+package dev.lanyard.session;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The filters of the sessions list (PRODUCT.md S4). */
+public enum ListFilter {
+    ALL, VERIFIED, UNVERIFIED, INACTIVE;
+
+    /** No activity for this long makes a session inactive. */
+    public static final Duration INACTIVE_AFTER = Duration.ofDays(90);
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<ListFilter> parse(String value) {
+        if (value == null || value.isBlank()) return Optional.of(ALL);
+        for (ListFilter f : values()) {
+            if (f.code().equals(value.strip().toLowerCase(Locale.ROOT))) return Optional.of(f);
+        }
+        return Optional.empty();
+    }
+
+    /** How many active sessions each filter matches. */
+    public record Counts(int all, int verified, int unverified, int inactive) {
+        public int of(ListFilter filter) {
+            return switch (filter) {
+                case ALL -> all;
+                case VERIFIED -> verified;
+                case UNVERIFIED -> unverified;
+                case INACTIVE -> inactive;
+            };
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.lanyard.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.device.Device;
+import dev.lanyard.geo.GeoLocation;
+
+/**
+ * A session as stored: who holds it, from what device and place, its lifetimes, its activity
+ * and, once ended, when, why and by whom. Active means {@link #ending()} is empty.
+ */
+public record Session(SessionId id, AccountId account, String name, AppType appType, boolean rememberMe,
+                      boolean verified, boolean alerts, Device device, String userAgent, String ip,
+                      GeoLocation location, Instant createdAt, Instant lastActiveAt, Duration idleTimeout,
+                      Instant expiresAt, Activity activity, Optional<Ending> ending) {
+
+    public Session {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(appType, "appType");
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(lastActiveAt, "lastActiveAt");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        name = Objects.requireNonNullElse(name, "");
+        userAgent = Objects.requireNonNullElse(userAgent, "");
+        ip = Objects.requireNonNullElse(ip, "");
+        activity = Objects.requireNonNullElse(activity, Activity.NONE);
+        ending = Objects.requireNonNullElse(ending, Optional.empty());
+    }
+
+    /** Counters of what the session did. */
+    public record Activity(int signIns, long requests, long pages, String lastPage) {
+        public static final Activity NONE = new Activity(1, 0, 0, "");
+    }
+
+    /** How a session ended: by whom (account and, if from a session, which one), and an admin's note. */
+    public record Ending(Instant at, EndReason reason, Optional<AccountId> by, Optional<SessionId> fromSession,
+                         Optional<String> note) {
+        public Ending {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(reason, "reason");
+            by = Objects.requireNonNullElse(by, Optional.empty());
+            fromSession = Objects.requireNonNullElse(fromSession, Optional.empty());
+            note = Objects.requireNonNullElse(note, Optional.empty());
+        }
+
+        static Ending by(EndReason reason, Instant at, AccountId by, SessionId from) {
+            return new Ending(at, reason, Optional.of(by), Optional.ofNullable(from), Optional.empty());
+        }
+
+        static Ending expired(EndReason reason, Instant at) {
+            return new Ending(at, reason, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    public boolean active() {
+        return ending.isEmpty();
+    }
+
+    /** The user's name for the session, or its device description. */
+    public String displayName() {
+        return name.isBlank() ? device.description() : name;
+    }
+
+    /** Why the session is no longer usable at {@code now}, if it is not. */
+    public Optional<EndReason> expiry(Instant now) {
+        return expiry(lastActiveAt, idleTimeout, expiresAt, now);
+    }
+
+    static Optional<EndReason> expiry(Instant lastActive, Duration idleTimeout, Instant expiresAt, Instant now) {
+        if (!now.isBefore(expiresAt)) return Optional.of(EndReason.LIFETIME_EXPIRED);
+        if (!idleTimeout.isZero() && !now.isBefore(lastActive.plus(idleTimeout))) return Optional.of(EndReason.IDLE_EXPIRED);
+        return Optional.empty();
+    }
+
+    Session withActivity(Instant lastActive, Activity activity) {
+        return new Session(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location,
+                createdAt, lastActive, idleTimeout, expiresAt, activity, ending);
+    }
+}

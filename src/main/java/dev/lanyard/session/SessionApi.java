@@ -1,0 +1,114 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The caller's own sessions. Another member's session id is answered exactly like an unknown one. */
+@RestController
+@RequestMapping("/api/v1/sessions")
+@Tag(name = "Sessions")
+class SessionApi {
+    private final Sessions sessions;
+    private final SessionSettings settings;
+    private final Clock clock;
+
+    SessionApi(Sessions sessions, SessionSettings settings, Clock clock) {
+        this.sessions = sessions;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    record SessionList(List<SessionJson> items, String nextCursor, ListFilter.Counts counts) {
+    }
+
+    record HistoryList(List<SessionJson> items, String nextCursor) {
+    }
+
+    record SessionPatch(String name, Boolean alerts) {
+    }
+
+    record Ended(int ended) {
+    }
+
+    @Operation(summary = "The session this request is made with")
+    @GetMapping("/current")
+    SessionJson current(@AuthenticationPrincipal CurrentSession current) {
+        return json(sessions.get(current.id(), current.account().id()), current, true);
+    }
+
+    @Operation(summary = "Your active sessions, most recently active first; filter: all, verified, unverified, inactive")
+    @GetMapping
+    SessionList list(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String filter,
+                     @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
+        ListFilter chosen = ListFilter.parse(filter).orElseThrow(() ->
+                new SessionProblem.InvalidInput("filter", "filter must be one of all, verified, unverified, inactive."));
+        checkLimit(limit);
+        var page = sessions.active(current.account().id(), chosen, limit, Optional.ofNullable(cursor));
+        return new SessionList(page.items().stream().map(s -> json(s, current, false)).toList(),
+                page.nextCursor().orElse(null), sessions.counts(current.account().id()));
+    }
+
+    @Operation(summary = "Your ended sessions, most recently ended first, with why they ended")
+    @GetMapping("/history")
+    HistoryList history(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "50") int limit,
+                        @RequestParam(required = false) String cursor) {
+        checkLimit(limit);
+        var page = sessions.history(current.account().id(), limit, Optional.ofNullable(cursor));
+        return new HistoryList(page.items().stream().map(s -> json(s, current, false)).toList(), page.nextCursor().orElse(null));
+    }
+
+    @Operation(summary = "One of your sessions with its details and full IP address")
+    @GetMapping("/{id}")
+    SessionJson get(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        return json(sessions.get(new SessionId(id), current.account().id()), current, true);
+    }
+
+    @Operation(summary = "Rename a session or switch its sign-in alerts")
+    @PatchMapping("/{id}")
+    SessionJson patch(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, @RequestBody SessionPatch body) {
+        SessionId target = new SessionId(id);
+        if (body.name() == null && body.alerts() == null)
+            throw new SessionProblem.InvalidInput("name", "Send at least one of name and alerts.");
+        if (body.name() != null) sessions.rename(target, current.account().id(), body.name());
+        if (body.alerts() != null) sessions.setAlerts(target, current.account().id(), body.alerts());
+        return json(sessions.get(target, current.account().id()), current, true);
+    }
+
+    @Operation(summary = "Sign out one of your other sessions (the current one: 409, use logout)")
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        sessions.revoke(new SessionId(id), current);
+        return ResponseEntity.noContent().build();
+    }
+
+    @Operation(summary = "scope=others: sign out every other session; scope=all: every session, this one included")
+    @DeleteMapping
+    Ended revokeMany(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String scope) {
+        if ("others".equals(scope)) return new Ended(sessions.revokeOthers(current).size());
+        if ("all".equals(scope)) return new Ended(sessions.revokeAll(current).size());
+        throw new SessionProblem.InvalidInput("scope", "scope must be \"others\" or \"all\".");
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > Sessions.MAX_PAGE)
+            throw new SessionProblem.InvalidInput("limit", "limit must be between 1 and " + Sessions.MAX_PAGE + ".");
+    }
+
+    private SessionJson json(Session s, CurrentSession current, boolean details) {
+        return SessionJson.of(SessionView.of(s, s.id().equals(current.id()), settings.activeWindow(), clock), details);
+    }
+}

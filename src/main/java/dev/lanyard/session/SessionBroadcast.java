@@ -1,0 +1,131 @@
+package dev.lanyard.session;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PreDestroy;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Makes an ending hold on every node at once. Locally the cache evicts right after the commit;
+ * on PostgreSQL the ending transaction also sends {@code NOTIFY}, which PostgreSQL delivers to
+ * every node when (and only if) it commits. Each node listens on a connection of its own; while
+ * that connection is down the node does not trust its cache and reads every check from the
+ * database, and it clears the cache once it hears again.
+ */
+@Component
+class SessionBroadcast {
+    static final String CHANNEL = "lanyard_session_ended";
+    private static final Logger log = LoggerFactory.getLogger(SessionBroadcast.class);
+    private static final int MAX_PAYLOAD = 7000;
+
+    private final JdbcClient jdbc;
+    private final DataSource dataSource;
+    private final SessionCache cache;
+    private volatile boolean postgres;
+    private volatile boolean running = true;
+    private Thread listener;
+
+    SessionBroadcast(JdbcClient jdbc, DataSource dataSource, SessionCache cache) {
+        this.jdbc = jdbc;
+        this.dataSource = dataSource;
+        this.cache = cache;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void startListening() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        }
+        if (!postgres) return;
+        listener = new Thread(this::listen, "lanyard-session-listener");
+        listener.setDaemon(true);
+        listener.start();
+    }
+
+    /** Evicts the sessions here after the commit, and tells the other nodes. */
+    void ended(List<SessionId> ids) {
+        if (ids.isEmpty()) return;
+        if (postgres) {
+            for (String payload : payloads(ids)) {
+                jdbc.sql("SELECT pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", payload)
+                        .query((rs, n) -> 1).list();
+            }
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    cache.evict(ids);
+                }
+            });
+        } else {
+            cache.evict(ids);
+        }
+    }
+
+    private static List<String> payloads(List<SessionId> ids) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (SessionId id : ids) {
+            if (current.length() + id.value().length() + 1 > MAX_PAYLOAD) {
+                out.add(current.toString());
+                current.setLength(0);
+            }
+            if (!current.isEmpty()) current.append(',');
+            current.append(id.value());
+        }
+        if (!current.isEmpty()) out.add(current.toString());
+        return out;
+    }
+
+    private void listen() {
+        while (running) {
+            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+                st.execute("LISTEN " + CHANNEL);
+                cache.trust(true);
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notes = pg.getNotifications(1000);
+                    if (notes == null) {
+                        if (!c.isValid(2)) throw new SQLException("listener connection lost");
+                        continue;
+                    }
+                    for (PGNotification note : notes) {
+                        cache.evict(Arrays.stream(note.getParameter().split(",")).filter(s -> !s.isBlank()).map(SessionId::new).toList());
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!running) return;
+                cache.trust(false);
+                log.warn("Lost the session invalidation channel; checking every session in the database until it is back: {}", e.toString());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        if (listener != null) listener.interrupt();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.lanyard.session;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where a request's session token travels: {@code Authorization: Bearer} for native and API
+ * clients, else the session cookie. The cookie is HttpOnly and SameSite=Lax; on HTTPS it is
+ * Secure and carries the {@code __Host-} prefix, which pins it to this exact host and path.
+ */
+@Component
+class SessionCookie {
+    private static final String HOST_PREFIX = "__Host-";
+
+    private final SessionSettings settings;
+
+    SessionCookie(SessionSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The token and whether it came as a bearer token. */
+    record Presented(String token, boolean bearer) {
+    }
+
+    Optional<Presented> read(HttpServletRequest request) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.of(new Presented(authorization.substring(7).strip(), true));
+        }
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) return Optional.empty();
+        String secureName = HOST_PREFIX + settings.cookieName();
+        for (Cookie cookie : cookies) {
+            boolean ours = request.isSecure() ? cookie.getName().equals(secureName) : cookie.getName().equals(settings.cookieName());
+            if (ours && cookie.getValue() != null && !cookie.getValue().isEmpty()) {
+                return Optional.of(new Presented(cookie.getValue(), false));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Sets the cookie; a remembered session's cookie outlives the browser, others end with it. */
+    void write(HttpServletRequest request, HttpServletResponse response, Sessions.Started started) {
+        Session session = started.session();
+        var cookie = base(request, started.token());
+        if (session.rememberMe()) cookie.maxAge(Duration.between(session.createdAt(), session.expiresAt()));
+        response.addHeader(HttpHeaders.SET_COOKIE, cookie.build().toString());
+    }
+
+    void clear(HttpServletRequest request, HttpServletResponse response) {
+        response.addHeader(HttpHeaders.SET_COOKIE, base(request, "").maxAge(0).build().toString());
+    }
+
+    private ResponseCookie.ResponseCookieBuilder base(HttpServletRequest request, String value) {
+        boolean secure = request.isSecure();
+        return ResponseCookie.from(secure ? HOST_PREFIX + settings.cookieName() : settings.cookieName(), value)
+                .httpOnly(true)
+                .secure(secure)
+                .sameSite("Lax")
+                .path("/");
+    }
+}

@@ -1,0 +1,27 @@
+package dev.lanyard.session;
+
+import java.time.Instant;
+
+import dev.lanyard.account.AccountId;
+
+/** What happened to sessions. Published inside the transaction that made the change. */
+public sealed interface SessionEvent {
+    SessionId id();
+
+    AccountId owner();
+
+    Instant at();
+
+    record Started(SessionId id, AccountId owner, Instant at) implements SessionEvent {
+    }
+
+    record Ended(SessionId id, AccountId owner, Session.Ending ending) implements SessionEvent {
+        @Override
+        public Instant at() {
+            return ending.at();
+        }
+    }
+
+    record Renamed(SessionId id, AccountId owner, String name, Instant at) implements SessionEvent {
+    }
+}

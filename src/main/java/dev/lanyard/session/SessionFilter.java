@@ -1,0 +1,64 @@
+package dev.lanyard.session;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates each request by its session token (bearer or cookie) through
+ * {@link Sessions#check}. A request whose session has ended is left unauthenticated and marked
+ * with {@link #ENDED_REASON}, so the sign-in page can tell the person why; its stale cookie is
+ * cleared. Part of the security filter chain (see the web module), never a standalone filter.
+ */
+public final class SessionFilter extends OncePerRequestFilter {
+    /** Request attribute holding the {@link EndReason} of a session that ended. */
+    public static final String ENDED_REASON = SessionFilter.class.getName() + ".ENDED";
+
+    private final Sessions sessions;
+    private final SessionCookie cookie;
+
+    SessionFilter(Sessions sessions, SessionCookie cookie) {
+        this.sessions = sessions;
+        this.cookie = cookie;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return path.startsWith("/css/") || path.startsWith("/js/") || path.startsWith("/webjars/")
+                || path.startsWith("/img/") || path.equals("/favicon.ico");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Optional<SessionCookie.Presented> presented = cookie.read(request);
+        if (presented.isPresent()) {
+            Sessions.Check check = sessions.check(presented.get().token(), pageView(request));
+            if (check instanceof Sessions.Check.Valid valid) {
+                SecurityContextHolder.getContext().setAuthentication(new SessionAuthentication(valid.session()));
+            } else {
+                if (check instanceof Sessions.Check.Ended ended) request.setAttribute(ENDED_REASON, ended.reason());
+                if (!presented.get().bearer()) cookie.clear(request, response);
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    /** A page view is a GET for HTML outside the API; its path counts as the session's last page. */
+    private static Optional<String> pageView(HttpServletRequest request) {
+        if (!"GET".equals(request.getMethod())) return Optional.empty();
+        String path = request.getRequestURI();
+        if (path.startsWith("/api/") || path.startsWith("/actuator") || path.endsWith("/events")) return Optional.empty();
+        String accept = request.getHeader("Accept");
+        if (accept == null || !accept.contains("text/html")) return Optional.empty();
+        if (request.getHeader("HX-Request") != null) return Optional.empty();
+        return Optional.of(path.length() > 200 ? path.substring(0, 200) : path);
+    }
+}

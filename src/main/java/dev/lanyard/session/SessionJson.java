@@ -1,0 +1,42 @@
+package dev.lanyard.session;
+
+import java.time.Instant;
+
+/**
+ * A session in the API. {@code ip} is masked unless the owner asks for one session's details.
+ * Times are ISO-8601 instants; {@code endedAt} and {@code endReason} are null while active.
+ */
+record SessionJson(String id, boolean current, String name, DeviceJson device, String appType, LocationJson location,
+                   String ip, Instant createdAt, Instant lastActiveAt, Instant expiresAt, boolean verified, boolean alerts,
+                   boolean activeNow, ActivityJson activity, Instant endedAt, String endReason, String endedBy,
+                   String endNote) {
+
+    record DeviceJson(String description, String browser, String browserVersion, String os, String osVersion,
+                      String type, String model) {
+    }
+
+    record LocationJson(String label, String city, String region, String country, String countryCode, String isp,
+                        boolean localNetwork) {
+    }
+
+    record ActivityJson(int signIns, long requests, long pages, String lastPage) {
+    }
+
+    static SessionJson of(SessionView view, boolean fullIp) {
+        Session s = view.session();
+        var d = s.device();
+        var l = s.location();
+        var a = s.activity();
+        var e = s.ending();
+        return new SessionJson(s.id().value(), view.current(), s.name(),
+                new DeviceJson(d.description(), d.browser(), d.browserVersion(), d.os(), d.osVersion(),
+                        d.type().name().toLowerCase(java.util.Locale.ROOT), d.model()),
+                s.appType().name().toLowerCase(java.util.Locale.ROOT),
+                new LocationJson(l.label(), l.city(), l.region(), l.country(), l.countryCode(), l.isp(), l.localNetwork()),
+                fullIp ? s.ip() : view.maskedIp(), s.createdAt(), s.lastActiveAt(), s.expiresAt(), s.verified(),
+                s.alerts(), view.activeNow(), new ActivityJson(a.signIns(), a.requests(), a.pages(), a.lastPage()),
+                e.map(Session.Ending::at).orElse(null), e.map(x -> x.reason().code()).orElse(null),
+                e.flatMap(Session.Ending::by).map(x -> x.value()).orElse(null),
+                e.flatMap(Session.Ending::note).orElse(null));
+    }
+}

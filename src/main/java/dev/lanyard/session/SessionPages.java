@@ -1,0 +1,207 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The sessions page (PRODUCT.md S1–S4, S7, E1–E6). Every action works without JavaScript:
+ * sign-outs go through a confirmation page, and each finished action says so on the list.
+ */
+@Controller
+class SessionPages {
+    static final Map<String, String> DONE = Map.of(
+            "welcome", "Welcome to Lanyard. This is every place where your account is signed in.",
+            "renamed", "Session renamed.",
+            "alerts-on", "Sign-in alerts are on for this session.",
+            "alerts-off", "Sign-in alerts are off for this session.",
+            "signed-out", "The session was signed out. That device must sign in again.",
+            "signed-out-selected", "The selected sessions were signed out.",
+            "signed-out-others", "All other sessions were signed out. This device stays signed in.",
+            "nothing-selected", "Select at least one session to sign out.");
+
+    private final Sessions sessions;
+    private final SessionSettings settings;
+    private final SessionCookie cookie;
+    private final Clock clock;
+
+    SessionPages(Sessions sessions, SessionSettings settings, SessionCookie cookie, Clock clock) {
+        this.sessions = sessions;
+        this.settings = settings;
+        this.cookie = cookie;
+        this.clock = clock;
+    }
+
+    @GetMapping("/")
+    String home() {
+        return "redirect:/settings/sessions";
+    }
+
+    @GetMapping("/settings/sessions")
+    String list(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String filter,
+                @RequestParam(required = false) String cursor, @RequestParam(required = false) String done,
+                Model model, HttpServletResponse response) {
+        ListFilter chosen = ListFilter.parse(filter).orElse(ListFilter.ALL);
+        Optional<String> after;
+        try {
+            after = Optional.ofNullable(cursor).flatMap(SessionStore.PageCursor::decode).map(c -> cursor);
+        } catch (SessionProblem.InvalidCursor invalid) {
+            after = Optional.empty();
+        }
+        Sessions.Page<Session> page = sessions.active(current.account().id(), chosen, Sessions.MAX_PAGE, after);
+        List<SessionView> others = new ArrayList<>();
+        for (Session s : page.items()) {
+            if (!s.id().equals(current.id())) others.add(view(s, false));
+        }
+        model.addAttribute("current", view(sessions.get(current.id(), current.account().id()), true));
+        model.addAttribute("others", others);
+        model.addAttribute("counts", sessions.counts(current.account().id()));
+        model.addAttribute("filter", chosen.code());
+        model.addAttribute("filters", ListFilter.values());
+        model.addAttribute("nextCursor", page.nextCursor().orElse(null));
+        model.addAttribute("account", current.account());
+        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+        return "sessions/list";
+    }
+
+    @GetMapping("/settings/sessions/{id}")
+    String details(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
+                   @RequestParam(required = false) String done, @RequestParam(required = false) String error, Model model) {
+        Session session = sessions.get(new SessionId(id), current.account().id());
+        model.addAttribute("s", view(session, session.id().equals(current.id())));
+        model.addAttribute("account", current.account());
+        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+        return "sessions/details";
+    }
+
+    @PostMapping("/settings/sessions/{id}/name")
+    String rename(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
+                  @RequestParam(defaultValue = "") String name, Model model, HttpServletResponse response) {
+        try {
+            sessions.rename(new SessionId(id), current.account().id(), name);
+        } catch (SessionProblem.InvalidInput invalid) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            Session session = sessions.get(new SessionId(id), current.account().id());
+            model.addAttribute("s", view(session, session.id().equals(current.id())));
+            model.addAttribute("account", current.account());
+            model.addAttribute("error", invalid.getMessage());
+            model.addAttribute("proposedName", name);
+            return "sessions/details";
+        }
+        return "redirect:/settings/sessions/" + id + "?done=renamed";
+    }
+
+    @PostMapping("/settings/sessions/{id}/alerts")
+    String alerts(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
+                  @RequestParam(defaultValue = "false") boolean alerts) {
+        sessions.setAlerts(new SessionId(id), current.account().id(), alerts);
+        return "redirect:/settings/sessions/" + id + "?done=" + (alerts ? "alerts-on" : "alerts-off");
+    }
+
+    @GetMapping("/settings/sessions/{id}/sign-out")
+    String confirmOne(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, Model model) {
+        Session session = sessions.get(new SessionId(id), current.account().id());
+        if (!session.active()) return "redirect:/settings/sessions/" + id;
+        model.addAttribute("account", current.account());
+        if (session.id().equals(current.id())) {
+            model.addAttribute("currentRefused", true);
+            return "sessions/confirm";
+        }
+        model.addAttribute("kind", "one");
+        model.addAttribute("targets", List.of(view(session, false)));
+        model.addAttribute("action", "/settings/sessions/" + id + "/sign-out");
+        return "sessions/confirm";
+    }
+
+    @PostMapping("/settings/sessions/{id}/sign-out")
+    String signOutOne(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        sessions.revoke(new SessionId(id), current);
+        return "redirect:/settings/sessions?done=signed-out";
+    }
+
+    @PostMapping("/settings/sessions/sign-out-selected")
+    String signOutSelected(@AuthenticationPrincipal CurrentSession current,
+                           @RequestParam(name = "ids", required = false) List<String> ids,
+                           @RequestParam(defaultValue = "false") boolean confirmed, Model model) {
+        List<SessionId> chosen = ids == null ? List.of() : ids.stream().distinct().limit(Sessions.MAX_PAGE)
+                .map(SessionId::new).filter(i -> !i.equals(current.id())).toList();
+        if (chosen.isEmpty()) return "redirect:/settings/sessions?done=nothing-selected";
+        if (!confirmed) {
+            List<SessionView> targets = new ArrayList<>();
+            for (SessionId id : chosen) {
+                try {
+                    Session s = sessions.get(id, current.account().id());
+                    if (s.active()) targets.add(view(s, false));
+                } catch (SessionProblem.NotFound gone) {
+                    // Someone else's id, or a typo: nothing to list, nothing to end.
+                }
+            }
+            if (targets.isEmpty()) return "redirect:/settings/sessions?done=nothing-selected";
+            model.addAttribute("account", current.account());
+            model.addAttribute("kind", "selected");
+            model.addAttribute("targets", targets);
+            model.addAttribute("action", "/settings/sessions/sign-out-selected");
+            return "sessions/confirm";
+        }
+        sessions.revoke(chosen, current);
+        return "redirect:/settings/sessions?done=signed-out-selected";
+    }
+
+    @GetMapping("/settings/sessions/sign-out-others")
+    String confirmOthers(@AuthenticationPrincipal CurrentSession current, Model model) {
+        model.addAttribute("account", current.account());
+        model.addAttribute("kind", "others");
+        model.addAttribute("targets", others(current));
+        model.addAttribute("action", "/settings/sessions/sign-out-others");
+        return "sessions/confirm";
+    }
+
+    @PostMapping("/settings/sessions/sign-out-others")
+    String signOutOthers(@AuthenticationPrincipal CurrentSession current) {
+        sessions.revokeOthers(current);
+        return "redirect:/settings/sessions?done=signed-out-others";
+    }
+
+    @GetMapping("/settings/sessions/sign-out-all")
+    String confirmAll(@AuthenticationPrincipal CurrentSession current, Model model) {
+        List<SessionView> targets = new ArrayList<>();
+        targets.add(view(sessions.get(current.id(), current.account().id()), true));
+        targets.addAll(others(current));
+        model.addAttribute("account", current.account());
+        model.addAttribute("kind", "all");
+        model.addAttribute("targets", targets);
+        model.addAttribute("action", "/settings/sessions/sign-out-all");
+        return "sessions/confirm";
+    }
+
+    @PostMapping("/settings/sessions/sign-out-all")
+    String signOutAll(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
+                      HttpServletResponse response, RedirectAttributes redirect) {
+        sessions.revokeAll(current);
+        cookie.clear(request, response);
+        return "redirect:/login?out=all";
+    }
+
+    private List<SessionView> others(CurrentSession current) {
+        return sessions.active(current.account().id(), ListFilter.ALL, Sessions.MAX_PAGE, Optional.empty()).items().stream()
+                .filter(s -> !s.id().equals(current.id())).map(s -> view(s, false)).toList();
+    }
+
+    private SessionView view(Session session, boolean current) {
+        return SessionView.of(session, current, settings.activeWindow(), clock);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.lanyard.session;
+
+/**
+ * Why a session operation was refused, with a stable {@link #code()} for the API. Someone
+ * else's session is reported exactly like one that does not exist.
+ */
+public sealed class SessionProblem extends RuntimeException {
+    private final String code;
+    private final int status;
+
+    SessionProblem(String code, int status, String message) {
+        super(message);
+        this.code = code;
+        this.status = status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** The HTTP status that fits. */
+    public int status() {
+        return status;
+    }
+
+    public static final class NotFound extends SessionProblem {
+        public NotFound() {
+            super("session-not-found", 404, "No such session.");
+        }
+    }
+
+    public static final class CurrentSession extends SessionProblem {
+        public CurrentSession() {
+            super("current-session", 409, "This is your current session. Use Log out to end it.");
+        }
+    }
+
+    public static final class InvalidCursor extends SessionProblem {
+        public InvalidCursor() {
+            super("invalid-cursor", 400, "The cursor is not valid. Start again from the first page.");
+        }
+    }
+
+    public static final class InvalidInput extends SessionProblem {
+        private final String field;
+
+        public InvalidInput(String field, String message) {
+            super("invalid-input", 400, message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.lanyard.session;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+
+/** Persistence of sessions. Ending is idempotent: only active rows change. */
+interface SessionStore {
+
+    /** Inserts a new session with the hash of its token. Not repeatable (ids are new). */
+    void insert(Session session, String tokenHash);
+
+    /** The session whose token has this hash, active or ended. */
+    Optional<Session> findByTokenHash(String tokenHash);
+
+    /** The session if {@code owner} owns it, active or ended; empty for anyone else's. */
+    Optional<Session> find(SessionId id, AccountId owner);
+
+    /**
+     * Active sessions of {@code owner} that pass {@code filter}, most recently active first, after
+     * the cursor. "Inactive" means no activity since {@code inactiveBefore}.
+     */
+    List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit, Optional<PageCursor> after);
+
+    /** How many active sessions of {@code owner} each filter matches. */
+    ListFilter.Counts count(AccountId owner, Instant inactiveBefore);
+
+    /** Ended sessions of {@code owner}, most recently ended first, after the cursor. */
+    List<Session> ended(AccountId owner, int limit, Optional<PageCursor> after);
+
+    /** Ends the session if {@code owner} owns it and it is active; returns 1, or 0 if nothing changed. Safe to repeat. */
+    int end(SessionId id, AccountId owner, Session.Ending ending);
+
+    /**
+     * Ends those of {@code ids} that {@code owner} owns and are active; returns the ids it ended.
+     * Safe to repeat: a second call ends nothing.
+     */
+    List<SessionId> end(Collection<SessionId> ids, AccountId owner, Session.Ending ending);
+
+    /** Ends every active session of {@code owner} except {@code keep}; returns the ids it ended. Safe to repeat. */
+    List<SessionId> endAll(AccountId owner, Optional<SessionId> keep, Session.Ending ending);
+
+    /** Renames an active session of {@code owner}; returns 1, or 0 if there is no such session. Safe to repeat. */
+    int rename(SessionId id, AccountId owner, String name);
+
+    /** Sets the sign-in alerts flag of an active session of {@code owner}; returns 1 or 0. Safe to repeat. */
+    int setAlerts(SessionId id, AccountId owner, boolean alerts);
+
+    /**
+     * Adds recorded activity in one batch. "Last active" only moves forward, counters only add,
+     * so a late or repeated flush never moves a session back in time. Returns rows changed.
+     */
+    int recordActivity(Collection<ActivityRecorder.Flush> flushes);
+
+    /** Keyset position in a list: the sort time and the id that breaks ties. */
+    record PageCursor(Instant at, String id) {
+        String encode() {
+            return java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((at.toEpochMilli() + ":" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        static Optional<PageCursor> decode(String value) {
+            if (value == null || value.isBlank()) return Optional.empty();
+            try {
+                String text = new String(java.util.Base64.getUrlDecoder().decode(value), java.nio.charset.StandardCharsets.UTF_8);
+                int colon = text.indexOf(':');
+                if (colon < 1) throw new SessionProblem.InvalidCursor();
+                return Optional.of(new PageCursor(Instant.ofEpochMilli(Long.parseLong(text.substring(0, colon))), text.substring(colon + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new SessionProblem.InvalidCursor();
+            }
+        }
+    }
+}

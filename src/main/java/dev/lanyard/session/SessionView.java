@@ -1,0 +1,90 @@
+package dev.lanyard.session;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+import dev.lanyard.geo.ClientAddresses;
+
+/**
+ * A session as a card and its details show it (PRODUCT.md S2, S3): every value already
+ * phrased for a person.
+ */
+record SessionView(Session session, boolean current, boolean activeNow, String lastActive, String maskedIp,
+                   String created, String lastActiveExact, String expires, String ended, String duration) {
+
+    private static final DateTimeFormatter EXACT =
+            DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    static SessionView of(Session s, boolean current, Duration activeWindow, Clock clock) {
+        Instant now = clock.instant();
+        boolean activeNow = s.active() && Duration.between(s.lastActiveAt(), now).compareTo(activeWindow) < 0;
+        String ended = s.ending().map(e -> EXACT.format(e.at())).orElse("");
+        String duration = s.ending().map(e -> span(Duration.between(s.createdAt(), e.at()))).orElse("");
+        return new SessionView(s, current, activeNow, activeNow ? "Active now" : ago(s.lastActiveAt(), now),
+                mask(s.ip()), EXACT.format(s.createdAt()), EXACT.format(s.lastActiveAt()), EXACT.format(s.expiresAt()),
+                ended, duration);
+    }
+
+    /** "5 minutes ago", "2 hours ago", "yesterday", "3 days ago", "on 4 Jan 2026". */
+    static String ago(Instant then, Instant now) {
+        Duration d = Duration.between(then, now);
+        if (d.isNegative() || d.toMinutes() < 1) return "Just now";
+        if (d.toMinutes() < 60) return plural(d.toMinutes(), "minute") + " ago";
+        if (d.toHours() < 24) return plural(d.toHours(), "hour") + " ago";
+        if (d.toDays() < 2) return "yesterday";
+        if (d.toDays() < 30) return d.toDays() + " days ago";
+        return "on " + DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC).format(then);
+    }
+
+    /** "3 days", "2 hours", "12 minutes", "less than a minute". */
+    static String span(Duration d) {
+        if (d.toDays() >= 1) return plural(d.toDays(), "day");
+        if (d.toHours() >= 1) return plural(d.toHours(), "hour");
+        if (d.toMinutes() >= 1) return plural(d.toMinutes(), "minute");
+        return "less than a minute";
+    }
+
+    private static String plural(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
+    }
+
+    static String mask(String ip) {
+        if (ip.isEmpty()) return "";
+        try {
+            // A stored address is always a literal, so this never asks DNS.
+            return ClientAddresses.mask(InetAddress.getByName(ip));
+        } catch (UnknownHostException e) {
+            return "";
+        }
+    }
+
+    public String deviceType() {
+        return session.device().type().label();
+    }
+
+    public String appType() {
+        return session.appType().label();
+    }
+
+    public String location() {
+        return session.location().label();
+    }
+
+    public String flag() {
+        return session.location().flag();
+    }
+
+    public String shortId() {
+        return session.id().shortForm();
+    }
+
+    public String title() {
+        return session.displayName();
+    }
+}

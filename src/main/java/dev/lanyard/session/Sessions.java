@@ -1,0 +1,226 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Starting, checking, listing and ending sessions. Every way a session ends goes through
+ * {@link #finish}, which ends rows idempotently, announces it to other nodes, and publishes one
+ * {@link SessionEvent.Ended} per session (the cache evicts after the commit).
+ */
+@Service
+public class Sessions {
+    static final int MAX_PAGE = 100;
+    static final int MAX_NAME = 100;
+
+    private final SessionStore store;
+    private final SessionCache cache;
+    private final ActivityRecorder activity;
+    private final SessionBroadcast broadcast;
+    private final Accounts accounts;
+    private final SessionSettings settings;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    Sessions(SessionStore store, SessionCache cache, ActivityRecorder activity, SessionBroadcast broadcast,
+             Accounts accounts, SessionSettings settings, ApplicationEventPublisher events, Clock clock) {
+        this.store = store;
+        this.cache = cache;
+        this.activity = activity;
+        this.broadcast = broadcast;
+        this.accounts = accounts;
+        this.settings = settings;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** A new session and the secret token that proves it; the token is not kept anywhere. */
+    public record Started(Session session, String token) {
+    }
+
+    /** A page of a list and the cursor of the next one, if any. */
+    public record Page<T>(List<T> items, Optional<String> nextCursor) {
+    }
+
+    /** The outcome of checking a token. */
+    public sealed interface Check {
+        record Valid(CurrentSession session) implements Check {
+        }
+
+        record Ended(EndReason reason) implements Check {
+        }
+
+        record Unknown() implements Check {
+        }
+    }
+
+    @Transactional
+    public Started start(NewSession request) {
+        Instant now = clock.instant();
+        String token = SessionToken.generate();
+        var origin = request.origin();
+        Session session = new Session(SessionId.random(), request.account(), "", request.appType(),
+                request.rememberMe(), false, true, origin.device(), origin.userAgent(), origin.ip(),
+                origin.location(), now, now, settings.idleTimeout(),
+                now.plus(request.rememberMe() ? settings.rememberedLifetime() : settings.lifetime()),
+                Session.Activity.NONE, Optional.empty());
+        store.insert(session, SessionToken.hash(token));
+        events.publishEvent(new SessionEvent.Started(session.id(), session.account(), now));
+        return new Started(session, token);
+    }
+
+    /**
+     * The hot path, run on every request: token → hash → cache → checks → activity. Needs no
+     * database access on a cache hit; ends the session on the spot when it has expired.
+     *
+     * @param page the path when the request is a page view, counted in the session's activity
+     */
+    public Check check(String token, Optional<String> page) {
+        if (!SessionToken.plausible(token)) return new Check.Unknown();
+        Optional<SessionCache.Entry> found = cache.get(SessionToken.hash(token), this::load);
+        if (found.isEmpty()) return new Check.Unknown();
+        SessionCache.Entry entry = found.get();
+        Session session = entry.session;
+        if (session.ending().isPresent()) return new Check.Ended(session.ending().get().reason());
+        Instant now = clock.instant();
+        Optional<EndReason> expired = Session.expiry(Instant.ofEpochMilli(entry.lastActive.get()),
+                session.idleTimeout(), session.expiresAt(), now);
+        if (expired.isPresent()) {
+            expire(session, expired.get(), now);
+            return new Check.Ended(expired.get());
+        }
+        entry.lastActive.accumulateAndGet(now.toEpochMilli(), Math::max);
+        activity.record(session.id(), now, page);
+        return new Check.Valid(new CurrentSession(session.id(), entry.account, session.appType()));
+    }
+
+    private SessionCache.Entry load(String hash) {
+        return store.findByTokenHash(hash)
+                .flatMap(s -> accounts.find(s.account()).map(a -> new SessionCache.Entry(activity.withPending(s), a)))
+                .orElse(null);
+    }
+
+    /** Active sessions of {@code owner}, most recently active first. */
+    public Page<Session> active(AccountId owner, ListFilter filter, int limit, Optional<String> cursor) {
+        int size = pageSize(limit);
+        Instant inactiveBefore = clock.instant().minus(ListFilter.INACTIVE_AFTER);
+        List<Session> rows = store.active(owner, filter, inactiveBefore, size + 1,
+                cursor.flatMap(SessionStore.PageCursor::decode));
+        Optional<String> next = rows.size() > size
+                ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).lastActiveAt(), rows.get(size - 1).id().value()).encode())
+                : Optional.empty();
+        List<Session> items = new ArrayList<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending).toList());
+        items.sort(Comparator.comparing(Session::lastActiveAt).reversed());
+        return new Page<>(List.copyOf(items), next);
+    }
+
+    public ListFilter.Counts counts(AccountId owner) {
+        return store.count(owner, clock.instant().minus(ListFilter.INACTIVE_AFTER));
+    }
+
+    /** Ended sessions of {@code owner}, most recently ended first. */
+    public Page<Session> history(AccountId owner, int limit, Optional<String> cursor) {
+        int size = pageSize(limit);
+        List<Session> rows = store.ended(owner, size + 1, cursor.flatMap(SessionStore.PageCursor::decode));
+        Optional<String> next = rows.size() > size
+                ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).ending().orElseThrow().at(), rows.get(size - 1).id().value()).encode())
+                : Optional.empty();
+        return new Page<>(List.copyOf(rows.subList(0, Math.min(size, rows.size()))), next);
+    }
+
+    /** One session of {@code owner}, active or ended; someone else's is {@link SessionProblem.NotFound}. */
+    public Session get(SessionId id, AccountId owner) {
+        return store.find(id, owner).map(activity::withPending).orElseThrow(SessionProblem.NotFound::new);
+    }
+
+    /** Signs out one other session of the caller. */
+    @Transactional
+    public void revoke(SessionId id, CurrentSession by) {
+        if (id.equals(by.id())) throw new SessionProblem.CurrentSession();
+        if (finish(List.of(id), by.account().id(), Session.Ending.by(EndReason.REVOKED, clock.instant(), by.account().id(), by.id())).isEmpty())
+            throw new SessionProblem.NotFound();
+    }
+
+    /** Signs out the chosen sessions of the caller; the current one cannot be among them. Returns those ended. */
+    @Transactional
+    public List<SessionId> revoke(Collection<SessionId> ids, CurrentSession by) {
+        if (ids.contains(by.id())) throw new SessionProblem.CurrentSession();
+        return finish(ids, by.account().id(), Session.Ending.by(EndReason.REVOKED, clock.instant(), by.account().id(), by.id()));
+    }
+
+    /** Signs out every session of the caller but the current one. Returns those ended. */
+    @Transactional
+    public List<SessionId> revokeOthers(CurrentSession by) {
+        AccountId owner = by.account().id();
+        Session.Ending ending = Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id());
+        List<SessionId> ended = store.endAll(owner, Optional.of(by.id()), ending);
+        announce(ended, owner, ending);
+        return ended;
+    }
+
+    /** Logs out every device, the current one included. API keys are not sessions and stay. */
+    @Transactional
+    public List<SessionId> revokeAll(CurrentSession by) {
+        List<SessionId> ended = new ArrayList<>(revokeOthers(by));
+        logout(by);
+        ended.add(by.id());
+        return ended;
+    }
+
+    /** Ends the current session. Safe to repeat. */
+    @Transactional
+    public void logout(CurrentSession current) {
+        AccountId owner = current.account().id();
+        finish(List.of(current.id()), owner, Session.Ending.by(EndReason.SIGNED_OUT, clock.instant(), owner, current.id()));
+    }
+
+    @Transactional
+    public void rename(SessionId id, AccountId owner, String name) {
+        String clean = name == null ? "" : name.strip();
+        if (clean.length() > MAX_NAME) throw new SessionProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
+        if (clean.chars().anyMatch(Character::isISOControl)) throw new SessionProblem.InvalidInput("name", "The name cannot contain control characters.");
+        if (store.rename(id, owner, clean) == 0) throw new SessionProblem.NotFound();
+        events.publishEvent(new SessionEvent.Renamed(id, owner, clean, clock.instant()));
+    }
+
+    @Transactional
+    public void setAlerts(SessionId id, AccountId owner, boolean alerts) {
+        if (store.setAlerts(id, owner, alerts) == 0) throw new SessionProblem.NotFound();
+    }
+
+    private List<SessionId> finish(Collection<SessionId> ids, AccountId owner, Session.Ending ending) {
+        List<SessionId> ended = ids.size() == 1
+                ? (store.end(ids.iterator().next(), owner, ending) == 1 ? List.copyOf(ids) : List.of())
+                : store.end(ids, owner, ending);
+        announce(ended, owner, ending);
+        return ended;
+    }
+
+    private void expire(Session session, EndReason reason, Instant now) {
+        Session.Ending ending = Session.Ending.expired(reason, now);
+        if (store.end(session.id(), session.account(), ending) == 1) announce(List.of(session.id()), session.account(), ending);
+        else cache.evict(List.of(session.id()));
+    }
+
+    private void announce(List<SessionId> ended, AccountId owner, Session.Ending ending) {
+        if (ended.isEmpty()) return;
+        broadcast.ended(ended);
+        ended.forEach(id -> events.publishEvent(new SessionEvent.Ended(id, owner, ending)));
+    }
+
+    private static int pageSize(int limit) {
+        if (limit <= 0) return 50;
+        return Math.min(limit, MAX_PAGE);
+    }
+}

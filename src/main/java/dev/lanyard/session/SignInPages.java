@@ -1,0 +1,96 @@
+package dev.lanyard.session;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.SignUp;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The sign-up, log-in and log-out pages. */
+@Controller
+class SignInPages {
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final ClientOrigins origins;
+    private final SessionCookie cookie;
+
+    SignInPages(Accounts accounts, Sessions sessions, ClientOrigins origins, SessionCookie cookie) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.origins = origins;
+        this.cookie = cookie;
+    }
+
+    @GetMapping("/login")
+    String loginPage(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String ended,
+                     @RequestParam(required = false) String out, Model model) {
+        if (current != null) return "redirect:/settings/sessions";
+        EndReason.ofCode(ended).filter(r -> r != EndReason.SIGNED_OUT)
+                .ifPresent(reason -> model.addAttribute("notice", reason.notice()));
+        if (out != null) model.addAttribute("info", "You are signed out.");
+        return "login";
+    }
+
+    @PostMapping("/login")
+    String login(@RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String password,
+                 @RequestParam(defaultValue = "false") boolean rememberMe, HttpServletRequest request,
+                 HttpServletResponse response, Model model) {
+        ClientOrigin origin = origins.of(request);
+        try {
+            Account account = accounts.authenticate(email, password, origin.ip());
+            cookie.write(request, response, sessions.start(new NewSession(account.id(), origin, AppType.WEB, rememberMe)));
+            return "redirect:/settings/sessions";
+        } catch (AccountProblem problem) {
+            if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
+                response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+            } else {
+                response.setStatus(HttpStatus.UNAUTHORIZED.value());
+            }
+            model.addAttribute("error", problem.getMessage());
+            model.addAttribute("email", email);
+            model.addAttribute("rememberMe", rememberMe);
+            return "login";
+        }
+    }
+
+    @GetMapping("/signup")
+    String signUpPage(@AuthenticationPrincipal CurrentSession current) {
+        return current != null ? "redirect:/settings/sessions" : "signup";
+    }
+
+    @PostMapping("/signup")
+    String signUp(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String email,
+                  @RequestParam(defaultValue = "") String password, @RequestParam(defaultValue = "") String team,
+                  HttpServletRequest request, HttpServletResponse response, Model model) {
+        try {
+            Account account = accounts.signUp(new SignUp(email, password, name, team));
+            cookie.write(request, response, sessions.start(new NewSession(account.id(), origins.of(request), AppType.WEB, false)));
+            return "redirect:/settings/sessions?done=welcome";
+        } catch (AccountProblem problem) {
+            response.setStatus(problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", problem.getMessage());
+            model.addAttribute("errorField", problem.field());
+            model.addAttribute("name", name);
+            model.addAttribute("email", email);
+            model.addAttribute("team", team);
+            return "signup";
+        }
+    }
+
+    @PostMapping("/logout")
+    String logout(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response) {
+        if (current != null) sessions.logout(current);
+        cookie.clear(request, response);
+        return "redirect:/login?out";
+    }
+}

@@ -1,0 +1,87 @@
+package dev.lanyard.web;
+
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.session.SessionProblem;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.lang.Nullable;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns the API's failures into {@code application/problem+json}: the modules' named problems
+ * with their stable codes, and Spring MVC's own (unreadable JSON, wrong types, unknown paths)
+ * with a {@code type} of ours. Applies to REST controllers only; pages handle their own errors.
+ */
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
+@RestControllerAdvice(annotations = org.springframework.web.bind.annotation.RestController.class)
+class ErrorAdvice extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(AccountProblem.class)
+    ResponseEntity<ProblemDetail> account(AccountProblem problem) {
+        HttpStatus status = problem instanceof AccountProblem.InvalidCredentials ? HttpStatus.UNAUTHORIZED
+                : problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT
+                : problem instanceof AccountProblem.TooManyAttempts ? HttpStatus.TOO_MANY_REQUESTS
+                : HttpStatus.BAD_REQUEST;
+        var response = ResponseEntity.status(status);
+        if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+        }
+        return response.body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
+    }
+
+    @ExceptionHandler(SessionProblem.class)
+    ResponseEntity<ProblemDetail> session(SessionProblem problem) {
+        HttpStatus status = HttpStatus.valueOf(problem.status());
+        String field = problem instanceof SessionProblem.InvalidInput input ? input.field() : null;
+        return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), field));
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-parameter",
+                "The value of '" + e.getName() + "' is not valid.", e.getName()));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
+                "The request body is not valid JSON of the expected shape: " + summary(e)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        var error = e.getBindingResult().getFieldErrors().stream().findFirst();
+        String field = error.map(f -> f.getField()).orElse("");
+        String detail = error.map(f -> "'" + f.getField() + "' " + f.getDefaultMessage()).orElse("The request is not valid.");
+        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-input", detail, field));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, @Nullable Object body, HttpHeaders headers,
+                                                             HttpStatusCode status, WebRequest request) {
+        if (body instanceof ProblemDetail problem && problem.getType().toString().equals("about:blank")) {
+            HttpStatus known = HttpStatus.resolve(status.value());
+            String code = known == null ? "error" : known.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            problem.setType(java.net.URI.create("urn:lanyard:problem:" + code));
+        }
+        return super.handleExceptionInternal(e, body, headers, status, request);
+    }
+
+    /** The parser's message without echoing large input back: its first line, shortened. */
+    private static String summary(HttpMessageNotReadableException e) {
+        Throwable cause = e.getMostSpecificCause();
+        String message = cause.getMessage() == null ? "unreadable body" : cause.getMessage().lines().findFirst().orElse("");
+        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.lanyard.web;
+
+import java.util.Map;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.servlet.ModelAndView;
+
+/**
+ * Whatever ends in the container's error path: API requests get problem+json, people get a page
+ * that says what happened and where to go, never a stack trace.
+ */
+@Controller
+class ErrorPages implements ErrorController {
+
+    @RequestMapping(value = "/error", produces = MediaType.TEXT_HTML_VALUE)
+    ModelAndView page(HttpServletRequest request) {
+        HttpStatus status = status(request);
+        String message = request.getAttribute("lanyard.errorMessage") instanceof String custom ? custom : message(status);
+        ModelAndView view = new ModelAndView("error", Map.of("status", status.value(), "message", message));
+        view.setStatus(status);
+        return view;
+    }
+
+    @RequestMapping("/error")
+    ResponseEntity<ProblemDetail> problem(HttpServletRequest request) {
+        HttpStatus status = status(request);
+        String code = status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.of(status, code, message(status)));
+    }
+
+    private static HttpStatus status(HttpServletRequest request) {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        HttpStatus status = code instanceof Integer value ? HttpStatus.resolve(value) : null;
+        if (status == null && request.getAttribute("lanyard.errorMessage") != null) return HttpStatus.FORBIDDEN;
+        return status == null ? HttpStatus.INTERNAL_SERVER_ERROR : status;
+    }
+
+    private static String message(HttpStatus status) {
+        return switch (status) {
+            case NOT_FOUND -> "There is nothing at this address.";
+            case FORBIDDEN -> "You are not allowed to do this.";
+            case METHOD_NOT_ALLOWED -> "This address does not accept that kind of request.";
+            case BAD_REQUEST -> "The request was not valid.";
+            default -> status.is5xxServerError()
+                    ? "Something went wrong on our side. Nothing you did was lost; please try again."
+                    : status.getReasonPhrase();
+        };
+    }
+}

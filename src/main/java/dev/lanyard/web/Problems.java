@@ -1,0 +1,46 @@
+package dev.lanyard.web;
+
+import java.io.IOException;
+import java.net.URI;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Lanyard's {@code application/problem+json} answers: a stable {@code type}
+ * ({@code urn:lanyard:problem:<code>}), a human {@code detail} and, where one input is at
+ * fault, its {@code field}.
+ */
+final class Problems {
+    private Problems() {
+    }
+
+    static ProblemDetail of(HttpStatus status, String code, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create("urn:lanyard:problem:" + code));
+        problem.setTitle(status.getReasonPhrase());
+        return problem;
+    }
+
+    static ProblemDetail of(HttpStatus status, String code, String detail, String field) {
+        ProblemDetail problem = of(status, code, detail);
+        if (field != null && !field.isEmpty()) problem.setProperty("field", field);
+        return problem;
+    }
+
+    static boolean isApi(HttpServletRequest request) {
+        return request.getRequestURI().startsWith("/api/");
+    }
+
+    /** Writes a problem from a filter, where no controller advice runs. */
+    static void write(HttpServletResponse response, JsonMapper json, ProblemDetail problem) throws IOException {
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        json.writeValue(response.getOutputStream(), problem);
+    }
+}
