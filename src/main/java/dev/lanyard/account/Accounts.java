@@ -68,7 +68,12 @@ public class Accounts {
     public Account authenticate(String rawEmail, String password, String address) {
         String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(java.util.Locale.ROOT);
         String secret = password == null ? "" : password;
-        throttle.check(email, address);
+        try {
+            throttle.check(email, address);
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            meters.counter("lanyard.login.failures", "reason", "throttled").increment();
+            throw tooMany;
+        }
         Optional<AccountStore.Credentials> found = secret.length() > MAX_PASSWORD ? Optional.empty() : store.findByEmail(email);
         boolean ok;
         if (found.isPresent()) {
@@ -79,7 +84,7 @@ public class Accounts {
         }
         if (!ok) {
             throttle.failed(email, address);
-            meters.counter("lanyard.login.failures").increment();
+            meters.counter("lanyard.login.failures", "reason", "invalid-credentials").increment();
             events.publishEvent(new AccountEvent.SignInFailed(email, found.map(AccountStore.Credentials::account),
                     address, clock.instant()));
             throw new AccountProblem.InvalidCredentials();

@@ -5,8 +5,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 @Repository
 class JdbcAccountStore implements AccountStore {
@@ -29,6 +34,14 @@ class JdbcAccountStore implements AccountStore {
 
     @Override
     public void insert(Account account, String passwordHash) {
+        try {
+            insertRow(account, passwordHash);
+        } catch (UncategorizedSQLException e) {
+            throw translated(e);
+        }
+    }
+
+    private void insertRow(Account account, String passwordHash) {
         jdbc.sql("""
                 INSERT INTO accounts (id, team_id, email, name, password_hash, role, created_at)
                 VALUES (:id, :team, :email, :name, :hash, :role, :at)
@@ -66,6 +79,24 @@ class JdbcAccountStore implements AccountStore {
                 .param("email", email)
                 .query((rs, n) -> new Credentials(account(rs), rs.getString("password_hash")))
                 .optional();
+    }
+
+    /**
+     * Spring knows PostgreSQL's error codes but not SQLite's: there a taken email would surface as an
+     * {@link UncategorizedSQLException}, and the caller's {@link DuplicateKeyException} handling
+     * (a sign-up racing another for the same email) would never run.
+     */
+    private static RuntimeException translated(UncategorizedSQLException e) {
+        if (e.getSQLException() instanceof SQLiteException sqlite) {
+            SQLiteErrorCode code = sqlite.getResultCode();
+            if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
+                return new DuplicateKeyException(sqlite.getMessage(), sqlite);
+            }
+            if (code.name().startsWith("SQLITE_CONSTRAINT")) {
+                return new DataIntegrityViolationException(sqlite.getMessage(), sqlite);
+            }
+        }
+        return e;
     }
 
     private static Account account(ResultSet rs) throws SQLException {

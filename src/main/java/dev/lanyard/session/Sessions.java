@@ -67,7 +67,7 @@ public class Sessions {
 
     @Transactional
     public Started start(NewSession request) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String token = SessionToken.generate();
         var origin = request.origin();
         Session session = new Session(SessionId.random(), request.account(), "", request.appType(),

@@ -1,0 +1,107 @@
+package dev.lanyard.account;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** What every {@link AccountStore} must do; run against each database by a subclass. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AccountStoreContract {
+    private static final Instant AT = Instant.parse("2026-01-10T09:15:00.123Z");
+
+    private HikariDataSource dataSource;
+    private AccountStore store;
+
+    /** A new, empty database with the schema migrated. */
+    abstract HikariDataSource migratedDatabase();
+
+    @BeforeAll
+    void openStore() {
+        dataSource = migratedDatabase();
+        store = new JdbcAccountStore(JdbcClient.create(dataSource));
+    }
+
+    @AfterAll
+    void closeDatabase() {
+        dataSource.close();
+    }
+
+    private Team team(String name) {
+        return new Team(TeamId.random(), name, AT);
+    }
+
+    private Account account(Team team, String email) {
+        return new Account(AccountId.random(), team.id(), email, "Alice Example", Role.ADMIN, AT);
+    }
+
+    @Test
+    void insertedAccountIsFoundByIdAndByEmailWithItsHash() {
+        Team team = team("Platform");
+        Account account = account(team, TestAccounts.uniqueEmail("alice"));
+        store.insert(team);
+        store.insert(account, "{argon2}hash-of-alice");
+
+        assertThat(store.find(account.id())).contains(account);
+        assertThat(store.findByEmail(account.email()))
+                .contains(new AccountStore.Credentials(account, "{argon2}hash-of-alice"));
+    }
+
+    @Test
+    void insertedTeamIsFoundById() {
+        Team team = team("Platform");
+        store.insert(team);
+
+        assertThat(store.findTeam(team.id())).contains(team);
+    }
+
+    @Test
+    void unknownIdsAndEmailsFindNothing() {
+        assertThat(store.find(new AccountId("acc_unknown"))).isEmpty();
+        assertThat(store.findTeam(new TeamId("team_unknown"))).isEmpty();
+        assertThat(store.findByEmail("nobody@example.com")).isEmpty();
+    }
+
+    @Test
+    void emailIsLookedUpExactlyAsStored() {
+        Team team = team("Platform");
+        Account account = account(team, TestAccounts.uniqueEmail("carol"));
+        store.insert(team);
+        store.insert(account, "{argon2}hash");
+
+        // Normalising is the service's job; the store compares what it is given.
+        assertThat(store.findByEmail(account.email().toUpperCase(java.util.Locale.ROOT))).isEmpty();
+    }
+
+    @Test
+    void secondAccountWithTheSameEmailIsADuplicateKey() {
+        String email = TestAccounts.uniqueEmail("dave");
+        Team first = team("First");
+        Team second = team("Second");
+        store.insert(first);
+        store.insert(second);
+        Account original = account(first, email);
+        store.insert(original, "{argon2}first");
+
+        assertThatThrownBy(() -> store.insert(account(second, email), "{argon2}second"))
+                .isInstanceOf(DuplicateKeyException.class);
+        assertThat(store.findByEmail(email)).map(AccountStore.Credentials::account).contains(original);
+    }
+
+    @Test
+    void accountOfAnUnknownTeamIsRefused() {
+        Account orphan = account(team("never inserted"), TestAccounts.uniqueEmail("erin"));
+
+        assertThatThrownBy(() -> store.insert(orphan, "{argon2}hash"))
+                .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+        assertThat(store.find(orphan.id())).isEmpty();
+    }
+}

@@ -1,0 +1,527 @@
+package dev.lanyard.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Route;
+import com.microsoft.playwright.options.AriaRole;
+import dev.lanyard.geo.GeoLocator;
+import dev.lanyard.testsupport.SqliteDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The sessions page in a real browser (Debian's Chromium driven by Playwright): sign up, see
+ * other devices with their place and network, rename, and every way of ending sessions
+ * (PRODUCT.md S1–S3, S7, E1–E5), plus an accessibility and phone-layout smoke test.
+ *
+ * <p>Lanyard trusts {@code X-Forwarded-For} from 127.0.0.1 here, so each browser context can
+ * claim a public address and be located with the real DB-IP Lite data under {@code data/geo}.
+ * Places below were read off the page, not guessed.
+ *
+ * <p>The README screenshots ({@code docs/screenshots/}) are written when they are missing or
+ * when the build runs with {@code -Dlanyard.screenshots=true}; ordinary runs leave the tracked
+ * files alone.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
+@ContextConfiguration(initializers = SqliteDatabase.class)
+class SessionsBrowserTest {
+
+    static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+    static final Path SCREENSHOTS = Paths.get("docs", "screenshots");
+
+    static final String PASSWORD = "correct horse battery staple";
+    static final String SIGNED_OUT_ELSEWHERE = "You were signed out from another device.";
+
+    /** Chrome 131 on a Mac in Madrid (Telefónica), with the client hints real Chrome sends. */
+    static final Device MAC_MADRID = new Device(
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+            "80.58.61.250",
+            Map.of("sec-ch-ua", "\"Google Chrome\";v=\"131\", \"Chromium\";v=\"131\", \"Not_A Brand\";v=\"24\"",
+                    "sec-ch-ua-full-version-list",
+                    "\"Google Chrome\";v=\"131.0.6778.86\", \"Chromium\";v=\"131.0.6778.86\", \"Not_A Brand\";v=\"24.0.0.0\"",
+                    "sec-ch-ua-mobile", "?0",
+                    "sec-ch-ua-platform", "\"macOS\"",
+                    "sec-ch-ua-platform-version", "\"14.6.1\"",
+                    "sec-ch-ua-arch", "\"arm\"",
+                    "sec-ch-ua-model", "\"\""));
+    /** Safari on an iPhone in London (Safari sends no client hints). */
+    static final Device IPHONE_LONDON = new Device(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1",
+            "212.58.244.20", Map.of());
+    /** Firefox on an Android phone in Paris (Firefox sends no client hints). */
+    static final Device ANDROID_PARIS = new Device(
+            "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0",
+            "62.210.16.1", Map.of());
+    /** Firefox on Windows in Stockholm. */
+    static final Device WINDOWS_STOCKHOLM = new Device(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+            "5.198.250.10", Map.of());
+    /** Firefox on Linux in Berlin. */
+    static final Device LINUX_BERLIN = new Device(
+            "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+            "85.214.132.117", Map.of());
+
+    /**
+     * A browser somewhere. Chromium would attach its own User-Agent Client Hints ("Chromium 156",
+     * the platform Playwright derives from the user agent) to every request, which no real Safari or
+     * Firefox does and which Lanyard rightly believes over the user agent; so each context replaces
+     * them with {@code clientHints}: those the emulated browser really sends, none for Safari and Firefox.
+     */
+    record Device(String userAgent, String ip, Map<String, String> clientHints) {
+    }
+
+    private static final AtomicInteger ACCOUNTS = new AtomicInteger();
+
+    private static Playwright playwright;
+    private static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    GeoLocator geo;
+
+    private final List<BrowserContext> contexts = new ArrayList<>();
+
+    @BeforeAll
+    static void launchChromium() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            fail("Browser tests need Chromium at " + CHROMIUM + ". Install Debian's `chromium` package "
+                    + "(apt-get install chromium; the README's test command installs it when run as root).");
+        }
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(CHROMIUM)
+                .setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--disable-quic", "--no-first-run")));
+    }
+
+    @AfterAll
+    static void closeChromium() {
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+    }
+
+    /**
+     * The network (ISP) is looked up when a session starts, from tables that load in the background
+     * for a couple of seconds after start-up; wait for them so that no session here starts too early.
+     */
+    @BeforeEach
+    void waitForIspData() throws Exception {
+        Method await;
+        try {
+            await = geo.getClass().getDeclaredMethod("awaitIspData", Duration.class);
+        } catch (NoSuchMethodException e) {
+            return; // another locator: nothing to wait for
+        }
+        await.setAccessible(true);
+        if (!(Boolean) await.invoke(geo, Duration.ofSeconds(30))) fail("ISP data did not load within 30 s");
+    }
+
+    @AfterEach
+    void closeContexts() {
+        contexts.forEach(BrowserContext::close);
+        contexts.clear();
+    }
+
+    // ---------------------------------------------------------------- flows
+
+    @Test
+    void signUpThenSeeRenameAndRevokeAnotherDevice() {
+        // 1. Sign up: lands on the sessions page, this device marked, with a welcome.
+        Page desk = open(MAC_MADRID);
+        String email = signUp(desk, "Ada Lovelace", "Analytical Engines");
+        assertThat(desk).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+        assertThat(desk.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sessions").setExact(true)))
+                .isVisible();
+        assertThat(desk.getByRole(AriaRole.STATUS)).containsText("Welcome to Lanyard");
+        assertThat(currentCard(desk)).containsText("This device");
+        assertThat(currentCard(desk)).containsText("Chrome 131 on macOS");
+        assertThat(currentCard(desk)).containsText("Madrid, Spain");
+        assertThat(desk.getByText("No other sessions. Only this device is signed in.")).isVisible();
+
+        // 2. An iPhone in London logs in; the first device sees it after a reload.
+        Page phone = open(IPHONE_LONDON);
+        logIn(phone, email);
+        assertThat(currentCard(phone)).containsText("This device");
+
+        desk.reload();
+        assertThat(desk.locator("article.card")).hasCount(2);
+        Locator iphone = otherCards(desk);
+        assertThat(iphone).hasCount(1);
+        assertThat(iphone).containsText(Pattern.compile("Safari( [\\d.]+)? on iPhone"));
+        assertThat(iphone).containsText("Mobile");
+        assertThat(iphone).containsText("Web");
+        assertThat(iphone).containsText("London, United Kingdom");
+        assertThat(iphone.locator(".flag")).hasText("🇬🇧");
+        assertThat(iphone.locator(".ip")).hasText("212.58.244.•••");
+        assertThat(iphone).not().containsText("212.58.244.20");
+        assertThat(iphone).not().containsText("This device");
+        assertThat(desk.locator("footer")).containsText("IP Geolocation by DB-IP");
+
+        // Its details: full IP for the owner, browser and OS versions, region, network.
+        iphone.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Details of")).click();
+        assertThat(desk).hasURL(Pattern.compile("/settings/sessions/[^/?]+$"));
+        assertThat(desk.locator("h1")).hasText(Pattern.compile("Safari( [\\d.]+)? on iPhone"));
+        assertThat(detail(desk, "Browser")).hasText("Safari 17.2");
+        assertThat(detail(desk, "Operating system")).hasText("iOS 17.2");
+        assertThat(detail(desk, "Device")).containsText("iPhone");
+        assertThat(detail(desk, "Device")).containsText("Mobile");
+        assertThat(detail(desk, "City")).hasText("London");
+        assertThat(detail(desk, "Region")).hasText("England");
+        assertThat(detail(desk, "Country")).hasText("United Kingdom");
+        assertThat(detail(desk, "Network")).hasText(Pattern.compile("BBC|British Broadcasting", Pattern.CASE_INSENSITIVE));
+        assertThat(detail(desk, "IP address")).hasText("212.58.244.20");
+        assertThat(desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sign out this session")))
+                .isVisible();
+
+        // 3. Rename it from its details page; the name shows on the list.
+        desk.getByLabel("Session name").fill("Ada's work phone");
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Rename")).click();
+        assertThat(desk.getByRole(AriaRole.STATUS)).hasText("Session renamed.");
+        assertThat(desk.locator("h1")).hasText("Ada's work phone");
+        assertThat(desk.getByLabel("Session name")).hasValue("Ada's work phone");
+        desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("← All sessions")).click();
+        Locator renamed = otherCards(desk);
+        assertThat(renamed.locator(".title")).containsText("Ada's work phone");
+        assertThat(renamed).containsText(Pattern.compile("Safari( [\\d.]+)? on iPhone")); // device still named
+
+        // 4. Sign it out from here: a confirmation names device, place and last activity.
+        renamed.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Sign out Ada's work phone")).click();
+        assertThat(desk.locator("h1")).hasText("Sign out session?");
+        Locator target = desk.locator("ul.targets li");
+        assertThat(target).hasCount(1);
+        assertThat(target).containsText("Ada's work phone");
+        assertThat(target).containsText("London, United Kingdom");
+        assertThat(target).containsText(Pattern.compile("Last active: (Active now|Just now|\\d+ minutes? ago)"));
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out").setExact(true)).click();
+        assertThat(desk).hasURL(Pattern.compile("/settings/sessions\\?done=signed-out$"));
+        assertThat(desk.getByRole(AriaRole.STATUS)).hasText("The session was signed out. That device must sign in again.");
+        assertThat(otherCards(desk)).hasCount(0);
+        assertThat(desk.getByText("No other sessions. Only this device is signed in.")).isVisible();
+
+        // The phone's very next page load is refused, and it is told why.
+        phone.navigate("/settings/sessions");
+        assertThat(phone).hasURL(Pattern.compile("/login\\?ended=revoked$"));
+        assertThat(phone.getByRole(AriaRole.ALERT)).hasText(SIGNED_OUT_ELSEWHERE);
+    }
+
+    @Test
+    void signOutAllOtherSessionsThenSelectedOnes() {
+        Page desk = open(MAC_MADRID);
+        String email = signUp(desk, "Grace Hopper", "Compilers");
+
+        // 5. Two more devices sign in; sign out all others: the confirmation lists them.
+        Page android = open(ANDROID_PARIS);
+        logIn(android, email);
+        Page windows = open(WINDOWS_STOCKHOLM);
+        logIn(windows, email);
+
+        desk.reload();
+        assertThat(otherCards(desk)).hasCount(2);
+        desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sign out all other sessions")).click();
+        assertThat(desk.locator("h1")).hasText("Sign out all other sessions?");
+        assertThat(desk.getByText("This will sign out 2 other sessions:")).isVisible();
+        Locator targets = desk.locator("ul.targets li");
+        assertThat(targets).hasCount(2);
+        assertThat(targets.filter(new Locator.FilterOptions().setHasText("Paris, France"))).containsText("Firefox");
+        assertThat(targets.filter(new Locator.FilterOptions().setHasText("Stockholm, Sweden"))).containsText("Windows");
+        assertThat(desk.getByText("Your current session will remain active.")).isVisible();
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out all")).click();
+
+        assertThat(desk.getByRole(AriaRole.STATUS)).hasText("All other sessions were signed out. This device stays signed in.");
+        assertThat(desk.locator("article.card")).hasCount(1);
+        assertThat(currentCard(desk)).containsText("This device");
+        for (Page other : List.of(android, windows)) {
+            other.navigate("/settings/sessions");
+            assertThat(other).hasURL(Pattern.compile("/login\\?ended=revoked$"));
+            assertThat(other.getByRole(AriaRole.ALERT)).hasText(SIGNED_OUT_ELSEWHERE);
+        }
+
+        // 6. Three devices sign in; select two with their checkboxes and sign them out together.
+        Page paris = open(ANDROID_PARIS);
+        logIn(paris, email);
+        Page stockholm = open(WINDOWS_STOCKHOLM);
+        logIn(stockholm, email);
+        Page berlin = open(LINUX_BERLIN);
+        logIn(berlin, email);
+
+        desk.navigate("/settings/sessions");
+        assertThat(otherCards(desk)).hasCount(3);
+        desk.getByLabel(Pattern.compile("Select .*Android")).check();
+        desk.getByLabel(Pattern.compile("Select .*Windows")).check();
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out selected")).click();
+
+        assertThat(desk.locator("h1")).hasText("Sign out 2 selected sessions?");
+        Locator chosen = desk.locator("ul.targets li");
+        assertThat(chosen).hasCount(2);
+        assertThat(chosen.filter(new Locator.FilterOptions().setHasText("Paris, France"))).hasCount(1);
+        assertThat(chosen.filter(new Locator.FilterOptions().setHasText("Stockholm, Sweden"))).hasCount(1);
+        assertThat(desk.locator("ul.targets")).not().containsText("Berlin");
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out selected")).click();
+
+        assertThat(desk.getByRole(AriaRole.STATUS)).hasText("The selected sessions were signed out.");
+        assertThat(otherCards(desk)).hasCount(1);
+        assertThat(otherCards(desk)).containsText(Pattern.compile("Berlin.*, Germany"));
+        for (Page gone : List.of(paris, stockholm)) {
+            gone.navigate("/settings/sessions");
+            assertThat(gone).hasURL(Pattern.compile("/login\\?ended=revoked$"));
+            assertThat(gone.getByRole(AriaRole.ALERT)).hasText(SIGNED_OUT_ELSEWHERE);
+        }
+        berlin.navigate("/settings/sessions");
+        assertThat(berlin).hasURL(Pattern.compile("/settings/sessions$"));
+        assertThat(currentCard(berlin)).containsText(Pattern.compile("Berlin.*, Germany"));
+    }
+
+    @Test
+    void logOutAllDevicesEndsEverySessionIncludingThisOne() {
+        Page desk = open(MAC_MADRID);
+        String email = signUp(desk, "Katherine Johnson", "Trajectories");
+        Page phone = open(IPHONE_LONDON);
+        logIn(phone, email);
+
+        // 7. The confirmation lists every device, this one included, and says API keys stay.
+        desk.reload();
+        desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Log out all devices")).click();
+        assertThat(desk.locator("h1")).hasText("Log out all devices?");
+        assertThat(desk.locator("main")).containsText("API keys are not affected");
+        Locator targets = desk.locator("ul.targets li");
+        assertThat(targets).hasCount(2);
+        assertThat(targets.filter(new Locator.FilterOptions().setHasText("This device"))).containsText("Madrid, Spain");
+        assertThat(targets.filter(new Locator.FilterOptions().setHasText("London, United Kingdom"))).hasCount(1);
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out all devices")).click();
+
+        assertThat(desk).hasURL(Pattern.compile("/login\\?out=all$"));
+        assertThat(desk.getByRole(AriaRole.STATUS)).hasText("You are signed out.");
+        desk.navigate("/settings/sessions");
+        assertThat(desk).hasURL(Pattern.compile("/login$"));
+
+        phone.navigate("/settings/sessions");
+        assertThat(phone).hasURL(Pattern.compile("/login\\?ended=revoked$"));
+        assertThat(phone.getByRole(AriaRole.ALERT)).hasText(SIGNED_OUT_ELSEWHERE);
+    }
+
+    @Test
+    void currentSessionCannotBeRevokedFromTheList() {
+        Page desk = open(MAC_MADRID);
+        String email = signUp(desk, "Hedy Lamarr", "Frequency Hopping");
+        Page phone = open(IPHONE_LONDON);
+        logIn(phone, email);
+        desk.reload();
+
+        // 8. The current card points to Log out and offers no sign-out link or checkbox.
+        Locator current = currentCard(desk);
+        assertThat(current).containsText("You can't sign out this session from this list. Use Log out to end it.");
+        assertThat(current.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Log out"))).isVisible();
+        assertThat(current.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Sign out"))).hasCount(0);
+        assertThat(current.getByRole(AriaRole.CHECKBOX)).hasCount(0);
+        assertThat(otherCards(desk).getByRole(AriaRole.CHECKBOX)).hasCount(1);
+
+        String details = current.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Details of"))
+                .getAttribute("href");
+        desk.navigate(details + "/sign-out");
+        assertThat(desk.locator("h1")).hasText("This is your current session");
+        assertThat(desk.locator("main")).containsText("Use Log out instead.");
+        assertThat(desk.locator("form[action$='/sign-out']")).hasCount(0);
+
+        // And its own details page says the same, with no sign-out link.
+        desk.navigate(details);
+        assertThat(desk.locator("main")).containsText("This is your current session. Use Log out to end it.");
+        assertThat(desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sign out this session")))
+                .hasCount(0);
+
+        // Log out (E4) from the refusal page ends only this session.
+        desk.navigate(details + "/sign-out");
+        desk.locator("main").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Log out")).click();
+        assertThat(desk).hasURL(Pattern.compile("/login\\?out$"));
+        assertThat(desk.getByRole(AriaRole.STATUS)).hasText("You are signed out.");
+        phone.navigate("/settings/sessions");
+        assertThat(phone).hasURL(Pattern.compile("/settings/sessions$"));
+        assertThat(otherCards(phone)).hasCount(0);
+    }
+
+    @Test
+    void formsAreLabelledAndThePhoneLayoutFits() {
+        // 9. Every input on the log-in and sign-up pages has a label, and each page has one h1.
+        Page page = open(MAC_MADRID);
+        for (String path : List.of("/login", "/signup")) {
+            page.navigate(path);
+            assertThat(page.locator("h1")).hasCount(1);
+            Locator inputs = page.locator("main input:not([type=hidden])");
+            for (Locator input : inputs.all()) {
+                assertThat(input).hasAccessibleName(Pattern.compile("\\S"));
+            }
+        }
+        page.navigate("/login");
+        assertThat(page.getByLabel("Email")).isFocused(); // autofocus
+        assertThat(page.getByLabel("Password")).isVisible();
+        assertThat(page.getByLabel("Remember me")).not().isChecked();
+        page.navigate("/signup");
+        for (String label : List.of("Your name", "Email", "Password", "Team name")) {
+            assertThat(page.getByLabel(label, new Page.GetByLabelOptions().setExact(true))).isEditable();
+        }
+        assertThat(page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)))
+                .hasAccessibleDescription("At least 12 characters.");
+
+        // Sign up with the keyboard alone.
+        String email = nextEmail();
+        page.getByLabel("Your name").focus();
+        page.keyboard().type("Margaret Hamilton");
+        page.keyboard().press("Tab");
+        page.keyboard().type(email);
+        page.keyboard().press("Tab");
+        page.keyboard().type(PASSWORD);
+        page.keyboard().press("Tab");
+        page.keyboard().type("Apollo Guidance");
+        page.keyboard().press("Enter");
+        assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+
+        // The first Tab on the sessions page reaches the skip link.
+        page.keyboard().press("Tab");
+        assertThat(page.locator(":focus")).hasText("Skip to content");
+
+        Page phone = open(IPHONE_LONDON, 390, 844);
+        logIn(phone, email);
+        Page android = open(ANDROID_PARIS, 412, 915);
+        logIn(android, email);
+        page.reload();
+        assertThat(page.locator("article.card")).hasCount(3);
+
+        // At 390 px the sessions page (3 sessions) has no horizontal scroll.
+        phone.navigate("/settings/sessions");
+        assertThat(phone.locator("article.card")).hasCount(3);
+        assertNoHorizontalScroll(phone, "sessions list at 390 px");
+        phone.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Details of").setExact(false)).first().click();
+        assertThat(phone.locator("h1")).isVisible();
+        assertNoHorizontalScroll(phone, "session details at 390 px");
+        phone.navigate("/settings/sessions/sign-out-all");
+        assertThat(phone.locator("ul.targets li")).hasCount(3);
+        assertNoHorizontalScroll(phone, "log-out-all confirmation at 390 px");
+
+        // README screenshots: the list with three devices in three countries, desktop and phone.
+        if (shouldWriteScreenshot("sessions.png") || shouldWriteScreenshot("sessions-mobile.png")) {
+            // page is the Mac's context, 1200 × 900.
+            page.navigate("/settings/sessions");
+            assertThat(page.locator("article.card")).hasCount(3);
+            if (shouldWriteScreenshot("sessions.png")) {
+                page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("sessions.png")).setFullPage(true));
+            }
+            phone.navigate("/settings/sessions");
+            assertThat(phone.locator("article.card")).hasCount(3);
+            if (shouldWriteScreenshot("sessions-mobile.png")) {
+                phone.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("sessions-mobile.png")).setFullPage(true));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Page open(Device device) {
+        return open(device, 1200, 900);
+    }
+
+    /** A fresh browser context (its own cookies) for a device at its own public address. */
+    private Page open(Device device, int width, int height) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions()
+                .setBaseURL("http://127.0.0.1:" + port)
+                .setUserAgent(device.userAgent())
+                .setExtraHTTPHeaders(Map.of("X-Forwarded-For", device.ip()))
+                .setViewportSize(width, height)
+                .setLocale("en-GB"));
+        context.setDefaultTimeout(10_000);
+        context.route("**/*", route -> {
+            Map<String, String> headers = new HashMap<>(route.request().allHeaders());
+            headers.keySet().removeIf(name -> name.toLowerCase(Locale.ROOT).startsWith("sec-ch-ua"));
+            headers.putAll(device.clientHints());
+            route.resume(new Route.ResumeOptions().setHeaders(headers));
+        });
+        contexts.add(context);
+        return context.newPage();
+    }
+
+    private static String nextEmail() {
+        return "browser-" + ACCOUNTS.incrementAndGet() + "-" + System.nanoTime() + "@example.com";
+    }
+
+    /** Signs up through the form and returns the new account's email. */
+    private static String signUp(Page page, String name, String team) {
+        String email = nextEmail();
+        page.navigate("/signup");
+        page.getByLabel("Your name").fill(name);
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
+        page.getByLabel("Team name").fill(team);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+        return email;
+    }
+
+    private static void logIn(Page page, String email) {
+        page.navigate("/login");
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        assertThat(page).hasURL(Pattern.compile("/settings/sessions$"));
+    }
+
+    private static Locator currentCard(Page page) {
+        return page.locator("article.card.current");
+    }
+
+    private static Locator otherCards(Page page) {
+        return page.locator("ul.cards article.card");
+    }
+
+    /** The value of a details-page field: the {@code dd} after the {@code dt} with that exact label. */
+    private static Locator detail(Page page, String label) {
+        return page.locator("dt").filter(new Locator.FilterOptions().setHasText(Pattern.compile("^" + Pattern.quote(label) + "$")))
+                .locator("xpath=following-sibling::dd[1]");
+    }
+
+    private static void assertNoHorizontalScroll(Page page, String what) {
+        // A measurement, not a DOM state: read it once the page has settled (assertions above waited for it).
+        @SuppressWarnings("unchecked")
+        Map<String, Object> size = (Map<String, Object>) page.evaluate(
+                "() => ({scroll: document.scrollingElement.scrollWidth, client: document.scrollingElement.clientWidth})");
+        int scroll = ((Number) size.get("scroll")).intValue();
+        int client = ((Number) size.get("client")).intValue();
+        if (scroll > client) {
+            fail(what + " scrolls sideways: scrollWidth " + scroll + " > clientWidth " + client);
+        }
+    }
+
+    private static boolean shouldWriteScreenshot(String file) {
+        return Boolean.getBoolean("lanyard.screenshots") || !Files.exists(SCREENSHOTS.resolve(file));
+    }
+}

@@ -1,0 +1,451 @@
+package dev.lanyard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.device.Device;
+import dev.lanyard.device.DeviceType;
+import dev.lanyard.geo.GeoLocation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What every {@link SessionStore} must do; run against each database by a subclass. The tests
+ * share one database and stay apart by giving every test accounts of its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SessionStoreContract {
+    private static final Instant T0 = TestSessions.T0;
+
+    private HikariDataSource dataSource;
+    private SessionStore store;
+
+    /** A new, empty database with the schema migrated. */
+    abstract HikariDataSource migratedDatabase();
+
+    @BeforeAll
+    void openStore() {
+        dataSource = migratedDatabase();
+        store = new JdbcSessionStore(JdbcClient.create(dataSource), new NamedParameterJdbcTemplate(dataSource));
+    }
+
+    @AfterAll
+    void closeDatabase() {
+        dataSource.close();
+    }
+
+    private AccountId newAccount() {
+        return TestAccounts.insertInto(dataSource, T0).id();
+    }
+
+    private Session stored(Session session) {
+        store.insert(session, TestSessions.tokenHash());
+        return session;
+    }
+
+    private static Instant minutes(long n) {
+        return T0.plus(Duration.ofMinutes(n));
+    }
+
+    private static Session.Ending revokedAt(Instant at, AccountId by) {
+        return Session.Ending.by(EndReason.REVOKED, at, by, null);
+    }
+
+    private Session reread(Session session) {
+        return store.find(session.id(), session.account()).orElseThrow();
+    }
+
+    private static List<SessionId> ids(List<Session> sessions) {
+        return sessions.stream().map(Session::id).toList();
+    }
+
+    // ---- insert and find
+
+    @Test
+    void insertedSessionIsFoundByItsTokenHashWithEveryValue() {
+        AccountId owner = newAccount();
+        Session session = TestSessions.of(owner).name("Work laptop").appType(AppType.MOBILE).rememberMe(true)
+                .verified(true).alerts(false)
+                .device(new Device("Safari", "18", "iOS", "18", DeviceType.MOBILE, "iPhone"))
+                .location(TestSessions.madrid().location())
+                .idleTimeout(Duration.ofHours(12))
+                .activity(new Session.Activity(2, 40, 7, "/settings/sessions"))
+                .lastActiveAt(minutes(5))
+                .build();
+        String hash = TestSessions.tokenHash();
+
+        store.insert(session, hash);
+
+        assertThat(store.findByTokenHash(hash)).contains(session);
+    }
+
+    @Test
+    void sessionWithoutCoordinatesKeepsThemAbsent() {
+        AccountId owner = newAccount();
+        Session session = stored(TestSessions.of(owner).location(GeoLocation.unknown()).build());
+
+        assertThat(reread(session).location().latitude()).isEmpty();
+        assertThat(reread(session).location().longitude()).isEmpty();
+        assertThat(reread(session)).isEqualTo(session);
+    }
+
+    @Test
+    void unknownTokenHashFindsNothing() {
+        assertThat(store.findByTokenHash(TestSessions.tokenHash())).isEmpty();
+    }
+
+    @Test
+    void findingASessionGivesItOnlyToItsOwner() {
+        AccountId owner = newAccount();
+        AccountId someoneElse = newAccount();
+        Session session = stored(TestSessions.of(owner).build());
+
+        assertThat(store.find(session.id(), owner)).contains(session);
+        assertThat(store.find(session.id(), someoneElse)).isEmpty();
+        assertThat(store.find(new SessionId("ses_unknown"), owner)).isEmpty();
+    }
+
+    @Test
+    void endedSessionIsStillFoundWithItsEnding() {
+        AccountId owner = newAccount();
+        String hash = TestSessions.tokenHash();
+        Session session = TestSessions.of(owner).build();
+        store.insert(session, hash);
+        Session.Ending ending = Session.Ending.by(EndReason.REVOKED, minutes(3), owner, new SessionId("ses_other"));
+
+        store.end(session.id(), owner, ending);
+
+        assertThat(store.findByTokenHash(hash).orElseThrow().ending()).contains(ending);
+        assertThat(reread(session).ending()).contains(ending);
+        assertThat(reread(session).active()).isFalse();
+    }
+
+    // ---- active list, pages and counts
+
+    @Test
+    void activeListsMostRecentlyActiveFirstAndLeavesOutEndedAndOtherPeoplesSessions() {
+        AccountId owner = newAccount();
+        AccountId someoneElse = newAccount();
+        Session old = stored(TestSessions.of(owner).lastActiveAt(minutes(1)).build());
+        Session newest = stored(TestSessions.of(owner).lastActiveAt(minutes(30)).build());
+        Session middle = stored(TestSessions.of(owner).lastActiveAt(minutes(10)).build());
+        Session ended = stored(TestSessions.of(owner).lastActiveAt(minutes(40)).build());
+        store.end(ended.id(), owner, revokedAt(minutes(41), owner));
+        stored(TestSessions.of(someoneElse).lastActiveAt(minutes(20)).build());
+
+        List<Session> active = store.active(owner, ListFilter.ALL, T0, 50, Optional.empty());
+
+        assertThat(ids(active)).containsExactly(newest.id(), middle.id(), old.id());
+    }
+
+    @Test
+    void activePagesFollowTheCursorWithoutGapsOrRepeatsEvenWhenTimesTie() {
+        AccountId owner = newAccount();
+        List<Session> all = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            // pairs share a last-active time, so the id must break ties
+            all.add(stored(TestSessions.of(owner).id("ses_page_" + owner.value() + "_" + i).lastActiveAt(minutes(i / 2)).build()));
+        }
+        List<SessionId> expected = store.active(owner, ListFilter.ALL, T0, 50, Optional.empty()).stream().map(Session::id).toList();
+
+        List<SessionId> paged = new ArrayList<>();
+        Optional<SessionStore.PageCursor> cursor = Optional.empty();
+        for (int page = 0; page < 10; page++) {
+            List<Session> rows = store.active(owner, ListFilter.ALL, T0, 3, cursor);
+            paged.addAll(ids(rows));
+            if (rows.size() < 3) break;
+            Session last = rows.get(rows.size() - 1);
+            cursor = Optional.of(new SessionStore.PageCursor(last.lastActiveAt(), last.id().value()));
+        }
+
+        List<SessionId> newestFirstThenIdDescending = all.stream()
+                .sorted(java.util.Comparator.comparing(Session::lastActiveAt)
+                        .thenComparing(s -> s.id().value()).reversed())
+                .map(Session::id).toList();
+        assertThat(expected).containsExactlyElementsOf(newestFirstThenIdDescending);
+        assertThat(paged).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void cursorSurvivesItsTextForm() {
+        SessionStore.PageCursor cursor = new SessionStore.PageCursor(minutes(7), "ses_abc:def");
+
+        assertThat(SessionStore.PageCursor.decode(cursor.encode())).contains(cursor);
+        assertThat(SessionStore.PageCursor.decode("")).isEmpty();
+    }
+
+    @Test
+    void activeFiltersByVerifiedUnverifiedAndInactive() {
+        AccountId owner = newAccount();
+        Instant inactiveBefore = minutes(100);
+        Session verifiedRecent = stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(150)).build());
+        Session verifiedIdle = stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(50)).build());
+        Session unverifiedRecent = stored(TestSessions.of(owner).lastActiveAt(minutes(120)).build());
+        Session unverifiedIdle = stored(TestSessions.of(owner).lastActiveAt(minutes(20)).build());
+        Session endedVerified = stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(10)).build());
+        store.end(endedVerified.id(), owner, revokedAt(minutes(200), owner));
+
+        assertThat(ids(store.active(owner, ListFilter.VERIFIED, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(verifiedRecent.id(), verifiedIdle.id());
+        assertThat(ids(store.active(owner, ListFilter.UNVERIFIED, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(unverifiedRecent.id(), unverifiedIdle.id());
+        assertThat(ids(store.active(owner, ListFilter.INACTIVE, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(verifiedIdle.id(), unverifiedIdle.id());
+        assertThat(ids(store.active(owner, ListFilter.ALL, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(verifiedRecent.id(), unverifiedRecent.id(), verifiedIdle.id(), unverifiedIdle.id());
+    }
+
+    @Test
+    void filteredPagesFollowTheCursorToo() {
+        AccountId owner = newAccount();
+        for (int i = 0; i < 5; i++) {
+            stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(i)).build());
+            stored(TestSessions.of(owner).verified(false).lastActiveAt(minutes(i)).build());
+        }
+
+        List<Session> first = store.active(owner, ListFilter.VERIFIED, T0, 3, Optional.empty());
+        Session last = first.get(2);
+        List<Session> second = store.active(owner, ListFilter.VERIFIED, T0, 3,
+                Optional.of(new SessionStore.PageCursor(last.lastActiveAt(), last.id().value())));
+
+        assertThat(first).extracting(Session::verified).containsOnly(true);
+        assertThat(second).extracting(Session::verified).containsOnly(true);
+        assertThat(first).extracting(Session::lastActiveAt).containsExactly(minutes(4), minutes(3), minutes(2));
+        assertThat(second).extracting(Session::lastActiveAt).containsExactly(minutes(1), minutes(0));
+    }
+
+    @Test
+    void countCountsTheOwnersActiveSessionsPerFilter() {
+        AccountId owner = newAccount();
+        AccountId someoneElse = newAccount();
+        Instant inactiveBefore = minutes(100);
+        stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(150)).build());
+        stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(50)).build());
+        stored(TestSessions.of(owner).lastActiveAt(minutes(120)).build());
+        Session ended = stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(10)).build());
+        store.end(ended.id(), owner, revokedAt(minutes(200), owner));
+        stored(TestSessions.of(someoneElse).verified(true).build());
+
+        assertThat(store.count(owner, inactiveBefore)).isEqualTo(new ListFilter.Counts(3, 2, 1, 1));
+        assertThat(store.count(newAccount(), inactiveBefore)).isEqualTo(new ListFilter.Counts(0, 0, 0, 0));
+    }
+
+    // ---- ending
+
+    @Test
+    void endingASessionIsIdempotentAndKeepsTheFirstEnding() {
+        AccountId owner = newAccount();
+        Session session = stored(TestSessions.of(owner).build());
+        Session.Ending first = new Session.Ending(minutes(5), EndReason.ADMIN_REVOKED, Optional.of(owner),
+                Optional.of(new SessionId("ses_admin")), Optional.of("lost laptop"));
+
+        assertThat(store.end(session.id(), owner, first)).isEqualTo(1);
+        assertThat(store.end(session.id(), owner, revokedAt(minutes(9), owner))).isZero();
+
+        assertThat(reread(session).ending()).contains(first);
+    }
+
+    @Test
+    void expiryEndingRecordsNoActor() {
+        AccountId owner = newAccount();
+        Session session = stored(TestSessions.of(owner).build());
+
+        store.end(session.id(), owner, Session.Ending.expired(EndReason.IDLE_EXPIRED, minutes(60)));
+
+        Session.Ending ending = reread(session).ending().orElseThrow();
+        assertThat(ending.reason()).isEqualTo(EndReason.IDLE_EXPIRED);
+        assertThat(ending.by()).isEmpty();
+        assertThat(ending.fromSession()).isEmpty();
+        assertThat(ending.note()).isEmpty();
+    }
+
+    @Test
+    void endingSomeoneElsesSessionChangesNothing() {
+        AccountId owner = newAccount();
+        AccountId intruder = newAccount();
+        Session session = stored(TestSessions.of(owner).build());
+
+        assertThat(store.end(session.id(), intruder, revokedAt(minutes(1), intruder))).isZero();
+        assertThat(store.end(new SessionId("ses_unknown"), owner, revokedAt(minutes(1), owner))).isZero();
+
+        assertThat(reread(session).active()).isTrue();
+    }
+
+    @Test
+    void endingManyReturnsExactlyTheIdsItEnded() {
+        AccountId owner = newAccount();
+        AccountId someoneElse = newAccount();
+        Session first = stored(TestSessions.of(owner).build());
+        Session second = stored(TestSessions.of(owner).build());
+        Session untouched = stored(TestSessions.of(owner).build());
+        Session alreadyEnded = stored(TestSessions.of(owner).build());
+        Session.Ending earlier = revokedAt(minutes(1), owner);
+        store.end(alreadyEnded.id(), owner, earlier);
+        Session theirs = stored(TestSessions.of(someoneElse).build());
+
+        List<SessionId> ended = store.end(List.of(first.id(), second.id(), alreadyEnded.id(), theirs.id(),
+                new SessionId("ses_unknown")), owner, revokedAt(minutes(2), owner));
+
+        assertThat(ended).containsExactlyInAnyOrder(first.id(), second.id());
+        assertThat(reread(first).ending()).contains(revokedAt(minutes(2), owner));
+        assertThat(reread(alreadyEnded).ending()).contains(earlier);
+        assertThat(reread(untouched).active()).isTrue();
+        assertThat(reread(theirs).active()).isTrue();
+        assertThat(store.end(List.of(first.id(), second.id()), owner, revokedAt(minutes(3), owner))).isEmpty();
+        assertThat(store.end(List.of(), owner, revokedAt(minutes(3), owner))).isEmpty();
+    }
+
+    @Test
+    void endingAllButOneReturnsTheIdsItEndedAndKeepsTheOne() {
+        AccountId owner = newAccount();
+        AccountId someoneElse = newAccount();
+        Session keep = stored(TestSessions.of(owner).build());
+        Session other = stored(TestSessions.of(owner).build());
+        Session another = stored(TestSessions.of(owner).build());
+        Session alreadyEnded = stored(TestSessions.of(owner).build());
+        Session.Ending earlier = revokedAt(minutes(1), owner);
+        store.end(alreadyEnded.id(), owner, earlier);
+        Session theirs = stored(TestSessions.of(someoneElse).build());
+
+        List<SessionId> ended = store.endAll(owner, Optional.of(keep.id()), revokedAt(minutes(2), owner));
+
+        assertThat(ended).containsExactlyInAnyOrder(other.id(), another.id());
+        assertThat(reread(keep).active()).isTrue();
+        assertThat(reread(alreadyEnded).ending()).contains(earlier);
+        assertThat(reread(theirs).active()).isTrue();
+        assertThat(store.endAll(owner, Optional.of(keep.id()), revokedAt(minutes(3), owner))).isEmpty();
+    }
+
+    @Test
+    void endingAllWithoutAKeeperEndsEveryActiveSession() {
+        AccountId owner = newAccount();
+        Session one = stored(TestSessions.of(owner).build());
+        Session two = stored(TestSessions.of(owner).build());
+
+        assertThat(store.endAll(owner, Optional.empty(), revokedAt(minutes(2), owner)))
+                .containsExactlyInAnyOrder(one.id(), two.id());
+        assertThat(store.active(owner, ListFilter.ALL, T0, 50, Optional.empty())).isEmpty();
+        assertThat(store.endAll(owner, Optional.empty(), revokedAt(minutes(3), owner))).isEmpty();
+    }
+
+    // ---- rename and alerts
+
+    @Test
+    void renamingChangesOnlyAnActiveSessionOfTheOwner() {
+        AccountId owner = newAccount();
+        AccountId intruder = newAccount();
+        Session session = stored(TestSessions.of(owner).build());
+        Session ended = stored(TestSessions.of(owner).name("Old phone").build());
+        store.end(ended.id(), owner, revokedAt(minutes(1), owner));
+
+        assertThat(store.rename(session.id(), owner, "Work laptop")).isEqualTo(1);
+        assertThat(store.rename(session.id(), owner, "Work laptop")).isEqualTo(1);
+        assertThat(store.rename(session.id(), intruder, "Pwned")).isZero();
+        assertThat(store.rename(ended.id(), owner, "Renamed after the end")).isZero();
+
+        assertThat(reread(session).name()).isEqualTo("Work laptop");
+        assertThat(reread(ended).name()).isEqualTo("Old phone");
+    }
+
+    @Test
+    void alertsChangeOnlyOnAnActiveSessionOfTheOwner() {
+        AccountId owner = newAccount();
+        AccountId intruder = newAccount();
+        Session session = stored(TestSessions.of(owner).alerts(true).build());
+        Session ended = stored(TestSessions.of(owner).alerts(true).build());
+        store.end(ended.id(), owner, revokedAt(minutes(1), owner));
+
+        assertThat(store.setAlerts(session.id(), intruder, false)).isZero();
+        assertThat(reread(session).alerts()).isTrue();
+        assertThat(store.setAlerts(session.id(), owner, false)).isEqualTo(1);
+        assertThat(reread(session).alerts()).isFalse();
+        assertThat(store.setAlerts(session.id(), owner, true)).isEqualTo(1);
+        assertThat(reread(session).alerts()).isTrue();
+        assertThat(store.setAlerts(ended.id(), owner, false)).isZero();
+        assertThat(reread(ended).alerts()).isTrue();
+    }
+
+    // ---- activity
+
+    @Test
+    void recordedActivityAddsUpAndLastActiveNeverGoesBackwards() {
+        AccountId owner = newAccount();
+        Session session = stored(TestSessions.of(owner).lastActiveAt(minutes(1)).build());
+
+        assertThat(store.recordActivity(List.of(new ActivityRecorder.Flush(session.id(), minutes(10), 3, 1, "/settings/sessions"))))
+                .isEqualTo(1);
+        // a late flush with older activity: counters add, the time and the last page stay
+        assertThat(store.recordActivity(List.of(new ActivityRecorder.Flush(session.id(), minutes(5), 2, 0, ""))))
+                .isEqualTo(1);
+
+        Session after = reread(session);
+        assertThat(after.lastActiveAt()).isEqualTo(minutes(10));
+        assertThat(after.activity()).isEqualTo(new Session.Activity(1, 5, 1, "/settings/sessions"));
+    }
+
+    @Test
+    void recordedActivityWritesManySessionsInOneBatch() {
+        AccountId owner = newAccount();
+        Session one = stored(TestSessions.of(owner).build());
+        Session two = stored(TestSessions.of(owner).build());
+
+        int changed = store.recordActivity(List.of(
+                new ActivityRecorder.Flush(one.id(), minutes(2), 4, 2, "/a"),
+                new ActivityRecorder.Flush(two.id(), minutes(3), 1, 0, ""),
+                new ActivityRecorder.Flush(new SessionId("ses_gone"), minutes(3), 1, 0, "")));
+
+        assertThat(changed).isEqualTo(2);
+        assertThat(reread(one).activity()).isEqualTo(new Session.Activity(1, 4, 2, "/a"));
+        assertThat(reread(one).lastActiveAt()).isEqualTo(minutes(2));
+        assertThat(reread(two).activity()).isEqualTo(new Session.Activity(1, 1, 0, ""));
+        assertThat(reread(two).lastActiveAt()).isEqualTo(minutes(3));
+        assertThat(store.recordActivity(List.of())).isZero();
+    }
+
+    // ---- history
+
+    @Test
+    void endedListsMostRecentlyEndedFirstAndPagesByCursor() {
+        AccountId owner = newAccount();
+        AccountId someoneElse = newAccount();
+        List<SessionId> endedInOrder = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Session s = stored(TestSessions.of(owner).lastActiveAt(minutes(100 - i)).build());
+            // two end at the same moment, so the id breaks the tie
+            store.end(s.id(), owner, revokedAt(minutes(i == 4 ? 13 : 10 + i), owner));
+            endedInOrder.add(s.id());
+        }
+        stored(TestSessions.of(owner).build());
+        Session theirs = stored(TestSessions.of(someoneElse).build());
+        store.end(theirs.id(), someoneElse, revokedAt(minutes(50), someoneElse));
+
+        List<Session> all = store.ended(owner, 50, Optional.empty());
+        List<SessionId> paged = new ArrayList<>();
+        Optional<SessionStore.PageCursor> cursor = Optional.empty();
+        for (int page = 0; page < 10; page++) {
+            List<Session> rows = store.ended(owner, 2, cursor);
+            paged.addAll(ids(rows));
+            if (rows.size() < 2) break;
+            Session last = rows.get(rows.size() - 1);
+            cursor = Optional.of(new SessionStore.PageCursor(last.ending().orElseThrow().at(), last.id().value()));
+        }
+
+        assertThat(ids(all)).containsExactlyInAnyOrderElementsOf(endedInOrder);
+        assertThat(all).extracting(s -> s.ending().orElseThrow().at())
+                .containsExactly(minutes(13), minutes(13), minutes(12), minutes(11), minutes(10));
+        assertThat(ids(all.subList(0, 2))).isSortedAccordingTo((a, b) -> b.value().compareTo(a.value()));
+        assertThat(paged).containsExactlyElementsOf(ids(all));
+    }
+}

@@ -1,0 +1,415 @@
+package dev.lanyard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The session service on a real database, with a clock the tests move. */
+@LanyardSpringTest
+class SessionsTest {
+    private static final String NO_SUCH_TOKEN = "A".repeat(43);
+
+    @Autowired
+    Sessions sessions;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    SessionStore store;
+    @Autowired
+    ActivityRecorder activity;
+    @Autowired
+    SessionCache cache;
+    @Autowired
+    SessionSettings settings;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    JdbcClient jdbc;
+
+    private Account alice;
+
+    @BeforeEach
+    void signUpAlice() {
+        alice = accounts.signUp(TestAccounts.alice());
+    }
+
+    private Sessions.Started signIn(Account account) {
+        return signIn(account, false);
+    }
+
+    private Sessions.Started signIn(Account account, boolean rememberMe) {
+        return sessions.start(new NewSession(account.id(), TestSessions.madrid(), AppType.WEB, rememberMe));
+    }
+
+    private static CurrentSession as(Sessions.Started started, Account account) {
+        return new CurrentSession(started.session().id(), account, AppType.WEB);
+    }
+
+    private Sessions.Check check(Sessions.Started started) {
+        return sessions.check(started.token(), Optional.empty());
+    }
+
+    private Session row(Sessions.Started started) {
+        return store.find(started.session().id(), started.session().account()).orElseThrow();
+    }
+
+    private static Sessions.Check.Ended ended(EndReason reason) {
+        return new Sessions.Check.Ended(reason);
+    }
+
+    // ---- start and check
+
+    @Test
+    void startedSessionIsValidForItsToken() {
+        Sessions.Started started = signIn(alice);
+
+        Sessions.Check check = check(started);
+
+        assertThat(check).isEqualTo(new Sessions.Check.Valid(new CurrentSession(started.session().id(), alice, AppType.WEB)));
+        assertThat(started.token()).hasSize(43);
+        assertThat(row(started).expiresAt()).isEqualTo(clock.instant().plus(settings.lifetime()));
+        assertThat(row(started).ip()).isEqualTo("83.45.123.78");
+    }
+
+    @Test
+    void databaseKeepsOnlyTheHashOfTheToken() {
+        Sessions.Started started = signIn(alice);
+
+        String stored = jdbc.sql("SELECT token_hash FROM sessions WHERE id = :id")
+                .param("id", started.session().id().value()).query(String.class).single();
+
+        assertThat(stored).isEqualTo(SessionToken.hash(started.token())).doesNotContain(started.token());
+        assertThat(started.session().id().value()).doesNotContain(started.token());
+    }
+
+    @Test
+    void unknownAndMalformedTokensAreUnknown() {
+        assertThat(sessions.check(NO_SUCH_TOKEN, Optional.empty())).isEqualTo(new Sessions.Check.Unknown());
+        assertThat(sessions.check("not a token", Optional.empty())).isEqualTo(new Sessions.Check.Unknown());
+        assertThat(sessions.check(null, Optional.empty())).isEqualTo(new Sessions.Check.Unknown());
+    }
+
+    // ---- revoking
+
+    @Test
+    void revokedSessionIsRefusedOnItsVeryNextCheck() {
+        Sessions.Started phone = signIn(alice);
+        Sessions.Started laptop = signIn(alice);
+        assertThat(check(phone)).isInstanceOf(Sessions.Check.Valid.class); // now cached
+
+        sessions.revoke(phone.session().id(), as(laptop, alice));
+
+        assertThat(check(phone)).isEqualTo(ended(EndReason.REVOKED));
+        Session.Ending ending = row(phone).ending().orElseThrow();
+        assertThat(ending.reason()).isEqualTo(EndReason.REVOKED);
+        assertThat(ending.at()).isEqualTo(clock.instant());
+        assertThat(ending.by()).contains(alice.id());
+        assertThat(ending.fromSession()).contains(laptop.session().id());
+        assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
+    }
+
+    @Test
+    void revokingTheCurrentSessionIsRefused() {
+        Sessions.Started laptop = signIn(alice);
+
+        assertThatThrownBy(() -> sessions.revoke(laptop.session().id(), as(laptop, alice)))
+                .isInstanceOf(SessionProblem.CurrentSession.class);
+        assertThatThrownBy(() -> sessions.revoke(List.of(laptop.session().id()), as(laptop, alice)))
+                .isInstanceOf(SessionProblem.CurrentSession.class);
+
+        assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
+        assertThat(row(laptop).active()).isTrue();
+    }
+
+    @Test
+    void revokingSomeoneElsesSessionChangesNothing() {
+        Account bob = accounts.signUp(TestAccounts.bob());
+        Sessions.Started bobs = signIn(bob);
+        Sessions.Started alices = signIn(alice);
+        assertThat(check(bobs)).isInstanceOf(Sessions.Check.Valid.class);
+
+        assertThatThrownBy(() -> sessions.revoke(bobs.session().id(), as(alices, alice)))
+                .isInstanceOf(SessionProblem.NotFound.class);
+        assertThat(sessions.revoke(List.of(bobs.session().id()), as(alices, alice))).isEmpty();
+
+        assertThat(check(bobs)).isInstanceOf(Sessions.Check.Valid.class);
+        assertThat(row(bobs).active()).isTrue();
+        assertThatThrownBy(() -> sessions.get(bobs.session().id(), alice.id())).isInstanceOf(SessionProblem.NotFound.class);
+    }
+
+    @Test
+    void revokingAnUnknownOrAlreadyEndedSessionIsNotFound() {
+        Sessions.Started laptop = signIn(alice);
+        Sessions.Started phone = signIn(alice);
+        sessions.revoke(phone.session().id(), as(laptop, alice));
+
+        assertThatThrownBy(() -> sessions.revoke(phone.session().id(), as(laptop, alice)))
+                .isInstanceOf(SessionProblem.NotFound.class);
+        assertThatThrownBy(() -> sessions.revoke(new SessionId("ses_unknown"), as(laptop, alice)))
+                .isInstanceOf(SessionProblem.NotFound.class);
+    }
+
+    @Test
+    void revokingSelectedSessionsEndsOnlyTheCallersActiveOnes() {
+        Account bob = accounts.signUp(TestAccounts.bob());
+        Sessions.Started laptop = signIn(alice);
+        Sessions.Started phone = signIn(alice);
+        Sessions.Started tablet = signIn(alice);
+        Sessions.Started bobs = signIn(bob);
+
+        List<SessionId> ended = sessions.revoke(List.of(phone.session().id(), tablet.session().id(), bobs.session().id()),
+                as(laptop, alice));
+
+        assertThat(ended).containsExactlyInAnyOrder(phone.session().id(), tablet.session().id());
+        assertThat(check(phone)).isEqualTo(ended(EndReason.REVOKED));
+        assertThat(check(tablet)).isEqualTo(ended(EndReason.REVOKED));
+        assertThat(check(bobs)).isInstanceOf(Sessions.Check.Valid.class);
+    }
+
+    @Test
+    void revokingOthersKeepsTheCurrentSession() {
+        Sessions.Started laptop = signIn(alice);
+        Sessions.Started phone = signIn(alice);
+        Sessions.Started tablet = signIn(alice);
+        check(phone);
+        check(tablet);
+
+        List<SessionId> ended = sessions.revokeOthers(as(laptop, alice));
+
+        assertThat(ended).containsExactlyInAnyOrder(phone.session().id(), tablet.session().id());
+        assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
+        assertThat(check(phone)).isEqualTo(ended(EndReason.REVOKED));
+        assertThat(check(tablet)).isEqualTo(ended(EndReason.REVOKED));
+        assertThat(sessions.revokeOthers(as(laptop, alice))).isEmpty();
+    }
+
+    @Test
+    void revokingAllEndsEverySessionIncludingTheCurrent() {
+        Sessions.Started laptop = signIn(alice);
+        Sessions.Started phone = signIn(alice);
+        check(laptop);
+        check(phone);
+
+        List<SessionId> ended = sessions.revokeAll(as(laptop, alice));
+
+        assertThat(ended).containsExactlyInAnyOrder(laptop.session().id(), phone.session().id());
+        assertThat(check(laptop)).isInstanceOf(Sessions.Check.Ended.class);
+        assertThat(check(phone)).isEqualTo(ended(EndReason.REVOKED));
+        assertThat(sessions.counts(alice.id()).all()).isZero();
+    }
+
+    @Test
+    void loggingOutEndsTheCurrentSessionAndIsSafeToRepeat() {
+        Sessions.Started laptop = signIn(alice);
+        check(laptop);
+
+        sessions.logout(as(laptop, alice));
+        sessions.logout(as(laptop, alice));
+
+        assertThat(check(laptop)).isEqualTo(ended(EndReason.SIGNED_OUT));
+        assertThat(row(laptop).ending().orElseThrow().reason()).isEqualTo(EndReason.SIGNED_OUT);
+    }
+
+    // ---- lifetimes
+
+    @Test
+    void sessionIdleForTheIdleTimeoutEndsOnItsNextCheck() {
+        Sessions.Started phone = signIn(alice, true);
+        Duration almostIdle = settings.idleTimeout().minusMinutes(1);
+
+        clock.advance(almostIdle);
+        assertThat(check(phone)).as("activity just before the timeout").isInstanceOf(Sessions.Check.Valid.class);
+        clock.advance(almostIdle);
+        assertThat(check(phone)).as("the idle time counts from the last check").isInstanceOf(Sessions.Check.Valid.class);
+        clock.advance(settings.idleTimeout());
+
+        assertThat(check(phone)).isEqualTo(ended(EndReason.IDLE_EXPIRED));
+        Session.Ending ending = row(phone).ending().orElseThrow();
+        assertThat(ending.reason()).isEqualTo(EndReason.IDLE_EXPIRED);
+        assertThat(ending.at()).isEqualTo(clock.instant());
+        assertThat(ending.by()).isEmpty();
+        assertThat(check(phone)).isEqualTo(ended(EndReason.IDLE_EXPIRED));
+    }
+
+    @Test
+    void idleSessionEndsEvenWhenItWasNeverCachedOnThisNode() {
+        Sessions.Started phone = signIn(alice, true);
+
+        clock.advance(settings.idleTimeout());
+
+        assertThat(check(phone)).isEqualTo(ended(EndReason.IDLE_EXPIRED));
+    }
+
+    @Test
+    void rememberedSessionLastsItsLongerLifetimeThenEndsThoughActive() {
+        Sessions.Started remembered = signIn(alice, true);
+        Instant expiresAt = remembered.session().createdAt().plus(settings.rememberedLifetime());
+        assertThat(row(remembered).expiresAt()).isEqualTo(expiresAt);
+        Duration step = settings.idleTimeout().minusHours(1);
+
+        while (clock.instant().plus(step).isBefore(expiresAt)) {
+            clock.advance(step);
+            assertThat(check(remembered)).as("at %s", clock.instant()).isInstanceOf(Sessions.Check.Valid.class);
+        }
+        clock.set(expiresAt.minusMillis(1));
+        assertThat(check(remembered)).isInstanceOf(Sessions.Check.Valid.class);
+        clock.set(expiresAt);
+
+        assertThat(check(remembered)).isEqualTo(ended(EndReason.LIFETIME_EXPIRED));
+        assertThat(row(remembered).ending().orElseThrow().reason()).isEqualTo(EndReason.LIFETIME_EXPIRED);
+    }
+
+    @Test
+    void sessionWithoutRememberMeEndsAtTheShorterLifetime() {
+        Sessions.Started plain = signIn(alice, false);
+        Instant expiresAt = plain.session().createdAt().plus(settings.lifetime());
+        assertThat(settings.lifetime()).isLessThan(settings.rememberedLifetime());
+
+        clock.advance(Duration.ofDays(1));
+        assertThat(check(plain)).isInstanceOf(Sessions.Check.Valid.class);
+        clock.set(expiresAt);
+
+        assertThat(check(plain)).isEqualTo(ended(EndReason.LIFETIME_EXPIRED));
+    }
+
+    // ---- activity
+
+    @Test
+    void checksAreCountedInMemoryAndWrittenInOneBatch() {
+        Sessions.Started laptop = signIn(alice);
+        Instant created = clock.instant();
+        activity.flush(); // whatever other tests left pending
+        for (int i = 1; i <= 25; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            sessions.check(laptop.token(), i % 5 == 0 ? Optional.of("/settings/sessions/" + i) : Optional.empty());
+        }
+        Instant lastCheck = clock.instant();
+
+        Session beforeFlush = row(laptop);
+        assertThat(beforeFlush.activity().requests()).as("no write per check").isZero();
+        assertThat(beforeFlush.lastActiveAt()).isEqualTo(created);
+        assertThat(sessions.get(laptop.session().id(), alice.id()).activity().requests())
+                .as("reads see unwritten activity").isEqualTo(25);
+
+        assertThat(activity.flush()).as("sessions written").isEqualTo(1);
+
+        Session afterFlush = row(laptop);
+        assertThat(afterFlush.activity()).isEqualTo(new Session.Activity(1, 25, 5, "/settings/sessions/25"));
+        assertThat(afterFlush.lastActiveAt()).isEqualTo(lastCheck);
+        assertThat(activity.flush()).as("nothing left to write").isZero();
+    }
+
+    @Test
+    void sessionReloadedAfterAFlushIsIdleOnlyFromItsLastActivity() {
+        Sessions.Started laptop = signIn(alice, true);
+        clock.advance(settings.idleTimeout().minusHours(1));
+        assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
+        activity.flush();
+        cache.clear(); // as on another node, or after a restart
+
+        clock.advance(Duration.ofHours(2));
+
+        assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
+    }
+
+    @Test
+    void unwrittenActivityStillCountsWhenTheSessionIsReloaded() {
+        Sessions.Started laptop = signIn(alice, true);
+        clock.advance(settings.idleTimeout().minusHours(1));
+        assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
+        cache.clear();
+
+        clock.advance(Duration.ofHours(2));
+
+        assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
+    }
+
+    // ---- rename, alerts, lists
+
+    @Test
+    void renamingTrimsTheNameAndRejectsLongOrControlCharacters() {
+        Sessions.Started laptop = signIn(alice);
+        SessionId id = laptop.session().id();
+
+        sessions.rename(id, alice.id(), "  Work laptop  ");
+        assertThat(row(laptop).name()).isEqualTo("Work laptop");
+
+        assertThatThrownBy(() -> sessions.rename(id, alice.id(), "x".repeat(Sessions.MAX_NAME + 1)))
+                .isInstanceOfSatisfying(SessionProblem.InvalidInput.class, p -> {
+                    assertThat(p.field()).isEqualTo("name");
+                    assertThat(p.getMessage()).contains("at most " + Sessions.MAX_NAME);
+                });
+        assertThatThrownBy(() -> sessions.rename(id, alice.id(), "Work\u0000laptop"))
+                .isInstanceOfSatisfying(SessionProblem.InvalidInput.class, p -> assertThat(p.field()).isEqualTo("name"));
+        assertThatThrownBy(() -> sessions.rename(id, alice.id(), "Work\nlaptop"))
+                .isInstanceOf(SessionProblem.InvalidInput.class);
+        sessions.rename(id, alice.id(), "x".repeat(Sessions.MAX_NAME));
+
+        assertThat(row(laptop).name()).isEqualTo("x".repeat(Sessions.MAX_NAME));
+    }
+
+    @Test
+    void renamingOrSwitchingAlertsOfSomeoneElsesOrAnEndedSessionIsNotFound() {
+        Account bob = accounts.signUp(TestAccounts.bob());
+        Sessions.Started bobs = signIn(bob);
+        Sessions.Started laptop = signIn(alice);
+        Sessions.Started phone = signIn(alice);
+        sessions.revoke(phone.session().id(), as(laptop, alice));
+
+        assertThatThrownBy(() -> sessions.rename(bobs.session().id(), alice.id(), "mine now"))
+                .isInstanceOf(SessionProblem.NotFound.class);
+        assertThatThrownBy(() -> sessions.setAlerts(bobs.session().id(), alice.id(), false))
+                .isInstanceOf(SessionProblem.NotFound.class);
+        assertThatThrownBy(() -> sessions.rename(phone.session().id(), alice.id(), "gone"))
+                .isInstanceOf(SessionProblem.NotFound.class);
+
+        assertThat(row(bobs).name()).isEmpty();
+        assertThat(row(bobs).alerts()).isTrue();
+    }
+
+    @Test
+    void activeListPagesMostRecentlyActiveFirstAndHistoryListsWhyEachEnded() {
+        Sessions.Started laptop = signIn(alice);
+        clock.advance(Duration.ofMinutes(1));
+        Sessions.Started phone = signIn(alice);
+        clock.advance(Duration.ofMinutes(1));
+        Sessions.Started tablet = signIn(alice);
+        clock.advance(Duration.ofMinutes(1));
+        check(laptop); // laptop is now the most recently active
+        activity.flush(); // the list is ordered by what the database knows, as of the last flush
+
+        Sessions.Page<Session> first = sessions.active(alice.id(), ListFilter.ALL, 2, Optional.empty());
+        Sessions.Page<Session> second = sessions.active(alice.id(), ListFilter.ALL, 2, first.nextCursor());
+
+        assertThat(first.items()).extracting(Session::id).containsExactly(laptop.session().id(), tablet.session().id());
+        assertThat(first.nextCursor()).isPresent();
+        assertThat(second.items()).extracting(Session::id).containsExactly(phone.session().id());
+        assertThat(second.nextCursor()).isEmpty();
+
+        sessions.revoke(phone.session().id(), as(laptop, alice));
+        clock.advance(Duration.ofMinutes(1));
+        sessions.logout(as(tablet, alice));
+        Sessions.Page<Session> history = sessions.history(alice.id(), 50, Optional.empty());
+
+        assertThat(history.items()).extracting(Session::id).containsExactly(tablet.session().id(), phone.session().id());
+        assertThat(history.items()).extracting(s -> s.ending().orElseThrow().reason())
+                .containsExactly(EndReason.SIGNED_OUT, EndReason.REVOKED);
+        assertThat(sessions.counts(alice.id()).all()).isEqualTo(1);
+        assertThatThrownBy(() -> sessions.active(alice.id(), ListFilter.ALL, 2, Optional.of("not a cursor!")))
+                .isInstanceOf(SessionProblem.InvalidCursor.class);
+    }
+}

@@ -1,0 +1,222 @@
+package dev.lanyard.web;
+
+import static dev.lanyard.web.ApiClient.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.forwardedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.web.ApiClient.Member;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Cross-site request forgery rules (docs/decisions/0003-api-csrf.md): cookie-authenticated API
+ * writes must be JSON from our own origin, bearer clients are exempt, and forms carry a token.
+ * MockMvc's own origin is {@code http://localhost}.
+ */
+@LanyardSpringTest
+class ApiRequestGuardTest {
+    private static final String FOREIGN = "https://evil.example";
+    private static final String OWN = "http://localhost";
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+
+    private ApiClient api;
+    private Member laptop;
+    private Member phone;
+
+    @BeforeEach
+    void aliceOnTwoDevices() throws Exception {
+        api = new ApiClient(mvc, json);
+        laptop = api.signUp("alice");
+        phone = api.logIn(laptop);
+    }
+
+    private ResultActions withCookie(Member member, MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request.cookie(member.cookie()).with(member.from()));
+    }
+
+    private static MockHttpServletRequestBuilder json(MockHttpServletRequestBuilder request, String body) {
+        return request.contentType(MediaType.APPLICATION_JSON).content(body);
+    }
+
+    private void assertProblem(ResultActions actions, int status, String code) throws Exception {
+        MvcResult result = actions.andReturn();
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(status);
+        assertThat(result.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        assertThat(api.read(result).path("type").asString()).isEqualTo("urn:lanyard:problem:" + code);
+    }
+
+    private JsonNode current(Member member) throws Exception {
+        return api.read(withCookie(member, get("/api/v1/sessions/current")).andExpect(status().isOk()).andReturn());
+    }
+
+    private void assertBothStillSignedInAndUnchanged() throws Exception {
+        assertThat(current(laptop).path("id").asString()).isEqualTo(laptop.sessionId());
+        JsonNode phoneNow = current(phone);
+        assertThat(phoneNow.path("name").asString()).isEmpty();
+        assertThat(phoneNow.path("alerts").asBoolean()).isTrue();
+    }
+
+    // ---- cookie-authenticated API requests
+
+    @Test
+    void cookieAuthenticatedChangesFromAForeignOriginAreRefused() throws Exception {
+        String phonePath = "/api/v1/sessions/" + phone.sessionId();
+
+        assertProblem(withCookie(laptop, json(post("/api/v1/logout"), "{}").header(HttpHeaders.ORIGIN, FOREIGN)), 403, "cross-origin");
+        assertProblem(withCookie(laptop, json(patch(phonePath), "{\"name\":\"x\",\"alerts\":false}").header(HttpHeaders.ORIGIN, FOREIGN)),
+                403, "cross-origin");
+        assertProblem(withCookie(laptop, delete(phonePath).header(HttpHeaders.ORIGIN, FOREIGN)), 403, "cross-origin");
+        assertProblem(withCookie(laptop, delete("/api/v1/sessions").param("scope", "all").header(HttpHeaders.ORIGIN, FOREIGN)),
+                403, "cross-origin");
+        assertProblem(withCookie(laptop, delete(phonePath).header(HttpHeaders.ORIGIN, "http://localhost:8081")), 403, "cross-origin");
+        assertProblem(withCookie(laptop, delete(phonePath).header(HttpHeaders.ORIGIN, "null")), 403, "cross-origin");
+
+        assertBothStillSignedInAndUnchanged();
+    }
+
+    @Test
+    void crossSiteFetchWithoutAnOriginIsRefusedToo() throws Exception {
+        assertProblem(withCookie(laptop, delete("/api/v1/sessions/" + phone.sessionId()).header("Sec-Fetch-Site", "cross-site")),
+                403, "cross-origin");
+        assertProblem(withCookie(laptop, delete("/api/v1/sessions/" + phone.sessionId()).header("Sec-Fetch-Site", "same-site")),
+                403, "cross-origin");
+
+        assertBothStillSignedInAndUnchanged();
+    }
+
+    @Test
+    void sameOriginJsonRequestsPass() throws Exception {
+        withCookie(laptop, json(patch("/api/v1/sessions/" + phone.sessionId()), "{\"name\":\"Phone\"}")
+                .header(HttpHeaders.ORIGIN, OWN).header("Sec-Fetch-Site", "same-origin"))
+                .andExpect(status().isOk());
+        withCookie(laptop, delete("/api/v1/sessions/" + phone.sessionId()).header(HttpHeaders.ORIGIN, OWN))
+                .andExpect(status().isNoContent());
+    }
+
+    @Test
+    void cookieAuthenticatedWritesMustBeJson() throws Exception {
+        String phonePath = "/api/v1/sessions/" + phone.sessionId();
+
+        assertProblem(withCookie(laptop, patch(phonePath).contentType(MediaType.TEXT_PLAIN).content("{\"name\":\"x\"}")),
+                415, "unsupported-media-type");
+        assertProblem(withCookie(laptop, patch(phonePath).contentType(MediaType.APPLICATION_FORM_URLENCODED).content("name=x")),
+                415, "unsupported-media-type");
+        assertProblem(withCookie(laptop, post("/api/v1/logout").contentType(MediaType.APPLICATION_FORM_URLENCODED)),
+                415, "unsupported-media-type");
+        assertProblem(withCookie(laptop, post("/api/v1/logout")), 415, "unsupported-media-type");
+        assertProblem(withCookie(laptop, delete(phonePath).contentType(MediaType.TEXT_PLAIN).content("x")),
+                415, "unsupported-media-type");
+
+        assertBothStillSignedInAndUnchanged();
+    }
+
+    @Test
+    void readingFromAForeignOriginIsLeftToTheBrowsersSameOriginPolicy() throws Exception {
+        withCookie(laptop, get("/api/v1/sessions").header(HttpHeaders.ORIGIN, FOREIGN)).andExpect(status().isOk());
+    }
+
+    // ---- sign-up and login
+
+    @Test
+    void loginAndSignUpMustBeJson() throws Exception {
+        assertProblem(mvc.perform(post("/api/v1/login").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .param("email", laptop.email()).param("password", TestAccounts.PASSWORD)), 415, "unsupported-media-type");
+        assertProblem(mvc.perform(post("/api/v1/login").contentType(MediaType.TEXT_PLAIN)
+                .content(api.write(java.util.Map.of("email", laptop.email(), "password", TestAccounts.PASSWORD)))),
+                415, "unsupported-media-type");
+        assertProblem(mvc.perform(post("/api/v1/login").contentType(MediaType.MULTIPART_FORM_DATA)
+                .content("--x--")), 415, "unsupported-media-type");
+        assertProblem(mvc.perform(post("/api/v1/signup").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .param("email", TestAccounts.uniqueEmail("mallory")).param("password", TestAccounts.PASSWORD)
+                .param("name", "M").param("team", "T")), 415, "unsupported-media-type");
+    }
+
+    @Test
+    void loginFromAForeignOriginIsRefused() throws Exception {
+        MvcResult result = mvc.perform(json(post("/api/v1/login"), api.write(java.util.Map.of(
+                "email", laptop.email(), "password", TestAccounts.PASSWORD))).header(HttpHeaders.ORIGIN, FOREIGN)).andReturn();
+
+        assertThat(result.getResponse().getStatus()).isEqualTo(403);
+        assertThat(ApiClient.setCookie(result.getResponse())).isEmpty();
+    }
+
+    @Test
+    void loginWithJsonAndAParameterisedContentTypePasses() throws Exception {
+        mvc.perform(post("/api/v1/login").contentType("application/json; charset=utf-8").header(HttpHeaders.ORIGIN, OWN)
+                        .content(api.write(java.util.Map.of("email", laptop.email(), "password", TestAccounts.PASSWORD))))
+                .andExpect(status().isCreated());
+    }
+
+    // ---- bearer clients
+
+    @Test
+    void bearerRequestsFromAForeignOriginPass() throws Exception {
+        Member cli = api.logInForBearer(laptop);
+
+        mvc.perform(json(patch("/api/v1/sessions/" + phone.sessionId()), "{\"name\":\"Phone\"}")
+                .with(bearer(cli)).header(HttpHeaders.ORIGIN, FOREIGN)).andExpect(status().isOk());
+        mvc.perform(delete("/api/v1/sessions/" + phone.sessionId()).with(bearer(cli)).header(HttpHeaders.ORIGIN, FOREIGN))
+                .andExpect(status().isNoContent());
+        mvc.perform(post("/api/v1/logout").with(bearer(cli)).header(HttpHeaders.ORIGIN, FOREIGN))
+                .andExpect(status().isNoContent());
+
+        assertProblem(mvc.perform(get("/api/v1/sessions/current").with(bearer(cli))), 401, "session-ended");
+        assertProblem(withCookie(phone, get("/api/v1/sessions/current")), 401, "session-ended");
+        current(laptop);
+    }
+
+    @Test
+    void aBogusBearerHeaderDoesNotLetTheCookieSkipTheOriginCheck() throws Exception {
+        assertProblem(withCookie(laptop, delete("/api/v1/sessions/" + phone.sessionId())
+                .header(HttpHeaders.AUTHORIZATION, "Bearer not-a-token").header(HttpHeaders.ORIGIN, FOREIGN)), 401, "unauthenticated");
+
+        assertBothStillSignedInAndUnchanged();
+    }
+
+    // ---- page forms
+
+    @Test
+    void pageFormsWithoutTheCsrfTokenAreRefused() throws Exception {
+        mvc.perform(post("/login").with(ApiClient.from(ApiClient.newAddress()))
+                        .param("email", laptop.email()).param("password", TestAccounts.PASSWORD))
+                .andExpect(status().isForbidden())
+                .andExpect(forwardedUrl("/error"));
+        withCookie(laptop, post("/settings/sessions/" + phone.sessionId() + "/sign-out"))
+                .andExpect(status().isForbidden());
+        withCookie(laptop, post("/settings/sessions/sign-out-all"))
+                .andExpect(status().isForbidden());
+        withCookie(laptop, post("/logout")).andExpect(status().isForbidden());
+
+        assertBothStillSignedInAndUnchanged();
+    }
+
+    @Test
+    void pageFormsWithTheCsrfTokenWork() throws Exception {
+        withCookie(laptop, post("/settings/sessions/" + phone.sessionId() + "/sign-out").with(csrf()))
+                .andExpect(status().isFound())
+                .andExpect(redirectedUrl("/settings/sessions?done=signed-out"));
+
+        assertProblem(withCookie(phone, get("/api/v1/sessions/current")), 401, "session-ended");
+    }
+}

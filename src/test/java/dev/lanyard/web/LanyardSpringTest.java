@@ -1,0 +1,52 @@
+package dev.lanyard.web;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import dev.lanyard.Lanyard;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.testsupport.SqliteDatabase;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.annotation.AliasFor;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The whole application on a real server port and through MockMvc, with a fresh database and a
+ * {@link MutableClock} the test moves. Every class with the same {@link #database()} shares one
+ * cached context (and so one database): tests make accounts of their own and never assume an
+ * empty table. Activity is flushed only when a test calls for it.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@SpringBootTest(classes = {Lanyard.class, LanyardSpringTest.MovingClock.class},
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"lanyard.session.flush-interval=1h", "server.address=127.0.0.1"})
+@AutoConfigureMockMvc
+@ContextConfiguration(inheritInitializers = false)
+public @interface LanyardSpringTest {
+
+    /** Gives the context its database: {@link SqliteDatabase} or {@code PostgresDatabase}. */
+    @AliasFor(annotation = ContextConfiguration.class, attribute = "initializers")
+    Class<? extends ApplicationContextInitializer<?>>[] database() default SqliteDatabase.class;
+
+    /** Replaces the system clock; the app's own {@code clock} bean stays but is not chosen. */
+    @TestConfiguration(proxyBeanMethods = false)
+    class MovingClock {
+        @Bean
+        @Primary
+        MutableClock movingClock() {
+            return new MutableClock();
+        }
+    }
+}
