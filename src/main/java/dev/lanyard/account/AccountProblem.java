@@ -44,6 +44,13 @@ public sealed class AccountProblem extends RuntimeException {
         }
     }
 
+    /** Only an admin of the team may do this. */
+    public static final class Forbidden extends AccountProblem {
+        public Forbidden() {
+            super("forbidden", null, "Only an admin of your team can do this.");
+        }
+    }
+
     /** Too many failed sign-ins: try again after {@link #retryAfterSeconds()}. */
     public static final class TooManyAttempts extends AccountProblem {
         private final long retryAfterSeconds;

@@ -15,6 +15,9 @@ interface AccountStore {
 
     Optional<Team> findTeam(TeamId id);
 
+    /** Replaces the team's session policy; returns 1, or 0 if there is no such team. Safe to repeat. */
+    int updatePolicy(TeamId id, TeamPolicy policy);
+
     /** The account and its password hash, by normalized email. */
     Optional<Credentials> findByEmail(String email);
 

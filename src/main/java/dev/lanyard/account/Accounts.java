@@ -48,7 +48,7 @@ public class Accounts {
         if (store.findByEmail(email).isPresent()) throw new AccountProblem.EmailTaken();
 
         Instant now = clock.instant();
-        Team team = new Team(TeamId.random(), teamName, now);
+        Team team = new Team(TeamId.random(), teamName, now, TeamPolicy.DEFAULT);
         Account account = new Account(AccountId.random(), team.id(), email, name, Role.ADMIN, now);
         String hash = hasher.hash(request.password());
         store.insert(team);
@@ -99,6 +99,23 @@ public class Accounts {
 
     public Optional<Team> team(TeamId id) {
         return store.findTeam(id);
+    }
+
+    /** The team's session policy. */
+    public TeamPolicy policy(TeamId id) {
+        return store.findTeam(id).map(Team::policy).orElse(TeamPolicy.DEFAULT);
+    }
+
+    /**
+     * Replaces the session policy of the admin's own team. Listeners (sessions) apply it to the
+     * team's existing sessions in the same transaction.
+     */
+    @Transactional
+    public void changePolicy(Account admin, TeamPolicy policy) {
+        if (admin.role() != Role.ADMIN) throw new AccountProblem.Forbidden();
+        TeamPolicy before = policy(admin.team());
+        store.updatePolicy(admin.team(), policy);
+        events.publishEvent(new AccountEvent.PolicyChanged(admin.team(), admin.id(), before, policy, clock.instant()));
     }
 
     private static void checkPassword(String password) {

@@ -25,10 +25,17 @@ class JdbcAccountStore implements AccountStore {
 
     @Override
     public void insert(Team team) {
-        jdbc.sql("INSERT INTO teams (id, name, created_at) VALUES (:id, :name, :at)")
+        jdbc.sql("""
+                INSERT INTO teams (id, name, created_at, idle_timeout_ms, allow_remember_me, remembered_days, lifetime_days)
+                VALUES (:id, :name, :at, :idle, :remember, :rememberedDays, :lifetimeDays)
+                """)
                 .param("id", team.id().value())
                 .param("name", team.name())
                 .param("at", team.createdAt().toEpochMilli())
+                .param("idle", team.policy().idleTimeout().toMillis())
+                .param("remember", team.policy().allowRememberMe())
+                .param("rememberedDays", team.policy().rememberedDays())
+                .param("lifetimeDays", team.policy().lifetimeDays())
                 .update();
     }
 
@@ -66,15 +73,37 @@ class JdbcAccountStore implements AccountStore {
 
     @Override
     public Optional<Team> findTeam(TeamId id) {
-        return jdbc.sql("SELECT id, name, created_at FROM teams WHERE id = :id")
+        return jdbc.sql("""
+                SELECT id, name, created_at, idle_timeout_ms, allow_remember_me, remembered_days, lifetime_days
+                FROM teams WHERE id = :id
+                """)
                 .param("id", id.value())
                 .query((rs, n) -> new Team(new TeamId(rs.getString("id")), rs.getString("name"),
-                        Instant.ofEpochMilli(rs.getLong("created_at"))))
+                        Instant.ofEpochMilli(rs.getLong("created_at")),
+                        new TeamPolicy(java.time.Duration.ofMillis(rs.getLong("idle_timeout_ms")),
+                                rs.getBoolean("allow_remember_me"), rs.getInt("remembered_days"), rs.getInt("lifetime_days"))))
                 .optional();
     }
 
     @Override
+    public int updatePolicy(TeamId id, TeamPolicy policy) {
+        return jdbc.sql("""
+                UPDATE teams SET idle_timeout_ms = :idle, allow_remember_me = :remember,
+                    remembered_days = :rememberedDays, lifetime_days = :lifetimeDays
+                WHERE id = :id
+                """)
+                .param("idle", policy.idleTimeout().toMillis())
+                .param("remember", policy.allowRememberMe())
+                .param("rememberedDays", policy.rememberedDays())
+                .param("lifetimeDays", policy.lifetimeDays())
+                .param("id", id.value())
+                .update();
+    }
+
+    @Override
     public Optional<Credentials> findByEmail(String email) {
+        // PostgreSQL text cannot hold U+0000 and rejects it even as a parameter; no stored email has one.
+        if (email.indexOf(0) >= 0) return Optional.empty();
         return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE email = :email")
                 .param("email", email)
                 .query((rs, n) -> new Credentials(account(rs), rs.getString("password_hash")))

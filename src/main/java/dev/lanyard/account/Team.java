@@ -3,5 +3,5 @@ package dev.lanyard.account;
 import java.time.Instant;
 
 /** A team: the unit of session policy and administration. */
-public record Team(TeamId id, String name, Instant createdAt) {
+public record Team(TeamId id, String name, Instant createdAt, TeamPolicy policy) {
 }

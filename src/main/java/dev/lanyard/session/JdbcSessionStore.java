@@ -179,6 +179,101 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public int updateAddress(SessionId id, String ip, GeoLocation l) {
+        return jdbc.sql("""
+                UPDATE sessions SET ip = :ip, city = :city, region = :region, country = :country, country_code = :cc,
+                    isp = :isp, latitude = :lat, longitude = :lon, local_network = :local
+                WHERE id = :id
+                """)
+                .param("ip", ip)
+                .param("city", l.city())
+                .param("region", l.region())
+                .param("country", l.country())
+                .param("cc", l.countryCode())
+                .param("isp", l.isp())
+                .param("lat", l.latitude().orElse(null), java.sql.Types.DOUBLE)
+                .param("lon", l.longitude().orElse(null), java.sql.Types.DOUBLE)
+                .param("local", l.localNetwork())
+                .param("id", id.value())
+                .update();
+    }
+
+    @Override
+    public Optional<Session> findAnyOwner(SessionId id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE id = :id")
+                .param("id", id.value())
+                .query((rs, n) -> session(rs))
+                .optional();
+    }
+
+    @Override
+    public List<Expired> expired(Instant now, int limit) {
+        return jdbc.sql("""
+                SELECT id, account_id, CASE WHEN expires_at <= :now THEN 'LIFETIME_EXPIRED' ELSE 'IDLE_EXPIRED' END AS reason
+                FROM sessions
+                WHERE ended_at IS NULL
+                  AND (expires_at <= :now OR (idle_timeout_ms > 0 AND last_active_at + idle_timeout_ms <= :now))
+                LIMIT :limit
+                """)
+                .param("now", now.toEpochMilli())
+                .param("limit", limit)
+                .query((rs, n) -> new Expired(new SessionId(rs.getString("id")), new AccountId(rs.getString("account_id")),
+                        EndReason.valueOf(rs.getString("reason"))))
+                .list();
+    }
+
+    @Override
+    public int applyPolicy(dev.lanyard.account.TeamId team, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime) {
+        return jdbc.sql("""
+                UPDATE sessions SET idle_timeout_ms = :idle,
+                    expires_at = created_at + CASE WHEN remember_me = :yes THEN :remembered ELSE :lifetime END
+                WHERE ended_at IS NULL AND account_id IN (SELECT id FROM accounts WHERE team_id = :team)
+                """)
+                .param("idle", idleTimeout.toMillis())
+                .param("yes", true)
+                .param("remembered", rememberedLifetime.toMillis())
+                .param("lifetime", lifetime.toMillis())
+                .param("team", team.value())
+                .update();
+    }
+
+    @Override
+    public int purgeEnded(Instant cutoff, int limit) {
+        List<String> ids = jdbc.sql("SELECT id FROM sessions WHERE ended_at < :cutoff ORDER BY ended_at LIMIT :limit")
+                .param("cutoff", cutoff.toEpochMilli())
+                .param("limit", limit)
+                .query((rs, n) -> rs.getString(1))
+                .list();
+        if (ids.isEmpty()) return 0;
+        jdbc.sql("DELETE FROM session_events WHERE session_id IN (:ids)").param("ids", ids).update();
+        return jdbc.sql("DELETE FROM sessions WHERE id IN (:ids) AND ended_at IS NOT NULL").param("ids", ids).update();
+    }
+
+    @Override
+    public void addTimeline(SessionId id, Instant at, String kind, String detail) {
+        jdbc.sql("INSERT INTO session_events (session_id, at, kind, detail) VALUES (:id, :at, :kind, :detail)")
+                .param("id", id.value())
+                .param("at", at.toEpochMilli())
+                .param("kind", kind)
+                .param("detail", detail.length() > 300 ? detail.substring(0, 300) : detail)
+                .update();
+    }
+
+    @Override
+    public List<TimelineEntry> timeline(SessionId id, int limit) {
+        List<TimelineEntry> newest = jdbc.sql("""
+                SELECT at, kind, detail FROM session_events WHERE session_id = :id ORDER BY at DESC, id DESC LIMIT :limit
+                """)
+                .param("id", id.value())
+                .param("limit", limit)
+                .query((rs, n) -> new TimelineEntry(Instant.ofEpochMilli(rs.getLong("at")), rs.getString("kind"), rs.getString("detail")))
+                .list();
+        List<TimelineEntry> oldestFirst = new java.util.ArrayList<>(newest);
+        java.util.Collections.reverse(oldestFirst);
+        return oldestFirst;
+    }
+
+    @Override
     public int rename(SessionId id, AccountId owner, String name) {
         return jdbc.sql("UPDATE sessions SET name = :name WHERE id = :id AND account_id = :owner AND ended_at IS NULL")
                 .param("name", name)

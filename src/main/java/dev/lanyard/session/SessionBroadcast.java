@@ -33,6 +33,9 @@ class SessionBroadcast {
     static final String CHANNEL = "lanyard_session_ended";
     private static final Logger log = LoggerFactory.getLogger(SessionBroadcast.class);
     private static final int MAX_PAYLOAD = 7000;
+    private static final String TEAM_PREFIX = "team:";
+    private static final String STARTED_PREFIX = "started:";
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final JdbcClient jdbc;
     private final DataSource dataSource;
@@ -58,24 +61,55 @@ class SessionBroadcast {
         listener.start();
     }
 
+    /** After the commit, forgets the team's cached sessions here and on the other nodes (new policy). */
+    void teamChanged(dev.lanyard.account.TeamId team) {
+        if (postgres) notify(TEAM_PREFIX + team.value());
+        afterCommit(() -> cache.evictTeam(team));
+    }
+
     /** Evicts the sessions here after the commit, and tells the other nodes. */
     void ended(List<SessionId> ids) {
         if (ids.isEmpty()) return;
-        if (postgres) {
-            for (String payload : payloads(ids)) {
-                jdbc.sql("SELECT pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", payload)
-                        .query((rs, n) -> 1).list();
-            }
-        }
+        if (postgres) payloads(ids).forEach(this::notify);
+        afterCommit(() -> {
+            cache.evict(ids);
+            listeners.forEach(l -> l.ended(ids, true));
+        });
+    }
+
+    /** Tells this node's and the other nodes' listeners, after the commit, that the account has a new session. */
+    void started(dev.lanyard.account.AccountId account) {
+        if (postgres) notify(STARTED_PREFIX + account.value());
+        afterCommit(() -> listeners.forEach(l -> l.started(account)));
+    }
+
+    /** Who else on this node wants to hear of endings and starts (the live page updates). */
+    interface Listener {
+        /** {@code local}: ended by this node, which has published the events already. */
+        void ended(List<SessionId> ids, boolean local);
+
+        void started(dev.lanyard.account.AccountId account);
+    }
+
+    void register(Listener listener) {
+        listeners.add(listener);
+    }
+
+    private void notify(String payload) {
+        jdbc.sql("SELECT pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", payload)
+                .query((rs, n) -> 1).list();
+    }
+
+    private static void afterCommit(Runnable action) {
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    cache.evict(ids);
+                    action.run();
                 }
             });
         } else {
-            cache.evict(ids);
+            action.run();
         }
     }
 
@@ -106,9 +140,7 @@ class SessionBroadcast {
                         if (!c.isValid(2)) throw new SQLException("listener connection lost");
                         continue;
                     }
-                    for (PGNotification note : notes) {
-                        cache.evict(Arrays.stream(note.getParameter().split(",")).filter(s -> !s.isBlank()).map(SessionId::new).toList());
-                    }
+                    for (PGNotification note : notes) received(note.getParameter());
                 }
             } catch (SQLException | RuntimeException e) {
                 if (!running) return;
@@ -120,6 +152,20 @@ class SessionBroadcast {
                     return;
                 }
             }
+        }
+    }
+
+    private void received(String payload) {
+        // Our own notifications come back too; handling them twice is harmless (eviction is idempotent).
+        if (payload.startsWith(TEAM_PREFIX)) {
+            cache.evictTeam(new dev.lanyard.account.TeamId(payload.substring(TEAM_PREFIX.length())));
+        } else if (payload.startsWith(STARTED_PREFIX)) {
+            var account = new dev.lanyard.account.AccountId(payload.substring(STARTED_PREFIX.length()));
+            listeners.forEach(l -> l.started(account));
+        } else {
+            List<SessionId> ids = Arrays.stream(payload.split(",")).filter(s -> !s.isBlank()).map(SessionId::new).toList();
+            cache.evict(ids);
+            listeners.forEach(l -> l.ended(ids, false));
         }
     }
 

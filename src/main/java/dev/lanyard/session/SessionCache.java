@@ -28,11 +28,14 @@ class SessionCache {
         final Session session;
         final Account account;
         final AtomicLong lastActive;
+        /** The client address last seen with this session. */
+        final java.util.concurrent.atomic.AtomicReference<String> ip;
 
         Entry(Session session, Account account) {
             this.session = session;
             this.account = account;
             this.lastActive = new AtomicLong(session.lastActiveAt().toEpochMilli());
+            this.ip = new java.util.concurrent.atomic.AtomicReference<>(session.ip());
         }
     }
 
@@ -76,6 +79,11 @@ class SessionCache {
             String hash = hashes.get(id);
             if (hash != null) byHash.invalidate(hash);
         }
+    }
+
+    /** Forgets every cached session of the team, so the next check reads its new lifetimes. */
+    void evictTeam(dev.lanyard.account.TeamId team) {
+        byHash.asMap().entrySet().removeIf(e -> e.getValue().account.team().equals(team));
     }
 
     /** Drops everything; used when invalidations from other nodes may have been missed. */

@@ -22,6 +22,12 @@ public sealed interface SessionEvent {
         }
     }
 
+    /** The session was used from another client address (and perhaps another place). */
+    record AddressChanged(SessionId id, AccountId owner, String fromIp, String toIp,
+                          dev.lanyard.geo.GeoLocation from, dev.lanyard.geo.GeoLocation to, Instant at)
+            implements SessionEvent {
+    }
+
     record Renamed(SessionId id, AccountId owner, String name, Instant at) implements SessionEvent {
     }
 }

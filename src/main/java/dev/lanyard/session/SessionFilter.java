@@ -7,6 +7,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import dev.lanyard.geo.ClientAddresses;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -22,10 +23,12 @@ public final class SessionFilter extends OncePerRequestFilter {
 
     private final Sessions sessions;
     private final SessionCookie cookie;
+    private final ClientAddresses addresses;
 
-    SessionFilter(Sessions sessions, SessionCookie cookie) {
+    SessionFilter(Sessions sessions, SessionCookie cookie, ClientAddresses addresses) {
         this.sessions = sessions;
         this.cookie = cookie;
+        this.addresses = addresses;
     }
 
     @Override
@@ -40,7 +43,9 @@ public final class SessionFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Optional<SessionCookie.Presented> presented = cookie.read(request);
         if (presented.isPresent()) {
-            Sessions.Check check = sessions.check(presented.get().token(), pageView(request));
+            boolean stream = request.getRequestURI().endsWith("/events");
+            Sessions.Check check = sessions.check(presented.get().token(), new Sessions.Use(
+                    addresses.resolve(request).getHostAddress(), pageView(request), !stream));
             if (check instanceof Sessions.Check.Valid valid) {
                 SecurityContextHolder.getContext().setAuthentication(new SessionAuthentication(valid.session()));
             } else {

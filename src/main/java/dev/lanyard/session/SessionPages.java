@@ -37,10 +37,15 @@ class SessionPages {
     private final Sessions sessions;
     private final SessionSettings settings;
     private final SessionCookie cookie;
+    private final LiveSessions live;
+    private final Timeline timeline;
     private final Clock clock;
 
-    SessionPages(Sessions sessions, SessionSettings settings, SessionCookie cookie, Clock clock) {
+    SessionPages(Sessions sessions, SessionSettings settings, SessionCookie cookie, LiveSessions live, Timeline timeline,
+                 Clock clock) {
         this.sessions = sessions;
+        this.live = live;
+        this.timeline = timeline;
         this.settings = settings;
         this.cookie = cookie;
         this.clock = clock;
@@ -78,11 +83,55 @@ class SessionPages {
         return "sessions/list";
     }
 
+    /** The live stream of an open page: "changed" when the list should refresh, "signed-out" when this session ended. */
+    @GetMapping(value = "/settings/sessions/events", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
+    @org.springframework.web.bind.annotation.ResponseBody
+    org.springframework.web.servlet.mvc.method.annotation.SseEmitter events(@AuthenticationPrincipal CurrentSession current) {
+        return live.subscribe(current);
+    }
+
+    @GetMapping("/settings/sessions/history")
+    String history(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String cursor, Model model) {
+        Optional<String> after;
+        try {
+            after = Optional.ofNullable(cursor).flatMap(SessionStore.PageCursor::decode).map(c -> cursor);
+        } catch (SessionProblem.InvalidCursor invalid) {
+            after = Optional.empty();
+        }
+        Sessions.Page<Session> page = sessions.history(current.account().id(), Sessions.MAX_PAGE, after);
+        model.addAttribute("ended", page.items().stream().map(s -> new HistoryLine(view(s, false), endedBy(s, current))).toList());
+        model.addAttribute("nextCursor", page.nextCursor().orElse(null));
+        model.addAttribute("retentionDays", settings.historyRetention().toDays());
+        model.addAttribute("account", current.account());
+        return "sessions/history";
+    }
+
+    /** One ended session and why, phrased for its owner. */
+    record HistoryLine(SessionView view, String why) {
+    }
+
+    private String endedBy(Session s, CurrentSession current) {
+        Session.Ending e = s.ending().orElseThrow();
+        return switch (e.reason()) {
+            case REVOKED -> e.fromSession().filter(from -> !from.equals(s.id()))
+                    .map(from -> {
+                        try {
+                            return "Revoked by you from " + sessions.get(from, current.account().id()).displayName();
+                        } catch (SessionProblem.NotFound gone) {
+                            return "Revoked by you";
+                        }
+                    }).orElse("Revoked by you");
+            case ADMIN_REVOKED -> "Signed out by an admin" + e.note().map(n -> ": " + n).orElse("");
+            default -> e.reason().label();
+        };
+    }
+
     @GetMapping("/settings/sessions/{id}")
     String details(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
                    @RequestParam(required = false) String done, @RequestParam(required = false) String error, Model model) {
         Session session = sessions.get(new SessionId(id), current.account().id());
         model.addAttribute("s", view(session, session.id().equals(current.id())));
+        model.addAttribute("timeline", timeline.of(session.id()));
         model.addAttribute("account", current.account());
         if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
         return "sessions/details";
@@ -97,6 +146,7 @@ class SessionPages {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             Session session = sessions.get(new SessionId(id), current.account().id());
             model.addAttribute("s", view(session, session.id().equals(current.id())));
+            model.addAttribute("timeline", timeline.of(session.id()));
             model.addAttribute("account", current.account());
             model.addAttribute("error", invalid.getMessage());
             model.addAttribute("proposedName", name);

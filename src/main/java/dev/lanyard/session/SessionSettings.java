@@ -5,26 +5,27 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Session lifetimes and mechanics ({@code lanyard.session.*}).
+ * Session mechanics ({@code lanyard.session.*}). Lifetimes are not here: they are each team's
+ * policy ({@link dev.lanyard.account.TeamPolicy}).
  *
- * @param cookieName     cookie name; {@code __Host-} is put in front of it on HTTPS
- * @param idleTimeout    a session with no activity for this long ends (zero: never)
- * @param lifetime       absolute lifetime of a session without "Remember me"
- * @param rememberedLifetime absolute lifetime of a remembered session
- * @param flushInterval  how often recorded activity is written to the database
- * @param activeWindow   activity within this window shows as "Active now"
- * @param cacheSize      sessions held in the validation cache
+ * @param cookieName       cookie name; {@code __Host-} is put in front of it on HTTPS
+ * @param flushInterval    how often recorded activity is written to the database
+ * @param activeWindow     activity within this window shows as "Active now"
+ * @param cacheSize        sessions held in the validation cache
+ * @param sweepInterval    how often expired sessions are ended in the background
+ * @param sweepBatch       sessions ended per transaction by the sweep
+ * @param historyRetention ended sessions are kept this long, then purged
  */
 @ConfigurationProperties("lanyard.session")
-record SessionSettings(String cookieName, Duration idleTimeout, Duration lifetime, Duration rememberedLifetime,
-                       Duration flushInterval, Duration activeWindow, long cacheSize) {
+record SessionSettings(String cookieName, Duration flushInterval, Duration activeWindow, long cacheSize,
+                       Duration sweepInterval, int sweepBatch, Duration historyRetention) {
     SessionSettings {
         if (cookieName == null || cookieName.isBlank()) cookieName = "lanyard_session";
-        if (idleTimeout == null) idleTimeout = Duration.ofDays(7);
-        if (lifetime == null) lifetime = Duration.ofDays(7);
-        if (rememberedLifetime == null) rememberedLifetime = Duration.ofDays(30);
         if (flushInterval == null) flushInterval = Duration.ofSeconds(5);
         if (activeWindow == null) activeWindow = Duration.ofMinutes(5);
         if (cacheSize <= 0) cacheSize = 100_000;
+        if (sweepInterval == null) sweepInterval = Duration.ofMinutes(1);
+        if (sweepBatch <= 0) sweepBatch = 500;
+        if (historyRetention == null) historyRetention = Duration.ofDays(90);
     }
 }

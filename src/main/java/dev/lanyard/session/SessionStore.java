@@ -43,6 +43,40 @@ interface SessionStore {
     /** Ends every active session of {@code owner} except {@code keep}; returns the ids it ended. Safe to repeat. */
     List<SessionId> endAll(AccountId owner, Optional<SessionId> keep, Session.Ending ending);
 
+    /** Records the client address a session is now used from, and its place. Returns rows changed. Safe to repeat. */
+    int updateAddress(SessionId id, String ip, dev.lanyard.geo.GeoLocation location);
+
+    /** The session with this id, whoever owns it; for internal use (notifications), never for a caller's request. */
+    Optional<Session> findAnyOwner(SessionId id);
+
+    /**
+     * Active sessions past their absolute lifetime or idle timeout at {@code now}, at most {@code limit},
+     * with the reason each expired.
+     */
+    List<Expired> expired(Instant now, int limit);
+
+    record Expired(SessionId id, AccountId owner, EndReason reason) {
+    }
+
+    /**
+     * Applies a team's new policy to its active sessions: the idle timeout, and an absolute
+     * lifetime counted from each session's creation. Returns rows changed. Safe to repeat.
+     */
+    int applyPolicy(dev.lanyard.account.TeamId team, java.time.Duration idleTimeout, java.time.Duration rememberedLifetime,
+                    java.time.Duration lifetime);
+
+    /** Deletes up to {@code limit} sessions that ended before {@code cutoff}, with their timelines. Returns sessions deleted. */
+    int purgeEnded(Instant cutoff, int limit);
+
+    /** Appends to a session's timeline. */
+    void addTimeline(SessionId id, Instant at, String kind, String detail);
+
+    /** A session's timeline, oldest first, at most {@code limit} entries (the newest ones). */
+    List<TimelineEntry> timeline(SessionId id, int limit);
+
+    record TimelineEntry(Instant at, String kind, String detail) {
+    }
+
     /** Renames an active session of {@code owner}; returns 1, or 0 if there is no such session. Safe to repeat. */
     int rename(SessionId id, AccountId owner, String name);
 

@@ -18,7 +18,7 @@ import dev.lanyard.geo.ClientAddresses;
 record SessionView(Session session, boolean current, boolean activeNow, String lastActive, String maskedIp,
                    String created, String lastActiveExact, String expires, String ended, String duration) {
 
-    private static final DateTimeFormatter EXACT =
+    static final DateTimeFormatter EXACT =
             DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     static SessionView of(Session s, boolean current, Duration activeWindow, Clock clock) {

@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 class SessionWebConfiguration {
 
     @Bean
-    SessionFilter sessionFilter(Sessions sessions, SessionCookie cookie) {
-        return new SessionFilter(sessions, cookie);
+    SessionFilter sessionFilter(Sessions sessions, SessionCookie cookie, dev.lanyard.geo.ClientAddresses addresses) {
+        return new SessionFilter(sessions, cookie, addresses);
     }
 
     /** Keeps Boot from also running the filter outside the security chain. */

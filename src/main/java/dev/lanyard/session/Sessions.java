@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.account.TeamPolicy;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -28,13 +29,16 @@ public class Sessions {
     private final SessionCache cache;
     private final ActivityRecorder activity;
     private final SessionBroadcast broadcast;
+    private final AddressChanges addresses;
     private final Accounts accounts;
     private final SessionSettings settings;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     Sessions(SessionStore store, SessionCache cache, ActivityRecorder activity, SessionBroadcast broadcast,
-             Accounts accounts, SessionSettings settings, ApplicationEventPublisher events, Clock clock) {
+             AddressChanges addresses, Accounts accounts, SessionSettings settings, ApplicationEventPublisher events,
+             Clock clock) {
+        this.addresses = addresses;
         this.store = store;
         this.cache = cache;
         this.activity = activity;
@@ -70,13 +74,14 @@ public class Sessions {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String token = SessionToken.generate();
         var origin = request.origin();
+        TeamPolicy policy = accounts.find(request.account()).map(a -> accounts.policy(a.team())).orElse(TeamPolicy.DEFAULT);
         Session session = new Session(SessionId.random(), request.account(), "", request.appType(),
-                request.rememberMe(), false, true, origin.device(), origin.userAgent(), origin.ip(),
-                origin.location(), now, now, settings.idleTimeout(),
-                now.plus(request.rememberMe() ? settings.rememberedLifetime() : settings.lifetime()),
+                policy.remembers(request.rememberMe()), false, true, origin.device(), origin.userAgent(), origin.ip(),
+                origin.location(), now, now, policy.idleTimeout(), now.plus(policy.lifetime(request.rememberMe())),
                 Session.Activity.NONE, Optional.empty());
         store.insert(session, SessionToken.hash(token));
         events.publishEvent(new SessionEvent.Started(session.id(), session.account(), now));
+        broadcast.started(session.account());
         return new Started(session, token);
     }
 
@@ -87,6 +92,18 @@ public class Sessions {
      * @param page the path when the request is a page view, counted in the session's activity
      */
     public Check check(String token, Optional<String> page) {
+        return check(token, new Use("", page, true));
+    }
+
+    /**
+     * How a request uses its session: from which client address, whether it is a page view, and
+     * whether it counts as activity (an open live-update stream does not).
+     */
+    public record Use(String ip, Optional<String> page, boolean counts) {
+    }
+
+    /** {@link #check(String, Optional)} with the client address, so a change of address is noticed. */
+    public Check check(String token, Use use) {
         if (!SessionToken.plausible(token)) return new Check.Unknown();
         Optional<SessionCache.Entry> found = cache.get(SessionToken.hash(token), this::load);
         if (found.isEmpty()) return new Check.Unknown();
@@ -100,8 +117,14 @@ public class Sessions {
             expire(session, expired.get(), now);
             return new Check.Ended(expired.get());
         }
-        entry.lastActive.accumulateAndGet(now.toEpochMilli(), Math::max);
-        activity.record(session.id(), now, page);
+        if (use.counts()) {
+            entry.lastActive.accumulateAndGet(now.toEpochMilli(), Math::max);
+            activity.record(session.id(), now, use.page());
+        }
+        String seen = entry.ip.get();
+        if (!use.ip().isEmpty() && !use.ip().equals(seen) && entry.ip.compareAndSet(seen, use.ip())) {
+            addresses.moved(session, seen, use.ip(), now);
+        }
         return new Check.Valid(new CurrentSession(session.id(), entry.account, session.appType()));
     }
 

@@ -30,6 +30,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         HttpStatus status = problem instanceof AccountProblem.InvalidCredentials ? HttpStatus.UNAUTHORIZED
                 : problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.TooManyAttempts ? HttpStatus.TOO_MANY_REQUESTS
+                : problem instanceof AccountProblem.Forbidden ? HttpStatus.FORBIDDEN
                 : HttpStatus.BAD_REQUEST;
         var response = ResponseEntity.status(status);
         if (problem instanceof AccountProblem.TooManyAttempts tooMany) {

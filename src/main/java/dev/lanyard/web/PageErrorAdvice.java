@@ -24,7 +24,7 @@ class PageErrorAdvice {
 
     @ExceptionHandler(AccountProblem.class)
     ModelAndView account(AccountProblem problem) {
-        return page(HttpStatus.BAD_REQUEST, problem.getMessage());
+        return page(problem instanceof AccountProblem.Forbidden ? HttpStatus.FORBIDDEN : HttpStatus.BAD_REQUEST, problem.getMessage());
     }
 
     private static ModelAndView page(HttpStatus status, String message) {

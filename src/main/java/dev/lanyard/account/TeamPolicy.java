@@ -1,0 +1,38 @@
+package dev.lanyard.account;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A team's session policy (PRODUCT.md L2, L3).
+ *
+ * @param idleTimeout      sign out sessions inactive this long; {@link Duration#ZERO} means never
+ * @param allowRememberMe  whether "Remember me" may extend a session
+ * @param rememberedDays   lifetime of a remembered session, in days
+ * @param lifetimeDays     lifetime of any other session, in days
+ */
+public record TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int rememberedDays, int lifetimeDays) {
+    /** The choices offered for the idle timeout; zero is "Never (not recommended)". */
+    public static final List<Duration> IDLE_CHOICES = List.of(Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30), Duration.ZERO);
+    public static final int MAX_DAYS = 365;
+    public static final TeamPolicy DEFAULT = new TeamPolicy(Duration.ofDays(7), true, 30, 7);
+
+    public TeamPolicy {
+        if (idleTimeout == null || !IDLE_CHOICES.contains(idleTimeout))
+            throw new AccountProblem.InvalidInput("idleTimeout", "Choose 1 day, 7 days, 30 days or never.");
+        if (rememberedDays < 1 || rememberedDays > MAX_DAYS)
+            throw new AccountProblem.InvalidInput("rememberedDays", "Remembered sessions last between 1 and " + MAX_DAYS + " days.");
+        if (lifetimeDays < 1 || lifetimeDays > MAX_DAYS)
+            throw new AccountProblem.InvalidInput("lifetimeDays", "Sessions last between 1 and " + MAX_DAYS + " days.");
+    }
+
+    /** The absolute lifetime of a new session, given whether "Remember me" was ticked. */
+    public Duration lifetime(boolean rememberMe) {
+        return Duration.ofDays(rememberMe && allowRememberMe ? rememberedDays : lifetimeDays);
+    }
+
+    /** Whether a session created with {@code rememberMe} counts as remembered under this policy. */
+    public boolean remembers(boolean rememberMe) {
+        return rememberMe && allowRememberMe;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.lanyard.admin;
+
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.TeamPolicy;
+import dev.lanyard.session.CurrentSession;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The team's session policy in the API. Reading is open to members; changing it is for admins. */
+@RestController
+@RequestMapping("/api/v1/team/policy")
+@Tag(name = "Team")
+class TeamPolicyApi {
+    private final Accounts accounts;
+
+    TeamPolicyApi(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    /**
+     * @param idleTimeout "1d", "7d", "30d" or "never"
+     */
+    record PolicyJson(String idleTimeout, Boolean allowRememberMe, Integer rememberedDays, Integer lifetimeDays) {
+        static PolicyJson of(TeamPolicy p) {
+            return new PolicyJson(TeamSettingsPages.idleCode(p.idleTimeout()), p.allowRememberMe(), p.rememberedDays(), p.lifetimeDays());
+        }
+    }
+
+    @Operation(summary = "Your team's session policy")
+    @GetMapping
+    PolicyJson get(@AuthenticationPrincipal CurrentSession current) {
+        return PolicyJson.of(accounts.policy(current.account().team()));
+    }
+
+    @Operation(summary = "Replace your team's session policy (admins); applies to open sessions from their next request")
+    @PutMapping
+    PolicyJson put(@AuthenticationPrincipal CurrentSession current, @RequestBody PolicyJson body) {
+        if (body.idleTimeout() == null) throw new AccountProblem.InvalidInput("idleTimeout", "idleTimeout is required: 1d, 7d, 30d or never.");
+        if (body.allowRememberMe() == null) throw new AccountProblem.InvalidInput("allowRememberMe", "allowRememberMe is required.");
+        if (body.rememberedDays() == null) throw new AccountProblem.InvalidInput("rememberedDays", "rememberedDays is required.");
+        if (body.lifetimeDays() == null) throw new AccountProblem.InvalidInput("lifetimeDays", "lifetimeDays is required.");
+        TeamPolicy policy = new TeamPolicy(TeamSettingsPages.idle(body.idleTimeout()), body.allowRememberMe(),
+                body.rememberedDays(), body.lifetimeDays());
+        accounts.changePolicy(current.account(), policy);
+        return PolicyJson.of(accounts.policy(current.account().team()));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.lanyard.admin;
+
+import java.time.Duration;
+
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.Role;
+import dev.lanyard.account.TeamPolicy;
+import dev.lanyard.session.CurrentSession;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The team's session policy, for its admins (PRODUCT.md L2, L3). */
+@Controller
+class TeamSettingsPages {
+    private final Accounts accounts;
+
+    TeamSettingsPages(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    @GetMapping("/admin/settings")
+    String page(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String done,
+                Model model, HttpServletResponse response) {
+        if (current.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
+        model.addAttribute("policy", accounts.policy(current.account().team()));
+        model.addAttribute("account", current.account());
+        if ("saved".equals(done)) model.addAttribute("done", "Session policy saved. It applies to every session of the team from its next request.");
+        return "admin/settings";
+    }
+
+    @PostMapping("/admin/settings")
+    String save(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String idleTimeout,
+                @RequestParam(defaultValue = "false") boolean allowRememberMe,
+                @RequestParam(defaultValue = "") String rememberedDays, @RequestParam(defaultValue = "") String lifetimeDays,
+                Model model, HttpServletResponse response) {
+        if (current.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
+        try {
+            TeamPolicy policy = new TeamPolicy(idle(idleTimeout), allowRememberMe, days("rememberedDays", rememberedDays),
+                    days("lifetimeDays", lifetimeDays));
+            accounts.changePolicy(current.account(), policy);
+            return "redirect:/admin/settings?done=saved";
+        } catch (AccountProblem.InvalidInput invalid) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("policy", accounts.policy(current.account().team()));
+            model.addAttribute("account", current.account());
+            model.addAttribute("error", invalid.getMessage());
+            return "admin/settings";
+        }
+    }
+
+    /** "1d", "7d", "30d" or "never". */
+    static Duration idle(String value) {
+        return switch (value) {
+            case "1d" -> Duration.ofDays(1);
+            case "7d" -> Duration.ofDays(7);
+            case "30d" -> Duration.ofDays(30);
+            case "never" -> Duration.ZERO;
+            default -> throw new AccountProblem.InvalidInput("idleTimeout", "Choose 1 day, 7 days, 30 days or never.");
+        };
+    }
+
+    static String idleCode(Duration idle) {
+        return idle.isZero() ? "never" : idle.toDays() + "d";
+    }
+
+    private static int days(String field, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new AccountProblem.InvalidInput(field, "Enter a whole number of days.");
+        }
+    }
+}

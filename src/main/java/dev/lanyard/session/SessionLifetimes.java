@@ -1,0 +1,100 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import dev.lanyard.account.AccountEvent;
+import dev.lanyard.account.TeamPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Session lifetimes over time (PRODUCT.md L1–L4): applies a team's new policy to its open
+ * sessions, ends expired sessions in the background in bounded batches, and purges history past
+ * its retention. Checks never wait for the sweep: {@link Sessions#check} tests expiry itself.
+ */
+@Component
+class SessionLifetimes {
+    private static final Logger log = LoggerFactory.getLogger(SessionLifetimes.class);
+
+    private final SessionStore store;
+    private final ActivityRecorder activity;
+    private final SessionBroadcast broadcast;
+    private final SessionSettings settings;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    SessionLifetimes(SessionStore store, ActivityRecorder activity, SessionBroadcast broadcast, SessionSettings settings,
+                     ApplicationEventPublisher events, TransactionTemplate transactions, Clock clock) {
+        this.store = store;
+        this.activity = activity;
+        this.broadcast = broadcast;
+        this.settings = settings;
+        this.events = events;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** In the policy change's transaction: open sessions get the new lifetimes from their next request on. */
+    @EventListener
+    void policyChanged(AccountEvent.PolicyChanged change) {
+        TeamPolicy p = change.after();
+        store.applyPolicy(change.team(), p.idleTimeout(), p.lifetime(true), p.lifetime(false));
+        broadcast.teamChanged(change.team());
+    }
+
+    /** Ends expired sessions, a bounded batch per transaction, until none is left. Returns how many. */
+    @Scheduled(fixedDelayString = "${lanyard.session.sweep-interval:1m}", initialDelayString = "${lanyard.session.sweep-interval:1m}")
+    int sweep() {
+        // Activity still in memory would make a busy session look idle.
+        activity.flush();
+        int total = 0;
+        Batch batch;
+        do {
+            Instant now = clock.instant();
+            batch = transactions.execute(tx -> endExpired(now));
+            total += batch.ended();
+        } while (batch.found() == settings.sweepBatch());
+        if (total > 0) log.info("Ended {} expired sessions", total);
+        return total;
+    }
+
+    private record Batch(int found, int ended) {
+    }
+
+    private Batch endExpired(Instant now) {
+        List<SessionStore.Expired> expired = store.expired(now, settings.sweepBatch());
+        int ended = 0;
+        for (SessionStore.Expired e : expired) {
+            Session.Ending ending = Session.Ending.expired(e.reason(), now);
+            if (store.end(e.id(), e.owner(), ending) == 1) {
+                ended++;
+                broadcast.ended(List.of(e.id()));
+                events.publishEvent(new SessionEvent.Ended(e.id(), e.owner(), ending));
+            }
+        }
+        return new Batch(expired.size(), ended);
+    }
+
+    /** Deletes ended sessions older than the history retention, in batches. Returns how many. */
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+    int purge() {
+        Instant cutoff = clock.instant().minus(settings.historyRetention());
+        int total = 0;
+        int deleted;
+        do {
+            deleted = transactions.execute(tx -> store.purgeEnded(cutoff, settings.sweepBatch()));
+            total += deleted;
+        } while (deleted == settings.sweepBatch());
+        if (total > 0) log.info("Purged {} sessions that ended before {}", total, cutoff);
+        return total;
+    }
+
+}

@@ -1,0 +1,56 @@
+package dev.lanyard.session;
+
+import java.util.List;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Each session's own activity timeline (PRODUCT.md S3): signed in, address or place changed,
+ * renamed, ended. Written in the transaction of the change it records.
+ */
+@Component
+class Timeline {
+    static final int MAX_ENTRIES = 100;
+
+    private final SessionStore store;
+
+    Timeline(SessionStore store) {
+        this.store = store;
+    }
+
+    /** A timeline entry phrased for a person. */
+    record Line(java.time.Instant at, String when, String text) {
+    }
+
+    @EventListener
+    void on(SessionEvent event) {
+        if (event instanceof SessionEvent.Started started) {
+            store.addTimeline(started.id(), started.at(), "signed-in", "");
+        } else if (event instanceof SessionEvent.AddressChanged moved) {
+            store.addTimeline(moved.id(), moved.at(), "address-changed", moved.toIp());
+            if (!moved.to().label().equals(moved.from().label())) {
+                store.addTimeline(moved.id(), moved.at(), "location-changed", moved.to().label());
+            }
+        } else if (event instanceof SessionEvent.Renamed renamed) {
+            store.addTimeline(renamed.id(), renamed.at(), "renamed", renamed.name());
+        } else if (event instanceof SessionEvent.Ended ended) {
+            store.addTimeline(ended.id(), ended.at(), "ended", ended.ending().reason().name());
+        }
+    }
+
+    List<Line> of(SessionId id) {
+        return store.timeline(id, MAX_ENTRIES).stream().map(e -> new Line(e.at(), SessionView.EXACT.format(e.at()), text(e))).toList();
+    }
+
+    private static String text(SessionStore.TimelineEntry e) {
+        return switch (e.kind()) {
+            case "signed-in" -> "Signed in";
+            case "address-changed" -> "Used from a new IP address: " + e.detail();
+            case "location-changed" -> "Location changed to " + e.detail();
+            case "renamed" -> e.detail().isEmpty() ? "Name removed" : "Renamed to “" + e.detail() + "”";
+            case "ended" -> "Ended: " + EndReason.valueOf(e.detail()).label();
+            default -> e.kind();
+        };
+    }
+}
