@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
  * Slows password guessing without locking the real owner out for long.
  *
  * <p>Failures are counted per account (by email, whether or not it exists, so the throttle itself
- * reveals nothing) and per client address. A few failures are free; after that each further
- * failure doubles the wait, capped so that an owner is never kept out for more than a few minutes
+ * reveals nothing) and per client address. A few failures are free; once they are used up, the
+ * next attempt must wait, and each further failure doubles the wait, capped so that an owner is never kept out for more than a few minutes
  * by someone else's guessing. A success clears the account's counter but not the address's, so a
  * guesser cannot reset their budget by signing in to an account of their own. Counters are kept
  * per node, in memory: guessing against N nodes gets at most N times the budget.
@@ -69,8 +69,8 @@ class LoginThrottle {
 
         Failures next(Instant now, int free, Duration cap) {
             int count = this.count + 1;
-            if (count <= free) return new Failures(count, now);
-            long seconds = Math.min(cap.toSeconds(), 1L << Math.min(count - free - 1, 20));
+            if (count < free) return new Failures(count, now);
+            long seconds = Math.min(cap.toSeconds(), 1L << Math.min(count - free, 20));
             return new Failures(count, now.plusSeconds(seconds));
         }
     }

@@ -76,6 +76,8 @@ class AuthApi {
         AppType appType = body.appType() == null ? (bearer ? AppType.API : AppType.WEB)
                 : AppType.parse(body.appType()).filter(t -> t != AppType.OAUTH && t != AppType.ADMIN)
                 .orElseThrow(() -> new SessionProblem.InvalidInput("appType", "appType must be one of web, mobile, sync, api."));
+        if (body.email() == null || body.email().isBlank()) throw new SessionProblem.InvalidInput("email", "email is required.");
+        if (body.password() == null || body.password().isEmpty()) throw new SessionProblem.InvalidInput("password", "password is required.");
         ClientOrigin origin = origins.of(request);
         Account account = accounts.authenticate(body.email(), body.password(), origin.ip());
         Sessions.Started started = sessions.start(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe())));

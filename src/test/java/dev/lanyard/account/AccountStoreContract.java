@@ -3,6 +3,7 @@ package dev.lanyard.account;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -36,7 +37,7 @@ abstract class AccountStoreContract {
     }
 
     private Team team(String name) {
-        return new Team(TeamId.random(), name, AT);
+        return new Team(TeamId.random(), name, AT, TeamPolicy.DEFAULT);
     }
 
     private Account account(Team team, String email) {
@@ -61,6 +62,31 @@ abstract class AccountStoreContract {
         store.insert(team);
 
         assertThat(store.findTeam(team.id())).contains(team);
+    }
+
+    @Test
+    void teamKeepsAPolicyOtherThanTheDefault() {
+        TeamPolicy strict = new TeamPolicy(Duration.ofDays(1), false, 90, 1);
+        Team team = new Team(TeamId.random(), "Strict", AT, strict);
+        store.insert(team);
+
+        assertThat(store.findTeam(team.id())).contains(team);
+    }
+
+    @Test
+    void updatingThePolicyReplacesItAndIsSafeToRepeat() {
+        Team team = team("Platform");
+        Team other = team("Other");
+        store.insert(team);
+        store.insert(other);
+        TeamPolicy never = new TeamPolicy(Duration.ZERO, true, 365, 14);
+
+        assertThat(store.updatePolicy(team.id(), never)).isEqualTo(1);
+        assertThat(store.updatePolicy(team.id(), never)).isEqualTo(1);
+
+        assertThat(store.findTeam(team.id())).map(Team::policy).contains(never);
+        assertThat(store.findTeam(other.id())).map(Team::policy).contains(TeamPolicy.DEFAULT);
+        assertThat(store.updatePolicy(new TeamId("team_unknown"), never)).isZero();
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class TestAccounts {
      */
     public static Account insertInto(DataSource dataSource, Instant at) {
         AccountStore store = new JdbcAccountStore(JdbcClient.create(dataSource));
-        Team team = new Team(TeamId.random(), "Team", at);
+        Team team = new Team(TeamId.random(), "Team", at, TeamPolicy.DEFAULT);
         Account account = new Account(AccountId.random(), team.id(), uniqueEmail("member"), "Member", Role.MEMBER, at);
         store.insert(team);
         store.insert(account, "{noop}not a real hash");

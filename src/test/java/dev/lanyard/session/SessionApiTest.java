@@ -22,7 +22,6 @@ import dev.lanyard.web.ApiClient;
 import dev.lanyard.web.ApiClient.Member;
 import dev.lanyard.web.LanyardSpringTest;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -185,9 +184,6 @@ class SessionApiTest {
     }
 
     @Test
-    @Disabled("bug: AuthApi#login (AuthApi.java:72-80) passes a missing email or password straight to "
-            + "Accounts#authenticate, so a request without them answers 401 invalid-credentials (and counts as a failed "
-            + "sign-in for the throttle) instead of 400 invalid-input naming the missing field")
     void loginWithoutAPasswordIsABadRequestNamingTheField() throws Exception {
         Member alice = api.signUp("alice");
 

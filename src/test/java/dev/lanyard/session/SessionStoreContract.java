@@ -414,6 +414,117 @@ abstract class SessionStoreContract {
         assertThat(store.recordActivity(List.of())).isZero();
     }
 
+    // ---- addresses, expiry sweep, team policy, purge, timeline
+
+    @Test
+    void updatingTheAddressRecordsTheNewPlace() {
+        AccountId owner = newAccount();
+        Session session = stored(TestSessions.of(owner).build());
+        var madrid = TestSessions.madrid();
+
+        assertThat(store.updateAddress(session.id(), madrid.ip(), madrid.location())).isEqualTo(1);
+
+        assertThat(reread(session).ip()).isEqualTo(madrid.ip());
+        assertThat(reread(session).location()).isEqualTo(madrid.location());
+        assertThat(store.updateAddress(new SessionId("ses_unknown"), madrid.ip(), madrid.location())).isZero();
+    }
+
+    @Test
+    void findingByIdAloneIgnoresTheOwner() {
+        AccountId owner = newAccount();
+        Session session = stored(TestSessions.of(owner).build());
+
+        assertThat(store.findAnyOwner(session.id())).contains(session);
+        assertThat(store.findAnyOwner(new SessionId("ses_unknown"))).isEmpty();
+    }
+
+    @Test
+    void expiredFindsActiveSessionsPastTheirLifetimeOrIdleTimeoutWithTheReason() {
+        AccountId owner = newAccount();
+        Instant now = T0.plus(Duration.ofDays(8));
+        Session pastLifetime = stored(TestSessions.of(owner).lastActiveAt(now.minusSeconds(60)).build()); // expires T0+7d
+        Session idle = stored(TestSessions.of(owner).createdAt(now.minus(Duration.ofDays(1)))
+                .lastActiveAt(now.minus(Duration.ofHours(2))).idleTimeout(Duration.ofHours(2)).build());
+        Session fresh = stored(TestSessions.of(owner).createdAt(now.minus(Duration.ofDays(1)))
+                .lastActiveAt(now.minus(Duration.ofHours(1))).idleTimeout(Duration.ofHours(2)).build());
+        Session neverIdles = stored(TestSessions.of(owner).createdAt(now.minus(Duration.ofDays(1)))
+                .lastActiveAt(now.minus(Duration.ofDays(1))).idleTimeout(Duration.ZERO).build());
+        Session alreadyEnded = stored(TestSessions.of(owner).build());
+        store.end(alreadyEnded.id(), owner, revokedAt(minutes(1), owner));
+
+        List<SessionStore.Expired> expired = store.expired(now, 1000).stream()
+                .filter(e -> e.owner().equals(owner)).toList();
+
+        assertThat(expired).containsExactlyInAnyOrder(
+                new SessionStore.Expired(pastLifetime.id(), owner, EndReason.LIFETIME_EXPIRED),
+                new SessionStore.Expired(idle.id(), owner, EndReason.IDLE_EXPIRED));
+        assertThat(ids(List.of(fresh, neverIdles))).doesNotContainAnyElementsOf(expired.stream().map(SessionStore.Expired::id).toList());
+        assertThat(store.expired(now, 1)).hasSize(1);
+    }
+
+    @Test
+    void newTeamPolicyChangesTheLifetimesOfTheTeamsActiveSessionsOnly() {
+        var member = TestAccounts.insertInto(dataSource, T0);
+        AccountId outsider = newAccount();
+        Session plain = stored(TestSessions.of(member.id()).build());
+        Session remembered = stored(TestSessions.of(member.id()).rememberMe(true).build());
+        Session ended = stored(TestSessions.of(member.id()).build());
+        store.end(ended.id(), member.id(), revokedAt(minutes(1), member.id()));
+        Session elsewhere = stored(TestSessions.of(outsider).build());
+
+        int changed = store.applyPolicy(member.team(), Duration.ofDays(1), Duration.ofDays(60), Duration.ofDays(2));
+
+        assertThat(changed).isEqualTo(2);
+        assertThat(reread(plain).expiresAt()).isEqualTo(plain.createdAt().plus(Duration.ofDays(2)));
+        assertThat(reread(plain).idleTimeout()).isEqualTo(Duration.ofDays(1));
+        assertThat(reread(remembered).expiresAt()).isEqualTo(remembered.createdAt().plus(Duration.ofDays(60)));
+        assertThat(reread(ended).expiresAt()).isEqualTo(ended.expiresAt());
+        assertThat(reread(ended).idleTimeout()).isEqualTo(ended.idleTimeout());
+        assertThat(reread(elsewhere)).isEqualTo(elsewhere);
+    }
+
+    @Test
+    void purgingDeletesOnlySessionsThatEndedBeforeTheCutoffWithTheirTimelines() {
+        AccountId owner = newAccount();
+        Session old = stored(TestSessions.of(owner).build());
+        store.addTimeline(old.id(), minutes(1), "signed-in", "from Madrid");
+        store.end(old.id(), owner, revokedAt(minutes(10), owner));
+        Session recent = stored(TestSessions.of(owner).build());
+        store.end(recent.id(), owner, revokedAt(minutes(30), owner));
+        Session active = stored(TestSessions.of(owner).build());
+
+        int purged = 0;
+        for (int batch = 0; batch < 100; batch++) {
+            int n = store.purgeEnded(minutes(20), 50);
+            purged += n;
+            if (n == 0) break;
+        }
+
+        assertThat(purged).isPositive();
+        assertThat(store.find(old.id(), owner)).isEmpty();
+        assertThat(store.timeline(old.id(), 10)).isEmpty();
+        assertThat(store.find(recent.id(), owner)).isPresent();
+        assertThat(store.find(active.id(), owner)).isPresent();
+        assertThat(store.purgeEnded(minutes(20), 50)).isZero();
+    }
+
+    @Test
+    void timelineListsTheNewestEntriesOldestFirst() {
+        AccountId owner = newAccount();
+        Session session = stored(TestSessions.of(owner).build());
+        for (int i = 1; i <= 5; i++) {
+            store.addTimeline(session.id(), minutes(i), "kind-" + i, "detail " + i);
+        }
+        store.addTimeline(session.id(), minutes(6), "long", "x".repeat(1000));
+
+        assertThat(store.timeline(session.id(), 3)).extracting(SessionStore.TimelineEntry::kind)
+                .containsExactly("kind-4", "kind-5", "long");
+        assertThat(store.timeline(session.id(), 10)).first()
+                .isEqualTo(new SessionStore.TimelineEntry(minutes(1), "kind-1", "detail 1"));
+        assertThat(store.timeline(session.id(), 1).get(0).detail()).hasSizeLessThanOrEqualTo(300);
+        assertThat(store.timeline(new SessionId("ses_unknown"), 10)).isEmpty();
+    }
+
     // ---- history
 
     @Test

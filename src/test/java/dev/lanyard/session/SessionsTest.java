@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.account.TeamPolicy;
 import dev.lanyard.account.TestAccounts;
 import dev.lanyard.testsupport.MutableClock;
 import dev.lanyard.web.LanyardSpringTest;
@@ -34,8 +35,6 @@ class SessionsTest {
     @Autowired
     SessionCache cache;
     @Autowired
-    SessionSettings settings;
-    @Autowired
     MutableClock clock;
     @Autowired
     JdbcClient jdbc;
@@ -45,6 +44,11 @@ class SessionsTest {
     @BeforeEach
     void signUpAlice() {
         alice = accounts.signUp(TestAccounts.alice());
+    }
+
+    /** Alice's team policy, where her sessions take their lifetimes from. */
+    private TeamPolicy policy() {
+        return accounts.policy(alice.team());
     }
 
     private Sessions.Started signIn(Account account) {
@@ -81,7 +85,7 @@ class SessionsTest {
 
         assertThat(check).isEqualTo(new Sessions.Check.Valid(new CurrentSession(started.session().id(), alice, AppType.WEB)));
         assertThat(started.token()).hasSize(43);
-        assertThat(row(started).expiresAt()).isEqualTo(clock.instant().plus(settings.lifetime()));
+        assertThat(row(started).expiresAt()).isEqualTo(clock.instant().plus(policy().lifetime(false)));
         assertThat(row(started).ip()).isEqualTo("83.45.123.78");
     }
 
@@ -229,13 +233,13 @@ class SessionsTest {
     @Test
     void sessionIdleForTheIdleTimeoutEndsOnItsNextCheck() {
         Sessions.Started phone = signIn(alice, true);
-        Duration almostIdle = settings.idleTimeout().minusMinutes(1);
+        Duration almostIdle = policy().idleTimeout().minusMinutes(1);
 
         clock.advance(almostIdle);
         assertThat(check(phone)).as("activity just before the timeout").isInstanceOf(Sessions.Check.Valid.class);
         clock.advance(almostIdle);
         assertThat(check(phone)).as("the idle time counts from the last check").isInstanceOf(Sessions.Check.Valid.class);
-        clock.advance(settings.idleTimeout());
+        clock.advance(policy().idleTimeout());
 
         assertThat(check(phone)).isEqualTo(ended(EndReason.IDLE_EXPIRED));
         Session.Ending ending = row(phone).ending().orElseThrow();
@@ -249,7 +253,7 @@ class SessionsTest {
     void idleSessionEndsEvenWhenItWasNeverCachedOnThisNode() {
         Sessions.Started phone = signIn(alice, true);
 
-        clock.advance(settings.idleTimeout());
+        clock.advance(policy().idleTimeout());
 
         assertThat(check(phone)).isEqualTo(ended(EndReason.IDLE_EXPIRED));
     }
@@ -257,9 +261,9 @@ class SessionsTest {
     @Test
     void rememberedSessionLastsItsLongerLifetimeThenEndsThoughActive() {
         Sessions.Started remembered = signIn(alice, true);
-        Instant expiresAt = remembered.session().createdAt().plus(settings.rememberedLifetime());
+        Instant expiresAt = remembered.session().createdAt().plus(policy().lifetime(true));
         assertThat(row(remembered).expiresAt()).isEqualTo(expiresAt);
-        Duration step = settings.idleTimeout().minusHours(1);
+        Duration step = policy().idleTimeout().minusHours(1);
 
         while (clock.instant().plus(step).isBefore(expiresAt)) {
             clock.advance(step);
@@ -276,14 +280,38 @@ class SessionsTest {
     @Test
     void sessionWithoutRememberMeEndsAtTheShorterLifetime() {
         Sessions.Started plain = signIn(alice, false);
-        Instant expiresAt = plain.session().createdAt().plus(settings.lifetime());
-        assertThat(settings.lifetime()).isLessThan(settings.rememberedLifetime());
+        Instant expiresAt = plain.session().createdAt().plus(policy().lifetime(false));
+        assertThat(policy().lifetime(false)).isLessThan(policy().lifetime(true));
 
         clock.advance(Duration.ofDays(1));
         assertThat(check(plain)).isInstanceOf(Sessions.Check.Valid.class);
         clock.set(expiresAt);
 
         assertThat(check(plain)).isEqualTo(ended(EndReason.LIFETIME_EXPIRED));
+    }
+
+    @Test
+    void teamThatDoesNotAllowRememberMeGivesEverySessionTheShorterLifetime() {
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ofDays(7), false, 30, 3));
+
+        Sessions.Started asked = signIn(alice, true);
+
+        assertThat(row(asked).rememberMe()).isFalse();
+        assertThat(row(asked).expiresAt()).isEqualTo(asked.session().createdAt().plus(Duration.ofDays(3)));
+        clock.advance(Duration.ofDays(3));
+        assertThat(check(asked)).isEqualTo(ended(EndReason.LIFETIME_EXPIRED));
+    }
+
+    @Test
+    void teamWithoutAnIdleTimeoutKeepsUnusedSessionsUntilTheirLifetime() {
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ZERO, true, 60, 30));
+        Sessions.Started unused = signIn(alice, false);
+
+        clock.advance(Duration.ofDays(29));
+        assertThat(check(unused)).isInstanceOf(Sessions.Check.Valid.class);
+        clock.advance(Duration.ofDays(1));
+
+        assertThat(check(unused)).isEqualTo(ended(EndReason.LIFETIME_EXPIRED));
     }
 
     // ---- activity
@@ -316,7 +344,7 @@ class SessionsTest {
     @Test
     void sessionReloadedAfterAFlushIsIdleOnlyFromItsLastActivity() {
         Sessions.Started laptop = signIn(alice, true);
-        clock.advance(settings.idleTimeout().minusHours(1));
+        clock.advance(policy().idleTimeout().minusHours(1));
         assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
         activity.flush();
         cache.clear(); // as on another node, or after a restart
@@ -329,7 +357,7 @@ class SessionsTest {
     @Test
     void unwrittenActivityStillCountsWhenTheSessionIsReloaded() {
         Sessions.Started laptop = signIn(alice, true);
-        clock.advance(settings.idleTimeout().minusHours(1));
+        clock.advance(policy().idleTimeout().minusHours(1));
         assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
         cache.clear();
 

@@ -28,7 +28,7 @@ public class SqliteDatabase implements ApplicationContextInitializer<Configurabl
             Path file = Files.createTempFile(dir, "lanyard-", ".db");
             Files.delete(file);
             return "jdbc:sqlite:" + file.toAbsolutePath()
-                    + "?journal_mode=WAL&busy_timeout=10000&foreign_keys=true&synchronous=NORMAL";
+                    + "?journal_mode=WAL&busy_timeout=10000&foreign_keys=true&synchronous=NORMAL&transaction_mode=IMMEDIATE";
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

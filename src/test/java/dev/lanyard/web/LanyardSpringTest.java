@@ -23,7 +23,7 @@ import org.springframework.test.context.ContextConfiguration;
  * The whole application on a real server port and through MockMvc, with a fresh database and a
  * {@link MutableClock} the test moves. Every class with the same {@link #database()} shares one
  * cached context (and so one database): tests make accounts of their own and never assume an
- * empty table. Activity is flushed only when a test calls for it.
+ * empty table. Activity is flushed, and expired sessions swept, only when a test calls for it.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -31,7 +31,7 @@ import org.springframework.test.context.ContextConfiguration;
 @Inherited
 @SpringBootTest(classes = {Lanyard.class, LanyardSpringTest.MovingClock.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"lanyard.session.flush-interval=1h", "server.address=127.0.0.1"})
+        properties = {"lanyard.session.flush-interval=1h", "lanyard.session.sweep-interval=1h", "server.address=127.0.0.1"})
 @AutoConfigureMockMvc
 @ContextConfiguration(inheritInitializers = false)
 public @interface LanyardSpringTest {
