@@ -9,6 +9,27 @@ public sealed interface AccountEvent {
     record SignedUp(Account account, Instant at) implements AccountEvent {
     }
 
+    /** An admin invited someone by email. */
+    record MemberInvited(TeamId team, AccountId by, String email, Role role, Instant at) implements AccountEvent {
+    }
+
+    /** An admin cancelled a pending invitation. */
+    record InvitationCancelled(TeamId team, AccountId by, String email, Instant at) implements AccountEvent {
+    }
+
+    /** Someone accepted an invitation and now has an account in the team. */
+    record MemberJoined(Account account, Instant at) implements AccountEvent {
+    }
+
+    /** An admin changed a member's role. */
+    record RoleChanged(TeamId team, AccountId by, AccountId member, Role before, Role after, Instant at)
+            implements AccountEvent {
+    }
+
+    /** An admin removed a member from the team; the member's sessions end with it. */
+    record MemberRemoved(TeamId team, AccountId by, AccountId member, String email, Instant at) implements AccountEvent {
+    }
+
     /** An admin changed the team's session policy. */
     record PolicyChanged(TeamId team, AccountId by, TeamPolicy before, TeamPolicy after, Instant at) implements AccountEvent {
     }

@@ -44,6 +44,27 @@ public sealed class AccountProblem extends RuntimeException {
         }
     }
 
+    /** No such member or invitation in the caller's team (another team's look exactly the same). */
+    public static final class NotFound extends AccountProblem {
+        public NotFound() {
+            super("not-found", null, "No such member or invitation in your team.");
+        }
+    }
+
+    /** The team must keep at least one admin. */
+    public static final class LastAdmin extends AccountProblem {
+        public LastAdmin() {
+            super("last-admin", "role", "A team needs at least one admin. Make someone else an admin first.");
+        }
+    }
+
+    /** An invitation link that is expired, cancelled, already used or unknown. */
+    public static final class InvitationUnusable extends AccountProblem {
+        public InvitationUnusable() {
+            super("invitation-unusable", null, "This invitation link has expired, was cancelled or was already used. Ask your admin for a new one.");
+        }
+    }
+
     /** Only an admin of the team may do this. */
     public static final class Forbidden extends AccountProblem {
         public Forbidden() {

@@ -18,6 +18,24 @@ interface AccountStore {
     /** Replaces the team's session policy; returns 1, or 0 if there is no such team. Safe to repeat. */
     int updatePolicy(TeamId id, TeamPolicy policy);
 
+    /** Takes the team's row lock until the transaction ends, so admin changes of one team run one at a time. */
+    void lockTeam(TeamId team);
+
+    /** Admins of the team who are still members. */
+    int countAdmins(TeamId team);
+
+    /** Changes a member's role within {@code team}; returns 1, or 0 if no such member. Safe to repeat. */
+    int updateRole(AccountId id, TeamId team, Role role);
+
+    /** Removes a member of {@code team} (kept for history, can no longer sign in); returns 1 or 0. Safe to repeat. */
+    int remove(AccountId id, TeamId team, java.time.Instant at);
+
+    /** Sets whether members may view their session list; returns 1 or 0. Safe to repeat. */
+    int setMembersSeeSessions(TeamId team, boolean allowed);
+
+    /** Members of the team whose email starts with {@code emailPrefix}, by email, after {@code afterEmail}. */
+    java.util.List<Account> members(TeamId team, String emailPrefix, int limit, Optional<String> afterEmail);
+
     /** The account and its password hash, by normalized email. */
     Optional<Credentials> findByEmail(String email);
 

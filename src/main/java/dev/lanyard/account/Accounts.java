@@ -132,7 +132,7 @@ public class Accounts {
         events.publishEvent(new AccountEvent.PolicyChanged(admin.team(), admin.id(), before, policy, clock.instant()));
     }
 
-    private static void checkPassword(String password) {
+    static void checkPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD)
             throw new AccountProblem.InvalidInput("password", "Use a password of at least " + MIN_PASSWORD + " characters.");
         if (password.length() > MAX_PASSWORD)

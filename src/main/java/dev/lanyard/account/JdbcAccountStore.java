@@ -65,7 +65,7 @@ class JdbcAccountStore implements AccountStore {
 
     @Override
     public Optional<Account> find(AccountId id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE id = :id")
+        return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE id = :id AND removed_at IS NULL")
                 .param("id", id.value())
                 .query((rs, n) -> account(rs))
                 .optional();
@@ -74,14 +74,16 @@ class JdbcAccountStore implements AccountStore {
     @Override
     public Optional<Team> findTeam(TeamId id) {
         return jdbc.sql("""
-                SELECT id, name, created_at, idle_timeout_ms, allow_remember_me, remembered_days, lifetime_days
+                SELECT id, name, created_at, idle_timeout_ms, allow_remember_me, remembered_days, lifetime_days,
+                       members_see_sessions
                 FROM teams WHERE id = :id
                 """)
                 .param("id", id.value())
                 .query((rs, n) -> new Team(new TeamId(rs.getString("id")), rs.getString("name"),
                         Instant.ofEpochMilli(rs.getLong("created_at")),
                         new TeamPolicy(java.time.Duration.ofMillis(rs.getLong("idle_timeout_ms")),
-                                rs.getBoolean("allow_remember_me"), rs.getInt("remembered_days"), rs.getInt("lifetime_days"))))
+                                rs.getBoolean("allow_remember_me"), rs.getInt("remembered_days"), rs.getInt("lifetime_days")),
+                        rs.getBoolean("members_see_sessions")))
                 .optional();
     }
 
@@ -101,10 +103,52 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public void lockTeam(TeamId team) {
+        jdbc.sql("UPDATE teams SET name = name WHERE id = :id").param("id", team.value()).update();
+    }
+
+    @Override
+    public int countAdmins(TeamId team) {
+        return jdbc.sql("SELECT COUNT(*) FROM accounts WHERE team_id = :team AND role = 'ADMIN' AND removed_at IS NULL")
+                .param("team", team.value()).query(Integer.class).single();
+    }
+
+    @Override
+    public int updateRole(AccountId id, TeamId team, Role role) {
+        return jdbc.sql("UPDATE accounts SET role = :role WHERE id = :id AND team_id = :team AND removed_at IS NULL")
+                .param("role", role.name()).param("id", id.value()).param("team", team.value()).update();
+    }
+
+    @Override
+    public int remove(AccountId id, TeamId team, java.time.Instant at) {
+        return jdbc.sql("UPDATE accounts SET removed_at = :at WHERE id = :id AND team_id = :team AND removed_at IS NULL")
+                .param("at", at.toEpochMilli()).param("id", id.value()).param("team", team.value()).update();
+    }
+
+    @Override
+    public int setMembersSeeSessions(TeamId team, boolean allowed) {
+        return jdbc.sql("UPDATE teams SET members_see_sessions = :allowed WHERE id = :id")
+                .param("allowed", allowed).param("id", team.value()).update();
+    }
+
+    @Override
+    public java.util.List<Account> members(TeamId team, String emailPrefix, int limit, Optional<String> afterEmail) {
+        String after = afterEmail.isPresent() ? " AND email > :after" : "";
+        var spec = jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE team_id = :team AND removed_at IS NULL"
+                        + " AND substr(email, 1, :length) = :prefix" + after + " ORDER BY email LIMIT :limit")
+                .param("team", team.value())
+                .param("prefix", emailPrefix)
+                .param("length", emailPrefix.length())
+                .param("limit", limit);
+        if (afterEmail.isPresent()) spec = spec.param("after", afterEmail.get());
+        return spec.query((rs, n) -> account(rs)).list();
+    }
+
+    @Override
     public Optional<Credentials> findByEmail(String email) {
         // PostgreSQL text cannot hold U+0000 and rejects it even as a parameter; no stored email has one.
         if (email.indexOf(0) >= 0) return Optional.empty();
-        return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE email = :email")
+        return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE email = :email AND removed_at IS NULL")
                 .param("email", email)
                 .query((rs, n) -> new Credentials(account(rs), rs.getString("password_hash")))
                 .optional();

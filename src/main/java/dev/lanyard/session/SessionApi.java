@@ -23,11 +23,13 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Sessions")
 class SessionApi {
     private final Sessions sessions;
+    private final dev.lanyard.account.Members members;
     private final SessionSettings settings;
     private final Clock clock;
 
-    SessionApi(Sessions sessions, SessionSettings settings, Clock clock) {
+    SessionApi(Sessions sessions, dev.lanyard.account.Members members, SessionSettings settings, Clock clock) {
         this.sessions = sessions;
+        this.members = members;
         this.settings = settings;
         this.clock = clock;
     }
@@ -54,6 +56,7 @@ class SessionApi {
     @GetMapping
     SessionList list(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String filter,
                      @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
+        requireList(current);
         ListFilter chosen = ListFilter.parse(filter).orElseThrow(() ->
                 new SessionProblem.InvalidInput("filter", "filter must be one of all, verified, unverified, inactive."));
         checkLimit(limit);
@@ -66,6 +69,7 @@ class SessionApi {
     @GetMapping("/history")
     HistoryList history(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "50") int limit,
                         @RequestParam(required = false) String cursor) {
+        requireList(current);
         checkLimit(limit);
         var page = sessions.history(current.account().id(), limit, Optional.ofNullable(cursor));
         return new HistoryList(page.items().stream().map(s -> json(s, current, false)).toList(), page.nextCursor().orElse(null));
@@ -74,6 +78,7 @@ class SessionApi {
     @Operation(summary = "One of your sessions with its details and full IP address")
     @GetMapping("/{id}")
     SessionJson get(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        if (!id.equals(current.id().value())) requireList(current);
         return json(sessions.get(new SessionId(id), current.account().id()), current, true);
     }
 
@@ -81,6 +86,7 @@ class SessionApi {
     @PatchMapping("/{id}")
     SessionJson patch(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, @RequestBody SessionPatch body) {
         SessionId target = new SessionId(id);
+        if (!target.equals(current.id())) requireList(current);
         if (body.name() == null && body.alerts() == null)
             throw new SessionProblem.InvalidInput("name", "Send at least one of name and alerts.");
         if (body.name() != null) sessions.rename(target, current.account().id(), body.name());
@@ -91,6 +97,7 @@ class SessionApi {
     @Operation(summary = "Sign out one of your other sessions (the current one: 409, use logout)")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        if (!id.equals(current.id().value())) requireList(current);
         sessions.revoke(new SessionId(id), current);
         return ResponseEntity.noContent().build();
     }
@@ -98,9 +105,15 @@ class SessionApi {
     @Operation(summary = "scope=others: sign out every other session; scope=all: every session, this one included")
     @DeleteMapping
     Ended revokeMany(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String scope) {
+        if ("others".equals(scope)) requireList(current);
         if ("others".equals(scope)) return new Ended(sessions.revokeOthers(current).size());
         if ("all".equals(scope)) return new Ended(sessions.revokeAll(current).size());
         throw new SessionProblem.InvalidInput("scope", "scope must be \"others\" or \"all\".");
+    }
+
+    /** Restricted members (T5) may look at and act on their current session only. */
+    private void requireList(CurrentSession current) {
+        if (!members.maySeeSessionList(current.account())) throw new SessionProblem.Restricted();
     }
 
     private static void checkLimit(int limit) {

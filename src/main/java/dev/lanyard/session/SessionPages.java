@@ -32,18 +32,21 @@ class SessionPages {
             "signed-out", "The session was signed out. That device must sign in again.",
             "signed-out-selected", "The selected sessions were signed out.",
             "signed-out-others", "All other sessions were signed out. This device stays signed in.",
-            "nothing-selected", "Select at least one session to sign out.");
+            "nothing-selected", "Select at least one session to sign out.",
+            "joined", "Welcome to your team on Lanyard. This is every place where your account is signed in.");
 
     private final Sessions sessions;
+    private final dev.lanyard.account.Members members;
     private final SessionSettings settings;
     private final SessionCookie cookie;
     private final LiveSessions live;
     private final Timeline timeline;
     private final Clock clock;
 
-    SessionPages(Sessions sessions, SessionSettings settings, SessionCookie cookie, LiveSessions live, Timeline timeline,
-                 Clock clock) {
+    SessionPages(Sessions sessions, dev.lanyard.account.Members members, SessionSettings settings, SessionCookie cookie,
+                 LiveSessions live, Timeline timeline, Clock clock) {
         this.sessions = sessions;
+        this.members = members;
         this.live = live;
         this.timeline = timeline;
         this.settings = settings;
@@ -60,6 +63,17 @@ class SessionPages {
     String list(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String filter,
                 @RequestParam(required = false) String cursor, @RequestParam(required = false) String done,
                 Model model, HttpServletResponse response) {
+        if (!members.maySeeSessionList(current.account())) {
+            model.addAttribute("current", view(sessions.get(current.id(), current.account().id()), true));
+            model.addAttribute("restricted", true);
+            model.addAttribute("others", List.of());
+            model.addAttribute("counts", new ListFilter.Counts(1, 0, 1, 0));
+            model.addAttribute("filter", "all");
+            model.addAttribute("filters", ListFilter.values());
+            model.addAttribute("account", current.account());
+            if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+            return "sessions/list";
+        }
         ListFilter chosen = ListFilter.parse(filter).orElse(ListFilter.ALL);
         Optional<String> after;
         try {
@@ -92,6 +106,7 @@ class SessionPages {
 
     @GetMapping("/settings/sessions/history")
     String history(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String cursor, Model model) {
+        requireList(current);
         Optional<String> after;
         try {
             after = Optional.ofNullable(cursor).flatMap(SessionStore.PageCursor::decode).map(c -> cursor);
@@ -129,6 +144,7 @@ class SessionPages {
     @GetMapping("/settings/sessions/{id}")
     String details(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
                    @RequestParam(required = false) String done, @RequestParam(required = false) String error, Model model) {
+        if (!id.equals(current.id().value())) requireList(current);
         Session session = sessions.get(new SessionId(id), current.account().id());
         model.addAttribute("s", view(session, session.id().equals(current.id())));
         model.addAttribute("timeline", timeline.of(session.id()));
@@ -164,6 +180,7 @@ class SessionPages {
 
     @GetMapping("/settings/sessions/{id}/sign-out")
     String confirmOne(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, Model model) {
+        if (!id.equals(current.id().value())) requireList(current);
         Session session = sessions.get(new SessionId(id), current.account().id());
         if (!session.active()) return "redirect:/settings/sessions/" + id;
         model.addAttribute("account", current.account());
@@ -179,6 +196,7 @@ class SessionPages {
 
     @PostMapping("/settings/sessions/{id}/sign-out")
     String signOutOne(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        requireList(current);
         sessions.revoke(new SessionId(id), current);
         return "redirect:/settings/sessions?done=signed-out";
     }
@@ -187,6 +205,7 @@ class SessionPages {
     String signOutSelected(@AuthenticationPrincipal CurrentSession current,
                            @RequestParam(name = "ids", required = false) List<String> ids,
                            @RequestParam(defaultValue = "false") boolean confirmed, Model model) {
+        requireList(current);
         List<SessionId> chosen = ids == null ? List.of() : ids.stream().distinct().limit(Sessions.MAX_PAGE)
                 .map(SessionId::new).filter(i -> !i.equals(current.id())).toList();
         if (chosen.isEmpty()) return "redirect:/settings/sessions?done=nothing-selected";
@@ -213,6 +232,7 @@ class SessionPages {
 
     @GetMapping("/settings/sessions/sign-out-others")
     String confirmOthers(@AuthenticationPrincipal CurrentSession current, Model model) {
+        requireList(current);
         model.addAttribute("account", current.account());
         model.addAttribute("kind", "others");
         model.addAttribute("targets", others(current));
@@ -222,6 +242,7 @@ class SessionPages {
 
     @PostMapping("/settings/sessions/sign-out-others")
     String signOutOthers(@AuthenticationPrincipal CurrentSession current) {
+        requireList(current);
         sessions.revokeOthers(current);
         return "redirect:/settings/sessions?done=signed-out-others";
     }
@@ -230,7 +251,7 @@ class SessionPages {
     String confirmAll(@AuthenticationPrincipal CurrentSession current, Model model) {
         List<SessionView> targets = new ArrayList<>();
         targets.add(view(sessions.get(current.id(), current.account().id()), true));
-        targets.addAll(others(current));
+        if (members.maySeeSessionList(current.account())) targets.addAll(others(current));
         model.addAttribute("account", current.account());
         model.addAttribute("kind", "all");
         model.addAttribute("targets", targets);
@@ -249,6 +270,11 @@ class SessionPages {
     private List<SessionView> others(CurrentSession current) {
         return sessions.active(current.account().id(), ListFilter.ALL, Sessions.MAX_PAGE, Optional.empty()).items().stream()
                 .filter(s -> !s.id().equals(current.id())).map(s -> view(s, false)).toList();
+    }
+
+    /** Restricted members (T5) may look at and act on their current session only. */
+    private void requireList(CurrentSession current) {
+        if (!members.maySeeSessionList(current.account())) throw new SessionProblem.Restricted();
     }
 
     private SessionView view(Session session, boolean current) {

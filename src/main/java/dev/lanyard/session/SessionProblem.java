@@ -35,6 +35,14 @@ public sealed class SessionProblem extends RuntimeException {
         }
     }
 
+    /** The team's admins restricted members from viewing their session list (PRODUCT.md T5). */
+    public static final class Restricted extends SessionProblem {
+        public Restricted() {
+            super("session-list-restricted", 403,
+                    "Your team's admins have restricted the session list. You can still see this session and log out.");
+        }
+    }
+
     public static final class InvalidCursor extends SessionProblem {
         public InvalidCursor() {
             super("invalid-cursor", 400, "The cursor is not valid. Start again from the first page.");

@@ -31,6 +31,9 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
                 : problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.TooManyAttempts ? HttpStatus.TOO_MANY_REQUESTS
                 : problem instanceof AccountProblem.Forbidden ? HttpStatus.FORBIDDEN
+                : problem instanceof AccountProblem.NotFound ? HttpStatus.NOT_FOUND
+                : problem instanceof AccountProblem.LastAdmin ? HttpStatus.CONFLICT
+                : problem instanceof AccountProblem.InvitationUnusable ? HttpStatus.GONE
                 : HttpStatus.BAD_REQUEST;
         var response = ResponseEntity.status(status);
         if (problem instanceof AccountProblem.TooManyAttempts tooMany) {

@@ -24,7 +24,12 @@ class PageErrorAdvice {
 
     @ExceptionHandler(AccountProblem.class)
     ModelAndView account(AccountProblem problem) {
-        return page(problem instanceof AccountProblem.Forbidden ? HttpStatus.FORBIDDEN : HttpStatus.BAD_REQUEST, problem.getMessage());
+        HttpStatus status = problem instanceof AccountProblem.Forbidden ? HttpStatus.FORBIDDEN
+                : problem instanceof AccountProblem.NotFound ? HttpStatus.NOT_FOUND
+                : problem instanceof AccountProblem.LastAdmin ? HttpStatus.CONFLICT
+                : problem instanceof AccountProblem.InvitationUnusable ? HttpStatus.GONE
+                : HttpStatus.BAD_REQUEST;
+        return page(status, problem.getMessage());
     }
 
     private static ModelAndView page(HttpStatus status, String message) {

@@ -64,7 +64,7 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(a -> a
                         // An async dispatch continues a request that was already authorized (live streams).
                         .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC).permitAll()
-                        .requestMatchers("/login", "/signup", "/css/**", "/js/**", "/img/**", "/webjars/**",
+                        .requestMatchers("/login", "/signup", "/invite/*", "/css/**", "/js/**", "/img/**", "/webjars/**",
                                 "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/api/v1/signup", "/api/v1/login").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html").permitAll()

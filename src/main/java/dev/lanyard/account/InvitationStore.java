@@ -1,0 +1,27 @@
+package dev.lanyard.account;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Persistence of invitations. Tokens are stored as their SHA-256 only. */
+interface InvitationStore {
+    void insert(Invitation invitation, String tokenHash);
+
+    Optional<Invitation> find(String id, TeamId team);
+
+    /** The invitation whose token has this hash, in whatever state. */
+    Optional<Invitation> findByTokenHash(String tokenHash);
+
+    /** The team's most recent invitations, newest first. */
+    List<Invitation> recent(TeamId team, int limit);
+
+    /** Replaces the token and expiry of a pending invitation (resend); returns 1 or 0. */
+    int renew(String id, TeamId team, String tokenHash, Instant expiresAt, Instant now);
+
+    /** Cancels a pending invitation; returns 1, or 0 if it is no longer pending. Safe to repeat. */
+    int cancel(String id, TeamId team, Instant at);
+
+    /** Marks a pending, unexpired invitation accepted; returns 1, or 0 if it cannot be used (single use). */
+    int accept(String id, Instant at);
+}

@@ -1,0 +1,90 @@
+package dev.lanyard.account;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class JdbcInvitationStore implements InvitationStore {
+    private static final String COLUMNS = "id, team_id, email, role, invited_by, created_at, expires_at, accepted_at, cancelled_at";
+
+    private final JdbcClient jdbc;
+
+    JdbcInvitationStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void insert(Invitation i, String tokenHash) {
+        jdbc.sql("""
+                INSERT INTO invitations (id, team_id, email, role, token_hash, invited_by, created_at, expires_at)
+                VALUES (:id, :team, :email, :role, :hash, :by, :created, :expires)
+                """)
+                .param("id", i.id()).param("team", i.team().value()).param("email", i.email())
+                .param("role", i.role().name()).param("hash", tokenHash).param("by", i.invitedBy().value())
+                .param("created", i.createdAt().toEpochMilli()).param("expires", i.expiresAt().toEpochMilli())
+                .update();
+    }
+
+    @Override
+    public Optional<Invitation> find(String id, TeamId team) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM invitations WHERE id = :id AND team_id = :team")
+                .param("id", id).param("team", team.value()).query((rs, n) -> invitation(rs)).optional();
+    }
+
+    @Override
+    public Optional<Invitation> findByTokenHash(String tokenHash) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM invitations WHERE token_hash = :hash")
+                .param("hash", tokenHash).query((rs, n) -> invitation(rs)).optional();
+    }
+
+    @Override
+    public List<Invitation> recent(TeamId team, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM invitations WHERE team_id = :team ORDER BY created_at DESC LIMIT :limit")
+                .param("team", team.value()).param("limit", limit).query((rs, n) -> invitation(rs)).list();
+    }
+
+    @Override
+    public int renew(String id, TeamId team, String tokenHash, Instant expiresAt, Instant now) {
+        return jdbc.sql("""
+                UPDATE invitations SET token_hash = :hash, expires_at = :expires
+                WHERE id = :id AND team_id = :team AND accepted_at IS NULL AND cancelled_at IS NULL
+                """)
+                .param("hash", tokenHash).param("expires", expiresAt.toEpochMilli())
+                .param("id", id).param("team", team.value()).update();
+    }
+
+    @Override
+    public int cancel(String id, TeamId team, Instant at) {
+        return jdbc.sql("""
+                UPDATE invitations SET cancelled_at = :at
+                WHERE id = :id AND team_id = :team AND accepted_at IS NULL AND cancelled_at IS NULL
+                """)
+                .param("at", at.toEpochMilli()).param("id", id).param("team", team.value()).update();
+    }
+
+    @Override
+    public int accept(String id, Instant at) {
+        return jdbc.sql("""
+                UPDATE invitations SET accepted_at = :at
+                WHERE id = :id AND accepted_at IS NULL AND cancelled_at IS NULL AND expires_at > :at
+                """)
+                .param("at", at.toEpochMilli()).param("id", id).update();
+    }
+
+    private static Invitation invitation(ResultSet rs) throws SQLException {
+        long accepted = rs.getLong("accepted_at");
+        Optional<Instant> acceptedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(accepted));
+        long cancelled = rs.getLong("cancelled_at");
+        Optional<Instant> cancelledAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(cancelled));
+        return new Invitation(rs.getString("id"), new TeamId(rs.getString("team_id")), rs.getString("email"),
+                Role.valueOf(rs.getString("role")), new AccountId(rs.getString("invited_by")),
+                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("expires_at")),
+                acceptedAt, cancelledAt);
+    }
+}

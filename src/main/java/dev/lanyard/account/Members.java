@@ -1,0 +1,211 @@
+package dev.lanyard.account;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Team membership (PRODUCT.md T1, T5): invitations by email, roles, removal, and whether members
+ * may view their session list. Every method acts on the calling admin's own team only; a member
+ * or invitation of another team is reported exactly like one that does not exist.
+ */
+@Service
+public class Members {
+    static final Duration INVITATION_LIFETIME = Duration.ofDays(7);
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+
+    private final AccountStore accounts;
+    private final InvitationStore invitations;
+    private final PasswordHasher hasher;
+    private final Mailer mailer;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    Members(AccountStore accounts, InvitationStore invitations, PasswordHasher hasher, Mailer mailer,
+            ApplicationEventPublisher events, TransactionTemplate transactions, Clock clock) {
+        this.accounts = accounts;
+        this.invitations = invitations;
+        this.hasher = hasher;
+        this.mailer = mailer;
+        this.events = events;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** Members of the admin's team whose email starts with {@code prefix}, by email. */
+    public List<Account> list(Account admin, String prefix, int limit, Optional<String> afterEmail) {
+        requireAdmin(admin);
+        return accounts.members(admin.team(), prefix == null ? "" : prefix.strip().toLowerCase(Locale.ROOT), limit, afterEmail);
+    }
+
+    /** A member of the admin's team; anyone else is {@link AccountProblem.NotFound}. */
+    public Account member(Account admin, AccountId id) {
+        requireAdmin(admin);
+        return accounts.find(id).filter(a -> a.team().equals(admin.team())).orElseThrow(AccountProblem.NotFound::new);
+    }
+
+    /** Invites {@code email} to the admin's team and mails a single-use link valid for 7 days. */
+    public Invitation invite(Account admin, String rawEmail, Role role) {
+        requireAdmin(admin);
+        String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
+        if (email.length() > 254 || !EMAIL.matcher(email).matches() || email.chars().anyMatch(Character::isISOControl))
+            throw new AccountProblem.InvalidInput("email", "Enter a valid email address.");
+        if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
+        if (accounts.findByEmail(email).isPresent())
+            throw new AccountProblem.InvalidInput("email", "This person already has a Lanyard account.");
+        Instant now = clock.instant();
+        String token = Ids.random("", 32);
+        Invitation invitation = new Invitation(Ids.random("inv_", 12), admin.team(), email, role, admin.id(), now,
+                now.plus(INVITATION_LIFETIME), Optional.empty(), Optional.empty());
+        transactions.executeWithoutResult(tx -> {
+            invitations.insert(invitation, hash(token));
+            events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), email, role, now));
+            mail(admin, invitation, token);
+        });
+        return invitation;
+    }
+
+    /** Sends a pending invitation again with a new link; the old link stops working. */
+    public Invitation resend(Account admin, String invitationId) {
+        requireAdmin(admin);
+        Instant now = clock.instant();
+        String token = Ids.random("", 32);
+        return transactions.execute(tx -> {
+            Invitation invitation = invitations.find(invitationId, admin.team())
+                    .filter(i -> i.acceptedAt().isEmpty() && i.cancelledAt().isEmpty())
+                    .orElseThrow(AccountProblem.NotFound::new);
+            invitations.renew(invitation.id(), admin.team(), hash(token), now.plus(INVITATION_LIFETIME), now);
+            events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), invitation.email(), invitation.role(), now));
+            mail(admin, invitation, token);
+            return invitations.find(invitationId, admin.team()).orElseThrow();
+        });
+    }
+
+    public void cancel(Account admin, String invitationId) {
+        requireAdmin(admin);
+        Instant now = clock.instant();
+        transactions.executeWithoutResult(tx -> {
+            Invitation invitation = invitations.find(invitationId, admin.team()).orElseThrow(AccountProblem.NotFound::new);
+            if (invitations.cancel(invitationId, admin.team(), now) == 1)
+                events.publishEvent(new AccountEvent.InvitationCancelled(admin.team(), admin.id(), invitation.email(), now));
+        });
+    }
+
+    /** The admin's team's recent invitations, newest first. */
+    public List<Invitation> invitations(Account admin) {
+        requireAdmin(admin);
+        return invitations.recent(admin.team(), 100);
+    }
+
+    /** A still usable invitation for this link token, for the accept page. */
+    public Optional<Invitation> pendingInvitation(String token) {
+        if (token == null || token.isBlank() || token.length() > 100) return Optional.empty();
+        return invitations.findByTokenHash(hash(token)).filter(i -> i.pending(clock.instant()));
+    }
+
+    /** Accepts an invitation: creates the account in the team. Single use; an expired or used link is refused. */
+    public Account accept(String token, String rawName, String password) {
+        String name = rawName == null ? "" : rawName.strip();
+        if (name.isEmpty() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl))
+            throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
+        Accounts.checkPassword(password);
+        Invitation found = pendingInvitation(token).orElseThrow(AccountProblem.InvitationUnusable::new);
+        String passwordHash = hasher.hash(password);
+        return transactions.execute(tx -> {
+            Instant now = clock.instant();
+            if (invitations.accept(found.id(), now) == 0) throw new AccountProblem.InvitationUnusable();
+            Account account = new Account(AccountId.random(), found.team(), found.email(), name, found.role(), now);
+            try {
+                accounts.insert(account, passwordHash);
+            } catch (DuplicateKeyException taken) {
+                throw new AccountProblem.InvalidInput("email", "This email already has a Lanyard account. Log in instead.");
+            }
+            events.publishEvent(new AccountEvent.MemberJoined(account, now));
+            return account;
+        });
+    }
+
+    /** Changes a member's role; the team always keeps at least one admin. */
+    public void changeRole(Account admin, AccountId memberId, Role role) {
+        requireAdmin(admin);
+        if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
+        transactions.executeWithoutResult(tx -> {
+            accounts.lockTeam(admin.team());
+            Account member = member(admin, memberId);
+            if (member.role() == role) return;
+            if (member.role() == Role.ADMIN && accounts.countAdmins(admin.team()) <= 1) throw new AccountProblem.LastAdmin();
+            accounts.updateRole(memberId, admin.team(), role);
+            events.publishEvent(new AccountEvent.RoleChanged(admin.team(), admin.id(), memberId, member.role(), role, clock.instant()));
+        });
+    }
+
+    /** Removes a member from the team; all of the member's sessions end (the session module listens). */
+    public void remove(Account admin, AccountId memberId) {
+        requireAdmin(admin);
+        transactions.executeWithoutResult(tx -> {
+            accounts.lockTeam(admin.team());
+            Account member = member(admin, memberId);
+            if (member.role() == Role.ADMIN && accounts.countAdmins(admin.team()) <= 1) throw new AccountProblem.LastAdmin();
+            Instant now = clock.instant();
+            accounts.remove(memberId, admin.team(), now);
+            events.publishEvent(new AccountEvent.MemberRemoved(admin.team(), admin.id(), memberId, member.email(), now));
+        });
+    }
+
+    /** Whether members of the admin's team may view their session list (T5). */
+    public void allowSessionList(Account admin, boolean allowed) {
+        requireAdmin(admin);
+        accounts.setMembersSeeSessions(admin.team(), allowed);
+    }
+
+    /** Whether members of the admin's team may currently view their session list. */
+    public boolean maySeeSessionListAsMember(Account admin) {
+        requireAdmin(admin);
+        return accounts.findTeam(admin.team()).map(Team::membersSeeSessions).orElse(true);
+    }
+
+    /** Whether this account may view its session list beyond its current session. */
+    public boolean maySeeSessionList(Account account) {
+        return account.role() == Role.ADMIN
+                || accounts.findTeam(account.team()).map(Team::membersSeeSessions).orElse(true);
+    }
+
+    private void mail(Account admin, Invitation invitation, String token) {
+        String link = mailer.baseUrl() + "/invite/" + token;
+        String team = accounts.findTeam(admin.team()).map(Team::name).orElse("your team");
+        mailer.send(admin.team(), invitation.email(), admin.name() + " invited you to " + team + " on Lanyard", """
+                %s (%s) invited you to join %s on Lanyard as %s.
+
+                Accept the invitation and choose your password:
+                %s
+
+                The link works once and expires in 7 days. If you did not expect this, ignore this mail.
+                """.formatted(admin.name(), admin.email(), team, invitation.role() == Role.ADMIN ? "an admin" : "a member", link));
+    }
+
+    private static void requireAdmin(Account admin) {
+        if (admin.role() != Role.ADMIN) throw new AccountProblem.Forbidden();
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.lanyard.admin;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Mailer;
+import dev.lanyard.account.Members;
+import dev.lanyard.account.Role;
+import dev.lanyard.session.CurrentSession;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** Team members for admins (PRODUCT.md T1, T5): invitations, roles, removal, session-list permission, outbox. */
+@Controller
+class MemberPages {
+    static final Map<String, String> DONE = Map.of(
+            "invited", "Invitation sent. The link works once and expires in 7 days.",
+            "resent", "Invitation sent again with a new link. The old link no longer works.",
+            "cancelled", "Invitation cancelled.",
+            "role", "Role changed. It applies from the member's next request.",
+            "removed", "Member removed. All of their sessions were signed out.",
+            "permissions", "Session list permission saved.");
+
+    private final Members members;
+    private final Mailer mailer;
+    private final Clock clock;
+
+    MemberPages(Members members, Mailer mailer, Clock clock) {
+        this.members = members;
+        this.mailer = mailer;
+        this.clock = clock;
+    }
+
+    @GetMapping("/admin/members")
+    String page(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
+                @RequestParam(required = false) String after, @RequestParam(required = false) String done, Model model) {
+        model.addAttribute("members", members.list(admin.account(), member, 100, Optional.ofNullable(after)));
+        model.addAttribute("invitations", members.invitations(admin.account()));
+        model.addAttribute("now", clock.instant());
+        model.addAttribute("membersSeeSessions", members.maySeeSessionListAsMember(admin.account()));
+        model.addAttribute("outbox", mailer.usesOutbox());
+        model.addAttribute("member", member);
+        model.addAttribute("account", admin.account());
+        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+        return "admin/members";
+    }
+
+    @PostMapping("/admin/members/invite")
+    String invite(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String email,
+                  @RequestParam(defaultValue = "MEMBER") String role, Model model, HttpServletResponse response) {
+        try {
+            members.invite(admin.account(), email, role(role));
+            return "redirect:/admin/members?done=invited";
+        } catch (AccountProblem.InvalidInput invalid) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", invalid.getMessage());
+            model.addAttribute("inviteEmail", email);
+            return page(admin, "", null, null, model);
+        }
+    }
+
+    @PostMapping("/admin/invitations/{id}/resend")
+    String resend(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        members.resend(admin.account(), id);
+        return "redirect:/admin/members?done=resent";
+    }
+
+    @PostMapping("/admin/invitations/{id}/cancel")
+    String cancel(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        members.cancel(admin.account(), id);
+        return "redirect:/admin/members?done=cancelled";
+    }
+
+    @PostMapping("/admin/members/{id}/role")
+    String role(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam(defaultValue = "") String role) {
+        members.changeRole(admin.account(), new AccountId(id), role(role));
+        return "redirect:/admin/members?done=role";
+    }
+
+    @GetMapping("/admin/members/{id}/remove")
+    String confirmRemove(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, Model model) {
+        model.addAttribute("member", members.member(admin.account(), new AccountId(id)));
+        model.addAttribute("account", admin.account());
+        return "admin/remove-member";
+    }
+
+    @PostMapping("/admin/members/{id}/remove")
+    String remove(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        members.remove(admin.account(), new AccountId(id));
+        return "redirect:/admin/members?done=removed";
+    }
+
+    @PostMapping("/admin/members/permissions")
+    String permissions(@AuthenticationPrincipal CurrentSession admin,
+                       @RequestParam(defaultValue = "false") boolean membersSeeSessions) {
+        members.allowSessionList(admin.account(), membersSeeSessions);
+        return "redirect:/admin/members?done=permissions";
+    }
+
+    @GetMapping("/admin/outbox")
+    String outbox(@AuthenticationPrincipal CurrentSession admin, Model model) {
+        members.list(admin.account(), "", 1, Optional.empty());
+        model.addAttribute("mails", mailer.outbox(admin.account().team(), 50));
+        model.addAttribute("outbox", mailer.usesOutbox());
+        model.addAttribute("account", admin.account());
+        return "admin/outbox";
+    }
+
+    static Role role(String value) {
+        try {
+            return Role.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
+        }
+    }
+}

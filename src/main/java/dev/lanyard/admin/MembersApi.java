@@ -1,0 +1,123 @@
+package dev.lanyard.admin;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Invitation;
+import dev.lanyard.account.Members;
+import dev.lanyard.session.CurrentSession;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Team members and invitations in the API, for admins. */
+@RestController
+@RequestMapping("/api/v1/admin")
+@Tag(name = "Team admin")
+class MembersApi {
+    private final Members members;
+    private final Clock clock;
+
+    MembersApi(Members members, Clock clock) {
+        this.members = members;
+        this.clock = clock;
+    }
+
+    record MemberJson(String id, String email, String name, String role, Instant createdAt) {
+        static MemberJson of(Account a) {
+            return new MemberJson(a.id().value(), a.email(), a.name(), a.role().name().toLowerCase(java.util.Locale.ROOT), a.createdAt());
+        }
+    }
+
+    record InvitationJson(String id, String email, String role, String status, Instant createdAt, Instant expiresAt) {
+    }
+
+    record NewInvitation(String email, String role) {
+    }
+
+    record RoleChange(String role) {
+    }
+
+    record Permissions(Boolean membersSeeSessions) {
+    }
+
+    @Operation(summary = "Members of your team, by email; filter by email prefix")
+    @GetMapping("/members")
+    List<MemberJson> list(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
+                          @RequestParam(required = false) String after) {
+        return members.list(admin.account(), member, 100, Optional.ofNullable(after)).stream().map(MemberJson::of).toList();
+    }
+
+    @Operation(summary = "Change a member's role (the team keeps at least one admin)")
+    @PatchMapping("/members/{id}")
+    MemberJson changeRole(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody RoleChange body) {
+        if (body.role() == null) throw new AccountProblem.InvalidInput("role", "role is required: admin or member.");
+        members.changeRole(admin.account(), new AccountId(id), MemberPages.role(body.role()));
+        return MemberJson.of(members.member(admin.account(), new AccountId(id)));
+    }
+
+    @Operation(summary = "Remove a member: all of their sessions end")
+    @DeleteMapping("/members/{id}")
+    ResponseEntity<Void> remove(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        members.remove(admin.account(), new AccountId(id));
+        return ResponseEntity.noContent().build();
+    }
+
+    @Operation(summary = "Invitations of your team, newest first")
+    @GetMapping("/invitations")
+    List<InvitationJson> invitations(@AuthenticationPrincipal CurrentSession admin) {
+        return members.invitations(admin.account()).stream().map(this::json).toList();
+    }
+
+    @Operation(summary = "Invite someone by email; they get a single-use link valid for 7 days")
+    @PostMapping("/invitations")
+    ResponseEntity<InvitationJson> invite(@AuthenticationPrincipal CurrentSession admin, @RequestBody NewInvitation body) {
+        Invitation invitation = members.invite(admin.account(), body.email(),
+                body.role() == null ? dev.lanyard.account.Role.MEMBER : MemberPages.role(body.role()));
+        return ResponseEntity.status(HttpStatus.CREATED).body(json(invitation));
+    }
+
+    @Operation(summary = "Send an invitation again with a new link")
+    @PostMapping("/invitations/{id}/resend")
+    InvitationJson resend(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        return json(members.resend(admin.account(), id));
+    }
+
+    @Operation(summary = "Cancel an invitation")
+    @DeleteMapping("/invitations/{id}")
+    ResponseEntity<Void> cancel(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        members.cancel(admin.account(), id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @Operation(summary = "Whether members may view their session list (they always see their current session)")
+    @PutMapping("/permissions")
+    Permissions permissions(@AuthenticationPrincipal CurrentSession admin, @RequestBody Permissions body) {
+        if (body.membersSeeSessions() == null)
+            throw new AccountProblem.InvalidInput("membersSeeSessions", "membersSeeSessions is required.");
+        members.allowSessionList(admin.account(), body.membersSeeSessions());
+        return new Permissions(members.maySeeSessionListAsMember(admin.account()));
+    }
+
+    private InvitationJson json(Invitation i) {
+        return new InvitationJson(i.id(), i.email(), i.role().name().toLowerCase(java.util.Locale.ROOT), i.status(clock.instant()),
+                i.createdAt(), i.expiresAt());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.lanyard.session;
+
+import java.time.Instant;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TeamId;
+
+/**
+ * An admin ended sessions of others with a reason (PRODUCT.md T3, T4). Published once per action,
+ * in its transaction, besides one {@link SessionEvent.Ended} per session it ended.
+ */
+public sealed interface AdminSignOut {
+    TeamId team();
+
+    AccountId admin();
+
+    SessionId adminSession();
+
+    String reason();
+
+    int ended();
+
+    Instant at();
+
+    /** Every session of one member ended. */
+    record Member(TeamId team, AccountId admin, SessionId adminSession, AccountId member, String reason, int ended,
+                  Instant at) implements AdminSignOut {
+    }
+
+    /** Every session of the team ended, but the admin's own current one. */
+    record Team(TeamId team, AccountId admin, SessionId adminSession, String reason, int ended, Instant at)
+            implements AdminSignOut {
+    }
+}

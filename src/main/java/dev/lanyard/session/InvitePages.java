@@ -1,0 +1,65 @@
+package dev.lanyard.session;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Members;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** Accepting an invitation from its mailed link: choose a name and password, and be signed in. */
+@Controller
+class InvitePages {
+    private final Members members;
+    private final Sessions sessions;
+    private final ClientOrigins origins;
+    private final SessionCookie cookie;
+
+    InvitePages(Members members, Sessions sessions, ClientOrigins origins, SessionCookie cookie) {
+        this.members = members;
+        this.sessions = sessions;
+        this.origins = origins;
+        this.cookie = cookie;
+    }
+
+    @GetMapping("/invite/{token}")
+    String page(@PathVariable String token, Model model, HttpServletResponse response) {
+        var invitation = members.pendingInvitation(token);
+        if (invitation.isEmpty()) {
+            response.setStatus(HttpStatus.GONE.value());
+            model.addAttribute("unusable", new AccountProblem.InvitationUnusable().getMessage());
+        } else {
+            model.addAttribute("email", invitation.get().email());
+        }
+        model.addAttribute("token", token);
+        return "invite";
+    }
+
+    @PostMapping("/invite/{token}")
+    String accept(@PathVariable String token, @RequestParam(defaultValue = "") String name,
+                  @RequestParam(defaultValue = "") String password, HttpServletRequest request,
+                  HttpServletResponse response, Model model) {
+        try {
+            Account account = members.accept(token, name, password);
+            cookie.write(request, response, sessions.start(new NewSession(account.id(), origins.of(request), AppType.WEB, false)));
+            return "redirect:/settings/sessions?done=joined";
+        } catch (AccountProblem problem) {
+            boolean gone = problem instanceof AccountProblem.InvitationUnusable;
+            response.setStatus(gone ? HttpStatus.GONE.value() : HttpStatus.BAD_REQUEST.value());
+            if (gone) model.addAttribute("unusable", problem.getMessage());
+            else {
+                model.addAttribute("error", problem.getMessage());
+                members.pendingInvitation(token).ifPresent(i -> model.addAttribute("email", i.email()));
+            }
+            model.addAttribute("name", name);
+            model.addAttribute("token", token);
+            return "invite";
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Team sessions for admins in the API. Members get 403; another team's member ids get 404. */
+@RestController
+@RequestMapping("/api/v1/admin")
+@Tag(name = "Team admin")
+class TeamSessionApi {
+    private final TeamSessions team;
+    private final SessionSettings settings;
+    private final Clock clock;
+
+    TeamSessionApi(TeamSessions team, SessionSettings settings, Clock clock) {
+        this.team = team;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    record MemberJson(String id, String email, String name, String role, int activeSessions, Instant lastActiveAt) {
+    }
+
+    record OverviewJson(List<MemberJson> members, String nextCursor, int totalActiveSessions) {
+    }
+
+    record Reason(String reason) {
+    }
+
+    record Ended(int ended) {
+    }
+
+    @Operation(summary = "Members with their number of active sessions and last activity; filter by email prefix")
+    @GetMapping("/sessions")
+    OverviewJson overview(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
+                          @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
+        if (limit < 1 || limit > Sessions.MAX_PAGE)
+            throw new SessionProblem.InvalidInput("limit", "limit must be between 1 and " + Sessions.MAX_PAGE + ".");
+        var o = team.overview(admin, member, limit, Optional.ofNullable(cursor));
+        return new OverviewJson(o.members().stream().map(m -> new MemberJson(m.member().id().value(), m.member().email(),
+                m.member().name(), m.member().role().name().toLowerCase(java.util.Locale.ROOT), m.active(),
+                m.lastActive().orElse(null))).toList(), o.nextEmail().orElse(null), o.totalActive());
+    }
+
+    @Operation(summary = "One member's active sessions with details")
+    @GetMapping("/members/{id}/sessions")
+    List<SessionJson> member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        return team.of(admin, new AccountId(id)).stream()
+                .map(s -> SessionJson.of(SessionView.of(s, s.id().equals(admin.id()), settings.activeWindow(), clock), true))
+                .toList();
+    }
+
+    @Operation(summary = "Force sign-out of a member: every session ends; the reason is required and shown to the member")
+    @PostMapping("/members/{id}/sign-out")
+    Ended forceSignOut(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody Reason body) {
+        return new Ended(team.forceSignOut(admin, new AccountId(id), body.reason()));
+    }
+
+    @Operation(summary = "Sign out every session of the team except yours, with a required reason")
+    @PostMapping("/sessions/sign-out")
+    Ended signOutTeam(@AuthenticationPrincipal CurrentSession admin, @RequestBody Reason body) {
+        return new Ended(team.signOutTeam(admin, body.reason()));
+    }
+}

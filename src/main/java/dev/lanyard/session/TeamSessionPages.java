@@ -1,0 +1,96 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** Team sessions for admins (PRODUCT.md T2–T4): overview, one member's sessions, forced sign-outs with a reason. */
+@Controller
+class TeamSessionPages {
+    static final Map<String, String> DONE = Map.of(
+            "member-signed-out", "The member was signed out everywhere. They will see your reason in their history.",
+            "team-signed-out", "Every session of the team was signed out, except yours.");
+
+    private final TeamSessions team;
+    private final SessionSettings settings;
+    private final Clock clock;
+
+    TeamSessionPages(TeamSessions team, SessionSettings settings, Clock clock) {
+        this.team = team;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @GetMapping("/admin/sessions")
+    String overview(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
+                    @RequestParam(required = false) String after, @RequestParam(required = false) String done, Model model) {
+        TeamSessions.Overview overview = team.overview(admin, member, 50, Optional.ofNullable(after));
+        model.addAttribute("overview", overview);
+        model.addAttribute("rows", overview.members().stream().map(m -> new Row(m,
+                m.lastActive().map(t -> SessionView.ago(t, clock.instant())).orElse("—"))).toList());
+        model.addAttribute("member", member);
+        model.addAttribute("account", admin.account());
+        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+        return "admin/sessions";
+    }
+
+    /** A line of the overview. */
+    record Row(TeamSessions.MemberSessions m, String lastActive) {
+    }
+
+    @GetMapping("/admin/members/{id}/sessions")
+    String member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, Model model) {
+        var member = team.member(admin, new AccountId(id));
+        List<SessionView> sessions = team.of(admin, member.id()).stream()
+                .map(s -> SessionView.of(s, s.id().equals(admin.id()), settings.activeWindow(), clock)).toList();
+        model.addAttribute("member", member);
+        model.addAttribute("sessions", sessions);
+        model.addAttribute("account", admin.account());
+        return "admin/member-sessions";
+    }
+
+    @PostMapping("/admin/members/{id}/sign-out")
+    String forceSignOut(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
+                        @RequestParam(defaultValue = "") String reason, Model model, HttpServletResponse response) {
+        try {
+            team.forceSignOut(admin, new AccountId(id), reason);
+        } catch (SessionProblem.InvalidInput invalid) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", invalid.getMessage());
+            return member(admin, id, model);
+        }
+        return "redirect:/admin/sessions?done=member-signed-out";
+    }
+
+    @GetMapping("/admin/sessions/sign-out-all")
+    String confirmTeam(@AuthenticationPrincipal CurrentSession admin, Model model) {
+        model.addAttribute("total", team.overview(admin, "", 1, Optional.empty()).totalActive());
+        model.addAttribute("account", admin.account());
+        return "admin/sign-out-team";
+    }
+
+    @PostMapping("/admin/sessions/sign-out-all")
+    String signOutTeam(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String reason,
+                       Model model, HttpServletResponse response) {
+        try {
+            team.signOutTeam(admin, reason);
+        } catch (SessionProblem.InvalidInput invalid) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", invalid.getMessage());
+            return confirmTeam(admin, model);
+        }
+        return "redirect:/admin/sessions?done=team-signed-out";
+    }
+}

@@ -1,0 +1,155 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountEvent;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.Role;
+import dev.lanyard.account.TeamId;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Team admins' view of and power over their team's sessions (PRODUCT.md T2–T4). Every method
+ * checks that the caller is an admin (else 403) and that the member is in the caller's team (else
+ * "not found", exactly like an unknown id).
+ */
+@Service
+public class TeamSessions {
+    static final int MAX_REASON = 500;
+
+    private final SessionStore store;
+    private final SessionBroadcast broadcast;
+    private final ActivityRecorder activity;
+    private final Accounts accounts;
+    private final SessionSettings settings;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    TeamSessions(SessionStore store, SessionBroadcast broadcast, ActivityRecorder activity, Accounts accounts,
+                 SessionSettings settings, ApplicationEventPublisher events, TransactionTemplate transactions, Clock clock) {
+        this.store = store;
+        this.broadcast = broadcast;
+        this.activity = activity;
+        this.accounts = accounts;
+        this.settings = settings;
+        this.events = events;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** A member with their number of active sessions and last activity. */
+    public record MemberSessions(Account member, int active, Optional<Instant> lastActive) {
+    }
+
+    /** One page of the team overview and the team's total of active sessions. */
+    public record Overview(List<MemberSessions> members, Optional<String> nextEmail, int totalActive) {
+    }
+
+    public Overview overview(CurrentSession admin, String emailPrefix, int limit, Optional<String> afterEmail) {
+        requireAdmin(admin);
+        int size = Math.max(1, Math.min(limit, Sessions.MAX_PAGE));
+        String prefix = emailPrefix == null ? "" : emailPrefix.strip().toLowerCase(java.util.Locale.ROOT);
+        List<SessionStore.MemberCount> rows = store.teamMembers(admin.account().team(), prefix, size + 1, afterEmail);
+        List<MemberSessions> members = rows.stream().limit(size)
+                .map(r -> new MemberSessions(accounts.find(r.account()).orElseThrow(), r.active(), r.lastActive())).toList();
+        Optional<String> next = rows.size() > size ? Optional.of(members.get(size - 1).member().email()) : Optional.empty();
+        return new Overview(members, next, store.teamActiveCount(admin.account().team()));
+    }
+
+    /** The member's active sessions, most recently active first, with every detail. */
+    public List<Session> of(CurrentSession admin, AccountId memberId) {
+        Account member = member(admin, memberId);
+        return store.active(member.id(), ListFilter.ALL, clock.instant(), Sessions.MAX_PAGE, Optional.empty())
+                .stream().map(activity::withPending).toList();
+    }
+
+    public Account member(CurrentSession admin, AccountId memberId) {
+        requireAdmin(admin);
+        return accounts.find(memberId).filter(m -> m.team().equals(admin.account().team()))
+                .orElseThrow(AccountProblem.NotFound::new);
+    }
+
+    /** Ends every session of a member, with a required reason the member will see. Returns how many ended. */
+    public int forceSignOut(CurrentSession admin, AccountId memberId, String reason) {
+        String why = reason(reason);
+        Account member = member(admin, memberId);
+        return transactions.execute(tx -> {
+            Instant now = clock.instant();
+            Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
+                    Optional.of(admin.id()), Optional.of(why));
+            List<SessionId> ended = store.endAll(member.id(), member.id().equals(admin.account().id())
+                    ? Optional.of(admin.id()) : Optional.empty(), ending);
+            announce(ended, member.id(), ending);
+            events.publishEvent(new AdminSignOut.Member(admin.account().team(), admin.account().id(), admin.id(),
+                    member.id(), why, ended.size(), now));
+            return ended.size();
+        });
+    }
+
+    /** Ends every session of the team but the admin's current one, in batches, with a reason. Returns how many ended. */
+    public int signOutTeam(CurrentSession admin, String reason) {
+        requireAdmin(admin);
+        String why = reason(reason);
+        TeamId team = admin.account().team();
+        Instant now = clock.instant();
+        Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
+                Optional.of(admin.id()), Optional.of(why));
+        int total = 0;
+        List<SessionStore.Owned> batch;
+        do {
+            batch = transactions.execute(tx -> {
+                List<SessionStore.Owned> ended = store.endTeamBatch(team, admin.id(), ending, settings.sweepBatch());
+                ended.forEach(o -> announce(List.of(o.id()), o.owner(), ending));
+                return ended;
+            });
+            total += batch.size();
+        } while (batch.size() == settings.sweepBatch());
+        int count = total;
+        transactions.executeWithoutResult(tx -> events.publishEvent(
+                new AdminSignOut.Team(team, admin.account().id(), admin.id(), why, count, now)));
+        return total;
+    }
+
+    /** A removed member's sessions end with the removal, in its transaction. */
+    @EventListener
+    void memberRemoved(AccountEvent.MemberRemoved removed) {
+        Instant now = removed.at();
+        Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(removed.by()),
+                Optional.empty(), Optional.of("Removed from the team"));
+        announce(store.endAll(removed.member(), Optional.empty(), ending), removed.member(), ending);
+    }
+
+    /** A role change takes effect on the member's next request, on every node. */
+    @EventListener
+    void roleChanged(AccountEvent.RoleChanged changed) {
+        broadcast.teamChanged(changed.team());
+    }
+
+    private void announce(List<SessionId> ended, AccountId owner, Session.Ending ending) {
+        if (ended.isEmpty()) return;
+        broadcast.ended(ended);
+        ended.forEach(id -> events.publishEvent(new SessionEvent.Ended(id, owner, ending)));
+    }
+
+    private static String reason(String reason) {
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty()) throw new SessionProblem.InvalidInput("reason", "Give a reason. The member will see it.");
+        if (why.length() > MAX_REASON) throw new SessionProblem.InvalidInput("reason", "Keep the reason under " + MAX_REASON + " characters.");
+        if (why.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) throw new SessionProblem.InvalidInput("reason", "The reason cannot contain control characters.");
+        return why;
+    }
+
+    private static void requireAdmin(CurrentSession admin) {
+        if (admin.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
+    }
+}
