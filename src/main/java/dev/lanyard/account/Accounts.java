@@ -17,7 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Accounts {
     static final int MIN_PASSWORD = 12;
     static final int MAX_PASSWORD = 1024;
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+    static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
 
     private final AccountStore store;
     private final PasswordHasher hasher;

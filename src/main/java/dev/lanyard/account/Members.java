@@ -10,7 +10,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
@@ -25,7 +24,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class Members {
     static final Duration INVITATION_LIFETIME = Duration.ofDays(7);
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
 
     private final AccountStore accounts;
     private final InvitationStore invitations;
@@ -62,7 +60,7 @@ public class Members {
     public Invitation invite(Account admin, String rawEmail, Role role) {
         requireAdmin(admin);
         String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
-        if (email.length() > 254 || !EMAIL.matcher(email).matches() || email.chars().anyMatch(Character::isISOControl))
+        if (email.length() > 254 || !Accounts.EMAIL.matcher(email).matches() || email.chars().anyMatch(Character::isISOControl))
             throw new AccountProblem.InvalidInput("email", "Enter a valid email address.");
         if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
         if (accounts.findByEmail(email).isPresent())
