@@ -82,6 +82,9 @@ class MmdbGeoLocator implements GeoLocator, AutoCloseable {
         if (address == null) return GeoLocation.unknown();
         if (Cidr.isLocalNetwork(address)) return GeoLocation.local();
         try {
+            // A sign-in in the first seconds after start-up waits for the ISP tables rather than
+            // storing a session without its network for good.
+            if (!asn.isDone()) awaitIspData(Duration.ofSeconds(10));
             String isp = asn.getNow(AsnTable.EMPTY).isp(address);
             for (Reader reader : cityReaders) {
                 if (address instanceof Inet6Address && reader.getMetadata().ipVersion() == 4) continue;

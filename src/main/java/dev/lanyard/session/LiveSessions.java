@@ -54,17 +54,21 @@ class LiveSessions implements SessionBroadcast.Listener {
     @Override
     public void ended(List<SessionId> ids, boolean local) {
         if (byAccount.isEmpty()) return;
+        // Every ended page first hears that it was signed out; then each account's other pages
+        // refresh once, however many of its sessions ended together.
+        Set<AccountId> accounts = new java.util.HashSet<>();
         for (SessionId id : ids) {
-            Optional<Session> session = store.findAnyOwner(id);
             Set<Subscriber> own = bySession.getOrDefault(id, Set.of());
+            Optional<Session> session = store.findAnyOwner(id);
+            session.ifPresent(x -> accounts.add(x.account()));
             for (Subscriber s : own) {
                 EndReason reason = session.flatMap(Session::ending).map(Session.Ending::reason).orElse(EndReason.REVOKED);
                 send(s, SseEmitter.event().name("signed-out")
                         .data(Map.of("reason", reason.code(), "message", reason.notice())));
                 s.emitter().complete();
             }
-            session.ifPresent(x -> changed(x.account()));
         }
+        accounts.forEach(this::changed);
     }
 
     @Override

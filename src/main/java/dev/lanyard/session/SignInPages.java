@@ -36,7 +36,8 @@ class SignInPages {
         if (current != null) return "redirect:/settings/sessions";
         EndReason.ofCode(ended).filter(r -> r != EndReason.SIGNED_OUT)
                 .ifPresent(reason -> model.addAttribute("notice", reason.notice()));
-        if (out != null) model.addAttribute("info", "You are signed out.");
+        if (out != null) model.addAttribute("info", "all".equals(out)
+                ? "You signed out on every device. API keys keep working." : "You are signed out.");
         return "login";
     }
 
