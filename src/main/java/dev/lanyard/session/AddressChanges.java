@@ -27,15 +27,19 @@ class AddressChanges {
     }
 
     void moved(Session session, String fromIp, String toIp, Instant at) {
-        GeoLocation to;
-        try {
-            // The address came from the request as a literal; no DNS lookup happens.
-            to = geo.locate(InetAddress.getByName(toIp));
-        } catch (UnknownHostException e) {
-            return;
-        }
+        GeoLocation to = locate(toIp);
         store.updateAddress(session.id(), toIp, to);
-        GeoLocation from = fromIp.equals(session.ip()) ? session.location() : GeoLocation.unknown();
+        // The cached session still holds its sign-in address; a later move is compared with the last one.
+        GeoLocation from = fromIp.equals(session.ip()) ? session.location() : locate(fromIp);
         events.publishEvent(new SessionEvent.AddressChanged(session.id(), session.account(), fromIp, toIp, from, to, at));
+    }
+
+    private GeoLocation locate(String ip) {
+        try {
+            // Addresses come from requests as literals; no DNS lookup happens.
+            return geo.locate(InetAddress.getByName(ip));
+        } catch (UnknownHostException e) {
+            return GeoLocation.unknown();
+        }
     }
 }

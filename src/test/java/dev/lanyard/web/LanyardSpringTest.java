@@ -34,6 +34,7 @@ import org.springframework.test.context.ContextConfiguration;
         properties = {"lanyard.session.flush-interval=1h", "lanyard.session.sweep-interval=1h", "server.address=127.0.0.1"})
 @AutoConfigureMockMvc
 @ContextConfiguration(inheritInitializers = false)
+@org.junit.jupiter.api.extension.ExtendWith(RealCsrfTokens.class)
 public @interface LanyardSpringTest {
 
     /** Gives the context its database: {@link SqliteDatabase} or {@code PostgresDatabase}. */

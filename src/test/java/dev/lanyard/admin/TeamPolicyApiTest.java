@@ -1,0 +1,200 @@
+package dev.lanyard.admin;
+
+import static dev.lanyard.web.ApiClient.bearer;
+import static dev.lanyard.web.ApiClient.quoted;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+
+import java.time.Duration;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.TeamPolicy;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.ResultActions;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code GET/PUT /api/v1/team/policy} (PRODUCT.md L2, L3) over MockMvc with the whole security chain. */
+@LanyardSpringTest
+class TeamPolicyApiTest {
+    private static final String POLICY = "/api/v1/team/policy";
+    private static final String VALID = quoted("{'idleTimeout':'1d','allowRememberMe':false,'rememberedDays':14,'lifetimeDays':2}");
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    JdbcClient jdbc;
+
+    private ApiClient api;
+    private Member admin;
+
+    @BeforeEach
+    void signUpAnAdmin() throws Exception {
+        api = new ApiClient(mvc, json);
+        admin = api.signUp("alice");
+    }
+
+    /** A member (not an admin) of the admin's team, signed in afresh so no cache holds the old role. */
+    private Member memberOf(Member admin) throws Exception {
+        Member bob = api.signUp("bob");
+        String team = accounts.find(new AccountId(admin.accountId())).orElseThrow().team().value();
+        jdbc.sql("UPDATE accounts SET role = 'MEMBER', team_id = :team WHERE id = :id")
+                .param("team", team).param("id", bob.accountId()).update();
+        return api.logIn(bob);
+    }
+
+    private TeamPolicy policyOf(Member member) {
+        return accounts.policy(accounts.find(new AccountId(member.accountId())).orElseThrow().team());
+    }
+
+    private ResultActions putPolicy(Member member, String body) throws Exception {
+        return mvc.perform(put(POLICY).cookie(member.cookie()).with(member.from())
+                .contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    private JsonNode problem(ResultActions actions, int status, String code) throws Exception {
+        MvcResult result = actions.andReturn();
+        String content = result.getResponse().getContentAsString();
+        assertThat(result.getResponse().getStatus()).as(content).isEqualTo(status);
+        assertThat(result.getResponse().getContentType()).as(content).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        JsonNode problem = api.read(result);
+        assertThat(problem.path("type").asString()).as(content).isEqualTo("urn:lanyard:problem:" + code);
+        assertThat(problem.path("detail").asString()).as("a human detail").isNotBlank();
+        assertThat(content).doesNotContain("Exception").doesNotContain("trace");
+        return problem;
+    }
+
+    private void invalidField(ResultActions actions, String field) throws Exception {
+        assertThat(problem(actions, 400, "invalid-input").path("field").asString()).isEqualTo(field);
+    }
+
+    @Test
+    void anyoneInTheTeamCanReadThePolicy() throws Exception {
+        Member bob = memberOf(admin);
+
+        for (Member member : new Member[] {admin, bob}) {
+            MvcResult result = mvc.perform(get(POLICY).cookie(member.cookie()).with(member.from())).andReturn();
+
+            assertThat(result.getResponse().getStatus()).isEqualTo(200);
+            assertThat(api.read(result)).isEqualTo(json.readTree(
+                    quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}")));
+        }
+    }
+
+    @Test
+    void adminChangesThePolicy() throws Exception {
+        MvcResult result = putPolicy(admin, VALID).andReturn();
+
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(api.read(result)).isEqualTo(json.readTree(VALID));
+        assertThat(policyOf(admin)).isEqualTo(new TeamPolicy(Duration.ofDays(1), false, 14, 2));
+        MvcResult read = mvc.perform(get(POLICY).cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(api.read(read)).isEqualTo(json.readTree(VALID));
+    }
+
+    @Test
+    void adminWithABearerTokenChangesThePolicy() throws Exception {
+        Member token = api.logInForBearer(admin);
+
+        MvcResult result = mvc.perform(put(POLICY).with(bearer(token)).with(token.from())
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(quoted("{'idleTimeout':'never','allowRememberMe':true,'rememberedDays':365,'lifetimeDays':1}"))).andReturn();
+
+        assertThat(result.getResponse().getStatus()).isEqualTo(200);
+        assertThat(policyOf(admin)).isEqualTo(new TeamPolicy(Duration.ZERO, true, 365, 1));
+    }
+
+    @Test
+    void memberCannotChangeThePolicy() throws Exception {
+        Member bob = memberOf(admin);
+
+        problem(putPolicy(bob, VALID), 403, "forbidden");
+
+        assertThat(policyOf(admin)).isEqualTo(TeamPolicy.DEFAULT);
+    }
+
+    @Test
+    void signedOutCallerCanNeitherReadNorChangeThePolicy() throws Exception {
+        problem(mvc.perform(get(POLICY)), 401, "unauthenticated");
+        problem(mvc.perform(put(POLICY).contentType(MediaType.APPLICATION_JSON).content(VALID)), 401, "unauthenticated");
+    }
+
+    @Test
+    void idleTimeoutOutsideTheChoicesIsRefusedWithItsField() throws Exception {
+        for (String idle : new String[] {"2d", "7D", "", "0", "PT24H", "7 days"}) {
+            invalidField(putPolicy(admin, quoted("{'idleTimeout':'" + idle + "','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}")),
+                    "idleTimeout");
+        }
+        assertThat(policyOf(admin)).isEqualTo(TeamPolicy.DEFAULT);
+    }
+
+    @Test
+    void daysOutsideOneToAYearAreRefusedWithTheirField() throws Exception {
+        invalidField(putPolicy(admin, quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':0,'lifetimeDays':7}")), "rememberedDays");
+        invalidField(putPolicy(admin, quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':366,'lifetimeDays':7}")), "rememberedDays");
+        invalidField(putPolicy(admin, quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':0}")), "lifetimeDays");
+        invalidField(putPolicy(admin, quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':-7}")), "lifetimeDays");
+
+        assertThat(policyOf(admin)).isEqualTo(TeamPolicy.DEFAULT);
+    }
+
+    @Test
+    void missingFieldsAreRefusedNamingTheFirstOneMissing() throws Exception {
+        invalidField(putPolicy(admin, "{}"), "idleTimeout");
+        invalidField(putPolicy(admin, quoted("{'allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}")), "idleTimeout");
+        invalidField(putPolicy(admin, quoted("{'idleTimeout':'7d','rememberedDays':30,'lifetimeDays':7}")), "allowRememberMe");
+        invalidField(putPolicy(admin, quoted("{'idleTimeout':'7d','allowRememberMe':true,'lifetimeDays':7}")), "rememberedDays");
+        invalidField(putPolicy(admin, quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':30}")), "lifetimeDays");
+        invalidField(putPolicy(admin, quoted("{'idleTimeout':null,'allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}")), "idleTimeout");
+
+        assertThat(policyOf(admin)).isEqualTo(TeamPolicy.DEFAULT);
+    }
+
+    @Test
+    void bodiesOfTheWrongShapeAreBadRequestsNeverServerErrors() throws Exception {
+        String[] bodies = {
+                quoted("{'idleTimeout':'7d','allowRememberMe':'sometimes','rememberedDays':30,'lifetimeDays':7}"),
+                quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':'thirty','lifetimeDays':7}"),
+                quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':99999999999}"),
+                quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':[7]}"),
+                quoted("{'idleTimeout':{'days':7},'allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}"),
+                quoted("{'idleTimeout':['7d'],'allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}"),
+                "[]", "\"7d\"", "42", "null", "", "{", "{\"idleTimeout\":\"7d\",}",
+        };
+        for (String body : bodies) {
+            MvcResult result = putPolicy(admin, body).andReturn();
+            String content = result.getResponse().getContentAsString();
+
+            assertThat(result.getResponse().getStatus()).as("%s → %s", body, content).isEqualTo(400);
+            assertThat(result.getResponse().getContentType()).as(body).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            assertThat(api.read(result).path("type").asString()).as(body).startsWith("urn:lanyard:problem:invalid-");
+            assertThat(content).as(body).doesNotContain("Exception");
+        }
+        assertThat(policyOf(admin)).isEqualTo(TeamPolicy.DEFAULT);
+    }
+
+    @Test
+    void policyChangeWithTheCookieMustBeJson() throws Exception {
+        MvcResult result = mvc.perform(put(POLICY).cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .content("idleTimeout=never&allowRememberMe=true&rememberedDays=365&lifetimeDays=365")).andReturn();
+
+        assertThat(result.getResponse().getStatus()).isEqualTo(415);
+        assertThat(policyOf(admin)).isEqualTo(TeamPolicy.DEFAULT);
+    }
+}

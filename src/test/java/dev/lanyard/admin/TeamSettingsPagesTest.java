@@ -1,0 +1,189 @@
+package dev.lanyard.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.TeamPolicy;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpSession;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The team settings page {@code /admin/settings} (PRODUCT.md L2, L3), over MockMvc. Forms are sent
+ * with the CSRF token a page of the app handed out, as a browser does, not with spring-security-test's
+ * {@code csrf()}: that one swaps the CSRF repository of the shared context's filter chain for good, and
+ * later tests over real HTTP then get no {@code XSRF-TOKEN} cookie.
+ */
+@LanyardSpringTest
+class TeamSettingsPagesTest {
+    private static final String SETTINGS = "/admin/settings";
+    private static final Pattern CSRF_INPUT = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
+    private static final String SAVED = "Session policy saved. It applies to every session of the team from its next request.";
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    JdbcClient jdbc;
+
+    private ApiClient api;
+    private Member admin;
+
+    @BeforeEach
+    void signUpAnAdmin() throws Exception {
+        api = new ApiClient(mvc, json);
+        admin = api.signUp("alice");
+    }
+
+    private Member memberOf(Member admin) throws Exception {
+        Member bob = api.signUp("bob");
+        String team = accounts.find(new AccountId(admin.accountId())).orElseThrow().team().value();
+        jdbc.sql("UPDATE accounts SET role = 'MEMBER', team_id = :team WHERE id = :id")
+                .param("team", team).param("id", bob.accountId()).update();
+        return api.logIn(bob);
+    }
+
+    private TeamPolicy policy() {
+        return accounts.policy(accounts.find(new AccountId(admin.accountId())).orElseThrow().team());
+    }
+
+    private MockHttpServletResponse page(Member member, MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request.cookie(member.cookie()).with(member.from()).accept(MediaType.TEXT_HTML)).andReturn().getResponse();
+    }
+
+    /** Adds the CSRF token of a page the member has open (its hidden field, and the cookie or session it came with). */
+    private MockHttpServletRequestBuilder withFormToken(Member member, MockHttpServletRequestBuilder form) throws Exception {
+        MvcResult page = mvc.perform(get("/settings/sessions").cookie(member.cookie()).with(member.from()).accept(MediaType.TEXT_HTML))
+                .andReturn();
+        Matcher token = CSRF_INPUT.matcher(page.getResponse().getContentAsString());
+        assertThat(token.find()).as("the page carries a CSRF token").isTrue();
+        form.param("_csrf", token.group(1));
+        Cookie xsrf = page.getResponse().getCookie("XSRF-TOKEN");
+        if (xsrf != null) form.cookie(xsrf);
+        HttpSession session = page.getRequest().getSession(false);
+        if (session != null) form.session((MockHttpSession) session);
+        return form;
+    }
+
+    private static MockHttpServletRequestBuilder save(String idle, boolean allowRememberMe, String rememberedDays, String lifetimeDays) {
+        MockHttpServletRequestBuilder form = post(SETTINGS).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .param("idleTimeout", idle).param("rememberedDays", rememberedDays).param("lifetimeDays", lifetimeDays);
+        return allowRememberMe ? form.param("allowRememberMe", "true") : form;
+    }
+
+    @Test
+    void adminSeesTheTeamsPolicyInTheForm() throws Exception {
+        MockHttpServletResponse response = page(admin, get(SETTINGS));
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        String html = response.getContentAsString();
+        assertThat(html).contains("Team session policy").contains("Never <span class=\"warn\">(not recommended)</span>");
+        assertThat(html).containsPattern("value=\"7d\"\\s+checked");
+        assertThat(html).doesNotContainPattern("value=\"(1d|30d|never)\"\\s+checked");
+        assertThat(html).containsPattern("name=\"allowRememberMe\" value=\"true\"\\s+checked");
+        assertThat(html).containsPattern("id=\"rememberedDays\"[^>]*value=\"30\"").containsPattern("id=\"lifetimeDays\"[^>]*value=\"7\"");
+        assertThat(html).containsPattern("name=\"_csrf\"\\s+value=\"[^\"]+\"");
+        assertThat(html).doesNotContain(SAVED);
+    }
+
+    @Test
+    void memberGetsAForbiddenPage() throws Exception {
+        Member bob = memberOf(admin);
+
+        MockHttpServletResponse response = page(bob, get(SETTINGS));
+
+        assertThat(response.getStatus()).isEqualTo(403);
+        assertThat(response.getContentType()).startsWith("text/html");
+        assertThat(response.getContentAsString()).contains("Only an admin of your team can do this.")
+                .doesNotContain("Team session policy");
+    }
+
+    @Test
+    void signedOutVisitorIsSentToSignIn() throws Exception {
+        MockHttpServletResponse response = mvc.perform(get(SETTINGS).accept(MediaType.TEXT_HTML)).andReturn().getResponse();
+
+        assertThat(response.getStatus()).isEqualTo(302);
+        assertThat(response.getRedirectedUrl()).endsWith("/login");
+    }
+
+    @Test
+    void savingThePolicyRedirectsWithAConfirmation() throws Exception {
+        MockHttpServletResponse response = page(admin, withFormToken(admin, save("1d", false, "14", "2")));
+
+        assertThat(response.getStatus()).isEqualTo(302);
+        assertThat(response.getRedirectedUrl()).isEqualTo("/admin/settings?done=saved");
+        assertThat(policy()).isEqualTo(new TeamPolicy(Duration.ofDays(1), false, 14, 2));
+        String html = page(admin, get(response.getRedirectedUrl())).getContentAsString();
+        assertThat(html).contains(SAVED);
+        assertThat(html).containsPattern("value=\"1d\"\\s+checked").doesNotContainPattern("value=\"7d\"\\s+checked");
+        assertThat(html).doesNotContainPattern("name=\"allowRememberMe\" value=\"true\"\\s+checked");
+        assertThat(html).containsPattern("id=\"rememberedDays\"[^>]*value=\"14\"").containsPattern("id=\"lifetimeDays\"[^>]*value=\"2\"");
+    }
+
+    @Test
+    void savingNeverAsTheIdleTimeoutIsAllowed() throws Exception {
+        MockHttpServletResponse response = page(admin, withFormToken(admin, save("never", true, "60", "30")));
+
+        assertThat(response.getStatus()).isEqualTo(302);
+        assertThat(policy()).isEqualTo(new TeamPolicy(Duration.ZERO, true, 60, 30));
+        assertThat(page(admin, get(SETTINGS)).getContentAsString()).containsPattern("value=\"never\"\\s+checked");
+    }
+
+    @Test
+    void savingWithoutTheFormsCsrfTokenIsForbiddenAndChangesNothing() throws Exception {
+        MockHttpServletResponse response = page(admin, save("1d", false, "14", "2"));
+
+        assertThat(response.getStatus()).isEqualTo(403);
+        assertThat(policy()).isEqualTo(TeamPolicy.DEFAULT);
+    }
+
+    @Test
+    void memberCannotSaveThePolicy() throws Exception {
+        Member bob = memberOf(admin);
+
+        MockHttpServletResponse response = page(bob, withFormToken(bob, save("never", true, "365", "365")));
+
+        assertThat(response.getStatus()).isEqualTo(403);
+        assertThat(policy()).isEqualTo(TeamPolicy.DEFAULT);
+    }
+
+    @Test
+    void invalidInputShowsTheFormAgainWithTheProblem() throws Exception {
+        MockHttpServletResponse notANumber = page(admin, withFormToken(admin, save("7d", true, "thirty", "7")));
+        MockHttpServletResponse tooLong = page(admin, withFormToken(admin, save("7d", true, "30", "366")));
+        MockHttpServletResponse unknownIdle = page(admin, withFormToken(admin, save("2d", true, "30", "7")));
+        MockHttpServletResponse missing = page(admin, withFormToken(admin, post(SETTINGS).contentType(MediaType.APPLICATION_FORM_URLENCODED)));
+
+        assertThat(notANumber.getStatus()).isEqualTo(400);
+        assertThat(notANumber.getContentAsString()).contains("Enter a whole number of days.").contains("Team session policy");
+        assertThat(tooLong.getStatus()).isEqualTo(400);
+        assertThat(tooLong.getContentAsString()).contains("Sessions last between 1 and 365 days.");
+        assertThat(unknownIdle.getStatus()).isEqualTo(400);
+        assertThat(unknownIdle.getContentAsString()).contains("Choose 1 day, 7 days, 30 days or never.");
+        assertThat(missing.getStatus()).isEqualTo(400);
+        assertThat(policy()).isEqualTo(TeamPolicy.DEFAULT);
+    }
+}

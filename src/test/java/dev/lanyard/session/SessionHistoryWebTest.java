@@ -1,0 +1,255 @@
+package dev.lanyard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.TeamPolicy;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.device.Device;
+import dev.lanyard.device.DeviceType;
+import dev.lanyard.geo.GeoLocation;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.LanyardSpringTest;
+import jakarta.servlet.http.Cookie;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Session history (PRODUCT.md S8, L4) as a person sees it: the {@code /settings/sessions/history}
+ * page and {@code GET /api/v1/sessions/history}, over MockMvc with the whole security chain.
+ */
+@LanyardSpringTest
+class SessionHistoryWebTest {
+    private static final String PAGE = "/settings/sessions/history";
+    private static final String API = "/api/v1/sessions/history";
+    private static final ClientOrigin IPHONE_IN_LONDON = new ClientOrigin(
+            new Device("Mobile Safari", "17.2", "iOS", "17.2", DeviceType.MOBILE, "iPhone"),
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) Version/17.2 Mobile/15E148 Safari/604.1", "81.2.69.160",
+            new GeoLocation("London", "England", "United Kingdom", "GB", "BT", Optional.of(51.5), Optional.of(-0.1), false));
+    private static final ClientOrigin FIREFOX_AT_HOME = new ClientOrigin(
+            new Device("Firefox", "133", "Ubuntu", "", DeviceType.DESKTOP, ""),
+            "Mozilla/5.0 (X11; Ubuntu; Linux x86_64) Firefox/133.0", "192.168.1.20", GeoLocation.local());
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    Sessions sessions;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    MutableClock clock;
+
+    private Account alice;
+    private Sessions.Started laptop;
+
+    @BeforeEach
+    void signInAliceOnHerLaptop() {
+        alice = accounts.signUp(TestAccounts.alice());
+        laptop = start(TestSessions.madrid());
+    }
+
+    private Sessions.Started start(ClientOrigin origin) {
+        return sessions.start(new NewSession(alice.id(), origin, AppType.WEB, false));
+    }
+
+    private CurrentSession as(Sessions.Started started) {
+        return new CurrentSession(started.session().id(), alice, AppType.WEB);
+    }
+
+    /** A request with the laptop's cookie, from the laptop's own address (so it is no address change). */
+    private MockHttpServletResponse fromLaptop(MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request.cookie(new Cookie(ApiClient.COOKIE, laptop.token())).with(ApiClient.from(TestSessions.madrid().ip())))
+                .andReturn().getResponse();
+    }
+
+    private JsonNode history(String query) throws Exception {
+        MockHttpServletResponse response = fromLaptop(get(API + query));
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(200);
+        return json.readTree(response.getContentAsString());
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.path("items").forEach(item -> ids.add(item.path("id").asString()));
+        return ids;
+    }
+
+    private static String id(Sessions.Started started) {
+        return started.session().id().value();
+    }
+
+    private static boolean hasNoCursor(JsonNode page) {
+        return page.path("nextCursor").isNull() || page.path("nextCursor").isMissingNode();
+    }
+
+    // ---- the page
+
+    @Test
+    void historyPageListsEndedSessionsWithDeviceLocationDurationAndWhy() throws Exception {
+        Sessions.Started phone = start(IPHONE_IN_LONDON);
+        clock.advance(Duration.ofDays(3));
+        sessions.revoke(phone.session().id(), as(laptop));
+        Sessions.Started desktop = start(FIREFOX_AT_HOME);
+        clock.advance(Duration.ofHours(2));
+        sessions.logout(as(desktop));
+
+        MockHttpServletResponse response = fromLaptop(get(PAGE).accept(MediaType.TEXT_HTML));
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        List<String> rows = rows(response.getContentAsString());
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).as("most recently ended first")
+                .contains("Firefox 133 on Ubuntu", "Local network", "2 hours", "Signed out");
+        assertThat(rows.get(1)).contains("Mobile Safari 17.2 on iPhone", "London, United Kingdom", "3 days",
+                "Revoked by you from Chrome 131 on macOS 14", SessionView.EXACT.format(phone.session().createdAt()));
+        assertThat(response.getContentAsString()).contains("IP Geolocation by DB-IP");
+    }
+
+    @Test
+    void historyPageNamesTheRevokingSessionByItsName() throws Exception {
+        Sessions.Started phone = start(IPHONE_IN_LONDON);
+        sessions.rename(laptop.session().id(), alice.id(), "Work laptop");
+        clock.advance(Duration.ofMinutes(10));
+        sessions.revoke(phone.session().id(), as(laptop));
+
+        String html = fromLaptop(get(PAGE).accept(MediaType.TEXT_HTML)).getContentAsString();
+
+        assertThat(rows(html)).singleElement().asString().contains("Revoked by you from Work laptop", "10 minutes");
+    }
+
+    @Test
+    void historyPageWithNothingEndedSaysSo() throws Exception {
+        MockHttpServletResponse response = fromLaptop(get(PAGE).accept(MediaType.TEXT_HTML));
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getContentAsString()).contains("No ended sessions yet.");
+    }
+
+    @Test
+    void historyPageShowsOnlyTheCallersOwnSessions() throws Exception {
+        Account bob = accounts.signUp(TestAccounts.bob());
+        Sessions.Started bobs = sessions.start(new NewSession(bob.id(), IPHONE_IN_LONDON, AppType.WEB, false));
+        sessions.logout(new CurrentSession(bobs.session().id(), bob, AppType.WEB));
+
+        String html = fromLaptop(get(PAGE).accept(MediaType.TEXT_HTML)).getContentAsString();
+
+        assertThat(html).contains("No ended sessions yet.").doesNotContain(id(bobs));
+        assertThat(ids(history(""))).isEmpty();
+    }
+
+    private static List<String> rows(String html) {
+        Matcher body = Pattern.compile("<tbody>(.*?)</tbody>", Pattern.DOTALL).matcher(html);
+        if (!body.find()) return List.of();
+        List<String> rows = new ArrayList<>();
+        Matcher row = Pattern.compile("<tr>(.*?)</tr>", Pattern.DOTALL).matcher(body.group(1));
+        while (row.find()) rows.add(row.group(1));
+        return rows;
+    }
+
+    // ---- the API
+
+    @Test
+    void historyApiPagesWithLimitAndCursor() throws Exception {
+        Sessions.Started first = start(IPHONE_IN_LONDON);
+        Sessions.Started second = start(FIREFOX_AT_HOME);
+        Sessions.Started third = start(IPHONE_IN_LONDON);
+        clock.advance(Duration.ofMinutes(1));
+        sessions.revoke(first.session().id(), as(laptop));
+        clock.advance(Duration.ofMinutes(1));
+        sessions.logout(as(second));
+        clock.advance(Duration.ofMinutes(1));
+        sessions.revoke(third.session().id(), as(laptop));
+
+        JsonNode page1 = history("?limit=2");
+        JsonNode page2 = history("?limit=2&cursor=" + page1.path("nextCursor").asString());
+
+        assertThat(ids(page1)).containsExactly(id(third), id(second));
+        assertThat(page1.path("nextCursor").asString()).isNotBlank();
+        assertThat(ids(page2)).containsExactly(id(first));
+        assertThat(hasNoCursor(page2)).as("last page").isTrue();
+        JsonNode revoked = page1.path("items").get(0);
+        assertThat(revoked.path("endReason").asString()).isEqualTo("revoked");
+        assertThat(revoked.path("endedBy").asString()).isEqualTo(alice.id().value());
+        assertThat(revoked.path("endedAt").asString()).isEqualTo(clock.instant().toString());
+        assertThat(revoked.path("device").path("description").asString()).isEqualTo("Mobile Safari 17.2 on iPhone");
+        assertThat(revoked.path("location").path("city").asString()).isEqualTo("London");
+        assertThat(revoked.path("ip").asString()).as("masked in lists").isNotEqualTo("81.2.69.160");
+        assertThat(page1.path("items").get(1).path("endReason").asString()).isEqualTo("signed-out");
+    }
+
+    @Test
+    void historyApiPagesThroughSessionsThatEndedAtTheSameInstant() throws Exception {
+        List<String> ended = new ArrayList<>();
+        for (int i = 0; i < 5; i++) ended.add(id(start(FIREFOX_AT_HOME)));
+        clock.advance(Duration.ofMinutes(1));
+        sessions.revokeOthers(as(laptop));
+
+        List<String> seen = new ArrayList<>();
+        JsonNode page = history("?limit=2");
+        seen.addAll(ids(page));
+        while (!hasNoCursor(page)) {
+            page = history("?limit=2&cursor=" + page.path("nextCursor").asString());
+            assertThat(ids(page)).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+            seen.addAll(ids(page));
+        }
+
+        assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ended);
+    }
+
+    @Test
+    void historyApiListsSessionsThatExpired() throws Exception {
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ofDays(1), true, 30, 7));
+        Sessions.Started phone = start(IPHONE_IN_LONDON);
+        clock.advance(Duration.ofHours(23));
+        assertThat(fromLaptop(get("/api/v1/sessions/current")).getStatus()).as("the laptop stays in use").isEqualTo(200);
+        clock.advance(Duration.ofHours(2));
+        assertThat(sessions.check(phone.token(), Optional.empty())).isEqualTo(new Sessions.Check.Ended(EndReason.IDLE_EXPIRED));
+
+        JsonNode page = history("");
+
+        assertThat(ids(page)).containsExactly(id(phone));
+        assertThat(page.path("items").get(0).path("endReason").asString()).isEqualTo("idle-expired");
+        assertThat(page.path("items").get(0).path("endedBy").isNull()).as("nobody ended it").isTrue();
+    }
+
+    @Test
+    void historyApiRefusesABadLimitOrCursor() throws Exception {
+        for (String query : new String[] {"?limit=0", "?limit=101", "?limit=-1"}) {
+            MockHttpServletResponse response = fromLaptop(get(API + query));
+            assertThat(response.getStatus()).as(query).isEqualTo(400);
+            assertThat(json.readTree(response.getContentAsString()).path("field").asString()).as(query).isEqualTo("limit");
+        }
+        MockHttpServletResponse notANumber = fromLaptop(get(API + "?limit=two"));
+        assertThat(notANumber.getStatus()).isEqualTo(400);
+        assertThat(notANumber.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        MockHttpServletResponse badCursor = fromLaptop(get(API + "?cursor=not-a-cursor!"));
+        assertThat(badCursor.getStatus()).isEqualTo(400);
+        assertThat(json.readTree(badCursor.getContentAsString()).path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-cursor");
+    }
+
+    @Test
+    void historyApiNeedsASignedInCaller() throws Exception {
+        MockHttpServletResponse response = mvc.perform(get(API)).andReturn().getResponse();
+
+        assertThat(response.getStatus()).isEqualTo(401);
+    }
+}

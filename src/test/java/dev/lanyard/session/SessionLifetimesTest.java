@@ -1,0 +1,268 @@
+package dev.lanyard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.TeamPolicy;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The background sweep and purge (PRODUCT.md L1, L4) on a real database with a clock the tests
+ * move. The database is shared with other test classes, so tests look at their own sessions; where
+ * a test needs exact counts it first sweeps away whatever other tests left to expire.
+ */
+@LanyardSpringTest
+class SessionLifetimesTest {
+    @Autowired
+    SessionLifetimes lifetimes;
+    @Autowired
+    Sessions sessions;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    SessionStore store;
+    @Autowired
+    ActivityRecorder activity;
+    @Autowired
+    SessionBroadcast broadcast;
+    @Autowired
+    SessionSettings settings;
+    @Autowired
+    ApplicationEventPublisher events;
+    @Autowired
+    TransactionTemplate transactions;
+    @Autowired
+    Timeline timeline;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    JdbcClient jdbc;
+
+    private Account alice;
+
+    @BeforeEach
+    void signUpAlice() {
+        alice = accounts.signUp(TestAccounts.alice());
+    }
+
+    private Sessions.Started signIn(Account account, boolean rememberMe) {
+        return sessions.start(new NewSession(account.id(), TestSessions.madrid(), AppType.WEB, rememberMe));
+    }
+
+    private Session row(Sessions.Started started) {
+        return store.findAnyOwner(started.session().id()).orElseThrow();
+    }
+
+    private Optional<EndReason> endReason(Sessions.Started started) {
+        return row(started).ending().map(Session.Ending::reason);
+    }
+
+    private Sessions.Check check(Sessions.Started started) {
+        return sessions.check(started.token(), Optional.empty());
+    }
+
+    /**
+     * The same lifetimes over the same beans, but with {@code batch} sessions per transaction and a
+     * store that records the limit of every batch query it answers.
+     */
+    private SessionLifetimes withBatch(int batch, List<Integer> limits) {
+        SessionSettings s = settings;
+        SessionSettings small = new SessionSettings(s.cookieName(), s.flushInterval(), s.activeWindow(), s.cacheSize(),
+                s.sweepInterval(), batch, s.historyRetention());
+        SessionStore recording = (SessionStore) Proxy.newProxyInstance(SessionStore.class.getClassLoader(),
+                new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("expired") || method.getName().equals("purgeEnded")) limits.add((Integer) args[1]);
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return new SessionLifetimes(recording, activity, broadcast, small, events, transactions, clock);
+    }
+
+    /** Moves past every lifetime a policy allows and sweeps, so nothing that other tests left can expire later. */
+    private void sweepAwayWhatOtherTestsLeft() {
+        clock.advance(Duration.ofDays(TeamPolicy.MAX_DAYS + 1));
+        lifetimes.sweep();
+    }
+
+    private int timelineRows(Sessions.Started started) {
+        return jdbc.sql("SELECT COUNT(*) FROM session_events WHERE session_id = :id")
+                .param("id", started.session().id().value()).query(Integer.class).single();
+    }
+
+    // ---- sweep
+
+    @Test
+    void sweepEndsSessionsPastTheirLifetimeOrIdleTimeoutAndLeavesFreshOnes() {
+        // Alice's team: short lifetime, long idle timeout, so her plain session reaches its lifetime first.
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ofDays(30), true, 60, 1));
+        Account bob = accounts.signUp(TestAccounts.bob()); // default policy: idle 7 days, remembered 30 days
+        Sessions.Started pastLifetime = signIn(alice, false);
+        Sessions.Started idle = signIn(bob, true);
+        clock.advance(Duration.ofDays(6));
+        Sessions.Started fresh = signIn(alice, true);
+        clock.advance(Duration.ofDays(2));
+
+        int ended = lifetimes.sweep();
+
+        assertThat(ended).isGreaterThanOrEqualTo(2);
+        assertThat(endReason(pastLifetime)).contains(EndReason.LIFETIME_EXPIRED);
+        assertThat(endReason(idle)).contains(EndReason.IDLE_EXPIRED);
+        assertThat(endReason(fresh)).isEmpty();
+        Session.Ending ending = row(idle).ending().orElseThrow();
+        assertThat(ending.at()).isEqualTo(clock.instant());
+        assertThat(ending.by()).as("nobody ended it").isEmpty();
+        assertThat(ending.fromSession()).isEmpty();
+        assertThat(check(fresh)).isInstanceOf(Sessions.Check.Valid.class);
+    }
+
+    @Test
+    void sweptSessionIsRefusedOnItsNextCheckEvenWhenItWasCached() {
+        Sessions.Started laptop = signIn(alice, false);
+        assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class); // now cached
+        clock.advance(Duration.ofDays(8));
+
+        lifetimes.sweep();
+
+        assertThat(endReason(laptop)).contains(EndReason.LIFETIME_EXPIRED);
+        assertThat(check(laptop)).isEqualTo(new Sessions.Check.Ended(EndReason.LIFETIME_EXPIRED));
+    }
+
+    @Test
+    void sweepEndsEveryExpiredSessionInOneCallThroughBatchesOfTheConfiguredSize() {
+        sweepAwayWhatOtherTestsLeft();
+        List<Sessions.Started> expired = IntStream.range(0, 5).mapToObj(i -> signIn(alice, false)).toList();
+        clock.advance(Duration.ofDays(8));
+        List<Integer> limits = new CopyOnWriteArrayList<>();
+
+        int ended = withBatch(2, limits).sweep();
+
+        assertThat(ended).isEqualTo(5);
+        assertThat(expired).allSatisfy(s -> assertThat(endReason(s)).contains(EndReason.LIFETIME_EXPIRED));
+        assertThat(limits).as("2 + 2 + 1, each batch asking for at most 2").containsExactly(2, 2, 2);
+        assertThat(withBatch(2, limits).sweep()).as("nothing left").isZero();
+    }
+
+    @Test
+    void sweepCountsActivityThatIsStillOnlyInMemory() {
+        Sessions.Started busy = signIn(alice, true);
+        Sessions.Started unused = signIn(alice, true);
+        Instant created = clock.instant();
+        Duration idleTimeout = accounts.policy(alice.team()).idleTimeout();
+        clock.advance(idleTimeout.minusHours(1));
+        assertThat(check(busy)).isInstanceOf(Sessions.Check.Valid.class);
+        Instant busyAt = clock.instant();
+        clock.advance(Duration.ofHours(2));
+        assertThat(row(busy).lastActiveAt()).as("the activity is not written yet").isEqualTo(created);
+
+        lifetimes.sweep();
+
+        assertThat(endReason(busy)).as("active an hour ago, in memory only").isEmpty();
+        assertThat(row(busy).lastActiveAt()).as("written by the sweep first").isEqualTo(busyAt);
+        assertThat(endReason(unused)).contains(EndReason.IDLE_EXPIRED);
+        assertThat(check(busy)).isInstanceOf(Sessions.Check.Valid.class);
+    }
+
+    @Test
+    void expiredSessionsLeaveTheActiveListAndAppearInHistoryWithTheirReason() {
+        Sessions.Started idle = signIn(alice, true);
+        clock.advance(Duration.ofDays(7));
+        Sessions.Started pastLifetime = signIn(alice, false);
+        for (int day = 0; day < 6; day++) {
+            clock.advance(Duration.ofDays(1));
+            check(pastLifetime); // busy every day until its lifetime is over
+        }
+        clock.advance(Duration.ofDays(1));
+
+        lifetimes.sweep();
+
+        assertThat(sessions.active(alice.id(), ListFilter.ALL, 50, Optional.empty()).items()).isEmpty();
+        assertThat(sessions.counts(alice.id()).all()).isZero();
+        List<Session> history = sessions.history(alice.id(), 50, Optional.empty()).items();
+        assertThat(history).extracting(Session::id)
+                .containsExactlyInAnyOrder(idle.session().id(), pastLifetime.session().id());
+        assertThat(history).filteredOn(s -> s.id().equals(idle.session().id()))
+                .singleElement().extracting(s -> s.ending().orElseThrow().reason()).isEqualTo(EndReason.IDLE_EXPIRED);
+        assertThat(history).filteredOn(s -> s.id().equals(pastLifetime.session().id()))
+                .singleElement().extracting(s -> s.ending().orElseThrow().reason()).isEqualTo(EndReason.LIFETIME_EXPIRED);
+        assertThat(timeline.of(idle.session().id())).last()
+                .extracting(Timeline.Line::text).isEqualTo("Ended: Expired after inactivity");
+        assertThat(timeline.of(pastLifetime.session().id())).last()
+                .extracting(Timeline.Line::text).isEqualTo("Ended: Reached its maximum lifetime");
+    }
+
+    @Test
+    void teamWithoutAnIdleTimeoutIsNeverIdleExpiredByTheSweep() {
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ZERO, true, 60, 30));
+        Sessions.Started unused = signIn(alice, false);
+
+        clock.advance(Duration.ofDays(29));
+        lifetimes.sweep();
+        assertThat(endReason(unused)).as("29 days without activity").isEmpty();
+        clock.advance(Duration.ofDays(1));
+        lifetimes.sweep();
+
+        assertThat(endReason(unused)).contains(EndReason.LIFETIME_EXPIRED);
+    }
+
+    // ---- purge
+
+    @Test
+    void purgeDeletesSessionsThatEndedBeforeTheRetentionWithTheirTimelines() {
+        Sessions.Started old = signIn(alice, false);
+        Sessions.Started oldButActive = signIn(alice, false);
+        sessions.logout(new CurrentSession(old.session().id(), alice, AppType.WEB));
+        assertThat(timelineRows(old)).as("signed in, ended").isEqualTo(2);
+        clock.advance(settings.historyRetention().plusDays(1));
+        Sessions.Started recent = signIn(alice, false);
+        sessions.logout(new CurrentSession(recent.session().id(), alice, AppType.WEB));
+        Sessions.Started active = signIn(alice, false);
+
+        int purged = lifetimes.purge();
+
+        assertThat(purged).isGreaterThanOrEqualTo(1);
+        assertThat(store.findAnyOwner(old.session().id())).isEmpty();
+        assertThat(timelineRows(old)).isZero();
+        assertThat(store.findAnyOwner(recent.session().id())).isPresent();
+        assertThat(timelineRows(recent)).isEqualTo(2);
+        assertThat(store.findAnyOwner(active.session().id())).isPresent();
+        assertThat(store.findAnyOwner(oldButActive.session().id())).as("never ended, so not history").isPresent();
+        assertThat(sessions.history(alice.id(), 50, Optional.empty()).items()).extracting(Session::id)
+                .containsExactly(recent.session().id());
+    }
+
+    @Test
+    void purgeDeletesEveryOldSessionInOneCallThroughBatchesOfTheConfiguredSize() {
+        List<Sessions.Started> old = IntStream.range(0, 5).mapToObj(i -> signIn(alice, false)).toList();
+        old.forEach(s -> sessions.logout(new CurrentSession(s.session().id(), alice, AppType.WEB)));
+        clock.advance(settings.historyRetention().plusDays(1));
+        List<Integer> limits = new CopyOnWriteArrayList<>();
+
+        int purged = withBatch(2, limits).purge();
+
+        assertThat(purged).isGreaterThanOrEqualTo(5);
+        assertThat(old).allSatisfy(s -> assertThat(store.findAnyOwner(s.session().id())).isEmpty());
+        assertThat(limits).hasSizeGreaterThanOrEqualTo(3).containsOnly(2);
+        assertThat(withBatch(2, limits).purge()).as("nothing left").isZero();
+    }
+}
