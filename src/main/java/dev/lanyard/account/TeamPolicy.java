@@ -15,6 +15,8 @@ public record TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int reme
     /** The choices offered for the idle timeout; zero is "Never (not recommended)". */
     public static final List<Duration> IDLE_CHOICES = List.of(Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30), Duration.ZERO);
     public static final int MAX_DAYS = 365;
+    /** PRODUCT.md L3: a session that is not remembered lasts at most 7 days. */
+    public static final int MAX_LIFETIME_DAYS = 7;
     public static final TeamPolicy DEFAULT = new TeamPolicy(Duration.ofDays(7), true, 30, 7);
 
     public TeamPolicy {
@@ -22,8 +24,10 @@ public record TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int reme
             throw new AccountProblem.InvalidInput("idleTimeout", "Choose 1 day, 7 days, 30 days or never.");
         if (rememberedDays < 1 || rememberedDays > MAX_DAYS)
             throw new AccountProblem.InvalidInput("rememberedDays", "Remembered sessions last between 1 and " + MAX_DAYS + " days.");
-        if (lifetimeDays < 1 || lifetimeDays > MAX_DAYS)
-            throw new AccountProblem.InvalidInput("lifetimeDays", "Sessions last between 1 and " + MAX_DAYS + " days.");
+        if (lifetimeDays < 1 || lifetimeDays > MAX_LIFETIME_DAYS)
+            throw new AccountProblem.InvalidInput("lifetimeDays", "Sessions that are not remembered last between 1 and " + MAX_LIFETIME_DAYS + " days.");
+        if (rememberedDays < lifetimeDays)
+            throw new AccountProblem.InvalidInput("rememberedDays", "Remembered sessions cannot be shorter than other sessions.");
     }
 
     /** The absolute lifetime of a new session, given whether "Remember me" was ticked. */

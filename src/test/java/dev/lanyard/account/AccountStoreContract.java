@@ -79,7 +79,7 @@ abstract class AccountStoreContract {
         Team other = team("Other");
         store.insert(team);
         store.insert(other);
-        TeamPolicy never = new TeamPolicy(Duration.ZERO, true, 365, 14);
+        TeamPolicy never = new TeamPolicy(Duration.ZERO, true, 365, 7);
 
         assertThat(store.updatePolicy(team.id(), never)).isEqualTo(1);
         assertThat(store.updatePolicy(team.id(), never)).isEqualTo(1);

@@ -145,10 +145,10 @@ class TeamSettingsPagesTest {
 
     @Test
     void savingNeverAsTheIdleTimeoutIsAllowed() throws Exception {
-        MockHttpServletResponse response = page(admin, withFormToken(admin, save("never", true, "60", "30")));
+        MockHttpServletResponse response = page(admin, withFormToken(admin, save("never", true, "60", "7")));
 
         assertThat(response.getStatus()).isEqualTo(302);
-        assertThat(policy()).isEqualTo(new TeamPolicy(Duration.ZERO, true, 60, 30));
+        assertThat(policy()).isEqualTo(new TeamPolicy(Duration.ZERO, true, 60, 7));
         assertThat(page(admin, get(SETTINGS)).getContentAsString()).containsPattern("value=\"never\"\\s+checked");
     }
 
@@ -180,7 +180,7 @@ class TeamSettingsPagesTest {
         assertThat(notANumber.getStatus()).isEqualTo(400);
         assertThat(notANumber.getContentAsString()).contains("Enter a whole number of days.").contains("Team session policy");
         assertThat(tooLong.getStatus()).isEqualTo(400);
-        assertThat(tooLong.getContentAsString()).contains("Sessions last between 1 and 365 days.");
+        assertThat(tooLong.getContentAsString()).contains("Sessions that are not remembered last between 1 and 7 days.");
         assertThat(unknownIdle.getStatus()).isEqualTo(400);
         assertThat(unknownIdle.getContentAsString()).contains("Choose 1 day, 7 days, 30 days or never.");
         assertThat(missing.getStatus()).isEqualTo(400);

@@ -304,10 +304,10 @@ class SessionsTest {
 
     @Test
     void teamWithoutAnIdleTimeoutKeepsUnusedSessionsUntilTheirLifetime() {
-        accounts.changePolicy(alice, new TeamPolicy(Duration.ZERO, true, 60, 30));
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ZERO, true, 60, 7));
         Sessions.Started unused = signIn(alice, false);
 
-        clock.advance(Duration.ofDays(29));
+        clock.advance(Duration.ofDays(6));
         assertThat(check(unused)).isInstanceOf(Sessions.Check.Valid.class);
         clock.advance(Duration.ofDays(1));
 

@@ -174,7 +174,7 @@ class TeamPolicyChangeTest {
         Account bob = memberOf(alice);
         TeamPolicy before = accounts.policy(alice.team());
 
-        assertThatThrownBy(() -> accounts.changePolicy(bob, new TeamPolicy(Duration.ZERO, true, 365, 365)))
+        assertThatThrownBy(() -> accounts.changePolicy(bob, new TeamPolicy(Duration.ZERO, true, 365, 7)))
                 .isInstanceOf(AccountProblem.Forbidden.class);
 
         assertThat(accounts.policy(alice.team())).isEqualTo(before);
@@ -186,7 +186,7 @@ class TeamPolicyChangeTest {
         clock.advance(Duration.ofDays(8));
         assertThat(check(laptop)).isEqualTo(new Sessions.Check.Ended(EndReason.LIFETIME_EXPIRED));
 
-        accounts.changePolicy(alice, new TeamPolicy(Duration.ZERO, true, 365, 365));
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ZERO, true, 365, 7));
 
         assertThat(check(laptop)).isEqualTo(new Sessions.Check.Ended(EndReason.LIFETIME_EXPIRED));
         assertThat(row(laptop).expiresAt()).isEqualTo(laptop.session().createdAt().plus(Duration.ofDays(7)));
