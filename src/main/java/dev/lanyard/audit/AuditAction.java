@@ -1,0 +1,57 @@
+package dev.lanyard.audit;
+
+import java.util.Optional;
+
+/**
+ * What an audit entry records. The {@link #code()} is stored and exported and never changes
+ * meaning; new features (2FA, API keys, OAuth consents) add constants, they never rename one.
+ */
+public enum AuditAction {
+    SIGNED_UP("account.signed-up", "Signed up"),
+    SIGN_IN_FAILED("account.sign-in-failed", "Failed sign-in"),
+    SIGNED_IN("session.signed-in", "Signed in"),
+    SIGNED_OUT("session.signed-out", "Signed out"),
+    SESSION_REVOKED("session.revoked", "Session revoked"),
+    SESSION_REVOKED_BY_ADMIN("session.revoked-by-admin", "Session signed out by an admin"),
+    SESSION_EXPIRED("session.expired", "Session expired"),
+    SESSION_ENDED_BY_PASSWORD_CHANGE("session.password-changed", "Session ended by a password change"),
+    SESSION_RENAMED("session.renamed", "Session renamed"),
+    MEMBER_INVITED("team.member-invited", "Member invited"),
+    INVITATION_CANCELLED("team.invitation-cancelled", "Invitation cancelled"),
+    MEMBER_JOINED("team.member-joined", "Member joined"),
+    ROLE_CHANGED("team.role-changed", "Role changed"),
+    MEMBER_REMOVED("team.member-removed", "Member removed"),
+    POLICY_CHANGED("team.policy-changed", "Session policy changed"),
+    FORCED_SIGN_OUT("admin.forced-sign-out", "Forced sign-out of a member"),
+    TEAM_SIGN_OUT("admin.team-sign-out", "Sign-out of the whole team");
+
+    private final String code;
+    private final String label;
+
+    AuditAction(String code, String label) {
+        this.code = code;
+        this.label = label;
+    }
+
+    /** The stable value in the database, the API and exports: "session.revoked". */
+    public String code() {
+        return code;
+    }
+
+    /** What a person reads: "Session revoked". */
+    public String label() {
+        return label;
+    }
+
+    public static Optional<AuditAction> ofCode(String code) {
+        for (AuditAction action : values()) {
+            if (action.code.equals(code)) return Optional.of(action);
+        }
+        return Optional.empty();
+    }
+
+    /** The label of a stored code; a code this version does not know (written by a newer one) shows as is. */
+    public static String labelOf(String code) {
+        return ofCode(code).map(AuditAction::label).orElse(code);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.lanyard.audit;
+
+import java.util.List;
+
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Role;
+import dev.lanyard.session.CurrentSession;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The audit log in the API: admins read their team's, members their own; admins verify the chain. */
+@RestController
+@RequestMapping("/api/v1/audit")
+@Tag(name = "Audit")
+class AuditApi {
+    private final AuditLog audit;
+
+    AuditApi(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    record EntryList(List<AuditJson> items, String nextCursor) {
+    }
+
+    /**
+     * @param brokenAt the seq where the chain breaks, or null
+     * @param problem  hash-mismatch, prev-hash-mismatch, gap or head-mismatch, or null
+     */
+    record VerifyResult(boolean ok, long checked, Long brokenAt, String problem, String detail) {
+    }
+
+    @Operation(summary = "Audit entries, newest first: your team's (admins) or your own (scope=own, and always for members). "
+            + "Filters: action (a code such as session.revoked), actor (admins: account id or email), from and to "
+            + "(a date such as 2026-01-31, or a UTC time). Pages: limit (1–100) and the nextCursor of the previous page.")
+    @GetMapping
+    EntryList list(@AuthenticationPrincipal CurrentSession current, AuditFilters filters,
+                   @RequestParam(required = false) String scope, @RequestParam(defaultValue = "50") int limit,
+                   @RequestParam(required = false) String cursor) {
+        boolean admin = current.account().role() == Role.ADMIN;
+        String chosen = scope == null || scope.isBlank() ? (admin ? "team" : "own") : scope.strip();
+        AuditQuery query = switch (chosen) {
+            case "team" -> {
+                if (!admin) throw new AccountProblem.Forbidden();
+                yield filters.team(current.account().team());
+            }
+            case "own" -> filters.own(current.account().team(), current.account().id());
+            default -> throw new AccountProblem.InvalidInput("scope", "scope must be team or own.");
+        };
+        if (limit < 1 || limit > AuditLog.MAX_PAGE)
+            throw new AccountProblem.InvalidInput("limit", "limit must be between 1 and " + AuditLog.MAX_PAGE + ".");
+        AuditLog.Page page = audit.page(query, limit, AuditFilters.cursor(cursor));
+        return new EntryList(page.items().stream().map(AuditJson::of).toList(),
+                page.nextCursor().map(String::valueOf).orElse(null));
+    }
+
+    @Operation(summary = "Recompute your team's audit chain (admins) and report the first entry where it breaks")
+    @PostMapping("/verify")
+    VerifyResult verify(@AuthenticationPrincipal CurrentSession current) {
+        AuditPages.requireAdmin(current);
+        AuditLog.Verification result = audit.verify(current.account().team());
+        if (result instanceof AuditLog.Verification.Broken broken) {
+            return new VerifyResult(false, broken.checked(), broken.at(), broken.problem().code(), broken.detail());
+        }
+        return new VerifyResult(true, result.checked(), null, null, AuditPages.message(result));
+    }
+}

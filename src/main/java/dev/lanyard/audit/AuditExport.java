@@ -1,0 +1,122 @@
+package dev.lanyard.audit;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.session.SessionId;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Audit entries as a CSV or JSON download, streamed: rows go to the response batch by batch as
+ * {@link AuditLog#export} reads them, so an export of any size needs the memory of one batch.
+ */
+final class AuditExport {
+    static final List<String> CSV_COLUMNS = List.of("seq", "at", "action", "actor_id", "actor_email", "actor_name",
+            "actor_session", "subject", "session", "ip", "detail", "team", "prev_hash", "hash");
+
+    private AuditExport() {
+    }
+
+    /** The download, in {@code format} "csv" or "json"; {@code name} goes into the file name. */
+    static ResponseEntity<StreamingResponseBody> of(AuditLog audit, AuditQuery query, String format, String name,
+                                                    JsonMapper json) {
+        boolean csv = switch (format == null ? "" : format.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "", "csv" -> true;
+            case "json" -> false;
+            default -> throw new AccountProblem.InvalidInput("format", "format must be csv or json.");
+        };
+        String file = "lanyard-" + name + "-" + LocalDate.now(ZoneOffset.UTC) + (csv ? ".csv" : ".json");
+        StreamingResponseBody body = csv ? out -> writeCsv(audit, query, out) : out -> writeJson(audit, query, out, json);
+        return ResponseEntity.ok()
+                .contentType(csv ? new MediaType("text", "csv", StandardCharsets.UTF_8) : MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(file).build().toString())
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(body);
+    }
+
+    static void writeCsv(AuditLog audit, AuditQuery query, java.io.OutputStream out) throws IOException {
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+        writer.write(String.join(",", CSV_COLUMNS));
+        writer.write("\r\n");
+        int[] rows = {0};
+        try {
+            audit.export(query, e -> {
+                try {
+                    writer.write(csvLine(e));
+                    if (++rows[0] % AuditLog.BATCH == 0) writer.flush();
+                } catch (IOException failed) {
+                    throw new UncheckedIOException(failed);
+                }
+            });
+        } catch (UncheckedIOException failed) {
+            throw failed.getCause();
+        }
+        writer.flush();
+    }
+
+    static String csvLine(AuditEntry e) {
+        return String.join(",", List.of(
+                Long.toString(e.seq()), e.at().toString(), cell(e.action()),
+                cell(e.actor().id().map(AccountId::value).orElse("")), cell(e.actor().email()), cell(e.actor().name()),
+                cell(e.actor().session().map(SessionId::value).orElse("")),
+                cell(e.subject().map(AccountId::value).orElse("")), cell(e.session().map(SessionId::value).orElse("")),
+                cell(e.ip().orElse("")), cell(e.detail()), cell(e.team().value()), e.prevHash(), e.hash())) + "\r\n";
+    }
+
+    /**
+     * One CSV field (RFC 4180): quoted when it holds a quote, comma or line break, quotes doubled.
+     * A value a spreadsheet would take for a formula (starting with =, +, -, @, tab or carriage
+     * return) gets a leading single quote, so opening the export never runs what a person typed
+     * into a session name or a reason. The JSON export keeps every value exactly.
+     */
+    static String cell(String value) {
+        if (value == null || value.isEmpty()) return "";
+        String safe = switch (value.charAt(0)) {
+            case '=', '+', '-', '@', '\t', '\r' -> "'" + value;
+            default -> value;
+        };
+        boolean quote = safe.indexOf('"') >= 0 || safe.indexOf(',') >= 0 || safe.indexOf('\n') >= 0 || safe.indexOf('\r') >= 0;
+        return quote ? '"' + safe.replace("\"", "\"\"") + '"' : safe;
+    }
+
+    static void writeJson(AuditLog audit, AuditQuery query, java.io.OutputStream out, JsonMapper json) throws IOException {
+        // The generator closes what it writes to; the container, not this method, closes the response.
+        java.io.OutputStream unclosable = new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        };
+        try (JsonGenerator generator = json.createGenerator(unclosable)) {
+            generator.writeStartArray();
+            int[] rows = {0};
+            audit.export(query, e -> {
+                generator.writePOJO(AuditJson.of(e));
+                if (++rows[0] % AuditLog.BATCH == 0) generator.flush();
+            });
+            generator.writeEndArray();
+        } catch (tools.jackson.core.JacksonException failed) {
+            throw failed.getCause() instanceof IOException io ? io : new IOException(failed);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.lanyard.audit;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.TeamId;
+
+/**
+ * The filters of an audit list as a request sends them (pages, API and exports alike), each
+ * checked with the name of the field at fault.
+ *
+ * @param actor  an account id ("acc_…") or an email; for admins only
+ * @param action an {@link AuditAction#code()}
+ * @param from   a day ("2026-01-31", from its start, UTC) or an instant ("2026-01-31T09:00:00Z")
+ * @param to     a day (up to its end, UTC) or an instant (exclusive)
+ */
+record AuditFilters(String actor, String action, String from, String to) {
+    private static final int MAX_ACTOR = 254;
+
+    AuditFilters {
+        actor = actor == null ? "" : actor.strip();
+        action = action == null ? "" : action.strip();
+        from = from == null ? "" : from.strip();
+        to = to == null ? "" : to.strip();
+    }
+
+    static final AuditFilters NONE = new AuditFilters("", "", "", "");
+
+    /** The whole team's entries that pass these filters. */
+    AuditQuery team(TeamId team) {
+        return query(team, Optional.empty());
+    }
+
+    /** The entries that {@code account} did or that concern it; filtering by actor is refused. */
+    AuditQuery own(TeamId team, AccountId account) {
+        if (!actor.isEmpty()) throw new AccountProblem.InvalidInput("actor", "Only admins can filter by actor.");
+        return query(team, Optional.of(account));
+    }
+
+    private AuditQuery query(TeamId team, Optional<AccountId> own) {
+        if (actor.length() > MAX_ACTOR || actor.chars().anyMatch(Character::isISOControl))
+            throw new AccountProblem.InvalidInput("actor", "Give the actor's account id or email address.");
+        Optional<AccountId> actorId = actor.isEmpty() || actor.contains("@") ? Optional.empty() : Optional.of(new AccountId(actor));
+        Optional<String> actorEmail = actor.contains("@") ? Optional.of(actor.toLowerCase(Locale.ROOT)) : Optional.empty();
+        Optional<String> code = Optional.empty();
+        if (!action.isEmpty()) {
+            code = Optional.of(AuditAction.ofCode(action).orElseThrow(() -> new AccountProblem.InvalidInput("action",
+                    "Unknown action. Use one of the codes listed in the audit log, such as session.signed-in.")).code());
+        }
+        Optional<Instant> start = instant("from", from, false);
+        Optional<Instant> end = instant("to", to, true);
+        if (start.isPresent() && end.isPresent() && !start.get().isBefore(end.get()))
+            throw new AccountProblem.InvalidInput("to", "The end of the time range must come after its start.");
+        return new AuditQuery(team, own, actorId, actorEmail, code, start, end);
+    }
+
+    /** A day or an instant; a day as an end means up to the end of that day. */
+    private static Optional<Instant> instant(String field, String value, boolean end) {
+        if (value.isEmpty()) return Optional.empty();
+        try {
+            if (value.length() <= 10) {
+                LocalDate day = LocalDate.parse(value);
+                return Optional.of((end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant());
+            }
+            return Optional.of(Instant.parse(value));
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new AccountProblem.InvalidInput(field, "Give " + field + " as a date (2026-01-31) or a UTC time (2026-01-31T09:00:00Z).");
+        }
+    }
+
+    /** A page cursor: the seq that the next page starts below. */
+    static Optional<Long> cursor(String value) {
+        if (value == null || value.isBlank()) return Optional.empty();
+        try {
+            long seq = Long.parseLong(value.strip());
+            if (seq > 0) return Optional.of(seq);
+        } catch (NumberFormatException e) {
+            // falls through to the same answer
+        }
+        throw new AccountProblem.InvalidInput("cursor", "The cursor is not valid. Use the nextCursor of a previous page.");
+    }
+}

@@ -1,0 +1,130 @@
+package dev.lanyard.audit;
+
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Role;
+import dev.lanyard.session.CurrentSession;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A member's own account activity ({@code /settings/activity}) and the team's audit log for its
+ * admins ({@code /admin/audit}), with filters, pages of {@link AuditLog#MAX_PAGE} entries, exports
+ * and verification. Admin pages act on the admin's own team; no parameter names a team.
+ */
+@Controller
+class AuditPages {
+    private final AuditLog audit;
+    private final JsonMapper json;
+
+    AuditPages(AuditLog audit, JsonMapper json) {
+        this.audit = audit;
+        this.json = json;
+    }
+
+    @GetMapping("/settings/activity")
+    String activity(@AuthenticationPrincipal CurrentSession current, AuditFilters filters,
+                    @RequestParam(required = false) String cursor, Model model, HttpServletResponse response) {
+        model.addAttribute("admin", false);
+        try {
+            AuditQuery query = filters.own(current.account().team(), current.account().id());
+            return list(current, query, filters, cursor, model);
+        } catch (AccountProblem.InvalidInput invalid) {
+            return refused(current, filters, invalid, model, response);
+        }
+    }
+
+    @GetMapping("/admin/audit")
+    String team(@AuthenticationPrincipal CurrentSession current, AuditFilters filters,
+                @RequestParam(required = false) String cursor, Model model, HttpServletResponse response) {
+        requireAdmin(current);
+        model.addAttribute("admin", true);
+        try {
+            return list(current, filters.team(current.account().team()), filters, cursor, model);
+        } catch (AccountProblem.InvalidInput invalid) {
+            return refused(current, filters, invalid, model, response);
+        }
+    }
+
+    /** Recomputes the team's chain and shows the result above the newest entries. Changes nothing. */
+    @PostMapping("/admin/audit/verify")
+    String verify(@AuthenticationPrincipal CurrentSession current, Model model) {
+        requireAdmin(current);
+        AuditLog.Verification result = audit.verify(current.account().team());
+        model.addAttribute("admin", true);
+        model.addAttribute("verified", result instanceof AuditLog.Verification.Intact);
+        model.addAttribute("verification", message(result));
+        return list(current, AuditFilters.NONE.team(current.account().team()), AuditFilters.NONE, null, model);
+    }
+
+    @GetMapping("/settings/activity/export")
+    ResponseEntity<StreamingResponseBody> exportOwn(@AuthenticationPrincipal CurrentSession current,
+                                                    @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
+        AuditQuery query = filters.own(current.account().team(), current.account().id());
+        return AuditExport.of(audit, query, format, "activity", json);
+    }
+
+    @GetMapping("/admin/audit/export")
+    ResponseEntity<StreamingResponseBody> exportTeam(@AuthenticationPrincipal CurrentSession current,
+                                                     @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
+        requireAdmin(current);
+        return AuditExport.of(audit, filters.team(current.account().team()), format, "audit-log", json);
+    }
+
+    private String list(CurrentSession current, AuditQuery query, AuditFilters filters, String cursor, Model model) {
+        Optional<Long> after;
+        try {
+            after = AuditFilters.cursor(cursor);
+        } catch (AccountProblem.InvalidInput invalid) {
+            after = Optional.empty();
+        }
+        AuditLog.Page page = audit.page(query, AuditLog.MAX_PAGE, after);
+        model.addAttribute("entries", page.items().stream().map(AuditView::of).toList());
+        model.addAttribute("nextCursor", page.nextCursor().map(String::valueOf).orElse(null));
+        return page(current, filters, model);
+    }
+
+    private String refused(CurrentSession current, AuditFilters filters, AccountProblem.InvalidInput invalid, Model model,
+                           HttpServletResponse response) {
+        response.setStatus(HttpStatus.BAD_REQUEST.value());
+        model.addAttribute("error", invalid.getMessage());
+        model.addAttribute("entries", List.of());
+        return page(current, filters, model);
+    }
+
+    private String page(CurrentSession current, AuditFilters filters, Model model) {
+        boolean admin = Boolean.TRUE.equals(model.getAttribute("admin"));
+        model.addAttribute("base", admin ? "/admin/audit" : "/settings/activity");
+        model.addAttribute("filters", filters);
+        model.addAttribute("actions", AuditAction.values());
+        model.addAttribute("account", current.account());
+        return "audit/log";
+    }
+
+    static String message(AuditLog.Verification result) {
+        if (result instanceof AuditLog.Verification.Broken broken) {
+            return "The audit log was tampered with at entry " + broken.at() + ". " + broken.detail() + " "
+                    + (broken.checked() == 1 ? "The entry before it checks out." : broken.checked() == 0
+                    ? "No entry before it checks out." : "The " + broken.checked() + " entries before it check out.");
+        }
+        long n = result.checked();
+        return n == 0 ? "The audit log has no entries yet; there is nothing to verify."
+                : "The audit log is intact: " + (n == 1 ? "its entry checks out" : "all " + n + " entries check out")
+                + ", from the first to the newest.";
+    }
+
+    static void requireAdmin(CurrentSession current) {
+        if (current.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
+    }
+}

@@ -1,0 +1,201 @@
+package dev.lanyard.audit;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountEvent;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.Team;
+import dev.lanyard.account.TeamId;
+import dev.lanyard.session.AdminSignOut;
+import dev.lanyard.session.EndReason;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionEvent;
+import dev.lanyard.session.SessionId;
+import dev.lanyard.session.SessionProblem;
+import dev.lanyard.session.Sessions;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns what the other modules publish into audit entries, synchronously, in the publisher's
+ * transaction. Names and devices are looked up now, so an entry reads as things were when it
+ * happened.
+ *
+ * <p>Not recorded: a session's change of address (its own timeline has it, and it is no one's
+ * action), and failed sign-ins for emails without an account: no team's admins may see them, and
+ * an attacker would choose how many rows they add. Those are counted in
+ * {@code lanyard.audit.unattributed}.
+ */
+@Component
+class AuditRecorder {
+    private static final Logger log = LoggerFactory.getLogger(AuditRecorder.class);
+
+    private final AuditLog audit;
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final MeterRegistry meters;
+
+    AuditRecorder(AuditLog audit, Accounts accounts, Sessions sessions, MeterRegistry meters) {
+        this.audit = audit;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.meters = meters;
+    }
+
+    @EventListener
+    void on(AccountEvent event) {
+        if (event instanceof AccountEvent.SignedUp e) {
+            String team = accounts.team(e.account().team()).map(Team::name).orElse("");
+            record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), Optional.empty()), Optional.of(e.account().id()),
+                    Optional.empty(), AuditAction.SIGNED_UP, "Signed up and created the team “" + team + "”", Optional.empty());
+        } else if (event instanceof AccountEvent.SignInFailed e) {
+            if (e.account().isEmpty()) {
+                unattributed(AuditAction.SIGN_IN_FAILED);
+                return;
+            }
+            Account target = e.account().get();
+            record(target.team(), e.at(), new AuditEntry.Actor(Optional.empty(), e.email(), "", Optional.empty()),
+                    Optional.of(target.id()), Optional.empty(), AuditAction.SIGN_IN_FAILED,
+                    "Failed sign-in as " + e.email() + ": wrong password", Optional.ofNullable(e.address()));
+        } else if (event instanceof AccountEvent.MemberInvited e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.MEMBER_INVITED,
+                    "Invited " + e.email() + " as " + Phrases.role(e.role()), Optional.empty());
+        } else if (event instanceof AccountEvent.InvitationCancelled e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.INVITATION_CANCELLED,
+                    "Cancelled the invitation of " + e.email(), Optional.empty());
+        } else if (event instanceof AccountEvent.MemberJoined e) {
+            record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), Optional.empty()), Optional.of(e.account().id()),
+                    Optional.empty(), AuditAction.MEMBER_JOINED,
+                    "Accepted the invitation and joined the team as " + Phrases.role(e.account().role()), Optional.empty());
+        } else if (event instanceof AccountEvent.RoleChanged e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.ROLE_CHANGED,
+                    "Changed the role of " + email(e.member()) + " from " + Phrases.role(e.before()) + " to "
+                            + Phrases.role(e.after()), Optional.empty());
+        } else if (event instanceof AccountEvent.MemberRemoved e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_REMOVED,
+                    "Removed " + e.email() + " from the team", Optional.empty());
+        } else if (event instanceof AccountEvent.PolicyChanged e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.POLICY_CHANGED,
+                    Phrases.policyChange(e.before(), e.after()), Optional.empty());
+        }
+    }
+
+    @EventListener
+    void on(SessionEvent event) {
+        if (event instanceof SessionEvent.Started e) {
+            Optional<Account> owner = accounts.find(e.owner());
+            if (owner.isEmpty()) {
+                unattributed(AuditAction.SIGNED_IN);
+                return;
+            }
+            Optional<Session> s = session(e.id(), e.owner());
+            String where = s.map(x -> " on " + x.device().description() + " (" + x.appType().label() + ") in "
+                    + x.location().label()).orElse("");
+            record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
+                    Optional.of(e.id()), AuditAction.SIGNED_IN, "Signed in" + where, s.map(Session::ip));
+        } else if (event instanceof SessionEvent.Ended e) {
+            ended(e);
+        } else if (event instanceof SessionEvent.Renamed e) {
+            Optional<Account> owner = accounts.find(e.owner());
+            if (owner.isEmpty()) {
+                unattributed(AuditAction.SESSION_RENAMED);
+                return;
+            }
+            String device = session(e.id(), e.owner()).map(s -> s.device().description()).orElse("a session");
+            record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
+                    Optional.of(e.id()), AuditAction.SESSION_RENAMED,
+                    e.name().isEmpty() ? "Removed the name of " + device : "Renamed " + device + " to “" + e.name() + "”",
+                    Optional.empty());
+        }
+        // AddressChanged: see the class comment.
+    }
+
+    private void ended(SessionEvent.Ended e) {
+        Session.Ending ending = e.ending();
+        Optional<Account> owner = accounts.find(e.owner());
+        Optional<Account> by = ending.by().flatMap(accounts::find);
+        // A removed member's account is no longer found; the admin who removed them is, in the same team.
+        Optional<TeamId> team = owner.map(Account::team).or(() -> by.map(Account::team));
+        AuditAction action = switch (ending.reason()) {
+            case SIGNED_OUT -> AuditAction.SIGNED_OUT;
+            case REVOKED -> AuditAction.SESSION_REVOKED;
+            case ADMIN_REVOKED -> AuditAction.SESSION_REVOKED_BY_ADMIN;
+            case IDLE_EXPIRED, LIFETIME_EXPIRED -> AuditAction.SESSION_EXPIRED;
+            case PASSWORD_CHANGED -> AuditAction.SESSION_ENDED_BY_PASSWORD_CHANGE;
+        };
+        if (team.isEmpty()) {
+            unattributed(action);
+            return;
+        }
+        String device = session(e.id(), e.owner()).map(s -> s.device().description()).orElse("a session");
+        Optional<Session> from = ending.fromSession().flatMap(f -> ending.by().flatMap(b -> session(f, b)));
+        AuditEntry.Actor actor = ending.by()
+                .map(b -> by.map(a -> AuditEntry.Actor.of(a, ending.fromSession()))
+                        .orElse(new AuditEntry.Actor(Optional.of(b), "", "", ending.fromSession())))
+                .orElse(AuditEntry.Actor.SYSTEM);
+        String detail = switch (ending.reason()) {
+            case SIGNED_OUT -> "Signed out of " + device;
+            case REVOKED -> "Signed out " + device + " (" + e.id().shortForm() + ")"
+                    + from.filter(f -> !f.id().equals(e.id()))
+                    .map(f -> " from " + f.device().description() + " (" + f.id().shortForm() + ")").orElse("");
+            case ADMIN_REVOKED -> "Signed out " + owner.map(Account::email).orElse("a member") + " on " + device
+                    + ending.note().map(n -> ": " + n).orElse("");
+            case IDLE_EXPIRED -> device + " was signed out after a period of inactivity";
+            case LIFETIME_EXPIRED -> device + " reached its maximum lifetime";
+            case PASSWORD_CHANGED -> device + " was signed out because the password was changed";
+        };
+        record(team.get(), ending.at(), actor, Optional.of(e.owner()), Optional.of(e.id()), action, detail,
+                from.map(Session::ip));
+    }
+
+    @EventListener
+    void on(AdminSignOut event) {
+        AuditEntry.Actor admin = actor(event.admin(), Optional.of(event.adminSession()));
+        Optional<String> ip = session(event.adminSession(), event.admin()).map(Session::ip);
+        String sessions = event.ended() == 1 ? "1 session" : event.ended() + " sessions";
+        if (event instanceof AdminSignOut.Member e) {
+            record(e.team(), e.at(), admin, Optional.of(e.member()), Optional.empty(), AuditAction.FORCED_SIGN_OUT,
+                    "Force sign-out of " + email(e.member()) + ": " + e.reason() + " — " + sessions, ip);
+        } else if (event instanceof AdminSignOut.Team e) {
+            record(e.team(), e.at(), admin, Optional.empty(), Optional.empty(), AuditAction.TEAM_SIGN_OUT,
+                    "Sign-out of every session of the team but the admin's own: " + e.reason() + " — " + sessions, ip);
+        }
+    }
+
+    private void record(TeamId team, Instant at, AuditEntry.Actor actor, Optional<AccountId> subject,
+                        Optional<SessionId> session, AuditAction action, String detail, Optional<String> ip) {
+        audit.record(new AuditEntry.Draft(team, at, actor, subject, session, action, detail, ip));
+    }
+
+    private AuditEntry.Actor actor(AccountId id) {
+        return actor(id, Optional.empty());
+    }
+
+    private AuditEntry.Actor actor(AccountId id, Optional<SessionId> via) {
+        return accounts.find(id).map(a -> AuditEntry.Actor.of(a, via))
+                .orElse(new AuditEntry.Actor(Optional.of(id), "", "", via));
+    }
+
+    private String email(AccountId id) {
+        return accounts.find(id).map(Account::email).orElse(id.value());
+    }
+
+    private Optional<Session> session(SessionId id, AccountId owner) {
+        try {
+            return Optional.of(sessions.get(id, owner));
+        } catch (SessionProblem.NotFound gone) {
+            return Optional.empty();
+        }
+    }
+
+    private void unattributed(AuditAction action) {
+        meters.counter("lanyard.audit.unattributed", "action", action.code()).increment();
+        if (action != AuditAction.SIGN_IN_FAILED) log.warn("No team found for an audit entry ({}); not recorded", action.code());
+    }
+}

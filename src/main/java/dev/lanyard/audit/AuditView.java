@@ -1,0 +1,25 @@
+package dev.lanyard.audit;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.session.SessionId;
+
+/** An audit entry as a row of the audit pages: every value phrased for a person. */
+record AuditView(long seq, String when, String actionCode, String action, String actor, String actorEmail,
+                 String actorId, String session, String ip, String detail) {
+
+    static final DateTimeFormatter EXACT =
+            DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm:ss 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    static AuditView of(AuditEntry e) {
+        AuditEntry.Actor a = e.actor();
+        String actor = a.system() ? "Lanyard" : !a.name().isEmpty() ? a.name()
+                : a.id().isEmpty() ? "Someone without access" : a.id().get().value();
+        return new AuditView(e.seq(), EXACT.format(e.at()), e.action(), AuditAction.labelOf(e.action()), actor, a.email(),
+                a.id().map(AccountId::value).orElse(""), e.session().map(SessionId::shortForm).orElse(""),
+                e.ip().orElse(""), e.detail());
+    }
+}

@@ -1,0 +1,448 @@
+package dev.lanyard.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TeamId;
+import dev.lanyard.session.SessionId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What the audit chain must do on every database: append without gaps, also under concurrency,
+ * and show exactly where it was tampered with. Run by a subclass per database; every test uses
+ * teams of its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AuditChainContract {
+    static final Instant T0 = Instant.parse("2026-01-10T09:15:00.250Z");
+    private static final AtomicInteger TEAMS = new AtomicInteger();
+
+    private HikariDataSource dataSource;
+    private JdbcAuditStore store;
+    private AuditLog audit;
+    private DataSourceTransactionManager transactions;
+    private JdbcClient jdbc;
+
+    /** A new, empty database with the schema migrated. */
+    abstract HikariDataSource migratedDatabase();
+
+    @BeforeAll
+    void open() {
+        dataSource = migratedDatabase();
+        dataSource.getHikariConfigMXBean().setMaximumPoolSize(5);
+        jdbc = JdbcClient.create(dataSource);
+        store = new JdbcAuditStore(jdbc, new NamedParameterJdbcTemplate(dataSource));
+        transactions = new DataSourceTransactionManager(dataSource);
+        audit = new AuditLog(store, transactions);
+    }
+
+    @AfterAll
+    void close() {
+        dataSource.close();
+    }
+
+    static TeamId newTeam() {
+        return new TeamId("team_contract" + TEAMS.incrementAndGet() + "_" + System.nanoTime());
+    }
+
+    static AuditEntry.Draft draft(TeamId team, Instant at, String detail) {
+        return new AuditEntry.Draft(team, at, new AuditEntry.Actor(Optional.of(new AccountId("acc_ada")), "ada@example.com",
+                "Ada", Optional.of(new SessionId("ses_laptop"))), Optional.of(new AccountId("acc_bob")),
+                Optional.of(new SessionId("ses_phone")), AuditAction.SESSION_REVOKED, detail, Optional.of("83.45.123.78"));
+    }
+
+    private List<AuditEntry> appendMany(TeamId team, int n) {
+        for (int i = 0; i < n; i++) audit.record(draft(team, T0.plusSeconds(i), "Entry " + (i + 1)));
+        return all(team);
+    }
+
+    private List<AuditEntry> all(TeamId team) {
+        return store.find(AuditQuery.all(team), AuditStore.SeqRange.ALL, false, 100_000);
+    }
+
+    // ---- appending
+
+    @Test
+    void appendedEntriesFormAGapFreeChainThatVerifies() {
+        TeamId team = newTeam();
+
+        List<AuditEntry> entries = appendMany(team, 5);
+
+        assertThat(entries).extracting(AuditEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(entries.get(0).prevHash()).isEqualTo(ChainHash.GENESIS);
+        for (int i = 1; i < entries.size(); i++) assertThat(entries.get(i).prevHash()).isEqualTo(entries.get(i - 1).hash());
+        assertThat(entries).allSatisfy(e -> assertThat(e.hash()).isEqualTo(e.expectedHash()).hasSize(64));
+        assertThat(store.head(team)).contains(new AuditStore.Head(5, entries.get(4).hash(), entries.get(4).at()));
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(5));
+    }
+
+    @Test
+    void storedEntryReadsBackWithEveryValue() {
+        TeamId team = newTeam();
+        AuditEntry.Draft draft = draft(team, T0, "Signed out Safari on iPhone, “quoted”, with a comma\nand a new line");
+
+        audit.record(draft);
+
+        AuditEntry stored = all(team).get(0);
+        assertThat(stored.team()).isEqualTo(team);
+        assertThat(stored.at()).isEqualTo(T0);
+        assertThat(stored.actor()).isEqualTo(draft.actor());
+        assertThat(stored.subject()).isEqualTo(draft.subject());
+        assertThat(stored.session()).isEqualTo(draft.session());
+        assertThat(stored.action()).isEqualTo("session.revoked");
+        assertThat(stored.detail()).isEqualTo(draft.detail());
+        assertThat(stored.ip()).contains("83.45.123.78");
+    }
+
+    @Test
+    void systemEntryWithoutActorSubjectOrAddressKeepsThemMissing() {
+        TeamId team = newTeam();
+
+        audit.record(new AuditEntry.Draft(team, T0, AuditEntry.Actor.SYSTEM, Optional.empty(), Optional.empty(),
+                AuditAction.SESSION_EXPIRED, "Expired", Optional.empty()));
+
+        AuditEntry stored = all(team).get(0);
+        assertThat(stored.actor().system()).isTrue();
+        assertThat(stored.subject()).isEmpty();
+        assertThat(stored.session()).isEmpty();
+        assertThat(stored.ip()).isEmpty();
+        assertThat(audit.verify(team)).isInstanceOf(AuditLog.Verification.Intact.class);
+    }
+
+    @Test
+    void teamsHaveChainsOfTheirOwn() {
+        TeamId one = newTeam();
+        TeamId other = newTeam();
+
+        appendMany(one, 3);
+        appendMany(other, 2);
+
+        assertThat(all(one)).extracting(AuditEntry::seq).containsExactly(1L, 2L, 3L);
+        assertThat(all(other)).extracting(AuditEntry::seq).containsExactly(1L, 2L);
+        assertThat(audit.verify(other)).isEqualTo(new AuditLog.Verification.Intact(2));
+    }
+
+    @Test
+    void timeNeverGoesBackwardsAlongAChain() {
+        TeamId team = newTeam();
+
+        audit.record(draft(team, T0.plusSeconds(10), "later clock"));
+        audit.record(draft(team, T0, "earlier clock, committed after"));
+
+        assertThat(all(team)).extracting(AuditEntry::at).containsExactly(T0.plusSeconds(10), T0.plusSeconds(10));
+    }
+
+    @Test
+    void entriesOfATransactionCommitWithItAndVanishWithItsRollback() {
+        TeamId team = newTeam();
+        TransactionTemplate tx = new TransactionTemplate(transactions);
+
+        tx.executeWithoutResult(status -> {
+            audit.record(draft(team, T0, "one"));
+            audit.record(draft(team, T0, "two"));
+            assertThat(store.head(team)).as("linked only when the transaction commits").isEmpty();
+        });
+        assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
+            audit.record(draft(team, T0, "rolled back"));
+            throw new IllegalStateException("the change failed");
+        })).hasMessage("the change failed");
+        tx.executeWithoutResult(status -> audit.record(draft(team, T0, "three")));
+
+        assertThat(all(team)).extracting(AuditEntry::detail).containsExactly("one", "two", "three");
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(3));
+    }
+
+    @Test
+    void oneTransactionWritingToTwoTeamsExtendsBothChains() {
+        TeamId one = newTeam();
+        TeamId other = newTeam();
+        appendMany(other, 1);
+
+        new TransactionTemplate(transactions).executeWithoutResult(status -> {
+            audit.record(draft(other, T0, "other"));
+            audit.record(draft(one, T0, "one"));
+        });
+
+        assertThat(all(one)).extracting(AuditEntry::seq).containsExactly(1L);
+        assertThat(all(other)).extracting(AuditEntry::seq).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void concurrentAppendsForOneTeamKeepAGapFreeChain() throws Exception {
+        TeamId team = newTeam();
+        int threads = 4;
+        int each = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < each; i++) audit.record(draft(team, T0, "thread " + thread + " entry " + i));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) f.get(2, TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<AuditEntry> entries = all(team);
+        assertThat(entries).hasSize(threads * each);
+        assertThat(entries).extracting(AuditEntry::seq).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(1, threads * each).boxed().toList());
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(threads * each));
+    }
+
+    @Test
+    void headMovedByAnotherTransactionIsReadAgain() {
+        TeamId team = newTeam();
+        appendMany(team, 2);
+        AuditLog racing = new AuditLog(readingStaleHeadOnce(Optional.of(new AuditStore.Head(1, "stale", T0))), transactions);
+
+        racing.record(draft(team, T0, "after the race"));
+
+        assertThat(all(team)).extracting(AuditEntry::seq).containsExactly(1L, 2L, 3L);
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(3));
+    }
+
+    @Test
+    void headCreatedByAnotherTransactionIsReadAgain() {
+        TeamId team = newTeam();
+        appendMany(team, 1);
+        AuditLog racing = new AuditLog(readingStaleHeadOnce(Optional.empty()), transactions);
+
+        racing.record(draft(team, T0, "second, though it saw no head"));
+
+        assertThat(all(team)).extracting(AuditEntry::seq).containsExactly(1L, 2L);
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(2));
+    }
+
+    /** The store, except that its first head read returns {@code stale}: as if another node appended just after it. */
+    private AuditStore readingStaleHeadOnce(Optional<AuditStore.Head> stale) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        return (AuditStore) Proxy.newProxyInstance(AuditStore.class.getClassLoader(), new Class<?>[] {AuditStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("head") && first.getAndSet(false)) return stale;
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    // ---- tampering
+
+    @Test
+    void editedEntryFailsVerificationAtThatEntry() {
+        TeamId team = newTeam();
+        appendMany(team, 6);
+
+        jdbc.sql("UPDATE audit_entries SET detail = 'Nothing happened here' WHERE team_id = :team AND seq = 4")
+                .param("team", team.value()).update();
+
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class, broken -> {
+            assertThat(broken.at()).isEqualTo(4);
+            assertThat(broken.problem()).isEqualTo(AuditLog.Problem.HASH_MISMATCH);
+            assertThat(broken.checked()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void editedEntryWithARecomputedHashFailsAtTheNextEntry() {
+        TeamId team = newTeam();
+        List<AuditEntry> entries = appendMany(team, 5);
+        AuditEntry forged = new AuditEntry(team, 2, entries.get(1).at(), AuditEntry.Actor.SYSTEM, Optional.empty(),
+                Optional.empty(), "session.expired", "Forged", Optional.empty(), entries.get(0).hash(), "");
+
+        jdbc.sql("""
+                        UPDATE audit_entries SET actor_id = NULL, actor_email = '', actor_name = '', actor_session_id = NULL,
+                        subject_id = NULL, session_id = NULL, action = 'session.expired', detail = 'Forged', ip = NULL,
+                        hash = :hash WHERE team_id = :team AND seq = 2""")
+                .param("hash", ChainHash.of(forged)).param("team", team.value()).update();
+
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class, broken -> {
+            assertThat(broken.at()).isEqualTo(3);
+            assertThat(broken.problem()).isEqualTo(AuditLog.Problem.PREV_HASH_MISMATCH);
+        });
+    }
+
+    @Test
+    void deletedEntryShowsAsAGapWhereItWas() {
+        TeamId team = newTeam();
+        appendMany(team, 6);
+
+        jdbc.sql("DELETE FROM audit_entries WHERE team_id = :team AND seq = 3").param("team", team.value()).update();
+
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class, broken -> {
+            assertThat(broken.at()).isEqualTo(3);
+            assertThat(broken.problem()).isEqualTo(AuditLog.Problem.GAP);
+            assertThat(broken.checked()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void deletedNewestEntriesShowAgainstTheHead() {
+        TeamId team = newTeam();
+        appendMany(team, 6);
+
+        jdbc.sql("DELETE FROM audit_entries WHERE team_id = :team AND seq >= 5").param("team", team.value()).update();
+
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class, broken -> {
+            assertThat(broken.at()).isEqualTo(5);
+            assertThat(broken.problem()).isEqualTo(AuditLog.Problem.GAP);
+        });
+    }
+
+    @Test
+    void entryWrittenPastTheHeadIsReported() {
+        TeamId team = newTeam();
+        List<AuditEntry> entries = appendMany(team, 2);
+        AuditEntry extra = draft(team, T0, "slipped in").link(3, T0, entries.get(1).hash());
+
+        store.insert(List.of(extra));
+
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class, broken -> {
+            assertThat(broken.at()).isEqualTo(3);
+            assertThat(broken.problem()).isEqualTo(AuditLog.Problem.HEAD_MISMATCH);
+        });
+    }
+
+    @Test
+    void verificationReadsALongChainInBatches() {
+        TeamId team = newTeam();
+        int n = AuditLog.BATCH * 2 + 7;
+        List<AuditEntry.Draft> drafts = new ArrayList<>();
+        for (int i = 0; i < n; i++) drafts.add(draft(team, T0.plusMillis(i), "Entry " + i));
+        new TransactionTemplate(transactions).executeWithoutResult(status -> audit.append(drafts));
+
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(n));
+
+        jdbc.sql("UPDATE audit_entries SET ip = '10.0.0.1' WHERE team_id = :team AND seq = :seq")
+                .param("team", team.value()).param("seq", AuditLog.BATCH + 5).update();
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class,
+                broken -> assertThat(broken.at()).isEqualTo(AuditLog.BATCH + 5));
+    }
+
+    @Test
+    void emptyLogVerifies() {
+        assertThat(audit.verify(newTeam())).isEqualTo(new AuditLog.Verification.Intact(0));
+    }
+
+    // ---- reading
+
+    @Test
+    void pagesGoFromNewestToOldestByCursor() {
+        TeamId team = newTeam();
+        appendMany(team, 5);
+
+        AuditLog.Page first = audit.page(AuditQuery.all(team), 2, Optional.empty());
+        AuditLog.Page second = audit.page(AuditQuery.all(team), 2, first.nextCursor());
+        AuditLog.Page last = audit.page(AuditQuery.all(team), 2, second.nextCursor());
+
+        assertThat(first.items()).extracting(AuditEntry::seq).containsExactly(5L, 4L);
+        assertThat(second.items()).extracting(AuditEntry::seq).containsExactly(3L, 2L);
+        assertThat(last.items()).extracting(AuditEntry::seq).containsExactly(1L);
+        assertThat(last.nextCursor()).isEmpty();
+    }
+
+    @Test
+    void filtersByActorActionAndTimeRange() {
+        TeamId team = newTeam();
+        AccountId bob = new AccountId("acc_bob");
+        audit.record(draft(team, T0, "ada revokes"));
+        audit.record(new AuditEntry.Draft(team, T0.plus(Duration.ofHours(1)), new AuditEntry.Actor(Optional.of(bob),
+                "Bob@Example.com".toLowerCase(), "Bob", Optional.empty()), Optional.of(bob), Optional.empty(),
+                AuditAction.SIGNED_IN, "bob signs in", Optional.empty()));
+        audit.record(new AuditEntry.Draft(team, T0.plus(Duration.ofDays(1)), new AuditEntry.Actor(Optional.empty(),
+                "bob@example.com", "", Optional.empty()), Optional.of(bob), Optional.empty(),
+                AuditAction.SIGN_IN_FAILED, "someone fails as bob", Optional.of("198.51.100.7")));
+        audit.record(new AuditEntry.Draft(team, T0.plus(Duration.ofDays(2)), AuditEntry.Actor.SYSTEM, Optional.of(bob),
+                Optional.empty(), AuditAction.SESSION_EXPIRED, "bob's session expires", Optional.empty()));
+
+        assertThat(details(query(team, Optional.of(bob), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())))
+                .containsExactly("bob signs in");
+        assertThat(details(query(team, Optional.empty(), Optional.of("bob@example.com"), Optional.empty(), Optional.empty(), Optional.empty())))
+                .containsExactly("someone fails as bob", "bob signs in");
+        assertThat(details(query(team, Optional.empty(), Optional.empty(), Optional.of("session.revoked"), Optional.empty(), Optional.empty())))
+                .containsExactly("ada revokes");
+        assertThat(details(query(team, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(T0.plusSeconds(1)), Optional.of(T0.plus(Duration.ofDays(2))))))
+                .containsExactly("someone fails as bob", "bob signs in");
+        assertThat(details(query(team, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(T0.plus(Duration.ofDays(3))), Optional.empty()))).isEmpty();
+        assertThat(details(AuditQuery.ownedBy(team, bob))).as("done by bob or to bob")
+                .containsExactly("bob's session expires", "someone fails as bob", "bob signs in", "ada revokes");
+        assertThat(details(AuditQuery.ownedBy(team, new AccountId("acc_ada")))).containsExactly("ada revokes");
+        assertThat(details(AuditQuery.ownedBy(newTeam(), bob))).as("another team's").isEmpty();
+    }
+
+    @Test
+    void ownEntriesPageWithoutRepeatingOnesThatAreBothDoneAndSuffered() {
+        TeamId team = newTeam();
+        AccountId ada = new AccountId("acc_ada");
+        for (int i = 0; i < 5; i++) {
+            audit.record(new AuditEntry.Draft(team, T0, AuditEntry.Actor.of(new dev.lanyard.account.Account(ada, team,
+                    "ada@example.com", "Ada", dev.lanyard.account.Role.ADMIN, T0), Optional.empty()), Optional.of(ada),
+                    Optional.empty(), AuditAction.SIGNED_IN, "ada " + i, Optional.empty()));
+        }
+
+        AuditLog.Page first = audit.page(AuditQuery.ownedBy(team, ada), 3, Optional.empty());
+        AuditLog.Page second = audit.page(AuditQuery.ownedBy(team, ada), 3, first.nextCursor());
+
+        assertThat(first.items()).extracting(AuditEntry::seq).containsExactly(5L, 4L, 3L);
+        assertThat(second.items()).extracting(AuditEntry::seq).containsExactly(2L, 1L);
+        assertThat(second.nextCursor()).isEmpty();
+    }
+
+    @Test
+    void exportHandsOverEveryMatchingEntryOldestFirstInBatches() {
+        TeamId team = newTeam();
+        int n = AuditLog.BATCH + 3;
+        List<AuditEntry.Draft> drafts = new ArrayList<>();
+        for (int i = 0; i < n; i++) drafts.add(draft(team, T0, "Entry " + i));
+        new TransactionTemplate(transactions).executeWithoutResult(status -> audit.append(drafts));
+        List<Long> seen = new ArrayList<>();
+
+        audit.export(AuditQuery.all(team), e -> seen.add(e.seq()));
+
+        assertThat(seen).hasSize(n).isSorted().startsWith(1L).endsWith((long) n);
+    }
+
+    private static AuditQuery query(TeamId team, Optional<AccountId> actor, Optional<String> email, Optional<String> action,
+                                    Optional<Instant> from, Optional<Instant> to) {
+        return new AuditQuery(team, Optional.empty(), actor, email, action, from, to);
+    }
+
+    private List<String> details(AuditQuery query) {
+        return audit.page(query, 100, Optional.empty()).items().stream().map(AuditEntry::detail).toList();
+    }
+}

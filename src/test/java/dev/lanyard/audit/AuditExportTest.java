@@ -1,0 +1,53 @@
+package dev.lanyard.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TeamId;
+import dev.lanyard.session.SessionId;
+import org.junit.jupiter.api.Test;
+
+class AuditExportTest {
+
+    @Test
+    void plainValuesStayAsTheyAre() {
+        assertThat(AuditExport.cell("Signed in on Chrome 131")).isEqualTo("Signed in on Chrome 131");
+        assertThat(AuditExport.cell("")).isEmpty();
+        assertThat(AuditExport.cell(null)).isEmpty();
+    }
+
+    @Test
+    void quotesCommasAndLineBreaksAreQuoted() {
+        assertThat(AuditExport.cell("Security concern, 3 sessions")).isEqualTo("\"Security concern, 3 sessions\"");
+        assertThat(AuditExport.cell("Renamed to \"Work\"")).isEqualTo("\"Renamed to \"\"Work\"\"\"");
+        assertThat(AuditExport.cell("two\nlines")).isEqualTo("\"two\nlines\"");
+        assertThat(AuditExport.cell("carriage\rreturn")).isEqualTo("\"carriage\rreturn\"");
+    }
+
+    @Test
+    void spreadsheetFormulasAreNeutralised() {
+        assertThat(AuditExport.cell("=HYPERLINK(\"http://evil\",\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"");
+        assertThat(AuditExport.cell("+1+1")).isEqualTo("'+1+1");
+        assertThat(AuditExport.cell("-2+3")).isEqualTo("'-2+3");
+        assertThat(AuditExport.cell("@SUM(A1)")).isEqualTo("'@SUM(A1)");
+        assertThat(AuditExport.cell("\t=1")).isEqualTo("'\t=1");
+        assertThat(AuditExport.cell("a=b")).isEqualTo("a=b");
+    }
+
+    @Test
+    void lineHasOneCellPerColumnAndEndsInCrLf() {
+        AuditEntry e = new AuditEntry(new TeamId("team_1"), 3, Instant.parse("2026-01-10T09:15:00.250Z"),
+                new AuditEntry.Actor(Optional.of(new AccountId("acc_ada")), "ada@example.com", "Ada", Optional.of(new SessionId("ses_a"))),
+                Optional.of(new AccountId("acc_bob")), Optional.empty(), "admin.forced-sign-out",
+                "Force sign-out of bob@example.com: Security concern — 3 sessions", Optional.of("83.45.123.78"),
+                "0".repeat(64), "f".repeat(64));
+
+        assertThat(AuditExport.csvLine(e)).isEqualTo("3,2026-01-10T09:15:00.250Z,admin.forced-sign-out,acc_ada,ada@example.com,Ada,"
+                + "ses_a,acc_bob,,83.45.123.78,Force sign-out of bob@example.com: Security concern — 3 sessions,team_1,"
+                + "0".repeat(64) + "," + "f".repeat(64) + "\r\n");
+        assertThat(AuditExport.CSV_COLUMNS).hasSize(14);
+    }
+}

@@ -1,0 +1,263 @@
+package dev.lanyard.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.Mailer;
+import dev.lanyard.account.Members;
+import dev.lanyard.account.SignUp;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Who sees which entries, pages, filters, exports and verification, over MockMvc and real HTTP. */
+@LanyardSpringTest
+class AuditWebTest {
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    Members members;
+    @Autowired
+    Mailer mailer;
+    @Autowired
+    AuditLog audit;
+    @Autowired
+    JdbcClient jdbc;
+    @LocalServerPort
+    int port;
+
+    private ApiClient api;
+    private AuditFixtures teams;
+    private Member admin;
+    private Member bob;
+
+    @BeforeEach
+    void team() throws Exception {
+        api = new ApiClient(mvc, json);
+        teams = new AuditFixtures(api, accounts, members, mailer, audit);
+        admin = api.signUp("ada");
+        bob = teams.memberOf(admin, "bob");
+    }
+
+    private MockHttpServletResponse as(Member member, MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request.cookie(member.cookie()).with(member.from())).andReturn().getResponse();
+    }
+
+    private JsonNode apiList(Member member, String query) throws Exception {
+        MockHttpServletResponse response = as(member, get("/api/v1/audit" + query));
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(200);
+        return json.readTree(response.getContentAsString());
+    }
+
+    private static List<JsonNode> items(JsonNode list) {
+        List<JsonNode> items = new ArrayList<>();
+        list.path("items").forEach(items::add);
+        return items;
+    }
+
+    private static boolean involves(JsonNode entry, Member member) {
+        return member.accountId().equals(entry.path("subject").asString(""))
+                || member.accountId().equals(entry.path("actor").path("id").asString(""));
+    }
+
+    // ---- who sees what
+
+    @Test
+    void memberSeesOnlyTheirOwnEntries() throws Exception {
+        List<JsonNode> own = items(apiList(bob, ""));
+
+        assertThat(own).isNotEmpty().allSatisfy(e -> assertThat(involves(e, bob)).as(e.toString()).isTrue());
+        assertThat(own).extracting(e -> e.path("action").asString()).contains("team.member-joined", "session.signed-in")
+                .doesNotContain("account.signed-up", "team.member-invited");
+        String page = as(bob, get("/settings/activity").accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(page).contains("Account activity").contains("Accepted the invitation").doesNotContain("Signed up and created");
+        assertThat(page).contains("href=\"/settings/activity/export?format=csv&amp;").doesNotContain("name=\"actor\"");
+    }
+
+    @Test
+    void adminSeesTheWholeTeamAndNoOtherTeam() throws Exception {
+        Member stranger = api.signUp("eve");
+
+        List<JsonNode> team = items(apiList(admin, "?limit=100"));
+
+        assertThat(team).extracting(e -> e.path("action").asString())
+                .contains("account.signed-up", "team.member-invited", "team.member-joined");
+        assertThat(team).anySatisfy(e -> assertThat(involves(e, bob)).isTrue());
+        assertThat(team).noneSatisfy(e -> assertThat(involves(e, stranger)).isTrue());
+        assertThat(team).allSatisfy(e -> assertThat(e.path("team").asString()).isEqualTo(teams.team(admin).value()));
+        String page = as(admin, get("/admin/audit").accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(page).contains("Audit log").contains("Accepted the invitation").contains("Signed up and created");
+        assertThat(page).contains("href=\"/settings/activity\"").contains("href=\"/admin/audit\"");
+        assertThat(page).contains("href=\"/admin/audit/export?format=csv&amp;action=&amp;actor=&amp;from=&amp;to=\"")
+                .contains("href=\"/admin/audit/export?format=json&amp;");
+    }
+
+    @Test
+    void memberIsRefusedEveryAdminAuditEndpoint() throws Exception {
+        assertThat(as(bob, get("/admin/audit").accept(MediaType.TEXT_HTML)).getStatus()).isEqualTo(403);
+        assertThat(as(bob, get("/admin/audit/export?format=csv")).getStatus()).isEqualTo(403);
+        assertThat(as(bob, post("/admin/audit/verify").with(csrf()).accept(MediaType.TEXT_HTML)).getStatus()).isEqualTo(403);
+        MockHttpServletResponse team = as(bob, get("/api/v1/audit?scope=team"));
+        assertThat(team.getStatus()).isEqualTo(403);
+        assertThat(team.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        assertThat(as(bob, post("/api/v1/audit/verify").contentType(MediaType.APPLICATION_JSON).content("{}")).getStatus())
+                .isEqualTo(403);
+        String nav = as(bob, get("/settings/activity").accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(nav).contains("href=\"/settings/activity\"").doesNotContain("href=\"/admin/audit\"");
+    }
+
+    @Test
+    void badParametersAreProblemsThatNameTheField() throws Exception {
+        for (String[] bad : new String[][] {{"?from=yesterday", "from"}, {"?to=2026-13-01", "to"}, {"?action=session.hacked", "action"},
+                {"?limit=0", "limit"}, {"?limit=many", "limit"}, {"?cursor=abc", "cursor"}, {"?scope=everyone", "scope"},
+                {"?from=2026-02-01&to=2026-01-01", "to"}}) {
+            MockHttpServletResponse response = as(admin, get("/api/v1/audit" + bad[0]));
+            assertThat(response.getStatus()).as(bad[0]).isEqualTo(400);
+            assertThat(response.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            assertThat(json.readTree(response.getContentAsString()).path("field").asString()).as(bad[0]).isEqualTo(bad[1]);
+        }
+        MockHttpServletResponse memberByActor = as(bob, get("/api/v1/audit?actor=" + admin.email()));
+        assertThat(memberByActor.getStatus()).isEqualTo(400);
+        assertThat(json.readTree(memberByActor.getContentAsString()).path("field").asString()).isEqualTo("actor");
+        MockHttpServletResponse page = as(admin, get("/admin/audit?from=not-a-date").accept(MediaType.TEXT_HTML));
+        assertThat(page.getStatus()).isEqualTo(400);
+        assertThat(page.getContentAsString()).contains("Give from as a date");
+    }
+
+    // ---- filters and pages
+
+    @Test
+    void apiFiltersByActionAndActorAndPagesByCursor() throws Exception {
+        api.logIn(bob);
+        api.logIn(bob);
+
+        List<JsonNode> signIns = items(apiList(admin, "?action=session.signed-in&actor=" + bob.email()));
+        assertThat(signIns).hasSize(3).allSatisfy(e -> {
+            assertThat(e.path("action").asString()).isEqualTo("session.signed-in");
+            assertThat(e.path("actor").path("id").asString()).isEqualTo(bob.accountId());
+        });
+        assertThat(items(apiList(admin, "?actor=" + bob.accountId()))).hasSizeGreaterThanOrEqualTo(4);
+
+        JsonNode first = apiList(admin, "?limit=2");
+        JsonNode second = apiList(admin, "?limit=2&cursor=" + first.path("nextCursor").asString());
+        List<Long> seqs = new ArrayList<>();
+        items(first).forEach(e -> seqs.add(e.path("seq").asLong()));
+        items(second).forEach(e -> seqs.add(e.path("seq").asLong()));
+        assertThat(seqs).hasSize(4).doesNotHaveDuplicates().isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(items(apiList(admin, "?from=2000-01-01&to=2000-12-31"))).isEmpty();
+    }
+
+    // ---- exports
+
+    private HttpResponse<String> download(Member member, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Cookie", ApiClient.COOKIE + "=" + member.token()).GET().build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void csvExportIsStreamedAsAnAttachmentWithEveryCellEscaped() throws Exception {
+        SignUp odd = new SignUp(TestAccounts.uniqueEmail("odd"), TestAccounts.PASSWORD, "=HYPERLINK(\"http://evil\"), \"x\"",
+                "Odd team");
+        Account account = accounts.signUp(odd);
+        Member oddAdmin = api.logIn(new Member(odd.email(), "", "", account.id().value(), ""));
+
+        HttpResponse<String> response = download(oddAdmin, "/admin/audit/export?format=csv");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(response.headers().firstValue("Content-Disposition"))
+                .hasValueSatisfying(d -> assertThat(d).startsWith("attachment").contains(".csv"));
+        assertThat(response.headers().firstValue("Content-Length")).as("streamed, not buffered").isEmpty();
+        String[] lines = response.body().split("\r\n");
+        assertThat(lines[0]).isEqualTo(String.join(",", AuditExport.CSV_COLUMNS));
+        assertThat(lines).hasSize(1 + 2);
+        assertThat(lines[1]).contains(",account.signed-up,").contains(",\"'=HYPERLINK(\"\"http://evil\"\"), \"\"x\"\"\",");
+    }
+
+    @Test
+    void jsonExportIsAnArrayThatChains() throws Exception {
+        HttpResponse<String> response = download(admin, "/admin/audit/export?format=json");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Disposition"))
+                .hasValueSatisfying(d -> assertThat(d).startsWith("attachment").contains(".json"));
+        JsonNode array = json.readTree(response.body());
+        assertThat(array.isArray()).isTrue();
+        assertThat(array.size()).isEqualTo(teams.entries(admin).size());
+        assertThat(array.get(0).path("prevHash").asString()).isEqualTo(ChainHash.GENESIS);
+        for (int i = 1; i < array.size(); i++) {
+            assertThat(array.get(i).path("seq").asLong()).isEqualTo(i + 1);
+            assertThat(array.get(i).path("prevHash").asString()).isEqualTo(array.get(i - 1).path("hash").asString());
+        }
+    }
+
+    @Test
+    void membersExportHoldsOnlyTheirOwnEntriesAndHonoursFilters() throws Exception {
+        JsonNode own = json.readTree(download(bob, "/settings/activity/export?format=json").body());
+        JsonNode signIns = json.readTree(download(bob, "/settings/activity/export?format=json&action=session.signed-in").body());
+
+        assertThat(own.size()).isGreaterThan(1);
+        own.forEach(e -> assertThat(involves(e, bob)).as(e.toString()).isTrue());
+        assertThat(signIns.size()).isEqualTo(1);
+        assertThat(download(bob, "/settings/activity/export?format=xml").statusCode()).isEqualTo(400);
+    }
+
+    // ---- verification
+
+    @Test
+    void verifyButtonShowsThatTheLogIsIntactAndThenWhereItWasTamperedWith() throws Exception {
+        String page = as(admin, get("/admin/audit").accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(page).containsPattern("<form method=\"post\" action=\"/admin/audit/verify\"[^>]*>\\s*<input type=\"hidden\" name=\"_csrf\"");
+
+        MockHttpServletResponse intact = as(admin, post("/admin/audit/verify").with(csrf()).accept(MediaType.TEXT_HTML));
+        assertThat(intact.getStatus()).isEqualTo(200);
+        assertThat(intact.getContentAsString()).contains("The audit log is intact");
+        JsonNode ok = json.readTree(as(admin, post("/api/v1/audit/verify").contentType(MediaType.APPLICATION_JSON).content("{}"))
+                .getContentAsString());
+        assertThat(ok.path("ok").asBoolean()).isTrue();
+        assertThat(ok.path("checked").asLong()).isEqualTo(teams.entries(admin).size());
+        assertThat(ok.path("brokenAt").isNull()).isTrue();
+
+        jdbc.sql("UPDATE audit_entries SET detail = 'Nothing to see' WHERE team_id = :team AND seq = 2")
+                .param("team", teams.team(admin).value()).update();
+
+        JsonNode broken = json.readTree(as(admin, post("/api/v1/audit/verify").contentType(MediaType.APPLICATION_JSON).content("{}"))
+                .getContentAsString());
+        assertThat(broken.path("ok").asBoolean()).isFalse();
+        assertThat(broken.path("brokenAt").asLong()).isEqualTo(2);
+        assertThat(broken.path("problem").asString()).isEqualTo("hash-mismatch");
+        assertThat(broken.path("checked").asLong()).isEqualTo(1);
+        assertThat(as(admin, post("/admin/audit/verify").with(csrf()).accept(MediaType.TEXT_HTML)).getContentAsString())
+                .contains("The audit log was tampered with at entry 2.");
+        assertThat(audit.verify(teams.team(bob))).as("the same team").isInstanceOf(AuditLog.Verification.Broken.class);
+    }
+}
