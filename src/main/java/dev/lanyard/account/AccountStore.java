@@ -13,6 +13,9 @@ interface AccountStore {
 
     Optional<Account> find(AccountId id);
 
+    /** The account even if it was removed from its team; for history, never for signing in. */
+    Optional<Account> findIncludingRemoved(AccountId id);
+
     Optional<Team> findTeam(TeamId id);
 
     /** Replaces the team's session policy; returns 1, or 0 if there is no such team. Safe to repeat. */

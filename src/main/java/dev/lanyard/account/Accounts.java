@@ -111,6 +111,11 @@ public class Accounts {
         return store.find(id);
     }
 
+    /** The account even if it was removed from its team (its ended sessions still name it). */
+    public Optional<Account> findIncludingRemoved(AccountId id) {
+        return store.findIncludingRemoved(id);
+    }
+
     public Optional<Team> team(TeamId id) {
         return store.findTeam(id);
     }

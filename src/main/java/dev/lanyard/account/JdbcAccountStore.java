@@ -72,6 +72,14 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public Optional<Account> findIncludingRemoved(AccountId id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE id = :id")
+                .param("id", id.value())
+                .query((rs, n) -> account(rs))
+                .optional();
+    }
+
+    @Override
     public Optional<Team> findTeam(TeamId id) {
         return jdbc.sql("""
                 SELECT id, name, created_at, idle_timeout_ms, allow_remember_me, remembered_days, lifetime_days,

@@ -10,6 +10,7 @@ import dev.lanyard.account.Mailer;
 import dev.lanyard.account.Members;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.TeamSessions;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -58,6 +59,7 @@ class MemberPages {
     @PostMapping("/admin/members/invite")
     String invite(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String email,
                   @RequestParam(defaultValue = "MEMBER") String role, Model model, HttpServletResponse response) {
+        TeamSessions.requireAdmin(admin);
         try {
             members.invite(admin.account(), email, role(role));
             return "redirect:/admin/members?done=invited";
@@ -83,6 +85,7 @@ class MemberPages {
 
     @PostMapping("/admin/members/{id}/role")
     String role(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam(defaultValue = "") String role) {
+        TeamSessions.requireAdmin(admin);
         members.changeRole(admin.account(), new AccountId(id), role(role));
         return "redirect:/admin/members?done=role";
     }

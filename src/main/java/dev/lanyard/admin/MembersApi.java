@@ -11,6 +11,7 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Invitation;
 import dev.lanyard.account.Members;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.TeamSessions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
@@ -68,6 +69,7 @@ class MembersApi {
     @Operation(summary = "Change a member's role (the team keeps at least one admin)")
     @PatchMapping("/members/{id}")
     MemberJson changeRole(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody RoleChange body) {
+        TeamSessions.requireAdmin(admin);
         if (body.role() == null) throw new AccountProblem.InvalidInput("role", "role is required: admin or member.");
         members.changeRole(admin.account(), new AccountId(id), MemberPages.role(body.role()));
         return MemberJson.of(members.member(admin.account(), new AccountId(id)));
@@ -89,6 +91,7 @@ class MembersApi {
     @Operation(summary = "Invite someone by email; they get a single-use link valid for 7 days")
     @PostMapping("/invitations")
     ResponseEntity<InvitationJson> invite(@AuthenticationPrincipal CurrentSession admin, @RequestBody NewInvitation body) {
+        TeamSessions.requireAdmin(admin);
         Invitation invitation = members.invite(admin.account(), body.email(),
                 body.role() == null ? dev.lanyard.account.Role.MEMBER : MemberPages.role(body.role()));
         return ResponseEntity.status(HttpStatus.CREATED).body(json(invitation));
@@ -110,6 +113,7 @@ class MembersApi {
     @Operation(summary = "Whether members may view their session list (they always see their current session)")
     @PutMapping("/permissions")
     Permissions permissions(@AuthenticationPrincipal CurrentSession admin, @RequestBody Permissions body) {
+        TeamSessions.requireAdmin(admin);
         if (body.membersSeeSessions() == null)
             throw new AccountProblem.InvalidInput("membersSeeSessions", "membersSeeSessions is required.");
         members.allowSessionList(admin.account(), body.membersSeeSessions());

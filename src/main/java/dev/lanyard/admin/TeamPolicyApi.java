@@ -42,6 +42,7 @@ class TeamPolicyApi {
     @Operation(summary = "Replace your team's session policy (admins); applies to open sessions from their next request")
     @PutMapping
     PolicyJson put(@AuthenticationPrincipal CurrentSession current, @RequestBody PolicyJson body) {
+        dev.lanyard.session.TeamSessions.requireAdmin(current);
         if (body.idleTimeout() == null) throw new AccountProblem.InvalidInput("idleTimeout", "idleTimeout is required: 1d, 7d, 30d or never.");
         if (body.allowRememberMe() == null) throw new AccountProblem.InvalidInput("allowRememberMe", "allowRememberMe is required.");
         if (body.rememberedDays() == null) throw new AccountProblem.InvalidInput("rememberedDays", "rememberedDays is required.");

@@ -130,7 +130,9 @@ public class Sessions {
 
     private SessionCache.Entry load(String hash) {
         return store.findByTokenHash(hash)
-                .flatMap(s -> accounts.find(s.account()).map(a -> new SessionCache.Entry(activity.withPending(s), a)))
+                // A removed member's account is gone for sign-in, but their ended sessions must still say why.
+                .flatMap(s -> (s.active() ? accounts.find(s.account()) : accounts.findIncludingRemoved(s.account()))
+                        .map(a -> new SessionCache.Entry(activity.withPending(s), a)))
                 .orElse(null);
     }
 

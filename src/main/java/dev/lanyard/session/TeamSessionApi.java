@@ -48,6 +48,7 @@ class TeamSessionApi {
     @GetMapping("/sessions")
     OverviewJson overview(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
                           @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
+        TeamSessions.requireAdmin(admin);
         if (limit < 1 || limit > Sessions.MAX_PAGE)
             throw new SessionProblem.InvalidInput("limit", "limit must be between 1 and " + Sessions.MAX_PAGE + ".");
         var o = team.overview(admin, member, limit, Optional.ofNullable(cursor));

@@ -81,8 +81,8 @@ public class TeamSessions {
 
     /** Ends every session of a member, with a required reason the member will see. Returns how many ended. */
     public int forceSignOut(CurrentSession admin, AccountId memberId, String reason) {
-        String why = reason(reason);
         Account member = member(admin, memberId);
+        String why = reason(reason);
         return transactions.execute(tx -> {
             Instant now = clock.instant();
             Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
@@ -149,7 +149,8 @@ public class TeamSessions {
         return why;
     }
 
-    private static void requireAdmin(CurrentSession admin) {
+    /** Throws {@link AccountProblem.Forbidden} unless the caller is an admin; checked before any input. */
+    public static void requireAdmin(CurrentSession admin) {
         if (admin.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
     }
 }
