@@ -1,0 +1,239 @@
+package dev.lanyard.team;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.lanyard.session.EndReason;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Forced sign-outs (PRODUCT.md T3, T4): a reason is required, every session of the member (or of
+ * the whole team but the admin's current one) ends at once, and the member reads the reason in
+ * their session history.
+ */
+@LanyardSpringTest(database = TestMail.SqliteWithSmtp.class)
+class ForcedSignOutTest {
+    private static final String REASON = "Laptop reported stolen";
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
+    @LocalServerPort
+    int port;
+
+    private TeamClient team;
+    private Member admin;
+
+    @BeforeEach
+    void signUpAnAdmin() throws Exception {
+        team = new TeamClient(mvc, json, jdbc, port);
+        admin = team.admin("ada");
+    }
+
+    private MvcResult forceSignOut(Member whom, Object body) throws Exception {
+        return team.perform(team.json(post("/api/v1/admin/members/" + whom.accountId() + "/sign-out"), admin, body));
+    }
+
+    private MvcResult signOutTeam(Member by, Object body) throws Exception {
+        return team.perform(team.json(post("/api/v1/admin/sessions/sign-out"), by, body));
+    }
+
+    private int activeSessions(Member who) {
+        return jdbc.sql("SELECT COUNT(*) FROM sessions WHERE account_id = :id AND ended_at IS NULL")
+                .param("id", who.accountId()).query(Integer.class).single();
+    }
+
+    private void assertReasonRequired(MvcResult result) throws Exception {
+        String body = result.getResponse().getContentAsString();
+        assertThat(result.getResponse().getStatus()).as(body).isEqualTo(400);
+        assertThat(result.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        JsonNode problem = team.read(result);
+        assertThat(problem.path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-input");
+        assertThat(problem.path("field").asString()).isEqualTo("reason");
+    }
+
+    private static void assertEndedByAnAdmin(MvcResult result) throws Exception {
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(401);
+        assertThat(result.getResponse().getContentAsString()).contains("urn:lanyard:problem:session-ended")
+                .contains(EndReason.ADMIN_REVOKED.notice());
+    }
+
+    /** The member's history page, as they see it after signing in again. */
+    private String historyPage(Member member) throws Exception {
+        Member again = team.anotherDevice(member);
+        MockHttpServletResponse page = team.perform(team.page(get("/settings/sessions/history"), again)).getResponse();
+        assertThat(page.getStatus()).isEqualTo(200);
+        return page.getContentAsString();
+    }
+
+    @Test
+    void forcedSignOutWithoutAReasonIsRefusedAndNothingEnds() throws Exception {
+        Member mel = team.join(admin, "mel");
+        team.anotherDevice(mel);
+
+        assertReasonRequired(forceSignOut(mel, Map.of("reason", "")));
+        assertReasonRequired(forceSignOut(mel, Map.of("reason", "   \n ")));
+        assertReasonRequired(forceSignOut(mel, "{}"));
+        assertReasonRequired(forceSignOut(mel, Map.of("reason", "x".repeat(501))));
+
+        MockHttpServletResponse form = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)
+                .param("reason", "  ")).getResponse();
+        assertThat(form.getStatus()).isEqualTo(400);
+        assertThat(form.getContentAsString()).contains("Give a reason. The member will see it.").contains("Force sign-out");
+        MockHttpServletResponse noField = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)).getResponse();
+        assertThat(noField.getStatus()).isEqualTo(400);
+
+        assertThat(activeSessions(mel)).isEqualTo(2);
+        assertThat(team.current(mel).getResponse().getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void forcedSignOutEndsEverySessionOfTheMemberWhoThenReadsTheReasonInTheirHistory() throws Exception {
+        Member mel = team.join(admin, "mel");
+        Member phone = team.anotherDevice(mel);
+        Member script = team.bearerDevice(mel);
+        Member bea = team.join(admin, "bea");
+
+        MvcResult result = forceSignOut(mel, Map.of("reason", "  " + REASON + " "));
+
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(team.read(result).path("ended").asInt()).isEqualTo(3);
+        assertEndedByAnAdmin(team.current(mel));
+        assertEndedByAnAdmin(team.current(phone));
+        assertEndedByAnAdmin(team.currentWithBearer(script));
+        assertThat(activeSessions(mel)).isZero();
+        assertThat(team.current(bea).getResponse().getStatus()).as("other members stay signed in").isEqualTo(200);
+        assertThat(team.current(admin).getResponse().getStatus()).isEqualTo(200);
+
+        String history = historyPage(mel);
+        assertThat(history.split("Signed out by an admin: " + REASON + "<", -1)).as("one line per ended session").hasSize(4);
+        JsonNode api = team.read(team.perform(team.as(get("/api/v1/sessions/history"), team.anotherDevice(mel))));
+        assertThat(api.path("items")).hasSize(3).allSatisfy(s -> {
+            assertThat(s.path("endReason").asString()).isEqualTo("admin-revoked");
+            assertThat(s.path("endNote").asString()).isEqualTo(REASON);
+            assertThat(s.path("endedBy").asString()).isEqualTo(admin.accountId());
+        });
+    }
+
+    @Test
+    void theForceSignOutFormEndsTheMembersSessionsAndSaysSo() throws Exception {
+        Member mel = team.join(admin, "mel");
+        team.anotherDevice(mel);
+        MockHttpServletResponse page = team.perform(team.page(get("/admin/members/" + mel.accountId() + "/sessions"), admin)).getResponse();
+        assertThat(page.getContentAsString()).contains("2 active sessions").contains("Reason (required)");
+
+        MockHttpServletResponse done = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)
+                .param("reason", "Suspicious sign-in from abroad")).getResponse();
+
+        assertThat(done.getStatus()).isEqualTo(302);
+        assertThat(done.getRedirectedUrl()).isEqualTo("/admin/sessions?done=member-signed-out");
+        assertThat(team.perform(team.page(get(done.getRedirectedUrl()), admin)).getResponse().getContentAsString())
+                .contains("The member was signed out everywhere. They will see your reason in their history.");
+        assertThat(activeSessions(mel)).isZero();
+        assertThat(historyPage(mel)).contains("Signed out by an admin: Suspicious sign-in from abroad");
+    }
+
+    @Test
+    void anAdminForcingThemselfOutKeepsTheSessionTheyActFrom() throws Exception {
+        Member otherDevice = team.anotherDevice(admin);
+
+        MvcResult result = forceSignOut(admin, Map.of("reason", "Lost my phone"));
+
+        assertThat(team.read(result).path("ended").asInt()).isEqualTo(1);
+        assertThat(team.current(admin).getResponse().getStatus()).isEqualTo(200);
+        assertEndedByAnAdmin(team.current(otherDevice));
+    }
+
+    @Test
+    void signingOutTheWholeTeamKeepsOnlyTheAdminsCurrentSession() throws Exception {
+        Member adminsPhone = team.anotherDevice(admin);
+        Member mel = team.join(admin, "mel");
+        Member melsPhone = team.anotherDevice(mel);
+        Member bea = team.join(admin, "bea");
+        Member beasScript = team.bearerDevice(bea);
+        Member cid = team.join(admin, "cid", "admin");
+        Member outsider = team.admin("otto");
+        Member outsidersColleague = team.join(outsider, "olga");
+        List<Member> everyoneElse = List.of(adminsPhone, mel, melsPhone, bea, cid);
+
+        assertReasonRequired(signOutTeam(admin, Map.of("reason", "")));
+        assertThat(everyoneElse).allSatisfy(m -> assertThat(team.current(m).getResponse().getStatus()).isEqualTo(200));
+
+        MvcResult result = signOutTeam(admin, Map.of("reason", "Security incident"));
+
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(team.read(result).path("ended").asInt()).isEqualTo(6);
+        assertThat(team.current(admin).getResponse().getStatus()).isEqualTo(200);
+        for (Member m : everyoneElse) assertEndedByAnAdmin(team.current(m));
+        assertEndedByAnAdmin(team.currentWithBearer(beasScript));
+        assertThat(team.current(outsider).getResponse().getStatus()).as("another team is untouched").isEqualTo(200);
+        assertThat(team.current(outsidersColleague).getResponse().getStatus()).isEqualTo(200);
+        JsonNode overview = team.read(team.perform(team.as(get("/api/v1/admin/sessions"), admin)));
+        assertThat(overview.path("totalActiveSessions").asInt()).isEqualTo(1);
+        for (Member m : List.of(mel, bea, cid)) assertThat(historyPage(m)).contains("Signed out by an admin: Security incident");
+    }
+
+    @Test
+    void theSignOutAllFormNeedsAReasonThenEndsEveryOtherSession() throws Exception {
+        Member mel = team.join(admin, "mel");
+        Member bea = team.join(admin, "bea");
+        Member cid = team.join(admin, "cid");
+        MockHttpServletResponse confirm = team.perform(team.page(get("/admin/sessions/sign-out-all"), admin)).getResponse();
+        assertThat(confirm.getContentAsString()).contains("This will end 3 active sessions of your team.");
+
+        MockHttpServletResponse refused = team.perform(team.form(post("/admin/sessions/sign-out-all"), admin).param("reason", "")).getResponse();
+        assertThat(refused.getStatus()).isEqualTo(400);
+        assertThat(refused.getContentAsString()).contains("Give a reason. The member will see it.");
+        assertThat(List.of(mel, bea, cid)).allSatisfy(m -> assertThat(team.current(m).getResponse().getStatus()).isEqualTo(200));
+
+        MockHttpServletResponse done = team.perform(team.form(post("/admin/sessions/sign-out-all"), admin)
+                .param("reason", "Rotating every session")).getResponse();
+
+        assertThat(done.getStatus()).isEqualTo(302);
+        assertThat(done.getRedirectedUrl()).isEqualTo("/admin/sessions?done=team-signed-out");
+        for (Member m : List.of(mel, bea, cid)) assertEndedByAnAdmin(team.current(m));
+        assertThat(team.current(admin).getResponse().getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void theOverviewCountsEachMembersActiveSessions() throws Exception {
+        Member mel = team.join(admin, "mel");
+        team.anotherDevice(mel);
+        team.bearerDevice(mel);
+        Member bea = team.join(admin, "bea");
+
+        JsonNode overview = team.read(team.perform(team.as(get("/api/v1/admin/sessions"), admin)));
+
+        assertThat(overview.path("totalActiveSessions").asInt()).isEqualTo(5);
+        assertThat(overview.path("members")).hasSize(3);
+        for (JsonNode row : overview.path("members")) {
+            String id = row.path("id").asString();
+            int expected = id.equals(mel.accountId()) ? 3 : 1;
+            assertThat(row.path("activeSessions").asInt()).as(row.toString()).isEqualTo(expected);
+            assertThat(row.path("lastActiveAt").isNull()).isFalse();
+        }
+        JsonNode filtered = team.read(team.perform(team.as(get("/api/v1/admin/sessions"), admin).param("member", bea.email().substring(0, 8))));
+        assertThat(filtered.path("members")).hasSize(1);
+        assertThat(filtered.path("members").get(0).path("email").asString()).isEqualTo(bea.email());
+        assertThat(filtered.path("totalActiveSessions").asInt()).as("the total stays the team's").isEqualTo(5);
+    }
+}

@@ -1,0 +1,288 @@
+package dev.lanyard.team;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Inviting by email (PRODUCT.md T1): the mail really goes out over SMTP (GreenMail), its link is
+ * single use, lasts 7 days, dies when the invitation is sent again or cancelled, and joining
+ * through it makes a member of the team who is signed in at once.
+ */
+@LanyardSpringTest(database = TestMail.SqliteWithSmtp.class)
+class InvitationsTest {
+    private static final String GONE = "This invitation link has expired, was cancelled or was already used.";
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    MutableClock clock;
+    @LocalServerPort
+    int port;
+
+    private TeamClient team;
+    private Member admin;
+
+    @BeforeEach
+    void signUpAnAdmin() throws Exception {
+        team = new TeamClient(mvc, json, jdbc, port);
+        admin = team.admin("ada");
+    }
+
+    private JsonNode members() throws Exception {
+        MvcResult result = team.perform(team.as(get("/api/v1/admin/members"), admin));
+        assertThat(result.getResponse().getStatus()).isEqualTo(200);
+        return team.read(result);
+    }
+
+    private JsonNode invitation(String id) throws Exception {
+        MvcResult result = team.perform(team.as(get("/api/v1/admin/invitations"), admin));
+        assertThat(result.getResponse().getStatus()).isEqualTo(200);
+        for (JsonNode invitation : team.read(result)) {
+            if (invitation.path("id").asString().equals(id)) return invitation;
+        }
+        throw new AssertionError("invitation " + id + " is not listed: " + team.read(result));
+    }
+
+    private static void assertGone(TeamClient.Page page) {
+        assertThat(page.status()).as(page.body()).isEqualTo(410);
+        assertThat(page.contentType()).startsWith(MediaType.TEXT_HTML_VALUE);
+        assertThat(page.body()).contains(GONE).doesNotContain("name=\"password\"");
+        assertThat(page.cookie("lanyard_session")).as("nobody is signed in").isEmpty();
+    }
+
+    private void assertProblem(MvcResult result, int status, String code, String field) throws Exception {
+        String body = result.getResponse().getContentAsString();
+        assertThat(result.getResponse().getStatus()).as(body).isEqualTo(status);
+        assertThat(result.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        JsonNode problem = team.read(result);
+        assertThat(problem.path("type").asString()).isEqualTo("urn:lanyard:problem:" + code);
+        if (field != null) assertThat(problem.path("field").asString()).isEqualTo(field);
+    }
+
+    @Test
+    void invitationMailCarriesALinkThatMakesTheInviteeASignedInMemberOfTheTeam() throws Exception {
+        String email = TestAccounts.uniqueEmail("mel");
+
+        String id = team.invite(admin, email, "member");
+
+        TestMail.Mail mail = TestMail.lastMailTo(email);
+        assertThat(TestMail.mailsTo(email)).hasSize(1);
+        assertThat(mail.from()).isEqualTo("lanyard@localhost");
+        assertThat(mail.subject()).isEqualTo("Ada invited you to Ada's team on Lanyard");
+        assertThat(mail.body()).contains("as a member").contains("The link works once and expires in 7 days.");
+        assertThat(mail.link()).isEqualTo("http://localhost:8080/invite/" + mail.token());
+        assertThat(mail.token()).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE recipient = :to").param("to", email).query(Integer.class).single())
+                .as("with an SMTP server, nothing is kept in the outbox").isZero();
+        assertThat(invitation(id).path("status").asString()).isEqualTo("Pending");
+
+        TeamClient.Page page = team.openLink(mail.token());
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("You are joining as " + email + ".");
+
+        Member mel = team.signedIn(email, team.accept(mail.token(), "Mel", TestAccounts.PASSWORD));
+
+        assertThat(team.current(mel).getResponse().getStatus()).isEqualTo(200);
+        assertThat(team.read(team.current(mel)).path("current").asBoolean()).isTrue();
+        JsonNode joined = null;
+        for (JsonNode m : members()) if (m.path("email").asString().equals(email)) joined = m;
+        assertThat(joined).as("listed among the admin's team members").isNotNull();
+        assertThat(joined.path("role").asString()).isEqualTo("member");
+        assertThat(joined.path("name").asString()).isEqualTo("Mel");
+        assertThat(joined.path("id").asString()).isEqualTo(mel.accountId());
+        assertThat(invitation(id).path("status").asString()).isEqualTo("Accepted");
+        MockHttpServletResponse sessions = team.perform(team.page(get("/settings/sessions?done=joined"), mel)).getResponse();
+        assertThat(sessions.getContentAsString()).contains("Welcome to your team on Lanyard.");
+    }
+
+    @Test
+    void anAdminInvitationJoinsAsAnAdmin() throws Exception {
+        Member second = team.join(admin, "adele", "admin");
+
+        assertThat(team.perform(team.as(get("/api/v1/admin/members"), second)).getResponse().getStatus()).isEqualTo(200);
+        assertThat(TestMail.lastMailTo(second.email()).body()).contains("as an admin");
+    }
+
+    @Test
+    void theLinkWorksOnlyOnce() throws Exception {
+        String email = TestAccounts.uniqueEmail("once");
+        team.invite(admin, email, "member");
+        String token = TestMail.lastMailTo(email).token();
+        team.signedIn(email, team.accept(token, "Once", TestAccounts.PASSWORD));
+
+        assertGone(team.openLink(token));
+        assertGone(team.accept(token, "Twice", "another password of some length"));
+
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE email = :email").param("email", email).query(Integer.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedJoinFormKeepsTheLinkUsable() throws Exception {
+        String email = TestAccounts.uniqueEmail("short");
+        team.invite(admin, email, "member");
+        String token = TestMail.lastMailTo(email).token();
+
+        TeamClient.Page tooShort = team.accept(token, "Short", "too short");
+        assertThat(tooShort.status()).isEqualTo(400);
+        assertThat(tooShort.body()).contains("Use a password of at least 12 characters.");
+        TeamClient.Page noName = team.accept(token, "  ", TestAccounts.PASSWORD);
+        assertThat(noName.status()).isEqualTo(400);
+        assertThat(noName.body()).contains("Enter your name");
+
+        team.signedIn(email, team.accept(token, "Short", TestAccounts.PASSWORD));
+    }
+
+    @Test
+    void joiningWithoutTheFormsCsrfTokenIsRefusedAndTheLinkStaysUsable() throws Exception {
+        String email = TestAccounts.uniqueEmail("forged");
+        team.invite(admin, email, "member");
+        String token = TestMail.lastMailTo(email).token();
+
+        TeamClient.Page forged = team.acceptWithoutCsrf(token, "Eve", TestAccounts.PASSWORD);
+
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.body()).contains("This form has expired or was sent from another site");
+        assertThat(team.accountId(email)).isEmpty();
+        assertThat(team.openLink(token).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theLinkExpiresSevenDaysAfterItWasSent() throws Exception {
+        String email = TestAccounts.uniqueEmail("late");
+        String id = team.invite(admin, email, "member");
+        String token = TestMail.lastMailTo(email).token();
+
+        clock.advance(Duration.ofDays(7).minusMillis(1));
+        assertThat(team.openLink(token).status()).as("still valid a moment before 7 days").isEqualTo(200);
+
+        clock.advance(Duration.ofMillis(1));
+        assertGone(team.openLink(token));
+        assertGone(team.accept(token, "Late", TestAccounts.PASSWORD));
+        assertThat(team.accountId(email)).isEmpty();
+        Member freshAdmin = team.api().logIn(admin); // the admin's own session went idle over those 7 days
+        admin = freshAdmin;
+        assertThat(invitation(id).path("status").asString()).isEqualTo("Expired");
+    }
+
+    @Test
+    void resendingMailsANewLinkAndTheOldOneStopsWorking() throws Exception {
+        String email = TestAccounts.uniqueEmail("again");
+        String id = team.invite(admin, email, "member");
+        String oldToken = TestMail.lastMailTo(email).token();
+        clock.advance(Duration.ofDays(6));
+
+        MvcResult resent = team.perform(team.json(post("/api/v1/admin/invitations/" + id + "/resend"), admin, "{}"));
+
+        assertThat(resent.getResponse().getStatus()).as(resent.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(team.read(resent).path("status").asString()).isEqualTo("Pending");
+        assertThat(TestMail.mailsTo(email)).hasSize(2);
+        String newToken = TestMail.lastMailTo(email).token();
+        assertThat(newToken).isNotEqualTo(oldToken);
+        assertGone(team.openLink(oldToken));
+        assertGone(team.accept(oldToken, "Again", TestAccounts.PASSWORD));
+
+        clock.advance(Duration.ofDays(6)); // past the first link's 7 days, within the new link's
+        team.signedIn(email, team.accept(newToken, "Again", TestAccounts.PASSWORD));
+    }
+
+    @Test
+    void cancellingMakesTheLinkUnusable() throws Exception {
+        String email = TestAccounts.uniqueEmail("never");
+        String id = team.invite(admin, email, "member");
+        String token = TestMail.lastMailTo(email).token();
+
+        MvcResult cancelled = team.perform(team.as(delete("/api/v1/admin/invitations/" + id), admin));
+
+        assertThat(cancelled.getResponse().getStatus()).isEqualTo(204);
+        assertGone(team.openLink(token));
+        assertGone(team.accept(token, "Never", TestAccounts.PASSWORD));
+        assertThat(team.accountId(email)).isEmpty();
+        assertThat(invitation(id).path("status").asString()).isEqualTo("Cancelled");
+        assertProblem(team.perform(team.json(post("/api/v1/admin/invitations/" + id + "/resend"), admin, "{}")), 404, "not-found", null);
+        assertThat(TestMail.mailsTo(email)).as("no new link after cancelling").hasSize(1);
+        assertThat(team.perform(team.as(delete("/api/v1/admin/invitations/" + id), admin)).getResponse().getStatus())
+                .as("cancelling again changes nothing and is fine").isEqualTo(204);
+    }
+
+    @Test
+    void theMembersPageInvitesResendsAndCancelsWithItsForms() throws Exception {
+        String email = TestAccounts.uniqueEmail("form");
+
+        MockHttpServletResponse invited = team.perform(team.form(post("/admin/members/invite"), admin)
+                .param("email", email.toUpperCase(Locale.ROOT)).param("role", "MEMBER")).getResponse();
+
+        assertThat(invited.getStatus()).isEqualTo(302);
+        assertThat(invited.getRedirectedUrl()).isEqualTo("/admin/members?done=invited");
+        assertThat(TestMail.mailsTo(email)).hasSize(1);
+        String id = jdbc.sql("SELECT id FROM invitations WHERE email = :email").param("email", email).query(String.class).single();
+        String html = team.perform(team.page(get("/admin/members?done=invited"), admin)).getResponse().getContentAsString();
+        assertThat(html).contains("Invitation sent. The link works once and expires in 7 days.").contains(email)
+                .contains("/admin/invitations/" + id + "/resend").contains("/admin/invitations/" + id + "/cancel");
+
+        MockHttpServletResponse resent = team.perform(team.form(post("/admin/invitations/" + id + "/resend"), admin)).getResponse();
+        assertThat(resent.getRedirectedUrl()).isEqualTo("/admin/members?done=resent");
+        assertThat(TestMail.mailsTo(email)).hasSize(2);
+        String token = TestMail.lastMailTo(email).token();
+
+        MockHttpServletResponse cancelled = team.perform(team.form(post("/admin/invitations/" + id + "/cancel"), admin)).getResponse();
+        assertThat(cancelled.getRedirectedUrl()).isEqualTo("/admin/members?done=cancelled");
+        assertGone(team.openLink(token));
+    }
+
+    @Test
+    void invitingAnEmailThatAlreadyHasAnAccountIsRefused() throws Exception {
+        Member someoneElse = team.admin("otto");
+        Member colleague = team.join(admin, "colleague");
+        int mailsBefore = TestMail.receivedCount();
+
+        for (String email : new String[] {someoneElse.email(), someoneElse.email().toUpperCase(Locale.ROOT), colleague.email()}) {
+            MvcResult refused = team.perform(team.json(post("/api/v1/admin/invitations"), admin, Map.of("email", email, "role", "member")));
+            assertProblem(refused, 400, "invalid-input", "email");
+            assertThat(team.read(refused).path("detail").asString()).isEqualTo("This person already has a Lanyard account.");
+        }
+        MockHttpServletResponse form = team.perform(team.form(post("/admin/members/invite"), admin)
+                .param("email", someoneElse.email()).param("role", "MEMBER")).getResponse();
+        assertThat(form.getStatus()).isEqualTo(400);
+        assertThat(form.getContentAsString()).contains("This person already has a Lanyard account.")
+                .contains("value=\"" + someoneElse.email() + "\"");
+
+        assertThat(TestMail.receivedCount()).as("no mail for a refused invitation").isEqualTo(mailsBefore);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM invitations WHERE email = :email").param("email", someoneElse.email())
+                .query(Integer.class).single()).isZero();
+    }
+
+    @Test
+    void anInvalidEmailOrRoleIsRefusedWithTheField() throws Exception {
+        assertProblem(team.perform(team.json(post("/api/v1/admin/invitations"), admin, Map.of("email", "not an email", "role", "member"))),
+                400, "invalid-input", "email");
+        assertProblem(team.perform(team.json(post("/api/v1/admin/invitations"), admin,
+                Map.of("email", TestAccounts.uniqueEmail("boss"), "role", "owner"))), 400, "invalid-input", "role");
+    }
+}

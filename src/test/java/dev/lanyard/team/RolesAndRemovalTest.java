@@ -1,0 +1,241 @@
+package dev.lanyard.team;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.session.EndReason;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Roles and removal (PRODUCT.md T1): admins promote and demote, the team always keeps one admin,
+ * and a removed member loses every session at once and cannot sign in again.
+ */
+@LanyardSpringTest(database = TestMail.SqliteWithSmtp.class)
+class RolesAndRemovalTest {
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    Sessions sessions;
+    @LocalServerPort
+    int port;
+
+    private TeamClient team;
+    private Member admin;
+
+    @BeforeEach
+    void signUpAnAdmin() throws Exception {
+        team = new TeamClient(mvc, json, jdbc, port);
+        admin = team.admin("ada");
+    }
+
+    private MvcResult changeRole(Member by, Member whom, String role) throws Exception {
+        return team.perform(team.json(patch("/api/v1/admin/members/" + whom.accountId()), by, Map.of("role", role)));
+    }
+
+    private MvcResult remove(Member by, Member whom) throws Exception {
+        return team.perform(team.as(delete("/api/v1/admin/members/" + whom.accountId()), by));
+    }
+
+    private int adminApi(Member who) throws Exception {
+        return team.perform(team.as(get("/api/v1/admin/members"), who)).getResponse().getStatus();
+    }
+
+    private String role(Member who) {
+        return jdbc.sql("SELECT role FROM accounts WHERE id = :id").param("id", who.accountId()).query(String.class).single();
+    }
+
+    private void assertProblem(MvcResult result, int status, String code) throws Exception {
+        String body = result.getResponse().getContentAsString();
+        assertThat(result.getResponse().getStatus()).as(body).isEqualTo(status);
+        assertThat(result.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        assertThat(team.read(result).path("type").asString()).isEqualTo("urn:lanyard:problem:" + code);
+    }
+
+    /** The request is refused, and told why: an admin signed this session out. */
+    private static void assertSessionEndedByAnAdmin(MvcResult result) throws Exception {
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(401);
+        assertThat(result.getResponse().getContentAsString()).contains("urn:lanyard:problem:session-ended")
+                .contains(EndReason.ADMIN_REVOKED.notice());
+    }
+
+    @Test
+    void promotingAMemberMakesThemAnAdminFromTheirNextRequest() throws Exception {
+        Member mel = team.join(admin, "mel");
+        assertThat(adminApi(mel)).isEqualTo(403);
+
+        MvcResult promoted = changeRole(admin, mel, "admin");
+
+        assertThat(promoted.getResponse().getStatus()).as(promoted.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(team.read(promoted).path("role").asString()).isEqualTo("admin");
+        assertThat(role(mel)).isEqualTo("ADMIN");
+        assertThat(adminApi(mel)).as("the same session, no new sign-in").isEqualTo(200);
+    }
+
+    @Test
+    void demotingAnAdminTakesTheirAdminRightsFromTheirNextRequest() throws Exception {
+        Member adele = team.join(admin, "adele", "admin");
+        assertThat(adminApi(adele)).isEqualTo(200);
+
+        MvcResult demoted = changeRole(admin, adele, "member");
+
+        assertThat(demoted.getResponse().getStatus()).isEqualTo(200);
+        assertThat(team.read(demoted).path("role").asString()).isEqualTo("member");
+        assertThat(adminApi(adele)).isEqualTo(403);
+        assertThat(team.current(adele).getResponse().getStatus()).as("still signed in, as a member").isEqualTo(200);
+    }
+
+    @Test
+    void theRoleFormOnTheMembersPageChangesTheRole() throws Exception {
+        Member mel = team.join(admin, "mel");
+
+        MockHttpServletResponse response = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/role"), admin)
+                .param("role", "ADMIN")).getResponse();
+
+        assertThat(response.getStatus()).isEqualTo(302);
+        assertThat(response.getRedirectedUrl()).isEqualTo("/admin/members?done=role");
+        assertThat(role(mel)).isEqualTo("ADMIN");
+    }
+
+    @Test
+    void theLastAdminCannotDemoteThemself() throws Exception {
+        team.join(admin, "mel");
+
+        assertProblem(changeRole(admin, admin, "member"), 409, "last-admin");
+
+        assertThat(role(admin)).isEqualTo("ADMIN");
+        MockHttpServletResponse page = team.perform(team.form(post("/admin/members/" + admin.accountId() + "/role"), admin)
+                .param("role", "MEMBER")).getResponse();
+        assertThat(page.getStatus()).isEqualTo(409);
+        assertThat(page.getContentAsString()).contains("A team needs at least one admin. Make someone else an admin first.");
+        assertThat(role(admin)).isEqualTo("ADMIN");
+        assertThat(adminApi(admin)).isEqualTo(200);
+    }
+
+    @Test
+    void theLastAdminCannotBeRemoved() throws Exception {
+        assertProblem(remove(admin, admin), 409, "last-admin");
+
+        MockHttpServletResponse page = team.perform(team.form(post("/admin/members/" + admin.accountId() + "/remove"), admin)).getResponse();
+        assertThat(page.getStatus()).isEqualTo(409);
+        assertThat(team.current(admin).getResponse().getStatus()).isEqualTo(200);
+        assertThat(team.accountId(admin.email())).contains(admin.accountId());
+    }
+
+    @Test
+    void withTwoAdminsOneMayStepDownButNotTheOther() throws Exception {
+        Member adele = team.join(admin, "adele", "admin");
+
+        assertThat(changeRole(adele, adele, "member").getResponse().getStatus()).isEqualTo(200);
+
+        assertProblem(changeRole(admin, admin, "member"), 409, "last-admin");
+        assertThat(role(admin)).isEqualTo("ADMIN");
+        assertThat(role(adele)).isEqualTo("MEMBER");
+    }
+
+    @Test
+    void anAdminCanBeRemovedWhileAnotherAdminRemains() throws Exception {
+        Member adele = team.join(admin, "adele", "admin");
+
+        assertThat(remove(adele, admin).getResponse().getStatus()).isEqualTo(204);
+
+        assertSessionEndedByAnAdmin(team.current(admin));
+        assertProblem(remove(adele, adele), 409, "last-admin");
+    }
+
+    @Test
+    void removingAMemberEndsAllTheirSessionsAndTheyCannotSignInAgain() throws Exception {
+        Member mel = team.join(admin, "mel");
+        Member phone = team.anotherDevice(mel);
+        Member script = team.bearerDevice(mel);
+        Member bystander = team.join(admin, "bea");
+
+        MvcResult removed = remove(admin, mel);
+
+        assertThat(removed.getResponse().getStatus()).isEqualTo(204);
+        assertSessionEndedByAnAdmin(team.current(mel));
+        assertSessionEndedByAnAdmin(team.current(phone));
+        assertSessionEndedByAnAdmin(team.currentWithBearer(script));
+        MockHttpServletResponse page = team.perform(team.page(get("/settings/sessions"), phone)).getResponse();
+        assertThat(page.getStatus()).isEqualTo(302);
+        assertThat(page.getRedirectedUrl()).isEqualTo("/login?ended=admin-revoked");
+
+        List<Session> history = sessions.history(new AccountId(mel.accountId()), 100, Optional.empty()).items();
+        assertThat(history).hasSize(3).allSatisfy(s -> {
+            Session.Ending ending = s.ending().orElseThrow();
+            assertThat(ending.reason()).isEqualTo(EndReason.ADMIN_REVOKED);
+            assertThat(ending.note()).contains("Removed from the team");
+            assertThat(ending.by()).contains(new AccountId(admin.accountId()));
+            assertThat(EndReason.ADMIN_REVOKED.label() + ending.note().map(n -> ": " + n).orElse(""))
+                    .as("as the member's history phrases it").isEqualTo("Signed out by an admin: Removed from the team");
+        });
+
+        MvcResult login = team.perform(post("/api/v1/login").with(ApiClient.from(ApiClient.newAddress()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(team.api().write(Map.of("email", mel.email(), "password", TestAccounts.PASSWORD))));
+        assertProblem(login, 401, "invalid-credentials");
+
+        JsonNode members = team.read(team.perform(team.as(get("/api/v1/admin/members"), admin)));
+        assertThat(members.toString()).doesNotContain(mel.email()).contains(bystander.email());
+        MockHttpServletResponse overview = team.perform(team.page(get("/admin/sessions"), admin)).getResponse();
+        assertThat(overview.getStatus()).isEqualTo(200);
+        assertThat(overview.getContentAsString()).doesNotContain(mel.email()).contains(bystander.email());
+        assertThat(team.current(bystander).getResponse().getStatus()).as("nobody else is signed out").isEqualTo(200);
+        assertProblem(remove(admin, mel), 404, "not-found");
+    }
+
+    @Test
+    void theRemoveFormAsksFirstThenRemoves() throws Exception {
+        Member mel = team.join(admin, "mel");
+
+        MockHttpServletResponse confirm = team.perform(team.page(get("/admin/members/" + mel.accountId() + "/remove"), admin)).getResponse();
+        assertThat(confirm.getStatus()).isEqualTo(200);
+        assertThat(confirm.getContentAsString()).contains("Remove Mel?").contains(mel.email());
+        assertThat(team.current(mel).getResponse().getStatus()).isEqualTo(200);
+
+        MockHttpServletResponse removed = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/remove"), admin)).getResponse();
+
+        assertThat(removed.getStatus()).isEqualTo(302);
+        assertThat(removed.getRedirectedUrl()).isEqualTo("/admin/members?done=removed");
+        assertSessionEndedByAnAdmin(team.current(mel));
+    }
+
+    @Test
+    void aRemovedMembersEmailCanBeInvitedAgainAndJoinsAsSomeoneNew() throws Exception {
+        Member mel = team.join(admin, "mel");
+        remove(admin, mel);
+
+        team.invite(admin, mel.email(), "member");
+        Member again = team.signedIn(mel.email(), team.accept(TestMail.lastMailTo(mel.email()).token(), "Mel", TestAccounts.PASSWORD));
+
+        assertThat(again.accountId()).isNotEqualTo(mel.accountId());
+        assertThat(team.current(again).getResponse().getStatus()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.lanyard.team;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.lanyard.testsupport.SqliteDatabase;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * A real SMTP server for the test JVM (GreenMail, on a free loopback port), and what tests read
+ * from it: the mails one address received and the invitation link in them. Lanyard sends over
+ * SMTP as soon as {@code spring.mail.host} is set; {@link SqliteWithSmtp} sets it.
+ *
+ * <p>The server is shared by every context of the run. Tests only ever look at the mail of
+ * addresses they made up themselves, so they never see each other's.
+ */
+public final class TestMail {
+    private static final Pattern INVITE_LINK = Pattern.compile("(https?://\\S+?)?(/invite/([A-Za-z0-9_-]+))");
+    private static GreenMail server;
+
+    private TestMail() {
+    }
+
+    /** The running server, started on first use and stopped when the JVM exits. */
+    public static synchronized GreenMail server() {
+        if (server == null) {
+            GreenMail started = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+            started.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "greenmail-stop"));
+            server = started;
+        }
+        return server;
+    }
+
+    public static int port() {
+        return server().getSmtp().getPort();
+    }
+
+    /** The properties that send Lanyard's mail to this server. */
+    public static Map<String, Object> springProperties() {
+        return Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port", port());
+    }
+
+    /** Every mail received so far, for any address. */
+    public static int receivedCount() {
+        return server().getReceivedMessages().length;
+    }
+
+    /** Mails received for {@code address}, oldest first (the mailbox keeps them in the order they arrived). */
+    public static List<MimeMessage> to(String address) {
+        return server().findReceivedMessages(user -> user.getEmail().equalsIgnoreCase(address), message -> true).toList();
+    }
+
+    /** A mail received for {@code address}, read as plain text. */
+    public record Mail(String from, String to, String subject, String body) {
+        /** The invitation link in the body: its full address. */
+        public String link() {
+            return match().group(0);
+        }
+
+        /** The invitation link's path, {@code /invite/<token>}, to follow on whatever port the test server has. */
+        public String path() {
+            return match().group(2);
+        }
+
+        /** The secret token of the invitation link. */
+        public String token() {
+            return match().group(3);
+        }
+
+        private Matcher match() {
+            Matcher link = INVITE_LINK.matcher(body);
+            if (!link.find()) throw new AssertionError("No invitation link in the mail to " + to + ":\n" + body);
+            return link;
+        }
+    }
+
+    /** The mails to {@code address}, oldest first, as text. */
+    public static List<Mail> mailsTo(String address) {
+        return to(address).stream().map(TestMail::read).toList();
+    }
+
+    /** The newest mail to {@code address}; fails when there is none. */
+    public static Mail lastMailTo(String address) {
+        List<Mail> mails = mailsTo(address);
+        if (mails.isEmpty()) throw new AssertionError("No mail was sent to " + address);
+        return mails.get(mails.size() - 1);
+    }
+
+    private static Mail read(MimeMessage message) {
+        try {
+            Object content = message.getContent();
+            return new Mail(String.valueOf(message.getFrom()[0]), String.valueOf(message.getRecipients(Message.RecipientType.TO)[0]),
+                    message.getSubject(), content instanceof String text ? text : String.valueOf(content));
+        } catch (MessagingException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A fresh SQLite database ({@link SqliteDatabase}) and this SMTP server: every test class that
+     * names it in {@code @LanyardSpringTest(database = ...)} shares one context.
+     */
+    public static class SqliteWithSmtp implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            new SqliteDatabase().initialize(context);
+            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("lanyard-test-smtp", springProperties()));
+        }
+    }
+}
