@@ -53,15 +53,14 @@ class SessionLifetimes {
     /** Ends expired sessions, a bounded batch per transaction, until none is left. Returns how many. */
     @Scheduled(fixedDelayString = "${lanyard.session.sweep-interval:1m}", initialDelayString = "${lanyard.session.sweep-interval:1m}")
     int sweep() {
-        // Activity still in memory would make a busy session look idle.
-        activity.flush();
         int total = 0;
         Batch batch;
         do {
             Instant now = clock.instant();
             batch = transactions.execute(tx -> endExpired(now));
             total += batch.ended();
-        } while (batch.found() == settings.sweepBatch());
+            // Stop when a full batch ended nothing: all of it was busy in memory, and the rest waits for the next sweep.
+        } while (batch.found() == settings.sweepBatch() && batch.ended() > 0);
         if (total > 0) log.info("Ended {} expired sessions", total);
         return total;
     }
@@ -73,6 +72,9 @@ class SessionLifetimes {
         List<SessionStore.Expired> expired = store.expired(now, settings.sweepBatch());
         int ended = 0;
         for (SessionStore.Expired e : expired) {
+            // Activity not yet flushed can show that a session is busy, not idle. Reading it here
+            // instead of flushing keeps writes to one per session per flush interval.
+            if (e.reason() == EndReason.IDLE_EXPIRED && busyInMemory(e.id(), now)) continue;
             Session.Ending ending = Session.Ending.expired(e.reason(), now);
             if (store.end(e.id(), e.owner(), ending) == 1) {
                 ended++;
@@ -81,6 +83,12 @@ class SessionLifetimes {
             }
         }
         return new Batch(expired.size(), ended);
+    }
+
+    private boolean busyInMemory(SessionId id, Instant now) {
+        return activity.pending(id).flatMap(p -> store.findAnyOwner(id)
+                        .map(s -> p.lastActiveAt().plus(s.idleTimeout()).isAfter(now)))
+                .orElse(false);
     }
 
     /** Deletes ended sessions older than the history retention, in batches. Returns how many. */
