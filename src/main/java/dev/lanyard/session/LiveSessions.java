@@ -62,6 +62,9 @@ class LiveSessions implements SessionBroadcast.Listener {
             Optional<Session> session = store.findAnyOwner(id);
             session.ifPresent(x -> accounts.add(x.account()));
             for (Subscriber s : own) {
+                // The ending may be announced twice (locally after the commit, and back through
+                // PostgreSQL's NOTIFY): only whoever takes the subscriber out tells the page.
+                if (!remove(s)) continue;
                 EndReason reason = session.flatMap(Session::ending).map(Session.Ending::reason).orElse(EndReason.REVOKED);
                 send(s, SseEmitter.event().name("signed-out")
                         .data(Map.of("reason", reason.code(), "message", reason.notice())));
@@ -108,14 +111,17 @@ class LiveSessions implements SessionBroadcast.Listener {
         }
     }
 
-    private void remove(Subscriber s) {
+    /** Takes the subscriber out; true only for the call that actually removed it. */
+    private boolean remove(Subscriber s) {
         byAccount.computeIfPresent(s.account(), (k, set) -> {
             set.remove(s);
             return set.isEmpty() ? null : set;
         });
+        boolean[] removed = new boolean[1];
         bySession.computeIfPresent(s.session(), (k, set) -> {
-            set.remove(s);
+            removed[0] = set.remove(s);
             return set.isEmpty() ? null : set;
         });
+        return removed[0];
     }
 }
