@@ -40,11 +40,14 @@ class SessionBroadcast {
     private final JdbcClient jdbc;
     private final DataSource dataSource;
     private final SessionCache cache;
+    private final org.springframework.context.ApplicationEventPublisher events;
     private volatile boolean postgres;
     private volatile boolean running = true;
     private Thread listener;
 
-    SessionBroadcast(JdbcClient jdbc, DataSource dataSource, SessionCache cache) {
+    SessionBroadcast(JdbcClient jdbc, DataSource dataSource, SessionCache cache,
+                     org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.cache = cache;
@@ -67,9 +70,15 @@ class SessionBroadcast {
         afterCommit(() -> cache.evictTeam(team));
     }
 
-    /** Evicts the sessions here after the commit, and tells the other nodes. */
-    void ended(List<SessionId> ids) {
+    /**
+     * Announces sessions of {@code owner} that just ended: one {@link SessionEvent.Ended} each, in
+     * the caller's transaction (the audit log and timeline listen); a notification to the other
+     * nodes; and, after the commit, eviction here and the live-page listeners. Every way a session
+     * ends comes through here.
+     */
+    void ended(List<SessionId> ids, dev.lanyard.account.AccountId owner, Session.Ending ending) {
         if (ids.isEmpty()) return;
+        ids.forEach(id -> events.publishEvent(new SessionEvent.Ended(id, owner, ending)));
         if (postgres) payloads(ids).forEach(this::notify);
         afterCommit(() -> {
             cache.evict(ids);

@@ -8,7 +8,6 @@ import dev.lanyard.account.AccountEvent;
 import dev.lanyard.account.TeamPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -27,17 +26,15 @@ class SessionLifetimes {
     private final ActivityRecorder activity;
     private final SessionBroadcast broadcast;
     private final SessionSettings settings;
-    private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
     SessionLifetimes(SessionStore store, ActivityRecorder activity, SessionBroadcast broadcast, SessionSettings settings,
-                     ApplicationEventPublisher events, TransactionTemplate transactions, Clock clock) {
+                     TransactionTemplate transactions, Clock clock) {
         this.store = store;
         this.activity = activity;
         this.broadcast = broadcast;
         this.settings = settings;
-        this.events = events;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -78,8 +75,7 @@ class SessionLifetimes {
             Session.Ending ending = Session.Ending.expired(e.reason(), now);
             if (store.end(e.id(), e.owner(), ending) == 1) {
                 ended++;
-                broadcast.ended(List.of(e.id()));
-                events.publishEvent(new SessionEvent.Ended(e.id(), e.owner(), ending));
+                broadcast.ended(List.of(e.id()), e.owner(), ending);
             }
         }
         return new Batch(expired.size(), ended);

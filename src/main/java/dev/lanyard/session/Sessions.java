@@ -190,7 +190,7 @@ public class Sessions {
         AccountId owner = by.account().id();
         Session.Ending ending = Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id());
         List<SessionId> ended = store.endAll(owner, Optional.of(by.id()), ending);
-        announce(ended, owner, ending);
+        broadcast.ended(ended, owner, ending);
         return ended;
     }
 
@@ -228,20 +228,14 @@ public class Sessions {
         List<SessionId> ended = ids.size() == 1
                 ? (store.end(ids.iterator().next(), owner, ending) == 1 ? List.copyOf(ids) : List.of())
                 : store.end(ids, owner, ending);
-        announce(ended, owner, ending);
+        broadcast.ended(ended, owner, ending);
         return ended;
     }
 
     private void expire(Session session, EndReason reason, Instant now) {
         Session.Ending ending = Session.Ending.expired(reason, now);
-        if (store.end(session.id(), session.account(), ending) == 1) announce(List.of(session.id()), session.account(), ending);
+        if (store.end(session.id(), session.account(), ending) == 1) broadcast.ended(List.of(session.id()), session.account(), ending);
         else cache.evict(List.of(session.id()));
-    }
-
-    private void announce(List<SessionId> ended, AccountId owner, Session.Ending ending) {
-        if (ended.isEmpty()) return;
-        broadcast.ended(ended);
-        ended.forEach(id -> events.publishEvent(new SessionEvent.Ended(id, owner, ending)));
     }
 
     private static int pageSize(int limit) {

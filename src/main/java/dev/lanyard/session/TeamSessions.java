@@ -89,7 +89,7 @@ public class TeamSessions {
                     Optional.of(admin.id()), Optional.of(why));
             List<SessionId> ended = store.endAll(member.id(), member.id().equals(admin.account().id())
                     ? Optional.of(admin.id()) : Optional.empty(), ending);
-            announce(ended, member.id(), ending);
+            broadcast.ended(ended, member.id(), ending);
             events.publishEvent(new AdminSignOut.Member(admin.account().team(), admin.account().id(), admin.id(),
                     member.id(), why, ended.size(), now));
             return ended.size();
@@ -109,7 +109,7 @@ public class TeamSessions {
         do {
             batch = transactions.execute(tx -> {
                 List<SessionStore.Owned> ended = store.endTeamBatch(team, admin.id(), ending, settings.sweepBatch());
-                ended.forEach(o -> announce(List.of(o.id()), o.owner(), ending));
+                ended.forEach(o -> broadcast.ended(List.of(o.id()), o.owner(), ending));
                 return ended;
             });
             total += batch.size();
@@ -126,19 +126,13 @@ public class TeamSessions {
         Instant now = removed.at();
         Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(removed.by()),
                 Optional.empty(), Optional.of("Removed from the team"));
-        announce(store.endAll(removed.member(), Optional.empty(), ending), removed.member(), ending);
+        broadcast.ended(store.endAll(removed.member(), Optional.empty(), ending), removed.member(), ending);
     }
 
     /** A role change takes effect on the member's next request, on every node. */
     @EventListener
     void roleChanged(AccountEvent.RoleChanged changed) {
         broadcast.teamChanged(changed.team());
-    }
-
-    private void announce(List<SessionId> ended, AccountId owner, Session.Ending ending) {
-        if (ended.isEmpty()) return;
-        broadcast.ended(ended);
-        ended.forEach(id -> events.publishEvent(new SessionEvent.Ended(id, owner, ending)));
     }
 
     private static String reason(String reason) {

@@ -20,7 +20,6 @@ import dev.lanyard.web.LanyardSpringTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -45,8 +44,6 @@ class SessionLifetimesTest {
     SessionBroadcast broadcast;
     @Autowired
     SessionSettings settings;
-    @Autowired
-    ApplicationEventPublisher events;
     @Autowired
     TransactionTemplate transactions;
     @Autowired
@@ -96,7 +93,7 @@ class SessionLifetimesTest {
                         throw e.getCause();
                     }
                 });
-        return new SessionLifetimes(recording, activity, broadcast, small, events, transactions, clock);
+        return new SessionLifetimes(recording, activity, broadcast, small, transactions, clock);
     }
 
     /** Moves past every lifetime a policy allows and sweeps, so nothing that other tests left can expire later. */
