@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # HTTP benchmark of the session check, loopback only and bounded in time (see bench/README.md).
 #
-# Starts the packaged jar on 127.0.0.1 (a free port, a fresh SQLite file under /tmp), signs up one
-# account and logs in SESSIONS bearer sessions (timing each login), then runs wrk against:
-#   bare     GET /actuator/health/liveness, no session (the token rides in a header nobody reads)
-#   check    GET /actuator/health/liveness with Authorization: Bearer (the same + the session check)
+# Starts the packaged jar on 127.0.0.1 (a free port, a fresh SQLite file under /tmp) with one extra
+# class on its classpath, bench/src/java/dev/lanyard/bench/BareEndpoint.java: GET /api/v1/login,
+# an API endpoint that does no work. Signs up one account and logs in SESSIONS bearer sessions
+# (timing each login), then runs wrk against:
+#   bare     GET /api/v1/login (BareEndpoint), no session (the token rides in a header nobody reads)
+#   check    GET /api/v1/login with Authorization: Bearer (the same + the session check)
 #   current  GET /api/v1/sessions/current with Authorization: Bearer (the API endpoint)
 # ROUNDS times, the order reversed every other round, and prints the rates and their ratios, the
 # CPU the server's request threads spent per request, SQL statements per request
@@ -53,10 +55,19 @@ if [ -z "$jar" ]; then
 fi
 jar=$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")
 
+# The baseline endpoint, compiled by the bench profile (into bench/target, never target/).
+need mvn maven
+echo "http.sh: compiling the baseline endpoint (mvn -q -B -Pbench test-compile)..."
+mkdir -p bench/target
+mvn -q -B -Pbench test-compile >bench/target/http-build.log 2>&1 \
+    || { cat bench/target/http-build.log >&2; echo "http.sh: the build failed" >&2; exit 1; }
+
 out=bench/target/http
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/lanyard-http.XXXXXX)
+mkdir -p "$work/bare/dev/lanyard/bench"
+cp bench/target/test-classes/dev/lanyard/bench/BareEndpoint*.class "$work/bare/dev/lanyard/bench/"
 server=""
 watchdog=""
 cleanup() {
@@ -75,7 +86,10 @@ echo "http.sh: starting $(basename "$jar") on 127.0.0.1 (SQLite in $work, flush 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(now)
 # shellcheck disable=SC2086
-(cd "$work" && exec java $JAVA_OPTS -jar "$jar" \
+# PropertiesLauncher is the jar's own launcher with an extra classpath entry (loader.path): the
+# same application, plus BareEndpoint, which component scanning finds under dev.lanyard.
+(cd "$work" && exec java $JAVA_OPTS -Dloader.path="$work/bare" -Dloader.main=dev.lanyard.Lanyard \
+    -cp "$jar" org.springframework.boot.loader.launch.PropertiesLauncher \
     --server.address=127.0.0.1 --server.port=0 \
     "--spring.datasource.url=jdbc:sqlite:$work/lanyard.db?journal_mode=WAL&busy_timeout=10000&foreign_keys=true&synchronous=NORMAL" \
     --lanyard.geo.directory="$work/geo" \
@@ -120,6 +134,8 @@ done
 [ "$(wc -l <"$tokens")" -eq "$SESSIONS" ] || { echo "http.sh: could not log in $SESSIONS sessions" >&2; exit 1; }
 login_stats=$(sort -n "$out/login-seconds" | awk '{ v[NR] = $1 * 1000; s += v[NR] }
     END { printf "mean %.1f ms, median %.1f ms, min %.1f ms, max %.1f ms", s / NR, v[int((NR + 1) / 2)], v[1], v[NR] }')
+curl -fsS --max-time 5 "$base/api/v1/login" | grep -q '"ok":true' \
+    || { echo "http.sh: the baseline endpoint GET /api/v1/login is not there (see $out/server.log)" >&2; exit 1; }
 curl -fsS --max-time 5 -o /dev/null -H "Authorization: Bearer $(head -n 1 "$tokens")" "$base/api/v1/sessions/current" \
     || { echo "http.sh: a bearer token does not work on /api/v1/sessions/current" >&2; exit 1; }
 
@@ -141,8 +157,8 @@ wrk_run() { # wrk_run SECONDS PATH HEADER OUTFILE
 }
 
 echo "http.sh: warming up (${WARMUP}s per endpoint)..."
-wrk_run "$WARMUP" /actuator/health/liveness X-Bench-Token "$out/warmup-bare.txt"
-wrk_run "$WARMUP" /actuator/health/liveness Authorization "$out/warmup-check.txt"
+wrk_run "$WARMUP" /api/v1/login X-Bench-Token "$out/warmup-bare.txt"
+wrk_run "$WARMUP" /api/v1/login Authorization "$out/warmup-check.txt"
 wrk_run "$WARMUP" /api/v1/sessions/current Authorization "$out/warmup-current.txt"
 sleep $((FLUSH + 1))
 
@@ -153,8 +169,8 @@ tick=$(getconf CLK_TCK)
 # request path alone and barely moves with what else the machine is doing.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 req_ticks() { cat /proc/"$server"/task/*/stat 2>/dev/null | awk '$2 ~ /^\(http-nio/ { t += $14 + $15 } END { print t + 0 }'; }
-path[bare]=/actuator/health/liveness; header[bare]=X-Bench-Token
-path[check]=/actuator/health/liveness; header[check]=Authorization
+path[bare]=/api/v1/login; header[bare]=X-Bench-Token
+path[check]=/api/v1/login; header[check]=Authorization
 path[current]=/api/v1/sessions/current; header[current]=Authorization
 for run in bare check current; do cpu[$run]=0; req_cpu[$run]=0; rates[$run]=""; requests[$run]=0; reads[$run]=0; writes[$run]=0; flushes[$run]=0; flush_max[$run]=0; unclear_bursts[$run]=0; latency[$run]=""; done
 
@@ -206,8 +222,8 @@ echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)
 printf "%-8s %-42s %11s %-22s %-28s %22s %10s %10s\n" run request "mean req/s" "req/s per round" "avg/p99 latency per round" "CPU µs/req all/req-thr" "reads/req" "writes/req"
 for run in bare check current; do
     case $run in
-        bare) what="GET /actuator/health/liveness, no session" ;;
-        check) what="GET /actuator/health/liveness + Bearer" ;;
+        bare) what="GET /api/v1/login (bare), no session" ;;
+        check) what="GET /api/v1/login (bare) + Bearer" ;;
         current) what="GET /api/v1/sessions/current + Bearer" ;;
     esac
     printf "%-8s %-42s %11s %-22s %-28s %22s %10s %10s\n" "$run" "$what" "$(mean "${rates[$run]}")" "${rates[$run]# }" \
@@ -225,7 +241,7 @@ echo "goal, current <= 25% over bare: $(awk "BEGIN { print ($ratio_current <= 1.
 echo "goal, session check alone <= 25% over bare: $(awk "BEGIN { print ($ratio_check <= 1.25) ? \"MET\" : \"MISSED\" }")"
 echo
 echo "SQL statements (lanyard_sql_statements_total; each run's window includes one more flush interval;"
-echo "a burst is one flush, or two when the sweep's own flush lands next to a scheduled one; goal <= 1 per session per ${FLUSH}s):"
+echo "a burst is one flush; reads are the cache refresh, one per cached session per minute; goal <= 1 write per session per ${FLUSH}s):"
 for run in bare check current; do
     window=$((ROUNDS * (DURATION + FLUSH + 1)))
     echo "  $run: ${reads[$run]} reads, ${writes[$run]} writes for ${requests[$run]} requests;" \
@@ -234,6 +250,6 @@ for run in bare check current; do
         "over the window: $(calc "${writes[$run]} / ($SESSIONS * $window / $FLUSH)" 2) per session per ${FLUSH}s"
 done
 echo
-echo "start-up: ${started_line:-?}; 'Started' seen after $(calc "$t_started - $t0") s, healthy after $(calc "$t_healthy - $t0") s (wall, from java -jar)"
+echo "start-up: ${started_line:-?}; 'Started' seen after $(calc "$t_started - $t0") s, healthy after $(calc "$t_healthy - $t0") s (wall, from starting java)"
 echo "RSS: $((rss_start / 1024)) MiB after start, $((rss_load / 1024)) MiB after the load  (JAVA_OPTS='${JAVA_OPTS}')"
 echo "login (POST /api/v1/login, $SESSIONS sequential, Argon2id 19 MiB t=2 p=1): $login_stats"

@@ -26,12 +26,24 @@ class AddressChanges {
         this.events = events;
     }
 
-    void moved(Session session, String fromIp, String toIp, Instant at) {
-        GeoLocation to = locate(toIp);
-        store.updateAddress(session.id(), toIp, to);
-        // The cached session still holds its sign-in address; a later move is compared with the last one.
-        GeoLocation from = fromIp.equals(session.ip()) ? session.location() : locate(fromIp);
-        events.publishEvent(new SessionEvent.AddressChanged(session.id(), session.account(), fromIp, toIp, from, to, at));
+    /** A client address and its place. */
+    record Address(String ip, GeoLocation location) {
+        Address {
+            java.util.Objects.requireNonNull(ip, "ip");
+            java.util.Objects.requireNonNull(location, "location");
+        }
+    }
+
+    /** The address with its place; a literal address is never looked up in DNS. */
+    Address at(String ip) {
+        return new Address(ip, locate(ip));
+    }
+
+    /** Stores that the session is now used from {@code to}, and tells the timeline where it came from. */
+    void moved(Session session, Address from, Address to, Instant at) {
+        store.updateAddress(session.id(), to.ip(), to.location());
+        events.publishEvent(new SessionEvent.AddressChanged(session.id(), session.account(), from.ip(), to.ip(),
+                from.location(), to.location(), at));
     }
 
     private GeoLocation locate(String ip) {

@@ -80,6 +80,13 @@ public record Session(SessionId id, AccountId account, String name, AppType appT
         return Optional.empty();
     }
 
+    /** The session as used from another client address, at that address's place. */
+    Session movedTo(String ip, GeoLocation location) {
+        if (ip.equals(this.ip) && location.equals(this.location)) return this;
+        return new Session(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location,
+                createdAt, lastActiveAt, idleTimeout, expiresAt, activity, ending);
+    }
+
     Session withActivity(Instant lastActive, Activity activity) {
         return new Session(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location,
                 createdAt, lastActive, idleTimeout, expiresAt, activity, ending);

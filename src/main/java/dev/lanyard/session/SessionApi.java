@@ -49,7 +49,7 @@ class SessionApi {
     @Operation(summary = "The session this request is made with")
     @GetMapping("/current")
     SessionJson current(@AuthenticationPrincipal CurrentSession current) {
-        return json(sessions.get(current.id(), current.account().id()), current, true);
+        return json(sessions.current(current), current, true);
     }
 
     @Operation(summary = "Your active sessions, most recently active first; filter: all, verified, unverified, inactive")

@@ -35,6 +35,7 @@ class SessionBroadcast {
     private static final int MAX_PAYLOAD = 7000;
     private static final String TEAM_PREFIX = "team:";
     private static final String STARTED_PREFIX = "started:";
+    private static final String CHANGED_PREFIX = "changed:";
     private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final JdbcClient jdbc;
@@ -84,6 +85,13 @@ class SessionBroadcast {
             cache.evict(ids);
             listeners.forEach(l -> l.ended(ids, true));
         });
+    }
+
+    /** After the commit, makes this node and the others read these sessions again (renamed, alerts switched). */
+    void changed(List<SessionId> ids) {
+        if (ids.isEmpty()) return;
+        if (postgres) payloads(ids).forEach(p -> notify(CHANGED_PREFIX + p));
+        afterCommit(() -> cache.evict(ids));
     }
 
     /** Tells this node's and the other nodes' listeners, after the commit, that the account has a new session. */
@@ -171,11 +179,17 @@ class SessionBroadcast {
         } else if (payload.startsWith(STARTED_PREFIX)) {
             var account = new dev.lanyard.account.AccountId(payload.substring(STARTED_PREFIX.length()));
             listeners.forEach(l -> l.started(account));
+        } else if (payload.startsWith(CHANGED_PREFIX)) {
+            cache.evict(ids(payload.substring(CHANGED_PREFIX.length())));
         } else {
-            List<SessionId> ids = Arrays.stream(payload.split(",")).filter(s -> !s.isBlank()).map(SessionId::new).toList();
+            List<SessionId> ids = ids(payload);
             cache.evict(ids);
             listeners.forEach(l -> l.ended(ids, false));
         }
+    }
+
+    private static List<SessionId> ids(String payload) {
+        return Arrays.stream(payload.split(",")).filter(s -> !s.isBlank()).map(SessionId::new).toList();
     }
 
     @PreDestroy

@@ -1,57 +1,106 @@
 package dev.lanyard.session;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.lanyard.account.Account;
+import dev.lanyard.account.TeamId;
 import org.springframework.stereotype.Component;
 
 /**
- * The validation cache: token hash → session and account, so a check needs no database read.
+ * The validation cache: token hash → session and account, so a check needs no database read,
+ * and neither does a request for the current session ({@link Entry#now()}).
  *
- * <p>Ending a session evicts it after the commit. A load that read the row just before the
- * commit could otherwise put the stale, still-active row back; to close that window a load
- * registers the session's id before it checks the list of recently ended ids, and eviction adds
- * to that list before it looks the id up ({@link #evict}).
+ * <p>Ending or changing a session, or changing its team (policy, a role), evicts after the
+ * commit. A load that read the row just before the commit could otherwise put the stale row
+ * back. To close that window every change takes a number from one counter, and every load notes
+ * the counter before it reads: a load older than the last change of its session re-reads (a
+ * session's change also looks the id up and evicts, which covers a load that has not checked
+ * yet), and an entry older than the last change of its team is read again on its next use.
+ *
+ * <p>An entry is read again after {@code cache-refresh} in any case, so activity recorded on
+ * other nodes shows here within that time.
  */
 @Component
 class SessionCache {
 
-    /** A cached session. {@code lastActive} moves forward with every request, before any flush. */
+    /**
+     * A cached session: the row as loaded, and what this node's requests did to it since. Every
+     * counter only moves forward, before any flush.
+     */
     static final class Entry {
         final Session session;
         final Account account;
         final AtomicLong lastActive;
-        /** The client address last seen with this session. */
-        final java.util.concurrent.atomic.AtomicReference<String> ip;
+        /** The client address last seen with this session, and its place. */
+        final AtomicReference<AddressChanges.Address> address;
+        private final AtomicLong requests = new AtomicLong();
+        private final AtomicLong pages = new AtomicLong();
+        private volatile String lastPage = "";
+        /** Written once by the cache, before the entry is published: its key, and the change counter when the load began. */
+        private String hash;
+        private long loadedAfter;
 
         Entry(Session session, Account account) {
             this.session = session;
             this.account = account;
             this.lastActive = new AtomicLong(session.lastActiveAt().toEpochMilli());
-            this.ip = new java.util.concurrent.atomic.AtomicReference<>(session.ip());
+            this.address = new AtomicReference<>(new AddressChanges.Address(session.ip(), session.location()));
+        }
+
+        /** Counts one request made at {@code at}; {@code page} is the path of a page view. */
+        void used(Instant at, Optional<String> page) {
+            lastActive.accumulateAndGet(at.toEpochMilli(), Math::max);
+            requests.incrementAndGet();
+            if (page.isPresent()) {
+                pages.incrementAndGet();
+                lastPage = page.get();
+            }
+        }
+
+        /** The session as this node knows it now: the loaded row with every request and move seen since. */
+        Session now() {
+            AddressChanges.Address at = address.get();
+            Session.Activity loaded = session.activity();
+            String page = lastPage;
+            return session.movedTo(at.ip(), at.location()).withActivity(Instant.ofEpochMilli(lastActive.get()),
+                    new Session.Activity(loaded.signIns(), loaded.requests() + requests.get(),
+                            loaded.pages() + pages.get(), page.isEmpty() ? loaded.lastPage() : page));
         }
     }
 
     private final Cache<String, Entry> byHash;
-    private final ConcurrentHashMap<SessionId, String> hashes = new ConcurrentHashMap<>();
-    private final Cache<SessionId, Boolean> recentlyEnded = Caffeine.newBuilder()
+    /** The entry of each cached active session, by id, so it can be evicted by id. */
+    private final ConcurrentHashMap<SessionId, Entry> byId = new ConcurrentHashMap<>();
+    /** Counts changes; each changed session (for a while) and each changed team keeps the number of its last one. */
+    private final AtomicLong changes = new AtomicLong();
+    private final Cache<SessionId, Long> sessionChanged = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(5)).maximumSize(1_000_000).build();
+    private final ConcurrentHashMap<TeamId, Long> teamChanged = new ConcurrentHashMap<>();
     private volatile boolean trusted = true;
 
-    SessionCache(SessionSettings settings) {
+    SessionCache(SessionSettings settings, Clock clock) {
         this.byHash = Caffeine.newBuilder()
                 .maximumSize(settings.cacheSize())
                 .expireAfterAccess(Duration.ofMinutes(30))
+                .expireAfterWrite(settings.cacheRefresh())
+                // Domain time, so that tests which move the clock see entries expire as production does.
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
-                .removalListener((String hash, Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-                    if (entry != null) hashes.remove(entry.session.id(), hash);
+                // Only this entry: a reload of the same session may have registered already.
+                .removalListener((String hash, Entry entry, RemovalCause cause) -> {
+                    if (entry != null) byId.remove(entry.session.id(), entry);
                 })
                 .build();
     }
@@ -62,28 +111,61 @@ class SessionCache {
      */
     Optional<Entry> get(String hash, Function<String, Entry> loader) {
         if (!trusted) return Optional.ofNullable(loader.apply(hash));
-        return Optional.ofNullable(byHash.get(hash, h -> {
-            Entry loaded = loader.apply(h);
-            if (loaded == null || !loaded.session.active()) return loaded;
-            hashes.put(loaded.session.id(), h);
-            // Ended while we were reading: the commit is done, so a second read sees it.
-            if (recentlyEnded.getIfPresent(loaded.session.id()) != null) return loader.apply(h);
-            return loaded;
-        }));
+        Entry entry = byHash.get(hash, h -> load(h, loader));
+        if (entry != null && stale(entry)) {
+            byHash.asMap().remove(hash, entry);
+            entry = byHash.get(hash, h -> load(h, loader));
+        }
+        return Optional.ofNullable(entry);
+    }
+
+    private Entry load(String hash, Function<String, Entry> loader) {
+        long before = changes.get();
+        Entry loaded = register(loader.apply(hash), hash, before);
+        // Changed while we were reading: the commit is done, so a second read sees it.
+        if (loaded != null && loaded.session.active() && changedAfter(sessionChanged.getIfPresent(loaded.session.id()), before)) {
+            return register(loader.apply(hash), hash, before);
+        }
+        return loaded;
+    }
+
+    private Entry register(Entry loaded, String hash, long before) {
+        if (loaded == null) return null;
+        loaded.hash = hash;
+        loaded.loadedAfter = before;
+        if (loaded.session.active()) byId.put(loaded.session.id(), loaded);
+        return loaded;
+    }
+
+    /** Loaded before the last change of its team. */
+    private boolean stale(Entry entry) {
+        return changedAfter(teamChanged.get(entry.account.team()), entry.loadedAfter);
+    }
+
+    private static boolean changedAfter(Long change, long loadedAfter) {
+        return change != null && change > loadedAfter;
+    }
+
+    /** The cached entry of an active session, if this node holds a trustworthy one; never loads. */
+    Optional<Entry> cached(SessionId id) {
+        if (!trusted) return Optional.empty();
+        Entry registered = byId.get(id);
+        if (registered == null || byHash.getIfPresent(registered.hash) != registered || stale(registered)) return Optional.empty();
+        return Optional.of(registered);
     }
 
     /** Forgets the sessions, so their next request reads the database. Call after the commit. */
     void evict(Collection<SessionId> ids) {
         for (SessionId id : ids) {
-            recentlyEnded.put(id, Boolean.TRUE);
-            String hash = hashes.get(id);
-            if (hash != null) byHash.invalidate(hash);
+            sessionChanged.put(id, changes.incrementAndGet());
+            Entry registered = byId.get(id);
+            if (registered != null) byHash.invalidate(registered.hash);
         }
     }
 
-    /** Forgets every cached session of the team, so the next check reads its new lifetimes. */
-    void evictTeam(dev.lanyard.account.TeamId team) {
-        byHash.asMap().entrySet().removeIf(e -> e.getValue().account.team().equals(team));
+    /** Makes every cached session of the team stale, so its next check reads new lifetimes and roles. Call after the commit. */
+    void evictTeam(TeamId team) {
+        teamChanged.put(team, changes.incrementAndGet());
     }
 
     /** Drops everything; used when invalidations from other nodes may have been missed. */

@@ -64,7 +64,7 @@ class SessionPages {
                 @RequestParam(required = false) String cursor, @RequestParam(required = false) String done,
                 Model model, HttpServletResponse response) {
         if (!members.maySeeSessionList(current.account())) {
-            model.addAttribute("current", view(sessions.get(current.id(), current.account().id()), true));
+            model.addAttribute("current", view(sessions.current(current), true));
             model.addAttribute("restricted", true);
             model.addAttribute("others", List.of());
             model.addAttribute("counts", new ListFilter.Counts(1, 0, 1, 0));
@@ -86,7 +86,7 @@ class SessionPages {
         for (Session s : page.items()) {
             if (!s.id().equals(current.id())) others.add(view(s, false));
         }
-        model.addAttribute("current", view(sessions.get(current.id(), current.account().id()), true));
+        model.addAttribute("current", view(sessions.current(current), true));
         model.addAttribute("others", others);
         model.addAttribute("counts", sessions.counts(current.account().id()));
         model.addAttribute("filter", chosen.code());
@@ -250,7 +250,7 @@ class SessionPages {
     @GetMapping("/settings/sessions/sign-out-all")
     String confirmAll(@AuthenticationPrincipal CurrentSession current, Model model) {
         List<SessionView> targets = new ArrayList<>();
-        targets.add(view(sessions.get(current.id(), current.account().id()), true));
+        targets.add(view(sessions.current(current), true));
         if (members.maySeeSessionList(current.account())) targets.addAll(others(current));
         model.addAttribute("account", current.account());
         model.addAttribute("kind", "all");

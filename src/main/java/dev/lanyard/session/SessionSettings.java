@@ -12,18 +12,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param flushInterval    how often recorded activity is written to the database
  * @param activeWindow     activity within this window shows as "Active now"
  * @param cacheSize        sessions held in the validation cache
+ * @param cacheRefresh     a cached session is read again after this long, so activity recorded on other nodes shows
  * @param sweepInterval    how often expired sessions are ended in the background
  * @param sweepBatch       sessions ended per transaction by the sweep
  * @param historyRetention ended sessions are kept this long, then purged
  */
 @ConfigurationProperties("lanyard.session")
 record SessionSettings(String cookieName, Duration flushInterval, Duration activeWindow, long cacheSize,
-                       Duration sweepInterval, int sweepBatch, Duration historyRetention) {
+                       Duration cacheRefresh, Duration sweepInterval, int sweepBatch, Duration historyRetention) {
     SessionSettings {
         if (cookieName == null || cookieName.isBlank()) cookieName = "lanyard_session";
         if (flushInterval == null) flushInterval = Duration.ofSeconds(5);
         if (activeWindow == null) activeWindow = Duration.ofMinutes(5);
         if (cacheSize <= 0) cacheSize = 100_000;
+        if (cacheRefresh == null || cacheRefresh.isZero() || cacheRefresh.isNegative()) cacheRefresh = Duration.ofMinutes(1);
         if (sweepInterval == null) sweepInterval = Duration.ofMinutes(1);
         if (sweepBatch <= 0) sweepBatch = 500;
         if (historyRetention == null) historyRetention = Duration.ofDays(90);

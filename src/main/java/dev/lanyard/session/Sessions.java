@@ -118,12 +118,13 @@ public class Sessions {
             return new Check.Ended(expired.get());
         }
         if (use.counts()) {
-            entry.lastActive.accumulateAndGet(now.toEpochMilli(), Math::max);
+            entry.used(now, use.page());
             activity.record(session.id(), now, use.page());
         }
-        String seen = entry.ip.get();
-        if (!use.ip().isEmpty() && !use.ip().equals(seen) && entry.ip.compareAndSet(seen, use.ip())) {
-            addresses.moved(session, seen, use.ip(), now);
+        AddressChanges.Address seen = entry.address.get();
+        if (!use.ip().isEmpty() && !use.ip().equals(seen.ip())) {
+            AddressChanges.Address to = addresses.at(use.ip());
+            if (entry.address.compareAndSet(seen, to)) addresses.moved(session, seen, to, now);
         }
         return new Check.Valid(new CurrentSession(session.id(), entry.account, session.appType()));
     }
@@ -162,6 +163,16 @@ public class Sessions {
                 ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).ending().orElseThrow().at(), rows.get(size - 1).id().value()).encode())
                 : Optional.empty();
         return new Page<>(List.copyOf(rows.subList(0, Math.min(size, rows.size()))), next);
+    }
+
+    /**
+     * The session a request is made with, with everything this node has seen of it up to this
+     * request. Served from the validation cache, which the request's check has just filled, so it
+     * reads the database only when the cache cannot be trusted.
+     */
+    public Session current(CurrentSession current) {
+        return cache.cached(current.id()).map(SessionCache.Entry::now)
+                .orElseGet(() -> get(current.id(), current.account().id()));
     }
 
     /** One session of {@code owner}, active or ended; someone else's is {@link SessionProblem.NotFound}. */
@@ -217,11 +228,13 @@ public class Sessions {
         if (clean.chars().anyMatch(Character::isISOControl)) throw new SessionProblem.InvalidInput("name", "The name cannot contain control characters.");
         if (store.rename(id, owner, clean) == 0) throw new SessionProblem.NotFound();
         events.publishEvent(new SessionEvent.Renamed(id, owner, clean, clock.instant()));
+        broadcast.changed(List.of(id));
     }
 
     @Transactional
     public void setAlerts(SessionId id, AccountId owner, boolean alerts) {
         if (store.setAlerts(id, owner, alerts) == 0) throw new SessionProblem.NotFound();
+        broadcast.changed(List.of(id));
     }
 
     private List<SessionId> finish(Collection<SessionId> ids, AccountId owner, Session.Ending ending) {

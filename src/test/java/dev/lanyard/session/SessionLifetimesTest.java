@@ -83,7 +83,7 @@ class SessionLifetimesTest {
     private SessionLifetimes withBatch(int batch, List<Integer> limits) {
         SessionSettings s = settings;
         SessionSettings small = new SessionSettings(s.cookieName(), s.flushInterval(), s.activeWindow(), s.cacheSize(),
-                s.sweepInterval(), batch, s.historyRetention());
+                s.cacheRefresh(), s.sweepInterval(), batch, s.historyRetention());
         SessionStore recording = (SessionStore) Proxy.newProxyInstance(SessionStore.class.getClassLoader(),
                 new Class<?>[] {SessionStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("expired") || method.getName().equals("purgeEnded")) limits.add((Integer) args[1]);

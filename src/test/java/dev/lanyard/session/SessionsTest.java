@@ -38,6 +38,8 @@ class SessionsTest {
     MutableClock clock;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    dev.lanyard.ops.SqlStatementMetrics sql;
 
     private Account alice;
 
@@ -364,6 +366,95 @@ class SessionsTest {
         clock.advance(Duration.ofHours(2));
 
         assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
+    }
+
+    // ---- the current session, from the cache
+
+    private CurrentSession valid(Sessions.Check check) {
+        assertThat(check).isInstanceOf(Sessions.Check.Valid.class);
+        return ((Sessions.Check.Valid) check).session();
+    }
+
+    /** Reads the database makes while {@code action} runs. */
+    private long readsDuring(Runnable action) {
+        long before = sql.reads();
+        action.run();
+        return sql.reads() - before;
+    }
+
+    @Test
+    void currentSessionIsServedFromTheCacheAsTheDatabaseWillHaveIt() {
+        Sessions.Started laptop = signIn(alice);
+        CurrentSession me = valid(check(laptop));
+        for (int i = 1; i <= 3; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            sessions.check(laptop.token(), new Sessions.Use("83.45.123.78", Optional.of("/settings/sessions/" + i), true));
+        }
+
+        Session[] current = new Session[1];
+        assertThat(readsDuring(() -> current[0] = sessions.current(me))).as("database reads").isZero();
+
+        assertThat(current[0].activity()).isEqualTo(new Session.Activity(1, 4, 3, "/settings/sessions/3"));
+        assertThat(current[0].lastActiveAt()).isEqualTo(clock.instant());
+        assertThat(current[0]).isEqualTo(sessions.get(laptop.session().id(), alice.id()));
+        activity.flush();
+        assertThat(sessions.current(me)).as("after the flush").isEqualTo(row(laptop));
+    }
+
+    @Test
+    void currentSessionShowsARenameAndAlertsAtOnce() {
+        Sessions.Started laptop = signIn(alice);
+        CurrentSession me = valid(check(laptop));
+
+        sessions.rename(laptop.session().id(), alice.id(), "  Work laptop ");
+        sessions.setAlerts(laptop.session().id(), alice.id(), false);
+
+        assertThat(sessions.current(me).name()).isEqualTo("Work laptop");
+        assertThat(sessions.current(me).alerts()).isFalse();
+        valid(check(laptop)); // reads the row again
+        Session[] current = new Session[1];
+        assertThat(readsDuring(() -> current[0] = sessions.current(me))).isZero();
+        assertThat(current[0].name()).isEqualTo("Work laptop");
+        assertThat(current[0].alerts()).isFalse();
+    }
+
+    @Test
+    void currentSessionShowsTheAddressItIsUsedFromNow() {
+        Sessions.Started laptop = signIn(alice);
+        CurrentSession me = valid(check(laptop));
+
+        sessions.check(laptop.token(), new Sessions.Use("85.240.1.2", Optional.empty(), true));
+
+        Session current = sessions.current(me);
+        assertThat(current.ip()).isEqualTo("85.240.1.2");
+        assertThat(current.ip()).isEqualTo(row(laptop).ip());
+        assertThat(current.location()).isEqualTo(row(laptop).location());
+    }
+
+    @Test
+    void currentSessionShowsActivityRecordedElsewhereOnceTheCacheRefreshes() {
+        Sessions.Started laptop = signIn(alice);
+        CurrentSession me = valid(check(laptop));
+        activity.flush();
+        // Another node wrote its requests of this session.
+        store.recordActivity(List.of(new ActivityRecorder.Flush(laptop.session().id(), clock.instant(), 40, 0, "")));
+        assertThat(sessions.current(me).activity().requests()).as("not seen yet").isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(2));
+        valid(check(laptop));
+
+        assertThat(sessions.current(me).activity().requests()).isEqualTo(42);
+    }
+
+    @Test
+    void endedCurrentSessionIsReadFromTheDatabaseWithWhyItEnded() {
+        Sessions.Started laptop = signIn(alice);
+        Sessions.Started phone = signIn(alice);
+        CurrentSession me = valid(check(laptop));
+
+        sessions.revoke(laptop.session().id(), as(phone, alice));
+
+        assertThat(sessions.current(me).ending()).map(Session.Ending::reason).contains(EndReason.REVOKED);
     }
 
     // ---- rename, alerts, lists

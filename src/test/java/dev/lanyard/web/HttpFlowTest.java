@@ -32,6 +32,8 @@ class HttpFlowTest {
     int port;
     @Autowired
     JsonMapper json;
+    @Autowired
+    org.springframework.context.ApplicationContext context;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -75,6 +77,11 @@ class HttpFlowTest {
 
     private JsonNode read(HttpResponse<String> response) {
         return json.readTree(response.body());
+    }
+
+    @Test
+    void thereIsNoBuiltInUserAndSoNoGeneratedPasswordInTheLog() {
+        assertThat(context.getBeanNamesForType(org.springframework.security.core.userdetails.UserDetailsService.class)).isEmpty();
     }
 
     @Test

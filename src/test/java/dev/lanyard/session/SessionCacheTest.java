@@ -1,0 +1,205 @@
+package dev.lanyard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Role;
+import dev.lanyard.account.TeamId;
+import dev.lanyard.geo.GeoLocation;
+import dev.lanyard.testsupport.MutableClock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The validation cache on its own, with a loader the test controls: what it serves, when it
+ * reads again, and the races between a load and a change committed while it reads.
+ */
+class SessionCacheTest {
+    private static final String HASH = TestSessions.tokenHash();
+    private static final Duration REFRESH = Duration.ofMinutes(1);
+
+    private final MutableClock clock = new MutableClock(TestSessions.T0);
+    private final SessionCache cache = new SessionCache(
+            new SessionSettings(null, null, null, 1000, REFRESH, null, 0, null), clock);
+    private final Account alice = new Account(new AccountId("acc_cache_test"), new TeamId("team_a"), "alice@example.com", "Alice",
+            Role.ADMIN, TestSessions.T0);
+    /** What the database holds now: the session's name and the account's role. Each load reads it afresh. */
+    private final AtomicReference<String> name = new AtomicReference<>("Laptop");
+    private final AtomicReference<Role> role = new AtomicReference<>(Role.ADMIN);
+    private final AtomicInteger loads = new AtomicInteger();
+    private final Function<String, SessionCache.Entry> loader = hash -> {
+        loads.incrementAndGet();
+        return read();
+    };
+
+    private SessionCache.Entry read() {
+        return entry(name.get(), role.get());
+    }
+
+    private SessionCache.Entry entry(String name, Role role) {
+        Session session = TestSessions.of(alice.id()).id("ses_cache_test").name(name).build();
+        return new SessionCache.Entry(session, new Account(alice.id(), alice.team(), alice.email(), alice.name(), role,
+                alice.createdAt()));
+    }
+
+    private static SessionId id() {
+        return new SessionId("ses_cache_test");
+    }
+
+    private SessionCache.Entry get() {
+        return cache.get(HASH, loader).orElseThrow();
+    }
+
+    @Test
+    void secondCheckIsServedWithoutALoad() {
+        get();
+        get();
+
+        assertThat(loads).hasValue(1);
+        assertThat(cache.cached(id())).isPresent();
+    }
+
+    @Test
+    void entryCountsRequestsPagesAndMovesOnTopOfTheLoadedRow() {
+        SessionCache.Entry entry = get();
+        Instant later = TestSessions.T0.plusSeconds(30);
+
+        entry.used(later, Optional.empty());
+        entry.used(later.minusSeconds(10), Optional.of("/settings/sessions"));
+        GeoLocation lisbon = new GeoLocation("Lisbon", "Lisbon", "Portugal", "PT", "MEO", Optional.empty(), Optional.empty(), false);
+        entry.address.set(new AddressChanges.Address("85.240.1.2", lisbon));
+
+        Session now = cache.cached(id()).orElseThrow().now();
+        assertThat(now.activity()).isEqualTo(new Session.Activity(1, 2, 1, "/settings/sessions"));
+        assertThat(now.lastActiveAt()).as("never goes back").isEqualTo(later);
+        assertThat(now.ip()).isEqualTo("85.240.1.2");
+        assertThat(now.location()).isEqualTo(lisbon);
+        assertThat(now.name()).isEqualTo("Laptop");
+    }
+
+    @Test
+    void evictedSessionIsReadAgainOnItsNextCheck() {
+        get();
+        name.set("Work laptop");
+
+        cache.evict(List.of(id()));
+
+        assertThat(cache.cached(id())).isEmpty();
+        assertThat(get().session.name()).isEqualTo("Work laptop");
+        assertThat(loads).hasValue(2);
+    }
+
+    @Test
+    void entryIsReadAgainAfterTheRefreshIntervalAndCanStillBeEvicted() {
+        get();
+        clock.advance(REFRESH.plusSeconds(1));
+
+        get();
+        assertThat(loads).as("refreshed").hasValue(2);
+
+        // The expired entry's removal must not unregister the entry that replaced it.
+        cache.evict(List.of(id()));
+        get();
+        assertThat(loads).as("the reloaded entry was evicted").hasValue(3);
+    }
+
+    @Test
+    void teamChangeMakesItsCachedSessionsStale() {
+        get();
+        role.set(Role.MEMBER);
+
+        cache.evictTeam(alice.team());
+
+        assertThat(cache.cached(id())).isEmpty();
+        assertThat(get().account.role()).isEqualTo(Role.MEMBER);
+        assertThat(loads).hasValue(2);
+        get();
+        assertThat(loads).as("the new entry is not stale").hasValue(2);
+    }
+
+    @Test
+    void otherTeamsChangeLeavesTheEntryAlone() {
+        get();
+
+        cache.evictTeam(new TeamId("team_b"));
+
+        get();
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
+    void changeCommittedWhileALoadIsReadingIsNotLostToTheStaleRow() throws Exception {
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch committed = new CountDownLatch(1);
+        Function<String, SessionCache.Entry> slow = hash -> {
+            SessionCache.Entry before = read();
+            if (loads.incrementAndGet() > 1) return before;
+            read.countDown();
+            await(committed);
+            return before; // what it read before the commit
+        };
+
+        CompletableFuture<Optional<SessionCache.Entry>> loading = CompletableFuture.supplyAsync(() -> cache.get(HASH, slow));
+        await(read);
+        name.set("Work laptop");
+        cache.evict(List.of(id())); // after the commit, before the load has registered the session
+        committed.countDown();
+
+        assertThat(loading.get(10, TimeUnit.SECONDS).orElseThrow().session.name()).isEqualTo("Work laptop");
+        assertThat(get().session.name()).isEqualTo("Work laptop");
+    }
+
+    @Test
+    void teamChangeCommittedWhileALoadIsReadingIsNotLostToTheStaleRole() throws Exception {
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch committed = new CountDownLatch(1);
+        Function<String, SessionCache.Entry> slow = hash -> {
+            SessionCache.Entry before = read();
+            if (loads.incrementAndGet() > 1) return before;
+            read.countDown();
+            await(committed);
+            return before;
+        };
+
+        CompletableFuture<Optional<SessionCache.Entry>> loading = CompletableFuture.supplyAsync(() -> cache.get(HASH, slow));
+        await(read);
+        role.set(Role.MEMBER);
+        cache.evictTeam(alice.team());
+        committed.countDown();
+
+        loading.get(10, TimeUnit.SECONDS);
+        assertThat(cache.get(HASH, slow).orElseThrow().account.role()).isEqualTo(Role.MEMBER);
+    }
+
+    @Test
+    void untrustedCacheServesNothingAndLoadsEveryCheck() {
+        get();
+
+        cache.trust(false);
+
+        assertThat(cache.cached(id())).isEmpty();
+        get();
+        get();
+        assertThat(loads).hasValue(3);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) throw new AssertionError("timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

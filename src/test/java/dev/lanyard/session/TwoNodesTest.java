@@ -1,0 +1,148 @@
+package dev.lanyard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import dev.lanyard.Lanyard;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two Lanyard nodes on one PostgreSQL database, as behind a load balancer (DESIGN.md "Scale"):
+ * what one node changes, the other serves from its cache only once PostgreSQL's NOTIFY has told
+ * it, and it must be told at once. Each node runs on its own port, over real HTTP.
+ */
+class TwoNodesTest {
+    /** How long a node may take to hear another's NOTIFY before the test calls it lost. */
+    private static final Duration HEARING = Duration.ofSeconds(5);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static ConfigurableApplicationContext nodeA;
+    private static ConfigurableApplicationContext nodeB;
+    private static String a;
+    private static String b;
+
+    @BeforeAll
+    static void startTwoNodes() {
+        TestPostgres postgres = TestPostgres.shared();
+        String database = postgres.createDatabase();
+        // Command-line arguments, so they win over application.yml (as an operator's would).
+        String[] shared = {
+                "--spring.datasource.url=" + postgres.jdbcUrl(database),
+                "--spring.datasource.username=" + postgres.user(),
+                "--spring.datasource.password=" + postgres.password(),
+                "--server.address=127.0.0.1",
+                "--server.port=0",
+                "--spring.jmx.enabled=false"};
+        nodeA = new SpringApplicationBuilder(Lanyard.class).run(shared);
+        nodeB = new SpringApplicationBuilder(Lanyard.class).run(shared);
+        a = "http://127.0.0.1:" + nodeA.getEnvironment().getProperty("local.server.port");
+        b = "http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port");
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        if (nodeB != null) nodeB.close();
+        if (nodeA != null) nodeA.close();
+    }
+
+    private record Reply(int status, JsonNode body) {
+    }
+
+    private static Reply send(String node, String method, String path, String token, Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .header("Content-Type", "application/json");
+        if (token != null) request.header("Authorization", "Bearer " + token);
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body().isEmpty() ? tools.jackson.databind.node.NullNode.getInstance() : JSON.readTree(response.body()));
+    }
+
+    /** Signs in on {@code node} with a bearer token; returns the login's JSON (token, session, account). */
+    private static JsonNode signIn(String node, String email) throws IOException, InterruptedException {
+        Reply login = send(node, "POST", "/api/v1/login", null,
+                Map.of("email", email, "password", TestAccounts.PASSWORD, "tokenType", "bearer"));
+        assertThat(login.status()).as("login").isEqualTo(201);
+        return login.body();
+    }
+
+    private static String signUp() throws IOException, InterruptedException {
+        String email = TestAccounts.uniqueEmail("nodes");
+        Reply signUp = send(a, "POST", "/api/v1/signup", null,
+                Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Noor", "team", "Two nodes"));
+        assertThat(signUp.status()).as("sign-up").isEqualTo(201);
+        return email;
+    }
+
+    /** Asks until the answer passes, for at most {@link #HEARING}; returns the passing answer. */
+    private static Reply eventually(String node, String path, String token, Predicate<Reply> passes) throws Exception {
+        long deadline = System.nanoTime() + HEARING.toNanos();
+        Reply reply;
+        do {
+            reply = send(node, "GET", path, token, null);
+            if (passes.test(reply)) return reply;
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return reply;
+    }
+
+    @Test
+    void sessionStartedOnOneNodeIsValidOnTheOther() throws Exception {
+        JsonNode login = signIn(a, signUp());
+
+        Reply current = send(b, "GET", "/api/v1/sessions/current", login.path("token").asString(), null);
+
+        assertThat(current.status()).isEqualTo(200);
+        assertThat(current.body().path("id").asString()).isEqualTo(login.path("session").path("id").asString());
+    }
+
+    @Test
+    void sessionRevokedOnOneNodeIsRefusedOnTheOther() throws Exception {
+        String email = signUp();
+        JsonNode phone = signIn(a, email);
+        JsonNode laptop = signIn(a, email);
+        String phoneToken = phone.path("token").asString();
+        assertThat(send(b, "GET", "/api/v1/sessions/current", phoneToken, null).status()).as("cached on B").isEqualTo(200);
+
+        Reply revoked = send(a, "DELETE", "/api/v1/sessions/" + phone.path("session").path("id").asString(),
+                laptop.path("token").asString(), null);
+        assertThat(revoked.status()).isEqualTo(204);
+
+        Reply onB = eventually(b, "/api/v1/sessions/current", phoneToken, r -> r.status() == 401);
+        assertThat(onB.status()).isEqualTo(401);
+        assertThat(onB.body().path("type").asString()).isEqualTo("urn:lanyard:problem:session-ended");
+    }
+
+    @Test
+    void renameOnOneNodeShowsOnTheOthersCurrentSession() throws Exception {
+        JsonNode login = signIn(a, signUp());
+        String token = login.path("token").asString();
+        assertThat(send(b, "GET", "/api/v1/sessions/current", token, null).body().path("name").asString()).isEmpty();
+
+        Reply renamed = send(a, "PATCH", "/api/v1/sessions/" + login.path("session").path("id").asString(), token,
+                Map.of("name", "Build server", "alerts", false));
+        assertThat(renamed.status()).isEqualTo(200);
+
+        Reply onB = eventually(b, "/api/v1/sessions/current", token,
+                r -> r.body().path("name").asString().equals("Build server"));
+        assertThat(onB.body().path("name").asString()).isEqualTo("Build server");
+        assertThat(onB.body().path("alerts").asBoolean()).isFalse();
+    }
+}
