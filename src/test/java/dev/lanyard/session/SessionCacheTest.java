@@ -140,46 +140,23 @@ class SessionCacheTest {
 
     @Test
     void changeCommittedWhileALoadIsReadingIsNotLostToTheStaleRow() throws Exception {
-        CountDownLatch read = new CountDownLatch(1);
-        CountDownLatch committed = new CountDownLatch(1);
-        Function<String, SessionCache.Entry> slow = hash -> {
-            SessionCache.Entry before = read();
-            if (loads.incrementAndGet() > 1) return before;
-            read.countDown();
-            await(committed);
-            return before; // what it read before the commit
-        };
+        SessionCache.Entry loaded = loadWhileCommitting(() -> {
+            name.set("Work laptop");
+            cache.evict(List.of(id())); // after the commit, before the load has registered the session
+        });
 
-        CompletableFuture<Optional<SessionCache.Entry>> loading = CompletableFuture.supplyAsync(() -> cache.get(HASH, slow));
-        await(read);
-        name.set("Work laptop");
-        cache.evict(List.of(id())); // after the commit, before the load has registered the session
-        committed.countDown();
-
-        assertThat(loading.get(10, TimeUnit.SECONDS).orElseThrow().session.name()).isEqualTo("Work laptop");
+        assertThat(loaded.session.name()).isEqualTo("Work laptop");
         assertThat(get().session.name()).isEqualTo("Work laptop");
     }
 
     @Test
     void teamChangeCommittedWhileALoadIsReadingIsNotLostToTheStaleRole() throws Exception {
-        CountDownLatch read = new CountDownLatch(1);
-        CountDownLatch committed = new CountDownLatch(1);
-        Function<String, SessionCache.Entry> slow = hash -> {
-            SessionCache.Entry before = read();
-            if (loads.incrementAndGet() > 1) return before;
-            read.countDown();
-            await(committed);
-            return before;
-        };
+        loadWhileCommitting(() -> {
+            role.set(Role.MEMBER);
+            cache.evictTeam(alice.team());
+        });
 
-        CompletableFuture<Optional<SessionCache.Entry>> loading = CompletableFuture.supplyAsync(() -> cache.get(HASH, slow));
-        await(read);
-        role.set(Role.MEMBER);
-        cache.evictTeam(alice.team());
-        committed.countDown();
-
-        loading.get(10, TimeUnit.SECONDS);
-        assertThat(cache.get(HASH, slow).orElseThrow().account.role()).isEqualTo(Role.MEMBER);
+        assertThat(get().account.role()).isEqualTo(Role.MEMBER);
     }
 
     @Test
@@ -192,6 +169,29 @@ class SessionCacheTest {
         get();
         get();
         assertThat(loads).hasValue(3);
+    }
+
+    /**
+     * Starts a load whose first read sees the row as it is, then holds it while {@code commit}
+     * changes the row and tells the cache, as a commit on another thread would; returns what the
+     * load put in the cache.
+     */
+    private SessionCache.Entry loadWhileCommitting(Runnable commit) throws Exception {
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch committed = new CountDownLatch(1);
+        Function<String, SessionCache.Entry> slowFirstLoad = hash -> {
+            SessionCache.Entry before = read();
+            if (loads.incrementAndGet() > 1) return before;
+            read.countDown();
+            await(committed);
+            return before; // what it read before the commit
+        };
+        CompletableFuture<Optional<SessionCache.Entry>> loading =
+                CompletableFuture.supplyAsync(() -> cache.get(HASH, slowFirstLoad));
+        await(read);
+        commit.run();
+        committed.countDown();
+        return loading.get(10, TimeUnit.SECONDS).orElseThrow();
     }
 
     private static void await(CountDownLatch latch) {
