@@ -36,6 +36,10 @@ class SessionBroadcast {
     private static final String TEAM_PREFIX = "team:";
     private static final String STARTED_PREFIX = "started:";
     private static final String CHANGED_PREFIX = "changed:";
+    /** Every notification starts with the sending node's id and this separator. */
+    private static final char FROM = '|';
+    /** This node, so that it can tell its own notifications when PostgreSQL delivers them back. */
+    private final String node = Long.toHexString(new java.security.SecureRandom().nextLong());
     private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final JdbcClient jdbc;
@@ -112,8 +116,12 @@ class SessionBroadcast {
         listeners.add(listener);
     }
 
+    void unregister(Listener listener) {
+        listeners.remove(listener);
+    }
+
     private void notify(String payload) {
-        jdbc.sql("SELECT pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", payload)
+        jdbc.sql("SELECT pg_notify(:channel, :payload)").param("channel", CHANNEL).param("payload", node + FROM + payload)
                 .query((rs, n) -> 1).list();
     }
 
@@ -172,8 +180,12 @@ class SessionBroadcast {
         }
     }
 
-    private void received(String payload) {
-        // Our own notifications come back too; handling them twice is harmless (eviction is idempotent).
+    private void received(String notification) {
+        int from = notification.indexOf(FROM);
+        // Our own come back too: this node evicted and told its pages after the commit already, so
+        // telling them again would only refresh open pages twice.
+        if (from > 0 && notification.substring(0, from).equals(node)) return;
+        String payload = notification.substring(from + 1);
         if (payload.startsWith(TEAM_PREFIX)) {
             cache.evictTeam(new dev.lanyard.account.TeamId(payload.substring(TEAM_PREFIX.length())));
         } else if (payload.startsWith(STARTED_PREFIX)) {

@@ -1,0 +1,107 @@
+package dev.lanyard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.PostgresDatabase;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What this node's listeners hear over PostgreSQL's NOTIFY: other nodes' news once, and their
+ * own node's news once too (after the commit), not again when PostgreSQL delivers it back.
+ */
+@LanyardSpringTest(database = PostgresDatabase.class)
+class PostgresSessionBroadcastTest {
+    @Autowired
+    SessionBroadcast broadcast;
+    @Autowired
+    Sessions sessions;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    JdbcClient jdbc;
+
+    private final BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    private final SessionBroadcast.Listener listener = new SessionBroadcast.Listener() {
+        @Override
+        public void ended(List<SessionId> ids, boolean local) {
+            ids.forEach(id -> heard.add("ended " + id.value() + (local ? " here" : " elsewhere")));
+        }
+
+        @Override
+        public void started(AccountId account) {
+            heard.add("started " + account.value());
+        }
+    };
+
+    @BeforeEach
+    void listen() {
+        broadcast.register(listener);
+    }
+
+    @AfterEach
+    void stopListening() {
+        broadcast.unregister(listener);
+    }
+
+    /** As another node would announce it; PostgreSQL delivers notifications in the order they commit. */
+    private void fromAnotherNode(String payload) {
+        jdbc.sql("SELECT pg_notify(:channel, :payload)").param("channel", SessionBroadcast.CHANNEL)
+                .param("payload", "othernode|" + payload).query((rs, n) -> 1).list();
+    }
+
+    /** Everything heard until the marker, which comes after whatever was sent before it. */
+    private List<String> heardUntil(String marker) throws InterruptedException {
+        fromAnotherNode("started:" + marker);
+        List<String> all = new ArrayList<>();
+        String next;
+        while ((next = heard.poll(10, TimeUnit.SECONDS)) != null) {
+            if (next.equals("started " + marker)) return all;
+            all.add(next);
+        }
+        throw new AssertionError("the marker never came back; heard " + all);
+    }
+
+    @Test
+    void ownNewSessionIsHeardOnceNotAgainFromPostgres() throws Exception {
+        Account alice = accounts.signUp(TestAccounts.alice());
+
+        sessions.start(new NewSession(alice.id(), TestSessions.madrid(), AppType.WEB, false));
+
+        assertThat(heardUntil("acc_marker_1")).containsExactly("started " + alice.id().value());
+    }
+
+    @Test
+    void ownEndingIsHeardOnceNotAgainFromPostgres() throws Exception {
+        Account alice = accounts.signUp(TestAccounts.alice());
+        Sessions.Started phone = sessions.start(new NewSession(alice.id(), TestSessions.madrid(), AppType.WEB, false));
+        heardUntil("acc_marker_2");
+
+        sessions.logout(new CurrentSession(phone.session().id(), alice, AppType.WEB));
+
+        assertThat(heardUntil("acc_marker_3")).containsExactly("ended " + phone.session().id().value() + " here");
+    }
+
+    @Test
+    void anotherNodesNewsIsHeard() throws Exception {
+        fromAnotherNode("started:acc_someone");
+        fromAnotherNode("ses_other1,ses_other2");
+
+        assertThat(heardUntil("acc_marker_4")).containsExactly("started acc_someone",
+                "ended ses_other1 elsewhere", "ended ses_other2 elsewhere");
+    }
+}
