@@ -58,8 +58,33 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
+        if (e.getMostSpecificCause() instanceof tools.jackson.databind.exc.MismatchedInputException mismatch
+                && !mismatch.getPath().isEmpty()) {
+            String field = field(mismatch.getPath());
+            return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
+                    "'" + field + "' must be " + kind(mismatch.getTargetType()) + ".", field));
+        }
         return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
                 "The request body is not valid JSON of the expected shape: " + summary(e)));
+    }
+
+    /** {@code policy.rememberedDays}, {@code ids[2]}: where in the body the wrong value is. */
+    private static String field(java.util.List<tools.jackson.core.JacksonException.Reference> path) {
+        StringBuilder out = new StringBuilder();
+        for (var step : path) {
+            if (step.getPropertyName() != null) out.append(out.isEmpty() ? "" : ".").append(step.getPropertyName());
+            else out.append('[').append(step.getIndex()).append(']');
+        }
+        return out.toString();
+    }
+
+    private static String kind(Class<?> type) {
+        if (type == null) return "of another type";
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "a whole number";
+        if (type == Boolean.class || type == boolean.class) return "true or false";
+        if (type == String.class) return "a string";
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) return "a list";
+        return "an object";
     }
 
     @Override

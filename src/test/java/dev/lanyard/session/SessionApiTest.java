@@ -515,6 +515,9 @@ class SessionApiTest {
         problem(as(alice, jsonBody(patch(SESSIONS + "/" + alice.sessionId()), "{\"alerts\":\"x\"}")), 400, "invalid-json");
         problem(as(alice, jsonBody(patch(SESSIONS + "/" + alice.sessionId()), "{\"name\":{\"first\":\"x\"}}")), 400, "invalid-json");
 
+        JsonNode wrongType = problem(as(alice, jsonBody(patch(SESSIONS + "/" + alice.sessionId()), "{\"alerts\":\"x\"}")), 400, "invalid-json");
+        assertThat(wrongType.path("field").asString()).isEqualTo("alerts");
+        assertThat(wrongType.path("detail").asString()).isEqualTo("'alerts' must be true or false.");
         assertThat(current(alice).path("alerts").asBoolean()).isTrue();
     }
 }
