@@ -26,7 +26,7 @@ class JdbcSessionStore implements SessionStore {
             longitude, local_network, created_at, last_active_at, idle_timeout_ms, expires_at, sign_ins, requests,
             pages, last_page, ended_at, end_reason, ended_by, ended_by_session, end_note""";
 
-    private static final String END = """
+    static final String END = """
             ended_at = :at, end_reason = :reason, ended_by = :by, ended_by_session = :from, end_note = :note""";
 
     private final JdbcClient jdbc;
@@ -250,74 +250,6 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public List<MemberCount> teamMembers(dev.lanyard.account.TeamId team, String prefix, int limit, Optional<String> afterEmail) {
-        String after = afterEmail.isPresent() ? " AND a.email > :after" : "";
-        var spec = jdbc.sql("""
-                SELECT a.id,
-                       (SELECT COUNT(*) FROM sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL) AS active,
-                       (SELECT MAX(s.last_active_at) FROM sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL) AS last_active
-                FROM accounts a
-                WHERE a.team_id = :team AND a.removed_at IS NULL AND substr(a.email, 1, :length) = :prefix""" + after + """
-                 ORDER BY a.email LIMIT :limit
-                """)
-                .param("team", team.value())
-                .param("prefix", prefix)
-                .param("length", prefix.length())
-                .param("limit", limit);
-        if (afterEmail.isPresent()) spec = spec.param("after", afterEmail.get());
-        return spec.query((rs, n) -> {
-            long last = rs.getLong("last_active");
-            Optional<Instant> lastActive = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last));
-            return new MemberCount(new AccountId(rs.getString("id")), rs.getInt("active"), lastActive);
-        }).list();
-    }
-
-    @Override
-    public int teamActiveCount(dev.lanyard.account.TeamId team) {
-        return jdbc.sql("""
-                SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id
-                WHERE a.team_id = :team AND s.ended_at IS NULL
-                """).param("team", team.value()).query(Integer.class).single();
-    }
-
-    @Override
-    public List<Owned> endTeamBatch(dev.lanyard.account.TeamId team, SessionId keep, Session.Ending ending, int limit) {
-        return jdbc.sql("UPDATE sessions SET " + END + """
-                 WHERE id IN (SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id
-                              WHERE a.team_id = :team AND s.ended_at IS NULL AND s.id <> :keep LIMIT :limit)
-                   AND ended_at IS NULL
-                RETURNING id, account_id
-                """)
-                .paramSource(ending(ending).addValue("team", team.value()).addValue("keep", keep.value()).addValue("limit", limit))
-                .query((rs, n) -> new Owned(new SessionId(rs.getString("id")), new AccountId(rs.getString("account_id"))))
-                .list();
-    }
-
-    @Override
-    public void addTimeline(SessionId id, Instant at, String kind, String detail) {
-        jdbc.sql("INSERT INTO session_events (session_id, at, kind, detail) VALUES (:id, :at, :kind, :detail)")
-                .param("id", id.value())
-                .param("at", at.toEpochMilli())
-                .param("kind", kind)
-                .param("detail", detail.length() > 300 ? detail.substring(0, 300) : detail)
-                .update();
-    }
-
-    @Override
-    public List<TimelineEntry> timeline(SessionId id, int limit) {
-        List<TimelineEntry> newest = jdbc.sql("""
-                SELECT at, kind, detail FROM session_events WHERE session_id = :id ORDER BY at DESC, id DESC LIMIT :limit
-                """)
-                .param("id", id.value())
-                .param("limit", limit)
-                .query((rs, n) -> new TimelineEntry(Instant.ofEpochMilli(rs.getLong("at")), rs.getString("kind"), rs.getString("detail")))
-                .list();
-        List<TimelineEntry> oldestFirst = new java.util.ArrayList<>(newest);
-        java.util.Collections.reverse(oldestFirst);
-        return oldestFirst;
-    }
-
-    @Override
     public int rename(SessionId id, AccountId owner, String name) {
         return jdbc.sql("UPDATE sessions SET name = :name WHERE id = :id AND account_id = :owner AND ended_at IS NULL")
                 .param("name", name)
@@ -358,7 +290,7 @@ class JdbcSessionStore implements SessionStore {
         return total;
     }
 
-    private static MapSqlParameterSource ending(Session.Ending e) {
+    static MapSqlParameterSource ending(Session.Ending e) {
         return new MapSqlParameterSource()
                 .addValue("at", e.at().toEpochMilli())
                 .addValue("reason", e.reason().name())

@@ -68,33 +68,6 @@ interface SessionStore {
     /** Deletes up to {@code limit} sessions that ended before {@code cutoff}, with their timelines. Returns sessions deleted. */
     int purgeEnded(Instant cutoff, int limit);
 
-    /** Per member of the team (by email, after {@code afterEmail}, email starting with {@code prefix}): active sessions and last activity. */
-    List<MemberCount> teamMembers(dev.lanyard.account.TeamId team, String prefix, int limit, Optional<String> afterEmail);
-
-    record MemberCount(AccountId account, int active, Optional<Instant> lastActive) {
-    }
-
-    /** Active sessions of the whole team. */
-    int teamActiveCount(dev.lanyard.account.TeamId team);
-
-    /**
-     * Ends up to {@code limit} active sessions of the team other than {@code keep}; returns those it ended with
-     * their owners. Repeat until it returns fewer than {@code limit}.
-     */
-    List<Owned> endTeamBatch(dev.lanyard.account.TeamId team, SessionId keep, Session.Ending ending, int limit);
-
-    record Owned(SessionId id, AccountId owner) {
-    }
-
-    /** Appends to a session's timeline. */
-    void addTimeline(SessionId id, Instant at, String kind, String detail);
-
-    /** A session's timeline, oldest first, at most {@code limit} entries (the newest ones). */
-    List<TimelineEntry> timeline(SessionId id, int limit);
-
-    record TimelineEntry(Instant at, String kind, String detail) {
-    }
-
     /** Renames an active session of {@code owner}; returns 1, or 0 if there is no such session. Safe to repeat. */
     int rename(SessionId id, AccountId owner, String name);
 

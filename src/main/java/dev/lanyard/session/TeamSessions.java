@@ -27,6 +27,7 @@ public class TeamSessions {
     static final int MAX_REASON = 500;
 
     private final SessionStore store;
+    private final TeamSessionStore teamStore;
     private final SessionBroadcast broadcast;
     private final ActivityRecorder activity;
     private final Accounts accounts;
@@ -35,9 +36,11 @@ public class TeamSessions {
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    TeamSessions(SessionStore store, SessionBroadcast broadcast, ActivityRecorder activity, Accounts accounts,
-                 SessionSettings settings, ApplicationEventPublisher events, TransactionTemplate transactions, Clock clock) {
+    TeamSessions(SessionStore store, TeamSessionStore teamStore, SessionBroadcast broadcast, ActivityRecorder activity,
+                 Accounts accounts, SessionSettings settings, ApplicationEventPublisher events,
+                 TransactionTemplate transactions, Clock clock) {
         this.store = store;
+        this.teamStore = teamStore;
         this.broadcast = broadcast;
         this.activity = activity;
         this.accounts = accounts;
@@ -59,11 +62,11 @@ public class TeamSessions {
         requireAdmin(admin);
         int size = Math.max(1, Math.min(limit, Sessions.MAX_PAGE));
         String prefix = emailPrefix == null ? "" : emailPrefix.strip().toLowerCase(java.util.Locale.ROOT);
-        List<SessionStore.MemberCount> rows = store.teamMembers(admin.account().team(), prefix, size + 1, afterEmail);
+        List<TeamSessionStore.MemberCount> rows = teamStore.members(admin.account().team(), prefix, size + 1, afterEmail);
         List<MemberSessions> members = rows.stream().limit(size)
                 .map(r -> new MemberSessions(accounts.find(r.account()).orElseThrow(), r.active(), r.lastActive())).toList();
         Optional<String> next = rows.size() > size ? Optional.of(members.get(size - 1).member().email()) : Optional.empty();
-        return new Overview(members, next, store.teamActiveCount(admin.account().team()));
+        return new Overview(members, next, teamStore.activeCount(admin.account().team()));
     }
 
     /** The member's active sessions, most recently active first, with every detail. */
@@ -105,10 +108,10 @@ public class TeamSessions {
         Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
                 Optional.of(admin.id()), Optional.of(why));
         int total = 0;
-        List<SessionStore.Owned> batch;
+        List<TeamSessionStore.Owned> batch;
         do {
             batch = transactions.execute(tx -> {
-                List<SessionStore.Owned> ended = store.endTeamBatch(team, admin.id(), ending, settings.sweepBatch());
+                List<TeamSessionStore.Owned> ended = teamStore.endBatch(team, admin.id(), ending, settings.sweepBatch());
                 ended.forEach(o -> broadcast.ended(List.of(o.id()), o.owner(), ending));
                 return ended;
             });

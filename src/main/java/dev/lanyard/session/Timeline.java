@@ -13,9 +13,9 @@ import org.springframework.stereotype.Component;
 class Timeline {
     static final int MAX_ENTRIES = 100;
 
-    private final SessionStore store;
+    private final TimelineStore store;
 
-    Timeline(SessionStore store) {
+    Timeline(TimelineStore store) {
         this.store = store;
     }
 
@@ -26,24 +26,24 @@ class Timeline {
     @EventListener
     void on(SessionEvent event) {
         if (event instanceof SessionEvent.Started started) {
-            store.addTimeline(started.id(), started.at(), "signed-in", "");
+            store.add(started.id(), started.at(), "signed-in", "");
         } else if (event instanceof SessionEvent.AddressChanged moved) {
-            store.addTimeline(moved.id(), moved.at(), "address-changed", moved.toIp());
+            store.add(moved.id(), moved.at(), "address-changed", moved.toIp());
             if (!moved.to().label().equals(moved.from().label())) {
-                store.addTimeline(moved.id(), moved.at(), "location-changed", moved.to().label());
+                store.add(moved.id(), moved.at(), "location-changed", moved.to().label());
             }
         } else if (event instanceof SessionEvent.Renamed renamed) {
-            store.addTimeline(renamed.id(), renamed.at(), "renamed", renamed.name());
+            store.add(renamed.id(), renamed.at(), "renamed", renamed.name());
         } else if (event instanceof SessionEvent.Ended ended) {
-            store.addTimeline(ended.id(), ended.at(), "ended", ended.ending().reason().name());
+            store.add(ended.id(), ended.at(), "ended", ended.ending().reason().name());
         }
     }
 
     List<Line> of(SessionId id) {
-        return store.timeline(id, MAX_ENTRIES).stream().map(e -> new Line(e.at(), SessionView.EXACT.format(e.at()), text(e))).toList();
+        return store.latest(id, MAX_ENTRIES).stream().map(e -> new Line(e.at(), SessionView.EXACT.format(e.at()), text(e))).toList();
     }
 
-    private static String text(SessionStore.TimelineEntry e) {
+    private static String text(TimelineStore.Entry e) {
         return switch (e.kind()) {
             case "signed-in" -> "Signed in";
             case "address-changed" -> "Used from a new IP address: " + e.detail();

@@ -53,6 +53,14 @@ public final class TestAccounts {
         return account;
     }
 
+    /** Another account in {@code teammate}'s team, with this email, written straight through the store. */
+    public static Account insertTeammate(DataSource dataSource, Account teammate, String email) {
+        AccountStore store = new JdbcAccountStore(JdbcClient.create(dataSource));
+        Account account = new Account(AccountId.random(), teammate.team(), email, "Member", Role.MEMBER, teammate.createdAt());
+        store.insert(account, "{noop}not a real hash");
+        return account;
+    }
+
     private static String capitalized(String who) {
         return who.substring(0, 1).toUpperCase(Locale.ROOT) + who.substring(1);
     }

@@ -31,6 +31,7 @@ abstract class SessionStoreContract {
 
     private HikariDataSource dataSource;
     private SessionStore store;
+    private TimelineStore timelines;
 
     /** A new, empty database with the schema migrated. */
     abstract HikariDataSource migratedDatabase();
@@ -39,6 +40,7 @@ abstract class SessionStoreContract {
     void openStore() {
         dataSource = migratedDatabase();
         store = new JdbcSessionStore(JdbcClient.create(dataSource), new NamedParameterJdbcTemplate(dataSource));
+        timelines = new JdbcTimelineStore(JdbcClient.create(dataSource));
     }
 
     @AfterAll
@@ -487,7 +489,7 @@ abstract class SessionStoreContract {
     void purgingDeletesOnlySessionsThatEndedBeforeTheCutoffWithTheirTimelines() {
         AccountId owner = newAccount();
         Session old = stored(TestSessions.of(owner).build());
-        store.addTimeline(old.id(), minutes(1), "signed-in", "from Madrid");
+        timelines.add(old.id(), minutes(1), "signed-in", "from Madrid");
         store.end(old.id(), owner, revokedAt(minutes(10), owner));
         Session recent = stored(TestSessions.of(owner).build());
         store.end(recent.id(), owner, revokedAt(minutes(30), owner));
@@ -502,7 +504,7 @@ abstract class SessionStoreContract {
 
         assertThat(purged).isPositive();
         assertThat(store.find(old.id(), owner)).isEmpty();
-        assertThat(store.timeline(old.id(), 10)).isEmpty();
+        assertThat(timelines.latest(old.id(), 10)).isEmpty();
         assertThat(store.find(recent.id(), owner)).isPresent();
         assertThat(store.find(active.id(), owner)).isPresent();
         assertThat(store.purgeEnded(minutes(20), 50)).isZero();
@@ -513,16 +515,16 @@ abstract class SessionStoreContract {
         AccountId owner = newAccount();
         Session session = stored(TestSessions.of(owner).build());
         for (int i = 1; i <= 5; i++) {
-            store.addTimeline(session.id(), minutes(i), "kind-" + i, "detail " + i);
+            timelines.add(session.id(), minutes(i), "kind-" + i, "detail " + i);
         }
-        store.addTimeline(session.id(), minutes(6), "long", "x".repeat(1000));
+        timelines.add(session.id(), minutes(6), "long", "x".repeat(1000));
 
-        assertThat(store.timeline(session.id(), 3)).extracting(SessionStore.TimelineEntry::kind)
+        assertThat(timelines.latest(session.id(), 3)).extracting(TimelineStore.Entry::kind)
                 .containsExactly("kind-4", "kind-5", "long");
-        assertThat(store.timeline(session.id(), 10)).first()
-                .isEqualTo(new SessionStore.TimelineEntry(minutes(1), "kind-1", "detail 1"));
-        assertThat(store.timeline(session.id(), 1).get(0).detail()).hasSizeLessThanOrEqualTo(300);
-        assertThat(store.timeline(new SessionId("ses_unknown"), 10)).isEmpty();
+        assertThat(timelines.latest(session.id(), 10)).first()
+                .isEqualTo(new TimelineStore.Entry(minutes(1), "kind-1", "detail 1"));
+        assertThat(timelines.latest(session.id(), 1).get(0).detail()).hasSizeLessThanOrEqualTo(300);
+        assertThat(timelines.latest(new SessionId("ses_unknown"), 10)).isEmpty();
     }
 
     // ---- history

@@ -1,0 +1,64 @@
+package dev.lanyard.session;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TeamId;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** A team's sessions in SQL that reads the same on SQLite and PostgreSQL. */
+@Repository
+class JdbcTeamSessionStore implements TeamSessionStore {
+    private final JdbcClient jdbc;
+
+    JdbcTeamSessionStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public List<MemberCount> members(TeamId team, String prefix, int limit, Optional<String> afterEmail) {
+        String after = afterEmail.isPresent() ? " AND a.email > :after" : "";
+        var spec = jdbc.sql("""
+                SELECT a.id,
+                       (SELECT COUNT(*) FROM sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL) AS active,
+                       (SELECT MAX(s.last_active_at) FROM sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL) AS last_active
+                FROM accounts a
+                WHERE a.team_id = :team AND a.removed_at IS NULL AND substr(a.email, 1, :length) = :prefix""" + after + """
+                 ORDER BY a.email LIMIT :limit
+                """)
+                .param("team", team.value())
+                .param("prefix", prefix)
+                .param("length", prefix.length())
+                .param("limit", limit);
+        if (afterEmail.isPresent()) spec = spec.param("after", afterEmail.get());
+        return spec.query((rs, n) -> {
+            long last = rs.getLong("last_active");
+            Optional<Instant> lastActive = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last));
+            return new MemberCount(new AccountId(rs.getString("id")), rs.getInt("active"), lastActive);
+        }).list();
+    }
+
+    @Override
+    public int activeCount(TeamId team) {
+        return jdbc.sql("""
+                SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id
+                WHERE a.team_id = :team AND s.ended_at IS NULL
+                """).param("team", team.value()).query(Integer.class).single();
+    }
+
+    @Override
+    public List<Owned> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit) {
+        return jdbc.sql("UPDATE sessions SET " + JdbcSessionStore.END + """
+                 WHERE id IN (SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id
+                              WHERE a.team_id = :team AND s.ended_at IS NULL AND s.id <> :keep LIMIT :limit)
+                   AND ended_at IS NULL
+                RETURNING id, account_id
+                """)
+                .paramSource(JdbcSessionStore.ending(ending).addValue("team", team.value()).addValue("keep", keep.value()).addValue("limit", limit))
+                .query((rs, n) -> new Owned(new SessionId(rs.getString("id")), new AccountId(rs.getString("account_id"))))
+                .list();
+    }
+}

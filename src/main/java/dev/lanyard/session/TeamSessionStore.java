@@ -1,0 +1,35 @@
+package dev.lanyard.session;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TeamId;
+
+/** A whole team's sessions, as its admins see and end them (PRODUCT.md T2, T4). */
+interface TeamSessionStore {
+
+    /**
+     * Members of the team whose email starts with {@code prefix}, by email after {@code afterEmail},
+     * at most {@code limit}: each with its number of active sessions and last activity. Removed
+     * members are left out.
+     */
+    List<MemberCount> members(TeamId team, String prefix, int limit, Optional<String> afterEmail);
+
+    record MemberCount(AccountId account, int active, Optional<Instant> lastActive) {
+    }
+
+    /** Active sessions of the whole team. */
+    int activeCount(TeamId team);
+
+    /**
+     * Ends up to {@code limit} active sessions of the team other than {@code keep}; returns those it
+     * ended with their owners. Repeat until it returns fewer than {@code limit}; a repeat ends only
+     * what is still active.
+     */
+    List<Owned> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit);
+
+    record Owned(SessionId id, AccountId owner) {
+    }
+}

@@ -1,0 +1,19 @@
+package dev.lanyard.session;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Each session's own timeline (PRODUCT.md S3): signed in, new address, new place, renamed, ended. */
+interface TimelineStore {
+
+    /** Appends an entry; a detail longer than {@link #MAX_DETAIL} characters is cut. Each call adds one. */
+    void add(SessionId id, Instant at, String kind, String detail);
+
+    int MAX_DETAIL = 300;
+
+    /** The session's newest {@code limit} entries, oldest first. */
+    List<Entry> latest(SessionId id, int limit);
+
+    record Entry(Instant at, String kind, String detail) {
+    }
+}

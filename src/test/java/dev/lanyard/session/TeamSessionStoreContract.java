@@ -1,0 +1,145 @@
+package dev.lanyard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lanyard.account.Account;
+import dev.lanyard.account.TestAccounts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What every {@link TeamSessionStore} must do; run against each database by a subclass. Each test
+ * makes a team of its own in the shared database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TeamSessionStoreContract {
+    private static final Instant T0 = TestSessions.T0;
+
+    private HikariDataSource dataSource;
+    private SessionStore sessions;
+    private TeamSessionStore store;
+
+    abstract HikariDataSource migratedDatabase();
+
+    @BeforeAll
+    void openStore() {
+        dataSource = migratedDatabase();
+        sessions = new JdbcSessionStore(JdbcClient.create(dataSource), new NamedParameterJdbcTemplate(dataSource));
+        store = new JdbcTeamSessionStore(JdbcClient.create(dataSource));
+    }
+
+    @AfterAll
+    void closeDatabase() {
+        dataSource.close();
+    }
+
+    /** A team of an admin and members named by the part of their email before "@"; returns them in that order. */
+    private List<Account> team(String... names) {
+        Account first = TestAccounts.insertInto(dataSource, T0);
+        List<Account> members = new ArrayList<>(List.of(first));
+        for (String name : names) members.add(TestAccounts.insertTeammate(dataSource, first, name + "@" + first.team().value() + ".test"));
+        return members;
+    }
+
+    private Session session(Account owner, Instant lastActive) {
+        Session session = TestSessions.of(owner.id()).lastActiveAt(lastActive).build();
+        sessions.insert(session, TestSessions.tokenHash());
+        return session;
+    }
+
+    private static Instant minutes(long n) {
+        return T0.plus(Duration.ofMinutes(n));
+    }
+
+    private static Session.Ending revoked() {
+        return new Session.Ending(minutes(100), EndReason.ADMIN_REVOKED, Optional.empty(), Optional.empty(), Optional.of("test"));
+    }
+
+    @Test
+    void membersCountTheirActiveSessionsAndLastActivityByEmail() {
+        List<Account> team = team("bea", "carl", "dora");
+        Account bea = team.get(1);
+        Account carl = team.get(2);
+        session(bea, minutes(5));
+        session(bea, minutes(9));
+        Session ended = session(carl, minutes(30));
+        sessions.end(ended.id(), carl.id(), revoked());
+
+        List<TeamSessionStore.MemberCount> rows = store.members(bea.team(), "", 10, Optional.empty());
+
+        assertThat(rows).extracting(TeamSessionStore.MemberCount::account)
+                .containsExactly(bea.id(), carl.id(), team.get(3).id(), team.get(0).id());
+        assertThat(rows.get(0)).isEqualTo(new TeamSessionStore.MemberCount(bea.id(), 2, Optional.of(minutes(9))));
+        assertThat(rows.get(1)).as("ended sessions do not count").isEqualTo(new TeamSessionStore.MemberCount(carl.id(), 0, Optional.empty()));
+    }
+
+    @Test
+    void membersPageByEmailAndFilterByItsStart() {
+        List<Account> team = team("ann", "anton", "bob");
+
+        assertThat(store.members(team.get(0).team(), "an", 10, Optional.empty())).extracting(TeamSessionStore.MemberCount::account)
+                .containsExactly(team.get(1).id(), team.get(2).id());
+        assertThat(store.members(team.get(0).team(), "", 1, Optional.of(team.get(1).email())))
+                .extracting(TeamSessionStore.MemberCount::account).containsExactly(team.get(2).id());
+    }
+
+    @Test
+    void removedMembersAndOtherTeamsAreLeftOut() {
+        List<Account> team = team("eve");
+        List<Account> other = team("fred");
+        session(other.get(1), minutes(1));
+        JdbcClient.create(dataSource).sql("UPDATE accounts SET removed_at = :at WHERE id = :id")
+                .param("at", minutes(2).toEpochMilli()).param("id", team.get(1).id().value()).update();
+
+        assertThat(store.members(team.get(0).team(), "", 10, Optional.empty())).extracting(TeamSessionStore.MemberCount::account)
+                .containsExactly(team.get(0).id());
+    }
+
+    @Test
+    void activeCountCountsTheWholeTeamsActiveSessionsOnly() {
+        List<Account> team = team("gil", "hal");
+        List<Account> other = team("ida");
+        session(team.get(0), minutes(1));
+        session(team.get(1), minutes(1));
+        Session ended = session(team.get(2), minutes(1));
+        sessions.end(ended.id(), team.get(2).id(), revoked());
+        session(other.get(1), minutes(1));
+
+        assertThat(store.activeCount(team.get(0).team())).isEqualTo(2);
+    }
+
+    @Test
+    void endBatchEndsAtMostTheLimitKeepsOneAndIsSafeToRepeat() {
+        List<Account> team = team("jo", "kim");
+        List<Account> other = team("lou");
+        Session kept = session(team.get(0), minutes(1));
+        List<Session> rest = List.of(session(team.get(0), minutes(2)), session(team.get(1), minutes(3)), session(team.get(2), minutes(4)));
+        Session outside = session(other.get(1), minutes(5));
+
+        List<TeamSessionStore.Owned> first = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
+        List<TeamSessionStore.Owned> second = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
+        List<TeamSessionStore.Owned> third = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
+
+        assertThat(first).hasSize(2);
+        assertThat(second).hasSize(1);
+        assertThat(third).isEmpty();
+        List<TeamSessionStore.Owned> all = new ArrayList<>(first);
+        all.addAll(second);
+        assertThat(all).containsExactlyInAnyOrderElementsOf(rest.stream()
+                .map(s -> new TeamSessionStore.Owned(s.id(), s.account())).toList());
+        assertThat(sessions.findAnyOwner(kept.id()).orElseThrow().active()).isTrue();
+        assertThat(sessions.findAnyOwner(outside.id()).orElseThrow().active()).isTrue();
+        assertThat(sessions.findAnyOwner(rest.get(0).id()).orElseThrow().ending()).map(Session.Ending::note).contains(Optional.of("test"));
+    }
+}
