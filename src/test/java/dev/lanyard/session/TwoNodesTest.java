@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -144,5 +145,28 @@ class TwoNodesTest {
                 r -> r.body().path("name").asString().equals("Build server"));
         assertThat(onB.body().path("name").asString()).isEqualTo("Build server");
         assertThat(onB.body().path("alerts").asBoolean()).isFalse();
+    }
+
+    @Test
+    void roleChangedOnOneNodeHoldsOnTheOthersNextRequests() throws Exception {
+        JsonNode adminLogin = signIn(a, signUp());
+        String admin = adminLogin.path("token").asString();
+        // A member of the admin's team: signed up alone, then moved into the team by hand.
+        String memberEmail = TestAccounts.uniqueEmail("member");
+        JsonNode signedUp = send(a, "POST", "/api/v1/signup", null,
+                Map.of("email", memberEmail, "password", TestAccounts.PASSWORD, "name", "Milo", "team", "Elsewhere")).body();
+        String memberId = signedUp.path("account").path("id").asString();
+        nodeA.getBean(JdbcClient.class).sql("UPDATE accounts SET team_id = :team, role = 'MEMBER' WHERE id = :id")
+                .param("team", adminLogin.path("account").path("team").asString()).param("id", memberId).update();
+        String member = signIn(a, memberEmail).path("token").asString();
+        assertThat(send(b, "GET", "/api/v1/admin/members", member, null).status()).as("a member, cached on B").isEqualTo(403);
+
+        Reply promoted = send(a, "PATCH", "/api/v1/admin/members/" + memberId, admin, Map.of("role", "admin"));
+        assertThat(promoted.status()).isEqualTo(200);
+        assertThat(eventually(b, "/api/v1/admin/members", member, r -> r.status() == 200).status()).as("an admin on B").isEqualTo(200);
+
+        Reply demoted = send(b, "PATCH", "/api/v1/admin/members/" + memberId, admin, Map.of("role", "member"));
+        assertThat(demoted.status()).isEqualTo(200);
+        assertThat(eventually(a, "/api/v1/admin/members", member, r -> r.status() == 403).status()).as("a member again on A").isEqualTo(403);
     }
 }
