@@ -166,8 +166,8 @@ class TeamSessionsBenchmark {
             CurrentSession admin = new CurrentSession(adminSession, account, AppType.WEB);
             TeamSessions teamSessions = context.getBean(TeamSessions.class);
             Sessions sessions = context.getBean(Sessions.class);
-            Object store = context.getBean("jdbcSessionStore");
-            Method total = store.getClass().getMethod("teamActiveCount", TeamId.class);
+            Object store = context.getBean("jdbcTeamSessionStore");
+            Method total = store.getClass().getMethod("activeCount", TeamId.class);
             total.setAccessible(true);
 
             String deepAfter = email(MEMBERS - PAGE - 1);
@@ -187,7 +187,7 @@ class TeamSessionsBenchmark {
                     () -> teamSessions.overview(admin, "member-07", PAGE, Optional.empty()));
             calls.put("TeamSessions.overview: deep keyset page (the last 50 members)",
                     () -> teamSessions.overview(admin, "", PAGE, Optional.of(deepAfter)));
-            calls.put("team total alone (SessionStore.teamActiveCount)", () -> total.invoke(store, team));
+            calls.put("team total alone (TeamSessionStore.activeCount)", () -> total.invoke(store, team));
             calls.put(BASELINE, baseline);
             calls.put("GET /admin/sessions over HTTP (first page, rendered)", () -> page(base + "/admin/sessions", cookie));
             calls.put("GET /admin/sessions?member=member-07 over HTTP", () -> page(base + "/admin/sessions?member=member-07", cookie));
@@ -202,7 +202,7 @@ class TeamSessionsBenchmark {
                 assertThat(teamSessions.overview(admin, "", PAGE, Optional.empty()).totalActive()).isEqualTo(SESSIONS + ADMIN_SESSIONS);
                 Map<String, Callable<?>> again = new LinkedHashMap<>();
                 again.put("TeamSessions.overview: first page of 50 + team total", calls.get("TeamSessions.overview: first page of 50 + team total"));
-                again.put("team total alone (SessionStore.teamActiveCount)", calls.get("team total alone (SessionStore.teamActiveCount)"));
+                again.put("team total alone (TeamSessionStore.activeCount)", calls.get("team total alone (TeamSessionStore.activeCount)"));
                 again.put(BASELINE, baseline);
                 again.put("GET /admin/sessions over HTTP (first page, rendered)", calls.get("GET /admin/sessions over HTTP (first page, rendered)"));
                 again.put(BASELINE_PAGE, baselinePage);
