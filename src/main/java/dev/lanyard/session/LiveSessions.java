@@ -62,8 +62,8 @@ class LiveSessions implements SessionBroadcast.Listener {
             Optional<Session> session = store.findAnyOwner(id);
             session.ifPresent(x -> accounts.add(x.account()));
             for (Subscriber s : own) {
-                // The ending may be announced twice (locally after the commit, and back through
-                // PostgreSQL's NOTIFY): only whoever takes the subscriber out tells the page.
+                // The stream may be closing at the same moment (timeout, the page going away):
+                // only whoever takes the subscriber out tells the page.
                 if (!remove(s)) continue;
                 EndReason reason = session.flatMap(Session::ending).map(Session.Ending::reason).orElse(EndReason.REVOKED);
                 send(s, SseEmitter.event().name("signed-out")
