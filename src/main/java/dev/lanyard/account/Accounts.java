@@ -77,34 +77,38 @@ public class Accounts {
 
     /**
      * Checks an email and password. A wrong email and a wrong password cost the same work and
-     * get the same answer; repeated failures are throttled per account and per {@code address}.
+     * get the same answer. Each attempt is reserved with the throttle before the password is hashed, so
+     * concurrent guesses are counted as they start, not as they finish (see {@link LoginThrottle}).
      */
     public Account authenticate(String rawEmail, String password, String address) {
         String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(java.util.Locale.ROOT);
         String secret = password == null ? "" : password;
+        LoginThrottle.Attempt attempt;
         try {
-            throttle.check(email, address);
+            attempt = throttle.begin(email, address);
         } catch (AccountProblem.TooManyAttempts tooMany) {
             meters.counter("lanyard.login.failures", "reason", "throttled").increment();
             throw tooMany;
         }
-        Optional<AccountStore.Credentials> found = secret.length() > MAX_PASSWORD ? Optional.empty() : store.findByEmail(email);
-        boolean ok;
-        if (found.isPresent()) {
-            ok = hasher.matches(secret, found.get().passwordHash());
-        } else {
-            hasher.matchDecoy(secret);
-            ok = false;
+        try (attempt) {
+            Optional<AccountStore.Credentials> found = secret.length() > MAX_PASSWORD ? Optional.empty() : store.findByEmail(email);
+            boolean ok;
+            if (found.isPresent()) {
+                ok = hasher.matches(secret, found.get().passwordHash());
+            } else {
+                hasher.matchDecoy(secret);
+                ok = false;
+            }
+            if (!ok) {
+                attempt.failed();
+                meters.counter("lanyard.login.failures", "reason", "invalid-credentials").increment();
+                events.publishEvent(new AccountEvent.SignInFailed(email, found.map(AccountStore.Credentials::account),
+                        address, clock.instant()));
+                throw new AccountProblem.InvalidCredentials();
+            }
+            attempt.succeeded();
+            return found.get().account();
         }
-        if (!ok) {
-            throttle.failed(email, address);
-            meters.counter("lanyard.login.failures", "reason", "invalid-credentials").increment();
-            events.publishEvent(new AccountEvent.SignInFailed(email, found.map(AccountStore.Credentials::account),
-                    address, clock.instant()));
-            throw new AccountProblem.InvalidCredentials();
-        }
-        throttle.succeeded(email);
-        return found.get().account();
     }
 
     public Optional<Account> find(AccountId id) {

@@ -3,75 +3,212 @@ package dev.lanyard.account;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.stereotype.Component;
 
 /**
- * Slows password guessing without locking the real owner out for long.
+ * Slows password guessing without letting a guesser lock the real owner out.
  *
- * <p>Failures are counted per account (by email, whether or not it exists, so the throttle itself
- * reveals nothing) and per client address. A few failures are free; once they are used up, the
- * next attempt must wait, and each further failure doubles the wait, capped so that an owner is never kept out for more than a few minutes
- * by someone else's guessing. A success clears the account's counter but not the address's, so a
- * guesser cannot reset their budget by signing in to an account of their own. Counters are kept
- * per node, in memory: guessing against N nodes gets at most N times the budget.
+ * <p>Three counters, each keyed whether or not the account exists, so the throttle reveals nothing:
+ * <ul>
+ * <li>per email and client address: 5 free failures, then each failure doubles the wait (1 s, 2 s, …,
+ *     at most 5 minutes). Someone guessing at an email from their own address slows only themselves:
+ *     the owner, signing in from another address, is not held up by it.</li>
+ * <li>per client address, over all emails: 20 free failures, then doubling waits up to 15 minutes.</li>
+ * <li>per email, over all addresses: a ceiling of 50 failures an hour (a bucket that forgets one
+ *     failure every 72 s), against guessing spread over many addresses. A single slow guesser never
+ *     reaches it, so it cannot keep an account locked for ever.</li>
+ * </ul>
+ *
+ * <p>An attempt is reserved <em>before</em> the password is hashed ({@link #begin}): attempts still in
+ * flight count as failures-to-be, so concurrent guesses cannot all pass the check and only then be
+ * counted. While a counter is past its free budget, it lets one attempt through at a time. A success
+ * clears the email-and-address counter only; the address counter stays, so a guesser cannot reset their
+ * budget by signing in to an account of their own. Counters are kept per node, in memory, and forgotten
+ * an hour after their last use: guessing against N nodes gets at most N times the budget.
  */
 @Component
 class LoginThrottle {
-    static final int FREE_ACCOUNT_FAILURES = 5;
-    static final int FREE_ADDRESS_FAILURES = 20;
-    static final Duration ACCOUNT_CAP = Duration.ofMinutes(5);
-    static final Duration ADDRESS_CAP = Duration.ofMinutes(15);
+    static final Rule PER_EMAIL_AND_ADDRESS = new Rule(5, Duration.ofMinutes(5));
+    static final Rule PER_ADDRESS = new Rule(20, Duration.ofMinutes(15));
+    static final int EMAIL_CEILING = 50;
+    static final Duration EMAIL_CEILING_WINDOW = Duration.ofHours(1);
 
     private final Clock clock;
-    private final Cache<String, Failures> accounts = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterAccess(1, TimeUnit.HOURS).build();
-    private final Cache<String, Failures> addresses = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterAccess(1, TimeUnit.HOURS).build();
+    private final ConcurrentMap<EmailAndAddress, Failures> pairs = counters();
+    private final ConcurrentMap<String, Failures> addresses = counters();
+    private final ConcurrentMap<String, Bucket> emails = counters();
 
     LoginThrottle(Clock clock) {
         this.clock = clock;
     }
 
-    /** Throws {@link AccountProblem.TooManyAttempts} while either counter asks the caller to wait. */
-    void check(String email, String address) {
+    private static <K, V> ConcurrentMap<K, V> counters() {
+        return Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(1, TimeUnit.HOURS).<K, V>build().asMap();
+    }
+
+    /** How many failures are free, and the longest wait after that. */
+    record Rule(int free, Duration cap) {
+    }
+
+    private record EmailAndAddress(String email, String address) {
+    }
+
+    /**
+     * Reserves one sign-in attempt for {@code email} from {@code address}, or throws
+     * {@link AccountProblem.TooManyAttempts} when a counter asks the caller to wait. The caller reports
+     * the outcome on the returned attempt; closing it unreported (an error on the way) gives the
+     * reservation back without counting a failure.
+     */
+    Attempt begin(String email, String address) {
         Instant now = clock.instant();
-        long wait = Math.max(waitSeconds(accounts.getIfPresent(email), now),
-                waitSeconds(addresses.getIfPresent(address), now));
-        if (wait > 0) throw new AccountProblem.TooManyAttempts(wait);
+        EmailAndAddress pair = new EmailAndAddress(email, address);
+        List<Runnable> taken = new ArrayList<>(3);
+        boolean reserved = reserve(pairs, pair, now, PER_EMAIL_AND_ADDRESS, taken)
+                && reserve(addresses, address, now, PER_ADDRESS, taken)
+                && reserveCeiling(email, now, taken);
+        if (!reserved) {
+            taken.forEach(Runnable::run);
+            throw new AccountProblem.TooManyAttempts(waitSeconds(email, pair, address, now));
+        }
+        return new Attempt(email, pair, address);
     }
 
-    void failed(String email, String address) {
-        Instant now = clock.instant();
-        accounts.asMap().merge(email, Failures.first(now, FREE_ACCOUNT_FAILURES, ACCOUNT_CAP),
-                (old, x) -> old.next(now, FREE_ACCOUNT_FAILURES, ACCOUNT_CAP));
-        addresses.asMap().merge(address, Failures.first(now, FREE_ADDRESS_FAILURES, ADDRESS_CAP),
-                (old, x) -> old.next(now, FREE_ADDRESS_FAILURES, ADDRESS_CAP));
+    private static <K> boolean reserve(ConcurrentMap<K, Failures> counters, K key, Instant now, Rule rule, List<Runnable> taken) {
+        boolean[] granted = {false};
+        counters.compute(key, (k, failures) -> {
+            Failures current = failures == null ? Failures.NONE : failures;
+            granted[0] = current.admits(now, rule);
+            return granted[0] ? current.withPending(+1) : failures;
+        });
+        if (granted[0]) taken.add(() -> counters.computeIfPresent(key, (k, failures) -> failures.withPending(-1)));
+        return granted[0];
     }
 
-    void succeeded(String email) {
-        accounts.invalidate(email);
+    private boolean reserveCeiling(String email, Instant now, List<Runnable> taken) {
+        boolean[] granted = {false};
+        emails.compute(email, (k, bucket) -> {
+            Bucket current = (bucket == null ? Bucket.EMPTY : bucket).drained(now);
+            granted[0] = current.admits();
+            return granted[0] ? current.withPending(+1) : current;
+        });
+        if (granted[0]) taken.add(() -> emails.computeIfPresent(email, (k, bucket) -> bucket.withPending(-1)));
+        return granted[0];
     }
 
-    private static long waitSeconds(Failures failures, Instant now) {
-        if (failures == null || !failures.blockedUntil().isAfter(now)) return 0;
-        return Math.max(1, Duration.between(now, failures.blockedUntil()).toSeconds()
-                + (Duration.between(now, failures.blockedUntil()).toMillisPart() > 0 ? 1 : 0));
+    private long waitSeconds(String email, EmailAndAddress pair, String address, Instant now) {
+        Duration wait = max(waitOf(pairs.get(pair), now), waitOf(addresses.get(address), now));
+        Bucket bucket = emails.get(email);
+        if (bucket != null) wait = max(wait, bucket.drained(now).wait(now));
+        return Math.max(1, wait.toSeconds() + (wait.toMillisPart() > 0 ? 1 : 0));
     }
 
-    record Failures(int count, Instant blockedUntil) {
-        static Failures first(Instant now, int free, Duration cap) {
-            return new Failures(0, now).next(now, free, cap);
+    private static Duration waitOf(Failures failures, Instant now) {
+        if (failures == null) return Duration.ZERO;
+        return failures.blockedUntil().isAfter(now) ? Duration.between(now, failures.blockedUntil()) : Duration.ZERO;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** One reserved attempt; report exactly one outcome, or close it to give the reservation back. */
+    final class Attempt implements AutoCloseable {
+        private final String email;
+        private final EmailAndAddress pair;
+        private final String address;
+        private boolean done;
+
+        private Attempt(String email, EmailAndAddress pair, String address) {
+            this.email = email;
+            this.pair = pair;
+            this.address = address;
         }
 
-        Failures next(Instant now, int free, Duration cap) {
-            int count = this.count + 1;
-            if (count < free) return new Failures(count, now);
-            long seconds = Math.min(cap.toSeconds(), 1L << Math.min(count - free, 20));
-            return new Failures(count, now.plusSeconds(seconds));
+        void failed() {
+            if (done) return;
+            done = true;
+            Instant now = clock.instant();
+            pairs.compute(pair, (k, f) -> (f == null ? Failures.NONE.withPending(1) : f).failed(now, PER_EMAIL_AND_ADDRESS));
+            addresses.compute(address, (k, f) -> (f == null ? Failures.NONE.withPending(1) : f).failed(now, PER_ADDRESS));
+            emails.compute(email, (k, b) -> (b == null ? Bucket.EMPTY.withPending(1) : b).drained(now).failed());
+        }
+
+        /** The password was right: this address's guesses at this email are forgiven. */
+        void succeeded() {
+            if (done) return;
+            done = true;
+            pairs.computeIfPresent(pair, (k, f) -> f.pending() > 1 ? new Failures(0, Instant.EPOCH, f.pending() - 1) : null);
+            addresses.computeIfPresent(address, (k, f) -> f.withPending(-1));
+            emails.computeIfPresent(email, (k, b) -> b.withPending(-1));
+        }
+
+        @Override
+        public void close() {
+            if (done) return;
+            done = true;
+            pairs.computeIfPresent(pair, (k, f) -> f.withPending(-1));
+            addresses.computeIfPresent(address, (k, f) -> f.withPending(-1));
+            emails.computeIfPresent(email, (k, b) -> b.withPending(-1));
+        }
+    }
+
+    /** Failures so far, until when the next attempt must wait, and attempts in flight. */
+    record Failures(int count, Instant blockedUntil, int pending) {
+        static final Failures NONE = new Failures(0, Instant.EPOCH, 0);
+
+        /**
+         * Within the free budget, as many attempts as are left of it may be in flight; past it, one at a
+         * time once the wait is over.
+         */
+        boolean admits(Instant now, Rule rule) {
+            if (blockedUntil.isAfter(now)) return false;
+            return count + pending < rule.free() || pending == 0;
+        }
+
+        Failures withPending(int delta) {
+            return new Failures(count, blockedUntil, Math.max(0, pending + delta));
+        }
+
+        Failures failed(Instant now, Rule rule) {
+            int failures = count + 1;
+            Instant until = failures < rule.free() ? blockedUntil
+                    : now.plusSeconds(Math.min(rule.cap().toSeconds(), 1L << Math.min(failures - rule.free(), 20)));
+            return new Failures(failures, until, Math.max(0, pending - 1));
+        }
+    }
+
+    /** The per-email ceiling: failures that drain away at {@link #EMAIL_CEILING} per window. */
+    record Bucket(double level, Instant at, int pending) {
+        static final Bucket EMPTY = new Bucket(0, Instant.EPOCH, 0);
+        private static final double PER_MILLI = (double) EMAIL_CEILING / EMAIL_CEILING_WINDOW.toMillis();
+
+        Bucket drained(Instant now) {
+            if (!now.isAfter(at)) return this;
+            return new Bucket(Math.max(0, level - Duration.between(at, now).toMillis() * PER_MILLI), now, pending);
+        }
+
+        boolean admits() {
+            return level + pending + 1 <= EMAIL_CEILING;
+        }
+
+        Bucket withPending(int delta) {
+            return new Bucket(level, at, Math.max(0, pending + delta));
+        }
+
+        Bucket failed() {
+            return new Bucket(level + 1, at, Math.max(0, pending - 1));
+        }
+
+        /** How long until one more attempt fits. */
+        Duration wait(Instant now) {
+            double over = level + pending + 1 - EMAIL_CEILING;
+            return over <= 0 ? Duration.ZERO : Duration.ofMillis((long) Math.ceil(over / PER_MILLI));
         }
     }
 }

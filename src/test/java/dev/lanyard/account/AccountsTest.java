@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -227,6 +230,44 @@ class AccountsTest {
         }
 
         assertThat(refused).isEqualTo(3);
+        assertThat(accounts.authenticate(account.email(), TestAccounts.PASSWORD, address)).isEqualTo(account);
+    }
+
+    @Test
+    void concurrentWrongGuessesAtOneEmailGetNoMoreThanTheFreeFailures() throws Exception {
+        Account account = accounts.signUp(TestAccounts.alice());
+        int threads = 12;
+        CyclicBarrier together = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<AccountProblem>> outcomes = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int guess = i;
+                outcomes.add(pool.submit(() -> {
+                    together.await(30, TimeUnit.SECONDS);
+                    return failedSignIn(account.email(), "wrong password " + guess);
+                }));
+            }
+            List<AccountProblem> problems = new ArrayList<>();
+            for (Future<AccountProblem> outcome : outcomes) problems.add(outcome.get(60, TimeUnit.SECONDS));
+
+            assertThat(problems).filteredOn(p -> p instanceof AccountProblem.InvalidCredentials).hasSize(5);
+            assertThat(problems).filteredOn(p -> p instanceof AccountProblem.TooManyAttempts).hasSize(threads - 5);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void someoneElsesGuessesDoNotKeepTheOwnerOutOfTheirAccount() {
+        Account account = accounts.signUp(TestAccounts.alice());
+        String guesser = "203.0.113." + ADDRESSES.incrementAndGet();
+        for (int i = 0; i < 10; i++) {
+            catchThrowableOfType(AccountProblem.class, () -> accounts.authenticate(account.email(), "wrong password", guesser));
+        }
+        assertThatThrownBy(() -> accounts.authenticate(account.email(), TestAccounts.PASSWORD, guesser))
+                .isInstanceOf(AccountProblem.TooManyAttempts.class);
+
         assertThat(accounts.authenticate(account.email(), TestAccounts.PASSWORD, address)).isEqualTo(account);
     }
 
