@@ -3,7 +3,6 @@ package dev.lanyard.account;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.ApplicationEventPublisher;
@@ -17,7 +16,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Accounts {
     static final int MIN_PASSWORD = 12;
     static final int MAX_PASSWORD = 1024;
-    static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
 
     private final AccountStore store;
     private final PasswordHasher hasher;
@@ -43,15 +41,13 @@ public class Accounts {
      * transaction starts, so no write lock is held for the ~100 ms that costs.
      */
     public Account signUp(SignUp request) {
-        String email = request.normalizedEmail();
         String name = request.name() == null ? "" : request.name().strip();
         String teamName = request.team() == null ? "" : request.team().strip();
         if (name.isEmpty() || name.length() > 100) throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
-        if (email.length() > 254 || !EMAIL.matcher(email).matches()) throw new AccountProblem.InvalidInput("email", "Enter a valid email address.");
+        String email = EmailRule.forNewAccount(request.email());
         checkPassword(request.password());
         if (teamName.isEmpty() || teamName.length() > 100) throw new AccountProblem.InvalidInput("team", "Enter a team name (up to 100 characters).");
         if (hasControl(name)) throw new AccountProblem.InvalidInput("name", "The name cannot contain control characters.");
-        if (hasControl(email)) throw new AccountProblem.InvalidInput("email", "Enter a valid email address.");
         if (hasControl(teamName)) throw new AccountProblem.InvalidInput("team", "The team name cannot contain control characters.");
         if (store.findByEmail(email).isPresent()) throw new AccountProblem.EmailTaken();
 
@@ -76,12 +72,13 @@ public class Accounts {
     }
 
     /**
-     * Checks an email and password. A wrong email and a wrong password cost the same work and
-     * get the same answer. Each attempt is reserved with the throttle before the password is hashed, so
+     * Checks an email and password. An email longer than {@link EmailRule#MAX_LENGTH} characters is
+     * {@link AccountProblem.InvalidInput} before any work is spent on it. A wrong email and a wrong
+     * password cost the same work and get the same answer. Each attempt is reserved with the throttle before the password is hashed, so
      * concurrent guesses are counted as they start, not as they finish (see {@link LoginThrottle}).
      */
     public Account authenticate(String rawEmail, String password, String address) {
-        String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(java.util.Locale.ROOT);
+        String email = EmailRule.forSignIn(rawEmail);
         String secret = password == null ? "" : password;
         LoginThrottle.Attempt attempt;
         try {

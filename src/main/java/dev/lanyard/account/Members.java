@@ -59,9 +59,7 @@ public class Members {
     /** Invites {@code email} to the admin's team and mails a single-use link valid for 7 days. */
     public Invitation invite(Account admin, String rawEmail, Role role) {
         requireAdmin(admin);
-        String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
-        if (email.length() > 254 || !Accounts.EMAIL.matcher(email).matches() || email.chars().anyMatch(Character::isISOControl))
-            throw new AccountProblem.InvalidInput("email", "Enter a valid email address.");
+        String email = EmailRule.forNewAccount(rawEmail);
         if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
         if (accounts.findByEmail(email).isPresent())
             throw new AccountProblem.InvalidInput("email", "This person already has a Lanyard account.");

@@ -1,10 +1,5 @@
 package dev.lanyard.account;
 
-import java.util.Locale;
-
 /** What a newcomer gives to create a team and its first admin. Validated by {@link Accounts}. */
 public record SignUp(String email, String password, String name, String team) {
-    String normalizedEmail() {
-        return email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
-    }
 }

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -58,18 +59,21 @@ class AuthApi {
     record SignedIn(AccountJson account, SessionJson session, String token) {
     }
 
-    @Operation(summary = "Create a team with yourself as its admin, and sign in (sets the session cookie)")
+    @Operation(summary = "Create a team with yourself as its admin, and sign in (sets the session cookie); a session the request carries is ended")
     @PostMapping("/signup")
-    ResponseEntity<SignedIn> signUp(@RequestBody SignUpRequest body, HttpServletRequest request, HttpServletResponse response) {
+    ResponseEntity<SignedIn> signUp(@RequestBody SignUpRequest body, @AuthenticationPrincipal CurrentSession current,
+                                    HttpServletRequest request, HttpServletResponse response) {
         Account account = accounts.signUp(new SignUp(body.email(), body.password(), body.name(), body.team()));
-        Sessions.Started started = sessions.start(new NewSession(account.id(), origins.of(request), AppType.WEB, false));
+        Sessions.Started started = sessions.signIn(new NewSession(account.id(), origins.of(request), AppType.WEB, false),
+                Optional.ofNullable(current));
         cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED).body(new SignedIn(AccountJson.of(account), json(started), null));
     }
 
-    @Operation(summary = "Sign in; with tokenType=bearer the token comes in the body, otherwise as a cookie")
+    @Operation(summary = "Sign in; with tokenType=bearer the token comes in the body, otherwise as a cookie; a session the request carries is ended")
     @PostMapping("/login")
-    ResponseEntity<SignedIn> login(@RequestBody LoginRequest body, HttpServletRequest request, HttpServletResponse response) {
+    ResponseEntity<SignedIn> login(@RequestBody LoginRequest body, @AuthenticationPrincipal CurrentSession current,
+                                   HttpServletRequest request, HttpServletResponse response) {
         boolean bearer = body.tokenType() != null && body.tokenType().equalsIgnoreCase("bearer");
         if (body.tokenType() != null && !bearer && !body.tokenType().equalsIgnoreCase("cookie"))
             throw new SessionProblem.InvalidInput("tokenType", "tokenType must be \"bearer\" or \"cookie\".");
@@ -80,7 +84,8 @@ class AuthApi {
         if (body.password() == null || body.password().isEmpty()) throw new SessionProblem.InvalidInput("password", "password is required.");
         ClientOrigin origin = origins.of(request);
         Account account = accounts.authenticate(body.email(), body.password(), origin.ip());
-        Sessions.Started started = sessions.start(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe())));
+        Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe())),
+                Optional.ofNullable(current));
         if (!bearer) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new SignedIn(AccountJson.of(account), json(started), bearer ? started.token() : null));

@@ -5,7 +5,9 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Members;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,11 +45,12 @@ class InvitePages {
 
     @PostMapping("/invite/{token}")
     String accept(@PathVariable String token, @RequestParam(defaultValue = "") String name,
-                  @RequestParam(defaultValue = "") String password, HttpServletRequest request,
-                  HttpServletResponse response, Model model) {
+                  @RequestParam(defaultValue = "") String password, @AuthenticationPrincipal CurrentSession current,
+                  HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
             Account account = members.accept(token, name, password);
-            cookie.write(request, response, sessions.start(new NewSession(account.id(), origins.of(request), AppType.WEB, false)));
+            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origins.of(request), AppType.WEB, false),
+                    Optional.ofNullable(current)));
             return "redirect:/settings/sessions?done=joined";
         } catch (AccountProblem problem) {
             boolean gone = problem instanceof AccountProblem.InvitationUnusable;

@@ -86,6 +86,18 @@ public class Sessions {
     }
 
     /**
+     * Starts the session of a fresh sign-in (log in, sign-up, invitation accepted). The session the
+     * request presented, if it is still valid, is ended first as signed out, in the same transaction:
+     * a sign-in never leaves the browser's previous session usable (ASVS 5.0 V7.2.4), whoever it
+     * belonged to.
+     */
+    @Transactional
+    public Started signIn(NewSession request, Optional<CurrentSession> presented) {
+        presented.ifPresent(this::logout);
+        return start(request);
+    }
+
+    /**
      * The hot path, run on every request: token → hash → cache → checks → activity. Needs no
      * database access on a cache hit; ends the session on the spot when it has expired.
      *

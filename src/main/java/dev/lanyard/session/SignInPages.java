@@ -6,6 +6,7 @@ import dev.lanyard.account.Accounts;
 import dev.lanyard.account.SignUp;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -43,19 +44,21 @@ class SignInPages {
 
     @PostMapping("/login")
     String login(@RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String password,
-                 @RequestParam(defaultValue = "false") boolean rememberMe, HttpServletRequest request,
-                 HttpServletResponse response, Model model) {
+                 @RequestParam(defaultValue = "false") boolean rememberMe, @AuthenticationPrincipal CurrentSession current,
+                 HttpServletRequest request, HttpServletResponse response, Model model) {
         ClientOrigin origin = origins.of(request);
         try {
             Account account = accounts.authenticate(email, password, origin.ip());
-            cookie.write(request, response, sessions.start(new NewSession(account.id(), origin, AppType.WEB, rememberMe)));
+            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe),
+                    Optional.ofNullable(current)));
             return "redirect:/settings/sessions";
         } catch (AccountProblem problem) {
             if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
                 response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
                 response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
             } else {
-                response.setStatus(HttpStatus.UNAUTHORIZED.value());
+                response.setStatus(problem instanceof AccountProblem.InvalidInput
+                        ? HttpStatus.BAD_REQUEST.value() : HttpStatus.UNAUTHORIZED.value());
             }
             model.addAttribute("error", problem.getMessage());
             model.addAttribute("email", email);
@@ -72,10 +75,12 @@ class SignInPages {
     @PostMapping("/signup")
     String signUp(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String email,
                   @RequestParam(defaultValue = "") String password, @RequestParam(defaultValue = "") String team,
-                  HttpServletRequest request, HttpServletResponse response, Model model) {
+                  @AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
+                  HttpServletResponse response, Model model) {
         try {
             Account account = accounts.signUp(new SignUp(email, password, name, team));
-            cookie.write(request, response, sessions.start(new NewSession(account.id(), origins.of(request), AppType.WEB, false)));
+            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origins.of(request), AppType.WEB, false),
+                    Optional.ofNullable(current)));
             return "redirect:/settings/sessions?done=welcome";
         } catch (AccountProblem problem) {
             response.setStatus(problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());

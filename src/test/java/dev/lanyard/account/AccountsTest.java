@@ -100,6 +100,23 @@ class AccountsTest {
     }
 
     @Test
+    void signUpSignInAndInvitationsShareOneEmailLengthLimit() {
+        String longest = "a".repeat(64) + "@" + "b".repeat(184) + ".test";
+        String tooLong = "a".repeat(64) + "@" + "b".repeat(185) + ".test";
+        assertThat(longest).hasSize(EmailRule.MAX_LENGTH);
+
+        Account account = accounts.signUp(with(TestAccounts.alice(), longest, null, null, null));
+        assertThat(accounts.authenticate(longest, TestAccounts.PASSWORD, address)).isEqualTo(account);
+        assertInvalid(with(TestAccounts.alice(), tooLong, null, null, null), "email",
+                "Use an email address of at most 254 characters.", accounts);
+        assertThatThrownBy(() -> accounts.authenticate(tooLong, TestAccounts.PASSWORD, address))
+                .isInstanceOfSatisfying(AccountProblem.InvalidInput.class, problem -> {
+                    assertThat(problem.field()).isEqualTo("email");
+                    assertThat(problem.getMessage()).isEqualTo("Use an email address of at most 254 characters.");
+                });
+    }
+
+    @Test
     void signUpRefusesAnEmptyNameOrTeam() {
         assertInvalid(with(TestAccounts.alice(), null, null, "   ", null), "name", "Enter your name (up to 100 characters).", accounts);
         assertInvalid(new SignUp(TestAccounts.uniqueEmail("a"), TestAccounts.PASSWORD, null, "Team"),
