@@ -156,6 +156,7 @@ class SessionPages {
     @PostMapping("/settings/sessions/{id}/name")
     String rename(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
                   @RequestParam(defaultValue = "") String name, Model model, HttpServletResponse response) {
+        if (!id.equals(current.id().value())) requireList(current);
         try {
             sessions.rename(new SessionId(id), current.account().id(), name);
         } catch (SessionProblem.InvalidInput invalid) {
@@ -174,6 +175,7 @@ class SessionPages {
     @PostMapping("/settings/sessions/{id}/alerts")
     String alerts(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
                   @RequestParam(defaultValue = "false") boolean alerts) {
+        if (!id.equals(current.id().value())) requireList(current);
         sessions.setAlerts(new SessionId(id), current.account().id(), alerts);
         return "redirect:/settings/sessions/" + id + "?done=" + (alerts ? "alerts-on" : "alerts-off");
     }
