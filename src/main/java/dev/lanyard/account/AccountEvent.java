@@ -34,6 +34,10 @@ public sealed interface AccountEvent {
     record PolicyChanged(TeamId team, AccountId by, TeamPolicy before, TeamPolicy after, Instant at) implements AccountEvent {
     }
 
+    /** An admin allowed or restricted members' view of their session list (PRODUCT.md T5). */
+    record SessionListPermissionChanged(TeamId team, AccountId by, boolean membersSeeSessions, Instant at) implements AccountEvent {
+    }
+
     /** A sign-in with a wrong email or password; {@code account} is set when the email exists. */
     record SignInFailed(String email, java.util.Optional<Account> account, String address, Instant at)
             implements AccountEvent {

@@ -162,10 +162,16 @@ public class Members {
         });
     }
 
-    /** Whether members of the admin's team may view their session list (T5). */
+    /** Whether members of the admin's team may view their session list (T5); a change is audited in the same transaction. */
     public void allowSessionList(Account admin, boolean allowed) {
         requireAdmin(admin);
-        accounts.setMembersSeeSessions(admin.team(), allowed);
+        transactions.executeWithoutResult(tx -> {
+            accounts.lockTeam(admin.team());
+            boolean before = accounts.findTeam(admin.team()).map(Team::membersSeeSessions).orElse(true);
+            if (before == allowed) return; // saving the same choice again changes nothing and records nothing
+            accounts.setMembersSeeSessions(admin.team(), allowed);
+            events.publishEvent(new AccountEvent.SessionListPermissionChanged(admin.team(), admin.id(), allowed, clock.instant()));
+        });
     }
 
     /** Whether members of the admin's team may currently view their session list. */

@@ -5,14 +5,18 @@ import java.util.List;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Cursors;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The audit log in the API: admins read their team's, members their own; admins verify the chain. */
 @RestController
@@ -20,9 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Audit")
 class AuditApi {
     private final AuditLog audit;
+    private final JsonMapper json;
 
-    AuditApi(AuditLog audit) {
+    AuditApi(AuditLog audit, JsonMapper json) {
         this.audit = audit;
+        this.json = json;
     }
 
     record EntryList(List<AuditJson> items, String nextCursor) {
@@ -42,9 +48,31 @@ class AuditApi {
     EntryList list(@AuthenticationPrincipal CurrentSession current, AuditFilters filters,
                    @RequestParam(required = false) String scope, @RequestParam(defaultValue = "50") int limit,
                    @RequestParam(required = false) String cursor) {
+        AuditQuery query = query(current, filters, scope);
+        if (limit < 1 || limit > AuditLog.MAX_PAGE)
+            throw new AccountProblem.InvalidInput("limit", "limit must be between 1 and " + AuditLog.MAX_PAGE + ".");
+        AuditLog.Page page = audit.page(query, limit, AuditFilters.cursor(cursor));
+        Viewer viewer = new Viewer(current.account().id());
+        return new EntryList(page.items().stream().map(e -> AuditJson.of(e, viewer)).toList(),
+                page.nextCursor().map(Cursors::encode).orElse(null));
+    }
+
+    @Operation(summary = "Audit entries as a CSV or JSON download, oldest first, streamed: your team's (admins) or your own "
+            + "(scope=own, and always for members), with the same filters as the list")
+    @GetMapping("/export")
+    ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal CurrentSession current, AuditFilters filters,
+                                                 @RequestParam(required = false) String scope,
+                                                 @RequestParam(defaultValue = "csv") String format) {
+        AuditQuery query = query(current, filters, scope);
+        return AuditExport.of(audit, query, new Viewer(current.account().id()), format,
+                query.own().isPresent() ? "activity" : "audit-log", json);
+    }
+
+    /** Admins read the team's entries unless they ask for their own; members only ever their own. */
+    private static AuditQuery query(CurrentSession current, AuditFilters filters, String scope) {
         boolean admin = current.account().role() == Role.ADMIN;
         String chosen = scope == null || scope.isBlank() ? (admin ? "team" : "own") : scope.strip();
-        AuditQuery query = switch (chosen) {
+        return switch (chosen) {
             case "team" -> {
                 if (!admin) throw new AccountProblem.Forbidden();
                 yield filters.team(current.account().team());
@@ -52,11 +80,6 @@ class AuditApi {
             case "own" -> filters.own(current.account().team(), current.account().id());
             default -> throw new AccountProblem.InvalidInput("scope", "scope must be team or own.");
         };
-        if (limit < 1 || limit > AuditLog.MAX_PAGE)
-            throw new AccountProblem.InvalidInput("limit", "limit must be between 1 and " + AuditLog.MAX_PAGE + ".");
-        AuditLog.Page page = audit.page(query, limit, AuditFilters.cursor(cursor));
-        return new EntryList(page.items().stream().map(AuditJson::of).toList(),
-                page.nextCursor().map(String::valueOf).orElse(null));
     }
 
     @Operation(summary = "Recompute your team's audit chain (admins) and report the first entry where it breaks")

@@ -33,15 +33,15 @@ final class AuditExport {
     }
 
     /** The download, in {@code format} "csv" or "json"; {@code name} goes into the file name. */
-    static ResponseEntity<StreamingResponseBody> of(AuditLog audit, AuditQuery query, String format, String name,
-                                                    JsonMapper json) {
+    static ResponseEntity<StreamingResponseBody> of(AuditLog audit, AuditQuery query, Viewer viewer, String format,
+                                                    String name, JsonMapper json) {
         boolean csv = switch (format == null ? "" : format.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "", "csv" -> true;
             case "json" -> false;
             default -> throw new AccountProblem.InvalidInput("format", "format must be csv or json.");
         };
         String file = "lanyard-" + name + "-" + LocalDate.now(ZoneOffset.UTC) + (csv ? ".csv" : ".json");
-        StreamingResponseBody body = csv ? out -> writeCsv(audit, query, out) : out -> writeJson(audit, query, out, json);
+        StreamingResponseBody body = csv ? out -> writeCsv(audit, query, viewer, out) : out -> writeJson(audit, query, viewer, out, json);
         return ResponseEntity.ok()
                 .contentType(csv ? new MediaType("text", "csv", StandardCharsets.UTF_8) : MediaType.APPLICATION_JSON)
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(file).build().toString())
@@ -49,7 +49,7 @@ final class AuditExport {
                 .body(body);
     }
 
-    static void writeCsv(AuditLog audit, AuditQuery query, java.io.OutputStream out) throws IOException {
+    static void writeCsv(AuditLog audit, AuditQuery query, Viewer viewer, java.io.OutputStream out) throws IOException {
         Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
         writer.write(String.join(",", CSV_COLUMNS));
         writer.write("\r\n");
@@ -57,7 +57,7 @@ final class AuditExport {
         try {
             audit.export(query, e -> {
                 try {
-                    writer.write(csvLine(e));
+                    writer.write(csvLine(e, viewer));
                     if (++rows[0] % AuditLog.BATCH == 0) writer.flush();
                 } catch (IOException failed) {
                     throw new UncheckedIOException(failed);
@@ -69,13 +69,14 @@ final class AuditExport {
         writer.flush();
     }
 
-    static String csvLine(AuditEntry e) {
+    /** One row as {@code viewer} may see it ({@link Viewer}). */
+    static String csvLine(AuditEntry e, Viewer viewer) {
         return String.join(",", List.of(
                 Long.toString(e.seq()), e.at().toString(), cell(e.action()),
                 cell(e.actor().id().map(AccountId::value).orElse("")), cell(e.actor().email()), cell(e.actor().name()),
-                cell(e.actor().session().map(SessionId::value).orElse("")),
-                cell(e.subject().map(AccountId::value).orElse("")), cell(e.session().map(SessionId::value).orElse("")),
-                cell(e.ip().orElse("")), cell(e.detail()), cell(e.team().value()), e.prevHash(), e.hash())) + "\r\n";
+                cell(viewer.actorSession(e).map(SessionId::value).orElse("")),
+                cell(e.subject().map(AccountId::value).orElse("")), cell(viewer.session(e).map(SessionId::value).orElse("")),
+                cell(viewer.ip(e).orElse("")), cell(e.detail()), cell(e.team().value()), e.prevHash(), e.hash())) + "\r\n";
     }
 
     /**
@@ -94,7 +95,7 @@ final class AuditExport {
         return quote ? '"' + safe.replace("\"", "\"\"") + '"' : safe;
     }
 
-    static void writeJson(AuditLog audit, AuditQuery query, java.io.OutputStream out, JsonMapper json) throws IOException {
+    static void writeJson(AuditLog audit, AuditQuery query, Viewer viewer, java.io.OutputStream out, JsonMapper json) throws IOException {
         // The generator closes what it writes to; the container, not this method, closes the response.
         java.io.OutputStream unclosable = new java.io.FilterOutputStream(out) {
             @Override
@@ -111,7 +112,7 @@ final class AuditExport {
             generator.writeStartArray();
             int[] rows = {0};
             audit.export(query, e -> {
-                generator.writePOJO(AuditJson.of(e));
+                generator.writePOJO(AuditJson.of(e, viewer));
                 if (++rows[0] % AuditLog.BATCH == 0) generator.flush();
             });
             generator.writeEndArray();

@@ -10,6 +10,7 @@ import java.util.Optional;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.TeamId;
+import dev.lanyard.session.Cursors;
 
 /**
  * The filters of an audit list as a request sends them (pages, API and exports alike), each
@@ -60,29 +61,31 @@ record AuditFilters(String actor, String action, String from, String to) {
         return new AuditQuery(team, own, actorId, actorEmail, code, start, end);
     }
 
+    /** The earliest and the latest time a filter may name: years 1970 to 9999, so every bound fits in epoch milliseconds. */
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+
     /** A day or an instant; a day as an end means up to the end of that day. */
     private static Optional<Instant> instant(String field, String value, boolean end) {
         if (value.isEmpty()) return Optional.empty();
+        Instant at;
         try {
             if (value.length() <= 10) {
                 LocalDate day = LocalDate.parse(value);
-                return Optional.of((end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant());
+                at = (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } else {
+                at = Instant.parse(value);
             }
-            return Optional.of(Instant.parse(value));
         } catch (DateTimeParseException | ArithmeticException e) {
             throw new AccountProblem.InvalidInput(field, "Give " + field + " as a date (2026-01-31) or a UTC time (2026-01-31T09:00:00Z).");
         }
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST) || (at.equals(LATEST) && !end))
+            throw new AccountProblem.InvalidInput(field, "Give " + field + " between the years 1970 and 9999.");
+        return Optional.of(at);
     }
 
-    /** A page cursor: the seq that the next page starts below. */
+    /** A page cursor: the seq that the next page starts below, in the text form of every list ({@link Cursors}). */
     static Optional<Long> cursor(String value) {
-        if (value == null || value.isBlank()) return Optional.empty();
-        try {
-            long seq = Long.parseLong(value.strip());
-            if (seq > 0) return Optional.of(seq);
-        } catch (NumberFormatException e) {
-            // falls through to the same answer
-        }
-        throw new AccountProblem.InvalidInput("cursor", "The cursor is not valid. Use the nextCursor of a previous page.");
+        return Cursors.decodeLong(value);
     }
 }

@@ -5,23 +5,27 @@ import dev.lanyard.session.SessionId;
 
 /**
  * An audit entry in the API and the JSON export: every stored field, so that anyone holding an
- * export can recompute the chain (docs/decisions/0010-audit-log.md).
+ * export can recompute the chain (docs/decisions/0010-audit-log.md), except what belongs to another
+ * person than the reader: their address is masked and their session id left out, and
+ * {@code withheld} names those fields (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md).
+ * An entry with nothing withheld recomputes; every entry's {@code prevHash} still links to the hash before it.
  *
  * @param at     ISO-8601 UTC with milliseconds
  * @param actor  null when Lanyard itself acted (expiry)
  */
 record AuditJson(String team, long seq, String at, String action, String actionLabel, Actor actor, String subject,
-                 String session, String detail, String ip, String prevHash, String hash) {
+                 String session, String detail, String ip, String prevHash, String hash, java.util.List<String> withheld) {
 
     /** Who acted; {@code id} is null for someone without an account (a failed sign-in). */
     record Actor(String id, String email, String name, String session) {
     }
 
-    static AuditJson of(AuditEntry e) {
+    /** The entry as {@code viewer} may see it; {@code withheld} names the fields masked or left out for them. */
+    static AuditJson of(AuditEntry e, Viewer viewer) {
         Actor actor = e.actor().system() ? null : new Actor(e.actor().id().map(AccountId::value).orElse(null),
-                e.actor().email(), e.actor().name(), e.actor().session().map(SessionId::value).orElse(null));
+                e.actor().email(), e.actor().name(), viewer.actorSession(e).map(SessionId::value).orElse(null));
         return new AuditJson(e.team().value(), e.seq(), e.at().toString(), e.action(), AuditAction.labelOf(e.action()), actor,
-                e.subject().map(AccountId::value).orElse(null), e.session().map(SessionId::value).orElse(null),
-                e.detail(), e.ip().orElse(null), e.prevHash(), e.hash());
+                e.subject().map(AccountId::value).orElse(null), viewer.session(e).map(SessionId::value).orElse(null),
+                e.detail(), viewer.ip(e).orElse(null), e.prevHash(), e.hash(), viewer.withheld(e));
     }
 }

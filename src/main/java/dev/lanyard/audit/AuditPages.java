@@ -6,6 +6,8 @@ import java.util.Optional;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Cursors;
+import dev.lanyard.session.SessionProblem;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -40,7 +42,7 @@ class AuditPages {
         try {
             AuditQuery query = filters.own(current.account().team(), current.account().id());
             return list(current, query, filters, cursor, model);
-        } catch (AccountProblem.InvalidInput invalid) {
+        } catch (AccountProblem.InvalidInput | SessionProblem.InvalidCursor invalid) {
             return refused(current, filters, invalid, model, response);
         }
     }
@@ -52,7 +54,7 @@ class AuditPages {
         model.addAttribute("admin", true);
         try {
             return list(current, filters.team(current.account().team()), filters, cursor, model);
-        } catch (AccountProblem.InvalidInput invalid) {
+        } catch (AccountProblem.InvalidInput | SessionProblem.InvalidCursor invalid) {
             return refused(current, filters, invalid, model, response);
         }
     }
@@ -72,30 +74,27 @@ class AuditPages {
     ResponseEntity<StreamingResponseBody> exportOwn(@AuthenticationPrincipal CurrentSession current,
                                                     @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
         AuditQuery query = filters.own(current.account().team(), current.account().id());
-        return AuditExport.of(audit, query, format, "activity", json);
+        return AuditExport.of(audit, query, new Viewer(current.account().id()), format, "activity", json);
     }
 
     @GetMapping("/admin/audit/export")
     ResponseEntity<StreamingResponseBody> exportTeam(@AuthenticationPrincipal CurrentSession current,
                                                      @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
         requireAdmin(current);
-        return AuditExport.of(audit, filters.team(current.account().team()), format, "audit-log", json);
+        return AuditExport.of(audit, filters.team(current.account().team()), new Viewer(current.account().id()), format,
+                "audit-log", json);
     }
 
     private String list(CurrentSession current, AuditQuery query, AuditFilters filters, String cursor, Model model) {
-        Optional<Long> after;
-        try {
-            after = AuditFilters.cursor(cursor);
-        } catch (AccountProblem.InvalidInput invalid) {
-            after = Optional.empty();
-        }
+        Optional<Long> after = AuditFilters.cursor(cursor);
         AuditLog.Page page = audit.page(query, AuditLog.MAX_PAGE, after);
-        model.addAttribute("entries", page.items().stream().map(AuditView::of).toList());
-        model.addAttribute("nextCursor", page.nextCursor().map(String::valueOf).orElse(null));
+        Viewer viewer = new Viewer(current.account().id());
+        model.addAttribute("entries", page.items().stream().map(e -> AuditView.of(e, viewer)).toList());
+        model.addAttribute("nextCursor", page.nextCursor().map(Cursors::encode).orElse(null));
         return page(current, filters, model);
     }
 
-    private String refused(CurrentSession current, AuditFilters filters, AccountProblem.InvalidInput invalid, Model model,
+    private String refused(CurrentSession current, AuditFilters filters, RuntimeException invalid, Model model,
                            HttpServletResponse response) {
         response.setStatus(HttpStatus.BAD_REQUEST.value());
         model.addAttribute("error", invalid.getMessage());

@@ -83,6 +83,9 @@ class AuditRecorder {
         } else if (event instanceof AccountEvent.PolicyChanged e) {
             record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.POLICY_CHANGED,
                     Phrases.policyChange(e.before(), e.after()), Optional.empty());
+        } else if (event instanceof AccountEvent.SessionListPermissionChanged e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.SESSION_LIST_PERMISSION_CHANGED,
+                    Phrases.sessionListPermission(e.membersSeeSessions()), Optional.empty());
         }
     }
 

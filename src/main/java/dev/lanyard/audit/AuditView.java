@@ -14,12 +14,13 @@ record AuditView(long seq, String when, String actionCode, String action, String
     static final DateTimeFormatter EXACT =
             DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm:ss 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
-    static AuditView of(AuditEntry e) {
+    /** The entry as {@code viewer} may see it: other people's addresses masked, their session ids left out. */
+    static AuditView of(AuditEntry e, Viewer viewer) {
         AuditEntry.Actor a = e.actor();
         String actor = a.system() ? "Lanyard" : !a.name().isEmpty() ? a.name()
                 : a.id().isEmpty() ? "Someone without access" : a.id().get().value();
         return new AuditView(e.seq(), EXACT.format(e.at()), e.action(), AuditAction.labelOf(e.action()), actor, a.email(),
-                a.id().map(AccountId::value).orElse(""), e.session().map(SessionId::shortForm).orElse(""),
-                e.ip().orElse(""), e.detail());
+                a.id().map(AccountId::value).orElse(""), viewer.session(e).map(SessionId::shortForm).orElse(""),
+                viewer.ip(e).orElse(""), e.detail());
     }
 }

@@ -31,6 +31,12 @@ final class Phrases {
                 : "Changed the session policy: " + String.join("; ", changes);
     }
 
+    /** "Allowed members to view their session list" or "Restricted members to their current session". */
+    static String sessionListPermission(boolean membersSeeSessions) {
+        return membersSeeSessions ? "Allowed members to view their session list"
+                : "Restricted members from viewing their session list: they see only their current session and can log out";
+    }
+
     private static String idle(Duration idle) {
         return idle.isZero() ? "never" : days((int) idle.toDays());
     }

@@ -22,6 +22,17 @@ record SessionJson(String id, boolean current, String name, DeviceJson device, S
     record ActivityJson(int signIns, long requests, long pages, String lastPage) {
     }
 
+    /**
+     * Another person's session as an admin sees it (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md):
+     * every detail but the session id (null) and the full IP (masked).
+     */
+    static SessionJson ofSomeoneElse(SessionView view) {
+        SessionJson full = of(view, false);
+        return new SessionJson(null, full.current(), full.name(), full.device(), full.appType(), full.location(), full.ip(),
+                full.createdAt(), full.lastActiveAt(), full.expiresAt(), full.verified(), full.alerts(), full.activeNow(),
+                full.activity(), full.endedAt(), full.endReason(), full.endedBy(), full.endNote());
+    }
+
     static SessionJson of(SessionView view, boolean fullIp) {
         Session s = view.session();
         var d = s.device();

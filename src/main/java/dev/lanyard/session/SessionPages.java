@@ -75,12 +75,7 @@ class SessionPages {
             return "sessions/list";
         }
         ListFilter chosen = ListFilter.parse(filter).orElse(ListFilter.ALL);
-        Optional<String> after;
-        try {
-            after = Optional.ofNullable(cursor).flatMap(SessionStore.PageCursor::decode).map(c -> cursor);
-        } catch (SessionProblem.InvalidCursor invalid) {
-            after = Optional.empty();
-        }
+        Optional<String> after = Optional.ofNullable(cursor); // a bad one is refused with a message, like in the API
         Sessions.Page<Session> page = sessions.active(current.account().id(), chosen, Sessions.MAX_PAGE, after);
         List<SessionView> others = new ArrayList<>();
         for (Session s : page.items()) {
@@ -107,12 +102,7 @@ class SessionPages {
     @GetMapping("/settings/sessions/history")
     String history(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String cursor, Model model) {
         requireList(current);
-        Optional<String> after;
-        try {
-            after = Optional.ofNullable(cursor).flatMap(SessionStore.PageCursor::decode).map(c -> cursor);
-        } catch (SessionProblem.InvalidCursor invalid) {
-            after = Optional.empty();
-        }
+        Optional<String> after = Optional.ofNullable(cursor); // a bad one is refused with a message, like in the API
         Sessions.Page<Session> page = sessions.history(current.account().id(), Sessions.MAX_PAGE, after);
         model.addAttribute("ended", page.items().stream().map(s -> new HistoryLine(view(s, false), endedBy(s, current))).toList());
         model.addAttribute("nextCursor", page.nextCursor().orElse(null));
@@ -156,6 +146,7 @@ class SessionPages {
     @PostMapping("/settings/sessions/{id}/name")
     String rename(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
                   @RequestParam(defaultValue = "") String name, Model model, HttpServletResponse response) {
+        if (!id.equals(current.id().value())) requireList(current);
         try {
             sessions.rename(new SessionId(id), current.account().id(), name);
         } catch (SessionProblem.InvalidInput invalid) {
@@ -174,6 +165,7 @@ class SessionPages {
     @PostMapping("/settings/sessions/{id}/alerts")
     String alerts(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
                   @RequestParam(defaultValue = "false") boolean alerts) {
+        if (!id.equals(current.id().value())) requireList(current);
         sessions.setAlerts(new SessionId(id), current.account().id(), alerts);
         return "redirect:/settings/sessions/" + id + "?done=" + (alerts ? "alerts-on" : "alerts-off");
     }

@@ -80,23 +80,20 @@ interface SessionStore {
      */
     int recordActivity(Collection<ActivityRecorder.Flush> flushes);
 
-    /** Keyset position in a list: the sort time and the id that breaks ties. */
+    /** Keyset position in a list: the sort time and the id that breaks ties. Text form: {@link Cursors}. */
     record PageCursor(Instant at, String id) {
         String encode() {
-            return java.util.Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((at.toEpochMilli() + ":" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Cursors.encode(Long.toString(at.toEpochMilli()), id);
         }
 
         static Optional<PageCursor> decode(String value) {
-            if (value == null || value.isBlank()) return Optional.empty();
-            try {
-                String text = new String(java.util.Base64.getUrlDecoder().decode(value), java.nio.charset.StandardCharsets.UTF_8);
-                int colon = text.indexOf(':');
-                if (colon < 1) throw new SessionProblem.InvalidCursor();
-                return Optional.of(new PageCursor(Instant.ofEpochMilli(Long.parseLong(text.substring(0, colon))), text.substring(colon + 1)));
-            } catch (IllegalArgumentException e) {
-                throw new SessionProblem.InvalidCursor();
-            }
+            return Cursors.decode(value, 2).map(parts -> {
+                try {
+                    return new PageCursor(Instant.ofEpochMilli(Long.parseLong(parts.get(0))), parts.get(1));
+                } catch (NumberFormatException e) {
+                    throw new SessionProblem.InvalidCursor();
+                }
+            });
         }
     }
 }

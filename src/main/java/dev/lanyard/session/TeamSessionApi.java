@@ -54,14 +54,16 @@ class TeamSessionApi {
         var o = team.overview(admin, member, limit, Optional.ofNullable(cursor));
         return new OverviewJson(o.members().stream().map(m -> new MemberJson(m.member().id().value(), m.member().email(),
                 m.member().name(), m.member().role().name().toLowerCase(java.util.Locale.ROOT), m.active(),
-                m.lastActive().orElse(null))).toList(), o.nextEmail().orElse(null), o.totalActive());
+                m.lastActive().orElse(null))).toList(), o.nextCursor().orElse(null), o.totalActive());
     }
 
-    @Operation(summary = "One member's active sessions with details")
+    @Operation(summary = "One member's active sessions with details; another person's IP is masked and their session ids left out")
     @GetMapping("/members/{id}/sessions")
     List<SessionJson> member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        boolean own = admin.account().id().value().equals(id);
         return team.of(admin, new AccountId(id)).stream()
-                .map(s -> SessionJson.of(SessionView.of(s, s.id().equals(admin.id()), settings.activeWindow(), clock), true))
+                .map(s -> SessionView.of(s, s.id().equals(admin.id()), settings.activeWindow(), clock))
+                .map(v -> own ? SessionJson.of(v, true) : SessionJson.ofSomeoneElse(v))
                 .toList();
     }
 

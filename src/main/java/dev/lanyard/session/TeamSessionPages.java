@@ -35,8 +35,8 @@ class TeamSessionPages {
 
     @GetMapping("/admin/sessions")
     String overview(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
-                    @RequestParam(required = false) String after, @RequestParam(required = false) String done, Model model) {
-        TeamSessions.Overview overview = team.overview(admin, member, 50, Optional.ofNullable(after));
+                    @RequestParam(required = false) String cursor, @RequestParam(required = false) String done, Model model) {
+        TeamSessions.Overview overview = team.overview(admin, member, 50, Optional.ofNullable(cursor));
         model.addAttribute("overview", overview);
         model.addAttribute("rows", overview.members().stream().map(m -> new Row(m,
                 m.lastActive().map(t -> SessionView.ago(t, clock.instant())).orElse("—"))).toList());

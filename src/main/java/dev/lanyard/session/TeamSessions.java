@@ -54,18 +54,21 @@ public class TeamSessions {
     public record MemberSessions(Account member, int active, Optional<Instant> lastActive) {
     }
 
-    /** One page of the team overview and the team's total of active sessions. */
-    public record Overview(List<MemberSessions> members, Optional<String> nextEmail, int totalActive) {
+    /** One page of the team overview, the {@link Cursors cursor} of the next page and the team's total of active sessions. */
+    public record Overview(List<MemberSessions> members, Optional<String> nextCursor, int totalActive) {
     }
 
-    public Overview overview(CurrentSession admin, String emailPrefix, int limit, Optional<String> afterEmail) {
+    /** @param cursor the {@link Overview#nextCursor()} of the previous page; a value that is not one is refused */
+    public Overview overview(CurrentSession admin, String emailPrefix, int limit, Optional<String> cursor) {
         requireAdmin(admin);
+        Optional<String> afterEmail = cursor.flatMap(c -> Cursors.decode(c, 1)).map(parts -> parts.get(0));
+        if (afterEmail.isPresent() && afterEmail.get().indexOf('@') < 1) throw new SessionProblem.InvalidCursor();
         int size = Math.max(1, Math.min(limit, Sessions.MAX_PAGE));
         String prefix = emailPrefix == null ? "" : emailPrefix.strip().toLowerCase(java.util.Locale.ROOT);
         List<TeamSessionStore.MemberCount> rows = teamStore.members(admin.account().team(), prefix, size + 1, afterEmail);
         List<MemberSessions> members = rows.stream().limit(size)
                 .map(r -> new MemberSessions(accounts.find(r.account()).orElseThrow(), r.active(), r.lastActive())).toList();
-        Optional<String> next = rows.size() > size ? Optional.of(members.get(size - 1).member().email()) : Optional.empty();
+        Optional<String> next = rows.size() > size ? Optional.of(Cursors.encode(members.get(size - 1).member().email())) : Optional.empty();
         return new Overview(members, next, teamStore.activeCount(admin.account().team()));
     }
 

@@ -45,7 +45,8 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(SessionProblem.class)
     ResponseEntity<ProblemDetail> session(SessionProblem problem) {
         HttpStatus status = HttpStatus.valueOf(problem.status());
-        String field = problem instanceof SessionProblem.InvalidInput input ? input.field() : null;
+        String field = problem instanceof SessionProblem.InvalidInput input ? input.field()
+                : problem instanceof SessionProblem.InvalidCursor ? "cursor" : null;
         return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), field));
     }
 
@@ -61,12 +62,24 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         if (e.getMostSpecificCause() instanceof tools.jackson.databind.exc.MismatchedInputException mismatch
                 && !mismatch.getPath().isEmpty()) {
             String field = field(mismatch.getPath());
+            if (mismatch instanceof StrictJson.ControlCharacterInJson) {
+                return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-input",
+                        "'" + field + "' cannot contain control characters.", field));
+            }
             return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
                     "'" + field + "' must be " + kind(mismatch.getTargetType()) + ".", field));
+        }
+        java.util.regex.Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getMostSpecificCause().getMessage()));
+        if (duplicate.find()) {
+            return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
+                    "'" + duplicate.group(1) + "' is given more than once.", duplicate.group(1)));
         }
         return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
                 "The request body is not valid JSON of the expected shape: " + summary(e)));
     }
+
+    /** Jackson's message for a key given twice (StreamReadFeature.STRICT_DUPLICATE_DETECTION, see {@link StrictJson}). */
+    private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("Duplicate Object property \"([^\"]{1,100})\"");
 
     /** {@code policy.rememberedDays}, {@code ids[2]}: where in the body the wrong value is. */
     private static String field(java.util.List<tools.jackson.core.JacksonException.Reference> path) {
@@ -111,6 +124,8 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     private static String summary(HttpMessageNotReadableException e) {
         Throwable cause = e.getMostSpecificCause();
         String message = cause.getMessage() == null ? "unreadable body" : cause.getMessage().lines().findFirst().orElse("");
+        // No Java type names in answers (StrictJson): Jackson quotes them in backticks.
+        message = message.replaceAll("`[^`]*`", "a value");
         return message.length() > 200 ? message.substring(0, 200) + "…" : message;
     }
 }

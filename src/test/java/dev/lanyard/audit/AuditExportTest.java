@@ -45,9 +45,26 @@ class AuditExportTest {
                 "Force sign-out of bob@example.com: Security concern — 3 sessions", Optional.of("83.45.123.78"),
                 "0".repeat(64), "f".repeat(64));
 
-        assertThat(AuditExport.csvLine(e)).isEqualTo("3,2026-01-10T09:15:00.250Z,admin.forced-sign-out,acc_ada,ada@example.com,Ada,"
+        assertThat(AuditExport.csvLine(e, new Viewer(new AccountId("acc_ada")))).isEqualTo("3,2026-01-10T09:15:00.250Z,admin.forced-sign-out,acc_ada,ada@example.com,Ada,"
                 + "ses_a,acc_bob,,83.45.123.78,Force sign-out of bob@example.com: Security concern — 3 sessions,team_1,"
                 + "0".repeat(64) + "," + "f".repeat(64) + "\r\n");
         assertThat(AuditExport.CSV_COLUMNS).hasSize(14);
+    }
+
+    @Test
+    void aRowAboutSomeoneElseShowsTheirMaskedAddressAndNoneOfTheirSessionIds() throws Exception {
+        AuditEntry e = new AuditEntry(new TeamId("team_1"), 4, Instant.parse("2026-01-10T09:15:00.250Z"),
+                new AuditEntry.Actor(Optional.of(new AccountId("acc_ada")), "ada@example.com", "Ada", Optional.of(new SessionId("ses_ada"))),
+                Optional.of(new AccountId("acc_bob")), Optional.of(new SessionId("ses_bob")), "session.revoked-by-admin",
+                "Signed out bob@example.com on Firefox: Security concern", Optional.of("83.45.123.78"),
+                "0".repeat(64), "f".repeat(64));
+
+        String seenByBob = AuditExport.csvLine(e, new Viewer(new AccountId("acc_bob")));
+        String seenByAda = AuditExport.csvLine(e, new Viewer(new AccountId("acc_ada")));
+
+        assertThat(seenByBob).doesNotContain("83.45.123.78").doesNotContain("ses_ada").contains("ses_bob")
+                .contains(dev.lanyard.geo.ClientAddresses.mask(java.net.InetAddress.getByName("83.45.123.78")));
+        assertThat(seenByAda).contains("83.45.123.78").contains("ses_ada").doesNotContain("ses_bob");
+        assertThat(new Viewer(new AccountId("acc_bob")).withheld(e)).containsExactly("ip", "actor.session");
     }
 }

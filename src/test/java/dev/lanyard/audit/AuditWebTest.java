@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -229,6 +230,118 @@ class AuditWebTest {
         own.forEach(e -> assertThat(involves(e, bob)).as(e.toString()).isTrue());
         assertThat(signIns.size()).isEqualTo(1);
         assertThat(download(bob, "/settings/activity/export?format=xml").statusCode()).isEqualTo(400);
+    }
+
+    // ---- what of another person each viewer sees
+
+    private static String masked(String address) throws Exception {
+        return dev.lanyard.geo.ClientAddresses.mask(java.net.InetAddress.getByName(address));
+    }
+
+    private MockHttpServletResponse forceOut(Member member) throws Exception {
+        MockHttpServletResponse forced = as(admin, post("/api/v1/admin/members/" + member.accountId() + "/sign-out")
+                .contentType(MediaType.APPLICATION_JSON).content("{\"reason\":\"Lost laptop\"}"));
+        assertThat(forced.getStatus()).as(forced.getContentAsString()).isEqualTo(200);
+        return forced;
+    }
+
+    @Test
+    void aMemberSeesTheAdminWhoForcedThemOutOnlyByMaskedAddressAndWithoutTheAdminsSession() throws Exception {
+        forceOut(bob);
+        Member bobAgain = api.logIn(bob);
+
+        List<JsonNode> forced = items(apiList(bobAgain, "?action=session.revoked-by-admin"));
+
+        assertThat(forced).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.path("actor").path("id").asString()).isEqualTo(admin.accountId());
+            assertThat(e.path("ip").asString()).isEqualTo(masked(admin.address()));
+            assertThat(e.path("actor").path("session").isNull()).isTrue();
+
+            assertThat(e.path("withheld")).extracting(JsonNode::asString).containsExactly("ip", "actor.session");
+        });
+        String page = as(bobAgain, get("/settings/activity").accept(MediaType.TEXT_HTML)).getContentAsString();
+        for (String seen : new String[] {page, download(bobAgain, "/settings/activity/export?format=csv").body(),
+                download(bobAgain, "/settings/activity/export?format=json").body(),
+                download(bobAgain, "/api/v1/audit/export?format=json").body()}) {
+            assertThat(seen).contains(masked(admin.address())).doesNotContain(admin.address() + "\"")
+                    .doesNotContain(admin.address() + ",").doesNotContain(admin.sessionId());
+        }
+        List<JsonNode> ownSignIns = items(apiList(bobAgain, "?action=session.signed-in"));
+        assertThat(ownSignIns).extracting(e -> e.path("ip").asString()).as("bob's own address in full").contains(bobAgain.address());
+    }
+
+    @Test
+    void anAdminSeesMembersAddressesMaskedAndNoneOfTheirSessionIds() throws Exception {
+        List<JsonNode> bobsSignIns = items(apiList(admin, "?action=session.signed-in&actor=" + bob.accountId()));
+
+        assertThat(bobsSignIns).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.path("ip").asString()).isEqualTo(masked(bob.address()));
+            assertThat(e.path("session").isNull()).isTrue();
+        });
+        String page = as(admin, get("/admin/audit").accept(MediaType.TEXT_HTML)).getContentAsString();
+        String csv = download(admin, "/admin/audit/export?format=csv").body();
+        String json = download(admin, "/admin/audit/export?format=json").body();
+        String apiJson = download(admin, "/api/v1/audit/export?format=json").body();
+        for (String seen : new String[] {page, csv, json, apiJson}) {
+            assertThat(seen).doesNotContain(bob.address() + "<").doesNotContain(bob.address() + ",")
+                    .doesNotContain(bob.address() + "\"").doesNotContain(bob.sessionId().substring(0, 10));
+        }
+        assertThat(csv).contains(masked(bob.address()));
+
+        MockHttpServletResponse sessions = as(admin, get("/api/v1/admin/members/" + bob.accountId() + "/sessions"));
+        JsonNode list = this.json.readTree(sessions.getContentAsString());
+        assertThat(list).isNotEmpty().allSatisfy(s -> {
+            assertThat(s.path("id").isNull()).isTrue();
+            assertThat(s.path("ip").asString()).isEqualTo(masked(bob.address()));
+        });
+        String memberPage = as(admin, get("/admin/members/" + bob.accountId() + "/sessions").accept(MediaType.TEXT_HTML))
+                .getContentAsString();
+        assertThat(memberPage).contains(masked(bob.address())).doesNotContain(bob.address() + "<")
+                .doesNotContain(bob.sessionId().substring(0, 10));
+    }
+
+    // ---- the session-list permission and the export in the API
+
+    @Test
+    void changingTheSessionListPermissionIsAuditedOncePerChange() throws Exception {
+        for (boolean allowed : new boolean[] {false, false, true}) {
+            MockHttpServletResponse saved = as(admin, put("/api/v1/admin/permissions").contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"membersSeeSessions\":" + allowed + "}"));
+            assertThat(saved.getStatus()).isEqualTo(200);
+        }
+
+        List<JsonNode> changes = items(apiList(admin, "?action=team.session-list-permission-changed"));
+
+        assertThat(changes).extracting(e -> e.path("detail").asString()).containsExactly(
+                "Allowed members to view their session list",
+                "Restricted members from viewing their session list: they see only their current session and can log out");
+        assertThat(changes).allSatisfy(e -> {
+            assertThat(e.path("actor").path("id").asString()).isEqualTo(admin.accountId());
+            assertThat(e.path("actionLabel").asString()).isEqualTo("Session list permission changed");
+        });
+        assertThat(as(admin, get("/admin/audit").accept(MediaType.TEXT_HTML)).getContentAsString())
+                .contains("Restricted members from viewing their session list");
+    }
+
+    @Test
+    void theApiExportStreamsWhatTheListShowsToTheSameReaders() throws Exception {
+        HttpResponse<String> team = download(admin, "/api/v1/audit/export?format=json");
+        HttpResponse<String> own = download(bob, "/api/v1/audit/export?format=json");
+        HttpResponse<String> csv = download(bob, "/api/v1/audit/export?format=csv&action=session.signed-in");
+
+        assertThat(team.statusCode()).isEqualTo(200);
+        assertThat(team.headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).startsWith("attachment"));
+        assertThat(json.readTree(team.body()).size()).isEqualTo(teams.entries(admin).size());
+        JsonNode bobs = json.readTree(own.body());
+        assertThat(bobs.size()).isGreaterThan(1);
+        bobs.forEach(e -> assertThat(involves(e, bob)).as(e.toString()).isTrue());
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(csv.body().lines()).hasSize(2);
+        assertThat(download(bob, "/api/v1/audit/export?scope=team").statusCode()).isEqualTo(403);
+        HttpResponse<String> xml = download(admin, "/api/v1/audit/export?format=xml");
+        assertThat(xml.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(xml.body()).path("field").asString()).isEqualTo("format");
     }
 
     // ---- verification

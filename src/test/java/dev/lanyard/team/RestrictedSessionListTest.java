@@ -118,6 +118,39 @@ class RestrictedSessionListTest {
     }
 
     @Test
+    void aRestrictedMemberCannotRenameOrSwitchAlertsOfAnotherSessionThroughThePages() throws Exception {
+        permit(false);
+        String phone = "/settings/sessions/" + melsPhone.sessionId();
+        var before = team.read(api(melsPhone, "/api/v1/sessions/current"));
+
+        MockHttpServletResponse renamed = team.perform(team.form(post(phone + "/name"), mel).param("name", "Stolen")).getResponse();
+        MockHttpServletResponse invalid = team.perform(team.form(post(phone + "/name"), mel).param("name", "x".repeat(500))).getResponse();
+        MockHttpServletResponse alerts = team.perform(team.form(post(phone + "/alerts"), mel).param("alerts", "true")).getResponse();
+
+        for (MockHttpServletResponse refused : new MockHttpServletResponse[] {renamed, invalid, alerts}) {
+            assertThat(refused.getStatus()).isEqualTo(403);
+            assertThat(refused.getContentAsString()).contains("restricted the session list")
+                    .doesNotContain(melsPhone.address()).doesNotContain(melsPhone.sessionId());
+        }
+        var after = team.read(api(melsPhone, "/api/v1/sessions/current"));
+        assertThat(after.path("name")).as("the other session keeps its name").isEqualTo(before.path("name"));
+        assertThat(after.path("alerts")).as("and its alerts").isEqualTo(before.path("alerts"));
+    }
+
+    @Test
+    void aRestrictedMemberCanStillRenameTheirCurrentSessionButNoOtherThroughTheApi() throws Exception {
+        permit(false);
+
+        assertRestricted(team.perform(team.json(patch("/api/v1/sessions/" + melsPhone.sessionId()), mel, Map.of("name", "Stolen"))));
+        assertRestricted(team.perform(team.json(patch("/api/v1/sessions/" + melsPhone.sessionId()), mel, Map.of("alerts", true))));
+        MvcResult own = team.perform(team.json(patch("/api/v1/sessions/" + mel.sessionId()), mel, Map.of("name", "Laptop")));
+        assertThat(own.getResponse().getStatus()).isEqualTo(200);
+        MockHttpServletResponse ownPage = team.perform(team.form(post("/settings/sessions/" + mel.sessionId() + "/name"), mel)
+                .param("name", "Work laptop")).getResponse();
+        assertThat(ownPage.getRedirectedUrl()).isEqualTo("/settings/sessions/" + mel.sessionId() + "?done=renamed");
+    }
+
+    @Test
     void aRestrictedMemberCanStillLogOut() throws Exception {
         permit(false);
 

@@ -176,7 +176,7 @@ class TeamSessionsBenchmark {
             assertThat(first.totalActive()).isEqualTo(SESSIONS + ADMIN_SESSIONS);
             assertThat(teamSessions.overview(admin, "member-07", PAGE, Optional.empty()).members()).hasSize(PAGE)
                     .allSatisfy(m -> assertThat(m.member().email()).startsWith("member-07"));
-            assertThat(teamSessions.overview(admin, "", PAGE, Optional.of(deepAfter)).members()).hasSize(PAGE);
+            assertThat(teamSessions.overview(admin, "", PAGE, Optional.of(dev.lanyard.session.Cursors.encode(deepAfter))).members()).hasSize(PAGE);
             assertThat(sessions.active(adminId, ListFilter.ALL, PAGE, Optional.empty()).items()).hasSize(ADMIN_SESSIONS);
 
             Callable<?> baseline = () -> sessions.active(adminId, ListFilter.ALL, PAGE, Optional.empty());
@@ -186,7 +186,7 @@ class TeamSessionsBenchmark {
             calls.put("TeamSessions.overview: filtered by email prefix \"member-07\" (1,000 match), first page",
                     () -> teamSessions.overview(admin, "member-07", PAGE, Optional.empty()));
             calls.put("TeamSessions.overview: deep keyset page (the last 50 members)",
-                    () -> teamSessions.overview(admin, "", PAGE, Optional.of(deepAfter)));
+                    () -> teamSessions.overview(admin, "", PAGE, Optional.of(dev.lanyard.session.Cursors.encode(deepAfter))));
             calls.put("team total alone (TeamSessionStore.activeCount)", () -> total.invoke(store, team));
             calls.put(BASELINE, baseline);
             calls.put("GET /admin/sessions over HTTP (first page, rendered)", () -> page(base + "/admin/sessions", cookie));

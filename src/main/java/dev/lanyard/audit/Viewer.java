@@ -1,0 +1,58 @@
+package dev.lanyard.audit;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.geo.ClientAddresses;
+import dev.lanyard.session.SessionId;
+
+/**
+ * Who reads an audit entry, and so what of it they may see in full
+ * (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md). The address an action came from
+ * is the actor's: only the actor sees it in full, anyone else its masked form. A session id is
+ * shown only to the person it belongs to: the actor's session to the actor, the entry's session
+ * (the subject's) to the subject. The stored entry is never changed, so the chain still verifies.
+ */
+record Viewer(AccountId account) {
+
+    /** The entry's address as this viewer may see it. */
+    Optional<String> ip(AuditEntry e) {
+        return e.ip().map(ip -> isActor(e) ? ip : mask(ip));
+    }
+
+    /** The session the actor acted from, if the viewer is that actor. */
+    Optional<SessionId> actorSession(AuditEntry e) {
+        return isActor(e) ? e.actor().session() : Optional.empty();
+    }
+
+    /** The session the entry concerns, if it is the viewer's. */
+    Optional<SessionId> session(AuditEntry e) {
+        boolean theirs = e.subject().map(account::equals).orElseGet(() -> isActor(e));
+        return theirs ? e.session() : Optional.empty();
+    }
+
+    /** Names of the fields this viewer gets masked or without their value, for the JSON export. */
+    java.util.List<String> withheld(AuditEntry e) {
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        if (e.ip().isPresent() && !isActor(e)) fields.add("ip");
+        if (e.actor().session().isPresent() && actorSession(e).isEmpty()) fields.add("actor.session");
+        if (e.session().isPresent() && session(e).isEmpty()) fields.add("session");
+        return fields;
+    }
+
+    private boolean isActor(AuditEntry e) {
+        return e.actor().id().map(account::equals).orElse(false);
+    }
+
+    private static String mask(String ip) {
+        if (!ip.matches("[0-9A-Fa-f:.]{2,45}")) return "";
+        try {
+            // A stored address is always a literal, so this never asks DNS.
+            return ClientAddresses.mask(InetAddress.getByName(ip));
+        } catch (UnknownHostException e) {
+            return "";
+        }
+    }
+}

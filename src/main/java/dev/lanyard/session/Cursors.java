@@ -1,0 +1,75 @@
+package dev.lanyard.session;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one text form of every list's page cursor: the sessions list, history, the team overview,
+ * the audit log. A cursor is opaque to clients (base64url of its parts) and checked the same way
+ * everywhere: a value that is not one this server could have handed out is
+ * {@link SessionProblem.InvalidCursor}, never a silent first page and never a query with a
+ * malformed value (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md).
+ */
+public final class Cursors {
+    /** Longer than any cursor Lanyard hands out (an email of 254 characters is the longest part). */
+    static final int MAX_LENGTH = 512;
+    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final String SEPARATOR = "\u001f";
+
+    private Cursors() {
+    }
+
+    /** The cursor of these parts; no part may hold a control character. */
+    public static String encode(String... parts) {
+        for (String part : parts) {
+            if (part.chars().anyMatch(Character::isISOControl)) throw new IllegalArgumentException("control character in a cursor part");
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(String.join(SEPARATOR, parts).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The {@code count} parts of a cursor, or empty for none (null or blank: the first page).
+     *
+     * @throws SessionProblem.InvalidCursor when the value is not a cursor of {@code count} non-empty parts
+     */
+    public static Optional<List<String>> decode(String value, int count) {
+        if (value == null || value.isBlank()) return Optional.empty();
+        if (value.length() > MAX_LENGTH || !BASE64URL.matcher(value).matches()) throw new SessionProblem.InvalidCursor();
+        String text;
+        try {
+            byte[] bytes = Base64.getUrlDecoder().decode(value);
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            throw new SessionProblem.InvalidCursor();
+        }
+        List<String> parts = List.of(text.split(SEPARATOR, -1));
+        if (parts.size() != count || parts.stream().anyMatch(p -> p.isEmpty() || p.chars().anyMatch(Character::isISOControl)))
+            throw new SessionProblem.InvalidCursor();
+        return Optional.of(parts);
+    }
+
+    /** A cursor of one positive whole number (the audit log's seq). */
+    public static String encode(long number) {
+        return encode(Long.toString(number));
+    }
+
+    /** The positive whole number of a cursor made by {@link #encode(long)}, or empty for none. */
+    public static Optional<Long> decodeLong(String value) {
+        return decode(value, 1).map(parts -> {
+            try {
+                long n = Long.parseLong(parts.get(0));
+                if (n > 0) return n;
+            } catch (NumberFormatException e) {
+                // the same answer as any other bad cursor
+            }
+            throw new SessionProblem.InvalidCursor();
+        });
+    }
+}

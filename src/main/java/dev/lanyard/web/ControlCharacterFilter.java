@@ -1,0 +1,119 @@
+package dev.lanyard.web;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Refuses a request whose path, query string or form fields break the {@link ControlCharacters}
+ * rule, before anything reads them: a NUL in a cursor or a filter would otherwise reach the
+ * database (PostgreSQL refuses it with an error, SQLite truncates). The path and the query string
+ * are checked as sent (percent-decoded strictly as UTF-8, so an encoded lone surrogate is refused
+ * too) and never allow line breaks; form fields may hold tab, CR and LF (a reason can have several
+ * lines). The API gets 400 problem+json naming the parameter, a page gets 400 with a message.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 20)
+class ControlCharacterFilter extends OncePerRequestFilter {
+    private final JsonMapper json;
+
+    ControlCharacterFilter(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String refused = refusedPart(request);
+        if (refused == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String detail = refused.equals("path") ? "The address contains a control character."
+                : "'" + refused + "' cannot contain control characters.";
+        if (Problems.isApi(request)) {
+            Problems.write(response, json, Problems.of(HttpStatus.BAD_REQUEST, "invalid-input", detail, refused));
+        } else {
+            request.setAttribute("lanyard.errorMessage", detail.replace("'" + refused + "'", "A field of the request")
+                    .replace("The address", "The address of this page"));
+            response.sendError(HttpStatus.BAD_REQUEST.value());
+        }
+    }
+
+    /** "path", the name of the parameter at fault, "parameter" when a name itself is at fault, or null. */
+    private static String refusedPart(HttpServletRequest request) {
+        if (badEncoded(request.getRequestURI())) return "path";
+        String query = request.getQueryString();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = eq < 0 ? pair : pair.substring(0, eq);
+                if (badEncoded(name)) return "parameter";
+                if (eq >= 0 && badEncoded(pair.substring(eq + 1))) return shown(decodeOrEmpty(name));
+            }
+        }
+        for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
+            if (ControlCharacters.refused(parameter.getKey(), false)) return "parameter";
+            for (String value : parameter.getValue()) {
+                if (ControlCharacters.refused(value, true)) return shown(parameter.getKey());
+            }
+        }
+        return null;
+    }
+
+    /** Whether a percent-encoded part decodes to something other than valid UTF-8 without control characters. */
+    private static boolean badEncoded(String raw) {
+        if (raw.indexOf('%') < 0) return ControlCharacters.refused(raw, false);
+        String decoded = decode(raw);
+        return decoded == null || ControlCharacters.refused(decoded, false);
+    }
+
+    private static String decodeOrEmpty(String raw) {
+        String decoded = decode(raw);
+        return decoded == null ? "" : decoded;
+    }
+
+    /** Strict percent-decoding as UTF-8 ({@code +} stays, as in a path); null when it is not valid. */
+    private static String decode(String raw) {
+        ByteBuffer bytes = ByteBuffer.allocate(raw.length() * 3);
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length()) return null;
+                int hi = Character.digit(raw.charAt(i + 1), 16);
+                int lo = Character.digit(raw.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) return null;
+                bytes.put((byte) (hi * 16 + lo));
+                i += 2;
+            } else {
+                bytes.put(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        bytes.flip();
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** A parameter name fit to be echoed: short, and only when it is plain. */
+    private static String shown(String name) {
+        return name.length() <= 40 && name.matches("[A-Za-z0-9_.\\-\\[\\]]+") ? name : "parameter";
+    }
+}

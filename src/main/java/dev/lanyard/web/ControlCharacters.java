@@ -1,0 +1,30 @@
+package dev.lanyard.web;
+
+/**
+ * The control-character rule for everything a request brings in (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md):
+ * C0 controls, DEL and lone surrogates are refused. Tab, carriage return and line feed are allowed
+ * only in values that may hold free text (form fields and JSON strings); the fields that must be a
+ * single line refuse them by their own rules.
+ */
+final class ControlCharacters {
+    private ControlCharacters() {
+    }
+
+    /** Whether {@code value} breaks the rule; {@code freeText} lets tab, CR and LF through. */
+    static boolean refused(CharSequence value, boolean freeText) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20) {
+                if (!(freeText && (c == '\t' || c == '\r' || c == '\n'))) return true;
+            } else if (c == 0x7f) {
+                return true;
+            } else if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) return true;
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

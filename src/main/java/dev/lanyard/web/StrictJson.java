@@ -1,0 +1,66 @@
+package dev.lanyard.web;
+
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.deser.jdk.StringDeserializer;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.type.LogicalType;
+
+/**
+ * Request bodies are read strictly (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md):
+ * a value of the wrong JSON type is refused instead of converted ({@code -1} is not {@code true},
+ * {@code 5} is not {@code "5"}, {@code "5"} is not {@code 5}), a key given twice is refused instead
+ * of the last one winning, and a string with a control character is refused. Unknown properties
+ * are still ignored, as before. The errors name the field ({@link ErrorAdvice}).
+ */
+@Configuration(proxyBeanMethods = false)
+class StrictJson {
+
+    @Bean
+    JsonMapperBuilderCustomizer strictJsonInput() {
+        return builder -> builder
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .withCoercionConfig(LogicalType.Boolean, c -> c
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Textual, c -> c
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Integer, c -> c
+                        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Float, c -> c
+                        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Enum, c -> c
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
+                .addModule(new SimpleModule("lanyard-strict-strings").addDeserializer(String.class, new NoControlCharacters()));
+    }
+
+    /** Jackson's own string reading (with the coercions above), then the control-character rule. */
+    static final class NoControlCharacters extends StringDeserializer {
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) {
+            String value = super.deserialize(p, ctxt);
+            if (value != null && ControlCharacters.refused(value, true)) throw new ControlCharacterInJson(p);
+            return value;
+        }
+    }
+
+    /** A JSON string with a character {@link ControlCharacters} refuses; {@link ErrorAdvice} names its field. */
+    static final class ControlCharacterInJson extends MismatchedInputException {
+        ControlCharacterInJson(JsonParser p) {
+            super(p, "A string holds a control character", String.class);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.lanyard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+
+import java.net.URI;
+
+import dev.lanyard.web.ApiClient.Member;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Crafted input is a clear 400, never a conversion, never a 500 (docs/decisions/0014): JSON of the
+ * wrong type or with a key given twice, control characters in any parameter, path or JSON string,
+ * one rule for every list's cursor, and times out of range. Run on SQLite here and on PostgreSQL
+ * ({@code PostgresStrictInputTest}), where a NUL that reached the database would fail the query.
+ */
+@LanyardSpringTest
+class StrictInputTest {
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
+    private Member admin;
+
+    @BeforeEach
+    void anAdmin() throws Exception {
+        admin = new ApiClient(mvc, json).signUp("ada");
+    }
+
+    private MockHttpServletResponse as(MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request.cookie(admin.cookie()).with(admin.from())).andReturn().getResponse();
+    }
+
+    private MockHttpServletResponse body(MockHttpServletRequestBuilder request, String body) throws Exception {
+        return as(request.contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    private JsonNode problem(MockHttpServletResponse response, String field) throws Exception {
+        String text = response.getContentAsString();
+        assertThat(response.getStatus()).as(text).isEqualTo(400);
+        assertThat(response.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        JsonNode problem = json.readTree(text);
+        assertThat(problem.path("field").asString()).as(text).isEqualTo(field);
+        assertThat(problem.path("detail").asString()).as("no Java type names").doesNotContain("java.").doesNotContain("`")
+                .doesNotContain("dev.lanyard");
+        return problem;
+    }
+
+    // ---- strict JSON
+
+    @Test
+    void aNumberIsNotTakenForTrueOrFalse() throws Exception {
+        for (String value : new String[] {"-1", "1", "0", "1.5", "\"true\"", "\"yes\""}) {
+            JsonNode problem = problem(body(put("/api/v1/admin/permissions"), "{\"membersSeeSessions\":" + value + "}"),
+                    "membersSeeSessions");
+            assertThat(problem.path("detail").asString()).isEqualTo("'membersSeeSessions' must be true or false.");
+        }
+        assertThat(body(put("/api/v1/admin/permissions"), "{\"membersSeeSessions\":true}").getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void aNumberIsNotTakenForAStringNorAStringForANumber() throws Exception {
+        problem(body(patch("/api/v1/sessions/" + admin.sessionId()), "{\"name\":5}"), "name");
+        problem(body(patch("/api/v1/sessions/" + admin.sessionId()), "{\"name\":true}"), "name");
+        problem(body(put("/api/v1/team/policy"),
+                "{\"idleTimeout\":\"7d\",\"allowRememberMe\":true,\"rememberedDays\":\"30\",\"lifetimeDays\":7}"), "rememberedDays");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedInsteadOfTheLastOneWinning() throws Exception {
+        JsonNode problem = problem(body(put("/api/v1/admin/permissions"),
+                "{\"membersSeeSessions\":true,\"membersSeeSessions\":false}"), "membersSeeSessions");
+        assertThat(problem.path("detail").asString()).isEqualTo("'membersSeeSessions' is given more than once.");
+    }
+
+    @Test
+    void aJsonStringWithAControlCharacterIsRefusedAndNamesItsField() throws Exception {
+        for (String bad : new String[] {"\\u0000", "\\u0007", "\\u007f", "\\ud800"}) {
+            JsonNode problem = problem(body(patch("/api/v1/sessions/" + admin.sessionId()), "{\"name\":\"Lap" + bad + "top\"}"), "name");
+            assertThat(problem.path("detail").asString()).isEqualTo("'name' cannot contain control characters.");
+        }
+        MockHttpServletResponse named = body(patch("/api/v1/sessions/" + admin.sessionId()), "{\"name\":\"Laptop \\ud83d\\udcbb\"}");
+        assertThat(named.getStatus()).as("a whole surrogate pair is a character like any other").isEqualTo(200);
+    }
+
+    // ---- control characters in parameters and paths
+
+    @Test
+    void aControlCharacterInAQueryParameterIsRefusedBeforeItReachesTheDatabase() throws Exception {
+        problem(as(get(URI.create("/api/v1/admin/sessions?member=a%00b"))), "member");
+        problem(as(get(URI.create("/api/v1/admin/members?member=%01"))), "member");
+        problem(as(get(URI.create("/api/v1/audit?actor=ada%00@example.com"))), "actor");
+        problem(as(get(URI.create("/api/v1/sessions?cursor=%00"))), "cursor");
+        problem(as(get(URI.create("/api/v1/admin/sessions?member=%ED%A0%80"))), "member");
+        problem(as(get("/api/v1/admin/sessions").param("member", "a\u0000b")), "member");
+        problem(as(get("/api/v1/admin/sessions").param("member", "a\u007fb")), "member");
+    }
+
+    @Test
+    void aControlCharacterInAPathVariableIsRefused() throws Exception {
+        problem(as(get(URI.create("/api/v1/sessions/ses_%01x"))), "path");
+        problem(as(get(URI.create("/api/v1/admin/members/acc_%7F/sessions"))), "path");
+    }
+
+    @Test
+    void aPageWithAControlCharacterInItsAddressSaysWhatIsWrong() throws Exception {
+        // Over real HTTP: the message comes from the container's error page, which MockMvc does not render.
+        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/sessions?member=a%00b"))
+                        .header("Cookie", ApiClient.COOKIE + "=" + admin.token()).header("Accept", "text/html").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(400);
+        assertThat(page.body()).contains("A field of the request cannot contain control characters.");
+    }
+
+    // ---- one cursor rule
+
+    @Test
+    void everyListRefusesACursorItDidNotHandOut() throws Exception {
+        String[] badCursors = {"!!!", "abc", "bm9jb2xvbg", "A".repeat(600), "YQBi"}; // YQBi is "a\0b"
+        for (String list : new String[] {"/api/v1/sessions", "/api/v1/sessions/history", "/api/v1/admin/sessions", "/api/v1/audit"}) {
+            for (String cursor : badCursors) {
+                JsonNode problem = problem(as(get(list).param("cursor", cursor)), "cursor");
+                assertThat(problem.path("type").asString()).as(list + " " + cursor).isEqualTo("urn:lanyard:problem:invalid-cursor");
+            }
+        }
+        for (String page : new String[] {"/settings/sessions", "/settings/sessions/history", "/admin/sessions", "/admin/audit"}) {
+            MockHttpServletResponse refused = as(get(page).param("cursor", "!!!").accept(MediaType.TEXT_HTML));
+            assertThat(refused.getStatus()).as(page).isEqualTo(400);
+            assertThat(refused.getContentAsString()).as(page).contains("The cursor is not valid.");
+        }
+    }
+
+    @Test
+    void theTeamOverviewPagesWithTheCursorItHandsOut() throws Exception {
+        JsonNode first = json.readTree(as(get("/api/v1/admin/sessions").param("limit", "1")).getContentAsString());
+        assertThat(first.path("members")).hasSize(1);
+        // One member: no next page; a cursor made of the member's own email pages past them.
+        assertThat(first.path("nextCursor").isNull()).isTrue();
+        String past = dev.lanyard.session.Cursors.encode(admin.email());
+        MockHttpServletResponse after = as(get("/api/v1/admin/sessions").param("cursor", past));
+        assertThat(after.getStatus()).isEqualTo(200);
+        assertThat(json.readTree(after.getContentAsString()).path("members")).isEmpty();
+    }
+
+    // ---- times in range
+
+    @Test
+    void anAuditTimeOutsideTheYears1970To9999IsRefusedNamingTheParameter() throws Exception {
+        for (String[] bad : new String[][] {{"from", "+300000000-01-01T00:00:00Z"}, {"to", "+300000000-01-01T00:00:00Z"},
+                {"from", "-300000000-01-01T00:00:00Z"}, {"from", "1969-12-31T23:59:59Z"}, {"to", "+10000-01-01T00:00:01Z"}}) {
+            JsonNode problem = problem(as(get("/api/v1/audit").param(bad[0], bad[1])), bad[0]);
+            assertThat(problem.path("detail").asString()).as(bad[1]).contains(bad[0]);
+            MockHttpServletResponse export = as(get("/api/v1/audit/export").param(bad[0], bad[1]));
+            problem(export, bad[0]);
+        }
+        assertThat(as(get("/api/v1/audit").param("from", "1970-01-01").param("to", "9999-12-31")).getStatus()).isEqualTo(200);
+    }
+}
