@@ -1,18 +1,36 @@
 package dev.lanyard.account;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Mail settings ({@code lanyard.mail.*}); the SMTP server itself is Spring's {@code spring.mail.*}.
  *
- * @param from    the sender address
- * @param baseUrl the address people use to reach Lanyard, for links in mail
+ * @param from          the sender address
+ * @param baseUrl       the address people use to reach Lanyard, for links in mail
+ * @param retryInterval how often the outbox looks for mail due again (a mail is also tried right after its commit)
+ * @param firstRetry    the wait after the first failed attempt; it doubles with each failure
+ * @param maxRetryDelay the longest wait between two attempts
+ * @param maxAttempts   attempts before a mail is given up (and its body erased)
  */
 @ConfigurationProperties("lanyard.mail")
-record MailSettings(String from, String baseUrl) {
+record MailSettings(String from, String baseUrl, Duration retryInterval, Duration firstRetry, Duration maxRetryDelay,
+                    int maxAttempts) {
     MailSettings {
         if (from == null || from.isBlank()) from = "lanyard@localhost";
         if (baseUrl == null || baseUrl.isBlank()) baseUrl = "http://localhost:8080";
         if (baseUrl.endsWith("/")) baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+        if (retryInterval == null) retryInterval = Duration.ofSeconds(30);
+        if (firstRetry == null) firstRetry = Duration.ofSeconds(30);
+        if (maxRetryDelay == null) maxRetryDelay = Duration.ofHours(1);
+        if (maxAttempts <= 0) maxAttempts = 20;
+    }
+
+    /** How long to wait after {@code attempts} failed attempts: doubling from {@link #firstRetry}, at most {@link #maxRetryDelay}. */
+    Duration retryDelay(int attempts) {
+        Duration delay = firstRetry;
+        for (int i = 1; i < attempts && delay.compareTo(maxRetryDelay) < 0; i++) delay = delay.multipliedBy(2);
+        return delay.compareTo(maxRetryDelay) > 0 ? maxRetryDelay : delay;
     }
 }

@@ -7,14 +7,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Sends mail over SMTP when {@code spring.mail.host} is set. Otherwise (development) it keeps
- * each mail in an outbox that the team's admins can open, and logs that it did — never the body,
- * which can hold a single-use link.
+ * Sends mail over SMTP when {@code spring.mail.host} is set: the mail is written to the mail
+ * outbox in the caller's transaction and {@link MailOutbox} sends it after the commit, with
+ * retries, so a slow or dead mail server never holds up or fails the change. Otherwise
+ * (development) it keeps each mail in an outbox that the team's admins can open, and logs that
+ * it did — never the body, which can hold a single-use link.
  */
 @Component
 public class Mailer {
@@ -27,30 +30,45 @@ public class Mailer {
     private final ObjectProvider<JavaMailSender> smtp;
     private final JdbcClient jdbc;
     private final MailSettings settings;
+    private final MailOutboxStore outboxStore;
+    private final MailOutbox outbox;
     private final Clock clock;
 
-    Mailer(ObjectProvider<JavaMailSender> smtp, JdbcClient jdbc, MailSettings settings, Clock clock) {
+    Mailer(ObjectProvider<JavaMailSender> smtp, JdbcClient jdbc, MailSettings settings, MailOutboxStore outboxStore,
+           MailOutbox outbox, Clock clock) {
         this.smtp = smtp;
         this.jdbc = jdbc;
         this.settings = settings;
+        this.outboxStore = outboxStore;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
+    /** Queues the mail in the caller's transaction (if any); it goes out after the commit. */
     void send(TeamId team, String to, String subject, String body) {
-        JavaMailSender sender = smtp.getIfAvailable();
-        if (sender != null) {
-            SimpleMailMessage message = new SimpleMailMessage();
-            message.setFrom(settings.from());
-            message.setTo(to);
-            message.setSubject(subject);
-            message.setText(body);
-            sender.send(message);
+        if (smtp.getIfAvailable() != null) {
+            long id = outboxStore.add(team, to, subject, body, clock.instant());
+            log.info("Queued mail {} “{}” to {}", id, subject, to);
+            afterCommit(outbox::drainSoon);
             return;
         }
         jdbc.sql("INSERT INTO outbox (team_id, recipient, subject, body, created_at) VALUES (:team, :to, :subject, :body, :at)")
                 .param("team", team.value()).param("to", to).param("subject", subject).param("body", body)
                 .param("at", clock.instant().toEpochMilli()).update();
         log.info("No SMTP server configured: kept mail “{}” to {} in the outbox (/admin/outbox)", subject, to);
+    }
+
+    private static void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        } else {
+            action.run();
+        }
     }
 
     /** Whether mail goes to the development outbox rather than SMTP. */

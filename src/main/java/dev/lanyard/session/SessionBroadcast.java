@@ -3,9 +3,15 @@ package dev.lanyard.session;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -24,15 +30,21 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Makes an ending hold on every node at once. Locally the cache evicts right after the commit;
  * on PostgreSQL the ending transaction also sends {@code NOTIFY}, which PostgreSQL delivers to
- * every node when (and only if) it commits. Each node listens on a connection of its own; while
- * that connection is down the node does not trust its cache and reads every check from the
- * database, and it clears the cache once it hears again.
+ * every node when (and only if) it commits. Each node listens on a connection of its own; until
+ * that connection is up, and whenever it is down, the node does not trust its cache and reads
+ * every check from the database, and it clears the cache once it hears again.
+ *
+ * <p>The listening thread survives any throwable (it backs off and listens again; {@link #state()}
+ * tells health what happened). It only evicts from the cache, which is memory work; whatever else
+ * a notification causes (live pages, which read the database) runs on another thread, in order,
+ * so a slow listener never delays the next eviction.
  */
 @Component
 class SessionBroadcast {
     static final String CHANNEL = "lanyard_session_ended";
     private static final Logger log = LoggerFactory.getLogger(SessionBroadcast.class);
     private static final int MAX_PAYLOAD = 7000;
+    private static final int HANDLER_QUEUE = 10_000;
     private static final String TEAM_PREFIX = "team:";
     private static final String STARTED_PREFIX = "started:";
     private static final String CHANGED_PREFIX = "changed:";
@@ -46,16 +58,44 @@ class SessionBroadcast {
     private final DataSource dataSource;
     private final SessionCache cache;
     private final org.springframework.context.ApplicationEventPublisher events;
+    private final Clock clock;
+    /** Runs what notifications cause beyond eviction, one at a time, in the order they arrived. */
+    private final ThreadPoolExecutor handlers = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(HANDLER_QUEUE), runnable -> {
+                Thread thread = new Thread(runnable, "lanyard-session-news");
+                thread.setDaemon(true);
+                return thread;
+            }, (task, executor) -> log.warn("Too many session notifications queued; an open page may miss a refresh"));
     private volatile boolean postgres;
     private volatile boolean running = true;
+    private volatile State state = new State(false, 0, Optional.empty(), Optional.empty());
     private Thread listener;
 
     SessionBroadcast(JdbcClient jdbc, DataSource dataSource, SessionCache cache,
-                     org.springframework.context.ApplicationEventPublisher events) {
+                     org.springframework.context.ApplicationEventPublisher events, Clock clock) {
         this.events = events;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.cache = cache;
+        this.clock = clock;
+    }
+
+    /**
+     * Whether this node hears the others, for health.
+     *
+     * @param listening   LISTEN is up (always true on SQLite: one node, nothing to hear)
+     * @param failures    how many times the listening connection failed since start
+     * @param lastFailure the type and message of the last failure, never a notification's content
+     */
+    record State(boolean listening, long failures, Optional<String> lastFailure, Optional<Instant> lastFailureAt) {
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean clustered() {
+        return postgres;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -63,7 +103,11 @@ class SessionBroadcast {
         try (Connection c = dataSource.getConnection()) {
             postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
         }
-        if (!postgres) return;
+        if (!postgres) {
+            state = new State(true, 0, Optional.empty(), Optional.empty());
+            cache.trust(true);
+            return;
+        }
         listener = new Thread(this::listen, "lanyard-session-listener");
         listener.setDaemon(true);
         listener.start();
@@ -158,6 +202,7 @@ class SessionBroadcast {
             try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
                 st.execute("LISTEN " + CHANNEL);
                 cache.trust(true);
+                state = new State(true, state.failures(), state.lastFailure(), state.lastFailureAt());
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] notes = pg.getNotifications(1000);
@@ -167,9 +212,13 @@ class SessionBroadcast {
                     }
                     for (PGNotification note : notes) received(note.getParameter());
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
+                // Any throwable, Errors too: a dead listener thread would leave the cache trusted
+                // (or distrusted) forever without a word.
                 if (!running) return;
                 cache.trust(false);
+                state = new State(false, state.failures() + 1, Optional.of(e.getClass().getName() + ": " + e.getMessage()),
+                        Optional.of(clock.instant()));
                 log.warn("Lost the session invalidation channel; checking every session in the database until it is back: {}", e.toString());
                 try {
                     Thread.sleep(1000);
@@ -190,14 +239,25 @@ class SessionBroadcast {
             cache.evictTeam(new dev.lanyard.account.TeamId(payload.substring(TEAM_PREFIX.length())));
         } else if (payload.startsWith(STARTED_PREFIX)) {
             var account = new dev.lanyard.account.AccountId(payload.substring(STARTED_PREFIX.length()));
-            listeners.forEach(l -> l.started(account));
+            handOff(l -> l.started(account));
         } else if (payload.startsWith(CHANGED_PREFIX)) {
             cache.evict(ids(payload.substring(CHANGED_PREFIX.length())));
         } else {
             List<SessionId> ids = ids(payload);
             cache.evict(ids);
-            listeners.forEach(l -> l.ended(ids, false));
+            handOff(l -> l.ended(ids, false));
         }
+    }
+
+    /** Tells the listeners on the handler thread; one that fails (even with an Error) does not stop the others. */
+    private void handOff(java.util.function.Consumer<Listener> news) {
+        handlers.execute(() -> listeners.forEach(l -> {
+            try {
+                news.accept(l);
+            } catch (Throwable e) {
+                log.warn("A session listener failed: {}", e.toString());
+            }
+        }));
     }
 
     private static List<SessionId> ids(String payload) {
@@ -208,5 +268,6 @@ class SessionBroadcast {
     void stop() {
         running = false;
         if (listener != null) listener.interrupt();
+        handlers.shutdownNow();
     }
 }

@@ -29,6 +29,9 @@ import org.springframework.stereotype.Component;
  * session's change also looks the id up and evicts, which covers a load that has not checked
  * yet), and an entry older than the last change of its team is read again on its next use.
  *
+ * <p>A new cache is not trusted: every check reads the database until {@link SessionBroadcast}
+ * is listening for the other nodes' endings ({@link #trust}).
+ *
  * <p>An entry is read again after {@code cache-refresh} in any case, so activity recorded on
  * other nodes shows here within that time.
  */
@@ -88,7 +91,8 @@ class SessionCache {
     private final Cache<SessionId, Long> sessionChanged = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(5)).maximumSize(1_000_000).build();
     private final ConcurrentHashMap<TeamId, Long> teamChanged = new ConcurrentHashMap<>();
-    private volatile boolean trusted = true;
+    /** Not until {@link SessionBroadcast} says this node hears the others (or is alone). */
+    private volatile boolean trusted = false;
 
     SessionCache(SessionSettings settings, Clock clock) {
         this.byHash = Caffeine.newBuilder()
@@ -177,6 +181,10 @@ class SessionCache {
     void trust(boolean trusted) {
         if (trusted && !this.trusted) clear();
         this.trusted = trusted;
+    }
+
+    boolean trusted() {
+        return trusted;
     }
 
     long size() {

@@ -61,6 +61,27 @@ class SessionCacheTest {
         return cache.get(HASH, loader).orElseThrow();
     }
 
+    /** As the broadcast does once LISTEN is up (or at once on SQLite). */
+    @org.junit.jupiter.api.BeforeEach
+    void nodeHearsTheOthers() {
+        cache.trust(true);
+    }
+
+    @Test
+    void newCacheIsNotTrustedUntilTheNodeHearsTheOthers() {
+        SessionCache fresh = new SessionCache(new SessionSettings(null, null, null, 1000, REFRESH, null, 0, null), clock);
+
+        fresh.get(HASH, loader);
+        fresh.get(HASH, loader);
+        assertThat(fresh.cached(id())).isEmpty();
+        assertThat(loads).as("every check reads the database").hasValue(2);
+
+        fresh.trust(true);
+        fresh.get(HASH, loader);
+        fresh.get(HASH, loader);
+        assertThat(loads).hasValue(3);
+    }
+
     @Test
     void secondCheckIsServedWithoutALoad() {
         get();

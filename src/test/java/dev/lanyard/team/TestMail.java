@@ -6,14 +6,21 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import com.icegreen.greenmail.util.GreenMail;
+import dev.lanyard.account.MailOutbox;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.lanyard.testsupport.SqliteDatabase;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.env.MapPropertySource;
 
 /**
@@ -27,6 +34,8 @@ import org.springframework.core.env.MapPropertySource;
 public final class TestMail {
     private static final Pattern INVITE_LINK = Pattern.compile("(https?://\\S+?)?(/invite/([A-Za-z0-9_-]+))");
     private static GreenMail server;
+    /** The mail outboxes of the running contexts that send here. */
+    private static final Set<MailOutbox> outboxes = ConcurrentHashMap.newKeySet();
 
     private TestMail() {
     }
@@ -51,13 +60,30 @@ public final class TestMail {
         return Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port", port());
     }
 
+    /**
+     * Sends now whatever the running contexts' outboxes hold that is due: Lanyard sends after the
+     * commit on a thread of its own, and a drain waits for one in progress, so once this returns
+     * every mail of a finished request has arrived or failed.
+     */
+    public static void settle() {
+        for (MailOutbox outbox : outboxes) {
+            try {
+                outbox.drain();
+            } catch (RuntimeException closed) {
+                outboxes.remove(outbox);
+            }
+        }
+    }
+
     /** Every mail received so far, for any address. */
     public static int receivedCount() {
+        settle();
         return server().getReceivedMessages().length;
     }
 
     /** Mails received for {@code address}, oldest first (the mailbox keeps them in the order they arrived). */
     public static List<MimeMessage> to(String address) {
+        settle();
         return server().findReceivedMessages(user -> user.getEmail().equalsIgnoreCase(address), message -> true).toList();
     }
 
@@ -116,6 +142,50 @@ public final class TestMail {
         public void initialize(ConfigurableApplicationContext context) {
             new SqliteDatabase().initialize(context);
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("lanyard-test-smtp", springProperties()));
+            register(context);
+        }
+    }
+
+    /** Lets {@link #settle()} drain this context's outbox while it runs. */
+    static void register(ConfigurableApplicationContext context) {
+        context.addApplicationListener((ApplicationListener<ContextRefreshedEvent>) refreshed -> {
+            if (refreshed.getApplicationContext() == context) outboxes.add(context.getBean(MailOutbox.class));
+        });
+        context.addApplicationListener((ApplicationListener<ContextClosedEvent>) closed -> {
+            if (closed.getApplicationContext() == context) outboxes.remove(context.getBean(MailOutbox.class));
+        });
+    }
+
+    /**
+     * A fresh SQLite database and an SMTP port with no mail server on it yet: the test plays the
+     * mail server's outage on {@link #LATE_PORT} and starts GreenMail there when it is over.
+     */
+    public static class SqliteWithLateSmtp implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            new SqliteDatabase().initialize(context);
+            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("lanyard-test-late-smtp",
+                    Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port", LATE_PORT,
+                            "spring.mail.properties.mail.smtp.timeout", 3000)));
+            register(context);
+        }
+    }
+
+    /** Where {@link SqliteWithLateSmtp} sends: free when the run starts. */
+    public static final int LATE_PORT = freePort();
+
+    /** Starts a mail server on {@link #LATE_PORT}; the caller stops it. */
+    public static GreenMail startLateServer() {
+        GreenMail late = new GreenMail(new ServerSetup(LATE_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        late.start();
+        return late;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -79,6 +79,7 @@ public final class TestPostgres {
     private final String password;
     private final AtomicInteger databases = new AtomicInteger();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final boolean durableCommits;
     private volatile Process server;
     private volatile int port;
 
@@ -99,7 +100,25 @@ public final class TestPostgres {
         return shared;
     }
 
+    /**
+     * A server of the caller's own, which it may {@link #crash()} and {@link #restart()} without
+     * disturbing the other tests. Commits are durable (synchronous_commit on), so a crash loses
+     * nothing that was acknowledged. Stopped when the JVM exits.
+     */
+    public static TestPostgres startOwn() {
+        try {
+            return new TestPostgres(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start a test PostgreSQL server", e);
+        }
+    }
+
     private TestPostgres() throws IOException {
+        this(false);
+    }
+
+    private TestPostgres(boolean durableCommits) throws IOException {
+        this.durableCommits = durableCommits;
         long started = System.nanoTime();
         int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         asServerUser = uid == 0
@@ -156,6 +175,30 @@ public final class TestPostgres {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), runDir, uid == 0 ? ", as nobody" : "");
     }
 
+    /** Kills the server as a crash would ({@code pg_ctl stop -m immediate}); its data stays for {@link #restart()}. */
+    public void crash() {
+        try {
+            exec(bin.resolve("pg_ctl").toString(), "stop", "-D", dataDir.toString(), "-m", "immediate", "-t", "20");
+            Process process = server;
+            if (process != null && !process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the server again on the same port after {@link #crash()} and waits until it accepts connections. */
+    public void restart() {
+        try {
+            server = process(serverCommand()).redirectInput(Redirect.PIPE).start();
+            awaitConnections();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
@@ -198,7 +241,7 @@ public final class TestPostgres {
         List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG, "sh",
                 bin.resolve("postgres").toString(), "-D", dataDir.toString(), "-p", String.valueOf(port)));
         for (String setting : List.of("listen_addresses=127.0.0.1", "unix_socket_directories=", "fsync=off",
-                "synchronous_commit=off", "full_page_writes=off", "max_connections=200")) {
+                "synchronous_commit=" + (durableCommits ? "on" : "off"), "full_page_writes=off", "max_connections=200")) {
             command.add("-c");
             command.add(setting);
         }

@@ -1,0 +1,159 @@
+package dev.lanyard.account;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.mail.SimpleMailMessage;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends the mail of the outbox over SMTP, never inside the transaction that wrote it: right after
+ * that commit (on a thread of its own, so the request does not wait), at start-up, and every
+ * {@code lanyard.mail.retry-interval}. A failed attempt is retried later with a doubling delay and
+ * recorded (attempts, last error); after {@code max-attempts} the mail is given up. Nodes claim mail
+ * before sending it, so two nodes never send the same mail at once.
+ *
+ * <p>Neither the log nor the recorded error ever holds a mail's body, which can carry a single-use link.
+ */
+@Component
+public class MailOutbox {
+    private static final Logger log = LoggerFactory.getLogger(MailOutbox.class);
+    private static final int BATCH = 10;
+    private static final int MAX_BATCHES_PER_DRAIN = 100;
+    /** Longer than a batch of sends can take with the SMTP timeouts of application.yml. */
+    private static final Duration CLAIM = Duration.ofMinutes(10);
+    private static final Pattern LINK_TOKEN = Pattern.compile("(/invite/)[A-Za-z0-9_-]+");
+
+    private final MailOutboxStore store;
+    private final ObjectProvider<JavaMailSender> smtp;
+    private final MailSettings settings;
+    private final Clock clock;
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "lanyard-mail-outbox");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private final SecureRandom random = new SecureRandom();
+
+    MailOutbox(MailOutboxStore store, ObjectProvider<JavaMailSender> smtp, MailSettings settings, Clock clock) {
+        this.store = store;
+        this.smtp = smtp;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Drains on the outbox's thread soon; calls while one is already queued add nothing. */
+    public void drainSoon() {
+        if (!queued.compareAndSet(false, true)) return;
+        sender.execute(() -> {
+            queued.set(false);
+            try {
+                drain();
+            } catch (RuntimeException e) {
+                log.warn("Could not drain the mail outbox; will try again: {}", e.toString());
+            }
+        });
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void drainAtStart() {
+        drainSoon();
+    }
+
+    @Scheduled(fixedDelayString = "${lanyard.mail.retry-interval:30s}", initialDelayString = "${lanyard.mail.retry-interval:30s}")
+    void drainOnSchedule() {
+        drainSoon();
+    }
+
+    /** Sends every mail due now, in batches; returns how many were sent. One drain at a time per node. */
+    public synchronized int drain() {
+        JavaMailSender server = smtp.getIfAvailable();
+        if (server == null) return 0;
+        int sent = 0;
+        for (int batch = 0; batch < MAX_BATCHES_PER_DRAIN; batch++) {
+            Instant now = clock.instant();
+            String claim = HexFormat.of().formatHex(bytes());
+            List<MailOutboxStore.Outgoing> due = store.claim(claim, now, now.plus(CLAIM), BATCH);
+            if (due.isEmpty()) break;
+            for (MailOutboxStore.Outgoing mail : due) {
+                if (send(server, mail, claim)) sent++;
+            }
+        }
+        return sent;
+    }
+
+    private boolean send(JavaMailSender server, MailOutboxStore.Outgoing mail, String claim) {
+        try {
+            SimpleMailMessage message = new SimpleMailMessage();
+            message.setFrom(settings.from());
+            message.setTo(mail.recipient());
+            message.setSubject(mail.subject());
+            message.setText(mail.body());
+            server.send(message);
+        } catch (RuntimeException e) {
+            String error = describe(e, mail.body());
+            Instant now = clock.instant();
+            if (mail.attempts() >= settings.maxAttempts()) {
+                store.gaveUp(mail.id(), claim, error, now);
+                log.error("Gave up mail {} to {} after {} attempts: {}", mail.id(), mail.recipient(), mail.attempts(), error);
+            } else {
+                Instant next = now.plus(settings.retryDelay(mail.attempts()));
+                store.failed(mail.id(), claim, error, next);
+                log.warn("Could not send mail {} to {} (attempt {}); will retry at {}: {}", mail.id(), mail.recipient(),
+                        mail.attempts(), next, error);
+            }
+            return false;
+        }
+        if (store.sent(mail.id(), claim, clock.instant()) == 0) {
+            log.warn("Sent mail {} after its claim ran out; another node may send it again", mail.id());
+        }
+        return true;
+    }
+
+    /** The failure's causes, without anything of the body and without link tokens, shortened. */
+    static String describe(Throwable e, String body) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null && out.length() < 1000; t = t.getCause() == t ? null : t.getCause()) {
+            if (!out.isEmpty()) out.append(" <- ");
+            out.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) out.append(": ").append(t.getMessage().lines().findFirst().orElse(""));
+        }
+        String text = out.toString();
+        if (!body.isEmpty()) text = text.replace(body, "[body]");
+        text = LINK_TOKEN.matcher(text).replaceAll("$1[redacted]");
+        return text.length() > 500 ? text.substring(0, 500) + "…" : text;
+    }
+
+    private byte[] bytes() {
+        byte[] b = new byte[12];
+        random.nextBytes(b);
+        return b;
+    }
+
+    /** What is left to send, for health. */
+    MailOutboxStore.Backlog backlog() {
+        return store.backlog();
+    }
+
+    @PreDestroy
+    void stop() {
+        sender.shutdownNow();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.lanyard.account;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/**
+ * Health component {@code mailOutbox}: how much mail waits and why the last attempt failed.
+ * Always UP: a mail server outage delays mail but breaks nothing this node serves, so it must not
+ * take the node out of a load balancer. Operators alert on {@code pending} and {@code oldest}.
+ */
+@Component("mailOutboxHealthIndicator")
+class MailOutboxHealth implements HealthIndicator {
+    private final MailOutbox outbox;
+    private final Mailer mailer;
+
+    MailOutboxHealth(MailOutbox outbox, Mailer mailer) {
+        this.outbox = outbox;
+        this.mailer = mailer;
+    }
+
+    @Override
+    public Health health() {
+        if (mailer.usesOutbox()) return Health.up().withDetail("smtp", "not configured: mail is kept for /admin/outbox").build();
+        MailOutboxStore.Backlog backlog = outbox.backlog();
+        Health.Builder health = Health.up().withDetail("pending", backlog.pending());
+        backlog.oldest().ifPresent(at -> health.withDetail("oldest", at.toString()));
+        backlog.lastError().ifPresent(error -> health.withDetail("lastError", error));
+        return health.build();
+    }
+}

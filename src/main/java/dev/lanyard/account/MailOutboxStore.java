@@ -1,0 +1,45 @@
+package dev.lanyard.account;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Mail waiting to be sent over SMTP. A row is added in the transaction of the change that sends it;
+ * drainers on any node claim due rows, send them and record the outcome. A claim holds until
+ * {@code claimedUntil}, so a node that dies mid-send lets another retry after that.
+ */
+interface MailOutboxStore {
+
+    /** A claimed mail; {@code attempts} counts this attempt. */
+    record Outgoing(long id, TeamId team, String recipient, String subject, String body, int attempts) {
+    }
+
+    /** What is still to send, for health. */
+    record Backlog(long pending, Optional<Instant> oldest, Optional<String> lastError) {
+        Backlog withLastError(Optional<String> error) {
+            return new Backlog(pending, oldest, error);
+        }
+    }
+
+    /** Adds a mail due at {@code at}; returns its id. */
+    long add(TeamId team, String recipient, String subject, String body, Instant at);
+
+    /**
+     * Claims up to {@code limit} mails that are due at {@code now}, unsent, not given up and not
+     * claimed (or whose claim ran out), counting an attempt on each; returns them. Two callers,
+     * on any nodes, never get the same mail while its claim holds. {@code claim} must be unique.
+     */
+    List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit);
+
+    /** Marks the mail sent and erases its body; returns 1, or 0 if {@code claim} no longer holds it. */
+    int sent(long id, String claim, Instant at);
+
+    /** Records a failed attempt and when to try again, releasing the claim; returns 1, or 0 if the claim was lost. */
+    int failed(long id, String claim, String error, Instant nextAttempt);
+
+    /** Gives the mail up after its last failed attempt and erases its body; returns 1, or 0 if the claim was lost. */
+    int gaveUp(long id, String claim, String error, Instant at);
+
+    Backlog backlog();
+}

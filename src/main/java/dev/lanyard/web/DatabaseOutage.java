@@ -1,0 +1,81 @@
+package dev.lanyard.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * When the database cannot be reached, every request that needs it, the session check first of
+ * all, is refused with 503 and {@code Retry-After}: a problem ({@code database-unavailable}) in
+ * the API, a short message on pages. Never a 500, and never an unverified session let through.
+ * Outermost filter, so it also covers the security chain.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class DatabaseOutage extends OncePerRequestFilter {
+    private static final Logger log = LoggerFactory.getLogger(DatabaseOutage.class);
+    static final String RETRY_AFTER_SECONDS = "5";
+    static final String MESSAGE = "Lanyard cannot reach its database right now. Nothing was changed; try again in a few seconds.";
+
+    private final JsonMapper json;
+
+    DatabaseOutage(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        try {
+            chain.doFilter(request, response);
+        } catch (RuntimeException | ServletException e) {
+            if (!unreachable(e) || response.isCommitted()) throw e;
+            log.warn("Refused {} {}: database unavailable ({})", request.getMethod(), request.getRequestURI(), rootCause(e));
+            response.reset();
+            response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            if (Problems.isApi(request)) {
+                Problems.write(response, json, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", MESSAGE));
+            } else {
+                response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
+                response.setContentType("text/html;charset=UTF-8");
+                response.getOutputStream().write(("<!doctype html><title>Lanyard is unavailable</title><p>" + MESSAGE + "</p>")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** Whether the failure is the database being out of reach (as opposed to a bug or bad data). */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DataAccessResourceFailureException || t instanceof TransientDataAccessException
+                    || t instanceof RecoverableDataAccessException || t instanceof CannotCreateTransactionException
+                    || t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,160 @@
+package dev.lanyard.account;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** What every {@link MailOutboxStore} must do; run against each database by a subclass. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class MailOutboxStoreContract {
+    private static final Duration CLAIM = Duration.ofMinutes(10);
+
+    private HikariDataSource dataSource;
+    private MailOutboxStore store;
+    private JdbcClient jdbc;
+    private final Instant now = Instant.parse("2026-01-10T09:15:00Z");
+
+    abstract HikariDataSource migratedDatabase();
+
+    @BeforeAll
+    void openStore() {
+        dataSource = migratedDatabase();
+        jdbc = JdbcClient.create(dataSource);
+        store = new JdbcMailOutboxStore(jdbc);
+    }
+
+    @AfterAll
+    void closeDatabase() {
+        dataSource.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        jdbc.sql("DELETE FROM mail_outbox").update();
+    }
+
+    private long add(String to, Instant at) {
+        return store.add(new TeamId("team_mail"), to, "Invitation", "Open /invite/secret-token-" + to, at);
+    }
+
+    private String body(long id) {
+        return jdbc.sql("SELECT body FROM mail_outbox WHERE id = :id").param("id", id).query(String.class).single();
+    }
+
+    @Test
+    void addedMailIsClaimedOnceWithItsContentAndAnAttemptCounted() {
+        Instant at = now;
+        long id = add("a@example.com", at);
+
+        List<MailOutboxStore.Outgoing> claimed = store.claim("c1", at, at.plus(CLAIM), 10);
+
+        assertThat(claimed).containsExactly(new MailOutboxStore.Outgoing(id, new TeamId("team_mail"), "a@example.com",
+                "Invitation", "Open /invite/secret-token-a@example.com", 1));
+        assertThat(store.claim("c2", at, at.plus(CLAIM), 10)).as("held by the first claim").isEmpty();
+    }
+
+    @Test
+    void sentMailIsErasedAndNeverClaimedAgain() {
+        Instant at = now;
+        long id = add("b@example.com", at);
+        store.claim("c1", at, at.plus(CLAIM), 10);
+
+        assertThat(store.sent(id, "c1", at)).isEqualTo(1);
+        assertThat(store.sent(id, "c1", at)).as("repeating changes nothing").isZero();
+
+        assertThat(body(id)).isEmpty();
+        assertThat(store.claim("c2", at.plus(CLAIM).plusSeconds(1), at.plus(CLAIM.multipliedBy(2)), 10)).isEmpty();
+        assertThat(store.backlog().pending()).isZero();
+    }
+
+    @Test
+    void failedMailWaitsForItsNextAttemptAndKeepsItsError() {
+        Instant at = now;
+        long id = add("c@example.com", at);
+        store.claim("c1", at, at.plus(CLAIM), 10);
+
+        assertThat(store.failed(id, "c1", "MailConnectException: refused", at.plusSeconds(30))).isEqualTo(1);
+
+        assertThat(store.claim("c2", at.plusSeconds(29), at.plus(CLAIM), 10)).as("not due yet").isEmpty();
+        assertThat(store.backlog().lastError()).contains("MailConnectException: refused");
+        List<MailOutboxStore.Outgoing> again = store.claim("c3", at.plusSeconds(30), at.plus(CLAIM), 10);
+        assertThat(again).extracting(MailOutboxStore.Outgoing::attempts).containsExactly(2);
+    }
+
+    @Test
+    void claimThatRanOutLetsAnotherNodeRetryAndTheFirstCannotFinish() {
+        Instant at = now;
+        long id = add("d@example.com", at);
+        store.claim("dead-node", at, at.plus(CLAIM), 10);
+
+        assertThat(store.claim("other", at.plus(CLAIM).minusMillis(1), at.plus(CLAIM.multipliedBy(2)), 10)).isEmpty();
+        assertThat(store.claim("other", at.plus(CLAIM), at.plus(CLAIM.multipliedBy(2)), 10)).hasSize(1);
+
+        assertThat(store.sent(id, "dead-node", at)).as("its claim was taken over").isZero();
+        assertThat(store.sent(id, "other", at)).isEqualTo(1);
+    }
+
+    @Test
+    void givenUpMailIsErasedAndLeavesTheBacklog() {
+        Instant at = now;
+        long id = add("e@example.com", at);
+        store.claim("c1", at, at.plus(CLAIM), 10);
+
+        assertThat(store.gaveUp(id, "c1", "AuthenticationFailedException", at)).isEqualTo(1);
+
+        assertThat(body(id)).isEmpty();
+        assertThat(store.claim("c2", at.plus(Duration.ofDays(1)), at.plus(Duration.ofDays(2)), 10)).isEmpty();
+    }
+
+    @Test
+    void concurrentClaimersNeverGetTheSameMail() throws Exception {
+        Instant at = now;
+        Set<Long> added = new HashSet<>();
+        for (int i = 0; i < 60; i++) added.add(add("f" + i + "@example.com", at));
+        int claimers = 4;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(claimers);
+        try {
+            List<Future<List<Long>>> results = new ArrayList<>();
+            for (int c = 0; c < claimers; c++) {
+                String claim = "node-" + c;
+                Callable<List<Long>> claimer = () -> {
+                    start.await();
+                    List<Long> mine = new ArrayList<>();
+                    List<MailOutboxStore.Outgoing> batch;
+                    while (!(batch = store.claim(claim + "-" + mine.size(), at, at.plus(CLAIM), 3)).isEmpty()) {
+                        batch.forEach(m -> mine.add(m.id()));
+                    }
+                    return mine;
+                };
+                results.add(pool.submit(claimer));
+            }
+            start.countDown();
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> result : results) all.addAll(result.get());
+
+            assertThat(all).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(all)).isEqualTo(added);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

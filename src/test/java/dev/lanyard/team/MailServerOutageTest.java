@@ -1,0 +1,149 @@
+package dev.lanyard.team;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.icegreen.greenmail.util.GreenMail;
+import dev.lanyard.account.MailOutbox;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Invitation mail while the mail server is down (issue 8, item 13): the invitation is made at once
+ * whatever SMTP does, and its mail goes out, once, when the server is back.
+ */
+@LanyardSpringTest(database = TestMail.SqliteWithLateSmtp.class)
+@ExtendWith(OutputCaptureExtension.class)
+class MailServerOutageTest {
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    MailOutbox outbox;
+    @LocalServerPort
+    int port;
+
+    private record Row(int attempts, String lastError, boolean sent, String body) {
+    }
+
+    private Row row(String email) {
+        return jdbc.sql("SELECT attempts, last_error, sent_at, body FROM mail_outbox WHERE recipient = :to")
+                .param("to", email)
+                .query((rs, n) -> new Row(rs.getInt("attempts"), rs.getString("last_error"), rs.getObject("sent_at") != null,
+                        rs.getString("body")))
+                .single();
+    }
+
+    private static List<jakarta.mail.internet.MimeMessage> to(GreenMail server, String email) {
+        return server.findReceivedMessages(user -> user.getEmail().equalsIgnoreCase(email), message -> true).toList();
+    }
+
+    @Test
+    void inviteSucceedsAtOnceWhileTheMailServerHangsAndTheMailArrivesOnceItIsBack(CapturedOutput output) throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member admin = team.admin("hana");
+        String email = TestAccounts.uniqueEmail("later");
+        // A mail server that accepts connections and never answers: the worst kind of dead.
+        CountDownLatch connected = new CountDownLatch(1);
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        ServerSocket hanging = new ServerSocket(TestMail.LATE_PORT, 50, InetAddress.getByName("127.0.0.1"));
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    held.add(hanging.accept());
+                    connected.countDown();
+                }
+            } catch (IOException closed) {
+                // the outage is over
+            }
+        });
+        acceptor.start();
+        String id;
+        try {
+            id = team.invite(admin, email, "member");
+
+            assertThat(connected.await(30, TimeUnit.SECONDS)).as("the outbox tried the mail server").isTrue();
+            Row during = row(email);
+            assertThat(during.attempts()).isEqualTo(1);
+            assertThat(during.sent()).isFalse();
+            assertThat(during.lastError()).as("the attempt is still waiting for the server; the invitation did not").isNull();
+        } finally {
+            hanging.close();
+            for (Socket s : held) s.close();
+            acceptor.join();
+        }
+        outbox.drain();
+        Row failed = row(email);
+        assertThat(failed.sent()).isFalse();
+        assertThat(failed.lastError()).isNotBlank();
+        assertThat(TestMail.mailsTo(email)).isEmpty();
+
+        GreenMail server = TestMail.startLateServer();
+        try {
+            outbox.drain();
+            assertThat(to(server, email)).as("not due before its retry delay").isEmpty();
+
+            clock.advance(Duration.ofSeconds(30));
+            outbox.drain();
+            outbox.drain();
+
+            assertThat(to(server, email)).as("once").hasSize(1);
+            String body = String.valueOf(to(server, email).get(0).getContent());
+            assertThat(body).contains("/invite/");
+            Row sent = row(email);
+            assertThat(sent.sent()).isTrue();
+            assertThat(sent.attempts()).isEqualTo(2);
+            assertThat(sent.body()).as("the link is not kept once sent").isEmpty();
+            String token = body.substring(body.indexOf("/invite/") + "/invite/".length()).split("\\s", 2)[0];
+            assertThat(output.getAll()).as("the link never reaches the log").doesNotContain(token);
+            assertThat(failed.lastError()).doesNotContain(token);
+
+            Member joined = team.signedIn(email, team.accept(token, "Late", TestAccounts.PASSWORD));
+            assertThat(team.current(joined).getResponse().getStatus()).isEqualTo(200);
+            assertThat(jdbc.sql("SELECT accepted_at IS NOT NULL FROM invitations WHERE id = :id").param("id", id)
+                    .query(Boolean.class).single()).isTrue();
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void healthShowsTheMailWaitingAndStaysUp() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member admin = team.admin("iris");
+        String email = TestAccounts.uniqueEmail("waiting");
+        team.invite(admin, email, "member");
+        outbox.drain();
+
+        var health = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/actuator/health/mailOutbox"))
+                .andReturn().getResponse();
+
+        assertThat(health.getStatus()).isEqualTo(200);
+        assertThat(health.getContentAsString()).as("a mail outage does not take the node out").contains("\"status\":\"UP\"");
+    }
+}
