@@ -1,0 +1,255 @@
+package dev.lanyard.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.deque.html.axecore.args.AxeRuleOptions;
+import com.deque.html.axecore.args.AxeRunOptions;
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.deque.html.axecore.results.AxeResults;
+import com.deque.html.axecore.results.Rule;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.BoundingBox;
+import dev.lanyard.testsupport.SqliteDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * Every page a person can reach, checked by axe-core in a real Chromium at 1280 × 800: sign-up,
+ * log-in, the sessions list, details, every confirmation, history, activity, the admin pages, the
+ * invitation and the error page. No page may have a serious or critical violation. And the
+ * navigation of an admin (the longest) stays on one line at 1280 px.
+ *
+ * <p>With {@code -Dlanyard.a11y.screenshots=true} each page is also saved, full length, under
+ * {@code target/a11y-screenshots/}, to look at.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
+@ContextConfiguration(initializers = SqliteDatabase.class)
+class AccessibilityBrowserTest {
+    static final String PASSWORD = "correct horse battery staple";
+    static final int WIDTH = 1280;
+    static final int HEIGHT = 800;
+    static final Path SCREENSHOTS = Path.of("target", "a11y-screenshots");
+    private static final Pattern INVITE_PATH = Pattern.compile("/invite/[A-Za-z0-9_-]+");
+    private static final AtomicInteger ACCOUNTS = new AtomicInteger();
+
+    private static Playwright playwright;
+    private static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    private final List<BrowserContext> contexts = new ArrayList<>();
+    /** Page name → its serious and critical violations, one line each. */
+    private final Map<String, List<String>> violations = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void launchChromium() {
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
+    }
+
+    @AfterAll
+    static void closeChromium() {
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+    }
+
+    @AfterEach
+    void closeContexts() {
+        contexts.forEach(BrowserContext::close);
+        contexts.clear();
+    }
+
+    @Test
+    void everyPageHasNoSeriousOrCriticalAccessibilityViolation() {
+        // Signed out: sign-up and log-in.
+        Page desk = open(Chromium.MAC_MADRID);
+        check(desk, "sign-up", "/signup");
+        check(desk, "login", "/login");
+
+        // An admin with three devices, so the list has other sessions to select, open and end.
+        String email = signUp(desk, "Ada Lovelace", "Analytical Engines");
+        logIn(open(Chromium.IPHONE_LONDON), email);
+        logIn(open(Chromium.WINDOWS_STOCKHOLM), email);
+        desk.navigate("/settings/sessions");
+        assertThat(desk.locator("ul.cards article.card")).hasCount(2);
+        check(desk, "sessions list", "/settings/sessions");
+        String details = desk.locator("ul.cards article.card").first()
+                .getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Details of")).getAttribute("href");
+        check(desk, "session details", details);
+        check(desk, "confirm: sign out one", details + "/sign-out");
+        check(desk, "confirm: sign out others", "/settings/sessions/sign-out-others");
+        check(desk, "confirm: log out all", "/settings/sessions/sign-out-all");
+        desk.navigate("/settings/sessions");
+        desk.locator("ul.cards input[type=checkbox]").first().check();
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out selected")).click();
+        assertThat(desk.locator("h1")).hasText("Sign out 1 selected session?");
+        checkCurrent(desk, "confirm: sign out selected");
+
+        // End one session, so that history has a row.
+        desk.navigate(details + "/sign-out");
+        desk.locator("main").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Sign out")).click();
+        assertThat(desk.locator("main .alert.success")).isVisible();
+        check(desk, "history", "/settings/sessions/history");
+        check(desk, "activity", "/settings/activity");
+
+        // Invite a member (no mail server here: the mail waits in the outbox), who joins.
+        desk.navigate("/admin/members");
+        String memberEmail = nextEmail("mel");
+        desk.locator("#invite-email").fill(memberEmail);
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send invitation")).click();
+        assertThat(desk.locator("main .alert.success")).isVisible();
+        checkCurrent(desk, "members");
+        check(desk, "outbox", "/admin/outbox");
+        Matcher link = INVITE_PATH.matcher(desk.locator("pre.mail").first().textContent());
+        if (!link.find()) fail("no invitation link in the outbox");
+        Page laptop = open(Chromium.WINDOWS_STOCKHOLM);
+        check(laptop, "invite acceptance", link.group());
+        laptop.getByLabel("Your name").fill("Mel Member");
+        laptop.getByLabel("Choose a password").fill(PASSWORD);
+        laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join and sign in")).click();
+        assertThat(laptop).hasURL(Pattern.compile("/settings/sessions\\?done=joined$"));
+        checkCurrent(laptop, "sessions list of a member");
+
+        // The admin pages.
+        check(desk, "admin sessions", "/admin/sessions");
+        desk.locator("tbody tr").filter(new Locator.FilterOptions().setHasText(memberEmail))
+                .getByRole(AriaRole.LINK).click();
+        assertThat(desk.locator("h1")).hasText("Mel Member");
+        checkCurrent(desk, "member sessions");
+        String memberId = desk.url().replaceAll(".*/admin/members/([^/]+)/sessions.*", "$1");
+        check(desk, "confirm: remove member", "/admin/members/" + memberId + "/remove");
+        check(desk, "confirm: sign out the team", "/admin/sessions/sign-out-all");
+        check(desk, "team settings", "/admin/settings");
+        check(desk, "audit log", "/admin/audit");
+        check(desk, "error page", "/settings/sessions/ses_doesnotexist");
+        assertThat(desk.locator("h1")).hasText("Not found");
+
+        if (!violations.isEmpty()) {
+            fail("Serious or critical accessibility violations:\n" + violations.entrySet().stream()
+                    .map(e -> e.getKey() + ":\n  " + String.join("\n  ", e.getValue()))
+                    .collect(Collectors.joining("\n")));
+        }
+    }
+
+    @Test
+    void navigationStaysOnOneLineAt1280Pixels() {
+        // An admin sees the most links; a long but ordinary name takes the most room beside them.
+        Page desk = open(Chromium.MAC_MADRID);
+        signUp(desk, "Margaret Heafield Hamilton", "Apollo Guidance");
+        for (String path : List.of("/settings/sessions", "/admin/audit")) {
+            desk.navigate(path);
+            Locator nav = desk.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Main"));
+            List<Locator> links = nav.locator(".nav-links a").all();
+            org.assertj.core.api.Assertions.assertThat(links).hasSize(7);
+            BoundingBox first = links.get(0).boundingBox();
+            // On one line, every item's middle is at the same height; a wrapped item is a line lower.
+            Map<String, BoundingBox> others = new LinkedHashMap<>();
+            others.put("the brand", nav.locator(".brand").boundingBox());
+            others.put("the last link", links.get(links.size() - 1).boundingBox());
+            others.put("Log out", nav.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Log out")).boundingBox());
+            others.forEach((what, box) -> org.assertj.core.api.Assertions.assertThat(middle(box))
+                    .as("middle of %s on %s at %d px, against the first link's", what, path, WIDTH)
+                    .isCloseTo(middle(first), org.assertj.core.api.Assertions.within(first.height / 2)));
+        }
+    }
+
+    private static double middle(BoundingBox box) {
+        return box.y + box.height / 2;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void check(Page page, String name, String path) {
+        page.navigate(path);
+        checkCurrent(page, name);
+    }
+
+    /** Runs axe on the page as it is and records its serious and critical violations under {@code name}. */
+    private void checkCurrent(Page page, String name) {
+        page.waitForLoadState();
+        if (Boolean.getBoolean("lanyard.a11y.screenshots")) {
+            page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
+                    .setPath(SCREENSHOTS.resolve(name.replaceAll("[^A-Za-z0-9]+", "-") + ".png")));
+        }
+        AxeResults results = new AxeBuilder(page).options(axeOptions()).analyze();
+        if (results.isErrored()) fail("axe failed on " + name + ": " + results.getErrorMessage());
+        List<String> serious = results.getViolations().stream()
+                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
+                .map(AccessibilityBrowserTest::describe)
+                .toList();
+        if (!serious.isEmpty()) violations.put(name + " (" + page.url() + ")", serious);
+    }
+
+    /**
+     * axe's default rules, plus {@code label-content-name-mismatch}: axe marks it experimental and
+     * leaves it off, but a control whose spoken name does not contain its visible words cannot be
+     * operated by voice ("click View sessions"), so Lanyard holds itself to it.
+     */
+    private static AxeRunOptions axeOptions() {
+        AxeRuleOptions on = new AxeRuleOptions();
+        on.setEnabled(true);
+        AxeRunOptions options = new AxeRunOptions();
+        options.setRules(Map.of("label-content-name-mismatch", on));
+        return options;
+    }
+
+    private static String describe(Rule rule) {
+        return rule.getImpact() + " " + rule.getId() + " (" + rule.getHelp() + ") at "
+                + rule.getNodes().stream().map(node -> String.valueOf(node.getTarget())).collect(Collectors.joining(", "));
+    }
+
+    private Page open(Chromium.Device device) {
+        BrowserContext context = Chromium.context(browser, port, device);
+        contexts.add(context);
+        Page page = context.newPage();
+        page.setViewportSize(WIDTH, HEIGHT);
+        return page;
+    }
+
+    private static String nextEmail(String who) {
+        return who + "-" + ACCOUNTS.incrementAndGet() + "-" + System.nanoTime() + "@example.com";
+    }
+
+    private static String signUp(Page page, String name, String team) {
+        String email = nextEmail("admin");
+        page.navigate("/signup");
+        page.getByLabel("Your name").fill(name);
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
+        page.getByLabel("Team name").fill(team);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+        return email;
+    }
+
+    private static void logIn(Page page, String email) {
+        page.navigate("/login");
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        assertThat(page).hasURL(Pattern.compile("/settings/sessions$"));
+    }
+}
