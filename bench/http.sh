@@ -84,11 +84,14 @@ calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 # --- start ---------------------------------------------------------------------------------------
 echo "http.sh: starting $(basename "$jar") on 127.0.0.1 (SQLite in $work, flush interval ${FLUSH}s)"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# /actuator/prometheus needs a bearer token: a fresh one per run, given to the server in its environment
+# (not on its command line, where ps shows it) and to curl.
+metrics_token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 t0=$(now)
 # shellcheck disable=SC2086
 # PropertiesLauncher is the jar's own launcher with an extra classpath entry (loader.path): the
 # same application, plus BareEndpoint, which component scanning finds under dev.lanyard.
-(cd "$work" && exec java $JAVA_OPTS -Dloader.path="$work/bare" -Dloader.main=dev.lanyard.Lanyard \
+(cd "$work" && export LANYARD_OPS_METRICS_TOKEN="$metrics_token" && exec java $JAVA_OPTS -Dloader.path="$work/bare" -Dloader.main=dev.lanyard.Lanyard \
     -cp "$jar" org.springframework.boot.loader.launch.PropertiesLauncher \
     --server.address=127.0.0.1 --server.port=0 \
     "--spring.datasource.url=jdbc:sqlite:$work/lanyard.db?journal_mode=WAL&busy_timeout=10000&foreign_keys=true&synchronous=NORMAL" \
@@ -141,7 +144,7 @@ curl -fsS --max-time 5 -o /dev/null -H "Authorization: Bearer $(head -n 1 "$toke
 
 # --- load ----------------------------------------------------------------------------------------
 sql() { # sql KIND: lanyard_sql_statements_total{kind=KIND}
-    curl -fsS --max-time 5 "$base/actuator/prometheus" \
+    curl -fsS --max-time 5 -H "Authorization: Bearer $metrics_token" "$base/actuator/prometheus" \
         | awk -v k="kind=\"$1\"" '/^lanyard_sql_statements_total/ && index($0, k) { printf "%d", $NF; found = 1 } END { if (!found) print "missing" }'
 }
 [ "$(sql write)" != missing ] || { echo "http.sh: lanyard_sql_statements_total is missing: rebuild the jar (mvn -q -B -DskipTests package)" >&2; exit 1; }

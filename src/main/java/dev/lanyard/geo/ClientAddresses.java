@@ -54,6 +54,11 @@ public class ClientAddresses {
         return furthest;
     }
 
+    /** Whether the socket peer is one of the trusted proxies, whose forwarded headers may be believed. */
+    boolean fromTrustedProxy(HttpServletRequest request) {
+        return isTrustedProxy(IpLiteral.parse(request.getRemoteAddr()).orElse(UNSPECIFIED));
+    }
+
     /**
      * The address with its host part hidden, for showing to people who need to recognise an
      * address, not know it: {@code 83.45.123.•••} or {@code 2a02:1234:abcd:•••}.

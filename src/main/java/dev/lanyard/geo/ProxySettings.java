@@ -1,19 +1,35 @@
 package dev.lanyard.geo;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The reverse proxies whose {@code X-Forwarded-For} Lanyard believes.
+ * How Lanyard is reached: the reverse proxies it believes, and the address people use.
  *
  * @param trustedProxies IP addresses or CIDR blocks, IPv4 or IPv6 ({@code 10.0.0.0/8},
- *                       {@code ::1}); empty (the default) means the socket peer is the client
+ *                       {@code ::1}) whose {@code X-Forwarded-For}, {@code -Proto}, {@code -Host}
+ *                       and {@code -Port} are believed; empty (the default) means the socket peer
+ *                       is the client and the request's own scheme and host are the origin
+ * @param publicUrl      the address people reach Lanyard at ({@code https://lanyard.example.com});
+ *                       when set, its scheme, host and port are every request's origin, whatever
+ *                       the request or any proxy says. Scheme and host only: no path, query or user
  */
 @ConfigurationProperties("lanyard.web")
-record ProxySettings(List<String> trustedProxies) {
+record ProxySettings(List<String> trustedProxies, URI publicUrl) {
 
     ProxySettings {
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        if (publicUrl != null) {
+            String scheme = publicUrl.getScheme() == null ? "" : publicUrl.getScheme().toLowerCase(Locale.ROOT);
+            boolean bare = publicUrl.getRawPath() == null || publicUrl.getRawPath().isEmpty() || publicUrl.getRawPath().equals("/");
+            if (!(scheme.equals("https") || scheme.equals("http")) || publicUrl.getHost() == null || !bare
+                    || publicUrl.getRawQuery() != null || publicUrl.getRawFragment() != null || publicUrl.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("lanyard.web.public-url must be like https://lanyard.example.com "
+                        + "(http or https, a host, an optional port, nothing else)");
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.lanyard.session;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.lanyard.geo.ExternalOrigins;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,15 +15,19 @@ import org.springframework.stereotype.Component;
  * Where a request's session token travels: {@code Authorization: Bearer} for native and API
  * clients, else the session cookie. The cookie is HttpOnly and SameSite=Lax; on HTTPS it is
  * Secure and carries the {@code __Host-} prefix, which pins it to this exact host and path.
+ * HTTPS is what the browser used ({@link ExternalOrigins}), which behind a TLS proxy is not what
+ * the connection to Lanyard is.
  */
 @Component
 class SessionCookie {
     private static final String HOST_PREFIX = "__Host-";
 
     private final SessionSettings settings;
+    private final ExternalOrigins origins;
 
-    SessionCookie(SessionSettings settings) {
+    SessionCookie(SessionSettings settings, ExternalOrigins origins) {
         this.settings = settings;
+        this.origins = origins;
     }
 
     /** The token and whether it came as a bearer token. */
@@ -38,7 +43,7 @@ class SessionCookie {
         if (cookies == null) return Optional.empty();
         String secureName = HOST_PREFIX + settings.cookieName();
         for (Cookie cookie : cookies) {
-            boolean ours = request.isSecure() ? cookie.getName().equals(secureName) : cookie.getName().equals(settings.cookieName());
+            boolean ours = origins.isSecure(request) ? cookie.getName().equals(secureName) : cookie.getName().equals(settings.cookieName());
             if (ours && cookie.getValue() != null && !cookie.getValue().isEmpty()) {
                 return Optional.of(new Presented(cookie.getValue(), false));
             }
@@ -59,7 +64,7 @@ class SessionCookie {
     }
 
     private ResponseCookie.ResponseCookieBuilder base(HttpServletRequest request, String value) {
-        boolean secure = request.isSecure();
+        boolean secure = origins.isSecure(request);
         return ResponseCookie.from(secure ? HOST_PREFIX + settings.cookieName() : settings.cookieName(), value)
                 .httpOnly(true)
                 .secure(secure)

@@ -8,6 +8,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import dev.lanyard.geo.ClientAddresses;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.RequestPath;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -33,7 +35,7 @@ public final class SessionFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
+        String path = routedPath(request);
         return path.startsWith("/css/") || path.startsWith("/js/") || path.startsWith("/webjars/")
                 || path.startsWith("/img/") || path.equals("/favicon.ico");
     }
@@ -43,7 +45,7 @@ public final class SessionFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Optional<SessionCookie.Presented> presented = cookie.read(request);
         if (presented.isPresent()) {
-            boolean stream = request.getRequestURI().endsWith("/events");
+            boolean stream = routedPath(request).endsWith("/events");
             Sessions.Check check = sessions.check(presented.get().token(), new Sessions.Use(
                     addresses.resolve(request).getHostAddress(), pageView(request), !stream));
             if (check instanceof Sessions.Check.Valid valid) {
@@ -59,11 +61,25 @@ public final class SessionFilter extends OncePerRequestFilter {
     /** A page view is a GET for HTML outside the API; its path counts as the session's last page. */
     private static Optional<String> pageView(HttpServletRequest request) {
         if (!"GET".equals(request.getMethod())) return Optional.empty();
-        String path = request.getRequestURI();
+        String path = routedPath(request);
         if (path.startsWith("/api/") || path.startsWith("/actuator") || path.endsWith("/events")) return Optional.empty();
         String accept = request.getHeader("Accept");
         if (accept == null || !accept.contains("text/html")) return Optional.empty();
         if (request.getHeader("HX-Request") != null) return Optional.empty();
         return Optional.of(path.length() > 200 ? path.substring(0, 200) : path);
+    }
+
+    /**
+     * The decoded path the dispatcher routes by and Spring Security's path matchers match
+     * ({@code /%61pi/v1/x} is {@code /api/v1/x}), without path parameters, so no rule here can
+     * see a different path than the handler that answers.
+     */
+    static String routedPath(HttpServletRequest request) {
+        PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication();
+        StringBuilder routed = new StringBuilder();
+        for (PathContainer.Element element : path.elements()) {
+            routed.append(element instanceof PathContainer.PathSegment segment ? segment.valueToMatch() : element.value());
+        }
+        return routed.toString();
     }
 }

@@ -1,8 +1,10 @@
 package dev.lanyard.web;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Set;
 
+import dev.lanyard.geo.ExternalOrigins;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,42 +15,63 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Cross-site request forgery defence for the JSON API, in place of form tokens (see
- * docs/decisions/0003-api-csrf.md). A request that carries {@code Authorization: Bearer} cannot be
- * forged by another site and passes. Any other state-changing API request (it relies on the
- * cookie, or is a sign-up or login) must send a JSON body, which a cross-site form cannot do
- * without a CORS preflight that Lanyard never approves, and must not come from a foreign origin.
+ * Cross-site request forgery defence beside the form tokens (see docs/decisions/0003-api-csrf.md),
+ * for every state-changing request, the API's and the pages'.
+ *
+ * <ul>
+ * <li>No state-changing request may come from a foreign origin: an {@code Origin} other than
+ *     Lanyard's own ({@link ExternalOrigins}), or without one, a {@code Sec-Fetch-Site} other than
+ *     {@code same-origin} or {@code none}. Pages answer with the error page, the API with
+ *     {@code 403 cross-origin}.</li>
+ * <li>An API request that carries {@code Authorization: Bearer} cannot be forged by another site
+ *     and passes. Any other state-changing API request (it relies on the cookie, or is a sign-up
+ *     or login) must send a JSON body, which a cross-site form cannot do without a CORS preflight
+ *     that Lanyard never approves.</li>
+ * </ul>
+ * It runs after authorization, so a request without credentials is told to sign in (401) rather
+ * than how to format a body it is not allowed to send.
  */
 final class ApiRequestGuard extends OncePerRequestFilter {
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+    static final String FOREIGN_FORM = "This form was sent from another site, so it was not accepted. "
+            + "Go back to Lanyard, reload the page and try again.";
 
     private final JsonMapper json;
+    private final ExternalOrigins origins;
 
-    ApiRequestGuard(JsonMapper json) {
+    ApiRequestGuard(JsonMapper json, ExternalOrigins origins) {
         this.json = json;
+        this.origins = origins;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !Problems.isApi(request) || SAFE.contains(request.getMethod());
+        return SAFE.contains(request.getMethod());
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        boolean api = Problems.isApi(request);
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (api && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             chain.doFilter(request, response);
             return;
         }
         if (foreignOrigin(request)) {
-            Problems.write(response, json, Problems.of(HttpStatus.FORBIDDEN, "cross-origin",
-                    "Cross-origin requests are not accepted. Use a bearer token for API clients on other origins."));
+            if (api) {
+                Problems.write(response, json, Problems.of(HttpStatus.FORBIDDEN, "cross-origin",
+                        "Cross-origin requests are not accepted. Use a bearer token for API clients on other origins."));
+            } else {
+                request.setAttribute(ErrorPages.MESSAGE, FOREIGN_FORM);
+                response.setStatus(HttpStatus.FORBIDDEN.value());
+                request.getRequestDispatcher("/error").forward(request, response);
+            }
             return;
         }
         boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null
                 || !"DELETE".equals(request.getMethod());
-        if (hasBody && !isJson(request.getContentType())) {
+        if (api && hasBody && !isJson(request.getContentType())) {
             Problems.write(response, json, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
                     "Send the request body as application/json."));
             return;
@@ -58,22 +81,15 @@ final class ApiRequestGuard extends OncePerRequestFilter {
 
     private static boolean isJson(String contentType) {
         if (contentType == null) return false;
-        String type = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
     /** An Origin (or, lacking one, a Sec-Fetch-Site) that says the request came from another site. */
-    private static boolean foreignOrigin(HttpServletRequest request) {
+    private boolean foreignOrigin(HttpServletRequest request) {
         String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if (origin != null) return !origin.equalsIgnoreCase(ownOrigin(request));
+        if (origin != null) return !origin.equalsIgnoreCase(origins.of(request).serialized());
         String fetchSite = request.getHeader("Sec-Fetch-Site");
         return fetchSite != null && !(fetchSite.equals("same-origin") || fetchSite.equals("none"));
-    }
-
-    private static String ownOrigin(HttpServletRequest request) {
-        String scheme = request.getScheme();
-        int port = request.getServerPort();
-        boolean defaultPort = (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
-        return scheme + "://" + request.getServerName() + (defaultPort ? "" : ":" + port);
     }
 }

@@ -74,8 +74,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
             return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
                     "'" + duplicate.group(1) + "' is given more than once.", duplicate.group(1)));
         }
-        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
-                "The request body is not valid JSON of the expected shape: " + summary(e)));
+        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json", summary(e)));
     }
 
     /** Jackson's message for a key given twice (StreamReadFeature.STRICT_DUPLICATE_DETECTION, see {@link StrictJson}). */
@@ -120,12 +119,20 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         return super.handleExceptionInternal(e, body, headers, status, request);
     }
 
-    /** The parser's message without echoing large input back: its first line, shortened. */
+    /**
+     * What is wrong with the body, in our words: the parser's own message names Java types and
+     * constructors ({@code dev.lanyard.admin.TeamPolicyApi$PolicyJson}) and echoes input.
+     */
     private static String summary(HttpMessageNotReadableException e) {
         Throwable cause = e.getMostSpecificCause();
-        String message = cause.getMessage() == null ? "unreadable body" : cause.getMessage().lines().findFirst().orElse("");
-        // No Java type names in answers (StrictJson): Jackson quotes them in backticks.
-        message = message.replaceAll("`[^`]*`", "a value");
-        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+        if (cause instanceof tools.jackson.core.exc.StreamReadException read && read.getLocation() != null
+                && read.getLocation().getLineNr() > 0) {
+            return "The request body is not valid JSON (line " + read.getLocation().getLineNr()
+                    + ", column " + read.getLocation().getColumnNr() + ").";
+        }
+        if (cause instanceof tools.jackson.core.JacksonException) {
+            return "The request body is JSON, but not of the expected shape: send an object with the documented fields.";
+        }
+        return "The request body is missing or is not JSON.";
     }
 }

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -15,22 +16,27 @@ import org.springframework.web.servlet.ModelAndView;
 
 /**
  * Whatever ends in the container's error path: API requests get problem+json, people get a page
- * that says what happened and where to go, never a stack trace.
+ * that says what happened and where to go, never a stack trace; both with the security headers,
+ * even when the request never passed the security chain's header writer.
  */
 @Controller
 class ErrorPages implements ErrorController {
+    /** Request attribute: a message for the error page in place of the status's own. */
+    static final String MESSAGE = "lanyard.errorMessage";
 
     @RequestMapping(value = "/error", produces = MediaType.TEXT_HTML_VALUE)
-    ModelAndView page(HttpServletRequest request) {
+    ModelAndView page(HttpServletRequest request, HttpServletResponse response) {
+        SecurityHeaders.apply(response);
         HttpStatus status = status(request);
-        String message = request.getAttribute("lanyard.errorMessage") instanceof String custom ? custom : message(status);
+        String message = request.getAttribute(MESSAGE) instanceof String custom ? custom : message(status);
         ModelAndView view = new ModelAndView("error", Map.of("status", status.value(), "message", message));
         view.setStatus(status);
         return view;
     }
 
     @RequestMapping("/error")
-    ResponseEntity<ProblemDetail> problem(HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> problem(HttpServletRequest request, HttpServletResponse response) {
+        SecurityHeaders.apply(response);
         HttpStatus status = status(request);
         String code = status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         ProblemDetail problem = Problems.of(status, code, message(status));
@@ -43,16 +49,18 @@ class ErrorPages implements ErrorController {
     private static HttpStatus status(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value ? HttpStatus.resolve(value) : null;
-        if (status == null && request.getAttribute("lanyard.errorMessage") != null) return HttpStatus.FORBIDDEN;
+        if (status == null && request.getAttribute(MESSAGE) != null) return HttpStatus.FORBIDDEN;
         return status == null ? HttpStatus.INTERNAL_SERVER_ERROR : status;
     }
 
-    private static String message(HttpStatus status) {
+    /** A fixed sentence per status: never the exception's message, which may name internals or echo input. */
+    static String message(HttpStatus status) {
         return switch (status) {
             case NOT_FOUND -> "There is nothing at this address.";
             case FORBIDDEN -> "You are not allowed to do this.";
             case METHOD_NOT_ALLOWED -> "This address does not accept that kind of request.";
             case BAD_REQUEST -> "The request was not valid.";
+            case URI_TOO_LONG, REQUEST_HEADER_FIELDS_TOO_LARGE -> "The address or the request's headers are too long.";
             default -> status.is5xxServerError()
                     ? "Something went wrong on our side. Nothing you did was lost; please try again."
                     : status.getReasonPhrase();

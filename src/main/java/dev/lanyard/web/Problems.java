@@ -8,6 +8,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -16,6 +18,15 @@ import tools.jackson.databind.json.JsonMapper;
  * fault, its {@code field}.
  */
 final class Problems {
+    /**
+     * The API's paths, matched on the decoded, normalised path the way the dispatcher routes them,
+     * so {@code /%61pi/v1/logout} is the API for every rule (the request guard, the CSRF exemption,
+     * error answers) and cannot be the API for one and a page for another.
+     */
+    static final RequestMatcher API = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
+    /** Actuator endpoints: answered like the API (problems, never a redirect to the sign-in page). */
+    static final RequestMatcher ACTUATOR = PathPatternRequestMatcher.withDefaults().matcher("/actuator/**");
+
     private Problems() {
     }
 
@@ -33,7 +44,7 @@ final class Problems {
     }
 
     static boolean isApi(HttpServletRequest request) {
-        return request.getRequestURI().startsWith("/api/");
+        return API.matches(request);
     }
 
     /** Writes a problem from a filter, where no controller advice runs. */

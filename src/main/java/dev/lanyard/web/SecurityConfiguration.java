@@ -2,11 +2,15 @@ package dev.lanyard.web;
 
 
 import dev.lanyard.device.UserAgentParser;
+import dev.lanyard.geo.ExternalOrigins;
+import dev.lanyard.ops.MetricsAccess;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.session.SessionFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -14,7 +18,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.session.NullAuthenticatedSessionStrategy;
-import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
@@ -38,9 +44,18 @@ class SecurityConfiguration {
     static final String DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+    /** One year; sent only to requests that reached Lanyard over HTTPS as the browser sees it. */
+    static final long HSTS_SECONDS = 365L * 24 * 3600;
+
+    /** A bean, so tests can put the application's own repository back after Spring Security's test support swaps it. */
     @Bean
-    SecurityFilterChain filterChain(HttpSecurity http, SessionFilter sessions, JsonMapper json,
-                                    UserAgentParser agents) throws Exception {
+    CsrfTokenRepository csrfTokenRepository(ExternalOrigins origins) {
+        return new CsrfCookies(origins);
+    }
+
+    @Bean
+    SecurityFilterChain filterChain(HttpSecurity http, SessionFilter sessions, JsonMapper json, UserAgentParser agents,
+                                    ExternalOrigins origins, CsrfTokenRepository csrfTokens, MetricsAccess metrics) throws Exception {
         http
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
@@ -51,12 +66,13 @@ class SecurityConfiguration {
                 .anonymous(a -> a.disable())
                 // Every request authenticates afresh from its Lanyard session, which Spring would take for
                 // a new sign-in and rotate the CSRF token each time, breaking forms open in other tabs.
-                .csrf(c -> c.csrfTokenRepository(new CookieCsrfTokenRepository())
+                .csrf(c -> c.csrfTokenRepository(csrfTokens)
                         .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy())
-                        .ignoringRequestMatchers("/api/**"))
+                        .ignoringRequestMatchers(Problems.API))
                 .addFilterBefore(sessions, CsrfFilter.class)
-                .addFilterAfter(new ApiRequestGuard(json), SessionFilter.class)
+                .addFilterAfter(new ApiRequestGuard(json, origins), AuthorizationFilter.class)
                 .headers(h -> h
+                        .httpStrictTransportSecurity(hsts -> hsts.requestMatcher(origins::isSecure).maxAgeInSeconds(HSTS_SECONDS))
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CSP))
                         .referrerPolicy(r -> r.policy(org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
                         .addHeaderWriter(new StaticHeadersWriter("Accept-CH", String.join(", ", agents.clientHintHeaders())))
@@ -68,7 +84,9 @@ class SecurityConfiguration {
                                 "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/api/v1/signup", "/api/v1/login").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html").permitAll()
-                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
+                        .requestMatchers("/actuator/health/**", "/actuator/health").permitAll()
+                        .requestMatchers("/actuator/prometheus").access((authentication, context) ->
+                                new AuthorizationDecision(metrics.accepts(bearer(context.getRequest()))))
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint(entryPoint(json))
@@ -91,6 +109,10 @@ class SecurityConfiguration {
     private static AuthenticationEntryPoint entryPoint(JsonMapper json) {
         return (request, response, failure) -> {
             EndReason ended = (EndReason) request.getAttribute(SessionFilter.ENDED_REASON);
+            if (Problems.ACTUATOR.matches(request)) {
+                metricsTokenMissing(response, json);
+                return;
+            }
             if (Problems.isApi(request)) {
                 Problems.write(response, json, ended == null
                         ? Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Sign in first.")
@@ -110,12 +132,17 @@ class SecurityConfiguration {
     private static AccessDeniedHandler accessDenied(JsonMapper json) {
         return (request, response, denied) -> {
             boolean csrf = denied instanceof CsrfException;
+            if (Problems.ACTUATOR.matches(request) && !csrf) {
+                // The metrics' only credential is their token, whoever else the caller may be.
+                metricsTokenMissing(response, json);
+                return;
+            }
             if (Problems.isApi(request)) {
                 Problems.write(response, json, Problems.of(HttpStatus.FORBIDDEN, csrf ? "csrf" : "forbidden",
                         csrf ? "The request could not be verified." : "You are not allowed to do this."));
                 return;
             }
-            request.setAttribute("lanyard.errorMessage", csrf
+            request.setAttribute(ErrorPages.MESSAGE, csrf
                     ? "This form has expired or was sent from another site. Go back, reload the page and try again."
                     : "You are not allowed to do this.");
             response.setStatus(HttpStatus.FORBIDDEN.value());
@@ -123,4 +150,15 @@ class SecurityConfiguration {
         };
     }
 
+    /** The token of an {@code Authorization: Bearer} header, or null. */
+    private static String bearer(HttpServletRequest request) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
+    }
+
+    private static void metricsTokenMissing(jakarta.servlet.http.HttpServletResponse response, JsonMapper json) throws java.io.IOException {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        Problems.write(response, json, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
+                "Send the metrics token (lanyard.ops.metrics-token) as Authorization: Bearer."));
+    }
 }

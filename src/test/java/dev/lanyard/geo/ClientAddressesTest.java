@@ -12,7 +12,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
 class ClientAddressesTest {
 
     private static ClientAddresses trusting(String... proxies) {
-        return new ClientAddresses(new ProxySettings(List.of(proxies)));
+        return new ClientAddresses(new ProxySettings(List.of(proxies), null));
     }
 
     private static MockHttpServletRequest request(String peer, String... forwardedFor) {

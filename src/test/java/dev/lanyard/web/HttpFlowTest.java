@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
 import dev.lanyard.account.SignUp;
 import dev.lanyard.account.TestAccounts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -25,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** A few flows over a real HTTP connection, where the servlet container renders error pages itself. */
 @LanyardSpringTest
+@ExtendWith(OutputCaptureExtension.class)
 class HttpFlowTest {
     private static final Pattern CSRF_INPUT = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
 
@@ -176,5 +180,144 @@ class HttpFlowTest {
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(read(response).path("type").asString()).isEqualTo("urn:lanyard:problem:unauthenticated");
         assertThat(read(response).path("detail").asString()).isNotBlank();
+    }
+
+    // ---- the edge: paths, bad requests, error bodies (issue 8)
+
+    /** Sends {@code requestLine} as it is, which java.net.http would refuse or fix; returns the raw response. */
+    private String raw(String requestLine, String... headers) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(60_000);
+            StringBuilder request = new StringBuilder(requestLine).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port)
+                    .append("\r\nConnection: close\r\n");
+            for (String header : headers) request.append(header).append("\r\n");
+            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void anEncodedApiPathIsGuardedLikeTheApi() throws Exception {
+        SignUp alice = TestAccounts.alice();
+        String cookie = signUp(alice);
+
+        for (String path : new String[] {"/%61pi/v1/logout", "/%61%70%69/v1/logout", "/api/v1/%6cogout"}) {
+            HttpResponse<String> forged = send(request(path).header("Cookie", cookie).header("Origin", "https://evil.example")
+                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")));
+            assertThat(forged.statusCode()).as(path).isEqualTo(403);
+            assertThat(read(forged).path("type").asString()).isEqualTo("urn:lanyard:problem:cross-origin");
+            HttpResponse<String> plain = send(request(path).header("Cookie", cookie).header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")));
+            assertThat(plain.statusCode()).as(path).isEqualTo(415);
+        }
+
+        assertThat(send(request("/api/v1/sessions/current").header("Cookie", cookie).GET()).statusCode())
+                .as("still signed in").isEqualTo(200);
+    }
+
+    @Test
+    void aBodilessApiWriteWithoutCredentialsIsTold401NotHowToFormatIt() throws Exception {
+        HttpResponse<String> response = send(request("/api/v1/logout").POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(read(response).path("type").asString()).isEqualTo("urn:lanyard:problem:unauthenticated");
+    }
+
+    @Test
+    void anUnparsableQueryIsABadRequestLoggedInOneLine(CapturedOutput output) throws Exception {
+        int before = output.getAll().length();
+
+        String page = raw("GET /login?=", "Accept: text/html");
+        String api = raw("GET /api/v1/sessions?=");
+
+        assertThat(page).startsWith("HTTP/1.1 400").contains("Content-Security-Policy: default-src 'self'")
+                .contains("The request was not valid.");
+        assertThat(api).startsWith("HTTP/1.1 400").contains("application/problem+json").contains("urn:lanyard:problem:bad-request");
+        String logged = output.getAll().substring(before);
+        assertThat(logged).contains("Refused a bad request (400): GET /login").doesNotContain("InvalidParameterException")
+                .doesNotContain("\tat ");
+        assertThat(logged.lines().filter(l -> l.contains("ERROR"))).isEmpty();
+    }
+
+    @Test
+    void requestsRefusedBeforeLanyardRunsGetLanyardsAnswerWithTheSecurityHeaders() throws Exception {
+        String[] pages = {"GET /a%00b", "GET /login?a[]=1", "GET /" + "x".repeat(9000), "GET /a;b", "GET /%25", "GET //login",
+                "GET /a%2Fb"};
+        for (String line : pages) {
+            String response = raw(line, "Accept: text/html");
+            String what = line.substring(0, Math.min(40, line.length()));
+            assertThat(response).as(what).startsWith("HTTP/1.1 4")
+                    .contains("Content-Security-Policy: default-src 'self'").contains("X-Content-Type-Options: nosniff")
+                    .contains("X-Frame-Options: DENY").contains("<title>Error · Lanyard</title>")
+                    .doesNotContainIgnoringCase("tomcat").doesNotContain("Exception").doesNotContain("xxxxxxxxxx");
+        }
+        for (String line : new String[] {"GET /api/v1/a%2Fb", "GET /api/v1/a%00b", "GET /api/v1/a;b"}) {
+            String response = raw(line);
+            assertThat(response).as(line).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
+                    .contains("\"type\":\"urn:lanyard:problem:bad-request\"").contains("X-Content-Type-Options: nosniff")
+                    .doesNotContainIgnoringCase("tomcat");
+        }
+    }
+
+    @Test
+    void unreadableJsonIsDescribedWithoutNamingJavaTypes() throws Exception {
+        String cookie = signUp(TestAccounts.alice());
+
+        for (String body : new String[] {"\"x\"", "[]", "{\"idleTimeout\": {\"a\": 1}}", "{\"idleTimeout\": ", "", "{\"x\":1}}"}) {
+            HttpResponse<String> response = send(request("/api/v1/team/policy").header("Cookie", cookie)
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
+            assertThat(response.statusCode()).as(body).isEqualTo(400);
+            String detail = read(response).path("detail").asString();
+            assertThat(detail).as(body).isNotBlank().doesNotContain("dev.lanyard", "java.", "$", "`", "tools.jackson", "Cannot ");
+        }
+    }
+
+    @Test
+    void prometheusNeedsTheMetricsTokenWhileHealthStaysPublic() throws Exception {
+        String cookie = signUp(TestAccounts.alice());
+
+        HttpResponse<String> anonymous = send(request("/actuator/prometheus").GET());
+        HttpResponse<String> signedIn = send(request("/actuator/prometheus").header("Cookie", cookie).GET());
+        HttpResponse<String> guessed = send(request("/actuator/prometheus").header("Authorization", "Bearer guess").GET());
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(signedIn.statusCode()).as("a session is not the metrics token").isEqualTo(401);
+        assertThat(guessed.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body() + signedIn.body() + guessed.body()).doesNotContain("lanyard_sql_statements_total");
+        assertThat(send(request("/actuator/health").GET()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aFormFromAnotherSiteIsRefusedEvenWithAValidToken() throws Exception {
+        SignUp alice = TestAccounts.alice();
+        signUp(alice);
+        HttpResponse<String> page = send(request("/login").header("Accept", "text/html").GET());
+        Matcher token = CSRF_INPUT.matcher(page.body());
+        assertThat(token.find()).isTrue();
+        String csrfCookie = cookie(page, "XSRF-TOKEN").orElseThrow();
+        String own = "http://127.0.0.1:" + port;
+
+        for (String[] header : new String[][] {{"Origin", "https://evil.example"}, {"Origin", "null"},
+                {"Origin", "http://127.0.0.1:" + (port + 1)}, {"Sec-Fetch-Site", "same-site"}, {"Sec-Fetch-Site", "cross-site"}}) {
+            HttpResponse<String> response = send(request("/login").header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Cookie", csrfCookie).header("Accept", "text/html").header(header[0], header[1])
+                    .POST(form(Map.of("email", alice.email(), "password", TestAccounts.PASSWORD, "_csrf", token.group(1)))));
+            assertThat(response.statusCode()).as(header[1]).isEqualTo(403);
+            assertThat(response.body()).contains("This form was sent from another site");
+            assertThat(cookie(response, ApiClient.COOKIE)).isEmpty();
+        }
+        HttpResponse<String> sameOrigin = send(request("/login").header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", csrfCookie).header("Accept", "text/html").header("Origin", own).header("Sec-Fetch-Site", "same-origin")
+                .POST(form(Map.of("email", alice.email(), "password", TestAccounts.PASSWORD, "_csrf", token.group(1)))));
+        assertThat(sameOrigin.statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void plainHttpGetsNoHstsAndUnprefixedCookies() throws Exception {
+        HttpResponse<String> page = send(request("/login").header("Accept", "text/html").GET());
+
+        assertThat(page.headers().firstValue("Strict-Transport-Security")).isEmpty();
+        assertThat(page.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("XSRF-TOKEN=").doesNotContain("Secure"));
     }
 }

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.test.web.support.WebTestUtils;
-import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.test.context.junit.jupiter.SpringExtension;
 import org.springframework.web.context.WebApplicationContext;
 
@@ -20,6 +20,6 @@ class RealCsrfTokens implements BeforeEachCallback {
         if (!(SpringExtension.getApplicationContext(extension) instanceof WebApplicationContext web)) return;
         MockHttpServletRequest request = new MockHttpServletRequest(web.getServletContext());
         request.setAttribute(WebApplicationContext.ROOT_WEB_APPLICATION_CONTEXT_ATTRIBUTE, web);
-        WebTestUtils.setCsrfTokenRepository(request, new CookieCsrfTokenRepository());
+        WebTestUtils.setCsrfTokenRepository(request, web.getBean(CsrfTokenRepository.class));
     }
 }

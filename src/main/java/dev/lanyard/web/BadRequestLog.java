@@ -1,0 +1,67 @@
+package dev.lanyard.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Logs refused bad requests in one line each, at most {@link #PER_MINUTE} a minute: a client can
+ * send malformed requests far faster than anyone reads them, and each must not cost a stack trace.
+ * The lines left out are counted and the count is told in the next line that is written. A line
+ * names the method and a shortened, cleaned path, never the query, headers or body.
+ */
+@Component
+class BadRequestLog {
+    static final int PER_MINUTE = 10;
+    private static final Duration WINDOW = Duration.ofMinutes(1);
+    private static final int MAX_PATH = 100;
+    private static final Logger log = LoggerFactory.getLogger(BadRequestLog.class);
+
+    private final Clock clock;
+    private Instant windowStart = Instant.EPOCH;
+    private int written;
+    private long left;
+
+    BadRequestLog(Clock clock) {
+        this.clock = clock;
+    }
+
+    void refused(HttpServletRequest request, String why) {
+        line(request.getMethod(), request.getRequestURI(), why).ifPresent(log::warn);
+    }
+
+    /** The line to log for this refusal, or empty if this minute's lines are used up. */
+    synchronized Optional<String> line(String method, String path, String why) {
+        Instant now = clock.instant();
+        if (!now.isBefore(windowStart.plus(WINDOW))) {
+            windowStart = now;
+            written = 0;
+        }
+        if (written >= PER_MINUTE) {
+            left++;
+            return Optional.empty();
+        }
+        written++;
+        String line = "Refused a bad request (400): " + clean(method, 10) + " " + clean(path, MAX_PATH) + ": " + why;
+        if (left > 0) line += " (" + left + " more not logged)";
+        left = 0;
+        return Optional.of(line);
+    }
+
+    /** Printable ASCII only, so a request cannot forge log lines or smuggle control characters. */
+    private static String clean(String value, int max) {
+        if (value == null) return "-";
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < value.length() && out.length() < max; i++) {
+            char c = value.charAt(i);
+            out.append(c >= 0x21 && c < 0x7f ? c : '?');
+        }
+        return value.length() > max ? out + "…" : out.toString();
+    }
+}
