@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
 # Builds Lanyard and starts it on http://localhost:8080 with SQLite under ./data/.
 # Extra arguments go to Lanyard, e.g. --server.port=9090.
+#
+# The JVM gets memory limits that fit a small server (LANYARD_JAVA_OPTS replaces them all, e.g.
+# LANYARD_JAVA_OPTS="-Xmx1g" for a big team; bench/memory.sh measures them against the JVM's
+# defaults). `scripts/run.sh --print-java-opts` prints the options it would use and exits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Heap, metaspace, code cache, thread stacks and GC for one node of a small team; see
+# docs/decisions/0017-small-memory-footprint.md and bench/RESULTS.md for what they save.
+DEFAULT_JAVA_OPTS="-Xms32m -Xmx224m -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1"
+JAVA_OPTS=${LANYARD_JAVA_OPTS-$DEFAULT_JAVA_OPTS}
+if [ "${1:-}" = "--print-java-opts" ]; then
+  echo "$JAVA_OPTS"
+  exit 0
+fi
 
 for tool in java mvn npm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "run: '$tool' is missing. Install a JDK 17+, Maven and Node.js/npm." >&2; exit 1; }
@@ -14,4 +27,5 @@ echo "run: building Lanyard (the first build downloads dependencies)..."
 mvn -q -B package -DskipTests
 jar=$(ls target/lanyard-*.jar | grep -v original | head -n 1)
 echo "run: starting Lanyard on http://localhost:8080"
-exec java -jar "$jar" "$@"
+# shellcheck disable=SC2086 # the options are words
+exec java $JAVA_OPTS -jar "$jar" "$@"
