@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Bouncy Castle's, at Lanyard's parameters. Used by bench/signin.sh; prints one line per encoder:
  * {@code hash-only <name> <checks/s> <ms per check>}.
  *
- * <p>Arguments: threads, warm-up seconds, measured seconds.
+ * <p>Arguments: threads, warm-up seconds, measured seconds, and {@code native} to skip Bouncy Castle.
  */
 public final class HashRate {
     private static final String PASSWORD = "a long benchmark passphrase 42";
@@ -23,7 +23,8 @@ public final class HashRate {
                 PasswordHasher.PARALLELISM, PasswordHasher.MEMORY_KIB, PasswordHasher.ITERATIONS);
         if (nativeArgon2.isPresent()) report("native", new PasswordHasher(nativeArgon2.get()), threads, warmup, seconds);
         else System.out.println("hash-only native unavailable");
-        report("bouncycastle", new PasswordHasher(PasswordHasher.pureJava()), threads, warmup, seconds);
+        if (args.length < 4 || !args[3].equals("native"))
+            report("bouncycastle", new PasswordHasher(PasswordHasher.pureJava()), threads, warmup, seconds);
     }
 
     private static void report(String name, PasswordHasher hasher, int threads, int warmup, int seconds) throws Exception {
