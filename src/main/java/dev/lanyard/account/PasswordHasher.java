@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Argon2id at OWASP's parameters (19 MiB, t=2, p=1) behind a {@link DelegatingPasswordEncoder},
- * so a later change of parameters or algorithm can upgrade hashes on sign-in.
+ * so a later change of parameters or algorithm can upgrade hashes on sign-in. The native libargon2
+ * ({@link NativeArgon2Encoder}) computes it where it loads, else Bouncy Castle's pure-Java Argon2; both
+ * write and read the same strings.
  *
  * <p>Each hash takes ~19 MiB and a core for tens of milliseconds; a burst of sign-ins must not
  * exhaust memory or starve request threads, so at most one hash per core runs at a time.
@@ -18,6 +20,11 @@ import org.springframework.stereotype.Component;
 @Component
 class PasswordHasher {
     private static final String ID = "argon2";
+    static final int SALT_LENGTH = 16;
+    static final int HASH_LENGTH = 32;
+    static final int PARALLELISM = 1;
+    static final int MEMORY_KIB = 19 * 1024;
+    static final int ITERATIONS = 2;
 
     private final PasswordEncoder encoder;
     private final Semaphore permits = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
@@ -25,9 +32,19 @@ class PasswordHasher {
     private final String decoy;
 
     PasswordHasher() {
-        var argon2 = new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
+        this(NativeArgon2Encoder.load(SALT_LENGTH, HASH_LENGTH, PARALLELISM, MEMORY_KIB, ITERATIONS)
+                .orElseGet(PasswordHasher::pureJava));
+    }
+
+    /** Hashes with {@code argon2}, which must be Argon2id at this class's parameters. */
+    PasswordHasher(PasswordEncoder argon2) {
         this.encoder = new DelegatingPasswordEncoder(ID, Map.of(ID, argon2));
         this.decoy = encoder.encode("decoy password that matches nothing");
+    }
+
+    /** Bouncy Castle's Argon2id at the same parameters. */
+    static PasswordEncoder pureJava() {
+        return new Argon2PasswordEncoder(SALT_LENGTH, HASH_LENGTH, PARALLELISM, MEMORY_KIB, ITERATIONS);
     }
 
     String hash(String password) {

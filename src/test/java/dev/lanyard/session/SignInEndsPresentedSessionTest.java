@@ -34,6 +34,8 @@ class SignInEndsPresentedSessionTest {
     MockMvc mvc;
     @Autowired
     JsonMapper json;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     private ApiClient api;
 
@@ -119,6 +121,24 @@ class SignInEndsPresentedSessionTest {
         assertThat(login.getResponse().getStatus()).isEqualTo(302);
         assertThat(ApiClient.sessionCookie(login.getResponse())).hasValueSatisfying(c -> assertThat(c).isNotEqualTo(alice.token()));
         assertThat(currentWith(alice, false)).isEqualTo(401);
+    }
+
+    @Test
+    void acceptingAnInvitationInABrowserWhereSomeoneIsSignedInEndsTheirSession() throws Exception {
+        Member admin = api.signUp("admin");
+        String email = TestAccounts.uniqueEmail("invited");
+        MvcResult invited = mvc.perform(post("/api/v1/admin/invitations").cookie(admin.cookie()).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", email, "role", "member")))).andReturn();
+        assertThat(invited.getResponse().getStatus()).isEqualTo(201);
+        String body = jdbc.sql("SELECT body FROM outbox WHERE recipient = :to").param("to", email).query(String.class).single();
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("/invite/([A-Za-z0-9_-]+)").matcher(body);
+        assertThat(link.find()).isTrue();
+
+        MvcResult accepted = mvc.perform(post("/invite/" + link.group(1)).with(csrf()).cookie(admin.cookie())
+                .param("name", "Invited").param("password", TestAccounts.PASSWORD)).andReturn();
+
+        assertThat(accepted.getResponse().getStatus()).isEqualTo(302);
+        assertThat(currentWith(admin, false)).isEqualTo(401);
     }
 
     @Test
