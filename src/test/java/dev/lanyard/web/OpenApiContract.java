@@ -1,0 +1,156 @@
+package dev.lanyard.web;
+
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.ValidationReport;
+import jakarta.servlet.http.Cookie;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.ResultHandler;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.context.WebApplicationContext;
+
+/**
+ * Holds the API to the OpenAPI document it serves at {@code /v3/api-docs}: every exchange with a
+ * path under {@code /api/} must have a documented status, content type and body. The request is
+ * checked too when the server accepted it (below 400): a refused request may be wrong on purpose,
+ * but an accepted one the document calls wrong means the document lies. As a {@link ResultHandler}
+ * it runs after every MockMvc request of a {@link LanyardSpringTest} and fails the test on a mismatch;
+ * {@link #mismatches(Exchange)} serves tests that talk over real HTTP.
+ */
+public final class OpenApiContract implements ResultHandler {
+    private final WebApplicationContext context;
+    private volatile OpenApiInteractionValidator validator;
+    private volatile String document;
+
+    OpenApiContract(WebApplicationContext context) {
+        this.context = context;
+    }
+
+    /** One request and its response, as seen on the wire. Header names are matched without regard to case. */
+    public record Exchange(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers,
+                           String requestBody, int status, Map<String, List<String>> responseHeaders, String responseBody) {
+    }
+
+    /** The served OpenAPI document (JSON). */
+    public String document() {
+        if (document == null) {
+            try {
+                document = MockMvcBuilders.webAppContextSetup(context).build().perform(get("/v3/api-docs"))
+                        .andReturn().getResponse().getContentAsString();
+            } catch (Exception e) {
+                throw new IllegalStateException("the OpenAPI document could not be read", e);
+            }
+        }
+        return document;
+    }
+
+    private OpenApiInteractionValidator validator() {
+        if (validator == null) {
+            validator = OpenApiInteractionValidator.createForInlineApiSpecification(document()).build();
+        }
+        return validator;
+    }
+
+    @Override
+    public void handle(MvcResult result) {
+        MockHttpServletRequest request = result.getRequest();
+        if (!request.getRequestURI().startsWith("/api/") || request.isAsyncStarted()) return;
+        List<String> problems = mismatches(exchange(request, result.getResponse()));
+        if (!problems.isEmpty()) throw new AssertionError(describe(problems));
+    }
+
+    /** Fails with every mismatch of this exchange. */
+    public void check(Exchange exchange) {
+        List<String> problems = mismatches(exchange);
+        if (!problems.isEmpty()) throw new AssertionError(describe(problems));
+    }
+
+    /** Fails when a response that came over real HTTP is not what the document says {@code method path} answers. */
+    public void checkResponse(String method, String path, int status, Map<String, List<String>> headers, String body) {
+        List<String> problems = mismatches(new Exchange(method, path, Map.of(), Map.of(), null, status, headers, body), false);
+        if (!problems.isEmpty()) throw new AssertionError(describe(problems));
+    }
+
+    /** What in this exchange the document does not allow; empty when it agrees. */
+    public List<String> mismatches(Exchange exchange) {
+        return mismatches(exchange, true);
+    }
+
+    private List<String> mismatches(Exchange exchange, boolean checkRequest) {
+        if (!exchange.path().startsWith("/api/")) return List.of();
+        Request request = request(exchange);
+        var response = response(exchange);
+        List<String> problems = new ArrayList<>();
+        String where = exchange.method() + " " + exchange.path() + " → " + exchange.status();
+        if (checkRequest && exchange.status() < 400) {
+            validator().validateRequest(request).getMessages().stream()
+                    .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                    .forEach(m -> problems.add(where + ": request: " + m.getKey() + ": " + m.getMessage()));
+        }
+        ValidationReport responseReport = validator().validateResponse(exchange.path(), request.getMethod(), response);
+        boolean unknownPath = responseReport.getMessages().stream().anyMatch(m -> m.getKey().equals("validation.request.path.missing"));
+        if (unknownPath && exchange.status() == 404) return problems; // an unknown path, answered as such
+        responseReport.getMessages().stream()
+                .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                .forEach(m -> problems.add(where + ": response: " + m.getKey() + ": " + m.getMessage()
+                        + "\n    body: " + shorten(exchange.responseBody())));
+        return problems;
+    }
+
+    private static String describe(List<String> problems) {
+        return "The exchange disagrees with the OpenAPI document:\n  " + String.join("\n  ", problems);
+    }
+
+    private static String shorten(String body) {
+        if (body == null) return "";
+        return body.length() > 600 ? body.substring(0, 600) + "…" : body;
+    }
+
+    private static Request request(Exchange e) {
+        var builder = new SimpleRequest.Builder(e.method().toUpperCase(Locale.ROOT), e.path());
+        e.query().forEach((name, values) -> builder.withQueryParam(name, values));
+        e.headers().forEach((name, values) -> builder.withHeader(name, values));
+        if (e.requestBody() != null && !e.requestBody().isEmpty()) builder.withBody(e.requestBody());
+        return builder.build();
+    }
+
+    private static com.atlassian.oai.validator.model.Response response(Exchange e) {
+        var builder = SimpleResponse.Builder.status(e.status());
+        e.responseHeaders().forEach((name, values) -> builder.withHeader(name, values));
+        if (e.responseBody() != null && !e.responseBody().isEmpty()) builder.withBody(e.responseBody());
+        return builder.build();
+    }
+
+    static Exchange exchange(MockHttpServletRequest request, MockHttpServletResponse response) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        request.getParameterMap().forEach((name, values) -> query.put(name, List.of(values)));
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) headers.put(name, Collections.list(request.getHeaders(name)));
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null && cookies.length > 0) {
+            List<String> pairs = new ArrayList<>();
+            for (Cookie c : cookies) pairs.add(c.getName() + "=" + c.getValue());
+            headers.put("Cookie", List.of(String.join("; ", pairs)));
+        }
+        Map<String, List<String>> responseHeaders = new LinkedHashMap<>();
+        for (String name : response.getHeaderNames()) responseHeaders.put(name, response.getHeaders(name));
+        if (response.getContentType() != null) responseHeaders.put("Content-Type", List.of(response.getContentType()));
+        byte[] content = request.getContentAsByteArray();
+        String body = content == null ? null : new String(content, java.nio.charset.StandardCharsets.UTF_8);
+        return new Exchange(request.getMethod(), request.getRequestURI(), query, headers, body,
+                response.getStatus(), responseHeaders, new String(response.getContentAsByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+}
