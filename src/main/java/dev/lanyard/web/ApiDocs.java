@@ -31,6 +31,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ApiDocs {
     static final String PROBLEM = "ProblemDetail";
+    /** Marks a request body the server ignores (see {@link #ignoredBody()}). */
+    static final String IGNORED_BODY = "x-lanyard-ignored";
     /** Operations anyone may call, as {@link SecurityConfiguration} permits them. */
     private static final Set<String> PUBLIC = Set.of("/api/v1/signup", "/api/v1/login");
     /** What any operation may answer when it fails, besides what it documents itself. */
@@ -53,7 +55,9 @@ class ApiDocs {
                 .info(new Info().title("Lanyard API").version("v1").description("""
                         Where am I signed in, and can I end it — now? Errors are application/problem+json \
                         with a stable type (urn:lanyard:problem:<code>). Requests authenticated by the \
-                        session cookie must send JSON bodies and no foreign Origin; bearer requests need neither."""))
+                        session cookie must send JSON bodies and no foreign Origin; bearer requests need neither. \
+                        Properties a request body does not define are ignored; so is the body of an operation that \
+                        takes no input (x-lanyard-ignored)."""))
                 .components(new Components()
                         .addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .description("A session token from POST /api/v1/login with {\"tokenType\":\"bearer\"}"))
@@ -142,14 +146,21 @@ class ApiDocs {
     }
 
     /**
-     * A POST or PUT without input still takes a body: cookie-authenticated requests must send one
-     * as application/json (a cross-site form cannot), usually {@code {}}; the server ignores it.
+     * A POST, PUT or PATCH without input takes any body and ignores it: bearer requests may send
+     * anything (or nothing) of any type; cookie-authenticated requests must still send
+     * application/json (a cross-site form cannot), usually {@code {}}, or get 415. The extension
+     * {@value #IGNORED_BODY} marks such a body for tools, and the contract tests check these requests
+     * as the server reads them: without a body.
      */
     private static io.swagger.v3.oas.models.parameters.RequestBody ignoredBody() {
-        return new io.swagger.v3.oas.models.parameters.RequestBody().required(false)
-                .description("Ignored. Requests authenticated by the session cookie send {} as application/json.")
-                .content(new Content().addMediaType(org.springframework.http.MediaType.APPLICATION_JSON_VALUE,
-                        new MediaType().schema(new ObjectSchema())));
+        var body = new io.swagger.v3.oas.models.parameters.RequestBody().required(false)
+                .description("Ignored: the server does not read it. Bearer requests may send any body of any type, or none; "
+                        + "requests authenticated by the session cookie must send application/json (usually {}).")
+                .content(new Content()
+                        .addMediaType(org.springframework.http.MediaType.APPLICATION_JSON_VALUE, new MediaType().schema(new Schema<>()))
+                        .addMediaType(org.springframework.http.MediaType.ALL_VALUE, new MediaType().schema(new Schema<>())));
+        body.addExtension(IGNORED_BODY, true);
+        return body;
     }
 
     /** RFC 9457 as Lanyard writes it (see {@link Problems}). */

@@ -2,10 +2,15 @@ package dev.lanyard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,6 +22,8 @@ class ApiDocsTest {
     OpenApiContract contract;
     @Autowired
     JsonMapper json;
+    @Autowired
+    MockMvc mvc;
 
     private JsonNode doc() {
         return json.readTree(contract.document());
@@ -87,5 +94,29 @@ class ApiDocsTest {
         JsonNode schemas = doc().path("components").path("schemas");
         assertThat(schemas.path("MemberJson").path("properties").has("createdAt")).isTrue();
         assertThat(schemas.path("MemberSessions").path("properties").has("activeSessions")).isTrue();
+    }
+
+    @Test
+    void operationsWithoutInputTakeAnyBodyAndSayTheyIgnoreIt() {
+        for (String path : List.of("/api/v1/logout", "/api/v1/audit/verify")) {
+            JsonNode body = doc().path("paths").path(path).path("post").path("requestBody");
+            assertThat(body.path("x-lanyard-ignored").asBoolean()).as(path).isTrue();
+            assertThat(body.path("required").asBoolean()).as(path).isFalse();
+            assertThat(body.path("description").asString()).as(path).startsWith("Ignored");
+            assertThat(body.path("content").has("*/*")).as(path).isTrue();
+        }
+    }
+
+    @Test
+    void aBearerRequestToAnOperationWithoutInputMaySendAnyBody() throws Exception {
+        ApiClient api = new ApiClient(mvc, json);
+        var admin = api.logInForBearer(api.signUp("ignored-body"));
+        // The contract check that runs after every request holds both exchanges to the document.
+        mvc.perform(post("/api/v1/audit/verify").with(ApiClient.bearer(admin)).contentType(MediaType.TEXT_PLAIN).content("[1, 2"))
+                .andExpect(status().isOk());
+        mvc.perform(post("/api/v1/audit/verify").with(ApiClient.bearer(admin)).contentType(MediaType.APPLICATION_JSON).content("[1, 2, 3]"))
+                .andExpect(status().isOk());
+        mvc.perform(post("/api/v1/logout").with(ApiClient.bearer(admin)).contentType(MediaType.APPLICATION_JSON).content("\"bye\""))
+                .andExpect(status().isNoContent());
     }
 }
