@@ -169,7 +169,8 @@ class ApiFuzzTest {
         else request.header("Cookie", ApiClient.COOKIE + "=" + caller.cookie());
 
         String before = snapshot(caller.teamId(), false);
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.build();
+        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         statuses.merge(status / 100 + "xx " + status, 1, Integer::sum);
         String where = method + " " + template;
@@ -181,7 +182,7 @@ class ApiFuzzTest {
             found("body names a Java type or has a stack trace", answered, report(sent, response));
         if (status >= 400 && status < 500 && !problem)
             found("4xx that is not application/problem+json", answered + " " + contentTypeBack.split(";", 2)[0], report(sent, response));
-        for (String mismatch : contract.mismatches(exchange(sent, query, response))) {
+        for (String mismatch : contract.mismatches(OpenApiContract.exchange(built, body, response))) {
             // A 4xx that is not problem+json is reported above; its content type is the same finding.
             if (status >= 400 && !problem && mismatch.contains("validation.response.contentType.notAllowed")) continue;
             // "GET /api/… → 200: response: key: message\n    body: …" → "response: key: message", quoted values elided
@@ -206,19 +207,6 @@ class ApiFuzzTest {
     private static String report(Sent sent, HttpResponse<String> response) {
         return sent.line() + "\n      → " + response.statusCode() + " "
                 + response.headers().firstValue("Content-Type").orElse("(no type)") + " " + shorten(response.body(), 300);
-    }
-
-    private OpenApiContract.Exchange exchange(Sent sent, Map<String, String> query, HttpResponse<String> response) {
-        Map<String, List<String>> q = new LinkedHashMap<>();
-        query.forEach((k, v) -> q.put(k, List.of(v)));
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        if (sent.body() != null) headers.put("Content-Type", List.of(sent.contentType()));
-        if (sent.auth().equals("bearer")) headers.put("Authorization", List.of("Bearer " + caller.bearer()));
-        else headers.put("Cookie", List.of(ApiClient.COOKIE + "=" + caller.cookie()));
-        Map<String, List<String>> back = new LinkedHashMap<>(response.headers().map());
-        // The path as sent, still encoded (as MockMvc's request URI is): "%20" and "%2F" stay inside their segment.
-        return new OpenApiContract.Exchange(sent.method(), sent.path(), q, headers, sent.body(), response.statusCode(), back,
-                response.body());
     }
 
     /** An id for a path: our own, another team's, or malformed. */

@@ -2,6 +2,10 @@ package dev.lanyard.web;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
+import java.net.URLDecoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,6 +45,11 @@ public final class OpenApiContract implements ResultHandler {
 
     OpenApiContract(WebApplicationContext context) {
         this.context = context;
+    }
+
+    /** The contract of an application a test started itself (not through {@link LanyardSpringTest}). */
+    public static OpenApiContract of(WebApplicationContext context) {
+        return new OpenApiContract(context);
     }
 
     /** One request and its response, as seen on the wire. Header names are matched without regard to case. */
@@ -112,6 +121,29 @@ public final class OpenApiContract implements ResultHandler {
     public void check(Exchange exchange) {
         List<String> problems = mismatches(exchange);
         if (!problems.isEmpty()) throw new AssertionError(describe(problems));
+    }
+
+    /** Fails when an exchange over real HTTP disagrees with the document; {@code body} is what the request sent, or null. */
+    public void check(HttpRequest request, String body, HttpResponse<String> response) {
+        check(exchange(request, body, response));
+    }
+
+    /** An exchange over real HTTP, with the path as sent (still encoded, as MockMvc's request URI is). */
+    public static Exchange exchange(HttpRequest request, String body, HttpResponse<String> response) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        String raw = request.uri().getRawQuery();
+        if (raw != null && !raw.isEmpty()) {
+            for (String pair : raw.split("&")) {
+                String[] nameValue = pair.split("=", 2);
+                query.computeIfAbsent(decode(nameValue[0]), k -> new ArrayList<>()).add(nameValue.length > 1 ? decode(nameValue[1]) : "");
+            }
+        }
+        return new Exchange(request.method(), request.uri().getRawPath(), query, request.headers().map(), body,
+                response.statusCode(), response.headers().map(), response.body());
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     /** Fails when a response that came over real HTTP is not what the document says {@code method path} answers. */
