@@ -71,6 +71,8 @@ class ApiFuzzTest {
     private Caller caller;
     private Caller other;
     private String stopped;
+    private long slowestNanos;
+    private String slowest = "";
 
     /** Someone signed in twice: a cookie and a bearer token. */
     private record Caller(String email, String accountId, String teamId, String cookie, String bearer, String sessionId) {
@@ -113,6 +115,7 @@ class ApiFuzzTest {
         if (!otherAfter.equals(otherBefore)) found("another team's data changed", "after the run", diff(otherBefore, otherAfter));
         System.out.println("API fuzz: seed " + seed + ", " + sent + " requests over " + operations.size()
                 + " operations in " + budget.toSeconds() + " s; statuses " + statuses
+                + "; slowest " + Duration.ofNanos(slowestNanos).toMillis() + " ms: " + slowest
                 + (stopped == null ? "" : "; stopped early: " + stopped));
         String report = report();
         System.out.println(report);
@@ -170,7 +173,13 @@ class ApiFuzzTest {
 
         String before = snapshot(caller.teamId(), false);
         HttpRequest built = request.build();
+        long started = System.nanoTime();
         HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+        long took = System.nanoTime() - started;
+        if (took > slowestNanos) {
+            slowestNanos = took;
+            slowest = shorten(sent.line(), 200);
+        }
         int status = response.statusCode();
         statuses.merge(status / 100 + "xx " + status, 1, Integer::sum);
         String where = method + " " + template;

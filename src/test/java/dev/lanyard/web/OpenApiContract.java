@@ -167,6 +167,7 @@ public final class OpenApiContract implements ResultHandler {
         if (checkRequest && exchange.status() < 400) {
             validator().validateRequest(request).getMessages().stream()
                     .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                    .filter(m -> !literalNull(m))
                     .forEach(m -> problems.add(where + ": request: " + m.getKey() + ": " + m.getMessage()));
         }
         ValidationReport responseReport = validator().validateResponse(exchange.path(), request.getMethod(), response);
@@ -179,6 +180,14 @@ public final class OpenApiContract implements ResultHandler {
                 .forEach(m -> problems.add(where + ": response: " + m.getKey() + ": " + m.getMessage()
                         + "\n    body: " + shorten(exchange.responseBody())));
         return problems;
+    }
+
+    /**
+     * The validator reads a query or path value {@code null} as JSON null; on the wire it is the
+     * four-letter string, and the server reads it so.
+     */
+    private static boolean literalNull(ValidationReport.Message m) {
+        return m.getKey().equals("validation.request.parameter.schema.type") && m.getMessage().startsWith("Instance type (null)");
     }
 
     /** The exchange as the server read it when it ignores the body: no body, so no content type either. */
