@@ -12,6 +12,8 @@ import dev.lanyard.account.Invitation;
 import dev.lanyard.account.Members;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.TeamSessions;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
@@ -50,10 +52,10 @@ class MembersApi {
     record InvitationJson(String id, String email, String role, String status, Instant createdAt, Instant expiresAt) {
     }
 
-    record NewInvitation(String email, String role) {
+    record NewInvitation(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email, String role) {
     }
 
-    record RoleChange(String role) {
+    record RoleChange(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String role) {
     }
 
     record Permissions(Boolean membersSeeSessions) {
@@ -67,6 +69,8 @@ class MembersApi {
     }
 
     @Operation(summary = "Change a member's role (the team keeps at least one admin)")
+    @ApiResponse(responseCode = "200", description = "The member with the new role")
+    @ApiResponse(responseCode = "409", description = "The team would lose its last admin")
     @PatchMapping("/members/{id}")
     MemberJson changeRole(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody RoleChange body) {
         TeamSessions.requireAdmin(admin);
@@ -76,6 +80,8 @@ class MembersApi {
     }
 
     @Operation(summary = "Remove a member: all of their sessions end")
+    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "409", description = "The team would lose its last admin")
     @DeleteMapping("/members/{id}")
     ResponseEntity<Void> remove(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         members.remove(admin.account(), new AccountId(id));
@@ -89,6 +95,8 @@ class MembersApi {
     }
 
     @Operation(summary = "Invite someone by email; they get a single-use link valid for 7 days")
+    @ApiResponse(responseCode = "201", description = "Invited: the mail is on its way")
+    @ApiResponse(responseCode = "409", description = "Already a member of a team")
     @PostMapping("/invitations")
     ResponseEntity<InvitationJson> invite(@AuthenticationPrincipal CurrentSession admin, @RequestBody NewInvitation body) {
         TeamSessions.requireAdmin(admin);
@@ -98,12 +106,16 @@ class MembersApi {
     }
 
     @Operation(summary = "Send an invitation again with a new link")
+    @ApiResponse(responseCode = "200", description = "Sent again")
+    @ApiResponse(responseCode = "410", description = "The invitation was accepted or cancelled")
     @PostMapping("/invitations/{id}/resend")
     InvitationJson resend(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         return json(members.resend(admin.account(), id));
     }
 
     @Operation(summary = "Cancel an invitation")
+    @ApiResponse(responseCode = "204", description = "Cancelled")
+    @ApiResponse(responseCode = "410", description = "The invitation was accepted or cancelled")
     @DeleteMapping("/invitations/{id}")
     ResponseEntity<Void> cancel(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         members.cancel(admin.account(), id);

@@ -6,6 +6,8 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Cursors;
+import org.springdoc.core.annotations.ParameterObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
@@ -31,21 +33,21 @@ class AuditApi {
         this.json = json;
     }
 
-    record EntryList(List<AuditJson> items, String nextCursor) {
+    record EntryList(List<AuditJson> items, @Schema(nullable = true) String nextCursor) {
     }
 
     /**
      * @param brokenAt the seq where the chain breaks, or null
      * @param problem  hash-mismatch, prev-hash-mismatch, gap or head-mismatch, or null
      */
-    record VerifyResult(boolean ok, long checked, Long brokenAt, String problem, String detail) {
+    record VerifyResult(boolean ok, long checked, @Schema(nullable = true) Long brokenAt, @Schema(nullable = true) String problem, String detail) {
     }
 
     @Operation(summary = "Audit entries, newest first: your team's (admins) or your own (scope=own, and always for members). "
             + "Filters: action (a code such as session.revoked), actor (admins: account id or email), from and to "
             + "(a date such as 2026-01-31, or a UTC time). Pages: limit (1–100) and the nextCursor of the previous page.")
     @GetMapping
-    EntryList list(@AuthenticationPrincipal CurrentSession current, AuditFilters filters,
+    EntryList list(@AuthenticationPrincipal CurrentSession current, @ParameterObject AuditFilters filters,
                    @RequestParam(required = false) String scope, @RequestParam(defaultValue = "50") int limit,
                    @RequestParam(required = false) String cursor) {
         AuditQuery query = query(current, filters, scope);

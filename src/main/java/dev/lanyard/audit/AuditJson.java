@@ -1,5 +1,6 @@
 package dev.lanyard.audit;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.session.SessionId;
 
@@ -13,11 +14,13 @@ import dev.lanyard.session.SessionId;
  * @param at     ISO-8601 UTC with milliseconds
  * @param actor  null when Lanyard itself acted (expiry)
  */
-record AuditJson(String team, long seq, String at, String action, String actionLabel, Actor actor, String subject,
-                 String session, String detail, String ip, String prevHash, String hash, java.util.List<String> withheld) {
+record AuditJson(String team, long seq, String at, String action, String actionLabel, @Schema(nullable = true) Actor actor,
+                 @Schema(nullable = true) String subject, @Schema(nullable = true) String session, String detail,
+                 @Schema(nullable = true) String ip, String prevHash, String hash,
+                 @Schema(nullable = true) java.util.List<String> withheld) {
 
     /** Who acted; {@code id} is null for someone without an account (a failed sign-in). */
-    record Actor(String id, String email, String name, String session) {
+    record Actor(@Schema(nullable = true) String id, String email, String name, @Schema(nullable = true) String session) {
     }
 
     /** The entry as {@code viewer} may see it; {@code withheld} names the fields masked or left out for them. */

@@ -4,6 +4,8 @@ package dev.lanyard.session;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.SignUp;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -40,14 +42,16 @@ class AuthApi {
         this.clock = clock;
     }
 
-    record SignUpRequest(String email, String password, String name, String team) {
+    record SignUpRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String password, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name,
+                         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String team) {
     }
 
     /**
      * @param tokenType "bearer" to receive the token in the body instead of a cookie
      * @param appType   web, mobile, sync or api; defaults to web for cookies and api for bearer tokens
      */
-    record LoginRequest(String email, String password, Boolean rememberMe, String tokenType, String appType) {
+    record LoginRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String password, Boolean rememberMe,
+                        @Schema(allowableValues = {"bearer", "cookie"}) String tokenType, String appType) {
     }
 
     record AccountJson(String id, String email, String name, String team, String role) {
@@ -56,10 +60,13 @@ class AuthApi {
         }
     }
 
-    record SignedIn(AccountJson account, SessionJson session, String token) {
+    record SignedIn(AccountJson account, SessionJson session,
+                    @Schema(nullable = true, description = "The bearer token, when asked for with tokenType=bearer") String token) {
     }
 
     @Operation(summary = "Create a team with yourself as its admin, and sign in (sets the session cookie); a session the request carries is ended")
+    @ApiResponse(responseCode = "201", description = "Signed up and signed in")
+    @ApiResponse(responseCode = "409", description = "The email is taken")
     @PostMapping("/signup")
     ResponseEntity<SignedIn> signUp(@RequestBody SignUpRequest body, @AuthenticationPrincipal CurrentSession current,
                                     HttpServletRequest request, HttpServletResponse response) {
@@ -71,6 +78,7 @@ class AuthApi {
     }
 
     @Operation(summary = "Sign in; with tokenType=bearer the token comes in the body, otherwise as a cookie; a session the request carries is ended")
+    @ApiResponse(responseCode = "201", description = "Signed in: a new session")
     @PostMapping("/login")
     ResponseEntity<SignedIn> login(@RequestBody LoginRequest body, @AuthenticationPrincipal CurrentSession current,
                                    HttpServletRequest request, HttpServletResponse response) {
@@ -92,6 +100,7 @@ class AuthApi {
     }
 
     @Operation(summary = "End the current session")
+    @ApiResponse(responseCode = "204", description = "Signed out")
     @PostMapping("/logout")
     ResponseEntity<Void> logout(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
                                 HttpServletResponse response) {

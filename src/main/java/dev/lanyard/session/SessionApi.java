@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
@@ -34,10 +36,10 @@ class SessionApi {
         this.clock = clock;
     }
 
-    record SessionList(List<SessionJson> items, String nextCursor, ListFilter.Counts counts) {
+    record SessionList(List<SessionJson> items, @Schema(nullable = true) String nextCursor, ListFilter.Counts counts) {
     }
 
-    record HistoryList(List<SessionJson> items, String nextCursor) {
+    record HistoryList(List<SessionJson> items, @Schema(nullable = true) String nextCursor) {
     }
 
     record SessionPatch(String name, Boolean alerts) {
@@ -95,6 +97,8 @@ class SessionApi {
     }
 
     @Operation(summary = "Sign out one of your other sessions (the current one: 409, use logout)")
+    @ApiResponse(responseCode = "204", description = "Signed out (or already ended)")
+    @ApiResponse(responseCode = "409", description = "It is the current session: use logout")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         if (!id.equals(current.id().value())) requireList(current);

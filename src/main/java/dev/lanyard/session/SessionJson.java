@@ -1,5 +1,6 @@
 package dev.lanyard.session;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /**
@@ -8,8 +9,8 @@ import java.time.Instant;
  */
 record SessionJson(String id, boolean current, String name, DeviceJson device, String appType, LocationJson location,
                    String ip, Instant createdAt, Instant lastActiveAt, Instant expiresAt, boolean verified, boolean alerts,
-                   boolean activeNow, ActivityJson activity, Instant endedAt, String endReason, String endedBy,
-                   String endNote) {
+                   boolean activeNow, ActivityJson activity, @Schema(nullable = true) Instant endedAt, @Schema(nullable = true) String endReason,
+                   @Schema(nullable = true) String endedBy, @Schema(nullable = true) String endNote) {
 
     record DeviceJson(String description, String browser, String browserVersion, String os, String osVersion,
                       String type, String model) {
@@ -19,7 +20,7 @@ record SessionJson(String id, boolean current, String name, DeviceJson device, S
                         boolean localNetwork) {
     }
 
-    record ActivityJson(int signIns, long requests, long pages, String lastPage) {
+    record ActivityJson(int signIns, long requests, long pages, @Schema(nullable = true) String lastPage) {
     }
 
     /**

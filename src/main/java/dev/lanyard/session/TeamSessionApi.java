@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -32,13 +33,15 @@ class TeamSessionApi {
         this.clock = clock;
     }
 
-    record MemberJson(String id, String email, String name, String role, int activeSessions, Instant lastActiveAt) {
+    @Schema(name = "MemberSessions")
+    record MemberJson(String id, String email, String name, String role, int activeSessions,
+                      @Schema(nullable = true) Instant lastActiveAt) {
     }
 
-    record OverviewJson(List<MemberJson> members, String nextCursor, int totalActiveSessions) {
+    record OverviewJson(List<MemberJson> members, @Schema(nullable = true) String nextCursor, int totalActiveSessions) {
     }
 
-    record Reason(String reason) {
+    record Reason(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String reason) {
     }
 
     record Ended(int ended) {

@@ -29,6 +29,7 @@ import dev.lanyard.geo.GeoLocation;
 import dev.lanyard.testsupport.MutableClock;
 import dev.lanyard.web.ApiClient;
 import dev.lanyard.web.LanyardSpringTest;
+import dev.lanyard.web.OpenApiContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,8 @@ class LiveSessionsStreamTest {
     MutableClock clock;
     @Autowired
     JsonMapper json;
+    @Autowired
+    OpenApiContract contract;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final List<EventStream> streams = new ArrayList<>();
@@ -103,8 +106,12 @@ class LiveSessionsStreamTest {
         return stream;
     }
 
+    /** Sends a request without a body; an API exchange must be one the OpenAPI document allows. */
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).get(BOUND_SECONDS, TimeUnit.SECONDS);
+        HttpRequest built = request.build();
+        HttpResponse<String> response = http.sendAsync(built, HttpResponse.BodyHandlers.ofString()).get(BOUND_SECONDS, TimeUnit.SECONDS);
+        contract.check(built, null, response);
+        return response;
     }
 
     @Test

@@ -14,12 +14,14 @@ import java.util.function.Predicate;
 import dev.lanyard.Lanyard;
 import dev.lanyard.account.TestAccounts;
 import dev.lanyard.testsupport.TestPostgres;
+import dev.lanyard.web.OpenApiContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.context.WebApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,6 +40,7 @@ class TwoNodesTest {
     private static ConfigurableApplicationContext nodeB;
     private static String a;
     private static String b;
+    private static OpenApiContract contract;
 
     @BeforeAll
     static void startTwoNodes() {
@@ -55,6 +58,7 @@ class TwoNodesTest {
         nodeB = new SpringApplicationBuilder(Lanyard.class).run(shared);
         a = "http://127.0.0.1:" + nodeA.getEnvironment().getProperty("local.server.port");
         b = "http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port");
+        contract = OpenApiContract.of((WebApplicationContext) nodeA);
     }
 
     @AfterAll
@@ -66,13 +70,16 @@ class TwoNodesTest {
     private record Reply(int status, JsonNode body) {
     }
 
+    /** Sends the request; the exchange must be one the OpenAPI document allows. */
     private static Reply send(String node, String method, String path, String token, Object body) throws IOException, InterruptedException {
+        String json = body == null ? null : JSON.writeValueAsString(body);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
                 .header("Content-Type", "application/json");
         if (token != null) request.header("Authorization", "Bearer " + token);
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.build();
+        HttpResponse<String> response = HTTP.send(built, HttpResponse.BodyHandlers.ofString());
+        contract.check(built, json, response);
         return new Reply(response.statusCode(), response.body().isEmpty() ? tools.jackson.databind.node.NullNode.getInstance() : JSON.readTree(response.body()));
     }
 

@@ -38,6 +38,8 @@ class HttpFlowTest {
     JsonMapper json;
     @Autowired
     org.springframework.context.ApplicationContext context;
+    @Autowired
+    OpenApiContract contract;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -45,8 +47,12 @@ class HttpFlowTest {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
     }
 
+    /** Sends the request; an API answer must be one the OpenAPI document allows. */
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.build();
+        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+        contract.checkResponse(built.method(), built.uri().getPath(), response.statusCode(), response.headers().map(), response.body());
+        return response;
     }
 
     private HttpResponse<String> postJson(String path, Object body, String cookie) throws IOException, InterruptedException {

@@ -13,23 +13,27 @@ import dev.lanyard.testsupport.SqliteDatabase;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.boot.webmvc.test.autoconfigure.MockMvcBuilderCustomizer;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.annotation.AliasFor;
 import org.springframework.test.context.ContextConfiguration;
+import org.springframework.web.context.WebApplicationContext;
 
 /**
  * The whole application on a real server port and through MockMvc, with a fresh database and a
  * {@link MutableClock} the test moves. Every class with the same {@link #database()} shares one
  * cached context (and so one database): tests make accounts of their own and never assume an
  * empty table. Activity is flushed, and expired sessions swept, only when a test calls for it.
+ * Every MockMvc exchange under {@code /api/} is checked against the served OpenAPI document
+ * ({@link OpenApiContract}); a mismatch fails the test that made the request.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@SpringBootTest(classes = {Lanyard.class, LanyardSpringTest.MovingClock.class},
+@SpringBootTest(classes = {Lanyard.class, LanyardSpringTest.MovingClock.class, LanyardSpringTest.ApiContract.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.session.flush-interval=1h", "lanyard.session.sweep-interval=1h", "server.address=127.0.0.1"})
 @AutoConfigureMockMvc
@@ -48,6 +52,20 @@ public @interface LanyardSpringTest {
         @Primary
         MutableClock movingClock() {
             return new MutableClock();
+        }
+    }
+
+    /** Checks every MockMvc request and response under {@code /api/} against the served OpenAPI document. */
+    @TestConfiguration(proxyBeanMethods = false)
+    class ApiContract {
+        @Bean
+        OpenApiContract openApiContract(WebApplicationContext context) {
+            return new OpenApiContract(context);
+        }
+
+        @Bean
+        MockMvcBuilderCustomizer openApiContractCheck(OpenApiContract contract) {
+            return builder -> builder.alwaysDo(contract);
         }
     }
 }
