@@ -62,8 +62,15 @@ class AuditApi {
     @Operation(summary = "Audit entries as a CSV or JSON download, oldest first, streamed: your team's (admins) or your own "
             + "(scope=own, and always for members), with the same filters as the list")
     @GetMapping("/export")
-    ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal CurrentSession current, AuditFilters filters,
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The entries, streamed",
+            content = {@io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv",
+                            schema = @Schema(type = "string")),
+                    @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                            array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @Schema(implementation = AuditJson.class)))})
+    ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal CurrentSession current,
+                                                 @ParameterObject AuditFilters filters,
                                                  @RequestParam(required = false) String scope,
+                                                 @Schema(allowableValues = {"csv", "json"})
                                                  @RequestParam(defaultValue = "csv") String format) {
         AuditQuery query = query(current, filters, scope);
         return AuditExport.of(audit, query, new Viewer(current.account().id()), format,

@@ -42,7 +42,8 @@ class SessionApi {
     record HistoryList(List<SessionJson> items, @Schema(nullable = true) String nextCursor) {
     }
 
-    record SessionPatch(String name, Boolean alerts) {
+    record SessionPatch(@Schema(nullable = true, description = "absent or null: unchanged") String name,
+                        @Schema(nullable = true, description = "absent or null: unchanged") Boolean alerts) {
     }
 
     record Ended(int ended) {

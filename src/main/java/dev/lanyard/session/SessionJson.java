@@ -7,7 +7,7 @@ import java.time.Instant;
  * A session in the API. {@code ip} is masked unless the owner asks for one session's details.
  * Times are ISO-8601 instants; {@code endedAt} and {@code endReason} are null while active.
  */
-record SessionJson(String id, boolean current, String name, DeviceJson device, String appType, LocationJson location,
+record SessionJson(@Schema(nullable = true, description = "null where the viewer is an admin looking at another member's session") String id, boolean current, String name, DeviceJson device, String appType, LocationJson location,
                    String ip, Instant createdAt, Instant lastActiveAt, Instant expiresAt, boolean verified, boolean alerts,
                    boolean activeNow, ActivityJson activity, @Schema(nullable = true) Instant endedAt, @Schema(nullable = true) String endReason,
                    @Schema(nullable = true) String endedBy, @Schema(nullable = true) String endNote) {

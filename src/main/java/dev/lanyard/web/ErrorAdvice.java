@@ -111,7 +111,12 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception e, @Nullable Object body, HttpHeaders headers,
                                                              HttpStatusCode status, WebRequest request) {
-        if (body instanceof ProblemDetail problem && problem.getType().toString().equals("about:blank")) {
+        // Spring's own exceptions arrive here with no body yet; take theirs now so it gets our type.
+        if (body == null && e instanceof org.springframework.web.ErrorResponse error) {
+            body = error.updateAndGetBody(getMessageSource(), org.springframework.context.i18n.LocaleContextHolder.getLocale());
+        }
+        if (body instanceof ProblemDetail problem
+                && (problem.getType() == null || problem.getType().toString().equals("about:blank"))) {
             HttpStatus known = HttpStatus.resolve(status.value());
             String code = known == null ? "error" : known.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
             problem.setType(java.net.URI.create("urn:lanyard:problem:" + code));

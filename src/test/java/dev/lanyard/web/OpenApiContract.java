@@ -209,9 +209,19 @@ public final class OpenApiContract implements ResultHandler {
     private static Request request(Exchange e) {
         var builder = new SimpleRequest.Builder(e.method().toUpperCase(Locale.ROOT), e.path());
         e.query().forEach((name, values) -> builder.withQueryParam(name, values));
-        e.headers().forEach((name, values) -> builder.withHeader(name, values));
+        e.headers().forEach((name, values) -> builder.withHeader(name,
+                name.equalsIgnoreCase("Content-Type") ? values.stream().map(OpenApiContract::anyJsonAsJson).toList() : values));
         if (e.requestBody() != null && !e.requestBody().isEmpty()) builder.withBody(e.requestBody());
         return builder.build();
+    }
+
+    /**
+     * The server reads a body sent as any JSON media type ({@code application/json} or
+     * {@code application/*+json}, docs/decisions/0003-api-csrf.md); the document names only the first.
+     */
+    private static String anyJsonAsJson(String contentType) {
+        String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return type.startsWith("application/") && type.endsWith("+json") ? "application/json" : contentType;
     }
 
     private static com.atlassian.oai.validator.model.Response response(Exchange e) {
