@@ -9,7 +9,7 @@
 # stops after OPS operations or at the first refused connection.
 #
 # Settings (environment): DBS="sqlite postgresql" CYCLES=3 WRITERS=4 OPS=3000 (per writer per cycle, a bound: the kill comes first)
-# KILL_AFTER="3 8" (kill -9 after a random number of seconds in this range) MAX_SECONDS=900
+# KILL_AFTER="15 30" (kill -9 after a random number of seconds in this range) MAX_SECONDS=900
 # LANYARD_JAR= (default: target/lanyard-*.jar, built when missing)
 # Needs: java, curl, jq; for postgresql, Debian's postgresql package (installed when missing, as root).
 set -euo pipefail
@@ -19,7 +19,7 @@ DBS=${DBS:-"sqlite postgresql"}
 CYCLES=${CYCLES:-3}
 WRITERS=${WRITERS:-4}
 OPS=${OPS:-3000}
-read -r KILL_MIN KILL_MAX <<<"${KILL_AFTER:-3 8}"
+read -r KILL_MIN KILL_MAX <<<"${KILL_AFTER:-15 30}"
 MAX_SECONDS=${MAX_SECONDS:-900}
 PASSWORD="a long crash-test passphrase 42"
 
@@ -50,10 +50,15 @@ geo=$(pwd)/data/geo
 work=$(mktemp -d /tmp/lanyard-crash.XXXXXX)
 chmod 755 "$work"
 server=""
+watchdog=""
 pg=""
 pgbin=""
+stop_watchdog() {
+    if [ -n "$watchdog" ]; then kill "$watchdog" 2>/dev/null || true; wait "$watchdog" 2>/dev/null || true; watchdog=""; fi
+}
 cleanup() {
     if [ -n "$server" ]; then kill -9 "$server" 2>/dev/null || true; fi
+    stop_watchdog
     if [ -n "$pg" ]; then runuser -u postgres -- "$pgbin/pg_ctl" stop -D "$work/pg" -m immediate >/dev/null 2>&1 || true; fi
     rm -rf "$work"
 }
@@ -67,11 +72,11 @@ start_postgres() {
     need runuser util-linux
     if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then need psql postgresql; fi
     pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-    mkdir -p "$work/pg" && chown postgres "$work/pg"
+    mkdir -p "$work/pg" "$work/pglog" && chown postgres "$work/pg" "$work/pglog"
     runuser -u postgres -- "$pgbin/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --no-locale >"$work/initdb.log" 2>&1
     pgport=$(free_port)
     # Durable as in production: fsync and synchronous_commit on. Loopback only, no unix socket.
-    runuser -u postgres -- "$pgbin/pg_ctl" start -D "$work/pg" -l "$work/pg.log" -w -t 60 \
+    runuser -u postgres -- "$pgbin/pg_ctl" start -D "$work/pg" -l "$work/pglog/pg.log" -w -t 60 \
         -o "-p $pgport -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" >/dev/null
     pg=1
     "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -q -c "CREATE DATABASE lanyard" postgres
@@ -84,10 +89,14 @@ start_server() { # start_server DB
         db=(--spring.datasource.url="jdbc:postgresql://127.0.0.1:$pgport/lanyard" --spring.datasource.username=postgres)
     fi
     local started; started=$(now_ms)
-    timeout -s KILL "$MAX_SECONDS" java -Xmx512m -jar "$jar" --server.port="$port" --server.address=127.0.0.1 \
+    # java itself is the child (not under timeout(1)), so that kill -9 "$server" kills the server.
+    java -Xmx512m -jar "$jar" --server.port="$port" --server.address=127.0.0.1 \
         "${db[@]}" --lanyard.geo.directory="$geo" --lanyard.session.flush-interval=1s --spring.jmx.enabled=false \
         >>"$work/server-$1.log" 2>&1 &
     server=$!
+    stop_watchdog
+    (sleep "$MAX_SECONDS"; kill -9 "$server" 2>/dev/null) &
+    watchdog=$!
     base="http://127.0.0.1:$port"
     for _ in $(seq 1 600); do
         if curl -fsS -o /dev/null "$base/actuator/health" 2>/dev/null; then
@@ -205,6 +214,8 @@ for db in $DBS; do
         for n in $(seq 1 "$WRITERS"); do writer "$n" "$cycle" & pids+=($!); done
         sleep $((KILL_MIN + RANDOM % (KILL_MAX - KILL_MIN + 1)))
         kill -9 "$server"; wait "$server" 2>/dev/null || true; server=""
+        # Proof of the kill: nothing may answer on the old port any more.
+        if curl -s -m 2 -o /dev/null "$base/actuator/health"; then echo "crash.sh: the server survived kill -9" >&2; exit 1; fi
         for p in "${pids[@]}"; do wait "$p" || true; done
         start_server "$db"
         acks=$(cat "$work"/ledger.* | grep -c '^K ' || true)
