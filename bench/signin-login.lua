@@ -6,3 +6,11 @@ end
 function request()
     return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, body)
 end
+-- Say what a refused sign-in was answered, so a failed run tells why (a few per thread at most).
+local reported = 0
+function response(status, headers, body)
+    if status >= 300 and reported < 3 then
+        reported = reported + 1
+        io.stderr:write(string.format("non-2xx answer: %d %s\n", status, string.sub(body or "", 1, 300)))
+    end
+end

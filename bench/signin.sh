@@ -13,14 +13,14 @@
 # so that a machine whose load drifts weighs on both alike. Prints sign-ins/s, p50/p99, and the ratio of
 # the summed sign-ins to the summed native hash-only rates.
 #
-# Settings (environment): DURATION=15 WARMUP=10 ROUNDS=2 THREADS=2 (wrk threads and hash threads) CONNECTIONS=4
+# Settings (environment): DURATION=15 WARMUP=30 ROUNDS=2 THREADS=2 (wrk threads and hash threads) CONNECTIONS=4
 # JAVA_OPTS= LANYARD_JAR= (skip the build) MAX_SECONDS= (the server is killed after it in any case).
 # Raw outputs stay in bench/target/signin/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-30}
 ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-4}
