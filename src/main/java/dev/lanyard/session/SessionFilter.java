@@ -45,9 +45,10 @@ public final class SessionFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Optional<SessionCookie.Presented> presented = cookie.read(request);
         if (presented.isPresent()) {
-            boolean stream = routedPath(request).endsWith("/events");
+            String path = routedPath(request);
+            boolean stream = path.endsWith("/events");
             Sessions.Check check = sessions.check(presented.get().token(), new Sessions.Use(
-                    addresses.resolve(request).getHostAddress(), pageView(request), !stream));
+                    addresses.resolve(request).getHostAddress(), pageView(request, path), !stream));
             if (check instanceof Sessions.Check.Valid valid) {
                 SecurityContextHolder.getContext().setAuthentication(new SessionAuthentication(valid.session()));
             } else {
@@ -59,9 +60,8 @@ public final class SessionFilter extends OncePerRequestFilter {
     }
 
     /** A page view is a GET for HTML outside the API; its path counts as the session's last page. */
-    private static Optional<String> pageView(HttpServletRequest request) {
+    private static Optional<String> pageView(HttpServletRequest request, String path) {
         if (!"GET".equals(request.getMethod())) return Optional.empty();
-        String path = routedPath(request);
         if (path.startsWith("/api/") || path.startsWith("/actuator") || path.endsWith("/events")) return Optional.empty();
         String accept = request.getHeader("Accept");
         if (accept == null || !accept.contains("text/html")) return Optional.empty();

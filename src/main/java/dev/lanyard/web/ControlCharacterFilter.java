@@ -43,13 +43,14 @@ class ControlCharacterFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        String detail = refused.equals("path") ? "The address contains a control character."
-                : "'" + refused + "' cannot contain control characters.";
+        boolean path = refused.equals("path");
         if (Problems.isApi(request)) {
+            String detail = path ? "The address contains a control character."
+                    : "'" + refused + "' cannot contain control characters.";
             Problems.write(response, json, Problems.of(HttpStatus.BAD_REQUEST, "invalid-input", detail, refused));
         } else {
-            request.setAttribute("lanyard.errorMessage", detail.replace("'" + refused + "'", "A field of the request")
-                    .replace("The address", "The address of this page"));
+            request.setAttribute(ErrorPages.MESSAGE, path ? "The address of this page contains a control character."
+                    : "A field of the request cannot contain control characters.");
             response.sendError(HttpStatus.BAD_REQUEST.value());
         }
     }

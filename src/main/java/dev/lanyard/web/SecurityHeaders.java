@@ -16,7 +16,7 @@ final class SecurityHeaders {
         setIfAbsent(response, "X-Content-Type-Options", "nosniff");
         setIfAbsent(response, "X-Frame-Options", "DENY");
         setIfAbsent(response, "Referrer-Policy", "same-origin");
-        setIfAbsent(response, "Permissions-Policy", "geolocation=(), camera=(), microphone=()");
+        setIfAbsent(response, "Permissions-Policy", SecurityConfiguration.PERMISSIONS_POLICY);
         setIfAbsent(response, "Cache-Control", "no-cache, no-store, max-age=0, must-revalidate");
     }
 
