@@ -14,11 +14,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.maxmind.db.CHMCache;
 import com.maxmind.db.Reader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,7 +30,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Missing data never stops Lanyard: it logs one warning naming {@value #FETCH_SCRIPT} and
  * locates public addresses as unknown. The ASN tables take a couple of seconds to load, so they
- * load on a background thread; until then the ISP is empty.
+ * load on a background thread once the application is ready; an address located before they are
+ * there waits for them (up to 10 s, then its ISP is empty).
  */
 @Component
 class MmdbGeoLocator implements GeoLocator, AutoCloseable {
@@ -43,6 +47,8 @@ class MmdbGeoLocator implements GeoLocator, AutoCloseable {
     /** Tried in order; an IPv4-only file is skipped for IPv6 addresses, where it would answer nonsense. */
     private final List<Reader> cityReaders = new ArrayList<>();
     private final CompletableFuture<AsnTable> asn = new CompletableFuture<>();
+    private final List<Path> asnFiles;
+    private final AtomicBoolean asnLoadStarted = new AtomicBoolean();
 
     MmdbGeoLocator(GeoSettings settings) {
         Path dir = settings.directory();
@@ -71,8 +77,9 @@ class MmdbGeoLocator implements GeoLocator, AutoCloseable {
                     + "Run {} to fetch it (needs npm).", missing, FETCH_SCRIPT);
         }
         if (Files.isReadable(asn4) && Files.isReadable(asn6)) {
-            loadAsnInBackground(asn4, asn6);
+            asnFiles = List.of(asn4, asn6);
         } else {
+            asnFiles = List.of();
             asn.complete(AsnTable.EMPTY);
         }
     }
@@ -98,8 +105,18 @@ class MmdbGeoLocator implements GeoLocator, AutoCloseable {
         }
     }
 
-    /** Waits up to {@code timeout} for the ASN tables; true once they are usable (or known absent). */
+    /**
+     * Starts loading the ASN tables on a background thread, once: when the application is ready, so the
+     * load does not compete with start-up for the CPU, or at the first address to locate, if sooner.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void startLoadingIspData() {
+        if (!asn.isDone() && asnLoadStarted.compareAndSet(false, true)) loadAsnInBackground(asnFiles.get(0), asnFiles.get(1));
+    }
+
+    /** Waits up to {@code timeout} for the ASN tables (starting their load if need be); true once they are usable (or known absent). */
     boolean awaitIspData(Duration timeout) {
+        startLoadingIspData();
         try {
             asn.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;

@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
@@ -48,6 +49,16 @@ class SecurityConfiguration {
     /** One year; sent only to requests that reached Lanyard over HTTPS as the browser sees it. */
     static final long HSTS_SECONDS = 365L * 24 * 3600;
 
+    /**
+     * No per-filter, authentication or authorization observations: they wrapped each of the chain's filters in an
+     * observation of its own, about a fifth of a request's CPU (bench/RESULTS.md, issue 13). The request itself
+     * is still observed once, as {@code http.server.requests}.
+     */
+    @Bean
+    static SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
+    }
+
     /** A bean, so tests can put the application's own repository back after Spring Security's test support swaps it. */
     @Bean
     CsrfTokenRepository csrfTokenRepository(ExternalOrigins origins) {
@@ -65,6 +76,9 @@ class SecurityConfiguration {
                 .httpBasic(b -> b.disable())
                 .logout(l -> l.disable())
                 .anonymous(a -> a.disable())
+                // Nothing asks the servlet request who is signed in (getUserPrincipal, isUserInRole): one request
+                // wrapper less for every attribute lookup on the way.
+                .servletApi(s -> s.disable())
                 // Every request authenticates afresh from its Lanyard session, which Spring would take for
                 // a new sign-in and rotate the CSRF token each time, breaking forms open in other tabs.
                 .csrf(c -> c.csrfTokenRepository(csrfTokens)

@@ -295,6 +295,19 @@ class HttpFlowTest {
     }
 
     @Test
+    void requestsAreObservedOnceWithoutAnObservationPerSecurityFilter() throws Exception {
+        signUp(TestAccounts.alice());
+        var registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+
+        // The observation stops after the response has gone out: wait for it.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(registry.find("http.server.requests").tag("uri", "/api/v1/signup").timer())
+                        .as("operators keep http.server.requests").isNotNull());
+        assertThat(registry.getMeters()).as("no spring.security.* observations (issue 13)")
+                .noneMatch(meter -> meter.getId().getName().startsWith("spring.security"));
+    }
+
+    @Test
     void aFormFromAnotherSiteIsRefusedEvenWithAValidToken() throws Exception {
         SignUp alice = TestAccounts.alice();
         signUp(alice);

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Lanyard's request path against the framework's own limit, loopback only and bounded in time.
+#
+# Builds bench/plain-app (a plain Spring Boot webmvc app doing the work of /current: SHA-256 of the
+# bearer token, a map lookup, a ~620-byte JSON body), starts it and Lanyard's packaged jar side by
+# side on 127.0.0.1 with the same JVM options, signs in SESSIONS bearer sessions on Lanyard and gives
+# the plain app the same tokens, then runs wrk against GET /api/v1/sessions/current on each: a
+# warm-up, then ROUNDS rounds alternating which goes first. Prints req/s, p99, their ratios, start-up
+# to the first HTTP answer, RSS after start and after the load, and the goals of issue 13.
+# PROFILE=1 adds a JFR recording of Lanyard under load (after the measured rounds) and prints the
+# top consumers by share of CPU samples.
+#
+# Settings (environment): SESSIONS=50 DURATION=15 WARMUP=15 ROUNDS=2 THREADS=2 CONNECTIONS=8
+# JAVA_OPTS= (both JVMs; e.g. JAVA_OPTS="$(scripts/run.sh --print-java-opts)") LANYARD_JAR= PROFILE=0
+# Raw outputs stay in bench/target/framework-limit/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BENCH_NAME=framework-limit.sh
+source bench/lib.sh
+
+SESSIONS=${SESSIONS:-50}
+DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-15}
+ROUNDS=${ROUNDS:-2}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-8}
+JAVA_OPTS=${JAVA_OPTS:-}
+PROFILE=${PROFILE:-0}
+MAX_SECONDS=${MAX_SECONDS:-$((240 + 2 * WARMUP + 2 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
+PASSWORD="a long benchmark passphrase 42"
+EMAIL="bench@example.test"
+
+need wrk wrk
+need curl curl
+need java openjdk-17-jre-headless
+need mvn maven
+
+jar=$(lanyard_jar)
+echo "$BENCH_NAME: building the plain app (bench/plain-app)..."
+mkdir -p bench/target
+(cd bench/plain-app && mvn -q -B -DskipTests package) >bench/target/plain-app-build.log 2>&1 \
+    || { cat bench/target/plain-app-build.log >&2; echo "$BENCH_NAME: the plain app did not build" >&2; exit 1; }
+plain_jar=$(cd bench/plain-app/target && pwd)/plain-app-1.jar
+
+out=bench/target/framework-limit
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d /tmp/lanyard-limit.XXXXXX)
+declare -A pid port started
+watchdog=""
+cleanup() {
+    for p in "${pid[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
+    [ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+geo="$work/geo"
+[ -f data/geo/dbip-city-lite.mmdb ] || [ -n "$(ls data/geo/*.mmdb 2>/dev/null || true)" ] && geo=$(cd data/geo && pwd)
+
+start() { # start NAME ARGS...: starts a JVM, waits for its first HTTP answer, records the times
+    local name=$1 t0
+    shift
+    t0=$(now)
+    # shellcheck disable=SC2086
+    (cd "$work" && exec java $JAVA_OPTS "$@") >"$out/$name.log" 2>&1 &
+    pid[$name]=$!
+    port[$name]=$(wait_for_port "$out/$name.log" "${pid[$name]}")
+    wait_for_http "http://127.0.0.1:${port[$name]}/api/v1/sessions/current" "${pid[$name]}"
+    started[$name]=$(calc "$(now) - $t0")
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "$BENCH_NAME: starting Lanyard ($(basename "$jar"), SQLite in $work, geo from $geo)..."
+start lanyard -jar "$jar" --server.address=127.0.0.1 --server.port=0 \
+    "--spring.datasource.url=jdbc:sqlite:$work/lanyard.db?journal_mode=WAL&busy_timeout=10000&foreign_keys=true&synchronous=NORMAL" \
+    --lanyard.geo.directory="$geo"
+(trap 'kill $nap 2>/dev/null; exit 0' TERM; sleep "$MAX_SECONDS" & nap=$!; wait $nap; kill "${pid[lanyard]}" 2>/dev/null) >/dev/null 2>&1 &
+watchdog=$!
+rss_start_lanyard=$(rss_mib "${pid[lanyard]}")
+base="http://127.0.0.1:${port[lanyard]}"
+
+curl -fsS --max-time 60 -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\",\"name\":\"Bench\",\"team\":\"Bench team\"}" \
+    "$base/api/v1/signup" || { echo "$BENCH_NAME: sign-up failed (see $out/lanyard.log)" >&2; exit 1; }
+tokens="$work/tokens"
+: >"$tokens"
+for _ in $(seq 1 "$SESSIONS"); do
+    curl -fsS --max-time 60 -H 'Content-Type: application/json' \
+        -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\",\"tokenType\":\"bearer\"}" "$base/api/v1/login" \
+        | grep -oE '"token":"[A-Za-z0-9_-]+"' | cut -d'"' -f4 >>"$tokens"
+done
+[ "$(wc -l <"$tokens")" -eq "$SESSIONS" ] || { echo "$BENCH_NAME: could not log in $SESSIONS sessions" >&2; exit 1; }
+
+echo "$BENCH_NAME: starting the plain app..."
+start plain -jar "$plain_jar" --server.address=127.0.0.1 --server.port=0 --plain.tokens="$tokens"
+rss_start_plain=$(rss_mib "${pid[plain]}")
+for name in lanyard plain; do
+    curl -fsS --max-time 5 -o "$out/$name-body.json" -H "Authorization: Bearer $(head -n 1 "$tokens")" \
+        "http://127.0.0.1:${port[$name]}/api/v1/sessions/current" || { echo "$BENCH_NAME: $name refused a token" >&2; exit 1; }
+done
+echo "$BENCH_NAME: response bodies: Lanyard $(wc -c <"$out/lanyard-body.json") bytes, plain $(wc -c <"$out/plain-body.json") bytes"
+
+wrk_run() { # wrk_run NAME SECONDS OUTFILE
+    timeout $(($2 + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s --latency \
+        -s bench/rotate-tokens.lua "http://127.0.0.1:${port[$1]}/api/v1/sessions/current" -- "$tokens" Authorization >"$3" 2>&1
+    if grep -q "Non-2xx" "$3"; then cat "$3" >&2; echo "$BENCH_NAME: $1 answered errors under load" >&2; exit 1; fi
+}
+ms() { # wrk latency ("812.00us", "1.20ms", "2.01s") in ms
+    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+
+echo "$BENCH_NAME: warming up ${WARMUP}s each..."
+wrk_run lanyard "$WARMUP" "$out/warmup-lanyard.txt"
+wrk_run plain "$WARMUP" "$out/warmup-plain.txt"
+
+declare -A rates p99s cpu requests
+tick=$(getconf CLK_TCK)
+# CPU (user + system, clock ticks) of a server's Tomcat request threads ("http-nio-..."): the request
+# path alone, steadier than rates when other work shares the machine.
+req_ticks() { cat /proc/"$1"/task/*/stat 2>/dev/null | awk '$2 ~ /^\(http-nio/ { t += $14 + $15 } END { print t + 0 }'; }
+for round in $(seq 1 "$ROUNDS"); do
+    if [ $((round % 2)) = 1 ]; then order="lanyard plain"; else order="plain lanyard"; fi
+    for name in $order; do
+        echo "$BENCH_NAME: round $round: $name for ${DURATION}s..."
+        q0=$(req_ticks "${pid[$name]}")
+        wrk_run "$name" "$DURATION" "$out/$name-$round.txt"
+        cpu[$name]=$(( ${cpu[$name]:-0} + $(req_ticks "${pid[$name]}") - q0 ))
+        requests[$name]=$(( ${requests[$name]:-0} + $(awk '/requests in/ { print $1 }' "$out/$name-$round.txt") ))
+        rates[$name]="${rates[$name]:-} $(awk '/^Requests\/sec:/ { print $2 }' "$out/$name-$round.txt")"
+        p99s[$name]="${p99s[$name]:-} $(ms "$(awk '$1 == "99%" { print $2 }' "$out/$name-$round.txt")")"
+    done
+done
+rss_load_lanyard=$(rss_mib "${pid[lanyard]}")
+rss_load_plain=$(rss_mib "${pid[plain]}")
+
+if [ "$PROFILE" = 1 ]; then
+    echo "$BENCH_NAME: profiling Lanyard under load (JFR, ${DURATION}s)..."
+    jcmd "${pid[lanyard]}" JFR.start name=limit settings=profile filename="$out/lanyard.jfr" >/dev/null
+    wrk_run lanyard "$DURATION" "$out/profile-load.txt"
+    jcmd "${pid[lanyard]}" JFR.stop name=limit >/dev/null
+fi
+
+mean() { echo "$1" | awk '{ for (i = 1; i <= NF; i++) s += $i; printf "%.1f", s / NF }'; }
+mean2() { echo "$1" | awk '{ for (i = 1; i <= NF; i++) s += $i; printf "%.2f", s / NF }'; }
+verdict() { awk "BEGIN { print ($1) ? \"MET\" : \"MISSED\" }"; }
+rate_ratio=$(calc "$(mean "${rates[lanyard]}") / $(mean "${rates[plain]}")" 3)
+p99_ratio=$(calc "$(mean2 "${p99s[lanyard]}") / $(mean2 "${p99s[plain]}")" 2)
+start_ratio=$(calc "${started[lanyard]} / ${started[plain]}" 2)
+rss_ratio=$(calc "$rss_load_lanyard / $rss_load_plain" 2)
+cpu_per() { calc "${cpu[$1]} * 1000000 / $tick / ${requests[$1]}" 0; }
+cpu_ratio=$(calc "$(cpu_per plain) / $(cpu_per lanyard)" 3)
+
+echo
+echo "== GET /api/v1/sessions/current: Lanyard against a plain Spring Boot app; wrk -t$THREADS -c$CONNECTIONS, $ROUNDS x ${DURATION}s after ${WARMUP}s warm-up, loopback, $(nproc) cores =="
+echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS='${JAVA_OPTS}'"
+printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s\n" app "mean req/s" "req/s per round" "mean p99" "p99 ms per round" "CPU µs/req" "start-up s" "RSS start MiB" "RSS load MiB"
+for name in lanyard plain; do
+    rs=rss_start_$name; rl=rss_load_$name
+    printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s\n" "$name" "$(mean "${rates[$name]}")" "${rates[$name]# }" "$(mean2 "${p99s[$name]}")" "${p99s[$name]# }" \
+        "$(cpu_per "$name")" "${started[$name]}" "${!rs}" "${!rl}"
+done
+echo
+echo "req/s   Lanyard / plain = $rate_ratio   goal >= 0.85: $(verdict "$rate_ratio >= 0.85")"
+echo "request-thread CPU per request, plain / Lanyard = $cpu_ratio   (the same ratio by CPU, steadier on a shared machine; >= 0.85 would meet the goal)"
+echo "p99     Lanyard / plain = $p99_ratio    goal <= 1.5:  $(verdict "$p99_ratio <= 1.5")"
+echo "start-up Lanyard / plain = $start_ratio   goal <= 1.5:  $(verdict "$start_ratio <= 1.5")  (from exec java to the first HTTP answer)"
+echo "RSS after load Lanyard / plain = $rss_ratio   goal <= 1.5:  $(verdict "$rss_ratio <= 1.5")"
+echo "Lanyard's own start-up line: $(grep -m1 -oE "Started Lanyard in [0-9.]+ seconds \(process running for [0-9.]+\)" "$out/lanyard.log" || echo '?')"
+
+if [ "$PROFILE" = 1 ]; then
+    echo
+    echo "== Where Lanyard's CPU samples go (JFR, jdk.ExecutionSample, ${DURATION}s under the same load) =="
+    jfr print --events jdk.ExecutionSample --stack-depth 200 "$out/lanyard.jfr" >"$out/lanyard-samples.txt"
+    # Inclusive share: a sample counts for each marker found anywhere on its stack.
+    awk '
+        /jdk.ExecutionSample/ { if (n++) tally(); stack = ""; top = ""; next }
+        /line:/ { frame = $1; if (top == "") top = frame; stack = stack " " frame }
+        function tally() {
+            total++
+            split("io.micrometer ObservationFilterChainDecorator ObservationAuthorizationManager ServerHttpObservationFilter org.springframework.security org.apache.catalina org.apache.coyote tools.jackson dev.lanyard com.github.benmanes.caffeine org.springframework.web.servlet org.thymeleaf nl.basjes", m, " ")
+            for (i in m) if (index(stack, m[i])) hit[m[i]]++
+            t = top; sub(/\.[^.]*\(.*$/, "", t); tops[t]++
+        }
+        END {
+            if (n) tally()
+            printf "%d samples\ninclusive (the marker anywhere on the stack):\n", total
+            for (k in hit) printf "  %5.1f%%  %s\n", 100 * hit[k] / total, k | "sort -rn"
+            close("sort -rn")
+            printf "top frame, by class (the 12 largest):\n"
+            for (k in tops) printf "  %5.1f%%  %s\n", 100 * tops[k] / total, k | "sort -rn | head -n 12"
+        }' "$out/lanyard-samples.txt"
+fi

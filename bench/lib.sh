@@ -1,0 +1,57 @@
+# Shared by the bench/ scripts: `source bench/lib.sh` from the project's root. Defines
+#   need COMMAND DEBIAN_PACKAGE   installs the package when missing and running as root, else names it
+#   now                           seconds since the epoch, with nanoseconds
+#   calc EXPRESSION [DECIMALS]    awk arithmetic
+#   lanyard_jar                   prints the packaged jar's absolute path, building it when missing
+#   wait_for_port LOG PID         prints the port a Spring Boot app logged ("started on port N")
+#   wait_for_http URL PID         returns when URL answers any HTTP status
+#   rss_mib PID                   resident set size in MiB
+# Scripts set BENCH_NAME for their messages.
+
+need() {
+    command -v "$1" >/dev/null && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "${BENCH_NAME:-bench}: installing the Debian package $2..."
+        apt-get install -y -q "$2" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "$2" >/dev/null; }
+        command -v "$1" >/dev/null && return 0
+    fi
+    echo "${BENCH_NAME:-bench}: '$1' is missing: install the Debian package '$2' (as root: apt-get install -y $2)" >&2
+    exit 1
+}
+
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
+
+lanyard_jar() {
+    local jar=${LANYARD_JAR:-$(ls target/lanyard-*.jar 2>/dev/null | grep -v -- '-plain\.jar$' | head -n 1 || true)}
+    if [ -z "$jar" ]; then
+        need mvn maven
+        echo "${BENCH_NAME:-bench}: no jar in target/; building it (mvn -q -B -DskipTests package)..." >&2
+        mvn -q -B -DskipTests package >&2
+        jar=$(ls target/lanyard-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
+    fi
+    echo "$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
+}
+
+wait_for_port() {
+    local port
+    for _ in $(seq 1 1800); do
+        kill -0 "$2" 2>/dev/null || { tail -n 40 "$1" >&2; echo "${BENCH_NAME:-bench}: the server exited" >&2; return 1; }
+        port=$(grep -oE "started on port [0-9]+" "$1" | head -n 1 | grep -oE "[0-9]+$" || true)
+        [ -n "$port" ] && { echo "$port"; return 0; }
+        sleep 0.05
+    done
+    echo "${BENCH_NAME:-bench}: the server did not start within 90 s (see $1)" >&2
+    return 1
+}
+
+wait_for_http() {
+    for _ in $(seq 1 1800); do
+        kill -0 "$2" 2>/dev/null || { echo "${BENCH_NAME:-bench}: the server exited" >&2; return 1; }
+        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true)" != 000 ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+rss_mib() { echo $(( $(ps -o rss= -p "$1" | tr -d ' ') / 1024 )); }
