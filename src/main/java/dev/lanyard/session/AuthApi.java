@@ -110,7 +110,8 @@ class AuthApi {
     }
 
     private SessionJson json(Sessions.Started started) {
-        return SessionJson.of(SessionView.of(started.session(), true, settings.activeWindow(), clock), true);
+        Session s = started.session();
+        return SessionJson.of(s, true, SessionView.activeNow(s, settings.activeWindow(), clock.instant()), true);
     }
 
 }

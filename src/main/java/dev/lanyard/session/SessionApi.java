@@ -127,6 +127,6 @@ class SessionApi {
     }
 
     private SessionJson json(Session s, CurrentSession current, boolean details) {
-        return SessionJson.of(SessionView.of(s, s.id().equals(current.id()), settings.activeWindow(), clock), details);
+        return SessionJson.of(s, s.id().equals(current.id()), SessionView.activeNow(s, settings.activeWindow(), clock.instant()), details);
     }
 }

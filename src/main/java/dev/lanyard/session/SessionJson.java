@@ -27,26 +27,30 @@ record SessionJson(@Schema(nullable = true, description = "null where the viewer
      * Another person's session as an admin sees it (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md):
      * every detail but the session id (null) and the full IP (masked).
      */
-    static SessionJson ofSomeoneElse(SessionView view) {
-        SessionJson full = of(view, false);
+    static SessionJson ofSomeoneElse(Session s, boolean current, boolean activeNow) {
+        SessionJson full = of(s, current, activeNow, false);
         return new SessionJson(null, full.current(), full.name(), full.device(), full.appType(), full.location(), full.ip(),
                 full.createdAt(), full.lastActiveAt(), full.expiresAt(), full.verified(), full.alerts(), full.activeNow(),
                 full.activity(), full.endedAt(), full.endReason(), full.endedBy(), full.endNote());
     }
 
-    static SessionJson of(SessionView view, boolean fullIp) {
-        Session s = view.session();
+    /**
+     * The session as JSON; {@code fullIp} false masks the address. Built from the session alone, not from
+     * a {@link SessionView}, whose phrases and dates the API does not show (they cost more than the rest of
+     * a {@code /current} request's own work).
+     */
+    static SessionJson of(Session s, boolean current, boolean activeNow, boolean fullIp) {
         var d = s.device();
         var l = s.location();
         var a = s.activity();
         var e = s.ending();
-        return new SessionJson(s.id().value(), view.current(), s.name(),
+        return new SessionJson(s.id().value(), current, s.name(),
                 new DeviceJson(d.description(), d.browser(), d.browserVersion(), d.os(), d.osVersion(),
                         d.type().name().toLowerCase(java.util.Locale.ROOT), d.model()),
                 s.appType().name().toLowerCase(java.util.Locale.ROOT),
                 new LocationJson(l.label(), l.city(), l.region(), l.country(), l.countryCode(), l.isp(), l.localNetwork()),
-                fullIp ? s.ip() : view.maskedIp(), s.createdAt(), s.lastActiveAt(), s.expiresAt(), s.verified(),
-                s.alerts(), view.activeNow(), new ActivityJson(a.signIns(), a.requests(), a.pages(), a.lastPage()),
+                fullIp ? s.ip() : SessionView.mask(s.ip()), s.createdAt(), s.lastActiveAt(), s.expiresAt(), s.verified(),
+                s.alerts(), activeNow, new ActivityJson(a.signIns(), a.requests(), a.pages(), a.lastPage()),
                 e.map(Session.Ending::at).orElse(null), e.map(x -> x.reason().code()).orElse(null),
                 e.flatMap(Session.Ending::by).map(x -> x.value()).orElse(null),
                 e.flatMap(Session.Ending::note).orElse(null));

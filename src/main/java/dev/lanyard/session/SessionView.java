@@ -23,12 +23,17 @@ record SessionView(Session session, boolean current, boolean activeNow, String l
 
     static SessionView of(Session s, boolean current, Duration activeWindow, Clock clock) {
         Instant now = clock.instant();
-        boolean activeNow = s.active() && Duration.between(s.lastActiveAt(), now).compareTo(activeWindow) < 0;
+        boolean activeNow = activeNow(s, activeWindow, now);
         String ended = s.ending().map(e -> EXACT.format(e.at())).orElse("");
         String duration = s.ending().map(e -> span(Duration.between(s.createdAt(), e.at()))).orElse("");
         return new SessionView(s, current, activeNow, activeNow ? "Active now" : ago(s.lastActiveAt(), now),
                 mask(s.ip()), EXACT.format(s.createdAt()), EXACT.format(s.lastActiveAt()), EXACT.format(s.expiresAt()),
                 ended, duration);
+    }
+
+    /** Whether the session is open and was used within the active window ("Active now"). */
+    static boolean activeNow(Session s, Duration activeWindow, Instant now) {
+        return s.active() && Duration.between(s.lastActiveAt(), now).compareTo(activeWindow) < 0;
     }
 
     /** "5 minutes ago", "2 hours ago", "yesterday", "3 days ago", "on 4 Jan 2026". */

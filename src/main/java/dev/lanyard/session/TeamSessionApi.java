@@ -64,9 +64,13 @@ class TeamSessionApi {
     @GetMapping("/members/{id}/sessions")
     List<SessionJson> member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         boolean own = admin.account().id().value().equals(id);
+        java.time.Instant now = clock.instant();
         return team.of(admin, new AccountId(id)).stream()
-                .map(s -> SessionView.of(s, s.id().equals(admin.id()), settings.activeWindow(), clock))
-                .map(v -> own ? SessionJson.of(v, true) : SessionJson.ofSomeoneElse(v))
+                .map(s -> {
+                    boolean activeNow = SessionView.activeNow(s, settings.activeWindow(), now);
+                    boolean current = s.id().equals(admin.id());
+                    return own ? SessionJson.of(s, current, activeNow, true) : SessionJson.ofSomeoneElse(s, current, activeNow);
+                })
                 .toList();
     }
 
