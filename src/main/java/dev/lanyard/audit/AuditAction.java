@@ -24,7 +24,9 @@ public enum AuditAction {
     POLICY_CHANGED("team.policy-changed", "Session policy changed"),
     SESSION_LIST_PERMISSION_CHANGED("team.session-list-permission-changed", "Session list permission changed"),
     FORCED_SIGN_OUT("admin.forced-sign-out", "Forced sign-out of a member"),
-    TEAM_SIGN_OUT("admin.team-sign-out", "Sign-out of the whole team");
+    TEAM_SIGN_OUT("admin.team-sign-out", "Sign-out of the whole team"),
+    KEY_CREATED("key.created", "API key created"),
+    KEY_REVOKED("key.revoked", "API key revoked");
 
     private final String code;
     private final String label;

@@ -9,6 +9,10 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Team;
 import dev.lanyard.account.TeamId;
+import dev.lanyard.keys.ApiKey;
+import dev.lanyard.keys.ApiKeyEvent;
+import dev.lanyard.keys.ApiKeys;
+import dev.lanyard.keys.KeyScope;
 import dev.lanyard.session.AdminSignOut;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.session.Session;
@@ -40,8 +44,10 @@ class AuditRecorder {
     private final Accounts accounts;
     private final Sessions sessions;
     private final MeterRegistry meters;
+    private final ApiKeys keys;
 
-    AuditRecorder(AuditLog audit, Accounts accounts, Sessions sessions, MeterRegistry meters) {
+    AuditRecorder(AuditLog audit, Accounts accounts, Sessions sessions, MeterRegistry meters, ApiKeys keys) {
+        this.keys = keys;
         this.audit = audit;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -119,8 +125,30 @@ class AuditRecorder {
         // AddressChanged: see the class comment.
     }
 
+    @EventListener
+    void on(ApiKeyEvent event) {
+        if (event instanceof ApiKeyEvent.Created e) {
+            Optional<Account> owner = accounts.find(e.key().owner());
+            if (owner.isEmpty()) {
+                unattributed(AuditAction.KEY_CREATED);
+                return;
+            }
+            String scopes = e.key().scopes().stream().map(KeyScope::code).sorted().collect(java.util.stream.Collectors.joining(", "));
+            record(owner.get().team(), e.at(), actor(e.by(), Optional.of(e.fromSession())), Optional.of(e.key().owner()),
+                    Optional.of(e.key().id()), AuditAction.KEY_CREATED, "Created API key “" + e.key().name() + "” ("
+                            + e.key().shown() + "…) with scopes " + scopes
+                            + e.key().expiresAt().map(x -> ", expiring " + x).orElse(", never expiring"),
+                    session(e.fromSession(), e.by()).map(Session::ip));
+        }
+    }
+
     private void ended(SessionEvent.Ended e) {
         Session.Ending ending = e.ending();
+        Optional<ApiKey> key = keys.find(e.id());
+        if (key.isPresent() && ending.reason() != EndReason.IDLE_EXPIRED && ending.reason() != EndReason.LIFETIME_EXPIRED) {
+            keyRevoked(e, key.get());
+            return;
+        }
         Optional<Account> owner = accounts.find(e.owner());
         Optional<Account> by = ending.by().flatMap(accounts::find);
         // A removed member's account is no longer found; the admin who removed them is, in the same team.
@@ -155,6 +183,23 @@ class AuditRecorder {
         };
         record(team.get(), ending.at(), actor, Optional.of(e.owner()), Optional.of(e.id()), action, detail,
                 from.map(Session::ip));
+    }
+
+    private void keyRevoked(SessionEvent.Ended e, ApiKey key) {
+        Session.Ending ending = e.ending();
+        Optional<Account> owner = accounts.findIncludingRemoved(e.owner());
+        Optional<Account> by = ending.by().flatMap(accounts::findIncludingRemoved);
+        Optional<TeamId> team = owner.map(Account::team).or(() -> by.map(Account::team));
+        if (team.isEmpty()) {
+            unattributed(AuditAction.KEY_REVOKED);
+            return;
+        }
+        AuditEntry.Actor actor = ending.by().map(b -> actor(b, ending.fromSession())).orElse(AuditEntry.Actor.SYSTEM);
+        String whose = ending.by().filter(b -> !b.equals(e.owner())).map(b -> " of " + owner.map(Account::email).orElse("a member"))
+                .orElse("");
+        record(team.get(), ending.at(), actor, Optional.of(e.owner()), Optional.of(e.id()), AuditAction.KEY_REVOKED,
+                "Revoked API key “" + key.name() + "” (" + key.shown() + "…)" + whose + ending.note().map(n -> ": " + n).orElse(""),
+                ending.fromSession().flatMap(f -> ending.by().flatMap(b -> session(f, b))).map(Session::ip));
     }
 
     @EventListener

@@ -24,12 +24,20 @@ class ActivityRecorder {
     record Flush(SessionId id, Instant lastActiveAt, long requests, long pages, String lastPage) {
     }
 
+    /** Requests of one session in one hour ({@code hour}: its start). */
+    record Hourly(SessionId id, Instant hour, long requests) {
+    }
+
     private static final class Pending {
         long lastActive;
         long requests;
         long pages;
         String lastPage = "";
+        /** For API keys only: requests per hour start (epoch ms); a flush rarely sees more than two hours. */
+        java.util.TreeMap<Long, Long> hourly;
     }
+
+    private static final long HOUR = java.time.Duration.ofHours(1).toMillis();
 
     private final ConcurrentHashMap<SessionId, Pending> pending = new ConcurrentHashMap<>();
     private final SessionStore store;
@@ -40,6 +48,11 @@ class ActivityRecorder {
 
     /** Notes one request of the session; {@code page} is the path of a page view, or empty. */
     void record(SessionId id, Instant at, Optional<String> page) {
+        record(id, at, page, false);
+    }
+
+    /** As {@link #record(SessionId, Instant, Optional)}; {@code hourly}: also count it in its hour (API keys). */
+    void record(SessionId id, Instant at, Optional<String> page, boolean hourly) {
         long millis = at.toEpochMilli();
         pending.compute(id, (key, p) -> {
             if (p == null) p = new Pending();
@@ -49,8 +62,24 @@ class ActivityRecorder {
                 p.pages++;
                 p.lastPage = page.get();
             }
+            if (hourly) {
+                if (p.hourly == null) p.hourly = new java.util.TreeMap<>();
+                p.hourly.merge(millis - Math.floorMod(millis, HOUR), 1L, Long::sum);
+            }
             return p;
         });
+    }
+
+    /** Hourly counts not yet written for these sessions. */
+    List<Hourly> pendingHourly(java.util.Collection<SessionId> ids) {
+        List<Hourly> out = new ArrayList<>();
+        for (SessionId id : ids) {
+            pending.computeIfPresent(id, (key, p) -> {
+                if (p.hourly != null) p.hourly.forEach((hour, n) -> out.add(new Hourly(id, Instant.ofEpochMilli(hour), n)));
+                return p;
+            });
+        }
+        return out;
     }
 
     /** Activity not yet written for this session. */
@@ -77,9 +106,12 @@ class ActivityRecorder {
     @Scheduled(fixedDelayString = "${lanyard.session.flush-interval:5s}")
     int flush() {
         List<Flush> batch = new ArrayList<>();
+        List<Hourly> hourly = new ArrayList<>();
         for (SessionId id : pending.keySet()) {
             Pending p = pending.remove(id);
-            if (p != null) batch.add(new Flush(id, Instant.ofEpochMilli(p.lastActive), p.requests, p.pages, p.lastPage));
+            if (p == null) continue;
+            batch.add(new Flush(id, Instant.ofEpochMilli(p.lastActive), p.requests, p.pages, p.lastPage));
+            if (p.hourly != null) p.hourly.forEach((hour, n) -> hourly.add(new Hourly(id, Instant.ofEpochMilli(hour), n)));
         }
         if (batch.isEmpty()) return 0;
         try {
@@ -87,7 +119,15 @@ class ActivityRecorder {
         } catch (RuntimeException e) {
             // Put it back so the next flush retries; activity must not be lost to a transient failure.
             batch.forEach(f -> pending.merge(f.id(), toPending(f), ActivityRecorder::combine));
+            hourly.forEach(this::putBack);
             log.warn("Could not write activity of {} sessions; will retry: {}", batch.size(), e.toString());
+            return 0;
+        }
+        try {
+            store.recordHourly(hourly);
+        } catch (RuntimeException e) {
+            hourly.forEach(this::putBack);
+            log.warn("Could not write {} hourly request counts; will retry: {}", hourly.size(), e.toString());
             return 0;
         }
         return batch.size();
@@ -96,6 +136,16 @@ class ActivityRecorder {
     @PreDestroy
     void flushOnShutdown() {
         flush();
+    }
+
+    /** Hourly counts of a failed write, back in memory; adds no request to the session's own counters. */
+    private void putBack(Hourly h) {
+        pending.compute(h.id(), (key, p) -> {
+            if (p == null) p = new Pending();
+            if (p.hourly == null) p.hourly = new java.util.TreeMap<>();
+            p.hourly.merge(h.hour().toEpochMilli(), h.requests(), Long::sum);
+            return p;
+        });
     }
 
     private static Pending toPending(Flush f) {
@@ -112,6 +162,10 @@ class ActivityRecorder {
         a.requests += b.requests;
         a.pages += b.pages;
         if (a.lastPage.isEmpty()) a.lastPage = b.lastPage;
+        if (b.hourly != null) {
+            if (a.hourly == null) a.hourly = new java.util.TreeMap<>();
+            b.hourly.forEach((hour, n) -> a.hourly.merge(hour, n, Long::sum));
+        }
         return a;
     }
 }

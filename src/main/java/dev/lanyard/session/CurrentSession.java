@@ -1,14 +1,33 @@
 package dev.lanyard.session;
 
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 import dev.lanyard.account.Account;
 
-/** The session a request is made with, and the account holding it: the principal of every request. */
-public record CurrentSession(SessionId id, Account account, AppType appType) {
+/**
+ * The session a request is made with, and the account holding it: the principal of every request.
+ *
+ * @param keyScopes present when the request is made with an API key: what the key may do. The
+ *                  account's role is then already limited by them (an admin's key without the
+ *                  {@code admin} scope acts as a member).
+ */
+public record CurrentSession(SessionId id, Account account, AppType appType, Optional<Set<String>> keyScopes) {
     public CurrentSession {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(appType, "appType");
+        keyScopes = Objects.requireNonNullElse(keyScopes, Optional.<Set<String>>empty()).map(Set::copyOf);
+    }
+
+    /** A session of a sign-in (not an API key). */
+    public CurrentSession(SessionId id, Account account, AppType appType) {
+        this(id, account, appType, Optional.empty());
+    }
+
+    /** Whether the request is made with an API key. */
+    public boolean apiKey() {
+        return keyScopes.isPresent();
     }
 }

@@ -39,15 +39,25 @@ class JdbcSessionStore implements SessionStore {
 
     @Override
     public void insert(Session s, String tokenHash) {
+        insert(s, tokenHash, false);
+    }
+
+    @Override
+    public void insertKey(Session s, String tokenHash) {
+        insert(s, tokenHash, true);
+    }
+
+    private void insert(Session s, String tokenHash, boolean apiKey) {
         jdbc.sql("""
                 INSERT INTO sessions (id, token_hash, account_id, name, app_type, remember_me, verified, alerts,
                     user_agent, browser, browser_version, os, os_version, device_type, device_model, ip, city, region,
                     country, country_code, isp, latitude, longitude, local_network, created_at, last_active_at,
-                    idle_timeout_ms, expires_at, sign_ins, requests, pages, last_page)
+                    idle_timeout_ms, expires_at, sign_ins, requests, pages, last_page, api_key)
                 VALUES (:id, :hash, :account, :name, :app, :remember, :verified, :alerts, :ua, :browser, :browserVersion,
                     :os, :osVersion, :type, :model, :ip, :city, :region, :country, :cc, :isp, :lat, :lon, :local,
-                    :created, :lastActive, :idle, :expires, :signIns, :requests, :pages, :lastPage)
+                    :created, :lastActive, :idle, :expires, :signIns, :requests, :pages, :lastPage, :apiKey)
                 """)
+                .param("apiKey", apiKey)
                 .param("id", s.id().value())
                 .param("hash", tokenHash)
                 .param("account", s.account().value())
@@ -179,6 +189,54 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public List<SessionId> endSignIns(AccountId owner, Optional<SessionId> keep, Session.Ending ending) {
+        return jdbc.sql("UPDATE sessions SET " + END
+                        + " WHERE account_id = :owner AND ended_at IS NULL AND id <> :keep AND api_key = :no RETURNING id")
+                .paramSource(ending(ending).addValue("owner", owner.value()).addValue("no", false)
+                        .addValue("keep", keep.map(SessionId::value).orElse("")))
+                .query((rs, n) -> new SessionId(rs.getString(1)))
+                .list();
+    }
+
+    @Override
+    public List<Session> find(Collection<SessionId> ids, AccountId owner) {
+        if (ids.isEmpty()) return List.of();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE id IN (:ids) AND account_id = :owner")
+                .param("ids", ids.stream().map(SessionId::value).toList())
+                .param("owner", owner.value())
+                .query((rs, n) -> session(rs))
+                .list();
+    }
+
+    @Override
+    public int recordHourly(Collection<ActivityRecorder.Hourly> counts) {
+        if (counts.isEmpty()) return 0;
+        MapSqlParameterSource[] params = counts.stream().map(c -> new MapSqlParameterSource()
+                        .addValue("id", c.id().value())
+                        .addValue("hour", c.hour().toEpochMilli())
+                        .addValue("requests", c.requests()))
+                .toArray(MapSqlParameterSource[]::new);
+        int[] changed = batch.batchUpdate("""
+                INSERT INTO session_hourly_requests (session_id, hour, requests) VALUES (:id, :hour, :requests)
+                ON CONFLICT (session_id, hour) DO UPDATE SET requests = session_hourly_requests.requests + excluded.requests
+                """, params);
+        int total = 0;
+        for (int c : changed) total += Math.max(c, 0);
+        return total;
+    }
+
+    @Override
+    public List<ActivityRecorder.Hourly> hourly(Collection<SessionId> ids, Instant from) {
+        if (ids.isEmpty()) return List.of();
+        return jdbc.sql("SELECT session_id, hour, requests FROM session_hourly_requests WHERE session_id IN (:ids) AND hour >= :from")
+                .param("ids", ids.stream().map(SessionId::value).toList())
+                .param("from", from.toEpochMilli())
+                .query((rs, n) -> new ActivityRecorder.Hourly(new SessionId(rs.getString(1)), Instant.ofEpochMilli(rs.getLong(2)),
+                        rs.getLong(3)))
+                .list();
+    }
+
+    @Override
     public int updateAddress(SessionId id, String ip, GeoLocation l) {
         return jdbc.sql("""
                 UPDATE sessions SET ip = :ip, city = :city, region = :region, country = :country, country_code = :cc,
@@ -227,8 +285,9 @@ class JdbcSessionStore implements SessionStore {
         return jdbc.sql("""
                 UPDATE sessions SET idle_timeout_ms = :idle,
                     expires_at = created_at + CASE WHEN remember_me = :yes THEN :remembered ELSE :lifetime END
-                WHERE ended_at IS NULL AND account_id IN (SELECT id FROM accounts WHERE team_id = :team)
+                WHERE ended_at IS NULL AND api_key = :no AND account_id IN (SELECT id FROM accounts WHERE team_id = :team)
                 """)
+                .param("no", false)
                 .param("idle", idleTimeout.toMillis())
                 .param("yes", true)
                 .param("remembered", rememberedLifetime.toMillis())
@@ -246,6 +305,7 @@ class JdbcSessionStore implements SessionStore {
                 .list();
         if (ids.isEmpty()) return 0;
         jdbc.sql("DELETE FROM session_events WHERE session_id IN (:ids)").param("ids", ids).update();
+        jdbc.sql("DELETE FROM session_hourly_requests WHERE session_id IN (:ids)").param("ids", ids).update();
         return jdbc.sql("DELETE FROM sessions WHERE id IN (:ids) AND ended_at IS NOT NULL").param("ids", ids).update();
     }
 

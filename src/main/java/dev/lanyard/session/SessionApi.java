@@ -107,7 +107,7 @@ class SessionApi {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "scope=others: sign out every other session; scope=all: every session, this one included")
+    @Operation(summary = "scope=others: sign out every other session; scope=all: every session, this one included. API keys are not affected either way (revoke them under /api/v1/api-keys)")
     @DeleteMapping
     Ended revokeMany(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String scope) {
         if ("others".equals(scope)) requireList(current);

@@ -37,6 +37,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class SessionCache {
+    /** The scope that lets an admin's API key act as an admin. */
+    static final String ADMIN_SCOPE = "admin";
 
     /**
      * A cached session: the row as loaded, and what this node's requests did to it since. Every
@@ -55,9 +57,24 @@ class SessionCache {
         private String hash;
         private long loadedAfter;
 
+        /** Present for an API key: its scopes. */
+        final java.util.Optional<java.util.Set<String>> keyScopes;
+        /** The account as the request acts: an admin's key without the {@code admin} scope acts as a member. */
+        final Account acting;
+
         Entry(Session session, Account account) {
+            this(session, account, java.util.Optional.empty());
+        }
+
+        Entry(Session session, Account account, java.util.Optional<java.util.Set<String>> keyScopes) {
             this.session = session;
             this.account = account;
+            this.keyScopes = keyScopes.map(java.util.Set::copyOf);
+            this.acting = keyScopes.isPresent() && account.role() == dev.lanyard.account.Role.ADMIN
+                    && !keyScopes.get().contains(ADMIN_SCOPE)
+                    ? new Account(account.id(), account.team(), account.email(), account.name(),
+                    dev.lanyard.account.Role.MEMBER, account.createdAt())
+                    : account;
             this.lastActive = new AtomicLong(session.lastActiveAt().toEpochMilli());
             this.address = new AtomicReference<>(new AddressChanges.Address(session.ip(), session.location()));
         }

@@ -13,6 +13,9 @@ interface SessionStore {
     /** Inserts a new session with the hash of its token. Not repeatable (ids are new). */
     void insert(Session session, String tokenHash);
 
+    /** Inserts the session of a new API key (see {@link ApiKeyToken}). Not repeatable (ids are new). */
+    void insertKey(Session session, String tokenHash);
+
     /** The session whose token has this hash, active or ended. */
     Optional<Session> findByTokenHash(String tokenHash);
 
@@ -40,8 +43,23 @@ interface SessionStore {
      */
     List<SessionId> end(Collection<SessionId> ids, AccountId owner, Session.Ending ending);
 
-    /** Ends every active session of {@code owner} except {@code keep}; returns the ids it ended. Safe to repeat. */
+    /** Ends every active session of {@code owner} except {@code keep}, API keys included; returns the ids it ended. Safe to repeat. */
     List<SessionId> endAll(AccountId owner, Optional<SessionId> keep, Session.Ending ending);
+
+    /** Like {@link #endAll} but leaves the owner's API keys alone ("log out all devices"). Safe to repeat. */
+    List<SessionId> endSignIns(AccountId owner, Optional<SessionId> keep, Session.Ending ending);
+
+    /** Sessions of {@code owner} among {@code ids}, active or ended; anyone else's are left out. */
+    List<Session> find(Collection<SessionId> ids, AccountId owner);
+
+    /**
+     * Adds requests to hourly counters (the hour's start, epoch ms) in one batch. Counters only
+     * add, so repeating a flush counts twice: the recorder forgets what it wrote. Returns rows changed.
+     */
+    int recordHourly(Collection<ActivityRecorder.Hourly> counts);
+
+    /** Requests per hour of the sessions since {@code from} (an hour's start), as written so far. */
+    List<ActivityRecorder.Hourly> hourly(Collection<SessionId> ids, Instant from);
 
     /** Records the client address a session is now used from, and its place. Returns rows changed. Safe to repeat. */
     int updateAddress(SessionId id, String ip, dev.lanyard.geo.GeoLocation location);
@@ -59,8 +77,8 @@ interface SessionStore {
     }
 
     /**
-     * Applies a team's new policy to its active sessions: the idle timeout, and an absolute
-     * lifetime counted from each session's creation. Returns rows changed. Safe to repeat.
+     * Applies a team's new policy to its active sessions (API keys keep their own expiry): the idle
+     * timeout, and an absolute lifetime counted from each session's creation. Returns rows changed. Safe to repeat.
      */
     int applyPolicy(dev.lanyard.account.TeamId team, java.time.Duration idleTimeout, java.time.Duration rememberedLifetime,
                     java.time.Duration lifetime);

@@ -34,10 +34,12 @@ public class Sessions {
     private final SessionSettings settings;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final org.springframework.beans.factory.ObjectProvider<CredentialScopes> scopes;
 
     Sessions(SessionStore store, SessionCache cache, ActivityRecorder activity, SessionBroadcast broadcast,
              AddressChanges addresses, Accounts accounts, SessionSettings settings, ApplicationEventPublisher events,
-             Clock clock) {
+             Clock clock, org.springframework.beans.factory.ObjectProvider<CredentialScopes> scopes) {
+        this.scopes = scopes;
         this.addresses = addresses;
         this.store = store;
         this.cache = cache;
@@ -116,8 +118,11 @@ public class Sessions {
 
     /** {@link #check(String, Optional)} with the client address, so a change of address is noticed. */
     public Check check(String token, Use use) {
-        if (!SessionToken.plausible(token)) return new Check.Unknown();
-        Optional<SessionCache.Entry> found = cache.get(SessionToken.hash(token), this::load);
+        boolean key;
+        if (SessionToken.plausible(token)) key = false;
+        else if (ApiKeyToken.wellFormed(token)) key = true;
+        else return new Check.Unknown();
+        Optional<SessionCache.Entry> found = cache.get(SessionToken.hash(token), key ? this::loadKey : this::load);
         if (found.isEmpty()) return new Check.Unknown();
         SessionCache.Entry entry = found.get();
         Session session = entry.session;
@@ -131,22 +136,37 @@ public class Sessions {
         }
         if (use.counts()) {
             entry.used(now, use.page());
-            activity.record(session.id(), now, use.page());
+            activity.record(session.id(), now, use.page(), entry.keyScopes.isPresent());
         }
         AddressChanges.Address seen = entry.address.get();
         if (!use.ip().isEmpty() && !use.ip().equals(seen.ip())) {
             AddressChanges.Address to = addresses.at(use.ip());
             if (entry.address.compareAndSet(seen, to)) addresses.moved(session, seen, to, now);
         }
-        return new Check.Valid(new CurrentSession(session.id(), entry.account, session.appType()));
+        return new Check.Valid(new CurrentSession(session.id(), entry.acting, session.appType(), entry.keyScopes));
     }
 
     private SessionCache.Entry load(String hash) {
+        return load(hash, false);
+    }
+
+    /** An API key's session: its token has the key format, which no sign-in's token has. */
+    private SessionCache.Entry loadKey(String hash) {
+        return load(hash, true);
+    }
+
+    private SessionCache.Entry load(String hash, boolean key) {
         return store.findByTokenHash(hash)
                 // A removed member's account is gone for sign-in, but their ended sessions must still say why.
                 .flatMap(s -> (s.active() ? accounts.find(s.account()) : accounts.findIncludingRemoved(s.account()))
-                        .map(a -> new SessionCache.Entry(activity.withPending(s), a)))
+                        .map(a -> new SessionCache.Entry(activity.withPending(s), a,
+                                key ? Optional.of(keyScopes(s.id())) : Optional.empty())))
                 .orElse(null);
+    }
+
+    /** The scopes of an API key's session; none if the keys module does not know it. */
+    private java.util.Set<String> keyScopes(SessionId id) {
+        return scopes.stream().map(c -> c.of(id)).flatMap(Optional::stream).findFirst().orElse(java.util.Set.of());
     }
 
     /** Active sessions of {@code owner}, most recently active first. */
@@ -212,18 +232,87 @@ public class Sessions {
     public List<SessionId> revokeOthers(CurrentSession by) {
         AccountId owner = by.account().id();
         Session.Ending ending = Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id());
-        List<SessionId> ended = store.endAll(owner, Optional.of(by.id()), ending);
+        // API keys stay: they are ended by revoking them (decision 0018).
+        List<SessionId> ended = store.endSignIns(owner, Optional.of(by.id()), ending);
         broadcast.ended(ended, owner, ending);
         return ended;
     }
 
-    /** Logs out every device, the current one included. API keys are not sessions and stay. */
+    /**
+     * Logs out every device, the current one included. API keys stay; so does the key the
+     * request is made with, if it is one.
+     */
     @Transactional
     public List<SessionId> revokeAll(CurrentSession by) {
         List<SessionId> ended = new ArrayList<>(revokeOthers(by));
+        if (by.apiKey()) return ended;
         logout(by);
         ended.add(by.id());
         return ended;
+    }
+
+    /** What the session of a new API key holds: whose it is, its name, its secret and when it expires, if ever. */
+    public record NewKey(AccountId account, String name, String token, Optional<Instant> expiresAt) {
+        public NewKey {
+            java.util.Objects.requireNonNull(account, "account");
+            java.util.Objects.requireNonNull(name, "name");
+            if (!ApiKeyToken.wellFormed(token)) throw new IllegalArgumentException("not an API key");
+            expiresAt = java.util.Objects.requireNonNullElse(expiresAt, Optional.empty());
+        }
+    }
+
+    /** A key that never expires lasts until the end of year 9999, which every database and Instant can hold. */
+    static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
+
+    /**
+     * Starts the session that is an API key: app type API, no idle timeout, the key's own expiry
+     * (team policy does not apply to it), no address until it is first used. Joins the caller's
+     * transaction; publishes no sign-in (the keys module records the key's creation).
+     */
+    @Transactional
+    public Session startKey(NewKey key) {
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Session session = new Session(SessionId.random(), key.account(), key.name(), AppType.API, false, false, false,
+                dev.lanyard.device.Device.unknown(), "", "", dev.lanyard.geo.GeoLocation.unknown(), now, now,
+                java.time.Duration.ZERO, key.expiresAt().orElse(NEVER), new Session.Activity(0, 0, 0, ""), Optional.empty());
+        store.insertKey(session, ApiKeyToken.hash(key.token()));
+        broadcast.started(session.account());
+        return session;
+    }
+
+    /**
+     * Ends the session of an API key of {@code owner} through {@link #finish}, so it is refused on
+     * the very next request on every node. Returns whether it was active. Safe to repeat.
+     *
+     * @param by   who ended it, and from which session (absent: the system, e.g. a removal)
+     * @param note an admin's reason, if any
+     */
+    @Transactional
+    public boolean endKey(SessionId key, AccountId owner, EndReason reason, Optional<AccountId> by,
+                          Optional<SessionId> from, Optional<String> note) {
+        return !finish(List.of(key), owner, new Session.Ending(clock.instant(), reason, by, from, note)).isEmpty();
+    }
+
+    /** Sessions of {@code owner} among {@code ids}, active or ended, with this node's unwritten activity. */
+    public java.util.Map<SessionId, Session> find(AccountId owner, Collection<SessionId> ids) {
+        java.util.Map<SessionId, Session> found = new java.util.LinkedHashMap<>();
+        store.find(ids, owner).forEach(s -> found.put(s.id(), activity.withPending(s)));
+        return found;
+    }
+
+    /**
+     * Requests per hour of each session since {@code from}, written and still in memory on this
+     * node; counted for API keys only. Keys: hour starts.
+     */
+    public java.util.Map<SessionId, java.util.SortedMap<Instant, Long>> hourlyRequests(Collection<SessionId> ids, Instant from) {
+        java.util.Map<SessionId, java.util.SortedMap<Instant, Long>> out = new java.util.HashMap<>();
+        List<ActivityRecorder.Hourly> counts = new ArrayList<>(store.hourly(ids, from));
+        counts.addAll(activity.pendingHourly(ids));
+        for (ActivityRecorder.Hourly h : counts) {
+            if (h.hour().isBefore(from)) continue;
+            out.computeIfAbsent(h.id(), id -> new java.util.TreeMap<>()).merge(h.hour(), h.requests(), Long::sum);
+        }
+        return out;
     }
 
     /** Ends the current session. Safe to repeat. */

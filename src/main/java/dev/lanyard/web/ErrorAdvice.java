@@ -1,6 +1,7 @@
 package dev.lanyard.web;
 
 import dev.lanyard.account.AccountProblem;
+import dev.lanyard.keys.KeyProblem;
 import dev.lanyard.session.SessionProblem;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -48,6 +49,12 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         String field = problem instanceof SessionProblem.InvalidInput input ? input.field()
                 : problem instanceof SessionProblem.InvalidCursor ? "cursor" : null;
         return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), field));
+    }
+
+    @ExceptionHandler(KeyProblem.class)
+    ResponseEntity<ProblemDetail> key(KeyProblem problem) {
+        HttpStatus status = HttpStatus.valueOf(problem.status());
+        return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

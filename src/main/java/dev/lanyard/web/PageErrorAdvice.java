@@ -32,6 +32,12 @@ class PageErrorAdvice {
         return page(status, problem.getMessage());
     }
 
+    @ExceptionHandler(dev.lanyard.keys.KeyProblem.class)
+    ModelAndView key(dev.lanyard.keys.KeyProblem problem) {
+        return page(HttpStatus.valueOf(problem.status()), problem instanceof dev.lanyard.keys.KeyProblem.NotFound
+                ? "This API key does not exist, or it is not yours." : problem.getMessage());
+    }
+
     private static ModelAndView page(HttpStatus status, String message) {
         ModelAndView view = new ModelAndView("error", Map.of("status", status.value(), "message", message));
         view.setStatus(status);

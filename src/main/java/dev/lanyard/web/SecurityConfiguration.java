@@ -3,6 +3,7 @@ package dev.lanyard.web;
 
 import dev.lanyard.device.UserAgentParser;
 import dev.lanyard.geo.ExternalOrigins;
+import dev.lanyard.keys.KeyAccess;
 import dev.lanyard.ops.MetricsAccess;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.session.SessionFilter;
@@ -67,7 +68,8 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, SessionFilter sessions, JsonMapper json, UserAgentParser agents,
-                                    ExternalOrigins origins, CsrfTokenRepository csrfTokens, MetricsAccess metrics) throws Exception {
+                                    ExternalOrigins origins, CsrfTokenRepository csrfTokens, MetricsAccess metrics,
+                                    KeyAccess keys) throws Exception {
         http
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
@@ -104,7 +106,9 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health/**", "/actuator/health").permitAll()
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->
                                 new AuthorizationDecision(metrics.accepts(bearer(context.getRequest()))))
-                        .anyRequest().authenticated())
+                        // Signed in; an API key also within its scopes (decision 0018).
+                        .anyRequest().access((authentication, context) ->
+                                new AuthorizationDecision(keys.permits(authentication.get(), context.getRequest()))))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint(entryPoint(json))
                         .accessDeniedHandler(accessDenied(json)));

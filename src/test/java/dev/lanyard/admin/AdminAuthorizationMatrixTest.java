@@ -62,15 +62,15 @@ class AdminAuthorizationMatrixTest {
         }
 
         boolean namesIds() {
-            return path.contains("{member}") || path.contains("{invitation}");
+            return path.contains("{member}") || path.contains("{invitation}") || path.contains("{key}");
         }
 
         boolean safe() {
             return method == HttpMethod.GET;
         }
 
-        String pathFor(String member, String invitation) {
-            return path.replace("{member}", member).replace("{invitation}", invitation);
+        String pathFor(String member, String invitation, String key) {
+            return path.replace("{member}", member).replace("{invitation}", invitation).replace("{key}", key);
         }
 
         @Override
@@ -95,6 +95,8 @@ class AdminAuthorizationMatrixTest {
                 Call.api(HttpMethod.POST, "/api/v1/admin/invitations/{invitation}/resend", "{}"),
                 Call.api(HttpMethod.DELETE, "/api/v1/admin/invitations/{invitation}", null),
                 Call.api(HttpMethod.PUT, "/api/v1/admin/permissions", "{\"membersSeeSessions\":false}"),
+                Call.api(HttpMethod.GET, "/api/v1/admin/members/{member}/api-keys", null),
+                Call.api(HttpMethod.DELETE, "/api/v1/admin/members/{member}/api-keys/{key}", null),
                 Call.page(HttpMethod.GET, "/admin/settings", Map.of()),
                 Call.page(HttpMethod.POST, "/admin/settings", Map.of("idleTimeout", "1d", "rememberedDays", "2", "lifetimeDays", "1")),
                 Call.page(HttpMethod.GET, "/admin/sessions", Map.of()),
@@ -154,6 +156,9 @@ class AdminAuthorizationMatrixTest {
     private String teamId;
     private String invitationId;
     private Member otherAdmin;
+    private String targetKey;
+    /** The admin's own API key with every scope but admin. */
+    private String adminKeyWithoutAdmin;
 
     @BeforeAll
     void buildTwoTeams() throws Exception {
@@ -167,11 +172,38 @@ class AdminAuthorizationMatrixTest {
         teamId = jdbc.sql("SELECT team_id FROM accounts WHERE id = :id").param("id", admin.accountId()).query(String.class).single();
         otherAdmin = team.admin("otto");
         team.join(otherAdmin, "olga");
+        targetKey = json.readTree(team.perform(team.json(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .post("/api/v1/api-keys"), target, "{\"name\":\"tom's\",\"scopes\":[\"sessions:read\"]}")).getResponse()
+                .getContentAsString()).path("key").path("id").asString();
+        adminKeyWithoutAdmin = json.readTree(team.perform(team.json(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .post("/api/v1/api-keys"), admin, "{\"name\":\"ops\",\"scopes\":[\"sessions:read\",\"sessions:write\"]}"))
+                .getResponse().getContentAsString()).path("secret").asString();
+    }
+
+    static Stream<Call> apiCalls() {
+        return calls().filter(c -> c.kind() == Kind.API);
+    }
+
+    /** Keys (decision 0018): an admin's own key without the admin scope acts as a member on every admin endpoint. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("apiCalls")
+    void anAdminsKeyWithoutTheAdminScopeIsForbiddenAndNothingChanges(Call call) throws Exception {
+        List<Object> before = teamState();
+        MockHttpServletRequestBuilder request = request(call.method(), call.pathFor(target.accountId(), invitationId, targetKey))
+                .header(org.springframework.http.HttpHeaders.AUTHORIZATION, "Bearer " + adminKeyWithoutAdmin);
+        if (call.body() != null) request = request.contentType(MediaType.APPLICATION_JSON)
+                .content(call.body().replace("NEWCOMER", TestAccounts.uniqueEmail("newcomer")));
+
+        MockHttpServletResponse response = team.perform(request).getResponse();
+
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(403);
+        assertThat(json.readTree(response.getContentAsString()).path("type").asString()).isEqualTo("urn:lanyard:problem:forbidden");
+        assertThat(teamState()).isEqualTo(before);
     }
 
     /** The calling {@code who}'s request for {@code call}, naming this team's ids, as a browser or API client sends it. */
     private MockHttpServletRequestBuilder requestOf(Call call, Member who) throws Exception {
-        String path = call.pathFor(target.accountId(), invitationId);
+        String path = call.pathFor(target.accountId(), invitationId, targetKey);
         MockHttpServletRequestBuilder request = request(call.method(), path);
         if (call.kind() == Kind.API) {
             request = call.body() == null ? team.as(request, who)

@@ -561,4 +561,46 @@ abstract class SessionStoreContract {
         assertThat(ids(all.subList(0, 2))).isSortedAccordingTo((a, b) -> b.value().compareTo(a.value()));
         assertThat(paged).containsExactlyElementsOf(ids(all));
     }
+
+    @Test
+    void endingSignInsLeavesApiKeysWhileEndingAllEndsThem() {
+        AccountId alice = newAccount();
+        Session laptop = stored(TestSessions.of(alice).build());
+        Session phone = stored(TestSessions.of(alice).build());
+        Session key = TestSessions.of(alice).appType(AppType.API).idleTimeout(Duration.ZERO).build();
+        store.insertKey(key, TestSessions.tokenHash());
+
+        assertThat(store.endSignIns(alice, Optional.of(laptop.id()), revokedAt(minutes(5), alice))).containsExactly(phone.id());
+        assertThat(reread(key).active()).isTrue();
+        assertThat(store.endSignIns(alice, Optional.of(laptop.id()), revokedAt(minutes(6), alice))).as("safe to repeat").isEmpty();
+        assertThat(store.endAll(alice, Optional.empty(), revokedAt(minutes(7), alice))).containsExactlyInAnyOrder(laptop.id(), key.id());
+    }
+
+    @Test
+    void teamPolicyLeavesAnApiKeysOwnExpiry() {
+        AccountId alice = newAccount();
+        Session key = TestSessions.of(alice).appType(AppType.API).idleTimeout(Duration.ZERO).build();
+        store.insertKey(key, TestSessions.tokenHash());
+        dev.lanyard.account.TeamId team = new dev.lanyard.account.TeamId(JdbcClient.create(dataSource)
+                .sql("SELECT team_id FROM accounts WHERE id = :id").param("id", alice.value()).query(String.class).single());
+        store.applyPolicy(team, Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofDays(1));
+        assertThat(reread(key).expiresAt()).isEqualTo(key.expiresAt());
+        assertThat(reread(key).idleTimeout()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void hourlyCountsAddUpPerSessionAndHour() {
+        AccountId alice = newAccount();
+        Session key = TestSessions.of(alice).appType(AppType.API).build();
+        store.insertKey(key, TestSessions.tokenHash());
+        Instant hour = Instant.parse("2026-01-10T09:00:00Z");
+        store.recordHourly(List.of(new ActivityRecorder.Hourly(key.id(), hour, 3),
+                new ActivityRecorder.Hourly(key.id(), hour.plus(Duration.ofHours(1)), 1)));
+        store.recordHourly(List.of(new ActivityRecorder.Hourly(key.id(), hour, 2)));
+        assertThat(store.hourly(List.of(key.id()), hour)).containsExactlyInAnyOrder(
+                new ActivityRecorder.Hourly(key.id(), hour, 5), new ActivityRecorder.Hourly(key.id(), hour.plus(Duration.ofHours(1)), 1));
+        assertThat(store.hourly(List.of(key.id()), hour.plus(Duration.ofHours(1)))).hasSize(1);
+        assertThat(store.find(List.of(key.id()), newAccount())).as("someone else's is left out").isEmpty();
+        assertThat(store.find(List.of(key.id()), alice)).hasSize(1);
+    }
 }

@@ -1,0 +1,113 @@
+package dev.lanyard.keys;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletResponse;
+import dev.lanyard.account.Role;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.SessionId;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The API keys pages: list and create, the secret shown once, details with the last day's usage, revoke. */
+@Controller
+class ApiKeyPages {
+    static final DateTimeFormatter EXACT = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    static final Map<String, Duration> EXPIRIES = Map.of("7", Duration.ofDays(7), "30", Duration.ofDays(30),
+            "90", Duration.ofDays(90), "365", Duration.ofDays(365));
+    static final Map<String, String> DONE = Map.of("revoked", "The API key was revoked. Requests made with it are refused from now on.");
+
+    private final ApiKeys keys;
+    private final Clock clock;
+
+    ApiKeyPages(ApiKeys keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** A key as the pages show it, every value phrased for a person. */
+    record KeyView(ApiKeys.Listed listed, String created, String expires, String lastUsed, String lastUsedWhere, String scopes) {
+        static KeyView of(ApiKeys.Listed l) {
+            var s = l.session();
+            String where = l.used() ? (s.ip().isEmpty() ? "" : s.ip() + " · ") + s.location().label() : "";
+            return new KeyView(l, EXACT.format(l.key().createdAt()), l.key().expiresAt().map(EXACT::format).orElse("Never"),
+                    l.used() ? EXACT.format(s.lastActiveAt()) : "Never used", where,
+                    String.join(", ", l.key().scopes().stream().map(KeyScope::code).sorted().toList()));
+        }
+
+        public String id() {
+            return listed.key().id().value();
+        }
+    }
+
+    @GetMapping("/settings/api-keys")
+    String list(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String cursor,
+                @RequestParam(required = false) String done, Model model) {
+        page(current, cursor, model);
+        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+        return "keys/list";
+    }
+
+    @PostMapping("/settings/api-keys")
+    String create(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String name,
+                  @RequestParam(required = false) List<String> scopes, @RequestParam(defaultValue = "") String expires,
+                  Model model, HttpServletResponse response) {
+        Optional<Duration> lifetime = Optional.ofNullable(EXPIRIES.get(expires));
+        try {
+            if (!expires.isEmpty() && lifetime.isEmpty()) throw new KeyProblem.InvalidInput("expires", "Choose one of the offered expiries.");
+            var created = keys.create(current, new ApiKeys.NewApiKey(name, scopes == null ? List.of() : scopes,
+                    lifetime.map(d -> clock.instant().plus(d))));
+            // The secret is in this answer only: no redirect that would put it in a URL, and no caching.
+            response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            model.addAttribute("account", current.account());
+            model.addAttribute("secret", created.secret());
+            model.addAttribute("k", KeyView.of(keys.get(current.account().id(), created.key().id())));
+            return "keys/created";
+        } catch (KeyProblem.InvalidInput | KeyProblem.Forbidden refused) {
+            response.setStatus(refused instanceof KeyProblem.Forbidden ? HttpStatus.FORBIDDEN.value() : HttpStatus.BAD_REQUEST.value());
+            page(current, null, model);
+            model.addAttribute("error", refused.getMessage());
+            model.addAttribute("proposedName", name);
+            return "keys/list";
+        }
+    }
+
+    @GetMapping("/settings/api-keys/{id}")
+    String details(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, Model model) {
+        ApiKeys.Listed listed = keys.get(current.account().id(), new SessionId(id));
+        List<ApiKeys.HourCount> hours = keys.lastDay(listed.key());
+        model.addAttribute("account", current.account());
+        model.addAttribute("k", KeyView.of(listed));
+        model.addAttribute("chart", UsageChart.of(hours));
+        model.addAttribute("hours", hours.stream().map(h -> Map.of("hour", UsageChart.hour(h.hour()), "requests", h.requests())).toList());
+        return "keys/details";
+    }
+
+    @PostMapping("/settings/api-keys/{id}/revoke")
+    String revoke(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        keys.revoke(current, new SessionId(id));
+        return "redirect:/settings/api-keys?done=revoked";
+    }
+
+    private void page(CurrentSession current, String cursor, Model model) {
+        var page = keys.list(current.account().id(), ApiKeys.MAX_PAGE, Optional.ofNullable(cursor));
+        model.addAttribute("account", current.account());
+        model.addAttribute("keys", page.items().stream().map(KeyView::of).toList());
+        model.addAttribute("nextCursor", page.nextCursor().orElse(null));
+        model.addAttribute("admin", current.account().role() == Role.ADMIN);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.lanyard.keys;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.session.SessionId;
+
+/** API keys' own facts; whether a key is active is its session's business. */
+interface ApiKeyStore {
+    /** Inserts a new key. Not repeatable (the id is its new session's). */
+    void insert(ApiKey key);
+
+    /** The key with this id, whoever owns it. */
+    Optional<ApiKey> find(SessionId id);
+
+    /**
+     * Keys of {@code owner} whose session is still active, newest first, after the cursor
+     * (created at, id), at most {@code limit}.
+     */
+    List<ApiKey> active(AccountId owner, int limit, Optional<Cursor> after);
+
+    record Cursor(Instant createdAt, String id) {
+    }
+}

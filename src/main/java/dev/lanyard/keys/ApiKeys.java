@@ -1,0 +1,205 @@
+package dev.lanyard.keys;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Role;
+import dev.lanyard.session.ApiKeyToken;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Cursors;
+import dev.lanyard.session.EndReason;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionId;
+import dev.lanyard.session.SessionProblem;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.session.TeamSessions;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Creating, listing and revoking API keys (PRODUCT.md A1). A key is a session of app type API
+ * whose token is the key's secret (decision 0018): checking it is the session check, ending it
+ * is {@link Sessions#endKey}, and so it holds on the next request on every node.
+ */
+@Service
+public class ApiKeys {
+    static final int MAX_NAME = 100;
+    static final int MAX_PAGE = 100;
+    static final Duration DAY = Duration.ofHours(24);
+
+    private final ApiKeyStore store;
+    private final Sessions sessions;
+    private final TeamSessions team;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    ApiKeys(ApiKeyStore store, Sessions sessions, TeamSessions team, ApplicationEventPublisher events, Clock clock) {
+        this.store = store;
+        this.sessions = sessions;
+        this.team = team;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** What a new key is asked to be. */
+    public record NewApiKey(String name, Collection<String> scopes, Optional<Instant> expiresAt) {
+    }
+
+    /** A new key and its secret, which is not kept anywhere and is shown once. */
+    public record Created(ApiKey key, String secret) {
+    }
+
+    /** A key with its session (last use, address, place, state) and its requests in the last 24 hours. */
+    public record Listed(ApiKey key, Session session, long requestsToday) {
+        public boolean active() {
+            return session.active();
+        }
+
+        public boolean used() {
+            return session.activity().requests() > 0;
+        }
+    }
+
+    /** Requests in one hour, {@code hour} its start. */
+    public record HourCount(Instant hour, long requests) {
+    }
+
+    public record Page(List<Listed> items, Optional<String> nextCursor) {
+    }
+
+    @Transactional
+    public Created create(CurrentSession by, NewApiKey request) {
+        if (by.apiKey()) throw new KeyProblem.Forbidden("An API key cannot create API keys.");
+        String name = name(request.name());
+        Set<KeyScope> scopes = scopes(request.scopes(), by);
+        Instant now = clock.instant();
+        Optional<Instant> expires = request.expiresAt().map(e -> e.truncatedTo(ChronoUnit.MILLIS));
+        if (expires.isPresent() && !expires.get().isAfter(now))
+            throw new KeyProblem.InvalidInput("expiresAt", "Choose an expiry in the future, or none.");
+        String secret = ApiKeyToken.generate();
+        Session session = sessions.startKey(new Sessions.NewKey(by.account().id(), name, secret, expires));
+        ApiKey key = new ApiKey(session.id(), by.account().id(), name, ApiKeyToken.shown(secret), scopes,
+                session.createdAt(), expires);
+        store.insert(key);
+        events.publishEvent(new ApiKeyEvent.Created(key, by.account().id(), by.id(), session.createdAt()));
+        return new Created(key, secret);
+    }
+
+    /** Active keys of {@code owner}, newest first. */
+    public Page list(AccountId owner, int limit, Optional<String> cursor) {
+        int size = Math.max(1, Math.min(limit, MAX_PAGE));
+        Optional<ApiKeyStore.Cursor> after = cursor.flatMap(c -> Cursors.decode(c, 2)).map(parts -> {
+            try {
+                return new ApiKeyStore.Cursor(Instant.ofEpochMilli(Long.parseLong(parts.get(0))), parts.get(1));
+            } catch (NumberFormatException e) {
+                throw new SessionProblem.InvalidCursor();
+            }
+        });
+        List<ApiKey> rows = store.active(owner, size + 1, after);
+        List<ApiKey> page = rows.subList(0, Math.min(size, rows.size()));
+        Optional<String> next = rows.size() > size
+                ? Optional.of(Cursors.encode(Long.toString(page.get(size - 1).createdAt().toEpochMilli()), page.get(size - 1).id().value()))
+                : Optional.empty();
+        return new Page(listed(owner, page), next);
+    }
+
+    /** One key of {@code owner}, active or ended; anyone else's is {@link KeyProblem.NotFound}. */
+    public Listed get(AccountId owner, SessionId id) {
+        ApiKey key = store.find(id).filter(k -> k.owner().equals(owner)).orElseThrow(KeyProblem.NotFound::new);
+        return listed(owner, List.of(key)).stream().findFirst().orElseThrow(KeyProblem.NotFound::new);
+    }
+
+    /** The key with this id, whoever owns it; for the audit log, never for a caller's request. */
+    public Optional<ApiKey> find(SessionId id) {
+        return store.find(id);
+    }
+
+    /** Requests per hour over the last 24 hours, oldest first, 24 entries (the current hour last). */
+    public List<HourCount> lastDay(ApiKey key) {
+        Instant thisHour = clock.instant().truncatedTo(ChronoUnit.HOURS);
+        Instant from = thisHour.minus(Duration.ofHours(23));
+        SortedMap<Instant, Long> counts = sessions.hourlyRequests(List.of(key.id()), from).getOrDefault(key.id(), new java.util.TreeMap<>());
+        List<HourCount> out = new ArrayList<>(24);
+        for (int i = 0; i < 24; i++) {
+            Instant hour = from.plus(Duration.ofHours(i));
+            out.add(new HourCount(hour, counts.getOrDefault(hour, 0L)));
+        }
+        return out;
+    }
+
+    /** Revokes one of the caller's own keys; at once on every node. Safe to repeat. */
+    @Transactional
+    public void revoke(CurrentSession by, SessionId id) {
+        if (by.apiKey()) throw new KeyProblem.Forbidden("An API key cannot revoke API keys.");
+        ApiKey key = store.find(id).filter(k -> k.owner().equals(by.account().id())).orElseThrow(KeyProblem.NotFound::new);
+        sessions.endKey(key.id(), key.owner(), EndReason.REVOKED, Optional.of(by.account().id()), Optional.of(by.id()), Optional.empty());
+    }
+
+    /** An admin's view of a member of their team's active keys (another team's member: not found). */
+    public Page listOf(CurrentSession admin, AccountId member, int limit, Optional<String> cursor) {
+        return list(team.member(admin, member).id(), limit, cursor);
+    }
+
+    /** An admin's view of one key of a member of their team. */
+    public Listed getOf(CurrentSession admin, AccountId member, SessionId id) {
+        return get(team.member(admin, member).id(), id);
+    }
+
+    /** An admin revokes a member's key. Safe to repeat. */
+    @Transactional
+    public void revokeOf(CurrentSession admin, AccountId member, SessionId id) {
+        if (admin.apiKey() && !admin.keyScopes().orElseThrow().contains(KeyScope.ADMIN.code()))
+            throw new KeyProblem.Forbidden("This API key cannot act as an admin.");
+        AccountId owner = team.member(admin, member).id();
+        ApiKey key = store.find(id).filter(k -> k.owner().equals(owner)).orElseThrow(KeyProblem.NotFound::new);
+        sessions.endKey(key.id(), owner, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()), Optional.of(admin.id()),
+                Optional.of("API key revoked by an admin"));
+    }
+
+    private List<Listed> listed(AccountId owner, List<ApiKey> keys) {
+        if (keys.isEmpty()) return List.of();
+        List<SessionId> ids = keys.stream().map(ApiKey::id).toList();
+        Map<SessionId, Session> found = sessions.find(owner, ids);
+        Instant from = clock.instant().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(23));
+        Map<SessionId, SortedMap<Instant, Long>> hourly = sessions.hourlyRequests(ids, from);
+        List<Listed> out = new ArrayList<>();
+        for (ApiKey key : keys) {
+            Session session = found.get(key.id());
+            if (session == null) continue;
+            long today = hourly.getOrDefault(key.id(), new java.util.TreeMap<>()).values().stream().mapToLong(Long::longValue).sum();
+            out.add(new Listed(key, session, today));
+        }
+        return out;
+    }
+
+    private static String name(String raw) {
+        String name = raw == null ? "" : raw.strip();
+        if (name.isEmpty()) throw new KeyProblem.InvalidInput("name", "Give the key a name, so you can recognize it later.");
+        if (name.length() > MAX_NAME) throw new KeyProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
+        if (name.chars().anyMatch(Character::isISOControl)) throw new KeyProblem.InvalidInput("name", "The name cannot contain control characters.");
+        return name;
+    }
+
+    private static Set<KeyScope> scopes(Collection<String> raw, CurrentSession by) {
+        if (raw == null || raw.isEmpty()) throw new KeyProblem.InvalidInput("scopes", "Choose at least one scope.");
+        Set<KeyScope> scopes = java.util.EnumSet.noneOf(KeyScope.class);
+        for (String code : raw) {
+            scopes.add(KeyScope.ofCode(code == null ? "" : code).orElseThrow(() -> new KeyProblem.InvalidInput("scopes",
+                    "Scopes are sessions:read, sessions:write and admin.")));
+        }
+        if (scopes.contains(KeyScope.ADMIN) && by.account().role() != Role.ADMIN)
+            throw new KeyProblem.Forbidden("Only a team admin can create a key with the admin scope.");
+        return scopes;
+    }
+}

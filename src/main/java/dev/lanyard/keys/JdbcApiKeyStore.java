@@ -1,0 +1,73 @@
+package dev.lanyard.keys;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.session.SessionId;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** API keys in SQL that reads the same on SQLite and PostgreSQL. Scopes are stored space-separated. */
+@Repository
+class JdbcApiKeyStore implements ApiKeyStore {
+    private static final String COLUMNS = "k.session_id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.expires_at";
+
+    private final JdbcClient jdbc;
+
+    JdbcApiKeyStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void insert(ApiKey key) {
+        jdbc.sql("""
+                INSERT INTO api_keys (session_id, account_id, name, prefix, scopes, created_at, expires_at)
+                VALUES (:id, :owner, :name, :prefix, :scopes, :created, :expires)
+                """)
+                .param("id", key.id().value())
+                .param("owner", key.owner().value())
+                .param("name", key.name())
+                .param("prefix", key.shown())
+                .param("scopes", key.scopes().stream().map(KeyScope::code).sorted().collect(Collectors.joining(" ")))
+                .param("created", key.createdAt().toEpochMilli())
+                .param("expires", key.expiresAt().map(Instant::toEpochMilli).orElse(null), java.sql.Types.BIGINT)
+                .update();
+    }
+
+    @Override
+    public Optional<ApiKey> find(SessionId id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM api_keys k WHERE k.session_id = :id")
+                .param("id", id.value())
+                .query((rs, n) -> key(rs))
+                .optional();
+    }
+
+    @Override
+    public List<ApiKey> active(AccountId owner, int limit, Optional<Cursor> after) {
+        String keyset = after.isPresent()
+                ? " AND (k.created_at < :at OR (k.created_at = :at AND k.session_id < :afterId))" : "";
+        var spec = jdbc.sql("SELECT " + COLUMNS + " FROM api_keys k JOIN sessions s ON s.id = k.session_id"
+                        + " WHERE k.account_id = :owner AND s.ended_at IS NULL" + keyset
+                        + " ORDER BY k.created_at DESC, k.session_id DESC LIMIT :limit")
+                .param("owner", owner.value())
+                .param("limit", limit);
+        if (after.isPresent()) spec = spec.param("at", after.get().createdAt().toEpochMilli()).param("afterId", after.get().id());
+        return spec.query((rs, n) -> key(rs)).list();
+    }
+
+    private static ApiKey key(ResultSet rs) throws SQLException {
+        long expires = rs.getLong("expires_at");
+        Optional<Instant> expiresAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expires));
+        return new ApiKey(new SessionId(rs.getString("session_id")), new AccountId(rs.getString("account_id")),
+                rs.getString("name"), rs.getString("prefix"),
+                Arrays.stream(rs.getString("scopes").split(" ")).map(KeyScope::ofCode).flatMap(Optional::stream)
+                        .collect(Collectors.toSet()),
+                Instant.ofEpochMilli(rs.getLong("created_at")), expiresAt);
+    }
+}

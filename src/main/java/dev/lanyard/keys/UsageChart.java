@@ -1,0 +1,52 @@
+package dev.lanyard.keys;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The last 24 hours of a key's requests as an SVG bar chart, drawn on the server so it reads
+ * without JavaScript. Each bar carries a {@code <title>} (a tooltip and an accessible name); the
+ * page also shows the same numbers as a table.
+ */
+record UsageChart(String svg, long max, long total) {
+    static final int WIDTH = 720;
+    static final int HEIGHT = 160;
+    private static final int BOTTOM = 24;
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    static UsageChart of(List<ApiKeys.HourCount> hours) {
+        long max = hours.stream().mapToLong(ApiKeys.HourCount::requests).max().orElse(0);
+        long total = hours.stream().mapToLong(ApiKeys.HourCount::requests).sum();
+        int slot = WIDTH / Math.max(1, hours.size());
+        int plot = HEIGHT - BOTTOM;
+        StringBuilder svg = new StringBuilder();
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"usage-chart\" viewBox=\"0 0 ").append(WIDTH).append(' ')
+                .append(HEIGHT).append("\" role=\"img\" aria-labelledby=\"usage-title\">")
+                .append("<title id=\"usage-title\">Requests per hour over the last 24 hours (UTC): ").append(total)
+                .append(" in all, at most ").append(max).append(" in one hour</title>")
+                .append("<line x1=\"0\" y1=\"").append(plot).append("\" x2=\"").append(WIDTH).append("\" y2=\"").append(plot)
+                .append("\" stroke=\"currentColor\" stroke-width=\"1\"/>");
+        for (int i = 0; i < hours.size(); i++) {
+            ApiKeys.HourCount h = hours.get(i);
+            int height = max == 0 ? 0 : (int) Math.round((double) h.requests() * (plot - 8) / max);
+            if (h.requests() > 0 && height < 2) height = 2;
+            int x = i * slot + 2;
+            svg.append("<rect x=\"").append(x).append("\" y=\"").append(plot - height).append("\" width=\"").append(slot - 4)
+                    .append("\" height=\"").append(height).append("\" fill=\"currentColor\" opacity=\"0.75\"><title>")
+                    .append(HOUR.format(h.hour())).append(" UTC: ").append(h.requests()).append(h.requests() == 1 ? " request" : " requests")
+                    .append("</title></rect>");
+            if (i % 6 == 0) {
+                svg.append("<text x=\"").append(x).append("\" y=\"").append(HEIGHT - 6).append("\" font-size=\"12\" fill=\"currentColor\">")
+                        .append(HOUR.format(h.hour())).append("</text>");
+            }
+        }
+        svg.append("</svg>");
+        return new UsageChart(svg.toString(), max, total);
+    }
+
+    static String hour(java.time.Instant hour) {
+        return HOUR.format(hour);
+    }
+}

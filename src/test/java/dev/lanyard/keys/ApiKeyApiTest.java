@@ -1,0 +1,234 @@
+package dev.lanyard.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.lanyard.session.ApiKeyToken;
+import dev.lanyard.team.TeamClient;
+import dev.lanyard.team.TestMail;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** API keys through the whole security chain (PRODUCT.md A1): scopes, expiry, revocation, and what leaves keys alone. */
+@LanyardSpringTest(database = TestMail.SqliteWithSmtp.class)
+class ApiKeyApiTest {
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    MutableClock clock;
+    @LocalServerPort
+    int port;
+
+    private TeamClient team;
+
+    @BeforeEach
+    void client() {
+        team = new TeamClient(mvc, json, jdbc, port);
+    }
+
+    private record Key(String id, String secret) {
+    }
+
+    private Key create(Member who, Object body) throws Exception {
+        MockHttpServletResponse response = team.perform(team.json(post("/api/v1/api-keys"), who,
+                body instanceof String ? body : json.writeValueAsString(body))).getResponse();
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(201);
+        JsonNode created = json.readTree(response.getContentAsString());
+        return new Key(created.path("key").path("id").asString(), created.path("secret").asString());
+    }
+
+    private Key createWith(Member who, String... scopes) throws Exception {
+        return create(who, Map.of("name", "CI deploy", "scopes", List.of(scopes)));
+    }
+
+    private MockHttpServletResponse withKey(MockHttpServletRequestBuilder request, String secret) throws Exception {
+        return team.perform(request.header(HttpHeaders.AUTHORIZATION, "Bearer " + secret)).getResponse();
+    }
+
+    private static String type(MockHttpServletResponse response) throws Exception {
+        assertThat(response.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        return response.getContentAsString().replaceAll(".*\"type\":\"urn:lanyard:problem:([a-z-]+)\".*", "$1");
+    }
+
+    @Test
+    void createdKeyHasTheDesignedFormatAndIsShownOnlyOnce() throws Exception {
+        Member ada = team.admin("ada");
+        Key key = createWith(ada, "sessions:read");
+        assertThat(key.secret()).startsWith("lyk_").hasSize(ApiKeyToken.LENGTH);
+        assertThat(ApiKeyToken.wellFormed(key.secret())).isTrue();
+        String listed = team.perform(team.as(get("/api/v1/api-keys"), ada)).getResponse().getContentAsString();
+        assertThat(listed).contains(key.id()).contains(key.secret().substring(0, ApiKeyToken.SHOWN))
+                .doesNotContain(key.secret()).doesNotContain(key.secret().substring(ApiKeyToken.SHOWN, ApiKeyToken.SHOWN + 12));
+        String stored = jdbc.sql("SELECT token_hash FROM sessions WHERE id = :id").param("id", key.id()).query(String.class).single();
+        assertThat(stored).isEqualTo(ApiKeyToken.hash(key.secret())).doesNotContain(key.secret());
+    }
+
+    @Test
+    void readScopeReadsButCannotEndSessionsManageKeysOrActAsAdmin() throws Exception {
+        Member ada = team.admin("ada");
+        Member laptop = team.anotherDevice(ada);
+        Key key = createWith(ada, "sessions:read");
+        assertThat(withKey(get("/api/v1/sessions"), key.secret()).getStatus()).isEqualTo(200);
+        MockHttpServletResponse end = withKey(delete("/api/v1/sessions/" + laptop.sessionId()), key.secret());
+        assertThat(end.getStatus()).isEqualTo(403);
+        assertThat(type(end)).isEqualTo("forbidden");
+        assertThat(team.current(laptop).getResponse().getStatus()).as("the laptop is still signed in").isEqualTo(200);
+        MockHttpServletResponse newKey = withKey(post("/api/v1/api-keys").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\":\"more\",\"scopes\":[\"admin\"]}"), key.secret());
+        assertThat(newKey.getStatus()).isEqualTo(403);
+        assertThat(withKey(delete("/api/v1/api-keys/" + key.id()), key.secret()).getStatus()).as("nor revoke keys").isEqualTo(403);
+        assertThat(withKey(get("/api/v1/admin/members"), key.secret()).getStatus()).as("an admin's key without admin").isEqualTo(403);
+        assertThat(withKey(post("/api/v1/logout"), key.secret()).getStatus()).isEqualTo(403);
+        assertThat(withKey(get("/settings/sessions").accept(MediaType.TEXT_HTML), key.secret()).getStatus())
+                .as("a key opens no page").isEqualTo(403);
+    }
+
+    @Test
+    void writeScopeEndsSessionsAndAdminScopeReachesAdminEndpoints() throws Exception {
+        Member ada = team.admin("ada");
+        Member laptop = team.anotherDevice(ada);
+        Key writer = createWith(ada, "sessions:write");
+        assertThat(withKey(delete("/api/v1/sessions/" + laptop.sessionId()), writer.secret()).getStatus()).isEqualTo(204);
+        assertThat(team.current(laptop).getResponse().getStatus()).isEqualTo(401);
+        Key admin = createWith(ada, "admin", "sessions:read");
+        assertThat(withKey(get("/api/v1/admin/members"), admin.secret()).getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void onlyAdminsGiveTheAdminScopeAndBadInputIsRefused() throws Exception {
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        MockHttpServletResponse refused = team.perform(team.json(post("/api/v1/api-keys"), mel,
+                "{\"name\":\"x\",\"scopes\":[\"admin\"]}")).getResponse();
+        assertThat(refused.getStatus()).isEqualTo(403);
+        for (String body : List.of("{\"name\":\"\",\"scopes\":[\"sessions:read\"]}", "{\"name\":\"x\",\"scopes\":[]}",
+                "{\"name\":\"x\",\"scopes\":[\"everything\"]}",
+                "{\"name\":\"x\",\"scopes\":[\"sessions:read\"],\"expiresAt\":\"2000-01-01T00:00:00Z\"}")) {
+            MockHttpServletResponse bad = team.perform(team.json(post("/api/v1/api-keys"), mel, body)).getResponse();
+            assertThat(bad.getStatus()).as(body).isEqualTo(400);
+            assertThat(type(bad)).isEqualTo("invalid-input");
+        }
+    }
+
+    @Test
+    void malformedOrBadChecksumKeysAreRefusedWithoutALookup() throws Exception {
+        Member ada = team.admin("ada");
+        Key key = createWith(ada, "sessions:read");
+        char last = key.secret().charAt(key.secret().length() - 1);
+        String badChecksum = key.secret().substring(0, key.secret().length() - 1) + (last == 'a' ? 'b' : 'a');
+        assertThat(ApiKeyToken.wellFormed(badChecksum)).isFalse();
+        for (String bad : List.of(badChecksum, "lyk_short", key.secret() + "x", "lyk_" + "!".repeat(49))) {
+            MockHttpServletResponse response = withKey(get("/api/v1/sessions"), bad);
+            assertThat(response.getStatus()).as(bad).isEqualTo(401);
+            assertThat(type(response)).isEqualTo("unauthenticated");
+        }
+    }
+
+    @Test
+    void expiredKeyIsRefused() throws Exception {
+        Member ada = team.admin("ada");
+        Key key = create(ada, Map.of("name", "short", "scopes", List.of("sessions:read"),
+                "expiresAt", clock.instant().plus(Duration.ofHours(2)).toString()));
+        assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).isEqualTo(200);
+        clock.advance(Duration.ofHours(3));
+        MockHttpServletResponse late = withKey(get("/api/v1/sessions/current"), key.secret());
+        assertThat(late.getStatus()).isEqualTo(401);
+        assertThat(type(late)).isEqualTo("session-ended");
+    }
+
+    @Test
+    void revokedKeyIsRefusedOnTheVeryNextRequestAndTheAuditLogSaysSo() throws Exception {
+        Member ada = team.admin("ada");
+        Key key = createWith(ada, "sessions:read");
+        assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).as("cached now").isEqualTo(200);
+        assertThat(team.perform(team.as(delete("/api/v1/api-keys/" + key.id()), ada)).getResponse().getStatus()).isEqualTo(204);
+        assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).isEqualTo(401);
+        assertThat(team.perform(team.as(delete("/api/v1/api-keys/" + key.id()), ada)).getResponse().getStatus())
+                .as("revoking again changes nothing").isEqualTo(204);
+        List<String> actions = jdbc.sql("SELECT action FROM audit_entries WHERE session_id = :id ORDER BY seq")
+                .param("id", key.id()).query(String.class).list();
+        assertThat(actions).containsExactly("key.created", "key.revoked");
+    }
+
+    @Test
+    void loggingOutAllDevicesAndSigningOutOthersKeepKeys() throws Exception {
+        Member ada = team.admin("ada");
+        Member phone = team.anotherDevice(ada);
+        Key key = createWith(ada, "sessions:read");
+        assertThat(team.perform(team.as(delete("/api/v1/sessions?scope=others"), ada)).getResponse().getStatus()).isEqualTo(200);
+        assertThat(team.current(phone).getResponse().getStatus()).isEqualTo(401);
+        assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).isEqualTo(200);
+        assertThat(team.perform(team.as(delete("/api/v1/sessions?scope=all"), ada)).getResponse().getStatus()).isEqualTo(200);
+        assertThat(team.current(ada).getResponse().getStatus()).isEqualTo(401);
+        assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).as("the key stays").isEqualTo(200);
+    }
+
+    @Test
+    void removingAMemberRevokesTheirKeys() throws Exception {
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        Key key = createWith(mel, "sessions:read");
+        assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).isEqualTo(200);
+        assertThat(team.perform(team.as(delete("/api/v1/admin/members/" + mel.accountId()), ada)).getResponse().getStatus()).isEqualTo(204);
+        assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).isEqualTo(401);
+    }
+
+    @Test
+    void anAdminSeesAndRevokesTheirMembersKeysButNoOneElseDoes() throws Exception {
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        Member tom = team.join(ada, "tom");
+        Member otto = team.admin("otto");
+        Key key = createWith(mel, "sessions:read");
+        assertThat(team.perform(team.as(get("/api/v1/api-keys/" + key.id()), tom)).getResponse().getStatus()).isEqualTo(404);
+        assertThat(team.perform(team.as(delete("/api/v1/api-keys/" + key.id()), tom)).getResponse().getStatus()).isEqualTo(404);
+        assertThat(team.perform(team.as(get("/api/v1/admin/members/" + mel.accountId() + "/api-keys"), tom)).getResponse().getStatus()).isEqualTo(403);
+        assertThat(team.perform(team.as(get("/api/v1/admin/members/" + mel.accountId() + "/api-keys"), otto)).getResponse().getStatus()).isEqualTo(404);
+        assertThat(team.perform(team.as(delete("/api/v1/admin/members/" + mel.accountId() + "/api-keys/" + key.id()), otto))
+                .getResponse().getStatus()).isEqualTo(404);
+        assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).isEqualTo(200);
+        String list = team.perform(team.as(get("/api/v1/admin/members/" + mel.accountId() + "/api-keys"), ada)).getResponse().getContentAsString();
+        assertThat(list).contains(key.id());
+        assertThat(team.perform(team.as(delete("/api/v1/admin/members/" + mel.accountId() + "/api-keys/" + key.id()), ada))
+                .getResponse().getStatus()).isEqualTo(204);
+        assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).isEqualTo(401);
+    }
+
+    @Test
+    void usageIsCountedPerHourWithoutAWritePerRequest() throws Exception {
+        Member ada = team.admin("ada");
+        Key key = createWith(ada, "sessions:read");
+        for (int i = 0; i < 3; i++) withKey(get("/api/v1/sessions/current"), key.secret());
+        long rows = jdbc.sql("SELECT COUNT(*) FROM session_hourly_requests WHERE session_id = :id").param("id", key.id()).query(Long.class).single();
+        assertThat(rows).as("nothing written yet").isZero();
+        JsonNode listed = json.readTree(team.perform(team.as(get("/api/v1/api-keys/" + key.id()), ada)).getResponse().getContentAsString());
+        assertThat(listed.path("requestsLast24Hours").asLong()).isEqualTo(3);
+        assertThat(listed.path("lastUsed").path("ip").asString()).isNotEmpty();
+        JsonNode usage = json.readTree(team.perform(team.as(get("/api/v1/api-keys/" + key.id() + "/usage"), ada)).getResponse().getContentAsString());
+        assertThat(usage.path("hours")).hasSize(24);
+        assertThat(usage.path("hours").get(23).path("requests").asLong()).isEqualTo(3);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.lanyard.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.session.SessionId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** What every {@link ApiKeyStore} must do; run against each database by a subclass. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ApiKeyStoreContract {
+    private static final Instant T0 = Instant.parse("2026-01-10T09:15:00.250Z");
+
+    private HikariDataSource dataSource;
+    private JdbcClient jdbc;
+    private ApiKeyStore store;
+
+    abstract HikariDataSource migratedDatabase();
+
+    @BeforeAll
+    void openStore() {
+        dataSource = migratedDatabase();
+        jdbc = JdbcClient.create(dataSource);
+        store = new JdbcApiKeyStore(jdbc);
+    }
+
+    @AfterAll
+    void closeDatabase() {
+        dataSource.close();
+    }
+
+    /** A key and the session row it is (only the columns the store reads). */
+    private ApiKey stored(AccountId owner, Instant created, Optional<Instant> expires, KeyScope... scopes) {
+        SessionId id = new SessionId("ses_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16));
+        jdbc.sql("""
+                INSERT INTO sessions (id, token_hash, account_id, app_type, remember_me, device_type, ip, created_at,
+                    last_active_at, idle_timeout_ms, expires_at, api_key)
+                VALUES (:id, :hash, :owner, 'API', :no, 'UNKNOWN', '', :at, :at, 0, :expires, :yes)
+                """).param("id", id.value()).param("hash", "h" + id.value()).param("owner", owner.value()).param("no", false)
+                .param("yes", true).param("at", created.toEpochMilli())
+                .param("expires", expires.orElse(Instant.parse("9999-12-31T23:59:59Z")).toEpochMilli()).update();
+        ApiKey key = new ApiKey(id, owner, "key " + id.value(), "lyk_abcdefgh", Set.of(scopes), created, expires);
+        store.insert(key);
+        return key;
+    }
+
+    @Test
+    void aStoredKeyReadsBackAsItWasWritten() {
+        AccountId alice = TestAccounts.insertInto(dataSource, T0).id();
+        ApiKey key = stored(alice, T0, Optional.of(T0.plus(Duration.ofDays(30))), KeyScope.SESSIONS_READ, KeyScope.ADMIN);
+        ApiKey never = stored(alice, T0, Optional.empty(), KeyScope.SESSIONS_WRITE);
+        assertThat(store.find(key.id())).contains(key);
+        assertThat(store.find(never.id())).contains(never);
+        assertThat(store.find(new SessionId("ses_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16)))).isEmpty();
+    }
+
+    @Test
+    void activeListsOnlyTheOwnersKeysWhoseSessionIsActiveNewestFirstInPages() {
+        AccountId alice = TestAccounts.insertInto(dataSource, T0).id();
+        AccountId bob = TestAccounts.insertInto(dataSource, T0).id();
+        ApiKey first = stored(alice, T0, Optional.empty(), KeyScope.SESSIONS_READ);
+        ApiKey second = stored(alice, T0.plusSeconds(60), Optional.empty(), KeyScope.SESSIONS_READ);
+        ApiKey third = stored(alice, T0.plusSeconds(120), Optional.empty(), KeyScope.SESSIONS_READ);
+        ApiKey revoked = stored(alice, T0.plusSeconds(180), Optional.empty(), KeyScope.SESSIONS_READ);
+        stored(bob, T0, Optional.empty(), KeyScope.SESSIONS_READ);
+        jdbc.sql("UPDATE sessions SET ended_at = :at, end_reason = 'REVOKED' WHERE id = :id")
+                .param("at", T0.plusSeconds(200).toEpochMilli()).param("id", revoked.id().value()).update();
+
+        assertThat(store.active(alice, 2, Optional.empty())).containsExactly(third, second);
+        assertThat(store.active(alice, 2, Optional.of(new ApiKeyStore.Cursor(second.createdAt(), second.id().value()))))
+                .containsExactly(first);
+        assertThat(store.find(revoked.id())).as("still found for its details").isPresent();
+    }
+}
