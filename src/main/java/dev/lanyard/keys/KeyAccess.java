@@ -4,8 +4,7 @@ import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
 import dev.lanyard.session.CurrentSession;
-import org.springframework.http.server.PathContainer;
-import org.springframework.http.server.RequestPath;
+import dev.lanyard.session.SessionFilter;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 
@@ -25,22 +24,12 @@ public class KeyAccess {
         if (authentication == null || !authentication.isAuthenticated()) return false;
         if (!(authentication.getPrincipal() instanceof CurrentSession current) || !current.apiKey()) return true;
         Set<String> scopes = current.keyScopes().orElseThrow();
-        String path = routedPath(request);
+        String path = SessionFilter.routedPath(request);
         if (!path.startsWith(API) || path.equals(API + "logout")) return false;
         boolean reading = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
         boolean keys = path.startsWith(API + "api-keys") || path.contains("/api-keys");
         if (keys && !reading) return false;
         boolean write = scopes.contains(KeyScope.SESSIONS_WRITE.code());
         return reading ? write || scopes.contains(KeyScope.SESSIONS_READ.code()) : write;
-    }
-
-    /** The decoded path the dispatcher routes by ({@code /%61pi} is {@code /api}), as the session filter sees it. */
-    private static String routedPath(HttpServletRequest request) {
-        PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication();
-        StringBuilder routed = new StringBuilder();
-        for (PathContainer.Element element : path.elements()) {
-            routed.append(element instanceof PathContainer.PathSegment segment ? segment.valueToMatch() : element.value());
-        }
-        return routed.toString();
     }
 }

@@ -74,7 +74,7 @@ public final class SessionFilter extends OncePerRequestFilter {
      * ({@code /%61pi/v1/x} is {@code /api/v1/x}), without path parameters, so no rule here can
      * see a different path than the handler that answers.
      */
-    static String routedPath(HttpServletRequest request) {
+    public static String routedPath(HttpServletRequest request) {
         PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication();
         StringBuilder routed = new StringBuilder();
         for (PathContainer.Element element : path.elements()) {

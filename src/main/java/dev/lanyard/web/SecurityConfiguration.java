@@ -21,6 +21,8 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.session.NullAuthenticatedSessionStrategy;
 import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfException;
@@ -70,6 +72,9 @@ class SecurityConfiguration {
     SecurityFilterChain filterChain(HttpSecurity http, SessionFilter sessions, JsonMapper json, UserAgentParser agents,
                                     ExternalOrigins origins, CsrfTokenRepository csrfTokens, MetricsAccess metrics,
                                     KeyAccess keys) throws Exception {
+        // Signed in; an API key also within its scopes (decision 0018).
+        AuthorizationManager<RequestAuthorizationContext> signedIn = (authentication, context) ->
+                new AuthorizationDecision(keys.permits(authentication.get(), context.getRequest()));
         http
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
@@ -99,16 +104,14 @@ class SecurityConfiguration {
                         .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC).permitAll()
                         // The API first: most requests are API calls, and each rule below is one more path match.
                         .requestMatchers("/api/v1/signup", "/api/v1/login").permitAll()
-                        .requestMatchers(Problems.API).authenticated()
+                        .requestMatchers(Problems.API).access(signedIn)
                         .requestMatchers("/login", "/signup", "/invite/*", "/css/**", "/js/**", "/img/**", "/webjars/**",
                                 "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health").permitAll()
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->
                                 new AuthorizationDecision(metrics.accepts(bearer(context.getRequest()))))
-                        // Signed in; an API key also within its scopes (decision 0018).
-                        .anyRequest().access((authentication, context) ->
-                                new AuthorizationDecision(keys.permits(authentication.get(), context.getRequest()))))
+                        .anyRequest().access(signedIn))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint(entryPoint(json))
                         .accessDeniedHandler(accessDenied(json)));
