@@ -12,6 +12,8 @@
 #
 # Settings (environment): SESSIONS=50 DURATION=15 WARMUP=15 ROUNDS=2 THREADS=2 CONNECTIONS=8
 # JAVA_OPTS= (both JVMs; e.g. JAVA_OPTS="$(scripts/run.sh --print-java-opts)") LANYARD_JAR= PROFILE=0
+# LAUNCH=jar (both started with java -jar) or LAUNCH=cds (both from their extracted jar with a class-data
+# archive, made by scripts/cds.sh as scripts/run.sh does for Lanyard; the archives are made before timing).
 # Raw outputs stay in bench/target/framework-limit/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +28,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-8}
 JAVA_OPTS=${JAVA_OPTS:-}
 PROFILE=${PROFILE:-0}
+LAUNCH=${LAUNCH:-jar}
 MAX_SECONDS=${MAX_SECONDS:-$((240 + 2 * WARMUP + 2 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
 PASSWORD="a long benchmark passphrase 42"
 EMAIL="bench@example.test"
@@ -73,7 +76,17 @@ start() { # start NAME ARGS...: starts a JVM, waits for its first HTTP answer, r
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "$BENCH_NAME: starting Lanyard ($(basename "$jar"), SQLite in $work, geo from $geo)..."
-start lanyard -jar "$jar" --server.address=127.0.0.1 --server.port=0 \
+launch_lanyard="-jar $jar"
+launch_plain="-jar $plain_jar"
+if [ "$LAUNCH" = cds ]; then
+    source scripts/cds.sh
+    echo "$BENCH_NAME: making the class-data archives (once per jar; not timed)..."
+    launch_lanyard=$(cds_java_args "$jar" "$(pwd)/bench/target/cds-lanyard" --server.address=127.0.0.1 --server.port=0 --lanyard.geo.directory="$geo")
+    launch_plain=$(cds_java_args "$plain_jar" "$(pwd)/bench/target/cds-plain" --server.address=127.0.0.1 --server.port=0)
+    case "$launch_lanyard $launch_plain" in *SharedArchiveFile*SharedArchiveFile*) ;; *) echo "$BENCH_NAME: a class-data archive could not be made" >&2; exit 1 ;; esac
+fi
+# shellcheck disable=SC2086 # the launch arguments are words
+start lanyard $launch_lanyard --server.address=127.0.0.1 --server.port=0 \
     "--spring.datasource.url=jdbc:sqlite:$work/lanyard.db?journal_mode=WAL&busy_timeout=10000&foreign_keys=true&synchronous=NORMAL" \
     --lanyard.geo.directory="$geo"
 (trap 'kill $nap 2>/dev/null; exit 0' TERM; sleep "$MAX_SECONDS" & nap=$!; wait $nap; kill "${pid[lanyard]}" 2>/dev/null) >/dev/null 2>&1 &
@@ -92,9 +105,20 @@ for _ in $(seq 1 "$SESSIONS"); do
         | grep -oE '"token":"[A-Za-z0-9_-]+"' | cut -d'"' -f4 >>"$tokens"
 done
 [ "$(wc -l <"$tokens")" -eq "$SESSIONS" ] || { echo "$BENCH_NAME: could not log in $SESSIONS sessions" >&2; exit 1; }
+# As many API keys (sessions:read), made with the first session: the same request made with a key.
+keys="$work/keys"
+: >"$keys"
+for i in $(seq 1 "$SESSIONS"); do
+    curl -fsS --max-time 60 -H 'Content-Type: application/json' -H "Authorization: Bearer $(head -n 1 "$tokens")" \
+        -d "{\"name\":\"bench key $i\",\"scopes\":[\"sessions:read\"]}" "$base/api/v1/api-keys" \
+        | grep -oE '"secret":"lyk_[A-Za-z0-9]+"' | cut -d'"' -f4 >>"$keys"
+done
+[ "$(wc -l <"$keys")" -eq "$SESSIONS" ] || { echo "$BENCH_NAME: could not create $SESSIONS API keys" >&2; exit 1; }
+cat "$tokens" "$keys" >"$work/all-tokens"
 
 echo "$BENCH_NAME: starting the plain app..."
-start plain -jar "$plain_jar" --server.address=127.0.0.1 --server.port=0 --plain.tokens="$tokens"
+# shellcheck disable=SC2086
+start plain $launch_plain --server.address=127.0.0.1 --server.port=0 --plain.tokens="$work/all-tokens"
 rss_start_plain=$(rss_mib "${pid[plain]}")
 for name in lanyard plain; do
     curl -fsS --max-time 5 -o "$out/$name-body.json" -H "Authorization: Bearer $(head -n 1 "$tokens")" \
@@ -102,9 +126,11 @@ for name in lanyard plain; do
 done
 echo "$BENCH_NAME: response bodies: Lanyard $(wc -c <"$out/lanyard-body.json") bytes, plain $(wc -c <"$out/plain-body.json") bytes"
 
-wrk_run() { # wrk_run NAME SECONDS OUTFILE
+wrk_run() { # wrk_run NAME SECONDS OUTFILE [TOKENS]: NAME lanyard, plain, or lanyard-key (Lanyard with the API keys)
+    local server=${1%-key} file=${4:-$tokens}
+    [ "$1" = lanyard-key ] && file=$keys
     timeout $(($2 + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s --latency \
-        -s bench/rotate-tokens.lua "http://127.0.0.1:${port[$1]}/api/v1/sessions/current" -- "$tokens" Authorization >"$3" 2>&1
+        -s bench/rotate-tokens.lua "http://127.0.0.1:${port[$server]}/api/v1/sessions/current" -- "$file" Authorization >"$3" 2>&1
     if grep -q "Non-2xx" "$3"; then cat "$3" >&2; echo "$BENCH_NAME: $1 answered errors under load" >&2; exit 1; fi
 }
 ms() { # wrk latency ("812.00us", "1.20ms", "2.01s") in ms
@@ -114,6 +140,7 @@ ms() { # wrk latency ("812.00us", "1.20ms", "2.01s") in ms
 echo "$BENCH_NAME: warming up ${WARMUP}s each..."
 wrk_run lanyard "$WARMUP" "$out/warmup-lanyard.txt"
 wrk_run plain "$WARMUP" "$out/warmup-plain.txt"
+wrk_run lanyard-key "$WARMUP" "$out/warmup-lanyard-key.txt"
 
 declare -A rates p99s cpu requests
 tick=$(getconf CLK_TCK)
@@ -121,12 +148,12 @@ tick=$(getconf CLK_TCK)
 # path alone, steadier than rates when other work shares the machine.
 req_ticks() { cat /proc/"$1"/task/*/stat 2>/dev/null | awk '$2 ~ /^\(http-nio/ { t += $14 + $15 } END { print t + 0 }'; }
 for round in $(seq 1 "$ROUNDS"); do
-    if [ $((round % 2)) = 1 ]; then order="lanyard plain"; else order="plain lanyard"; fi
+    if [ $((round % 2)) = 1 ]; then order="lanyard plain lanyard-key"; else order="lanyard-key plain lanyard"; fi
     for name in $order; do
         echo "$BENCH_NAME: round $round: $name for ${DURATION}s..."
-        q0=$(req_ticks "${pid[$name]}")
+        q0=$(req_ticks "${pid[${name%-key}]}")
         wrk_run "$name" "$DURATION" "$out/$name-$round.txt"
-        cpu[$name]=$(( ${cpu[$name]:-0} + $(req_ticks "${pid[$name]}") - q0 ))
+        cpu[$name]=$(( ${cpu[$name]:-0} + $(req_ticks "${pid[${name%-key}]}") - q0 ))
         requests[$name]=$(( ${requests[$name]:-0} + $(awk '/requests in/ { print $1 }' "$out/$name-$round.txt") ))
         rates[$name]="${rates[$name]:-} $(awk '/^Requests\/sec:/ { print $2 }' "$out/$name-$round.txt")"
         p99s[$name]="${p99s[$name]:-} $(ms "$(awk '$1 == "99%" { print $2 }' "$out/$name-$round.txt")")"
@@ -154,16 +181,19 @@ cpu_ratio=$(calc "$(cpu_per plain) / $(cpu_per lanyard)" 3)
 
 echo
 echo "== GET /api/v1/sessions/current: Lanyard against a plain Spring Boot app; wrk -t$THREADS -c$CONNECTIONS, $ROUNDS x ${DURATION}s after ${WARMUP}s warm-up, loopback, $(nproc) cores =="
-echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS='${JAVA_OPTS}'"
+echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS='${JAVA_OPTS}'; LAUNCH=$LAUNCH"
 printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s\n" app "mean req/s" "req/s per round" "mean p99" "p99 ms per round" "CPU µs/req" "start-up s" "RSS start MiB" "RSS load MiB"
-for name in lanyard plain; do
-    rs=rss_start_$name; rl=rss_load_$name
+rss_start_lanyard_key="(same JVM)"; rss_load_lanyard_key="(same JVM)"; started[lanyard-key]="-"
+for name in lanyard lanyard-key plain; do
+    rs=rss_start_${name/-/_}; rl=rss_load_${name/-/_}
     printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s\n" "$name" "$(mean "${rates[$name]}")" "${rates[$name]# }" "$(mean2 "${p99s[$name]}")" "${p99s[$name]# }" \
         "$(cpu_per "$name")" "${started[$name]}" "${!rs}" "${!rl}"
 done
 echo
 echo "req/s   Lanyard / plain = $rate_ratio   goal >= 0.85: $(verdict "$rate_ratio >= 0.85")"
 echo "request-thread CPU per request, plain / Lanyard = $cpu_ratio   (the same ratio by CPU, steadier on a shared machine; >= 0.85 would meet the goal)"
+key_ratio=$(calc "$(mean "${rates[lanyard-key]}") / $(mean "${rates[plain]}")" 3)
+echo "req/s   Lanyard with an API key / plain = $key_ratio   goal >= 0.80: $(verdict "$key_ratio >= 0.80");  by CPU: $(calc "$(cpu_per plain) / $(cpu_per lanyard-key)" 3)"
 echo "p99     Lanyard / plain = $p99_ratio    goal <= 1.5:  $(verdict "$p99_ratio <= 1.5")"
 echo "start-up Lanyard / plain = $start_ratio   goal <= 1.5:  $(verdict "$start_ratio <= 1.5")  (from exec java to the first HTTP answer)"
 echo "RSS after load Lanyard / plain = $rss_ratio   goal <= 1.5:  $(verdict "$rss_ratio <= 1.5")"
