@@ -4,7 +4,8 @@
 # Builds the jar, then, in the same run, starts it twice, one server at a time, on 127.0.0.1 with a
 # fresh SQLite file under /tmp and the real geolocation data (data/geo):
 #   default   java -jar, the JVM's default flags (heap up to 1/4 of the machine's memory, G1)
-#   run.sh    java $(scripts/run.sh --print-java-opts) -jar, what `scripts/run.sh` starts
+#   run.sh    what `scripts/run.sh` starts: its JVM options ($(scripts/run.sh --print-java-opts)) and the
+#             extracted jar with its class-data archive (scripts/cds.sh; made before measuring)
 # For each: RSS (VmRSS of /proc/PID/status, with its anonymous and file-backed parts) once the
 # server is ready (health UP, the user-agent analyzer and the ISP table loaded, then SETTLE s of
 # quiet), then a bounded load (sign up one account, LOGINS bearer log-ins, then
@@ -73,12 +74,12 @@ heap_used_after_gc() { # MiB of Java heap in use right after a full GC
         END { if (n) printf "%.0f", kb / 1024; else printf "?" }'
 }
 
-# measure NAME OPTIONS: one server, start to stop; appends a line to $work/results
+# measure NAME OPTIONS LAUNCH: one server, start to stop; appends a line to $work/results
 measure() {
-    local name=$1 opts=$2 log="$out/server-$1.log" port="" base db="$work/$1.db"
-    echo "memory.sh: [$name] starting with JVM options: ${opts:-(none)}"
+    local name=$1 opts=$2 launch=$3 log="$out/server-$1.log" port="" base db="$work/$1.db"
+    echo "memory.sh: [$name] starting with JVM options: ${opts:-(none)} $launch"
     # shellcheck disable=SC2086 # the options are words
-    (cd "$work" && exec java $opts -jar "$jar" --server.address=127.0.0.1 --server.port=0 \
+    (cd "$work" && exec java $opts $launch --server.address=127.0.0.1 --server.port=0 \
         "--spring.datasource.url=jdbc:sqlite:$db?journal_mode=WAL&busy_timeout=10000&foreign_keys=true&synchronous=NORMAL" \
         --lanyard.geo.directory="$geo") >"$log" 2>&1 &
     server=$!
@@ -141,8 +142,11 @@ measure() {
 }
 
 : >"$work/results"
-measure default ""
-measure run.sh "$run_opts"
+source scripts/cds.sh
+echo "memory.sh: making the class-data archive as scripts/run.sh does (once per jar)..."
+run_launch=$(JAVA_OPTS=$run_opts cds_java_args "$jar" "$(pwd)/bench/target/cds-lanyard" --server.address=127.0.0.1 --server.port=0 --lanyard.geo.directory="$geo")
+measure default "" "-jar $jar"
+measure run.sh "$run_opts" "$run_launch"
 
 echo
 echo "== Lanyard memory: RSS of one node, SQLite, DB-IP Lite geolocation, $(nproc) cores, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo ?) =="

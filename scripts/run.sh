@@ -33,7 +33,7 @@ jar=$(ls target/lanyard-*.jar | grep -v original | head -n 1)
 launch="-jar $jar"
 if [ "${LANYARD_CDS:-1}" != 0 ]; then
   source scripts/cds.sh
-  [ -s "target/cds/$(sha256sum "$jar" | cut -c1-16)/app.jsa" ] || echo "run: preparing a faster start-up for this build (once)..."
+  [ -s "target/cds/$(JAVA_OPTS=$JAVA_OPTS cds_key "$jar")/app.jsa" ] || echo "run: preparing a faster start-up for this build (once)..."
   launch=$(JAVA_OPTS=$JAVA_OPTS cds_java_args "$jar" "$PWD/target/cds" --server.address=127.0.0.1 --server.port=0 --lanyard.geo.directory="$PWD/data/geo")
 fi
 echo "run: starting Lanyard on http://localhost:8080"
