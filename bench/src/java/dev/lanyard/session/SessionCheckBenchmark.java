@@ -3,9 +3,11 @@ package dev.lanyard.session;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,7 @@ import dev.lanyard.account.Accounts;
 import dev.lanyard.account.SignUp;
 import dev.lanyard.device.Device;
 import dev.lanyard.geo.GeoLocation;
+import dev.lanyard.keys.ApiKeys;
 import dev.lanyard.ops.SqlStatementMetrics;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,6 +36,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -46,8 +50,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * beans: Lanyard's Spring context (no web server) over a fresh SQLite file migrated by Flyway,
  * 50 signed-in sessions, tokens used in turn. Every call goes token → SHA-256 → Caffeine →
  * expiry checks → activity record; the cache is warm after the first round, as in production.
+ * {@code keyCheck} is the same call with 50 API keys ({@code lyk_}, made by {@code ApiKeys.create})
+ * used in turn: the key's shape and CRC32 are checked first, then the same path, plus the key's
+ * request count per hour (decision 0018). Its goal is to stay within 1.5× of {@code check}.
  *
- * <p>{@code check} warms up for 10 x 2 s (the fork has just booted Spring), the rest for 3 x 1 s; all
+ * <p>{@code check} and {@code keyCheck} warm up for 10 x 2 s (the fork has just booted Spring), the rest for 3 x 1 s; all
  * are measured for 5 x 1 s in one fork. Baselines in the same run: SHA-256 of a token alone, and a raw Caffeine lookup by hash.
  * {@link #main} runs everything and prints the times with their ratios.
  */
@@ -59,6 +66,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class SessionCheckBenchmark {
     static final int SESSIONS = 50;
     static final double GOAL_NANOS = 2_000;
+    /** keyCheck / check must stay at or below this. */
+    static final double KEY_GOAL_RATIO = 1.5;
     /** Where the fork leaves its SQL counts for {@link #main}. */
     static final Path SQL_NOTE = Path.of(System.getProperty("java.io.tmpdir"), "lanyard-jmh-check-sql.txt");
 
@@ -69,6 +78,8 @@ public class SessionCheckBenchmark {
         ConfigurableApplicationContext context;
         Sessions sessions;
         String[] tokens;
+        /** Secrets of {@value #SESSIONS} API keys of the same account, scope sessions:read. */
+        String[] keys;
         SqlStatementMetrics sql;
         long readsBefore;
         long writesBefore;
@@ -99,18 +110,34 @@ public class SessionCheckBenchmark {
                 if (!(sessions.check(token, Optional.empty()) instanceof Sessions.Check.Valid))
                     throw new IllegalStateException("a fresh session does not check as valid");
             }
+            // Keys are made as a person makes them (from a signed-in session), so the keys module knows their scopes.
+            var signedIn = ((Sessions.Check.Valid) sessions.check(tokens[0], Optional.empty())).session();
+            ApiKeys apiKeys = context.getBean(ApiKeys.class);
+            keys = new String[SESSIONS];
+            for (int i = 0; i < SESSIONS; i++) {
+                keys[i] = apiKeys.create(signedIn, new ApiKeys.NewApiKey("bench key " + i, List.of("sessions:read"),
+                        Optional.empty())).secret();
+            }
+            for (String key : keys) {
+                if (!(sessions.check(key, Optional.empty()) instanceof Sessions.Check.Valid valid)
+                        || !valid.session().apiKey() || !valid.session().keyScopes().orElseThrow().contains("sessions:read"))
+                    throw new IllegalStateException("a fresh API key does not check as a valid key with its scope");
+            }
             sql = context.getBean(SqlStatementMetrics.class);
             readsBefore = sql.reads();
             writesBefore = sql.writes();
         }
 
         @TearDown(Level.Trial)
-        public void stop() throws IOException {
+        public void stop(BenchmarkParams params) throws IOException {
             // A cache hit reads nothing; activity is written by the flush, once per session per interval.
-            // The fork writes this down for main() to print with the summary (not amid JMH's lines).
+            // Each fork writes this down for main() to print with the summary (not amid JMH's lines).
+            String name = params.getBenchmark().replaceAll(".*\\.", "");
             Files.writeString(SQL_NOTE, String.format(Locale.ROOT,
-                    "SQL during the check trial: %d reads, %d writes (%d sessions, activity flushed every 5 s)%n",
-                    sql.reads() - readsBefore, sql.writes() - writesBefore, SESSIONS));
+                    "SQL during the %s trial: %d reads, %d writes (%d %s, activity flushed every 5 s)%n", name,
+                    sql.reads() - readsBefore, sql.writes() - writesBefore, SESSIONS,
+                    name.equals("keyCheck") ? "keys" : "sessions"),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             context.close();
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -161,6 +188,13 @@ public class SessionCheckBenchmark {
         return app.sessions.check(app.tokens[turn.next()], Optional.empty());
     }
 
+    /** The same check with API keys in turn: shape and CRC32 first, then the session path, plus the hourly count. */
+    @Benchmark
+    @Warmup(iterations = 10, time = 2)
+    public Sessions.Check keyCheck(App app, Turn turn) {
+        return app.sessions.check(app.keys[turn.next()], Optional.empty());
+    }
+
     @Benchmark
     public String sha256(Baseline base, Turn turn) {
         return SessionToken.hash(base.tokens[turn.next()]);
@@ -176,7 +210,7 @@ public class SessionCheckBenchmark {
         return base.cache.getIfPresent(SessionToken.hash(base.tokens[turn.next()]));
     }
 
-    /** Runs the four benchmarks (with the GC profiler) and prints a summary with ratios. */
+    /** Runs the five benchmarks (with the GC profiler) and prints a summary with ratios. */
     public static void main(String[] args) throws Exception {
         var options = new OptionsBuilder().addProfiler(GCProfiler.class).shouldFailOnError(true);
         String only = "";
@@ -198,15 +232,21 @@ public class SessionCheckBenchmark {
                     alloc == null ? Double.NaN : alloc.getScore()});
         }
         System.out.println();
-        System.out.println("== Session check summary (ns/op, lower is better; 1 fork; warm-up 10x2s for check (unless -wi), 3x1s for the rest; 5x1s measured) ==");
-        for (String name : new String[]{"check", "sha256", "caffeineGet", "sha256ThenCaffeineGet"}) {
+        System.out.println("== Session check summary (ns/op, lower is better; 1 fork; warm-up 10x2s for check and keyCheck (unless -wi), 3x1s for the rest; 5x1s measured) ==");
+        for (String name : new String[]{"check", "keyCheck", "sha256", "caffeineGet", "sha256ThenCaffeineGet"}) {
             double[] v = byName.get(name);
             if (v == null) continue;
             System.out.printf(Locale.ROOT, "%-24s %9.1f ± %7.1f ns/op   %6.0f B/op allocated%n", name, v[0], v[1], v[2]);
         }
-        double[] check = byName.get("check");
-        if (check == null) return;
         if (Files.exists(SQL_NOTE)) System.out.print(Files.readString(SQL_NOTE));
+        double[] check = byName.get("check");
+        double[] keyCheck = byName.get("keyCheck");
+        if (check != null && keyCheck != null) {
+            double r = keyCheck[0] / check[0];
+            System.out.printf(Locale.ROOT, "%-32s %6.2fx   goal: within %.1fx: %s%n", "keyCheck / check", r, KEY_GOAL_RATIO,
+                    r <= KEY_GOAL_RATIO ? "MET" : "MISSED");
+        }
+        if (check == null) return;
         ratio("check / sha256", check, byName.get("sha256"));
         ratio("check / caffeineGet", check, byName.get("caffeineGet"));
         ratio("check / (sha256 + caffeineGet)", check, byName.get("sha256ThenCaffeineGet"));

@@ -10,9 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletResponse;
+import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.SessionId;
+import dev.lanyard.session.TeamSessions;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -32,10 +34,12 @@ class ApiKeyPages {
     static final Map<String, String> DONE = Map.of("revoked", "The API key was revoked. Requests made with it are refused from now on.");
 
     private final ApiKeys keys;
+    private final TeamSessions team;
     private final Clock clock;
 
-    ApiKeyPages(ApiKeys keys, Clock clock) {
+    ApiKeyPages(ApiKeys keys, TeamSessions team, Clock clock) {
         this.keys = keys;
+        this.team = team;
         this.clock = clock;
     }
 
@@ -101,6 +105,28 @@ class ApiKeyPages {
     String revoke(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         keys.revoke(current, new SessionId(id));
         return "redirect:/settings/api-keys?done=revoked";
+    }
+
+    /**
+     * An admin's confirmation before revoking a member's key (linked from the member's sessions
+     * page). A plain member: 403; another team's member or key: 404.
+     */
+    @GetMapping("/admin/members/{member}/api-keys/{id}/revoke")
+    String confirmRevokeOf(@AuthenticationPrincipal CurrentSession admin, @PathVariable String member,
+                           @PathVariable String id, Model model) {
+        ApiKeys.Listed listed = keys.getOf(admin, new AccountId(member), new SessionId(id));
+        if (!listed.active()) return "redirect:/admin/members/" + listed.key().owner().value() + "/sessions";
+        model.addAttribute("account", admin.account());
+        model.addAttribute("member", team.member(admin, listed.key().owner()));
+        model.addAttribute("k", KeyView.of(listed));
+        return "keys/admin-revoke";
+    }
+
+    @PostMapping("/admin/members/{member}/api-keys/{id}/revoke")
+    String revokeOf(@AuthenticationPrincipal CurrentSession admin, @PathVariable String member, @PathVariable String id) {
+        AccountId owner = new AccountId(member);
+        keys.revokeOf(admin, owner, new SessionId(id));
+        return "redirect:/admin/members/" + owner.value() + "/sessions?done=key-revoked";
     }
 
     private void page(CurrentSession current, String cursor, Model model) {

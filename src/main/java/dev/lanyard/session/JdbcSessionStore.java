@@ -24,7 +24,7 @@ class JdbcSessionStore implements SessionStore {
             id, account_id, name, app_type, remember_me, verified, alerts, user_agent, browser, browser_version,
             os, os_version, device_type, device_model, ip, city, region, country, country_code, isp, latitude,
             longitude, local_network, created_at, last_active_at, idle_timeout_ms, expires_at, sign_ins, requests,
-            pages, last_page, ended_at, end_reason, ended_by, ended_by_session, end_note""";
+            pages, last_page, ended_at, end_reason, ended_by, ended_by_session, end_note, api_key""";
 
     static final String END = """
             ended_at = :at, end_reason = :reason, ended_by = :by, ended_by_session = :from, end_note = :note""";
@@ -118,7 +118,7 @@ class JdbcSessionStore implements SessionStore {
         String where = switch (filter) {
             case ALL -> "";
             case VERIFIED -> " AND verified = :yes";
-            case UNVERIFIED -> " AND verified = :no";
+            case UNVERIFIED -> " AND verified = :no AND api_key = :no"; // a key is no unverified sign-in
             case INACTIVE -> " AND last_active_at < :inactiveBefore";
         };
         var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL"
@@ -137,14 +137,16 @@ class JdbcSessionStore implements SessionStore {
         return jdbc.sql("""
                 SELECT COUNT(*) AS total,
                        COALESCE(SUM(CASE WHEN verified = :yes THEN 1 ELSE 0 END), 0) AS verified,
+                       COALESCE(SUM(CASE WHEN verified = :no AND api_key = :no THEN 1 ELSE 0 END), 0) AS unverified,
                        COALESCE(SUM(CASE WHEN last_active_at < :before THEN 1 ELSE 0 END), 0) AS inactive
                 FROM sessions WHERE account_id = :owner AND ended_at IS NULL
                 """)
                 .param("yes", true)
+                .param("no", false)
                 .param("before", inactiveBefore.toEpochMilli())
                 .param("owner", owner.value())
                 .query((rs, n) -> new ListFilter.Counts(rs.getInt("total"), rs.getInt("verified"),
-                        rs.getInt("total") - rs.getInt("verified"), rs.getInt("inactive")))
+                        rs.getInt("unverified"), rs.getInt("inactive")))
                 .single();
     }
 
@@ -382,7 +384,7 @@ class JdbcSessionStore implements SessionStore {
                 Instant.ofEpochMilli(rs.getLong("expires_at")),
                 new Session.Activity(rs.getInt("sign_ins"), rs.getLong("requests"), rs.getLong("pages"),
                         rs.getString("last_page")),
-                ending);
+                ending, rs.getBoolean("api_key"));
     }
 
 }

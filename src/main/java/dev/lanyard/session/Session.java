@@ -12,11 +12,23 @@ import dev.lanyard.geo.GeoLocation;
 /**
  * A session as stored: who holds it, from what device and place, its lifetimes, its activity
  * and, once ended, when, why and by whom. Active means {@link #ending()} is empty.
+ *
+ * @param apiKey whether the session is an API key (decision 0018): lists link it to the key's
+ *               page, and "sign out others" and "log out all devices" leave it
  */
 public record Session(SessionId id, AccountId account, String name, AppType appType, boolean rememberMe,
                       boolean verified, boolean alerts, Device device, String userAgent, String ip,
                       GeoLocation location, Instant createdAt, Instant lastActiveAt, Duration idleTimeout,
-                      Instant expiresAt, Activity activity, Optional<Ending> ending) {
+                      Instant expiresAt, Activity activity, Optional<Ending> ending, boolean apiKey) {
+
+    /** A session of a sign-in (not an API key). */
+    public Session(SessionId id, AccountId account, String name, AppType appType, boolean rememberMe,
+                   boolean verified, boolean alerts, Device device, String userAgent, String ip,
+                   GeoLocation location, Instant createdAt, Instant lastActiveAt, Duration idleTimeout,
+                   Instant expiresAt, Activity activity, Optional<Ending> ending) {
+        this(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location, createdAt,
+                lastActiveAt, idleTimeout, expiresAt, activity, ending, false);
+    }
 
     public Session {
         Objects.requireNonNull(id, "id");
@@ -84,11 +96,11 @@ public record Session(SessionId id, AccountId account, String name, AppType appT
     Session movedTo(String ip, GeoLocation location) {
         if (ip.equals(this.ip) && location.equals(this.location)) return this;
         return new Session(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location,
-                createdAt, lastActiveAt, idleTimeout, expiresAt, activity, ending);
+                createdAt, lastActiveAt, idleTimeout, expiresAt, activity, ending, apiKey);
     }
 
     Session withActivity(Instant lastActive, Activity activity) {
         return new Session(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location,
-                createdAt, lastActive, idleTimeout, expiresAt, activity, ending);
+                createdAt, lastActive, idleTimeout, expiresAt, activity, ending, apiKey);
     }
 }

@@ -46,7 +46,7 @@ class SessionApi {
                         @Schema(nullable = true, description = "absent or null: unchanged") Boolean alerts) {
     }
 
-    record Ended(int ended) {
+    record Ended(@Schema(description = "How many sign-in sessions were ended; API keys are never among them") int ended) {
     }
 
     @Operation(summary = "The session this request is made with")
@@ -107,7 +107,9 @@ class SessionApi {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "scope=others: sign out every other session; scope=all: every session, this one included. API keys are not affected either way (revoke them under /api/v1/api-keys)")
+    @Operation(summary = "scope=others: sign out every other sign-in session; scope=all: every sign-in session, this one included. "
+            + "API keys are not ended either way and keep working (revoke them under /api/v1/api-keys); "
+            + "with scope=all, a request made with an API key ends the sign-ins and the key stays")
     @DeleteMapping
     Ended revokeMany(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String scope) {
         if ("others".equals(scope)) requireList(current);

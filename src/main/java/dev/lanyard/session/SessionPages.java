@@ -226,8 +226,11 @@ class SessionPages {
     String confirmOthers(@AuthenticationPrincipal CurrentSession current, Model model) {
         requireList(current);
         model.addAttribute("account", current.account());
+        List<SessionView> others = others(current);
+        List<SessionView> signIns = signIns(others);
         model.addAttribute("kind", "others");
-        model.addAttribute("targets", others(current));
+        model.addAttribute("targets", signIns);
+        model.addAttribute("keysKept", others.size() - signIns.size());
         model.addAttribute("action", "/settings/sessions/sign-out-others");
         return "sessions/confirm";
     }
@@ -243,7 +246,7 @@ class SessionPages {
     String confirmAll(@AuthenticationPrincipal CurrentSession current, Model model) {
         List<SessionView> targets = new ArrayList<>();
         targets.add(view(sessions.current(current), true));
-        if (members.maySeeSessionList(current.account())) targets.addAll(others(current));
+        if (members.maySeeSessionList(current.account())) targets.addAll(signIns(others(current)));
         model.addAttribute("account", current.account());
         model.addAttribute("kind", "all");
         model.addAttribute("targets", targets);
@@ -262,6 +265,11 @@ class SessionPages {
     private List<SessionView> others(CurrentSession current) {
         return sessions.active(current.account().id(), ListFilter.ALL, Sessions.MAX_PAGE, Optional.empty()).items().stream()
                 .filter(s -> !s.id().equals(current.id())).map(s -> view(s, false)).toList();
+    }
+
+    /** What "sign out others" and "log out all devices" end: sign-ins, not API keys (decision 0018). */
+    private static List<SessionView> signIns(List<SessionView> views) {
+        return views.stream().filter(v -> !v.session().apiKey()).toList();
     }
 
     /** Restricted members (T5) may look at and act on their current session only. */

@@ -69,6 +69,16 @@ record SessionView(Session session, boolean current, boolean activeNow, String l
         }
     }
 
+    /** Where its details are: an API key's own page (its scopes and usage), or the session's. */
+    public String detailsPath() {
+        return (session.apiKey() ? "/settings/api-keys/" : "/settings/sessions/") + session.id().value();
+    }
+
+    /** When it expires, or "Never" for an API key made without an expiry. */
+    public String expiresOrNever() {
+        return session.expiresAt().equals(Sessions.NEVER) ? "Never" : expires;
+    }
+
     public String deviceType() {
         return session.device().type().label();
     }

@@ -274,7 +274,7 @@ public class Sessions {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Session session = new Session(SessionId.random(), key.account(), key.name(), AppType.API, false, false, false,
                 dev.lanyard.device.Device.unknown(), "", "", dev.lanyard.geo.GeoLocation.unknown(), now, now,
-                java.time.Duration.ZERO, key.expiresAt().orElse(NEVER), new Session.Activity(0, 0, 0, ""), Optional.empty());
+                java.time.Duration.ZERO, key.expiresAt().orElse(NEVER), new Session.Activity(0, 0, 0, ""), Optional.empty(), true);
         store.insertKey(session, ApiKeyToken.hash(key.token()));
         broadcast.started(session.account());
         return session;

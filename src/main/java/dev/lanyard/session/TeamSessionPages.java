@@ -21,7 +21,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 class TeamSessionPages {
     static final Map<String, String> DONE = Map.of(
             "member-signed-out", "The member was signed out everywhere. They will see your reason in their history.",
-            "team-signed-out", "Every session of the team was signed out, except yours.");
+            "team-signed-out", "Every session of the team was signed out, except yours.",
+            "key-revoked", "The API key was revoked. Requests made with it are refused from now on.");
 
     private final TeamSessions team;
     private final SessionSettings settings;
@@ -50,14 +51,21 @@ class TeamSessionPages {
     record Row(TeamSessions.MemberSessions m, String lastActive) {
     }
 
+    /**
+     * A member's sign-ins and, apart, their API keys (decision 0018: a key is a session row); each
+     * key links to its revoke confirmation, served by the keys module.
+     */
     @GetMapping("/admin/members/{id}/sessions")
-    String member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, Model model) {
+    String member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
+                  @RequestParam(required = false) String done, Model model) {
         var member = team.member(admin, new AccountId(id));
-        List<SessionView> sessions = team.of(admin, member.id()).stream()
+        List<SessionView> all = team.of(admin, member.id()).stream()
                 .map(s -> SessionView.of(s, s.id().equals(admin.id()), settings.activeWindow(), clock)).toList();
         model.addAttribute("member", member);
-        model.addAttribute("sessions", sessions);
+        model.addAttribute("sessions", all.stream().filter(v -> !v.session().apiKey()).toList());
+        model.addAttribute("keys", all.stream().filter(v -> v.session().apiKey()).toList());
         model.addAttribute("account", admin.account());
+        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
         return "admin/member-sessions";
     }
 
@@ -69,7 +77,7 @@ class TeamSessionPages {
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
-            return member(admin, id, model);
+            return member(admin, id, null, model);
         }
         return "redirect:/admin/sessions?done=member-signed-out";
     }

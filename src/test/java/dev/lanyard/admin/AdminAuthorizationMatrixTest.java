@@ -103,6 +103,8 @@ class AdminAuthorizationMatrixTest {
                 Call.page(HttpMethod.GET, "/admin/members", Map.of()),
                 Call.page(HttpMethod.GET, "/admin/members/{member}/sessions", Map.of()),
                 Call.page(HttpMethod.POST, "/admin/members/{member}/sign-out", Map.of("reason", "Security concern")),
+                Call.page(HttpMethod.GET, "/admin/members/{member}/api-keys/{key}/revoke", Map.of()),
+                Call.page(HttpMethod.POST, "/admin/members/{member}/api-keys/{key}/revoke", Map.of()),
                 Call.page(HttpMethod.GET, "/admin/sessions/sign-out-all", Map.of()),
                 Call.page(HttpMethod.POST, "/admin/sessions/sign-out-all", Map.of("reason", "Security concern")),
                 Call.page(HttpMethod.POST, "/admin/members/invite", Map.of("email", "NEWCOMER", "role", "MEMBER")),

@@ -132,6 +132,11 @@ class AccessibilityBrowserTest {
         laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join and sign in")).click();
         assertThat(laptop).hasURL(Pattern.compile("/settings/sessions\\?done=joined$"));
         checkCurrent(laptop, "sessions list of a member");
+        // The member makes an API key, so the admin's member page has a key row to revoke.
+        laptop.navigate("/settings/api-keys");
+        laptop.locator("#key-name").fill("Mel's CI");
+        laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
+        assertThat(laptop.locator("h1")).isVisible();
 
         // The admin pages.
         check(desk, "admin sessions", "/admin/sessions");
@@ -140,6 +145,8 @@ class AccessibilityBrowserTest {
         assertThat(desk.locator("h1")).hasText("Mel Member");
         checkCurrent(desk, "member sessions");
         String memberId = desk.url().replaceAll(".*/admin/members/([^/]+)/sessions.*", "$1");
+        String revokeKey = desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Revoke API key Mel's CI")).getAttribute("href");
+        check(desk, "confirm: revoke a member's API key", revokeKey);
         check(desk, "confirm: remove member", "/admin/members/" + memberId + "/remove");
         check(desk, "confirm: sign out the team", "/admin/sessions/sign-out-all");
         check(desk, "team settings", "/admin/settings");
@@ -163,7 +170,7 @@ class AccessibilityBrowserTest {
             desk.navigate(path);
             Locator nav = desk.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Main"));
             List<Locator> links = nav.locator(".nav-links a").all();
-            org.assertj.core.api.Assertions.assertThat(links).hasSize(7);
+            org.assertj.core.api.Assertions.assertThat(links).as("Sessions, History, Activity, API keys and the four admin pages").hasSize(8);
             BoundingBox first = links.get(0).boundingBox();
             // On one line, every item's middle is at the same height; a wrapped item is a line lower.
             Map<String, BoundingBox> others = new LinkedHashMap<>();

@@ -90,4 +90,105 @@ class ApiKeyPagesTest {
         assertThat(team.perform(team.page(get("/settings/api-keys/" + id), mel)).getResponse().getStatus()).isEqualTo(404);
         assertThat(team.perform(team.form(post("/settings/api-keys/" + id + "/revoke"), mel)).getResponse().getStatus()).isEqualTo(404);
     }
+
+    /** Creates a key on {@code member}'s page; returns its secret and id. */
+    private String[] createKey(TeamClient team, Member member, String name) throws Exception {
+        MockHttpServletResponse created = team.perform(team.form(post("/settings/api-keys"), member)
+                .param("name", name).param("scopes", "sessions:read")).getResponse();
+        Matcher secret = SECRET.matcher(created.getContentAsString());
+        assertThat(secret.find()).as("the secret is on the page").isTrue();
+        String id = jdbc.sql("SELECT session_id FROM api_keys WHERE prefix = :p").param("p", secret.group(1).substring(0, 12))
+                .query(String.class).single();
+        return new String[]{secret.group(1), id};
+    }
+
+    private int currentWith(TeamClient team, String key) throws Exception {
+        return team.perform(get("/api/v1/sessions/current").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)).getResponse().getStatus();
+    }
+
+    @Test
+    void signOutConfirmationsListOnlySignInsAndSayKeysStay() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        team.anotherDevice(ada);
+        String[] key = createKey(team, ada, "Deploy bot");
+
+        String others = team.perform(team.page(get("/settings/sessions/sign-out-others"), ada)).getResponse().getContentAsString();
+        assertThat(others).contains("This will sign out 1 other session:").doesNotContain("Deploy bot")
+                .contains("<strong>API keys are not affected</strong> and keep working (1 key)");
+        String all = team.perform(team.page(get("/settings/sessions/sign-out-all"), ada)).getResponse().getContentAsString();
+        assertThat(all).doesNotContain("Deploy bot").contains("<strong>API keys are not affected</strong>");
+
+        team.perform(team.form(post("/settings/sessions/sign-out-others"), ada));
+        assertThat(currentWith(team, key[0])).as("the key still works after \"sign out others\"").isEqualTo(200);
+    }
+
+    @Test
+    void aKeyRowLinksToTheKeysPageAndIsNotCountedUnverified() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        team.anotherDevice(ada);
+        String id = createKey(team, ada, "Deploy bot")[1];
+
+        String list = team.perform(team.page(get("/settings/sessions"), ada)).getResponse().getContentAsString();
+        assertThat(list).contains("href=\"/settings/api-keys/" + id + "\"").doesNotContain("href=\"/settings/sessions/" + id + "\"");
+
+        var counts = team.read(team.perform(team.as(get("/api/v1/sessions"), ada))).path("counts");
+        int unverifiedSignIns = jdbc.sql("SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id"
+                        + " WHERE a.email = :e AND s.ended_at IS NULL AND s.verified = :no AND s.api_key = :no")
+                .param("e", ada.email()).param("no", false).query(Integer.class).single();
+        assertThat(counts.path("all").asInt()).as("the key is among all sessions").isEqualTo(3);
+        assertThat(counts.path("unverified").asInt()).isEqualTo(unverifiedSignIns);
+        assertThat(counts.path("all").asInt()).isEqualTo(counts.path("verified").asInt() + counts.path("unverified").asInt() + 1);
+        String unverified = team.perform(team.as(get("/api/v1/sessions").param("filter", "unverified"), ada)).getResponse().getContentAsString();
+        assertThat(unverified).doesNotContain(id);
+    }
+
+    @Test
+    void anAdminSeesAMembersKeysAndRevokesOneAfterConfirming() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        Member oto = team.admin("oto");
+        String[] key = createKey(team, mel, "Mel's CI");
+        String melId = mel.accountId();
+        String confirm = "/admin/members/" + melId + "/api-keys/" + key[1] + "/revoke";
+
+        String member = team.perform(team.page(get("/admin/members/" + melId + "/sessions"), ada)).getResponse().getContentAsString();
+        assertThat(member).contains("1 active API key").contains("Mel&#39;s CI").contains("href=\"" + confirm + "\"")
+                .contains("revoke all their API keys").doesNotContain(key[0]);
+
+        MockHttpServletResponse page = team.perform(team.page(get(confirm), ada)).getResponse();
+        assertThat(page.getStatus()).isEqualTo(200);
+        assertThat(page.getContentAsString()).contains("Mel&#39;s CI").contains(key[0].substring(0, 12) + "…")
+                .contains("sessions:read").contains("name=\"_csrf\"").doesNotContain(key[0]);
+
+        assertThat(team.perform(team.page(get(confirm), mel)).getResponse().getStatus()).as("a plain member").isEqualTo(403);
+        assertThat(team.perform(team.form(post(confirm), mel)).getResponse().getStatus()).as("a plain member").isEqualTo(403);
+        assertThat(team.perform(team.page(get(confirm), oto)).getResponse().getStatus()).as("another team's admin").isEqualTo(404);
+        assertThat(team.perform(team.form(post(confirm), oto)).getResponse().getStatus()).as("another team's admin").isEqualTo(404);
+        assertThat(team.perform(team.page(post(confirm), ada)).getResponse().getStatus()).as("without CSRF").isEqualTo(403);
+        assertThat(currentWith(team, key[0])).as("no refusal revoked the key").isEqualTo(200);
+
+        MockHttpServletResponse revoked = team.perform(team.form(post(confirm), ada)).getResponse();
+        assertThat(revoked.getRedirectedUrl()).isEqualTo("/admin/members/" + melId + "/sessions?done=key-revoked");
+        assertThat(currentWith(team, key[0])).isEqualTo(401);
+        assertThat(team.perform(team.page(get(revoked.getRedirectedUrl()), ada)).getResponse().getContentAsString())
+                .contains("The API key was revoked.").contains("No active API keys.");
+    }
+
+    @Test
+    void forceSignOutSaysAndDoesEndTheMembersKeys() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        String[] key = createKey(team, mel, "Mel's CI");
+        String member = team.perform(team.page(get("/admin/members/" + mel.accountId() + "/sessions"), ada)).getResponse().getContentAsString();
+        assertThat(member).contains("<strong>revoke all their API keys</strong>");
+        assertThat(team.perform(team.page(get("/admin/sessions/sign-out-all"), ada)).getResponse().getContentAsString())
+                .contains("<strong>API keys are revoked too</strong>");
+
+        team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), ada).param("reason", "Lost laptop"));
+        assertThat(currentWith(team, key[0])).isEqualTo(401);
+    }
 }

@@ -139,6 +139,24 @@ class TwoNodesTest {
     }
 
     @Test
+    void apiKeyRevokedOnOneNodeIsRefusedOnTheOther() throws Exception {
+        String owner = signIn(a, signUp()).path("token").asString();
+        Reply created = send(a, "POST", "/api/v1/api-keys", owner,
+                Map.of("name", "Deploy bot", "scopes", java.util.List.of("sessions:read")));
+        assertThat(created.status()).as("key created").isEqualTo(201);
+        String key = created.body().path("secret").asString();
+        String id = created.body().path("key").path("id").asString();
+        assertThat(send(b, "GET", "/api/v1/sessions/current", key, null).status()).as("the key, cached on B").isEqualTo(200);
+
+        Reply revoked = send(a, "DELETE", "/api/v1/api-keys/" + id, owner, null);
+        assertThat(revoked.status()).isEqualTo(204);
+
+        Reply onB = eventually(b, "/api/v1/sessions/current", key, r -> r.status() == 401);
+        assertThat(onB.status()).isEqualTo(401);
+        assertThat(onB.body().path("type").asString()).isEqualTo("urn:lanyard:problem:session-ended");
+    }
+
+    @Test
     void renameOnOneNodeShowsOnTheOthersCurrentSession() throws Exception {
         JsonNode login = signIn(a, signUp());
         String token = login.path("token").asString();
