@@ -24,7 +24,12 @@ public enum AuditAction {
     POLICY_CHANGED("team.policy-changed", "Session policy changed"),
     SESSION_LIST_PERMISSION_CHANGED("team.session-list-permission-changed", "Session list permission changed"),
     FORCED_SIGN_OUT("admin.forced-sign-out", "Forced sign-out of a member"),
-    TEAM_SIGN_OUT("admin.team-sign-out", "Sign-out of the whole team");
+    TEAM_SIGN_OUT("admin.team-sign-out", "Sign-out of the whole team"),
+    APP_REGISTERED("app.registered", "App registered"),
+    APP_CHANGED("app.changed", "App changed"),
+    APP_DELETED("app.deleted", "App deleted"),
+    CONSENT_GIVEN("app.consent-given", "Access given to an app"),
+    CONSENT_REVOKED("app.consent-revoked", "Access of an app revoked");
 
     private final String code;
     private final String label;

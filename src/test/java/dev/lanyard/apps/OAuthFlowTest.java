@@ -162,6 +162,9 @@ class OAuthFlowTest {
         TokenResponse refreshed = app.refresh(refresh);
         assertThat(refreshed.indicatesSuccess()).isFalse();
         assertThat(refreshed.toErrorResponse().getErrorObject().getCode()).isEqualTo(OAuth2Error.INVALID_GRANT.getCode());
+        String log = mvc.perform(get("/api/v1/audit").param("limit", "30").cookie(admin.cookie()).with(admin.from()))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(log).contains("app.consent-given").contains("app.consent-revoked").contains("Chat");
         // The consent is forgotten: signing in again asks again.
         HttpResponse<String> authorize = app.browse(app.authorizeRequest("openid").uri(), cookie(admin));
         assertThat(RelyingApp.location(authorize).getPath()).isEqualTo("/oauth2/consent");
