@@ -32,6 +32,11 @@ class PageErrorAdvice {
         return page(status, problem.getMessage());
     }
 
+    @ExceptionHandler(dev.lanyard.apps.AppProblem.class)
+    ModelAndView app(dev.lanyard.apps.AppProblem problem) {
+        return page(HttpStatus.valueOf(problem.status()), problem.getMessage());
+    }
+
     private static ModelAndView page(HttpStatus status, String message) {
         ModelAndView view = new ModelAndView("error", Map.of("status", status.value(), "message", message));
         view.setStatus(status);
