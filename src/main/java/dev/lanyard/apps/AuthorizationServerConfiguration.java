@@ -174,7 +174,8 @@ class AuthorizationServerConfiguration {
     private static OidcUserInfo userInfo(OidcUserInfoAuthenticationContext context, Accounts accounts) {
         OAuth2Authorization authorization = context.getAuthorization();
         Set<String> scopes = context.getAccessToken().getScopes();
-        Account account = accounts.find(new AccountId(authorization.getPrincipalName()))
+        Account account = Optional.ofNullable(authorization.<Account>getAttribute(LanyardAuthorizations.ACCOUNT_ATTRIBUTE))
+                .or(() -> accounts.find(new AccountId(authorization.getPrincipalName())))
                 .orElseThrow(() -> new org.springframework.security.oauth2.core.OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_TOKEN));
         Map<String, Object> claims = new HashMap<>();
         claims.put("sub", account.id().value());

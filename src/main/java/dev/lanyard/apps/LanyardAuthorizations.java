@@ -13,6 +13,7 @@ import java.util.Set;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
@@ -58,6 +59,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     private static final Logger log = LoggerFactory.getLogger(LanyardAuthorizations.class);
     /** Attribute of a grant read back: the id of its Lanyard session. */
     static final String SESSION_ATTRIBUTE = "lanyard.session";
+    /** Attribute of a grant read back: the member's account, as the session check found it (from the cache). */
+    static final String ACCOUNT_ATTRIBUTE = "lanyard.account";
     private static final Set<String> TIME_CLAIMS = Set.of("iat", "exp", "nbf", "auth_time");
     private static final Sessions.Use TOKEN_USE = new Sessions.Use("", Optional.empty(), true);
 
@@ -195,7 +198,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
 
     @Override
     public OAuth2Authorization findById(String id) {
-        return store.find(id).flatMap(this::alive).map(g -> authorization(g, Optional.empty())).orElse(null);
+        return store.find(id).flatMap(this::alive).map(live -> authorization(live, Optional.empty())).orElse(null);
     }
 
     @Override
@@ -214,7 +217,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             });
             return null;
         }
-        return found.flatMap(this::alive).map(g -> authorization(g, Optional.of(token))).orElse(null);
+        return found.flatMap(this::alive).map(live -> authorization(live, Optional.of(token))).orElse(null);
     }
 
     private static Optional<GrantStore.Kind> kind(OAuth2TokenType type) {
@@ -229,12 +232,16 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         };
     }
 
+    /** A grant whose session is active, and the account as the session check found it (none before consent). */
+    private record Live(StoredGrant grant, Optional<Account> account) {
+    }
+
     /** The grant if its session is still active (or it has none yet: consent pending). */
-    private Optional<StoredGrant> alive(StoredGrant grant) {
-        if (grant.sessionKey().isEmpty()) return Optional.of(grant);
+    private Optional<Live> alive(StoredGrant grant) {
+        if (grant.sessionKey().isEmpty()) return Optional.of(new Live(grant, Optional.empty()));
         Sessions.Check check = sessions.checkApp(grant.sessionKey().get(), TOKEN_USE);
         if (check instanceof Sessions.Check.Valid valid && valid.session().account().id().value().equals(grant.accountId())) {
-            return Optional.of(grant);
+            return Optional.of(new Live(grant, Optional.of(valid.session().account())));
         }
         grant.accessHash().ifPresent(byAccessHash::invalidate);
         return Optional.empty();
@@ -246,7 +253,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         grant.accessHash().ifPresent(byAccessHash::invalidate);
     }
 
-    private OAuth2Authorization authorization(StoredGrant grant, Optional<String> presented) {
+    private OAuth2Authorization authorization(Live live, Optional<String> presented) {
+        StoredGrant grant = live.grant();
         RegisteredClient client = clients.findById(grant.clientId());
         if (client == null) return null;
         Body body = json.readValue(grant.body(), Body.class);
@@ -257,6 +265,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 .authorizedScopes(body.scopes() == null ? Set.of() : body.scopes())
                 .attribute(Principal.class.getName(), new GrantPrincipal(grant.accountId(), Optional.ofNullable(body.browserSession())));
         grant.sessionId().ifPresent(id -> builder.attribute(SESSION_ATTRIBUTE, id));
+        live.account().ifPresent(account -> builder.attribute(ACCOUNT_ATTRIBUTE, account));
         grant.stateHash().ifPresent(h -> builder.attribute(OAuth2ParameterNames.STATE, value(h, presented)));
         if (body.request() != null) {
             Request r = body.request();

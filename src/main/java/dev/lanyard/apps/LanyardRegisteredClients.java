@@ -1,6 +1,10 @@
 package dev.lanyard.apps;
 
 import java.time.Duration;
+import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -10,6 +14,7 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The authorization server's view of the apps admins registered: authorization code with PKCE
@@ -21,10 +26,29 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
     static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
     static final Duration REFRESH_TOKEN_LIFETIME = Duration.ofDays(30);
 
+    /**
+     * How long a node may use its copy of an app. A change evicts it at once on the node that made
+     * it; other nodes see it within this time (an ended grant never depends on it: its session does).
+     */
+    static final Duration CACHED = Duration.ofSeconds(30);
+
     private final AppClientStore store;
+    private final Cache<String, Optional<RegisteredClient>> byClientId = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(CACHED).build();
+    private final Cache<String, Optional<RegisteredClient>> byId = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(CACHED).build();
 
     LanyardRegisteredClients(AppClientStore store) {
         this.store = store;
+    }
+
+    /** Forgets a changed or deleted app, after its transaction commits. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(AppEvent event) {
+        if (event instanceof AppEvent.Changed || event instanceof AppEvent.Deleted) {
+            byClientId.invalidateAll();
+            byId.invalidateAll();
+        }
     }
 
     @Override
@@ -34,12 +58,12 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
 
     @Override
     public RegisteredClient findById(String id) {
-        return store.find(id).map(this::registered).orElse(null);
+        return byId.get(id, key -> store.find(key).map(this::registered)).orElse(null);
     }
 
     @Override
     public RegisteredClient findByClientId(String clientId) {
-        return store.findByClientId(clientId).map(this::registered).orElse(null);
+        return byClientId.get(clientId, key -> store.findByClientId(key).map(this::registered)).orElse(null);
     }
 
     private RegisteredClient registered(AppClient app) {

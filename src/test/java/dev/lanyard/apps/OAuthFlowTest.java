@@ -144,6 +144,29 @@ class OAuthFlowTest {
         assertThat(RelyingApp.location(authorize).toString()).startsWith(REDIRECT);
     }
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    private double statements() {
+        return meters.get("lanyard.sql.statements").functionCounters().stream()
+                .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+    }
+
+    @Test
+    void introspectionAndUserinfoOfAnActiveTokenRunNoSqlStatement() throws Exception {
+        RelyingApp app = app(register(admin, "Dashboard", "confidential"));
+        AccessToken access = signIn(app, admin).getOIDCTokens().getAccessToken();
+        assertThat(app.active(access)).isTrue();
+        assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
+        double before = statements();
+        assertThat(before).as("the counter counts").isPositive();
+        for (int i = 0; i < 5; i++) {
+            assertThat(app.active(access)).isTrue();
+            assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
+        }
+        assertThat(statements() - before).isZero();
+    }
+
     @Test
     void revokingTheAppInLanyardEndsUserinfoRefreshAndIntrospectionAtOnce() throws Exception {
         JsonNode registered = register(admin, "Chat", "confidential");
