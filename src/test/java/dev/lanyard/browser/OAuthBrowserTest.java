@@ -47,6 +47,20 @@ class OAuthBrowserTest {
         if (playwright != null) playwright.close();
     }
 
+    private final java.util.List<String> violations = new java.util.ArrayList<>();
+
+    /** axe-core on the page as it is, as AccessibilityBrowserTest checks every other page. */
+    private void axe(Page page, String name) {
+        page.waitForLoadState();
+        com.deque.html.axecore.args.AxeRuleOptions on = new com.deque.html.axecore.args.AxeRuleOptions();
+        on.setEnabled(true);
+        com.deque.html.axecore.args.AxeRunOptions options = new com.deque.html.axecore.args.AxeRunOptions();
+        options.setRules(java.util.Map.of("label-content-name-mismatch", on));
+        var results = new com.deque.html.axecore.playwright.AxeBuilder(page).options(options).analyze();
+        results.getViolations().stream().filter(r -> "serious".equals(r.getImpact()) || "critical".equals(r.getImpact()))
+                .forEach(r -> violations.add(name + ": " + r.getId() + " " + r.getHelp()));
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
@@ -72,9 +86,13 @@ class OAuthBrowserTest {
         page.getByLabel("Description").fill("The team's wiki");
         page.getByLabel("Redirect URIs").fill("http://localhost:" + appPort + "/login/oauth2/code/lanyard");
         page.getByLabel("Confidential: a server, PKCE and a client secret").check();
+        axe(page, "team apps");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Register app")).click();
+        axe(page, "app registered");
         String clientId = page.locator("#client-id").textContent().strip();
         String secret = page.locator("#client-secret").textContent().strip();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Go to the app")).click();
+        axe(page, "app details");
 
         // Ada logs out of Lanyard: the app must send her through Lanyard's sign-in page.
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).click();
@@ -89,6 +107,7 @@ class OAuthBrowserTest {
             assertThat(page.getByRole(AriaRole.HEADING)).containsText("Wiki wants to use your Lanyard account");
             assertThat(page.getByText("The team's wiki")).isVisible();
             assertThat(page.getByText("See your email address")).isVisible();
+            axe(page, "consent");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Allow")).click();
 
             assertThat(page.locator("body")).containsText("Hello Ada Lovelace <ada.oauth@example.com>");
@@ -101,6 +120,7 @@ class OAuthBrowserTest {
             // The grant is listed in Lanyard, as a session and as a connected app; Ada revokes it.
             page.navigate("http://127.0.0.1:" + port + "/settings/apps");
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Wiki"))).isVisible();
+            axe(page, "connected apps");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke access of Wiki")).click();
             assertThat(page.getByText("Access revoked.")).isVisible();
 
@@ -108,5 +128,6 @@ class OAuthBrowserTest {
             assertThat(page.locator("body")).containsText("userinfo=401 refresh=400");
         }
         lanyard.close();
+        org.assertj.core.api.Assertions.assertThat(violations).as("serious or critical accessibility violations").isEmpty();
     }
 }
