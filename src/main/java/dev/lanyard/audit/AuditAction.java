@@ -26,7 +26,12 @@ public enum AuditAction {
     FORCED_SIGN_OUT("admin.forced-sign-out", "Forced sign-out of a member"),
     TEAM_SIGN_OUT("admin.team-sign-out", "Sign-out of the whole team"),
     KEY_CREATED("key.created", "API key created"),
-    KEY_REVOKED("key.revoked", "API key revoked");
+    KEY_REVOKED("key.revoked", "API key revoked"),
+    APP_REGISTERED("app.registered", "App registered"),
+    APP_CHANGED("app.changed", "App changed"),
+    APP_DELETED("app.deleted", "App deleted"),
+    CONSENT_GIVEN("app.consent-given", "Access given to an app"),
+    CONSENT_REVOKED("app.consent-revoked", "Access of an app revoked");
 
     private final String code;
     private final String label;

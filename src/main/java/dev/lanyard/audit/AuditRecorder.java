@@ -142,6 +142,27 @@ class AuditRecorder {
         }
     }
 
+    @EventListener
+    void on(dev.lanyard.apps.AppEvent event) {
+        if (event instanceof dev.lanyard.apps.AppEvent.Registered e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(),
+                    AuditAction.APP_REGISTERED, "Registered the app “" + e.name() + "” (" + e.clientId() + ")", Optional.empty());
+        } else if (event instanceof dev.lanyard.apps.AppEvent.Changed e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(),
+                    AuditAction.APP_CHANGED, "Changed the app “" + e.name() + "” (" + e.clientId() + ")", Optional.empty());
+        } else if (event instanceof dev.lanyard.apps.AppEvent.Deleted e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(),
+                    AuditAction.APP_DELETED, "Deleted the app “" + e.name() + "” (" + e.clientId() + ")", Optional.empty());
+        } else if (event instanceof dev.lanyard.apps.AppEvent.ConsentGiven e) {
+            record(e.team(), e.at(), actor(e.member()), Optional.of(e.member()), Optional.empty(), AuditAction.CONSENT_GIVEN,
+                    "Allowed the app “" + e.name() + "” to " + String.join(", ", new java.util.TreeSet<>(e.scopes())), Optional.empty());
+        } else if (event instanceof dev.lanyard.apps.AppEvent.ConsentRevoked e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.CONSENT_REVOKED,
+                    e.by().equals(e.member()) ? "Revoked the access of the app “" + e.name() + "”"
+                            : "Revoked the access of the app “" + e.name() + "” for " + email(e.member()), Optional.empty());
+        }
+    }
+
     private void ended(SessionEvent.Ended e) {
         Session.Ending ending = e.ending();
         Optional<ApiKey> key = keys.find(e.id());

@@ -118,11 +118,47 @@ public class Sessions {
 
     /** {@link #check(String, Optional)} with the client address, so a change of address is noticed. */
     public Check check(String token, Use use) {
-        boolean key;
-        if (SessionToken.plausible(token)) key = false;
-        else if (ApiKeyToken.wellFormed(token)) key = true;
-        else return new Check.Unknown();
-        Optional<SessionCache.Entry> found = cache.get(SessionToken.hash(token), key ? this::loadKey : this::load);
+        if (SessionToken.plausible(token)) return checkHash(SessionToken.hash(token), false, use);
+        if (ApiKeyToken.wellFormed(token)) return checkHash(SessionToken.hash(token), true, use);
+        return new Check.Unknown();
+    }
+
+    /**
+     * A session started for an app (an OAuth grant) rather than a browser: the session, and the
+     * key its checks go by (the hash of a session token no one holds, so it is no secret).
+     */
+    public record AppSession(Session session, String key) {
+    }
+
+    /** Starts the session of an app's grant, named {@code name}; nothing can present it as a cookie or bearer. */
+    @Transactional
+    public AppSession startApp(NewSession request, String name) {
+        Started started = start(request);
+        String clean = name.strip();
+        clean = clean.length() > MAX_NAME ? clean.substring(0, MAX_NAME) : clean;
+        store.rename(started.session().id(), request.account(), clean);
+        return new AppSession(started.session(), SessionToken.hash(started.token()));
+    }
+
+    /** {@link #check(String, Use)} for an app's session by its {@link AppSession#key()}: from the cache, like any check. */
+    public Check checkApp(String key, Use use) {
+        if (key == null || key.length() != 64) return new Check.Unknown();
+        return checkHash(key, false, use);
+    }
+
+    /**
+     * Ends sessions of apps' grants held by {@code owner}: by the owner, an admin ({@code by}), or
+     * Lanyard itself (empty {@code by}, e.g. a replayed refresh token). Returns those ended; safe to repeat.
+     */
+    @Transactional
+    public List<SessionId> endApp(Collection<SessionId> ids, AccountId owner, Optional<AccountId> by) {
+        if (ids.isEmpty()) return List.of();
+        EndReason reason = by.isPresent() && !by.get().equals(owner) ? EndReason.ADMIN_REVOKED : EndReason.REVOKED;
+        return finish(ids, owner, new Session.Ending(clock.instant(), reason, by, Optional.empty(), Optional.empty()));
+    }
+
+    private Check checkHash(String hash, boolean key, Use use) {
+        Optional<SessionCache.Entry> found = cache.get(hash, key ? this::loadKey : this::load);
         if (found.isEmpty()) return new Check.Unknown();
         SessionCache.Entry entry = found.get();
         Session session = entry.session;

@@ -33,8 +33,10 @@ class SignInPages {
 
     @GetMapping("/login")
     String loginPage(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String ended,
-                     @RequestParam(required = false) String out, Model model) {
-        if (current != null) return "redirect:/settings/sessions";
+                     @RequestParam(required = false) String out, @RequestParam(required = false) String next, Model model) {
+        Optional<String> back = ReturnPath.of(next);
+        if (current != null) return back.map(path -> "redirect:" + path).orElse("redirect:/settings/sessions");
+        back.ifPresent(path -> model.addAttribute("next", path));
         EndReason.ofCode(ended).filter(r -> r != EndReason.SIGNED_OUT)
                 .ifPresent(reason -> model.addAttribute("notice", reason.notice()));
         if (out != null) model.addAttribute("info", "all".equals(out)
@@ -44,13 +46,19 @@ class SignInPages {
 
     @PostMapping("/login")
     String login(@RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String password,
-                 @RequestParam(defaultValue = "false") boolean rememberMe, @AuthenticationPrincipal CurrentSession current,
+                 @RequestParam(defaultValue = "false") boolean rememberMe, @RequestParam(required = false) String next,
+                 @AuthenticationPrincipal CurrentSession current,
                  HttpServletRequest request, HttpServletResponse response, Model model) {
         ClientOrigin origin = origins.of(request);
+        Optional<String> back = ReturnPath.of(next);
+        back.ifPresent(path -> model.addAttribute("next", path));
         try {
             Account account = accounts.authenticate(email, password, origin.ip());
             cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe),
                     Optional.ofNullable(current)));
+            // Back where the sign-in was asked for (an app's authorize request) by a plain navigation, not a
+            // redirect of this form's post, which the page's form-action policy would stop on its way to the app.
+            if (back.isPresent()) return "continue";
             return "redirect:/settings/sessions";
         } catch (AccountProblem problem) {
             if (problem instanceof AccountProblem.TooManyAttempts tooMany) {

@@ -57,6 +57,12 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
     }
 
+    @ExceptionHandler(dev.lanyard.apps.AppProblem.class)
+    ResponseEntity<ProblemDetail> app(dev.lanyard.apps.AppProblem problem) {
+        HttpStatus status = HttpStatus.valueOf(problem.status());
+        return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
+    }
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
         return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-parameter",

@@ -38,6 +38,11 @@ class PageErrorAdvice {
                 ? "This API key does not exist, or it is not yours." : problem.getMessage());
     }
 
+    @ExceptionHandler(dev.lanyard.apps.AppProblem.class)
+    ModelAndView app(dev.lanyard.apps.AppProblem problem) {
+        return page(HttpStatus.valueOf(problem.status()), problem.getMessage());
+    }
+
     private static ModelAndView page(HttpStatus status, String message) {
         ModelAndView view = new ModelAndView("error", Map.of("status", status.value(), "message", message));
         view.setStatus(status);

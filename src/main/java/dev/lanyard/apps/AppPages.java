@@ -1,0 +1,167 @@
+package dev.lanyard.apps;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.Role;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Session;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** Apps pages: the team's registered apps (admins) and each member's connected apps. */
+@Controller
+class AppPages {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private final Apps apps;
+    private final Accounts accounts;
+
+    AppPages(Apps apps, Accounts accounts) {
+        this.apps = apps;
+        this.accounts = accounts;
+    }
+
+    /** A consent as an admin reads it. */
+    record ConsentView(String member, String scopes, String consentedAt) {
+    }
+
+    /** A connected app as its member reads it. */
+    record ConnectedView(AppClient app, List<String> scopes, String consentedAt, String lastActivity, List<Session> sessions) {
+    }
+
+    static String time(Instant at) {
+        return TIME.format(at);
+    }
+
+    private static void requireAdmin(CurrentSession current) {
+        if (current.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
+    }
+
+    @GetMapping("/admin/apps")
+    String list(@AuthenticationPrincipal CurrentSession admin, @RequestParam(required = false) String done, Model model) {
+        requireAdmin(admin);
+        if ("deleted".equals(done)) model.addAttribute("done", "The app was deleted. Every member's access to it ended.");
+        return listPage(admin, model, new AppClient.Draft("", "", "", List.of(), false, Set.of("openid", "profile", "email"), ""));
+    }
+
+    private String listPage(CurrentSession admin, Model model, AppClient.Draft form) {
+        model.addAttribute("account", admin.account());
+        model.addAttribute("apps", apps.list(admin));
+        model.addAttribute("form", form);
+        model.addAttribute("redirects", String.join("\n", form.redirectUris()));
+        model.addAttribute("allScopes", new TreeSet<>(AppClient.SCOPES.keySet()));
+        return "apps/admin-list";
+    }
+
+    @PostMapping("/admin/apps")
+    String register(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String name,
+                    @RequestParam(defaultValue = "") String description, @RequestParam(defaultValue = "") String logoUrl,
+                    @RequestParam(defaultValue = "") String redirectUris, @RequestParam(defaultValue = "public") String type,
+                    @RequestParam(required = false) List<String> scopes, @RequestParam(defaultValue = "") String backchannelLogoutUri,
+                    Model model, HttpServletResponse response) {
+        requireAdmin(admin);
+        AppClient.Draft draft = new AppClient.Draft(name, description, logoUrl, lines(redirectUris), "confidential".equals(type),
+                scopes == null ? Set.of() : Set.copyOf(scopes), backchannelLogoutUri);
+        try {
+            AppClient.Registered registered = apps.register(admin, draft);
+            model.addAttribute("account", admin.account());
+            model.addAttribute("app", registered.client());
+            model.addAttribute("secret", registered.secret().orElse(null));
+            return "apps/admin-registered";
+        } catch (AppProblem.InvalidInput invalid) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", invalid.getMessage());
+            return listPage(admin, model, draft);
+        }
+    }
+
+    @GetMapping("/admin/apps/{id}")
+    String details(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam(required = false) String done,
+                   Model model) {
+        AppClient app = apps.get(admin, id);
+        if ("saved".equals(done)) model.addAttribute("done", "Saved.");
+        if ("revoked".equals(done)) model.addAttribute("done", "Access revoked for every member. Their sessions with the app ended.");
+        return detailsPage(admin, app, model, new AppClient.Draft(app.name(), app.description(), app.logoUrl(), app.redirectUris(),
+                app.confidential(), app.scopes(), app.backchannelLogoutUri().orElse("")));
+    }
+
+    private String detailsPage(CurrentSession admin, AppClient app, Model model, AppClient.Draft form) {
+        model.addAttribute("account", admin.account());
+        model.addAttribute("app", app);
+        model.addAttribute("form", form);
+        model.addAttribute("redirects", String.join("\n", form.redirectUris()));
+        model.addAttribute("allScopes", new TreeSet<>(AppClient.SCOPES.keySet()));
+        model.addAttribute("consents", apps.consents(admin, app.id()).stream().map(c -> new ConsentView(
+                accounts.find(new AccountId(c.accountId())).map(a -> a.name() + " (" + a.email() + ")").orElse("A former member"),
+                String.join(", ", new TreeSet<>(c.scopes())), time(c.consentedAt()))).toList());
+        model.addAttribute("created", time(app.createdAt()));
+        return "apps/admin-details";
+    }
+
+    @PostMapping("/admin/apps/{id}")
+    String change(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam(defaultValue = "") String name,
+                  @RequestParam(defaultValue = "") String description, @RequestParam(defaultValue = "") String logoUrl,
+                  @RequestParam(defaultValue = "") String redirectUris, @RequestParam(required = false) List<String> scopes,
+                  @RequestParam(defaultValue = "") String backchannelLogoutUri, Model model, HttpServletResponse response) {
+        AppClient app = apps.get(admin, id);
+        AppClient.Draft draft = new AppClient.Draft(name, description, logoUrl, lines(redirectUris), app.confidential(),
+                scopes == null ? Set.of() : Set.copyOf(scopes), backchannelLogoutUri);
+        try {
+            apps.change(admin, id, draft);
+            return "redirect:/admin/apps/" + app.id() + "?done=saved";
+        } catch (AppProblem.InvalidInput invalid) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", invalid.getMessage());
+            return detailsPage(admin, app, model, draft);
+        }
+    }
+
+    @PostMapping("/admin/apps/{id}/revoke")
+    String revokeForEveryone(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        apps.revokeForEveryone(admin, id);
+        return "redirect:/admin/apps/" + id + "?done=revoked";
+    }
+
+    @PostMapping("/admin/apps/{id}/delete")
+    String delete(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        apps.delete(admin, id);
+        return "redirect:/admin/apps?done=deleted";
+    }
+
+    @GetMapping("/settings/apps")
+    String connected(@AuthenticationPrincipal CurrentSession member, @RequestParam(required = false) String done, Model model) {
+        if ("revoked".equals(done)) model.addAttribute("done", "Access revoked. The app was signed out and must ask you again.");
+        model.addAttribute("account", member.account());
+        model.addAttribute("apps", apps.connected(member).stream().map(c -> new ConnectedView(c.app(),
+                c.consent().scopes().stream().sorted().map(s -> AppClient.SCOPES.getOrDefault(s, s)).toList(),
+                time(c.consent().consentedAt()), c.lastActivity().map(AppPages::time).orElse("Never"),
+                c.sessions())).toList());
+        return "apps/connected";
+    }
+
+    @PostMapping("/settings/apps/{id}/revoke")
+    String revoke(@AuthenticationPrincipal CurrentSession member, @PathVariable String id) {
+        apps.revokeAccess(member, id);
+        return "redirect:/settings/apps?done=revoked";
+    }
+
+    private static List<String> lines(String text) {
+        return Arrays.stream(text.split("\\R")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+}

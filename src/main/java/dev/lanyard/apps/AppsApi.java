@@ -1,0 +1,144 @@
+package dev.lanyard.apps;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.lanyard.session.CurrentSession;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Apps in the API: admins register them; members see and revoke the ones they connected. */
+@RestController
+@Tag(name = "Apps (OAuth / OpenID Connect clients)")
+class AppsApi {
+    private final Apps apps;
+
+    AppsApi(Apps apps) {
+        this.apps = apps;
+    }
+
+    record AppJson(String id, String clientId, String name, String description, String logoUrl, List<String> redirectUris,
+                   @Schema(description = "public (PKCE only) or confidential (PKCE and a client secret)") String type,
+                   Set<String> scopes, @Schema(nullable = true) String backchannelLogoutUri, Instant createdAt, Instant updatedAt) {
+        static AppJson of(AppClient a) {
+            return new AppJson(a.id(), a.clientId(), a.name(), a.description(), a.logoUrl(), a.redirectUris(),
+                    a.confidential() ? "confidential" : "public", new TreeSet<>(a.scopes()),
+                    a.backchannelLogoutUri().orElse(null), a.createdAt(), a.updatedAt());
+        }
+    }
+
+    record RegisteredJson(AppJson app, @Schema(nullable = true, description = "The client secret of a confidential app: shown this once, never again")
+                          String clientSecret) {
+    }
+
+    record AppRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name, String description, String logoUrl,
+                      @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<String> redirectUris,
+                      @Schema(description = "public or confidential; only when registering") String type,
+                      @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Set<String> scopes, String backchannelLogoutUri) {
+        AppClient.Draft draft() {
+            String kind = type == null ? "public" : type.strip();
+            if (!kind.equals("public") && !kind.equals("confidential")) {
+                throw new AppProblem.InvalidInput("type", "type is public or confidential.");
+            }
+            return new AppClient.Draft(name, description, logoUrl, redirectUris, kind.equals("confidential"), scopes, backchannelLogoutUri);
+        }
+    }
+
+    record ConsentJson(String appId, String memberId, Set<String> scopes, Instant consentedAt) {
+        static ConsentJson of(Consent c) {
+            return new ConsentJson(c.clientId(), c.accountId(), new TreeSet<>(c.scopes()), c.consentedAt());
+        }
+    }
+
+    record ConnectedJson(AppJson app, Set<String> scopes, Instant consentedAt, @Schema(nullable = true) Instant lastActivity, List<String> sessionIds) {
+        static ConnectedJson of(Apps.Connected c) {
+            AppJson app = AppJson.of(c.app());
+            // A member sees what the app is, not how it is configured.
+            AppJson visible = new AppJson(app.id(), app.clientId(), app.name(), app.description(), app.logoUrl(), List.of(),
+                    app.type(), app.scopes(), null, app.createdAt(), app.updatedAt());
+            return new ConnectedJson(visible, new TreeSet<>(c.consent().scopes()), c.consent().consentedAt(),
+                    c.lastActivity().orElse(null), c.sessions().stream().map(s -> s.id().value()).toList());
+        }
+    }
+
+    record RevokedJson(int members) {
+    }
+
+    @Operation(summary = "Apps registered by your team (admins)")
+    @GetMapping("/api/v1/admin/apps")
+    List<AppJson> list(@AuthenticationPrincipal CurrentSession admin) {
+        return apps.list(admin).stream().map(AppJson::of).toList();
+    }
+
+    @Operation(summary = "Register an app; a confidential app's secret is in this answer only")
+    @ApiResponse(responseCode = "201", description = "Registered")
+    @PostMapping("/api/v1/admin/apps")
+    ResponseEntity<RegisteredJson> register(@AuthenticationPrincipal CurrentSession admin, @RequestBody AppRequest body) {
+        AppClient.Registered registered = apps.register(admin, body.draft());
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new RegisteredJson(AppJson.of(registered.client()), registered.secret().orElse(null)));
+    }
+
+    @Operation(summary = "One app of your team")
+    @GetMapping("/api/v1/admin/apps/{id}")
+    AppJson get(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        return AppJson.of(apps.get(admin, id));
+    }
+
+    @Operation(summary = "Change an app (its type cannot change)")
+    @PutMapping("/api/v1/admin/apps/{id}")
+    AppJson change(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody AppRequest body) {
+        AppClient current = apps.get(admin, id);
+        AppClient.Draft draft = new AppRequest(body.name(), body.description(), body.logoUrl(), body.redirectUris(),
+                current.confidential() ? "confidential" : "public", body.scopes(), body.backchannelLogoutUri()).draft();
+        return AppJson.of(apps.change(admin, id, draft));
+    }
+
+    @Operation(summary = "Delete an app: every member's access to it ends")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @DeleteMapping("/api/v1/admin/apps/{id}")
+    ResponseEntity<Void> delete(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        apps.delete(admin, id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @Operation(summary = "Members' consents to an app")
+    @GetMapping("/api/v1/admin/apps/{id}/consents")
+    List<ConsentJson> consents(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        return apps.consents(admin, id).stream().map(ConsentJson::of).toList();
+    }
+
+    @Operation(summary = "Revoke an app for everyone: every member's grants end and their consents are forgotten")
+    @DeleteMapping("/api/v1/admin/apps/{id}/consents")
+    RevokedJson revokeForEveryone(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        return new RevokedJson(apps.revokeForEveryone(admin, id));
+    }
+
+    @Operation(summary = "Apps you connected to your account")
+    @GetMapping("/api/v1/apps")
+    List<ConnectedJson> connected(@AuthenticationPrincipal CurrentSession member) {
+        return apps.connected(member).stream().map(ConnectedJson::of).toList();
+    }
+
+    @Operation(summary = "Revoke an app's access: its grants end at once and your consent is forgotten")
+    @ApiResponse(responseCode = "204", description = "Revoked")
+    @DeleteMapping("/api/v1/apps/{id}")
+    ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentSession member, @PathVariable String id) {
+        apps.revokeAccess(member, id);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,209 @@
+package dev.lanyard.apps;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.SessionFilter;
+import dev.lanyard.session.SessionId;
+import dev.lanyard.session.Sessions;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.session.NullAuthenticatedSessionStrategy;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.security.web.savedrequest.NullRequestCache;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Lanyard as an OAuth 2.1 / OpenID Connect provider: Spring Security's authorization server on
+ * its own endpoints only (authorize, token, introspection, revocation, JWKS, discovery, userinfo,
+ * end-session), in a filter chain ordered before the application's. Authorization code with
+ * PKCE only. The member signs in on Lanyard's own sign-in page: the authorize endpoint
+ * recognizes the Lanyard session (the same {@link SessionFilter}) and sends anyone else there,
+ * to come back afterwards.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuthorizationServerConfiguration {
+    static final String CONSENT_PAGE = "/oauth2/consent";
+
+    @Bean
+    JwtEncoder jwtEncoder(SigningKeys keys) {
+        return new NimbusJwtEncoder(keys.signing());
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(SigningKeys keys) {
+        return NimbusJwtDecoder.withJwkSource(keys).build();
+    }
+
+    /** Every token carries the id of its grant's Lanyard session ({@code sid}) and names the key that signed it. */
+    @Bean
+    OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer(SigningKeys keys) {
+        return context -> {
+            context.getJwsHeader().keyId(keys.currentKeyId());
+            OAuth2Authorization authorization = context.getAuthorization();
+            if (authorization != null && authorization.getAttribute(LanyardAuthorizations.SESSION_ATTRIBUTE) instanceof String sid) {
+                context.getClaims().claim("sid", sid);
+            }
+        };
+    }
+
+    @Bean
+    @Order(-10)
+    SecurityFilterChain authorizationServerChain(HttpSecurity http, SessionFilter sessionFilter, LanyardRegisteredClients clients,
+                                                 LanyardAuthorizations authorizations, LanyardConsents consents,
+                                                 CsrfTokenRepository csrfTokens, AppClientStore apps, Accounts accounts,
+                                                 Sessions sessions, ConsentStore consentStore) throws Exception {
+        OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+        RequestMatcher endpoints = server.getEndpointsMatcher();
+        RequestMatcher consentPost = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/authorize");
+        http.securityMatcher(endpoints)
+                .with(server, s -> s
+                        .registeredClientRepository(clients)
+                        .authorizationService(authorizations)
+                        .authorizationConsentService(consents)
+                        .authorizationEndpoint(e -> e
+                                .consentPage(CONSENT_PAGE)
+                                .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
+                                        p -> {
+                                            p.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
+                                                    .andThen(sameTeam(apps)));
+                                            p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
+                                        })))
+                        .clientAuthentication(c -> c.authenticationProviders(configure(ClientSecretAuthenticationProvider.class,
+                                p -> p.setPasswordEncoder(new ClientSecrets()))))
+                        .oidc(o -> o
+                                .userInfoEndpoint(u -> u.userInfoMapper(context -> userInfo(context, accounts)))
+                                .logoutEndpoint(l -> l.logoutResponseHandler((request, response, authentication) ->
+                                        loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions)))))
+                .sessionManagement(m -> m.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(c -> c.requestCache(new NullRequestCache()))
+                .securityContext(c -> c.requireExplicitSave(true))
+                .addFilterBefore(sessionFilter, CsrfFilter.class)
+                // The consent form posts to the authorize endpoint: it carries Lanyard's CSRF token like every form.
+                .csrf(c -> c.csrfTokenRepository(csrfTokens)
+                        .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy())
+                        .requireCsrfProtectionMatcher(consentPost))
+                .oauth2ResourceServer(r -> r.jwt(Customizer.withDefaults()))
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
+                        (request, response, failure) -> response.sendRedirect(signInAndReturn(request)),
+                        PathPatternRequestMatcher.withDefaults().matcher("/oauth2/authorize")));
+        return http.build();
+    }
+
+    /** The sign-in page, asked to come back to this authorize request (a path on Lanyard, never elsewhere). */
+    static String signInAndReturn(HttpServletRequest request) {
+        String back = request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+        return request.getContextPath() + "/login?next=" + URLEncoder.encode(back, StandardCharsets.UTF_8);
+    }
+
+    private static <T> Consumer<List<org.springframework.security.authentication.AuthenticationProvider>> configure(
+            Class<T> type, Consumer<T> change) {
+        return providers -> providers.stream().filter(type::isInstance).map(type::cast).forEach(change);
+    }
+
+    /** A member signs in only to apps their own team registered. */
+    private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> sameTeam(AppClientStore apps) {
+        return context -> {
+            OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+            if (!(request.getPrincipal() instanceof Authentication user) || !(user.getPrincipal() instanceof CurrentSession member)) return;
+            boolean ours = apps.find(context.getRegisteredClient().getId()).map(app -> app.team().equals(member.account().team())).orElse(false);
+            if (!ours) {
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(
+                        new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED, "This app belongs to another team.", null), request);
+            }
+        };
+    }
+
+    /**
+     * Consent is asked unless the member already allowed every scope requested, even for
+     * {@code openid} alone (which Spring's default lets through unasked): every app a member
+     * signs in to is one they consented to, and so one listed under Connected apps.
+     */
+    private static boolean consentMissing(OAuth2AuthorizationCodeRequestAuthenticationContext context, ConsentStore consents) {
+        OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+        if (!(request.getPrincipal() instanceof Authentication user)) return true;
+        return consents.find(context.getRegisteredClient().getId(), user.getName())
+                .map(c -> !c.scopes().containsAll(request.getScopes())).orElse(true);
+    }
+
+    /** Userinfo answers from the account, within the scopes the member consented to. */
+    private static OidcUserInfo userInfo(OidcUserInfoAuthenticationContext context, Accounts accounts) {
+        OAuth2Authorization authorization = context.getAuthorization();
+        Set<String> scopes = context.getAccessToken().getScopes();
+        Account account = Optional.ofNullable(authorization.<Account>getAttribute(LanyardAuthorizations.ACCOUNT_ATTRIBUTE))
+                .or(() -> accounts.find(new AccountId(authorization.getPrincipalName())))
+                .orElseThrow(() -> new org.springframework.security.oauth2.core.OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_TOKEN));
+        Map<String, Object> claims = new HashMap<>();
+        claims.put("sub", account.id().value());
+        if (authorization.getAttribute(LanyardAuthorizations.SESSION_ATTRIBUTE) instanceof String sid) claims.put("sid", sid);
+        if (scopes.contains("profile")) claims.put("name", account.name());
+        if (scopes.contains("email")) claims.put("email", account.email());
+        return new OidcUserInfo(claims);
+    }
+
+    /**
+     * RP-initiated logout: the grant's session ends, and so does the member's Lanyard session in
+     * this browser; then back to the app's registered address, or to the sign-in page.
+     */
+    private static void loggedOut(HttpServletRequest request, HttpServletResponse response, OidcLogoutAuthenticationToken logout,
+                                  Sessions sessions) throws IOException {
+        OidcIdToken idToken = logout.getIdToken();
+        if (idToken != null && idToken.getClaim("sid") instanceof String sid && idToken.getSubject() != null) {
+            sessions.endApp(List.of(new SessionId(sid)), new AccountId(idToken.getSubject()), Optional.of(new AccountId(idToken.getSubject())));
+        }
+        if (logout.getPrincipal() instanceof Authentication user && user.getPrincipal() instanceof CurrentSession browser) {
+            sessions.logout(browser);
+        }
+        String target = request.getContextPath() + "/login?out";
+        if (logout.getPostLogoutRedirectUri() != null) {
+            UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(logout.getPostLogoutRedirectUri());
+            if (logout.getState() != null) uri.queryParam("state", URLEncoder.encode(logout.getState(), StandardCharsets.UTF_8));
+            target = uri.build(true).toUriString();
+        }
+        response.sendRedirect(target);
+    }
+}

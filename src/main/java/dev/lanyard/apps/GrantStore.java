@@ -1,0 +1,31 @@
+package dev.lanyard.apps;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Authorizations (grants) and the refresh tokens they have already used. */
+interface GrantStore {
+    /** Inserts the grant, or replaces every field but its creation time. Safe to repeat. */
+    void save(StoredGrant grant);
+
+    /** Deletes the grant; returns 1 or 0. Safe to repeat. */
+    int delete(String id);
+
+    Optional<StoredGrant> find(String id);
+
+    /** The grant holding a token or state with this hash, of the given kind; empty for any kind. */
+    Optional<StoredGrant> findByHash(String hash, Optional<Kind> kind);
+
+    enum Kind { STATE, CODE, ACCESS, REFRESH, ID_TOKEN }
+
+    /** Notes that a refresh token was exchanged; returns false if it already was. */
+    boolean useRefresh(String hash, String grantId, Instant at);
+
+    /** The grant whose exchanged refresh token had this hash. */
+    Optional<String> usedRefresh(String hash);
+
+    /** The Lanyard sessions of a member's grants for an app (all of them, any state). */
+    List<String> sessions(String accountId, String clientId);
+
+}

@@ -1,0 +1,314 @@
+package dev.lanyard.apps;
+
+import java.security.Principal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.ClientOrigin;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.NewSession;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionId;
+import dev.lanyard.session.Sessions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The authorization server's grants, in Lanyard's tables, each living in a Lanyard session of
+ * app type OAuth. Tokens are stored as hashes only. A grant whose session has ended is not
+ * found: so introspection says inactive, and userinfo and refresh are refused, as soon as the
+ * session ends, on every node (the session check is the validation cache's). A refresh token
+ * presented a second time ends its grant's session.
+ *
+ * <p>Access token lookups are served from memory (no SQL) for the lifetime of the token on the
+ * node that issued it or looked it up once; the session check decides whether it is still good.
+ */
+@Component
+class LanyardAuthorizations implements OAuth2AuthorizationService {
+    private static final Logger log = LoggerFactory.getLogger(LanyardAuthorizations.class);
+    /** Attribute of a grant read back: the id of its Lanyard session. */
+    static final String SESSION_ATTRIBUTE = "lanyard.session";
+    /** Attribute of a grant read back: the member's account, as the session check found it (from the cache). */
+    static final String ACCOUNT_ATTRIBUTE = "lanyard.account";
+    private static final Set<String> TIME_CLAIMS = Set.of("iat", "exp", "nbf", "auth_time");
+    private static final Sessions.Use TOKEN_USE = new Sessions.Use("", Optional.empty(), true);
+
+    private final GrantStore store;
+    private final RegisteredClientRepository clients;
+    private final AppClientStore apps;
+    private final Sessions sessions;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Cache<String, StoredGrant> byAccessHash;
+
+    LanyardAuthorizations(GrantStore store, RegisteredClientRepository clients, AppClientStore apps, Sessions sessions,
+                          JsonMapper json, Clock clock) {
+        this.store = store;
+        this.clients = clients;
+        this.apps = apps;
+        this.sessions = sessions;
+        this.json = json;
+        this.clock = clock;
+        this.byAccessHash = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+    }
+
+    /** What of a grant is no secret, as JSON. */
+    record Body(String grantType, Set<String> scopes, String principal, String browserSession, Request request,
+                Map<String, Tok> tokens) {
+    }
+
+    record Request(String authorizationUri, String clientId, String redirectUri, Set<String> scopes, String state,
+                   Map<String, Object> additional, String requestUri) {
+    }
+
+    record Tok(long issuedAt, long expiresAt, Set<String> scopes, Map<String, Object> claims, boolean invalidated) {
+    }
+
+    @Override
+    public void save(OAuth2Authorization authorization) {
+        Instant now = clock.instant();
+        Optional<StoredGrant> before = store.find(authorization.getId());
+        Optional<String> sessionId = before.flatMap(StoredGrant::sessionId);
+        Optional<String> sessionKey = before.flatMap(StoredGrant::sessionKey);
+        Optional<String> browserSession = browserSession(authorization);
+        if (sessionId.isEmpty() && authorization.getToken(OAuth2AuthorizationCode.class) != null) {
+            Sessions.AppSession started = startSession(authorization, browserSession);
+            sessionId = Optional.of(started.session().id().value());
+            sessionKey = Optional.of(started.key());
+        }
+        Optional<String> refreshHash = hashOf(authorization.getRefreshToken());
+        Optional<String> oldRefresh = before.flatMap(StoredGrant::refreshHash);
+        String state = authorization.getAttribute(OAuth2ParameterNames.STATE);
+        StoredGrant grant = new StoredGrant(authorization.getId(), authorization.getRegisteredClientId(),
+                authorization.getPrincipalName(), sessionId, sessionKey,
+                Optional.ofNullable(state).map(TokenHashes::hash), hashOf(authorization.getToken(OAuth2AuthorizationCode.class)),
+                hashOf(authorization.getAccessToken()), refreshHash, hashOf(authorization.getToken(OidcIdToken.class)),
+                json.writeValueAsString(body(authorization, browserSession)), before.map(StoredGrant::createdAt).orElse(now), now);
+        before.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
+        store.save(grant);
+        grant.accessHash().ifPresent(h -> byAccessHash.put(h, grant));
+        if (oldRefresh.isPresent() && !oldRefresh.equals(refreshHash) && !store.useRefresh(oldRefresh.get(), grant.id(), now)) {
+            // Two exchanges of one refresh token raced: the second is a replay.
+            end(grant);
+            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT));
+        }
+        if (invalidated(authorization.getRefreshToken()) || invalidated(authorization.getAccessToken())) {
+            // Revocation (RFC 7009) or a replayed code: the whole grant ends, on every node, through its session.
+            end(grant);
+        }
+    }
+
+    private static boolean invalidated(OAuth2Authorization.Token<?> token) {
+        return token != null && token.isInvalidated();
+    }
+
+    private Sessions.AppSession startSession(OAuth2Authorization authorization, Optional<String> browserSession) {
+        AccountId account = new AccountId(authorization.getPrincipalName());
+        Session browser = browserSession.map(id -> sessions.get(new SessionId(id), account))
+                .orElseThrow(() -> new IllegalStateException("An authorization code without the session that asked for it"));
+        String name = apps.find(authorization.getRegisteredClientId()).map(AppClient::name).orElse("App");
+        ClientOrigin origin = new ClientOrigin(browser.device(), browser.userAgent(), browser.ip(), browser.location());
+        return sessions.startApp(new NewSession(account, origin, AppType.OAUTH, true), name);
+    }
+
+    private static Optional<String> browserSession(OAuth2Authorization authorization) {
+        Object principal = authorization.getAttribute(Principal.class.getName());
+        if (principal instanceof GrantPrincipal grant) return grant.browserSession();
+        if (principal instanceof Authentication auth && auth.getPrincipal() instanceof CurrentSession current) {
+            return Optional.of(current.id().value());
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> hashOf(OAuth2Authorization.Token<?> token) {
+        return token == null ? Optional.empty() : Optional.of(TokenHashes.hash(token.getToken().getTokenValue()));
+    }
+
+    private Body body(OAuth2Authorization a, Optional<String> browserSession) {
+        OAuth2AuthorizationRequest r = a.getAttribute(OAuth2AuthorizationRequest.class.getName());
+        Request request = r == null ? null : new Request(r.getAuthorizationUri(), r.getClientId(), r.getRedirectUri(),
+                r.getScopes(), r.getState(), strings(r.getAdditionalParameters()), r.getAuthorizationRequestUri());
+        Map<String, Tok> tokens = new LinkedHashMap<>();
+        put(tokens, "code", a.getToken(OAuth2AuthorizationCode.class));
+        put(tokens, "access_token", a.getAccessToken());
+        put(tokens, "refresh_token", a.getRefreshToken());
+        put(tokens, "id_token", a.getToken(OidcIdToken.class));
+        return new Body(a.getAuthorizationGrantType().getValue(), a.getAuthorizedScopes(), a.getPrincipalName(),
+                browserSession.orElse(null), request, tokens);
+    }
+
+    private static Map<String, Object> strings(Map<String, Object> parameters) {
+        Map<String, Object> out = new HashMap<>();
+        parameters.forEach((k, v) -> {
+            if (v instanceof String s) out.put(k, s);
+            else if (v instanceof String[] array && array.length > 0) out.put(k, array[0]);
+        });
+        return out;
+    }
+
+    private static void put(Map<String, Tok> tokens, String kind, OAuth2Authorization.Token<? extends OAuth2Token> token) {
+        if (token == null) return;
+        OAuth2Token t = token.getToken();
+        Map<String, Object> claims = new HashMap<>();
+        if (token.getClaims() != null) token.getClaims().forEach((k, v) -> claims.put(k, v instanceof Instant i ? i.getEpochSecond() : v));
+        Set<String> scopes = t instanceof OAuth2AccessToken access ? access.getScopes() : Set.of();
+        tokens.put(kind, new Tok(t.getIssuedAt() == null ? 0 : t.getIssuedAt().toEpochMilli(),
+                t.getExpiresAt() == null ? 0 : t.getExpiresAt().toEpochMilli(), scopes, claims, token.isInvalidated()));
+    }
+
+    @Override
+    public void remove(OAuth2Authorization authorization) {
+        store.find(authorization.getId()).ifPresent(g -> {
+            g.accessHash().ifPresent(byAccessHash::invalidate);
+            end(g);
+        });
+        store.delete(authorization.getId());
+    }
+
+    @Override
+    public OAuth2Authorization findById(String id) {
+        return store.find(id).flatMap(this::alive).map(live -> authorization(live, Optional.empty())).orElse(null);
+    }
+
+    @Override
+    public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
+        if (token == null || token.isEmpty() || token.startsWith(TokenHashes.PLACEHOLDER)) return null;
+        Optional<GrantStore.Kind> kind = kind(tokenType);
+        if (tokenType != null && kind.isEmpty()) return null;
+        String hash = TokenHashes.hash(token);
+        Optional<StoredGrant> found = kind.isEmpty() || kind.get() == GrantStore.Kind.ACCESS
+                ? Optional.ofNullable(byAccessHash.getIfPresent(hash)) : Optional.empty();
+        if (found.isEmpty()) found = store.findByHash(hash, kind);
+        if (found.isEmpty() && (kind.isEmpty() || kind.get() == GrantStore.Kind.REFRESH)) {
+            store.usedRefresh(hash).flatMap(store::find).ifPresent(replayed -> {
+                log.warn("A refresh token was presented again; ending grant {} of client {}", replayed.id(), replayed.clientId());
+                end(replayed);
+            });
+            return null;
+        }
+        return found.flatMap(this::alive).map(live -> authorization(live, Optional.of(token))).orElse(null);
+    }
+
+    private static Optional<GrantStore.Kind> kind(OAuth2TokenType type) {
+        if (type == null) return Optional.empty();
+        return switch (type.getValue()) {
+            case OAuth2ParameterNames.STATE -> Optional.of(GrantStore.Kind.STATE);
+            case OAuth2ParameterNames.CODE -> Optional.of(GrantStore.Kind.CODE);
+            case OAuth2ParameterNames.ACCESS_TOKEN -> Optional.of(GrantStore.Kind.ACCESS);
+            case OAuth2ParameterNames.REFRESH_TOKEN -> Optional.of(GrantStore.Kind.REFRESH);
+            case "id_token" -> Optional.of(GrantStore.Kind.ID_TOKEN);
+            default -> Optional.empty();
+        };
+    }
+
+    /** A grant whose session is active, and the account as the session check found it (none before consent). */
+    private record Live(StoredGrant grant, Optional<Account> account) {
+    }
+
+    /** The grant if its session is still active (or it has none yet: consent pending). */
+    private Optional<Live> alive(StoredGrant grant) {
+        if (grant.sessionKey().isEmpty()) return Optional.of(new Live(grant, Optional.empty()));
+        Sessions.Check check = sessions.checkApp(grant.sessionKey().get(), TOKEN_USE);
+        if (check instanceof Sessions.Check.Valid valid && valid.session().account().id().value().equals(grant.accountId())) {
+            return Optional.of(new Live(grant, Optional.of(valid.session().account())));
+        }
+        grant.accessHash().ifPresent(byAccessHash::invalidate);
+        return Optional.empty();
+    }
+
+    /** Ends the grant's session, if it has one: every token of the grant stops working. */
+    void end(StoredGrant grant) {
+        grant.sessionId().ifPresent(id -> sessions.endApp(List.of(new SessionId(id)), new AccountId(grant.accountId()), Optional.empty()));
+        grant.accessHash().ifPresent(byAccessHash::invalidate);
+    }
+
+    private OAuth2Authorization authorization(Live live, Optional<String> presented) {
+        StoredGrant grant = live.grant();
+        RegisteredClient client = clients.findById(grant.clientId());
+        if (client == null) return null;
+        Body body = json.readValue(grant.body(), Body.class);
+        OAuth2Authorization.Builder builder = OAuth2Authorization.withRegisteredClient(client)
+                .id(grant.id())
+                .principalName(grant.accountId())
+                .authorizationGrantType(new AuthorizationGrantType(body.grantType()))
+                .authorizedScopes(body.scopes() == null ? Set.of() : body.scopes())
+                .attribute(Principal.class.getName(), new GrantPrincipal(grant.accountId(), Optional.ofNullable(body.browserSession())));
+        grant.sessionId().ifPresent(id -> builder.attribute(SESSION_ATTRIBUTE, id));
+        live.account().ifPresent(account -> builder.attribute(ACCOUNT_ATTRIBUTE, account));
+        grant.stateHash().ifPresent(h -> builder.attribute(OAuth2ParameterNames.STATE, value(h, presented)));
+        if (body.request() != null) {
+            Request r = body.request();
+            OAuth2AuthorizationRequest request = (OAuth2AuthorizationRequest) OAuth2AuthorizationRequest.authorizationCode()
+                    .authorizationUri(r.authorizationUri()).clientId(r.clientId()).redirectUri(r.redirectUri())
+                    .scopes(r.scopes()).state(r.state()).additionalParameters(r.additional())
+                    .authorizationRequestUri(r.requestUri()).build();
+            builder.attribute(OAuth2AuthorizationRequest.class.getName(), request);
+        }
+        Map<String, Tok> tokens = body.tokens() == null ? Map.of() : body.tokens();
+        add(builder, tokens.get("code"), grant.codeHash(), presented, (v, t) -> new OAuth2AuthorizationCode(v, t.issued(), t.expires()));
+        add(builder, tokens.get("access_token"), grant.accessHash(), presented,
+                (v, t) -> new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, v, t.issued(), t.expires(), t.tok().scopes()));
+        add(builder, tokens.get("refresh_token"), grant.refreshHash(), presented, (v, t) -> new OAuth2RefreshToken(v, t.issued(), t.expires()));
+        add(builder, tokens.get("id_token"), grant.idTokenHash(), presented,
+                (v, t) -> new OidcIdToken(v, t.issued(), t.expires(), claims(t.tok().claims())));
+        return builder.build();
+    }
+
+    private static String value(String hash, Optional<String> presented) {
+        return presented.filter(p -> TokenHashes.hash(p).equals(hash)).orElse(TokenHashes.placeholder(hash));
+    }
+
+    private record Times(Tok tok, Instant issued, Instant expires) {
+    }
+
+    private static void add(OAuth2Authorization.Builder builder, Tok tok, Optional<String> hash, Optional<String> presented,
+                            java.util.function.BiFunction<String, Times, ? extends OAuth2Token> make) {
+        if (tok == null || hash.isEmpty()) return;
+        Times times = new Times(tok, tok.issuedAt() == 0 ? null : Instant.ofEpochMilli(tok.issuedAt()),
+                tok.expiresAt() == 0 ? null : Instant.ofEpochMilli(tok.expiresAt()));
+        OAuth2Token token = make.apply(value(hash.get(), presented), times);
+        Map<String, Object> claims = claims(tok.claims());
+        builder.token(token, metadata -> {
+            metadata.put(OAuth2Authorization.Token.INVALIDATED_METADATA_NAME, tok.invalidated());
+            if (!claims.isEmpty()) metadata.put(OAuth2Authorization.Token.CLAIMS_METADATA_NAME, claims);
+        });
+    }
+
+    private static Map<String, Object> claims(Map<String, Object> stored) {
+        Map<String, Object> claims = new HashMap<>();
+        if (stored == null) return claims;
+        stored.forEach((k, v) -> claims.put(k, TIME_CLAIMS.contains(k) && v instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : v));
+        return claims;
+    }
+}

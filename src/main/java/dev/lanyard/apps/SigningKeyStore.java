@@ -1,0 +1,20 @@
+package dev.lanyard.apps;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Token signing keys, shared by every node through the database. */
+interface SigningKeyStore {
+    record StoredKey(String kid, String jwk, Instant createdAt, Optional<Instant> retiredAt) {
+    }
+
+    /** Adds a key; returns false if the kid exists. Safe to repeat. */
+    boolean add(StoredKey key);
+
+    /** Keys not retired, or retired after {@code publishedSince}: newest first. */
+    List<StoredKey> published(Instant publishedSince);
+
+    /** Marks every active key but {@code keep} retired at {@code at}; returns how many. Safe to repeat. */
+    int retireAllBut(String keep, Instant at);
+}

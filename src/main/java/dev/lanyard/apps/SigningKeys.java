@@ -1,0 +1,112 @@
+package dev.lanyard.apps;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The keys that sign tokens, kept in the database so that every node and every restart uses
+ * the same ones: generated once, on the first start that finds none. The newest active key
+ * signs; {@link #rotate()} adds a new one and retires the others, which stay in the JWKS for
+ * {@link #RETIRED_PUBLISHED} (longer than any token they signed lives).
+ *
+ * <p>As a {@link JWKSource} this is the JWKS (every published key); {@link #signing()} is the
+ * source that holds the signing key alone.
+ */
+@Component
+class SigningKeys implements JWKSource<SecurityContext> {
+    static final Duration RETIRED_PUBLISHED = Duration.ofHours(2);
+    /** How long a node trusts its copy of the key list; a rotation reaches every node within it. */
+    static final Duration RELOAD = Duration.ofMinutes(1);
+
+    private final SigningKeyStore store;
+    private final Clock clock;
+    private volatile Loaded loaded;
+
+    private record Loaded(JWKSet published, RSAKey signing, Instant at) {
+    }
+
+    SigningKeys(SigningKeyStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<JWK> get(JWKSelector selector, SecurityContext context) {
+        return selector.select(keys().published());
+    }
+
+    /** The source that offers only the current signing key, for the token encoder. */
+    JWKSource<SecurityContext> signing() {
+        return (selector, context) -> selector.select(new JWKSet(keys().signing()));
+    }
+
+    /** The id of the key that signs now. */
+    String currentKeyId() {
+        return keys().signing().getKeyID();
+    }
+
+    /** Adds a new signing key and retires the others (still published for a while). Returns the new key's id. */
+    @Transactional
+    public String rotate() {
+        RSAKey key = generate();
+        Instant now = clock.instant();
+        store.add(new SigningKeyStore.StoredKey(key.getKeyID(), key.toJSONString(), now, java.util.Optional.empty()));
+        store.retireAllBut(key.getKeyID(), now);
+        loaded = null;
+        return key.getKeyID();
+    }
+
+    private Loaded keys() {
+        Loaded current = loaded;
+        Instant now = clock.instant();
+        if (current != null && now.isBefore(current.at().plus(RELOAD))) return current;
+        synchronized (this) {
+            current = loaded;
+            if (current != null && now.isBefore(current.at().plus(RELOAD))) return current;
+            List<SigningKeyStore.StoredKey> stored = store.published(now.minus(RETIRED_PUBLISHED));
+            if (stored.stream().noneMatch(k -> k.retiredAt().isEmpty())) {
+                RSAKey key = generate();
+                store.add(new SigningKeyStore.StoredKey(key.getKeyID(), key.toJSONString(), now, java.util.Optional.empty()));
+                stored = store.published(now.minus(RETIRED_PUBLISHED));
+            }
+            List<RSAKey> keys = stored.stream().map(k -> parse(k.jwk())).toList();
+            RSAKey signing = stored.stream().filter(k -> k.retiredAt().isEmpty()).findFirst().map(k -> parse(k.jwk())).orElseThrow();
+            loaded = new Loaded(new JWKSet(List.copyOf(keys)), signing, now);
+            return loaded;
+        }
+    }
+
+    private static RSAKey parse(String json) {
+        try {
+            return RSAKey.parse(json);
+        } catch (ParseException e) {
+            throw new IllegalStateException("A stored signing key cannot be read", e);
+        }
+    }
+
+    private static RSAKey generate() {
+        try {
+            return new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
+                    .keyID(UUID.randomUUID().toString()).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

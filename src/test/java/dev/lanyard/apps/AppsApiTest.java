@@ -1,0 +1,155 @@
+package dev.lanyard.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
+
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.device.Device;
+import dev.lanyard.geo.GeoLocation;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.ClientOrigin;
+import dev.lanyard.session.NewSession;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The apps API: what admins may do, what members and other teams may not, bad input, and the audit trail. */
+@LanyardSpringTest
+class AppsApiTest {
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    Sessions sessions;
+    @Autowired
+    DataSource dataSource;
+
+    private ApiClient api;
+    private Member admin;
+    private String appId;
+
+    @BeforeEach
+    void team() throws Exception {
+        api = new ApiClient(mvc, json);
+        admin = api.signUp("admin");
+        appId = api.read(call(admin, HttpMethod.POST, "/api/v1/admin/apps", body("Wiki"), 201)).path("app").path("id").asString();
+    }
+
+    private String body(String name) {
+        return json.writeValueAsString(Map.of("name", name, "redirectUris", List.of("https://wiki.example.com/callback"),
+                "type", "confidential", "scopes", List.of("openid", "email")));
+    }
+
+    private MvcResult call(Member who, HttpMethod method, String path, String body, int status) throws Exception {
+        MockHttpServletRequestBuilder request = request(method, path).cookie(who.cookie()).with(who.from());
+        if (body != null) request.contentType(MediaType.APPLICATION_JSON).content(body);
+        MvcResult result = mvc.perform(request).andReturn();
+        assertThat(result.getResponse().getStatus()).as(method + " " + path + ": " + result.getResponse().getContentAsString())
+                .isEqualTo(status);
+        return result;
+    }
+
+    /** A member of the admin's team, signed in with a session started directly. */
+    private Member teammate() {
+        var account = TestAccounts.insertTeammate(dataSource, accountOf(admin), TestAccounts.uniqueEmail("member"));
+        var started = sessions.start(new NewSession(account.id(), new ClientOrigin(Device.unknown(), "", "203.0.113.9",
+                GeoLocation.unknown()), AppType.WEB, false));
+        return new Member(account.email(), started.token(), started.session().id().value(), account.id().value(), "203.0.113.9");
+    }
+
+    @Autowired
+    dev.lanyard.account.Accounts accounts;
+
+    private Account accountOf(Member member) {
+        return accounts.find(new AccountId(member.accountId())).orElseThrow();
+    }
+
+    private List<Object[]> adminCalls() {
+        String one = "/api/v1/admin/apps/" + appId;
+        return List.of(
+                new Object[]{HttpMethod.GET, one, null},
+                new Object[]{HttpMethod.PUT, one, body("Renamed")},
+                new Object[]{HttpMethod.DELETE, one, null},
+                new Object[]{HttpMethod.GET, one + "/consents", null},
+                new Object[]{HttpMethod.DELETE, one + "/consents", null});
+    }
+
+    @Test
+    void aMemberIsRefusedEveryAdminCall() throws Exception {
+        Member member = teammate();
+        call(member, HttpMethod.GET, "/api/v1/admin/apps", null, 403);
+        call(member, HttpMethod.POST, "/api/v1/admin/apps", body("Mine"), 403);
+        for (Object[] c : adminCalls()) call(member, (HttpMethod) c[0], (String) c[1], (String) c[2], 403);
+        assertThat(api.read(call(admin, HttpMethod.GET, "/api/v1/admin/apps/" + appId, null, 200)).path("name").asString()).isEqualTo("Wiki");
+    }
+
+    @Test
+    void anotherTeamsAdminFindsNoSuchApp() throws Exception {
+        Member stranger = api.signUp("stranger");
+        for (Object[] c : adminCalls()) call(stranger, (HttpMethod) c[0], (String) c[1], (String) c[2], 404);
+        JsonNode theirs = api.read(call(stranger, HttpMethod.GET, "/api/v1/admin/apps", null, 200));
+        assertThat(theirs.toString()).doesNotContain(appId);
+        call(stranger, HttpMethod.DELETE, "/api/v1/apps/" + appId, null, 404);
+        assertThat(api.read(call(admin, HttpMethod.GET, "/api/v1/admin/apps/" + appId, null, 200)).path("name").asString()).isEqualTo("Wiki");
+    }
+
+    @Test
+    void theSecretIsShownOnceAndNeverListed() throws Exception {
+        JsonNode registered = api.read(call(admin, HttpMethod.POST, "/api/v1/admin/apps", body("Secretive"), 201));
+        String secret = registered.path("clientSecret").asString();
+        assertThat(secret).startsWith("lcs_").hasSizeGreaterThan(40);
+        String listed = call(admin, HttpMethod.GET, "/api/v1/admin/apps", null, 200).getResponse().getContentAsString();
+        assertThat(listed).doesNotContain(secret);
+        String stored = org.springframework.jdbc.core.simple.JdbcClient.create(dataSource)
+                .sql("SELECT secret_hash FROM oauth_clients WHERE id = :id").param("id", registered.path("app").path("id").asString())
+                .query(String.class).single();
+        assertThat(stored).doesNotContain(secret).startsWith("{sha256}");
+    }
+
+    @Test
+    void badInputIsAClearProblem() throws Exception {
+        for (String bad : List.of(
+                "{\"name\":\"\",\"redirectUris\":[\"https://a.example/cb\"],\"scopes\":[\"openid\"]}",
+                "{\"name\":\"X\",\"redirectUris\":[],\"scopes\":[\"openid\"]}",
+                "{\"name\":\"X\",\"redirectUris\":[\"http://evil.example/cb\"],\"scopes\":[\"openid\"]}",
+                "{\"name\":\"X\",\"redirectUris\":[\"javascript:alert(1)\"],\"scopes\":[\"openid\"]}",
+                "{\"name\":\"X\",\"redirectUris\":[\"https://a.example/cb#frag\"],\"scopes\":[\"openid\"]}",
+                "{\"name\":\"X\",\"redirectUris\":[\"https://a.example/cb\"],\"scopes\":[\"admin\"]}",
+                "{\"name\":\"X\",\"redirectUris\":[\"https://a.example/cb\"],\"scopes\":[\"email\"]}",
+                "{\"name\":\"X\",\"redirectUris\":[\"https://a.example/cb\"],\"scopes\":[\"openid\"],\"type\":\"secret\"}")) {
+            MvcResult result = call(admin, HttpMethod.POST, "/api/v1/admin/apps", bad, 400);
+            assertThat(result.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            assertThat(api.read(result).path("detail").asString()).isNotBlank();
+        }
+    }
+
+    @Test
+    void registeringChangingAndDeletingAnAppIsAudited() throws Exception {
+        call(admin, HttpMethod.PUT, "/api/v1/admin/apps/" + appId, body("Wiki 2"), 200);
+        call(admin, HttpMethod.DELETE, "/api/v1/admin/apps/" + appId, null, 204);
+        call(admin, HttpMethod.GET, "/api/v1/admin/apps/" + appId, null, 404);
+        String log = mvc.perform(get("/api/v1/audit").param("limit", "20").cookie(admin.cookie()).with(admin.from()))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(log).contains("app.registered").contains("app.changed").contains("app.deleted").contains("Wiki 2");
+    }
+}

@@ -1,0 +1,313 @@
+package dev.lanyard.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.GrantType;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.UserInfoResponse;
+import dev.lanyard.session.AppType;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Lanyard as an OpenID Connect provider, driven over HTTP by a real client library
+ * ({@link RelyingApp}): sign-in with PKCE and consent, userinfo, refresh, introspection, and
+ * every way the grant must end or be refused.
+ */
+@LanyardSpringTest
+class OAuthFlowTest {
+    static final String REDIRECT = "http://127.0.0.1:9/callback";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+
+    private ApiClient api;
+    private Member admin;
+
+    @BeforeEach
+    void team() throws Exception {
+        api = new ApiClient(mvc, json);
+        admin = api.signUp("admin");
+    }
+
+    private String issuer() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private String cookie(Member member) {
+        return ApiClient.COOKIE + "=" + member.token();
+    }
+
+    /** Registers a confidential app through the admin API; returns its JSON (with the secret). */
+    JsonNode register(Member by, String name, String type) throws Exception {
+        MvcResult result = mvc.perform(post("/api/v1/admin/apps").cookie(by.cookie()).with(by.from())
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("name", name, "description", name + " of the team",
+                        "redirectUris", List.of(REDIRECT), "type", type,
+                        "scopes", List.of("openid", "profile", "email", "offline_access"))))).andReturn();
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(201);
+        return api.read(result);
+    }
+
+    RelyingApp app(JsonNode registered) throws Exception {
+        return new RelyingApp(issuer(), registered.path("app").path("clientId").asString(),
+                Optional.ofNullable(registered.path("clientSecret").asString(null)), REDIRECT);
+    }
+
+    /** Signs {@code member} in to the app through consent; returns the validated tokens. */
+    OIDCTokenResponse signIn(RelyingApp app, Member member) throws Exception {
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid profile email");
+        URI landed = app.signIn(attempt, cookie(member));
+        return app.exchange(attempt, app.code(attempt, landed));
+    }
+
+    @Test
+    void discoveryDocumentNamesLanyardsEndpointsAndAlgorithms() throws Exception {
+        RelyingApp app = app(register(admin, "Discovery", "confidential"));
+        var provider = app.provider;
+        assertThat(provider.getIssuer().getValue()).isEqualTo(issuer());
+        assertThat(provider.getAuthorizationEndpointURI()).hasToString(issuer() + "/oauth2/authorize");
+        assertThat(provider.getTokenEndpointURI()).hasToString(issuer() + "/oauth2/token");
+        assertThat(provider.getJWKSetURI()).hasToString(issuer() + "/oauth2/jwks");
+        assertThat(provider.getUserInfoEndpointURI()).hasToString(issuer() + "/userinfo");
+        assertThat(provider.getIntrospectionEndpointURI()).hasToString(issuer() + "/oauth2/introspect");
+        assertThat(provider.getRevocationEndpointURI()).hasToString(issuer() + "/oauth2/revoke");
+        assertThat(provider.getEndSessionEndpointURI()).hasToString(issuer() + "/connect/logout");
+        assertThat(provider.getIDTokenJWSAlgs()).contains(JWSAlgorithm.RS256);
+        assertThat(provider.getCodeChallengeMethods()).extracting(Object::toString).contains("S256");
+        assertThat(provider.getResponseTypes()).containsExactly(ResponseType.CODE);
+        assertThat(provider.getTokenEndpointAuthMethods()).contains(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
+    }
+
+    @Test
+    void memberSignsInThroughTheAppConsentsAndTheAppReadsUserinfo() throws Exception {
+        RelyingApp app = app(register(admin, "Wiki", "confidential"));
+        OIDCTokenResponse tokens = signIn(app, admin);
+        AccessToken access = tokens.getOIDCTokens().getAccessToken();
+
+        UserInfoResponse info = app.userInfo(access);
+        assertThat(info.indicatesSuccess()).isTrue();
+        assertThat(info.toSuccessResponse().getUserInfo().getSubject().getValue()).isEqualTo(admin.accountId());
+        assertThat(info.toSuccessResponse().getUserInfo().getEmailAddress()).isEqualTo(admin.email());
+
+        var claims = SignedJWT.parse(access.getValue()).getJWTClaimsSet();
+        assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isLessThanOrEqualTo(5 * 60 * 1000);
+        String sid = claims.getStringClaim("sid");
+        assertThat(sid).isNotBlank();
+        assertThat(app.active(access)).isTrue();
+
+        // The grant is a session of app type OAuth in the member's list, named after the app.
+        JsonNode sessions = api.read(mvc.perform(get("/api/v1/sessions").cookie(admin.cookie()).with(admin.from())).andReturn());
+        JsonNode grant = null;
+        for (JsonNode s : sessions.path("items")) if (s.path("id").asString().equals(sid)) grant = s;
+        assertThat(grant).as(sessions.toString()).isNotNull();
+        assertThat(grant.path("appType").asString()).isEqualToIgnoringCase(AppType.OAUTH.name());
+        assertThat(grant.path("name").asString()).isEqualTo("Wiki");
+
+        // A second sign-in does not ask again: the consent is remembered.
+        RelyingApp.Attempt again = app.authorizeRequest("openid profile email");
+        HttpResponse<String> authorize = app.browse(again.uri(), cookie(admin));
+        assertThat(RelyingApp.location(authorize).toString()).startsWith(REDIRECT);
+    }
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    private double statements() {
+        return meters.get("lanyard.sql.statements").functionCounters().stream()
+                .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+    }
+
+    @Test
+    void introspectionAndUserinfoOfAnActiveTokenRunNoSqlStatement() throws Exception {
+        RelyingApp app = app(register(admin, "Dashboard", "confidential"));
+        AccessToken access = signIn(app, admin).getOIDCTokens().getAccessToken();
+        assertThat(app.active(access)).isTrue();
+        assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
+        double before = statements();
+        assertThat(before).as("the counter counts").isPositive();
+        for (int i = 0; i < 5; i++) {
+            assertThat(app.active(access)).isTrue();
+            assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
+        }
+        assertThat(statements() - before).isZero();
+    }
+
+    @Test
+    void revokingTheAppInLanyardEndsUserinfoRefreshAndIntrospectionAtOnce() throws Exception {
+        JsonNode registered = register(admin, "Chat", "confidential");
+        RelyingApp app = app(registered);
+        OIDCTokenResponse tokens = signIn(app, admin);
+        AccessToken access = tokens.getOIDCTokens().getAccessToken();
+        RefreshToken refresh = tokens.getOIDCTokens().getRefreshToken();
+        assertThat(refresh).isNotNull();
+
+        var revoked = mvc.perform(delete("/api/v1/apps/" + registered.path("app").path("id").asString())
+                .cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(revoked.getResponse().getStatus()).isEqualTo(204);
+
+        assertThat(app.active(access)).isFalse();
+        assertThat(app.userInfo(access).indicatesSuccess()).isFalse();
+        TokenResponse refreshed = app.refresh(refresh);
+        assertThat(refreshed.indicatesSuccess()).isFalse();
+        assertThat(refreshed.toErrorResponse().getErrorObject().getCode()).isEqualTo(OAuth2Error.INVALID_GRANT.getCode());
+        String log = mvc.perform(get("/api/v1/audit").param("limit", "30").cookie(admin.cookie()).with(admin.from()))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(log).contains("app.consent-given").contains("app.consent-revoked").contains("Chat");
+        // The consent is forgotten: signing in again asks again.
+        HttpResponse<String> authorize = app.browse(app.authorizeRequest("openid").uri(), cookie(admin));
+        assertThat(RelyingApp.location(authorize).getPath()).isEqualTo("/oauth2/consent");
+    }
+
+    @Test
+    void refreshRotatesAndAReplayedRefreshTokenEndsTheGrant() throws Exception {
+        RelyingApp app = app(register(admin, "Calendar", "confidential"));
+        OIDCTokenResponse tokens = signIn(app, admin);
+        RefreshToken first = tokens.getOIDCTokens().getRefreshToken();
+
+        TokenResponse rotated = app.refresh(first);
+        assertThat(rotated.indicatesSuccess()).isTrue();
+        RefreshToken second = rotated.toSuccessResponse().getTokens().getRefreshToken();
+        AccessToken newAccess = rotated.toSuccessResponse().getTokens().getAccessToken();
+        assertThat(second.getValue()).isNotEqualTo(first.getValue());
+        assertThat(app.active(newAccess)).isTrue();
+
+        TokenResponse replay = app.refresh(first);
+        assertThat(replay.indicatesSuccess()).isFalse();
+        // The replay ended the grant: the legitimate holder's tokens stop working too.
+        assertThat(app.refresh(second).indicatesSuccess()).isFalse();
+        assertThat(app.active(newAccess)).isFalse();
+        assertThat(app.userInfo(newAccess).indicatesSuccess()).isFalse();
+    }
+
+    @Test
+    void endingTheGrantsSessionEndsTheGrant() throws Exception {
+        RelyingApp app = app(register(admin, "Notes", "confidential"));
+        OIDCTokenResponse tokens = signIn(app, admin);
+        AccessToken access = tokens.getOIDCTokens().getAccessToken();
+        String sid = SignedJWT.parse(access.getValue()).getJWTClaimsSet().getStringClaim("sid");
+
+        var ended = mvc.perform(delete("/api/v1/sessions/" + sid).cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(ended.getResponse().getStatus()).as(ended.getResponse().getContentAsString()).isIn(200, 204);
+
+        assertThat(app.active(access)).isFalse();
+        assertThat(app.userInfo(access).indicatesSuccess()).isFalse();
+        assertThat(app.refresh(tokens.getOIDCTokens().getRefreshToken()).indicatesSuccess()).isFalse();
+    }
+
+    @Test
+    void revokingARefreshTokenEndsTheGrant() throws Exception {
+        RelyingApp app = app(register(admin, "Docs", "confidential"));
+        OIDCTokenResponse tokens = signIn(app, admin);
+        assertThat(app.revoke(tokens.getOIDCTokens().getRefreshToken())).isEqualTo(200);
+        assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).isFalse();
+        assertThat(app.refresh(tokens.getOIDCTokens().getRefreshToken()).indicatesSuccess()).isFalse();
+    }
+
+    @Test
+    void anAuthorizeRequestWithoutPkceOrWithPlainPkceIsRefused() throws Exception {
+        RelyingApp app = app(register(admin, "Legacy", "confidential"));
+        String base = issuer() + "/oauth2/authorize?response_type=code&client_id=" + app.clientId.getValue()
+                + "&redirect_uri=" + REDIRECT + "&scope=openid&state=s1";
+        for (String request : List.of(base, base + "&code_challenge=" + new CodeVerifier().getValue() + "&code_challenge_method=plain")) {
+            URI landed = RelyingApp.location(app.browse(URI.create(request), cookie(admin)));
+            assertThat(landed.toString()).startsWith(REDIRECT);
+            assertThat(RelyingApp.query(landed)).containsKey("error").doesNotContainKey("code");
+            assertThat(RelyingApp.query(landed).get("error")).containsExactly("invalid_request");
+        }
+    }
+
+    @Test
+    void aWrongRedirectUriIsRefusedWithoutRedirecting() throws Exception {
+        RelyingApp app = app(register(admin, "Phish", "confidential"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        URI tampered = URI.create(attempt.uri().toString().replace("callback", "callback2"));
+        HttpResponse<String> answer = app.browse(tampered, cookie(admin));
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.headers().firstValue("Location")).isEmpty();
+    }
+
+    @Test
+    void anotherClientsCodeAndAWrongVerifierAreRefused() throws Exception {
+        RelyingApp wiki = app(register(admin, "Wiki two", "confidential"));
+        RelyingApp other = app(register(admin, "Other", "confidential"));
+        RelyingApp.Attempt attempt = wiki.authorizeRequest("openid");
+        AuthorizationCode code = wiki.code(attempt, wiki.signIn(attempt, cookie(admin)));
+
+        TokenResponse stolen = other.token(new AuthorizationCodeGrant(code, URI.create(REDIRECT), attempt.verifier()));
+        assertThat(stolen.indicatesSuccess()).isFalse();
+        assertThat(stolen.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
+
+        TokenResponse wrongVerifier = wiki.token(new AuthorizationCodeGrant(code, URI.create(REDIRECT), new CodeVerifier()));
+        assertThat(wrongVerifier.indicatesSuccess()).isFalse();
+    }
+
+    @Test
+    void someoneNotSignedInIsSentToLanyardsSignInPageToComeBack() throws Exception {
+        RelyingApp app = app(register(admin, "Board", "confidential"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        HttpResponse<String> answer = app.browse(attempt.uri(), null);
+        assertThat(answer.statusCode()).isEqualTo(302);
+        URI login = RelyingApp.location(answer);
+        assertThat(login.getPath()).isEqualTo("/login");
+        String next = RelyingApp.query(login).get("next").get(0);
+        assertThat(next).startsWith("/oauth2/authorize?");
+        HttpResponse<String> page = app.browse(login, null);
+        assertThat(page.body()).contains("name=\"next\"");
+    }
+
+    @Test
+    void aMemberOfAnotherTeamCannotSignInToTheApp() throws Exception {
+        RelyingApp app = app(register(admin, "Private", "confidential"));
+        Member stranger = api.signUp("stranger");
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        URI landed = RelyingApp.location(app.browse(attempt.uri(), cookie(stranger)));
+        assertThat(RelyingApp.query(landed).get("error")).containsExactly("access_denied");
+    }
+
+    @Test
+    void publicAppsUsePkceWithoutASecret() throws Exception {
+        JsonNode registered = register(admin, "Mobile", "public");
+        assertThat(registered.path("clientSecret").isNull() || registered.path("clientSecret").isMissingNode()).isTrue();
+        RelyingApp app = app(registered);
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid email");
+        AuthorizationCode code = app.code(attempt, app.signIn(attempt, cookie(admin)));
+        TokenResponse response = app.token(new AuthorizationCodeGrant(code, URI.create(REDIRECT), attempt.verifier()));
+        assertThat(response.indicatesSuccess()).as(() -> response.toErrorResponse().getErrorObject().toString()).isTrue();
+        assertThat(GrantType.AUTHORIZATION_CODE).isNotNull();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.lanyard.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import relyingapp.RelyingWebApp;
+import dev.lanyard.testsupport.SqliteDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * A person signs in to a real relying app (Spring Boot, spring-boot-starter-oauth2-client) through
+ * Lanyard in Chromium: Lanyard's sign-in page, the consent page, back in the app with their name;
+ * then they revoke the app under Connected apps and the app's next userinfo and refresh fail.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
+@ContextConfiguration(initializers = SqliteDatabase.class)
+class OAuthBrowserTest {
+    private static Playwright playwright;
+    private static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void launch() {
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+    }
+
+    private final java.util.List<String> violations = new java.util.ArrayList<>();
+
+    /** axe-core on the page as it is, as AccessibilityBrowserTest checks every other page. */
+    private void axe(Page page, String name) {
+        page.waitForLoadState();
+        com.deque.html.axecore.args.AxeRuleOptions on = new com.deque.html.axecore.args.AxeRuleOptions();
+        on.setEnabled(true);
+        com.deque.html.axecore.args.AxeRunOptions options = new com.deque.html.axecore.args.AxeRunOptions();
+        options.setRules(java.util.Map.of("label-content-name-mismatch", on));
+        var results = new com.deque.html.axecore.playwright.AxeBuilder(page).options(options).analyze();
+        results.getViolations().stream().filter(r -> "serious".equals(r.getImpact()) || "critical".equals(r.getImpact()))
+                .forEach(r -> violations.add(name + ": " + r.getId() + " " + r.getHelp()));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void memberSignsInToARelyingAppConsentsAndRevokingItStopsTheApp() throws Exception {
+        BrowserContext lanyard = Chromium.context(browser, port, Chromium.MAC_MADRID);
+        Page page = lanyard.newPage();
+        // Ada signs up, and registers the team's wiki as its admin.
+        page.navigate("/signup");
+        page.getByLabel("Your name").fill("Ada Lovelace");
+        page.getByLabel("Email").fill("ada.oauth@example.com");
+        page.getByLabel("Password").fill("correct horse battery staple");
+        page.getByLabel("Team name").fill("Analytical Engines");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/settings/sessions.*"));
+
+        int appPort = freePort();
+        page.navigate("/admin/apps");
+        page.getByLabel("Name").fill("Wiki");
+        page.getByLabel("Description").fill("The team's wiki");
+        page.getByLabel("Redirect URIs").fill("http://localhost:" + appPort + "/login/oauth2/code/lanyard");
+        page.getByLabel("Confidential: a server, PKCE and a client secret").check();
+        axe(page, "team apps");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Register app")).click();
+        axe(page, "app registered");
+        String clientId = page.locator("#client-id").textContent().strip();
+        String secret = page.locator("#client-secret").textContent().strip();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Go to the app")).click();
+        axe(page, "app details");
+
+        // Ada logs out of Lanyard: the app must send her through Lanyard's sign-in page.
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).click();
+
+        try (ConfigurableApplicationContext wiki = RelyingWebApp.start(appPort, "http://127.0.0.1:" + port, clientId, secret)) {
+            page.navigate("http://localhost:" + appPort + "/");
+            assertThat(page).hasURL(java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:" + port + "/login\\?next=.*"));
+            page.getByLabel("Email").fill("ada.oauth@example.com");
+            page.getByLabel("Password").fill("correct horse battery staple");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+
+            assertThat(page.getByRole(AriaRole.HEADING)).containsText("Wiki wants to use your Lanyard account");
+            assertThat(page.getByText("The team's wiki")).isVisible();
+            assertThat(page.getByText("See your email address")).isVisible();
+            axe(page, "consent");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Allow")).click();
+
+            assertThat(page.locator("body")).containsText("Hello Ada Lovelace <ada.oauth@example.com>");
+            page.navigate("http://localhost:" + appPort + "/check");
+            assertThat(page.locator("body")).containsText("userinfo=200 refresh=200");
+            // The app kept the rotated tokens: they work again.
+            page.reload();
+            assertThat(page.locator("body")).containsText("userinfo=200 refresh=200");
+
+            // The grant is listed in Lanyard, as a session and as a connected app; Ada revokes it.
+            page.navigate("http://127.0.0.1:" + port + "/settings/apps");
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Wiki"))).isVisible();
+            axe(page, "connected apps");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke access of Wiki")).click();
+            assertThat(page.getByText("Access revoked.")).isVisible();
+
+            page.navigate("http://localhost:" + appPort + "/check");
+            assertThat(page.locator("body")).containsText("userinfo=401 refresh=400");
+        }
+        lanyard.close();
+        org.assertj.core.api.Assertions.assertThat(violations).as("serious or critical accessibility violations").isEmpty();
+    }
+}
