@@ -52,7 +52,8 @@ class MembersApi {
     record InvitationJson(String id, String email, String role, String status, Instant createdAt, Instant expiresAt) {
     }
 
-    record NewInvitation(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email, String role) {
+    record NewInvitation(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email,
+                         @Schema(nullable = true, description = "member or admin; absent or null: member") String role) {
     }
 
     record RoleChange(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String role) {
