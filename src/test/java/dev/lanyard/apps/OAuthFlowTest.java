@@ -336,6 +336,22 @@ class OAuthFlowTest {
     }
 
     @Test
+    void theConsentFormWithoutLanyardsCsrfTokenIsRefused() throws Exception {
+        RelyingApp app = app(register(admin, "Sneaky", "confidential"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid email");
+        URI consent = RelyingApp.location(app.browse(attempt.uri(), cookie(admin)));
+        assertThat(consent.getPath()).isEqualTo("/oauth2/consent");
+        String state = RelyingApp.query(consent).get("state").get(0);
+        var forged = java.net.http.HttpRequest.newBuilder(URI.create(issuer() + "/oauth2/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie(admin))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("client_id=" + app.clientId.getValue() + "&state="
+                        + java.net.URLEncoder.encode(state, java.nio.charset.StandardCharsets.UTF_8) + "&scope=openid&scope=email")).build();
+        HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(forged, HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(403);
+        assertThat(answer.headers().firstValue("Location")).isEmpty();
+    }
+
+    @Test
     void aMemberOfAnotherTeamCannotSignInToTheApp() throws Exception {
         RelyingApp app = app(register(admin, "Private", "confidential"));
         Member stranger = api.signUp("stranger");
