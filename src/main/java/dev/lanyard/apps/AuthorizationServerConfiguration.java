@@ -48,7 +48,6 @@ import org.springframework.security.oauth2.server.authorization.oidc.authenticat
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.session.NullAuthenticatedSessionStrategy;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.savedrequest.NullRequestCache;
@@ -123,15 +122,21 @@ class AuthorizationServerConfiguration {
                 .securityContext(c -> c.requireExplicitSave(true))
                 .addFilterBefore(sessionFilter, CsrfFilter.class)
                 // The consent form posts to the authorize endpoint: it carries Lanyard's CSRF token like every form.
-                .csrf(c -> c.csrfTokenRepository(csrfTokens)
-                        .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy())
-                        .requireCsrfProtectionMatcher(consentPost))
+                // Not through csrf(): the authorization server exempts its own endpoints from that one.
+                .csrf(c -> c.disable())
+                .addFilterAt(consentCsrf(csrfTokens, consentPost), CsrfFilter.class)
                 .oauth2ResourceServer(r -> r.jwt(Customizer.withDefaults()))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
                         (request, response, failure) -> response.sendRedirect(signInAndReturn(request)),
                         PathPatternRequestMatcher.withDefaults().matcher("/oauth2/authorize")));
         return http.build();
+    }
+
+    private static CsrfFilter consentCsrf(CsrfTokenRepository tokens, RequestMatcher consentPost) {
+        CsrfFilter filter = new CsrfFilter(tokens);
+        filter.setRequireCsrfProtectionMatcher(consentPost);
+        return filter;
     }
 
     /** The sign-in page, asked to come back to this authorize request (a path on Lanyard, never elsewhere). */

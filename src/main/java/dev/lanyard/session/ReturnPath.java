@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * Where the sign-in page may send a person afterwards: a path on Lanyard itself, never another
  * site (no scheme, no {@code //host}, no backslash that a browser would read as a slash, no
- * control characters).
+ * control characters, no braces).
  */
 final class ReturnPath {
     static final int MAX = 4000;
@@ -18,7 +18,8 @@ final class ReturnPath {
         if (next.charAt(0) != '/' || next.startsWith("//")) return Optional.empty();
         for (int i = 0; i < next.length(); i++) {
             char c = next.charAt(i);
-            if (c == '\\' || Character.isISOControl(c) || Character.isWhitespace(c)) return Optional.empty();
+            // Braces too: a redirect view would read them as URI template variables.
+            if (c == '\\' || c == '{' || c == '}' || Character.isISOControl(c) || Character.isWhitespace(c)) return Optional.empty();
         }
         return Optional.of(next);
     }

@@ -113,6 +113,34 @@ class AppsApiTest {
         assertThat(api.read(call(admin, HttpMethod.GET, "/api/v1/admin/apps/" + appId, null, 200)).path("name").asString()).isEqualTo("Wiki");
     }
 
+    private int page(Member who, HttpMethod method, String path) throws Exception {
+        MockHttpServletRequestBuilder request = request(method, path).cookie(who.cookie()).with(who.from()).accept(MediaType.TEXT_HTML);
+        if (method == HttpMethod.POST) request.with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("name", "Taken").param("redirectUris", "https://t.example/cb")
+                .param("scopes", "openid");
+        return mvc.perform(request).andReturn().getResponse().getStatus();
+    }
+
+    @Test
+    void theAppPagesRefuseMembersAndHideAppsFromOtherTeams() throws Exception {
+        Member member = teammate();
+        Member stranger = api.signUp("stranger");
+        String one = "/admin/apps/" + appId;
+        assertThat(page(member, HttpMethod.GET, "/admin/apps")).isEqualTo(403);
+        assertThat(page(member, HttpMethod.POST, "/admin/apps")).isEqualTo(403);
+        for (String path : List.of(one, one + "/revoke", one + "/delete")) {
+            HttpMethod method = path.equals(one) ? HttpMethod.GET : HttpMethod.POST;
+            assertThat(page(member, method, path)).as(path).isEqualTo(403);
+            assertThat(page(stranger, method, path)).as(path).isEqualTo(404);
+        }
+        assertThat(page(member, HttpMethod.POST, one)).isEqualTo(403);
+        assertThat(page(stranger, HttpMethod.POST, one)).isEqualTo(404);
+        assertThat(page(stranger, HttpMethod.POST, "/settings/apps/" + appId + "/revoke")).isEqualTo(404);
+        assertThat(page(member, HttpMethod.GET, "/settings/apps")).isEqualTo(200);
+        assertThat(page(admin, HttpMethod.GET, one)).isEqualTo(200);
+        assertThat(api.read(call(admin, HttpMethod.GET, "/api/v1/admin/apps/" + appId, null, 200)).path("name").asString()).isEqualTo("Wiki");
+    }
+
     @Test
     void theSecretIsShownOnceAndNeverListed() throws Exception {
         JsonNode registered = api.read(call(admin, HttpMethod.POST, "/api/v1/admin/apps", body("Secretive"), 201));

@@ -230,6 +230,51 @@ class OAuthFlowTest {
     }
 
     @Test
+    void rpInitiatedLogoutEndsTheGrantAndTheBrowsersLanyardSession() throws Exception {
+        RelyingApp app = app(register(admin, "Forum", "confidential"));
+        Member browser = api.logIn(admin);
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        OIDCTokenResponse tokens = app.exchange(attempt, app.code(attempt, app.signIn(attempt, cookie(browser))));
+        URI logout = new com.nimbusds.openid.connect.sdk.LogoutRequest(app.provider.getEndSessionEndpointURI(),
+                tokens.getOIDCTokens().getIDToken(), URI.create(REDIRECT), new com.nimbusds.oauth2.sdk.id.State("bye")).toURI();
+        HttpResponse<String> answer = app.browse(logout, cookie(browser));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(answer)).hasToString(REDIRECT + "?state=bye");
+        assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).isFalse();
+        var current = mvc.perform(get("/api/v1/sessions/current").cookie(browser.cookie()).with(browser.from())).andReturn();
+        assertThat(current.getResponse().getStatus()).isEqualTo(401);
+    }
+
+    @Test
+    void removingTheMemberEndsTheirGrants() throws Exception {
+        RelyingApp app = app(register(admin, "Tracker", "confidential"));
+        Member member = teammate();
+        OIDCTokenResponse tokens = signIn(app, member);
+        assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).isTrue();
+        var removed = mvc.perform(delete("/api/v1/admin/members/" + member.accountId()).cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(removed.getResponse().getStatus()).as(removed.getResponse().getContentAsString()).isEqualTo(204);
+        assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).isFalse();
+        assertThat(app.refresh(tokens.getOIDCTokens().getRefreshToken()).indicatesSuccess()).isFalse();
+    }
+
+    @Autowired
+    javax.sql.DataSource dataSource;
+    @Autowired
+    dev.lanyard.session.Sessions sessions;
+    @Autowired
+    dev.lanyard.account.Accounts accounts;
+
+    /** A member of the admin's team, signed in with a session started directly. */
+    private Member teammate() {
+        var account = dev.lanyard.account.TestAccounts.insertTeammate(dataSource,
+                accounts.find(new dev.lanyard.account.AccountId(admin.accountId())).orElseThrow(),
+                dev.lanyard.account.TestAccounts.uniqueEmail("member"));
+        var started = sessions.start(new dev.lanyard.session.NewSession(account.id(), new dev.lanyard.session.ClientOrigin(
+                dev.lanyard.device.Device.unknown(), "", "203.0.113.7", dev.lanyard.geo.GeoLocation.unknown()), AppType.WEB, false));
+        return new Member(account.email(), started.token(), started.session().id().value(), account.id().value(), "203.0.113.7");
+    }
+
+    @Test
     void revokingARefreshTokenEndsTheGrant() throws Exception {
         RelyingApp app = app(register(admin, "Docs", "confidential"));
         OIDCTokenResponse tokens = signIn(app, admin);
@@ -288,6 +333,22 @@ class OAuthFlowTest {
         assertThat(next).startsWith("/oauth2/authorize?");
         HttpResponse<String> page = app.browse(login, null);
         assertThat(page.body()).contains("name=\"next\"");
+    }
+
+    @Test
+    void theConsentFormWithoutLanyardsCsrfTokenIsRefused() throws Exception {
+        RelyingApp app = app(register(admin, "Sneaky", "confidential"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid email");
+        URI consent = RelyingApp.location(app.browse(attempt.uri(), cookie(admin)));
+        assertThat(consent.getPath()).isEqualTo("/oauth2/consent");
+        String state = RelyingApp.query(consent).get("state").get(0);
+        var forged = java.net.http.HttpRequest.newBuilder(URI.create(issuer() + "/oauth2/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie(admin))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("client_id=" + app.clientId.getValue() + "&state="
+                        + java.net.URLEncoder.encode(state, java.nio.charset.StandardCharsets.UTF_8) + "&scope=openid&scope=email")).build();
+        HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(forged, HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(403);
+        assertThat(answer.headers().firstValue("Location")).isEmpty();
     }
 
     @Test

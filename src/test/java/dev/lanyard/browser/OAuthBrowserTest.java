@@ -108,6 +108,7 @@ class OAuthBrowserTest {
             assertThat(page.getByText("The team's wiki")).isVisible();
             assertThat(page.getByText("See your email address")).isVisible();
             axe(page, "consent");
+            page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Paths.get("target", "oauth-consent.png")));
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Allow")).click();
 
             assertThat(page.locator("body")).containsText("Hello Ada Lovelace <ada.oauth@example.com>");
@@ -121,6 +122,7 @@ class OAuthBrowserTest {
             page.navigate("http://127.0.0.1:" + port + "/settings/apps");
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Wiki"))).isVisible();
             axe(page, "connected apps");
+            page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Paths.get("target", "oauth-connected-apps.png")).setFullPage(true));
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke access of Wiki")).click();
             assertThat(page.getByText("Access revoked.")).isVisible();
 
