@@ -35,6 +35,20 @@ class ActivityRecorder {
         String lastPage = "";
         /** For API keys only: requests per hour start (epoch ms); a flush rarely sees more than two hours. */
         java.util.TreeMap<Long, Long> hourly;
+        /** The hour being counted now, kept out of {@link #hourly} so that counting a request allocates nothing. */
+        long hour = -1;
+        long hourCount;
+
+        /** Moves the hour being counted into {@link #hourly}; call before reading or merging it. */
+        Pending fold() {
+            if (hourCount > 0) {
+                if (hourly == null) hourly = new java.util.TreeMap<>();
+                hourly.merge(hour, hourCount, Long::sum);
+            }
+            hour = -1;
+            hourCount = 0;
+            return this;
+        }
     }
 
     private static final long HOUR = java.time.Duration.ofHours(1).toMillis();
@@ -63,8 +77,12 @@ class ActivityRecorder {
                 p.lastPage = page.get();
             }
             if (hourly) {
-                if (p.hourly == null) p.hourly = new java.util.TreeMap<>();
-                p.hourly.merge(millis - Math.floorMod(millis, HOUR), 1L, Long::sum);
+                long hour = millis - Math.floorMod(millis, HOUR);
+                if (hour != p.hour) {
+                    p.fold();
+                    p.hour = hour;
+                }
+                p.hourCount++;
             }
             return p;
         });
@@ -75,7 +93,7 @@ class ActivityRecorder {
         List<Hourly> out = new ArrayList<>();
         for (SessionId id : ids) {
             pending.computeIfPresent(id, (key, p) -> {
-                if (p.hourly != null) p.hourly.forEach((hour, n) -> out.add(new Hourly(id, Instant.ofEpochMilli(hour), n)));
+                if (p.fold().hourly != null) p.hourly.forEach((hour, n) -> out.add(new Hourly(id, Instant.ofEpochMilli(hour), n)));
                 return p;
             });
         }
@@ -111,7 +129,7 @@ class ActivityRecorder {
             Pending p = pending.remove(id);
             if (p == null) continue;
             batch.add(new Flush(id, Instant.ofEpochMilli(p.lastActive), p.requests, p.pages, p.lastPage));
-            if (p.hourly != null) p.hourly.forEach((hour, n) -> hourly.add(new Hourly(id, Instant.ofEpochMilli(hour), n)));
+            if (p.fold().hourly != null) p.hourly.forEach((hour, n) -> hourly.add(new Hourly(id, Instant.ofEpochMilli(hour), n)));
         }
         if (batch.isEmpty()) return 0;
         try {
@@ -158,6 +176,8 @@ class ActivityRecorder {
     }
 
     private static Pending combine(Pending a, Pending b) {
+        a.fold();
+        b.fold();
         a.lastActive = Math.max(a.lastActive, b.lastActive);
         a.requests += b.requests;
         a.pages += b.pages;
