@@ -8,7 +8,7 @@
 # warm-up, then ROUNDS rounds alternating which goes first. Prints req/s, p99, their ratios, start-up
 # to the first HTTP answer, RSS after start and after the load, and the goals of issue 13.
 # PROFILE=1 adds a JFR recording of Lanyard under load (after the measured rounds) and prints the
-# top consumers by share of CPU samples.
+# top consumers by share of CPU samples (PROFILE_RUN=lanyard-key profiles the API key's requests).
 #
 # Settings (environment): SESSIONS=50 DURATION=15 WARMUP=15 ROUNDS=2 THREADS=2 CONNECTIONS=8
 # JAVA_OPTS= (both JVMs; e.g. JAVA_OPTS="$(scripts/run.sh --print-java-opts)") LANYARD_JAR= PROFILE=0
@@ -28,6 +28,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-8}
 JAVA_OPTS=${JAVA_OPTS:-}
 PROFILE=${PROFILE:-0}
+PROFILE_RUN=${PROFILE_RUN:-lanyard}
 LAUNCH=${LAUNCH:-jar}
 MAX_SECONDS=${MAX_SECONDS:-$((240 + 2 * WARMUP + 2 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
 PASSWORD="a long benchmark passphrase 42"
@@ -170,9 +171,9 @@ rss_load_lanyard=$(rss_mib "${pid[lanyard]}")
 rss_load_plain=$(rss_mib "${pid[plain]}")
 
 if [ "$PROFILE" = 1 ]; then
-    echo "$BENCH_NAME: profiling Lanyard under load (JFR, ${DURATION}s)..."
+    echo "$BENCH_NAME: profiling $PROFILE_RUN under load (JFR, ${DURATION}s)..."
     jcmd "${pid[lanyard]}" JFR.start name=limit settings=profile filename="$out/lanyard.jfr" >/dev/null
-    wrk_run lanyard "$DURATION" "$out/profile-load.txt"
+    wrk_run "$PROFILE_RUN" "$DURATION" "$out/profile-load.txt"
     jcmd "${pid[lanyard]}" JFR.stop name=limit >/dev/null
 fi
 
