@@ -247,7 +247,7 @@ class HttpFlowTest {
 
     @Test
     void requestsRefusedBeforeLanyardRunsGetLanyardsAnswerWithTheSecurityHeaders() throws Exception {
-        String[] pages = {"GET /a%00b", "GET /login?a[]=1", "GET /" + "x".repeat(9000), "GET /a;b", "GET /%25", "GET //login",
+        String[] pages = {"GET /a%00b", "GET /login?a=<b>", "GET /" + "x".repeat(9000), "GET /a;b", "GET /%25", "GET //login",
                 "GET /a%2Fb"};
         for (String line : pages) {
             String response = raw(line, "Accept: text/html");
@@ -257,6 +257,10 @@ class HttpFlowTest {
                     .contains("X-Frame-Options: DENY").contains("<title>Error · Lanyard</title>")
                     .doesNotContainIgnoringCase("tomcat").doesNotContain("Exception").doesNotContain("xxxxxxxxxx");
         }
+        // Brackets in a query reach Lanyard (server.tomcat.relaxed-query-chars): the API answers as usual.
+        assertThat(raw("GET /api/v1/sessions?a[]=1&filter[]=x")).startsWith("HTTP/1.1 401")
+                .contains("Content-Type: application/problem+json").contains("urn:lanyard:problem:unauthenticated");
+        assertThat(raw("GET /login?a[]=1", "Accept: text/html")).startsWith("HTTP/1.1 200");
         for (String line : new String[] {"GET /api/v1/a%2Fb", "GET /api/v1/a%00b", "GET /api/v1/a;b"}) {
             String response = raw(line);
             assertThat(response).as(line).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
