@@ -62,11 +62,21 @@ class MembersApi {
     record Permissions(Boolean membersSeeSessions) {
     }
 
-    @Operation(summary = "Members of your team, by email; filter by email prefix")
+    record MemberList(List<MemberJson> items, @Schema(nullable = true) String nextCursor) {
+    }
+
+    @Operation(summary = "Members of your team, by email; filter by email prefix; pages of `limit` (1-100) with an opaque cursor")
     @GetMapping("/members")
-    List<MemberJson> list(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
-                          @RequestParam(required = false) String after) {
-        return members.list(admin.account(), member, 100, Optional.ofNullable(after)).stream().map(MemberJson::of).toList();
+    MemberList list(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
+                    @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
+        if (limit < 1 || limit > 100)
+            throw new dev.lanyard.session.SessionProblem.InvalidInput("limit", "limit must be between 1 and 100.");
+        Optional<String> after = dev.lanyard.session.Cursors.decode(cursor, 1).map(parts -> parts.get(0));
+        List<dev.lanyard.account.Account> page = members.list(admin.account(), member, limit + 1, after);
+        boolean more = page.size() > limit;
+        List<dev.lanyard.account.Account> shown = more ? page.subList(0, limit) : page;
+        return new MemberList(shown.stream().map(MemberJson::of).toList(),
+                more ? dev.lanyard.session.Cursors.encode(shown.get(limit - 1).email()) : null);
     }
 
     @Operation(summary = "Change a member's role (the team keeps at least one admin)")

@@ -57,7 +57,7 @@ class InvitationsTest {
     private JsonNode members() throws Exception {
         MvcResult result = team.perform(team.as(get("/api/v1/admin/members"), admin));
         assertThat(result.getResponse().getStatus()).isEqualTo(200);
-        return team.read(result);
+        return team.read(result).path("items");
     }
 
     private JsonNode invitation(String id) throws Exception {

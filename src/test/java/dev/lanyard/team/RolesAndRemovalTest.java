@@ -87,6 +87,28 @@ class RolesAndRemovalTest {
     }
 
     @Test
+    void theMemberListComesInPagesWithAnOpaqueCursor() throws Exception {
+        team.join(admin, "bob");
+        team.join(admin, "cy");
+
+        JsonNode first = team.read(team.perform(team.as(get("/api/v1/admin/members?limit=2"), admin)));
+        assertThat(first.path("items")).hasSize(2);
+        String cursor = first.path("nextCursor").asString();
+        assertThat(cursor).isNotBlank().doesNotContain("@");
+        JsonNode second = team.read(team.perform(team.as(get("/api/v1/admin/members?limit=2&cursor=" + cursor), admin)));
+        assertThat(second.path("items")).hasSize(1);
+        assertThat(second.path("nextCursor").isNull()).isTrue();
+        List<String> emails = new java.util.ArrayList<>();
+        for (JsonNode page : List.of(first, second)) page.path("items").forEach(m -> emails.add(m.path("email").asString()));
+        assertThat(emails).doesNotHaveDuplicates().isSorted().hasSize(3);
+
+        MockHttpServletResponse rawEmail = team.perform(team.as(get("/api/v1/admin/members?cursor=" + emails.get(0)), admin)).getResponse();
+        assertThat(rawEmail.getStatus()).isEqualTo(400);
+        assertThat(rawEmail.getContentAsString()).contains("invalid-cursor");
+        assertThat(team.perform(team.as(get("/api/v1/admin/members?limit=0"), admin)).getResponse().getStatus()).isEqualTo(400);
+    }
+
+    @Test
     void promotingAMemberMakesThemAnAdminFromTheirNextRequest() throws Exception {
         Member mel = team.join(admin, "mel");
         assertThat(adminApi(mel)).isEqualTo(403);
