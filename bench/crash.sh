@@ -14,6 +14,8 @@
 # Needs: java, curl, jq; for postgresql, Debian's postgresql package (installed when missing, as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BENCH_NAME=crash.sh
+source bench/lib.sh
 
 DBS=${DBS:-"sqlite postgresql"}
 CYCLES=${CYCLES:-3}
@@ -23,16 +25,6 @@ read -r KILL_MIN KILL_MAX <<<"${KILL_AFTER:-15 30}"
 MAX_SECONDS=${MAX_SECONDS:-900}
 PASSWORD="a long crash-test passphrase 42"
 
-need() { # need COMMAND DEBIAN_PACKAGE
-    command -v "$1" >/dev/null && return 0
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        echo "crash.sh: installing the Debian package $2..."
-        apt-get install -y -q "$2" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "$2" >/dev/null; }
-        command -v "$1" >/dev/null && return 0
-    fi
-    echo "crash.sh: '$1' is missing: install the Debian package '$2'" >&2
-    exit 1
-}
 need curl curl
 need jq jq
 need java openjdk-17-jre-headless

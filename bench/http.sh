@@ -18,6 +18,8 @@
 # MAX_SECONDS= (the server is killed after it in any case). Raw outputs stay in bench/target/http/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BENCH_NAME=http.sh
+source bench/lib.sh
 
 SESSIONS=${SESSIONS:-50}
 DURATION=${DURATION:-10}
@@ -32,16 +34,6 @@ MAX_SECONDS=${MAX_SECONDS:-$((180 + 3 * (WARMUP + ROUNDS * (DURATION + FLUSH + 2
 PASSWORD="a long benchmark passphrase 42"
 EMAIL="bench@example.test"
 
-need() { # need COMMAND DEBIAN_PACKAGE
-    command -v "$1" >/dev/null && return 0
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        echo "http.sh: installing the Debian package $2..."
-        apt-get install -y -q "$2" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "$2" >/dev/null; }
-        command -v "$1" >/dev/null && return 0
-    fi
-    echo "http.sh: '$1' is missing: install the Debian package '$2' (as root: apt-get install -y $2)" >&2
-    exit 1
-}
 need wrk wrk
 need curl curl
 need java openjdk-17-jre-headless
@@ -78,8 +70,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s.%N; }
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 
 # --- start ---------------------------------------------------------------------------------------
 echo "http.sh: starting $(basename "$jar") on 127.0.0.1 (SQLite in $work, flush interval ${FLUSH}s)"

@@ -18,6 +18,8 @@
 # Raw outputs stay in bench/target/oauth/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BENCH_NAME=oauth.sh
+source bench/lib.sh
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
@@ -56,8 +58,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now() { date +%s.%N; }
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 field() { grep -oE "\"$1\":\"[^\"]*\"" | head -n 1 | sed -E "s/\"$1\":\"([^\"]*)\"/\\1/"; }
 urldecode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))' "$1"; }
 urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }

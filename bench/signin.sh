@@ -18,6 +18,8 @@
 # Raw outputs stay in bench/target/signin/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BENCH_NAME=signin.sh
+source bench/lib.sh
 
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-30}
@@ -29,16 +31,6 @@ MAX_SECONDS=${MAX_SECONDS:-$((300 + (2 + 2 * ROUNDS) * (WARMUP + DURATION)))}
 PASSWORD="a long benchmark passphrase 42"
 EMAIL="bench@example.test"
 
-need() { # need COMMAND DEBIAN_PACKAGE
-    command -v "$1" >/dev/null && return 0
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        echo "signin.sh: installing the Debian package $2..."
-        apt-get install -y -q "$2" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "$2" >/dev/null; }
-        command -v "$1" >/dev/null && return 0
-    fi
-    echo "signin.sh: '$1' is missing: install the Debian package '$2' (as root: apt-get install -y $2)" >&2
-    exit 1
-}
 need wrk wrk
 need curl curl
 need java openjdk-17-jre-headless
@@ -71,7 +63,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- 1. the hash alone ---------------------------------------------------------------------------
