@@ -37,6 +37,12 @@ class JdbcSigningKeyStore implements SigningKeyStore {
     }
 
     @Override
+    public int retire(String kid, Instant at) {
+        return jdbc.sql("UPDATE oauth_signing_keys SET retired_at = :at WHERE retired_at IS NULL AND kid = :kid")
+                .param("at", at.toEpochMilli()).param("kid", kid).update();
+    }
+
+    @Override
     public int retireAllBut(String keep, Instant at) {
         return jdbc.sql("UPDATE oauth_signing_keys SET retired_at = :at WHERE retired_at IS NULL AND kid <> :keep")
                 .param("at", at.toEpochMilli()).param("keep", keep).update();

@@ -15,6 +15,12 @@ interface SigningKeyStore {
     /** Keys not retired, or retired after {@code publishedSince}: newest first. */
     List<StoredKey> published(Instant publishedSince);
 
+    /**
+     * Retires the key {@code kid} at {@code at} if it is still active: 1 if this call retired it, 0 if it
+     * was retired already (by another node's rotation, which this call then must not repeat).
+     */
+    int retire(String kid, Instant at);
+
     /** Marks every active key but {@code keep} retired at {@code at}; returns how many. Safe to repeat. */
     int retireAllBut(String keep, Instant at);
 }

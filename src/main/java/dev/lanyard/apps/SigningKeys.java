@@ -24,7 +24,9 @@ import org.springframework.transaction.annotation.Transactional;
  * The keys that sign tokens, kept in the database so that every node and every restart uses
  * the same ones: generated once, on the first start that finds none. The newest active key
  * signs; {@link #rotate()} adds a new one and retires the others, which stay in the JWKS for
- * {@link #RETIRED_PUBLISHED} (longer than any token they signed lives).
+ * {@link #RETIRED_PUBLISHED} (longer than any token they signed lives). Every node checks hourly
+ * whether the signing key is older than {@code lanyard.apps.signing-key-lifetime} (90 days) and,
+ * if so, rotates it; the first node to retire the old key wins, the others leave it.
  *
  * <p>As a {@link JWKSource} this is the JWKS (every published key); {@link #signing()} is the
  * source that holds the signing key alone.
@@ -35,16 +37,47 @@ class SigningKeys implements JWKSource<SecurityContext> {
     /** How long a node trusts its copy of the key list; a rotation reaches every node within it. */
     static final Duration RELOAD = Duration.ofMinutes(1);
 
+    static final Duration DEFAULT_LIFETIME = Duration.ofDays(90);
+
     private final SigningKeyStore store;
     private final Clock clock;
+    private final Duration lifetime;
     private volatile Loaded loaded;
 
     private record Loaded(JWKSet published, RSAKey signing, Instant at) {
     }
 
     SigningKeys(SigningKeyStore store, Clock clock) {
+        this(store, clock, DEFAULT_LIFETIME);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    SigningKeys(SigningKeyStore store, Clock clock,
+                @org.springframework.beans.factory.annotation.Value("${lanyard.apps.signing-key-lifetime:90d}") Duration lifetime) {
+        if (lifetime.compareTo(RETIRED_PUBLISHED) <= 0)
+            throw new IllegalArgumentException("lanyard.apps.signing-key-lifetime must be longer than " + RETIRED_PUBLISHED);
         this.store = store;
         this.clock = clock;
+        this.lifetime = lifetime;
+    }
+
+    /**
+     * Rotates the signing key if it is older than its lifetime; returns the new key's id, or empty when
+     * it is not due or another node rotated first. Safe on several nodes at once.
+     */
+    @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "${lanyard.apps.signing-key-check:1h}",
+            initialDelayString = "${lanyard.apps.signing-key-check:1h}")
+    @Transactional
+    public java.util.Optional<String> rotateIfDue() {
+        Instant now = clock.instant();
+        java.util.Optional<SigningKeyStore.StoredKey> active = store.published(now).stream()
+                .filter(k -> k.retiredAt().isEmpty()).findFirst();
+        if (active.isEmpty() || now.isBefore(active.get().createdAt().plus(lifetime))) return java.util.Optional.empty();
+        if (store.retire(active.get().kid(), now) == 0) return java.util.Optional.empty();
+        RSAKey key = generate();
+        store.add(new SigningKeyStore.StoredKey(key.getKeyID(), key.toJSONString(), now, java.util.Optional.empty()));
+        loaded = null;
+        return java.util.Optional.of(key.getKeyID());
     }
 
     @Override

@@ -46,6 +46,15 @@ abstract class SigningKeyStoreContract {
     }
 
     @Test
+    void aKeyIsRetiredByOneCallOnly() {
+        store.add(new SigningKeyStore.StoredKey("once", "{}", now, Optional.empty()));
+        assertThat(store.retire("once", now.plusSeconds(5))).isEqualTo(1);
+        assertThat(store.retire("once", now.plusSeconds(6))).as("a second node's rotation finds it done").isZero();
+        assertThat(store.published(now)).filteredOn(k -> k.kid().equals("once")).singleElement()
+                .satisfies(k -> assertThat(k.retiredAt()).contains(now.plusSeconds(5)));
+    }
+
+    @Test
     void retiredKeysStayPublishedUntilTheirTimeThenDisappear() {
         store.add(new SigningKeyStore.StoredKey("old", "{}", now, Optional.empty()));
         store.add(new SigningKeyStore.StoredKey("new", "{}", now.plusSeconds(60), Optional.empty()));

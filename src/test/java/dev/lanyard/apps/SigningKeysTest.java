@@ -67,4 +67,23 @@ class SigningKeysTest {
         assertThat(kids(new SigningKeys(store, clock).get(ALL, null))).containsExactly(rotated);
         assertThat(SigningKeys.RETIRED_PUBLISHED).isGreaterThan(LanyardRegisteredClients.ACCESS_TOKEN_LIFETIME.plus(Duration.ofMinutes(30)));
     }
+
+    @Test
+    void theSigningKeyIsRotatedOnceWhenItsLifetimeIsOverWhateverTheNumberOfNodes() {
+        SigningKeys a = new SigningKeys(store, clock, Duration.ofDays(90));
+        SigningKeys b = new SigningKeys(store, clock, Duration.ofDays(90));
+        String first = a.currentKeyId();
+        assertThat(a.rotateIfDue()).as("not due yet").isEmpty();
+
+        clock.advance(Duration.ofDays(90).plusMinutes(1));
+        var rotated = a.rotateIfDue();
+        assertThat(rotated).isPresent();
+        assertThat(b.rotateIfDue()).as("the other node finds it done").isEmpty();
+        assertThat(store.published(clock.instant()).stream().filter(k -> k.retiredAt().isEmpty()).map(SigningKeyStore.StoredKey::kid))
+                .containsExactly(rotated.get());
+        assertThat(a.currentKeyId()).isEqualTo(rotated.get());
+        assertThat(kids(a.get(ALL, null))).as("the old key stays published for its tokens").contains(first, rotated.get());
+        // A node that still signs with the old key (until it reloads) makes tokens the JWKS verifies.
+        assertThat(store.retire(first, clock.instant())).as("an old key is retired once").isZero();
+    }
 }
