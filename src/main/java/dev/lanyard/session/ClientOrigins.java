@@ -8,11 +8,16 @@ import dev.lanyard.device.UserAgentParser;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.geo.GeoLocator;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 
-/** Turns a request into a {@link ClientOrigin}: device from the user agent and client hints, place from the IP. */
+/**
+ * Turns a request into a {@link ClientOrigin}: device from the user agent and client hints, place from the IP.
+ * Open to the sign-in module, which starts sessions from requests.
+ */
 @Component
-class ClientOrigins {
+@NamedInterface("sign-in")
+public class ClientOrigins {
     private static final int MAX_USER_AGENT = 512;
 
     private final UserAgentParser agents;
@@ -25,7 +30,7 @@ class ClientOrigins {
         this.geo = geo;
     }
 
-    ClientOrigin of(HttpServletRequest request) {
+    public ClientOrigin of(HttpServletRequest request) {
         InetAddress ip = addresses.resolve(request);
         Map<String, String> headers = new HashMap<>();
         String userAgent = request.getHeader("User-Agent");

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,10 +17,11 @@ import org.springframework.stereotype.Component;
  * clients, else the session cookie. The cookie is HttpOnly and SameSite=Lax; on HTTPS it is
  * Secure and carries the {@code __Host-} prefix, which pins it to this exact host and path.
  * HTTPS is what the browser used ({@link ExternalOrigins}), which behind a TLS proxy is not what
- * the connection to Lanyard is.
+ * the connection to Lanyard is. Open to the sign-in module, which starts and ends sessions in browsers.
  */
 @Component
-class SessionCookie {
+@NamedInterface("sign-in")
+public class SessionCookie {
     private static final String HOST_PREFIX = "__Host-";
 
     private final SessionSettings settings;
@@ -52,14 +54,14 @@ class SessionCookie {
     }
 
     /** Sets the cookie; a remembered session's cookie outlives the browser, others end with it. */
-    void write(HttpServletRequest request, HttpServletResponse response, Sessions.Started started) {
+    public void write(HttpServletRequest request, HttpServletResponse response, Sessions.Started started) {
         Session session = started.session();
         var cookie = base(request, started.token());
         if (session.rememberMe()) cookie.maxAge(Duration.between(session.createdAt(), session.expiresAt()));
         response.addHeader(HttpHeaders.SET_COOKIE, cookie.build().toString());
     }
 
-    void clear(HttpServletRequest request, HttpServletResponse response) {
+    public void clear(HttpServletRequest request, HttpServletResponse response) {
         response.addHeader(HttpHeaders.SET_COOKIE, base(request, "").maxAge(0).build().toString());
     }
 

@@ -1,13 +1,16 @@
 package dev.lanyard.session;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.springframework.modulith.NamedInterface;
 import java.time.Instant;
 
 /**
  * A session in the API. {@code ip} is masked unless the owner asks for one session's details.
- * Times are ISO-8601 instants; {@code endedAt} and {@code endReason} are null while active.
+ * Times are ISO-8601 instants; {@code endedAt} and {@code endReason} are null while active. Open
+ * ({@code views}) to the modules that answer with sessions in their own API.
  */
-record SessionJson(@Schema(nullable = true, description = "null where the viewer is an admin looking at another member's session") String id, boolean current, String name, DeviceJson device, String appType, LocationJson location,
+@NamedInterface("views")
+public record SessionJson(@Schema(nullable = true, description = "null where the viewer is an admin looking at another member's session") String id, boolean current, String name, DeviceJson device, String appType, LocationJson location,
                    String ip, Instant createdAt, Instant lastActiveAt, Instant expiresAt, boolean verified, boolean alerts,
                    boolean activeNow, ActivityJson activity, @Schema(nullable = true) Instant endedAt, @Schema(nullable = true) String endReason,
                    @Schema(nullable = true) String endedBy, @Schema(nullable = true) String endNote) {
@@ -27,7 +30,7 @@ record SessionJson(@Schema(nullable = true, description = "null where the viewer
      * Another person's session as an admin sees it (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md):
      * every detail but the session id (null) and the full IP (masked).
      */
-    static SessionJson ofSomeoneElse(Session s, boolean current, boolean activeNow) {
+    public static SessionJson ofSomeoneElse(Session s, boolean current, boolean activeNow) {
         SessionJson full = of(s, current, activeNow, false);
         return new SessionJson(null, full.current(), full.name(), full.device(), full.appType(), full.location(), full.ip(),
                 full.createdAt(), full.lastActiveAt(), full.expiresAt(), full.verified(), full.alerts(), full.activeNow(),
@@ -39,7 +42,7 @@ record SessionJson(@Schema(nullable = true, description = "null where the viewer
      * a {@link SessionView}, whose phrases and dates the API does not show (they cost more than the rest of
      * a {@code /current} request's own work).
      */
-    static SessionJson of(Session s, boolean current, boolean activeNow, boolean fullIp) {
+    public static SessionJson of(Session s, boolean current, boolean activeNow, boolean fullIp) {
         var d = s.device();
         var l = s.location();
         var a = s.activity();

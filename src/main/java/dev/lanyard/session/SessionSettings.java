@@ -3,6 +3,7 @@ package dev.lanyard.session;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.modulith.NamedInterface;
 
 /**
  * Session mechanics ({@code lanyard.session.*}). Lifetimes are not here: they are each team's
@@ -18,9 +19,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param historyRetention ended sessions are kept this long, then purged
  */
 @ConfigurationProperties("lanyard.session")
-record SessionSettings(String cookieName, Duration flushInterval, Duration activeWindow, long cacheSize,
+@NamedInterface("views")
+public record SessionSettings(String cookieName, Duration flushInterval, Duration activeWindow, long cacheSize,
                        Duration cacheRefresh, Duration sweepInterval, int sweepBatch, Duration historyRetention) {
-    SessionSettings {
+    public SessionSettings {
         if (cookieName == null || cookieName.isBlank()) cookieName = "lanyard_session";
         if (flushInterval == null) flushInterval = Duration.ofSeconds(5);
         if (activeWindow == null) activeWindow = Duration.ofMinutes(5);

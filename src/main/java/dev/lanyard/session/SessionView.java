@@ -10,18 +10,20 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 import dev.lanyard.geo.ClientAddresses;
+import org.springframework.modulith.NamedInterface;
 
 /**
  * A session as a card and its details show it (PRODUCT.md S2, S3): every value already
- * phrased for a person.
+ * phrased for a person. Open ({@code views}) to the modules that show sessions on their own pages.
  */
-record SessionView(Session session, boolean current, boolean activeNow, String lastActive, String maskedIp,
+@NamedInterface("views")
+public record SessionView(Session session, boolean current, boolean activeNow, String lastActive, String maskedIp,
                    String created, String lastActiveExact, String expires, String ended, String duration) {
 
     static final DateTimeFormatter EXACT =
             DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
-    static SessionView of(Session s, boolean current, Duration activeWindow, Clock clock) {
+    public static SessionView of(Session s, boolean current, Duration activeWindow, Clock clock) {
         Instant now = clock.instant();
         boolean activeNow = activeNow(s, activeWindow, now);
         String ended = s.ending().map(e -> EXACT.format(e.at())).orElse("");
@@ -32,12 +34,12 @@ record SessionView(Session session, boolean current, boolean activeNow, String l
     }
 
     /** Whether the session is open and was used within the active window ("Active now"). */
-    static boolean activeNow(Session s, Duration activeWindow, Instant now) {
+    public static boolean activeNow(Session s, Duration activeWindow, Instant now) {
         return s.active() && Duration.between(s.lastActiveAt(), now).compareTo(activeWindow) < 0;
     }
 
     /** "5 minutes ago", "2 hours ago", "yesterday", "3 days ago", "on 4 Jan 2026". */
-    static String ago(Instant then, Instant now) {
+    public static String ago(Instant then, Instant now) {
         Duration d = Duration.between(then, now);
         if (d.isNegative() || d.toMinutes() < 1) return "Just now";
         if (d.toMinutes() < 60) return plural(d.toMinutes(), "minute") + " ago";

@@ -22,7 +22,7 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class Sessions {
-    static final int MAX_PAGE = 100;
+    public static final int MAX_PAGE = 100;
     static final int MAX_NAME = 100;
 
     private final SessionStore store;

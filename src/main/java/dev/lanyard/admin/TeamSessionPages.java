@@ -1,4 +1,4 @@
-package dev.lanyard.session;
+package dev.lanyard.admin;
 
 import java.time.Clock;
 import java.util.List;
@@ -6,6 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.SessionProblem;
+import dev.lanyard.session.SessionSettings;
+import dev.lanyard.session.SessionView;
+import dev.lanyard.session.TeamSessions;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;

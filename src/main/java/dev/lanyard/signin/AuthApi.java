@@ -1,9 +1,21 @@
-package dev.lanyard.session;
+package dev.lanyard.signin;
 
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.SignUp;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.ClientOrigin;
+import dev.lanyard.session.ClientOrigins;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.NewSession;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionCookie;
+import dev.lanyard.session.SessionJson;
+import dev.lanyard.session.SessionProblem;
+import dev.lanyard.session.SessionSettings;
+import dev.lanyard.session.SessionView;
+import dev.lanyard.session.Sessions;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;

@@ -1,4 +1,4 @@
-package dev.lanyard.session;
+package dev.lanyard.signin;
 
 import static dev.lanyard.web.ApiClient.bearer;
 import static org.assertj.core.api.Assertions.assertThat;

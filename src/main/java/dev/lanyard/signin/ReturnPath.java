@@ -1,4 +1,4 @@
-package dev.lanyard.session;
+package dev.lanyard.signin;
 
 import java.util.Optional;
 

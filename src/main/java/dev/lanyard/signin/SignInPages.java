@@ -1,9 +1,17 @@
-package dev.lanyard.session;
+package dev.lanyard.signin;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.SignUp;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.ClientOrigin;
+import dev.lanyard.session.ClientOrigins;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.EndReason;
+import dev.lanyard.session.NewSession;
+import dev.lanyard.session.SessionCookie;
+import dev.lanyard.session.Sessions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
@@ -41,7 +49,7 @@ class SignInPages {
                 .ifPresent(reason -> model.addAttribute("notice", reason.notice()));
         if (out != null) model.addAttribute("info", "all".equals(out)
                 ? "You signed out on every device. API keys keep working." : "You are signed out.");
-        return "login";
+        return "signin/login";
     }
 
     @PostMapping("/login")
@@ -58,7 +66,7 @@ class SignInPages {
                     Optional.ofNullable(current)));
             // Back where the sign-in was asked for (an app's authorize request) by a plain navigation, not a
             // redirect of this form's post, which the page's form-action policy would stop on its way to the app.
-            if (back.isPresent()) return "continue";
+            if (back.isPresent()) return "signin/continue";
             return "redirect:/settings/sessions";
         } catch (AccountProblem problem) {
             if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
@@ -71,13 +79,13 @@ class SignInPages {
             model.addAttribute("error", problem.getMessage());
             model.addAttribute("email", email);
             model.addAttribute("rememberMe", rememberMe);
-            return "login";
+            return "signin/login";
         }
     }
 
     @GetMapping("/signup")
     String signUpPage(@AuthenticationPrincipal CurrentSession current) {
-        return current != null ? "redirect:/settings/sessions" : "signup";
+        return current != null ? "redirect:/settings/sessions" : "signin/signup";
     }
 
     @PostMapping("/signup")
@@ -97,7 +105,7 @@ class SignInPages {
             model.addAttribute("name", name);
             model.addAttribute("email", email);
             model.addAttribute("team", team);
-            return "signup";
+            return "signin/signup";
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.lanyard.session;
+package dev.lanyard.admin;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -6,6 +6,13 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.SessionJson;
+import dev.lanyard.session.SessionProblem;
+import dev.lanyard.session.SessionSettings;
+import dev.lanyard.session.SessionView;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.session.TeamSessions;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,8 +1,14 @@
-package dev.lanyard.session;
+package dev.lanyard.signin;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Members;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.ClientOrigins;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.NewSession;
+import dev.lanyard.session.SessionCookie;
+import dev.lanyard.session.Sessions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
@@ -40,7 +46,7 @@ class InvitePages {
             model.addAttribute("email", invitation.get().email());
         }
         model.addAttribute("token", token);
-        return "invite";
+        return "signin/invite";
     }
 
     @PostMapping("/invite/{token}")
@@ -62,7 +68,7 @@ class InvitePages {
             }
             model.addAttribute("name", name);
             model.addAttribute("token", token);
-            return "invite";
+            return "signin/invite";
         }
     }
 }
