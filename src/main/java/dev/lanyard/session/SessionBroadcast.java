@@ -34,6 +34,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * that connection is up, and whenever it is down, the node does not trust its cache and reads
  * every check from the database, and it clears the cache once it hears again.
  *
+ * <p>An ending returns only once every other node has dropped the session (decision 0021): they
+ * acknowledge it, and a node that falls silent stops trusting its cache when its lease in
+ * {@code session_nodes} runs out, which is as long as the ending waits for it.
+ *
  * <p>The listening thread survives any throwable (it backs off and listens again; {@link #state()}
  * tells health what happened). It only evicts from the cache, which is memory work; whatever else
  * a notification causes (live pages, which read the database) runs on another thread, in order,
@@ -48,6 +52,24 @@ class SessionBroadcast {
     private static final String TEAM_PREFIX = "team:";
     private static final String STARTED_PREFIX = "started:";
     private static final String CHANGED_PREFIX = "changed:";
+    /** The last part of an ending that waits for acknowledgements: {@code ended:SEQ:ids}. */
+    private static final String ENDED_PREFIX = "ended:";
+    /** An acknowledgement: {@code ack:NODE:SEQ}, sent once the ending is evicted. */
+    private static final String ACK_PREFIX = "ack:";
+    /**
+     * How long a node's cache stays trusted without renewing its lease in {@code session_nodes}
+     * (decision 0021). A node that ends a session waits at most this long for a node that has
+     * gone silent.
+     */
+    static final java.time.Duration LEASE = java.time.Duration.ofSeconds(3);
+    /** The lease is renewed this often. */
+    private static final long RENEW_EVERY = java.time.Duration.ofMillis(750).toNanos();
+    /** Taken off the lease on this node's side, for clock drift between here and PostgreSQL. */
+    private static final long LEASE_MARGIN = java.time.Duration.ofMillis(500).toNanos();
+    /** How long an ending waits before it reads again who is left to hear it. */
+    private static final long RECHECK = java.time.Duration.ofMillis(50).toNanos();
+    /** An ending never waits longer than this (a node that renews its lease and never acknowledges). */
+    private static final long MAX_WAIT = LEASE.multipliedBy(2).toNanos();
     /** Every notification starts with the sending node's id and this separator. */
     private static final char FROM = '|';
     /** This node, so that it can tell its own notifications when PostgreSQL delivers them back. */
@@ -70,6 +92,10 @@ class SessionBroadcast {
     private volatile boolean running = true;
     private volatile State state = new State(false, 0, Optional.empty(), Optional.empty());
     private Thread listener;
+    /** Numbers this node's endings that wait for the other nodes. */
+    private final java.util.concurrent.atomic.AtomicLong endings = new java.util.concurrent.atomic.AtomicLong();
+    /** The nodes that acknowledged each ending still waited for, by its number. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Set<String>> acks = new java.util.concurrent.ConcurrentHashMap<>();
 
     SessionBroadcast(JdbcClient jdbc, DataSource dataSource, SessionCache cache,
                      org.springframework.context.ApplicationEventPublisher events, Clock clock) {
@@ -92,6 +118,11 @@ class SessionBroadcast {
 
     State state() {
         return state;
+    }
+
+    /** This node's id, as other nodes see it in notifications and in {@code session_nodes}. */
+    String node() {
+        return node;
     }
 
     boolean clustered() {
@@ -128,11 +159,109 @@ class SessionBroadcast {
     void ended(List<SessionId> ids, dev.lanyard.account.AccountId owner, Session.Ending ending) {
         if (ids.isEmpty()) return;
         ids.forEach(id -> events.publishEvent(new SessionEvent.Ended(id, owner, ending)));
-        if (postgres) payloads(ids).forEach(this::notify);
-        afterCommit(() -> {
-            cache.evict(ids);
-            listeners.forEach(l -> l.ended(ids, true));
-        });
+        if (!postgres) {
+            afterCommit(() -> {
+                cache.evict(ids);
+                listeners.forEach(l -> l.ended(ids, true));
+            });
+            return;
+        }
+        long number = endings.incrementAndGet();
+        List<String> parts = payloads(ids);
+        parts.subList(0, parts.size() - 1).forEach(this::notify);
+        // The last part asks for acknowledgements; the id of the transaction that sends it tells,
+        // against a node's listening snapshot, whether that node can have missed it.
+        String xid = jdbc.sql("SELECT pg_notify(:channel, :payload) AS sent, pg_current_xact_id()::text AS xid")
+                .param("channel", CHANNEL)
+                .param("payload", node + FROM + ENDED_PREFIX + number + ":" + parts.get(parts.size() - 1))
+                .query((rs, n) -> rs.getString("xid")).single();
+        acks.put(number, java.util.concurrent.ConcurrentHashMap.newKeySet());
+        Runnable done = () -> {
+            try {
+                cache.evict(ids);
+                listeners.forEach(l -> l.ended(ids, true));
+                awaitOtherNodes(number, xid);
+            } finally {
+                acks.remove(number);
+            }
+        };
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    done.run();
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    acks.remove(number);
+                }
+            });
+        } else {
+            done.run();
+        }
+    }
+
+    /**
+     * Returns once every other node that may serve this ending's sessions from its cache has
+     * dropped them (decision 0021): each node whose lease is current and whose listening snapshot
+     * does not hold the ending's transaction (so it listens since before the commit and will hear
+     * it) must acknowledge it; a node that goes silent is waited for until its lease runs out,
+     * after which it does not trust its cache. Reads {@code clock_timestamp()}: after the commit,
+     * the transaction's own time is past.
+     */
+    private void awaitOtherNodes(long number, String xid) {
+        long start = System.nanoTime();
+        java.util.Set<String> heard = acks.get(number);
+        try {
+            while (true) {
+                java.util.Set<String> waiting = new java.util.HashSet<>(jdbc.sql("""
+                                SELECT node FROM session_nodes
+                                WHERE node <> :node AND trusted_until > clock_timestamp()
+                                  AND NOT pg_visible_in_snapshot(CAST(:xid AS xid8), listening_snapshot)""")
+                        .param("node", node).param("xid", xid).query(String.class).list());
+                long recheck = System.nanoTime() + RECHECK;
+                synchronized (heard) {
+                    while (!heard.containsAll(waiting) && System.nanoTime() - recheck < 0) {
+                        heard.wait(Math.max(1, (recheck - System.nanoTime()) / 1_000_000));
+                    }
+                }
+                if (heard.containsAll(waiting)) return;
+                if (System.nanoTime() - start > MAX_WAIT) {
+                    waiting.removeAll(heard);
+                    log.warn("{} other node(s) renew their lease but did not acknowledge an ending within {}", waiting.size(),
+                            java.time.Duration.ofNanos(MAX_WAIT));
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // Who listens is unknown: wait until any lease given before now has run out.
+            log.warn("Could not read which nodes must hear an ending; waiting out their leases: {}", e.toString());
+            try {
+                Thread.sleep(LEASE.toMillis());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Another node ({@code from}) says it has dropped the sessions of an ending: {@code NODE:SEQ}. */
+    private void acknowledged(String from, String payload) {
+        int colon = payload.indexOf(':');
+        if (colon < 0 || !payload.substring(0, colon).equals(node)) return;
+        java.util.Set<String> heard;
+        try {
+            heard = acks.get(Long.parseLong(payload.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (heard == null) return;
+        synchronized (heard) {
+            heard.add(from);
+            heard.notifyAll();
+        }
     }
 
     /** After the commit, makes this node and the others read these sessions again (renamed, alerts switched). */
@@ -200,18 +329,59 @@ class SessionBroadcast {
     private void listen() {
         while (running) {
             try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+              try {
+                c.setAutoCommit(true);
                 st.execute("LISTEN " + CHANNEL);
-                cache.trust(true);
+                // Every ending committed after this node's snapshot (taken next) reaches this
+                // connection. One committed before it may have been missed: the cache is cleared
+                // after it (trustUntil clears an untrusted cache), and its node need not wait for us.
+                cache.trust(false);
+                long sent = System.nanoTime();
+                try (java.sql.PreparedStatement join = c.prepareStatement("""
+                        INSERT INTO session_nodes (node, listening_snapshot, trusted_until, backend_pid)
+                        VALUES (?, pg_current_snapshot(), clock_timestamp() + CAST(? AS interval), pg_backend_pid())
+                        ON CONFLICT (node) DO UPDATE SET listening_snapshot = excluded.listening_snapshot,
+                                                         trusted_until = excluded.trusted_until,
+                                                         backend_pid = excluded.backend_pid""")) {
+                    join.setString(1, node);
+                    join.setString(2, LEASE.toMillis() + " milliseconds");
+                    join.executeUpdate();
+                }
+                cache.trustUntil(sent + LEASE.toNanos() - LEASE_MARGIN);
+                long renewed = sent;
                 state = new State(true, state.failures(), state.lastFailure(), state.lastFailureAt());
                 PGConnection pg = c.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notes = pg.getNotifications(1000);
-                    if (notes == null) {
-                        if (!c.isValid(2)) throw new SQLException("listener connection lost");
-                        continue;
+                try (java.sql.PreparedStatement renew = c.prepareStatement(
+                        "UPDATE session_nodes SET trusted_until = clock_timestamp() + CAST(? AS interval) WHERE node = ?");
+                     java.sql.PreparedStatement ack = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                    renew.setString(1, LEASE.toMillis() + " milliseconds");
+                    renew.setString(2, node);
+                    ack.setString(1, CHANNEL);
+                    while (running) {
+                        if (System.nanoTime() - renewed > RENEW_EVERY) {
+                            long at = System.nanoTime();
+                            if (renew.executeUpdate() != 1) throw new SQLException("this node's lease is gone");
+                            // A lease that ran out meanwhile clears the cache: the others stopped waiting for us.
+                            cache.trustUntil(at + LEASE.toNanos() - LEASE_MARGIN);
+                            renewed = at;
+                        }
+                        PGNotification[] notes = pg.getNotifications(250);
+                        if (notes == null) {
+                            if (!c.isValid(2)) throw new SQLException("listener connection lost");
+                            continue;
+                        }
+                        for (PGNotification note : notes) {
+                            String owed = received(note.getParameter());
+                            if (owed != null) {
+                                ack.setString(2, node + FROM + owed);
+                                ack.execute();
+                            }
+                        }
                     }
-                    for (PGNotification note : notes) received(note.getParameter());
                 }
+              } finally {
+                release(st);
+              }
             } catch (Throwable e) {
                 // Any throwable, Errors too: a dead listener thread would leave the cache trusted
                 // (or distrusted) forever without a word.
@@ -229,12 +399,40 @@ class SessionBroadcast {
         }
     }
 
-    private void received(String notification) {
+    /**
+     * Readies the listening connection to go back to the pool: it stops listening, or, when it is
+     * dead, the pool sees it fail and closes it rather than lend it to a request (a failure inside
+     * {@code getNotifications}, on the unwrapped connection, is one the pool never saw).
+     */
+    private static void release(Statement st) {
+        try {
+            st.execute("UNLISTEN *");
+        } catch (Throwable e) {
+            log.debug("The listening connection is gone: {}", e.toString());
+        }
+    }
+
+    /** Acts on a notification; returns the acknowledgement it asks for, if any, once acted on. */
+    private String received(String notification) {
         int from = notification.indexOf(FROM);
         // Our own come back too: this node evicted and told its pages after the commit already, so
         // telling them again would only refresh open pages twice.
-        if (from > 0 && notification.substring(0, from).equals(node)) return;
+        if (from > 0 && notification.substring(0, from).equals(node)) return null;
+        String sender = from > 0 ? notification.substring(0, from) : "";
         String payload = notification.substring(from + 1);
+        if (payload.startsWith(ACK_PREFIX)) {
+            acknowledged(sender, payload.substring(ACK_PREFIX.length()));
+            return null;
+        }
+        String owed = null;
+        if (payload.startsWith(ENDED_PREFIX)) {
+            String rest = payload.substring(ENDED_PREFIX.length());
+            int colon = rest.indexOf(':');
+            if (colon > 0) {
+                owed = ACK_PREFIX + sender + ":" + rest.substring(0, colon);
+                payload = rest.substring(colon + 1);
+            }
+        }
         if (payload.startsWith(TEAM_PREFIX)) {
             cache.evictTeam(new dev.lanyard.account.TeamId(payload.substring(TEAM_PREFIX.length())));
         } else if (payload.startsWith(STARTED_PREFIX)) {
@@ -247,6 +445,7 @@ class SessionBroadcast {
             cache.evict(ids);
             handOff(l -> l.ended(ids, false));
         }
+        return owed;
     }
 
     /** Tells the listeners on the handler thread; one that fails (even with an Error) does not stop the others. */
@@ -267,6 +466,22 @@ class SessionBroadcast {
     @PreDestroy
     void stop() {
         running = false;
+        if (listener != null) {
+            listener.interrupt();
+            try {
+                listener.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (postgres) {
+            // Gone: the others need not wait for this node's lease to run out.
+            try {
+                jdbc.sql("DELETE FROM session_nodes WHERE node = :node").param("node", node).update();
+            } catch (RuntimeException e) {
+                log.debug("Could not remove this node's lease: {}", e.toString());
+            }
+        }
         if (listener != null) listener.interrupt();
         handlers.shutdownNow();
     }

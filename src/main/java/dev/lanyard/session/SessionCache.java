@@ -110,6 +110,14 @@ class SessionCache {
     private final ConcurrentHashMap<TeamId, Long> teamChanged = new ConcurrentHashMap<>();
     /** Not until {@link SessionBroadcast} says this node hears the others (or is alone). */
     private volatile boolean trusted = false;
+    /**
+     * Until when ({@link System#nanoTime()}) the trust holds: the lease {@link SessionBroadcast}
+     * renews while it listens. Other nodes wait for this node's acknowledgement of an ending only
+     * while its lease lasts, so past it this node must not serve from the cache.
+     */
+    private volatile long trustedUntil = System.nanoTime();
+    /** The change number of the last {@link #clear}: anything loaded before it is read again. */
+    private volatile long cleared = -1;
 
     SessionCache(SessionSettings settings, Clock clock) {
         this.byHash = Caffeine.newBuilder()
@@ -131,7 +139,7 @@ class SessionCache {
      * trusted (another node's evictions may have been missed) every call loads.
      */
     Optional<Entry> get(String hash, Function<String, Entry> loader) {
-        if (!trusted) return Optional.ofNullable(loader.apply(hash));
+        if (!trusted()) return Optional.ofNullable(loader.apply(hash));
         Entry entry = byHash.get(hash, h -> load(h, loader));
         if (entry != null && stale(entry)) {
             byHash.asMap().remove(hash, entry);
@@ -158,9 +166,9 @@ class SessionCache {
         return loaded;
     }
 
-    /** Loaded before the last change of its team. */
+    /** Loaded before the last change of its team, or before the cache was last cleared. */
     private boolean stale(Entry entry) {
-        return changedAfter(teamChanged.get(entry.account.team()), entry.loadedAfter);
+        return entry.loadedAfter < cleared || changedAfter(teamChanged.get(entry.account.team()), entry.loadedAfter);
     }
 
     private static boolean changedAfter(Long change, long loadedAfter) {
@@ -169,7 +177,7 @@ class SessionCache {
 
     /** The cached entry of an active session, if this node holds a trustworthy one; never loads. */
     Optional<Entry> cached(SessionId id) {
-        if (!trusted) return Optional.empty();
+        if (!trusted()) return Optional.empty();
         Entry registered = byId.get(id);
         if (registered == null || byHash.getIfPresent(registered.hash) != registered || stale(registered)) return Optional.empty();
         return Optional.of(registered);
@@ -189,19 +197,37 @@ class SessionCache {
         teamChanged.put(team, changes.incrementAndGet());
     }
 
-    /** Drops everything; used when invalidations from other nodes may have been missed. */
+    /**
+     * Drops everything; used when invalidations from other nodes may have been missed. A load
+     * that began before and ends after is not kept either: its entry counts as stale.
+     */
     void clear() {
+        cleared = changes.incrementAndGet();
         byHash.invalidateAll();
     }
 
-    /** While untrusted, every check reads the database. */
+    /** While untrusted, every check reads the database. Trust given this way does not lapse (one node, or tests). */
     void trust(boolean trusted) {
-        if (trusted && !this.trusted) clear();
-        this.trusted = trusted;
+        if (trusted) trustUntil(System.nanoTime() + FOREVER);
+        else this.trusted = false;
+    }
+
+    /** About a century: a lease that does not run out. */
+    private static final long FOREVER = Long.MAX_VALUE / 2;
+
+    /**
+     * Trusts the cache until {@code deadline} ({@link System#nanoTime()}); clears it first when it
+     * was not trusted a moment ago (untrusted, or its last lease ran out), since endings may have
+     * been missed meanwhile.
+     */
+    void trustUntil(long deadline) {
+        if (!trusted()) clear();
+        trustedUntil = deadline;
+        trusted = true;
     }
 
     boolean trusted() {
-        return trusted;
+        return trusted && System.nanoTime() - trustedUntil < 0;
     }
 
     long size() {

@@ -192,6 +192,34 @@ class SessionCacheTest {
         assertThat(loads).hasValue(3);
     }
 
+    @Test
+    void cachePastItsLeaseIsNotTrustedAndIsClearedWhenTrustedAgain() {
+        get();
+
+        cache.trustUntil(System.nanoTime() - 1);
+
+        assertThat(cache.trusted()).as("the lease ran out").isFalse();
+        assertThat(cache.cached(id())).isEmpty();
+        get();
+        assertThat(loads).as("read from the database while the lease is out").hasValue(2);
+        cache.trustUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+        get();
+        get();
+        assertThat(loads).as("cleared: the first check after reads again, once").hasValue(3);
+    }
+
+    @Test
+    void loadInFlightWhileTheCacheIsClearedIsNotKept() throws Exception {
+        name.set("Before");
+        SessionCache.Entry loaded = loadWhileCommitting(() -> {
+            name.set("After");
+            cache.clear();
+        });
+        assertThat(loaded.session.name()).as("read again before it is served").isEqualTo("After");
+        assertThat(get().session.name()).isEqualTo("After");
+        assertThat(loads).as("the load in flight, its second read, and nothing more").hasValue(2);
+    }
+
     /**
      * Starts a load whose first read sees the row as it is, then holds it while {@code commit}
      * changes the row and tells the cache, as a commit on another thread would; returns what the

@@ -398,6 +398,39 @@ abstract class SessionStoreContract {
     }
 
     @Test
+    void flushesOfSeveralNodesAtOnceKeepTheNewestLastActive() throws Exception {
+        Session session = stored(TestSessions.of(newAccount()).lastActiveAt(minutes(0)).build());
+        // Two nodes serve the same session and flush it at the same time: one newest first (its
+        // later flushes carry older times, as a flush that waited would), the other oldest first.
+        List<Instant> one = new ArrayList<>();
+        List<Instant> other = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            one.add(minutes(100 - 2 * i));
+            other.add(minutes(2 * i + 1));
+        }
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService nodes = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> flushing = new ArrayList<>();
+            for (List<Instant> node : List.of(one, other)) {
+                flushing.add(nodes.submit(() -> {
+                    go.await();
+                    for (Instant at : node) store.recordActivity(List.of(new ActivityRecorder.Flush(session.id(), at, 1, 0, "")));
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<?> f : flushing) f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            nodes.shutdownNow();
+        }
+
+        Session after = reread(session);
+        assertThat(after.lastActiveAt()).isEqualTo(minutes(100));
+        assertThat(after.activity().requests() - session.activity().requests()).as("every flush counted").isEqualTo(100);
+    }
+
+    @Test
     void recordedActivityWritesManySessionsInOneBatch() {
         AccountId owner = newAccount();
         Session one = stored(TestSessions.of(owner).build());
