@@ -225,7 +225,8 @@ class ApiFuzzTest {
             case 1 -> caller.accountId();
             case 2 -> other.sessionId();
             case 3 -> other.accountId();
-            case 4 -> pick(STRINGS);
+            // Never empty: an empty segment addresses another path (".../members/"), not a malformed id.
+            case 4 -> pick(STRINGS.subList(1, STRINGS.size()));
             default -> "x".repeat(1 + random.nextInt(2000));
         };
     }
