@@ -91,6 +91,8 @@ class AuthorizationServerConfiguration {
 
     @Bean
     @Order(-10)
+    // A filter chain is for a web server; a context without one (bench/jmh.sh) has no authorization server settings.
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
     SecurityFilterChain authorizationServerChain(HttpSecurity http, SessionFilter sessionFilter, LanyardRegisteredClients clients,
                                                  LanyardAuthorizations authorizations, LanyardConsents consents,
                                                  CsrfTokenRepository csrfTokens, AppClientStore apps, Accounts accounts,
