@@ -29,14 +29,7 @@ need curl curl
 need jq jq
 need java openjdk-17-jre-headless
 
-jar=${LANYARD_JAR:-$(ls target/lanyard-*.jar 2>/dev/null | grep -v -- '-plain\.jar$' | head -n 1 || true)}
-if [ -z "$jar" ]; then
-    need mvn maven
-    echo "crash.sh: building the jar (mvn -q -B -DskipTests package)..."
-    mvn -q -B -DskipTests package
-    jar=$(ls target/lanyard-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
-fi
-jar=$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")
+jar=$(lanyard_jar)
 geo=$(pwd)/data/geo
 
 work=$(mktemp -d /tmp/lanyard-crash.XXXXXX)

@@ -38,14 +38,7 @@ need wrk wrk
 need curl curl
 need java openjdk-17-jre-headless
 
-jar=${LANYARD_JAR:-$(ls target/lanyard-*.jar 2>/dev/null | grep -v -- '-plain\.jar$' | head -n 1 || true)}
-if [ -z "$jar" ]; then
-    need mvn maven
-    echo "http.sh: no jar in target/; building it (mvn -q -B -DskipTests package)..."
-    mvn -q -B -DskipTests package
-    jar=$(ls target/lanyard-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
-fi
-jar=$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")
+jar=$(lanyard_jar)
 
 # The baseline endpoint, compiled by the bench profile (into bench/target, never target/).
 need mvn maven

@@ -36,13 +36,7 @@ for tool in wrk curl openssl; do
     command -v "$tool" >/dev/null || { echo "oauth.sh: '$tool' is missing (Debian package '$tool')" >&2; exit 1; }
 done
 
-jar=${LANYARD_JAR:-$(ls target/lanyard-*.jar 2>/dev/null | grep -v -- '-plain\.jar$' | head -n 1 || true)}
-if [ -z "$jar" ]; then
-    echo "oauth.sh: no jar in target/; building it (mvn -q -B -DskipTests package)..."
-    mvn -q -B -DskipTests package
-    jar=$(ls target/lanyard-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
-fi
-jar=$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")
+jar=$(lanyard_jar)
 
 out=bench/target/oauth
 mkdir -p "$out"
