@@ -31,10 +31,22 @@ class JdbcSessionStore implements SessionStore {
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate batch;
+    /** Whether the database takes row locks ({@code FOR UPDATE SKIP LOCKED}); read from the first connection. */
+    private volatile Boolean rowLocks;
 
     JdbcSessionStore(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
         this.jdbc = jdbc;
         this.batch = batch;
+    }
+
+    private boolean rowLocks() {
+        Boolean known = rowLocks;
+        if (known == null) {
+            known = Boolean.TRUE.equals(batch.getJdbcTemplate().execute((java.sql.Connection c) ->
+                    c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")));
+            rowLocks = known;
+        }
+        return known;
     }
 
     @Override
@@ -274,7 +286,7 @@ class JdbcSessionStore implements SessionStore {
                 WHERE ended_at IS NULL
                   AND (expires_at <= :now OR (idle_timeout_ms > 0 AND last_active_at + idle_timeout_ms <= :now))
                 LIMIT :limit
-                """)
+                """ + (rowLocks() ? " FOR UPDATE SKIP LOCKED" : ""))
                 .param("now", now.toEpochMilli())
                 .param("limit", limit)
                 .query((rs, n) -> new Expired(new SessionId(rs.getString("id")), new AccountId(rs.getString("account_id")),

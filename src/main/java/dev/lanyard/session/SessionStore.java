@@ -69,7 +69,9 @@ interface SessionStore {
 
     /**
      * Active sessions past their absolute lifetime or idle timeout at {@code now}, at most {@code limit},
-     * with the reason each expired.
+     * with the reason each expired. On PostgreSQL the rows stay locked until the transaction ends and rows
+     * another transaction holds are skipped, so sweeps on several nodes at once share the work instead of
+     * queueing behind each other (SQLite has one writer, and one node).
      */
     List<Expired> expired(Instant now, int limit);
 

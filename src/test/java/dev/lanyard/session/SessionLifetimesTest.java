@@ -55,20 +55,24 @@ class SessionLifetimesTest {
 
     private Account alice;
 
+    Account alice() {
+        return alice;
+    }
+
     @BeforeEach
     void signUpAlice() {
         alice = accounts.signUp(TestAccounts.alice());
     }
 
-    private Sessions.Started signIn(Account account, boolean rememberMe) {
+    Sessions.Started signIn(Account account, boolean rememberMe) {
         return sessions.start(new NewSession(account.id(), TestSessions.madrid(), AppType.WEB, rememberMe));
     }
 
-    private Session row(Sessions.Started started) {
+    Session row(Sessions.Started started) {
         return store.findAnyOwner(started.session().id()).orElseThrow();
     }
 
-    private Optional<EndReason> endReason(Sessions.Started started) {
+    Optional<EndReason> endReason(Sessions.Started started) {
         return row(started).ending().map(Session.Ending::reason);
     }
 
@@ -80,7 +84,7 @@ class SessionLifetimesTest {
      * The same lifetimes over the same beans, but with {@code batch} sessions per transaction and a
      * store that records the limit of every batch query it answers.
      */
-    private SessionLifetimes withBatch(int batch, List<Integer> limits) {
+    SessionLifetimes withBatch(int batch, List<Integer> limits) {
         SessionSettings s = settings;
         SessionSettings small = new SessionSettings(s.cookieName(), s.flushInterval(), s.activeWindow(), s.cacheSize(),
                 s.cacheRefresh(), s.sweepInterval(), batch, s.historyRetention());
@@ -97,12 +101,12 @@ class SessionLifetimesTest {
     }
 
     /** Moves past every lifetime a policy allows and sweeps, so nothing that other tests left can expire later. */
-    private void sweepAwayWhatOtherTestsLeft() {
+    void sweepAwayWhatOtherTestsLeft() {
         clock.advance(Duration.ofDays(TeamPolicy.MAX_DAYS + 1));
         lifetimes.sweep();
     }
 
-    private int timelineRows(Sessions.Started started) {
+    int timelineRows(Sessions.Started started) {
         return jdbc.sql("SELECT COUNT(*) FROM session_events WHERE session_id = :id")
                 .param("id", started.session().id().value()).query(Integer.class).single();
     }
