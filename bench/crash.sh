@@ -44,28 +44,13 @@ stop_watchdog() {
 cleanup() {
     if [ -n "$server" ]; then kill -9 "$server" 2>/dev/null || true; fi
     stop_watchdog
-    if [ -n "$pg" ]; then runuser -u postgres -- "$pgbin/pg_ctl" stop -D "$work/pg" -m immediate >/dev/null 2>&1 || true; fi
+    if [ -n "$pg" ]; then stop_postgres "$work" immediate; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
 now_ms() { date +%s%3N; }
-
-start_postgres() {
-    need runuser util-linux
-    if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then need psql postgresql; fi
-    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-    mkdir -p "$work/pg" "$work/pglog" && chown postgres "$work/pg" "$work/pglog"
-    runuser -u postgres -- "$pgbin/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --no-locale >"$work/initdb.log" 2>&1
-    pgport=$(free_port)
-    # Durable as in production: fsync and synchronous_commit on. Loopback only, no unix socket.
-    runuser -u postgres -- "$pgbin/pg_ctl" start -D "$work/pg" -l "$work/pglog/pg.log" -w -t 60 \
-        -o "-p $pgport -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" >/dev/null
-    pg=1
-    "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -q -c "CREATE DATABASE lanyard" postgres
-}
 
 start_server() { # start_server DB
     port=$(free_port)
@@ -185,7 +170,7 @@ summary="$work/summary"
 for db in $DBS; do
     echo "== $db =="
     rm -f "$work"/ledger.* "$work"/admin.* "$work/startups" "$work/lanyard.db"*
-    [ "$db" = postgresql ] && start_postgres
+    if [ "$db" = postgresql ]; then pg=1; start_postgres "$work"; fi
     start_server "$db"
     for n in $(seq 1 "$WRITERS"); do
         api POST /api/v1/signup "" "{\"email\":\"crash$n@example.test\",\"password\":\"$PASSWORD\",\"name\":\"Crash $n\",\"team\":\"Crash $n\"}" >/dev/null
@@ -231,7 +216,7 @@ for db in $DBS; do
     grep '^FAULT' <<<"$control" | sed 's/^/  /'
     echo "$db cycles=$CYCLES writers=$WRITERS acknowledged=$total_acks checked=$total_checked ambiguous=$total_ambiguous faults=$total_faults control=$caught/$planted startups_ms=$(paste -sd, "$work/startups")" >>"$summary"
     kill -9 "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""
-    if [ "$db" = postgresql ]; then runuser -u postgres -- "$pgbin/pg_ctl" stop -D "$work/pg" -m fast >/dev/null; pg=""; fi
+    if [ "$db" = postgresql ]; then stop_postgres "$work"; pg=""; fi
     [ "$total_faults" = 0 ] || { cat "$summary"; echo "crash.sh: acknowledged writes were lost" >&2; exit 1; }
     [ "$caught" = "$planted" ] || { cat "$summary"; echo "crash.sh: the control's planted faults were not all caught" >&2; exit 1; }
 done

@@ -6,6 +6,9 @@
 #   wait_for_port LOG PID         prints the port a Spring Boot app logged ("started on port N")
 #   wait_for_http URL PID         returns when URL answers any HTTP status
 #   rss_mib PID                   resident set size in MiB
+#   free_port                     prints a loopback port nobody listens on
+#   start_postgres DIR            Debian's PostgreSQL (installed when missing, as root) in DIR, loopback only,
+#                                 with a database "lanyard"; sets pgbin and pgport; stop_postgres DIR stops it
 # Scripts set BENCH_NAME for their messages.
 
 need() {
@@ -55,3 +58,22 @@ wait_for_http() {
 }
 
 rss_mib() { echo $(( $(ps -o rss= -p "$1" | tr -d ' ') / 1024 )); }
+
+free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
+
+start_postgres() {
+    need runuser util-linux
+    if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then need psql postgresql; fi
+    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    mkdir -p "$1/pg" "$1/pglog" && chown postgres "$1/pg" "$1/pglog"
+    runuser -u postgres -- "$pgbin/initdb" -D "$1/pg" -U postgres -A trust -E UTF8 --no-locale >"$1/initdb.log" 2>&1
+    pgport=$(free_port)
+    # Durable as in production: fsync and synchronous_commit on. Loopback only, no unix socket.
+    runuser -u postgres -- "$pgbin/pg_ctl" start -D "$1/pg" -l "$1/pglog/pg.log" -w -t 60 \
+        -o "-p $pgport -c listen_addresses=127.0.0.1 -c unix_socket_directories='' ${PG_OPTIONS:-}" >/dev/null
+    "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -q -c "CREATE DATABASE lanyard" postgres
+}
+
+stop_postgres() { # stop_postgres DIR [MODE]
+    runuser -u postgres -- "$pgbin/pg_ctl" stop -D "$1/pg" -m "${2:-fast}" >/dev/null 2>&1 || true
+}
