@@ -28,4 +28,11 @@ interface GrantStore {
     /** The Lanyard sessions of a member's grants for an app (all of them, any state). */
     List<String> sessions(String accountId, String clientId);
 
+    /**
+     * Deletes, at most {@code limit} at a time, grants that can never be used again, with the refresh tokens
+     * they used: those whose Lanyard session ended before {@code endedBefore} or is gone (purged with the
+     * history), and those that never got as far as a session (an authorization request nobody finished)
+     * last changed before {@code abandonedBefore}. Returns how many grants went.
+     */
+    int purge(Instant endedBefore, Instant abandonedBefore, int limit);
 }

@@ -109,6 +109,20 @@ class JdbcGrantStore implements GrantStore {
                 .param("account", accountId).param("client", clientId).query(String.class).list();
     }
 
+    @Override
+    public int purge(Instant endedBefore, Instant abandonedBefore, int limit) {
+        List<String> ids = jdbc.sql("""
+                        SELECT a.id FROM oauth_authorizations a
+                        WHERE (a.session_id IS NULL AND a.updated_at < :abandoned)
+                           OR (a.session_id IS NOT NULL AND a.updated_at < :ended AND NOT EXISTS (
+                                SELECT 1 FROM sessions s WHERE s.id = a.session_id AND (s.ended_at IS NULL OR s.ended_at >= :ended)))
+                        LIMIT :limit""")
+                .param("abandoned", abandonedBefore.toEpochMilli()).param("ended", endedBefore.toEpochMilli())
+                .param("limit", limit).query(String.class).list();
+        if (ids.isEmpty()) return 0;
+        jdbc.sql("DELETE FROM oauth_used_refresh_tokens WHERE authorization_id IN (:ids)").param("ids", ids).update();
+        return jdbc.sql("DELETE FROM oauth_authorizations WHERE id IN (:ids)").param("ids", ids).update();
+    }
 
     private static StoredGrant grant(ResultSet rs) throws SQLException {
         return new StoredGrant(rs.getString("id"), rs.getString("client_id"), rs.getString("account_id"),

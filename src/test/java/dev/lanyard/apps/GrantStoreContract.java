@@ -88,4 +88,56 @@ abstract class GrantStoreContract {
         assertThat(store.delete("g_delete")).isZero();
         assertThat(store.find("g_delete")).isEmpty();
     }
+
+    @Test
+    void purgeDeletesGrantsWhoseSessionEndedOrIsGoneAndUnfinishedOnesWithTheirUsedRefreshTokens() {
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        jdbc.sql("INSERT INTO teams (id, name, created_at) VALUES ('team_purge', 'Purge', 0)").update();
+        jdbc.sql("""
+                INSERT INTO accounts (id, team_id, email, name, password_hash, role, created_at)
+                VALUES ('acc_purge', 'team_purge', 'purge@example.com', 'Purge', '{noop}x', 'MEMBER', 0)""").update();
+        // A year before the other tests' grants, so that this purge leaves theirs alone.
+        Instant then = now.minus(java.time.Duration.ofDays(365));
+        Instant cutoff = then.plusSeconds(3600);
+        session(jdbc, "ses_live", null);
+        session(jdbc, "ses_ended_long_ago", then.toEpochMilli());
+        session(jdbc, "ses_ended_just_now", cutoff.plusSeconds(1).toEpochMilli());
+        store.save(withSession("p_live", "ses_live", then));
+        store.save(withSession("p_ended", "ses_ended_long_ago", then));
+        store.save(withSession("p_recent", "ses_ended_just_now", then));
+        store.save(withSession("p_gone", "ses_purged_with_the_history", then));
+        store.save(new StoredGrant("p_unfinished", "app_1", "acc_purge", Optional.empty(), Optional.empty(),
+                Optional.of("state_unfinished"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "{}", then, then));
+        store.useRefresh("refresh_of_ended", "p_ended", then);
+        store.useRefresh("refresh_of_live", "p_live", then);
+
+        int purged = store.purge(cutoff, then.plusSeconds(1), 2) + store.purge(cutoff, then.plusSeconds(1), 2);
+
+        assertThat(purged).isEqualTo(3);
+        assertThat(store.find("p_ended")).isEmpty();
+        assertThat(store.find("p_gone")).isEmpty();
+        assertThat(store.find("p_unfinished")).isEmpty();
+        assertThat(store.find("p_live")).isPresent();
+        assertThat(store.find("p_recent")).as("ended after the cutoff: kept a while").isPresent();
+        assertThat(store.usedRefresh("refresh_of_ended")).isEmpty();
+        assertThat(store.usedRefresh("refresh_of_live")).contains("p_live");
+        assertThat(store.purge(cutoff, then.plusSeconds(1), 2)).as("nothing left to purge").isZero();
+    }
+
+    private static StoredGrant withSession(String id, String session, Instant at) {
+        return new StoredGrant(id, "app_1", "acc_purge", Optional.of(session), Optional.of("key"), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "{}", at, at);
+    }
+
+    private static void session(JdbcClient jdbc, String id, Long endedAt) {
+        jdbc.sql("""
+                INSERT INTO sessions (id, token_hash, account_id, app_type, remember_me, device_type, user_agent, browser,
+                    browser_version, os, os_version, ip, city, country, country_code, created_at, last_active_at,
+                    idle_timeout_ms, expires_at, ended_at, end_reason)
+                VALUES (:id, :hash, 'acc_purge', 'OAUTH', :no, 'DESKTOP', '', '', '', '', '', '127.0.0.1', '', '', '', 0, 0, 0,
+                    4102444800000, :ended, :reason)""")
+                .param("id", id).param("hash", "hash_" + id).param("no", false)
+                .param("ended", endedAt, java.sql.Types.BIGINT).param("reason", endedAt == null ? null : "REVOKED", java.sql.Types.VARCHAR)
+                .update();
+    }
 }
