@@ -38,6 +38,14 @@ public sealed interface AccountEvent {
     record SessionListPermissionChanged(TeamId team, AccountId by, boolean membersSeeSessions, Instant at) implements AccountEvent {
     }
 
+    /**
+     * The member changed their password from the session {@code fromSession} (a session's public id). With
+     * {@code signOutOthers}, their other sign-ins end in the same transaction (the session module listens).
+     */
+    record PasswordChanged(Account account, String fromSession, boolean signOutOthers, String address, Instant at)
+            implements AccountEvent {
+    }
+
     /** A sign-in with a wrong email or password; {@code account} is set when the email exists. */
     record SignInFailed(String email, java.util.Optional<Account> account, String address, Instant at)
             implements AccountEvent {

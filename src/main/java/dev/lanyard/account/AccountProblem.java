@@ -30,6 +30,13 @@ public sealed class AccountProblem extends RuntimeException {
         }
     }
 
+    /** A password change whose current password is wrong (it counts towards the sign-in throttle). */
+    public static final class WrongPassword extends AccountProblem {
+        public WrongPassword() {
+            super("wrong-password", "currentPassword", "Your current password is incorrect.");
+        }
+    }
+
     /** Input that breaks a rule (too short, malformed email, ...). */
     public static final class InvalidInput extends AccountProblem {
         public InvalidInput(String field, String message) {
@@ -68,7 +75,11 @@ public sealed class AccountProblem extends RuntimeException {
     /** Only an admin of the team may do this. */
     public static final class Forbidden extends AccountProblem {
         public Forbidden() {
-            super("forbidden", null, "Only an admin of your team can do this.");
+            this("Only an admin of your team can do this.");
+        }
+
+        public Forbidden(String message) {
+            super("forbidden", null, message);
         }
     }
 

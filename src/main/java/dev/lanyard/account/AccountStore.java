@@ -39,6 +39,12 @@ interface AccountStore {
     /** Members of the team whose email starts with {@code emailPrefix}, by email, after {@code afterEmail}. */
     java.util.List<Account> members(TeamId team, String emailPrefix, int limit, Optional<String> afterEmail);
 
+    /**
+     * Replaces the password hash of an account that still has {@code expectedHash} (the hash the current password
+     * was checked against), so of two changes at once only one wins. Returns 1, or 0 if nothing changed.
+     */
+    int updatePassword(AccountId id, String expectedHash, String newHash);
+
     /** The account and its password hash, by normalized email. */
     Optional<Credentials> findByEmail(String email);
 

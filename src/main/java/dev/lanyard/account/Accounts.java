@@ -23,10 +23,12 @@ public class Accounts {
     private final ApplicationEventPublisher events;
     private final MeterRegistry meters;
     private final TransactionTemplate transactions;
+    private final Mailer mailer;
     private final Clock clock;
 
     Accounts(AccountStore store, PasswordHasher hasher, LoginThrottle throttle, ApplicationEventPublisher events,
-             MeterRegistry meters, TransactionTemplate transactions, Clock clock) {
+             MeterRegistry meters, TransactionTemplate transactions, Mailer mailer, Clock clock) {
+        this.mailer = mailer;
         this.transactions = transactions;
         this.store = store;
         this.hasher = hasher;
@@ -106,6 +108,52 @@ public class Accounts {
             attempt.succeeded();
             return found.get().account();
         }
+    }
+
+    /**
+     * Changes the password of {@code id} (PRODUCT.md V4) under the rules of sign-up, after checking the current
+     * one. A wrong current password counts towards the sign-in throttle like a failed sign-in from
+     * {@code change.origin().address()}. Both hashes are computed before the transaction; inside it the new hash
+     * is stored (only if the password was not changed meanwhile), {@link AccountEvent.PasswordChanged} is
+     * published (the member's other sign-ins end with it when asked) and the notification mail is queued.
+     *
+     * @throws AccountProblem.InvalidInput    a missing current password, or a new one that breaks the rules
+     * @throws AccountProblem.WrongPassword   the current password is wrong
+     * @throws AccountProblem.TooManyAttempts too many wrong passwords lately
+     */
+    public Account changePassword(AccountId id, PasswordChange change) {
+        if (change.current().isEmpty()) throw new AccountProblem.InvalidInput("currentPassword", "Enter your current password.");
+        if (change.current().length() > MAX_PASSWORD) throw new AccountProblem.WrongPassword();
+        try {
+            checkPassword(change.next());
+        } catch (AccountProblem.InvalidInput invalid) {
+            throw new AccountProblem.InvalidInput("newPassword", invalid.getMessage());
+        }
+        if (change.next().equals(change.current()))
+            throw new AccountProblem.InvalidInput("newPassword", "Choose a new password that differs from the current one.");
+        Account account = store.find(id).orElseThrow(AccountProblem.NotFound::new);
+        AccountStore.Credentials credentials = store.findByEmail(account.email()).filter(c -> c.account().id().equals(id))
+                .orElseThrow(AccountProblem.NotFound::new);
+        LoginThrottle.Attempt attempt = throttle.begin(account.email(), change.origin().address());
+        try (attempt) {
+            if (!hasher.matches(change.current(), credentials.passwordHash())) {
+                attempt.failed();
+                meters.counter("lanyard.password.change.failures", "reason", "wrong-password").increment();
+                throw new AccountProblem.WrongPassword();
+            }
+            attempt.succeeded();
+        }
+        String hash = hasher.hash(change.next());
+        return transactions.execute(tx -> {
+            // Changed by another request since it was checked: the current password given here is no longer it.
+            if (store.updatePassword(id, credentials.passwordHash(), hash) == 0) throw new AccountProblem.WrongPassword();
+            Instant now = clock.instant();
+            events.publishEvent(new AccountEvent.PasswordChanged(account, change.origin().session(), change.signOutOthers(),
+                    change.origin().address(), now));
+            mailer.send(account.team(), account.email(), PasswordChangedMail.SUBJECT,
+                    PasswordChangedMail.body(account, change, now, mailer.baseUrl()));
+            return account;
+        });
     }
 
     public Optional<Account> find(AccountId id) {

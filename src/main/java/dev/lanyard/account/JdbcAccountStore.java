@@ -153,6 +153,17 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public int updatePassword(AccountId id, String expectedHash, String newHash) {
+        return jdbc.sql("""
+                        UPDATE accounts SET password_hash = :hash
+                        WHERE id = :id AND password_hash = :expected AND removed_at IS NULL""")
+                .param("hash", newHash)
+                .param("id", id.value())
+                .param("expected", expectedHash)
+                .update();
+    }
+
+    @Override
     public Optional<Credentials> findByEmail(String email) {
         // PostgreSQL text cannot hold U+0000 and rejects it even as a parameter; no stored email has one.
         if (email.indexOf(0) >= 0) return Optional.empty();

@@ -89,6 +89,10 @@ class AuditRecorder {
         } else if (event instanceof AccountEvent.PolicyChanged e) {
             record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.POLICY_CHANGED,
                     Phrases.policyChange(e.before(), e.after()), Optional.empty());
+        } else if (event instanceof AccountEvent.PasswordChanged e) {
+            Optional<SessionId> from = Optional.of(new SessionId(e.fromSession()));
+            record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), from), Optional.of(e.account().id()),
+                    from, AuditAction.PASSWORD_CHANGED, Phrases.passwordChanged(e.signOutOthers()), Optional.ofNullable(e.address()));
         } else if (event instanceof AccountEvent.SessionListPermissionChanged e) {
             record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.SESSION_LIST_PERMISSION_CHANGED,
                     Phrases.sessionListPermission(e.membersSeeSessions()), Optional.empty());
@@ -110,6 +114,16 @@ class AuditRecorder {
                     Optional.of(e.id()), AuditAction.SIGNED_IN, "Signed in" + where, s.map(Session::ip));
         } else if (event instanceof SessionEvent.Ended e) {
             ended(e);
+        } else if (event instanceof SessionEvent.Approved e) {
+            Optional<Account> owner = accounts.find(e.owner());
+            if (owner.isEmpty()) {
+                unattributed(AuditAction.SESSION_APPROVED);
+                return;
+            }
+            Optional<Session> from = session(e.from(), e.owner());
+            record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.of(e.from())), Optional.of(e.owner()),
+                    Optional.of(e.id()), AuditAction.SESSION_APPROVED, Phrases.approved(session(e.id(), e.owner()), e.id(), from),
+                    from.map(Session::ip));
         } else if (event instanceof SessionEvent.Renamed e) {
             Optional<Account> owner = accounts.find(e.owner());
             if (owner.isEmpty()) {
@@ -180,6 +194,7 @@ class AuditRecorder {
             case ADMIN_REVOKED -> AuditAction.SESSION_REVOKED_BY_ADMIN;
             case IDLE_EXPIRED, LIFETIME_EXPIRED -> AuditAction.SESSION_EXPIRED;
             case PASSWORD_CHANGED -> AuditAction.SESSION_ENDED_BY_PASSWORD_CHANGE;
+            case DENIED -> AuditAction.SESSION_DENIED;
         };
         if (team.isEmpty()) {
             unattributed(action);
@@ -201,6 +216,7 @@ class AuditRecorder {
             case IDLE_EXPIRED -> device + " was signed out after a period of inactivity";
             case LIFETIME_EXPIRED -> device + " reached its maximum lifetime";
             case PASSWORD_CHANGED -> device + " was signed out because the password was changed";
+            case DENIED -> Phrases.denied(session(e.id(), e.owner()), e.id(), from);
         };
         record(team.get(), ending.at(), actor, Optional.of(e.owner()), Optional.of(e.id()), action, detail,
                 from.map(Session::ip));

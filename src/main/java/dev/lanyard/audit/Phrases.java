@@ -48,4 +48,31 @@ final class Phrases {
     private static String days(int days) {
         return days == 1 ? "1 day" : days + " days";
     }
+
+    /** "Approved the sign-in on Chrome 131 on macOS 14 in Madrid, Spain (ses_ab…) from Firefox on Ubuntu (ses_cd…)". */
+    static String approved(java.util.Optional<dev.lanyard.session.Session> target, dev.lanyard.session.SessionId id,
+                           java.util.Optional<dev.lanyard.session.Session> from) {
+        return "Approved the sign-in " + signIn(target, id) + from(from);
+    }
+
+    /** "Denied the sign-in on … (ses_ab…) from …": the session ended. */
+    static String denied(java.util.Optional<dev.lanyard.session.Session> target, dev.lanyard.session.SessionId id,
+                         java.util.Optional<dev.lanyard.session.Session> from) {
+        return "Denied the sign-in " + signIn(target, id) + from(from) + "; it was signed out";
+    }
+
+    /** "Changed the password; 3 other sessions were signed out" and the like. */
+    static String passwordChanged(boolean signOutOthers) {
+        return signOutOthers ? "Changed the password and signed out every other session (API keys kept)"
+                : "Changed the password; other sessions stayed signed in";
+    }
+
+    private static String signIn(java.util.Optional<dev.lanyard.session.Session> target, dev.lanyard.session.SessionId id) {
+        return target.map(s -> "on " + s.device().description() + " in " + s.location().label()).orElse("of a session")
+                + " (" + id.shortForm() + ")";
+    }
+
+    private static String from(java.util.Optional<dev.lanyard.session.Session> from) {
+        return from.map(f -> " from " + f.device().description() + " (" + f.id().shortForm() + ")").orElse("");
+    }
 }

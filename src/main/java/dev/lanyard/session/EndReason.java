@@ -7,7 +7,8 @@ public enum EndReason {
     ADMIN_REVOKED("Signed out by an admin", "An admin of your team signed you out."),
     IDLE_EXPIRED("Expired after inactivity", "You were signed out after a period of inactivity."),
     LIFETIME_EXPIRED("Reached its maximum lifetime", "Your session reached its maximum length. Please sign in again."),
-    PASSWORD_CHANGED("Password changed", "Your password was changed, so you were signed out.");
+    PASSWORD_CHANGED("Password changed", "Your password was changed, so you were signed out."),
+    DENIED("Sign-in denied from a verified device", "This sign-in was denied from one of your verified devices.");
 
     private final String label;
     private final String notice;

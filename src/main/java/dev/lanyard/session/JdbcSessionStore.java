@@ -333,6 +333,18 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public int approve(SessionId id, AccountId owner) {
+        return jdbc.sql("""
+                        UPDATE sessions SET verified = :yes
+                        WHERE id = :id AND account_id = :owner AND ended_at IS NULL AND verified = :no AND api_key = :no""")
+                .param("yes", true)
+                .param("no", false)
+                .param("id", id.value())
+                .param("owner", owner.value())
+                .update();
+    }
+
+    @Override
     public int setAlerts(SessionId id, AccountId owner, boolean alerts) {
         return jdbc.sql("UPDATE sessions SET alerts = :alerts WHERE id = :id AND account_id = :owner AND ended_at IS NULL")
                 .param("alerts", alerts)

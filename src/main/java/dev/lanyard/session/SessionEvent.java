@@ -28,6 +28,10 @@ public sealed interface SessionEvent {
             implements SessionEvent {
     }
 
+    /** A verified session of the same member ({@code from}) approved the sign-in, which is now verified (PRODUCT.md V2). */
+    record Approved(SessionId id, AccountId owner, SessionId from, Instant at) implements SessionEvent {
+    }
+
     record Renamed(SessionId id, AccountId owner, String name, Instant at) implements SessionEvent {
     }
 }

@@ -24,16 +24,18 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  */
 @Controller
 class SessionPages {
-    static final Map<String, String> DONE = Map.of(
-            "welcome", "Welcome to Lanyard. This is every place where your account is signed in.",
-            "renamed", "Session renamed.",
-            "alerts-on", "Sign-in alerts are on for this session.",
-            "alerts-off", "Sign-in alerts are off for this session.",
-            "signed-out", "The session was signed out. That device must sign in again.",
-            "signed-out-selected", "The selected sessions were signed out.",
-            "signed-out-others", "All other sessions were signed out. This device stays signed in.",
-            "nothing-selected", "Select at least one session to sign out.",
-            "joined", "Welcome to your team on Lanyard. This is every place where your account is signed in.");
+    static final Map<String, String> DONE = Map.ofEntries(
+            Map.entry("welcome", "Welcome to Lanyard. This is every place where your account is signed in."),
+            Map.entry("renamed", "Session renamed."),
+            Map.entry("alerts-on", "Sign-in alerts are on for this session."),
+            Map.entry("alerts-off", "Sign-in alerts are off for this session."),
+            Map.entry("signed-out", "The session was signed out. That device must sign in again."),
+            Map.entry("signed-out-selected", "The selected sessions were signed out."),
+            Map.entry("signed-out-others", "All other sessions were signed out. This device stays signed in."),
+            Map.entry("nothing-selected", "Select at least one session to sign out."),
+            Map.entry("approved", "Sign-in approved. That session is now verified."),
+            Map.entry("denied", "Sign-in denied. That session was signed out."),
+            Map.entry("joined", "Welcome to your team on Lanyard. This is every place where your account is signed in."));
 
     private final Sessions sessions;
     private final dev.lanyard.account.Members members;
@@ -41,10 +43,12 @@ class SessionPages {
     private final SessionCookie cookie;
     private final LiveSessions live;
     private final Timeline timeline;
+    private final Approvals approvals;
     private final Clock clock;
 
     SessionPages(Sessions sessions, dev.lanyard.account.Members members, SessionSettings settings, SessionCookie cookie,
-                 LiveSessions live, Timeline timeline, Clock clock) {
+                 LiveSessions live, Timeline timeline, Approvals approvals, Clock clock) {
+        this.approvals = approvals;
         this.sessions = sessions;
         this.members = members;
         this.live = live;
@@ -67,6 +71,7 @@ class SessionPages {
             model.addAttribute("current", view(sessions.current(current), true));
             model.addAttribute("restricted", true);
             model.addAttribute("others", List.of());
+            model.addAttribute("approvals", List.of());
             model.addAttribute("counts", new ListFilter.Counts(1, 0, 1, 0));
             model.addAttribute("filter", "all");
             model.addAttribute("filters", ListFilter.values());
@@ -84,6 +89,7 @@ class SessionPages {
         model.addAttribute("current", view(sessions.current(current), true));
         model.addAttribute("others", others);
         model.addAttribute("counts", sessions.counts(current.account().id()));
+        model.addAttribute("approvals", approvals.pending(current).stream().map(s -> view(s, false)).toList());
         model.addAttribute("filter", chosen.code());
         model.addAttribute("filters", ListFilter.values());
         model.addAttribute("nextCursor", page.nextCursor().orElse(null));
@@ -139,6 +145,8 @@ class SessionPages {
         model.addAttribute("s", view(session, session.id().equals(current.id())));
         model.addAttribute("timeline", timeline.of(session.id()));
         model.addAttribute("account", current.account());
+        model.addAttribute("approvable", session.active() && !session.verified() && Approvals.approvable(session)
+                && !session.id().equals(current.id()) && approvals.mayApprove(current));
         if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
         return "sessions/details";
     }

@@ -43,6 +43,22 @@ public sealed class SessionProblem extends RuntimeException {
         }
     }
 
+    /** Approving or denying a sign-in needs a verified session of the same member (PRODUCT.md V2). */
+    public static final class NotVerified extends SessionProblem {
+        public NotVerified() {
+            super("session-not-verified", 403,
+                    "Only a verified session can approve or deny a sign-in. Approve this session from a verified one, "
+                            + "or sign in again with two-factor authentication.");
+        }
+    }
+
+    /** The session is not a sign-in waiting for approval: it is verified already, or an API key or an app's grant. */
+    public static final class NotPending extends SessionProblem {
+        public NotPending(String message) {
+            super("session-not-pending", 409, message);
+        }
+    }
+
     public static final class InvalidCursor extends SessionProblem {
         public InvalidCursor() {
             super("invalid-cursor", 400, "The cursor is not valid. Start again from the first page.");

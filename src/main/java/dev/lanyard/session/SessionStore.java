@@ -91,6 +91,12 @@ interface SessionStore {
     /** Renames an active session of {@code owner}; returns 1, or 0 if there is no such session. Safe to repeat. */
     int rename(SessionId id, AccountId owner, String name);
 
+    /**
+     * Marks an active, unverified sign-in of {@code owner} verified (an approval); API keys are never verified
+     * this way. Returns 1, or 0 if nothing changed. Safe to repeat.
+     */
+    int approve(SessionId id, AccountId owner);
+
     /** Sets the sign-in alerts flag of an active session of {@code owner}; returns 1 or 0. Safe to repeat. */
     int setAlerts(SessionId id, AccountId owner, boolean alerts);
 

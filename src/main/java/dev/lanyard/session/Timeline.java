@@ -14,9 +14,11 @@ class Timeline {
     static final int MAX_ENTRIES = 100;
 
     private final TimelineStore store;
+    private final SessionStore sessions;
 
-    Timeline(TimelineStore store) {
+    Timeline(TimelineStore store, SessionStore sessions) {
         this.store = store;
+        this.sessions = sessions;
     }
 
     /** A timeline entry phrased for a person. */
@@ -32,6 +34,9 @@ class Timeline {
             if (!moved.to().label().equals(moved.from().label())) {
                 store.add(moved.id(), moved.at(), "location-changed", moved.to().label());
             }
+        } else if (event instanceof SessionEvent.Approved approved) {
+            store.add(approved.id(), approved.at(), "approved",
+                    sessions.find(approved.from(), approved.owner()).map(Session::displayName).orElse(""));
         } else if (event instanceof SessionEvent.Renamed renamed) {
             store.add(renamed.id(), renamed.at(), "renamed", renamed.name());
         } else if (event instanceof SessionEvent.Ended ended) {
@@ -48,6 +53,8 @@ class Timeline {
             case "signed-in" -> "Signed in";
             case "address-changed" -> "Used from a new IP address: " + e.detail();
             case "location-changed" -> "Location changed to " + e.detail();
+            case "approved" -> e.detail().isEmpty() ? "Verified: approved from a verified session"
+                    : "Verified: approved from " + e.detail();
             case "renamed" -> e.detail().isEmpty() ? "Name removed" : "Renamed to “" + e.detail() + "”";
             case "ended" -> "Ended: " + EndReason.valueOf(e.detail()).label();
             default -> e.kind();

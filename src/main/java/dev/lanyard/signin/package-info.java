@@ -3,10 +3,11 @@
  * (through {@code account}, whose {@code Accounts.authenticate} also throttles guessing) and starts or
  * ends their session (through {@code session}). Session mechanics it needs beyond {@code session}'s own
  * API are opened to it as named interfaces: {@code sign-in} (the cookie, a request's client origin) and
- * {@code views} (a session as JSON, the active window).
+ * {@code views} (a session as JSON, the active window). It contributes the password section of
+ * {@code /settings/security} ({@code settings}).
  */
 @ApplicationModule(displayName = "Sign-in",
-        allowedDependencies = {"account", "session", "session :: sign-in", "session :: views"})
+        allowedDependencies = {"account", "session", "session :: sign-in", "session :: views", "settings"})
 package dev.lanyard.signin;
 
 import org.springframework.modulith.ApplicationModule;

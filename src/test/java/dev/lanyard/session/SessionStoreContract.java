@@ -636,4 +636,23 @@ abstract class SessionStoreContract {
         assertThat(store.find(List.of(key.id()), newAccount())).as("someone else's is left out").isEmpty();
         assertThat(store.find(List.of(key.id()), alice)).hasSize(1);
     }
+
+    @Test
+    void approveMarksOnlyAnActiveUnverifiedSignInOfItsOwnerVerified() {
+        AccountId alice = newAccount();
+        Session phone = stored(TestSessions.of(alice).build());
+        Session ended = stored(TestSessions.of(alice).build());
+        store.end(ended.id(), alice, new Session.Ending(T0, EndReason.SIGNED_OUT, Optional.empty(), Optional.empty(), Optional.empty()));
+        Session key = TestSessions.of(alice).appType(AppType.API).idleTimeout(Duration.ZERO).build();
+        store.insertKey(key, TestSessions.tokenHash());
+
+        assertThat(store.approve(phone.id(), newAccount())).as("someone else's").isZero();
+        assertThat(store.find(phone.id(), alice).orElseThrow().verified()).isFalse();
+        assertThat(store.approve(phone.id(), alice)).isEqualTo(1);
+        assertThat(store.find(phone.id(), alice).orElseThrow().verified()).isTrue();
+        assertThat(store.approve(phone.id(), alice)).as("repeating it changes nothing").isZero();
+        assertThat(store.approve(ended.id(), alice)).as("an ended session").isZero();
+        assertThat(store.approve(key.id(), alice)).as("an API key").isZero();
+        assertThat(store.find(key.id(), alice).orElseThrow().verified()).isFalse();
+    }
 }

@@ -1,0 +1,58 @@
+package dev.lanyard.session;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Approving or denying a new sign-in from a verified session (PRODUCT.md V2). */
+@RestController
+@RequestMapping("/api/v1/sessions")
+@Tag(name = "Sessions")
+class ApprovalApi {
+    private final Approvals approvals;
+    private final dev.lanyard.account.Members members;
+
+    ApprovalApi(Approvals approvals, dev.lanyard.account.Members members) {
+        this.approvals = approvals;
+        this.members = members;
+    }
+
+    @Operation(summary = "Approve one of your unverified sign-ins from a verified session: it becomes verified. "
+            + "Approving a verified session changes nothing")
+    @ApiResponse(responseCode = "204", description = "Approved (or verified already)")
+    @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "
+            + "(an unverified session or an API key); or the session list is restricted")
+    @ApiResponse(responseCode = "404", description = "No such active session of yours")
+    @ApiResponse(responseCode = "409", description = "session-not-pending: an API key or an app's grant, which are never approved")
+    @PostMapping("/{id}/approve")
+    ResponseEntity<Void> approve(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        requireList(current);
+        approvals.approve(new SessionId(id), current);
+        return ResponseEntity.noContent().build();
+    }
+
+    @Operation(summary = "Deny one of your unverified sign-ins from a verified session: it is signed out, and its history "
+            + "says \"Sign-in denied from a verified device\". Denying it again changes nothing")
+    @ApiResponse(responseCode = "204", description = "Denied and signed out (or denied already)")
+    @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "
+            + "(an unverified session or an API key); or the session list is restricted")
+    @ApiResponse(responseCode = "404", description = "No such session of yours, or it ended")
+    @ApiResponse(responseCode = "409", description = "session-not-pending: the session is verified (sign it out instead), "
+            + "an API key or an app's grant")
+    @PostMapping("/{id}/deny")
+    ResponseEntity<Void> deny(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        requireList(current);
+        approvals.deny(new SessionId(id), current);
+        return ResponseEntity.noContent().build();
+    }
+
+    private void requireList(CurrentSession current) {
+        if (!members.maySeeSessionList(current.account())) throw new SessionProblem.Restricted();
+    }
+}

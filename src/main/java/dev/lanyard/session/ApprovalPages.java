@@ -1,0 +1,40 @@
+package dev.lanyard.session;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+
+/**
+ * "Approve this sign-in?" on the sessions page of a verified session (PRODUCT.md V2): Approve makes the new
+ * session verified, Deny signs it out. Works without JavaScript; the member's other pages refresh live.
+ */
+@Controller
+class ApprovalPages {
+    private final Approvals approvals;
+    private final dev.lanyard.account.Members members;
+
+    ApprovalPages(Approvals approvals, dev.lanyard.account.Members members) {
+        this.approvals = approvals;
+        this.members = members;
+    }
+
+    @PostMapping("/settings/sessions/{id}/approve")
+    String approve(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        requireList(current);
+        approvals.approve(new SessionId(id), current);
+        return "redirect:/settings/sessions?done=approved";
+    }
+
+    @PostMapping("/settings/sessions/{id}/deny")
+    String deny(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        requireList(current);
+        approvals.deny(new SessionId(id), current);
+        return "redirect:/settings/sessions?done=denied";
+    }
+
+    /** Restricted members (T5) may look at and act on their current session only. */
+    private void requireList(CurrentSession current) {
+        if (!members.maySeeSessionList(current.account())) throw new SessionProblem.Restricted();
+    }
+}

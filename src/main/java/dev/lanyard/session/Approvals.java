@@ -1,0 +1,119 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Approving a new sign-in from a verified session (PRODUCT.md V2). A session is verified when it passed a
+ * second factor, or when a verified session of the same member approved it; denying the sign-in ends it
+ * ({@link EndReason#DENIED}). The approver's verification is read from the database, never from a cache.
+ */
+@Service
+public class Approvals {
+    /**
+     * A sign-in this recent asks the member's verified sessions "Approve this sign-in?" on the sessions page.
+     * An older unverified one is still marked and counted, and can be approved from its details page or the API.
+     */
+    public static final Duration WINDOW = Duration.ofDays(7);
+    /** At most this many approval cards at once; the rest are under the Unverified filter. */
+    static final int MAX_CARDS = 5;
+
+    private final SessionStore store;
+    private final SessionBroadcast broadcast;
+    private final ActivityRecorder activity;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    Approvals(SessionStore store, SessionBroadcast broadcast, ActivityRecorder activity, ApplicationEventPublisher events,
+              Clock clock) {
+        this.store = store;
+        this.broadcast = broadcast;
+        this.activity = activity;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Whether {@code current} may approve or deny sign-ins: a verified sign-in (never an API key). */
+    public boolean mayApprove(CurrentSession current) {
+        if (current.apiKey()) return false;
+        return store.find(current.id(), current.account().id()).filter(Session::active).map(Session::verified).orElse(false);
+    }
+
+    /**
+     * The sign-ins that ask {@code current} for approval, newest first: active, unverified sign-ins of the same
+     * member started within {@link #WINDOW}, other than {@code current}. Empty unless {@code current} may approve.
+     */
+    public List<Session> pending(CurrentSession current) {
+        if (!mayApprove(current)) return List.of();
+        Instant since = clock.instant().minus(WINDOW);
+        return store.active(current.account().id(), ListFilter.UNVERIFIED, Instant.EPOCH, Sessions.MAX_PAGE, Optional.empty())
+                .stream()
+                .filter(s -> approvable(s) && !s.id().equals(current.id()) && !s.createdAt().isBefore(since))
+                .sorted(java.util.Comparator.comparing(Session::createdAt).reversed())
+                .limit(MAX_CARDS)
+                .map(activity::withPending)
+                .toList();
+    }
+
+    /** Whether a session can be approved at all: a sign-in, not an API key or an app's grant. */
+    public static boolean approvable(Session s) {
+        return !s.apiKey() && s.appType() != AppType.OAUTH;
+    }
+
+    /**
+     * Makes the sign-in {@code id} verified, approved by {@code by}. Safe to repeat: approving a session that is
+     * verified already changes nothing.
+     *
+     * @throws SessionProblem.NotVerified {@code by} is not a verified session
+     * @throws SessionProblem.NotFound    no such active session of the same member
+     * @throws SessionProblem.NotPending  an API key or an app's grant
+     */
+    @Transactional
+    public void approve(SessionId id, CurrentSession by) {
+        Session target = target(id, by);
+        if (target.verified()) return;
+        AccountId owner = by.account().id();
+        if (store.approve(id, owner) == 0) return; // approved at the same moment elsewhere
+        events.publishEvent(new SessionEvent.Approved(id, owner, by.id(), clock.instant()));
+        broadcast.changed(List.of(id));
+        // Every open page of the member refreshes: the card goes, the session shows as verified.
+        broadcast.started(owner);
+    }
+
+    /**
+     * Ends the unverified sign-in {@code id}, denied by {@code by}. Safe to repeat: a session that was denied
+     * already changes nothing.
+     *
+     * @throws SessionProblem.NotVerified {@code by} is not a verified session
+     * @throws SessionProblem.NotFound    no such session of the same member, or it ended for another reason
+     * @throws SessionProblem.NotPending  the session is verified (sign it out instead), an API key or an app's grant
+     */
+    @Transactional
+    public void deny(SessionId id, CurrentSession by) {
+        if (!mayApprove(by)) throw new SessionProblem.NotVerified();
+        AccountId owner = by.account().id();
+        Session found = store.find(id, owner).orElseThrow(SessionProblem.NotFound::new);
+        if (found.ending().map(e -> e.reason() == EndReason.DENIED).orElse(false)) return;
+        Session target = target(id, by);
+        if (target.verified())
+            throw new SessionProblem.NotPending("This session is verified. To end it, sign it out instead.");
+        Session.Ending ending = Session.Ending.by(EndReason.DENIED, clock.instant(), owner, by.id());
+        if (store.end(id, owner, ending) == 1) broadcast.ended(List.of(id), owner, ending);
+    }
+
+    private Session target(SessionId id, CurrentSession by) {
+        if (!mayApprove(by)) throw new SessionProblem.NotVerified();
+        Session target = store.find(id, by.account().id()).filter(Session::active).orElseThrow(SessionProblem.NotFound::new);
+        if (!approvable(target))
+            throw new SessionProblem.NotPending("Only sign-ins can be approved or denied. API keys and apps are not.");
+        return target;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.lanyard.signin;
+
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.session.ClientOrigins;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.settings.SecuritySettings;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The password form of {@code /settings/security}: a refusal is shown next to the form, with the member's choices kept. */
+@Controller
+class PasswordPage {
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final ClientOrigins origins;
+    private final SecuritySettings securitySettings;
+
+    PasswordPage(Accounts accounts, Sessions sessions, ClientOrigins origins, SecuritySettings securitySettings) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.origins = origins;
+        this.securitySettings = securitySettings;
+    }
+
+    @PostMapping("/settings/security/password")
+    String change(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String currentPassword,
+                  @RequestParam(defaultValue = "") String newPassword,
+                  @RequestParam(defaultValue = "false") boolean signOutOthers,
+                  HttpServletRequest request, HttpServletResponse response, Model model) {
+        try {
+            accounts.changePassword(current.account().id(),
+                    PasswordChanges.request(current, sessions, origins.of(request), currentPassword, newPassword, signOutOthers));
+            return "redirect:/settings/security?done=" + (signOutOthers ? "password-changed" : "password-changed-kept");
+        } catch (AccountProblem problem) {
+            if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
+                response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+            } else {
+                response.setStatus(HttpStatus.BAD_REQUEST.value());
+            }
+            model.addAttribute("error", problem.getMessage());
+            model.addAttribute("passwordErrorField", problem.field());
+            model.addAttribute(PasswordSection.SIGN_OUT_OTHERS, signOutOthers);
+            return securitySettings.page(current, model);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package dev.lanyard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.audit.AuditEntry;
+import dev.lanyard.audit.AuditLog;
+import dev.lanyard.audit.AuditQuery;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Approving a new sign-in from a verified session (PRODUCT.md V2) on the sessions page and through
+ * {@code POST /api/v1/sessions/{id}/approve|deny}, who may do it, and the security recommendations banner (S5).
+ * Sessions are made verified directly in the database: the second factor that verifies them is another feature.
+ */
+@LanyardSpringTest
+class ApprovalWebTest {
+    private static final Pattern CSRF_INPUT = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    SessionCache cache;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    AuditLog audit;
+    @Autowired
+    MutableClock clock;
+
+    private ApiClient api;
+    private Member laptop;
+    private Member phone;
+
+    @BeforeEach
+    void aVerifiedLaptopAndANewPhone() throws Exception {
+        api = new ApiClient(mvc, json);
+        laptop = api.signUp("vera");
+        verify(laptop);
+        phone = api.logIn(laptop);
+    }
+
+    /** What a passed second factor does, as far as these tests are concerned. */
+    private void verify(Member member) {
+        jdbc.sql("UPDATE sessions SET verified = TRUE WHERE id = :id").param("id", member.sessionId()).update();
+        cache.evict(List.of(new SessionId(member.sessionId())));
+    }
+
+    private MockHttpServletResponse as(Member member, MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request.cookie(member.cookie()).with(member.from())).andReturn().getResponse();
+    }
+
+    private MockHttpServletResponse approve(Member by, Member target) throws Exception {
+        return as(by, post("/api/v1/sessions/" + target.sessionId() + "/approve").contentType(MediaType.APPLICATION_JSON));
+    }
+
+    private MockHttpServletResponse deny(Member by, Member target) throws Exception {
+        return as(by, post("/api/v1/sessions/" + target.sessionId() + "/deny").contentType(MediaType.APPLICATION_JSON));
+    }
+
+    private JsonNode session(Member member) throws Exception {
+        return json.readTree(as(member, get("/api/v1/sessions/current")).getContentAsString());
+    }
+
+    private String html(Member member, String path) throws Exception {
+        return as(member, get(path).accept(MediaType.TEXT_HTML)).getContentAsString();
+    }
+
+    private void problem(MockHttpServletResponse response, int status, String code) throws Exception {
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(status);
+        assertThat(response.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        assertThat(json.readTree(response.getContentAsString()).path("type").asString()).isEqualTo("urn:lanyard:problem:" + code);
+    }
+
+    private List<AuditEntry> auditOf(Member member) {
+        var account = accounts.find(new AccountId(member.accountId())).orElseThrow();
+        return audit.page(AuditQuery.all(account.team()), 100, Optional.empty()).items();
+    }
+
+    private MockHttpServletRequestBuilder withFormToken(Member member, MockHttpServletRequestBuilder form) throws Exception {
+        MvcResult page = mvc.perform(get("/settings/sessions").cookie(member.cookie()).with(member.from()).accept(MediaType.TEXT_HTML))
+                .andReturn();
+        Matcher token = CSRF_INPUT.matcher(page.getResponse().getContentAsString());
+        assertThat(token.find()).as("the page carries a CSRF token").isTrue();
+        form.param("_csrf", token.group(1));
+        Cookie xsrf = page.getResponse().getCookie("XSRF-TOKEN");
+        if (xsrf != null) form.cookie(xsrf);
+        HttpSession session = page.getRequest().getSession(false);
+        if (session != null) form.session((MockHttpSession) session);
+        return form;
+    }
+
+    @Test
+    void approvingFromAVerifiedSessionMakesTheSignInVerified() throws Exception {
+        assertThat(session(phone).path("verified").asBoolean()).isFalse();
+
+        assertThat(approve(laptop, phone).getStatus()).isEqualTo(204);
+
+        assertThat(session(phone).path("verified").asBoolean()).isTrue();
+        assertThat(auditOf(laptop)).filteredOn(e -> e.action().equals("session.approved")).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.session()).contains(new SessionId(phone.sessionId()));
+                    assertThat(e.detail()).startsWith("Approved the sign-in on ");
+                });
+        assertThat(html(laptop, "/settings/sessions/" + phone.sessionId())).contains("Verified: approved from");
+        assertThat(approve(laptop, phone).getStatus()).as("approving again changes nothing").isEqualTo(204);
+        assertThat(auditOf(laptop)).filteredOn(e -> e.action().equals("session.approved")).hasSize(1);
+    }
+
+    @Test
+    void denyingSignsTheSignInOutWithItsReason() throws Exception {
+        assertThat(deny(laptop, phone).getStatus()).isEqualTo(204);
+
+        MockHttpServletResponse refused = as(phone, get("/api/v1/sessions/current"));
+        assertThat(refused.getStatus()).isEqualTo(401);
+        JsonNode history = json.readTree(as(laptop, get("/api/v1/sessions/history")).getContentAsString());
+        String reason = "";
+        for (JsonNode s : history.path("items")) if (s.path("id").asString().equals(phone.sessionId())) reason = s.path("endReason").asString();
+        assertThat(reason).isEqualTo("denied");
+        assertThat(html(laptop, "/settings/sessions/history")).contains("Sign-in denied from a verified device");
+        assertThat(auditOf(laptop)).filteredOn(e -> e.action().equals("session.denied")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).startsWith("Denied the sign-in on "));
+        assertThat(deny(laptop, phone).getStatus()).as("denying again changes nothing").isEqualTo(204);
+    }
+
+    @Test
+    void anUnverifiedSessionCanNeitherApproveNorDeny() throws Exception {
+        Member tablet = api.logIn(laptop);
+
+        problem(approve(phone, tablet), 403, "session-not-verified");
+        problem(deny(phone, tablet), 403, "session-not-verified");
+        problem(approve(phone, phone), 403, "session-not-verified");
+
+        assertThat(session(tablet).path("verified").asBoolean()).isFalse();
+        assertThat(as(tablet, get("/api/v1/sessions/current")).getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void anotherMembersSessionIsNotFound() throws Exception {
+        Member stranger = api.signUp("stranger");
+        verify(stranger);
+
+        problem(approve(stranger, phone), 404, "session-not-found");
+        problem(deny(stranger, phone), 404, "session-not-found");
+
+        assertThat(session(phone).path("verified").asBoolean()).isFalse();
+        assertThat(as(phone, get("/api/v1/sessions/current")).getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void aVerifiedSessionIsSignedOutNotDenied() throws Exception {
+        Member desktop = api.logIn(laptop);
+        verify(desktop);
+
+        problem(deny(laptop, desktop), 409, "session-not-pending");
+        assertThat(as(desktop, get("/api/v1/sessions/current")).getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void anApiKeyCanNeverApprove() throws Exception {
+        MockHttpServletResponse created = as(laptop, post("/api/v1/api-keys").contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("name", "Robot", "scopes", List.of("sessions:read", "sessions:write")))));
+        String key = json.readTree(created.getContentAsString()).path("secret").asString();
+
+        MockHttpServletResponse response = mvc.perform(post("/api/v1/sessions/" + phone.sessionId() + "/approve")
+                .header("Authorization", "Bearer " + key)).andReturn().getResponse();
+
+        problem(response, 403, "session-not-verified");
+        assertThat(session(phone).path("verified").asBoolean()).isFalse();
+    }
+
+    @Test
+    void theVerifiedSessionsPageAsksToApproveTheNewSignInNamingItsDeviceLocationAndTime() throws Exception {
+        JsonNode details = json.readTree(as(laptop, get("/api/v1/sessions/" + phone.sessionId())).getContentAsString());
+
+        String page = html(laptop, "/settings/sessions");
+
+        assertThat(page).contains("Approve this sign-in?");
+        assertThat(page).contains(details.path("device").path("description").asString());
+        assertThat(page).contains(SessionView.EXACT.format(java.time.Instant.parse(details.path("createdAt").asString())));
+        assertThat(page).contains("action=\"/settings/sessions/" + phone.sessionId() + "/approve\"")
+                .contains("action=\"/settings/sessions/" + phone.sessionId() + "/deny\"");
+        String phonePage = html(phone, "/settings/sessions");
+        assertThat(phonePage).as("an unverified session is not asked").doesNotContain("class=\"card approval\"");
+        assertThat(phonePage).contains("This session is not verified.").contains("sign in again with two-factor");
+        assertThat(phonePage).contains("class=\"badge unverified\"");
+    }
+
+    @Test
+    void anOldUnverifiedSignInNoLongerAsksButCanBeApprovedFromItsDetails() throws Exception {
+        jdbc.sql("UPDATE sessions SET created_at = :then WHERE id = :id")
+                .param("then", clock.instant().minus(Approvals.WINDOW).minus(Duration.ofHours(1)).toEpochMilli())
+                .param("id", phone.sessionId()).update();
+
+        assertThat(html(laptop, "/settings/sessions")).doesNotContain("class=\"card approval\"");
+        assertThat(html(laptop, "/settings/sessions/" + phone.sessionId())).contains("Approve this sign-in?");
+    }
+
+    @Test
+    void theApproveButtonApprovesAndTheCardGoes() throws Exception {
+        MockHttpServletResponse response = as(laptop, withFormToken(laptop, post("/settings/sessions/" + phone.sessionId() + "/approve")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)));
+
+        assertThat(response.getStatus()).isEqualTo(302);
+        assertThat(response.getRedirectedUrl()).isEqualTo("/settings/sessions?done=approved");
+        assertThat(session(phone).path("verified").asBoolean()).isTrue();
+        String page = html(laptop, response.getRedirectedUrl());
+        assertThat(page).contains("Sign-in approved.").doesNotContain("class=\"card approval\"");
+    }
+
+    @Test
+    void theDenyButtonSignsTheSignInOut() throws Exception {
+        MockHttpServletResponse response = as(laptop, withFormToken(laptop, post("/settings/sessions/" + phone.sessionId() + "/deny")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)));
+
+        assertThat(response.getRedirectedUrl()).isEqualTo("/settings/sessions?done=denied");
+        assertThat(as(phone, get("/api/v1/sessions/current")).getStatus()).isEqualTo(401);
+    }
+
+    @Test
+    void theApproveButtonOfAnUnverifiedSessionIsRefused() throws Exception {
+        Member tablet = api.logIn(laptop);
+
+        MockHttpServletResponse response = as(phone, withFormToken(phone, post("/settings/sessions/" + tablet.sessionId() + "/approve")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)));
+
+        assertThat(response.getStatus()).isEqualTo(403);
+        assertThat(session(tablet).path("verified").asBoolean()).isFalse();
+    }
+
+    @Test
+    void theRecommendationsBannerCountsUnverifiedAndInactiveSessionsAndHidesWhenThereIsNothing() throws Exception {
+        String page = html(laptop, "/settings/sessions");
+        assertThat(page).contains("Security recommendations").contains("1 unverified session")
+                .contains("href=\"/settings/sessions?filter=unverified#others-heading\"")
+                .doesNotContain("inactive session");
+
+        jdbc.sql("UPDATE sessions SET last_active_at = :old WHERE id = :id")
+                .param("old", clock.instant().minus(Duration.ofDays(120)).toEpochMilli()).param("id", phone.sessionId()).update();
+        cache.evict(List.of(new SessionId(phone.sessionId())));
+        assertThat(html(laptop, "/settings/sessions")).contains("1 unverified session").contains("1 inactive session")
+                .contains("href=\"/settings/sessions?filter=inactive#others-heading\"");
+
+        verify(phone);
+        jdbc.sql("UPDATE sessions SET last_active_at = :now WHERE id = :id")
+                .param("now", clock.instant().toEpochMilli()).param("id", phone.sessionId()).update();
+        cache.evict(List.of(new SessionId(phone.sessionId())));
+        assertThat(html(laptop, "/settings/sessions")).doesNotContain("Security recommendations");
+    }
+}
