@@ -3,10 +3,11 @@
  * (through {@code account}, whose {@code Accounts.authenticate} also throttles guessing) and starts or
  * ends their session (through {@code session}). Session mechanics it needs beyond {@code session}'s own
  * API are opened to it as named interfaces: {@code sign-in} (the cookie, a request's client origin) and
- * {@code views} (a session as JSON, the active window).
+ * {@code views} (a session as JSON, the active window). A member with a second factor signs in in two steps:
+ * the password starts a challenge ({@code factors}), the code completes it with a verified session.
  */
 @ApplicationModule(displayName = "Sign-in",
-        allowedDependencies = {"account", "session", "session :: sign-in", "session :: views"})
+        allowedDependencies = {"account", "session", "session :: sign-in", "session :: views", "factors"})
 package dev.lanyard.signin;
 
 import org.springframework.modulith.ApplicationModule;
