@@ -48,10 +48,10 @@ final class SecondFactorGate extends OncePerRequestFilter {
                 response.setContentType("application/problem+json");
                 response.getWriter().write(PROBLEM);
             } else if (request.getHeader("HX-Request") != null) {
-                response.setHeader("HX-Redirect", "/settings/security?held");
+                response.setHeader("HX-Redirect", "/settings/security");
                 response.setStatus(HttpServletResponse.SC_FORBIDDEN);
             } else {
-                response.sendRedirect("/settings/security?held");
+                response.sendRedirect("/settings/security");
             }
             return;
         }
