@@ -156,6 +156,31 @@ public class Accounts {
         });
     }
 
+    /**
+     * Checks a one-time code of {@code account} (a second factor) under the same throttle as passwords, so
+     * wrong codes and wrong passwords share one budget per email and client address. Returns what
+     * {@code check} said; throws {@link AccountProblem.TooManyAttempts} without running it when the
+     * throttle asks the caller to wait.
+     */
+    public boolean checkThrottled(Account account, String address, java.util.function.BooleanSupplier check) {
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(account.email(), address);
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            meters.counter("lanyard.login.failures", "reason", "throttled").increment();
+            throw tooMany;
+        }
+        try (attempt) {
+            boolean ok = check.getAsBoolean();
+            if (ok) attempt.succeeded();
+            else {
+                attempt.failed();
+                meters.counter("lanyard.login.failures", "reason", "invalid-code").increment();
+            }
+            return ok;
+        }
+    }
+
     public Optional<Account> find(AccountId id) {
         return store.find(id);
     }

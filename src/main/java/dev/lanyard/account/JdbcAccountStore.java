@@ -26,8 +26,9 @@ class JdbcAccountStore implements AccountStore {
     @Override
     public void insert(Team team) {
         jdbc.sql("""
-                INSERT INTO teams (id, name, created_at, idle_timeout_ms, allow_remember_me, remembered_days, lifetime_days)
-                VALUES (:id, :name, :at, :idle, :remember, :rememberedDays, :lifetimeDays)
+                INSERT INTO teams (id, name, created_at, idle_timeout_ms, allow_remember_me, remembered_days, lifetime_days,
+                    require_second_factor)
+                VALUES (:id, :name, :at, :idle, :remember, :rememberedDays, :lifetimeDays, :secondFactor)
                 """)
                 .param("id", team.id().value())
                 .param("name", team.name())
@@ -36,6 +37,7 @@ class JdbcAccountStore implements AccountStore {
                 .param("remember", team.policy().allowRememberMe())
                 .param("rememberedDays", team.policy().rememberedDays())
                 .param("lifetimeDays", team.policy().lifetimeDays())
+                .param("secondFactor", team.policy().requireSecondFactor())
                 .update();
     }
 
@@ -83,14 +85,15 @@ class JdbcAccountStore implements AccountStore {
     public Optional<Team> findTeam(TeamId id) {
         return jdbc.sql("""
                 SELECT id, name, created_at, idle_timeout_ms, allow_remember_me, remembered_days, lifetime_days,
-                       members_see_sessions
+                       members_see_sessions, require_second_factor
                 FROM teams WHERE id = :id
                 """)
                 .param("id", id.value())
                 .query((rs, n) -> new Team(new TeamId(rs.getString("id")), rs.getString("name"),
                         Instant.ofEpochMilli(rs.getLong("created_at")),
                         new TeamPolicy(java.time.Duration.ofMillis(rs.getLong("idle_timeout_ms")),
-                                rs.getBoolean("allow_remember_me"), rs.getInt("remembered_days"), rs.getInt("lifetime_days")),
+                                rs.getBoolean("allow_remember_me"), rs.getInt("remembered_days"), rs.getInt("lifetime_days"),
+                                rs.getBoolean("require_second_factor")),
                         rs.getBoolean("members_see_sessions")))
                 .optional();
     }
@@ -99,13 +102,15 @@ class JdbcAccountStore implements AccountStore {
     public int updatePolicy(TeamId id, TeamPolicy policy) {
         return jdbc.sql("""
                 UPDATE teams SET idle_timeout_ms = :idle, allow_remember_me = :remember,
-                    remembered_days = :rememberedDays, lifetime_days = :lifetimeDays
+                    remembered_days = :rememberedDays, lifetime_days = :lifetimeDays,
+                    require_second_factor = :secondFactor
                 WHERE id = :id
                 """)
                 .param("idle", policy.idleTimeout().toMillis())
                 .param("remember", policy.allowRememberMe())
                 .param("rememberedDays", policy.rememberedDays())
                 .param("lifetimeDays", policy.lifetimeDays())
+                .param("secondFactor", policy.requireSecondFactor())
                 .param("id", id.value())
                 .update();
     }

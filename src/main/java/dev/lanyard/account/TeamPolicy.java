@@ -10,14 +10,27 @@ import java.util.List;
  * @param allowRememberMe  whether "Remember me" may extend a session
  * @param rememberedDays   lifetime of a remembered session, in days
  * @param lifetimeDays     lifetime of any other session, in days
+ * @param requireSecondFactor whether every member must have a second factor: a member without one can
+ *                         do nothing but enrol one or sign out (PRODUCT.md V1)
  */
-public record TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int rememberedDays, int lifetimeDays) {
+public record TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int rememberedDays, int lifetimeDays,
+                         boolean requireSecondFactor) {
     /** The choices offered for the idle timeout; zero is "Never (not recommended)". */
     public static final List<Duration> IDLE_CHOICES = List.of(Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30), Duration.ZERO);
     public static final int MAX_DAYS = 365;
     /** PRODUCT.md L3: a session that is not remembered lasts at most 7 days. */
     public static final int MAX_LIFETIME_DAYS = 7;
     public static final TeamPolicy DEFAULT = new TeamPolicy(Duration.ofDays(7), true, 30, 7);
+
+    /** A policy that does not require a second factor. */
+    public TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int rememberedDays, int lifetimeDays) {
+        this(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays, false);
+    }
+
+    /** This policy, requiring a second factor or not. */
+    public TeamPolicy withSecondFactor(boolean required) {
+        return new TeamPolicy(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays, required);
+    }
 
     public TeamPolicy {
         if (idleTimeout == null || !IDLE_CHOICES.contains(idleTimeout))

@@ -25,11 +25,16 @@ class TeamPolicyApi {
     }
 
     /**
-     * @param idleTimeout "1d", "7d", "30d" or "never"
+     * @param idleTimeout         "1d", "7d", "30d" or "never"
+     * @param requireSecondFactor every member must have a second factor; left out of a PUT, it stays as it is
      */
-    record PolicyJson(String idleTimeout, Boolean allowRememberMe, Integer rememberedDays, Integer lifetimeDays) {
+    record PolicyJson(String idleTimeout, Boolean allowRememberMe, Integer rememberedDays, Integer lifetimeDays,
+                      @io.swagger.v3.oas.annotations.media.Schema(description = "Every member must have a second factor; "
+                              + "members without one can only enrol one or sign out. Left out of a PUT, it stays as it is.")
+                      Boolean requireSecondFactor) {
         static PolicyJson of(TeamPolicy p) {
-            return new PolicyJson(TeamSettingsPages.idleCode(p.idleTimeout()), p.allowRememberMe(), p.rememberedDays(), p.lifetimeDays());
+            return new PolicyJson(TeamSettingsPages.idleCode(p.idleTimeout()), p.allowRememberMe(), p.rememberedDays(), p.lifetimeDays(),
+                    p.requireSecondFactor());
         }
     }
 
@@ -47,8 +52,10 @@ class TeamPolicyApi {
         if (body.allowRememberMe() == null) throw new AccountProblem.InvalidInput("allowRememberMe", "allowRememberMe is required.");
         if (body.rememberedDays() == null) throw new AccountProblem.InvalidInput("rememberedDays", "rememberedDays is required.");
         if (body.lifetimeDays() == null) throw new AccountProblem.InvalidInput("lifetimeDays", "lifetimeDays is required.");
+        boolean secondFactor = body.requireSecondFactor() != null ? body.requireSecondFactor()
+                : accounts.policy(current.account().team()).requireSecondFactor();
         TeamPolicy policy = new TeamPolicy(TeamSettingsPages.idle(body.idleTimeout()), body.allowRememberMe(),
-                body.rememberedDays(), body.lifetimeDays());
+                body.rememberedDays(), body.lifetimeDays(), secondFactor);
         accounts.changePolicy(current.account(), policy);
         return PolicyJson.of(accounts.policy(current.account().team()));
     }

@@ -39,11 +39,11 @@ class TeamSettingsPages {
     String save(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String idleTimeout,
                 @RequestParam(defaultValue = "false") boolean allowRememberMe,
                 @RequestParam(defaultValue = "") String rememberedDays, @RequestParam(defaultValue = "") String lifetimeDays,
-                Model model, HttpServletResponse response) {
+                @RequestParam(defaultValue = "false") boolean requireSecondFactor, Model model, HttpServletResponse response) {
         if (current.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
         try {
             TeamPolicy policy = new TeamPolicy(idle(idleTimeout), allowRememberMe, days("rememberedDays", rememberedDays),
-                    days("lifetimeDays", lifetimeDays));
+                    days("lifetimeDays", lifetimeDays), requireSecondFactor);
             accounts.changePolicy(current.account(), policy);
             return "redirect:/admin/settings?done=saved";
         } catch (AccountProblem.InvalidInput invalid) {

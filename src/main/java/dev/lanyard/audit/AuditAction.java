@@ -34,7 +34,12 @@ public enum AuditAction {
     APP_CHANGED("app.changed", "App changed"),
     APP_DELETED("app.deleted", "App deleted"),
     CONSENT_GIVEN("app.consent-given", "Access given to an app"),
-    CONSENT_REVOKED("app.consent-revoked", "Access of an app revoked");
+    CONSENT_REVOKED("app.consent-revoked", "Access of an app revoked"),
+    TWO_FACTOR_ENABLED("account.two-factor-enabled", "Two-factor authentication turned on"),
+    TWO_FACTOR_DISABLED("account.two-factor-disabled", "Two-factor authentication turned off"),
+    RECOVERY_CODES_REGENERATED("account.recovery-codes-regenerated", "Recovery codes regenerated"),
+    RECOVERY_CODE_USED("account.recovery-code-used", "Recovery code used"),
+    SECOND_FACTOR_FAILED("account.second-factor-failed", "Wrong two-factor code");
 
     private final String code;
     private final String label;

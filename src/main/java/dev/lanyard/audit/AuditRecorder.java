@@ -240,6 +240,30 @@ class AuditRecorder {
     }
 
     @EventListener
+    void on(dev.lanyard.factors.FactorEvent event) {
+        Account who = event.account();
+        AuditEntry.Actor self = AuditEntry.Actor.of(who, Optional.empty());
+        if (event instanceof dev.lanyard.factors.FactorEvent.Enabled e) {
+            record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(),
+                    AuditAction.TWO_FACTOR_ENABLED, "Turned on two-factor authentication with an authenticator app", Optional.empty());
+        } else if (event instanceof dev.lanyard.factors.FactorEvent.Disabled e) {
+            record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(),
+                    AuditAction.TWO_FACTOR_DISABLED, "Turned off two-factor authentication", Optional.empty());
+        } else if (event instanceof dev.lanyard.factors.FactorEvent.RecoveryCodesRegenerated e) {
+            record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(),
+                    AuditAction.RECOVERY_CODES_REGENERATED, "Regenerated the recovery codes", Optional.empty());
+        } else if (event instanceof dev.lanyard.factors.FactorEvent.RecoveryCodeUsed e) {
+            record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(), AuditAction.RECOVERY_CODE_USED,
+                    "Signed in with a recovery code; " + (e.remaining() == 1 ? "1 is left" : e.remaining() + " are left"),
+                    Optional.ofNullable(e.address()));
+        } else if (event instanceof dev.lanyard.factors.FactorEvent.SecondFactorFailed e) {
+            record(who.team(), e.at(), new AuditEntry.Actor(Optional.empty(), who.email(), "", Optional.empty()),
+                    Optional.of(who.id()), Optional.empty(), AuditAction.SECOND_FACTOR_FAILED,
+                    "Failed sign-in as " + who.email() + ": right password, wrong two-factor code", Optional.ofNullable(e.address()));
+        }
+    }
+
+    @EventListener
     void on(AdminSignOut event) {
         AuditEntry.Actor admin = actor(event.admin(), Optional.of(event.adminSession()));
         Optional<String> ip = session(event.adminSession(), event.admin()).map(Session::ip);

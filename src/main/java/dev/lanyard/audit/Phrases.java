@@ -27,6 +27,8 @@ final class Phrases {
             changes.add("remembered sessions " + days(before.rememberedDays()) + " → " + days(after.rememberedDays()));
         if (before.lifetimeDays() != after.lifetimeDays())
             changes.add("session lifetime " + days(before.lifetimeDays()) + " → " + days(after.lifetimeDays()));
+        if (before.requireSecondFactor() != after.requireSecondFactor())
+            changes.add(after.requireSecondFactor() ? "two-factor authentication required" : "two-factor authentication no longer required");
         return changes.isEmpty() ? "Saved the session policy without changes"
                 : "Changed the session policy: " + String.join("; ", changes);
     }

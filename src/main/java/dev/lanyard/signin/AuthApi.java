@@ -4,6 +4,7 @@ package dev.lanyard.signin;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.SignUp;
+import dev.lanyard.factors.SecondFactors;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
 import dev.lanyard.session.ClientOrigins;
@@ -43,9 +44,11 @@ class AuthApi {
     private final SessionCookie cookie;
     private final SessionSettings settings;
     private final Clock clock;
+    private final SecondFactors factors;
 
     AuthApi(Accounts accounts, Sessions sessions, ClientOrigins origins, SessionCookie cookie,
-            SessionSettings settings, Clock clock) {
+            SessionSettings settings, Clock clock, SecondFactors factors) {
+        this.factors = factors;
         this.accounts = accounts;
         this.sessions = sessions;
         this.origins = origins;
@@ -76,6 +79,18 @@ class AuthApi {
                     @Schema(nullable = true, description = "The bearer token, when asked for with tokenType=bearer") String token) {
     }
 
+    /** The password was right and the member has a second factor: no session yet. */
+    record SecondFactorNeeded(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"totp"}, description = "Which factor to send") String secondFactor,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Send it back with the code to /api/v1/login/second-factor") String challenge,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "When the challenge dies (5 minutes)") java.time.Instant expiresAt) {
+    }
+
+    /** @param code the 6-digit code of the authenticator app, or a recovery code */
+    record SecondFactorRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String challenge,
+                               @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String code) {
+    }
+
     @Operation(summary = "Create a team with yourself as its admin, and sign in (sets the session cookie); a session the request carries is ended")
     @ApiResponse(responseCode = "201", description = "Signed up and signed in")
     @ApiResponse(responseCode = "409", description = "The email is taken")
@@ -90,9 +105,13 @@ class AuthApi {
     }
 
     @Operation(summary = "Sign in; with tokenType=bearer the token comes in the body, otherwise as a cookie; a session the request carries is ended")
-    @ApiResponse(responseCode = "201", description = "Signed in: a new session")
+    @ApiResponse(responseCode = "201", description = "Signed in: a new session",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @Schema(implementation = SignedIn.class)))
+    @ApiResponse(responseCode = "200", description = "The password is right and the member has a second factor: no session yet; "
+            + "complete the sign-in with POST /api/v1/login/second-factor",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @Schema(implementation = SecondFactorNeeded.class)))
     @PostMapping("/login")
-    ResponseEntity<SignedIn> login(@RequestBody LoginRequest body, @AuthenticationPrincipal CurrentSession current,
+    ResponseEntity<?> login(@RequestBody LoginRequest body, @AuthenticationPrincipal CurrentSession current,
                                    HttpServletRequest request, HttpServletResponse response) {
         boolean bearer = body.tokenType() != null && body.tokenType().equalsIgnoreCase("bearer");
         if (body.tokenType() != null && !bearer && !body.tokenType().equalsIgnoreCase("cookie"))
@@ -104,11 +123,38 @@ class AuthApi {
         if (body.password() == null || body.password().isEmpty()) throw new SessionProblem.InvalidInput("password", "password is required.");
         ClientOrigin origin = origins.of(request);
         Account account = accounts.authenticate(body.email(), body.password(), origin.ip());
+        if (factors.enabled(account.id())) {
+            SecondFactors.Challenge challenge = factors.challenge(account, new SecondFactors.SignInRequest(
+                    Boolean.TRUE.equals(body.rememberMe()), appType.name(), bearer, ""));
+            return ResponseEntity.ok(new SecondFactorNeeded("totp", challenge.id(), challenge.expiresAt()));
+        }
         Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe())),
                 Optional.ofNullable(current));
         if (!bearer) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new SignedIn(AccountJson.of(account), json(started), bearer ? started.token() : null));
+    }
+
+    @Operation(summary = "Complete a sign-in that needs a second factor, with the challenge POST /api/v1/login gave and a code "
+            + "(or a recovery code); answers as a login does, with a verified session. After 5 wrong codes the challenge is dead.")
+    @ApiResponse(responseCode = "201", description = "Signed in: a new, verified session")
+    @ApiResponse(responseCode = "400", description = "Wrong code")
+    @ApiResponse(responseCode = "401", description = "The challenge expired, was used, or failed too often: log in again")
+    @ApiResponse(responseCode = "429", description = "Too many wrong passwords or codes: try again later")
+    @PostMapping("/login/second-factor")
+    ResponseEntity<SignedIn> secondFactor(@RequestBody SecondFactorRequest body, @AuthenticationPrincipal CurrentSession current,
+                                          HttpServletRequest request, HttpServletResponse response) {
+        if (body.challenge() == null || body.challenge().isBlank()) throw new SessionProblem.InvalidInput("challenge", "challenge is required.");
+        if (body.code() == null || body.code().isBlank()) throw new SessionProblem.InvalidInput("code", "code is required.");
+        ClientOrigin origin = origins.of(request);
+        SecondFactors.Passed passed = factors.verify(body.challenge(), body.code(), origin.ip());
+        SecondFactors.SignInRequest asked = passed.request();
+        AppType appType = AppType.parse(asked.appType()).orElse(asked.bearer() ? AppType.API : AppType.WEB);
+        Sessions.Started started = sessions.signIn(new NewSession(passed.account().id(), origin, appType, asked.rememberMe(), true),
+                Optional.ofNullable(current));
+        if (!asked.bearer()) cookie.write(request, response, started);
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new SignedIn(AccountJson.of(passed.account()), json(started), asked.bearer() ? started.token() : null));
     }
 
     @Operation(summary = "End the current session")

@@ -4,6 +4,8 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.SignUp;
+import dev.lanyard.factors.ChallengeCookie;
+import dev.lanyard.factors.SecondFactors;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
 import dev.lanyard.session.ClientOrigins;
@@ -31,8 +33,13 @@ class SignInPages {
     private final Sessions sessions;
     private final ClientOrigins origins;
     private final SessionCookie cookie;
+    private final SecondFactors factors;
+    private final ChallengeCookie challengeCookie;
 
-    SignInPages(Accounts accounts, Sessions sessions, ClientOrigins origins, SessionCookie cookie) {
+    SignInPages(Accounts accounts, Sessions sessions, ClientOrigins origins, SessionCookie cookie, SecondFactors factors,
+                ChallengeCookie challengeCookie) {
+        this.factors = factors;
+        this.challengeCookie = challengeCookie;
         this.accounts = accounts;
         this.sessions = sessions;
         this.origins = origins;
@@ -62,6 +69,12 @@ class SignInPages {
         back.ifPresent(path -> model.addAttribute("next", path));
         try {
             Account account = accounts.authenticate(email, password, origin.ip());
+            if (factors.enabled(account.id())) {
+                // No session yet: the code comes first, on /login/verify. Remember me and the return path wait with it.
+                challengeCookie.write(request, response, factors.challenge(account,
+                        new SecondFactors.SignInRequest(rememberMe, AppType.WEB.name(), false, back.orElse(""))));
+                return "redirect:/login/verify";
+            }
             cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe),
                     Optional.ofNullable(current)));
             // Back where the sign-in was asked for (an app's authorize request) by a plain navigation, not a

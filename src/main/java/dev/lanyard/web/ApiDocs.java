@@ -42,7 +42,8 @@ class ApiDocs {
         Map<String, String> errors = new LinkedHashMap<>();
         errors.put("400", "The input is not valid; `field` names the input at fault");
         errors.put("401", "Not signed in, or the session has ended");
-        errors.put("403", "Not allowed: another role is needed, or the request came from another origin");
+        errors.put("403", "Not allowed: another role is needed, the team requires a second factor the member has not set up, "
+                + "or the request came from another origin");
         errors.put("404", "No such object, or it belongs to someone else");
         errors.put("415", "A cookie-authenticated request whose body is not application/json");
         errors.put("429", "Too many attempts; Retry-After says when to try again");
@@ -90,8 +91,11 @@ class ApiDocs {
 
     private static void describeFailures(Operation operation) {
         ApiResponses responses = operation.getResponses();
-        // An operation that answers 201 or 204 never answers 200 (springdoc adds 200 by default).
-        if (responses.containsKey("201") || responses.containsKey("204")) responses.remove("200");
+        // An operation that answers 201 or 204 never answers 200 (springdoc adds 200, described "OK", by default),
+        // unless it says so itself (login: 200 when a second factor is needed).
+        ApiResponse ok = responses.get("200");
+        if ((responses.containsKey("201") || responses.containsKey("204")) && ok != null && "OK".equals(ok.getDescription()))
+            responses.remove("200");
         COMMON_ERRORS.forEach((code, description) -> {
             if (!responses.containsKey(code)) responses.addApiResponse(code, new ApiResponse().description(description));
         });

@@ -51,6 +51,12 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), field));
     }
 
+    @ExceptionHandler(dev.lanyard.factors.FactorProblem.class)
+    ResponseEntity<ProblemDetail> factor(dev.lanyard.factors.FactorProblem problem) {
+        HttpStatus status = HttpStatus.valueOf(problem.status());
+        return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
+    }
+
     @ExceptionHandler(KeyProblem.class)
     ResponseEntity<ProblemDetail> key(KeyProblem problem) {
         HttpStatus status = HttpStatus.valueOf(problem.status());

@@ -103,9 +103,9 @@ class SecurityConfiguration {
                         // An async dispatch continues a request that was already authorized (live streams).
                         .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC).permitAll()
                         // The API first: most requests are API calls, and each rule below is one more path match.
-                        .requestMatchers("/api/v1/signup", "/api/v1/login").permitAll()
+                        .requestMatchers("/api/v1/signup", "/api/v1/login", "/api/v1/login/second-factor").permitAll()
                         .requestMatchers(Problems.API).access(signedIn)
-                        .requestMatchers("/login", "/signup", "/invite/*", "/css/**", "/js/**", "/img/**", "/webjars/**",
+                        .requestMatchers("/login", "/login/verify", "/signup", "/invite/*", "/css/**", "/js/**", "/img/**", "/webjars/**",
                                 "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health").permitAll()

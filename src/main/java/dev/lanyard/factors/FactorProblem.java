@@ -1,0 +1,66 @@
+package dev.lanyard.factors;
+
+/**
+ * Why a second-factor operation was refused: a stable {@link #code()} for the API, an HTTP
+ * {@link #status()}, a human message, and the input field at fault where there is one.
+ */
+public sealed class FactorProblem extends RuntimeException {
+    private final String code;
+    private final int status;
+    private final String field;
+
+    FactorProblem(String code, int status, String field, String message) {
+        super(message);
+        this.code = code;
+        this.status = status;
+        this.field = field;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String field() {
+        return field == null ? "" : field;
+    }
+
+    /** A code that is wrong, already used, or not a code at all. */
+    public static final class WrongCode extends FactorProblem {
+        public WrongCode() {
+            super("wrong-code", 400, "code", "That code is not right. Enter the current 6-digit code from your authenticator app.");
+        }
+    }
+
+    /** The second step of a sign-in that expired, was used, or failed too often: sign in again. */
+    public static final class ChallengeUnusable extends FactorProblem {
+        public ChallengeUnusable() {
+            super("challenge-unusable", 401, "challenge", "This sign-in has expired or was already used. Sign in again.");
+        }
+    }
+
+    /** Enrolling while an authenticator app is already on. */
+    public static final class AlreadyEnabled extends FactorProblem {
+        public AlreadyEnabled() {
+            super("two-factor-enabled", 409, null, "Two-factor authentication is already on. Turn it off first to use another app.");
+        }
+    }
+
+    /** Confirming, regenerating or disabling with nothing (or nothing confirmed) to act on. */
+    public static final class NotEnabled extends FactorProblem {
+        public NotEnabled() {
+            super("two-factor-not-enabled", 409, null, "Two-factor authentication is not on.");
+        }
+    }
+
+    /** A stored seed this server cannot decrypt: its seed key is missing or another one. */
+    public static final class SeedUnreadable extends FactorProblem {
+        public SeedUnreadable() {
+            super("seed-unreadable", 503, "code",
+                    "Authenticator codes cannot be checked on this server right now. Use one of your recovery codes.");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.lanyard.factors;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+
+/** Where authenticator seeds, recovery codes and sign-in challenges are kept. */
+interface FactorStore {
+
+    /** An account's authenticator app: its sealed seed, and when it was confirmed (empty while enrolling). */
+    record Totp(AccountId account, String sealedSeed, Instant createdAt, Optional<Instant> confirmedAt, long lastStep) {
+        boolean confirmed() {
+            return confirmedAt.isPresent();
+        }
+    }
+
+    /** A sign-in waiting for its second factor, found by the hash of its id. */
+    record Challenge(String idHash, AccountId account, boolean rememberMe, String appType, boolean bearer,
+                     String returnPath, Instant createdAt, Instant expiresAt, int failures, Optional<Instant> usedAt) {
+    }
+
+    Optional<Totp> find(AccountId account);
+
+    /**
+     * Starts enrolment with a new seed, replacing an enrolment not yet confirmed. Returns 1, or 0 (and
+     * changes nothing) when a confirmed app exists.
+     */
+    int startEnrolment(AccountId account, String sealedSeed, Instant at);
+
+    /**
+     * Confirms a pending enrolment with the step of its first code. Returns 1, or 0 when there is no
+     * pending enrolment (a repeat changes nothing).
+     */
+    int confirm(AccountId account, long step, Instant at);
+
+    /**
+     * Accepts a code of {@code step}: atomically moves the last used step forward. Returns 1, or 0 when
+     * a code of this or a later step was already accepted (a replay), so one code works once.
+     */
+    int useStep(AccountId account, long step);
+
+    /** Removes the account's app and recovery codes. Returns the apps removed (0 or 1); safe to repeat. */
+    int delete(AccountId account);
+
+    /** Replaces every recovery code of the account with these hashes. */
+    void replaceRecoveryCodes(AccountId account, Collection<String> hashes, Instant at);
+
+    /** Marks one unused recovery code used. Returns 1, or 0 when unknown or already used: each works once. */
+    int useRecoveryCode(AccountId account, String hash, Instant at);
+
+    int unusedRecoveryCodes(AccountId account);
+
+    void insert(Challenge challenge);
+
+    Optional<Challenge> findChallenge(String idHash);
+
+    /** Counts a wrong code against an unused challenge. Returns the failures now counted, or 0 if it is used or unknown. */
+    int fail(String idHash);
+
+    /**
+     * Uses the challenge up if it is unused, unexpired at {@code at} and below {@code maxFailures}.
+     * Returns 1 once; 0 for every later or late call.
+     */
+    int consume(String idHash, Instant at, int maxFailures);
+
+    /** Deletes challenges that expired before {@code before}. Returns how many; safe to repeat. */
+    int deleteExpired(Instant before);
+}

@@ -1,0 +1,75 @@
+package dev.lanyard.factors;
+
+import java.io.IOException;
+import java.util.List;
+
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.SessionFilter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Holds a member whose team requires a second factor and who has none: every page sends them to
+ * {@code /settings/security} to enrol one, and the API answers 403 naming the requirement, except what
+ * enrolling and signing out need. Runs just after the security chain, which has authenticated the request.
+ */
+final class SecondFactorGate extends OncePerRequestFilter {
+    /** Paths a held member may still use: enrolment, signing out, and what pages load. */
+    private static final List<String> OPEN = List.of("/settings/security", "/logout", "/api/v1/logout", "/error",
+            "/favicon.ico");
+    private static final List<String> OPEN_PREFIXES = List.of("/settings/security/", "/css/", "/js/", "/img/", "/webjars/");
+    static final String PROBLEM = """
+            {"type":"urn:lanyard:problem:second-factor-required","title":"Forbidden","status":403,\
+            "detail":"Your team requires two-factor authentication. Set it up on /settings/security first; until then you can only sign out."}""";
+
+    private final SecondFactorRequirement requirement;
+
+    SecondFactorGate(SecondFactorRequirement requirement) {
+        this.requirement = requirement;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication != null && authentication.getPrincipal() instanceof CurrentSession current
+                && !open(SessionFilter.routedPath(request)) && requirement.holds(current.account())) {
+            if (SessionFilter.routedPath(request).startsWith("/api/")) {
+                response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+                response.setContentType("application/problem+json");
+                response.getWriter().write(PROBLEM);
+            } else if (request.getHeader("HX-Request") != null) {
+                response.setHeader("HX-Redirect", "/settings/security");
+                response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            } else {
+                response.sendRedirect("/settings/security");
+            }
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static boolean open(String path) {
+        return OPEN.contains(path) || OPEN_PREFIXES.stream().anyMatch(path::startsWith);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Registration {
+        @Bean
+        FilterRegistrationBean<SecondFactorGate> secondFactorGate(SecondFactorRequirement requirement) {
+            FilterRegistrationBean<SecondFactorGate> registration = new FilterRegistrationBean<>(new SecondFactorGate(requirement));
+            // Right after Spring Security's chain, which authenticates the request.
+            registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1);
+            return registration;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.lanyard.factors;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentMap;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountEvent;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Whether a member is held by their team's requirement of a second factor: the team requires one and the
+ * member has none. Asked on every signed-in request, so the answer is cached per member for
+ * {@link #TTL}; this node forgets it at once when the member's factor or the team's policy changes here,
+ * other nodes within {@link #TTL}.
+ */
+@Component
+class SecondFactorRequirement {
+    static final Duration TTL = Duration.ofSeconds(30);
+
+    private final Accounts accounts;
+    private final SecondFactors factors;
+    private final ConcurrentMap<AccountId, Boolean> held = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(TTL).<AccountId, Boolean>build().asMap();
+
+    SecondFactorRequirement(Accounts accounts, SecondFactors factors) {
+        this.accounts = accounts;
+        this.factors = factors;
+    }
+
+    boolean holds(Account account) {
+        return held.computeIfAbsent(account.id(),
+                id -> accounts.policy(account.team()).requireSecondFactor() && !factors.enabled(id));
+    }
+
+    @EventListener
+    void factorChanged(FactorEvent event) {
+        held.remove(event.account().id());
+    }
+
+    @EventListener
+    void policyChanged(AccountEvent.PolicyChanged event) {
+        held.clear();
+    }
+}

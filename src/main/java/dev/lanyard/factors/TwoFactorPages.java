@@ -1,0 +1,108 @@
+package dev.lanyard.factors;
+
+import java.util.List;
+
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.geo.ClientAddresses;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.settings.SecuritySettings;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The forms of the two-factor section. Recovery codes are shown in the answer to the form that made them
+ * (never stored readable, never in a URL), so that answer is the page itself, not a redirect, and is not cached.
+ */
+@Controller
+@RequestMapping("/settings/security/two-factor")
+class TwoFactorPages {
+    private final SecondFactors factors;
+    private final SecuritySettings page;
+    private final ClientAddresses origins;
+
+    TwoFactorPages(SecondFactors factors, SecuritySettings page, ClientAddresses origins) {
+        this.factors = factors;
+        this.page = page;
+        this.origins = origins;
+    }
+
+    @PostMapping("/start")
+    String start(@AuthenticationPrincipal CurrentSession current, Model model, HttpServletResponse response) {
+        try {
+            factors.startEnrolment(current.account());
+            return "redirect:/settings/security#two-factor";
+        } catch (FactorProblem problem) {
+            return refused(problem.getMessage(), HttpStatus.valueOf(problem.status()), current, model, response);
+        }
+    }
+
+    @PostMapping("/confirm")
+    String confirm(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String code,
+                   HttpServletRequest request, HttpServletResponse response, Model model) {
+        try {
+            List<String> codes = factors.confirm(current.account(), code, origins.resolve(request).getHostAddress());
+            return codes(codes, "Two-factor authentication is on. Save these recovery codes now: each signs you in once "
+                    + "if you lose your authenticator app, and they will not be shown again.", current, model, response);
+        } catch (FactorProblem | AccountProblem problem) {
+            return refused(problem, current, model, response);
+        }
+    }
+
+    @PostMapping("/recovery-codes")
+    String regenerate(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String code,
+                      HttpServletRequest request, HttpServletResponse response, Model model) {
+        try {
+            List<String> codes = factors.regenerateRecoveryCodes(current.account(), code, origins.resolve(request).getHostAddress());
+            return codes(codes, "New recovery codes. The old ones no longer work. Save these now: they will not be shown again.",
+                    current, model, response);
+        } catch (FactorProblem | AccountProblem problem) {
+            return refused(problem, current, model, response);
+        }
+    }
+
+    @PostMapping("/disable")
+    String disable(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String password,
+                   @RequestParam(defaultValue = "") String code, HttpServletRequest request, HttpServletResponse response,
+                   Model model) {
+        try {
+            factors.disable(current.account(), password, code, origins.resolve(request).getHostAddress());
+            return "redirect:/settings/security?done=two-factor-off";
+        } catch (FactorProblem | AccountProblem problem) {
+            return refused(problem, current, model, response);
+        }
+    }
+
+    private String codes(List<String> codes, String message, CurrentSession current, Model model, HttpServletResponse response) {
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        model.addAttribute("twoFactorCodes", codes);
+        model.addAttribute("twoFactorCodesMessage", message);
+        return page.page(current, model);
+    }
+
+    private String refused(RuntimeException problem, CurrentSession current, Model model, HttpServletResponse response) {
+        HttpStatus status;
+        if (problem instanceof FactorProblem f) status = HttpStatus.valueOf(f.status());
+        else if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
+            status = HttpStatus.TOO_MANY_REQUESTS;
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+        } else if (problem instanceof AccountProblem.InvalidCredentials) {
+            status = HttpStatus.BAD_REQUEST;
+            problem = new AccountProblem.InvalidInput("password", "That password is not right.");
+        } else status = HttpStatus.BAD_REQUEST;
+        return refused(problem.getMessage(), status, current, model, response);
+    }
+
+    private String refused(String message, HttpStatus status, CurrentSession current, Model model, HttpServletResponse response) {
+        response.setStatus(status.value());
+        model.addAttribute("twoFactorError", message);
+        return page.page(current, model);
+    }
+}

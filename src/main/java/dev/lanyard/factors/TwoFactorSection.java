@@ -1,0 +1,53 @@
+package dev.lanyard.factors;
+
+import java.util.Optional;
+
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.settings.SecuritySection;
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+/** The two-factor section of {@code /settings/security}: off, enrolling (QR code and secret), or on. */
+@Component
+class TwoFactorSection implements SecuritySection {
+    private final SecondFactors factors;
+    private final SecondFactorRequirement requirement;
+
+    TwoFactorSection(SecondFactors factors, SecondFactorRequirement requirement) {
+        this.factors = factors;
+        this.requirement = requirement;
+    }
+
+    @Override
+    public int order() {
+        return 20;
+    }
+
+    @Override
+    public String template() {
+        return "security/two-factor";
+    }
+
+    @Override
+    public void describe(CurrentSession current, Model model) {
+        SecondFactors.Status status = factors.status(current.account());
+        model.addAttribute("twoFactor", status);
+        status.since().ifPresent(since -> model.addAttribute("twoFactorSince",
+                java.time.format.DateTimeFormatter.ofPattern("d MMMM yyyy", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC).format(since)));
+        model.addAttribute("twoFactorRequired", requirement.holds(current.account()));
+    }
+
+    @Override
+    public Optional<String> notice(String code) {
+        if (code.startsWith("recovery-used-")) {
+            String left = code.substring("recovery-used-".length());
+            if (!left.matches("\\d{1,2}")) return Optional.empty();
+            return Optional.of("You signed in with a recovery code. " + left + (left.equals("1") ? " recovery code remains" : " recovery codes remain")
+                    + ". Regenerate them below if you are running low.");
+        }
+        return Optional.ofNullable(switch (code) {
+            case "two-factor-off" -> "Two-factor authentication is off.";
+            default -> null;
+        });
+    }
+}

@@ -1,0 +1,81 @@
+package dev.lanyard.factors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.lanyard.web.ApiClient;
+import jakarta.servlet.http.Cookie;
+import org.springframework.http.HttpHeaders;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+/** Enrols members in two-factor authentication through the settings page, and computes their codes. */
+final class TwoFactorClient {
+    private static final Pattern SECRET = Pattern.compile("id=\"two-factor-secret\">([A-Z2-7 ]+)<");
+    private static final Pattern RECOVERY = Pattern.compile("<code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</code>");
+
+    private final MockMvc mvc;
+    private final Clock clock;
+
+    TwoFactorClient(MockMvc mvc, Clock clock) {
+        this.mvc = mvc;
+        this.clock = clock;
+    }
+
+    /** An enrolled member: their seed and the recovery codes they were shown. */
+    record Enrolled(byte[] seed, List<String> recoveryCodes) {
+    }
+
+    /** Starts enrolment and reads the secret off the page. */
+    byte[] start(ApiClient.Member member) throws Exception {
+        MvcResult started = mvc.perform(post("/settings/security/two-factor/start").with(csrf()).with(member.from()).cookie(member.cookie())).andReturn();
+        assertThat(started.getResponse().getStatus()).isEqualTo(302);
+        String page = mvc.perform(get("/settings/security").with(member.from()).cookie(member.cookie())).andReturn().getResponse().getContentAsString();
+        Matcher secret = SECRET.matcher(page);
+        assertThat(secret.find()).as(page).isTrue();
+        return Base32.decode(secret.group(1)).orElseThrow();
+    }
+
+    Enrolled enrol(ApiClient.Member member) throws Exception {
+        byte[] seed = start(member);
+        MvcResult confirmed = confirm(member, code(seed));
+        assertThat(confirmed.getResponse().getStatus()).isEqualTo(200);
+        String page = confirmed.getResponse().getContentAsString();
+        return new Enrolled(seed, recoveryCodes(page));
+    }
+
+    MvcResult confirm(ApiClient.Member member, String code) throws Exception {
+        return mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(member.from()).cookie(member.cookie())
+                .param("code", code)).andReturn();
+    }
+
+    static List<String> recoveryCodes(String page) {
+        List<String> codes = new ArrayList<>();
+        Matcher m = RECOVERY.matcher(page);
+        while (m.find()) codes.add(m.group(1));
+        return codes;
+    }
+
+    String code(byte[] seed) {
+        return Totp.code(seed, Totp.step(clock.instant()));
+    }
+
+    static Optional<String> challengeCookie(MockHttpServletResponse response) {
+        return response.getHeaders(HttpHeaders.SET_COOKIE).stream().filter(h -> h.startsWith(ChallengeCookie.NAME + "="))
+                .map(h -> h.substring(ChallengeCookie.NAME.length() + 1).split(";", 2)[0]).filter(v -> !v.isEmpty()).findFirst();
+    }
+
+    static Cookie challenge(String value) {
+        return new Cookie(ChallengeCookie.NAME, value);
+    }
+}

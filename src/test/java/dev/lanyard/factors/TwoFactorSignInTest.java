@@ -1,0 +1,273 @@
+package dev.lanyard.factors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Enrolling an authenticator app on the settings page and signing in with it, in the browser's pages and the API. */
+@LanyardSpringTest
+class TwoFactorSignInTest {
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    JdbcClient jdbc;
+
+    private ApiClient api;
+    private TwoFactorClient factors;
+
+    @BeforeEach
+    void clients() {
+        api = new ApiClient(mvc, json);
+        factors = new TwoFactorClient(mvc, clock);
+    }
+
+    private MvcResult passwordStep(Member who, String address, String next, boolean rememberMe) throws Exception {
+        var request = post("/login").with(csrf()).with(ApiClient.from(address)).param("email", who.email())
+                .param("password", TestAccounts.PASSWORD);
+        if (next != null) request.param("next", next);
+        if (rememberMe) request.param("rememberMe", "true");
+        return mvc.perform(request).andReturn();
+    }
+
+    private MvcResult codeStep(String challenge, String code, String address) throws Exception {
+        return mvc.perform(post("/login/verify").with(csrf()).with(ApiClient.from(address))
+                .cookie(TwoFactorClient.challenge(challenge)).param("code", code)).andReturn();
+    }
+
+    private JsonNode current(String token) throws Exception {
+        return api.read(mvc.perform(get("/api/v1/sessions/current").cookie(new jakarta.servlet.http.Cookie(ApiClient.COOKIE, token))).andReturn());
+    }
+
+    @Test
+    void enrolSignOutAndSignInWithACodeGivesAVerifiedSession() throws Exception {
+        Member alice = api.signUp("alice");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(alice);
+        assertThat(enrolled.recoveryCodes()).hasSize(10).doesNotHaveDuplicates();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM recovery_codes WHERE code_hash = :c")
+                .param("c", enrolled.recoveryCodes().get(0)).query(Integer.class).single()).as("only hashes are kept").isZero();
+        mvc.perform(post("/logout").with(csrf()).cookie(alice.cookie()));
+
+        String address = ApiClient.newAddress();
+        MvcResult password = passwordStep(alice, address, null, false);
+        assertThat(password.getResponse().getStatus()).isEqualTo(302);
+        assertThat(password.getResponse().getRedirectedUrl()).isEqualTo("/login/verify");
+        assertThat(ApiClient.sessionCookie(password.getResponse())).as("no session before the code").isEmpty();
+        String challenge = TwoFactorClient.challengeCookie(password.getResponse()).orElseThrow();
+        assertThat(mvc.perform(get("/login/verify").cookie(TwoFactorClient.challenge(challenge))).andReturn().getResponse().getContentAsString())
+                .contains("6-digit code");
+
+        clock.advance(Duration.ofSeconds(30));
+        MvcResult verified = codeStep(challenge, factors.code(enrolled.seed()), address);
+
+        assertThat(verified.getResponse().getStatus()).isEqualTo(302);
+        assertThat(verified.getResponse().getRedirectedUrl()).isEqualTo("/settings/sessions");
+        String token = ApiClient.sessionCookie(verified.getResponse()).orElseThrow();
+        assertThat(current(token).path("verified").asBoolean()).isTrue();
+        assertThat(codeStep(challenge, factors.code(enrolled.seed()), address).getResponse().getStatus())
+                .as("the challenge is used up").isEqualTo(401);
+    }
+
+    @Test
+    void aCodeIsRefusedTheSecondTime() throws Exception {
+        Member bob = api.signUp("bob");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(bob);
+        clock.advance(Duration.ofSeconds(30));
+        String code = factors.code(enrolled.seed());
+        String address = ApiClient.newAddress();
+        String first = TwoFactorClient.challengeCookie(passwordStep(bob, address, null, false).getResponse()).orElseThrow();
+        assertThat(codeStep(first, code, address).getResponse().getStatus()).isEqualTo(302);
+
+        String second = TwoFactorClient.challengeCookie(passwordStep(bob, address, null, false).getResponse()).orElseThrow();
+        MvcResult replay = codeStep(second, code, address);
+
+        assertThat(replay.getResponse().getStatus()).isEqualTo(400);
+        assertThat(replay.getResponse().getContentAsString()).contains("That code is not right.");
+        assertThat(ApiClient.sessionCookie(replay.getResponse())).isEmpty();
+        assertThat(jdbc.sql("SELECT action FROM audit_entries WHERE subject_id = :a ORDER BY seq").param("a", bob.accountId())
+                .query(String.class).list()).contains("account.two-factor-enabled", "account.second-factor-failed");
+    }
+
+    @Test
+    void aRecoveryCodeSignsInOnceAndThePageSaysHowManyRemain() throws Exception {
+        Member carol = api.signUp("carol");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(carol);
+        String recovery = enrolled.recoveryCodes().get(3);
+        String address = ApiClient.newAddress();
+
+        String challenge = TwoFactorClient.challengeCookie(passwordStep(carol, address, null, false).getResponse()).orElseThrow();
+        MvcResult used = codeStep(challenge, recovery.toUpperCase(java.util.Locale.ROOT), address);
+        assertThat(used.getResponse().getRedirectedUrl()).isEqualTo("/settings/security?done=recovery-used-9");
+        String token = ApiClient.sessionCookie(used.getResponse()).orElseThrow();
+        assertThat(mvc.perform(get("/settings/security?done=recovery-used-9").cookie(new jakarta.servlet.http.Cookie(ApiClient.COOKIE, token)))
+                .andReturn().getResponse().getContentAsString()).contains("9 recovery codes remain");
+
+        String again = TwoFactorClient.challengeCookie(passwordStep(carol, address, null, false).getResponse()).orElseThrow();
+        assertThat(codeStep(again, recovery, address).getResponse().getStatus()).isEqualTo(400);
+    }
+
+    @Test
+    void rememberMeAndTheReturnPathSurviveTheSecondStep() throws Exception {
+        Member dan = api.signUp("dan");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(dan);
+        clock.advance(Duration.ofSeconds(30));
+        String address = ApiClient.newAddress();
+        String challenge = TwoFactorClient.challengeCookie(passwordStep(dan, address, "/oauth2/authorize?client_id=x", true)
+                .getResponse()).orElseThrow();
+
+        MvcResult verified = codeStep(challenge, factors.code(enrolled.seed()), address);
+
+        assertThat(verified.getResponse().getStatus()).isEqualTo(200);
+        assertThat(verified.getResponse().getContentAsString()).contains("url=/oauth2/authorize?client_id=x");
+        assertThat(ApiClient.setCookie(verified.getResponse()).orElseThrow()).contains("Max-Age=");
+    }
+
+    @Test
+    void afterFiveWrongCodesTheChallengeIsDead() throws Exception {
+        Member erin = api.signUp("erin");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(erin);
+        clock.advance(Duration.ofSeconds(30));
+        String address = ApiClient.newAddress();
+        String challenge = TwoFactorClient.challengeCookie(passwordStep(erin, address, null, false).getResponse()).orElseThrow();
+        String wrong = factors.code(enrolled.seed()).equals("000000") ? "111111" : "000000";
+
+        int last = 0;
+        for (int i = 0; i < 5; i++) last = codeStep(challenge, wrong, address).getResponse().getStatus();
+        clock.advance(Duration.ofMinutes(1)); // past the throttle's wait, which would answer first
+
+        assertThat(last).isEqualTo(401);
+        assertThat(codeStep(challenge, factors.code(enrolled.seed()), address).getResponse().getStatus()).isEqualTo(401);
+    }
+
+    @Test
+    void aChallengeExpiresAfterFiveMinutes() throws Exception {
+        Member fay = api.signUp("fay");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(fay);
+        String address = ApiClient.newAddress();
+        String challenge = TwoFactorClient.challengeCookie(passwordStep(fay, address, null, false).getResponse()).orElseThrow();
+
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+
+        MvcResult late = codeStep(challenge, factors.code(enrolled.seed()), address);
+        assertThat(late.getResponse().getStatus()).isEqualTo(401);
+        assertThat(late.getResponse().getContentAsString()).contains("This sign-in has expired");
+    }
+
+    @Test
+    void theApiSignsInInTwoStepsWithAVerifiedSession() throws Exception {
+        Member gus = api.signUp("gus");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(gus);
+        clock.advance(Duration.ofSeconds(30));
+        String address = ApiClient.newAddress();
+
+        MvcResult first = mvc.perform(post("/api/v1/login").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", gus.email(), "password", TestAccounts.PASSWORD, "tokenType", "bearer")))).andReturn();
+        assertThat(first.getResponse().getStatus()).isEqualTo(200);
+        JsonNode needed = api.read(first);
+        assertThat(needed.path("secondFactor").asString()).isEqualTo("totp");
+        assertThat(needed.path("expiresAt").asString()).isNotEmpty();
+        assertThat(ApiClient.sessionCookie(first.getResponse())).isEmpty();
+        String challenge = needed.path("challenge").asString();
+
+        MvcResult wrong = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("challenge", challenge, "code", "12345x")))).andReturn();
+        assertThat(wrong.getResponse().getStatus()).isEqualTo(400);
+        assertThat(api.read(wrong).path("type").asString()).isEqualTo("urn:lanyard:problem:wrong-code");
+
+        MvcResult second = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("challenge", challenge, "code", factors.code(enrolled.seed()))))).andReturn();
+        assertThat(second.getResponse().getStatus()).isEqualTo(201);
+        JsonNode signedIn = api.read(second);
+        assertThat(signedIn.path("session").path("verified").asBoolean()).isTrue();
+        assertThat(signedIn.path("token").asString()).as("bearer, as the first step asked").isNotEmpty();
+
+        MvcResult again = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("challenge", challenge, "code", factors.code(enrolled.seed()))))).andReturn();
+        assertThat(again.getResponse().getStatus()).isEqualTo(401);
+        assertThat(api.read(again).path("type").asString()).isEqualTo("urn:lanyard:problem:challenge-unusable");
+    }
+
+    @Test
+    void aMemberWithoutAFactorSignsInInOneStepAndUnverified() throws Exception {
+        Member hal = api.signUp("hal");
+        Member again = api.logIn(hal);
+        assertThat(current(again.token()).path("verified").asBoolean()).isFalse();
+    }
+
+    @Test
+    void disablingNeedsThePasswordAndACode() throws Exception {
+        Member ivy = api.signUp("ivy");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(ivy);
+        clock.advance(Duration.ofSeconds(30));
+
+        MvcResult wrongPassword = mvc.perform(post("/settings/security/two-factor/disable").with(csrf()).with(ivy.from()).cookie(ivy.cookie())
+                .param("password", "not the password at all").param("code", factors.code(enrolled.seed()))).andReturn();
+        assertThat(wrongPassword.getResponse().getStatus()).isEqualTo(400);
+        assertThat(wrongPassword.getResponse().getContentAsString()).contains("That password is not right.");
+
+        MvcResult off = mvc.perform(post("/settings/security/two-factor/disable").with(csrf()).with(ivy.from()).cookie(ivy.cookie())
+                .param("password", TestAccounts.PASSWORD).param("code", factors.code(enrolled.seed()))).andReturn();
+        assertThat(off.getResponse().getRedirectedUrl()).isEqualTo("/settings/security?done=two-factor-off");
+        Member later = api.logIn(ivy);
+        assertThat(later.token()).as("one step again").isNotEmpty();
+    }
+
+    @Test
+    void regeneratingRecoveryCodesNeedsACodeAndRetiresTheOldOnes() throws Exception {
+        Member jo = api.signUp("jo");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(jo);
+        clock.advance(Duration.ofSeconds(30));
+
+        MvcResult refused = mvc.perform(post("/settings/security/two-factor/recovery-codes").with(csrf()).with(jo.from()).cookie(jo.cookie())
+                .param("code", "")).andReturn();
+        assertThat(refused.getResponse().getStatus()).isEqualTo(400);
+        MvcResult fresh = mvc.perform(post("/settings/security/two-factor/recovery-codes").with(csrf()).with(jo.from()).cookie(jo.cookie())
+                .param("code", factors.code(enrolled.seed()))).andReturn();
+        assertThat(fresh.getResponse().getStatus()).isEqualTo(200);
+        assertThat(fresh.getResponse().getHeader("Cache-Control")).contains("no-store");
+        var codes = TwoFactorClient.recoveryCodes(fresh.getResponse().getContentAsString());
+        assertThat(codes).hasSize(10).doesNotContainAnyElementsOf(enrolled.recoveryCodes());
+
+        String address = ApiClient.newAddress();
+        String challenge = TwoFactorClient.challengeCookie(passwordStep(jo, address, null, false).getResponse()).orElseThrow();
+        assertThat(codeStep(challenge, enrolled.recoveryCodes().get(0), address).getResponse().getStatus()).isEqualTo(400);
+        assertThat(codeStep(challenge, codes.get(0), address).getResponse().getStatus()).isEqualTo(302);
+    }
+
+    @Test
+    void aWrongCodeAtEnrolmentLeavesItOffAndShowsTheQrCodeAgain() throws Exception {
+        Member kim = api.signUp("kim");
+        byte[] seed = factors.start(kim);
+        String wrong = factors.code(seed).equals("000000") ? "111111" : "000000";
+
+        MvcResult refused = factors.confirm(kim, wrong);
+
+        assertThat(refused.getResponse().getStatus()).isEqualTo(400);
+        String page = refused.getResponse().getContentAsString();
+        assertThat(page).contains("That code is not right.").contains("data:image/svg+xml;base64,");
+        assertThat(TwoFactorClient.recoveryCodes(page)).isEmpty();
+        assertThat(api.logIn(kim).token()).as("still one step").isNotEmpty();
+    }
+}
