@@ -8,7 +8,7 @@
  * the password starts a challenge ({@code factors}), the code completes it with a verified session.
  */
 @ApplicationModule(displayName = "Sign-in",
-        allowedDependencies = {"account", "session", "session :: sign-in", "session :: views", "settings", "factors"})
+        allowedDependencies = {"account", "session", "session :: sign-in", "session :: views", "settings", "factors", "device", "geo"})
 package dev.lanyard.signin;
 
 import org.springframework.modulith.ApplicationModule;
