@@ -78,7 +78,7 @@ public class Sessions {
         var origin = request.origin();
         TeamPolicy policy = accounts.find(request.account()).map(a -> accounts.policy(a.team())).orElse(TeamPolicy.DEFAULT);
         Session session = new Session(SessionId.random(), request.account(), "", request.appType(),
-                policy.remembers(request.rememberMe()), false, true, origin.device(), origin.userAgent(), origin.ip(),
+                policy.remembers(request.rememberMe()), request.verified(), true, origin.device(), origin.userAgent(), origin.ip(),
                 origin.location(), now, now, policy.idleTimeout(), now.plus(policy.lifetime(request.rememberMe())),
                 Session.Activity.NONE, Optional.empty());
         store.insert(session, SessionToken.hash(token));
