@@ -31,7 +31,10 @@ public enum AuditAction {
     APP_CHANGED("app.changed", "App changed"),
     APP_DELETED("app.deleted", "App deleted"),
     CONSENT_GIVEN("app.consent-given", "Access given to an app"),
-    CONSENT_REVOKED("app.consent-revoked", "Access of an app revoked");
+    CONSENT_REVOKED("app.consent-revoked", "Access of an app revoked"),
+    PASSKEY_ADDED("passkey.added", "Passkey added"),
+    PASSKEY_RENAMED("passkey.renamed", "Passkey renamed"),
+    PASSKEY_REMOVED("passkey.removed", "Passkey removed");
 
     private final String code;
     private final String label;

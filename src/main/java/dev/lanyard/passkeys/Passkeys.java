@@ -104,6 +104,10 @@ public class Passkeys {
      * the ceremony's handle, which the second step needs with the authenticator's answer.
      */
     public record Options(String ceremony, String publicKey) {
+        /** {@code {"ceremony": "...", "publicKey": {...}}}, what the browser's script reads. */
+        public String json() {
+            return "{\"ceremony\":" + JsonMapper.shared().writeValueAsString(ceremony) + ",\"publicKey\":" + publicKey + "}";
+        }
     }
 
     /** The member's passkeys, oldest first. */
