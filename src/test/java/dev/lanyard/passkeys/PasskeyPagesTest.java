@@ -1,10 +1,12 @@
 package dev.lanyard.passkeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +51,8 @@ class PasskeyPagesTest {
     JdbcClient jdbc;
     @Autowired
     PasskeyStore store;
+    @Autowired
+    Passkeys passkeys;
     @LocalServerPort
     int port;
 
@@ -208,5 +212,59 @@ class PasskeyPagesTest {
             if (status == 401) assertThat(refused.getContentAsString()).contains("That passkey could not sign you in");
         }
         assertThat(status).as("after the free failures the address must wait").isEqualTo(429);
+    }
+
+    @Test
+    void withoutASessionNoCeremonyStartsAndNothingChanges() throws Exception {
+        String address = ApiClient.newAddress();
+        MockHttpServletResponse options = mvc.perform(loginForm("/settings/security/passkeys/options", address)
+                .accept(MediaType.APPLICATION_JSON)).andReturn().getResponse();
+        assertThat(options.getStatus()).isIn(302, 401, 403);
+        assertThat(options.getContentAsString()).doesNotContain("ceremony");
+        MockHttpServletResponse remove = mvc.perform(loginForm("/settings/security/passkeys/x/remove", address)).andReturn().getResponse();
+        assertThat(remove.getStatus()).isIn(302, 401, 403);
+    }
+
+    @Test
+    void aSecondFactorCheckOffersOnlyTheAccountsOwnPasskeysAndItsCeremonyServesOnlyThatAccountOnce() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        String adas = passkeyOf(ada, "Ada's key");
+        passkeyOf(mel, "Mel's key");
+        RelyingParty rp = new RelyingParty("localhost", List.of("http://localhost"), "Lanyard");
+        AccountId adaId = new AccountId(ada.accountId());
+
+        Passkeys.Options options = passkeys.startVerification(adaId, rp);
+        JsonNode publicKey = json.readTree(options.publicKey());
+        assertThat(publicKey.path("allowCredentials").size()).isEqualTo(1);
+        assertThat(publicKey.path("allowCredentials").get(0).path("id").asString()).isEqualTo(adas);
+        assertThat(publicKey.path("userVerification").asString()).isEqualTo("required");
+
+        assertThatThrownBy(() -> passkeys.verify(new AccountId(mel.accountId()), options.ceremony(), "{}"))
+                .isInstanceOf(PasskeyProblem.Rejected.class);
+        assertThatThrownBy(() -> passkeys.verify(adaId, options.ceremony(), "{}"))
+                .as("the ceremony was taken by the first answer").isInstanceOf(PasskeyProblem.Rejected.class);
+        Passkeys.Options again = passkeys.startVerification(adaId, rp);
+        assertThatThrownBy(() -> passkeys.verify(adaId, again.ceremony(), "{\"id\":\"x\"}"))
+                .as("an answer that is no assertion").isInstanceOf(PasskeyProblem.Rejected.class);
+    }
+
+    @Test
+    void anAccountWithoutPasskeysHasNoPasskeySecondFactor() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        assertThatThrownBy(() -> passkeys.startVerification(new AccountId(ada.accountId()),
+                new RelyingParty("localhost", List.of("http://localhost"), "Lanyard"))).isInstanceOf(PasskeyProblem.NotFound.class);
+    }
+
+    @Test
+    void aFailedPasskeySignInKeepsTheReturnPathAndRememberMe() throws Exception {
+        MockHttpServletResponse refused = mvc.perform(loginForm("/login/passkey", ApiClient.newAddress())
+                .param("ceremony", "gone").param("credential", "{}").param("rememberMe", "true")
+                .param("next", "/oauth2/authorize?client_id=chat")).andReturn().getResponse();
+        assertThat(refused.getStatus()).isEqualTo(401);
+        assertThat(refused.getContentAsString()).contains("name=\"next\" value=\"/oauth2/authorize?client_id=chat\"")
+                .contains("checked");
     }
 }
