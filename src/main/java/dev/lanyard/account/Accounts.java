@@ -181,6 +181,40 @@ public class Accounts {
         }
     }
 
+    /** A proof of who someone is other than their password, such as a passkey's assertion: whose it is, or empty when it failed. */
+    @FunctionalInterface
+    public interface Proof {
+        Optional<AccountId> verify();
+    }
+
+    /**
+     * Runs a sign-in {@code proof} other than a password under the sign-in throttle of the client {@code address}
+     * ({@link LoginThrottle}): reserved before it runs, a failure counted against the address as a wrong
+     * password from it would be, so guessing with passkeys and with passwords share one budget. Returns the
+     * member proved, if they are still one; throws {@link AccountProblem.TooManyAttempts} while the address
+     * must wait.
+     */
+    public Optional<Account> authenticate(Proof proof, String address) {
+        LoginThrottle.Attempt attempt;
+        try {
+            // No email is typed: the per-email counters are kept per address under a key no email can equal.
+            attempt = throttle.begin("proof " + address, address);
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            meters.counter("lanyard.login.failures", "reason", "throttled").increment();
+            throw tooMany;
+        }
+        try (attempt) {
+            Optional<Account> account = proof.verify().flatMap(store::find);
+            if (account.isEmpty()) {
+                attempt.failed();
+                meters.counter("lanyard.login.failures", "reason", "invalid-proof").increment();
+            } else {
+                attempt.succeeded();
+            }
+            return account;
+        }
+    }
+
     public Optional<Account> find(AccountId id) {
         return store.find(id);
     }

@@ -177,6 +177,30 @@ class AuditRecorder {
         }
     }
 
+    @EventListener
+    void on(dev.lanyard.passkeys.PasskeyEvent event) {
+        AuditAction action;
+        String detail;
+        if (event instanceof dev.lanyard.passkeys.PasskeyEvent.Added e) {
+            action = AuditAction.PASSKEY_ADDED;
+            detail = Phrases.passkey("Added", e.passkey());
+        } else if (event instanceof dev.lanyard.passkeys.PasskeyEvent.Renamed e) {
+            action = AuditAction.PASSKEY_RENAMED;
+            detail = "Renamed the passkey “" + e.before() + "” (" + e.passkey().shortId() + "…) to “" + e.passkey().name() + "”";
+        } else {
+            action = AuditAction.PASSKEY_REMOVED;
+            detail = Phrases.passkey("Removed", event.passkey());
+        }
+        AccountId owner = event.passkey().owner();
+        Optional<Account> account = accounts.find(owner);
+        if (account.isEmpty()) {
+            unattributed(action);
+            return;
+        }
+        record(account.get().team(), event.at(), AuditEntry.Actor.of(account.get(), Optional.of(event.fromSession())),
+                Optional.of(owner), Optional.empty(), action, detail, session(event.fromSession(), owner).map(Session::ip));
+    }
+
     private void ended(SessionEvent.Ended e) {
         Session.Ending ending = e.ending();
         Optional<ApiKey> key = keys.find(e.id());

@@ -39,6 +39,11 @@ final class Phrases {
                 : "Restricted members from viewing their session list: they see only their current session and can log out";
     }
 
+    /** "Added the passkey “Laptop” (AbCd1234…)": names and a short id, so two keys of one name differ. */
+    static String passkey(String verb, dev.lanyard.passkeys.Passkey passkey) {
+        return verb + " the passkey “" + passkey.name() + "” (" + passkey.shortId() + "…)";
+    }
+
     private static String idle(Duration idle) {
         return idle.isZero() ? "never" : days((int) idle.toDays());
     }

@@ -43,6 +43,12 @@ class PageErrorAdvice {
         return page(HttpStatus.valueOf(problem.status()), problem.getMessage());
     }
 
+    @ExceptionHandler(dev.lanyard.passkeys.PasskeyProblem.class)
+    ModelAndView passkey(dev.lanyard.passkeys.PasskeyProblem problem) {
+        return page(HttpStatus.valueOf(problem.status()), problem instanceof dev.lanyard.passkeys.PasskeyProblem.NotFound
+                ? "This passkey does not exist, or it is not yours." : problem.getMessage());
+    }
+
     private static ModelAndView page(HttpStatus status, String message) {
         ModelAndView view = new ModelAndView("error", Map.of("status", status.value(), "message", message));
         view.setStatus(status);

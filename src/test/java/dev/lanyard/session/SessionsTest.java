@@ -80,6 +80,15 @@ class SessionsTest {
     // ---- start and check
 
     @Test
+    void aSignInWithTwoFactorsStartsAVerifiedSessionAndAPasswordAloneAnUnverifiedOne() {
+        Sessions.Started passkey = sessions.start(new NewSession(alice.id(), TestSessions.madrid(), AppType.WEB, false, true));
+        Sessions.Started password = signIn(alice);
+        assertThat(row(passkey).verified()).isTrue();
+        assertThat(row(password).verified()).isFalse();
+        assertThat(sessions.counts(alice.id()).verified()).isEqualTo(1);
+    }
+
+    @Test
     void startedSessionIsValidForItsToken() {
         Sessions.Started started = signIn(alice);
 

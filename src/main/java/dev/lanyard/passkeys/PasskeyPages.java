@@ -1,0 +1,90 @@
+package dev.lanyard.passkeys;
+
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.settings.SecuritySettings;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * Adding, renaming and removing the member's passkeys from {@code /settings/security}. Adding takes two
+ * requests around the browser's {@code navigator.credentials.create()} (static/js/passkeys.js): the options,
+ * as JSON, then the form with the authenticator's answer. Someone else's passkey is a 404.
+ */
+@Controller
+class PasskeyPages {
+    private final Passkeys passkeys;
+    private final RelyingParties relyingParties;
+    private final SecuritySettings settings;
+
+    PasskeyPages(Passkeys passkeys, RelyingParties relyingParties, SecuritySettings settings) {
+        this.passkeys = passkeys;
+        this.relyingParties = relyingParties;
+        this.settings = settings;
+    }
+
+    @PostMapping(path = "/settings/security/passkeys/options", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<String> options(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
+        try {
+            return ResponseEntity.ok(passkeys.startRegistration(current, relyingParties.of(request)).json());
+        } catch (PasskeyProblem.InvalidInput refused) {
+            return ResponseEntity.badRequest().body(errorJson(refused.getMessage()));
+        }
+    }
+
+    @PostMapping("/settings/security/passkeys")
+    String add(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String ceremony,
+               @RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String credential,
+               HttpServletResponse response, Model model) {
+        try {
+            passkeys.register(current, ceremony, name, credential);
+            return "redirect:/settings/security?done=passkey-added";
+        } catch (PasskeyProblem.InvalidInput | PasskeyProblem.Rejected refused) {
+            response.setStatus(refused.status());
+            model.addAttribute("error", refused instanceof PasskeyProblem.Rejected
+                    ? "The passkey could not be added: the browser's answer did not verify or took too long. Try again." : refused.getMessage());
+            return settings.page(current, model);
+        }
+    }
+
+    @PostMapping("/settings/security/passkeys/{id}/name")
+    String rename(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
+                  @RequestParam(defaultValue = "") String name, HttpServletResponse response, Model model) {
+        try {
+            passkeys.rename(id, current, name);
+            return "redirect:/settings/security?done=passkey-renamed";
+        } catch (PasskeyProblem.InvalidInput refused) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", refused.getMessage());
+            return settings.page(current, model);
+        }
+    }
+
+    @GetMapping("/settings/security/passkeys/{id}/remove")
+    String confirmRemove(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, Model model) {
+        Passkey passkey = passkeys.list(current.account().id()).stream().filter(p -> p.id().equals(id)).findFirst()
+                .orElseThrow(PasskeyProblem.NotFound::new);
+        model.addAttribute("p", PasskeySection.View.of(passkey));
+        model.addAttribute("account", current.account());
+        return "security/passkey-remove";
+    }
+
+    @PostMapping("/settings/security/passkeys/{id}/remove")
+    String remove(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+        passkeys.remove(id, current);
+        return "redirect:/settings/security?done=passkey-removed";
+    }
+
+    static String errorJson(String message) {
+        return "{\"error\":" + tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(message) + "}";
+    }
+}

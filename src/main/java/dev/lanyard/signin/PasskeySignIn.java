@@ -1,0 +1,81 @@
+package dev.lanyard.signin;
+
+import java.util.Optional;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.passkeys.PasskeyProblem;
+import dev.lanyard.passkeys.Passkeys;
+import dev.lanyard.passkeys.RelyingParties;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.ClientOrigin;
+import dev.lanyard.session.ClientOrigins;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.NewSession;
+import dev.lanyard.session.SessionCookie;
+import dev.lanyard.session.Sessions;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * "Sign in with a passkey" on {@code /login}: the options for {@code navigator.credentials.get()} as JSON,
+ * then the form with the authenticator's answer (static/js/passkeys.js). A verified assertion starts a
+ * session as a password sign-in does (the cookie, remember me, the return path, the presented session
+ * ended first), and the session is verified: a passkey is possession plus user verification.
+ */
+@Controller
+class PasskeySignIn {
+    private final Passkeys passkeys;
+    private final RelyingParties relyingParties;
+    private final Sessions sessions;
+    private final ClientOrigins origins;
+    private final SessionCookie cookie;
+
+    PasskeySignIn(Passkeys passkeys, RelyingParties relyingParties, Sessions sessions, ClientOrigins origins, SessionCookie cookie) {
+        this.passkeys = passkeys;
+        this.relyingParties = relyingParties;
+        this.sessions = sessions;
+        this.origins = origins;
+        this.cookie = cookie;
+    }
+
+    @PostMapping(path = "/login/passkey/options", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<String> options(HttpServletRequest request) {
+        return ResponseEntity.ok(passkeys.startSignIn(relyingParties.of(request)).json());
+    }
+
+    @PostMapping("/login/passkey")
+    String signIn(@RequestParam(defaultValue = "") String ceremony, @RequestParam(defaultValue = "") String credential,
+                  @RequestParam(defaultValue = "false") boolean rememberMe, @RequestParam(required = false) String next,
+                  @AuthenticationPrincipal CurrentSession current,
+                  HttpServletRequest request, HttpServletResponse response, Model model) {
+        ClientOrigin origin = origins.of(request);
+        Optional<String> back = ReturnPath.of(next);
+        back.ifPresent(path -> model.addAttribute("next", path));
+        try {
+            Account account = passkeys.signIn(ceremony, credential, origin.ip());
+            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe, true),
+                    Optional.ofNullable(current)));
+            if (back.isPresent()) return "signin/continue";
+            return "redirect:/settings/sessions";
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+            model.addAttribute("error", tooMany.getMessage());
+        } catch (PasskeyProblem.Rejected rejected) {
+            response.setStatus(HttpStatus.UNAUTHORIZED.value());
+            model.addAttribute("error", "That passkey could not sign you in. Use another one or your password.");
+        }
+        model.addAttribute("rememberMe", rememberMe);
+        return "signin/login";
+    }
+}

@@ -1,0 +1,141 @@
+// Passkeys (docs/decisions/0023-passkeys.md): the browser's half of the two WebAuthn ceremonies.
+// A form with data-options asks Lanyard for the options (POST, with the form's CSRF token), calls the
+// authenticator, puts the ceremony handle and the answer (WebAuthn's JSON encoding) in its hidden fields
+// and submits itself: Lanyard's answer is an ordinary page. #passkey-add registers, #passkey-sign-in signs in.
+(function () {
+    'use strict';
+
+    var supported = !!(window.PublicKeyCredential && navigator.credentials && window.fetch);
+
+    function toBuffer(base64url) {
+        var s = base64url.replace(/-/g, '+').replace(/_/g, '/');
+        while (s.length % 4) s += '=';
+        var binary = atob(s);
+        var bytes = new Uint8Array(binary.length);
+        for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+        return bytes.buffer;
+    }
+
+    function toBase64url(buffer) {
+        var bytes = new Uint8Array(buffer);
+        var s = '';
+        for (var i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+        return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    }
+
+    function say(form, message) {
+        var p = form.querySelector('[data-passkey-message]');
+        if (!p) return;
+        p.textContent = message;
+        p.hidden = !message;
+    }
+
+    function fetchOptions(form) {
+        var token = form.querySelector('input[name="_csrf"]');
+        var body = new URLSearchParams();
+        if (token) body.set('_csrf', token.value);
+        return fetch(form.getAttribute('data-options'), {
+            method: 'POST', body: body, credentials: 'same-origin', headers: {'Accept': 'application/json'}
+        }).then(function (response) {
+            return response.json().catch(function () { return {}; }).then(function (json) {
+                if (!response.ok || !json.publicKey) {
+                    throw new Error(json.error || 'Lanyard could not start. Reload the page and try again.');
+                }
+                return json;
+            });
+        });
+    }
+
+    function descriptors(list) {
+        return (list || []).map(function (c) {
+            var d = {type: c.type, id: toBuffer(c.id)};
+            if (c.transports) d.transports = c.transports;
+            return d;
+        });
+    }
+
+    function extensionResults(credential) {
+        try { return credential.getClientExtensionResults() || {}; } catch (e) { return {}; }
+    }
+
+    function common(credential, response) {
+        var json = {
+            id: credential.id, rawId: toBase64url(credential.rawId), type: credential.type,
+            response: response, clientExtensionResults: extensionResults(credential)
+        };
+        if (credential.authenticatorAttachment) json.authenticatorAttachment = credential.authenticatorAttachment;
+        return JSON.stringify(json);
+    }
+
+    function register(options) {
+        var o = options.publicKey;
+        o.challenge = toBuffer(o.challenge);
+        o.user.id = toBuffer(o.user.id);
+        o.excludeCredentials = descriptors(o.excludeCredentials);
+        return navigator.credentials.create({publicKey: o}).then(function (credential) {
+            var r = credential.response;
+            return common(credential, {
+                clientDataJSON: toBase64url(r.clientDataJSON),
+                attestationObject: toBase64url(r.attestationObject),
+                transports: r.getTransports ? r.getTransports() : []
+            });
+        });
+    }
+
+    function assert(options) {
+        var o = options.publicKey;
+        o.challenge = toBuffer(o.challenge);
+        o.allowCredentials = descriptors(o.allowCredentials);
+        return navigator.credentials.get({publicKey: o}).then(function (credential) {
+            var r = credential.response;
+            var response = {
+                clientDataJSON: toBase64url(r.clientDataJSON),
+                authenticatorData: toBase64url(r.authenticatorData),
+                signature: toBase64url(r.signature)
+            };
+            if (r.userHandle) response.userHandle = toBase64url(r.userHandle);
+            return common(credential, response);
+        });
+    }
+
+    function wire(form, ceremony) {
+        var button = form.querySelector('[data-passkey-start]');
+        var hint = form.querySelector('[data-passkey-unsupported]');
+        if (!supported) return;
+        form.hidden = false;
+        if (hint) hint.hidden = true;
+        if (button) button.disabled = false;
+        form.addEventListener('submit', function (event) {
+            event.preventDefault();
+            if (button) button.disabled = true;
+            say(form, '');
+            var remember = document.querySelector('input[type="checkbox"][name="rememberMe"]');
+            var rememberField = form.querySelector('input[type="hidden"][name="rememberMe"]');
+            if (remember && rememberField) rememberField.value = remember.checked ? 'true' : 'false';
+            fetchOptions(form).then(function (options) {
+                form.querySelector('input[name="ceremony"]').value = options.ceremony;
+                return ceremony(options);
+            }).then(function (answer) {
+                form.querySelector('input[name="credential"]').value = answer;
+                form.submit();
+            }).catch(function (error) {
+                if (button) button.disabled = false;
+                say(form, error && error.name === 'NotAllowedError'
+                    ? 'The passkey prompt was closed or timed out. Nothing was changed.'
+                    : error && error.name === 'InvalidStateError'
+                        ? 'This authenticator already holds one of your passkeys.'
+                        : (error && error.message) || 'The passkey did not work. Try again.');
+            });
+        });
+    }
+
+    function start() {
+        var add = document.getElementById('passkey-add');
+        if (add) wire(add, register);
+        var signIn = document.getElementById('passkey-sign-in');
+        if (signIn) wire(signIn, assert);
+    }
+
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+    else start();
+})();

@@ -1,0 +1,140 @@
+package dev.lanyard.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Pattern;
+
+import com.google.gson.JsonObject;
+import com.microsoft.playwright.APIResponse;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.CDPSession;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import dev.lanyard.testsupport.SqliteDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * Passkeys in a real Chromium with the DevTools protocol's virtual authenticator (a platform authenticator
+ * with resident keys and user verification that always passes): register one, rename it, sign out, sign in
+ * with it and find the session verified, remove it, and see it no longer sign anyone in.
+ *
+ * <p>WebAuthn runs only in a secure context; {@code http://localhost} is one, so the browser goes to
+ * localhost (the relying party id defaults to the host the browser used).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
+@ContextConfiguration(initializers = SqliteDatabase.class)
+class PasskeysBrowserTest {
+    private static final String PASSWORD = "correct horse battery staple";
+
+    private static Playwright playwright;
+    private static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void launch() {
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
+        // A ceremony is several round trips and an authenticator call on a busy machine: wait, don't time them.
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
+    }
+
+    @AfterAll
+    static void close() {
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(5_000);
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+    }
+
+    private static boolean verified(Page page) {
+        APIResponse current = page.request().get("/api/v1/sessions/current");
+        assertThat(current.status()).isEqualTo(200);
+        String body = current.text();
+        assertThat(body).containsPattern("\"verified\":(true|false)");
+        return body.contains("\"verified\":true");
+    }
+
+    @Test
+    void registerAPasskeySignOutSignInWithItVerifiedThenRemoveIt() {
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions()
+                .setBaseURL("http://localhost:" + port).setViewportSize(1200, 900).setLocale("en-GB"))) {
+            // Generous: the server loads its geolocation data in the background while the test starts.
+            context.setDefaultTimeout(30_000);
+            context.setDefaultNavigationTimeout(90_000);
+            Page page = context.newPage();
+            CDPSession devtools = context.newCDPSession(page);
+            devtools.send("WebAuthn.enable");
+            JsonObject authenticator = new JsonObject();
+            authenticator.addProperty("protocol", "ctap2");
+            authenticator.addProperty("transport", "internal");
+            authenticator.addProperty("hasResidentKey", true);
+            authenticator.addProperty("hasUserVerification", true);
+            authenticator.addProperty("isUserVerified", true);
+            authenticator.addProperty("automaticPresenceSimulation", true);
+            JsonObject add = new JsonObject();
+            add.add("options", authenticator);
+            String authenticatorId = devtools.send("WebAuthn.addVirtualAuthenticator", add).get("authenticatorId").getAsString();
+
+            String email = "passkey-" + System.nanoTime() + "@example.com";
+            page.navigate("/signup");
+            page.getByLabel("Your name").fill("Grace Hopper");
+            page.getByLabel("Email").fill(email);
+            page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
+            page.getByLabel("Team name").fill("Compilers");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+            assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+            assertThat(verified(page)).as("a password alone does not verify a session").isFalse();
+
+            page.navigate("/settings/security");
+            assertThat(page.getByText("You have no passkeys.")).isVisible();
+            page.getByLabel("Name of the new passkey").fill("Test laptop");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey")).click();
+            assertThat(page).hasURL(Pattern.compile("/settings/security\\?done=passkey-added$"));
+            assertThat(page.getByText("Passkey added. You can sign in with it now.")).isVisible();
+            assertThat(page.getByLabel("Name of the passkey Test laptop")).hasValue("Test laptop");
+            JsonObject which = new JsonObject();
+            which.addProperty("authenticatorId", authenticatorId);
+            assertThat(devtools.send("WebAuthn.getCredentials", which).getAsJsonArray("credentials").size())
+                    .as("the authenticator holds one resident passkey").isEqualTo(1);
+
+            page.getByLabel("Name of the passkey Test laptop").fill("Grace's laptop");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Rename")).click();
+            assertThat(page).hasURL(Pattern.compile("/settings/security\\?done=passkey-renamed$"));
+            assertThat(page.getByLabel("Name of the passkey Grace's laptop")).hasValue("Grace's laptop");
+            assertThat(page.locator("tr[data-passkey]")).containsText("Never used");
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).click();
+            assertThat(page).hasURL(Pattern.compile("/login\\?out$"));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in with a passkey")).click();
+            assertThat(page).hasURL(Pattern.compile("/settings/sessions$"));
+            assertThat(verified(page)).as("a passkey sign-in is verified").isTrue();
+
+            page.navigate("/settings/security");
+            assertThat(page.locator("tr[data-passkey]")).not().containsText("Never used");
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Remove the passkey Grace's laptop")).click();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Remove the passkey “Grace's laptop”?")))
+                    .isVisible();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove passkey")).click();
+            assertThat(page).hasURL(Pattern.compile("/settings/security\\?done=passkey-removed$"));
+            assertThat(page.getByText("You have no passkeys.")).isVisible();
+
+            page.navigate("/admin/audit");
+            assertThat(page.getByText("Added the passkey “Test laptop”", new Page.GetByTextOptions().setExact(false)).first()).isVisible();
+            assertThat(page.getByText("Removed the passkey “Grace's laptop”", new Page.GetByTextOptions().setExact(false)).first()).isVisible();
+
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in with a passkey")).click();
+            assertThat(page.getByText("That passkey could not sign you in. Use another one or your password.")).isVisible();
+            assertThat(page.request().get("/api/v1/sessions/current").status()).as("still signed out").isEqualTo(401);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package dev.lanyard.passkeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.team.TeamClient;
+import dev.lanyard.team.TestMail;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import jakarta.servlet.http.Cookie;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.web.webauthn.api.AuthenticatorTransport;
+import org.springframework.security.web.webauthn.api.Bytes;
+import org.springframework.security.web.webauthn.api.ImmutableCredentialRecord;
+import org.springframework.security.web.webauthn.api.ImmutablePublicKeyCose;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The passkeys section of /settings/security and the passkey sign-in, up to what needs an authenticator
+ * (the browser test has a virtual one): the options each ceremony starts with, renaming and removing with
+ * their audit entries, another member's passkey reading as none, and answers that do not verify.
+ */
+@LanyardSpringTest(database = TestMail.SqliteWithSmtp.class)
+class PasskeyPagesTest {
+    private static final Pattern CSRF_INPUT = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    PasskeyStore store;
+    @Autowired
+    Passkeys passkeys;
+    @LocalServerPort
+    int port;
+
+    /** A passkey of {@code member} as a registration would have stored it. */
+    private String passkeyOf(Member member, String name) {
+        AccountId owner = new AccountId(member.accountId());
+        String handle = store.ensureUserHandle(owner, Bytes.random().toBase64UrlString());
+        Bytes id = Bytes.random();
+        store.insert(owner, ImmutableCredentialRecord.builder().credentialType(PublicKeyCredentialType.PUBLIC_KEY)
+                .credentialId(id).userEntityUserId(Bytes.fromBase64(handle)).publicKey(new ImmutablePublicKeyCose(new byte[] {1}))
+                .signatureCount(0).uvInitialized(true).backupEligible(false).backupState(false)
+                .transports(Set.of(AuthenticatorTransport.INTERNAL)).attestationObject(new Bytes(new byte[] {1}))
+                .attestationClientDataJSON(new Bytes(new byte[] {1})).label(name).build(), Instant.parse("2026-01-02T10:00:00Z"));
+        return id.toBase64UrlString();
+    }
+
+    private String auditOf(Member member) {
+        return String.join("\n", jdbc.sql("""
+                        SELECT action || ' ' || detail FROM audit_entries
+                        WHERE subject_id = :account AND action LIKE 'passkey.%' ORDER BY seq""")
+                .param("account", member.accountId()).query(String.class).list());
+    }
+
+    @Test
+    void theSectionListsTheMembersPasskeysWithTheirTimesAndOffersToAddOne() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        passkeyOf(ada, "Ada's <laptop>");
+        String page = team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString();
+        assertThat(page).contains("Passkeys").contains("Ada&#39;s &lt;laptop&gt;").doesNotContain("<laptop>")
+                .contains("2 Jan 2026, 10:00 UTC").contains("Never used").contains("Add a passkey")
+                .contains("/js/passkeys.js");
+    }
+
+    @Test
+    void registrationOptionsRequireADiscoverableUserVerifiedKeyAndExcludeTheMembersOwn() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String existing = passkeyOf(ada, "Laptop");
+        MockHttpServletResponse response = team.perform(team.form(post("/settings/security/passkeys/options"), ada)
+                .accept(MediaType.APPLICATION_JSON)).getResponse();
+        assertThat(response.getStatus()).isEqualTo(200);
+        JsonNode options = json.readTree(response.getContentAsString());
+        assertThat(options.path("ceremony").asString()).hasSizeGreaterThan(40);
+        JsonNode publicKey = options.path("publicKey");
+        assertThat(publicKey.path("rp").path("id").asString()).isEqualTo("localhost");
+        assertThat(publicKey.path("user").path("name").asString()).isEqualTo(ada.email());
+        assertThat(publicKey.path("user").path("id").asString()).isNotEqualTo(ada.accountId());
+        assertThat(publicKey.path("authenticatorSelection").path("userVerification").asString()).isEqualTo("required");
+        assertThat(publicKey.path("authenticatorSelection").path("residentKey").asString()).isEqualTo("required");
+        assertThat(publicKey.path("excludeCredentials").get(0).path("id").asString()).isEqualTo(existing);
+        assertThat(publicKey.path("challenge").asString()).hasSizeGreaterThan(40);
+    }
+
+    @Test
+    void anAnswerThatDoesNotVerifyAddsNothingAndSaysSo() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String ceremony = json.readTree(team.perform(team.form(post("/settings/security/passkeys/options"), ada)
+                .accept(MediaType.APPLICATION_JSON)).getResponse().getContentAsString()).path("ceremony").asString();
+        MockHttpServletResponse refused = team.perform(team.form(post("/settings/security/passkeys"), ada)
+                .param("ceremony", ceremony).param("name", "Forged")
+                .param("credential", "{\"id\":\"AAAA\",\"rawId\":\"AAAA\",\"type\":\"public-key\",\"response\":"
+                        + "{\"clientDataJSON\":\"e30\",\"attestationObject\":\"oA\",\"transports\":[]},\"clientExtensionResults\":{}}"))
+                .getResponse();
+        assertThat(refused.getStatus()).isEqualTo(401);
+        assertThat(refused.getContentAsString()).contains("The passkey could not be added");
+        MockHttpServletResponse garbage = team.perform(team.form(post("/settings/security/passkeys"), ada)
+                .param("ceremony", "nonsense").param("credential", "{not json")).getResponse();
+        assertThat(garbage.getStatus()).isEqualTo(401);
+        assertThat(store.list(new AccountId(ada.accountId()))).isEmpty();
+        assertThat(auditOf(ada)).isEmpty();
+    }
+
+    @Test
+    void renamingAndRemovingAPasskeyIsConfirmedAndAudited() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String id = passkeyOf(ada, "Laptop");
+
+        MockHttpServletResponse renamed = team.perform(team.form(post("/settings/security/passkeys/" + id + "/name"), ada)
+                .param("name", "  Work laptop ")).getResponse();
+        assertThat(renamed.getRedirectedUrl()).isEqualTo("/settings/security?done=passkey-renamed");
+        assertThat(team.perform(team.page(get("/settings/security?done=passkey-renamed"), ada)).getResponse().getContentAsString())
+                .contains("Passkey renamed.").contains("value=\"Work laptop\"");
+        MockHttpServletResponse tooLong = team.perform(team.form(post("/settings/security/passkeys/" + id + "/name"), ada)
+                .param("name", "x".repeat(101))).getResponse();
+        assertThat(tooLong.getStatus()).isEqualTo(400);
+        assertThat(tooLong.getContentAsString()).contains("at most 100 characters");
+
+        String confirm = team.perform(team.page(get("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse().getContentAsString();
+        assertThat(confirm).contains("Remove the passkey “Work laptop”?").contains("Remove passkey");
+        MockHttpServletResponse removed = team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse();
+        assertThat(removed.getRedirectedUrl()).isEqualTo("/settings/security?done=passkey-removed");
+        assertThat(store.list(new AccountId(ada.accountId()))).isEmpty();
+        assertThat(team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse().getStatus())
+                .as("removing again").isEqualTo(404);
+
+        String short8 = id.substring(0, 8);
+        assertThat(auditOf(ada)).isEqualTo("passkey.renamed Renamed the passkey “Laptop” (" + short8 + "…) to “Work laptop”\n"
+                + "passkey.removed Removed the passkey “Work laptop” (" + short8 + "…)");
+    }
+
+    @Test
+    void anotherMemberCanNeitherSeeRenameNorRemoveYourPasskey() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        String id = passkeyOf(mel, "Mel's phone");
+
+        assertThat(team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString())
+                .doesNotContain("Mel&#39;s phone");
+        assertThat(team.perform(team.page(get("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse().getStatus())
+                .isEqualTo(404);
+        assertThat(team.perform(team.form(post("/settings/security/passkeys/" + id + "/name"), ada).param("name", "mine"))
+                .getResponse().getStatus()).isEqualTo(404);
+        assertThat(team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse().getStatus())
+                .isEqualTo(404);
+        assertThat(store.list(new AccountId(mel.accountId()))).extracting(Passkey::name).containsExactly("Mel's phone");
+        assertThat(auditOf(mel)).isEmpty();
+    }
+
+    /** A sign-in form post from {@code address} with the login page's CSRF token, as a browser sends it. */
+    private MockHttpServletRequestBuilder loginForm(String path, String address) throws Exception {
+        MockHttpServletResponse login = mvc.perform(get("/login").with(ApiClient.from(address)).accept(MediaType.TEXT_HTML))
+                .andReturn().getResponse();
+        Matcher token = CSRF_INPUT.matcher(login.getContentAsString());
+        assertThat(token.find()).isTrue();
+        Cookie xsrf = login.getCookie("XSRF-TOKEN");
+        return post(path).cookie(xsrf).with(ApiClient.from(address)).accept(MediaType.TEXT_HTML)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("_csrf", token.group(1));
+    }
+
+    @Test
+    void theLoginPageOffersPasskeysWhoseOptionsLetAnyPasskeyOfThisSiteAnswer() throws Exception {
+        String address = ApiClient.newAddress();
+        assertThat(mvc.perform(get("/login").accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString())
+                .contains("Sign in with a passkey").contains("/login/passkey/options");
+        MockHttpServletResponse response = mvc.perform(loginForm("/login/passkey/options", address)
+                .accept(MediaType.APPLICATION_JSON)).andReturn().getResponse();
+        assertThat(response.getStatus()).isEqualTo(200);
+        JsonNode publicKey = json.readTree(response.getContentAsString()).path("publicKey");
+        assertThat(publicKey.path("rpId").asString()).isEqualTo("localhost");
+        assertThat(publicKey.path("userVerification").asString()).isEqualTo("required");
+        assertThat(publicKey.path("allowCredentials").size()).isZero();
+    }
+
+    @Test
+    void failedPasskeySignInsAreRefusedAndCountTowardsTheSignInThrottle() throws Exception {
+        String address = ApiClient.newAddress();
+        int status = 0;
+        for (int i = 0; i < 8 && status != 429; i++) {
+            MockHttpServletResponse refused = mvc.perform(loginForm("/login/passkey", address)
+                    .param("ceremony", "gone").param("credential", "{}")).andReturn().getResponse();
+            status = refused.getStatus();
+            assertThat(refused.getHeaders("Set-Cookie")).as("no session").noneMatch(c -> c.startsWith("lanyard_session="));
+            if (status == 401) assertThat(refused.getContentAsString()).contains("That passkey could not sign you in");
+        }
+        assertThat(status).as("after the free failures the address must wait").isEqualTo(429);
+    }
+
+    @Test
+    void withoutASessionNoCeremonyStartsAndNothingChanges() throws Exception {
+        String address = ApiClient.newAddress();
+        MockHttpServletResponse options = mvc.perform(loginForm("/settings/security/passkeys/options", address)
+                .accept(MediaType.APPLICATION_JSON)).andReturn().getResponse();
+        assertThat(options.getStatus()).isIn(302, 401, 403);
+        assertThat(options.getContentAsString()).doesNotContain("ceremony");
+        MockHttpServletResponse remove = mvc.perform(loginForm("/settings/security/passkeys/x/remove", address)).andReturn().getResponse();
+        assertThat(remove.getStatus()).isIn(302, 401, 403);
+    }
+
+    @Test
+    void aSecondFactorCheckOffersOnlyTheAccountsOwnPasskeysAndItsCeremonyServesOnlyThatAccountOnce() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        String adas = passkeyOf(ada, "Ada's key");
+        passkeyOf(mel, "Mel's key");
+        RelyingParty rp = new RelyingParty("localhost", List.of("http://localhost"), "Lanyard");
+        AccountId adaId = new AccountId(ada.accountId());
+
+        Passkeys.Options options = passkeys.startVerification(adaId, rp);
+        JsonNode publicKey = json.readTree(options.publicKey());
+        assertThat(publicKey.path("allowCredentials").size()).isEqualTo(1);
+        assertThat(publicKey.path("allowCredentials").get(0).path("id").asString()).isEqualTo(adas);
+        assertThat(publicKey.path("userVerification").asString()).isEqualTo("required");
+
+        assertThatThrownBy(() -> passkeys.verify(new AccountId(mel.accountId()), options.ceremony(), "{}"))
+                .isInstanceOf(PasskeyProblem.Rejected.class);
+        assertThatThrownBy(() -> passkeys.verify(adaId, options.ceremony(), "{}"))
+                .as("the ceremony was taken by the first answer").isInstanceOf(PasskeyProblem.Rejected.class);
+        Passkeys.Options again = passkeys.startVerification(adaId, rp);
+        assertThatThrownBy(() -> passkeys.verify(adaId, again.ceremony(), "{\"id\":\"x\"}"))
+                .as("an answer that is no assertion").isInstanceOf(PasskeyProblem.Rejected.class);
+    }
+
+    @Test
+    void anAccountWithoutPasskeysHasNoPasskeySecondFactor() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        assertThatThrownBy(() -> passkeys.startVerification(new AccountId(ada.accountId()),
+                new RelyingParty("localhost", List.of("http://localhost"), "Lanyard"))).isInstanceOf(PasskeyProblem.NotFound.class);
+    }
+
+    @Test
+    void aFailedPasskeySignInKeepsTheReturnPathAndRememberMe() throws Exception {
+        MockHttpServletResponse refused = mvc.perform(loginForm("/login/passkey", ApiClient.newAddress())
+                .param("ceremony", "gone").param("credential", "{}").param("rememberMe", "true")
+                .param("next", "/oauth2/authorize?client_id=chat")).andReturn().getResponse();
+        assertThat(refused.getStatus()).isEqualTo(401);
+        assertThat(refused.getContentAsString()).contains("name=\"next\" value=\"/oauth2/authorize?client_id=chat\"")
+                .contains("checked");
+    }
+}
