@@ -49,6 +49,14 @@ final class FakeLanyard implements AutoCloseable {
     /** SETs waiting for the next poll, by jti; removed when acknowledged. */
     final Map<String, String> pending = Collections.synchronizedMap(new LinkedHashMap<>());
 
+    static FakeLanyard startOrFail() {
+        try {
+            return new FakeLanyard();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     FakeLanyard() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         issuer = "http://127.0.0.1:" + server.getAddress().getPort();
