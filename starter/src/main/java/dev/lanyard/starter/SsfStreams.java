@@ -56,9 +56,9 @@ public class SsfStreams {
         return Optional.ofNullable(stream);
     }
 
-    /** The {@code aud} values a SET to this app may carry: the configured audiences (client id) and the stream's. */
+    /** The {@code aud} values a SET to this app may carry: the client id and the stream's {@code aud}. */
     public Set<String> audiences() {
-        Set<String> all = new LinkedHashSet<>(properties.audiences());
+        Set<String> all = new LinkedHashSet<>();
         all.add(properties.clientId());
         Stream s = stream;
         if (s != null) all.addAll(s.audiences());

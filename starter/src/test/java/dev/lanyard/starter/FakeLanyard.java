@@ -77,6 +77,8 @@ final class FakeLanyard implements AutoCloseable {
                 "authorization_schemes", List.of(Map.of("spec_urn", "urn:ietf:rfc:6749")))));
         server.createContext("/ssf/streams", this::streams);
         server.createContext("/ssf/poll", this::poll);
+        server.createContext("/oauth2/authorize", this::authorize);
+        server.createContext("/userinfo", this::userinfo);
         server.start();
     }
 
@@ -84,11 +86,82 @@ final class FakeLanyard implements AutoCloseable {
         String body = read(e);
         String expected = "Basic " + Base64.getEncoder().encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
         tokenRequests.add(body);
-        if (!expected.equals(e.getRequestHeaders().getFirst("Authorization")) || !body.contains("grant_type=client_credentials")) {
+        if (!expected.equals(e.getRequestHeaders().getFirst("Authorization"))) {
             json(e, 401, Map.of("error", "invalid_client"));
             return;
         }
+        Map<String, String> form = form(body);
+        if ("authorization_code".equals(form.get("grant_type"))) {
+            SignIn signIn = signIns.remove(form.get("code"));
+            if (signIn == null || form.get("code_verifier") == null || !signIn.challenge().equals(s256(form.get("code_verifier")))) {
+                json(e, 400, Map.of("error", "invalid_grant"));
+                return;
+            }
+            JWTClaimsSet idToken = new JWTClaimsSet.Builder().issuer(issuer).audience(CLIENT_ID).subject(signIn.sub())
+                    .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 300_000))
+                    .claim("auth_time", Instant.now().getEpochSecond()).claim("nonce", signIn.nonce()).claim("sid", signIn.sid()).build();
+            json(e, 200, Map.of("access_token", "user-token-" + signIn.sub(), "token_type", "Bearer", "expires_in", 300,
+                    "scope", "openid", "id_token", sign(idToken, "JWT")));
+            return;
+        }
+        if (!"client_credentials".equals(form.get("grant_type"))) {
+            json(e, 400, Map.of("error", "unsupported_grant_type"));
+            return;
+        }
         json(e, 200, Map.of("access_token", "app-token", "token_type", "Bearer", "expires_in", 300, "scope", "ssf"));
+    }
+
+    /** A sign-in in progress: who signs in, in which Lanyard session, and what the authorize request carried. */
+    record SignIn(String sub, String sid, String nonce, String challenge) {
+    }
+
+    private final Map<String, SignIn> signIns = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Who the next authorize request signs in, and in which Lanyard session. */
+    volatile String nextSub = "member-1";
+    volatile String nextSid = "sid-0";
+
+    /** The person is already signed in to Lanyard and has consented: the authorize endpoint answers with a code at once. */
+    private void authorize(HttpExchange e) throws IOException {
+        Map<String, String> query = form(e.getRequestURI().getRawQuery());
+        if (!CLIENT_ID.equals(query.get("client_id")) || !"S256".equals(query.get("code_challenge_method"))) {
+            send(e, 400, "text/plain", "bad authorize request");
+            return;
+        }
+        String code = UUID.randomUUID().toString();
+        signIns.put(code, new SignIn(nextSub, nextSid, query.get("nonce"), query.get("code_challenge")));
+        e.getResponseHeaders().set("Location", query.get("redirect_uri") + "?code=" + code + "&state="
+                + java.net.URLEncoder.encode(query.get("state"), StandardCharsets.UTF_8));
+        send(e, 302, "text/plain", "");
+    }
+
+    private void userinfo(HttpExchange e) throws IOException {
+        String authorization = e.getRequestHeaders().getFirst("Authorization");
+        if (authorization == null || !authorization.startsWith("Bearer user-token-")) {
+            json(e, 401, Map.of("error", "invalid_token"));
+            return;
+        }
+        String sub = authorization.substring("Bearer user-token-".length());
+        json(e, 200, Map.of("sub", sub, "name", "Member " + sub, "email", sub + "@example.com"));
+    }
+
+    private static String s256(String verifier) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static Map<String, String> form(String encoded) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (encoded == null) return values;
+        for (String pair : encoded.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) values.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return values;
     }
 
     private boolean authorized(HttpExchange e) throws IOException {

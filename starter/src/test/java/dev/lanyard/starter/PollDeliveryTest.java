@@ -92,6 +92,24 @@ class PollDeliveryTest {
     }
 
     @Test
+    void personSignedInThroughLanyardIsSignedOutOfTheAppOnceThePollBringsSessionRevoked() throws Exception {
+        String sid = UUID.randomUUID().toString();
+        lanyard.nextSub = "member-8";
+        lanyard.nextSid = sid;
+        Browser browser = new Browser();
+        String page = "http://127.0.0.1:" + port + "/hello";
+        HttpResponse<String> signedIn = browser.follow(page);
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+
+        JWTClaimsSet claims = lanyard.sessionRevoked(sid, "member-8").build();
+        lanyard.queue(claims.getJWTID(), lanyard.sign(claims, "secevent+jwt"));
+
+        PushDeliveryTest.await(() -> ended.endedAt(sid).isPresent());
+        assertThat(browser.get(page).statusCode()).isEqualTo(401);
+        assertThat(browser.get(page).statusCode()).isEqualTo(302);
+    }
+
+    @Test
     void thereIsNoPushEndpointWhenPolling() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/lanyard/ssf/events"))
                 .header("Content-Type", "application/secevent+jwt").POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
