@@ -1,8 +1,11 @@
 package dev.lanyard.starter;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -11,7 +14,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -45,14 +47,19 @@ final class SignalEndpoints {
             this.expectedAuthorization = expectedAuthorization.getBytes(StandardCharsets.UTF_8);
         }
 
+        /** Far above any SET Lanyard sends (a few hundred bytes); the body is read only once the caller is authenticated. */
+        static final int MAX_SET_BYTES = 64 * 1024;
+
         @PostMapping(path = "${lanyard.signals.push-path:/lanyard/ssf/events}", produces = MediaType.APPLICATION_JSON_VALUE)
         ResponseEntity<Map<String, String>> receive(@RequestHeader(name = "Authorization", required = false) String authorization,
-                                                    @RequestBody(required = false) String body) {
+                                                    HttpServletRequest request) throws IOException {
             byte[] given = authorization == null ? new byte[0] : authorization.getBytes(StandardCharsets.UTF_8);
             if (!MessageDigest.isEqual(given, expectedAuthorization))
                 return refuse(new SetRejected("authentication_failed", "The Authorization header is not the one this stream was created with."));
+            byte[] body = request.getInputStream().readNBytes(MAX_SET_BYTES + 1);
+            if (body.length > MAX_SET_BYTES) return refuse(new SetRejected("invalid_request", "The request body is too large for a SET."));
             try {
-                signals.apply(tokens.verify(body));
+                signals.apply(tokens.verify(new String(body, StandardCharsets.UTF_8)));
                 return ResponseEntity.accepted().build();
             } catch (SetRejected e) {
                 return refuse(e);

@@ -46,6 +46,7 @@ final class FakeLanyard implements AutoCloseable {
     final List<String> streamRequests = new CopyOnWriteArrayList<>();
     final List<String> tokenRequests = new CopyOnWriteArrayList<>();
     final List<Map<String, Object>> polls = new CopyOnWriteArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger jwksFetches = new java.util.concurrent.atomic.AtomicInteger();
     /** SETs waiting for the next poll, by jti; removed when acknowledged. */
     final Map<String, String> pending = Collections.synchronizedMap(new LinkedHashMap<>());
 
@@ -68,7 +69,10 @@ final class FakeLanyard implements AutoCloseable {
                 "response_types_supported", List.of("code"), "subject_types_supported", List.of("public"),
                 "id_token_signing_alg_values_supported", List.of("RS256"), "backchannel_logout_supported", true,
                 "backchannel_logout_session_supported", true)));
-        server.createContext("/oauth2/jwks", e -> send(e, 200, "application/json", new JWKSet(key.toPublicJWK()).toString()));
+        server.createContext("/oauth2/jwks", e -> {
+            jwksFetches.incrementAndGet();
+            send(e, 200, "application/json", new JWKSet(key.toPublicJWK()).toString());
+        });
         server.createContext("/oauth2/token", this::token);
         server.createContext("/.well-known/ssf-configuration", e -> json(e, 200, Map.of(
                 "spec_version", "1_0", "issuer", issuer, "jwks_uri", issuer + "/oauth2/jwks",

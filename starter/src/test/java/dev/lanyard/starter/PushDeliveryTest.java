@@ -172,6 +172,7 @@ class PushDeliveryTest {
         assertThat(push(authorization, lanyard.set(lanyard.sessionRevoked(sid, "m").audience("another-app"))).body())
                 .contains("\"err\":\"invalid_audience\"");
         assertThat(push(authorization, lanyard.sign(claims, "JWT")).statusCode()).isEqualTo(400);
+        assertThat(push(authorization, "x".repeat(100_000)).body()).contains("\"err\":\"invalid_request\"");
         assertThat(ended.endedAt(sid)).isEmpty();
     }
 

@@ -63,6 +63,18 @@ class SecurityEventTokensTest {
     }
 
     @Test
+    void lanyardsKeysAreFetchedOnceForManySets() {
+        LanyardProperties properties = lanyard.properties();
+        SecurityEventTokens fresh = new SecurityEventTokens(new LanyardKeys(new LanyardEndpoints(properties)), properties,
+                () -> Set.of(FakeLanyard.CLIENT_ID), Clock.systemUTC());
+        int before = lanyard.jwksFetches.get();
+
+        for (int i = 0; i < 50; i++) fresh.verify(lanyard.set(lanyard.sessionRevoked("sid-" + i, "member-1")));
+
+        assertThat(lanyard.jwksFetches.get() - before).isEqualTo(1);
+    }
+
+    @Test
     void setSignedWithAnotherKeyIsRefusedAsInvalidKey() {
         String forged = lanyard.sign(lanyard.sessionRevoked("sid-1", "member-1").build(), "secevent+jwt", lanyard.otherKey);
 
