@@ -184,7 +184,7 @@ final class FakeLanyard implements AutoCloseable {
             case "GET" -> json(e, 200, List.copyOf(streams));
             case "POST" -> {
                 Map<String, Object> request = LanyardEndpoints.parseObject(body, null);
-                Map<String, Object> stream = new LinkedHashMap<>(request);
+                Map<String, Object> stream = new java.util.concurrent.ConcurrentHashMap<>(request);
                 stream.put("stream_id", UUID.randomUUID().toString());
                 stream.put("iss", issuer);
                 stream.put("aud", CLIENT_ID);
@@ -195,6 +195,21 @@ final class FakeLanyard implements AutoCloseable {
                 Map<String, Object> answer = new LinkedHashMap<>(stream);
                 answer.put("delivery", withoutAuthorization(delivery));
                 json(e, 201, answer);
+            }
+            case "PATCH" -> {
+                Map<String, Object> request = LanyardEndpoints.parseObject(body, null);
+                Map<String, Object> stream = streams.stream().filter(st -> st.get("stream_id").equals(request.get("stream_id"))).findFirst().orElse(null);
+                if (stream == null) {
+                    json(e, 404, Map.of());
+                    return;
+                }
+                Map<String, Object> delivery = new LinkedHashMap<>((Map<String, Object>) request.get("delivery"));
+                if (SsfStreams.POLL.equals(delivery.get("method"))) delivery.put("endpoint_url", issuer + "/ssf/poll");
+                stream.put("delivery", delivery);
+                if (request.containsKey("events_requested")) stream.put("events_requested", request.get("events_requested"));
+                Map<String, Object> answer = new LinkedHashMap<>(stream);
+                answer.put("delivery", withoutAuthorization(delivery));
+                json(e, 200, answer);
             }
             default -> json(e, 405, Map.of());
         }
