@@ -1,0 +1,71 @@
+package dev.lanyard.starter;
+
+import java.io.IOException;
+import java.time.Instant;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses any request whose login Lanyard has ended: a browser login (OIDC) whose ID token's
+ * {@code sid} is in {@link EndedSessions}, or whose person was signed out everywhere after it
+ * began; the same for an API call whose access token carries such a {@code sid}. The app's HTTP
+ * session is invalidated and the request answered 401 — a page with a link to sign in again for
+ * a browser, {@code WWW-Authenticate: Bearer error="invalid_token"} for a token. One in-memory
+ * lookup per request, no call to Lanyard.
+ */
+public class EndedSessionFilter extends OncePerRequestFilter {
+    static final String SIGN_IN = "/oauth2/authorization/" + LanyardClientRegistrations.REGISTRATION_ID;
+    private final EndedSessions ended;
+
+    public EndedSessionFilter(EndedSessions ended) {
+        this.ended = ended;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain) throws ServletException, IOException {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication != null && authentication.getPrincipal() instanceof OidcUser user) {
+            if (ended.isEnded(user.getIdToken().getClaimAsString("sid"), user.getSubject(), loggedInAt(user.getIdToken().getIssuedAt(), user.getAuthenticatedAt()))) {
+                refuseLogin(request, response);
+                return;
+            }
+        } else if (authentication instanceof JwtAuthenticationToken token) {
+            Jwt jwt = token.getToken();
+            if (ended.isEnded(jwt.getClaimAsString("sid"), jwt.getSubject(), jwt.getIssuedAt())) {
+                SecurityContextHolder.clearContext();
+                response.setStatus(HttpStatus.UNAUTHORIZED.value());
+                response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"The Lanyard session of this token has ended\"");
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static Instant loggedInAt(Instant issuedAt, Instant authenticatedAt) {
+        return authenticatedAt != null ? authenticatedAt : issuedAt;
+    }
+
+    private static void refuseLogin(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        HttpSession session = request.getSession(false);
+        if (session != null) session.invalidate();
+        SecurityContextHolder.clearContext();
+        response.setStatus(HttpStatus.UNAUTHORIZED.value());
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType(MediaType.TEXT_HTML_VALUE + ";charset=UTF-8");
+        response.getWriter().write("<!doctype html><title>Signed out</title><p>Your session has ended.</p>"
+                + "<p><a href=\"" + request.getContextPath() + SIGN_IN + "\">Sign in again</a></p>");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.lanyard.starter;
+
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.web.access.ExceptionTranslationFilter;
+
+/**
+ * Applies Lanyard to an app's own security filter chain:
+ * {@code http.with(LanyardConfigurer.lanyard(), Customizer.withDefaults())}. Sign-in through
+ * Lanyard (OIDC, PKCE), bearer access tokens validated locally against Lanyard's JWKS, and the
+ * {@link EndedSessionFilter}. Apps without a chain of their own get one from the starter.
+ */
+public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfigurer, HttpSecurity> {
+    private boolean resourceServer = true;
+
+    public static LanyardConfigurer lanyard() {
+        return new LanyardConfigurer();
+    }
+
+    /** Leaves bearer tokens alone (the app has no API, or validates tokens its own way). */
+    public LanyardConfigurer withoutResourceServer() {
+        this.resourceServer = false;
+        return this;
+    }
+
+    @Override
+    public void init(HttpSecurity http) {
+        ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+        http.oauth2Login(login -> login
+                .clientRegistrationRepository(context.getBean(LanyardClientRegistrations.class))
+                .loginPage(EndedSessionFilter.SIGN_IN)
+                .failureHandler((request, response, exception) -> {
+                    response.setStatus(401);
+                    response.setContentType("text/html;charset=UTF-8");
+                    response.getWriter().write("<!doctype html><title>Sign-in failed</title><p>Signing in through Lanyard did not succeed.</p>"
+                            + "<p><a href=\"" + request.getContextPath() + EndedSessionFilter.SIGN_IN + "\">Try again</a></p>");
+                }));
+        if (resourceServer && context.getBeanProvider(JwtDecoder.class).getIfUnique() != null) {
+            http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
+        }
+    }
+
+    @Override
+    public void configure(HttpSecurity http) {
+        ApplicationContext context = http.getSharedObject(ApplicationContext.class);
+        http.addFilterBefore(new EndedSessionFilter(context.getBean(EndedSessions.class)), ExceptionTranslationFilter.class);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.lanyard.starter;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+
+import dev.lanyard.starter.LanyardProperties.Delivery;
+
+/**
+ * Once the app's web server is up (its port known): sets up the Shared Signals stream on a
+ * background thread — retried with backoff (1 s doubling to 1 min) while Lanyard can't be
+ * reached, never failing the app's start-up — and then, for poll delivery, polls every
+ * {@code lanyard.signals.poll-interval}.
+ */
+class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
+    private static final Log log = LogFactory.getLog(SignalsLifecycle.class);
+    private final LanyardProperties properties;
+    private final SsfStreams streams;
+    private final SsfPoller poller;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lanyard-signals");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean started;
+
+    SignalsLifecycle(LanyardProperties properties, SsfStreams streams, SsfPoller poller) {
+        this.properties = properties;
+        this.streams = streams;
+        this.poller = poller;
+    }
+
+    @Override
+    public void onApplicationEvent(WebServerInitializedEvent event) {
+        if (started || properties.signals().delivery() == Delivery.NONE) return;
+        if ("management".equals(event.getApplicationContext().getServerNamespace())) return;
+        started = true;
+        URI pushUrl = properties.signals().receiver()
+                .orElse(URI.create("http://127.0.0.1:" + event.getWebServer().getPort() + properties.signals().pushPath()));
+        executor.execute(() -> setUp(pushUrl, Duration.ofSeconds(1)));
+    }
+
+    private void setUp(URI pushUrl, Duration backoff) {
+        try {
+            SsfStreams.Stream stream = streams.ensure(pushUrl);
+            if (properties.signals().delivery() == Delivery.POLL) {
+                URI endpoint = stream.pollEndpoint().orElseThrow();
+                long every = properties.signals().pollInterval().toMillis();
+                executor.scheduleWithFixedDelay(() -> pollQuietly(endpoint), 0, every, TimeUnit.MILLISECONDS);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Lanyard Shared Signals stream not set up yet (" + e.getMessage() + "); trying again in " + backoff.toSeconds() + " s");
+            Duration next = backoff.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : backoff.multipliedBy(2);
+            executor.schedule(() -> setUp(pushUrl, next), backoff.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void pollQuietly(URI endpoint) {
+        try {
+            poller.poll(endpoint);
+        } catch (RuntimeException e) {
+            log.warn("Polling Lanyard for Shared Signals failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.lanyard.starter;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.lanyard.starter.LanyardEndpoints.LanyardUnavailable;
+import dev.lanyard.starter.SecurityEventTokens.SetRejected;
+
+/**
+ * Poll delivery (RFC 8936): asks the stream's poll endpoint for SETs
+ * ({@code {"maxEvents", "returnImmediately": true}}), verifies and applies each, and acknowledges
+ * them: every SET processed is in the next request's {@code ack}, every SET refused in its
+ * {@code setErrs} ({@code {jti: {err, description}}}). While Lanyard says {@code moreAvailable} it
+ * asks again at once; when it has nothing more, acknowledgements still pending are sent at once
+ * in an acknowledgement-only request ({@code maxEvents: 0}), so a restart does not bring them
+ * back. Acknowledgements are only dropped once Lanyard answered 200 to the request carrying them.
+ */
+public class SsfPoller {
+    private static final Log log = LogFactory.getLog(SsfPoller.class);
+    private static final int MAX_ROUNDS = 100;
+
+    private final LanyardEndpoints endpoints;
+    private final ClientCredentials credentials;
+    private final SecurityEventTokens tokens;
+    private final SessionSignals signals;
+    private final int maxEvents;
+    private final List<String> acks = new ArrayList<>();
+    private final Map<String, Map<String, String>> errors = new LinkedHashMap<>();
+
+    SsfPoller(LanyardEndpoints endpoints, ClientCredentials credentials, SecurityEventTokens tokens, SessionSignals signals, int maxEvents) {
+        this.endpoints = endpoints;
+        this.credentials = credentials;
+        this.tokens = tokens;
+        this.signals = signals;
+        this.maxEvents = maxEvents;
+    }
+
+    /** Polls until Lanyard has nothing more (bounded), acknowledging as it goes; returns how many SETs were processed. */
+    public synchronized int poll(URI endpoint) {
+        int processed = 0;
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Map<String, Object> answer = request(endpoint, maxEvents);
+            Map<String, Object> sets = answer.get("sets") instanceof Map<?, ?> m ? cast(m) : Map.of();
+            for (Map.Entry<String, Object> set : sets.entrySet()) {
+                processed++;
+                try {
+                    SecurityEventTokens.VerifiedSet verified = tokens.verify(set.getValue() instanceof String s ? s : null);
+                    signals.apply(verified);
+                    acks.add(set.getKey());
+                } catch (SetRejected e) {
+                    log.warn("Refused SET " + set.getKey() + " from Lanyard's poll endpoint: " + e.err() + ": " + e.getMessage());
+                    errors.put(set.getKey(), Map.of("err", e.err(), "description", e.getMessage()));
+                }
+            }
+            if (!Boolean.TRUE.equals(answer.get("moreAvailable"))) break;
+        }
+        if (!acks.isEmpty() || !errors.isEmpty()) request(endpoint, 0);
+        return processed;
+    }
+
+    private Map<String, Object> request(URI endpoint, int max) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (!acks.isEmpty()) body.put("ack", List.copyOf(acks));
+        if (!errors.isEmpty()) body.put("setErrs", Map.copyOf(errors));
+        body.put("maxEvents", max);
+        body.put("returnImmediately", true);
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(LanyardEndpoints.TIMEOUT)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(LanyardEndpoints.toJson(body)));
+        HttpResponse<String> response = endpoints.send(request.copy().header("Authorization", "Bearer " + credentials.token()).build());
+        if (response.statusCode() == 401) {
+            credentials.forget();
+            response = endpoints.send(request.copy().header("Authorization", "Bearer " + credentials.token()).build());
+        }
+        if (response.statusCode() != 200) throw new LanyardUnavailable("POST " + endpoint + " answered " + response.statusCode());
+        acks.clear();
+        errors.clear();
+        return LanyardEndpoints.parseObject(response.body(), endpoint);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> map) {
+        return (Map<String, Object>) map;
+    }
+}

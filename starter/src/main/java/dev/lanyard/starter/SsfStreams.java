@@ -1,0 +1,165 @@
+package dev.lanyard.starter;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.lanyard.starter.LanyardEndpoints.LanyardUnavailable;
+import dev.lanyard.starter.LanyardProperties.Delivery;
+
+/**
+ * The app's Shared Signals stream at Lanyard, through SSF 1.0 stream management at the
+ * transmitter's {@code configuration_endpoint} with a client-credentials token. Idempotent: the
+ * streams Lanyard already holds for this client are read first ({@code GET}); one with the wanted
+ * delivery method (and, for push, the same endpoint URL) is reused as it is; another one is
+ * changed to the wanted delivery ({@code PATCH}); only when there is none is a stream created
+ * ({@code POST}). The push authorization header is derived from the client secret (an HMAC), so
+ * every restart and every node of the app expects the same header without storing anything.
+ */
+public class SsfStreams {
+    public static final String PUSH = "urn:ietf:rfc:8935";
+    public static final String POLL = "urn:ietf:rfc:8936";
+    private static final Log log = LogFactory.getLog(SsfStreams.class);
+
+    private final LanyardEndpoints endpoints;
+    private final ClientCredentials credentials;
+    private final LanyardProperties properties;
+    private volatile Stream stream;
+
+    SsfStreams(LanyardEndpoints endpoints, ClientCredentials credentials, LanyardProperties properties) {
+        this.endpoints = endpoints;
+        this.credentials = credentials;
+        this.properties = properties;
+    }
+
+    /** The stream in use: its id, the audience its SETs carry, and (poll) where to poll. */
+    public record Stream(String id, Set<String> audiences, Optional<URI> pollEndpoint) {
+    }
+
+    public Optional<Stream> current() {
+        return Optional.ofNullable(stream);
+    }
+
+    /** The {@code aud} values a SET to this app may carry: the client id and the stream's {@code aud}. */
+    public Set<String> audiences() {
+        Set<String> all = new LinkedHashSet<>();
+        all.add(properties.clientId());
+        Stream s = stream;
+        if (s != null) all.addAll(s.audiences());
+        return all;
+    }
+
+    /** The Authorization header Lanyard must send with each push: {@code Bearer} + HMAC-SHA256(client secret, client id). */
+    static String pushAuthorization(LanyardProperties properties) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(properties.clientSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] digest = mac.doFinal(("lanyard-ssf-push:" + properties.clientId()).getBytes(StandardCharsets.UTF_8));
+            return "Bearer " + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Finds, fixes or creates the stream; {@code pushUrl} is this app's push endpoint (push delivery only). */
+    public Stream ensure(URI pushUrl) {
+        Delivery delivery = properties.signals().delivery();
+        if (delivery == Delivery.NONE) throw new IllegalStateException("lanyard.signals.delivery is none");
+        URI config = endpoints.ssfEndpoint("configuration_endpoint");
+        Map<String, Object> wanted = new LinkedHashMap<>();
+        if (delivery == Delivery.PUSH) {
+            wanted.put("method", PUSH);
+            wanted.put("endpoint_url", pushUrl.toString());
+            wanted.put("authorization_header", pushAuthorization(properties));
+        } else {
+            wanted.put("method", POLL);
+        }
+        List<Map<String, Object>> existing = list(config);
+        Map<String, Object> chosen = existing.stream().filter(s -> matches(s, wanted)).findFirst().orElse(null);
+        if (chosen == null && !existing.isEmpty()) {
+            Map<String, Object> patch = new LinkedHashMap<>();
+            patch.put("stream_id", existing.get(0).get("stream_id"));
+            patch.put("delivery", wanted);
+            patch.put("events_requested", List.of(SessionSignals.SESSION_REVOKED));
+            chosen = call("PATCH", config, patch);
+            log.info("Changed Lanyard Shared Signals stream " + chosen.get("stream_id") + " to " + wanted.get("method"));
+        } else if (chosen == null) {
+            Map<String, Object> create = new LinkedHashMap<>();
+            create.put("delivery", wanted);
+            create.put("events_requested", List.of(SessionSignals.SESSION_REVOKED));
+            create.put("description", "lanyard-spring-boot-starter (" + properties.clientId() + ")");
+            chosen = call("POST", config, create);
+            log.info("Created Lanyard Shared Signals stream " + chosen.get("stream_id") + " (" + wanted.get("method") + ")");
+        } else {
+            log.info("Using Lanyard Shared Signals stream " + chosen.get("stream_id") + " (" + wanted.get("method") + ")");
+        }
+        Stream s = toStream(chosen, delivery);
+        stream = s;
+        return s;
+    }
+
+    private static boolean matches(Map<String, Object> stream, Map<String, Object> wanted) {
+        if (!(stream.get("delivery") instanceof Map<?, ?> delivery) || !wanted.get("method").equals(delivery.get("method"))) return false;
+        return POLL.equals(wanted.get("method")) || wanted.get("endpoint_url").equals(delivery.get("endpoint_url"));
+    }
+
+    private Stream toStream(Map<String, Object> config, Delivery delivery) {
+        if (!(config.get("stream_id") instanceof String id)) throw new LanyardUnavailable("Lanyard's stream configuration has no stream_id");
+        Set<String> aud = new LinkedHashSet<>();
+        if (config.get("aud") instanceof String a) aud.add(a);
+        if (config.get("aud") instanceof List<?> list) list.forEach(a -> aud.add(String.valueOf(a)));
+        Optional<URI> poll = Optional.empty();
+        if (delivery == Delivery.POLL) {
+            if (!(config.get("delivery") instanceof Map<?, ?> d) || !(d.get("endpoint_url") instanceof String url))
+                throw new LanyardUnavailable("Lanyard's poll stream has no delivery.endpoint_url");
+            poll = Optional.of(URI.create(url));
+        }
+        return new Stream(id, Set.copyOf(aud), poll);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> list(URI config) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(config).GET());
+        if (response.statusCode() == 404 || response.statusCode() == 204) return List.of();
+        if (response.statusCode() != 200) throw new LanyardUnavailable("GET " + config + " answered " + response.statusCode());
+        Object body = LanyardEndpoints.JSON.readValue(response.body(), Object.class);
+        List<Map<String, Object>> streams = new ArrayList<>();
+        if (body instanceof List<?> list) list.stream().filter(Map.class::isInstance).forEach(s -> streams.add((Map<String, Object>) s));
+        else if (body instanceof Map<?, ?> one && one.containsKey("stream_id")) streams.add((Map<String, Object>) one);
+        return streams;
+    }
+
+    private Map<String, Object> call(String method, URI config, Map<String, Object> body) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(config).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(LanyardEndpoints.toJson(body))));
+        if (response.statusCode() != 200 && response.statusCode() != 201)
+            throw new LanyardUnavailable(method + " " + config + " answered " + response.statusCode() + ": " + response.body());
+        return LanyardEndpoints.parseObject(response.body(), config);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        request.timeout(LanyardEndpoints.TIMEOUT).header("Accept", "application/json");
+        HttpResponse<String> response = endpoints.send(request.copy().header("Authorization", "Bearer " + credentials.token()).build());
+        if (response.statusCode() == 401) {
+            credentials.forget();
+            response = endpoints.send(request.copy().header("Authorization", "Bearer " + credentials.token()).build());
+        }
+        return response;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.lanyard.starter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+class EndedSessionsTest {
+    final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+
+    @Test
+    void endedSessionIsForgottenAfterTheLongestSessionLifetime() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(365), 1000);
+        ended.sessionEnded("sid-1", clock.instant());
+
+        clock.advance(Duration.ofDays(364));
+        assertThat(ended.isEnded("sid-1", null, null)).isTrue();
+
+        clock.advance(Duration.ofDays(2));
+        assertThat(ended.isEnded("sid-1", null, null)).isFalse();
+    }
+
+    @Test
+    void endedSessionsStayWithinTheirCapacity() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(365), 100);
+        for (int i = 0; i < 10_000; i++) ended.sessionEnded("sid-" + i, clock.instant());
+
+        assertThat(ended.size()).isLessThanOrEqualTo(100);
+    }
+
+    @Test
+    void endingASessionAgainKeepsWhenItFirstEnded() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(1), 100);
+        Instant first = clock.instant();
+        ended.sessionEnded("sid-1", first);
+        ended.sessionEnded("sid-1", first.plusSeconds(30));
+
+        assertThat(ended.endedAt("sid-1")).contains(first);
+    }
+
+    @Test
+    void signedOutEverywhereEndsOnlyLoginsThatBeganBefore() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(1), 100);
+        ended.everySessionEnded("member-1", clock.instant());
+
+        assertThat(ended.isEnded(null, "member-1", clock.instant().minusSeconds(1))).isTrue();
+        assertThat(ended.isEnded(null, "member-1", clock.instant().plusSeconds(1))).isFalse();
+        assertThat(ended.isEnded("sid-7", "member-2", clock.instant().minusSeconds(1))).isFalse();
+    }
+}

@@ -1,0 +1,264 @@
+package dev.lanyard.starter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+
+import dev.lanyard.starter.testapp.TestApp;
+
+/**
+ * The starter in a running app with push delivery, against a fake Lanyard: the stream set up at
+ * start-up, the push endpoint answering as RFC 8935 says, back-channel logout, and the filter
+ * refusing logins and access tokens of ended sessions.
+ */
+@SpringBootTest(classes = TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureMockMvc
+class PushDeliveryTest {
+    static final FakeLanyard lanyard = FakeLanyard.startOrFail();
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    EndedSessions ended;
+    @Autowired
+    SsfStreams streams;
+
+    @DynamicPropertySource
+    static void lanyard(DynamicPropertyRegistry registry) {
+        registry.add("lanyard.url", () -> lanyard.issuer);
+        registry.add("lanyard.client-id", () -> FakeLanyard.CLIENT_ID);
+        registry.add("lanyard.client-secret", () -> FakeLanyard.CLIENT_SECRET);
+    }
+
+    @AfterAll
+    static void stop() {
+        lanyard.close();
+    }
+
+    static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 60 s");
+            Thread.sleep(20);
+        }
+    }
+
+    String pushUrl() {
+        return "http://127.0.0.1:" + port + "/lanyard/ssf/events";
+    }
+
+    @SuppressWarnings("unchecked")
+    String streamAuthorization() throws InterruptedException {
+        await(() -> !lanyard.streams.isEmpty());
+        return (String) ((Map<String, Object>) lanyard.streams.get(0).get("delivery")).get("authorization_header");
+    }
+
+    HttpResponse<String> push(String authorization, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(pushUrl()))
+                .header("Content-Type", "application/secevent+jwt").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) request.header("Authorization", authorization);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void streamIsCreatedAtStartUpForPushAndReusedAfterwards() throws Exception {
+        await(() -> streams.current().isPresent());
+
+        assertThat(lanyard.streams).hasSize(1);
+        Map<String, Object> delivery = (Map<String, Object>) lanyard.streams.get(0).get("delivery");
+        assertThat(delivery).containsEntry("method", "urn:ietf:rfc:8935").containsEntry("endpoint_url", pushUrl());
+        assertThat((String) delivery.get("authorization_header")).startsWith("Bearer ").hasSizeGreaterThan(40);
+        assertThat(lanyard.streams.get(0).get("events_requested")).asList().containsExactly(SessionSignals.SESSION_REVOKED);
+        assertThat(lanyard.tokenRequests.stream().filter(body -> body.contains("grant_type=client_credentials")))
+                .isNotEmpty().allMatch(body -> body.contains("scope=ssf"));
+
+        streams.ensure(URI.create(pushUrl()));
+
+        assertThat(lanyard.streams).hasSize(1);
+        assertThat(lanyard.streamRequests.stream().filter("POST"::equals)).hasSize(1);
+    }
+
+    @Test
+    void pushedSessionRevokedIsAcknowledgedWith202AndEndsTheSession() throws Exception {
+        String sid = UUID.randomUUID().toString();
+
+        HttpResponse<String> response = push(streamAuthorization(), lanyard.set(lanyard.sessionRevoked(sid, "member-1")));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.body()).isEmpty();
+        assertThat(ended.endedAt(sid)).isPresent();
+    }
+
+    @Test
+    void personSignedInThroughLanyardIsSignedOutOfTheAppWhenLanyardPushesSessionRevoked() throws Exception {
+        String sid = UUID.randomUUID().toString();
+        lanyard.nextSub = "member-7";
+        lanyard.nextSid = sid;
+        Browser browser = new Browser();
+        String page = "http://127.0.0.1:" + port + "/hello";
+
+        HttpResponse<String> signedIn = browser.follow(page);
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+        assertThat(signedIn.body()).isEqualTo("hello member-7");
+        assertThat(browser.get(page).statusCode()).isEqualTo(200);
+
+        assertThat(push(streamAuthorization(), lanyard.set(lanyard.sessionRevoked(sid, "member-7"))).statusCode()).isEqualTo(202);
+
+        HttpResponse<String> refused = browser.get(page);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("/oauth2/authorization/lanyard");
+        HttpResponse<String> next = browser.get(page);
+        assertThat(next.statusCode()).as("the app's HTTP session is gone: a new sign-in is asked").isEqualTo(302);
+        assertThat(next.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/oauth2/authorization/lanyard"));
+    }
+
+    @Test
+    void pushWithoutTheStreamsAuthorizationIsRefusedAsAuthenticationFailed() throws Exception {
+        String sid = UUID.randomUUID().toString();
+        String set = lanyard.set(lanyard.sessionRevoked(sid, "member-1"));
+
+        for (String authorization : new String[] {null, "Bearer guessed", streamAuthorization() + "x"}) {
+            HttpResponse<String> response = push(authorization, set);
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            assertThat(response.body()).contains("\"err\":\"authentication_failed\"").contains("\"description\"");
+        }
+        assertThat(ended.endedAt(sid)).isEmpty();
+    }
+
+    @Test
+    void pushOfAnInvalidSetIsRefusedWithItsErrorCode() throws Exception {
+        String sid = UUID.randomUUID().toString();
+        String authorization = streamAuthorization();
+        JWTClaimsSet claims = lanyard.sessionRevoked(sid, "member-1").build();
+
+        assertThat(push(authorization, "not a SET").body()).contains("\"err\":\"invalid_request\"");
+        assertThat(push(authorization, lanyard.sign(claims, "secevent+jwt", lanyard.otherKey)).body()).contains("\"err\":\"invalid_key\"");
+        assertThat(push(authorization, lanyard.set(lanyard.sessionRevoked(sid, "m").issuer("https://elsewhere.example"))).body())
+                .contains("\"err\":\"invalid_issuer\"");
+        assertThat(push(authorization, lanyard.set(lanyard.sessionRevoked(sid, "m").audience("another-app"))).body())
+                .contains("\"err\":\"invalid_audience\"");
+        assertThat(push(authorization, lanyard.sign(claims, "JWT")).statusCode()).isEqualTo(400);
+        assertThat(push(authorization, "x".repeat(100_000)).body()).contains("\"err\":\"invalid_request\"");
+        assertThat(ended.endedAt(sid)).isEmpty();
+    }
+
+    @Test
+    void backChannelLogoutEndsTheSessionAndAnswers200NotToBeStored() throws Exception {
+        String sid = UUID.randomUUID().toString();
+
+        HttpResponse<String> response = backChannelLogout(lanyard.sign(lanyard.logoutToken(sid, "member-1").build(), "logout+jwt"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(ended.endedAt(sid)).isPresent();
+    }
+
+    @Test
+    void invalidLogoutTokenIsAnswered400InvalidRequest() throws Exception {
+        String sid = UUID.randomUUID().toString();
+
+        HttpResponse<String> response = backChannelLogout(lanyard.sign(lanyard.logoutToken(sid, "member-1").claim("nonce", "n").build(), "logout+jwt"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"error\":\"invalid_request\"");
+        assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(ended.endedAt(sid)).isEmpty();
+    }
+
+    HttpResponse<String> backChannelLogout(String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/lanyard/backchannel-logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void requestOfALoginWhoseLanyardSessionEndedIsRefusedAndItsHttpSessionInvalidated() throws Exception {
+        String sid = UUID.randomUUID().toString();
+        MockHttpSession session = new MockHttpSession();
+        var login = oidcLogin().idToken(token -> token.subject("member-1").claim("sid", sid));
+
+        mvc.perform(get("/hello").session(session).with(login)).andExpect(status().isOk());
+        assertThat(session.isInvalid()).isFalse();
+
+        ended.sessionEnded(sid, Instant.now());
+
+        mvc.perform(get("/hello").session(session).with(login)).andExpect(status().isUnauthorized());
+        assertThat(session.isInvalid()).isTrue();
+    }
+
+    @Test
+    void accessTokenOfAnEndedLanyardSessionIsRefused() throws Exception {
+        String sid = UUID.randomUUID().toString();
+        String token = lanyard.sign(new JWTClaimsSet.Builder().issuer(lanyard.issuer).audience(FakeLanyard.CLIENT_ID).subject("member-1")
+                .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 300_000)).claim("sid", sid).build(), null);
+        HttpRequest call = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/me")).header("Authorization", "Bearer " + token).build();
+
+        HttpResponse<String> before = http.send(call, HttpResponse.BodyHandlers.ofString());
+        assertThat(before.statusCode()).as(before.body()).isEqualTo(200);
+        assertThat(before.body()).contains("member-1");
+
+        ended.sessionEnded(sid, Instant.now());
+
+        HttpResponse<String> after = http.send(call, HttpResponse.BodyHandlers.ofString());
+        assertThat(after.statusCode()).isEqualTo(401);
+        assertThat(after.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
+    }
+
+    @Test
+    void accessTokenForAnotherAppIsRefused() throws Exception {
+        String token = lanyard.sign(new JWTClaimsSet.Builder().issuer(lanyard.issuer).audience("another-app").subject("member-1")
+                .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 300_000)).build(), null);
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/me"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void someoneNotSignedInIsSentToSignInThroughLanyardWithPkce() throws Exception {
+        mvc.perform(get("/hello").accept("text/html")).andExpect(status().is3xxRedirection())
+                .andExpect(header().string("Location", org.hamcrest.Matchers.endsWith("/oauth2/authorization/lanyard")));
+
+        String location = mvc.perform(get("/oauth2/authorization/lanyard")).andExpect(status().is3xxRedirection())
+                .andReturn().getResponse().getHeader("Location");
+
+        assertThat(location).startsWith(lanyard.issuer + "/oauth2/authorize?").contains("client_id=" + FakeLanyard.CLIENT_ID)
+                .contains("code_challenge_method=S256").contains("scope=openid");
+    }
+}

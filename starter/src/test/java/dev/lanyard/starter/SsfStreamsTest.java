@@ -1,0 +1,64 @@
+package dev.lanyard.starter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Stream management at start-up is idempotent: reuse, change, create — never a second stream for the same app. */
+class SsfStreamsTest {
+    final FakeLanyard lanyard = FakeLanyard.startOrFail();
+
+    @AfterEach
+    void stop() {
+        lanyard.close();
+    }
+
+    SsfStreams streams(LanyardProperties.Delivery delivery) {
+        LanyardProperties base = lanyard.properties();
+        LanyardProperties properties = new LanyardProperties(base.url(), base.clientId(), base.clientSecret(), null, null, null,
+                new LanyardProperties.Signals(delivery, null, null, null, null, null, 0, 0));
+        LanyardEndpoints endpoints = new LanyardEndpoints(properties);
+        return new SsfStreams(endpoints, new ClientCredentials(endpoints, properties, Clock.systemUTC()), properties);
+    }
+
+    @Test
+    void streamIsCreatedOnceAndReusedOnEveryStart() {
+        URI push = URI.create("http://127.0.0.1:1/lanyard/ssf/events");
+        SsfStreams.Stream first = streams(LanyardProperties.Delivery.PUSH).ensure(push);
+        SsfStreams.Stream again = streams(LanyardProperties.Delivery.PUSH).ensure(push);
+
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(lanyard.streams).hasSize(1);
+        assertThat(first.audiences()).containsExactly(FakeLanyard.CLIENT_ID);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void streamWithAnotherDeliveryIsChangedNotDuplicated() {
+        SsfStreams.Stream pushed = streams(LanyardProperties.Delivery.PUSH).ensure(URI.create("http://127.0.0.1:1/lanyard/ssf/events"));
+        SsfStreams.Stream moved = streams(LanyardProperties.Delivery.PUSH).ensure(URI.create("http://127.0.0.1:2/lanyard/ssf/events"));
+        SsfStreams.Stream polled = streams(LanyardProperties.Delivery.POLL).ensure(null);
+
+        assertThat(lanyard.streams).hasSize(1);
+        assertThat(moved.id()).isEqualTo(pushed.id());
+        assertThat(polled.id()).isEqualTo(pushed.id());
+        assertThat(polled.pollEndpoint()).contains(URI.create(lanyard.issuer + "/ssf/poll"));
+        assertThat((Map<String, Object>) lanyard.streams.get(0).get("delivery")).containsEntry("method", SsfStreams.POLL);
+        assertThat(lanyard.streamRequests).containsSubsequence("POST", "PATCH", "PATCH");
+    }
+
+    @Test
+    void pushAuthorizationIsTheSameOnEveryNodeAndRestartAndNeedsTheSecret() {
+        LanyardProperties properties = lanyard.properties();
+        LanyardProperties otherSecret = new LanyardProperties(properties.url(), properties.clientId(), "another-secret", null, null, null, null);
+
+        assertThat(SsfStreams.pushAuthorization(properties)).isEqualTo(SsfStreams.pushAuthorization(lanyard.properties()))
+                .startsWith("Bearer ").doesNotContain(FakeLanyard.CLIENT_SECRET)
+                .isNotEqualTo(SsfStreams.pushAuthorization(otherSecret));
+    }
+}
