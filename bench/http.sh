@@ -44,7 +44,7 @@ jar=$(lanyard_jar)
 need mvn maven
 echo "http.sh: compiling the baseline endpoint (mvn -q -B -Pbench test-compile)..."
 mkdir -p bench/target
-mvn -q -B -Pbench test-compile >bench/target/http-build.log 2>&1 \
+mvn -q -B -f server -Pbench test-compile >bench/target/http-build.log 2>&1 \
     || { cat bench/target/http-build.log >&2; echo "http.sh: the build failed" >&2; exit 1; }
 
 out=bench/target/http
@@ -130,7 +130,7 @@ sql() { # sql KIND: lanyard_sql_statements_total{kind=KIND}
     curl -fsS --max-time 5 -H "Authorization: Bearer $metrics_token" "$base/actuator/prometheus" \
         | awk -v k="kind=\"$1\"" '/^lanyard_sql_statements_total/ && index($0, k) { printf "%d", $NF; found = 1 } END { if (!found) print "missing" }'
 }
-[ "$(sql write)" != missing ] || { echo "http.sh: lanyard_sql_statements_total is missing: rebuild the jar (mvn -q -B -DskipTests package)" >&2; exit 1; }
+[ "$(sql write)" != missing ] || { echo "http.sh: lanyard_sql_statements_total is missing: rebuild the jar (mvn -q -B -pl server -DskipTests package)" >&2; exit 1; }
 
 wrk_run() { # wrk_run SECONDS PATH HEADER OUTFILE
     timeout $(($1 + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1"s --timeout 5s --latency \

@@ -14,7 +14,7 @@ command -v java >/dev/null || { echo "jmh.sh: a JDK 17+ is needed (Debian: openj
 out=bench/target
 mkdir -p "$out"
 echo "jmh.sh: compiling the benchmark (mvn -Pbench test-compile)..."
-mvn -q -B -Pbench test-compile dependency:build-classpath \
+mvn -q -B -f server -Pbench test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >"$out/build.log" 2>&1 \
     || { cat "$out/build.log" >&2; echo "jmh.sh: the build failed" >&2; exit 1; }
 

@@ -26,12 +26,12 @@ now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 
 lanyard_jar() {
-    local jar=${LANYARD_JAR:-$(ls target/lanyard-*.jar 2>/dev/null | grep -v -- '-plain\.jar$' | head -n 1 || true)}
+    local jar=${LANYARD_JAR:-$(ls server/target/lanyard-*.jar 2>/dev/null | grep -v -- '-plain\.jar$' | head -n 1 || true)}
     if [ -z "$jar" ]; then
         need mvn maven
-        echo "${BENCH_NAME:-bench}: no jar in target/; building it (mvn -q -B -DskipTests package)..." >&2
-        mvn -q -B -DskipTests package >&2
-        jar=$(ls target/lanyard-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
+        echo "${BENCH_NAME:-bench}: no jar in server/target/; building it (mvn -q -B -pl server -DskipTests package)..." >&2
+        mvn -q -B -pl server -DskipTests package >&2
+        jar=$(ls server/target/lanyard-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
     fi
     echo "$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
 }

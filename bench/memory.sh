@@ -34,9 +34,9 @@ done
 
 jar=${LANYARD_JAR:-}
 if [ -z "$jar" ]; then
-    echo "memory.sh: building the jar (mvn -q -B -DskipTests package)..."
-    mvn -q -B -DskipTests package
-    jar=$(ls target/lanyard-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
+    echo "memory.sh: building the jar (mvn -q -B -pl server -DskipTests package)..."
+    mvn -q -B -pl server -DskipTests package
+    jar=$(ls server/target/lanyard-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
 fi
 jar=$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")
 geo=$(cd data/geo && pwd)

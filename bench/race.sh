@@ -17,7 +17,7 @@ need java openjdk-17-jdk-headless
 out=bench/target
 mkdir -p "$out"
 echo "race.sh: compiling (mvn -Pbench test-compile)..."
-mvn -q -B -Pbench test-compile dependency:build-classpath \
+mvn -q -B -f server -Pbench test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >"$out/build.log" 2>&1 \
     || { cat "$out/build.log" >&2; echo "race.sh: the build failed" >&2; exit 1; }
 

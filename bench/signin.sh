@@ -38,14 +38,14 @@ need mvn maven
 
 jar=${LANYARD_JAR:-}
 if [ -z "$jar" ]; then
-    echo "signin.sh: building the jar (mvn -q -B -DskipTests package)..."
-    mvn -q -B -DskipTests package
-    jar=$(ls target/lanyard-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
+    echo "signin.sh: building the jar (mvn -q -B -pl server -DskipTests package)..."
+    mvn -q -B -pl server -DskipTests package
+    jar=$(ls server/target/lanyard-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
 fi
 jar=$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")
 echo "signin.sh: compiling HashRate (mvn -q -B -Pbench test-compile)..."
 mkdir -p bench/target
-mvn -q -B -Pbench test-compile >bench/target/signin-build.log 2>&1 \
+mvn -q -B -f server -Pbench test-compile >bench/target/signin-build.log 2>&1 \
     || { cat bench/target/signin-build.log >&2; echo "signin.sh: the build failed" >&2; exit 1; }
 
 out=bench/target/signin

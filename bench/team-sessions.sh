@@ -31,7 +31,7 @@ out="$repo/bench/target/team-sessions"
 mkdir -p "$out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/lanyard-team-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp -a pom.xml src "$work/"
+cp -a server/pom.xml server/src "$work/"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "team-sessions.sh: $MEMBERS members, $SESSIONS sessions, median of $RUNS runs; building and running in $work (log: $out/run.log)..."

@@ -25,8 +25,8 @@ done
 bash scripts/fetch-geo.sh
 mkdir -p data
 echo "run: building Lanyard (the first build downloads dependencies)..."
-mvn -q -B package -DskipTests
-jar=$(ls target/lanyard-*.jar | grep -v original | head -n 1)
+mvn -q -B -pl server package -DskipTests
+jar=$(ls server/target/lanyard-*.jar | grep -v original | head -n 1)
 # Started from the extracted jar with a class-data archive: start-up takes about half as long. The
 # first start after a build makes them (a training start on a scratch database, ~10-20 s); later
 # starts reuse them. LANYARD_CDS=0 starts the jar as it is.
