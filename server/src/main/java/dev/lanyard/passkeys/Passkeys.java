@@ -121,6 +121,7 @@ public class Passkeys {
         Account account = by.account();
         if (store.list(account.id()).size() >= MAX_PASSKEYS)
             throw new PasskeyProblem.InvalidInput("passkey", "You have " + MAX_PASSKEYS + " passkeys, the most Lanyard keeps. Remove one first.");
+        store.deleteExpired(clock.instant());
         store.ensureUserHandle(account.id(), random());
         PublicKeyCredentialCreationOptions options = operations(rp).createPublicKeyCredentialCreationOptions(
                 new ImmutablePublicKeyCredentialCreationOptionsRequest(authentication(account.id())));

@@ -63,6 +63,21 @@ class PasskeysBrowserTest {
         return body.contains("\"verified\":true");
     }
 
+    /** No serious or critical axe-core violation, with the rules AccessibilityBrowserTest holds pages to. */
+    private static void accessible(Page page, String name) {
+        page.waitForLoadState();
+        com.deque.html.axecore.args.AxeRuleOptions on = new com.deque.html.axecore.args.AxeRuleOptions();
+        on.setEnabled(true);
+        com.deque.html.axecore.args.AxeRunOptions options = new com.deque.html.axecore.args.AxeRunOptions();
+        options.setRules(java.util.Map.of("label-content-name-mismatch", on));
+        com.deque.html.axecore.results.AxeResults results = new com.deque.html.axecore.playwright.AxeBuilder(page).options(options).analyze();
+        assertThat(results.isErrored()).as("axe ran on " + name).isFalse();
+        assertThat(results.getViolations().stream()
+                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
+                .map(rule -> rule.getId() + " at " + rule.getNodes().stream().map(n -> String.valueOf(n.getTarget())).toList()))
+                .as("serious or critical accessibility violations on " + name).isEmpty();
+    }
+
     @Test
     void registerAPasskeySignOutSignInWithItVerifiedThenRemoveIt() {
         try (BrowserContext context = browser.newContext(new Browser.NewContextOptions()
@@ -111,9 +126,12 @@ class PasskeysBrowserTest {
             assertThat(page).hasURL(Pattern.compile("/settings/security\\?done=passkey-renamed$"));
             assertThat(page.getByLabel("Name of the passkey Grace's laptop")).hasValue("Grace's laptop");
             assertThat(page.locator("tr[data-passkey]")).containsText("Never used");
+            accessible(page, "security settings with a passkey");
 
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).click();
             assertThat(page).hasURL(Pattern.compile("/login\\?out$"));
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in with a passkey"))).isVisible();
+            accessible(page, "login with passkeys");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in with a passkey")).click();
             assertThat(page).hasURL(Pattern.compile("/settings/sessions$"));
             assertThat(verified(page)).as("a passkey sign-in is verified").isTrue();
@@ -123,6 +141,7 @@ class PasskeysBrowserTest {
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Remove the passkey Grace's laptop")).click();
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Remove the passkey “Grace's laptop”?")))
                     .isVisible();
+            accessible(page, "remove passkey confirmation");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove passkey")).click();
             assertThat(page).hasURL(Pattern.compile("/settings/security\\?done=passkey-removed$"));
             assertThat(page.getByText("You have no passkeys.")).isVisible();
