@@ -170,7 +170,7 @@ class AccessibilityBrowserTest {
             desk.navigate(path);
             Locator nav = desk.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Main"));
             List<Locator> links = nav.locator(".nav-links a").all();
-            org.assertj.core.api.Assertions.assertThat(links).as("Sessions, History, Activity, API keys and the four admin pages").hasSize(8);
+            org.assertj.core.api.Assertions.assertThat(links).as("Sessions, History, Activity, API keys, Security and the four admin pages").hasSize(9);
             BoundingBox first = links.get(0).boundingBox();
             // On one line, every item's middle is at the same height; a wrapped item is a line lower.
             Map<String, BoundingBox> others = new LinkedHashMap<>();
