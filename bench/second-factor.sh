@@ -3,8 +3,8 @@
 # in the same run against the same server: median and p99 of each whole sign-in, and their ratio.
 # Starts the packaged jar on 127.0.0.1 (a free port, a fresh SQLite directory under /tmp) and drives it
 # with bench/second-factor.py, one sign-in at a time, alternating the two kinds so load drift weighs on
-# both alike. A TOTP code works once per member, so each of ACCOUNTS enrolled members signs in up to three
-# times (the codes of the steps before, at and after now): about 3 x ACCOUNTS samples of each kind.
+# both alike. A TOTP code works once per member, so each of ACCOUNTS enrolled members signs in twice (the codes
+# of the current step and the next): about 2 x ACCOUNTS samples of each kind.
 #
 # Settings (environment): ACCOUNTS=40 JAVA_OPTS= LANYARD_JAR= MAX_SECONDS=900 (the server is killed after it).
 # The server's log stays in bench/target/second-factor/.
