@@ -25,17 +25,26 @@ class TeamPolicyApi {
     }
 
     /**
-     * @param idleTimeout         "1d", "7d", "30d" or "never"
-     * @param requireSecondFactor every member must have a second factor; left out of a PUT, it stays as it is
+     * @param idleTimeout "1d", "7d", "30d" or "never"
      */
     record PolicyJson(String idleTimeout, Boolean allowRememberMe, Integer rememberedDays, Integer lifetimeDays,
                       @io.swagger.v3.oas.annotations.media.Schema(description = "Every member must have a second factor; "
-                              + "members without one can only enrol one or sign out. Left out of a PUT, it stays as it is.")
-                      Boolean requireSecondFactor) {
+                              + "members without one can only enrol one or sign out") Boolean requireSecondFactor) {
         static PolicyJson of(TeamPolicy p) {
             return new PolicyJson(TeamSettingsPages.idleCode(p.idleTimeout()), p.allowRememberMe(), p.rememberedDays(), p.lifetimeDays(),
                     p.requireSecondFactor());
         }
+    }
+
+    /**
+     * A new policy. {@code requireSecondFactor} may be left out (clients from before it existed): it then
+     * keeps its value.
+     *
+     * @param idleTimeout "1d", "7d", "30d" or "never"
+     */
+    record PolicyChange(String idleTimeout, Boolean allowRememberMe, Integer rememberedDays, Integer lifetimeDays,
+                        @io.swagger.v3.oas.annotations.media.Schema(description = "Every member must have a second factor; "
+                                + "left out, it keeps its value") Boolean requireSecondFactor) {
     }
 
     @Operation(summary = "Your team's session policy")
@@ -46,7 +55,7 @@ class TeamPolicyApi {
 
     @Operation(summary = "Replace your team's session policy (admins); applies to open sessions from their next request")
     @PutMapping
-    PolicyJson put(@AuthenticationPrincipal CurrentSession current, @RequestBody PolicyJson body) {
+    PolicyJson put(@AuthenticationPrincipal CurrentSession current, @RequestBody PolicyChange body) {
         dev.lanyard.session.TeamSessions.requireAdmin(current);
         if (body.idleTimeout() == null) throw new AccountProblem.InvalidInput("idleTimeout", "idleTimeout is required: 1d, 7d, 30d or never.");
         if (body.allowRememberMe() == null) throw new AccountProblem.InvalidInput("allowRememberMe", "allowRememberMe is required.");

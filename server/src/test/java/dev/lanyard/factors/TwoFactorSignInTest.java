@@ -91,6 +91,20 @@ class TwoFactorSignInTest {
     }
 
     @Test
+    void overHttpsTheChallengeCookieIsHostPrefixedSecureHttpOnlyAndShortLived() throws Exception {
+        Member lee = api.signUp("lee");
+        factors.enrol(lee);
+
+        MvcResult password = mvc.perform(post("https://localhost/login").with(csrf()).with(ApiClient.from(ApiClient.newAddress()))
+                .param("email", lee.email()).param("password", TestAccounts.PASSWORD)).andReturn();
+
+        String header = password.getResponse().getHeaders(org.springframework.http.HttpHeaders.SET_COOKIE).stream()
+                .filter(h -> h.startsWith("__Host-" + ChallengeCookie.NAME + "=")).findFirst().orElseThrow();
+        assertThat(header).contains("Secure").contains("HttpOnly").contains("SameSite=Lax").contains("Path=/")
+                .containsPattern("Max-Age=(299|300)");
+    }
+
+    @Test
     void aCodeIsRefusedTheSecondTime() throws Exception {
         Member bob = api.signUp("bob");
         TwoFactorClient.Enrolled enrolled = factors.enrol(bob);

@@ -1,0 +1,113 @@
+package dev.lanyard.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import dev.lanyard.factors.TestCodes;
+import dev.lanyard.testsupport.SqliteDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * Two-factor authentication in a real browser: enrol an authenticator app on the security page (the QR
+ * code is drawn, the secret is read off the page, the code computed here), then sign in on another device
+ * with the password and a code, and land with a verified session. Same context as the sessions browser test.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
+@ContextConfiguration(initializers = SqliteDatabase.class)
+class TwoFactorBrowserTest {
+    static final String PASSWORD = "correct horse battery staple";
+
+    private static Playwright playwright;
+    private static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    private final List<BrowserContext> contexts = new ArrayList<>();
+
+    @BeforeAll
+    static void launchChromium() {
+        // Generous waits: a shared, busy build machine, not a slow application.
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
+    }
+
+    @AfterAll
+    static void closeChromium() {
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+    }
+
+    @AfterEach
+    void closeContexts() {
+        contexts.forEach(BrowserContext::close);
+        contexts.clear();
+    }
+
+    private Page open(Chromium.Device device) {
+        BrowserContext context = Chromium.context(browser, port, device);
+        context.setDefaultTimeout(60_000);
+        context.setDefaultNavigationTimeout(60_000);
+        contexts.add(context);
+        return context.newPage();
+    }
+
+    @Test
+    void enrolAnAuthenticatorAppThenSignInElsewhereWithACode() {
+        String email = "tess-" + System.nanoTime() + "@example.com";
+        Page laptop = open(Chromium.MAC_MADRID);
+        laptop.navigate("/signup");
+        laptop.getByLabel("Your name").fill("Tess Two");
+        laptop.getByLabel("Email").fill(email);
+        laptop.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
+        laptop.getByLabel("Team name").fill("Factors");
+        laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        assertThat(laptop).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+
+        laptop.navigate("/settings/security");
+        laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Set up an authenticator app")).click();
+        var qr = laptop.getByAltText("QR code to add Lanyard to your authenticator app");
+        assertThat(qr).isVisible();
+        org.assertj.core.api.Assertions.assertThat((Integer) qr.evaluate("img => img.naturalWidth")).as("the page's CSP lets the drawn QR code load").isPositive();
+        String secret = laptop.locator("#two-factor-secret").textContent();
+        laptop.getByLabel("Code from your authenticator app").fill(TestCodes.now(secret, Instant.now()));
+        laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Turn on")).click();
+        assertThat(laptop.locator("ul.recovery-codes li")).hasCount(10);
+        assertThat(laptop.locator("#two-factor")).containsText("Two-factor authentication is on.");
+
+        Page phone = open(Chromium.IPHONE_LONDON);
+        phone.navigate("/login");
+        phone.getByLabel("Email").fill(email);
+        phone.getByLabel("Password").fill(PASSWORD);
+        phone.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        assertThat(phone).hasURL(Pattern.compile("/login/verify$"));
+        assertThat(phone.locator("h1")).hasText("Two-factor authentication");
+        phone.getByLabel("Code").fill("000000".equals(TestCodes.next(secret, Instant.now())) ? "111111" : "000000");
+        phone.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+        assertThat(phone.locator("main .alert.error")).containsText("That code is not right.");
+
+        // The next step's code: within the window, and never the one the enrolment just used.
+        phone.getByLabel("Code").fill(TestCodes.next(secret, Instant.now()));
+        phone.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+        assertThat(phone).hasURL(Pattern.compile("/settings/sessions$"));
+        String current = phone.request().get("/api/v1/sessions/current").text();
+        org.assertj.core.api.Assertions.assertThat(current).contains("\"verified\":true");
+    }
+}
