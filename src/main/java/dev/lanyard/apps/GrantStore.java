@@ -28,4 +28,7 @@ interface GrantStore {
     /** The Lanyard sessions of a member's grants for an app (all of them, any state). */
     List<String> sessions(String accountId, String clientId);
 
+    /** The grant that lives in this Lanyard session, if any (the newest, should there be several). */
+    Optional<StoredGrant> bySession(String sessionId);
+
 }

@@ -31,7 +31,9 @@ public enum AuditAction {
     APP_CHANGED("app.changed", "App changed"),
     APP_DELETED("app.deleted", "App deleted"),
     CONSENT_GIVEN("app.consent-given", "Access given to an app"),
-    CONSENT_REVOKED("app.consent-revoked", "Access of an app revoked");
+    CONSENT_REVOKED("app.consent-revoked", "Access of an app revoked"),
+    SIGNALS_ENABLED("app.signals-enabled", "Shared Signals enabled for an app"),
+    SIGNALS_DISABLED("app.signals-disabled", "Shared Signals disabled for an app");
 
     private final String code;
     private final String label;

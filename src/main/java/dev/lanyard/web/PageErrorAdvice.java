@@ -43,6 +43,11 @@ class PageErrorAdvice {
         return page(HttpStatus.valueOf(problem.status()), problem.getMessage());
     }
 
+    @ExceptionHandler(dev.lanyard.signals.SignalProblem.class)
+    ModelAndView signal(dev.lanyard.signals.SignalProblem problem) {
+        return page(HttpStatus.valueOf(problem.status()), problem.getMessage());
+    }
+
     private static ModelAndView page(HttpStatus status, String message) {
         ModelAndView view = new ModelAndView("error", Map.of("status", status.value(), "message", message));
         view.setStatus(status);
