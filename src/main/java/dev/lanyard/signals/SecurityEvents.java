@@ -13,7 +13,7 @@ import dev.lanyard.session.SessionId;
 
 /**
  * The events Lanyard sends and their payloads: CAEP 1.0 ({@code session-revoked},
- * {@code credential-change}), RISC ({@code account-disabled}, {@code account-purged}), the SSF
+ * {@code credential-change}), RISC ({@code account-disabled}), the SSF
  * verification event, and the Back-Channel Logout event. Subjects follow RFC 9493: the member as
  * {@code iss_sub} (or {@code email} where the stream asks for it), and a session as a {@code complex}
  * subject of the member and the session ({@code opaque}, its public id, which is the {@code sid} of OIDC).
@@ -22,12 +22,14 @@ final class SecurityEvents {
     static final String SESSION_REVOKED = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
     static final String CREDENTIAL_CHANGE = "https://schemas.openid.net/secevent/caep/event-type/credential-change";
     static final String ACCOUNT_DISABLED = "https://schemas.openid.net/secevent/risc/event-type/account-disabled";
-    static final String ACCOUNT_PURGED = "https://schemas.openid.net/secevent/risc/event-type/account-purged";
     static final String VERIFICATION = "https://schemas.openid.net/secevent/ssf/event-type/verification";
     static final String BACKCHANNEL_LOGOUT = "http://schemas.openid.net/event/backchannel-logout";
 
-    /** What a stream can ask for (the verification event is sent whenever asked, whatever a stream requested). */
-    static final Set<String> SUPPORTED = Set.of(SESSION_REVOKED, CREDENTIAL_CHANGE, ACCOUNT_DISABLED, ACCOUNT_PURGED);
+    /**
+     * What a stream can ask for (the verification event is sent whenever asked, whatever a stream requested).
+     * No RISC account-purged: Lanyard keeps a removed member's account for history and never deletes it.
+     */
+    static final Set<String> SUPPORTED = Set.of(SESSION_REVOKED, CREDENTIAL_CHANGE, ACCOUNT_DISABLED);
 
     private SecurityEvents() {
     }

@@ -329,4 +329,30 @@ class SharedSignalsTest {
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=ssf")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void anotherTeamsAdminFindsNoSuchAppAndChangesNothing() throws Exception {
+        Receiver r = receiverApp("Ours");
+        Member stranger = api.signUp("stranger");
+        MvcResult read = mvc.perform(get("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(stranger.cookie()).with(stranger.from())).andReturn();
+        assertThat(read.getResponse().getStatus()).isEqualTo(404);
+        MvcResult change = mvc.perform(put("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(stranger.cookie()).with(stranger.from())
+                .contentType(MediaType.APPLICATION_JSON).content("{\"enabled\":false}")).andReturn();
+        assertThat(change.getResponse().getStatus()).isEqualTo(404);
+        MvcResult page = mvc.perform(post("/admin/apps/" + r.appId() + "/signals").cookie(stranger.cookie()).with(stranger.from())
+                .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
+                .param("enabled", "false")).andReturn();
+        assertThat(page.getResponse().getStatus()).isEqualTo(404);
+        assertThat(api.read(mvc.perform(get("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from()))
+                .andReturn()).path("enabled").asBoolean()).isTrue();
+    }
+
+    @Test
+    void adminPageShowsTheStreamsDelivery() throws Exception {
+        Receiver r = receiverApp("Page");
+        pushStream(token(r), List.of(SecurityEvents.SESSION_REVOKED));
+        MvcResult page = mvc.perform(get("/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(page.getResponse().getStatus()).isEqualTo(200);
+        assertThat(page.getResponse().getContentAsString()).contains("This app receives Shared Signals.").contains("push to " + receiver.url("/ssf"));
+    }
 }
