@@ -128,6 +128,16 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
                 .query((rs, n) -> new Figures(rs.getLong("queued"), rs.getLong("failing"), rs.getLong("gave_up"))).single();
     }
 
+    @Override
+    public Backlog backlog() {
+        return jdbc.sql("SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM signal_outbox WHERE kind <> 'poll' AND " + UNFINISHED)
+                .query((rs, n) -> {
+                    long pending = rs.getLong("pending");
+                    long oldest = rs.getLong("oldest");
+                    return new Backlog(pending, rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest)));
+                }).single();
+    }
+
     private static Outgoing outgoing(ResultSet rs) throws SQLException {
         return new Outgoing(rs.getLong("id"), Kind.of(rs.getString("kind")), Optional.ofNullable(rs.getString("stream_id")),
                 rs.getString("app_id"), rs.getString("target"), rs.getString("jti"), rs.getString("claims"), rs.getInt("attempts"));

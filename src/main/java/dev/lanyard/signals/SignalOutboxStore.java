@@ -80,4 +80,10 @@ interface SignalOutboxStore {
     }
 
     Figures figures(String streamId);
+
+    /** What is still to push (poll signals wait for their receiver, not for Lanyard), for health. */
+    record Backlog(long pending, java.util.Optional<Instant> oldest) {
+    }
+
+    Backlog backlog();
 }

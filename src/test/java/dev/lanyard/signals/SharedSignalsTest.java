@@ -155,6 +155,8 @@ class SharedSignalsTest {
         assertThat(config.path("verification_endpoint").asString()).isEqualTo(issuer + "/api/v1/ssf/verify");
         assertThat(config.path("delivery_methods_supported").values()).extracting(JsonNode::asString)
                 .containsExactlyInAnyOrder(Stream.PUSH, Stream.POLL);
+        MvcResult health = mvc.perform(get("/actuator/health/signalOutbox")).andReturn();
+        assertThat(api.read(health).path("status").asString()).isEqualTo("UP");
     }
 
     @Test

@@ -111,6 +111,15 @@ abstract class SignalOutboxStoreContract {
     }
 
     @Test
+    void backlogCountsWhatWaitsToBePushedNotWhatWaitsForAPoll() {
+        add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
+        assertThat(store.backlog().pending()).isZero();
+        add(SignalOutboxStore.Kind.LOGOUT, Optional.empty());
+        assertThat(store.backlog().pending()).isEqualTo(1);
+        assertThat(store.backlog().oldest()).contains(now);
+    }
+
+    @Test
     void droppedStreamLeavesNothingQueued() {
         add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
         assertThat(store.drop(STREAM, now)).isEqualTo(1);
