@@ -42,7 +42,9 @@ public final class PushLatency {
         try (TestReceiver receiver = new TestReceiver()) {
             String email = "bench-" + System.nanoTime() + "@example.com";
             String password = "correct horse battery staple";
-            check(send(base, "POST", "/api/v1/signup", null, Map.of("email", email, "password", password, "name", "Bench", "team", "Bench")), 201);
+            // The first request waits for the user agent parser to load (a minute on a busy machine).
+            check(send(base, "POST", "/api/v1/signup", null, Map.of("email", email, "password", password, "name", "Bench", "team", "Bench"),
+                    Duration.ofMinutes(5)), 201);
             String admin = login(base, email, password);
             JsonNode app = check(send(base, "POST", "/api/v1/admin/apps", admin, Map.of("name", "Receiver",
                     "redirectUris", List.of("http://127.0.0.1:9/cb"), "type", "confidential", "scopes", List.of("openid"))), 201);
@@ -110,8 +112,12 @@ public final class PushLatency {
     }
 
     private static Reply send(String base, String method, String path, String bearer, Object body) throws Exception {
+        return send(base, method, path, bearer, body, Duration.ofSeconds(30));
+    }
+
+    private static Reply send(String base, String method, String path, String bearer, Object body, Duration timeout) throws Exception {
         String json = body == null ? null : JSON.writeValueAsString(body);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
                 .header("Content-Type", "application/json");
         if (bearer != null) request.header("Authorization", "Bearer " + bearer);
