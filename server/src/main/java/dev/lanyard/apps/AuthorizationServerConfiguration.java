@@ -116,6 +116,10 @@ class AuthorizationServerConfiguration {
                         .clientAuthentication(c -> c.authenticationProviders(configure(ClientSecretAuthenticationProvider.class,
                                 p -> p.setPasswordEncoder(new ClientSecrets()))))
                         .oidc(o -> o
+                                // OpenID Connect Back-Channel Logout 1.0: logout tokens (with sid) go out through the signals module.
+                                .providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(c -> c
+                                        .claim("backchannel_logout_supported", true)
+                                        .claim("backchannel_logout_session_supported", true)))
                                 .userInfoEndpoint(u -> u.userInfoMapper(context -> userInfo(context, accounts)))
                                 .logoutEndpoint(l -> l.logoutResponseHandler((request, response, authentication) ->
                                         loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions)))))
@@ -156,6 +160,12 @@ class AuthorizationServerConfiguration {
     private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> sameTeam(AppClientStore apps) {
         return context -> {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+            // Scopes of the app's own tokens (client credentials, such as ssf) are never a member's to give.
+            Set<String> memberScopes = apps.find(context.getRegisteredClient().getId()).map(AppClient::scopes).orElse(Set.of());
+            if (!memberScopes.containsAll(request.getScopes())) {
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(
+                        new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE, "This scope cannot be asked for by signing a member in.", null), request);
+            }
             if (!(request.getPrincipal() instanceof Authentication user) || !(user.getPrincipal() instanceof CurrentSession member)) return;
             boolean ours = apps.find(context.getRegisteredClient().getId()).map(app -> app.team().equals(member.account().team())).orElse(false);
             if (!ours) {

@@ -35,4 +35,8 @@ interface GrantStore {
      * last changed before {@code abandonedBefore}. Returns how many grants went.
      */
     int purge(Instant endedBefore, Instant abandonedBefore, int limit);
+
+    /** The grant that lives in this Lanyard session, if any (the newest, should there be several). */
+    Optional<StoredGrant> bySession(String sessionId);
+
 }

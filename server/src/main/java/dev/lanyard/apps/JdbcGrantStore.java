@@ -124,6 +124,12 @@ class JdbcGrantStore implements GrantStore {
         return jdbc.sql("DELETE FROM oauth_authorizations WHERE id IN (:ids)").param("ids", ids).update();
     }
 
+    @Override
+    public Optional<StoredGrant> bySession(String sessionId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM oauth_authorizations WHERE session_id = :session ORDER BY created_at DESC LIMIT 1")
+                .param("session", sessionId).query((rs, n) -> grant(rs)).optional();
+    }
+
     private static StoredGrant grant(ResultSet rs) throws SQLException {
         return new StoredGrant(rs.getString("id"), rs.getString("client_id"), rs.getString("account_id"),
                 opt(rs, "session_id"), opt(rs, "session_key"), opt(rs, "state_hash"), opt(rs, "code_hash"),

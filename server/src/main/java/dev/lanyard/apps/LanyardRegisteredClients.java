@@ -33,13 +33,22 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
     static final Duration CACHED = Duration.ofSeconds(30);
 
     private final AppClientStore store;
+    private final org.springframework.beans.factory.ObjectProvider<ClientCredentials> credentials;
     private final Cache<String, Optional<RegisteredClient>> byClientId = Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(CACHED).build();
     private final Cache<String, Optional<RegisteredClient>> byId = Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(CACHED).build();
 
-    LanyardRegisteredClients(AppClientStore store) {
+    LanyardRegisteredClients(AppClientStore store, org.springframework.beans.factory.ObjectProvider<ClientCredentials> credentials) {
         this.store = store;
+        this.credentials = credentials;
+    }
+
+    /** Forgets an app whose client credentials changed, after the transaction commits. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(ClientCredentials.Changed event) {
+        byClientId.invalidateAll();
+        byId.invalidateAll();
     }
 
     /** Forgets a changed or deleted app, after its transaction commits. */
@@ -84,6 +93,12 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
                         .refreshTokenTimeToLive(REFRESH_TOKEN_LIFETIME)
                         .idTokenSignatureAlgorithm(SignatureAlgorithm.RS256)
                         .build());
+        java.util.Set<String> own = app.confidential()
+                ? credentials.stream().flatMap(c -> c.scopes(app).stream()).collect(java.util.stream.Collectors.toSet())
+                : java.util.Set.of();
+        if (!own.isEmpty()) {
+            builder.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).scopes(scopes -> scopes.addAll(own));
+        }
         if (app.confidential()) {
             builder.clientSecret(store.secretHash(app.id()).orElse(null))
                     .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)

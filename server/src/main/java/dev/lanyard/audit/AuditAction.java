@@ -42,7 +42,9 @@ public enum AuditAction {
     SECOND_FACTOR_FAILED("account.second-factor-failed", "Wrong two-factor code"),
     PASSKEY_ADDED("passkey.added", "Passkey added"),
     PASSKEY_RENAMED("passkey.renamed", "Passkey renamed"),
-    PASSKEY_REMOVED("passkey.removed", "Passkey removed");
+    PASSKEY_REMOVED("passkey.removed", "Passkey removed"),
+    SIGNALS_ENABLED("app.signals-enabled", "Shared Signals enabled for an app"),
+    SIGNALS_DISABLED("app.signals-disabled", "Shared Signals disabled for an app");
 
     private final String code;
     private final String label;

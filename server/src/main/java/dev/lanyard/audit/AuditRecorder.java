@@ -201,6 +201,17 @@ class AuditRecorder {
                 Optional.of(owner), Optional.empty(), action, detail, session(event.fromSession(), owner).map(Session::ip));
     }
 
+    @EventListener
+    void on(dev.lanyard.signals.SignalEvent event) {
+        if (event instanceof dev.lanyard.signals.SignalEvent.ReceiverEnabled e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.SIGNALS_ENABLED,
+                    "Let the app “" + e.name() + "” (" + e.clientId() + ") receive Shared Signals", Optional.empty());
+        } else if (event instanceof dev.lanyard.signals.SignalEvent.ReceiverDisabled e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.SIGNALS_DISABLED,
+                    "Stopped Shared Signals to the app “" + e.name() + "” (" + e.clientId() + ")", Optional.empty());
+        }
+    }
+
     private void ended(SessionEvent.Ended e) {
         Session.Ending ending = e.ending();
         Optional<ApiKey> key = keys.find(e.id());

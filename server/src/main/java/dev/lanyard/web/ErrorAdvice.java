@@ -69,6 +69,14 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
     }
 
+    @ExceptionHandler(dev.lanyard.signals.SignalProblem.class)
+    ResponseEntity<ProblemDetail> signal(dev.lanyard.signals.SignalProblem problem) {
+        HttpStatus status = HttpStatus.valueOf(problem.status());
+        var response = ResponseEntity.status(status);
+        if (status == HttpStatus.UNAUTHORIZED) response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        return response.body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
+    }
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
         return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-parameter",

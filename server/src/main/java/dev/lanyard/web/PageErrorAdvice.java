@@ -49,6 +49,11 @@ class PageErrorAdvice {
                 ? "This passkey does not exist, or it is not yours." : problem.getMessage());
     }
 
+    @ExceptionHandler(dev.lanyard.signals.SignalProblem.class)
+    ModelAndView signal(dev.lanyard.signals.SignalProblem problem) {
+        return page(HttpStatus.valueOf(problem.status()), problem.getMessage());
+    }
+
     private static ModelAndView page(HttpStatus status, String message) {
         ModelAndView view = new ModelAndView("error", Map.of("status", status.value(), "message", message));
         view.setStatus(status);

@@ -1,0 +1,53 @@
+package dev.lanyard.apps;
+
+import java.util.Optional;
+
+import dev.lanyard.session.SessionId;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Which app holds the tokens of a Lanyard session of app type OAuth, for those who must tell the
+ * app when that session ends (back-channel logout, decision 0026).
+ */
+@Component
+public class AppGrants {
+    private final GrantStore grants;
+    private final AppClientStore apps;
+    private final JsonMapper json;
+
+    AppGrants(GrantStore grants, AppClientStore apps, JsonMapper json) {
+        this.grants = grants;
+        this.apps = apps;
+        this.json = json;
+    }
+
+    /**
+     * The app whose grant lives in {@code session}, and the issuer ({@code iss}) of the ID token it
+     * was given, if it was given one: a logout token must carry the very same issuer.
+     */
+    public record Holder(AppClient app, Optional<String> idTokenIssuer) {
+    }
+
+    /** The holder of a grant's session; empty for any other session (a browser, an API key) or a deleted app. */
+    public Optional<Holder> holderOf(SessionId session) {
+        return grants.bySession(session.value()).flatMap(grant -> apps.find(grant.clientId())
+                .map(app -> new Holder(app, issuer(grant.body()))));
+    }
+
+    private Optional<String> issuer(String body) {
+        JsonNode iss = json.readTree(body).path("tokens").path("id_token").path("claims").path("iss");
+        return iss.isString() ? Optional.of(iss.asString()) : Optional.empty();
+    }
+
+    /** An app by its id, whichever team has it; for modules acting on an app they were given by id. */
+    public Optional<AppClient> find(String appId) {
+        return apps.find(appId);
+    }
+
+    /** An app by its OAuth client id. */
+    public Optional<AppClient> byClientId(String clientId) {
+        return apps.findByClientId(clientId);
+    }
+}

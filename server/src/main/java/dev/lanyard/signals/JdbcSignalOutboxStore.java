@@ -1,0 +1,145 @@
+package dev.lanyard.signals;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The signal outbox in SQL, claimed like the mail outbox: one atomic {@code UPDATE} whose outer
+ * {@code WHERE} repeats the conditions of its sub-select, so on PostgreSQL a concurrent claimer that
+ * picked the same rows waits for the first one's row locks, re-checks, and skips them; on SQLite
+ * writers are serialized anyway.
+ */
+@Repository
+class JdbcSignalOutboxStore implements SignalOutboxStore {
+    private static final String UNFINISHED = "delivered_at IS NULL AND given_up_at IS NULL";
+    private static final String CLAIMABLE = UNFINISHED + " AND kind <> 'poll' AND next_attempt_at <= :now"
+            + " AND (claimed_until IS NULL OR claimed_until <= :now)"
+            + " AND (stream_id IS NULL OR stream_id NOT IN (SELECT id FROM ssf_streams WHERE status = 'paused'))";
+    private static final String COLUMNS = "id, kind, stream_id, app_id, target, jti, claims, attempts";
+
+    private final JdbcClient jdbc;
+
+    JdbcSignalOutboxStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void add(List<NewSignal> signals, Instant at) {
+        for (NewSignal s : signals) {
+            jdbc.sql("""
+                    INSERT INTO signal_outbox (kind, stream_id, app_id, target, jti, claims, created_at, next_attempt_at)
+                    VALUES (:kind, :stream, :app, :target, :jti, :claims, :at, :at)
+                    """)
+                    .param("kind", s.kind().code()).param("stream", s.streamId().orElse(null)).param("app", s.appId())
+                    .param("target", s.target()).param("jti", s.jti()).param("claims", s.claims())
+                    .param("at", at.toEpochMilli()).update();
+        }
+    }
+
+    @Override
+    public List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit) {
+        int claimed = jdbc.sql("UPDATE signal_outbox SET claim = :claim, claimed_until = :until, attempts = attempts + 1"
+                        + " WHERE id IN (SELECT id FROM signal_outbox WHERE " + CLAIMABLE + " ORDER BY next_attempt_at, id LIMIT :limit)"
+                        + " AND " + CLAIMABLE)
+                .param("claim", claim).param("until", claimedUntil.toEpochMilli()).param("now", now.toEpochMilli())
+                .param("limit", limit).update();
+        if (claimed == 0) return List.of();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM signal_outbox WHERE claim = :claim AND " + UNFINISHED + " ORDER BY id")
+                .param("claim", claim).query((rs, n) -> outgoing(rs)).list();
+    }
+
+    @Override
+    public int delivered(long id, String claim, Instant at) {
+        return jdbc.sql("UPDATE signal_outbox SET delivered_at = :at, claims = '', claim = NULL, claimed_until = NULL, last_error = NULL"
+                        + " WHERE id = :id AND claim = :claim AND " + UNFINISHED)
+                .param("at", at.toEpochMilli()).param("id", id).param("claim", claim).update();
+    }
+
+    @Override
+    public int failed(long id, String claim, String error, Instant nextAttempt) {
+        return jdbc.sql("UPDATE signal_outbox SET last_error = :error, next_attempt_at = :next, claim = NULL, claimed_until = NULL"
+                        + " WHERE id = :id AND claim = :claim AND " + UNFINISHED)
+                .param("error", error).param("next", nextAttempt.toEpochMilli()).param("id", id).param("claim", claim).update();
+    }
+
+    @Override
+    public int gaveUp(long id, String claim, String error, Instant at) {
+        return jdbc.sql("UPDATE signal_outbox SET last_error = :error, given_up_at = :at, claims = '', claim = NULL, claimed_until = NULL"
+                        + " WHERE id = :id AND claim = :claim AND " + UNFINISHED)
+                .param("error", error).param("at", at.toEpochMilli()).param("id", id).param("claim", claim).update();
+    }
+
+    @Override
+    public List<Outgoing> pending(String streamId, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM signal_outbox WHERE stream_id = :stream AND " + UNFINISHED
+                        + " ORDER BY id LIMIT :limit")
+                .param("stream", streamId).param("limit", limit).query((rs, n) -> outgoing(rs)).list();
+    }
+
+    @Override
+    public boolean more(String streamId, int skip) {
+        return !jdbc.sql("SELECT id FROM signal_outbox WHERE stream_id = :stream AND " + UNFINISHED + " ORDER BY id LIMIT 1 OFFSET :skip")
+                .param("stream", streamId).param("skip", skip).query(Long.class).list().isEmpty();
+    }
+
+    @Override
+    public int acknowledge(String streamId, Collection<String> jtis, Instant at) {
+        if (jtis.isEmpty()) return 0;
+        return jdbc.sql("UPDATE signal_outbox SET delivered_at = :at, claims = '' WHERE stream_id = :stream AND jti IN (:jtis) AND "
+                        + UNFINISHED)
+                .param("at", at.toEpochMilli()).param("stream", streamId).param("jtis", List.copyOf(jtis)).update();
+    }
+
+    @Override
+    public int redeliver(String streamId, Kind kind) {
+        return jdbc.sql("UPDATE signal_outbox SET kind = :kind WHERE stream_id = :stream AND " + UNFINISHED)
+                .param("kind", kind.code()).param("stream", streamId).update();
+    }
+
+    @Override
+    public int drop(String streamId, Instant at) {
+        return jdbc.sql("UPDATE signal_outbox SET given_up_at = :at, claims = '', last_error = 'stream disabled or deleted'"
+                        + " WHERE stream_id = :stream AND " + UNFINISHED)
+                .param("at", at.toEpochMilli()).param("stream", streamId).update();
+    }
+
+    @Override
+    public long queued(String streamId) {
+        return jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE stream_id = :stream AND " + UNFINISHED)
+                .param("stream", streamId).query(Long.class).single();
+    }
+
+    @Override
+    public Figures figures(String streamId) {
+        return jdbc.sql("""
+                        SELECT SUM(CASE WHEN delivered_at IS NULL AND given_up_at IS NULL THEN 1 ELSE 0 END) AS queued,
+                               SUM(CASE WHEN delivered_at IS NULL AND given_up_at IS NULL AND last_error IS NOT NULL THEN 1 ELSE 0 END) AS failing,
+                               SUM(CASE WHEN given_up_at IS NOT NULL THEN 1 ELSE 0 END) AS gave_up
+                        FROM signal_outbox WHERE stream_id = :stream
+                        """)
+                .param("stream", streamId)
+                .query((rs, n) -> new Figures(rs.getLong("queued"), rs.getLong("failing"), rs.getLong("gave_up"))).single();
+    }
+
+    @Override
+    public Backlog backlog() {
+        return jdbc.sql("SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM signal_outbox WHERE kind <> 'poll' AND " + UNFINISHED)
+                .query((rs, n) -> {
+                    long pending = rs.getLong("pending");
+                    long oldest = rs.getLong("oldest");
+                    return new Backlog(pending, rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest)));
+                }).single();
+    }
+
+    private static Outgoing outgoing(ResultSet rs) throws SQLException {
+        return new Outgoing(rs.getLong("id"), Kind.of(rs.getString("kind")), Optional.ofNullable(rs.getString("stream_id")),
+                rs.getString("app_id"), rs.getString("target"), rs.getString("jti"), rs.getString("claims"), rs.getInt("attempts"));
+    }
+}

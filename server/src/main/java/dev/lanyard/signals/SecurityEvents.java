@@ -1,0 +1,140 @@
+package dev.lanyard.signals;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.session.EndReason;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionId;
+
+/**
+ * The events Lanyard sends and their payloads: CAEP 1.0 ({@code session-revoked},
+ * {@code credential-change}), RISC ({@code account-disabled}), the SSF
+ * verification event, and the Back-Channel Logout event. Subjects follow RFC 9493: the member as
+ * {@code iss_sub} (or {@code email} where the stream asks for it), and a session as a {@code complex}
+ * subject of the member and the session ({@code opaque}, its public id, which is the {@code sid} of OIDC).
+ */
+final class SecurityEvents {
+    static final String SESSION_REVOKED = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
+    static final String CREDENTIAL_CHANGE = "https://schemas.openid.net/secevent/caep/event-type/credential-change";
+    static final String ACCOUNT_DISABLED = "https://schemas.openid.net/secevent/risc/event-type/account-disabled";
+    static final String VERIFICATION = "https://schemas.openid.net/secevent/ssf/event-type/verification";
+    static final String BACKCHANNEL_LOGOUT = "http://schemas.openid.net/event/backchannel-logout";
+
+    /**
+     * What a stream can ask for (the verification event is sent whenever asked, whatever a stream requested).
+     * No RISC account-purged: Lanyard keeps a removed member's account for history and never deletes it.
+     */
+    static final Set<String> SUPPORTED = Set.of(SESSION_REVOKED, CREDENTIAL_CHANGE, ACCOUNT_DISABLED);
+
+    private SecurityEvents() {
+    }
+
+    /** One event about a member: its type, its payload, and the session it is about, if it is about one. */
+    record Signal(String type, Map<String, Object> payload, Account member, Optional<SessionId> session, Instant at) {
+    }
+
+    /** CAEP session-revoked for each way a session ends (S8): who started it, and the reasons for admins and the member. */
+    static Signal sessionRevoked(Account member, SessionId id, Session.Ending ending) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("event_timestamp", ending.at().getEpochSecond());
+        event.put("initiating_entity", switch (ending.reason()) {
+            case SIGNED_OUT, REVOKED, PASSWORD_CHANGED, DENIED -> "user";
+            case ADMIN_REVOKED -> "admin";
+            case IDLE_EXPIRED, LIFETIME_EXPIRED -> "policy";
+        });
+        String admin = ending.reason() == EndReason.ADMIN_REVOKED && ending.note().isPresent()
+                ? ending.reason().label() + ": " + ending.note().get() : ending.reason().label();
+        event.put("reason_admin", Map.of("en", admin));
+        event.put("reason_user", Map.of("en", ending.reason().notice()));
+        return new Signal(SESSION_REVOKED, event, member, Optional.of(id), ending.at());
+    }
+
+    /** CAEP credential-change: a credential of {@code type} was created, updated, revoked or deleted. */
+    static Signal credentialChange(Account member, String credentialType, String changeType, String friendlyName, Instant at) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("event_timestamp", at.getEpochSecond());
+        event.put("initiating_entity", "user");
+        event.put("credential_type", credentialType);
+        event.put("change_type", changeType);
+        if (!friendlyName.isEmpty()) event.put("friendly_name", friendlyName);
+        return new Signal(CREDENTIAL_CHANGE, event, member, Optional.empty(), at);
+    }
+
+    /** RISC account-disabled: the member was removed from the team and can no longer sign in. */
+    static Signal accountDisabled(Account member, Instant at) {
+        return new Signal(ACCOUNT_DISABLED, new LinkedHashMap<>(), member, Optional.empty(), at);
+    }
+
+    /** The subject of the member, in the stream's format (RFC 9493). */
+    static Map<String, Object> member(Account member, String issuer, String format) {
+        Map<String, Object> subject = new LinkedHashMap<>();
+        if ("email".equals(format)) {
+            subject.put("format", "email");
+            subject.put("email", member.email());
+        } else {
+            subject.put("format", "iss_sub");
+            subject.put("iss", issuer);
+            subject.put("sub", member.id().value());
+        }
+        return subject;
+    }
+
+    /** The subject of a signal: the member, with the session as a complex subject when it is about one. */
+    static Map<String, Object> subject(Signal signal, String issuer, String format) {
+        Map<String, Object> user = member(signal.member(), issuer, format);
+        if (signal.session().isEmpty()) return user;
+        Map<String, Object> complex = new LinkedHashMap<>();
+        complex.put("format", "complex");
+        complex.put("user", user);
+        complex.put("session", Map.of("format", "opaque", "id", signal.session().get().value()));
+        return complex;
+    }
+
+    /** The claims of a SET for one stream (RFC 8417 as SSF 1.0 profiles it: {@code sub_id} at the top). */
+    static Map<String, Object> set(Signal signal, String issuer, String audience, String jti, String txn, String format) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer);
+        claims.put("jti", jti);
+        claims.put("iat", signal.at().getEpochSecond());
+        claims.put("aud", audience);
+        claims.put("txn", txn);
+        claims.put("sub_id", subject(signal, issuer, format));
+        claims.put("events", Map.of(signal.type(), signal.payload()));
+        return claims;
+    }
+
+    /** The SSF verification event a receiver asked for, echoing its {@code state}. */
+    static Map<String, Object> verification(String issuer, String audience, String jti, String streamId, Optional<String> state, Instant at) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer);
+        claims.put("jti", jti);
+        claims.put("iat", at.getEpochSecond());
+        claims.put("aud", audience);
+        claims.put("sub_id", Map.of("format", "opaque", "id", streamId));
+        Map<String, Object> event = new LinkedHashMap<>();
+        state.ifPresent(s -> event.put("state", s));
+        claims.put("events", Map.of(VERIFICATION, event));
+        return claims;
+    }
+
+    /**
+     * The claims of an OIDC Back-Channel Logout token: the issuer of the app's ID tokens, the app as
+     * audience, the member and the session ({@code sid}, as in its ID tokens); {@code exp} is set when signed.
+     */
+    static Map<String, Object> logout(String issuer, String audience, String jti, String sub, SessionId sid, Instant at) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer);
+        claims.put("aud", audience);
+        claims.put("iat", at.getEpochSecond());
+        claims.put("jti", jti);
+        claims.put("sub", sub);
+        claims.put("sid", sid.value());
+        claims.put("events", Map.of(BACKCHANNEL_LOGOUT, Map.of()));
+        return claims;
+    }
+}

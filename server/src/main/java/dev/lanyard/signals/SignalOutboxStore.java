@@ -1,0 +1,89 @@
+package dev.lanyard.signals;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Signals waiting to be delivered. A row is added in the transaction of the change it tells about.
+ * Push and back-channel logout rows are claimed by drainers on any node, delivered and marked;
+ * a claim holds until {@code claimedUntil}, so a node that dies mid-push lets another retry after
+ * that. Poll rows wait until their receiver acknowledges them.
+ */
+interface SignalOutboxStore {
+
+    /** How a row is delivered. */
+    enum Kind {
+        /** A SET pushed to a stream's endpoint (RFC 8935). */
+        PUSH,
+        /** A SET handed out when the stream's receiver polls (RFC 8936). */
+        POLL,
+        /** A logout token posted to a client's back-channel logout URI. */
+        LOGOUT;
+
+        String code() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static Kind of(String code) {
+            return valueOf(code.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    record NewSignal(Kind kind, Optional<String> streamId, String appId, String target, String jti, String claims) {
+    }
+
+    /** A claimed or polled signal; {@code attempts} counts this attempt. */
+    record Outgoing(long id, Kind kind, Optional<String> streamId, String appId, String target, String jti, String claims,
+                    int attempts) {
+    }
+
+    /** Adds signals due at {@code at}. */
+    void add(List<NewSignal> signals, Instant at);
+
+    /**
+     * Claims up to {@code limit} push or logout signals due at {@code now}, undelivered, not given up, not
+     * claimed (or whose claim ran out) and not of a paused stream, counting an attempt on each; returns
+     * them. Two callers, on any nodes, never get the same signal while its claim holds. {@code claim} must be unique.
+     */
+    List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit);
+
+    /** Marks the signal delivered and erases its claims; returns 1, or 0 if {@code claim} no longer holds it. */
+    int delivered(long id, String claim, Instant at);
+
+    /** Records a failed attempt and when to try again, releasing the claim; returns 1, or 0 if the claim was lost. */
+    int failed(long id, String claim, String error, Instant nextAttempt);
+
+    /** Gives the signal up and erases its claims; returns 1, or 0 if the claim was lost. */
+    int gaveUp(long id, String claim, String error, Instant at);
+
+    /** The oldest undelivered signals of a poll stream, at most {@code limit}. */
+    List<Outgoing> pending(String streamId, int limit);
+
+    /** Whether the stream has more than {@code skip} undelivered signals. */
+    boolean more(String streamId, int skip);
+
+    /** Marks the stream's signals with these jtis delivered (acknowledged); returns how many changed. Safe to repeat. */
+    int acknowledge(String streamId, java.util.Collection<String> jtis, Instant at);
+
+    /** Changes how the stream's undelivered signals are delivered (its delivery method changed); returns how many. */
+    int redeliver(String streamId, Kind kind);
+
+    /** Drops the stream's undelivered signals (stream disabled or deleted); returns how many. */
+    int drop(String streamId, Instant at);
+
+    /** Undelivered signals of a stream. */
+    long queued(String streamId);
+
+    /** Delivery figures of a stream, for its admins. */
+    record Figures(long queued, long failing, long gaveUp) {
+    }
+
+    Figures figures(String streamId);
+
+    /** What is still to push (poll signals wait for their receiver, not for Lanyard), for health. */
+    record Backlog(long pending, java.util.Optional<Instant> oldest) {
+    }
+
+    Backlog backlog();
+}

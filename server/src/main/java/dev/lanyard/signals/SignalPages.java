@@ -1,0 +1,65 @@
+package dev.lanyard.signals;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+import dev.lanyard.session.CurrentSession;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** An app's Shared Signals on {@code /admin/apps}: enabling it as a receiver, and its streams' delivery. */
+@Controller
+class SignalPages {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm:ss 'UTC'", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
+
+    private final Streams streams;
+    private final Transmitter transmitter;
+
+    SignalPages(Streams streams, Transmitter transmitter) {
+        this.streams = streams;
+        this.transmitter = transmitter;
+    }
+
+    record StreamView(String id, String description, String status, String delivery, String lastDelivery, long queued, long failing,
+                      long gaveUp, String lastError) {
+    }
+
+    @GetMapping("/admin/apps/{id}/signals")
+    String page(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam(required = false) String done,
+                Model model) {
+        if ("enabled".equals(done)) model.addAttribute("done", "The app can now receive Shared Signals.");
+        if ("disabled".equals(done)) model.addAttribute("done", "The app no longer receives Shared Signals; what waited for it was dropped.");
+        return page(admin, streams.receiver(admin, id), model);
+    }
+
+    @PostMapping("/admin/apps/{id}/signals")
+    String enable(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam boolean enabled, Model model) {
+        try {
+            streams.enable(admin, id, enabled);
+        } catch (SignalProblem.InvalidInput refused) {
+            model.addAttribute("error", refused.getMessage());
+            return page(admin, streams.receiver(admin, id), model);
+        }
+        return "redirect:/admin/apps/" + id + "/signals?done=" + (enabled ? "enabled" : "disabled");
+    }
+
+    private String page(CurrentSession admin, Streams.Receiver receiver, Model model) {
+        model.addAttribute("account", admin.account());
+        model.addAttribute("app", receiver.app());
+        model.addAttribute("enabled", receiver.enabled());
+        model.addAttribute("configuration", transmitter.issuer() + "/.well-known/ssf-configuration");
+        model.addAttribute("streams", receiver.streams().stream().map(w -> new StreamView(w.stream().id(), w.stream().config().description(),
+                w.stream().status().code() + (w.stream().statusReason().isEmpty() ? "" : " (" + w.stream().statusReason() + ")"),
+                w.stream().config().push() ? "push to " + w.stream().config().endpoint().orElse("") : "poll",
+                w.stream().lastDeliveryAt().map(TIME::format).orElse("never"), w.figures().queued(), w.figures().failing(),
+                w.figures().gaveUp(), w.stream().lastError().orElse(""))).toList());
+        return "signals/admin";
+    }
+}

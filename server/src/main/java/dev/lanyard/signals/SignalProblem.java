@@ -1,0 +1,68 @@
+package dev.lanyard.signals;
+
+/**
+ * Why a Shared Signals request was refused, with a stable {@link #code()} for the API. Another
+ * receiver's stream, and another team's app, are reported exactly like ones that do not exist.
+ */
+public sealed class SignalProblem extends RuntimeException {
+    private final String code;
+    private final int status;
+    private final String field;
+
+    SignalProblem(String code, int status, String message, String field) {
+        super(message);
+        this.code = code;
+        this.status = status;
+        this.field = field;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The input field at fault, or empty. */
+    public String field() {
+        return field;
+    }
+
+    /** No access token, or not one of a receiver: 401 with {@code WWW-Authenticate: Bearer}. */
+    public static final class Unauthorized extends SignalProblem {
+        Unauthorized() {
+            super("unauthenticated", 401, "Send an access token of a Shared Signals receiver (client credentials, scope ssf).", "");
+        }
+    }
+
+    public static final class StreamNotFound extends SignalProblem {
+        StreamNotFound() {
+            super("stream-not-found", 404, "No such stream.", "stream_id");
+        }
+    }
+
+    public static final class AppNotFound extends SignalProblem {
+        AppNotFound() {
+            super("app-not-found", 404, "No such app.", "");
+        }
+    }
+
+    public static final class Forbidden extends SignalProblem {
+        Forbidden() {
+            super("forbidden", 403, "Only an admin of the team can do this.", "");
+        }
+    }
+
+    public static final class TooManyStreams extends SignalProblem {
+        TooManyStreams(int max) {
+            super("too-many-streams", 409, "A receiver has at most " + max + " streams: delete one first.", "");
+        }
+    }
+
+    public static final class InvalidInput extends SignalProblem {
+        InvalidInput(String field, String message) {
+            super("invalid-input", 400, message, field);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.lanyard.signals;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountEvent;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.apps.AppGrants;
+import dev.lanyard.keys.ApiKeyEvent;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionEvent;
+import dev.lanyard.session.Sessions;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes the signals of a change into the outbox, in the change's own transaction (the events are
+ * published inside it): so a signal exists exactly when its change committed. One SET per listening
+ * stream of the member's team that asked for the event, and one logout token per app that holds an
+ * ended session and registered a back-channel logout URI.
+ *
+ * <p>Every way a session ends arrives as {@link SessionEvent.Ended}. A new cause of
+ * {@code credential-change} (a password, a second factor, a passkey) is one line in a listener below.
+ */
+@Component
+class SignalRecorder {
+    private final StreamStore streams;
+    private final SignalOutboxStore outbox;
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final AppGrants grants;
+    private final Transmitter transmitter;
+    private final SignalDelivery delivery;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    SignalRecorder(StreamStore streams, SignalOutboxStore outbox, Accounts accounts, Sessions sessions, AppGrants grants,
+                   Transmitter transmitter, SignalDelivery delivery, JsonMapper json, Clock clock) {
+        this.streams = streams;
+        this.outbox = outbox;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.grants = grants;
+        this.transmitter = transmitter;
+        this.delivery = delivery;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @EventListener
+    void on(SessionEvent event) {
+        if (event instanceof SessionEvent.Ended e) ended(e);
+    }
+
+    /** Causes of credential-change; a new cause is one line here (or in {@link #on(AccountEvent)}). */
+    @EventListener
+    void on(ApiKeyEvent event) {
+        if (event instanceof ApiKeyEvent.Created e) credential(e.key().owner(), "api-key", "create", e.key().name(), e.at());
+    }
+
+    @EventListener
+    void on(AccountEvent event) {
+        if (event instanceof AccountEvent.MemberRemoved e) account(e.member(), e.at());
+    }
+
+    private void ended(SessionEvent.Ended e) {
+        Optional<Account> member = accounts.findIncludingRemoved(e.owner());
+        if (member.isEmpty()) return;
+        Session session = sessions.find(e.owner(), List.of(e.id())).get(e.id());
+        if (session != null && session.apiKey()) {
+            emit(SecurityEvents.credentialChange(member.get(), "api-key", "revoke", session.name(), e.at()));
+            return;
+        }
+        emit(SecurityEvents.sessionRevoked(member.get(), e.id(), e.ending()));
+        if (session != null && session.appType() == AppType.OAUTH) backchannelLogout(member.get(), e);
+    }
+
+    private void backchannelLogout(Account member, SessionEvent.Ended e) {
+        grants.holderOf(e.id()).filter(h -> h.app().backchannelLogoutUri().isPresent()).ifPresent(holder -> {
+            String jti = UUID.randomUUID().toString();
+            Map<String, Object> claims = SecurityEvents.logout(holder.idTokenIssuer().orElse(transmitter.issuer()),
+                    holder.app().clientId(), jti, member.id().value(), e.id(), e.at());
+            add(List.of(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.LOGOUT, Optional.empty(), holder.app().id(),
+                    holder.app().backchannelLogoutUri().get(), jti, json.writeValueAsString(claims))));
+        });
+    }
+
+    private void credential(AccountId owner, String type, String change, String name, java.time.Instant at) {
+        accounts.findIncludingRemoved(owner).ifPresent(member -> emit(SecurityEvents.credentialChange(member, type, change, name, at)));
+    }
+
+    private void account(AccountId member, java.time.Instant at) {
+        accounts.findIncludingRemoved(member).ifPresent(account -> emit(SecurityEvents.accountDisabled(account, at)));
+    }
+
+    /** One SET per stream of the member's team that listens for the event. */
+    private void emit(SecurityEvents.Signal signal) {
+        String txn = UUID.randomUUID().toString();
+        List<SignalOutboxStore.NewSignal> rows = new ArrayList<>();
+        for (Stream stream : streams.listening(signal.member().team())) {
+            if (!stream.eventsDelivered().contains(signal.type())) continue;
+            String audience = grants.find(stream.appId()).map(dev.lanyard.apps.AppClient::clientId).orElse(null);
+            if (audience == null) continue;
+            String jti = UUID.randomUUID().toString();
+            Map<String, Object> claims = SecurityEvents.set(signal, transmitter.issuer(), audience, jti, txn, stream.config().format());
+            rows.add(new SignalOutboxStore.NewSignal(stream.config().push() ? SignalOutboxStore.Kind.PUSH : SignalOutboxStore.Kind.POLL,
+                    Optional.of(stream.id()), stream.appId(), "", jti, json.writeValueAsString(claims)));
+        }
+        add(rows);
+    }
+
+    private void add(List<SignalOutboxStore.NewSignal> rows) {
+        if (rows.isEmpty()) return;
+        outbox.add(rows, clock.instant());
+        delivery.afterCommit();
+    }
+}

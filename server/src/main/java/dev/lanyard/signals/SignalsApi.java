@@ -1,0 +1,61 @@
+package dev.lanyard.signals;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.lanyard.session.CurrentSession;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Admins enable Shared Signals per app and watch its streams' delivery. */
+@RestController
+@Tag(name = "Apps (OAuth / OpenID Connect clients)")
+class SignalsApi {
+    private final Streams streams;
+
+    SignalsApi(Streams streams) {
+        this.streams = streams;
+    }
+
+    record StreamStatusJson(String id, String description, @Schema(description = "enabled, paused or disabled") String status,
+                            @Schema(description = "urn:ietf:rfc:8935 (push) or urn:ietf:rfc:8936 (poll)") String method,
+                            @Schema(nullable = true) String endpointUrl, List<String> eventsDelivered,
+                            @Schema(nullable = true) Instant lastDeliveryAt, @Schema(nullable = true) String lastError,
+                            @Schema(description = "Signals waiting for delivery or acknowledgement") long queued,
+                            @Schema(description = "Waiting signals whose last push failed") long failing,
+                            @Schema(description = "Signals given up after their last attempt") long gaveUp) {
+    }
+
+    record SignalsJson(String appId, boolean enabled, List<StreamStatusJson> streams) {
+        static SignalsJson of(Streams.Receiver r) {
+            return new SignalsJson(r.app().id(), r.enabled(), r.streams().stream().map(w -> new StreamStatusJson(w.stream().id(),
+                    w.stream().config().description(), w.stream().status().code(), w.stream().config().method(),
+                    w.stream().config().endpoint().orElse(null), List.copyOf(w.stream().eventsDelivered()),
+                    w.stream().lastDeliveryAt().orElse(null), w.stream().lastError().orElse(null), w.figures().queued(),
+                    w.figures().failing(), w.figures().gaveUp())).toList());
+        }
+    }
+
+    record SignalsRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Boolean enabled) {
+    }
+
+    @Operation(summary = "Whether an app of your team receives Shared Signals, and its streams' delivery (admins)")
+    @GetMapping("/api/v1/admin/apps/{id}/signals")
+    SignalsJson get(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        return SignalsJson.of(streams.receiver(admin, id));
+    }
+
+    @Operation(summary = "Let a confidential app receive Shared Signals, or stop it (admins)")
+    @PutMapping("/api/v1/admin/apps/{id}/signals")
+    SignalsJson set(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody SignalsRequest body) {
+        if (body.enabled() == null) throw new SignalProblem.InvalidInput("enabled", "Say enabled: true or false.");
+        return SignalsJson.of(streams.enable(admin, id, body.enabled()));
+    }
+}

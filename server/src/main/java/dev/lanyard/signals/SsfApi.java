@@ -1,0 +1,190 @@
+package dev.lanyard.signals;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.lanyard.apps.AppClient;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The Shared Signals Framework 1.0 transmitter's API for receivers: stream configuration, status,
+ * verification, and poll delivery (RFC 8936). Receivers authenticate with their own access token
+ * (client credentials with the scope {@code ssf}); nothing here takes a member's session or cookie.
+ */
+@RestController
+@Tag(name = "Shared Signals (receivers)")
+@SecurityRequirement(name = SsfApi.SCHEME, scopes = Receivers.SCOPE)
+class SsfApi {
+    static final String SCHEME = "ssfReceiver";
+    static final String BASE = "/api/v1/ssf";
+
+    private final Receivers receivers;
+    private final Streams streams;
+    private final Transmitter transmitter;
+
+    SsfApi(Receivers receivers, Streams streams, Transmitter transmitter) {
+        this.receivers = receivers;
+        this.streams = streams;
+        this.transmitter = transmitter;
+    }
+
+    record DeliveryJson(@Schema(description = "urn:ietf:rfc:8935 (push) or urn:ietf:rfc:8936 (poll)") String method,
+                        @JsonProperty("endpoint_url") @Schema(nullable = true, description = "push: the receiver's endpoint; poll: where to poll")
+                        String endpointUrl) {
+    }
+
+    record DeliveryRequest(String method, @JsonProperty("endpoint_url") String endpointUrl,
+                           @JsonProperty("authorization_header") @Schema(description = "Sent as Authorization with each push; never shown back")
+                           String authorizationHeader) {
+    }
+
+    record StreamJson(@JsonProperty("stream_id") String streamId, String iss, String aud,
+                      @JsonProperty("events_supported") Set<String> eventsSupported,
+                      @JsonProperty("events_requested") Set<String> eventsRequested,
+                      @JsonProperty("events_delivered") Set<String> eventsDelivered,
+                      DeliveryJson delivery, String description,
+                      @Schema(description = "How members are named in subjects: iss_sub or email") String format) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StreamRequest(@JsonProperty("stream_id") String streamId, DeliveryRequest delivery,
+                         @JsonProperty("events_requested") Set<String> eventsRequested, String description, String format) {
+        Streams.Request request() {
+            Optional<DeliveryRequest> d = Optional.ofNullable(delivery);
+            return new Streams.Request(Optional.ofNullable(description), Optional.ofNullable(eventsRequested),
+                    d.map(DeliveryRequest::method), d.map(DeliveryRequest::endpointUrl), d.map(DeliveryRequest::authorizationHeader),
+                    Optional.ofNullable(format));
+        }
+    }
+
+    record StatusJson(@JsonProperty("stream_id") String streamId, @Schema(description = "enabled, paused or disabled") String status,
+                      String reason) {
+    }
+
+    record VerifyRequest(@JsonProperty("stream_id") @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String streamId, String state) {
+    }
+
+    record SetError(String err, String description) {
+    }
+
+    record PollRequest(Integer maxEvents, Boolean returnImmediately, List<String> ack, Map<String, SetError> setErrs) {
+    }
+
+    record PollJson(@Schema(description = "SETs by jti (each a signed JWT, typ secevent+jwt)") Map<String, String> sets,
+                    boolean moreAvailable) {
+    }
+
+    StreamJson json(AppClient receiver, Stream s) {
+        String endpoint = s.config().push() ? s.config().endpoint().orElse(null) : transmitter.issuer() + BASE + "/poll/" + s.id();
+        return new StreamJson(s.id(), transmitter.issuer(), receiver.clientId(), new TreeSet<>(SecurityEvents.SUPPORTED),
+                new TreeSet<>(s.config().eventsRequested()), s.eventsDelivered(), new DeliveryJson(s.config().method(), endpoint),
+                s.config().description(), s.config().format());
+    }
+
+    @Operation(summary = "Create a stream (SSF 1.0 section 8.1.1.1)")
+    @ApiResponse(responseCode = "201", description = "Created")
+    @ApiResponse(responseCode = "409", description = "The receiver has as many streams as it may")
+    @PostMapping(BASE + "/streams")
+    ResponseEntity<StreamJson> create(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                                      @RequestBody StreamRequest body) {
+        AppClient receiver = receivers.authenticate(authorization);
+        return ResponseEntity.status(HttpStatus.CREATED).body(json(receiver, streams.create(receiver, body.request())));
+    }
+
+    @Operation(summary = "The receiver's streams, or one with stream_id (an array either way)")
+    @GetMapping(BASE + "/streams")
+    List<StreamJson> read(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                          @RequestParam(name = "stream_id", required = false) String streamId) {
+        AppClient receiver = receivers.authenticate(authorization);
+        if (streamId != null) return List.of(json(receiver, streams.get(receiver, streamId)));
+        return streams.list(receiver).stream().map(s -> json(receiver, s)).toList();
+    }
+
+    @Operation(summary = "Change what the request names of a stream")
+    @PatchMapping(BASE + "/streams")
+    StreamJson update(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                      @RequestBody StreamRequest body) {
+        AppClient receiver = receivers.authenticate(authorization);
+        return json(receiver, streams.update(receiver, body.streamId(), body.request(), false));
+    }
+
+    @Operation(summary = "Replace a stream's configuration")
+    @PutMapping(BASE + "/streams")
+    StreamJson replace(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                       @RequestBody StreamRequest body) {
+        AppClient receiver = receivers.authenticate(authorization);
+        return json(receiver, streams.update(receiver, body.streamId(), body.request(), true));
+    }
+
+    @Operation(summary = "Delete a stream; what waits for it is dropped")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @DeleteMapping(BASE + "/streams")
+    ResponseEntity<Void> delete(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                                @RequestParam(name = "stream_id") String streamId) {
+        AppClient receiver = receivers.authenticate(authorization);
+        streams.delete(receiver, streamId);
+        return ResponseEntity.noContent().build();
+    }
+
+    @Operation(summary = "A stream's status")
+    @GetMapping(BASE + "/status")
+    StatusJson status(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                      @RequestParam(name = "stream_id") String streamId) {
+        AppClient receiver = receivers.authenticate(authorization);
+        Stream s = streams.get(receiver, streamId);
+        return new StatusJson(s.id(), s.status().code(), s.statusReason());
+    }
+
+    @Operation(summary = "Enable, pause (keep and deliver later) or disable (drop) a stream")
+    @PostMapping(BASE + "/status")
+    StatusJson setStatus(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                         @RequestBody StatusJson body) {
+        AppClient receiver = receivers.authenticate(authorization);
+        Stream s = streams.status(receiver, body.streamId(), body.status(), body.reason());
+        return new StatusJson(s.id(), s.status().code(), s.statusReason());
+    }
+
+    @Operation(summary = "Ask for a verification event on the stream")
+    @ApiResponse(responseCode = "204", description = "Queued")
+    @PostMapping(BASE + "/verify")
+    ResponseEntity<Void> verify(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                                @RequestBody VerifyRequest body) {
+        AppClient receiver = receivers.authenticate(authorization);
+        streams.verify(receiver, body.streamId(), Optional.ofNullable(body.state()));
+        return ResponseEntity.noContent().build();
+    }
+
+    @Operation(summary = "Poll a stream's SETs and acknowledge those received (RFC 8936)")
+    @PostMapping(BASE + "/poll/{streamId}")
+    PollJson poll(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                  @PathVariable String streamId, @RequestBody PollRequest body) throws InterruptedException {
+        AppClient receiver = receivers.authenticate(authorization);
+        Streams.Polled polled = streams.poll(receiver, streamId, body.ack() == null ? List.of() : body.ack(),
+                body.setErrs() == null ? List.of() : body.setErrs().keySet(), Optional.ofNullable(body.maxEvents()),
+                Boolean.TRUE.equals(body.returnImmediately()));
+        return new PollJson(polled.sets(), polled.moreAvailable());
+    }
+}

@@ -1,0 +1,280 @@
+package dev.lanyard.signals;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.lanyard.account.Role;
+import dev.lanyard.apps.AppClient;
+import dev.lanyard.apps.AppGrants;
+import dev.lanyard.apps.ClientCredentials;
+import dev.lanyard.session.CurrentSession;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Shared Signals streams (SSF 1.0): receivers create, read, change and delete theirs, set their status,
+ * ask for a verification event and poll (RFC 8936); admins enable receivers and watch their streams.
+ * Every stream operation is on the calling receiver's own streams; another's is not found.
+ */
+@Service
+class Streams implements ClientCredentials {
+    static final int MAX_STREAMS = 10;
+    static final int MAX_POLL = 100;
+    static final int DEFAULT_POLL = 25;
+
+    private final StreamStore store;
+    private final SignalOutboxStore outbox;
+    private final AppGrants apps;
+    private final Transmitter transmitter;
+    private final SignalDelivery delivery;
+    private final SignalSettings settings;
+    private final ApplicationEventPublisher events;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    Streams(StreamStore store, SignalOutboxStore outbox, AppGrants apps, Transmitter transmitter, SignalDelivery delivery,
+            SignalSettings settings, ApplicationEventPublisher events, JsonMapper json, Clock clock) {
+        this.store = store;
+        this.outbox = outbox;
+        this.apps = apps;
+        this.transmitter = transmitter;
+        this.delivery = delivery;
+        this.settings = settings;
+        this.events = events;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Receivers may ask for {@code ssf} with client credentials. */
+    @Override
+    public Set<String> scopes(AppClient app) {
+        return store.receiver(app.id()) ? Set.of(Receivers.SCOPE) : Set.of();
+    }
+
+    /** What a receiver asks for: any of it may be absent (an update changes only what it names). */
+    record Request(Optional<String> description, Optional<Set<String>> eventsRequested, Optional<String> method,
+                   Optional<String> endpoint, Optional<String> authorization, Optional<String> format) {
+    }
+
+    @Transactional
+    Stream create(AppClient receiver, Request request) {
+        if (store.count(receiver.id()) >= MAX_STREAMS) throw new SignalProblem.TooManyStreams(MAX_STREAMS);
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Stream.Config config = config(new Stream.Config("", Set.of(), Stream.POLL, Optional.empty(), "iss_sub"), request, true);
+        Stream stream = new Stream(UUID.randomUUID().toString(), receiver.id(), receiver.team(), config,
+                config.push() ? request.authorization().map(Streams::header) : Optional.empty(),
+                Stream.Status.ENABLED, "", now, now, Optional.empty(), Optional.empty());
+        store.insert(stream);
+        return stream;
+    }
+
+    Stream get(AppClient receiver, String id) {
+        return store.find(id == null ? "" : id, receiver.id()).orElseThrow(SignalProblem.StreamNotFound::new);
+    }
+
+    List<Stream> list(AppClient receiver) {
+        return store.list(receiver.id());
+    }
+
+    /** Changes what the request names ({@code replace}: and resets what it leaves out). */
+    @Transactional
+    Stream update(AppClient receiver, String id, Request request, boolean replace) {
+        Stream stream = get(receiver, id);
+        Stream.Config base = replace ? new Stream.Config("", Set.of(), Stream.POLL, Optional.empty(), "iss_sub") : stream.config();
+        Stream.Config config = config(base, request, replace);
+        Optional<String> authorization = !config.push() ? Optional.empty()
+                : request.authorization().isPresent() ? request.authorization().map(Streams::header)
+                : replace ? Optional.empty() : stream.pushAuthorization();
+        Stream changed = stream.with(config, authorization, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        store.update(changed);
+        if (config.push() != stream.config().push()) {
+            outbox.redeliver(stream.id(), config.push() ? SignalOutboxStore.Kind.PUSH : SignalOutboxStore.Kind.POLL);
+            if (config.push()) delivery.afterCommit();
+        }
+        return changed;
+    }
+
+    @Transactional
+    void delete(AppClient receiver, String id) {
+        Stream stream = get(receiver, id);
+        outbox.drop(stream.id(), clock.instant());
+        store.delete(stream.id(), receiver.id());
+    }
+
+    /**
+     * Sets the stream's status: enabled (delivered), paused (kept, delivered when enabled again) or
+     * disabled (neither kept nor delivered: what waits is dropped).
+     */
+    @Transactional
+    Stream status(AppClient receiver, String id, String status, String reason) {
+        Stream stream = get(receiver, id);
+        Stream.Status to = Stream.Status.of(status == null ? "" : status.strip().toLowerCase(Locale.ROOT))
+                .orElseThrow(() -> new SignalProblem.InvalidInput("status", "status is enabled, paused or disabled."));
+        String why = text(reason, "reason", 200);
+        store.status(stream.id(), receiver.id(), to, why, clock.instant());
+        if (to == Stream.Status.DISABLED) outbox.drop(stream.id(), clock.instant());
+        if (to == Stream.Status.ENABLED) delivery.afterCommit();
+        return get(receiver, id);
+    }
+
+    /** Queues the SSF verification event for the stream, echoing {@code state}. */
+    @Transactional
+    void verify(AppClient receiver, String id, Optional<String> state) {
+        Stream stream = get(receiver, id);
+        if (stream.status() == Stream.Status.DISABLED) throw new SignalProblem.InvalidInput("stream_id", "The stream is disabled.");
+        String clean = text(state.orElse(""), "state", 500);
+        String jti = UUID.randomUUID().toString();
+        Map<String, Object> claims = SecurityEvents.verification(transmitter.issuer(), receiver.clientId(), jti, stream.id(),
+                clean.isEmpty() ? Optional.empty() : Optional.of(clean), clock.instant());
+        outbox.add(List.of(new SignalOutboxStore.NewSignal(stream.config().push() ? SignalOutboxStore.Kind.PUSH : SignalOutboxStore.Kind.POLL,
+                Optional.of(stream.id()), receiver.id(), "", jti, json.writeValueAsString(claims))), clock.instant());
+        delivery.afterCommit();
+    }
+
+    /** What a poll returns: SETs by jti, and whether more wait. */
+    record Polled(Map<String, String> sets, boolean moreAvailable) {
+    }
+
+    /**
+     * RFC 8936: acknowledges {@code acks} (and {@code errors}, which are acknowledged too: the receiver
+     * has them), then returns up to {@code maxEvents} unacknowledged SETs, waiting up to
+     * {@code lanyard.signals.poll-wait} for one unless {@code returnImmediately}. A SET stays pending,
+     * and is returned again, until it is acknowledged.
+     */
+    Polled poll(AppClient receiver, String id, Collection<String> acks, Collection<String> errors, Optional<Integer> maxEvents,
+                boolean returnImmediately) throws InterruptedException {
+        Stream stream = get(receiver, id);
+        if (stream.config().push()) throw new SignalProblem.InvalidInput("stream_id", "The stream is delivered by push, not poll.");
+        int max = maxEvents.orElse(DEFAULT_POLL);
+        if (max < 0 || max > MAX_POLL) throw new SignalProblem.InvalidInput("maxEvents", "maxEvents is between 0 and " + MAX_POLL + ".");
+        List<String> acknowledged = new ArrayList<>(acks);
+        acknowledged.addAll(errors);
+        if (acknowledged.size() > 1000) throw new SignalProblem.InvalidInput("ack", "Acknowledge at most 1000 SETs at once.");
+        if (!acknowledged.isEmpty() && outbox.acknowledge(stream.id(), acknowledged, clock.instant()) > 0) {
+            store.delivered(stream.id(), clock.instant());
+        }
+        if (max == 0 || stream.status() != Stream.Status.ENABLED) return new Polled(Map.of(), false);
+        Instant until = clock.instant().plus(settings.pollWait());
+        List<SignalOutboxStore.Outgoing> pending = outbox.pending(stream.id(), max);
+        // Long polling, bounded by poll-wait on the system's clock (a test's clock may stand still).
+        long deadline = System.nanoTime() + settings.pollWait().toNanos();
+        while (pending.isEmpty() && !returnImmediately && System.nanoTime() < deadline && clock.instant().isBefore(until.plusSeconds(1))) {
+            delivery.awaitArrival(java.time.Duration.ofMillis(Math.min(500, Math.max(1, (deadline - System.nanoTime()) / 1_000_000))));
+            pending = outbox.pending(stream.id(), max);
+        }
+        Map<String, String> sets = new LinkedHashMap<>();
+        for (SignalOutboxStore.Outgoing signal : pending) {
+            sets.put(signal.jti(), transmitter.set(json.readValue(signal.claims(),
+                    new tools.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { })));
+        }
+        return new Polled(sets, outbox.more(stream.id(), pending.size()));
+    }
+
+    /** One stream as its admins see it: its configuration, status and delivery figures. */
+    record Watched(Stream stream, SignalOutboxStore.Figures figures) {
+    }
+
+    /** An app of the admin's team, whether it receives Shared Signals, and its streams. */
+    record Receiver(AppClient app, boolean enabled, List<Watched> streams) {
+    }
+
+    Receiver receiver(CurrentSession admin, String appId) {
+        AppClient app = app(admin, appId);
+        List<Watched> watched = store.list(app.id()).stream().map(s -> new Watched(s, outbox.figures(s.id()))).toList();
+        return new Receiver(app, store.receiver(app.id()), watched);
+    }
+
+    /** Enables or disables Shared Signals for an app of the admin's team; a disabled receiver's queued signals are dropped. */
+    @Transactional
+    Receiver enable(CurrentSession admin, String appId, boolean enabled) {
+        AppClient app = app(admin, appId);
+        Instant now = clock.instant();
+        if (enabled && !app.confidential()) {
+            throw new SignalProblem.InvalidInput("enabled", "Only a confidential app (one with a client secret) can receive Shared Signals.");
+        }
+        boolean changed = enabled ? store.enable(app.id(), app.team(), admin.account().id(), now) == 1 : store.disable(app.id()) == 1;
+        if (changed) {
+            if (!enabled) store.list(app.id()).forEach(s -> outbox.drop(s.id(), now));
+            events.publishEvent(new ClientCredentials.Changed(app.id()));
+            events.publishEvent(enabled ? new SignalEvent.ReceiverEnabled(app.team(), app.clientId(), app.name(), admin.account().id(), now)
+                    : new SignalEvent.ReceiverDisabled(app.team(), app.clientId(), app.name(), admin.account().id(), now));
+        }
+        return receiver(admin, appId);
+    }
+
+    private AppClient app(CurrentSession admin, String appId) {
+        if (admin.account().role() != Role.ADMIN) throw new SignalProblem.Forbidden();
+        return apps.find(appId == null ? "" : appId).filter(a -> a.team().equals(admin.account().team()))
+                .orElseThrow(SignalProblem.AppNotFound::new);
+    }
+
+    private Stream.Config config(Stream.Config base, Request request, boolean creating) {
+        String description = request.description().map(d -> text(d, "description", 200)).orElse(base.description());
+        Set<String> events = request.eventsRequested().map(Streams::events).orElse(base.eventsRequested());
+        String method = request.method().map(String::strip).orElse(base.method());
+        if (!method.equals(Stream.PUSH) && !method.equals(Stream.POLL)) {
+            throw new SignalProblem.InvalidInput("delivery.method", "delivery.method is " + Stream.PUSH + " (push) or " + Stream.POLL + " (poll).");
+        }
+        Optional<String> endpoint = method.equals(Stream.PUSH)
+                ? request.endpoint().or(() -> base.endpoint()).map(Streams::endpoint) : Optional.empty();
+        if (method.equals(Stream.PUSH) && endpoint.isEmpty()) {
+            throw new SignalProblem.InvalidInput("delivery.endpoint_url", "A push stream needs delivery.endpoint_url.");
+        }
+        String format = request.format().map(f -> f.strip().toLowerCase(Locale.ROOT)).orElse(base.format());
+        if (!format.equals("iss_sub") && !format.equals("email")) throw new SignalProblem.InvalidInput("format", "format is iss_sub or email.");
+        return new Stream.Config(description, events, method, endpoint, format);
+    }
+
+    private static Set<String> events(Set<String> requested) {
+        if (requested.size() > 50) throw new SignalProblem.InvalidInput("events_requested", "Request at most 50 event types.");
+        Set<String> clean = new LinkedHashSet<>();
+        for (String e : requested) clean.add(text(e, "events_requested", 300));
+        return clean;
+    }
+
+    /** An https URL, or http on this machine's loopback only; no user info, no fragment. */
+    static String endpoint(String value) {
+        String clean = text(value, "delivery.endpoint_url", 500);
+        URI uri;
+        try {
+            uri = new URI(clean);
+        } catch (java.net.URISyntaxException e) {
+            throw new SignalProblem.InvalidInput("delivery.endpoint_url", "delivery.endpoint_url is not a valid URL.");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean loopback = "localhost".equalsIgnoreCase(uri.getHost()) || "127.0.0.1".equals(uri.getHost()) || "[::1]".equals(uri.getHost());
+        if (uri.getHost() == null || !("https".equals(scheme) || ("http".equals(scheme) && loopback))
+                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new SignalProblem.InvalidInput("delivery.endpoint_url", "delivery.endpoint_url must be an https URL (http only for localhost).");
+        }
+        return clean;
+    }
+
+    private static String header(String value) {
+        String clean = value.strip();
+        if (clean.length() > 2000 || clean.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new SignalProblem.InvalidInput("delivery.authorization_header", "authorization_header must be one line of at most 2000 characters.");
+        }
+        return clean;
+    }
+
+    private static String text(String value, String field, int max) {
+        String clean = value == null ? "" : value.strip();
+        if (clean.length() > max) throw new SignalProblem.InvalidInput(field, "Use at most " + max + " characters.");
+        if (clean.chars().anyMatch(Character::isISOControl)) throw new SignalProblem.InvalidInput(field, "Control characters are not allowed.");
+        return clean;
+    }
+}

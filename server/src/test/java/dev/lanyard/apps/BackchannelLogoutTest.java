@@ -1,0 +1,137 @@
+package dev.lanyard.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import dev.lanyard.signals.TestReceiver;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * OpenID Connect Back-Channel Logout 1.0: when the session of an app's grant ends, the app's
+ * back-channel logout URI gets a logout token that a relying app validates as the spec says
+ * (signature from the JWKS, typ logout+jwt, the ID token's iss and sid, the app as audience).
+ */
+@LanyardSpringTest
+class BackchannelLogoutTest {
+    static final String REDIRECT = "http://127.0.0.1:9/callback";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+
+    private ApiClient api;
+    private Member admin;
+    private TestReceiver app;
+
+    @BeforeEach
+    void team() throws Exception {
+        api = new ApiClient(mvc, json);
+        admin = api.signUp("admin");
+        app = new TestReceiver();
+        app.status.set(200);
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    private String issuer() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    JsonNode register(String name, String backchannel) throws Exception {
+        MvcResult result = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("name", name, "redirectUris", List.of(REDIRECT), "type", "confidential",
+                        "scopes", List.of("openid", "profile"), "backchannelLogoutUri", backchannel)))).andReturn();
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(201);
+        return api.read(result);
+    }
+
+    OIDCTokenResponse signIn(RelyingApp relying) throws Exception {
+        RelyingApp.Attempt attempt = relying.authorizeRequest("openid profile");
+        URI landed = relying.signIn(attempt, ApiClient.COOKIE + "=" + admin.token());
+        return relying.exchange(attempt, relying.code(attempt, landed));
+    }
+
+    @Test
+    void discoveryAdvertisesBackChannelLogoutWithSessions() throws Exception {
+        JsonNode registered = register("Discovery", app.url("/logout"));
+        RelyingApp relying = new RelyingApp(issuer(), registered.path("app").path("clientId").asString(),
+                Optional.of(registered.path("clientSecret").asString()), REDIRECT);
+        assertThat(relying.provider.supportsBackChannelLogout()).isTrue();
+        assertThat(relying.provider.supportsBackChannelLogoutSession()).isTrue();
+    }
+
+    @Test
+    void revokingTheAppSendsALogoutTokenWithTheSidOfItsIdToken() throws Exception {
+        JsonNode registered = register("Wiki", app.url("/logout"));
+        String clientId = registered.path("app").path("clientId").asString();
+        RelyingApp relying = new RelyingApp(issuer(), clientId, Optional.of(registered.path("clientSecret").asString()), REDIRECT);
+        JWTClaimsSet idToken = signIn(relying).getOIDCTokens().getIDToken().getJWTClaimsSet();
+        String sid = idToken.getStringClaim("sid");
+        assertThat(sid).as("the ID token names its session").isNotBlank();
+
+        MvcResult revoked = mvc.perform(delete("/api/v1/apps/" + registered.path("app").path("id").asString())
+                .cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(revoked.getResponse().getStatus()).isEqualTo(204);
+
+        TestReceiver.Arrival posted = app.next(Duration.ofSeconds(20));
+        assertThat(posted).as("a logout token arrived").isNotNull();
+        assertThat(posted.path()).isEqualTo("/logout");
+        assertThat(posted.header("Content-Type")).startsWith("application/x-www-form-urlencoded");
+        assertThat(posted.body()).startsWith("logout_token=");
+        SignedJWT token = SignedJWT.parse(URLDecoder.decode(posted.body().substring("logout_token=".length()), StandardCharsets.UTF_8));
+        assertThat(token.getHeader().getType()).isEqualTo(new JOSEObjectType("logout+jwt"));
+        String jwks = HTTP.send(HttpRequest.newBuilder(URI.create(issuer() + "/oauth2/jwks")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        RSAKey key = (RSAKey) JWKSet.parse(jwks).getKeyByKeyId(token.getHeader().getKeyID());
+        assertThat(token.verify(new RSASSAVerifier(key))).isTrue();
+
+        JWTClaimsSet claims = token.getJWTClaimsSet();
+        assertThat(claims.getIssuer()).isEqualTo(idToken.getIssuer()).isEqualTo(issuer());
+        assertThat(claims.getAudience()).containsExactly(clientId);
+        assertThat(claims.getSubject()).isEqualTo(admin.accountId());
+        assertThat(claims.getStringClaim("sid")).isEqualTo(sid);
+        assertThat(claims.getJWTID()).isNotBlank();
+        assertThat(claims.getIssueTime()).isNotNull();
+        assertThat(claims.getExpirationTime()).isAfter(claims.getIssueTime());
+        assertThat(claims.getClaim("nonce")).as("a logout token never carries a nonce").isNull();
+        assertThat(claims.getJSONObjectClaim("events")).isEqualTo(Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.lanyard.signals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Role;
+import dev.lanyard.account.TeamId;
+import dev.lanyard.session.EndReason;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SecurityEventsTest {
+    private static final Instant AT = Instant.parse("2026-03-01T10:00:00Z");
+    private static final Account ADA = new Account(new AccountId("acc_ada"), new TeamId("team_1"), "ada@example.com", "Ada", Role.MEMBER, AT);
+
+    private static Session.Ending ending(EndReason reason, Optional<String> note) {
+        return new Session.Ending(AT, reason, Optional.empty(), Optional.empty(), note);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EndReason.class)
+    void everyWaySessionEndsIsASessionRevokedEventWithReasons(EndReason reason) {
+        SecurityEvents.Signal signal = SecurityEvents.sessionRevoked(ADA, new SessionId("ses_1"), ending(reason, Optional.empty()));
+        assertThat(signal.type()).isEqualTo(SecurityEvents.SESSION_REVOKED);
+        assertThat(signal.payload().get("event_timestamp")).isEqualTo(AT.getEpochSecond());
+        assertThat(signal.payload().get("initiating_entity")).isIn("user", "admin", "policy");
+        assertThat(signal.payload().get("reason_user")).isEqualTo(Map.of("en", reason.notice()));
+        assertThat(signal.payload().get("reason_admin")).isEqualTo(Map.of("en", reason.label()));
+    }
+
+    @Test
+    void adminForceOutCarriesTheAdminsReason() {
+        var signal = SecurityEvents.sessionRevoked(ADA, new SessionId("ses_1"), ending(EndReason.ADMIN_REVOKED, Optional.of("Laptop stolen")));
+        assertThat(signal.payload().get("initiating_entity")).isEqualTo("admin");
+        assertThat(signal.payload().get("reason_admin")).isEqualTo(Map.of("en", "Signed out by an admin: Laptop stolen"));
+    }
+
+    @Test
+    void expiryIsInitiatedByPolicy() {
+        assertThat(SecurityEvents.sessionRevoked(ADA, new SessionId("s"), ending(EndReason.IDLE_EXPIRED, Optional.empty()))
+                .payload().get("initiating_entity")).isEqualTo("policy");
+        assertThat(SecurityEvents.sessionRevoked(ADA, new SessionId("s"), ending(EndReason.LIFETIME_EXPIRED, Optional.empty()))
+                .payload().get("initiating_entity")).isEqualTo("policy");
+    }
+
+    @Test
+    void sessionEventHasAComplexSubjectOfMemberAndSession() {
+        var signal = SecurityEvents.sessionRevoked(ADA, new SessionId("ses_1"), ending(EndReason.REVOKED, Optional.empty()));
+        Map<String, Object> set = SecurityEvents.set(signal, "https://lanyard.example", "lc_app", "jti-1", "txn-1", "iss_sub");
+        assertThat(set.get("sub_id")).isEqualTo(Map.of("format", "complex",
+                "user", Map.of("format", "iss_sub", "iss", "https://lanyard.example", "sub", "acc_ada"),
+                "session", Map.of("format", "opaque", "id", "ses_1")));
+        assertThat(set).containsEntry("iss", "https://lanyard.example").containsEntry("aud", "lc_app").containsEntry("jti", "jti-1")
+                .containsEntry("txn", "txn-1").containsEntry("iat", AT.getEpochSecond());
+    }
+
+    @Test
+    void accountEventNamesTheMemberByEmailWhenTheStreamAsks() {
+        var signal = SecurityEvents.accountDisabled(ADA, AT);
+        Map<String, Object> set = SecurityEvents.set(signal, "https://lanyard.example", "lc_app", "j", "t", "email");
+        assertThat(set.get("sub_id")).isEqualTo(Map.of("format", "email", "email", "ada@example.com"));
+        assertThat(set.get("events")).isEqualTo(Map.of(SecurityEvents.ACCOUNT_DISABLED, Map.of()));
+    }
+}

@@ -1,0 +1,360 @@
+package dev.lanyard.signals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.SignedJWT;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Lanyard as a Shared Signals transmitter, end to end: an admin enables an app, the app gets its own
+ * token (client credentials, scope ssf), creates streams, and receives SETs that verify against the
+ * JWKS, by push to a real HTTP receiver and by poll with acknowledgements.
+ */
+@LanyardSpringTest
+class SharedSignalsTest {
+    private static final Duration ARRIVAL = Duration.ofSeconds(20);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    SignalDelivery delivery;
+    @Autowired
+    SignalSettings settings;
+
+    private ApiClient api;
+    private Member admin;
+    private TestReceiver receiver;
+
+    @BeforeEach
+    void team() throws Exception {
+        api = new ApiClient(mvc, json);
+        admin = api.signUp("admin");
+        receiver = new TestReceiver();
+    }
+
+    @AfterEach
+    void stop() {
+        receiver.close();
+    }
+
+    /** A confidential app of the admin's team, enabled as a receiver: its id, client id and secret. */
+    record Receiver(String appId, String clientId, String secret) {
+    }
+
+    Receiver receiverApp(String name) throws Exception {
+        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("name", name, "redirectUris", List.of("http://127.0.0.1:9/callback"),
+                        "type", "confidential", "scopes", List.of("openid"))))).andReturn();
+        assertThat(registered.getResponse().getStatus()).isEqualTo(201);
+        JsonNode app = api.read(registered);
+        Receiver r = new Receiver(app.path("app").path("id").asString(), app.path("app").path("clientId").asString(),
+                app.path("clientSecret").asString());
+        MvcResult enabled = mvc.perform(put("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content("{\"enabled\":true}")).andReturn();
+        assertThat(enabled.getResponse().getStatus()).as(enabled.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(api.read(enabled).path("enabled").asBoolean()).isTrue();
+        return r;
+    }
+
+    /** The app's own access token: client credentials with the scope ssf, over real HTTP. */
+    String token(Receiver r) throws Exception {
+        String basic = Base64.getEncoder().encodeToString((r.clientId() + ":" + r.secret()).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=ssf")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json.readTree(response.body()).path("access_token").asString();
+    }
+
+    MvcResult ssf(MockHttpServletRequestBuilder request, String token, Object body) throws Exception {
+        request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        if (body != null) request.contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(body));
+        return mvc.perform(request).andReturn();
+    }
+
+    String pushStream(String token, List<String> events) throws Exception {
+        MvcResult created = ssf(post("/api/v1/ssf/streams"), token, Map.of(
+                "delivery", Map.of("method", Stream.PUSH, "endpoint_url", receiver.url("/ssf"), "authorization_header", "Bearer receiver-secret"),
+                "events_requested", events, "description", "push"));
+        assertThat(created.getResponse().getStatus()).as(created.getResponse().getContentAsString()).isEqualTo(201);
+        JsonNode stream = api.read(created);
+        assertThat(stream.path("delivery").path("method").asString()).isEqualTo(Stream.PUSH);
+        return stream.path("stream_id").asString();
+    }
+
+    /** Verifies the SET's signature against the served JWKS and its typ; returns its claims. */
+    Map<String, Object> verified(String jwt, String type) throws Exception {
+        SignedJWT set = SignedJWT.parse(jwt);
+        assertThat(set.getHeader().getType()).isEqualTo(new JOSEObjectType(type));
+        HttpResponse<String> jwks = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth2/jwks")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        RSAKey key = (RSAKey) JWKSet.parse(jwks.body()).getKeyByKeyId(set.getHeader().getKeyID());
+        assertThat(key).as("the SET names a key of the JWKS").isNotNull();
+        assertThat(set.verify(new RSASSAVerifier(key))).isTrue();
+        return set.getJWTClaimsSet().toJSONObject();
+    }
+
+    String issuer() throws Exception {
+        MvcResult config = mvc.perform(get("/.well-known/ssf-configuration")).andReturn();
+        assertThat(config.getResponse().getStatus()).isEqualTo(200);
+        return api.read(config).path("issuer").asString();
+    }
+
+    @Test
+    void configurationNamesTheEndpointsAndBothDeliveryMethods() throws Exception {
+        JsonNode config = api.read(mvc.perform(get("/.well-known/ssf-configuration")).andReturn());
+        String issuer = config.path("issuer").asString();
+        assertThat(config.path("spec_version").asString()).isEqualTo("1_0");
+        assertThat(config.path("jwks_uri").asString()).isEqualTo(issuer + "/oauth2/jwks");
+        assertThat(config.path("configuration_endpoint").asString()).isEqualTo(issuer + "/api/v1/ssf/streams");
+        assertThat(config.path("status_endpoint").asString()).isEqualTo(issuer + "/api/v1/ssf/status");
+        assertThat(config.path("verification_endpoint").asString()).isEqualTo(issuer + "/api/v1/ssf/verify");
+        assertThat(config.path("delivery_methods_supported").values()).extracting(JsonNode::asString)
+                .containsExactlyInAnyOrder(Stream.PUSH, Stream.POLL);
+        MvcResult health = mvc.perform(get("/actuator/health/signalOutbox")).andReturn();
+        assertThat(api.read(health).path("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void revokedSessionIsPushedAsSignedSessionRevokedSet() throws Exception {
+        Receiver r = receiverApp("Push");
+        String token = token(r);
+        String streamId = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED));
+        Member phone = api.logIn(admin);
+
+        MvcResult revoked = mvc.perform(delete("/api/v1/sessions/" + phone.sessionId()).cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(revoked.getResponse().getStatus()).isEqualTo(204);
+
+        TestReceiver.Arrival pushed = receiver.next(ARRIVAL);
+        assertThat(pushed).as("a push arrived").isNotNull();
+        assertThat(pushed.header("Content-Type")).isEqualTo("application/secevent+jwt");
+        assertThat(pushed.header("Authorization")).isEqualTo("Bearer receiver-secret");
+        Map<String, Object> claims = verified(pushed.body(), "secevent+jwt");
+        assertThat(claims.get("iss")).isEqualTo(issuer());
+        assertThat(claims.get("aud")).isEqualTo(r.clientId());
+        assertThat(claims).containsKeys("jti", "iat", "txn");
+        @SuppressWarnings("unchecked") Map<String, Object> subject = (Map<String, Object>) claims.get("sub_id");
+        assertThat(subject.get("format")).isEqualTo("complex");
+        assertThat(subject.get("session")).isEqualTo(Map.of("format", "opaque", "id", phone.sessionId()));
+        assertThat(subject.get("user")).isEqualTo(Map.of("format", "iss_sub", "iss", issuer(), "sub", admin.accountId()));
+        @SuppressWarnings("unchecked") Map<String, Object> events = (Map<String, Object>) claims.get("events");
+        @SuppressWarnings("unchecked") Map<String, Object> event = (Map<String, Object>) events.get(SecurityEvents.SESSION_REVOKED);
+        assertThat(event.get("initiating_entity")).isEqualTo("user");
+        assertThat(event).containsKeys("event_timestamp", "reason_admin", "reason_user");
+
+        JsonNode watched = api.read(mvc.perform(get("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie())
+                .with(admin.from())).andReturn());
+        JsonNode stream = watched.path("streams").get(0);
+        assertThat(stream.path("id").asString()).isEqualTo(streamId);
+        assertThat(stream.path("status").asString()).isEqualTo("enabled");
+        awaitQueued(r, 0);
+    }
+
+    private void awaitQueued(Receiver r, long queued) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            JsonNode watched = api.read(mvc.perform(get("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie())
+                    .with(admin.from())).andReturn());
+            if (watched.path("streams").get(0).path("queued").asLong() == queued
+                    && !watched.path("streams").get(0).path("lastDeliveryAt").isNull()) return;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the stream's queue did not reach " + queued);
+    }
+
+    @Test
+    void failedPushIsRetriedAfterItsBackoffAndNeverSentAgainOnceAccepted() throws Exception {
+        Receiver r = receiverApp("Backoff");
+        String streamId = pushStream(token(r), List.of(SecurityEvents.SESSION_REVOKED));
+        receiver.answer(503);
+        Member phone = api.logIn(admin);
+        mvc.perform(delete("/api/v1/sessions/" + phone.sessionId()).cookie(admin.cookie()).with(admin.from())).andReturn();
+
+        TestReceiver.Arrival first = receiver.next(ARRIVAL);
+        assertThat(first).isNotNull();
+        String jti = SignedJWT.parse(first.body()).getJWTClaimsSet().getJWTID();
+        awaitRow(jti, "last_error IS NOT NULL AND claim IS NULL");
+        assertThat(delivery.drain()).as("not due before its backoff").isZero();
+        assertThat(receiver.drained()).isEmpty();
+
+        clock.advance(settings.retryDelay(1));
+        assertThat(delivery.drain()).isEqualTo(1);
+        List<TestReceiver.Arrival> again = receiver.drained();
+        assertThat(again).hasSize(1);
+        assertThat(SignedJWT.parse(again.get(0).body()).getJWTClaimsSet().getJWTID()).isEqualTo(jti);
+
+        clock.advance(Duration.ofHours(2));
+        assertThat(delivery.drain()).as("an accepted SET is never pushed again").isZero();
+        assertThat(receiver.drained()).isEmpty();
+        assertThat(jdbc.sql("SELECT attempts FROM signal_outbox WHERE jti = :jti AND delivered_at IS NOT NULL")
+                .param("jti", jti).query(Integer.class).single()).isEqualTo(2);
+        assertThat(streamId).isNotEmpty();
+    }
+
+    private void awaitRow(String jti, String condition) throws InterruptedException {
+        for (int i = 0; i < 400; i++) {
+            if (jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE jti = :jti AND " + condition).param("jti", jti)
+                    .query(Long.class).single() == 1) return;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("signal " + jti + " never reached " + condition);
+    }
+
+    @Test
+    void pollReturnsPendingSetsUntilTheyAreAcknowledged() throws Exception {
+        Receiver r = receiverApp("Poll");
+        String token = token(r);
+        MvcResult created = ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.POLL),
+                "events_requested", List.of(SecurityEvents.CREDENTIAL_CHANGE), "format", "email"));
+        assertThat(created.getResponse().getStatus()).isEqualTo(201);
+        JsonNode stream = api.read(created);
+        String streamId = stream.path("stream_id").asString();
+        assertThat(stream.path("delivery").path("endpoint_url").asString()).endsWith("/api/v1/ssf/poll/" + streamId);
+
+        MvcResult key = mvc.perform(post("/api/v1/api-keys").cookie(admin.cookie()).with(admin.from()).contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("name", "CI", "scopes", List.of("sessions:read"))))).andReturn();
+        assertThat(key.getResponse().getStatus()).isEqualTo(201);
+
+        JsonNode polled = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "maxEvents", 10)));
+        assertThat(polled.path("sets").size()).isEqualTo(1);
+        String jti = polled.path("sets").propertyNames().iterator().next();
+        Map<String, Object> claims = verified(polled.path("sets").path(jti).asString(), "secevent+jwt");
+        assertThat(claims.get("jti")).isEqualTo(jti);
+        assertThat(claims.get("sub_id")).isEqualTo(Map.of("format", "email", "email", admin.email()));
+        @SuppressWarnings("unchecked") Map<String, Object> event = (Map<String, Object>) ((Map<String, Object>) claims.get("events"))
+                .get(SecurityEvents.CREDENTIAL_CHANGE);
+        assertThat(event.get("change_type")).isEqualTo("create");
+        assertThat(event.get("credential_type")).isEqualTo("api-key");
+
+        JsonNode unacknowledged = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true)));
+        assertThat(unacknowledged.path("sets").has(jti)).as("returned again until acknowledged").isTrue();
+
+        JsonNode acked = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "ack", List.of(jti))));
+        assertThat(acked.path("sets").size()).isZero();
+        assertThat(acked.path("moreAvailable").asBoolean()).isFalse();
+    }
+
+    @Test
+    void verificationEventEchoesTheReceiversState() throws Exception {
+        Receiver r = receiverApp("Verify");
+        String token = token(r);
+        String streamId = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED));
+        MvcResult verify = ssf(post("/api/v1/ssf/verify"), token, Map.of("stream_id", streamId, "state", "abc123"));
+        assertThat(verify.getResponse().getStatus()).isEqualTo(204);
+        TestReceiver.Arrival pushed = receiver.next(ARRIVAL);
+        assertThat(pushed).isNotNull();
+        Map<String, Object> claims = verified(pushed.body(), "secevent+jwt");
+        assertThat(claims.get("events")).isEqualTo(Map.of(SecurityEvents.VERIFICATION, Map.of("state", "abc123")));
+        assertThat(claims.get("sub_id")).isEqualTo(Map.of("format", "opaque", "id", streamId));
+    }
+
+    @Test
+    void streamIsReadChangedPausedAndDeletedOnlyByItsReceiver() throws Exception {
+        Receiver r = receiverApp("Manage");
+        String token = token(r);
+        String streamId = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED, "urn:example:unknown"));
+        JsonNode read = api.read(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null));
+        assertThat(read.get(0).path("events_delivered").values()).extracting(JsonNode::asString).containsExactly(SecurityEvents.SESSION_REVOKED);
+        assertThat(read.get(0).has("authorization_header")).isFalse();
+
+        JsonNode changed = api.read(ssf(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch("/api/v1/ssf/streams"), token,
+                Map.of("stream_id", streamId, "description", "renamed")));
+        assertThat(changed.path("description").asString()).isEqualTo("renamed");
+        assertThat(changed.path("delivery").path("endpoint_url").asString()).isEqualTo(receiver.url("/ssf"));
+
+        JsonNode paused = api.read(ssf(post("/api/v1/ssf/status"), token, Map.of("stream_id", streamId, "status", "paused", "reason", "maintenance")));
+        assertThat(paused.path("status").asString()).isEqualTo("paused");
+
+        Receiver other = receiverApp("Other");
+        MvcResult foreign = ssf(get("/api/v1/ssf/status").param("stream_id", streamId), token(other), null);
+        assertThat(foreign.getResponse().getStatus()).isEqualTo(404);
+
+        MvcResult member = ssf(get("/api/v1/ssf/streams"), admin.token(), null);
+        assertThat(member.getResponse().getStatus()).as("a member's session token is no receiver's").isEqualTo(401);
+
+        assertThat(ssf(delete("/api/v1/ssf/streams").param("stream_id", streamId), token, null).getResponse().getStatus()).isEqualTo(204);
+        assertThat(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null).getResponse().getStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void appThatIsNoReceiverGetsNoSsfToken() throws Exception {
+        Receiver r = receiverApp("Disabled");
+        MvcResult disabled = mvc.perform(put("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content("{\"enabled\":false}")).andReturn();
+        assertThat(api.read(disabled).path("enabled").asBoolean()).isFalse();
+        String basic = Base64.getEncoder().encodeToString((r.clientId() + ":" + r.secret()).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=ssf")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void anotherTeamsAdminFindsNoSuchAppAndChangesNothing() throws Exception {
+        Receiver r = receiverApp("Ours");
+        Member stranger = api.signUp("stranger");
+        MvcResult read = mvc.perform(get("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(stranger.cookie()).with(stranger.from())).andReturn();
+        assertThat(read.getResponse().getStatus()).isEqualTo(404);
+        MvcResult change = mvc.perform(put("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(stranger.cookie()).with(stranger.from())
+                .contentType(MediaType.APPLICATION_JSON).content("{\"enabled\":false}")).andReturn();
+        assertThat(change.getResponse().getStatus()).isEqualTo(404);
+        MvcResult page = mvc.perform(post("/admin/apps/" + r.appId() + "/signals").cookie(stranger.cookie()).with(stranger.from())
+                .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
+                .param("enabled", "false")).andReturn();
+        assertThat(page.getResponse().getStatus()).isEqualTo(404);
+        assertThat(api.read(mvc.perform(get("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from()))
+                .andReturn()).path("enabled").asBoolean()).isTrue();
+    }
+
+    @Test
+    void adminPageShowsTheStreamsDelivery() throws Exception {
+        Receiver r = receiverApp("Page");
+        pushStream(token(r), List.of(SecurityEvents.SESSION_REVOKED));
+        MvcResult page = mvc.perform(get("/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(page.getResponse().getStatus()).isEqualTo(200);
+        assertThat(page.getResponse().getContentAsString()).contains("This app receives Shared Signals.").contains("push to " + receiver.url("/ssf"));
+    }
+}

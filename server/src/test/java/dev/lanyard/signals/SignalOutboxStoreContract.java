@@ -1,0 +1,162 @@
+package dev.lanyard.signals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** What every {@link SignalOutboxStore} must do; run against each database by a subclass. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SignalOutboxStoreContract {
+    private static final Duration CLAIM = Duration.ofMinutes(1);
+    private static final String STREAM = "stream-contract";
+
+    private HikariDataSource dataSource;
+    private SignalOutboxStore store;
+    private JdbcClient jdbc;
+    private final Instant now = Instant.parse("2026-01-10T09:15:00Z");
+    private int sequence;
+
+    abstract HikariDataSource migratedDatabase();
+
+    @BeforeAll
+    void openStore() {
+        dataSource = migratedDatabase();
+        jdbc = JdbcClient.create(dataSource);
+        store = new JdbcSignalOutboxStore(jdbc);
+    }
+
+    @AfterAll
+    void closeDatabase() {
+        dataSource.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        jdbc.sql("DELETE FROM signal_outbox").update();
+    }
+
+    private String add(SignalOutboxStore.Kind kind, Optional<String> stream) {
+        String jti = "jti-" + (++sequence);
+        store.add(List.of(new SignalOutboxStore.NewSignal(kind, stream, "app_1", "https://app.example/logout", jti, "{\"jti\":\"" + jti + "\"}")), now);
+        return jti;
+    }
+
+    @Test
+    void pushedSignalIsClaimedOnceAndNeverAgainOnceDelivered() {
+        String jti = add(SignalOutboxStore.Kind.LOGOUT, Optional.empty());
+        List<SignalOutboxStore.Outgoing> claimed = store.claim("c1", now, now.plus(CLAIM), 10);
+        assertThat(claimed).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(jti);
+        assertThat(claimed.get(0).attempts()).isEqualTo(1);
+        assertThat(claimed.get(0).target()).isEqualTo("https://app.example/logout");
+        assertThat(store.claim("c2", now, now.plus(CLAIM), 10)).as("held by its claim").isEmpty();
+
+        assertThat(store.delivered(claimed.get(0).id(), "c1", now)).isEqualTo(1);
+        assertThat(store.claim("c3", now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)), 10)).isEmpty();
+        assertThat(jdbc.sql("SELECT claims FROM signal_outbox WHERE jti = :jti").param("jti", jti).query(String.class).single())
+                .as("erased once delivered").isEmpty();
+    }
+
+    @Test
+    void failedSignalWaitsForItsNextAttempt() {
+        add(SignalOutboxStore.Kind.LOGOUT, Optional.empty());
+        SignalOutboxStore.Outgoing first = store.claim("c1", now, now.plus(CLAIM), 10).get(0);
+        assertThat(store.failed(first.id(), "c1", "HTTP 503", now.plusSeconds(2))).isEqualTo(1);
+        assertThat(store.claim("c2", now.plusSeconds(1), now.plus(CLAIM), 10)).isEmpty();
+        List<SignalOutboxStore.Outgoing> retried = store.claim("c3", now.plusSeconds(2), now.plus(CLAIM), 10);
+        assertThat(retried).hasSize(1);
+        assertThat(retried.get(0).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void claimThatRanOutLetsAnotherRetryAndTheFirstCannotFinish() {
+        add(SignalOutboxStore.Kind.LOGOUT, Optional.empty());
+        SignalOutboxStore.Outgoing first = store.claim("c1", now, now.plus(CLAIM), 10).get(0);
+        List<SignalOutboxStore.Outgoing> again = store.claim("c2", now.plus(CLAIM), now.plus(CLAIM).plus(CLAIM), 10);
+        assertThat(again).hasSize(1);
+        assertThat(store.delivered(first.id(), "c1", now)).isZero();
+        assertThat(store.delivered(first.id(), "c2", now)).isEqualTo(1);
+    }
+
+    @Test
+    void pollSignalsAreNeverClaimedAndWaitUntilAcknowledged() {
+        String a = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
+        String b = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
+        assertThat(store.claim("c1", now, now.plus(CLAIM), 10)).isEmpty();
+        assertThat(store.pending(STREAM, 1)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(a);
+        assertThat(store.more(STREAM, 1)).isTrue();
+        assertThat(store.acknowledge(STREAM, List.of(a, "unknown"), now)).isEqualTo(1);
+        assertThat(store.acknowledge(STREAM, List.of(a), now)).as("safe to repeat").isZero();
+        assertThat(store.pending(STREAM, 10)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(b);
+        assertThat(store.acknowledge("another-stream", List.of(b), now)).as("only the stream's own").isZero();
+        assertThat(store.figures(STREAM).queued()).isEqualTo(1);
+    }
+
+    @Test
+    void backlogCountsWhatWaitsToBePushedNotWhatWaitsForAPoll() {
+        add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
+        assertThat(store.backlog().pending()).isZero();
+        add(SignalOutboxStore.Kind.LOGOUT, Optional.empty());
+        assertThat(store.backlog().pending()).isEqualTo(1);
+        assertThat(store.backlog().oldest()).contains(now);
+    }
+
+    @Test
+    void droppedStreamLeavesNothingQueued() {
+        add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
+        assertThat(store.drop(STREAM, now)).isEqualTo(1);
+        assertThat(store.queued(STREAM)).isZero();
+        assertThat(store.figures(STREAM).gaveUp()).isEqualTo(1);
+        assertThat(store.claim("c1", now, now.plus(CLAIM), 10)).isEmpty();
+    }
+
+    @Test
+    void concurrentClaimersNeverGetTheSameSignal() throws Exception {
+        Set<String> added = new HashSet<>();
+        for (int i = 0; i < 60; i++) added.add(add(SignalOutboxStore.Kind.LOGOUT, Optional.empty()));
+        int claimers = 4;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(claimers);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int c = 0; c < claimers; c++) {
+                String claim = "node-" + c;
+                Callable<List<String>> claimer = () -> {
+                    start.await();
+                    List<String> mine = new ArrayList<>();
+                    List<SignalOutboxStore.Outgoing> batch;
+                    while (!(batch = store.claim(claim + "-" + mine.size(), now, now.plus(CLAIM), 3)).isEmpty()) {
+                        batch.forEach(s -> mine.add(s.jti()));
+                    }
+                    return mine;
+                };
+                results.add(pool.submit(claimer));
+            }
+            start.countDown();
+            List<String> all = new ArrayList<>();
+            for (Future<List<String>> result : results) all.addAll(result.get());
+            assertThat(all).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(all)).isEqualTo(added);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.lanyard.signals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.jwt.SignedJWT;
+import dev.lanyard.Lanyard;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two Lanyard nodes on one PostgreSQL database, both draining the signal outbox every few
+ * milliseconds while a burst of endings lands in it: every SET reaches the receiver exactly once.
+ */
+class SignalsTwoNodesTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final int ENDINGS = 40;
+
+    private static ConfigurableApplicationContext nodeA;
+    private static ConfigurableApplicationContext nodeB;
+    private static String a;
+    private static String b;
+
+    @BeforeAll
+    static void startTwoNodes() {
+        TestPostgres postgres = TestPostgres.shared();
+        String database = postgres.createDatabase();
+        String[] shared = {
+                "--spring.datasource.url=" + postgres.jdbcUrl(database),
+                "--spring.datasource.username=" + postgres.user(),
+                "--spring.datasource.password=" + postgres.password(),
+                "--server.address=127.0.0.1",
+                "--server.port=0",
+                "--spring.jmx.enabled=false",
+                // Both nodes look for due signals all the time, so they compete for every one.
+                "--lanyard.signals.retry-interval=20ms"};
+        nodeA = new SpringApplicationBuilder(Lanyard.class).run(shared);
+        nodeB = new SpringApplicationBuilder(Lanyard.class).run(shared);
+        a = "http://127.0.0.1:" + nodeA.getEnvironment().getProperty("local.server.port");
+        b = "http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port");
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        if (nodeB != null) nodeB.close();
+        if (nodeA != null) nodeA.close();
+    }
+
+    private record Reply(int status, JsonNode body) {
+    }
+
+    private static Reply send(String node, String method, String path, String bearer, Object body) throws IOException, InterruptedException {
+        String json = body == null ? null : JSON.writeValueAsString(body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node + path)).timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json");
+        if (bearer != null) request.header("Authorization", "Bearer " + bearer);
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
+    }
+
+    private static String login(String node, String email) throws Exception {
+        Reply login = send(node, "POST", "/api/v1/login", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "tokenType", "bearer"));
+        assertThat(login.status()).as("login").isEqualTo(201);
+        return login.body().path("token").asString();
+    }
+
+    @Test
+    void twoNodesDrainingOneOutboxDeliverEverySetExactlyOnce() throws Exception {
+        String email = TestAccounts.uniqueEmail("signals");
+        assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Noor",
+                "team", "Signals")).status()).isEqualTo(201);
+        String admin = login(a, email);
+        Reply app = send(a, "POST", "/api/v1/admin/apps", admin, Map.of("name", "SIEM", "redirectUris", List.of("http://127.0.0.1:9/cb"),
+                "type", "confidential", "scopes", List.of("openid")));
+        assertThat(app.status()).isEqualTo(201);
+        String appId = app.body().path("app").path("id").asString();
+        assertThat(send(a, "PUT", "/api/v1/admin/apps/" + appId + "/signals", admin, Map.of("enabled", true)).status()).isEqualTo(200);
+        String basic = Base64.getEncoder().encodeToString((app.body().path("app").path("clientId").asString() + ":"
+                + app.body().path("clientSecret").asString()).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(URI.create(b + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=ssf")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        String receiverToken = JSON.readTree(token.body()).path("access_token").asString();
+
+        try (TestReceiver receiver = new TestReceiver()) {
+            Reply stream = send(b, "POST", "/api/v1/ssf/streams", receiverToken, Map.of(
+                    "delivery", Map.of("method", Stream.PUSH, "endpoint_url", receiver.url("/ssf")),
+                    "events_requested", List.of(SecurityEvents.SESSION_REVOKED)));
+            assertThat(stream.status()).isEqualTo(201);
+            for (int i = 0; i < ENDINGS; i++) login(i % 2 == 0 ? a : b, email);
+
+            Reply ended = send(a, "DELETE", "/api/v1/sessions?scope=others", admin, null);
+            assertThat(ended.status()).isEqualTo(200);
+            int endings = ended.body().path("ended").asInt();
+            assertThat(endings).as("the sign-ups session and every login but the admin's").isEqualTo(ENDINGS + 1);
+
+            List<String> jtis = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (jtis.size() < endings && System.nanoTime() < deadline) {
+                TestReceiver.Arrival arrival = receiver.next(Duration.ofSeconds(1));
+                if (arrival != null) jtis.add(SignedJWT.parse(arrival.body()).getJWTClaimsSet().getJWTID());
+            }
+            JdbcClient jdbc = nodeA.getBean(JdbcClient.class);
+            long deadlineRows = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE delivered_at IS NULL AND given_up_at IS NULL").query(Long.class).single() > 0
+                    && System.nanoTime() < deadlineRows) {
+                Thread.sleep(20);
+            }
+            // Both nodes keep draining every 20 ms; whatever either could still send again has had time to arrive.
+            Thread.sleep(500);
+            receiver.drained().forEach(extra -> jtis.add(parse(extra.body())));
+            Set<String> distinct = new HashSet<>(jtis);
+            assertThat(jtis).as("every ending once, none twice").hasSize(endings);
+            assertThat(distinct).hasSize(endings);
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE delivered_at IS NOT NULL AND attempts = 1").query(Long.class).single())
+                    .isEqualTo((long) endings);
+        }
+    }
+
+    private static String parse(String jwt) {
+        try {
+            return SignedJWT.parse(jwt).getJWTClaimsSet().getJWTID();
+        } catch (java.text.ParseException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
