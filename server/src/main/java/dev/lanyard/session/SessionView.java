@@ -89,6 +89,11 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         return session.appType().label();
     }
 
+    /** The device as its browser describes itself: "Chrome 131 on macOS 14". */
+    public String device() {
+        return session.device().description();
+    }
+
     public String location() {
         return session.location().label();
     }

@@ -25,8 +25,10 @@ class PasswordApi {
     private final Accounts accounts;
     private final Sessions sessions;
     private final ClientOrigins origins;
+    private final java.time.Clock clock;
 
-    PasswordApi(Accounts accounts, Sessions sessions, ClientOrigins origins) {
+    PasswordApi(Accounts accounts, Sessions sessions, ClientOrigins origins, java.time.Clock clock) {
+        this.clock = clock;
         this.accounts = accounts;
         this.sessions = sessions;
         this.origins = origins;
@@ -49,7 +51,7 @@ class PasswordApi {
                                 HttpServletRequest request) {
         if (current.apiKey()) throw new AccountProblem.Forbidden("An API key cannot change a password. Sign in to change it.");
         boolean signOutOthers = body.signOutOthers() == null || body.signOutOthers();
-        accounts.changePassword(current.account().id(), PasswordChanges.request(current, sessions, origins.of(request),
+        accounts.changePassword(current.account().id(), PasswordChanges.request(current, sessions, clock, origins.of(request),
                 body.currentPassword(), body.newPassword(), signOutOthers));
         return ResponseEntity.noContent().build();
     }

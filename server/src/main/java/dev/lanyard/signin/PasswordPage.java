@@ -22,9 +22,12 @@ class PasswordPage {
     private final Accounts accounts;
     private final Sessions sessions;
     private final ClientOrigins origins;
+    private final java.time.Clock clock;
     private final SecuritySettings securitySettings;
 
-    PasswordPage(Accounts accounts, Sessions sessions, ClientOrigins origins, SecuritySettings securitySettings) {
+    PasswordPage(Accounts accounts, Sessions sessions, ClientOrigins origins, SecuritySettings securitySettings,
+                 java.time.Clock clock) {
+        this.clock = clock;
         this.accounts = accounts;
         this.sessions = sessions;
         this.origins = origins;
@@ -38,7 +41,7 @@ class PasswordPage {
                   HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
             accounts.changePassword(current.account().id(),
-                    PasswordChanges.request(current, sessions, origins.of(request), currentPassword, newPassword, signOutOthers));
+                    PasswordChanges.request(current, sessions, clock, origins.of(request), currentPassword, newPassword, signOutOthers));
             return "redirect:/settings/security?done=" + (signOutOthers ? "password-changed" : "password-changed-kept");
         } catch (AccountProblem problem) {
             if (problem instanceof AccountProblem.TooManyAttempts tooMany) {

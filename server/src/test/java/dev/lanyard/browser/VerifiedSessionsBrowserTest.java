@@ -1,0 +1,157 @@
+package dev.lanyard.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import dev.lanyard.session.TestVerification;
+import dev.lanyard.testsupport.SqliteDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * Approving a new sign-in from a verified device in two real browser contexts (PRODUCT.md V2): the verified
+ * desk's open sessions page asks "Approve this sign-in?" without a reload, names the new device, place and
+ * time; Approve verifies the phone, whose own open page updates by itself; Deny signs a third device out at
+ * once. The desk is made verified in the database, as a second factor would.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
+@ContextConfiguration(initializers = SqliteDatabase.class)
+class VerifiedSessionsBrowserTest {
+    static final String PASSWORD = "correct horse battery staple";
+    private static final AtomicInteger ACCOUNTS = new AtomicInteger();
+
+    private static Playwright playwright;
+    private static Browser browser;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ApplicationContext context;
+    @Autowired
+    JdbcClient jdbc;
+
+    private final List<BrowserContext> contexts = new ArrayList<>();
+
+    @BeforeAll
+    static void launchChromium() {
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
+    }
+
+    @AfterAll
+    static void closeChromium() {
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+    }
+
+    @AfterEach
+    void closeContexts() {
+        contexts.forEach(BrowserContext::close);
+        contexts.clear();
+    }
+
+    private Page open(Chromium.Device device) {
+        BrowserContext browserContext = Chromium.context(browser, port, device);
+        // The machine is shared and busy: a first page (templates, the user-agent parser) can take a while.
+        browserContext.setDefaultNavigationTimeout(60_000);
+        browserContext.setDefaultTimeout(30_000);
+        contexts.add(browserContext);
+        return browserContext.newPage();
+    }
+
+    private static void logIn(Page page, String email) {
+        page.navigate("/login");
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        assertThat(page).hasURL(Pattern.compile("/settings/sessions$"));
+    }
+
+    private static Locator currentCard(Page page) {
+        return page.locator("article.card.current");
+    }
+
+    @Test
+    void aVerifiedDeviceApprovesOneNewSignInAndDeniesAnother() {
+        Page desk = open(Chromium.MAC_MADRID);
+        String email = "vera-" + ACCOUNTS.incrementAndGet() + "-" + System.nanoTime() + "@example.com";
+        desk.navigate("/signup");
+        desk.getByLabel("Your name").fill("Vera Verified");
+        desk.getByLabel("Email").fill(email);
+        desk.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
+        desk.getByLabel("Team name").fill("Trust");
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        assertThat(desk).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+        assertThat(currentCard(desk).locator(".badge.unverified")).isVisible();
+        assertThat(currentCard(desk)).containsText("This session is not verified.");
+
+        String deskSession = jdbc.sql("SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.email = :email")
+                .param("email", email).query(String.class).single();
+        TestVerification.verify(context, deskSession);
+        desk.navigate("/settings/sessions");
+        assertThat(currentCard(desk).locator(".badge.verified")).isVisible();
+        assertThat(currentCard(desk)).not().containsText("This session is not verified.");
+        assertThat(desk.locator(".card.approval")).hasCount(0);
+
+        // The iPhone signs in: it is unverified and says how to become verified...
+        Page phone = open(Chromium.IPHONE_LONDON);
+        logIn(phone, email);
+        assertThat(currentCard(phone).locator(".badge.unverified")).isVisible();
+        assertThat(currentCard(phone)).containsText("approve it from a session that is verified");
+        assertThat(phone.locator(".card.approval")).hasCount(0);
+
+        // ...and the desk's open page asks, without a reload, naming device, place and time.
+        Locator ask = desk.locator(".card.approval");
+        assertThat(ask).hasCount(1);
+        assertThat(ask).containsText("Approve this sign-in?");
+        assertThat(ask).containsText("Safari 17 on iPhone");
+        assertThat(ask).containsText("London, United Kingdom");
+        assertThat(ask).containsText(Pattern.compile("\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} UTC"));
+        assertThat(desk.locator(".recommendations")).containsText("1 unverified session");
+
+        ask.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Approve the sign-in on Safari 17 on iPhone")).click();
+        assertThat(desk).hasURL(Pattern.compile("/settings/sessions\\?done=approved$"));
+        assertThat(desk.locator("main .alert.success")).hasText("Sign-in approved. That session is now verified.");
+        assertThat(desk.locator(".card.approval")).hasCount(0);
+        assertThat(desk.locator(".recommendations")).hasCount(0);
+        // The phone's open page shows it verified by itself.
+        assertThat(currentCard(phone).locator(".badge.verified")).isVisible();
+        assertThat(currentCard(phone)).not().containsText("This session is not verified.");
+
+        // A Windows laptop in Stockholm signs in; the desk denies it: that page is told at once.
+        Page windows = open(Chromium.WINDOWS_STOCKHOLM);
+        logIn(windows, email);
+        Locator again = desk.locator(".card.approval");
+        assertThat(again).containsText("Stockholm, Sweden");
+        // The phone is verified now, so it is asked too.
+        assertThat(phone.locator(".card.approval")).containsText("Stockholm, Sweden");
+        again.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Deny the sign-in on "))).click();
+        assertThat(desk).hasURL(Pattern.compile("/settings/sessions\\?done=denied$"));
+        // Told at once: its notice, or (when a live refresh of its list found it ended first, or the notice's few
+        // seconds are over) the sign-in page with the reason.
+        assertThat(windows.locator("#signed-out-notice").or(windows.locator("main.auth .alert.warning")))
+                .containsText("This sign-in was denied from one of your verified devices.");
+        assertThat(phone.locator(".card.approval")).hasCount(0);
+        windows.navigate("/settings/sessions");
+        assertThat(windows).hasURL(Pattern.compile("/login(\\?.*)?$"));
+    }
+}
