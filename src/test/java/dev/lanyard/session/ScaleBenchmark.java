@@ -712,9 +712,10 @@ class ScaleBenchmark {
                     .formatted(team));
             queries.put("team total (JdbcTeamSessionStore.activeCount)",
                     "SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.team_id = " + team + " AND s.ended_at IS NULL");
-            queries.put("expiry sweep batch (JdbcSessionStore.expired)", """
-                    SELECT id, account_id FROM sessions WHERE ended_at IS NULL
-                      AND (expires_at <= %d OR (idle_timeout_ms > 0 AND last_active_at + idle_timeout_ms <= %d)) LIMIT 500""".formatted(now, now));
+            queries.put("expiry sweep batch, lifetime (JdbcSessionStore.LIFETIME_EXPIRED)",
+                    JdbcSessionStore.LIFETIME_EXPIRED.replace(":now", String.valueOf(now)).replace(":limit", "500") + " FOR UPDATE SKIP LOCKED");
+            queries.put("expiry sweep batch, idle (JdbcSessionStore.IDLE_EXPIRED)",
+                    JdbcSessionStore.IDLE_EXPIRED.replace(":now", String.valueOf(now)).replace(":limit", "500") + " FOR UPDATE SKIP LOCKED");
             queries.put("history purge batch (JdbcSessionStore.purgeEnded)",
                     "SELECT id FROM sessions WHERE ended_at < " + (now - 86_400_000L * 90) + " ORDER BY ended_at LIMIT 500");
             StringBuilder out = new StringBuilder();
