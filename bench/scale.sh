@@ -20,7 +20,7 @@
 #                    server (fsync off: write figures flatter it)
 #   MAX_SECONDS=3600 the run is killed after this, whatever happens (the benchmark's loops stop earlier)
 #   HEAP=4g          the benchmark JVM's -Xmx (both nodes, the client and the cache live in it)
-#   RESULTS=bench/RESULTS.md (RESULTS=/dev/null to keep it out)
+#   RESULTS=bench/RESULTS.md (RESULTS=/dev/null to keep it out); OUT=bench/target/scale (raw outputs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -39,7 +39,7 @@ MAX_SECONDS=${MAX_SECONDS:-3600}
 HEAP=${HEAP:-4g}
 RESULTS=${RESULTS:-bench/RESULTS.md}
 
-out="$repo/bench/target/scale"
+out="${OUT:-$repo/bench/target/scale}"
 mkdir -p "$out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/lanyard-scale-bench.XXXXXX")
 chmod 755 "$work"
