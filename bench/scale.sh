@@ -56,6 +56,9 @@ if [[ "$DATABASES" == *postgresql* && "$PG" == debian ]]; then
     pg_props=(-Dbench.pg.url="jdbc:postgresql://127.0.0.1:$pgport/lanyard" -Dbench.pg.user=postgres -Dbench.pg.label="$pg_label")
 fi
 cp -a pom.xml src "$work/"
+# The commit of the sources copied now (a long run outlives later commits in this checkout).
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git status --porcelain -- src pom.xml 2>/dev/null)" ] && commit="$commit (with uncommitted changes in src/ or pom.xml)"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "scale.sh: SCALE=$SCALE on $DATABASES (PostgreSQL: $pg_label); building and running in $work (log: $out/run.log)..."
@@ -72,8 +75,6 @@ if [ "$status" -ne 0 ] || [ ! -s "$out/report.md" ]; then
     exit 1
 fi
 
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -n "$(git status --porcelain 2>/dev/null)" ] && commit="$commit (with uncommitted changes in the working tree)"
 {
     echo
     echo "## A million sessions — $(date -u +%F), commit $commit"
