@@ -16,6 +16,9 @@ interface AccountStore {
     /** The account even if it was removed from its team; for history, never for signing in. */
     Optional<Account> findIncludingRemoved(AccountId id);
 
+    /** The accounts among {@code ids} that are not removed, in one statement (no order). */
+    java.util.List<Account> find(java.util.Collection<AccountId> ids);
+
     Optional<Team> findTeam(TeamId id);
 
     /** Replaces the team's session policy; returns 1, or 0 if there is no such team. Safe to repeat. */

@@ -219,6 +219,13 @@ public class Accounts {
         return store.find(id);
     }
 
+    /** The accounts among {@code ids} that are not removed, by id, read in one statement (a page of a list, not N lookups). */
+    public java.util.Map<AccountId, Account> find(java.util.Collection<AccountId> ids) {
+        java.util.Map<AccountId, Account> found = new java.util.HashMap<>();
+        store.find(ids).forEach(a -> found.put(a.id(), a));
+        return found;
+    }
+
     /** The account even if it was removed from its team (its ended sessions still name it). */
     public Optional<Account> findIncludingRemoved(AccountId id) {
         return store.findIncludingRemoved(id);

@@ -74,6 +74,15 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public java.util.List<Account> find(java.util.Collection<AccountId> ids) {
+        if (ids.isEmpty()) return java.util.List.of();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE id IN (:ids) AND removed_at IS NULL")
+                .param("ids", ids.stream().map(AccountId::value).distinct().toList())
+                .query((rs, n) -> account(rs))
+                .list();
+    }
+
+    @Override
     public Optional<Account> findIncludingRemoved(AccountId id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE id = :id")
                 .param("id", id.value())

@@ -157,8 +157,20 @@ class SessionBroadcast {
      * ends comes through here.
      */
     void ended(List<SessionId> ids, dev.lanyard.account.AccountId owner, Session.Ending ending) {
-        if (ids.isEmpty()) return;
-        ids.forEach(id -> events.publishEvent(new SessionEvent.Ended(id, owner, ending)));
+        java.util.Map<SessionId, dev.lanyard.account.AccountId> owners = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> owners.put(id, owner));
+        ended(owners, ending);
+    }
+
+    /**
+     * {@link #ended(List, dev.lanyard.account.AccountId, Session.Ending)} for sessions of several
+     * owners ended alike (a batch of the sweep, of a team sign-out): one event per session, but one
+     * notification and one wait for the other nodes for the whole batch, not one per session.
+     */
+    void ended(java.util.Map<SessionId, dev.lanyard.account.AccountId> owners, Session.Ending ending) {
+        if (owners.isEmpty()) return;
+        List<SessionId> ids = List.copyOf(owners.keySet());
+        owners.forEach((id, owner) -> events.publishEvent(new SessionEvent.Ended(id, owner, ending)));
         if (!postgres) {
             afterCommit(() -> {
                 cache.evict(ids);

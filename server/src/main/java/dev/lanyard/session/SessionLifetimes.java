@@ -68,15 +68,21 @@ class SessionLifetimes {
     private Batch endExpired(Instant now) {
         List<SessionStore.Expired> expired = store.expired(now, settings.sweepBatch());
         int ended = 0;
+        // One UPDATE and one broadcast per reason for the whole batch, not one of each per session.
+        java.util.Map<EndReason, java.util.Map<SessionId, dev.lanyard.account.AccountId>> byReason = new java.util.EnumMap<>(EndReason.class);
         for (SessionStore.Expired e : expired) {
             // Activity not yet flushed can show that a session is busy, not idle. Reading it here
             // instead of flushing keeps writes to one per session per flush interval.
             if (e.reason() == EndReason.IDLE_EXPIRED && busyInMemory(e.id(), now)) continue;
-            Session.Ending ending = Session.Ending.expired(e.reason(), now);
-            if (store.end(e.id(), e.owner(), ending) == 1) {
-                ended++;
-                broadcast.ended(List.of(e.id()), e.owner(), ending);
-            }
+            byReason.computeIfAbsent(e.reason(), r -> new java.util.LinkedHashMap<>()).put(e.id(), e.owner());
+        }
+        for (var group : byReason.entrySet()) {
+            Session.Ending ending = Session.Ending.expired(group.getKey(), now);
+            java.util.Map<SessionId, dev.lanyard.account.AccountId> owners = group.getValue();
+            java.util.Map<SessionId, dev.lanyard.account.AccountId> done = new java.util.LinkedHashMap<>();
+            store.endAny(owners.keySet(), ending).forEach(id -> done.put(id, owners.get(id)));
+            ended += done.size();
+            broadcast.ended(done, ending);
         }
         return new Batch(expired.size(), ended);
     }

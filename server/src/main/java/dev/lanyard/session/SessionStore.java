@@ -75,6 +75,9 @@ interface SessionStore {
      */
     List<Expired> expired(Instant now, int limit);
 
+    /** Ends those of {@code ids} that are still active, whoever owns them (the sweep's batch); returns those it ended. */
+    List<SessionId> endAny(Collection<SessionId> ids, Session.Ending ending);
+
     record Expired(SessionId id, AccountId owner, EndReason reason) {
     }
 

@@ -66,9 +66,12 @@ public class TeamSessions {
         int size = Math.max(1, Math.min(limit, Sessions.MAX_PAGE));
         String prefix = emailPrefix == null ? "" : emailPrefix.strip().toLowerCase(java.util.Locale.ROOT);
         List<TeamSessionStore.MemberCount> rows = teamStore.members(admin.account().team(), prefix, size + 1, afterEmail);
-        List<MemberSessions> members = rows.stream().limit(size)
-                .map(r -> new MemberSessions(accounts.find(r.account()).orElseThrow(), r.active(), r.lastActive())).toList();
-        Optional<String> next = rows.size() > size ? Optional.of(Cursors.encode(members.get(size - 1).member().email())) : Optional.empty();
+        // One statement for the page's accounts, not one per row; a member removed meanwhile is left out.
+        java.util.Map<AccountId, Account> found = accounts.find(rows.stream().limit(size).map(TeamSessionStore.MemberCount::account).toList());
+        List<MemberSessions> members = rows.stream().limit(size).filter(r -> found.containsKey(r.account()))
+                .map(r -> new MemberSessions(found.get(r.account()), r.active(), r.lastActive())).toList();
+        Optional<String> next = rows.size() > size && !members.isEmpty()
+                ? Optional.of(Cursors.encode(members.get(members.size() - 1).member().email())) : Optional.empty();
         return new Overview(members, next, teamStore.activeCount(admin.account().team()));
     }
 
@@ -115,7 +118,9 @@ public class TeamSessions {
         do {
             batch = transactions.execute(tx -> {
                 List<TeamSessionStore.Owned> ended = teamStore.endBatch(team, admin.id(), ending, settings.sweepBatch());
-                ended.forEach(o -> broadcast.ended(List.of(o.id()), o.owner(), ending));
+                java.util.Map<SessionId, AccountId> owners = new java.util.LinkedHashMap<>();
+                ended.forEach(o -> owners.put(o.id(), o.owner()));
+                broadcast.ended(owners, ending); // one notification and one wait for the other nodes per batch
                 return ended;
             });
             total += batch.size();

@@ -57,6 +57,20 @@ abstract class AccountStoreContract {
     }
 
     @Test
+    void severalAccountsAreFoundInOneCallAndUnknownIdsAreLeftOut() {
+        Team team = team("Platform");
+        store.insert(team);
+        Account alice = account(team, TestAccounts.uniqueEmail("alice"));
+        Account bob = account(team, TestAccounts.uniqueEmail("bob"));
+        store.insert(alice, "{argon2}a");
+        store.insert(bob, "{argon2}b");
+
+        assertThat(store.find(java.util.List.of(alice.id(), bob.id(), alice.id(), new AccountId("acc_unknown"))))
+                .containsExactlyInAnyOrder(alice, bob);
+        assertThat(store.find(java.util.List.of())).isEmpty();
+    }
+
+    @Test
     void insertedTeamIsFoundById() {
         Team team = team("Platform");
         store.insert(team);

@@ -39,6 +39,8 @@ class ForcedSignOutTest {
     JdbcClient jdbc;
     @LocalServerPort
     int port;
+    @Autowired
+    dev.lanyard.ops.SqlStatementMetrics sql;
 
     private TeamClient team;
     private Member admin;
@@ -235,5 +237,29 @@ class ForcedSignOutTest {
         assertThat(filtered.path("members")).hasSize(1);
         assertThat(filtered.path("members").get(0).path("email").asString()).isEqualTo(bea.email());
         assertThat(filtered.path("totalActiveSessions").asInt()).as("the total stays the team's").isEqualTo(5);
+    }
+
+    @Test
+    void theOverviewReadsAPageOfMembersWithTheSameStatementsHoweverManyMembersItShows() throws Exception {
+        team.current(admin); // the admin's session is cached: the requests below read only what the page needs
+        long few = readsOfOverview();
+        String teamId = jdbc.sql("SELECT team_id FROM accounts WHERE id = :id").param("id", admin.accountId()).query(String.class).single();
+        for (int i = 0; i < 20; i++) {
+            jdbc.sql("INSERT INTO accounts (id, team_id, email, name, password_hash, role, created_at)"
+                            + " VALUES (:id, :team, :email, 'Extra', '{noop}x', 'MEMBER', 0)")
+                    .param("id", "acc_extra_" + i).param("team", teamId).param("email", "extra-" + i + "@example.com").update();
+        }
+
+        long many = readsOfOverview();
+
+        assertThat(team.read(team.perform(team.as(get("/api/v1/admin/sessions"), admin))).path("members")).hasSize(21);
+        assertThat(many).as("statements for 21 members against 1 (no query per row)").isEqualTo(few);
+    }
+
+    private long readsOfOverview() throws Exception {
+        team.perform(team.as(get("/api/v1/admin/sessions"), admin));
+        long before = sql.reads();
+        team.perform(team.as(get("/api/v1/admin/sessions"), admin));
+        return sql.reads() - before;
     }
 }
