@@ -2,8 +2,8 @@
 # Issue 12, "A million sessions": 100,000 members in 1,000 teams, 1,000,000 active and 1,000,000
 # ended sessions on PostgreSQL and on SQLite, and what members and admins wait for then.
 #
-# Runs dev.lanyard.session.ScaleBenchmark (src/test/java; its name keeps it out of `mvn test`) through
-# surefire, in a copy of pom.xml and src/ under a temporary folder (as team-sessions.sh does), so
+# Runs dev.lanyard.session.ScaleBenchmark (server/src/test/java; its name keeps it out of `mvn test`) through
+# surefire, in a copy of server/pom.xml and server/src/ under a temporary folder (as team-sessions.sh does), so
 # other builds in this checkout can neither clean nor recompile target/ under it. Everything listens
 # on 127.0.0.1. Prints the report and appends it, with the date, the commit and the load, to
 # bench/RESULTS.md under a "A million sessions" heading; the EXPLAIN (ANALYZE, BUFFERS) output of the
@@ -55,10 +55,10 @@ if [[ "$DATABASES" == *postgresql* && "$PG" == debian ]]; then
     pg_label="Debian's PostgreSQL $("$pgbin/postgres" --version | grep -oE '[0-9]+(\.[0-9]+)?' | head -n 1), durable, package defaults"
     pg_props=(-Dbench.pg.url="jdbc:postgresql://127.0.0.1:$pgport/lanyard" -Dbench.pg.user=postgres -Dbench.pg.label="$pg_label")
 fi
-cp -a pom.xml src "$work/"
+cp -a server/pom.xml server/src "$work/"
 # The commit of the sources copied now (a long run outlives later commits in this checkout).
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -n "$(git status --porcelain -- src pom.xml 2>/dev/null)" ] && commit="$commit (with uncommitted changes in src/ or pom.xml)"
+[ -n "$(git status --porcelain -- server 2>/dev/null)" ] && commit="$commit (with uncommitted changes in server/)"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "scale.sh: SCALE=$SCALE on $DATABASES (PostgreSQL: $pg_label); building and running in $work (log: $out/run.log)..."
