@@ -31,7 +31,11 @@ public enum AuditAction {
     APP_CHANGED("app.changed", "App changed"),
     APP_DELETED("app.deleted", "App deleted"),
     CONSENT_GIVEN("app.consent-given", "Access given to an app"),
-    CONSENT_REVOKED("app.consent-revoked", "Access of an app revoked");
+    CONSENT_REVOKED("app.consent-revoked", "Access of an app revoked"),
+    SESSION_FLAGGED("session.flagged", "Session flagged as suspicious"),
+    SIGN_IN_ALERT_SENT("session.sign-in-alert-sent", "Sign-in alert sent"),
+    SIGN_IN_REPORTED("session.reported-not-me", "Sign-in reported as not me"),
+    ALERT_SETTING_CHANGED("account.alert-setting-changed", "Sign-in alert setting changed");
 
     private final String code;
     private final String label;
