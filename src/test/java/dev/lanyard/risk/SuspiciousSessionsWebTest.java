@@ -66,6 +66,8 @@ class SuspiciousSessionsWebTest {
     JdbcClient jdbc;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     private Account alice;
     private Sessions.Started laptop;
@@ -160,6 +162,29 @@ class SuspiciousSessionsWebTest {
         MockHttpServletResponse bad = asLaptop(get("/api/v1/sessions").param("filter", "suspicious"));
         assertThat(bad.getStatus()).isEqualTo(400);
         assertThat(bad.getContentAsString()).contains("flagged");
+    }
+
+    @Test
+    void anAdminSeesFlaggedSessionsInTheTeamViewAndCanFilterToThem() throws Exception {
+        Account bob = TestAccounts.insertTeammate(dataSource, alice, TestAccounts.uniqueEmail("bob"));
+        sessions.start(new NewSession(bob.id(), FIREFOX_IN_MADRID, AppType.WEB, false));
+        clock.advance(Duration.ofMinutes(30));
+        start(CHROME_IN_BERLIN);
+
+        String all = asLaptop(get("/admin/sessions").accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(all).contains(alice.email(), bob.email(), "1 flagged");
+        String flagged = asLaptop(get("/admin/sessions").param("flagged", "true").accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(flagged).contains(alice.email(), "1 flagged").doesNotContain(bob.email());
+
+        String member = asLaptop(get("/admin/members/" + alice.id().value() + "/sessions").accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(member).contains("High concern: this session looks suspicious", "First sign-in from Germany");
+
+        MockHttpServletResponse api = asLaptop(get("/api/v1/admin/sessions").param("flagged", "true"));
+        assertThat(api.getStatus()).isEqualTo(200);
+        JsonNode members = json.readTree(api.getContentAsString()).get("members");
+        assertThat(members).hasSize(1);
+        assertThat(members.get(0).get("email").asString()).isEqualTo(alice.email());
+        assertThat(members.get(0).get("flaggedSessions").asInt()).isEqualTo(1);
     }
 
     @Test
