@@ -59,12 +59,16 @@ class TeamSessionApi {
             + "prefix, and with flagged=true to members with a flagged active session")
     @GetMapping("/sessions")
     OverviewJson overview(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
-                          @RequestParam(defaultValue = "false") boolean flagged,
+                          @io.swagger.v3.oas.annotations.Parameter(description = "true: only members with a flagged active session",
+                                  schema = @Schema(type = "boolean", defaultValue = "false"))
+                          @RequestParam(defaultValue = "false") String flagged,
                           @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
         TeamSessions.requireAdmin(admin);
         if (limit < 1 || limit > Sessions.MAX_PAGE)
             throw new SessionProblem.InvalidInput("limit", "limit must be between 1 and " + Sessions.MAX_PAGE + ".");
-        var o = team.overview(admin, member, flagged, limit, Optional.ofNullable(cursor));
+        if (!flagged.equals("true") && !flagged.equals("false"))
+            throw new SessionProblem.InvalidInput("flagged", "flagged must be true or false.");
+        var o = team.overview(admin, member, flagged.equals("true"), limit, Optional.ofNullable(cursor));
         return new OverviewJson(o.members().stream().map(m -> new MemberJson(m.member().id().value(), m.member().email(),
                 m.member().name(), m.member().role().name().toLowerCase(java.util.Locale.ROOT), m.active(),
                 m.lastActive().orElse(null), m.flagged())).toList(), o.nextCursor().orElse(null), o.totalActive());

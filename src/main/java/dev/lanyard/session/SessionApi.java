@@ -59,8 +59,8 @@ class SessionApi {
             + "flagged (sessions the risk assessment found suspicious; each session's flags say why)")
     @GetMapping
     SessionList list(@AuthenticationPrincipal CurrentSession current,
-                     @io.swagger.v3.oas.annotations.Parameter(schema = @io.swagger.v3.oas.annotations.media.Schema(
-                             allowableValues = {"all", "verified", "unverified", "inactive", "flagged"}))
+                     @io.swagger.v3.oas.annotations.Parameter(description = "One of all (the default), verified, unverified, "
+                             + "inactive, flagged; letter case does not matter")
                      @RequestParam(required = false) String filter,
                      @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
         requireList(current);
