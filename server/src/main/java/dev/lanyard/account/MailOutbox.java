@@ -38,7 +38,7 @@ public class MailOutbox {
     private static final int MAX_BATCHES_PER_DRAIN = 100;
     /** Longer than a batch of sends can take with the SMTP timeouts of application.yml. */
     private static final Duration CLAIM = Duration.ofMinutes(10);
-    private static final Pattern LINK_TOKEN = Pattern.compile("(/invite/)[A-Za-z0-9_-]+");
+    private static final Pattern LINK_TOKEN = Pattern.compile("(/invite/|/not-me/)[A-Za-z0-9_-]+");
 
     private final MailOutboxStore store;
     private final ObjectProvider<JavaMailSender> smtp;

@@ -44,8 +44,11 @@ public class Mailer {
         this.clock = clock;
     }
 
-    /** Queues the mail in the caller's transaction (if any); it goes out after the commit. */
-    void send(TeamId team, String to, String subject, String body) {
+    /**
+     * Queues the mail in the caller's transaction (if any); it goes out after the commit. Open to
+     * other modules (sign-in alerts) so that all mail goes through the one outbox.
+     */
+    public void send(TeamId team, String to, String subject, String body) {
         if (smtp.getIfAvailable() != null) {
             long id = outboxStore.add(team, to, subject, body, clock.instant());
             log.info("Queued mail {} “{}” to {}", id, subject, to);
@@ -86,7 +89,7 @@ public class Mailer {
     }
 
     /** The base URL used in links ({@code lanyard.mail.base-url}). */
-    String baseUrl() {
+    public String baseUrl() {
         return settings.baseUrl();
     }
 }

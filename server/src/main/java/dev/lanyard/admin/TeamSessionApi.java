@@ -42,7 +42,8 @@ class TeamSessionApi {
 
     @Schema(name = "MemberSessions")
     record MemberJson(String id, String email, String name, String role, int activeSessions,
-                      @Schema(nullable = true) Instant lastActiveAt) {
+                      @Schema(nullable = true) Instant lastActiveAt,
+                      @Schema(description = "Active sessions the risk assessment flagged as suspicious") int flaggedSessions) {
     }
 
     record OverviewJson(List<MemberJson> members, @Schema(nullable = true) String nextCursor, int totalActiveSessions) {
@@ -54,17 +55,23 @@ class TeamSessionApi {
     record Ended(int ended) {
     }
 
-    @Operation(summary = "Members with their number of active sessions and last activity; filter by email prefix")
+    @Operation(summary = "Members with their number of active sessions, flagged sessions and last activity; filter by email "
+            + "prefix, and with flagged=true to members with a flagged active session")
     @GetMapping("/sessions")
     OverviewJson overview(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
+                          @io.swagger.v3.oas.annotations.Parameter(description = "true: only members with a flagged active session",
+                                  schema = @Schema(type = "boolean", defaultValue = "false"))
+                          @RequestParam(defaultValue = "false") String flagged,
                           @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
         TeamSessions.requireAdmin(admin);
         if (limit < 1 || limit > Sessions.MAX_PAGE)
             throw new SessionProblem.InvalidInput("limit", "limit must be between 1 and " + Sessions.MAX_PAGE + ".");
-        var o = team.overview(admin, member, limit, Optional.ofNullable(cursor));
+        if (!flagged.equals("true") && !flagged.equals("false"))
+            throw new SessionProblem.InvalidInput("flagged", "flagged must be true or false.");
+        var o = team.overview(admin, member, flagged.equals("true"), limit, Optional.ofNullable(cursor));
         return new OverviewJson(o.members().stream().map(m -> new MemberJson(m.member().id().value(), m.member().email(),
                 m.member().name(), m.member().role().name().toLowerCase(java.util.Locale.ROOT), m.active(),
-                m.lastActive().orElse(null))).toList(), o.nextCursor().orElse(null), o.totalActive());
+                m.lastActive().orElse(null), m.flagged())).toList(), o.nextCursor().orElse(null), o.totalActive());
     }
 
     @Operation(summary = "One member's active sessions with details; another person's IP is masked and their session ids left out")

@@ -41,8 +41,10 @@ class TeamSessionPages {
 
     @GetMapping("/admin/sessions")
     String overview(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
+                    @RequestParam(defaultValue = "false") boolean flagged,
                     @RequestParam(required = false) String cursor, @RequestParam(required = false) String done, Model model) {
-        TeamSessions.Overview overview = team.overview(admin, member, 50, Optional.ofNullable(cursor));
+        TeamSessions.Overview overview = team.overview(admin, member, flagged, 50, Optional.ofNullable(cursor));
+        model.addAttribute("flagged", flagged);
         model.addAttribute("overview", overview);
         model.addAttribute("rows", overview.members().stream().map(m -> new Row(m,
                 m.lastActive().map(t -> SessionView.ago(t, clock.instant())).orElse("—"))).toList());

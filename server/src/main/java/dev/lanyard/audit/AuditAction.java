@@ -44,7 +44,11 @@ public enum AuditAction {
     PASSKEY_RENAMED("passkey.renamed", "Passkey renamed"),
     PASSKEY_REMOVED("passkey.removed", "Passkey removed"),
     SIGNALS_ENABLED("app.signals-enabled", "Shared Signals enabled for an app"),
-    SIGNALS_DISABLED("app.signals-disabled", "Shared Signals disabled for an app");
+    SIGNALS_DISABLED("app.signals-disabled", "Shared Signals disabled for an app"),
+    SESSION_FLAGGED("session.flagged", "Session flagged as suspicious"),
+    SIGN_IN_ALERT_SENT("session.sign-in-alert-sent", "Sign-in alert sent"),
+    SIGN_IN_REPORTED("session.reported-not-me", "Sign-in reported as not me"),
+    ALERT_SETTING_CHANGED("account.alert-setting-changed", "Sign-in alert setting changed");
 
     private final String code;
     private final String label;

@@ -212,6 +212,46 @@ class AuditRecorder {
         }
     }
 
+    @EventListener
+    void on(dev.lanyard.risk.RiskEvent event) {
+        Optional<Account> owner = accounts.findIncludingRemoved(event.owner());
+        if (event instanceof dev.lanyard.risk.RiskEvent.Flagged e) {
+            if (owner.isEmpty()) {
+                unattributed(AuditAction.SESSION_FLAGGED);
+                return;
+            }
+            Optional<Session> s = session(e.session(), e.owner());
+            record(owner.get().team(), e.at(), AuditEntry.Actor.SYSTEM, Optional.of(e.owner()), Optional.of(e.session()),
+                    AuditAction.SESSION_FLAGGED, Phrases.flagged(s.map(x -> x.device().description()).orElse("a session"), e.added()),
+                    s.map(Session::ip));
+        } else if (event instanceof dev.lanyard.risk.RiskEvent.AlertSent e) {
+            if (owner.isEmpty()) {
+                unattributed(AuditAction.SIGN_IN_ALERT_SENT);
+                return;
+            }
+            String device = session(e.session(), e.owner()).map(x -> x.device().description()).orElse("a session");
+            record(owner.get().team(), e.at(), AuditEntry.Actor.SYSTEM, Optional.of(e.owner()), Optional.of(e.session()),
+                    AuditAction.SIGN_IN_ALERT_SENT, "Emailed " + e.email() + " about the new sign-in on " + device, Optional.empty());
+        } else if (event instanceof dev.lanyard.risk.RiskEvent.Reported e) {
+            if (owner.isEmpty()) {
+                unattributed(AuditAction.SIGN_IN_REPORTED);
+                return;
+            }
+            String device = session(e.session(), e.owner()).map(x -> x.device().description()).orElse("a session");
+            record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
+                    Optional.of(e.session()), AuditAction.SIGN_IN_REPORTED, Phrases.reported(device, e.all(), e.ended()),
+                    Optional.empty());
+        } else if (event instanceof dev.lanyard.risk.RiskEvent.AlertSettingChanged e) {
+            if (owner.isEmpty()) {
+                unattributed(AuditAction.ALERT_SETTING_CHANGED);
+                return;
+            }
+            record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.of(e.from())), Optional.of(e.owner()),
+                    Optional.empty(), AuditAction.ALERT_SETTING_CHANGED, Phrases.alertSetting(e.newDeviceEmails()),
+                    session(e.from(), e.owner()).map(Session::ip));
+        }
+    }
+
     private void ended(SessionEvent.Ended e) {
         Session.Ending ending = e.ending();
         Optional<ApiKey> key = keys.find(e.id());

@@ -44,6 +44,25 @@ final class Phrases {
         return verb + " the passkey “" + passkey.name() + "” (" + passkey.shortId() + "…)";
     }
 
+    /** "Flagged Chrome on macOS as suspicious (high): First sign-in from Germany; Impossible travel: …". */
+    static String flagged(String device, java.util.List<dev.lanyard.session.SessionFlag> added) {
+        String level = dev.lanyard.session.SessionFlag.highest(added).map(l -> l.label().toLowerCase(java.util.Locale.ROOT)).orElse("");
+        return "Flagged " + device + " as suspicious (" + level + " concern): "
+                + String.join("; ", added.stream().map(dev.lanyard.session.SessionFlag::reason).toList());
+    }
+
+    /** "Reported Chrome on macOS as not theirs from a sign-in alert, which signed it out" (and, with {@code all}, the rest). */
+    static String reported(String device, boolean all, int ended) {
+        if (all) return "Signed out every session (" + (ended == 1 ? "1 session" : ended + " sessions")
+                + ") from the \u201cThis wasn't me\u201d link of a sign-in alert";
+        return "Reported " + device + " as not theirs from a sign-in alert" + (ended > 0 ? ", which signed it out" : "; it had already ended");
+    }
+
+    /** "Turned on email alerts for new sign-ins". */
+    static String alertSetting(boolean on) {
+        return on ? "Turned on email alerts when a new device signs in" : "Turned off email alerts when a new device signs in";
+    }
+
     private static String idle(Duration idle) {
         return idle.isZero() ? "never" : days((int) idle.toDays());
     }

@@ -24,7 +24,7 @@ class JdbcSessionStore implements SessionStore {
             id, account_id, name, app_type, remember_me, verified, alerts, user_agent, browser, browser_version,
             os, os_version, device_type, device_model, ip, city, region, country, country_code, isp, latitude,
             longitude, local_network, created_at, last_active_at, idle_timeout_ms, expires_at, sign_ins, requests,
-            pages, last_page, ended_at, end_reason, ended_by, ended_by_session, end_note, api_key""";
+            pages, last_page, ended_at, end_reason, ended_by, ended_by_session, end_note, api_key, flags""";
 
     static final String END = """
             ended_at = :at, end_reason = :reason, ended_by = :by, ended_by_session = :from, end_note = :note""";
@@ -132,6 +132,7 @@ class JdbcSessionStore implements SessionStore {
             case VERIFIED -> " AND verified = :yes";
             case UNVERIFIED -> " AND verified = :no AND api_key = :no"; // a key is no unverified sign-in
             case INACTIVE -> " AND last_active_at < :inactiveBefore";
+            case FLAGGED -> " AND concern > 0";
         };
         var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL"
                         + where + keyset + " ORDER BY last_active_at DESC, id DESC LIMIT :limit")
@@ -150,7 +151,8 @@ class JdbcSessionStore implements SessionStore {
                 SELECT COUNT(*) AS total,
                        COALESCE(SUM(CASE WHEN verified = :yes THEN 1 ELSE 0 END), 0) AS verified,
                        COALESCE(SUM(CASE WHEN verified = :no AND api_key = :no THEN 1 ELSE 0 END), 0) AS unverified,
-                       COALESCE(SUM(CASE WHEN last_active_at < :before THEN 1 ELSE 0 END), 0) AS inactive
+                       COALESCE(SUM(CASE WHEN last_active_at < :before THEN 1 ELSE 0 END), 0) AS inactive,
+                       COALESCE(SUM(CASE WHEN concern > 0 THEN 1 ELSE 0 END), 0) AS flagged
                 FROM sessions WHERE account_id = :owner AND ended_at IS NULL
                 """)
                 .param("yes", true)
@@ -158,7 +160,7 @@ class JdbcSessionStore implements SessionStore {
                 .param("before", inactiveBefore.toEpochMilli())
                 .param("owner", owner.value())
                 .query((rs, n) -> new ListFilter.Counts(rs.getInt("total"), rs.getInt("verified"),
-                        rs.getInt("unverified"), rs.getInt("inactive")))
+                        rs.getInt("unverified"), rs.getInt("inactive"), rs.getInt("flagged")))
                 .single();
     }
 
@@ -368,6 +370,16 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public int setFlags(SessionId id, AccountId owner, List<SessionFlag> flags) {
+        return jdbc.sql("UPDATE sessions SET flags = :flags, concern = :concern WHERE id = :id AND account_id = :owner")
+                .param("flags", SessionFlag.encode(flags))
+                .param("concern", SessionFlag.highest(flags).map(SessionFlag.Level::rank).orElse(0))
+                .param("id", id.value())
+                .param("owner", owner.value())
+                .update();
+    }
+
+    @Override
     public int setAlerts(SessionId id, AccountId owner, boolean alerts) {
         return jdbc.sql("UPDATE sessions SET alerts = :alerts WHERE id = :id AND account_id = :owner AND ended_at IS NULL")
                 .param("alerts", alerts)
@@ -431,7 +443,7 @@ class JdbcSessionStore implements SessionStore {
                 Instant.ofEpochMilli(rs.getLong("expires_at")),
                 new Session.Activity(rs.getInt("sign_ins"), rs.getLong("requests"), rs.getLong("pages"),
                         rs.getString("last_page")),
-                ending, rs.getBoolean("api_key"));
+                ending, rs.getBoolean("api_key"), SessionFlag.decode(rs.getString("flags")));
     }
 
 }

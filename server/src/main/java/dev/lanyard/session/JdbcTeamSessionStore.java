@@ -20,11 +20,18 @@ class JdbcTeamSessionStore implements TeamSessionStore {
 
     @Override
     public List<MemberCount> members(TeamId team, String prefix, int limit, Optional<String> afterEmail) {
-        String after = afterEmail.isPresent() ? " AND a.email > :after" : "";
+        return members(team, prefix, false, limit, afterEmail);
+    }
+
+    @Override
+    public List<MemberCount> members(TeamId team, String prefix, boolean flaggedOnly, int limit, Optional<String> afterEmail) {
+        String after = (afterEmail.isPresent() ? " AND a.email > :after" : "") + (flaggedOnly
+                ? " AND EXISTS (SELECT 1 FROM sessions f WHERE f.account_id = a.id AND f.ended_at IS NULL AND f.concern > 0)" : "");
         var spec = jdbc.sql("""
                 SELECT a.id,
                        (SELECT COUNT(*) FROM sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL) AS active,
-                       (SELECT MAX(s.last_active_at) FROM sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL) AS last_active
+                       (SELECT MAX(s.last_active_at) FROM sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL) AS last_active,
+                       (SELECT COUNT(*) FROM sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL AND s.concern > 0) AS flagged
                 FROM accounts a
                 WHERE a.team_id = :team AND a.removed_at IS NULL AND substr(a.email, 1, :length) = :prefix""" + after + """
                  ORDER BY a.email LIMIT :limit
@@ -37,7 +44,7 @@ class JdbcTeamSessionStore implements TeamSessionStore {
         return spec.query((rs, n) -> {
             long last = rs.getLong("last_active");
             Optional<Instant> lastActive = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last));
-            return new MemberCount(new AccountId(rs.getString("id")), rs.getInt("active"), lastActive);
+            return new MemberCount(new AccountId(rs.getString("id")), rs.getInt("active"), lastActive, rs.getInt("flagged"));
         }).list();
     }
 

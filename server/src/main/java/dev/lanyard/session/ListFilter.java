@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The filters of the sessions list (PRODUCT.md S4). */
+/** The filters of the sessions list (PRODUCT.md S4, and V3's flagged sessions). */
 public enum ListFilter {
-    ALL, VERIFIED, UNVERIFIED, INACTIVE;
+    ALL, VERIFIED, UNVERIFIED, INACTIVE, FLAGGED;
 
     /** No activity for this long makes a session inactive. */
     public static final Duration INACTIVE_AFTER = Duration.ofDays(90);
@@ -24,13 +24,19 @@ public enum ListFilter {
     }
 
     /** How many active sessions each filter matches. */
-    public record Counts(int all, int verified, int unverified, int inactive) {
+    public record Counts(int all, int verified, int unverified, int inactive, int flagged) {
+        /** Counts without the flagged ones. */
+        public Counts(int all, int verified, int unverified, int inactive) {
+            this(all, verified, unverified, inactive, 0);
+        }
+
         public int of(ListFilter filter) {
             return switch (filter) {
                 case ALL -> all;
                 case VERIFIED -> verified;
                 case UNVERIFIED -> unverified;
                 case INACTIVE -> inactive;
+                case FLAGGED -> flagged;
             };
         }
     }

@@ -2,6 +2,7 @@ package dev.lanyard.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,7 +20,17 @@ import dev.lanyard.geo.GeoLocation;
 public record Session(SessionId id, AccountId account, String name, AppType appType, boolean rememberMe,
                       boolean verified, boolean alerts, Device device, String userAgent, String ip,
                       GeoLocation location, Instant createdAt, Instant lastActiveAt, Duration idleTimeout,
-                      Instant expiresAt, Activity activity, Optional<Ending> ending, boolean apiKey) {
+                      Instant expiresAt, Activity activity, Optional<Ending> ending, boolean apiKey,
+                      List<SessionFlag> flags) {
+
+    /** A session without flags. */
+    public Session(SessionId id, AccountId account, String name, AppType appType, boolean rememberMe,
+                   boolean verified, boolean alerts, Device device, String userAgent, String ip,
+                   GeoLocation location, Instant createdAt, Instant lastActiveAt, Duration idleTimeout,
+                   Instant expiresAt, Activity activity, Optional<Ending> ending, boolean apiKey) {
+        this(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location, createdAt,
+                lastActiveAt, idleTimeout, expiresAt, activity, ending, apiKey, List.of());
+    }
 
     /** A session of a sign-in (not an API key). */
     public Session(SessionId id, AccountId account, String name, AppType appType, boolean rememberMe,
@@ -45,6 +56,17 @@ public record Session(SessionId id, AccountId account, String name, AppType appT
         ip = Objects.requireNonNullElse(ip, "");
         activity = Objects.requireNonNullElse(activity, Activity.NONE);
         ending = Objects.requireNonNullElse(ending, Optional.empty());
+        flags = List.copyOf(Objects.requireNonNullElse(flags, List.of()));
+    }
+
+    /** Whether the risk assessment flagged the session (PRODUCT.md V3). */
+    public boolean flagged() {
+        return !flags.isEmpty();
+    }
+
+    /** The highest concern among its flags, if it has any. */
+    public Optional<SessionFlag.Level> concern() {
+        return SessionFlag.highest(flags);
     }
 
     /** Counters of what the session did. */
@@ -96,11 +118,11 @@ public record Session(SessionId id, AccountId account, String name, AppType appT
     Session movedTo(String ip, GeoLocation location) {
         if (ip.equals(this.ip) && location.equals(this.location)) return this;
         return new Session(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location,
-                createdAt, lastActiveAt, idleTimeout, expiresAt, activity, ending, apiKey);
+                createdAt, lastActiveAt, idleTimeout, expiresAt, activity, ending, apiKey, flags);
     }
 
     Session withActivity(Instant lastActive, Activity activity) {
         return new Session(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location,
-                createdAt, lastActive, idleTimeout, expiresAt, activity, ending, apiKey);
+                createdAt, lastActive, idleTimeout, expiresAt, activity, ending, apiKey, flags);
     }
 }

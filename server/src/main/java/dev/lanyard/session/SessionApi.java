@@ -55,13 +55,17 @@ class SessionApi {
         return json(sessions.current(current), current, true);
     }
 
-    @Operation(summary = "Your active sessions, most recently active first; filter: all, verified, unverified, inactive")
+    @Operation(summary = "Your active sessions, most recently active first; filter: all, verified, unverified, inactive, "
+            + "flagged (sessions the risk assessment found suspicious; each session's flags say why)")
     @GetMapping
-    SessionList list(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String filter,
+    SessionList list(@AuthenticationPrincipal CurrentSession current,
+                     @io.swagger.v3.oas.annotations.Parameter(description = "One of all (the default), verified, unverified, "
+                             + "inactive, flagged; letter case does not matter")
+                     @RequestParam(required = false) String filter,
                      @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
         requireList(current);
         ListFilter chosen = ListFilter.parse(filter).orElseThrow(() ->
-                new SessionProblem.InvalidInput("filter", "filter must be one of all, verified, unverified, inactive."));
+                new SessionProblem.InvalidInput("filter", "filter must be one of all, verified, unverified, inactive, flagged."));
         checkLimit(limit);
         var page = sessions.active(current.account().id(), chosen, limit, Optional.ofNullable(cursor));
         return new SessionList(page.items().stream().map(s -> json(s, current, false)).toList(),

@@ -12,7 +12,8 @@ public sealed interface SessionEvent {
 
     Instant at();
 
-    record Started(SessionId id, AccountId owner, Instant at) implements SessionEvent {
+    /** A session began; {@code session} is the row as it was inserted. */
+    record Started(SessionId id, AccountId owner, Instant at, Session session) implements SessionEvent {
     }
 
     record Ended(SessionId id, AccountId owner, Session.Ending ending) implements SessionEvent {

@@ -3,6 +3,7 @@ package dev.lanyard.session;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.modulith.NamedInterface;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A session in the API. {@code ip} is masked unless the owner asks for one session's details.
@@ -13,7 +14,18 @@ import java.time.Instant;
 public record SessionJson(@Schema(nullable = true, description = "null where the viewer is an admin looking at another member's session") String id, boolean current, String name, DeviceJson device, String appType, LocationJson location,
                    String ip, Instant createdAt, Instant lastActiveAt, Instant expiresAt, boolean verified, boolean alerts,
                    boolean activeNow, ActivityJson activity, @Schema(nullable = true) Instant endedAt, @Schema(nullable = true) String endReason,
-                   @Schema(nullable = true) String endedBy, @Schema(nullable = true) String endNote) {
+                   @Schema(nullable = true) String endedBy, @Schema(nullable = true) String endNote,
+                   @Schema(description = "Why the risk assessment found the session suspicious (new device, new country, "
+                           + "new address, impossible travel, very old session); empty when it did not") List<FlagJson> flags,
+                   @Schema(nullable = true, allowableValues = {"low", "medium", "high"},
+                           description = "The highest concern among the flags; null without flags") String concern) {
+
+    /** One reason a session looks suspicious. */
+    record FlagJson(@Schema(example = "new-device", allowableValues = {"new-device", "new-country", "new-address",
+                            "impossible-travel", "old-session"}) String code,
+                    @Schema(allowableValues = {"low", "medium", "high"}) String level,
+                    @Schema(example = "First sign-in from Firefox on Windows") String reason) {
+    }
 
     record DeviceJson(String description, String browser, String browserVersion, String os, String osVersion,
                       String type, String model) {
@@ -34,7 +46,7 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
         SessionJson full = of(s, current, activeNow, false);
         return new SessionJson(null, full.current(), full.name(), full.device(), full.appType(), full.location(), full.ip(),
                 full.createdAt(), full.lastActiveAt(), full.expiresAt(), full.verified(), full.alerts(), full.activeNow(),
-                full.activity(), full.endedAt(), full.endReason(), full.endedBy(), full.endNote());
+                full.activity(), full.endedAt(), full.endReason(), full.endedBy(), full.endNote(), full.flags(), full.concern());
     }
 
     /**
@@ -56,6 +68,8 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                 s.alerts(), activeNow, new ActivityJson(a.signIns(), a.requests(), a.pages(), a.lastPage()),
                 e.map(Session.Ending::at).orElse(null), e.map(x -> x.reason().code()).orElse(null),
                 e.flatMap(Session.Ending::by).map(x -> x.value()).orElse(null),
-                e.flatMap(Session.Ending::note).orElse(null));
+                e.flatMap(Session.Ending::note).orElse(null),
+                s.flags().stream().map(f -> new FlagJson(f.code(), f.level().code(), f.reason())).toList(),
+                s.concern().map(SessionFlag.Level::code).orElse(null));
     }
 }

@@ -103,6 +103,9 @@ interface SessionStore {
     /** Sets the sign-in alerts flag of an active session of {@code owner}; returns 1 or 0. Safe to repeat. */
     int setAlerts(SessionId id, AccountId owner, boolean alerts);
 
+    /** Replaces the flags of {@code owner}'s session (active or ended); returns 1, or 0 if there is none. Safe to repeat. */
+    int setFlags(SessionId id, AccountId owner, List<SessionFlag> flags);
+
     /**
      * Adds recorded activity in one batch. "Last active" only moves forward, counters only add,
      * so a late or repeated flush never moves a session back in time. Returns rows changed.

@@ -82,7 +82,7 @@ public class Sessions {
                 origin.location(), now, now, policy.idleTimeout(), now.plus(policy.lifetime(request.rememberMe())),
                 Session.Activity.NONE, Optional.empty());
         store.insert(session, SessionToken.hash(token));
-        events.publishEvent(new SessionEvent.Started(session.id(), session.account(), now));
+        events.publishEvent(new SessionEvent.Started(session.id(), session.account(), now, session));
         broadcast.started(session.account());
         return new Started(session, token);
     }
@@ -366,6 +366,40 @@ public class Sessions {
         if (store.rename(id, owner, clean) == 0) throw new SessionProblem.NotFound();
         events.publishEvent(new SessionEvent.Renamed(id, owner, clean, clock.instant()));
         broadcast.changed(List.of(id));
+    }
+
+    /**
+     * Replaces the flags the risk assessment found on {@code owner}'s session (PRODUCT.md V3). Joins the
+     * caller's transaction; every node drops its cached copy after the commit. Returns whether the session exists.
+     */
+    @Transactional
+    public boolean flag(SessionId id, AccountId owner, List<SessionFlag> flags) {
+        if (store.setFlags(id, owner, flags) == 0) return false;
+        broadcast.changed(List.of(id));
+        return true;
+    }
+
+    /**
+     * Ends {@code owner}'s session on the owner's word when no session of theirs is at hand (the
+     * "This wasn't me" link of a sign-in alert): revoked by the owner. Returns whether it was active. Safe to repeat.
+     */
+    @Transactional
+    public boolean endReported(SessionId id, AccountId owner) {
+        return !finish(List.of(id), owner, new Session.Ending(clock.instant(), EndReason.REVOKED, Optional.of(owner),
+                Optional.empty(), Optional.empty())).isEmpty();
+    }
+
+    /**
+     * Ends every sign-in of {@code owner} (API keys stay, as with "log out all devices") on the owner's word,
+     * without a session at hand. Returns those ended. Safe to repeat.
+     */
+    @Transactional
+    public List<SessionId> endAllReported(AccountId owner) {
+        Session.Ending ending = new Session.Ending(clock.instant(), EndReason.REVOKED, Optional.of(owner),
+                Optional.empty(), Optional.empty());
+        List<SessionId> ended = store.endSignIns(owner, Optional.empty(), ending);
+        broadcast.ended(ended, owner, ending);
+        return ended;
     }
 
     @Transactional

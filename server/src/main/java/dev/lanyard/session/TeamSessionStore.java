@@ -17,7 +17,14 @@ interface TeamSessionStore {
      */
     List<MemberCount> members(TeamId team, String prefix, int limit, Optional<String> afterEmail);
 
-    record MemberCount(AccountId account, int active, Optional<Instant> lastActive) {
+    /** {@link #members(TeamId, String, int, Optional)}, with {@code flaggedOnly}: only members with an active flagged session. */
+    List<MemberCount> members(TeamId team, String prefix, boolean flaggedOnly, int limit, Optional<String> afterEmail);
+
+    /** @param flagged how many of the active sessions the risk assessment flagged (PRODUCT.md V3) */
+    record MemberCount(AccountId account, int active, Optional<Instant> lastActive, int flagged) {
+        MemberCount(AccountId account, int active, Optional<Instant> lastActive) {
+            this(account, active, lastActive, 0);
+        }
     }
 
     /** Active sessions of the whole team. */

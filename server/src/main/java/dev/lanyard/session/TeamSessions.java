@@ -51,7 +51,7 @@ public class TeamSessions {
     }
 
     /** A member with their number of active sessions and last activity. */
-    public record MemberSessions(Account member, int active, Optional<Instant> lastActive) {
+    public record MemberSessions(Account member, int active, Optional<Instant> lastActive, int flagged) {
     }
 
     /** One page of the team overview, the {@link Cursors cursor} of the next page and the team's total of active sessions. */
@@ -60,16 +60,21 @@ public class TeamSessions {
 
     /** @param cursor the {@link Overview#nextCursor()} of the previous page; a value that is not one is refused */
     public Overview overview(CurrentSession admin, String emailPrefix, int limit, Optional<String> cursor) {
+        return overview(admin, emailPrefix, false, limit, cursor);
+    }
+
+    /** {@link #overview(CurrentSession, String, int, Optional)}; {@code flaggedOnly}: only members with a flagged active session. */
+    public Overview overview(CurrentSession admin, String emailPrefix, boolean flaggedOnly, int limit, Optional<String> cursor) {
         requireAdmin(admin);
         Optional<String> afterEmail = cursor.flatMap(c -> Cursors.decode(c, 1)).map(parts -> parts.get(0));
         if (afterEmail.isPresent() && afterEmail.get().indexOf('@') < 1) throw new SessionProblem.InvalidCursor();
         int size = Math.max(1, Math.min(limit, Sessions.MAX_PAGE));
         String prefix = emailPrefix == null ? "" : emailPrefix.strip().toLowerCase(java.util.Locale.ROOT);
-        List<TeamSessionStore.MemberCount> rows = teamStore.members(admin.account().team(), prefix, size + 1, afterEmail);
+        List<TeamSessionStore.MemberCount> rows = teamStore.members(admin.account().team(), prefix, flaggedOnly, size + 1, afterEmail);
         // One statement for the page's accounts, not one per row; a member removed meanwhile is left out.
         java.util.Map<AccountId, Account> found = accounts.find(rows.stream().limit(size).map(TeamSessionStore.MemberCount::account).toList());
         List<MemberSessions> members = rows.stream().limit(size).filter(r -> found.containsKey(r.account()))
-                .map(r -> new MemberSessions(found.get(r.account()), r.active(), r.lastActive())).toList();
+                .map(r -> new MemberSessions(found.get(r.account()), r.active(), r.lastActive(), r.flagged())).toList();
         Optional<String> next = rows.size() > size && !members.isEmpty()
                 ? Optional.of(Cursors.encode(members.get(members.size() - 1).member().email())) : Optional.empty();
         return new Overview(members, next, teamStore.activeCount(admin.account().team()));

@@ -244,6 +244,37 @@ abstract class SessionStoreContract {
         assertThat(store.count(newAccount(), inactiveBefore)).isEqualTo(new ListFilter.Counts(0, 0, 0, 0));
     }
 
+    @Test
+    void flagsAreKeptWithTheSessionAndTheFlaggedFilterAndCountFindThem() {
+        AccountId owner = newAccount();
+        AccountId someoneElse = newAccount();
+        Session flagged = stored(TestSessions.of(owner).lastActiveAt(minutes(150)).build());
+        Session plain = stored(TestSessions.of(owner).lastActiveAt(minutes(120)).build());
+        List<SessionFlag> flags = List.of(new SessionFlag("new-device", SessionFlag.Level.HIGH, "First sign-in from Chrome on macOS"),
+                new SessionFlag("new-address", SessionFlag.Level.MEDIUM, "First sign-in from the address 83.45.200.\u2022\u2022\u2022"));
+
+        assertThat(store.setFlags(flagged.id(), someoneElse, flags)).as("only the owner's session").isZero();
+        assertThat(store.setFlags(flagged.id(), owner, flags)).isEqualTo(1);
+        assertThat(store.setFlags(flagged.id(), owner, flags)).as("repeating changes nothing more").isEqualTo(1);
+
+        assertThat(reread(flagged).flags()).isEqualTo(flags);
+        assertThat(reread(flagged).concern()).contains(SessionFlag.Level.HIGH);
+        assertThat(reread(plain).flags()).isEmpty();
+        assertThat(ids(store.active(owner, ListFilter.FLAGGED, T0, 50, Optional.empty()))).containsExactly(flagged.id());
+        assertThat(store.count(owner, T0).flagged()).isEqualTo(1);
+
+        store.setFlags(flagged.id(), owner, List.of());
+        assertThat(store.active(owner, ListFilter.FLAGGED, T0, 50, Optional.empty())).isEmpty();
+        assertThat(store.count(owner, T0).flagged()).isZero();
+    }
+
+    @Test
+    void aFlagsReasonCannotBreakTheStoredForm() {
+        SessionFlag tricky = new SessionFlag("new-device", SessionFlag.Level.LOW, "First sign-in from\tEvil\nnew-country\tHIGH\tx");
+        assertThat(SessionFlag.decode(SessionFlag.encode(List.of(tricky)))).containsExactly(tricky);
+        assertThat(tricky.reason()).isEqualTo("First sign-in from Evil new-country HIGH x");
+    }
+
     // ---- ending
 
     @Test

@@ -1,0 +1,26 @@
+package dev.lanyard.risk;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+
+/** What each account has been seen with: devices, countries, public addresses, places. */
+interface SeenStore {
+
+    /** What the account had seen of {@code now}'s device, country and address, and its latest place: one indexed query. */
+    Seen lookup(AccountId account, Sighting now);
+
+    /** Records {@code now} as seen at {@code now.at()} in one statement; repeating it only moves the times. */
+    void record(AccountId account, Sighting now);
+
+    /**
+     * @param assessedBefore whether any sign-in of the account was seen before (its first is new in every way, and flagged in none)
+     * @param lastPlace      the place the account was seen at most recently, and when
+     */
+    record Seen(boolean assessedBefore, boolean device, boolean country, boolean address, Optional<LastPlace> lastPlace) {
+    }
+
+    record LastPlace(Sighting.Place place, Instant at) {
+    }
+}

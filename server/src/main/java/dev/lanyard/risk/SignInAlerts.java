@@ -1,0 +1,135 @@
+package dev.lanyard.risk;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.Mailer;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.ListFilter;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionFlag;
+import dev.lanyard.session.Sessions;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Sign-in alerts (PRODUCT.md V5): a sign-in flagged as a new device, a new country or impossible travel
+ * is mailed to the member, if their setting says so and their other sessions want alerts (when every
+ * other active sign-in has its alerts toggle off, nobody asked to be told; with no other sign-in, the
+ * setting alone decides). The mail goes through the outbox (written here, sent after the commit, retried)
+ * and carries a single-use "This wasn't me" link whose token is kept only as its SHA-256.
+ */
+@Component
+class SignInAlerts {
+    static final Set<String> ALERTING = Set.of(RiskRules.NEW_DEVICE, RiskRules.NEW_COUNTRY, RiskRules.IMPOSSIBLE_TRAVEL);
+    static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private final AlertStore store;
+    private final Sessions sessions;
+    private final Accounts accounts;
+    private final Mailer mailer;
+    private final RiskSettings settings;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    SignInAlerts(AlertStore store, Sessions sessions, Accounts accounts, Mailer mailer, RiskSettings settings,
+                 ApplicationEventPublisher events, Clock clock) {
+        this.store = store;
+        this.sessions = sessions;
+        this.accounts = accounts;
+        this.mailer = mailer;
+        this.settings = settings;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Queues the alert of a flagged sign-in, when it is one the member asked to hear of. Joins the caller's transaction. */
+    void signedIn(Session s, List<SessionFlag> flags) {
+        if (flags.stream().noneMatch(f -> ALERTING.contains(f.code()))) return;
+        if (!store.newDeviceEmails(s.account())) return;
+        List<Session> others = sessions.active(s.account(), ListFilter.ALL, Sessions.MAX_PAGE, Optional.empty()).items().stream()
+                .filter(o -> !o.id().equals(s.id()) && !o.apiKey() && o.appType() != AppType.OAUTH).toList();
+        if (!others.isEmpty() && others.stream().noneMatch(Session::alerts)) return;
+        Optional<Account> account = accounts.find(s.account());
+        if (account.isEmpty()) return;
+        Instant now = clock.instant();
+        String token = token();
+        store.addLink(hash(token), s.id(), s.account(), now, now.plus(settings.alertLinkLifetime()));
+        mailer.send(account.get().team(), account.get().email(), "New sign-in to Lanyard from " + s.device().description(),
+                body(account.get(), s, flags, token));
+        events.publishEvent(new RiskEvent.AlertSent(s.id(), s.account(), account.get().email(), now));
+    }
+
+    private String body(Account account, Session s, List<SessionFlag> flags, String token) {
+        String base = mailer.baseUrl();
+        StringBuilder why = new StringBuilder();
+        flags.forEach(f -> why.append("  - ").append(f.reason()).append('\n'));
+        return """
+                Hello %s,
+
+                Your Lanyard account was just signed in to from a device or place it has not been used from before.
+
+                Device:   %s
+                Location: %s
+                Time:     %s
+
+                Why we tell you:
+                %s
+                If this was you, there is nothing to do.
+
+                This wasn't me: %s/not-me/%s
+                The link signs that session out. It works once, for %d hours, even if you are not signed in.
+                Then change your password: %s/settings/security#password
+
+                You get this mail because "Email me when a new device signs in" is on: %s/settings/security
+                """.formatted(account.name().isBlank() ? account.email() : account.name(), s.device().description(),
+                s.location().label(), WHEN.format(s.createdAt()), why, base, token,
+                settings.alertLinkLifetime().toHours(), base, base);
+    }
+
+    /** Expired links are of no use to anyone: removed every six hours, a day after they expired. */
+    @Scheduled(fixedDelayString = "PT6H", initialDelayString = "PT10M")
+    @Transactional
+    public void removeExpiredLinks() {
+        store.removeExpired(clock.instant().minus(java.time.Duration.ofDays(1)));
+    }
+
+    private String token() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** SHA-256 of a link's token, in hex: what is stored and looked up. */
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether {@code token} has the shape of a link's token (43 base64url characters). */
+    static boolean plausible(String token) {
+        return token != null && token.length() == 43 && token.chars().allMatch(c ->
+                (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
+    }
+}

@@ -1,0 +1,191 @@
+package dev.lanyard.risk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.EndReason;
+import dev.lanyard.session.NewSession;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.LanyardSpringTest;
+import jakarta.servlet.http.Cookie;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * Sign-in alerts (PRODUCT.md V5) over MockMvc, with mail kept in the development outbox: who is told,
+ * and what the "This wasn't me" link may do, signed out, once.
+ */
+@LanyardSpringTest
+class SignInAlertsWebTest {
+    private static final Pattern LINK = Pattern.compile("/not-me/([A-Za-z0-9_-]{43})");
+    private static final Pattern CSRF_INPUT = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    Sessions sessions;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    JdbcClient jdbc;
+
+    private Account alice;
+    private Sessions.Started laptop;
+
+    @BeforeEach
+    void aliceSignsInOnHerLaptop() {
+        alice = accounts.signUp(TestAccounts.alice());
+        laptop = start(SuspiciousSessionsWebTest.FIREFOX_IN_MADRID);
+    }
+
+    private Sessions.Started start(dev.lanyard.session.ClientOrigin origin) {
+        return sessions.start(new NewSession(alice.id(), origin, AppType.WEB, false));
+    }
+
+    private List<String> mails() {
+        return jdbc.sql("SELECT subject || '\n' || body FROM outbox WHERE recipient = :to ORDER BY id")
+                .param("to", alice.email()).query(String.class).list();
+    }
+
+    private String token(String mail) {
+        Matcher m = LINK.matcher(mail);
+        assertThat(m.find()).as("the mail has a This wasn't me link:\n" + mail).isTrue();
+        return m.group(1);
+    }
+
+    private List<String> audit(String action) {
+        return jdbc.sql("SELECT detail FROM audit_entries WHERE team_id = :team AND action = :action ORDER BY seq")
+                .param("team", alice.team().value()).param("action", action).query(String.class).list();
+    }
+
+    /** A POST of the not-me page's form, signed out, with the token and cookie the page handed out. */
+    private MockHttpServletResponse submit(String path, MvcResult page) throws Exception {
+        Matcher csrf = CSRF_INPUT.matcher(page.getResponse().getContentAsString());
+        assertThat(csrf.find()).as("the page carries a CSRF token").isTrue();
+        MockHttpServletRequestBuilder form = post(path).contentType(MediaType.APPLICATION_FORM_URLENCODED).param("_csrf", csrf.group(1));
+        Cookie xsrf = page.getResponse().getCookie("XSRF-TOKEN");
+        if (xsrf != null) form.cookie(xsrf);
+        return mvc.perform(form.with(ApiClient.from("198.51.100.7"))).andReturn().getResponse();
+    }
+
+    private MvcResult open(String token) throws Exception {
+        return mvc.perform(get("/not-me/" + token).with(ApiClient.from("198.51.100.7")).accept(MediaType.TEXT_HTML)).andReturn();
+    }
+
+    @Test
+    void aNewDeviceSigningInIsMailedWithDeviceLocationTimeAndALink() {
+        clock.advance(Duration.ofHours(2));
+        start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN);
+        assertThat(mails()).singleElement().asString()
+                .startsWith("New sign-in to Lanyard from Chrome 131 on macOS 14\n")
+                .contains("Device:   Chrome 131 on macOS 14", "Location: Berlin, Germany", "Time:     ",
+                        "First sign-in from Germany", "This wasn't me: http", "/settings/security#password");
+        assertThat(audit("session.sign-in-alert-sent")).containsExactly("Emailed " + alice.email()
+                + " about the new sign-in on Chrome 131 on macOS 14");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM alert_links WHERE token_hash = :h").param("h", SignInAlerts.hash(token(mails().get(0))))
+                .query(Integer.class).single()).as("only the token's hash is kept").isEqualTo(1);
+    }
+
+    @Test
+    void nobodyIsToldWhenEveryOtherSessionHasAlertsOff() {
+        sessions.setAlerts(laptop.session().id(), alice.id(), false);
+        start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN);
+        assertThat(mails()).isEmpty();
+    }
+
+    @Test
+    void nobodyIsToldWhenTheMemberTurnedAlertEmailsOff() {
+        jdbc.sql("INSERT INTO alert_settings (account_id, new_device_emails) VALUES (:a, :off)")
+                .param("a", alice.id().value()).param("off", false).update();
+        start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN);
+        assertThat(mails()).isEmpty();
+    }
+
+    @Test
+    void theSameDeviceAgainIsNoAlert() {
+        clock.advance(Duration.ofDays(1));
+        start(SuspiciousSessionsWebTest.FIREFOX_IN_MADRID);
+        assertThat(mails()).isEmpty();
+    }
+
+    @Test
+    void theLinkSignedOutEndsItsSessionOnceThenEveryOtherOnce() throws Exception {
+        Session berlin = start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN).session();
+        String token = token(mails().get(0));
+
+        MvcResult page = open(token);
+        assertThat(page.getResponse().getStatus()).isEqualTo(200);
+        assertThat(page.getResponse().getContentAsString()).contains("Chrome 131 on macOS 14", "Berlin, Germany", "Sign out this session");
+
+        MockHttpServletResponse ended = submit("/not-me/" + token, page);
+        assertThat(ended.getStatus()).isEqualTo(302);
+        assertThat(ended.getRedirectedUrl()).isEqualTo("/not-me/" + token);
+        assertThat(sessions.get(berlin.id(), alice.id()).ending()).hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(EndReason.REVOKED));
+        assertThat(sessions.get(laptop.session().id(), alice.id()).active()).isTrue();
+        assertThat(audit("session.reported-not-me")).containsExactly(
+                "Reported Chrome 131 on macOS 14 as not theirs from a sign-in alert, which signed it out");
+
+        MvcResult next = open(token);
+        assertThat(next.getResponse().getContentAsString()).contains("This session is signed out.", "Sign out all other sessions",
+                "/settings/security#password");
+        assertThat(submit("/not-me/" + token, next).getStatus()).as("a repeat changes nothing").isEqualTo(302);
+        assertThat(audit("session.reported-not-me")).hasSize(1);
+
+        MockHttpServletResponse all = submit("/not-me/" + token + "/all", next);
+        assertThat(all.getStatus()).isEqualTo(302);
+        assertThat(sessions.get(laptop.session().id(), alice.id()).active()).isFalse();
+        assertThat(open(token).getResponse().getContentAsString()).contains("Every session of your account is signed out");
+        assertThat(audit("session.reported-not-me")).hasSize(2).last().asString().startsWith("Signed out every session (1 session)");
+    }
+
+    @Test
+    void theLinkRefusesAPostWithoutTheCsrfToken() throws Exception {
+        Session berlin = start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN).session();
+        String token = token(mails().get(0));
+        MockHttpServletResponse forged = mvc.perform(post("/not-me/" + token).with(ApiClient.from("198.51.100.7"))).andReturn().getResponse();
+        assertThat(forged.getStatus()).isEqualTo(403);
+        assertThat(sessions.get(berlin.id(), alice.id()).active()).isTrue();
+    }
+
+    @Test
+    void anExpiredUnknownOrMalformedLinkIsGoneAndEndsNothing() throws Exception {
+        Session berlin = start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN).session();
+        String token = token(mails().get(0));
+        MvcResult fresh = open(token);
+
+        String unknown = "A".repeat(43);
+        assertThat(open(unknown).getResponse().getStatus()).isEqualTo(410);
+        assertThat(open("short").getResponse().getStatus()).isEqualTo(410);
+        assertThat(open("../settings").getResponse().getStatus()).isIn(400, 404, 410);
+
+        clock.advance(Duration.ofHours(24));
+        MvcResult late = open(token);
+        assertThat(late.getResponse().getStatus()).isEqualTo(410);
+        assertThat(late.getResponse().getContentAsString()).contains("This link can no longer be used");
+        assertThat(submit("/not-me/" + token, fresh).getStatus()).isEqualTo(410);
+        assertThat(sessions.get(berlin.id(), alice.id()).active()).isTrue();
+        assertThat(audit("session.reported-not-me")).isEmpty();
+    }
+}
