@@ -57,6 +57,8 @@ class PasskeyPagesTest {
     Passkeys passkeys;
     @LocalServerPort
     int port;
+    @Autowired
+    java.time.Clock clock;
 
     /** A passkey of {@code member} as a registration would have stored it. */
     private String passkeyOf(Member member, String name) {
@@ -406,5 +408,37 @@ class PasskeyPagesTest {
                 .as("without a passkey or an app Ada is held again").isEqualTo("/settings/security");
         assertThat(team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString())
                 .contains("Your team requires two-factor authentication");
+    }
+
+    @Test
+    void aMemberWithAPasskeyAndAnAuthenticatorAppMayUseEitherAndTheApiAsksForTheCode() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        passkeyOf(ada, "Ada's key");
+        team.perform(team.form(post("/settings/security/two-factor/start"), ada));
+        Matcher secret = Pattern.compile("id=\"two-factor-secret\">([A-Z2-7 ]+)<").matcher(
+                team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString());
+        assertThat(secret.find()).isTrue();
+        assertThat(team.perform(team.form(post("/settings/security/two-factor/confirm"), ada)
+                .param("code", dev.lanyard.factors.TestCodes.now(secret.group(1), clock.instant()))).getResponse().getStatus()).isEqualTo(200);
+        assertThat(team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString())
+                .contains("asks for a code from your authenticator app or one of your passkeys");
+
+        String address = ApiClient.newAddress();
+        String challenge = passwordStep(ada, address).orElseThrow();
+        assertThat(mvc.perform(get("/login/verify").cookie(new Cookie(CHALLENGE, challenge)).accept(MediaType.TEXT_HTML))
+                .andReturn().getResponse().getContentAsString())
+                .contains("Use one of your passkeys, or enter the 6-digit code from your authenticator app.")
+                .contains("Use a passkey").contains("name=\"code\"").contains("recovery codes");
+
+        MockHttpServletResponse api = mvc.perform(post("/api/v1/login").with(ApiClient.from(address))
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(java.util.Map.of("email", ada.email(), "password", TestAccounts.PASSWORD))))
+                .andReturn().getResponse();
+        assertThat(api.getStatus()).isEqualTo(200);
+        JsonNode needed = json.readTree(api.getContentAsString());
+        assertThat(needed.path("secondFactor").asString()).as("an API client sends a code").isEqualTo("totp");
+        assertThat(needed.path("challenge").asString()).startsWith("chl_");
+        assertThat(ApiClient.sessionCookie(api)).isEmpty();
     }
 }
