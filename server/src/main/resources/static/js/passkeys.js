@@ -1,7 +1,8 @@
 // Passkeys (docs/decisions/0023-passkeys.md): the browser's half of the two WebAuthn ceremonies.
 // A form with data-options asks Lanyard for the options (POST, with the form's CSRF token), calls the
 // authenticator, puts the ceremony handle and the answer (WebAuthn's JSON encoding) in its hidden fields
-// and submits itself: Lanyard's answer is an ordinary page. #passkey-add registers, #passkey-sign-in signs in.
+// and submits itself: Lanyard's answer is an ordinary page. #passkey-add registers, #passkey-sign-in signs in,
+// #passkey-verify passes the second step of a password sign-in (/login/verify).
 (function () {
     'use strict';
 
@@ -100,7 +101,8 @@
 
     function wire(form, ceremony) {
         var button = form.querySelector('[data-passkey-start]');
-        var hint = form.querySelector('[data-passkey-unsupported]');
+        var hint = form.querySelector('[data-passkey-unsupported]')
+            || (form.parentNode && form.parentNode.querySelector('[data-passkey-unsupported]'));
         if (!supported) return;
         form.hidden = false;
         if (hint) hint.hidden = true;
@@ -134,6 +136,8 @@
         if (add) wire(add, register);
         var signIn = document.getElementById('passkey-sign-in');
         if (signIn) wire(signIn, assert);
+        var verify = document.getElementById('passkey-verify');
+        if (verify) wire(verify, assert);
     }
 
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -39,7 +39,7 @@ public enum AuditAction {
     TWO_FACTOR_DISABLED("account.two-factor-disabled", "Two-factor authentication turned off"),
     RECOVERY_CODES_REGENERATED("account.recovery-codes-regenerated", "Recovery codes regenerated"),
     RECOVERY_CODE_USED("account.recovery-code-used", "Recovery code used"),
-    SECOND_FACTOR_FAILED("account.second-factor-failed", "Wrong two-factor code"),
+    SECOND_FACTOR_FAILED("account.second-factor-failed", "Failed second factor"),
     PASSKEY_ADDED("passkey.added", "Passkey added"),
     PASSKEY_RENAMED("passkey.renamed", "Passkey renamed"),
     PASSKEY_REMOVED("passkey.removed", "Passkey removed"),

@@ -334,7 +334,8 @@ class AuditRecorder {
         } else if (event instanceof dev.lanyard.factors.FactorEvent.SecondFactorFailed e) {
             record(who.team(), e.at(), new AuditEntry.Actor(Optional.empty(), who.email(), "", Optional.empty()),
                     Optional.of(who.id()), Optional.empty(), AuditAction.SECOND_FACTOR_FAILED,
-                    "Failed sign-in as " + who.email() + ": right password, wrong two-factor code", Optional.ofNullable(e.address()));
+                    "Failed sign-in as " + who.email() + ": right password, "
+                            + (e.passkey() ? "a passkey that could not be verified" : "wrong two-factor code"), Optional.ofNullable(e.address()));
         }
     }
 

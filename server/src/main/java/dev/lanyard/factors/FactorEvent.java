@@ -27,6 +27,7 @@ public sealed interface FactorEvent {
     }
 
     /** A wrong code at the second step of a sign-in (the password was right). */
-    record SecondFactorFailed(Account account, String address, Instant at) implements FactorEvent {
+    /** @param passkey the failed answer was a passkey's assertion, not a code */
+    record SecondFactorFailed(Account account, String address, Instant at, boolean passkey) implements FactorEvent {
     }
 }

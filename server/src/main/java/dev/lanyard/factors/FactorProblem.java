@@ -63,4 +63,29 @@ public sealed class FactorProblem extends RuntimeException {
                     "Authenticator codes cannot be checked on this server right now. Use one of your recovery codes.");
         }
     }
+
+    /** A passkey assertion that did not verify, or came from a passkey that is not the signing-in member's. */
+    public static final class PasskeyRejected extends FactorProblem {
+        public PasskeyRejected() {
+            super("passkey-rejected", 400, "credential", "That passkey could not be verified. Try again, or use another way to verify.");
+        }
+    }
+
+    /** A passkey asked for as the second step of a member who has none. */
+    public static final class NoPasskey extends FactorProblem {
+        public NoPasskey() {
+            super("no-passkey", 409, null, "You have no passkey. Use a code from your authenticator app or a recovery code.");
+        }
+    }
+
+    /**
+     * An API sign-in of a member whose only second factor is a passkey: WebAuthn needs a browser, so no
+     * challenge is given and no session starts.
+     */
+    public static final class PasskeyNeedsBrowser extends FactorProblem {
+        public PasskeyNeedsBrowser() {
+            super("second-factor-needs-browser", 403, null, "Your second factor is a passkey, which needs a browser: "
+                    + "sign in on the /login page. To sign in through the API, also set up an authenticator app on /settings/security.");
+        }
+    }
 }

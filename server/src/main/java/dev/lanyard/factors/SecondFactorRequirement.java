@@ -8,12 +8,13 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountEvent;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.passkeys.PasskeyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Whether a member is held by their team's requirement of a second factor: the team requires one and the
- * member has none. Asked on every signed-in request, so the answer is cached per member for
+ * member has none (no authenticator app and no passkey; removing the last one holds them again). Asked on every signed-in request, so the answer is cached per member for
  * {@link #TTL}; this node forgets it at once when the member's factor or the team's policy changes here,
  * other nodes within {@link #TTL}.
  */
@@ -33,12 +34,17 @@ class SecondFactorRequirement {
 
     boolean holds(Account account) {
         return held.computeIfAbsent(account.id(),
-                id -> accounts.policy(account.team()).requireSecondFactor() && !factors.enabled(id));
+                id -> accounts.policy(account.team()).requireSecondFactor() && !factors.methods(id).any());
     }
 
     @EventListener
     void factorChanged(FactorEvent event) {
         held.remove(event.account().id());
+    }
+
+    @EventListener
+    void passkeyChanged(PasskeyEvent event) {
+        held.remove(event.passkey().owner());
     }
 
     @EventListener

@@ -17,15 +17,20 @@ import java.util.OptionalLong;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.passkeys.PasskeyProblem;
+import dev.lanyard.passkeys.Passkeys;
+import dev.lanyard.passkeys.RelyingParty;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Members' second factors: enrolling an authenticator app (TOTP) with recovery codes, turning it off, and
- * the second step of a sign-in. Every code checked here goes through the sign-in throttle
- * ({@link Accounts#checkThrottled}); a TOTP code is accepted once (the last accepted time step is kept per
- * member and only moves forward, atomically), a recovery code once.
+ * the second step of a sign-in, passed with a code, a recovery code or one of the member's passkeys
+ * ({@link Passkeys}; a member's second factors are their authenticator app and their passkeys). Every code
+ * and passkey assertion checked here goes through the sign-in throttle ({@link Accounts#checkThrottled}); a
+ * TOTP code is accepted once (the last accepted time step is kept per member and only moves forward,
+ * atomically), a recovery code once.
  */
 @Service
 public class SecondFactors {
@@ -38,12 +43,14 @@ public class SecondFactors {
     private final SeedCipher cipher;
     private final Accounts accounts;
     private final FactorSettings settings;
+    private final Passkeys passkeys;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    SecondFactors(FactorStore store, SeedCipher cipher, Accounts accounts, FactorSettings settings,
+    SecondFactors(FactorStore store, SeedCipher cipher, Accounts accounts, FactorSettings settings, Passkeys passkeys,
                   ApplicationEventPublisher events, Clock clock) {
         this.store = store;
+        this.passkeys = passkeys;
         this.cipher = cipher;
         this.accounts = accounts;
         this.settings = settings;
@@ -77,9 +84,27 @@ public class SecondFactors {
         return new Status(false, Optional.empty(), 0, pending);
     }
 
-    /** Whether the member has a confirmed second factor: a sign-in then needs it. One indexed read. */
+    /** Whether the member has a confirmed authenticator app (TOTP). One indexed read. */
     public boolean enabled(AccountId account) {
         return store.find(account).map(FactorStore.Totp::confirmed).orElse(false);
+    }
+
+    /**
+     * Which second factors a member has: a confirmed authenticator app, at least one passkey.
+     *
+     * @param totp    an authenticator app; its recovery codes come with it
+     * @param passkey at least one passkey
+     */
+    public record Methods(boolean totp, boolean passkey) {
+        /** Whether the member has a second factor at all: a password sign-in then needs it. */
+        public boolean any() {
+            return totp || passkey;
+        }
+    }
+
+    /** The member's second factors. Two indexed reads. */
+    public Methods methods(AccountId account) {
+        return new Methods(enabled(account), !passkeys.list(account).isEmpty());
     }
 
     /** Starts (or restarts) enrolment with a new seed. */
@@ -158,6 +183,11 @@ public class SecondFactors {
         return live(challengeId).map(c -> new SignInRequest(c.rememberMe(), c.appType(), c.bearer(), c.returnPath()));
     }
 
+    /** The second factors a live challenge's member can pass it with, for the page that asks. */
+    public Optional<Methods> methodsFor(String challengeId) {
+        return live(challengeId).map(c -> methods(c.account()));
+    }
+
     /**
      * A completed second step: who signed in and what they asked for.
      *
@@ -180,16 +210,58 @@ public class SecondFactors {
             return kind.isPresent();
         });
         Instant now = clock.instant();
-        if (!ok) {
-            int failures = store.fail(challenge.idHash());
-            events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, now));
-            if (failures >= settings.maxCodeFailures()) throw new FactorProblem.ChallengeUnusable();
-            throw new FactorProblem.WrongCode();
-        }
+        if (!ok) throw failed(challenge, account, address, now, new FactorProblem.WrongCode());
         if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
         recovery[0].ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
-        return new Passed(account, new SignInRequest(challenge.rememberMe(), challenge.appType(), challenge.bearer(),
-                challenge.returnPath()), recovery[0]);
+        return new Passed(account, request(challenge), recovery[0]);
+    }
+
+    /**
+     * Starts checking a passkey as a sign-in's second step: the options for {@code navigator.credentials.get()},
+     * which only the passkeys of the challenge's member can answer. Throws
+     * {@link FactorProblem.ChallengeUnusable} for a dead challenge and {@link FactorProblem.NoPasskey} when the
+     * member has no passkey.
+     */
+    public Passkeys.Options startPasskey(String challengeId, RelyingParty rp) {
+        FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        try {
+            return passkeys.startVerification(challenge.account(), rp);
+        } catch (PasskeyProblem.NotFound none) {
+            throw new FactorProblem.NoPasskey();
+        }
+    }
+
+    /**
+     * Completes a sign-in's second step with a passkey assertion ({@code credential}, WebAuthn's JSON) for the
+     * ceremony {@link #startPasskey} began. Only a passkey of the challenge's member passes; anything else
+     * counts towards the sign-in throttle and the challenge's failures, like a wrong code.
+     */
+    public Passed verifyPasskey(String challengeId, String ceremony, String credential, String address) {
+        FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        boolean ok = accounts.checkThrottled(account, address, () -> {
+            try {
+                passkeys.verify(account.id(), ceremony, credential);
+                return true;
+            } catch (PasskeyProblem.Rejected rejected) {
+                return false;
+            }
+        });
+        Instant now = clock.instant();
+        if (!ok) throw failed(challenge, account, address, now, new FactorProblem.PasskeyRejected());
+        if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
+        return new Passed(account, request(challenge), Optional.empty());
+    }
+
+    /** Counts a failed second step on its challenge; the challenge is dead after {@code maxCodeFailures}. */
+    private FactorProblem failed(FactorStore.Challenge challenge, Account account, String address, Instant now, FactorProblem wrong) {
+        int failures = store.fail(challenge.idHash());
+        events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, now, wrong instanceof FactorProblem.PasskeyRejected));
+        return failures >= settings.maxCodeFailures() ? new FactorProblem.ChallengeUnusable() : wrong;
+    }
+
+    private static SignInRequest request(FactorStore.Challenge challenge) {
+        return new SignInRequest(challenge.rememberMe(), challenge.appType(), challenge.bearer(), challenge.returnPath());
     }
 
     private Optional<FactorStore.Challenge> live(String challengeId) {

@@ -7,7 +7,7 @@ import dev.lanyard.settings.SecuritySection;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
-/** The two-factor section of {@code /settings/security}: off, enrolling (QR code and secret), or on. */
+/** The two-factor section of {@code /settings/security}: off, enrolling (QR code and secret), or on (an app, passkeys or both). */
 @Component
 class TwoFactorSection implements SecuritySection {
     private final SecondFactors factors;
@@ -32,6 +32,8 @@ class TwoFactorSection implements SecuritySection {
     public void describe(CurrentSession current, Model model) {
         SecondFactors.Status status = factors.status(current.account());
         model.addAttribute("twoFactor", status);
+        // A passkey is a second factor too: a password sign-in asks for one (SecondFactors#methods).
+        model.addAttribute("twoFactorByPasskey", factors.methods(current.account().id()).passkey());
         status.since().ifPresent(since -> model.addAttribute("twoFactorSince",
                 java.time.format.DateTimeFormatter.ofPattern("d MMMM yyyy", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC).format(since)));
         model.addAttribute("twoFactorRequired", requirement.holds(current.account()));

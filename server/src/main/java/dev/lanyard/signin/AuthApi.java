@@ -4,6 +4,7 @@ package dev.lanyard.signin;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.SignUp;
+import dev.lanyard.factors.FactorProblem;
 import dev.lanyard.factors.SecondFactors;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
@@ -81,7 +82,10 @@ class AuthApi {
 
     /** The password was right and the member has a second factor: no session yet. */
     record SecondFactorNeeded(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"totp"}, description = "Which factor to send") String secondFactor,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"totp"}, description = "Which factor to send: "
+                    + "\"totp\", a 6-digit code of the member's authenticator app or one of their recovery codes (also when they "
+                    + "have passkeys, which need a browser). A member whose only second factor is a passkey gets 403 "
+                    + "second-factor-needs-browser from POST /api/v1/login instead") String secondFactor,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Send it back with the code to /api/v1/login/second-factor") String challenge,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "When the challenge dies (5 minutes)") java.time.Instant expiresAt) {
     }
@@ -110,6 +114,8 @@ class AuthApi {
     @ApiResponse(responseCode = "200", description = "The password is right and the member has a second factor: no session yet; "
             + "complete the sign-in with POST /api/v1/login/second-factor",
             content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @Schema(implementation = SecondFactorNeeded.class)))
+    @ApiResponse(responseCode = "403", description = "second-factor-needs-browser: the password is right but the member's only second "
+            + "factor is a passkey, which needs a browser; no session starts. Sign in on /login, or set up an authenticator app")
     @PostMapping("/login")
     ResponseEntity<?> login(@RequestBody LoginRequest body, @AuthenticationPrincipal CurrentSession current,
                                    HttpServletRequest request, HttpServletResponse response) {
@@ -123,7 +129,10 @@ class AuthApi {
         if (body.password() == null || body.password().isEmpty()) throw new SessionProblem.InvalidInput("password", "password is required.");
         ClientOrigin origin = origins.of(request);
         Account account = accounts.authenticate(body.email(), body.password(), origin.ip());
-        if (factors.enabled(account.id())) {
+        SecondFactors.Methods second = factors.methods(account.id());
+        if (second.any()) {
+            // A passkey needs a browser (WebAuthn): a member with nothing else cannot finish here, and gets no session.
+            if (!second.totp()) throw new FactorProblem.PasskeyNeedsBrowser();
             SecondFactors.Challenge challenge = factors.challenge(account, new SecondFactors.SignInRequest(
                     Boolean.TRUE.equals(body.rememberMe()), appType.name(), bearer, ""));
             return ResponseEntity.ok(new SecondFactorNeeded("totp", challenge.id(), challenge.expiresAt()));

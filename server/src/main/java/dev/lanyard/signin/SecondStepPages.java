@@ -6,6 +6,7 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.factors.ChallengeCookie;
 import dev.lanyard.factors.FactorProblem;
 import dev.lanyard.factors.SecondFactors;
+import dev.lanyard.passkeys.RelyingParties;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
 import dev.lanyard.session.ClientOrigins;
@@ -17,6 +18,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -26,8 +29,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * {@code /login/verify}: the second step of a browser's sign-in. The browser holds the challenge in a
- * cookie; a right code (or recovery code) ends it and starts a verified session, remembered and sent on as
- * the first step asked.
+ * cookie; a right code (or recovery code), or an assertion of one of the member's passkeys
+ * ({@code /login/verify/passkey}, through static/js/passkeys.js), ends it and starts a verified session,
+ * remembered and sent on as the first step asked.
  */
 @Controller
 class SecondStepPages {
@@ -36,10 +40,12 @@ class SecondStepPages {
     private final Sessions sessions;
     private final ClientOrigins origins;
     private final SessionCookie cookie;
+    private final RelyingParties relyingParties;
 
     SecondStepPages(SecondFactors factors, ChallengeCookie challengeCookie, Sessions sessions, ClientOrigins origins,
-                    SessionCookie cookie) {
+                    SessionCookie cookie, RelyingParties relyingParties) {
         this.factors = factors;
+        this.relyingParties = relyingParties;
         this.challengeCookie = challengeCookie;
         this.sessions = sessions;
         this.origins = origins;
@@ -48,8 +54,39 @@ class SecondStepPages {
 
     @GetMapping("/login/verify")
     String page(HttpServletRequest request, HttpServletResponse response, Model model) {
-        if (challengeCookie.read(request).flatMap(factors::pending).isEmpty()) return expired(request, response, model);
+        Optional<SecondFactors.Methods> methods = challengeCookie.read(request).flatMap(factors::methodsFor);
+        if (methods.isEmpty()) return expired(request, response, model);
+        model.addAttribute("methods", methods.get());
         return "signin/verify";
+    }
+
+    /** The options for {@code navigator.credentials.get()}: only the signing-in member's passkeys can answer. */
+    @PostMapping(path = "/login/verify/passkey/options", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<String> passkeyOptions(HttpServletRequest request) {
+        Optional<String> challenge = challengeCookie.read(request);
+        try {
+            if (challenge.isEmpty()) throw new FactorProblem.ChallengeUnusable();
+            return ResponseEntity.ok(factors.startPasskey(challenge.get(), relyingParties.of(request)).json());
+        } catch (FactorProblem problem) {
+            return ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_JSON)
+                    .body("{\"error\":" + tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(problem.getMessage()) + "}");
+        }
+    }
+
+    @PostMapping("/login/verify/passkey")
+    String verifyPasskey(@RequestParam(defaultValue = "") String ceremony, @RequestParam(defaultValue = "") String credential,
+                         @AuthenticationPrincipal CurrentSession current,
+                         HttpServletRequest request, HttpServletResponse response, Model model) {
+        Optional<String> challenge = challengeCookie.read(request);
+        if (challenge.isEmpty()) return expired(request, response, model);
+        ClientOrigin origin = origins.of(request);
+        SecondFactors.Passed passed;
+        try {
+            passed = factors.verifyPasskey(challenge.get(), ceremony, credential, origin.ip());
+        } catch (FactorProblem | AccountProblem problem) {
+            return refused(problem, challenge.get(), request, response, model);
+        }
+        return signIn(passed, current, origin, request, response, model);
     }
 
     @PostMapping("/login/verify")
@@ -61,18 +98,31 @@ class SecondStepPages {
         SecondFactors.Passed passed;
         try {
             passed = factors.verify(challenge.get(), code, origin.ip());
-        } catch (FactorProblem.ChallengeUnusable unusable) {
-            return expired(request, response, model);
         } catch (FactorProblem | AccountProblem problem) {
-            if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
-                response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
-            } else {
-                response.setStatus(problem instanceof FactorProblem f ? f.status() : HttpStatus.BAD_REQUEST.value());
-            }
-            model.addAttribute("error", problem.getMessage());
-            return "signin/verify";
+            return refused(problem, challenge.get(), request, response, model);
         }
+        return signIn(passed, current, origin, request, response, model);
+    }
+
+    /** The page again with what went wrong, or the sign-in page when the challenge is dead. */
+    private String refused(RuntimeException problem, String challenge, HttpServletRequest request, HttpServletResponse response,
+                           Model model) {
+        if (problem instanceof FactorProblem.ChallengeUnusable) return expired(request, response, model);
+        Optional<SecondFactors.Methods> methods = factors.methodsFor(challenge);
+        if (methods.isEmpty()) return expired(request, response, model);
+        if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
+            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+        } else {
+            response.setStatus(problem instanceof FactorProblem f ? f.status() : HttpStatus.BAD_REQUEST.value());
+        }
+        model.addAttribute("methods", methods.get());
+        model.addAttribute("error", problem.getMessage());
+        return "signin/verify";
+    }
+
+    private String signIn(SecondFactors.Passed passed, CurrentSession current, ClientOrigin origin,
+                          HttpServletRequest request, HttpServletResponse response, Model model) {
         challengeCookie.clear(request, response);
         SecondFactors.SignInRequest asked = passed.request();
         cookie.write(request, response, sessions.signIn(new NewSession(passed.account().id(), origin, AppType.WEB,

@@ -69,8 +69,8 @@ class SignInPages {
         back.ifPresent(path -> model.addAttribute("next", path));
         try {
             Account account = accounts.authenticate(email, password, origin.ip());
-            if (factors.enabled(account.id())) {
-                // No session yet: the code comes first, on /login/verify. Remember me and the return path wait with it.
+            if (factors.methods(account.id()).any()) {
+                // No session yet: the second factor comes first, on /login/verify. Remember me and the return path wait with it.
                 challengeCookie.write(request, response, factors.challenge(account,
                         new SecondFactors.SignInRequest(rememberMe, AppType.WEB.name(), false, back.orElse(""))));
                 return "redirect:/login/verify";

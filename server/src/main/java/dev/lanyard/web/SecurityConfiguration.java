@@ -105,7 +105,8 @@ class SecurityConfiguration {
                         // The API first: most requests are API calls, and each rule below is one more path match.
                         .requestMatchers("/api/v1/signup", "/api/v1/login", "/api/v1/login/second-factor").permitAll()
                         .requestMatchers(Problems.API).access(signedIn)
-                        .requestMatchers("/login", "/login/verify", "/login/passkey", "/login/passkey/options", "/signup", "/invite/*", "/not-me/*", "/not-me/*/all", "/css/**", "/js/**", "/img/**", "/webjars/**",
+                        .requestMatchers("/login", "/login/verify", "/login/verify/passkey", "/login/verify/passkey/options", "/login/passkey",
+                                "/login/passkey/options", "/signup", "/invite/*", "/not-me/*", "/not-me/*/all", "/css/**", "/js/**", "/img/**", "/webjars/**",
                                 "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health").permitAll()

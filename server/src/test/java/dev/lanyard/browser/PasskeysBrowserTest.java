@@ -156,4 +156,110 @@ class PasskeysBrowserTest {
             assertThat(page.request().get("/api/v1/sessions/current").status()).as("still signed out").isEqualTo(401);
         }
     }
+
+    private static String signUp(Page page, String name, String email, String teamName) {
+        page.navigate("/signup");
+        page.getByLabel("Your name").fill(name);
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
+        page.getByLabel("Team name").fill(teamName);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+        return email;
+    }
+
+    private static void addPasskey(Page page, String name) {
+        page.navigate("/settings/security");
+        page.getByLabel("Name of the new passkey").fill(name);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey")).click();
+        assertThat(page).hasURL(Pattern.compile("/settings/security\\?done=passkey-added$"));
+    }
+
+    private static void logOut(Page page) {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).click();
+        assertThat(page).hasURL(Pattern.compile("/login\\?out$"));
+    }
+
+    private static com.google.gson.JsonArray credentials(CDPSession devtools, String authenticatorId) {
+        JsonObject which = new JsonObject();
+        which.addProperty("authenticatorId", authenticatorId);
+        return devtools.send("WebAuthn.getCredentials", which).getAsJsonArray("credentials");
+    }
+
+    @Test
+    void aPasswordSignInOfAMemberWithAPasskeyEndsVerifiedWithThePasskeyAndRefusesAnotherAccountsPasskey() {
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions()
+                .setBaseURL("http://localhost:" + port).setViewportSize(1200, 900).setLocale("en-GB"))) {
+            context.setDefaultTimeout(30_000);
+            context.setDefaultNavigationTimeout(90_000);
+            Page page = context.newPage();
+            CDPSession devtools = context.newCDPSession(page);
+            devtools.send("WebAuthn.enable");
+            JsonObject authenticator = new JsonObject();
+            authenticator.addProperty("protocol", "ctap2");
+            authenticator.addProperty("transport", "internal");
+            authenticator.addProperty("hasResidentKey", true);
+            authenticator.addProperty("hasUserVerification", true);
+            authenticator.addProperty("isUserVerified", true);
+            authenticator.addProperty("automaticPresenceSimulation", true);
+            JsonObject add = new JsonObject();
+            add.add("options", authenticator);
+            String authenticatorId = devtools.send("WebAuthn.addVirtualAuthenticator", add).get("authenticatorId").getAsString();
+
+            // Mel's passkey and then Grace's on the same authenticator.
+            signUp(page, "Mel Lee", "mel-" + System.nanoTime() + "@example.com", "Other team");
+            addPasskey(page, "Mel's key");
+            logOut(page);
+            String grace = signUp(page, "Grace Hopper", "grace-" + System.nanoTime() + "@example.com", "Compilers");
+            addPasskey(page, "Grace's key");
+            assertThat(page.getByText("On with your passkeys")).isVisible();
+            logOut(page);
+            com.google.gson.JsonArray held = credentials(devtools, authenticatorId);
+            assertThat(held.size()).isEqualTo(2);
+            JsonObject graces = held.get(1).getAsJsonObject();
+            String melsId = held.get(0).getAsJsonObject().get("credentialId").getAsString();
+            assertThat(graces.get("credentialId").getAsString()).isNotEqualTo(melsId);
+
+            // The password is right: no session yet, the passkey is asked for.
+            page.navigate("/login?next=/settings/security");
+            page.getByLabel("Email").fill(grace);
+            page.getByLabel("Password").fill(PASSWORD);
+            page.getByLabel("Remember me").check();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+            assertThat(page).hasURL(Pattern.compile("/login/verify$"));
+            assertThat(page.getByText("Use one of your passkeys to finish signing in.")).isVisible();
+            assertThat(page.request().get("/api/v1/sessions/current").status()).as("no session before the passkey").isEqualTo(401);
+            accessible(page, "second step with a passkey");
+
+            // Only Mel's passkey on the authenticator, and options that let any passkey answer: Lanyard refuses it.
+            JsonObject remove = new JsonObject();
+            remove.addProperty("authenticatorId", authenticatorId);
+            remove.addProperty("credentialId", graces.get("credentialId").getAsString());
+            devtools.send("WebAuthn.removeCredential", remove);
+            page.route("**/login/verify/passkey/options", route -> {
+                APIResponse real = route.fetch();
+                JsonObject options = com.google.gson.JsonParser.parseString(real.text()).getAsJsonObject();
+                options.getAsJsonObject("publicKey").add("allowCredentials", new com.google.gson.JsonArray());
+                route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(real).setBody(options.toString()));
+            });
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use a passkey")).click();
+            assertThat(page.getByText("That passkey could not be verified. Try again, or use another way to verify.")).isVisible();
+            assertThat(page.request().get("/api/v1/sessions/current").status()).as("another account's passkey starts nothing").isEqualTo(401);
+            page.unroute("**/login/verify/passkey/options");
+
+            // Grace's own passkey completes the sign-in: verified, remembered, and back where it was asked for.
+            JsonObject restore = new JsonObject();
+            restore.addProperty("authenticatorId", authenticatorId);
+            restore.add("credential", graces);
+            devtools.send("WebAuthn.addCredential", restore);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use a passkey")).click();
+            assertThat(page).hasURL(Pattern.compile("/settings/security$"));
+            assertThat(verified(page)).as("password and passkey: a verified session").isTrue();
+            assertThat(context.cookies().stream().filter(c -> c.name.equals("lanyard_session")).findFirst().orElseThrow().expires)
+                    .as("remember me was kept across the second step").isGreaterThan(0);
+
+            page.navigate("/admin/audit");
+            assertThat(page.getByText("a passkey that could not be verified", new Page.GetByTextOptions().setExact(false)).first()).isVisible();
+        }
+    }
 }

@@ -148,12 +148,12 @@ class TeamAdminBrowserTest {
         assertThat(phone.locator("#signed-out-notice")).isVisible();
         assertThat(phone.locator("#signed-out-notice")).containsText(EndReason.ADMIN_REVOKED.notice());
         // (the laptop's notice may already have given way to the sign-in page, which says the same)
-        assertThat(laptop.locator("#signed-out-notice").or(laptop.locator("main .alert.warning")))
+        assertThat(laptop.locator("#signed-out-notice").or(laptop.locator("main.auth .alert.warning")))
                 .containsText(EndReason.ADMIN_REVOKED.notice());
         // Then the page moves to the sign-in page by itself, saying why.
         assertThat(phone).hasURL(Pattern.compile("/login\\?ended=admin-revoked$"),
                 new PageAssertions.HasURLOptions().setTimeout(15_000));
-        assertThat(phone.locator("main .alert.warning")).hasText(EndReason.ADMIN_REVOKED.notice());
+        assertThat(phone.locator("main.auth .alert.warning")).hasText(EndReason.ADMIN_REVOKED.notice());
 
         // Signed in again, the member reads the admin's reason in their history, once per ended session.
         phone.getByLabel("Email").fill(email);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TestAccounts;
 import dev.lanyard.team.TeamClient;
 import dev.lanyard.team.TestMail;
 import dev.lanyard.web.ApiClient;
@@ -55,6 +57,8 @@ class PasskeyPagesTest {
     Passkeys passkeys;
     @LocalServerPort
     int port;
+    @Autowired
+    java.time.Clock clock;
 
     /** A passkey of {@code member} as a registration would have stored it. */
     private String passkeyOf(Member member, String name) {
@@ -266,5 +270,175 @@ class PasskeyPagesTest {
         assertThat(refused.getStatus()).isEqualTo(401);
         assertThat(refused.getContentAsString()).contains("name=\"next\" value=\"/oauth2/authorize?client_id=chat\"")
                 .contains("checked");
+    }
+
+    // The second step of a password sign-in with a passkey (the browser test signs in with a real one).
+
+    private static final String CHALLENGE = "lanyard_challenge";
+
+    /** The password step from the login page: the challenge cookie it set, or none. */
+    private java.util.Optional<String> passwordStep(Member who, String address) throws Exception {
+        MockHttpServletResponse response = mvc.perform(loginForm("/login", address).param("email", who.email())
+                .param("password", TestAccounts.PASSWORD)).andReturn().getResponse();
+        assertThat(ApiClient.sessionCookie(response)).as("no session before the second factor").isEmpty();
+        return response.getHeaders("Set-Cookie").stream().filter(h -> h.startsWith(CHALLENGE + "="))
+                .map(h -> h.substring(CHALLENGE.length() + 1).split(";", 2)[0]).filter(v -> !v.isEmpty()).findFirst();
+    }
+
+    private MockHttpServletResponse verifyOptions(String challenge, String address) throws Exception {
+        return mvc.perform(loginForm("/login/verify/passkey/options", address).cookie(new Cookie(CHALLENGE, challenge))
+                .accept(MediaType.APPLICATION_JSON)).andReturn().getResponse();
+    }
+
+    @Test
+    void aPasswordSignInOfAMemberWithAPasskeyAsksForItAndOffersOnlyTheirOwnPasskeys() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        String adas = passkeyOf(ada, "Ada's key");
+        passkeyOf(mel, "Mel's key");
+        String address = ApiClient.newAddress();
+
+        String challenge = passwordStep(ada, address).orElseThrow();
+        String page = mvc.perform(get("/login/verify").cookie(new Cookie(CHALLENGE, challenge)).accept(MediaType.TEXT_HTML))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("Use one of your passkeys to finish signing in.").contains("Use a passkey")
+                .contains("/login/verify/passkey/options").contains("/js/passkeys.js").contains("name=\"_csrf\"")
+                .as("no authenticator app: no code field").doesNotContain("name=\"code\"");
+
+        MockHttpServletResponse options = verifyOptions(challenge, address);
+        assertThat(options.getStatus()).isEqualTo(200);
+        JsonNode publicKey = json.readTree(options.getContentAsString()).path("publicKey");
+        assertThat(publicKey.path("allowCredentials").size()).as("only Ada's passkeys may answer").isEqualTo(1);
+        assertThat(publicKey.path("allowCredentials").get(0).path("id").asString()).isEqualTo(adas);
+        assertThat(publicKey.path("userVerification").asString()).isEqualTo("required");
+
+        MockHttpServletResponse noChallenge = mvc.perform(loginForm("/login/verify/passkey/options", address)
+                .accept(MediaType.APPLICATION_JSON)).andReturn().getResponse();
+        assertThat(noChallenge.getStatus()).isEqualTo(401);
+        assertThat(noChallenge.getContentAsString()).contains("Sign in again").doesNotContain("publicKey");
+    }
+
+    @Test
+    void aPasswordSignInOfAMemberWithoutSecondFactorsStillStartsASessionAtOnce() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        MockHttpServletResponse response = mvc.perform(loginForm("/login", ApiClient.newAddress()).param("email", ada.email())
+                .param("password", TestAccounts.PASSWORD)).andReturn().getResponse();
+        assertThat(response.getRedirectedUrl()).isEqualTo("/settings/sessions");
+        assertThat(ApiClient.sessionCookie(response)).isPresent();
+    }
+
+    @Test
+    void passkeyAnswersThatDoNotVerifyCountTowardsTheChallengeUntilItDies() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        passkeyOf(ada, "Ada's key");
+        String address = ApiClient.newAddress();
+        String challenge = passwordStep(ada, address).orElseThrow();
+
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            String ceremony = json.readTree(verifyOptions(challenge, address).getContentAsString()).path("ceremony").asString();
+            MockHttpServletResponse refused = mvc.perform(loginForm("/login/verify/passkey", address)
+                    .cookie(new Cookie(CHALLENGE, challenge)).param("ceremony", ceremony)
+                    .param("credential", "{\"id\":\"AAAA\",\"rawId\":\"AAAA\",\"type\":\"public-key\",\"response\":"
+                            + "{\"clientDataJSON\":\"e30\",\"authenticatorData\":\"AA\",\"signature\":\"AA\"},\"clientExtensionResults\":{}}"))
+                    .andReturn().getResponse();
+            assertThat(ApiClient.sessionCookie(refused)).as("no session after answer " + attempt).isEmpty();
+            if (attempt < 5) {
+                assertThat(refused.getStatus()).as("answer " + attempt).isEqualTo(400);
+                assertThat(refused.getContentAsString()).contains("That passkey could not be verified").contains("Use a passkey");
+            } else {
+                assertThat(refused.getStatus()).as("the fifth failure ends the challenge").isEqualTo(401);
+                assertThat(refused.getContentAsString()).contains("This sign-in has expired or was already used. Sign in again.");
+            }
+        }
+        assertThat(verifyOptions(challenge, address).getStatus()).as("a dead challenge starts no ceremony").isEqualTo(401);
+        assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE subject_id = :a AND action = 'account.second-factor-failed'")
+                .param("a", ada.accountId()).query(String.class).list()).hasSize(5)
+                .allMatch(detail -> detail.endsWith("right password, a passkey that could not be verified"));
+    }
+
+    @Test
+    void anApiSignInOfAMemberWhoseOnlySecondFactorIsAPasskeyIsRefusedWithoutASession() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        passkeyOf(ada, "Ada's key");
+        MockHttpServletResponse refused = mvc.perform(post("/api/v1/login").with(ApiClient.from(ApiClient.newAddress()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(java.util.Map.of("email", ada.email(), "password", TestAccounts.PASSWORD,
+                        "tokenType", "bearer")))).andReturn().getResponse();
+        assertThat(refused.getStatus()).isEqualTo(403);
+        assertThat(refused.getContentType()).startsWith("application/problem+json");
+        JsonNode problem = json.readTree(refused.getContentAsString());
+        assertThat(problem.path("type").asString()).isEqualTo("urn:lanyard:problem:second-factor-needs-browser");
+        assertThat(problem.path("detail").asString()).contains("needs a browser");
+        assertThat(refused.getContentAsString()).doesNotContain("token").doesNotContain("challenge");
+        assertThat(ApiClient.sessionCookie(refused)).isEmpty();
+    }
+
+    private void requireSecondFactor(Member admin) throws Exception {
+        MockHttpServletResponse set = mvc.perform(put("/api/v1/team/policy").cookie(admin.cookie()).contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(java.util.Map.of("idleTimeout", "7d", "allowRememberMe", true, "rememberedDays", 30,
+                        "lifetimeDays", 7, "requireSecondFactor", true)))).andReturn().getResponse();
+        assertThat(set.getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void aTeamRequiringASecondFactorCountsAPasskeyAndHoldsTheMemberAgainWhenTheirLastIsRemoved() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        String id = passkeyOf(ada, "Ada's key");
+        requireSecondFactor(ada);
+
+        assertThat(team.perform(team.page(get("/settings/sessions"), ada)).getResponse().getStatus())
+                .as("a passkey is a second factor").isEqualTo(200);
+        assertThat(team.perform(team.page(get("/settings/sessions"), mel)).getResponse().getRedirectedUrl())
+                .as("a member without one is held").isEqualTo("/settings/security");
+        String security = team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString();
+        assertThat(security).contains("On with your passkeys").doesNotContain("Your team requires two-factor authentication");
+        assertThat(team.perform(team.page(get("/settings/security"), mel)).getResponse().getContentAsString())
+                .contains("Set up an authenticator app here or add a passkey to continue");
+
+        assertThat(team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse()
+                .getRedirectedUrl()).isEqualTo("/settings/security?done=passkey-removed");
+
+        assertThat(team.perform(team.page(get("/settings/sessions"), ada)).getResponse().getRedirectedUrl())
+                .as("without a passkey or an app Ada is held again").isEqualTo("/settings/security");
+        assertThat(team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString())
+                .contains("Your team requires two-factor authentication");
+    }
+
+    @Test
+    void aMemberWithAPasskeyAndAnAuthenticatorAppMayUseEitherAndTheApiAsksForTheCode() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        passkeyOf(ada, "Ada's key");
+        team.perform(team.form(post("/settings/security/two-factor/start"), ada));
+        Matcher secret = Pattern.compile("id=\"two-factor-secret\">([A-Z2-7 ]+)<").matcher(
+                team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString());
+        assertThat(secret.find()).isTrue();
+        assertThat(team.perform(team.form(post("/settings/security/two-factor/confirm"), ada)
+                .param("code", dev.lanyard.factors.TestCodes.now(secret.group(1), clock.instant()))).getResponse().getStatus()).isEqualTo(200);
+        assertThat(team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString())
+                .contains("asks for a code from your authenticator app or one of your passkeys");
+
+        String address = ApiClient.newAddress();
+        String challenge = passwordStep(ada, address).orElseThrow();
+        assertThat(mvc.perform(get("/login/verify").cookie(new Cookie(CHALLENGE, challenge)).accept(MediaType.TEXT_HTML))
+                .andReturn().getResponse().getContentAsString())
+                .contains("Use one of your passkeys, or enter the 6-digit code from your authenticator app.")
+                .contains("Use a passkey").contains("name=\"code\"").contains("recovery codes");
+
+        MockHttpServletResponse api = mvc.perform(post("/api/v1/login").with(ApiClient.from(address))
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(java.util.Map.of("email", ada.email(), "password", TestAccounts.PASSWORD))))
+                .andReturn().getResponse();
+        assertThat(api.getStatus()).isEqualTo(200);
+        JsonNode needed = json.readTree(api.getContentAsString());
+        assertThat(needed.path("secondFactor").asString()).as("an API client sends a code").isEqualTo("totp");
+        assertThat(needed.path("challenge").asString()).startsWith("chl_");
+        assertThat(ApiClient.sessionCookie(api)).isEmpty();
     }
 }
