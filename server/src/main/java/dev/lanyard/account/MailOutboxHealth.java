@@ -22,7 +22,13 @@ class MailOutboxHealth implements HealthIndicator {
     @Override
     public Health health() {
         if (mailer.usesOutbox()) return Health.up().withDetail("smtp", "not configured: mail is kept for /admin/outbox").build();
-        MailOutboxStore.Backlog backlog = outbox.backlog();
+        MailOutboxStore.Backlog backlog;
+        try {
+            backlog = outbox.backlog();
+        } catch (org.springframework.dao.DataAccessException unreachable) {
+            // The db component says DOWN; this one cannot tell, and must not turn /actuator/health into an error.
+            return Health.unknown().withDetail("reason", "the database cannot be read").build();
+        }
         Health.Builder health = Health.up().withDetail("pending", backlog.pending());
         backlog.oldest().ifPresent(at -> health.withDetail("oldest", at.toString()));
         backlog.lastError().ifPresent(error -> health.withDetail("lastError", error));

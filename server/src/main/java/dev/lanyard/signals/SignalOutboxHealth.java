@@ -19,7 +19,13 @@ class SignalOutboxHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        SignalOutboxStore.Backlog backlog = outbox.backlog();
+        SignalOutboxStore.Backlog backlog;
+        try {
+            backlog = outbox.backlog();
+        } catch (org.springframework.dao.DataAccessException unreachable) {
+            // The db component says DOWN; this one cannot tell, and must not turn /actuator/health into an error.
+            return Health.unknown().withDetail("reason", "the database cannot be read").build();
+        }
         Health.Builder health = Health.up().withDetail("pending", backlog.pending());
         backlog.oldest().ifPresent(at -> health.withDetail("oldest", at.toString()));
         return health.build();

@@ -207,7 +207,7 @@ class SessionsBrowserTest {
         assertThat(detail(desk, "Country")).hasText("United Kingdom");
         assertThat(detail(desk, "Network")).hasText("BBC");
         assertThat(detail(desk, "IP address")).hasText("212.58.244.20");
-        assertThat(desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sign out this session")))
+        assertThat(desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sign out this session").setExact(true)))
                 .isVisible();
 
         // 3. Rename it from its details page; the name shows on the list.
@@ -371,7 +371,7 @@ class SessionsBrowserTest {
         // Its own details page says the same, with no sign-out link.
         desk.navigate(details);
         assertThat(desk.locator("main")).containsText("This is your current session. Use Log out to end it.");
-        assertThat(desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sign out this session")))
+        assertThat(desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sign out this session").setExact(true)))
                 .hasCount(0);
 
         // Log out (E4) from the refusal page ends only this session.

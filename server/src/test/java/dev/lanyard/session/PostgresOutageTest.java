@@ -149,7 +149,7 @@ class PostgresOutageTest {
             assertThat(refused.contentType()).startsWith("application/problem+json");
             assertThat(refused.body().path("type").asString()).isEqualTo("urn:lanyard:problem:database-unavailable");
             Reply health = until("/actuator/health", null, r -> r.status() == 503);
-            assertThat(health.body().path("status").asString()).isEqualTo("DOWN");
+            assertThat(health.body().path("status").asString()).as(health.toString()).isEqualTo("DOWN");
             assertThat(health.body().path("components").path("db").path("status").asString()).isEqualTo("DOWN");
             until("/actuator/health", null, r -> r.body().path("components").path("sessionBroadcast").path("status").asString().equals("DOWN"));
             assertThat(send("GET", "/api/v1/sessions/current", laptopToken, null).status()).as("still refused").isEqualTo(503);
