@@ -149,7 +149,33 @@ class RelyingAppSignOutTest {
                 check(failures, "expired", browser, app);
             }
             assertEquals(List.of(), failures, delivery + ": the app kept serving a session Lanyard ended\nLanyard's log:\n" + lanyard.logTail());
+            assertStreamDelivered(appId, delivery);
         }
+    }
+
+    /**
+     * Lanyard's own account of the stream (what admins see) agrees: SETs went through it (pushed and
+     * answered 202, or polled and acknowledged), nothing is waiting, failing or given up.
+     */
+    private void assertStreamDelivered(String appId, String delivery) throws Exception {
+        long deadline = System.currentTimeMillis() + SIGNAL_BOUND_MS;
+        JsonNode stream = stream(appId, delivery);
+        while ((stream.path("queued").asLong() > 0 || stream.path("lastDeliveryAt").isNull()) && System.currentTimeMillis() < deadline) {
+            LanyardProcess.sleep(200);
+            stream = stream(appId, delivery);
+        }
+        assertFalse(stream.path("lastDeliveryAt").isNull(), delivery + ": Lanyard delivered over the stream: " + stream);
+        assertEquals(0, stream.path("queued").asLong(), delivery + ": nothing left waiting: " + stream);
+        assertEquals(0, stream.path("failing").asLong(), delivery + ": no failing delivery: " + stream);
+        assertEquals(0, stream.path("gaveUp").asLong(), delivery + ": nothing given up: " + stream);
+        assertTrue(stream.path("lastError").isNull(), delivery + ": no delivery error: " + stream);
+    }
+
+    private JsonNode stream(String appId, String delivery) throws Exception {
+        String method = "push".equals(delivery) ? "urn:ietf:rfc:8935" : "urn:ietf:rfc:8936";
+        for (JsonNode stream : lanyard.expect(200, "GET", "/api/v1/admin/apps/" + appId + "/signals", admin, null).path("streams"))
+            if (method.equals(stream.path("method").asString())) return stream;
+        throw new AssertionError("no " + method + " stream for app " + appId);
     }
 
     /** Waits (bounded) until the app has created its stream with Lanyard, so that no ending happens before it listens. */
