@@ -29,4 +29,5 @@ fi
 bash scripts/fetch-geo.sh
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-exec mvn -B -ntp test "$@"
+# verify, not test: the reactor packages each module before the next, and e2e/ starts the server's jar.
+exec mvn -B -ntp verify "$@"
