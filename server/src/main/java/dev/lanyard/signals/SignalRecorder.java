@@ -69,6 +69,24 @@ class SignalRecorder {
     @EventListener
     void on(AccountEvent event) {
         if (event instanceof AccountEvent.MemberRemoved e) account(e.member(), e.at());
+        if (event instanceof AccountEvent.PasswordChanged e) credential(e.account().id(), "password", "update", "", e.at());
+    }
+
+    /** An authenticator app (TOTP) turned on or off: CAEP's credential type "app". */
+    @EventListener
+    void on(dev.lanyard.factors.FactorEvent event) {
+        if (event instanceof dev.lanyard.factors.FactorEvent.Enabled e) credential(e.account().id(), "app", "create", "", e.at());
+        if (event instanceof dev.lanyard.factors.FactorEvent.Disabled e) credential(e.account().id(), "app", "delete", "", e.at());
+    }
+
+    /** A passkey added or removed: a FIDO2 credential (synced passkeys live on the platform). */
+    @EventListener
+    void on(dev.lanyard.passkeys.PasskeyEvent event) {
+        if (event instanceof dev.lanyard.passkeys.PasskeyEvent.Added e) {
+            credential(e.passkey().owner(), "fido2-platform", "create", e.passkey().name(), e.at());
+        } else if (event instanceof dev.lanyard.passkeys.PasskeyEvent.Removed e) {
+            credential(e.passkey().owner(), "fido2-platform", "delete", e.passkey().name(), e.at());
+        }
     }
 
     private void ended(SessionEvent.Ended e) {

@@ -278,6 +278,31 @@ class SharedSignalsTest {
     }
 
     @Test
+    void passwordChangeIsPolledAsCredentialChange() throws Exception {
+        Receiver r = receiverApp("Password watcher");
+        String token = token(r);
+        MvcResult created = ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.POLL),
+                "events_requested", List.of(SecurityEvents.CREDENTIAL_CHANGE)));
+        assertThat(created.getResponse().getStatus()).isEqualTo(201);
+        String streamId = api.read(created).path("stream_id").asString();
+
+        MvcResult changed = mvc.perform(post("/api/v1/password").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(Map.of(
+                        "currentPassword", dev.lanyard.account.TestAccounts.PASSWORD, "newPassword", "a brand new passphrase 2026", "signOutOthers", false))))
+                .andReturn();
+        assertThat(changed.getResponse().getStatus()).as(changed.getResponse().getContentAsString()).isEqualTo(204);
+
+        JsonNode polled = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "maxEvents", 10)));
+        assertThat(polled.path("sets").size()).isEqualTo(1);
+        String jti = polled.path("sets").propertyNames().iterator().next();
+        Map<String, Object> claims = verified(polled.path("sets").path(jti).asString(), "secevent+jwt");
+        @SuppressWarnings("unchecked") Map<String, Object> event = (Map<String, Object>) ((Map<String, Object>) claims.get("events"))
+                .get(SecurityEvents.CREDENTIAL_CHANGE);
+        assertThat(event.get("credential_type")).isEqualTo("password");
+        assertThat(event.get("change_type")).isEqualTo("update");
+    }
+
+    @Test
     void verificationEventEchoesTheReceiversState() throws Exception {
         Receiver r = receiverApp("Verify");
         String token = token(r);
