@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 command -v mvn >/dev/null || { echo "jmh.sh: Maven (mvn) is needed: install the Debian package 'maven'" >&2; exit 1; }
 command -v java >/dev/null || { echo "jmh.sh: a JDK 17+ is needed (Debian: openjdk-17-jdk-headless)" >&2; exit 1; }
 
-out=bench/target
+out=$(pwd)/bench/target
 mkdir -p "$out"
 echo "jmh.sh: compiling the benchmark (mvn -Pbench test-compile)..."
 mvn -q -B -f server -Pbench test-compile dependency:build-classpath \

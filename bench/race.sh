@@ -14,7 +14,7 @@ source bench/lib.sh
 need mvn maven
 need java openjdk-17-jdk-headless
 
-out=bench/target
+out=$(pwd)/bench/target
 mkdir -p "$out"
 echo "race.sh: compiling (mvn -Pbench test-compile)..."
 mvn -q -B -f server -Pbench test-compile dependency:build-classpath \

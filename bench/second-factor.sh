@@ -23,9 +23,9 @@ need curl curl
 
 jar=$(lanyard_jar)
 if ! unzip -l "$jar" 2>/dev/null | grep -q "dev/lanyard/factors/SecondFactors.class"; then
-    echo "second-factor.sh: $jar predates two-factor sign-in; rebuilding (mvn -q -B -DskipTests package)..." >&2
+    echo "second-factor.sh: $jar predates two-factor sign-in; rebuilding (mvn -q -B -pl server -DskipTests package)..." >&2
     need mvn maven
-    mvn -q -B -DskipTests package >&2
+    mvn -q -B -pl server -DskipTests package >&2
     jar=$(LANYARD_JAR= lanyard_jar)
 fi
 

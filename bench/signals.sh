@@ -14,10 +14,10 @@ source bench/lib.sh
 need mvn maven
 need java openjdk-17-jdk-headless
 
-out=bench/target
+out=$(pwd)/bench/target
 mkdir -p "$out"
-echo "signals.sh: compiling (mvn -Pbench test-compile)..."
-mvn -q -B -Pbench test-compile dependency:build-classpath \
+echo "signals.sh: compiling (mvn -f server -Pbench test-compile)..."
+mvn -q -B -f server -Pbench test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >"$out/build.log" 2>&1 \
     || { cat "$out/build.log" >&2; echo "signals.sh: the build failed" >&2; exit 1; }
 
