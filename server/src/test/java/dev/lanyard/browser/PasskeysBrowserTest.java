@@ -242,8 +242,12 @@ class PasskeysBrowserTest {
                 options.getAsJsonObject("publicKey").add("allowCredentials", new com.google.gson.JsonArray());
                 route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(real).setBody(options.toString()));
             });
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use a passkey")).click();
-            assertThat(page.getByText("That passkey could not be verified. Try again, or use another way to verify.")).isVisible();
+            // The script posts the assertion as a form: wait for that page before reading it.
+            page.waitForResponse(response -> response.url().endsWith("/login/verify/passkey") && response.request().method().equals("POST"),
+                    () -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use a passkey")).click());
+            page.waitForLoadState();
+            assertThat(page.locator("main .alert.error")).containsText("That passkey could not be verified.",
+                    new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
             assertThat(page.request().get("/api/v1/sessions/current").status()).as("another account's passkey starts nothing").isEqualTo(401);
             page.unroute("**/login/verify/passkey/options");
 
