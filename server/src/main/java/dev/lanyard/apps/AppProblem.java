@@ -4,29 +4,9 @@ package dev.lanyard.apps;
  * Why an operation on apps or consents was refused, with a stable {@link #code()} for the API.
  * Another team's app is reported exactly like one that does not exist.
  */
-public sealed class AppProblem extends RuntimeException {
-    private final String code;
-    private final int status;
-    private final String field;
-
+public sealed class AppProblem extends dev.lanyard.Problem {
     AppProblem(String code, int status, String message, String field) {
-        super(message);
-        this.code = code;
-        this.status = status;
-        this.field = field;
-    }
-
-    public String code() {
-        return code;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    /** The input field at fault, or empty. */
-    public String field() {
-        return field;
+        super(code, status, message, field);
     }
 
     public static final class NotFound extends AppProblem {

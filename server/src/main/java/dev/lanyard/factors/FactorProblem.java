@@ -4,28 +4,9 @@ package dev.lanyard.factors;
  * Why a second-factor operation was refused: a stable {@link #code()} for the API, an HTTP
  * {@link #status()}, a human message, and the input field at fault where there is one.
  */
-public sealed class FactorProblem extends RuntimeException {
-    private final String code;
-    private final int status;
-    private final String field;
-
+public sealed class FactorProblem extends dev.lanyard.Problem {
     FactorProblem(String code, int status, String field, String message) {
-        super(message);
-        this.code = code;
-        this.status = status;
-        this.field = field;
-    }
-
-    public String code() {
-        return code;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String field() {
-        return field == null ? "" : field;
+        super(code, status, message, field);
     }
 
     /** A code that is wrong, already used, or not a code at all. */

@@ -1,34 +1,19 @@
 package dev.lanyard.keys;
 
 /** Why an API key operation was refused, with a stable {@link #code()}. Someone else's key reads as no key. */
-public sealed class KeyProblem extends RuntimeException {
-    private final String code;
-    private final int status;
-    private final String field;
-
+public sealed class KeyProblem extends dev.lanyard.Problem {
     KeyProblem(String code, int status, String message, String field) {
-        super(message);
-        this.code = code;
-        this.status = status;
-        this.field = field;
-    }
-
-    public String code() {
-        return code;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    /** The input at fault, or null. */
-    public String field() {
-        return field;
+        super(code, status, message, field);
     }
 
     public static final class NotFound extends KeyProblem {
         public NotFound() {
             super("api-key-not-found", 404, "No such API key.", null);
+        }
+
+        @Override
+        public String pageMessage() {
+            return "This API key does not exist, or it is not yours.";
         }
     }
 

@@ -1,34 +1,19 @@
 package dev.lanyard.passkeys;
 
 /** Why a passkey operation was refused, with a stable {@link #code()}. Someone else's passkey reads as no passkey. */
-public sealed class PasskeyProblem extends RuntimeException {
-    private final String code;
-    private final int status;
-    private final String field;
-
+public sealed class PasskeyProblem extends dev.lanyard.Problem {
     PasskeyProblem(String code, int status, String message, String field) {
-        super(message);
-        this.code = code;
-        this.status = status;
-        this.field = field;
-    }
-
-    public String code() {
-        return code;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    /** The input at fault, or null. */
-    public String field() {
-        return field;
+        super(code, status, message, field);
     }
 
     public static final class NotFound extends PasskeyProblem {
         public NotFound() {
             super("passkey-not-found", 404, "No such passkey.", null);
+        }
+
+        @Override
+        public String pageMessage() {
+            return "This passkey does not exist, or it is not yours.";
         }
     }
 

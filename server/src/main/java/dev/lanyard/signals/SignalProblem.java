@@ -4,32 +4,11 @@ package dev.lanyard.signals;
  * Why a Shared Signals request was refused, with a stable {@link #code()} for the API. Another
  * receiver's stream, and another team's app, are reported exactly like ones that do not exist.
  */
-public sealed class SignalProblem extends RuntimeException {
-    private final String code;
-    private final int status;
-    private final String field;
-
+public sealed class SignalProblem extends dev.lanyard.Problem {
     SignalProblem(String code, int status, String message, String field) {
-        super(message);
-        this.code = code;
-        this.status = status;
-        this.field = field;
+        super(code, status, message, field);
     }
 
-    public String code() {
-        return code;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    /** The input field at fault, or empty. */
-    public String field() {
-        return field;
-    }
-
-    /** No access token, or not one of a receiver: 401 with {@code WWW-Authenticate: Bearer}. */
     public static final class Unauthorized extends SignalProblem {
         Unauthorized() {
             super("unauthenticated", 401, "Send an access token of a Shared Signals receiver (client credentials, scope ssf).", "");

@@ -1,7 +1,6 @@
 package dev.lanyard.web;
 
 import dev.lanyard.account.AccountProblem;
-import dev.lanyard.keys.KeyProblem;
 import dev.lanyard.session.SessionProblem;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -51,20 +50,9 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), field));
     }
 
-    @ExceptionHandler(dev.lanyard.factors.FactorProblem.class)
-    ResponseEntity<ProblemDetail> factor(dev.lanyard.factors.FactorProblem problem) {
-        HttpStatus status = HttpStatus.valueOf(problem.status());
-        return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
-    }
-
-    @ExceptionHandler(KeyProblem.class)
-    ResponseEntity<ProblemDetail> key(KeyProblem problem) {
-        HttpStatus status = HttpStatus.valueOf(problem.status());
-        return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
-    }
-
-    @ExceptionHandler(dev.lanyard.apps.AppProblem.class)
-    ResponseEntity<ProblemDetail> app(dev.lanyard.apps.AppProblem problem) {
+    /** Every module's named problem that needs nothing more than its status, code, message and field. */
+    @ExceptionHandler(dev.lanyard.Problem.class)
+    ResponseEntity<ProblemDetail> problem(dev.lanyard.Problem problem) {
         HttpStatus status = HttpStatus.valueOf(problem.status());
         return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
     }

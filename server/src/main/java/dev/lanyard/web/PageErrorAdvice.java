@@ -32,26 +32,10 @@ class PageErrorAdvice {
         return page(status, problem.getMessage());
     }
 
-    @ExceptionHandler(dev.lanyard.keys.KeyProblem.class)
-    ModelAndView key(dev.lanyard.keys.KeyProblem problem) {
-        return page(HttpStatus.valueOf(problem.status()), problem instanceof dev.lanyard.keys.KeyProblem.NotFound
-                ? "This API key does not exist, or it is not yours." : problem.getMessage());
-    }
-
-    @ExceptionHandler(dev.lanyard.apps.AppProblem.class)
-    ModelAndView app(dev.lanyard.apps.AppProblem problem) {
-        return page(HttpStatus.valueOf(problem.status()), problem.getMessage());
-    }
-
-    @ExceptionHandler(dev.lanyard.passkeys.PasskeyProblem.class)
-    ModelAndView passkey(dev.lanyard.passkeys.PasskeyProblem problem) {
-        return page(HttpStatus.valueOf(problem.status()), problem instanceof dev.lanyard.passkeys.PasskeyProblem.NotFound
-                ? "This passkey does not exist, or it is not yours." : problem.getMessage());
-    }
-
-    @ExceptionHandler(dev.lanyard.signals.SignalProblem.class)
-    ModelAndView signal(dev.lanyard.signals.SignalProblem problem) {
-        return page(HttpStatus.valueOf(problem.status()), problem.getMessage());
+    /** Every other module's named problem. */
+    @ExceptionHandler(dev.lanyard.Problem.class)
+    ModelAndView problem(dev.lanyard.Problem problem) {
+        return page(HttpStatus.valueOf(problem.status()), problem.pageMessage());
     }
 
     private static ModelAndView page(HttpStatus status, String message) {

@@ -1,0 +1,38 @@
+package dev.lanyard;
+
+/**
+ * Why an operation was refused: a stable {@link #code()} for the API, the HTTP {@link #status()}
+ * that fits, a message in plain words, and the input at fault where there is one. Each module
+ * names its own in a sealed subclass; the web layer turns any of them into a problem+json answer
+ * or an error page without knowing the module.
+ */
+public abstract class Problem extends RuntimeException {
+    private final String code;
+    private final int status;
+    private final String field;
+
+    protected Problem(String code, int status, String message, String field) {
+        super(message);
+        this.code = code;
+        this.status = status;
+        this.field = field == null ? "" : field;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The input at fault, or empty. */
+    public String field() {
+        return field;
+    }
+
+    /** What an error page says; a page about something missing may say more than the API does. */
+    public String pageMessage() {
+        return getMessage();
+    }
+}
