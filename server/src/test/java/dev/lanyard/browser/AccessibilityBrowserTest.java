@@ -46,41 +46,15 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
 @ContextConfiguration(initializers = SqliteDatabase.class)
-class AccessibilityBrowserTest {
-    static final String PASSWORD = "correct horse battery staple";
+class AccessibilityBrowserTest extends BrowserTest {
     static final int WIDTH = 1280;
     static final int HEIGHT = 800;
     static final Path SCREENSHOTS = Path.of("target", "a11y-screenshots");
     private static final Pattern INVITE_PATH = Pattern.compile("/invite/[A-Za-z0-9_-]+");
     private static final AtomicInteger ACCOUNTS = new AtomicInteger();
 
-    private static Playwright playwright;
-    private static Browser browser;
-
-    @LocalServerPort
-    int port;
-
-    private final List<BrowserContext> contexts = new ArrayList<>();
     /** Page name → its serious and critical violations, one line each. */
     private final Map<String, List<String>> violations = new LinkedHashMap<>();
-
-    @BeforeAll
-    static void launchChromium() {
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
-    }
-
-    @AfterAll
-    static void closeChromium() {
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
-        contexts.clear();
-    }
 
     @Test
     void everyPageHasNoSeriousOrCriticalAccessibilityViolation() {
@@ -223,40 +197,15 @@ class AccessibilityBrowserTest {
         return options;
     }
 
+    /** Every page at the size the audit is made at. */
+    @Override
+    Page open(Chromium.Device device) {
+        return open(device, WIDTH, HEIGHT);
+    }
+
     private static String describe(Rule rule) {
         return rule.getImpact() + " " + rule.getId() + " (" + rule.getHelp() + ") at "
                 + rule.getNodes().stream().map(node -> String.valueOf(node.getTarget())).collect(Collectors.joining(", "));
     }
 
-    private Page open(Chromium.Device device) {
-        BrowserContext context = Chromium.context(browser, port, device);
-        contexts.add(context);
-        Page page = context.newPage();
-        page.setViewportSize(WIDTH, HEIGHT);
-        return page;
-    }
-
-    private static String nextEmail(String who) {
-        return who + "-" + ACCOUNTS.incrementAndGet() + "-" + System.nanoTime() + "@example.com";
-    }
-
-    private static String signUp(Page page, String name, String team) {
-        String email = nextEmail("admin");
-        page.navigate("/signup");
-        page.getByLabel("Your name").fill(name);
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
-        page.getByLabel("Team name").fill(team);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
-        assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
-        return email;
-    }
-
-    private static void logIn(Page page, String email) {
-        page.navigate("/login");
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password").fill(PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-        assertThat(page).hasURL(Pattern.compile("/settings/sessions$"));
-    }
 }

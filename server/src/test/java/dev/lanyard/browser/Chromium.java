@@ -53,6 +53,14 @@ final class Chromium {
     static final Device IPHONE_LONDON = new Device(
             "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1",
             "212.58.244.20", Map.of());
+    /** Firefox on an Android phone in Paris (Firefox sends no client hints). */
+    static final Device ANDROID_PARIS = new Device(
+            "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0",
+            "62.210.16.1", Map.of());
+    /** Firefox on Linux in Berlin. */
+    static final Device LINUX_BERLIN = new Device(
+            "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+            "85.214.132.117", Map.of());
     /** Firefox on Windows in Stockholm (Firefox sends no client hints). */
     static final Device WINDOWS_STOCKHOLM = new Device(
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
@@ -85,11 +93,16 @@ final class Chromium {
 
     /** A fresh context (its own cookies) for {@code device}, against the test server on {@code port}. */
     static BrowserContext context(Browser browser, int port, Device device) {
+        return context(browser, port, device, 1200, 900);
+    }
+
+    /** {@link #context(Browser, int, Device)} with a viewport of {@code width} × {@code height}. */
+    static BrowserContext context(Browser browser, int port, Device device, int width, int height) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions()
                 .setBaseURL("http://127.0.0.1:" + port)
                 .setUserAgent(device.userAgent())
                 .setExtraHTTPHeaders(Map.of("X-Forwarded-For", device.ip()))
-                .setViewportSize(1200, 900)
+                .setViewportSize(width, height)
                 .setLocale("en-GB"));
         context.setDefaultTimeout(10_000);
         context.route(SESSION_STARTS, route -> {

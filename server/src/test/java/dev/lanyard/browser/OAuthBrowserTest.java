@@ -28,37 +28,13 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
 @ContextConfiguration(initializers = SqliteDatabase.class)
-class OAuthBrowserTest {
-    private static Playwright playwright;
-    private static Browser browser;
-
-    @LocalServerPort
-    int port;
-
-    @BeforeAll
-    static void launch() {
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
-    }
+class OAuthBrowserTest extends BrowserTest {
 
     private final java.util.List<String> violations = new java.util.ArrayList<>();
 
     /** axe-core on the page as it is, as AccessibilityBrowserTest checks every other page. */
     private void axe(Page page, String name) {
-        page.waitForLoadState();
-        com.deque.html.axecore.args.AxeRuleOptions on = new com.deque.html.axecore.args.AxeRuleOptions();
-        on.setEnabled(true);
-        com.deque.html.axecore.args.AxeRunOptions options = new com.deque.html.axecore.args.AxeRunOptions();
-        options.setRules(java.util.Map.of("label-content-name-mismatch", on));
-        var results = new com.deque.html.axecore.playwright.AxeBuilder(page).options(options).analyze();
-        results.getViolations().stream().filter(r -> "serious".equals(r.getImpact()) || "critical".equals(r.getImpact()))
-                .forEach(r -> violations.add(name + ": " + r.getId() + " " + r.getHelp()));
+        axeViolations(page).forEach(v -> violations.add(name + ": " + v));
     }
 
     private static int freePort() throws Exception {

@@ -31,29 +31,7 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 @ContextConfiguration(initializers = SqliteDatabase.class)
-class PasskeysBrowserTest {
-    private static final String PASSWORD = "correct horse battery staple";
-
-    private static Playwright playwright;
-    private static Browser browser;
-
-    @LocalServerPort
-    int port;
-
-    @BeforeAll
-    static void launch() {
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
-        // A ceremony is several round trips and an authenticator call on a busy machine: wait, don't time them.
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
-    }
-
-    @AfterAll
-    static void close() {
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(5_000);
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
-    }
+class PasskeysBrowserTest extends BrowserTest {
 
     private static boolean verified(Page page) {
         APIResponse current = page.request().get("/api/v1/sessions/current");
@@ -65,17 +43,7 @@ class PasskeysBrowserTest {
 
     /** No serious or critical axe-core violation, with the rules AccessibilityBrowserTest holds pages to. */
     private static void accessible(Page page, String name) {
-        page.waitForLoadState();
-        com.deque.html.axecore.args.AxeRuleOptions on = new com.deque.html.axecore.args.AxeRuleOptions();
-        on.setEnabled(true);
-        com.deque.html.axecore.args.AxeRunOptions options = new com.deque.html.axecore.args.AxeRunOptions();
-        options.setRules(java.util.Map.of("label-content-name-mismatch", on));
-        com.deque.html.axecore.results.AxeResults results = new com.deque.html.axecore.playwright.AxeBuilder(page).options(options).analyze();
-        assertThat(results.isErrored()).as("axe ran on " + name).isFalse();
-        assertThat(results.getViolations().stream()
-                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
-                .map(rule -> rule.getId() + " at " + rule.getNodes().stream().map(n -> String.valueOf(n.getTarget())).toList()))
-                .as("serious or critical accessibility violations on " + name).isEmpty();
+        assertThat(axeViolations(page)).as("serious or critical accessibility violations on " + name).isEmpty();
     }
 
     @Test
@@ -155,17 +123,6 @@ class PasskeysBrowserTest {
             assertThat(page.getByText("That passkey could not sign you in. Use another one or your password.")).isVisible();
             assertThat(page.request().get("/api/v1/sessions/current").status()).as("still signed out").isEqualTo(401);
         }
-    }
-
-    private static String signUp(Page page, String name, String email, String teamName) {
-        page.navigate("/signup");
-        page.getByLabel("Your name").fill(name);
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
-        page.getByLabel("Team name").fill(teamName);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
-        assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
-        return email;
     }
 
     private static void addPasskey(Page page, String name) {

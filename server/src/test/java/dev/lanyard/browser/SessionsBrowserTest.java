@@ -1,5 +1,10 @@
 package dev.lanyard.browser;
 
+import static dev.lanyard.browser.Chromium.ANDROID_PARIS;
+import static dev.lanyard.browser.Chromium.IPHONE_LONDON;
+import static dev.lanyard.browser.Chromium.LINUX_BERLIN;
+import static dev.lanyard.browser.Chromium.MAC_MADRID;
+import static dev.lanyard.browser.Chromium.WINDOWS_STOCKHOLM;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -52,90 +57,14 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
 @ContextConfiguration(initializers = SqliteDatabase.class)
-class SessionsBrowserTest {
+class SessionsBrowserTest extends BrowserTest {
 
-    static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
     static final Path SCREENSHOTS = Paths.get("docs", "screenshots");
 
-    static final String PASSWORD = "correct horse battery staple";
     static final String SIGNED_OUT_ELSEWHERE = "You were signed out from another device.";
-
-    /** Chrome 131 on a Mac in Madrid (Telefónica), with the client hints real Chrome sends. */
-    static final Device MAC_MADRID = new Device(
-            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-            "80.58.61.250",
-            Map.of("sec-ch-ua", "\"Google Chrome\";v=\"131\", \"Chromium\";v=\"131\", \"Not_A Brand\";v=\"24\"",
-                    "sec-ch-ua-full-version-list",
-                    "\"Google Chrome\";v=\"131.0.6778.86\", \"Chromium\";v=\"131.0.6778.86\", \"Not_A Brand\";v=\"24.0.0.0\"",
-                    "sec-ch-ua-mobile", "?0",
-                    "sec-ch-ua-platform", "\"macOS\"",
-                    "sec-ch-ua-platform-version", "\"14.6.1\"",
-                    "sec-ch-ua-arch", "\"arm\"",
-                    "sec-ch-ua-model", "\"\""));
-    /** Safari on an iPhone in London (Safari sends no client hints). */
-    static final Device IPHONE_LONDON = new Device(
-            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1",
-            "212.58.244.20", Map.of());
-    /** Firefox on an Android phone in Paris (Firefox sends no client hints). */
-    static final Device ANDROID_PARIS = new Device(
-            "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0",
-            "62.210.16.1", Map.of());
-    /** Firefox on Windows in Stockholm. */
-    static final Device WINDOWS_STOCKHOLM = new Device(
-            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
-            "5.198.250.10", Map.of());
-    /** Firefox on Linux in Berlin. */
-    static final Device LINUX_BERLIN = new Device(
-            "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
-            "85.214.132.117", Map.of());
-
-    /**
-     * A browser somewhere. Lanyard reads the device from the sign-in request's User-Agent and
-     * User-Agent Client Hints, and believes the hints. Chromium would attach its own hints
-     * ("Chromium 156", a platform Playwright derives from the user agent) to every request, which no
-     * real Safari or Firefox sends, and a request interceptor cannot take them off (Chromium adds them
-     * after interception). So the sign-in and sign-up form posts are sent by Playwright itself
-     * ({@link Route#fetch}) with exactly {@code clientHints}: those the emulated browser really sends,
-     * none for Safari and Firefox. Other requests keep Chromium's hints, which Lanyard does not read
-     * after sign-in.
-     */
-    record Device(String userAgent, String ip, Map<String, String> clientHints) {
-    }
-
-    private static final AtomicInteger ACCOUNTS = new AtomicInteger();
-
-    private static Playwright playwright;
-    private static Browser browser;
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     GeoLocator geo;
-
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    static void launchChromium() {
-        if (!Files.isExecutable(CHROMIUM)) {
-            fail("Browser tests need Chromium at " + CHROMIUM + ". Install Debian's `chromium` package "
-                    + "(apt-get install chromium; the README's test command installs it when run as root).");
-        }
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM)
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--disable-quic", "--no-first-run")));
-    }
-
-    @AfterAll
-    static void closeChromium() {
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
-    }
 
     /**
      * The network (ISP) is looked up when a session starts, from tables that load in the background
@@ -151,12 +80,6 @@ class SessionsBrowserTest {
         }
         await.setAccessible(true);
         if (!(Boolean) await.invoke(geo, Duration.ofSeconds(30))) fail("ISP data did not load within 30 s");
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
-        contexts.clear();
     }
 
     // ---------------------------------------------------------------- flows
@@ -410,7 +333,7 @@ class SessionsBrowserTest {
                 .hasAccessibleDescription("At least 12 characters.");
 
         // Sign up with the keyboard alone.
-        String email = nextEmail();
+        String email = nextEmail("browser");
         page.getByLabel("Your name").focus();
         page.keyboard().type("Margaret Hamilton");
         page.keyboard().press("Tab");
@@ -460,61 +383,6 @@ class SessionsBrowserTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private Page open(Device device) {
-        return open(device, 1200, 900);
-    }
-
-    /** A fresh browser context (its own cookies) for a device at its own public address. */
-    private Page open(Device device, int width, int height) {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-                .setBaseURL("http://127.0.0.1:" + port)
-                .setUserAgent(device.userAgent())
-                .setExtraHTTPHeaders(Map.of("X-Forwarded-For", device.ip()))
-                .setViewportSize(width, height)
-                .setLocale("en-GB"));
-        context.setDefaultTimeout(10_000);
-        context.route(Pattern.compile("/(login|signup)$"), route -> {
-            if (!"POST".equals(route.request().method())) {
-                route.resume();
-                return;
-            }
-            Map<String, String> headers = new HashMap<>(route.request().headers());
-            headers.keySet().removeIf(name -> name.toLowerCase(Locale.ROOT).startsWith("sec-ch-ua"));
-            headers.putAll(device.clientHints());
-            headers.put("x-forwarded-for", device.ip());
-            // Not following the redirect: the browser does, so its address bar ends where a user's would.
-            route.fulfill(new Route.FulfillOptions().setResponse(
-                    route.fetch(new Route.FetchOptions().setHeaders(headers).setMaxRedirects(0))));
-        });
-        contexts.add(context);
-        return context.newPage();
-    }
-
-    private static String nextEmail() {
-        return "browser-" + ACCOUNTS.incrementAndGet() + "-" + System.nanoTime() + "@example.com";
-    }
-
-    /** Signs up through the form and returns the new account's email. */
-    private static String signUp(Page page, String name, String team) {
-        String email = nextEmail();
-        page.navigate("/signup");
-        page.getByLabel("Your name").fill(name);
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
-        page.getByLabel("Team name").fill(team);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
-        assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
-        return email;
-    }
-
-    private static void logIn(Page page, String email) {
-        page.navigate("/login");
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password").fill(PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-        assertThat(page).hasURL(Pattern.compile("/settings/sessions$"));
-    }
 
     private static Locator currentCard(Page page) {
         return page.locator("article.card.current");

@@ -30,44 +30,8 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
 @ContextConfiguration(initializers = TestMail.SqliteWithSmtp.class)
-class SignInAlertBrowserTest {
-    static final String PASSWORD = "correct horse battery staple";
+class SignInAlertBrowserTest extends BrowserTest {
     private static final Pattern NOT_ME = Pattern.compile("https?://\\S+?(/not-me/[A-Za-z0-9_-]{43})");
-
-    private static Playwright playwright;
-    private static Browser browser;
-
-    @LocalServerPort
-    int port;
-
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    static void launchChromium() {
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
-    }
-
-    @AfterAll
-    static void closeChromium() {
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
-        contexts.clear();
-    }
-
-    private Page open(Chromium.Device device) {
-        BrowserContext context = Chromium.context(browser, port, device);
-        // A generous bound, not a timing: the build machine is shared and often far behind.
-        context.setDefaultTimeout(60_000);
-        context.setDefaultNavigationTimeout(120_000);
-        contexts.add(context);
-        return context.newPage();
-    }
 
     @Test
     void aNewDeviceIsMailedAndTheLinkInTheMailEndsItsSessionAtOnce() {

@@ -33,45 +33,8 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
 @ContextConfiguration(initializers = TestMail.SqliteWithSmtp.class)
-class TeamAdminBrowserTest {
-    static final String PASSWORD = "correct horse battery staple";
+class TeamAdminBrowserTest extends BrowserTest {
     private static final AtomicInteger ACCOUNTS = new AtomicInteger();
-
-    private static Playwright playwright;
-    private static Browser browser;
-
-    @LocalServerPort
-    int port;
-
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    static void launchChromium() {
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
-    }
-
-    @AfterAll
-    static void closeChromium() {
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
-        contexts.clear();
-    }
-
-    private Page open(Chromium.Device device) {
-        BrowserContext context = Chromium.context(browser, port, device);
-        contexts.add(context);
-        return context.newPage();
-    }
-
-    private static String nextEmail(String who) {
-        return who + "-" + ACCOUNTS.incrementAndGet() + "-" + System.nanoTime() + "@example.com";
-    }
 
     @Test
     void adminInvitesByMailTheMemberJoinsOnTwoDevicesAndIsForcedOutWithAReason() {

@@ -30,44 +30,7 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
 @ContextConfiguration(initializers = SqliteDatabase.class)
-class TwoFactorBrowserTest {
-    static final String PASSWORD = "correct horse battery staple";
-
-    private static Playwright playwright;
-    private static Browser browser;
-
-    @LocalServerPort
-    int port;
-
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    static void launchChromium() {
-        // Generous waits: a shared, busy build machine, not a slow application.
-        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
-    }
-
-    @AfterAll
-    static void closeChromium() {
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
-        contexts.clear();
-    }
-
-    private Page open(Chromium.Device device) {
-        BrowserContext context = Chromium.context(browser, port, device);
-        context.setDefaultTimeout(60_000);
-        context.setDefaultNavigationTimeout(60_000);
-        contexts.add(context);
-        return context.newPage();
-    }
+class TwoFactorBrowserTest extends BrowserTest {
 
     @Test
     void enrolAnAuthenticatorAppThenSignInElsewhereWithACode() {

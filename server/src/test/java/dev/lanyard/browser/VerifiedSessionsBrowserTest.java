@@ -35,56 +35,13 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
 @ContextConfiguration(initializers = SqliteDatabase.class)
-class VerifiedSessionsBrowserTest {
-    static final String PASSWORD = "correct horse battery staple";
+class VerifiedSessionsBrowserTest extends BrowserTest {
     private static final AtomicInteger ACCOUNTS = new AtomicInteger();
 
-    private static Playwright playwright;
-    private static Browser browser;
-
-    @LocalServerPort
-    int port;
     @Autowired
     ApplicationContext context;
     @Autowired
     JdbcClient jdbc;
-
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    static void launchChromium() {
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
-    }
-
-    @AfterAll
-    static void closeChromium() {
-        if (browser != null) browser.close();
-        if (playwright != null) playwright.close();
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
-        contexts.clear();
-    }
-
-    private Page open(Chromium.Device device) {
-        BrowserContext browserContext = Chromium.context(browser, port, device);
-        // The machine is shared and busy: a first page (templates, the user-agent parser) can take a while.
-        browserContext.setDefaultNavigationTimeout(60_000);
-        browserContext.setDefaultTimeout(30_000);
-        contexts.add(browserContext);
-        return browserContext.newPage();
-    }
-
-    private static void logIn(Page page, String email) {
-        page.navigate("/login");
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password").fill(PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-        assertThat(page).hasURL(Pattern.compile("/settings/sessions$"));
-    }
 
     private static Locator currentCard(Page page) {
         return page.locator("article.card.current");

@@ -1,0 +1,127 @@
+package dev.lanyard.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * What every browser test does around its steps: one Chromium for the class, a fresh context
+ * (its own cookies) per device a test opens, all closed after each test, and the sign-up and
+ * sign-in forms filled as a person would. The waits are generous bounds, not timings: the build
+ * machine is shared and often far behind, and a step that is merely slow must not fail.
+ */
+abstract class BrowserTest {
+    static final String PASSWORD = "correct horse battery staple";
+    private static final AtomicInteger ACCOUNTS = new AtomicInteger();
+
+    static Playwright playwright;
+    static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    private final List<BrowserContext> contexts = new ArrayList<>();
+
+    @BeforeAll
+    static void launchChromium() {
+        PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
+    }
+
+    @AfterAll
+    static void closeChromium() {
+        PlaywrightAssertions.setDefaultAssertionTimeout(5_000);
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+    }
+
+    @AfterEach
+    void closeContexts() {
+        contexts.forEach(BrowserContext::close);
+        contexts.clear();
+    }
+
+    /** A page in a fresh context for {@code device}, closed after the test. */
+    Page open(Chromium.Device device) {
+        return open(device, 1200, 900);
+    }
+
+    /** {@link #open(Chromium.Device)} with a viewport of {@code width} × {@code height}. */
+    Page open(Chromium.Device device, int width, int height) {
+        return track(Chromium.context(browser, port, device, width, height)).newPage();
+    }
+
+    /** A context the test made itself, closed after the test like those {@link #open} makes. */
+    BrowserContext track(BrowserContext context) {
+        context.setDefaultTimeout(60_000);
+        context.setDefaultNavigationTimeout(120_000);
+        contexts.add(context);
+        return context;
+    }
+
+    /** An address no other account in this run has. */
+    static String nextEmail(String who) {
+        return who + "-" + ACCOUNTS.incrementAndGet() + "-" + System.nanoTime() + "@example.com";
+    }
+
+    /** Signs up through the form as {@code email}, starting team {@code team}; ends on the welcome page. */
+    static String signUp(Page page, String name, String email, String team) {
+        page.navigate("/signup");
+        page.getByLabel("Your name").fill(name);
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
+        page.getByLabel("Team name").fill(team);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+        return email;
+    }
+
+    /** Signs up with a new address and returns it. */
+    static String signUp(Page page, String name, String team) {
+        return signUp(page, name, nextEmail("browser"), team);
+    }
+
+    /** Fills and sends the sign-in form; the caller checks where it leads. */
+    static void submitLogIn(Page page, String email) {
+        page.navigate("/login");
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+    }
+
+    /** Signs in through the form; ends on the sessions page. */
+    static void logIn(Page page, String email) {
+        submitLogIn(page, email);
+        assertThat(page).hasURL(Pattern.compile("/settings/sessions$"));
+    }
+
+    /** The serious and critical axe-core violations on the page as it is, one line each, with the rules every page is held to. */
+    static List<String> axeViolations(Page page) {
+        page.waitForLoadState();
+        com.deque.html.axecore.args.AxeRuleOptions on = new com.deque.html.axecore.args.AxeRuleOptions();
+        on.setEnabled(true);
+        com.deque.html.axecore.args.AxeRunOptions options = new com.deque.html.axecore.args.AxeRunOptions();
+        options.setRules(java.util.Map.of("label-content-name-mismatch", on));
+        com.deque.html.axecore.results.AxeResults results = new com.deque.html.axecore.playwright.AxeBuilder(page).options(options).analyze();
+        if (results.isErrored()) return List.of("axe-core did not run: " + results.getErrorMessage());
+        return results.getViolations().stream()
+                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
+                .map(rule -> rule.getId() + " " + rule.getHelp() + " at " + rule.getNodes().stream().map(n -> String.valueOf(n.getTarget())).toList())
+                .toList();
+    }
+}
