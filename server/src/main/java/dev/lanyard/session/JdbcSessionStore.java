@@ -42,8 +42,7 @@ class JdbcSessionStore implements SessionStore {
     private boolean rowLocks() {
         Boolean known = rowLocks;
         if (known == null) {
-            known = Boolean.TRUE.equals(batch.getJdbcTemplate().execute((java.sql.Connection c) ->
-                    c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")));
+            known = Boolean.TRUE.equals(batch.getJdbcTemplate().execute(DatabaseKind::postgres));
             rowLocks = known;
         }
         return known;

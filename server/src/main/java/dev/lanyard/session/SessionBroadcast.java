@@ -132,7 +132,7 @@ class SessionBroadcast {
     @EventListener(ApplicationReadyEvent.class)
     void startListening() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+            postgres = DatabaseKind.postgres(c);
         }
         if (!postgres) {
             state = new State(true, 0, Optional.empty(), Optional.empty());
