@@ -16,11 +16,11 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import dev.lanyard.Lanyard;
 import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.Nodes;
 import dev.lanyard.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,15 +43,9 @@ class OAuthTwoNodesTest {
     static void startTwoNodes() {
         TestPostgres postgres = TestPostgres.shared();
         String database = postgres.createDatabase();
-        arguments = new String[]{
-                "--spring.datasource.url=" + postgres.jdbcUrl(database),
-                "--spring.datasource.username=" + postgres.user(),
-                "--spring.datasource.password=" + postgres.password(),
-                "--server.address=127.0.0.1",
-                "--server.port=0",
-                "--spring.jmx.enabled=false"};
-        nodeA = new SpringApplicationBuilder(Lanyard.class).run(arguments);
-        nodeB = new SpringApplicationBuilder(Lanyard.class).run(arguments);
+        arguments = Nodes.arguments(postgres, database);
+        nodeA = Nodes.start(arguments);
+        nodeB = Nodes.start(arguments);
     }
 
     @AfterAll
@@ -90,7 +84,7 @@ class OAuthTwoNodesTest {
         assertThat(keyIds(get(url(nodeB) + "/oauth2/jwks"))).isEqualTo(kids);
 
         nodeB.close();
-        nodeB = new SpringApplicationBuilder(Lanyard.class).run(arguments);
+        nodeB = Nodes.start(arguments);
         assertThat(keyIds(get(url(nodeB) + "/oauth2/jwks"))).isEqualTo(kids);
     }
 

@@ -17,15 +17,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import dev.lanyard.Lanyard;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.Nodes;
 import dev.lanyard.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -54,17 +53,11 @@ class RevocationRaceTest {
     static void startTwoNodes() {
         TestPostgres postgres = TestPostgres.shared();
         String database = postgres.createDatabase();
-        String[] shared = {
-                "--spring.datasource.url=" + postgres.jdbcUrl(database),
-                "--spring.datasource.username=" + postgres.user(),
-                "--spring.datasource.password=" + postgres.password(),
-                "--server.address=127.0.0.1",
-                "--server.port=0",
-                "--spring.jmx.enabled=false"};
-        nodeA = new SpringApplicationBuilder(Lanyard.class).run(shared);
-        nodeB = new SpringApplicationBuilder(Lanyard.class).run(shared);
-        a = "http://127.0.0.1:" + nodeA.getEnvironment().getProperty("local.server.port");
-        b = "http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port");
+        String[] shared = Nodes.arguments(postgres, database);
+        nodeA = Nodes.start(shared);
+        nodeB = Nodes.start(shared);
+        a = Nodes.url(nodeA);
+        b = Nodes.url(nodeB);
         hammers = Executors.newFixedThreadPool(HAMMERS);
     }
 

@@ -13,12 +13,12 @@ import java.util.function.Predicate;
 
 import dev.lanyard.Lanyard;
 import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.Nodes;
 import dev.lanyard.testsupport.TestPostgres;
 import dev.lanyard.web.OpenApiContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.context.WebApplicationContext;
@@ -46,18 +46,11 @@ class TwoNodesTest {
     static void startTwoNodes() {
         TestPostgres postgres = TestPostgres.shared();
         String database = postgres.createDatabase();
-        // Command-line arguments, so they win over application.yml (as an operator's would).
-        String[] shared = {
-                "--spring.datasource.url=" + postgres.jdbcUrl(database),
-                "--spring.datasource.username=" + postgres.user(),
-                "--spring.datasource.password=" + postgres.password(),
-                "--server.address=127.0.0.1",
-                "--server.port=0",
-                "--spring.jmx.enabled=false"};
-        nodeA = new SpringApplicationBuilder(Lanyard.class).run(shared);
-        nodeB = new SpringApplicationBuilder(Lanyard.class).run(shared);
-        a = "http://127.0.0.1:" + nodeA.getEnvironment().getProperty("local.server.port");
-        b = "http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port");
+        String[] shared = Nodes.arguments(postgres, database);
+        nodeA = Nodes.start(shared);
+        nodeB = Nodes.start(shared);
+        a = Nodes.url(nodeA);
+        b = Nodes.url(nodeB);
         contract = OpenApiContract.of((WebApplicationContext) nodeA);
     }
 

@@ -19,11 +19,11 @@ import java.util.Set;
 import com.nimbusds.jwt.SignedJWT;
 import dev.lanyard.Lanyard;
 import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.Nodes;
 import dev.lanyard.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -47,19 +47,12 @@ class SignalsTwoNodesTest {
     static void startTwoNodes() {
         TestPostgres postgres = TestPostgres.shared();
         String database = postgres.createDatabase();
-        String[] shared = {
-                "--spring.datasource.url=" + postgres.jdbcUrl(database),
-                "--spring.datasource.username=" + postgres.user(),
-                "--spring.datasource.password=" + postgres.password(),
-                "--server.address=127.0.0.1",
-                "--server.port=0",
-                "--spring.jmx.enabled=false",
-                // Both nodes look for due signals all the time, so they compete for every one.
-                "--lanyard.signals.retry-interval=20ms"};
-        nodeA = new SpringApplicationBuilder(Lanyard.class).run(shared);
-        nodeB = new SpringApplicationBuilder(Lanyard.class).run(shared);
-        a = "http://127.0.0.1:" + nodeA.getEnvironment().getProperty("local.server.port");
-        b = "http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port");
+        // Both nodes look for due signals all the time, so they compete for every one.
+        String[] shared = Nodes.arguments(postgres, database, "--lanyard.signals.retry-interval=20ms");
+        nodeA = Nodes.start(shared);
+        nodeB = Nodes.start(shared);
+        a = Nodes.url(nodeA);
+        b = Nodes.url(nodeB);
     }
 
     @AfterAll
