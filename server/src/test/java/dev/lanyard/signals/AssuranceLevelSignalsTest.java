@@ -1,6 +1,7 @@
 package dev.lanyard.signals;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
@@ -50,7 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
  * CAEP assurance-level-change: each way a session becomes verified (a second factor after the password, a
  * passkey alone or after the password, an approval from a verified session) writes exactly one SET per
  * listening stream into the outbox, in the transaction that made the session verified, about that session;
- * a password alone writes none. End to end: an approval through the API is polled as a signed SET.
+ * a password alone writes none. End to end: an approval and a two-factor sign-in through the API are
+ * polled as signed SETs.
  */
 @LanyardSpringTest
 class AssuranceLevelSignalsTest {
@@ -71,6 +73,8 @@ class AssuranceLevelSignalsTest {
     Sessions sessions;
     @Autowired
     Approvals approvals;
+    @Autowired
+    dev.lanyard.testsupport.MutableClock clock;
 
     private ApiClient api;
     private Member admin;
@@ -222,6 +226,76 @@ class AssuranceLevelSignalsTest {
                 "reason_admin", Map.of("en", "Approved from verified session " + laptop.session().id().value()),
                 "reason_user", Map.of("en", "This session is now verified."))));
         assertThat(poll(List.of(jti)).path("sets").size()).as("acknowledged, it is not handed out again").isZero();
+    }
+
+    @Test
+    void twoFactorSignInThroughTheApiIsPolledAsAnIncreaseFromUnverified() throws Exception {
+        byte[] seed = enrolAuthenticatorApp(admin);
+        List<String> before = poll(List.of()).path("sets").propertyNames().stream().toList();
+
+        MvcResult password = mvc.perform(post("/api/v1/login").with(ApiClient.from(ApiClient.newAddress())).contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("email", admin.email(), "password", dev.lanyard.account.TestAccounts.PASSWORD,
+                        "tokenType", "bearer")))).andReturn();
+        assertThat(password.getResponse().getStatus()).as(password.getResponse().getContentAsString()).isEqualTo(200);
+        String challenge = api.read(password).path("challenge").asString();
+        assertThat(poll(before).path("sets").size()).as("the password alone verifies nothing").isZero();
+        clock.advance(java.time.Duration.ofSeconds(30)); // the enrolment's code is used up
+
+        MvcResult code = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(ApiClient.newAddress()))
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(Map.of("challenge", challenge, "code", totp(seed)))))
+                .andReturn();
+        assertThat(code.getResponse().getStatus()).as(code.getResponse().getContentAsString()).isEqualTo(201);
+        String sessionId = api.read(code).path("session").path("id").asString();
+
+        JsonNode polled = poll(before);
+        assertThat(polled.path("sets").size()).as(polled.toString()).isEqualTo(1);
+        JsonNode claims = json.readTree(SignedJWT.parse(polled.path("sets").path(polled.path("sets").propertyNames().iterator().next()).asString()).getJWTClaimsSet().toString());
+        assertThat(claims.path("sub_id").path("session").path("id").asString()).isEqualTo(sessionId);
+        JsonNode event = claims.path("events").path(SecurityEvents.ASSURANCE_LEVEL_CHANGE);
+        assertThat(event.path("previous_level").asString()).isEqualTo("unverified");
+        assertThat(event.path("current_level").asString()).isEqualTo("verified");
+        assertThat(event.path("reason_admin").path("en").asString()).isEqualTo("Signed in with a password and a code (authenticator app or recovery code)");
+    }
+
+    /** Turns on two-factor authentication through /settings/security, as a member would; returns the seed shown. */
+    private byte[] enrolAuthenticatorApp(Member member) throws Exception {
+        MvcResult started = mvc.perform(post("/settings/security/two-factor/start").with(csrf()).with(member.from()).cookie(member.cookie()))
+                .andReturn();
+        assertThat(started.getResponse().getStatus()).isEqualTo(302);
+        String page = mvc.perform(get("/settings/security").with(member.from()).cookie(member.cookie())).andReturn().getResponse().getContentAsString();
+        java.util.regex.Matcher secret = java.util.regex.Pattern.compile("id=\"two-factor-secret\">([A-Z2-7 ]+)<").matcher(page);
+        assertThat(secret.find()).as(page).isTrue();
+        byte[] seed = base32(secret.group(1));
+        MvcResult confirmed = mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(member.from()).cookie(member.cookie())
+                .param("code", totp(seed))).andReturn();
+        assertThat(confirmed.getResponse().getStatus()).isEqualTo(200);
+        return seed;
+    }
+
+    private static byte[] base32(String text) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int buffer = 0;
+        int bits = 0;
+        for (char c : text.replace(" ", "").toCharArray()) {
+            buffer = (buffer << 5) | alphabet.indexOf(c);
+            bits += 5;
+            if (bits >= 8) {
+                out.write((buffer >> (bits - 8)) & 0xff);
+                bits -= 8;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** RFC 6238 (HMAC-SHA1, 6 digits, 30 s) at the application's clock. */
+    private String totp(byte[] seed) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(seed, "RAW"));
+        byte[] hash = mac.doFinal(java.nio.ByteBuffer.allocate(8).putLong(Math.floorDiv(clock.instant().getEpochSecond(), 30)).array());
+        int offset = hash[hash.length - 1] & 0x0f;
+        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16) | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+        return String.format("%06d", binary % 1_000_000);
     }
 
     /** Polls the stream at once, acknowledging {@code ack}. */
