@@ -11,10 +11,12 @@
 # Settings (environment):
 #   SESSIONS=10000   sessions ended in the burst (spread over MEMBERS members of one team)
 #   MEMBERS=100
+#   BASELINE=1       first signs out a team of the same size that no stream listens to (the same run's baseline
+#                    for what the SETs add to the sign-out); BASELINE=0 skips it
 #   KILL_AT=0.5      kill -9 once the receiver has this share of the SETs (and the sign-out has answered)
 #   PUSH_TIMEOUT=1s  lanyard.signals.push-timeout; a drain's claim lasts 102 times this (decision 26), and the
 #                    rows the killed node had claimed wait that long after the kill before anyone pushes them
-#   MAX_SECONDS=1200 LANYARD_JAR= (default server/target/lanyard-*.jar, built when missing)
+#   MAX_SECONDS=1800 LANYARD_JAR= (default server/target/lanyard-*.jar, built when missing)
 # Usage: bench/outbox-burst.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,9 +25,10 @@ source bench/lib.sh
 
 SESSIONS=${SESSIONS:-10000}
 MEMBERS=${MEMBERS:-100}
+BASELINE=${BASELINE:-1}
 KILL_AT=${KILL_AT:-0.5}
 PUSH_TIMEOUT=${PUSH_TIMEOUT:-1s}
-MAX_SECONDS=${MAX_SECONDS:-1200}
+MAX_SECONDS=${MAX_SECONDS:-1800}
 PASSWORD="a long outbox-burst passphrase 11"
 RECEIVER_AUTH="Bearer burst-receiver-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
@@ -117,20 +120,40 @@ stream_body=$(jq -cn --arg url "http://127.0.0.1:$rport/ssf" --arg auth "$RECEIV
 expect "$(api POST /api/v1/ssf/streams "$ssf_token" "$stream_body")" 201 "push stream"
 stream_id=$(jq -r .stream_id "$resp")
 
-# The team's sessions, in bulk (argon2 makes API sign-ins far too slow for 10,000): MEMBERS members, SESSIONS sessions.
-team=$(sql "SELECT team_id FROM accounts WHERE email = '$email'")
-now=$(now_ms)
+# A team's sessions, in bulk (argon2 makes API sign-ins far too slow for 10,000): MEMBERS members, SESSIONS sessions.
+fill() { # fill ADMIN_EMAIL PREFIX: prints the team id
+    local team now
+    team=$(sql "SELECT team_id FROM accounts WHERE email = '$1'")
+    now=$(now_ms)
+    sql "INSERT INTO accounts (id, team_id, email, name, password_hash, role, created_at)
+         SELECT 'acc_$2_' || g, '$team', '$2' || g || '@example.test', 'Member ' || g, '{noop}not a hash', 'MEMBER', $now
+         FROM generate_series(1, $MEMBERS) AS g"
+    sql "INSERT INTO sessions (id, token_hash, account_id, app_type, remember_me, device_type, user_agent, browser, browser_version, os,
+                               ip, city, country, country_code, created_at, last_active_at, idle_timeout_ms, expires_at)
+         SELECT 'ses_$2_' || g, encode(sha256(('$2-token-' || g)::bytea), 'hex'), 'acc_$2_' || (1 + g % $MEMBERS), 'WEB', FALSE,
+                'DESKTOP', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0', 'Firefox', '133', 'Linux', '85.214.' || (g / 256 % 256) || '.' || (g % 256),
+                'Berlin', 'Germany', 'DE', $now, $now, 604800000, $now + 2592000000
+         FROM generate_series(1, $SESSIONS) AS g"
+    sql "ANALYZE"
+    echo "$team"
+}
+
+baseline_s=""
+if [ "$BASELINE" = 1 ]; then
+    # The same sign-out in a team no stream listens to: what ending the sessions costs without SETs.
+    expect "$(api POST /api/v1/signup "" "{\"email\":\"baseline-admin@example.test\",\"password\":\"$PASSWORD\",\"name\":\"Base\",\"team\":\"Baseline\"}")" 201 "baseline signup"
+    expect "$(api POST /api/v1/login "" "{\"email\":\"baseline-admin@example.test\",\"password\":\"$PASSWORD\",\"tokenType\":\"bearer\"}")" 201 "baseline login"
+    baseline_admin=$(jq -r .token "$resp")
+    fill baseline-admin@example.test base >/dev/null
+    t=$(now_ms)
+    expect "$(api POST /api/v1/admin/sessions/sign-out "$baseline_admin" '{"reason":"outbox burst bench baseline"}')" 200 "baseline sign-out"
+    baseline_s=$(secs "$t" "$(now_ms)")
+    [ "$(sql "SELECT COUNT(*) FROM signal_outbox")" = 0 ] || fail "the baseline team's sign-out wrote signals"
+    echo "outbox-burst.sh: baseline: $(jq -r .ended "$resp") sessions of a team without a stream signed out in $baseline_s s"
+fi
+
 fill_started=$(now_ms)
-sql "INSERT INTO accounts (id, team_id, email, name, password_hash, role, created_at)
-     SELECT 'acc_burst_' || g, '$team', 'burst' || g || '@example.test', 'Member ' || g, '{noop}not a hash', 'MEMBER', $now
-     FROM generate_series(1, $MEMBERS) AS g"
-sql "INSERT INTO sessions (id, token_hash, account_id, app_type, remember_me, device_type, user_agent, browser, browser_version, os,
-                           ip, city, country, country_code, created_at, last_active_at, idle_timeout_ms, expires_at)
-     SELECT 'ses_burst_' || g, encode(sha256(('burst-token-' || g)::bytea), 'hex'), 'acc_burst_' || (1 + g % $MEMBERS), 'WEB', FALSE,
-            'DESKTOP', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0', 'Firefox', '133', 'Linux', '85.214.' || (g / 256 % 256) || '.' || (g % 256),
-            'Berlin', 'Germany', 'DE', $now, $now, 604800000, $now + 2592000000
-     FROM generate_series(1, $SESSIONS) AS g"
-sql "ANALYZE"
+team=$(fill "$email" burst)
 echo "outbox-burst.sh: filled $MEMBERS members and $SESSIONS sessions in $(secs "$fill_started" "$(now_ms)") s"
 
 # The burst: one team sign-out ends every session but the admin's own, in batches (one transaction each).
@@ -210,6 +233,7 @@ cat <<EOF
 
 == Signal outbox: burst of $SESSIONS endings, kill -9 mid-drain, restart (PostgreSQL, push to 127.0.0.1; $(git rev-parse --short HEAD), $(date -u +%F), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) ==
 sessions ended by the team sign-out        $ended (sessions table: $ended_rows ADMIN_REVOKED); sign-out answered after $(secs "$burst_ms" "$signout_ms") s
+$( [ -n "$baseline_s" ] && echo "same sign-out, team without a stream       $baseline_s s (baseline, same run); with the push stream $(calc "($signout_ms - $burst_ms) / 1000 / $baseline_s" 2)x (its SETs written in its transactions, the drain pushing meanwhile on the same cores)" )
 events expected (outbox rows of the stream) $expected
 delivered (202 answers, all)                $deliveries
 distinct SETs delivered (by jti)            $distinct   (distinct sessions named: $sessions_seen)
