@@ -12,8 +12,11 @@ public sealed interface SessionEvent {
 
     Instant at();
 
-    /** A session began; {@code session} is the row as it was inserted. */
-    record Started(SessionId id, AccountId owner, Instant at, Session session) implements SessionEvent {
+    /**
+     * A session began; {@code session} is the row as it was inserted, and {@code verification} says how the
+     * sign-in made it verified, if it is.
+     */
+    record Started(SessionId id, AccountId owner, Instant at, Session session, Verification verification) implements SessionEvent {
     }
 
     record Ended(SessionId id, AccountId owner, Session.Ending ending) implements SessionEvent {

@@ -82,7 +82,7 @@ public class Sessions {
                 origin.location(), now, now, policy.idleTimeout(), now.plus(policy.lifetime(request.rememberMe())),
                 Session.Activity.NONE, Optional.empty());
         store.insert(session, SessionToken.hash(token));
-        events.publishEvent(new SessionEvent.Started(session.id(), session.account(), now, session));
+        events.publishEvent(new SessionEvent.Started(session.id(), session.account(), now, session, request.verification()));
         broadcast.started(session.account());
         return new Started(session, token);
     }

@@ -10,10 +10,11 @@ import dev.lanyard.account.Account;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
+import dev.lanyard.session.Verification;
 
 /**
  * The events Lanyard sends and their payloads: CAEP 1.0 ({@code session-revoked},
- * {@code credential-change}), RISC ({@code account-disabled}), the SSF
+ * {@code credential-change}, {@code assurance-level-change}), RISC ({@code account-disabled}), the SSF
  * verification event, and the Back-Channel Logout event. Subjects follow RFC 9493: the member as
  * {@code iss_sub} (or {@code email} where the stream asks for it), and a session as a {@code complex}
  * subject of the member and the session ({@code opaque}, its public id, which is the {@code sid} of OIDC).
@@ -21,6 +22,7 @@ import dev.lanyard.session.SessionId;
 final class SecurityEvents {
     static final String SESSION_REVOKED = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
     static final String CREDENTIAL_CHANGE = "https://schemas.openid.net/secevent/caep/event-type/credential-change";
+    static final String ASSURANCE_LEVEL_CHANGE = "https://schemas.openid.net/secevent/caep/event-type/assurance-level-change";
     static final String ACCOUNT_DISABLED = "https://schemas.openid.net/secevent/risc/event-type/account-disabled";
     static final String VERIFICATION = "https://schemas.openid.net/secevent/ssf/event-type/verification";
     static final String BACKCHANNEL_LOGOUT = "http://schemas.openid.net/event/backchannel-logout";
@@ -29,7 +31,16 @@ final class SecurityEvents {
      * What a stream can ask for (the verification event is sent whenever asked, whatever a stream requested).
      * No RISC account-purged: Lanyard keeps a removed member's account for history and never deletes it.
      */
-    static final Set<String> SUPPORTED = Set.of(SESSION_REVOKED, CREDENTIAL_CHANGE, ACCOUNT_DISABLED);
+    static final Set<String> SUPPORTED = Set.of(SESSION_REVOKED, CREDENTIAL_CHANGE, ASSURANCE_LEVEL_CHANGE, ACCOUNT_DISABLED);
+
+    /**
+     * The namespace of Lanyard's assurance levels (CAEP allows one agreed between transmitter and receiver;
+     * decision 0029): a session is {@code unverified} or {@code verified} (PRODUCT.md V2). Not NIST-AAL: a
+     * verified session may be one approved from another, and may outlive AAL2's reauthentication bounds.
+     */
+    static final String ASSURANCE_NAMESPACE = "lanyard-verification";
+    static final String UNVERIFIED = "unverified";
+    static final String VERIFIED = "verified";
 
     private SecurityEvents() {
     }
@@ -63,6 +74,40 @@ final class SecurityEvents {
         event.put("change_type", changeType);
         if (!friendlyName.isEmpty()) event.put("friendly_name", friendlyName);
         return new Signal(CREDENTIAL_CHANGE, event, member, Optional.empty(), at);
+    }
+
+    /**
+     * CAEP assurance-level-change: a session became verified, by how the sign-in proved itself or by an approval
+     * from a verified session. A sign-in with a passkey alone was never unverified, so its previous level is left
+     * out (CAEP: the receiver then takes it as unknown), and with it the direction.
+     */
+    static Signal assuranceLevelChange(Account member, SessionId id, Verification how, Instant at) {
+        if (!how.verified()) throw new IllegalArgumentException("an unverified sign-in changes no assurance level");
+        return assuranceLevel(member, id, how != Verification.PASSKEY, switch (how) {
+            case PASSWORD_AND_CODE -> "Signed in with a password and a code (authenticator app or recovery code)";
+            case PASSWORD_AND_PASSKEY -> "Signed in with a password and a passkey";
+            case PASSKEY, NONE -> "Signed in with a passkey";
+        }, at);
+    }
+
+    /** CAEP assurance-level-change: a verified session of the member ({@code from}) approved the sign-in {@code id}. */
+    static Signal approved(Account member, SessionId id, SessionId from, Instant at) {
+        return assuranceLevel(member, id, true, "Approved from verified session " + from.value(), at);
+    }
+
+    private static Signal assuranceLevel(Account member, SessionId id, boolean wasUnverified, String reason, Instant at) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("event_timestamp", at.getEpochSecond());
+        event.put("initiating_entity", "user");
+        event.put("namespace", ASSURANCE_NAMESPACE);
+        event.put("current_level", VERIFIED);
+        if (wasUnverified) {
+            event.put("previous_level", UNVERIFIED);
+            event.put("change_direction", "increase");
+        }
+        event.put("reason_admin", Map.of("en", reason));
+        event.put("reason_user", Map.of("en", "This session is now verified."));
+        return new Signal(ASSURANCE_LEVEL_CHANGE, event, member, Optional.of(id), at);
     }
 
     /** RISC account-disabled: the member was removed from the team and can no longer sign in. */

@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * stream of the member's team that asked for the event, and one logout token per app that holds an
  * ended session and registered a back-channel logout URI.
  *
- * <p>Every way a session ends arrives as {@link SessionEvent.Ended}. A new cause of
+ * <p>Every way a session ends arrives as {@link SessionEvent.Ended}; a session becomes verified when it starts
+ * verified ({@link SessionEvent.Started}, second factor or passkey) or is approved ({@link SessionEvent.Approved}). A new cause of
  * {@code credential-change} (a password, a second factor, a passkey) is one line in a listener below.
  */
 @Component
@@ -58,6 +59,13 @@ class SignalRecorder {
     @EventListener
     void on(SessionEvent event) {
         if (event instanceof SessionEvent.Ended e) ended(e);
+        if (event instanceof SessionEvent.Started e && e.verification().verified()) {
+            accounts.findIncludingRemoved(e.owner())
+                    .ifPresent(member -> emit(SecurityEvents.assuranceLevelChange(member, e.id(), e.verification(), e.at())));
+        }
+        if (event instanceof SessionEvent.Approved e) {
+            accounts.findIncludingRemoved(e.owner()).ifPresent(member -> emit(SecurityEvents.approved(member, e.id(), e.from(), e.at())));
+        }
     }
 
     /** Causes of credential-change; a new cause is one line here (or in {@link #on(AccountEvent)}). */

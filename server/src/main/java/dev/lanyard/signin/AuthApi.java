@@ -18,6 +18,7 @@ import dev.lanyard.session.SessionProblem;
 import dev.lanyard.session.SessionSettings;
 import dev.lanyard.session.SessionView;
 import dev.lanyard.session.Sessions;
+import dev.lanyard.session.Verification;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
@@ -159,7 +160,7 @@ class AuthApi {
         SecondFactors.Passed passed = factors.verify(body.challenge(), body.code(), origin.ip());
         SecondFactors.SignInRequest asked = passed.request();
         AppType appType = AppType.parse(asked.appType()).orElse(asked.bearer() ? AppType.API : AppType.WEB);
-        Sessions.Started started = sessions.signIn(new NewSession(passed.account().id(), origin, appType, asked.rememberMe(), true),
+        Sessions.Started started = sessions.signIn(new NewSession(passed.account().id(), origin, appType, asked.rememberMe(), Verification.PASSWORD_AND_CODE),
                 Optional.ofNullable(current));
         if (!asked.bearer()) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)

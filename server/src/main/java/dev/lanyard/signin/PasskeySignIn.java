@@ -14,6 +14,7 @@ import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionCookie;
 import dev.lanyard.session.Sessions;
+import dev.lanyard.session.Verification;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -63,7 +64,7 @@ class PasskeySignIn {
         back.ifPresent(path -> model.addAttribute("next", path));
         try {
             Account account = passkeys.signIn(ceremony, credential, origin.ip());
-            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe, true),
+            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe, Verification.PASSKEY),
                     Optional.ofNullable(current)));
             if (back.isPresent()) return "signin/continue";
             return "redirect:/settings/sessions";

@@ -14,6 +14,7 @@ import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionCookie;
 import dev.lanyard.session.Sessions;
+import dev.lanyard.session.Verification;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -86,7 +87,7 @@ class SecondStepPages {
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, challenge.get(), request, response, model);
         }
-        return signIn(passed, current, origin, request, response, model);
+        return signIn(passed, Verification.PASSWORD_AND_PASSKEY, current, origin, request, response, model);
     }
 
     @PostMapping("/login/verify")
@@ -101,7 +102,7 @@ class SecondStepPages {
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, challenge.get(), request, response, model);
         }
-        return signIn(passed, current, origin, request, response, model);
+        return signIn(passed, Verification.PASSWORD_AND_CODE, current, origin, request, response, model);
     }
 
     /** The page again with what went wrong, or the sign-in page when the challenge is dead. */
@@ -121,12 +122,12 @@ class SecondStepPages {
         return "signin/verify";
     }
 
-    private String signIn(SecondFactors.Passed passed, CurrentSession current, ClientOrigin origin,
+    private String signIn(SecondFactors.Passed passed, Verification how, CurrentSession current, ClientOrigin origin,
                           HttpServletRequest request, HttpServletResponse response, Model model) {
         challengeCookie.clear(request, response);
         SecondFactors.SignInRequest asked = passed.request();
         cookie.write(request, response, sessions.signIn(new NewSession(passed.account().id(), origin, AppType.WEB,
-                asked.rememberMe(), true), Optional.ofNullable(current)));
+                asked.rememberMe(), how), Optional.ofNullable(current)));
         Optional<String> back = ReturnPath.of(asked.returnPath());
         Optional<String> recovery = passed.recoveryCodesLeft().map(left -> "You signed in with a recovery code. " + left
                 + (left == 1 ? " recovery code remains." : " recovery codes remain."));

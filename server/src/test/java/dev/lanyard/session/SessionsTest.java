@@ -81,7 +81,7 @@ class SessionsTest {
 
     @Test
     void aSignInWithTwoFactorsStartsAVerifiedSessionAndAPasswordAloneAnUnverifiedOne() {
-        Sessions.Started passkey = sessions.start(new NewSession(alice.id(), TestSessions.madrid(), AppType.WEB, false, true));
+        Sessions.Started passkey = sessions.start(new NewSession(alice.id(), TestSessions.madrid(), AppType.WEB, false, dev.lanyard.session.Verification.PASSKEY));
         Sessions.Started password = signIn(alice);
         assertThat(row(passkey).verified()).isTrue();
         assertThat(row(password).verified()).isFalse();

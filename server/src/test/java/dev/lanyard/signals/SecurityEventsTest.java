@@ -13,6 +13,7 @@ import dev.lanyard.account.TeamId;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
+import dev.lanyard.session.Verification;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -60,6 +61,46 @@ class SecurityEventsTest {
                 "session", Map.of("format", "opaque", "id", "ses_1")));
         assertThat(set).containsEntry("iss", "https://lanyard.example").containsEntry("aud", "lc_app").containsEntry("jti", "jti-1")
                 .containsEntry("txn", "txn-1").containsEntry("iat", AT.getEpochSecond());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Verification.class, names = {"PASSWORD_AND_CODE", "PASSWORD_AND_PASSKEY"})
+    void secondFactorRaisesTheSessionFromUnverifiedToVerified(Verification how) {
+        var signal = SecurityEvents.assuranceLevelChange(ADA, new SessionId("ses_1"), how, AT);
+        assertThat(signal.type()).isEqualTo(SecurityEvents.ASSURANCE_LEVEL_CHANGE);
+        assertThat(signal.session()).contains(new SessionId("ses_1"));
+        assertThat(signal.payload()).containsEntry("namespace", "lanyard-verification").containsEntry("current_level", "verified")
+                .containsEntry("previous_level", "unverified").containsEntry("change_direction", "increase")
+                .containsEntry("initiating_entity", "user").containsEntry("event_timestamp", AT.getEpochSecond())
+                .containsKeys("reason_admin", "reason_user");
+    }
+
+    @Test
+    void passkeySignInHasNoPreviousLevelAndSoNoDirection() {
+        var signal = SecurityEvents.assuranceLevelChange(ADA, new SessionId("ses_1"), Verification.PASSKEY, AT);
+        assertThat(signal.payload()).containsEntry("current_level", "verified").doesNotContainKeys("previous_level", "change_direction");
+    }
+
+    @Test
+    void anUnverifiedSignInChangesNoAssuranceLevel() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> SecurityEvents.assuranceLevelChange(ADA, new SessionId("ses_1"), Verification.NONE, AT))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void approvalNamesTheApprovingSessionForAdmins() {
+        var signal = SecurityEvents.approved(ADA, new SessionId("ses_new"), new SessionId("ses_laptop"), AT);
+        assertThat(signal.session()).contains(new SessionId("ses_new"));
+        assertThat(signal.payload()).containsEntry("previous_level", "unverified").containsEntry("change_direction", "increase")
+                .containsEntry("reason_admin", Map.of("en", "Approved from verified session ses_laptop"));
+    }
+
+    @Test
+    void everySupportedEventIsACaepOrRiscEventTypeUri() {
+        assertThat(SecurityEvents.SUPPORTED).allMatch(uri -> uri.startsWith("https://schemas.openid.net/secevent/caep/event-type/")
+                || uri.startsWith("https://schemas.openid.net/secevent/risc/event-type/"));
+        assertThat(SecurityEvents.SUPPORTED).contains(SecurityEvents.ASSURANCE_LEVEL_CHANGE);
     }
 
     @Test

@@ -1,0 +1,20 @@
+package dev.lanyard.session;
+
+/**
+ * How a sign-in made its session verified (PRODUCT.md V2), so that those who tell others about it (Shared
+ * Signals' assurance-level-change) can say how. Only the fact that a session is verified is stored.
+ */
+public enum Verification {
+    /** One factor only (a password): the session starts unverified. */
+    NONE,
+    /** A password, then a code: an authenticator app's (TOTP) or a recovery code. */
+    PASSWORD_AND_CODE,
+    /** A password, then one of the member's passkeys. */
+    PASSWORD_AND_PASSKEY,
+    /** A passkey alone, which counts as two factors (possession plus user verification). */
+    PASSKEY;
+
+    public boolean verified() {
+        return this != NONE;
+    }
+}
