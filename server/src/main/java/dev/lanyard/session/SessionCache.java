@@ -3,24 +3,33 @@ package dev.lanyard.session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Role;
 import dev.lanyard.account.TeamId;
+import dev.lanyard.geo.GeoLocation;
 import org.springframework.stereotype.Component;
 
 /**
- * The validation cache: token hash → session and account, so a check needs no database read,
- * and neither does a request for the current session ({@link Entry#now()}).
+ * The validation cache: token hash → what a check needs of the session and its account, so a
+ * check needs no database read, and neither does a request for the current session once it has
+ * been shown ({@link Entry#now}). Entries are kept small (decision 0031): the hash as 32 bytes,
+ * one shared account per member, places shared, the row a page shows only when one is asked for.
  *
  * <p>Ending or changing a session, or changing its team (policy, a role), evicts after the
  * commit. A load that read the row just before the commit could otherwise put the stale row
@@ -41,47 +50,176 @@ class SessionCache {
     static final String ADMIN_SCOPE = "admin";
 
     /**
-     * A cached session: the row as loaded, and what this node's requests did to it since. Every
-     * counter only moves forward, before any flush.
+     * A cached session, cut to what a check needs (decision 0031): its id, the account it acts as
+     * (one shared instance per account), its end if it has ended, its lifetimes, last activity,
+     * the address it was last seen from, and an API key's scopes. About 300 bytes with the cache's
+     * own bookkeeping, where the whole row and a copy of the account took 2,000.
+     *
+     * <p>What a page shows of the session ({@link #now}) is read from the database the first time
+     * it is asked for after a load, and kept on the entry from then on with this node's requests
+     * counted on top, so an entry costs that only for sessions whose holder asks.
      */
     static final class Entry {
-        final Session session;
-        final Account account;
-        final AtomicLong lastActive;
-        /** The client address last seen with this session, and its place. */
-        final AtomicReference<AddressChanges.Address> address;
-        private final AtomicLong requests = new AtomicLong();
-        private final AtomicLong pages = new AtomicLong();
-        private volatile String lastPage = "";
-        /** Written once by the cache, before the entry is published: its key, and the change counter when the load began. */
-        private String hash;
-        private long loadedAfter;
+        private static final VarHandle LAST_ACTIVE;
+        private static final VarHandle MOVED;
+        private static final VarHandle DISPLAY;
 
-        /** Present for an API key: its scopes. */
-        final java.util.Optional<java.util.Set<String>> keyScopes;
-        /** The account as the request acts: an admin's key without the {@code admin} scope acts as a member. */
-        final Account acting;
-
-        Entry(Session session, Account account) {
-            this(session, account, java.util.Optional.empty());
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                LAST_ACTIVE = lookup.findVarHandle(Entry.class, "lastActive", long.class);
+                MOVED = lookup.findVarHandle(Entry.class, "moved", AddressChanges.Address.class);
+                DISPLAY = lookup.findVarHandle(Entry.class, "display", Display.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
 
-        Entry(Session session, Account account, java.util.Optional<java.util.Set<String>> keyScopes) {
-            this.session = session;
+        final SessionId id;
+        final AppType appType;
+        /** Present for an API key: its scopes. */
+        final Optional<Set<String>> keyScopes;
+        /** Why the session ended, or null while it is active. */
+        private final EndReason ended;
+        /** Epoch milliseconds. */
+        private final long expiresAt;
+        /** Milliseconds; 0: no idle timeout. */
+        private final long idleTimeout;
+        /** Epoch milliseconds of the last request known here; only moves forward. */
+        private volatile long lastActive;
+        /** The address as loaded: packed into {@link #loadedIpv4} when it is a dotted IPv4 address, else here. */
+        private final String loadedIp;
+        private final int loadedIpv4;
+        private GeoLocation loadedLocation;
+        /** The address last seen with the session once it differs from the loaded one; null until then. */
+        private volatile AddressChanges.Address moved;
+        /** What pages show, once asked for ({@link #now}). */
+        private volatile Display display;
+        /** Whose session it is; written once by the cache, before the entry is published, to share one instance per account. */
+        private Account account;
+        /** The account as the request acts: an admin's key without the {@code admin} scope acts as a member. */
+        private Account acting;
+        /** Written once by the cache, before the entry is published: its key, and the change counter when the load began. */
+        private Key key;
+        private long loadedAfter;
+
+        Entry(Session session, Account account) {
+            this(session, account, Optional.empty());
+        }
+
+        Entry(Session session, Account account, Optional<Set<String>> keyScopes) {
+            this.id = session.id();
+            this.appType = session.appType();
+            this.keyScopes = keyScopes.map(Set::copyOf);
+            this.ended = session.ending().map(Session.Ending::reason).orElse(null);
+            this.expiresAt = session.expiresAt().toEpochMilli();
+            this.idleTimeout = session.idleTimeout().toMillis();
+            this.lastActive = session.lastActiveAt().toEpochMilli();
+            int packed = Ipv4.pack(session.ip());
+            this.loadedIpv4 = packed;
+            this.loadedIp = packed == Ipv4.NONE ? (session.ip().isEmpty() ? "" : session.ip()) : null;
+            this.loadedLocation = session.location();
+            act(account);
+        }
+
+        private void act(Account account) {
             this.account = account;
-            this.keyScopes = keyScopes.map(java.util.Set::copyOf);
-            this.acting = keyScopes.isPresent() && account.role() == dev.lanyard.account.Role.ADMIN
-                    && !keyScopes.get().contains(ADMIN_SCOPE)
-                    ? new Account(account.id(), account.team(), account.email(), account.name(),
-                    dev.lanyard.account.Role.MEMBER, account.createdAt())
+            this.acting = keyScopes.isPresent() && account.role() == Role.ADMIN && !keyScopes.get().contains(ADMIN_SCOPE)
+                    ? new Account(account.id(), account.team(), account.email(), account.name(), Role.MEMBER, account.createdAt())
                     : account;
-            this.lastActive = new AtomicLong(session.lastActiveAt().toEpochMilli());
-            this.address = new AtomicReference<>(new AddressChanges.Address(session.ip(), session.location()));
+        }
+
+        Account account() {
+            return account;
+        }
+
+        Account acting() {
+            return acting;
+        }
+
+        /** Why the session had ended when it was loaded, if it had. */
+        Optional<EndReason> ended() {
+            return Optional.ofNullable(ended);
+        }
+
+        /** Why the session is no longer usable at {@code now} (epoch ms), as {@link Session#expiry(Instant)} says. */
+        Optional<EndReason> expiry(long now) {
+            if (now >= expiresAt) return Optional.of(EndReason.LIFETIME_EXPIRED);
+            if (idleTimeout != 0 && now >= lastActive + idleTimeout) return Optional.of(EndReason.IDLE_EXPIRED);
+            return Optional.empty();
+        }
+
+        Instant lastActive() {
+            return Instant.ofEpochMilli(lastActive);
         }
 
         /** Counts one request made at {@code at}; {@code page} is the path of a page view. */
         void used(Instant at, Optional<String> page) {
-            lastActive.accumulateAndGet(at.toEpochMilli(), Math::max);
+            long millis = at.toEpochMilli();
+            for (long seen = lastActive; millis > seen; seen = lastActive) {
+                if (LAST_ACTIVE.compareAndSet(this, seen, millis)) break;
+            }
+            Display shown = display;
+            if (shown != null) shown.used(page);
+        }
+
+        /** Whether {@code ip} is the address the session was last seen from. */
+        boolean seenFrom(String ip) {
+            AddressChanges.Address at = moved;
+            if (at != null) return at.ip().equals(ip);
+            return loadedIp != null ? loadedIp.equals(ip) : Ipv4.is(ip, loadedIpv4);
+        }
+
+        /** The address the session was last seen from, and its place. */
+        AddressChanges.Address seen() {
+            AddressChanges.Address at = moved;
+            return at != null ? at : new AddressChanges.Address(loadedIp != null ? loadedIp : Ipv4.format(loadedIpv4), loadedLocation);
+        }
+
+        /**
+         * Records that the session is now used from {@code to}, if it was still last seen from
+         * {@code from} (as {@link #seen} returned it); returns whether this call made the move.
+         */
+        boolean move(AddressChanges.Address from, AddressChanges.Address to) {
+            AddressChanges.Address at = moved;
+            if (at == null ? !from.equals(seen()) : at != from) return false;
+            return MOVED.compareAndSet(this, at, to);
+        }
+
+        /**
+         * The session as this node knows it now. The first call after a load reads the row with
+         * {@code read} (its unwritten activity included) and keeps it; later calls add this node's
+         * requests since to it, and the latest activity and address, without reading.
+         */
+        Session now(Supplier<Session> read) {
+            Display shown = display;
+            if (shown == null) {
+                Session row = read.get();
+                if (!row.active()) return row;
+                shown = new Display(row);
+                if (!DISPLAY.compareAndSet(this, null, shown)) shown = display;
+            }
+            return shown.now(Math.max(lastActive, shown.row.lastActiveAt().toEpochMilli()), seen());
+        }
+
+        /** Whether {@link #now} would read. */
+        boolean shown() {
+            return display != null;
+        }
+    }
+
+    /** The row a page shows, as read once for an entry, and this node's requests since. */
+    private static final class Display {
+        final Session row;
+        private final AtomicLong requests = new AtomicLong();
+        private final AtomicLong pages = new AtomicLong();
+        private volatile String lastPage = "";
+
+        Display(Session row) {
+            this.row = row;
+        }
+
+        void used(Optional<String> page) {
             requests.incrementAndGet();
             if (page.isPresent()) {
                 pages.incrementAndGet();
@@ -89,18 +227,81 @@ class SessionCache {
             }
         }
 
-        /** The session as this node knows it now: the loaded row with every request and move seen since. */
-        Session now() {
-            AddressChanges.Address at = address.get();
-            Session.Activity loaded = session.activity();
+        Session now(long lastActive, AddressChanges.Address at) {
+            Session.Activity read = row.activity();
             String page = lastPage;
-            return session.movedTo(at.ip(), at.location()).withActivity(Instant.ofEpochMilli(lastActive.get()),
-                    new Session.Activity(loaded.signIns(), loaded.requests() + requests.get(),
-                            loaded.pages() + pages.get(), page.isEmpty() ? loaded.lastPage() : page));
+            return row.movedTo(at.ip(), at.location()).withActivity(Instant.ofEpochMilli(lastActive),
+                    new Session.Activity(read.signIns(), read.requests() + requests.get(), read.pages() + pages.get(),
+                            page.isEmpty() ? read.lastPage() : page));
         }
     }
 
-    private final Cache<String, Entry> byHash;
+    /** A token hash, the 32 bytes of a SHA-256 held as four longs: 48 bytes where its hex string takes 104. */
+    record Key(long a, long b, long c, long d) {
+        /** The key of a hash in lower-case hex, as {@link SessionToken#hash} writes it; empty for anything else. */
+        static Optional<Key> of(String hex) {
+            if (hex == null || hex.length() != 64) return Optional.empty();
+            for (int i = 0; i < 64; i++) {
+                char c = hex.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return Optional.empty();
+            }
+            return Optional.of(new Key(HexFormat.fromHexDigitsToLong(hex, 0, 16), HexFormat.fromHexDigitsToLong(hex, 16, 32),
+                    HexFormat.fromHexDigitsToLong(hex, 32, 48), HexFormat.fromHexDigitsToLong(hex, 48, 64)));
+        }
+    }
+
+    /** Dotted IPv4 addresses packed into an int; anything else (IPv6, empty) is not packed. */
+    static final class Ipv4 {
+        /** Not packed; 0.0.0.0 is never a client's address, so it cannot be confused with one. */
+        static final int NONE = 0;
+
+        private Ipv4() {
+        }
+
+        /** The address packed, or {@link #NONE} when {@code ip} is not written as four decimal octets without leading zeros. */
+        static int pack(String ip) {
+            int n = ip.length();
+            if (n < 7 || n > 15) return NONE;
+            int packed = 0, octet = 0, digits = 0, dots = 0;
+            for (int i = 0; i < n; i++) {
+                char c = ip.charAt(i);
+                if (c == '.') {
+                    if (digits == 0 || ++dots > 3) return NONE;
+                    packed = packed << 8 | octet;
+                    octet = 0;
+                    digits = 0;
+                } else if (c >= '0' && c <= '9') {
+                    if (digits > 0 && octet == 0) return NONE; // a leading zero: "01" would not read back the same
+                    octet = octet * 10 + (c - '0');
+                    if (++digits > 3 || octet > 255) return NONE;
+                } else {
+                    return NONE;
+                }
+            }
+            if (dots != 3 || digits == 0) return NONE;
+            packed = packed << 8 | octet;
+            return packed == NONE ? NONE : packed;
+        }
+
+        /** Whether {@code ip} is written exactly as {@link #format} writes {@code packed}. */
+        static boolean is(String ip, int packed) {
+            return packed != NONE && pack(ip) == packed;
+        }
+
+        static String format(int packed) {
+            return (packed >>> 24) + "." + (packed >>> 16 & 255) + "." + (packed >>> 8 & 255) + "." + (packed & 255);
+        }
+    }
+
+    private final Cache<Key, Entry> byHash;
+    /**
+     * One instance of each account among the cached sessions, so ten sessions of a member hold
+     * one account, not ten copies. A newer load that reads a different account (a role changed)
+     * replaces it for the entries loaded from then on; older entries are stale by then.
+     */
+    private final Cache<AccountId, Account> accounts;
+    /** Places shared by the entries (a bounded set: past it, an entry keeps its own copy). */
+    private final Cache<Object, Object> shared = Caffeine.newBuilder().maximumSize(10_000).build();
     /** The entry of each cached active session, by id, so it can be evicted by id. */
     private final ConcurrentHashMap<SessionId, Entry> byId = new ConcurrentHashMap<>();
     /** Counts changes; each changed session (for a while) and each changed team keeps the number of its last one. */
@@ -128,10 +329,12 @@ class SessionCache {
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
                 // Only this entry: a reload of the same session may have registered already.
-                .removalListener((String hash, Entry entry, RemovalCause cause) -> {
-                    if (entry != null) byId.remove(entry.session.id(), entry);
+                .removalListener((Key key, Entry entry, RemovalCause cause) -> {
+                    if (entry != null) byId.remove(entry.id, entry);
                 })
                 .build();
+        this.accounts = Caffeine.newBuilder().maximumSize(settings.cacheSize()).expireAfterAccess(Duration.ofMinutes(30))
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).executor(Runnable::run).build();
     }
 
     /**
@@ -139,31 +342,41 @@ class SessionCache {
      * trusted (another node's evictions may have been missed) every call loads.
      */
     Optional<Entry> get(String hash, Function<String, Entry> loader) {
+        Optional<Key> key = Key.of(hash);
+        if (key.isEmpty()) return Optional.empty(); // no stored hash looks like this
         if (!trusted()) return Optional.ofNullable(loader.apply(hash));
-        Entry entry = byHash.get(hash, h -> load(h, loader));
+        Entry entry = byHash.get(key.get(), k -> load(k, hash, loader));
         if (entry != null && stale(entry)) {
-            byHash.asMap().remove(hash, entry);
-            entry = byHash.get(hash, h -> load(h, loader));
+            byHash.asMap().remove(key.get(), entry);
+            entry = byHash.get(key.get(), k -> load(k, hash, loader));
         }
         return Optional.ofNullable(entry);
     }
 
-    private Entry load(String hash, Function<String, Entry> loader) {
+    private Entry load(Key key, String hash, Function<String, Entry> loader) {
         long before = changes.get();
-        Entry loaded = register(loader.apply(hash), hash, before);
+        Entry loaded = register(loader.apply(hash), key, before);
         // Changed while we were reading: the commit is done, so a second read sees it.
-        if (loaded != null && loaded.session.active() && changedAfter(sessionChanged.getIfPresent(loaded.session.id()), before)) {
-            return register(loader.apply(hash), hash, before);
+        if (loaded != null && loaded.ended == null && changedAfter(sessionChanged.getIfPresent(loaded.id), before)) {
+            return register(loader.apply(hash), key, before);
         }
         return loaded;
     }
 
-    private Entry register(Entry loaded, String hash, long before) {
+    private Entry register(Entry loaded, Key key, long before) {
         if (loaded == null) return null;
-        loaded.hash = hash;
+        loaded.key = key;
         loaded.loadedAfter = before;
-        if (loaded.session.active()) byId.put(loaded.session.id(), loaded);
+        Account read = loaded.account;
+        loaded.act(accounts.asMap().compute(read.id(), (id, held) -> read.equals(held) ? held : read));
+        loaded.loadedLocation = share(loaded.loadedLocation);
+        if (loaded.ended == null) byId.put(loaded.id, loaded);
         return loaded;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T share(T value) {
+        return (T) shared.get(value, v -> v);
     }
 
     /** Loaded before the last change of its team, or before the cache was last cleared. */
@@ -179,7 +392,7 @@ class SessionCache {
     Optional<Entry> cached(SessionId id) {
         if (!trusted()) return Optional.empty();
         Entry registered = byId.get(id);
-        if (registered == null || byHash.getIfPresent(registered.hash) != registered || stale(registered)) return Optional.empty();
+        if (registered == null || byHash.getIfPresent(registered.key) != registered || stale(registered)) return Optional.empty();
         return Optional.of(registered);
     }
 
@@ -188,7 +401,7 @@ class SessionCache {
         for (SessionId id : ids) {
             sessionChanged.put(id, changes.incrementAndGet());
             Entry registered = byId.get(id);
-            if (registered != null) byHash.invalidate(registered.hash);
+            if (registered != null) byHash.invalidate(registered.key);
         }
     }
 
