@@ -35,7 +35,9 @@ import dev.lanyard.geo.GeoLocation;
  * of every row, a new {@link Account} per load. The population: {@code N / 10} members (ten
  * sessions each, as {@code bench/scale.sh}) in 100 teams, 50 distinct user agents, 200 distinct
  * places, and a distinct client address per session (the worst case for the address). No
- * activity is recorded (the entries are as loaded).
+ * activity is recorded (the entries are as loaded). Then every session is shown once (as
+ * {@code GET /api/v1/sessions/current} or the sessions page does), which keeps the row read for
+ * it on its entry, and the heap is measured again.
  *
  * <p>Usage: {@code bench/cache-memory.sh [N]} (default 100,000, the default cache size).
  */
@@ -77,7 +79,18 @@ public final class CacheMemory {
                 .forEach(e -> System.out.printf("%-70s %,14d %10.1f%n", e.getKey(), e.getValue(), e.getValue() / (double) size));
         System.out.printf("bytes per cached session: %.0f (goal <= 300: %s)%n", total / (double) size,
                 total / (double) size <= 300 ? "MET" : "NOT MET");
-        // Keep the cache reachable until the second histogram has been taken.
+
+        // Then every session shown once (GET /current or the sessions page): the entry keeps the row read for it.
+        for (int i = 0; i < n; i++) {
+            int at = i;
+            SessionCache.Entry entry = cache.get(fresh(hashes.get(i)), h -> entry(row(at, clock.instant()))).orElseThrow();
+            cache.now(entry, () -> row(at, clock.instant()).session());
+        }
+        Map<String, Long> shown = histogram();
+        long withRows = shown.get("Total") - before.get("Total");
+        System.out.printf("after every session was shown once (/current): %,d bytes: %.0f bytes per cached session%n",
+                withRows, withRows / (double) size);
+        // Keep the cache reachable until the last histogram has been taken.
         if (cache.size() < 0) System.out.println(hashes.size());
     }
 

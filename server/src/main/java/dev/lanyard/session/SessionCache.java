@@ -10,7 +10,6 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -75,12 +74,18 @@ class SessionCache {
             }
         }
 
+        private static final AppType[] APP_TYPES = AppType.values();
+        private static final EndReason[] END_REASONS = EndReason.values();
+
         final SessionId id;
-        final AppType appType;
         /** Present for an API key: its scopes. */
         final Optional<Set<String>> keyScopes;
-        /** Why the session ended, or null while it is active. */
-        private final EndReason ended;
+        /** {@link AppType#ordinal()}. */
+        private final byte appType;
+        /** {@link EndReason#ordinal()} of why the session ended, or -1 while it is active. */
+        private final byte ended;
+        /** Whether {@link #account} is a key's view of its admin owner as a member, rather than the owner's account. */
+        private final boolean downgraded;
         /** Epoch milliseconds. */
         private final long expiresAt;
         /** Milliseconds; 0: no idle timeout. */
@@ -95,13 +100,18 @@ class SessionCache {
         private volatile AddressChanges.Address moved;
         /** What pages show, once asked for ({@link #now}). */
         private volatile Display display;
-        /** Whose session it is; written once by the cache, before the entry is published, to share one instance per account. */
+        /**
+         * The account as the request acts: an admin's key without the {@code admin} scope acts as a member.
+         * Replaced once by the cache, before the entry is published, with the instance it shares.
+         */
         private Account account;
-        /** The account as the request acts: an admin's key without the {@code admin} scope acts as a member. */
-        private Account acting;
-        /** Written once by the cache, before the entry is published: its key, and the change counter when the load began. */
+        /**
+         * Written once by the cache, before the entry is published: its key, the change counter when the
+         * load began, and when it was loaded (seconds since the cache began).
+         */
         private Key key;
         private long loadedAfter;
+        private int loadedAt;
 
         Entry(Session session, Account account) {
             this(session, account, Optional.empty());
@@ -109,9 +119,9 @@ class SessionCache {
 
         Entry(Session session, Account account, Optional<Set<String>> keyScopes) {
             this.id = session.id();
-            this.appType = session.appType();
+            this.appType = (byte) session.appType().ordinal();
             this.keyScopes = keyScopes.map(Set::copyOf);
-            this.ended = session.ending().map(Session.Ending::reason).orElse(null);
+            this.ended = (byte) session.ending().map(e -> e.reason().ordinal()).orElse(-1).intValue();
             this.expiresAt = session.expiresAt().toEpochMilli();
             this.idleTimeout = session.idleTimeout().toMillis();
             this.lastActive = session.lastActiveAt().toEpochMilli();
@@ -119,27 +129,29 @@ class SessionCache {
             this.loadedIpv4 = packed;
             this.loadedIp = packed == Ipv4.NONE ? (session.ip().isEmpty() ? "" : session.ip()) : null;
             this.loadedLocation = session.location();
-            act(account);
-        }
-
-        private void act(Account account) {
-            this.account = account;
-            this.acting = keyScopes.isPresent() && account.role() == Role.ADMIN && !keyScopes.get().contains(ADMIN_SCOPE)
+            this.downgraded = this.keyScopes.isPresent() && account.role() == Role.ADMIN
+                    && !this.keyScopes.get().contains(ADMIN_SCOPE);
+            this.account = downgraded
                     ? new Account(account.id(), account.team(), account.email(), account.name(), Role.MEMBER, account.createdAt())
                     : account;
         }
 
+        /** The account as the request acts (see {@link CurrentSession}). */
         Account account() {
             return account;
         }
 
-        Account acting() {
-            return acting;
+        AppType appType() {
+            return APP_TYPES[appType];
         }
 
         /** Why the session had ended when it was loaded, if it had. */
         Optional<EndReason> ended() {
-            return Optional.ofNullable(ended);
+            return ended < 0 ? Optional.empty() : Optional.of(END_REASONS[ended]);
+        }
+
+        boolean active() {
+            return ended < 0;
         }
 
         /** Why the session is no longer usable at {@code now} (epoch ms), as {@link Session#expiry(Instant)} says. */
@@ -317,24 +329,33 @@ class SessionCache {
      * while its lease lasts, so past it this node must not serve from the cache.
      */
     private volatile long trustedUntil = System.nanoTime();
+    private final Clock clock;
+    /** {@link Clock#millis()} when the cache began; entries note their load in seconds since. */
+    private final long began;
+    /** {@code cache-refresh}, rounded up to whole seconds. */
+    private final long refreshSeconds;
     /** The change number of the last {@link #clear}: anything loaded before it is read again. */
     private volatile long cleared = -1;
 
     SessionCache(SessionSettings settings, Clock clock) {
         this.byHash = Caffeine.newBuilder()
+                // No expiry of Caffeine's own (it costs 24 bytes an entry): the refresh is the entry's (stale()).
                 .maximumSize(settings.cacheSize())
-                .expireAfterAccess(Duration.ofMinutes(30))
-                .expireAfterWrite(settings.cacheRefresh())
-                // Domain time, so that tests which move the clock see entries expire as production does.
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
                 // Only this entry: a reload of the same session may have registered already.
                 .removalListener((Key key, Entry entry, RemovalCause cause) -> {
                     if (entry != null) byId.remove(entry.id, entry);
                 })
                 .build();
-        this.accounts = Caffeine.newBuilder().maximumSize(settings.cacheSize()).expireAfterAccess(Duration.ofMinutes(30))
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).executor(Runnable::run).build();
+        this.accounts = Caffeine.newBuilder().maximumSize(settings.cacheSize()).executor(Runnable::run).build();
+        this.clock = clock;
+        this.began = clock.millis();
+        this.refreshSeconds = Math.max(1, (settings.cacheRefresh().toMillis() + 999) / 1000);
+    }
+
+    /** Whole seconds since the cache began, by the domain clock (so tests that move it see entries refreshed). */
+    private int seconds() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.floorDiv(clock.millis() - began, 1000L));
     }
 
     /**
@@ -357,7 +378,7 @@ class SessionCache {
         long before = changes.get();
         Entry loaded = register(loader.apply(hash), key, before);
         // Changed while we were reading: the commit is done, so a second read sees it.
-        if (loaded != null && loaded.ended == null && changedAfter(sessionChanged.getIfPresent(loaded.id), before)) {
+        if (loaded != null && loaded.active() && changedAfter(sessionChanged.getIfPresent(loaded.id), before)) {
             return register(loader.apply(hash), key, before);
         }
         return loaded;
@@ -367,10 +388,11 @@ class SessionCache {
         if (loaded == null) return null;
         loaded.key = key;
         loaded.loadedAfter = before;
+        loaded.loadedAt = seconds();
         Account read = loaded.account;
-        loaded.act(accounts.asMap().compute(read.id(), (id, held) -> read.equals(held) ? held : read));
+        if (!loaded.downgraded) loaded.account = accounts.asMap().compute(read.id(), (id, held) -> read.equals(held) ? held : read);
         loaded.loadedLocation = share(loaded.loadedLocation);
-        if (loaded.ended == null) byId.put(loaded.id, loaded);
+        if (loaded.active()) byId.put(loaded.id, loaded);
         return loaded;
     }
 
@@ -379,9 +401,10 @@ class SessionCache {
         return (T) shared.get(value, v -> v);
     }
 
-    /** Loaded before the last change of its team, or before the cache was last cleared. */
+    /** Loaded {@code cache-refresh} ago or longer, before the last change of its team, or before the cache was last cleared. */
     private boolean stale(Entry entry) {
-        return entry.loadedAfter < cleared || changedAfter(teamChanged.get(entry.account.team()), entry.loadedAfter);
+        return entry.loadedAfter < cleared || seconds() - entry.loadedAt >= refreshSeconds
+                || changedAfter(teamChanged.get(entry.account.team()), entry.loadedAfter);
     }
 
     private static boolean changedAfter(Long change, long loadedAfter) {
@@ -394,6 +417,23 @@ class SessionCache {
         Entry registered = byId.get(id);
         if (registered == null || byHash.getIfPresent(registered.key) != registered || stale(registered)) return Optional.empty();
         return Optional.of(registered);
+    }
+
+    /**
+     * The session of {@code entry} as this node knows it now ({@link Entry#now}); the first call
+     * after a load reads the row with {@code read} and keeps it with its device, user agent and
+     * place shared with other entries.
+     */
+    Session now(Entry entry, Supplier<Session> read) {
+        return entry.now(() -> shared(entry, read.get()));
+    }
+
+    private Session shared(Entry entry, Session row) {
+        AccountId owner = row.account().equals(entry.account.id()) ? entry.account.id() : row.account();
+        return new Session(entry.id.equals(row.id()) ? entry.id : row.id(), owner, row.name(), row.appType(), row.rememberMe(),
+                row.verified(), row.alerts(), share(row.device()), share(row.userAgent()), row.ip(), share(row.location()),
+                row.createdAt(), row.lastActiveAt(), row.idleTimeout(), row.expiresAt(), row.activity(), row.ending(),
+                row.apiKey(), row.flags());
     }
 
     /** Forgets the sessions, so their next request reads the database. Call after the commit. */

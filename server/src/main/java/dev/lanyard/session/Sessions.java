@@ -178,7 +178,7 @@ public class Sessions {
             AddressChanges.Address to = addresses.at(use.ip());
             if (entry.move(seen, to)) addresses.moved(entry.id, entry.account().id(), seen, to, now);
         }
-        return new Check.Valid(new CurrentSession(entry.id, entry.acting(), entry.appType, entry.keyScopes));
+        return new Check.Valid(new CurrentSession(entry.id, entry.account(), entry.appType(), entry.keyScopes));
     }
 
     private SessionCache.Entry load(String hash) {
@@ -240,7 +240,7 @@ public class Sessions {
      */
     public Session current(CurrentSession current) {
         Supplier<Session> read = () -> get(current.id(), current.account().id());
-        return cache.cached(current.id()).map(e -> e.now(read)).orElseGet(read);
+        return cache.cached(current.id()).map(e -> cache.now(e, read)).orElseGet(read);
     }
 
     /** One session of {@code owner}, active or ended; someone else's is {@link SessionProblem.NotFound}. */
