@@ -222,9 +222,22 @@ class SessionCache {
 
     /** The row a page shows, as read once for an entry, and this node's requests since. */
     private static final class Display {
+        private static final VarHandle REQUESTS;
+        private static final VarHandle PAGES;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                REQUESTS = lookup.findVarHandle(Display.class, "requests", long.class);
+                PAGES = lookup.findVarHandle(Display.class, "pages", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final Session row;
-        private final AtomicLong requests = new AtomicLong();
-        private final AtomicLong pages = new AtomicLong();
+        private volatile long requests;
+        private volatile long pages;
         private volatile String lastPage = "";
 
         Display(Session row) {
@@ -232,9 +245,9 @@ class SessionCache {
         }
 
         void used(Optional<String> page) {
-            requests.incrementAndGet();
+            REQUESTS.getAndAdd(this, 1L);
             if (page.isPresent()) {
-                pages.incrementAndGet();
+                PAGES.getAndAdd(this, 1L);
                 lastPage = page.get();
             }
         }
@@ -243,7 +256,7 @@ class SessionCache {
             Session.Activity read = row.activity();
             String page = lastPage;
             return row.movedTo(at.ip(), at.location()).withActivity(Instant.ofEpochMilli(lastActive),
-                    new Session.Activity(read.signIns(), read.requests() + requests.get(), read.pages() + pages.get(),
+                    new Session.Activity(read.signIns(), read.requests() + requests, read.pages() + pages,
                             page.isEmpty() ? read.lastPage() : page));
         }
     }
@@ -430,10 +443,12 @@ class SessionCache {
 
     private Session shared(Entry entry, Session row) {
         AccountId owner = row.account().equals(entry.account.id()) ? entry.account.id() : row.account();
-        return new Session(entry.id.equals(row.id()) ? entry.id : row.id(), owner, row.name(), row.appType(), row.rememberMe(),
-                row.verified(), row.alerts(), share(row.device()), share(row.userAgent()), row.ip(), share(row.location()),
-                row.createdAt(), row.lastActiveAt(), row.idleTimeout(), row.expiresAt(), row.activity(), row.ending(),
-                row.apiKey(), row.flags());
+        Session.Activity activity = row.activity();
+        return new Session(entry.id.equals(row.id()) ? entry.id : row.id(), owner, share(row.name()), row.appType(),
+                row.rememberMe(), row.verified(), row.alerts(), share(row.device()), share(row.userAgent()), row.ip(),
+                share(row.location()), row.createdAt(), row.lastActiveAt(), share(row.idleTimeout()), row.expiresAt(),
+                new Session.Activity(activity.signIns(), activity.requests(), activity.pages(), share(activity.lastPage())),
+                row.ending(), row.apiKey(), row.flags());
     }
 
     /** Forgets the sessions, so their next request reads the database. Call after the commit. */
