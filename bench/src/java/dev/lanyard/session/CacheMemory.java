@@ -83,7 +83,7 @@ public final class CacheMemory {
         // Then every session shown once (GET /current or the sessions page): the entry keeps the row read for it.
         for (int i = 0; i < n; i++) {
             int at = i;
-            SessionCache.Entry entry = cache.get(fresh(hashes.get(i)), h -> entry(row(at, clock.instant()))).orElseThrow();
+            CachedSession entry = cache.get(fresh(hashes.get(i)), h -> entry(row(at, clock.instant()))).orElseThrow();
             cache.now(entry, () -> row(at, clock.instant()).session());
         }
         Map<String, Long> shown = histogram();
@@ -99,8 +99,8 @@ public final class CacheMemory {
     }
 
     /** How {@code Sessions.load} turns a row into a cache entry. */
-    private static SessionCache.Entry entry(Row row) {
-        return new SessionCache.Entry(row.session(), row.account());
+    private static CachedSession entry(Row row) {
+        return new CachedSession(row.session(), row.account());
     }
 
     private static Row row(int i, Instant now) {

@@ -159,9 +159,9 @@ public class Sessions {
     }
 
     private Check checkHash(String hash, boolean key, Use use) {
-        Optional<SessionCache.Entry> found = cache.get(hash, key ? this::loadKey : this::load);
+        Optional<CachedSession> found = cache.get(hash, key ? this::loadKey : this::load);
         if (found.isEmpty()) return new Check.Unknown();
-        SessionCache.Entry entry = found.get();
+        CachedSession entry = found.get();
         if (entry.ended().isPresent()) return new Check.Ended(entry.ended().get());
         Instant now = clock.instant();
         Optional<EndReason> expired = entry.expiry(now.toEpochMilli());
@@ -181,20 +181,20 @@ public class Sessions {
         return new Check.Valid(new CurrentSession(entry.id, entry.account(), entry.appType(), entry.keyScopes));
     }
 
-    private SessionCache.Entry load(String hash) {
+    private CachedSession load(String hash) {
         return load(hash, false);
     }
 
     /** An API key's session: its token has the key format, which no sign-in's token has. */
-    private SessionCache.Entry loadKey(String hash) {
+    private CachedSession loadKey(String hash) {
         return load(hash, true);
     }
 
-    private SessionCache.Entry load(String hash, boolean key) {
+    private CachedSession load(String hash, boolean key) {
         return store.findByTokenHash(hash)
                 // A removed member's account is gone for sign-in, but their ended sessions must still say why.
                 .flatMap(s -> (s.active() ? accounts.find(s.account()) : accounts.findIncludingRemoved(s.account()))
-                        .map(a -> new SessionCache.Entry(activity.withPending(s), a,
+                        .map(a -> new CachedSession(activity.withPending(s), a,
                                 key ? Optional.of(keyScopes(s.id())) : Optional.empty())))
                 .orElse(null);
     }

@@ -38,17 +38,17 @@ class SessionCacheTest {
     private final AtomicReference<Optional<EndReason>> ended = new AtomicReference<>(Optional.empty());
     private final AtomicReference<Role> role = new AtomicReference<>(Role.ADMIN);
     private final AtomicInteger loads = new AtomicInteger();
-    private final Function<String, SessionCache.Entry> loader = hash -> {
+    private final Function<String, CachedSession> loader = hash -> {
         loads.incrementAndGet();
         return read();
     };
 
-    private SessionCache.Entry read() {
+    private CachedSession read() {
         return entry(ended.get(), role.get());
     }
 
-    private SessionCache.Entry entry(Optional<EndReason> ended, Role role) {
-        return new SessionCache.Entry(row(ended), new Account(alice.id(), alice.team(), alice.email(), alice.name(), role,
+    private CachedSession entry(Optional<EndReason> ended, Role role) {
+        return new CachedSession(row(ended), new Account(alice.id(), alice.team(), alice.email(), alice.name(), role,
                 alice.createdAt()));
     }
 
@@ -60,7 +60,7 @@ class SessionCacheTest {
         return new SessionId("ses_cache_test");
     }
 
-    private SessionCache.Entry get() {
+    private CachedSession get() {
         return cache.get(HASH, loader).orElseThrow();
     }
 
@@ -96,7 +96,7 @@ class SessionCacheTest {
 
     @Test
     void entryReadsTheRowToShowOnceThenCountsRequestsPagesAndMovesOnTopOfIt() {
-        SessionCache.Entry entry = get();
+        CachedSession entry = get();
         AtomicInteger reads = new AtomicInteger();
         java.util.function.Supplier<Session> read = () -> {
             reads.incrementAndGet();
@@ -124,7 +124,7 @@ class SessionCacheTest {
 
     @Test
     void aMoveFromAnAddressTheEntryHasAlreadyLeftIsRefused() {
-        SessionCache.Entry entry = get();
+        CachedSession entry = get();
         AddressChanges.Address loaded = entry.seen();
         GeoLocation lisbon = new GeoLocation("Lisbon", "Lisbon", "Portugal", "PT", "MEO", Optional.empty(), Optional.empty(), false);
 
@@ -135,13 +135,13 @@ class SessionCacheTest {
 
     @Test
     void accountsAreSharedByTheSessionsOfOneMemberUntilTheyChange() {
-        SessionCache.Entry first = get();
-        SessionCache.Entry second = cache.get(TestSessions.tokenHash(), loader).orElseThrow();
+        CachedSession first = get();
+        CachedSession second = cache.get(TestSessions.tokenHash(), loader).orElseThrow();
         assertThat(second.account()).isSameAs(first.account());
 
         role.set(Role.MEMBER);
         cache.evictTeam(alice.team());
-        SessionCache.Entry third = cache.get(TestSessions.tokenHash(), loader).orElseThrow();
+        CachedSession third = cache.get(TestSessions.tokenHash(), loader).orElseThrow();
         assertThat(third.account().role()).isEqualTo(Role.MEMBER);
         assertThat(get().account()).as("reloaded, stale since the team changed").isSameAs(third.account());
     }
@@ -157,15 +157,15 @@ class SessionCacheTest {
     @Test
     void ipv4AddressesArePackedExactlyAndEverythingElseIsKeptAsWritten() {
         for (String ip : List.of("83.45.123.78", "1.2.3.4", "255.255.255.255", "10.0.0.1")) {
-            int packed = SessionCache.Ipv4.pack(ip);
-            assertThat(packed).as(ip).isNotEqualTo(SessionCache.Ipv4.NONE);
-            assertThat(SessionCache.Ipv4.format(packed)).isEqualTo(ip);
-            assertThat(SessionCache.Ipv4.is(ip, packed)).isTrue();
+            int packed = PackedIpv4.pack(ip);
+            assertThat(packed).as(ip).isNotEqualTo(PackedIpv4.NONE);
+            assertThat(PackedIpv4.format(packed)).isEqualTo(ip);
+            assertThat(PackedIpv4.is(ip, packed)).isTrue();
         }
         for (String ip : List.of("", "0.0.0.0", "01.2.3.4", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", "::1", "2001:db8::1", "1..2.3", "a.b.c.d")) {
-            assertThat(SessionCache.Ipv4.pack(ip)).as(ip).isEqualTo(SessionCache.Ipv4.NONE);
+            assertThat(PackedIpv4.pack(ip)).as(ip).isEqualTo(PackedIpv4.NONE);
         }
-        assertThat(SessionCache.Ipv4.is("1.2.3.5", SessionCache.Ipv4.pack("1.2.3.4"))).isFalse();
+        assertThat(PackedIpv4.is("1.2.3.5", PackedIpv4.pack("1.2.3.4"))).isFalse();
     }
 
     @Test
@@ -220,7 +220,7 @@ class SessionCacheTest {
 
     @Test
     void changeCommittedWhileALoadIsReadingIsNotLostToTheStaleRow() throws Exception {
-        SessionCache.Entry loaded = loadWhileCommitting(() -> {
+        CachedSession loaded = loadWhileCommitting(() -> {
             ended.set(Optional.of(EndReason.REVOKED));
             cache.evict(List.of(id())); // after the commit, before the load has registered the session
         });
@@ -269,7 +269,7 @@ class SessionCacheTest {
 
     @Test
     void loadInFlightWhileTheCacheIsClearedIsNotKept() throws Exception {
-        SessionCache.Entry loaded = loadWhileCommitting(() -> {
+        CachedSession loaded = loadWhileCommitting(() -> {
             ended.set(Optional.of(EndReason.REVOKED));
             cache.clear();
         });
@@ -283,17 +283,17 @@ class SessionCacheTest {
      * changes the row and tells the cache, as a commit on another thread would; returns what the
      * load put in the cache.
      */
-    private SessionCache.Entry loadWhileCommitting(Runnable commit) throws Exception {
+    private CachedSession loadWhileCommitting(Runnable commit) throws Exception {
         CountDownLatch read = new CountDownLatch(1);
         CountDownLatch committed = new CountDownLatch(1);
-        Function<String, SessionCache.Entry> slowFirstLoad = hash -> {
-            SessionCache.Entry before = read();
+        Function<String, CachedSession> slowFirstLoad = hash -> {
+            CachedSession before = read();
             if (loads.incrementAndGet() > 1) return before;
             read.countDown();
             await(committed);
             return before; // what it read before the commit
         };
-        CompletableFuture<Optional<SessionCache.Entry>> loading =
+        CompletableFuture<Optional<CachedSession>> loading =
                 CompletableFuture.supplyAsync(() -> cache.get(HASH, slowFirstLoad));
         await(read);
         commit.run();
