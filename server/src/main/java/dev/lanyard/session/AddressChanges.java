@@ -40,9 +40,9 @@ class AddressChanges {
     }
 
     /** Stores that the session is now used from {@code to}, and tells the timeline where it came from. */
-    void moved(Session session, Address from, Address to, Instant at) {
-        store.updateAddress(session.id(), to.ip(), to.location());
-        events.publishEvent(new SessionEvent.AddressChanged(session.id(), session.account(), from.ip(), to.ip(),
+    void moved(SessionId session, dev.lanyard.account.AccountId owner, Address from, Address to, Instant at) {
+        store.updateAddress(session, to.ip(), to.location());
+        events.publishEvent(new SessionEvent.AddressChanged(session, owner, from.ip(), to.ip(),
                 from.location(), to.location(), at));
     }
 

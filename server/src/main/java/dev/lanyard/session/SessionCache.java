@@ -2,25 +2,26 @@ package dev.lanyard.session;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
 import dev.lanyard.account.TeamId;
 import org.springframework.stereotype.Component;
 
 /**
- * The validation cache: token hash → session and account, so a check needs no database read,
- * and neither does a request for the current session ({@link Entry#now()}).
+ * The validation cache: token hash → what a check needs of the session and its account, so a
+ * check needs no database read, and neither does a request for the current session once it has
+ * been shown ({@link CachedSession#now}). Entries are kept small (decision 0031): the hash as 32 bytes,
+ * one shared account per member, places shared, the row a page shows only when one is asked for.
  *
  * <p>Ending or changing a session, or changing its team (policy, a role), evicts after the
  * commit. A load that read the row just before the commit could otherwise put the stale row
@@ -40,69 +41,17 @@ class SessionCache {
     /** The scope that lets an admin's API key act as an admin. */
     static final String ADMIN_SCOPE = "admin";
 
+    private final Cache<TokenHashKey, CachedSession> byHash;
     /**
-     * A cached session: the row as loaded, and what this node's requests did to it since. Every
-     * counter only moves forward, before any flush.
+     * One instance of each account among the cached sessions, so ten sessions of a member hold
+     * one account, not ten copies. A newer load that reads a different account (a role changed)
+     * replaces it for the entries loaded from then on; older entries are stale by then.
      */
-    static final class Entry {
-        final Session session;
-        final Account account;
-        final AtomicLong lastActive;
-        /** The client address last seen with this session, and its place. */
-        final AtomicReference<AddressChanges.Address> address;
-        private final AtomicLong requests = new AtomicLong();
-        private final AtomicLong pages = new AtomicLong();
-        private volatile String lastPage = "";
-        /** Written once by the cache, before the entry is published: its key, and the change counter when the load began. */
-        private String hash;
-        private long loadedAfter;
-
-        /** Present for an API key: its scopes. */
-        final java.util.Optional<java.util.Set<String>> keyScopes;
-        /** The account as the request acts: an admin's key without the {@code admin} scope acts as a member. */
-        final Account acting;
-
-        Entry(Session session, Account account) {
-            this(session, account, java.util.Optional.empty());
-        }
-
-        Entry(Session session, Account account, java.util.Optional<java.util.Set<String>> keyScopes) {
-            this.session = session;
-            this.account = account;
-            this.keyScopes = keyScopes.map(java.util.Set::copyOf);
-            this.acting = keyScopes.isPresent() && account.role() == dev.lanyard.account.Role.ADMIN
-                    && !keyScopes.get().contains(ADMIN_SCOPE)
-                    ? new Account(account.id(), account.team(), account.email(), account.name(),
-                    dev.lanyard.account.Role.MEMBER, account.createdAt())
-                    : account;
-            this.lastActive = new AtomicLong(session.lastActiveAt().toEpochMilli());
-            this.address = new AtomicReference<>(new AddressChanges.Address(session.ip(), session.location()));
-        }
-
-        /** Counts one request made at {@code at}; {@code page} is the path of a page view. */
-        void used(Instant at, Optional<String> page) {
-            lastActive.accumulateAndGet(at.toEpochMilli(), Math::max);
-            requests.incrementAndGet();
-            if (page.isPresent()) {
-                pages.incrementAndGet();
-                lastPage = page.get();
-            }
-        }
-
-        /** The session as this node knows it now: the loaded row with every request and move seen since. */
-        Session now() {
-            AddressChanges.Address at = address.get();
-            Session.Activity loaded = session.activity();
-            String page = lastPage;
-            return session.movedTo(at.ip(), at.location()).withActivity(Instant.ofEpochMilli(lastActive.get()),
-                    new Session.Activity(loaded.signIns(), loaded.requests() + requests.get(),
-                            loaded.pages() + pages.get(), page.isEmpty() ? loaded.lastPage() : page));
-        }
-    }
-
-    private final Cache<String, Entry> byHash;
+    private final Cache<AccountId, Account> accounts;
+    /** Places shared by the entries (a bounded set: past it, an entry keeps its own copy). */
+    private final Cache<Object, Object> shared = Caffeine.newBuilder().maximumSize(10_000).build();
     /** The entry of each cached active session, by id, so it can be evicted by id. */
-    private final ConcurrentHashMap<SessionId, Entry> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<SessionId, CachedSession> byId = new ConcurrentHashMap<>();
     /** Counts changes; each changed session (for a while) and each changed team keeps the number of its last one. */
     private final AtomicLong changes = new AtomicLong();
     private final Cache<SessionId, Long> sessionChanged = Caffeine.newBuilder()
@@ -116,59 +65,82 @@ class SessionCache {
      * while its lease lasts, so past it this node must not serve from the cache.
      */
     private volatile long trustedUntil = System.nanoTime();
+    private final Clock clock;
+    /** {@link Clock#millis()} when the cache began; entries note their load in seconds since. */
+    private final long began;
+    /** {@code cache-refresh}, rounded up to whole seconds. */
+    private final long refreshSeconds;
     /** The change number of the last {@link #clear}: anything loaded before it is read again. */
     private volatile long cleared = -1;
 
     SessionCache(SessionSettings settings, Clock clock) {
         this.byHash = Caffeine.newBuilder()
+                // No expiry of Caffeine's own (it costs 24 bytes an entry): the refresh is the entry's (stale()).
                 .maximumSize(settings.cacheSize())
-                .expireAfterAccess(Duration.ofMinutes(30))
-                .expireAfterWrite(settings.cacheRefresh())
-                // Domain time, so that tests which move the clock see entries expire as production does.
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
                 // Only this entry: a reload of the same session may have registered already.
-                .removalListener((String hash, Entry entry, RemovalCause cause) -> {
-                    if (entry != null) byId.remove(entry.session.id(), entry);
+                .removalListener((TokenHashKey key, CachedSession entry, RemovalCause cause) -> {
+                    if (entry != null) byId.remove(entry.id, entry);
                 })
                 .build();
+        this.accounts = Caffeine.newBuilder().maximumSize(settings.cacheSize()).executor(Runnable::run).build();
+        this.clock = clock;
+        this.began = clock.millis();
+        this.refreshSeconds = Math.max(1, (settings.cacheRefresh().toMillis() + 999) / 1000);
+    }
+
+    /** Whole seconds since the cache began, by the domain clock (so tests that move it see entries refreshed). */
+    private int seconds() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.floorDiv(clock.millis() - began, 1000L));
     }
 
     /**
      * The entry for a token hash, loading it with {@code loader} on a miss. While the cache is not
      * trusted (another node's evictions may have been missed) every call loads.
      */
-    Optional<Entry> get(String hash, Function<String, Entry> loader) {
+    Optional<CachedSession> get(String hash, Function<String, CachedSession> loader) {
+        Optional<TokenHashKey> key = TokenHashKey.of(hash);
+        if (key.isEmpty()) return Optional.empty(); // no stored hash looks like this
         if (!trusted()) return Optional.ofNullable(loader.apply(hash));
-        Entry entry = byHash.get(hash, h -> load(h, loader));
+        CachedSession entry = byHash.get(key.get(), k -> load(k, hash, loader));
         if (entry != null && stale(entry)) {
-            byHash.asMap().remove(hash, entry);
-            entry = byHash.get(hash, h -> load(h, loader));
+            byHash.asMap().remove(key.get(), entry);
+            entry = byHash.get(key.get(), k -> load(k, hash, loader));
         }
         return Optional.ofNullable(entry);
     }
 
-    private Entry load(String hash, Function<String, Entry> loader) {
+    private CachedSession load(TokenHashKey key, String hash, Function<String, CachedSession> loader) {
         long before = changes.get();
-        Entry loaded = register(loader.apply(hash), hash, before);
+        CachedSession loaded = register(loader.apply(hash), key, before);
         // Changed while we were reading: the commit is done, so a second read sees it.
-        if (loaded != null && loaded.session.active() && changedAfter(sessionChanged.getIfPresent(loaded.session.id()), before)) {
-            return register(loader.apply(hash), hash, before);
+        if (loaded != null && loaded.active() && changedAfter(sessionChanged.getIfPresent(loaded.id), before)) {
+            return register(loader.apply(hash), key, before);
         }
         return loaded;
     }
 
-    private Entry register(Entry loaded, String hash, long before) {
+    private CachedSession register(CachedSession loaded, TokenHashKey key, long before) {
         if (loaded == null) return null;
-        loaded.hash = hash;
+        loaded.key = key;
         loaded.loadedAfter = before;
-        if (loaded.session.active()) byId.put(loaded.session.id(), loaded);
+        loaded.loadedAt = seconds();
+        Account read = loaded.account;
+        if (!loaded.downgraded) loaded.account = accounts.asMap().compute(read.id(), (id, held) -> read.equals(held) ? held : read);
+        loaded.loadedLocation = share(loaded.loadedLocation);
+        if (loaded.active()) byId.put(loaded.id, loaded);
         return loaded;
     }
 
-    /** Loaded before the last change of its team, or before the cache was last cleared. */
-    private boolean stale(Entry entry) {
-        return entry.loadedAfter < cleared || changedAfter(teamChanged.get(entry.account.team()), entry.loadedAfter);
+    @SuppressWarnings("unchecked")
+    private <T> T share(T value) {
+        return (T) shared.get(value, v -> v);
+    }
+
+    /** Loaded {@code cache-refresh} ago or longer, before the last change of its team, or before the cache was last cleared. */
+    private boolean stale(CachedSession entry) {
+        return entry.loadedAfter < cleared || seconds() - entry.loadedAt >= refreshSeconds
+                || changedAfter(teamChanged.get(entry.account.team()), entry.loadedAfter);
     }
 
     private static boolean changedAfter(Long change, long loadedAfter) {
@@ -176,19 +148,38 @@ class SessionCache {
     }
 
     /** The cached entry of an active session, if this node holds a trustworthy one; never loads. */
-    Optional<Entry> cached(SessionId id) {
+    Optional<CachedSession> cached(SessionId id) {
         if (!trusted()) return Optional.empty();
-        Entry registered = byId.get(id);
-        if (registered == null || byHash.getIfPresent(registered.hash) != registered || stale(registered)) return Optional.empty();
+        CachedSession registered = byId.get(id);
+        if (registered == null || byHash.getIfPresent(registered.key) != registered || stale(registered)) return Optional.empty();
         return Optional.of(registered);
+    }
+
+    /**
+     * The session of {@code entry} as this node knows it now ({@link CachedSession#now}); the first call
+     * after a load reads the row with {@code read} and keeps it with its device, user agent and
+     * place shared with other entries.
+     */
+    Session now(CachedSession entry, Supplier<Session> read) {
+        return entry.now(() -> shared(entry, read.get()));
+    }
+
+    private Session shared(CachedSession entry, Session row) {
+        AccountId owner = row.account().equals(entry.account.id()) ? entry.account.id() : row.account();
+        Session.Activity activity = row.activity();
+        return new Session(entry.id.equals(row.id()) ? entry.id : row.id(), owner, share(row.name()), row.appType(),
+                row.rememberMe(), row.verified(), row.alerts(), share(row.device()), share(row.userAgent()), row.ip(),
+                share(row.location()), row.createdAt(), row.lastActiveAt(), share(row.idleTimeout()), row.expiresAt(),
+                new Session.Activity(activity.signIns(), activity.requests(), activity.pages(), share(activity.lastPage())),
+                row.ending(), row.apiKey(), row.flags());
     }
 
     /** Forgets the sessions, so their next request reads the database. Call after the commit. */
     void evict(Collection<SessionId> ids) {
         for (SessionId id : ids) {
             sessionChanged.put(id, changes.incrementAndGet());
-            Entry registered = byId.get(id);
-            if (registered != null) byHash.invalidate(registered.hash);
+            CachedSession registered = byId.get(id);
+            if (registered != null) byHash.invalidate(registered.key);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
@@ -158,44 +159,42 @@ public class Sessions {
     }
 
     private Check checkHash(String hash, boolean key, Use use) {
-        Optional<SessionCache.Entry> found = cache.get(hash, key ? this::loadKey : this::load);
+        Optional<CachedSession> found = cache.get(hash, key ? this::loadKey : this::load);
         if (found.isEmpty()) return new Check.Unknown();
-        SessionCache.Entry entry = found.get();
-        Session session = entry.session;
-        if (session.ending().isPresent()) return new Check.Ended(session.ending().get().reason());
+        CachedSession entry = found.get();
+        if (entry.ended().isPresent()) return new Check.Ended(entry.ended().get());
         Instant now = clock.instant();
-        Optional<EndReason> expired = Session.expiry(Instant.ofEpochMilli(entry.lastActive.get()),
-                session.idleTimeout(), session.expiresAt(), now);
+        Optional<EndReason> expired = entry.expiry(now.toEpochMilli());
         if (expired.isPresent()) {
-            expire(session, expired.get(), now);
+            expire(entry.id, entry.account().id(), expired.get(), now);
             return new Check.Ended(expired.get());
         }
         if (use.counts()) {
             entry.used(now, use.page());
-            activity.record(session.id(), now, use.page(), entry.keyScopes.isPresent());
+            activity.record(entry.id, now, use.page(), entry.keyScopes.isPresent());
         }
-        AddressChanges.Address seen = entry.address.get();
-        if (!use.ip().isEmpty() && !use.ip().equals(seen.ip())) {
+        if (!use.ip().isEmpty() && !entry.seenFrom(use.ip())) {
+            AddressChanges.Address seen = entry.seen();
             AddressChanges.Address to = addresses.at(use.ip());
-            if (entry.address.compareAndSet(seen, to)) addresses.moved(session, seen, to, now);
+            if (entry.move(seen, to)) addresses.moved(entry.id, entry.account().id(), seen, to, now);
         }
-        return new Check.Valid(new CurrentSession(session.id(), entry.acting, session.appType(), entry.keyScopes));
+        return new Check.Valid(new CurrentSession(entry.id, entry.account(), entry.appType(), entry.keyScopes));
     }
 
-    private SessionCache.Entry load(String hash) {
+    private CachedSession load(String hash) {
         return load(hash, false);
     }
 
     /** An API key's session: its token has the key format, which no sign-in's token has. */
-    private SessionCache.Entry loadKey(String hash) {
+    private CachedSession loadKey(String hash) {
         return load(hash, true);
     }
 
-    private SessionCache.Entry load(String hash, boolean key) {
+    private CachedSession load(String hash, boolean key) {
         return store.findByTokenHash(hash)
                 // A removed member's account is gone for sign-in, but their ended sessions must still say why.
                 .flatMap(s -> (s.active() ? accounts.find(s.account()) : accounts.findIncludingRemoved(s.account()))
-                        .map(a -> new SessionCache.Entry(activity.withPending(s), a,
+                        .map(a -> new CachedSession(activity.withPending(s), a,
                                 key ? Optional.of(keyScopes(s.id())) : Optional.empty())))
                 .orElse(null);
     }
@@ -235,12 +234,13 @@ public class Sessions {
 
     /**
      * The session a request is made with, with everything this node has seen of it up to this
-     * request. Served from the validation cache, which the request's check has just filled, so it
-     * reads the database only when the cache cannot be trusted.
+     * request. Served from the validation cache, which the request's check has just filled: the
+     * first call after the entry was loaded reads the row once and keeps it on the entry, later
+     * ones read nothing (decision 0031). Reads the database every time while the cache cannot be trusted.
      */
     public Session current(CurrentSession current) {
-        return cache.cached(current.id()).map(SessionCache.Entry::now)
-                .orElseGet(() -> get(current.id(), current.account().id()));
+        Supplier<Session> read = () -> get(current.id(), current.account().id());
+        return cache.cached(current.id()).map(e -> cache.now(e, read)).orElseGet(read);
     }
 
     /** One session of {@code owner}, active or ended; someone else's is {@link SessionProblem.NotFound}. */
@@ -416,10 +416,10 @@ public class Sessions {
         return ended;
     }
 
-    private void expire(Session session, EndReason reason, Instant now) {
+    private void expire(SessionId id, AccountId owner, EndReason reason, Instant now) {
         Session.Ending ending = Session.Ending.expired(reason, now);
-        if (store.end(session.id(), session.account(), ending) == 1) broadcast.ended(List.of(session.id()), session.account(), ending);
-        else cache.evict(List.of(session.id()));
+        if (store.end(id, owner, ending) == 1) broadcast.ended(List.of(id), owner, ending);
+        else cache.evict(List.of(id));
     }
 
     private static int pageSize(int limit) {

@@ -72,7 +72,7 @@ class PostgresSessionListenerTest {
         AccountId owner = new AccountId("acc_listener");
         Session session = TestSessions.of(owner).id(id).build();
         Account account = new Account(owner, new TeamId("team_listener"), "l@example.com", "L", Role.MEMBER, TestSessions.T0);
-        cache.get(TestSessions.tokenHash(), hash -> new SessionCache.Entry(session, account));
+        cache.get(TestSessions.tokenHash(), hash -> new CachedSession(session, account));
         assertThat(cache.cached(new SessionId(id))).as("cached").isPresent();
     }
 

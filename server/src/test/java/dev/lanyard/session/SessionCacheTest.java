@@ -34,30 +34,33 @@ class SessionCacheTest {
             new SessionSettings(null, null, null, 1000, REFRESH, null, 0, null), clock);
     private final Account alice = new Account(new AccountId("acc_cache_test"), new TeamId("team_a"), "alice@example.com", "Alice",
             Role.ADMIN, TestSessions.T0);
-    /** What the database holds now: the session's name and the account's role. Each load reads it afresh. */
-    private final AtomicReference<String> name = new AtomicReference<>("Laptop");
+    /** What the database holds now: whether the session has ended, and the account's role. Each load reads it afresh. */
+    private final AtomicReference<Optional<EndReason>> ended = new AtomicReference<>(Optional.empty());
     private final AtomicReference<Role> role = new AtomicReference<>(Role.ADMIN);
     private final AtomicInteger loads = new AtomicInteger();
-    private final Function<String, SessionCache.Entry> loader = hash -> {
+    private final Function<String, CachedSession> loader = hash -> {
         loads.incrementAndGet();
         return read();
     };
 
-    private SessionCache.Entry read() {
-        return entry(name.get(), role.get());
+    private CachedSession read() {
+        return entry(ended.get(), role.get());
     }
 
-    private SessionCache.Entry entry(String name, Role role) {
-        Session session = TestSessions.of(alice.id()).id("ses_cache_test").name(name).build();
-        return new SessionCache.Entry(session, new Account(alice.id(), alice.team(), alice.email(), alice.name(), role,
+    private CachedSession entry(Optional<EndReason> ended, Role role) {
+        return new CachedSession(row(ended), new Account(alice.id(), alice.team(), alice.email(), alice.name(), role,
                 alice.createdAt()));
+    }
+
+    private Session row(Optional<EndReason> ended) {
+        return TestSessions.of(alice.id()).id("ses_cache_test").name("Laptop").ended(ended).build();
     }
 
     private static SessionId id() {
         return new SessionId("ses_cache_test");
     }
 
-    private SessionCache.Entry get() {
+    private CachedSession get() {
         return cache.get(HASH, loader).orElseThrow();
     }
 
@@ -92,32 +95,88 @@ class SessionCacheTest {
     }
 
     @Test
-    void entryCountsRequestsPagesAndMovesOnTopOfTheLoadedRow() {
-        SessionCache.Entry entry = get();
+    void entryReadsTheRowToShowOnceThenCountsRequestsPagesAndMovesOnTopOfIt() {
+        CachedSession entry = get();
+        AtomicInteger reads = new AtomicInteger();
+        java.util.function.Supplier<Session> read = () -> {
+            reads.incrementAndGet();
+            return row(Optional.empty());
+        };
+        assertThat(entry.now(read)).isEqualTo(row(Optional.empty()));
         Instant later = TestSessions.T0.plusSeconds(30);
 
         entry.used(later, Optional.empty());
         entry.used(later.minusSeconds(10), Optional.of("/settings/sessions"));
         GeoLocation lisbon = new GeoLocation("Lisbon", "Lisbon", "Portugal", "PT", "MEO", Optional.empty(), Optional.empty(), false);
-        entry.address.set(new AddressChanges.Address("85.240.1.2", lisbon));
+        assertThat(entry.seenFrom("192.168.1.20")).isTrue();
+        assertThat(entry.move(entry.seen(), new AddressChanges.Address("85.240.1.2", lisbon))).isTrue();
 
-        Session now = cache.cached(id()).orElseThrow().now();
+        Session now = cache.cached(id()).orElseThrow().now(read);
+        assertThat(reads).as("the row is read once per load").hasValue(1);
         assertThat(now.activity()).isEqualTo(new Session.Activity(1, 2, 1, "/settings/sessions"));
         assertThat(now.lastActiveAt()).as("never goes back").isEqualTo(later);
         assertThat(now.ip()).isEqualTo("85.240.1.2");
         assertThat(now.location()).isEqualTo(lisbon);
         assertThat(now.name()).isEqualTo("Laptop");
+        assertThat(entry.seenFrom("85.240.1.2")).isTrue();
+        assertThat(entry.seenFrom("192.168.1.20")).isFalse();
+    }
+
+    @Test
+    void aMoveFromAnAddressTheEntryHasAlreadyLeftIsRefused() {
+        CachedSession entry = get();
+        AddressChanges.Address loaded = entry.seen();
+        GeoLocation lisbon = new GeoLocation("Lisbon", "Lisbon", "Portugal", "PT", "MEO", Optional.empty(), Optional.empty(), false);
+
+        assertThat(entry.move(loaded, new AddressChanges.Address("85.240.1.2", lisbon))).isTrue();
+        assertThat(entry.move(loaded, new AddressChanges.Address("85.240.9.9", lisbon))).as("a concurrent move lost the race").isFalse();
+        assertThat(entry.seen().ip()).isEqualTo("85.240.1.2");
+    }
+
+    @Test
+    void accountsAreSharedByTheSessionsOfOneMemberUntilTheyChange() {
+        CachedSession first = get();
+        CachedSession second = cache.get(TestSessions.tokenHash(), loader).orElseThrow();
+        assertThat(second.account()).isSameAs(first.account());
+
+        role.set(Role.MEMBER);
+        cache.evictTeam(alice.team());
+        CachedSession third = cache.get(TestSessions.tokenHash(), loader).orElseThrow();
+        assertThat(third.account().role()).isEqualTo(Role.MEMBER);
+        assertThat(get().account()).as("reloaded, stale since the team changed").isSameAs(third.account());
+    }
+
+    @Test
+    void hashesThatAreNotLowerCaseHexFindNothingAndReadNothing() {
+        assertThat(cache.get(HASH.toUpperCase(java.util.Locale.ROOT), loader)).isEmpty();
+        assertThat(cache.get(HASH.substring(1) + "g", loader)).isEmpty();
+        assertThat(cache.get(HASH.substring(2), loader)).isEmpty();
+        assertThat(loads).hasValue(0);
+    }
+
+    @Test
+    void ipv4AddressesArePackedExactlyAndEverythingElseIsKeptAsWritten() {
+        for (String ip : List.of("83.45.123.78", "1.2.3.4", "255.255.255.255", "10.0.0.1")) {
+            int packed = PackedIpv4.pack(ip);
+            assertThat(packed).as(ip).isNotEqualTo(PackedIpv4.NONE);
+            assertThat(PackedIpv4.format(packed)).isEqualTo(ip);
+            assertThat(PackedIpv4.is(ip, packed)).isTrue();
+        }
+        for (String ip : List.of("", "0.0.0.0", "01.2.3.4", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", "::1", "2001:db8::1", "1..2.3", "a.b.c.d")) {
+            assertThat(PackedIpv4.pack(ip)).as(ip).isEqualTo(PackedIpv4.NONE);
+        }
+        assertThat(PackedIpv4.is("1.2.3.5", PackedIpv4.pack("1.2.3.4"))).isFalse();
     }
 
     @Test
     void evictedSessionIsReadAgainOnItsNextCheck() {
         get();
-        name.set("Work laptop");
+        ended.set(Optional.of(EndReason.REVOKED));
 
         cache.evict(List.of(id()));
 
         assertThat(cache.cached(id())).isEmpty();
-        assertThat(get().session.name()).isEqualTo("Work laptop");
+        assertThat(get().ended()).contains(EndReason.REVOKED);
         assertThat(loads).hasValue(2);
     }
 
@@ -143,7 +202,7 @@ class SessionCacheTest {
         cache.evictTeam(alice.team());
 
         assertThat(cache.cached(id())).isEmpty();
-        assertThat(get().account.role()).isEqualTo(Role.MEMBER);
+        assertThat(get().account().role()).isEqualTo(Role.MEMBER);
         assertThat(loads).hasValue(2);
         get();
         assertThat(loads).as("the new entry is not stale").hasValue(2);
@@ -161,13 +220,13 @@ class SessionCacheTest {
 
     @Test
     void changeCommittedWhileALoadIsReadingIsNotLostToTheStaleRow() throws Exception {
-        SessionCache.Entry loaded = loadWhileCommitting(() -> {
-            name.set("Work laptop");
+        CachedSession loaded = loadWhileCommitting(() -> {
+            ended.set(Optional.of(EndReason.REVOKED));
             cache.evict(List.of(id())); // after the commit, before the load has registered the session
         });
 
-        assertThat(loaded.session.name()).isEqualTo("Work laptop");
-        assertThat(get().session.name()).isEqualTo("Work laptop");
+        assertThat(loaded.ended()).contains(EndReason.REVOKED);
+        assertThat(get().ended()).contains(EndReason.REVOKED);
     }
 
     @Test
@@ -177,7 +236,7 @@ class SessionCacheTest {
             cache.evictTeam(alice.team());
         });
 
-        assertThat(get().account.role()).isEqualTo(Role.MEMBER);
+        assertThat(get().account().role()).isEqualTo(Role.MEMBER);
     }
 
     @Test
@@ -210,13 +269,12 @@ class SessionCacheTest {
 
     @Test
     void loadInFlightWhileTheCacheIsClearedIsNotKept() throws Exception {
-        name.set("Before");
-        SessionCache.Entry loaded = loadWhileCommitting(() -> {
-            name.set("After");
+        CachedSession loaded = loadWhileCommitting(() -> {
+            ended.set(Optional.of(EndReason.REVOKED));
             cache.clear();
         });
-        assertThat(loaded.session.name()).as("read again before it is served").isEqualTo("After");
-        assertThat(get().session.name()).isEqualTo("After");
+        assertThat(loaded.ended()).as("read again before it is served").contains(EndReason.REVOKED);
+        assertThat(get().ended()).contains(EndReason.REVOKED);
         assertThat(loads).as("the load in flight, its second read, and nothing more").hasValue(2);
     }
 
@@ -225,17 +283,17 @@ class SessionCacheTest {
      * changes the row and tells the cache, as a commit on another thread would; returns what the
      * load put in the cache.
      */
-    private SessionCache.Entry loadWhileCommitting(Runnable commit) throws Exception {
+    private CachedSession loadWhileCommitting(Runnable commit) throws Exception {
         CountDownLatch read = new CountDownLatch(1);
         CountDownLatch committed = new CountDownLatch(1);
-        Function<String, SessionCache.Entry> slowFirstLoad = hash -> {
-            SessionCache.Entry before = read();
+        Function<String, CachedSession> slowFirstLoad = hash -> {
+            CachedSession before = read();
             if (loads.incrementAndGet() > 1) return before;
             read.countDown();
             await(committed);
             return before; // what it read before the commit
         };
-        CompletableFuture<Optional<SessionCache.Entry>> loading =
+        CompletableFuture<Optional<CachedSession>> loading =
                 CompletableFuture.supplyAsync(() -> cache.get(HASH, slowFirstLoad));
         await(read);
         commit.run();

@@ -395,6 +395,7 @@ class SessionsTest {
     void currentSessionIsServedFromTheCacheAsTheDatabaseWillHaveIt() {
         Sessions.Started laptop = signIn(alice);
         CurrentSession me = valid(check(laptop));
+        assertThat(readsDuring(() -> sessions.current(me))).as("the first time, the row is read for the entry").isEqualTo(1);
         for (int i = 1; i <= 3; i++) {
             clock.advance(Duration.ofSeconds(10));
             sessions.check(laptop.token(), new Sessions.Use("83.45.123.78", Optional.of("/settings/sessions/" + i), true));
@@ -422,6 +423,7 @@ class SessionsTest {
         assertThat(sessions.current(me).alerts()).isFalse();
         valid(check(laptop)); // reads the row again
         Session[] current = new Session[1];
+        assertThat(readsDuring(() -> current[0] = sessions.current(me))).as("once for the new entry").isEqualTo(1);
         assertThat(readsDuring(() -> current[0] = sessions.current(me))).isZero();
         assertThat(current[0].name()).isEqualTo("Work laptop");
         assertThat(current[0].alerts()).isFalse();
@@ -445,6 +447,7 @@ class SessionsTest {
         Sessions.Started laptop = signIn(alice);
         CurrentSession me = valid(check(laptop));
         activity.flush();
+        sessions.current(me); // shown once: the entry holds the row from now on
         // Another node wrote its requests of this session.
         store.recordActivity(List.of(new ActivityRecorder.Flush(laptop.session().id(), clock.instant(), 40, 0, "")));
         assertThat(sessions.current(me).activity().requests()).as("not seen yet").isEqualTo(1);

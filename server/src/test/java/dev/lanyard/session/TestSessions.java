@@ -54,6 +54,7 @@ final class TestSessions {
         private Instant createdAt = T0;
         private Instant lastActiveAt = T0;
         private Duration idleTimeout = Duration.ofDays(7);
+        private Optional<Session.Ending> ending = Optional.empty();
         private Duration lifetime = Duration.ofDays(7);
         private Session.Activity activity = Session.Activity.NONE;
 
@@ -121,10 +122,16 @@ final class TestSessions {
             return this;
         }
 
+        /** Ended for {@code reason}, by no one, when it was last active; empty: active. */
+        Builder ended(Optional<EndReason> reason) {
+            this.ending = reason.map(r -> Session.Ending.expired(r, lastActiveAt));
+            return this;
+        }
+
         Session build() {
             return new Session(new SessionId(id), owner, name, appType, rememberMe, verified, alerts, device,
                     "Mozilla/5.0 (X11; Ubuntu; Linux x86_64) Firefox/133.0", "192.168.1.20", location, createdAt,
-                    lastActiveAt, idleTimeout, createdAt.plus(lifetime), activity, Optional.empty());
+                    lastActiveAt, idleTimeout, createdAt.plus(lifetime), activity, ending);
         }
     }
 }
