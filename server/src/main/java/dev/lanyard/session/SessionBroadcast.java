@@ -79,6 +79,7 @@ class SessionBroadcast {
     private final JdbcClient jdbc;
     private final DataSource dataSource;
     private final SessionCache cache;
+    private final SessionStore store;
     private final org.springframework.context.ApplicationEventPublisher events;
     private final Clock clock;
     /** Runs what notifications cause beyond eviction, one at a time, in the order they arrived. */
@@ -97,8 +98,9 @@ class SessionBroadcast {
     /** The nodes that acknowledged each ending still waited for, by its number. */
     private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Set<String>> acks = new java.util.concurrent.ConcurrentHashMap<>();
 
-    SessionBroadcast(JdbcClient jdbc, DataSource dataSource, SessionCache cache,
+    SessionBroadcast(JdbcClient jdbc, DataSource dataSource, SessionCache cache, SessionStore store,
                      org.springframework.context.ApplicationEventPublisher events, Clock clock) {
+        this.store = store;
         this.events = events;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
@@ -151,8 +153,8 @@ class SessionBroadcast {
     }
 
     /**
-     * Announces sessions of {@code owner} that just ended: one {@link SessionEvent.Ended} each, in
-     * the caller's transaction (the audit log and timeline listen); a notification to the other
+     * Announces sessions of {@code owner} that just ended: one {@link SessionsEnded} for them all, in
+     * the caller's transaction (the audit log, timeline and signals listen); a notification to the other
      * nodes; and, after the commit, eviction here and the live-page listeners. Every way a session
      * ends comes through here.
      */
@@ -164,13 +166,15 @@ class SessionBroadcast {
 
     /**
      * {@link #ended(List, dev.lanyard.account.AccountId, Session.Ending)} for sessions of several
-     * owners ended alike (a batch of the sweep, of a team sign-out): one event per session, but one
-     * notification and one wait for the other nodes for the whole batch, not one per session.
+     * owners ended alike (a batch of the sweep, of a team sign-out): one event, one read of the rows,
+     * one notification and one wait for the other nodes for the whole batch, not one per session.
      */
     void ended(java.util.Map<SessionId, dev.lanyard.account.AccountId> owners, Session.Ending ending) {
         if (owners.isEmpty()) return;
         List<SessionId> ids = List.copyOf(owners.keySet());
-        owners.forEach((id, owner) -> events.publishEvent(new SessionEvent.Ended(id, owner, ending)));
+        // One event and one read for the whole batch: its listeners write in batches (timeline, audit, signals).
+        List<Session> rows = store.findAnyOwner(ids);
+        if (!rows.isEmpty()) events.publishEvent(new SessionsEnded(ending, rows));
         if (!postgres) {
             afterCommit(() -> {
                 cache.evict(ids);
