@@ -89,10 +89,13 @@ class SignalRecorder {
     /**
      * The signals of a batch of ended sessions, read and written in a few statements for the whole
      * batch: the owners in one, the listening streams once per team, each stream's audience once, and
-     * the outbox rows in one insert. Only an OAuth grant's back-channel logout reads its grant.
+     * the OAuth grants among the sessions in one (their back-channel logouts), and the outbox rows in
+     * multi-row inserts.
      */
     private void ended(SessionsEnded ended) {
         Map<AccountId, Account> members = accounts.findIncludingRemoved(ended.sessions().stream().map(Session::account).toList());
+        Map<dev.lanyard.session.SessionId, AppGrants.Holder> holders = grants.holdersOf(ended.sessions().stream()
+                .filter(s -> !s.apiKey() && s.appType() == AppType.OAUTH).map(Session::id).toList());
         Batch batch = new Batch();
         for (Session session : ended.sessions()) {
             Account member = members.get(session.account());
@@ -102,14 +105,15 @@ class SignalRecorder {
                 continue;
             }
             batch.emit(SecurityEvents.sessionRevoked(member, session.id(), ended.ending()));
-            if (session.appType() == AppType.OAUTH) backchannelLogout(member, session.id(), ended.at(), batch.rows);
+            AppGrants.Holder holder = holders.get(session.id());
+            if (holder != null) backchannelLogout(member, session.id(), ended.at(), holder, batch.rows);
         }
         add(batch.rows);
     }
 
-    private void backchannelLogout(Account member, dev.lanyard.session.SessionId id, java.time.Instant at,
+    private void backchannelLogout(Account member, dev.lanyard.session.SessionId id, java.time.Instant at, AppGrants.Holder found,
                                    List<SignalOutboxStore.NewSignal> rows) {
-        grants.holderOf(id).filter(h -> h.app().backchannelLogoutUri().isPresent()).ifPresent(holder -> {
+        Optional.of(found).filter(h -> h.app().backchannelLogoutUri().isPresent()).ifPresent(holder -> {
             String jti = UUID.randomUUID().toString();
             Map<String, Object> claims = SecurityEvents.logout(holder.idTokenIssuer().orElse(transmitter.issuer()),
                     holder.app().clientId(), jti, member.id().value(), id, at);
