@@ -170,6 +170,17 @@ class SessionBroadcast {
      * one notification and one wait for the other nodes for the whole batch, not one per session.
      */
     void ended(java.util.Map<SessionId, dev.lanyard.account.AccountId> owners, Session.Ending ending) {
+        ended(owners, ending, null);
+    }
+
+    /**
+     * {@link #ended(java.util.Map, Session.Ending)} for one batch of several: instead of waiting for
+     * the other nodes after this batch's commit, adds that wait to {@code waits}, which the caller
+     * runs after its last batch and before it returns (a team sign-out, the sweep). The other nodes
+     * drop each batch as soon as it commits all the same; the caller waits for their
+     * acknowledgements once, most of them already in, instead of one round trip per batch.
+     */
+    void ended(java.util.Map<SessionId, dev.lanyard.account.AccountId> owners, Session.Ending ending, List<Runnable> waits) {
         if (owners.isEmpty()) return;
         List<SessionId> ids = List.copyOf(owners.keySet());
         // One event and one read for the whole batch: its listeners write in batches (timeline, audit, signals).
@@ -192,13 +203,24 @@ class SessionBroadcast {
                 .param("payload", node + FROM + ENDED_PREFIX + number + ":" + parts.get(parts.size() - 1))
                 .query((rs, n) -> rs.getString("xid")).single();
         acks.put(number, java.util.concurrent.ConcurrentHashMap.newKeySet());
-        Runnable done = () -> {
+        Runnable await = () -> {
             try {
-                cache.evict(ids);
-                listeners.forEach(l -> l.ended(ids, true));
                 awaitOtherNodes(number, xid);
             } finally {
                 acks.remove(number);
+            }
+        };
+        Runnable done = () -> {
+            boolean deferred = false;
+            try {
+                cache.evict(ids);
+                listeners.forEach(l -> l.ended(ids, true));
+                if (waits != null) {
+                    waits.add(await);
+                    deferred = true;
+                }
+            } finally {
+                if (!deferred) await.run();
             }
         };
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -210,7 +232,8 @@ class SessionBroadcast {
 
                 @Override
                 public void afterCompletion(int status) {
-                    acks.remove(number);
+                    // A deferred wait still needs the acknowledgements heard meanwhile.
+                    if (waits == null || status != STATUS_COMMITTED) acks.remove(number);
                 }
             });
         } else {
