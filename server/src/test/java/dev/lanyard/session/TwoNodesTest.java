@@ -53,7 +53,9 @@ class TwoNodesTest {
                 "--spring.datasource.password=" + postgres.password(),
                 "--server.address=127.0.0.1",
                 "--server.port=0",
-                "--spring.jmx.enabled=false"};
+                "--spring.jmx.enabled=false",
+                // Batches of two, so that a team sign-out of a few sessions runs several (decision 30).
+                "--lanyard.session.sweep-batch=2"};
         nodeA = new SpringApplicationBuilder(Lanyard.class).run(shared);
         nodeB = new SpringApplicationBuilder(Lanyard.class).run(shared);
         a = "http://127.0.0.1:" + nodeA.getEnvironment().getProperty("local.server.port");
@@ -136,6 +138,24 @@ class TwoNodesTest {
         Reply onB = eventually(b, "/api/v1/sessions/current", phoneToken, r -> r.status() == 401);
         assertThat(onB.status()).isEqualTo(401);
         assertThat(onB.body().path("type").asString()).isEqualTo("urn:lanyard:problem:session-ended");
+    }
+
+    @Test
+    void teamSignOutOnOneNodeIsRefusedOnTheOtherAsSoonAsItReturnsForEveryBatch() throws Exception {
+        String email = signUp();
+        String admin = signIn(a, email).path("token").asString();
+        java.util.List<String> others = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) others.add(signIn(a, email).path("token").asString());
+        for (String token : others) assertThat(send(b, "GET", "/api/v1/sessions/current", token, null).status()).as("cached on B").isEqualTo(200);
+
+        Reply ended = send(a, "POST", "/api/v1/admin/sessions/sign-out", admin, Map.of("reason", "Lost laptop"));
+
+        assertThat(ended.status()).isEqualTo(200);
+        // The sign-up's own session and the five: three batches of two.
+        assertThat(ended.body().path("ended").asInt()).isEqualTo(6);
+        // Not eventually: the call returns once every node has dropped every batch.
+        for (String token : others) assertThat(send(b, "GET", "/api/v1/sessions/current", token, null).status()).as("on B").isEqualTo(401);
+        assertThat(send(b, "GET", "/api/v1/sessions/current", admin, null).status()).as("the admin's own, on B").isEqualTo(200);
     }
 
     @Test
