@@ -15,6 +15,8 @@
 #   CHECK_SECONDS=15 each session check run (all cached, working set larger than the cache, all cached again)
 #   THREADS=4        client threads of the session check runs
 #   DATABASES=postgresql,sqlite
+#   STEPS=reads,sign-ins,check,memory,force,team,sweep   the measurements to run (bench/team-signout.sh: force,team,sweep)
+#   BIG=             active sessions of team 0, the team signed out (default 10,000 × SCALE)
 #   PG=debian        Debian's PostgreSQL (bench/lib.sh start_postgres: durable, the package's defaults;
 #                    installed when missing and run as root), or PG=embedded: the test support's own
 #                    server (fsync off: write figures flatter it)
@@ -66,7 +68,8 @@ status=0
 (cd "$work" && timeout --kill-after=20s "${MAX_SECONDS}s" mvn -q -B ${MVN_FLAGS:-} test \
     -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false -DargLine="-Xmx$HEAP" \
     -Dbench.scale="$SCALE" -Dbench.requests="$REQUESTS" -Dbench.checkSeconds="$CHECK_SECONDS" -Dbench.threads="$THREADS" \
-    -Dbench.databases="$DATABASES" -Dbench.maxSeconds="$((MAX_SECONDS - 120))" "${pg_props[@]}" \
+    -Dbench.databases="$DATABASES" -Dbench.steps="${STEPS:-reads,sign-ins,check,memory,force,team,sweep}" \
+    ${BIG:+-Dbench.big="$BIG"} -Dbench.maxSeconds="$((MAX_SECONDS - 120))" "${pg_props[@]}" \
     -Dbench.out="$out/report.md" -Dbench.explain="$out/explain.txt") >"$out/run.log" 2>&1 || status=$?
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "$status" -ne 0 ] || [ ! -s "$out/report.md" ]; then

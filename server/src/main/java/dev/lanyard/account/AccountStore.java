@@ -19,6 +19,9 @@ interface AccountStore {
     /** The accounts among {@code ids} that are not removed, in one statement (no order). */
     java.util.List<Account> find(java.util.Collection<AccountId> ids);
 
+    /** The accounts among {@code ids}, removed ones too, in one statement (no order); for history. */
+    java.util.List<Account> findIncludingRemoved(java.util.Collection<AccountId> ids);
+
     Optional<Team> findTeam(TeamId id);
 
     /** Replaces the team's session policy; returns 1, or 0 if there is no such team. Safe to repeat. */

@@ -231,6 +231,13 @@ public class Accounts {
         return store.findIncludingRemoved(id);
     }
 
+    /** {@link #findIncludingRemoved(AccountId)} for many accounts, by id, in one statement. */
+    public java.util.Map<AccountId, Account> findIncludingRemoved(java.util.Collection<AccountId> ids) {
+        java.util.Map<AccountId, Account> found = new java.util.HashMap<>();
+        store.findIncludingRemoved(ids).forEach(a -> found.put(a.id(), a));
+        return found;
+    }
+
     public Optional<Team> team(TeamId id) {
         return store.findTeam(id);
     }

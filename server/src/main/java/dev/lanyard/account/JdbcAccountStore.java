@@ -83,6 +83,15 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public java.util.List<Account> findIncludingRemoved(java.util.Collection<AccountId> ids) {
+        if (ids.isEmpty()) return java.util.List.of();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE id IN (:ids)")
+                .param("ids", ids.stream().map(AccountId::value).distinct().toList())
+                .query((rs, n) -> account(rs))
+                .list();
+    }
+
+    @Override
     public Optional<Account> findIncludingRemoved(AccountId id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM accounts WHERE id = :id")
                 .param("id", id.value())

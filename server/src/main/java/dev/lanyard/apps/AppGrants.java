@@ -36,6 +36,17 @@ public class AppGrants {
                 .map(app -> new Holder(app, issuer(grant.body()))));
     }
 
+    /** {@link #holderOf} for many sessions, in two statements whatever their number; sessions without a holder are left out. */
+    public java.util.Map<SessionId, Holder> holdersOf(java.util.Collection<SessionId> sessions) {
+        java.util.Map<SessionId, Holder> out = new java.util.HashMap<>();
+        if (sessions.isEmpty()) return out;
+        java.util.Map<String, StoredGrant> found = grants.bySessions(sessions.stream().map(SessionId::value).toList());
+        java.util.Map<String, Optional<AppClient>> appsById = new java.util.HashMap<>();
+        found.forEach((session, grant) -> appsById.computeIfAbsent(grant.clientId(), apps::find)
+                .ifPresent(app -> out.put(new SessionId(session), new Holder(app, issuer(grant.body())))));
+        return out;
+    }
+
     private Optional<String> issuer(String body) {
         JsonNode iss = json.readTree(body).path("tokens").path("id_token").path("claims").path("iss");
         return iss.isString() ? Optional.of(iss.asString()) : Optional.empty();

@@ -39,4 +39,7 @@ interface GrantStore {
     /** The grant that lives in this Lanyard session, if any (the newest, should there be several). */
     Optional<StoredGrant> bySession(String sessionId);
 
+    /** {@link #bySession} for many sessions in one statement: the newest grant of each that has one, by session id. */
+    java.util.Map<String, StoredGrant> bySessions(java.util.Collection<String> sessionIds);
+
 }

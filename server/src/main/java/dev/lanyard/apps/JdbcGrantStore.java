@@ -130,6 +130,16 @@ class JdbcGrantStore implements GrantStore {
                 .param("session", sessionId).query((rs, n) -> grant(rs)).optional();
     }
 
+    @Override
+    public java.util.Map<String, StoredGrant> bySessions(java.util.Collection<String> sessionIds) {
+        java.util.Map<String, StoredGrant> newest = new java.util.HashMap<>();
+        if (sessionIds.isEmpty()) return newest;
+        jdbc.sql("SELECT " + COLUMNS + " FROM oauth_authorizations WHERE session_id IN (:sessions) ORDER BY created_at DESC")
+                .param("sessions", sessionIds.stream().distinct().toList()).query((rs, n) -> grant(rs)).list()
+                .forEach(g -> newest.putIfAbsent(g.sessionId().orElseThrow(), g));
+        return newest;
+    }
+
     private static StoredGrant grant(ResultSet rs) throws SQLException {
         return new StoredGrant(rs.getString("id"), rs.getString("client_id"), rs.getString("account_id"),
                 opt(rs, "session_id"), opt(rs, "session_key"), opt(rs, "state_hash"), opt(rs, "code_hash"),

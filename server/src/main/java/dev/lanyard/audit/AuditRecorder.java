@@ -1,6 +1,7 @@
 package dev.lanyard.audit;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import dev.lanyard.account.Account;
@@ -19,6 +20,7 @@ import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionEvent;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.SessionProblem;
+import dev.lanyard.session.SessionsEnded;
 import dev.lanyard.session.Sessions;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -112,8 +114,6 @@ class AuditRecorder {
                     + x.location().label()).orElse("");
             record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
                     Optional.of(e.id()), AuditAction.SIGNED_IN, "Signed in" + where, s.map(Session::ip));
-        } else if (event instanceof SessionEvent.Ended e) {
-            ended(e);
         } else if (event instanceof SessionEvent.Approved e) {
             Optional<Account> owner = accounts.find(e.owner());
             if (owner.isEmpty()) {
@@ -252,15 +252,46 @@ class AuditRecorder {
         }
     }
 
-    private void ended(SessionEvent.Ended e) {
-        Session.Ending ending = e.ending();
-        Optional<ApiKey> key = keys.find(e.id());
-        if (key.isPresent() && ending.reason() != EndReason.IDLE_EXPIRED && ending.reason() != EndReason.LIFETIME_EXPIRED) {
-            keyRevoked(e, key.get());
-            return;
-        }
-        Optional<Account> owner = accounts.find(e.owner());
+    /**
+     * One entry per ended session, as before, but read in a few statements for the whole batch: the
+     * owners, the API keys among the sessions, the one who ended them and the session they did it from.
+     */
+    @EventListener
+    void on(SessionsEnded event) {
+        Session.Ending ending = event.ending();
+        boolean expired = ending.reason() == EndReason.IDLE_EXPIRED || ending.reason() == EndReason.LIFETIME_EXPIRED;
+        java.util.Map<SessionId, ApiKey> keyed = expired ? java.util.Map.of()
+                : keys.find(event.sessions().stream().filter(Session::apiKey).map(Session::id).toList());
+        java.util.Map<AccountId, Account> owners = accounts.find(event.sessions().stream()
+                .filter(s -> !keyed.containsKey(s.id())).map(Session::account).toList());
         Optional<Account> by = ending.by().flatMap(accounts::find);
+        Optional<Session> from = ending.fromSession().flatMap(f -> ending.by().flatMap(b -> session(f, b)));
+        AuditEntry.Actor actor = ending.by()
+                .map(b -> by.map(a -> AuditEntry.Actor.of(a, ending.fromSession()))
+                        .orElse(new AuditEntry.Actor(Optional.of(b), "", "", ending.fromSession())))
+                .orElse(AuditEntry.Actor.SYSTEM);
+        KeyContext keyContext = keyed.isEmpty() ? null : keyContext(event.sessions(), keyed, ending);
+        for (Session s : event.sessions()) {
+            if (keyed.containsKey(s.id())) keyRevoked(s, keyed.get(s.id()), ending, keyContext);
+            else ended(s, ending, Optional.ofNullable(owners.get(s.account())), by, from, actor);
+        }
+    }
+
+    /** What the entries of revoked API keys read once per ending. */
+    private record KeyContext(java.util.Map<AccountId, Account> owners, Optional<Account> by, AuditEntry.Actor actor,
+                              Optional<String> ip) {
+    }
+
+    private KeyContext keyContext(List<Session> sessions, java.util.Map<SessionId, ApiKey> keyed, Session.Ending ending) {
+        return new KeyContext(
+                accounts.findIncludingRemoved(sessions.stream().filter(s -> keyed.containsKey(s.id())).map(Session::account).toList()),
+                ending.by().flatMap(accounts::findIncludingRemoved),
+                ending.by().map(b -> actor(b, ending.fromSession())).orElse(AuditEntry.Actor.SYSTEM),
+                ending.fromSession().flatMap(f -> ending.by().flatMap(b -> session(f, b))).map(Session::ip));
+    }
+
+    private void ended(Session s, Session.Ending ending, Optional<Account> owner, Optional<Account> by, Optional<Session> from,
+                       AuditEntry.Actor actor) {
         // A removed member's account is no longer found; the admin who removed them is, in the same team.
         Optional<TeamId> team = owner.map(Account::team).or(() -> by.map(Account::team));
         AuditAction action = switch (ending.reason()) {
@@ -275,43 +306,35 @@ class AuditRecorder {
             unattributed(action);
             return;
         }
-        String device = session(e.id(), e.owner()).map(s -> s.device().description()).orElse("a session");
-        Optional<Session> from = ending.fromSession().flatMap(f -> ending.by().flatMap(b -> session(f, b)));
-        AuditEntry.Actor actor = ending.by()
-                .map(b -> by.map(a -> AuditEntry.Actor.of(a, ending.fromSession()))
-                        .orElse(new AuditEntry.Actor(Optional.of(b), "", "", ending.fromSession())))
-                .orElse(AuditEntry.Actor.SYSTEM);
+        String device = s.device().description();
         String detail = switch (ending.reason()) {
             case SIGNED_OUT -> "Signed out of " + device;
-            case REVOKED -> "Signed out " + device + " (" + e.id().shortForm() + ")"
-                    + from.filter(f -> !f.id().equals(e.id()))
+            case REVOKED -> "Signed out " + device + " (" + s.id().shortForm() + ")"
+                    + from.filter(f -> !f.id().equals(s.id()))
                     .map(f -> " from " + f.device().description() + " (" + f.id().shortForm() + ")").orElse("");
             case ADMIN_REVOKED -> "Signed out " + owner.map(Account::email).orElse("a member") + " on " + device
                     + ending.note().map(n -> ": " + n).orElse("");
             case IDLE_EXPIRED -> device + " was signed out after a period of inactivity";
             case LIFETIME_EXPIRED -> device + " reached its maximum lifetime";
             case PASSWORD_CHANGED -> device + " was signed out because the password was changed";
-            case DENIED -> Phrases.denied(session(e.id(), e.owner()), e.id(), from);
+            case DENIED -> Phrases.denied(Optional.of(s), s.id(), from);
         };
-        record(team.get(), ending.at(), actor, Optional.of(e.owner()), Optional.of(e.id()), action, detail,
+        record(team.get(), ending.at(), actor, Optional.of(s.account()), Optional.of(s.id()), action, detail,
                 from.map(Session::ip));
     }
 
-    private void keyRevoked(SessionEvent.Ended e, ApiKey key) {
-        Session.Ending ending = e.ending();
-        Optional<Account> owner = accounts.findIncludingRemoved(e.owner());
-        Optional<Account> by = ending.by().flatMap(accounts::findIncludingRemoved);
-        Optional<TeamId> team = owner.map(Account::team).or(() -> by.map(Account::team));
+    private void keyRevoked(Session s, ApiKey key, Session.Ending ending, KeyContext c) {
+        Optional<Account> owner = Optional.ofNullable(c.owners().get(s.account()));
+        Optional<TeamId> team = owner.map(Account::team).or(() -> c.by().map(Account::team));
         if (team.isEmpty()) {
             unattributed(AuditAction.KEY_REVOKED);
             return;
         }
-        AuditEntry.Actor actor = ending.by().map(b -> actor(b, ending.fromSession())).orElse(AuditEntry.Actor.SYSTEM);
-        String whose = ending.by().filter(b -> !b.equals(e.owner())).map(b -> " of " + owner.map(Account::email).orElse("a member"))
+        String whose = ending.by().filter(b -> !b.equals(s.account())).map(b -> " of " + owner.map(Account::email).orElse("a member"))
                 .orElse("");
-        record(team.get(), ending.at(), actor, Optional.of(e.owner()), Optional.of(e.id()), AuditAction.KEY_REVOKED,
+        record(team.get(), ending.at(), c.actor(), Optional.of(s.account()), Optional.of(s.id()), AuditAction.KEY_REVOKED,
                 "Revoked API key “" + key.name() + "” (" + key.shown() + "…)" + whose + ending.note().map(n -> ": " + n).orElse(""),
-                ending.fromSession().flatMap(f -> ending.by().flatMap(b -> session(f, b))).map(Session::ip));
+                c.ip());
     }
 
     @EventListener

@@ -70,14 +70,36 @@ class JdbcAuditStore implements AuditStore {
                 .update();
     }
 
+    /**
+     * Inserts with one multi-row statement per {@link #INSERT_CHUNK} entries (a team sign-out writes
+     * thousands at once), 14 parameters a row: well under SQLite's and PostgreSQL's limits.
+     */
     @Override
     public void insert(List<AuditEntry> entries) {
         if (entries.size() == 1) {
             named.update(INSERT, params(entries.get(0)));
             return;
         }
-        named.batchUpdate(INSERT, entries.stream().map(JdbcAuditStore::params).toArray(SqlParameterSource[]::new));
+        String head = INSERT.substring(0, INSERT.indexOf("VALUES") + "VALUES".length());
+        String row = INSERT.substring(INSERT.indexOf("VALUES") + "VALUES".length());
+        for (int from = 0; from < entries.size(); from += INSERT_CHUNK) {
+            List<AuditEntry> chunk = entries.subList(from, Math.min(entries.size(), from + INSERT_CHUNK));
+            StringBuilder sql = new StringBuilder(head);
+            MapSqlParameterSource all = new MapSqlParameterSource();
+            for (int i = 0; i < chunk.size(); i++) {
+                MapSqlParameterSource one = params(chunk.get(i));
+                String suffix = "_" + i;
+                sql.append(i == 0 ? "" : ",").append(row.replaceAll(":(\\w+)", ":$1" + suffix));
+                for (String name : one.getParameterNames()) {
+                    all.addValue(name + suffix, one.getValue(name), one.getSqlType(name));
+                }
+            }
+            named.update(sql.toString(), all);
+        }
     }
+
+    /** Entries per statement of {@link #insert}. */
+    static final int INSERT_CHUNK = 100;
 
     private static MapSqlParameterSource params(AuditEntry e) {
         return new MapSqlParameterSource()

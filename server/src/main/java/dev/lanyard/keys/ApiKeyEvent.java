@@ -7,7 +7,7 @@ import dev.lanyard.session.SessionId;
 
 /**
  * What happened to API keys. Published inside the transaction that made the change. A key's end
- * is its session's {@code SessionEvent.Ended}: whoever ends it, it ends one way.
+ * is its session's ending ({@code SessionsEnded}): whoever ends it, it ends one way.
  */
 public sealed interface ApiKeyEvent {
     record Created(ApiKey key, AccountId by, SessionId fromSession, Instant at) implements ApiKeyEvent {

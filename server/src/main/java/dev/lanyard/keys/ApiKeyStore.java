@@ -15,6 +15,9 @@ interface ApiKeyStore {
     /** The key with this id, whoever owns it. */
     Optional<ApiKey> find(SessionId id);
 
+    /** The keys among {@code ids}, whoever owns them, in one statement (no order); ids of other sessions are left out. */
+    List<ApiKey> find(java.util.Collection<SessionId> ids);
+
     /**
      * Keys of {@code owner} whose session is still active, newest first, after the cursor
      * (created at, id), at most {@code limit}.

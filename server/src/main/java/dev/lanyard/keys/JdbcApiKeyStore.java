@@ -49,6 +49,15 @@ class JdbcApiKeyStore implements ApiKeyStore {
     }
 
     @Override
+    public List<ApiKey> find(java.util.Collection<SessionId> ids) {
+        if (ids.isEmpty()) return List.of();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM api_keys k WHERE k.session_id IN (:ids)")
+                .param("ids", ids.stream().map(SessionId::value).distinct().toList())
+                .query((rs, n) -> key(rs))
+                .list();
+    }
+
+    @Override
     public List<ApiKey> active(AccountId owner, int limit, Optional<Cursor> after) {
         String keyset = after.isPresent()
                 ? " AND (k.created_at < :at OR (k.created_at = :at AND k.session_id < :afterId))" : "";

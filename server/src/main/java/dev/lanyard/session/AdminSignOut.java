@@ -7,7 +7,7 @@ import dev.lanyard.account.TeamId;
 
 /**
  * An admin ended sessions of others with a reason (PRODUCT.md T3, T4). Published once per action,
- * in its transaction, besides one {@link SessionEvent.Ended} per session it ended.
+ * in its transaction, besides the {@link SessionsEnded} of each batch of sessions it ended.
  */
 public sealed interface AdminSignOut {
     TeamId team();

@@ -280,6 +280,19 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Session> findAnyOwner(Collection<SessionId> ids) {
+        List<String> all = ids.stream().map(SessionId::value).distinct().toList();
+        java.util.Map<String, Session> found = new java.util.HashMap<>();
+        for (int from = 0; from < all.size(); from += FIND_CHUNK) {
+            jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE id IN (:ids)")
+                    .param("ids", all.subList(from, Math.min(all.size(), from + FIND_CHUNK)))
+                    .query((rs, n) -> session(rs))
+                    .list().forEach(s -> found.put(s.id().value(), s));
+        }
+        return all.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    @Override
     public List<Expired> expired(Instant now, int limit) {
         List<Expired> found = new java.util.ArrayList<>(expired(LIFETIME_EXPIRED, EndReason.LIFETIME_EXPIRED, now, limit));
         if (found.size() < limit) found.addAll(expired(IDLE_EXPIRED, EndReason.IDLE_EXPIRED, now, limit - found.size()));

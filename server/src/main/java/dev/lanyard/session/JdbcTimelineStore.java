@@ -28,6 +28,25 @@ class JdbcTimelineStore implements TimelineStore {
     }
 
     @Override
+    public void addToEach(List<SessionId> ids, Instant at, String kind, String detail) {
+        String cut = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
+        for (int from = 0; from < ids.size(); from += ADD_CHUNK) {
+            List<SessionId> chunk = ids.subList(from, Math.min(ids.size(), from + ADD_CHUNK));
+            StringBuilder sql = new StringBuilder("INSERT INTO session_events (session_id, at, kind, detail) VALUES ");
+            java.util.Map<String, Object> params = new java.util.HashMap<>();
+            params.put("at", at.toEpochMilli());
+            params.put("kind", kind);
+            params.put("detail", cut);
+            for (int i = 0; i < chunk.size(); i++) {
+                if (i > 0) sql.append(", ");
+                sql.append("(:id").append(i).append(", :at, :kind, :detail)");
+                params.put("id" + i, chunk.get(i).value());
+            }
+            jdbc.sql(sql.toString()).params(params).update();
+        }
+    }
+
+    @Override
     public List<Entry> latest(SessionId id, int limit) {
         List<Entry> newest = jdbc.sql("""
                 SELECT at, kind, detail FROM session_events WHERE session_id = :id ORDER BY at DESC, id DESC LIMIT :limit

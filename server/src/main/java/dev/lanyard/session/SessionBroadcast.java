@@ -79,6 +79,7 @@ class SessionBroadcast {
     private final JdbcClient jdbc;
     private final DataSource dataSource;
     private final SessionCache cache;
+    private final SessionStore store;
     private final org.springframework.context.ApplicationEventPublisher events;
     private final Clock clock;
     /** Runs what notifications cause beyond eviction, one at a time, in the order they arrived. */
@@ -97,8 +98,9 @@ class SessionBroadcast {
     /** The nodes that acknowledged each ending still waited for, by its number. */
     private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Set<String>> acks = new java.util.concurrent.ConcurrentHashMap<>();
 
-    SessionBroadcast(JdbcClient jdbc, DataSource dataSource, SessionCache cache,
+    SessionBroadcast(JdbcClient jdbc, DataSource dataSource, SessionCache cache, SessionStore store,
                      org.springframework.context.ApplicationEventPublisher events, Clock clock) {
+        this.store = store;
         this.events = events;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
@@ -151,8 +153,8 @@ class SessionBroadcast {
     }
 
     /**
-     * Announces sessions of {@code owner} that just ended: one {@link SessionEvent.Ended} each, in
-     * the caller's transaction (the audit log and timeline listen); a notification to the other
+     * Announces sessions of {@code owner} that just ended: one {@link SessionsEnded} for them all, in
+     * the caller's transaction (the audit log, timeline and signals listen); a notification to the other
      * nodes; and, after the commit, eviction here and the live-page listeners. Every way a session
      * ends comes through here.
      */
@@ -164,13 +166,26 @@ class SessionBroadcast {
 
     /**
      * {@link #ended(List, dev.lanyard.account.AccountId, Session.Ending)} for sessions of several
-     * owners ended alike (a batch of the sweep, of a team sign-out): one event per session, but one
-     * notification and one wait for the other nodes for the whole batch, not one per session.
+     * owners ended alike (a batch of the sweep, of a team sign-out): one event, one read of the rows,
+     * one notification and one wait for the other nodes for the whole batch, not one per session.
      */
     void ended(java.util.Map<SessionId, dev.lanyard.account.AccountId> owners, Session.Ending ending) {
+        ended(owners, ending, null);
+    }
+
+    /**
+     * {@link #ended(java.util.Map, Session.Ending)} for one batch of several: instead of waiting for
+     * the other nodes after this batch's commit, adds that wait to {@code waits}, which the caller
+     * runs after its last batch and before it returns (a team sign-out, the sweep). The other nodes
+     * drop each batch as soon as it commits all the same; the caller waits for their
+     * acknowledgements once, most of them already in, instead of one round trip per batch.
+     */
+    void ended(java.util.Map<SessionId, dev.lanyard.account.AccountId> owners, Session.Ending ending, List<Runnable> waits) {
         if (owners.isEmpty()) return;
         List<SessionId> ids = List.copyOf(owners.keySet());
-        owners.forEach((id, owner) -> events.publishEvent(new SessionEvent.Ended(id, owner, ending)));
+        // One event and one read for the whole batch: its listeners write in batches (timeline, audit, signals).
+        List<Session> rows = store.findAnyOwner(ids);
+        if (!rows.isEmpty()) events.publishEvent(new SessionsEnded(ending, rows));
         if (!postgres) {
             afterCommit(() -> {
                 cache.evict(ids);
@@ -188,13 +203,24 @@ class SessionBroadcast {
                 .param("payload", node + FROM + ENDED_PREFIX + number + ":" + parts.get(parts.size() - 1))
                 .query((rs, n) -> rs.getString("xid")).single();
         acks.put(number, java.util.concurrent.ConcurrentHashMap.newKeySet());
-        Runnable done = () -> {
+        Runnable await = () -> {
             try {
-                cache.evict(ids);
-                listeners.forEach(l -> l.ended(ids, true));
                 awaitOtherNodes(number, xid);
             } finally {
                 acks.remove(number);
+            }
+        };
+        Runnable done = () -> {
+            boolean deferred = false;
+            try {
+                cache.evict(ids);
+                listeners.forEach(l -> l.ended(ids, true));
+                if (waits != null) {
+                    waits.add(await);
+                    deferred = true;
+                }
+            } finally {
+                if (!deferred) await.run();
             }
         };
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -206,7 +232,8 @@ class SessionBroadcast {
 
                 @Override
                 public void afterCompletion(int status) {
-                    acks.remove(number);
+                    // A deferred wait still needs the acknowledgements heard meanwhile.
+                    if (waits == null || status != STATUS_COMMITTED) acks.remove(number);
                 }
             });
         } else {

@@ -4,7 +4,10 @@ import java.time.Instant;
 
 import dev.lanyard.account.AccountId;
 
-/** What happened to sessions. Published inside the transaction that made the change. */
+/**
+ * What happened to sessions. Published inside the transaction that made the change. Endings are
+ * {@link SessionsEnded}, one event for all the sessions of one ending.
+ */
 public sealed interface SessionEvent {
     SessionId id();
 
@@ -17,13 +20,6 @@ public sealed interface SessionEvent {
      * sign-in made it verified, if it is.
      */
     record Started(SessionId id, AccountId owner, Instant at, Session session, Verification verification) implements SessionEvent {
-    }
-
-    record Ended(SessionId id, AccountId owner, Session.Ending ending) implements SessionEvent {
-        @Override
-        public Instant at() {
-            return ending.at();
-        }
     }
 
     /** The session was used from another client address (and perhaps another place). */

@@ -52,12 +52,18 @@ class SessionLifetimes {
     int sweep() {
         int total = 0;
         Batch batch;
-        do {
-            Instant now = clock.instant();
-            batch = transactions.execute(tx -> endExpired(now));
-            total += batch.ended();
-            // Stop when a full batch ended nothing: all of it was busy in memory, and the rest waits for the next sweep.
-        } while (batch.found() == settings.sweepBatch() && batch.ended() > 0);
+        // The other nodes' acknowledgements are waited for once, after the last batch (decision 30).
+        List<Runnable> waits = new java.util.ArrayList<>();
+        try {
+            do {
+                Instant now = clock.instant();
+                batch = transactions.execute(tx -> endExpired(now, waits));
+                total += batch.ended();
+                // Stop when a full batch ended nothing: all of it was busy in memory, and the rest waits for the next sweep.
+            } while (batch.found() == settings.sweepBatch() && batch.ended() > 0);
+        } finally {
+            waits.forEach(Runnable::run);
+        }
         if (total > 0) log.info("Ended {} expired sessions", total);
         return total;
     }
@@ -65,7 +71,7 @@ class SessionLifetimes {
     private record Batch(int found, int ended) {
     }
 
-    private Batch endExpired(Instant now) {
+    private Batch endExpired(Instant now, List<Runnable> waits) {
         List<SessionStore.Expired> expired = store.expired(now, settings.sweepBatch());
         int ended = 0;
         // One UPDATE and one broadcast per reason for the whole batch, not one of each per session.
@@ -82,7 +88,7 @@ class SessionLifetimes {
             java.util.Map<SessionId, dev.lanyard.account.AccountId> done = new java.util.LinkedHashMap<>();
             store.endAny(owners.keySet(), ending).forEach(id -> done.put(id, owners.get(id)));
             ended += done.size();
-            broadcast.ended(done, ending);
+            broadcast.ended(done, ending, waits);
         }
         return new Batch(expired.size(), ended);
     }

@@ -68,6 +68,16 @@ interface SessionStore {
     Optional<Session> findAnyOwner(SessionId id);
 
     /**
+     * The sessions with these ids, whoever owns them, in the order of {@code ids} (those that do not
+     * exist are left out); a few statements however many ids (one per {@link #FIND_CHUNK}). For
+     * internal use (announcing endings), never for a caller's request.
+     */
+    List<Session> findAnyOwner(Collection<SessionId> ids);
+
+    /** Ids read per statement by {@link #findAnyOwner(Collection)}: well under SQLite's and PostgreSQL's limits on parameters. */
+    int FIND_CHUNK = 1000;
+
+    /**
      * Active sessions past their absolute lifetime or idle timeout at {@code now}, at most {@code limit},
      * with the reason each expired. On PostgreSQL the rows stay locked until the transaction ends and rows
      * another transaction holds are skipped, so sweeps on several nodes at once share the work instead of

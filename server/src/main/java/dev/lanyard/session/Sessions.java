@@ -19,7 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Starting, checking, listing and ending sessions. Every way a session ends goes through
  * {@link #finish}, which ends rows idempotently, announces it to other nodes, and publishes one
- * {@link SessionEvent.Ended} per session (the cache evicts after the commit).
+ * {@link SessionsEnded} for the sessions it ended (the cache evicts after the commit).
  */
 @Service
 public class Sessions {

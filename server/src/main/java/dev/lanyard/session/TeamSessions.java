@@ -120,16 +120,23 @@ public class TeamSessions {
                 Optional.of(admin.id()), Optional.of(why));
         int total = 0;
         List<TeamSessionStore.Owned> batch;
-        do {
-            batch = transactions.execute(tx -> {
-                List<TeamSessionStore.Owned> ended = teamStore.endBatch(team, admin.id(), ending, settings.sweepBatch());
-                java.util.Map<SessionId, AccountId> owners = new java.util.LinkedHashMap<>();
-                ended.forEach(o -> owners.put(o.id(), o.owner()));
-                broadcast.ended(owners, ending); // one notification and one wait for the other nodes per batch
-                return ended;
-            });
-            total += batch.size();
-        } while (batch.size() == settings.sweepBatch());
+        // Each batch commits and goes out to the other nodes at once; their acknowledgements are
+        // waited for once, after the last batch, not one round trip per batch (decision 30).
+        List<Runnable> waits = new java.util.ArrayList<>();
+        try {
+            do {
+                batch = transactions.execute(tx -> {
+                    List<TeamSessionStore.Owned> ended = teamStore.endBatch(team, admin.id(), ending, settings.sweepBatch());
+                    java.util.Map<SessionId, AccountId> owners = new java.util.LinkedHashMap<>();
+                    ended.forEach(o -> owners.put(o.id(), o.owner()));
+                    broadcast.ended(owners, ending, waits);
+                    return ended;
+                });
+                total += batch.size();
+            } while (batch.size() == settings.sweepBatch());
+        } finally {
+            waits.forEach(Runnable::run);
+        }
         int count = total;
         transactions.executeWithoutResult(tx -> events.publishEvent(
                 new AdminSignOut.Team(team, admin.account().id(), admin.id(), why, count, now)));

@@ -39,9 +39,13 @@ class Timeline {
                     sessions.find(approved.from(), approved.owner()).map(Session::displayName).orElse(""));
         } else if (event instanceof SessionEvent.Renamed renamed) {
             store.add(renamed.id(), renamed.at(), "renamed", renamed.name());
-        } else if (event instanceof SessionEvent.Ended ended) {
-            store.add(ended.id(), ended.at(), "ended", ended.ending().reason().name());
         }
+    }
+
+    /** One "ended" line on each session's timeline, written in a few statements for the whole batch. */
+    @EventListener
+    void on(SessionsEnded ended) {
+        store.addToEach(ended.sessions().stream().map(Session::id).toList(), ended.at(), "ended", ended.ending().reason().name());
     }
 
     List<Line> of(SessionId id) {

@@ -11,6 +11,16 @@ interface TimelineStore {
 
     int MAX_DETAIL = 300;
 
+    /**
+     * Appends one entry of {@code kind} and {@code detail} at {@code at} to each of the sessions, in
+     * a few statements (one per {@link #ADD_CHUNK} sessions), not one per session. Each call adds one
+     * entry per session.
+     */
+    void addToEach(List<SessionId> ids, Instant at, String kind, String detail);
+
+    /** Entries per statement of {@link #addToEach}. */
+    int ADD_CHUNK = 250;
+
     /** The session's newest {@code limit} entries, oldest first. */
     List<Entry> latest(SessionId id, int limit);
 

@@ -30,16 +30,29 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
         this.jdbc = jdbc;
     }
 
+    /** Rows per statement of {@link #add}: one multi-row insert each, however many signals a batch of endings makes. */
+    static final int ADD_CHUNK = 100;
+
     @Override
     public void add(List<NewSignal> signals, Instant at) {
-        for (NewSignal s : signals) {
-            jdbc.sql("""
-                    INSERT INTO signal_outbox (kind, stream_id, app_id, target, jti, claims, created_at, next_attempt_at)
-                    VALUES (:kind, :stream, :app, :target, :jti, :claims, :at, :at)
-                    """)
-                    .param("kind", s.kind().code()).param("stream", s.streamId().orElse(null)).param("app", s.appId())
-                    .param("target", s.target()).param("jti", s.jti()).param("claims", s.claims())
-                    .param("at", at.toEpochMilli()).update();
+        for (int from = 0; from < signals.size(); from += ADD_CHUNK) {
+            List<NewSignal> chunk = signals.subList(from, Math.min(signals.size(), from + ADD_CHUNK));
+            StringBuilder sql = new StringBuilder(
+                    "INSERT INTO signal_outbox (kind, stream_id, app_id, target, jti, claims, created_at, next_attempt_at) VALUES ");
+            java.util.Map<String, Object> params = new java.util.HashMap<>();
+            params.put("at", at.toEpochMilli());
+            for (int i = 0; i < chunk.size(); i++) {
+                NewSignal s = chunk.get(i);
+                if (i > 0) sql.append(", ");
+                sql.append("(:kind%1$d, :stream%1$d, :app%1$d, :target%1$d, :jti%1$d, :claims%1$d, :at, :at)".formatted(i));
+                params.put("kind" + i, s.kind().code());
+                params.put("stream" + i, s.streamId().orElse(null));
+                params.put("app" + i, s.appId());
+                params.put("target" + i, s.target());
+                params.put("jti" + i, s.jti());
+                params.put("claims" + i, s.claims());
+            }
+            jdbc.sql(sql.toString()).params(params).update();
         }
     }
 

@@ -16,7 +16,7 @@ import dev.lanyard.keys.ApiKeyEvent;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionEvent;
-import dev.lanyard.session.Sessions;
+import dev.lanyard.session.SessionsEnded;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,8 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * stream of the member's team that asked for the event, and one logout token per app that holds an
  * ended session and registered a back-channel logout URI.
  *
- * <p>Every way a session ends arrives as {@link SessionEvent.Ended}; a session becomes verified when it starts
- * verified ({@link SessionEvent.Started}, second factor or passkey) or is approved ({@link SessionEvent.Approved}). A new cause of
+ * <p>Every way a session ends arrives as {@link SessionsEnded}, one event per batch; a session becomes verified
+ * when it starts verified ({@link SessionEvent.Started}, second factor or passkey) or is approved
+ * ({@link SessionEvent.Approved}). A new cause of
  * {@code credential-change} (a password, a second factor, a passkey) is one line in a listener below.
  */
 @Component
@@ -36,19 +37,17 @@ class SignalRecorder {
     private final StreamStore streams;
     private final SignalOutboxStore outbox;
     private final Accounts accounts;
-    private final Sessions sessions;
     private final AppGrants grants;
     private final Transmitter transmitter;
     private final SignalDelivery delivery;
     private final JsonMapper json;
     private final Clock clock;
 
-    SignalRecorder(StreamStore streams, SignalOutboxStore outbox, Accounts accounts, Sessions sessions, AppGrants grants,
+    SignalRecorder(StreamStore streams, SignalOutboxStore outbox, Accounts accounts, AppGrants grants,
                    Transmitter transmitter, SignalDelivery delivery, JsonMapper json, Clock clock) {
         this.streams = streams;
         this.outbox = outbox;
         this.accounts = accounts;
-        this.sessions = sessions;
         this.grants = grants;
         this.transmitter = transmitter;
         this.delivery = delivery;
@@ -57,8 +56,12 @@ class SignalRecorder {
     }
 
     @EventListener
+    void on(SessionsEnded event) {
+        ended(event);
+    }
+
+    @EventListener
     void on(SessionEvent event) {
-        if (event instanceof SessionEvent.Ended e) ended(e);
         if (event instanceof SessionEvent.Started e && e.verification().verified()) {
             accounts.findIncludingRemoved(e.owner())
                     .ifPresent(member -> emit(SecurityEvents.assuranceLevelChange(member, e.id(), e.verification(), e.at())));
@@ -97,25 +100,39 @@ class SignalRecorder {
         }
     }
 
-    private void ended(SessionEvent.Ended e) {
-        Optional<Account> member = accounts.findIncludingRemoved(e.owner());
-        if (member.isEmpty()) return;
-        Session session = sessions.find(e.owner(), List.of(e.id())).get(e.id());
-        if (session != null && session.apiKey()) {
-            emit(SecurityEvents.credentialChange(member.get(), "api-key", "revoke", session.name(), e.at()));
-            return;
+    /**
+     * The signals of a batch of ended sessions, read and written in a few statements for the whole
+     * batch: the owners in one, the listening streams once per team, each stream's audience once, and
+     * the OAuth grants among the sessions in one (their back-channel logouts), and the outbox rows in
+     * multi-row inserts.
+     */
+    private void ended(SessionsEnded ended) {
+        Map<AccountId, Account> members = accounts.findIncludingRemoved(ended.sessions().stream().map(Session::account).toList());
+        Map<dev.lanyard.session.SessionId, AppGrants.Holder> holders = grants.holdersOf(ended.sessions().stream()
+                .filter(s -> !s.apiKey() && s.appType() == AppType.OAUTH).map(Session::id).toList());
+        Batch batch = new Batch();
+        for (Session session : ended.sessions()) {
+            Account member = members.get(session.account());
+            if (member == null) continue;
+            if (session.apiKey()) {
+                batch.emit(SecurityEvents.credentialChange(member, "api-key", "revoke", session.name(), ended.at()));
+                continue;
+            }
+            batch.emit(SecurityEvents.sessionRevoked(member, session.id(), ended.ending()));
+            AppGrants.Holder holder = holders.get(session.id());
+            if (holder != null) backchannelLogout(member, session.id(), ended.at(), holder, batch.rows);
         }
-        emit(SecurityEvents.sessionRevoked(member.get(), e.id(), e.ending()));
-        if (session != null && session.appType() == AppType.OAUTH) backchannelLogout(member.get(), e);
+        add(batch.rows);
     }
 
-    private void backchannelLogout(Account member, SessionEvent.Ended e) {
-        grants.holderOf(e.id()).filter(h -> h.app().backchannelLogoutUri().isPresent()).ifPresent(holder -> {
+    private void backchannelLogout(Account member, dev.lanyard.session.SessionId id, java.time.Instant at, AppGrants.Holder found,
+                                   List<SignalOutboxStore.NewSignal> rows) {
+        Optional.of(found).filter(h -> h.app().backchannelLogoutUri().isPresent()).ifPresent(holder -> {
             String jti = UUID.randomUUID().toString();
             Map<String, Object> claims = SecurityEvents.logout(holder.idTokenIssuer().orElse(transmitter.issuer()),
-                    holder.app().clientId(), jti, member.id().value(), e.id(), e.at());
-            add(List.of(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.LOGOUT, Optional.empty(), holder.app().id(),
-                    holder.app().backchannelLogoutUri().get(), jti, json.writeValueAsString(claims))));
+                    holder.app().clientId(), jti, member.id().value(), id, at);
+            rows.add(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.LOGOUT, Optional.empty(), holder.app().id(),
+                    holder.app().backchannelLogoutUri().get(), jti, json.writeValueAsString(claims)));
         });
     }
 
@@ -129,18 +146,30 @@ class SignalRecorder {
 
     /** One SET per stream of the member's team that listens for the event. */
     private void emit(SecurityEvents.Signal signal) {
-        String txn = UUID.randomUUID().toString();
-        List<SignalOutboxStore.NewSignal> rows = new ArrayList<>();
-        for (Stream stream : streams.listening(signal.member().team())) {
-            if (!stream.eventsDelivered().contains(signal.type())) continue;
-            String audience = grants.find(stream.appId()).map(dev.lanyard.apps.AppClient::clientId).orElse(null);
-            if (audience == null) continue;
-            String jti = UUID.randomUUID().toString();
-            Map<String, Object> claims = SecurityEvents.set(signal, transmitter.issuer(), audience, jti, txn, stream.config().format());
-            rows.add(new SignalOutboxStore.NewSignal(stream.config().push() ? SignalOutboxStore.Kind.PUSH : SignalOutboxStore.Kind.POLL,
-                    Optional.of(stream.id()), stream.appId(), "", jti, json.writeValueAsString(claims)));
+        Batch batch = new Batch();
+        batch.emit(signal);
+        add(batch.rows);
+    }
+
+    /** Outbox rows of one change, with the streams of each team and the audience of each stream read once. */
+    private final class Batch {
+        final List<SignalOutboxStore.NewSignal> rows = new ArrayList<>();
+        private final Map<dev.lanyard.account.TeamId, List<Stream>> streamsOf = new java.util.HashMap<>();
+        private final Map<String, Optional<String>> audienceOf = new java.util.HashMap<>();
+
+        void emit(SecurityEvents.Signal signal) {
+            String txn = UUID.randomUUID().toString();
+            for (Stream stream : streamsOf.computeIfAbsent(signal.member().team(), streams::listening)) {
+                if (!stream.eventsDelivered().contains(signal.type())) continue;
+                Optional<String> audience = audienceOf.computeIfAbsent(stream.appId(),
+                        app -> grants.find(app).map(dev.lanyard.apps.AppClient::clientId));
+                if (audience.isEmpty()) continue;
+                String jti = UUID.randomUUID().toString();
+                Map<String, Object> claims = SecurityEvents.set(signal, transmitter.issuer(), audience.get(), jti, txn, stream.config().format());
+                rows.add(new SignalOutboxStore.NewSignal(stream.config().push() ? SignalOutboxStore.Kind.PUSH : SignalOutboxStore.Kind.POLL,
+                        Optional.of(stream.id()), stream.appId(), "", jti, json.writeValueAsString(claims)));
+            }
         }
-        add(rows);
     }
 
     private void add(List<SignalOutboxStore.NewSignal> rows) {

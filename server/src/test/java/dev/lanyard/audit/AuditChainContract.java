@@ -177,6 +177,22 @@ abstract class AuditChainContract {
     }
 
     @Test
+    void moreEntriesInOneTransactionThanOneInsertHoldsFormAChainThatVerifies() {
+        TeamId team = newTeam();
+        int n = JdbcAuditStore.INSERT_CHUNK * 2 + 7;
+
+        new TransactionTemplate(transactions).executeWithoutResult(status -> {
+            for (int i = 0; i < n; i++) audit.record(draft(team, T0.plusMillis(i), "Signed out session " + (i + 1)));
+        });
+
+        List<AuditEntry> entries = all(team);
+        assertThat(entries).extracting(AuditEntry::seq).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(1, n).boxed().toList());
+        assertThat(entries.get(n - 1).detail()).isEqualTo("Signed out session " + n);
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(n));
+    }
+
+    @Test
     void oneTransactionWritingToTwoTeamsExtendsBothChains() {
         TeamId one = newTeam();
         TeamId other = newTeam();

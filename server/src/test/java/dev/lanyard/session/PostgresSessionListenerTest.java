@@ -49,7 +49,9 @@ class PostgresSessionListenerTest {
     }
 
     private SessionBroadcast start(DataSource dataSource) throws SQLException {
-        broadcast = new SessionBroadcast(JdbcClient.create(database), dataSource, cache, event -> { }, clock);
+        broadcast = new SessionBroadcast(JdbcClient.create(database), dataSource, cache,
+                new JdbcSessionStore(JdbcClient.create(database), new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(database)),
+                event -> { }, clock);
         broadcast.startListening();
         return broadcast;
     }

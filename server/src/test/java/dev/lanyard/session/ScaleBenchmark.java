@@ -76,7 +76,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * check run), {@code bench.threads} (4 client threads for the session check), {@code bench.databases}
  * ({@code postgresql,sqlite}), {@code bench.pg.url}/{@code .user}/{@code .password} (an external
  * PostgreSQL; default the test support's embedded one), {@code bench.maxSeconds} (loops stop once
- * past it), {@code bench.out} (Markdown report).
+ * past it), {@code bench.out} (Markdown report), {@code bench.big} (team 0's active sessions; default
+ * 10,000 × scale), {@code bench.steps} (the measurements to run; default all).
  */
 class ScaleBenchmark {
     private static final double SCALE = Double.parseDouble(System.getProperty("bench.scale", "1"));
@@ -84,7 +85,8 @@ class ScaleBenchmark {
     static final int MEMBERS = scaled(100_000);
     static final int ACTIVE = scaled(1_000_000);
     static final int ENDED = scaled(1_000_000);
-    static final int BIG = scaled(10_000);
+    /** Active sessions of team 0, the team signed out; {@code bench.big} sets it apart from the scale. */
+    static final int BIG = Integer.getInteger("bench.big", scaled(10_000));
     static final int SWEEP = scaled(100_000);
     static final int CACHE = scaled(100_000);
     static final int PER_TEAM = MEMBERS / TEAMS;
@@ -93,6 +95,9 @@ class ScaleBenchmark {
     private static final int THREADS = Integer.getInteger("bench.threads", 4);
     private static final long DEADLINE = System.nanoTime() + Duration.ofSeconds(Long.getLong("bench.maxSeconds", 3000)).toNanos();
     private static final String PASSWORD = "correct horse battery staple";
+    /** Which measurements run ({@code bench.steps}, comma-separated; default all): reads, sign-ins, check, memory, force, team, sweep. */
+    private static final java.util.Set<String> STEPS = java.util.Set.of(
+            System.getProperty("bench.steps", "reads,sign-ins,check,memory,force,team,sweep").split(","));
 
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
     private final StringBuilder report = new StringBuilder();
@@ -222,47 +227,54 @@ class ScaleBenchmark {
             }
 
             // ---- reads, interleaved rounds, one random member or team each round
-            line("");
-            line("| operation (load %s) | requests | p50 | p99 | max | SQL reads / writes per request (second pass, cached session) |", load());
-            line("|---|---:|---:|---:|---:|---:|");
-            Map<String, IntFunction<HttpRequest>> reads = new LinkedHashMap<>();
-            reads.put("GET /api/v1/sessions/current (the floor: HTTP + session check)",
-                    m -> get(baseA + "/api/v1/sessions/current", memberToken(m)));
-            reads.put("GET /api/v1/sessions (a member's list + counts; goal p99 < 10 ms)",
-                    m -> get(baseA + "/api/v1/sessions", memberToken(m)));
-            reads.put("GET /api/v1/sessions/history (a member's ended sessions)",
-                    m -> get(baseA + "/api/v1/sessions/history", memberToken(m)));
-            reads.put("GET /api/v1/admin/sessions (team list + total; goal p99 < 50 ms)",
-                    m -> get(baseA + "/api/v1/admin/sessions", memberToken(adminOf(m))));
-            Map<String, long[]> times = interleaved(reads, REQUESTS, 100);
-            Map<String, double[]> perRequest = statementsPerRequest(reads, sql, 200);
-            for (var e : times.entrySet()) {
-                double[] st = perRequest.get(e.getKey());
-                line("| %s | %d | %s | %s | %s | %.2f / %.2f |", e.getKey(), e.getValue().length, ms(e.getValue(), 50), ms(e.getValue(), 99),
-                        ms(e.getValue(), 100), st[0], st[1]);
-            }
+            if (STEPS.contains("reads")) reads(baseA, sql);
 
             // ---- statements per sign-in
-            signIns(baseA, sql);
+            if (STEPS.contains("sign-ins")) signIns(baseA, sql);
 
             // ---- the session check: working set larger than the cache against all cached
-            checkWorkingSet(a, baseA, sql);
+            if (STEPS.contains("check")) checkWorkingSet(a, baseA, sql);
 
             // ---- memory of the validation cache, RSS
-            memory(a);
+            if (STEPS.contains("memory")) memory(a);
 
             // ---- destructive: force sign-out, team sign-out, sweep
-            forceSignOuts(baseA, sql);
+            if (STEPS.contains("force")) forceSignOuts(baseA, sql);
             ConfigurableApplicationContext b = null;
             try {
-                if (postgres && !past()) b = boot(datasource);
-                teamSignOut(a, b, baseA, sql);
+                if (STEPS.contains("team")) {
+                    if (postgres && !past()) b = boot(datasource);
+                    teamSignOut(a, b, baseA, sql);
+                }
             } finally {
                 if (b != null) b.close();
             }
-            sweep(a, baseA, sql);
+            if (STEPS.contains("sweep")) sweep(a, baseA, sql);
             line("");
             line("%s done in %.0f s (load %s)", database, (System.nanoTime() - started) / 1e9, load());
+        }
+    }
+
+    /** The reads, interleaved rounds, one random member or team each round. */
+    private void reads(String baseA, SqlStatementMetrics sql) throws Exception {
+        line("");
+        line("| operation (load %s) | requests | p50 | p99 | max | SQL reads / writes per request (second pass, cached session) |", load());
+        line("|---|---:|---:|---:|---:|---:|");
+        Map<String, IntFunction<HttpRequest>> reads = new LinkedHashMap<>();
+        reads.put("GET /api/v1/sessions/current (the floor: HTTP + session check)",
+                m -> get(baseA + "/api/v1/sessions/current", memberToken(m)));
+        reads.put("GET /api/v1/sessions (a member's list + counts; goal p99 < 10 ms)",
+                m -> get(baseA + "/api/v1/sessions", memberToken(m)));
+        reads.put("GET /api/v1/sessions/history (a member's ended sessions)",
+                m -> get(baseA + "/api/v1/sessions/history", memberToken(m)));
+        reads.put("GET /api/v1/admin/sessions (team list + total; goal p99 < 50 ms)",
+                m -> get(baseA + "/api/v1/admin/sessions", memberToken(adminOf(m))));
+        Map<String, long[]> times = interleaved(reads, REQUESTS, 100);
+        Map<String, double[]> perRequest = statementsPerRequest(reads, sql, 200);
+        for (var e : times.entrySet()) {
+            double[] st = perRequest.get(e.getKey());
+            line("| %s | %d | %s | %s | %s | %.2f / %.2f |", e.getKey(), e.getValue().length, ms(e.getValue(), 50), ms(e.getValue(), 99),
+                    ms(e.getValue(), 100), st[0], st[1]);
         }
     }
 
@@ -517,9 +529,12 @@ class ScaleBenchmark {
                     accepted, sample.size(), (System.nanoTime() - first) / 1e6));
         }
         line("");
-        line("Team sign-out, `POST /api/v1/admin/sessions/sign-out` of team 0 (%,d sessions ended, load %s): **%.0f ms** end to end"
-                        + " (goal < 1 s; the call returns once every node dropped them); SQL %,d reads, %,d writes; after it, %s",
-                ended, load(), took / 1e6, sql.reads() - reads, sql.writes() - writes, String.join("; ", refused));
+        long r = sql.reads() - reads, w = sql.writes() - writes;
+        line("Team sign-out, `POST /api/v1/admin/sessions/sign-out` of team 0 (%,d sessions ended, %d node(s), load %s): **%.0f ms** end to end"
+                        + " (goal < 1 s; the call returns once every node dropped them); SQL %,d reads, %,d writes on node A"
+                        + " (%.2f reads, %.2f writes per session ended); after it, %s",
+                ended, nodes.size(), load(), took / 1e6, r, w, r / (double) Math.max(1, ended), w / (double) Math.max(1, ended),
+                String.join("; ", refused));
     }
 
     private void sweep(ConfigurableApplicationContext a, String base, SqlStatementMetrics sql) throws Exception {

@@ -591,6 +591,36 @@ abstract class SessionStoreContract {
         assertThat(timelines.latest(new SessionId("ses_unknown"), 10)).isEmpty();
     }
 
+    @Test
+    void oneEntryAddedToEachOfManySessionsLandsOnceOnEach() {
+        AccountId owner = newAccount();
+        List<SessionId> many = new java.util.ArrayList<>();
+        for (int i = 0; i < TimelineStore.ADD_CHUNK + 3; i++) many.add(stored(TestSessions.of(owner).build()).id());
+
+        timelines.addToEach(many, minutes(2), "ended", "ADMIN_REVOKED" + "x".repeat(400));
+
+        for (SessionId id : many) {
+            List<TimelineStore.Entry> entries = timelines.latest(id, 10);
+            assertThat(entries).hasSize(1);
+            assertThat(entries.get(0).at()).isEqualTo(minutes(2));
+            assertThat(entries.get(0).detail()).startsWith("ADMIN_REVOKED").hasSize(TimelineStore.MAX_DETAIL);
+        }
+    }
+
+    @Test
+    void sessionsFoundByIdWhoeverOwnsThemComeInTheOrderAsked() {
+        Session first = stored(TestSessions.of(newAccount()).build());
+        Session second = stored(TestSessions.of(newAccount()).build());
+        List<SessionId> asked = new java.util.ArrayList<>();
+        for (int i = 0; i < SessionStore.FIND_CHUNK + 1; i++) asked.add(new SessionId("ses_missing_" + i));
+        asked.add(second.id());
+        asked.add(first.id());
+        asked.add(second.id());
+
+        assertThat(store.findAnyOwner(asked)).extracting(Session::id).containsExactly(second.id(), first.id());
+        assertThat(store.findAnyOwner(List.of())).isEmpty();
+    }
+
     // ---- history
 
     @Test

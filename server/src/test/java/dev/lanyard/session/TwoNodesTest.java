@@ -46,7 +46,8 @@ class TwoNodesTest {
     static void startTwoNodes() {
         TestPostgres postgres = TestPostgres.shared();
         String database = postgres.createDatabase();
-        String[] shared = Nodes.arguments(postgres, database);
+        // Batches of two, so that a team sign-out of a few sessions runs several (decision 30).
+        String[] shared = Nodes.arguments(postgres, database, "--lanyard.session.sweep-batch=2");
         nodeA = Nodes.start(shared);
         nodeB = Nodes.start(shared);
         a = Nodes.url(nodeA);
@@ -129,6 +130,24 @@ class TwoNodesTest {
         Reply onB = eventually(b, "/api/v1/sessions/current", phoneToken, r -> r.status() == 401);
         assertThat(onB.status()).isEqualTo(401);
         assertThat(onB.body().path("type").asString()).isEqualTo("urn:lanyard:problem:session-ended");
+    }
+
+    @Test
+    void teamSignOutOnOneNodeIsRefusedOnTheOtherAsSoonAsItReturnsForEveryBatch() throws Exception {
+        String email = signUp();
+        String admin = signIn(a, email).path("token").asString();
+        java.util.List<String> others = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) others.add(signIn(a, email).path("token").asString());
+        for (String token : others) assertThat(send(b, "GET", "/api/v1/sessions/current", token, null).status()).as("cached on B").isEqualTo(200);
+
+        Reply ended = send(a, "POST", "/api/v1/admin/sessions/sign-out", admin, Map.of("reason", "Lost laptop"));
+
+        assertThat(ended.status()).isEqualTo(200);
+        // The sign-up's own session and the five: three batches of two.
+        assertThat(ended.body().path("ended").asInt()).isEqualTo(6);
+        // Not eventually: the call returns once every node has dropped every batch.
+        for (String token : others) assertThat(send(b, "GET", "/api/v1/sessions/current", token, null).status()).as("on B").isEqualTo(401);
+        assertThat(send(b, "GET", "/api/v1/sessions/current", admin, null).status()).as("the admin's own, on B").isEqualTo(200);
     }
 
     @Test

@@ -129,6 +129,24 @@ abstract class SignalOutboxStoreContract {
     }
 
     @Test
+    void manySignalsAddedAtOnceAreEachQueuedOnceWithOrWithoutAStream() {
+        List<SignalOutboxStore.NewSignal> many = new java.util.ArrayList<>();
+        for (int i = 0; i < JdbcSignalOutboxStore.ADD_CHUNK + 5; i++) {
+            many.add(new SignalOutboxStore.NewSignal(i % 2 == 0 ? SignalOutboxStore.Kind.LOGOUT : SignalOutboxStore.Kind.POLL,
+                    i % 2 == 0 ? Optional.empty() : Optional.of(STREAM), "app_1", "https://app.example/logout", "many-" + i, "{}"));
+        }
+
+        store.add(many, now);
+
+        List<SignalOutboxStore.Outgoing> claimed = store.claim("c1", now, now.plus(CLAIM), 1000);
+        assertThat(claimed).extracting(SignalOutboxStore.Outgoing::jti)
+                .containsExactlyInAnyOrderElementsOf(many.stream().filter(n -> n.streamId().isEmpty()).map(SignalOutboxStore.NewSignal::jti).toList());
+        assertThat(claimed).allSatisfy(o -> assertThat(o.streamId()).isEmpty());
+        assertThat(store.pending(STREAM, 1000)).extracting(SignalOutboxStore.Outgoing::jti)
+                .containsExactlyElementsOf(many.stream().filter(n -> n.streamId().isPresent()).map(SignalOutboxStore.NewSignal::jti).toList());
+    }
+
+    @Test
     void concurrentClaimersNeverGetTheSameSignal() throws Exception {
         Set<String> added = new HashSet<>();
         for (int i = 0; i < 60; i++) added.add(add(SignalOutboxStore.Kind.LOGOUT, Optional.empty()));
