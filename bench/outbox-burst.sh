@@ -14,7 +14,7 @@
 #   BASELINE=1       first signs out a team of the same size that no stream listens to (the same run's baseline
 #                    for what the SETs add to the sign-out); BASELINE=0 skips it
 #   KILL_AT=0.5      kill -9 once the receiver has this share of the SETs (and the sign-out has answered)
-#   PUSH_TIMEOUT=1s  lanyard.signals.push-timeout; a drain's claim lasts 102 times this (decision 26), and the
+#   PUSH_TIMEOUT=1s  lanyard.signals.push-timeout; a drain's claim lasts 22 times this (decision 29; 102 before), and the
 #                    rows the killed node had claimed wait that long after the kill before anyone pushes them
 #   MAX_SECONDS=1800 LANYARD_JAR= (default server/target/lanyard-*.jar, built when missing)
 # Usage: bench/outbox-burst.sh
@@ -244,7 +244,7 @@ at the kill: received $received_at_kill, marked delivered $marked_at_kill; recei
   push delivery after a crash is at-least-once only for such a SET: its 202 was not recorded before the kill, so it is
   pushed again with the same jti (RFC 8935 receivers deduplicate by jti); every SET whose 202 was recorded is never sent again.
   The duplicates above ($duplicated) should equal that count ($unrecorded).
-held by the dead node's claim at the kill   $held SETs, free again $claim_wait_s s after the kill (claim = push-timeout $PUSH_TIMEOUT x 102)
+held by the dead node's claim at the kill   $held SETs, free again $claim_wait_s s after the kill (claim = push-timeout $PUSH_TIMEOUT x 22)
 drain before the kill                       $before_s s from the sign-out request ($((received_at_kill)) SETs; first arrival after $(secs "$burst_ms" "$first_ms") s)
 restart (kill -> healthy)                   $(secs "$kill_ms" "$ready_ms") s
 drain after the restart                     $after_s s until the outbox was empty ($after_kill SETs); $free_s s for all but the claimed ones
