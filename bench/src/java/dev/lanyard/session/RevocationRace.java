@@ -63,12 +63,13 @@ public final class RevocationRace {
             // A's commit of each ending: the first thing after it, registered while the ending runs.
             ConcurrentHashMap<SessionId, Long> committed = new ConcurrentHashMap<>();
             nodeA.addApplicationListener(event -> {
-                if (event instanceof PayloadApplicationEvent<?> p && p.getPayload() instanceof SessionEvent.Ended ended
+                if (event instanceof PayloadApplicationEvent<?> p && p.getPayload() instanceof SessionsEnded ended
                         && TransactionSynchronizationManager.isSynchronizationActive()) {
                     TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                         @Override
                         public void afterCommit() {
-                            committed.put(ended.id(), System.nanoTime());
+                            long at = System.nanoTime();
+                            ended.sessions().forEach(s -> committed.put(s.id(), at));
                         }
                     });
                 }
