@@ -30,4 +30,8 @@ bash scripts/fetch-geo.sh
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # verify, not test: the reactor packages each module before the next, and e2e/ starts the server's jar.
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp verify "$@"
+# The benchmarks' Java sources (bench/src/java) are built against the server's code by bench/*.sh
+# only; compile them here too, so that a change to the server cannot leave them broken unnoticed.
+echo "test: compiling the benchmarks (mvn -f server -Pbench test-compile)..."
+mvn -B -ntp -q -f server -Pbench test-compile
