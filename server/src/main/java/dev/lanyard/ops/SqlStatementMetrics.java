@@ -36,6 +36,8 @@ public final class SqlStatementMetrics implements BeanPostProcessor, MeterBinder
 
     private final LongAdder reads = new LongAdder();
     private final LongAdder writes = new LongAdder();
+    /** The same counts for each thread: reads, writes. */
+    private final ThreadLocal<long[]> onThread = ThreadLocal.withInitial(() -> new long[2]);
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -59,6 +61,19 @@ public final class SqlStatementMetrics implements BeanPostProcessor, MeterBinder
     /** Statements counted as writes so far. */
     public long writes() {
         return writes.sum();
+    }
+
+    /**
+     * Statements counted as reads on the calling thread so far: what one call costs, without the
+     * work other threads (outbox drains, the activity flush) do meanwhile.
+     */
+    public long readsOnThisThread() {
+        return onThread.get()[0];
+    }
+
+    /** As {@link #readsOnThisThread()}, for writes. */
+    public long writesOnThisThread() {
+        return onThread.get()[1];
     }
 
     /** Whether the SQL only reads: its first keyword, past comments and parentheses, is SELECT or WITH. */
@@ -92,6 +107,7 @@ public final class SqlStatementMetrics implements BeanPostProcessor, MeterBinder
     private void count(boolean read, long statements) {
         if (statements <= 0) return;
         (read ? reads : writes).add(statements);
+        onThread.get()[read ? 0 : 1] += statements;
     }
 
     private boolean counted(DataSource dataSource) {

@@ -54,6 +54,8 @@ class SqlStatementMetricsTest {
             Flyway.configure().dataSource(counted).locations("classpath:db/migration/sqlite").load().migrate();
             long readsBefore = metrics.reads();
             long writesBefore = metrics.writes();
+            long threadReadsBefore = metrics.readsOnThisThread();
+            long threadWritesBefore = metrics.writesOnThisThread();
 
             JdbcClient jdbc = JdbcClient.create(counted);
             jdbc.sql("CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT)").update();
@@ -65,6 +67,13 @@ class SqlStatementMetricsTest {
             assertThat(names).containsExactly("one", "two", "three", "four");
             assertThat(metrics.writes() - writesBefore).isEqualTo(5);
             assertThat(metrics.reads() - readsBefore).isEqualTo(1);
+            assertThat(metrics.writesOnThisThread() - threadWritesBefore).as("this thread's own").isEqualTo(5);
+            assertThat(metrics.readsOnThisThread() - threadReadsBefore).isEqualTo(1);
+            Thread other = new Thread(() -> jdbc.sql("SELECT COUNT(*) FROM things").query(Long.class).single());
+            other.start();
+            other.join();
+            assertThat(metrics.reads() - readsBefore).as("every thread's, in the meter").isEqualTo(2);
+            assertThat(metrics.readsOnThisThread() - threadReadsBefore).as("another thread's read is not this thread's").isEqualTo(1);
             assertThat(registry.get("lanyard.sql.statements").tag("kind", "read").functionCounter().count())
                     .isEqualTo(metrics.reads());
             assertThat(registry.get("lanyard.sql.statements").tag("kind", "write").functionCounter().count())

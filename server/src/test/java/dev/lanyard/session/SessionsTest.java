@@ -386,9 +386,9 @@ class SessionsTest {
 
     /** Reads the database makes while {@code action} runs. */
     private long readsDuring(Runnable action) {
-        long before = sql.reads();
+        long before = sql.readsOnThisThread();
         action.run();
-        return sql.reads() - before;
+        return sql.readsOnThisThread() - before;
     }
 
     @Test
