@@ -57,9 +57,12 @@ class LiveSessions implements SessionBroadcast.Listener {
         // Every ended page first hears that it was signed out; then each account's other pages
         // refresh once, however many of its sessions ended together.
         Set<AccountId> accounts = new java.util.HashSet<>();
+        // One read for the whole batch, not one per session: a team sign-out ends thousands at once.
+        Map<SessionId, Session> rows = new java.util.HashMap<>();
+        store.findAnyOwner(ids).forEach(row -> rows.put(row.id(), row));
         for (SessionId id : ids) {
             Set<Subscriber> own = bySession.getOrDefault(id, Set.of());
-            Optional<Session> session = store.findAnyOwner(id);
+            Optional<Session> session = Optional.ofNullable(rows.get(id));
             session.ifPresent(x -> accounts.add(x.account()));
             for (Subscriber s : own) {
                 // The stream may be closing at the same moment (timeout, the page going away):
