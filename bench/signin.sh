@@ -76,6 +76,7 @@ hash_only() { # hash_only OUTFILE [native]
 hash_only "$out/hash-only.txt"
 native_rate=$(awk '$1 == "hash-only" && $2 == "native" { print $3 }' "$out/hash-only.txt")
 native_ms=$(awk '$1 == "hash-only" && $2 == "native" { print $4 }' "$out/hash-only.txt")
+native_cpu=$(awk '$1 == "hash-only" && $2 == "native" { print $5 }' "$out/hash-only.txt")
 bc_rate=$(awk '$1 == "hash-only" && $2 == "bouncycastle" { print $3 }' "$out/hash-only.txt")
 bc_ms=$(awk '$1 == "hash-only" && $2 == "bouncycastle" { print $4 }' "$out/hash-only.txt")
 [ -n "$native_rate" ] || { cat "$out/hash-only.txt" >&2; echo "signin.sh: the native Argon2 did not load" >&2; exit 1; }
@@ -115,7 +116,18 @@ wrk_run() { # wrk_run SECONDS OUTFILE
 }
 echo "signin.sh: warming up (${WARMUP}s), then POST /api/v1/login -c$CONNECTIONS for ${DURATION}s..."
 wrk_run "$WARMUP" "$out/warmup.txt"
-wrk_run "$DURATION" "$out/login.txt"
+ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; } # the server's user + system CPU, in 1/100 s
+hz=$(getconf CLK_TCK)
+cpu_ticks=0; cpu_logins=0
+login_round() { # login_round OUTFILE: a measured wrk run; adds the server's CPU and the sign-ins to the sums
+    local t0 t1
+    t0=$(ticks)
+    wrk_run "$DURATION" "$1"
+    t1=$(ticks)
+    cpu_ticks=$((cpu_ticks + t1 - t0))
+    cpu_logins=$((cpu_logins + $(awk '/requests in/ { print $1 }' "$1")))
+}
+login_round "$out/login.txt"
 rate=$(awk '/^Requests\/sec:/ { print $2 }' "$out/login.txt")
 p50=$(awk '$1 == "50%" { print $2 }' "$out/login.txt")
 p99=$(awk '$1 == "99%" { print $2 }' "$out/login.txt")
@@ -128,9 +140,10 @@ for round in $(seq 1 "$ROUNDS"); do
             echo "signin.sh: round $round: hash-only (native)..."
             hash_only "$out/hash-only-$round.txt" native
             h=$(awk '$1 == "hash-only" && $2 == "native" { print $3 }' "$out/hash-only-$round.txt")
+            native_cpu="$native_cpu $(awk '$1 == "hash-only" && $2 == "native" { print $5 }' "$out/hash-only-$round.txt")"
         else
             echo "signin.sh: round $round: POST /api/v1/login for ${DURATION}s..."
-            wrk_run "$DURATION" "$out/login-$round.txt"
+            login_round "$out/login-$round.txt"
             l=$(awk '/^Requests\/sec:/ { print $2 }' "$out/login-$round.txt")
         fi
     done
@@ -147,4 +160,7 @@ printf "POST /api/v1/login -c%-2d        %8.2f sign-ins/s  p50 %s  p99 %s  (serv
     "$([ "$hasher" = 0 ] && echo native || echo 'pure Java (native did not load)')"
 echo "rounds (checks/s, sign-ins/s): $rounds_line"
 ratio=$(calc "100 * $login_sum / $hash_sum" 1)
+hash_cpu=$(echo "$native_cpu" | tr ' ' '\n' | awk 'NF { s += $1; n++ } END { printf "%.2f", s / n }')
+login_cpu=$(calc "1000 * $cpu_ticks / $hz / $cpu_logins")
+echo "CPU per check / per sign-in     ${hash_cpu} ms / ${login_cpu} ms (the server process, all threads): the hash is $(calc "100 * $hash_cpu / $login_cpu" 1)% of a sign-in's CPU"
 echo "sign-ins / hash-only limit      ${ratio}%   over $((ROUNDS + 1)) rounds (goal >= 85%: $(awk "BEGIN { print ($login_sum >= 0.85 * $hash_sum) ? \"MET\" : \"NOT MET\" }"))"
