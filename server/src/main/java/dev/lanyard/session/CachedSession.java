@@ -14,14 +14,15 @@ import dev.lanyard.geo.GeoLocation;
 /**
  * A cached session, cut to what a check needs (decision 0031): its id, the account it acts as
  * (one shared instance per account), its end if it has ended, its lifetimes, last activity,
- * the address it was last seen from, and an API key's scopes: 389 bytes with the cache's own
- * bookkeeping ({@code bench/cache-memory.sh}), where the whole row and a copy of the account took 2,008.
+ * the address it was last seen from, and an API key's scopes ({@link Key}): 80 bytes, under 300
+ * with the cache's own bookkeeping ({@code bench/cache-memory.sh}), where the whole row and a copy
+ * of the account took 2,008.
  *
  * <p>What a page shows of the session ({@link #now}) is read from the database the first time
  * it is asked for after a load, and kept on the entry from then on with this node's requests
  * counted on top, so an entry costs that only for sessions whose holder asks.
  */
-final class CachedSession {
+class CachedSession {
     private static final VarHandle LAST_ACTIVE;
     private static final VarHandle MOVED;
     private static final VarHandle DISPLAY;
@@ -40,9 +41,8 @@ final class CachedSession {
     private static final AppType[] APP_TYPES = AppType.values();
     private static final EndReason[] END_REASONS = EndReason.values();
 
+    /** The session's id, in its compact form ({@link SessionId}). */
     final SessionId id;
-    /** Present for an API key: its scopes. */
-    final Optional<Set<String>> keyScopes;
     /** {@link AppType#ordinal()}. */
     private final byte appType;
     /** {@link EndReason#ordinal()} of why the session ended, or -1 while it is active. */
@@ -51,15 +51,18 @@ final class CachedSession {
     final boolean downgraded;
     /** Epoch milliseconds. */
     private final long expiresAt;
-    /** Milliseconds; 0: no idle timeout. */
-    private final long idleTimeout;
+    /** The idle timeout: whole seconds when {@code >= 0} (0: none), else minus its milliseconds ({@link #idleMillis}). */
+    private final int idle;
     /** Epoch milliseconds of the last request known here; only moves forward. */
     private volatile long lastActive;
-    /** The address as loaded: packed into {@link #loadedIpv4} when it is a dotted IPv4 address, else here. */
-    private final String loadedIp;
+    /** The address as loaded, packed, when it is a dotted IPv4 address; else {@link PackedIpv4#NONE} and {@link #moved} holds it. */
     private final int loadedIpv4;
-    GeoLocation loadedLocation;
-    /** The address last seen with the session once it differs from the loaded one; null until then. */
+    /** The place of the loaded address (shared by the cache), when {@link #loadedIpv4} holds it. */
+    private GeoLocation loadedLocation;
+    /**
+     * The address last seen with the session once it differs from the loaded packed one; from the
+     * start, the loaded address when it could not be packed (IPv6, empty). Null until then.
+     */
     private volatile AddressChanges.Address moved;
     /** What pages show, once asked for ({@link #now}). */
     private volatile Display display;
@@ -75,28 +78,76 @@ final class CachedSession {
     TokenHashKey key;
     long loadedAfter;
     int loadedAt;
+    /** The next entry in the same bucket of the cache's id index ({@link SessionIndex}); only under its lock. */
+    CachedSession nextById;
 
+    /** A session of a sign-in or an app. */
     CachedSession(Session session, Account account) {
-        this(session, account, Optional.empty());
+        this(session, account, false);
     }
 
-    CachedSession(Session session, Account account, Optional<Set<String>> keyScopes) {
+    private CachedSession(Session session, Account account, boolean downgraded) {
         this.id = session.id();
         this.appType = (byte) session.appType().ordinal();
-        this.keyScopes = keyScopes.map(Set::copyOf);
         this.ended = (byte) session.ending().map(e -> e.reason().ordinal()).orElse(-1).intValue();
         this.expiresAt = session.expiresAt().toEpochMilli();
-        this.idleTimeout = session.idleTimeout().toMillis();
+        this.idle = idle(session.idleTimeout().toMillis());
         this.lastActive = session.lastActiveAt().toEpochMilli();
         int packed = PackedIpv4.pack(session.ip());
         this.loadedIpv4 = packed;
-        this.loadedIp = packed == PackedIpv4.NONE ? (session.ip().isEmpty() ? "" : session.ip()) : null;
         this.loadedLocation = session.location();
-        this.downgraded = this.keyScopes.isPresent() && account.role() == Role.ADMIN
-                && !this.keyScopes.get().contains(SessionCache.ADMIN_SCOPE);
+        this.moved = packed == PackedIpv4.NONE ? new AddressChanges.Address(session.ip(), session.location()) : null;
+        this.downgraded = downgraded;
         this.account = downgraded
                 ? new Account(account.id(), account.team(), account.email(), account.name(), Role.MEMBER, account.createdAt())
                 : account;
+    }
+
+    /** The entry of a session: an API key's when {@code keyScopes} is present. */
+    static CachedSession of(Session session, Account account, Optional<Set<String>> keyScopes) {
+        return keyScopes.isPresent() ? new Key(session, account, keyScopes.get()) : new CachedSession(session, account);
+    }
+
+    /** An API key's session: also its scopes (only keys pay for the field). */
+    private static final class Key extends CachedSession {
+        private final Optional<Set<String>> scopes;
+
+        Key(Session session, Account account, Set<String> scopes) {
+            super(session, account, account.role() == Role.ADMIN && !scopes.contains(SessionCache.ADMIN_SCOPE));
+            this.scopes = Optional.of(Set.copyOf(scopes));
+        }
+
+        @Override
+        Optional<Set<String>> keyScopes() {
+            return scopes;
+        }
+    }
+
+    /** Present for an API key: its scopes. */
+    Optional<Set<String>> keyScopes() {
+        return Optional.empty();
+    }
+
+    /**
+     * The idle timeout held in an int: whole seconds when it is (every team policy's is), else its
+     * milliseconds negated; one of more than 24 days that is not whole seconds (none is made) is
+     * cut to whole seconds, which ends the session earlier, never later.
+     */
+    private static int idle(long millis) {
+        if (millis % 1000 == 0 && millis / 1000 <= Integer.MAX_VALUE) return (int) (millis / 1000);
+        if (millis <= Integer.MAX_VALUE) return (int) -millis;
+        return (int) Math.min(Integer.MAX_VALUE, millis / 1000);
+    }
+
+    private long idleMillis() {
+        return idle >= 0 ? idle * 1000L : -(long) idle;
+    }
+
+    /** Shares the loaded address's place through {@code share}; by the cache, before it publishes the entry. */
+    void shareLocation(java.util.function.UnaryOperator<GeoLocation> share) {
+        loadedLocation = share.apply(loadedLocation);
+        AddressChanges.Address at = moved;
+        if (at != null) moved = new AddressChanges.Address(at.ip(), share.apply(at.location()));
     }
 
     /** The account as the request acts (see {@link CurrentSession}). */
@@ -120,7 +171,7 @@ final class CachedSession {
     /** Why the session is no longer usable at {@code now} (epoch ms), as {@link Session#expiry(Instant)} says. */
     Optional<EndReason> expiry(long now) {
         if (now >= expiresAt) return Optional.of(EndReason.LIFETIME_EXPIRED);
-        if (idleTimeout != 0 && now >= lastActive + idleTimeout) return Optional.of(EndReason.IDLE_EXPIRED);
+        if (idle != 0 && now >= lastActive + idleMillis()) return Optional.of(EndReason.IDLE_EXPIRED);
         return Optional.empty();
     }
 
@@ -142,13 +193,13 @@ final class CachedSession {
     boolean seenFrom(String ip) {
         AddressChanges.Address at = moved;
         if (at != null) return at.ip().equals(ip);
-        return loadedIp != null ? loadedIp.equals(ip) : PackedIpv4.is(ip, loadedIpv4);
+        return PackedIpv4.is(ip, loadedIpv4);
     }
 
     /** The address the session was last seen from, and its place. */
     AddressChanges.Address seen() {
         AddressChanges.Address at = moved;
-        return at != null ? at : new AddressChanges.Address(loadedIp != null ? loadedIp : PackedIpv4.format(loadedIpv4), loadedLocation);
+        return at != null ? at : new AddressChanges.Address(PackedIpv4.format(loadedIpv4), loadedLocation);
     }
 
     /**

@@ -51,7 +51,7 @@ class SessionCache {
     /** Places shared by the entries (a bounded set: past it, an entry keeps its own copy). */
     private final Cache<Object, Object> shared = Caffeine.newBuilder().maximumSize(10_000).build();
     /** The entry of each cached active session, by id, so it can be evicted by id. */
-    private final ConcurrentHashMap<SessionId, CachedSession> byId = new ConcurrentHashMap<>();
+    private final SessionIndex byId = new SessionIndex();
     /** Counts changes; each changed session (for a while) and each changed team keeps the number of its last one. */
     private final AtomicLong changes = new AtomicLong();
     private final Cache<SessionId, Long> sessionChanged = Caffeine.newBuilder()
@@ -80,7 +80,7 @@ class SessionCache {
                 .executor(Runnable::run)
                 // Only this entry: a reload of the same session may have registered already.
                 .removalListener((TokenHashKey key, CachedSession entry, RemovalCause cause) -> {
-                    if (entry != null) byId.remove(entry.id, entry);
+                    if (entry != null) byId.remove(entry);
                 })
                 .build();
         this.accounts = Caffeine.newBuilder().maximumSize(settings.cacheSize()).executor(Runnable::run).build();
@@ -126,10 +126,17 @@ class SessionCache {
         loaded.loadedAfter = before;
         loaded.loadedAt = seconds();
         Account read = loaded.account;
-        if (!loaded.downgraded) loaded.account = accounts.asMap().compute(read.id(), (id, held) -> read.equals(held) ? held : read);
-        loaded.loadedLocation = share(loaded.loadedLocation);
-        if (loaded.active()) byId.put(loaded.id, loaded);
+        if (!loaded.downgraded) loaded.account = accounts.asMap().compute(read.id(), (id, held) -> read.equals(held) ? held : withSharedTeam(read));
+        loaded.shareLocation(this::share);
+        if (loaded.active()) byId.put(loaded);
         return loaded;
+    }
+
+    /** The account with its team's id shared with the other accounts of the team (each row read makes its own). */
+    private Account withSharedTeam(Account account) {
+        TeamId team = share(account.team());
+        return team == account.team() ? account
+                : new Account(account.id(), team, account.email(), account.name(), account.role(), account.createdAt());
     }
 
     @SuppressWarnings("unchecked")

@@ -171,14 +171,14 @@ public class Sessions {
         }
         if (use.counts()) {
             entry.used(now, use.page());
-            activity.record(entry.id, now, use.page(), entry.keyScopes.isPresent());
+            activity.record(entry.id, now, use.page(), entry.keyScopes().isPresent());
         }
         if (!use.ip().isEmpty() && !entry.seenFrom(use.ip())) {
             AddressChanges.Address seen = entry.seen();
             AddressChanges.Address to = addresses.at(use.ip());
             if (entry.move(seen, to)) addresses.moved(entry.id, entry.account().id(), seen, to, now);
         }
-        return new Check.Valid(new CurrentSession(entry.id, entry.account(), entry.appType(), entry.keyScopes));
+        return new Check.Valid(new CurrentSession(entry.id, entry.account(), entry.appType(), entry.keyScopes()));
     }
 
     private CachedSession load(String hash) {
@@ -194,7 +194,7 @@ public class Sessions {
         return store.findByTokenHash(hash)
                 // A removed member's account is gone for sign-in, but their ended sessions must still say why.
                 .flatMap(s -> (s.active() ? accounts.find(s.account()) : accounts.findIncludingRemoved(s.account()))
-                        .map(a -> new CachedSession(activity.withPending(s), a,
+                        .map(a -> CachedSession.of(activity.withPending(s), a,
                                 key ? Optional.of(keyScopes(s.id())) : Optional.empty())))
                 .orElse(null);
     }

@@ -147,6 +147,64 @@ class SessionCacheTest {
     }
 
     @Test
+    void accountsOfOneTeamShareTheTeamsIdThoughEachRowReadMakesItsOwn() {
+        Account bob = new Account(new AccountId("acc_cache_bob"), new TeamId(new String("team_a")), "bob@example.com", "Bob",
+                Role.MEMBER, TestSessions.T0);
+        CachedSession alices = get();
+        CachedSession bobs = cache.get(TestSessions.tokenHash(), hash -> new CachedSession(
+                TestSessions.of(bob.id()).id("ses_cache_bob").build(), bob)).orElseThrow();
+
+        assertThat(bobs.account()).isEqualTo(bob);
+        assertThat(bobs.account().team()).isSameAs(alices.account().team());
+    }
+
+    @Test
+    void anAddressThatIsNotDottedIpv4IsKeptAsWrittenAndMovesLikeAnyOther() {
+        GeoLocation lisbon = new GeoLocation("Lisbon", "Lisbon", "Portugal", "PT", "MEO", Optional.empty(), Optional.empty(), false);
+        Session row = row(Optional.empty()).movedTo("2001:db8::1", lisbon);
+        CachedSession entry = cache.get(HASH, hash -> new CachedSession(row, alice)).orElseThrow();
+
+        assertThat(entry.seenFrom("2001:db8::1")).isTrue();
+        assertThat(entry.seenFrom("2001:db8::2")).isFalse();
+        assertThat(entry.seen()).isEqualTo(new AddressChanges.Address("2001:db8::1", lisbon));
+        assertThat(entry.move(entry.seen(), new AddressChanges.Address("85.240.1.2", lisbon))).isTrue();
+        assertThat(entry.seenFrom("85.240.1.2")).isTrue();
+        assertThat(entry.seenFrom("2001:db8::1")).isFalse();
+
+        CachedSession key = new CachedSession(row(Optional.empty()).movedTo("", GeoLocation.unknown()), alice);
+        assertThat(key.seen().ip()).as("a key not used yet has no address").isEmpty();
+        assertThat(key.seenFrom("85.240.1.2")).isFalse();
+    }
+
+    @Test
+    void idleTimeoutEndsTheSessionToTheMillisecond() {
+        long last = TestSessions.T0.toEpochMilli();
+        for (Duration idle : List.of(Duration.ofDays(30), Duration.ofDays(1), Duration.ofMillis(1_500), Duration.ofMillis(1),
+                Duration.ofDays(400))) {
+            CachedSession entry = new CachedSession(TestSessions.of(alice.id()).idleTimeout(idle).lifetime(Duration.ofDays(1000)).build(), alice);
+            assertThat(entry.expiry(last + idle.toMillis() - 1)).as(idle.toString()).isEmpty();
+            assertThat(entry.expiry(last + idle.toMillis())).as(idle.toString()).contains(EndReason.IDLE_EXPIRED);
+        }
+        CachedSession never = new CachedSession(TestSessions.of(alice.id()).idleTimeout(Duration.ZERO).build(), alice);
+        assertThat(never.expiry(last + Duration.ofDays(6).toMillis())).isEmpty();
+        assertThat(never.expiry(last + Duration.ofDays(7).toMillis())).as("its lifetime").contains(EndReason.LIFETIME_EXPIRED);
+    }
+
+    @Test
+    void anAdminsKeyWithoutTheAdminScopeActsAsAMember() {
+        Session row = row(Optional.empty());
+        CachedSession limited = CachedSession.of(row, alice, Optional.of(java.util.Set.of("sessions:read")));
+        CachedSession admin = CachedSession.of(row, alice, Optional.of(java.util.Set.of(SessionCache.ADMIN_SCOPE)));
+        CachedSession signIn = CachedSession.of(row, alice, Optional.empty());
+
+        assertThat(limited.account().role()).isEqualTo(Role.MEMBER);
+        assertThat(limited.keyScopes()).contains(java.util.Set.of("sessions:read"));
+        assertThat(admin.account().role()).isEqualTo(Role.ADMIN);
+        assertThat(signIn.keyScopes()).isEmpty();
+        assertThat(signIn.account()).isSameAs(alice);
+    }
+
+    @Test
     void hashesThatAreNotLowerCaseHexFindNothingAndReadNothing() {
         assertThat(cache.get(HASH.toUpperCase(java.util.Locale.ROOT), loader)).isEmpty();
         assertThat(cache.get(HASH.substring(1) + "g", loader)).isEmpty();

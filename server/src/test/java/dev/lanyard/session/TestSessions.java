@@ -117,6 +117,11 @@ final class TestSessions {
             return this;
         }
 
+        Builder lifetime(Duration lifetime) {
+            this.lifetime = lifetime;
+            return this;
+        }
+
         Builder activity(Session.Activity activity) {
             this.activity = activity;
             return this;
