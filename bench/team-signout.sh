@@ -19,5 +19,5 @@ export SCALE=${SCALE:-0.1} BIG=${BIG:-10000} REQUESTS=${REQUESTS:-200} MAX_SECON
 export DATABASES=${DATABASES:-postgresql} STEPS=${STEPS:-force,team,sweep}
 export RESULTS=/dev/null OUT=${OUT:-$(pwd)/bench/target/team-signout}
 bench/scale.sh >/dev/null
-grep -E "^(Scale|PostgreSQL|\*\*|booted|bulk fill|Force sign-out|Team sign-out|Expiry sweep|Sweep|\| )" "$OUT/report.md" || cat "$OUT/report.md"
+grep -E "^(Scale|PostgreSQL|\*\*|booted|bulk fill|Force sign-out|Team sign-out|CPU of rounds|Expiry sweep|Sweep|\| )" "$OUT/report.md" || cat "$OUT/report.md"
 echo "team-signout.sh: full report in $OUT/report.md"
