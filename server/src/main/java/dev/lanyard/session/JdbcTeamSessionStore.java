@@ -62,7 +62,7 @@ class JdbcTeamSessionStore implements TeamSessionStore {
                  WHERE id IN (SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id
                               WHERE a.team_id = :team AND s.ended_at IS NULL AND s.id <> :keep LIMIT :limit)
                    AND ended_at IS NULL
-                RETURNING """ + " " + JdbcSessionStore.COLUMNS)
+                RETURNING\s""" + JdbcSessionStore.COLUMNS)
                 .paramSource(JdbcSessionStore.ending(ending).addValue("team", team.value()).addValue("keep", keep.value()).addValue("limit", limit))
                 .query((rs, n) -> JdbcSessionStore.session(rs))
                 .list();
