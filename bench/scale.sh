@@ -17,6 +17,8 @@
 #   DATABASES=postgresql,sqlite
 #   STEPS=reads,sign-ins,check,memory,force,team,sweep   the measurements to run (bench/team-signout.sh: force,team,sweep)
 #   BIG=             active sessions of team 0, the team signed out (default 10,000 × SCALE)
+#   TEAM_ROUNDS=1    team sign-outs of team 0; before each after the first its sessions are made active
+#                    again in SQL, so rounds 2.. measure a warm server (median printed)
 #   PG=debian        Debian's PostgreSQL (bench/lib.sh start_postgres: durable, the package's defaults;
 #                    installed when missing and run as root), or PG=embedded: the test support's own
 #                    server (fsync off: write figures flatter it)
@@ -69,7 +71,7 @@ status=0
     -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false -DargLine="-Xmx$HEAP" \
     -Dbench.scale="$SCALE" -Dbench.requests="$REQUESTS" -Dbench.checkSeconds="$CHECK_SECONDS" -Dbench.threads="$THREADS" \
     -Dbench.databases="$DATABASES" -Dbench.steps="${STEPS:-reads,sign-ins,check,memory,force,team,sweep}" \
-    ${BIG:+-Dbench.big="$BIG"} -Dbench.maxSeconds="$((MAX_SECONDS - 120))" "${pg_props[@]}" \
+    ${BIG:+-Dbench.big="$BIG"} ${TEAM_ROUNDS:+-Dbench.teamRounds="$TEAM_ROUNDS"} -Dbench.maxSeconds="$((MAX_SECONDS - 120))" "${pg_props[@]}" \
     -Dbench.out="$out/report.md" -Dbench.explain="$out/explain.txt") >"$out/run.log" 2>&1 || status=$?
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "$status" -ne 0 ] || [ ! -s "$out/report.md" ]; then

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Repository;
 /** Sessions in SQL that reads the same on SQLite and PostgreSQL. */
 @Repository
 class JdbcSessionStore implements SessionStore {
-    private static final String COLUMNS = """
+    static final String COLUMNS = """
             id, account_id, name, app_type, remember_me, verified, alerts, user_agent, browser, browser_version,
             os, os_version, device_type, device_model, ip, city, region, country, country_code, isp, latitude,
             longitude, local_network, created_at, last_active_at, idle_timeout_ms, expires_at, sign_ins, requests,

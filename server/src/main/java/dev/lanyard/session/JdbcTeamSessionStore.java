@@ -57,15 +57,14 @@ class JdbcTeamSessionStore implements TeamSessionStore {
     }
 
     @Override
-    public List<Owned> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit) {
+    public List<Session> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit) {
         return jdbc.sql("UPDATE sessions SET " + JdbcSessionStore.END + """
                  WHERE id IN (SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id
                               WHERE a.team_id = :team AND s.ended_at IS NULL AND s.id <> :keep LIMIT :limit)
                    AND ended_at IS NULL
-                RETURNING id, account_id
-                """)
+                RETURNING\s""" + JdbcSessionStore.COLUMNS)
                 .paramSource(JdbcSessionStore.ending(ending).addValue("team", team.value()).addValue("keep", keep.value()).addValue("limit", limit))
-                .query((rs, n) -> new Owned(new SessionId(rs.getString("id")), new AccountId(rs.getString("account_id"))))
+                .query((rs, n) -> JdbcSessionStore.session(rs))
                 .list();
     }
 }

@@ -182,9 +182,20 @@ class SessionBroadcast {
      */
     void ended(java.util.Map<SessionId, dev.lanyard.account.AccountId> owners, Session.Ending ending, List<Runnable> waits) {
         if (owners.isEmpty()) return;
-        List<SessionId> ids = List.copyOf(owners.keySet());
         // One event and one read for the whole batch: its listeners write in batches (timeline, audit, signals).
-        List<Session> rows = store.findAnyOwner(ids);
+        announce(List.copyOf(owners.keySet()), store.findAnyOwner(owners.keySet()), ending, waits);
+    }
+
+    /**
+     * {@link #ended(java.util.Map, Session.Ending, List)} for rows the ending statement returned as
+     * they are now (ended): nothing is read again.
+     */
+    void endedRows(List<Session> rows, Session.Ending ending, List<Runnable> waits) {
+        if (rows.isEmpty()) return;
+        announce(rows.stream().map(Session::id).toList(), rows, ending, waits);
+    }
+
+    private void announce(List<SessionId> ids, List<Session> rows, Session.Ending ending, List<Runnable> waits) {
         if (!rows.isEmpty()) events.publishEvent(new SessionsEnded(ending, rows));
         if (!postgres) {
             afterCommit(() -> {

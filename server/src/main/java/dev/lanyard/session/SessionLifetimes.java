@@ -51,16 +51,17 @@ class SessionLifetimes {
     @Scheduled(fixedDelayString = "${lanyard.session.sweep-interval:1m}", initialDelayString = "${lanyard.session.sweep-interval:1m}")
     int sweep() {
         int total = 0;
+        int size = settings.batch(broadcast.clustered());
         Batch batch;
         // The other nodes' acknowledgements are waited for once, after the last batch (decision 30).
         List<Runnable> waits = new java.util.ArrayList<>();
         try {
             do {
                 Instant now = clock.instant();
-                batch = transactions.execute(tx -> endExpired(now, waits));
+                batch = transactions.execute(tx -> endExpired(now, size, waits));
                 total += batch.ended();
                 // Stop when a full batch ended nothing: all of it was busy in memory, and the rest waits for the next sweep.
-            } while (batch.found() == settings.sweepBatch() && batch.ended() > 0);
+            } while (batch.found() == size && batch.ended() > 0);
         } finally {
             waits.forEach(Runnable::run);
         }
@@ -71,8 +72,8 @@ class SessionLifetimes {
     private record Batch(int found, int ended) {
     }
 
-    private Batch endExpired(Instant now, List<Runnable> waits) {
-        List<SessionStore.Expired> expired = store.expired(now, settings.sweepBatch());
+    private Batch endExpired(Instant now, int size, List<Runnable> waits) {
+        List<SessionStore.Expired> expired = store.expired(now, size);
         int ended = 0;
         // One UPDATE and one broadcast per reason for the whole batch, not one of each per session.
         java.util.Map<EndReason, java.util.Map<SessionId, dev.lanyard.account.AccountId>> byReason = new java.util.EnumMap<>(EndReason.class);
@@ -104,11 +105,12 @@ class SessionLifetimes {
     int purge() {
         Instant cutoff = clock.instant().minus(settings.historyRetention());
         int total = 0;
+        int size = settings.batch(broadcast.clustered());
         int deleted;
         do {
-            deleted = transactions.execute(tx -> store.purgeEnded(cutoff, settings.sweepBatch()));
+            deleted = transactions.execute(tx -> store.purgeEnded(cutoff, size));
             total += deleted;
-        } while (deleted == settings.sweepBatch());
+        } while (deleted == size);
         if (total > 0) log.info("Purged {} sessions that ended before {}", total, cutoff);
         return total;
     }

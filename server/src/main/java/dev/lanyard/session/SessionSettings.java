@@ -15,7 +15,9 @@ import org.springframework.modulith.NamedInterface;
  * @param cacheSize        sessions held in the validation cache
  * @param cacheRefresh     a cached session is read again after this long, so activity recorded on other nodes shows
  * @param sweepInterval    how often expired sessions are ended in the background
- * @param sweepBatch       sessions ended per transaction by the sweep
+ * @param sweepBatch       sessions ended (or purged) per transaction by the sweep, the purge and a team sign-out;
+ *                         0 (the default): {@value #SQLITE_BATCH} on SQLite, {@value #POSTGRES_BATCH} on PostgreSQL
+ *                         (see {@link #batch(boolean)})
  * @param historyRetention ended sessions are kept this long, then purged
  */
 @ConfigurationProperties("lanyard.session")
@@ -29,7 +31,22 @@ public record SessionSettings(String cookieName, Duration flushInterval, Duratio
         if (cacheSize <= 0) cacheSize = 100_000;
         if (cacheRefresh == null || cacheRefresh.isZero() || cacheRefresh.isNegative()) cacheRefresh = Duration.ofMinutes(1);
         if (sweepInterval == null) sweepInterval = Duration.ofMinutes(1);
-        if (sweepBatch <= 0) sweepBatch = 500;
+        if (sweepBatch < 0) sweepBatch = 0;
         if (historyRetention == null) historyRetention = Duration.ofDays(90);
+    }
+
+    /** The batch on SQLite unless {@code sweep-batch} is set: its one writer waits for each batch's whole transaction. */
+    public static final int SQLITE_BATCH = 500;
+    /**
+     * The batch on PostgreSQL unless {@code sweep-batch} is set: it locks only the batch's rows, and
+     * each batch costs a durable commit and a fixed number of statements and notifications, so
+     * fewer, larger batches end a 10,000-session team sooner (bench/RESULTS.md, decision 32).
+     */
+    public static final int POSTGRES_BATCH = 2000;
+
+    /** Sessions ended (or purged) per transaction: {@code sweep-batch} when set, else the database's own. */
+    public int batch(boolean postgres) {
+        if (sweepBatch > 0) return sweepBatch;
+        return postgres ? POSTGRES_BATCH : SQLITE_BATCH;
     }
 }

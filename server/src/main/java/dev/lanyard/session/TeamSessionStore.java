@@ -31,12 +31,10 @@ interface TeamSessionStore {
     int activeCount(TeamId team);
 
     /**
-     * Ends up to {@code limit} active sessions of the team other than {@code keep}; returns those it
-     * ended with their owners. Repeat until it returns fewer than {@code limit}; a repeat ends only
-     * what is still active.
+     * Ends up to {@code limit} active sessions of the team other than {@code keep}; returns the rows
+     * it ended as they are now (ended), read by the same statement ({@code RETURNING}), so that the
+     * batch's listeners need not read them again. Repeat until it returns fewer than {@code limit};
+     * a repeat ends only what is still active.
      */
-    List<Owned> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit);
-
-    record Owned(SessionId id, AccountId owner) {
-    }
+    List<Session> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit);
 }

@@ -119,21 +119,20 @@ public class TeamSessions {
         Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
                 Optional.of(admin.id()), Optional.of(why));
         int total = 0;
-        List<TeamSessionStore.Owned> batch;
+        int size = settings.batch(broadcast.clustered());
+        List<Session> batch;
         // Each batch commits and goes out to the other nodes at once; their acknowledgements are
         // waited for once, after the last batch, not one round trip per batch (decision 30).
         List<Runnable> waits = new java.util.ArrayList<>();
         try {
             do {
                 batch = transactions.execute(tx -> {
-                    List<TeamSessionStore.Owned> ended = teamStore.endBatch(team, admin.id(), ending, settings.sweepBatch());
-                    java.util.Map<SessionId, AccountId> owners = new java.util.LinkedHashMap<>();
-                    ended.forEach(o -> owners.put(o.id(), o.owner()));
-                    broadcast.ended(owners, ending, waits);
+                    List<Session> ended = teamStore.endBatch(team, admin.id(), ending, size);
+                    broadcast.endedRows(ended, ending, waits);
                     return ended;
                 });
                 total += batch.size();
-            } while (batch.size() == settings.sweepBatch());
+            } while (batch.size() == size);
         } finally {
             waits.forEach(Runnable::run);
         }

@@ -13,8 +13,8 @@ interface TimelineStore {
 
     /**
      * Appends one entry of {@code kind} and {@code detail} at {@code at} to each of the sessions, in
-     * a few statements (one per {@link #ADD_CHUNK} sessions), not one per session. Each call adds one
-     * entry per session.
+     * one statement with an array of ids on PostgreSQL, a few on SQLite (one per {@link #ADD_CHUNK}
+     * sessions), never one per session. Each call adds one entry per session.
      */
     void addToEach(List<SessionId> ids, Instant at, String kind, String detail);
 

@@ -58,6 +58,8 @@ class MassEndingTest {
     SessionSettings settings;
     @Autowired
     LiveSessions live;
+    @Autowired
+    SessionBroadcast broadcast;
 
     private Account admin;
     private CurrentSession adminSession;
@@ -114,7 +116,7 @@ class MassEndingTest {
             // Sessions other tests left in this database expire too, in other teams: the bound is per
             // batch of the sweep and per team in it (each team's audit chain head, listening streams).
             assertThat(ended).isGreaterThanOrEqualTo(ids.size() + 1);
-            long batches = ended / settings.sweepBatch() + 1;
+            long batches = ended / settings.batch(broadcast.clustered()) + 1;
             long teams = jdbc.sql("""
                             SELECT COUNT(DISTINCT a.team_id) FROM sessions s JOIN accounts a ON a.id = s.account_id
                             WHERE s.ended_at = :at AND s.end_reason = 'LIFETIME_EXPIRED'""")

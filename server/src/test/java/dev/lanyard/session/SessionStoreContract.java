@@ -40,7 +40,7 @@ abstract class SessionStoreContract {
     void openStore() {
         dataSource = migratedDatabase();
         store = new JdbcSessionStore(JdbcClient.create(dataSource), new NamedParameterJdbcTemplate(dataSource));
-        timelines = new JdbcTimelineStore(JdbcClient.create(dataSource));
+        timelines = new JdbcTimelineStore(JdbcClient.create(dataSource), dataSource);
     }
 
     @AfterAll

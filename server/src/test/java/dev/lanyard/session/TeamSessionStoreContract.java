@@ -127,17 +127,23 @@ abstract class TeamSessionStoreContract {
         List<Session> rest = List.of(session(team.get(0), minutes(2)), session(team.get(1), minutes(3)), session(team.get(2), minutes(4)));
         Session outside = session(other.get(1), minutes(5));
 
-        List<TeamSessionStore.Owned> first = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
-        List<TeamSessionStore.Owned> second = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
-        List<TeamSessionStore.Owned> third = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
+        List<Session> first = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
+        List<Session> second = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
+        List<Session> third = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
 
         assertThat(first).hasSize(2);
         assertThat(second).hasSize(1);
         assertThat(third).isEmpty();
-        List<TeamSessionStore.Owned> all = new ArrayList<>(first);
+        List<Session> all = new ArrayList<>(first);
         all.addAll(second);
-        assertThat(all).containsExactlyInAnyOrderElementsOf(rest.stream()
-                .map(s -> new TeamSessionStore.Owned(s.id(), s.account())).toList());
+        assertThat(all).extracting(Session::id, Session::account)
+                .containsExactlyInAnyOrderElementsOf(rest.stream().map(s -> org.assertj.core.groups.Tuple.tuple(s.id(), s.account())).toList());
+        // The rows come back as they are now, ended, with the whole ending: listeners read nothing again.
+        assertThat(all).allSatisfy(s -> {
+            assertThat(s.active()).isFalse();
+            assertThat(s.ending()).map(Session.Ending::note).contains(Optional.of("test"));
+            assertThat(s).usingRecursiveComparison().isEqualTo(sessions.findAnyOwner(s.id()).orElseThrow());
+        });
         assertThat(sessions.findAnyOwner(kept.id()).orElseThrow().active()).isTrue();
         assertThat(sessions.findAnyOwner(outside.id()).orElseThrow().active()).isTrue();
         assertThat(sessions.findAnyOwner(rest.get(0).id()).orElseThrow().ending()).map(Session.Ending::note).contains(Optional.of("test"));
