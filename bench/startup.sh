@@ -68,7 +68,7 @@ if [ "$LAUNCH" = cds ]; then
     launch[plain]=$(cds_java_args "$plain_jar" "$(pwd)/bench/target/cds-plain" --server.address=127.0.0.1 --server.port=0)
     [ -z "$BASE_JAR" ] || launch[base]=$(cds_java_args "$BASE_JAR" "$(pwd)/bench/target/cds-base" $(lanyard_args "$work/training"))
     for app in $apps; do
-        case "${launch[$app]}" in *SharedArchiveFile*) ;; *) echo "$BENCH_NAME: no class-data archive for $app" >&2; exit 1 ;; esac
+        case "${launch[$app]}" in *-XX:SharedArchiveFile* | *-XX:AOTCache=*) ;; *) echo "$BENCH_NAME: no class-data archive for $app" >&2; exit 1 ;; esac
     done
 fi
 
