@@ -21,8 +21,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  *
  * <p>Spring Boot's default in-memory user is left out: nobody signs in with it (every request is
  * authenticated by its Lanyard session), and it would print a generated password to the log.
+ * No bean method here calls another, so the class is not proxied: it was the one configuration class
+ * CGLIB enhanced at start-up (docs/decisions/0033-start-up.md).
  */
-@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class, proxyBeanMethods = false)
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class Lanyard {
