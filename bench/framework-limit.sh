@@ -84,7 +84,7 @@ if [ "$LAUNCH" = cds ]; then
     echo "$BENCH_NAME: making the class-data archives (once per jar; not timed)..."
     launch_lanyard=$(cds_java_args "$jar" "$(pwd)/bench/target/cds-lanyard" --server.address=127.0.0.1 --server.port=0 --lanyard.geo.directory="$geo")
     launch_plain=$(cds_java_args "$plain_jar" "$(pwd)/bench/target/cds-plain" --server.address=127.0.0.1 --server.port=0)
-    case "$launch_lanyard $launch_plain" in *SharedArchiveFile*SharedArchiveFile*) ;; *) echo "$BENCH_NAME: a class-data archive could not be made" >&2; exit 1 ;; esac
+    case "$launch_lanyard $launch_plain" in *-XX:SharedArchiveFile*-XX:SharedArchiveFile* | *-XX:AOTCache=*-XX:AOTCache=*) ;; *) echo "$BENCH_NAME: a class-data archive could not be made" >&2; exit 1 ;; esac
 fi
 # shellcheck disable=SC2086 # the launch arguments are words
 start lanyard $launch_lanyard --server.address=127.0.0.1 --server.port=0 \

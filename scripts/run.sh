@@ -27,13 +27,14 @@ mkdir -p data
 echo "run: building Lanyard (the first build downloads dependencies)..."
 mvn -q -B -pl server package -DskipTests
 jar=$(ls server/target/lanyard-*.jar | grep -v original | head -n 1)
-# Started from the extracted jar with a class-data archive: start-up takes about half as long. The
+# Started from the extracted jar with a class archive (an AOT cache on a JDK 25+, else AppCDS): start-up
+# takes about half as long. The
 # first start after a build makes them (a training start on a scratch database, ~10-20 s); later
 # starts reuse them. LANYARD_CDS=0 starts the jar as it is.
 launch="-jar $jar"
 if [ "${LANYARD_CDS:-1}" != 0 ]; then
   source scripts/cds.sh
-  [ -s "target/cds/$(JAVA_OPTS=$JAVA_OPTS cds_key "$jar")/app.jsa" ] || echo "run: preparing a faster start-up for this build (once)..."
+  [ -s "target/cds/$(JAVA_OPTS=$JAVA_OPTS cds_key "$jar")/$(cds_archive_name)" ] || echo "run: preparing a faster start-up for this build (once)..."
   launch=$(JAVA_OPTS=$JAVA_OPTS cds_java_args "$jar" "$PWD/target/cds" --server.address=127.0.0.1 --server.port=0 --lanyard.geo.directory="$PWD/data/geo")
 fi
 echo "run: starting Lanyard on http://localhost:8080"

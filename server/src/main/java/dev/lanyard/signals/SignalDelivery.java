@@ -58,7 +58,8 @@ class SignalDelivery {
     private final SignalSettings settings;
     private final JsonMapper json;
     private final Clock clock;
-    private final HttpClient http;
+    /** Built at the first push, not at start-up: building one loads java.net.http and the TLS defaults (bench/RESULTS.md, decision 0033). */
+    private volatile HttpClient http;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "lanyard-signals");
         thread.setDaemon(true);
@@ -77,9 +78,19 @@ class SignalDelivery {
         this.settings = settings;
         this.json = json;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.pushTimeout())
-                // A receiver's endpoint is where it said; a redirect elsewhere is not followed.
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client != null) return client;
+        synchronized (this) {
+            if (http == null) {
+                http = HttpClient.newBuilder().connectTimeout(settings.pushTimeout())
+                        // A receiver's endpoint is where it said; a redirect elsewhere is not followed.
+                        .followRedirects(HttpClient.Redirect.NEVER).build();
+            }
+            return http;
+        }
     }
 
     /** Drains after the current transaction commits (once per transaction), or now when there is none. */
@@ -222,7 +233,7 @@ class SignalDelivery {
     private Outcome send(HttpRequest request, int... accepted) {
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             return new Outcome(false, true, describe(e));
         } catch (InterruptedException e) {
