@@ -109,7 +109,7 @@ class AuditRecorder {
                 unattributed(AuditAction.SIGNED_IN);
                 return;
             }
-            Optional<Session> s = session(e.id(), e.owner());
+            Optional<Session> s = Optional.of(e.session()); // the row as inserted: no need to read it back
             String where = s.map(x -> " on " + x.device().description() + " (" + x.appType().label() + ") in "
                     + x.location().label()).orElse("");
             record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
