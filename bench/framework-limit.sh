@@ -40,11 +40,7 @@ need java openjdk-17-jre-headless
 need mvn maven
 
 jar=$(lanyard_jar)
-echo "$BENCH_NAME: building the plain app (bench/plain-app)..."
-mkdir -p bench/target
-(cd bench/plain-app && mvn -q -B -DskipTests package) >bench/target/plain-app-build.log 2>&1 \
-    || { cat bench/target/plain-app-build.log >&2; echo "$BENCH_NAME: the plain app did not build" >&2; exit 1; }
-plain_jar=$(cd bench/plain-app/target && pwd)/plain-app-1.jar
+plain_jar=$(plain_app_jar)
 
 out=bench/target/framework-limit
 mkdir -p "$out"

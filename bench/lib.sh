@@ -77,3 +77,12 @@ start_postgres() {
 stop_postgres() { # stop_postgres DIR [MODE]
     runuser -u postgres -- "$pgbin/pg_ctl" stop -D "$1/pg" -m "${2:-fast}" >/dev/null 2>&1 || true
 }
+
+# Builds bench/plain-app (a plain Spring Boot app doing the work of /current) and prints its jar's path.
+plain_app_jar() {
+    mkdir -p bench/target
+    echo "${BENCH_NAME:-bench}: building the plain app (bench/plain-app)..." >&2
+    (cd bench/plain-app && mvn -q -B -DskipTests package) >bench/target/plain-app-build.log 2>&1 \
+        || { cat bench/target/plain-app-build.log >&2; echo "${BENCH_NAME:-bench}: the plain app did not build" >&2; return 1; }
+    echo "$(cd bench/plain-app/target && pwd)/plain-app-1.jar"
+}

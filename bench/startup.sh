@@ -29,11 +29,7 @@ need java openjdk-17-jre-headless
 need mvn maven
 
 jar=$(lanyard_jar)
-echo "$BENCH_NAME: building the plain app (bench/plain-app)..."
-mkdir -p bench/target
-(cd bench/plain-app && mvn -q -B -DskipTests package) >bench/target/plain-app-build.log 2>&1 \
-    || { cat bench/target/plain-app-build.log >&2; echo "$BENCH_NAME: the plain app did not build" >&2; exit 1; }
-plain_jar=$(cd bench/plain-app/target && pwd)/plain-app-1.jar
+plain_jar=$(plain_app_jar)
 [ -z "$BASE_JAR" ] || BASE_JAR=$(cd "$(dirname "$BASE_JAR")" && pwd)/$(basename "$BASE_JAR")
 
 out=bench/target/startup
