@@ -1,5 +1,6 @@
 package dev.lanyard.session;
 
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 import dev.lanyard.account.Ids;
@@ -15,14 +16,10 @@ import dev.lanyard.account.Ids;
  */
 public final class SessionId {
     private static final String PREFIX = "ses_";
-    private static final int LENGTH = PREFIX.length() + 16;
-    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
-    private static final byte[] DIGITS = new byte[128];
-
-    static {
-        java.util.Arrays.fill(DIGITS, (byte) -1);
-        for (int i = 0; i < ALPHABET.length; i++) DIGITS[ALPHABET[i]] = (byte) i;
-    }
+    private static final int RANDOM_BYTES = 12;
+    /** The same base64url as {@link Ids#random} writes: 12 bytes are 16 characters, no padding. */
+    private static final java.util.Base64.Encoder ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
+    private static final java.util.Base64.Decoder DECODER = java.util.Base64.getUrlDecoder();
 
     /** The first 8 of the 12 random bytes of a packed id. */
     private final long high;
@@ -35,39 +32,34 @@ public final class SessionId {
 
     public SessionId(String value) {
         Objects.requireNonNull(value, "value");
-        long h = 0;
-        int l = 0;
-        boolean packed = value.length() == LENGTH && value.startsWith(PREFIX);
-        for (int i = PREFIX.length(); packed && i < LENGTH; i++) {
-            char c = value.charAt(i);
-            int d = c < 128 ? DIGITS[c] : -1;
-            if (d < 0) packed = false;
-            // 16 digits of 6 bits: the first 64 bits go to high, the last 32 to low.
-            else if (i < PREFIX.length() + 10) h = h << 6 | d;
-            else if (i == PREFIX.length() + 10) {
-                h = h << 4 | d >>> 2;
-                l = d & 3;
-            } else l = l << 6 | d;
-        }
-        this.high = packed ? h : 0;
-        this.low = packed ? l : 0;
-        this.other = packed ? null : value;
+        ByteBuffer random = randomBytes(value);
+        this.high = random == null ? 0 : random.getLong();
+        this.low = random == null ? 0 : random.getInt();
+        this.other = random == null ? value : null;
         this.hash = value.hashCode();
     }
 
+    /** The 12 random bytes of an id Lanyard makes, or null for any other value. */
+    private static ByteBuffer randomBytes(String value) {
+        if (value.length() != PREFIX.length() + 16 || !value.startsWith(PREFIX)) return null;
+        try {
+            byte[] bytes = DECODER.decode(value.substring(PREFIX.length()));
+            // 16 characters of base64url are exactly 96 bits: they decode to 12 bytes that encode back to them
+            // (padding would make fewer bytes).
+            return bytes.length == RANDOM_BYTES ? ByteBuffer.wrap(bytes) : null;
+        } catch (IllegalArgumentException notBase64url) {
+            return null;
+        }
+    }
+
     static SessionId random() {
-        return new SessionId(Ids.random(PREFIX, 12));
+        return new SessionId(Ids.random(PREFIX, RANDOM_BYTES));
     }
 
     /** The id as shown and stored: {@code "ses_…"}. */
     public String value() {
         if (other != null) return other;
-        char[] out = new char[LENGTH];
-        PREFIX.getChars(0, PREFIX.length(), out, 0);
-        for (int i = 0; i < 10; i++) out[PREFIX.length() + i] = ALPHABET[(int) (high >>> (58 - 6 * i)) & 63];
-        out[PREFIX.length() + 10] = ALPHABET[(int) (high & 15) << 2 | low >>> 30];
-        for (int i = 0; i < 5; i++) out[PREFIX.length() + 11 + i] = ALPHABET[low >>> (24 - 6 * i) & 63];
-        return new String(out);
+        return PREFIX + ENCODER.encodeToString(ByteBuffer.allocate(RANDOM_BYTES).putLong(high).putInt(low).array());
     }
 
     /** "ses_3fA9…", enough to tell sessions apart on screen. */
