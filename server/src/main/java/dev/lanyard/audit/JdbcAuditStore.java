@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.TeamId;
+import dev.lanyard.session.DatabaseKind;
 import dev.lanyard.session.SessionId;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -43,11 +44,12 @@ class JdbcAuditStore implements AuditStore {
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
-    /** Whether the database is PostgreSQL (it takes arrays); read from the first connection. */
-    private volatile Boolean postgres;
+    /** PostgreSQL takes many entries as arrays. */
+    private final DatabaseKind database;
 
-    JdbcAuditStore(JdbcClient jdbc, NamedParameterJdbcTemplate named) {
+    JdbcAuditStore(JdbcClient jdbc, NamedParameterJdbcTemplate named, DatabaseKind database) {
         this.jdbc = jdbc;
+        this.database = database;
         this.named = named;
     }
 
@@ -95,7 +97,7 @@ class JdbcAuditStore implements AuditStore {
             named.update(INSERT, params(entries.get(0)));
             return;
         }
-        if (postgres()) {
+        if (database.postgres()) {
             insertArrays(entries);
             return;
         }
@@ -153,16 +155,6 @@ class JdbcAuditStore implements AuditStore {
 
     private static org.springframework.jdbc.support.SqlArrayValue numbers(Object[] values) {
         return new org.springframework.jdbc.support.SqlArrayValue("int8", values);
-    }
-
-    private boolean postgres() {
-        Boolean known = postgres;
-        if (known == null) {
-            known = Boolean.TRUE.equals(named.getJdbcTemplate().execute((java.sql.Connection c) ->
-                    c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")));
-            postgres = known;
-        }
-        return known;
     }
 
     /** Entries per statement of {@link #insert} on SQLite. */

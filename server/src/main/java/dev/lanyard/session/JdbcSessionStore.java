@@ -31,21 +31,17 @@ class JdbcSessionStore implements SessionStore {
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate batch;
-    /** Whether the database takes row locks ({@code FOR UPDATE SKIP LOCKED}); read from the first connection. */
-    private volatile Boolean rowLocks;
+    /** PostgreSQL takes row locks ({@code FOR UPDATE SKIP LOCKED}). */
+    private final DatabaseKind database;
 
-    JdbcSessionStore(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
+    JdbcSessionStore(JdbcClient jdbc, NamedParameterJdbcTemplate batch, DatabaseKind database) {
         this.jdbc = jdbc;
         this.batch = batch;
+        this.database = database;
     }
 
     private boolean rowLocks() {
-        Boolean known = rowLocks;
-        if (known == null) {
-            known = Boolean.TRUE.equals(batch.getJdbcTemplate().execute(DatabaseKind::postgres));
-            rowLocks = known;
-        }
-        return known;
+        return database.postgres();
     }
 
     @Override

@@ -12,26 +12,12 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcTimelineStore implements TimelineStore {
     private final JdbcClient jdbc;
-    private final javax.sql.DataSource dataSource;
-    /** Whether the database is PostgreSQL, which takes arrays; read from the first connection. */
-    private volatile Boolean postgres;
+    /** PostgreSQL takes the sessions' ids as one array. */
+    private final DatabaseKind database;
 
-    JdbcTimelineStore(JdbcClient jdbc, javax.sql.DataSource dataSource) {
+    JdbcTimelineStore(JdbcClient jdbc, DatabaseKind database) {
         this.jdbc = jdbc;
-        this.dataSource = dataSource;
-    }
-
-    private boolean postgres() {
-        Boolean known = postgres;
-        if (known == null) {
-            try (java.sql.Connection c = dataSource.getConnection()) {
-                known = DatabaseKind.postgres(c);
-            } catch (java.sql.SQLException e) {
-                throw new org.springframework.jdbc.CannotGetJdbcConnectionException("Could not tell the database", e);
-            }
-            postgres = known;
-        }
-        return known;
+        this.database = database;
     }
 
     @Override
@@ -47,7 +33,7 @@ class JdbcTimelineStore implements TimelineStore {
     @Override
     public void addToEach(List<SessionId> ids, Instant at, String kind, String detail) {
         String cut = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
-        if (ids.size() > 1 && postgres()) {
+        if (ids.size() > 1 && database.postgres()) {
             // One statement with one array parameter, however many sessions: PostgreSQL parses,
             // plans and binds it once, instead of a VALUES list of a parameter per session.
             jdbc.sql("INSERT INTO session_events (session_id, at, kind, detail) SELECT unnest(CAST(:ids AS text[])), :at, :kind, :detail")

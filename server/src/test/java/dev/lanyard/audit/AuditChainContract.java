@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.TeamId;
+import dev.lanyard.session.DatabaseKind;
 import dev.lanyard.session.SessionId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +56,7 @@ abstract class AuditChainContract {
         dataSource = migratedDatabase();
         dataSource.getHikariConfigMXBean().setMaximumPoolSize(5);
         jdbc = JdbcClient.create(dataSource);
-        store = new JdbcAuditStore(jdbc, new NamedParameterJdbcTemplate(dataSource));
+        store = new JdbcAuditStore(jdbc, new NamedParameterJdbcTemplate(dataSource), new DatabaseKind(dataSource));
         transactions = new DataSourceTransactionManager(dataSource);
         audit = new AuditLog(store, transactions);
     }

@@ -50,7 +50,7 @@ class PostgresSessionListenerTest {
 
     private SessionBroadcast start(DataSource dataSource) throws SQLException {
         broadcast = new SessionBroadcast(JdbcClient.create(database), dataSource, cache,
-                new JdbcSessionStore(JdbcClient.create(database), new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(database)),
+                new JdbcSessionStore(JdbcClient.create(database), new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(database), new DatabaseKind(database)),
                 event -> { }, clock);
         broadcast.startListening();
         return broadcast;

@@ -39,8 +39,8 @@ abstract class SessionStoreContract {
     @BeforeAll
     void openStore() {
         dataSource = migratedDatabase();
-        store = new JdbcSessionStore(JdbcClient.create(dataSource), new NamedParameterJdbcTemplate(dataSource));
-        timelines = new JdbcTimelineStore(JdbcClient.create(dataSource), dataSource);
+        store = new JdbcSessionStore(JdbcClient.create(dataSource), new NamedParameterJdbcTemplate(dataSource), new DatabaseKind(dataSource));
+        timelines = new JdbcTimelineStore(JdbcClient.create(dataSource), new DatabaseKind(dataSource));
     }
 
     @AfterAll

@@ -35,7 +35,7 @@ abstract class TeamSessionStoreContract {
     @BeforeAll
     void openStore() {
         dataSource = migratedDatabase();
-        sessions = new JdbcSessionStore(JdbcClient.create(dataSource), new NamedParameterJdbcTemplate(dataSource));
+        sessions = new JdbcSessionStore(JdbcClient.create(dataSource), new NamedParameterJdbcTemplate(dataSource), new DatabaseKind(dataSource));
         store = new JdbcTeamSessionStore(JdbcClient.create(dataSource));
     }
 
