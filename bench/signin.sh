@@ -15,8 +15,10 @@
 #
 # SERVER_WARMUP (default WARMUP) is the server's own warm-up: its request path (web stack, JSON, SQL) is
 # compiled by the JIT only after thousands of requests, ~100 s of sign-ins; the hash is native and needs none.
+# JAVA_OPTS defaults to the options scripts/run.sh starts Lanyard with (`scripts/run.sh --print-java-opts`),
+# for HashRate and the server alike; JAVA_OPTS= (set and empty) measures with the JVM's defaults.
 # Settings (environment): DURATION=15 WARMUP=30 SERVER_WARMUP=$WARMUP ROUNDS=2 THREADS=2 (wrk threads and hash threads) CONNECTIONS=4
-# JAVA_OPTS= LANYARD_JAR= (skip the build) MAX_SECONDS= (the server is killed after it in any case).
+# JAVA_OPTS LANYARD_JAR= (skip the build) MAX_SECONDS= (the server is killed after it in any case).
 # Raw outputs stay in bench/target/signin/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +31,7 @@ SERVER_WARMUP=${SERVER_WARMUP:-$WARMUP}
 ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-4}
-JAVA_OPTS=${JAVA_OPTS:-}
+JAVA_OPTS=${JAVA_OPTS-$(scripts/run.sh --print-java-opts)}
 MAX_SECONDS=${MAX_SECONDS:-$((300 + SERVER_WARMUP + (2 + 2 * ROUNDS) * (WARMUP + DURATION)))}
 PASSWORD="a long benchmark passphrase 42"
 EMAIL="bench@example.test"
@@ -109,6 +111,10 @@ curl -fsS --max-time 60 -o /dev/null -H 'Content-Type: application/json' \
     "$base/api/v1/signup" || { echo "signin.sh: sign-up failed (see $out/server.log)" >&2; exit 1; }
 
 wrk_run() { # wrk_run SECONDS OUTFILE
+    # The previous run's last requests may still be in flight (wrk stops without waiting for them): were the
+    # next run's connections to start beside them, more than CONNECTIONS sign-ins of one email from one
+    # address would be in flight, past what the sign-in throttle lets through at once (429).
+    sleep 1
     timeout $(($1 + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1"s --timeout 10s --latency \
         -s bench/signin-login.lua "$base/api/v1/login" -- "$EMAIL" "$PASSWORD" >"$2" 2>&1
     if grep -q "Non-2xx" "$2"; then
@@ -169,6 +175,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo
 echo "== Password sign-in ($(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%d), $(nproc) cores, load $load_before -> $load_after, server warm-up ${SERVER_WARMUP}s) =="
+echo "JAVA_OPTS='$JAVA_OPTS'"
 printf "hash-only, native Argon2       %8.2f checks/s  (%.1f ms per check, %d threads)\n" "$native_rate" "$native_ms" "$THREADS"
 printf "hash-only, Bouncy Castle       %8.2f checks/s  (%.1f ms per check)   native / BC = %sx\n" "$bc_rate" "$bc_ms" "$(calc "$native_rate / $bc_rate")"
 printf "POST /api/v1/login -c%-2d        %8.2f sign-ins/s  p50 %s  p99 %s  (server hasher: %s)\n" "$CONNECTIONS" "$rate" "$p50" "$p99" \

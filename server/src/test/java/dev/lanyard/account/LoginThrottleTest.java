@@ -75,6 +75,36 @@ class LoginThrottleTest {
     }
 
     @Test
+    void concurrentRightPasswordsFromOneAddressAreNeverRefused() throws Exception {
+        // An API client signing in on a few connections at once: each attempt is in flight while the
+        // others start and finish, and none may leave a reservation behind.
+        int threads = 4;
+        int each = 20_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> refusals = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                refusals.add(pool.submit(() -> {
+                    int refused = 0;
+                    for (int n = 0; n < each; n++) {
+                        try (LoginThrottle.Attempt attempt = throttle.begin(EMAIL, OWNER)) {
+                            attempt.succeeded();
+                        } catch (AccountProblem.TooManyAttempts tooMany) {
+                            refused++;
+                        }
+                    }
+                    return refused;
+                }));
+            }
+            int refused = 0;
+            for (Future<Integer> r : refusals) refused += r.get(60, TimeUnit.SECONDS);
+            assertThat(refused).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void pastTheFreeBudgetOnlyOneAttemptIsInFlightAtATime() {
         for (int i = 0; i < LoginThrottle.PER_EMAIL_AND_ADDRESS.free(); i++) assertThat(fails(EMAIL, GUESSER)).isTrue();
         clock.advance(Duration.ofSeconds(waitSeconds(EMAIL, GUESSER)));
