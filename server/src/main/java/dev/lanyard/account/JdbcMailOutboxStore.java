@@ -2,28 +2,24 @@ package dev.lanyard.account;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import dev.lanyard.ops.OutboxTable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
-/**
- * The mail outbox in SQL. A claim is one atomic {@code UPDATE} whose outer {@code WHERE} repeats
- * the conditions of its sub-select: on PostgreSQL a concurrent claimer that picked the same rows
- * waits for the first one's row locks and then re-checks those conditions on the claimed rows,
- * so it skips them; on SQLite writers are serialized anyway.
- */
+/** The mail outbox in SQL, claimed and released as {@link OutboxTable} says. */
 @Repository
 class JdbcMailOutboxStore implements MailOutboxStore {
-    private static final String UNFINISHED = "sent_at IS NULL AND given_up_at IS NULL";
-    private static final String CLAIMABLE = UNFINISHED + " AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now)";
-
     private final JdbcClient jdbc;
+    private final OutboxTable outbox;
 
     JdbcMailOutboxStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.outbox = new OutboxTable(jdbc, "mail_outbox", "sent_at", "");
     }
 
     @Override
@@ -40,51 +36,37 @@ class JdbcMailOutboxStore implements MailOutboxStore {
 
     @Override
     public List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit) {
-        int claimed = jdbc.sql("UPDATE mail_outbox SET claim = :claim, claimed_until = :until, attempts = attempts + 1"
-                        + " WHERE id IN (SELECT id FROM mail_outbox WHERE " + CLAIMABLE + " ORDER BY next_attempt_at, id LIMIT :limit)"
-                        + " AND " + CLAIMABLE)
-                .param("claim", claim).param("until", claimedUntil.toEpochMilli()).param("now", now.toEpochMilli())
-                .param("limit", limit).update();
-        if (claimed == 0) return List.of();
-        return jdbc.sql("SELECT id, team_id, recipient, subject, body, attempts FROM mail_outbox WHERE claim = :claim AND "
-                        + UNFINISHED + " ORDER BY id")
-                .param("claim", claim)
-                .query((rs, n) -> new Outgoing(rs.getLong("id"), new TeamId(rs.getString("team_id")), rs.getString("recipient"),
-                        rs.getString("subject"), rs.getString("body"), rs.getInt("attempts")))
-                .list();
+        return outbox.claim(claim, now, claimedUntil, limit, "id, team_id, recipient, subject, body, attempts",
+                (rs, n) -> new Outgoing(rs.getLong("id"), new TeamId(rs.getString("team_id")), rs.getString("recipient"),
+                        rs.getString("subject"), rs.getString("body"), rs.getInt("attempts")));
     }
 
     @Override
     public int sent(long id, String claim, Instant at) {
-        return jdbc.sql("UPDATE mail_outbox SET sent_at = :at, body = '', claim = NULL, claimed_until = NULL"
-                        + " WHERE id = :id AND claim = :claim AND " + UNFINISHED)
-                .param("at", at.toEpochMilli()).param("id", id).param("claim", claim).update();
+        return outbox.release(id, claim, "sent_at = :at, body = ''", Map.of("at", at.toEpochMilli()));
     }
 
     @Override
     public int failed(long id, String claim, String error, Instant nextAttempt) {
-        return jdbc.sql("UPDATE mail_outbox SET last_error = :error, next_attempt_at = :next, claim = NULL, claimed_until = NULL"
-                        + " WHERE id = :id AND claim = :claim AND " + UNFINISHED)
-                .param("error", error).param("next", nextAttempt.toEpochMilli()).param("id", id).param("claim", claim).update();
+        return outbox.failed(id, claim, error, nextAttempt);
     }
 
     @Override
     public int gaveUp(long id, String claim, String error, Instant at) {
-        return jdbc.sql("UPDATE mail_outbox SET last_error = :error, given_up_at = :at, body = '', claim = NULL, claimed_until = NULL"
-                        + " WHERE id = :id AND claim = :claim AND " + UNFINISHED)
-                .param("error", error).param("at", at.toEpochMilli()).param("id", id).param("claim", claim).update();
+        return outbox.release(id, claim, "last_error = :error, given_up_at = :at, body = ''",
+                Map.of("error", error, "at", at.toEpochMilli()));
     }
 
     @Override
     public Backlog backlog() {
-        return jdbc.sql("SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM mail_outbox WHERE " + UNFINISHED)
+        return jdbc.sql("SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM mail_outbox WHERE " + outbox.unfinished())
                 .query((rs, n) -> {
                     long pending = rs.getLong("pending");
                     long oldest = rs.getLong("oldest");
                     Optional<Instant> at = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest));
                     return new Backlog(pending, at, Optional.empty());
                 }).single()
-                .withLastError(jdbc.sql("SELECT last_error FROM mail_outbox WHERE " + UNFINISHED
+                .withLastError(jdbc.sql("SELECT last_error FROM mail_outbox WHERE " + outbox.unfinished()
                                 + " AND last_error IS NOT NULL ORDER BY next_attempt_at DESC LIMIT 1")
                         .query(String.class).optional());
     }

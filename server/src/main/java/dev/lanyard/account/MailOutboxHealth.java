@@ -1,5 +1,6 @@
 package dev.lanyard.account;
 
+import dev.lanyard.ops.OutboxTable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -22,16 +23,12 @@ class MailOutboxHealth implements HealthIndicator {
     @Override
     public Health health() {
         if (mailer.usesOutbox()) return Health.up().withDetail("smtp", "not configured: mail is kept for /admin/outbox").build();
-        MailOutboxStore.Backlog backlog;
-        try {
-            backlog = outbox.backlog();
-        } catch (org.springframework.dao.DataAccessException unreachable) {
-            // The db component says DOWN; this one cannot tell, and must not turn /actuator/health into an error.
-            return Health.unknown().withDetail("reason", "the database cannot be read").build();
-        }
-        Health.Builder health = Health.up().withDetail("pending", backlog.pending());
-        backlog.oldest().ifPresent(at -> health.withDetail("oldest", at.toString()));
-        backlog.lastError().ifPresent(error -> health.withDetail("lastError", error));
-        return health.build();
+        return OutboxTable.health(() -> {
+            MailOutboxStore.Backlog backlog = outbox.backlog();
+            Health.Builder health = Health.up().withDetail("pending", backlog.pending());
+            backlog.oldest().ifPresent(at -> health.withDetail("oldest", at.toString()));
+            backlog.lastError().ifPresent(error -> health.withDetail("lastError", error));
+            return health.build();
+        });
     }
 }

@@ -5,29 +5,31 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import dev.lanyard.ops.OutboxTable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The signal outbox in SQL, claimed like the mail outbox: one atomic {@code UPDATE} whose outer
- * {@code WHERE} repeats the conditions of its sub-select, so on PostgreSQL a concurrent claimer that
- * picked the same rows waits for the first one's row locks, re-checks, and skips them; on SQLite
- * writers are serialized anyway.
+ * The signal outbox in SQL, claimed and released as {@link OutboxTable} says. Signals for poll
+ * receivers are never claimed (the receiver fetches them), nor those of a paused stream.
  */
 @Repository
 class JdbcSignalOutboxStore implements SignalOutboxStore {
-    private static final String UNFINISHED = "delivered_at IS NULL AND given_up_at IS NULL";
-    private static final String CLAIMABLE = UNFINISHED + " AND kind <> 'poll' AND next_attempt_at <= :now"
-            + " AND (claimed_until IS NULL OR claimed_until <= :now)"
-            + " AND (stream_id IS NULL OR stream_id NOT IN (SELECT id FROM ssf_streams WHERE status = 'paused'))";
     private static final String COLUMNS = "id, kind, stream_id, app_id, target, jti, claims, attempts";
 
     private final JdbcClient jdbc;
+    private final OutboxTable outbox;
+    /** Neither delivered nor given up. */
+    private final String unfinished;
 
     JdbcSignalOutboxStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.outbox = new OutboxTable(jdbc, "signal_outbox", "delivered_at",
+                " AND kind <> 'poll' AND (stream_id IS NULL OR stream_id NOT IN (SELECT id FROM ssf_streams WHERE status = 'paused'))");
+        this.unfinished = outbox.unfinished();
     }
 
     /** Rows per statement of {@link #add}: one multi-row insert each, however many signals a batch of endings makes. */
@@ -58,47 +60,35 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
 
     @Override
     public List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit) {
-        int claimed = jdbc.sql("UPDATE signal_outbox SET claim = :claim, claimed_until = :until, attempts = attempts + 1"
-                        + " WHERE id IN (SELECT id FROM signal_outbox WHERE " + CLAIMABLE + " ORDER BY next_attempt_at, id LIMIT :limit)"
-                        + " AND " + CLAIMABLE)
-                .param("claim", claim).param("until", claimedUntil.toEpochMilli()).param("now", now.toEpochMilli())
-                .param("limit", limit).update();
-        if (claimed == 0) return List.of();
-        return jdbc.sql("SELECT " + COLUMNS + " FROM signal_outbox WHERE claim = :claim AND " + UNFINISHED + " ORDER BY id")
-                .param("claim", claim).query((rs, n) -> outgoing(rs)).list();
+        return outbox.claim(claim, now, claimedUntil, limit, COLUMNS, (rs, n) -> outgoing(rs));
     }
 
     @Override
     public int delivered(long id, String claim, Instant at) {
-        return jdbc.sql("UPDATE signal_outbox SET delivered_at = :at, claims = '', claim = NULL, claimed_until = NULL, last_error = NULL"
-                        + " WHERE id = :id AND claim = :claim AND " + UNFINISHED)
-                .param("at", at.toEpochMilli()).param("id", id).param("claim", claim).update();
+        return outbox.release(id, claim, "delivered_at = :at, claims = '', last_error = NULL", Map.of("at", at.toEpochMilli()));
     }
 
     @Override
     public int failed(long id, String claim, String error, Instant nextAttempt) {
-        return jdbc.sql("UPDATE signal_outbox SET last_error = :error, next_attempt_at = :next, claim = NULL, claimed_until = NULL"
-                        + " WHERE id = :id AND claim = :claim AND " + UNFINISHED)
-                .param("error", error).param("next", nextAttempt.toEpochMilli()).param("id", id).param("claim", claim).update();
+        return outbox.failed(id, claim, error, nextAttempt);
     }
 
     @Override
     public int gaveUp(long id, String claim, String error, Instant at) {
-        return jdbc.sql("UPDATE signal_outbox SET last_error = :error, given_up_at = :at, claims = '', claim = NULL, claimed_until = NULL"
-                        + " WHERE id = :id AND claim = :claim AND " + UNFINISHED)
-                .param("error", error).param("at", at.toEpochMilli()).param("id", id).param("claim", claim).update();
+        return outbox.release(id, claim, "last_error = :error, given_up_at = :at, claims = ''",
+                Map.of("error", error, "at", at.toEpochMilli()));
     }
 
     @Override
     public List<Outgoing> pending(String streamId, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM signal_outbox WHERE stream_id = :stream AND " + UNFINISHED
+        return jdbc.sql("SELECT " + COLUMNS + " FROM signal_outbox WHERE stream_id = :stream AND " + unfinished
                         + " ORDER BY id LIMIT :limit")
                 .param("stream", streamId).param("limit", limit).query((rs, n) -> outgoing(rs)).list();
     }
 
     @Override
     public boolean more(String streamId, int skip) {
-        return !jdbc.sql("SELECT id FROM signal_outbox WHERE stream_id = :stream AND " + UNFINISHED + " ORDER BY id LIMIT 1 OFFSET :skip")
+        return !jdbc.sql("SELECT id FROM signal_outbox WHERE stream_id = :stream AND " + unfinished + " ORDER BY id LIMIT 1 OFFSET :skip")
                 .param("stream", streamId).param("skip", skip).query(Long.class).list().isEmpty();
     }
 
@@ -106,26 +96,26 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
     public int acknowledge(String streamId, Collection<String> jtis, Instant at) {
         if (jtis.isEmpty()) return 0;
         return jdbc.sql("UPDATE signal_outbox SET delivered_at = :at, claims = '' WHERE stream_id = :stream AND jti IN (:jtis) AND "
-                        + UNFINISHED)
+                        + unfinished)
                 .param("at", at.toEpochMilli()).param("stream", streamId).param("jtis", List.copyOf(jtis)).update();
     }
 
     @Override
     public int redeliver(String streamId, Kind kind) {
-        return jdbc.sql("UPDATE signal_outbox SET kind = :kind WHERE stream_id = :stream AND " + UNFINISHED)
+        return jdbc.sql("UPDATE signal_outbox SET kind = :kind WHERE stream_id = :stream AND " + unfinished)
                 .param("kind", kind.code()).param("stream", streamId).update();
     }
 
     @Override
     public int drop(String streamId, Instant at) {
         return jdbc.sql("UPDATE signal_outbox SET given_up_at = :at, claims = '', last_error = 'stream disabled or deleted'"
-                        + " WHERE stream_id = :stream AND " + UNFINISHED)
+                        + " WHERE stream_id = :stream AND " + unfinished)
                 .param("at", at.toEpochMilli()).param("stream", streamId).update();
     }
 
     @Override
     public long queued(String streamId) {
-        return jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE stream_id = :stream AND " + UNFINISHED)
+        return jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE stream_id = :stream AND " + unfinished)
                 .param("stream", streamId).query(Long.class).single();
     }
 
@@ -143,7 +133,7 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
 
     @Override
     public Backlog backlog() {
-        return jdbc.sql("SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM signal_outbox WHERE kind <> 'poll' AND " + UNFINISHED)
+        return jdbc.sql("SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM signal_outbox WHERE kind <> 'poll' AND " + unfinished)
                 .query((rs, n) -> {
                     long pending = rs.getLong("pending");
                     long oldest = rs.getLong("oldest");

@@ -1,5 +1,6 @@
 package dev.lanyard.signals;
 
+import dev.lanyard.ops.OutboxTable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -19,15 +20,11 @@ class SignalOutboxHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        SignalOutboxStore.Backlog backlog;
-        try {
-            backlog = outbox.backlog();
-        } catch (org.springframework.dao.DataAccessException unreachable) {
-            // The db component says DOWN; this one cannot tell, and must not turn /actuator/health into an error.
-            return Health.unknown().withDetail("reason", "the database cannot be read").build();
-        }
-        Health.Builder health = Health.up().withDetail("pending", backlog.pending());
-        backlog.oldest().ifPresent(at -> health.withDetail("oldest", at.toString()));
-        return health.build();
+        return OutboxTable.health(() -> {
+            SignalOutboxStore.Backlog backlog = outbox.backlog();
+            Health.Builder health = Health.up().withDetail("pending", backlog.pending());
+            backlog.oldest().ifPresent(at -> health.withDetail("oldest", at.toString()));
+            return health.build();
+        });
     }
 }

@@ -1,0 +1,85 @@
+package dev.lanyard.ops;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The SQL that the mail outbox and the signal outbox share: a table of rows to send, each claimed
+ * by one node for a while, then finished (sent or given up) or failed (tried again later).
+ *
+ * <p>A claim is one atomic {@code UPDATE} whose outer {@code WHERE} repeats the conditions of its
+ * sub-select: on PostgreSQL a concurrent claimer that picked the same rows waits for the first one's
+ * row locks and then re-checks those conditions on the claimed rows, so it skips them; on SQLite
+ * writers are serialized anyway. Every later change of a row names the claim it was given under, so
+ * a node whose claim ran out cannot finish a row another node has claimed since.
+ */
+public final class OutboxTable {
+    private final JdbcClient jdbc;
+    private final String table;
+    private final String unfinished;
+    private final String claimable;
+
+    /**
+     * @param table           the table's name
+     * @param doneColumn      the column set when a row was sent ({@code given_up_at} is the other end)
+     * @param claimableAlso   further conditions a row must meet to be claimed, or empty
+     */
+    public OutboxTable(JdbcClient jdbc, String table, String doneColumn, String claimableAlso) {
+        this.jdbc = jdbc;
+        this.table = table;
+        this.unfinished = doneColumn + " IS NULL AND given_up_at IS NULL";
+        this.claimable = unfinished + claimableAlso + " AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now)";
+    }
+
+    /** The condition of a row neither sent nor given up, for the callers' own queries. */
+    public String unfinished() {
+        return unfinished;
+    }
+
+    /** Claims up to {@code limit} rows due at {@code now}, oldest first, and reads their {@code columns}. */
+    public <T> List<T> claim(String claim, Instant now, Instant claimedUntil, int limit, String columns, RowMapper<T> rows) {
+        int claimed = jdbc.sql("UPDATE " + table + " SET claim = :claim, claimed_until = :until, attempts = attempts + 1"
+                        + " WHERE id IN (SELECT id FROM " + table + " WHERE " + claimable + " ORDER BY next_attempt_at, id LIMIT :limit)"
+                        + " AND " + claimable)
+                .param("claim", claim).param("until", claimedUntil.toEpochMilli()).param("now", now.toEpochMilli())
+                .param("limit", limit).update();
+        if (claimed == 0) return List.of();
+        return jdbc.sql("SELECT " + columns + " FROM " + table + " WHERE claim = :claim AND " + unfinished + " ORDER BY id")
+                .param("claim", claim).query(rows).list();
+    }
+
+    /**
+     * Ends a claimed, unfinished row: sets {@code assignments} (named parameters in {@code params}) and
+     * gives the claim up. Returns 0 when the row is no longer this claim's.
+     */
+    public int release(long id, String claim, String assignments, Map<String, ?> params) {
+        return jdbc.sql("UPDATE " + table + " SET " + assignments + ", claim = NULL, claimed_until = NULL"
+                        + " WHERE id = :id AND claim = :claim AND " + unfinished)
+                .params(params).param("id", id).param("claim", claim).update();
+    }
+
+    /** A claimed row could not be sent this time: {@code error} is kept and it is due again at {@code nextAttempt}. */
+    public int failed(long id, String claim, String error, Instant nextAttempt) {
+        return release(id, claim, "last_error = :error, next_attempt_at = :next",
+                Map.of("error", error, "next", nextAttempt.toEpochMilli()));
+    }
+
+    /**
+     * The health of an outbox from {@code read}, or UNKNOWN when the database cannot be read: the db
+     * component says DOWN, and this one must not turn {@code /actuator/health} into an error.
+     */
+    public static Health health(Supplier<Health> read) {
+        try {
+            return read.get();
+        } catch (DataAccessException unreachable) {
+            return Health.unknown().withDetail("reason", "the database cannot be read").build();
+        }
+    }
+}
