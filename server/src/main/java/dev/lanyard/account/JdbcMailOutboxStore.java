@@ -53,8 +53,7 @@ class JdbcMailOutboxStore implements MailOutboxStore {
 
     @Override
     public int gaveUp(long id, String claim, String error, Instant at) {
-        return outbox.release(id, claim, "last_error = :error, given_up_at = :at, body = ''",
-                Map.of("error", error, "at", at.toEpochMilli()));
+        return outbox.gaveUp(id, claim, error, at, "body");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.lanyard.ops;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -67,8 +68,21 @@ public final class OutboxTable {
 
     /** A claimed row could not be sent this time: {@code error} is kept and it is due again at {@code nextAttempt}. */
     public int failed(long id, String claim, String error, Instant nextAttempt) {
-        return release(id, claim, "last_error = :error, next_attempt_at = :next",
-                Map.of("error", error, "next", nextAttempt.toEpochMilli()));
+        Map<String, Object> params = new HashMap<>();
+        params.put("error", error);
+        params.put("next", nextAttempt.toEpochMilli());
+        return release(id, claim, "last_error = :error, next_attempt_at = :next", params);
+    }
+
+    /**
+     * A claimed row will not be sent: {@code error} is kept, and {@code content} (the column holding what
+     * was to be sent) is emptied.
+     */
+    public int gaveUp(long id, String claim, String error, Instant at, String content) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("error", error);
+        params.put("at", at.toEpochMilli());
+        return release(id, claim, "last_error = :error, given_up_at = :at, " + content + " = ''", params);
     }
 
     /**

@@ -75,8 +75,7 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
 
     @Override
     public int gaveUp(long id, String claim, String error, Instant at) {
-        return outbox.release(id, claim, "last_error = :error, given_up_at = :at, claims = ''",
-                Map.of("error", error, "at", at.toEpochMilli()));
+        return outbox.gaveUp(id, claim, error, at, "claims");
     }
 
     @Override

@@ -72,6 +72,20 @@ abstract class MailOutboxStoreContract {
     }
 
     @Test
+    void aFailureOrGivingUpWithoutAMessageIsStillRecorded() {
+        Instant at = now;
+        long failing = add("n@example.com", at);
+        long hopeless = add("o@example.com", at);
+        store.claim("c1", at, at.plus(CLAIM), 10);
+
+        assertThat(store.failed(failing, "c1", null, at.plusSeconds(60))).isEqualTo(1);
+        assertThat(store.gaveUp(hopeless, "c1", null, at)).isEqualTo(1);
+        assertThat(body(hopeless)).as("given up: erased").isEmpty();
+        assertThat(store.claim("c2", at.plusSeconds(60), at.plusSeconds(60).plus(CLAIM), 10))
+                .extracting(MailOutboxStore.Outgoing::id).containsExactly(failing);
+    }
+
+    @Test
     void sentMailIsErasedAndNeverClaimedAgain() {
         Instant at = now;
         long id = add("b@example.com", at);
