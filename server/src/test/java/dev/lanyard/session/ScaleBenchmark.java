@@ -704,7 +704,7 @@ class ScaleBenchmark {
                                     + (now - 100 * day) + " FROM " + series, String.valueOf(MEMBERS)},
                             new String[] {"active sessions", "INSERT INTO sessions (id, token_hash, account_id, app_type, remember_me, device_type,"
                                     + " user_agent, browser, browser_version, os, ip, city, country, country_code, created_at, last_active_at,"
-                                    + " idle_timeout_ms, expires_at) SELECT 'ses_s_' || g, " + sha("'t' || " + pad("g", 42), postgres)
+                                    + " idle_timeout_ms, expires_at) SELECT 'ses_s' || " + pad("g", 15) + ", " + sha("'t' || " + pad("g", 42), postgres)
                                     + ", 'acc_s_' || (CASE WHEN g < " + BIG + " THEN g % " + PER_TEAM + " ELSE " + PER_TEAM + " + (g - " + BIG
                                     + ") % " + (MEMBERS - PER_TEAM) + " END), 'API', FALSE, 'DESKTOP',"
                                     + " 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0', 'Firefox', '133', 'Linux', '85.214.' || (g / 256 % 256) || '.' || (g % 256),"
@@ -712,7 +712,7 @@ class ScaleBenchmark {
                                     + 7 * day + ", " + (now + 30 * day) + " FROM " + series, String.valueOf(ACTIVE)},
                             new String[] {"ended sessions", "INSERT INTO sessions (id, token_hash, account_id, app_type, remember_me, device_type,"
                                     + " ip, created_at, last_active_at, idle_timeout_ms, expires_at, ended_at, end_reason)"
-                                    + " SELECT 'ses_e_' || g, 'e' || " + pad("g", 63) + ", 'acc_s_' || (g % " + MEMBERS + "), 'WEB', FALSE, 'DESKTOP',"
+                                    + " SELECT 'ses_e' || " + pad("g", 15) + ", 'e' || " + pad("g", 63) + ", 'acc_s_' || (g % " + MEMBERS + "), 'WEB', FALSE, 'DESKTOP',"
                                     + " '85.214.1.1', " + now + " - (g * 7919 % " + 89 * day + ") - " + day + ", " + now + " - (g * 7919 % " + 89 * day
                                     + "), " + 7 * day + ", " + now + " - (g * 7919 % " + 89 * day + ") + " + 6 * day + ", " + now + " - (g * 7919 % "
                                     + 89 * day + "), 'SIGNED_OUT' FROM " + series, String.valueOf(ENDED)})) {
@@ -746,10 +746,18 @@ class ScaleBenchmark {
             return postgres ? "encode(sha256(convert_to(" + expression + ", 'UTF8')), 'hex')" : "bench_sha256(" + expression + ")";
         }
 
+        /**
+         * The id of active session {@code g}: "ses_" and 16 base64url characters, the shape of Lanyard's own
+         * ids, so the cache packs it as it packs theirs (decision 31).
+         */
+        static String activeId(int g) {
+            return "ses_s" + String.format("%015d", g);
+        }
+
         /** A SQL list of the active sessions' ids from {@code from} (inclusive) to {@code to} (exclusive). */
         static String ids(Connection c, int from, int to) {
             StringBuilder out = new StringBuilder();
-            for (int g = from; g < to; g++) out.append(g == from ? "" : ",").append("'ses_s_").append(g).append('\'');
+            for (int g = from; g < to; g++) out.append(g == from ? "" : ",").append('\'').append(activeId(g)).append('\'');
             return out.toString();
         }
 
