@@ -40,10 +40,6 @@ class JdbcSessionStore implements SessionStore {
         this.database = database;
     }
 
-    private boolean rowLocks() {
-        return database.postgres();
-    }
-
     @Override
     public void insert(Session s, String tokenHash) {
         insert(s, tokenHash, false);
@@ -311,7 +307,7 @@ class JdbcSessionStore implements SessionStore {
             ORDER BY last_active_at + idle_timeout_ms LIMIT :limit""";
 
     private List<Expired> expired(String sql, EndReason reason, Instant now, int limit) {
-        return jdbc.sql(sql + (rowLocks() ? " FOR UPDATE SKIP LOCKED" : ""))
+        return jdbc.sql(sql + (database.postgres() ? " FOR UPDATE SKIP LOCKED" : ""))
                 .param("now", now.toEpochMilli())
                 .param("limit", limit)
                 .query((rs, n) -> new Expired(new SessionId(rs.getString("id")), new AccountId(rs.getString("account_id")), reason))

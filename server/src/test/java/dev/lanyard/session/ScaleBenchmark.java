@@ -455,18 +455,18 @@ class ScaleBenchmark {
         // Active session g >= BIG belongs to member PER_TEAM + (g - BIG) % (MEMBERS - PER_TEAM) (the fill).
         // Ten sessions of a tenth of the members first, as 1,000,000 sessions of 100,000 members are; then one each of
         // all members, nine tenths of whom the first set did not hold (what a member costs besides their sessions).
-        long after = cached(sessions, cache, "ten sessions each of %,d members".formatted(CACHE / 10),
+        cached(sessions, cache, use, "ten sessions each of %,d members".formatted(CACHE / 10),
                 i -> BIG + i / 10 + (i % 10) * (MEMBERS - PER_TEAM));
-        after = cached(sessions, cache, "then one session each of %,d members".formatted(CACHE), i -> BIG + i);
+        long after = cached(sessions, cache, use, "then one session each of %,d members".formatted(CACHE), i -> BIG + i);
         line("RSS with %,d active sessions in the database and %,d cached: %,d MiB (heap committed %,d MiB, used after the GC %,d MiB)",
                 ACTIVE, cache.size(), rssKib() / 1024, Runtime.getRuntime().totalMemory() >> 20, after >> 20);
     }
 
     /** Fills the emptied cache with sessions {@code session(0..CACHE-1)} and prints the heap it took per session; returns the heap after. */
-    private long cached(Sessions sessions, SessionCache cache, String which, java.util.function.IntUnaryOperator session) throws Exception {
+    private long cached(Sessions sessions, SessionCache cache, Sessions.Use use, String which, java.util.function.IntUnaryOperator session) throws Exception {
         cache.clear();
         long before = histogramTotal();
-        for (int i = 0; i < CACHE; i++) sessions.check(token('t', session.applyAsInt(i)), new Sessions.Use("", Optional.empty(), false));
+        for (int i = 0; i < CACHE; i++) sessions.check(token('t', session.applyAsInt(i)), use);
         long size = cache.size();
         long after = histogramTotal();
         line("Validation cache, %s: heap after a full GC (jcmd GC.class_histogram) %,d → %,d bytes with %,d sessions cached"
