@@ -12,12 +12,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcTimelineStore implements TimelineStore {
     private final JdbcClient jdbc;
-    /** PostgreSQL takes the sessions' ids as one array. */
-    private final DatabaseKind database;
 
-    JdbcTimelineStore(JdbcClient jdbc, DatabaseKind database) {
+    JdbcTimelineStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.database = database;
     }
 
     @Override
@@ -28,36 +25,6 @@ class JdbcTimelineStore implements TimelineStore {
                 .param("kind", kind)
                 .param("detail", detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail)
                 .update();
-    }
-
-    @Override
-    public void addToEach(List<SessionId> ids, Instant at, String kind, String detail) {
-        String cut = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
-        if (ids.size() > 1 && database.postgres()) {
-            // One statement with one array parameter, however many sessions: PostgreSQL parses,
-            // plans and binds it once, instead of a VALUES list of a parameter per session.
-            jdbc.sql("INSERT INTO session_events (session_id, at, kind, detail) SELECT unnest(CAST(:ids AS text[])), :at, :kind, :detail")
-                    .param("ids", new org.springframework.jdbc.support.SqlArrayValue("text", ids.stream().map(SessionId::value).toArray()))
-                    .param("at", at.toEpochMilli())
-                    .param("kind", kind)
-                    .param("detail", cut)
-                    .update();
-            return;
-        }
-        for (int from = 0; from < ids.size(); from += ADD_CHUNK) {
-            List<SessionId> chunk = ids.subList(from, Math.min(ids.size(), from + ADD_CHUNK));
-            StringBuilder sql = new StringBuilder("INSERT INTO session_events (session_id, at, kind, detail) VALUES ");
-            java.util.Map<String, Object> params = new java.util.HashMap<>();
-            params.put("at", at.toEpochMilli());
-            params.put("kind", kind);
-            params.put("detail", cut);
-            for (int i = 0; i < chunk.size(); i++) {
-                if (i > 0) sql.append(", ");
-                sql.append("(:id").append(i).append(", :at, :kind, :detail)");
-                params.put("id" + i, chunk.get(i).value());
-            }
-            jdbc.sql(sql.toString()).params(params).update();
-        }
     }
 
     @Override

@@ -154,7 +154,7 @@ class SessionBroadcast {
 
     /**
      * Announces sessions of {@code owner} that just ended: one {@link SessionsEnded} for them all, in
-     * the caller's transaction (the audit log, timeline and signals listen); a notification to the other
+     * the caller's transaction (the audit log and signals listen); a notification to the other
      * nodes; and, after the commit, eviction here and the live-page listeners. Every way a session
      * ends comes through here.
      */
@@ -182,7 +182,7 @@ class SessionBroadcast {
      */
     void ended(java.util.Map<SessionId, dev.lanyard.account.AccountId> owners, Session.Ending ending, List<Runnable> waits) {
         if (owners.isEmpty()) return;
-        // One event and one read for the whole batch: its listeners write in batches (timeline, audit, signals).
+        // One event and one read for the whole batch: its listeners write in batches (audit, signals).
         announce(List.copyOf(owners.keySet()), store.findAnyOwner(owners.keySet()), ending, waits);
     }
 

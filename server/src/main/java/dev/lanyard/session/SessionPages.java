@@ -143,7 +143,7 @@ class SessionPages {
         if (!id.equals(current.id().value())) requireList(current);
         Session session = sessions.get(new SessionId(id), current.account().id());
         model.addAttribute("s", view(session, session.id().equals(current.id())));
-        model.addAttribute("timeline", timeline.of(session.id()));
+        model.addAttribute("timeline", timeline.of(session));
         model.addAttribute("account", current.account());
         model.addAttribute("approvable", session.active() && !session.verified() && Approvals.approvable(session)
                 && !session.id().equals(current.id()) && approvals.mayApprove(current));
@@ -161,7 +161,7 @@ class SessionPages {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             Session session = sessions.get(new SessionId(id), current.account().id());
             model.addAttribute("s", view(session, session.id().equals(current.id())));
-            model.addAttribute("timeline", timeline.of(session.id()));
+            model.addAttribute("timeline", timeline.of(session));
             model.addAttribute("account", current.account());
             model.addAttribute("error", invalid.getMessage());
             model.addAttribute("proposedName", name);

@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * Sessions that just ended alike: one session signed out, a member's sessions, a batch of a team
  * sign-out or of the expiry sweep. Published once per ending, inside its transaction, with the rows
- * as they are now (ended), so that what listens (the timeline, the audit log, the signals outbox)
+ * as they are now (ended), so that what listens (the audit log, the signals outbox)
  * writes a batch in a few statements and reads nothing per session. Every way a session ends comes
  * through here, once per session.
  *

@@ -7,7 +7,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Each session's own activity timeline (PRODUCT.md S3): signed in, address or place changed,
- * renamed, ended. Written in the transaction of the change it records.
+ * verified, renamed, ended. Written in the transaction of the change it records, except the last
+ * line of an ended session, which is read from the session's own row (its end time and reason):
+ * an ending of 10,000 sessions then writes nothing here (docs/decisions/0035).
  */
 @Component
 class Timeline {
@@ -42,14 +44,22 @@ class Timeline {
         }
     }
 
-    /** One "ended" line on each session's timeline, written in a few statements for the whole batch. */
-    @EventListener
-    void on(SessionsEnded ended) {
-        store.addToEach(ended.sessions().stream().map(Session::id).toList(), ended.at(), "ended", ended.ending().reason().name());
+    /** The session's newest lines, oldest first; an ended session's last line says when and why it ended. */
+    List<Line> of(Session session) {
+        List<Line> lines = new java.util.ArrayList<>(store.latest(session.id(), MAX_ENTRIES).stream().map(Timeline::line).toList());
+        session.ending().ifPresent(ending -> {
+            if (lines.size() == MAX_ENTRIES) lines.remove(0);
+            lines.add(line(ending.at(), "Ended: " + ending.reason().label()));
+        });
+        return List.copyOf(lines);
     }
 
-    List<Line> of(SessionId id) {
-        return store.latest(id, MAX_ENTRIES).stream().map(e -> new Line(e.at(), SessionView.EXACT.format(e.at()), text(e))).toList();
+    private static Line line(TimelineStore.Entry e) {
+        return line(e.at(), text(e));
+    }
+
+    private static Line line(java.time.Instant at, String text) {
+        return new Line(at, SessionView.EXACT.format(at), text);
     }
 
     private static String text(TimelineStore.Entry e) {
@@ -60,7 +70,6 @@ class Timeline {
             case "approved" -> e.detail().isEmpty() ? "Verified: approved from a verified session"
                     : "Verified: approved from " + e.detail();
             case "renamed" -> e.detail().isEmpty() ? "Name removed" : "Renamed to “" + e.detail() + "”";
-            case "ended" -> "Ended: " + EndReason.valueOf(e.detail()).label();
             default -> e.kind();
         };
     }

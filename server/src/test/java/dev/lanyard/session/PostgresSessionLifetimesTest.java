@@ -36,7 +36,7 @@ class PostgresSessionLifetimesTest extends SessionLifetimesTest {
         assertThat(ended.stream().mapToInt(Integer::intValue).sum()).as("ended, summed over the nodes").isEqualTo(SESSIONS);
         assertThat(expired).allSatisfy(s -> {
             assertThat(endReason(s)).contains(EndReason.LIFETIME_EXPIRED);
-            assertThat(endedLines(s)).as("one 'Ended' line in its history").isEqualTo(1);
+            assertThat(expiryEntries(s)).as("one audit entry of its expiry").isEqualTo(1);
         });
     }
 
@@ -55,8 +55,8 @@ class PostgresSessionLifetimesTest extends SessionLifetimesTest {
         });
     }
 
-    private int endedLines(Sessions.Started started) {
-        return jdbc.sql("SELECT COUNT(*) FROM session_events WHERE session_id = :id AND kind = 'ended'")
+    private int expiryEntries(Sessions.Started started) {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE session_id = :id AND action = 'session.expired'")
                 .param("id", started.session().id().value()).query(Integer.class).single();
     }
 

@@ -55,7 +55,7 @@ class TimelineTest {
     }
 
     private List<String> texts(Sessions.Started started) {
-        return timeline.of(started.session().id()).stream().map(Timeline.Line::text).toList();
+        return timeline.of(row(started)).stream().map(Timeline.Line::text).toList();
     }
 
     private Session row(Sessions.Started started) {
@@ -66,7 +66,7 @@ class TimelineTest {
     void startedSessionSaysItSignedIn() {
         Sessions.Started laptop = signIn();
 
-        List<Timeline.Line> lines = timeline.of(laptop.session().id());
+        List<Timeline.Line> lines = timeline.of(row(laptop));
 
         assertThat(lines).singleElement().satisfies(line -> {
             assertThat(line.text()).isEqualTo("Signed in");
@@ -98,7 +98,7 @@ class TimelineTest {
         assertThat(moved.location().label()).isNotEqualTo("Madrid, Spain").isNotEqualTo("Unknown location");
         assertThat(texts(laptop)).containsExactly("Signed in", "Used from a new IP address: " + LONDON,
                 "Location changed to " + moved.location().label());
-        assertThat(timeline.of(laptop.session().id()).get(1).at()).isEqualTo(clock.instant());
+        assertThat(timeline.of(row(laptop)).get(1).at()).isEqualTo(clock.instant());
     }
 
     @Test
@@ -166,7 +166,7 @@ class TimelineTest {
 
         assertThat(texts(phone)).containsExactly("Signed in", "Ended: Signed out from another device");
         assertThat(texts(laptop)).containsExactly("Signed in", "Ended: Signed out");
-        assertThat(timeline.of(phone.session().id())).last().extracting(Timeline.Line::at).isEqualTo(clock.instant());
+        assertThat(timeline.of(row(phone))).last().extracting(Timeline.Line::at).isEqualTo(clock.instant());
     }
 
     @Test
@@ -178,5 +178,23 @@ class TimelineTest {
 
         assertThat(texts(laptop)).containsExactly("Signed in");
         assertThat(texts(phone)).containsExactly("Signed in", "Renamed to “Phone”");
+    }
+
+    @Test
+    void aFullTimelineStillEndsWithHowTheSessionEnded() {
+        Sessions.Started laptop = signIn();
+        for (int i = 1; i <= Timeline.MAX_ENTRIES; i++) sessions.rename(laptop.session().id(), alice.id(), "Laptop " + i);
+        clock.advance(Duration.ofMinutes(1));
+
+        sessions.logout(new CurrentSession(laptop.session().id(), alice, AppType.WEB));
+
+        List<Timeline.Line> lines = timeline.of(row(laptop));
+        assertThat(lines).hasSize(Timeline.MAX_ENTRIES);
+        assertThat(lines.get(0).text()).isEqualTo("Renamed to “Laptop 2”");
+        assertThat(lines.get(lines.size() - 2).text()).isEqualTo("Renamed to “Laptop " + Timeline.MAX_ENTRIES + "”");
+        assertThat(lines).last().satisfies(line -> {
+            assertThat(line.text()).isEqualTo("Ended: Signed out");
+            assertThat(line.at()).isEqualTo(clock.instant());
+        });
     }
 }
