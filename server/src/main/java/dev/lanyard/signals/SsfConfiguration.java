@@ -28,8 +28,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Configuration(proxyBeanMethods = false)
 class SsfConfiguration {
 
+    /** First of all chains: its paths lie under the API's, whose own chain comes next (order -20). */
     @Bean
-    @Order(-5)
+    @Order(-30)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
     SecurityFilterChain signalsChain(HttpSecurity http) throws Exception {
         http.securityMatcher(SsfApi.BASE + "/**", "/.well-known/ssf-configuration")

@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class Problems {
     /**
      * The API's paths, matched on the decoded, normalised path the way the dispatcher routes them,
-     * so {@code /%61pi/v1/logout} is the API for every rule (the request guard, the CSRF exemption,
+     * so {@code /%61pi/v1/logout} is the API for every rule (its own security chain, the request guard,
      * error answers) and cannot be the API for one and a page for another.
      */
     static final RequestMatcher API = PathPatternRequestMatcher.withDefaults().matcher("/api/**");

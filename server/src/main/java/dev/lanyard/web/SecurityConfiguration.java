@@ -68,14 +68,67 @@ class SecurityConfiguration {
         return new CsrfCookies(origins);
     }
 
+    /**
+     * The API's own chain, tried first: an API request (most requests) is matched once to find its chain
+     * instead of against every endpoint of the authorization server first, and skips what only pages need
+     * (the CSRF token, which the API never used: {@link ApiRequestGuard} guards it). The same session filter,
+     * headers, authorization and answers as the pages' chain. Shared Signals' receivers (under
+     * {@code /api/v1/ssf}) have a chain of their own, tried before this one.
+     */
+    @Bean
+    @org.springframework.core.annotation.Order(API_CHAIN_ORDER)
+    SecurityFilterChain apiChain(HttpSecurity http, SessionFilter sessions, JsonMapper json, UserAgentParser agents,
+                                 ExternalOrigins origins, KeyAccess keys) throws Exception {
+        http.securityMatcher(Problems.API);
+        stateless(http, sessions, json, origins, agents)
+                .csrf(c -> c.disable())
+                .authorizeHttpRequests(a -> a
+                        // An async dispatch continues a request that was already authorized (live streams).
+                        .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC).permitAll()
+                        .requestMatchers("/api/v1/signup", "/api/v1/login", "/api/v1/login/second-factor").permitAll()
+                        .anyRequest().access(signedIn(keys)));
+        return http.build();
+    }
+
+    /** Before the authorization server's chain (-10) and the documentation's (0); after Shared Signals' (-30). */
+    static final int API_CHAIN_ORDER = -20;
+
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, SessionFilter sessions, JsonMapper json, UserAgentParser agents,
                                     ExternalOrigins origins, CsrfTokenRepository csrfTokens, MetricsAccess metrics,
                                     KeyAccess keys) throws Exception {
-        // Signed in; an API key also within its scopes (decision 0018).
-        AuthorizationManager<RequestAuthorizationContext> signedIn = (authentication, context) ->
-                new AuthorizationDecision(keys.permits(authentication.get(), context.getRequest()));
-        http
+        stateless(http, sessions, json, origins, agents)
+                // Every request authenticates afresh from its Lanyard session, which Spring would take for
+                // a new sign-in and rotate the CSRF token each time, breaking forms open in other tabs.
+                .csrf(c -> c.csrfTokenRepository(csrfTokens)
+                        .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy()))
+                .authorizeHttpRequests(a -> a
+                        // An async dispatch continues a request that was already authorized (live streams).
+                        .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC).permitAll()
+                        .requestMatchers("/login", "/login/verify", "/login/verify/passkey", "/login/verify/passkey/options", "/login/passkey",
+                                "/login/passkey/options", "/signup", "/invite/*", "/not-me/*", "/not-me/*/all", "/css/**", "/js/**", "/img/**", "/webjars/**",
+                                "/favicon.ico", "/error").permitAll()
+                        .requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                        .requestMatchers("/actuator/health/**", "/actuator/health").permitAll()
+                        .requestMatchers("/actuator/prometheus").access((authentication, context) ->
+                                new AuthorizationDecision(metrics.accepts(bearer(context.getRequest()))))
+                        .anyRequest().access(signedIn(keys)));
+        return http.build();
+    }
+
+    /** Signed in; an API key also within its scopes (decision 0018). */
+    private static AuthorizationManager<RequestAuthorizationContext> signedIn(KeyAccess keys) {
+        return (authentication, context) -> new AuthorizationDecision(keys.permits(authentication.get(), context.getRequest()));
+    }
+
+    /**
+     * What the API's and the pages' chains share: no servlet session, authentication by the Lanyard
+     * session ({@link SessionFilter}), the request guard, the headers and the answers to a missing
+     * sign-in or a refusal.
+     */
+    private static HttpSecurity stateless(HttpSecurity http, SessionFilter sessions, JsonMapper json, ExternalOrigins origins,
+                                          UserAgentParser agents) throws Exception {
+        return http
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
                 .securityContext(c -> c.requireExplicitSave(true))
@@ -86,11 +139,6 @@ class SecurityConfiguration {
                 // Nothing asks the servlet request who is signed in (getUserPrincipal, isUserInRole): one request
                 // wrapper less for every attribute lookup on the way.
                 .servletApi(s -> s.disable())
-                // Every request authenticates afresh from its Lanyard session, which Spring would take for
-                // a new sign-in and rotate the CSRF token each time, breaking forms open in other tabs.
-                .csrf(c -> c.csrfTokenRepository(csrfTokens)
-                        .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy())
-                        .ignoringRequestMatchers(Problems.API))
                 .addFilterBefore(sessions, CsrfFilter.class)
                 .addFilterAfter(new ApiRequestGuard(json, origins), AuthorizationFilter.class)
                 .headers(h -> h
@@ -99,24 +147,9 @@ class SecurityConfiguration {
                         .referrerPolicy(r -> r.policy(org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
                         .addHeaderWriter(new StaticHeadersWriter("Accept-CH", String.join(", ", agents.clientHintHeaders())))
                         .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", PERMISSIONS_POLICY)))
-                .authorizeHttpRequests(a -> a
-                        // An async dispatch continues a request that was already authorized (live streams).
-                        .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC).permitAll()
-                        // The API first: most requests are API calls, and each rule below is one more path match.
-                        .requestMatchers("/api/v1/signup", "/api/v1/login", "/api/v1/login/second-factor").permitAll()
-                        .requestMatchers(Problems.API).access(signedIn)
-                        .requestMatchers("/login", "/login/verify", "/login/verify/passkey", "/login/verify/passkey/options", "/login/passkey",
-                                "/login/passkey/options", "/signup", "/invite/*", "/not-me/*", "/not-me/*/all", "/css/**", "/js/**", "/img/**", "/webjars/**",
-                                "/favicon.ico", "/error").permitAll()
-                        .requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html").permitAll()
-                        .requestMatchers("/actuator/health/**", "/actuator/health").permitAll()
-                        .requestMatchers("/actuator/prometheus").access((authentication, context) ->
-                                new AuthorizationDecision(metrics.accepts(bearer(context.getRequest()))))
-                        .anyRequest().access(signedIn))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint(entryPoint(json))
                         .accessDeniedHandler(accessDenied(json)));
-        return http.build();
     }
 
     @Bean

@@ -1,0 +1,56 @@
+package dev.lanyard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import dev.lanyard.session.SessionFilter;
+import jakarta.servlet.Filter;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.header.HeaderWriterFilter;
+
+/**
+ * Which security chain a request gets (Spring Security takes the first whose matcher accepts it):
+ * the API's own, without the CSRF token it never used; the pages', with it; Shared Signals'
+ * receivers under {@code /api/v1/ssf}, their own and not the API's. What each chain does is tested
+ * by the requests of {@link ApiRequestGuardTest}, {@link HttpFlowTest} and the signals tests.
+ */
+@LanyardSpringTest
+class SecurityChainsTest {
+    @Autowired
+    List<SecurityFilterChain> chains;
+
+    private List<Class<?>> filtersOf(String method, String path) {
+        MockHttpServletRequest request = new MockHttpServletRequest(method, path);
+        request.setServletPath(path);
+        SecurityFilterChain chain = chains.stream().filter(c -> c.matches(request)).findFirst().orElseThrow();
+        return chain.getFilters().stream().map(Filter::getClass).<Class<?>>map(c -> c).toList();
+    }
+
+    @Test
+    void anApiRequestIsAuthenticatedAuthorizedAndGuardedWithoutACsrfToken() {
+        for (String path : List.of("/api/v1/sessions/current", "/api/v1/logout", "/api/v1/admin/sessions/sign-out")) {
+            assertThat(filtersOf("POST", path)).as(path)
+                    .contains(SessionFilter.class, HeaderWriterFilter.class, AuthorizationFilter.class, ApiRequestGuard.class)
+                    .doesNotContain(CsrfFilter.class);
+        }
+    }
+
+    @Test
+    void aPageRequestCarriesACsrfToken() {
+        for (String path : List.of("/settings/sessions", "/login", "/admin/sessions")) {
+            assertThat(filtersOf("POST", path)).as(path)
+                    .contains(SessionFilter.class, HeaderWriterFilter.class, CsrfFilter.class, AuthorizationFilter.class, ApiRequestGuard.class);
+        }
+    }
+
+    @Test
+    void sharedSignalsReceiversKeepTheirOwnChain() {
+        assertThat(filtersOf("GET", "/api/v1/ssf/status")).doesNotContain(SessionFilter.class, ApiRequestGuard.class);
+    }
+}
