@@ -10,7 +10,7 @@
 # PROFILE=1 adds a JFR recording of Lanyard under load (after the measured rounds) and prints the
 # top consumers by share of CPU samples (PROFILE_RUN=lanyard-key profiles the API key's requests).
 #
-# Settings (environment): SESSIONS=50 DURATION=15 WARMUP=15 ROUNDS=2 THREADS=2 CONNECTIONS=8
+# Settings (environment): SESSIONS=50 DURATION=15 WARMUP=150 (at most, per app) ROUNDS=2 THREADS=2 CONNECTIONS=8
 # JAVA_OPTS= (both JVMs; e.g. JAVA_OPTS="$(scripts/run.sh --print-java-opts)") LANYARD_JAR= PROFILE=0
 # LAUNCH=jar (both started with java -jar) or LAUNCH=cds (both from their extracted jar with a class-data
 # archive, made by scripts/cds.sh as scripts/run.sh does for Lanyard; the archives are made before timing).
@@ -22,7 +22,10 @@ source bench/lib.sh
 
 SESSIONS=${SESSIONS:-50}
 DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-15}
+# On slow cores the JIT compilers need a minute or more of load before the rate settles (rates rose
+# 5× over three minutes after a 15 s warm-up): each app is warmed in 15 s runs until one is less than
+# 5% faster than the one before, for at most WARMUP seconds, and the rates are printed.
+WARMUP=${WARMUP:-150}
 ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-8}
@@ -30,7 +33,7 @@ JAVA_OPTS=${JAVA_OPTS:-}
 PROFILE=${PROFILE:-0}
 PROFILE_RUN=${PROFILE_RUN:-lanyard}
 LAUNCH=${LAUNCH:-jar}
-MAX_SECONDS=${MAX_SECONDS:-$((240 + 2 * WARMUP + 2 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
+MAX_SECONDS=${MAX_SECONDS:-$((240 + 3 * (WARMUP + 15) + 2 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
 PASSWORD="a long benchmark passphrase 42"
 EMAIL="bench@example.test"
 
@@ -141,10 +144,19 @@ ms() { # wrk latency ("812.00us", "1.20ms", "2.01s") in ms
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
 
-echo "$BENCH_NAME: warming up ${WARMUP}s each..."
-wrk_run lanyard "$WARMUP" "$out/warmup-lanyard.txt"
-wrk_run plain "$WARMUP" "$out/warmup-plain.txt"
-[[ $runs == *lanyard-key* ]] && wrk_run lanyard-key "$WARMUP" "$out/warmup-lanyard-key.txt"
+echo "$BENCH_NAME: warming up each until its rate settles (at most ${WARMUP}s)..."
+for name in $runs; do
+    warm="" previous=0 spent=0
+    while [ "$spent" -lt "$WARMUP" ]; do
+        wrk_run "$name" 15 "$out/warmup-$name.txt"
+        spent=$((spent + 15))
+        rate=$(awk '/^Requests\/sec:/ { printf "%d", $2 }' "$out/warmup-$name.txt")
+        warm="$warm $rate"
+        [ "$previous" -gt 0 ] && [ "$rate" -lt $((previous * 105 / 100)) ] && break
+        previous=$rate
+    done
+    echo "$BENCH_NAME: warm-up $name, req/s each 15 s:$warm"
+done
 
 declare -A rates p99s cpu requests
 tick=$(getconf CLK_TCK)
@@ -184,7 +196,7 @@ cpu_per() { calc "${cpu[$1]} * 1000000 / $tick / ${requests[$1]}" 0; }
 cpu_ratio=$(calc "$(cpu_per plain) / $(cpu_per lanyard)" 3)
 
 echo
-echo "== GET /api/v1/sessions/current: Lanyard against a plain Spring Boot app; wrk -t$THREADS -c$CONNECTIONS, $ROUNDS x ${DURATION}s after ${WARMUP}s warm-up, loopback, $(nproc) cores =="
+echo "== GET /api/v1/sessions/current: Lanyard against a plain Spring Boot app; wrk -t$THREADS -c$CONNECTIONS, $ROUNDS x ${DURATION}s after a warm-up until each rate settled (at most ${WARMUP}s), loopback, $(nproc) cores =="
 echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS='${JAVA_OPTS}'; LAUNCH=$LAUNCH"
 printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s\n" app "mean req/s" "req/s per round" "mean p99" "p99 ms per round" "CPU µs/req" "start-up s" "RSS start MiB" "RSS load MiB"
 rss_start_lanyard_key="(same JVM)"; rss_load_lanyard_key="(same JVM)"; started[lanyard-key]="-"

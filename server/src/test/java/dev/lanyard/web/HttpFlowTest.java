@@ -309,6 +309,8 @@ class HttpFlowTest {
                         .as("operators keep http.server.requests").isNotNull());
         assertThat(registry.getMeters()).as("no spring.security.* observations (issue 13)")
                 .noneMatch(meter -> meter.getId().getName().startsWith("spring.security"));
+        assertThat(registry.find("http.server.requests.active").longTaskTimer())
+                .as("no long task timer per request (decision 36)").isNull();
     }
 
     @Test
