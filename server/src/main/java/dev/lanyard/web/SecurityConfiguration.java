@@ -62,6 +62,15 @@ class SecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
+    /** Spring Security's strict firewall, its header rule checked without a regular expression ({@link HeaderCharacters}). */
+    @Bean
+    static org.springframework.security.web.firewall.HttpFirewall httpFirewall() {
+        var firewall = new org.springframework.security.web.firewall.StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HeaderCharacters::allowedName);
+        firewall.setAllowedHeaderValues(HeaderCharacters::allowedValue);
+        return firewall;
+    }
+
     /** A bean, so tests can put the application's own repository back after Spring Security's test support swaps it. */
     @Bean
     CsrfTokenRepository csrfTokenRepository(ExternalOrigins origins) {

@@ -261,6 +261,10 @@ class HttpFlowTest {
         assertThat(raw("GET /api/v1/sessions?a[]=1&filter[]=x")).startsWith("HTTP/1.1 401")
                 .contains("Content-Type: application/problem+json").contains("urn:lanyard:problem:unauthenticated");
         assertThat(raw("GET /login?a[]=1", "Accept: text/html")).startsWith("HTTP/1.1 200");
+        // A C1 control character (NEL, byte 0x85) in the bearer token: the firewall refuses the header when it is read.
+        assertThat(raw("GET /api/v1/sessions/current", "Authorization: Bearer ses_a\u0085b")).startsWith("HTTP/1.1 400")
+                .contains("Content-Type: application/problem+json").contains("\"type\":\"urn:lanyard:problem:bad-request\"")
+                .contains("X-Content-Type-Options: nosniff");
         for (String line : new String[] {"GET /api/v1/a%2Fb", "GET /api/v1/a%00b", "GET /api/v1/a;b"}) {
             String response = raw(line);
             assertThat(response).as(line).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
