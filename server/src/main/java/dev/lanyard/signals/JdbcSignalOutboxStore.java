@@ -22,14 +22,11 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
 
     private final JdbcClient jdbc;
     private final OutboxTable outbox;
-    /** Neither delivered nor given up. */
-    private final String unfinished;
 
     JdbcSignalOutboxStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
         this.outbox = new OutboxTable(jdbc, "signal_outbox", "delivered_at",
                 " AND kind <> 'poll' AND (stream_id IS NULL OR stream_id NOT IN (SELECT id FROM ssf_streams WHERE status = 'paused'))");
-        this.unfinished = outbox.unfinished();
     }
 
     /** Rows per statement of {@link #add}: one multi-row insert each, however many signals a batch of endings makes. */
@@ -80,14 +77,14 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
 
     @Override
     public List<Outgoing> pending(String streamId, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM signal_outbox WHERE stream_id = :stream AND " + unfinished
+        return jdbc.sql("SELECT " + COLUMNS + " FROM signal_outbox WHERE stream_id = :stream AND " + outbox.unfinished()
                         + " ORDER BY id LIMIT :limit")
                 .param("stream", streamId).param("limit", limit).query((rs, n) -> outgoing(rs)).list();
     }
 
     @Override
     public boolean more(String streamId, int skip) {
-        return !jdbc.sql("SELECT id FROM signal_outbox WHERE stream_id = :stream AND " + unfinished + " ORDER BY id LIMIT 1 OFFSET :skip")
+        return !jdbc.sql("SELECT id FROM signal_outbox WHERE stream_id = :stream AND " + outbox.unfinished() + " ORDER BY id LIMIT 1 OFFSET :skip")
                 .param("stream", streamId).param("skip", skip).query(Long.class).list().isEmpty();
     }
 
@@ -95,26 +92,26 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
     public int acknowledge(String streamId, Collection<String> jtis, Instant at) {
         if (jtis.isEmpty()) return 0;
         return jdbc.sql("UPDATE signal_outbox SET delivered_at = :at, claims = '' WHERE stream_id = :stream AND jti IN (:jtis) AND "
-                        + unfinished)
+                        + outbox.unfinished())
                 .param("at", at.toEpochMilli()).param("stream", streamId).param("jtis", List.copyOf(jtis)).update();
     }
 
     @Override
     public int redeliver(String streamId, Kind kind) {
-        return jdbc.sql("UPDATE signal_outbox SET kind = :kind WHERE stream_id = :stream AND " + unfinished)
+        return jdbc.sql("UPDATE signal_outbox SET kind = :kind WHERE stream_id = :stream AND " + outbox.unfinished())
                 .param("kind", kind.code()).param("stream", streamId).update();
     }
 
     @Override
     public int drop(String streamId, Instant at) {
         return jdbc.sql("UPDATE signal_outbox SET given_up_at = :at, claims = '', last_error = 'stream disabled or deleted'"
-                        + " WHERE stream_id = :stream AND " + unfinished)
+                        + " WHERE stream_id = :stream AND " + outbox.unfinished())
                 .param("at", at.toEpochMilli()).param("stream", streamId).update();
     }
 
     @Override
     public long queued(String streamId) {
-        return jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE stream_id = :stream AND " + unfinished)
+        return jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE stream_id = :stream AND " + outbox.unfinished())
                 .param("stream", streamId).query(Long.class).single();
     }
 
@@ -132,7 +129,7 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
 
     @Override
     public Backlog backlog() {
-        return jdbc.sql("SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM signal_outbox WHERE kind <> 'poll' AND " + unfinished)
+        return jdbc.sql("SELECT COUNT(*) AS pending, MIN(created_at) AS oldest FROM signal_outbox WHERE kind <> 'poll' AND " + outbox.unfinished())
                 .query((rs, n) -> {
                     long pending = rs.getLong("pending");
                     long oldest = rs.getLong("oldest");
