@@ -13,9 +13,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcTeamSessionStore implements TeamSessionStore {
     private final JdbcClient jdbc;
+    private final DatabaseKind database;
 
-    JdbcTeamSessionStore(JdbcClient jdbc) {
+    JdbcTeamSessionStore(JdbcClient jdbc, DatabaseKind database) {
         this.jdbc = jdbc;
+        this.database = database;
     }
 
     @Override
@@ -57,12 +59,23 @@ class JdbcTeamSessionStore implements TeamSessionStore {
     }
 
     @Override
-    public List<Session> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit) {
-        return jdbc.sql("UPDATE sessions SET " + JdbcSessionStore.END + """
-                 WHERE id IN (SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id
-                              WHERE a.team_id = :team AND s.ended_at IS NULL AND s.id <> :keep LIMIT :limit)
-                   AND ended_at IS NULL
-                RETURNING\s""" + JdbcSessionStore.COLUMNS)
+    public List<Session> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit, boolean skipLocked) {
+        String active = " FROM sessions s JOIN accounts a ON a.id = s.account_id"
+                + " WHERE a.team_id = :team AND s.ended_at IS NULL AND s.id <> :keep";
+        String sql;
+        if (database.postgres()) {
+            // The batch's rows are picked and locked once, before the update: a subquery with a lock
+            // clause under IN may be run again for each row, and then skips the rows this statement
+            // already ended and picks others, ending more than the limit. A batch that waits for held
+            // rows locks them in id order, as the activity flush writes them, so the two never deadlock.
+            sql = "WITH batch AS MATERIALIZED (SELECT s.id AS picked" + active
+                    + (skipLocked ? " LIMIT :limit FOR UPDATE OF s SKIP LOCKED" : " ORDER BY s.id LIMIT :limit FOR UPDATE OF s")
+                    + ") UPDATE sessions SET " + JdbcSessionStore.END + " FROM batch WHERE id = batch.picked AND ended_at IS NULL";
+        } else {
+            // SQLite has one writer and no row locks: nothing is held by another transaction.
+            sql = "UPDATE sessions SET " + JdbcSessionStore.END + " WHERE id IN (SELECT s.id" + active + " LIMIT :limit) AND ended_at IS NULL";
+        }
+        return jdbc.sql(sql + " RETURNING " + JdbcSessionStore.COLUMNS)
                 .paramSource(JdbcSessionStore.ending(ending).addValue("team", team.value()).addValue("keep", keep.value()).addValue("limit", limit))
                 .query((rs, n) -> JdbcSessionStore.session(rs))
                 .list();

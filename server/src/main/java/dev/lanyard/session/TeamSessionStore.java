@@ -35,6 +35,11 @@ interface TeamSessionStore {
      * it ended as they are now (ended), read by the same statement ({@code RETURNING}), so that the
      * batch's listeners need not read them again. Repeat until it returns fewer than {@code limit};
      * a repeat ends only what is still active.
+     *
+     * <p>With {@code skipLocked}, on PostgreSQL, the batch leaves out rows another transaction holds
+     * (another batch of the same sign-out, an activity flush) instead of waiting for them, so that
+     * batches can run at once; a short batch then does not mean that none is left. Without it, it
+     * waits for them.
      */
-    List<Session> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit);
+    List<Session> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit, boolean skipLocked);
 }

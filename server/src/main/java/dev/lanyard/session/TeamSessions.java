@@ -35,6 +35,12 @@ public class TeamSessions {
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    /** The second worker of a team sign-out on PostgreSQL; a thread only while a sign-out runs. */
+    private final java.util.concurrent.ExecutorService helpers = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "lanyard-team-sign-out");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     TeamSessions(SessionStore store, TeamSessionStore teamStore, SessionBroadcast broadcast, ActivityRecorder activity,
                  Accounts accounts, SessionSettings settings, ApplicationEventPublisher events,
@@ -110,7 +116,15 @@ public class TeamSessions {
         });
     }
 
-    /** Ends every session of the team but the admin's current one, in batches, with a reason. Returns how many ended. */
+    /**
+     * Ends every session of the team but the admin's current one, in batches, with a reason. Returns how many ended.
+     *
+     * <p>On PostgreSQL two batches run at once, each in its own transaction, leaving out the rows the
+     * other holds: the database then ends sessions on two cores, which is most of the time of a large
+     * team's sign-out (docs/decisions/0037). A last pass, one batch at a time, waits for any row that
+     * was held (an activity flush) and ends sessions that started meanwhile; on SQLite, whose one
+     * writer would take the batches one at a time anyway, it is the whole sign-out.
+     */
     public int signOutTeam(CurrentSession admin, String reason) {
         requireAdmin(admin);
         String why = reason(reason);
@@ -118,28 +132,78 @@ public class TeamSessions {
         Instant now = clock.instant();
         Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
                 Optional.of(admin.id()), Optional.of(why));
-        int total = 0;
-        int size = settings.batch(broadcast.clustered());
-        List<Session> batch;
         // Each batch commits and goes out to the other nodes at once; their acknowledgements are
         // waited for once, after the last batch, not one round trip per batch (decision 30).
-        List<Runnable> waits = new java.util.ArrayList<>();
+        List<Runnable> waits = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        int total = 0;
         try {
-            do {
-                batch = transactions.execute(tx -> {
-                    List<Session> ended = teamStore.endBatch(team, admin.id(), ending, size);
-                    broadcast.endedRows(ended, ending, waits);
-                    return ended;
-                });
-                total += batch.size();
-            } while (batch.size() == size);
+            if (broadcast.clustered()) total += twiceAtOnce(() -> endBatches(team, admin.id(), ending, true, waits));
+            total += endBatches(team, admin.id(), ending, false, waits);
         } finally {
-            waits.forEach(Runnable::run);
+            List.copyOf(waits).forEach(Runnable::run);
         }
         int count = total;
         transactions.executeWithoutResult(tx -> events.publishEvent(
                 new AdminSignOut.Team(team, admin.account().id(), admin.id(), why, count, now)));
         return total;
+    }
+
+    /** Ends the team's sessions a batch per transaction until a batch comes back short; returns how many ended. */
+    private int endBatches(TeamId team, SessionId keep, Session.Ending ending, boolean skipLocked, List<Runnable> waits) {
+        int size = settings.batch(broadcast.clustered());
+        int total = 0;
+        List<Session> batch;
+        do {
+            batch = transactions.execute(tx -> {
+                List<Session> ended = teamStore.endBatch(team, keep, ending, size, skipLocked);
+                broadcast.endedRows(ended, ending, waits);
+                return ended;
+            });
+            total += batch.size();
+        } while (batch.size() == size);
+        return total;
+    }
+
+    /** Runs {@code work} on this thread and on a helper at once; returns the sum, or throws what either threw once both are done. */
+    private int twiceAtOnce(java.util.function.IntSupplier work) {
+        java.util.concurrent.Future<Integer> other = helpers.submit(work::getAsInt);
+        int mine;
+        try {
+            mine = work.getAsInt();
+        } catch (RuntimeException | Error e) {
+            try {
+                awaitHelper(other);
+            } catch (RuntimeException | Error also) {
+                e.addSuppressed(also);
+            }
+            throw e;
+        }
+        return mine + awaitHelper(other);
+    }
+
+    private static int awaitHelper(java.util.concurrent.Future<Integer> helper) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return helper.get();
+                } catch (InterruptedException e) {
+                    // The helper's batches commit on their own: wait for it, so that the count and the waits are whole.
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    if (e.getCause() instanceof Error error) throw error;
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stopHelpers() {
+        helpers.shutdown();
     }
 
     /** A removed member's sessions end with the removal, in its transaction. */

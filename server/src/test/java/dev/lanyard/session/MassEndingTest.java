@@ -61,10 +61,10 @@ class MassEndingTest {
     @Autowired
     SessionBroadcast broadcast;
 
-    private Account admin;
-    private CurrentSession adminSession;
-    private final List<Account> members = new ArrayList<>();
-    private final List<SessionId> ids = new ArrayList<>();
+    Account admin;
+    CurrentSession adminSession;
+    final List<Account> members = new ArrayList<>();
+    final List<SessionId> ids = new ArrayList<>();
 
     @BeforeEach
     void aTeamWithManySessions() {
@@ -144,7 +144,7 @@ class MassEndingTest {
     }
 
     /** Each session ended once, with one audit entry of the action and no timeline line (its row says how it ended). */
-    private void assertEachEndedOnceWithAudit(String reason, String action) {
+    void assertEachEndedOnceWithAudit(String reason, String action) {
         for (SessionId id : ids) {
             assertThat(jdbc.sql("SELECT COUNT(*) FROM sessions WHERE id = :id AND ended_at IS NOT NULL" + (reason == null ? "" : " AND end_reason = :reason"))
                     .param("id", id.value()).param("reason", reason).query(Long.class).single()).as("ended %s", id).isEqualTo(1);

@@ -1,12 +1,42 @@
 package dev.lanyard.session;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.List;
+
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lanyard.account.Account;
 import dev.lanyard.account.MigratedDatabases;
+import org.junit.jupiter.api.Test;
 
 class PostgresTeamSessionStoreTest extends TeamSessionStoreContract {
 
     @Override
     HikariDataSource migratedDatabase() {
         return MigratedDatabases.postgres();
+    }
+
+    @Test
+    void skippingLockedLeavesOutWhatAnotherTransactionHoldsAndTheNextPassEndsIt() throws Exception {
+        List<Account> team = team("eve", "finn");
+        Session kept = session(team.get(0), minutes(1));
+        Session held = session(team.get(1), minutes(2));
+        Session free = session(team.get(2), minutes(3));
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM sessions WHERE id = ? FOR UPDATE")) {
+                lock.setString(1, held.id().value());
+                lock.executeQuery().close();
+            }
+
+            List<Session> skipping = store.endBatch(team.get(0).team(), kept.id(), revoked(), 10, true);
+
+            assertThat(skipping).extracting(Session::id).containsExactly(free.id());
+            c.commit();
+        }
+        assertThat(store.endBatch(team.get(0).team(), kept.id(), revoked(), 10, false)).extracting(Session::id).containsExactly(held.id());
+        assertThat(sessions.findAnyOwner(kept.id()).orElseThrow().active()).isTrue();
     }
 }

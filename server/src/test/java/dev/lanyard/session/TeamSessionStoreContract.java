@@ -26,9 +26,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 abstract class TeamSessionStoreContract {
     private static final Instant T0 = TestSessions.T0;
 
-    private HikariDataSource dataSource;
-    private SessionStore sessions;
-    private TeamSessionStore store;
+    HikariDataSource dataSource;
+    SessionStore sessions;
+    TeamSessionStore store;
 
     abstract HikariDataSource migratedDatabase();
 
@@ -36,7 +36,7 @@ abstract class TeamSessionStoreContract {
     void openStore() {
         dataSource = migratedDatabase();
         sessions = new JdbcSessionStore(JdbcClient.create(dataSource), new NamedParameterJdbcTemplate(dataSource), new DatabaseKind(dataSource));
-        store = new JdbcTeamSessionStore(JdbcClient.create(dataSource));
+        store = new JdbcTeamSessionStore(JdbcClient.create(dataSource), new DatabaseKind(dataSource));
     }
 
     @AfterAll
@@ -45,24 +45,24 @@ abstract class TeamSessionStoreContract {
     }
 
     /** A team of an admin and members named by the part of their email before "@"; returns them in that order. */
-    private List<Account> team(String... names) {
+    List<Account> team(String... names) {
         Account first = TestAccounts.insertInto(dataSource, T0);
         List<Account> members = new ArrayList<>(List.of(first));
         for (String name : names) members.add(TestAccounts.insertTeammate(dataSource, first, name + "@" + first.team().value() + ".test"));
         return members;
     }
 
-    private Session session(Account owner, Instant lastActive) {
+    Session session(Account owner, Instant lastActive) {
         Session session = TestSessions.of(owner.id()).lastActiveAt(lastActive).build();
         sessions.insert(session, TestSessions.tokenHash());
         return session;
     }
 
-    private static Instant minutes(long n) {
+    static Instant minutes(long n) {
         return T0.plus(Duration.ofMinutes(n));
     }
 
-    private static Session.Ending revoked() {
+    static Session.Ending revoked() {
         return new Session.Ending(minutes(100), EndReason.ADMIN_REVOKED, Optional.empty(), Optional.empty(), Optional.of("test"));
     }
 
@@ -119,17 +119,18 @@ abstract class TeamSessionStoreContract {
         assertThat(store.activeCount(team.get(0).team())).isEqualTo(2);
     }
 
-    @Test
-    void endBatchEndsAtMostTheLimitKeepsOneAndIsSafeToRepeat() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "skipLocked={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void endBatchEndsAtMostTheLimitKeepsOneAndIsSafeToRepeat(boolean skipLocked) {
         List<Account> team = team("jo", "kim");
         List<Account> other = team("lou");
         Session kept = session(team.get(0), minutes(1));
         List<Session> rest = List.of(session(team.get(0), minutes(2)), session(team.get(1), minutes(3)), session(team.get(2), minutes(4)));
         Session outside = session(other.get(1), minutes(5));
 
-        List<Session> first = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
-        List<Session> second = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
-        List<Session> third = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2);
+        List<Session> first = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2, skipLocked);
+        List<Session> second = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2, skipLocked);
+        List<Session> third = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2, skipLocked);
 
         assertThat(first).hasSize(2);
         assertThat(second).hasSize(1);
