@@ -12,6 +12,7 @@
 # Settings (environment):
 #   SCALE=1          every count above times this (SCALE=0.1: 10,000 members, 100,000 + 100,000 sessions)
 #   REQUESTS=1000    requests per read operation (p50/p99 over them), and the number of force sign-outs
+#   WARMUP_ROUNDS=1000  rounds of the reads before the measured ones (runs before 2026-12-02 used 100)
 #   CHECK_SECONDS=15 each session check run (all cached, working set larger than the cache, all cached again)
 #   THREADS=4        client threads of the session check runs
 #   DATABASES=postgresql,sqlite
@@ -71,7 +72,7 @@ status=0
     -Dtest=ScaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false -DargLine="-Xmx$HEAP" \
     -Dbench.scale="$SCALE" -Dbench.requests="$REQUESTS" -Dbench.checkSeconds="$CHECK_SECONDS" -Dbench.threads="$THREADS" \
     -Dbench.databases="$DATABASES" -Dbench.steps="${STEPS:-reads,sign-ins,check,memory,force,team,sweep}" \
-    ${BIG:+-Dbench.big="$BIG"} ${TEAM_ROUNDS:+-Dbench.teamRounds="$TEAM_ROUNDS"} -Dbench.maxSeconds="$((MAX_SECONDS - 120))" "${pg_props[@]}" \
+    ${BIG:+-Dbench.big="$BIG"} ${TEAM_ROUNDS:+-Dbench.teamRounds="$TEAM_ROUNDS"} ${WARMUP_ROUNDS:+-Dbench.warmupRounds="$WARMUP_ROUNDS"} -Dbench.maxSeconds="$((MAX_SECONDS - 120))" "${pg_props[@]}" \
     -Dbench.out="$out/report.md" -Dbench.explain="$out/explain.txt") >"$out/run.log" 2>&1 || status=$?
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "$status" -ne 0 ] || [ ! -s "$out/report.md" ]; then

@@ -2,8 +2,15 @@ package dev.lanyard.session;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntSupplier;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountEvent;
@@ -12,6 +19,7 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Role;
 import dev.lanyard.account.TeamId;
+import jakarta.annotation.PreDestroy;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -36,7 +44,7 @@ public class TeamSessions {
     private final TransactionTemplate transactions;
     private final Clock clock;
     /** The second worker of a team sign-out on PostgreSQL; a thread only while a sign-out runs. */
-    private final java.util.concurrent.ExecutorService helpers = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+    private final ExecutorService helpers = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "lanyard-team-sign-out");
         thread.setDaemon(true);
         return thread;
@@ -134,7 +142,7 @@ public class TeamSessions {
                 Optional.of(admin.id()), Optional.of(why));
         // Each batch commits and goes out to the other nodes at once; their acknowledgements are
         // waited for once, after the last batch, not one round trip per batch (decision 30).
-        List<Runnable> waits = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<Runnable> waits = Collections.synchronizedList(new ArrayList<>());
         int total = 0;
         try {
             if (broadcast.clustered()) total += twiceAtOnce(() -> endBatches(team, admin.id(), ending, true, waits));
@@ -165,8 +173,8 @@ public class TeamSessions {
     }
 
     /** Runs {@code work} on this thread and on a helper at once; returns the sum, or throws what either threw once both are done. */
-    private int twiceAtOnce(java.util.function.IntSupplier work) {
-        java.util.concurrent.Future<Integer> other = helpers.submit(work::getAsInt);
+    private int twiceAtOnce(IntSupplier work) {
+        Future<Integer> other = helpers.submit(work::getAsInt);
         int mine;
         try {
             mine = work.getAsInt();
@@ -181,7 +189,7 @@ public class TeamSessions {
         return mine + awaitHelper(other);
     }
 
-    private static int awaitHelper(java.util.concurrent.Future<Integer> helper) {
+    private static int awaitHelper(Future<Integer> helper) {
         boolean interrupted = false;
         try {
             while (true) {
@@ -190,7 +198,7 @@ public class TeamSessions {
                 } catch (InterruptedException e) {
                     // The helper's batches commit on their own: wait for it, so that the count and the waits are whole.
                     interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     if (e.getCause() instanceof RuntimeException r) throw r;
                     if (e.getCause() instanceof Error error) throw error;
                     throw new IllegalStateException(e.getCause());
@@ -201,7 +209,7 @@ public class TeamSessions {
         }
     }
 
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     void stopHelpers() {
         helpers.shutdown();
     }
