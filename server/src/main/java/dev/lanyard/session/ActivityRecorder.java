@@ -132,8 +132,8 @@ class ActivityRecorder {
             if (p.fold().hourly != null) p.hourly.forEach((hour, n) -> hourly.add(new Hourly(id, Instant.ofEpochMilli(hour), n)));
         }
         if (batch.isEmpty()) return 0;
-        // In id order, the order in which a team sign-out that waits for rows locks them: two
-        // transactions that lock the same rows in the same order never deadlock.
+        // In id order (String.compareTo, PostgreSQL's COLLATE "C"), the order in which a team sign-out
+        // that waits for rows locks them: two transactions that lock the same rows in the same order never deadlock.
         batch.sort(java.util.Comparator.comparing(f -> f.id().value()));
         try {
             store.recordActivity(batch);

@@ -67,9 +67,10 @@ class JdbcTeamSessionStore implements TeamSessionStore {
             // The batch's rows are picked and locked once, before the update: a subquery with a lock
             // clause under IN may be run again for each row, and then skips the rows this statement
             // already ended and picks others, ending more than the limit. A batch that waits for held
-            // rows locks them in id order, as the activity flush writes them, so the two never deadlock.
+            // rows locks them in id order, as the activity flush writes them, so the two never deadlock
+            // ("C": the order of Java's String.compareTo for these ASCII ids, whatever the database's collation).
             sql = "WITH batch AS MATERIALIZED (SELECT s.id AS picked" + active
-                    + (skipLocked ? " LIMIT :limit FOR UPDATE OF s SKIP LOCKED" : " ORDER BY s.id LIMIT :limit FOR UPDATE OF s")
+                    + (skipLocked ? " LIMIT :limit FOR UPDATE OF s SKIP LOCKED" : " ORDER BY s.id COLLATE \"C\" LIMIT :limit FOR UPDATE OF s")
                     + ") UPDATE sessions SET " + JdbcSessionStore.END + " FROM batch WHERE id = batch.picked AND ended_at IS NULL";
         } else {
             // SQLite has one writer and no row locks: nothing is held by another transaction.
