@@ -15,6 +15,7 @@ import dev.lanyard.session.Sessions;
 import dev.lanyard.session.TeamSessions;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -95,6 +96,10 @@ class TeamSessionApi {
     }
 
     @Operation(summary = "Sign out every session of the team except yours, with a required reason")
+    @ApiResponse(responseCode = "200", description = "How many sessions ended")
+    @ApiResponse(responseCode = "503", description = "The sign-out failed after ending some "
+            + "of the team's sessions (team-sign-out-incomplete: the detail says how many); they stay ended, and signing the "
+            + "team out again ends the rest")
     @PostMapping("/sessions/sign-out")
     Ended signOutTeam(@AuthenticationPrincipal CurrentSession admin, @RequestBody Reason body) {
         return new Ended(team.signOutTeam(admin, body.reason()));

@@ -9,7 +9,11 @@ public sealed class SessionProblem extends RuntimeException {
     private final int status;
 
     SessionProblem(String code, int status, String message) {
-        super(message);
+        this(code, status, message, null);
+    }
+
+    SessionProblem(String code, int status, String message, Throwable cause) {
+        super(message, cause);
         this.code = code;
         this.status = status;
     }
@@ -75,6 +79,27 @@ public sealed class SessionProblem extends RuntimeException {
 
         public String field() {
             return field;
+        }
+    }
+
+    /**
+     * A team sign-out failed after some of its batches had committed: those sessions stay ended (each
+     * with its audit entry), the others are still active, and signing the team out again ends them.
+     * Said as it is, rather than the database outage's "nothing was changed".
+     */
+    public static final class PartlySignedOut extends SessionProblem {
+        private final int ended;
+
+        PartlySignedOut(int ended, Throwable cause) {
+            super("team-sign-out-incomplete", 503, "Signed out " + ended + (ended == 1 ? " session" : " sessions")
+                    + " of the team, then the sign-out failed; the team's other sessions are still active. "
+                    + "Sign out the team again to end them.", cause);
+            this.ended = ended;
+        }
+
+        /** Sessions that were signed out before the failure. */
+        public int ended() {
+            return ended;
         }
     }
 }

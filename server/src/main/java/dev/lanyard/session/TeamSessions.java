@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.IntSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountEvent;
@@ -32,6 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class TeamSessions {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TeamSessions.class);
     static final int MAX_REASON = 500;
 
     private final SessionStore store;
@@ -143,41 +144,44 @@ public class TeamSessions {
         // Each batch commits and goes out to the other nodes at once; their acknowledgements are
         // waited for once, after the last batch, not one round trip per batch (decision 30).
         List<Runnable> waits = Collections.synchronizedList(new ArrayList<>());
-        int total = 0;
+        AtomicInteger ended = new AtomicInteger();
         try {
-            if (broadcast.clustered()) total += twiceAtOnce(() -> endBatches(team, admin.id(), ending, true, waits));
-            total += endBatches(team, admin.id(), ending, false, waits);
+            if (broadcast.clustered()) bothAtOnce(() -> endBatches(team, admin.id(), ending, true, waits, ended));
+            endBatches(team, admin.id(), ending, false, waits, ended);
+        } catch (RuntimeException e) {
+            // The batches that committed stay ended; the admin is told how many, not that nothing changed.
+            if (ended.get() == 0) throw e;
+            log.warn("The sign-out of team {} failed after {} sessions ended: {}", team.value(), ended.get(), e.toString());
+            throw new SessionProblem.PartlySignedOut(ended.get(), e);
         } finally {
             List.copyOf(waits).forEach(Runnable::run);
         }
-        int count = total;
+        int count = ended.get();
         transactions.executeWithoutResult(tx -> events.publishEvent(
                 new AdminSignOut.Team(team, admin.account().id(), admin.id(), why, count, now)));
-        return total;
+        return count;
     }
 
-    /** Ends the team's sessions a batch per transaction until a batch comes back short; returns how many ended. */
-    private int endBatches(TeamId team, SessionId keep, Session.Ending ending, boolean skipLocked, List<Runnable> waits) {
+    /** Ends the team's sessions a batch per transaction until a batch comes back short, counting each committed batch in {@code ended}. */
+    private void endBatches(TeamId team, SessionId keep, Session.Ending ending, boolean skipLocked, List<Runnable> waits,
+                            AtomicInteger ended) {
         int size = settings.batch(broadcast.clustered());
-        int total = 0;
         List<Session> batch;
         do {
             batch = transactions.execute(tx -> {
-                List<Session> ended = teamStore.endBatch(team, keep, ending, size, skipLocked);
-                broadcast.endedRows(ended, ending, waits);
-                return ended;
+                List<Session> rows = teamStore.endBatch(team, keep, ending, size, skipLocked);
+                broadcast.endedRows(rows, ending, waits);
+                return rows;
             });
-            total += batch.size();
+            ended.addAndGet(batch.size());
         } while (batch.size() == size);
-        return total;
     }
 
-    /** Runs {@code work} on this thread and on a helper at once; returns the sum, or throws what either threw once both are done. */
-    private int twiceAtOnce(IntSupplier work) {
-        Future<Integer> other = helpers.submit(work::getAsInt);
-        int mine;
+    /** Runs {@code work} on this thread and on a helper at once; returns once both are done, throwing what either threw. */
+    private void bothAtOnce(Runnable work) {
+        Future<?> other = helpers.submit(work);
         try {
-            mine = work.getAsInt();
+            work.run();
         } catch (RuntimeException | Error e) {
             try {
                 awaitHelper(other);
@@ -186,15 +190,16 @@ public class TeamSessions {
             }
             throw e;
         }
-        return mine + awaitHelper(other);
+        awaitHelper(other);
     }
 
-    private static int awaitHelper(Future<Integer> helper) {
+    private static void awaitHelper(Future<?> helper) {
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return helper.get();
+                    helper.get();
+                    return;
                 } catch (InterruptedException e) {
                     // The helper's batches commit on their own: wait for it, so that the count and the waits are whole.
                     interrupted = true;
