@@ -41,9 +41,11 @@ final class SecondFactorGate extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        // The requirement first: it rarely holds, and then the path is never parsed (issue 13).
+        String path;
         if (authentication != null && authentication.getPrincipal() instanceof CurrentSession current
-                && !open(SessionFilter.routedPath(request)) && requirement.holds(current.account())) {
-            if (SessionFilter.routedPath(request).startsWith("/api/")) {
+                && requirement.holds(current.account()) && !open(path = SessionFilter.routedPath(request))) {
+            if (path.startsWith("/api/")) {
                 response.setStatus(HttpServletResponse.SC_FORBIDDEN);
                 response.setContentType("application/problem+json");
                 response.getWriter().write(PROBLEM);

@@ -34,18 +34,12 @@ public final class SessionFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = routedPath(request);
-        return path.startsWith("/css/") || path.startsWith("/js/") || path.startsWith("/webjars/")
-                || path.startsWith("/img/") || path.equals("/favicon.ico");
-    }
-
-    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<SessionCookie.Presented> presented = cookie.read(request);
+        // The path is parsed once here, not again in a shouldNotFilter (issue 13).
+        String path = routedPath(request);
+        Optional<SessionCookie.Presented> presented = isStatic(path) ? Optional.empty() : cookie.read(request);
         if (presented.isPresent()) {
-            String path = routedPath(request);
             boolean stream = path.endsWith("/events");
             Sessions.Check check = sessions.check(presented.get().token(), new Sessions.Use(
                     addresses.resolve(request).getHostAddress(), pageView(request, path), !stream));
@@ -57,6 +51,12 @@ public final class SessionFilter extends OncePerRequestFilter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /** Static resources: no session is read or touched for them. */
+    private static boolean isStatic(String path) {
+        return path.startsWith("/css/") || path.startsWith("/js/") || path.startsWith("/webjars/")
+                || path.startsWith("/img/") || path.equals("/favicon.ico");
     }
 
     /** A page view is a GET for HTML outside the API; its path counts as the session's last page. */
