@@ -56,27 +56,18 @@ for n in before after; do
             "$base/api/v1/login" | grep -oE '"token":"[A-Za-z0-9_-]+"' | cut -d'"' -f4 >>"$work/$n.tokens"
     done
     [ "$(wc -l <"$work/$n.tokens")" -eq 50 ] || { echo "ab: could not sign in 50 times on the $n jar" >&2; exit 1; }
-    cat >"$work/$n.lua" <<LUA
-local tokens = {}
-for line in io.lines("$work/$n.tokens") do tokens[#tokens + 1] = line end
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", "/api/v1/sessions/current", { ["Authorization"] = "Bearer " .. tokens[(i % #tokens) + 1] })
-end
-LUA
 done
 
-# CPU ticks of the Tomcat request threads (http-nio-…-exec-N) of a process.
-request_ticks() { cat /proc/"$1"/task/*/stat 2>/dev/null | awk '$2 ~ /^\(http-nio/ { t += $14 + $15 } END { print t + 0 }'; }
-run() { wrk -t2 -c8 -d"$2"s --latency -s "$work/$1.lua" "http://127.0.0.1:${port[$1]}" >"$work/out.txt"; }
+run() {
+    wrk -t2 -c8 -d"$2"s --latency -s bench/rotate-tokens.lua "http://127.0.0.1:${port[$1]}/api/v1/sessions/current" \
+        -- "$work/$1.tokens" Authorization >"$work/out.txt"
+}
 
 echo "ab: warming both jars (4 × ${WARM} s each)..."
 for _ in 1 2; do run before "$WARM"; run after "$WARM"; done
-declare -A cpu requests rates lower
+declare -A cpu requests rates lower round_us
 for r in $(seq 1 "$ROUNDS"); do
     if [ $((r % 2)) = 1 ]; then order="before after"; else order="after before"; fi
-    declare -A round_us
     for n in $order; do
         t0=$(request_ticks "${pid[$n]}"); run "$n" "$DUR"; t1=$(request_ticks "${pid[$n]}")
         k=$(awk '/requests in/ { print $1 }' "$work/out.txt"); rate=$(awk '/^Requests\/sec:/ { print $2 }' "$work/out.txt")

@@ -160,16 +160,13 @@ done
 
 declare -A rates p99s cpu requests
 tick=$(getconf CLK_TCK)
-# CPU (user + system, clock ticks) of a server's Tomcat request threads ("http-nio-..."): the request
-# path alone, steadier than rates when other work shares the machine.
-req_ticks() { cat /proc/"$1"/task/*/stat 2>/dev/null | awk '$2 ~ /^\(http-nio/ { t += $14 + $15 } END { print t + 0 }'; }
 for round in $(seq 1 "$ROUNDS"); do
     if [ $((round % 2)) = 1 ]; then order=$runs; else order=$(echo "$runs" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }'); fi
     for name in $order; do
         echo "$BENCH_NAME: round $round: $name for ${DURATION}s..."
-        q0=$(req_ticks "${pid[${name%-key}]}")
+        q0=$(request_ticks "${pid[${name%-key}]}")
         wrk_run "$name" "$DURATION" "$out/$name-$round.txt"
-        cpu[$name]=$(( ${cpu[$name]:-0} + $(req_ticks "${pid[${name%-key}]}") - q0 ))
+        cpu[$name]=$(( ${cpu[$name]:-0} + $(request_ticks "${pid[${name%-key}]}") - q0 ))
         requests[$name]=$(( ${requests[$name]:-0} + $(awk '/requests in/ { print $1 }' "$out/$name-$round.txt") ))
         rates[$name]="${rates[$name]:-} $(awk '/^Requests\/sec:/ { print $2 }' "$out/$name-$round.txt")"
         p99s[$name]="${p99s[$name]:-} $(ms "$(awk '$1 == "99%" { print $2 }' "$out/$name-$round.txt")")"

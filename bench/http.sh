@@ -154,7 +154,6 @@ tick=$(getconf CLK_TCK)
 # includes the JIT compiler and GC; and Tomcat's request threads ("http-nio-..."), which is the
 # request path alone and barely moves with what else the machine is doing.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
-req_ticks() { cat /proc/"$server"/task/*/stat 2>/dev/null | awk '$2 ~ /^\(http-nio/ { t += $14 + $15 } END { print t + 0 }'; }
 path[bare]=/api/v1/login; header[bare]=X-Bench-Token
 path[check]=/api/v1/login; header[check]=Authorization
 path[current]=/api/v1/sessions/current; header[current]=Authorization
@@ -167,10 +166,10 @@ measure() { # measure RUN ROUND
     (set +e; while :; do w=$(sql write); t=$(now); echo "$t $w"; sleep 0.25; done) >"$out/$run-$2.writes" 2>/dev/null &
     sampler=$!
     echo "http.sh: round $2: $run: GET ${path[$run]} for ${DURATION}s..."
-    c0=$(cpu_ticks); q0=$(req_ticks)
+    c0=$(cpu_ticks); q0=$(request_ticks "$server")
     wrk_run "$DURATION" "${path[$run]}" "${header[$run]}" "$file"
     cpu[$run]=$((cpu[$run] + $(cpu_ticks) - c0))
-    req_cpu[$run]=$((req_cpu[$run] + $(req_ticks) - q0))
+    req_cpu[$run]=$((req_cpu[$run] + $(request_ticks "$server") - q0))
     # One more flush interval, so the activity of this run is written and counted in this run.
     sleep $((FLUSH + 1))
     kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true

@@ -7,6 +7,7 @@
 #   wait_for_http URL PID         returns when URL answers any HTTP status
 #   rss_mib PID                   resident set size in MiB
 #   free_port                     prints a loopback port nobody listens on
+#   request_ticks PID             CPU (user + system, clock ticks) of PID's Tomcat request threads ("http-nio-...")
 #   start_postgres DIR            Debian's PostgreSQL (installed when missing, as root) in DIR, loopback only,
 #                                 with a database "lanyard"; sets pgbin and pgport; stop_postgres DIR stops it
 # Scripts set BENCH_NAME for their messages.
@@ -58,6 +59,9 @@ wait_for_http() {
 }
 
 rss_mib() { echo $(( $(ps -o rss= -p "$1" | tr -d ' ') / 1024 )); }
+
+# The request path alone: steadier than rates when other work shares the machine.
+request_ticks() { cat /proc/"$1"/task/*/stat 2>/dev/null | awk '$2 ~ /^\(http-nio/ { t += $14 + $15 } END { print t + 0 }'; }
 
 free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
 

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.lanyard.account.Account;
@@ -179,38 +179,31 @@ public class TeamSessions {
 
     /** Runs {@code work} on this thread and on a helper at once; returns once both are done, throwing what either threw. */
     private void bothAtOnce(Runnable work) {
-        Future<?> other = helpers.submit(work);
+        CompletableFuture<Void> other = CompletableFuture.runAsync(work, helpers);
         try {
             work.run();
         } catch (RuntimeException | Error e) {
             try {
-                awaitHelper(other);
+                join(other);
             } catch (RuntimeException | Error also) {
                 e.addSuppressed(also);
             }
             throw e;
         }
-        awaitHelper(other);
+        join(other);
     }
 
-    private static void awaitHelper(Future<?> helper) {
-        boolean interrupted = false;
+    /**
+     * Waits for the helper, without giving up on an interrupt: its batches commit on their own, so
+     * the count and the waits are whole only once it is done ({@link CompletableFuture#join}).
+     */
+    private static void join(CompletableFuture<Void> helper) {
         try {
-            while (true) {
-                try {
-                    helper.get();
-                    return;
-                } catch (InterruptedException e) {
-                    // The helper's batches commit on their own: wait for it, so that the count and the waits are whole.
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) throw r;
-                    if (e.getCause() instanceof Error error) throw error;
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
+            helper.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error error) throw error;
+            throw e;
         }
     }
 
