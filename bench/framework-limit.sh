@@ -8,7 +8,12 @@
 # warm-up, then ROUNDS rounds alternating which goes first. Prints req/s, p99, their ratios, start-up
 # to the first HTTP answer, RSS after start and after the load, and the goals of issue 13.
 # PROFILE=1 adds a JFR recording of Lanyard under load (after the measured rounds) and prints the
-# top consumers by share of CPU samples (PROFILE_RUN=lanyard-key profiles the API key's requests).
+# top consumers by share of CPU samples (PROFILE_RUN=lanyard-key profiles the API key's requests,
+# PROFILE_RUN=lanyard-introspect the introspection's).
+# The same for an API key (lanyard-key: sessions:read keys on /current) and for OAuth introspection
+# (lanyard-introspect: POST /oauth2/introspect of an app's active access token with client secret basic,
+# against the plain app's endpoint doing the same work, plain-introspect). Lanyard's access tokens live
+# five minutes, so each introspection run first refreshes the token as an app would.
 #
 # Settings (environment): SESSIONS=50 DURATION=15 WARMUP=150 (at most, per app) ROUNDS=2 THREADS=2 CONNECTIONS=8
 # JAVA_OPTS= (both JVMs; e.g. JAVA_OPTS="$(scripts/run.sh --print-java-opts)") LANYARD_JAR= PROFILE=0
@@ -33,7 +38,7 @@ JAVA_OPTS=${JAVA_OPTS:-}
 PROFILE=${PROFILE:-0}
 PROFILE_RUN=${PROFILE_RUN:-lanyard}
 LAUNCH=${LAUNCH:-jar}
-MAX_SECONDS=${MAX_SECONDS:-$((240 + 3 * (WARMUP + 15) + 2 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
+MAX_SECONDS=${MAX_SECONDS:-$((240 + 5 * (WARMUP + 15) + 5 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
 PASSWORD="a long benchmark passphrase 42"
 EMAIL="bench@example.test"
 
@@ -94,9 +99,10 @@ watchdog=$!
 rss_start_lanyard=$(rss_mib "${pid[lanyard]}")
 base="http://127.0.0.1:${port[lanyard]}"
 
-curl -fsS --max-time 60 -o /dev/null -H 'Content-Type: application/json' \
+curl -fsS --max-time 60 -o /dev/null -D "$work/signup.h" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\",\"name\":\"Bench\",\"team\":\"Bench team\"}" \
     "$base/api/v1/signup" || { echo "$BENCH_NAME: sign-up failed (see $out/lanyard.log)" >&2; exit 1; }
+cookie=$(grep -i '^set-cookie: lanyard_session=' "$work/signup.h" | head -n 1 | sed -E 's/^[^:]*: (lanyard_session=[^;]*).*/\1/' | tr -d '\r')
 tokens="$work/tokens"
 : >"$tokens"
 for _ in $(seq 1 "$SESSIONS"); do
@@ -121,23 +127,68 @@ else
     echo "$BENCH_NAME: this Lanyard has no API keys; measuring sessions only"
     runs="lanyard plain"
 fi
+# An app, signed in through as a user would, for introspection; the plain app gets a token of its own
+# (Lanyard's is refreshed before each run), the same client id and secret.
+if [ "$runs" != "lanyard plain" ] && [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/.well-known/oauth-authorization-server")" = 200 ]; then
+    oauth_app_tokens "$base" "$cookie" "http://127.0.0.1:9/callback" "$work"
+    plain_access=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+    echo "$client_id $client_secret $plain_access" >"$work/introspection"
+    basic=$(printf '%s:%s' "$client_id" "$client_secret" | base64 | tr -d '\n')
+    introspect_lua() { # introspect_lua TOKEN FILE: a wrk script posting TOKEN to the introspection endpoint
+        printf 'wrk.method = "POST"\nwrk.body = "token=%s"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.headers["Authorization"] = "Basic %s"\n' "$1" "$basic" >"$2"
+    }
+    introspect_lua "$plain_access" "$work/plain-introspect.lua"
+    runs="$runs lanyard-introspect plain-introspect"
+fi
 cat "$tokens" "$keys" >"$work/all-tokens"
 
 echo "$BENCH_NAME: starting the plain app..."
 # shellcheck disable=SC2086
-start plain $launch_plain --server.address=127.0.0.1 --server.port=0 --plain.tokens="$work/all-tokens"
+start plain $launch_plain --server.address=127.0.0.1 --server.port=0 --plain.tokens="$work/all-tokens" \
+    ${client_id:+--plain.introspection="$work/introspection"}
 rss_start_plain=$(rss_mib "${pid[plain]}")
 for name in lanyard plain; do
     curl -fsS --max-time 5 -o "$out/$name-body.json" -H "Authorization: Bearer $(head -n 1 "$tokens")" \
         "http://127.0.0.1:${port[$name]}/api/v1/sessions/current" || { echo "$BENCH_NAME: $name refused a token" >&2; exit 1; }
 done
 echo "$BENCH_NAME: response bodies: Lanyard $(wc -c <"$out/lanyard-body.json") bytes, plain $(wc -c <"$out/plain-body.json") bytes"
+introspect() { # introspect NAME TOKEN: one introspection, the body to $out/NAME-introspect.json; fails unless active
+    curl -fsS --max-time 5 -o "$out/$1-introspect.json" -u "$client_id:$client_secret" --data-urlencode "token=$2" \
+        "http://127.0.0.1:${port[$1]}/oauth2/introspect" && grep -q '"active":true' "$out/$1-introspect.json" \
+        || { echo "$BENCH_NAME: $1 did not find the access token active" >&2; exit 1; }
+}
+if [ -n "${client_id:-}" ]; then
+    introspect lanyard "$access"
+    introspect plain "$plain_access"
+    echo "$BENCH_NAME: introspection bodies: Lanyard $(wc -c <"$out/lanyard-introspect.json") bytes, plain $(wc -c <"$out/plain-introspect.json") bytes"
+fi
 
-wrk_run() { # wrk_run NAME SECONDS OUTFILE [TOKENS]: NAME lanyard, plain, or lanyard-key (Lanyard with the API keys)
-    local server=${1%-key} file=${4:-$tokens}
-    [ "$1" = lanyard-key ] && file=$keys
-    timeout $(($2 + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s --latency \
-        -s bench/rotate-tokens.lua "http://127.0.0.1:${port[$server]}/api/v1/sessions/current" -- "$file" Authorization >"$3" 2>&1
+server_of() { echo "${1%%-*}"; } # lanyard-key, lanyard-introspect → lanyard
+wrk_run() { # wrk_run NAME SECONDS OUTFILE: NAME lanyard, plain, lanyard-key (Lanyard with the API keys), lanyard-introspect or plain-introspect
+    local server
+    server=$(server_of "$1")
+    case $1 in
+        *-introspect)
+            if [ "$server" = lanyard ]; then # a fresh access token, as the app would refresh it
+                local refreshed
+                refreshed=$(curl -fsS --max-time 30 -u "$client_id:$client_secret" --data-urlencode grant_type=refresh_token \
+                    --data-urlencode "refresh_token=$refresh" "$base/oauth2/token")
+                access=$(printf '%s' "$refreshed" | field access_token)
+                refresh=$(printf '%s' "$refreshed" | field refresh_token)
+                [ -n "$access" ] && [ -n "$refresh" ] || { echo "$BENCH_NAME: the refresh failed: $refreshed" >&2; exit 1; }
+                introspect_lua "$access" "$work/lanyard-introspect.lua"
+            fi
+            timeout $(($2 + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s --latency \
+                -s "$work/$1.lua" "http://127.0.0.1:${port[$server]}/oauth2/introspect" >"$3" 2>&1
+            [ "$server" = lanyard ] && introspect lanyard "$access"
+            ;;
+        *)
+            local file=$tokens
+            [ "$1" = lanyard-key ] && file=$keys
+            timeout $(($2 + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s --latency \
+                -s bench/rotate-tokens.lua "http://127.0.0.1:${port[$server]}/api/v1/sessions/current" -- "$file" Authorization >"$3" 2>&1
+            ;;
+    esac
     if grep -q "Non-2xx" "$3"; then cat "$3" >&2; echo "$BENCH_NAME: $1 answered errors under load" >&2; exit 1; fi
 }
 ms() { # wrk latency ("812.00us", "1.20ms", "2.01s") in ms
@@ -164,9 +215,9 @@ for round in $(seq 1 "$ROUNDS"); do
     if [ $((round % 2)) = 1 ]; then order=$runs; else order=$(echo "$runs" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }'); fi
     for name in $order; do
         echo "$BENCH_NAME: round $round: $name for ${DURATION}s..."
-        q0=$(request_ticks "${pid[${name%-key}]}")
+        q0=$(request_ticks "${pid[$(server_of "$name")]}")
         wrk_run "$name" "$DURATION" "$out/$name-$round.txt"
-        cpu[$name]=$(( ${cpu[$name]:-0} + $(request_ticks "${pid[${name%-key}]}") - q0 ))
+        cpu[$name]=$(( ${cpu[$name]:-0} + $(request_ticks "${pid[$(server_of "$name")]}") - q0 ))
         requests[$name]=$(( ${requests[$name]:-0} + $(awk '/requests in/ { print $1 }' "$out/$name-$round.txt") ))
         rates[$name]="${rates[$name]:-} $(awk '/^Requests\/sec:/ { print $2 }' "$out/$name-$round.txt")"
         p99s[$name]="${p99s[$name]:-} $(ms "$(awk '$1 == "99%" { print $2 }' "$out/$name-$round.txt")")"
@@ -196,7 +247,9 @@ echo
 echo "== GET /api/v1/sessions/current: Lanyard against a plain Spring Boot app; wrk -t$THREADS -c$CONNECTIONS, $ROUNDS x ${DURATION}s after a warm-up until each rate settled (at most ${WARMUP}s), loopback, $(nproc) cores =="
 echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS='${JAVA_OPTS}'; LAUNCH=$LAUNCH"
 printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s\n" app "mean req/s" "req/s per round" "mean p99" "p99 ms per round" "CPU µs/req" "start-up s" "RSS start MiB" "RSS load MiB"
-rss_start_lanyard_key="(same JVM)"; rss_load_lanyard_key="(same JVM)"; started[lanyard-key]="-"
+for name in lanyard-key lanyard-introspect plain-introspect; do
+    printf -v "rss_start_${name/-/_}" '%s' "(same JVM)"; printf -v "rss_load_${name/-/_}" '%s' "(same JVM)"; started[$name]="-"
+done
 for name in $runs; do
     rs=rss_start_${name/-/_}; rl=rss_load_${name/-/_}
     printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s\n" "$name" "$(mean "${rates[$name]}")" "${rates[$name]# }" "$(mean2 "${p99s[$name]}")" "${p99s[$name]# }" \
@@ -208,6 +261,10 @@ echo "request-thread CPU per request, plain / Lanyard = $cpu_ratio   (the same r
 if [[ $runs == *lanyard-key* ]]; then
     key_ratio=$(calc "$(mean "${rates[lanyard-key]}") / $(mean "${rates[plain]}")" 3)
     echo "req/s   Lanyard with an API key / plain = $key_ratio   goal >= 0.80: $(verdict "$key_ratio >= 0.80");  by CPU: $(calc "$(cpu_per plain) / $(cpu_per lanyard-key)" 3)"
+fi
+if [[ $runs == *lanyard-introspect* ]]; then
+    introspect_ratio=$(calc "$(mean "${rates[lanyard-introspect]}") / $(mean "${rates[plain-introspect]}")" 3)
+    echo "req/s   Lanyard's introspection / plain's = $introspect_ratio   goal >= 0.80: $(verdict "$introspect_ratio >= 0.80");  by CPU: $(calc "$(cpu_per plain-introspect) / $(cpu_per lanyard-introspect)" 3);  p99: $(calc "$(mean2 "${p99s[lanyard-introspect]}") / $(mean2 "${p99s[plain-introspect]}")" 2)"
 fi
 echo "p99     Lanyard / plain = $p99_ratio    goal <= 1.5:  $(verdict "$p99_ratio <= 1.5")"
 echo "start-up Lanyard / plain = $start_ratio   goal <= 1.5:  $(verdict "$start_ratio <= 1.5")  (from exec java to the first HTTP answer)"

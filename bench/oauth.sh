@@ -52,10 +52,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-field() { grep -oE "\"$1\":\"[^\"]*\"" | head -n 1 | sed -E "s/\"$1\":\"([^\"]*)\"/\\1/"; }
-urldecode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))' "$1"; }
-urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
-
 metrics_token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 echo "oauth.sh: starting $(basename "$jar") on 127.0.0.1 (SQLite in $work)"
 # shellcheck disable=SC2086
@@ -90,31 +86,7 @@ signup=$(curl -fsS -D "$work/signup.h" -H 'Content-Type: application/json' \
 cookie=$(grep -i '^set-cookie: lanyard_session=' "$work/signup.h" | head -n 1 | sed -E 's/^[^:]*: (lanyard_session=[^;]*).*/\1/' | tr -d '\r')
 bearer=$(curl -fsS -H 'Content-Type: application/json' \
     -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\",\"tokenType\":\"bearer\"}" "$base/api/v1/login" | field token)
-app=$(curl -fsS -H "Cookie: $cookie" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"Bench app\",\"redirectUris\":[\"$REDIRECT\"],\"type\":\"confidential\",\"scopes\":[\"openid\",\"email\"]}" \
-    "$base/api/v1/admin/apps")
-client_id=$(printf '%s' "$app" | field clientId)
-client_secret=$(printf '%s' "$app" | field clientSecret)
-[ -n "$client_id" ] && [ -n "$client_secret" ] || { echo "oauth.sh: registering the app failed: $app $signup" >&2; exit 1; }
-
-verifier=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
-challenge=$(printf '%s' "$verifier" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=\n')
-authorize="$base/oauth2/authorize?response_type=code&client_id=$client_id&redirect_uri=$(urlencode "$REDIRECT")&scope=openid%20email&state=bench&code_challenge=$challenge&code_challenge_method=S256"
-consent=$(curl -sS -o /dev/null -w '%{redirect_url}' -H "Cookie: $cookie" "$authorize")
-page=$(curl -fsS -D "$work/consent.h" -H "Cookie: $cookie" -H 'Accept: text/html' "$consent")
-csrf=$(printf '%s' "$page" | grep -oE 'name="_csrf"[[:space:]]+value="[^"]+"' | head -n 1 | sed -E 's/.*value="([^"]+)"/\1/')
-xsrf=$(grep -i '^set-cookie: XSRF-TOKEN=' "$work/consent.h" | head -n 1 | sed -E 's/^[^:]*: (XSRF-TOKEN=[^;]*).*/\1/' | tr -d '\r')
-state=$(urldecode "$(printf '%s' "$consent" | grep -oE '[?&]state=[^&]+' | cut -d= -f2-)")
-landed=$(curl -sS -o /dev/null -w '%{redirect_url}' -H "Cookie: $cookie; $xsrf" \
-    --data-urlencode "client_id=$client_id" --data-urlencode "state=$state" --data-urlencode "_csrf=$csrf" \
-    --data-urlencode "scope=openid" --data-urlencode "scope=email" "$base/oauth2/authorize")
-code=$(urldecode "$(printf '%s' "$landed" | grep -oE '[?&]code=[^&]+' | cut -d= -f2-)")
-[ -n "$code" ] || { echo "oauth.sh: no authorization code (landed on '$landed')" >&2; exit 1; }
-tokens=$(curl -fsS -u "$client_id:$client_secret" --data-urlencode grant_type=authorization_code --data-urlencode "code=$code" \
-    --data-urlencode "redirect_uri=$REDIRECT" --data-urlencode "code_verifier=$verifier" "$base/oauth2/token")
-access=$(printf '%s' "$tokens" | field access_token)
-refresh=$(printf '%s' "$tokens" | field refresh_token)
-[ -n "$access" ] && [ -n "$refresh" ] || { echo "oauth.sh: the code exchange failed: $tokens" >&2; exit 1; }
+oauth_app_tokens "$base" "$cookie" "$REDIRECT" "$work"
 basic=$(printf '%s:%s' "$client_id" "$client_secret" | base64 | tr -d '\n')
 
 cat >"$work/introspect.lua" <<LUA

@@ -113,8 +113,12 @@ class AuthorizationServerConfiguration {
                                                     .andThen(sameTeam(apps)));
                                             p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
                                         })))
-                        .clientAuthentication(c -> c.authenticationProviders(configure(ClientSecretAuthenticationProvider.class,
-                                p -> p.setPasswordEncoder(new ClientSecrets()))))
+                        .clientAuthentication(c -> c
+                                .authenticationConverters(converters -> converters.replaceAll(converter ->
+                                        converter instanceof org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter
+                                                ? new ClientSecretBasic() : converter))
+                                .authenticationProviders(configure(ClientSecretAuthenticationProvider.class,
+                                        p -> p.setPasswordEncoder(new ClientSecrets()))))
                         .oidc(o -> o
                                 // OpenID Connect Back-Channel Logout 1.0: logout tokens (with sid) go out through the signals module.
                                 .providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(c -> c

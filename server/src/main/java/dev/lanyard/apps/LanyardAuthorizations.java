@@ -70,7 +70,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     private final Sessions sessions;
     private final JsonMapper json;
     private final Clock clock;
-    private final Cache<String, StoredGrant> byAccessHash;
+    /** Grants by the hash of their access token, with their body already read (introspection reads them on every call). */
+    private final Cache<String, Read> byAccessHash;
 
     LanyardAuthorizations(GrantStore store, RegisteredClientRepository clients, AppClientStore apps, Sessions sessions,
                           JsonMapper json, Clock clock) {
@@ -95,6 +96,14 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     record Tok(long issuedAt, long expiresAt, Set<String> scopes, Map<String, Object> claims, boolean invalidated) {
     }
 
+    /** A stored grant with its JSON body read. */
+    private record Read(StoredGrant grant, Body body) {
+    }
+
+    private Read read(StoredGrant grant) {
+        return new Read(grant, json.readValue(grant.body(), Body.class));
+    }
+
     @Override
     public void save(OAuth2Authorization authorization) {
         Instant now = clock.instant();
@@ -117,7 +126,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 json.writeValueAsString(body(authorization, browserSession)), before.map(StoredGrant::createdAt).orElse(now), now);
         before.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
         store.save(grant);
-        grant.accessHash().ifPresent(h -> byAccessHash.put(h, grant));
+        grant.accessHash().ifPresent(h -> byAccessHash.put(h, read(grant)));
         if (oldRefresh.isPresent() && !oldRefresh.equals(refreshHash) && !store.useRefresh(oldRefresh.get(), grant.id(), now)) {
             // Two exchanges of one refresh token raced: the second is a replay.
             end(grant);
@@ -198,7 +207,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
 
     @Override
     public OAuth2Authorization findById(String id) {
-        return store.find(id).flatMap(this::alive).map(live -> authorization(live, Optional.empty())).orElse(null);
+        return store.find(id).map(this::read).flatMap(this::alive).map(live -> authorization(live, Optional.empty())).orElse(null);
     }
 
     @Override
@@ -207,9 +216,9 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         Optional<GrantStore.Kind> kind = kind(tokenType);
         if (tokenType != null && kind.isEmpty()) return null;
         String hash = TokenHashes.hash(token);
-        Optional<StoredGrant> found = kind.isEmpty() || kind.get() == GrantStore.Kind.ACCESS
+        Optional<Read> found = kind.isEmpty() || kind.get() == GrantStore.Kind.ACCESS
                 ? Optional.ofNullable(byAccessHash.getIfPresent(hash)) : Optional.empty();
-        if (found.isEmpty()) found = store.findByHash(hash, kind);
+        if (found.isEmpty()) found = store.findByHash(hash, kind).map(this::read);
         if (found.isEmpty() && (kind.isEmpty() || kind.get() == GrantStore.Kind.REFRESH)) {
             store.usedRefresh(hash).flatMap(store::find).ifPresent(replayed -> {
                 log.warn("A refresh token was presented again; ending grant {} of client {}", replayed.id(), replayed.clientId());
@@ -217,7 +226,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             });
             return null;
         }
-        return found.flatMap(this::alive).map(live -> authorization(live, Optional.of(token))).orElse(null);
+        return found.flatMap(this::alive).map(live -> authorization(live, Optional.of(new Presented(token, hash)))).orElse(null);
     }
 
     private static Optional<GrantStore.Kind> kind(OAuth2TokenType type) {
@@ -233,15 +242,16 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     }
 
     /** A grant whose session is active, and the account as the session check found it (none before consent). */
-    private record Live(StoredGrant grant, Optional<Account> account) {
+    private record Live(Read read, Optional<Account> account) {
     }
 
     /** The grant if its session is still active (or it has none yet: consent pending). */
-    private Optional<Live> alive(StoredGrant grant) {
-        if (grant.sessionKey().isEmpty()) return Optional.of(new Live(grant, Optional.empty()));
+    private Optional<Live> alive(Read read) {
+        StoredGrant grant = read.grant();
+        if (grant.sessionKey().isEmpty()) return Optional.of(new Live(read, Optional.empty()));
         Sessions.Check check = sessions.checkApp(grant.sessionKey().get(), TOKEN_USE);
         if (check instanceof Sessions.Check.Valid valid && valid.session().account().id().value().equals(grant.accountId())) {
-            return Optional.of(new Live(grant, Optional.of(valid.session().account())));
+            return Optional.of(new Live(read, Optional.of(valid.session().account())));
         }
         grant.accessHash().ifPresent(byAccessHash::invalidate);
         return Optional.empty();
@@ -253,11 +263,15 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         grant.accessHash().ifPresent(byAccessHash::invalidate);
     }
 
-    private OAuth2Authorization authorization(Live live, Optional<String> presented) {
-        StoredGrant grant = live.grant();
+    /** The token a lookup was made with, and its hash (computed once per lookup). */
+    private record Presented(String token, String hash) {
+    }
+
+    private OAuth2Authorization authorization(Live live, Optional<Presented> presented) {
+        StoredGrant grant = live.read().grant();
         RegisteredClient client = clients.findById(grant.clientId());
         if (client == null) return null;
-        Body body = json.readValue(grant.body(), Body.class);
+        Body body = live.read().body();
         OAuth2Authorization.Builder builder = OAuth2Authorization.withRegisteredClient(client)
                 .id(grant.id())
                 .principalName(grant.accountId())
@@ -285,14 +299,14 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         return builder.build();
     }
 
-    private static String value(String hash, Optional<String> presented) {
-        return presented.filter(p -> TokenHashes.hash(p).equals(hash)).orElse(TokenHashes.placeholder(hash));
+    private static String value(String hash, Optional<Presented> presented) {
+        return presented.filter(p -> p.hash().equals(hash)).map(Presented::token).orElse(TokenHashes.placeholder(hash));
     }
 
     private record Times(Tok tok, Instant issued, Instant expires) {
     }
 
-    private static void add(OAuth2Authorization.Builder builder, Tok tok, Optional<String> hash, Optional<String> presented,
+    private static void add(OAuth2Authorization.Builder builder, Tok tok, Optional<String> hash, Optional<Presented> presented,
                             java.util.function.BiFunction<String, Times, ? extends OAuth2Token> make) {
         if (tok == null || hash.isEmpty()) return;
         Times times = new Times(tok, tok.issuedAt() == 0 ? null : Instant.ofEpochMilli(tok.issuedAt()),

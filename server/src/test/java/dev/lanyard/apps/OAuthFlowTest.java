@@ -167,6 +167,37 @@ class OAuthFlowTest {
         assertThat(statements() - before).isZero();
     }
 
+    /** Client secret basic is read by Lanyard's own converter (ClientSecretBasic); its refusals are Spring's. */
+    @Test
+    void introspectionRefusesAWrongOrMalformedClientSecret() throws Exception {
+        JsonNode registered = register(admin, "Metrics", "confidential");
+        RelyingApp app = app(registered);
+        AccessToken access = signIn(app, admin).getOIDCTokens().getAccessToken();
+        String clientId = registered.path("app").path("clientId").asString();
+        String secret = registered.path("clientSecret").asString();
+        java.util.function.Function<String, org.springframework.test.web.servlet.MvcResult> introspect = authorization -> {
+            try {
+                return mvc.perform(post("/oauth2/introspect").header("Authorization", authorization)
+                        .contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+                        .param("token", access.getValue())).andReturn();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        java.util.function.Function<String, String> basic = credentials ->
+                "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        var right = introspect.apply(basic.apply(clientId + ":" + secret));
+        assertThat(right.getResponse().getStatus()).isEqualTo(200);
+        assertThat(right.getResponse().getContentAsString()).contains("\"active\":true");
+        var wrong = introspect.apply(basic.apply(clientId + ":" + secret + "x"));
+        assertThat(wrong.getResponse().getStatus()).isEqualTo(401);
+        assertThat(wrong.getResponse().getContentAsString()).contains("invalid_client");
+        var malformed = introspect.apply("Basic not*base64");
+        assertThat(malformed.getResponse().getStatus()).isEqualTo(400);
+        assertThat(malformed.getResponse().getContentAsString()).contains("invalid_request");
+    }
+
     @Test
     void revokingTheAppInLanyardEndsUserinfoRefreshAndIntrospectionAtOnce() throws Exception {
         JsonNode registered = register(admin, "Chat", "confidential");
