@@ -126,6 +126,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 json.writeValueAsString(body(authorization, browserSession)), before.map(StoredGrant::createdAt).orElse(now), now);
         before.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
         store.save(grant);
+        // Cached as a lookup from the store reads it (the stored JSON, not the body written above), so both read alike.
         grant.accessHash().ifPresent(h -> byAccessHash.put(h, read(grant)));
         if (oldRefresh.isPresent() && !oldRefresh.equals(refreshHash) && !store.useRefresh(oldRefresh.get(), grant.id(), now)) {
             // Two exchanges of one refresh token raced: the second is a replay.
