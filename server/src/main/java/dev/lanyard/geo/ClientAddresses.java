@@ -56,7 +56,8 @@ public class ClientAddresses {
 
     /** Whether the socket peer is one of the trusted proxies, whose forwarded headers may be believed. */
     boolean fromTrustedProxy(HttpServletRequest request) {
-        return isTrustedProxy(IpLiteral.parse(request.getRemoteAddr()).orElse(UNSPECIFIED));
+        // Without trusted proxies (the default) no peer is one: its address is not parsed (issue 13).
+        return !trustedProxies.isEmpty() && isTrustedProxy(IpLiteral.parse(request.getRemoteAddr()).orElse(UNSPECIFIED));
     }
 
     /**

@@ -45,21 +45,23 @@ final class IpLiteral {
     }
 
     private static byte[] ipv4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) return null;
         byte[] out = new byte[4];
+        int start = 0;
         for (int i = 0; i < 4; i++) {
-            String p = parts[i];
+            int end = i < 3 ? s.indexOf('.', start) : s.length();
+            if (end < 0) return null;
+            int length = end - start;
             // Leading zeros are refused: some parsers read "010" as octal, so it is ambiguous.
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) return null;
+            if (length == 0 || length > 3 || (length > 1 && s.charAt(start) == '0')) return null;
             int value = 0;
-            for (int j = 0; j < p.length(); j++) {
-                char c = p.charAt(j);
+            for (int j = start; j < end; j++) {
+                char c = s.charAt(j);
                 if (c < '0' || c > '9') return null;
                 value = value * 10 + (c - '0');
             }
             if (value > 255) return null;
             out[i] = (byte) value;
+            start = end + 1;
         }
         return out;
     }

@@ -30,7 +30,7 @@ class IpLiteralTest {
 
     @Test
     void refusesHostNamesAndMalformedLiterals() {
-        for (String text : new String[] {null, "", "localhost", "example.com", "1.2.3", "1.2.3.4.5", "256.1.1.1",
+        for (String text : new String[] {null, "", "localhost", "example.com", "1.2.3", "1.2.3.4.5", "1.2.3.", ".1.2.3", "1..2.3", "1.2.3.4.", "1.2.3.1000", "256.1.1.1",
                 "01.2.3.4", "1.2.3.-4", "0x7f.0.0.1", "2130706433", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "1::2::3",
                 ":1:2", "1:2:", "12345::", "g::1", "::1.2.3", "[::1", "[::1]x", ".:", ":::"}) {
             assertThat(IpLiteral.parse(text)).as(String.valueOf(text)).isEmpty();
