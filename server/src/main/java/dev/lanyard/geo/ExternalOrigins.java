@@ -50,6 +50,9 @@ public class ExternalOrigins {
 
     /** Whether the request reached Lanyard over HTTPS as far as its sender is concerned. */
     public boolean isSecure(HttpServletRequest request) {
+        // Without a public URL or a trusted proxy only the request's own scheme decides: no host is
+        // read for the HSTS check every answer makes (issue 13).
+        if (fixed.isEmpty() && !addresses.fromTrustedProxy(request)) return "https".equalsIgnoreCase(request.getScheme());
         return of(request).secure();
     }
 

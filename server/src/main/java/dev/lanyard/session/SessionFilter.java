@@ -75,7 +75,11 @@ public final class SessionFilter extends OncePerRequestFilter {
      * see a different path than the handler that answers.
      */
     public static String routedPath(HttpServletRequest request) {
-        PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication();
+        String uri = request.getRequestURI();
+        String contextPath = request.getContextPath();
+        // Nothing to decode and no path parameter: the path is the URI itself (most requests, issue 13).
+        if (contextPath.isEmpty() && uri.indexOf('%') < 0 && uri.indexOf(';') < 0) return uri;
+        PathContainer path = RequestPath.parse(uri, contextPath).pathWithinApplication();
         StringBuilder routed = new StringBuilder();
         for (PathContainer.Element element : path.elements()) {
             routed.append(element instanceof PathContainer.PathSegment segment ? segment.valueToMatch() : element.value());

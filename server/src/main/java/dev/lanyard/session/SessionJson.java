@@ -69,7 +69,7 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                 e.map(Session.Ending::at).orElse(null), e.map(x -> x.reason().code()).orElse(null),
                 e.flatMap(Session.Ending::by).map(x -> x.value()).orElse(null),
                 e.flatMap(Session.Ending::note).orElse(null),
-                s.flags().stream().map(f -> new FlagJson(f.code(), f.level().code(), f.reason())).toList(),
+                s.flags().isEmpty() ? List.of() : s.flags().stream().map(f -> new FlagJson(f.code(), f.level().code(), f.reason())).toList(),
                 s.concern().map(SessionFlag.Level::code).orElse(null));
     }
 }

@@ -38,6 +38,29 @@ class ExternalOriginsTest {
     }
 
     @Test
+    void isSecureSaysWhatTheOriginSaysWhateverTheSettings() {
+        List<ExternalOrigins> settings = List.of(origins(null), origins(null, "10.0.0.0/8"), origins("https://lanyard.example.com"),
+                origins("http://lanyard.example.com", "10.0.0.0/8"));
+        for (ExternalOrigins origins : settings) {
+            for (String scheme : new String[] {"http", "https", "HTTPS"}) {
+                for (String peer : new String[] {"203.0.113.5", "10.0.0.9"}) {
+                    for (String proto : new String[] {null, "https", "http"}) {
+                        MockHttpServletRequest request = proto == null ? request(peer) : request(peer, "X-Forwarded-Proto", proto);
+                        request.setScheme(scheme);
+                        MockHttpServletRequest again = proto == null ? request(peer) : request(peer, "X-Forwarded-Proto", proto);
+                        again.setScheme(scheme);
+                        assertThat(origins.isSecure(request)).as("%s %s %s", scheme, peer, proto).isEqualTo(origins.of(again).secure());
+                    }
+                }
+            }
+        }
+        assertThat(origins(null).isSecure(request("203.0.113.5"))).isFalse();
+        MockHttpServletRequest https = request("203.0.113.5");
+        https.setScheme("https");
+        assertThat(origins(null).isSecure(https)).isTrue();
+    }
+
+    @Test
     void anUntrustedPeerCannotClaimHttpsOrAnotherHost() {
         ExternalOrigins origins = origins(null, "10.0.0.0/8");
 
