@@ -149,8 +149,9 @@ class AuthorizationServerConfiguration {
 
     /**
      * The consent form's CSRF check, run for that form only: a token call, introspection or userinfo
-     * request has no form and never loads a CSRF token it would not check (≈ 2.6% of an
-     * introspection's CPU, issue 13). Nothing this chain answers renders a page that would need one.
+     * request has no form, and no longer has a CSRF token prepared and stored in its attributes for
+     * nothing (issue 13). Nothing this chain answers renders a page that would need one. (The
+     * authorization server adds a CSRF filter of its own, which exempts all its endpoints; it stays.)
      */
     private static Filter consentCsrf(CsrfTokenRepository tokens, RequestMatcher consentPost) {
         CsrfFilter csrf = new CsrfFilter(tokens);
