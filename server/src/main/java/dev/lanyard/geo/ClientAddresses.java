@@ -54,18 +54,6 @@ public class ClientAddresses {
         return furthest;
     }
 
-    /**
-     * {@link #resolve} as text ({@link InetAddress#getHostAddress()}). Without trusted proxies a peer
-     * that is a plain IPv4 address (what the servlet container reports for one) is already that
-     * text, and is returned without building an address from it (issue 13: every request's session
-     * check records it).
-     */
-    public String resolveText(HttpServletRequest request) {
-        String peer = request.getRemoteAddr();
-        if (trustedProxies.isEmpty() && IpLiteral.isCanonicalIpv4(peer)) return peer;
-        return resolve(request).getHostAddress();
-    }
-
     /** Whether the socket peer is one of the trusted proxies, whose forwarded headers may be believed. */
     boolean fromTrustedProxy(HttpServletRequest request) {
         // Without trusted proxies (the default) no peer is one: its address is not parsed (issue 13).

@@ -44,11 +44,6 @@ final class IpLiteral {
         }
     }
 
-    /** Whether {@code text} is a dotted-quad IPv4 address exactly as {@code getHostAddress()} writes it. */
-    static boolean isCanonicalIpv4(String text) {
-        return text != null && text.indexOf(':') < 0 && ipv4(text) != null;
-    }
-
     private static byte[] ipv4(String s) {
         byte[] out = new byte[4];
         int start = 0;

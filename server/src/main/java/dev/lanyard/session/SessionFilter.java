@@ -42,7 +42,7 @@ public final class SessionFilter extends OncePerRequestFilter {
         if (presented.isPresent()) {
             boolean stream = path.endsWith("/events");
             Sessions.Check check = sessions.check(presented.get().token(), new Sessions.Use(
-                    addresses.resolveText(request), pageView(request, path), !stream));
+                    addresses.resolve(request).getHostAddress(), pageView(request, path), !stream));
             if (check instanceof Sessions.Check.Valid valid) {
                 SecurityContextHolder.getContext().setAuthentication(new SessionAuthentication(valid.session()));
             } else {
