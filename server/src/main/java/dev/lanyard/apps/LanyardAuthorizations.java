@@ -301,7 +301,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     }
 
     private static String value(String hash, Optional<Presented> presented) {
-        return presented.filter(p -> p.hash().equals(hash)).map(Presented::token).orElse(TokenHashes.placeholder(hash));
+        return presented.filter(p -> p.hash().equals(hash)).map(Presented::token).orElseGet(() -> TokenHashes.placeholder(hash));
     }
 
     private record Times(Tok tok, Instant issued, Instant expires) {

@@ -33,10 +33,13 @@ public class ExternalOrigins {
 
     private final Optional<ExternalOrigin> fixed;
     private final ClientAddresses addresses;
+    /** No public URL and no trusted proxy: a request's own scheme says whether it is secure. */
+    private final boolean ownScheme;
 
     ExternalOrigins(ProxySettings settings, ClientAddresses addresses) {
         this.fixed = Optional.ofNullable(settings.publicUrl()).map(ExternalOrigins::of);
         this.addresses = addresses;
+        this.ownScheme = fixed.isEmpty() && settings.trustedProxies().isEmpty();
     }
 
     /** The origin the request was sent to, as its sender sees it. */
@@ -52,7 +55,7 @@ public class ExternalOrigins {
     public boolean isSecure(HttpServletRequest request) {
         // Without a public URL or a trusted proxy only the request's own scheme decides: no host is
         // read for the HSTS check every answer makes (issue 13).
-        if (fixed.isEmpty() && !addresses.fromTrustedProxy(request)) return "https".equalsIgnoreCase(request.getScheme());
+        if (ownScheme) return "https".equalsIgnoreCase(request.getScheme());
         return of(request).secure();
     }
 
