@@ -1,6 +1,13 @@
 package dev.lanyard.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -74,5 +81,76 @@ class PasswordHasherTest {
             assertThat(nativeArgon2.matches(PASSWORD, damaged)).as(damaged).isFalse();
         }
         assertThat(nativeArgon2.matches(PASSWORD, null)).isFalse();
+    }
+
+    @Test
+    void hashesRunOnTheHashersOwnThreadsAtMostOnePerCore() throws Exception {
+        Set<String> hashingThreads = ConcurrentHashMap.newKeySet();
+        PasswordEncoder recording = new PasswordEncoder() {
+            @Override
+            public String encode(CharSequence raw) {
+                hashingThreads.add(Thread.currentThread().getName());
+                return "hash of " + raw;
+            }
+
+            @Override
+            public boolean matches(CharSequence raw, String encoded) {
+                hashingThreads.add(Thread.currentThread().getName());
+                return encoded.equals("hash of " + raw);
+            }
+        };
+        PasswordHasher hasher = new PasswordHasher(recording);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> callers = new ArrayList<>();
+            Set<Boolean> answers = ConcurrentHashMap.newKeySet();
+            for (int i = 0; i < 12; i++) {
+                String password = "password " + i;
+                Thread caller = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    answers.add(hasher.matches(password, hasher.hash(password)));
+                    hasher.matchDecoy(password);
+                });
+                caller.start();
+                callers.add(caller);
+            }
+            start.countDown();
+            for (Thread caller : callers) caller.join(10_000);
+
+            assertThat(answers).containsExactly(true);
+            assertThat(hashingThreads).isNotEmpty().allMatch(name -> name.startsWith("lanyard-password-hash-"))
+                    .hasSizeLessThanOrEqualTo(Runtime.getRuntime().availableProcessors());
+        } finally {
+            hasher.stop();
+        }
+    }
+
+    @Test
+    void aFailingHashReachesTheCallerAsItsOwnExceptionAndAnInterruptIsKept() {
+        PasswordHasher hasher = new PasswordHasher(new PasswordEncoder() {
+            @Override
+            public String encode(CharSequence raw) {
+                return "decoy";
+            }
+
+            @Override
+            public boolean matches(CharSequence raw, String encoded) {
+                throw new IllegalArgumentException("broken hash");
+            }
+        });
+        try {
+            assertThatThrownBy(() -> hasher.matches(PASSWORD, "{argon2}x")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("broken hash");
+
+            Thread.currentThread().interrupt();
+            assertThat(hasher.hash(PASSWORD)).as("a hash finishes even when its caller is interrupted").isEqualTo("{argon2}decoy");
+            assertThat(Thread.interrupted()).as("and the caller is still interrupted").isTrue();
+        } finally {
+            hasher.stop();
+        }
     }
 }
