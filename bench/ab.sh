@@ -9,7 +9,11 @@
 # request threads per request (steadier than rates on a shared machine). Only ratios within one run
 # compare. Both servers are stopped at the end, whatever happens.
 #
-# Settings (environment): WARM=45 ROUNDS=8 DUR=10 (about 2 + 4 × WARM / 30 + ROUNDS × DUR / 30 minutes).
+# MODE=introspect measures POST /oauth2/introspect instead: on each jar the member registers a
+# confidential app and signs in through it (bench/lib.sh's oauth_app_tokens), and every run introspects
+# a freshly refreshed access token with client secret basic, as framework-limit.sh does.
+#
+# Settings (environment): WARM=45 ROUNDS=8 DUR=10 MODE=current (about 2 + 4 × WARM / 30 + ROUNDS × DUR / 30 minutes).
 # Make the jars with `mvn -B -q -pl server package -DskipTests` at each commit and copy them aside.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +25,8 @@ need curl curl
 WARM=${WARM:-45}
 ROUNDS=${ROUNDS:-8}
 DUR=${DUR:-10}
+MODE=${MODE:-current}
+case $MODE in current | introspect) ;; *) echo "ab: MODE is current or introspect" >&2; exit 2 ;; esac
 geo=$(pwd)/data/geo
 [ -d "$geo" ] || bash scripts/fetch-geo.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/lanyard-ab.XXXXXX")
@@ -48,8 +54,13 @@ done
 
 for n in before after; do
     base=http://127.0.0.1:${port[$n]}
-    curl -s -o /dev/null -H 'Content-Type: application/json' \
+    curl -s -o /dev/null -D "$work/$n.signup" -H 'Content-Type: application/json' \
         -d '{"email":"ab@example.test","password":"a long ab passphrase 4242","name":"A B","team":"A/B"}' "$base/api/v1/signup"
+    if [ "$MODE" = introspect ]; then
+        cookie=$(grep -i '^set-cookie: lanyard_session=' "$work/$n.signup" | head -n 1 | sed -E 's/^[^:]*: (lanyard_session=[^;]*).*/\1/' | tr -d '\r')
+        oauth_app_tokens "$base" "$cookie" "http://127.0.0.1:9/callback" "$work"
+        echo "$client_id $client_secret $refresh" >"$work/$n.app"
+    fi
     : >"$work/$n.tokens"
     for _ in $(seq 1 50); do
         curl -s -H 'Content-Type: application/json' -d '{"email":"ab@example.test","password":"a long ab passphrase 4242","tokenType":"bearer"}' \
@@ -59,8 +70,25 @@ for n in before after; do
 done
 
 run() {
-    wrk -t2 -c8 -d"$2"s --latency -s bench/rotate-tokens.lua "http://127.0.0.1:${port[$1]}/api/v1/sessions/current" \
-        -- "$work/$1.tokens" Authorization >"$work/out.txt"
+    if [ "$MODE" = introspect ]; then
+        local base=http://127.0.0.1:${port[$1]} id secret refresh tokens access
+        read -r id secret refresh <"$work/$1.app"
+        tokens=$(curl -fsS --max-time 30 -u "$id:$secret" --data-urlencode grant_type=refresh_token \
+            --data-urlencode "refresh_token=$refresh" "$base/oauth2/token")
+        access=$(printf '%s' "$tokens" | field access_token)
+        refresh=$(printf '%s' "$tokens" | field refresh_token)
+        [ -n "$access" ] && [ -n "$refresh" ] || { echo "ab: the refresh failed on the $1 jar: $tokens" >&2; exit 1; }
+        echo "$id $secret $refresh" >"$work/$1.app"
+        printf 'wrk.method = "POST"\nwrk.body = "token=%s"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.headers["Authorization"] = "Basic %s"\n' \
+            "$access" "$(printf '%s:%s' "$id" "$secret" | base64 -w0)" >"$work/$1.lua"
+        wrk -t2 -c8 -d"$2"s --latency -s "$work/$1.lua" "$base/oauth2/introspect" >"$work/out.txt"
+        curl -fsS --max-time 5 -u "$id:$secret" --data-urlencode "token=$access" "$base/oauth2/introspect" | grep -q '"active":true' \
+            || { echo "ab: the $1 jar did not find the access token active" >&2; exit 1; }
+    else
+        wrk -t2 -c8 -d"$2"s --latency -s bench/rotate-tokens.lua "http://127.0.0.1:${port[$1]}/api/v1/sessions/current" \
+            -- "$work/$1.tokens" Authorization >"$work/out.txt"
+    fi
+    if grep -q "Non-2xx" "$work/out.txt"; then cat "$work/out.txt" >&2; echo "ab: the $1 jar answered errors under load" >&2; exit 1; fi
 }
 
 echo "ab: warming both jars (4 × ${WARM} s each)..."

@@ -48,6 +48,17 @@ import org.springframework.security.oauth2.server.authorization.oidc.authenticat
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.authorization.oidc.web.OidcLogoutEndpointFilter;
+import org.springframework.security.oauth2.server.authorization.oidc.web.OidcProviderConfigurationEndpointFilter;
+import org.springframework.security.oauth2.server.authorization.oidc.web.OidcUserInfoEndpointFilter;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.web.NimbusJwkSetEndpointFilter;
+import org.springframework.security.oauth2.server.authorization.web.OAuth2AuthorizationEndpointFilter;
+import org.springframework.security.oauth2.server.authorization.web.OAuth2AuthorizationServerMetadataEndpointFilter;
+import org.springframework.security.oauth2.server.authorization.web.OAuth2TokenEndpointFilter;
+import org.springframework.security.oauth2.server.authorization.web.OAuth2TokenRevocationEndpointFilter;
+import org.springframework.security.oauth2.server.resource.web.OAuth2ProtectedResourceMetadataFilter;
+import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
@@ -148,6 +159,36 @@ class AuthorizationServerConfiguration {
     }
 
     /**
+     * Token introspection, the call a resource server makes for every request it serves, through the
+     * authorization server chain's own filters (the same instances, in the same order) without those
+     * that can never act on it: the other endpoints' filters, each of which tries its path and passes
+     * the request on, and the CSRF filters (the authorization server exempts its endpoints; the
+     * consent form's runs for the consent post only). Ten filters fewer before the answer
+     * (bench/RESULTS.md, issue 13); every filter that reads or checks the request is kept, so every
+     * answer, error or not, is the one the full chain gives ({@code IntrospectionChainTest}).
+     */
+    @Bean
+    @Order(-15)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
+    SecurityFilterChain introspectionChain(@org.springframework.beans.factory.annotation.Qualifier("authorizationServerChain")
+                                           SecurityFilterChain server, AuthorizationServerSettings settings) {
+        RequestMatcher introspection = PathPatternRequestMatcher.withDefaults()
+                .matcher(HttpMethod.POST, settings.getTokenIntrospectionEndpoint());
+        List<Filter> filters = server.getFilters().stream().filter(filter -> !elsewhere(filter)).toList();
+        return new DefaultSecurityFilterChain(introspection, filters);
+    }
+
+    /** A filter of the authorization server chain that only ever acts on another endpoint than introspection, or a CSRF check. */
+    static boolean elsewhere(Filter filter) {
+        return filter instanceof ConsentCsrf || filter instanceof CsrfFilter
+                || filter instanceof OAuth2AuthorizationServerMetadataEndpointFilter || filter instanceof OidcProviderConfigurationEndpointFilter
+                || filter instanceof OAuth2ProtectedResourceMetadataFilter || filter instanceof NimbusJwkSetEndpointFilter
+                || filter instanceof OAuth2AuthorizationEndpointFilter || filter.getClass().getEnclosingClass() == OAuth2AuthorizationEndpointFilter.class
+                || filter instanceof OAuth2TokenEndpointFilter || filter instanceof OAuth2TokenRevocationEndpointFilter
+                || filter instanceof OidcUserInfoEndpointFilter || filter instanceof OidcLogoutEndpointFilter;
+    }
+
+    /**
      * The consent form's CSRF check, run for that form only: a token call, introspection or userinfo
      * request has no form, and no longer has a CSRF token prepared and stored in its attributes for
      * nothing (issue 13). Nothing this chain answers renders a page that would need one. (The
@@ -156,10 +197,16 @@ class AuthorizationServerConfiguration {
     private static Filter consentCsrf(CsrfTokenRepository tokens, RequestMatcher consentPost) {
         CsrfFilter csrf = new CsrfFilter(tokens);
         csrf.setRequireCsrfProtectionMatcher(consentPost);
-        return (request, response, chain) -> {
+        return new ConsentCsrf(csrf, consentPost);
+    }
+
+    private record ConsentCsrf(CsrfFilter csrf, RequestMatcher consentPost) implements Filter {
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response, jakarta.servlet.FilterChain chain)
+                throws IOException, jakarta.servlet.ServletException {
             if (consentPost.matches((HttpServletRequest) request)) csrf.doFilter(request, response, chain);
             else chain.doFilter(request, response);
-        };
+        }
     }
 
     /** The sign-in page, asked to come back to this authorize request (a path on Lanyard, never elsewhere). */

@@ -198,6 +198,53 @@ class OAuthFlowTest {
         assertThat(malformed.getResponse().getContentAsString()).contains("invalid_request");
     }
 
+    /**
+     * Introspection runs through its own chain (the authorization server's filters less those for
+     * other endpoints, {@link IntrospectionChainTest}): every way of calling it answers as the whole
+     * chain answered, with the same headers.
+     */
+    @Test
+    void introspectionAnswersEveryWayOfCallingItAsTheWholeAuthorizationServerChainDid() throws Exception {
+        JsonNode registered = register(admin, "Gateway", "confidential");
+        RelyingApp app = app(registered);
+        AccessToken access = signIn(app, admin).getOIDCTokens().getAccessToken();
+        String clientId = registered.path("app").path("clientId").asString();
+        String secret = registered.path("clientSecret").asString();
+        java.util.function.Function<org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder, MvcResult> call = request -> {
+            try {
+                return mvc.perform(request.contentType(MediaType.APPLICATION_FORM_URLENCODED).param("token", access.getValue())).andReturn();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        var secretPost = call.apply(post("/oauth2/introspect").param("client_id", clientId).param("client_secret", secret));
+        assertThat(secretPost.getResponse().getStatus()).isEqualTo(200);
+        assertThat(secretPost.getResponse().getContentAsString()).contains("\"active\":true", "\"client_id\":\"" + clientId + "\"");
+        assertThat(secretPost.getResponse().getHeader("Cache-Control")).contains("no-store");
+        assertThat(secretPost.getResponse().getHeader("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(secretPost.getResponse().getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
+
+        var anonymous = call.apply(post("/oauth2/introspect"));
+        assertThat(anonymous.getResponse().getStatus()).isEqualTo(401);
+        assertThat(anonymous.getResponse().getContentAsString()).isEmpty();
+        var idOnly = call.apply(post("/oauth2/introspect").param("client_id", clientId));
+        assertThat(idOnly.getResponse().getStatus()).isEqualTo(401);
+
+        var memberCookie = call.apply(post("/oauth2/introspect").cookie(admin.cookie()));
+        assertThat(memberCookie.getResponse().getStatus()).as("a member is not a client").isEqualTo(400);
+        assertThat(memberCookie.getResponse().getContentAsString()).contains("invalid_client");
+
+        var notAJwt = call.apply(post("/oauth2/introspect").header("Authorization", "Bearer abc.def.ghi"));
+        assertThat(notAJwt.getResponse().getStatus()).isEqualTo(401);
+        assertThat(notAJwt.getResponse().getHeader("WWW-Authenticate")).startsWith("Bearer error=\"invalid_token\"");
+
+        var assertion = call.apply(post("/oauth2/introspect").param("client_id", clientId)
+                .param("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer").param("client_assertion", "a.b.c"));
+        assertThat(assertion.getResponse().getStatus()).isEqualTo(401);
+        assertThat(assertion.getResponse().getContentAsString()).contains("invalid_client");
+    }
+
     @Test
     void revokingTheAppInLanyardEndsUserinfoRefreshAndIntrospectionAtOnce() throws Exception {
         JsonNode registered = register(admin, "Chat", "confidential");
