@@ -108,7 +108,8 @@ class AuthorizationServerConfiguration {
     SecurityFilterChain authorizationServerChain(HttpSecurity http, SessionFilter sessionFilter, LanyardRegisteredClients clients,
                                                  LanyardAuthorizations authorizations, LanyardConsents consents,
                                                  CsrfTokenRepository csrfTokens, AppClientStore apps, Accounts accounts,
-                                                 Sessions sessions, ConsentStore consentStore) throws Exception {
+                                                 Sessions sessions, ConsentStore consentStore, tools.jackson.databind.json.JsonMapper json)
+            throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         RequestMatcher endpoints = server.getEndpointsMatcher();
         RequestMatcher consentPost = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/authorize");
@@ -125,6 +126,7 @@ class AuthorizationServerConfiguration {
                                                     .andThen(sameTeam(apps)));
                                             p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
                                         })))
+                        .tokenIntrospectionEndpoint(i -> i.introspectionResponseHandler(new IntrospectionResponse(json)))
                         .clientAuthentication(c -> c
                                 .authenticationConverters(converters -> converters.replaceAll(converter ->
                                         converter instanceof org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter
