@@ -167,6 +167,12 @@ class OAuthFlowTest {
         assertThat(statements() - before).isZero();
     }
 
+    /** {@code POST /oauth2/introspect} of {@code access}, sent as {@code request} says (its client authentication). */
+    private MvcResult introspect(org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder request, AccessToken access)
+            throws Exception {
+        return mvc.perform(request.contentType(MediaType.APPLICATION_FORM_URLENCODED).param("token", access.getValue())).andReturn();
+    }
+
     /** Client secret basic is read by Lanyard's own converter (ClientSecretBasic); its refusals are Spring's. */
     @Test
     void introspectionRefusesAWrongOrMalformedClientSecret() throws Exception {
@@ -175,25 +181,16 @@ class OAuthFlowTest {
         AccessToken access = signIn(app, admin).getOIDCTokens().getAccessToken();
         String clientId = registered.path("app").path("clientId").asString();
         String secret = registered.path("clientSecret").asString();
-        java.util.function.Function<String, org.springframework.test.web.servlet.MvcResult> introspect = authorization -> {
-            try {
-                return mvc.perform(post("/oauth2/introspect").header("Authorization", authorization)
-                        .contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
-                        .param("token", access.getValue())).andReturn();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
         java.util.function.Function<String, String> basic = credentials ->
                 "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-        var right = introspect.apply(basic.apply(clientId + ":" + secret));
+        var right = introspect(post("/oauth2/introspect").header("Authorization", basic.apply(clientId + ":" + secret)), access);
         assertThat(right.getResponse().getStatus()).isEqualTo(200);
         assertThat(right.getResponse().getContentAsString()).contains("\"active\":true");
-        var wrong = introspect.apply(basic.apply(clientId + ":" + secret + "x"));
+        var wrong = introspect(post("/oauth2/introspect").header("Authorization", basic.apply(clientId + ":" + secret + "x")), access);
         assertThat(wrong.getResponse().getStatus()).isEqualTo(401);
         assertThat(wrong.getResponse().getContentAsString()).contains("invalid_client");
-        var malformed = introspect.apply("Basic not*base64");
+        var malformed = introspect(post("/oauth2/introspect").header("Authorization", "Basic not*base64"), access);
         assertThat(malformed.getResponse().getStatus()).isEqualTo(400);
         assertThat(malformed.getResponse().getContentAsString()).contains("invalid_request");
     }
@@ -210,37 +207,30 @@ class OAuthFlowTest {
         AccessToken access = signIn(app, admin).getOIDCTokens().getAccessToken();
         String clientId = registered.path("app").path("clientId").asString();
         String secret = registered.path("clientSecret").asString();
-        java.util.function.Function<org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder, MvcResult> call = request -> {
-            try {
-                return mvc.perform(request.contentType(MediaType.APPLICATION_FORM_URLENCODED).param("token", access.getValue())).andReturn();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        };
 
-        var secretPost = call.apply(post("/oauth2/introspect").param("client_id", clientId).param("client_secret", secret));
+        var secretPost = introspect(post("/oauth2/introspect").param("client_id", clientId).param("client_secret", secret), access);
         assertThat(secretPost.getResponse().getStatus()).isEqualTo(200);
         assertThat(secretPost.getResponse().getContentAsString()).contains("\"active\":true", "\"client_id\":\"" + clientId + "\"");
         assertThat(secretPost.getResponse().getHeader("Cache-Control")).contains("no-store");
         assertThat(secretPost.getResponse().getHeader("X-Frame-Options")).isEqualTo("DENY");
         assertThat(secretPost.getResponse().getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
 
-        var anonymous = call.apply(post("/oauth2/introspect"));
+        var anonymous = introspect(post("/oauth2/introspect"), access);
         assertThat(anonymous.getResponse().getStatus()).isEqualTo(401);
         assertThat(anonymous.getResponse().getContentAsString()).isEmpty();
-        var idOnly = call.apply(post("/oauth2/introspect").param("client_id", clientId));
+        var idOnly = introspect(post("/oauth2/introspect").param("client_id", clientId), access);
         assertThat(idOnly.getResponse().getStatus()).isEqualTo(401);
 
-        var memberCookie = call.apply(post("/oauth2/introspect").cookie(admin.cookie()));
+        var memberCookie = introspect(post("/oauth2/introspect").cookie(admin.cookie()), access);
         assertThat(memberCookie.getResponse().getStatus()).as("a member is not a client").isEqualTo(400);
         assertThat(memberCookie.getResponse().getContentAsString()).contains("invalid_client");
 
-        var notAJwt = call.apply(post("/oauth2/introspect").header("Authorization", "Bearer abc.def.ghi"));
+        var notAJwt = introspect(post("/oauth2/introspect").header("Authorization", "Bearer abc.def.ghi"), access);
         assertThat(notAJwt.getResponse().getStatus()).isEqualTo(401);
         assertThat(notAJwt.getResponse().getHeader("WWW-Authenticate")).startsWith("Bearer error=\"invalid_token\"");
 
-        var assertion = call.apply(post("/oauth2/introspect").param("client_id", clientId)
-                .param("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer").param("client_assertion", "a.b.c"));
+        var assertion = introspect(post("/oauth2/introspect").param("client_id", clientId)
+                .param("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer").param("client_assertion", "a.b.c"), access);
         assertThat(assertion.getResponse().getStatus()).isEqualTo(401);
         assertThat(assertion.getResponse().getContentAsString()).contains("invalid_client");
     }
