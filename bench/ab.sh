@@ -71,18 +71,13 @@ done
 
 run() {
     if [ "$MODE" = introspect ]; then
-        local base=http://127.0.0.1:${port[$1]} id secret refresh tokens access
-        read -r id secret refresh <"$work/$1.app"
-        tokens=$(curl -fsS --max-time 30 -u "$id:$secret" --data-urlencode grant_type=refresh_token \
-            --data-urlencode "refresh_token=$refresh" "$base/oauth2/token")
-        access=$(printf '%s' "$tokens" | field access_token)
-        refresh=$(printf '%s' "$tokens" | field refresh_token)
-        [ -n "$access" ] && [ -n "$refresh" ] || { echo "ab: the refresh failed on the $1 jar: $tokens" >&2; exit 1; }
-        echo "$id $secret $refresh" >"$work/$1.app"
-        printf 'wrk.method = "POST"\nwrk.body = "token=%s"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.headers["Authorization"] = "Basic %s"\n' \
-            "$access" "$(printf '%s:%s' "$id" "$secret" | base64 -w0)" >"$work/$1.lua"
+        local base=http://127.0.0.1:${port[$1]} client_id client_secret refresh access
+        read -r client_id client_secret refresh <"$work/$1.app"
+        refresh_access "$base"
+        echo "$client_id $client_secret $refresh" >"$work/$1.app"
+        introspect_lua "$access" "$work/$1.lua"
         wrk -t2 -c8 -d"$2"s --latency -s "$work/$1.lua" "$base/oauth2/introspect" >"$work/out.txt"
-        curl -fsS --max-time 5 -u "$id:$secret" --data-urlencode "token=$access" "$base/oauth2/introspect" | grep -q '"active":true' \
+        curl -fsS --max-time 5 -u "$client_id:$client_secret" --data-urlencode "token=$access" "$base/oauth2/introspect" | grep -q '"active":true' \
             || { echo "ab: the $1 jar did not find the access token active" >&2; exit 1; }
     else
         wrk -t2 -c8 -d"$2"s --latency -s bench/rotate-tokens.lua "http://127.0.0.1:${port[$1]}/api/v1/sessions/current" \

@@ -133,10 +133,6 @@ if [ "$runs" != "lanyard plain" ] && [ "$(curl -s -o /dev/null -w '%{http_code}'
     oauth_app_tokens "$base" "$cookie" "http://127.0.0.1:9/callback" "$work"
     plain_access=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
     echo "$client_id $client_secret $plain_access" >"$work/introspection"
-    basic=$(printf '%s:%s' "$client_id" "$client_secret" | base64 | tr -d '\n')
-    introspect_lua() { # introspect_lua TOKEN FILE: a wrk script posting TOKEN to the introspection endpoint
-        printf 'wrk.method = "POST"\nwrk.body = "token=%s"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.headers["Authorization"] = "Basic %s"\n' "$1" "$basic" >"$2"
-    }
     introspect_lua "$plain_access" "$work/plain-introspect.lua"
     runs="$runs lanyard-introspect plain-introspect"
 fi
@@ -170,12 +166,7 @@ wrk_run() { # wrk_run NAME SECONDS OUTFILE: NAME lanyard, plain, lanyard-key (La
     case $1 in
         *-introspect)
             if [ "$server" = lanyard ]; then # a fresh access token, as the app would refresh it
-                local refreshed
-                refreshed=$(curl -fsS --max-time 30 -u "$client_id:$client_secret" --data-urlencode grant_type=refresh_token \
-                    --data-urlencode "refresh_token=$refresh" "$base/oauth2/token")
-                access=$(printf '%s' "$refreshed" | field access_token)
-                refresh=$(printf '%s' "$refreshed" | field refresh_token)
-                [ -n "$access" ] && [ -n "$refresh" ] || { echo "$BENCH_NAME: the refresh failed: $refreshed" >&2; exit 1; }
+                refresh_access "$base"
                 introspect_lua "$access" "$work/lanyard-introspect.lua"
             fi
             timeout $(($2 + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s --latency \

@@ -95,6 +95,24 @@ field() { grep -oE "\"$1\":\"[^\"]*\"" | head -n 1 | sed -E "s/\"$1\":\"([^\"]*)
 urldecode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))' "$1"; }
 urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 
+# refresh_access BASE: exchanges $refresh for a new access and refresh token at BASE's token endpoint, as
+# the app $client_id / $client_secret (set by oauth_app_tokens); sets access and refresh.
+refresh_access() {
+    local refreshed
+    refreshed=$(curl -fsS --max-time 30 -u "$client_id:$client_secret" --data-urlencode grant_type=refresh_token \
+        --data-urlencode "refresh_token=$refresh" "$1/oauth2/token")
+    access=$(printf '%s' "$refreshed" | field access_token)
+    refresh=$(printf '%s' "$refreshed" | field refresh_token)
+    [ -n "$access" ] && [ -n "$refresh" ] || { echo "${BENCH_NAME:-bench}: the refresh failed: $refreshed" >&2; exit 1; }
+}
+
+# introspect_lua TOKEN FILE: a wrk script posting TOKEN to the introspection endpoint, as $client_id /
+# $client_secret with client secret basic.
+introspect_lua() {
+    printf 'wrk.method = "POST"\nwrk.body = "token=%s"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.headers["Authorization"] = "Basic %s"\n' \
+        "$1" "$(printf '%s:%s' "$client_id" "$client_secret" | base64 | tr -d '\n')" >"$2"
+}
+
 # oauth_app_tokens BASE COOKIE REDIRECT WORKDIR: as the admin signed in with COOKIE (a lanyard_session=
 # cookie), registers a confidential app and signs in through it as a user would (authorize with PKCE,
 # consent with the page's CSRF token, code exchange). Sets client_id, client_secret, access, refresh.

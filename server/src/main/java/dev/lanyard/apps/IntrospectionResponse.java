@@ -14,6 +14,7 @@ import org.springframework.security.oauth2.core.OAuth2TokenIntrospectionClaimNam
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationToken;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
+import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,7 +44,7 @@ final class IntrospectionResponse implements AuthenticationSuccessHandler {
     static Map<String, Object> parameters(OAuth2TokenIntrospection introspection) {
         Map<String, Object> parameters = new LinkedHashMap<>(introspection.getClaims());
         parameters.computeIfPresent(OAuth2TokenIntrospectionClaimNames.SCOPE, (name, scope) ->
-                scope instanceof Collection<?> scopes && !scopes.isEmpty() ? String.join(" ", scopes.stream().map(String::valueOf).toList()) : scope);
+                scope instanceof Collection<?> scopes && !scopes.isEmpty() ? StringUtils.collectionToDelimitedString(scopes, " ") : scope);
         for (String time : new String[] {OAuth2TokenIntrospectionClaimNames.EXP, OAuth2TokenIntrospectionClaimNames.IAT,
                 OAuth2TokenIntrospectionClaimNames.NBF}) {
             parameters.computeIfPresent(time, (name, value) -> value instanceof Instant instant ? instant.getEpochSecond() : value);

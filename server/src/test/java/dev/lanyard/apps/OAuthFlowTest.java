@@ -167,6 +167,16 @@ class OAuthFlowTest {
         assertThat(statements() - before).isZero();
     }
 
+    /** A confidential app the admin signed in to: its client credentials and the access token to introspect. */
+    private record Introspecting(String id, String secret, AccessToken access) {
+    }
+
+    private Introspecting introspecting(String name) throws Exception {
+        JsonNode registered = register(admin, name, "confidential");
+        AccessToken access = signIn(app(registered), admin).getOIDCTokens().getAccessToken();
+        return new Introspecting(registered.path("app").path("clientId").asString(), registered.path("clientSecret").asString(), access);
+    }
+
     /** {@code POST /oauth2/introspect} of {@code access}, sent as {@code request} says (its client authentication). */
     private MvcResult introspect(org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder request, AccessToken access)
             throws Exception {
@@ -176,11 +186,10 @@ class OAuthFlowTest {
     /** Client secret basic is read by Lanyard's own converter (ClientSecretBasic); its refusals are Spring's. */
     @Test
     void introspectionRefusesAWrongOrMalformedClientSecret() throws Exception {
-        JsonNode registered = register(admin, "Metrics", "confidential");
-        RelyingApp app = app(registered);
-        AccessToken access = signIn(app, admin).getOIDCTokens().getAccessToken();
-        String clientId = registered.path("app").path("clientId").asString();
-        String secret = registered.path("clientSecret").asString();
+        Introspecting client = introspecting("Metrics");
+        AccessToken access = client.access();
+        String clientId = client.id();
+        String secret = client.secret();
         java.util.function.Function<String, String> basic = credentials ->
                 "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
@@ -202,11 +211,10 @@ class OAuthFlowTest {
      */
     @Test
     void introspectionAnswersEveryWayOfCallingItAsTheWholeAuthorizationServerChainDid() throws Exception {
-        JsonNode registered = register(admin, "Gateway", "confidential");
-        RelyingApp app = app(registered);
-        AccessToken access = signIn(app, admin).getOIDCTokens().getAccessToken();
-        String clientId = registered.path("app").path("clientId").asString();
-        String secret = registered.path("clientSecret").asString();
+        Introspecting client = introspecting("Gateway");
+        AccessToken access = client.access();
+        String clientId = client.id();
+        String secret = client.secret();
 
         var secretPost = introspect(post("/oauth2/introspect").param("client_id", clientId).param("client_secret", secret), access);
         assertThat(secretPost.getResponse().getStatus()).isEqualTo(200);
