@@ -177,29 +177,26 @@ class OAuthFlowTest {
         return new Introspecting(registered.path("app").path("clientId").asString(), registered.path("clientSecret").asString(), access);
     }
 
-    /** {@code POST /oauth2/introspect} of {@code access}, sent as {@code request} says (its client authentication). */
-    private MvcResult introspect(org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder request, AccessToken access)
+    /** {@code POST /oauth2/introspect} of the client's access token, sent as {@code request} says (its client authentication). */
+    private MvcResult introspect(org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder request, Introspecting client)
             throws Exception {
-        return mvc.perform(request.contentType(MediaType.APPLICATION_FORM_URLENCODED).param("token", access.getValue())).andReturn();
+        return mvc.perform(request.contentType(MediaType.APPLICATION_FORM_URLENCODED).param("token", client.access().getValue())).andReturn();
     }
 
     /** Client secret basic is read by Lanyard's own converter (ClientSecretBasic); its refusals are Spring's. */
     @Test
     void introspectionRefusesAWrongOrMalformedClientSecret() throws Exception {
         Introspecting client = introspecting("Metrics");
-        AccessToken access = client.access();
-        String clientId = client.id();
-        String secret = client.secret();
         java.util.function.Function<String, String> basic = credentials ->
                 "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-        var right = introspect(post("/oauth2/introspect").header("Authorization", basic.apply(clientId + ":" + secret)), access);
+        var right = introspect(post("/oauth2/introspect").header("Authorization", basic.apply(client.id() + ":" + client.secret())), client);
         assertThat(right.getResponse().getStatus()).isEqualTo(200);
         assertThat(right.getResponse().getContentAsString()).contains("\"active\":true");
-        var wrong = introspect(post("/oauth2/introspect").header("Authorization", basic.apply(clientId + ":" + secret + "x")), access);
+        var wrong = introspect(post("/oauth2/introspect").header("Authorization", basic.apply(client.id() + ":" + client.secret() + "x")), client);
         assertThat(wrong.getResponse().getStatus()).isEqualTo(401);
         assertThat(wrong.getResponse().getContentAsString()).contains("invalid_client");
-        var malformed = introspect(post("/oauth2/introspect").header("Authorization", "Basic not*base64"), access);
+        var malformed = introspect(post("/oauth2/introspect").header("Authorization", "Basic not*base64"), client);
         assertThat(malformed.getResponse().getStatus()).isEqualTo(400);
         assertThat(malformed.getResponse().getContentAsString()).contains("invalid_request");
     }
@@ -212,33 +209,30 @@ class OAuthFlowTest {
     @Test
     void introspectionAnswersEveryWayOfCallingItAsTheWholeAuthorizationServerChainDid() throws Exception {
         Introspecting client = introspecting("Gateway");
-        AccessToken access = client.access();
-        String clientId = client.id();
-        String secret = client.secret();
 
-        var secretPost = introspect(post("/oauth2/introspect").param("client_id", clientId).param("client_secret", secret), access);
+        var secretPost = introspect(post("/oauth2/introspect").param("client_id", client.id()).param("client_secret", client.secret()), client);
         assertThat(secretPost.getResponse().getStatus()).isEqualTo(200);
-        assertThat(secretPost.getResponse().getContentAsString()).contains("\"active\":true", "\"client_id\":\"" + clientId + "\"");
+        assertThat(secretPost.getResponse().getContentAsString()).contains("\"active\":true", "\"client_id\":\"" + client.id() + "\"");
         assertThat(secretPost.getResponse().getHeader("Cache-Control")).contains("no-store");
         assertThat(secretPost.getResponse().getHeader("X-Frame-Options")).isEqualTo("DENY");
         assertThat(secretPost.getResponse().getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
 
-        var anonymous = introspect(post("/oauth2/introspect"), access);
+        var anonymous = introspect(post("/oauth2/introspect"), client);
         assertThat(anonymous.getResponse().getStatus()).isEqualTo(401);
         assertThat(anonymous.getResponse().getContentAsString()).isEmpty();
-        var idOnly = introspect(post("/oauth2/introspect").param("client_id", clientId), access);
+        var idOnly = introspect(post("/oauth2/introspect").param("client_id", client.id()), client);
         assertThat(idOnly.getResponse().getStatus()).isEqualTo(401);
 
-        var memberCookie = introspect(post("/oauth2/introspect").cookie(admin.cookie()), access);
+        var memberCookie = introspect(post("/oauth2/introspect").cookie(admin.cookie()), client);
         assertThat(memberCookie.getResponse().getStatus()).as("a member is not a client").isEqualTo(400);
         assertThat(memberCookie.getResponse().getContentAsString()).contains("invalid_client");
 
-        var notAJwt = introspect(post("/oauth2/introspect").header("Authorization", "Bearer abc.def.ghi"), access);
+        var notAJwt = introspect(post("/oauth2/introspect").header("Authorization", "Bearer abc.def.ghi"), client);
         assertThat(notAJwt.getResponse().getStatus()).isEqualTo(401);
         assertThat(notAJwt.getResponse().getHeader("WWW-Authenticate")).startsWith("Bearer error=\"invalid_token\"");
 
-        var assertion = introspect(post("/oauth2/introspect").param("client_id", clientId)
-                .param("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer").param("client_assertion", "a.b.c"), access);
+        var assertion = introspect(post("/oauth2/introspect").param("client_id", client.id())
+                .param("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer").param("client_assertion", "a.b.c"), client);
         assertThat(assertion.getResponse().getStatus()).isEqualTo(401);
         assertThat(assertion.getResponse().getContentAsString()).contains("invalid_client");
     }
