@@ -15,6 +15,10 @@
 # against the plain app's endpoint doing the same work, plain-introspect). Lanyard's access tokens live
 # five minutes, so each introspection run first refreshes the token as an app would.
 #
+# SECURE=1 (the default) also measures the plain app's secure build (bench/plain-app -Psecure: Spring
+# Security's stateless chain with Lanyard's response headers, and the actuator's http.server.requests, the
+# things issue 13 says Lanyard keeps) on /current, and prints what they cost the plain app and what is left
+# between that build and Lanyard: Lanyard's own code. SECURE=0 leaves it out.
 # Settings (environment): SESSIONS=50 DURATION=15 WARMUP=150 (at most, per app) ROUNDS=2 THREADS=2 CONNECTIONS=8
 # JAVA_OPTS= (both JVMs; e.g. JAVA_OPTS="$(scripts/run.sh --print-java-opts)") LANYARD_JAR= PROFILE=0
 # LAUNCH=jar (both started with java -jar) or LAUNCH=cds (both from their extracted jar with a class-data
@@ -37,8 +41,9 @@ CONNECTIONS=${CONNECTIONS:-8}
 JAVA_OPTS=${JAVA_OPTS:-}
 PROFILE=${PROFILE:-0}
 PROFILE_RUN=${PROFILE_RUN:-lanyard}
+SECURE=${SECURE:-1}
 LAUNCH=${LAUNCH:-jar}
-MAX_SECONDS=${MAX_SECONDS:-$((240 + 5 * (WARMUP + 15) + 5 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
+MAX_SECONDS=${MAX_SECONDS:-$((240 + 6 * (WARMUP + 15) + 6 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
 PASSWORD="a long benchmark passphrase 42"
 EMAIL="bench@example.test"
 
@@ -49,6 +54,7 @@ need mvn maven
 
 jar=$(lanyard_jar)
 plain_jar=$(plain_app_jar)
+[ "$SECURE" = 1 ] && secure_jar=$(secure_app_jar)
 
 out=bench/target/framework-limit
 mkdir -p "$out"
@@ -83,11 +89,16 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "$BENCH_NAME: starting Lanyard ($(basename "$jar"), SQLite in $work, geo from $geo)..."
 launch_lanyard="-jar $jar"
 launch_plain="-jar $plain_jar"
+launch_secure="-jar ${secure_jar:-}"
 if [ "$LAUNCH" = cds ]; then
     source scripts/cds.sh
     echo "$BENCH_NAME: making the class-data archives (once per jar; not timed)..."
     launch_lanyard=$(cds_java_args "$jar" "$(pwd)/bench/target/cds-lanyard" --server.address=127.0.0.1 --server.port=0 --lanyard.geo.directory="$geo")
     launch_plain=$(cds_java_args "$plain_jar" "$(pwd)/bench/target/cds-plain" --server.address=127.0.0.1 --server.port=0)
+    if [ "$SECURE" = 1 ]; then
+        launch_secure=$(cds_java_args "$secure_jar" "$(pwd)/bench/target/cds-secure" --server.address=127.0.0.1 --server.port=0)
+        case "$launch_secure" in *-XX:SharedArchiveFile* | *-XX:AOTCache=*) ;; *) echo "$BENCH_NAME: a class-data archive could not be made" >&2; exit 1 ;; esac
+    fi
     case "$launch_lanyard $launch_plain" in *-XX:SharedArchiveFile*-XX:SharedArchiveFile* | *-XX:AOTCache=*-XX:AOTCache=*) ;; *) echo "$BENCH_NAME: a class-data archive could not be made" >&2; exit 1 ;; esac
 fi
 # shellcheck disable=SC2086 # the launch arguments are words
@@ -143,7 +154,16 @@ echo "$BENCH_NAME: starting the plain app..."
 start plain $launch_plain --server.address=127.0.0.1 --server.port=0 --plain.tokens="$work/all-tokens" \
     ${client_id:+--plain.introspection="$work/introspection"}
 rss_start_plain=$(rss_mib "${pid[plain]}")
-for name in lanyard plain; do
+servers="lanyard plain"
+if [ "$SECURE" = 1 ]; then
+    echo "$BENCH_NAME: starting the plain app's secure build..."
+    # shellcheck disable=SC2086
+    start secure $launch_secure --server.address=127.0.0.1 --server.port=0 --plain.tokens="$work/all-tokens"
+    rss_start_secure=$(rss_mib "${pid[secure]}")
+    servers="$servers secure"
+    runs=$(echo "$runs" | sed 's/^lanyard plain/lanyard plain secure/')
+fi
+for name in $servers; do
     curl -fsS --max-time 5 -o "$out/$name-body.json" -H "Authorization: Bearer $(head -n 1 "$tokens")" \
         "http://127.0.0.1:${port[$name]}/api/v1/sessions/current" || { echo "$BENCH_NAME: $name refused a token" >&2; exit 1; }
 done
@@ -160,7 +180,7 @@ if [ -n "${client_id:-}" ]; then
 fi
 
 server_of() { echo "${1%%-*}"; } # lanyard-key, lanyard-introspect → lanyard
-wrk_run() { # wrk_run NAME SECONDS OUTFILE: NAME lanyard, plain, lanyard-key (Lanyard with the API keys), lanyard-introspect or plain-introspect
+wrk_run() { # wrk_run NAME SECONDS OUTFILE: NAME lanyard, plain, secure, lanyard-key (Lanyard with the API keys), lanyard-introspect or plain-introspect
     local server
     server=$(server_of "$1")
     case $1 in
@@ -216,6 +236,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 rss_load_lanyard=$(rss_mib "${pid[lanyard]}")
 rss_load_plain=$(rss_mib "${pid[plain]}")
+[ "$SECURE" = 1 ] && rss_load_secure=$(rss_mib "${pid[secure]}")
 
 if [ "$PROFILE" = 1 ]; then
     echo "$BENCH_NAME: profiling $PROFILE_RUN under load (JFR, ${DURATION}s)..."
@@ -260,6 +281,13 @@ fi
 echo "p99     Lanyard / plain = $p99_ratio    goal <= 1.5:  $(verdict "$p99_ratio <= 1.5")"
 echo "start-up Lanyard / plain = $start_ratio   goal <= 1.5:  $(verdict "$start_ratio <= 1.5")  (from exec java to the first HTTP answer)"
 echo "RSS after load Lanyard / plain = $rss_ratio   goal <= 1.5:  $(verdict "$rss_ratio <= 1.5")"
+if [ "$SECURE" = 1 ]; then
+    echo
+    echo "The plain app's secure build (Spring Security's stateless chain with Lanyard's headers, http.server.requests):"
+    echo "  what those cost the plain app, secure / plain:  req/s $(calc "$(mean "${rates[secure]}") / $(mean "${rates[plain]}")" 3)   by CPU $(calc "$(cpu_per plain) / $(cpu_per secure)" 3)   p99 $(calc "$(mean2 "${p99s[secure]}") / $(mean2 "${p99s[plain]}")" 2)   start-up $(calc "${started[secure]} / ${started[plain]}" 2)   RSS after load $(calc "$rss_load_secure / $rss_load_plain" 2)"
+    echo "  what Lanyard's own code costs, Lanyard / secure: req/s $(calc "$(mean "${rates[lanyard]}") / $(mean "${rates[secure]}")" 3)   by CPU $(calc "$(cpu_per secure) / $(cpu_per lanyard)" 3)   p99 $(calc "$(mean2 "${p99s[lanyard]}") / $(mean2 "${p99s[secure]}")" 2)   start-up $(calc "${started[lanyard]} / ${started[secure]}" 2)   RSS after load $(calc "$rss_load_lanyard / $rss_load_secure" 2)"
+    echo "  (rates and CPU: the same as the ratios above, with the secure build as the base; API key: $(calc "$(mean "${rates[lanyard-key]:-0}") / $(mean "${rates[secure]}")" 3) of the secure build's /current)"
+fi
 echo "Lanyard's own start-up line: $(grep -m1 -oE "Started Lanyard in [0-9.]+ seconds \(process running for [0-9.]+\)" "$out/lanyard.log" || echo '?')"
 
 if [ "$PROFILE" = 1 ]; then

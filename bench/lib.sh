@@ -91,6 +91,16 @@ plain_app_jar() {
     echo "$(cd bench/plain-app/target && pwd)/plain-app-1.jar"
 }
 
+# secure_app_jar: builds the plain app's secure build (-Psecure: Spring Security's stateless chain with
+# Lanyard's headers, and the actuator's http.server.requests) and prints its path.
+secure_app_jar() {
+    mkdir -p bench/target
+    echo "${BENCH_NAME:-bench}: building the plain app's secure build (bench/plain-app -Psecure)..." >&2
+    (cd bench/plain-app && mvn -q -B -DskipTests -Psecure package) >bench/target/secure-app-build.log 2>&1 \
+        || { cat bench/target/secure-app-build.log >&2; echo "${BENCH_NAME:-bench}: the secure build did not build" >&2; return 1; }
+    echo "$(cd bench/plain-app/target/secure && pwd)/plain-app-1.jar"
+}
+
 field() { grep -oE "\"$1\":\"[^\"]*\"" | head -n 1 | sed -E "s/\"$1\":\"([^\"]*)\"/\\1/"; }
 urldecode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))' "$1"; }
 urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }

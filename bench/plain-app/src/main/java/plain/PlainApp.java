@@ -21,6 +21,7 @@ import org.springframework.http.ResponseEntity;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
@@ -72,11 +73,19 @@ public class PlainApp {
         }
     }
 
+    /** The request attribute where the secure build's bearer filter leaves the session it found. */
+    static final String SESSION = "plain.session";
+
     @GetMapping("/api/v1/sessions/current")
-    ResponseEntity<Session> current(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-        Session session = authorization == null || !authorization.startsWith("Bearer ") ? null
-                : sessions.get(sha256(authorization.substring(7).strip()));
+    ResponseEntity<Session> current(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                                    @RequestAttribute(name = SESSION, required = false) Session authenticated) {
+        Session session = authenticated != null ? authenticated : find(authorization);
         return session == null ? ResponseEntity.status(HttpStatus.UNAUTHORIZED).build() : ResponseEntity.ok(session);
+    }
+
+    /** The session of an {@code Authorization: Bearer} header, or null. */
+    Session find(String authorization) {
+        return authorization == null || !authorization.startsWith("Bearer ") ? null : sessions.get(sha256(authorization.substring(7).strip()));
     }
 
     @PostMapping("/oauth2/introspect")

@@ -1,0 +1,92 @@
+package plain;
+
+import java.io.IOException;
+import java.util.List;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.savedrequest.NullRequestCache;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The secure build's security (bench/plain-app's {@code -Psecure}): the chain Lanyard gives {@code /api/**}
+ * (stateless, no request cache, no anonymous or servlet API integration, the same headers with the same
+ * values, Spring Security's observations off), with a bearer filter doing the plain app's work (SHA-256
+ * of the token, a map lookup) in place of Lanyard's session check. What is left between this app and
+ * Lanyard is Lanyard's own code; between this app and the plain one, the framework's cost of what Lanyard
+ * must keep.
+ */
+@Configuration(proxyBeanMethods = false)
+class Secured {
+    // Lanyard's values (dev.lanyard.web.SecurityConfiguration, dev.lanyard.device.UserAgentParser).
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            + "frame-ancestors 'none'";
+    static final String ACCEPT_CH = "Sec-CH-UA, Sec-CH-UA-Mobile, Sec-CH-UA-Platform, Sec-CH-UA-Platform-Version, "
+            + "Sec-CH-UA-Full-Version-List, Sec-CH-UA-Model, Sec-CH-UA-Arch";
+
+    @Bean
+    static SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
+    }
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, PlainApp app) throws Exception {
+        return http.securityMatcher("/api/**")
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(c -> c.requestCache(new NullRequestCache()))
+                .securityContext(c -> c.requireExplicitSave(true))
+                .formLogin(f -> f.disable())
+                .httpBasic(b -> b.disable())
+                .logout(l -> l.disable())
+                .anonymous(a -> a.disable())
+                .servletApi(s -> s.disable())
+                .csrf(c -> c.disable())
+                .addFilterBefore(new Bearer(app), CsrfFilter.class)
+                .headers(h -> h
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CSP))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicy.SAME_ORIGIN))
+                        .addHeaderWriter(new StaticHeadersWriter("Accept-CH", ACCEPT_CH))
+                        .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", "geolocation=(), camera=(), microphone=()")))
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                .exceptionHandling(e -> e.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+                .build();
+    }
+
+    /** Authenticates a request by its bearer token, as Lanyard's session filter does, and hands the session to the controller. */
+    static final class Bearer extends OncePerRequestFilter {
+        private final PlainApp app;
+
+        Bearer(PlainApp app) {
+            this.app = app;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            PlainApp.Session session = app.find(request.getHeader(HttpHeaders.AUTHORIZATION));
+            if (session != null) {
+                request.setAttribute(PlainApp.SESSION, session);
+                SecurityContextHolder.getContext().setAuthentication(
+                        UsernamePasswordAuthenticationToken.authenticated(session.id(), null, List.of()));
+            }
+            chain.doFilter(request, response);
+        }
+    }
+}
