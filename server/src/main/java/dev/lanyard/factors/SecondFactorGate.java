@@ -7,6 +7,7 @@ import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.SessionFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
@@ -15,14 +16,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Holds a member whose team requires a second factor and who has none: every page sends them to
  * {@code /settings/security} to enrol one, and the API answers 403 naming the requirement, except what
  * enrolling and signing out need. Runs just after the security chain, which has authenticated the request.
+ *
+ * <p>A plain {@link HttpFilter}: Spring Boot registers it for the request dispatch only, as a
+ * {@code OncePerRequestFilter} behaves, without its request attributes on every request (decision 41).
  */
-final class SecondFactorGate extends OncePerRequestFilter {
+final class SecondFactorGate extends HttpFilter {
     /** Paths a held member may still use: enrolment, signing out, and what pages load. */
     private static final List<String> OPEN = List.of("/settings/security", "/logout", "/api/v1/logout", "/error",
             "/favicon.ico");
@@ -38,7 +41,7 @@ final class SecondFactorGate extends OncePerRequestFilter {
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         // The requirement first: it rarely holds, and then the path is never parsed (issue 13).

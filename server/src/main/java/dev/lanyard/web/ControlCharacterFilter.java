@@ -9,13 +9,13 @@ import java.util.Map;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,10 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
  * are checked as sent (percent-decoded strictly as UTF-8, so an encoded lone surrogate is refused
  * too) and never allow line breaks; form fields may hold tab, CR and LF (a reason can have several
  * lines). The API gets 400 problem+json naming the parameter, a page gets 400 with a message.
+ *
+ * <p>A plain {@link HttpFilter}: Spring Boot registers it for the request dispatch only, as a
+ * {@code OncePerRequestFilter} behaves, without its request attributes on every request (decision 41).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
-class ControlCharacterFilter extends OncePerRequestFilter {
+class ControlCharacterFilter extends HttpFilter {
     private final JsonMapper json;
 
     ControlCharacterFilter(JsonMapper json) {
@@ -36,7 +39,7 @@ class ControlCharacterFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String refused = refusedPart(request);
         if (refused == null) {

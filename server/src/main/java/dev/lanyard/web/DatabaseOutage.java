@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -18,7 +19,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
-import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -26,10 +26,13 @@ import tools.jackson.databind.json.JsonMapper;
  * all, is refused with 503 and {@code Retry-After}: a problem ({@code database-unavailable}) in
  * the API, a short message on pages. Never a 500, and never an unverified session let through.
  * Outermost filter, so it also covers the security chain.
+ *
+ * <p>A plain {@link HttpFilter}: Spring Boot registers it for the request dispatch only, as a
+ * {@code OncePerRequestFilter} behaves, without its request attributes on every request (decision 41).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class DatabaseOutage extends OncePerRequestFilter {
+class DatabaseOutage extends HttpFilter {
     private static final Logger log = LoggerFactory.getLogger(DatabaseOutage.class);
     static final String RETRY_AFTER_SECONDS = "5";
     static final String MESSAGE = "Lanyard cannot reach its database right now. Nothing was changed; try again in a few seconds.";
@@ -41,7 +44,7 @@ class DatabaseOutage extends OncePerRequestFilter {
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         try {
             chain.doFilter(request, response);

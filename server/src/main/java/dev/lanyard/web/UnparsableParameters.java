@@ -4,22 +4,25 @@ import java.io.IOException;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses, before anything else runs, a request whose query or form parameters Tomcat cannot
  * parse ({@code GET /login?=}): 400 with the error page or problem, and one rate-limited log line.
  * Left alone, the first code to ask for a parameter fails deep inside Spring and the container logs
  * the whole stack trace, some 140 lines for an 8-byte request.
+ *
+ * <p>A plain {@link HttpFilter}: Spring Boot registers it for the request dispatch only, as a
+ * {@code OncePerRequestFilter} behaves, without its request attributes on every request (decision 41).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class UnparsableParameters extends OncePerRequestFilter {
+class UnparsableParameters extends HttpFilter {
     private final BadRequestLog log;
 
     UnparsableParameters(BadRequestLog log) {
@@ -27,7 +30,7 @@ class UnparsableParameters extends OncePerRequestFilter {
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         try {
             request.getParameterMap();
