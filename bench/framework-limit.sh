@@ -18,7 +18,8 @@
 # SECURE=1 (the default) also measures the plain app's secure build (bench/plain-app -Psecure: Spring
 # Security's stateless chain with Lanyard's response headers, and the actuator's http.server.requests, the
 # things issue 13 says Lanyard keeps) on /current, and prints what they cost the plain app and what is left
-# between that build and Lanyard: Lanyard's own code. SECURE=0 leaves it out.
+# between that build and Lanyard: Lanyard's own code; the same for introspection through Spring Authorization
+# Server's own endpoint in that build (in-memory stores, SHA-256 client secrets). SECURE=0 leaves it out.
 # Settings (environment): SESSIONS=50 DURATION=15 WARMUP=150 (at most, per app) ROUNDS=2 THREADS=2 CONNECTIONS=8
 # JAVA_OPTS= (both JVMs; e.g. JAVA_OPTS="$(scripts/run.sh --print-java-opts)") LANYARD_JAR= PROFILE=0
 # LAUNCH=jar (both started with java -jar) or LAUNCH=cds (both from their extracted jar with a class-data
@@ -158,10 +159,16 @@ servers="lanyard plain"
 if [ "$SECURE" = 1 ]; then
     echo "$BENCH_NAME: starting the plain app's secure build..."
     # shellcheck disable=SC2086
-    start secure $launch_secure --server.address=127.0.0.1 --server.port=0 --plain.tokens="$work/all-tokens"
+    start secure $launch_secure --server.address=127.0.0.1 --server.port=0 --plain.tokens="$work/all-tokens" \
+        ${client_id:+--plain.introspection="$work/introspection"}
     rss_start_secure=$(rss_mib "${pid[secure]}")
     servers="$servers secure"
     runs=$(echo "$runs" | sed 's/^lanyard plain/lanyard plain secure/')
+    # Spring Authorization Server's own introspection endpoint, the same client and token as the plain app's.
+    if [[ $runs == *plain-introspect* ]]; then
+        cp "$work/plain-introspect.lua" "$work/secure-introspect.lua"
+        runs="$runs secure-introspect"
+    fi
 fi
 for name in $servers; do
     curl -fsS --max-time 5 -o "$out/$name-body.json" -H "Authorization: Bearer $(head -n 1 "$tokens")" \
@@ -176,11 +183,12 @@ introspect() { # introspect NAME TOKEN: one introspection, the body to $out/NAME
 if [ -n "${client_id:-}" ]; then
     introspect lanyard "$access"
     introspect plain "$plain_access"
+    [[ $runs == *secure-introspect* ]] && introspect secure "$plain_access"
     echo "$BENCH_NAME: introspection bodies: Lanyard $(wc -c <"$out/lanyard-introspect.json") bytes, plain $(wc -c <"$out/plain-introspect.json") bytes"
 fi
 
 server_of() { echo "${1%%-*}"; } # lanyard-key, lanyard-introspect → lanyard
-wrk_run() { # wrk_run NAME SECONDS OUTFILE: NAME lanyard, plain, secure, lanyard-key (Lanyard with the API keys), lanyard-introspect or plain-introspect
+wrk_run() { # wrk_run NAME SECONDS OUTFILE: NAME lanyard, plain, secure, lanyard-key (Lanyard with the API keys), lanyard-introspect, plain-introspect or secure-introspect
     local server
     server=$(server_of "$1")
     case $1 in
@@ -259,7 +267,7 @@ echo
 echo "== GET /api/v1/sessions/current: Lanyard against a plain Spring Boot app; wrk -t$THREADS -c$CONNECTIONS, $ROUNDS x ${DURATION}s after a warm-up until each rate settled (at most ${WARMUP}s), loopback, $(nproc) cores =="
 echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS='${JAVA_OPTS}'; LAUNCH=$LAUNCH"
 printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s\n" app "mean req/s" "req/s per round" "mean p99" "p99 ms per round" "CPU µs/req" "start-up s" "RSS start MiB" "RSS load MiB"
-for name in lanyard-key lanyard-introspect plain-introspect; do
+for name in lanyard-key lanyard-introspect plain-introspect secure-introspect; do
     printf -v "rss_start_${name/-/_}" '%s' "(same JVM)"; printf -v "rss_load_${name/-/_}" '%s' "(same JVM)"; started[$name]="-"
 done
 for name in $runs; do
@@ -287,6 +295,11 @@ if [ "$SECURE" = 1 ]; then
     echo "  what those cost the plain app, secure / plain:  req/s $(calc "$(mean "${rates[secure]}") / $(mean "${rates[plain]}")" 3)   by CPU $(calc "$(cpu_per plain) / $(cpu_per secure)" 3)   p99 $(calc "$(mean2 "${p99s[secure]}") / $(mean2 "${p99s[plain]}")" 2)   start-up $(calc "${started[secure]} / ${started[plain]}" 2)   RSS after load $(calc "$rss_load_secure / $rss_load_plain" 2)"
     echo "  what Lanyard's own code costs, Lanyard / secure: req/s $(calc "$(mean "${rates[lanyard]}") / $(mean "${rates[secure]}")" 3)   by CPU $(calc "$(cpu_per secure) / $(cpu_per lanyard)" 3)   p99 $(calc "$(mean2 "${p99s[lanyard]}") / $(mean2 "${p99s[secure]}")" 2)   start-up $(calc "${started[lanyard]} / ${started[secure]}" 2)   RSS after load $(calc "$rss_load_lanyard / $rss_load_secure" 2)"
     echo "  (rates and CPU: the same as the ratios above, with the secure build as the base; API key: $(calc "$(mean "${rates[lanyard-key]:-0}") / $(mean "${rates[secure]}")" 3) of the secure build's /current)"
+    if [[ $runs == *secure-introspect* ]]; then
+        echo "  introspection through Spring Authorization Server as it ships (in-memory stores, SHA-256 client secrets):"
+        echo "    secure / plain:  req/s $(calc "$(mean "${rates[secure-introspect]}") / $(mean "${rates[plain-introspect]}")" 3)   by CPU $(calc "$(cpu_per plain-introspect) / $(cpu_per secure-introspect)" 3)"
+        echo "    Lanyard / secure: req/s $(calc "$(mean "${rates[lanyard-introspect]}") / $(mean "${rates[secure-introspect]}")" 3)   by CPU $(calc "$(cpu_per secure-introspect) / $(cpu_per lanyard-introspect)" 3)"
+    fi
 fi
 echo "Lanyard's own start-up line: $(grep -m1 -oE "Started Lanyard in [0-9.]+ seconds \(process running for [0-9.]+\)" "$out/lanyard.log" || echo '?')"
 

@@ -52,10 +52,13 @@ public class PlainApp {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Introspection> accessTokens = new ConcurrentHashMap<>();
     private final Map<String, byte[]> clientSecrets = new ConcurrentHashMap<>();
+    /** The introspection file's client id, client secret and access token; empty without one. */
+    final List<String> introspection;
 
     PlainApp(@Value("${plain.tokens:}") String tokens, @Value("${plain.introspection:}") String introspection) throws IOException {
+        this.introspection = introspection.isEmpty() ? List.of() : List.of(Files.readString(Path.of(introspection)).strip().split(" "));
         if (!introspection.isEmpty()) {
-            String[] line = Files.readString(Path.of(introspection)).strip().split(" ");
+            String[] line = this.introspection.toArray(String[]::new);
             long now = Instant.now().getEpochSecond();
             clientSecrets.put(line[0], digest(line[1]));
             accessTokens.put(sha256(line[2]), new Introspection(true, "acc_plain01234567890", List.of(line[0]), now, "openid email",
@@ -103,7 +106,7 @@ public class PlainApp {
         return HexFormat.of().formatHex(digest(token));
     }
 
-    private static byte[] digest(String value) {
+    static byte[] digest(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
