@@ -44,7 +44,7 @@ PROFILE=${PROFILE:-0}
 PROFILE_RUN=${PROFILE_RUN:-lanyard}
 SECURE=${SECURE:-1}
 LAUNCH=${LAUNCH:-jar}
-MAX_SECONDS=${MAX_SECONDS:-$((240 + 6 * (WARMUP + 15) + 6 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
+MAX_SECONDS=${MAX_SECONDS:-$((240 + 7 * (WARMUP + 15) + 7 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
 PASSWORD="a long benchmark passphrase 42"
 EMAIL="bench@example.test"
 
