@@ -35,3 +35,6 @@ mvn -B -ntp verify "$@"
 # only; compile them here too, so that a change to the server cannot leave them broken unnoticed.
 echo "test: compiling the benchmarks (mvn -f server -Pbench test-compile)..."
 mvn -B -ntp -q -f server -Pbench test-compile
+# The plain app's secure build (bench/framework-limit.sh's third app) is only built by the benchmark too.
+echo "test: compiling the plain app's secure build (mvn -f bench/plain-app -Psecure compile)..."
+mvn -B -ntp -q -f bench/plain-app -Psecure compile
