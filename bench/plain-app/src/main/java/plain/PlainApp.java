@@ -57,12 +57,12 @@ public class PlainApp {
 
     PlainApp(@Value("${plain.tokens:}") String tokens, @Value("${plain.introspection:}") String introspection) throws IOException {
         this.introspection = introspection.isEmpty() ? List.of() : List.of(Files.readString(Path.of(introspection)).strip().split(" "));
-        if (!introspection.isEmpty()) {
-            String[] line = this.introspection.toArray(String[]::new);
+        if (!this.introspection.isEmpty()) {
+            String client = this.introspection.get(0);
             long now = Instant.now().getEpochSecond();
-            clientSecrets.put(line[0], digest(line[1]));
-            accessTokens.put(sha256(line[2]), new Introspection(true, "acc_plain01234567890", List.of(line[0]), now, "openid email",
-                    "http://127.0.0.1", now + 300, now, "0f5c7c3e-4a7b-4b8e-9d43-1f0c2b5d9e11", "ses_plain0123456789", line[0], "Bearer"));
+            clientSecrets.put(client, digest(this.introspection.get(1)));
+            accessTokens.put(sha256(this.introspection.get(2)), new Introspection(true, "acc_plain01234567890", List.of(client), now, "openid email",
+                    "http://127.0.0.1", now + 300, now, "0f5c7c3e-4a7b-4b8e-9d43-1f0c2b5d9e11", "ses_plain0123456789", client, "Bearer"));
         }
         if (tokens.isEmpty()) return;
         int n = 0;
