@@ -77,7 +77,7 @@ run() {
         echo "$client_id $client_secret $refresh" >"$work/$1.app"
         introspect_lua "$access" "$work/$1.lua"
         wrk -t2 -c8 -d"$2"s --latency -s "$work/$1.lua" "$base/oauth2/introspect" >"$work/out.txt"
-        curl -fsS --max-time 5 -u "$client_id:$client_secret" --data-urlencode "token=$access" "$base/oauth2/introspect" | grep -q '"active":true' \
+        introspect_active "$base/oauth2/introspect" "$access" \
             || { echo "ab: the $1 jar did not find the access token active" >&2; exit 1; }
     else
         wrk -t2 -c8 -d"$2"s --latency -s bench/rotate-tokens.lua "http://127.0.0.1:${port[$1]}/api/v1/sessions/current" \

@@ -55,7 +55,7 @@ need mvn maven
 
 jar=$(lanyard_jar)
 plain_jar=$(plain_app_jar)
-[ "$SECURE" = 1 ] && secure_jar=$(secure_app_jar)
+[ "$SECURE" = 1 ] && secure_jar=$(plain_app_jar secure)
 
 out=bench/target/framework-limit
 mkdir -p "$out"
@@ -176,8 +176,7 @@ for name in $servers; do
 done
 echo "$BENCH_NAME: response bodies: Lanyard $(wc -c <"$out/lanyard-body.json") bytes, plain $(wc -c <"$out/plain-body.json") bytes"
 introspect() { # introspect NAME TOKEN: one introspection, the body to $out/NAME-introspect.json; fails unless active
-    curl -fsS --max-time 5 -o "$out/$1-introspect.json" -u "$client_id:$client_secret" --data-urlencode "token=$2" \
-        "http://127.0.0.1:${port[$1]}/oauth2/introspect" && grep -q '"active":true' "$out/$1-introspect.json" \
+    introspect_active "http://127.0.0.1:${port[$1]}/oauth2/introspect" "$2" "$out/$1-introspect.json" \
         || { echo "$BENCH_NAME: $1 did not find the access token active" >&2; exit 1; }
 }
 if [ -n "${client_id:-}" ]; then

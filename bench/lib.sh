@@ -82,23 +82,29 @@ stop_postgres() { # stop_postgres DIR [MODE]
     runuser -u postgres -- "$pgbin/pg_ctl" stop -D "$1/pg" -m "${2:-fast}" >/dev/null 2>&1 || true
 }
 
-# Builds bench/plain-app (a plain Spring Boot app doing the work of /current) and prints its jar's path.
+# plain_app_jar [secure]: builds bench/plain-app (a plain Spring Boot app doing the work of /current) and
+# prints its jar's path; with "secure", its secure build instead (-Psecure, into target/secure: Spring
+# Security's stateless chain with Lanyard's headers, Spring Authorization Server's introspection, and the
+# actuator's http.server.requests).
 plain_app_jar() {
+    local profile="" dir=target what="the plain app"
+    [ "${1:-}" = secure ] && profile=-Psecure dir=target/secure what="the plain app's secure build"
     mkdir -p bench/target
-    echo "${BENCH_NAME:-bench}: building the plain app (bench/plain-app)..." >&2
-    (cd bench/plain-app && mvn -q -B -DskipTests package) >bench/target/plain-app-build.log 2>&1 \
-        || { cat bench/target/plain-app-build.log >&2; echo "${BENCH_NAME:-bench}: the plain app did not build" >&2; return 1; }
-    echo "$(cd bench/plain-app/target && pwd)/plain-app-1.jar"
+    echo "${BENCH_NAME:-bench}: building $what (bench/plain-app${profile:+ $profile})..." >&2
+    # shellcheck disable=SC2086 # no profile is no word
+    (cd bench/plain-app && mvn -q -B -DskipTests $profile package) >"bench/target/plain-app${profile}-build.log" 2>&1 \
+        || { cat "bench/target/plain-app${profile}-build.log" >&2; echo "${BENCH_NAME:-bench}: $what did not build" >&2; return 1; }
+    echo "$(cd "bench/plain-app/$dir" && pwd)/plain-app-1.jar"
 }
 
-# secure_app_jar: builds the plain app's secure build (-Psecure: Spring Security's stateless chain with
-# Lanyard's headers, and the actuator's http.server.requests) and prints its path.
-secure_app_jar() {
-    mkdir -p bench/target
-    echo "${BENCH_NAME:-bench}: building the plain app's secure build (bench/plain-app -Psecure)..." >&2
-    (cd bench/plain-app && mvn -q -B -DskipTests -Psecure package) >bench/target/secure-app-build.log 2>&1 \
-        || { cat bench/target/secure-app-build.log >&2; echo "${BENCH_NAME:-bench}: the secure build did not build" >&2; return 1; }
-    echo "$(cd bench/plain-app/target/secure && pwd)/plain-app-1.jar"
+# introspect_active URL TOKEN [BODY]: introspects TOKEN at URL (the /oauth2/introspect address) as
+# $client_id / $client_secret with client secret basic, the answer to BODY if given; fails unless the
+# token is active.
+introspect_active() {
+    local answer
+    answer=$(curl -fsS --max-time 5 -u "$client_id:$client_secret" --data-urlencode "token=$2" "$1") || return 1
+    [ -z "${3:-}" ] || printf '%s' "$answer" >"$3"
+    [[ $answer == *'"active":true'* ]]
 }
 
 field() { grep -oE "\"$1\":\"[^\"]*\"" | head -n 1 | sed -E "s/\"$1\":\"([^\"]*)\"/\\1/"; }

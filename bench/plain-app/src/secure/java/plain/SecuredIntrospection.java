@@ -37,6 +37,7 @@ import org.springframework.security.web.savedrequest.NullRequestCache;
 @Configuration(proxyBeanMethods = false)
 class SecuredIntrospection {
     private static final String PREFIX = "{sha256}";
+    private static final String CLIENT = "plain-client";
 
     @Bean
     @Order(-10)
@@ -61,10 +62,10 @@ class SecuredIntrospection {
     }
 
     @Bean
-    OAuth2AuthorizationService authorizations(PlainApp app) {
+    OAuth2AuthorizationService authorizations(PlainApp app, RegisteredClientRepository clients) {
         InMemoryOAuth2AuthorizationService service = new InMemoryOAuth2AuthorizationService();
         if (app.introspection.size() < 3) return service;
-        RegisteredClient client = client(app);
+        RegisteredClient client = clients.findById(CLIENT);
         Instant now = Instant.now();
         // A day, not Lanyard's five minutes: the benchmark introspects the same token for longer.
         Instant expires = now.plusSeconds(24 * 3600);
@@ -85,8 +86,8 @@ class SecuredIntrospection {
     /** The introspection file's confidential client (or a placeholder without one: the context needs a client). */
     private static RegisteredClient client(PlainApp app) {
         boolean given = app.introspection.size() >= 2;
-        return RegisteredClient.withId("plain-client")
-                .clientId(given ? app.introspection.get(0) : "plain-client")
+        return RegisteredClient.withId(CLIENT)
+                .clientId(given ? app.introspection.get(0) : CLIENT)
                 .clientSecret(PREFIX + HexFormat.of().formatHex(PlainApp.digest(given ? app.introspection.get(1) : "unused secret of the plain app")))
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
