@@ -5,6 +5,7 @@ import dev.lanyard.device.UserAgentParser;
 import dev.lanyard.geo.ExternalOrigins;
 import dev.lanyard.keys.KeyAccess;
 import dev.lanyard.ops.MetricsAccess;
+import dev.lanyard.ops.RequestMetrics;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.session.SessionFilter;
 import org.springframework.context.annotation.Bean;
@@ -199,6 +200,8 @@ class SecurityConfiguration {
     private static AccessDeniedHandler accessDenied(JsonMapper json) {
         return (request, response, denied) -> {
             boolean csrf = denied instanceof CsrfException;
+            // As Spring Security marks the request's observation: a refused CSRF token is the request's failure.
+            if (csrf) RequestMetrics.failed(request, denied);
             if (Problems.ACTUATOR.matches(request) && !csrf) {
                 // The metrics' only credential is their token, whoever else the caller may be.
                 metricsTokenMissing(response, json);

@@ -318,6 +318,35 @@ class HttpFlowTest {
     }
 
     @Test
+    void requestMetricsKeepSpringsTagsOncePerRequest() throws Exception {
+        var registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        java.util.function.Function<String[], Long> count = tags -> {
+            var timer = registry.find("http.server.requests").tags(tags).timer();
+            return timer == null ? 0 : timer.count();
+        };
+        String[] health = {"method", "GET", "status", "200", "uri", "/actuator/health", "exception", "none", "error", "none", "outcome", "SUCCESS"};
+        String[] rejected = {"method", "UNKNOWN", "status", "400", "exception", "RequestRejectedException"};
+        String[] csrf = {"method", "POST", "status", "403", "exception", "MissingCsrfTokenException"};
+        long healthBefore = count.apply(health);
+        long rejectedBefore = count.apply(rejected);
+        long csrfBefore = count.apply(csrf);
+
+        assertThat(send(request("/actuator/health").GET()).statusCode()).isEqualTo(200);
+        assertThat(raw("FOO123 /api/v1/sessions/current")).startsWith("HTTP/1.1 400");
+        assertThat(send(request("/logout").header("Accept", "text/html").POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
+
+        // Recorded once the response has gone out: wait for it.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(count.apply(health)).as("once: Spring Boot's observation filter does not also record").isEqualTo(healthBefore + 1);
+            assertThat(count.apply(rejected)).as("the firewall's rejection, as Spring Security marked it").isEqualTo(rejectedBefore + 1);
+            assertThat(count.apply(csrf)).as("a refused CSRF token, as Spring Security marked it").isEqualTo(csrfBefore + 1);
+        });
+        assertThat(registry.find("http.server.requests").timers()).as("Spring's tags")
+                .allSatisfy(timer -> assertThat(timer.getId().getTags()).extracting(io.micrometer.core.instrument.Tag::getKey)
+                        .containsExactly("error", "exception", "method", "outcome", "status", "uri"));
+    }
+
+    @Test
     void aFormFromAnotherSiteIsRefusedEvenWithAValidToken() throws Exception {
         SignUp alice = TestAccounts.alice();
         signUp(alice);
