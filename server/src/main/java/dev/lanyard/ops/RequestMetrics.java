@@ -94,9 +94,9 @@ public final class RequestMetrics extends HttpFilter {
         if (failure == null) failure = thrown;
         if (failure == null) failure = (Throwable) request.getAttribute(FAILURE);
         String method = request.getMethod();
+        Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
         Tags tags = new Tags(METHODS.contains(method) ? method : "UNKNOWN", response.getStatus(),
-                (String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE),
-                failure == null ? null : failure.getClass());
+                pattern == null ? null : pattern.toString(), failure == null ? null : failure.getClass());
         Timer timer = timers.get(tags);
         if (timer == null) timer = register(tags);
         timer.record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
