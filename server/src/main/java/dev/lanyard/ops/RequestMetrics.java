@@ -77,7 +77,7 @@ public final class RequestMetrics extends HttpFilter {
         try {
             chain.doFilter(request, response);
         } catch (IOException | ServletException | RuntimeException e) {
-            thrown = e instanceof ServletException && e.getCause() != null ? e.getCause() : e;
+            thrown = unwrapped(e);
             response.setStatus(HttpStatus.INTERNAL_SERVER_ERROR.value());
             throw e;
         } finally {
@@ -113,6 +113,11 @@ public final class RequestMetrics extends HttpFilter {
                 .register(registry);
         if (timers.size() < KEPT_TIMERS) timers.putIfAbsent(tags, timer);
         return timer;
+    }
+
+    /** What a servlet exception wraps, as Spring's filter recorded it; any other failure as it is. */
+    private static Throwable unwrapped(Throwable failure) {
+        return failure instanceof ServletException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     static String exception(Class<?> failure) {
@@ -157,7 +162,7 @@ public final class RequestMetrics extends HttpFilter {
         @Override
         public void onError(AsyncEvent event) {
             Throwable error = event.getThrowable();
-            if (error != null) failure = error instanceof ServletException && error.getCause() != null ? error.getCause() : error;
+            if (error != null) failure = unwrapped(error);
         }
 
         @Override
