@@ -371,6 +371,30 @@ class HttpFlowTest {
     }
 
     @Test
+    void everySecurityHeaderIsSentOnceAndAHandlersOwnCacheControlWins() throws Exception {
+        String session = signUp(TestAccounts.alice());
+        java.util.List<HttpResponse<String>> answers = java.util.List.of(
+                send(request("/api/v1/sessions/current").header("Cookie", session).GET()),
+                send(request("/api/v1/sessions/current").GET()),
+                send(request("/api/v1/sessions/ses_nothing").header("Cookie", session).GET()),
+                send(request("/settings/sessions").header("Cookie", session).header("Accept", "text/html").GET()),
+                send(request("/settings/nothing").header("Cookie", session).header("Accept", "text/html").GET()),
+                send(request("/login").header("Accept", "text/html").GET()));
+        for (HttpResponse<String> answer : answers) {
+            for (String name : java.util.List.of("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
+                    "Referrer-Policy", "Permissions-Policy", "Accept-CH", "Cache-Control")) {
+                assertThat(answer.headers().allValues(name)).as(answer.uri() + " " + answer.statusCode() + ": " + name).hasSize(1);
+            }
+        }
+
+        // The download says no-store itself; the headers written as the request entered (decision 43) do not add another.
+        HttpResponse<String> export = send(request("/api/v1/audit/export?format=csv").header("Cookie", session).GET());
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.headers().allValues("Cache-Control")).containsExactly("no-store");
+        assertThat(export.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+    }
+
+    @Test
     void plainHttpGetsNoHstsAndUnprefixedCookies() throws Exception {
         HttpResponse<String> page = send(request("/login").header("Accept", "text/html").GET());
 

@@ -9,6 +9,7 @@ import jakarta.servlet.Filter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
@@ -25,11 +26,14 @@ class SecurityChainsTest {
     @Autowired
     List<SecurityFilterChain> chains;
 
+    private SecurityFilterChain chainOf(MockHttpServletRequest request) {
+        return chains.stream().filter(c -> c.matches(request)).findFirst().orElseThrow();
+    }
+
     private List<Class<?>> filtersOf(String method, String path) {
         MockHttpServletRequest request = new MockHttpServletRequest(method, path);
         request.setServletPath(path);
-        SecurityFilterChain chain = chains.stream().filter(c -> c.matches(request)).findFirst().orElseThrow();
-        return chain.getFilters().stream().map(Filter::getClass).<Class<?>>map(c -> c).toList();
+        return chainOf(request).getFilters().stream().map(Filter::getClass).<Class<?>>map(c -> c).toList();
     }
 
     @Test
@@ -46,6 +50,27 @@ class SecurityChainsTest {
         for (String path : List.of("/settings/sessions", "/login", "/admin/sessions")) {
             assertThat(filtersOf("POST", path)).as(path)
                     .contains(SessionFilter.class, HeaderWriterFilter.class, CsrfFilter.class, AuthorizationFilter.class, ApiRequestGuard.class);
+        }
+    }
+
+    @Test
+    void theApiAndThePagesWriteTheirHeadersBeforeTheRequestGoesOn() throws Exception {
+        for (String path : List.of("/api/v1/sessions/current", "/settings/sessions")) {
+            MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
+            request.setServletPath(path);
+            Filter headers = chainOf(request).getFilters().stream().filter(HeaderWriterFilter.class::isInstance).findFirst().orElseThrow();
+            MockHttpServletResponse response = new MockHttpServletResponse();
+            List<Object> passedOn = new java.util.ArrayList<>();
+
+            headers.doFilter(request, response, (req, res) -> {
+                passedOn.add(req);
+                passedOn.add(res);
+                assertThat(response.getHeader("X-Frame-Options")).as(path + ": already written").isEqualTo("DENY");
+                assertThat(response.getHeader("Content-Security-Policy")).as(path).startsWith("default-src 'self'");
+            });
+
+            // Decision 43: neither is wrapped to catch the commit.
+            assertThat(passedOn).as(path).containsExactly(request, response);
         }
     }
 
