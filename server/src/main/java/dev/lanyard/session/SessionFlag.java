@@ -1,7 +1,6 @@
 package dev.lanyard.session;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -48,7 +47,12 @@ public record SessionFlag(String code, Level level, String reason) {
 
     /** Highest level among {@code flags}, if any. */
     public static Optional<Level> highest(List<SessionFlag> flags) {
-        return flags.stream().map(SessionFlag::level).max(Comparator.naturalOrder());
+        // A loop: asked for every session written out (each /current), most of which have no flag at all.
+        Level highest = null;
+        for (SessionFlag flag : flags) {
+            if (highest == null || flag.level.compareTo(highest) > 0) highest = flag.level;
+        }
+        return Optional.ofNullable(highest);
     }
 
     /** One flag a line, code, level and reason separated by tabs (which {@link #clean} keeps out of each). */
