@@ -4,7 +4,7 @@
 #   bench/ab.sh BEFORE.jar AFTER.jar
 #
 # Both jars run at once, each on its own SQLite file on a loopback port, with 50 bearer sessions of one
-# member. Each is warmed with 4 wrk runs of WARM seconds, then ROUNDS rounds of DUR seconds alternate
+# member. Each is warmed with 2 wrk runs of WARM seconds (4 in all, alternating), then ROUNDS rounds of DUR seconds alternate
 # which jar goes first. Per round and overall it prints requests/s and the CPU time of the jar's Tomcat
 # request threads per request (steadier than rates on a shared machine). Only ratios within one run
 # compare. Both servers are stopped at the end, whatever happens.
@@ -13,7 +13,7 @@
 # confidential app and signs in through it (bench/lib.sh's oauth_app_tokens), and every run introspects
 # a freshly refreshed access token with client secret basic, as framework-limit.sh does.
 #
-# Settings (environment): WARM=45 ROUNDS=8 DUR=10 MODE=current (about 2 + 4 × WARM / 30 + ROUNDS × DUR / 30 minutes).
+# Settings (environment): WARM=45 ROUNDS=8 DUR=10 MODE=current (about 2 + 2 × WARM / 30 + ROUNDS × DUR / 30 minutes).
 # Make the jars with `mvn -B -q -pl server package -DskipTests` at each commit and copy them aside.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,7 +86,7 @@ run() {
     if grep -q "Non-2xx" "$work/out.txt"; then cat "$work/out.txt" >&2; echo "ab: the $1 jar answered errors under load" >&2; exit 1; fi
 }
 
-echo "ab: warming both jars (4 × ${WARM} s each)..."
+echo "ab: warming both jars (2 × ${WARM} s each, alternating)..."
 for _ in 1 2; do run before "$WARM"; run after "$WARM"; done
 declare -A cpu requests rates lower round_us
 for r in $(seq 1 "$ROUNDS"); do

@@ -144,6 +144,8 @@ class AuthorizationServerConfiguration {
                 .sessionManagement(m -> m.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
                 .securityContext(c -> c.requireExplicitSave(true))
+                // Also for introspection, whose chain shares this one's filters.
+                .headers(h -> h.withObjectPostProcessor(dev.lanyard.web.SecurityHeaders.writtenFirst()))
                 // This chain only matches the authorization server's endpoints, never /logout: its logout filter could
                 // never act (RP-initiated logout is the OIDC logout endpoint's).
                 .logout(l -> l.disable())
