@@ -25,6 +25,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -62,6 +63,7 @@ import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -145,7 +147,7 @@ class AuthorizationServerConfiguration {
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
                 .securityContext(c -> c.requireExplicitSave(true))
                 // Also for introspection, whose chain shares this one's filters.
-                .headers(h -> h.withObjectPostProcessor(dev.lanyard.web.SecurityHeaders.writtenFirst()))
+                .headers(h -> h.withObjectPostProcessor(headersFirst()))
                 // This chain only matches the authorization server's endpoints, never /logout: its logout filter could
                 // never act (RP-initiated logout is the OIDC logout endpoint's).
                 .logout(l -> l.disable())
@@ -160,6 +162,21 @@ class AuthorizationServerConfiguration {
                         (request, response, failure) -> response.sendRedirect(signInAndReturn(request)),
                         PathPatternRequestMatcher.withDefaults().matcher("/oauth2/authorize")));
         return http.build();
+    }
+
+    /**
+     * The headers written as the request enters the chain, the request and response passed on unwrapped,
+     * as the API's and the pages' chains do (the web module's {@code SecurityHeaders.writtenFirst()},
+     * which this module cannot use: the web module depends on it; decision 43).
+     */
+    private static ObjectPostProcessor<HeaderWriterFilter> headersFirst() {
+        return new ObjectPostProcessor<>() {
+            @Override
+            public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                filter.setShouldWriteHeadersEagerly(true);
+                return filter;
+            }
+        };
     }
 
     /**

@@ -10,7 +10,7 @@ import org.springframework.security.web.header.HeaderWriterFilter;
  * and the container's own answers to requests it could not parse. Headers already set stay.
  * And when the chains write theirs: {@link #writtenFirst()}.
  */
-public final class SecurityHeaders {
+final class SecurityHeaders {
     private SecurityHeaders() {
     }
 
@@ -21,7 +21,7 @@ public final class SecurityHeaders {
      * each header is looked for among those already set. A handler that sets one of them itself (a
      * download's {@code Cache-Control: no-store}, the consent page's policy) replaces it, as it was kept before.
      */
-    public static ObjectPostProcessor<HeaderWriterFilter> writtenFirst() {
+    static ObjectPostProcessor<HeaderWriterFilter> writtenFirst() {
         return new ObjectPostProcessor<>() {
             @Override
             public <O extends HeaderWriterFilter> O postProcess(O filter) {
