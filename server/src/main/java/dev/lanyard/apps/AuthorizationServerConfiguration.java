@@ -45,6 +45,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.oidc.web.OidcLogoutEndpointFilter;
@@ -61,6 +62,7 @@ import org.springframework.security.oauth2.server.authorization.web.OAuth2TokenR
 import org.springframework.security.oauth2.server.resource.web.OAuth2ProtectedResourceMetadataFilter;
 import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.header.HeaderWriterFilter;
@@ -110,9 +112,13 @@ class AuthorizationServerConfiguration {
     SecurityFilterChain authorizationServerChain(HttpSecurity http, SessionFilter sessionFilter, LanyardRegisteredClients clients,
                                                  LanyardAuthorizations authorizations, LanyardConsents consents,
                                                  CsrfTokenRepository csrfTokens, AppClientStore apps, Accounts accounts,
-                                                 Sessions sessions, ConsentStore consentStore, tools.jackson.databind.json.JsonMapper json)
+                                                 Sessions sessions, ConsentStore consentStore, tools.jackson.databind.json.JsonMapper json,
+                                                 AuthorizationServerSettings settings)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+        IntrospectionResponse introspected = new IntrospectionResponse(json);
+        IntrospectionShortcut shortcut = new IntrospectionShortcut(PathPatternRequestMatcher.withDefaults()
+                .matcher(HttpMethod.POST, settings.getTokenIntrospectionEndpoint()), introspected);
         RequestMatcher endpoints = server.getEndpointsMatcher();
         RequestMatcher consentPost = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/authorize");
         http.securityMatcher(endpoints)
@@ -128,13 +134,17 @@ class AuthorizationServerConfiguration {
                                                     .andThen(sameTeam(apps)));
                                             p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
                                         })))
-                        .tokenIntrospectionEndpoint(i -> i.introspectionResponseHandler(new IntrospectionResponse(json)))
+                        .tokenIntrospectionEndpoint(i -> i.introspectionResponseHandler(introspected)
+                                .authenticationProviders(configure(OAuth2TokenIntrospectionAuthenticationProvider.class, shortcut::tokens)))
                         .clientAuthentication(c -> c
                                 .authenticationConverters(converters -> converters.replaceAll(converter ->
                                         converter instanceof org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter
                                                 ? new ClientSecretBasic() : converter))
                                 .authenticationProviders(configure(ClientSecretAuthenticationProvider.class,
-                                        p -> p.setPasswordEncoder(new ClientSecrets()))))
+                                        p -> {
+                                            p.setPasswordEncoder(new ClientSecrets());
+                                            shortcut.clients(p);
+                                        })))
                         .oidc(o -> o
                                 // OpenID Connect Back-Channel Logout 1.0: logout tokens (with sid) go out through the signals module.
                                 .providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(c -> c
@@ -152,6 +162,8 @@ class AuthorizationServerConfiguration {
                 // never act (RP-initiated logout is the OIDC logout endpoint's).
                 .logout(l -> l.disable())
                 .addFilterBefore(sessionFilter, CsrfFilter.class)
+                // The common introspection request, answered by this chain's own providers (decision 44).
+                .addFilterBefore(shortcut, AbstractPreAuthenticatedProcessingFilter.class)
                 // The consent form posts to the authorize endpoint: it carries Lanyard's CSRF token like every form.
                 // Not through csrf(): the authorization server exempts its own endpoints from that one.
                 .csrf(c -> c.disable())

@@ -83,6 +83,17 @@ class IntrospectionChainTest {
         assertThat(all.size() - kept.size()).as("filters left out").isGreaterThanOrEqualTo(10);
     }
 
+    /** The shortcut (decision 44) runs after the headers and the session filter, before client authentication. */
+    @Test
+    void theShortcutRunsAfterTheHeadersAndTheSessionFilterAndBeforeClientAuthentication() {
+        List<Class<?>> kept = introspection.getFilters().stream().<Class<?>>map(Object::getClass).toList();
+        int shortcut = kept.indexOf(IntrospectionShortcut.class);
+        assertThat(shortcut).isPositive()
+                .isGreaterThan(kept.indexOf(HeaderWriterFilter.class))
+                .isGreaterThan(kept.indexOf(SessionFilter.class))
+                .isLessThan(kept.indexOf(OAuth2ClientAuthenticationFilter.class));
+    }
+
     @Test
     void everyFilterLeftOutPassesAnIntrospectionRequestOnUntouched() throws Exception {
         List<Filter> left = new ArrayList<>(server.getFilters());

@@ -237,6 +237,111 @@ class OAuthFlowTest {
         assertThat(assertion.getResponse().getContentAsString()).contains("invalid_client");
     }
 
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("introspectionChain")
+    org.springframework.security.web.SecurityFilterChain introspectionChain;
+
+    private static String basic(String id, String secret) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The request as it reaches the introspection chain's filters: a form post of {@code parameters}. */
+    private static org.springframework.mock.web.MockHttpServletRequest formPost(String authorization, String query, String... parameters) {
+        var request = new org.springframework.mock.web.MockHttpServletRequest("POST", "/oauth2/introspect");
+        request.setServletPath("/oauth2/introspect");
+        request.setContentType(MediaType.APPLICATION_FORM_URLENCODED_VALUE);
+        if (authorization != null) request.addHeader("Authorization", authorization);
+        request.setQueryString(query);
+        for (int i = 0; i < parameters.length; i += 2) request.addParameter(parameters[i], parameters[i + 1]);
+        return request;
+    }
+
+    /**
+     * The common introspection (client secret basic, the token alone) is answered by the shortcut with
+     * the chain's own providers (decision 44), byte for byte what Spring's endpoint answers to the same
+     * client and token sent with client secret post, which the shortcut leaves to the chain; and with the
+     * same security headers.
+     */
+    @Test
+    void theCommonIntrospectionIsAnsweredByTheShortcutAsTheEndpointAnswersIt() throws Exception {
+        Introspecting client = introspecting("Search");
+        String header = basic(client.id(), client.secret());
+        String token = client.access().getValue();
+
+        var shortcut = new org.springframework.mock.web.MockHttpServletResponse();
+        var next = new org.springframework.mock.web.MockFilterChain();
+        shortcut().doFilter(formPost(header, null, "token", token), shortcut, next);
+        assertThat(next.getRequest()).as("answered without the rest of the chain").isNull();
+        assertThat(shortcut.getStatus()).isEqualTo(200);
+
+        var common = introspect(post("/oauth2/introspect").header("Authorization", header), client).getResponse();
+        var spring = introspect(post("/oauth2/introspect").param("client_id", client.id()).param("client_secret", client.secret()), client)
+                .getResponse();
+        assertThat(common.getContentAsString()).contains("\"active\":true", "\"client_id\":\"" + client.id() + "\"")
+                .isEqualTo(spring.getContentAsString()).isEqualTo(shortcut.getContentAsString());
+        assertThat(common.getContentType()).isEqualTo(spring.getContentType()).isEqualTo("application/json");
+        for (String name : spring.getHeaderNames()) {
+            assertThat(common.getHeaders(name)).as(name).isEqualTo(spring.getHeaders(name));
+        }
+        assertThat(common.getHeaderNames()).containsExactlyInAnyOrderElementsOf(spring.getHeaderNames());
+
+        var hinted = new org.springframework.mock.web.MockHttpServletResponse();
+        shortcut().doFilter(formPost(header, null, "token", token, "token_type_hint", "refresh_token"), hinted,
+                new org.springframework.mock.web.MockFilterChain());
+        assertThat(hinted.getContentAsString()).as("the hint is only a hint, as Spring's provider reads it").isEqualTo(spring.getContentAsString());
+
+        var unknown = new org.springframework.mock.web.MockHttpServletResponse();
+        next = new org.springframework.mock.web.MockFilterChain();
+        shortcut().doFilter(formPost(header, null, "token", "no-such-token"), unknown, next);
+        assertThat(next.getRequest()).isNull();
+        assertThat(unknown.getContentAsString()).isEqualTo("{\"active\":false}")
+                .isEqualTo(introspect(post("/oauth2/introspect").param("client_id", client.id()).param("client_secret", client.secret()),
+                        new Introspecting(client.id(), client.secret(), new com.nimbusds.oauth2.sdk.token.BearerAccessToken("no-such-token")))
+                        .getResponse().getContentAsString());
+    }
+
+    /** Every refusal, and every request of another shape, goes on to the rest of the chain untouched: its answers stay Spring's. */
+    @Test
+    void theIntrospectionShortcutPassesOnEveryOtherRequestUntouched() throws Exception {
+        Introspecting client = introspecting("Billing");
+        String right = basic(client.id(), client.secret());
+        String token = client.access().getValue();
+        var others = new java.util.LinkedHashMap<String, org.springframework.mock.web.MockHttpServletRequest>();
+        others.put("wrong secret", formPost(basic(client.id(), client.secret() + "x"), null, "token", token));
+        others.put("unknown client", formPost(basic("nobody", client.secret()), null, "token", token));
+        others.put("control character in the client id", formPost(basic(client.id() + "\u0001", client.secret()), null, "token", token));
+        others.put("not base64", formPost("Basic not*base64", null, "token", token));
+        others.put("two spaces", formPost("Basic  " + right.substring(6), null, "token", token));
+        others.put("no client authentication", formPost(null, null, "token", token));
+        others.put("client secret post", formPost(null, null, "token", token, "client_id", client.id(), "client_secret", client.secret()));
+        others.put("basic and post", formPost(right, null, "token", token, "client_id", client.id(), "client_secret", client.secret()));
+        others.put("a bearer token", formPost("Bearer " + token, null, "token", token));
+        others.put("a query string", formPost(right, "token=" + token, "token", token));
+        others.put("another parameter", formPost(right, null, "token", token, "resource", "x"));
+        others.put("no token", formPost(right, null));
+        others.put("a blank token", formPost(right, null, "token", " "));
+        others.put("two tokens", formPost(right, null, "token", token, "token", token));
+        others.put("two hints", formPost(right, null, "token", token, "token_type_hint", "access_token", "token_type_hint", "access_token"));
+        var revocation = formPost(right, null, "token", token);
+        revocation.setRequestURI("/oauth2/revoke");
+        revocation.setServletPath("/oauth2/revoke");
+        others.put("another endpoint", revocation);
+        for (var other : others.entrySet()) {
+            var response = new org.springframework.mock.web.MockHttpServletResponse();
+            var next = new org.springframework.mock.web.MockFilterChain();
+            shortcut().doFilter(other.getValue(), response, next);
+            assertThat(next.getRequest()).as(other.getKey()).isSameAs(other.getValue());
+            assertThat(response.getStatus()).as(other.getKey()).isEqualTo(200);
+            assertThat(response.getHeaderNames()).as(other.getKey()).isEmpty();
+            assertThat(response.isCommitted()).as(other.getKey()).isFalse();
+            assertThat(response.getContentAsByteArray()).as(other.getKey()).isEmpty();
+        }
+    }
+
+    private jakarta.servlet.Filter shortcut() {
+        return introspectionChain.getFilters().stream().filter(IntrospectionShortcut.class::isInstance).findFirst().orElseThrow();
+    }
+
     @Test
     void revokingTheAppInLanyardEndsUserinfoRefreshAndIntrospectionAtOnce() throws Exception {
         JsonNode registered = register(admin, "Chat", "confidential");
