@@ -117,8 +117,7 @@ class AuthorizationServerConfiguration {
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         IntrospectionResponse introspected = new IntrospectionResponse(json);
-        IntrospectionShortcut shortcut = new IntrospectionShortcut(PathPatternRequestMatcher.withDefaults()
-                .matcher(HttpMethod.POST, settings.getTokenIntrospectionEndpoint()), introspected);
+        IntrospectionShortcut shortcut = new IntrospectionShortcut(introspection(settings), introspected);
         RequestMatcher endpoints = server.getEndpointsMatcher();
         RequestMatcher consentPost = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/authorize");
         http.securityMatcher(endpoints)
@@ -205,10 +204,13 @@ class AuthorizationServerConfiguration {
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
     SecurityFilterChain introspectionChain(@org.springframework.beans.factory.annotation.Qualifier("authorizationServerChain")
                                            SecurityFilterChain server, AuthorizationServerSettings settings) {
-        RequestMatcher introspection = PathPatternRequestMatcher.withDefaults()
-                .matcher(HttpMethod.POST, settings.getTokenIntrospectionEndpoint());
         List<Filter> filters = server.getFilters().stream().filter(filter -> !elsewhere(filter)).toList();
-        return new DefaultSecurityFilterChain(introspection, filters);
+        return new DefaultSecurityFilterChain(introspection(settings), filters);
+    }
+
+    /** An introspection request: {@code POST} to the configured endpoint. */
+    private static RequestMatcher introspection(AuthorizationServerSettings settings) {
+        return PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, settings.getTokenIntrospectionEndpoint());
     }
 
     /** A filter of the authorization server chain that only ever acts on another endpoint than introspection, or a CSRF check. */

@@ -73,7 +73,7 @@ final class RuleIndex {
 
         @Override
         public Iterator<E> iterator() {
-            return Collections.unmodifiableList(Arrays.asList(elements)).iterator();
+            return Arrays.asList(elements).iterator(); // its remove() is unsupported
         }
 
         @Override
