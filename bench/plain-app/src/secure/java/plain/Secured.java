@@ -3,8 +3,10 @@ package plain;
 import java.io.IOException;
 import java.util.List;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +16,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -23,8 +24,8 @@ import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.savedrequest.NullRequestCache;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The secure build's security (bench/plain-app's {@code -Psecure}): the chain Lanyard gives {@code /api/**}
@@ -51,9 +52,12 @@ class Secured {
     @Bean
     SecurityFilterChain api(HttpSecurity http, PlainApp app) throws Exception {
         return http.securityMatcher("/api/**")
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // Stateless as Lanyard's chains are (its decision 46): no session management filters, the
+                // security context in a request attribute, never saved.
+                .sessionManagement(s -> s.disable())
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
-                .securityContext(c -> c.requireExplicitSave(true))
+                .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository())
+                        .requireExplicitSave(true))
                 .formLogin(f -> f.disable())
                 .httpBasic(b -> b.disable())
                 .logout(l -> l.disable())
@@ -80,7 +84,7 @@ class Secured {
     }
 
     /** Authenticates a request by its bearer token, as Lanyard's session filter does, and hands the session to the controller. */
-    static final class Bearer extends OncePerRequestFilter {
+    static final class Bearer extends HttpFilter {
         private final PlainApp app;
 
         Bearer(PlainApp app) {
@@ -88,8 +92,12 @@ class Secured {
         }
 
         @Override
-        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+        protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
+            if (request.getDispatcherType() != DispatcherType.REQUEST) {
+                chain.doFilter(request, response);
+                return;
+            }
             PlainApp.Session session = app.find(request.getHeader(HttpHeaders.AUTHORIZATION));
             if (session != null) {
                 request.setAttribute(PlainApp.SESSION, session);

@@ -3,23 +3,28 @@ package dev.lanyard.session;
 import java.io.IOException;
 import java.util.Optional;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import dev.lanyard.geo.ClientAddresses;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates each request by its session token (bearer or cookie) through
  * {@link Sessions#check}. A request whose session has ended is left unauthenticated and marked
  * with {@link #ENDED_REASON}, so the sign-in page can tell the person why; its stale cookie is
  * cleared. Part of the security filter chain (see the web module), never a standalone filter.
+ *
+ * <p>It runs for the request dispatch only, as a {@code OncePerRequestFilter} would: an async or
+ * error dispatch, or a forward, continues a request this filter already saw. A plain filter that
+ * asks the dispatcher type, since the security chain runs for every dispatch (decision 46).
  */
-public final class SessionFilter extends OncePerRequestFilter {
+public final class SessionFilter extends HttpFilter {
     /** Request attribute holding the {@link EndReason} of a session that ended. */
     public static final String ENDED_REASON = SessionFilter.class.getName() + ".ENDED";
 
@@ -34,8 +39,12 @@ public final class SessionFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (request.getDispatcherType() != DispatcherType.REQUEST) {
+            chain.doFilter(request, response);
+            return;
+        }
         // The path is parsed once here, not again in a shouldNotFilter (issue 13).
         String path = routedPath(request);
         Optional<SessionCookie.Presented> presented = isStatic(path) ? Optional.empty() : cookie.read(request);

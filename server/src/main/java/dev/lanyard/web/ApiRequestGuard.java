@@ -5,13 +5,14 @@ import java.util.Locale;
 import java.util.Set;
 
 import dev.lanyard.geo.ExternalOrigins;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,8 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  * It runs after authorization, so a request without credentials is told to sign in (401) rather
  * than how to format a body it is not allowed to send.
+ *
+ * <p>For the request dispatch only, as {@link dev.lanyard.session.SessionFilter} (decision 46).
  */
-final class ApiRequestGuard extends OncePerRequestFilter {
+final class ApiRequestGuard extends HttpFilter {
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     static final String FOREIGN_FORM = "This form was sent from another site, so it was not accepted. "
             + "Go back to Lanyard, reload the page and try again.";
@@ -45,13 +48,12 @@ final class ApiRequestGuard extends OncePerRequestFilter {
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return SAFE.contains(request.getMethod());
-    }
-
-    @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (request.getDispatcherType() != DispatcherType.REQUEST || SAFE.contains(request.getMethod())) {
+            chain.doFilter(request, response);
+            return;
+        }
         boolean api = Problems.isApi(request);
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (api && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

@@ -30,6 +30,7 @@ import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.savedrequest.NullRequestCache;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -139,9 +140,14 @@ class SecurityConfiguration {
     private static HttpSecurity stateless(HttpSecurity http, SessionFilter sessions, JsonMapper json, ExternalOrigins origins,
                                           UserAgentParser agents) throws Exception {
         return http
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // No servlet session: what STATELESS session management sets up, without its two filters
+                // (decision 46). The container tracks no session (server.servlet.session.tracking-modes
+                // is empty), so there is no session to fix, expire or write into a URL; the request's
+                // security context lives in a request attribute and is never saved.
+                .sessionManagement(s -> s.disable())
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
-                .securityContext(c -> c.requireExplicitSave(true))
+                .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository())
+                        .requireExplicitSave(true))
                 .formLogin(f -> f.disable())
                 .httpBasic(b -> b.disable())
                 .logout(l -> l.disable())

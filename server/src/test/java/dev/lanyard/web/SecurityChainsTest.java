@@ -14,6 +14,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
+import org.springframework.security.web.session.SessionManagementFilter;
+import org.springframework.web.context.WebApplicationContext;
 
 /**
  * Which security chain a request gets (Spring Security takes the first whose matcher accepts it):
@@ -25,6 +28,9 @@ import org.springframework.security.web.header.HeaderWriterFilter;
 class SecurityChainsTest {
     @Autowired
     List<SecurityFilterChain> chains;
+
+    @Autowired
+    WebApplicationContext context;
 
     private SecurityFilterChain chainOf(MockHttpServletRequest request) {
         return chains.stream().filter(c -> c.matches(request)).findFirst().orElseThrow();
@@ -71,6 +77,19 @@ class SecurityChainsTest {
 
             // Decision 43: neither is wrapped to catch the commit.
             assertThat(passedOn).as(path).containsExactly(request, response);
+        }
+    }
+
+    /**
+     * Decision 46: the API's and the pages' chains leave out session management's two filters, as
+     * there is no servlet session for them to guard: the container tracks none (no cookie, no URL
+     * rewriting), so a session id can be neither fixed, expired nor written into a link.
+     */
+    @Test
+    void theStatelessChainsNeedNoSessionFiltersAsTheContainerTracksNoSession() {
+        assertThat(context.getServletContext().getEffectiveSessionTrackingModes()).isEmpty();
+        for (String path : List.of("/api/v1/sessions/current", "/settings/sessions")) {
+            assertThat(filtersOf("GET", path)).as(path).doesNotContain(SessionManagementFilter.class, DisableEncodeUrlFilter.class);
         }
     }
 
