@@ -93,6 +93,14 @@ class SecurityChainsTest {
         }
     }
 
+    /** Decision 46: the dispatcher exposes the request and its locale to what reads them; no filter does it before. */
+    @Test
+    void theContainerRunsNoRequestContextFilter() {
+        var filterClasses = context.getServletContext().getFilterRegistrations().values().stream()
+                .map(jakarta.servlet.FilterRegistration::getClassName).toList();
+        assertThat(filterClasses).isNotEmpty().noneMatch(c -> c.contains("RequestContextFilter"));
+    }
+
     @Test
     void sharedSignalsReceiversKeepTheirOwnChain() {
         assertThat(filtersOf("GET", "/api/v1/ssf/status")).doesNotContain(SessionFilter.class, ApiRequestGuard.class);
