@@ -93,6 +93,49 @@ class SecurityChainsTest {
         }
     }
 
+    /**
+     * Decision 46: the session filter and the request guard act on the request dispatch and pass an
+     * error or async dispatch, or a forward, on untouched, as a {@code OncePerRequestFilter} does. The
+     * same request, a cookie POST from another origin with an unknown session cookie, is refused by the
+     * guard and has its cookie cleared by the session filter on the request dispatch only.
+     */
+    @Test
+    void theSessionFilterAndTheGuardActOnTheRequestDispatchOnly() throws Exception {
+        MockHttpServletRequest probe = new MockHttpServletRequest("POST", "/api/v1/sessions/current");
+        probe.setServletPath("/api/v1/sessions/current");
+        List<Filter> filters = chainOf(probe).getFilters().stream()
+                .filter(f -> f instanceof SessionFilter || f instanceof ApiRequestGuard).toList();
+        assertThat(filters).hasSize(2);
+        for (Filter filter : filters) {
+            for (jakarta.servlet.DispatcherType type : jakarta.servlet.DispatcherType.values()) {
+                MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/v1/sessions/current");
+                request.setServletPath("/api/v1/sessions/current");
+                request.setDispatcherType(type);
+                request.addHeader("Origin", "https://elsewhere.example");
+                request.setCookies(new jakarta.servlet.http.Cookie(ApiClient.COOKIE, "not-a-session"));
+                request.setContentType("text/plain");
+                request.setContent("x".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                MockHttpServletResponse response = new MockHttpServletResponse();
+                List<Object> passedOn = new java.util.ArrayList<>();
+
+                filter.doFilter(request, response, (req, res) -> passedOn.add(req));
+
+                String what = filter.getClass().getSimpleName() + ", " + type;
+                boolean acts = type == jakarta.servlet.DispatcherType.REQUEST;
+                if (filter instanceof ApiRequestGuard) {
+                    assertThat(response.getStatus()).as(what).isEqualTo(acts ? 403 : 200);
+                    assertThat(passedOn).as(what).hasSize(acts ? 0 : 1);
+                } else {
+                    assertThat(response.getHeader("Set-Cookie")).as(what).satisfies(cookie -> {
+                        if (acts) assertThat(cookie).startsWith(ApiClient.COOKIE + "=;").contains("Max-Age=0");
+                        else assertThat(cookie).isNull();
+                    });
+                    assertThat(passedOn).as(what).containsExactly(request);
+                }
+            }
+        }
+    }
+
     /** Decision 46: the dispatcher exposes the request and its locale to what reads them; no filter does it before. */
     @Test
     void theContainerRunsNoRequestContextFilter() {
