@@ -286,10 +286,11 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     }
 
     private OAuth2Authorization authorization(Live live, Optional<Presented> presented) {
-        StoredGrant grant = live.read().grant();
+        Read read = live.read();
+        StoredGrant grant = read.grant();
         RegisteredClient client = clients.findById(grant.clientId());
         if (client == null) return null;
-        Body body = live.read().body();
+        Body body = read.body();
         OAuth2Authorization.Builder builder = OAuth2Authorization.withRegisteredClient(client)
                 .id(grant.id())
                 .principalName(grant.accountId())
@@ -307,16 +308,12 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                     .authorizationRequestUri(r.requestUri()).build();
             builder.attribute(OAuth2AuthorizationRequest.class.getName(), request);
         }
-        Map<String, Tok> tokens = body.tokens() == null ? Map.of() : body.tokens();
-        Map<String, Map<String, Object>> claims = live.read().claims();
-        add(builder, tokens.get("code"), claims.get("code"), grant.codeHash(), presented,
-                (v, t) -> new OAuth2AuthorizationCode(v, t.issued(), t.expires()));
-        add(builder, tokens.get("access_token"), claims.get("access_token"), grant.accessHash(), presented,
+        add(builder, read, "code", grant.codeHash(), presented, (v, t) -> new OAuth2AuthorizationCode(v, t.issued(), t.expires()));
+        add(builder, read, "access_token", grant.accessHash(), presented,
                 (v, t) -> new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, v, t.issued(), t.expires(), t.tok().scopes()));
-        add(builder, tokens.get("refresh_token"), claims.get("refresh_token"), grant.refreshHash(), presented,
-                (v, t) -> new OAuth2RefreshToken(v, t.issued(), t.expires()));
-        add(builder, tokens.get("id_token"), claims.get("id_token"), grant.idTokenHash(), presented,
-                (v, t) -> new OidcIdToken(v, t.issued(), t.expires(), claims.get("id_token")));
+        add(builder, read, "refresh_token", grant.refreshHash(), presented, (v, t) -> new OAuth2RefreshToken(v, t.issued(), t.expires()));
+        add(builder, read, "id_token", grant.idTokenHash(), presented,
+                (v, t) -> new OidcIdToken(v, t.issued(), t.expires(), t.claims()));
         return builder.build();
     }
 
@@ -324,14 +321,17 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         return presented.filter(p -> p.hash().equals(hash)).map(Presented::token).orElseGet(() -> TokenHashes.placeholder(hash));
     }
 
-    private record Times(Tok tok, Instant issued, Instant expires) {
+    private record Times(Tok tok, Instant issued, Instant expires, Map<String, Object> claims) {
     }
 
-    private static void add(OAuth2Authorization.Builder builder, Tok tok, Map<String, Object> claims, Optional<String> hash,
+    /** Adds the grant's token of this kind ("code", "access_token", ...), if it has one, with its claims as read once. */
+    private static void add(OAuth2Authorization.Builder builder, Read read, String kind, Optional<String> hash,
                             Optional<Presented> presented, java.util.function.BiFunction<String, Times, ? extends OAuth2Token> make) {
+        Tok tok = read.body().tokens() == null ? null : read.body().tokens().get(kind);
         if (tok == null || hash.isEmpty()) return;
+        Map<String, Object> claims = read.claims().get(kind);
         Times times = new Times(tok, tok.issuedAt() == 0 ? null : Instant.ofEpochMilli(tok.issuedAt()),
-                tok.expiresAt() == 0 ? null : Instant.ofEpochMilli(tok.expiresAt()));
+                tok.expiresAt() == 0 ? null : Instant.ofEpochMilli(tok.expiresAt()), claims);
         OAuth2Token token = make.apply(value(hash.get(), presented), times);
         builder.token(token, metadata -> {
             metadata.put(OAuth2Authorization.Token.INVALIDATED_METADATA_NAME, tok.invalidated());
