@@ -44,6 +44,17 @@ public sealed class AccountProblem extends RuntimeException {
         }
     }
 
+    /**
+     * A sign-in refused because the member already has as many sessions as the team allows and the
+     * team refuses new sign-ins at its limit (PRODUCT.md L5). Only said after the right password.
+     */
+    public static final class SessionLimitReached extends AccountProblem {
+        public SessionLimitReached(int limit) {
+            super("session-limit-reached", null, "You are already signed in on " + limit + (limit == 1 ? " device" : " devices")
+                    + ", the most your team allows at once. Sign out on one of them first, or from the sessions page of another.");
+        }
+    }
+
     /** Signing up with an email that already has an account. */
     public static final class EmailTaken extends AccountProblem {
         public EmailTaken() {

@@ -30,6 +30,9 @@ interface AccountStore {
     /** Takes the team's row lock until the transaction ends, so admin changes of one team run one at a time. */
     void lockTeam(TeamId team);
 
+    /** Takes the account's row lock until the transaction ends, so one member's sign-ins are counted one at a time. */
+    void lockAccount(AccountId id);
+
     /** Admins of the team who are still members. */
     int countAdmins(TeamId team);
 

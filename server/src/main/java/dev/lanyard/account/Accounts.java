@@ -242,6 +242,15 @@ public class Accounts {
         return store.findTeam(id);
     }
 
+    /**
+     * Locks the member's row until the caller's transaction ends, so that sign-ins of one member
+     * under a session limit are counted one at a time (PRODUCT.md L5).
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void lockSignIns(AccountId id) {
+        store.lockAccount(id);
+    }
+
     /** The team's session policy. */
     public TeamPolicy policy(TeamId id) {
         return store.findTeam(id).map(Team::policy).orElse(TeamPolicy.DEFAULT);

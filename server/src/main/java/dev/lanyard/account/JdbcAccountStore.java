@@ -103,7 +103,7 @@ class JdbcAccountStore implements AccountStore {
     public Optional<Team> findTeam(TeamId id) {
         return jdbc.sql("""
                 SELECT id, name, created_at, idle_timeout_ms, allow_remember_me, remembered_days, lifetime_days,
-                       members_see_sessions, require_second_factor
+                       members_see_sessions, require_second_factor, session_limit, refuse_at_limit
                 FROM teams WHERE id = :id
                 """)
                 .param("id", id.value())
@@ -111,7 +111,7 @@ class JdbcAccountStore implements AccountStore {
                         Instant.ofEpochMilli(rs.getLong("created_at")),
                         new TeamPolicy(java.time.Duration.ofMillis(rs.getLong("idle_timeout_ms")),
                                 rs.getBoolean("allow_remember_me"), rs.getInt("remembered_days"), rs.getInt("lifetime_days"),
-                                rs.getBoolean("require_second_factor")),
+                                rs.getBoolean("require_second_factor"), rs.getInt("session_limit"), rs.getBoolean("refuse_at_limit")),
                         rs.getBoolean("members_see_sessions")))
                 .optional();
     }
@@ -121,7 +121,7 @@ class JdbcAccountStore implements AccountStore {
         return jdbc.sql("""
                 UPDATE teams SET idle_timeout_ms = :idle, allow_remember_me = :remember,
                     remembered_days = :rememberedDays, lifetime_days = :lifetimeDays,
-                    require_second_factor = :secondFactor
+                    require_second_factor = :secondFactor, session_limit = :sessionLimit, refuse_at_limit = :refuse
                 WHERE id = :id
                 """)
                 .param("idle", policy.idleTimeout().toMillis())
@@ -129,6 +129,8 @@ class JdbcAccountStore implements AccountStore {
                 .param("rememberedDays", policy.rememberedDays())
                 .param("lifetimeDays", policy.lifetimeDays())
                 .param("secondFactor", policy.requireSecondFactor())
+                .param("sessionLimit", policy.sessionLimit())
+                .param("refuse", policy.refuseAtLimit())
                 .param("id", id.value())
                 .update();
     }
@@ -136,6 +138,11 @@ class JdbcAccountStore implements AccountStore {
     @Override
     public void lockTeam(TeamId team) {
         jdbc.sql("UPDATE teams SET name = name WHERE id = :id").param("id", team.value()).update();
+    }
+
+    @Override
+    public void lockAccount(AccountId id) {
+        jdbc.sql("UPDATE accounts SET id = id WHERE id = :id").param("id", id.value()).update();
     }
 
     @Override

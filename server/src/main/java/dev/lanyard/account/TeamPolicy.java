@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A team's session policy (PRODUCT.md L2, L3).
+ * A team's session policy (PRODUCT.md L2, L3, L5).
  *
  * @param idleTimeout      sign out sessions inactive this long; {@link Duration#ZERO} means never
  * @param allowRememberMe  whether "Remember me" may extend a session
@@ -12,24 +12,34 @@ import java.util.List;
  * @param lifetimeDays     lifetime of any other session, in days
  * @param requireSecondFactor whether every member must have a second factor: a member without one can
  *                         do nothing but enrol one or sign out (PRODUCT.md V1)
+ * @param sessionLimit     how many sessions a member may have signed in at once; 0: no limit. API keys and
+ *                         apps' grants are not sign-ins and do not count (decision 48)
+ * @param refuseAtLimit    at the limit, refuse the new sign-in rather than end the member's oldest session
  */
 public record TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int rememberedDays, int lifetimeDays,
-                         boolean requireSecondFactor) {
+                         boolean requireSecondFactor, int sessionLimit, boolean refuseAtLimit) {
     /** The choices offered for the idle timeout; zero is "Never (not recommended)". */
     public static final List<Duration> IDLE_CHOICES = List.of(Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30), Duration.ZERO);
     public static final int MAX_DAYS = 365;
     /** PRODUCT.md L3: a session that is not remembered lasts at most 7 days. */
     public static final int MAX_LIFETIME_DAYS = 7;
+    /** The highest session limit an admin can set. */
+    public static final int MAX_SESSION_LIMIT = 100;
     public static final TeamPolicy DEFAULT = new TeamPolicy(Duration.ofDays(7), true, 30, 7);
 
     /** A policy that does not require a second factor. */
     public TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int rememberedDays, int lifetimeDays) {
-        this(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays, false);
+        this(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays, false, 0, false);
+    }
+
+    /** This policy with a session limit (0: none), ending the oldest session or refusing the new sign-in at it. */
+    public TeamPolicy withSessionLimit(int limit, boolean refuse) {
+        return new TeamPolicy(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays, requireSecondFactor, limit, refuse);
     }
 
     /** This policy, requiring a second factor or not. */
     public TeamPolicy withSecondFactor(boolean required) {
-        return new TeamPolicy(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays, required);
+        return new TeamPolicy(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays, required, sessionLimit, refuseAtLimit);
     }
 
     public TeamPolicy {
@@ -41,6 +51,8 @@ public record TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int reme
             throw new AccountProblem.InvalidInput("lifetimeDays", "Sessions that are not remembered last between 1 and " + MAX_LIFETIME_DAYS + " days.");
         if (rememberedDays < lifetimeDays)
             throw new AccountProblem.InvalidInput("rememberedDays", "Remembered sessions cannot be shorter than other sessions.");
+        if (sessionLimit < 0 || sessionLimit > MAX_SESSION_LIMIT)
+            throw new AccountProblem.InvalidInput("sessionLimit", "The session limit is between 1 and " + MAX_SESSION_LIMIT + ", or none.");
     }
 
     /** The absolute lifetime of a new session, given whether "Remember me" was ticked. */

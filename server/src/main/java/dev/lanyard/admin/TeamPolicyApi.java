@@ -29,22 +29,31 @@ class TeamPolicyApi {
      */
     record PolicyJson(String idleTimeout, Boolean allowRememberMe, Integer rememberedDays, Integer lifetimeDays,
                       @io.swagger.v3.oas.annotations.media.Schema(description = "Every member must have a second factor; "
-                              + "members without one can only enrol one or sign out") Boolean requireSecondFactor) {
+                              + "members without one can only enrol one or sign out") Boolean requireSecondFactor,
+                      @io.swagger.v3.oas.annotations.media.Schema(description = "How many sessions a member may have signed in "
+                              + "at once, 0 for no limit; API keys and apps' grants do not count") Integer sessionLimit,
+                      @io.swagger.v3.oas.annotations.media.Schema(description = "What a sign-in at the limit does: end-oldest "
+                              + "(the member's oldest session is signed out) or refuse (the sign-in is refused)",
+                              allowableValues = {"end-oldest", "refuse"}) String atSessionLimit) {
         static PolicyJson of(TeamPolicy p) {
             return new PolicyJson(TeamSettingsPages.idleCode(p.idleTimeout()), p.allowRememberMe(), p.rememberedDays(), p.lifetimeDays(),
-                    p.requireSecondFactor());
+                    p.requireSecondFactor(), p.sessionLimit(), TeamSettingsPages.atLimitCode(p.refuseAtLimit()));
         }
     }
 
     /**
-     * A new policy. {@code requireSecondFactor} may be left out (clients from before it existed): it then
-     * keeps its value.
+     * A new policy. {@code requireSecondFactor}, {@code sessionLimit} and {@code atSessionLimit} may be left
+     * out (clients from before they existed): each then keeps its value.
      *
      * @param idleTimeout "1d", "7d", "30d" or "never"
      */
     record PolicyChange(String idleTimeout, Boolean allowRememberMe, Integer rememberedDays, Integer lifetimeDays,
                         @io.swagger.v3.oas.annotations.media.Schema(description = "Every member must have a second factor; "
-                                + "left out, it keeps its value") Boolean requireSecondFactor) {
+                                + "left out, it keeps its value") Boolean requireSecondFactor,
+                        @io.swagger.v3.oas.annotations.media.Schema(description = "How many sessions a member may have signed "
+                                + "in at once (1-100), 0 for no limit; left out, it keeps its value") Integer sessionLimit,
+                        @io.swagger.v3.oas.annotations.media.Schema(description = "end-oldest or refuse; left out, it keeps its value",
+                                allowableValues = {"end-oldest", "refuse"}) String atSessionLimit) {
     }
 
     @Operation(summary = "Your team's session policy")
@@ -61,10 +70,12 @@ class TeamPolicyApi {
         if (body.allowRememberMe() == null) throw new AccountProblem.InvalidInput("allowRememberMe", "allowRememberMe is required.");
         if (body.rememberedDays() == null) throw new AccountProblem.InvalidInput("rememberedDays", "rememberedDays is required.");
         if (body.lifetimeDays() == null) throw new AccountProblem.InvalidInput("lifetimeDays", "lifetimeDays is required.");
-        boolean secondFactor = body.requireSecondFactor() != null ? body.requireSecondFactor()
-                : accounts.policy(current.account().team()).requireSecondFactor();
+        TeamPolicy before = accounts.policy(current.account().team());
+        boolean secondFactor = body.requireSecondFactor() != null ? body.requireSecondFactor() : before.requireSecondFactor();
+        int limit = body.sessionLimit() != null ? body.sessionLimit() : before.sessionLimit();
+        boolean refuse = body.atSessionLimit() != null ? TeamSettingsPages.refuseAtLimit(body.atSessionLimit()) : before.refuseAtLimit();
         TeamPolicy policy = new TeamPolicy(TeamSettingsPages.idle(body.idleTimeout()), body.allowRememberMe(),
-                body.rememberedDays(), body.lifetimeDays(), secondFactor);
+                body.rememberedDays(), body.lifetimeDays(), secondFactor, limit, refuse);
         accounts.changePolicy(current.account(), policy);
         return PolicyJson.of(accounts.policy(current.account().team()));
     }

@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** The team's session policy, for its admins (PRODUCT.md L2, L3). */
+/** The team's session policy, for its admins (PRODUCT.md L2, L3, L5). */
 @Controller
 class TeamSettingsPages {
     private final Accounts accounts;
@@ -39,11 +39,13 @@ class TeamSettingsPages {
     String save(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String idleTimeout,
                 @RequestParam(defaultValue = "false") boolean allowRememberMe,
                 @RequestParam(defaultValue = "") String rememberedDays, @RequestParam(defaultValue = "") String lifetimeDays,
-                @RequestParam(defaultValue = "false") boolean requireSecondFactor, Model model, HttpServletResponse response) {
+                @RequestParam(defaultValue = "false") boolean requireSecondFactor,
+                @RequestParam(defaultValue = "") String sessionLimit, @RequestParam(defaultValue = "end-oldest") String atSessionLimit,
+                Model model, HttpServletResponse response) {
         if (current.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
         try {
             TeamPolicy policy = new TeamPolicy(idle(idleTimeout), allowRememberMe, days("rememberedDays", rememberedDays),
-                    days("lifetimeDays", lifetimeDays), requireSecondFactor);
+                    days("lifetimeDays", lifetimeDays), requireSecondFactor, limit(sessionLimit), refuseAtLimit(atSessionLimit));
             accounts.changePolicy(current.account(), policy);
             return "redirect:/admin/settings?done=saved";
         } catch (AccountProblem.InvalidInput invalid) {
@@ -68,6 +70,29 @@ class TeamSettingsPages {
 
     static String idleCode(Duration idle) {
         return idle.isZero() ? "never" : idle.toDays() + "d";
+    }
+
+    /** The session limit as typed: empty is no limit. */
+    private static int limit(String value) {
+        if (value.isBlank()) return 0;
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new AccountProblem.InvalidInput("sessionLimit", "Enter a whole number of sessions, or leave it empty for no limit.");
+        }
+    }
+
+    /** "end-oldest" or "refuse": what a sign-in at the session limit does. */
+    static boolean refuseAtLimit(String value) {
+        return switch (value) {
+            case "end-oldest" -> false;
+            case "refuse" -> true;
+            default -> throw new AccountProblem.InvalidInput("atSessionLimit", "At the session limit, choose end-oldest or refuse.");
+        };
+    }
+
+    static String atLimitCode(boolean refuse) {
+        return refuse ? "refuse" : "end-oldest";
     }
 
     private static int days(String field, String value) {

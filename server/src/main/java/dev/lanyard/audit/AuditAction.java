@@ -15,6 +15,7 @@ public enum AuditAction {
     SESSION_REVOKED_BY_ADMIN("session.revoked-by-admin", "Session signed out by an admin"),
     SESSION_EXPIRED("session.expired", "Session expired"),
     SESSION_ENDED_BY_PASSWORD_CHANGE("session.password-changed", "Session ended by a password change"),
+    SESSION_ENDED_BY_LIMIT("session.limit", "Session ended by the session limit"),
     SESSION_RENAMED("session.renamed", "Session renamed"),
     SESSION_APPROVED("session.approved", "Sign-in approved"),
     SESSION_DENIED("session.denied", "Sign-in denied"),

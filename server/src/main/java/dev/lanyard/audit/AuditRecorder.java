@@ -301,6 +301,7 @@ class AuditRecorder {
             case IDLE_EXPIRED, LIFETIME_EXPIRED -> AuditAction.SESSION_EXPIRED;
             case PASSWORD_CHANGED -> AuditAction.SESSION_ENDED_BY_PASSWORD_CHANGE;
             case DENIED -> AuditAction.SESSION_DENIED;
+            case SESSION_LIMIT -> AuditAction.SESSION_ENDED_BY_LIMIT;
         };
         if (team.isEmpty()) {
             unattributed(action);
@@ -318,6 +319,7 @@ class AuditRecorder {
             case LIFETIME_EXPIRED -> device + " reached its maximum lifetime";
             case PASSWORD_CHANGED -> device + " was signed out because the password was changed";
             case DENIED -> Phrases.denied(Optional.of(s), s.id(), from);
+            case SESSION_LIMIT -> device + " was signed out by a new sign-in, to stay within the team's session limit";
         };
         record(team.get(), ending.at(), actor, Optional.of(s.account()), Optional.of(s.id()), action, detail,
                 from.map(Session::ip));

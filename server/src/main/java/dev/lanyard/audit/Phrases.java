@@ -29,8 +29,20 @@ final class Phrases {
             changes.add("session lifetime " + days(before.lifetimeDays()) + " → " + days(after.lifetimeDays()));
         if (before.requireSecondFactor() != after.requireSecondFactor())
             changes.add(after.requireSecondFactor() ? "two-factor authentication required" : "two-factor authentication no longer required");
+        if (before.sessionLimit() != after.sessionLimit())
+            changes.add("session limit " + limit(before.sessionLimit()) + " → " + limit(after.sessionLimit()));
+        if (before.refuseAtLimit() != after.refuseAtLimit())
+            changes.add("at the limit " + atLimit(before.refuseAtLimit()) + " → " + atLimit(after.refuseAtLimit()));
         return changes.isEmpty() ? "Saved the session policy without changes"
                 : "Changed the session policy: " + String.join("; ", changes);
+    }
+
+    private static String limit(int sessions) {
+        return sessions == 0 ? "none" : sessions == 1 ? "1 session" : sessions + " sessions";
+    }
+
+    private static String atLimit(boolean refuse) {
+        return refuse ? "refuse the new sign-in" : "sign out the oldest session";
     }
 
     /** "Allowed members to view their session list" or "Restricted members to their current session". */

@@ -8,7 +8,9 @@ public enum EndReason {
     IDLE_EXPIRED("Expired after inactivity", "You were signed out after a period of inactivity."),
     LIFETIME_EXPIRED("Reached its maximum lifetime", "Your session reached its maximum length. Please sign in again."),
     PASSWORD_CHANGED("Password changed", "Your password was changed, so you were signed out."),
-    DENIED("Sign-in denied from a verified device", "This sign-in was denied from one of your verified devices.");
+    DENIED("Sign-in denied from a verified device", "This sign-in was denied from one of your verified devices."),
+    SESSION_LIMIT("Ended by the team's session limit",
+            "You signed in on another device, and your team limits how many sessions you can have at once, so this one, the oldest, was signed out.");
 
     private final String label;
     private final String notice;

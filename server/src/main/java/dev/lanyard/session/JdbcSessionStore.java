@@ -196,6 +196,17 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public List<SessionId> signInsOldestFirst(AccountId owner) {
+        return jdbc.sql("""
+                        SELECT id FROM sessions
+                        WHERE account_id = :owner AND ended_at IS NULL AND api_key = :no AND app_type <> 'OAUTH'
+                        ORDER BY created_at, id""")
+                .param("owner", owner.value()).param("no", false)
+                .query((rs, n) -> new SessionId(rs.getString(1)))
+                .list();
+    }
+
+    @Override
     public List<SessionId> endSignIns(AccountId owner, Optional<SessionId> keep, Session.Ending ending) {
         return jdbc.sql("UPDATE sessions SET " + END
                         + " WHERE account_id = :owner AND ended_at IS NULL AND id <> :keep AND api_key = :no RETURNING id")

@@ -46,6 +46,12 @@ interface SessionStore {
     /** Ends every active session of {@code owner} except {@code keep}, API keys included; returns the ids it ended. Safe to repeat. */
     List<SessionId> endAll(AccountId owner, Optional<SessionId> keep, Session.Ending ending);
 
+    /**
+     * The active sign-ins of {@code owner}, the oldest first (by when they started): every active
+     * session but API keys and apps' grants, which a session limit does not count (decision 48).
+     */
+    List<SessionId> signInsOldestFirst(AccountId owner);
+
     /** Like {@link #endAll} but leaves the owner's API keys alone ("log out all devices"). Safe to repeat. */
     List<SessionId> endSignIns(AccountId owner, Optional<SessionId> keep, Session.Ending ending);
 

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.TeamPolicy;
 import org.springframework.context.ApplicationEventPublisher;
@@ -74,10 +75,17 @@ public class Sessions {
 
     @Transactional
     public Started start(NewSession request) {
+        return start(request, policy(request.account()));
+    }
+
+    private TeamPolicy policy(AccountId account) {
+        return accounts.find(account).map(a -> accounts.policy(a.team())).orElse(TeamPolicy.DEFAULT);
+    }
+
+    private Started start(NewSession request, TeamPolicy policy) {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String token = SessionToken.generate();
         var origin = request.origin();
-        TeamPolicy policy = accounts.find(request.account()).map(a -> accounts.policy(a.team())).orElse(TeamPolicy.DEFAULT);
         Session session = new Session(SessionId.random(), request.account(), "", request.appType(),
                 policy.remembers(request.rememberMe()), request.verified(), true, origin.device(), origin.userAgent(), origin.ip(),
                 origin.location(), now, now, policy.idleTimeout(), now.plus(policy.lifetime(request.rememberMe())),
@@ -97,7 +105,41 @@ public class Sessions {
     @Transactional
     public Started signIn(NewSession request, Optional<CurrentSession> presented) {
         presented.ifPresent(this::logout);
-        return start(request);
+        TeamPolicy policy = policy(request.account());
+        if (policy.sessionLimit() > 0) makeRoom(request.account(), policy);
+        return start(request, policy);
+    }
+
+    /**
+     * Refuses early a sign-in that {@link #signIn} would refuse at the session limit, so a member
+     * whose team refuses sign-ins at the limit is told before giving a second factor (and spending a
+     * recovery code) rather than after. {@link #signIn} still decides, with the member's row locked.
+     *
+     * @throws AccountProblem.SessionLimitReached when the member is at the limit and the team refuses
+     */
+    public void requireRoom(AccountId owner) {
+        TeamPolicy policy = policy(owner);
+        if (policy.sessionLimit() > 0 && policy.refuseAtLimit() && store.signInsOldestFirst(owner).size() >= policy.sessionLimit())
+            throw new AccountProblem.SessionLimitReached(policy.sessionLimit());
+    }
+
+    /**
+     * PRODUCT.md L5: a member has at most the team's limit of sign-ins at once. A sign-in that would
+     * pass it ends the member's oldest sign-ins (each device told why on its next request or open
+     * page) or is refused, as the team chose. API keys and apps' grants are not sign-ins and neither
+     * count nor end (decision 48). The member's row is locked first, so two sign-ins at once cannot
+     * both find room for one.
+     *
+     * @throws AccountProblem.SessionLimitReached when the team refuses sign-ins at the limit
+     */
+    private void makeRoom(AccountId owner, TeamPolicy policy) {
+        accounts.lockSignIns(owner);
+        List<SessionId> signedIn = store.signInsOldestFirst(owner);
+        int over = signedIn.size() + 1 - policy.sessionLimit();
+        if (over <= 0) return;
+        if (policy.refuseAtLimit()) throw new AccountProblem.SessionLimitReached(policy.sessionLimit());
+        finish(signedIn.subList(0, over), owner,
+                new Session.Ending(clock.instant(), EndReason.SESSION_LIMIT, Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
     /**

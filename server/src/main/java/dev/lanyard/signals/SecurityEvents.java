@@ -56,7 +56,7 @@ final class SecurityEvents {
         event.put("initiating_entity", switch (ending.reason()) {
             case SIGNED_OUT, REVOKED, PASSWORD_CHANGED, DENIED -> "user";
             case ADMIN_REVOKED -> "admin";
-            case IDLE_EXPIRED, LIFETIME_EXPIRED -> "policy";
+            case IDLE_EXPIRED, LIFETIME_EXPIRED, SESSION_LIMIT -> "policy";
         });
         String admin = ending.reason() == EndReason.ADMIN_REVOKED && ending.note().isPresent()
                 ? ending.reason().label() + ": " + ending.note().get() : ending.reason().label();

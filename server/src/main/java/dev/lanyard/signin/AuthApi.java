@@ -117,6 +117,8 @@ class AuthApi {
             content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @Schema(implementation = SecondFactorNeeded.class)))
     @ApiResponse(responseCode = "403", description = "second-factor-needs-browser: the password is right but the member's only second "
             + "factor is a passkey, which needs a browser; no session starts. Sign in on /login, or set up an authenticator app")
+    @ApiResponse(responseCode = "409", description = "session-limit-reached: the member already has as many sessions as the team "
+            + "allows and the team refuses new sign-ins at its limit (a team that ends the oldest session instead answers 201)")
     @PostMapping("/login")
     ResponseEntity<?> login(@RequestBody LoginRequest body, @AuthenticationPrincipal CurrentSession current,
                                    HttpServletRequest request, HttpServletResponse response) {
@@ -134,6 +136,7 @@ class AuthApi {
         if (second.any()) {
             // A passkey needs a browser (WebAuthn): a member with nothing else cannot finish here, and gets no session.
             if (!second.totp()) throw new FactorProblem.PasskeyNeedsBrowser();
+            sessions.requireRoom(account.id());
             SecondFactors.Challenge challenge = factors.challenge(account, new SecondFactors.SignInRequest(
                     Boolean.TRUE.equals(body.rememberMe()), appType.name(), bearer, ""));
             return ResponseEntity.ok(new SecondFactorNeeded("totp", challenge.id(), challenge.expiresAt()));
@@ -151,6 +154,7 @@ class AuthApi {
     @ApiResponse(responseCode = "400", description = "Wrong code")
     @ApiResponse(responseCode = "401", description = "The challenge expired, was used, or failed too often: log in again")
     @ApiResponse(responseCode = "429", description = "Too many wrong passwords or codes: try again later")
+    @ApiResponse(responseCode = "409", description = "session-limit-reached: another sign-in took the member's last place meanwhile")
     @PostMapping("/login/second-factor")
     ResponseEntity<SignedIn> secondFactor(@RequestBody SecondFactorRequest body, @AuthenticationPrincipal CurrentSession current,
                                           HttpServletRequest request, HttpServletResponse response) {

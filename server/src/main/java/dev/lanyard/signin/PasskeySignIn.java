@@ -72,6 +72,9 @@ class PasskeySignIn {
             response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
             model.addAttribute("error", tooMany.getMessage());
+        } catch (AccountProblem.SessionLimitReached limit) {
+            response.setStatus(HttpStatus.CONFLICT.value());
+            model.addAttribute("error", limit.getMessage());
         } catch (PasskeyProblem.Rejected rejected) {
             response.setStatus(HttpStatus.UNAUTHORIZED.value());
             model.addAttribute("error", "That passkey could not sign you in. Use another one or your password.");

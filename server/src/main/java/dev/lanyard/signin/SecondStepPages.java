@@ -126,8 +126,15 @@ class SecondStepPages {
                           HttpServletRequest request, HttpServletResponse response, Model model) {
         challengeCookie.clear(request, response);
         SecondFactors.SignInRequest asked = passed.request();
-        cookie.write(request, response, sessions.signIn(new NewSession(passed.account().id(), origin, AppType.WEB,
-                asked.rememberMe(), how), Optional.ofNullable(current)));
+        try {
+            cookie.write(request, response, sessions.signIn(new NewSession(passed.account().id(), origin, AppType.WEB,
+                    asked.rememberMe(), how), Optional.ofNullable(current)));
+        } catch (AccountProblem.SessionLimitReached limit) {
+            // Another sign-in took the last place after the password step's check (SignInPages): said on the sign-in page.
+            response.setStatus(HttpStatus.CONFLICT.value());
+            model.addAttribute("error", limit.getMessage());
+            return "signin/login";
+        }
         Optional<String> back = ReturnPath.of(asked.returnPath());
         Optional<String> recovery = passed.recoveryCodesLeft().map(left -> "You signed in with a recovery code. " + left
                 + (left == 1 ? " recovery code remains." : " recovery codes remain."));

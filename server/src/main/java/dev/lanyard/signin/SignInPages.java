@@ -70,6 +70,7 @@ class SignInPages {
         try {
             Account account = accounts.authenticate(email, password, origin.ip());
             if (factors.methods(account.id()).any()) {
+                sessions.requireRoom(account.id());
                 // No session yet: the second factor comes first, on /login/verify. Remember me and the return path wait with it.
                 challengeCookie.write(request, response, factors.challenge(account,
                         new SecondFactors.SignInRequest(rememberMe, AppType.WEB.name(), false, back.orElse(""))));
@@ -86,8 +87,9 @@ class SignInPages {
                 response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
                 response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
             } else {
-                response.setStatus(problem instanceof AccountProblem.InvalidInput
-                        ? HttpStatus.BAD_REQUEST.value() : HttpStatus.UNAUTHORIZED.value());
+                response.setStatus(problem instanceof AccountProblem.InvalidInput ? HttpStatus.BAD_REQUEST.value()
+                        : problem instanceof AccountProblem.SessionLimitReached ? HttpStatus.CONFLICT.value()
+                        : HttpStatus.UNAUTHORIZED.value());
             }
             model.addAttribute("error", problem.getMessage());
             model.addAttribute("email", email);

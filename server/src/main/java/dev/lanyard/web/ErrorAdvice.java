@@ -29,6 +29,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> account(AccountProblem problem) {
         HttpStatus status = problem instanceof AccountProblem.InvalidCredentials ? HttpStatus.UNAUTHORIZED
                 : problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT
+                : problem instanceof AccountProblem.SessionLimitReached ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.TooManyAttempts ? HttpStatus.TOO_MANY_REQUESTS
                 : problem instanceof AccountProblem.Forbidden ? HttpStatus.FORBIDDEN
                 : problem instanceof AccountProblem.NotFound ? HttpStatus.NOT_FOUND

@@ -31,7 +31,7 @@ class TeamPolicyApiTest {
     private static final String POLICY = "/api/v1/team/policy";
     /** Without requireSecondFactor, as clients from before it send: it keeps its value. */
     private static final String VALID = quoted("{'idleTimeout':'1d','allowRememberMe':false,'rememberedDays':14,'lifetimeDays':2}");
-    private static final String SAVED = quoted("{'idleTimeout':'1d','allowRememberMe':false,'rememberedDays':14,'lifetimeDays':2,'requireSecondFactor':false}");
+    private static final String SAVED = quoted("{'idleTimeout':'1d','allowRememberMe':false,'rememberedDays':14,'lifetimeDays':2,'requireSecondFactor':false,'sessionLimit':0,'atSessionLimit':'end-oldest'}");
 
     @Autowired
     MockMvc mvc;
@@ -94,7 +94,7 @@ class TeamPolicyApiTest {
 
             assertThat(result.getResponse().getStatus()).isEqualTo(200);
             assertThat(api.read(result)).isEqualTo(json.readTree(
-                    quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7,'requireSecondFactor':false}")));
+                    quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7,'requireSecondFactor':false,'sessionLimit':0,'atSessionLimit':'end-oldest'}")));
         }
     }
 

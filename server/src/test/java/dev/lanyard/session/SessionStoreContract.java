@@ -655,6 +655,22 @@ abstract class SessionStoreContract {
     }
 
     @Test
+    void signInsOldestFirstCountsActiveSignInsButNotKeysAppsOrOtherPeoples() {
+        AccountId alice = newAccount();
+        Session newest = stored(TestSessions.of(alice).createdAt(minutes(3)).build());
+        Session oldest = stored(TestSessions.of(alice).createdAt(minutes(1)).build());
+        Session middle = stored(TestSessions.of(alice).createdAt(minutes(2)).build());
+        Session ended = stored(TestSessions.of(alice).createdAt(minutes(0)).build());
+        store.end(List.of(ended.id()), alice, revokedAt(minutes(4), alice));
+        stored(TestSessions.of(alice).appType(AppType.OAUTH).createdAt(minutes(0)).build());
+        store.insertKey(TestSessions.of(alice).appType(AppType.API).idleTimeout(Duration.ZERO).createdAt(minutes(0)).build(),
+                TestSessions.tokenHash());
+        stored(TestSessions.of(newAccount()).createdAt(minutes(0)).build());
+
+        assertThat(store.signInsOldestFirst(alice)).containsExactly(oldest.id(), middle.id(), newest.id());
+    }
+
+    @Test
     void teamPolicyLeavesAnApiKeysOwnExpiry() {
         AccountId alice = newAccount();
         Session key = TestSessions.of(alice).appType(AppType.API).idleTimeout(Duration.ZERO).build();

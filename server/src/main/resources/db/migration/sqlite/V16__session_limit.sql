@@ -1,0 +1,5 @@
+-- A team's concurrent session limit (PRODUCT.md L5, docs/decisions/0048): at most session_limit sign-ins
+-- per member at once, 0 for no limit; at the limit the member's oldest sign-in ends (refuse_at_limit = 0)
+-- or the new sign-in is refused (1).
+ALTER TABLE teams ADD COLUMN session_limit INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE teams ADD COLUMN refuse_at_limit INTEGER NOT NULL DEFAULT 0;

@@ -1,0 +1,251 @@
+package dev.lanyard.session;
+
+import static dev.lanyard.web.ApiClient.bearer;
+import static dev.lanyard.web.ApiClient.quoted;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.TeamPolicy;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * PRODUCT.md L5, the concurrent session limit (decision 48), over MockMvc with the whole security
+ * chain: set through the policy API and the team settings page, applied to every sign-in.
+ */
+@LanyardSpringTest
+class SessionLimitTest {
+    private static final String POLICY = "/api/v1/team/policy";
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    Sessions sessions;
+
+    private ApiClient api;
+    private Member admin;
+
+    @BeforeEach
+    void signUpAnAdmin() throws Exception {
+        api = new ApiClient(mvc, json);
+        admin = api.signUp("alice");
+    }
+
+    private TeamPolicy policy() {
+        return accounts.policy(accounts.find(new AccountId(admin.accountId())).orElseThrow().team());
+    }
+
+    private MvcResult putPolicy(String limitFields) throws Exception {
+        return mvc.perform(put(POLICY).cookie(admin.cookie()).with(admin.from()).contentType(MediaType.APPLICATION_JSON)
+                .content(quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7" + limitFields + "}")))
+                .andReturn();
+    }
+
+    private void limit(int sessions, String atLimit) throws Exception {
+        MvcResult result = putPolicy(",'sessionLimit':" + sessions + ",'atSessionLimit':'" + atLimit + "'");
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(200);
+    }
+
+    private int status(Member member) throws Exception {
+        return mvc.perform(get("/api/v1/sessions/current").with(bearer(member)).with(member.from())).andReturn().getResponse().getStatus();
+    }
+
+    private MvcResult logInForBearer(Member member) throws Exception {
+        return mvc.perform(post("/api/v1/login").with(member.from()).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", member.email(), "password", TestAccounts.PASSWORD, "tokenType", "bearer")))).andReturn();
+    }
+
+    private String endReason(Member owner, String sessionId) throws Exception {
+        MvcResult result = mvc.perform(get("/api/v1/sessions/" + sessionId).cookie(owner.cookie()).with(owner.from())).andReturn();
+        return api.read(result).path("endReason").asString();
+    }
+
+    private int activeSignIns() {
+        return jdbc.sql("SELECT COUNT(*) FROM sessions WHERE account_id = :id AND ended_at IS NULL AND api_key = :no AND app_type <> 'OAUTH'")
+                .param("id", admin.accountId()).param("no", false).query(Integer.class).single();
+    }
+
+    @Test
+    void thePolicyHasNoLimitUntilAnAdminSetsOneAndKeepsItWhenAClientLeavesItOut() throws Exception {
+        JsonNode read = api.read(mvc.perform(get(POLICY).cookie(admin.cookie()).with(admin.from())).andReturn());
+        assertThat(read.path("sessionLimit").asInt()).isZero();
+        assertThat(read.path("atSessionLimit").asString()).isEqualTo("end-oldest");
+
+        limit(3, "refuse");
+        assertThat(policy().sessionLimit()).isEqualTo(3);
+        assertThat(policy().refuseAtLimit()).isTrue();
+
+        MvcResult without = putPolicy("");
+        assertThat(api.read(without).path("sessionLimit").asInt()).as("left out, kept").isEqualTo(3);
+        assertThat(api.read(without).path("atSessionLimit").asString()).isEqualTo("refuse");
+
+        limit(0, "end-oldest");
+        assertThat(policy().sessionLimit()).isZero();
+    }
+
+    @Test
+    void limitsOutsideOneToAHundredAndUnknownChoicesAreRefusedWithTheirField() throws Exception {
+        for (String fields : new String[] {",'sessionLimit':101", ",'sessionLimit':-1", ",'atSessionLimit':'kill'", ",'atSessionLimit':''"}) {
+            MvcResult result = putPolicy(fields);
+            assertThat(result.getResponse().getStatus()).as(fields).isEqualTo(400);
+            assertThat(result.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            assertThat(api.read(result).path("field").asString()).as(fields)
+                    .isEqualTo(fields.contains("sessionLimit") ? "sessionLimit" : "atSessionLimit");
+        }
+        assertThat(policy()).isEqualTo(TeamPolicy.DEFAULT);
+    }
+
+    @Test
+    void aSignInAtTheLimitEndsTheOldestSignInWhichIsToldWhy() throws Exception {
+        limit(2, "end-oldest");
+        clock.advance(java.time.Duration.ofSeconds(1));
+        Member second = api.logInForBearer(admin);
+        clock.advance(java.time.Duration.ofSeconds(1));
+
+        Member third = api.logInForBearer(admin);
+
+        assertThat(status(third)).isEqualTo(200);
+        assertThat(status(second)).isEqualTo(200);
+        MvcResult refused = mvc.perform(get("/api/v1/sessions/current").cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(refused.getResponse().getStatus()).as("the first sign-in, the oldest, ended").isEqualTo(401);
+        assertThat(api.read(refused).path("type").asString()).isEqualTo("urn:lanyard:problem:session-ended");
+        assertThat(api.read(refused).path("detail").asString()).isEqualTo(EndReason.SESSION_LIMIT.notice());
+        assertThat(endReason(third, admin.sessionId())).isEqualTo("session-limit");
+        assertThat(activeSignIns()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE action = 'session.limit' AND session_id = :id")
+                .param("id", admin.sessionId()).query(String.class).list())
+                .singleElement().asString().contains("session limit");
+    }
+
+    @Test
+    void apiKeysNeitherCountNorEndAtTheLimit() throws Exception {
+        MvcResult created = mvc.perform(post("/api/v1/api-keys").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content(quoted("{'name':'ci','scopes':['sessions:read']}"))).andReturn();
+        assertThat(created.getResponse().getStatus()).as(created.getResponse().getContentAsString()).isEqualTo(201);
+        Member key = new Member(admin.email(), api.read(created).path("secret").asString(), "", admin.accountId(), admin.address());
+        limit(1, "refuse");
+
+        assertThat(status(key)).as("a key does not fill the one place").isEqualTo(200);
+        limit(1, "end-oldest");
+        Member next = api.logInForBearer(admin);
+
+        assertThat(status(next)).isEqualTo(200);
+        assertThat(status(key)).as("the key is not the oldest sign-in: it is none").isEqualTo(200);
+        assertThat(endReason(next, admin.sessionId())).isEqualTo("session-limit");
+    }
+
+    @Test
+    void aTeamThatRefusesAtTheLimitRefusesTheNewSignInAndKeepsTheOthers() throws Exception {
+        limit(1, "refuse");
+
+        MvcResult refused = logInForBearer(admin);
+
+        assertThat(refused.getResponse().getStatus()).as(refused.getResponse().getContentAsString()).isEqualTo(409);
+        assertThat(refused.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        assertThat(api.read(refused).path("type").asString()).isEqualTo("urn:lanyard:problem:session-limit-reached");
+        assertThat(api.read(refused).path("detail").asString()).contains("1 device");
+        assertThat(activeSignIns()).isEqualTo(1);
+        assertThat(mvc.perform(get("/api/v1/sessions/current").cookie(admin.cookie()).with(admin.from())).andReturn()
+                .getResponse().getStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void theSignInPageSaysWhyItRefused() throws Exception {
+        limit(1, "refuse");
+
+        MvcResult page = mvc.perform(post("/login").with(csrf()).with(admin.from())
+                .param("email", admin.email()).param("password", TestAccounts.PASSWORD)).andReturn();
+
+        assertThat(page.getResponse().getStatus()).isEqualTo(409);
+        assertThat(page.getResponse().getContentAsString()).contains("You are already signed in on 1 device, the most your team allows");
+        assertThat(ApiClient.sessionCookie(page.getResponse())).isEmpty();
+        assertThat(activeSignIns()).isEqualTo(1);
+    }
+
+    @Test
+    void theTeamSettingsPageSetsTheLimitAndSaysWhatIsWrong() throws Exception {
+        MvcResult saved = mvc.perform(post("/admin/settings").cookie(admin.cookie()).with(admin.from()).with(csrf())
+                .param("idleTimeout", "7d").param("allowRememberMe", "true").param("rememberedDays", "30").param("lifetimeDays", "7")
+                .param("sessionLimit", "3").param("atSessionLimit", "refuse")).andReturn();
+        assertThat(saved.getResponse().getRedirectedUrl()).isEqualTo("/admin/settings?done=saved");
+        assertThat(policy().sessionLimit()).isEqualTo(3);
+        assertThat(policy().refuseAtLimit()).isTrue();
+        String shown = mvc.perform(get("/admin/settings").cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getContentAsString();
+        assertThat(shown).contains("name=\"sessionLimit\"").contains("value=\"3\"");
+
+        MvcResult bad = mvc.perform(post("/admin/settings").cookie(admin.cookie()).with(admin.from()).with(csrf())
+                .param("idleTimeout", "7d").param("allowRememberMe", "true").param("rememberedDays", "30").param("lifetimeDays", "7")
+                .param("sessionLimit", "many")).andReturn();
+        assertThat(bad.getResponse().getStatus()).isEqualTo(400);
+        assertThat(bad.getResponse().getContentAsString()).contains("Enter a whole number of sessions");
+
+        mvc.perform(post("/admin/settings").cookie(admin.cookie()).with(admin.from()).with(csrf())
+                .param("idleTimeout", "7d").param("allowRememberMe", "true").param("rememberedDays", "30").param("lifetimeDays", "7")
+                .param("sessionLimit", "")).andReturn();
+        assertThat(policy().sessionLimit()).as("empty is no limit").isZero();
+        assertThat(policy().refuseAtLimit()).isFalse();
+    }
+
+    @Test
+    void signInsAtTheSameTimeNeverLeaveMoreThanTheLimit() throws Exception {
+        limit(1, "end-oldest");
+        // Straight to the service, past the password hash that would space them out: 24 sign-ins of one
+        // member, 8 at a time, released together. Without the member's row lock, PostgreSQL lets several
+        // count the same rows and keep more than one; SQLite refuses the later writers of a stale read.
+        int attempts = 24;
+        AccountId owner = new AccountId(admin.accountId());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<Future<Sessions.Started>> results = new ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                Callable<Sessions.Started> signIn = () -> {
+                    go.await();
+                    return sessions.signIn(new NewSession(owner, TestSessions.madrid(), AppType.WEB, false), java.util.Optional.empty());
+                };
+                results.add(pool.submit(signIn));
+            }
+            go.countDown();
+            for (Future<Sessions.Started> result : results) assertThat(result.get().session().account()).isEqualTo(owner);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(activeSignIns()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM sessions WHERE account_id = :id AND end_reason = :reason")
+                .param("id", admin.accountId()).param("reason", "SESSION_LIMIT").query(Integer.class).single())
+                .as("the first sign-in and every one but the last").isEqualTo(attempts);
+    }
+}
