@@ -78,7 +78,8 @@ public class Sessions {
         return start(request, policy(request.account()));
     }
 
-    private TeamPolicy policy(AccountId account) {
+    /** The session policy of the member's team (the default one for an account no longer found). */
+    TeamPolicy policy(AccountId account) {
         return accounts.find(account).map(a -> accounts.policy(a.team())).orElse(TeamPolicy.DEFAULT);
     }
 

@@ -117,6 +117,17 @@ class SessionLimitTest {
     }
 
     @Test
+    void theSessionsPageSaysWhatTheLimitIsWhenThereIsOne() throws Exception {
+        String page = mvc.perform(get("/settings/sessions").cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getContentAsString();
+        assertThat(page).doesNotContain("id=\"session-limit\"");
+
+        limit(2, "refuse");
+        page = mvc.perform(get("/settings/sessions").cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("Your team allows 2 sessions at once, API keys and connected apps aside: at the limit, "
+                + "a new sign-in is refused until one of these is signed out.");
+    }
+
+    @Test
     void limitsOutsideOneToAHundredAndUnknownChoicesAreRefusedWithTheirField() throws Exception {
         for (String fields : new String[] {",'sessionLimit':101", ",'sessionLimit':-1", ",'atSessionLimit':'kill'", ",'atSessionLimit':''"}) {
             MvcResult result = putPolicy(fields);
@@ -190,7 +201,8 @@ class SessionLimitTest {
                 .param("email", admin.email()).param("password", TestAccounts.PASSWORD)).andReturn();
 
         assertThat(page.getResponse().getStatus()).isEqualTo(409);
-        assertThat(page.getResponse().getContentAsString()).contains("You are already signed in on 1 device, the most your team allows");
+        assertThat(page.getResponse().getContentAsString()).contains("You are already signed in on 1 device, the most your team allows")
+                .contains("ask an admin of your team to sign you out");
         assertThat(ApiClient.sessionCookie(page.getResponse())).isEmpty();
         assertThat(activeSignIns()).isEqualTo(1);
     }
