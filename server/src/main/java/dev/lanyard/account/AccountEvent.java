@@ -35,6 +35,11 @@ public sealed interface AccountEvent {
     }
 
     /** An admin allowed or restricted members' view of their session list (PRODUCT.md T5). */
+    /** A member's own session limit set or cleared (PRODUCT.md L5); empty is the team's. */
+    record MemberSessionLimitChanged(TeamId team, AccountId by, AccountId member, java.util.Optional<Integer> before,
+                                     java.util.Optional<Integer> after, Instant at) implements AccountEvent {
+    }
+
     record SessionListPermissionChanged(TeamId team, AccountId by, boolean membersSeeSessions, Instant at) implements AccountEvent {
     }
 

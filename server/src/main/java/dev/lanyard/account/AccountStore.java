@@ -33,6 +33,12 @@ interface AccountStore {
     /** Takes the account's row lock until the transaction ends, so one member's sign-ins are counted one at a time. */
     void lockAccount(AccountId id);
 
+    /** The member's own session limit, empty when the team's applies (0: none). */
+    Optional<Integer> memberSessionLimit(AccountId id);
+
+    /** Sets the member's own session limit, or clears it ({@code null}) for the team's. */
+    void setMemberSessionLimit(AccountId id, TeamId team, Integer limit);
+
     /** Admins of the team who are still members. */
     int countAdmins(TeamId team);
 

@@ -251,6 +251,11 @@ public class Accounts {
         store.lockAccount(id);
     }
 
+    /** The member's own session limit, empty when the team's applies (PRODUCT.md L5). */
+    public Optional<Integer> memberSessionLimit(AccountId id) {
+        return store.memberSessionLimit(id);
+    }
+
     /** The team's session policy. */
     public TeamPolicy policy(TeamId id) {
         return store.findTeam(id).map(Team::policy).orElse(TeamPolicy.DEFAULT);

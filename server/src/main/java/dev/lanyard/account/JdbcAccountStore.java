@@ -146,6 +146,24 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public Optional<Integer> memberSessionLimit(AccountId id) {
+        return jdbc.sql("SELECT session_limit FROM accounts WHERE id = :id")
+                .param("id", id.value())
+                .query((rs, n) -> {
+                    int limit = rs.getInt(1);
+                    return rs.wasNull() ? Optional.<Integer>empty() : Optional.of(limit);
+                })
+                .optional().flatMap(limit -> limit);
+    }
+
+    @Override
+    public void setMemberSessionLimit(AccountId id, TeamId team, Integer limit) {
+        jdbc.sql("UPDATE accounts SET session_limit = :limit WHERE id = :id AND team_id = :team")
+                .param("limit", limit, java.sql.Types.INTEGER).param("id", id.value()).param("team", team.value())
+                .update();
+    }
+
+    @Override
     public int countAdmins(TeamId team) {
         return jdbc.sql("SELECT COUNT(*) FROM accounts WHERE team_id = :team AND role = 'ADMIN' AND removed_at IS NULL")
                 .param("team", team.value()).query(Integer.class).single();

@@ -149,6 +149,32 @@ public class Members {
         });
     }
 
+    /** The member's own session limit, empty when the team's applies (PRODUCT.md L5). */
+    public Optional<Integer> sessionLimit(Account admin, AccountId memberId) {
+        requireAdmin(admin);
+        member(admin, memberId);
+        return accounts.memberSessionLimit(memberId);
+    }
+
+    /**
+     * Gives a member a session limit of their own (0: none), or the team's again (empty). Like the
+     * team's, it applies from the member's next sign-in; a change is audited in the same transaction.
+     */
+    public void changeSessionLimit(Account admin, AccountId memberId, Optional<Integer> limit) {
+        requireAdmin(admin);
+        if (limit.isPresent() && (limit.get() < 0 || limit.get() > TeamPolicy.MAX_SESSION_LIMIT))
+            throw new AccountProblem.InvalidInput("sessionLimit", "The session limit is between 1 and " + TeamPolicy.MAX_SESSION_LIMIT
+                    + ", 0 for none, or the team's.");
+        transactions.executeWithoutResult(tx -> {
+            accounts.lockTeam(admin.team());
+            member(admin, memberId);
+            Optional<Integer> before = accounts.memberSessionLimit(memberId);
+            if (before.equals(limit)) return;
+            accounts.setMemberSessionLimit(memberId, admin.team(), limit.orElse(null));
+            events.publishEvent(new AccountEvent.MemberSessionLimitChanged(admin.team(), admin.id(), memberId, before, limit, clock.instant()));
+        });
+    }
+
     /** Removes a member from the team; all of the member's sessions end (the session module listens). */
     public void remove(Account admin, AccountId memberId) {
         requireAdmin(admin);

@@ -62,6 +62,11 @@ class MembersApi {
     record Permissions(Boolean membersSeeSessions) {
     }
 
+    /** A member's own session limit: null for the team's, 0 for none, 1-100. */
+    record MemberSessionLimit(@Schema(nullable = true, description = "How many sessions the member may have signed in at once, "
+            + "replacing the team's limit for them: 0 for none, 1-100; null (or left out) for the team's") Integer sessionLimit) {
+    }
+
     record MemberList(List<MemberJson> items, @Schema(nullable = true) String nextCursor) {
     }
 
@@ -88,6 +93,22 @@ class MembersApi {
         if (body.role() == null) throw new AccountProblem.InvalidInput("role", "role is required: admin or member.");
         members.changeRole(admin.account(), new AccountId(id), MemberPages.role(body.role()));
         return MemberJson.of(members.member(admin.account(), new AccountId(id)));
+    }
+
+    @Operation(summary = "A member's own session limit (null: the team's applies)")
+    @GetMapping("/members/{id}/session-limit")
+    MemberSessionLimit sessionLimit(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        TeamSessions.requireAdmin(admin);
+        return new MemberSessionLimit(members.sessionLimit(admin.account(), new AccountId(id)).orElse(null));
+    }
+
+    @Operation(summary = "Give a member a session limit of their own (0: none), or the team's again (null); applies from their next sign-in")
+    @PutMapping("/members/{id}/session-limit")
+    MemberSessionLimit changeSessionLimit(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
+                                          @RequestBody MemberSessionLimit body) {
+        TeamSessions.requireAdmin(admin);
+        members.changeSessionLimit(admin.account(), new AccountId(id), Optional.ofNullable(body.sessionLimit()));
+        return new MemberSessionLimit(members.sessionLimit(admin.account(), new AccountId(id)).orElse(null));
     }
 
     @Operation(summary = "Remove a member: all of their sessions end")

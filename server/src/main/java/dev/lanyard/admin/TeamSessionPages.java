@@ -27,14 +27,20 @@ class TeamSessionPages {
     static final Map<String, String> DONE = Map.of(
             "member-signed-out", "The member was signed out everywhere. They will see your reason in their history.",
             "team-signed-out", "Every session of the team was signed out, except yours.",
-            "key-revoked", "The API key was revoked. Requests made with it are refused from now on.");
+            "key-revoked", "The API key was revoked. Requests made with it are refused from now on.",
+            "limit-saved", "The member's session limit was saved. It applies from their next sign-in.");
 
     private final TeamSessions team;
+    private final dev.lanyard.account.Members members;
+    private final dev.lanyard.account.Accounts accounts;
     private final SessionSettings settings;
     private final Clock clock;
 
-    TeamSessionPages(TeamSessions team, SessionSettings settings, Clock clock) {
+    TeamSessionPages(TeamSessions team, dev.lanyard.account.Members members, dev.lanyard.account.Accounts accounts,
+                     SessionSettings settings, Clock clock) {
         this.team = team;
+        this.members = members;
+        this.accounts = accounts;
         this.settings = settings;
         this.clock = clock;
     }
@@ -72,8 +78,43 @@ class TeamSessionPages {
         model.addAttribute("sessions", all.stream().filter(v -> !v.session().apiKey()).toList());
         model.addAttribute("keys", all.stream().filter(v -> v.session().apiKey()).toList());
         model.addAttribute("account", admin.account());
+        model.addAttribute("memberLimit", members.sessionLimit(admin.account(), member.id()).orElse(null));
+        model.addAttribute("teamPolicy", accounts.policy(admin.account().team()));
         if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
         return "admin/member-sessions";
+    }
+
+    /** A member's own session limit (PRODUCT.md L5): the team's, none, or a number of their own. */
+    @PostMapping("/admin/members/{id}/session-limit")
+    String sessionLimit(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
+                        @RequestParam(defaultValue = "") String limitChoice, @RequestParam(defaultValue = "") String sessionLimit,
+                        Model model, HttpServletResponse response) {
+        try {
+            Optional<Integer> limit = switch (limitChoice) {
+                case "team" -> Optional.empty();
+                case "none" -> Optional.of(0);
+                case "own" -> Optional.of(ownLimit(sessionLimit));
+                default -> throw new dev.lanyard.account.AccountProblem.InvalidInput("limitChoice",
+                        "Choose the team's limit, no limit, or a limit of the member's own.");
+            };
+            members.changeSessionLimit(admin.account(), new AccountId(id), limit);
+        } catch (dev.lanyard.account.AccountProblem.InvalidInput invalid) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", invalid.getMessage());
+            return member(admin, id, null, model);
+        }
+        return "redirect:/admin/members/" + id + "/sessions?done=limit-saved";
+    }
+
+    private static int ownLimit(String value) {
+        try {
+            int limit = Integer.parseInt(value.strip());
+            if (limit < 1) throw new NumberFormatException();
+            return limit;
+        } catch (NumberFormatException e) {
+            throw new dev.lanyard.account.AccountProblem.InvalidInput("sessionLimit",
+                    "Enter a whole number of sessions from 1 to " + dev.lanyard.account.TeamPolicy.MAX_SESSION_LIMIT + ".");
+        }
     }
 
     @PostMapping("/admin/members/{id}/sign-out")

@@ -88,6 +88,10 @@ class AuditRecorder {
         } else if (event instanceof AccountEvent.MemberRemoved e) {
             record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_REMOVED,
                     "Removed " + e.email() + " from the team", Optional.empty());
+        } else if (event instanceof AccountEvent.MemberSessionLimitChanged e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_SESSION_LIMIT_CHANGED,
+                    "Changed the session limit of " + email(e.member()) + " from " + Phrases.memberLimit(e.before()) + " to "
+                            + Phrases.memberLimit(e.after()), Optional.empty());
         } else if (event instanceof AccountEvent.PolicyChanged e) {
             record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.POLICY_CHANGED,
                     Phrases.policyChange(e.before(), e.after()), Optional.empty());

@@ -3,6 +3,7 @@ package dev.lanyard.audit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import dev.lanyard.account.Role;
 import dev.lanyard.account.TeamPolicy;
@@ -39,6 +40,11 @@ final class Phrases {
 
     private static String limit(int sessions) {
         return sessions == 0 ? "none" : sessions == 1 ? "1 session" : sessions + " sessions";
+    }
+
+    /** A member's own limit: "the team's", "none", "1 session", "3 sessions". */
+    static String memberLimit(Optional<Integer> limit) {
+        return limit.map(Phrases::limit).orElse("the team's");
     }
 
     private static String atLimit(boolean refuse) {

@@ -79,8 +79,14 @@ public class Sessions {
     }
 
     /** The session policy of the member's team (the default one for an account no longer found). */
-    TeamPolicy policy(AccountId account) {
+    private TeamPolicy policy(AccountId account) {
         return accounts.find(account).map(a -> accounts.policy(a.team())).orElse(TeamPolicy.DEFAULT);
+    }
+
+    /** The team's policy with the member's own session limit, if an admin gave them one (PRODUCT.md L5). */
+    TeamPolicy memberPolicy(AccountId account) {
+        TeamPolicy team = policy(account);
+        return accounts.memberSessionLimit(account).map(limit -> team.withSessionLimit(limit, team.refuseAtLimit())).orElse(team);
     }
 
     private Started start(NewSession request, TeamPolicy policy) {
@@ -106,7 +112,7 @@ public class Sessions {
     @Transactional
     public Started signIn(NewSession request, Optional<CurrentSession> presented) {
         presented.ifPresent(this::logout);
-        TeamPolicy policy = policy(request.account());
+        TeamPolicy policy = memberPolicy(request.account());
         if (policy.sessionLimit() > 0) makeRoom(request.account(), policy);
         return start(request, policy);
     }
@@ -119,7 +125,7 @@ public class Sessions {
      * @throws AccountProblem.SessionLimitReached when the member is at the limit and the team refuses
      */
     public void requireRoom(AccountId owner) {
-        TeamPolicy policy = policy(owner);
+        TeamPolicy policy = memberPolicy(owner);
         if (policy.sessionLimit() > 0 && policy.refuseAtLimit() && store.signInsOldestFirst(owner).size() >= policy.sessionLimit())
             throw new AccountProblem.SessionLimitReached(policy.sessionLimit());
     }

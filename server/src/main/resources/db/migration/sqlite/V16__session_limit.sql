@@ -3,3 +3,5 @@
 -- or the new sign-in is refused (1).
 ALTER TABLE teams ADD COLUMN session_limit INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE teams ADD COLUMN refuse_at_limit INTEGER NOT NULL DEFAULT 0;
+-- A member's own limit, which replaces the team's for them: NULL for the team's, 0 for none.
+ALTER TABLE accounts ADD COLUMN session_limit INTEGER;

@@ -127,6 +127,89 @@ class SessionLimitTest {
                 + "a new sign-in is refused until one of these is signed out.");
     }
 
+    private MvcResult putMemberLimit(Member caller, String memberId, String limit) throws Exception {
+        var request = put("/api/v1/admin/members/" + memberId + "/session-limit").with(caller.from())
+                .contentType(MediaType.APPLICATION_JSON).content("{\"sessionLimit\":" + limit + "}");
+        // A member from logInForBearer holds a token, not a cookie.
+        return mvc.perform(caller.sessionId().equals(admin.sessionId()) ? request.cookie(caller.cookie()) : request.with(bearer(caller)))
+                .andReturn();
+    }
+
+    @Test
+    void aMembersOwnLimitReplacesTheTeamsUntilItIsClearedAndIsAudited() throws Exception {
+        limit(1, "end-oldest");
+        MvcResult none = putMemberLimit(admin, admin.accountId(), "0");
+        assertThat(none.getResponse().getStatus()).as(none.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(api.read(none).path("sessionLimit").asInt()).isZero();
+        clock.advance(java.time.Duration.ofSeconds(1));
+        api.logInForBearer(admin);
+        clock.advance(java.time.Duration.ofSeconds(1));
+        api.logInForBearer(admin);
+        assertThat(activeSignIns()).as("no limit of their own").isEqualTo(3);
+
+        assertThat(putMemberLimit(admin, admin.accountId(), "2").getResponse().getStatus()).isEqualTo(200);
+        clock.advance(java.time.Duration.ofSeconds(1));
+        Member last = api.logInForBearer(admin);
+        assertThat(activeSignIns()).as("their own limit of 2").isEqualTo(2);
+        assertThat(endReason(last, admin.sessionId())).isEqualTo("session-limit");
+
+        MvcResult cleared = putMemberLimit(last, admin.accountId(), "null");
+        assertThat(cleared.getResponse().getStatus()).isEqualTo(200);
+        assertThat(api.read(cleared).path("sessionLimit").isNull()).isTrue();
+        clock.advance(java.time.Duration.ofSeconds(1));
+        api.logInForBearer(admin);
+        assertThat(activeSignIns()).as("the team's limit of 1 again").isEqualTo(1);
+        assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE action = 'team.member-session-limit-changed' AND team_id = :team ORDER BY seq")
+                .param("team", accounts.find(new AccountId(admin.accountId())).orElseThrow().team().value())
+                .query(String.class).list()).containsExactly(
+                "Changed the session limit of " + admin.email() + " from the team's to none",
+                "Changed the session limit of " + admin.email() + " from none to 2 sessions",
+                "Changed the session limit of " + admin.email() + " from 2 sessions to the team's");
+    }
+
+    @Test
+    void onlyAnAdminOfTheSameTeamSetsAMembersLimitAndOnlyWithinOneToAHundred() throws Exception {
+        Member stranger = api.signUp("bob");
+        MvcResult otherTeam = putMemberLimit(admin, stranger.accountId(), "1");
+        assertThat(otherTeam.getResponse().getStatus()).isEqualTo(404);
+        assertThat(mvc.perform(get("/api/v1/admin/members/" + stranger.accountId() + "/session-limit").cookie(admin.cookie())
+                .with(admin.from())).andReturn().getResponse().getStatus()).isEqualTo(404);
+
+        String team = accounts.find(new AccountId(admin.accountId())).orElseThrow().team().value();
+        jdbc.sql("UPDATE accounts SET role = 'MEMBER', team_id = :team WHERE id = :id").param("team", team).param("id", stranger.accountId()).update();
+        Member member = api.logIn(stranger);
+        MvcResult lift = mvc.perform(put("/api/v1/admin/members/" + member.accountId() + "/session-limit").cookie(member.cookie())
+                .with(member.from()).contentType(MediaType.APPLICATION_JSON).content("{\"sessionLimit\":100}")).andReturn();
+        assertThat(lift.getResponse().getStatus()).as("a member cannot lift their own").isEqualTo(403);
+
+        for (String bad : new String[] {"101", "-1"}) {
+            MvcResult result = putMemberLimit(admin, member.accountId(), bad);
+            assertThat(result.getResponse().getStatus()).as(bad).isEqualTo(400);
+            assertThat(api.read(result).path("field").asString()).isEqualTo("sessionLimit");
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE session_limit IS NOT NULL AND id IN (:ids)")
+                .param("ids", List.of(member.accountId(), admin.accountId())).query(Integer.class).single()).isZero();
+    }
+
+    @Test
+    void theMembersPageSetsTheirOwnLimit() throws Exception {
+        String page = "/admin/members/" + admin.accountId() + "/sessions";
+        MvcResult saved = mvc.perform(post("/admin/members/" + admin.accountId() + "/session-limit").cookie(admin.cookie())
+                .with(admin.from()).with(csrf()).param("limitChoice", "own").param("sessionLimit", "4")).andReturn();
+        assertThat(saved.getResponse().getRedirectedUrl()).isEqualTo(page + "?done=limit-saved");
+        String shown = mvc.perform(get(page).cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getContentAsString();
+        assertThat(shown).contains("value=\"4\"").contains("The team allows any number of sessions at once per member.");
+        String own = mvc.perform(get("/settings/sessions").cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getContentAsString();
+        assertThat(own).as("the member's sessions page says their own limit").contains("Your team allows 4 sessions at once");
+
+        MvcResult bad = mvc.perform(post("/admin/members/" + admin.accountId() + "/session-limit").cookie(admin.cookie())
+                .with(admin.from()).with(csrf()).param("limitChoice", "own").param("sessionLimit", "0")).andReturn();
+        assertThat(bad.getResponse().getStatus()).isEqualTo(400);
+        assertThat(bad.getResponse().getContentAsString()).contains("Enter a whole number of sessions from 1 to 100.");
+        assertThat(jdbc.sql("SELECT session_limit FROM accounts WHERE id = :id").param("id", admin.accountId())
+                .query(Integer.class).single()).as("kept").isEqualTo(4);
+    }
+
     @Test
     void limitsOutsideOneToAHundredAndUnknownChoicesAreRefusedWithTheirField() throws Exception {
         for (String fields : new String[] {",'sessionLimit':101", ",'sessionLimit':-1", ",'atSessionLimit':'kill'", ",'atSessionLimit':''"}) {
