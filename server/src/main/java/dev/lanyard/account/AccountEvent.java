@@ -40,6 +40,10 @@ public sealed interface AccountEvent {
                                      java.util.Optional<Integer> after, Instant at) implements AccountEvent {
     }
 
+    /** A member made a high-security account ("Remember me" not allowed) or not (PRODUCT.md L3). */
+    record MemberRememberMeChanged(TeamId team, AccountId by, AccountId member, boolean forbidden, Instant at) implements AccountEvent {
+    }
+
     record SessionListPermissionChanged(TeamId team, AccountId by, boolean membersSeeSessions, Instant at) implements AccountEvent {
     }
 

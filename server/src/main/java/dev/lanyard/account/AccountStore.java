@@ -33,8 +33,11 @@ interface AccountStore {
     /** Takes the account's row lock until the transaction ends, so one member's sign-ins are counted one at a time. */
     void lockAccount(AccountId id);
 
-    /** The member's own session limit, empty when the team's applies (0: none). */
-    Optional<Integer> memberSessionLimit(AccountId id);
+    /** What an admin set for the member over the team's policy; the team's alone for an unknown account. */
+    MemberRules memberRules(AccountId id);
+
+    /** Makes the member a high-security account ("Remember me" not allowed) or not. */
+    void setRememberMeForbidden(AccountId id, TeamId team, boolean forbidden);
 
     /** Sets the member's own session limit, or clears it ({@code null}) for the team's. */
     void setMemberSessionLimit(AccountId id, TeamId team, Integer limit);

@@ -251,9 +251,9 @@ public class Accounts {
         store.lockAccount(id);
     }
 
-    /** The member's own session limit, empty when the team's applies (PRODUCT.md L5). */
-    public Optional<Integer> memberSessionLimit(AccountId id) {
-        return store.memberSessionLimit(id);
+    /** What an admin set for the member over the team's policy (PRODUCT.md L3, L5). */
+    public MemberRules memberRules(AccountId id) {
+        return store.memberRules(id);
     }
 
     /** The team's session policy. */

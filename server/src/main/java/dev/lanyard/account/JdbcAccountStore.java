@@ -146,14 +146,22 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
-    public Optional<Integer> memberSessionLimit(AccountId id) {
-        return jdbc.sql("SELECT session_limit FROM accounts WHERE id = :id")
+    public MemberRules memberRules(AccountId id) {
+        return jdbc.sql("SELECT session_limit, remember_me_forbidden FROM accounts WHERE id = :id")
                 .param("id", id.value())
                 .query((rs, n) -> {
                     int limit = rs.getInt(1);
-                    return rs.wasNull() ? Optional.<Integer>empty() : Optional.of(limit);
+                    Optional<Integer> own = rs.wasNull() ? Optional.empty() : Optional.of(limit);
+                    return new MemberRules(own, rs.getBoolean(2));
                 })
-                .optional().flatMap(limit -> limit);
+                .optional().orElse(MemberRules.TEAMS);
+    }
+
+    @Override
+    public void setRememberMeForbidden(AccountId id, TeamId team, boolean forbidden) {
+        jdbc.sql("UPDATE accounts SET remember_me_forbidden = :forbidden WHERE id = :id AND team_id = :team")
+                .param("forbidden", forbidden).param("id", id.value()).param("team", team.value())
+                .update();
     }
 
     @Override

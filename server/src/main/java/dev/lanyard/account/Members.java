@@ -153,7 +153,7 @@ public class Members {
     public Optional<Integer> sessionLimit(Account admin, AccountId memberId) {
         requireAdmin(admin);
         member(admin, memberId);
-        return accounts.memberSessionLimit(memberId);
+        return accounts.memberRules(memberId).sessionLimit();
     }
 
     /**
@@ -168,10 +168,33 @@ public class Members {
         transactions.executeWithoutResult(tx -> {
             accounts.lockTeam(admin.team());
             member(admin, memberId);
-            Optional<Integer> before = accounts.memberSessionLimit(memberId);
+            Optional<Integer> before = accounts.memberRules(memberId).sessionLimit();
             if (before.equals(limit)) return;
             accounts.setMemberSessionLimit(memberId, admin.team(), limit.orElse(null));
             events.publishEvent(new AccountEvent.MemberSessionLimitChanged(admin.team(), admin.id(), memberId, before, limit, clock.instant()));
+        });
+    }
+
+    /** Whether the member is a high-security account, for whom "Remember me" is not allowed (PRODUCT.md L3). */
+    public boolean rememberMeForbidden(Account admin, AccountId memberId) {
+        requireAdmin(admin);
+        member(admin, memberId);
+        return accounts.memberRules(memberId).rememberMeForbidden();
+    }
+
+    /**
+     * Makes the member a high-security account ("Remember me" not allowed, whatever the team allows)
+     * or not. Their open sessions get the lifetime that follows in the same transaction (the session
+     * module listens); the change is audited.
+     */
+    public void forbidRememberMe(Account admin, AccountId memberId, boolean forbidden) {
+        requireAdmin(admin);
+        transactions.executeWithoutResult(tx -> {
+            accounts.lockTeam(admin.team());
+            member(admin, memberId);
+            if (accounts.memberRules(memberId).rememberMeForbidden() == forbidden) return;
+            accounts.setRememberMeForbidden(memberId, admin.team(), forbidden);
+            events.publishEvent(new AccountEvent.MemberRememberMeChanged(admin.team(), admin.id(), memberId, forbidden, clock.instant()));
         });
     }
 

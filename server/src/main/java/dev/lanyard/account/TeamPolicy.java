@@ -37,6 +37,11 @@ public record TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int reme
         return new TeamPolicy(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays, requireSecondFactor, limit, refuse);
     }
 
+    /** This policy with "Remember me" not allowed (a high-security account, PRODUCT.md L3). */
+    public TeamPolicy withoutRememberMe() {
+        return new TeamPolicy(idleTimeout, false, rememberedDays, lifetimeDays, requireSecondFactor, sessionLimit, refuseAtLimit);
+    }
+
     /** This policy, requiring a second factor or not. */
     public TeamPolicy withSecondFactor(boolean required) {
         return new TeamPolicy(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays, required, sessionLimit, refuseAtLimit);

@@ -111,6 +111,29 @@ class MembersApi {
         return new MemberSessionLimit(members.sessionLimit(admin.account(), new AccountId(id)).orElse(null));
     }
 
+    /** A high-security account: "Remember me" not allowed for the member (PRODUCT.md L3). */
+    record MemberRememberMe(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "true: \"Remember me\" is not allowed "
+            + "for the member, whatever the team allows (a high-security account)") Boolean forbidden) {
+    }
+
+    @Operation(summary = "Whether \"Remember me\" is forbidden for a member (a high-security account)")
+    @GetMapping("/members/{id}/remember-me")
+    MemberRememberMe rememberMe(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+        TeamSessions.requireAdmin(admin);
+        return new MemberRememberMe(members.rememberMeForbidden(admin.account(), new AccountId(id)));
+    }
+
+    @Operation(summary = "Forbid \"Remember me\" for a member, or allow it as the team does; their open sessions get the lifetime that "
+            + "follows from their next request")
+    @PutMapping("/members/{id}/remember-me")
+    MemberRememberMe changeRememberMe(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
+                                      @RequestBody MemberRememberMe body) {
+        TeamSessions.requireAdmin(admin);
+        if (body.forbidden() == null) throw new AccountProblem.InvalidInput("forbidden", "forbidden is required: true or false.");
+        members.forbidRememberMe(admin.account(), new AccountId(id), body.forbidden());
+        return new MemberRememberMe(members.rememberMeForbidden(admin.account(), new AccountId(id)));
+    }
+
     @Operation(summary = "Remove a member: all of their sessions end")
     @ApiResponse(responseCode = "204", description = "Removed")
     @ApiResponse(responseCode = "409", description = "The team would lose its last admin")

@@ -28,7 +28,8 @@ class TeamSessionPages {
             "member-signed-out", "The member was signed out everywhere. They will see your reason in their history.",
             "team-signed-out", "Every session of the team was signed out, except yours.",
             "key-revoked", "The API key was revoked. Requests made with it are refused from now on.",
-            "limit-saved", "The member's session limit was saved. It applies from their next sign-in.");
+            "limit-saved", "The member's session limit was saved. It applies from their next sign-in.",
+            "remember-me-saved", "Saved. The member's open sessions have the lifetime that follows from their next request.");
 
     private final TeamSessions team;
     private final dev.lanyard.account.Members members;
@@ -79,6 +80,7 @@ class TeamSessionPages {
         model.addAttribute("keys", all.stream().filter(v -> v.session().apiKey()).toList());
         model.addAttribute("account", admin.account());
         model.addAttribute("memberLimit", members.sessionLimit(admin.account(), member.id()).orElse(null));
+        model.addAttribute("highSecurity", members.rememberMeForbidden(admin.account(), member.id()));
         model.addAttribute("teamPolicy", accounts.policy(admin.account().team()));
         if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
         return "admin/member-sessions";
@@ -104,6 +106,14 @@ class TeamSessionPages {
             return member(admin, id, null, model);
         }
         return "redirect:/admin/members/" + id + "/sessions?done=limit-saved";
+    }
+
+    /** A high-security account (PRODUCT.md L3): "Remember me" is not allowed for the member. */
+    @PostMapping("/admin/members/{id}/remember-me")
+    String rememberMe(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
+                      @RequestParam(defaultValue = "false") boolean forbidden) {
+        members.forbidRememberMe(admin.account(), new AccountId(id), forbidden);
+        return "redirect:/admin/members/" + id + "/sessions?done=remember-me-saved";
     }
 
     private static int ownLimit(String value) {

@@ -27,6 +27,7 @@ public enum AuditAction {
     MEMBER_REMOVED("team.member-removed", "Member removed"),
     POLICY_CHANGED("team.policy-changed", "Session policy changed"),
     MEMBER_SESSION_LIMIT_CHANGED("team.member-session-limit-changed", "Member's session limit changed"),
+    MEMBER_REMEMBER_ME_CHANGED("team.member-remember-me-changed", "Member's \u201cRemember me\u201d changed"),
     SESSION_LIST_PERMISSION_CHANGED("team.session-list-permission-changed", "Session list permission changed"),
     FORCED_SIGN_OUT("admin.forced-sign-out", "Forced sign-out of a member"),
     TEAM_SIGN_OUT("admin.team-sign-out", "Sign-out of the whole team"),

@@ -92,6 +92,11 @@ class AuditRecorder {
             record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_SESSION_LIMIT_CHANGED,
                     "Changed the session limit of " + email(e.member()) + " from " + Phrases.memberLimit(e.before()) + " to "
                             + Phrases.memberLimit(e.after()), Optional.empty());
+        } else if (event instanceof AccountEvent.MemberRememberMeChanged e) {
+            record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_REMEMBER_ME_CHANGED,
+                    e.forbidden() ? "Made " + email(e.member()) + " a high-security account: \u201cRemember me\u201d is not allowed"
+                            : "Allowed \u201cRemember me\u201d for " + email(e.member()) + " again, as the team allows",
+                    Optional.empty());
         } else if (event instanceof AccountEvent.PolicyChanged e) {
             record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.POLICY_CHANGED,
                     Phrases.policyChange(e.before(), e.after()), Optional.empty());

@@ -338,7 +338,8 @@ class JdbcSessionStore implements SessionStore {
     public int applyPolicy(dev.lanyard.account.TeamId team, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime) {
         return jdbc.sql("""
                 UPDATE sessions SET idle_timeout_ms = :idle,
-                    expires_at = created_at + CASE WHEN remember_me = :yes THEN :remembered ELSE :lifetime END
+                    expires_at = created_at + CASE WHEN remember_me = :yes AND account_id NOT IN
+                    (SELECT id FROM accounts WHERE team_id = :team AND remember_me_forbidden = :yes) THEN :remembered ELSE :lifetime END
                 WHERE ended_at IS NULL AND api_key = :no AND account_id IN (SELECT id FROM accounts WHERE team_id = :team)
                 """)
                 .param("no", false)
@@ -347,6 +348,22 @@ class JdbcSessionStore implements SessionStore {
                 .param("remembered", rememberedLifetime.toMillis())
                 .param("lifetime", lifetime.toMillis())
                 .param("team", team.value())
+                .update();
+    }
+
+    @Override
+    public int applyPolicy(AccountId member, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime) {
+        return jdbc.sql("""
+                UPDATE sessions SET idle_timeout_ms = :idle,
+                    expires_at = created_at + CASE WHEN remember_me = :yes THEN :remembered ELSE :lifetime END
+                WHERE ended_at IS NULL AND api_key = :no AND account_id = :member
+                """)
+                .param("no", false)
+                .param("idle", idleTimeout.toMillis())
+                .param("yes", true)
+                .param("remembered", rememberedLifetime.toMillis())
+                .param("lifetime", lifetime.toMillis())
+                .param("member", member.value())
                 .update();
     }
 

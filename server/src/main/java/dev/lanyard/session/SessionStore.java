@@ -99,10 +99,15 @@ interface SessionStore {
 
     /**
      * Applies a team's new policy to its active sessions (API keys keep their own expiry): the idle
-     * timeout, and an absolute lifetime counted from each session's creation. Returns rows changed. Safe to repeat.
+     * timeout, and an absolute lifetime counted from each session's creation. A high-security member's
+     * remembered sessions get {@code lifetime}, as "Remember me" is not allowed for them. Returns rows
+     * changed. Safe to repeat.
      */
     int applyPolicy(dev.lanyard.account.TeamId team, java.time.Duration idleTimeout, java.time.Duration rememberedLifetime,
                     java.time.Duration lifetime);
+
+    /** {@link #applyPolicy} for one member's active sessions, with the lifetimes that apply to them. */
+    int applyPolicy(AccountId member, java.time.Duration idleTimeout, java.time.Duration rememberedLifetime, java.time.Duration lifetime);
 
     /** Deletes up to {@code limit} sessions that ended before {@code cutoff}, with their timelines. Returns sessions deleted. */
     int purgeEnded(Instant cutoff, int limit);

@@ -75,7 +75,7 @@ public class Sessions {
 
     @Transactional
     public Started start(NewSession request) {
-        return start(request, policy(request.account()));
+        return start(request, memberPolicy(request.account()));
     }
 
     /** The session policy of the member's team (the default one for an account no longer found). */
@@ -83,10 +83,21 @@ public class Sessions {
         return accounts.find(account).map(a -> accounts.policy(a.team())).orElse(TeamPolicy.DEFAULT);
     }
 
-    /** The team's policy with the member's own session limit, if an admin gave them one (PRODUCT.md L5). */
+    /**
+     * In the change's transaction: a member made a high-security account, or no longer, has their open
+     * sessions' lifetimes follow from their next request on every node ("Remember me" lifetimes cut to
+     * the others', or given back), as a team policy change does for the team (SessionLifetimes).
+     */
+    @org.springframework.context.event.EventListener
+    void rememberMeChanged(dev.lanyard.account.AccountEvent.MemberRememberMeChanged change) {
+        TeamPolicy p = memberPolicy(change.member());
+        store.applyPolicy(change.member(), p.idleTimeout(), p.lifetime(true), p.lifetime(false));
+        broadcast.teamChanged(change.team());
+    }
+
+    /** The team's policy as it applies to the member: their own session limit, "Remember me" not allowed (L3, L5). */
     TeamPolicy memberPolicy(AccountId account) {
-        TeamPolicy team = policy(account);
-        return accounts.memberSessionLimit(account).map(limit -> team.withSessionLimit(limit, team.refuseAtLimit())).orElse(team);
+        return accounts.memberRules(account).applyTo(policy(account));
     }
 
     private Started start(NewSession request, TeamPolicy policy) {
