@@ -336,34 +336,29 @@ class JdbcSessionStore implements SessionStore {
 
     @Override
     public int applyPolicy(dev.lanyard.account.TeamId team, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime) {
-        return jdbc.sql("""
-                UPDATE sessions SET idle_timeout_ms = :idle,
-                    expires_at = created_at + CASE WHEN remember_me = :yes AND account_id NOT IN
-                    (SELECT id FROM accounts WHERE team_id = :team AND remember_me_forbidden = :yes) THEN :remembered ELSE :lifetime END
-                WHERE ended_at IS NULL AND api_key = :no AND account_id IN (SELECT id FROM accounts WHERE team_id = :team)
-                """)
-                .param("no", false)
-                .param("idle", idleTimeout.toMillis())
-                .param("yes", true)
-                .param("remembered", rememberedLifetime.toMillis())
-                .param("lifetime", lifetime.toMillis())
-                .param("team", team.value())
-                .update();
+        return applyLifetimes("account_id IN (SELECT id FROM accounts WHERE team_id = :scope)", team.value(),
+                idleTimeout, rememberedLifetime, lifetime);
     }
 
     @Override
     public int applyPolicy(AccountId member, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime) {
+        return applyLifetimes("account_id = :scope", member.value(), idleTimeout, rememberedLifetime, lifetime);
+    }
+
+    /** The lifetimes of the active sign-ins {@code which} names; a high-security member's remembered ones get {@code lifetime}. */
+    private int applyLifetimes(String which, String scope, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime) {
         return jdbc.sql("""
                 UPDATE sessions SET idle_timeout_ms = :idle,
-                    expires_at = created_at + CASE WHEN remember_me = :yes THEN :remembered ELSE :lifetime END
-                WHERE ended_at IS NULL AND api_key = :no AND account_id = :member
-                """)
+                    expires_at = created_at + CASE WHEN remember_me = :yes
+                        AND account_id NOT IN (SELECT id FROM accounts WHERE remember_me_forbidden = :yes)
+                        THEN :remembered ELSE :lifetime END
+                WHERE ended_at IS NULL AND api_key = :no AND\s""" + which)
                 .param("no", false)
                 .param("idle", idleTimeout.toMillis())
                 .param("yes", true)
                 .param("remembered", rememberedLifetime.toMillis())
                 .param("lifetime", lifetime.toMillis())
-                .param("member", member.value())
+                .param("scope", scope)
                 .update();
     }
 
