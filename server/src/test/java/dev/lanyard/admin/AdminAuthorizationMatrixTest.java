@@ -97,12 +97,18 @@ class AdminAuthorizationMatrixTest {
                 Call.api(HttpMethod.PUT, "/api/v1/admin/permissions", "{\"membersSeeSessions\":false}"),
                 Call.api(HttpMethod.GET, "/api/v1/admin/members/{member}/api-keys", null),
                 Call.api(HttpMethod.DELETE, "/api/v1/admin/members/{member}/api-keys/{key}", null),
+                Call.api(HttpMethod.GET, "/api/v1/admin/members/{member}/session-limit", null),
+                Call.api(HttpMethod.PUT, "/api/v1/admin/members/{member}/session-limit", "{\"sessionLimit\":1}"),
+                Call.api(HttpMethod.GET, "/api/v1/admin/members/{member}/remember-me", null),
+                Call.api(HttpMethod.PUT, "/api/v1/admin/members/{member}/remember-me", "{\"forbidden\":true}"),
                 Call.page(HttpMethod.GET, "/admin/settings", Map.of()),
                 Call.page(HttpMethod.POST, "/admin/settings", Map.of("idleTimeout", "1d", "rememberedDays", "2", "lifetimeDays", "1")),
                 Call.page(HttpMethod.GET, "/admin/sessions", Map.of()),
                 Call.page(HttpMethod.GET, "/admin/members", Map.of()),
                 Call.page(HttpMethod.GET, "/admin/members/{member}/sessions", Map.of()),
                 Call.page(HttpMethod.POST, "/admin/members/{member}/sign-out", Map.of("reason", "Security concern")),
+                Call.page(HttpMethod.POST, "/admin/members/{member}/session-limit", Map.of("limitChoice", "own", "sessionLimit", "1")),
+                Call.page(HttpMethod.POST, "/admin/members/{member}/remember-me", Map.of("forbidden", "true")),
                 Call.page(HttpMethod.GET, "/admin/members/{member}/api-keys/{key}/revoke", Map.of()),
                 Call.page(HttpMethod.POST, "/admin/members/{member}/api-keys/{key}/revoke", Map.of()),
                 Call.page(HttpMethod.GET, "/admin/sessions/sign-out-all", Map.of()),
@@ -127,6 +133,9 @@ class AdminAuthorizationMatrixTest {
                 Call.api(HttpMethod.PATCH, "/api/v1/admin/members/{member}", "{\"role\":\"owner\"}"),
                 Call.api(HttpMethod.POST, "/api/v1/admin/invitations", "{\"email\":\"not an email\",\"role\":\"owner\"}"),
                 Call.api(HttpMethod.PUT, "/api/v1/admin/permissions", "{}"),
+                Call.api(HttpMethod.PUT, "/api/v1/admin/members/{member}/session-limit", "{\"sessionLimit\":101}"),
+                Call.api(HttpMethod.PUT, "/api/v1/admin/members/{member}/remember-me", "{}"),
+                Call.page(HttpMethod.POST, "/admin/members/{member}/session-limit", Map.of("limitChoice", "many")),
                 Call.page(HttpMethod.POST, "/admin/settings", Map.of("idleTimeout", "2d")),
                 Call.page(HttpMethod.POST, "/admin/members/{member}/sign-out", Map.of("reason", "")),
                 Call.page(HttpMethod.POST, "/admin/sessions/sign-out-all", Map.of()),
@@ -223,7 +232,7 @@ class AdminAuthorizationMatrixTest {
     /** Everything about the team that an admin action could change, and the mail sent. */
     private List<Object> teamState() {
         List<Object> state = new ArrayList<>();
-        state.add(jdbc.sql("SELECT id, email, role, removed_at FROM accounts WHERE team_id = :team ORDER BY id")
+        state.add(jdbc.sql("SELECT id, email, role, removed_at, session_limit, remember_me_forbidden FROM accounts WHERE team_id = :team ORDER BY id")
                 .param("team", teamId).query().listOfRows());
         state.add(jdbc.sql("""
                 SELECT id, token_hash, role, expires_at, accepted_at, cancelled_at FROM invitations WHERE team_id = :team ORDER BY id
@@ -233,7 +242,8 @@ class AdminAuthorizationMatrixTest {
                 WHERE a.team_id = :team ORDER BY s.id
                 """).param("team", teamId).query().listOfRows());
         state.add(jdbc.sql("""
-                SELECT idle_timeout_ms, allow_remember_me, remembered_days, lifetime_days, members_see_sessions FROM teams WHERE id = :team
+                SELECT idle_timeout_ms, allow_remember_me, remembered_days, lifetime_days, members_see_sessions, session_limit, refuse_at_limit
+                FROM teams WHERE id = :team
                 """).param("team", teamId).query().listOfRows());
         state.add(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE team_id = :team").param("team", teamId).query(Integer.class).single());
         state.add(TestMail.receivedCount());
