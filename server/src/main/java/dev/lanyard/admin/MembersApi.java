@@ -63,7 +63,8 @@ class MembersApi {
     }
 
     /** A member's own session limit: null for the team's, 0 for none, 1-100. */
-    record MemberSessionLimit(@Schema(nullable = true, description = "How many sessions the member may have signed in at once, "
+    record MemberSessionLimit(@Schema(nullable = true, requiredMode = Schema.RequiredMode.NOT_REQUIRED,
+            description = "How many sessions the member may have signed in at once, "
             + "replacing the team's limit for them: 0 for none, 1-100; null (or left out) for the team's") Integer sessionLimit) {
     }
 
