@@ -63,9 +63,14 @@ class MembersApi {
     }
 
     /** A member's own session limit: null for the team's, 0 for none, 1-100. */
-    record MemberSessionLimit(@Schema(nullable = true, requiredMode = Schema.RequiredMode.NOT_REQUIRED,
-            description = "How many sessions the member may have signed in at once, "
-            + "replacing the team's limit for them: 0 for none, 1-100; null (or left out) for the team's") Integer sessionLimit) {
+    record MemberSessionLimit(@Schema(nullable = true, description = "How many sessions the member may have signed in at once, "
+            + "replacing the team's limit for them: 0 for none, 1-100; null for the team's") Integer sessionLimit) {
+    }
+
+    /** A new own limit for a member; a request schema of its own, so that the limit may be left out (the team's). */
+    record SessionLimitChange(@Schema(nullable = true, requiredMode = Schema.RequiredMode.NOT_REQUIRED,
+            description = "How many sessions the member may have signed in at once, replacing the team's limit for them: "
+                    + "0 for none, 1-100; null or left out for the team's") Integer sessionLimit) {
     }
 
     record MemberList(List<MemberJson> items, @Schema(nullable = true) String nextCursor) {
@@ -106,7 +111,7 @@ class MembersApi {
     @Operation(summary = "Give a member a session limit of their own (0: none), or the team's again (null); applies from their next sign-in")
     @PutMapping("/members/{id}/session-limit")
     MemberSessionLimit changeSessionLimit(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
-                                          @RequestBody MemberSessionLimit body) {
+                                          @RequestBody SessionLimitChange body) {
         TeamSessions.requireAdmin(admin);
         members.changeSessionLimit(admin.account(), new AccountId(id), Optional.ofNullable(body.sessionLimit()));
         return new MemberSessionLimit(members.sessionLimit(admin.account(), new AccountId(id)).orElse(null));
