@@ -34,7 +34,6 @@ public sealed interface AccountEvent {
     record PolicyChanged(TeamId team, AccountId by, TeamPolicy before, TeamPolicy after, Instant at) implements AccountEvent {
     }
 
-    /** An admin allowed or restricted members' view of their session list (PRODUCT.md T5). */
     /** A member's own session limit set or cleared (PRODUCT.md L5); empty is the team's. */
     record MemberSessionLimitChanged(TeamId team, AccountId by, AccountId member, java.util.Optional<Integer> before,
                                      java.util.Optional<Integer> after, Instant at) implements AccountEvent {
@@ -44,6 +43,7 @@ public sealed interface AccountEvent {
     record MemberRememberMeChanged(TeamId team, AccountId by, AccountId member, boolean forbidden, Instant at) implements AccountEvent {
     }
 
+    /** An admin allowed or restricted members' view of their session list (PRODUCT.md T5). */
     record SessionListPermissionChanged(TeamId team, AccountId by, boolean membersSeeSessions, Instant at) implements AccountEvent {
     }
 

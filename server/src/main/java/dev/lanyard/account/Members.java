@@ -149,11 +149,11 @@ public class Members {
         });
     }
 
-    /** The member's own session limit, empty when the team's applies (PRODUCT.md L5). */
-    public Optional<Integer> sessionLimit(Account admin, AccountId memberId) {
+    /** What an admin set for a member of their team over the team's policy: their own limit, a high-security account (L3, L5). */
+    public MemberRules rules(Account admin, AccountId memberId) {
         requireAdmin(admin);
         member(admin, memberId);
-        return accounts.memberRules(memberId).sessionLimit();
+        return accounts.memberRules(memberId);
     }
 
     /**
@@ -173,13 +173,6 @@ public class Members {
             accounts.setMemberSessionLimit(memberId, admin.team(), limit.orElse(null));
             events.publishEvent(new AccountEvent.MemberSessionLimitChanged(admin.team(), admin.id(), memberId, before, limit, clock.instant()));
         });
-    }
-
-    /** Whether the member is a high-security account, for whom "Remember me" is not allowed (PRODUCT.md L3). */
-    public boolean rememberMeForbidden(Account admin, AccountId memberId) {
-        requireAdmin(admin);
-        member(admin, memberId);
-        return accounts.memberRules(memberId).rememberMeForbidden();
     }
 
     /**

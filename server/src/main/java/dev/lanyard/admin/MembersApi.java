@@ -105,7 +105,7 @@ class MembersApi {
     @GetMapping("/members/{id}/session-limit")
     MemberSessionLimit sessionLimit(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         TeamSessions.requireAdmin(admin);
-        return new MemberSessionLimit(members.sessionLimit(admin.account(), new AccountId(id)).orElse(null));
+        return new MemberSessionLimit(members.rules(admin.account(), new AccountId(id)).sessionLimit().orElse(null));
     }
 
     @Operation(summary = "Give a member a session limit of their own (0: none), or the team's again (null); applies from their next sign-in")
@@ -114,7 +114,7 @@ class MembersApi {
                                           @RequestBody SessionLimitChange body) {
         TeamSessions.requireAdmin(admin);
         members.changeSessionLimit(admin.account(), new AccountId(id), Optional.ofNullable(body.sessionLimit()));
-        return new MemberSessionLimit(members.sessionLimit(admin.account(), new AccountId(id)).orElse(null));
+        return new MemberSessionLimit(members.rules(admin.account(), new AccountId(id)).sessionLimit().orElse(null));
     }
 
     /** A high-security account: "Remember me" not allowed for the member (PRODUCT.md L3). */
@@ -126,7 +126,7 @@ class MembersApi {
     @GetMapping("/members/{id}/remember-me")
     MemberRememberMe rememberMe(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         TeamSessions.requireAdmin(admin);
-        return new MemberRememberMe(members.rememberMeForbidden(admin.account(), new AccountId(id)));
+        return new MemberRememberMe(members.rules(admin.account(), new AccountId(id)).rememberMeForbidden());
     }
 
     @Operation(summary = "Forbid \"Remember me\" for a member, or allow it as the team does; their open sessions get the lifetime that "
@@ -137,7 +137,7 @@ class MembersApi {
         TeamSessions.requireAdmin(admin);
         if (body.forbidden() == null) throw new AccountProblem.InvalidInput("forbidden", "forbidden is required: true or false.");
         members.forbidRememberMe(admin.account(), new AccountId(id), body.forbidden());
-        return new MemberRememberMe(members.rememberMeForbidden(admin.account(), new AccountId(id)));
+        return new MemberRememberMe(members.rules(admin.account(), new AccountId(id)).rememberMeForbidden());
     }
 
     @Operation(summary = "Remove a member: all of their sessions end")

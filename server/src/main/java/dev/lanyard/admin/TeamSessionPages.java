@@ -79,8 +79,9 @@ class TeamSessionPages {
         model.addAttribute("sessions", all.stream().filter(v -> !v.session().apiKey()).toList());
         model.addAttribute("keys", all.stream().filter(v -> v.session().apiKey()).toList());
         model.addAttribute("account", admin.account());
-        model.addAttribute("memberLimit", members.sessionLimit(admin.account(), member.id()).orElse(null));
-        model.addAttribute("highSecurity", members.rememberMeForbidden(admin.account(), member.id()));
+        var rules = members.rules(admin.account(), member.id());
+        model.addAttribute("memberLimit", rules.sessionLimit().orElse(null));
+        model.addAttribute("highSecurity", rules.rememberMeForbidden());
         model.addAttribute("teamPolicy", accounts.policy(admin.account().team()));
         if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
         return "admin/member-sessions";

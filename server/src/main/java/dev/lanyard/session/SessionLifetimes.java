@@ -23,15 +23,17 @@ class SessionLifetimes {
     private static final Logger log = LoggerFactory.getLogger(SessionLifetimes.class);
 
     private final SessionStore store;
+    private final dev.lanyard.account.Accounts accounts;
     private final ActivityRecorder activity;
     private final SessionBroadcast broadcast;
     private final SessionSettings settings;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    SessionLifetimes(SessionStore store, ActivityRecorder activity, SessionBroadcast broadcast, SessionSettings settings,
-                     TransactionTemplate transactions, Clock clock) {
+    SessionLifetimes(SessionStore store, dev.lanyard.account.Accounts accounts, ActivityRecorder activity, SessionBroadcast broadcast,
+                     SessionSettings settings, TransactionTemplate transactions, Clock clock) {
         this.store = store;
+        this.accounts = accounts;
         this.activity = activity;
         this.broadcast = broadcast;
         this.settings = settings;
@@ -44,6 +46,18 @@ class SessionLifetimes {
     void policyChanged(AccountEvent.PolicyChanged change) {
         TeamPolicy p = change.after();
         store.applyPolicy(change.team(), p.idleTimeout(), p.lifetime(true), p.lifetime(false));
+        broadcast.teamChanged(change.team());
+    }
+
+    /**
+     * In the change's transaction: a member made a high-security account, or no longer, has their open
+     * sessions' lifetimes follow from their next request on every node, as for a team policy change:
+     * the team's lifetimes, which the store's statement cuts to the shorter one for a high-security member.
+     */
+    @EventListener
+    void rememberMeChanged(AccountEvent.MemberRememberMeChanged change) {
+        TeamPolicy p = accounts.policy(change.team());
+        store.applyPolicy(change.member(), p.idleTimeout(), p.lifetime(true), p.lifetime(false));
         broadcast.teamChanged(change.team());
     }
 

@@ -94,7 +94,7 @@ class SessionPages {
         model.addAttribute("filters", ListFilter.values());
         model.addAttribute("nextCursor", page.nextCursor().orElse(null));
         model.addAttribute("account", current.account());
-        model.addAttribute("policy", sessions.memberPolicy(current.account().id()));
+        model.addAttribute("policy", sessions.memberPolicy(current.account()));
         if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
         return "sessions/list";
     }

@@ -106,7 +106,7 @@ interface SessionStore {
     int applyPolicy(dev.lanyard.account.TeamId team, java.time.Duration idleTimeout, java.time.Duration rememberedLifetime,
                     java.time.Duration lifetime);
 
-    /** {@link #applyPolicy} for one member's active sessions, with the lifetimes that apply to them. */
+    /** {@link #applyPolicy} for one member's active sessions (a high-security member's remembered ones get {@code lifetime}). */
     int applyPolicy(AccountId member, java.time.Duration idleTimeout, java.time.Duration rememberedLifetime, java.time.Duration lifetime);
 
     /** Deletes up to {@code limit} sessions that ended before {@code cutoff}, with their timelines. Returns sessions deleted. */

@@ -83,21 +83,14 @@ public class Sessions {
         return accounts.find(account).map(a -> accounts.policy(a.team())).orElse(TeamPolicy.DEFAULT);
     }
 
-    /**
-     * In the change's transaction: a member made a high-security account, or no longer, has their open
-     * sessions' lifetimes follow from their next request on every node ("Remember me" lifetimes cut to
-     * the others', or given back), as a team policy change does for the team (SessionLifetimes).
-     */
-    @org.springframework.context.event.EventListener
-    void rememberMeChanged(dev.lanyard.account.AccountEvent.MemberRememberMeChanged change) {
-        TeamPolicy p = memberPolicy(change.member());
-        store.applyPolicy(change.member(), p.idleTimeout(), p.lifetime(true), p.lifetime(false));
-        broadcast.teamChanged(change.team());
-    }
-
     /** The team's policy as it applies to the member: their own session limit, "Remember me" not allowed (L3, L5). */
     TeamPolicy memberPolicy(AccountId account) {
         return accounts.memberRules(account).applyTo(policy(account));
+    }
+
+    /** {@link #memberPolicy(AccountId)} for an account already read (the sessions page's). */
+    TeamPolicy memberPolicy(dev.lanyard.account.Account account) {
+        return accounts.memberRules(account.id()).applyTo(accounts.policy(account.team()));
     }
 
     private Started start(NewSession request, TeamPolicy policy) {
