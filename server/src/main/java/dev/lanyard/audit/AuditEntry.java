@@ -18,11 +18,15 @@ import dev.lanyard.session.SessionId;
  * @param session the session it concerns (signed in, revoked, renamed), if any
  * @param action  an {@link AuditAction#code()}; kept as text so that entries of newer versions still read
  * @param detail  what happened, phrased for a person at the time it happened
- * @param ip      the client address the action came from, when known
+ * @param ip      the client address the action came from, when known; once older than the address
+ *                retention, only its network ({@code 83.45.123.0/24}, PRODUCT.md D6)
+ * @param version the {@link ChainHash} encoding of {@code hash}: 1 for entries written before addresses
+ *                could be reduced (its hash covers the full address), 2 since
+ * @param seal    in version 2, the commitment to the full address and, while it is kept, its salt
  */
 public record AuditEntry(TeamId team, long seq, Instant at, Actor actor, Optional<AccountId> subject,
                          Optional<SessionId> session, String action, String detail, Optional<String> ip,
-                         String prevHash, String hash) {
+                         String prevHash, String hash, int version, Optional<Seal> seal) {
 
     public AuditEntry {
         Objects.requireNonNull(team, "team");
@@ -35,12 +39,40 @@ public record AuditEntry(TeamId team, long seq, Instant at, Actor actor, Optiona
         Objects.requireNonNull(ip, "ip");
         Objects.requireNonNull(prevHash, "prevHash");
         Objects.requireNonNull(hash, "hash");
+        Objects.requireNonNull(seal, "seal");
         if (seq < 1) throw new IllegalArgumentException("seq starts at 1");
+        if (version != 1 && version != 2) throw new IllegalArgumentException("unknown hash version " + version);
+    }
+
+    /** A version 1 entry, as every entry was before addresses could be reduced. */
+    public AuditEntry(TeamId team, long seq, Instant at, Actor actor, Optional<AccountId> subject, Optional<SessionId> session,
+                      String action, String detail, Optional<String> ip, String prevHash, String hash) {
+        this(team, seq, at, actor, subject, session, action, detail, ip, prevHash, hash, 1, Optional.empty());
+    }
+
+    /**
+     * How a version 2 entry holds its address: {@code commit} is SHA-256(salt ‖ address) in hex and is
+     * covered by the hash; {@code salt} (16 random bytes in hex) is kept with the full address and
+     * removed with it, after which the commitment reveals nothing that could be tried against it.
+     */
+    public record Seal(String commit, Optional<String> salt) {
+        public Seal {
+            Objects.requireNonNull(commit, "commit");
+            Objects.requireNonNull(salt, "salt");
+        }
     }
 
     /** The hash this entry must have, computed from its content and {@link #prevHash()}. */
     public String expectedHash() {
         return ChainHash.of(this);
+    }
+
+    /**
+     * Whether the address is the one the hash was sealed with: in version 2, a full address must match
+     * its commitment and salt, and without its salt only its network may be left. Version 1 has no seal.
+     */
+    public boolean addressSealed() {
+        return ChainHash.sealHolds(this);
     }
 
     /**
@@ -84,12 +116,16 @@ public record AuditEntry(TeamId team, long seq, Instant at, Actor actor, Optiona
             if (detail.length() > MAX_DETAIL) detail = detail.substring(0, MAX_DETAIL - 1) + "…";
         }
 
-        /** This draft as entry {@code seq} of the chain, after the entry whose hash is {@code prevHash}. */
+        /**
+         * This draft as entry {@code seq} of the chain, after the entry whose hash is {@code prevHash}:
+         * hashed with version 2, its address sealed with a fresh salt.
+         */
         AuditEntry link(long seq, Instant linkedAt, String prevHash) {
+            Optional<Seal> seal = ip.map(ChainHash::seal);
             AuditEntry unhashed = new AuditEntry(team, seq, linkedAt, actor, subject, session, action.code(), detail, ip,
-                    prevHash, "");
+                    prevHash, "", 2, seal);
             return new AuditEntry(team, seq, linkedAt, actor, subject, session, action.code(), detail, ip, prevHash,
-                    ChainHash.of(unhashed));
+                    ChainHash.of(unhashed), 2, seal);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -25,7 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * transaction, once per team however many entries it wrote, and always in the same team order.
  * Without a transaction (a failed sign-in) the entry is written in one of its own.
  *
- * <p>There is no method to change or delete an entry.
+ * <p>No method changes or deletes an entry but the two the privacy settings ask for (PRODUCT.md D6,
+ * docs/decisions/0049): {@link #reduceAddresses}, which leaves each hash as it was, and
+ * {@link #removeBefore}, which removes a team's oldest entries and records where its chain now starts.
  */
 @Service
 public class AuditLog {
@@ -33,6 +36,8 @@ public class AuditLog {
     /** Rows read per query when verifying or exporting. */
     static final int BATCH = 1000;
     private static final int MAX_ATTEMPTS = 100;
+    /** Entries removed per transaction by {@link #removeOlderThan}; a field so that tests can make it small. */
+    int removeBatch = 10_000;
 
     private final AuditStore store;
     private final TransactionTemplate transactions;
@@ -51,7 +56,14 @@ public class AuditLog {
         /** Entries checked before the first problem, or all of them. */
         long checked();
 
-        record Intact(long checked) implements Verification {
+        /**
+         * @param first the seq the chain starts at: 1, or the first entry after those the audit retention
+         *              removed
+         */
+        record Intact(long checked, long first) implements Verification {
+            public Intact(long checked) {
+                this(checked, 1);
+            }
         }
 
         /**
@@ -168,14 +180,16 @@ public class AuditLog {
     public Verification verify(TeamId team) {
         Optional<AuditStore.Head> head = store.head(team);
         long upTo = head.map(AuditStore.Head::seq).orElse(0L);
-        long expected = 1;
-        String prev = ChainHash.GENESIS;
+        Optional<AuditStore.Anchor> anchor = store.anchor(team);
+        long expected = anchor.map(a -> a.seq() + 1).orElse(1L);
+        long first = expected;
+        String prev = anchor.map(AuditStore.Anchor::hash).orElse(ChainHash.GENESIS);
         AuditQuery all = AuditQuery.all(team);
         List<AuditEntry> batch;
         do {
             batch = store.find(all, new AuditStore.SeqRange(expected, upTo), false, BATCH);
             for (AuditEntry e : batch) {
-                long checked = expected - 1;
+                long checked = expected - first;
                 if (e.seq() != expected) {
                     return new Verification.Broken(checked, expected, Problem.GAP, e.seq() == expected + 1
                             ? "Entry " + expected + " is missing."
@@ -189,12 +203,16 @@ public class AuditLog {
                     return new Verification.Broken(checked, e.seq(), Problem.HASH_MISMATCH,
                             "Entry " + e.seq() + " was changed after it was written: its content does not match its hash.");
                 }
+                if (!e.addressSealed()) {
+                    return new Verification.Broken(checked, e.seq(), Problem.HASH_MISMATCH,
+                            "Entry " + e.seq() + " was changed after it was written: its address is not the one it was written with.");
+                }
                 prev = e.hash();
                 expected++;
             }
         } while (batch.size() == BATCH);
-        long checked = expected - 1;
-        if (checked < upTo) {
+        long checked = expected - first;
+        if (expected - 1 < upTo) {
             return new Verification.Broken(checked, expected, Problem.GAP,
                     "Entries " + expected + " to " + upTo + " are missing: the chain head is at " + upTo + ".");
         }
@@ -211,7 +229,77 @@ public class AuditLog {
                         "Entry " + stray + " lies beyond the chain head (" + upTo + "): it was not written by Lanyard.");
             }
         }
-        return new Verification.Intact(checked);
+        if (anchor.isPresent()) {
+            // The anchor is where the retention left the chain; the entry that moved it there names it. An
+            // anchor moved further by hand (entries deleted from the start) has no such entry.
+            AuditQuery removals = new AuditQuery(team, Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.of(AuditAction.OLD_ENTRIES_REMOVED.code()), Optional.empty(), Optional.empty());
+            List<AuditEntry> newest = store.find(removals, new AuditStore.SeqRange(first, upTo), true, 1);
+            if (newest.isEmpty() || !newest.get(0).detail().endsWith(anchorNote(anchor.get()))) {
+                return new Verification.Broken(checked, first, Problem.GAP, "The log starts after entry " + (first - 1)
+                        + ", but no entry of the audit retention says it removed the entries up to there.");
+            }
+        }
+        return new Verification.Intact(checked, first);
+    }
+
+    /**
+     * Removes each team's entries older than {@code retention} (the audit retention), oldest first, at
+     * most {@link #removeBatch} per transaction. Each transaction moves the team's {@linkplain
+     * AuditStore.Anchor anchor} to the last entry it removed and appends an entry that says so and names
+     * the anchor, which {@link #verify} checks: the chain still verifies from the anchor on, and an
+     * anchor moved by anything else breaks it. Safe on several nodes at once. Returns how many entries
+     * were removed.
+     */
+    public long removeOlderThan(java.time.Duration retention, Instant now) {
+        Instant before = now.minus(retention);
+        String age = retention.toDays() >= 1 && retention.toHoursPart() == 0 && retention.toMinutesPart() == 0
+                ? retention.toDays() + (retention.toDays() == 1 ? " day" : " days") : retention.toString();
+        long removed = 0;
+        for (TeamId team : store.teams()) {
+            OptionalLong last = store.lastSeqBefore(team, before);
+            if (last.isEmpty()) continue;
+            while (true) {
+                long from = store.anchor(team).map(AuditStore.Anchor::seq).orElse(0L);
+                if (from >= last.getAsLong()) break;
+                long upTo = Math.min(last.getAsLong(), from + removeBatch);
+                List<AuditEntry> end = store.find(AuditQuery.all(team), new AuditStore.SeqRange(upTo, upTo), false, 1);
+                if (end.isEmpty()) break; // Missing: the chain is already broken there, and verify says so.
+                AuditStore.Anchor to = new AuditStore.Anchor(upTo, end.get(0).hash(), end.get(0).at());
+                Integer done = transactions.execute(tx -> {
+                    int n = store.removeUpTo(team, to);
+                    if (n > 0) {
+                        record(new AuditEntry.Draft(team, now, AuditEntry.Actor.SYSTEM, Optional.empty(), Optional.empty(),
+                                AuditAction.OLD_ENTRIES_REMOVED, "Removed " + n + (n == 1 ? " entry" : " entries")
+                                + " older than " + age + " (the audit retention). " + anchorNote(to), Optional.empty()));
+                    }
+                    return n;
+                });
+                if (done == null || done == 0) break; // Another node removed them first.
+                removed += done;
+            }
+        }
+        return removed;
+    }
+
+    /** The end of an {@link AuditAction#OLD_ENTRIES_REMOVED} entry's detail: where the log now starts. */
+    private static String anchorNote(AuditStore.Anchor anchor) {
+        return "The log now starts after entry " + anchor.seq() + ", hash " + anchor.hash() + ".";
+    }
+
+    /**
+     * Replaces the full addresses of entries written before {@code before} with their networks
+     * (PRODUCT.md D6), {@link #BATCH} per transaction; entries written before version 2 keep theirs.
+     * Returns how many entries changed.
+     */
+    public long reduceAddresses(Instant before) {
+        long total = 0;
+        int changed;
+        do {
+            changed = Objects.requireNonNullElse(transactions.execute(tx -> store.reduceAddresses(before, BATCH)), 0);
+            total += changed;
+        } while (changed == BATCH);
+        return total;
     }
 
     /** Entries that match the query, newest first, {@code limit} (1 to {@link #MAX_PAGE}) at a time, older than the cursor. */

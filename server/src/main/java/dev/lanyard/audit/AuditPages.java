@@ -118,9 +118,11 @@ class AuditPages {
                     ? "No entry before it checks out." : "The " + broken.checked() + " entries before it check out.");
         }
         long n = result.checked();
+        long first = result instanceof AuditLog.Verification.Intact intact ? intact.first() : 1;
         return n == 0 ? "The audit log has no entries yet; there is nothing to verify."
                 : "The audit log is intact: " + (n == 1 ? "its entry checks out" : "all " + n + " entries check out")
-                + ", from the first to the newest.";
+                + (first > 1 ? ", from entry " + first + " (older ones were removed by the audit retention)" : ", from the first")
+                + " to the newest.";
     }
 
     static void requireAdmin(CurrentSession current) {

@@ -7,8 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
+
+import dev.lanyard.geo.ClientAddresses;
 
 /**
  * The hash of an audit entry: SHA-256, lower-case hex, over a canonical encoding that no two
@@ -23,11 +26,19 @@ import java.util.Optional;
  * Length prefixes make the boundaries unambiguous ("ab"+"c" differs from "a"+"bc"), and null
  * differs from empty. Changing anything here breaks every existing chain: a new encoding needs a
  * new version tag, recorded per entry.
+ *
+ * <p>Version 2 ({@code "lanyard-audit-v2"}, every entry written since addresses can be reduced,
+ * PRODUCT.md D6) has the same fields, but in place of {@code ip} two texts: the address's network
+ * ({@link ClientAddresses#network}) and the {@link AuditEntry.Seal#commit() commitment} to the full
+ * address. Replacing the address with its network and dropping the salt leaves the hash as it was;
+ * any other change to the address fails {@link #sealHolds} or the hash.
  */
 final class ChainHash {
     /** The prev_hash of a team's first entry. */
     static final String GENESIS = "0".repeat(64);
     private static final byte[] VERSION = "lanyard-audit-v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] VERSION_2 = "lanyard-audit-v2".getBytes(StandardCharsets.UTF_8);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ChainHash() {
     }
@@ -35,7 +46,7 @@ final class ChainHash {
     static String of(AuditEntry e) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + e.detail().length() * 2);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(VERSION);
+            out.write(e.version() == 1 ? VERSION : VERSION_2);
             text(out, e.prevHash());
             out.writeLong(e.seq());
             text(out, e.team().value());
@@ -48,11 +59,51 @@ final class ChainHash {
             text(out, e.session().map(Object::toString));
             text(out, e.action());
             text(out, e.detail());
-            text(out, e.ip());
+            if (e.version() == 1) {
+                text(out, e.ip());
+            } else {
+                text(out, e.ip().map(ClientAddresses::network));
+                text(out, e.seal().map(AuditEntry.Seal::commit));
+            }
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);
         }
         return HexFormat.of().formatHex(sha256().digest(bytes.toByteArray()));
+    }
+
+    /** A fresh seal for a full address: a random salt and SHA-256(salt ‖ address). */
+    static AuditEntry.Seal seal(String ip) {
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        return new AuditEntry.Seal(commit(salt, ip), Optional.of(HexFormat.of().formatHex(salt)));
+    }
+
+    /**
+     * Whether the entry's address is the one it was sealed with. Version 2: no address and no seal;
+     * or the full address with the salt that, hashed with it, gives the commitment; or, once reduced,
+     * a network and no salt. Version 1 entries have no seal: their hash covers the address itself.
+     */
+    static boolean sealHolds(AuditEntry e) {
+        if (e.version() == 1) return e.seal().isEmpty();
+        if (e.ip().isEmpty() || e.seal().isEmpty()) return e.ip().isEmpty() && e.seal().isEmpty();
+        String ip = e.ip().get();
+        Optional<String> salt = e.seal().get().salt();
+        if (salt.isEmpty()) return ClientAddresses.isNetwork(ip) && ClientAddresses.network(ip).equals(ip);
+        byte[] saltBytes;
+        try {
+            saltBytes = HexFormat.of().parseHex(salt.get());
+        } catch (IllegalArgumentException notHex) {
+            return false;
+        }
+        return !ClientAddresses.isNetwork(ip)
+                && MessageDigest.isEqual(commit(saltBytes, ip).getBytes(StandardCharsets.US_ASCII),
+                e.seal().get().commit().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String commit(byte[] salt, String ip) {
+        MessageDigest sha = sha256();
+        sha.update(salt);
+        return HexFormat.of().formatHex(sha.digest(ip.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static void text(DataOutputStream out, Optional<String> value) throws IOException {

@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.TeamId;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.DatabaseKind;
 import dev.lanyard.session.SessionId;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -22,25 +23,26 @@ import org.springframework.stereotype.Repository;
 class JdbcAuditStore implements AuditStore {
     private static final String COLUMNS = """
             team_id, seq, at, actor_id, actor_email, actor_name, actor_session_id, subject_id, session_id, action,
-            detail, ip, prev_hash, hash""";
+            detail, ip, prev_hash, hash, hash_version, ip_commit, ip_salt""";
 
     private static final String INSERT = """
             INSERT INTO audit_entries (team_id, seq, at, actor_id, actor_email, actor_name, actor_session_id,
-                subject_id, session_id, action, detail, ip, prev_hash, hash)
+                subject_id, session_id, action, detail, ip, prev_hash, hash, hash_version, ip_commit, ip_salt)
             VALUES (:team, :seq, :at, :actor, :actorEmail, :actorName, :actorSession, :subject, :session, :action,
-                :detail, :ip, :prevHash, :hash)""";
+                :detail, :ip, :prevHash, :hash, :version, :ipCommit, :ipSalt)""";
 
     /**
      * The PostgreSQL form of {@link #insert} for many entries: one statement, one array per column,
-     * whatever their number (a team sign-out writes thousands), instead of 14 parameters per row.
+     * whatever their number (a team sign-out writes thousands), instead of 17 parameters per row.
      */
     private static final String INSERT_ARRAYS = """
             INSERT INTO audit_entries (team_id, seq, at, actor_id, actor_email, actor_name, actor_session_id,
-                subject_id, session_id, action, detail, ip, prev_hash, hash)
+                subject_id, session_id, action, detail, ip, prev_hash, hash, hash_version, ip_commit, ip_salt)
             SELECT * FROM unnest(CAST(:team AS text[]), CAST(:seq AS bigint[]), CAST(:at AS bigint[]), CAST(:actor AS text[]),
                 CAST(:actorEmail AS text[]), CAST(:actorName AS text[]), CAST(:actorSession AS text[]), CAST(:subject AS text[]),
                 CAST(:session AS text[]), CAST(:action AS text[]), CAST(:detail AS text[]), CAST(:ip AS text[]),
-                CAST(:prevHash AS text[]), CAST(:hash AS text[]))""";
+                CAST(:prevHash AS text[]), CAST(:hash AS text[]), CAST(:version AS int4[]), CAST(:ipCommit AS text[]),
+                CAST(:ipSalt AS text[]))""";
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -88,7 +90,7 @@ class JdbcAuditStore implements AuditStore {
 
     /**
      * Inserts many entries (a team sign-out writes thousands at once) in one statement of arrays on
-     * PostgreSQL, and on SQLite in one multi-row statement per {@link #INSERT_CHUNK} entries, 14
+     * PostgreSQL, and on SQLite in one multi-row statement per {@link #INSERT_CHUNK} entries, 17
      * parameters a row: well under its limit.
      */
     @Override
@@ -123,7 +125,8 @@ class JdbcAuditStore implements AuditStore {
         int n = entries.size();
         Object[] team = new Object[n], seq = new Object[n], at = new Object[n], actor = new Object[n], actorEmail = new Object[n],
                 actorName = new Object[n], actorSession = new Object[n], subject = new Object[n], session = new Object[n],
-                action = new Object[n], detail = new Object[n], ip = new Object[n], prevHash = new Object[n], hash = new Object[n];
+                action = new Object[n], detail = new Object[n], ip = new Object[n], prevHash = new Object[n], hash = new Object[n],
+                version = new Object[n], ipCommit = new Object[n], ipSalt = new Object[n];
         for (int i = 0; i < n; i++) {
             AuditEntry e = entries.get(i);
             team[i] = e.team().value();
@@ -140,12 +143,17 @@ class JdbcAuditStore implements AuditStore {
             ip[i] = e.ip().orElse(null);
             prevHash[i] = e.prevHash();
             hash[i] = e.hash();
+            version[i] = e.version();
+            ipCommit[i] = e.seal().map(AuditEntry.Seal::commit).orElse(null);
+            ipSalt[i] = e.seal().flatMap(AuditEntry.Seal::salt).orElse(null);
         }
         jdbc.sql(INSERT_ARRAYS)
                 .param("team", texts(team)).param("seq", numbers(seq)).param("at", numbers(at)).param("actor", texts(actor))
                 .param("actorEmail", texts(actorEmail)).param("actorName", texts(actorName)).param("actorSession", texts(actorSession))
                 .param("subject", texts(subject)).param("session", texts(session)).param("action", texts(action))
                 .param("detail", texts(detail)).param("ip", texts(ip)).param("prevHash", texts(prevHash)).param("hash", texts(hash))
+                .param("version", new org.springframework.jdbc.support.SqlArrayValue("int4", version))
+                .param("ipCommit", texts(ipCommit)).param("ipSalt", texts(ipSalt))
                 .update();
     }
 
@@ -175,7 +183,10 @@ class JdbcAuditStore implements AuditStore {
                 .addValue("detail", e.detail())
                 .addValue("ip", e.ip().orElse(null), java.sql.Types.VARCHAR)
                 .addValue("prevHash", e.prevHash())
-                .addValue("hash", e.hash());
+                .addValue("hash", e.hash())
+                .addValue("version", e.version())
+                .addValue("ipCommit", e.seal().map(AuditEntry.Seal::commit).orElse(null), java.sql.Types.VARCHAR)
+                .addValue("ipSalt", e.seal().flatMap(AuditEntry.Seal::salt).orElse(null), java.sql.Types.VARCHAR);
     }
 
     @Override
@@ -239,15 +250,74 @@ class JdbcAuditStore implements AuditStore {
     }
 
     private static AuditEntry entry(ResultSet rs) throws SQLException {
+        Optional<String> salt = optional(rs, "ip_salt");
         return new AuditEntry(new TeamId(rs.getString("team_id")), rs.getLong("seq"), Instant.ofEpochMilli(rs.getLong("at")),
                 new AuditEntry.Actor(optional(rs, "actor_id").map(AccountId::new), rs.getString("actor_email"),
                         rs.getString("actor_name"), optional(rs, "actor_session_id").map(SessionId::new)),
                 optional(rs, "subject_id").map(AccountId::new), optional(rs, "session_id").map(SessionId::new),
                 rs.getString("action"), rs.getString("detail"), optional(rs, "ip"), rs.getString("prev_hash"),
-                rs.getString("hash"));
+                rs.getString("hash"), rs.getInt("hash_version"),
+                optional(rs, "ip_commit").map(commit -> new AuditEntry.Seal(commit, salt)));
     }
 
     private static Optional<String> optional(ResultSet rs, String column) throws SQLException {
         return Optional.ofNullable(rs.getString(column));
+    }
+
+    @Override
+    public Optional<Anchor> anchor(TeamId team) {
+        return jdbc.sql("SELECT seq, hash, at FROM audit_anchors WHERE team_id = :team")
+                .param("team", team.value())
+                .query((rs, n) -> new Anchor(rs.getLong("seq"), rs.getString("hash"), Instant.ofEpochMilli(rs.getLong("at"))))
+                .optional();
+    }
+
+    @Override
+    public List<TeamId> teams() {
+        return jdbc.sql("SELECT team_id FROM audit_heads ORDER BY team_id").query((rs, n) -> new TeamId(rs.getString(1))).list();
+    }
+
+    @Override
+    public int removeUpTo(TeamId team, Anchor to) {
+        int moved = jdbc.sql("""
+                        INSERT INTO audit_anchors (team_id, seq, hash, at) VALUES (:team, :seq, :hash, :at)
+                        ON CONFLICT (team_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = excluded.at
+                        WHERE audit_anchors.seq < excluded.seq""")
+                .param("team", team.value())
+                .param("seq", to.seq())
+                .param("hash", to.hash())
+                .param("at", to.at().toEpochMilli())
+                .update();
+        if (moved == 0) return 0;
+        return jdbc.sql("DELETE FROM audit_entries WHERE team_id = :team AND seq <= :seq")
+                .param("team", team.value())
+                .param("seq", to.seq())
+                .update();
+    }
+
+    @Override
+    public int reduceAddresses(Instant before, int limit) {
+        record Kept(String team, long seq, String ip) {
+        }
+        List<Kept> kept = jdbc.sql("""
+                        SELECT team_id, seq, ip FROM audit_entries
+                        WHERE ip_salt IS NOT NULL AND at < :before LIMIT :limit""")
+                .param("before", before.toEpochMilli())
+                .param("limit", limit)
+                .query((rs, n) -> new Kept(rs.getString("team_id"), rs.getLong("seq"), rs.getString("ip")))
+                .list();
+        if (kept.isEmpty()) return 0;
+        SqlParameterSource[] rows = kept.stream()
+                .map(k -> new MapSqlParameterSource()
+                        .addValue("team", k.team())
+                        .addValue("seq", k.seq())
+                        .addValue("network", ClientAddresses.network(k.ip())))
+                .toArray(SqlParameterSource[]::new);
+        // An address that is no address (never written by Lanyard) keeps its salt: its entry then still
+        // verifies as it is, rather than failing as though it had been edited.
+        int[] changed = named.batchUpdate("""
+                UPDATE audit_entries SET ip = :network, ip_salt = NULL
+                WHERE team_id = :team AND seq = :seq AND ip_salt IS NOT NULL AND :network <> ''""", rows);
+        return java.util.Arrays.stream(changed).map(c -> c == java.sql.Statement.SUCCESS_NO_INFO ? 1 : c).sum();
     }
 }

@@ -1,7 +1,5 @@
 package dev.lanyard.audit;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
@@ -19,7 +17,7 @@ record Viewer(AccountId account) {
 
     /** The entry's address as this viewer may see it. */
     Optional<String> ip(AuditEntry e) {
-        return e.ip().map(ip -> isActor(e) ? ip : mask(ip));
+        return e.ip().map(ip -> isActor(e) ? ip : ClientAddresses.mask(ip));
     }
 
     /** The session the actor acted from, if the viewer is that actor. */
@@ -44,15 +42,5 @@ record Viewer(AccountId account) {
 
     private boolean isActor(AuditEntry e) {
         return e.actor().id().map(account::equals).orElse(false);
-    }
-
-    private static String mask(String ip) {
-        if (!ip.matches("[0-9A-Fa-f:.]{2,45}")) return "";
-        try {
-            // A stored address is always a literal, so this never asks DNS.
-            return ClientAddresses.mask(InetAddress.getByName(ip));
-        } catch (UnknownHostException e) {
-            return "";
-        }
     }
 }

@@ -77,6 +77,50 @@ public class ClientAddresses {
         return masked.append(MASK).toString();
     }
 
+    /**
+     * A stored address or network with its host part hidden ({@link #mask(InetAddress)}), or "" for
+     * a text that is neither. A reduced address ({@link #network}) masks like the address it was.
+     * Never asks DNS.
+     */
+    public static String mask(String stored) {
+        return parseStored(stored).map(ClientAddresses::mask).orElse("");
+    }
+
+    /**
+     * The network a stored address belongs to, kept once the address itself no longer may be
+     * (PRODUCT.md D6): {@code 83.45.123.0/24} for IPv4, {@code 2a02:1234:abcd::/48} for IPv6, the
+     * same blocks {@link #mask(InetAddress)} leaves visible. A network is returned as it is, so
+     * reducing twice changes nothing; a text that is neither gives "".
+     */
+    public static String network(String stored) {
+        return parseStored(stored).map(address -> {
+            byte[] b = address.getAddress();
+            if (address instanceof Inet4Address) {
+                return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + ".0/24";
+            }
+            StringBuilder network = new StringBuilder();
+            for (int group = 0; group < 3; group++) {
+                network.append(Integer.toHexString((b[group * 2] & 0xff) << 8 | (b[group * 2 + 1] & 0xff))).append(':');
+            }
+            return network.append(":/48").toString();
+        }).orElse("");
+    }
+
+    /** Whether a stored text is a network that an address was reduced to, not an address. */
+    public static boolean isNetwork(String stored) {
+        return stored != null && stored.indexOf('/') > 0;
+    }
+
+    /** The address in a stored address, or the first address of a stored network; never DNS. */
+    private static Optional<InetAddress> parseStored(String stored) {
+        if (stored == null || stored.isEmpty()) return Optional.empty();
+        int slash = stored.indexOf('/');
+        if (slash < 0) return IpLiteral.parse(stored);
+        String prefix = stored.substring(slash + 1);
+        Optional<InetAddress> base = IpLiteral.parse(stored.substring(0, slash));
+        return base.filter(a -> prefix.equals(a instanceof Inet4Address ? "24" : "48"));
+    }
+
     private boolean isTrustedProxy(InetAddress address) {
         for (Cidr block : trustedProxies) {
             if (block.contains(address)) return true;

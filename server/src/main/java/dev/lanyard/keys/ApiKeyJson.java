@@ -1,7 +1,5 @@
 package dev.lanyard.keys;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
 
@@ -25,19 +23,10 @@ record ApiKeyJson(String id, String name, String prefix, List<String> scopes, In
         ApiKey k = listed.key();
         Session s = listed.session();
         LastUsed last = listed.used()
-                ? new LastUsed(s.lastActiveAt(), fullIp ? s.ip() : mask(s.ip()), s.location().label(), s.location().countryCode())
+                ? new LastUsed(s.lastActiveAt(), fullIp ? s.ip() : ClientAddresses.mask(s.ip()), s.location().label(), s.location().countryCode())
                 : null;
         return new ApiKeyJson(k.id().value(), k.name(), k.shown(), k.scopes().stream().map(KeyScope::code).sorted().toList(),
                 k.createdAt(), k.expiresAt().orElse(null), last, listed.requestsToday(), s.activity().requests(), s.active(),
                 s.ending().map(Session.Ending::at).orElse(null), s.ending().map(e -> e.reason().code()).orElse(null));
-    }
-
-    private static String mask(String ip) {
-        if (ip.isEmpty()) return "";
-        try {
-            return ClientAddresses.mask(InetAddress.getByName(ip));
-        } catch (UnknownHostException e) {
-            return "";
-        }
     }
 }

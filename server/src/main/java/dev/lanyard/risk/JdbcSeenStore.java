@@ -79,4 +79,11 @@ class JdbcSeenStore implements SeenStore {
         }
         spec.update();
     }
+
+    @Override
+    public int forgetAddresses(Instant before) {
+        return jdbc.sql("DELETE FROM risk_seen WHERE kind = 'address' AND seen_at < :before")
+                .param("before", before.toEpochMilli())
+                .update();
+    }
 }

@@ -1,7 +1,5 @@
 package dev.lanyard.risk;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +65,7 @@ final class RiskRules {
                 + (countryPrefix.startsWith("Used") ? " for the first time" : "")));
         impossibleTravel(seen, now).ifPresent(flags::add);
         if (!newCountry && !seen.address() && !now.address().isEmpty())
-            flags.add(new SessionFlag(NEW_ADDRESS, addressLevel, addressPrefix + masked(now.address())));
+            flags.add(new SessionFlag(NEW_ADDRESS, addressLevel, addressPrefix + ClientAddresses.mask(now.address())));
     }
 
     /**
@@ -102,14 +100,5 @@ final class RiskRules {
     private static String countryName(String code) {
         String name = new Locale("", code).getDisplayCountry(Locale.ENGLISH);
         return name.isBlank() ? code : name;
-    }
-
-    private static String masked(String ip) {
-        try {
-            // Stored addresses are literals: no DNS lookup happens.
-            return ClientAddresses.mask(InetAddress.getByName(ip));
-        } catch (UnknownHostException e) {
-            return "";
-        }
     }
 }

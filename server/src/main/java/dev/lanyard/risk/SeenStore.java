@@ -23,4 +23,10 @@ interface SeenStore {
 
     record LastPlace(Sighting.Place place, Instant at) {
     }
+
+    /**
+     * Forgets the addresses last seen before {@code before} (PRODUCT.md D6): a later sign-in from one
+     * counts as a new address again. Returns how many were forgotten; safe to repeat.
+     */
+    int forgetAddresses(Instant before);
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.device.Device;
 import dev.lanyard.device.DeviceType;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.geo.GeoLocation;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -373,6 +374,49 @@ class JdbcSessionStore implements SessionStore {
         jdbc.sql("DELETE FROM session_events WHERE session_id IN (:ids)").param("ids", ids).update();
         jdbc.sql("DELETE FROM session_hourly_requests WHERE session_id IN (:ids)").param("ids", ids).update();
         return jdbc.sql("DELETE FROM sessions WHERE id IN (:ids) AND ended_at IS NOT NULL").param("ids", ids).update();
+    }
+
+    @Override
+    public int reduceAddresses(Instant before, int limit) {
+        List<Kept> sessions = jdbc.sql("""
+                        SELECT id, ip FROM sessions
+                        WHERE ip <> '' AND ip NOT LIKE '%/%' AND last_active_at < :before LIMIT :limit""")
+                .param("before", before.toEpochMilli())
+                .param("limit", limit)
+                .query((rs, n) -> new Kept(rs.getString("id"), rs.getString("ip")))
+                .list();
+        List<Kept> events = jdbc.sql("""
+                        SELECT id, detail FROM session_events
+                        WHERE kind = 'address-changed' AND detail NOT LIKE '%/%' AND at < :before LIMIT :limit""")
+                .param("before", before.toEpochMilli())
+                .param("limit", limit)
+                .query((rs, n) -> new Kept(rs.getLong("id"), rs.getString("detail")))
+                .list();
+        // Each update checks again what it read: a session used meanwhile keeps its new address.
+        int changedSessions = reduce("""
+                UPDATE sessions SET ip = :network
+                WHERE id = :id AND ip = :ip AND last_active_at < :before AND :network <> ''""", sessions, before);
+        int changedEvents = reduce("""
+                UPDATE session_events SET detail = :network
+                WHERE id = :id AND detail = :ip AND :network <> ''""", events, before);
+        return Math.max(changedSessions, changedEvents);
+    }
+
+    /** A row that still holds a full address: a session's id or a timeline entry's. */
+    private record Kept(Object id, String ip) {
+    }
+
+    private int reduce(String sql, List<Kept> rows, Instant before) {
+        if (rows.isEmpty()) return 0;
+        org.springframework.jdbc.core.namedparam.SqlParameterSource[] params = rows.stream()
+                .map(row -> new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
+                        .addValue("id", row.id())
+                        .addValue("ip", row.ip())
+                        .addValue("network", ClientAddresses.network(row.ip()))
+                        .addValue("before", before.toEpochMilli()))
+                .toArray(org.springframework.jdbc.core.namedparam.SqlParameterSource[]::new);
+        return java.util.Arrays.stream(batch.batchUpdate(sql, params))
+                .map(c -> c == java.sql.Statement.SUCCESS_NO_INFO ? 1 : c).sum();
     }
 
     @Override

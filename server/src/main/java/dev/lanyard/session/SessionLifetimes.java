@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.lanyard.account.AccountEvent;
 import dev.lanyard.account.TeamPolicy;
+import dev.lanyard.geo.PrivacySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -29,9 +30,11 @@ class SessionLifetimes {
     private final SessionSettings settings;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final PrivacySettings privacy;
 
     SessionLifetimes(SessionStore store, dev.lanyard.account.Accounts accounts, ActivityRecorder activity, SessionBroadcast broadcast,
-                     SessionSettings settings, TransactionTemplate transactions, Clock clock) {
+                     SessionSettings settings, TransactionTemplate transactions, Clock clock, PrivacySettings privacy) {
+        this.privacy = privacy;
         this.store = store;
         this.accounts = accounts;
         this.activity = activity;
@@ -126,6 +129,25 @@ class SessionLifetimes {
             total += deleted;
         } while (deleted == size);
         if (total > 0) log.info("Purged {} sessions that ended before {}", total, cutoff);
+        return total;
+    }
+
+    /**
+     * Reduces to their networks the addresses of sessions unused for {@code lanyard.privacy.ip-retention}
+     * and of timeline entries that old (PRODUCT.md D6), hourly, in batches. A session used again later
+     * records its address anew (its timeline then says it was used from a new address).
+     */
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT6M")
+    int reduceAddresses() {
+        Instant before = privacy.reduceBefore(clock.instant());
+        int size = settings.batch(broadcast.clustered());
+        int total = 0;
+        int changed;
+        do {
+            changed = transactions.execute(tx -> store.reduceAddresses(before, size));
+            total += changed;
+        } while (changed == size);
+        if (total > 0) log.info("Reduced the addresses of up to {} sessions and timeline entries last seen before {} to their networks", total, before);
         return total;
     }
 

@@ -112,6 +112,14 @@ interface SessionStore {
     /** Deletes up to {@code limit} sessions that ended before {@code cutoff}, with their timelines. Returns sessions deleted. */
     int purgeEnded(Instant cutoff, int limit);
 
+    /**
+     * Replaces the full address of up to {@code limit} sessions last active before {@code before}, and of
+     * up to {@code limit} timeline entries ("used from a new address") written before it, with its network
+     * (PRODUCT.md D6). Returns the larger of the two counts changed: below {@code limit}, none is left.
+     * Safe to repeat, and on several nodes at once.
+     */
+    int reduceAddresses(Instant before, int limit);
+
     /** Renames an active session of {@code owner}; returns 1, or 0 if there is no such session. Safe to repeat. */
     int rename(SessionId id, AccountId owner, String name);
 

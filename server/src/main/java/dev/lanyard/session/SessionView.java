@@ -1,7 +1,5 @@
 package dev.lanyard.session;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +27,7 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         String ended = s.ending().map(e -> EXACT.format(e.at())).orElse("");
         String duration = s.ending().map(e -> span(Duration.between(s.createdAt(), e.at()))).orElse("");
         return new SessionView(s, current, activeNow, activeNow ? "Active now" : ago(s.lastActiveAt(), now),
-                mask(s.ip()), EXACT.format(s.createdAt()), EXACT.format(s.lastActiveAt()), EXACT.format(s.expiresAt()),
+                ClientAddresses.mask(s.ip()), EXACT.format(s.createdAt()), EXACT.format(s.lastActiveAt()), EXACT.format(s.expiresAt()),
                 ended, duration);
     }
 
@@ -59,16 +57,6 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
 
     private static String plural(long n, String unit) {
         return n + " " + unit + (n == 1 ? "" : "s");
-    }
-
-    static String mask(String ip) {
-        if (ip.isEmpty()) return "";
-        try {
-            // A stored address is always a literal, so this never asks DNS.
-            return ClientAddresses.mask(InetAddress.getByName(ip));
-        } catch (UnknownHostException e) {
-            return "";
-        }
     }
 
     /** Where its details are: an API key's own page (its scopes and usage), or the session's. */

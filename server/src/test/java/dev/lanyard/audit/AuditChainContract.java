@@ -77,7 +77,11 @@ abstract class AuditChainContract {
     }
 
     private List<AuditEntry> appendMany(TeamId team, int n) {
-        for (int i = 0; i < n; i++) audit.record(draft(team, T0.plusSeconds(i), "Entry " + (i + 1)));
+        return appendMany(team, n, T0);
+    }
+
+    private List<AuditEntry> appendMany(TeamId team, int n, Instant from) {
+        for (int i = 0; i < n; i++) audit.record(draft(team, from.plusSeconds(i), "Entry " + (i + 1)));
         return all(team);
     }
 
@@ -329,12 +333,12 @@ abstract class AuditChainContract {
         TeamId team = newTeam();
         List<AuditEntry> entries = appendMany(team, 5);
         AuditEntry forged = new AuditEntry(team, 2, entries.get(1).at(), AuditEntry.Actor.SYSTEM, Optional.empty(),
-                Optional.empty(), "session.expired", "Forged", Optional.empty(), entries.get(0).hash(), "");
+                Optional.empty(), "session.expired", "Forged", Optional.empty(), entries.get(0).hash(), "", 2, Optional.empty());
 
         jdbc.sql("""
                         UPDATE audit_entries SET actor_id = NULL, actor_email = '', actor_name = '', actor_session_id = NULL,
                         subject_id = NULL, session_id = NULL, action = 'session.expired', detail = 'Forged', ip = NULL,
-                        hash = :hash WHERE team_id = :team AND seq = 2""")
+                        ip_commit = NULL, ip_salt = NULL, hash = :hash WHERE team_id = :team AND seq = 2""")
                 .param("hash", ChainHash.of(forged)).param("team", team.value()).update();
 
         assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class, broken -> {
@@ -398,6 +402,146 @@ abstract class AuditChainContract {
                 .param("team", team.value()).param("seq", AuditLog.BATCH + 5).update();
         assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class,
                 broken -> assertThat(broken.at()).isEqualTo(AuditLog.BATCH + 5));
+    }
+
+    // ---- retention (PRODUCT.md D6, docs/decisions/0049)
+
+    private String ipOf(TeamId team, long seq) {
+        return jdbc.sql("SELECT ip FROM audit_entries WHERE team_id = :team AND seq = :seq")
+                .param("team", team.value()).param("seq", seq).query(String.class).single();
+    }
+
+    private Optional<String> saltOf(TeamId team, long seq) {
+        return jdbc.sql("SELECT ip_salt FROM audit_entries WHERE team_id = :team AND seq = :seq")
+                .param("team", team.value()).param("seq", seq).query(String.class).optional();
+    }
+
+    @Test
+    void addressesOlderThanTheRetentionAreReducedToTheirNetworkAndTheChainStillVerifies() {
+        TeamId team = newTeam();
+        appendMany(team, 4);
+
+        audit.reduceAddresses(T0.plusSeconds(2));
+
+        assertThat(ipOf(team, 1)).isEqualTo("83.45.123.0/24");
+        assertThat(ipOf(team, 2)).isEqualTo("83.45.123.0/24");
+        assertThat(saltOf(team, 1)).isEmpty();
+        assertThat(ipOf(team, 3)).isEqualTo("83.45.123.78");
+        assertThat(saltOf(team, 3)).isPresent();
+        assertThat(all(team)).extracting(AuditEntry::version).containsOnly(2);
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(4));
+
+        audit.reduceAddresses(T0.plusSeconds(60));
+        assertThat(all(team)).extracting(e -> e.ip().orElseThrow()).containsOnly("83.45.123.0/24");
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(4));
+    }
+
+    @Test
+    void anAddressChangedOtherThanByReducingItFailsVerificationAtThatEntry() {
+        TeamId team = newTeam();
+        appendMany(team, 6);
+        audit.reduceAddresses(T0.plusSeconds(2));
+
+        // Another network for a reduced address; another address of the same network with its salt kept;
+        // the salt dropped but the full address left.
+        jdbc.sql("UPDATE audit_entries SET ip = '10.1.2.0/24' WHERE team_id = :team AND seq = 2").param("team", team.value()).update();
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class, broken -> {
+            assertThat(broken.at()).isEqualTo(2);
+            assertThat(broken.problem()).isEqualTo(AuditLog.Problem.HASH_MISMATCH);
+        });
+        jdbc.sql("UPDATE audit_entries SET ip = '83.45.123.0/24' WHERE team_id = :team AND seq = 2").param("team", team.value()).update();
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(6));
+
+        jdbc.sql("UPDATE audit_entries SET ip = '83.45.123.99' WHERE team_id = :team AND seq = 4").param("team", team.value()).update();
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class, broken -> {
+            assertThat(broken.at()).isEqualTo(4);
+            assertThat(broken.detail()).contains("address");
+        });
+        jdbc.sql("UPDATE audit_entries SET ip = '83.45.123.78' WHERE team_id = :team AND seq = 4").param("team", team.value()).update();
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(6));
+
+        jdbc.sql("UPDATE audit_entries SET ip_salt = NULL WHERE team_id = :team AND seq = 5").param("team", team.value()).update();
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class,
+                broken -> assertThat(broken.at()).isEqualTo(5));
+    }
+
+    @Test
+    void entriesWrittenBeforeVersionTwoKeepTheirAddressAndStillVerify() {
+        TeamId team = newTeam();
+        AuditEntry.Draft old = draft(team, T0, "Written by an earlier Lanyard");
+        AuditEntry unhashed = new AuditEntry(team, 1, T0, old.actor(), old.subject(), old.session(), old.action().code(),
+                old.detail(), old.ip(), ChainHash.GENESIS, "");
+        AuditEntry v1 = new AuditEntry(team, 1, T0, old.actor(), old.subject(), old.session(), old.action().code(),
+                old.detail(), old.ip(), ChainHash.GENESIS, ChainHash.of(unhashed));
+        new TransactionTemplate(transactions).executeWithoutResult(tx -> {
+            store.insert(List.of(v1));
+            store.createHead(team, new AuditStore.Head(1, v1.hash(), T0));
+        });
+        audit.record(draft(team, T0.plusSeconds(1), "Written by this one"));
+
+        audit.reduceAddresses(T0.plusSeconds(60));
+
+        assertThat(ipOf(team, 1)).isEqualTo("83.45.123.78");
+        assertThat(ipOf(team, 2)).isEqualTo("83.45.123.0/24");
+        assertThat(all(team)).extracting(AuditEntry::version).containsExactly(1, 2);
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(2));
+    }
+
+    @Test
+    void entriesOlderThanTheRetentionAreRemovedAndTheChainVerifiesFromWhereItNowStarts() {
+        // Older than every other test's entries, so that the removal, which looks at every team, leaves theirs.
+        Instant from = T0.minus(Duration.ofDays(3000));
+        TeamId team = newTeam();
+        List<AuditEntry> entries = appendMany(team, 7, from);
+        Duration retention = Duration.ofDays(400);
+        int batch = audit.removeBatch;
+        audit.removeBatch = 2;
+        try {
+            // Entries 1 to 5 (T0 … T0+4s) are older than the retention, in three transactions of at most 2.
+            audit.removeOlderThan(retention, from.plusSeconds(5).plus(retention));
+        } finally {
+            audit.removeBatch = batch;
+        }
+
+        List<AuditEntry> left = all(team);
+        assertThat(left).extracting(AuditEntry::seq).containsExactly(6L, 7L, 8L, 9L, 10L);
+        assertThat(left.subList(2, 5)).extracting(AuditEntry::action).containsOnly(AuditAction.OLD_ENTRIES_REMOVED.code());
+        assertThat(left.get(4).detail()).startsWith("Removed 1 entry older than 400 days (the audit retention).")
+                .endsWith("The log now starts after entry 5, hash " + entries.get(4).hash() + ".");
+        assertThat(store.anchor(team)).contains(new AuditStore.Anchor(5, entries.get(4).hash(), entries.get(4).at()));
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(5, 6));
+        assertThat(AuditPages.message(audit.verify(team)))
+                .isEqualTo("The audit log is intact: all 5 entries check out, from entry 6 (older ones were removed by the audit retention) to the newest.");
+
+        // Run again: nothing more of this team is old enough, nothing of it changes.
+        audit.removeOlderThan(retention, from.plusSeconds(5).plus(retention));
+        assertThat(all(team)).hasSize(5);
+    }
+
+    @Test
+    void entriesRemovedFromTheStartOtherThanByTheRetentionAreReported() {
+        Instant from = T0.minus(Duration.ofDays(6000));
+        TeamId team = newTeam();
+        List<AuditEntry> entries = appendMany(team, 6, from);
+        Duration retention = Duration.ofDays(400);
+        audit.removeOlderThan(retention, from.plusSeconds(2).plus(retention));
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(5, 3));
+
+        // The first remaining entry deleted: a gap where it was.
+        jdbc.sql("DELETE FROM audit_entries WHERE team_id = :team AND seq = 3").param("team", team.value()).update();
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class, broken -> {
+            assertThat(broken.at()).isEqualTo(3);
+            assertThat(broken.problem()).isEqualTo(AuditLog.Problem.GAP);
+        });
+
+        // The anchor moved past it by hand as well: no entry of the retention says so.
+        jdbc.sql("UPDATE audit_anchors SET seq = 3, hash = :hash WHERE team_id = :team")
+                .param("hash", entries.get(2).hash()).param("team", team.value()).update();
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class, broken -> {
+            assertThat(broken.at()).isEqualTo(4);
+            assertThat(broken.problem()).isEqualTo(AuditLog.Problem.GAP);
+            assertThat(broken.detail()).contains("no entry of the audit retention");
+        });
     }
 
     @Test

@@ -121,4 +121,30 @@ class ClientAddressesTest {
         assertThat(ClientAddresses.mask(ip("2a02:1234:abcd:1:2:3:4:5"))).isEqualTo("2a02:1234:abcd:•••");
         assertThat(ClientAddresses.mask(ip("2a02:9130::1"))).isEqualTo("2a02:9130:0:•••");
     }
+
+    @Test
+    void storedAddressesAndNetworksMaskAlikeAndNothingElseMasksToAnything() {
+        assertThat(ClientAddresses.mask("83.45.123.78")).isEqualTo("83.45.123.•••");
+        assertThat(ClientAddresses.mask("83.45.123.0/24")).isEqualTo("83.45.123.•••");
+        assertThat(ClientAddresses.mask("2a02:1234:abcd::/48")).isEqualTo("2a02:1234:abcd:•••");
+        // Never a name (a lookup), a network of another size, or anything but an address.
+        assertThat(ClientAddresses.mask("example.com")).isEmpty();
+        assertThat(ClientAddresses.mask("83.45.0.0/16")).isEmpty();
+        assertThat(ClientAddresses.mask("83.45.123.0/")).isEmpty();
+        assertThat(ClientAddresses.mask("")).isEmpty();
+        assertThat(ClientAddresses.mask((String) null)).isEmpty();
+    }
+
+    @Test
+    void anAddressReducesToTheNetworkItsMaskShowsAndANetworkStaysAsItIs() {
+        assertThat(ClientAddresses.network("83.45.123.78")).isEqualTo("83.45.123.0/24");
+        assertThat(ClientAddresses.network("83.45.123.0/24")).isEqualTo("83.45.123.0/24");
+        assertThat(ClientAddresses.network("2a02:1234:abcd:1:2:3:4:5")).isEqualTo("2a02:1234:abcd::/48");
+        assertThat(ClientAddresses.network("2a02:9130::1")).isEqualTo("2a02:9130:0::/48");
+        assertThat(ClientAddresses.network("2a02:1234:abcd::/48")).isEqualTo("2a02:1234:abcd::/48");
+        assertThat(ClientAddresses.network("::ffff:83.45.123.78")).isEqualTo("83.45.123.0/24");
+        assertThat(ClientAddresses.network("not an address")).isEmpty();
+        assertThat(ClientAddresses.isNetwork("83.45.123.0/24")).isTrue();
+        assertThat(ClientAddresses.isNetwork("83.45.123.78")).isFalse();
+    }
 }

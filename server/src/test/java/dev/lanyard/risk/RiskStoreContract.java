@@ -74,6 +74,23 @@ abstract class RiskStoreContract {
     }
 
     @Test
+    void addressesLastSeenBeforeTheRetentionAreForgottenAndNothingElseIs() {
+        seen.record(alice, madrid(now));
+        seen.record(alice, Sighting.of(RiskRulesTest.FIREFOX_WINDOWS, "83.45.123.10", RiskRulesTest.MADRID, now.plus(Duration.ofDays(10))));
+
+        assertThat(seen.forgetAddresses(now.plus(Duration.ofDays(1)))).isEqualTo(1);
+
+        SeenStore.Seen later = seen.lookup(alice, madrid(now.plus(Duration.ofDays(20))));
+        assertThat(later.address()).as("83.45.123.9 is forgotten").isFalse();
+        assertThat(later.device()).isTrue();
+        assertThat(later.country()).isTrue();
+        assertThat(later.assessedBefore()).isTrue();
+        assertThat(seen.lookup(alice, Sighting.of(RiskRulesTest.FIREFOX_WINDOWS, "83.45.123.10", RiskRulesTest.MADRID,
+                now.plus(Duration.ofDays(20)))).address()).isTrue();
+        assertThat(seen.forgetAddresses(now.plus(Duration.ofDays(1)))).isZero();
+    }
+
+    @Test
     void whatOneAccountSawIsNotKnownToAnother() {
         seen.record(alice, madrid(now));
         assertThat(seen.lookup(bob, madrid(now)).assessedBefore()).isFalse();

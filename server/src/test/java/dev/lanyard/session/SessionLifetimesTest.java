@@ -97,7 +97,8 @@ class SessionLifetimesTest {
                         throw e.getCause();
                     }
                 });
-        return new SessionLifetimes(recording, accounts, activity, broadcast, small, transactions, clock);
+        return new SessionLifetimes(recording, accounts, activity, broadcast, small, transactions, clock,
+                new dev.lanyard.geo.PrivacySettings(null));
     }
 
     /** Moves past every lifetime a policy allows and sweeps, so nothing that other tests left can expire later. */

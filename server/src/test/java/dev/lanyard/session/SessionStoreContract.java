@@ -575,6 +575,29 @@ abstract class SessionStoreContract {
     }
 
     @Test
+    void addressesLastSeenBeforeTheCutoffAreReducedToTheirNetworksAndSoAreTheirTimelines() {
+        AccountId owner = newAccount();
+        Session idle = stored(TestSessions.of(owner).ip("83.45.123.78").lastActiveAt(minutes(5)).build());
+        Session idleV6 = stored(TestSessions.of(owner).ip("2a02:1234:abcd:5:0:0:0:1").lastActiveAt(minutes(5)).build());
+        Session recent = stored(TestSessions.of(owner).ip("83.45.124.9").lastActiveAt(minutes(30)).build());
+        timelines.add(recent.id(), minutes(6), "address-changed", "83.45.123.79");
+        timelines.add(recent.id(), minutes(7), "renamed", "Work laptop");
+        timelines.add(recent.id(), minutes(25), "address-changed", "83.45.124.9");
+
+        int batches = 0;
+        while (store.reduceAddresses(minutes(20), 2) == 2) batches++;
+
+        assertThat(batches).as("in batches of two").isPositive();
+        assertThat(reread(idle).ip()).isEqualTo("83.45.123.0/24");
+        assertThat(reread(idleV6).ip()).isEqualTo("2a02:1234:abcd::/48");
+        assertThat(reread(recent).ip()).isEqualTo("83.45.124.9");
+        assertThat(timelines.latest(recent.id(), 10)).extracting(TimelineStore.Entry::detail)
+                .containsExactly("83.45.123.0/24", "Work laptop", "83.45.124.9");
+        assertThat(store.reduceAddresses(minutes(20), 2)).as("nothing is left to reduce").isZero();
+        assertThat(reread(idle).ip()).isEqualTo("83.45.123.0/24");
+    }
+
+    @Test
     void timelineListsTheNewestEntriesOldestFirst() {
         AccountId owner = newAccount();
         Session session = stored(TestSessions.of(owner).build());

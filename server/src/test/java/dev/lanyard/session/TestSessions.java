@@ -58,6 +58,8 @@ final class TestSessions {
         private Duration lifetime = Duration.ofDays(7);
         private Session.Activity activity = Session.Activity.NONE;
 
+        private String ip = "192.168.1.20";
+
         private Builder(AccountId owner) {
             this.owner = owner;
         }
@@ -107,6 +109,11 @@ final class TestSessions {
             return this;
         }
 
+        Builder ip(String ip) {
+            this.ip = ip;
+            return this;
+        }
+
         Builder lastActiveAt(Instant lastActiveAt) {
             this.lastActiveAt = lastActiveAt;
             return this;
@@ -135,7 +142,7 @@ final class TestSessions {
 
         Session build() {
             return new Session(new SessionId(id), owner, name, appType, rememberMe, verified, alerts, device,
-                    "Mozilla/5.0 (X11; Ubuntu; Linux x86_64) Firefox/133.0", "192.168.1.20", location, createdAt,
+                    "Mozilla/5.0 (X11; Ubuntu; Linux x86_64) Firefox/133.0", ip, location, createdAt,
                     lastActiveAt, idleTimeout, createdAt.plus(lifetime), activity, ending);
         }
     }

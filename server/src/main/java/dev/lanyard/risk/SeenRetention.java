@@ -1,0 +1,37 @@
+package dev.lanyard.risk;
+
+import java.time.Clock;
+
+import dev.lanyard.geo.PrivacySettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Forgets, hourly, the addresses the risk assessment remembers once they were last seen longer ago
+ * than {@code lanyard.privacy.ip-retention} (PRODUCT.md D6). Devices, countries and places (city-level
+ * coordinates) are kept: they name no address.
+ */
+@Component
+class SeenRetention {
+    private static final Logger log = LoggerFactory.getLogger(SeenRetention.class);
+
+    private final SeenStore seen;
+    private final PrivacySettings privacy;
+    private final Clock clock;
+
+    SeenRetention(SeenStore seen, PrivacySettings privacy, Clock clock) {
+        this.seen = seen;
+        this.privacy = privacy;
+        this.clock = clock;
+    }
+
+    /** Returns how many addresses were forgotten. */
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT8M")
+    int forgetOldAddresses() {
+        int forgotten = seen.forgetAddresses(privacy.reduceBefore(clock.instant()));
+        if (forgotten > 0) log.info("Forgot {} addresses last seen more than {} ago", forgotten, privacy.ipRetention());
+        return forgotten;
+    }
+}
