@@ -25,6 +25,44 @@ class ChainHashTest {
         assertThat(ChainHash.of(ENTRY)).isEqualTo("61c6a0172611c205fc9fa030764a5eca647f8297bf68276d23360ead1c6ed2ab");
     }
 
+    private static final AuditEntry.Seal SEAL = new AuditEntry.Seal(
+            "78fba33256f92c0786a933b927a4d03af3b3d5e2f2538132f44bfbc2537abb77", Optional.of("00112233445566778899aabbccddeeff"));
+    private static final AuditEntry V2 = new AuditEntry(ENTRY.team(), ENTRY.seq(), ENTRY.at(), ENTRY.actor(), ENTRY.subject(),
+            ENTRY.session(), ENTRY.action(), ENTRY.detail(), ENTRY.ip(), ENTRY.prevHash(), "", 2, Optional.of(SEAL));
+
+    private static AuditEntry v2(String ip, Optional<String> salt) {
+        return new AuditEntry(V2.team(), V2.seq(), V2.at(), V2.actor(), V2.subject(), V2.session(), V2.action(), V2.detail(),
+                Optional.of(ip), V2.prevHash(), "", 2, Optional.of(new AuditEntry.Seal(SEAL.commit(), salt)));
+    }
+
+    @Test
+    void versionTwoIsPinnedAndReducingItsAddressToTheNetworkLeavesTheHashAsItWas() {
+        // Computed independently: SHA-256 over "lanyard-audit-v2", the fields as in version 1 up to detail, then
+        // the network "83.45.123.0/24" and the commitment SHA-256(salt ‖ "83.45.123.78") in place of the address.
+        assertThat(ChainHash.of(V2)).isEqualTo("c315a3b3ea561a3046926e773c3be691f82b5072d50ec68146fd72dace4f07b2");
+        assertThat(ChainHash.sealHolds(V2)).isTrue();
+
+        AuditEntry reduced = v2("83.45.123.0/24", Optional.empty());
+        assertThat(ChainHash.of(reduced)).isEqualTo(ChainHash.of(V2));
+        assertThat(ChainHash.sealHolds(reduced)).isTrue();
+
+        assertThat(ChainHash.of(v2("83.45.124.0/24", Optional.empty()))).as("another network").isNotEqualTo(ChainHash.of(V2));
+        assertThat(ChainHash.sealHolds(v2("83.45.123.79", SEAL.salt()))).as("another address of the network").isFalse();
+        assertThat(ChainHash.sealHolds(v2("83.45.123.78", Optional.empty()))).as("the address without its salt").isFalse();
+        assertThat(ChainHash.sealHolds(v2("83.45.123.0/24", SEAL.salt()))).as("a network with a salt").isFalse();
+        assertThat(ChainHash.sealHolds(v2("83.45.123.78", Optional.of("zz")))).as("a salt that is no hex").isFalse();
+    }
+
+    @Test
+    void aFreshSealCommitsToItsAddressWithASaltOfItsOwn() {
+        AuditEntry.Seal one = ChainHash.seal("83.45.123.78");
+        AuditEntry.Seal two = ChainHash.seal("83.45.123.78");
+        assertThat(one.salt().orElseThrow()).hasSize(32).isNotEqualTo(two.salt().orElseThrow());
+        assertThat(one.commit()).isNotEqualTo(two.commit());
+        assertThat(ChainHash.sealHolds(new AuditEntry(V2.team(), V2.seq(), V2.at(), V2.actor(), V2.subject(), V2.session(),
+                V2.action(), V2.detail(), V2.ip(), V2.prevHash(), "", 2, Optional.of(one)))).isTrue();
+    }
+
     @Test
     void everyFieldChangesTheHash() {
         List<UnaryOperator<AuditEntry>> changes = List.of(
