@@ -138,6 +138,20 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Place> places(AccountId owner) {
+        return jdbc.sql("""
+                        SELECT city, region, country, country_code, latitude, longitude, local_network, COUNT(*) AS n
+                        FROM sessions WHERE account_id = :owner AND ended_at IS NULL
+                        GROUP BY city, region, country, country_code, latitude, longitude, local_network
+                        ORDER BY n DESC, country, city""")
+                .param("owner", owner.value())
+                .query((rs, n) -> new Place(new GeoLocation(rs.getString("city"), rs.getString("region"), rs.getString("country"),
+                        rs.getString("country_code"), "", coordinate(rs, "latitude"), coordinate(rs, "longitude"),
+                        rs.getBoolean("local_network")), rs.getInt("n")))
+                .list();
+    }
+
+    @Override
     public ListFilter.Counts count(AccountId owner, Instant inactiveBefore) {
         return jdbc.sql("""
                 SELECT COUNT(*) AS total,
@@ -491,15 +505,17 @@ class JdbcSessionStore implements SessionStore {
                 .addValue("note", e.note().orElse(null), java.sql.Types.VARCHAR);
     }
 
+    private static Optional<Double> coordinate(ResultSet rs, String column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(value);
+    }
+
     static Session session(ResultSet rs) throws SQLException {
         Device device = new Device(rs.getString("browser"), rs.getString("browser_version"), rs.getString("os"),
                 rs.getString("os_version"), DeviceType.valueOf(rs.getString("device_type")), rs.getString("device_model"));
-        double lat = rs.getDouble("latitude");
-        Optional<Double> latitude = rs.wasNull() ? Optional.empty() : Optional.of(lat);
-        double lon = rs.getDouble("longitude");
-        Optional<Double> longitude = rs.wasNull() ? Optional.empty() : Optional.of(lon);
         GeoLocation location = new GeoLocation(rs.getString("city"), rs.getString("region"), rs.getString("country"),
-                rs.getString("country_code"), rs.getString("isp"), latitude, longitude, rs.getBoolean("local_network"));
+                rs.getString("country_code"), rs.getString("isp"), coordinate(rs, "latitude"), coordinate(rs, "longitude"),
+                rs.getBoolean("local_network"));
         long endedAt = rs.getLong("ended_at");
         Optional<Session.Ending> ending = rs.wasNull() ? Optional.empty() : Optional.of(new Session.Ending(
                 Instant.ofEpochMilli(endedAt), EndReason.valueOf(rs.getString("end_reason")),

@@ -68,7 +68,10 @@ class SessionPages {
                 @RequestParam(required = false) String cursor, @RequestParam(required = false) String done,
                 Model model, HttpServletResponse response) {
         if (!members.maySeeSessionList(current.account())) {
-            model.addAttribute("current", view(sessions.current(current), true));
+            Session here = sessions.current(current);
+            model.addAttribute("current", view(here, true));
+            // Restricted: the map shows this session's place only, as the list does.
+            model.addAttribute("map", SessionMap.of(List.of(new SessionStore.Place(here.location(), 1)), here.location()));
             model.addAttribute("restricted", true);
             model.addAttribute("others", List.of());
             model.addAttribute("approvals", List.of());
@@ -86,7 +89,9 @@ class SessionPages {
         for (Session s : page.items()) {
             if (!s.id().equals(current.id())) others.add(view(s, false));
         }
-        model.addAttribute("current", view(sessions.current(current), true));
+        Session here = sessions.current(current);
+        model.addAttribute("current", view(here, true));
+        model.addAttribute("map", SessionMap.of(sessions.places(current.account().id()), here.location()));
         model.addAttribute("others", others);
         model.addAttribute("counts", sessions.counts(current.account().id()));
         model.addAttribute("approvals", approvals.pending(current).stream().map(s -> view(s, false)).toList());

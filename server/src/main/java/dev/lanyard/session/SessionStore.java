@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.geo.GeoLocation;
 
 /** Persistence of sessions. Ending is idempotent: only active rows change. */
 interface SessionStore {
@@ -108,6 +109,17 @@ interface SessionStore {
 
     /** {@link #applyPolicy} for one member's active sessions (a high-security member's remembered ones get {@code lifetime}). */
     int applyPolicy(AccountId member, java.time.Duration idleTimeout, java.time.Duration rememberedLifetime, java.time.Duration lifetime);
+
+    /** A place where an owner has active sessions (city-level, as geolocated), and how many are there. */
+    record Place(GeoLocation location, int sessions) {
+    }
+
+    /**
+     * Where the owner's active sessions are, one entry per place, most sessions first. Sessions without
+     * a place (a local network, an unknown address, an API key never used) come as places without
+     * coordinates.
+     */
+    List<Place> places(AccountId owner);
 
     /** Deletes up to {@code limit} sessions that ended before {@code cutoff}, with their timelines. Returns sessions deleted. */
     int purgeEnded(Instant cutoff, int limit);

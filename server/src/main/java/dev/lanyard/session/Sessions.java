@@ -275,6 +275,11 @@ public class Sessions {
         return store.count(owner, clock.instant().minus(ListFilter.INACTIVE_AFTER));
     }
 
+    /** Where {@code owner}'s active sessions are, by place, most sessions first (the sessions page's map). */
+    List<SessionStore.Place> places(AccountId owner) {
+        return store.places(owner);
+    }
+
     /** Ended sessions of {@code owner}, most recently ended first. */
     public Page<Session> history(AccountId owner, int limit, Optional<String> cursor) {
         int size = pageSize(limit);

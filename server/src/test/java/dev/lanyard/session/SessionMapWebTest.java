@@ -1,0 +1,96 @@
+package dev.lanyard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.Members;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.device.Device;
+import dev.lanyard.device.DeviceType;
+import dev.lanyard.geo.GeoLocation;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.LanyardSpringTest;
+import jakarta.servlet.http.Cookie;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * The sessions page's map (PRODUCT.md S9): one dot per city where the account has active sessions, the
+ * current one marked, the same places listed beside it, sessions without a place counted; an ended session
+ * leaves it, and a member whose team restricts the session list sees only this session's place.
+ */
+@LanyardSpringTest
+class SessionMapWebTest {
+    static final Device FIREFOX = new Device("Firefox", "133", "Windows", "11", DeviceType.DESKTOP, "");
+    static final String AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+    static final GeoLocation MADRID = new GeoLocation("Madrid", "", "Spain", "ES", "Telefonica", Optional.of(40.4168),
+            Optional.of(-3.7038), false);
+    static final GeoLocation BERLIN = new GeoLocation("Berlin", "", "Germany", "DE", "Telekom", Optional.of(52.52),
+            Optional.of(13.405), false);
+    private static final Pattern CIRCLE = Pattern.compile("<circle ");
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    Sessions sessions;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    Members members;
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    private Sessions.Started start(Account who, String ip, GeoLocation where) {
+        return sessions.start(new NewSession(who.id(), new ClientOrigin(FIREFOX, AGENT, ip, where), AppType.WEB, false));
+    }
+
+    private String page(Sessions.Started as, String ip) throws Exception {
+        return mvc.perform(get("/settings/sessions").accept(MediaType.TEXT_HTML).cookie(new Cookie(ApiClient.COOKIE, as.token()))
+                .with(ApiClient.from(ip))).andReturn().getResponse().getContentAsString();
+    }
+
+    @Test
+    void eachCityWithSessionsIsADotTheCurrentOneMarkedAndTheSamePlacesAreListed() throws Exception {
+        Account alice = accounts.signUp(TestAccounts.alice());
+        Sessions.Started laptop = start(alice, "83.45.123.9", MADRID);
+        start(alice, "83.45.123.10", MADRID);
+        Sessions.Started berlin = start(alice, "91.1.2.3", BERLIN);
+        start(alice, "10.0.0.5", GeoLocation.local());
+
+        String html = page(laptop, "83.45.123.9");
+
+        assertThat(html).contains("Where you're signed in", "Madrid, Spain: 2 sessions, this device among them",
+                "Berlin, Germany: 1 session", "1 session has no place on the map");
+        assertThat(CIRCLE.matcher(html).results().count()).isEqualTo(2);
+        // x = longitude + 180, y = 90 - latitude; one more unit of radius for each doubling of sessions.
+        assertThat(html).contains("<circle class=\"place here\" cx=\"176.3\" cy=\"49.6\" r=\"4.5\">")
+                .contains("<circle class=\"place\" cx=\"193.4\" cy=\"37.5\" r=\"3.5\">");
+
+        assertThat(mvc.perform(delete("/api/v1/sessions/" + berlin.session().id().value()).contentType(MediaType.APPLICATION_JSON)
+                .cookie(new Cookie(ApiClient.COOKIE, laptop.token())).with(ApiClient.from("83.45.123.9")))
+                .andReturn().getResponse().getStatus()).isEqualTo(204);
+        assertThat(page(laptop, "83.45.123.9")).doesNotContain("Berlin").contains("Madrid, Spain: 2 sessions");
+    }
+
+    @Test
+    void aMemberWhoseTeamRestrictsTheListSeesOnlyThisSessionsPlace() throws Exception {
+        Account alice = accounts.signUp(TestAccounts.alice());
+        Account mel = TestAccounts.insertTeammate(dataSource, alice, TestAccounts.uniqueEmail("mel"));
+        members.allowSessionList(alice, false);
+        start(mel, "83.45.123.9", MADRID);
+        Sessions.Started phone = start(mel, "91.1.2.3", BERLIN);
+
+        String html = page(phone, "91.1.2.3");
+
+        assertThat(html).contains("Berlin, Germany: 1 session, this device").doesNotContain("Madrid");
+        assertThat(CIRCLE.matcher(html).results().count()).isEqualTo(1);
+    }
+}
