@@ -374,6 +374,15 @@ class AuditRecorder {
     }
 
     @EventListener
+    void on(dev.lanyard.privacy.PrivacyEvent event) {
+        if (event instanceof dev.lanyard.privacy.PrivacyEvent.DataExported e) {
+            Account who = e.account();
+            record(who.team(), e.at(), AuditEntry.Actor.of(who, Optional.of(e.from())), Optional.of(who.id()), Optional.of(e.from()),
+                    AuditAction.DATA_EXPORTED, "Downloaded a copy of their data (JSON)", session(e.from(), who.id()).map(Session::ip));
+        }
+    }
+
+    @EventListener
     void on(AdminSignOut event) {
         AuditEntry.Actor admin = actor(event.admin(), Optional.of(event.adminSession()));
         Optional<String> ip = session(event.adminSession(), event.admin()).map(Session::ip);

@@ -3,16 +3,19 @@ package dev.lanyard.session;
 import java.util.List;
 
 import org.springframework.context.event.EventListener;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 
 /**
  * Each session's own activity timeline (PRODUCT.md S3): signed in, address or place changed,
  * verified, renamed, ended. Written in the transaction of the change it records, except the last
  * line of an ended session, which is read from the session's own row (its end time and reason):
- * an ending of 10,000 sessions then writes nothing here (docs/decisions/0035).
+ * an ending of 10,000 sessions then writes nothing here (docs/decisions/0035). Open ({@code views}) to the
+ * modules that show a member's own sessions elsewhere (the data export).
  */
 @Component
-class Timeline {
+@NamedInterface("views")
+public class Timeline {
     static final int MAX_ENTRIES = 100;
 
     private final TimelineStore store;
@@ -24,7 +27,7 @@ class Timeline {
     }
 
     /** A timeline entry phrased for a person. */
-    record Line(java.time.Instant at, String when, String text) {
+    public record Line(java.time.Instant at, String when, String text) {
     }
 
     @EventListener
@@ -45,7 +48,7 @@ class Timeline {
     }
 
     /** The session's newest lines, oldest first; an ended session's last line says when and why it ended. */
-    List<Line> of(Session session) {
+    public List<Line> of(Session session) {
         List<Line> lines = new java.util.ArrayList<>(store.latest(session.id(), MAX_ENTRIES).stream().map(Timeline::line).toList());
         session.ending().ifPresent(ending -> {
             if (lines.size() == MAX_ENTRIES) lines.remove(0);

@@ -1,0 +1,128 @@
+package dev.lanyard.privacy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import dev.lanyard.session.SessionJson;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.annotation.JsonSerialize;
+
+/**
+ * Everything Lanyard keeps about one member, as the JSON document they download (PRODUCT.md D6). It holds no
+ * secret: no password hash, session token or its hash, API key secret or hash, two-factor seed or code, and no
+ * passkey's key material. Another member appears only as the member's own activity shows them (their address
+ * masked, their session ids left out).
+ *
+ * <p>Every part but {@link #activity()} is read before the document is written; the activity, which can be
+ * long, is read from the audit log in batches while it is written ({@link Entries}).
+ *
+ * @param sessions active sessions, API keys and apps included (each is a session), with details and full IP
+ * @param history  ended sessions, most recently ended first, with why they ended
+ * @param apiKeys  active API keys: what they are, never their secret
+ * @param apps     apps the member authorized (OAuth consents)
+ */
+public record DataExport(
+        @Schema(description = "When this copy was made") Instant exportedAt,
+        ExportedAccount account,
+        List<ExportedSession> sessions,
+        List<ExportedSession> history,
+        List<ExportedApiKey> apiKeys,
+        List<ExportedApp> apps,
+        List<ExportedPasskey> passkeys,
+        ExportedTwoFactor twoFactor,
+        ExportedSignInAlerts signInAlerts,
+        @ArraySchema(arraySchema = @Schema(description = "Your own activity in the audit log, oldest first: the entries "
+                + "and masking of GET /api/v1/audit/export?scope=own&format=json"),
+                schema = @Schema(ref = "#/components/schemas/AuditJson")) Entries activity) {
+
+    public DataExport {
+        Objects.requireNonNull(exportedAt, "exportedAt");
+        Objects.requireNonNull(account, "account");
+        sessions = List.copyOf(sessions);
+        history = List.copyOf(history);
+        apiKeys = List.copyOf(apiKeys);
+        apps = List.copyOf(apps);
+        passkeys = List.copyOf(passkeys);
+        Objects.requireNonNull(twoFactor, "twoFactor");
+        Objects.requireNonNull(signInAlerts, "signInAlerts");
+        Objects.requireNonNull(activity, "activity");
+    }
+
+    /**
+     * The account and what the team's admins set for it.
+     *
+     * @param sessionLimit the member's own session limit (0: none); null when the team's applies
+     */
+    public record ExportedAccount(String id, String email, String name, @Schema(allowableValues = {"admin", "member"}) String role,
+                                  String teamId, String teamName, Instant createdAt,
+                                  @Schema(nullable = true, description = "Your own session limit, set by an admin (0: none); "
+                                          + "null: the team's") Integer sessionLimit,
+                                  @Schema(description = "A high-security account: \"Remember me\" is not allowed") boolean rememberMeForbidden) {
+    }
+
+    /** A session as its owner sees it in {@code GET /api/v1/sessions/{id}}, with its timeline. */
+    public record ExportedSession(SessionJson session, List<ExportedTimelineLine> timeline) {
+    }
+
+    /** One line of a session's timeline: signed in, new address, new place, verified, renamed, ended. */
+    public record ExportedTimelineLine(Instant at, String text) {
+    }
+
+    /** An API key without its secret or hash. */
+    public record ExportedApiKey(String id, String name, List<String> scopes, Instant createdAt,
+                                 @Schema(nullable = true) Instant expiresAt,
+                                 @Schema(nullable = true, description = "null until first used") Instant lastUsedAt,
+                                 @Schema(nullable = true) String lastUsedIp, @Schema(nullable = true) String lastUsedLocation,
+                                 long requests) {
+    }
+
+    /** An app the member authorized, and the sessions it holds. */
+    public record ExportedApp(String name, String description, String clientId, List<String> scopes, Instant consentedAt,
+                              @Schema(nullable = true) Instant lastActivity, List<String> sessionIds) {
+    }
+
+    /** A passkey's name and use, never its key material. */
+    public record ExportedPasskey(String name, Instant createdAt, @Schema(nullable = true) Instant lastUsedAt, boolean synced) {
+    }
+
+    /** Whether an authenticator app is on, never its seed nor a code. */
+    public record ExportedTwoFactor(boolean enabled, @Schema(nullable = true) Instant enabledAt, int recoveryCodesLeft) {
+    }
+
+    /** The account's "Email me when a new device signs in". */
+    public record ExportedSignInAlerts(boolean newDeviceEmails) {
+    }
+
+    /**
+     * Items written as a JSON array as their source hands them over, flushed every {@value #FLUSH_EVERY}: the
+     * source reads them when the document is written, not before, so they are never all in memory.
+     */
+    @JsonSerialize(using = Entries.Writer.class)
+    public static final class Entries {
+        static final int FLUSH_EVERY = 1000;
+        private final Consumer<Consumer<Object>> source;
+
+        Entries(Consumer<Consumer<Object>> source) {
+            this.source = Objects.requireNonNull(source, "source");
+        }
+
+        static final class Writer extends ValueSerializer<Entries> {
+            @Override
+            public void serialize(Entries entries, JsonGenerator out, SerializationContext context) {
+                out.writeStartArray();
+                int[] written = {0};
+                entries.source.accept(item -> {
+                    context.writeValue(out, item);
+                    if (++written[0] % FLUSH_EVERY == 0) out.flush();
+                });
+                out.writeEndArray();
+            }
+        }
+    }
+}

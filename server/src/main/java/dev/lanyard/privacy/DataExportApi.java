@@ -1,0 +1,39 @@
+package dev.lanyard.privacy;
+
+import dev.lanyard.session.CurrentSession;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A member's copy of their data over the API (PRODUCT.md D6). An API key can never take it. */
+@RestController
+@Tag(name = "Account")
+class DataExportApi {
+    private final DataExports exports;
+    private final JsonMapper json;
+
+    DataExportApi(DataExports exports, JsonMapper json) {
+        this.exports = exports;
+        this.json = json;
+    }
+
+    @Operation(summary = "Everything Lanyard keeps about you, as one JSON document (a download): your account, active sessions "
+            + "with details, full IP and timeline, ended sessions with why they ended, your activity in the audit log, API keys, "
+            + "connected apps, passkeys, two-factor state and sign-in alert setting. No secret is in it: no password hash, token, "
+            + "key secret, seed or code. The export is recorded in your activity. Not for API keys.")
+    @ApiResponse(responseCode = "200", description = "The document, streamed as an attachment lanyard-data-<date>.json",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DataExport.class)))
+    @ApiResponse(responseCode = "403", description = "The request is made with an API key, or from another origin")
+    @GetMapping("/api/v1/account/export")
+    ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal CurrentSession current) {
+        return ExportDownload.of(exports.export(current), json);
+    }
+}

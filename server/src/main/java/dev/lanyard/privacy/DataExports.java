@@ -1,0 +1,152 @@
+package dev.lanyard.privacy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.MemberRules;
+import dev.lanyard.account.Team;
+import dev.lanyard.apps.Apps;
+import dev.lanyard.factors.SecondFactors;
+import dev.lanyard.keys.ApiKeys;
+import dev.lanyard.keys.KeyScope;
+import dev.lanyard.passkeys.Passkey;
+import dev.lanyard.passkeys.Passkeys;
+import dev.lanyard.risk.AlertSettings;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.ListFilter;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionJson;
+import dev.lanyard.session.SessionSettings;
+import dev.lanyard.session.SessionView;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.session.Timeline;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+
+/**
+ * A member's copy of their data (PRODUCT.md D6), read through each module's own service, and recorded in the
+ * audit log ({@link PrivacyEvent.DataExported}). A member's data is bounded (history is kept for the configured
+ * retention), so every part is read at once, except the activity, which the document reads while it is written.
+ */
+@Service
+public class DataExports {
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final Timeline timeline;
+    private final SessionSettings sessionSettings;
+    private final ApiKeys keys;
+    private final Apps apps;
+    private final Passkeys passkeys;
+    private final SecondFactors factors;
+    private final AlertSettings alerts;
+    private final MemberActivity activity;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    DataExports(Accounts accounts, Sessions sessions, Timeline timeline, SessionSettings sessionSettings, ApiKeys keys, Apps apps,
+                Passkeys passkeys, SecondFactors factors, AlertSettings alerts, MemberActivity activity,
+                ApplicationEventPublisher events, Clock clock) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.timeline = timeline;
+        this.sessionSettings = sessionSettings;
+        this.keys = keys;
+        this.apps = apps;
+        this.passkeys = passkeys;
+        this.factors = factors;
+        this.alerts = alerts;
+        this.activity = activity;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Everything Lanyard keeps about the member who makes the request, and an audit entry saying they took it.
+     * An API key is refused ({@link PrivacyProblem.KeyRefused}): an export is every personal detail at once.
+     */
+    public DataExport export(CurrentSession member) {
+        if (member.apiKey()) throw new PrivacyProblem.KeyRefused();
+        Instant now = clock.instant();
+        Account account = accounts.find(member.account().id()).orElse(member.account());
+        DataExport export = new DataExport(now, account(account),
+                all((limit, cursor) -> sessions.active(account.id(), ListFilter.ALL, limit, cursor)).stream()
+                        .map(s -> session(s, member, now)).toList(),
+                all((limit, cursor) -> sessions.history(account.id(), limit, cursor)).stream()
+                        .map(s -> session(s, member, now)).toList(),
+                apiKeys(account),
+                apps.connected(member).stream().map(DataExports::app).toList(),
+                passkeys.list(account.id()).stream().map(DataExports::passkey).toList(),
+                twoFactor(account),
+                new DataExport.ExportedSignInAlerts(alerts.newDeviceEmails(member)),
+                new DataExport.Entries(sink -> activity.forEach(account, sink)));
+        events.publishEvent(new PrivacyEvent.DataExported(account, member.id(), now));
+        return export;
+    }
+
+    private DataExport.ExportedAccount account(Account a) {
+        MemberRules rules = accounts.memberRules(a.id());
+        return new DataExport.ExportedAccount(a.id().value(), a.email(), a.name(), a.role().name().toLowerCase(java.util.Locale.ROOT),
+                a.team().value(), accounts.team(a.team()).map(Team::name).orElse(""), a.createdAt(),
+                rules.sessionLimit().orElse(null), rules.rememberMeForbidden());
+    }
+
+    /** As {@code GET /api/v1/sessions/{id}} shows it to its owner (full IP), with its timeline. */
+    private DataExport.ExportedSession session(Session s, CurrentSession member, Instant now) {
+        SessionJson details = SessionJson.of(s, s.id().equals(member.id()),
+                SessionView.activeNow(s, sessionSettings.activeWindow(), now), true);
+        return new DataExport.ExportedSession(details, timeline.of(s).stream()
+                .map(line -> new DataExport.ExportedTimelineLine(line.at(), line.text())).toList());
+    }
+
+    private List<DataExport.ExportedApiKey> apiKeys(Account account) {
+        List<DataExport.ExportedApiKey> found = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            ApiKeys.Page page = keys.list(account.id(), Sessions.MAX_PAGE, cursor);
+            for (ApiKeys.Listed listed : page.items()) {
+                var k = listed.key();
+                Session s = listed.session();
+                found.add(new DataExport.ExportedApiKey(k.id().value(), k.name(),
+                        k.scopes().stream().map(KeyScope::code).sorted().toList(), k.createdAt(), k.expiresAt().orElse(null),
+                        listed.used() ? s.lastActiveAt() : null, listed.used() ? s.ip() : null,
+                        listed.used() ? s.location().label() : null, s.activity().requests()));
+            }
+            cursor = page.nextCursor();
+        } while (cursor.isPresent());
+        return found;
+    }
+
+    private static DataExport.ExportedApp app(Apps.Connected c) {
+        return new DataExport.ExportedApp(c.app().name(), c.app().description(), c.app().clientId(),
+                c.consent().scopes().stream().sorted().toList(), c.consent().consentedAt(), c.lastActivity().orElse(null),
+                c.sessions().stream().map(s -> s.id().value()).toList());
+    }
+
+    private static DataExport.ExportedPasskey passkey(Passkey p) {
+        return new DataExport.ExportedPasskey(p.name(), p.createdAt(), p.lastUsedAt().orElse(null), p.synced());
+    }
+
+    private DataExport.ExportedTwoFactor twoFactor(Account account) {
+        SecondFactors.Status status = factors.status(account);
+        // Only the state: a pending enrolment's secret stays out.
+        return new DataExport.ExportedTwoFactor(status.enabled(), status.since().orElse(null), status.recoveryCodesLeft());
+    }
+
+    /** Every page of a paged list of sessions, in its order. */
+    private static List<Session> all(BiFunction<Integer, Optional<String>, Sessions.Page<Session>> pages) {
+        List<Session> found = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            Sessions.Page<Session> page = pages.apply(Sessions.MAX_PAGE, cursor);
+            found.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor.isPresent());
+        return found;
+    }
+}

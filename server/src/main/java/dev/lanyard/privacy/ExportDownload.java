@@ -1,0 +1,54 @@
+package dev.lanyard.privacy;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A data export as a download, {@code lanyard-data-<date>.json}: written as it is read, the activity batch by
+ * batch ({@link DataExport.Entries}), and indented, since people open it to read it.
+ */
+final class ExportDownload {
+
+    private ExportDownload() {
+    }
+
+    static ResponseEntity<StreamingResponseBody> of(DataExport export, JsonMapper json) {
+        String file = "lanyard-data-" + LocalDate.ofInstant(export.exportedAt(), ZoneOffset.UTC) + ".json";
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(file).build().toString())
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(out -> write(export, out, json));
+    }
+
+    static void write(DataExport export, OutputStream out, JsonMapper json) throws IOException {
+        // The writer closes what it writes to; the container, not this method, closes the response.
+        OutputStream unclosable = new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        };
+        try {
+            json.writerWithDefaultPrettyPrinter().writeValue(unclosable, export);
+        } catch (JacksonException failed) {
+            throw failed.getCause() instanceof IOException io ? io : new IOException(failed);
+        }
+    }
+}

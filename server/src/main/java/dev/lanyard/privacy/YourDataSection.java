@@ -1,0 +1,49 @@
+package dev.lanyard.privacy;
+
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.settings.SecuritySection;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The "Your data" section of {@code /settings/security} and its download (PRODUCT.md D6). */
+@Controller
+class YourDataSection implements SecuritySection {
+    /**
+     * Outside {@code /settings/security/}, which stays open to a member whose team requires a second factor they
+     * have not set up yet: until they have, they get no export either.
+     */
+    static final String DOWNLOAD = "/settings/data-export";
+
+    private final DataExports exports;
+    private final JsonMapper json;
+
+    YourDataSection(DataExports exports, JsonMapper json) {
+        this.exports = exports;
+        this.json = json;
+    }
+
+    @Override
+    public int order() {
+        return 90;
+    }
+
+    @Override
+    public String template() {
+        return "security/data";
+    }
+
+    @Override
+    public void describe(CurrentSession current, Model model) {
+        model.addAttribute("dataExportPath", DOWNLOAD);
+    }
+
+    @GetMapping(DOWNLOAD)
+    ResponseEntity<StreamingResponseBody> download(@AuthenticationPrincipal CurrentSession current) {
+        return ExportDownload.of(exports.export(current), json);
+    }
+}
