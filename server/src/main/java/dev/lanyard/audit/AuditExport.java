@@ -96,19 +96,8 @@ final class AuditExport {
     }
 
     static void writeJson(AuditLog audit, AuditQuery query, Viewer viewer, java.io.OutputStream out, JsonMapper json) throws IOException {
-        // The generator closes what it writes to; the container, not this method, closes the response.
-        java.io.OutputStream unclosable = new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] bytes, int offset, int length) throws IOException {
-                out.write(bytes, offset, length);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush();
-            }
-        };
-        try (JsonGenerator generator = json.createGenerator(unclosable)) {
+        // The container, not the generator, closes the response.
+        try (JsonGenerator generator = json.writer().without(tools.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).createGenerator(out)) {
             generator.writeStartArray();
             int[] rows = {0};
             audit.export(query, e -> {

@@ -1,6 +1,5 @@
 package dev.lanyard.privacy;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.LocalDate;
@@ -12,6 +11,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -33,20 +33,9 @@ final class ExportDownload {
     }
 
     static void write(DataExport export, OutputStream out, JsonMapper json) throws IOException {
-        // The writer closes what it writes to; the container, not this method, closes the response.
-        OutputStream unclosable = new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] bytes, int offset, int length) throws IOException {
-                out.write(bytes, offset, length);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush();
-            }
-        };
         try {
-            json.writerWithDefaultPrettyPrinter().writeValue(unclosable, export);
+            // The container, not the writer, closes the response.
+            json.writerWithDefaultPrettyPrinter().without(StreamWriteFeature.AUTO_CLOSE_TARGET).writeValue(out, export);
         } catch (JacksonException failed) {
             throw failed.getCause() instanceof IOException io ? io : new IOException(failed);
         }
