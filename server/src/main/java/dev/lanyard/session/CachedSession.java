@@ -51,6 +51,8 @@ class CachedSession {
     final boolean downgraded;
     /** Epoch milliseconds. */
     private final long expiresAt;
+    /** A device-bound session's cookie is refused from this epoch millisecond on (PRODUCT.md V6); 0: not bound. */
+    private final long boundUntil;
     /** The idle timeout: whole seconds when {@code >= 0} (0: none), else minus its milliseconds ({@link #idleMillis}). */
     private final int idle;
     /** Epoch milliseconds of the last request known here; only moves forward. */
@@ -91,6 +93,7 @@ class CachedSession {
         this.appType = (byte) session.appType().ordinal();
         this.ended = (byte) session.ending().map(e -> e.reason().ordinal()).orElse(-1).intValue();
         this.expiresAt = session.expiresAt().toEpochMilli();
+        this.boundUntil = session.boundUntil().map(Instant::toEpochMilli).orElse(0L);
         this.idle = idle(session.idleTimeout().toMillis());
         this.lastActive = session.lastActiveAt().toEpochMilli();
         int packed = PackedIpv4.pack(session.ip());
@@ -121,6 +124,15 @@ class CachedSession {
         Optional<Set<String>> keyScopes() {
             return scopes;
         }
+    }
+
+    /**
+     * Whether this entry's token is a device-bound session's cookie past its time: the browser that
+     * holds the session's key has a newer one (or renews it before its next request), so whoever
+     * presents this one does not hold the key.
+     */
+    boolean boundCookieStale(long now) {
+        return boundUntil != 0 && now >= boundUntil;
     }
 
     /** Present for an API key: its scopes. */

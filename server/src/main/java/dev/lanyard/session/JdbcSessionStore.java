@@ -25,7 +25,7 @@ class JdbcSessionStore implements SessionStore {
             id, account_id, name, app_type, remember_me, verified, alerts, user_agent, browser, browser_version,
             os, os_version, device_type, device_model, ip, city, region, country, country_code, isp, latitude,
             longitude, local_network, created_at, last_active_at, idle_timeout_ms, expires_at, sign_ins, requests,
-            pages, last_page, ended_at, end_reason, ended_by, ended_by_session, end_note, api_key, flags""";
+            pages, last_page, ended_at, end_reason, ended_by, ended_by_session, end_note, api_key, flags, token_expires_at""";
 
     static final String END = """
             ended_at = :at, end_reason = :reason, ended_by = :by, ended_by_session = :from, end_note = :note""";
@@ -387,6 +387,7 @@ class JdbcSessionStore implements SessionStore {
         if (ids.isEmpty()) return 0;
         jdbc.sql("DELETE FROM session_events WHERE session_id IN (:ids)").param("ids", ids).update();
         jdbc.sql("DELETE FROM session_hourly_requests WHERE session_id IN (:ids)").param("ids", ids).update();
+        jdbc.sql("DELETE FROM session_bindings WHERE session_id IN (:ids)").param("ids", ids).update();
         return jdbc.sql("DELETE FROM sessions WHERE id IN (:ids) AND ended_at IS NOT NULL").param("ids", ids).update();
     }
 
@@ -530,7 +531,12 @@ class JdbcSessionStore implements SessionStore {
                 Instant.ofEpochMilli(rs.getLong("expires_at")),
                 new Session.Activity(rs.getInt("sign_ins"), rs.getLong("requests"), rs.getLong("pages"),
                         rs.getString("last_page")),
-                ending, rs.getBoolean("api_key"), SessionFlag.decode(rs.getString("flags")));
+                ending, rs.getBoolean("api_key"), SessionFlag.decode(rs.getString("flags")), boundUntil(rs));
+    }
+
+    private static Optional<Instant> boundUntil(ResultSet rs) throws SQLException {
+        long at = rs.getLong("token_expires_at");
+        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(at));
     }
 
 }

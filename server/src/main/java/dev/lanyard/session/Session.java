@@ -14,14 +14,26 @@ import dev.lanyard.geo.GeoLocation;
  * A session as stored: who holds it, from what device and place, its lifetimes, its activity
  * and, once ended, when, why and by whom. Active means {@link #ending()} is empty.
  *
- * @param apiKey whether the session is an API key (decision 0018): lists link it to the key's
- *               page, and "sign out others" and "log out all devices" leave it
+ * @param apiKey     whether the session is an API key (decision 0018): lists link it to the key's
+ *                   page, and "sign out others" and "log out all devices" leave it
+ * @param boundUntil for a device-bound session (PRODUCT.md V6, decision 0050), when its current
+ *                   cookie stops being accepted unless the browser renews it with the session's key
  */
 public record Session(SessionId id, AccountId account, String name, AppType appType, boolean rememberMe,
                       boolean verified, boolean alerts, Device device, String userAgent, String ip,
                       GeoLocation location, Instant createdAt, Instant lastActiveAt, Duration idleTimeout,
                       Instant expiresAt, Activity activity, Optional<Ending> ending, boolean apiKey,
-                      List<SessionFlag> flags) {
+                      List<SessionFlag> flags, Optional<Instant> boundUntil) {
+
+    /** A session bound to no device key. */
+    public Session(SessionId id, AccountId account, String name, AppType appType, boolean rememberMe,
+                   boolean verified, boolean alerts, Device device, String userAgent, String ip,
+                   GeoLocation location, Instant createdAt, Instant lastActiveAt, Duration idleTimeout,
+                   Instant expiresAt, Activity activity, Optional<Ending> ending, boolean apiKey,
+                   List<SessionFlag> flags) {
+        this(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location, createdAt,
+                lastActiveAt, idleTimeout, expiresAt, activity, ending, apiKey, flags, Optional.empty());
+    }
 
     /** A session without flags. */
     public Session(SessionId id, AccountId account, String name, AppType appType, boolean rememberMe,
@@ -57,6 +69,12 @@ public record Session(SessionId id, AccountId account, String name, AppType appT
         activity = Objects.requireNonNullElse(activity, Activity.NONE);
         ending = Objects.requireNonNullElse(ending, Optional.empty());
         flags = List.copyOf(Objects.requireNonNullElse(flags, List.of()));
+        boundUntil = Objects.requireNonNullElse(boundUntil, Optional.empty());
+    }
+
+    /** Whether the session is bound to a key its browser keeps (PRODUCT.md V6). */
+    public boolean deviceBound() {
+        return boundUntil.isPresent();
     }
 
     /** Whether the risk assessment flagged the session (PRODUCT.md V3). */
@@ -118,11 +136,11 @@ public record Session(SessionId id, AccountId account, String name, AppType appT
     Session movedTo(String ip, GeoLocation location) {
         if (ip.equals(this.ip) && location.equals(this.location)) return this;
         return new Session(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location,
-                createdAt, lastActiveAt, idleTimeout, expiresAt, activity, ending, apiKey, flags);
+                createdAt, lastActiveAt, idleTimeout, expiresAt, activity, ending, apiKey, flags, boundUntil);
     }
 
     Session withActivity(Instant lastActive, Activity activity) {
         return new Session(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location,
-                createdAt, lastActive, idleTimeout, expiresAt, activity, ending, apiKey, flags);
+                createdAt, lastActive, idleTimeout, expiresAt, activity, ending, apiKey, flags, boundUntil);
     }
 }

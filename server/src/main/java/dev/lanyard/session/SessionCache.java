@@ -178,7 +178,7 @@ class SessionCache {
                 row.rememberMe(), row.verified(), row.alerts(), share(row.device()), share(row.userAgent()), row.ip(),
                 share(row.location()), row.createdAt(), row.lastActiveAt(), share(row.idleTimeout()), row.expiresAt(),
                 new Session.Activity(activity.signIns(), activity.requests(), activity.pages(), share(activity.lastPage())),
-                row.ending(), row.apiKey(), row.flags());
+                row.ending(), row.apiKey(), row.flags(), row.boundUntil());
     }
 
     /** Forgets the sessions, so their next request reads the database. Call after the commit. */

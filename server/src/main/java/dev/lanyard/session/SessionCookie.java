@@ -26,10 +26,12 @@ public class SessionCookie {
 
     private final SessionSettings settings;
     private final ExternalOrigins origins;
+    private final DeviceBindings bindings;
 
-    SessionCookie(SessionSettings settings, ExternalOrigins origins) {
+    SessionCookie(SessionSettings settings, ExternalOrigins origins, DeviceBindings bindings) {
         this.settings = settings;
         this.origins = origins;
+        this.bindings = bindings;
     }
 
     /** The token and whether it came as a bearer token. */
@@ -53,12 +55,41 @@ public class SessionCookie {
         return Optional.empty();
     }
 
-    /** Sets the cookie; a remembered session's cookie outlives the browser, others end with it. */
+    /**
+     * Sets the cookie; a remembered session's cookie outlives the browser, others end with it. Where the
+     * browser can bind the session to a key it keeps (a secure context: HTTPS, or this machine), it is
+     * asked to ({@link DeviceBindings}); a browser that cannot ignores the header.
+     */
     public void write(HttpServletRequest request, HttpServletResponse response, Sessions.Started started) {
         Session session = started.session();
         var cookie = base(request, started.token());
         if (session.rememberMe()) cookie.maxAge(Duration.between(session.createdAt(), session.expiresAt()));
         response.addHeader(HttpHeaders.SET_COOKIE, cookie.build().toString());
+        if (bindings.enabled() && secureContext(request)) {
+            response.addHeader("Secure-Session-Registration", bindings.registrationHeader());
+        }
+    }
+
+    /** Sets a device-bound session's new cookie, which lives until the next refresh is due. */
+    void writeBound(HttpServletRequest request, HttpServletResponse response, String token, Duration lifetime) {
+        response.addHeader(HttpHeaders.SET_COOKIE, base(request, token).maxAge(lifetime).build().toString());
+    }
+
+    /** The cookie's name for this request: with {@code __Host-} on HTTPS. */
+    String name(HttpServletRequest request) {
+        return origins.isSecure(request) ? HOST_PREFIX + settings.cookieName() : settings.cookieName();
+    }
+
+    /** The cookie's attributes but its lifetime, as a device-bound session's instructions name them. */
+    String attributes(HttpServletRequest request) {
+        return "Path=/; " + (origins.isSecure(request) ? "Secure; " : "") + "HttpOnly; SameSite=Lax";
+    }
+
+    /** HTTPS as the browser sees it, or this machine itself, where browsers treat plain HTTP as secure. */
+    private boolean secureContext(HttpServletRequest request) {
+        if (origins.isSecure(request)) return true;
+        String host = origins.of(request).host();
+        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
     }
 
     public void clear(HttpServletRequest request, HttpServletResponse response) {

@@ -19,7 +19,9 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                    @Schema(description = "Why the risk assessment found the session suspicious (new device, new country, "
                            + "new address, impossible travel, very old session); empty when it did not") List<FlagJson> flags,
                    @Schema(nullable = true, allowableValues = {"low", "medium", "high"},
-                           description = "The highest concern among the flags; null without flags") String concern) {
+                           description = "The highest concern among the flags; null without flags") String concern,
+                   @Schema(description = "Bound to a key the browser keeps on the device (Device Bound Session Credentials): "
+                           + "its cookie is renewed every few minutes with that key, so a copied cookie stops working") boolean deviceBound) {
 
     /** One reason a session looks suspicious. */
     record FlagJson(@Schema(example = "new-device", allowableValues = {"new-device", "new-country", "new-address",
@@ -47,7 +49,8 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
         SessionJson full = of(s, current, activeNow, false);
         return new SessionJson(null, full.current(), full.name(), full.device(), full.appType(), full.location(), full.ip(),
                 full.createdAt(), full.lastActiveAt(), full.expiresAt(), full.verified(), full.alerts(), full.activeNow(),
-                full.activity(), full.endedAt(), full.endReason(), full.endedBy(), full.endNote(), full.flags(), full.concern());
+                full.activity(), full.endedAt(), full.endReason(), full.endedBy(), full.endNote(), full.flags(), full.concern(),
+                full.deviceBound());
     }
 
     /**
@@ -71,6 +74,6 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                 e.flatMap(Session.Ending::by).map(x -> x.value()).orElse(null),
                 e.flatMap(Session.Ending::note).orElse(null),
                 s.flags().isEmpty() ? List.of() : s.flags().stream().map(f -> new FlagJson(f.code(), f.level().code(), f.reason())).toList(),
-                s.concern().map(SessionFlag.Level::code).orElse(null));
+                s.concern().map(SessionFlag.Level::code).orElse(null), s.deviceBound());
     }
 }

@@ -217,6 +217,7 @@ public class Sessions {
         CachedSession entry = found.get();
         if (entry.ended().isPresent()) return new Check.Ended(entry.ended().get());
         Instant now = clock.instant();
+        if (entry.boundCookieStale(now.toEpochMilli())) return new Check.Unknown();
         Optional<EndReason> expired = entry.expiry(now.toEpochMilli());
         if (expired.isPresent()) {
             expire(entry.id, entry.account().id(), expired.get(), now);

@@ -69,6 +69,7 @@ public class Timeline {
         return switch (e.kind()) {
             case "signed-in" -> "Signed in";
             case "address-changed" -> "Used from a new IP address: " + e.detail();
+            case "device-bound" -> "Bound to a key this device keeps: its cookie is renewed every few minutes";
             case "location-changed" -> "Location changed to " + e.detail();
             case "approved" -> e.detail().isEmpty() ? "Verified: approved from a verified session"
                     : "Verified: approved from " + e.detail();

@@ -112,13 +112,16 @@ class SecurityConfiguration {
                 // Every request authenticates afresh from its Lanyard session, which Spring would take for
                 // a new sign-in and rotate the CSRF token each time, breaking forms open in other tabs.
                 .csrf(c -> c.csrfTokenRepository(csrfTokens)
-                        .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy()))
+                        .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy())
+                        // Device-bound sessions' endpoints (decision 0050): browsers call them by themselves with a
+                        // custom header no other site can send without CORS, and each needs a proof signed by the key.
+                        .ignoringRequestMatchers("/dbsc/register", "/dbsc/refresh"))
                 .authorizeHttpRequests(a -> a
                         // An async dispatch continues a request that was already authorized (live streams).
                         .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC).permitAll()
                         .requestMatchers("/login", "/login/verify", "/login/verify/passkey", "/login/verify/passkey/options", "/login/passkey",
                                 "/login/passkey/options", "/signup", "/invite/*", "/not-me/*", "/not-me/*/all", "/css/**", "/js/**", "/img/**", "/webjars/**",
-                                "/favicon.ico", "/error").permitAll()
+                                "/favicon.ico", "/error", "/dbsc/refresh").permitAll()
                         .requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health").permitAll()
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->

@@ -1,0 +1,197 @@
+package dev.lanyard.session;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Device-bound sessions (PRODUCT.md V6, Device Bound Session Credentials; docs/decisions/0050). A browser
+ * that supports them answers a sign-in's {@code Secure-Session-Registration} header by making a key that
+ * never leaves the device and registering it with a proof ({@link DeviceProof}); from then on the session's
+ * cookie is replaced every {@link #COOKIE_LIFETIME} by a refresh only that key can sign, and the session
+ * refuses a cookie older than that. A cookie copied off the device stops working within minutes, and a
+ * refresh needs the key. Sessions of browsers without support stay as they are.
+ */
+@Service
+class DeviceBindings {
+    static final String REGISTER_PATH = "/dbsc/register";
+    static final String REFRESH_PATH = "/dbsc/refresh";
+    /** How long a bound session's cookie lives in the browser, which renews it when it is gone. */
+    static final Duration COOKIE_LIFETIME = Duration.ofMinutes(10);
+    /** How much longer Lanyard accepts it: a browser whose clock runs a little behind is not signed out. */
+    static final Duration CLOCK_GRACE = Duration.ofMinutes(1);
+    /** How long a refresh challenge can be answered. */
+    static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final DeviceBindingStore bindings;
+    private final SessionStore sessions;
+    private final TimelineStore timeline;
+    private final SessionBroadcast broadcast;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final boolean enabled;
+
+    DeviceBindings(DeviceBindingStore bindings, SessionStore sessions, TimelineStore timeline, SessionBroadcast broadcast,
+                   TransactionTemplate transactions, Clock clock,
+                   @Value("${lanyard.session.device-binding:true}") boolean enabled) {
+        this.bindings = bindings;
+        this.sessions = sessions;
+        this.timeline = timeline;
+        this.broadcast = broadcast;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.enabled = enabled;
+    }
+
+    /** What a registration or refresh came to. */
+    sealed interface Outcome {
+        /** Bound or refreshed: the session's new token, accepted until {@code until}. */
+        record Bound(SessionId session, String token, Instant until) implements Outcome {
+        }
+
+        /** The refresh must answer this challenge first. */
+        record Challenge(SessionId session, String challenge) implements Outcome {
+        }
+
+        /** The session has ended, or was never bound: the browser should stop refreshing it. */
+        record Over() implements Outcome {
+        }
+
+        /** Refused, and why (for the response; the session stays as it was). */
+        record Refused(String why) implements Outcome {
+        }
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** The {@code Secure-Session-Registration} header a browser sign-in answers with. */
+    String registrationHeader() {
+        return "(ES256 RS256);path=\"" + REGISTER_PATH + "\"";
+    }
+
+    /** Binds the signed-in browser session {@code current} to the key of {@code proof}, and gives it a new token. */
+    Outcome register(CurrentSession current, String proof) {
+        if (!enabled) return new Outcome.Refused("Device-bound sessions are turned off.");
+        if (current.apiKey()) return new Outcome.Refused("An API key cannot be bound to a device.");
+        Instant now = clock.instant();
+        Optional<DeviceProof.BoundKey> key = DeviceProof.registration(proof, now);
+        if (key.isEmpty()) return new Outcome.Refused("The Secure-Session-Response header is not a proof signed by the key it names.");
+        String token = SessionToken.generate();
+        Instant until = now.plus(COOKIE_LIFETIME).plus(CLOCK_GRACE);
+        String secret = random();
+        Boolean bound = transactions.execute(tx -> {
+            if (bindings.bind(current.id(), key.get(), secret, SessionToken.hash(token), until, now) != 1) {
+                tx.setRollbackOnly();
+                return false;
+            }
+            timeline.add(current.id(), now, "device-bound", key.get().algorithm());
+            broadcast.changed(List.of(current.id()));
+            return true;
+        });
+        return Boolean.TRUE.equals(bound) ? new Outcome.Bound(current.id(), token, until)
+                : new Outcome.Refused("This session is already bound to a device, or has ended.");
+    }
+
+    /**
+     * A challenge for the bound session {@code sessionId}'s next refresh, or {@link Outcome.Over} if it has
+     * none to make. A challenge is the time it was made and a MAC of that time and the session under the
+     * binding's secret: giving one writes nothing, so however many are asked for, none displaces another.
+     */
+    Outcome challenge(String sessionId) {
+        Optional<SessionId> id = active(sessionId);
+        if (id.isEmpty()) return new Outcome.Over();
+        Optional<DeviceBindingStore.Binding> binding = bindings.find(id.get());
+        if (binding.isEmpty()) return new Outcome.Over();
+        long at = clock.millis();
+        return new Outcome.Challenge(id.get(), at + "." + mac(binding.get(), at));
+    }
+
+    /**
+     * Renews the bound session's token if {@code proof} is signed with its key and answers a challenge it
+     * was given within {@link #CHALLENGE_LIFETIME}, later than the last one it answered.
+     */
+    Outcome refresh(String sessionId, String proof) {
+        Optional<SessionId> id = active(sessionId);
+        if (id.isEmpty()) return new Outcome.Over();
+        Optional<DeviceBindingStore.Binding> binding = bindings.find(id.get());
+        if (binding.isEmpty()) return new Outcome.Over();
+        Instant now = clock.instant();
+        Optional<String> answered = DeviceProof.answer(proof, binding.get().key());
+        OptionalLong challengedAt = answered.map(c -> challengedAt(binding.get(), c, now)).orElse(OptionalLong.empty());
+        if (challengedAt.isEmpty() || challengedAt.getAsLong() <= binding.get().lastAnswered()) {
+            return new Outcome.Refused("The proof does not answer a fresh challenge of this session with its key.");
+        }
+        String token = SessionToken.generate();
+        Instant until = now.plus(COOKIE_LIFETIME).plus(CLOCK_GRACE);
+        Boolean renewed = transactions.execute(tx -> {
+            if (bindings.refresh(id.get(), challengedAt.getAsLong(), SessionToken.hash(token), until, now) != 1) {
+                tx.setRollbackOnly();
+                return false;
+            }
+            broadcast.changed(List.of(id.get()));
+            return true;
+        });
+        return Boolean.TRUE.equals(renewed) ? new Outcome.Bound(id.get(), token, until)
+                : new Outcome.Refused("The challenge was answered already.");
+    }
+
+    /** When the challenge was made, if it is one of this binding's, made at most {@link #CHALLENGE_LIFETIME} ago. */
+    private static OptionalLong challengedAt(DeviceBindingStore.Binding binding, String challenge, Instant now) {
+        int dot = challenge.indexOf('.');
+        if (dot < 1 || dot > 19) return OptionalLong.empty();
+        long at;
+        try {
+            at = Long.parseLong(challenge.substring(0, dot));
+        } catch (NumberFormatException notOurs) {
+            return OptionalLong.empty();
+        }
+        byte[] expected = mac(binding, at).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = challenge.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(expected, given)) return OptionalLong.empty();
+        Instant made = Instant.ofEpochMilli(at);
+        if (made.isAfter(now) || made.plus(CHALLENGE_LIFETIME).isBefore(now)) return OptionalLong.empty();
+        return OptionalLong.of(at);
+    }
+
+    private static String mac(DeviceBindingStore.Binding binding, long at) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getUrlDecoder().decode(binding.secret()), "HmacSHA256"));
+            byte[] tag = mac.doFinal((binding.session().value() + "|" + at).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every JVM", e);
+        }
+    }
+
+    private static String random() {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /** The id of an active, bound session, from the text a browser sent. */
+    private Optional<SessionId> active(String sessionId) {
+        if (sessionId == null || sessionId.isBlank() || sessionId.length() > 64) return Optional.empty();
+        SessionId id = new SessionId(sessionId.strip());
+        return sessions.findAnyOwner(id).filter(Session::active).filter(Session::deviceBound).map(Session::id);
+    }
+}
