@@ -168,6 +168,53 @@ class TwoNodesTest {
         assertThat(onB.body().path("type").asString()).isEqualTo("urn:lanyard:problem:session-ended");
     }
 
+    /** A request with the session cookie and other headers, outside the API's document (the DBSC endpoints are in none). */
+    private static HttpResponse<String> withCookie(String node, String method, String path, String cookie, Map<String, String> headers,
+                                                   Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .header("Content-Type", "application/json");
+        if (cookie != null) request.header("Cookie", "lanyard_session=" + cookie);
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String sessionCookie(HttpResponse<String> response) {
+        return response.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith("lanyard_session=") && !h.startsWith("lanyard_session=;"))
+                .map(h -> h.substring("lanyard_session=".length(), h.indexOf(';'))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aDeviceBoundSessionsReplacedCookieIsRefusedOnTheOtherNodeAndItsNewOneAccepted() throws Exception {
+        String email = signUp();
+        HttpResponse<String> login = withCookie(a, "POST", "/api/v1/login", null, Map.of(),
+                Map.of("email", email, "password", TestAccounts.PASSWORD, "rememberMe", false));
+        assertThat(login.statusCode()).isEqualTo(201);
+        String before = sessionCookie(login);
+        assertThat(withCookie(b, "GET", "/api/v1/sessions/current", before, Map.of(), null).statusCode()).as("cached on B").isEqualTo(200);
+
+        com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).generate();
+        com.nimbusds.jwt.SignedJWT proof = new com.nimbusds.jwt.SignedJWT(
+                new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256)
+                        .type(new com.nimbusds.jose.JOSEObjectType("dbsc+jwt")).jwk(key.toPublicJWK()).build(),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issueTime(new java.util.Date()).build());
+        proof.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
+        HttpResponse<String> registered = withCookie(a, "POST", "/dbsc/register", before,
+                Map.of("Secure-Session-Response", proof.serialize()), null);
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+        String bound = sessionCookie(registered);
+
+        long deadline = System.nanoTime() + HEARING.toNanos();
+        int status;
+        do {
+            status = withCookie(b, "GET", "/api/v1/sessions/current", before, Map.of(), null).statusCode();
+            if (status == 401) break;
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        assertThat(status).as("the replaced cookie on B").isEqualTo(401);
+        assertThat(withCookie(b, "GET", "/api/v1/sessions/current", bound, Map.of(), null).statusCode()).as("the new one on B").isEqualTo(200);
+    }
+
     @Test
     void renameOnOneNodeShowsOnTheOthersCurrentSession() throws Exception {
         JsonNode login = signIn(a, signUp());
