@@ -28,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>No method changes or deletes an entry but the two the privacy settings ask for (PRODUCT.md D6,
  * docs/decisions/0049): {@link #reduceAddresses}, which leaves each hash as it was, and
- * {@link #removeBefore}, which removes a team's oldest entries and records where its chain now starts.
+ * {@link #removeOlderThan}, which removes a team's oldest entries and records where its chain now starts.
  */
 @Service
 public class AuditLog {

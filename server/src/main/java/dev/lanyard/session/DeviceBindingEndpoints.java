@@ -3,6 +3,7 @@ package dev.lanyard.session;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.lanyard.geo.ExternalOrigins;
 import jakarta.servlet.http.HttpServletRequest;
@@ -54,14 +55,8 @@ class DeviceBindingEndpoints {
     ResponseEntity<Map<String, Object>> refresh(@RequestHeader(name = SESSION_ID, required = false) String sessionId,
                                                 @RequestHeader(name = PROOF, required = false) String proof,
                                                 HttpServletRequest request, HttpServletResponse response) {
-        DeviceBindings.Outcome outcome = proof == null || proof.isBlank() ? bindings.challenge(sessionId) : bindings.refresh(sessionId, proof);
-        if (outcome instanceof DeviceBindings.Outcome.Over) {
-            Map<String, Object> over = new LinkedHashMap<>();
-            over.put("session_identifier", sessionId == null ? "" : sessionId);
-            over.put("continue", false);
-            return ResponseEntity.ok().cacheControl(CacheControl.noStore()).contentType(MediaType.APPLICATION_JSON).body(over);
-        }
-        return answer(outcome, request, response);
+        return answer(proof == null || proof.isBlank() ? bindings.challenge(sessionId) : bindings.refresh(sessionId, proof),
+                request, response);
     }
 
     private ResponseEntity<Map<String, Object>> answer(DeviceBindings.Outcome outcome, HttpServletRequest request,
@@ -76,7 +71,11 @@ class DeviceBindingEndpoints {
                     .header(CHALLENGE, "\"" + challenge.challenge() + "\";id=\"" + challenge.session().value() + "\"").build();
         }
         if (outcome instanceof DeviceBindings.Outcome.Refused refused) return refused(refused.why());
-        return ResponseEntity.status(HttpStatus.FORBIDDEN).cacheControl(CacheControl.noStore()).build();
+        // Over: the session ended or was never bound, and the browser should stop refreshing it.
+        Map<String, Object> over = new LinkedHashMap<>();
+        over.put("session_identifier", Objects.requireNonNullElse(request.getHeader(SESSION_ID), ""));
+        over.put("continue", false);
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).contentType(MediaType.APPLICATION_JSON).body(over);
     }
 
     private static ResponseEntity<Map<String, Object>> refused(String why) {

@@ -21,7 +21,8 @@ interface DeviceBindingStore {
      */
     int bind(SessionId id, DeviceProof.BoundKey key, String secret, String tokenHash, Instant until, Instant at);
 
-    Optional<Binding> find(SessionId id);
+    /** The binding of a session that is still active; empty for one that ended or was never bound. */
+    Optional<Binding> findActive(SessionId id);
 
     /**
      * Records that the challenge made at {@code challengedAt} (epoch milliseconds) was answered, if no later

@@ -3,7 +3,6 @@ package dev.lanyard.session;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +10,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.ToIntBiFunction;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -37,21 +37,18 @@ class DeviceBindings {
     static final Duration CLOCK_GRACE = Duration.ofMinutes(1);
     /** How long a refresh challenge can be answered. */
     static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DeviceBindingStore bindings;
-    private final SessionStore sessions;
     private final TimelineStore timeline;
     private final SessionBroadcast broadcast;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final boolean enabled;
 
-    DeviceBindings(DeviceBindingStore bindings, SessionStore sessions, TimelineStore timeline, SessionBroadcast broadcast,
+    DeviceBindings(DeviceBindingStore bindings, TimelineStore timeline, SessionBroadcast broadcast,
                    TransactionTemplate transactions, Clock clock,
                    @Value("${lanyard.session.device-binding:true}") boolean enabled) {
         this.bindings = bindings;
-        this.sessions = sessions;
         this.timeline = timeline;
         this.broadcast = broadcast;
         this.transactions = transactions;
@@ -94,20 +91,12 @@ class DeviceBindings {
         Instant now = clock.instant();
         Optional<DeviceProof.BoundKey> key = DeviceProof.registration(proof, now);
         if (key.isEmpty()) return new Outcome.Refused("The Secure-Session-Response header is not a proof signed by the key it names.");
-        String token = SessionToken.generate();
-        Instant until = now.plus(COOKIE_LIFETIME).plus(CLOCK_GRACE);
-        String secret = random();
-        Boolean bound = transactions.execute(tx -> {
-            if (bindings.bind(current.id(), key.get(), secret, SessionToken.hash(token), until, now) != 1) {
-                tx.setRollbackOnly();
-                return false;
-            }
-            timeline.add(current.id(), now, "device-bound", key.get().algorithm());
-            broadcast.changed(List.of(current.id()));
-            return true;
-        });
-        return Boolean.TRUE.equals(bound) ? new Outcome.Bound(current.id(), token, until)
-                : new Outcome.Refused("This session is already bound to a device, or has ended.");
+        String secret = SessionToken.generate();
+        return withNewToken(current.id(), now, (hash, until) -> {
+            int bound = bindings.bind(current.id(), key.get(), secret, hash, until, now);
+            if (bound == 1) timeline.add(current.id(), now, "device-bound", key.get().algorithm());
+            return bound;
+        }).orElseGet(() -> new Outcome.Refused("This session is already bound to a device, or has ended."));
     }
 
     /**
@@ -116,12 +105,10 @@ class DeviceBindings {
      * binding's secret: giving one writes nothing, so however many are asked for, none displaces another.
      */
     Outcome challenge(String sessionId) {
-        Optional<SessionId> id = active(sessionId);
-        if (id.isEmpty()) return new Outcome.Over();
-        Optional<DeviceBindingStore.Binding> binding = bindings.find(id.get());
+        Optional<DeviceBindingStore.Binding> binding = activeBinding(sessionId);
         if (binding.isEmpty()) return new Outcome.Over();
         long at = clock.millis();
-        return new Outcome.Challenge(id.get(), at + "." + mac(binding.get(), at));
+        return new Outcome.Challenge(binding.get().session(), at + "." + mac(binding.get(), at));
     }
 
     /**
@@ -129,28 +116,36 @@ class DeviceBindings {
      * was given within {@link #CHALLENGE_LIFETIME}, later than the last one it answered.
      */
     Outcome refresh(String sessionId, String proof) {
-        Optional<SessionId> id = active(sessionId);
-        if (id.isEmpty()) return new Outcome.Over();
-        Optional<DeviceBindingStore.Binding> binding = bindings.find(id.get());
+        Optional<DeviceBindingStore.Binding> binding = activeBinding(sessionId);
         if (binding.isEmpty()) return new Outcome.Over();
         Instant now = clock.instant();
-        Optional<String> answered = DeviceProof.answer(proof, binding.get().key());
-        OptionalLong challengedAt = answered.map(c -> challengedAt(binding.get(), c, now)).orElse(OptionalLong.empty());
+        OptionalLong challengedAt = DeviceProof.answer(proof, binding.get().key())
+                .map(challenge -> challengedAt(binding.get(), challenge, now)).orElse(OptionalLong.empty());
         if (challengedAt.isEmpty() || challengedAt.getAsLong() <= binding.get().lastAnswered()) {
             return new Outcome.Refused("The proof does not answer a fresh challenge of this session with its key.");
         }
+        SessionId id = binding.get().session();
+        return withNewToken(id, now, (hash, until) -> bindings.refresh(id, challengedAt.getAsLong(), hash, until, now))
+                .orElseGet(() -> new Outcome.Refused("The challenge was answered already."));
+    }
+
+    /**
+     * Gives the session a new token by {@code change} (which gets the token's hash and the end of its
+     * acceptance, and returns 1 if it changed the session), in one transaction; the caches of every node drop
+     * the old token after the commit. Empty if {@code change} changed nothing.
+     */
+    private Optional<Outcome> withNewToken(SessionId id, Instant now, ToIntBiFunction<String, Instant> change) {
         String token = SessionToken.generate();
         Instant until = now.plus(COOKIE_LIFETIME).plus(CLOCK_GRACE);
-        Boolean renewed = transactions.execute(tx -> {
-            if (bindings.refresh(id.get(), challengedAt.getAsLong(), SessionToken.hash(token), until, now) != 1) {
+        Boolean changed = transactions.execute(tx -> {
+            if (change.applyAsInt(SessionToken.hash(token), until) != 1) {
                 tx.setRollbackOnly();
                 return false;
             }
-            broadcast.changed(List.of(id.get()));
+            broadcast.changed(List.of(id));
             return true;
         });
-        return Boolean.TRUE.equals(renewed) ? new Outcome.Bound(id.get(), token, until)
-                : new Outcome.Refused("The challenge was answered already.");
+        return Boolean.TRUE.equals(changed) ? Optional.of(new Outcome.Bound(id, token, until)) : Optional.empty();
     }
 
     /** When the challenge was made, if it is one of this binding's, made at most {@link #CHALLENGE_LIFETIME} ago. */
@@ -182,16 +177,10 @@ class DeviceBindings {
         }
     }
 
-    private static String random() {
-        byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    }
 
-    /** The id of an active, bound session, from the text a browser sent. */
-    private Optional<SessionId> active(String sessionId) {
+    /** The binding of an active session, from the id a browser sent. */
+    private Optional<DeviceBindingStore.Binding> activeBinding(String sessionId) {
         if (sessionId == null || sessionId.isBlank() || sessionId.length() > 64) return Optional.empty();
-        SessionId id = new SessionId(sessionId.strip());
-        return sessions.findAnyOwner(id).filter(Session::active).filter(Session::deviceBound).map(Session::id);
+        return bindings.findActive(new SessionId(sessionId.strip()));
     }
 }

@@ -34,10 +34,11 @@ class JdbcDeviceBindingStore implements DeviceBindingStore {
     }
 
     @Override
-    public Optional<Binding> find(SessionId id) {
+    public Optional<Binding> findActive(SessionId id) {
         return jdbc.sql("""
-                        SELECT algorithm, public_key, secret, bound_at, refreshed_at, last_answered
-                        FROM session_bindings WHERE session_id = :id""")
+                        SELECT b.algorithm, b.public_key, b.secret, b.bound_at, b.refreshed_at, b.last_answered
+                        FROM session_bindings b JOIN sessions s ON s.id = b.session_id
+                        WHERE b.session_id = :id AND s.ended_at IS NULL""")
                 .param("id", id.value())
                 .query((rs, n) -> new Binding(id, new DeviceProof.BoundKey(rs.getString("algorithm"), rs.getString("public_key")),
                         rs.getString("secret"), Instant.ofEpochMilli(rs.getLong("bound_at")),

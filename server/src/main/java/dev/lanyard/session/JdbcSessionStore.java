@@ -423,13 +423,13 @@ class JdbcSessionStore implements SessionStore {
 
     private int reduce(String sql, List<Kept> rows, Instant before) {
         if (rows.isEmpty()) return 0;
-        org.springframework.jdbc.core.namedparam.SqlParameterSource[] params = rows.stream()
-                .map(row -> new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
+        MapSqlParameterSource[] params = rows.stream()
+                .map(row -> new MapSqlParameterSource()
                         .addValue("id", row.id())
                         .addValue("ip", row.ip())
                         .addValue("network", ClientAddresses.network(row.ip()))
                         .addValue("before", before.toEpochMilli()))
-                .toArray(org.springframework.jdbc.core.namedparam.SqlParameterSource[]::new);
+                .toArray(MapSqlParameterSource[]::new);
         return java.util.Arrays.stream(batch.batchUpdate(sql, params))
                 .map(c -> c == java.sql.Statement.SUCCESS_NO_INFO ? 1 : c).sum();
     }
