@@ -71,7 +71,7 @@ class LiveSessions implements SessionBroadcast.Listener {
                 EndReason reason = session.flatMap(Session::ending).map(Session.Ending::reason).orElse(EndReason.REVOKED);
                 send(s, SseEmitter.event().name("signed-out")
                         .data(Map.of("reason", reason.code(), "message", reason.notice())));
-                s.emitter().complete();
+                complete(s);
             }
         }
         accounts.forEach(this::changed);
@@ -97,7 +97,7 @@ class LiveSessions implements SessionBroadcast.Listener {
     /** Closes the streams first, so a graceful shutdown does not wait on them. */
     @EventListener(ContextClosedEvent.class)
     void closeAll() {
-        byAccount.values().forEach(set -> set.forEach(s -> s.emitter().complete()));
+        byAccount.values().forEach(set -> set.forEach(this::complete));
     }
 
     int subscribers() {
@@ -110,6 +110,20 @@ class LiveSessions implements SessionBroadcast.Listener {
                 s.emitter().send(event);
             }
         } catch (IOException | IllegalStateException gone) {
+            remove(s);
+        }
+    }
+
+    /**
+     * Ends the page's stream. The container may be closing it at the same moment (the page went away,
+     * the stream timed out), and then refuses the dispatch that completing asks for: the page is gone.
+     */
+    private void complete(Subscriber s) {
+        try {
+            synchronized (s.emitter()) {
+                s.emitter().complete();
+            }
+        } catch (IllegalStateException gone) {
             remove(s);
         }
     }

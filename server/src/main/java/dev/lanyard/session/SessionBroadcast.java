@@ -200,7 +200,7 @@ class SessionBroadcast {
         if (!postgres) {
             afterCommit(() -> {
                 cache.evict(ids);
-                listeners.forEach(l -> l.ended(ids, true));
+                tell(l -> l.ended(ids, true));
             });
             return;
         }
@@ -225,7 +225,7 @@ class SessionBroadcast {
             boolean deferred = false;
             try {
                 cache.evict(ids);
-                listeners.forEach(l -> l.ended(ids, true));
+                tell(l -> l.ended(ids, true));
                 if (waits != null) {
                     waits.add(await);
                     deferred = true;
@@ -324,7 +324,7 @@ class SessionBroadcast {
     /** Tells this node's and the other nodes' listeners, after the commit, that the account has a new session. */
     void started(dev.lanyard.account.AccountId account) {
         if (postgres) notify(STARTED_PREFIX + account.value());
-        afterCommit(() -> listeners.forEach(l -> l.started(account)));
+        afterCommit(() -> tell(l -> l.started(account)));
     }
 
     /** Who else on this node wants to hear of endings and starts (the live page updates). */
@@ -498,15 +498,24 @@ class SessionBroadcast {
         return owed;
     }
 
-    /** Tells the listeners on the handler thread; one that fails (even with an Error) does not stop the others. */
+    /** Tells the listeners on the handler thread. */
     private void handOff(java.util.function.Consumer<Listener> news) {
-        handlers.execute(() -> listeners.forEach(l -> {
+        handlers.execute(() -> tell(news));
+    }
+
+    /**
+     * Tells every listener; one that fails (even with an Error) does not stop the others, nor fail the
+     * request whose transaction already committed what they hear of (a live page's stream closing as a
+     * session ends must not answer its sign-out with an error).
+     */
+    private void tell(java.util.function.Consumer<Listener> news) {
+        listeners.forEach(l -> {
             try {
                 news.accept(l);
             } catch (Throwable e) {
                 log.warn("A session listener failed: {}", e.toString());
             }
-        }));
+        });
     }
 
     private static List<SessionId> ids(String payload) {

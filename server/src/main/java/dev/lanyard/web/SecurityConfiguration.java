@@ -8,6 +8,8 @@ import dev.lanyard.ops.MetricsAccess;
 import dev.lanyard.ops.RequestMetrics;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.session.SessionFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -28,6 +30,7 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.csrf.MissingCsrfTokenException;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
@@ -42,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 class SecurityConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -210,8 +214,13 @@ class SecurityConfiguration {
     private static AccessDeniedHandler accessDenied(JsonMapper json) {
         return (request, response, denied) -> {
             boolean csrf = denied instanceof CsrfException;
-            // As Spring Security marks the request's observation: a refused CSRF token is the request's failure.
-            if (csrf) RequestMetrics.failed(request, denied);
+            if (csrf) {
+                // As Spring Security marks the request's observation: a refused CSRF token is the request's failure.
+                RequestMetrics.failed(request, denied);
+                // Which form was refused and why, by the exception's kind: its message may quote the token sent.
+                log.info("Refused {} {}: {}", request.getMethod(), request.getRequestURI(),
+                        denied instanceof MissingCsrfTokenException ? "no CSRF cookie (a new token was made)" : "the CSRF token sent does not match the cookie's");
+            }
             if (Problems.ACTUATOR.matches(request) && !csrf) {
                 // The metrics' only credential is their token, whoever else the caller may be.
                 metricsTokenMissing(response, json);

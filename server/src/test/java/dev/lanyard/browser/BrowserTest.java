@@ -16,6 +16,8 @@ import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -49,6 +51,27 @@ abstract class BrowserTest {
         if (browser != null) browser.close();
         if (playwright != null) playwright.close();
     }
+
+    /**
+     * On a failure, what each open page shows (its address, title and text), printed before the
+     * contexts close: an assertion on an address alone does not say which page a browser stood on.
+     */
+    @RegisterExtension
+    final TestExecutionExceptionHandler pagesOnFailure = (test, thrown) -> {
+        for (BrowserContext context : contexts) {
+            for (Page page : context.pages()) {
+                String shown;
+                try {
+                    shown = String.valueOf(page.evaluate("() => document.title + ' | ' + "
+                            + "(document.querySelector('main') || document.body).innerText.slice(0, 800)"));
+                } catch (RuntimeException unreadable) {
+                    shown = "(unreadable: " + unreadable.getMessage() + ")";
+                }
+                System.err.println("[" + test.getDisplayName() + "] page at " + page.url() + ": " + shown);
+            }
+        }
+        throw thrown;
+    };
 
     @AfterEach
     void closeContexts() {

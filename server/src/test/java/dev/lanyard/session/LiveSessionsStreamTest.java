@@ -70,6 +70,8 @@ class LiveSessionsStreamTest {
     JsonMapper json;
     @Autowired
     OpenApiContract contract;
+    @Autowired
+    SessionBroadcast broadcast;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final List<EventStream> streams = new ArrayList<>();
@@ -180,6 +182,54 @@ class LiveSessionsStreamTest {
         assertThat(signedOut.name()).isEqualTo("signed-out");
         assertThat(json.readTree(signedOut.data()).path("reason").asString()).isEqualTo("lifetime-expired");
         assertThat(stream.nextBesidesChanged()).as("the stream closes").isNull();
+    }
+
+    /**
+     * A listener that fails (a page's stream the container is closing as the session ends) neither turns
+     * the committed sign-out into an error for whoever asked for it nor keeps the listeners after it from hearing.
+     */
+    @Test
+    void aFailingListenerFailsNeitherTheRevocationNorTheOtherListeners() throws Exception {
+        Sessions.Started laptop = signIn();
+        Sessions.Started phone = signIn();
+        EventStream stream = open(laptop);
+        assertThat(stream.nextBesidesChanged()).isEqualTo(READY);
+        List<SessionId> heardAfter = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SessionBroadcast.Listener failing = new SessionBroadcast.Listener() {
+            @Override
+            public void ended(List<SessionId> ids, boolean local) {
+                throw new IllegalStateException("the stream is closing");
+            }
+
+            @Override
+            public void started(dev.lanyard.account.AccountId account) {
+                throw new IllegalStateException("the stream is closing");
+            }
+        };
+        SessionBroadcast.Listener after = new SessionBroadcast.Listener() {
+            @Override
+            public void ended(List<SessionId> ids, boolean local) {
+                heardAfter.addAll(ids);
+            }
+
+            @Override
+            public void started(dev.lanyard.account.AccountId account) {
+            }
+        };
+        broadcast.register(failing);
+        broadcast.register(after);
+        try {
+            HttpResponse<String> revoke = send(request("/api/v1/sessions/" + laptop.session().id().value())
+                    .header("Authorization", "Bearer " + phone.token()).DELETE());
+
+            assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(204);
+            assertThat(stream.nextBesidesChanged().name()).isEqualTo("signed-out");
+            assertThat(heardAfter).containsExactly(laptop.session().id());
+            assertThat(store.findAnyOwner(laptop.session().id()).orElseThrow().ending()).isPresent();
+        } finally {
+            broadcast.unregister(failing);
+            broadcast.unregister(after);
+        }
     }
 
     @Test
