@@ -48,15 +48,26 @@ class DeviceBindingEndpoints {
         if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
             return refused("Only a browser's cookie session can be bound to a device.");
         }
-        return answer(bindings.register(current, proof), request, response);
+        return answer(bindings.register(current, unquoted(proof)), request, response);
     }
 
     @PostMapping(DeviceBindings.REFRESH_PATH)
     ResponseEntity<Map<String, Object>> refresh(@RequestHeader(name = SESSION_ID, required = false) String sessionId,
                                                 @RequestHeader(name = PROOF, required = false) String proof,
                                                 HttpServletRequest request, HttpServletResponse response) {
-        return answer(proof == null || proof.isBlank() ? bindings.challenge(sessionId) : bindings.refresh(sessionId, proof),
-                request, response);
+        String id = unquoted(sessionId);
+        String answer = unquoted(proof);
+        return answer(answer == null || answer.isBlank() ? bindings.challenge(id) : bindings.refresh(id, answer), request, response);
+    }
+
+    /**
+     * Both request headers are structured-field strings, which the protocol's examples quote and Chrome
+     * sends bare: either is read.
+     */
+    private static String unquoted(String header) {
+        if (header == null) return null;
+        String value = header.strip();
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
     }
 
     private ResponseEntity<Map<String, Object>> answer(DeviceBindings.Outcome outcome, HttpServletRequest request,
@@ -73,7 +84,7 @@ class DeviceBindingEndpoints {
         if (outcome instanceof DeviceBindings.Outcome.Refused refused) return refused(refused.why());
         // Over: the session ended or was never bound, and the browser should stop refreshing it.
         Map<String, Object> over = new LinkedHashMap<>();
-        over.put("session_identifier", Objects.requireNonNullElse(request.getHeader(SESSION_ID), ""));
+        over.put("session_identifier", Objects.requireNonNullElse(unquoted(request.getHeader(SESSION_ID)), ""));
         over.put("continue", false);
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).contentType(MediaType.APPLICATION_JSON).body(over);
     }

@@ -10,16 +10,17 @@ interface DeviceBindingStore {
      * A session's binding: its key, the secret its challenges are made with, and the time of the last
      * challenge it answered.
      */
-    record Binding(SessionId session, DeviceProof.BoundKey key, String secret, Instant boundAt, Instant refreshedAt,
-                   long lastAnswered) {
+    record Binding(SessionId session, DeviceProof.BoundKey key, String secret, long lastAnswered) {
     }
 
     /**
-     * Binds an active session that is not bound yet to {@code key}, and replaces its token with the one
-     * whose hash is {@code tokenHash}, accepted until {@code until}. Returns 1, or 0 if the session is
-     * ended, unknown, an API key or already bound (the caller's transaction must then roll back).
+     * Binds an active session that is not bound yet and started at or after {@code signedInSince} to
+     * {@code key}, and replaces its token with the one whose hash is {@code tokenHash}, accepted until
+     * {@code until}. Returns 1, or 0 if the session is ended, unknown, an API key, already bound or older
+     * (the caller's transaction must then roll back).
      */
-    int bind(SessionId id, DeviceProof.BoundKey key, String secret, String tokenHash, Instant until, Instant at);
+    int bind(SessionId id, DeviceProof.BoundKey key, String secret, String tokenHash, Instant until, Instant at,
+             Instant signedInSince);
 
     /** The binding of a session that is still active; empty for one that ended or was never bound. */
     Optional<Binding> findActive(SessionId id);

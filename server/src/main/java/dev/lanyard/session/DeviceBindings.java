@@ -37,6 +37,13 @@ class DeviceBindings {
     static final Duration CLOCK_GRACE = Duration.ofMinutes(1);
     /** How long a refresh challenge can be answered. */
     static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
+    /** How far ahead of this node's clock a challenge made by another node may be: their clocks differ a little. */
+    static final Duration NODE_SKEW = Duration.ofSeconds(5);
+    /**
+     * How long after its sign-in a session can be bound. A browser registers as soon as the sign-in's answer
+     * asks it to; later, only someone else holding a copy of the cookie would, to take the session over.
+     */
+    static final Duration REGISTRATION_WINDOW = Duration.ofMinutes(5);
 
     private final DeviceBindingStore bindings;
     private final TimelineStore timeline;
@@ -58,8 +65,8 @@ class DeviceBindings {
 
     /** What a registration or refresh came to. */
     sealed interface Outcome {
-        /** Bound or refreshed: the session's new token, accepted until {@code until}. */
-        record Bound(SessionId session, String token, Instant until) implements Outcome {
+        /** Bound or refreshed: the session's new token. */
+        record Bound(SessionId session, String token) implements Outcome {
         }
 
         /** The refresh must answer this challenge first. */
@@ -92,11 +99,13 @@ class DeviceBindings {
         Optional<DeviceProof.BoundKey> key = DeviceProof.registration(proof, now);
         if (key.isEmpty()) return new Outcome.Refused("The Secure-Session-Response header is not a proof signed by the key it names.");
         String secret = SessionToken.generate();
+        Instant signedInSince = now.minus(REGISTRATION_WINDOW);
         return withNewToken(current.id(), now, (hash, until) -> {
-            int bound = bindings.bind(current.id(), key.get(), secret, hash, until, now);
+            int bound = bindings.bind(current.id(), key.get(), secret, hash, until, now, signedInSince);
             if (bound == 1) timeline.add(current.id(), now, "device-bound", key.get().algorithm());
             return bound;
-        }).orElseGet(() -> new Outcome.Refused("This session is already bound to a device, or has ended."));
+        }).orElseGet(() -> new Outcome.Refused("This session is already bound to a device, has ended, or was signed in "
+                + "more than " + REGISTRATION_WINDOW.toMinutes() + " minutes ago."));
     }
 
     /**
@@ -106,27 +115,32 @@ class DeviceBindings {
      */
     Outcome challenge(String sessionId) {
         Optional<DeviceBindingStore.Binding> binding = activeBinding(sessionId);
-        if (binding.isEmpty()) return new Outcome.Over();
+        return binding.isEmpty() ? new Outcome.Over() : challenge(binding.get());
+    }
+
+    private Outcome.Challenge challenge(DeviceBindingStore.Binding binding) {
         long at = clock.millis();
-        return new Outcome.Challenge(binding.get().session(), at + "." + mac(binding.get(), at));
+        return new Outcome.Challenge(binding.session(), at + "." + mac(binding, at));
     }
 
     /**
      * Renews the bound session's token if {@code proof} is signed with its key and answers a challenge it
-     * was given within {@link #CHALLENGE_LIFETIME}, later than the last one it answered.
+     * was given within {@link #CHALLENGE_LIFETIME}, later than the last one it answered. A proof signed with
+     * the key that answers a challenge past its time, answered already or not this session's gets a fresh
+     * challenge, as the protocol says: a browser signs the last challenge it was given first (it keeps it
+     * from the refresh before, ten minutes ago) and asks again only when told to.
      */
     Outcome refresh(String sessionId, String proof) {
         Optional<DeviceBindingStore.Binding> binding = activeBinding(sessionId);
         if (binding.isEmpty()) return new Outcome.Over();
+        Optional<String> answered = DeviceProof.answer(proof, binding.get().key());
+        if (answered.isEmpty()) return new Outcome.Refused("The proof is not signed with the key this session is bound to.");
         Instant now = clock.instant();
-        OptionalLong challengedAt = DeviceProof.answer(proof, binding.get().key())
-                .map(challenge -> challengedAt(binding.get(), challenge, now)).orElse(OptionalLong.empty());
-        if (challengedAt.isEmpty() || challengedAt.getAsLong() <= binding.get().lastAnswered()) {
-            return new Outcome.Refused("The proof does not answer a fresh challenge of this session with its key.");
-        }
+        OptionalLong challengedAt = challengedAt(binding.get(), answered.get(), now);
+        if (challengedAt.isEmpty() || challengedAt.getAsLong() <= binding.get().lastAnswered()) return challenge(binding.get());
         SessionId id = binding.get().session();
         return withNewToken(id, now, (hash, until) -> bindings.refresh(id, challengedAt.getAsLong(), hash, until, now))
-                .orElseGet(() -> new Outcome.Refused("The challenge was answered already."));
+                .orElseGet(() -> activeBinding(sessionId).<Outcome>map(this::challenge).orElseGet(Outcome.Over::new));
     }
 
     /**
@@ -145,7 +159,7 @@ class DeviceBindings {
             broadcast.changed(List.of(id));
             return true;
         });
-        return Boolean.TRUE.equals(changed) ? Optional.of(new Outcome.Bound(id, token, until)) : Optional.empty();
+        return Boolean.TRUE.equals(changed) ? Optional.of(new Outcome.Bound(id, token)) : Optional.empty();
     }
 
     /** When the challenge was made, if it is one of this binding's, made at most {@link #CHALLENGE_LIFETIME} ago. */
@@ -162,7 +176,7 @@ class DeviceBindings {
         byte[] given = challenge.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, given)) return OptionalLong.empty();
         Instant made = Instant.ofEpochMilli(at);
-        if (made.isAfter(now) || made.plus(CHALLENGE_LIFETIME).isBefore(now)) return OptionalLong.empty();
+        if (made.isAfter(now.plus(NODE_SKEW)) || made.plus(CHALLENGE_LIFETIME).isBefore(now)) return OptionalLong.empty();
         return OptionalLong.of(at);
     }
 
@@ -176,7 +190,6 @@ class DeviceBindings {
             throw new IllegalStateException("HmacSHA256 is required of every JVM", e);
         }
     }
-
 
     /** The binding of an active session, from the id a browser sent. */
     private Optional<DeviceBindingStore.Binding> activeBinding(String sessionId) {

@@ -82,8 +82,8 @@ final class DeviceProof {
         try {
             SignedJWT jwt = SignedJWT.parse(proof.strip());
             var type = jwt.getHeader().getType();
-            // "dbsc+jwt" where the browser says; a proof of another kind is no proof here.
-            if (type != null && !type.toString().equalsIgnoreCase("dbsc+jwt")) return Optional.empty();
+            // The protocol says "dbsc+jwt" MUST be its type: a JWT of any other kind is no proof here.
+            if (type == null || !type.toString().equalsIgnoreCase("dbsc+jwt")) return Optional.empty();
             return Optional.of(jwt);
         } catch (ParseException bad) {
             return Optional.empty();

@@ -16,17 +16,20 @@ class JdbcDeviceBindingStore implements DeviceBindingStore {
     }
 
     @Override
-    public int bind(SessionId id, DeviceProof.BoundKey key, String secret, String tokenHash, Instant until, Instant at) {
+    public int bind(SessionId id, DeviceProof.BoundKey key, String secret, String tokenHash, Instant until, Instant at,
+                    Instant signedInSince) {
         int inserted = jdbc.sql("""
                         INSERT INTO session_bindings (session_id, algorithm, public_key, secret, bound_at, refreshed_at, last_answered)
                         SELECT id, :algorithm, :key, :secret, :at, :at, 0 FROM sessions
                         WHERE id = :id AND ended_at IS NULL AND api_key = :no AND token_expires_at IS NULL
+                          AND created_at >= :since
                         ON CONFLICT (session_id) DO NOTHING""")
                 .param("id", id.value())
                 .param("algorithm", key.algorithm())
                 .param("key", key.publicJwk())
                 .param("secret", secret)
                 .param("at", at.toEpochMilli())
+                .param("since", signedInSince.toEpochMilli())
                 .param("no", false)
                 .update();
         if (inserted == 0) return 0;
@@ -36,13 +39,12 @@ class JdbcDeviceBindingStore implements DeviceBindingStore {
     @Override
     public Optional<Binding> findActive(SessionId id) {
         return jdbc.sql("""
-                        SELECT b.algorithm, b.public_key, b.secret, b.bound_at, b.refreshed_at, b.last_answered
+                        SELECT b.algorithm, b.public_key, b.secret, b.last_answered
                         FROM session_bindings b JOIN sessions s ON s.id = b.session_id
                         WHERE b.session_id = :id AND s.ended_at IS NULL""")
                 .param("id", id.value())
                 .query((rs, n) -> new Binding(id, new DeviceProof.BoundKey(rs.getString("algorithm"), rs.getString("public_key")),
-                        rs.getString("secret"), Instant.ofEpochMilli(rs.getLong("bound_at")),
-                        Instant.ofEpochMilli(rs.getLong("refreshed_at")), rs.getLong("last_answered")))
+                        rs.getString("secret"), rs.getLong("last_answered")))
                 .optional();
     }
 

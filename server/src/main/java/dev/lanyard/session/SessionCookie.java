@@ -80,9 +80,13 @@ public class SessionCookie {
         return origins.isSecure(request) ? HOST_PREFIX + settings.cookieName() : settings.cookieName();
     }
 
-    /** The cookie's attributes but its lifetime, as a device-bound session's instructions name them. */
+    /**
+     * The cookie's attributes but its lifetime, as a device-bound session's instructions name them: read off
+     * the cookie itself, since the browser binds only a cookie whose attributes are these.
+     */
     String attributes(HttpServletRequest request) {
-        return "Path=/; " + (origins.isSecure(request) ? "Secure; " : "") + "HttpOnly; SameSite=Lax";
+        String cookie = base(request, "").build().toString();
+        return cookie.substring(cookie.indexOf("; ") + 2);
     }
 
     /** HTTPS as the browser sees it, or this machine itself, where browsers treat plain HTTP as secure. */
@@ -97,10 +101,9 @@ public class SessionCookie {
     }
 
     private ResponseCookie.ResponseCookieBuilder base(HttpServletRequest request, String value) {
-        boolean secure = origins.isSecure(request);
-        return ResponseCookie.from(secure ? HOST_PREFIX + settings.cookieName() : settings.cookieName(), value)
+        return ResponseCookie.from(name(request), value)
                 .httpOnly(true)
-                .secure(secure)
+                .secure(origins.isSecure(request))
                 .sameSite("Lax")
                 .path("/");
     }
