@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class AuditExport {
     static final List<String> CSV_COLUMNS = List.of("seq", "at", "action", "actor_id", "actor_email", "actor_name",
-            "actor_session", "subject", "session", "ip", "detail", "team", "prev_hash", "hash");
+            "actor_session", "subject", "session", "ip", "detail", "team", "prev_hash", "hash", "hash_version", "ip_commit");
 
     private AuditExport() {
     }
@@ -76,7 +76,8 @@ final class AuditExport {
                 cell(e.actor().id().map(AccountId::value).orElse("")), cell(e.actor().email()), cell(e.actor().name()),
                 cell(viewer.actorSession(e).map(SessionId::value).orElse("")),
                 cell(e.subject().map(AccountId::value).orElse("")), cell(viewer.session(e).map(SessionId::value).orElse("")),
-                cell(viewer.ip(e).orElse("")), cell(e.detail()), cell(e.team().value()), e.prevHash(), e.hash())) + "\r\n";
+                cell(viewer.ip(e).orElse("")), cell(e.detail()), cell(e.team().value()), e.prevHash(), e.hash(),
+                Integer.toString(e.version()), e.seal().map(AuditEntry.Seal::commit).orElse(""))) + "\r\n";
     }
 
     /**

@@ -36,6 +36,8 @@ public class AuditLog {
     /** Rows read per query when verifying or exporting. */
     static final int BATCH = 1000;
     private static final int MAX_ATTEMPTS = 100;
+    /** How many times a verification starts again when the retention moved the anchor during it. */
+    private static final int VERIFY_ATTEMPTS = 3;
     /** Entries removed per transaction by {@link #removeOlderThan}; a field so that tests can make it small. */
     int removeBatch = 10_000;
 
@@ -175,12 +177,21 @@ public class AuditLog {
 
     /**
      * Recomputes the team's chain from its first entry up to its head, reading {@link #BATCH} rows
-     * at a time, and reports the first place where it breaks.
+     * at a time, and reports the first place where it breaks. The audit retention may remove the oldest
+     * entries meanwhile (on any node): a break found while the anchor moved is checked again from the new
+     * anchor, so a log being aged is not reported as tampered with.
      */
     public Verification verify(TeamId team) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<AuditStore.Anchor> anchor = store.anchor(team);
+            Verification result = verifyFrom(team, anchor);
+            if (result instanceof Verification.Intact || attempt == VERIFY_ATTEMPTS || store.anchor(team).equals(anchor)) return result;
+        }
+    }
+
+    private Verification verifyFrom(TeamId team, Optional<AuditStore.Anchor> anchor) {
         Optional<AuditStore.Head> head = store.head(team);
         long upTo = head.map(AuditStore.Head::seq).orElse(0L);
-        Optional<AuditStore.Anchor> anchor = store.anchor(team);
         long expected = anchor.map(a -> a.seq() + 1).orElse(1L);
         long first = expected;
         String prev = anchor.map(AuditStore.Anchor::hash).orElse(ChainHash.GENESIS);

@@ -71,11 +71,16 @@ final class ChainHash {
         return HexFormat.of().formatHex(sha256().digest(bytes.toByteArray()));
     }
 
-    /** A fresh seal for a full address: a random salt and SHA-256(salt ‖ address). */
+    /**
+     * A fresh seal for an address: a random salt and SHA-256(salt ‖ address). An address that is a network
+     * already (a session's, reduced before the entry was written) is sealed as a reduced one is: its salt
+     * dropped at once, as there is no full address to keep.
+     */
     static AuditEntry.Seal seal(String ip) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        return new AuditEntry.Seal(commit(salt, ip), Optional.of(HexFormat.of().formatHex(salt)));
+        String commit = commit(salt, ip);
+        return new AuditEntry.Seal(commit, ClientAddresses.isNetwork(ip) ? Optional.empty() : Optional.of(HexFormat.of().formatHex(salt)));
     }
 
     /**

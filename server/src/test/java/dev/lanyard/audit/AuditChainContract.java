@@ -518,6 +518,33 @@ abstract class AuditChainContract {
         assertThat(all(team)).hasSize(5);
     }
 
+    /** The retention (on another node) removes the oldest entries while a verification is reading the chain. */
+    @Test
+    void aVerificationDuringTheRetentionIsNotReportedAsTampering() {
+        Instant from = T0.minus(Duration.ofDays(5000));
+        TeamId team = newTeam();
+        appendMany(team, 6, from);
+        Duration retention = Duration.ofDays(400);
+        AtomicBoolean first = new AtomicBoolean(true);
+        AuditStore retentionDuringTheRead = (AuditStore) Proxy.newProxyInstance(AuditStore.class.getClassLoader(),
+                new Class<?>[] {AuditStore.class}, (proxy, method, args) -> {
+                    // After the verification read the anchor and the head, before it reads the entries.
+                    if (method.getName().equals("find") && first.getAndSet(false)) {
+                        audit.removeOlderThan(retention, from.plusSeconds(3).plus(retention));
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        AuditLog.Verification verified = new AuditLog(retentionDuringTheRead, transactions).verify(team);
+
+        assertThat(first).isFalse();
+        assertThat(verified).isEqualTo(new AuditLog.Verification.Intact(4, 4));
+    }
+
     @Test
     void entriesRemovedFromTheStartOtherThanByTheRetentionAreReported() {
         Instant from = T0.minus(Duration.ofDays(6000));

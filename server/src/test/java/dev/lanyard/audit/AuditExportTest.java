@@ -47,8 +47,8 @@ class AuditExportTest {
 
         assertThat(AuditExport.csvLine(e, new Viewer(new AccountId("acc_ada")))).isEqualTo("3,2026-01-10T09:15:00.250Z,admin.forced-sign-out,acc_ada,ada@example.com,Ada,"
                 + "ses_a,acc_bob,,83.45.123.78,Force sign-out of bob@example.com: Security concern — 3 sessions,team_1,"
-                + "0".repeat(64) + "," + "f".repeat(64) + "\r\n");
-        assertThat(AuditExport.CSV_COLUMNS).hasSize(14);
+                + "0".repeat(64) + "," + "f".repeat(64) + ",1,\r\n");
+        assertThat(AuditExport.CSV_COLUMNS).hasSize(16);
     }
 
     @Test

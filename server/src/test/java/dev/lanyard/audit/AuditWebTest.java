@@ -10,15 +10,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Mailer;
 import dev.lanyard.account.Members;
 import dev.lanyard.account.SignUp;
+import dev.lanyard.account.TeamId;
 import dev.lanyard.account.TestAccounts;
+import dev.lanyard.session.SessionId;
 import dev.lanyard.web.ApiClient;
 import dev.lanyard.web.ApiClient.Member;
 import dev.lanyard.web.LanyardSpringTest;
@@ -219,6 +224,32 @@ class AuditWebTest {
             assertThat(array.get(i).path("seq").asLong()).isEqualTo(i + 1);
             assertThat(array.get(i).path("prevHash").asString()).isEqualTo(array.get(i - 1).path("hash").asString());
         }
+        // Each entry recomputes from what the export holds: hash version 2 from the address's network and its commitment.
+        int recomputed = 0;
+        for (JsonNode e : array) {
+            assertThat(e.path("hashVersion").asInt()).isEqualTo(2);
+            if (!(e.path("withheld").isNull() || e.path("withheld").isEmpty())) continue; // another person's: masked
+            assertThat(ChainHash.of(fromExport(e))).as(e.toString()).isEqualTo(e.path("hash").asString());
+            if (!e.path("ipCommit").isNull()) recomputed++;
+        }
+        assertThat(recomputed).as("entries with an address recomputed").isPositive();
+    }
+
+    /** An exported entry read back as the entry it was, but for the salt, which is never exported. */
+    private static AuditEntry fromExport(JsonNode e) {
+        JsonNode actor = e.path("actor");
+        return new AuditEntry(new TeamId(e.path("team").asString()), e.path("seq").asLong(), Instant.parse(e.path("at").asString()),
+                actor.isNull() || actor.isMissingNode() ? AuditEntry.Actor.SYSTEM
+                        : new AuditEntry.Actor(text(actor, "id").map(AccountId::new), actor.path("email").asString(),
+                        actor.path("name").asString(), text(actor, "session").map(SessionId::new)),
+                text(e, "subject").map(AccountId::new), text(e, "session").map(SessionId::new), e.path("action").asString(),
+                e.path("detail").asString(), text(e, "ip"), e.path("prevHash").asString(), e.path("hash").asString(),
+                e.path("hashVersion").asInt(), text(e, "ipCommit").map(c -> new AuditEntry.Seal(c, Optional.empty())));
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isNull() || value.isMissingNode() ? Optional.empty() : Optional.of(value.asString());
     }
 
     @Test

@@ -63,6 +63,15 @@ class ChainHashTest {
                 V2.action(), V2.detail(), V2.ip(), V2.prevHash(), "", 2, Optional.of(one)))).isTrue();
     }
 
+    /** An entry written with an address that is a network already (its session's, reduced) is sealed as a reduced one. */
+    @Test
+    void aNetworkIsSealedWithoutASaltAndHolds() {
+        AuditEntry.Seal seal = ChainHash.seal("83.45.123.0/24");
+        assertThat(seal.salt()).isEmpty();
+        assertThat(ChainHash.sealHolds(new AuditEntry(V2.team(), V2.seq(), V2.at(), V2.actor(), V2.subject(), V2.session(),
+                V2.action(), V2.detail(), Optional.of("83.45.123.0/24"), V2.prevHash(), "", 2, Optional.of(seal)))).isTrue();
+    }
+
     @Test
     void everyFieldChangesTheHash() {
         List<UnaryOperator<AuditEntry>> changes = List.of(
