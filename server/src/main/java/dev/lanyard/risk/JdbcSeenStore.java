@@ -81,9 +81,14 @@ class JdbcSeenStore implements SeenStore {
     }
 
     @Override
-    public int forgetAddresses(Instant before) {
-        return jdbc.sql("DELETE FROM risk_seen WHERE kind = 'address' AND seen_at < :before")
+    public int forgetAddresses(Instant before, int limit) {
+        // In batches: the first run after an upgrade may find every address an account ever used, and
+        // SQLite holds its one write lock for as long as a statement runs.
+        return jdbc.sql("""
+                        DELETE FROM risk_seen WHERE kind = 'address' AND (account_id, value) IN (
+                            SELECT account_id, value FROM risk_seen WHERE kind = 'address' AND seen_at < :before LIMIT :limit)""")
                 .param("before", before.toEpochMilli())
+                .param("limit", limit)
                 .update();
     }
 }

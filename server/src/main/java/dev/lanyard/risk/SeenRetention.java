@@ -1,6 +1,7 @@
 package dev.lanyard.risk;
 
 import java.time.Clock;
+import java.time.Instant;
 
 import dev.lanyard.geo.PrivacySettings;
 import org.slf4j.Logger;
@@ -16,6 +17,8 @@ import org.springframework.stereotype.Component;
 @Component
 class SeenRetention {
     private static final Logger log = LoggerFactory.getLogger(SeenRetention.class);
+    /** Addresses forgotten per statement. */
+    static final int BATCH = 5_000;
 
     private final SeenStore seen;
     private final PrivacySettings privacy;
@@ -30,7 +33,13 @@ class SeenRetention {
     /** Returns how many addresses were forgotten. */
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT8M")
     int forgetOldAddresses() {
-        int forgotten = seen.forgetAddresses(privacy.reduceBefore(clock.instant()));
+        Instant before = privacy.reduceBefore(clock.instant());
+        int forgotten = 0;
+        int batch;
+        do {
+            batch = seen.forgetAddresses(before, BATCH);
+            forgotten += batch;
+        } while (batch == BATCH);
         if (forgotten > 0) log.info("Forgot {} addresses last seen more than {} ago", forgotten, privacy.ipRetention());
         return forgotten;
     }

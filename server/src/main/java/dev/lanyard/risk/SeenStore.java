@@ -25,8 +25,8 @@ interface SeenStore {
     }
 
     /**
-     * Forgets the addresses last seen before {@code before} (PRODUCT.md D6): a later sign-in from one
-     * counts as a new address again. Returns how many were forgotten; safe to repeat.
+     * Forgets at most {@code limit} of the addresses last seen before {@code before} (PRODUCT.md D6): a
+     * later sign-in from one counts as a new address again. Returns how many were forgotten; safe to repeat.
      */
-    int forgetAddresses(Instant before);
+    int forgetAddresses(Instant before, int limit);
 }

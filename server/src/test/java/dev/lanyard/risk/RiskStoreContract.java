@@ -78,7 +78,9 @@ abstract class RiskStoreContract {
         seen.record(alice, madrid(now));
         seen.record(alice, Sighting.of(RiskRulesTest.FIREFOX_WINDOWS, "83.45.123.10", RiskRulesTest.MADRID, now.plus(Duration.ofDays(10))));
 
-        assertThat(seen.forgetAddresses(now.plus(Duration.ofDays(1)))).isEqualTo(1);
+        seen.record(alice, Sighting.of(RiskRulesTest.FIREFOX_WINDOWS, "83.45.123.11", RiskRulesTest.MADRID, now));
+        assertThat(seen.forgetAddresses(now.plus(Duration.ofDays(1)), 1)).as("at most the batch").isEqualTo(1);
+        assertThat(seen.forgetAddresses(now.plus(Duration.ofDays(1)), 10)).isEqualTo(1);
 
         SeenStore.Seen later = seen.lookup(alice, madrid(now.plus(Duration.ofDays(20))));
         assertThat(later.address()).as("83.45.123.9 is forgotten").isFalse();
@@ -87,7 +89,7 @@ abstract class RiskStoreContract {
         assertThat(later.assessedBefore()).isTrue();
         assertThat(seen.lookup(alice, Sighting.of(RiskRulesTest.FIREFOX_WINDOWS, "83.45.123.10", RiskRulesTest.MADRID,
                 now.plus(Duration.ofDays(20)))).address()).isTrue();
-        assertThat(seen.forgetAddresses(now.plus(Duration.ofDays(1)))).isZero();
+        assertThat(seen.forgetAddresses(now.plus(Duration.ofDays(1)), 10)).isZero();
     }
 
     @Test
