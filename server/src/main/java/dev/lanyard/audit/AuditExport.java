@@ -19,6 +19,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -97,8 +98,10 @@ final class AuditExport {
     }
 
     static void writeJson(AuditLog audit, AuditQuery query, Viewer viewer, java.io.OutputStream out, JsonMapper json) throws IOException {
-        // The container, not the generator, closes the response.
-        try (JsonGenerator generator = json.writer().without(tools.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).createGenerator(out)) {
+        // The container, not the generator, closes the response. Closing after a failed read must not end the
+        // array: a download cut short has to be invalid JSON, not a valid file that silently misses entries.
+        try (JsonGenerator generator = json.writer().without(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                .without(StreamWriteFeature.AUTO_CLOSE_CONTENT).createGenerator(out)) {
             generator.writeStartArray();
             int[] rows = {0};
             audit.export(query, e -> {

@@ -19,19 +19,20 @@ import tools.jackson.databind.annotation.JsonSerialize;
  * passkey's key material. Another member appears only as the member's own activity shows them (their address
  * masked, their session ids left out).
  *
- * <p>Every part but {@link #activity()} is read before the document is written; the activity, which can be
- * long, is read from the audit log in batches while it is written ({@link Entries}).
+ * <p>The parts that can be long, {@link #sessions()}, {@link #history()} and {@link #activity()}, are read page
+ * by page while the document is written ({@link Entries}); the others are read before.
  *
- * @param sessions active sessions, API keys and apps included (each is a session), with details and full IP
- * @param history  ended sessions, most recently ended first, with why they ended
+ * @param sessions active sessions, API keys and apps included (each is a session), with details, full IP and
+ *                 whole timeline, most recently active first
+ * @param history  ended sessions, most recently ended first, with why they ended and their whole timeline
  * @param apiKeys  active API keys: what they are, never their secret
  * @param apps     apps the member authorized (OAuth consents)
  */
 public record DataExport(
         @Schema(description = "When this copy was made") Instant exportedAt,
         ExportedAccount account,
-        List<ExportedSession> sessions,
-        List<ExportedSession> history,
+        @ArraySchema(schema = @Schema(implementation = ExportedSession.class)) Entries sessions,
+        @ArraySchema(schema = @Schema(implementation = ExportedSession.class)) Entries history,
         List<ExportedApiKey> apiKeys,
         List<ExportedApp> apps,
         List<ExportedPasskey> passkeys,
@@ -44,8 +45,8 @@ public record DataExport(
     public DataExport {
         Objects.requireNonNull(exportedAt, "exportedAt");
         Objects.requireNonNull(account, "account");
-        sessions = List.copyOf(sessions);
-        history = List.copyOf(history);
+        Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(history, "history");
         apiKeys = List.copyOf(apiKeys);
         apps = List.copyOf(apps);
         passkeys = List.copyOf(passkeys);

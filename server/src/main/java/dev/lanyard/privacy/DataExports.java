@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
@@ -21,6 +23,7 @@ import dev.lanyard.risk.AlertSettings;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.ListFilter;
 import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionId;
 import dev.lanyard.session.SessionJson;
 import dev.lanyard.session.SessionSettings;
 import dev.lanyard.session.SessionView;
@@ -31,8 +34,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * A member's copy of their data (PRODUCT.md D6), read through each module's own service, and recorded in the
- * audit log ({@link PrivacyEvent.DataExported}). A member's data is bounded (history is kept for the configured
- * retention), so every part is read at once, except the activity, which the document reads while it is written.
+ * audit log ({@link PrivacyEvent.DataExported}). Sessions, history and activity can be long (thousands of API
+ * key or app sessions, each with its whole timeline), so the document reads them page by page while it is
+ * written; the other parts are small and read at once.
  */
 @Service
 public class DataExports {
@@ -75,10 +79,10 @@ public class DataExports {
         Instant now = clock.instant();
         Account account = accounts.find(member.account().id()).orElse(member.account());
         DataExport export = new DataExport(now, account(account),
-                all((limit, cursor) -> sessions.active(account.id(), ListFilter.ALL, limit, cursor)).stream()
-                        .map(s -> session(s, member, now)).toList(),
-                all((limit, cursor) -> sessions.history(account.id(), limit, cursor)).stream()
-                        .map(s -> session(s, member, now)).toList(),
+                new DataExport.Entries(sink -> forEach((limit, cursor) -> sessions.active(account.id(), ListFilter.ALL, limit, cursor),
+                        member, now, sink)),
+                new DataExport.Entries(sink -> forEach((limit, cursor) -> sessions.history(account.id(), limit, cursor),
+                        member, now, sink)),
                 apiKeys(account),
                 apps.connected(member).stream().map(DataExports::app).toList(),
                 passkeys.list(account.id()).stream().map(DataExports::passkey).toList(),
@@ -96,12 +100,24 @@ public class DataExports {
                 rules.sessionLimit().orElse(null), rules.rememberMeForbidden());
     }
 
-    /** As {@code GET /api/v1/sessions/{id}} shows it to its owner (full IP), with its timeline. */
-    private DataExport.ExportedSession session(Session s, CurrentSession member, Instant now) {
-        SessionJson details = SessionJson.of(s, s.id().equals(member.id()),
-                SessionView.activeNow(s, sessionSettings.activeWindow(), now), true);
-        return new DataExport.ExportedSession(details, timeline.of(s).stream()
-                .map(line -> new DataExport.ExportedTimelineLine(line.at(), line.text())).toList());
+    /**
+     * Hands each session of a paged list to {@code sink} in its order, as {@code GET /api/v1/sessions/{id}} shows
+     * it to its owner (full IP), with its whole timeline: one page, and one query for its timelines, at a time.
+     */
+    private void forEach(BiFunction<Integer, Optional<String>, Sessions.Page<Session>> pages, CurrentSession member, Instant now,
+                         Consumer<Object> sink) {
+        Optional<String> cursor = Optional.empty();
+        do {
+            Sessions.Page<Session> page = pages.apply(Sessions.MAX_PAGE, cursor);
+            Map<SessionId, List<Timeline.Line>> timelines = timeline.whole(page.items());
+            for (Session s : page.items()) {
+                SessionJson details = SessionJson.of(s, s.id().equals(member.id()),
+                        SessionView.activeNow(s, sessionSettings.activeWindow(), now), true);
+                sink.accept(new DataExport.ExportedSession(details, timelines.get(s.id()).stream()
+                        .map(line -> new DataExport.ExportedTimelineLine(line.at(), line.text())).toList()));
+            }
+            cursor = page.nextCursor();
+        } while (cursor.isPresent());
     }
 
     private List<DataExport.ExportedApiKey> apiKeys(Account account) {
@@ -136,17 +152,5 @@ public class DataExports {
         SecondFactors.Status status = factors.status(account);
         // Only the state: a pending enrolment's secret stays out.
         return new DataExport.ExportedTwoFactor(status.enabled(), status.since().orElse(null), status.recoveryCodesLeft());
-    }
-
-    /** Every page of a paged list of sessions, in its order. */
-    private static List<Session> all(BiFunction<Integer, Optional<String>, Sessions.Page<Session>> pages) {
-        List<Session> found = new ArrayList<>();
-        Optional<String> cursor = Optional.empty();
-        do {
-            Sessions.Page<Session> page = pages.apply(Sessions.MAX_PAGE, cursor);
-            found.addAll(page.items());
-            cursor = page.nextCursor();
-        } while (cursor.isPresent());
-        return found;
     }
 }

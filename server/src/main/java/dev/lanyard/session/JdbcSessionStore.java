@@ -140,12 +140,12 @@ class JdbcSessionStore implements SessionStore {
     @Override
     public List<Place> places(AccountId owner) {
         return jdbc.sql("""
-                        SELECT city, region, country, country_code, latitude, longitude, local_network, COUNT(*) AS n
+                        SELECT city, country, country_code, latitude, longitude, local_network, COUNT(*) AS n
                         FROM sessions WHERE account_id = :owner AND ended_at IS NULL
-                        GROUP BY city, region, country, country_code, latitude, longitude, local_network
+                        GROUP BY city, country, country_code, latitude, longitude, local_network
                         ORDER BY n DESC, country, city""")
                 .param("owner", owner.value())
-                .query((rs, n) -> new Place(new GeoLocation(rs.getString("city"), rs.getString("region"), rs.getString("country"),
+                .query((rs, n) -> new Place(new GeoLocation(rs.getString("city"), "", rs.getString("country"),
                         rs.getString("country_code"), "", coordinate(rs, "latitude"), coordinate(rs, "longitude"),
                         rs.getBoolean("local_network")), rs.getInt("n")))
                 .list();

@@ -1,9 +1,14 @@
 package dev.lanyard.session;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -34,10 +39,26 @@ class JdbcTimelineStore implements TimelineStore {
                 """)
                 .param("id", id.value())
                 .param("limit", limit)
-                .query((rs, n) -> new Entry(Instant.ofEpochMilli(rs.getLong("at")), rs.getString("kind"), rs.getString("detail")))
+                .query((rs, n) -> entry(rs))
                 .list();
         List<Entry> oldestFirst = new ArrayList<>(newest);
         Collections.reverse(oldestFirst);
         return oldestFirst;
+    }
+
+    @Override
+    public Map<SessionId, List<Entry>> all(Collection<SessionId> ids) {
+        if (ids.isEmpty()) return Map.of();
+        Map<SessionId, List<Entry>> found = new HashMap<>();
+        jdbc.sql("SELECT session_id, at, kind, detail FROM session_events WHERE session_id IN (:ids) ORDER BY at, id")
+                .param("ids", ids.stream().map(SessionId::value).distinct().toList())
+                .query(rs -> {
+                    found.computeIfAbsent(new SessionId(rs.getString("session_id")), id -> new ArrayList<>()).add(entry(rs));
+                });
+        return found;
+    }
+
+    private static Entry entry(ResultSet rs) throws SQLException {
+        return new Entry(Instant.ofEpochMilli(rs.getLong("at")), rs.getString("kind"), rs.getString("detail"));
     }
 }

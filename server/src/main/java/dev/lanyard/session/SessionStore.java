@@ -115,9 +115,10 @@ interface SessionStore {
     }
 
     /**
-     * Where the owner's active sessions are, one entry per place, most sessions first. Sessions without
-     * a place (a local network, an unknown address, an API key never used) come as places without
-     * coordinates.
+     * Where the owner's active sessions are, one entry per place, most sessions first. A place is what the map
+     * shows of it (city, country and coordinates), so a region, which it does not show, never splits a city into
+     * two dots with one label; places come without a region. Sessions without a place (a local network, an
+     * unknown address, an API key never used) come as places without coordinates.
      */
     List<Place> places(AccountId owner);
 

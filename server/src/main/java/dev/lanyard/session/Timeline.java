@@ -1,6 +1,9 @@
 package dev.lanyard.session;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.modulith.NamedInterface;
@@ -49,11 +52,26 @@ public class Timeline {
 
     /** The session's newest lines, oldest first; an ended session's last line says when and why it ended. */
     public List<Line> of(Session session) {
-        List<Line> lines = new java.util.ArrayList<>(store.latest(session.id(), MAX_ENTRIES).stream().map(Timeline::line).toList());
-        session.ending().ifPresent(ending -> {
-            if (lines.size() == MAX_ENTRIES) lines.remove(0);
-            lines.add(line(ending.at(), "Ended: " + ending.reason().label()));
-        });
+        List<Line> lines = new ArrayList<>(store.latest(session.id(), MAX_ENTRIES).stream().map(Timeline::line).toList());
+        if (session.ending().isPresent() && lines.size() == MAX_ENTRIES) lines.remove(0);
+        return ended(session, lines);
+    }
+
+    /**
+     * Each session's whole timeline, however long, as {@link #of} phrases it, for the data export, which
+     * promises everything Lanyard keeps: one query for all of them (a page of sessions).
+     */
+    public Map<SessionId, List<Line>> whole(List<Session> sessions) {
+        Map<SessionId, List<TimelineStore.Entry>> entries = store.all(sessions.stream().map(Session::id).toList());
+        Map<SessionId, List<Line>> lines = new HashMap<>();
+        for (Session s : sessions) {
+            lines.put(s.id(), ended(s, new ArrayList<>(entries.getOrDefault(s.id(), List.of()).stream().map(Timeline::line).toList())));
+        }
+        return lines;
+    }
+
+    private static List<Line> ended(Session session, List<Line> lines) {
+        session.ending().ifPresent(ending -> lines.add(line(ending.at(), "Ended: " + ending.reason().label())));
         return List.copyOf(lines);
     }
 

@@ -1,7 +1,9 @@
 package dev.lanyard.session;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Each session's own timeline (PRODUCT.md S3): signed in, new address, new place, verified, renamed.
@@ -16,6 +18,12 @@ interface TimelineStore {
 
     /** The session's newest {@code limit} entries, oldest first. */
     List<Entry> latest(SessionId id, int limit);
+
+    /**
+     * Every entry of each of these sessions, oldest first, read in one query (the data export reads a page of
+     * sessions at a time); a session without entries is not in the map.
+     */
+    Map<SessionId, List<Entry>> all(Collection<SessionId> ids);
 
     record Entry(Instant at, String kind, String detail) {
     }

@@ -1,14 +1,20 @@
 package dev.lanyard.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.TeamId;
 import dev.lanyard.session.SessionId;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 class AuditExportTest {
 
@@ -66,5 +72,35 @@ class AuditExportTest {
                 .contains(dev.lanyard.geo.ClientAddresses.mask(java.net.InetAddress.getByName("83.45.123.78")));
         assertThat(seenByAda).contains("83.45.123.78").contains("ses_ada").doesNotContain("ses_bob");
         assertThat(new Viewer(new AccountId("acc_bob")).withheld(e)).containsExactly("ip", "actor.session");
+    }
+
+    @Test
+    void aJsonExportWhoseReadingFailsMidwayIsNotValidJson() {
+        AccountId ada = new AccountId("acc_ada");
+        AuditLog failsAfterTwo = new AuditLog(null, null) {
+            @Override
+            public void export(AuditQuery query, Consumer<AuditEntry> sink) {
+                sink.accept(entry(1, ada));
+                sink.accept(entry(2, ada));
+                throw new IllegalStateException("the database went away");
+            }
+        };
+        JsonMapper json = JsonMapper.builder().build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        assertThatThrownBy(() -> AuditExport.writeJson(failsAfterTwo, AuditQuery.ownedBy(new TeamId("team_1"), ada),
+                new Viewer(ada), out, json)).hasMessage("the database went away");
+
+        String body = out.toString(StandardCharsets.UTF_8);
+        assertThat(body).as("what was read before the failure is sent").contains("\"seq\":2");
+        assertThatThrownBy(() -> json.readTree(body)).as("a cut-short download must not pass for a whole one: " + body)
+                .isInstanceOf(JacksonException.class);
+    }
+
+    private static AuditEntry entry(long seq, AccountId actor) {
+        return new AuditEntry(new TeamId("team_1"), seq, Instant.parse("2026-01-10T09:15:00Z").plusSeconds(seq),
+                new AuditEntry.Actor(Optional.of(actor), "ada@example.com", "Ada", Optional.empty()),
+                Optional.of(actor), Optional.empty(), "session.signed-in", "Signed in", Optional.of("83.45.123.78"),
+                "0".repeat(64), "f".repeat(64));
     }
 }

@@ -34,8 +34,14 @@ import dev.lanyard.account.TestAccounts;
 import dev.lanyard.audit.AuditEntry;
 import dev.lanyard.audit.AuditLog;
 import dev.lanyard.audit.AuditQuery;
+import dev.lanyard.device.Device;
 import dev.lanyard.factors.SecondFactors;
 import dev.lanyard.geo.ClientAddresses;
+import dev.lanyard.geo.GeoLocation;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.ClientOrigin;
+import dev.lanyard.session.NewSession;
+import dev.lanyard.session.Sessions;
 import dev.lanyard.testsupport.MutableClock;
 import dev.lanyard.web.ApiClient;
 import dev.lanyard.web.ApiClient.Member;
@@ -83,6 +89,8 @@ class DataExportTest {
     JdbcClient jdbc;
     @Autowired
     MutableClock clock;
+    @Autowired
+    Sessions sessions;
     @Autowired
     OpenApiContract contract;
     @LocalServerPort
@@ -211,6 +219,35 @@ class DataExportTest {
         for (int i = 1; i < activity.size(); i++) {
             assertThat(activity.get(i).path("seq").asLong()).as("oldest first").isGreaterThan(activity.get(i - 1).path("seq").asLong());
         }
+    }
+
+    @Test
+    void everySessionIsExportedWithItsWholeTimelinePastOnePageAndPastTheTimelinesHundredLines() throws Exception {
+        Account bobs = account(bob);
+        List<String> started = new ArrayList<>();
+        for (int i = 0; i < Sessions.MAX_PAGE + 5; i++) {
+            started.add(sessions.start(new NewSession(bobs.id(), new ClientOrigin(Device.unknown(), "", ApiClient.newAddress(),
+                    GeoLocation.unknown()), AppType.WEB, false)).session().id().value());
+        }
+        Member roaming = api.logIn(bob);
+        long at = clock.instant().toEpochMilli();
+        for (int i = 1; i <= 150; i++) {
+            jdbc.sql("INSERT INTO session_events (session_id, at, kind, detail) VALUES (?, ?, 'address-changed', ?)")
+                    .params(roaming.sessionId(), at + i, "10.1.0." + i).update();
+        }
+
+        JsonNode doc = export(bob);
+
+        List<JsonNode> everySession = new ArrayList<>(list(doc.path("sessions")));
+        everySession.addAll(list(doc.path("history")));
+        assertThat(everySession).extracting(s -> s.path("session").path("id").asString()).containsAll(started)
+                .contains(roaming.sessionId()).doesNotHaveDuplicates();
+        assertThat(everySession).allSatisfy(s -> assertThat(list(s.path("timeline"))).first()
+                .satisfies(l -> assertThat(l.path("text").asString()).isEqualTo("Signed in")));
+        List<String> lines = list(sessionWithId(doc.path("sessions"), roaming.sessionId()).orElseThrow().path("timeline")).stream()
+                .map(l -> l.path("text").asString()).toList();
+        assertThat(lines).as("the oldest lines too").hasSize(151).startsWith("Signed in", "Used from a new IP address: 10.1.0.1")
+                .endsWith("Used from a new IP address: 10.1.0.150");
     }
 
     @Test

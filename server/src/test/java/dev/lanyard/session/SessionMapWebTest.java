@@ -81,6 +81,20 @@ class SessionMapWebTest {
     }
 
     @Test
+    void aCityGeolocatedOnceWithItsRegionAndOnceWithoutIsOneDot() throws Exception {
+        Account alice = accounts.signUp(TestAccounts.alice());
+        GeoLocation madridWithRegion = new GeoLocation("Madrid", "Community of Madrid", "Spain", "ES", "Telefonica",
+                MADRID.latitude(), MADRID.longitude(), false);
+        Sessions.Started laptop = start(alice, "83.45.123.9", MADRID);
+        start(alice, "83.45.123.10", madridWithRegion);
+
+        String html = page(laptop, "83.45.123.9");
+
+        assertThat(CIRCLE.matcher(html).results().count()).isEqualTo(1);
+        assertThat(html).contains("Madrid, Spain: 2 sessions, this device among them").doesNotContain("Madrid, Spain: 1 session");
+    }
+
+    @Test
     void aMemberWhoseTeamRestrictsTheListSeesOnlyThisSessionsPlace() throws Exception {
         Account alice = accounts.signUp(TestAccounts.alice());
         Account mel = TestAccounts.insertTeammate(dataSource, alice, TestAccounts.uniqueEmail("mel"));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -612,6 +613,28 @@ abstract class SessionStoreContract {
                 .isEqualTo(new TimelineStore.Entry(minutes(1), "kind-1", "detail 1"));
         assertThat(timelines.latest(session.id(), 1).get(0).detail()).hasSizeLessThanOrEqualTo(300);
         assertThat(timelines.latest(new SessionId("ses_unknown"), 10)).isEmpty();
+    }
+
+    @Test
+    void everyEntryOfSeveralSessionsIsReadAtOnceOldestFirst() {
+        AccountId owner = newAccount();
+        Session busy = stored(TestSessions.of(owner).build());
+        Session quiet = stored(TestSessions.of(owner).build());
+        Session silent = stored(TestSessions.of(owner).build());
+        for (int i = 1; i <= 150; i++) {
+            timelines.add(busy.id(), minutes(i), "address-changed", "10.0.0." + i);
+        }
+        timelines.add(quiet.id(), minutes(3), "renamed", "Phone");
+        timelines.add(quiet.id(), minutes(3), "renamed", "Work phone");
+
+        Map<SessionId, List<TimelineStore.Entry>> all = timelines.all(List.of(busy.id(), quiet.id(), silent.id()));
+
+        assertThat(all.get(busy.id())).as("no limit").hasSize(150).extracting(TimelineStore.Entry::detail)
+                .startsWith("10.0.0.1", "10.0.0.2").endsWith("10.0.0.150");
+        assertThat(all.get(quiet.id())).as("at the same time, in the order added").extracting(TimelineStore.Entry::detail)
+                .containsExactly("Phone", "Work phone");
+        assertThat(all).doesNotContainKey(silent.id()).hasSize(2);
+        assertThat(timelines.all(List.of())).isEmpty();
     }
 
     @Test
