@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,7 +34,8 @@ class DataExportApi {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = DataExport.class)))
     @ApiResponse(responseCode = "403", description = "The request is made with an API key, or from another origin")
     @GetMapping("/api/v1/account/export")
-    ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal CurrentSession current) {
+    ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
+        ExportDownload.requireSameOrigin(request);
         return ExportDownload.of(exports.export(current), json);
     }
 }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -21,6 +22,17 @@ import tools.jackson.databind.json.JsonMapper;
 final class ExportDownload {
 
     private ExportDownload() {
+    }
+
+    /**
+     * Refuses a download another site started: unlike every other GET, taking an export writes (an entry in
+     * the member's activity). A browser says where a request came from in {@code Sec-Fetch-Site}: Lanyard's
+     * own page ({@code same-origin}), or the member typing or bookmarking the address ({@code none}). A client
+     * that is no browser sends none.
+     */
+    static void requireSameOrigin(HttpServletRequest request) {
+        String site = request.getHeader("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) throw new PrivacyProblem.CrossSite();
     }
 
     static ResponseEntity<StreamingResponseBody> of(DataExport export, JsonMapper json) {

@@ -12,4 +12,16 @@ public sealed class PrivacyProblem extends dev.lanyard.Problem {
             super("forbidden", 403, "An API key cannot export your data. Sign in to download it.", null);
         }
     }
+
+    /**
+     * The download was started by another site (a link or redirect there): a browser's {@code Sec-Fetch-Site}
+     * says so. Nothing can read it across sites, but it would be recorded in the member's activity, and
+     * put the file among their downloads, without them asking.
+     */
+    public static final class CrossSite extends PrivacyProblem {
+        public CrossSite() {
+            super("cross-origin", 403, "A copy of your data is only given from Lanyard's own pages. Open Security in "
+                    + "Lanyard and use Download your data.", null);
+        }
+    }
 }

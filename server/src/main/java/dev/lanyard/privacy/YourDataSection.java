@@ -2,6 +2,7 @@ package dev.lanyard.privacy;
 
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.settings.SecuritySection;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -43,7 +44,8 @@ class YourDataSection implements SecuritySection {
     }
 
     @GetMapping(DOWNLOAD)
-    ResponseEntity<StreamingResponseBody> download(@AuthenticationPrincipal CurrentSession current) {
+    ResponseEntity<StreamingResponseBody> download(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
+        ExportDownload.requireSameOrigin(request);
         return ExportDownload.of(exports.export(current), json);
     }
 }

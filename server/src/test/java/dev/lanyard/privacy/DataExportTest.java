@@ -321,6 +321,22 @@ class DataExportTest {
         assertThat(ownActions(bob)).doesNotContain("account.data-exported");
     }
 
+    /** Taking an export is recorded: a download another site starts (a link there) is refused, from the pages and the API. */
+    @Test
+    void aDownloadStartedByAnotherSiteIsRefusedAndNotRecorded() throws Exception {
+        for (String path : List.of(API, PAGE_DOWNLOAD)) {
+            for (String site : List.of("cross-site", "same-site")) {
+                MockHttpServletResponse refused = as(bob, get(path).header("Sec-Fetch-Site", site));
+                assertThat(refused.getStatus()).as(path + " " + site).isEqualTo(403);
+                assertThat(refused.getContentAsString()).contains("A copy of your data is only given from Lanyard");
+            }
+        }
+        assertThat(ownActions(bob)).doesNotContain("account.data-exported");
+
+        assertThat(as(bob, get(API).header("Sec-Fetch-Site", "same-origin")).getStatus()).isEqualTo(200);
+        assertThat(as(bob, get(PAGE_DOWNLOAD).header("Sec-Fetch-Site", "none")).getStatus()).as("typed or bookmarked").isEqualTo(200);
+    }
+
     @Test
     void theSecurityPageOffersTheDownloadWhichWorksWithTheCookie() throws Exception {
         String page = as(bob, get("/settings/security").accept(MediaType.TEXT_HTML)).getContentAsString();
