@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * other nodes within {@link #TTL}.
  */
 @Component
-class SecondFactorRequirement {
+public class SecondFactorRequirement {
     static final Duration TTL = Duration.ofSeconds(30);
 
     private final Accounts accounts;
@@ -32,7 +32,8 @@ class SecondFactorRequirement {
         this.factors = factors;
     }
 
-    boolean holds(Account account) {
+    /** Whether the member's team requires a second factor and they have none yet. */
+    public boolean holds(Account account) {
         return held.computeIfAbsent(account.id(),
                 id -> accounts.policy(account.team()).requireSecondFactor() && !factors.methods(id).any());
     }

@@ -1,5 +1,6 @@
 package dev.lanyard.privacy;
 
+import dev.lanyard.factors.SecondFactorRequirement;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.settings.SecuritySection;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,10 +23,12 @@ class YourDataSection implements SecuritySection {
 
     private final DataExports exports;
     private final JsonMapper json;
+    private final SecondFactorRequirement secondFactor;
 
-    YourDataSection(DataExports exports, JsonMapper json) {
+    YourDataSection(DataExports exports, JsonMapper json, SecondFactorRequirement secondFactor) {
         this.exports = exports;
         this.json = json;
+        this.secondFactor = secondFactor;
     }
 
     @Override
@@ -41,6 +44,8 @@ class YourDataSection implements SecuritySection {
     @Override
     public void describe(CurrentSession current, Model model) {
         model.addAttribute("dataExportPath", DOWNLOAD);
+        // Held until a second factor is set up, as the download is: a link that leads back here would save this page.
+        model.addAttribute("dataExportHeld", secondFactor.holds(current.account()));
     }
 
     @GetMapping(DOWNLOAD)

@@ -390,6 +390,10 @@ class DataExportTest {
         assertThat(viaPage.getStatus()).isEqualTo(302);
         assertThat(viaPage.getRedirectedUrl()).isEqualTo("/settings/security");
         assertThat(ownActions(held)).doesNotContain("account.data-exported");
+        // The Security page, where they are sent, says why instead of offering a link that leads back to it.
+        String page = as(held, get("/settings/security").accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(page).contains("Your team requires two-factor authentication: set it up above")
+                .doesNotContain("href=\"" + PAGE_DOWNLOAD + "\"");
     }
 
     @Test
