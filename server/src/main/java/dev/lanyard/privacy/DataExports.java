@@ -21,7 +21,6 @@ import dev.lanyard.passkeys.Passkey;
 import dev.lanyard.passkeys.Passkeys;
 import dev.lanyard.risk.AlertSettings;
 import dev.lanyard.session.CurrentSession;
-import dev.lanyard.session.ListFilter;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.SessionJson;
@@ -79,7 +78,7 @@ public class DataExports {
         Instant now = clock.instant();
         Account account = accounts.find(member.account().id()).orElse(member.account());
         DataExport export = new DataExport(now, account(account),
-                new DataExport.Entries(sink -> forEach((limit, cursor) -> sessions.active(account.id(), ListFilter.ALL, limit, cursor),
+                new DataExport.Entries(sink -> forEach((limit, cursor) -> sessions.everyActive(account.id(), limit, cursor),
                         member, now, sink)),
                 new DataExport.Entries(sink -> forEach((limit, cursor) -> sessions.history(account.id(), limit, cursor),
                         member, now, sink)),

@@ -138,6 +138,16 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Session> activeById(AccountId owner, int limit, Optional<String> afterId) {
+        var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL"
+                        + (afterId.isPresent() ? " AND id > :afterId" : "") + " ORDER BY id LIMIT :limit")
+                .param("owner", owner.value())
+                .param("limit", limit);
+        if (afterId.isPresent()) spec = spec.param("afterId", afterId.get());
+        return spec.query((rs, n) -> session(rs)).list();
+    }
+
+    @Override
     public List<Place> places(AccountId owner) {
         return jdbc.sql("""
                         SELECT city, country, country_code, latitude, longitude, local_network, COUNT(*) AS n

@@ -32,6 +32,12 @@ interface SessionStore {
     /** How many active sessions of {@code owner} each filter matches. */
     ListFilter.Counts count(AccountId owner, Instant inactiveBefore);
 
+    /**
+     * Active sessions of {@code owner} in the order of their ids, after {@code afterId}: an order no use of a
+     * session changes, for reading every one of them page by page (the data export).
+     */
+    List<Session> activeById(AccountId owner, int limit, Optional<String> afterId);
+
     /** Ended sessions of {@code owner}, most recently ended first, after the cursor. */
     List<Session> ended(AccountId owner, int limit, Optional<PageCursor> after);
 

@@ -272,6 +272,18 @@ public class Sessions {
         return new Page<>(List.copyOf(items), next);
     }
 
+    /**
+     * Every active session of {@code owner}, a page at a time, in an order no use of a session changes (by id):
+     * for reading all of them, where {@link #active}'s order would let a session used meanwhile jump over the
+     * cursor and be missed. The cursor is the last id of the page before.
+     */
+    public Page<Session> everyActive(AccountId owner, int limit, Optional<String> cursor) {
+        int size = pageSize(limit);
+        List<Session> rows = store.activeById(owner, size + 1, cursor);
+        Optional<String> next = rows.size() > size ? Optional.of(rows.get(size - 1).id().value()) : Optional.empty();
+        return new Page<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending).toList(), next);
+    }
+
     public ListFilter.Counts counts(AccountId owner) {
         return store.count(owner, clock.instant().minus(ListFilter.INACTIVE_AFTER));
     }

@@ -615,6 +615,24 @@ abstract class SessionStoreContract {
         assertThat(timelines.latest(new SessionId("ses_unknown"), 10)).isEmpty();
     }
 
+    /** The data export's order: by id, which no use of a session changes, so a page after the cursor misses none. */
+    @Test
+    void everyActiveSessionIsReadInTheOrderOfItsIdsAfterTheCursor() {
+        AccountId owner = newAccount();
+        List<Session> made = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) made.add(stored(TestSessions.of(owner).lastActiveAt(minutes(i)).build()));
+        Session ended = made.remove(2);
+        store.end(ended.id(), owner, revokedAt(minutes(10), owner));
+        stored(TestSessions.of(newAccount()).build());
+        List<String> byId = made.stream().map(s -> s.id().value()).sorted().toList();
+
+        List<Session> first = store.activeById(owner, 2, Optional.empty());
+        List<Session> rest = store.activeById(owner, 10, Optional.of(first.get(1).id().value()));
+
+        assertThat(first).extracting(s -> s.id().value()).containsExactlyElementsOf(byId.subList(0, 2));
+        assertThat(rest).extracting(s -> s.id().value()).containsExactlyElementsOf(byId.subList(2, 4));
+    }
+
     @Test
     void everyEntryOfSeveralSessionsIsReadAtOnceOldestFirst() {
         AccountId owner = newAccount();
