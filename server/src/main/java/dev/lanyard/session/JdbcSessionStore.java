@@ -412,18 +412,19 @@ class JdbcSessionStore implements SessionStore {
                 .list();
         List<Kept> events = jdbc.sql("""
                         SELECT id, detail FROM session_events
-                        WHERE kind = 'address-changed' AND detail NOT LIKE '%/%' AND at < :before LIMIT :limit""")
+                        WHERE kind = 'address-changed' AND detail <> '' AND detail NOT LIKE '%/%' AND at < :before LIMIT :limit""")
                 .param("before", before.toEpochMilli())
                 .param("limit", limit)
                 .query((rs, n) -> new Kept(rs.getLong("id"), rs.getString("detail")))
                 .list();
-        // Each update checks again what it read: a session used meanwhile keeps its new address.
+        // Each update checks again what it read: a session used meanwhile keeps its new address. A text that is
+        // no address (none is written so; a hand-edited row) is dropped: left, it would match every batch again.
         int changedSessions = reduce("""
                 UPDATE sessions SET ip = :network
-                WHERE id = :id AND ip = :ip AND last_active_at < :before AND :network <> ''""", sessions, before);
+                WHERE id = :id AND ip = :ip AND last_active_at < :before""", sessions, before);
         int changedEvents = reduce("""
                 UPDATE session_events SET detail = :network
-                WHERE id = :id AND detail = :ip AND :network <> ''""", events, before);
+                WHERE id = :id AND detail = :ip""", events, before);
         return Math.max(changedSessions, changedEvents);
     }
 

@@ -598,6 +598,23 @@ abstract class SessionStoreContract {
         assertThat(reread(idle).ip()).isEqualTo("83.45.123.0/24");
     }
 
+    /** A text that is no address (a hand-edited row) would match every batch again and stop the ones behind it. */
+    @Test
+    void aTextThatIsNoAddressIsDroppedAndHoldsNoBatchUp() {
+        AccountId owner = newAccount();
+        Session garbled = stored(TestSessions.of(owner).ip("not an address").lastActiveAt(minutes(4)).build());
+        Session idle = stored(TestSessions.of(owner).ip("83.45.123.78").lastActiveAt(minutes(5)).build());
+        timelines.add(idle.id(), minutes(6), "address-changed", "no address either");
+
+        while (store.reduceAddresses(minutes(20), 1) == 1) {
+            // one row a batch
+        }
+
+        assertThat(reread(garbled).ip()).isEmpty();
+        assertThat(reread(idle).ip()).isEqualTo("83.45.123.0/24");
+        assertThat(timelines.latest(idle.id(), 10)).extracting(TimelineStore.Entry::detail).containsExactly("");
+    }
+
     @Test
     void timelineListsTheNewestEntriesOldestFirst() {
         AccountId owner = newAccount();
