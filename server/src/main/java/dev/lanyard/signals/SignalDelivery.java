@@ -165,7 +165,7 @@ class SignalDelivery {
     }
 
     /** The outcome of one push: accepted, worth retrying, or refused for good. */
-    private record Outcome(boolean accepted, boolean retry, String error) {
+    record Outcome(boolean accepted, boolean retry, String error) {
         static final Outcome ACCEPTED = new Outcome(true, false, "");
     }
 
@@ -230,33 +230,111 @@ class SignalDelivery {
         return send(request, 200, 204);
     }
 
-    private Outcome send(HttpRequest request, int... accepted) {
+    /**
+     * Sends and reads the answer within twice the push timeout, all of it: the request's own timeout ends at
+     * the answer's headers (Java 17), so a receiver that sends them and then trickles its body would hold the
+     * node's one delivery thread, and every team's signals behind it. Only the first {@link #ANSWER_LIMIT}
+     * bytes of the body are read (enough for an error code).
+     */
+    Outcome send(HttpRequest request, int... accepted) {
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> exchange =
+                http().sendAsync(request, info -> new CappedText(ANSWER_LIMIT));
+        Duration deadline = settings.pushTimeout().multipliedBy(2);
         HttpResponse<String> response;
         try {
-            response = http().send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            return new Outcome(false, true, describe(e));
+            response = exchange.get(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException slow) {
+            exchange.cancel(true);
+            return new Outcome(false, true, "No whole answer within " + deadline.toSeconds() + " s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return new Outcome(false, true, describe(e.getCause() == null ? e : e.getCause()));
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             return new Outcome(false, true, "interrupted");
         }
         int status = response.statusCode();
         for (int ok : accepted) if (status == ok) return Outcome.ACCEPTED;
-        String error = "HTTP " + status + receiverError(response.body());
-        boolean retry = status >= 500 || status == 408 || status == 429 || (status >= 200 && status < 300) || (status >= 300 && status < 400);
-        return new Outcome(false, retry, error);
+        String err = receiverError(response.body());
+        String error = "HTTP " + status + (err.isEmpty() ? "" : " (" + err + ")");
+        return new Outcome(false, worthRetrying(status, err), error);
     }
 
-    /** The receiver's own error code (RFC 8935 section 2.3), shortened; never the body as a whole. */
+    /**
+     * Whether a refusal may pass: the server's trouble (5xx, 408, 429), an answer that is no answer (another
+     * 2xx, a redirect), a receiver being deployed (404) or whose credentials or keys are being rotated (401,
+     * 403, and RFC 8935's {@code authentication_failed} and {@code invalid_key}, which name a key "expired,
+     * revoked" or one the receiver could not fetch). A SET the receiver finds malformed, or not meant for it
+     * ({@code invalid_request}, {@code invalid_issuer}, {@code invalid_audience}, {@code access_denied}, or a
+     * 400 without a code), will be refused again: it is given up at once.
+     */
+    static boolean worthRetrying(int status, String err) {
+        if (status >= 500 || status == 408 || status == 429 || status < 400) return true;
+        if (status == 401 || status == 403 || status == 404) return true;
+        return err.equals("authentication_failed") || err.equals("invalid_key");
+    }
+
+    /** How much of a receiver's answer is read: its error code and description, never more. */
+    static final int ANSWER_LIMIT = 4096;
+
+    /** The first {@code max} bytes of a body as text; the rest is not read (the exchange is cancelled there). */
+    static final class CappedText implements HttpResponse.BodySubscriber<String> {
+        private final int max;
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<String> body = new java.util.concurrent.CompletableFuture<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        CappedText(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<String> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(1);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> buffers) {
+            for (java.nio.ByteBuffer buffer : buffers) {
+                int n = Math.min(buffer.remaining(), max - bytes.size());
+                byte[] chunk = new byte[n];
+                buffer.get(chunk);
+                bytes.write(chunk, 0, n);
+            }
+            if (bytes.size() < max) {
+                subscription.request(1);
+                return;
+            }
+            subscription.cancel();
+            onComplete();
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            body.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The receiver's own error code (RFC 8935 section 2.3), shortened, or ""; never the body as a whole. */
     private String receiverError(String body) {
         try {
             var node = json.readTree(body == null ? "" : body);
             String err = node.path("err").asString("");
-            if (!err.isEmpty()) return " (" + (err.length() > 40 ? err.substring(0, 40) : err).replaceAll("[^A-Za-z0-9_-]", "") + ")";
+            return (err.length() > 40 ? err.substring(0, 40) : err).replaceAll("[^A-Za-z0-9_-]", "");
         } catch (RuntimeException notJson) {
-            // nothing of it is kept
+            return ""; // nothing of it is kept
         }
-        return "";
     }
 
     private Map<String, Object> claims(SignalOutboxStore.Outgoing signal) {
