@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -64,6 +65,13 @@ public class SecurityEventTokens {
     }
 
     /** Why a SET was refused: an RFC 8935 section 2.4 error code and a description for the transmitter. */
+    /** The SET could not be checked now, because Lanyard's keys could not be fetched: it is to be taken again later. */
+    public static class KeysUnavailable extends RuntimeException {
+        KeysUnavailable(Throwable cause) {
+            super("Lanyard's signing keys could not be fetched: " + cause.getMessage(), cause);
+        }
+    }
+
     public static class SetRejected extends RuntimeException {
         private final String err;
 
@@ -91,6 +99,10 @@ public class SecurityEventTokens {
         JWTClaimsSet claims;
         try {
             claims = processor.process(jwt, null);
+        } catch (KeySourceException unavailable) {
+            // Lanyard's keys could not be fetched (a timeout, or a refetch held back by the rate limit): no verdict on
+            // the SET, which must not be refused for it, or Lanyard would take the refusal as final.
+            throw new KeysUnavailable(unavailable);
         } catch (BadJOSEException | JOSEException e) {
             throw new SetRejected("invalid_key", "The SET's signature does not verify with a key of the issuer's JWKS.");
         }

@@ -63,6 +63,10 @@ final class SignalEndpoints {
                 return ResponseEntity.accepted().build();
             } catch (SetRejected e) {
                 return refuse(e);
+            } catch (SecurityEventTokens.KeysUnavailable e) {
+                // Not the SET's fault: 503, which Lanyard retries, and no RFC 8935 error code, which it could take as final.
+                log.warn("Could not check a pushed SET now; Lanyard will push it again: " + e.getMessage());
+                return ResponseEntity.status(503).header("Retry-After", "5").build();
             }
         }
 

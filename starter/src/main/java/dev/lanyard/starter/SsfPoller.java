@@ -58,6 +58,9 @@ public class SsfPoller {
                 } catch (SetRejected e) {
                     log.warn("Refused SET " + set.getKey() + " from Lanyard's poll endpoint: " + e.err() + ": " + e.getMessage());
                     errors.put(set.getKey(), Map.of("err", e.err(), "description", e.getMessage()));
+                } catch (SecurityEventTokens.KeysUnavailable e) {
+                    // Neither acknowledged nor refused: Lanyard hands it over again at the next poll.
+                    log.warn("Could not check SET " + set.getKey() + " now; it is taken again at the next poll: " + e.getMessage());
                 }
             }
             if (!Boolean.TRUE.equals(answer.get("moreAvailable"))) break;

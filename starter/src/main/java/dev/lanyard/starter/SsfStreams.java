@@ -93,12 +93,13 @@ public class SsfStreams {
         List<Map<String, Object>> existing = list(config);
         Map<String, Object> chosen = existing.stream().filter(s -> matches(s, wanted)).findFirst().orElse(null);
         if (chosen == null && !existing.isEmpty()) {
-            Map<String, Object> patch = new LinkedHashMap<>();
-            patch.put("stream_id", existing.get(0).get("stream_id"));
-            patch.put("delivery", wanted);
-            patch.put("events_requested", List.of(SessionSignals.SESSION_REVOKED));
-            chosen = call("PATCH", config, patch);
+            chosen = change(config, existing.get(0).get("stream_id"), wanted);
             log.info("Changed Lanyard Shared Signals stream " + chosen.get("stream_id") + " to " + wanted.get("method"));
+        } else if (chosen != null && delivery == Delivery.PUSH) {
+            // Lanyard never shows a push stream's Authorization header back, and it is made from the client secret:
+            // set it again at every start, or a rotated secret would have every push refused from then on.
+            chosen = change(config, chosen.get("stream_id"), wanted);
+            log.info("Using Lanyard Shared Signals stream " + chosen.get("stream_id") + " (push; its Authorization header set again)");
         } else if (chosen == null) {
             Map<String, Object> create = new LinkedHashMap<>();
             create.put("delivery", wanted);
@@ -112,6 +113,14 @@ public class SsfStreams {
         Stream s = toStream(chosen, delivery);
         stream = s;
         return s;
+    }
+
+    private Map<String, Object> change(URI config, Object streamId, Map<String, Object> delivery) {
+        Map<String, Object> patch = new LinkedHashMap<>();
+        patch.put("stream_id", streamId);
+        patch.put("delivery", delivery);
+        patch.put("events_requested", List.of(SessionSignals.SESSION_REVOKED));
+        return call("PATCH", config, patch);
     }
 
     private static boolean matches(Map<String, Object> stream, Map<String, Object> wanted) {

@@ -62,6 +62,19 @@ class SecurityEventTokensTest {
         assertThat(ended.isEnded("sid-2", "member-1", Instant.now())).isFalse();
     }
 
+    /** Lanyard's keys unreachable is no verdict on the SET: not refused (Lanyard would take that as final), to be taken again. */
+    @Test
+    void aSetThatCannotBeCheckedForWantOfKeysIsNeitherAcceptedNorRefused() {
+        LanyardProperties properties = lanyard.properties();
+        com.nimbusds.jose.jwk.source.JWKSource<com.nimbusds.jose.proc.SecurityContext> unreachable = (selector, context) -> {
+            throw new com.nimbusds.jose.KeySourceException("Couldn't retrieve JWK set: timed out");
+        };
+        SecurityEventTokens cut = new SecurityEventTokens(unreachable, properties, () -> Set.of(FakeLanyard.CLIENT_ID), Clock.systemUTC());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cut.verify(lanyard.set(lanyard.sessionRevoked("sid-9", "member-9"))))
+                .isInstanceOf(SecurityEventTokens.KeysUnavailable.class).isNotInstanceOf(SetRejected.class);
+    }
+
     @Test
     void lanyardsKeysAreFetchedOnceForManySets() {
         LanyardProperties properties = lanyard.properties();

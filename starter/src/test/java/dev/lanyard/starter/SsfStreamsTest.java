@@ -37,6 +37,22 @@ class SsfStreamsTest {
         assertThat(first.audiences()).containsExactly(FakeLanyard.CLIENT_ID);
     }
 
+    /** Lanyard never shows the push Authorization header back: each start sets it again, so a rotated client secret takes effect. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPushStreamsAuthorizationIsSetAgainAtEveryStart() {
+        URI push = URI.create("http://127.0.0.1:1/lanyard/ssf/events");
+        streams(LanyardProperties.Delivery.PUSH).ensure(push);
+        ((Map<String, Object>) lanyard.streams.get(0).get("delivery")).put("authorization_header", "Bearer made-with-the-old-secret");
+
+        streams(LanyardProperties.Delivery.PUSH).ensure(push);
+
+        assertThat(lanyard.streams).hasSize(1);
+        assertThat((Map<String, Object>) lanyard.streams.get(0).get("delivery"))
+                .containsEntry("authorization_header", SsfStreams.pushAuthorization(lanyard.properties()));
+        assertThat(lanyard.streamRequests).containsSubsequence("POST", "GET", "PATCH");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void streamWithAnotherDeliveryIsChangedNotDuplicated() {
