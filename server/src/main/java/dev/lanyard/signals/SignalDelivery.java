@@ -169,9 +169,17 @@ class SignalDelivery {
         static final Outcome ACCEPTED = new Outcome(true, false, "");
     }
 
-    private boolean deliver(SignalOutboxStore.Outgoing signal, String claim) {
+    boolean deliver(SignalOutboxStore.Outgoing signal, String claim) {
         Outcome outcome;
         Optional<Stream> stream = signal.streamId().flatMap(id -> streams.find(id, signal.appId()));
+        if (signal.kind() == SignalOutboxStore.Kind.PUSH && stream.isPresent() && stream.get().status() != Stream.Status.DISABLED
+                && (stream.get().status() == Stream.Status.PAUSED || !stream.get().config().push())) {
+            // Paused since it was claimed (SSF: nothing is transmitted over a paused stream; its events wait), or
+            // switched to poll (the row is a poll row now): let the claim go, and neither push nor give up.
+            outbox.failed(signal.id(), claim, stream.get().status() == Stream.Status.PAUSED ? "The stream is paused"
+                    : "The stream is polled now", clock.instant());
+            return false;
+        }
         try {
             outcome = switch (signal.kind()) {
                 case PUSH -> stream.filter(s -> s.status() != Stream.Status.DISABLED && s.config().push() && s.config().endpoint().isPresent())

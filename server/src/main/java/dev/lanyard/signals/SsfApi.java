@@ -84,6 +84,12 @@ class SsfApi {
                       String reason) {
     }
 
+    /** A status change: the reason is optional (SSF 1.0 §8.1.2.2), which a schema shared with the answer could not say. */
+    record StatusRequest(@JsonProperty("stream_id") @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String streamId,
+                         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "enabled, paused or disabled") String status,
+                         String reason) {
+    }
+
     record VerifyRequest(@JsonProperty("stream_id") @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String streamId, String state) {
     }
 
@@ -161,7 +167,7 @@ class SsfApi {
     @Operation(summary = "Enable, pause (keep and deliver later) or disable (drop) a stream")
     @PostMapping(BASE + "/status")
     StatusJson setStatus(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-                         @RequestBody StatusJson body) {
+                         @RequestBody StatusRequest body) {
         AppClient receiver = receivers.authenticate(authorization);
         Stream s = streams.status(receiver, body.streamId(), body.status(), body.reason());
         return new StatusJson(s.id(), s.status().code(), s.statusReason());

@@ -63,6 +63,8 @@ class SharedSignalsTest {
     SignalDelivery delivery;
     @Autowired
     SignalSettings settings;
+    @Autowired
+    SignalOutboxStore outbox;
 
     private ApiClient api;
     private Member admin;
@@ -232,6 +234,41 @@ class SharedSignalsTest {
         assertThat(jdbc.sql("SELECT attempts FROM signal_outbox WHERE jti = :jti AND delivered_at IS NOT NULL")
                 .param("jti", jti).query(Integer.class).single()).isEqualTo(2);
         assertThat(streamId).isNotEmpty();
+    }
+
+    /** A stream paused after its SET was claimed for a push: nothing is sent over it (SSF), and the SET waits, not given up. */
+    @Test
+    void aSetClaimedBeforeItsStreamWasPausedIsNotPushedAndWaitsForTheStream() throws Exception {
+        Receiver r = receiverApp("Paused");
+        String token = token(r);
+        String streamId = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED));
+        receiver.answer(503);
+        Member phone = api.logIn(admin);
+        mvc.perform(delete("/api/v1/sessions/" + phone.sessionId()).cookie(admin.cookie()).with(admin.from())).andReturn();
+        String jti = SignedJWT.parse(receiver.next(ARRIVAL).body()).getJWTClaimsSet().getJWTID();
+        awaitRow(jti, "last_error IS NOT NULL AND claim IS NULL");
+
+        synchronized (delivery) { // no drain of this node's runs meanwhile
+            clock.advance(settings.retryDelay(1));
+            List<SignalOutboxStore.Outgoing> claimed = outbox.claim("test-claim", clock.instant(), clock.instant().plusSeconds(60), 100)
+                    .stream().filter(o -> o.jti().equals(jti)).toList();
+            assertThat(claimed).hasSize(1);
+            assertThat(ssf(post("/api/v1/ssf/status"), token, Map.of("stream_id", streamId, "status", "paused"))
+                    .getResponse().getStatus()).isEqualTo(200);
+
+            assertThat(delivery.deliver(claimed.get(0), "test-claim")).isFalse();
+        }
+
+        assertThat(receiver.drained()).as("nothing pushed over a paused stream").isEmpty();
+        awaitRow(jti, "claim IS NULL AND given_up_at IS NULL AND delivered_at IS NULL");
+        assertThat(ssf(post("/api/v1/ssf/status"), token, Map.of("stream_id", streamId, "status", "enabled"))
+                .getResponse().getStatus()).isEqualTo(200);
+        clock.advance(settings.retryDelay(2));
+        delivery.drain();
+        awaitRow(jti, "delivered_at IS NOT NULL");
+        List<String> pushed = new java.util.ArrayList<>();
+        for (TestReceiver.Arrival a : receiver.drained()) pushed.add(SignedJWT.parse(a.body()).getJWTClaimsSet().getJWTID());
+        assertThat(pushed).containsExactly(jti);
     }
 
     private void awaitRow(String jti, String condition) throws InterruptedException {
