@@ -5,10 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The Lanyard sessions this app has been told have ended ({@code sid} → when), and the people
@@ -19,13 +23,30 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * still be valid anyway.
  */
 public class EndedSessions {
+    private static final Log log = LogFactory.getLog(EndedSessions.class);
     private final Cache<String, Instant> sessions;
     private final Cache<String, Instant> subjects;
+    /**
+     * The latest ending forgotten to make room (capacity, not retention), or null: a login that began before it
+     * may be the one that ended, so it is taken as ended (fail closed). Only with more endings than the capacity.
+     */
+    private final AtomicReference<Instant> forgottenUpTo = new AtomicReference<>();
 
     public EndedSessions(Clock clock, Duration retention, long capacity) {
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
-        this.sessions = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(retention).maximumSize(capacity).build();
-        this.subjects = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(retention).maximumSize(capacity).build();
+        this.sessions = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(retention).maximumSize(capacity)
+                .evictionListener(this::forgotten).build();
+        this.subjects = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(retention).maximumSize(capacity)
+                .evictionListener(this::forgotten).build();
+    }
+
+    private void forgotten(String key, Instant endedAt, RemovalCause cause) {
+        if (cause != RemovalCause.SIZE || endedAt == null) return;
+        Instant before = forgottenUpTo.getAndAccumulate(endedAt, (old, now) -> old == null || now.isAfter(old) ? now : old);
+        if (before == null) {
+            log.warn("More Lanyard sessions ended than lanyard.signals can remember (its capacity): logins that began before "
+                    + "a forgotten ending are taken as ended, and their users sign in again");
+        }
     }
 
     /** Records that Lanyard session {@code sid} ended at {@code at}. Repeating it keeps the first instant. */
@@ -49,6 +70,8 @@ public class EndedSessions {
      */
     public boolean isEnded(String sid, String sub, Instant loggedInAt) {
         if (sid != null && sessions.getIfPresent(sid) != null) return true;
+        Instant forgotten = forgottenUpTo.get();
+        if (forgotten != null && (loggedInAt == null || !loggedInAt.isAfter(forgotten))) return true;
         if (sub == null || subjects.estimatedSize() == 0) return false;
         Instant everywhere = subjects.getIfPresent(sub);
         return everywhere != null && (loggedInAt == null || !loggedInAt.isAfter(everywhere));

@@ -30,6 +30,26 @@ class EndedSessionsTest {
         assertThat(ended.size()).isLessThanOrEqualTo(100);
     }
 
+    /** An ending forgotten to make room could be any login's: those that began before it are taken as ended, later ones are not. */
+    @Test
+    void anEndingForgottenForRoomEndsEveryLoginThatBeganBeforeIt() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(365), 100);
+        Instant loggedIn = clock.instant();
+        clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < 1_000; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            ended.sessionEnded("sid-" + i, clock.instant());
+        }
+        ended.size(); // evictions run
+
+        boolean everyOneKnown = java.util.stream.IntStream.range(0, 1_000).allMatch(i -> ended.endedAt("sid-" + i).isPresent());
+        assertThat(everyOneKnown).as("some were forgotten").isFalse();
+        assertThat(java.util.stream.IntStream.range(0, 1_000).allMatch(i -> ended.isEnded("sid-" + i, null, loggedIn)))
+                .as("every ended login is still refused").isTrue();
+        assertThat(ended.isEnded("sid-other", null, loggedIn)).as("a login from before: it may be a forgotten one").isTrue();
+        assertThat(ended.isEnded("sid-new", null, clock.instant().plusSeconds(1))).as("a login after every forgotten ending").isFalse();
+    }
+
     @Test
     void endingASessionAgainKeepsWhenItFirstEnded() {
         EndedSessions ended = new EndedSessions(clock, Duration.ofDays(1), 100);
