@@ -116,21 +116,44 @@ public class LanyardAutoConfiguration {
         return new LanyardClientRegistrations(endpoints, properties);
     }
 
-    /** Access tokens sent to the app's API: Lanyard's signature (cached JWKS), issuer, audience, lifetime. */
+    /** Access tokens sent to the app's API: Lanyard's signature (cached JWKS), issuer, audience, lifetime, and an access token's shape. */
     @Bean
     @ConditionalOnMissingBean
     JwtDecoder lanyardJwtDecoder(LanyardKeys keys, LanyardProperties properties, ObjectProvider<Clock> clock) {
+        return accessTokens(keys, properties, clock(clock));
+    }
+
+    /**
+     * Lanyard's ID tokens, logout tokens and SETs are signed by the same keys and may name the app as their audience:
+     * only an access token is taken as one. It carries the scopes it grants, and none of an ID token's {@code nonce} or
+     * {@code azp}, nor a logout token's or SET's {@code events}; its {@code typ}, if any, is {@code JWT} or
+     * {@code at+jwt} (RFC 9068).
+     */
+    static JwtDecoder accessTokens(com.nimbusds.jose.jwk.source.JWKSource<com.nimbusds.jose.proc.SecurityContext> keys,
+                                   LanyardProperties properties, Clock clock) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys)
                 .jwsAlgorithms(algorithms -> SecurityEventTokens.ALGORITHMS.stream()
                         .map(a -> org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.from(a.getName()))
                         .filter(java.util.Objects::nonNull).forEach(algorithms::add))
                 .build();
         JwtTimestampValidator lifetime = new JwtTimestampValidator(properties.clockSkew());
-        lifetime.setClock(clock(clock));
+        lifetime.setClock(clock);
         List<String> audiences = properties.audiences();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(lifetime, new JwtIssuerValidator(properties.issuer()),
-                new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.stream().anyMatch(audiences::contains))));
+                new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.stream().anyMatch(audiences::contains)),
+                LanyardAutoConfiguration::accessToken));
         return decoder;
+    }
+
+    private static org.springframework.security.oauth2.core.OAuth2TokenValidatorResult accessToken(
+            org.springframework.security.oauth2.jwt.Jwt jwt) {
+        Object type = jwt.getHeaders().get("typ");
+        boolean typed = type == null || "JWT".equalsIgnoreCase(type.toString()) || "at+jwt".equalsIgnoreCase(type.toString())
+                || "application/at+jwt".equalsIgnoreCase(type.toString());
+        boolean access = typed && jwt.hasClaim("scope") && !jwt.hasClaim("nonce") && !jwt.hasClaim("azp") && !jwt.hasClaim("events");
+        return access ? org.springframework.security.oauth2.core.OAuth2TokenValidatorResult.success()
+                : org.springframework.security.oauth2.core.OAuth2TokenValidatorResult.failure(new org.springframework.security.oauth2.core.OAuth2Error(
+                "invalid_token", "Not an access token of Lanyard's (an ID token, logout token or SET is no bearer token)", null));
     }
 
     @Bean

@@ -225,7 +225,8 @@ class PushDeliveryTest {
     void accessTokenOfAnEndedLanyardSessionIsRefused() throws Exception {
         String sid = UUID.randomUUID().toString();
         String token = lanyard.sign(new JWTClaimsSet.Builder().issuer(lanyard.issuer).audience(FakeLanyard.CLIENT_ID).subject("member-1")
-                .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 300_000)).claim("sid", sid).build(), null);
+                .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 300_000)).claim("sid", sid)
+                .claim("scope", java.util.List.of("openid", "profile")).build(), null);
         HttpRequest call = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/me")).header("Authorization", "Bearer " + token).build();
 
         HttpResponse<String> before = http.send(call, HttpResponse.BodyHandlers.ofString());

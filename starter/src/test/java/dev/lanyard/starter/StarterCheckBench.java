@@ -85,7 +85,8 @@ public final class StarterCheckBench {
         if (signedIn.statusCode() != 200) throw new IllegalStateException("sign-in failed: " + signedIn.statusCode());
         String cookie = browserCookie(browser, base);
         String token = lanyard.sign(new JWTClaimsSet.Builder().issuer(lanyard.issuer).audience(FakeLanyard.CLIENT_ID).subject("member-1")
-                .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).claim("sid", UUID.randomUUID().toString()).build(), null);
+                .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).claim("sid", UUID.randomUUID().toString())
+                .claim("scope", java.util.List.of("openid")).build(), null);
         HttpRequest page = HttpRequest.newBuilder(URI.create(base + "/hello")).header("Cookie", cookie).build();
         HttpRequest api = HttpRequest.newBuilder(URI.create(base + "/api/me")).header("Authorization", "Bearer " + token).build();
         return new Target(List.of(page), List.of(api), HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());

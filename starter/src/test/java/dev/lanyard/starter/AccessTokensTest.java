@@ -1,0 +1,63 @@
+package dev.lanyard.starter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
+
+/** The app's API takes Lanyard's access tokens only: not its ID tokens, logout tokens or SETs, signed by the same keys for the same audience. */
+class AccessTokensTest {
+    static FakeLanyard lanyard;
+    static JwtDecoder decoder;
+
+    @BeforeAll
+    static void start() {
+        lanyard = FakeLanyard.startOrFail();
+        LanyardProperties properties = lanyard.properties();
+        decoder = LanyardAutoConfiguration.accessTokens(new LanyardKeys(new LanyardEndpoints(properties)), properties, Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        lanyard.close();
+    }
+
+    private static JWTClaimsSet.Builder token() {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().issuer(lanyard.issuer).subject("acc_1").audience(FakeLanyard.CLIENT_ID)
+                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
+                .claim("sid", "ses_1");
+    }
+
+    @Test
+    void anAccessTokenIsTaken() {
+        assertThat(decoder.decode(lanyard.sign(token().claim("scope", List.of("openid", "profile")).build(), null)).getSubject())
+                .isEqualTo("acc_1");
+        assertThat(decoder.decode(lanyard.sign(token().claim("scope", "ssf").build(), "at+jwt")).getSubject()).isEqualTo("acc_1");
+    }
+
+    @Test
+    void anIdTokenALogoutTokenOrASetIsNoBearerToken() {
+        String idToken = lanyard.sign(token().claim("azp", FakeLanyard.CLIENT_ID).claim("nonce", "n-1").build(), null);
+        String idTokenWithoutNonce = lanyard.sign(token().claim("azp", FakeLanyard.CLIENT_ID).build(), null);
+        String logoutToken = lanyard.sign(token().claim("events",
+                Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of())).build(), "logout+jwt");
+        String set = lanyard.sign(token().claim("scope", "ssf").claim("events", Map.of("x", Map.of())).build(), "secevent+jwt");
+
+        for (String notAccess : List.of(idToken, idTokenWithoutNonce, logoutToken, set)) {
+            assertThatThrownBy(() -> decoder.decode(notAccess)).isInstanceOf(JwtValidationException.class)
+                    .hasMessageContaining("Not an access token");
+        }
+    }
+}
