@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
@@ -11,6 +12,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 import static org.springframework.web.util.HtmlUtils.htmlEscape;
 
@@ -30,6 +32,8 @@ public class RelyingApp {
         /** Who is signed in, and the Lanyard session this app's session depends on. */
         @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
         String home(@AuthenticationPrincipal OidcUser user, CsrfToken csrf) {
+            // A bearer token is no browser sign-in: the page is for people.
+            if (user == null) throw new ResponseStatusException(HttpStatus.FORBIDDEN, "Sign in with a browser to see this page.");
             String name = user.getFullName() != null ? user.getFullName() : user.getSubject();
             return """
                     <!doctype html>
@@ -54,6 +58,8 @@ public class RelyingApp {
         /** The same for an API client holding a Lanyard access token for this app. */
         @GetMapping("/api/whoami")
         Map<String, Object> whoami(@AuthenticationPrincipal Jwt token) {
+            // A browser sign-in is no access token: the API is for clients holding one.
+            if (token == null) throw new ResponseStatusException(HttpStatus.FORBIDDEN, "Send a Lanyard access token.");
             return Map.of("sub", token.getSubject(), "sid", String.valueOf(token.getClaimAsString("sid")));
         }
     }

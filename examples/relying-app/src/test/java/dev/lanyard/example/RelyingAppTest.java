@@ -52,6 +52,14 @@ class RelyingAppTest {
     }
 
     @Test
+    void thePageWantsABrowserSignInAndTheApiAnAccessTokenNotTheOtherWayRound() throws Exception {
+        mvc.perform(get("/api/whoami").with(oidcLogin().idToken(t -> t.subject("member-1").claim("sid", "sid-3"))))
+                .andExpect(status().isForbidden());
+        mvc.perform(get("/").accept("text/html").with(jwt().jwt(j -> j.subject("member-1").claim("sid", "sid-4"))))
+                .andExpect(status().isForbidden());
+    }
+
+    @Test
     void apiAnswersWhoTheAccessTokenIsFor() throws Exception {
         mvc.perform(get("/api/whoami").with(jwt().jwt(j -> j.subject("member-1").claim("sid", "sid-2"))))
                 .andExpect(status().isOk()).andExpect(jsonPath("$.sub").value("member-1")).andExpect(jsonPath("$.sid").value("sid-2"));
