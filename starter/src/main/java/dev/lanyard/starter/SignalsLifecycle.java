@@ -45,7 +45,22 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
         started = true;
         URI pushUrl = properties.signals().receiver()
                 .orElse(URI.create("http://127.0.0.1:" + event.getWebServer().getPort() + properties.signals().pushPath()));
+        unreachableReceiver(properties, pushUrl).ifPresent(log::warn);
         executor.execute(() -> setUp(pushUrl, Duration.ofSeconds(1)));
+    }
+
+    /**
+     * A warning when Lanyard would push to this machine's loopback address from another machine: without
+     * {@code lanyard.signals.receiver-url}, the push address is this app's loopback one, which Lanyard accepts
+     * (it may run beside the app) but reaches only if it does.
+     */
+    static java.util.Optional<String> unreachableReceiver(LanyardProperties properties, URI pushUrl) {
+        if (properties.signals().delivery() != Delivery.PUSH || properties.signals().receiver().isPresent()) return java.util.Optional.empty();
+        String lanyardHost = String.valueOf(properties.url().getHost());
+        if (lanyardHost.equals("localhost") || lanyardHost.startsWith("127.") || lanyardHost.equals("[::1]")) return java.util.Optional.empty();
+        return java.util.Optional.of("lanyard.signals.receiver-url is not set, so Lanyard at " + properties.url() + " is asked to push to "
+                + pushUrl + ", this machine's loopback address, which it reaches only if it runs here. Set lanyard.signals.receiver-url "
+                + "to this app's address as Lanyard reaches it, or lanyard.signals.delivery=poll.");
     }
 
     private void setUp(URI pushUrl, Duration backoff) {

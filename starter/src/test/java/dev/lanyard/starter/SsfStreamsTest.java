@@ -69,6 +69,22 @@ class SsfStreamsTest {
     }
 
     @Test
+    void aPushToThisMachinesLoopbackFromLanyardElsewhereIsWarnedOf() {
+        URI loopback = URI.create("http://127.0.0.1:8081/lanyard/ssf/events");
+        LanyardProperties remote = new LanyardProperties(URI.create("https://lanyard.example.com"), "app", "secret", null, null, null,
+                new LanyardProperties.Signals(LanyardProperties.Delivery.PUSH, null, null, null, null, null, 0, 0));
+        LanyardProperties beside = new LanyardProperties(URI.create("http://127.0.0.1:8080"), "app", "secret", null, null, null,
+                new LanyardProperties.Signals(LanyardProperties.Delivery.PUSH, null, null, null, null, null, 0, 0));
+        LanyardProperties polled = new LanyardProperties(URI.create("https://lanyard.example.com"), "app", "secret", null, null, null,
+                new LanyardProperties.Signals(LanyardProperties.Delivery.POLL, null, null, null, null, null, 0, 0));
+
+        assertThat(SignalsLifecycle.unreachableReceiver(remote, loopback)).hasValueSatisfying(w -> assertThat(w)
+                .contains("lanyard.signals.receiver-url is not set").contains("https://lanyard.example.com"));
+        assertThat(SignalsLifecycle.unreachableReceiver(beside, loopback)).isEmpty();
+        assertThat(SignalsLifecycle.unreachableReceiver(polled, loopback)).isEmpty();
+    }
+
+    @Test
     void pushAuthorizationIsTheSameOnEveryNodeAndRestartAndNeedsTheSecret() {
         LanyardProperties properties = lanyard.properties();
         LanyardProperties otherSecret = new LanyardProperties(properties.url(), properties.clientId(), "another-secret", null, null, null, null);
