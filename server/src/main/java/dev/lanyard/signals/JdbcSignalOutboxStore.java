@@ -97,6 +97,13 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
     }
 
     @Override
+    public int refused(String streamId, String jti, String error, Instant at) {
+        return jdbc.sql("UPDATE signal_outbox SET given_up_at = :at, claims = '', last_error = :error"
+                        + " WHERE stream_id = :stream AND jti = :jti AND " + outbox.unfinished())
+                .param("at", at.toEpochMilli()).param("error", error).param("stream", streamId).param("jti", jti).update();
+    }
+
+    @Override
     public int redeliver(String streamId, Kind kind) {
         return jdbc.sql("UPDATE signal_outbox SET kind = :kind WHERE stream_id = :stream AND " + outbox.unfinished())
                 .param("kind", kind.code()).param("stream", streamId).update();

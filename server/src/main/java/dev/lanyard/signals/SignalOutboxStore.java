@@ -66,6 +66,12 @@ interface SignalOutboxStore {
     /** Marks the stream's signals with these jtis delivered (acknowledged); returns how many changed. Safe to repeat. */
     int acknowledge(String streamId, java.util.Collection<String> jtis, Instant at);
 
+    /**
+     * Marks the stream's signal with this jti given up because its receiver refused it ({@code setErrs}, RFC 8936), with
+     * {@code error}; returns how many changed. Safe to repeat.
+     */
+    int refused(String streamId, String jti, String error, Instant at);
+
     /** Changes how the stream's undelivered signals are delivered (its delivery method changed); returns how many. */
     int redeliver(String streamId, Kind kind);
 

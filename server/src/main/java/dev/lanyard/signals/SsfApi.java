@@ -183,13 +183,20 @@ class SsfApi {
         return ResponseEntity.noContent().build();
     }
 
+    /** Each refused SET's error code ("" when the receiver named none). */
+    private static Map<String, String> errorCodes(Map<String, SetError> setErrs) {
+        Map<String, String> codes = new LinkedHashMap<>();
+        setErrs.forEach((jti, error) -> codes.put(jti, error == null || error.err() == null ? "" : error.err()));
+        return codes;
+    }
+
     @Operation(summary = "Poll a stream's SETs and acknowledge those received (RFC 8936)")
     @PostMapping(BASE + "/poll/{streamId}")
     PollJson poll(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                   @PathVariable String streamId, @RequestBody PollRequest body) throws InterruptedException {
         AppClient receiver = receivers.authenticate(authorization);
         Streams.Polled polled = streams.poll(receiver, streamId, body.ack() == null ? List.of() : body.ack(),
-                body.setErrs() == null ? List.of() : body.setErrs().keySet(), Optional.ofNullable(body.maxEvents()),
+                body.setErrs() == null ? Map.of() : errorCodes(body.setErrs()), Optional.ofNullable(body.maxEvents()),
                 Boolean.TRUE.equals(body.returnImmediately()));
         return new PollJson(polled.sets(), polled.moreAvailable());
     }

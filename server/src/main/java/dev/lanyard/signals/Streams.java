@@ -149,22 +149,27 @@ class Streams implements ClientCredentials {
     }
 
     /**
-     * RFC 8936: acknowledges {@code acks} (and {@code errors}, which are acknowledged too: the receiver
-     * has them), then returns up to {@code maxEvents} unacknowledged SETs, waiting up to
+     * RFC 8936: acknowledges {@code acks}, and records {@code errors} (jti → the receiver's error code) as given up
+     * with the receiver's code, which the stream's status then shows its admin (the receiver has them, and refused
+     * them); then returns up to {@code maxEvents} unacknowledged SETs, waiting up to
      * {@code lanyard.signals.poll-wait} for one unless {@code returnImmediately}. A SET stays pending,
-     * and is returned again, until it is acknowledged.
+     * and is returned again, until it is acknowledged or refused.
      */
-    Polled poll(AppClient receiver, String id, Collection<String> acks, Collection<String> errors, Optional<Integer> maxEvents,
+    Polled poll(AppClient receiver, String id, Collection<String> acks, Map<String, String> errors, Optional<Integer> maxEvents,
                 boolean returnImmediately) throws InterruptedException {
         Stream stream = get(receiver, id);
         if (stream.config().push()) throw new SignalProblem.InvalidInput("stream_id", "The stream is delivered by push, not poll.");
         int max = maxEvents.orElse(DEFAULT_POLL);
         if (max < 0 || max > MAX_POLL) throw new SignalProblem.InvalidInput("maxEvents", "maxEvents is between 0 and " + MAX_POLL + ".");
         List<String> acknowledged = new ArrayList<>(acks);
-        acknowledged.addAll(errors);
-        if (acknowledged.size() > 1000) throw new SignalProblem.InvalidInput("ack", "Acknowledge at most 1000 SETs at once.");
+        if (acknowledged.size() + errors.size() > 1000) throw new SignalProblem.InvalidInput("ack", "Acknowledge at most 1000 SETs at once.");
         if (!acknowledged.isEmpty() && outbox.acknowledge(stream.id(), acknowledged, clock.instant()) > 0) {
             store.delivered(stream.id(), clock.instant());
+        }
+        for (Map.Entry<String, String> refused : errors.entrySet()) {
+            String code = refused.getValue() == null ? "" : refused.getValue().replaceAll("[^A-Za-z0-9_-]", "");
+            String error = "Refused by the receiver" + (code.isEmpty() ? "" : " (" + (code.length() > 40 ? code.substring(0, 40) : code) + ")");
+            if (outbox.refused(stream.id(), refused.getKey(), error, clock.instant()) > 0) store.failed(stream.id(), error);
         }
         if (max == 0 || stream.status() != Stream.Status.ENABLED) return new Polled(Map.of(), false);
         Instant until = clock.instant().plus(settings.pollWait());

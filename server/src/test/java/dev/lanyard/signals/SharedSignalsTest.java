@@ -312,6 +312,21 @@ class SharedSignalsTest {
         JsonNode acked = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "ack", List.of(jti))));
         assertThat(acked.path("sets").size()).isZero();
         assertThat(acked.path("moreAvailable").asBoolean()).isFalse();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE jti = :jti AND delivered_at IS NOT NULL").param("jti", jti)
+                .query(Long.class).single()).isEqualTo(1);
+
+        // A SET the receiver refuses (setErrs) is given up with its code, and its admin sees that on the stream.
+        mvc.perform(post("/api/v1/api-keys").cookie(admin.cookie()).with(admin.from()).contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("name", "CD", "scopes", List.of("sessions:read"))))).andReturn();
+        String refused = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true)))
+                .path("sets").propertyNames().iterator().next();
+        JsonNode after = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true,
+                "setErrs", Map.of(refused, Map.of("err", "invalid_key", "description", "no such key")))));
+        assertThat(after.path("sets").has(refused)).as("not returned again").isFalse();
+        assertThat(jdbc.sql("SELECT last_error FROM signal_outbox WHERE jti = :jti AND given_up_at IS NOT NULL AND delivered_at IS NULL")
+                .param("jti", refused).query(String.class).single()).isEqualTo("Refused by the receiver (invalid_key)");
+        JsonNode status = api.read(mvc.perform(get("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn());
+        assertThat(status.toString()).contains("Refused by the receiver (invalid_key)");
     }
 
     @Test

@@ -111,6 +111,19 @@ abstract class SignalOutboxStoreContract {
     }
 
     @Test
+    void aSetTheReceiverRefusedIsGivenUpWithItsErrorAndNotReturnedAgain() {
+        String a = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
+        String b = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
+
+        assertThat(store.refused(STREAM, a, "Refused by the receiver (invalid_key)", now)).isEqualTo(1);
+        assertThat(store.refused(STREAM, a, "again", now)).as("safe to repeat").isZero();
+        assertThat(store.refused("another-stream", b, "not its", now)).as("only the stream's own").isZero();
+
+        assertThat(store.pending(STREAM, 10)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(b);
+        assertThat(store.figures(STREAM).gaveUp()).isEqualTo(1);
+    }
+
+    @Test
     void backlogCountsWhatWaitsToBePushedNotWhatWaitsForAPoll() {
         add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
         assertThat(store.backlog().pending()).isZero();
