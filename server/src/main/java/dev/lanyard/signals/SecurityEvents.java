@@ -53,11 +53,7 @@ final class SecurityEvents {
     static Signal sessionRevoked(Account member, SessionId id, Session.Ending ending) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event_timestamp", ending.at().getEpochSecond());
-        event.put("initiating_entity", switch (ending.reason()) {
-            case SIGNED_OUT, REVOKED, PASSWORD_CHANGED, DENIED -> "user";
-            case ADMIN_REVOKED -> "admin";
-            case IDLE_EXPIRED, LIFETIME_EXPIRED, SESSION_LIMIT -> "policy";
-        });
+        event.put("initiating_entity", initiatingEntity(ending));
         String admin = ending.reason() == EndReason.ADMIN_REVOKED && ending.note().isPresent()
                 ? ending.reason().label() + ": " + ending.note().get() : ending.reason().label();
         event.put("reason_admin", Map.of("en", admin));
@@ -65,11 +61,26 @@ final class SecurityEvents {
         return new Signal(SESSION_REVOKED, event, member, Optional.of(id), ending.at());
     }
 
-    /** CAEP credential-change: a credential of {@code type} was created, updated, revoked or deleted. */
+    /** CAEP's initiating entity of a session's ending: the member, an admin, or the team's policy (expiry, the session limit). */
+    static String initiatingEntity(Session.Ending ending) {
+        return switch (ending.reason()) {
+            case SIGNED_OUT, REVOKED, PASSWORD_CHANGED, DENIED -> "user";
+            case ADMIN_REVOKED -> "admin";
+            case IDLE_EXPIRED, LIFETIME_EXPIRED, SESSION_LIMIT -> "policy";
+        };
+    }
+
+    /** CAEP credential-change by the member: a credential of {@code type} was created, updated, revoked or deleted. */
     static Signal credentialChange(Account member, String credentialType, String changeType, String friendlyName, Instant at) {
+        return credentialChange(member, credentialType, changeType, friendlyName, at, "user");
+    }
+
+    /** CAEP credential-change started by {@code initiatingEntity} ("user", "admin" or "policy"). */
+    static Signal credentialChange(Account member, String credentialType, String changeType, String friendlyName, Instant at,
+                                   String initiatingEntity) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event_timestamp", at.getEpochSecond());
-        event.put("initiating_entity", "user");
+        event.put("initiating_entity", initiatingEntity);
         event.put("credential_type", credentialType);
         event.put("change_type", changeType);
         if (!friendlyName.isEmpty()) event.put("friendly_name", friendlyName);

@@ -115,7 +115,9 @@ class SignalRecorder {
             Account member = members.get(session.account());
             if (member == null) continue;
             if (session.apiKey()) {
-                batch.emit(SecurityEvents.credentialChange(member, "api-key", "revoke", session.name(), ended.at()));
+                // An admin's team sign-out or the key's expiry ends a key too, not only its owner.
+                batch.emit(SecurityEvents.credentialChange(member, "api-key", "revoke", session.name(), ended.at(),
+                        SecurityEvents.initiatingEntity(ended.ending())));
                 continue;
             }
             batch.emit(SecurityEvents.sessionRevoked(member, session.id(), ended.ending()));

@@ -63,6 +63,17 @@ class SecurityEventsTest {
                 .containsEntry("txn", "txn-1").containsEntry("iat", AT.getEpochSecond());
     }
 
+    /** An API key ended by an admin's sign-out or by its expiry is no revocation of its owner's. */
+    @Test
+    void anApiKeyEndedByAnAdminOrByPolicySaysSo() {
+        for (var ended : java.util.Map.of(EndReason.ADMIN_REVOKED, "admin", EndReason.LIFETIME_EXPIRED, "policy", EndReason.REVOKED, "user").entrySet()) {
+            var signal = SecurityEvents.credentialChange(ADA, "api-key", "revoke", "CI", AT,
+                    SecurityEvents.initiatingEntity(ending(ended.getKey(), Optional.empty())));
+            assertThat(signal.payload()).as(ended.getKey().name()).containsEntry("initiating_entity", ended.getValue())
+                    .containsEntry("credential_type", "api-key").containsEntry("change_type", "revoke");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Verification.class, names = {"PASSWORD_AND_CODE", "PASSWORD_AND_PASSKEY"})
     void secondFactorRaisesTheSessionFromUnverifiedToVerified(Verification how) {
