@@ -69,7 +69,7 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
             if (properties.signals().delivery() == Delivery.POLL) {
                 URI endpoint = stream.pollEndpoint().orElseThrow();
                 long every = properties.signals().pollInterval().toMillis();
-                executor.scheduleWithFixedDelay(() -> pollQuietly(endpoint), 0, every, TimeUnit.MILLISECONDS);
+                executor.scheduleWithFixedDelay(() -> pollQuietly(endpoint, pushUrl), 0, every, TimeUnit.MILLISECONDS);
             }
         } catch (RuntimeException e) {
             log.warn("Lanyard Shared Signals stream not set up yet (" + e.getMessage() + "); trying again in " + backoff.toSeconds() + " s");
@@ -78,9 +78,14 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
         }
     }
 
-    private void pollQuietly(URI endpoint) {
+    private void pollQuietly(URI endpoint, URI pushUrl) {
         try {
             poller.poll(endpoint);
+        } catch (SsfPoller.StreamGone gone) {
+            // Polling a stream that is gone would fail forever: set one up again, and poll that.
+            log.warn("Lanyard's Shared Signals stream is gone (" + gone.getMessage() + "); setting one up again");
+            setUp(pushUrl, Duration.ofSeconds(1));
+            throw gone; // ends this stream's polling: a task of a fixed-delay schedule that throws is not run again
         } catch (RuntimeException e) {
             log.warn("Polling Lanyard for Shared Signals failed: " + e.getMessage());
         }

@@ -83,6 +83,7 @@ public class SsfPoller {
             credentials.forget();
             response = endpoints.send(request.copy().header("Authorization", "Bearer " + credentials.token()).build());
         }
+        if (response.statusCode() == 404) throw new StreamGone("POST " + endpoint + " answered 404: the stream is gone");
         if (response.statusCode() != 200) throw new LanyardUnavailable("POST " + endpoint + " answered " + response.statusCode());
         acks.clear();
         errors.clear();
@@ -92,5 +93,12 @@ public class SsfPoller {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> cast(Map<?, ?> map) {
         return (Map<String, Object>) map;
+    }
+
+    /** Lanyard no longer has the stream (deleted by an admin or the app's registration): it has to be set up again. */
+    public static class StreamGone extends LanyardUnavailable {
+        StreamGone(String message) {
+            super(message);
+        }
     }
 }

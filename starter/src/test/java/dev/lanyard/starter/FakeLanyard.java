@@ -224,6 +224,11 @@ final class FakeLanyard implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private void poll(HttpExchange e) throws IOException {
         if (!authorized(e)) return;
+        if (streams.isEmpty()) { // deleted: as Lanyard answers for a stream it no longer has
+            read(e);
+            json(e, 404, Map.of());
+            return;
+        }
         Map<String, Object> request = LanyardEndpoints.parseObject(read(e), null);
         polls.add(request);
         if (request.get("ack") instanceof List<?> acks) acks.forEach(pending::remove);

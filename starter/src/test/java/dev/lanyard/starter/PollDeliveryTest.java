@@ -55,6 +55,18 @@ class PollDeliveryTest {
         assertThat(delivery).containsEntry("method", "urn:ietf:rfc:8936").containsEntry("endpoint_url", lanyard.issuer + "/ssf/poll");
     }
 
+    /** A stream deleted in Lanyard (by an admin, say) is set up again by the polling app, which goes on receiving. */
+    @Test
+    void aStreamThatIsGoneIsSetUpAgain() throws Exception {
+        PushDeliveryTest.await(() -> !lanyard.streams.isEmpty());
+        Object before = lanyard.streams.get(0).get("stream_id");
+
+        lanyard.streams.clear();
+
+        PushDeliveryTest.await(() -> !lanyard.streams.isEmpty() && !lanyard.streams.get(0).get("stream_id").equals(before));
+        assertThat(lanyard.streams).hasSize(1);
+    }
+
     @Test
     void polledSetsAreAppliedAndAcknowledged() throws Exception {
         List<String> sids = new ArrayList<>();
