@@ -23,7 +23,7 @@ import tools.jackson.databind.annotation.JsonSerialize;
  * by page while the document is written ({@link Entries}); the others are read before.
  *
  * @param sessions active sessions, API keys and apps included (each is a session), with details, full IP and
- *                 whole timeline, most recently active first
+ *                 whole timeline, in the order of their ids (which no use of a session changes while it is read)
  * @param history  ended sessions, most recently ended first, with why they ended and their whole timeline
  * @param apiKeys  active API keys: what they are, never their secret
  * @param apps     apps the member authorized (OAuth consents)

@@ -1,10 +1,12 @@
 package dev.lanyard.signals;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -14,8 +16,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
@@ -245,16 +253,16 @@ class SignalDelivery {
      * bytes of the body are read (enough for an error code).
      */
     Outcome send(HttpRequest request, int... accepted) {
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> exchange =
+        CompletableFuture<HttpResponse<String>> exchange =
                 http().sendAsync(request, info -> new CappedText(ANSWER_LIMIT));
         Duration deadline = settings.pushTimeout().multipliedBy(2);
         HttpResponse<String> response;
         try {
-            response = exchange.get(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException slow) {
+            response = exchange.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException slow) {
             exchange.cancel(true);
             return new Outcome(false, true, "No whole answer within " + deadline.toSeconds() + " s");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return new Outcome(false, true, describe(e.getCause() == null ? e : e.getCause()));
         } catch (InterruptedException e) {
             exchange.cancel(true);
@@ -288,28 +296,28 @@ class SignalDelivery {
     /** The first {@code max} bytes of a body as text; the rest is not read (the exchange is cancelled there). */
     static final class CappedText implements HttpResponse.BodySubscriber<String> {
         private final int max;
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        private final java.util.concurrent.CompletableFuture<String> body = new java.util.concurrent.CompletableFuture<>();
-        private java.util.concurrent.Flow.Subscription subscription;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<String> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
 
         CappedText(int max) {
             this.max = max;
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<String> getBody() {
+        public CompletionStage<String> getBody() {
             return body;
         }
 
         @Override
-        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+        public void onSubscribe(Flow.Subscription subscription) {
             this.subscription = subscription;
             subscription.request(1);
         }
 
         @Override
-        public void onNext(List<java.nio.ByteBuffer> buffers) {
-            for (java.nio.ByteBuffer buffer : buffers) {
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
                 int n = Math.min(buffer.remaining(), max - bytes.size());
                 byte[] chunk = new byte[n];
                 buffer.get(chunk);

@@ -3,6 +3,9 @@ package dev.lanyard.starter;
 import java.time.Clock;
 import java.util.List;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -22,14 +25,15 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
-
-import com.nimbusds.jose.JWSAlgorithm;
 
 /**
  * The starter, switched on by {@code lanyard.url}: sign-in through Lanyard, local access-token
@@ -129,7 +133,7 @@ public class LanyardAutoConfiguration {
      * {@code azp}, nor a logout token's or SET's {@code events}; its {@code typ}, if any, is {@code JWT} or
      * {@code at+jwt} (RFC 9068).
      */
-    static JwtDecoder accessTokens(com.nimbusds.jose.jwk.source.JWKSource<com.nimbusds.jose.proc.SecurityContext> keys,
+    static JwtDecoder accessTokens(JWKSource<SecurityContext> keys,
                                    LanyardProperties properties, Clock clock) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys)
                 .jwsAlgorithms(algorithms -> SecurityEventTokens.ALGORITHMS.stream()
@@ -145,14 +149,14 @@ public class LanyardAutoConfiguration {
         return decoder;
     }
 
-    private static org.springframework.security.oauth2.core.OAuth2TokenValidatorResult accessToken(
-            org.springframework.security.oauth2.jwt.Jwt jwt) {
+    private static OAuth2TokenValidatorResult accessToken(
+            Jwt jwt) {
         Object type = jwt.getHeaders().get("typ");
         boolean typed = type == null || "JWT".equalsIgnoreCase(type.toString()) || "at+jwt".equalsIgnoreCase(type.toString())
                 || "application/at+jwt".equalsIgnoreCase(type.toString());
         boolean access = typed && jwt.hasClaim("scope") && !jwt.hasClaim("nonce") && !jwt.hasClaim("azp") && !jwt.hasClaim("events");
-        return access ? org.springframework.security.oauth2.core.OAuth2TokenValidatorResult.success()
-                : org.springframework.security.oauth2.core.OAuth2TokenValidatorResult.failure(new org.springframework.security.oauth2.core.OAuth2Error(
+        return access ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error(
                 "invalid_token", "Not an access token of Lanyard's (an ID token, logout token or SET is no bearer token)", null));
     }
 

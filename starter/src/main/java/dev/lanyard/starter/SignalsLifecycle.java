@@ -2,6 +2,7 @@ package dev.lanyard.starter;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,11 +55,11 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
      * {@code lanyard.signals.receiver-url}, the push address is this app's loopback one, which Lanyard accepts
      * (it may run beside the app) but reaches only if it does.
      */
-    static java.util.Optional<String> unreachableReceiver(LanyardProperties properties, URI pushUrl) {
-        if (properties.signals().delivery() != Delivery.PUSH || properties.signals().receiver().isPresent()) return java.util.Optional.empty();
+    static Optional<String> unreachableReceiver(LanyardProperties properties, URI pushUrl) {
+        if (properties.signals().delivery() != Delivery.PUSH || properties.signals().receiver().isPresent()) return Optional.empty();
         String lanyardHost = String.valueOf(properties.url().getHost());
-        if (lanyardHost.equals("localhost") || lanyardHost.startsWith("127.") || lanyardHost.equals("[::1]")) return java.util.Optional.empty();
-        return java.util.Optional.of("lanyard.signals.receiver-url is not set, so Lanyard at " + properties.url() + " is asked to push to "
+        if (lanyardHost.equals("localhost") || lanyardHost.startsWith("127.") || lanyardHost.equals("[::1]")) return Optional.empty();
+        return Optional.of("lanyard.signals.receiver-url is not set, so Lanyard at " + properties.url() + " is asked to push to "
                 + pushUrl + ", this machine's loopback address, which it reaches only if it runs here. Set lanyard.signals.receiver-url "
                 + "to this app's address as Lanyard reaches it, or lanyard.signals.delivery=poll.");
     }
