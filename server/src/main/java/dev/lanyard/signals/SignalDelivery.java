@@ -346,11 +346,16 @@ class SignalDelivery {
     private String receiverError(String body) {
         try {
             var node = json.readTree(body == null ? "" : body);
-            String err = node.path("err").asString("");
-            return (err.length() > 40 ? err.substring(0, 40) : err).replaceAll("[^A-Za-z0-9_-]", "");
+            return errorCode(node.path("err").asString(""));
         } catch (RuntimeException notJson) {
             return ""; // nothing of it is kept
         }
+    }
+
+    /** A receiver's error code as Lanyard keeps and shows it: shortened, letters, digits, '_' and '-' only. */
+    static String errorCode(String err) {
+        if (err == null) return "";
+        return (err.length() > 40 ? err.substring(0, 40) : err).replaceAll("[^A-Za-z0-9_-]", "");
     }
 
     private Map<String, Object> claims(SignalOutboxStore.Outgoing signal) {

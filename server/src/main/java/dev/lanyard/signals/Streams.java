@@ -167,8 +167,8 @@ class Streams implements ClientCredentials {
             store.delivered(stream.id(), clock.instant());
         }
         for (Map.Entry<String, String> refused : errors.entrySet()) {
-            String code = refused.getValue() == null ? "" : refused.getValue().replaceAll("[^A-Za-z0-9_-]", "");
-            String error = "Refused by the receiver" + (code.isEmpty() ? "" : " (" + (code.length() > 40 ? code.substring(0, 40) : code) + ")");
+            String code = SignalDelivery.errorCode(refused.getValue());
+            String error = "Refused by the receiver" + (code.isEmpty() ? "" : " (" + code + ")");
             if (outbox.refused(stream.id(), refused.getKey(), error, clock.instant()) > 0) store.failed(stream.id(), error);
         }
         if (max == 0 || stream.status() != Stream.Status.ENABLED) return new Polled(Map.of(), false);

@@ -133,8 +133,7 @@ public class LanyardAutoConfiguration {
      * {@code azp}, nor a logout token's or SET's {@code events}; its {@code typ}, if any, is {@code JWT} or
      * {@code at+jwt} (RFC 9068).
      */
-    static JwtDecoder accessTokens(JWKSource<SecurityContext> keys,
-                                   LanyardProperties properties, Clock clock) {
+    static JwtDecoder accessTokens(JWKSource<SecurityContext> keys, LanyardProperties properties, Clock clock) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys)
                 .jwsAlgorithms(algorithms -> SecurityEventTokens.ALGORITHMS.stream()
                         .map(a -> org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.from(a.getName()))
@@ -149,15 +148,14 @@ public class LanyardAutoConfiguration {
         return decoder;
     }
 
-    private static OAuth2TokenValidatorResult accessToken(
-            Jwt jwt) {
+    private static OAuth2TokenValidatorResult accessToken(Jwt jwt) {
         Object type = jwt.getHeaders().get("typ");
         boolean typed = type == null || "JWT".equalsIgnoreCase(type.toString()) || "at+jwt".equalsIgnoreCase(type.toString())
                 || "application/at+jwt".equalsIgnoreCase(type.toString());
         boolean access = typed && jwt.hasClaim("scope") && !jwt.hasClaim("nonce") && !jwt.hasClaim("azp") && !jwt.hasClaim("events");
         return access ? OAuth2TokenValidatorResult.success()
-                : OAuth2TokenValidatorResult.failure(new OAuth2Error(
-                "invalid_token", "Not an access token of Lanyard's (an ID token, logout token or SET is no bearer token)", null));
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
+                        "Not an access token of Lanyard's (an ID token, logout token or SET is no bearer token)", null));
     }
 
     @Bean
