@@ -39,11 +39,13 @@ public class Apps {
     private final Sessions sessions;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final ReceiverAddresses receivers;
     private final ClientSecrets secrets = new ClientSecrets();
 
-    Apps(AppClientStore store, ConsentStore consents, GrantStore grants, Sessions sessions,
+    Apps(AppClientStore store, ConsentStore consents, GrantStore grants, Sessions sessions, ReceiverAddresses receivers,
          ApplicationEventPublisher events, Clock clock) {
         this.store = store;
+        this.receivers = receivers;
         this.consents = consents;
         this.grants = grants;
         this.sessions = sessions;
@@ -177,7 +179,7 @@ public class Apps {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 
-    static AppClient.Draft validate(AppClient.Draft draft) {
+    AppClient.Draft validate(AppClient.Draft draft) {
         String name = text(draft.name(), "name", 100);
         if (name.isEmpty()) throw new AppProblem.InvalidInput("name", "Give the app a name.");
         String description = text(draft.description(), "description", 500);
@@ -197,7 +199,13 @@ public class Apps {
         }
         if (!scopes.contains("openid")) throw new AppProblem.InvalidInput("scopes", "Apps sign people in with OpenID Connect: include openid.");
         String backchannel = text(draft.backchannelLogoutUri(), "backchannelLogoutUri", 500);
-        if (!backchannel.isEmpty()) absolute(backchannel, "backchannelLogoutUri", "The back-channel logout URI");
+        if (!backchannel.isEmpty()) {
+            try {
+                receivers.check(backchannel, "The back-channel logout URI");
+            } catch (ReceiverAddresses.Refused refused) {
+                throw new AppProblem.InvalidInput("backchannelLogoutUri", refused.getMessage());
+            }
+        }
         return new AppClient.Draft(name, description, logo, List.copyOf(redirects), draft.confidential(), Set.copyOf(scopes), backchannel);
     }
 

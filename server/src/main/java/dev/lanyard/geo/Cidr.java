@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** A block of IP addresses, {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address is a block of one. */
-final class Cidr {
+public final class Cidr {
 
     /** Addresses that belong to no place on a map. */
     static final List<Cidr> LOCAL_NETWORKS = List.of(
@@ -29,7 +29,7 @@ final class Cidr {
      *
      * @throws IllegalArgumentException if the text is neither
      */
-    static Cidr parse(String text) {
+    public static Cidr parse(String text) {
         String s = text == null ? "" : text.strip();
         int slash = s.indexOf('/');
         String address = slash < 0 ? s : s.substring(0, slash);
@@ -56,7 +56,7 @@ final class Cidr {
         return LOCAL_NETWORKS.stream().anyMatch(block -> block.contains(address));
     }
 
-    boolean contains(InetAddress address) {
+    public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (bytes.length != network.length) return false;
         int whole = prefix / 8;

@@ -11,7 +11,7 @@ import java.util.Optional;
  * make Lanyard look up a name of its choosing by sending it in {@code X-Forwarded-For}. This
  * parser builds the bytes itself and hands them to {@code getByAddress}, which never resolves.
  */
-final class IpLiteral {
+public final class IpLiteral {
 
     private IpLiteral() {
     }
@@ -21,7 +21,7 @@ final class IpLiteral {
      * brackets, optionally with a port ({@code 1.2.3.4:443}, {@code [2001:db8::1]:443}) or an
      * IPv6 zone ({@code fe80::1%eth0}), both dropped. Empty for anything else.
      */
-    static Optional<InetAddress> parse(String text) {
+    public static Optional<InetAddress> parse(String text) {
         if (text == null) return Optional.empty();
         String s = text.strip();
         if (s.isEmpty() || s.length() > 64) return Optional.empty();

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
+import dev.lanyard.apps.ReceiverAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -64,6 +65,7 @@ class SignalDelivery {
     private final StreamStore streams;
     private final Transmitter transmitter;
     private final SignalSettings settings;
+    private final ReceiverAddresses addresses;
     private final JsonMapper json;
     private final Clock clock;
     /** Built at the first push, not at start-up: building one loads java.net.http and the TLS defaults (bench/RESULTS.md, decision 0033). */
@@ -79,7 +81,8 @@ class SignalDelivery {
     private final Object arrivals = new Object();
 
     SignalDelivery(SignalOutboxStore outbox, StreamStore streams, Transmitter transmitter, SignalSettings settings,
-                   JsonMapper json, Clock clock) {
+                   ReceiverAddresses addresses, JsonMapper json, Clock clock) {
+        this.addresses = addresses;
         this.outbox = outbox;
         this.streams = streams;
         this.transmitter = transmitter;
@@ -250,9 +253,16 @@ class SignalDelivery {
      * Sends and reads the answer within twice the push timeout, all of it: the request's own timeout ends at
      * the answer's headers (Java 17), so a receiver that sends them and then trickles its body would hold the
      * node's one delivery thread, and every team's signals behind it. Only the first {@link #ANSWER_LIMIT}
-     * bytes of the body are read (enough for an error code).
+     * bytes of the body are read (enough for an error code). An address Lanyard may not send to is given up
+     * without a connection; a host that does not resolve is tried again later.
      */
     Outcome send(HttpRequest request, int... accepted) {
+        try {
+            // Where the name points now, not where it pointed when the admin gave it (ReceiverAddresses).
+            addresses.checkBeforeSending(request.uri());
+        } catch (ReceiverAddresses.Refused refused) {
+            return new Outcome(false, refused.unresolved(), refused.getMessage());
+        }
         CompletableFuture<HttpResponse<String>> exchange =
                 http().sendAsync(request, info -> new CappedText(ANSWER_LIMIT));
         Duration deadline = settings.pushTimeout().multipliedBy(2);

@@ -18,6 +18,7 @@ import dev.lanyard.account.Role;
 import dev.lanyard.apps.AppClient;
 import dev.lanyard.apps.AppGrants;
 import dev.lanyard.apps.ClientCredentials;
+import dev.lanyard.apps.ReceiverAddresses;
 import dev.lanyard.session.CurrentSession;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -41,12 +42,14 @@ class Streams implements ClientCredentials {
     private final Transmitter transmitter;
     private final SignalDelivery delivery;
     private final SignalSettings settings;
+    private final ReceiverAddresses addresses;
     private final ApplicationEventPublisher events;
     private final JsonMapper json;
     private final Clock clock;
 
     Streams(StreamStore store, SignalOutboxStore outbox, AppGrants apps, Transmitter transmitter, SignalDelivery delivery,
-            SignalSettings settings, ApplicationEventPublisher events, JsonMapper json, Clock clock) {
+            SignalSettings settings, ReceiverAddresses addresses, ApplicationEventPublisher events, JsonMapper json, Clock clock) {
+        this.addresses = addresses;
         this.store = store;
         this.outbox = outbox;
         this.apps = apps;
@@ -234,7 +237,7 @@ class Streams implements ClientCredentials {
             throw new SignalProblem.InvalidInput("delivery.method", "delivery.method is " + Stream.PUSH + " (push) or " + Stream.POLL + " (poll).");
         }
         Optional<String> endpoint = method.equals(Stream.PUSH)
-                ? request.endpoint().or(() -> base.endpoint()).map(Streams::endpoint) : Optional.empty();
+                ? request.endpoint().or(() -> base.endpoint()).map(this::endpoint) : Optional.empty();
         if (method.equals(Stream.PUSH) && endpoint.isEmpty()) {
             throw new SignalProblem.InvalidInput("delivery.endpoint_url", "A push stream needs delivery.endpoint_url.");
         }
@@ -250,20 +253,13 @@ class Streams implements ClientCredentials {
         return clean;
     }
 
-    /** An https URL, or http on this machine's loopback only; no user info, no fragment. */
-    static String endpoint(String value) {
+    /** A URL Lanyard may push to (see {@link ReceiverAddresses}). */
+    private String endpoint(String value) {
         String clean = text(value, "delivery.endpoint_url", 500);
-        URI uri;
         try {
-            uri = new URI(clean);
-        } catch (java.net.URISyntaxException e) {
-            throw new SignalProblem.InvalidInput("delivery.endpoint_url", "delivery.endpoint_url is not a valid URL.");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        boolean loopback = "localhost".equalsIgnoreCase(uri.getHost()) || "127.0.0.1".equals(uri.getHost()) || "[::1]".equals(uri.getHost());
-        if (uri.getHost() == null || !("https".equals(scheme) || ("http".equals(scheme) && loopback))
-                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new SignalProblem.InvalidInput("delivery.endpoint_url", "delivery.endpoint_url must be an https URL (http only for localhost).");
+            addresses.check(clean, "delivery.endpoint_url");
+        } catch (ReceiverAddresses.Refused refused) {
+            throw new SignalProblem.InvalidInput("delivery.endpoint_url", refused.getMessage());
         }
         return clean;
     }

@@ -91,6 +91,19 @@ class BackchannelLogoutTest {
     }
 
     @Test
+    void aBackChannelLogoutUriInsideTheServersNetworkIsRefusedWithTheReason() throws Exception {
+        for (String uri : new String[] {"https://169.254.169.254/latest/meta-data", "http://192.168.1.1/logout", "https://[::ffff:10.0.0.1]/x"}) {
+            MvcResult result = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content(json.writeValueAsString(Map.of("name", "Internal", "redirectUris", List.of(REDIRECT), "type", "confidential",
+                            "scopes", List.of("openid"), "backchannelLogoutUri", uri)))).andReturn();
+            assertThat(result.getResponse().getStatus()).as(uri).isEqualTo(400);
+            assertThat(result.getResponse().getContentAsString()).as(uri).contains("backchannelLogoutUri")
+                    .contains("The back-channel logout URI reaches an address outside the public internet");
+        }
+    }
+
+    @Test
     void discoveryAdvertisesBackChannelLogoutWithSessions() throws Exception {
         JsonNode registered = register("Discovery", app.url("/logout"));
         RelyingApp relying = new RelyingApp(issuer(), registered.path("app").path("clientId").asString(),

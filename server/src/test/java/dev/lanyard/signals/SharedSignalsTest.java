@@ -397,6 +397,20 @@ class SharedSignalsTest {
     }
 
     @Test
+    void aPushEndpointInsideTheServersNetworkIsRefusedWithTheReason() throws Exception {
+        String token = token(receiverApp("Metadata"));
+        for (String endpoint : new String[] {"https://169.254.169.254/latest/meta-data", "http://10.0.0.5/ssf", "https://[fd00::1]/ssf",
+                "http://receiver.example.com/ssf"}) {
+            MvcResult refused = ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.PUSH, "endpoint_url", endpoint)));
+            assertThat(refused.getResponse().getStatus()).as(endpoint).isEqualTo(400);
+            assertThat(refused.getResponse().getContentType()).startsWith("application/problem+json");
+            assertThat(refused.getResponse().getContentAsString()).as(endpoint).contains("delivery.endpoint_url")
+                    .containsAnyOf("outside the public internet", "Plain http is allowed only");
+        }
+        assertThat(ssf(get("/api/v1/ssf/streams"), token, null).getResponse().getContentAsString()).as("no stream made").isEqualTo("[]");
+    }
+
+    @Test
     void appThatIsNoReceiverGetsNoSsfToken() throws Exception {
         Receiver r = receiverApp("Disabled");
         MvcResult disabled = mvc.perform(put("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())

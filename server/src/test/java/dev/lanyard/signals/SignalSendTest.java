@@ -10,9 +10,11 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.lanyard.apps.ReceiverAddresses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +29,10 @@ class SignalSendTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
     private final SignalDelivery delivery = new SignalDelivery(null, null, null,
-            new SignalSettings(null, null, null, null, 0, TIMEOUT, null), JsonMapper.builder().build(), Clock.systemUTC());
+            new SignalSettings(null, null, null, null, 0, TIMEOUT, null), new ReceiverAddresses(List.of(), "http://localhost:8080"),
+            JsonMapper.builder().build(), Clock.systemUTC());
     private final AtomicReference<Answer> answer = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
     private HttpServer server;
 
     /** How the receiver answers: a status, a body, and whether it then trickles a byte a tenth of a second forever. */
@@ -39,6 +43,7 @@ class SignalSendTest {
     void receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
         server.createContext("/", exchange -> {
+            received.incrementAndGet();
             exchange.getRequestBody().readAllBytes();
             Answer a = answer.get();
             byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
@@ -109,5 +114,25 @@ class SignalSendTest {
         }
         assertThat(send(new Answer(410, "", false)).retry()).isFalse();
         assertThat(send(new Answer(413, "", false)).retry()).isFalse();
+    }
+
+    @Test
+    void aDeployedLanyardSendsNothingToItsOwnMachineNorToANameThatDoesNotResolve() {
+        SignalDelivery deployed = new SignalDelivery(null, null, null, new SignalSettings(null, null, null, null, 0, TIMEOUT, null),
+                new ReceiverAddresses(List.of(), "https://lanyard.example.com"), JsonMapper.builder().build(), Clock.systemUTC());
+        answer.set(new Answer(202, "", false));
+
+        for (String host : new String[] {"127.0.0.1", "localhost", "[::ffff:127.0.0.1]"}) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + server.getAddress().getPort() + "/events"))
+                    .POST(HttpRequest.BodyPublishers.ofString("set")).build();
+            SignalDelivery.Outcome outcome = deployed.send(request, 202);
+            assertThat(outcome.accepted()).as(host).isFalse();
+            assertThat(outcome.retry()).as(host + ": given up").isFalse();
+            assertThat(outcome.error()).as(host).startsWith("This URL reaches an address outside the public internet");
+        }
+        SignalDelivery.Outcome unresolved = deployed.send(HttpRequest.newBuilder(URI.create("https://receiver.invalid/events"))
+                .POST(HttpRequest.BodyPublishers.ofString("set")).build(), 202);
+        assertThat(unresolved).isEqualTo(new SignalDelivery.Outcome(false, true, "The host receiver.invalid does not resolve."));
+        assertThat(received).as("no connection made").hasValue(0);
     }
 }

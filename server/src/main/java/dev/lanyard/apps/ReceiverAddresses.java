@@ -1,0 +1,191 @@
+package dev.lanyard.apps;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import dev.lanyard.geo.Cidr;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where Lanyard may send what a team admin asks it to: an app's back-channel logout URI and a Shared
+ * Signals receiver's push endpoint. Anyone can sign up and be a team admin, and Lanyard shows an admin the
+ * status each send got, so an address inside the server's own network (loopback, a private or link-local
+ * network, a cloud's metadata address) would let them make Lanyard POST there and read the answer's status:
+ * a server-side request forgery (decision 51).
+ *
+ * <p>A URL is checked when it is given and, resolved again, right before each send, so a name that later
+ * points elsewhere is caught too (and Java keeps a resolved name for 30 s, so the client's own lookup a
+ * moment later finds the same address). A public address takes https. An address outside the public
+ * internet is refused unless its network is listed in {@code lanyard.signals.private-networks}, where plain
+ * http is allowed too; this machine's loopback counts as listed when Lanyard's own address is on loopback
+ * (a developer's machine, the tests).
+ */
+@Component
+public class ReceiverAddresses {
+    private static final Logger log = LoggerFactory.getLogger(ReceiverAddresses.class);
+
+    /** Blocks that are no public unicast address (IANA special-purpose registries), besides loopback, link-local and multicast. */
+    private static final List<Cidr> NOT_PUBLIC = List.of(
+            Cidr.parse("0.0.0.0/8"), Cidr.parse("10.0.0.0/8"), Cidr.parse("100.64.0.0/10"), Cidr.parse("172.16.0.0/12"),
+            Cidr.parse("192.0.0.0/24"), Cidr.parse("192.0.2.0/24"), Cidr.parse("192.88.99.0/24"), Cidr.parse("192.168.0.0/16"),
+            Cidr.parse("198.18.0.0/15"), Cidr.parse("198.51.100.0/24"), Cidr.parse("203.0.113.0/24"), Cidr.parse("240.0.0.0/4"),
+            Cidr.parse("::/96"), Cidr.parse("100::/64"), Cidr.parse("2001::/23"), Cidr.parse("2001:db8::/32"),
+            Cidr.parse("fc00::/7"), Cidr.parse("fec0::/10"));
+    private static final Cidr LOOPBACK_4 = Cidr.parse("127.0.0.0/8");
+    private static final Cidr LOOPBACK_6 = Cidr.parse("::1/128");
+    /** IPv6 blocks that carry an IPv4 address, which is what they reach: NAT64 (RFC 6052, 8215) and 6to4 (RFC 3056). */
+    private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
+    private static final Cidr NAT64_LOCAL = Cidr.parse("64:ff9b:1::/48");
+    private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
+
+    private final List<Cidr> privateNetworks;
+    private final boolean loopbackListed;
+
+    /** From {@code lanyard.signals.private-networks} (a YAML list or comma-separated) and Lanyard's own address, as SETs name it. */
+    @Autowired
+    ReceiverAddresses(Environment environment) {
+        this(Binder.get(environment).bind("lanyard.signals.private-networks", Bindable.listOf(String.class)).orElse(List.of()),
+                environment.getProperty("lanyard.signals.issuer", environment.getProperty("lanyard.mail.base-url", "http://localhost:8080")));
+    }
+
+    public ReceiverAddresses(List<String> privateNetworks, String ownAddress) {
+        List<Cidr> networks = new ArrayList<>();
+        for (String network : privateNetworks) {
+            if (network.isBlank()) continue;
+            try {
+                networks.add(Cidr.parse(network));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("lanyard.signals.private-networks: " + e.getMessage(), e);
+            }
+        }
+        this.privateNetworks = List.copyOf(networks);
+        this.loopbackListed = onLoopback(ownAddress);
+    }
+
+    /** Why an address was refused: a sentence for the admin, and whether trying again later may help. */
+    public static final class Refused extends Exception {
+        private final boolean unresolved;
+
+        Refused(String message, boolean unresolved) {
+            super(message, null, false, false);
+            this.unresolved = unresolved;
+        }
+
+        /** The host did not resolve: a name not yet published, or DNS down, which may pass. */
+        public boolean unresolved() {
+            return unresolved;
+        }
+    }
+
+    /**
+     * Checks a URL an admin gives ({@code what} names it in the message: "The back-channel logout URI").
+     * A host that does not resolve yet is accepted over https; it is checked at each send.
+     */
+    public URI check(String url, String what) throws Refused {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new Refused(what + " is not a valid URL.", false);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new Refused(what + " must be an https URL.", false);
+        }
+        if (uri.getRawFragment() != null) throw new Refused(what + " cannot have a fragment (#).", false);
+        if (uri.getRawUserInfo() != null) throw new Refused(what + " cannot hold a user name or password.", false);
+        try {
+            checkAddresses(uri, what, false);
+        } catch (Refused refused) {
+            // A name not published yet is checked when sent to; over plain http it must be in a listed network now.
+            if (!refused.unresolved()) throw refused;
+            if (scheme.equals("http")) throw new Refused(refused.getMessage() + " Plain http is allowed only to a network listed in "
+                    + "lanyard.signals.private-networks.", false);
+        }
+        return uri;
+    }
+
+    /** Resolves the host of a URL about to be sent to and checks every address it has; a host that does not resolve is refused too. */
+    public void checkBeforeSending(URI uri) throws Refused {
+        checkAddresses(uri, "This URL", true);
+    }
+
+    private void checkAddresses(URI uri, String what, boolean sending) throws Refused {
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new Refused("The host " + host + " does not resolve.", true);
+        }
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        for (InetAddress address : addresses) {
+            if (listed(address)) continue;
+            if (!isPublic(address)) {
+                if (sending) log.warn("Refused to send to {}: it resolves to {}, outside the public internet and not in lanyard.signals.private-networks",
+                        host, address.getHostAddress());
+                throw new Refused(what + " reaches an address outside the public internet (loopback, or a private or link-local "
+                        + "network). Lanyard sends there only to networks its operator lists in lanyard.signals.private-networks.", false);
+            }
+            if (!https) {
+                throw new Refused(what + " must be an https URL (plain http only to a network listed in lanyard.signals.private-networks).", false);
+            }
+        }
+    }
+
+    private boolean listed(InetAddress address) {
+        if (loopbackListed && address.isLoopbackAddress()) return true;
+        return privateNetworks.stream().anyMatch(network -> network.contains(address));
+    }
+
+    /** Whether an address is public unicast: not loopback, link-local, multicast, private, shared, documentation or reserved. */
+    static boolean isPublic(InetAddress address) {
+        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress() || address.isMulticastAddress()
+                || LOOPBACK_4.contains(address) || LOOPBACK_6.contains(address)
+                || NOT_PUBLIC.stream().anyMatch(block -> block.contains(address))) {
+            return false;
+        }
+        if (address instanceof Inet6Address) {
+            byte[] bytes = address.getAddress();
+            if (NAT64.contains(address) || NAT64_LOCAL.contains(address)) return isPublic(ipv4(Arrays.copyOfRange(bytes, 12, 16)));
+            if (SIX_TO_FOUR.contains(address)) return isPublic(ipv4(Arrays.copyOfRange(bytes, 2, 6)));
+            // fe80::/10 and ff00::/8 are caught above; anything else outside 2000::/3 is not allocated for unicast.
+            return (bytes[0] & 0xe0) == 0x20;
+        }
+        return true;
+    }
+
+    private static InetAddress ipv4(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean onLoopback(String ownAddress) {
+        try {
+            String host = URI.create(ownAddress.strip()).getHost();
+            if (host == null) return false;
+            if (host.equalsIgnoreCase("localhost") || host.toLowerCase(Locale.ROOT).endsWith(".localhost")) return true;
+            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+            return dev.lanyard.geo.IpLiteral.parse(host).map(InetAddress::isLoopbackAddress).orElse(false);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
