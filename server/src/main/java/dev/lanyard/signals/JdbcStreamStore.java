@@ -99,6 +99,13 @@ class JdbcStreamStore implements StreamStore {
     }
 
     @Override
+    public boolean verificationRequested(String id, String appId, Instant since, Instant now) {
+        return jdbc.sql("UPDATE ssf_streams SET verification_requested_at = :now WHERE id = :id AND app_id = :app"
+                        + " AND (verification_requested_at IS NULL OR verification_requested_at <= :since)")
+                .param("now", now.toEpochMilli()).param("since", since.toEpochMilli()).param("id", id).param("app", appId).update() == 1;
+    }
+
+    @Override
     public void delivered(String id, Instant at) {
         jdbc.sql("UPDATE ssf_streams SET last_delivery_at = :at, last_error = NULL WHERE id = :id")
                 .param("at", at.toEpochMilli()).param("id", id).update();

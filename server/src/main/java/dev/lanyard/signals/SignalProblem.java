@@ -44,4 +44,18 @@ public sealed class SignalProblem extends dev.lanyard.Problem {
             super("invalid-input", 400, message, field);
         }
     }
+
+    public static final class TooManyVerifications extends SignalProblem {
+        private final long retryAfterSeconds;
+
+        TooManyVerifications(long retryAfterSeconds) {
+            super("too-many-verifications", 429, "A verification event was asked for on this stream less than "
+                    + Streams.MIN_VERIFICATION_INTERVAL.toSeconds() + " s ago: ask again later.", "stream_id");
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
 }

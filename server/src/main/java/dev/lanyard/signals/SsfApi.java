@@ -66,7 +66,9 @@ class SsfApi {
                       @JsonProperty("events_requested") Set<String> eventsRequested,
                       @JsonProperty("events_delivered") Set<String> eventsDelivered,
                       DeliveryJson delivery, String description,
-                      @Schema(description = "How members are named in subjects: iss_sub or email") String format) {
+                      @Schema(description = "How members are named in subjects: iss_sub or email") String format,
+                      @Schema(description = "Seconds that must pass between two verification requests on the stream")
+                      @JsonProperty("min_verification_interval") long minVerificationInterval) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -107,7 +109,7 @@ class SsfApi {
         String endpoint = s.config().push() ? s.config().endpoint().orElse(null) : transmitter.issuer() + BASE + "/poll/" + s.id();
         return new StreamJson(s.id(), transmitter.issuer(), receiver.clientId(), new TreeSet<>(SecurityEvents.SUPPORTED),
                 new TreeSet<>(s.config().eventsRequested()), s.eventsDelivered(), new DeliveryJson(s.config().method(), endpoint),
-                s.config().description(), s.config().format());
+                s.config().description(), s.config().format(), Streams.MIN_VERIFICATION_INTERVAL.toSeconds());
     }
 
     @Operation(summary = "Create a stream (SSF 1.0 section 8.1.1.1)")
@@ -175,6 +177,7 @@ class SsfApi {
 
     @Operation(summary = "Ask for a verification event on the stream")
     @ApiResponse(responseCode = "204", description = "Queued")
+    @ApiResponse(responseCode = "429", description = "Asked again within min_verification_interval; see Retry-After")
     @PostMapping(BASE + "/verify")
     ResponseEntity<Void> verify(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                                 @RequestBody VerifyRequest body) {

@@ -37,6 +37,12 @@ interface StreamStore {
     /** Sets the status; returns 1, or 0 if the app has no such stream. */
     int status(String id, String appId, Stream.Status status, String reason, Instant at);
 
+    /**
+     * Records a verification request at {@code now} if none was recorded after {@code since}, in one statement
+     * (two requests at once cannot both pass); false when one was.
+     */
+    boolean verificationRequested(String id, String appId, Instant since, Instant now);
+
     /** Records a delivery (push accepted or poll acknowledged). */
     void delivered(String id, Instant at);
 

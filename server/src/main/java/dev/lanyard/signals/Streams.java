@@ -35,6 +35,8 @@ class Streams implements ClientCredentials {
     static final int MAX_STREAMS = 10;
     static final int MAX_POLL = 100;
     static final int DEFAULT_POLL = 25;
+    /** SSF's {@code min_verification_interval}: a receiver asks for a verification event at most this often per stream. */
+    static final java.time.Duration MIN_VERIFICATION_INTERVAL = java.time.Duration.ofSeconds(30);
 
     private final StreamStore store;
     private final SignalOutboxStore outbox;
@@ -133,12 +135,16 @@ class Streams implements ClientCredentials {
         return get(receiver, id);
     }
 
-    /** Queues the SSF verification event for the stream, echoing {@code state}. */
+    /** Queues the SSF verification event for the stream, echoing {@code state}; at most one per {@link #MIN_VERIFICATION_INTERVAL}. */
     @Transactional
     void verify(AppClient receiver, String id, Optional<String> state) {
         Stream stream = get(receiver, id);
         if (stream.status() == Stream.Status.DISABLED) throw new SignalProblem.InvalidInput("stream_id", "The stream is disabled.");
         String clean = text(state.orElse(""), "state", 500);
+        Instant now = clock.instant();
+        if (!store.verificationRequested(stream.id(), receiver.id(), now.minus(MIN_VERIFICATION_INTERVAL), now)) {
+            throw new SignalProblem.TooManyVerifications(MIN_VERIFICATION_INTERVAL.toSeconds());
+        }
         String jti = UUID.randomUUID().toString();
         Map<String, Object> claims = SecurityEvents.verification(transmitter.issuer(), receiver.clientId(), jti, stream.id(),
                 clean.isEmpty() ? Optional.empty() : Optional.of(clean), clock.instant());

@@ -63,6 +63,9 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         HttpStatus status = HttpStatus.valueOf(problem.status());
         var response = ResponseEntity.status(status);
         if (status == HttpStatus.UNAUTHORIZED) response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        if (problem instanceof dev.lanyard.signals.SignalProblem.TooManyVerifications tooMany) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+        }
         return response.body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
     }
 

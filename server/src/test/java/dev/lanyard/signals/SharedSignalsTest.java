@@ -369,6 +369,34 @@ class SharedSignalsTest {
     }
 
     @Test
+    void aReceiverAsksForAVerificationEventAtMostOnceInTheStreamsInterval() throws Exception {
+        Receiver r = receiverApp("Verify often");
+        String token = token(r);
+        String streamId = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED));
+        JsonNode stream = api.read(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null)).path(0);
+        assertThat(stream.path("min_verification_interval").asLong()).isEqualTo(30);
+
+        assertThat(ssf(post("/api/v1/ssf/verify"), token, Map.of("stream_id", streamId, "state", "1")).getResponse().getStatus()).isEqualTo(204);
+        clock.advance(Duration.ofSeconds(29));
+        MvcResult again = ssf(post("/api/v1/ssf/verify"), token, Map.of("stream_id", streamId, "state", "2"));
+        assertThat(again.getResponse().getStatus()).isEqualTo(429);
+        assertThat(again.getResponse().getHeader(HttpHeaders.RETRY_AFTER)).isEqualTo("30");
+        assertThat(again.getResponse().getContentAsString()).contains("too-many-verifications");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(ssf(post("/api/v1/ssf/verify"), token, Map.of("stream_id", streamId, "state", "3")).getResponse().getStatus()).isEqualTo(204);
+
+        List<String> states = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            TestReceiver.Arrival pushed = receiver.next(ARRIVAL);
+            assertThat(pushed).isNotNull();
+            @SuppressWarnings("unchecked") Map<String, Object> event = (Map<String, Object>) ((Map<String, Object>) verified(pushed.body(),
+                    "secevent+jwt").get("events")).get(SecurityEvents.VERIFICATION);
+            states.add((String) event.get("state"));
+        }
+        assertThat(states).containsExactlyInAnyOrder("1", "3");
+    }
+
+    @Test
     void streamIsReadChangedPausedAndDeletedOnlyByItsReceiver() throws Exception {
         Receiver r = receiverApp("Manage");
         String token = token(r);
