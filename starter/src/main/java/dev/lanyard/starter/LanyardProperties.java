@@ -37,7 +37,7 @@ public record LanyardProperties(URI url, String clientId, String clientSecret,
         scopes = scopes == null || scopes.isEmpty() ? List.of("openid", "profile", "email") : List.copyOf(scopes);
         audiences = audiences == null || audiences.isEmpty() ? List.of(clientId) : List.copyOf(audiences);
         if (clockSkew == null || clockSkew.isNegative()) clockSkew = Duration.ofSeconds(60);
-        if (signals == null) signals = new Signals(null, null, null, null, null, null, 0, 0);
+        if (signals == null) signals = new Signals(null, null, null, null, null, null, 0, 0, null);
     }
 
     /** The issuer Lanyard is expected to name in every token: {@link #url()} without a trailing slash. */
@@ -69,9 +69,11 @@ public record LanyardProperties(URI url, String clientId, String clientSecret,
      * @param endedRetention     how long an ended session is remembered: the longest session lifetime Lanyard allows
      * @param endedCapacity      the most ended sessions (and people signed out everywhere) remembered at once
      * @param maxEvents          the most SETs asked for in one poll
+     * @param checkInterval      how often a push stream is looked for at Lanyard, and set up again if it is gone
      */
     public record Signals(Delivery delivery, String pushPath, URI receiverUrl, String backchannelLogoutPath,
-                          Duration pollInterval, Duration endedRetention, long endedCapacity, int maxEvents) {
+                          Duration pollInterval, Duration endedRetention, long endedCapacity, int maxEvents,
+                          Duration checkInterval) {
         public Signals {
             if (delivery == null) delivery = Delivery.PUSH;
             if (pushPath == null || pushPath.isBlank()) pushPath = "/lanyard/ssf/events";
@@ -81,6 +83,7 @@ public record LanyardProperties(URI url, String clientId, String clientSecret,
             if (endedRetention == null || endedRetention.isNegative() || endedRetention.isZero()) endedRetention = Duration.ofDays(365);
             if (endedCapacity <= 0) endedCapacity = 100_000;
             if (maxEvents <= 0) maxEvents = 100;
+            if (checkInterval == null || checkInterval.isNegative() || checkInterval.isZero()) checkInterval = Duration.ofMinutes(1);
         }
 
         public Optional<URI> receiver() {

@@ -19,7 +19,8 @@ import dev.lanyard.starter.LanyardProperties.Delivery;
  * Once the app's web server is up (its port known): sets up the Shared Signals stream on a
  * background thread — retried with backoff (1 s doubling to 1 min) while Lanyard can't be
  * reached, never failing the app's start-up — and then, for poll delivery, polls every
- * {@code lanyard.signals.poll-interval}.
+ * {@code lanyard.signals.poll-interval}; for push delivery, looks for the stream at Lanyard every
+ * {@code lanyard.signals.check-interval} and sets it up again if it is gone (nothing would be pushed).
  */
 class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
     private static final Log log = LogFactory.getLog(SignalsLifecycle.class);
@@ -71,6 +72,9 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
                 URI endpoint = stream.pollEndpoint().orElseThrow();
                 long every = properties.signals().pollInterval().toMillis();
                 executor.scheduleWithFixedDelay(() -> pollQuietly(endpoint, pushUrl), 0, every, TimeUnit.MILLISECONDS);
+            } else {
+                long every = properties.signals().checkInterval().toMillis();
+                executor.scheduleWithFixedDelay(() -> checkQuietly(stream.id(), pushUrl), every, every, TimeUnit.MILLISECONDS);
             }
         } catch (RuntimeException e) {
             log.warn("Lanyard Shared Signals stream not set up yet (" + e.getMessage() + "); trying again in " + backoff.toSeconds() + " s");
@@ -89,6 +93,23 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
             throw gone; // ends this stream's polling: a task of a fixed-delay schedule that throws is not run again
         } catch (RuntimeException e) {
             log.warn("Polling Lanyard for Shared Signals failed: " + e.getMessage());
+        }
+    }
+
+    private void checkQuietly(String streamId, URI pushUrl) {
+        boolean gone;
+        try {
+            gone = !streams.exists(streamId);
+        } catch (RuntimeException e) {
+            log.warn("Could not look for Lanyard's Shared Signals stream " + streamId + ": " + e.getMessage());
+            return;
+        }
+        if (gone) {
+            // Lanyard pushes nothing over a stream it no longer has: sessions ended since then were not told to this app.
+            log.error("Lanyard's Shared Signals stream " + streamId + " is gone (deleted at Lanyard): Lanyard sessions that ended "
+                    + "since then may still be accepted here until they expire. Setting a stream up again.");
+            setUp(pushUrl, Duration.ofSeconds(1));
+            throw new IllegalStateException("stream " + streamId + " is gone"); // ends this schedule; setUp made a new one
         }
     }
 

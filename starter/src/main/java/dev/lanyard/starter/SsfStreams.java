@@ -115,6 +115,14 @@ public class SsfStreams {
         return s;
     }
 
+    /** Whether Lanyard still holds the stream {@code id} (an admin may have deleted it, or disabled the app as a receiver). */
+    public boolean exists(String id) {
+        URI config = endpoints.ssfEndpoint("configuration_endpoint");
+        URI one = URI.create(config + (config.getRawQuery() == null ? "?" : "&") + "stream_id="
+                + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8));
+        return list(one).stream().anyMatch(s -> id.equals(s.get("stream_id")));
+    }
+
     private Map<String, Object> change(URI config, Object streamId, Map<String, Object> delivery) {
         Map<String, Object> patch = new LinkedHashMap<>();
         patch.put("stream_id", streamId);

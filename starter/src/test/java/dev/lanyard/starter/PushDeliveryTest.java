@@ -59,6 +59,7 @@ class PushDeliveryTest {
         registry.add("lanyard.url", () -> lanyard.issuer);
         registry.add("lanyard.client-id", () -> FakeLanyard.CLIENT_ID);
         registry.add("lanyard.client-secret", () -> FakeLanyard.CLIENT_SECRET);
+        registry.add("lanyard.signals.check-interval", () -> "200ms");
     }
 
     @AfterAll
@@ -105,10 +106,26 @@ class PushDeliveryTest {
         assertThat(lanyard.tokenRequests.stream().filter(body -> body.contains("grant_type=client_credentials")))
                 .isNotEmpty().allMatch(body -> body.contains("scope=ssf"));
 
+        long created = lanyard.streamRequests.stream().filter("POST"::equals).count();
         streams.ensure(URI.create(pushUrl()));
 
         assertThat(lanyard.streams).hasSize(1);
-        assertThat(lanyard.streamRequests.stream().filter("POST"::equals)).hasSize(1);
+        assertThat(lanyard.streamRequests.stream().filter("POST"::equals)).as("reused, not created again").hasSize((int) created);
+    }
+
+    /** A push stream deleted in Lanyard (by an admin, say) is noticed within lanyard.signals.check-interval and set up again. */
+    @Test
+    void aPushStreamThatIsGoneIsSetUpAgain() throws Exception {
+        await(() -> streams.current().isPresent() && !lanyard.streams.isEmpty());
+        Object before = lanyard.streams.get(0).get("stream_id");
+
+        lanyard.streams.clear();
+
+        await(() -> !lanyard.streams.isEmpty() && !lanyard.streams.get(0).get("stream_id").equals(before));
+        assertThat(lanyard.streams).hasSize(1);
+        await(() -> streams.current().map(s -> !s.id().equals(before)).orElse(false));
+        @SuppressWarnings("unchecked") Map<String, Object> delivery = (Map<String, Object>) lanyard.streams.get(0).get("delivery");
+        assertThat(delivery).containsEntry("endpoint_url", pushUrl());
     }
 
     @Test

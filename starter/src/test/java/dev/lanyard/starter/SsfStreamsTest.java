@@ -21,7 +21,7 @@ class SsfStreamsTest {
     SsfStreams streams(LanyardProperties.Delivery delivery) {
         LanyardProperties base = lanyard.properties();
         LanyardProperties properties = new LanyardProperties(base.url(), base.clientId(), base.clientSecret(), null, null, null,
-                new LanyardProperties.Signals(delivery, null, null, null, null, null, 0, 0));
+                new LanyardProperties.Signals(delivery, null, null, null, null, null, 0, 0, null));
         LanyardEndpoints endpoints = new LanyardEndpoints(properties);
         return new SsfStreams(endpoints, new ClientCredentials(endpoints, properties, Clock.systemUTC()), properties);
     }
@@ -72,11 +72,11 @@ class SsfStreamsTest {
     void aPushToThisMachinesLoopbackFromLanyardElsewhereIsWarnedOf() {
         URI loopback = URI.create("http://127.0.0.1:8081/lanyard/ssf/events");
         LanyardProperties remote = new LanyardProperties(URI.create("https://lanyard.example.com"), "app", "secret", null, null, null,
-                new LanyardProperties.Signals(LanyardProperties.Delivery.PUSH, null, null, null, null, null, 0, 0));
+                new LanyardProperties.Signals(LanyardProperties.Delivery.PUSH, null, null, null, null, null, 0, 0, null));
         LanyardProperties beside = new LanyardProperties(URI.create("http://127.0.0.1:8080"), "app", "secret", null, null, null,
-                new LanyardProperties.Signals(LanyardProperties.Delivery.PUSH, null, null, null, null, null, 0, 0));
+                new LanyardProperties.Signals(LanyardProperties.Delivery.PUSH, null, null, null, null, null, 0, 0, null));
         LanyardProperties polled = new LanyardProperties(URI.create("https://lanyard.example.com"), "app", "secret", null, null, null,
-                new LanyardProperties.Signals(LanyardProperties.Delivery.POLL, null, null, null, null, null, 0, 0));
+                new LanyardProperties.Signals(LanyardProperties.Delivery.POLL, null, null, null, null, null, 0, 0, null));
 
         assertThat(SignalsLifecycle.unreachableReceiver(remote, loopback)).hasValueSatisfying(w -> assertThat(w)
                 .contains("lanyard.signals.receiver-url is not set").contains("https://lanyard.example.com"));
