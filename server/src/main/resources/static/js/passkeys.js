@@ -35,6 +35,9 @@
         var token = form.querySelector('input[name="_csrf"]');
         var body = new URLSearchParams();
         if (token) body.set('_csrf', token.value);
+        // Adding a passkey asks for the member's password first; the options come only with the right one.
+        var password = form.querySelector('input[name="password"]');
+        if (password) body.set('password', password.value);
         return fetch(form.getAttribute('data-options'), {
             method: 'POST', body: body, credentials: 'same-origin', headers: {'Accept': 'application/json'}
         }).then(function (response) {
@@ -119,6 +122,8 @@
                 return ceremony(options);
             }).then(function (answer) {
                 form.querySelector('input[name="credential"]').value = answer;
+                var password = form.querySelector('input[name="password"]');
+                if (password) password.value = ''; // checked already: not sent a second time
                 form.submit();
             }).catch(function (error) {
                 if (button) button.disabled = false;

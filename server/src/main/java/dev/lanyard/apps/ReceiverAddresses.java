@@ -42,12 +42,13 @@ public class ReceiverAddresses {
             Cidr.parse("192.0.0.0/24"), Cidr.parse("192.0.2.0/24"), Cidr.parse("192.88.99.0/24"), Cidr.parse("192.168.0.0/16"),
             Cidr.parse("198.18.0.0/15"), Cidr.parse("198.51.100.0/24"), Cidr.parse("203.0.113.0/24"), Cidr.parse("240.0.0.0/4"),
             Cidr.parse("::/96"), Cidr.parse("100::/64"), Cidr.parse("2001::/23"), Cidr.parse("2001:db8::/32"),
-            Cidr.parse("fc00::/7"), Cidr.parse("fec0::/10"));
+            Cidr.parse("fc00::/7"), Cidr.parse("fec0::/10"),
+            // Local-use NAT64 (RFC 8215): where its IPv4 address sits depends on the network's own prefix length.
+            Cidr.parse("64:ff9b:1::/48"));
     private static final Cidr LOOPBACK_4 = Cidr.parse("127.0.0.0/8");
     private static final Cidr LOOPBACK_6 = Cidr.parse("::1/128");
-    /** IPv6 blocks that carry an IPv4 address, which is what they reach: NAT64 (RFC 6052, 8215) and 6to4 (RFC 3056). */
+    /** IPv6 blocks that carry an IPv4 address, which is what they reach: NAT64's well-known prefix (RFC 6052) and 6to4 (RFC 3056). */
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
-    private static final Cidr NAT64_LOCAL = Cidr.parse("64:ff9b:1::/48");
     private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
 
     private final List<Cidr> privateNetworks;
@@ -161,7 +162,7 @@ public class ReceiverAddresses {
         }
         if (address instanceof Inet6Address) {
             byte[] bytes = address.getAddress();
-            if (NAT64.contains(address) || NAT64_LOCAL.contains(address)) return isPublic(ipv4(Arrays.copyOfRange(bytes, 12, 16)));
+            if (NAT64.contains(address)) return isPublic(ipv4(Arrays.copyOfRange(bytes, 12, 16)));
             if (SIX_TO_FOUR.contains(address)) return isPublic(ipv4(Arrays.copyOfRange(bytes, 2, 6)));
             // fe80::/10 and ff00::/8 are caught above; anything else outside 2000::/3 is not allocated for unicast.
             return (bytes[0] & 0xe0) == 0x20;

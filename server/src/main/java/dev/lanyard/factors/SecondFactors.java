@@ -118,12 +118,14 @@ public class SecondFactors {
     }
 
     /**
-     * Confirms enrolment with a code from the app: two-factor authentication is on. Returns the recovery
-     * codes, which are shown once and kept only as hashes.
+     * Confirms enrolment with the member's password and a code from the app: two-factor authentication is on.
+     * The password, because whoever turns it on holds the only codes (and the recovery codes), so a copied
+     * session cookie must not be enough. Returns the recovery codes, which are shown once and kept only as hashes.
      */
-    @Transactional(noRollbackFor = FactorProblem.WrongCode.class)
-    public List<String> confirm(Account account, String code, String address) {
+    @Transactional(noRollbackFor = {FactorProblem.WrongCode.class, dev.lanyard.account.AccountProblem.class})
+    public List<String> confirm(Account account, String password, String code, String address) {
         FactorStore.Totp totp = store.find(account.id()).filter(t -> !t.confirmed()).orElseThrow(FactorProblem.NotEnabled::new);
+        accounts.authenticate(account.email(), password, address);
         byte[] seed = cipher.open(totp.sealedSeed(), account.id().value());
         Instant now = clock.instant();
         OptionalLong[] step = {OptionalLong.empty()};

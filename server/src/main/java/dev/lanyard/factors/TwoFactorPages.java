@@ -45,10 +45,10 @@ class TwoFactorPages {
     }
 
     @PostMapping("/confirm")
-    String confirm(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String code,
-                   HttpServletRequest request, HttpServletResponse response, Model model) {
+    String confirm(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String password,
+                   @RequestParam(defaultValue = "") String code, HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
-            List<String> codes = factors.confirm(current.account(), code, origins.resolve(request).getHostAddress());
+            List<String> codes = factors.confirm(current.account(), password, code, origins.resolve(request).getHostAddress());
             return codes(codes, "Two-factor authentication is on. Save these recovery codes now: each signs you in once "
                     + "if you lose your authenticator app, and they will not be shown again.", current, model, response);
         } catch (FactorProblem | AccountProblem problem) {

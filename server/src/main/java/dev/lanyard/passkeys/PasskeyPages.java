@@ -1,9 +1,12 @@
 package dev.lanyard.passkeys;
 
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.settings.SecuritySettings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -17,7 +20,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * Adding, renaming and removing the member's passkeys from {@code /settings/security}. Adding takes two
- * requests around the browser's {@code navigator.credentials.create()} (static/js/passkeys.js): the options,
+ * requests around the browser's {@code navigator.credentials.create()} (static/js/passkeys.js): the options
+ * (asked for with the member's password, as removing one is),
  * as JSON, then the form with the authenticator's answer. Someone else's passkey is a 404.
  */
 @Controller
@@ -25,19 +29,28 @@ class PasskeyPages {
     private final Passkeys passkeys;
     private final RelyingParties relyingParties;
     private final SecuritySettings settings;
+    private final ClientAddresses origins;
 
-    PasskeyPages(Passkeys passkeys, RelyingParties relyingParties, SecuritySettings settings) {
+    PasskeyPages(Passkeys passkeys, RelyingParties relyingParties, SecuritySettings settings, ClientAddresses origins) {
+        this.origins = origins;
         this.passkeys = passkeys;
         this.relyingParties = relyingParties;
         this.settings = settings;
     }
 
     @PostMapping(path = "/settings/security/passkeys/options", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<String> options(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
+    ResponseEntity<String> options(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String password,
+                                   HttpServletRequest request) {
         try {
-            return ResponseEntity.ok(passkeys.startRegistration(current, relyingParties.of(request)).json());
+            return ResponseEntity.ok(passkeys.startRegistration(current, password, origins.resolve(request).getHostAddress(),
+                    relyingParties.of(request)).json());
         } catch (PasskeyProblem.InvalidInput refused) {
             return ResponseEntity.badRequest().body(errorJson(refused.getMessage()));
+        } catch (AccountProblem.InvalidCredentials wrong) {
+            return ResponseEntity.badRequest().body(errorJson(WRONG_PASSWORD));
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds())).body(errorJson(tooMany.getMessage()));
         }
     }
 
@@ -79,10 +92,22 @@ class PasskeyPages {
     }
 
     @PostMapping("/settings/security/passkeys/{id}/remove")
-    String remove(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
-        passkeys.remove(id, current);
-        return "redirect:/settings/security?done=passkey-removed";
+    String remove(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, @RequestParam(defaultValue = "") String password,
+                  HttpServletRequest request, HttpServletResponse response, Model model) {
+        try {
+            passkeys.remove(id, current, password, origins.resolve(request).getHostAddress());
+            return "redirect:/settings/security?done=passkey-removed";
+        } catch (AccountProblem.InvalidCredentials | AccountProblem.TooManyAttempts refused) {
+            response.setStatus(refused instanceof AccountProblem.TooManyAttempts ? HttpStatus.TOO_MANY_REQUESTS.value() : HttpStatus.BAD_REQUEST.value());
+            if (refused instanceof AccountProblem.TooManyAttempts tooMany) {
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+            }
+            model.addAttribute("error", refused instanceof AccountProblem.TooManyAttempts ? refused.getMessage() : WRONG_PASSWORD);
+            return confirmRemove(current, id, model);
+        }
     }
+
+    private static final String WRONG_PASSWORD = "That password is not right.";
 
     static String errorJson(String message) {
         return "{\"error\":" + tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(message) + "}";

@@ -115,9 +115,17 @@ public class Passkeys {
         return store.list(owner);
     }
 
-    /** Starts registering a passkey for the signed-in member. At most {@value #MAX_PASSKEYS} per member. */
-    @Transactional
-    public Options startRegistration(CurrentSession by, RelyingParty rp) {
+    /**
+     * Starts registering a passkey for the signed-in member, who proves it with their password (a passkey signs
+     * in without one and makes a verified session, so a copied session cookie must not be enough to add one).
+     * At most {@value #MAX_PASSKEYS} per member. A wrong password counts towards the sign-in throttle.
+     *
+     * @throws dev.lanyard.account.AccountProblem.InvalidCredentials a wrong password
+     * @throws dev.lanyard.account.AccountProblem.TooManyAttempts    too many wrong passwords lately
+     */
+    @Transactional(noRollbackFor = dev.lanyard.account.AccountProblem.class)
+    public Options startRegistration(CurrentSession by, String password, String address, RelyingParty rp) {
+        accounts.authenticate(by.account().email(), password, address);
         Account account = by.account();
         if (store.list(account.id()).size() >= MAX_PASSKEYS)
             throw new PasskeyProblem.InvalidInput("passkey", "You have " + MAX_PASSKEYS + " passkeys, the most Lanyard keeps. Remove one first.");
@@ -222,11 +230,15 @@ public class Passkeys {
         return after;
     }
 
-    /** Removes a passkey of the caller; someone else's is {@link PasskeyProblem.NotFound}. */
-    @Transactional
-    public Passkey remove(String id, CurrentSession by) {
+    /**
+     * Removes a passkey of the caller, who proves it with their password; someone else's is
+     * {@link PasskeyProblem.NotFound}.
+     */
+    @Transactional(noRollbackFor = dev.lanyard.account.AccountProblem.class)
+    public Passkey remove(String id, CurrentSession by, String password, String address) {
         AccountId owner = by.account().id();
         Passkey passkey = store.find(id, owner).orElseThrow(PasskeyProblem.NotFound::new);
+        accounts.authenticate(by.account().email(), password, address);
         if (store.delete(id, owner) == 0) throw new PasskeyProblem.NotFound();
         events.publishEvent(new PasskeyEvent.Removed(passkey, by.id(), clock.instant()));
         return passkey;

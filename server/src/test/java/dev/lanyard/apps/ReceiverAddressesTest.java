@@ -52,6 +52,7 @@ class ReceiverAddressesTest {
         assertThat(ReceiverAddresses.isPublic(InetAddress.getByName("2002:5db8:d70e::1"))).isTrue();
         assertThat(ReceiverAddresses.isPublic(InetAddress.getByName("::ffff:93.184.215.14"))).isTrue();
         assertThat(ReceiverAddresses.isPublic(InetAddress.getByName("4000::1"))).as("outside 2000::/3").isFalse();
+        assertThat(ReceiverAddresses.isPublic(InetAddress.getByName("64:ff9b:1::5db8:d70e"))).as("local-use NAT64: its layout is the network's").isFalse();
     }
 
     @Test

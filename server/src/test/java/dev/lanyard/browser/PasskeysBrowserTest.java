@@ -80,6 +80,10 @@ class PasskeysBrowserTest extends BrowserTest {
             page.navigate("/settings/security");
             assertThat(page.getByText("You have no passkeys.")).isVisible();
             page.getByLabel("Name of the new passkey").fill("Test laptop");
+            page.getByLabel("Your password (to add a passkey)").fill("not-my-password");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey")).click();
+            assertThat(page.getByText("That password is not right.")).isVisible();
+            page.getByLabel("Your password (to add a passkey)").fill(PASSWORD);
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey")).click();
             assertThat(page).hasURL(Pattern.compile("/settings/security\\?done=passkey-added$"));
             assertThat(page.getByText("Passkey added. You can sign in with it now.")).isVisible();
@@ -110,6 +114,7 @@ class PasskeysBrowserTest extends BrowserTest {
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Remove the passkey “Grace's laptop”?")))
                     .isVisible();
             accessible(page, "remove passkey confirmation");
+            page.getByLabel("Your password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove passkey")).click();
             assertThat(page).hasURL(Pattern.compile("/settings/security\\?done=passkey-removed$"));
             assertThat(page.getByText("You have no passkeys.")).isVisible();
@@ -128,6 +133,7 @@ class PasskeysBrowserTest extends BrowserTest {
     private static void addPasskey(Page page, String name) {
         page.navigate("/settings/security");
         page.getByLabel("Name of the new passkey").fill(name);
+        page.getByLabel("Your password (to add a passkey)").fill(PASSWORD);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey")).click();
         assertThat(page).hasURL(Pattern.compile("/settings/security\\?done=passkey-added$"));
     }

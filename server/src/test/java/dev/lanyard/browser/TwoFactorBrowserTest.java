@@ -50,6 +50,7 @@ class TwoFactorBrowserTest extends BrowserTest {
         assertThat(qr).isVisible();
         org.assertj.core.api.Assertions.assertThat((Integer) qr.evaluate("img => img.naturalWidth")).as("the page's CSP lets the drawn QR code load").isPositive();
         String secret = laptop.locator("#two-factor-secret").textContent();
+        laptop.getByLabel("Your password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
         laptop.getByLabel("Code from your authenticator app").fill(TestCodes.now(secret, Instant.now()));
         laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Turn on")).click();
         assertThat(laptop.locator("ul.recovery-codes li")).hasCount(10);

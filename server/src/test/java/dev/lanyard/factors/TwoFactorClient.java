@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.lanyard.account.TestAccounts;
 import dev.lanyard.web.ApiClient;
 import jakarta.servlet.http.Cookie;
 import org.springframework.http.HttpHeaders;
@@ -56,7 +57,7 @@ final class TwoFactorClient {
 
     MvcResult confirm(ApiClient.Member member, String code) throws Exception {
         return mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(member.from()).cookie(member.cookie())
-                .param("code", code)).andReturn();
+                .param("password", TestAccounts.PASSWORD).param("code", code)).andReturn();
     }
 
     static List<String> recoveryCodes(String page) {

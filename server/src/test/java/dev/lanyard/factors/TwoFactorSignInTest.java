@@ -284,4 +284,21 @@ class TwoFactorSignInTest {
         assertThat(TwoFactorClient.recoveryCodes(page)).isEmpty();
         assertThat(api.logIn(kim).token()).as("still one step").isNotEmpty();
     }
+
+    /** Whoever turns two-factor authentication on holds the only codes: a copied session cookie is not enough. */
+    @Test
+    void turningItOnNeedsThePasswordBesideTheCode() throws Exception {
+        Member kim = api.signUp("kim");
+        byte[] seed = factors.start(kim);
+
+        for (String password : new String[] {"", "not-the-password"}) {
+            MvcResult refused = mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(kim.from()).cookie(kim.cookie())
+                    .param("password", password).param("code", factors.code(seed))).andReturn();
+            assertThat(refused.getResponse().getStatus()).as("password '" + password + "'").isEqualTo(400);
+            assertThat(refused.getResponse().getContentAsString()).contains("That password is not right.");
+            assertThat(TwoFactorClient.recoveryCodes(refused.getResponse().getContentAsString())).isEmpty();
+        }
+        assertThat(api.logIn(kim).token()).as("still off: one step").isNotEmpty();
+        assertThat(factors.confirm(kim, factors.code(seed)).getResponse().getStatus()).isEqualTo(200);
+    }
 }

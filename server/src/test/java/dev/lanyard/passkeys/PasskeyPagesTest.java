@@ -96,7 +96,7 @@ class PasskeyPagesTest {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
         Member ada = team.admin("ada");
         String existing = passkeyOf(ada, "Laptop");
-        MockHttpServletResponse response = team.perform(team.form(post("/settings/security/passkeys/options"), ada)
+        MockHttpServletResponse response = team.perform(team.form(post("/settings/security/passkeys/options"), ada).param("password", TestAccounts.PASSWORD)
                 .accept(MediaType.APPLICATION_JSON)).getResponse();
         assertThat(response.getStatus()).isEqualTo(200);
         JsonNode options = json.readTree(response.getContentAsString());
@@ -115,7 +115,7 @@ class PasskeyPagesTest {
     void anAnswerThatDoesNotVerifyAddsNothingAndSaysSo() throws Exception {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
         Member ada = team.admin("ada");
-        String ceremony = json.readTree(team.perform(team.form(post("/settings/security/passkeys/options"), ada)
+        String ceremony = json.readTree(team.perform(team.form(post("/settings/security/passkeys/options"), ada).param("password", TestAccounts.PASSWORD)
                 .accept(MediaType.APPLICATION_JSON)).getResponse().getContentAsString()).path("ceremony").asString();
         MockHttpServletResponse refused = team.perform(team.form(post("/settings/security/passkeys"), ada)
                 .param("ceremony", ceremony).param("name", "Forged")
@@ -129,6 +129,31 @@ class PasskeyPagesTest {
         assertThat(garbage.getStatus()).isEqualTo(401);
         assertThat(store.list(new AccountId(ada.accountId()))).isEmpty();
         assertThat(auditOf(ada)).isEmpty();
+    }
+
+    /** A passkey signs in without a password and makes a verified session: adding or removing one needs the password. */
+    @Test
+    void addingOrRemovingAPasskeyNeedsThePassword() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String id = passkeyOf(ada, "Laptop");
+
+        for (String password : new String[] {"", "not-the-password"}) {
+            MockHttpServletResponse options = team.perform(team.form(post("/settings/security/passkeys/options"), ada)
+                    .param("password", password).accept(MediaType.APPLICATION_JSON)).getResponse();
+            assertThat(options.getStatus()).as("options, password '" + password + "'").isEqualTo(400);
+            assertThat(json.readTree(options.getContentAsString()).path("error").asString()).isEqualTo("That password is not right.");
+            assertThat(options.getContentAsString()).doesNotContain("ceremony");
+
+            MockHttpServletResponse remove = team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)
+                    .param("password", password)).getResponse();
+            assertThat(remove.getStatus()).as("remove, password '" + password + "'").isEqualTo(400);
+            assertThat(remove.getContentAsString()).contains("That password is not right.").contains("Remove the passkey “Laptop”?");
+        }
+        assertThat(store.list(new AccountId(ada.accountId()))).extracting(Passkey::name).containsExactly("Laptop");
+        assertThat(auditOf(ada)).isEmpty();
+        assertThat(team.perform(team.page(get("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse().getContentAsString())
+                .contains("autocomplete=\"current-password\"");
     }
 
     @Test
@@ -149,10 +174,10 @@ class PasskeyPagesTest {
 
         String confirm = team.perform(team.page(get("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse().getContentAsString();
         assertThat(confirm).contains("Remove the passkey “Work laptop”?").contains("Remove passkey");
-        MockHttpServletResponse removed = team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse();
+        MockHttpServletResponse removed = team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada).param("password", TestAccounts.PASSWORD)).getResponse();
         assertThat(removed.getRedirectedUrl()).isEqualTo("/settings/security?done=passkey-removed");
         assertThat(store.list(new AccountId(ada.accountId()))).isEmpty();
-        assertThat(team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse().getStatus())
+        assertThat(team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada).param("password", TestAccounts.PASSWORD)).getResponse().getStatus())
                 .as("removing again").isEqualTo(404);
 
         String short8 = id.substring(0, 8);
@@ -173,7 +198,7 @@ class PasskeyPagesTest {
                 .isEqualTo(404);
         assertThat(team.perform(team.form(post("/settings/security/passkeys/" + id + "/name"), ada).param("name", "mine"))
                 .getResponse().getStatus()).isEqualTo(404);
-        assertThat(team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse().getStatus())
+        assertThat(team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada).param("password", TestAccounts.PASSWORD)).getResponse().getStatus())
                 .isEqualTo(404);
         assertThat(store.list(new AccountId(mel.accountId()))).extracting(Passkey::name).containsExactly("Mel's phone");
         assertThat(auditOf(mel)).isEmpty();
@@ -401,7 +426,7 @@ class PasskeyPagesTest {
         assertThat(team.perform(team.page(get("/settings/security"), mel)).getResponse().getContentAsString())
                 .contains("Set up an authenticator app here or add a passkey to continue");
 
-        assertThat(team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse()
+        assertThat(team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada).param("password", TestAccounts.PASSWORD)).getResponse()
                 .getRedirectedUrl()).isEqualTo("/settings/security?done=passkey-removed");
 
         assertThat(team.perform(team.page(get("/settings/sessions"), ada)).getResponse().getRedirectedUrl())
@@ -419,7 +444,7 @@ class PasskeyPagesTest {
         Matcher secret = Pattern.compile("id=\"two-factor-secret\">([A-Z2-7 ]+)<").matcher(
                 team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString());
         assertThat(secret.find()).isTrue();
-        assertThat(team.perform(team.form(post("/settings/security/two-factor/confirm"), ada)
+        assertThat(team.perform(team.form(post("/settings/security/two-factor/confirm"), ada).param("password", TestAccounts.PASSWORD)
                 .param("code", dev.lanyard.factors.TestCodes.now(secret.group(1), clock.instant()))).getResponse().getStatus()).isEqualTo(200);
         assertThat(team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString())
                 .contains("asks for a code from your authenticator app or one of your passkeys");

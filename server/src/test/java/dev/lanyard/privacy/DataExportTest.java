@@ -255,7 +255,7 @@ class DataExportTest {
         Member phone = api.logIn(bob);
         String key = createKey(bob, "CI");
         SecondFactors.Enrolment enrolment = factors.startEnrolment(account(bob));
-        List<String> recoveryCodes = factors.confirm(account(bob), totp(enrolment.secret()), bob.address());
+        List<String> recoveryCodes = factors.confirm(account(bob), TestAccounts.PASSWORD, totp(enrolment.secret()), bob.address());
         assertThat(recoveryCodes).isNotEmpty();
 
         JsonNode doc = export(bob);

@@ -21,6 +21,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
+import dev.lanyard.account.TestAccounts;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.device.Device;
 import dev.lanyard.device.DeviceType;
@@ -267,7 +268,7 @@ class AssuranceLevelSignalsTest {
         assertThat(secret.find()).as(page).isTrue();
         byte[] seed = base32(secret.group(1));
         MvcResult confirmed = mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(member.from()).cookie(member.cookie())
-                .param("code", totp(seed))).andReturn();
+                .param("password", TestAccounts.PASSWORD).param("code", totp(seed))).andReturn();
         assertThat(confirmed.getResponse().getStatus()).isEqualTo(200);
         return seed;
     }
