@@ -5,6 +5,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 
@@ -299,6 +300,14 @@ class TwoFactorSignInTest {
             assertThat(TwoFactorClient.recoveryCodes(refused.getResponse().getContentAsString())).isEmpty();
         }
         assertThat(api.logIn(kim).token()).as("still off: one step").isNotEmpty();
+        assertThat(mailsTo(kim)).as("nothing added, nothing told").doesNotContain(SignInMethodMail.SUBJECT);
         assertThat(factors.confirm(kim, factors.code(seed)).getResponse().getStatus()).isEqualTo(200);
+        assertThat(mailsTo(kim)).as("the owner is told").containsOnlyOnce(SignInMethodMail.SUBJECT);
+        assertThat(jdbc.sql("SELECT body FROM outbox WHERE recipient = :to AND subject = :subject").param("to", kim.email())
+                .param("subject", SignInMethodMail.SUBJECT).query(String.class).single()).contains("An authenticator app now gives the codes");
+    }
+
+    private List<String> mailsTo(Member who) {
+        return jdbc.sql("SELECT subject FROM outbox WHERE recipient = :to").param("to", who.email()).query(String.class).list();
     }
 }

@@ -1,0 +1,64 @@
+package dev.lanyard.factors;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.Mailer;
+import dev.lanyard.passkeys.PasskeyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells a member by email when a way to sign in was added to their account: an authenticator app turned on,
+ * or a passkey added. Both need the password, but whoever adds one holds a way in that outlives a password
+ * change, so the owner hears of it wherever they are. Queued in the change's transaction (sent after it commits).
+ */
+@Component
+class SignInMethodMail {
+    static final String SUBJECT = "A sign-in method was added to your Lanyard account";
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private final Mailer mailer;
+    private final Accounts accounts;
+
+    SignInMethodMail(Mailer mailer, Accounts accounts) {
+        this.mailer = mailer;
+        this.accounts = accounts;
+    }
+
+    @EventListener
+    void on(FactorEvent.Enabled event) {
+        send(event.account(), "An authenticator app now gives the codes that signing in asks for.", event.at());
+    }
+
+    @EventListener
+    void on(PasskeyEvent.Added event) {
+        accounts.find(event.passkey().owner()).ifPresent(account ->
+                send(account, "A passkey named “" + event.passkey().name() + "” can now sign in to your account without a password.",
+                        event.at()));
+    }
+
+    private void send(Account account, String what, Instant at) {
+        String base = mailer.baseUrl();
+        mailer.send(account.team(), account.email(), SUBJECT, """
+                Hello %s,
+
+                A sign-in method was added to your Lanyard account %s on %s.
+
+                %s
+
+                If this was you, there is nothing else to do.
+
+                If it wasn't you, someone signed in as you knows your password:
+                  1. Remove it at %s/settings/security (passkeys) or turn two-factor authentication off there.
+                  2. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
+                  3. Check your sessions at %s/settings/sessions, and ask an admin of your team to sign out
+                     every session of your account if you cannot sign in.
+                """.formatted(account.name(), account.email(), WHEN.format(at), what, base, base, base));
+    }
+}
