@@ -25,6 +25,9 @@ interface DeviceBindingStore {
     /** The binding of a session that is still active; empty for one that ended or was never bound. */
     Optional<Binding> findActive(SessionId id);
 
+    /** The binding of a session, ended or not (until the session's row is deleted). */
+    Optional<Binding> find(SessionId id);
+
     /**
      * Records that the challenge made at {@code challengedAt} (epoch milliseconds) was answered, if no later
      * or equal one was, and replaces the still active session's token as {@link #bind} does. Returns 1, or 0

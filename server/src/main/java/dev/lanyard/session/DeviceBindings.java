@@ -51,6 +51,9 @@ class DeviceBindings {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final boolean enabled;
+    /** What challenges for no active bound session are made with: this node's, never stored, never answerable. */
+    private final byte[] decoySecret = randomBytes(32);
+    private static final String NOT_SIGNED = "The proof is not signed with the key this session is bound to.";
 
     DeviceBindings(DeviceBindingStore bindings, TimelineStore timeline, SessionBroadcast broadcast,
                    TransactionTemplate transactions, Clock clock,
@@ -114,8 +117,14 @@ class DeviceBindings {
      * binding's secret: giving one writes nothing, so however many are asked for, none displaces another.
      */
     Outcome challenge(String sessionId) {
+        if (!plausible(sessionId)) return new Outcome.Refused(NOT_SIGNED);
         Optional<DeviceBindingStore.Binding> binding = activeBinding(sessionId);
-        return binding.isEmpty() ? new Outcome.Over() : challenge(binding.get());
+        if (binding.isPresent()) return challenge(binding.get());
+        // Ended, unbound or unknown: a challenge all the same, which nothing can answer, so that whoever knows a
+        // session's id cannot tell whether it is bound and active. The browser of an ended one learns it with its proof.
+        long at = clock.millis();
+        SessionId id = new SessionId(sessionId.strip());
+        return new Outcome.Challenge(id, at + "." + mac(decoySecret, id, at));
     }
 
     private Outcome.Challenge challenge(DeviceBindingStore.Binding binding) {
@@ -131,10 +140,17 @@ class DeviceBindings {
      * from the refresh before, ten minutes ago) and asks again only when told to.
      */
     Outcome refresh(String sessionId, String proof) {
+        if (!plausible(sessionId)) return new Outcome.Refused(NOT_SIGNED);
         Optional<DeviceBindingStore.Binding> binding = activeBinding(sessionId);
-        if (binding.isEmpty()) return new Outcome.Over();
+        if (binding.isEmpty()) {
+            // Only the device holding an ended session's key is told it is over; anyone else is refused as a wrong
+            // key is, whether the session is unknown, unbound or ended.
+            boolean owner = bindings.find(new SessionId(sessionId.strip()))
+                    .flatMap(ended -> DeviceProof.answer(proof, ended.key())).isPresent();
+            return owner ? new Outcome.Over() : new Outcome.Refused(NOT_SIGNED);
+        }
         Optional<String> answered = DeviceProof.answer(proof, binding.get().key());
-        if (answered.isEmpty()) return new Outcome.Refused("The proof is not signed with the key this session is bound to.");
+        if (answered.isEmpty()) return new Outcome.Refused(NOT_SIGNED);
         Instant now = clock.instant();
         OptionalLong challengedAt = challengedAt(binding.get(), answered.get(), now);
         if (challengedAt.isEmpty() || challengedAt.getAsLong() <= binding.get().lastAnswered()) return challenge(binding.get());
@@ -181,10 +197,14 @@ class DeviceBindings {
     }
 
     private static String mac(DeviceBindingStore.Binding binding, long at) {
+        return mac(Base64.getUrlDecoder().decode(binding.secret()), binding.session(), at);
+    }
+
+    private static String mac(byte[] secret, SessionId session, long at) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(Base64.getUrlDecoder().decode(binding.secret()), "HmacSHA256"));
-            byte[] tag = mac.doFinal((binding.session().value() + "|" + at).getBytes(StandardCharsets.UTF_8));
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            byte[] tag = mac.doFinal((session.value() + "|" + at).getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is required of every JVM", e);
@@ -193,7 +213,19 @@ class DeviceBindings {
 
     /** The binding of an active session, from the id a browser sent. */
     private Optional<DeviceBindingStore.Binding> activeBinding(String sessionId) {
-        if (sessionId == null || sessionId.isBlank() || sessionId.length() > 64) return Optional.empty();
+        if (!plausible(sessionId)) return Optional.empty();
         return bindings.findActive(new SessionId(sessionId.strip()));
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static boolean plausible(String sessionId) {
+        // Echoed in the challenge header's id="...": visible ASCII, no quote or backslash.
+        return sessionId != null && !sessionId.isBlank() && sessionId.strip().length() <= 64
+                && sessionId.strip().chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\');
     }
 }

@@ -49,6 +49,15 @@ class JdbcDeviceBindingStore implements DeviceBindingStore {
     }
 
     @Override
+    public Optional<Binding> find(SessionId id) {
+        return jdbc.sql("SELECT algorithm, public_key, secret, last_answered FROM session_bindings WHERE session_id = :id")
+                .param("id", id.value())
+                .query((rs, n) -> new Binding(id, new DeviceProof.BoundKey(rs.getString("algorithm"), rs.getString("public_key")),
+                        rs.getString("secret"), rs.getLong("last_answered")))
+                .optional();
+    }
+
+    @Override
     public int refresh(SessionId id, long challengedAt, String tokenHash, Instant until, Instant at) {
         int used = jdbc.sql("""
                         UPDATE session_bindings SET last_answered = :challenged, refreshed_at = :at

@@ -7,6 +7,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import java.time.Duration;
 import java.util.Date;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -298,19 +299,50 @@ class DeviceBoundSessionTest {
         assertThat(current(bound).getStatus()).isEqualTo(200);
     }
 
+    /**
+     * Whoever knows a session's id learns nothing from asking: an unknown, unbound, ended or bound session is
+     * given a challenge alike, and a proof not signed by the session's key is refused alike. Only the device
+     * that holds an ended session's key is told to stop.
+     */
     @Test
-    void anEndedOrUnboundSessionTellsTheBrowserToStop() throws Exception {
+    void anEndedSessionTellsOnlyItsDeviceToStopAndNobodyLearnsWhetherASessionIsBound() throws Exception {
+        ECKey stranger = new ECKeyGenerator(Curve.P_256).generate();
         MockHttpServletResponse unbound = perform(post(DeviceBindings.REFRESH_PATH).header(DeviceBindingEndpoints.SESSION_ID, ada.sessionId()));
-        assertThat(unbound.getStatus()).isEqualTo(200);
-        assertThat(json.readTree(unbound.getContentAsString()).path("continue").asBoolean(true)).isFalse();
+        MockHttpServletResponse unknown = perform(post(DeviceBindings.REFRESH_PATH).header(DeviceBindingEndpoints.SESSION_ID, "ses_unknown"));
+        for (MockHttpServletResponse asked : List.of(unbound, unknown)) {
+            assertThat(asked.getStatus()).isEqualTo(403);
+            assertThat(CHALLENGE.matcher(asked.getHeader(DeviceBindingEndpoints.CHALLENGE)).matches()).isTrue();
+        }
+        Matcher decoy = CHALLENGE.matcher(unbound.getHeader(DeviceBindingEndpoints.CHALLENGE));
+        assertThat(decoy.matches()).isTrue();
+        MockHttpServletResponse answeredDecoy = perform(post(DeviceBindings.REFRESH_PATH).header(DeviceBindingEndpoints.SESSION_ID, ada.sessionId())
+                .header(DeviceBindingEndpoints.PROOF, proof(stranger, JWSAlgorithm.ES256, Optional.of(decoy.group(1)), false)));
+        assertThat(answeredDecoy.getStatus()).as("an unbound session's challenge answers nothing").isEqualTo(400);
+        assertThat(answeredDecoy.getHeaders(HttpHeaders.SET_COOKIE)).noneMatch(h -> h.startsWith(ApiClient.COOKIE + "="));
 
         String bound = bind();
+        MockHttpServletResponse active = perform(post(DeviceBindings.REFRESH_PATH).header(DeviceBindingEndpoints.SESSION_ID, ada.sessionId()));
+        assertThat(active.getStatus()).isEqualTo(403);
+        assertThat(active.getHeader(DeviceBindingEndpoints.CHALLENGE)).hasSameSizeAs(unbound.getHeader(DeviceBindingEndpoints.CHALLENGE));
+        MockHttpServletResponse wrongKey = perform(post(DeviceBindings.REFRESH_PATH).header(DeviceBindingEndpoints.SESSION_ID, ada.sessionId())
+                .header(DeviceBindingEndpoints.PROOF, proof(stranger, JWSAlgorithm.ES256, Optional.of(decoy.group(1)), false)));
+        assertThat(wrongKey.getStatus()).isEqualTo(400);
+        assertThat(wrongKey.getContentAsString()).isEqualTo(answeredDecoy.getContentAsString());
+
         assertThat(perform(post("/api/v1/logout").cookie(new Cookie(ApiClient.COOKIE, bound)).contentType(MediaType.APPLICATION_JSON))
                 .getStatus()).isEqualTo(204);
         MockHttpServletResponse ended = perform(post(DeviceBindings.REFRESH_PATH).header(DeviceBindingEndpoints.SESSION_ID, ada.sessionId()));
-        assertThat(ended.getStatus()).isEqualTo(200);
-        assertThat(json.readTree(ended.getContentAsString()).path("continue").asBoolean(true)).isFalse();
-        assertThat(perform(post(DeviceBindings.REFRESH_PATH).header(DeviceBindingEndpoints.SESSION_ID, "ses_unknown")).getStatus())
-                .isEqualTo(200);
+        assertThat(ended.getStatus()).as("asked without a proof: like any other").isEqualTo(403);
+        Matcher endedChallenge = CHALLENGE.matcher(ended.getHeader(DeviceBindingEndpoints.CHALLENGE));
+        assertThat(endedChallenge.matches()).isTrue();
+        assertThat(perform(post(DeviceBindings.REFRESH_PATH).header(DeviceBindingEndpoints.SESSION_ID, ada.sessionId())
+                .header(DeviceBindingEndpoints.PROOF, proof(stranger, JWSAlgorithm.ES256, Optional.of(endedChallenge.group(1)), false)))
+                .getStatus()).as("another key is refused").isEqualTo(400);
+        MockHttpServletResponse over = perform(post(DeviceBindings.REFRESH_PATH).header(DeviceBindingEndpoints.SESSION_ID, ada.sessionId())
+                .header(DeviceBindingEndpoints.PROOF, proof(deviceKey, JWSAlgorithm.ES256, Optional.of(endedChallenge.group(1)), false)));
+        assertThat(over.getStatus()).isEqualTo(200);
+        assertThat(json.readTree(over.getContentAsString()).path("continue").asBoolean(true)).as("its device is told to stop").isFalse();
+        assertThat(perform(post(DeviceBindings.REFRESH_PATH).header(DeviceBindingEndpoints.SESSION_ID, "bad\"id")).getStatus()).isEqualTo(400);
     }
+
 }
