@@ -31,10 +31,12 @@ public class Members {
     private final Mailer mailer;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
+    private final LoginThrottle throttle;
     private final Clock clock;
 
     Members(AccountStore accounts, InvitationStore invitations, PasswordHasher hasher, Mailer mailer,
-            ApplicationEventPublisher events, TransactionTemplate transactions, Clock clock) {
+            ApplicationEventPublisher events, TransactionTemplate transactions, LoginThrottle throttle, Clock clock) {
+        this.throttle = throttle;
         this.accounts = accounts;
         this.invitations = invitations;
         this.hasher = hasher;
@@ -56,18 +58,41 @@ public class Members {
         return accounts.find(id).filter(a -> a.team().equals(admin.team())).orElseThrow(AccountProblem.NotFound::new);
     }
 
-    /** Invites {@code email} to the admin's team and mails a single-use link valid for 7 days. */
-    public Invitation invite(Account admin, String rawEmail, Role role) {
+    /**
+     * Invites {@code email} to the admin's team and mails a single-use link valid for 7 days. An email that
+     * already has an account is refused and says so, which tells whether someone has one: each such refusal
+     * counts as a failure from {@code address} under the sign-in throttle ({@link LoginThrottle}), so that the
+     * admin of a team of their own cannot test many emails.
+     *
+     * @throws AccountProblem.TooManyAttempts too many emails with an account invited from this address lately
+     */
+    public Invitation invite(Account admin, String rawEmail, Role role, String address) {
         requireAdmin(admin);
         String email = EmailRule.forNewAccount(rawEmail);
         if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
-        if (accounts.findByEmail(email).isPresent())
-            throw new AccountProblem.InvalidInput("email", "This person already has a Lanyard account.");
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(LoginThrottle.What.INVITATION, address);
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            throw AccountProblem.TooManyAttempts.invitations(tooMany.retryAfterSeconds());
+        }
+        try (attempt) {
+            if (accounts.findByEmail(email).isPresent()) {
+                attempt.failed();
+                throw new AccountProblem.InvalidInput("email", "This person already has a Lanyard account.");
+            }
+            attempt.passed();
+        }
         Instant now = clock.instant();
         String token = Ids.random("", 32);
         Invitation invitation = new Invitation(Ids.random("inv_", 12), admin.team(), email, role, admin.id(), now,
                 now.plus(INVITATION_LIFETIME), Optional.empty(), Optional.empty());
         transactions.executeWithoutResult(tx -> {
+            // Still an admin of the team, checked with the team locked: a removal or a change of role made
+            // meanwhile cancels the invitations the admin sent (cancelSentBy) and must not miss this one.
+            accounts.lockTeam(admin.team());
+            if (accounts.find(admin.id()).filter(a -> a.team().equals(admin.team()) && a.role() == Role.ADMIN).isEmpty())
+                throw new AccountProblem.Forbidden();
             invitations.insert(invitation, hash(token));
             events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), email, role, now));
             mail(admin, invitation, token);
