@@ -160,7 +160,10 @@ public class Members {
         });
     }
 
-    /** Changes a member's role; the team always keeps at least one admin. */
+    /**
+     * Changes a member's role; the team always keeps at least one admin. An admin made a member loses the
+     * invitations they sent that are still pending ({@link #cancelSentBy}).
+     */
     public void changeRole(Account admin, AccountId memberId, Role role) {
         requireAdmin(admin);
         if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
@@ -170,8 +173,23 @@ public class Members {
             if (member.role() == role) return;
             if (member.role() == Role.ADMIN && accounts.countAdmins(admin.team()) <= 1) throw new AccountProblem.LastAdmin();
             accounts.updateRole(memberId, admin.team(), role);
-            events.publishEvent(new AccountEvent.RoleChanged(admin.team(), admin.id(), memberId, member.role(), role, clock.instant()));
+            Instant now = clock.instant();
+            events.publishEvent(new AccountEvent.RoleChanged(admin.team(), admin.id(), memberId, member.role(), role, now));
+            if (member.role() == Role.ADMIN) cancelSentBy(member, admin, now);
         });
+    }
+
+    /**
+     * Cancels the pending invitations {@code inviter} sent, who is no longer an admin of the team (removed or
+     * made a member): an invitation speaks for an admin, and would otherwise let its invitee in on the word of
+     * someone who can no longer invite. Each cancellation is audited as done by {@code by}, who removed or
+     * changed them. Runs in the caller's transaction, with the team locked.
+     */
+    private void cancelSentBy(Account inviter, Account by, Instant now) {
+        for (Invitation invitation : invitations.pendingFrom(inviter.id(), inviter.team(), now)) {
+            if (invitations.cancel(invitation.id(), inviter.team(), now) == 1)
+                events.publishEvent(new AccountEvent.InvitationCancelled(inviter.team(), by.id(), invitation.email(), now));
+        }
     }
 
     /** What an admin set for a member of their team over the team's policy: their own limit, a high-security account (L3, L5). */
@@ -216,7 +234,10 @@ public class Members {
         });
     }
 
-    /** Removes a member from the team; all of the member's sessions end (the session module listens). */
+    /**
+     * Removes a member from the team; all of the member's sessions end (the session module listens), and
+     * the invitations they sent as an admin that are still pending are cancelled ({@link #cancelSentBy}).
+     */
     public void remove(Account admin, AccountId memberId) {
         requireAdmin(admin);
         transactions.executeWithoutResult(tx -> {
@@ -226,6 +247,7 @@ public class Members {
             Instant now = clock.instant();
             accounts.remove(memberId, admin.team(), now);
             events.publishEvent(new AccountEvent.MemberRemoved(admin.team(), admin.id(), memberId, member.email(), now));
+            if (member.role() == Role.ADMIN) cancelSentBy(member, admin, now);
         });
     }
 
