@@ -100,7 +100,7 @@ public class SessionCheckBenchmark {
             if (!url.contains(dir.toString())) throw new IllegalStateException("not on the benchmark's database: " + url);
             sessions = context.getBean(Sessions.class);
             Account account = context.getBean(Accounts.class).signUp(
-                    new SignUp("bench@example.test", "a long benchmark passphrase", "Bench", "Bench team"));
+                    new SignUp("bench@example.test", "a long benchmark passphrase", "Bench", "Bench team", "127.0.0.1"));
             ClientOrigin origin = new ClientOrigin(Device.unknown(), "jmh", "127.0.0.1", GeoLocation.local());
             tokens = new String[SESSIONS];
             for (int i = 0; i < SESSIONS; i++) {

@@ -95,14 +95,32 @@ public sealed class AccountProblem extends RuntimeException {
         }
     }
 
-    /** Too many failed sign-ins: try again after {@link #retryAfterSeconds()}. */
+    /**
+     * Too many failed sign-ins (or sign-ups and invitations of emails that have an account, which the same
+     * throttle counts): try again after {@link #retryAfterSeconds()}.
+     */
     public static final class TooManyAttempts extends AccountProblem {
         private final long retryAfterSeconds;
 
         public TooManyAttempts(long retryAfterSeconds) {
-            super("too-many-attempts", null,
-                    "Too many failed sign-in attempts. Try again in " + retryAfterSeconds + " seconds.");
+            this(retryAfterSeconds, "Too many failed sign-in attempts. Try again in " + retryAfterSeconds + " seconds.");
+        }
+
+        private TooManyAttempts(long retryAfterSeconds, String message) {
+            super("too-many-attempts", null, message);
             this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        /** Too many sign-ups with emails that have an account, from one address. */
+        static TooManyAttempts signUps(long retryAfterSeconds) {
+            return new TooManyAttempts(retryAfterSeconds,
+                    "Too many sign-ups with emails that already have an account. Try again in " + retryAfterSeconds + " seconds.");
+        }
+
+        /** Too many invitations of people who already have an account, from one address. */
+        static TooManyAttempts invitations(long retryAfterSeconds) {
+            return new TooManyAttempts(retryAfterSeconds,
+                    "Too many invitations of people who already have an account. Try again in " + retryAfterSeconds + " seconds.");
         }
 
         public long retryAfterSeconds() {

@@ -41,6 +41,12 @@ public class Accounts {
     /**
      * Creates a team with the newcomer as its admin. The password is hashed before the
      * transaction starts, so no write lock is held for the ~100 ms that costs.
+     *
+     * <p>A taken email is said so ({@link AccountProblem.EmailTaken}), which tells whether someone has an
+     * account: each taken email counts as a failure from the client address under the sign-in throttle
+     * ({@link LoginThrottle}), so that one address cannot test many emails.
+     *
+     * @throws AccountProblem.TooManyAttempts too many taken emails from this address lately
      */
     public Account signUp(SignUp request) {
         String name = request.name() == null ? "" : request.name().strip();
@@ -51,7 +57,22 @@ public class Accounts {
         if (teamName.isEmpty() || teamName.length() > 100) throw new AccountProblem.InvalidInput("team", "Enter a team name (up to 100 characters).");
         if (hasControl(name)) throw new AccountProblem.InvalidInput("name", "The name cannot contain control characters.");
         if (hasControl(teamName)) throw new AccountProblem.InvalidInput("team", "The team name cannot contain control characters.");
-        if (store.findByEmail(email).isPresent()) throw new AccountProblem.EmailTaken();
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(LoginThrottle.What.SIGN_UP, request.address());
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            meters.counter("lanyard.signup.failures", "reason", "throttled").increment();
+            throw AccountProblem.TooManyAttempts.signUps(tooMany.retryAfterSeconds());
+        }
+        try (attempt) {
+            if (store.findByEmail(email).isPresent()) {
+                attempt.failed();
+                meters.counter("lanyard.signup.failures", "reason", "email-taken").increment();
+                throw new AccountProblem.EmailTaken();
+            }
+            // A free email is no guess: it forgives nothing, or a new account of one's own would reset the budget.
+            attempt.passed();
+        }
 
         String hash = hasher.hash(request.password());
         return transactions.execute(tx -> {
@@ -77,7 +98,8 @@ public class Accounts {
      * Checks an email and password. An email longer than {@link EmailRule#MAX_LENGTH} characters is
      * {@link AccountProblem.InvalidInput} before any work is spent on it. A wrong email and a wrong
      * password cost the same work and get the same answer. Each attempt is reserved with the throttle before the password is hashed, so
-     * concurrent guesses are counted as they start, not as they finish (see {@link LoginThrottle}).
+     * concurrent guesses are counted as they start, not as they finish (see {@link LoginThrottle}). A right
+     * password forgives no earlier failures: the caller calls {@link #signedIn} once the sign-in is complete.
      */
     public Account authenticate(String rawEmail, String password, String address) {
         String email = EmailRule.forSignIn(rawEmail);
@@ -105,9 +127,19 @@ public class Accounts {
                         address, clock.instant()));
                 throw new AccountProblem.InvalidCredentials();
             }
-            attempt.succeeded();
+            // Not forgiven yet: a second factor may follow, whose wrong codes a right password must not wipe.
+            attempt.passed();
             return found.get().account();
         }
+    }
+
+    /**
+     * A sign-in of {@code account} from {@code address} is complete (the password was the last step): the
+     * failures of this address at this email are forgiven ({@link LoginThrottle}). Not called when a second
+     * factor follows the password; a right code forgives them instead.
+     */
+    public void signedIn(Account account, String address) {
+        throttle.forgive(account.email(), address);
     }
 
     /**
@@ -158,7 +190,8 @@ public class Accounts {
 
     /**
      * Checks a one-time code of {@code account} (a second factor) under the same throttle as passwords, so
-     * wrong codes and wrong passwords share one budget per email and client address. Returns what
+     * wrong codes and wrong passwords share one budget per email and client address; a right code completes
+     * what it guards (a sign-in's second step) and forgives that budget's failures. Returns what
      * {@code check} said; throws {@link AccountProblem.TooManyAttempts} without running it when the
      * throttle asks the caller to wait.
      */
@@ -197,8 +230,8 @@ public class Accounts {
     public Optional<Account> authenticate(Proof proof, String address) {
         LoginThrottle.Attempt attempt;
         try {
-            // No email is typed: the per-email counters are kept per address under a key no email can equal.
-            attempt = throttle.begin("proof " + address, address);
+            // No email is typed: the per-email counters are kept per address (LoginThrottle.What).
+            attempt = throttle.begin(LoginThrottle.What.PROOF, address);
         } catch (AccountProblem.TooManyAttempts tooMany) {
             meters.counter("lanyard.login.failures", "reason", "throttled").increment();
             throw tooMany;

@@ -19,6 +19,9 @@ interface InvitationStore {
     /** Replaces the token and expiry of a pending invitation (resend); returns 1 or 0. */
     int renew(String id, TeamId team, String tokenHash, Instant expiresAt, Instant now);
 
+    /** The team's invitations that {@code inviter} sent and that are still pending at {@code now}. */
+    List<Invitation> pendingFrom(AccountId inviter, TeamId team, Instant now);
+
     /** Cancels a pending invitation; returns 1, or 0 if it is no longer pending. Safe to repeat. */
     int cancel(String id, TeamId team, Instant at);
 

@@ -50,6 +50,16 @@ class JdbcInvitationStore implements InvitationStore {
     }
 
     @Override
+    public List<Invitation> pendingFrom(AccountId inviter, TeamId team, Instant now) {
+        return jdbc.sql("SELECT " + COLUMNS + """
+                 FROM invitations
+                WHERE team_id = :team AND invited_by = :by AND accepted_at IS NULL AND cancelled_at IS NULL AND expires_at > :now
+                """)
+                .param("team", team.value()).param("by", inviter.value()).param("now", now.toEpochMilli())
+                .query((rs, n) -> invitation(rs)).list();
+    }
+
+    @Override
     public int renew(String id, TeamId team, String tokenHash, Instant expiresAt, Instant now) {
         return jdbc.sql("""
                 UPDATE invitations SET token_hash = :hash, expires_at = :expires

@@ -1,5 +1,6 @@
 package dev.lanyard.account;
 
+import java.net.Inet4Address;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.lanyard.geo.IpLiteral;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,12 +27,18 @@ import org.springframework.stereotype.Component;
  *     reaches it, so it cannot keep an account locked for ever.</li>
  * </ul>
  *
+ * <p>A client address is an IPv4 address, or an IPv6 address's /64 ({@link #block}): one subscriber is
+ * usually given a whole /64, so keying on the full IPv6 address would hand one guesser 2^64 fresh budgets.
+ *
  * <p>An attempt is reserved <em>before</em> the password is hashed ({@link #begin}): attempts still in
  * flight count as failures-to-be, so concurrent guesses cannot all pass the check and only then be
- * counted. While a counter is past its free budget, it lets one attempt through at a time. A success
- * clears the email-and-address counter only; the address counter stays, so a guesser cannot reset their
- * budget by signing in to an account of their own. Counters are kept per node, in memory, and forgotten
- * an hour after their last use: guessing against N nodes gets at most N times the budget.
+ * counted. While a counter is past its free budget, it lets one attempt through at a time. A completed
+ * sign-in ({@link Attempt#succeeded}, {@link #forgive}) clears the email-and-address counter only; the
+ * address counter stays, so a guesser cannot reset their budget by signing in to an account of their own.
+ * A right password that a second factor must follow clears nothing ({@link Attempt#passed}): else each
+ * right password would wipe the wrong codes counted since, and the codes could be guessed without end.
+ * Counters are kept per node, in memory, and forgotten an hour after their last use: guessing against N
+ * nodes gets at most N times the budget.
  */
 @Component
 class LoginThrottle {
@@ -65,8 +73,9 @@ class LoginThrottle {
      * the outcome on the returned attempt; closing it unreported (an error on the way) gives the
      * reservation back without counting a failure.
      */
-    Attempt begin(String email, String address) {
+    Attempt begin(String email, String rawAddress) {
         Instant now = clock.instant();
+        String address = block(rawAddress);
         EmailAndAddress pair = new EmailAndAddress(email, address);
         List<Runnable> taken = new ArrayList<>(3);
         boolean reserved = reserve(pairs, pair, now, PER_EMAIL_AND_ADDRESS, taken)
@@ -77,6 +86,49 @@ class LoginThrottle {
             throw new AccountProblem.TooManyAttempts(waitSeconds(email, pair, address, now));
         }
         return new Attempt(email, pair, address);
+    }
+
+    /**
+     * Reserves one attempt at something other than a password that is throttled per client address only
+     * ({@code what}: a passkey sign-in, a sign-up, an invitation): the per-email counters are kept per
+     * address under a key that no email can equal.
+     */
+    Attempt begin(What what, String address) {
+        return begin(what.key + " " + block(address), address);
+    }
+
+    /** What is throttled per address, besides passwords; each has its own email-and-address budget. */
+    enum What {
+        PROOF("proof"), SIGN_UP("sign-up"), INVITATION("invitation");
+
+        private final String key;
+
+        What(String key) {
+            this.key = key;
+        }
+    }
+
+    /** A completed sign-in: this address's failures at this email are forgiven, as {@link Attempt#succeeded} does. */
+    void forgive(String email, String address) {
+        pairs.computeIfPresent(new EmailAndAddress(email, block(address)),
+                (k, f) -> f.pending() > 0 ? new Failures(0, Instant.EPOCH, f.pending()) : null);
+    }
+
+    /**
+     * The address the counters are kept for: an IPv4 address as it is (an IPv4-mapped IPv6 address is
+     * its IPv4 address), an IPv6 address as its /64, {@code 2001:db8:0:1::/64}. A text that is no IP
+     * address is kept as it is. Never asks DNS.
+     */
+    static String block(String address) {
+        return IpLiteral.parse(address).map(ip -> {
+            if (ip instanceof Inet4Address) return ip.getHostAddress();
+            byte[] b = ip.getAddress();
+            StringBuilder network = new StringBuilder();
+            for (int group = 0; group < 4; group++) {
+                network.append(Integer.toHexString((b[group * 2] & 0xff) << 8 | (b[group * 2 + 1] & 0xff))).append(':');
+            }
+            return network.append(":/64").toString();
+        }).orElse(address == null ? "" : address);
     }
 
     private static <K> boolean reserve(ConcurrentMap<K, Failures> counters, K key, Instant now, Rule rule, List<Runnable> taken) {
@@ -139,7 +191,15 @@ class LoginThrottle {
             emails.compute(email, (k, b) -> (b == null ? Bucket.EMPTY.withPending(1) : b).drained(now).failed());
         }
 
-        /** The password was right: this address's guesses at this email are forgiven. */
+        /**
+         * Right, but the sign-in is not complete (a second factor follows, or it was not a sign-in): the
+         * reservation is given back and nothing is forgiven.
+         */
+        void passed() {
+            close();
+        }
+
+        /** The sign-in is complete: this address's guesses at this email are forgiven. */
         void succeeded() {
             if (done) return;
             done = true;

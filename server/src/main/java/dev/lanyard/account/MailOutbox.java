@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -38,7 +37,6 @@ public class MailOutbox {
     private static final int MAX_BATCHES_PER_DRAIN = 100;
     /** Longer than a batch of sends can take with the SMTP timeouts of application.yml. */
     private static final Duration CLAIM = Duration.ofMinutes(10);
-    private static final Pattern LINK_TOKEN = Pattern.compile("(/invite/|/not-me/)[A-Za-z0-9_-]+");
 
     private final MailOutboxStore store;
     private final ObjectProvider<JavaMailSender> smtp;
@@ -137,7 +135,7 @@ public class MailOutbox {
         }
         String text = out.toString();
         if (!body.isEmpty()) text = text.replace(body, "[body]");
-        text = LINK_TOKEN.matcher(text).replaceAll("$1[redacted]");
+        text = LinkTokens.redact(text);
         return text.length() > 500 ? text.substring(0, 500) + "…" : text;
     }
 

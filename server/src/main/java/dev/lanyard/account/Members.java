@@ -31,10 +31,12 @@ public class Members {
     private final Mailer mailer;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
+    private final LoginThrottle throttle;
     private final Clock clock;
 
     Members(AccountStore accounts, InvitationStore invitations, PasswordHasher hasher, Mailer mailer,
-            ApplicationEventPublisher events, TransactionTemplate transactions, Clock clock) {
+            ApplicationEventPublisher events, TransactionTemplate transactions, LoginThrottle throttle, Clock clock) {
+        this.throttle = throttle;
         this.accounts = accounts;
         this.invitations = invitations;
         this.hasher = hasher;
@@ -56,18 +58,41 @@ public class Members {
         return accounts.find(id).filter(a -> a.team().equals(admin.team())).orElseThrow(AccountProblem.NotFound::new);
     }
 
-    /** Invites {@code email} to the admin's team and mails a single-use link valid for 7 days. */
-    public Invitation invite(Account admin, String rawEmail, Role role) {
+    /**
+     * Invites {@code email} to the admin's team and mails a single-use link valid for 7 days. An email that
+     * already has an account is refused and says so, which tells whether someone has one: each such refusal
+     * counts as a failure from {@code address} under the sign-in throttle ({@link LoginThrottle}), so that the
+     * admin of a team of their own cannot test many emails.
+     *
+     * @throws AccountProblem.TooManyAttempts too many emails with an account invited from this address lately
+     */
+    public Invitation invite(Account admin, String rawEmail, Role role, String address) {
         requireAdmin(admin);
         String email = EmailRule.forNewAccount(rawEmail);
         if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
-        if (accounts.findByEmail(email).isPresent())
-            throw new AccountProblem.InvalidInput("email", "This person already has a Lanyard account.");
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(LoginThrottle.What.INVITATION, address);
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            throw AccountProblem.TooManyAttempts.invitations(tooMany.retryAfterSeconds());
+        }
+        try (attempt) {
+            if (accounts.findByEmail(email).isPresent()) {
+                attempt.failed();
+                throw new AccountProblem.InvalidInput("email", "This person already has a Lanyard account.");
+            }
+            attempt.passed();
+        }
         Instant now = clock.instant();
         String token = Ids.random("", 32);
         Invitation invitation = new Invitation(Ids.random("inv_", 12), admin.team(), email, role, admin.id(), now,
                 now.plus(INVITATION_LIFETIME), Optional.empty(), Optional.empty());
         transactions.executeWithoutResult(tx -> {
+            // Still an admin of the team, checked with the team locked: a removal or a change of role made
+            // meanwhile cancels the invitations the admin sent (cancelSentBy) and must not miss this one.
+            accounts.lockTeam(admin.team());
+            if (accounts.find(admin.id()).filter(a -> a.team().equals(admin.team()) && a.role() == Role.ADMIN).isEmpty())
+                throw new AccountProblem.Forbidden();
             invitations.insert(invitation, hash(token));
             events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), email, role, now));
             mail(admin, invitation, token);
@@ -135,7 +160,10 @@ public class Members {
         });
     }
 
-    /** Changes a member's role; the team always keeps at least one admin. */
+    /**
+     * Changes a member's role; the team always keeps at least one admin. An admin made a member loses the
+     * invitations they sent that are still pending ({@link #cancelSentBy}).
+     */
     public void changeRole(Account admin, AccountId memberId, Role role) {
         requireAdmin(admin);
         if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
@@ -145,8 +173,23 @@ public class Members {
             if (member.role() == role) return;
             if (member.role() == Role.ADMIN && accounts.countAdmins(admin.team()) <= 1) throw new AccountProblem.LastAdmin();
             accounts.updateRole(memberId, admin.team(), role);
-            events.publishEvent(new AccountEvent.RoleChanged(admin.team(), admin.id(), memberId, member.role(), role, clock.instant()));
+            Instant now = clock.instant();
+            events.publishEvent(new AccountEvent.RoleChanged(admin.team(), admin.id(), memberId, member.role(), role, now));
+            if (member.role() == Role.ADMIN) cancelSentBy(member, admin, now);
         });
+    }
+
+    /**
+     * Cancels the pending invitations {@code inviter} sent, who is no longer an admin of the team (removed or
+     * made a member): an invitation speaks for an admin, and would otherwise let its invitee in on the word of
+     * someone who can no longer invite. Each cancellation is audited as done by {@code by}, who removed or
+     * changed them. Runs in the caller's transaction, with the team locked.
+     */
+    private void cancelSentBy(Account inviter, Account by, Instant now) {
+        for (Invitation invitation : invitations.pendingFrom(inviter.id(), inviter.team(), now)) {
+            if (invitations.cancel(invitation.id(), inviter.team(), now) == 1)
+                events.publishEvent(new AccountEvent.InvitationCancelled(inviter.team(), by.id(), invitation.email(), now));
+        }
     }
 
     /** What an admin set for a member of their team over the team's policy: their own limit, a high-security account (L3, L5). */
@@ -191,7 +234,10 @@ public class Members {
         });
     }
 
-    /** Removes a member from the team; all of the member's sessions end (the session module listens). */
+    /**
+     * Removes a member from the team; all of the member's sessions end (the session module listens), and
+     * the invitations they sent as an admin that are still pending are cancelled ({@link #cancelSentBy}).
+     */
     public void remove(Account admin, AccountId memberId) {
         requireAdmin(admin);
         transactions.executeWithoutResult(tx -> {
@@ -201,6 +247,7 @@ public class Members {
             Instant now = clock.instant();
             accounts.remove(memberId, admin.team(), now);
             events.publishEvent(new AccountEvent.MemberRemoved(admin.team(), admin.id(), memberId, member.email(), now));
+            if (member.role() == Role.ADMIN) cancelSentBy(member, admin, now);
         });
     }
 

@@ -9,9 +9,12 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Mailer;
 import dev.lanyard.account.Members;
 import dev.lanyard.account.Role;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.TeamSessions;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -34,9 +37,11 @@ class MemberPages {
 
     private final Members members;
     private final Mailer mailer;
+    private final ClientAddresses addresses;
     private final Clock clock;
 
-    MemberPages(Members members, Mailer mailer, Clock clock) {
+    MemberPages(Members members, Mailer mailer, ClientAddresses addresses, Clock clock) {
+        this.addresses = addresses;
         this.members = members;
         this.mailer = mailer;
         this.clock = clock;
@@ -58,14 +63,20 @@ class MemberPages {
 
     @PostMapping("/admin/members/invite")
     String invite(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String email,
-                  @RequestParam(defaultValue = "MEMBER") String role, Model model, HttpServletResponse response) {
+                  @RequestParam(defaultValue = "MEMBER") String role, Model model, HttpServletRequest request,
+                  HttpServletResponse response) {
         TeamSessions.requireAdmin(admin);
         try {
-            members.invite(admin.account(), email, role(role));
+            members.invite(admin.account(), email, role(role), addresses.resolve(request).getHostAddress());
             return "redirect:/admin/members?done=invited";
-        } catch (AccountProblem.InvalidInput invalid) {
-            response.setStatus(HttpStatus.BAD_REQUEST.value());
-            model.addAttribute("error", invalid.getMessage());
+        } catch (AccountProblem.InvalidInput | AccountProblem.TooManyAttempts problem) {
+            if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
+                response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+            } else {
+                response.setStatus(HttpStatus.BAD_REQUEST.value());
+            }
+            model.addAttribute("error", problem.getMessage());
             model.addAttribute("inviteEmail", email);
             return page(admin, "", null, null, model);
         }

@@ -10,6 +10,7 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Invitation;
 import dev.lanyard.account.Members;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.TeamSessions;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -36,9 +37,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Team admin")
 class MembersApi {
     private final Members members;
+    private final ClientAddresses addresses;
     private final Clock clock;
 
-    MembersApi(Members members, Clock clock) {
+    MembersApi(Members members, ClientAddresses addresses, Clock clock) {
+        this.addresses = addresses;
         this.members = members;
         this.clock = clock;
     }
@@ -158,11 +161,14 @@ class MembersApi {
     @Operation(summary = "Invite someone by email; they get a single-use link valid for 7 days")
     @ApiResponse(responseCode = "201", description = "Invited: the mail is on its way")
     @ApiResponse(responseCode = "409", description = "Already a member of a team")
+    @ApiResponse(responseCode = "429", description = "Too many invitations of people who already have an account from this address: try again later")
     @PostMapping("/invitations")
-    ResponseEntity<InvitationJson> invite(@AuthenticationPrincipal CurrentSession admin, @RequestBody NewInvitation body) {
+    ResponseEntity<InvitationJson> invite(@AuthenticationPrincipal CurrentSession admin, @RequestBody NewInvitation body,
+                                          jakarta.servlet.http.HttpServletRequest request) {
         TeamSessions.requireAdmin(admin);
         Invitation invitation = members.invite(admin.account(), body.email(),
-                body.role() == null ? dev.lanyard.account.Role.MEMBER : MemberPages.role(body.role()));
+                body.role() == null ? dev.lanyard.account.Role.MEMBER : MemberPages.role(body.role()),
+                addresses.resolve(request).getHostAddress());
         return ResponseEntity.status(HttpStatus.CREATED).body(json(invitation));
     }
 

@@ -111,11 +111,12 @@ public class Sessions {
      * Starts the session of a fresh sign-in (log in, sign-up, invitation accepted). The session the
      * request presented, if it is still valid, is ended first as signed out, in the same transaction:
      * a sign-in never leaves the browser's previous session usable (ASVS 5.0 V7.2.4), whoever it
-     * belonged to.
+     * belonged to. An API key presented is left alone: it is no browser's sign-in that this one
+     * replaces, and the sign-in endpoints, open to anyone, never check its scopes.
      */
     @Transactional
     public Started signIn(NewSession request, Optional<CurrentSession> presented) {
-        presented.ifPresent(this::logout);
+        presented.filter(session -> !session.apiKey()).ifPresent(this::logout);
         TeamPolicy policy = memberPolicy(request.account());
         if (policy.sessionLimit() > 0) makeRoom(request.account(), policy);
         return start(request, policy);

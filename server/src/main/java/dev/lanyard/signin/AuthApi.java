@@ -96,20 +96,24 @@ class AuthApi {
                                @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String code) {
     }
 
-    @Operation(summary = "Create a team with yourself as its admin, and sign in (sets the session cookie); a session the request carries is ended")
+    @Operation(summary = "Create a team with yourself as its admin, and sign in (sets the session cookie); a session the request "
+            + "carries is ended (an API key is not)")
     @ApiResponse(responseCode = "201", description = "Signed up and signed in")
     @ApiResponse(responseCode = "409", description = "The email is taken")
+    @ApiResponse(responseCode = "429", description = "Too many sign-ups with taken emails from this address: try again later")
     @PostMapping("/signup")
     ResponseEntity<SignedIn> signUp(@RequestBody SignUpRequest body, @AuthenticationPrincipal CurrentSession current,
                                     HttpServletRequest request, HttpServletResponse response) {
-        Account account = accounts.signUp(new SignUp(body.email(), body.password(), body.name(), body.team()));
-        Sessions.Started started = sessions.signIn(new NewSession(account.id(), origins.of(request), AppType.WEB, false),
+        ClientOrigin origin = origins.of(request);
+        Account account = accounts.signUp(new SignUp(body.email(), body.password(), body.name(), body.team(), origin.ip()));
+        Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false),
                 Optional.ofNullable(current));
         cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED).body(new SignedIn(AccountJson.of(account), json(started), null));
     }
 
-    @Operation(summary = "Sign in; with tokenType=bearer the token comes in the body, otherwise as a cookie; a session the request carries is ended")
+    @Operation(summary = "Sign in; with tokenType=bearer the token comes in the body, otherwise as a cookie; a session the request "
+            + "carries is ended (an API key is not)")
     @ApiResponse(responseCode = "201", description = "Signed in: a new session",
             content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @Schema(implementation = SignedIn.class)))
     @ApiResponse(responseCode = "200", description = "The password is right and the member has a second factor: no session yet; "
@@ -143,6 +147,7 @@ class AuthApi {
         }
         Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe())),
                 Optional.ofNullable(current));
+        accounts.signedIn(account, origin.ip());
         if (!bearer) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new SignedIn(AccountJson.of(account), json(started), bearer ? started.token() : null));

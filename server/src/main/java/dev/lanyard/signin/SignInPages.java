@@ -78,6 +78,7 @@ class SignInPages {
             }
             cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe),
                     Optional.ofNullable(current)));
+            accounts.signedIn(account, origin.ip());
             // Back where the sign-in was asked for (an app's authorize request) by a plain navigation, not a
             // redirect of this form's post, which the page's form-action policy would stop on its way to the app.
             if (back.isPresent()) return "signin/continue";
@@ -109,12 +110,18 @@ class SignInPages {
                   @AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
                   HttpServletResponse response, Model model) {
         try {
-            Account account = accounts.signUp(new SignUp(email, password, name, team));
-            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origins.of(request), AppType.WEB, false),
+            ClientOrigin origin = origins.of(request);
+            Account account = accounts.signUp(new SignUp(email, password, name, team, origin.ip()));
+            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false),
                     Optional.ofNullable(current)));
             return "redirect:/settings/sessions?done=welcome";
         } catch (AccountProblem problem) {
-            response.setStatus(problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
+            if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
+                response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+            } else {
+                response.setStatus(problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
+            }
             model.addAttribute("error", problem.getMessage());
             model.addAttribute("errorField", problem.field());
             model.addAttribute("name", name);

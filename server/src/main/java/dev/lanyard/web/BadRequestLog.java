@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.lanyard.account.LinkTokens;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Component;
  * Logs refused bad requests in one line each, at most {@link #PER_MINUTE} a minute: a client can
  * send malformed requests far faster than anyone reads them, and each must not cost a stack trace.
  * The lines left out are counted and the count is told in the next line that is written. A line
- * names the method and a shortened, cleaned path, never the query, headers or body.
+ * names the method and a shortened, cleaned path with its link token hidden ({@link LinkTokens}), never
+ * the query, headers or body.
  */
 @Component
 class BadRequestLog {
@@ -48,7 +50,7 @@ class BadRequestLog {
             return Optional.empty();
         }
         written++;
-        String line = "Refused a bad request (400): " + clean(method, 10) + " " + clean(path, MAX_PATH) + ": " + why;
+        String line = "Refused a bad request (400): " + clean(method, 10) + " " + clean(LinkTokens.redact(path), MAX_PATH) + ": " + why;
         if (left > 0) line += " (" + left + " more not logged)";
         left = 0;
         return Optional.of(line);

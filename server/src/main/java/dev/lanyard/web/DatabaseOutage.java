@@ -3,6 +3,7 @@ package dev.lanyard.web;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import dev.lanyard.account.LinkTokens;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -50,7 +51,7 @@ class DatabaseOutage extends HttpFilter {
             chain.doFilter(request, response);
         } catch (RuntimeException | ServletException e) {
             if (!unreachable(e) || response.isCommitted()) throw e;
-            log.warn("Refused {} {}: database unavailable ({})", request.getMethod(), request.getRequestURI(), rootCause(e));
+            log.warn("Refused {} {}: database unavailable ({})", request.getMethod(), LinkTokens.redact(request.getRequestURI()), rootCause(e));
             response.reset();
             response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
             if (Problems.isApi(request)) {

@@ -1,6 +1,7 @@
 package dev.lanyard.web;
 
 
+import dev.lanyard.account.LinkTokens;
 import dev.lanyard.device.UserAgentParser;
 import dev.lanyard.geo.ExternalOrigins;
 import dev.lanyard.keys.KeyAccess;
@@ -218,7 +219,7 @@ class SecurityConfiguration {
                 // As Spring Security marks the request's observation: a refused CSRF token is the request's failure.
                 RequestMetrics.failed(request, denied);
                 // Which form was refused and why, by the exception's kind: its message may quote the token sent.
-                log.info("Refused {} {}: {}", request.getMethod(), request.getRequestURI(),
+                log.info("Refused {} {}: {}", request.getMethod(), LinkTokens.redact(request.getRequestURI()),
                         denied instanceof MissingCsrfTokenException ? "no CSRF cookie (a new token was made)" : "the CSRF token sent does not match the cookie's");
             }
             if (Problems.ACTUATOR.matches(request) && !csrf) {

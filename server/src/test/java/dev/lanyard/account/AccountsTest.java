@@ -38,7 +38,7 @@ class AccountsTest {
 
     private static SignUp with(SignUp base, String email, String password, String name, String team) {
         return new SignUp(email == null ? base.email() : email, password == null ? base.password() : password,
-                name == null ? base.name() : name, team == null ? base.team() : team);
+                name == null ? base.name() : name, team == null ? base.team() : team, base.address());
     }
 
     private static void assertInvalid(SignUp request, String field, String message, Accounts accounts) {
@@ -61,7 +61,7 @@ class AccountsTest {
         SignUp request = TestAccounts.alice();
 
         Account account = accounts.signUp(new SignUp("  " + request.email().toUpperCase() + " ", request.password(),
-                "  Alice  ", " Platform "));
+                "  Alice  ", " Platform ", request.address()));
 
         assertThat(account.email()).isEqualTo(request.email());
         assertThat(account.name()).isEqualTo("Alice");
@@ -77,7 +77,7 @@ class AccountsTest {
                 "password", "Use a password of at least 12 characters.", accounts);
         assertInvalid(with(TestAccounts.alice(), null, "", null, null),
                 "password", "Use a password of at least 12 characters.", accounts);
-        assertInvalid(new SignUp(TestAccounts.uniqueEmail("alice"), null, "Alice", "Team"),
+        assertInvalid(new SignUp(TestAccounts.uniqueEmail("alice"), null, "Alice", "Team", address),
                 "password", "Use a password of at least 12 characters.", accounts);
         assertInvalid(with(TestAccounts.alice(), null, "x".repeat(1025), null, null),
                 "password", "Use a password of at most 1024 characters.", accounts);
@@ -96,7 +96,7 @@ class AccountsTest {
                 "alice@@example.com"}) {
             assertInvalid(with(TestAccounts.alice(), email, null, null, null), "email", "Enter a valid email address.", accounts);
         }
-        assertInvalid(new SignUp(null, TestAccounts.PASSWORD, "Alice", "Team"), "email", "Enter a valid email address.", accounts);
+        assertInvalid(new SignUp(null, TestAccounts.PASSWORD, "Alice", "Team", address), "email", "Enter a valid email address.", accounts);
     }
 
     @Test
@@ -119,7 +119,7 @@ class AccountsTest {
     @Test
     void signUpRefusesAnEmptyNameOrTeam() {
         assertInvalid(with(TestAccounts.alice(), null, null, "   ", null), "name", "Enter your name (up to 100 characters).", accounts);
-        assertInvalid(new SignUp(TestAccounts.uniqueEmail("a"), TestAccounts.PASSWORD, null, "Team"),
+        assertInvalid(new SignUp(TestAccounts.uniqueEmail("a"), TestAccounts.PASSWORD, null, "Team", address),
                 "name", "Enter your name (up to 100 characters).", accounts);
         assertInvalid(with(TestAccounts.alice(), null, null, "x".repeat(101), null),
                 "name", "Enter your name (up to 100 characters).", accounts);
@@ -302,12 +302,17 @@ class AccountsTest {
     }
 
     @Test
-    void successfulSignInClearsTheAccountsFailures() {
+    void aCompletedSignInClearsTheAccountsFailuresButARightPasswordAloneDoesNot() {
         Account account = accounts.signUp(TestAccounts.alice());
         for (int i = 0; i < 4; i++) {
             failedSignIn(account.email(), "wrong password");
         }
         accounts.authenticate(account.email(), TestAccounts.PASSWORD, address);
+        assertThat(failedSignIn(account.email(), "wrong password")).as("the fifth failure").isInstanceOf(AccountProblem.InvalidCredentials.class);
+        assertThat(failedSignIn(account.email(), TestAccounts.PASSWORD))
+                .as("a right password alone (a second factor may follow) forgave nothing").isInstanceOf(AccountProblem.TooManyAttempts.class);
+
+        accounts.signedIn(account, address);
 
         for (int i = 0; i < 4; i++) {
             assertThat(failedSignIn(account.email(), "wrong password")).isInstanceOf(AccountProblem.InvalidCredentials.class);

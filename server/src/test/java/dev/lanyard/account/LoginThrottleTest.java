@@ -170,4 +170,69 @@ class LoginThrottleTest {
         assertThat(fails(EMAIL, GUESSER)).as("the address's 20th failure").isTrue();
         assertThat(waitSeconds("someone@example.com", GUESSER)).as("the address budget was not reset").isPositive();
     }
+
+    @Test
+    void failuresFromManyAddressesOfOneIpv6SlashSixtyFourAreThrottledAsFromOneAddress() {
+        int counted = 0;
+        for (int i = 1; i <= 19; i++) if (fails(EMAIL, "2001:db8::" + i)) counted++;
+
+        assertThat(counted).as("2001:db8::1 to 2001:db8::19 share one email-and-address budget")
+                .isEqualTo(LoginThrottle.PER_EMAIL_AND_ADDRESS.free());
+        assertThat(waitSeconds(EMAIL, "2001:db8::ffff:1")).isPositive();
+        assertThat(fails(EMAIL, "2001:db8:0:1::1")).as("the next /64 is another address").isTrue();
+    }
+
+    @Test
+    void theAddressBudgetOverAllEmailsCountsAnIpv6SlashSixtyFourAsOneAddress() {
+        for (int i = 0; i < LoginThrottle.PER_ADDRESS.free(); i++) {
+            assertThat(fails("guess" + i + "@example.com", "2001:db8:7:7:" + Integer.toHexString(i + 1) + "::1")).isTrue();
+        }
+
+        assertThat(waitSeconds("someone@example.com", "2001:db8:7:7:ffff::1")).isPositive();
+    }
+
+    @Test
+    void anIpv4MappedIpv6AddressIsCountedAsItsIpv4Address() {
+        for (int i = 0; i < LoginThrottle.PER_EMAIL_AND_ADDRESS.free(); i++) assertThat(fails(EMAIL, "::ffff:" + GUESSER)).isTrue();
+
+        assertThat(waitSeconds(EMAIL, GUESSER)).isPositive();
+    }
+
+    @Test
+    void anAddressIsKeyedAsItsIpv4AddressOrItsIpv6SlashSixtyFour() {
+        assertThat(LoginThrottle.block("203.0.113.7")).isEqualTo("203.0.113.7");
+        assertThat(LoginThrottle.block("::ffff:203.0.113.7")).isEqualTo("203.0.113.7");
+        assertThat(LoginThrottle.block("2001:DB8:0:1:2:3:4:5")).isEqualTo("2001:db8:0:1::/64");
+        assertThat(LoginThrottle.block("2001:db8:0:1::9")).isEqualTo("2001:db8:0:1::/64");
+        assertThat(LoginThrottle.block("not an address")).isEqualTo("not an address");
+    }
+
+    @Test
+    void aRightPasswordThatASecondFactorMustFollowForgivesNothing() {
+        for (int i = 0; i < LoginThrottle.PER_EMAIL_AND_ADDRESS.free() - 1; i++) assertThat(fails(EMAIL, GUESSER)).isTrue();
+        try (LoginThrottle.Attempt password = throttle.begin(EMAIL, GUESSER)) {
+            password.passed();
+        }
+
+        assertThat(fails(EMAIL, GUESSER)).as("the fifth failure").isTrue();
+        assertThat(waitSeconds(EMAIL, GUESSER)).as("the wrong codes before the right password still count").isPositive();
+
+        throttle.forgive(EMAIL, GUESSER);
+        assertThat(fails(EMAIL, GUESSER)).as("a completed sign-in forgives them").isTrue();
+    }
+
+    @Test
+    void signUpsAndInvitationsHaveBudgetsOfTheirOwnPerAddress() {
+        for (int i = 0; i < LoginThrottle.PER_EMAIL_AND_ADDRESS.free(); i++) {
+            try (LoginThrottle.Attempt taken = throttle.begin(LoginThrottle.What.SIGN_UP, "2001:db8:9::" + (i + 1))) {
+                taken.failed();
+            }
+        }
+
+        assertThatThrownBy(() -> throttle.begin(LoginThrottle.What.SIGN_UP, "2001:db8:9::77")).isInstanceOf(AccountProblem.TooManyAttempts.class);
+        try (LoginThrottle.Attempt other = throttle.begin(LoginThrottle.What.INVITATION, "2001:db8:9::77")) {
+            other.passed();
+        }
+        assertThat(fails(EMAIL, "2001:db8:9::77")).as("nor are passwords from there held up yet").isTrue();
+    }
 }

@@ -32,7 +32,15 @@ public final class TestAccounts {
 
     /** A valid sign-up for someone called {@code who}, with an email nobody has used yet. */
     public static SignUp newcomer(String who) {
-        return new SignUp(uniqueEmail(who), PASSWORD, capitalized(who), capitalized(who) + "'s team");
+        return new SignUp(uniqueEmail(who), PASSWORD, capitalized(who), capitalized(who) + "'s team", uniqueAddress());
+    }
+
+    /**
+     * An IPv6 address in a /64 of its own (documentation prefix) that no other test uses: sign-ups are
+     * throttled per address, and a test's taken emails must not count against another's.
+     */
+    public static String uniqueAddress() {
+        return "2001:db8:5:" + Integer.toHexString(SEQUENCE.incrementAndGet() & 0xffff) + "::1";
     }
 
     /** An email (lower case, as stored) that no other test uses. */

@@ -43,7 +43,7 @@ final class AuditFixtures {
     ApiClient.Member memberOf(ApiClient.Member admin, String who) throws Exception {
         Account inviter = account(admin);
         String email = TestAccounts.uniqueEmail(who);
-        members.invite(inviter, email, Role.MEMBER);
+        members.invite(inviter, email, Role.MEMBER, admin.address());
         String body = mailer.outbox(inviter.team(), 20).stream().filter(m -> m.recipient().equals(email))
                 .findFirst().orElseThrow().body();
         Matcher link = INVITE_LINK.matcher(body);

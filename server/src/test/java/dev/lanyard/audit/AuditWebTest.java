@@ -191,7 +191,7 @@ class AuditWebTest {
     @Test
     void csvExportIsStreamedAsAnAttachmentWithEveryCellEscaped() throws Exception {
         SignUp odd = new SignUp(TestAccounts.uniqueEmail("odd"), TestAccounts.PASSWORD, "=HYPERLINK(\"http://evil\"), \"x\"",
-                "Odd team");
+                "Odd team", TestAccounts.uniqueAddress());
         Account account = accounts.signUp(odd);
         Member oddAdmin = api.logIn(new Member(odd.email(), "", "", account.id().value(), ""));
 

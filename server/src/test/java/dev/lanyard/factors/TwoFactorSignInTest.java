@@ -177,6 +177,48 @@ class TwoFactorSignInTest {
     }
 
     @Test
+    void aRightPasswordDoesNotWipeTheWrongCodesSoGuessingCodesIsThrottled() throws Exception {
+        Member ida = api.signUp("ida");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(ida);
+        clock.advance(Duration.ofSeconds(30));
+        String address = ApiClient.newAddress();
+        String wrong = factors.code(enrolled.seed()).equals("000000") ? "111111" : "000000";
+
+        // Someone with the password: a fresh challenge for each wrong code, as many times as they are let.
+        MvcResult refused = null;
+        int wrongCodes = 0;
+        for (int round = 0; round < 10 && refused == null; round++) {
+            MvcResult password = mvc.perform(post("/api/v1/login").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                    .content(api.write(Map.of("email", ida.email(), "password", TestAccounts.PASSWORD, "tokenType", "bearer")))).andReturn();
+            if (password.getResponse().getStatus() == 429) {
+                refused = password;
+                break;
+            }
+            assertThat(password.getResponse().getStatus()).as(password.getResponse().getContentAsString()).isEqualTo(200);
+            MvcResult code = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                    .content(api.write(Map.of("challenge", api.read(password).path("challenge").asString(), "code", wrong)))).andReturn();
+            if (code.getResponse().getStatus() == 429) refused = code;
+            else {
+                assertThat(code.getResponse().getStatus()).isEqualTo(400);
+                wrongCodes++;
+            }
+        }
+
+        assertThat(refused).as("throttled within ten rounds of right password and wrong code").isNotNull();
+        assertThat(wrongCodes).as("the free failures of one email and address").isEqualTo(5);
+        assertThat(refused.getResponse().getHeader("Retry-After")).isNotEmpty();
+        assertThat(api.read(refused).path("type").asString()).isEqualTo("urn:lanyard:problem:too-many-attempts");
+        MvcResult page = passwordStep(ida, address, null, false);
+        assertThat(page.getResponse().getStatus()).isEqualTo(429);
+        assertThat(page.getResponse().getContentAsString()).contains("Too many failed sign-in attempts.");
+
+        // The owner, from their own address, is not held up; their completed sign-in forgives their own slips.
+        String own = ApiClient.newAddress();
+        String challenge = TwoFactorClient.challengeCookie(passwordStep(ida, own, null, false).getResponse()).orElseThrow();
+        assertThat(codeStep(challenge, factors.code(enrolled.seed()), own).getResponse().getStatus()).isEqualTo(302);
+    }
+
+    @Test
     void aChallengeExpiresAfterFiveMinutes() throws Exception {
         Member fay = api.signUp("fay");
         TwoFactorClient.Enrolled enrolled = factors.enrol(fay);

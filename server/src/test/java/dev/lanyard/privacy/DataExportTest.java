@@ -111,7 +111,7 @@ class DataExportTest {
     private Member memberOf(Member inviter, String who) throws Exception {
         Account by = account(inviter);
         String email = TestAccounts.uniqueEmail(who);
-        members.invite(by, email, Role.MEMBER);
+        members.invite(by, email, Role.MEMBER, inviter.address());
         String body = mailer.outbox(by.team(), 20).stream().filter(m -> m.recipient().equals(email)).findFirst().orElseThrow().body();
         Matcher link = INVITE_LINK.matcher(body);
         assertThat(link.find()).as(body).isTrue();

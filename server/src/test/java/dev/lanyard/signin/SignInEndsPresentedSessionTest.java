@@ -142,6 +142,28 @@ class SignInEndsPresentedSessionTest {
     }
 
     @Test
+    void anApiKeyPresentedToSignUpOrLoginIsNotEnded() throws Exception {
+        Member alice = api.signUp("alice");
+        MvcResult created = mvc.perform(post("/api/v1/api-keys").cookie(alice.cookie()).with(ApiClient.from(alice.address()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("name", "CI", "scopes", java.util.List.of("sessions:read"))))).andReturn();
+        assertThat(created.getResponse().getStatus()).as(created.getResponse().getContentAsString()).isEqualTo(201);
+        String key = api.read(created).path("secret").asString();
+        var newcomer = TestAccounts.newcomer("dora");
+
+        MvcResult signUp = mvc.perform(post("/api/v1/signup").header("Authorization", "Bearer " + key)
+                .with(ApiClient.from(ApiClient.newAddress())).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", newcomer.email(), "password", newcomer.password(), "name", newcomer.name(),
+                        "team", newcomer.team())))).andReturn();
+        MvcResult login = apiLogin(alice, TestAccounts.PASSWORD, post("/api/v1/login").header("Authorization", "Bearer " + key));
+
+        assertThat(signUp.getResponse().getStatus()).isEqualTo(201);
+        assertThat(login.getResponse().getStatus()).isEqualTo(201);
+        assertThat(mvc.perform(get("/api/v1/sessions/current").header("Authorization", "Bearer " + key)).andReturn()
+                .getResponse().getStatus()).as("a key is no sign-in that a new one replaces").isEqualTo(200);
+    }
+
+    @Test
     void anEmailLongerThan254CharactersIsABadRequestNamingTheField() throws Exception {
         assertThat(LONG_EMAIL).hasSize(255);
 

@@ -3,6 +3,7 @@ package dev.lanyard.team;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.time.Duration;
@@ -15,7 +16,10 @@ import dev.lanyard.web.ApiClient.Member;
 import dev.lanyard.web.LanyardSpringTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * through it makes a member of the team who is signed in at once.
  */
 @LanyardSpringTest(database = TestMail.SqliteWithSmtp.class)
+@ExtendWith(OutputCaptureExtension.class)
 class InvitationsTest {
     private static final String GONE = "This invitation link has expired, was cancelled or was already used.";
 
@@ -171,6 +176,75 @@ class InvitationsTest {
         assertThat(forged.body()).contains("This form has expired or was sent from another site");
         assertThat(team.accountId(email)).isEmpty();
         assertThat(team.openLink(token).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRefusedFormLogsItsPathWithoutTheLinkToken(CapturedOutput output) throws Exception {
+        String email = TestAccounts.uniqueEmail("logged");
+        team.invite(admin, email, "member");
+        String token = TestMail.lastMailTo(email).token();
+
+        assertThat(team.acceptWithoutCsrf(token, "Eve", TestAccounts.PASSWORD).status()).isEqualTo(403);
+
+        assertThat(output.getAll()).contains("Refused POST /invite/[redacted]: ").doesNotContain(token);
+    }
+
+    @Test
+    void theInvitationsOfAnAdminWhoIsRemovedAreCancelled() throws Exception {
+        Member second = team.join(admin, "sid", "admin");
+        String email = TestAccounts.uniqueEmail("via-sid");
+        team.invite(second, email, "admin");
+        String token = TestMail.lastMailTo(email).token();
+        String ownEmail = TestAccounts.uniqueEmail("via-ada");
+        team.invite(admin, ownEmail, "member");
+
+        MvcResult removed = team.perform(team.as(delete("/api/v1/admin/members/" + second.accountId()), admin));
+
+        assertThat(removed.getResponse().getStatus()).isEqualTo(204);
+        assertGone(team.openLink(token));
+        assertGone(team.accept(token, "Late", TestAccounts.PASSWORD));
+        assertThat(team.accountId(email)).isEmpty();
+        assertThat(team.openLink(TestMail.lastMailTo(ownEmail).token()).status()).as("other admins' invitations stay").isEqualTo(200);
+        assertThat(jdbc.sql("SELECT actor_id FROM audit_entries WHERE action = :action AND detail = :detail")
+                .param("action", "team.invitation-cancelled").param("detail", "Cancelled the invitation of " + email)
+                .query(String.class).list()).as("audited as done by whoever removed the admin").containsExactly(admin.accountId());
+    }
+
+    @Test
+    void theInvitationsOfAnAdminMadeAMemberAreCancelled() throws Exception {
+        Member second = team.join(admin, "pia", "admin");
+        String email = TestAccounts.uniqueEmail("via-pia");
+        team.invite(second, email, "member");
+        String token = TestMail.lastMailTo(email).token();
+
+        MvcResult demoted = team.perform(team.json(patch("/api/v1/admin/members/" + second.accountId()), admin, Map.of("role", "member")));
+
+        assertThat(demoted.getResponse().getStatus()).as(demoted.getResponse().getContentAsString()).isLessThan(300);
+        assertGone(team.openLink(token));
+    }
+
+    @Test
+    void invitingManyEmailsThatHaveAnAccountFromOneAddressIsThrottled() throws Exception {
+        int refused = 0;
+        MvcResult throttled = null;
+        for (int i = 0; i < 25 && throttled == null; i++) {
+            Member someone = team.admin("probed");
+            MvcResult result = team.perform(team.json(post("/api/v1/admin/invitations"), admin, Map.of("email", someone.email(), "role", "member")));
+            if (result.getResponse().getStatus() == 429) throttled = result;
+            else {
+                assertProblem(result, 400, "invalid-input", "email");
+                refused++;
+            }
+        }
+
+        assertThat(throttled).as("throttled within 25 emails").isNotNull();
+        assertThat(refused).isEqualTo(5);
+        assertThat(throttled.getResponse().getHeader("Retry-After")).isNotEmpty();
+        assertThat(team.read(throttled).path("detail").asString()).startsWith("Too many invitations of people who already have an account.");
+        MockHttpServletResponse form = team.perform(team.form(post("/admin/members/invite"), admin)
+                .param("email", TestAccounts.uniqueEmail("new")).param("role", "MEMBER")).getResponse();
+        assertThat(form.getStatus()).isEqualTo(429);
+        assertThat(form.getContentAsString()).contains("Too many invitations of people who already have an account.");
     }
 
     @Test

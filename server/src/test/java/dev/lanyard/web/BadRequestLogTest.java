@@ -36,4 +36,12 @@ class BadRequestLogTest {
             assertThat(l.length()).isLessThan(200);
         });
     }
+
+    @Test
+    void theTokenOfAMailedLinkIsNotLogged() {
+        assertThat(log.line("POST", "/invite/tok3n_-X?", "unparsable")).hasValueSatisfying(l ->
+                assertThat(l).contains("POST /invite/[redacted]?").doesNotContain("tok3n"));
+        assertThat(log.line("GET", "/not-me/s3cret/all", "unparsable")).hasValueSatisfying(l ->
+                assertThat(l).contains("/not-me/[redacted]/all").doesNotContain("s3cret"));
+    }
 }
