@@ -131,18 +131,19 @@ introspect_lua() {
 
 # oauth_app_tokens BASE COOKIE REDIRECT WORKDIR: as the admin signed in with COOKIE (a lanyard_session=
 # cookie), registers a confidential app and signs in through it as a user would (authorize with PKCE,
-# consent with the page's CSRF token, code exchange). Sets client_id, client_secret, access, refresh.
+# consent with the page's CSRF token, code exchange), allowing offline_access for a refresh token. Sets
+# client_id, client_secret, access, refresh.
 oauth_app_tokens() {
     local base=$1 cookie=$2 redirect=$3 dir=$4 app verifier challenge authorize consent page csrf xsrf state landed code tokens
     app=$(curl -fsS -H "Cookie: $cookie" -H 'Content-Type: application/json' \
-        -d "{\"name\":\"Bench app\",\"redirectUris\":[\"$redirect\"],\"type\":\"confidential\",\"scopes\":[\"openid\",\"email\"]}" \
+        -d "{\"name\":\"Bench app\",\"redirectUris\":[\"$redirect\"],\"type\":\"confidential\",\"scopes\":[\"openid\",\"email\",\"offline_access\"]}" \
         "$base/api/v1/admin/apps")
     client_id=$(printf '%s' "$app" | field clientId)
     client_secret=$(printf '%s' "$app" | field clientSecret)
     [ -n "$client_id" ] && [ -n "$client_secret" ] || { echo "$BENCH_NAME: registering the app failed: $app" >&2; exit 1; }
     verifier=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
     challenge=$(printf '%s' "$verifier" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=\n')
-    authorize="$base/oauth2/authorize?response_type=code&client_id=$client_id&redirect_uri=$(urlencode "$redirect")&scope=openid%20email&state=bench&code_challenge=$challenge&code_challenge_method=S256"
+    authorize="$base/oauth2/authorize?response_type=code&client_id=$client_id&redirect_uri=$(urlencode "$redirect")&scope=openid%20email%20offline_access&state=bench&code_challenge=$challenge&code_challenge_method=S256"
     consent=$(curl -sS -o /dev/null -w '%{redirect_url}' -H "Cookie: $cookie" "$authorize")
     page=$(curl -fsS -D "$dir/consent.h" -H "Cookie: $cookie" -H 'Accept: text/html' "$consent")
     csrf=$(printf '%s' "$page" | grep -oE 'name="_csrf"[[:space:]]+value="[^"]+"' | head -n 1 | sed -E 's/.*value="([^"]+)"/\1/')
@@ -150,7 +151,7 @@ oauth_app_tokens() {
     state=$(urldecode "$(printf '%s' "$consent" | grep -oE '[?&]state=[^&]+' | cut -d= -f2-)")
     landed=$(curl -sS -o /dev/null -w '%{redirect_url}' -H "Cookie: $cookie; $xsrf" \
         --data-urlencode "client_id=$client_id" --data-urlencode "state=$state" --data-urlencode "_csrf=$csrf" \
-        --data-urlencode "scope=openid" --data-urlencode "scope=email" "$base/oauth2/authorize")
+        --data-urlencode "scope=openid" --data-urlencode "scope=email" --data-urlencode "scope=offline_access" "$base/oauth2/authorize")
     code=$(urldecode "$(printf '%s' "$landed" | grep -oE '[?&]code=[^&]+' | cut -d= -f2-)")
     [ -n "$code" ] || { echo "$BENCH_NAME: no authorization code (landed on '$landed')" >&2; exit 1; }
     tokens=$(curl -fsS -u "$client_id:$client_secret" --data-urlencode grant_type=authorization_code --data-urlencode "code=$code" \

@@ -56,7 +56,7 @@ public class RelyingWebApp {
                         "spring.security.oauth2.client.provider.lanyard.issuer-uri", issuer,
                         "spring.security.oauth2.client.registration.lanyard.client-id", clientId,
                         "spring.security.oauth2.client.registration.lanyard.client-secret", secret,
-                        "spring.security.oauth2.client.registration.lanyard.scope", "openid,profile,email",
+                        "spring.security.oauth2.client.registration.lanyard.scope", "openid,profile,email,offline_access",
                         "spring.security.oauth2.client.registration.lanyard.redirect-uri", "{baseUrl}/login/oauth2/code/{registrationId}"))
                 .run();
     }

@@ -3,6 +3,9 @@ package dev.lanyard.apps;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,13 @@ import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
@@ -52,13 +61,20 @@ import org.springframework.security.oauth2.server.authorization.oidc.web.OidcLog
 import org.springframework.security.oauth2.server.authorization.oidc.web.OidcProviderConfigurationEndpointFilter;
 import org.springframework.security.oauth2.server.authorization.oidc.web.OidcUserInfoEndpointFilter;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2AccessTokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2RefreshTokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.web.NimbusJwkSetEndpointFilter;
 import org.springframework.security.oauth2.server.authorization.web.OAuth2AuthorizationEndpointFilter;
 import org.springframework.security.oauth2.server.authorization.web.OAuth2AuthorizationServerMetadataEndpointFilter;
 import org.springframework.security.oauth2.server.authorization.web.OAuth2TokenEndpointFilter;
 import org.springframework.security.oauth2.server.authorization.web.OAuth2TokenRevocationEndpointFilter;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.OAuth2ProtectedResourceMetadataFilter;
 import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.SecurityFilterChain;
@@ -82,6 +98,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Configuration(proxyBeanMethods = false)
 class AuthorizationServerConfiguration {
     static final String CONSENT_PAGE = "/oauth2/consent";
+    static final String OFFLINE_ACCESS = "offline_access";
 
     @Bean
     JwtEncoder jwtEncoder(SigningKeys keys) {
@@ -93,7 +110,13 @@ class AuthorizationServerConfiguration {
         return NimbusJwtDecoder.withJwkSource(keys).build();
     }
 
-    /** Every token carries the id of its grant's Lanyard session ({@code sid}) and names the key that signed it. */
+    /**
+     * Every token carries the id of its grant's Lanyard session ({@code sid}) and names the key that
+     * signed it. ID tokens carry {@code auth_time}, when the member signed in to the browser session
+     * that authorized the grant (OpenID Connect Core 2, required with {@code max_age}): Spring's own
+     * comes from a servlet session, which this stateless chain has none of. A {@link java.util.Date},
+     * as Spring's is, which it copies into the ID token of a refresh.
+     */
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer(SigningKeys keys) {
         return context -> {
@@ -102,7 +125,32 @@ class AuthorizationServerConfiguration {
             if (authorization != null && authorization.getAttribute(LanyardAuthorizations.SESSION_ATTRIBUTE) instanceof String sid) {
                 context.getClaims().claim("sid", sid);
             }
+            if (authorization != null && OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())
+                    && authorization.getAttribute(LanyardAuthorizations.AUTH_TIME_ATTRIBUTE) instanceof Instant signedIn) {
+                context.getClaims().claim(IdTokenClaimNames.AUTH_TIME, Date.from(signedIn));
+            }
         };
+    }
+
+    /**
+     * Spring's token generators (a JWT for access and ID tokens, an opaque refresh token), but a
+     * refresh token only for a grant whose member allowed {@code offline_access}: the consent page
+     * promises staying connected with that scope alone ({@link AppClient#SCOPES}). A refresh keeps
+     * rotating the token of a grant that has one, whatever scopes it narrows the new tokens to.
+     */
+    @Bean
+    OAuth2TokenGenerator<OAuth2Token> tokenGenerator(JwtEncoder encoder, OAuth2TokenCustomizer<JwtEncodingContext> customizer) {
+        JwtGenerator jwt = new JwtGenerator(encoder);
+        jwt.setJwtCustomizer(customizer);
+        OAuth2RefreshTokenGenerator refresh = new OAuth2RefreshTokenGenerator();
+        OAuth2TokenGenerator<OAuth2RefreshToken> offlineOnly = context ->
+                AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType()) || offline(context.getAuthorization())
+                        ? refresh.generate(context) : null;
+        return new DelegatingOAuth2TokenGenerator(jwt, new OAuth2AccessTokenGenerator(), offlineOnly);
+    }
+
+    private static boolean offline(OAuth2Authorization authorization) {
+        return authorization != null && authorization.getAuthorizedScopes().contains(OFFLINE_ACCESS);
     }
 
     @Bean
@@ -113,13 +161,15 @@ class AuthorizationServerConfiguration {
                                                  LanyardAuthorizations authorizations, LanyardConsents consents,
                                                  CsrfTokenRepository csrfTokens, AppClientStore apps, Accounts accounts,
                                                  Sessions sessions, ConsentStore consentStore, tools.jackson.databind.json.JsonMapper json,
-                                                 AuthorizationServerSettings settings)
+                                                 AuthorizationServerSettings settings, Clock clock)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         IntrospectionResponse introspected = new IntrospectionResponse(json);
         IntrospectionShortcut shortcut = new IntrospectionShortcut(introspection(settings), introspected);
         RequestMatcher endpoints = server.getEndpointsMatcher();
-        RequestMatcher consentPost = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/oauth2/authorize");
+        RequestMatcher consentPost = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, settings.getAuthorizationEndpoint());
+        RequestMatcher authorizeGet = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, settings.getAuthorizationEndpoint());
+        RequestMatcher userInfo = PathPatternRequestMatcher.withDefaults().matcher(settings.getOidcUserInfoEndpoint());
         http.securityMatcher(endpoints)
                 .with(server, s -> s
                         .registeredClientRepository(clients)
@@ -130,11 +180,14 @@ class AuthorizationServerConfiguration {
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
                                             p.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
-                                                    .andThen(sameTeam(apps)));
+                                                    .andThen(sameTeam(apps)).andThen(SignInAgain.silently(sessions, clock)));
                                             p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
                                         })))
                         .tokenIntrospectionEndpoint(i -> i.introspectionResponseHandler(introspected)
-                                .authenticationProviders(configure(OAuth2TokenIntrospectionAuthenticationProvider.class, shortcut::tokens)))
+                                // Answers about a token only to the apps of its app's team, also through the shortcut.
+                                .authenticationProviders(providers -> providers.replaceAll(provider ->
+                                        provider instanceof OAuth2TokenIntrospectionAuthenticationProvider spring
+                                                ? shortcut.tokens(new TeamIntrospection(spring, clients)) : provider)))
                         .clientAuthentication(c -> c
                                 .authenticationConverters(converters -> converters.replaceAll(converter ->
                                         converter instanceof org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter
@@ -147,6 +200,11 @@ class AuthorizationServerConfiguration {
                         .oidc(o -> o
                                 // OpenID Connect Back-Channel Logout 1.0: logout tokens (with sid) go out through the signals module.
                                 .providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(c -> c
+                                        // Every scope an app may be allowed, where Spring names openid alone.
+                                        .scopes(scopes -> {
+                                            scopes.clear();
+                                            scopes.addAll(new java.util.TreeSet<>(AppClient.SCOPES.keySet()));
+                                        })
                                         .claim("backchannel_logout_supported", true)
                                         .claim("backchannel_logout_session_supported", true)))
                                 .userInfoEndpoint(u -> u.userInfoMapper(context -> userInfo(context, accounts)))
@@ -163,11 +221,13 @@ class AuthorizationServerConfiguration {
                 .addFilterBefore(sessionFilter, CsrfFilter.class)
                 // The common introspection request, answered by this chain's own providers (decision 44).
                 .addFilterBefore(shortcut, AbstractPreAuthenticatedProcessingFilter.class)
+                // prompt=login and max_age (OpenID Connect Core 3.1.2.1): to the sign-in page, then back.
+                .addFilterBefore(new SignInAgain(authorizeGet, sessions, clock), AbstractPreAuthenticatedProcessingFilter.class)
                 // The consent form posts to the authorize endpoint: it carries Lanyard's CSRF token like every form.
                 // Not through csrf(): the authorization server exempts its own endpoints from that one.
                 .csrf(c -> c.disable())
                 .addFilterAt(consentCsrf(csrfTokens, consentPost), CsrfFilter.class)
-                .oauth2ResourceServer(r -> r.jwt(Customizer.withDefaults()))
+                .oauth2ResourceServer(r -> r.bearerTokenResolver(onlyAt(userInfo)).jwt(Customizer.withDefaults()))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
                         (request, response, failure) -> response.sendRedirect(signInAndReturn(request)),
@@ -213,9 +273,20 @@ class AuthorizationServerConfiguration {
         return PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, settings.getTokenIntrospectionEndpoint());
     }
 
+    /**
+     * A bearer token is read at userinfo only, the one endpoint of this chain that takes one. Read on
+     * the whole chain, any JWT of Lanyard's (an ID token an app holds, an access token) signed its
+     * holder in as the member it names: at the authorize endpoint it stood for the member's browser
+     * session, gave consent and got a code (outside review).
+     */
+    private static BearerTokenResolver onlyAt(RequestMatcher userInfo) {
+        BearerTokenResolver bearer = new DefaultBearerTokenResolver();
+        return request -> userInfo.matches(request) ? bearer.resolve(request) : null;
+    }
+
     /** A filter of the authorization server chain that only ever acts on another endpoint than introspection, or a CSRF check. */
     static boolean elsewhere(Filter filter) {
-        return filter instanceof ConsentCsrf || filter instanceof CsrfFilter
+        return filter instanceof ConsentCsrf || filter instanceof CsrfFilter || filter instanceof SignInAgain
                 || filter instanceof OAuth2AuthorizationServerMetadataEndpointFilter || filter instanceof OidcProviderConfigurationEndpointFilter
                 || filter instanceof OAuth2ProtectedResourceMetadataFilter || filter instanceof NimbusJwkSetEndpointFilter
                 || filter instanceof OAuth2AuthorizationEndpointFilter || filter.getClass().getEnclosingClass() == OAuth2AuthorizationEndpointFilter.class
@@ -244,10 +315,12 @@ class AuthorizationServerConfiguration {
         }
     }
 
-    /** The sign-in page, asked to come back to this authorize request (a path on Lanyard, never elsewhere). */
+    /**
+     * The sign-in page, asked to come back to this authorize request (a path on Lanyard, never elsewhere),
+     * less {@code prompt=login} and {@code max_age}, which the sign-in about to happen answers ({@link SignInAgain}).
+     */
     static String signInAndReturn(HttpServletRequest request) {
-        String back = request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
-        return request.getContextPath() + "/login?next=" + URLEncoder.encode(back, StandardCharsets.UTF_8);
+        return request.getContextPath() + "/login?next=" + URLEncoder.encode(SignInAgain.back(request), StandardCharsets.UTF_8);
     }
 
     private static <T> Consumer<List<org.springframework.security.authentication.AuthenticationProvider>> configure(
@@ -265,7 +338,9 @@ class AuthorizationServerConfiguration {
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(
                         new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE, "This scope cannot be asked for by signing a member in.", null), request);
             }
-            if (!(request.getPrincipal() instanceof Authentication user) || !(user.getPrincipal() instanceof CurrentSession member)) return;
+            Optional<CurrentSession> signedIn = member(request);
+            if (signedIn.isEmpty()) return;
+            CurrentSession member = signedIn.get();
             boolean ours = apps.find(context.getRegisteredClient().getId()).map(app -> app.team().equals(member.account().team())).orElse(false);
             if (!ours) {
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(
@@ -275,14 +350,30 @@ class AuthorizationServerConfiguration {
     }
 
     /**
+     * The member signed in to Lanyard in this browser who makes the authorize request, or empty for
+     * someone not signed in (Spring sends them to the sign-in page). Anyone else signed in, by an API
+     * key or any token that is not a Lanyard browser session, is refused: only a member's own sign-in
+     * consents and starts a grant.
+     */
+    static Optional<CurrentSession> member(OAuth2AuthorizationCodeRequestAuthenticationToken request) {
+        if (!(request.getPrincipal() instanceof Authentication user) || user instanceof AnonymousAuthenticationToken || !user.isAuthenticated()) {
+            return Optional.empty();
+        }
+        if (user.getPrincipal() instanceof CurrentSession member && !member.apiKey()) return Optional.of(member);
+        throw new OAuth2AuthorizationCodeRequestAuthenticationException(
+                new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED, "Sign in to Lanyard in this browser.", null), request);
+    }
+
+    /**
      * Consent is asked unless the member already allowed every scope requested, even for
      * {@code openid} alone (which Spring's default lets through unasked): every app a member
      * signs in to is one they consented to, and so one listed under Connected apps.
      */
     private static boolean consentMissing(OAuth2AuthorizationCodeRequestAuthenticationContext context, ConsentStore consents) {
         OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
-        if (!(request.getPrincipal() instanceof Authentication user)) return true;
-        return consents.find(context.getRegisteredClient().getId(), user.getName())
+        Optional<CurrentSession> member = member(request);
+        if (member.isEmpty()) return true;
+        return consents.find(context.getRegisteredClient().getId(), member.get().account().id().value())
                 .map(c -> !c.scopes().containsAll(request.getScopes())).orElse(true);
     }
 

@@ -19,13 +19,14 @@ final class ClientSecrets implements PasswordEncoder {
 
     @Override
     public String encode(CharSequence raw) {
-        return PREFIX + TokenHashes.hash(raw.toString());
+        return PREFIX + TokenHashes.digest(raw.toString());
     }
 
     @Override
     public boolean matches(CharSequence raw, String encoded) {
         if (raw == null || encoded == null || !encoded.startsWith(PREFIX)) return false;
-        byte[] presented = TokenHashes.hash(raw.toString()).getBytes(StandardCharsets.US_ASCII);
+        // Always hashed: TokenHashes.hash would take "lanyard-hashed:" and the stored hash for the secret (outside review).
+        byte[] presented = TokenHashes.digest(raw.toString()).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(presented, encoded.substring(PREFIX.length()).getBytes(StandardCharsets.US_ASCII));
     }
 

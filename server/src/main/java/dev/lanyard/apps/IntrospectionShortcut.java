@@ -28,7 +28,7 @@ import org.springframework.util.StringUtils;
  * {@code token} (once) and {@code token_type_hint} (at most once) in the form. The client is
  * authenticated by the chain's own {@link ClientSecretAuthenticationProvider} (Lanyard's hashed
  * secrets, the allowed methods, the secret's expiry), the token introspected by the chain's own
- * {@link OAuth2TokenIntrospectionAuthenticationProvider}, and the answer written by the endpoint's
+ * {@link OAuth2TokenIntrospectionAuthenticationProvider} (within the caller's team, {@link TeamIntrospection}), and the answer written by the endpoint's
  * own {@link IntrospectionResponse}, exactly as the endpoint filter would after them.
  *
  * <p>Anything else, and any refusal (an unknown client, a wrong secret, a malformed header or form),
@@ -57,9 +57,10 @@ final class IntrospectionShortcut implements Filter {
         this.clients = provider;
     }
 
-    /** The chain's own introspection provider, given while the chain is built. */
-    void tokens(OAuth2TokenIntrospectionAuthenticationProvider provider) {
+    /** The chain's own introspection provider, given while the chain is built; returned, to be put in the chain. */
+    AuthenticationProvider tokens(TeamIntrospection provider) {
         this.tokens = provider;
+        return provider;
     }
 
     @Override

@@ -65,6 +65,9 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     static final String SESSION_ATTRIBUTE = "lanyard.session";
     /** Attribute of a grant read back: the member's account, as the session check found it (from the cache). */
     static final String ACCOUNT_ATTRIBUTE = "lanyard.account";
+    /** Attribute of a grant read back: when the member signed in to the browser session that authorized it (an {@link Instant}). */
+    static final String AUTH_TIME_ATTRIBUTE = "lanyard.auth-time";
+    private static final String AUTH_TIME = "auth_time";
     private static final Set<String> TIME_CLAIMS = Set.of("iat", "exp", "nbf", "auth_time");
     private static final String ISSUER = "iss";
     private static final Sessions.Use TOKEN_USE = new Sessions.Use("", Optional.empty(), true);
@@ -89,8 +92,12 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         this.byAccessHash = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5)).build();
     }
 
-    /** What of a grant is no secret, as JSON. */
-    record Body(String grantType, Set<String> scopes, String principal, String browserSession, Request request,
+    /**
+     * What of a grant is no secret, as JSON.
+     *
+     * @param authTime when the authorizing browser session signed in, epoch seconds; null in grants stored before it was kept
+     */
+    record Body(String grantType, Set<String> scopes, String principal, String browserSession, Long authTime, Request request,
                 Map<String, Tok> tokens) {
     }
 
@@ -128,10 +135,13 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         Optional<String> sessionId = before.flatMap(StoredGrant::sessionId);
         Optional<String> sessionKey = before.flatMap(StoredGrant::sessionKey);
         Optional<String> browserSession = browserSession(authorization);
+        Optional<Instant> authTime = Optional.ofNullable(authorization.<Instant>getAttribute(AUTH_TIME_ATTRIBUTE));
         if (sessionId.isEmpty() && authorization.getToken(OAuth2AuthorizationCode.class) != null) {
-            Sessions.AppSession started = startSession(authorization, browserSession);
+            Session browser = browser(authorization, browserSession);
+            Sessions.AppSession started = startSession(authorization, browser);
             sessionId = Optional.of(started.session().id().value());
             sessionKey = Optional.of(started.key());
+            authTime = Optional.of(browser.createdAt());
         }
         Optional<String> refreshHash = hashOf(authorization.getRefreshToken());
         Optional<String> oldRefresh = before.flatMap(StoredGrant::refreshHash);
@@ -140,7 +150,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 authorization.getPrincipalName(), sessionId, sessionKey,
                 Optional.ofNullable(state).map(TokenHashes::hash), hashOf(authorization.getToken(OAuth2AuthorizationCode.class)),
                 hashOf(authorization.getAccessToken()), refreshHash, hashOf(authorization.getToken(OidcIdToken.class)),
-                json.writeValueAsString(body(authorization, browserSession)), before.map(StoredGrant::createdAt).orElse(now), now);
+                json.writeValueAsString(body(authorization, browserSession, authTime)), before.map(StoredGrant::createdAt).orElse(now), now);
         before.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
         store.save(grant);
         // Cached as a lookup from the store reads it (the stored JSON, not the body written above), so both read alike.
@@ -160,10 +170,15 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         return token != null && token.isInvalidated();
     }
 
-    private Sessions.AppSession startSession(OAuth2Authorization authorization, Optional<String> browserSession) {
+    /** The browser session that asked for the grant's code: its sign-in is the grant's {@code auth_time}. */
+    private Session browser(OAuth2Authorization authorization, Optional<String> browserSession) {
         AccountId account = new AccountId(authorization.getPrincipalName());
-        Session browser = browserSession.map(id -> sessions.get(new SessionId(id), account))
+        return browserSession.map(id -> sessions.get(new SessionId(id), account))
                 .orElseThrow(() -> new IllegalStateException("An authorization code without the session that asked for it"));
+    }
+
+    private Sessions.AppSession startSession(OAuth2Authorization authorization, Session browser) {
+        AccountId account = new AccountId(authorization.getPrincipalName());
         String name = apps.find(authorization.getRegisteredClientId()).map(AppClient::name).orElse("App");
         ClientOrigin origin = new ClientOrigin(browser.device(), browser.userAgent(), browser.ip(), browser.location());
         return sessions.startApp(new NewSession(account, origin, AppType.OAUTH, true), name);
@@ -182,7 +197,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         return token == null ? Optional.empty() : Optional.of(TokenHashes.hash(token.getToken().getTokenValue()));
     }
 
-    private Body body(OAuth2Authorization a, Optional<String> browserSession) {
+    private Body body(OAuth2Authorization a, Optional<String> browserSession, Optional<Instant> authTime) {
         OAuth2AuthorizationRequest r = a.getAttribute(OAuth2AuthorizationRequest.class.getName());
         Request request = r == null ? null : new Request(r.getAuthorizationUri(), r.getClientId(), r.getRedirectUri(),
                 r.getScopes(), r.getState(), strings(r.getAdditionalParameters()), r.getAuthorizationRequestUri());
@@ -192,7 +207,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         put(tokens, "refresh_token", a.getRefreshToken());
         put(tokens, "id_token", a.getToken(OidcIdToken.class));
         return new Body(a.getAuthorizationGrantType().getValue(), a.getAuthorizedScopes(), a.getPrincipalName(),
-                browserSession.orElse(null), request, tokens);
+                browserSession.orElse(null), authTime.map(Instant::getEpochSecond).orElse(null), request, tokens);
     }
 
     private static Map<String, Object> strings(Map<String, Object> parameters) {
@@ -208,7 +223,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         if (token == null) return;
         OAuth2Token t = token.getToken();
         Map<String, Object> claims = new HashMap<>();
-        if (token.getClaims() != null) token.getClaims().forEach((k, v) -> claims.put(k, v instanceof Instant i ? i.getEpochSecond() : v));
+        if (token.getClaims() != null) token.getClaims().forEach((k, v) -> claims.put(k, v instanceof Instant i ? i.getEpochSecond()
+                : v instanceof java.util.Date d ? d.toInstant().getEpochSecond() : v));
         Set<String> scopes = t instanceof OAuth2AccessToken access ? access.getScopes() : Set.of();
         tokens.put(kind, new Tok(t.getIssuedAt() == null ? 0 : t.getIssuedAt().toEpochMilli(),
                 t.getExpiresAt() == null ? 0 : t.getExpiresAt().toEpochMilli(), scopes, claims, token.isInvalidated()));
@@ -298,6 +314,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 .authorizedScopes(body.scopes() == null ? Set.of() : body.scopes())
                 .attribute(Principal.class.getName(), new GrantPrincipal(grant.accountId(), Optional.ofNullable(body.browserSession())));
         grant.sessionId().ifPresent(id -> builder.attribute(SESSION_ATTRIBUTE, id));
+        if (body.authTime() != null) builder.attribute(AUTH_TIME_ATTRIBUTE, Instant.ofEpochSecond(body.authTime()));
         live.account().ifPresent(account -> builder.attribute(ACCOUNT_ATTRIBUTE, account));
         grant.stateHash().ifPresent(h -> builder.attribute(OAuth2ParameterNames.STATE, value(h, presented)));
         if (body.request() != null) {
@@ -343,11 +360,14 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
      * A token's claims as its issuer made them: times as instants, and the issuer as a URL, which
      * Spring's introspection otherwise converts from the string on every call (≈ 3% of an
      * introspection's CPU, bench/RESULTS.md). Shared by every read of a cached grant, so never changed.
+     * {@code auth_time} is a {@link java.util.Date}, as Spring makes it: a refresh copies it from the
+     * grant's ID token as one.
      */
     private static Map<String, Object> claims(Map<String, Object> stored) {
         if (stored == null) return Map.of();
         Map<String, Object> claims = new HashMap<>();
-        stored.forEach((k, v) -> claims.put(k, TIME_CLAIMS.contains(k) && v instanceof Number n ? Instant.ofEpochSecond(n.longValue())
+        stored.forEach((k, v) -> claims.put(k, k.equals(AUTH_TIME) && v instanceof Number n ? java.util.Date.from(Instant.ofEpochSecond(n.longValue()))
+                : TIME_CLAIMS.contains(k) && v instanceof Number n ? Instant.ofEpochSecond(n.longValue())
                 : k.equals(ISSUER) && v instanceof String issuer ? url(issuer) : v));
         return Collections.unmodifiableMap(claims);
     }

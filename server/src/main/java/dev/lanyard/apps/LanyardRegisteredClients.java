@@ -18,13 +18,16 @@ import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The authorization server's view of the apps admins registered: authorization code with PKCE
- * required for every app, refresh tokens rotated on every use, access tokens of five minutes.
+ * required for every app, refresh tokens (with {@code offline_access} only) rotated on every use,
+ * access tokens of five minutes.
  * Apps are registered through {@link Apps}, never through this repository.
  */
 @Component
 class LanyardRegisteredClients implements RegisteredClientRepository {
     static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
     static final Duration REFRESH_TOKEN_LIFETIME = Duration.ofDays(30);
+    /** Client setting: the id of the team that registered the app ({@link TeamIntrospection}). */
+    static final String TEAM_SETTING = "lanyard.team";
 
     /**
      * How long a node may use its copy of an app. A change evicts it at once on the node that made
@@ -85,7 +88,8 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
                 .redirectUris(uris -> uris.addAll(app.redirectUris()))
                 .postLogoutRedirectUris(uris -> uris.addAll(app.redirectUris()))
                 .scopes(scopes -> scopes.addAll(app.scopes()))
-                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(true).build())
+                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(true)
+                        .setting(TEAM_SETTING, app.team().value()).build())
                 .tokenSettings(TokenSettings.builder()
                         .accessTokenTimeToLive(ACCESS_TOKEN_LIFETIME)
                         .authorizationCodeTimeToLive(Duration.ofMinutes(1))

@@ -16,8 +16,17 @@ final class TokenHashes {
     private TokenHashes() {
     }
 
+    /** The hash of a grant's token, or the hash a placeholder holds (a grant read back and saved again keeps its tokens). */
     static String hash(String value) {
         if (value.startsWith(PLACEHOLDER)) return value.substring(PLACEHOLDER.length());
+        return digest(value);
+    }
+
+    /**
+     * The SHA-256 of {@code value}, whatever it is: for a value presented from outside (a client
+     * secret), where the placeholder's pass-through would let the stored hash stand for the secret.
+     */
+    static String digest(String value) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

@@ -46,12 +46,18 @@ class SignInPages {
         this.cookie = cookie;
     }
 
+    /**
+     * The sign-in page; a signed-in browser is sent on, unless asked to sign in {@code again} (an app's
+     * {@code prompt=login} or {@code max_age}, decision 52): signing in then replaces its session.
+     */
     @GetMapping("/login")
     String loginPage(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String ended,
-                     @RequestParam(required = false) String out, @RequestParam(required = false) String next, Model model) {
+                     @RequestParam(required = false) String out, @RequestParam(required = false) String next,
+                     @RequestParam(required = false) String again, Model model) {
         Optional<String> back = ReturnPath.of(next);
-        if (current != null) return back.map(path -> "redirect:" + path).orElse("redirect:/settings/sessions");
+        if (current != null && (again == null || back.isEmpty())) return back.map(path -> "redirect:" + path).orElse("redirect:/settings/sessions");
         back.ifPresent(path -> model.addAttribute("next", path));
+        if (current != null) model.addAttribute("info", "Sign in again to continue.");
         EndReason.ofCode(ended).filter(r -> r != EndReason.SIGNED_OUT)
                 .ifPresent(reason -> model.addAttribute("notice", reason.notice()));
         if (out != null) model.addAttribute("info", "all".equals(out)

@@ -97,13 +97,13 @@ class OAuthTwoNodesTest {
         String cookie = signedUp.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith("lanyard_session="))
                 .map(h -> h.split(";", 2)[0]).findFirst().orElseThrow();
         HttpResponse<String> registered = send("POST", url(nodeA) + "/api/v1/admin/apps", cookie, Map.of("name", "Wiki",
-                "redirectUris", List.of(OAuthFlowTest.REDIRECT), "type", "confidential", "scopes", List.of("openid", "email")));
+                "redirectUris", List.of(OAuthFlowTest.REDIRECT), "type", "confidential", "scopes", List.of("openid", "email", "offline_access")));
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
         JsonNode app = JSON.readTree(registered.body());
 
         RelyingApp onA = new RelyingApp(url(nodeA), app.path("app").path("clientId").asString(),
                 Optional.of(app.path("clientSecret").asString()), OAuthFlowTest.REDIRECT);
-        RelyingApp.Attempt attempt = onA.authorizeRequest("openid email");
+        RelyingApp.Attempt attempt = onA.authorizeRequest("openid email offline_access");
         OIDCTokenResponse tokens = onA.exchange(attempt, onA.code(attempt, onA.signIn(attempt, cookie)));
         var access = tokens.getOIDCTokens().getAccessToken();
         assertThat(onA.active(access)).isTrue();

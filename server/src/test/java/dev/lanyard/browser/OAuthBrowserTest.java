@@ -62,6 +62,8 @@ class OAuthBrowserTest extends BrowserTest {
         page.getByLabel("Description").fill("The team's wiki");
         page.getByLabel("Redirect URIs").fill("http://localhost:" + appPort + "/login/oauth2/code/lanyard");
         page.getByLabel("Confidential: a server, PKCE and a client secret").check();
+        // The wiki refreshes its tokens: it asks to stay connected.
+        page.getByLabel("offline_access").check();
         axe(page, "team apps");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Register app")).click();
         axe(page, "app registered");
@@ -83,6 +85,7 @@ class OAuthBrowserTest extends BrowserTest {
             assertThat(page.getByRole(AriaRole.HEADING)).containsText("Wiki wants to use your Lanyard account");
             assertThat(page.getByText("The team's wiki")).isVisible();
             assertThat(page.getByText("See your email address")).isVisible();
+            assertThat(page.getByText("Stay connected when you are not using the app")).isVisible();
             axe(page, "consent");
             page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Paths.get("target", "oauth-consent.png")));
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Allow")).click();

@@ -1,0 +1,142 @@
+package dev.lanyard.apps;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Sessions;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * OpenID Connect Core 3.1.2.1: an authorize request with {@code prompt=login}, or with
+ * {@code max_age} when the browser's Lanyard session signed in longer ago than that many seconds,
+ * sends the member to Lanyard's sign-in page ({@code /login?again}, which a signed-in browser is
+ * otherwise sent away from), to come back to the request without {@code prompt=login} and
+ * {@code max_age}: the sign-in replaces the browser's session with a new one, whose sign-in time
+ * the ID token's {@code auth_time} then says. Nothing is ended before the member signs in again.
+ *
+ * <p>Coming back without those parameters asks nothing of the app it would not check anyway: a
+ * browser can drop them from the request before Lanyard sees it, so an app that asked for them
+ * checks {@code auth_time}, as the specification tells it to. With {@code prompt=none}, nothing
+ * can be asked: a browser not signed in, or a session too old for {@code max_age}, is answered
+ * {@code login_required} ({@link #silently}).
+ */
+final class SignInAgain implements Filter {
+    static final String PROMPT = "prompt";
+    static final String MAX_AGE = "max_age";
+
+    private final RequestMatcher authorize;
+    private final Sessions sessions;
+    private final Clock clock;
+
+    /** {@code authorize}: a GET of the authorize endpoint (the consent form posts there too). */
+    SignInAgain(RequestMatcher authorize, Sessions sessions, Clock clock) {
+        this.authorize = authorize;
+        this.sessions = sessions;
+        this.clock = clock;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        if (authorize.matches(request) && browser().isPresent()) {
+            List<String> prompts = prompts(request.getParameter(PROMPT));
+            if (!prompts.contains("none")
+                    && (prompts.contains("login") || tooOld(browser().get(), request.getParameter(MAX_AGE)))) {
+                ((HttpServletResponse) res).sendRedirect(request.getContextPath() + "/login?again&next="
+                        + URLEncoder.encode(back(request), StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        chain.doFilter(req, res);
+    }
+
+    /** The member's browser session this request is made with, if any (an API key is refused later, in the authorize endpoint). */
+    private static Optional<CurrentSession> browser() {
+        Authentication user = SecurityContextHolder.getContext().getAuthentication();
+        return user != null && user.getPrincipal() instanceof CurrentSession member && !member.apiKey()
+                ? Optional.of(member) : Optional.empty();
+    }
+
+    /**
+     * The validator step for {@code prompt=none}: a browser not signed in, or signed in longer ago than
+     * {@code max_age}, is answered {@code login_required} at the app's redirect URI (after Spring checked
+     * it). Spring would send a browser not signed in to the sign-in page all the same.
+     */
+    static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> silently(Sessions sessions, Clock clock) {
+        SignInAgain check = new SignInAgain(request -> false, sessions, clock);
+        return context -> {
+            OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+            Object prompt = request.getAdditionalParameters().get(PROMPT);
+            if (!(prompt instanceof String p) || !prompts(p).contains("none")) return;
+            Optional<CurrentSession> member = AuthorizationServerConfiguration.member(request);
+            if (member.isEmpty() || request.getAdditionalParameters().get(MAX_AGE) instanceof String maxAge
+                    && check.tooOld(member.get(), maxAge)) {
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(
+                        new OAuth2Error("login_required", member.isEmpty() ? "Nobody is signed in to Lanyard in this browser."
+                                : "The app asks for a more recent sign-in.", null), request);
+            }
+        };
+    }
+
+    /** Whether the session signed in more than {@code maxAge} seconds ago; a missing or malformed max_age asks nothing. */
+    boolean tooOld(CurrentSession member, String maxAge) {
+        if (maxAge == null || maxAge.isEmpty() || maxAge.length() > 12 || !maxAge.chars().allMatch(Character::isDigit)) return false;
+        Instant signedIn = sessions.get(member.id(), member.account().id()).createdAt();
+        return Duration.between(signedIn, clock.instant()).getSeconds() > Long.parseLong(maxAge);
+    }
+
+    private static List<String> prompts(String prompt) {
+        return prompt == null ? List.of() : Arrays.stream(prompt.split(" ")).filter(p -> !p.isEmpty()).toList();
+    }
+
+    /** The authorize request to come back to: as made, less max_age and the login prompt. */
+    static String back(HttpServletRequest request) {
+        List<String> kept = new ArrayList<>();
+        String query = request.getQueryString() == null ? "" : request.getQueryString();
+        for (String pair : query.split("&")) {
+            String name = decoded(pair.split("=", 2)[0]);
+            if (pair.isEmpty() || name.equals(MAX_AGE)) continue;
+            if (name.equals(PROMPT)) {
+                String value = pair.contains("=") ? decoded(pair.split("=", 2)[1]) : "";
+                List<String> others = prompts(value).stream().filter(p -> !p.equals("login")).toList();
+                if (!others.isEmpty()) kept.add(PROMPT + "=" + URLEncoder.encode(String.join(" ", others), StandardCharsets.UTF_8));
+                continue;
+            }
+            kept.add(pair);
+        }
+        return request.getRequestURI() + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+    }
+
+    /** A query's name or value decoded; one that is no valid encoding stays as it came (the endpoint answers it). */
+    private static String decoded(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return raw;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.lanyard.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.session.SessionId;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Who the authorize endpoint takes for the member, and how recent a sign-in it asks for: only the
+ * browser's Lanyard session signs in (never a bearer JWT), {@code prompt=login} and {@code max_age}
+ * send the member to sign in again, and ID tokens say when they signed in ({@code auth_time}).
+ */
+@LanyardSpringTest
+class AuthorizeRequestTest {
+    private static final Pattern CSRF_INPUT = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    ConsentStore consents;
+    @Autowired
+    Sessions sessions;
+    @Autowired
+    MutableClock clock;
+
+    private ApiClient api;
+    private TeamApps apps;
+    private Member admin;
+    private final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @BeforeEach
+    void team() throws Exception {
+        api = new ApiClient(mvc, json);
+        apps = new TeamApps(mvc, json, port);
+        admin = api.signUp("admin");
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return browser.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private long signedIn(Member member) {
+        return sessions.get(new SessionId(member.sessionId()), new AccountId(member.accountId())).createdAt().getEpochSecond();
+    }
+
+    @Test
+    void aJwtSentAsBearerIsNoSignInAtTheAuthorizeEndpoint() throws Exception {
+        OIDCTokenResponse tokens = TeamApps.signIn(apps.app(apps.register(admin, "Wiki")), admin, "openid email");
+        RelyingApp target = apps.app(apps.register(admin, "Target"));
+        for (String jwt : List.of(tokens.getOIDCTokens().getIDTokenString(), tokens.getOIDCTokens().getAccessToken().getValue())) {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(target.authorizeRequest("openid email").uri())
+                    .header("Accept", "text/html").header("Authorization", "Bearer " + jwt));
+            assertThat(answer.statusCode()).as(answer.body()).isIn(302, 401);
+            if (answer.statusCode() == 302) assertThat(RelyingApp.location(answer).getPath()).isEqualTo("/login");
+        }
+        // Userinfo is what a bearer token is for.
+        assertThat(target.userInfo(tokens.getOIDCTokens().getAccessToken()).indicatesSuccess()).isTrue();
+    }
+
+    @Test
+    void aConsentPostedWithABearerJwtAndACsrfPairPlantsNoConsent() throws Exception {
+        String idToken = TeamApps.signIn(apps.app(apps.register(admin, "Wiki")), admin, "openid").getOIDCTokens().getIDTokenString();
+        JsonNode registered = apps.register(admin, "Target");
+        RelyingApp target = apps.app(registered);
+        // A consent page's state and a CSRF pair, as anyone gets them from a page of their own.
+        URI consent = RelyingApp.location(target.browse(target.authorizeRequest("openid email").uri(), TeamApps.cookie(admin)));
+        assertThat(consent.getPath()).isEqualTo("/oauth2/consent");
+        HttpResponse<String> page = target.browse(consent, TeamApps.cookie(admin));
+        Matcher csrf = CSRF_INPUT.matcher(page.body());
+        assertThat(csrf.find()).isTrue();
+        String xsrf = page.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith("XSRF-TOKEN="))
+                .map(h -> h.split(";", 2)[0]).findFirst().orElseThrow();
+
+        HttpResponse<String> posted = send(HttpRequest.newBuilder(URI.create(apps.issuer() + "/oauth2/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Bearer " + idToken)
+                .header("Cookie", xsrf)
+                .POST(HttpRequest.BodyPublishers.ofString("client_id=" + target.clientId.getValue() + "&state="
+                        + URLEncoder.encode(RelyingApp.query(consent).get("state").get(0), StandardCharsets.UTF_8)
+                        + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8) + "&scope=openid&scope=email")));
+
+        assertThat(posted.headers().firstValue("Location").orElse("")).doesNotContain("code=");
+        assertThat(consents.find(registered.path("app").path("id").asString(), admin.accountId())).isEmpty();
+    }
+
+    @Test
+    void theIdTokenSaysWhenTheBrowserSessionSignedInAlsoAfterARefresh() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        OIDCTokenResponse tokens = TeamApps.signIn(app, admin, "openid offline_access");
+        long authTime = SignedJWT.parse(tokens.getOIDCTokens().getIDTokenString()).getJWTClaimsSet().getLongClaim("auth_time");
+        assertThat(authTime).isEqualTo(signedIn(admin));
+
+        var refreshed = app.refresh(tokens.getOIDCTokens().getRefreshToken());
+        assertThat(refreshed.indicatesSuccess()).isTrue();
+        var again = ((OIDCTokenResponse) refreshed.toSuccessResponse()).getOIDCTokens().getIDTokenString();
+        assertThat(SignedJWT.parse(again).getJWTClaimsSet().getLongClaim("auth_time")).isEqualTo(authTime);
+    }
+
+    /** Where the authorize request sent the browser: the sign-in page asked to sign in again, and the request to come back to. */
+    private String signInAgainThenBack(URI authorize, Member member) throws Exception {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(authorize).header("Accept", "text/html").header("Cookie", TeamApps.cookie(member)));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        URI login = RelyingApp.location(answer);
+        assertThat(login.getPath()).isEqualTo("/login");
+        assertThat(RelyingApp.query(login)).containsKey("again");
+        return RelyingApp.query(login).get("next").get(0);
+    }
+
+    @Test
+    void maxAgeShorterThanTheSessionsAgeSendsTheMemberToSignInAgainAndBack() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        TeamApps.signIn(app, admin, "openid");
+        clock.advance(Duration.ofSeconds(5));
+
+        RelyingApp.Attempt within = app.authorizeRequest("openid");
+        HttpResponse<String> young = app.browse(URI.create(within.uri() + "&max_age=3600"), TeamApps.cookie(admin));
+        assertThat(RelyingApp.location(young).toString()).startsWith(OAuthFlowTest.REDIRECT).contains("code=");
+
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String next = signInAgainThenBack(URI.create(attempt.uri() + "&max_age=0"), admin);
+        assertThat(next).startsWith("/oauth2/authorize?").doesNotContain("max_age").contains("state=" + attempt.state().getValue());
+
+        // The sign-in page shows its form to the signed-in browser, and signing in replaces its session.
+        URI login = URI.create(apps.issuer() + "/login?again&next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+        HttpResponse<String> page = app.browse(login, TeamApps.cookie(admin));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("name=\"password\"", "Sign in again to continue.");
+        Matcher csrf = CSRF_INPUT.matcher(page.body());
+        assertThat(csrf.find()).isTrue();
+        String xsrf = page.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith("XSRF-TOKEN="))
+                .map(h -> h.split(";", 2)[0]).findFirst().orElseThrow();
+        HttpResponse<String> signedIn = send(HttpRequest.newBuilder(URI.create(apps.issuer() + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", TeamApps.cookie(admin) + "; " + xsrf)
+                .POST(HttpRequest.BodyPublishers.ofString("email=" + URLEncoder.encode(admin.email(), StandardCharsets.UTF_8)
+                        + "&password=" + URLEncoder.encode(TestAccounts.PASSWORD, StandardCharsets.UTF_8)
+                        + "&next=" + URLEncoder.encode(next, StandardCharsets.UTF_8) + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))));
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+        String fresh = signedIn.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith(ApiClient.COOKIE + "="))
+                .map(h -> h.split(";", 2)[0]).findFirst().orElseThrow();
+
+        URI landed = RelyingApp.location(app.browse(URI.create(apps.issuer() + next), fresh));
+        OIDCTokenResponse tokens = app.exchange(attempt, app.code(attempt, landed));
+        long authTime = SignedJWT.parse(tokens.getOIDCTokens().getIDTokenString()).getJWTClaimsSet().getLongClaim("auth_time");
+        assertThat(authTime).isEqualTo(clock.instant().getEpochSecond()).isGreaterThan(signedIn(admin));
+    }
+
+    @Test
+    void promptLoginSendsTheMemberToSignInAgainAndBackWithoutIt() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        TeamApps.signIn(app, admin, "openid");
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String next = signInAgainThenBack(URI.create(attempt.uri() + "&prompt=login"), admin);
+        assertThat(next).startsWith("/oauth2/authorize?").doesNotContain("prompt");
+        // Coming back does not ask again.
+        assertThat(RelyingApp.location(app.browse(URI.create(apps.issuer() + next), TeamApps.cookie(admin))).toString())
+                .startsWith(OAuthFlowTest.REDIRECT).contains("code=");
+    }
+
+    @Test
+    void someoneNotSignedInSignsInOnceWhateverPromptAndMaxAgeSay() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        URI login = RelyingApp.location(app.browse(URI.create(attempt.uri() + "&prompt=login&max_age=0"), null));
+        assertThat(login.getPath()).isEqualTo("/login");
+        assertThat(RelyingApp.query(login)).doesNotContainKey("again");
+        assertThat(RelyingApp.query(login).get("next").get(0)).startsWith("/oauth2/authorize?")
+                .doesNotContain("prompt").doesNotContain("max_age").contains("state=" + attempt.state().getValue());
+    }
+
+    @Test
+    void promptNoneAnswersLoginRequiredToSomeoneNotSignedInOrSignedInTooLongAgo() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        TeamApps.signIn(app, admin, "openid");
+        clock.advance(Duration.ofSeconds(5));
+        for (String cookie : new String[] {null, TeamApps.cookie(admin)}) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            URI landed = RelyingApp.location(app.browse(URI.create(attempt.uri() + "&prompt=none&max_age=1"), cookie));
+            assertThat(landed.toString()).startsWith(OAuthFlowTest.REDIRECT);
+            Map<String, List<String>> query = RelyingApp.query(landed);
+            assertThat(query.get("error")).as(landed.toString()).containsExactly("login_required");
+            assertThat(query.get("state")).containsExactly(attempt.state().getValue());
+        }
+        RelyingApp.Attempt recent = app.authorizeRequest("openid");
+        URI landed = RelyingApp.location(app.browse(URI.create(recent.uri() + "&prompt=none&max_age=3600"), TeamApps.cookie(admin)));
+        assertThat(RelyingApp.query(landed)).containsKey("code");
+    }
+}
