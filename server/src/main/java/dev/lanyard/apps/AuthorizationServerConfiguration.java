@@ -209,7 +209,7 @@ class AuthorizationServerConfiguration {
                                         .claim("backchannel_logout_session_supported", true)))
                                 .userInfoEndpoint(u -> u.userInfoMapper(context -> userInfo(context, accounts)))
                                 .logoutEndpoint(l -> l.logoutResponseHandler((request, response, authentication) ->
-                                        loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions)))))
+                                        loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions, authorizations)))))
                 .sessionManagement(m -> m.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
                 .securityContext(c -> c.requireExplicitSave(true))
@@ -393,16 +393,24 @@ class AuthorizationServerConfiguration {
     }
 
     /**
-     * RP-initiated logout: the grant's session ends, and so does the member's Lanyard session in
-     * this browser; then back to the app's registered address, or to the sign-in page.
+     * RP-initiated logout: the grant's session ends, and so does the member's Lanyard session in this browser
+     * when it is the one that authorized the grant; then back to the app's registered address, or to the
+     * sign-in page. An ID token from a grant another session authorized (another browser, an earlier sign-in)
+     * ends that grant only: anyone holding an ID token, or any app, could otherwise sign the member out of
+     * Lanyard with a link (RP-Initiated Logout 1.0 §2 asks the OP to ask first; Lanyard does not end it at all).
      */
     private static void loggedOut(HttpServletRequest request, HttpServletResponse response, OidcLogoutAuthenticationToken logout,
-                                  Sessions sessions) throws IOException {
+                                  Sessions sessions, LanyardAuthorizations authorizations) throws IOException {
         OidcIdToken idToken = logout.getIdToken();
+        Optional<String> authorizedBy = idToken == null ? Optional.empty() : Optional.ofNullable(authorizations.findByToken(
+                        idToken.getTokenValue(), new org.springframework.security.oauth2.server.authorization.OAuth2TokenType(
+                                org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames.ID_TOKEN)))
+                .flatMap(LanyardAuthorizations::browserSession);
         if (idToken != null && idToken.getClaim("sid") instanceof String sid && idToken.getSubject() != null) {
             sessions.endApp(List.of(new SessionId(sid)), new AccountId(idToken.getSubject()), Optional.of(new AccountId(idToken.getSubject())));
         }
-        if (logout.getPrincipal() instanceof Authentication user && user.getPrincipal() instanceof CurrentSession browser) {
+        if (logout.getPrincipal() instanceof Authentication user && user.getPrincipal() instanceof CurrentSession browser
+                && authorizedBy.equals(Optional.of(browser.id().value()))) {
             sessions.logout(browser);
         }
         String target = request.getContextPath() + "/login?out";

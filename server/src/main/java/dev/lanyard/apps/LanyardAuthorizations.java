@@ -184,7 +184,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         return sessions.startApp(new NewSession(account, origin, AppType.OAUTH, true), name);
     }
 
-    private static Optional<String> browserSession(OAuth2Authorization authorization) {
+    /** The Lanyard browser session that authorized the grant, if it was one. */
+    static Optional<String> browserSession(OAuth2Authorization authorization) {
         Object principal = authorization.getAttribute(Principal.class.getName());
         if (principal instanceof GrantPrincipal grant) return grant.browserSession();
         if (principal instanceof Authentication auth && auth.getPrincipal() instanceof CurrentSession current) {

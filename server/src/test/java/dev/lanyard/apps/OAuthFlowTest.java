@@ -429,6 +429,28 @@ class OAuthFlowTest {
         assertThat(current.getResponse().getStatus()).isEqualTo(401);
     }
 
+    /** An ID token from a grant that another session authorized ends that grant only: a link must not sign the member out. */
+    @Test
+    void rpInitiatedLogoutInAnotherBrowserSessionEndsOnlyTheGrant() throws Exception {
+        RelyingApp app = app(register(admin, "Board", "confidential"));
+        Member laptop = api.logIn(admin);
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        OIDCTokenResponse tokens = app.exchange(attempt, app.code(attempt, app.signIn(attempt, cookie(laptop))));
+        Member phone = api.logIn(admin);
+        URI logout = new com.nimbusds.openid.connect.sdk.LogoutRequest(app.provider.getEndSessionEndpointURI(),
+                tokens.getOIDCTokens().getIDToken(), URI.create(REDIRECT), new com.nimbusds.oauth2.sdk.id.State("bye")).toURI();
+
+        HttpResponse<String> answer = app.browse(logout, cookie(phone));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(answer)).hasToString(REDIRECT + "?state=bye");
+        assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).as("the grant ended").isFalse();
+        for (Member browser : List.of(phone, laptop)) {
+            var current = mvc.perform(get("/api/v1/sessions/current").cookie(browser.cookie()).with(browser.from())).andReturn();
+            assertThat(current.getResponse().getStatus()).as("Lanyard sessions stay").isEqualTo(200);
+        }
+    }
+
     @Test
     void removingTheMemberEndsTheirGrants() throws Exception {
         RelyingApp app = app(register(admin, "Tracker", "confidential"));
