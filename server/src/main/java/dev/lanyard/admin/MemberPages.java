@@ -12,9 +12,9 @@ import dev.lanyard.account.Role;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.TeamSessions;
+import dev.lanyard.web.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -70,12 +70,7 @@ class MemberPages {
             members.invite(admin.account(), email, role(role), addresses.resolve(request).getHostAddress());
             return "redirect:/admin/members?done=invited";
         } catch (AccountProblem.InvalidInput | AccountProblem.TooManyAttempts problem) {
-            if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
-                response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
-            } else {
-                response.setStatus(HttpStatus.BAD_REQUEST.value());
-            }
+            Throttled.status(response, problem, HttpStatus.BAD_REQUEST);
             model.addAttribute("error", problem.getMessage());
             model.addAttribute("inviteEmail", email);
             return page(admin, "", null, null, model);

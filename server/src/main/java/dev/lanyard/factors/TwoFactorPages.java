@@ -6,6 +6,7 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.settings.SecuritySettings;
+import dev.lanyard.web.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -90,9 +91,9 @@ class TwoFactorPages {
     private String refused(RuntimeException problem, CurrentSession current, Model model, HttpServletResponse response) {
         HttpStatus status;
         if (problem instanceof FactorProblem f) status = HttpStatus.valueOf(f.status());
-        else if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
+        else if (problem instanceof AccountProblem.TooManyAttempts) {
             status = HttpStatus.TOO_MANY_REQUESTS;
-            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+            Throttled.status(response, problem, status);
         } else if (problem instanceof AccountProblem.InvalidCredentials) {
             status = HttpStatus.BAD_REQUEST;
             problem = new AccountProblem.InvalidInput("password", "That password is not right.");

@@ -4,6 +4,7 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.settings.SecuritySettings;
+import dev.lanyard.web.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -98,10 +99,7 @@ class PasskeyPages {
             passkeys.remove(id, current, password, origins.resolve(request).getHostAddress());
             return "redirect:/settings/security?done=passkey-removed";
         } catch (AccountProblem.InvalidCredentials | AccountProblem.TooManyAttempts refused) {
-            response.setStatus(refused instanceof AccountProblem.TooManyAttempts ? HttpStatus.TOO_MANY_REQUESTS.value() : HttpStatus.BAD_REQUEST.value());
-            if (refused instanceof AccountProblem.TooManyAttempts tooMany) {
-                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
-            }
+            Throttled.status(response, refused, HttpStatus.BAD_REQUEST);
             model.addAttribute("error", refused instanceof AccountProblem.TooManyAttempts ? refused.getMessage() : WRONG_PASSWORD);
             return confirmRemove(current, id, model);
         }

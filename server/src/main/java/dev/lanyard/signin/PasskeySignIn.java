@@ -15,9 +15,9 @@ import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionCookie;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.session.Verification;
+import dev.lanyard.web.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -69,8 +69,7 @@ class PasskeySignIn {
             if (back.isPresent()) return "signin/continue";
             return "redirect:/settings/sessions";
         } catch (AccountProblem.TooManyAttempts tooMany) {
-            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+            Throttled.status(response, tooMany, HttpStatus.TOO_MANY_REQUESTS);
             model.addAttribute("error", tooMany.getMessage());
         } catch (AccountProblem.SessionLimitReached limit) {
             response.setStatus(HttpStatus.CONFLICT.value());

@@ -6,9 +6,9 @@ import dev.lanyard.session.ClientOrigins;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.settings.SecuritySettings;
+import dev.lanyard.web.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -44,12 +44,7 @@ class PasswordPage {
                     PasswordChanges.request(current, sessions, clock, origins.of(request), currentPassword, newPassword, signOutOthers));
             return "redirect:/settings/security?done=" + (signOutOthers ? "password-changed" : "password-changed-kept");
         } catch (AccountProblem problem) {
-            if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
-                response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
-            } else {
-                response.setStatus(HttpStatus.BAD_REQUEST.value());
-            }
+            Throttled.status(response, problem, HttpStatus.BAD_REQUEST);
             model.addAttribute("error", problem.getMessage());
             model.addAttribute("passwordErrorField", problem.field());
             model.addAttribute(PasswordSection.SIGN_OUT_OTHERS, signOutOthers);

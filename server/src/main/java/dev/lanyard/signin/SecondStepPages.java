@@ -15,9 +15,9 @@ import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionCookie;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.session.Verification;
+import dev.lanyard.web.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -111,12 +111,7 @@ class SecondStepPages {
         if (problem instanceof FactorProblem.ChallengeUnusable) return expired(request, response, model);
         Optional<SecondFactors.Methods> methods = factors.methodsFor(challenge);
         if (methods.isEmpty()) return expired(request, response, model);
-        if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
-            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
-        } else {
-            response.setStatus(problem instanceof FactorProblem f ? f.status() : HttpStatus.BAD_REQUEST.value());
-        }
+        Throttled.status(response, problem, problem instanceof FactorProblem f ? HttpStatus.valueOf(f.status()) : HttpStatus.BAD_REQUEST);
         model.addAttribute("methods", methods.get());
         model.addAttribute("error", problem.getMessage());
         return "signin/verify";

@@ -14,10 +14,10 @@ import dev.lanyard.session.EndReason;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionCookie;
 import dev.lanyard.session.Sessions;
+import dev.lanyard.web.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -90,14 +90,8 @@ class SignInPages {
             if (back.isPresent()) return "signin/continue";
             return "redirect:/settings/sessions";
         } catch (AccountProblem problem) {
-            if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
-                response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
-            } else {
-                response.setStatus(problem instanceof AccountProblem.InvalidInput ? HttpStatus.BAD_REQUEST.value()
-                        : problem instanceof AccountProblem.SessionLimitReached ? HttpStatus.CONFLICT.value()
-                        : HttpStatus.UNAUTHORIZED.value());
-            }
+            Throttled.status(response, problem, problem instanceof AccountProblem.InvalidInput ? HttpStatus.BAD_REQUEST
+                    : problem instanceof AccountProblem.SessionLimitReached ? HttpStatus.CONFLICT : HttpStatus.UNAUTHORIZED);
             model.addAttribute("error", problem.getMessage());
             model.addAttribute("email", email);
             model.addAttribute("rememberMe", rememberMe);
@@ -122,12 +116,7 @@ class SignInPages {
                     Optional.ofNullable(current)));
             return "redirect:/settings/sessions?done=welcome";
         } catch (AccountProblem problem) {
-            if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
-                response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
-            } else {
-                response.setStatus(problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
-            }
+            Throttled.status(response, problem, problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST);
             model.addAttribute("error", problem.getMessage());
             model.addAttribute("errorField", problem.field());
             model.addAttribute("name", name);

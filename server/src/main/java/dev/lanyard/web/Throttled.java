@@ -1,0 +1,22 @@
+package dev.lanyard.web;
+
+import dev.lanyard.account.AccountProblem;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+
+/** The status a page answers a refused form with: 429 and {@code Retry-After} when the throttle refused it, else the page's own. */
+public final class Throttled {
+    private Throttled() {
+    }
+
+    /** Sets 429 with {@code Retry-After} for {@link AccountProblem.TooManyAttempts}, else {@code otherwise}. */
+    public static void status(HttpServletResponse response, RuntimeException problem, HttpStatus otherwise) {
+        if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
+            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+        } else {
+            response.setStatus(otherwise.value());
+        }
+    }
+}
