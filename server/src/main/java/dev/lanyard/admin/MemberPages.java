@@ -12,7 +12,7 @@ import dev.lanyard.account.Role;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.TeamSessions;
-import dev.lanyard.web.Throttled;
+import dev.lanyard.account.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;

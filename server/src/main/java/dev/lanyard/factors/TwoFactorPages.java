@@ -6,7 +6,7 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.settings.SecuritySettings;
-import dev.lanyard.web.Throttled;
+import dev.lanyard.account.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;

@@ -6,7 +6,7 @@ import dev.lanyard.session.ClientOrigins;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.settings.SecuritySettings;
-import dev.lanyard.web.Throttled;
+import dev.lanyard.account.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;

@@ -14,7 +14,7 @@ import dev.lanyard.session.EndReason;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionCookie;
 import dev.lanyard.session.Sessions;
-import dev.lanyard.web.Throttled;
+import dev.lanyard.account.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;

@@ -1,6 +1,5 @@
-package dev.lanyard.web;
+package dev.lanyard.account;
 
-import dev.lanyard.account.AccountProblem;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
