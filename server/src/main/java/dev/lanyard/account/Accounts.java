@@ -57,21 +57,17 @@ public class Accounts {
         if (teamName.isEmpty() || teamName.length() > 100) throw new AccountProblem.InvalidInput("team", "Enter a team name (up to 100 characters).");
         if (hasControl(name)) throw new AccountProblem.InvalidInput("name", "The name cannot contain control characters.");
         if (hasControl(teamName)) throw new AccountProblem.InvalidInput("team", "The team name cannot contain control characters.");
-        LoginThrottle.Attempt attempt;
+        boolean taken;
         try {
-            attempt = throttle.begin(LoginThrottle.What.SIGN_UP, request.address());
+            // A free email is no guess: it forgives nothing, or a new account of one's own would reset the budget.
+            taken = throttle.probe(LoginThrottle.What.SIGN_UP, request.address(), () -> store.findByEmail(email).isPresent());
         } catch (AccountProblem.TooManyAttempts tooMany) {
             meters.counter("lanyard.signup.failures", "reason", "throttled").increment();
             throw AccountProblem.TooManyAttempts.signUps(tooMany.retryAfterSeconds());
         }
-        try (attempt) {
-            if (store.findByEmail(email).isPresent()) {
-                attempt.failed();
-                meters.counter("lanyard.signup.failures", "reason", "email-taken").increment();
-                throw new AccountProblem.EmailTaken();
-            }
-            // A free email is no guess: it forgives nothing, or a new account of one's own would reset the budget.
-            attempt.passed();
+        if (taken) {
+            meters.counter("lanyard.signup.failures", "reason", "email-taken").increment();
+            throw new AccountProblem.EmailTaken();
         }
 
         String hash = hasher.hash(request.password());

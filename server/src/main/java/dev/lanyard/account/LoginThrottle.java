@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.geo.IpLiteral;
 import org.springframework.stereotype.Component;
 
@@ -97,6 +98,21 @@ class LoginThrottle {
         return begin(what.key + " " + block(address), address);
     }
 
+    /**
+     * Asks {@code found} under {@code what}'s budget at {@code address}: a yes is a guess that hit (an email
+     * that has an account) and counts as a failure; a no forgives nothing. Returns what {@code found} said.
+     *
+     * @throws AccountProblem.TooManyAttempts without asking, when the address must wait
+     */
+    boolean probe(What what, String address, java.util.function.BooleanSupplier found) {
+        try (Attempt attempt = begin(what, address)) {
+            boolean hit = found.getAsBoolean();
+            if (hit) attempt.failed();
+            else attempt.passed();
+            return hit;
+        }
+    }
+
     /** What is throttled per address, besides passwords; each has its own email-and-address budget. */
     enum What {
         PROOF("proof"), SIGN_UP("sign-up"), INVITATION("invitation");
@@ -121,13 +137,7 @@ class LoginThrottle {
      */
     static String block(String address) {
         return IpLiteral.parse(address).map(ip -> {
-            if (ip instanceof Inet4Address) return ip.getHostAddress();
-            byte[] b = ip.getAddress();
-            StringBuilder network = new StringBuilder();
-            for (int group = 0; group < 4; group++) {
-                network.append(Integer.toHexString((b[group * 2] & 0xff) << 8 | (b[group * 2 + 1] & 0xff))).append(':');
-            }
-            return network.append(":/64").toString();
+            return ip instanceof Inet4Address ? ip.getHostAddress() : ClientAddresses.leadingGroups(ip, 4) + ":/64";
         }).orElse(address == null ? "" : address);
     }
 

@@ -70,19 +70,13 @@ public class Members {
         requireAdmin(admin);
         String email = EmailRule.forNewAccount(rawEmail);
         if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
-        LoginThrottle.Attempt attempt;
+        boolean taken;
         try {
-            attempt = throttle.begin(LoginThrottle.What.INVITATION, address);
+            taken = throttle.probe(LoginThrottle.What.INVITATION, address, () -> accounts.findByEmail(email).isPresent());
         } catch (AccountProblem.TooManyAttempts tooMany) {
             throw AccountProblem.TooManyAttempts.invitations(tooMany.retryAfterSeconds());
         }
-        try (attempt) {
-            if (accounts.findByEmail(email).isPresent()) {
-                attempt.failed();
-                throw new AccountProblem.InvalidInput("email", "This person already has a Lanyard account.");
-            }
-            attempt.passed();
-        }
+        if (taken) throw new AccountProblem.InvalidInput("email", "This person already has a Lanyard account.");
         Instant now = clock.instant();
         String token = Ids.random("", 32);
         Invitation invitation = new Invitation(Ids.random("inv_", 12), admin.team(), email, role, admin.id(), now,

@@ -3,10 +3,10 @@ package dev.lanyard.factors;
 import java.util.List;
 
 import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Throttled;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.settings.SecuritySettings;
-import dev.lanyard.account.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -41,7 +41,7 @@ class TwoFactorPages {
             factors.startEnrolment(current.account());
             return "redirect:/settings/security#two-factor";
         } catch (FactorProblem problem) {
-            return refused(problem.getMessage(), HttpStatus.valueOf(problem.status()), current, model, response);
+            return refused(problem, current, model, response);
         }
     }
 
@@ -89,20 +89,8 @@ class TwoFactorPages {
     }
 
     private String refused(RuntimeException problem, CurrentSession current, Model model, HttpServletResponse response) {
-        HttpStatus status;
-        if (problem instanceof FactorProblem f) status = HttpStatus.valueOf(f.status());
-        else if (problem instanceof AccountProblem.TooManyAttempts) {
-            status = HttpStatus.TOO_MANY_REQUESTS;
-            Throttled.status(response, problem, status);
-        } else if (problem instanceof AccountProblem.InvalidCredentials) {
-            status = HttpStatus.BAD_REQUEST;
-            problem = new AccountProblem.InvalidInput("password", "That password is not right.");
-        } else status = HttpStatus.BAD_REQUEST;
-        return refused(problem.getMessage(), status, current, model, response);
-    }
-
-    private String refused(String message, HttpStatus status, CurrentSession current, Model model, HttpServletResponse response) {
-        response.setStatus(status.value());
+        Throttled.status(response, problem, problem instanceof FactorProblem f ? HttpStatus.valueOf(f.status()) : HttpStatus.BAD_REQUEST);
+        String message = problem instanceof AccountProblem.InvalidCredentials ? "That password is not right." : problem.getMessage();
         model.addAttribute("twoFactorError", message);
         return page.page(current, model);
     }

@@ -70,11 +70,7 @@ public class ClientAddresses {
         if (address instanceof Inet4Address) {
             return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + MASK;
         }
-        StringBuilder masked = new StringBuilder();
-        for (int group = 0; group < 3; group++) {
-            masked.append(Integer.toHexString((b[group * 2] & 0xff) << 8 | (b[group * 2 + 1] & 0xff))).append(':');
-        }
-        return masked.append(MASK).toString();
+        return leadingGroups(address, 3) + MASK;
     }
 
     /**
@@ -98,12 +94,21 @@ public class ClientAddresses {
             if (address instanceof Inet4Address) {
                 return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + ".0/24";
             }
-            StringBuilder network = new StringBuilder();
-            for (int group = 0; group < 3; group++) {
-                network.append(Integer.toHexString((b[group * 2] & 0xff) << 8 | (b[group * 2 + 1] & 0xff))).append(':');
-            }
-            return network.append(":/48").toString();
+            return leadingGroups(address, 3) + ":/48";
         }).orElse("");
+    }
+
+    /**
+     * The first {@code groups} 16-bit groups of an IPv6 address, each followed by a colon ({@code 2a02:1234:abcd:}
+     * for three): the part of the address that names its network, for {@code /16 × groups} blocks.
+     */
+    public static String leadingGroups(InetAddress ipv6, int groups) {
+        byte[] b = ipv6.getAddress();
+        StringBuilder leading = new StringBuilder();
+        for (int group = 0; group < groups; group++) {
+            leading.append(Integer.toHexString((b[group * 2] & 0xff) << 8 | (b[group * 2 + 1] & 0xff))).append(':');
+        }
+        return leading.toString();
     }
 
     /** Whether a stored text is a network that an address was reduced to, not an address. */

@@ -1,10 +1,10 @@
 package dev.lanyard.passkeys;
 
 import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Throttled;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.settings.SecuritySettings;
-import dev.lanyard.account.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;

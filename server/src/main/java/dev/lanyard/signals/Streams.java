@@ -1,6 +1,5 @@
 package dev.lanyard.signals;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Throttled;
 import dev.lanyard.passkeys.PasskeyProblem;
 import dev.lanyard.passkeys.Passkeys;
 import dev.lanyard.passkeys.RelyingParties;
@@ -15,7 +16,6 @@ import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionCookie;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.session.Verification;
-import dev.lanyard.account.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;

@@ -2,11 +2,11 @@ package dev.lanyard.signin;
 
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.account.Throttled;
 import dev.lanyard.session.ClientOrigins;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.settings.SecuritySettings;
-import dev.lanyard.account.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;

@@ -3,6 +3,7 @@ package dev.lanyard.signin;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Throttled;
 import dev.lanyard.factors.ChallengeCookie;
 import dev.lanyard.factors.FactorProblem;
 import dev.lanyard.factors.SecondFactors;
@@ -15,7 +16,6 @@ import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionCookie;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.session.Verification;
-import dev.lanyard.account.Throttled;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
