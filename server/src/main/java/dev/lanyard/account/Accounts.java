@@ -25,6 +25,7 @@ public class Accounts {
     private final TransactionTemplate transactions;
     private final Mailer mailer;
     private final Clock clock;
+    private final RecordingTimes recordingTimes = new RecordingTimes();
 
     Accounts(AccountStore store, PasswordHasher hasher, LoginThrottle throttle, ApplicationEventPublisher events,
              MeterRegistry meters, TransactionTemplate transactions, Mailer mailer, Clock clock) {
@@ -93,7 +94,8 @@ public class Accounts {
     /**
      * Checks an email and password. An email longer than {@link EmailRule#MAX_LENGTH} characters is
      * {@link AccountProblem.InvalidInput} before any work is spent on it. A wrong email and a wrong
-     * password cost the same work and get the same answer. Each attempt is reserved with the throttle before the password is hashed, so
+     * password cost the same work, get the same answer and take the same time: recording an existing email's
+     * failure in the audit log is matched by a wait as long for an unknown one ({@link RecordingTimes}). Each attempt is reserved with the throttle before the password is hashed, so
      * concurrent guesses are counted as they start, not as they finish (see {@link LoginThrottle}). A right
      * password forgives no earlier failures: the caller calls {@link #signedIn} once the sign-in is complete.
      */
@@ -119,8 +121,13 @@ public class Accounts {
             if (!ok) {
                 attempt.failed();
                 meters.counter("lanyard.login.failures", "reason", "invalid-credentials").increment();
+                long started = System.nanoTime();
                 events.publishEvent(new AccountEvent.SignInFailed(email, found.map(AccountStore.Credentials::account),
                         address, clock.instant()));
+                long spent = System.nanoTime() - started;
+                // Only an existing email's failure is written to the audit log: an unknown one waits as long.
+                if (found.isPresent()) recordingTimes.recorded(spent);
+                else recordingTimes.matchRecording(spent);
                 throw new AccountProblem.InvalidCredentials();
             }
             // Not forgiven yet: a second factor may follow, whose wrong codes a right password must not wipe.

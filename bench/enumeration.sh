@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Does a failed sign-in tell whether the email has an account by how long it takes? Starts the packaged
+# jar on 127.0.0.1 (a fresh SQLite directory under /tmp, 127.0.0.1 a trusted proxy so that each attempt
+# comes from an address of its own), signs up WARMUP_ACCOUNTS + ACCOUNTS members, and times
+# POST /api/v1/login with a wrong password for an existing email and for an unknown one, in random order
+# in each pair (bench/enumeration.mjs, Node's fetch on one keep-alive connection). The warm-up accounts'
+# pairs are not counted. Prints both distributions, the difference of medians and means, and how often an
+# existing email's attempt was the slower one (0.5: no difference). 45 attempts per existing email (the
+# throttle's ceiling is 50 an hour), so ACCOUNTS=6 gives 270 pairs.
+# Settings (environment): ACCOUNTS=6 WARMUP_ACCOUNTS=4 JAVA_OPTS (default: scripts/run.sh's) LANYARD_JAR=
+# MAX_SECONDS=900 (the server is killed after it in any case). Server log in bench/target/enumeration/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BENCH_NAME=enumeration.sh
+source bench/lib.sh
+
+ACCOUNTS=${ACCOUNTS:-6}
+WARMUP_ACCOUNTS=${WARMUP_ACCOUNTS:-4}
+JAVA_OPTS=${JAVA_OPTS-$(scripts/run.sh --print-java-opts)}
+MAX_SECONDS=${MAX_SECONDS:-900}
+
+need java openjdk-17-jre-headless
+need mvn maven
+need node nodejs
+
+jar=${LANYARD_JAR:-$(lanyard_jar)}
+out=bench/target/enumeration
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d /tmp/lanyard-enumeration.XXXXXX)
+server=""
+watchdog=""
+cleanup() {
+    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+    [ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "enumeration.sh: starting $(basename "$jar") on 127.0.0.1 (SQLite in $work)"
+# shellcheck disable=SC2086
+(cd "$work" && exec java $JAVA_OPTS -jar "$jar" --server.address=127.0.0.1 --server.port=0 \
+    --lanyard.web.trusted-proxies=127.0.0.1 --lanyard.geo.directory="$PWD/data/geo") >"$out/server.log" 2>&1 &
+server=$!
+(trap 'kill $nap 2>/dev/null; exit 0' TERM; sleep "$MAX_SECONDS" & nap=$!; wait $nap; kill "$server" 2>/dev/null) >/dev/null 2>&1 &
+watchdog=$!
+port=$(wait_for_port "$out/server.log" "$server")
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "enumeration.sh: $WARMUP_ACCOUNTS warm-up and $ACCOUNTS measured accounts, 45 pairs each..."
+timeout "$MAX_SECONDS" node bench/enumeration.mjs "http://127.0.0.1:$port" "$ACCOUNTS" "$WARMUP_ACCOUNTS"
+echo "load average: $load_before -> $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS: ${JAVA_OPTS:-(JVM defaults)}"
