@@ -96,6 +96,7 @@ class SessionApi {
         if (!target.equals(current.id())) requireList(current);
         if (body.name() == null && body.alerts() == null)
             throw new SessionProblem.InvalidInput("name", "Send at least one of name and alerts.");
+        sessions.refuseKeyOnKey(current, List.of(target));
         if (body.name() != null) sessions.rename(target, current.account().id(), body.name());
         if (body.alerts() != null) sessions.setAlerts(target, current.account().id(), body.alerts());
         return json(sessions.get(target, current.account().id()), current, true);

@@ -9,6 +9,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import dev.lanyard.account.LinkTokens;
 import dev.lanyard.geo.ClientAddresses;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
@@ -68,14 +69,18 @@ public final class SessionFilter extends HttpFilter {
                 || path.startsWith("/img/") || path.equals("/favicon.ico");
     }
 
-    /** A page view is a GET for HTML outside the API; its path counts as the session's last page. */
+    /**
+     * A page view is a GET for HTML outside the API; its path counts as the session's last page, without the
+     * token of a mailed link opened while signed in ({@link LinkTokens}): the last page is shown wherever the
+     * session is, to an API key that may only read sessions and to the team's admins.
+     */
     private static Optional<String> pageView(HttpServletRequest request, String path) {
         if (!"GET".equals(request.getMethod())) return Optional.empty();
         if (path.startsWith("/api/") || path.startsWith("/actuator") || path.endsWith("/events")) return Optional.empty();
         String accept = request.getHeader("Accept");
         if (accept == null || !accept.contains("text/html")) return Optional.empty();
         if (request.getHeader("HX-Request") != null) return Optional.empty();
-        return Optional.of(path.length() > 200 ? path.substring(0, 200) : path);
+        return Optional.of(LinkTokens.redact(path.length() > 200 ? path.substring(0, 200) : path));
     }
 
     /**

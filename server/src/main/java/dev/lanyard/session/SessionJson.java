@@ -41,15 +41,22 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
     record ActivityJson(int signIns, long requests, long pages, @Schema(nullable = true) String lastPage) {
     }
 
+    /** A session id (or an API key's, which is one) inside a path. */
+    private static final java.util.regex.Pattern ID_IN_PATH = java.util.regex.Pattern.compile("ses_[A-Za-z0-9_-]+");
+
     /**
      * Another person's session as an admin sees it (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md):
-     * every detail but the session id (null) and the full IP (masked).
+     * every detail but the session id (null), the full IP (masked) and the session ids in its last page
+     * ({@code /settings/sessions/ses_…}).
      */
     public static SessionJson ofSomeoneElse(Session s, boolean current, boolean activeNow) {
         SessionJson full = of(s, current, activeNow, false);
+        ActivityJson a = full.activity();
+        ActivityJson activity = new ActivityJson(a.signIns(), a.requests(), a.pages(),
+                a.lastPage() == null ? null : ID_IN_PATH.matcher(a.lastPage()).replaceAll("ses_…"));
         return new SessionJson(null, full.current(), full.name(), full.device(), full.appType(), full.location(), full.ip(),
                 full.createdAt(), full.lastActiveAt(), full.expiresAt(), full.verified(), full.alerts(), full.activeNow(),
-                full.activity(), full.endedAt(), full.endReason(), full.endedBy(), full.endNote(), full.flags(), full.concern(),
+                activity, full.endedAt(), full.endReason(), full.endedBy(), full.endNote(), full.flags(), full.concern(),
                 full.deviceBound());
     }
 

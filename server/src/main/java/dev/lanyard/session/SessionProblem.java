@@ -63,6 +63,14 @@ public sealed class SessionProblem extends RuntimeException {
         }
     }
 
+    /** An API key asked to end or change an API key through the sessions (decision 0018). */
+    public static final class KeyOnKey extends SessionProblem {
+        public KeyOnKey() {
+            super("api-key-not-allowed", 403,
+                    "An API key cannot end or change an API key. Revoke keys on the API keys page, signed in.");
+        }
+    }
+
     public static final class InvalidCursor extends SessionProblem {
         public InvalidCursor() {
             super("invalid-cursor", 400, "The cursor is not valid. Start again from the first page.");

@@ -320,11 +320,26 @@ public class Sessions {
         return store.find(id, owner).map(activity::withPending).orElseThrow(SessionProblem.NotFound::new);
     }
 
-    /** Signs out one other session of the caller. */
+    /**
+     * Refuses an API key acting on an API key (itself included) through the sessions: a key never ends or
+     * changes a key (decision 0018), where keys are managed under {@code /api-keys}, which a key may only read.
+     * Sessions of someone else are left to the caller's own {@link SessionProblem.NotFound}.
+     */
+    public void refuseKeyOnKey(CurrentSession by, Collection<SessionId> targets) {
+        if (!by.apiKey()) return;
+        for (SessionId id : targets) {
+            if (store.find(id, by.account().id()).filter(Session::apiKey).isPresent()) throw new SessionProblem.KeyOnKey();
+        }
+    }
+
+    /** Signs out one other session of the caller. Safe to repeat: one that already ended is left as it ended. */
     @Transactional
     public void revoke(SessionId id, CurrentSession by) {
         if (id.equals(by.id())) throw new SessionProblem.CurrentSession();
-        if (finish(List.of(id), by.account().id(), Session.Ending.by(EndReason.REVOKED, clock.instant(), by.account().id(), by.id())).isEmpty())
+        refuseKeyOnKey(by, List.of(id));
+        AccountId owner = by.account().id();
+        if (finish(List.of(id), owner, Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id())).isEmpty()
+                && store.find(id, owner).isEmpty())
             throw new SessionProblem.NotFound();
     }
 
@@ -332,6 +347,7 @@ public class Sessions {
     @Transactional
     public List<SessionId> revoke(Collection<SessionId> ids, CurrentSession by) {
         if (ids.contains(by.id())) throw new SessionProblem.CurrentSession();
+        refuseKeyOnKey(by, ids);
         return finish(ids, by.account().id(), Session.Ending.by(EndReason.REVOKED, clock.instant(), by.account().id(), by.id()));
     }
 

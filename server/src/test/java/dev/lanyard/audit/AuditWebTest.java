@@ -303,6 +303,8 @@ class AuditWebTest {
 
     @Test
     void anAdminSeesMembersAddressesMaskedAndNoneOfTheirSessionIds() throws Exception {
+        // Bob's last page then names his session.
+        assertThat(as(bob, get("/settings/sessions/" + bob.sessionId()).accept(MediaType.TEXT_HTML)).getStatus()).isEqualTo(200);
         List<JsonNode> bobsSignIns = items(apiList(admin, "?action=session.signed-in&actor=" + bob.accountId()));
 
         assertThat(bobsSignIns).isNotEmpty().allSatisfy(e -> {
@@ -325,6 +327,8 @@ class AuditWebTest {
             assertThat(s.path("id").isNull()).isTrue();
             assertThat(s.path("ip").asString()).isEqualTo(masked(bob.address()));
         });
+        assertThat(list.findValuesAsString("lastPage")).contains("/settings/sessions/ses_…");
+        assertThat(sessions.getContentAsString()).doesNotContain(bob.sessionId().substring(4, 14));
         String memberPage = as(admin, get("/admin/members/" + bob.accountId() + "/sessions").accept(MediaType.TEXT_HTML))
                 .getContentAsString();
         assertThat(memberPage).contains(masked(bob.address())).doesNotContain(bob.address() + "<")

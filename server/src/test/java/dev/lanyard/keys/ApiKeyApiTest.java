@@ -3,6 +3,7 @@ package dev.lanyard.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.time.Duration;
@@ -104,6 +105,25 @@ class ApiKeyApiTest {
         assertThat(withKey(post("/api/v1/logout"), key.secret()).getStatus()).isEqualTo(403);
         assertThat(withKey(get("/settings/sessions").accept(MediaType.TEXT_HTML), key.secret()).getStatus())
                 .as("a key opens no page").isEqualTo(403);
+    }
+
+    @Test
+    void writeScopeNeitherEndsNorChangesAKeyThroughTheSessions() throws Exception {
+        Member ada = team.admin("ada");
+        Key writer = createWith(ada, "sessions:write");
+        Key other = create(ada, Map.of("name", "Admin tooling", "scopes", List.of("admin", "sessions:write")));
+        for (MockHttpServletRequestBuilder attempt : List.of(delete("/api/v1/sessions/" + other.id()),
+                patch("/api/v1/sessions/" + other.id()).contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"Chrome on macOS\"}"),
+                patch("/api/v1/sessions/" + writer.id()).contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"Chrome on macOS\"}"))) {
+            MockHttpServletResponse refused = withKey(attempt, writer.secret());
+            assertThat(refused.getStatus()).as(refused.getContentAsString()).isEqualTo(403);
+            assertThat(type(refused)).isEqualTo("api-key-not-allowed");
+        }
+        assertThat(withKey(get("/api/v1/sessions/current"), other.secret()).getStatus()).as("the other key still works").isEqualTo(200);
+        assertThat(jdbc.sql("SELECT name FROM sessions WHERE id IN (:a, :b) ORDER BY name").param("a", writer.id()).param("b", other.id())
+                .query(String.class).list()).containsExactly("Admin tooling", "CI deploy");
+        assertThat(team.perform(team.as(delete("/api/v1/sessions/" + other.id()), ada)).getResponse().getStatus())
+                .as("signed in, the owner ends a key among the sessions").isEqualTo(204);
     }
 
     @Test

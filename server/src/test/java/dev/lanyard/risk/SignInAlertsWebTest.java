@@ -161,6 +161,17 @@ class SignInAlertsWebTest {
     }
 
     @Test
+    void aLinkOpenedWhileSignedInLeavesNoTokenInTheLastPageOfTheSession() throws Exception {
+        start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN);
+        String token = token(mails().get(0));
+        MvcResult page = mvc.perform(get("/not-me/" + token).cookie(new Cookie(ApiClient.COOKIE, laptop.token()))
+                .with(ApiClient.from("198.51.100.7")).accept(MediaType.TEXT_HTML)).andReturn();
+        assertThat(page.getResponse().getStatus()).isEqualTo(200);
+        assertThat(sessions.get(laptop.session().id(), alice.id()).activity().lastPage())
+                .as("shown to a key that may only read sessions, and to admins").isEqualTo("/not-me/[redacted]");
+    }
+
+    @Test
     void theLinkRefusesAPostWithoutTheCsrfToken() throws Exception {
         Session berlin = start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN).session();
         String token = token(mails().get(0));

@@ -382,6 +382,21 @@ class SessionApiTest {
     }
 
     @Test
+    void revokingAnEndedSessionAgainChangesNothingAndIsNoError() throws Exception {
+        Member laptop = api.signUp("alice");
+        Member phone = api.logIn(laptop);
+        as(laptop, delete(SESSIONS + "/" + phone.sessionId())).andExpect(status().isNoContent());
+        as(laptop, delete(SESSIONS + "/" + phone.sessionId())).andExpect(status().isNoContent());
+        problem(as(laptop, delete(SESSIONS + "/ses_AAAAAAAAAAAAAAAA")), 404, "session-not-found");
+        Member bob = api.signUp("bob");
+        problem(as(laptop, delete(SESSIONS + "/" + bob.sessionId())), 404, "session-not-found");
+        JsonNode history = body(as(laptop, get(SESSIONS + "/history")).andExpect(status().isOk()));
+        assertThat(history.path("items").values()).singleElement()
+                .satisfies(s -> assertThat(s.path("endReason").asString()).isEqualTo("revoked"));
+        current(bob);
+    }
+
+    @Test
     void historyListsEndedSessionsWithWhyTheyEnded() throws Exception {
         Member laptop = api.signUp("alice");
         Member phone = api.logIn(laptop);
