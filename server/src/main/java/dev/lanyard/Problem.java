@@ -7,6 +7,12 @@ package dev.lanyard;
  * or an error page without knowing the module.
  */
 public abstract class Problem extends RuntimeException {
+    /**
+     * Request attribute: a message for the error page that a refusal answered with {@code sendError} shows in
+     * place of its status's own sentence (a message in plain words, never an exception's).
+     */
+    public static final String ERROR_PAGE_MESSAGE = "lanyard.errorMessage";
+
     private final String code;
     private final int status;
     private final String field;

@@ -177,6 +177,7 @@ class AuthorizationServerConfiguration {
                         .authorizationConsentService(consents)
                         .authorizationEndpoint(e -> e
                                 .consentPage(CONSENT_PAGE)
+                                .errorResponseHandler(new AuthorizeErrors(clients, apps))
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
                                             p.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
@@ -414,7 +415,11 @@ class AuthorizationServerConfiguration {
             sessions.logout(browser);
         }
         String target = request.getContextPath() + "/login?out";
-        if (logout.getPostLogoutRedirectUri() != null) {
+        // Back to the app only for the member the ID token names, signed in here: anyone can register an app and
+        // hold an ID token of their own, so a link would otherwise send anyone to any address (RFC 9700 §4.11.2).
+        boolean named = logout.getPrincipal() instanceof Authentication user && user.getPrincipal() instanceof CurrentSession browser
+                && !browser.apiKey() && idToken != null && browser.account().id().value().equals(idToken.getSubject());
+        if (logout.getPostLogoutRedirectUri() != null && named) {
             UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(logout.getPostLogoutRedirectUri());
             if (logout.getState() != null) uri.queryParam("state", URLEncoder.encode(logout.getState(), StandardCharsets.UTF_8));
             target = uri.build(true).toUriString();

@@ -22,7 +22,7 @@ import org.springframework.web.servlet.ModelAndView;
 @Controller
 class ErrorPages implements ErrorController {
     /** Request attribute: a message for the error page in place of the status's own. */
-    static final String MESSAGE = "lanyard.errorMessage";
+    static final String MESSAGE = dev.lanyard.Problem.ERROR_PAGE_MESSAGE;
 
     @RequestMapping(value = "/error", produces = MediaType.TEXT_HTML_VALUE)
     ModelAndView page(HttpServletRequest request, HttpServletResponse response) {

@@ -198,20 +198,23 @@ class AuthorizeRequestTest {
     }
 
     @Test
-    void promptNoneAnswersLoginRequiredToSomeoneNotSignedInOrSignedInTooLongAgo() throws Exception {
+    void promptNoneAnswersLoginRequiredToAMemberSignedInTooLongAgoAndSomeoneNotSignedInOnLanyardsPage() throws Exception {
         RelyingApp app = apps.app(apps.register(admin, "Wiki"));
         TeamApps.signIn(app, admin, "openid");
         clock.advance(Duration.ofSeconds(5));
-        for (String cookie : new String[] {null, TeamApps.cookie(admin)}) {
-            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
-            URI landed = RelyingApp.location(app.browse(URI.create(attempt.uri() + "&prompt=none&max_age=1"), cookie));
-            assertThat(landed.toString()).startsWith(OAuthFlowTest.REDIRECT);
-            Map<String, List<String>> query = RelyingApp.query(landed);
-            assertThat(query.get("error")).as(landed.toString()).containsExactly("login_required");
-            assertThat(query.get("state")).containsExactly(attempt.state().getValue());
-        }
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        URI landed = RelyingApp.location(app.browse(URI.create(attempt.uri() + "&prompt=none&max_age=1"), TeamApps.cookie(admin)));
+        assertThat(landed.toString()).startsWith(OAuthFlowTest.REDIRECT);
+        Map<String, List<String>> query = RelyingApp.query(landed);
+        assertThat(query.get("error")).as(landed.toString()).containsExactly("login_required");
+        assertThat(query.get("state")).containsExactly(attempt.state().getValue());
+        // Someone not signed in is told on Lanyard's page, not sent to an address anyone may have registered (decision 52).
+        HttpResponse<String> signedOut = app.browse(URI.create(app.authorizeRequest("openid").uri() + "&prompt=none"), null);
+        assertThat(signedOut.statusCode()).isEqualTo(400);
+        assertThat(signedOut.headers().firstValue("Location")).isEmpty();
+        assertThat(signedOut.body()).contains("login_required");
         RelyingApp.Attempt recent = app.authorizeRequest("openid");
-        URI landed = RelyingApp.location(app.browse(URI.create(recent.uri() + "&prompt=none&max_age=3600"), TeamApps.cookie(admin)));
-        assertThat(RelyingApp.query(landed)).containsKey("code");
+        URI signedIn = RelyingApp.location(app.browse(URI.create(recent.uri() + "&prompt=none&max_age=3600"), TeamApps.cookie(admin)));
+        assertThat(RelyingApp.query(signedIn)).containsKey("code");
     }
 }

@@ -451,6 +451,26 @@ class OAuthFlowTest {
         }
     }
 
+    /** Anyone can register an app and hold an ID token: a logout link sends back to the app only the member it names. */
+    @Test
+    void rpInitiatedLogoutSendsNobodyElseToTheAppsAddress() throws Exception {
+        RelyingApp app = app(register(admin, "Lure", "confidential"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        OIDCTokenResponse tokens = app.exchange(attempt, app.code(attempt, app.signIn(attempt, cookie(admin))));
+        Member visitor = api.signUp("visitor");
+        URI logout = new com.nimbusds.openid.connect.sdk.LogoutRequest(app.provider.getEndSessionEndpointURI(),
+                tokens.getOIDCTokens().getIDToken(), URI.create(REDIRECT), new com.nimbusds.oauth2.sdk.id.State("bye")).toURI();
+
+        HttpResponse<String> signedOut = app.browse(logout, null);
+        assertThat(signedOut.statusCode()).as(signedOut.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(signedOut).toString()).endsWith("/login?out").doesNotStartWith(REDIRECT);
+
+        HttpResponse<String> someoneElse = app.browse(logout, cookie(visitor));
+        assertThat(someoneElse.headers().firstValue("Location")).as(someoneElse.body()).isEmpty();
+        var current = mvc.perform(get("/api/v1/sessions/current").cookie(visitor.cookie()).with(visitor.from())).andReturn();
+        assertThat(current.getResponse().getStatus()).as("the visitor stays signed in").isEqualTo(200);
+    }
+
     @Test
     void removingTheMemberEndsTheirGrants() throws Exception {
         RelyingApp app = app(register(admin, "Tracker", "confidential"));
@@ -562,8 +582,32 @@ class OAuthFlowTest {
         RelyingApp app = app(register(admin, "Private", "confidential"));
         Member stranger = api.signUp("stranger");
         RelyingApp.Attempt attempt = app.authorizeRequest("openid");
-        URI landed = RelyingApp.location(app.browse(attempt.uri(), cookie(stranger)));
-        assertThat(RelyingApp.query(landed).get("error")).containsExactly("access_denied");
+        HttpResponse<String> refused = app.browse(attempt.uri(), cookie(stranger));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Location")).as("not sent on to another team's address").isEmpty();
+        assertThat(refused.body()).contains("access_denied", "This app belongs to another team.");
+    }
+
+    /**
+     * A refused request goes back to the app only for a member of its team signed in here: anyone can register an
+     * app with any https address, so an error must not make Lanyard's address a redirector (RFC 9700 §4.11.2).
+     */
+    @Test
+    void aRefusedRequestIsSentBackToTheAppOnlyForAMemberOfItsTeam() throws Exception {
+        RelyingApp app = app(register(admin, "Redirector", "confidential"));
+        Member stranger = api.signUp("stranger");
+        for (String cookie : new String[] {null, cookie(stranger)}) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid made-up");
+            HttpResponse<String> refused = app.browse(attempt.uri(), cookie);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Location")).isEmpty();
+            assertThat(refused.body()).contains("The app&#39;s sign-in request was refused (invalid_scope)");
+        }
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid made-up");
+        URI landed = RelyingApp.location(app.browse(attempt.uri(), cookie(admin)));
+        assertThat(landed.toString()).startsWith(REDIRECT);
+        assertThat(RelyingApp.query(landed).get("error")).containsExactly("invalid_scope");
+        assertThat(RelyingApp.query(landed).get("state")).containsExactly(attempt.state().getValue());
     }
 
     @Test

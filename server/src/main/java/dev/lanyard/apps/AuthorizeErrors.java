@@ -1,0 +1,72 @@
+package dev.lanyard.apps;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import dev.lanyard.Problem;
+import dev.lanyard.session.CurrentSession;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.util.StringUtils;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * Answers a refused authorization request. The error goes back to the app's redirect URI (RFC 6749 §4.1.2.1,
+ * as Spring's own answer writes it) only when a member of the app's team is signed in to Lanyard in this
+ * browser. Anyone can sign up, run a team and register an app with any https address, so sending everyone
+ * else there (a made-up scope, a member of another team, {@code prompt=none} while signed out) would make a
+ * link to Lanyard a redirector to any site (RFC 9700 §4.11.2). They get Lanyard's error page instead, which
+ * says what was refused (decision 52).
+ */
+final class AuthorizeErrors implements AuthenticationFailureHandler {
+    private final RegisteredClientRepository clients;
+    private final AppClientStore apps;
+
+    AuthorizeErrors(RegisteredClientRepository clients, AppClientStore apps) {
+        this.clients = clients;
+        this.apps = apps;
+    }
+
+    @Override
+    public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
+            throws IOException {
+        OAuth2Error error = ((OAuth2AuthenticationException) exception).getError();
+        OAuth2AuthorizationCodeRequestAuthenticationToken asked = exception instanceof OAuth2AuthorizationCodeRequestAuthenticationException e
+                ? e.getAuthorizationCodeRequestAuthentication() : null;
+        if (asked != null && StringUtils.hasText(asked.getRedirectUri()) && teamMemberSignedIn(asked)) {
+            UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(asked.getRedirectUri()).queryParam("error", error.getErrorCode());
+            if (StringUtils.hasText(error.getDescription()))
+                uri.queryParam("error_description", UriUtils.encode(error.getDescription(), StandardCharsets.UTF_8));
+            if (StringUtils.hasText(error.getUri())) uri.queryParam("error_uri", UriUtils.encode(error.getUri(), StandardCharsets.UTF_8));
+            if (StringUtils.hasText(asked.getState())) uri.queryParam("state", UriUtils.encode(asked.getState(), StandardCharsets.UTF_8));
+            response.sendRedirect(uri.build(true).toUriString());
+            return;
+        }
+        String why = StringUtils.hasText(error.getDescription()) ? error.getDescription() : error.getErrorCode();
+        request.setAttribute(Problem.ERROR_PAGE_MESSAGE, "The app's sign-in request was refused (" + error.getErrorCode() + "): " + why
+                + (why.endsWith(".") ? "" : "."));
+        response.sendError(HttpStatus.BAD_REQUEST.value());
+    }
+
+    /** Whether the request is made by a member of the app's team, signed in to Lanyard in this browser. */
+    private boolean teamMemberSignedIn(OAuth2AuthorizationCodeRequestAuthenticationToken asked) {
+        if (!(asked.getPrincipal() instanceof Authentication user) || user instanceof AnonymousAuthenticationToken
+                || !user.isAuthenticated() || !(user.getPrincipal() instanceof CurrentSession member) || member.apiKey()) {
+            return false;
+        }
+        RegisteredClient client = clients.findByClientId(asked.getClientId());
+        return client != null && apps.find(client.getId()).map(app -> app.team().equals(member.account().team())).orElse(false);
+    }
+}
