@@ -287,8 +287,18 @@ public class Passkeys {
 
     private static PasskeyProblem.Rejected rejected(String what, RuntimeException cause) {
         // The reason helps an operator (wrong origin or rp id configured); it holds no secret.
-        log.info("Passkey {} refused: {}", what, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        log.info("Passkey {} refused: {}", what, cause.getClass().getSimpleName() + ": " + printable(cause.getMessage()));
         return new PasskeyProblem.Rejected();
+    }
+
+    /**
+     * A refusal's message as one log line of at most 300 characters: it may quote what the browser sent (an
+     * origin or type from the client data, JSON strings whose escaped line breaks would start a forged line).
+     */
+    static String printable(String message) {
+        if (message == null) return "";
+        String line = message.replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}]", "?");
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 
     private static String name(String name) {
