@@ -30,6 +30,16 @@ interface AccountStore {
     /** Takes the team's row lock until the transaction ends, so admin changes of one team run one at a time. */
     void lockTeam(TeamId team);
 
+    /**
+     * Locks {@code admin}'s team and checks, with it locked, that they are still its admin: a removal or a change
+     * of role committed meanwhile (on any node) refuses what the role their session carried would still allow.
+     */
+    default void lockTeamAsAdmin(Account admin) {
+        lockTeam(admin.team());
+        if (find(admin.id()).filter(a -> a.team().equals(admin.team()) && a.role() == Role.ADMIN).isEmpty())
+            throw new AccountProblem.Forbidden();
+    }
+
     /** Takes the account's row lock until the transaction ends, so one member's sign-ins are counted one at a time. */
     void lockAccount(AccountId id);
 

@@ -287,6 +287,18 @@ public class Accounts {
         store.lockAccount(id);
     }
 
+    /**
+     * Locks {@code admin}'s team for the caller's transaction and checks, with it locked, that they are still its
+     * admin ({@link AccountStore#lockTeamAsAdmin}): the role a session carries may be older than a removal or a
+     * change of role.
+     *
+     * @throws AccountProblem.Forbidden no longer an admin of the team
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void lockTeamAsAdmin(Account admin) {
+        store.lockTeamAsAdmin(admin);
+    }
+
     /** What an admin set for the member over the team's policy (PRODUCT.md L3, L5). */
     public MemberRules memberRules(AccountId id) {
         return store.memberRules(id);
@@ -304,6 +316,7 @@ public class Accounts {
     @Transactional
     public void changePolicy(Account admin, TeamPolicy policy) {
         if (admin.role() != Role.ADMIN) throw new AccountProblem.Forbidden();
+        store.lockTeamAsAdmin(admin);
         TeamPolicy before = policy(admin.team());
         store.updatePolicy(admin.team(), policy);
         events.publishEvent(new AccountEvent.PolicyChanged(admin.team(), admin.id(), before, policy, clock.instant()));

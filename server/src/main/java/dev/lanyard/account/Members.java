@@ -84,9 +84,7 @@ public class Members {
         transactions.executeWithoutResult(tx -> {
             // Still an admin of the team, checked with the team locked: a removal or a change of role made
             // meanwhile cancels the invitations the admin sent (cancelSentBy) and must not miss this one.
-            accounts.lockTeam(admin.team());
-            if (accounts.find(admin.id()).filter(a -> a.team().equals(admin.team()) && a.role() == Role.ADMIN).isEmpty())
-                throw new AccountProblem.Forbidden();
+            accounts.lockTeamAsAdmin(admin);
             invitations.insert(invitation, hash(token));
             events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), email, role, now));
             mail(admin, invitation, token);
@@ -100,6 +98,7 @@ public class Members {
         Instant now = clock.instant();
         String token = Ids.random("", 32);
         return transactions.execute(tx -> {
+            accounts.lockTeamAsAdmin(admin);
             Invitation invitation = invitations.find(invitationId, admin.team())
                     .filter(i -> i.acceptedAt().isEmpty() && i.cancelledAt().isEmpty())
                     .orElseThrow(AccountProblem.NotFound::new);
@@ -114,6 +113,7 @@ public class Members {
         requireAdmin(admin);
         Instant now = clock.instant();
         transactions.executeWithoutResult(tx -> {
+            accounts.lockTeamAsAdmin(admin);
             Invitation invitation = invitations.find(invitationId, admin.team()).orElseThrow(AccountProblem.NotFound::new);
             if (invitations.cancel(invitationId, admin.team(), now) == 1)
                 events.publishEvent(new AccountEvent.InvitationCancelled(admin.team(), admin.id(), invitation.email(), now));
@@ -162,7 +162,7 @@ public class Members {
         requireAdmin(admin);
         if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
         transactions.executeWithoutResult(tx -> {
-            accounts.lockTeam(admin.team());
+            accounts.lockTeamAsAdmin(admin);
             Account member = member(admin, memberId);
             if (member.role() == role) return;
             if (member.role() == Role.ADMIN && accounts.countAdmins(admin.team()) <= 1) throw new AccountProblem.LastAdmin();
@@ -203,7 +203,7 @@ public class Members {
             throw new AccountProblem.InvalidInput("sessionLimit", "The session limit is between 1 and " + TeamPolicy.MAX_SESSION_LIMIT
                     + ", 0 for none, or the team's.");
         transactions.executeWithoutResult(tx -> {
-            accounts.lockTeam(admin.team());
+            accounts.lockTeamAsAdmin(admin);
             member(admin, memberId);
             Optional<Integer> before = accounts.memberRules(memberId).sessionLimit();
             if (before.equals(limit)) return;
@@ -220,7 +220,7 @@ public class Members {
     public void forbidRememberMe(Account admin, AccountId memberId, boolean forbidden) {
         requireAdmin(admin);
         transactions.executeWithoutResult(tx -> {
-            accounts.lockTeam(admin.team());
+            accounts.lockTeamAsAdmin(admin);
             member(admin, memberId);
             if (accounts.memberRules(memberId).rememberMeForbidden() == forbidden) return;
             accounts.setRememberMeForbidden(memberId, admin.team(), forbidden);
@@ -235,7 +235,7 @@ public class Members {
     public void remove(Account admin, AccountId memberId) {
         requireAdmin(admin);
         transactions.executeWithoutResult(tx -> {
-            accounts.lockTeam(admin.team());
+            accounts.lockTeamAsAdmin(admin);
             Account member = member(admin, memberId);
             if (member.role() == Role.ADMIN && accounts.countAdmins(admin.team()) <= 1) throw new AccountProblem.LastAdmin();
             Instant now = clock.instant();
@@ -249,7 +249,7 @@ public class Members {
     public void allowSessionList(Account admin, boolean allowed) {
         requireAdmin(admin);
         transactions.executeWithoutResult(tx -> {
-            accounts.lockTeam(admin.team());
+            accounts.lockTeamAsAdmin(admin);
             boolean before = accounts.findTeam(admin.team()).map(Team::membersSeeSessions).orElse(true);
             if (before == allowed) return; // saving the same choice again changes nothing and records nothing
             accounts.setMembersSeeSessions(admin.team(), allowed);

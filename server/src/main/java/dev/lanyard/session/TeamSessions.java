@@ -113,6 +113,7 @@ public class TeamSessions {
         Account member = member(admin, memberId);
         String why = reason(reason);
         return transactions.execute(tx -> {
+            accounts.lockTeamAsAdmin(admin.account());
             Instant now = clock.instant();
             Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
                     Optional.of(admin.id()), Optional.of(why));
@@ -137,6 +138,8 @@ public class TeamSessions {
     public int signOutTeam(CurrentSession admin, String reason) {
         requireAdmin(admin);
         String why = reason(reason);
+        // Still an admin, read again: the batches below each commit on their own and hold no team lock.
+        transactions.executeWithoutResult(tx -> accounts.lockTeamAsAdmin(admin.account()));
         TeamId team = admin.account().team();
         Instant now = clock.instant();
         Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),

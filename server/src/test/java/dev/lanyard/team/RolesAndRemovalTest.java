@@ -1,6 +1,7 @@
 package dev.lanyard.team;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
@@ -10,7 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.Members;
+import dev.lanyard.account.Role;
 import dev.lanyard.account.TestAccounts;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.session.Session;
@@ -44,6 +50,10 @@ class RolesAndRemovalTest {
     JdbcClient jdbc;
     @Autowired
     Sessions sessions;
+    @Autowired
+    Members members;
+    @Autowired
+    Accounts accounts;
     @LocalServerPort
     int port;
 
@@ -54,6 +64,33 @@ class RolesAndRemovalTest {
     void signUpAnAdmin() throws Exception {
         team = new TeamClient(mvc, json, jdbc, port);
         admin = team.admin("ada");
+    }
+
+    /**
+     * The role a request's session carries can be older than a change committed meanwhile (a request already in
+     * flight, another node that has not heard yet): every admin change reads it again with the team locked.
+     */
+    @Test
+    void anAdminDemotedMeanwhileChangesNothingWithTheRoleTheirSessionCarried() throws Exception {
+        Member bob = team.join(admin, "bob", "admin");
+        Account stale = accounts.find(new AccountId(bob.accountId())).orElseThrow();
+        assertThat(changeRole(admin, bob, "member").getResponse().getStatus()).isEqualTo(200);
+        Account ada = accounts.find(new AccountId(admin.accountId())).orElseThrow();
+
+        List<Runnable> attempts = List.of(
+                () -> members.remove(stale, ada.id()),
+                () -> members.changeRole(stale, ada.id(), Role.MEMBER),
+                () -> members.changeSessionLimit(stale, ada.id(), Optional.of(1)),
+                () -> members.forbidRememberMe(stale, ada.id(), true),
+                () -> members.allowSessionList(stale, false),
+                () -> members.invite(stale, "eve@example.test", Role.ADMIN, "198.51.100.9"),
+                () -> accounts.changePolicy(stale, accounts.policy(ada.team())));
+        for (Runnable attempt : attempts) {
+            assertThatThrownBy(attempt::run).isInstanceOf(AccountProblem.Forbidden.class);
+        }
+        assertThat(role(admin)).isEqualTo("ADMIN");
+        assertThat(accounts.find(ada.id())).isPresent();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM invitations WHERE email = 'eve@example.test'").query(Integer.class).single()).isZero();
     }
 
     private MvcResult changeRole(Member by, Member whom, String role) throws Exception {
