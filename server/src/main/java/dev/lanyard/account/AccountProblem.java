@@ -123,6 +123,12 @@ public sealed class AccountProblem extends RuntimeException {
                     "Too many invitations of people who already have an account. Try again in " + retryAfterSeconds + " seconds.");
         }
 
+        /** The team sent as many invitation mails in the last 24 hours as it may. */
+        static TooManyAttempts invitationMails(int perDay, long retryAfterSeconds) {
+            return new TooManyAttempts(retryAfterSeconds, "Your team has sent " + perDay
+                    + " invitations in the last 24 hours, as many as it may. Try again in " + retryAfterSeconds + " seconds.");
+        }
+
         public long retryAfterSeconds() {
             return retryAfterSeconds;
         }

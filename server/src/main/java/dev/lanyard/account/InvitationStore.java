@@ -25,6 +25,15 @@ interface InvitationStore {
     /** Cancels a pending invitation; returns 1, or 0 if it is no longer pending. Safe to repeat. */
     int cancel(String id, TeamId team, Instant at);
 
+    /**
+     * Notes an invitation mail of {@code team} sent at {@code at}, forgetting the team's older than {@code since},
+     * and returns how many it sent from {@code since} on before this one. Called with the team locked.
+     */
+    int countMailAndNote(TeamId team, Instant since, Instant at);
+
+    /** When the oldest of the team's invitation mails from {@code since} on was sent, if any. */
+    Optional<Instant> oldestMailSince(TeamId team, Instant since);
+
     /** Marks a pending, unexpired invitation accepted; returns 1, or 0 if it cannot be used (single use). */
     int accept(String id, Instant at);
 }

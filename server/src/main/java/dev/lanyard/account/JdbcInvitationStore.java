@@ -70,6 +70,23 @@ class JdbcInvitationStore implements InvitationStore {
     }
 
     @Override
+    public int countMailAndNote(TeamId team, Instant since, Instant at) {
+        jdbc.sql("DELETE FROM invitation_mails WHERE team_id = :team AND sent_at < :since")
+                .param("team", team.value()).param("since", since.toEpochMilli()).update();
+        int sent = jdbc.sql("SELECT COUNT(*) FROM invitation_mails WHERE team_id = :team")
+                .param("team", team.value()).query(Integer.class).single();
+        jdbc.sql("INSERT INTO invitation_mails (team_id, sent_at) VALUES (:team, :at)")
+                .param("team", team.value()).param("at", at.toEpochMilli()).update();
+        return sent;
+    }
+
+    @Override
+    public Optional<Instant> oldestMailSince(TeamId team, Instant since) {
+        return jdbc.sql("SELECT sent_at FROM invitation_mails WHERE team_id = :team AND sent_at >= :since ORDER BY sent_at LIMIT 1")
+                .param("team", team.value()).param("since", since.toEpochMilli()).query(Long.class).optional().map(Instant::ofEpochMilli);
+    }
+
+    @Override
     public int cancel(String id, TeamId team, Instant at) {
         return jdbc.sql("""
                 UPDATE invitations SET cancelled_at = :at

@@ -13,10 +13,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param firstRetry    the wait after the first failed attempt; it doubles with each failure
  * @param maxRetryDelay the longest wait between two attempts
  * @param maxAttempts   attempts before a mail is given up (and its body erased)
+ * @param invitationsPerDay invitation mails (invitations and resends) one team may send in any 24 hours
  */
 @ConfigurationProperties("lanyard.mail")
 record MailSettings(String from, String baseUrl, Duration retryInterval, Duration firstRetry, Duration maxRetryDelay,
-                    int maxAttempts) {
+                    int maxAttempts, int invitationsPerDay) {
     MailSettings {
         if (from == null || from.isBlank()) from = "lanyard@localhost";
         if (baseUrl == null || baseUrl.isBlank()) baseUrl = "http://localhost:8080";
@@ -25,6 +26,7 @@ record MailSettings(String from, String baseUrl, Duration retryInterval, Duratio
         if (firstRetry == null) firstRetry = Duration.ofSeconds(30);
         if (maxRetryDelay == null) maxRetryDelay = Duration.ofHours(1);
         if (maxAttempts <= 0) maxAttempts = 20;
+        if (invitationsPerDay <= 0) invitationsPerDay = 100;
     }
 
     /** How long to wait after {@code attempts} failed attempts: doubling from {@link #firstRetry}, at most {@link #maxRetryDelay}. */

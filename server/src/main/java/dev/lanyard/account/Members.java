@@ -33,9 +33,12 @@ public class Members {
     private final TransactionTemplate transactions;
     private final LoginThrottle throttle;
     private final Clock clock;
+    private final MailSettings mail;
 
     Members(AccountStore accounts, InvitationStore invitations, PasswordHasher hasher, Mailer mailer,
-            ApplicationEventPublisher events, TransactionTemplate transactions, LoginThrottle throttle, Clock clock) {
+            ApplicationEventPublisher events, TransactionTemplate transactions, LoginThrottle throttle, Clock clock,
+            MailSettings mail) {
+        this.mail = mail;
         this.throttle = throttle;
         this.accounts = accounts;
         this.invitations = invitations;
@@ -85,6 +88,7 @@ public class Members {
             // Still an admin of the team, checked with the team locked: a removal or a change of role made
             // meanwhile cancels the invitations the admin sent (cancelSentBy) and must not miss this one.
             accounts.lockTeamAsAdmin(admin);
+            countMail(admin.team(), now);
             invitations.insert(invitation, hash(token));
             events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), email, role, now));
             mail(admin, invitation, token);
@@ -102,6 +106,7 @@ public class Members {
             Invitation invitation = invitations.find(invitationId, admin.team())
                     .filter(i -> i.acceptedAt().isEmpty() && i.cancelledAt().isEmpty())
                     .orElseThrow(AccountProblem.NotFound::new);
+            countMail(admin.team(), now);
             invitations.renew(invitation.id(), admin.team(), hash(token), now.plus(INVITATION_LIFETIME), now);
             events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), invitation.email(), invitation.role(), now));
             mail(admin, invitation, token);
@@ -269,17 +274,40 @@ public class Members {
                 || accounts.findTeam(account.team()).map(Team::membersSeeSessions).orElse(true);
     }
 
+    /**
+     * Counts an invitation mail of the team, in the caller's transaction with the team locked: at most
+     * {@link MailSettings#invitationsPerDay} in any 24 hours. Anyone can sign up and run a team, and the mail goes
+     * from Lanyard's own sender with the admin's words in it; a refusal rolls the count back with the rest.
+     *
+     * @throws AccountProblem.TooManyAttempts the team sent as many as it may (429, with when the oldest counts no more)
+     */
+    private void countMail(TeamId team, Instant now) {
+        Instant since = now.minus(Duration.ofDays(1));
+        if (invitations.countMailAndNote(team, since, now) < mail.invitationsPerDay()) return;
+        Instant freed = invitations.oldestMailSince(team, since).orElse(since).plus(Duration.ofDays(1));
+        throw AccountProblem.TooManyAttempts.invitationMails(mail.invitationsPerDay(),
+                Math.max(1, Duration.between(now, freed).toSeconds() + 1));
+    }
+
+    /**
+     * The invitation mail. Its subject is Lanyard's own words: the admin's name and the team's are whatever
+     * someone who signed up typed, so they stay in the body, quoted and said to be the inviter's.
+     */
     private void mail(Account admin, Invitation invitation, String token) {
         String link = mailer.baseUrl() + "/invite/" + token;
         String team = accounts.findTeam(admin.team()).map(Team::name).orElse("your team");
-        mailer.send(admin.team(), invitation.email(), admin.name() + " invited you to " + team + " on Lanyard", """
-                %s (%s) invited you to join %s on Lanyard as %s.
+        mailer.send(admin.team(), invitation.email(), "Invitation to join a team on Lanyard", """
+                You are invited to join a team on Lanyard as %s.
+
+                Invited by: “%s” <%s>
+                Team:       “%s”
+                (The names are as the person who invited you entered them.)
 
                 Accept the invitation and choose your password:
                 %s
 
                 The link works once and expires in 7 days. If you did not expect this, ignore this mail.
-                """.formatted(admin.name(), admin.email(), team, invitation.role() == Role.ADMIN ? "an admin" : "a member", link));
+                """.formatted(invitation.role() == Role.ADMIN ? "an admin" : "a member", admin.name(), admin.email(), team, link));
     }
 
     private static void requireAdmin(Account admin) {

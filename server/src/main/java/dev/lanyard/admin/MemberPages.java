@@ -78,9 +78,15 @@ class MemberPages {
     }
 
     @PostMapping("/admin/invitations/{id}/resend")
-    String resend(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
-        members.resend(admin.account(), id);
-        return "redirect:/admin/members?done=resent";
+    String resend(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, Model model, HttpServletResponse response) {
+        try {
+            members.resend(admin.account(), id);
+            return "redirect:/admin/members?done=resent";
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            Throttled.status(response, tooMany, HttpStatus.TOO_MANY_REQUESTS);
+            model.addAttribute("error", tooMany.getMessage());
+            return page(admin, "", null, null, model);
+        }
     }
 
     @PostMapping("/admin/invitations/{id}/cancel")

@@ -32,6 +32,8 @@ class AccountsTest {
     MutableClock clock;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    Members members;
 
     /** Each test signs in from an address of its own, so the per-address throttle never spans tests. */
     private final String address = "198.51.100." + ADDRESSES.incrementAndGet();
@@ -52,6 +54,25 @@ class AccountsTest {
 
     private AccountProblem failedSignIn(String email, String password) {
         return catchThrowableOfType(AccountProblem.class, () -> accounts.authenticate(email, password, address));
+    }
+
+    // ---- invitations
+
+    @Test
+    void aTeamsInvitationMailsOfTheLastDayAreCountedWithTheTeamLocked() {
+        Account admin = accounts.signUp(TestAccounts.newcomer("inviter"));
+        for (int i = 0; i < 99; i++) {
+            jdbc.sql("INSERT INTO invitation_mails (team_id, sent_at) VALUES (:team, :at)")
+                    .param("team", admin.team().value()).param("at", clock.instant().minus(Duration.ofHours(20)).toEpochMilli()).update();
+        }
+        jdbc.sql("INSERT INTO invitation_mails (team_id, sent_at) VALUES (:team, :at)")
+                .param("team", admin.team().value()).param("at", clock.instant().minus(Duration.ofDays(2)).toEpochMilli()).update();
+        members.invite(admin, TestAccounts.uniqueEmail("hundredth"), Role.MEMBER, address);
+        assertThatThrownBy(() -> members.invite(admin, TestAccounts.uniqueEmail("more"), Role.MEMBER, address))
+                .isInstanceOfSatisfying(AccountProblem.TooManyAttempts.class,
+                        tooMany -> assertThat(tooMany.retryAfterSeconds()).isBetween(4 * 3600L, 4 * 3600L + 2));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM invitation_mails WHERE team_id = :t").param("t", admin.team().value())
+                .query(Integer.class).single()).as("the older one forgotten, the refused one not counted").isEqualTo(100);
     }
 
     // ---- sign-up

@@ -59,7 +59,8 @@ class TeamAdminBrowserTest extends BrowserTest {
 
         // The mail reached the SMTP server; the invitee follows its link on their laptop.
         TestMail.Mail mail = TestMail.lastMailTo(email);
-        org.assertj.core.api.Assertions.assertThat(mail.subject()).isEqualTo("Ada Admin invited you to Acme on Lanyard");
+        org.assertj.core.api.Assertions.assertThat(mail.subject()).isEqualTo("Invitation to join a team on Lanyard");
+        org.assertj.core.api.Assertions.assertThat(mail.body()).contains("Invited by: \u201cAda Admin\u201d", "Team:       \u201cAcme\u201d");
         Page laptop = open(Chromium.WINDOWS_STOCKHOLM);
         laptop.navigate(mail.path());
         assertThat(laptop.locator("h1")).hasText("Join your team on Lanyard");

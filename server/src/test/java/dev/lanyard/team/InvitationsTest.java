@@ -7,6 +7,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -99,8 +100,9 @@ class InvitationsTest {
         TestMail.Mail mail = TestMail.lastMailTo(email);
         assertThat(TestMail.mailsTo(email)).hasSize(1);
         assertThat(mail.from()).isEqualTo("lanyard@localhost");
-        assertThat(mail.subject()).isEqualTo("Ada invited you to Ada's team on Lanyard");
-        assertThat(mail.body()).contains("as a member").contains("The link works once and expires in 7 days.");
+        assertThat(mail.subject()).as("no words of the inviter's in the subject").isEqualTo("Invitation to join a team on Lanyard");
+        assertThat(mail.body()).contains("as a member", "Invited by: \u201cAda\u201d <", "Team:       \u201cAda's team\u201d",
+                        "(The names are as the person who invited you entered them.)").contains("The link works once and expires in 7 days.");
         assertThat(mail.link()).isEqualTo("http://localhost:8080/invite/" + mail.token());
         assertThat(mail.token()).hasSizeGreaterThanOrEqualTo(40);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE recipient = :to").param("to", email).query(Integer.class).single())
@@ -263,6 +265,42 @@ class InvitationsTest {
         Member freshAdmin = team.api().logIn(admin); // the admin's own session went idle over those 7 days
         admin = freshAdmin;
         assertThat(invitation(id).path("status").asString()).isEqualTo("Expired");
+    }
+
+    /** Anyone can sign up and run a team: its invitation mails, resends included, are at most 100 in any 24 hours. */
+    @Test
+    void aTeamSendsAtMost100InvitationMailsInAnyDay() throws Exception {
+        String teamId = jdbc.sql("SELECT team_id FROM accounts WHERE id = :id").param("id", admin.accountId()).query(String.class).single();
+        String first = team.invite(admin, TestAccounts.uniqueEmail("first"), "member");
+        clock.advance(Duration.ofHours(1));
+        for (int i = 0; i < 98; i++) {
+            jdbc.sql("INSERT INTO invitation_mails (team_id, sent_at) VALUES (:team, :at)")
+                    .param("team", teamId).param("at", clock.instant().toEpochMilli()).update();
+        }
+        team.invite(admin, TestAccounts.uniqueEmail("hundredth"), "member");
+        String refusedEmail = TestAccounts.uniqueEmail("one-too-many");
+        List<MvcResult> refused = List.of(
+                team.perform(team.json(post("/api/v1/admin/invitations"), admin, Map.of("email", refusedEmail, "role", "member"))),
+                team.perform(team.json(post("/api/v1/admin/invitations/" + first + "/resend"), admin, "{}")));
+        for (MvcResult result : refused) {
+            assertProblem(result, 429, "too-many-attempts", null);
+            assertThat(team.read(result).path("detail").asString()).startsWith("Your team has sent 100 invitations in the last 24 hours");
+            assertThat(Long.parseLong(result.getResponse().getHeader("Retry-After"))).isBetween(82_000L, 82_801L);
+        }
+        for (MockHttpServletResponse page : List.of(
+                team.perform(team.form(post("/admin/members/invite"), admin).param("email", refusedEmail).param("role", "MEMBER")).getResponse(),
+                team.perform(team.form(post("/admin/invitations/" + first + "/resend"), admin)).getResponse())) {
+            assertThat(page.getStatus()).isEqualTo(429);
+            assertThat(page.getHeader("Retry-After")).isNotNull();
+            assertThat(page.getContentAsString()).contains("Your team has sent 100 invitations in the last 24 hours, as many as it may.");
+        }
+        assertThat(TestMail.mailsTo(refusedEmail)).isEmpty();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM invitations WHERE email = :e").param("e", refusedEmail).query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM invitation_mails WHERE team_id = :t").param("t", teamId).query(Integer.class).single())
+                .as("a refusal counts nothing").isEqualTo(100);
+
+        clock.advance(Duration.ofHours(23).plusSeconds(1)); // the first mail counts no more
+        team.invite(admin, refusedEmail, "member");
     }
 
     @Test
