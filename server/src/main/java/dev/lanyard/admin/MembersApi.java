@@ -161,7 +161,8 @@ class MembersApi {
     @Operation(summary = "Invite someone by email; they get a single-use link valid for 7 days")
     @ApiResponse(responseCode = "201", description = "Invited: the mail is on its way")
     @ApiResponse(responseCode = "409", description = "Already a member of a team")
-    @ApiResponse(responseCode = "429", description = "Too many invitations of people who already have an account from this address: try again later")
+    @ApiResponse(responseCode = "429", description = "Too many invitations of people who already have an account from this address, "
+            + "or the team sent lanyard.mail.invitations-per-day invitation mails in the last 24 hours: Retry-After says when to try again")
     @PostMapping("/invitations")
     ResponseEntity<InvitationJson> invite(@AuthenticationPrincipal CurrentSession admin, @RequestBody NewInvitation body,
                                           jakarta.servlet.http.HttpServletRequest request) {
@@ -175,6 +176,8 @@ class MembersApi {
     @Operation(summary = "Send an invitation again with a new link")
     @ApiResponse(responseCode = "200", description = "Sent again")
     @ApiResponse(responseCode = "410", description = "The invitation was accepted or cancelled")
+    @ApiResponse(responseCode = "429", description = "The team sent lanyard.mail.invitations-per-day invitation mails in the last 24 hours: "
+            + "Retry-After says when to try again")
     @PostMapping("/invitations/{id}/resend")
     InvitationJson resend(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         return json(members.resend(admin.account(), id));
