@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,6 +37,12 @@ public class ClientAddresses {
         // A mistyped proxy address must stop start-up: ignoring it would silently change whose
         // address every session records.
         this.trustedProxies = settings.trustedProxies().stream().map(Cidr::parse).toList();
+        if (settings.publicUrl() != null && trustedProxies.isEmpty()) {
+            // The public URL gives the origin and scheme, never the client's address.
+            LoggerFactory.getLogger(ClientAddresses.class).warn("lanyard.web.public-url is set and lanyard.web.trusted-proxies is "
+                    + "empty: if a proxy stands in front of Lanyard, every request seems to come from the proxy's address (one "
+                    + "sign-in throttle for everyone, no locations, no new-country alerts). List the proxy in lanyard.web.trusted-proxies.");
+        }
     }
 
     /** The client's address: the socket peer, or what trusted proxies say they received from. */

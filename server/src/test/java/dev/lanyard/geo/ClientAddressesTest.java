@@ -7,8 +7,12 @@ import java.net.InetAddress;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.web.MockHttpServletRequest;
 
+@ExtendWith(OutputCaptureExtension.class)
 class ClientAddressesTest {
 
     private static ClientAddresses trusting(String... proxies) {
@@ -146,5 +150,15 @@ class ClientAddressesTest {
         assertThat(ClientAddresses.network("not an address")).isEmpty();
         assertThat(ClientAddresses.isNetwork("83.45.123.0/24")).isTrue();
         assertThat(ClientAddresses.isNetwork("83.45.123.78")).isFalse();
+    }
+
+    @Test
+    void aPublicUrlWithoutTrustedProxiesIsWarnedOf(CapturedOutput output) {
+        new ClientAddresses(new ProxySettings(List.of(), java.net.URI.create("https://lanyard.example.com")));
+        assertThat(output).contains("lanyard.web.public-url is set and lanyard.web.trusted-proxies is empty");
+        int before = output.length();
+        new ClientAddresses(new ProxySettings(List.of("10.0.0.10"), java.net.URI.create("https://lanyard.example.com")));
+        new ClientAddresses(new ProxySettings(List.of(), null));
+        assertThat(output.toString().substring(before)).doesNotContain("trusted-proxies is empty");
     }
 }
