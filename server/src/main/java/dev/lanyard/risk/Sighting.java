@@ -54,12 +54,14 @@ record Sighting(String device, String deviceLabel, String country, String countr
 
     /**
      * What a session shows. A device is its browser family, OS family and type, without versions,
-     * so an update is no new device. Addresses of the local network have no country, place or
-     * public address.
+     * so an update is no new device. A device that tells neither (no user agent, or one nothing is
+     * known of) is one device of its own, "unknown": else leaving the header out would never be a new
+     * device, and someone with the password would sign in without the owner being told. Addresses of
+     * the local network have no country, place or public address.
      */
     static Sighting of(Device device, String ip, GeoLocation location, Instant at) {
-        String key = device.browser().isEmpty() && device.os().isEmpty() ? ""
-                : device.browser().toLowerCase(Locale.ROOT) + "|" + device.os().toLowerCase(Locale.ROOT) + "|" + device.type().name();
+        String key = (device.browser().isEmpty() ? "unknown" : device.browser().toLowerCase(Locale.ROOT)) + "|"
+                + (device.os().isEmpty() ? "unknown" : device.os().toLowerCase(Locale.ROOT)) + "|" + device.type().name();
         String label = device.browser().isEmpty() ? device.description()
                 : device.browser() + (device.os().isEmpty() ? "" : " on " + device.os());
         if (location.localNetwork()) return new Sighting(key, label, "", "", "", Optional.empty(), at);

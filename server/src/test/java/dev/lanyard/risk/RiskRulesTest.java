@@ -66,6 +66,15 @@ class RiskRulesTest {
                 .containsExactly(new SessionFlag("new-device", SessionFlag.Level.HIGH, "First sign-in from Chrome on macOS"));
     }
 
+    /** Leaving the user agent out is no way to sign in unnoticed: the first unknown device is a new device, the next is not. */
+    @Test
+    void aDeviceThatTellsNothingIsADeviceOfItsOwn() {
+        Sighting now = Sighting.of(Device.unknown(), "83.45.123.9", MADRID, clock.instant());
+        assertThat(rules.atSignIn(knows(FIREFOX_WINDOWS, "83.45.123.9", MADRID, clock.instant().minusSeconds(3600), now), now))
+                .containsExactly(new SessionFlag("new-device", SessionFlag.Level.HIGH, "First sign-in from Unknown device"));
+        assertThat(rules.atSignIn(knows(Device.unknown(), "83.45.123.9", MADRID, clock.instant().minusSeconds(3600), now), now)).isEmpty();
+    }
+
     @Test
     void aNewAddressInAKnownCountryIsMediumAndMasked() {
         Sighting now = Sighting.of(FIREFOX_WINDOWS, "83.45.200.7", BARCELONA, clock.instant());
