@@ -73,7 +73,9 @@ class SignInAlerts {
         Instant now = clock.instant();
         String token = token();
         store.addLink(hash(token), s.id(), s.account(), now, now.plus(settings.alertLinkLifetime()));
-        mailer.send(account.get().team(), account.get().email(), "New sign-in to Lanyard from " + s.device().description(),
+        // The device is what the signing-in client claims (a user agent can name any browser): in the body,
+        // labelled, never in the subject, which is read as the sender's own words.
+        mailer.send(account.get().team(), account.get().email(), "New sign-in to your Lanyard account",
                 body(account.get(), s, flags, token));
         events.publishEvent(new RiskEvent.AlertSent(s.id(), s.account(), account.get().email(), now));
     }
@@ -87,7 +89,7 @@ class SignInAlerts {
 
                 Your Lanyard account was just signed in to from a device or place it has not been used from before.
 
-                Device:   %s
+                Device:   %s (as the device describes itself)
                 Location: %s
                 Time:     %s
 

@@ -61,7 +61,8 @@ class SignInAlertBrowserTest extends BrowserTest {
 
         // The alert reached the mail server.
         TestMail.Mail mail = TestMail.lastMailTo(email);
-        org.assertj.core.api.Assertions.assertThat(mail.subject()).startsWith("New sign-in to Lanyard from Safari 17 on iPhone");
+        org.assertj.core.api.Assertions.assertThat(mail.subject()).isEqualTo("New sign-in to your Lanyard account");
+        org.assertj.core.api.Assertions.assertThat(mail.body()).contains("Device:   Safari 17 on iPhone");
         org.assertj.core.api.Assertions.assertThat(mail.body()).contains("Location: London, United Kingdom");
         Matcher link = NOT_ME.matcher(mail.body());
         org.assertj.core.api.Assertions.assertThat(link.find()).as("a This wasn't me link in:\n" + mail.body()).isTrue();

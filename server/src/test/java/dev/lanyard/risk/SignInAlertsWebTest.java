@@ -99,8 +99,8 @@ class SignInAlertsWebTest {
         clock.advance(Duration.ofHours(2));
         start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN);
         assertThat(mails()).singleElement().asString()
-                .startsWith("New sign-in to Lanyard from Chrome 131 on macOS 14\n")
-                .contains("Device:   Chrome 131 on macOS 14", "Location: Berlin, Germany", "Time:     ",
+                .as("the subject is Lanyard's words: the device is what the client claims").startsWith("New sign-in to your Lanyard account\n")
+                .contains("Device:   Chrome 131 on macOS 14 (as the device describes itself)", "Location: Berlin, Germany", "Time:     ",
                         "First sign-in from Germany", "This wasn't me: http", "/settings/security#password");
         assertThat(audit("session.sign-in-alert-sent")).containsExactly("Emailed " + alice.email()
                 + " about the new sign-in on Chrome 131 on macOS 14");
