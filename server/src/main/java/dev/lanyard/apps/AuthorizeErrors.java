@@ -54,10 +54,22 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
             response.sendRedirect(uri.build(true).toUriString());
             return;
         }
-        String why = StringUtils.hasText(error.getDescription()) ? error.getDescription() : error.getErrorCode();
-        request.setAttribute(Problem.ERROR_PAGE_MESSAGE, "The app's sign-in request was refused (" + error.getErrorCode() + "): " + why
-                + (why.endsWith(".") ? "" : "."));
+        request.setAttribute(Problem.ERROR_PAGE_MESSAGE, "The app's sign-in request was refused (" + error.getErrorCode() + "): "
+                + why(error));
         response.sendError(HttpStatus.BAD_REQUEST.value());
+    }
+
+    /** The refusal in words a person reads; Spring's own descriptions name only the parameter at fault. */
+    private static String why(OAuth2Error error) {
+        String described = StringUtils.hasText(error.getDescription()) ? error.getDescription() : "";
+        String sentence = switch (error.getErrorCode()) {
+            case "invalid_scope" -> "the app asked for access it may not ask for.";
+            case "login_required" -> "you are not signed in to Lanyard, and the app asked not to show a sign-in page.";
+            case "unauthorized_client" -> "the app is not allowed to sign people in this way.";
+            case "invalid_request" -> "the request is incomplete or malformed" + (described.isEmpty() ? "." : " (" + described + ").");
+            default -> described.isEmpty() ? "no reason was given." : described;
+        };
+        return sentence.endsWith(".") ? sentence : sentence + ".";
     }
 
     /** Whether the request is made by a member of the app's team, signed in to Lanyard in this browser. */

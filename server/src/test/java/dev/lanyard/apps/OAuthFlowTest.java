@@ -601,7 +601,7 @@ class OAuthFlowTest {
             HttpResponse<String> refused = app.browse(attempt.uri(), cookie);
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
             assertThat(refused.headers().firstValue("Location")).isEmpty();
-            assertThat(refused.body()).contains("The app&#39;s sign-in request was refused (invalid_scope)");
+            assertThat(refused.body()).contains("The app&#39;s sign-in request was refused (invalid_scope): the app asked for access it may not ask for.");
         }
         RelyingApp.Attempt attempt = app.authorizeRequest("openid made-up");
         URI landed = RelyingApp.location(app.browse(attempt.uri(), cookie(admin)));
