@@ -24,27 +24,14 @@ need mvn maven
 need node nodejs
 
 jar=${LANYARD_JAR:-$(lanyard_jar)}
-out=bench/target/enumeration
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-work=$(mktemp -d /tmp/lanyard-enumeration.XXXXXX)
-server=""
-watchdog=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
-    [ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_scratch enumeration
 
 echo "enumeration.sh: starting $(basename "$jar") on 127.0.0.1 (SQLite in $work)"
 # shellcheck disable=SC2086
 (cd "$work" && exec java $JAVA_OPTS -jar "$jar" --server.address=127.0.0.1 --server.port=0 \
     --lanyard.web.trusted-proxies=127.0.0.1 --lanyard.geo.directory="$PWD/data/geo") >"$out/server.log" 2>&1 &
 server=$!
-(trap 'kill $nap 2>/dev/null; exit 0' TERM; sleep "$MAX_SECONDS" & nap=$!; wait $nap; kill "$server" 2>/dev/null) >/dev/null 2>&1 &
-watchdog=$!
+watch_server "$MAX_SECONDS"
 port=$(wait_for_port "$out/server.log" "$server")
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "enumeration.sh: $WARMUP_ACCOUNTS warm-up and $ACCOUNTS measured accounts, 45 pairs each..."

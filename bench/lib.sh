@@ -10,6 +10,9 @@
 #   request_ticks PID             CPU (user + system, clock ticks) of PID's Tomcat request threads ("http-nio-...")
 #   start_postgres DIR            Debian's PostgreSQL (installed when missing, as root) in DIR, loopback only,
 #                                 with a database "lanyard"; sets pgbin and pgport; stop_postgres DIR stops it
+#   bench_scratch NAME            bench/target/NAME as $out, a scratch directory as $work, and a cleanup on exit that
+#                                 stops $server (and its watchdog) and removes $work
+#   watch_server SECONDS          kills $server after SECONDS in any case (a bounded benchmark)
 # Scripts set BENCH_NAME for their messages.
 
 need() {
@@ -159,4 +162,26 @@ oauth_app_tokens() {
     access=$(printf '%s' "$tokens" | field access_token)
     refresh=$(printf '%s' "$tokens" | field refresh_token)
     [ -n "$access" ] && [ -n "$refresh" ] || { echo "$BENCH_NAME: the code exchange failed: $tokens" >&2; exit 1; }
+}
+
+bench_scratch() {
+    out=bench/target/$1
+    mkdir -p "$out"
+    out=$(cd "$out" && pwd)
+    work=$(mktemp -d "/tmp/lanyard-$1.XXXXXX")
+    server=""
+    watchdog=""
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+    [ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null || true
+    rm -rf "$work"
+}
+
+watch_server() {
+    (trap 'kill $nap 2>/dev/null; exit 0' TERM; sleep "$1" & nap=$!; wait $nap; kill "$server" 2>/dev/null) >/dev/null 2>&1 &
+    watchdog=$!
 }
