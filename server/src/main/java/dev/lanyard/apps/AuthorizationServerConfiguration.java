@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.factors.SecondFactorRequirement;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.SessionFilter;
 import dev.lanyard.session.SessionId;
@@ -161,7 +162,8 @@ class AuthorizationServerConfiguration {
                                                  LanyardAuthorizations authorizations, LanyardConsents consents,
                                                  CsrfTokenRepository csrfTokens, AppClientStore apps, Accounts accounts,
                                                  Sessions sessions, ConsentStore consentStore, tools.jackson.databind.json.JsonMapper json,
-                                                 AuthorizationServerSettings settings, Clock clock)
+                                                 AuthorizationServerSettings settings, Clock clock,
+                                                 SecondFactorRequirement secondFactor)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         IntrospectionResponse introspected = new IntrospectionResponse(json);
@@ -181,7 +183,7 @@ class AuthorizationServerConfiguration {
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
                                             p.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
-                                                    .andThen(sameTeam(apps)).andThen(SignInAgain.silently(sessions, clock)));
+                                                    .andThen(sameTeam(apps, secondFactor)).andThen(SignInAgain.silently(sessions, clock)));
                                             p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
                                         })))
                         .tokenIntrospectionEndpoint(i -> i.introspectionResponseHandler(introspected)
@@ -329,8 +331,12 @@ class AuthorizationServerConfiguration {
         return providers -> providers.stream().filter(type::isInstance).map(type::cast).forEach(change);
     }
 
-    /** A member signs in only to apps their own team registered. */
-    private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> sameTeam(AppClientStore apps) {
+    /**
+     * A member signs in only to apps their own team registered, and not while their team requires a second factor
+     * they have not set up (decision 22: held sessions reach nothing but setting one up).
+     */
+    private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> sameTeam(AppClientStore apps,
+                                                                                      SecondFactorRequirement secondFactor) {
         return context -> {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
             // Scopes of the app's own tokens (client credentials, such as ssf) are never a member's to give.
@@ -346,6 +352,10 @@ class AuthorizationServerConfiguration {
             if (!ours) {
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(
                         new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED, "This app belongs to another team.", null), request);
+            }
+            if (secondFactor.holds(member.account())) {
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED,
+                        "Your team requires two-factor authentication: set it up in Lanyard, then sign in to the app again.", null), request);
             }
         };
     }

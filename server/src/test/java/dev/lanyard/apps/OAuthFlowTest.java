@@ -483,6 +483,31 @@ class OAuthFlowTest {
         assertThat(app.refresh(tokens.getOIDCTokens().getRefreshToken()).indicatesSuccess()).isFalse();
     }
 
+    /** A member held by the team's second-factor rule (decision 22) signs in to no app, and their grants stop until they set one up. */
+    @Test
+    void aMemberHeldByTheTeamsSecondFactorRuleGetsNoAppSignInAndTheirGrantsStop() throws Exception {
+        RelyingApp app = app(register(admin, "Vault", "confidential"));
+        Member member = teammate();
+        OIDCTokenResponse tokens = signIn(app, member, OFFLINE);
+        RelyingApp.Attempt pending = app.authorizeRequest("openid");
+        String code = app.code(pending, app.signIn(pending, cookie(member))).getValue();
+        var policy = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put("/api/v1/team/policy")
+                .cookie(admin.cookie()).with(admin.from()).contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .content("{\"idleTimeout\":\"7d\",\"allowRememberMe\":true,\"rememberedDays\":30,\"lifetimeDays\":7,"
+                        + "\"requireSecondFactor\":true}")).andReturn();
+        assertThat(policy.getResponse().getStatus()).as(policy.getResponse().getContentAsString()).isEqualTo(200);
+
+        assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).isFalse();
+        assertThat(app.userInfo(tokens.getOIDCTokens().getAccessToken()).indicatesSuccess()).isFalse();
+        assertThat(app.refresh(tokens.getOIDCTokens().getRefreshToken()).indicatesSuccess()).isFalse();
+        assertThat(app.token(new com.nimbusds.oauth2.sdk.AuthorizationCodeGrant(new com.nimbusds.oauth2.sdk.AuthorizationCode(code),
+                URI.create(REDIRECT), pending.verifier())).indicatesSuccess()).as("a code given before the rule").isFalse();
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        URI landed = RelyingApp.location(app.browse(attempt.uri(), cookie(member)));
+        assertThat(RelyingApp.query(landed).get("error")).containsExactly("access_denied");
+        assertThat(RelyingApp.query(landed).get("error_description").get(0)).contains("two-factor authentication");
+    }
+
     @Autowired
     javax.sql.DataSource dataSource;
     @Autowired
