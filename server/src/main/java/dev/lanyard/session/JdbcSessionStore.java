@@ -42,6 +42,11 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public void holdTeam(String teamId) {
+        if (database.postgres()) jdbc.sql("SELECT id FROM teams WHERE id = :id FOR SHARE").param("id", teamId).query(String.class).list();
+    }
+
+    @Override
     public void insert(Session s, String tokenHash) {
         insert(s, tokenHash, false);
     }

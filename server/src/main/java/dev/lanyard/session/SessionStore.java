@@ -10,6 +10,14 @@ import dev.lanyard.geo.GeoLocation;
 
 /** Persistence of sessions. Ending is idempotent: only active rows change. */
 interface SessionStore {
+    /**
+     * Holds the team's row until the transaction ends, shared with other sign-ins, so that a change of the
+     * team's policy or of a member's rules (which locks the row outright) commits before or after a new
+     * session, never across it. PostgreSQL: {@code FOR SHARE}; SQLite: nothing, its write transactions
+     * begin immediate and so one at a time.
+     */
+    void holdTeam(String teamId);
+
 
     /** Inserts a new session with the hash of its token. Not repeatable (ids are new). */
     void insert(Session session, String tokenHash);

@@ -75,7 +75,18 @@ public class Sessions {
 
     @Transactional
     public Started start(NewSession request) {
-        return start(request, memberPolicy(request.account()));
+        return start(request, heldMemberPolicy(request.account()));
+    }
+
+    /**
+     * {@link #memberPolicy(AccountId)}, read with the team held ({@link SessionStore#holdTeam}): a policy or
+     * high-security change either committed before (this session gets it) or waits for this session's commit
+     * (its rewrite of the team's open sessions then includes it).
+     */
+    private TeamPolicy heldMemberPolicy(AccountId account) {
+        Optional<dev.lanyard.account.Account> found = accounts.find(account);
+        found.ifPresent(a -> store.holdTeam(a.team().value()));
+        return found.map(this::memberPolicy).orElseGet(() -> memberPolicy(account));
     }
 
     /** The session policy of the member's team (the default one for an account no longer found). */
@@ -117,7 +128,7 @@ public class Sessions {
     @Transactional
     public Started signIn(NewSession request, Optional<CurrentSession> presented) {
         presented.filter(session -> !session.apiKey()).ifPresent(this::logout);
-        TeamPolicy policy = memberPolicy(request.account());
+        TeamPolicy policy = heldMemberPolicy(request.account());
         if (policy.sessionLimit() > 0) makeRoom(request.account(), policy);
         return start(request, policy);
     }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountProblem;
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A team's session policy (PRODUCT.md L2, L3): new sessions take their lifetimes from it, and a
@@ -34,6 +40,8 @@ class TeamPolicyChangeTest {
     MutableClock clock;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    TransactionTemplate transactions;
 
     private Account alice;
 
@@ -63,6 +71,39 @@ class TeamPolicyChangeTest {
     }
 
     // ---- new sessions
+
+    /**
+     * A sign-in while an admin's policy change is uncommitted waits for it and gets the new policy: read before the
+     * change committed and inserted after its rewrite of the team's sessions, it would keep the old lifetime.
+     */
+    @Test
+    void aSignInDuringAPolicyChangeGetsTheNewPolicy() throws Exception {
+        CountDownLatch changed = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> admin = two.submit(() -> transactions.executeWithoutResult(tx -> {
+                accounts.changePolicy(alice, new TeamPolicy(Duration.ofDays(1), false, 30, 2));
+                changed.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(changed.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<Sessions.Started> signIn = two.submit(() -> signIn(alice, true));
+            Thread.sleep(300); // time enough to read the policy before the change commits, were nothing holding it
+            release.countDown();
+            admin.get(30, TimeUnit.SECONDS);
+            Session row = row(signIn.get(30, TimeUnit.SECONDS));
+            assertThat(row.rememberMe()).as("Remember me is no longer allowed").isFalse();
+            assertThat(row.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(2)));
+        } finally {
+            release.countDown();
+            two.shutdownNow();
+        }
+    }
 
     @Test
     void newSessionsTakeTheirLifetimesFromThePolicyAtCreation() {
