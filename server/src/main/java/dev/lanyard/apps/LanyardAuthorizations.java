@@ -180,11 +180,17 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 .orElseThrow(() -> new IllegalStateException("An authorization code without the session that asked for it"));
     }
 
+    /**
+     * The grant's session. It is remembered (the team's "Remember me" lifetime, where allowed: PRODUCT.md L3) when
+     * the member allowed {@code offline_access}, which the consent page offers as "Stay connected", or when the
+     * browser session that authorized it was remembered; otherwise it lasts as a sign-in without "Remember me".
+     */
     private Sessions.AppSession startSession(OAuth2Authorization authorization, Session browser) {
         AccountId account = new AccountId(authorization.getPrincipalName());
         String name = apps.find(authorization.getRegisteredClientId()).map(AppClient::name).orElse("App");
         ClientOrigin origin = new ClientOrigin(browser.device(), browser.userAgent(), browser.ip(), browser.location());
-        return sessions.startApp(new NewSession(account, origin, AppType.OAUTH, true), name);
+        boolean remembered = browser.rememberMe() || authorization.getAuthorizedScopes().contains("offline_access");
+        return sessions.startApp(new NewSession(account, origin, AppType.OAUTH, remembered), name);
     }
 
     /** The Lanyard browser session that authorized the grant, if it was one. */

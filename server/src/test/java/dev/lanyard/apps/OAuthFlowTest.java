@@ -508,6 +508,24 @@ class OAuthFlowTest {
         assertThat(RelyingApp.query(landed).get("error_description").get(0)).contains("two-factor authentication");
     }
 
+    /** An app's grant is remembered only when the member allowed "Stay connected" or signed in with "Remember me" (L3). */
+    @Test
+    void aGrantLastsAsRememberedOnlyWithStayConnectedOrARememberedSignIn() throws Exception {
+        RelyingApp short_ = app(register(admin, "Short", "confidential"));
+        RelyingApp stays = app(register(admin, "Stays", "confidential"));
+        Member member = teammate(); // signed in without "Remember me"
+        signIn(short_, member, "openid");
+        signIn(stays, member, OFFLINE);
+        var list = mvc.perform(get("/api/v1/sessions").cookie(member.cookie()).with(member.from())).andReturn();
+        java.util.Map<String, java.time.Duration> lifetimes = new java.util.HashMap<>();
+        for (var s : api.read(list).path("items")) {
+            if (!s.path("appType").asString().equals("oauth")) continue;
+            lifetimes.put(s.path("name").asString(), java.time.Duration.between(java.time.Instant.parse(s.path("createdAt").asString()),
+                    java.time.Instant.parse(s.path("expiresAt").asString())));
+        }
+        assertThat(lifetimes).containsEntry("Short", java.time.Duration.ofDays(7)).containsEntry("Stays", java.time.Duration.ofDays(30));
+    }
+
     @Autowired
     javax.sql.DataSource dataSource;
     @Autowired
