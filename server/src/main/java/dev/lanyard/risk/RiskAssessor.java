@@ -1,9 +1,6 @@
 package dev.lanyard.risk;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.Session;
@@ -85,12 +82,10 @@ class RiskAssessor {
         Sighting now = Sighting.of(s.device(), moved.toIp(), moved.to(), moved.at());
         SeenStore.Seen before = seen.lookup(s.account(), now);
         seen.record(s.account(), now);
-        Set<String> had = s.flags().stream().map(SessionFlag::code).collect(Collectors.toSet());
-        List<SessionFlag> added = rules.atMove(before, now, s.createdAt()).stream().filter(f -> !had.contains(f.code())).toList();
+        List<SessionFlag> found = rules.atMove(before, now, s.createdAt());
+        if (found.isEmpty()) return;
+        List<SessionFlag> added = sessions.addFlags(s.id(), s.account(), found);
         if (added.isEmpty()) return;
-        List<SessionFlag> all = new ArrayList<>(s.flags());
-        all.addAll(added);
-        sessions.flag(s.id(), s.account(), all);
         events.publishEvent(new RiskEvent.Flagged(s.id(), s.account(), added, now.at()));
     }
 

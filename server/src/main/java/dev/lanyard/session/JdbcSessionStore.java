@@ -42,6 +42,12 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public Optional<Session> findLocked(SessionId id, AccountId owner) {
+        if (database.postgres()) jdbc.sql("SELECT id FROM sessions WHERE id = :id FOR UPDATE").param("id", id.value()).query(String.class).list();
+        return find(id, owner);
+    }
+
+    @Override
     public void holdTeam(String teamId) {
         if (database.postgres()) jdbc.sql("SELECT id FROM teams WHERE id = :id FOR SHARE").param("id", teamId).query(String.class).list();
     }

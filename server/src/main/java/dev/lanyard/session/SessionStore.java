@@ -163,6 +163,12 @@ interface SessionStore {
     int setFlags(SessionId id, AccountId owner, List<SessionFlag> flags);
 
     /**
+     * The session if {@code owner} owns it, its row locked until the transaction ends (PostgreSQL: {@code FOR
+     * UPDATE}; SQLite's write transactions are one at a time already), for a change made from what it holds.
+     */
+    Optional<Session> findLocked(SessionId id, AccountId owner);
+
+    /**
      * Adds recorded activity in one batch. "Last active" only moves forward, counters only add,
      * so a late or repeated flush never moves a session back in time. Returns rows changed.
      */

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.lanyard.account.AccountId;
@@ -476,6 +477,24 @@ public class Sessions {
         if (store.setFlags(id, owner, flags) == 0) return false;
         broadcast.changed(List.of(id));
         return true;
+    }
+
+    /**
+     * Adds to {@code owner}'s session the flags it does not carry yet (by code), reading what it carries with its row
+     * locked: two assessments at once (two addresses, two nodes) both stay, where writing back what each read would
+     * keep only the last. Joins the caller's transaction. Returns the flags added.
+     */
+    @Transactional
+    public List<SessionFlag> addFlags(SessionId id, AccountId owner, List<SessionFlag> flags) {
+        Optional<Session> session = store.findLocked(id, owner);
+        if (session.isEmpty()) return List.of();
+        Set<String> had = session.get().flags().stream().map(SessionFlag::code).collect(java.util.stream.Collectors.toSet());
+        List<SessionFlag> added = flags.stream().filter(f -> !had.contains(f.code())).toList();
+        if (added.isEmpty()) return added;
+        List<SessionFlag> all = new ArrayList<>(session.get().flags());
+        all.addAll(added);
+        flag(id, owner, all);
+        return added;
     }
 
     /**

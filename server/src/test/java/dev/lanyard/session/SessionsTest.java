@@ -180,6 +180,20 @@ class SessionsTest {
     }
 
     @Test
+    void addingFlagsKeepsTheOnesASessionCarriesAndAddsOnlyNewCodes() {
+        Sessions.Started phone = signIn(alice);
+        SessionFlag country = new SessionFlag("new-country", SessionFlag.Level.HIGH, "Used from Germany");
+        SessionFlag address = new SessionFlag("new-address", SessionFlag.Level.LOW, "Used from a new address");
+        assertThat(sessions.addFlags(phone.session().id(), alice.id(), List.of(country))).containsExactly(country);
+        assertThat(sessions.addFlags(phone.session().id(), alice.id(), List.of(address, country))).containsExactly(address);
+        Session row = sessions.get(phone.session().id(), alice.id());
+        assertThat(row.flags()).containsExactly(country, address);
+        assertThat(row.concern()).contains(SessionFlag.Level.HIGH);
+        Account bob = accounts.signUp(TestAccounts.bob());
+        assertThat(sessions.addFlags(phone.session().id(), bob.id(), List.of(address))).as("not bob's").isEmpty();
+    }
+
+    @Test
     void revokingSelectedSessionsEndsOnlyTheCallersActiveOnes() {
         Account bob = accounts.signUp(TestAccounts.bob());
         Sessions.Started laptop = signIn(alice);
