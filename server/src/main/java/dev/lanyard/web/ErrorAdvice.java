@@ -114,6 +114,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "a whole number";
         if (type == Boolean.class || type == boolean.class) return "true or false";
         if (type == String.class) return "a string";
+        if (type == java.time.Instant.class) return "a date and time like 2027-01-01T00:00:00Z, in the years 1970 to 9999";
         if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) return "a list";
         return "an object";
     }

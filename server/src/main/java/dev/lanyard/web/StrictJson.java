@@ -1,11 +1,19 @@
 package dev.lanyard.web;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+import com.fasterxml.jackson.annotation.Nulls;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.deser.jdk.StringDeserializer;
@@ -44,7 +52,40 @@ class StrictJson {
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .withCoercionConfig(LogicalType.Enum, c -> c
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
-                .addModule(new SimpleModule("lanyard-strict-strings").addDeserializer(String.class, new NoControlCharacters()));
+                // [null] in a list of names or addresses is no name: refused, naming the field, not a NullPointerException later.
+                .changeDefaultNullHandling(nulls -> nulls.withContentNulls(Nulls.FAIL))
+                .addModule(new SimpleModule("lanyard-strict-strings")
+                        .addDeserializer(String.class, new NoControlCharacters())
+                        .addDeserializer(Instant.class, new IsoInstants()));
+    }
+
+    /**
+     * An instant is an ISO 8601 date and time with its offset ({@code 2027-01-01T00:00:00Z}), in the years 1970 to 9999:
+     * not a number (JavaScript's milliseconds would be read as seconds, thousands of years away) and not a date past
+     * what the database's milliseconds hold.
+     */
+    static final class IsoInstants extends ValueDeserializer<Instant> {
+        private static final Instant FIRST = Instant.parse("1970-01-01T00:00:00Z");
+        private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999Z");
+
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctxt) {
+            if (p.currentToken() != JsonToken.VALUE_STRING) throw new NotAnInstant(p);
+            try {
+                Instant instant = OffsetDateTime.parse(p.getString(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                if (instant.isBefore(FIRST) || instant.isAfter(LAST)) throw new NotAnInstant(p);
+                return instant;
+            } catch (DateTimeParseException e) {
+                throw new NotAnInstant(p);
+            }
+        }
+    }
+
+    /** A value {@link IsoInstants} refuses; {@link ErrorAdvice} names its field. */
+    static final class NotAnInstant extends MismatchedInputException {
+        NotAnInstant(JsonParser p) {
+            super(p, "Not an ISO 8601 instant of the years 1970 to 9999", Instant.class);
+        }
     }
 
     /** Jackson's own string reading (with the coercions above), then the control-character rule. */

@@ -3,6 +3,7 @@ package dev.lanyard.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 import java.net.URI;
@@ -77,6 +78,27 @@ class StrictInputTest {
         problem(body(patch("/api/v1/sessions/" + admin.sessionId()), "{\"name\":true}"), "name");
         problem(body(put("/api/v1/team/policy"),
                 "{\"idleTimeout\":\"7d\",\"allowRememberMe\":true,\"rememberedDays\":\"30\",\"lifetimeDays\":7}"), "rememberedDays");
+    }
+
+    /** JavaScript's milliseconds read as seconds would be a key that never expires; a year past 9999 overflowed to a 500. */
+    @Test
+    void anInstantIsAnIsoDateAndTimeOfTheYears1970To9999() throws Exception {
+        for (String value : new String[] {"1798761600000", "\"1798761600000\"", "\"+300000000-01-01T00:00:00Z\"", "\"2027-01-01\"",
+                "\"1969-12-31T23:59:59Z\"", "true"}) {
+            JsonNode problem = problem(body(post("/api/v1/api-keys"),
+                    "{\"name\":\"ci\",\"scopes\":[\"sessions:read\"],\"expiresAt\":" + value + "}"), "expiresAt");
+            assertThat(problem.path("detail").asString()).as(value).contains("2027-01-01T00:00:00Z");
+        }
+        assertThat(body(post("/api/v1/api-keys"), "{\"name\":\"ci\",\"scopes\":[\"sessions:read\"],"
+                + "\"expiresAt\":\"2099-01-01T00:00:00+02:00\"}").getStatus()).isEqualTo(201);
+    }
+
+    @Test
+    void aNullInAListIsRefusedAndNamesItsField() throws Exception {
+        problem(body(post("/api/v1/admin/apps"), "{\"name\":\"X\",\"redirectUris\":[null],\"scopes\":[\"openid\"]}"), "redirectUris[0]");
+        problem(body(post("/api/v1/admin/apps"), "{\"name\":\"X\",\"redirectUris\":[\"https://x.example/cb\"],\"scopes\":[\"openid\",null]}"),
+                "scopes[1]");
+        problem(body(post("/api/v1/api-keys"), "{\"name\":\"ci\",\"scopes\":[null]}"), "scopes[0]");
     }
 
     @Test
