@@ -80,7 +80,18 @@ public sealed class AccountProblem extends RuntimeException {
     /** An invitation link that is expired, cancelled, already used or unknown. */
     public static final class InvitationUnusable extends AccountProblem {
         public InvitationUnusable() {
-            super("invitation-unusable", null, "This invitation link has expired, was cancelled or was already used. Ask your admin for a new one.");
+            this("This invitation link has expired, was cancelled or was already used. Ask your admin for a new one.");
+        }
+
+        private InvitationUnusable(String message) {
+            super("invitation-unusable", null, message);
+        }
+
+        /** An admin's resend or cancel of an invitation that is no longer pending. */
+        static InvitationUnusable forAdmin(Invitation invitation) {
+            return new InvitationUnusable(invitation.acceptedAt().isPresent()
+                    ? "This invitation was accepted: " + invitation.email() + " is a member of the team. Remove them on the members page instead."
+                    : "This invitation was cancelled. Invite " + invitation.email() + " again to send a new link.");
         }
     }
 

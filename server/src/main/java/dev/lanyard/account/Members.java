@@ -103,9 +103,9 @@ public class Members {
         String token = Ids.random("", 32);
         return transactions.execute(tx -> {
             accounts.lockTeamAsAdmin(admin);
-            Invitation invitation = invitations.find(invitationId, admin.team())
-                    .filter(i -> i.acceptedAt().isEmpty() && i.cancelledAt().isEmpty())
-                    .orElseThrow(AccountProblem.NotFound::new);
+            Invitation invitation = invitations.find(invitationId, admin.team()).orElseThrow(AccountProblem.NotFound::new);
+            if (invitation.acceptedAt().isPresent() || invitation.cancelledAt().isPresent())
+                throw AccountProblem.InvitationUnusable.forAdmin(invitation);
             countMail(admin.team(), now);
             invitations.renew(invitation.id(), admin.team(), hash(token), now.plus(INVITATION_LIFETIME), now);
             events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), invitation.email(), invitation.role(), now));
@@ -120,6 +120,8 @@ public class Members {
         transactions.executeWithoutResult(tx -> {
             accounts.lockTeamAsAdmin(admin);
             Invitation invitation = invitations.find(invitationId, admin.team()).orElseThrow(AccountProblem.NotFound::new);
+            // Cancelling again changes nothing; an accepted one cannot be undone here (the person is a member).
+            if (invitation.acceptedAt().isPresent()) throw AccountProblem.InvitationUnusable.forAdmin(invitation);
             if (invitations.cancel(invitationId, admin.team(), now) == 1)
                 events.publishEvent(new AccountEvent.InvitationCancelled(admin.team(), admin.id(), invitation.email(), now));
         });

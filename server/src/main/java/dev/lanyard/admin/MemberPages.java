@@ -82,16 +82,22 @@ class MemberPages {
         try {
             members.resend(admin.account(), id);
             return "redirect:/admin/members?done=resent";
-        } catch (AccountProblem.TooManyAttempts tooMany) {
-            Throttled.status(response, tooMany, HttpStatus.TOO_MANY_REQUESTS);
-            model.addAttribute("error", tooMany.getMessage());
+        } catch (AccountProblem.TooManyAttempts | AccountProblem.InvitationUnusable refused) {
+            Throttled.status(response, refused, HttpStatus.GONE);
+            model.addAttribute("error", refused.getMessage());
             return page(admin, "", null, null, model);
         }
     }
 
     @PostMapping("/admin/invitations/{id}/cancel")
-    String cancel(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
-        members.cancel(admin.account(), id);
+    String cancel(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, Model model, HttpServletResponse response) {
+        try {
+            members.cancel(admin.account(), id);
+        } catch (AccountProblem.InvitationUnusable accepted) {
+            response.setStatus(HttpStatus.GONE.value());
+            model.addAttribute("error", accepted.getMessage());
+            return page(admin, "", null, null, model);
+        }
         return "redirect:/admin/members?done=cancelled";
     }
 

@@ -160,7 +160,6 @@ class MembersApi {
 
     @Operation(summary = "Invite someone by email; they get a single-use link valid for 7 days")
     @ApiResponse(responseCode = "201", description = "Invited: the mail is on its way")
-    @ApiResponse(responseCode = "409", description = "Already a member of a team")
     @ApiResponse(responseCode = "429", description = "Too many invitations of people who already have an account from this address, "
             + "or the team sent lanyard.mail.invitations-per-day invitation mails in the last 24 hours: Retry-After says when to try again")
     @PostMapping("/invitations")
@@ -184,8 +183,8 @@ class MembersApi {
     }
 
     @Operation(summary = "Cancel an invitation")
-    @ApiResponse(responseCode = "204", description = "Cancelled")
-    @ApiResponse(responseCode = "410", description = "The invitation was accepted or cancelled")
+    @ApiResponse(responseCode = "204", description = "Cancelled (or already cancelled)")
+    @ApiResponse(responseCode = "410", description = "The invitation was accepted: the person is a member")
     @DeleteMapping("/invitations/{id}")
     ResponseEntity<Void> cancel(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         members.cancel(admin.account(), id);

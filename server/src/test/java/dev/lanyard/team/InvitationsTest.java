@@ -136,6 +136,31 @@ class InvitationsTest {
         assertThat(TestMail.lastMailTo(second.email()).body()).contains("as an admin");
     }
 
+    /** An accepted invitation cannot be resent or cancelled as if the person were kept out: 410 saying they are a member. */
+    @Test
+    void anAcceptedInvitationIsNeitherResentNorCancelled() throws Exception {
+        String email = TestAccounts.uniqueEmail("joined");
+        String id = team.invite(admin, email, "member");
+        team.signedIn(email, team.accept(TestMail.lastMailTo(email).token(), "Joined", TestAccounts.PASSWORD));
+        for (MvcResult result : List.of(team.perform(team.json(post("/api/v1/admin/invitations/" + id + "/resend"), admin, "{}")),
+                team.perform(team.as(delete("/api/v1/admin/invitations/" + id), admin)))) {
+            assertProblem(result, 410, "invitation-unusable", null);
+            assertThat(team.read(result).path("detail").asString()).isEqualTo("This invitation was accepted: " + email
+                    + " is a member of the team. Remove them on the members page instead.");
+        }
+        MockHttpServletResponse page = team.perform(team.form(post("/admin/invitations/" + id + "/cancel"), admin)).getResponse();
+        assertThat(page.getStatus()).isEqualTo(410);
+        assertThat(page.getContentAsString()).contains("is a member of the team. Remove them on the members page instead.");
+        assertThat(TestMail.mailsTo(email)).hasSize(1);
+
+        String cancelled = team.invite(admin, TestAccounts.uniqueEmail("twice"), "member");
+        assertThat(team.perform(team.as(delete("/api/v1/admin/invitations/" + cancelled), admin)).getResponse().getStatus()).isEqualTo(204);
+        assertThat(team.perform(team.as(delete("/api/v1/admin/invitations/" + cancelled), admin)).getResponse().getStatus())
+                .as("cancelling again changes nothing").isEqualTo(204);
+        assertProblem(team.perform(team.json(post("/api/v1/admin/invitations/" + cancelled + "/resend"), admin, "{}")), 410,
+                "invitation-unusable", null);
+    }
+
     @Test
     void theLinkWorksOnlyOnce() throws Exception {
         String email = TestAccounts.uniqueEmail("once");
@@ -337,7 +362,7 @@ class InvitationsTest {
         assertGone(team.accept(token, "Never", TestAccounts.PASSWORD));
         assertThat(team.accountId(email)).isEmpty();
         assertThat(invitation(id).path("status").asString()).isEqualTo("Cancelled");
-        assertProblem(team.perform(team.json(post("/api/v1/admin/invitations/" + id + "/resend"), admin, "{}")), 404, "not-found", null);
+        assertProblem(team.perform(team.json(post("/api/v1/admin/invitations/" + id + "/resend"), admin, "{}")), 410, "invitation-unusable", null);
         assertThat(TestMail.mailsTo(email)).as("no new link after cancelling").hasSize(1);
         assertThat(team.perform(team.as(delete("/api/v1/admin/invitations/" + id), admin)).getResponse().getStatus())
                 .as("cancelling again changes nothing and is fine").isEqualTo(204);
