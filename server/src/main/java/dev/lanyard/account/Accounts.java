@@ -110,7 +110,8 @@ public class Accounts {
             throw tooMany;
         }
         try (attempt) {
-            Optional<AccountStore.Credentials> found = secret.length() > MAX_PASSWORD ? Optional.empty() : store.findByEmail(email);
+            Optional<AccountStore.Credentials> found = secret.length() > MAX_PASSWORD ? Optional.empty() : store.findByEmail(email)
+                    .or(() -> EmailRule.asStoredBefore(rawEmail).flatMap(store::findByEmail));
             boolean ok;
             if (found.isPresent()) {
                 ok = hasher.matches(secret, found.get().passwordHash());

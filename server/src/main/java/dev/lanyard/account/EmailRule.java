@@ -1,17 +1,27 @@
 package dev.lanyard.account;
 
+import java.text.Normalizer;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The one rule for email addresses, applied at sign-up, invitation and sign-in: surrounding spaces
- * are dropped, the address is lower-cased, and it may be at most {@value #MAX_LENGTH} characters
- * (RFC 5321's limit for a forward path, less its angle brackets). A new account's address must also
- * look like one; at sign-in a malformed address is simply wrong credentials.
+ * (any Unicode space, the no-break space pasted from a web page among them) and invisible format
+ * characters are dropped, the address is put in Unicode's composed form (NFC: "é" typed as "e" and
+ * an accent is the same "é"), lower-cased, and a trailing dot after the domain is dropped
+ * ({@code joe@example.com.} is {@code joe@example.com}). It may be at most {@value #MAX_LENGTH}
+ * characters (RFC 5321's limit for a forward path, less its angle brackets). A new account's address
+ * must also look like one, with no space or invisible character inside; at sign-in a malformed
+ * address is simply wrong credentials.
  */
 final class EmailRule {
     static final int MAX_LENGTH = 254;
     private static final Pattern SHAPE = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+    /** Spaces of any kind and invisible format characters (zero-width space, joiners, marks of direction). */
+    private static final String BLANK = "[\\s\\p{Z}\\p{Cf}]";
+    private static final Pattern SURROUNDING = Pattern.compile("^" + BLANK + "+|" + BLANK + "+$");
+    private static final Pattern INSIDE = Pattern.compile(BLANK);
 
     private EmailRule() {
     }
@@ -23,17 +33,28 @@ final class EmailRule {
         return email;
     }
 
+    /**
+     * The address as accounts made before this rule were stored (only stripped of ASCII spaces and lower-cased),
+     * when that differs from {@link #forSignIn}: such an account is still found at sign-in.
+     */
+    static Optional<String> asStoredBefore(String raw) {
+        String before = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
+        return before.length() > MAX_LENGTH || before.equals(normalize(raw)) ? Optional.empty() : Optional.of(before);
+    }
+
     /** The address of a new account or invitation, normalized and checked. */
     static String forNewAccount(String raw) {
         String email = normalize(raw);
         if (email.length() > MAX_LENGTH) throw tooLong();
-        if (!SHAPE.matcher(email).matches() || email.chars().anyMatch(Character::isISOControl))
+        if (!SHAPE.matcher(email).matches() || email.chars().anyMatch(Character::isISOControl) || INSIDE.matcher(email).find())
             throw new AccountProblem.InvalidInput("email", "Enter a valid email address.");
         return email;
     }
 
     private static String normalize(String raw) {
-        return raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
+        if (raw == null) return "";
+        String email = Normalizer.normalize(SURROUNDING.matcher(raw).replaceAll(""), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+        return email.endsWith(".") && email.indexOf('@') >= 0 ? email.substring(0, email.length() - 1) : email;
     }
 
     private static AccountProblem.InvalidInput tooLong() {

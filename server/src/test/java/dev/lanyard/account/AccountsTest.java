@@ -75,6 +75,41 @@ class AccountsTest {
                 .query(Integer.class).single()).as("the older one forgotten, the refused one not counted").isEqualTo(100);
     }
 
+    // ---- email addresses
+
+    @Test
+    void anEmailIsOneAddressWhateverSpacesAccentsOrTrailingDotItIsTypedWith() {
+        String nbsp = "joe." + ADDRESSES.incrementAndGet() + "@example.com";
+        Account joe = accounts.signUp(with(TestAccounts.newcomer("joe"), nbsp + "\u00a0", null, null, null));
+        assertThat(joe.email()).isEqualTo(nbsp);
+        assertThat(accounts.authenticate(nbsp, TestAccounts.PASSWORD, address).id()).isEqualTo(joe.id());
+        assertThat(accounts.authenticate("\u200b" + nbsp + ".", TestAccounts.PASSWORD, address).id()).isEqualTo(joe.id());
+        assertThatThrownBy(() -> accounts.signUp(with(TestAccounts.newcomer("joe"), nbsp + ".", null, null, null)))
+                .isInstanceOf(AccountProblem.EmailTaken.class);
+
+        String composed = "jos\u00e9." + ADDRESSES.incrementAndGet() + "@example.com";
+        String decomposed = composed.replace("\u00e9", "e\u0301");
+        Account jose = accounts.signUp(with(TestAccounts.newcomer("jose"), decomposed, null, null, null));
+        assertThat(jose.email()).isEqualTo(composed);
+        assertThat(accounts.authenticate(composed, TestAccounts.PASSWORD, address).id()).isEqualTo(jose.id());
+        assertThatThrownBy(() -> accounts.signUp(with(TestAccounts.newcomer("jose"), composed, null, null, null)))
+                .isInstanceOf(AccountProblem.EmailTaken.class);
+
+        for (String invisible : new String[] {"jo\u200be@example.com", "jo\u00a0e@example.com", "joe@exa\u2028mple.com"}) {
+            assertThatThrownBy(() -> accounts.signUp(with(TestAccounts.newcomer("x"), invisible, null, null, null)))
+                    .isInstanceOf(AccountProblem.InvalidInput.class);
+        }
+    }
+
+    @Test
+    void anAccountStoredBeforeTheRuleIsStillFoundAtSignIn() {
+        String composed = "ren\u00e9e." + ADDRESSES.incrementAndGet() + "@example.com";
+        String decomposed = composed.replace("\u00e9", "e\u0301");
+        Account renee = accounts.signUp(with(TestAccounts.newcomer("renee"), composed, null, null, null));
+        jdbc.sql("UPDATE accounts SET email = :old WHERE id = :id").param("old", decomposed).param("id", renee.id().value()).update();
+        assertThat(accounts.authenticate(decomposed, TestAccounts.PASSWORD, address).id()).isEqualTo(renee.id());
+    }
+
     // ---- sign-up
 
     @Test
