@@ -36,7 +36,8 @@ final class AuditExport {
     /** The download, in {@code format} "csv" or "json"; {@code name} goes into the file name. */
     static ResponseEntity<StreamingResponseBody> of(AuditLog audit, AuditQuery query, Viewer viewer, String format,
                                                     String name, JsonMapper json) {
-        boolean csv = switch (format == null ? "" : format.strip().toLowerCase(java.util.Locale.ROOT)) {
+        // Exactly as documented (strict input, decision 14): " csv" or "CSV" is refused, not guessed at.
+        boolean csv = switch (format == null ? "" : format) {
             case "", "csv" -> true;
             case "json" -> false;
             default -> throw new AccountProblem.InvalidInput("format", "format must be csv or json.");

@@ -275,11 +275,26 @@ class ApiFuzzTest {
     private Object fitting(JsonNode property) {
         JsonNode allowed = property.path("enum");
         if (allowed.isArray() && !allowed.isEmpty()) return allowed.get(random.nextInt(allowed.size())).asString();
+        if ("date-time".equals(property.path("format").asString())) {
+            return random.nextBoolean() ? pick(List.<Object>of("2099-01-01T00:00:00Z", "2030-06-01T12:00:00+02:00"))
+                    : pick(List.<Object>of("2001-01-01T00:00:00Z", "+300000000-01-01T00:00:00Z", 1798761600000L, "1798761600", "2027-01-01"));
+        }
         return switch (property.path("type").asString()) {
             case "integer" -> pick(List.<Object>of(1, 7, 30, 0, -5, Integer.MAX_VALUE, Long.MAX_VALUE));
             case "boolean" -> random.nextBoolean();
+            // A list of fitting items (scopes, redirect URIs, ids), sometimes with a null or an empty string among them.
+            case "array" -> {
+                List<Object> items = new java.util.ArrayList<>();
+                for (int i = 1 + random.nextInt(3); i > 0; i--) {
+                    items.add(random.nextInt(4) > 0 ? pick(List.of("openid", "sessions:read", "sessions:write",
+                            "https://app.example/callback")) : fitting(property.path("items")));
+                }
+                if (random.nextInt(4) == 0) items.add(random.nextBoolean() ? null : "");
+                yield items;
+            }
             default -> pick(List.<Object>of(TestAccounts.uniqueEmail("fuzz"), TestAccounts.PASSWORD, "Fuzzy", "1d", "never",
-                    "member", "admin", "bearer", "cookie", "web", "api", "a reason", pick(STRINGS)));
+                    "member", "admin", "bearer", "cookie", "web", "api", "a reason", "openid", "sessions:read", "sessions:write",
+                    "https://app.example/callback", pick(STRINGS)));
         };
     }
 
