@@ -31,6 +31,14 @@ interface AccountStore {
     void lockTeam(TeamId team);
 
     /**
+     * Whether an account has {@code email} (normalized by {@link EmailRule}), or the address {@code raw} as accounts
+     * made before that rule were stored: a new account or invitation must not take either.
+     */
+    default boolean taken(String email, String raw) {
+        return findByEmail(email).isPresent() || EmailRule.asStoredBefore(raw).flatMap(this::findByEmail).isPresent();
+    }
+
+    /**
      * Locks {@code admin}'s team and checks, with it locked, that they are still its admin: a removal or a change
      * of role committed meanwhile (on any node) refuses what the role their session carried would still allow.
      */

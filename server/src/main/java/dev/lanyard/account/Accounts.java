@@ -61,7 +61,7 @@ public class Accounts {
         boolean taken;
         try {
             // A free email is no guess: it forgives nothing, or a new account of one's own would reset the budget.
-            taken = throttle.probe(LoginThrottle.What.SIGN_UP, request.address(), () -> store.findByEmail(email).isPresent());
+            taken = throttle.probe(LoginThrottle.What.SIGN_UP, request.address(), () -> store.taken(email, request.email()));
         } catch (AccountProblem.TooManyAttempts tooMany) {
             meters.counter("lanyard.signup.failures", "reason", "throttled").increment();
             throw AccountProblem.TooManyAttempts.signUps(tooMany.retryAfterSeconds());

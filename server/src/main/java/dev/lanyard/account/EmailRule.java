@@ -21,7 +21,8 @@ final class EmailRule {
     /** Spaces of any kind and invisible format characters (zero-width space, joiners, marks of direction). */
     private static final String BLANK = "[\\s\\p{Z}\\p{Cf}]";
     private static final Pattern SURROUNDING = Pattern.compile("^" + BLANK + "+|" + BLANK + "+$");
-    private static final Pattern INSIDE = Pattern.compile(BLANK);
+    /** As {@link #BLANK}, less the zero-width joiner and non-joiner, which Persian and Indic domain names may hold. */
+    private static final Pattern INSIDE = Pattern.compile("[\\s\\p{Z}\\p{Cf}&&[^\\u200c\\u200d]]");
 
     private EmailRule() {
     }

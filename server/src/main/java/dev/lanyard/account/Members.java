@@ -75,7 +75,7 @@ public class Members {
         if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
         boolean taken;
         try {
-            taken = throttle.probe(LoginThrottle.What.INVITATION, address, () -> accounts.findByEmail(email).isPresent());
+            taken = throttle.probe(LoginThrottle.What.INVITATION, address, () -> accounts.taken(email, rawEmail));
         } catch (AccountProblem.TooManyAttempts tooMany) {
             throw AccountProblem.TooManyAttempts.invitations(tooMany.retryAfterSeconds());
         }

@@ -119,10 +119,17 @@ class AuthorizationServerConfiguration {
      * as Spring's is, which it copies into the ID token of a refresh.
      */
     @Bean
-    OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer(SigningKeys keys) {
+    OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer(SigningKeys keys, SecondFactorRequirement secondFactor) {
         return context -> {
             context.getJwsHeader().keyId(keys.currentKeyId());
             OAuth2Authorization authorization = context.getAuthorization();
+            // A member held by the team's second-factor rule gets no tokens (code exchange, refresh) until they set one up
+            // (decision 22); an app's own client-credentials tokens name no member.
+            if (authorization != null && !AuthorizationGrantType.CLIENT_CREDENTIALS.equals(authorization.getAuthorizationGrantType())
+                    && secondFactor.holds(new AccountId(authorization.getPrincipalName()))) {
+                throw new org.springframework.security.oauth2.core.OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                        "The member's team requires two-factor authentication, which they have not set up.", null));
+            }
             if (authorization != null && authorization.getAttribute(LanyardAuthorizations.SESSION_ATTRIBUTE) instanceof String sid) {
                 context.getClaims().claim("sid", sid);
             }
@@ -190,7 +197,7 @@ class AuthorizationServerConfiguration {
                                 // Answers about a token only to the apps of its app's team, also through the shortcut.
                                 .authenticationProviders(providers -> providers.replaceAll(provider ->
                                         provider instanceof OAuth2TokenIntrospectionAuthenticationProvider spring
-                                                ? shortcut.tokens(new TeamIntrospection(spring, clients)) : provider)))
+                                                ? shortcut.tokens(new TeamIntrospection(spring, clients, secondFactor)) : provider)))
                         .clientAuthentication(c -> c
                                 .authenticationConverters(converters -> converters.replaceAll(converter ->
                                         converter instanceof org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter
@@ -210,7 +217,7 @@ class AuthorizationServerConfiguration {
                                         })
                                         .claim("backchannel_logout_supported", true)
                                         .claim("backchannel_logout_session_supported", true)))
-                                .userInfoEndpoint(u -> u.userInfoMapper(context -> userInfo(context, accounts)))
+                                .userInfoEndpoint(u -> u.userInfoMapper(context -> userInfo(context, accounts, secondFactor)))
                                 .logoutEndpoint(l -> l.logoutResponseHandler((request, response, authentication) ->
                                         loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions, authorizations)))))
                 .sessionManagement(m -> m.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -389,11 +396,12 @@ class AuthorizationServerConfiguration {
     }
 
     /** Userinfo answers from the account, within the scopes the member consented to. */
-    private static OidcUserInfo userInfo(OidcUserInfoAuthenticationContext context, Accounts accounts) {
+    private static OidcUserInfo userInfo(OidcUserInfoAuthenticationContext context, Accounts accounts, SecondFactorRequirement secondFactor) {
         OAuth2Authorization authorization = context.getAuthorization();
         Set<String> scopes = context.getAccessToken().getScopes();
         Account account = Optional.ofNullable(authorization.<Account>getAttribute(LanyardAuthorizations.ACCOUNT_ATTRIBUTE))
                 .or(() -> accounts.find(new AccountId(authorization.getPrincipalName())))
+                .filter(found -> !secondFactor.holds(found.id())) // held by the team's second-factor rule (decision 22)
                 .orElseThrow(() -> new org.springframework.security.oauth2.core.OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_TOKEN));
         Map<String, Object> claims = new HashMap<>();
         claims.put("sub", account.id().value());

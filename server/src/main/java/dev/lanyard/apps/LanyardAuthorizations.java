@@ -19,7 +19,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
-import dev.lanyard.factors.SecondFactorRequirement;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
 import dev.lanyard.session.CurrentSession;
@@ -79,13 +78,11 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     private final Sessions sessions;
     private final JsonMapper json;
     private final Clock clock;
-    private final SecondFactorRequirement secondFactor;
     /** Grants by the hash of their access token, with their body already read (introspection reads them on every call). */
     private final Cache<String, Read> byAccessHash;
 
     LanyardAuthorizations(GrantStore store, RegisteredClientRepository clients, AppClientStore apps, Sessions sessions,
-                          JsonMapper json, Clock clock, SecondFactorRequirement secondFactor) {
-        this.secondFactor = secondFactor;
+                          JsonMapper json, Clock clock) {
         this.store = store;
         this.clients = clients;
         this.apps = apps;
@@ -289,17 +286,12 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     private record Live(Read read, Optional<Account> account) {
     }
 
-    /**
-     * The grant if its session is still active (or it has none yet: consent pending). A grant of a member whose team
-     * requires a second factor they have not set up is held like their other sessions (decision 22): not found, so
-     * its tokens neither refresh nor introspect as active nor read userinfo, until the member sets one up.
-     */
+    /** The grant if its session is still active (or it has none yet: consent pending). */
     private Optional<Live> alive(Read read) {
         StoredGrant grant = read.grant();
         if (grant.sessionKey().isEmpty()) return Optional.of(new Live(read, Optional.empty()));
         Sessions.Check check = sessions.checkApp(grant.sessionKey().get(), TOKEN_USE);
         if (check instanceof Sessions.Check.Valid valid && valid.session().account().id().value().equals(grant.accountId())) {
-            if (secondFactor.holds(valid.session().account())) return Optional.empty();
             return Optional.of(new Live(read, Optional.of(valid.session().account())));
         }
         grant.accessHash().ifPresent(byAccessHash::invalidate);

@@ -2,6 +2,8 @@ package dev.lanyard.apps;
 
 import java.util.Objects;
 
+import dev.lanyard.account.AccountId;
+import dev.lanyard.factors.SecondFactorRequirement;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
@@ -22,10 +24,13 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 final class TeamIntrospection implements AuthenticationProvider {
     private final OAuth2TokenIntrospectionAuthenticationProvider spring;
     private final RegisteredClientRepository clients;
+    private final SecondFactorRequirement secondFactor;
 
-    TeamIntrospection(OAuth2TokenIntrospectionAuthenticationProvider spring, RegisteredClientRepository clients) {
+    TeamIntrospection(OAuth2TokenIntrospectionAuthenticationProvider spring, RegisteredClientRepository clients,
+                      SecondFactorRequirement secondFactor) {
         this.spring = spring;
         this.clients = clients;
+        this.secondFactor = secondFactor;
     }
 
     @Override
@@ -38,7 +43,10 @@ final class TeamIntrospection implements AuthenticationProvider {
                 ? client.getRegisteredClient() : null;
         String tokenClientId = introspected.getTokenClaims().getClientId();
         RegisteredClient issuedTo = tokenClientId == null ? null : clients.findByClientId(tokenClientId);
-        if (caller != null && issuedTo != null && team(caller) != null && Objects.equals(team(caller), team(issuedTo))) return result;
+        // A member held by the team's second-factor rule (decision 22): their tokens are not active until they set one up.
+        String member = introspected.getTokenClaims().getSubject();
+        boolean held = member != null && !member.equals(tokenClientId) && secondFactor.holds(new AccountId(member));
+        if (!held && caller != null && issuedTo != null && team(caller) != null && Objects.equals(team(caller), team(issuedTo))) return result;
         return new OAuth2TokenIntrospectionAuthenticationToken(introspected.getToken(), (Authentication) introspected.getPrincipal(),
                 OAuth2TokenIntrospection.builder().build());
     }

@@ -38,6 +38,12 @@ public class SecondFactorRequirement {
                 id -> accounts.policy(account.team()).requireSecondFactor() && !factors.methods(id).any());
     }
 
+    /** {@link #holds(Account)} for a member known by id; the account is read only when this node has no answer cached. */
+    public boolean holds(AccountId id) {
+        return held.computeIfAbsent(id, i -> accounts.find(i)
+                .map(a -> accounts.policy(a.team()).requireSecondFactor() && !factors.methods(i).any()).orElse(false));
+    }
+
     @EventListener
     void factorChanged(FactorEvent event) {
         held.remove(event.account().id());

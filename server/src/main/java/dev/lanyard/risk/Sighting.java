@@ -60,8 +60,8 @@ record Sighting(String device, String deviceLabel, String country, String countr
      * the local network have no country, place or public address.
      */
     static Sighting of(Device device, String ip, GeoLocation location, Instant at) {
-        String key = (device.browser().isEmpty() ? "unknown" : device.browser().toLowerCase(Locale.ROOT)) + "|"
-                + (device.os().isEmpty() ? "unknown" : device.os().toLowerCase(Locale.ROOT)) + "|" + device.type().name();
+        String key = device.browser().isEmpty() && device.os().isEmpty() ? "unknown|unknown|" + device.type().name()
+                : device.browser().toLowerCase(Locale.ROOT) + "|" + device.os().toLowerCase(Locale.ROOT) + "|" + device.type().name();
         String label = device.browser().isEmpty() ? device.description()
                 : device.browser() + (device.os().isEmpty() ? "" : " on " + device.os());
         if (location.localNetwork()) return new Sighting(key, label, "", "", "", Optional.empty(), at);

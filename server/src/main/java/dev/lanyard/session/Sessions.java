@@ -128,8 +128,10 @@ public class Sessions {
      */
     @Transactional
     public Started signIn(NewSession request, Optional<CurrentSession> presented) {
-        presented.filter(session -> !session.apiKey()).ifPresent(this::logout);
+        // The team first, then the sessions: the order of policy changes and force sign-outs, which lock the team
+        // and then rewrite or end its sessions (the other order deadlocks with them on PostgreSQL).
         TeamPolicy policy = heldMemberPolicy(request.account());
+        presented.filter(session -> !session.apiKey()).ifPresent(this::logout);
         if (policy.sessionLimit() > 0) makeRoom(request.account(), policy);
         return start(request, policy);
     }

@@ -506,6 +506,12 @@ class OAuthFlowTest {
         URI landed = RelyingApp.location(app.browse(attempt.uri(), cookie(member)));
         assertThat(RelyingApp.query(landed).get("error")).containsExactly("access_denied");
         assertThat(RelyingApp.query(landed).get("error_description").get(0)).contains("two-factor authentication");
+        // Held, the grant is still found to end: the app's logout works.
+        URI logout = new com.nimbusds.openid.connect.sdk.LogoutRequest(app.provider.getEndSessionEndpointURI(),
+                tokens.getOIDCTokens().getIDToken(), URI.create(REDIRECT), new com.nimbusds.oauth2.sdk.id.State("bye")).toURI();
+        HttpResponse<String> out = app.browse(logout, cookie(member));
+        assertThat(out.statusCode()).as(out.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(out)).hasToString(REDIRECT + "?state=bye");
     }
 
     /** An app's grant is remembered only when the member allowed "Stay connected" or signed in with "Remember me" (L3). */
