@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Ids;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.CurrentSession;
@@ -41,9 +42,11 @@ public class Apps {
     private final Clock clock;
     private final ReceiverAddresses receivers;
     private final ClientSecrets secrets = new ClientSecrets();
+    private final Accounts accounts;
 
     Apps(AppClientStore store, ConsentStore consents, GrantStore grants, Sessions sessions, ReceiverAddresses receivers,
-         ApplicationEventPublisher events, Clock clock) {
+         ApplicationEventPublisher events, Clock clock, Accounts accounts) {
+        this.accounts = accounts;
         this.store = store;
         this.receivers = receivers;
         this.consents = consents;
@@ -63,7 +66,7 @@ public class Apps {
 
     @Transactional
     public AppClient.Registered register(CurrentSession admin, AppClient.Draft draft) {
-        requireAdmin(admin);
+        lockAsAdmin(admin);
         AppClient.Draft clean = validate(draft);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         AppClient app = new AppClient(Ids.random("app_", 12), admin.account().team(), Ids.random("lc_", 16), clean.name(),
@@ -78,6 +81,7 @@ public class Apps {
     /** Changes an app's details; whether it is confidential cannot change. */
     @Transactional
     public AppClient change(CurrentSession admin, String id, AppClient.Draft draft) {
+        lockAsAdmin(admin);
         AppClient app = get(admin, id);
         AppClient.Draft clean = validate(new AppClient.Draft(draft.name(), draft.description(), draft.logoUrl(),
                 draft.redirectUris(), app.confidential(), draft.scopes(), draft.backchannelLogoutUri()));
@@ -93,6 +97,7 @@ public class Apps {
     /** Deletes an app: every member's access to it ends first. */
     @Transactional
     public void delete(CurrentSession admin, String id) {
+        lockAsAdmin(admin);
         AppClient app = get(admin, id);
         revokeForEveryone(admin, id);
         if (store.delete(app.id(), app.team()) == 0) throw new AppProblem.NotFound();
@@ -120,6 +125,7 @@ public class Apps {
     /** Ends every member's access to the app and forgets their consents. Returns how many members lost it. */
     @Transactional
     public int revokeForEveryone(CurrentSession admin, String id) {
+        lockAsAdmin(admin);
         AppClient app = get(admin, id);
         List<Consent> given = consents.byClient(app.id(), Integer.MAX_VALUE);
         for (Consent consent : given) revoke(app, new AccountId(consent.accountId()), admin.account().id());
@@ -173,6 +179,15 @@ public class Apps {
 
     private static void requireAdmin(CurrentSession admin) {
         if (admin.account().role() != Role.ADMIN) throw new AppProblem.Forbidden();
+    }
+
+    /**
+     * An admin, read again with the team locked (in the caller's transaction): the role a session carries may be older
+     * than a demotion, and the team's members are sent back to the redirect addresses its admins registered.
+     */
+    private void lockAsAdmin(CurrentSession admin) {
+        requireAdmin(admin);
+        accounts.lockTeamAsAdmin(admin.account());
     }
 
     private static Optional<String> optional(String value) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Role;
 import dev.lanyard.apps.AppClient;
 import dev.lanyard.apps.AppGrants;
@@ -47,9 +48,12 @@ class Streams implements ClientCredentials {
     private final ApplicationEventPublisher events;
     private final JsonMapper json;
     private final Clock clock;
+    private final Accounts accounts;
 
     Streams(StreamStore store, SignalOutboxStore outbox, AppGrants apps, Transmitter transmitter, SignalDelivery delivery,
-            SignalSettings settings, ReceiverAddresses addresses, ApplicationEventPublisher events, JsonMapper json, Clock clock) {
+            SignalSettings settings, ReceiverAddresses addresses, ApplicationEventPublisher events, JsonMapper json, Clock clock,
+            Accounts accounts) {
+        this.accounts = accounts;
         this.addresses = addresses;
         this.store = store;
         this.outbox = outbox;
@@ -214,6 +218,7 @@ class Streams implements ClientCredentials {
     @Transactional
     Receiver enable(CurrentSession admin, String appId, boolean enabled) {
         AppClient app = app(admin, appId);
+        accounts.lockTeamAsAdmin(admin.account()); // the role a session carries may be older than a demotion
         Instant now = clock.instant();
         if (enabled && !app.confidential()) {
             throw new SignalProblem.InvalidInput("enabled", "Only a confidential app (one with a client secret) can receive Shared Signals.");

@@ -165,13 +165,19 @@ class OAuthFlowTest {
         AccessToken access = signIn(app, admin).getOIDCTokens().getAccessToken();
         assertThat(app.active(access)).isTrue();
         assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
-        double before = statements();
-        assertThat(before).as("the counter counts").isPositive();
-        for (int i = 0; i < 5; i++) {
-            assertThat(app.active(access)).isTrue();
-            assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
+        assertThat(statements()).as("the counter counts").isPositive();
+        // The counter is the whole context's: a background job of another test (a flush, an outbox) may land in one
+        // window. SQL on the request path would be in every window, so the quietest of three must have none.
+        double fewest = Double.MAX_VALUE;
+        for (int window = 0; window < 3 && fewest > 0; window++) {
+            double before = statements();
+            for (int i = 0; i < 5; i++) {
+                assertThat(app.active(access)).isTrue();
+                assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
+            }
+            fewest = Math.min(fewest, statements() - before);
         }
-        assertThat(statements() - before).isZero();
+        assertThat(fewest).isZero();
     }
 
     /** A confidential app the admin signed in to: its client credentials and the access token to introspect. */

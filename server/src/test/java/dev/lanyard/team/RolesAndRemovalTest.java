@@ -54,6 +54,10 @@ class RolesAndRemovalTest {
     Members members;
     @Autowired
     Accounts accounts;
+    @Autowired
+    dev.lanyard.session.TeamSessions teamSessions;
+    @Autowired
+    dev.lanyard.apps.Apps apps;
     @LocalServerPort
     int port;
 
@@ -74,6 +78,8 @@ class RolesAndRemovalTest {
     void anAdminDemotedMeanwhileChangesNothingWithTheRoleTheirSessionCarried() throws Exception {
         Member bob = team.join(admin, "bob", "admin");
         Account stale = accounts.find(new AccountId(bob.accountId())).orElseThrow();
+        dev.lanyard.session.CurrentSession staleSession = new dev.lanyard.session.CurrentSession(
+                new dev.lanyard.session.SessionId(bob.sessionId()), stale, dev.lanyard.session.AppType.WEB);
         assertThat(changeRole(admin, bob, "member").getResponse().getStatus()).isEqualTo(200);
         Account ada = accounts.find(new AccountId(admin.accountId())).orElseThrow();
 
@@ -84,10 +90,14 @@ class RolesAndRemovalTest {
                 () -> members.forbidRememberMe(stale, ada.id(), true),
                 () -> members.allowSessionList(stale, false),
                 () -> members.invite(stale, "eve@example.test", Role.ADMIN, "198.51.100.9"),
-                () -> accounts.changePolicy(stale, accounts.policy(ada.team())));
+                () -> accounts.changePolicy(stale, accounts.policy(ada.team())),
+                () -> teamSessions.forceSignOut(staleSession, ada.id(), "a reason"),
+                () -> apps.register(staleSession, new dev.lanyard.apps.AppClient.Draft("Lure", "", "",
+                        List.of("https://app.example/callback"), true, java.util.Set.of("openid"), null)));
         for (Runnable attempt : attempts) {
             assertThatThrownBy(attempt::run).isInstanceOf(AccountProblem.Forbidden.class);
         }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM oauth_clients WHERE name = 'Lure'").query(Integer.class).single()).isZero();
         assertThat(role(admin)).isEqualTo("ADMIN");
         assertThat(accounts.find(ada.id())).isPresent();
         assertThat(jdbc.sql("SELECT COUNT(*) FROM invitations WHERE email = 'eve@example.test'").query(Integer.class).single()).isZero();
