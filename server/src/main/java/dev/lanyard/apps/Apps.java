@@ -99,7 +99,7 @@ public class Apps {
     public void delete(CurrentSession admin, String id) {
         lockAsAdmin(admin);
         AppClient app = get(admin, id);
-        revokeForEveryone(admin, id);
+        revokeAll(app, admin);
         if (store.delete(app.id(), app.team()) == 0) throw new AppProblem.NotFound();
         events.publishEvent(new AppEvent.Deleted(app.team(), app.clientId(), app.name(), admin.account().id(), clock.instant()));
     }
@@ -126,7 +126,10 @@ public class Apps {
     @Transactional
     public int revokeForEveryone(CurrentSession admin, String id) {
         lockAsAdmin(admin);
-        AppClient app = get(admin, id);
+        return revokeAll(get(admin, id), admin);
+    }
+
+    private int revokeAll(AppClient app, CurrentSession admin) {
         List<Consent> given = consents.byClient(app.id(), Integer.MAX_VALUE);
         for (Consent consent : given) revoke(app, new AccountId(consent.accountId()), admin.account().id());
         return given.size();

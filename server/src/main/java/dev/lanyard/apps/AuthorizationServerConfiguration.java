@@ -186,7 +186,7 @@ class AuthorizationServerConfiguration {
                         .authorizationConsentService(consents)
                         .authorizationEndpoint(e -> e
                                 .consentPage(CONSENT_PAGE)
-                                .errorResponseHandler(new AuthorizeErrors(clients, apps))
+                                .errorResponseHandler(new AuthorizeErrors(clients))
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
                                             p.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
@@ -401,7 +401,7 @@ class AuthorizationServerConfiguration {
         Set<String> scopes = context.getAccessToken().getScopes();
         Account account = Optional.ofNullable(authorization.<Account>getAttribute(LanyardAuthorizations.ACCOUNT_ATTRIBUTE))
                 .or(() -> accounts.find(new AccountId(authorization.getPrincipalName())))
-                .filter(found -> !secondFactor.holds(found.id())) // held by the team's second-factor rule (decision 22)
+                .filter(found -> !secondFactor.holds(found)) // held by the team's second-factor rule (decision 22)
                 .orElseThrow(() -> new org.springframework.security.oauth2.core.OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_TOKEN));
         Map<String, Object> claims = new HashMap<>();
         claims.put("sub", account.id().value());

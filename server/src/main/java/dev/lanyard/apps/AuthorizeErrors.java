@@ -32,11 +32,9 @@ import org.springframework.web.util.UriUtils;
  */
 final class AuthorizeErrors implements AuthenticationFailureHandler {
     private final RegisteredClientRepository clients;
-    private final AppClientStore apps;
 
-    AuthorizeErrors(RegisteredClientRepository clients, AppClientStore apps) {
+    AuthorizeErrors(RegisteredClientRepository clients) {
         this.clients = clients;
-        this.apps = apps;
     }
 
     @Override
@@ -79,6 +77,6 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
             return false;
         }
         RegisteredClient client = clients.findByClientId(asked.getClientId());
-        return client != null && apps.find(client.getId()).map(app -> app.team().equals(member.account().team())).orElse(false);
+        return client != null && member.account().team().value().equals(LanyardRegisteredClients.team(client));
     }
 }

@@ -29,6 +29,11 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
     /** Client setting: the id of the team that registered the app ({@link TeamIntrospection}). */
     static final String TEAM_SETTING = "lanyard.team";
 
+    /** The team id of a client this repository gave out (a client setting, so no query). */
+    static String team(RegisteredClient client) {
+        return client.getClientSettings().getSetting(TEAM_SETTING);
+    }
+
     /**
      * How long a node may use its copy of an app. A change evicts it at once on the node that made
      * it; other nodes see it within this time (an ended grant never depends on it: its session does).

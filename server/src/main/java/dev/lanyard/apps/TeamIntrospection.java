@@ -46,13 +46,10 @@ final class TeamIntrospection implements AuthenticationProvider {
         // A member held by the team's second-factor rule (decision 22): their tokens are not active until they set one up.
         String member = introspected.getTokenClaims().getSubject();
         boolean held = member != null && !member.equals(tokenClientId) && secondFactor.holds(new AccountId(member));
-        if (!held && caller != null && issuedTo != null && team(caller) != null && Objects.equals(team(caller), team(issuedTo))) return result;
+        if (!held && caller != null && issuedTo != null && LanyardRegisteredClients.team(caller) != null
+                && Objects.equals(LanyardRegisteredClients.team(caller), LanyardRegisteredClients.team(issuedTo))) return result;
         return new OAuth2TokenIntrospectionAuthenticationToken(introspected.getToken(), (Authentication) introspected.getPrincipal(),
                 OAuth2TokenIntrospection.builder().build());
-    }
-
-    private static String team(RegisteredClient client) {
-        return client.getClientSettings().getSetting(LanyardRegisteredClients.TEAM_SETTING);
     }
 
     @Override

@@ -34,14 +34,16 @@ public class SecondFactorRequirement {
 
     /** Whether the member's team requires a second factor and they have none yet. */
     public boolean holds(Account account) {
-        return held.computeIfAbsent(account.id(),
-                id -> accounts.policy(account.team()).requireSecondFactor() && !factors.methods(id).any());
+        return held.computeIfAbsent(account.id(), id -> requires(account));
     }
 
     /** {@link #holds(Account)} for a member known by id; the account is read only when this node has no answer cached. */
     public boolean holds(AccountId id) {
-        return held.computeIfAbsent(id, i -> accounts.find(i)
-                .map(a -> accounts.policy(a.team()).requireSecondFactor() && !factors.methods(i).any()).orElse(false));
+        return held.computeIfAbsent(id, i -> accounts.find(i).map(this::requires).orElse(false));
+    }
+
+    private boolean requires(Account account) {
+        return accounts.policy(account.team()).requireSecondFactor() && !factors.methods(account.id()).any();
     }
 
     @EventListener
