@@ -3,9 +3,12 @@ package dev.lanyard.account;
 import java.time.Instant;
 import java.util.Optional;
 
-/** An invitation to join a team, pending until accepted, cancelled or expired. */
+/**
+ * An invitation to join a team, pending until accepted, cancelled or expired; {@code mail} is how far the mail with
+ * its current link got.
+ */
 public record Invitation(String id, TeamId team, String email, Role role, AccountId invitedBy, Instant createdAt,
-                         Instant expiresAt, Optional<Instant> acceptedAt, Optional<Instant> cancelledAt) {
+                         Instant expiresAt, Optional<Instant> acceptedAt, Optional<Instant> cancelledAt, MailDelivery mail) {
 
     public boolean pending(Instant now) {
         return acceptedAt.isEmpty() && cancelledAt.isEmpty() && now.isBefore(expiresAt);
@@ -16,5 +19,10 @@ public record Invitation(String id, TeamId team, String email, Role role, Accoun
         if (acceptedAt.isPresent()) return "Accepted";
         if (cancelledAt.isPresent()) return "Cancelled";
         return now.isBefore(expiresAt) ? "Pending" : "Expired";
+    }
+
+    /** Whether the person may still be waiting for a mail that never came: pending, and its mail given up. */
+    public boolean undelivered(Instant now) {
+        return pending(now) && mail == MailDelivery.UNDELIVERED;
     }
 }

@@ -25,6 +25,9 @@ interface InvitationStore {
     /** Cancels a pending invitation; returns 1, or 0 if it is no longer pending. Safe to repeat. */
     int cancel(String id, TeamId team, Instant at);
 
+    /** Notes the outbox mail that carries the invitation's current link (empty: kept in the development outbox). */
+    void noteMail(String id, TeamId team, Optional<Long> mailId);
+
     /**
      * Notes an invitation mail of {@code team} sent at {@code at}, forgetting the team's older than {@code since},
      * and returns how many it sent from {@code since} on before this one. Called with the team locked.

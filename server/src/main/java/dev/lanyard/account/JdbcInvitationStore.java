@@ -11,7 +11,12 @@ import org.springframework.stereotype.Repository;
 
 @Repository
 class JdbcInvitationStore implements InvitationStore {
-    private static final String COLUMNS = "id, team_id, email, role, invited_by, created_at, expires_at, accepted_at, cancelled_at";
+    /** An invitation with how far its mail got (the outbox keeps every mail's row; its body only until it is finished). */
+    private static final String SELECT = """
+            SELECT i.id, i.team_id, i.email, i.role, i.invited_by, i.created_at, i.expires_at, i.accepted_at, i.cancelled_at,
+                   i.mail_id, m.sent_at AS mail_sent_at, m.given_up_at AS mail_given_up_at, CASE WHEN m.last_error IS NULL THEN 0 ELSE 1 END AS mail_failed
+              FROM invitations i LEFT JOIN mail_outbox m ON m.id = i.mail_id
+            """;
 
     private final JdbcClient jdbc;
 
@@ -33,27 +38,27 @@ class JdbcInvitationStore implements InvitationStore {
 
     @Override
     public Optional<Invitation> find(String id, TeamId team) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM invitations WHERE id = :id AND team_id = :team")
+        return jdbc.sql(SELECT + " WHERE i.id = :id AND i.team_id = :team")
                 .param("id", id).param("team", team.value()).query((rs, n) -> invitation(rs)).optional();
     }
 
     @Override
     public Optional<Invitation> findByTokenHash(String tokenHash) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM invitations WHERE token_hash = :hash")
+        return jdbc.sql(SELECT + " WHERE i.token_hash = :hash")
                 .param("hash", tokenHash).query((rs, n) -> invitation(rs)).optional();
     }
 
     @Override
     public List<Invitation> recent(TeamId team, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM invitations WHERE team_id = :team ORDER BY created_at DESC LIMIT :limit")
+        return jdbc.sql(SELECT + " WHERE i.team_id = :team ORDER BY i.created_at DESC LIMIT :limit")
                 .param("team", team.value()).param("limit", limit).query((rs, n) -> invitation(rs)).list();
     }
 
     @Override
     public List<Invitation> pendingFrom(AccountId inviter, TeamId team, Instant now) {
-        return jdbc.sql("SELECT " + COLUMNS + """
-                 FROM invitations
-                WHERE team_id = :team AND invited_by = :by AND accepted_at IS NULL AND cancelled_at IS NULL AND expires_at > :now
+        return jdbc.sql(SELECT + """
+                 WHERE i.team_id = :team AND i.invited_by = :by AND i.accepted_at IS NULL AND i.cancelled_at IS NULL
+                   AND i.expires_at > :now
                 """)
                 .param("team", team.value()).param("by", inviter.value()).param("now", now.toEpochMilli())
                 .query((rs, n) -> invitation(rs)).list();
@@ -67,6 +72,12 @@ class JdbcInvitationStore implements InvitationStore {
                 """)
                 .param("hash", tokenHash).param("expires", expiresAt.toEpochMilli())
                 .param("id", id).param("team", team.value()).update();
+    }
+
+    @Override
+    public void noteMail(String id, TeamId team, Optional<Long> mailId) {
+        jdbc.sql("UPDATE invitations SET mail_id = :mail WHERE id = :id AND team_id = :team")
+                .param("mail", mailId.orElse(null), java.sql.Types.BIGINT).param("id", id).param("team", team.value()).update();
     }
 
     @Override
@@ -112,6 +123,16 @@ class JdbcInvitationStore implements InvitationStore {
         return new Invitation(rs.getString("id"), new TeamId(rs.getString("team_id")), rs.getString("email"),
                 Role.valueOf(rs.getString("role")), new AccountId(rs.getString("invited_by")),
                 Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("expires_at")),
-                acceptedAt, cancelledAt);
+                acceptedAt, cancelledAt, delivery(rs));
+    }
+
+    private static MailDelivery delivery(ResultSet rs) throws SQLException {
+        rs.getLong("mail_id");
+        if (rs.wasNull()) return MailDelivery.OUTBOX;
+        rs.getLong("mail_sent_at");
+        if (!rs.wasNull()) return MailDelivery.SENT;
+        rs.getLong("mail_given_up_at");
+        if (!rs.wasNull()) return MailDelivery.UNDELIVERED;
+        return rs.getInt("mail_failed") == 1 ? MailDelivery.RETRYING : MailDelivery.QUEUED;
     }
 }

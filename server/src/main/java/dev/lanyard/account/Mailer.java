@@ -47,18 +47,21 @@ public class Mailer {
     /**
      * Queues the mail in the caller's transaction (if any); it goes out after the commit. Open to
      * other modules (sign-in alerts) so that all mail goes through the one outbox.
+     *
+     * @return the mail's id in the SMTP outbox, or empty when it was kept in the development outbox
      */
-    public void send(TeamId team, String to, String subject, String body) {
+    public java.util.Optional<Long> send(TeamId team, String to, String subject, String body) {
         if (smtp.getIfAvailable() != null) {
             long id = outboxStore.add(team, to, subject, body, clock.instant());
             log.info("Queued mail {} “{}” to {}", id, subject, to);
             afterCommit(outbox::drainSoon);
-            return;
+            return java.util.Optional.of(id);
         }
         jdbc.sql("INSERT INTO outbox (team_id, recipient, subject, body, created_at) VALUES (:team, :to, :subject, :body, :at)")
                 .param("team", team.value()).param("to", to).param("subject", subject).param("body", body)
                 .param("at", clock.instant().toEpochMilli()).update();
         log.info("No SMTP server configured: kept mail “{}” to {} in the outbox (/admin/outbox)", subject, to);
+        return java.util.Optional.empty();
     }
 
     private static void afterCommit(Runnable action) {

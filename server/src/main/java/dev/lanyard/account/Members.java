@@ -83,8 +83,8 @@ public class Members {
         Instant now = clock.instant();
         String token = Ids.random("", 32);
         Invitation invitation = new Invitation(Ids.random("inv_", 12), admin.team(), email, role, admin.id(), now,
-                now.plus(INVITATION_LIFETIME), Optional.empty(), Optional.empty());
-        transactions.executeWithoutResult(tx -> {
+                now.plus(INVITATION_LIFETIME), Optional.empty(), Optional.empty(), MailDelivery.QUEUED);
+        return transactions.execute(tx -> {
             // Still an admin of the team, checked with the team locked: a removal or a change of role made
             // meanwhile cancels the invitations the admin sent (cancelSentBy) and must not miss this one.
             accounts.lockTeamAsAdmin(admin);
@@ -92,8 +92,8 @@ public class Members {
             invitations.insert(invitation, hash(token));
             events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), email, role, now));
             mail(admin, invitation, token);
+            return invitations.find(invitation.id(), admin.team()).orElseThrow();
         });
-        return invitation;
     }
 
     /** Sends a pending invitation again with a new link; the old link stops working. */
@@ -298,7 +298,7 @@ public class Members {
     private void mail(Account admin, Invitation invitation, String token) {
         String link = mailer.baseUrl() + "/invite/" + token;
         String team = accounts.findTeam(admin.team()).map(Team::name).orElse("your team");
-        mailer.send(admin.team(), invitation.email(), "Invitation to join a team on Lanyard", """
+        Optional<Long> sent = mailer.send(admin.team(), invitation.email(), "Invitation to join a team on Lanyard", """
                 You are invited to join a team on Lanyard as %s.
 
                 Invited by: “%s” <%s>
@@ -310,6 +310,7 @@ public class Members {
 
                 The link works once and expires in 7 days. If you did not expect this, ignore this mail.
                 """.formatted(invitation.role() == Role.ADMIN ? "an admin" : "a member", admin.name(), admin.email(), team, link));
+        invitations.noteMail(invitation.id(), admin.team(), sent);
     }
 
     private static void requireAdmin(Account admin) {

@@ -1,11 +1,14 @@
 package dev.lanyard.admin;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Invitation;
 import dev.lanyard.account.Mailer;
 import dev.lanyard.account.Members;
 import dev.lanyard.account.Role;
@@ -51,8 +54,11 @@ class MemberPages {
     String page(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
                 @RequestParam(required = false) String after, @RequestParam(required = false) String done, Model model) {
         model.addAttribute("members", members.list(admin.account(), member, 100, Optional.ofNullable(after)));
-        model.addAttribute("invitations", members.invitations(admin.account()));
-        model.addAttribute("now", clock.instant());
+        List<Invitation> invitations = members.invitations(admin.account());
+        Instant now = clock.instant();
+        model.addAttribute("invitations", invitations);
+        model.addAttribute("undelivered", invitations.stream().anyMatch(i -> i.undelivered(now)));
+        model.addAttribute("now", now);
         model.addAttribute("membersSeeSessions", members.maySeeSessionListAsMember(admin.account()));
         model.addAttribute("outbox", mailer.usesOutbox());
         model.addAttribute("member", member);

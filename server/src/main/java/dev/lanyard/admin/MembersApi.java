@@ -52,7 +52,13 @@ class MembersApi {
         }
     }
 
-    record InvitationJson(String id, String email, String role, String status, Instant createdAt, Instant expiresAt) {
+    record InvitationJson(String id, String email, String role, String status, Instant createdAt, Instant expiresAt,
+                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                                  allowableValues = {"outbox", "queued", "retrying", "sent", "undelivered"},
+                                  description = "How far the mail with the current link got: kept in the development outbox "
+                                          + "(no SMTP server), queued, retrying after a failed attempt, sent, or undelivered "
+                                          + "(given up after its last attempt: resend it once the mail server works)")
+                          String mail) {
     }
 
     record NewInvitation(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email,
@@ -203,6 +209,6 @@ class MembersApi {
 
     private InvitationJson json(Invitation i) {
         return new InvitationJson(i.id(), i.email(), i.role().name().toLowerCase(java.util.Locale.ROOT), i.status(clock.instant()),
-                i.createdAt(), i.expiresAt());
+                i.createdAt(), i.expiresAt(), i.mail().json());
     }
 }

@@ -1,6 +1,8 @@
 package dev.lanyard.team;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,6 +23,7 @@ import dev.lanyard.web.LanyardSpringTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -45,6 +48,8 @@ class MailServerOutageTest {
     MutableClock clock;
     @Autowired
     MailOutbox outbox;
+    @Value("${lanyard.mail.max-attempts}")
+    int maxAttempts;
     @LocalServerPort
     int port;
 
@@ -130,6 +135,63 @@ class MailServerOutageTest {
         } finally {
             server.stop();
         }
+    }
+
+    @Test
+    void anInvitationWhoseMailWasGivenUpSaysSoToItsAdminsAndAResendSendsIt() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member admin = team.admin("ines");
+        String email = TestAccounts.uniqueEmail("bounced");
+        String id = team.invite(admin, email, "member");
+        assertThat(mail(team, admin, id)).as("queued: nothing tried yet, or tried and failing")
+                .isIn("queued", "retrying");
+
+        outbox.drain(); // no mail server on the port: refused
+        assertThat(mail(team, admin, id)).isEqualTo("retrying");
+        assertThat(invitationsPage(team, admin)).contains("Mail not sent yet, retrying").doesNotContain("Mail not delivered");
+
+        // Its last attempt fails too: given up.
+        jdbc.sql("UPDATE mail_outbox SET attempts = :last WHERE recipient = :to")
+                .param("last", maxAttempts - 1).param("to", email).update();
+        clock.advance(Duration.ofHours(2));
+        outbox.drain();
+        assertThat(jdbc.sql("SELECT given_up_at IS NOT NULL FROM mail_outbox WHERE recipient = :to").param("to", email)
+                .query(Boolean.class).single()).isTrue();
+
+        assertThat(mail(team, admin, id)).as("the admin is told, where it stayed pending as if delivered").isEqualTo("undelivered");
+        assertThat(status(team, admin, id)).isEqualTo("Pending");
+        assertThat(invitationsPage(team, admin)).contains("Mail not delivered").contains("never reached its person");
+
+        GreenMail server = TestMail.startLateServer();
+        try {
+            var resent = team.perform(team.json(post("/api/v1/admin/invitations/" + id + "/resend"), admin, "{}"));
+            assertThat(resent.getResponse().getStatus()).as(resent.getResponse().getContentAsString()).isEqualTo(200);
+            assertThat(team.read(resent).path("mail").asString()).isIn("queued", "sent");
+            outbox.drain();
+            assertThat(to(server, email)).hasSize(1);
+            assertThat(mail(team, admin, id)).isEqualTo("sent");
+            assertThat(invitationsPage(team, admin)).doesNotContain("Mail not delivered").doesNotContain("never reached");
+        } finally {
+            server.stop();
+        }
+    }
+
+    private String mail(TeamClient team, Member admin, String id) throws Exception {
+        return field(team, admin, id, "mail");
+    }
+
+    private String status(TeamClient team, Member admin, String id) throws Exception {
+        return field(team, admin, id, "status");
+    }
+
+    private String field(TeamClient team, Member admin, String id, String name) throws Exception {
+        var list = mvc.perform(team.as(get("/api/v1/admin/invitations"), admin)).andReturn();
+        for (var i : team.read(list)) if (i.path("id").asString().equals(id)) return i.path(name).asString();
+        throw new AssertionError("no invitation " + id + " in " + list.getResponse().getContentAsString());
+    }
+
+    private String invitationsPage(TeamClient team, Member admin) throws Exception {
+        return mvc.perform(team.page(get("/admin/members"), admin)).andReturn().getResponse().getContentAsString();
     }
 
     @Test
