@@ -392,7 +392,9 @@ class AuditRecorder {
                     "Force sign-out of " + email(e.member()) + ": " + e.reason() + " — " + sessions, ip);
         } else if (event instanceof AdminSignOut.Team e) {
             record(e.team(), e.at(), admin, Optional.empty(), Optional.empty(), AuditAction.TEAM_SIGN_OUT,
-                    "Sign-out of every session of the team but the admin's own: " + e.reason() + " — " + sessions, ip);
+                    e.complete() ? "Sign-out of every session of the team but the admin's own: " + e.reason() + " — " + sessions
+                            : "Sign-out of the team's sessions, which failed after " + sessions + ": " + e.reason()
+                              + " — the team's other sessions stayed active", ip);
         }
     }
 

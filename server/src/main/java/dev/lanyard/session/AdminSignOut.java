@@ -27,8 +27,11 @@ public sealed interface AdminSignOut {
                   Instant at) implements AdminSignOut {
     }
 
-    /** Every session of the team ended, but the admin's own current one. */
-    record Team(TeamId team, AccountId admin, SessionId adminSession, String reason, int ended, Instant at)
+    /**
+     * Every session of the team ended, but the admin's own current one; or, {@code complete} false, the sign-out
+     * failed after {@code ended} of them (their batches committed) and the others stayed active.
+     */
+    record Team(TeamId team, AccountId admin, SessionId adminSession, String reason, int ended, boolean complete, Instant at)
             implements AdminSignOut {
     }
 }

@@ -155,14 +155,26 @@ public class TeamSessions {
             // The batches that committed stay ended; the admin is told how many, not that nothing changed.
             if (ended.get() == 0) throw e;
             log.warn("The sign-out of team {} failed after {} sessions ended: {}", team.value(), ended.get(), e.toString());
+            // The admin's action is in the log as what it did, if the database takes it now; the ended sessions
+            // have their own entries either way.
+            try {
+                recordTeamSignOut(admin, why, ended.get(), false, now);
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+                log.warn("Could not record the incomplete sign-out of team {}: {}", team.value(), alsoFailed.toString());
+            }
             throw new SessionProblem.PartlySignedOut(ended.get(), e);
         } finally {
             List.copyOf(waits).forEach(Runnable::run);
         }
         int count = ended.get();
-        transactions.executeWithoutResult(tx -> events.publishEvent(
-                new AdminSignOut.Team(team, admin.account().id(), admin.id(), why, count, now)));
+        recordTeamSignOut(admin, why, count, true, now);
         return count;
+    }
+
+    private void recordTeamSignOut(CurrentSession admin, String why, int count, boolean complete, Instant now) {
+        transactions.executeWithoutResult(tx -> events.publishEvent(new AdminSignOut.Team(admin.account().team(),
+                admin.account().id(), admin.id(), why, count, complete, now)));
     }
 
     /** Ends the team's sessions a batch per transaction until a batch comes back short, counting each committed batch in {@code ended}. */

@@ -88,6 +88,10 @@ class TeamSignOutFailureTest {
         assertThat(stillSignedIn(everyoneElse)).isEqualTo(2);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE action = 'session.revoked-by-admin' AND detail LIKE '%: Fail midway'")
                 .query(Integer.class).single()).as("the ended ones, each with its entry").isEqualTo(2);
+        assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE action = 'admin.team-sign-out' ORDER BY seq").query(String.class).list())
+                .as("the admin's action, as far as it went")
+                .containsExactly("Sign-out of the team's sessions, which failed after 2 sessions: Fail midway"
+                        + " — the team's other sessions stayed active");
 
         removeTheFault();
         MvcResult repeated = signOutTeam("Again");
