@@ -1,5 +1,6 @@
 package dev.lanyard.account;
 
+import java.net.IDN;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,7 +11,9 @@ import java.util.regex.Pattern;
  * (any Unicode space, the no-break space pasted from a web page among them) and invisible format
  * characters are dropped, the address is put in Unicode's composed form (NFC: "é" typed as "e" and
  * an accent is the same "é"), lower-cased, and a trailing dot after the domain is dropped
- * ({@code joe@example.com.} is {@code joe@example.com}). It may be at most {@value #MAX_LENGTH}
+ * ({@code joe@example.com.} is {@code joe@example.com}). An internationalized domain is kept in
+ * Unicode however it was typed: {@code joe@xn--bcher-kva.de} is {@code joe@bücher.de} (mail goes to
+ * its ASCII form, {@link #forSending}). It may be at most {@value #MAX_LENGTH}
  * characters (RFC 5321's limit for a forward path, less its angle brackets). A new account's address
  * must also look like one, with no space or invisible character inside; at sign-in a malformed
  * address is simply wrong credentials.
@@ -52,10 +55,34 @@ final class EmailRule {
         return email;
     }
 
+    /**
+     * The address as a mail server takes it: an internationalized domain in its ASCII form ({@code xn--…}, RFC 5890),
+     * which every server accepts; the local part as it is. An address whose domain has no ASCII form is returned as
+     * it is, and the mail server's refusal is recorded as any other.
+     */
+    static String forSending(String email) {
+        int at = email.lastIndexOf('@');
+        if (at < 0 || email.substring(at + 1).chars().allMatch(c -> c < 0x80)) return email;
+        try {
+            return email.substring(0, at + 1) + IDN.toASCII(email.substring(at + 1), IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException notADomain) {
+            return email;
+        }
+    }
+
     private static String normalize(String raw) {
         if (raw == null) return "";
         String email = Normalizer.normalize(SURROUNDING.matcher(raw).replaceAll(""), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
-        return email.endsWith(".") && email.indexOf('@') >= 0 ? email.substring(0, email.length() - 1) : email;
+        if (email.endsWith(".") && email.indexOf('@') >= 0) email = email.substring(0, email.length() - 1);
+        return unicodeDomain(email);
+    }
+
+    /** A domain with ACE labels ({@code xn--…}) in Unicode, NFC and lower case; any other address unchanged. */
+    private static String unicodeDomain(String email) {
+        int at = email.lastIndexOf('@');
+        if (at < 0 || !email.substring(at + 1).contains("xn--")) return email;
+        String domain = IDN.toUnicode(email.substring(at + 1), IDN.ALLOW_UNASSIGNED);
+        return email.substring(0, at + 1) + Normalizer.normalize(domain, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
     }
 
     private static AccountProblem.InvalidInput tooLong() {

@@ -101,7 +101,7 @@ public class MailOutbox {
         try {
             SimpleMailMessage message = new SimpleMailMessage();
             message.setFrom(settings.from());
-            message.setTo(mail.recipient());
+            message.setTo(EmailRule.forSending(mail.recipient()));
             message.setSubject(mail.subject());
             message.setText(mail.body());
             server.send(message);

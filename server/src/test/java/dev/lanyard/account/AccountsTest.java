@@ -102,6 +102,21 @@ class AccountsTest {
     }
 
     @Test
+    void anInternationalizedDomainIsOneAddressInUnicodeOrItsAsciiForm() {
+        String local = "kim." + ADDRESSES.incrementAndGet();
+        Account kim = accounts.signUp(with(TestAccounts.newcomer("kim"), local + "@XN--BCHER-KVA.de", null, null, null));
+        assertThat(kim.email()).as("kept as people read it").isEqualTo(local + "@bücher.de");
+        assertThat(accounts.authenticate(local + "@bücher.de", TestAccounts.PASSWORD, address).id()).isEqualTo(kim.id());
+        assertThat(accounts.authenticate(local + "@xn--bcher-kva.de", TestAccounts.PASSWORD, address).id()).isEqualTo(kim.id());
+        assertThat(accounts.authenticate(local + "@bücher.de", TestAccounts.PASSWORD, address).id()).isEqualTo(kim.id());
+        assertThatThrownBy(() -> accounts.signUp(with(TestAccounts.newcomer("kim"), local + "@BÜCHER.de", null, null, null)))
+                .isInstanceOf(AccountProblem.EmailTaken.class);
+
+        assertThat(EmailRule.forSending(kim.email())).as("what a mail server takes").isEqualTo(local + "@xn--bcher-kva.de");
+        assertThat(EmailRule.forSending("joe@example.com")).isEqualTo("joe@example.com");
+    }
+
+    @Test
     void anAccountStoredBeforeTheRuleIsStillFoundAtSignIn() {
         String composed = "ren\u00e9e." + ADDRESSES.incrementAndGet() + "@example.com";
         String decomposed = composed.replace("\u00e9", "e\u0301");

@@ -129,6 +129,16 @@ class InvitationsTest {
     }
 
     @Test
+    void anInvitationToAnInternationalizedDomainGoesToItsAsciiForm() throws Exception {
+        String local = "mei." + System.nanoTime();
+
+        String id = team.invite(admin, local + "@b\u00fccher.example", "member");
+
+        assertThat(TestMail.mailsTo(local + "@xn--bcher-kva.example")).as("the mail server got the domain it can route").hasSize(1);
+        assertThat(invitation(id).path("email").asString()).isEqualTo(local + "@b\u00fccher.example");
+    }
+
+    @Test
     void anAdminInvitationJoinsAsAnAdmin() throws Exception {
         Member second = team.join(admin, "adele", "admin");
 
