@@ -21,8 +21,9 @@ import dev.lanyard.session.SessionId;
  * @param ip      the client address the action came from, when known; once older than the address
  *                retention, only its network ({@code 83.45.123.0/24}, PRODUCT.md D6)
  * @param version the {@link ChainHash} encoding of {@code hash}: 1 for entries written before addresses
- *                could be reduced (its hash covers the full address), 2 since
- * @param seal    in version 2, the commitment to the full address and, while it is kept, its salt
+ *                could be reduced (its hash covers the full address), 2 for those written until 6to4 addresses
+ *                were reduced to their IPv4 /24, 3 since ({@link ChainHash})
+ * @param seal    in versions 2 and 3, the commitment to the full address and, while it is kept, its salt
  */
 public record AuditEntry(TeamId team, long seq, Instant at, Actor actor, Optional<AccountId> subject,
                          Optional<SessionId> session, String action, String detail, Optional<String> ip,
@@ -41,7 +42,7 @@ public record AuditEntry(TeamId team, long seq, Instant at, Actor actor, Optiona
         Objects.requireNonNull(hash, "hash");
         Objects.requireNonNull(seal, "seal");
         if (seq < 1) throw new IllegalArgumentException("seq starts at 1");
-        if (version != 1 && version != 2) throw new IllegalArgumentException("unknown hash version " + version);
+        if (version < 1 || version > 3) throw new IllegalArgumentException("unknown hash version " + version);
     }
 
     /** A version 1 entry, as every entry was before addresses could be reduced. */
@@ -51,7 +52,7 @@ public record AuditEntry(TeamId team, long seq, Instant at, Actor actor, Optiona
     }
 
     /**
-     * How a version 2 entry holds its address: {@code commit} is SHA-256(salt ‖ address) in hex and is
+     * How a version 2 or 3 entry holds its address: {@code commit} is SHA-256(salt ‖ address) in hex and is
      * covered by the hash; {@code salt} (16 random bytes in hex) is kept with the full address and
      * removed with it, after which the commitment reveals nothing that could be tried against it.
      */
@@ -68,7 +69,7 @@ public record AuditEntry(TeamId team, long seq, Instant at, Actor actor, Optiona
     }
 
     /**
-     * Whether the address is the one the hash was sealed with: in version 2, a full address must match
+     * Whether the address is the one the hash was sealed with: in versions 2 and 3, a full address must match
      * its commitment and salt, and without its salt only its network may be left. Version 1 has no seal.
      */
     public boolean addressSealed() {
@@ -118,14 +119,14 @@ public record AuditEntry(TeamId team, long seq, Instant at, Actor actor, Optiona
 
         /**
          * This draft as entry {@code seq} of the chain, after the entry whose hash is {@code prevHash}:
-         * hashed with version 2, its address sealed with a fresh salt.
+         * hashed with version 3, its address sealed with a fresh salt.
          */
         AuditEntry link(long seq, Instant linkedAt, String prevHash) {
             Optional<Seal> seal = ip.map(ChainHash::seal);
             AuditEntry unhashed = new AuditEntry(team, seq, linkedAt, actor, subject, session, action.code(), detail, ip,
-                    prevHash, "", 2, seal);
+                    prevHash, "", 3, seal);
             return new AuditEntry(team, seq, linkedAt, actor, subject, session, action.code(), detail, ip, prevHash,
-                    ChainHash.of(unhashed), 2, seal);
+                    ChainHash.of(unhashed), 3, seal);
         }
     }
 }

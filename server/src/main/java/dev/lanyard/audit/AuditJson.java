@@ -9,7 +9,7 @@ import dev.lanyard.session.SessionId;
  * export can recompute the chain (docs/decisions/0010-audit-log.md), except what belongs to another
  * person than the reader: their address is masked and their session id left out, and
  * {@code withheld} names those fields (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md).
- * An entry with nothing withheld recomputes (in hash version 2 from the address's network and
+ * An entry with nothing withheld recomputes (in hash versions 2 and 3 from the address's network and
  * {@code ipCommit}; the salt is never shown); every entry's {@code prevHash} still links to the hash before it.
  *
  * @param at     ISO-8601 UTC with milliseconds
@@ -18,9 +18,9 @@ import dev.lanyard.session.SessionId;
 record AuditJson(String team, long seq, String at, String action, String actionLabel, @Schema(nullable = true) Actor actor,
                  @Schema(nullable = true) String subject, @Schema(nullable = true) String session, String detail,
                  @Schema(nullable = true) String ip, String prevHash, String hash,
-                 @Schema(description = "The encoding of hash (docs/decisions/0010 and 0049): 1 covers the address, "
-                         + "2 its network and ipCommit") int hashVersion,
-                 @Schema(nullable = true, description = "In hash version 2, SHA-256 of a secret salt and the full address, "
+                 @Schema(description = "The encoding of hash (docs/decisions/0010, 0049 and 0054): 1 covers the address, "
+                         + "2 its network (an IPv6 address's /48) and ipCommit, 3 its network (a 6to4 address's IPv4 /24) and ipCommit") int hashVersion,
+                 @Schema(nullable = true, description = "In hash versions 2 and 3, SHA-256 of a secret salt and the full address, "
                          + "as the hash covers it") String ipCommit,
                  @Schema(nullable = true) java.util.List<String> withheld) {
 

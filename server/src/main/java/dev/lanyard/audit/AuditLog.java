@@ -300,7 +300,7 @@ public class AuditLog {
 
     /**
      * Replaces the full addresses of entries written before {@code before} with their networks
-     * (PRODUCT.md D6), {@link #BATCH} per transaction; entries written before version 2 keep theirs.
+     * (PRODUCT.md D6), {@link #BATCH} per transaction; entries written before version 2 keep theirs, and version 2 entries are reduced to the network their hash covers.
      * Returns how many entries changed.
      */
     public long reduceAddresses(Instant before) {

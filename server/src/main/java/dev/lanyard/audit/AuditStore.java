@@ -78,7 +78,7 @@ interface AuditStore {
     int removeUpTo(TeamId team, Anchor to);
 
     /**
-     * Replaces the full address of at most {@code limit} version 2 entries written before
+     * Replaces the full address of at most {@code limit} version 2 or 3 entries written before
      * {@code before} with its network, and drops the salt that sealed it. Returns how many changed
      * (fewer than {@code limit}: no more are due, or another node reduced some first). Safe to repeat.
      */

@@ -32,12 +32,17 @@ import dev.lanyard.geo.ClientAddresses;
  * ({@link ClientAddresses#network}) and the {@link AuditEntry.Seal#commit() commitment} to the full
  * address. Replacing the address with its network and dropping the salt leaves the hash as it was;
  * any other change to the address fails {@link #sealHolds} or the hash.
+ *
+ * <p>Version 3 ({@code "lanyard-audit-v3"}, every entry written since) is version 2 with the network of
+ * {@link ClientAddresses#network} as it is now: a 6to4 address's IPv4 /24, where version 2 covers every IPv6
+ * address's /48 ({@link ClientAddresses#networkAsInVersion2}), which for 6to4 is the whole IPv4 address.
  */
 final class ChainHash {
     /** The prev_hash of a team's first entry. */
     static final String GENESIS = "0".repeat(64);
     private static final byte[] VERSION = "lanyard-audit-v1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] VERSION_2 = "lanyard-audit-v2".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] VERSION_3 = "lanyard-audit-v3".getBytes(StandardCharsets.UTF_8);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ChainHash() {
@@ -46,7 +51,11 @@ final class ChainHash {
     static String of(AuditEntry e) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + e.detail().length() * 2);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(e.version() == 1 ? VERSION : VERSION_2);
+            out.write(switch (e.version()) {
+                case 1 -> VERSION;
+                case 2 -> VERSION_2;
+                default -> VERSION_3;
+            });
             text(out, e.prevHash());
             out.writeLong(e.seq());
             text(out, e.team().value());
@@ -62,7 +71,7 @@ final class ChainHash {
             if (e.version() == 1) {
                 text(out, e.ip());
             } else {
-                text(out, e.ip().map(ClientAddresses::network));
+                text(out, e.ip().map(ip -> network(e.version(), ip)));
                 text(out, e.seal().map(AuditEntry.Seal::commit));
             }
         } catch (IOException impossible) {
@@ -84,7 +93,7 @@ final class ChainHash {
     }
 
     /**
-     * Whether the entry's address is the one it was sealed with. Version 2: no address and no seal;
+     * Whether the entry's address is the one it was sealed with. Versions 2 and 3: no address and no seal;
      * or the full address with the salt that, hashed with it, gives the commitment; or, once reduced,
      * a network and no salt. Version 1 entries have no seal: their hash covers the address itself.
      */
@@ -93,7 +102,7 @@ final class ChainHash {
         if (e.ip().isEmpty() || e.seal().isEmpty()) return e.ip().isEmpty() && e.seal().isEmpty();
         String ip = e.ip().get();
         Optional<String> salt = e.seal().get().salt();
-        if (salt.isEmpty()) return ClientAddresses.isNetwork(ip) && ClientAddresses.network(ip).equals(ip);
+        if (salt.isEmpty()) return ClientAddresses.isNetwork(ip) && network(e.version(), ip).equals(ip);
         byte[] saltBytes;
         try {
             saltBytes = HexFormat.of().parseHex(salt.get());
@@ -103,6 +112,11 @@ final class ChainHash {
         return !ClientAddresses.isNetwork(ip)
                 && MessageDigest.isEqual(commit(saltBytes, ip).getBytes(StandardCharsets.US_ASCII),
                 e.seal().get().commit().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The network an entry of this hash version covers and is reduced to. */
+    static String network(int version, String ip) {
+        return version == 2 ? ClientAddresses.networkAsInVersion2(ip) : ClientAddresses.network(ip);
     }
 
     private static String commit(byte[] salt, String ip) {

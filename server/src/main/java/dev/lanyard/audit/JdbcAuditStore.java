@@ -9,7 +9,6 @@ import java.util.OptionalLong;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.TeamId;
-import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.DatabaseKind;
 import dev.lanyard.session.SessionId;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -297,21 +296,21 @@ class JdbcAuditStore implements AuditStore {
 
     @Override
     public int reduceAddresses(Instant before, int limit) {
-        record Kept(String team, long seq, String ip) {
+        record Kept(String team, long seq, String ip, int version) {
         }
         List<Kept> kept = jdbc.sql("""
-                        SELECT team_id, seq, ip FROM audit_entries
+                        SELECT team_id, seq, ip, hash_version FROM audit_entries
                         WHERE ip_salt IS NOT NULL AND at < :before LIMIT :limit""")
                 .param("before", before.toEpochMilli())
                 .param("limit", limit)
-                .query((rs, n) -> new Kept(rs.getString("team_id"), rs.getLong("seq"), rs.getString("ip")))
+                .query((rs, n) -> new Kept(rs.getString("team_id"), rs.getLong("seq"), rs.getString("ip"), rs.getInt("hash_version")))
                 .list();
         if (kept.isEmpty()) return 0;
         SqlParameterSource[] rows = kept.stream()
                 .map(k -> new MapSqlParameterSource()
                         .addValue("team", k.team())
                         .addValue("seq", k.seq())
-                        .addValue("network", ClientAddresses.network(k.ip())))
+                        .addValue("network", ChainHash.network(k.version(), k.ip())))
                 .toArray(SqlParameterSource[]::new);
         // An address that is no address (never written by Lanyard) keeps its salt: its entry then still
         // verifies as it is, rather than failing as though it had been edited.

@@ -77,7 +77,15 @@ public class ClientAddresses {
         if (address instanceof Inet4Address) {
             return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + MASK;
         }
+        // A 6to4 address's /48 is its IPv4 address: only the IPv4 /24 is shown, as for IPv4 (2002:532d:7b•••).
+        if (is6to4(address)) return leadingGroups(address, 2) + Integer.toHexString(b[4] & 0xff) + MASK;
         return leadingGroups(address, 3) + MASK;
+    }
+
+    /** Whether an address is 6to4 (2002::/16, RFC 3056), whose next 32 bits are the site's IPv4 address. */
+    private static boolean is6to4(InetAddress address) {
+        byte[] b = address.getAddress();
+        return b.length == 16 && b[0] == 0x20 && b[1] == 0x02;
     }
 
     /**
@@ -91,18 +99,35 @@ public class ClientAddresses {
 
     /**
      * The network a stored address belongs to, kept once the address itself no longer may be
-     * (PRODUCT.md D6): {@code 83.45.123.0/24} for IPv4, {@code 2a02:1234:abcd::/48} for IPv6, the
-     * same blocks {@link #mask(InetAddress)} leaves visible. A network is returned as it is, so
-     * reducing twice changes nothing; a text that is neither gives "".
+     * (PRODUCT.md D6): {@code 83.45.123.0/24} for IPv4, {@code 2a02:1234:abcd::/48} for IPv6, and
+     * for a 6to4 address, whose /48 is an IPv4 address, its IPv4 /24 ({@code 2002:532d:7b00::/40}):
+     * the same blocks {@link #mask(InetAddress)} leaves visible. A network is returned as it is, so
+     * reducing twice changes nothing (a 6to4 /48 reduced before this rule becomes its /40); a text
+     * that is neither gives "".
      */
     public static String network(String stored) {
         return parseStored(stored).map(address -> {
+            if (!is6to4(address)) return networkAsInVersion2(address);
+            // The /48 of a 6to4 address is its site's whole IPv4 address: keep what an IPv4 address keeps, its /24.
             byte[] b = address.getAddress();
-            if (address instanceof Inet4Address) {
-                return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + ".0/24";
-            }
-            return leadingGroups(address, 3) + ":/48";
+            return leadingGroups(address, 2) + Integer.toHexString((b[4] & 0xff) << 8) + "::/40";
         }).orElse("");
+    }
+
+    /**
+     * The network as {@link #network} gave it before 6to4 addresses kept only their IPv4 /24: every IPv6 address's
+     * /48. Audit entries of hash version 2 cover this text and are reduced to it (docs/decisions/0049).
+     */
+    public static String networkAsInVersion2(String stored) {
+        return parseStored(stored).map(ClientAddresses::networkAsInVersion2).orElse("");
+    }
+
+    private static String networkAsInVersion2(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (address instanceof Inet4Address) {
+            return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + ".0/24";
+        }
+        return leadingGroups(address, 3) + ":/48";
     }
 
     /**
@@ -130,7 +155,7 @@ public class ClientAddresses {
         if (slash < 0) return IpLiteral.parse(stored);
         String prefix = stored.substring(slash + 1);
         Optional<InetAddress> base = IpLiteral.parse(stored.substring(0, slash));
-        return base.filter(a -> prefix.equals(a instanceof Inet4Address ? "24" : "48"));
+        return base.filter(a -> prefix.equals(a instanceof Inet4Address ? "24" : "48") || prefix.equals("40") && is6to4(a));
     }
 
     private boolean isTrustedProxy(InetAddress address) {

@@ -333,7 +333,7 @@ abstract class AuditChainContract {
         TeamId team = newTeam();
         List<AuditEntry> entries = appendMany(team, 5);
         AuditEntry forged = new AuditEntry(team, 2, entries.get(1).at(), AuditEntry.Actor.SYSTEM, Optional.empty(),
-                Optional.empty(), "session.expired", "Forged", Optional.empty(), entries.get(0).hash(), "", 2, Optional.empty());
+                Optional.empty(), "session.expired", "Forged", Optional.empty(), entries.get(0).hash(), "", 3, Optional.empty());
 
         jdbc.sql("""
                         UPDATE audit_entries SET actor_id = NULL, actor_email = '', actor_name = '', actor_session_id = NULL,
@@ -428,7 +428,7 @@ abstract class AuditChainContract {
         assertThat(saltOf(team, 1)).isEmpty();
         assertThat(ipOf(team, 3)).isEqualTo("83.45.123.78");
         assertThat(saltOf(team, 3)).isPresent();
-        assertThat(all(team)).extracting(AuditEntry::version).containsOnly(2);
+        assertThat(all(team)).extracting(AuditEntry::version).containsOnly(3);
         assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(4));
 
         audit.reduceAddresses(T0.plusSeconds(60));
@@ -483,8 +483,38 @@ abstract class AuditChainContract {
 
         assertThat(ipOf(team, 1)).isEqualTo("83.45.123.78");
         assertThat(ipOf(team, 2)).isEqualTo("83.45.123.0/24");
-        assertThat(all(team)).extracting(AuditEntry::version).containsExactly(1, 2);
+        assertThat(all(team)).extracting(AuditEntry::version).containsExactly(1, 3);
         assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(2));
+    }
+
+    @Test
+    void a6to4AddressKeepsItsIpv4SlashTwentyFourAndAVersionTwoEntryTheSlashFortyEightItsHashCovers() {
+        TeamId team = newTeam();
+        AuditEntry.Draft d = draft(team, T0, "Written by an earlier Lanyard");
+        String sixToFour = "2002:532d:7b4e::1";
+        AuditEntry.Seal seal = ChainHash.seal(sixToFour);
+        AuditEntry unhashed = new AuditEntry(team, 1, T0, d.actor(), d.subject(), d.session(), d.action().code(), d.detail(),
+                Optional.of(sixToFour), ChainHash.GENESIS, "", 2, Optional.of(seal));
+        AuditEntry v2 = new AuditEntry(team, 1, T0, d.actor(), d.subject(), d.session(), d.action().code(), d.detail(),
+                Optional.of(sixToFour), ChainHash.GENESIS, ChainHash.of(unhashed), 2, Optional.of(seal));
+        new TransactionTemplate(transactions).executeWithoutResult(tx -> {
+            store.insert(List.of(v2));
+            store.createHead(team, new AuditStore.Head(1, v2.hash(), T0));
+        });
+        audit.record(new AuditEntry.Draft(team, T0.plusSeconds(1), d.actor(), d.subject(), d.session(), d.action(),
+                "Written by this one", Optional.of(sixToFour)));
+
+        audit.reduceAddresses(T0.plusSeconds(60));
+
+        assertThat(ipOf(team, 1)).as("what its hash covers: changing it would read as tampering").isEqualTo("2002:532d:7b4e::/48");
+        assertThat(ipOf(team, 2)).as("the IPv4 /24, not the whole IPv4 address").isEqualTo("2002:532d:7b00::/40");
+        assertThat(all(team)).extracting(AuditEntry::version).containsExactly(2, 3);
+        assertThat(audit.verify(team)).isEqualTo(new AuditLog.Verification.Intact(2));
+
+        jdbc.sql("UPDATE audit_entries SET ip = '2002:532d:7b4e::/48' WHERE team_id = :team AND seq = 2")
+                .param("team", team.value()).update();
+        assertThat(audit.verify(team)).isInstanceOfSatisfying(AuditLog.Verification.Broken.class,
+                broken -> assertThat(broken.at()).isEqualTo(2));
     }
 
     @Test

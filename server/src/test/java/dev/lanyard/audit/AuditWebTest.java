@@ -224,10 +224,10 @@ class AuditWebTest {
             assertThat(array.get(i).path("seq").asLong()).isEqualTo(i + 1);
             assertThat(array.get(i).path("prevHash").asString()).isEqualTo(array.get(i - 1).path("hash").asString());
         }
-        // Each entry recomputes from what the export holds: hash version 2 from the address's network and its commitment.
+        // Each entry recomputes from what the export holds: hash version 3 from the address's network and its commitment.
         int recomputed = 0;
         for (JsonNode e : array) {
-            assertThat(e.path("hashVersion").asInt()).isEqualTo(2);
+            assertThat(e.path("hashVersion").asInt()).isEqualTo(3);
             if (!(e.path("withheld").isNull() || e.path("withheld").isEmpty())) continue; // another person's: masked
             assertThat(ChainHash.of(fromExport(e))).as(e.toString()).isEqualTo(e.path("hash").asString());
             if (!e.path("ipCommit").isNull()) recomputed++;

@@ -53,6 +53,39 @@ class ChainHashTest {
         assertThat(ChainHash.sealHolds(v2("83.45.123.78", Optional.of("zz")))).as("a salt that is no hex").isFalse();
     }
 
+    private static final String SIX_TO_FOUR = "2002:532d:7b4e::1";
+    private static final String SIX_TO_FOUR_COMMIT = "0ed024b9f8da519737ea25444ac9bda98c0dca19f5319d0bbd338c1b9d7c6f36";
+
+    private static AuditEntry sixToFour(int version, String ip, Optional<String> salt) {
+        return new AuditEntry(V2.team(), V2.seq(), V2.at(), V2.actor(), V2.subject(), V2.session(), V2.action(), V2.detail(),
+                Optional.of(ip), V2.prevHash(), "", version, Optional.of(new AuditEntry.Seal(SIX_TO_FOUR_COMMIT, salt)));
+    }
+
+    @Test
+    void versionThreeCoversA6to4AddressesIpv4SlashTwentyFourAndVersionTwoItsSlashFortyEightAsBefore() {
+        // Computed independently (a script of its own over the encoding in ChainHash's Javadoc): "lanyard-audit-v3" with
+        // the network "2002:532d:7b00::/40", and "lanyard-audit-v2" with "2002:532d:7b4e::/48", the same commitment.
+        AuditEntry v3 = sixToFour(3, SIX_TO_FOUR, SEAL.salt());
+        assertThat(ChainHash.of(v3)).isEqualTo("96c1c115892b3d48517fce8c08bb092cd33118d7d13fe32fdb94496b6a659bec");
+        assertThat(ChainHash.sealHolds(v3)).isTrue();
+        AuditEntry v3Reduced = sixToFour(3, "2002:532d:7b00::/40", Optional.empty());
+        assertThat(ChainHash.of(v3Reduced)).isEqualTo(ChainHash.of(v3));
+        assertThat(ChainHash.sealHolds(v3Reduced)).isTrue();
+        assertThat(ChainHash.sealHolds(sixToFour(3, "2002:532d:7b4e::/48", Optional.empty())))
+                .as("a version 3 entry reduced only to the /48, which is the whole IPv4 address").isFalse();
+
+        AuditEntry v2 = sixToFour(2, SIX_TO_FOUR, SEAL.salt());
+        assertThat(ChainHash.of(v2)).as("entries written before keep verifying")
+                .isEqualTo("ab2d18c37ec70300732efe31254f64166b10ad1f0ddc314cdd5e4aadfb9a584d");
+        assertThat(ChainHash.network(2, SIX_TO_FOUR)).isEqualTo("2002:532d:7b4e::/48");
+        AuditEntry v2Reduced = sixToFour(2, "2002:532d:7b4e::/48", Optional.empty());
+        assertThat(ChainHash.of(v2Reduced)).isEqualTo(ChainHash.of(v2));
+        assertThat(ChainHash.sealHolds(v2Reduced)).isTrue();
+
+        assertThat(ChainHash.network(3, "83.45.123.78")).isEqualTo(ChainHash.network(2, "83.45.123.78"));
+        assertThat(ChainHash.network(3, "2a02:1234:abcd:1::5")).isEqualTo(ChainHash.network(2, "2a02:1234:abcd:1::5"));
+    }
+
     @Test
     void aFreshSealCommitsToItsAddressWithASaltOfItsOwn() {
         AuditEntry.Seal one = ChainHash.seal("83.45.123.78");

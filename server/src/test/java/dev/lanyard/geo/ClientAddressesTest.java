@@ -148,6 +148,15 @@ class ClientAddressesTest {
         assertThat(ClientAddresses.network("2a02:1234:abcd::/48")).isEqualTo("2a02:1234:abcd::/48");
         assertThat(ClientAddresses.network("::ffff:83.45.123.78")).isEqualTo("83.45.123.0/24");
         assertThat(ClientAddresses.network("not an address")).isEmpty();
+        // 6to4 (2002::/16): the /48 is the site's IPv4 address, so only its IPv4 /24 is kept and shown.
+        assertThat(ClientAddresses.network("2002:532d:7b4e::1")).isEqualTo("2002:532d:7b00::/40");
+        assertThat(ClientAddresses.network("2002:532d:7b00::/40")).isEqualTo("2002:532d:7b00::/40");
+        assertThat(ClientAddresses.network("2002:532d:7b4e::/48")).as("reduced before this rule").isEqualTo("2002:532d:7b00::/40");
+        assertThat(ClientAddresses.networkAsInVersion2("2002:532d:7b4e::1")).isEqualTo("2002:532d:7b4e::/48");
+        assertThat(ClientAddresses.mask("2002:532d:7b4e::1")).isEqualTo("2002:532d:7b•••");
+        assertThat(ClientAddresses.mask("2002:532d:7b00::/40")).isEqualTo("2002:532d:7b•••");
+        assertThat(ClientAddresses.mask("2002:532d:7b4e::/48")).isEqualTo("2002:532d:7b•••");
+        assertThat(ClientAddresses.mask("2a02:1234:abcd::/40")).as("/40 only for 6to4").isEmpty();
         assertThat(ClientAddresses.isNetwork("83.45.123.0/24")).isTrue();
         assertThat(ClientAddresses.isNetwork("83.45.123.78")).isFalse();
     }
