@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -14,6 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Sign-up and sign-in: the only way in and out of the account module. */
 @Service
 public class Accounts {
+    private static final Logger log = LoggerFactory.getLogger(Accounts.class);
     static final int MIN_PASSWORD = 12;
     static final int MAX_PASSWORD = 1024;
 
@@ -112,14 +115,14 @@ public class Accounts {
         try (attempt) {
             Optional<AccountStore.Credentials> found = secret.length() > MAX_PASSWORD ? Optional.empty() : store.findByEmail(email)
                     .or(() -> EmailRule.asStoredBefore(rawEmail).flatMap(store::findByEmail));
-            boolean ok;
+            PasswordHasher.Match match;
             if (found.isPresent()) {
-                ok = hasher.matches(secret, found.get().passwordHash());
+                match = hasher.check(secret, found.get().passwordHash());
             } else {
-                hasher.matchDecoy(secret);
-                ok = false;
+                hasher.checkDecoy(secret);
+                match = PasswordHasher.Match.NONE;
             }
-            if (!ok) {
+            if (!match.ok()) {
                 attempt.failed();
                 meters.counter("lanyard.login.failures", "reason", "invalid-credentials").increment();
                 long started = System.nanoTime();
@@ -133,8 +136,16 @@ public class Accounts {
             }
             // Not forgiven yet: a second factor may follow, whose wrong codes a right password must not wipe.
             attempt.passed();
+            if (match == PasswordHasher.Match.MISREAD) rehashAsTyped(found.get(), secret);
             return found.get().account();
         }
+    }
+
+    /** Stores a password that matched only as the pages once misread it (decision 55) hashed as typed; a change meanwhile wins. */
+    private void rehashAsTyped(AccountStore.Credentials credentials, String password) {
+        String hash = hasher.hash(password);
+        if (store.updatePassword(credentials.account().id(), credentials.passwordHash(), hash) == 1)
+            log.info("Stored the password of account {} as typed: it had been set on a page that misread it", credentials.account().id().value());
     }
 
     /**
@@ -172,7 +183,7 @@ public class Accounts {
                 .orElseThrow(AccountProblem.NotFound::new);
         LoginThrottle.Attempt attempt = throttle.begin(account.email(), change.origin().address());
         try (attempt) {
-            if (!hasher.matches(change.current(), credentials.passwordHash())) {
+            if (!hasher.check(change.current(), credentials.passwordHash()).ok()) {
                 attempt.failed();
                 meters.counter("lanyard.password.change.failures", "reason", "wrong-password").increment();
                 throw new AccountProblem.WrongPassword();

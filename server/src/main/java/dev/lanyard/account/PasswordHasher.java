@@ -1,6 +1,8 @@
 package dev.lanyard.account;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,6 +78,39 @@ class PasswordHasher {
     /** Spends the same work as {@link #matches} for an account that does not exist. */
     void matchDecoy(String password) {
         limited(() -> encoder.matches(password, decoy));
+    }
+
+    /** How a password matched a stored hash: not at all, as given, or only as the pages once misread it. */
+    enum Match {
+        NONE, EXACT, MISREAD;
+
+        boolean ok() {
+            return this != NONE;
+        }
+    }
+
+    /**
+     * Checks a password against a stored hash, also as the pages read it before they read forms as UTF-8
+     * (docs/decisions/0055): a password with a non-ASCII character set on a page then was hashed as its UTF-8 bytes
+     * taken for ISO-8859-1 ("ä" as "Ã¤"). Such a password still matches, as {@link Match#MISREAD}, and the caller
+     * stores it hashed as typed. A non-ASCII password that matches neither way costs two hashes.
+     */
+    Match check(String password, String hash) {
+        if (matches(password, hash)) return Match.EXACT;
+        Optional<String> misread = misread(password);
+        return misread.isPresent() && matches(misread.get(), hash) ? Match.MISREAD : Match.NONE;
+    }
+
+    /** Spends the same work as {@link #check} of a wrong password, for an account that does not exist. */
+    void checkDecoy(String password) {
+        matchDecoy(password);
+        misread(password).ifPresent(this::matchDecoy);
+    }
+
+    /** The password as a page read it before forms were read as UTF-8, when that differs: only with non-ASCII characters. */
+    static Optional<String> misread(String password) {
+        String misread = new String(password.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        return misread.equals(password) ? Optional.empty() : Optional.of(misread);
     }
 
     /** Runs on one of the hasher's threads and waits for it, uninterruptibly as before (a sign-in's hash always finishes). */

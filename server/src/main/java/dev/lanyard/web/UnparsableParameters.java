@@ -19,9 +19,14 @@ import org.springframework.stereotype.Component;
  *
  * <p>A plain {@link HttpFilter}: Spring Boot registers it for the request dispatch only, as a
  * {@code OncePerRequestFilter} behaves, without its request attributes on every request (decision 41).
+ *
+ * <p>It runs right after Spring Boot's {@code CharacterEncodingFilter} ({@link Ordered#HIGHEST_PRECEDENCE}): the
+ * container decodes a form once, with the encoding set when it is first read. Ordered alongside it, this
+ * filter could read a form first, as ISO-8859-1, and every non-ASCII character typed into any form of
+ * Lanyard's was stored garbled ("ö" as "Ã¶"), a password among them.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class UnparsableParameters extends HttpFilter {
     private final BadRequestLog log;
 

@@ -125,6 +125,37 @@ class AccountsTest {
         assertThat(accounts.authenticate(decomposed, TestAccounts.PASSWORD, address).id()).isEqualTo(renee.id());
     }
 
+    /**
+     * Decision 55: a non-ASCII password set on a page that read forms as ISO-8859-1 was hashed misread ("ä" as "Ã¤"). It
+     * still signs in as typed, and is then stored as typed; a wrong one fails, and the password change accepts it too.
+     */
+    @Test
+    void aPasswordSetOnAPageThatMisreadItStillSignsInAsTypedAndIsStoredAsTyped() {
+        String typed = "p\u00e4ssw\u00f6rd sicher 123";
+        String misread = "p\u00c3\u00a4ssw\u00c3\u00b6rd sicher 123";
+        assertThat(PasswordHasher.misread(typed)).contains(misread);
+        assertThat(PasswordHasher.misread("plain ascii password")).isEmpty();
+        Account ana = accounts.signUp(with(TestAccounts.newcomer("ana"), null, misread, null, null));
+        String before = hashOf(ana);
+
+        assertThatThrownBy(() -> accounts.authenticate(ana.email(), "p\u00e4ssw\u00f6rd sicher 124", address))
+                .isInstanceOf(AccountProblem.InvalidCredentials.class);
+        assertThat(accounts.authenticate(ana.email(), typed, address).id()).isEqualTo(ana.id());
+
+        assertThat(hashOf(ana)).as("stored again, as typed").isNotEqualTo(before);
+        assertThat(accounts.authenticate(ana.email(), typed, address).id()).isEqualTo(ana.id());
+
+        Account eva = accounts.signUp(with(TestAccounts.newcomer("eva"), null, misread, null, null));
+        accounts.changePassword(eva.id(), new PasswordChange(typed, TestAccounts.PASSWORD, false,
+                new PasswordChange.Origin("ses_test", "Firefox on Linux", "", address)));
+        assertThat(accounts.authenticate(eva.email(), TestAccounts.PASSWORD, address).id()).isEqualTo(eva.id());
+    }
+
+    private String hashOf(Account account) {
+        return jdbc.sql("SELECT password_hash FROM accounts WHERE id = :id").param("id", account.id().value())
+                .query(String.class).single();
+    }
+
     // ---- sign-up
 
     @Test

@@ -127,6 +127,30 @@ class HttpFlowTest {
         assertThat(sessionsPage.body()).contains(alice.name());
     }
 
+    /**
+     * A form is read as UTF-8, as browsers send it: a name with an umlaut, an en dash and an emoji is stored as typed,
+     * and a password with umlauts set on the sign-up page is the same password on the API. (The filter that checks a
+     * form can be parsed once read it first, as ISO-8859-1.)
+     */
+    @Test
+    void aFormsTextIsReadAsUtf8AndItsPasswordIsTheApisPassword() throws Exception {
+        String name = "Ada L\u00f6velace \u2013 \ud83e\udd84";
+        String password = "p\u00e4ssw\u00f6rd sicher 123";
+        String email = TestAccounts.uniqueEmail("ada");
+        HttpResponse<String> page = send(request("/signup").header("Accept", "text/html").GET());
+        Matcher token = CSRF_INPUT.matcher(page.body());
+        assertThat(token.find()).isTrue();
+
+        HttpResponse<String> signedUp = send(request("/signup").header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", cookie(page, "XSRF-TOKEN").orElseThrow()).header("Accept", "text/html")
+                .POST(form(Map.of("name", name, "email", email, "password", password, "team", "B\u00fcro", "_csrf", token.group(1)))));
+
+        assertThat(signedUp.statusCode()).as(signedUp.body()).isEqualTo(302);
+        HttpResponse<String> login = postJson("/api/v1/login", Map.of("email", email, "password", password, "tokenType", "bearer"), null);
+        assertThat(login.statusCode()).as("the password typed on the page signs in on the API").isEqualTo(201);
+        assertThat(json.readTree(login.body()).path("account").path("name").asString()).as(login.body()).isEqualTo(name);
+    }
+
     @Test
     void revokedSessionIsToldWhyOnItsNextRequest() throws Exception {
         SignUp alice = TestAccounts.alice();
