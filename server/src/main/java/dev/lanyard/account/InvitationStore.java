@@ -16,6 +16,9 @@ interface InvitationStore {
     /** The team's most recent invitations, newest first. */
     List<Invitation> recent(TeamId team, int limit);
 
+    /** Whether the team has a pending, unexpired invitation to {@code email}. */
+    boolean pendingTo(TeamId team, String email, Instant now);
+
     /** Replaces the token and expiry of a pending invitation (resend); returns 1 or 0. */
     int renew(String id, TeamId team, String tokenHash, Instant expiresAt, Instant now);
 

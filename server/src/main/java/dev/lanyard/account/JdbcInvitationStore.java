@@ -55,6 +55,15 @@ class JdbcInvitationStore implements InvitationStore {
     }
 
     @Override
+    public boolean pendingTo(TeamId team, String email, Instant now) {
+        return jdbc.sql("""
+                SELECT COUNT(*) FROM invitations
+                WHERE team_id = :team AND email = :email AND accepted_at IS NULL AND cancelled_at IS NULL AND expires_at > :now
+                """)
+                .param("team", team.value()).param("email", email).param("now", now.toEpochMilli()).query(Integer.class).single() > 0;
+    }
+
+    @Override
     public List<Invitation> pendingFrom(AccountId inviter, TeamId team, Instant now) {
         return jdbc.sql(SELECT + """
                  WHERE i.team_id = :team AND i.invited_by = :by AND i.accepted_at IS NULL AND i.cancelled_at IS NULL

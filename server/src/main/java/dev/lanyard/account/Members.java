@@ -88,6 +88,9 @@ public class Members {
             // Still an admin of the team, checked with the team locked: a removal or a change of role made
             // meanwhile cancels the invitations the admin sent (cancelSentBy) and must not miss this one.
             accounts.lockTeamAsAdmin(admin);
+            // A second link to the same person would stay "Pending" after they joined with the first.
+            if (invitations.pendingTo(admin.team(), email, now))
+                throw new AccountProblem.InvalidInput("email", "This person already has a pending invitation. Resend it instead.");
             countMail(admin.team(), now);
             invitations.insert(invitation, hash(token));
             events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), email, role, now));
@@ -131,6 +134,17 @@ public class Members {
     public List<Invitation> invitations(Account admin) {
         requireAdmin(admin);
         return invitations.recent(admin.team(), 100);
+    }
+
+    /** Who sent an invitation and to which team, as the accept page names them (as their owners typed the names). */
+    public record Invited(String team, String inviterName, String inviterEmail, Role role) {
+    }
+
+    /** Who sent {@code invitation} and to which team; empty names for a team or inviter no longer there. */
+    public Invited invited(Invitation invitation) {
+        Optional<Account> inviter = accounts.find(invitation.invitedBy());
+        return new Invited(accounts.findTeam(invitation.team()).map(Team::name).orElse(""), inviter.map(Account::name).orElse(""),
+                inviter.map(Account::email).orElse(""), invitation.role());
     }
 
     /** A still usable invitation for this link token, for the accept page. */

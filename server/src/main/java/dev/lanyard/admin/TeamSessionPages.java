@@ -136,6 +136,7 @@ class TeamSessionPages {
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
+            model.addAttribute("reason", reason); // kept, to be corrected rather than typed again
             return member(admin, id, null, model);
         }
         return "redirect:/admin/sessions?done=member-signed-out";
@@ -156,6 +157,7 @@ class TeamSessionPages {
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
+            model.addAttribute("reason", reason);
             return confirmTeam(admin, model);
         }
         return "redirect:/admin/sessions?done=team-signed-out";

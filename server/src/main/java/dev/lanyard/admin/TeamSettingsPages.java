@@ -29,7 +29,7 @@ class TeamSettingsPages {
     String page(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String done,
                 Model model, HttpServletResponse response) {
         if (current.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
-        model.addAttribute("policy", accounts.policy(current.account().team()));
+        model.addAttribute("form", PolicyForm.of(accounts.policy(current.account().team())));
         model.addAttribute("account", current.account());
         if ("saved".equals(done)) model.addAttribute("done", "Session policy saved. It applies to every session of the team from its next request.");
         return "admin/settings";
@@ -50,10 +50,23 @@ class TeamSettingsPages {
             return "redirect:/admin/settings?done=saved";
         } catch (AccountProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            model.addAttribute("policy", accounts.policy(current.account().team()));
+            // What was typed stays, to be corrected, with the refused field marked; nothing was saved.
+            model.addAttribute("form", new PolicyForm(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays,
+                    requireSecondFactor, sessionLimit, atSessionLimit));
             model.addAttribute("account", current.account());
             model.addAttribute("error", invalid.getMessage());
+            model.addAttribute("errorField", invalid.field());
             return "admin/settings";
+        }
+    }
+
+    /** The policy form's fields as the page shows them: the saved policy, or what was typed when it was refused. */
+    record PolicyForm(String idleTimeout, boolean allowRememberMe, String rememberedDays, String lifetimeDays,
+                      boolean requireSecondFactor, String sessionLimit, String atSessionLimit) {
+        static PolicyForm of(TeamPolicy policy) {
+            return new PolicyForm(idleCode(policy.idleTimeout()), policy.allowRememberMe(), String.valueOf(policy.rememberedDays()),
+                    String.valueOf(policy.lifetimeDays()), policy.requireSecondFactor(),
+                    policy.sessionLimit() > 0 ? String.valueOf(policy.sessionLimit()) : "", atLimitCode(policy.refuseAtLimit()));
         }
     }
 

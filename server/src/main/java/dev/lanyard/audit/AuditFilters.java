@@ -77,11 +77,16 @@ record AuditFilters(String actor, String action, String from, String to) {
                 at = Instant.parse(value);
             }
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw new AccountProblem.InvalidInput(field, "Give " + field + " as a date (2026-01-31) or a UTC time (2026-01-31T09:00:00Z).");
+            throw new AccountProblem.InvalidInput(field, "Give the " + words(field) + " as a date (2026-01-31) or a UTC time (2026-01-31T09:00:00Z).");
         }
         if (at.isBefore(EARLIEST) || at.isAfter(LATEST) || (at.equals(LATEST) && !end))
-            throw new AccountProblem.InvalidInput(field, "Give " + field + " between the years 1970 and 9999.");
+            throw new AccountProblem.InvalidInput(field, "Give the " + words(field) + " between the years 1970 and 9999.");
         return Optional.of(at);
+    }
+
+    /** A time filter's name as the page's form and the API's parameter both read: "start (from)". */
+    private static String words(String field) {
+        return ("to".equals(field) ? "end" : "start") + " (" + field + ")";
     }
 
     /** A page cursor: the seq that the next page starts below, in the text form of every list ({@link Cursors}). */

@@ -1,5 +1,6 @@
 package dev.lanyard.keys;
 
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,19 +18,30 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class KeyAccess {
+    /** Request attribute holding why a request made with an API key was refused, for the 403's detail. */
+    public static final String REFUSED = KeyAccess.class.getName() + ".REFUSED";
     private static final String API = "/api/v1/";
 
-    /** Whether {@code authentication} may make this request, as far as keys are concerned. */
-    public boolean permits(Authentication authentication, HttpServletRequest request) {
-        if (authentication == null || !authentication.isAuthenticated()) return false;
-        if (!(authentication.getPrincipal() instanceof CurrentSession current) || !current.apiKey()) return true;
+    /**
+     * Why {@code authentication} may not make this request, as far as keys are concerned, in words for the client;
+     * empty when it may.
+     */
+    public Optional<String> refusal(Authentication authentication, HttpServletRequest request) {
+        if (authentication == null || !authentication.isAuthenticated()) return Optional.of("Sign in first.");
+        if (!(authentication.getPrincipal() instanceof CurrentSession current) || !current.apiKey()) return Optional.empty();
         Set<String> scopes = current.keyScopes().orElseThrow();
         String path = SessionFilter.routedPath(request);
-        if (!path.startsWith(API) || path.equals(API + "logout") || path.equals(API + "password")) return false;
+        if (!path.startsWith(API)) return Optional.of("An API key works only on the API, /api/v1.");
+        if (path.equals(API + "logout") || path.equals(API + "password"))
+            return Optional.of("An API key neither logs out nor changes the password: sign in for that.");
         boolean reading = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
         boolean keys = path.startsWith(API + "api-keys") || path.contains("/api-keys");
-        if (keys && !reading) return false;
+        if (keys && !reading) return Optional.of("API keys are created and revoked by a signed-in member, not with an API key.");
         boolean write = scopes.contains(KeyScope.SESSIONS_WRITE.code());
-        return reading ? write || scopes.contains(KeyScope.SESSIONS_READ.code()) : write;
+        if (reading) {
+            return write || scopes.contains(KeyScope.SESSIONS_READ.code()) ? Optional.empty()
+                    : Optional.of("This API key has neither sessions:read nor sessions:write.");
+        }
+        return write ? Optional.empty() : Optional.of("This API key may only read (sessions:read): this request needs sessions:write.");
     }
 }

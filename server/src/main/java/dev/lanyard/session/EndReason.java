@@ -30,6 +30,16 @@ public enum EndReason {
         return notice;
     }
 
+    /** What a client presenting an API key that ended this way is told. */
+    public String keyNotice() {
+        return switch (this) {
+            case ADMIN_REVOKED -> "An admin of your team revoked this API key.";
+            case IDLE_EXPIRED, LIFETIME_EXPIRED -> "This API key has expired.";
+            case PASSWORD_CHANGED -> "This API key was revoked when the account's password was changed.";
+            default -> "This API key was revoked.";
+        };
+    }
+
     /** The value in URLs and JSON: "revoked", "idle-expired". */
     public String code() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

@@ -28,6 +28,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 public final class SessionFilter extends HttpFilter {
     /** Request attribute holding the {@link EndReason} of a session that ended. */
     public static final String ENDED_REASON = SessionFilter.class.getName() + ".ENDED";
+    /** Request attribute present when the ended session of {@link #ENDED_REASON} was an API key. */
+    public static final String ENDED_API_KEY = SessionFilter.class.getName() + ".ENDED_API_KEY";
 
     private final Sessions sessions;
     private final SessionCookie cookie;
@@ -56,7 +58,10 @@ public final class SessionFilter extends HttpFilter {
             if (check instanceof Sessions.Check.Valid valid) {
                 SecurityContextHolder.getContext().setAuthentication(new SessionAuthentication(valid.session()));
             } else {
-                if (check instanceof Sessions.Check.Ended ended) request.setAttribute(ENDED_REASON, ended.reason());
+                if (check instanceof Sessions.Check.Ended ended) {
+                    request.setAttribute(ENDED_REASON, ended.reason());
+                    if (ended.apiKey()) request.setAttribute(ENDED_API_KEY, Boolean.TRUE);
+                }
                 if (!presented.get().bearer()) cookie.clear(request, response);
             }
         }

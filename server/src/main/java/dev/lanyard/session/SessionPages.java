@@ -75,7 +75,7 @@ class SessionPages {
             model.addAttribute("restricted", true);
             model.addAttribute("others", List.of());
             model.addAttribute("approvals", List.of());
-            model.addAttribute("counts", new ListFilter.Counts(1, 0, 1, 0));
+            model.addAttribute("counts", new ListFilter.Counts(0, 0, 0, 0));
             model.addAttribute("filter", "all");
             model.addAttribute("filters", ListFilter.values());
             model.addAttribute("account", current.account());
@@ -93,7 +93,8 @@ class SessionPages {
         model.addAttribute("current", view(here, true));
         model.addAttribute("map", SessionMap.of(sessions.places(current.account().id()), here.location()));
         model.addAttribute("others", others);
-        model.addAttribute("counts", sessions.counts(current.account().id()));
+        // The filters and recommendations count the other sessions, which the list shows; this one has its own card.
+        model.addAttribute("counts", sessions.counts(current.account().id()).lessOneInUse(here.verified(), here.concern().isPresent()));
         model.addAttribute("approvals", approvals.pending(current).stream().map(s -> view(s, false)).toList());
         model.addAttribute("filter", chosen.code());
         model.addAttribute("filters", ListFilter.values());

@@ -67,7 +67,11 @@ public class Sessions {
         record Valid(CurrentSession session) implements Check {
         }
 
-        record Ended(EndReason reason) implements Check {
+        /** The session ended, and why; {@code apiKey}: it was an API key, which is told so in its own words. */
+        record Ended(EndReason reason, boolean apiKey) implements Check {
+            public Ended(EndReason reason) {
+                this(reason, false);
+            }
         }
 
         record Unknown() implements Check {
@@ -230,13 +234,13 @@ public class Sessions {
         Optional<CachedSession> found = cache.get(hash, key ? this::loadKey : this::load);
         if (found.isEmpty()) return new Check.Unknown();
         CachedSession entry = found.get();
-        if (entry.ended().isPresent()) return new Check.Ended(entry.ended().get());
+        if (entry.ended().isPresent()) return new Check.Ended(entry.ended().get(), key);
         Instant now = clock.instant();
         if (entry.boundCookieStale(now.toEpochMilli())) return new Check.Unknown();
         Optional<EndReason> expired = entry.expiry(now.toEpochMilli());
         if (expired.isPresent()) {
             expire(entry.id, entry.account().id(), expired.get(), now);
-            return new Check.Ended(expired.get());
+            return new Check.Ended(expired.get(), key);
         }
         if (use.counts()) {
             entry.used(now, use.page());
@@ -465,6 +469,8 @@ public class Sessions {
         String clean = name == null ? "" : name.strip();
         if (clean.length() > MAX_NAME) throw new SessionProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
         if (clean.chars().anyMatch(Character::isISOControl)) throw new SessionProblem.InvalidInput("name", "The name cannot contain control characters.");
+        Session session = store.find(id, owner).filter(Session::active).orElseThrow(SessionProblem.NotFound::new);
+        if (session.name().equals(clean)) return; // already so: no timeline line "Renamed" for a name it had
         if (store.rename(id, owner, clean) == 0) throw new SessionProblem.NotFound();
         events.publishEvent(new SessionEvent.Renamed(id, owner, clean, clock.instant()));
         broadcast.changed(List.of(id));

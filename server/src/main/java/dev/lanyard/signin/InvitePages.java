@@ -44,6 +44,7 @@ class InvitePages {
             model.addAttribute("unusable", new AccountProblem.InvitationUnusable().getMessage());
         } else {
             model.addAttribute("email", invitation.get().email());
+            model.addAttribute("invited", members.invited(invitation.get()));
         }
         model.addAttribute("token", token);
         return "signin/invite";
@@ -64,7 +65,10 @@ class InvitePages {
             if (gone) model.addAttribute("unusable", problem.getMessage());
             else {
                 model.addAttribute("error", problem.getMessage());
-                members.pendingInvitation(token).ifPresent(i -> model.addAttribute("email", i.email()));
+                members.pendingInvitation(token).ifPresent(i -> {
+                    model.addAttribute("email", i.email());
+                    model.addAttribute("invited", members.invited(i));
+                });
             }
             model.addAttribute("name", name);
             model.addAttribute("token", token);

@@ -137,7 +137,11 @@ class SecurityConfiguration {
 
     /** Signed in; an API key also within its scopes (decision 0018). */
     private static AuthorizationManager<RequestAuthorizationContext> signedIn(KeyAccess keys) {
-        return (authentication, context) -> new AuthorizationDecision(keys.permits(authentication.get(), context.getRequest()));
+        return (authentication, context) -> {
+            java.util.Optional<String> refused = keys.refusal(authentication.get(), context.getRequest());
+            refused.ifPresent(why -> context.getRequest().setAttribute(KeyAccess.REFUSED, why));
+            return new AuthorizationDecision(refused.isEmpty());
+        };
     }
 
     /**
@@ -199,7 +203,8 @@ class SecurityConfiguration {
             if (Problems.isApi(request)) {
                 Problems.write(response, json, ended == null
                         ? Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Sign in first.")
-                        : Problems.of(HttpStatus.UNAUTHORIZED, "session-ended", ended.notice()));
+                        : Problems.of(HttpStatus.UNAUTHORIZED, "session-ended",
+                                request.getAttribute(SessionFilter.ENDED_API_KEY) != null ? ended.keyNotice() : ended.notice()));
                 return;
             }
             String target = ended == null ? "/login" : "/login?ended=" + ended.code();
@@ -228,8 +233,9 @@ class SecurityConfiguration {
                 return;
             }
             if (Problems.isApi(request)) {
+                Object why = request.getAttribute(KeyAccess.REFUSED);
                 Problems.write(response, json, Problems.of(HttpStatus.FORBIDDEN, csrf ? "csrf" : "forbidden",
-                        csrf ? "The request could not be verified." : "You are not allowed to do this."));
+                        csrf ? "The request could not be verified." : why != null ? why.toString() : "You are not allowed to do this."));
                 return;
             }
             request.setAttribute(ErrorPages.MESSAGE, csrf

@@ -186,4 +186,20 @@ class TeamSettingsPagesTest {
         assertThat(missing.getStatus()).isEqualTo(400);
         assertThat(policy()).isEqualTo(TeamPolicy.DEFAULT);
     }
+
+    @Test
+    void aRefusedFormKeepsWhatWasTypedAndMarksTheFieldToCorrect() throws Exception {
+        MockHttpServletResponse refused = page(admin, withFormToken(admin, save("1d", false, "45", "3")
+                .param("sessionLimit", "500").param("atSessionLimit", "refuse").param("requireSecondFactor", "true")));
+
+        assertThat(refused.getStatus()).isEqualTo(400);
+        String html = refused.getContentAsString();
+        assertThat(html).contains("The session limit is between 1 and 100, or none.");
+        assertThat(html).containsPattern("value=\"1d\"[^>]*checked").containsPattern("value=\"refuse\"[^>]*checked")
+                .containsPattern("name=\"rememberedDays\"[^>]*value=\"45\"").containsPattern("name=\"lifetimeDays\"[^>]*value=\"3\"")
+                .containsPattern("name=\"requireSecondFactor\"[^>]*checked")
+                .containsPattern("name=\"sessionLimit\"[^>]*value=\"500\"[^>]*aria-invalid=\"true\"")
+                .doesNotContainPattern("name=\"allowRememberMe\"[^>]*checked");
+        assertThat(policy()).as("nothing saved").isEqualTo(TeamPolicy.DEFAULT);
+    }
 }

@@ -154,7 +154,7 @@ class AuditWebTest {
         assertThat(json.readTree(memberByActor.getContentAsString()).path("field").asString()).isEqualTo("actor");
         MockHttpServletResponse page = as(admin, get("/admin/audit?from=not-a-date").accept(MediaType.TEXT_HTML));
         assertThat(page.getStatus()).isEqualTo(400);
-        assertThat(page.getContentAsString()).contains("Give from as a date");
+        assertThat(page.getContentAsString()).contains("Give the start (from) as a date");
     }
 
     // ---- filters and pages

@@ -96,6 +96,8 @@ class ApiKeyApiTest {
         MockHttpServletResponse end = withKey(delete("/api/v1/sessions/" + laptop.sessionId()), key.secret());
         assertThat(end.getStatus()).isEqualTo(403);
         assertThat(type(end)).isEqualTo("forbidden");
+        assertThat(json.readTree(end.getContentAsString()).path("detail").asString())
+                .as("says why: the scope").isEqualTo("This API key may only read (sessions:read): this request needs sessions:write.");
         assertThat(team.current(laptop).getResponse().getStatus()).as("the laptop is still signed in").isEqualTo(200);
         MockHttpServletResponse newKey = withKey(post("/api/v1/api-keys").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"name\":\"more\",\"scopes\":[\"admin\"]}"), key.secret());
@@ -177,6 +179,7 @@ class ApiKeyApiTest {
         MockHttpServletResponse late = withKey(get("/api/v1/sessions/current"), key.secret());
         assertThat(late.getStatus()).isEqualTo(401);
         assertThat(type(late)).isEqualTo("session-ended");
+        assertThat(json.readTree(late.getContentAsString()).path("detail").asString()).isEqualTo("This API key has expired.");
     }
 
     @Test
@@ -185,7 +188,10 @@ class ApiKeyApiTest {
         Key key = createWith(ada, "sessions:read");
         assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).as("cached now").isEqualTo(200);
         assertThat(team.perform(team.as(delete("/api/v1/api-keys/" + key.id()), ada)).getResponse().getStatus()).isEqualTo(204);
-        assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).isEqualTo(401);
+        MockHttpServletResponse revoked = withKey(get("/api/v1/sessions/current"), key.secret());
+        assertThat(revoked.getStatus()).isEqualTo(401);
+        assertThat(json.readTree(revoked.getContentAsString()).path("detail").asString())
+                .as("not \"signed out from another device\"").isEqualTo("This API key was revoked.");
         assertThat(team.perform(team.as(delete("/api/v1/api-keys/" + key.id()), ada)).getResponse().getStatus())
                 .as("revoking again changes nothing").isEqualTo(204);
         List<String> actions = jdbc.sql("SELECT action FROM audit_entries WHERE session_id = :id ORDER BY seq")

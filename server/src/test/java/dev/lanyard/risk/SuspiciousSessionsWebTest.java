@@ -134,6 +134,21 @@ class SuspiciousSessionsWebTest {
         assertThat(own).doesNotContain("looks suspicious");
     }
 
+    /** On the flagged device itself: no "sign out this session" beside "you can't sign out this session from this list". */
+    @Test
+    void aFlaggedSessionSeenFromItselfSaysSoAndOffersWhatHelpsFromThere() throws Exception {
+        clock.advance(Duration.ofHours(1));
+        Sessions.Started berlin = start(CHROME_IN_BERLIN);
+
+        String page = mvc.perform(get("/settings/sessions").accept(MediaType.TEXT_HTML)
+                        .cookie(new Cookie(ApiClient.COOKIE, berlin.token())).with(ApiClient.from(CHROME_IN_BERLIN.ip())))
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains("High concern: this sign-in was flagged", "First sign-in from Germany",
+                "This is the device you are using now", "/settings/sessions/sign-out-all", "/settings/security#password")
+                .doesNotContain("looks suspicious", "Sign out this session");
+    }
+
     @Test
     void theFlaggedFilterListsOnlyFlaggedSessionsOnThePageAndInTheApi() throws Exception {
         clock.advance(Duration.ofHours(1));

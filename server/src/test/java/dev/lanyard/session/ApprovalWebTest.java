@@ -213,7 +213,7 @@ class ApprovalWebTest {
                 .contains("action=\"/settings/sessions/" + phone.sessionId() + "/deny\"");
         String phonePage = html(phone, "/settings/sessions");
         assertThat(phonePage).as("an unverified session is not asked").doesNotContain("class=\"card approval\"");
-        assertThat(phonePage).contains("This session is not verified.").contains("sign in again with two-factor");
+        assertThat(phonePage).contains("This session is not verified.").contains("sign in again with your second");
         assertThat(phonePage).contains("class=\"badge unverified\"");
     }
 
@@ -265,6 +265,8 @@ class ApprovalWebTest {
         assertThat(page).contains("Security recommendations").contains("1 unverified session")
                 .contains("href=\"/settings/sessions?filter=unverified#others-heading\"")
                 .doesNotContain("inactive session");
+        assertThat(page).as("the filters count the other sessions, which the list shows, not this one")
+                .contains(">All (1)<", ">Verified (0)<", ">Unverified (1)<");
 
         jdbc.sql("UPDATE sessions SET last_active_at = :old WHERE id = :id")
                 .param("old", clock.instant().minus(Duration.ofDays(120)).toEpochMilli()).param("id", phone.sessionId()).update();

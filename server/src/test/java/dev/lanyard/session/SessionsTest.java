@@ -509,6 +509,19 @@ class SessionsTest {
     }
 
     @Test
+    void renamingToTheNameASessionHasAlreadyAddsNoTimelineLine() {
+        Sessions.Started laptop = signIn(alice);
+        SessionId id = laptop.session().id();
+
+        sessions.rename(id, alice.id(), "");
+        sessions.rename(id, alice.id(), "Work laptop");
+        sessions.rename(id, alice.id(), " Work laptop ");
+
+        assertThat(jdbc.sql("SELECT detail FROM session_events WHERE session_id = :id AND kind = 'renamed'")
+                .param("id", id.value()).query(String.class).list()).containsExactly("Work laptop");
+    }
+
+    @Test
     void renamingOrSwitchingAlertsOfSomeoneElsesOrAnEndedSessionIsNotFound() {
         Account bob = accounts.signUp(TestAccounts.bob());
         Sessions.Started bobs = signIn(bob);

@@ -200,7 +200,7 @@ class ForcedSignOutTest {
         Member bea = team.join(admin, "bea");
         Member cid = team.join(admin, "cid");
         MockHttpServletResponse confirm = team.perform(team.page(get("/admin/sessions/sign-out-all"), admin)).getResponse();
-        assertThat(confirm.getContentAsString()).contains("This will end 3 active sessions of your team.");
+        assertThat(confirm.getContentAsString()).contains("This will end 3 active sessions of your team, your own other sessions among them.");
 
         MockHttpServletResponse refused = team.perform(team.form(post("/admin/sessions/sign-out-all"), admin).param("reason", "")).getResponse();
         assertThat(refused.getStatus()).isEqualTo(400);

@@ -111,7 +111,7 @@ class InvitationsTest {
 
         TeamClient.Page page = team.openLink(mail.token());
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("You are joining as " + email + ".");
+        assertThat(page.body()).contains("You are joining as " + email + ".").contains("\u201cAda\u201d (", ") invited you to join the team \u201cAda").contains("as a member.");
 
         Member mel = team.signedIn(email, team.accept(mail.token(), "Mel", TestAccounts.PASSWORD));
 
@@ -357,6 +357,22 @@ class InvitationsTest {
 
         clock.advance(Duration.ofDays(6)); // past the first link's 7 days, within the new link's
         team.signedIn(email, team.accept(newToken, "Again", TestAccounts.PASSWORD));
+    }
+
+    /** A second link to the same person would stay "Pending" after they joined with the first. */
+    @Test
+    void aPersonWithAPendingInvitationIsNotInvitedTwiceButCanBeOnceItIsCancelled() throws Exception {
+        String email = TestAccounts.uniqueEmail("twice");
+        String first = team.invite(admin, email, "member");
+
+        MvcResult again = team.perform(team.json(post("/api/v1/admin/invitations"), admin, Map.of("email", email.toUpperCase(), "role", "admin")));
+
+        assertProblem(again, 400, "invalid-input", "email");
+        assertThat(team.read(again).path("detail").asString()).isEqualTo("This person already has a pending invitation. Resend it instead.");
+        assertThat(TestMail.mailsTo(email)).hasSize(1);
+
+        team.perform(team.as(delete("/api/v1/admin/invitations/" + first), admin));
+        assertThat(team.invite(admin, email, "member")).isNotEqualTo(first);
     }
 
     @Test

@@ -109,6 +109,7 @@ class RestrictedSessionListTest {
         assertThat(html).contains("Your team's admins have restricted the session list.")
                 .doesNotContain("Other sessions").doesNotContain("Sign out all other sessions");
         assertThat(html).contains("action=\"/logout\"");
+        assertThat(html).as("no link to a page that refuses them").doesNotContain("href=\"/settings/sessions/history\"");
         for (String path : new String[] {"/settings/sessions/history", "/settings/sessions/" + melsPhone.sessionId(),
                 "/settings/sessions/sign-out-others"}) {
             MockHttpServletResponse refused = team.perform(team.page(get(path), mel)).getResponse();
@@ -189,7 +190,9 @@ class RestrictedSessionListTest {
         MvcResult list = api(mel, "/api/v1/sessions");
         assertThat(list.getResponse().getStatus()).isEqualTo(200);
         assertThat(team.read(list).path("items")).hasSize(2);
-        assertThat(cards(team.perform(team.page(get("/settings/sessions"), mel)).getResponse().getContentAsString())).isEqualTo(2);
+        String html = team.perform(team.page(get("/settings/sessions"), mel)).getResponse().getContentAsString();
+        assertThat(cards(html)).isEqualTo(2);
+        assertThat(html).contains("href=\"/settings/sessions/history\"");
     }
 
     @Test
