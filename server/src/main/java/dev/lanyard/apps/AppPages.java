@@ -43,6 +43,10 @@ class AppPages {
 
     /** A connected app as its member reads it. */
     record ConnectedView(AppClient app, List<String> scopes, String consentedAt, String lastActivity, List<Session> sessions) {
+        /** How many of the app's sessions are still active: what revoking ends. */
+        public long activeSessions() {
+            return sessions.stream().filter(Session::active).count();
+        }
     }
 
     static String time(Instant at) {
@@ -148,11 +152,21 @@ class AppPages {
     String connected(@AuthenticationPrincipal CurrentSession member, @RequestParam(required = false) String done, Model model) {
         if ("revoked".equals(done)) model.addAttribute("done", "Access revoked. The app was signed out and must ask you again.");
         model.addAttribute("account", member.account());
-        model.addAttribute("apps", apps.connected(member).stream().map(c -> new ConnectedView(c.app(),
-                c.consent().scopes().stream().sorted().map(s -> AppClient.SCOPES.getOrDefault(s, s)).toList(),
-                time(c.consent().consentedAt()), c.lastActivity().map(AppPages::time).orElse("Never"),
-                c.sessions())).toList());
+        model.addAttribute("apps", apps.connected(member).stream().map(AppPages::view).toList());
         return "apps/connected";
+    }
+
+    private static ConnectedView view(Apps.Connected c) {
+        return new ConnectedView(c.app(), c.consent().scopes().stream().sorted().map(s -> AppClient.SCOPES.getOrDefault(s, s)).toList(),
+                time(c.consent().consentedAt()), c.lastActivity().map(AppPages::time).orElse("Never"), c.sessions());
+    }
+
+    /** The confirmation before a member revokes an app's access; an app they did not connect is not found. */
+    @GetMapping("/settings/apps/{id}/revoke")
+    String confirmRevoke(@AuthenticationPrincipal CurrentSession member, @PathVariable String id, Model model) {
+        model.addAttribute("account", member.account());
+        model.addAttribute("c", view(apps.connected(member, id)));
+        return "apps/revoke";
     }
 
     @PostMapping("/settings/apps/{id}/revoke")

@@ -145,6 +145,14 @@ public class Apps {
         return connected;
     }
 
+    /** One app the member connected, for the confirmation before revoking it; any other is {@link AppProblem.NotFound}. */
+    public Connected connected(CurrentSession member, String appId) {
+        AccountId owner = member.account().id();
+        AppClient app = store.find(appId).orElseThrow(AppProblem.NotFound::new);
+        Consent consent = consents.find(app.id(), owner.value()).orElseThrow(AppProblem.NotFound::new);
+        return new Connected(app, consent, sessionsOf(app, owner));
+    }
+
     private List<Session> sessionsOf(AppClient app, AccountId owner) {
         List<Session> found = new ArrayList<>();
         for (String id : grants.sessions(owner.value(), app.id())) {

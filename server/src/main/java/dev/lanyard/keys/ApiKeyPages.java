@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Role;
@@ -25,7 +26,11 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** The API keys pages: list and create, the secret shown once, details with the last day's usage, revoke. */
+/**
+ * The API keys pages: list and create, the secret shown once, details with the last day's usage, revoke
+ * after a confirmation. Creating answers with a redirect to the page that shows the secret
+ * ({@link SecretHandover}), so a reload neither creates a second key nor shows the secret again.
+ */
 @Controller
 class ApiKeyPages {
     static final DateTimeFormatter EXACT = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
@@ -35,11 +40,13 @@ class ApiKeyPages {
 
     private final ApiKeys keys;
     private final TeamSessions team;
+    private final SecretHandover handover;
     private final Clock clock;
 
-    ApiKeyPages(ApiKeys keys, TeamSessions team, Clock clock) {
+    ApiKeyPages(ApiKeys keys, TeamSessions team, SecretHandover handover, Clock clock) {
         this.keys = keys;
         this.team = team;
+        this.handover = handover;
         this.clock = clock;
     }
 
@@ -56,6 +63,12 @@ class ApiKeyPages {
         public String id() {
             return listed.key().id().value();
         }
+
+        /** Each scope with what it allows ("sessions:read — Read your sessions"), in the order of the codes. */
+        public List<String> scopeLabels() {
+            return listed.key().scopes().stream().sorted(java.util.Comparator.comparing(KeyScope::code))
+                    .map(s -> s.code() + " — " + s.label()).toList();
+        }
     }
 
     @GetMapping("/settings/api-keys")
@@ -69,18 +82,15 @@ class ApiKeyPages {
     @PostMapping("/settings/api-keys")
     String create(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String name,
                   @RequestParam(required = false) List<String> scopes, @RequestParam(defaultValue = "") String expires,
-                  Model model, HttpServletResponse response) {
+                  Model model, HttpServletRequest request, HttpServletResponse response) {
         Optional<Duration> lifetime = Optional.ofNullable(EXPIRIES.get(expires));
         try {
             if (!expires.isEmpty() && lifetime.isEmpty()) throw new KeyProblem.InvalidInput("expires", "Choose one of the offered expiries.");
             var created = keys.create(current, new ApiKeys.NewApiKey(name, scopes == null ? List.of() : scopes,
                     lifetime.map(d -> clock.instant().plus(d))));
-            // The secret is in this answer only: no redirect that would put it in a URL, and no caching.
-            response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-            model.addAttribute("account", current.account());
-            model.addAttribute("secret", created.secret());
-            model.addAttribute("k", KeyView.of(keys.get(current.account().id(), created.key().id())));
-            return "keys/created";
+            // Post/Redirect/Get: the secret waits, sealed, for the one page that shows it; never in the URL.
+            handover.hold(current.id(), created, request, response);
+            return "redirect:/settings/api-keys/" + created.key().id().value() + "/created";
         } catch (KeyProblem.InvalidInput | KeyProblem.Forbidden refused) {
             response.setStatus(refused instanceof KeyProblem.Forbidden ? HttpStatus.FORBIDDEN.value() : HttpStatus.BAD_REQUEST.value());
             page(current, null, model);
@@ -88,6 +98,21 @@ class ApiKeyPages {
             model.addAttribute("proposedName", name);
             return "keys/list";
         }
+    }
+
+    /**
+     * The page after creating a key: its secret the first time this browser session opens it, within a few
+     * minutes; after that (a reload, another tab) the key without its secret, and what to do if it was lost.
+     */
+    @GetMapping("/settings/api-keys/{id}/created")
+    String created(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, Model model,
+                   HttpServletRequest request, HttpServletResponse response) {
+        ApiKeys.Listed listed = keys.get(current.account().id(), new SessionId(id));
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        model.addAttribute("account", current.account());
+        model.addAttribute("k", KeyView.of(listed));
+        handover.take(current.id(), listed.key().id(), request, response).ifPresent(secret -> model.addAttribute("secret", secret));
+        return "keys/created";
     }
 
     @GetMapping("/settings/api-keys/{id}")
@@ -99,6 +124,16 @@ class ApiKeyPages {
         model.addAttribute("chart", UsageChart.of(hours));
         model.addAttribute("hours", hours.stream().map(h -> Map.of("hour", UsageChart.hour(h.hour()), "requests", h.requests())).toList());
         return "keys/details";
+    }
+
+    /** The confirmation before revoking one of the member's own keys; an ended key's page instead. */
+    @GetMapping("/settings/api-keys/{id}/revoke")
+    String confirmRevoke(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, Model model) {
+        ApiKeys.Listed listed = keys.get(current.account().id(), new SessionId(id));
+        if (!listed.active()) return "redirect:/settings/api-keys/" + listed.key().id().value();
+        model.addAttribute("account", current.account());
+        model.addAttribute("k", KeyView.of(listed));
+        return "keys/revoke";
     }
 
     @PostMapping("/settings/api-keys/{id}/revoke")

@@ -110,7 +110,20 @@ class AccessibilityBrowserTest extends BrowserTest {
         laptop.navigate("/settings/api-keys");
         laptop.locator("#key-name").fill("Mel's CI");
         laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
-        assertThat(laptop.locator("h1")).isVisible();
+        assertThat(laptop.locator("h1")).hasText("API key created");
+        assertThat(laptop.locator("#secret")).hasValue(Pattern.compile("^lyk_.{49}$"));
+        laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Copy key")).click();
+        assertThat(laptop.locator("[data-copy-status]")).hasText("Copied.");
+        checkCurrent(laptop, "API key created");
+        // The secret's field shows the whole key.
+        org.assertj.core.api.Assertions.assertThat((Boolean) laptop.locator("#secret")
+                .evaluate("e => e.scrollWidth <= e.clientWidth")).as("the whole key is visible in its field").isTrue();
+        laptop.reload();
+        assertThat(laptop.locator("#secret")).hasCount(0);
+        checkCurrent(laptop, "API key created, reloaded (secret shown once)");
+        String ownKey = laptop.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Key details")).getAttribute("href");
+        check(laptop, "API key details", ownKey);
+        check(laptop, "confirm: revoke own API key", ownKey + "/revoke");
 
         // The admin pages.
         check(desk, "admin sessions", "/admin/sessions");

@@ -102,7 +102,10 @@ class OAuthBrowserTest extends BrowserTest {
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Wiki"))).isVisible();
             axe(page, "connected apps");
             page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Paths.get("target", "oauth-connected-apps.png")).setFullPage(true));
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke access of Wiki")).click();
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Revoke access of Wiki")).click();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Revoke access of Wiki?"))).isVisible();
+            axe(page, "confirm: revoke an app's access");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke access")).click();
             assertThat(page.getByText("Access revoked.")).isVisible();
 
             page.navigate("http://localhost:" + appPort + "/check");

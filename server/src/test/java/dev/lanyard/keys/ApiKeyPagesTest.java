@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,6 +13,9 @@ import dev.lanyard.team.TestMail;
 import dev.lanyard.web.ApiClient.Member;
 import dev.lanyard.web.LanyardSpringTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
@@ -34,18 +38,27 @@ class ApiKeyPagesTest {
     @LocalServerPort
     int port;
 
+    /** The page a browser lands on after creating a key: the redirect followed with the cookie it set. */
+    private MockHttpServletResponse landing(TeamClient team, Member member, MockHttpServletResponse posted) throws Exception {
+        assertThat(posted.getStatus()).as("creating a key answers with a redirect").isEqualTo(302);
+        assertThat(posted.getRedirectedUrl()).matches("/settings/api-keys/[^/?]+/created");
+        return team.perform(team.page(get(posted.getRedirectedUrl()), member).cookie(posted.getCookies())).getResponse();
+    }
+
     @Test
     void createShowsTheSecretOnceThenListsDetailsWithAChartAndRevokes() throws Exception {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
         Member ada = team.admin("ada");
-        MockHttpServletResponse created = team.perform(team.form(post("/settings/api-keys"), ada)
+        MockHttpServletResponse posted = team.perform(team.form(post("/settings/api-keys"), ada)
                 .param("name", "Nightly <report>").param("scopes", "sessions:read").param("expires", "30")).getResponse();
+        MockHttpServletResponse created = landing(team, ada, posted);
         assertThat(created.getStatus()).isEqualTo(200);
         assertThat(created.getHeader(HttpHeaders.CACHE_CONTROL)).contains("no-store");
         Matcher secret = SECRET.matcher(created.getContentAsString());
         assertThat(secret.find()).as("the secret is on the page").isTrue();
         String key = secret.group(1);
-        assertThat(created.getContentAsString()).contains("Nightly &lt;report&gt;").doesNotContain("Nightly <report>");
+        assertThat(created.getContentAsString()).contains("Nightly &lt;report&gt;").doesNotContain("Nightly <report>")
+                .contains("data-copy=\"secret\"").contains("/js/copy.js");
 
         team.perform(get("/api/v1/sessions/current").header(HttpHeaders.AUTHORIZATION, "Bearer " + key));
         String list = team.perform(team.page(get("/settings/api-keys"), ada)).getResponse().getContentAsString();
@@ -59,6 +72,8 @@ class ApiKeyPagesTest {
         String details = team.perform(team.page(get("/settings/api-keys/" + id), ada)).getResponse().getContentAsString();
         assertThat(details).contains("<svg").contains("role=\"img\"").contains("UTC: 1 request</title>")
                 .contains("<table class=\"usage-table\">").contains("1 requests in the last 24 hours").doesNotContain(key);
+
+        assertThat(details).contains("href=\"/settings/api-keys/" + id + "/revoke\"").doesNotContain("method=\"post\" action=\"/settings/api-keys/" + id);
 
         MockHttpServletResponse revoked = team.perform(team.form(post("/settings/api-keys/" + id + "/revoke"), ada)).getResponse();
         assertThat(revoked.getRedirectedUrl()).isEqualTo("/settings/api-keys?done=revoked");
@@ -82,19 +97,23 @@ class ApiKeyPagesTest {
         assertThat(noName.getStatus()).isEqualTo(400);
         assertThat(noName.getContentAsString()).contains("Give the key a name");
 
-        MockHttpServletResponse created = team.perform(team.form(post("/settings/api-keys"), ada)
+        MockHttpServletResponse posted = team.perform(team.form(post("/settings/api-keys"), ada)
                 .param("name", "ada's").param("scopes", "sessions:read")).getResponse();
-        Matcher secret = SECRET.matcher(created.getContentAsString());
-        assertThat(secret.find()).isTrue();
-        String id = jdbc.sql("SELECT session_id FROM api_keys WHERE prefix = :p").param("p", secret.group(1).substring(0, 12)).query(String.class).single();
+        String id = posted.getRedirectedUrl().replaceAll("/settings/api-keys/([^/]+)/created", "$1");
         assertThat(team.perform(team.page(get("/settings/api-keys/" + id), mel)).getResponse().getStatus()).isEqualTo(404);
+        assertThat(team.perform(team.page(get("/settings/api-keys/" + id + "/revoke"), mel)).getResponse().getStatus()).isEqualTo(404);
+        MockHttpServletResponse stolen = team.perform(team.page(get(posted.getRedirectedUrl()), mel).cookie(posted.getCookies())).getResponse();
+        assertThat(stolen.getStatus()).as("another member, even with the cookie").isEqualTo(404);
+        assertThat(stolen.getContentAsString()).doesNotContainPattern(SECRET);
         assertThat(team.perform(team.form(post("/settings/api-keys/" + id + "/revoke"), mel)).getResponse().getStatus()).isEqualTo(404);
+        Matcher secret = SECRET.matcher(landing(team, ada, posted).getContentAsString());
+        assertThat(secret.find()).as("mel's attempts took nothing from ada").isTrue();
     }
 
     /** Creates a key on {@code member}'s page; returns its secret and id. */
     private String[] createKey(TeamClient team, Member member, String name) throws Exception {
-        MockHttpServletResponse created = team.perform(team.form(post("/settings/api-keys"), member)
-                .param("name", name).param("scopes", "sessions:read")).getResponse();
+        MockHttpServletResponse created = landing(team, member, team.perform(team.form(post("/settings/api-keys"), member)
+                .param("name", name).param("scopes", "sessions:read")).getResponse());
         Matcher secret = SECRET.matcher(created.getContentAsString());
         assertThat(secret.find()).as("the secret is on the page").isTrue();
         String id = jdbc.sql("SELECT session_id FROM api_keys WHERE prefix = :p").param("p", secret.group(1).substring(0, 12))
@@ -190,5 +209,78 @@ class ApiKeyPagesTest {
 
         team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), ada).param("reason", "Lost laptop"));
         assertThat(currentWith(team, key[0])).isEqualTo(401);
+    }
+
+    private int keysOf(Member member) {
+        return jdbc.sql("SELECT COUNT(*) FROM api_keys WHERE account_id = :a").param("a", member.accountId()).query(Integer.class).single();
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aReloadAfterCreatingShowsTheSecretNoMoreAndCreatesNoSecondKey(CapturedOutput output) throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        MockHttpServletResponse posted = team.perform(team.form(post("/settings/api-keys"), ada)
+                .param("name", "Backup job").param("scopes", "sessions:read")).getResponse();
+        assertThat(posted.getContentAsString()).as("the POST's answer holds no secret").doesNotContainPattern(SECRET);
+        var cookie = Arrays.stream(posted.getCookies()).filter(c -> c.getName().startsWith("lanyard_new_key_")).findFirst().orElseThrow();
+        assertThat(cookie.isHttpOnly()).isTrue();
+        assertThat(cookie.getMaxAge()).isEqualTo(300);
+        assertThat(posted.getHeaders(HttpHeaders.SET_COOKIE)).anyMatch(h -> h.contains("SameSite=Strict"));
+        String keyId = posted.getRedirectedUrl().split("/")[3];
+        String sealed = jdbc.sql("SELECT sealed FROM api_key_reveals WHERE key_id = :k").param("k", keyId).query(String.class).single();
+
+        Member phone = team.anotherDevice(ada);
+        MockHttpServletResponse elsewhere = team.perform(team.page(get(posted.getRedirectedUrl()), phone).cookie(cookie)).getResponse();
+        assertThat(elsewhere.getStatus()).isEqualTo(200);
+        assertThat(elsewhere.getContentAsString()).as("another session of the same member, even with the cookie")
+                .doesNotContainPattern(SECRET).contains("was shown once");
+        MockHttpServletResponse withoutCookie = team.perform(team.page(get(posted.getRedirectedUrl()), ada)).getResponse();
+        assertThat(withoutCookie.getContentAsString()).as("the creating session without the cookie").doesNotContainPattern(SECRET);
+
+        MockHttpServletResponse shown = landing(team, ada, posted);
+        Matcher secret = SECRET.matcher(shown.getContentAsString());
+        assertThat(secret.find()).as("the creating browser still gets it, once").isTrue();
+        String key = secret.group(1);
+        assertThat(posted.getRedirectedUrl()).doesNotContain(key);
+        assertThat(sealed).as("the database holds it sealed, never as such").doesNotContain(key).doesNotContain(key.substring(4));
+        assertThat(shown.getHeaders(HttpHeaders.SET_COOKIE)).as("the cookie is cleared")
+                .anyMatch(h -> h.startsWith(cookie.getName() + "=;") && h.contains("Max-Age=0"));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM api_key_reveals WHERE key_id = :k").param("k", keyId).query(Integer.class).single())
+                .as("taken out when shown").isZero();
+
+        MockHttpServletResponse reloaded = landing(team, ada, posted);
+        assertThat(reloaded.getStatus()).isEqualTo(200);
+        assertThat(reloaded.getContentAsString()).doesNotContain(key).contains("was shown once").contains("create a new one")
+                .contains("Backup job");
+        assertThat(keysOf(ada)).as("reloading created no key").isEqualTo(1);
+        assertThat(currentWith(team, key)).isEqualTo(200);
+        assertThat(output.getAll()).as("the secret is in no log").doesNotContain(key);
+    }
+
+    @Test
+    void revokingAKeyAsksFirstNamingItAndTheConfirmationChangesNothing() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String[] key = createKey(team, ada, "Deploy <bot>");
+        assertThat(currentWith(team, key[0])).isEqualTo(200);
+        String confirm = "/settings/api-keys/" + key[1] + "/revoke";
+
+        MockHttpServletResponse page = team.perform(team.page(get(confirm), ada)).getResponse();
+        assertThat(page.getStatus()).isEqualTo(200);
+        assertThat(page.getContentAsString()).contains("Revoke API key “Deploy &lt;bot&gt;”?").contains(key[0].substring(0, 12) + "…")
+                .contains("sessions:read — Read your sessions").doesNotContain("Never used").contains("401 Unauthorized")
+                .contains("This cannot be undone").contains("name=\"_csrf\"").contains("action=\"" + confirm + "\"")
+                .contains("href=\"/settings/api-keys/" + key[1] + "\">Cancel</a>").doesNotContain(key[0]);
+        assertThat(currentWith(team, key[0])).as("opening the confirmation revoked nothing").isEqualTo(200);
+        assertThat(team.perform(team.page(post(confirm), ada)).getResponse().getStatus()).as("without CSRF").isEqualTo(403);
+        assertThat(currentWith(team, key[0])).isEqualTo(200);
+
+        assertThat(team.perform(team.form(post(confirm), ada)).getResponse().getRedirectedUrl()).isEqualTo("/settings/api-keys?done=revoked");
+        assertThat(currentWith(team, key[0])).isEqualTo(401);
+        assertThat(team.perform(team.page(get(confirm), ada)).getResponse().getRedirectedUrl())
+                .as("an ended key has nothing to confirm").isEqualTo("/settings/api-keys/" + key[1]);
+        assertThat(team.perform(team.page(get("/settings/api-keys/" + key[1] + "/created"), ada)).getResponse().getContentAsString())
+                .doesNotContain("Revoke this key");
     }
 }

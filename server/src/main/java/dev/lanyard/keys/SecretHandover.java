@@ -1,0 +1,130 @@
+package dev.lanyard.keys;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import dev.lanyard.geo.ExternalOrigins;
+import dev.lanyard.session.SessionId;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Carries a new key's secret from the POST that creates it to the one page that shows it, so that the
+ * POST can answer with a redirect (a reload then creates no second key) without the secret ever being in
+ * a URL, a log or Lanyard's database. There is no HttpSession, and any node may take the next request: the
+ * secret is sealed (AES-256-GCM) under a fresh key, the sealed secret is a database row tied to the key
+ * and to the browser session that created it, and the fresh key goes to that browser only, in a cookie
+ * (HttpOnly, SameSite=Strict, Secure with the {@code __Host-} prefix on HTTPS) named after the key. Showing
+ * the page deletes the row, so the secret is shown once; an unshown one is gone after {@link #LIFETIME}.
+ */
+@Component
+class SecretHandover {
+    static final Duration LIFETIME = Duration.ofMinutes(5);
+    static final String COOKIE = "lanyard_new_key_";
+    private static final String HOST_PREFIX = "__Host-";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private final ApiKeyStore store;
+    private final ExternalOrigins origins;
+    private final Clock clock;
+
+    SecretHandover(ApiKeyStore store, ExternalOrigins origins, Clock clock) {
+        this.store = store;
+        this.origins = origins;
+        this.clock = clock;
+    }
+
+    /** Keeps {@code created}'s secret for the page of {@code viewer}'s browser; sets the cookie that opens it. */
+    @Transactional
+    public void hold(SessionId viewer, ApiKeys.Created created, HttpServletRequest request, HttpServletResponse response) {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        SessionId id = created.key().id();
+        store.insertReveal(new ApiKeyStore.Reveal(id, viewer, seal(key, id, created.secret()), clock.instant().plus(LIFETIME)),
+                clock.instant());
+        response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, id, BASE64URL.encodeToString(key)).maxAge(LIFETIME).build().toString());
+    }
+
+    /**
+     * The secret of key {@code id}, once: for the browser session that created it, with its cookie, within
+     * {@link #LIFETIME}. Clears the cookie. Empty when it was shown already, expired or is not this browser's.
+     */
+    @Transactional
+    public Optional<String> take(SessionId viewer, SessionId id, HttpServletRequest request, HttpServletResponse response) {
+        Optional<byte[]> key = cookieKey(request, id);
+        if (key.isEmpty()) return Optional.empty();
+        response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, id, "").maxAge(0).build().toString());
+        return store.takeReveal(id, viewer, clock.instant()).flatMap(r -> open(key.get(), id, r.sealed()));
+    }
+
+    private Optional<byte[]> cookieKey(HttpServletRequest request, SessionId id) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) return Optional.empty();
+        String name = name(request, id);
+        for (Cookie cookie : cookies) {
+            if (!cookie.getName().equals(name) || cookie.getValue() == null) continue;
+            try {
+                byte[] key = Base64.getUrlDecoder().decode(cookie.getValue());
+                if (key.length == 32) return Optional.of(key);
+            } catch (IllegalArgumentException malformed) {
+                // not a key of ours: as if there were no cookie
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String name(HttpServletRequest request, SessionId id) {
+        return (origins.isSecure(request) ? HOST_PREFIX : "") + COOKIE + id.value();
+    }
+
+    private ResponseCookie.ResponseCookieBuilder cookie(HttpServletRequest request, SessionId id, String value) {
+        return ResponseCookie.from(name(request, id), value).httpOnly(true).secure(origins.isSecure(request))
+                .sameSite("Strict").path("/");
+    }
+
+    /** base64(nonce ‖ ciphertext), bound to the key id as associated data. */
+    private static String seal(byte[] key, SessionId id, String secret) {
+        try {
+            byte[] nonce = new byte[12];
+            RANDOM.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+            cipher.updateAAD(id.value().getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[nonce.length + sealed.length];
+            System.arraycopy(nonce, 0, out, 0, nonce.length);
+            System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
+            return Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JDK", e);
+        }
+    }
+
+    /** The secret, or empty when the cookie's key is not the one it was sealed with. */
+    private static Optional<String> open(byte[] key, SessionId id, String sealed) {
+        try {
+            byte[] in = Base64.getDecoder().decode(sealed);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, in, 0, 12));
+            cipher.updateAAD(id.value().getBytes(StandardCharsets.UTF_8));
+            return Optional.of(new String(cipher.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}
