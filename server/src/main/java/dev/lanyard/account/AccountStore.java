@@ -84,6 +84,9 @@ interface AccountStore {
     /** The account and its password hash, by normalized email. */
     Optional<Credentials> findByEmail(String email);
 
+    /** The password hash of an account that is not removed. */
+    Optional<String> passwordHash(AccountId id);
+
     record Credentials(Account account, String passwordHash) {
     }
 }

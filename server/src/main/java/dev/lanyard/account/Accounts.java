@@ -1,7 +1,11 @@
 package dev.lanyard.account;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Optional;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -103,6 +107,52 @@ public class Accounts {
      * password forgives no earlier failures: the caller calls {@link #signedIn} once the sign-in is complete.
      */
     public Account authenticate(String rawEmail, String password, String address) {
+        return check(rawEmail, password, address).account();
+    }
+
+    /**
+     * A sign-in's password, checked: the account, and a stamp of the password that was right. The session the sign-in
+     * starts carries the stamp ({@code NewSession.withPassword}), and starts only if it is still the member's password
+     * ({@link #requireSamePassword}).
+     */
+    public record PasswordChecked(Account account, String stamp) {
+    }
+
+    /** As {@link #authenticate}, for a sign-in that starts a session with the password checked here. */
+    public PasswordChecked authenticateForSignIn(String rawEmail, String password, String address) {
+        AccountStore.Credentials credentials = check(rawEmail, password, address);
+        return new PasswordChecked(credentials.account(), stamp(credentials.passwordHash()));
+    }
+
+    /**
+     * Refuses a sign-in whose password is no longer the member's: changed since it was checked (the member changed it to
+     * lock someone out, with their other sessions ended), or the account removed. Locks the member's row for the caller's
+     * transaction, as the change's update does, so the two are ordered.
+     *
+     * @throws AccountProblem.InvalidCredentials the password checked is not the current one
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void requireSamePassword(AccountId id, String stamp) {
+        store.lockAccount(id);
+        boolean same = store.passwordHash(id).map(Accounts::stamp)
+                .map(now -> MessageDigest.isEqual(now.getBytes(StandardCharsets.US_ASCII), stamp.getBytes(StandardCharsets.US_ASCII)))
+                .orElse(false);
+        if (!same) {
+            meters.counter("lanyard.login.failures", "reason", "password-changed").increment();
+            throw new AccountProblem.InvalidCredentials();
+        }
+    }
+
+    /** An opaque stamp of a password hash: SHA-256 of it, in hex. Says nothing of the password. */
+    private static String stamp(String passwordHash) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(passwordHash.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private AccountStore.Credentials check(String rawEmail, String password, String address) {
         String email = EmailRule.forSignIn(rawEmail);
         String secret = password == null ? "" : password;
         LoginThrottle.Attempt attempt;
@@ -136,16 +186,17 @@ public class Accounts {
             }
             // Not forgiven yet: a second factor may follow, whose wrong codes a right password must not wipe.
             attempt.passed();
-            if (match == PasswordHasher.Match.MISREAD) rehashAsTyped(found.get(), secret);
-            return found.get().account();
+            if (match == PasswordHasher.Match.MISREAD) return rehashAsTyped(found.get(), secret);
+            return found.get();
         }
     }
 
     /** Stores a password that matched only as the pages once misread it (decision 55) hashed as typed; a change meanwhile wins. */
-    private void rehashAsTyped(AccountStore.Credentials credentials, String password) {
+    private AccountStore.Credentials rehashAsTyped(AccountStore.Credentials credentials, String password) {
         String hash = hasher.hash(password);
-        if (store.updatePassword(credentials.account().id(), credentials.passwordHash(), hash) == 1)
-            log.info("Stored the password of account {} as typed: it had been set on a page that misread it", credentials.account().id().value());
+        if (store.updatePassword(credentials.account().id(), credentials.passwordHash(), hash) == 0) return credentials;
+        log.info("Stored the password of account {} as typed: it had been set on a page that misread it", credentials.account().id().value());
+        return new AccountStore.Credentials(credentials.account(), hash);
     }
 
     /**

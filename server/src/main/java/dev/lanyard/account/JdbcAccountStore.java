@@ -220,6 +220,12 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public Optional<String> passwordHash(AccountId id) {
+        return jdbc.sql("SELECT password_hash FROM accounts WHERE id = :id AND removed_at IS NULL")
+                .param("id", id.value()).query(String.class).optional();
+    }
+
+    @Override
     public Optional<Credentials> findByEmail(String email) {
         // PostgreSQL text cannot hold U+0000 and rejects it even as a parameter; no stored email has one.
         if (email.indexOf(0) >= 0) return Optional.empty();

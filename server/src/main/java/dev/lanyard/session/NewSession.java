@@ -1,6 +1,7 @@
 package dev.lanyard.session;
 
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
 
@@ -9,13 +10,27 @@ import dev.lanyard.account.AccountId;
  *
  * @param verification how the sign-in proved who it is: a session passed a second factor, or signed in with one
  *                     that counts as two (a passkey: possession plus user verification), starts verified
+ * @param password     for a sign-in with a password, the stamp of the password it checked
+ *                     ({@link dev.lanyard.account.Accounts.PasswordChecked}): the session starts only if that is still
+ *                     the member's password, so a sign-in under way when the password changes cannot outlive the change
  */
-public record NewSession(AccountId account, ClientOrigin origin, AppType appType, boolean rememberMe, Verification verification) {
+public record NewSession(AccountId account, ClientOrigin origin, AppType appType, boolean rememberMe, Verification verification,
+                         Optional<String> password) {
     public NewSession {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(appType, "appType");
         Objects.requireNonNull(verification, "verification");
+        Objects.requireNonNull(password, "password");
+    }
+
+    public NewSession(AccountId account, ClientOrigin origin, AppType appType, boolean rememberMe, Verification verification) {
+        this(account, origin, appType, rememberMe, verification, Optional.empty());
+    }
+
+    /** This sign-in, made with the password whose stamp is {@code stamp}. */
+    public NewSession withPassword(String stamp) {
+        return new NewSession(account, origin, appType, rememberMe, verification, Optional.of(stamp));
     }
 
     /** A sign-in that proved one factor only (a password): the session starts unverified. */

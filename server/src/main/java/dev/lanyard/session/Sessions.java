@@ -135,6 +135,9 @@ public class Sessions {
         // The team first, then the sessions: the order of policy changes and force sign-outs, which lock the team
         // and then rewrite or end its sessions (the other order deadlocks with them on PostgreSQL).
         TeamPolicy policy = heldMemberPolicy(request.account());
+        // With the member's row locked: a password change commits before (and this sign-in's password is refused) or after
+        // (and ends this session with the others).
+        request.password().ifPresent(stamp -> accounts.requireSamePassword(request.account(), stamp));
         presented.filter(session -> !session.apiKey()).ifPresent(this::logout);
         if (policy.sessionLimit() > 0) makeRoom(request.account(), policy);
         return start(request, policy);

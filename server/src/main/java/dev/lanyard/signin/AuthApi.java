@@ -135,7 +135,8 @@ class AuthApi {
         if (body.email() == null || body.email().isBlank()) throw new SessionProblem.InvalidInput("email", "email is required.");
         if (body.password() == null || body.password().isEmpty()) throw new SessionProblem.InvalidInput("password", "password is required.");
         ClientOrigin origin = origins.of(request);
-        Account account = accounts.authenticate(body.email(), body.password(), origin.ip());
+        Accounts.PasswordChecked checked = accounts.authenticateForSignIn(body.email(), body.password(), origin.ip());
+        Account account = checked.account();
         SecondFactors.Methods second = factors.methods(account.id());
         if (second.any()) {
             // A passkey needs a browser (WebAuthn): a member with nothing else cannot finish here, and gets no session.
@@ -145,8 +146,8 @@ class AuthApi {
                     Boolean.TRUE.equals(body.rememberMe()), appType.name(), bearer, ""));
             return ResponseEntity.ok(new SecondFactorNeeded("totp", challenge.id(), challenge.expiresAt()));
         }
-        Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe())),
-                Optional.ofNullable(current));
+        Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe()))
+                .withPassword(checked.stamp()), Optional.ofNullable(current));
         accounts.signedIn(account, origin.ip());
         if (!bearer) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)

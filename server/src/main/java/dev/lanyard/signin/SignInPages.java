@@ -74,7 +74,8 @@ class SignInPages {
         Optional<String> back = ReturnPath.of(next);
         back.ifPresent(path -> model.addAttribute("next", path));
         try {
-            Account account = accounts.authenticate(email, password, origin.ip());
+            Accounts.PasswordChecked checked = accounts.authenticateForSignIn(email, password, origin.ip());
+            Account account = checked.account();
             if (factors.methods(account.id()).any()) {
                 sessions.requireRoom(account.id());
                 // No session yet: the second factor comes first, on /login/verify. Remember me and the return path wait with it.
@@ -82,8 +83,8 @@ class SignInPages {
                         new SecondFactors.SignInRequest(rememberMe, AppType.WEB.name(), false, back.orElse(""))));
                 return "redirect:/login/verify";
             }
-            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe),
-                    Optional.ofNullable(current)));
+            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe)
+                    .withPassword(checked.stamp()), Optional.ofNullable(current)));
             accounts.signedIn(account, origin.ip());
             // Back where the sign-in was asked for (an app's authorize request) by a plain navigation, not a
             // redirect of this form's post, which the page's form-action policy would stop on its way to the app.

@@ -2,6 +2,7 @@ package dev.lanyard.signin;
 
 import static dev.lanyard.web.ApiClient.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
@@ -12,11 +13,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.TestAccounts;
 import dev.lanyard.audit.AuditEntry;
 import dev.lanyard.audit.AuditLog;
 import dev.lanyard.audit.AuditQuery;
+import dev.lanyard.device.Device;
+import dev.lanyard.device.DeviceType;
+import dev.lanyard.geo.GeoLocation;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.ClientOrigin;
+import dev.lanyard.session.NewSession;
+import dev.lanyard.session.Sessions;
 import dev.lanyard.team.TestMail;
 import dev.lanyard.web.ApiClient;
 import dev.lanyard.web.ApiClient.Member;
@@ -54,6 +63,8 @@ class PasswordChangeTest {
     Accounts accounts;
     @Autowired
     AuditLog audit;
+    @Autowired
+    Sessions sessions;
 
     private ApiClient api;
     private Member laptop;
@@ -148,6 +159,24 @@ class PasswordChangeTest {
         assertThat(mail.body()).contains("When:").contains("UTC").contains("Device:").contains("Location:")
                 .contains("If it wasn't you").contains("/settings/security")
                 .doesNotContain(NEW_PASSWORD).doesNotContain(TestAccounts.PASSWORD);
+    }
+
+    /**
+     * A sign-in whose password was checked before a change and whose session starts after it (an attacker racing the
+     * member who changes a leaked password) gets no session: the password it proved is no longer the member's.
+     */
+    @Test
+    void aSignInUnderWayWhenThePasswordChangesGetsNoSession() throws Exception {
+        Accounts.PasswordChecked before = accounts.authenticateForSignIn(laptop.email(), TestAccounts.PASSWORD, "203.0.113.9");
+        assertThat(change(laptop, Map.of("currentPassword", TestAccounts.PASSWORD, "newPassword", NEW_PASSWORD,
+                "signOutOthers", true)).getStatus()).isEqualTo(204);
+        NewSession late = new NewSession(before.account().id(), new ClientOrigin(new Device("curl", "8", "", "", DeviceType.BOT, ""), "curl/8", "203.0.113.9", GeoLocation.unknown()), AppType.API, false);
+
+        assertThatThrownBy(() -> sessions.signIn(late.withPassword(before.stamp()), Optional.empty()))
+                .isInstanceOf(AccountProblem.InvalidCredentials.class);
+
+        Accounts.PasswordChecked after = accounts.authenticateForSignIn(laptop.email(), NEW_PASSWORD, "203.0.113.9");
+        assertThat(sessions.signIn(late.withPassword(after.stamp()), Optional.empty()).session().active()).isTrue();
     }
 
     @Test
