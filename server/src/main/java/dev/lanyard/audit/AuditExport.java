@@ -83,10 +83,11 @@ final class AuditExport {
     }
 
     /**
-     * One CSV field (RFC 4180): quoted when it holds a quote, comma or line break, quotes doubled.
-     * A value a spreadsheet would take for a formula (starting with =, +, -, @, tab or carriage
-     * return) gets a leading single quote, so opening the export never runs what a person typed
-     * into a session name or a reason. The JSON export keeps every value exactly.
+     * One CSV field (RFC 4180), always quoted, quotes doubled. A value a spreadsheet would take for a formula
+     * (starting with =, +, -, @, tab or carriage return) gets a leading single quote, so opening the export never runs
+     * what a person typed into a session name or a reason. Quoted whatever it holds: a spreadsheet whose locale
+     * separates by semicolons (or tabs) would otherwise split an unquoted {@code laptop;=2+5} there and take the
+     * second part for a formula of its own. The JSON export keeps every value exactly.
      */
     static String cell(String value) {
         if (value == null || value.isEmpty()) return "";
@@ -94,8 +95,7 @@ final class AuditExport {
             case '=', '+', '-', '@', '\t', '\r' -> "'" + value;
             default -> value;
         };
-        boolean quote = safe.indexOf('"') >= 0 || safe.indexOf(',') >= 0 || safe.indexOf('\n') >= 0 || safe.indexOf('\r') >= 0;
-        return quote ? '"' + safe.replace("\"", "\"\"") + '"' : safe;
+        return '"' + safe.replace("\"", "\"\"") + '"';
     }
 
     static void writeJson(AuditLog audit, AuditQuery query, Viewer viewer, java.io.OutputStream out, JsonMapper json) throws IOException {

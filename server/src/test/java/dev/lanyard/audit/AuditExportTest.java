@@ -19,14 +19,14 @@ import tools.jackson.databind.json.JsonMapper;
 class AuditExportTest {
 
     @Test
-    void plainValuesStayAsTheyAre() {
-        assertThat(AuditExport.cell("Signed in on Chrome 131")).isEqualTo("Signed in on Chrome 131");
+    void everyTextValueIsQuoted() {
+        assertThat(AuditExport.cell("Signed in on Chrome 131")).isEqualTo("\"Signed in on Chrome 131\"");
         assertThat(AuditExport.cell("")).isEmpty();
         assertThat(AuditExport.cell(null)).isEmpty();
     }
 
     @Test
-    void quotesCommasAndLineBreaksAreQuoted() {
+    void quotesCommasAndLineBreaksStayInTheirQuotedCell() {
         assertThat(AuditExport.cell("Security concern, 3 sessions")).isEqualTo("\"Security concern, 3 sessions\"");
         assertThat(AuditExport.cell("Renamed to \"Work\"")).isEqualTo("\"Renamed to \"\"Work\"\"\"");
         assertThat(AuditExport.cell("two\nlines")).isEqualTo("\"two\nlines\"");
@@ -36,11 +36,13 @@ class AuditExportTest {
     @Test
     void spreadsheetFormulasAreNeutralised() {
         assertThat(AuditExport.cell("=HYPERLINK(\"http://evil\",\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"");
-        assertThat(AuditExport.cell("+1+1")).isEqualTo("'+1+1");
-        assertThat(AuditExport.cell("-2+3")).isEqualTo("'-2+3");
-        assertThat(AuditExport.cell("@SUM(A1)")).isEqualTo("'@SUM(A1)");
-        assertThat(AuditExport.cell("\t=1")).isEqualTo("'\t=1");
-        assertThat(AuditExport.cell("a=b")).isEqualTo("a=b");
+        assertThat(AuditExport.cell("+1+1")).isEqualTo("\"'+1+1\"");
+        assertThat(AuditExport.cell("-2+3")).isEqualTo("\"'-2+3\"");
+        assertThat(AuditExport.cell("@SUM(A1)")).isEqualTo("\"'@SUM(A1)\"");
+        assertThat(AuditExport.cell("\t=1")).isEqualTo("\"'\t=1\"");
+        assertThat(AuditExport.cell("a=b")).isEqualTo("\"a=b\"");
+        // A spreadsheet that splits on semicolons keeps a quoted cell whole: no "=2+5" cell of its own (outside review).
+        assertThat(AuditExport.cell("Renamed Curl 7 to \u201claptop;=2+5;x\u201d")).isEqualTo("\"Renamed Curl 7 to \u201claptop;=2+5;x\u201d\"");
     }
 
     @Test
@@ -51,8 +53,9 @@ class AuditExportTest {
                 "Force sign-out of bob@example.com: Security concern — 3 sessions", Optional.of("83.45.123.78"),
                 "0".repeat(64), "f".repeat(64));
 
-        assertThat(AuditExport.csvLine(e, new Viewer(new AccountId("acc_ada")))).isEqualTo("3,2026-01-10T09:15:00.250Z,admin.forced-sign-out,acc_ada,ada@example.com,Ada,"
-                + "ses_a,acc_bob,,83.45.123.78,Force sign-out of bob@example.com: Security concern — 3 sessions,team_1,"
+        assertThat(AuditExport.csvLine(e, new Viewer(new AccountId("acc_ada")))).isEqualTo("3,2026-01-10T09:15:00.250Z,\"admin.forced-sign-out\","
+                + "\"acc_ada\",\"ada@example.com\",\"Ada\",\"ses_a\",\"acc_bob\",,\"83.45.123.78\","
+                + "\"Force sign-out of bob@example.com: Security concern — 3 sessions\",\"team_1\","
                 + "0".repeat(64) + "," + "f".repeat(64) + ",1,\r\n");
         assertThat(AuditExport.CSV_COLUMNS).hasSize(16);
     }

@@ -205,7 +205,7 @@ class AuditWebTest {
         String[] lines = response.body().split("\r\n");
         assertThat(lines[0]).isEqualTo(String.join(",", AuditExport.CSV_COLUMNS));
         assertThat(lines).hasSize(1 + 2);
-        assertThat(lines[1]).contains(",account.signed-up,").contains(",\"'=HYPERLINK(\"\"http://evil\"\"), \"\"x\"\"\",");
+        assertThat(lines[1]).contains(",\"account.signed-up\",").contains(",\"'=HYPERLINK(\"\"http://evil\"\"), \"\"x\"\"\",");
     }
 
     @Test
