@@ -131,7 +131,7 @@ runs="lanyard plain lanyard-key"
 if [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(head -n 1 "$tokens")" "$base/api/v1/api-keys")" = 200 ]; then
     for i in $(seq 1 "$SESSIONS"); do
         curl -fsS --max-time 60 -H 'Content-Type: application/json' -H "Authorization: Bearer $(head -n 1 "$tokens")" \
-            -d "{\"name\":\"bench key $i\",\"scopes\":[\"sessions:read\"]}" "$base/api/v1/api-keys" \
+            -d "{\"name\":\"bench key $i\",\"scopes\":[\"sessions:read\"],\"password\":\"$PASSWORD\"}" "$base/api/v1/api-keys" \
             | grep -oE '"secret":"lyk_[A-Za-z0-9]+"' | cut -d'"' -f4 >>"$keys"
     done
     [ "$(wc -l <"$keys")" -eq "$SESSIONS" ] || { echo "$BENCH_NAME: could not create $SESSIONS API keys" >&2; exit 1; }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.SessionId;
 import io.swagger.v3.oas.annotations.Operation;
@@ -30,15 +31,20 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "API keys")
 class ApiKeyApi {
     private final ApiKeys keys;
+    private final ClientAddresses addresses;
 
-    ApiKeyApi(ApiKeys keys) {
+    ApiKeyApi(ApiKeys keys, ClientAddresses addresses) {
         this.keys = keys;
+        this.addresses = addresses;
     }
 
     record NewKeyJson(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name,
                       @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "sessions:read, sessions:write, admin (admins only)")
                       List<String> scopes,
-                      @Schema(nullable = true, description = "absent or null: never expires") Instant expiresAt) {
+                      @Schema(nullable = true, description = "absent or null: never expires") Instant expiresAt,
+                      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Your password: a key is a way into your "
+                              + "account that outlives a password change, so a copied session is not enough to make one. A wrong one "
+                              + "answers 401 and counts towards the sign-in throttle") String password) {
     }
 
     record CreatedJson(@Schema(description = "The secret: shown this once, never again") String secret, ApiKeyJson key) {
@@ -55,9 +61,13 @@ class ApiKeyApi {
 
     @Operation(summary = "Create an API key; the secret is in this answer only. Not with an API key.")
     @ApiResponse(responseCode = "201", description = "Created")
+    @ApiResponse(responseCode = "401", description = "The password is wrong")
+    @ApiResponse(responseCode = "429", description = "Too many wrong passwords lately: Retry-After says when to try again")
     @PostMapping("/api/v1/api-keys")
-    ResponseEntity<CreatedJson> create(@AuthenticationPrincipal CurrentSession current, @RequestBody NewKeyJson body) {
-        var created = keys.create(current, new ApiKeys.NewApiKey(body.name(), body.scopes(), Optional.ofNullable(body.expiresAt())));
+    ResponseEntity<CreatedJson> create(@AuthenticationPrincipal CurrentSession current, @RequestBody NewKeyJson body,
+                                       jakarta.servlet.http.HttpServletRequest request) {
+        var created = keys.create(current, new ApiKeys.NewApiKey(body.name(), body.scopes(), Optional.ofNullable(body.expiresAt())),
+                body.password(), addresses.resolve(request).getHostAddress());
         var listed = keys.get(current.account().id(), created.key().id());
         return ResponseEntity.status(HttpStatus.CREATED).body(new CreatedJson(created.secret(), ApiKeyJson.of(listed, true)));
     }

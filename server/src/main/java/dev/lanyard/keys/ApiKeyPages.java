@@ -12,7 +12,10 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Role;
+import dev.lanyard.account.Throttled;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.TeamSessions;
@@ -42,8 +45,10 @@ class ApiKeyPages {
     private final TeamSessions team;
     private final SecretHandover handover;
     private final Clock clock;
+    private final ClientAddresses addresses;
 
-    ApiKeyPages(ApiKeys keys, TeamSessions team, SecretHandover handover, Clock clock) {
+    ApiKeyPages(ApiKeys keys, TeamSessions team, SecretHandover handover, Clock clock, ClientAddresses addresses) {
+        this.addresses = addresses;
         this.keys = keys;
         this.team = team;
         this.handover = handover;
@@ -82,19 +87,21 @@ class ApiKeyPages {
     @PostMapping("/settings/api-keys")
     String create(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String name,
                   @RequestParam(required = false) List<String> scopes, @RequestParam(defaultValue = "") String expires,
+                  @RequestParam(defaultValue = "") String password,
                   Model model, HttpServletRequest request, HttpServletResponse response) {
         Optional<Duration> lifetime = Optional.ofNullable(EXPIRIES.get(expires));
         try {
             if (!expires.isEmpty() && lifetime.isEmpty()) throw new KeyProblem.InvalidInput("expires", "Choose one of the offered expiries.");
             var created = keys.create(current, new ApiKeys.NewApiKey(name, scopes == null ? List.of() : scopes,
-                    lifetime.map(d -> clock.instant().plus(d))));
+                    lifetime.map(d -> clock.instant().plus(d))), password, addresses.resolve(request).getHostAddress());
             // Post/Redirect/Get: the secret waits, sealed, for the one page that shows it; never in the URL.
             handover.hold(current.id(), created, request, response);
             return "redirect:/settings/api-keys/" + created.key().id().value() + "/created";
-        } catch (KeyProblem.InvalidInput | KeyProblem.Forbidden refused) {
-            response.setStatus(refused instanceof KeyProblem.Forbidden ? HttpStatus.FORBIDDEN.value() : HttpStatus.BAD_REQUEST.value());
+        } catch (KeyProblem.InvalidInput | KeyProblem.Forbidden | AccountProblem.InvalidCredentials | AccountProblem.TooManyAttempts refused) {
+            if (refused instanceof AccountProblem.TooManyAttempts tooMany) Throttled.status(response, tooMany, HttpStatus.TOO_MANY_REQUESTS);
+            else response.setStatus(refused instanceof KeyProblem.Forbidden ? HttpStatus.FORBIDDEN.value() : HttpStatus.BAD_REQUEST.value());
             page(current, null, model);
-            model.addAttribute("error", refused.getMessage());
+            model.addAttribute("error", refused instanceof AccountProblem.InvalidCredentials ? "That password is not right." : refused.getMessage());
             model.addAttribute("proposedName", name);
             return "keys/list";
         }

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.SortedMap;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.ApiKeyToken;
 import dev.lanyard.session.CurrentSession;
@@ -44,12 +46,15 @@ public class ApiKeys {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    ApiKeys(ApiKeyStore store, Sessions sessions, TeamSessions team, ApplicationEventPublisher events, Clock clock) {
+    private final Accounts accounts;
+
+    ApiKeys(ApiKeyStore store, Sessions sessions, TeamSessions team, ApplicationEventPublisher events, Clock clock, Accounts accounts) {
         this.store = store;
         this.sessions = sessions;
         this.team = team;
         this.events = events;
         this.clock = clock;
+        this.accounts = accounts;
     }
 
     /** What a new key is asked to be. */
@@ -78,8 +83,17 @@ public class ApiKeys {
     public record Page(List<Listed> items, Optional<String> nextCursor) {
     }
 
-    @Transactional
-    public Created create(CurrentSession by, NewApiKey request) {
+    /**
+     * Creates a key with the member's password: a key is a way into the account that outlives a password change and a
+     * sign-out everywhere (decision 18), so a copied session cookie must not be enough to make one, as it is not for a
+     * passkey or an authenticator app. A wrong password counts towards the sign-in throttle; the member is mailed
+     * ({@link ApiKeyMail}).
+     *
+     * @throws dev.lanyard.account.AccountProblem.InvalidCredentials a wrong password
+     * @throws dev.lanyard.account.AccountProblem.TooManyAttempts    too many wrong passwords lately
+     */
+    @Transactional(noRollbackFor = AccountProblem.class)
+    public Created create(CurrentSession by, NewApiKey request, String password, String address) {
         if (by.apiKey()) throw new KeyProblem.Forbidden("An API key cannot create API keys.");
         String name = name(request.name());
         Set<KeyScope> scopes = scopes(request.scopes(), by);
@@ -87,6 +101,9 @@ public class ApiKeys {
         Optional<Instant> expires = request.expiresAt().map(e -> e.truncatedTo(ChronoUnit.MILLIS));
         if (expires.isPresent() && !expires.get().isAfter(now))
             throw new KeyProblem.InvalidInput("expiresAt", "Choose an expiry in the future, or none.");
+        if (password == null || password.isEmpty())
+            throw new KeyProblem.InvalidInput("password", "Enter your password: an API key is a way into your account.");
+        accounts.authenticate(by.account().email(), password, address);
         String secret = ApiKeyToken.generate();
         Session session = sessions.startKey(new Sessions.NewKey(by.account().id(), name, secret, expires));
         ApiKey key = new ApiKey(session.id(), by.account().id(), name, ApiKeyToken.shown(secret), scopes,

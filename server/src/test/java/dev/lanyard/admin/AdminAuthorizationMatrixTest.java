@@ -184,10 +184,10 @@ class AdminAuthorizationMatrixTest {
         otherAdmin = team.admin("otto");
         team.join(otherAdmin, "olga");
         targetKey = json.readTree(team.perform(team.json(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
-                .post("/api/v1/api-keys"), target, "{\"name\":\"tom's\",\"scopes\":[\"sessions:read\"]}")).getResponse()
+                .post("/api/v1/api-keys"), target, "{\"password\":\"correct horse battery staple\",\"name\":\"tom's\",\"scopes\":[\"sessions:read\"]}")).getResponse()
                 .getContentAsString()).path("key").path("id").asString();
         adminKeyWithoutAdmin = json.readTree(team.perform(team.json(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
-                .post("/api/v1/api-keys"), admin, "{\"name\":\"ops\",\"scopes\":[\"sessions:read\",\"sessions:write\"]}"))
+                .post("/api/v1/api-keys"), admin, "{\"password\":\"correct horse battery staple\",\"name\":\"ops\",\"scopes\":[\"sessions:read\",\"sessions:write\"]}"))
                 .getResponse().getContentAsString()).path("secret").asString();
     }
 

@@ -25,6 +25,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.BoundingBox;
+import dev.lanyard.account.TestAccounts;
 import dev.lanyard.testsupport.SqliteDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -109,6 +110,7 @@ class AccessibilityBrowserTest extends BrowserTest {
         // The member makes an API key, so the admin's member page has a key row to revoke.
         laptop.navigate("/settings/api-keys");
         laptop.locator("#key-name").fill("Mel's CI");
+        laptop.locator("#key-password").fill(TestAccounts.PASSWORD);
         laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
         assertThat(laptop.locator("h1")).hasText("API key created");
         assertThat(laptop.locator("#secret")).hasValue(Pattern.compile("^lyk_.{49}$"));

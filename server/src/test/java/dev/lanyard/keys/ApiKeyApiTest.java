@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.lanyard.account.TestAccounts;
 import dev.lanyard.session.ApiKeyToken;
 import dev.lanyard.team.TeamClient;
 import dev.lanyard.team.TestMail;
@@ -62,7 +63,7 @@ class ApiKeyApiTest {
     }
 
     private Key createWith(Member who, String... scopes) throws Exception {
-        return create(who, Map.of("name", "CI deploy", "scopes", List.of(scopes)));
+        return create(who, Map.of("name", "CI deploy", "scopes", List.of(scopes), "password", TestAccounts.PASSWORD));
     }
 
     private MockHttpServletResponse withKey(MockHttpServletRequestBuilder request, String secret) throws Exception {
@@ -113,7 +114,7 @@ class ApiKeyApiTest {
     void writeScopeNeitherEndsNorChangesAKeyThroughTheSessions() throws Exception {
         Member ada = team.admin("ada");
         Key writer = createWith(ada, "sessions:write");
-        Key other = create(ada, Map.of("name", "Admin tooling", "scopes", List.of("admin", "sessions:write")));
+        Key other = create(ada, Map.of("name", "Admin tooling", "scopes", List.of("admin", "sessions:write"), "password", TestAccounts.PASSWORD));
         for (MockHttpServletRequestBuilder attempt : List.of(delete("/api/v1/sessions/" + other.id()),
                 patch("/api/v1/sessions/" + other.id()).contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"Chrome on macOS\"}"),
                 patch("/api/v1/sessions/" + writer.id()).contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"Chrome on macOS\"}"))) {
@@ -169,11 +170,32 @@ class ApiKeyApiTest {
         }
     }
 
+    /** A key outlives a password change, so a copied session is not enough to make one (outside review). */
+    @Test
+    void creatingAKeyNeedsThePasswordAndMailsTheMember() throws Exception {
+        Member ada = team.admin("ada");
+        MockHttpServletResponse without = team.perform(team.json(post("/api/v1/api-keys"), ada,
+                json.writeValueAsString(Map.of("name", "stolen", "scopes", List.of("sessions:read", "admin"))))).getResponse();
+        assertThat(without.getStatus()).isEqualTo(400);
+        assertThat(json.readTree(without.getContentAsString()).path("field").asString()).isEqualTo("password");
+        MockHttpServletResponse wrong = team.perform(team.json(post("/api/v1/api-keys"), ada,
+                json.writeValueAsString(Map.of("name", "stolen", "scopes", List.of("sessions:read"), "password", "a guess of the password")))).getResponse();
+        assertThat(wrong.getStatus()).isEqualTo(401);
+        assertThat(json.readTree(team.perform(team.as(get("/api/v1/api-keys"), ada)).getResponse().getContentAsString())
+                .path("items")).as("no key made").isEmpty();
+
+        createWith(ada, "sessions:read");
+
+        TestMail.Mail mail = TestMail.lastMailTo(ada.email());
+        assertThat(mail.subject()).isEqualTo("An API key was created on your Lanyard account");
+        assertThat(mail.body()).contains("Name:    \u201cCI deploy\u201d (as it was typed)", "Scopes:  sessions:read", "/settings/api-keys");
+    }
+
     @Test
     void expiredKeyIsRefused() throws Exception {
         Member ada = team.admin("ada");
         Key key = create(ada, Map.of("name", "short", "scopes", List.of("sessions:read"),
-                "expiresAt", clock.instant().plus(Duration.ofHours(2)).toString()));
+                "expiresAt", clock.instant().plus(Duration.ofHours(2)).toString(), "password", TestAccounts.PASSWORD));
         assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).isEqualTo(200);
         clock.advance(Duration.ofHours(3));
         MockHttpServletResponse late = withKey(get("/api/v1/sessions/current"), key.secret());

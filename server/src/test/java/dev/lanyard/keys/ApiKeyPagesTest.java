@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.lanyard.account.TestAccounts;
 import dev.lanyard.team.TeamClient;
 import dev.lanyard.team.TestMail;
 import dev.lanyard.web.ApiClient.Member;
@@ -49,7 +50,7 @@ class ApiKeyPagesTest {
     void createShowsTheSecretOnceThenListsDetailsWithAChartAndRevokes() throws Exception {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
         Member ada = team.admin("ada");
-        MockHttpServletResponse posted = team.perform(team.form(post("/settings/api-keys"), ada)
+        MockHttpServletResponse posted = team.perform(team.form(post("/settings/api-keys"), ada).param("password", TestAccounts.PASSWORD)
                 .param("name", "Nightly <report>").param("scopes", "sessions:read").param("expires", "30")).getResponse();
         MockHttpServletResponse created = landing(team, ada, posted);
         assertThat(created.getStatus()).isEqualTo(200);
@@ -90,14 +91,14 @@ class ApiKeyPagesTest {
         Member mel = team.join(ada, "mel");
         String page = team.perform(team.page(get("/settings/api-keys"), mel)).getResponse().getContentAsString();
         assertThat(page).doesNotContain("value=\"admin\"");
-        MockHttpServletResponse refused = team.perform(team.form(post("/settings/api-keys"), mel)
+        MockHttpServletResponse refused = team.perform(team.form(post("/settings/api-keys"), mel).param("password", TestAccounts.PASSWORD)
                 .param("name", "x").param("scopes", "admin")).getResponse();
         assertThat(refused.getStatus()).isEqualTo(403);
-        MockHttpServletResponse noName = team.perform(team.form(post("/settings/api-keys"), mel).param("scopes", "sessions:read")).getResponse();
+        MockHttpServletResponse noName = team.perform(team.form(post("/settings/api-keys"), mel).param("password", TestAccounts.PASSWORD).param("scopes", "sessions:read")).getResponse();
         assertThat(noName.getStatus()).isEqualTo(400);
         assertThat(noName.getContentAsString()).contains("Give the key a name");
 
-        MockHttpServletResponse posted = team.perform(team.form(post("/settings/api-keys"), ada)
+        MockHttpServletResponse posted = team.perform(team.form(post("/settings/api-keys"), ada).param("password", TestAccounts.PASSWORD)
                 .param("name", "ada's").param("scopes", "sessions:read")).getResponse();
         String id = posted.getRedirectedUrl().replaceAll("/settings/api-keys/([^/]+)/created", "$1");
         assertThat(team.perform(team.page(get("/settings/api-keys/" + id), mel)).getResponse().getStatus()).isEqualTo(404);
@@ -112,7 +113,7 @@ class ApiKeyPagesTest {
 
     /** Creates a key on {@code member}'s page; returns its secret and id. */
     private String[] createKey(TeamClient team, Member member, String name) throws Exception {
-        MockHttpServletResponse created = landing(team, member, team.perform(team.form(post("/settings/api-keys"), member)
+        MockHttpServletResponse created = landing(team, member, team.perform(team.form(post("/settings/api-keys"), member).param("password", TestAccounts.PASSWORD)
                 .param("name", name).param("scopes", "sessions:read")).getResponse());
         Matcher secret = SECRET.matcher(created.getContentAsString());
         assertThat(secret.find()).as("the secret is on the page").isTrue();
@@ -205,7 +206,7 @@ class ApiKeyPagesTest {
         String member = team.perform(team.page(get("/admin/members/" + mel.accountId() + "/sessions"), ada)).getResponse().getContentAsString();
         assertThat(member).contains("<strong>revoke all their API keys</strong>");
         assertThat(team.perform(team.page(get("/admin/sessions/sign-out-all"), ada)).getResponse().getContentAsString())
-                .contains("<strong>API keys are revoked too</strong>");
+                .contains("<strong>API key is revoked too</strong>");
 
         team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), ada).param("reason", "Lost laptop"));
         assertThat(currentWith(team, key[0])).isEqualTo(401);
@@ -220,7 +221,7 @@ class ApiKeyPagesTest {
     void aReloadAfterCreatingShowsTheSecretNoMoreAndCreatesNoSecondKey(CapturedOutput output) throws Exception {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
         Member ada = team.admin("ada");
-        MockHttpServletResponse posted = team.perform(team.form(post("/settings/api-keys"), ada)
+        MockHttpServletResponse posted = team.perform(team.form(post("/settings/api-keys"), ada).param("password", TestAccounts.PASSWORD)
                 .param("name", "Backup job").param("scopes", "sessions:read")).getResponse();
         assertThat(posted.getContentAsString()).as("the POST's answer holds no secret").doesNotContainPattern(SECRET);
         var cookie = Arrays.stream(posted.getCookies()).filter(c -> c.getName().startsWith("lanyard_new_key_")).findFirst().orElseThrow();

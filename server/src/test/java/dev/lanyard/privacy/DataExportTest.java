@@ -144,7 +144,7 @@ class DataExportTest {
 
     private String createKey(Member member, String name) throws Exception {
         MockHttpServletResponse created = as(member, post("/api/v1/api-keys").contentType(MediaType.APPLICATION_JSON)
-                .content(api.write(Map.of("name", name, "scopes", List.of("sessions:read")))));
+                .content(api.write(Map.of("name", name, "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD))));
         assertThat(created.getStatus()).as(created.getContentAsString()).isEqualTo(201);
         return json.readTree(created.getContentAsString()).path("secret").asString();
     }

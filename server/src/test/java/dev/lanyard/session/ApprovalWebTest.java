@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.lanyard.account.TestAccounts;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.audit.AuditEntry;
@@ -190,7 +191,7 @@ class ApprovalWebTest {
     @Test
     void anApiKeyCanNeverApprove() throws Exception {
         MockHttpServletResponse created = as(laptop, post("/api/v1/api-keys").contentType(MediaType.APPLICATION_JSON)
-                .content(api.write(Map.of("name", "Robot", "scopes", List.of("sessions:read", "sessions:write")))));
+                .content(api.write(Map.of("name", "Robot", "scopes", List.of("sessions:read", "sessions:write"), "password", TestAccounts.PASSWORD))));
         String key = json.readTree(created.getContentAsString()).path("secret").asString();
 
         MockHttpServletResponse response = mvc.perform(post("/api/v1/sessions/" + phone.sessionId() + "/approve")

@@ -247,7 +247,7 @@ class SessionLimitTest {
     @Test
     void apiKeysNeitherCountNorEndAtTheLimit() throws Exception {
         MvcResult created = mvc.perform(post("/api/v1/api-keys").cookie(admin.cookie()).with(admin.from())
-                .contentType(MediaType.APPLICATION_JSON).content(quoted("{'name':'ci','scopes':['sessions:read']}"))).andReturn();
+                .contentType(MediaType.APPLICATION_JSON).content(quoted("{'name':'ci','scopes':['sessions:read'],'password':'correct horse battery staple'}"))).andReturn();
         assertThat(created.getResponse().getStatus()).as(created.getResponse().getContentAsString()).isEqualTo(201);
         Member key = new Member(admin.email(), api.read(created).path("secret").asString(), "", admin.accountId(), admin.address());
         limit(1, "refuse");

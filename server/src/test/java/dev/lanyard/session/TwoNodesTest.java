@@ -154,7 +154,7 @@ class TwoNodesTest {
     void apiKeyRevokedOnOneNodeIsRefusedOnTheOther() throws Exception {
         String owner = signIn(a, signUp()).path("token").asString();
         Reply created = send(a, "POST", "/api/v1/api-keys", owner,
-                Map.of("name", "Deploy bot", "scopes", java.util.List.of("sessions:read")));
+                Map.of("name", "Deploy bot", "scopes", java.util.List.of("sessions:read"), "password", TestAccounts.PASSWORD));
         assertThat(created.status()).as("key created").isEqualTo(201);
         String key = created.body().path("secret").asString();
         String id = created.body().path("key").path("id").asString();

@@ -21,6 +21,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
+import dev.lanyard.account.TestAccounts;
 import dev.lanyard.testsupport.MutableClock;
 import dev.lanyard.web.ApiClient;
 import dev.lanyard.web.ApiClient.Member;
@@ -292,7 +293,7 @@ class SharedSignalsTest {
         assertThat(stream.path("delivery").path("endpoint_url").asString()).endsWith("/api/v1/ssf/poll/" + streamId);
 
         MvcResult key = mvc.perform(post("/api/v1/api-keys").cookie(admin.cookie()).with(admin.from()).contentType(MediaType.APPLICATION_JSON)
-                .content(json.writeValueAsString(Map.of("name", "CI", "scopes", List.of("sessions:read"))))).andReturn();
+                .content(json.writeValueAsString(Map.of("name", "CI", "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD)))).andReturn();
         assertThat(key.getResponse().getStatus()).isEqualTo(201);
 
         JsonNode polled = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "maxEvents", 10)));
@@ -317,7 +318,7 @@ class SharedSignalsTest {
 
         // A SET the receiver refuses (setErrs) is given up with its code, and its admin sees that on the stream.
         mvc.perform(post("/api/v1/api-keys").cookie(admin.cookie()).with(admin.from()).contentType(MediaType.APPLICATION_JSON)
-                .content(json.writeValueAsString(Map.of("name", "CD", "scopes", List.of("sessions:read"))))).andReturn();
+                .content(json.writeValueAsString(Map.of("name", "CD", "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD)))).andReturn();
         String refused = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true)))
                 .path("sets").propertyNames().iterator().next();
         JsonNode after = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true,

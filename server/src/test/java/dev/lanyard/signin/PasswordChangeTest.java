@@ -120,7 +120,7 @@ class PasswordChangeTest {
         Member tablet = api.logIn(laptop);
         MockHttpServletResponse created = mvc.perform(post("/api/v1/api-keys").cookie(laptop.cookie()).with(laptop.from())
                 .contentType(MediaType.APPLICATION_JSON)
-                .content(api.write(Map.of("name", "CI", "scopes", List.of("sessions:read"))))).andReturn().getResponse();
+                .content(api.write(Map.of("name", "CI", "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD)))).andReturn().getResponse();
         assertThat(created.getStatus()).as(created.getContentAsString()).isEqualTo(201);
         String key = json.readTree(created.getContentAsString()).path("secret").asString();
 
@@ -231,7 +231,7 @@ class PasswordChangeTest {
     void anApiKeyCanNeverChangeThePassword() throws Exception {
         MockHttpServletResponse created = mvc.perform(post("/api/v1/api-keys").cookie(laptop.cookie()).with(laptop.from())
                 .contentType(MediaType.APPLICATION_JSON)
-                .content(api.write(Map.of("name", "All powers", "scopes", List.of("sessions:read", "sessions:write"))))).andReturn().getResponse();
+                .content(api.write(Map.of("name", "All powers", "scopes", List.of("sessions:read", "sessions:write"), "password", TestAccounts.PASSWORD)))).andReturn().getResponse();
         String key = json.readTree(created.getContentAsString()).path("secret").asString();
 
         MockHttpServletResponse response = mvc.perform(post(API).header("Authorization", "Bearer " + key)

@@ -146,7 +146,7 @@ class SignInEndsPresentedSessionTest {
         Member alice = api.signUp("alice");
         MvcResult created = mvc.perform(post("/api/v1/api-keys").cookie(alice.cookie()).with(ApiClient.from(alice.address()))
                 .contentType(MediaType.APPLICATION_JSON)
-                .content(api.write(Map.of("name", "CI", "scopes", java.util.List.of("sessions:read"))))).andReturn();
+                .content(api.write(Map.of("name", "CI", "scopes", java.util.List.of("sessions:read"), "password", TestAccounts.PASSWORD)))).andReturn();
         assertThat(created.getResponse().getStatus()).as(created.getResponse().getContentAsString()).isEqualTo(201);
         String key = api.read(created).path("secret").asString();
         var newcomer = TestAccounts.newcomer("dora");

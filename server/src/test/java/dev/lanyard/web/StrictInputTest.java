@@ -8,6 +8,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 import java.net.URI;
 
+import dev.lanyard.account.TestAccounts;
 import dev.lanyard.web.ApiClient.Member;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,7 +91,7 @@ class StrictInputTest {
             assertThat(problem.path("detail").asString()).as(value).contains("2027-01-01T00:00:00Z");
         }
         assertThat(body(post("/api/v1/api-keys"), "{\"name\":\"ci\",\"scopes\":[\"sessions:read\"],"
-                + "\"expiresAt\":\"2099-01-01T00:00:00+02:00\"}").getStatus()).isEqualTo(201);
+                + "\"expiresAt\":\"2099-01-01T00:00:00+02:00\",\"password\":\"" + TestAccounts.PASSWORD + "\"}").getStatus()).isEqualTo(201);
     }
 
     @Test
