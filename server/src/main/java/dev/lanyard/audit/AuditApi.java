@@ -6,6 +6,7 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Cursors;
+import dev.lanyard.session.Downloads;
 import org.springdoc.core.annotations.ParameterObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
@@ -27,8 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
 class AuditApi {
     private final AuditLog audit;
     private final JsonMapper json;
+    private final Downloads downloads;
 
-    AuditApi(AuditLog audit, JsonMapper json) {
+    AuditApi(AuditLog audit, JsonMapper json, Downloads downloads) {
+        this.downloads = downloads;
         this.audit = audit;
         this.json = json;
     }
@@ -61,6 +64,8 @@ class AuditApi {
 
     @Operation(summary = "Audit entries as a CSV or JSON download, oldest first, streamed: your team's (admins) or your own "
             + "(scope=own, and always for members), with the same filters as the list")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "429", description = "Two downloads of yours, or six in all, "
+            + "are running: Retry-After says when to try again")
     @GetMapping("/export")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The entries, streamed",
             content = {@io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv",
@@ -73,8 +78,8 @@ class AuditApi {
                                                  @Schema(allowableValues = {"csv", "json"})
                                                  @RequestParam(defaultValue = "csv") String format) {
         AuditQuery query = query(current, filters, scope);
-        return AuditExport.of(audit, query, new Viewer(current.account().id()), format,
-                query.own().isPresent() ? "activity" : "audit-log", json);
+        return downloads.limited(current.account().id(), () -> AuditExport.of(audit, query, new Viewer(current.account().id()), format,
+                query.own().isPresent() ? "activity" : "audit-log", json));
     }
 
     /** Admins read the team's entries unless they ask for their own; members only ever their own. */

@@ -8,6 +8,7 @@ import dev.lanyard.account.Role;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Cursors;
 import dev.lanyard.session.SessionProblem;
+import dev.lanyard.session.Downloads;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -29,8 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
 class AuditPages {
     private final AuditLog audit;
     private final JsonMapper json;
+    private final Downloads downloads;
 
-    AuditPages(AuditLog audit, JsonMapper json) {
+    AuditPages(AuditLog audit, JsonMapper json, Downloads downloads) {
+        this.downloads = downloads;
         this.audit = audit;
         this.json = json;
     }
@@ -74,15 +77,16 @@ class AuditPages {
     ResponseEntity<StreamingResponseBody> exportOwn(@AuthenticationPrincipal CurrentSession current,
                                                     @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
         AuditQuery query = filters.own(current.account().team(), current.account().id());
-        return AuditExport.of(audit, query, new Viewer(current.account().id()), format, "activity", json);
+        return downloads.limited(current.account().id(),
+                () -> AuditExport.of(audit, query, new Viewer(current.account().id()), format, "activity", json));
     }
 
     @GetMapping("/admin/audit/export")
     ResponseEntity<StreamingResponseBody> exportTeam(@AuthenticationPrincipal CurrentSession current,
                                                      @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
         requireAdmin(current);
-        return AuditExport.of(audit, filters.team(current.account().team()), new Viewer(current.account().id()), format,
-                "audit-log", json);
+        return downloads.limited(current.account().id(), () -> AuditExport.of(audit, filters.team(current.account().team()),
+                new Viewer(current.account().id()), format, "audit-log", json));
     }
 
     private String list(CurrentSession current, AuditQuery query, AuditFilters filters, String cursor, Model model) {

@@ -1,6 +1,7 @@
 package dev.lanyard.privacy;
 
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Downloads;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -20,8 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 class DataExportApi {
     private final DataExports exports;
     private final JsonMapper json;
+    private final Downloads downloads;
 
-    DataExportApi(DataExports exports, JsonMapper json) {
+    DataExportApi(DataExports exports, JsonMapper json, Downloads downloads) {
+        this.downloads = downloads;
         this.exports = exports;
         this.json = json;
     }
@@ -33,9 +36,11 @@ class DataExportApi {
     @ApiResponse(responseCode = "200", description = "The document, streamed as an attachment lanyard-data-<date>.json",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = DataExport.class)))
     @ApiResponse(responseCode = "403", description = "The request is made with an API key, or from another origin")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "429", description = "Two downloads of yours, or six in all, "
+            + "are running: Retry-After says when to try again")
     @GetMapping("/api/v1/account/export")
     ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
         ExportDownload.requireSameOrigin(request);
-        return ExportDownload.of(exports.export(current), json);
+        return downloads.limited(current.account().id(), () -> ExportDownload.of(exports.export(current), json));
     }
 }

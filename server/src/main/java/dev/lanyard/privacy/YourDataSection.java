@@ -2,6 +2,7 @@ package dev.lanyard.privacy;
 
 import dev.lanyard.factors.SecondFactorRequirement;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Downloads;
 import dev.lanyard.settings.SecuritySection;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
@@ -23,9 +24,11 @@ class YourDataSection implements SecuritySection {
 
     private final DataExports exports;
     private final JsonMapper json;
+    private final Downloads downloads;
     private final SecondFactorRequirement secondFactor;
 
-    YourDataSection(DataExports exports, JsonMapper json, SecondFactorRequirement secondFactor) {
+    YourDataSection(DataExports exports, JsonMapper json, SecondFactorRequirement secondFactor, Downloads downloads) {
+        this.downloads = downloads;
         this.exports = exports;
         this.json = json;
         this.secondFactor = secondFactor;
@@ -51,6 +54,6 @@ class YourDataSection implements SecuritySection {
     @GetMapping(DOWNLOAD)
     ResponseEntity<StreamingResponseBody> download(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
         ExportDownload.requireSameOrigin(request);
-        return ExportDownload.of(exports.export(current), json);
+        return downloads.limited(current.account().id(), () -> ExportDownload.of(exports.export(current), json));
     }
 }

@@ -27,6 +27,13 @@ public sealed class SessionProblem extends RuntimeException {
         return status;
     }
 
+    /** A streamed download over the member's or everyone's limit ({@link Downloads}); the API adds Retry-After. */
+    public static final class TooManyDownloads extends SessionProblem {
+        public TooManyDownloads() {
+            super("too-many-downloads", 429, "Too many downloads are running. Wait for one to finish, then try again.");
+        }
+    }
+
     public static final class NotFound extends SessionProblem {
         public NotFound() {
             super("session-not-found", 404, "No such session.");

@@ -48,7 +48,9 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         HttpStatus status = HttpStatus.valueOf(problem.status());
         String field = problem instanceof SessionProblem.InvalidInput input ? input.field()
                 : problem instanceof SessionProblem.InvalidCursor ? "cursor" : null;
-        return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), field));
+        var response = ResponseEntity.status(status);
+        if (problem instanceof SessionProblem.TooManyDownloads) response.header(HttpHeaders.RETRY_AFTER, "10");
+        return response.body(Problems.of(status, problem.code(), problem.getMessage(), field));
     }
 
     /** Every module's named problem that needs nothing more than its status, code, message and field. */
