@@ -18,8 +18,8 @@ public sealed interface FactorEvent {
     record Disabled(Account account, Instant at) implements FactorEvent {
     }
 
-    /** The member replaced their recovery codes; the old ones no longer work. */
-    record RecoveryCodesRegenerated(Account account, Instant at) implements FactorEvent {
+    /** The member replaced their recovery codes (from {@code address}); the old ones no longer work. */
+    record RecoveryCodesRegenerated(Account account, String address, Instant at) implements FactorEvent {
     }
 
     /** A recovery code was used up to sign in; {@code remaining} are left. */

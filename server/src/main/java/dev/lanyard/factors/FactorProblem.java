@@ -37,6 +37,32 @@ public sealed class FactorProblem extends dev.lanyard.Problem {
         }
     }
 
+    /** Confirming when no authenticator app is waiting for its first code. */
+    public static final class NoEnrolment extends FactorProblem {
+        public NoEnrolment() {
+            super("no-enrolment", 409, null, "No authenticator app is waiting to be turned on. Start setting one up first.");
+        }
+    }
+
+    /**
+     * Confirming an enrolment that another session or browser started: only the one that started it was
+     * shown its secret.
+     */
+    public static final class EnrolmentElsewhere extends FactorProblem {
+        public EnrolmentElsewhere() {
+            super("enrolment-elsewhere", 409, null, "Setting up an authenticator app was started on another device or browser. "
+                    + "Start again here to get a secret of your own; the other one then stops working.");
+        }
+    }
+
+    /** Confirming a secret that is no longer the pending one: setting up was started again since it was shown. */
+    public static final class EnrolmentChanged extends FactorProblem {
+        public EnrolmentChanged() {
+            super("enrolment-changed", 409, "code", "The secret changed since this page showed it: setting up an authenticator app "
+                    + "was started again. Nothing was turned on; use what this page shows now.");
+        }
+    }
+
     /** A stored seed this server cannot decrypt: its seed key is missing or another one. */
     public static final class SeedUnreadable extends FactorProblem {
         public SeedUnreadable() {

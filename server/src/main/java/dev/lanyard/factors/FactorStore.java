@@ -5,15 +5,26 @@ import java.util.Collection;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.session.SessionId;
 
 /** Where authenticator seeds, recovery codes and sign-in challenges are kept. */
 interface FactorStore {
 
-    /** An account's authenticator app: its sealed seed, and when it was confirmed (empty while enrolling). */
-    record Totp(AccountId account, String sealedSeed, Instant createdAt, Optional<Instant> confirmedAt, long lastStep) {
+    /**
+     * An account's authenticator app: its sealed seed, and when it was confirmed (empty while enrolling).
+     *
+     * @param startedBy while enrolling, who started it; empty once confirmed (and for enrolments started before
+     *                  enrolments had an owner, which nobody may see or confirm)
+     */
+    record Totp(AccountId account, String sealedSeed, Instant createdAt, Optional<Instant> confirmedAt, long lastStep,
+                Optional<Starter> startedBy) {
         boolean confirmed() {
             return confirmedAt.isPresent();
         }
+    }
+
+    /** Who started an enrolment: the session, and SHA-256 (hex) of the key its browser holds in a cookie. */
+    record Starter(SessionId session, String keyHash) {
     }
 
     /** A sign-in waiting for its second factor, found by the hash of its id. */
@@ -24,16 +35,17 @@ interface FactorStore {
     Optional<Totp> find(AccountId account);
 
     /**
-     * Starts enrolment with a new seed, replacing an enrolment not yet confirmed. Returns 1, or 0 (and
-     * changes nothing) when a confirmed app exists.
+     * Starts enrolment with a new seed for {@code startedBy}, replacing an enrolment not yet confirmed (whoever
+     * started it). Returns 1, or 0 (and changes nothing) when a confirmed app exists.
      */
-    int startEnrolment(AccountId account, String sealedSeed, Instant at);
+    int startEnrolment(AccountId account, String sealedSeed, Starter startedBy, Instant at);
 
     /**
-     * Confirms a pending enrolment with the step of its first code. Returns 1, or 0 when there is no
-     * pending enrolment (a repeat changes nothing).
+     * Confirms the pending enrolment whose sealed seed is {@code sealedSeed} (the one whose code was checked)
+     * with the step of that code, and forgets who started it. Returns 1, or 0 when there is no pending
+     * enrolment or it now has another seed (it was started again meanwhile); a repeat changes nothing.
      */
-    int confirm(AccountId account, long step, Instant at);
+    int confirm(AccountId account, String sealedSeed, long step, Instant at);
 
     /**
      * Accepts a code of {@code step}: atomically moves the last used step forward. Returns 1, or 0 when
@@ -47,8 +59,11 @@ interface FactorStore {
     /** Replaces every recovery code of the account with these hashes. */
     void replaceRecoveryCodes(AccountId account, Collection<String> hashes, Instant at);
 
-    /** Marks one unused recovery code used. Returns 1, or 0 when unknown or already used: each works once. */
-    int useRecoveryCode(AccountId account, String hash, Instant at);
+    /**
+     * Marks the unused recovery code kept as any of {@code hashes} (the forms one code may be kept in) used.
+     * Returns the codes marked: 1, or 0 when unknown or already used, so each works once.
+     */
+    int useRecoveryCode(AccountId account, Collection<String> hashes, Instant at);
 
     int unusedRecoveryCodes(AccountId account);
 

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.session.SessionId;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -21,29 +22,35 @@ class JdbcFactorStore implements FactorStore {
 
     @Override
     public Optional<Totp> find(AccountId account) {
-        return jdbc.sql("SELECT account_id, seed, created_at, confirmed_at, last_step FROM totp_factors WHERE account_id = :a")
-                .param("a", account.value())
+        return jdbc.sql("""
+                SELECT account_id, seed, created_at, confirmed_at, last_step, enrolling_session, enrolling_key_hash
+                FROM totp_factors WHERE account_id = :a
+                """).param("a", account.value())
                 .query((rs, n) -> new Totp(new AccountId(rs.getString("account_id")), rs.getString("seed"),
-                        Instant.ofEpochMilli(rs.getLong("created_at")), instant(rs, "confirmed_at"), rs.getLong("last_step")))
+                        Instant.ofEpochMilli(rs.getLong("created_at")), instant(rs, "confirmed_at"), rs.getLong("last_step"),
+                        starter(rs.getString("enrolling_session"), rs.getString("enrolling_key_hash"))))
                 .optional();
     }
 
     @Override
-    public int startEnrolment(AccountId account, String sealedSeed, Instant at) {
+    public int startEnrolment(AccountId account, String sealedSeed, Starter startedBy, Instant at) {
         jdbc.sql("DELETE FROM totp_factors WHERE account_id = :a AND confirmed_at IS NULL").param("a", account.value()).update();
         // A confirmed app stays: the insert finds its row and does nothing.
         return jdbc.sql("""
-                INSERT INTO totp_factors (account_id, seed, created_at) VALUES (:a, :seed, :at)
+                INSERT INTO totp_factors (account_id, seed, created_at, enrolling_session, enrolling_key_hash)
+                VALUES (:a, :seed, :at, :session, :key)
                 ON CONFLICT (account_id) DO NOTHING
-                """).param("a", account.value()).param("seed", sealedSeed).param("at", at.toEpochMilli()).update();
+                """).param("a", account.value()).param("seed", sealedSeed).param("at", at.toEpochMilli())
+                .param("session", startedBy.session().value()).param("key", startedBy.keyHash()).update();
     }
 
     @Override
-    public int confirm(AccountId account, long step, Instant at) {
+    public int confirm(AccountId account, String sealedSeed, long step, Instant at) {
         return jdbc.sql("""
-                UPDATE totp_factors SET confirmed_at = :at, last_step = :step
-                WHERE account_id = :a AND confirmed_at IS NULL
-                """).param("at", at.toEpochMilli()).param("step", step).param("a", account.value()).update();
+                UPDATE totp_factors SET confirmed_at = :at, last_step = :step, enrolling_session = NULL, enrolling_key_hash = NULL
+                WHERE account_id = :a AND confirmed_at IS NULL AND seed = :seed
+                """).param("at", at.toEpochMilli()).param("step", step).param("a", account.value()).param("seed", sealedSeed)
+                .update();
     }
 
     @Override
@@ -70,11 +77,12 @@ class JdbcFactorStore implements FactorStore {
     }
 
     @Override
-    public int useRecoveryCode(AccountId account, String hash, Instant at) {
+    public int useRecoveryCode(AccountId account, Collection<String> hashes, Instant at) {
+        if (hashes.isEmpty()) return 0;
         return jdbc.sql("""
                 UPDATE recovery_codes SET used_at = :at
-                WHERE account_id = :a AND code_hash = :h AND used_at IS NULL
-                """).param("at", at.toEpochMilli()).param("a", account.value()).param("h", hash).update();
+                WHERE account_id = :a AND code_hash IN (:h) AND used_at IS NULL
+                """).param("at", at.toEpochMilli()).param("a", account.value()).param("h", hashes).update();
     }
 
     @Override
@@ -128,6 +136,10 @@ class JdbcFactorStore implements FactorStore {
     public int deleteExpired(Instant before) {
         return jdbc.sql("DELETE FROM sign_in_challenges WHERE expires_at < :before")
                 .param("before", before.toEpochMilli()).update();
+    }
+
+    private static Optional<Starter> starter(String session, String keyHash) {
+        return session == null || keyHash == null ? Optional.empty() : Optional.of(new Starter(new SessionId(session), keyHash));
     }
 
     private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

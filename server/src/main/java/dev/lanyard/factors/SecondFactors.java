@@ -7,10 +7,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -20,6 +18,7 @@ import dev.lanyard.account.Accounts;
 import dev.lanyard.passkeys.PasskeyProblem;
 import dev.lanyard.passkeys.Passkeys;
 import dev.lanyard.passkeys.RelyingParty;
+import dev.lanyard.session.SessionId;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,22 +33,22 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class SecondFactors {
-    static final int RECOVERY_CODES = 10;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
     static final String ISSUER = "Lanyard";
 
     private final FactorStore store;
     private final SeedCipher cipher;
+    private final RecoveryCodes recoveryCodes;
     private final Accounts accounts;
     private final FactorSettings settings;
     private final Passkeys passkeys;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    SecondFactors(FactorStore store, SeedCipher cipher, Accounts accounts, FactorSettings settings, Passkeys passkeys,
-                  ApplicationEventPublisher events, Clock clock) {
+    SecondFactors(FactorStore store, SeedCipher cipher, RecoveryCodes recoveryCodes, Accounts accounts, FactorSettings settings,
+                  Passkeys passkeys, ApplicationEventPublisher events, Clock clock) {
         this.store = store;
+        this.recoveryCodes = recoveryCodes;
         this.passkeys = passkeys;
         this.cipher = cipher;
         this.accounts = accounts;
@@ -58,30 +57,63 @@ public class SecondFactors {
         this.clock = clock;
     }
 
-    /** What an enrolling member needs to add Lanyard to an authenticator app; shown only until confirmed. */
-    public record Enrolment(String secret, String uri, String qrCode) {
+    /**
+     * What an enrolling member needs to add Lanyard to an authenticator app; shown only until confirmed, and only
+     * to the session and browser that started the enrolment.
+     *
+     * @param id names this secret (not derivable into it), so that a confirmation says which secret it answers
+     */
+    public record Enrolment(String id, String secret, String uri, String qrCode) {
+    }
+
+    /**
+     * Who is asking about an enrolment: their session, and the key their browser was given when it started one
+     * (empty when it has none). A pending enrolment is shown to, and confirmed by, only the session and browser
+     * that started it: a copy of the session cookie made before then lacks the key, and a session of the
+     * member on another device has neither.
+     */
+    public record Enroller(SessionId session, String key) {
+        public Enroller {
+            java.util.Objects.requireNonNull(session, "session");
+            key = key == null ? "" : key;
+        }
+
+        boolean started(FactorStore.Totp totp) {
+            return !key.isEmpty() && totp.startedBy().filter(s -> s.session().equals(session)
+                    && MessageDigest.isEqual(s.keyHash().getBytes(StandardCharsets.US_ASCII), hash(key).getBytes(StandardCharsets.US_ASCII))).isPresent();
+        }
     }
 
     /**
      * A member's two-factor state.
      *
-     * @param pending an enrolment waiting for its first code
+     * @param pending          an enrolment waiting for its first code, started by whoever asked
+     * @param pendingElsewhere an enrolment waiting for its first code that another session or browser started
+     *                         (its secret is not shown here)
      */
-    public record Status(boolean enabled, Optional<Instant> since, int recoveryCodesLeft, Optional<Enrolment> pending) {
+    public record Status(boolean enabled, Optional<Instant> since, int recoveryCodesLeft, Optional<Enrolment> pending,
+                         boolean pendingElsewhere) {
     }
 
-    public Status status(Account account) {
+    /** The member's two-factor state as {@code viewer} may see it. */
+    public Status status(Account account, Enroller viewer) {
         Optional<FactorStore.Totp> totp = store.find(account.id());
-        if (totp.isEmpty()) return new Status(false, Optional.empty(), 0, Optional.empty());
+        if (totp.isEmpty()) return new Status(false, Optional.empty(), 0, Optional.empty(), false);
         if (totp.get().confirmed())
-            return new Status(true, totp.get().confirmedAt(), store.unusedRecoveryCodes(account.id()), Optional.empty());
+            return new Status(true, totp.get().confirmedAt(), store.unusedRecoveryCodes(account.id()), Optional.empty(), false);
+        if (viewer == null || !viewer.started(totp.get())) return new Status(false, Optional.empty(), 0, Optional.empty(), true);
         Optional<Enrolment> pending;
         try {
-            pending = Optional.of(enrolment(account, cipher.open(totp.get().sealedSeed(), account.id().value())));
+            pending = Optional.of(enrolment(account, totp.get().sealedSeed(), cipher.open(totp.get().sealedSeed(), account.id().value())));
         } catch (FactorProblem.SeedUnreadable unreadable) {
             pending = Optional.empty();
         }
-        return new Status(false, Optional.empty(), 0, pending);
+        return new Status(false, Optional.empty(), 0, pending, false);
+    }
+
+    /** The member's two-factor state without any pending secret (for the data export). */
+    public Status status(Account account) {
+        return status(account, null);
     }
 
     /** Whether the member has a confirmed authenticator app (TOTP). One indexed read. */
@@ -107,46 +139,79 @@ public class SecondFactors {
         return new Methods(enabled(account), !passkeys.list(account).isEmpty());
     }
 
-    /** Starts (or restarts) enrolment with a new seed. */
+    /**
+     * Starts (or restarts) enrolment with a new seed for {@code session}, replacing a pending enrolment whoever
+     * started it. Needs no password: its secret is shown only to this session in this browser, whose key is
+     * returned (to be kept in a cookie), and turning it on needs the password
+     * (docs/decisions/0022-two-factor.md, addendum of 2026-12-04).
+     */
     @Transactional
-    public Enrolment startEnrolment(Account account) {
+    public Enroller startEnrolment(Account account, SessionId session) {
         byte[] seed = new byte[20];
         RANDOM.nextBytes(seed);
-        if (store.startEnrolment(account.id(), cipher.seal(seed, account.id().value()), clock.instant()) == 0)
+        Enroller enroller = new Enroller(session, dev.lanyard.account.Ids.random("enr_", 32));
+        FactorStore.Starter starter = new FactorStore.Starter(session, hash(enroller.key()));
+        if (store.startEnrolment(account.id(), cipher.seal(seed, account.id().value()), starter, clock.instant()) == 0)
             throw new FactorProblem.AlreadyEnabled();
-        return enrolment(account, seed);
+        return enroller;
+    }
+
+    /**
+     * A member turning on an authenticator app.
+     *
+     * @param by        who confirms: only whoever started the enrolment may
+     * @param enrolment the {@link Enrolment#id()} of the secret they were shown; blank skips this check (the code
+     *                  must still be one of the pending secret)
+     */
+    public record Confirmation(Enroller by, String enrolment, String password, String code) {
+        public Confirmation {
+            java.util.Objects.requireNonNull(by, "by");
+            enrolment = enrolment == null ? "" : enrolment.strip();
+        }
     }
 
     /**
      * Confirms enrolment with the member's password and a code from the app: two-factor authentication is on.
      * The password, because whoever turns it on holds the only codes (and the recovery codes), so a copied
-     * session cookie must not be enough. Returns the recovery codes, which are shown once and kept only as hashes.
+     * session cookie must not be enough; only the session and browser that started the enrolment (and were
+     * shown its secret) may confirm it, and only the seed whose code was checked is turned on. Returns the
+     * recovery codes, which are shown once and kept only as keyed hashes.
      */
     @Transactional(noRollbackFor = {FactorProblem.WrongCode.class, dev.lanyard.account.AccountProblem.class})
-    public List<String> confirm(Account account, String password, String code, String address) {
-        FactorStore.Totp totp = store.find(account.id()).filter(t -> !t.confirmed()).orElseThrow(FactorProblem.NotEnabled::new);
-        accounts.authenticate(account.email(), password, address);
+    public List<String> confirm(Account account, Confirmation confirmation, String address) {
+        FactorStore.Totp totp = store.find(account.id()).filter(t -> !t.confirmed()).orElseThrow(FactorProblem.NoEnrolment::new);
+        if (!confirmation.by().started(totp)) throw new FactorProblem.EnrolmentElsewhere();
+        if (!confirmation.enrolment().isEmpty() && !confirmation.enrolment().equals(enrolmentId(totp.sealedSeed())))
+            throw new FactorProblem.EnrolmentChanged();
+        accounts.authenticate(account.email(), confirmation.password(), address);
         byte[] seed = cipher.open(totp.sealedSeed(), account.id().value());
         Instant now = clock.instant();
         OptionalLong[] step = {OptionalLong.empty()};
         boolean ok = accounts.checkThrottled(account, address, () -> {
-            step[0] = Totp.matchingStep(seed, digits(code), now);
+            step[0] = Totp.matchingStep(seed, digits(confirmation.code()), now);
             return step[0].isPresent();
         });
         if (!ok) throw new FactorProblem.WrongCode();
-        if (store.confirm(account.id(), step[0].getAsLong(), now) == 0) throw new FactorProblem.NotEnabled();
+        // Started again between the read above and now: the code was of a seed that is no longer pending.
+        if (store.confirm(account.id(), totp.sealedSeed(), step[0].getAsLong(), now) == 0) throw new FactorProblem.EnrolmentChanged();
         List<String> codes = newRecoveryCodes(account.id(), now);
         events.publishEvent(new FactorEvent.Enabled(account, now));
         return codes;
     }
 
-    /** New recovery codes in place of the old ones, for a member who proves it with a code. */
-    @Transactional(noRollbackFor = FactorProblem.WrongCode.class)
-    public List<String> regenerateRecoveryCodes(Account account, String code, String address) {
+    /**
+     * New recovery codes in place of the old ones, for a member who proves it with their password and a code
+     * (the password, because the new codes are a way in: a copied session cookie with a glimpse of the app
+     * must not be enough). The member is told by email ({@link RecoveryCodesMail}).
+     */
+    @Transactional(noRollbackFor = {FactorProblem.WrongCode.class, dev.lanyard.account.AccountProblem.class})
+    public List<String> regenerateRecoveryCodes(Account account, String password, String code, String address) {
+        if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
+        accounts.authenticate(account.email(), password, address);
         requireCode(account, code, address);
         Instant now = clock.instant();
         List<String> codes = newRecoveryCodes(account.id(), now);
-        events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, now));
+        events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, address, now));
         return codes;
     }
 
@@ -283,7 +348,7 @@ public class SecondFactors {
 
     /** Checks and uses up a TOTP code or a recovery code of an enrolled member. */
     private Optional<Kind> check(Account account, String code) {
-        String given = code == null ? "" : code.replace(" ", "").replace("-", "").toLowerCase(Locale.ROOT);
+        String given = code == null ? "" : code.replace(" ", "").replace("-", "");
         if (given.length() == Totp.DIGITS) {
             FactorStore.Totp totp = store.find(account.id()).filter(FactorStore.Totp::confirmed).orElse(null);
             if (totp == null) return Optional.empty();
@@ -291,10 +356,9 @@ public class SecondFactors {
             OptionalLong step = Totp.matchingStep(seed, given, clock.instant());
             return step.isPresent() && store.useStep(account.id(), step.getAsLong()) == 1 ? Optional.of(Kind.TOTP) : Optional.empty();
         }
-        if (given.length() == 12 && given.chars().allMatch(c -> RECOVERY_ALPHABET.indexOf(c) >= 0)) {
-            return store.useRecoveryCode(account.id(), hash(given), clock.instant()) == 1 ? Optional.of(Kind.RECOVERY) : Optional.empty();
-        }
-        return Optional.empty();
+        return RecoveryCodes.normalize(code)
+                .filter(recovery -> store.useRecoveryCode(account.id(), recoveryCodes.forms(account.id(), recovery), clock.instant()) > 0)
+                .map(used -> Kind.RECOVERY);
     }
 
     private static String digits(String code) {
@@ -302,24 +366,25 @@ public class SecondFactors {
     }
 
     private List<String> newRecoveryCodes(AccountId account, Instant now) {
-        List<String> codes = new ArrayList<>(RECOVERY_CODES);
-        List<String> hashes = new ArrayList<>(RECOVERY_CODES);
-        for (int i = 0; i < RECOVERY_CODES; i++) {
-            StringBuilder code = new StringBuilder();
-            for (int c = 0; c < 12; c++) code.append(RECOVERY_ALPHABET.charAt(RANDOM.nextInt(RECOVERY_ALPHABET.length())));
-            hashes.add(hash(code.toString()));
-            codes.add(code.substring(0, 4) + "-" + code.substring(4, 8) + "-" + code.substring(8));
-        }
-        store.replaceRecoveryCodes(account, hashes, now);
-        return codes;
+        RecoveryCodes.Made made = recoveryCodes.make(account);
+        store.replaceRecoveryCodes(account, made.kept(), now);
+        return made.shown();
     }
 
-    private Enrolment enrolment(Account account, byte[] seed) {
+    private Enrolment enrolment(Account account, String sealedSeed, byte[] seed) {
         String secret = Base32.encode(seed);
         String label = encode(ISSUER) + ":" + encode(account.email());
         String uri = "otpauth://totp/" + label + "?secret=" + secret + "&issuer=" + encode(ISSUER)
                 + "&algorithm=SHA1&digits=" + Totp.DIGITS + "&period=" + Totp.STEP_SECONDS;
-        return new Enrolment(Base32.grouped(secret), uri, QrCodes.svgDataUri(uri));
+        return new Enrolment(enrolmentId(sealedSeed), Base32.grouped(secret), uri, QrCodes.svgDataUri(uri));
+    }
+
+    /**
+     * Names a pending seed by its sealed form: the first 16 hex of its SHA-256. Sealed with a key, that is a
+     * hash of a random nonce and ciphertext; without one, of 160 random bits: either way it tells nothing of the seed.
+     */
+    private static String enrolmentId(String sealedSeed) {
+        return hash(sealedSeed).substring(0, 16);
     }
 
     private static String encode(String value) {

@@ -28,17 +28,21 @@ class TwoFactorPages {
     private final SecondFactors factors;
     private final SecuritySettings page;
     private final ClientAddresses origins;
+    private final EnrolmentCookie enrolmentCookie;
 
-    TwoFactorPages(SecondFactors factors, SecuritySettings page, ClientAddresses origins) {
+    TwoFactorPages(SecondFactors factors, SecuritySettings page, ClientAddresses origins, EnrolmentCookie enrolmentCookie) {
         this.factors = factors;
         this.page = page;
         this.origins = origins;
+        this.enrolmentCookie = enrolmentCookie;
     }
 
+    /** Starts (or starts again) enrolment for this session, and gives this browser the key that shows its secret. */
     @PostMapping("/start")
-    String start(@AuthenticationPrincipal CurrentSession current, Model model, HttpServletResponse response) {
+    String start(@AuthenticationPrincipal CurrentSession current, Model model, HttpServletRequest request, HttpServletResponse response) {
         try {
-            factors.startEnrolment(current.account());
+            SecondFactors.Enroller enroller = factors.startEnrolment(current.account(), current.id());
+            enrolmentCookie.write(request, response, enroller.key());
             return "redirect:/settings/security#two-factor";
         } catch (FactorProblem problem) {
             return refused(problem, current, model, response);
@@ -46,10 +50,14 @@ class TwoFactorPages {
     }
 
     @PostMapping("/confirm")
-    String confirm(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String password,
-                   @RequestParam(defaultValue = "") String code, HttpServletRequest request, HttpServletResponse response, Model model) {
+    String confirm(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String enrolment,
+                   @RequestParam(defaultValue = "") String password, @RequestParam(defaultValue = "") String code,
+                   HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
-            List<String> codes = factors.confirm(current.account(), password, code, origins.resolve(request).getHostAddress());
+            SecondFactors.Enroller by = new SecondFactors.Enroller(current.id(), enrolmentCookie.read(request));
+            List<String> codes = factors.confirm(current.account(), new SecondFactors.Confirmation(by, enrolment, password, code),
+                    origins.resolve(request).getHostAddress());
+            enrolmentCookie.clear(request, response);
             return codes(codes, "Two-factor authentication is on. Save these recovery codes now: each signs you in once "
                     + "if you lose your authenticator app, and they will not be shown again.", current, model, response);
         } catch (FactorProblem | AccountProblem problem) {
@@ -58,10 +66,11 @@ class TwoFactorPages {
     }
 
     @PostMapping("/recovery-codes")
-    String regenerate(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String code,
-                      HttpServletRequest request, HttpServletResponse response, Model model) {
+    String regenerate(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String password,
+                      @RequestParam(defaultValue = "") String code, HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
-            List<String> codes = factors.regenerateRecoveryCodes(current.account(), code, origins.resolve(request).getHostAddress());
+            List<String> codes = factors.regenerateRecoveryCodes(current.account(), password, code,
+                    origins.resolve(request).getHostAddress());
             return codes(codes, "New recovery codes. The old ones no longer work. Save these now: they will not be shown again.",
                     current, model, response);
         } catch (FactorProblem | AccountProblem problem) {

@@ -4,18 +4,28 @@ import java.util.Optional;
 
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.settings.SecuritySection;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
-/** The two-factor section of {@code /settings/security}: off, enrolling (QR code and secret), or on (an app, passkeys or both). */
+/**
+ * The two-factor section of {@code /settings/security}: off, enrolling (QR code and secret, to the session and
+ * browser that started it; "started on another device" to any other), or on (an app, passkeys or both).
+ */
 @Component
 class TwoFactorSection implements SecuritySection {
     private final SecondFactors factors;
     private final SecondFactorRequirement requirement;
+    private final EnrolmentCookie enrolmentCookie;
+    /** The request being answered (Spring's proxy to the current one): its enrolment cookie says what it may see. */
+    private final HttpServletRequest request;
 
-    TwoFactorSection(SecondFactors factors, SecondFactorRequirement requirement) {
+    TwoFactorSection(SecondFactors factors, SecondFactorRequirement requirement, EnrolmentCookie enrolmentCookie,
+                     HttpServletRequest request) {
         this.factors = factors;
         this.requirement = requirement;
+        this.enrolmentCookie = enrolmentCookie;
+        this.request = request;
     }
 
     @Override
@@ -30,7 +40,8 @@ class TwoFactorSection implements SecuritySection {
 
     @Override
     public void describe(CurrentSession current, Model model) {
-        SecondFactors.Status status = factors.status(current.account());
+        SecondFactors.Status status = factors.status(current.account(),
+                new SecondFactors.Enroller(current.id(), enrolmentCookie.read(request)));
         model.addAttribute("twoFactor", status);
         // A passkey is a second factor too: a password sign-in asks for one (SecondFactors#methods).
         model.addAttribute("twoFactorByPasskey", factors.methods(current.account().id()).passkey());

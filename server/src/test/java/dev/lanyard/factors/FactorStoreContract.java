@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.TestAccounts;
+import dev.lanyard.session.SessionId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class FactorStoreContract {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00.125Z");
+    private static final FactorStore.Starter STARTER = new FactorStore.Starter(new SessionId("ses_laptop"), "key-hash");
 
     private HikariDataSource dataSource;
     private FactorStore store;
@@ -50,8 +52,8 @@ abstract class FactorStoreContract {
         AccountId alice = someone();
         assertThat(store.find(alice)).isEmpty();
 
-        assertThat(store.startEnrolment(alice, "plain:FIRST", T0)).isEqualTo(1);
-        assertThat(store.startEnrolment(alice, "plain:SECOND", T0.plusSeconds(5))).isEqualTo(1);
+        assertThat(store.startEnrolment(alice, "plain:FIRST", STARTER, T0)).isEqualTo(1);
+        assertThat(store.startEnrolment(alice, "plain:SECOND", STARTER, T0.plusSeconds(5))).isEqualTo(1);
 
         FactorStore.Totp pending = store.find(alice).orElseThrow();
         assertThat(pending.sealedSeed()).isEqualTo("plain:SECOND");
@@ -60,13 +62,54 @@ abstract class FactorStoreContract {
     }
 
     @Test
+    void aPendingEnrolmentKnowsWhoStartedItUntilItIsConfirmed() {
+        AccountId alice = someone();
+        FactorStore.Starter phone = new FactorStore.Starter(new SessionId("ses_phone"), "other-key-hash");
+        store.startEnrolment(alice, "plain:FIRST", STARTER, T0);
+        assertThat(store.find(alice).orElseThrow().startedBy()).contains(STARTER);
+
+        store.startEnrolment(alice, "plain:SECOND", phone, T0.plusSeconds(5));
+        assertThat(store.find(alice).orElseThrow().startedBy()).as("starting again replaces whoever started").contains(phone);
+
+        assertThat(store.confirm(alice, "plain:SECOND", 7, T0.plusSeconds(10))).isEqualTo(1);
+        assertThat(store.find(alice).orElseThrow().startedBy()).as("a confirmed app belongs to no session").isEmpty();
+    }
+
+    @Test
+    void confirmingTurnsOnOnlyTheSeedWhoseCodeWasChecked() {
+        AccountId alice = someone();
+        store.startEnrolment(alice, "plain:CHECKED", STARTER, T0);
+        // Started again between the check of a code of CHECKED and the confirmation.
+        store.startEnrolment(alice, "plain:NEWER", STARTER, T0.plusSeconds(1));
+
+        assertThat(store.confirm(alice, "plain:CHECKED", 100, T0.plusSeconds(2))).isZero();
+        FactorStore.Totp pending = store.find(alice).orElseThrow();
+        assertThat(pending.confirmed()).isFalse();
+        assertThat(pending.sealedSeed()).isEqualTo("plain:NEWER");
+
+        assertThat(store.confirm(alice, "plain:NEWER", 100, T0.plusSeconds(3))).isEqualTo(1);
+    }
+
+    @Test
+    void aRecoveryCodeIsFoundByAnyOfItsFormsAndStillWorksOnce() {
+        AccountId alice = someone();
+        store.replaceRecoveryCodes(alice, List.of("a1:new", "legacy"), T0);
+
+        assertThat(store.useRecoveryCode(alice, List.of("a1:other", "legacy"), T0)).isEqualTo(1);
+        assertThat(store.useRecoveryCode(alice, List.of("a1:other", "legacy"), T0)).isZero();
+        assertThat(store.useRecoveryCode(alice, List.of("a1:new", "sha-of-it"), T0)).isEqualTo(1);
+        assertThat(store.useRecoveryCode(alice, List.of(), T0)).isZero();
+        assertThat(store.unusedRecoveryCodes(alice)).isZero();
+    }
+
+    @Test
     void aConfirmedAppIsNotReplacedByANewEnrolment() {
         AccountId alice = someone();
-        store.startEnrolment(alice, "plain:FIRST", T0);
-        assertThat(store.confirm(alice, 100, T0.plusSeconds(10))).isEqualTo(1);
-        assertThat(store.confirm(alice, 101, T0.plusSeconds(20))).as("a repeat changes nothing").isZero();
+        store.startEnrolment(alice, "plain:FIRST", STARTER, T0);
+        assertThat(store.confirm(alice, "plain:FIRST", 100, T0.plusSeconds(10))).isEqualTo(1);
+        assertThat(store.confirm(alice, "plain:FIRST", 101, T0.plusSeconds(20))).as("a repeat changes nothing").isZero();
 
-        assertThat(store.startEnrolment(alice, "plain:OTHER", T0.plusSeconds(30))).isZero();
+        assertThat(store.startEnrolment(alice, "plain:OTHER", STARTER, T0.plusSeconds(30))).isZero();
 
         FactorStore.Totp totp = store.find(alice).orElseThrow();
         assertThat(totp.sealedSeed()).isEqualTo("plain:FIRST");
@@ -77,8 +120,8 @@ abstract class FactorStoreContract {
     @Test
     void aStepIsAcceptedOnceAndNeverOneBeforeIt() {
         AccountId alice = someone();
-        store.startEnrolment(alice, "plain:SEED", T0);
-        store.confirm(alice, 100, T0);
+        store.startEnrolment(alice, "plain:SEED", STARTER, T0);
+        store.confirm(alice, "plain:SEED", 100, T0);
 
         assertThat(store.useStep(alice, 100)).as("the confirming code's step").isZero();
         assertThat(store.useStep(alice, 101)).isEqualTo(1);
@@ -90,8 +133,8 @@ abstract class FactorStoreContract {
     @Test
     void concurrentUsesOfOneStepSucceedExactlyOnce() throws Exception {
         AccountId alice = someone();
-        store.startEnrolment(alice, "plain:SEED", T0);
-        store.confirm(alice, 100, T0);
+        store.startEnrolment(alice, "plain:SEED", STARTER, T0);
+        store.confirm(alice, "plain:SEED", 100, T0);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Callable<Integer>> uses = java.util.Collections.nCopies(8, () -> store.useStep(alice, 200));
@@ -106,7 +149,7 @@ abstract class FactorStoreContract {
     @Test
     void aPendingEnrolmentAcceptsNoStep() {
         AccountId alice = someone();
-        store.startEnrolment(alice, "plain:SEED", T0);
+        store.startEnrolment(alice, "plain:SEED", STARTER, T0);
         assertThat(store.useStep(alice, 5)).isZero();
     }
 
@@ -117,22 +160,22 @@ abstract class FactorStoreContract {
         store.replaceRecoveryCodes(alice, List.of("h1", "h2", "h3"), T0);
         store.replaceRecoveryCodes(bob, List.of("h1"), T0);
 
-        assertThat(store.useRecoveryCode(alice, "h2", T0)).isEqualTo(1);
-        assertThat(store.useRecoveryCode(alice, "h2", T0)).isZero();
-        assertThat(store.useRecoveryCode(alice, "nope", T0)).isZero();
+        assertThat(store.useRecoveryCode(alice, List.of("h2"), T0)).isEqualTo(1);
+        assertThat(store.useRecoveryCode(alice, List.of("h2"), T0)).isZero();
+        assertThat(store.useRecoveryCode(alice, List.of("nope"), T0)).isZero();
         assertThat(store.unusedRecoveryCodes(alice)).isEqualTo(2);
         assertThat(store.unusedRecoveryCodes(bob)).as("another member's codes are their own").isEqualTo(1);
 
         store.replaceRecoveryCodes(alice, List.of("n1", "n2"), T0.plusSeconds(60));
-        assertThat(store.useRecoveryCode(alice, "h1", T0)).as("old codes are gone").isZero();
+        assertThat(store.useRecoveryCode(alice, List.of("h1"), T0)).as("old codes are gone").isZero();
         assertThat(store.unusedRecoveryCodes(alice)).isEqualTo(2);
     }
 
     @Test
     void deletingRemovesTheAppAndItsRecoveryCodes() {
         AccountId alice = someone();
-        store.startEnrolment(alice, "plain:SEED", T0);
-        store.confirm(alice, 1, T0);
+        store.startEnrolment(alice, "plain:SEED", STARTER, T0);
+        store.confirm(alice, "plain:SEED", 1, T0);
         store.replaceRecoveryCodes(alice, List.of("h1"), T0);
 
         assertThat(store.delete(alice)).isEqualTo(1);

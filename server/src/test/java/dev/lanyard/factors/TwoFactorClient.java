@@ -7,7 +7,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +29,8 @@ final class TwoFactorClient {
 
     private final MockMvc mvc;
     private final Clock clock;
+    /** The enrolment cookie each member's browser was given when it started enrolment, by email. */
+    private final Map<String, Cookie> enrolments = new HashMap<>();
 
     TwoFactorClient(MockMvc mvc, Clock clock) {
         this.mvc = mvc;
@@ -37,14 +41,28 @@ final class TwoFactorClient {
     record Enrolled(byte[] seed, List<String> recoveryCodes) {
     }
 
-    /** Starts enrolment and reads the secret off the page. */
+    /** Starts enrolment, keeps the enrolment cookie this browser is given, and reads the secret off the page. */
     byte[] start(ApiClient.Member member) throws Exception {
         MvcResult started = mvc.perform(post("/settings/security/two-factor/start").with(csrf()).with(member.from()).cookie(member.cookie())).andReturn();
         assertThat(started.getResponse().getStatus()).isEqualTo(302);
-        String page = mvc.perform(get("/settings/security").with(member.from()).cookie(member.cookie())).andReturn().getResponse().getContentAsString();
+        Cookie enrolment = started.getResponse().getCookie(EnrolmentCookie.NAME);
+        assertThat(enrolment).as("the starting browser is given the enrolment's key").isNotNull();
+        enrolments.put(member.email(), enrolment);
+        String page = page(member).getResponse().getContentAsString();
         Matcher secret = SECRET.matcher(page);
         assertThat(secret.find()).as(page).isTrue();
         return Base32.decode(secret.group(1)).orElseThrow();
+    }
+
+    /** The security page as the member's browser sees it (with its enrolment cookie, if it started one). */
+    MvcResult page(ApiClient.Member member) throws Exception {
+        return mvc.perform(get("/settings/security").with(member.from()).cookie(cookies(member))).andReturn();
+    }
+
+    /** The member's session cookie, and the enrolment cookie if this browser started enrolment. */
+    Cookie[] cookies(ApiClient.Member member) {
+        Cookie enrolment = enrolments.get(member.email());
+        return enrolment == null ? new Cookie[] {member.cookie()} : new Cookie[] {member.cookie(), enrolment};
     }
 
     Enrolled enrol(ApiClient.Member member) throws Exception {
@@ -56,7 +74,7 @@ final class TwoFactorClient {
     }
 
     MvcResult confirm(ApiClient.Member member, String code) throws Exception {
-        return mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(member.from()).cookie(member.cookie())
+        return mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(member.from()).cookie(cookies(member))
                 .param("password", TestAccounts.PASSWORD).param("code", code)).andReturn();
     }
 

@@ -298,10 +298,10 @@ class TwoFactorSignInTest {
         clock.advance(Duration.ofSeconds(30));
 
         MvcResult refused = mvc.perform(post("/settings/security/two-factor/recovery-codes").with(csrf()).with(jo.from()).cookie(jo.cookie())
-                .param("code", "")).andReturn();
+                .param("password", TestAccounts.PASSWORD).param("code", "")).andReturn();
         assertThat(refused.getResponse().getStatus()).isEqualTo(400);
         MvcResult fresh = mvc.perform(post("/settings/security/two-factor/recovery-codes").with(csrf()).with(jo.from()).cookie(jo.cookie())
-                .param("code", factors.code(enrolled.seed()))).andReturn();
+                .param("password", TestAccounts.PASSWORD).param("code", factors.code(enrolled.seed()))).andReturn();
         assertThat(fresh.getResponse().getStatus()).isEqualTo(200);
         assertThat(fresh.getResponse().getHeader("Cache-Control")).contains("no-store");
         var codes = TwoFactorClient.recoveryCodes(fresh.getResponse().getContentAsString());
@@ -335,7 +335,7 @@ class TwoFactorSignInTest {
         byte[] seed = factors.start(kim);
 
         for (String password : new String[] {"", "not-the-password"}) {
-            MvcResult refused = mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(kim.from()).cookie(kim.cookie())
+            MvcResult refused = mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(kim.from()).cookie(factors.cookies(kim))
                     .param("password", password).param("code", factors.code(seed))).andReturn();
             assertThat(refused.getResponse().getStatus()).as("password '" + password + "'").isEqualTo(400);
             assertThat(refused.getResponse().getContentAsString()).contains("That password is not right.");

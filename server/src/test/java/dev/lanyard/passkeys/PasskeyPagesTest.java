@@ -440,11 +440,14 @@ class PasskeyPagesTest {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
         Member ada = team.admin("ada");
         passkeyOf(ada, "Ada's key");
-        team.perform(team.form(post("/settings/security/two-factor/start"), ada));
+        // The secret is shown to, and confirmed by, the browser that started enrolment: it carries the cookie it was given.
+        Cookie enrolment = team.perform(team.form(post("/settings/security/two-factor/start"), ada)).getResponse()
+                .getCookie("lanyard_enrolment");
+        assertThat(enrolment).isNotNull();
         Matcher secret = Pattern.compile("id=\"two-factor-secret\">([A-Z2-7 ]+)<").matcher(
-                team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString());
+                team.perform(team.page(get("/settings/security"), ada).cookie(enrolment)).getResponse().getContentAsString());
         assertThat(secret.find()).isTrue();
-        assertThat(team.perform(team.form(post("/settings/security/two-factor/confirm"), ada).param("password", TestAccounts.PASSWORD)
+        assertThat(team.perform(team.form(post("/settings/security/two-factor/confirm"), ada).cookie(enrolment).param("password", TestAccounts.PASSWORD)
                 .param("code", dev.lanyard.factors.TestCodes.now(secret.group(1), clock.instant()))).getResponse().getStatus()).isEqualTo(200);
         assertThat(team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString())
                 .contains("asks for a code from your authenticator app or one of your passkeys");

@@ -254,8 +254,10 @@ class DataExportTest {
     void theExportHoldsNoTokenHashKeySecretPasswordHashSeedOrRecoveryCode() throws Exception {
         Member phone = api.logIn(bob);
         String key = createKey(bob, "CI");
-        SecondFactors.Enrolment enrolment = factors.startEnrolment(account(bob));
-        List<String> recoveryCodes = factors.confirm(account(bob), TestAccounts.PASSWORD, totp(enrolment.secret()), bob.address());
+        SecondFactors.Enroller enroller = factors.startEnrolment(account(bob), new dev.lanyard.session.SessionId(bob.sessionId()));
+        SecondFactors.Enrolment enrolment = factors.status(account(bob), enroller).pending().orElseThrow();
+        List<String> recoveryCodes = factors.confirm(account(bob),
+                new SecondFactors.Confirmation(enroller, enrolment.id(), TestAccounts.PASSWORD, totp(enrolment.secret())), bob.address());
         assertThat(recoveryCodes).isNotEmpty();
 
         JsonNode doc = export(bob);

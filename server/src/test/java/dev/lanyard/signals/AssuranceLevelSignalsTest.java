@@ -263,11 +263,13 @@ class AssuranceLevelSignalsTest {
         MvcResult started = mvc.perform(post("/settings/security/two-factor/start").with(csrf()).with(member.from()).cookie(member.cookie()))
                 .andReturn();
         assertThat(started.getResponse().getStatus()).isEqualTo(302);
-        String page = mvc.perform(get("/settings/security").with(member.from()).cookie(member.cookie())).andReturn().getResponse().getContentAsString();
+        // Only the browser that started enrolment is shown its secret: it carries the cookie it was given.
+        jakarta.servlet.http.Cookie enrolment = started.getResponse().getCookie("lanyard_enrolment");
+        String page = mvc.perform(get("/settings/security").with(member.from()).cookie(member.cookie(), enrolment)).andReturn().getResponse().getContentAsString();
         java.util.regex.Matcher secret = java.util.regex.Pattern.compile("id=\"two-factor-secret\">([A-Z2-7 ]+)<").matcher(page);
         assertThat(secret.find()).as(page).isTrue();
         byte[] seed = base32(secret.group(1));
-        MvcResult confirmed = mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(member.from()).cookie(member.cookie())
+        MvcResult confirmed = mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(member.from()).cookie(member.cookie(), enrolment)
                 .param("password", TestAccounts.PASSWORD).param("code", totp(seed))).andReturn();
         assertThat(confirmed.getResponse().getStatus()).isEqualTo(200);
         return seed;
