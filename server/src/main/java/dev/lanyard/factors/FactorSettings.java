@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param seedKey        base64 of 32 random bytes: the AES-256-GCM key TOTP seeds are encrypted with at rest.
  *                       Empty: seeds are stored as they are (a warning at start-up). Keep it out of the
  *                       database and its backups (environment, secret store); without it, enrolled authenticator
- *                       apps cannot be checked and members sign in with a recovery code made before it was set
- *                       or lost ({@link RecoveryCodes}: codes made while it is set are keyed from it).
+ *                       apps cannot be checked and members sign in with a recovery code, which does not depend
+ *                       on it ({@link RecoveryCodes}).
  * @param challengeTtl   how long the second step of a sign-in may take
  * @param maxCodeFailures wrong codes after which a sign-in's challenge is dead
  */

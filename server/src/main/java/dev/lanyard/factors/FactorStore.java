@@ -28,8 +28,10 @@ interface FactorStore {
     }
 
     /** A sign-in waiting for its second factor, found by the hash of its id. */
+    /** A sign-in waiting for its second step; {@code passwordStamp} the stamp of the password its first step checked. */
     record Challenge(String idHash, AccountId account, boolean rememberMe, String appType, boolean bearer,
-                     String returnPath, Instant createdAt, Instant expiresAt, int failures, Optional<Instant> usedAt) {
+                     String returnPath, Instant createdAt, Instant expiresAt, int failures, Optional<Instant> usedAt,
+                     String passwordStamp) {
     }
 
     Optional<Totp> find(AccountId account);

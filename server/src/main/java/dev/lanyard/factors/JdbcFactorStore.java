@@ -95,9 +95,10 @@ class JdbcFactorStore implements FactorStore {
     public void insert(Challenge c) {
         jdbc.sql("""
                 INSERT INTO sign_in_challenges (id_hash, account_id, remember_me, app_type, bearer, return_path,
-                    created_at, expires_at)
-                VALUES (:id, :a, :remember, :app, :bearer, :back, :at, :expires)
+                    created_at, expires_at, password_stamp)
+                VALUES (:id, :a, :remember, :app, :bearer, :back, :at, :expires, :stamp)
                 """).param("id", c.idHash()).param("a", c.account().value()).param("remember", c.rememberMe())
+                .param("stamp", c.passwordStamp())
                 .param("app", c.appType()).param("bearer", c.bearer()).param("back", c.returnPath())
                 .param("at", c.createdAt().toEpochMilli()).param("expires", c.expiresAt().toEpochMilli()).update();
     }
@@ -106,13 +107,14 @@ class JdbcFactorStore implements FactorStore {
     public Optional<Challenge> findChallenge(String idHash) {
         return jdbc.sql("""
                 SELECT id_hash, account_id, remember_me, app_type, bearer, return_path, created_at, expires_at,
-                       failures, used_at
+                       failures, used_at, password_stamp
                 FROM sign_in_challenges WHERE id_hash = :id
                 """).param("id", idHash)
                 .query((rs, n) -> new Challenge(rs.getString("id_hash"), new AccountId(rs.getString("account_id")),
                         rs.getBoolean("remember_me"), rs.getString("app_type"), rs.getBoolean("bearer"),
                         rs.getString("return_path"), Instant.ofEpochMilli(rs.getLong("created_at")),
-                        Instant.ofEpochMilli(rs.getLong("expires_at")), rs.getInt("failures"), instant(rs, "used_at")))
+                        Instant.ofEpochMilli(rs.getLong("expires_at")), rs.getInt("failures"), instant(rs, "used_at"),
+                        rs.getString("password_stamp")))
                 .optional();
     }
 

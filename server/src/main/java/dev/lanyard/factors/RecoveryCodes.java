@@ -18,13 +18,11 @@ import dev.lanyard.account.AccountId;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes recovery codes and says how they are kept. A code is kept as HMAC-SHA256 over the account id and the
- * code, so a kept value is bound to its account (no table serves every account, a row copied to another
- * account is no code there): {@code k1:} + hex under a key derived from {@code lanyard.factors.seed-key} when
- * one is set (a stolen database alone then gives nothing to guess against), {@code a1:} + hex under a fixed
- * key when none is. Codes kept before 2026-12-04 are plain SHA-256 of the code (64 hex) and are still
- * accepted, as are {@code a1:} codes after a key was set; a {@code k1:} code needs the key it was made under
- * (docs/decisions/0022-two-factor.md).
+ * Makes recovery codes and says how they are kept. A code is kept as {@code a1:} + HMAC-SHA256 over the account id
+ * and the code under a fixed key, so a kept value is bound to its account: no one table serves every account, and a
+ * row copied to another account is no code there. Not keyed with the seed key, on purpose: recovery codes are the way
+ * back in when that key is lost and the seeds with it (docs/decisions/0022-two-factor.md). Codes kept before
+ * 2026-12-04 are plain SHA-256 of the code (64 hex) and are still accepted, once each.
  */
 @Component
 class RecoveryCodes {
@@ -32,13 +30,7 @@ class RecoveryCodes {
     private static final int LENGTH = 12;
     private static final String ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final byte[] UNKEYED = "lanyard recovery codes, no seed key".getBytes(StandardCharsets.UTF_8);
-
-    private final Optional<byte[]> key;
-
-    RecoveryCodes(SeedCipher cipher) {
-        this.key = cipher.derive("lanyard recovery codes v1");
-    }
+    private static final byte[] KEY = "lanyard recovery codes, no seed key".getBytes(StandardCharsets.UTF_8);
 
     /** New codes as shown to the member ({@code abcd-efgh-jkmn}), and what to keep of them. */
     record Made(List<String> shown, List<String> kept) {
@@ -66,13 +58,12 @@ class RecoveryCodes {
     Set<String> forms(AccountId account, String code) {
         Set<String> forms = new LinkedHashSet<>();
         forms.add(keep(account, code));
-        forms.add("a1:" + mac(UNKEYED, account, code));
         forms.add(SecondFactors.hash(code));
         return forms;
     }
 
-    private String keep(AccountId account, String code) {
-        return key.map(k -> "k1:" + mac(k, account, code)).orElseGet(() -> "a1:" + mac(UNKEYED, account, code));
+    private static String keep(AccountId account, String code) {
+        return "a1:" + mac(KEY, account, code);
     }
 
     private static String mac(byte[] key, AccountId account, String code) {

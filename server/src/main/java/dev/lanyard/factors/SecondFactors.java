@@ -18,6 +18,7 @@ import dev.lanyard.account.Accounts;
 import dev.lanyard.passkeys.PasskeyProblem;
 import dev.lanyard.passkeys.Passkeys;
 import dev.lanyard.passkeys.RelyingParty;
+import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionId;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -226,7 +227,15 @@ public class SecondFactors {
     }
 
     /** What a sign-in asked for, carried across its second step. */
-    public record SignInRequest(boolean rememberMe, String appType, boolean bearer, String returnPath) {
+    /**
+     * What a sign-in asked for, kept with its challenge; {@code passwordStamp} is the stamp of the password its first step
+     * checked ({@code Accounts.PasswordChecked}), which the session it starts must still match.
+     */
+    public record SignInRequest(boolean rememberMe, String appType, boolean bearer, String returnPath, String passwordStamp) {
+        /** {@code session} bound to the password this sign-in's first step checked, when it checked one. */
+        public NewSession withPassword(NewSession session) {
+            return passwordStamp == null || passwordStamp.isEmpty() ? session : session.withPassword(passwordStamp);
+        }
     }
 
     /** A sign-in waiting for its second factor: the challenge id (given to the client, stored hashed). */
@@ -241,13 +250,14 @@ public class SecondFactors {
         String id = dev.lanyard.account.Ids.random("chl_", 32);
         Instant expires = now.plus(settings.challengeTtl());
         store.insert(new FactorStore.Challenge(hash(id), account.id(), request.rememberMe(), request.appType(),
-                request.bearer(), request.returnPath(), now, expires, 0, Optional.empty()));
+                request.bearer(), request.returnPath(), now, expires, 0, Optional.empty(),
+                request.passwordStamp()));
         return new Challenge(id, expires);
     }
 
     /** The sign-in a challenge stands for, while it can still be completed. */
     public Optional<SignInRequest> pending(String challengeId) {
-        return live(challengeId).map(c -> new SignInRequest(c.rememberMe(), c.appType(), c.bearer(), c.returnPath()));
+        return live(challengeId).map(c -> new SignInRequest(c.rememberMe(), c.appType(), c.bearer(), c.returnPath(), c.passwordStamp()));
     }
 
     /** The second factors a live challenge's member can pass it with, for the page that asks. */
@@ -328,7 +338,8 @@ public class SecondFactors {
     }
 
     private static SignInRequest request(FactorStore.Challenge challenge) {
-        return new SignInRequest(challenge.rememberMe(), challenge.appType(), challenge.bearer(), challenge.returnPath());
+        return new SignInRequest(challenge.rememberMe(), challenge.appType(), challenge.bearer(), challenge.returnPath(),
+                challenge.passwordStamp());
     }
 
     private Optional<FactorStore.Challenge> live(String challengeId) {

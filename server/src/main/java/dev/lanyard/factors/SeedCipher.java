@@ -60,21 +60,6 @@ class SeedCipher {
         }
     }
 
-    /**
-     * A key for another use of this server's secret ({@code purpose} names it), derived from the seed key as
-     * HMAC-SHA256(seed key, purpose) so that neither use can stand in for the other; empty without a seed key.
-     */
-    java.util.Optional<byte[]> derive(String purpose) {
-        if (key == null) return java.util.Optional.empty();
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
-            return java.util.Optional.of(mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
-        }
-    }
-
     /** The seed, or {@link FactorProblem.SeedUnreadable} when this server has no key, or another one, for it. */
     byte[] open(String stored, String accountId) {
         if (stored.startsWith("plain:")) return Base32.decode(stored.substring(6)).orElseThrow(FactorProblem.SeedUnreadable::new);

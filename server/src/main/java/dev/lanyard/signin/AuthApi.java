@@ -143,7 +143,7 @@ class AuthApi {
             if (!second.totp()) throw new FactorProblem.PasskeyNeedsBrowser();
             sessions.requireRoom(account.id());
             SecondFactors.Challenge challenge = factors.challenge(account, new SecondFactors.SignInRequest(
-                    Boolean.TRUE.equals(body.rememberMe()), appType.name(), bearer, ""));
+                    Boolean.TRUE.equals(body.rememberMe()), appType.name(), bearer, "", checked.stamp()));
             return ResponseEntity.ok(new SecondFactorNeeded("totp", challenge.id(), challenge.expiresAt()));
         }
         Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe()))
@@ -170,8 +170,8 @@ class AuthApi {
         SecondFactors.Passed passed = factors.verify(body.challenge(), body.code(), origin.ip());
         SecondFactors.SignInRequest asked = passed.request();
         AppType appType = AppType.parse(asked.appType()).orElse(asked.bearer() ? AppType.API : AppType.WEB);
-        Sessions.Started started = sessions.signIn(new NewSession(passed.account().id(), origin, appType, asked.rememberMe(), Verification.PASSWORD_AND_CODE),
-                Optional.ofNullable(current));
+        Sessions.Started started = sessions.signIn(asked.withPassword(new NewSession(passed.account().id(), origin, appType,
+                asked.rememberMe(), Verification.PASSWORD_AND_CODE)), Optional.ofNullable(current));
         if (!asked.bearer()) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new SignedIn(AccountJson.of(passed.account()), json(started), asked.bearer() ? started.token() : null));

@@ -122,12 +122,17 @@ class SecondStepPages {
         challengeCookie.clear(request, response);
         SecondFactors.SignInRequest asked = passed.request();
         try {
-            cookie.write(request, response, sessions.signIn(new NewSession(passed.account().id(), origin, AppType.WEB,
-                    asked.rememberMe(), how), Optional.ofNullable(current)));
+            cookie.write(request, response, sessions.signIn(asked.withPassword(new NewSession(passed.account().id(), origin,
+                    AppType.WEB, asked.rememberMe(), how)), Optional.ofNullable(current)));
         } catch (AccountProblem.SessionLimitReached limit) {
             // Another sign-in took the last place after the password step's check (SignInPages): said on the sign-in page.
             response.setStatus(HttpStatus.CONFLICT.value());
             model.addAttribute("error", limit.getMessage());
+            return "signin/login";
+        } catch (AccountProblem.InvalidCredentials changed) {
+            // The password changed since the first step checked it: that sign-in proved a password that is no longer it.
+            response.setStatus(HttpStatus.UNAUTHORIZED.value());
+            model.addAttribute("error", "The password was changed since you typed it. Sign in again with the new one.");
             return "signin/login";
         }
         Optional<String> back = ReturnPath.of(asked.returnPath());

@@ -80,7 +80,7 @@ class SignInPages {
                 sessions.requireRoom(account.id());
                 // No session yet: the second factor comes first, on /login/verify. Remember me and the return path wait with it.
                 challengeCookie.write(request, response, factors.challenge(account,
-                        new SecondFactors.SignInRequest(rememberMe, AppType.WEB.name(), false, back.orElse(""))));
+                        new SecondFactors.SignInRequest(rememberMe, AppType.WEB.name(), false, back.orElse(""), checked.stamp())));
                 return "redirect:/login/verify";
             }
             cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe)

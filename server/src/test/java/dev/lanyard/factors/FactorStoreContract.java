@@ -185,7 +185,7 @@ abstract class FactorStoreContract {
     }
 
     private FactorStore.Challenge challenge(AccountId who, String idHash, Instant expires) {
-        return new FactorStore.Challenge(idHash, who, true, "WEB", false, "/oauth2/authorize?x=1", T0, expires, 0, Optional.empty());
+        return new FactorStore.Challenge(idHash, who, true, "WEB", false, "/oauth2/authorize?x=1", T0, expires, 0, Optional.empty(), "stamp");
     }
 
     @Test
@@ -198,6 +198,7 @@ abstract class FactorStoreContract {
             assertThat(c.account()).isEqualTo(alice);
             assertThat(c.rememberMe()).isTrue();
             assertThat(c.returnPath()).isEqualTo("/oauth2/authorize?x=1");
+            assertThat(c.passwordStamp()).isEqualTo("stamp");
             assertThat(c.usedAt()).isEmpty();
         });
         assertThat(store.consume(id, T0.plusSeconds(10), 5)).isEqualTo(1);

@@ -35,6 +35,8 @@ class TwoFactorSignInTest {
     MutableClock clock;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    dev.lanyard.account.Accounts accounts;
 
     private ApiClient api;
     private TwoFactorClient factors;
@@ -89,6 +91,25 @@ class TwoFactorSignInTest {
         assertThat(current(token).path("verified").asBoolean()).isTrue();
         assertThat(codeStep(challenge, factors.code(enrolled.seed()), address).getResponse().getStatus())
                 .as("the challenge is used up").isEqualTo(401);
+    }
+
+    /** A challenge begun with a password that was changed before its code came starts no session. */
+    @Test
+    void aChallengeBegunBeforeAPasswordChangeStartsNoSession() throws Exception {
+        Member ann = api.signUp("ann");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(ann);
+        String address = ApiClient.newAddress();
+        String challenge = TwoFactorClient.challengeCookie(passwordStep(ann, address, null, false).getResponse()).orElseThrow();
+
+        accounts.changePassword(new dev.lanyard.account.AccountId(ann.accountId()), new dev.lanyard.account.PasswordChange(
+                TestAccounts.PASSWORD, "a new and much longer passphrase", true,
+                new dev.lanyard.account.PasswordChange.Origin("ses_elsewhere", "Firefox on Linux", "", address)));
+        clock.advance(Duration.ofSeconds(30));
+        MvcResult late = codeStep(challenge, factors.code(enrolled.seed()), address);
+
+        assertThat(late.getResponse().getStatus()).isEqualTo(401);
+        assertThat(ApiClient.sessionCookie(late.getResponse())).as("no session").isEmpty();
+        assertThat(late.getResponse().getContentAsString()).contains("The password was changed since you typed it.");
     }
 
     @Test
