@@ -117,8 +117,10 @@ class SessionPages {
      */
     @GetMapping(value = "/settings/sessions/events", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
     ResponseEntity<SseEmitter> events(@AuthenticationPrincipal CurrentSession current) {
-        return live.subscribe(current).map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(liveSettings.backoff().toSeconds())).build());
+        // The connection closes with the stream: an idle kept-alive connection after it would still hold its buffers.
+        return live.subscribe(current).map(emitter -> ResponseEntity.ok().header(HttpHeaders.CONNECTION, "close").body(emitter))
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.CONNECTION, "close")
+                        .header(HttpHeaders.RETRY_AFTER, Long.toString(liveSettings.backoff().toSeconds())).build());
     }
 
     @GetMapping("/settings/sessions/history")

@@ -230,6 +230,14 @@ class LiveStreamLimitsTest {
         assertThat(live.held()).isEqualTo(before);
     }
 
+    @Test
+    void theDefaultCeilingIsATenthOfTheHeapAtMostHalfOfTomcatsConnections() {
+        assertThat(LiveSettings.defaultMaxStreams(256L << 20)).as("run.sh's heap").isEqualTo(204);
+        assertThat(LiveSettings.defaultMaxStreams(1L << 30)).isEqualTo(819);
+        assertThat(LiveSettings.defaultMaxStreams(16L << 30)).isEqualTo(LiveSettings.MOST_STREAMS);
+        assertThat(LiveSettings.defaultMaxStreams(1L << 20)).isEqualTo(1);
+    }
+
     /** A stream read off a plain socket, as lines (chunk sizes among them), so a test can drop the connection itself. */
     static final class RawStream {
         final Socket socket;
