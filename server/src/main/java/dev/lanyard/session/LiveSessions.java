@@ -1,14 +1,21 @@
 package dev.lanyard.session;
 
 import java.io.IOException;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.lanyard.account.AccountId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -21,34 +28,99 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * member's pages hear {@code changed} and refresh their list; the page of the session that ended
  * hears {@code signed-out} with the reason, and its stream closes. Endings on other nodes arrive
  * through {@link SessionBroadcast}.
+ *
+ * <p>Streams are capped (docs/decisions/0056-live-streams-capped.md): per session and per account a new
+ * stream closes the oldest, whose page hears {@code replaced} and stops listening; past the node's
+ * ceiling a new page gets none. A stream counts from the moment it is admitted until the container reports
+ * it completed, so the ceiling holds what the server really holds.
  */
 @Component
 class LiveSessions implements SessionBroadcast.Listener {
-    static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
+    /** The event a page hears when a newer page of its session or account took its stream; it stops listening. */
+    static final String REPLACED = "replaced";
+    private static final Logger log = LoggerFactory.getLogger(LiveSessions.class);
 
-    private record Subscriber(SessionId session, AccountId account, SseEmitter emitter) {
+    /** One open stream. {@code closing} is the heartbeat at which it was told to close, -1 while open. */
+    private static final class Subscriber {
+        final SessionId session;
+        final AccountId account;
+        final SseEmitter emitter;
+        final long opened;
+        final long openedAtBeat;
+        private final AtomicLong closingSince = new AtomicLong(-1);
+        private final AtomicBoolean completed = new AtomicBoolean();
+
+        Subscriber(SessionId session, AccountId account, SseEmitter emitter, long opened, long openedAtBeat) {
+            this.session = session;
+            this.account = account;
+            this.emitter = emitter;
+            this.opened = opened;
+            this.openedAtBeat = openedAtBeat;
+        }
+
+        boolean open() {
+            return closingSince.get() < 0;
+        }
+
+        /** Marks it closing; true only for the call that did, so only one tells the page why. */
+        boolean close(long beat) {
+            return closingSince.compareAndSet(-1, beat);
+        }
     }
 
     private final Map<AccountId, Set<Subscriber>> byAccount = new ConcurrentHashMap<>();
     private final Map<SessionId, Set<Subscriber>> bySession = new ConcurrentHashMap<>();
+    /** Guards admission and removal, so the caps and the count agree; sends happen outside it. */
+    private final Object admission = new Object();
+    private int held;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong beats = new AtomicLong();
     private final SessionStore store;
+    private final LiveSettings settings;
 
-    LiveSessions(SessionBroadcast broadcast, SessionStore store) {
+    LiveSessions(SessionBroadcast broadcast, SessionStore store, LiveSettings settings) {
         this.store = store;
+        this.settings = settings;
         broadcast.register(this);
     }
 
-    SseEmitter subscribe(CurrentSession current) {
-        SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-        Subscriber subscriber = new Subscriber(current.id(), current.account().id(), emitter);
-        byAccount.computeIfAbsent(subscriber.account(), k -> ConcurrentHashMap.newKeySet()).add(subscriber);
-        bySession.computeIfAbsent(subscriber.session(), k -> ConcurrentHashMap.newKeySet()).add(subscriber);
-        Runnable remove = () -> remove(subscriber);
-        emitter.onCompletion(remove);
-        emitter.onTimeout(remove);
-        emitter.onError(e -> remove.run());
+    /**
+     * A stream for the page of {@code current}, closing the oldest of its session's or account's when they
+     * are at their cap; empty when the node already holds {@link LiveSettings#maxStreams()} and none of them
+     * would make room.
+     */
+    Optional<SseEmitter> subscribe(CurrentSession current) {
+        SseEmitter emitter = new SseEmitter(settings.timeout().toMillis());
+        Subscriber subscriber = new Subscriber(current.id(), current.account().id(), emitter, sequence.incrementAndGet(), beats.get());
+        List<Subscriber> replaced = new ArrayList<>(2);
+        synchronized (admission) {
+            oldestOpen(bySession.get(subscriber.session), settings.perSession(), replaced).ifPresent(replaced::add);
+            oldestOpen(byAccount.get(subscriber.account), settings.perAccount(), replaced).ifPresent(replaced::add);
+            // A replacement does not add to what the node holds, so a member at their own cap is never refused.
+            if (held - replaced.size() >= settings.maxStreams()) return Optional.empty();
+            replaced.removeIf(s -> !s.close(beats.get()));
+            byAccount.computeIfAbsent(subscriber.account, k -> ConcurrentHashMap.newKeySet()).add(subscriber);
+            bySession.computeIfAbsent(subscriber.session, k -> ConcurrentHashMap.newKeySet()).add(subscriber);
+            held++;
+        }
+        emitter.onCompletion(() -> forget(subscriber));
+        emitter.onTimeout(() -> end(subscriber));
+        emitter.onError(e -> end(subscriber));
+        for (Subscriber old : replaced) {
+            // The retry field holds back a page whose script predates REPLACED: its EventSource waits that long.
+            send(old, SseEmitter.event().reconnectTime(settings.backoff().toMillis()).name(REPLACED).data("another page"));
+            complete(old);
+        }
         send(subscriber, SseEmitter.event().name("ready").data("ok"));
-        return emitter;
+        return Optional.of(emitter);
+    }
+
+    /** The oldest open stream of {@code set} when its open ones, less those already being replaced, fill {@code cap}. */
+    private static Optional<Subscriber> oldestOpen(Set<Subscriber> set, int cap, List<Subscriber> replaced) {
+        if (set == null) return Optional.empty();
+        List<Subscriber> open = set.stream().filter(s -> s.open() && !replaced.contains(s)).toList();
+        if (open.size() < cap) return Optional.empty();
+        return open.stream().min(Comparator.comparingLong(s -> s.opened));
     }
 
     @Override
@@ -56,18 +128,18 @@ class LiveSessions implements SessionBroadcast.Listener {
         if (byAccount.isEmpty()) return;
         // Every ended page first hears that it was signed out; then each account's other pages
         // refresh once, however many of its sessions ended together.
-        Set<AccountId> accounts = new java.util.HashSet<>();
+        Set<AccountId> accounts = new HashSet<>();
         // One read for the whole batch, not one per session: a team sign-out ends thousands at once.
-        Map<SessionId, Session> rows = new java.util.HashMap<>();
+        Map<SessionId, Session> rows = new HashMap<>();
         store.findAnyOwner(ids).forEach(row -> rows.put(row.id(), row));
         for (SessionId id : ids) {
             Set<Subscriber> own = bySession.getOrDefault(id, Set.of());
             Optional<Session> session = Optional.ofNullable(rows.get(id));
             session.ifPresent(x -> accounts.add(x.account()));
             for (Subscriber s : own) {
-                // The stream may be closing at the same moment (timeout, the page going away):
-                // only whoever takes the subscriber out tells the page.
-                if (!remove(s)) continue;
+                // The stream may be closing at the same moment (timeout, the page going away, replaced):
+                // only whoever marks it closing tells the page.
+                if (!s.close(beats.get())) continue;
                 EndReason reason = session.flatMap(Session::ending).map(Session.Ending::reason).orElse(EndReason.REVOKED);
                 send(s, SseEmitter.event().name("signed-out")
                         .data(Map.of("reason", reason.code(), "message", reason.notice())));
@@ -84,61 +156,97 @@ class LiveSessions implements SessionBroadcast.Listener {
 
     private void changed(AccountId account) {
         for (Subscriber s : byAccount.getOrDefault(account, Set.of())) {
-            send(s, SseEmitter.event().name("changed").data("sessions"));
+            if (s.open()) send(s, SseEmitter.event().name("changed").data("sessions"));
         }
     }
 
-    /** Keeps idle streams open through proxies, and finds the ones whose page has gone. */
-    @Scheduled(fixedRate = 20_000)
+    /**
+     * Keeps idle streams open through proxies and finds the ones whose page has gone: writing to a closed
+     * connection fails (the first write after the page went away may still be taken by the network, the
+     * next is not), and a failed write completes the stream. A stream the container has not reported
+     * completed one heartbeat after it was told to close, or that outlived its timeout, stops being counted.
+     */
+    @Scheduled(fixedRateString = "${lanyard.live.heartbeat:15s}", initialDelayString = "${lanyard.live.heartbeat:15s}")
     void heartbeat() {
-        byAccount.values().forEach(set -> set.forEach(s -> send(s, SseEmitter.event().comment("♥"))));
+        long beat = beats.incrementAndGet();
+        long lifetime = settings.timeout().toMillis() / settings.heartbeat().toMillis() + 2;
+        for (Set<Subscriber> set : bySession.values()) {
+            for (Subscriber s : set) {
+                if (s.open() && beat - s.openedAtBeat <= lifetime) {
+                    send(s, SseEmitter.event().comment("♥"));
+                } else if ((!s.open() && s.closingSince.get() < beat - 1) || beat - s.openedAtBeat > lifetime) {
+                    log.debug("A live stream was not reported completed; no longer counted");
+                    end(s);
+                    forget(s);
+                }
+            }
+        }
     }
 
     /** Closes the streams first, so a graceful shutdown does not wait on them. */
     @EventListener(ContextClosedEvent.class)
     void closeAll() {
-        byAccount.values().forEach(set -> set.forEach(this::complete));
+        bySession.values().forEach(set -> set.forEach(this::end));
     }
 
-    int subscribers() {
-        return byAccount.values().stream().mapToInt(Set::size).sum();
+    /** Streams this node holds: admitted and not yet reported completed by the container. */
+    int held() {
+        synchronized (admission) {
+            return held;
+        }
+    }
+
+    /** Streams of {@code session} still listening (not told to close). */
+    int listening(SessionId session) {
+        return (int) bySession.getOrDefault(session, Set.of()).stream().filter(Subscriber::open).count();
+    }
+
+    /** Streams of {@code account} still listening (not told to close). */
+    int listening(AccountId account) {
+        return (int) byAccount.getOrDefault(account, Set.of()).stream().filter(Subscriber::open).count();
     }
 
     private void send(Subscriber s, SseEmitter.SseEventBuilder event) {
         try {
-            synchronized (s.emitter()) {
-                s.emitter().send(event);
-            }
+            s.emitter.send(event);
         } catch (IOException | IllegalStateException gone) {
-            remove(s);
+            // The page went away, or the stream is already complete: release the request, not just the index entry.
+            end(s);
         }
+    }
+
+    /** Marks the stream closing and completes it; its index entry goes when the container reports it completed. */
+    private void end(Subscriber s) {
+        s.close(beats.get());
+        complete(s);
     }
 
     /**
-     * Ends the page's stream. The container may be closing it at the same moment (the page went away,
-     * the stream timed out), and then refuses the dispatch that completing asks for: the page is gone.
+     * Completes the page's stream, once. The container may be closing it at the same moment (the page went away,
+     * the stream timed out), and then refuses the dispatch that completing asks for: the page is gone either way.
      */
     private void complete(Subscriber s) {
+        if (!s.completed.compareAndSet(false, true)) return;
         try {
-            synchronized (s.emitter()) {
-                s.emitter().complete();
-            }
+            s.emitter.complete();
         } catch (IllegalStateException gone) {
-            remove(s);
+            log.trace("The live stream was already closing", gone);
         }
     }
 
-    /** Takes the subscriber out; true only for the call that actually removed it. */
-    private boolean remove(Subscriber s) {
-        byAccount.computeIfPresent(s.account(), (k, set) -> {
-            set.remove(s);
-            return set.isEmpty() ? null : set;
-        });
-        boolean[] removed = new boolean[1];
-        bySession.computeIfPresent(s.session(), (k, set) -> {
-            removed[0] = set.remove(s);
-            return set.isEmpty() ? null : set;
-        });
-        return removed[0];
+    /** Takes the subscriber out of both indexes and the count; repeating it changes nothing. */
+    private void forget(Subscriber s) {
+        synchronized (admission) {
+            boolean[] removed = new boolean[1];
+            bySession.computeIfPresent(s.session, (k, set) -> {
+                removed[0] = set.remove(s);
+                return set.isEmpty() ? null : set;
+            });
+            byAccount.computeIfPresent(s.account, (k, set) -> {
+                set.remove(s);
+                return set.isEmpty() ? null : set;
+            });
+            if (removed[0]) held--;
+        }
     }
 }

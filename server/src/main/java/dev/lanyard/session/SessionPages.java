@@ -8,7 +8,9 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
@@ -42,13 +45,15 @@ class SessionPages {
     private final SessionSettings settings;
     private final SessionCookie cookie;
     private final LiveSessions live;
+    private final LiveSettings liveSettings;
     private final Timeline timeline;
     private final Approvals approvals;
     private final Clock clock;
 
     SessionPages(Sessions sessions, dev.lanyard.account.Members members, SessionSettings settings, SessionCookie cookie,
-                 LiveSessions live, Timeline timeline, Approvals approvals, Clock clock) {
+                 LiveSessions live, LiveSettings liveSettings, Timeline timeline, Approvals approvals, Clock clock) {
         this.approvals = approvals;
+        this.liveSettings = liveSettings;
         this.sessions = sessions;
         this.members = members;
         this.live = live;
@@ -105,11 +110,17 @@ class SessionPages {
         return "sessions/list";
     }
 
-    /** The live stream of an open page: "changed" when the list should refresh, "signed-out" when this session ended. */
+    /**
+     * The live stream of an open page: "changed" when the list should refresh, "signed-out" when this session ended,
+     * "replaced" when a newer page took its place. When the node holds as many streams as it may, 503 with Retry-After:
+     * the page works on without live updates.
+     */
     @GetMapping(value = "/settings/sessions/events", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
-    @org.springframework.web.bind.annotation.ResponseBody
-    org.springframework.web.servlet.mvc.method.annotation.SseEmitter events(@AuthenticationPrincipal CurrentSession current) {
-        return live.subscribe(current);
+    ResponseEntity<SseEmitter> events(@AuthenticationPrincipal CurrentSession current) {
+        // The connection closes with the stream: an idle kept-alive connection after it would still hold its buffers.
+        return live.subscribe(current).map(emitter -> ResponseEntity.ok().header(HttpHeaders.CONNECTION, "close").body(emitter))
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.CONNECTION, "close")
+                        .header(HttpHeaders.RETRY_AFTER, Long.toString(liveSettings.backoff().toSeconds())).build());
     }
 
     @GetMapping("/settings/sessions/history")
