@@ -218,7 +218,7 @@ class LiveStreamLimitsTest {
         Account alice = someone();
         Sessions.Started laptop = signIn(alice);
         ApiKeys.Created key = apiKeys.create(new CurrentSession(laptop.session().id(), alice, AppType.WEB),
-                new ApiKeys.NewApiKey("live", List.of("sessions:read"), Optional.empty()));
+                new ApiKeys.NewApiKey("live", List.of("sessions:read"), Optional.empty()), TestAccounts.PASSWORD, "127.0.0.1");
         int before = live.held();
 
         HttpResponse<String> response = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + EVENTS))
