@@ -23,6 +23,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class Mailer {
     private static final Logger log = LoggerFactory.getLogger(Mailer.class);
 
+    /** How a mail gives a time: "4 Dec 2026, 17:40 UTC", whatever the reader's locale. */
+    public static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter
+            .ofPattern("d MMM yyyy, HH:mm 'UTC'", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC);
+
     /** A mail kept in the development outbox. */
     public record Kept(long id, String recipient, String subject, String body, java.time.Instant at) {
     }

@@ -1,15 +1,10 @@
 package dev.lanyard.account;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /** The mail that tells a member their password was changed (PRODUCT.md V4): when, from where, and what to do if it wasn't them. */
 final class PasswordChangedMail {
     static final String SUBJECT = "Your Lanyard password was changed";
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private PasswordChangedMail() {
     }
@@ -38,7 +33,7 @@ final class PasswordChangedMail {
                   2. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
                   3. Check your sessions at %s/settings/sessions and your API keys at %s/settings/api-keys,
                      and revoke anything you don't recognize.
-                """.formatted(account.name(), account.email(), WHEN.format(at), orUnknown(from.device()),
+                """.formatted(account.name(), account.email(), Mailer.WHEN.format(at), orUnknown(from.device()),
                 orUnknown(from.location()), others, baseUrl, baseUrl, baseUrl, baseUrl);
     }
 

@@ -1,8 +1,5 @@
 package dev.lanyard.factors;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Mailer;
@@ -17,8 +14,6 @@ import org.springframework.stereotype.Component;
 @Component
 class RecoveryCodesMail {
     static final String SUBJECT = "Your Lanyard recovery codes were replaced";
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private final Mailer mailer;
 
@@ -50,7 +45,7 @@ class RecoveryCodesMail {
                      new recovery codes only you have seen.
                   3. Check your sessions at %s/settings/sessions, and ask an admin of your team to sign out
                      every session of your account if you cannot sign in.
-                """.formatted(account.name(), account.email(), WHEN.format(event.at()),
+                """.formatted(account.name(), account.email(), Mailer.WHEN.format(event.at()),
                 event.address() == null || event.address().isBlank() ? "unknown" : event.address(), base, base));
     }
 }

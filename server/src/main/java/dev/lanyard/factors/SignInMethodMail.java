@@ -1,9 +1,6 @@
 package dev.lanyard.factors;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
@@ -20,8 +17,6 @@ import org.springframework.stereotype.Component;
 @Component
 class SignInMethodMail {
     static final String SUBJECT = "A sign-in method was added to your Lanyard account";
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private final Mailer mailer;
     private final Accounts accounts;
@@ -59,6 +54,6 @@ class SignInMethodMail {
                   2. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
                   3. Check your sessions at %s/settings/sessions, and ask an admin of your team to sign out
                      every session of your account if you cannot sign in.
-                """.formatted(account.name(), account.email(), WHEN.format(at), what, base, base, base));
+                """.formatted(account.name(), account.email(), Mailer.WHEN.format(at), what, base, base, base));
     }
 }

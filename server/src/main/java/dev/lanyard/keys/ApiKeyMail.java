@@ -1,8 +1,5 @@
 package dev.lanyard.keys;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 import dev.lanyard.account.Accounts;
@@ -18,8 +15,6 @@ import org.springframework.stereotype.Component;
 @Component
 class ApiKeyMail {
     static final String SUBJECT = "An API key was created on your Lanyard account";
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private final Mailer mailer;
     private final Accounts accounts;
@@ -54,8 +49,8 @@ class ApiKeyMail {
                       1. Revoke it at %s/settings/api-keys.
                       2. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
                       3. Check your sessions at %s/settings/sessions.
-                    """.formatted(account.name(), account.email(), WHEN.format(event.at()), key.name(), key.shown(), scopes,
-                    key.expiresAt().map(WHEN::format).orElse("never"), base, base, base));
+                    """.formatted(account.name(), account.email(), Mailer.WHEN.format(event.at()), key.name(), key.shown(), scopes,
+                    key.expiresAt().map(Mailer.WHEN::format).orElse("never"), base, base, base));
         });
     }
 }

@@ -6,12 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -38,8 +35,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 class SignInAlerts {
     static final Set<String> ALERTING = Set.of(RiskRules.NEW_DEVICE, RiskRules.NEW_COUNTRY, RiskRules.IMPOSSIBLE_TRAVEL);
-    static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private final AlertStore store;
     private final Sessions sessions;
@@ -103,7 +98,7 @@ class SignInAlerts {
 
                 You get this mail because "Email me when a new device signs in" is on: %s/settings/security
                 """.formatted(account.name().isBlank() ? account.email() : account.name(), s.device().description(),
-                s.location().label(), WHEN.format(s.createdAt()), why, base, token,
+                s.location().label(), Mailer.WHEN.format(s.createdAt()), why, base, token,
                 settings.alertLinkLifetime().toHours(), base, base);
     }
 
