@@ -2,7 +2,7 @@
 // event stream: "changed" refreshes the sessions list in place, "signed-out" tells the person at
 // once that this session has ended, and why, and then takes them to the sign-in page.
 // The server caps the streams (docs/decisions/0056-live-streams-capped.md): "replaced" means a newer
-// page of this session or account took this one's stream, and this page stops listening; a stream the
+// page of this tab, session or account took this one's stream, and this page stops listening; a stream the
 // server refused (503 when it holds all it may) is asked for again a few minutes later. The page works
 // the same without live updates.
 (function () {
@@ -11,10 +11,22 @@
   var RETRY_MS = 5 * 60 * 1000;
   var stream = null;
   var stopped = false;
+  // This tab's own id, kept while the tab lives: the stream of the page this tab showed before is then closed
+  // at once for this one, not counted against the session's few streams until a heartbeat finds it gone.
+  var tab = null;
+  try {
+    tab = window.sessionStorage.getItem("lanyard-tab");
+    if (!tab) {
+      var bytes = new Uint8Array(8);
+      window.crypto.getRandomValues(bytes);
+      tab = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      window.sessionStorage.setItem("lanyard-tab", tab);
+    }
+  } catch (e) { tab = null; /* no storage: the server counts this page's stream until it is found gone */ }
 
   function open() {
     if (stopped) return;
-    stream = new EventSource("/settings/sessions/events");
+    stream = new EventSource("/settings/sessions/events" + (tab ? "?tab=" + tab : ""));
     stream.addEventListener("changed", changed);
     stream.addEventListener("signed-out", signedOut);
     stream.addEventListener("replaced", stop);

@@ -83,11 +83,12 @@ final class AuditExport {
     }
 
     /**
-     * One CSV field (RFC 4180), always quoted, quotes doubled. A value a spreadsheet would take for a formula
-     * (starting with =, +, -, @, tab or carriage return) gets a leading single quote, so opening the export never runs
-     * what a person typed into a session name or a reason. Quoted whatever it holds: a spreadsheet whose locale
-     * separates by semicolons (or tabs) would otherwise split an unquoted {@code laptop;=2+5} there and take the
-     * second part for a formula of its own. The JSON export keeps every value exactly.
+     * One CSV field (RFC 4180), always quoted, quotes doubled. A value a spreadsheet would take for a formula gets a
+     * single quote before it: at its start (=, +, -, @, tab or carriage return), and after any character a spreadsheet
+     * may split on (comma, semicolon, tab, pipe). A spreadsheet whose locale separates by semicolons reads the row from
+     * its unquoted start, so the quotes around a session name named {@code laptop;=2+5} do not hold there, and
+     * {@code =2+5} would be a formula of its own (outside review); it reads {@code '=2+5} instead. So opening the export
+     * never runs what a person typed into a session name or a reason. The JSON export keeps every value exactly.
      */
     static String cell(String value) {
         if (value == null || value.isEmpty()) return "";
@@ -95,8 +96,12 @@ final class AuditExport {
             case '=', '+', '-', '@', '\t', '\r' -> "'" + value;
             default -> value;
         };
+        safe = AFTER_A_SEPARATOR.matcher(safe).replaceAll("$1'$2");
         return '"' + safe.replace("\"", "\"\"") + '"';
     }
+
+    /** A separator a spreadsheet may split on, any spaces, then a character that starts a formula. */
+    private static final java.util.regex.Pattern AFTER_A_SEPARATOR = java.util.regex.Pattern.compile("([,;\\t|] *)([=+\\-@])");
 
     static void writeJson(AuditLog audit, AuditQuery query, Viewer viewer, java.io.OutputStream out, JsonMapper json) throws IOException {
         // The container, not the generator, closes the response. Closing after a failed read must not end the

@@ -38,6 +38,7 @@ public class SecondFactors {
     static final String ISSUER = "Lanyard";
 
     private final FactorStore store;
+    private final org.springframework.transaction.support.TransactionTemplate transactions;
     private final SeedCipher cipher;
     private final RecoveryCodes recoveryCodes;
     private final Accounts accounts;
@@ -47,7 +48,9 @@ public class SecondFactors {
     private final Clock clock;
 
     SecondFactors(FactorStore store, SeedCipher cipher, RecoveryCodes recoveryCodes, Accounts accounts, FactorSettings settings,
-                  Passkeys passkeys, ApplicationEventPublisher events, Clock clock) {
+                  Passkeys passkeys, ApplicationEventPublisher events, Clock clock,
+                  org.springframework.transaction.support.TransactionTemplate transactions) {
+        this.transactions = transactions;
         this.store = store;
         this.recoveryCodes = recoveryCodes;
         this.passkeys = passkeys;
@@ -205,15 +208,18 @@ public class SecondFactors {
      * (the password, because the new codes are a way in: a copied session cookie with a glimpse of the app
      * must not be enough). The member is told by email ({@link RecoveryCodesMail}).
      */
-    @Transactional(noRollbackFor = {FactorProblem.WrongCode.class, dev.lanyard.account.AccountProblem.class})
     public List<String> regenerateRecoveryCodes(Account account, String password, String code, String address) {
         if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
+        // Both checks before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one),
+        // and a wrong password or code stays counted by the throttle.
         accounts.authenticate(account.email(), password, address);
         requireCode(account, code, address);
-        Instant now = clock.instant();
-        List<String> codes = newRecoveryCodes(account.id(), now);
-        events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, address, now));
-        return codes;
+        return transactions.execute(tx -> {
+            Instant now = clock.instant();
+            List<String> codes = newRecoveryCodes(account.id(), now);
+            events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, address, now));
+            return codes;
+        });
     }
 
     /** Turns two-factor authentication off, with the member's password and a code (or a recovery code). */

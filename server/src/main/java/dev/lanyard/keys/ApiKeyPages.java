@@ -92,10 +92,11 @@ class ApiKeyPages {
         Optional<Duration> lifetime = Optional.ofNullable(EXPIRIES.get(expires));
         try {
             if (!expires.isEmpty() && lifetime.isEmpty()) throw new KeyProblem.InvalidInput("expires", "Choose one of the offered expiries.");
+            // Post/Redirect/Get: the secret waits, sealed, for the one page that shows it; never in the URL. Kept in the
+            // key's own transaction: a key whose secret could not be kept is not made either.
             var created = keys.create(current, new ApiKeys.NewApiKey(name, scopes == null ? List.of() : scopes,
-                    lifetime.map(d -> clock.instant().plus(d))), password, addresses.resolve(request).getHostAddress());
-            // Post/Redirect/Get: the secret waits, sealed, for the one page that shows it; never in the URL.
-            handover.hold(current.id(), created, request, response);
+                    lifetime.map(d -> clock.instant().plus(d))), password, addresses.resolve(request).getHostAddress(),
+                    made -> handover.hold(current.id(), made, request, response));
             return "redirect:/settings/api-keys/" + created.key().id().value() + "/created";
         } catch (KeyProblem.InvalidInput | KeyProblem.Forbidden | AccountProblem.InvalidCredentials | AccountProblem.TooManyAttempts refused) {
             if (refused instanceof AccountProblem.TooManyAttempts tooMany) Throttled.status(response, tooMany, HttpStatus.TOO_MANY_REQUESTS);

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.SortedMap;
 
 import dev.lanyard.account.AccountId;
-import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.ApiKeyToken;
@@ -28,6 +27,7 @@ import dev.lanyard.session.TeamSessions;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Creating, listing and revoking API keys (PRODUCT.md A1). A key is a session of app type API
@@ -47,8 +47,11 @@ public class ApiKeys {
     private final Clock clock;
 
     private final Accounts accounts;
+    private final TransactionTemplate transactions;
 
-    ApiKeys(ApiKeyStore store, Sessions sessions, TeamSessions team, ApplicationEventPublisher events, Clock clock, Accounts accounts) {
+    ApiKeys(ApiKeyStore store, Sessions sessions, TeamSessions team, ApplicationEventPublisher events, Clock clock, Accounts accounts,
+            TransactionTemplate transactions) {
+        this.transactions = transactions;
         this.store = store;
         this.sessions = sessions;
         this.team = team;
@@ -87,13 +90,20 @@ public class ApiKeys {
      * Creates a key with the member's password: a key is a way into the account that outlives a password change and a
      * sign-out everywhere (decision 18), so a copied session cookie must not be enough to make one, as it is not for a
      * passkey or an authenticator app. A wrong password counts towards the sign-in throttle; the member is mailed
-     * ({@link ApiKeyMail}).
+     * ({@link ApiKeyMail}). The password is checked before the transaction (an Argon2 hash must not hold the database's
+     * writer, SQLite's only one); {@code alongside} runs in the transaction that makes the key, so what it keeps of the
+     * new key (the page's sealed secret) is made with it or not at all.
      *
      * @throws dev.lanyard.account.AccountProblem.InvalidCredentials a wrong password
      * @throws dev.lanyard.account.AccountProblem.TooManyAttempts    too many wrong passwords lately
      */
-    @Transactional(noRollbackFor = AccountProblem.class)
     public Created create(CurrentSession by, NewApiKey request, String password, String address) {
+        return create(by, request, password, address, created -> { });
+    }
+
+    /** As {@link #create(CurrentSession, NewApiKey, String, String)}, running {@code alongside} in its transaction. */
+    public Created create(CurrentSession by, NewApiKey request, String password, String address,
+                          java.util.function.Consumer<Created> alongside) {
         if (by.apiKey()) throw new KeyProblem.Forbidden("An API key cannot create API keys.");
         String name = name(request.name());
         Set<KeyScope> scopes = scopes(request.scopes(), by);
@@ -104,6 +114,14 @@ public class ApiKeys {
         if (password == null || password.isEmpty())
             throw new KeyProblem.InvalidInput("password", "Enter your password: an API key is a way into your account.");
         accounts.authenticate(by.account().email(), password, address);
+        return transactions.execute(tx -> {
+            Created created = insert(by, name, scopes, expires);
+            alongside.accept(created);
+            return created;
+        });
+    }
+
+    private Created insert(CurrentSession by, String name, Set<KeyScope> scopes, Optional<Instant> expires) {
         String secret = ApiKeyToken.generate();
         Session session = sessions.startKey(new Sessions.NewKey(by.account().id(), name, secret, expires));
         ApiKey key = new ApiKey(session.id(), by.account().id(), name, ApiKeyToken.shown(secret), scopes,

@@ -38,21 +38,26 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class LiveSessions implements SessionBroadcast.Listener {
     /** The event a page hears when a newer page of its session or account took its stream; it stops listening. */
     static final String REPLACED = "replaced";
+    /** What a tab id may be: live.js makes 16 hex digits. */
+    private static final java.util.regex.Pattern TAB = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,40}");
     private static final Logger log = LoggerFactory.getLogger(LiveSessions.class);
 
     /** One open stream. {@code closing} is the heartbeat at which it was told to close, -1 while open. */
     private static final class Subscriber {
         final SessionId session;
         final AccountId account;
+        /** The browser tab's own id (its script's, kept in the tab's sessionStorage), "" when it sent none. */
+        final String tab;
         final SseEmitter emitter;
         final long opened;
         final long openedAtBeat;
         private final AtomicLong closingSince = new AtomicLong(-1);
         private final AtomicBoolean completed = new AtomicBoolean();
 
-        Subscriber(SessionId session, AccountId account, SseEmitter emitter, long opened, long openedAtBeat) {
+        Subscriber(SessionId session, AccountId account, String tab, SseEmitter emitter, long opened, long openedAtBeat) {
             this.session = session;
             this.account = account;
+            this.tab = tab;
             this.emitter = emitter;
             this.opened = opened;
             this.openedAtBeat = openedAtBeat;
@@ -85,16 +90,21 @@ class LiveSessions implements SessionBroadcast.Listener {
     }
 
     /**
-     * A stream for the page of {@code current}, closing the oldest of its session's or account's when they
-     * are at their cap; empty when the node already holds {@link LiveSettings#maxStreams()} and none of them
-     * would make room.
+     * A stream for the page of {@code current} in browser tab {@code tab}: first closing the streams of that tab's
+     * earlier pages (a page left for another, whose stream the server would otherwise count as open until a heartbeat
+     * fails to reach it), then the oldest of its session's or account's when they are at their cap; empty when the
+     * node already holds {@link LiveSettings#maxStreams()} and none of them would make room.
      */
-    Optional<SseEmitter> subscribe(CurrentSession current) {
+    Optional<SseEmitter> subscribe(CurrentSession current, String tab) {
+        String tabId = tab != null && TAB.matcher(tab).matches() ? tab : "";
         SseEmitter emitter = new SseEmitter(settings.timeout().toMillis());
-        Subscriber subscriber = new Subscriber(current.id(), current.account().id(), emitter, sequence.incrementAndGet(), beats.get());
+        Subscriber subscriber = new Subscriber(current.id(), current.account().id(), tabId, emitter, sequence.incrementAndGet(), beats.get());
         List<Subscriber> replaced = new ArrayList<>(2);
         synchronized (admission) {
-            oldestOpen(bySession.get(subscriber.session), settings.perSession(), replaced).ifPresent(replaced::add);
+            Set<Subscriber> sameSession = bySession.get(subscriber.session);
+            if (!tabId.isEmpty() && sameSession != null)
+                sameSession.stream().filter(s -> s.open() && s.tab.equals(tabId)).forEach(replaced::add);
+            oldestOpen(sameSession, settings.perSession(), replaced).ifPresent(replaced::add);
             oldestOpen(byAccount.get(subscriber.account), settings.perAccount(), replaced).ifPresent(replaced::add);
             // A replacement does not add to what the node holds, so a member at their own cap is never refused.
             if (held - replaced.size() >= settings.maxStreams()) return Optional.empty();

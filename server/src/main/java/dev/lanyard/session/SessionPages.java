@@ -116,9 +116,9 @@ class SessionPages {
      * the page works on without live updates.
      */
     @GetMapping(value = "/settings/sessions/events", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
-    ResponseEntity<SseEmitter> events(@AuthenticationPrincipal CurrentSession current) {
+    ResponseEntity<SseEmitter> events(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String tab) {
         // The connection closes with the stream: an idle kept-alive connection after it would still hold its buffers.
-        return live.subscribe(current).map(emitter -> ResponseEntity.ok().header(HttpHeaders.CONNECTION, "close").body(emitter))
+        return live.subscribe(current, tab).map(emitter -> ResponseEntity.ok().header(HttpHeaders.CONNECTION, "close").body(emitter))
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.CONNECTION, "close")
                         .header(HttpHeaders.RETRY_AFTER, Long.toString(liveSettings.backoff().toSeconds())).build());
     }

@@ -39,10 +39,27 @@ class AuditExportTest {
         assertThat(AuditExport.cell("+1+1")).isEqualTo("\"'+1+1\"");
         assertThat(AuditExport.cell("-2+3")).isEqualTo("\"'-2+3\"");
         assertThat(AuditExport.cell("@SUM(A1)")).isEqualTo("\"'@SUM(A1)\"");
-        assertThat(AuditExport.cell("\t=1")).isEqualTo("\"'\t=1\"");
+        assertThat(AuditExport.cell("\t=1")).isEqualTo("\"'\t'=1\"");
         assertThat(AuditExport.cell("a=b")).isEqualTo("\"a=b\"");
-        // A spreadsheet that splits on semicolons keeps a quoted cell whole: no "=2+5" cell of its own (outside review).
-        assertThat(AuditExport.cell("Renamed Curl 7 to \u201claptop;=2+5;x\u201d")).isEqualTo("\"Renamed Curl 7 to \u201claptop;=2+5;x\u201d\"");
+        // A spreadsheet that splits on semicolons reads the row from its unquoted start: a part after a separator
+        // is no formula of its own (outside review).
+        assertThat(AuditExport.cell("Renamed Curl 7 to \u201claptop;=2+5;x\u201d")).isEqualTo("\"Renamed Curl 7 to \u201claptop;'=2+5;x\u201d\"");
+        assertThat(AuditExport.cell("a, -1 | @b\t+c;  =d")).isEqualTo("\"a, '-1 | '@b\t'+c;  '=d\"");
+        assertThat(AuditExport.cell("Security concern - 3 sessions")).as("a dash after a space is no separator").isEqualTo("\"Security concern - 3 sessions\"");
+    }
+
+    /** The whole row as a spreadsheet splitting on semicolons reads it: no field starts a formula. */
+    @Test
+    void aRowSplitOnSemicolonsHasNoFieldThatStartsAFormula() {
+        AuditEntry e = new AuditEntry(new TeamId("team_1"), 12, Instant.parse("2026-01-10T09:15:00.250Z"),
+                new AuditEntry.Actor(Optional.of(new AccountId("acc_ada")), "ada@example.com", "Ada", Optional.of(new SessionId("ses_a"))),
+                Optional.of(new AccountId("acc_ada")), Optional.of(new SessionId("ses_a")), "session.renamed",
+                "Renamed Curl 7 to \u201claptop;=2+5;x\u201d", Optional.empty(), "0".repeat(64), "f".repeat(64));
+
+        for (String field : AuditExport.csvLine(e, new Viewer(new AccountId("acc_ada"))).split("[;,\t|]")) {
+            assertThat(field.strip().replaceFirst("^\"", "")).as(field).doesNotStartWith("=").doesNotStartWith("+")
+                    .doesNotStartWith("-").doesNotStartWith("@");
+        }
     }
 
     @Test

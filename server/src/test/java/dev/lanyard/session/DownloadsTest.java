@@ -8,13 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /** A member holds at most two download slots, everyone together six; a slot comes back once its body is written. */
 class DownloadsTest {
-    private final Downloads downloads = new Downloads();
+    private final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-04T12:00:00Z"));
+    private final Downloads downloads = new Downloads(clock);
 
     @Test
     void aMemberHasTwoSlotsAndEveryoneSixAndEachComesBackOnce() {
@@ -54,5 +56,18 @@ class DownloadsTest {
         })).isInstanceOf(IllegalStateException.class);
         downloads.limited(ada, () -> ResponseEntity.ok(out -> { }));
         assertThat(downloads.limited(ada, () -> ResponseEntity.ok(out -> { })).getStatusCode().value()).isEqualTo(200);
+    }
+
+    /** A slot whose body never ran (its request cancelled before it started) counts no more after the longest download. */
+    @Test
+    void aSlotNeverGivenBackCountsNoMoreAfterTheLongestADownloadMayRun() {
+        AccountId ada = new AccountId("acc_ada");
+        downloads.take(ada);
+        downloads.take(ada);
+        assertThatThrownBy(() -> downloads.take(ada)).isInstanceOf(SessionProblem.TooManyDownloads.class);
+
+        clock.advance(Downloads.LOST_AFTER.plusSeconds(1));
+
+        downloads.take(ada);
     }
 }

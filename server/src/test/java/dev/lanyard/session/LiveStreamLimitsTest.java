@@ -147,6 +147,37 @@ class LiveStreamLimitsTest {
         for (EventStream tab : List.of(second, third, fourth)) assertThat(tab.next()).isEqualTo(new Event("changed", "sessions"));
     }
 
+    /**
+     * A tab's next page closes that tab's earlier stream at once, whatever the caps (outside review: pages left within a
+     * heartbeat counted as open, and a fourth page replaced a tab still open in another window, which stopped for good).
+     */
+    @Test
+    void aTabsNextPageClosesThatTabsEarlierStreamAndNoOther() throws Exception {
+        Account alice = someone();
+        Sessions.Started laptop = signIn(alice);
+        EventStream otherTab = open(laptop);
+        EventStream elsewhere = open(laptop);
+        HttpResponse<InputStream> earlier = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + EVENTS + "?tab=0a1b2c3d4e5f6789"))
+                .header("Cookie", ApiClient.COOKIE + "=" + laptop.token()).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream()).get(10, TimeUnit.SECONDS);
+        EventStream earlierPage = new EventStream(earlier);
+        streams.add(earlierPage);
+        assertThat(earlierPage.nextBesidesChanged()).isEqualTo(READY);
+
+        for (int page = 0; page < 3; page++) {
+            HttpResponse<InputStream> next = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + EVENTS + "?tab=0a1b2c3d4e5f6789"))
+                    .header("Cookie", ApiClient.COOKIE + "=" + laptop.token()).header("Accept", "text/event-stream").GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream()).get(10, TimeUnit.SECONDS);
+            EventStream stream = new EventStream(next);
+            streams.add(stream);
+            assertThat(stream.nextBesidesChanged()).isEqualTo(READY);
+        }
+
+        assertThat(live.listening(laptop.session().id())).as("the two other tabs and this tab's newest page").isEqualTo(3);
+        signIn(alice);
+        for (EventStream tab : List.of(otherTab, elsewhere)) assertThat(tab.next()).isEqualTo(new Event("changed", "sessions"));
+    }
+
     @Test
     void theTwentyFirstPageOfAnAccountClosesTheAccountsOldest() throws Exception {
         Account alice = someone();
