@@ -116,7 +116,7 @@ public class SessionCheckBenchmark {
             keys = new String[SESSIONS];
             for (int i = 0; i < SESSIONS; i++) {
                 keys[i] = apiKeys.create(signedIn, new ApiKeys.NewApiKey("bench key " + i, List.of("sessions:read"),
-                        Optional.empty())).secret();
+                        Optional.empty()), "a long benchmark passphrase", "127.0.0.1").secret();
             }
             for (String key : keys) {
                 if (!(sessions.check(key, Optional.empty()) instanceof Sessions.Check.Valid valid)

@@ -194,7 +194,11 @@ public class Accounts {
     /** Stores a password that matched only as the pages once misread it (decision 55) hashed as typed; a change meanwhile wins. */
     private AccountStore.Credentials rehashAsTyped(AccountStore.Credentials credentials, String password) {
         String hash = hasher.hash(password);
-        if (store.updatePassword(credentials.account().id(), credentials.passwordHash(), hash) == 0) return credentials;
+        if (store.updatePassword(credentials.account().id(), credentials.passwordHash(), hash) == 0) {
+            // Another sign-in stored it as typed first (or the password changed): stamp what is stored now if it is this one.
+            return store.passwordHash(credentials.account().id()).filter(now -> hasher.matches(password, now))
+                    .map(now -> new AccountStore.Credentials(credentials.account(), now)).orElse(credentials);
+        }
         log.info("Stored the password of account {} as typed: it had been set on a page that misread it", credentials.account().id().value());
         return new AccountStore.Credentials(credentials.account(), hash);
     }

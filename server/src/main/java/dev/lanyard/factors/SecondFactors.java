@@ -105,6 +105,8 @@ public class SecondFactors {
         if (totp.isEmpty()) return new Status(false, Optional.empty(), 0, Optional.empty(), false);
         if (totp.get().confirmed())
             return new Status(true, totp.get().confirmedAt(), store.unusedRecoveryCodes(account.id()), Optional.empty(), false);
+        // Begun before enrolments had an owner (V24): shown as nothing begun, not as someone else's, which would alarm.
+        if (totp.get().startedBy().isEmpty()) return new Status(false, Optional.empty(), 0, Optional.empty(), false);
         if (viewer == null || !viewer.started(totp.get())) return new Status(false, Optional.empty(), 0, Optional.empty(), true);
         Optional<Enrolment> pending;
         try {

@@ -33,6 +33,9 @@ interface ApiKeyStore {
      */
     void insertReveal(Reveal reveal, Instant now);
 
+    /** Deletes every reveal expired by {@code now}: an unshown secret, sealed as it is, is kept no longer. */
+    void deleteExpiredReveals(Instant now);
+
     /**
      * Takes the reveal of {@code key} out for the browser session {@code viewer}: returns it and deletes it,
      * once. Empty if there is none for this key and session, it expired by {@code now}, or another request

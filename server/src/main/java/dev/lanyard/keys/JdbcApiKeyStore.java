@@ -72,13 +72,18 @@ class JdbcApiKeyStore implements ApiKeyStore {
 
     @Override
     public void insertReveal(Reveal reveal, Instant now) {
-        jdbc.sql("DELETE FROM api_key_reveals WHERE expires_at <= :now").param("now", now.toEpochMilli()).update();
+        deleteExpiredReveals(now);
         jdbc.sql("INSERT INTO api_key_reveals (key_id, session_id, sealed, expires_at) VALUES (:key, :viewer, :sealed, :expires)")
                 .param("key", reveal.key().value())
                 .param("viewer", reveal.viewer().value())
                 .param("sealed", reveal.sealed())
                 .param("expires", reveal.expiresAt().toEpochMilli())
                 .update();
+    }
+
+    @Override
+    public void deleteExpiredReveals(Instant now) {
+        jdbc.sql("DELETE FROM api_key_reveals WHERE expires_at <= :now").param("now", now.toEpochMilli()).update();
     }
 
     @Override

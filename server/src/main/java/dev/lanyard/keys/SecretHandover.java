@@ -25,11 +25,12 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Carries a new key's secret from the POST that creates it to the one page that shows it, so that the
  * POST can answer with a redirect (a reload then creates no second key) without the secret ever being in
- * a URL, a log or Lanyard's database. There is no HttpSession, and any node may take the next request: the
+ * a URL, a log, or Lanyard's database in a form it can read. There is no HttpSession, and any node may take the next request: the
  * secret is sealed (AES-256-GCM) under a fresh key, the sealed secret is a database row tied to the key
  * and to the browser session that created it, and the fresh key goes to that browser only, in a cookie
  * (HttpOnly, SameSite=Strict, Secure with the {@code __Host-} prefix on HTTPS) named after the key. Showing
- * the page deletes the row, so the secret is shown once; an unshown one is gone after {@link #LIFETIME}.
+ * the page deletes the row, so the secret is shown once; an unshown one is deleted after {@link #LIFETIME}, by the
+ * next key made or the sweep every few minutes, whichever comes first.
  */
 @Component
 class SecretHandover {
@@ -47,6 +48,12 @@ class SecretHandover {
         this.store = store;
         this.origins = origins;
         this.clock = clock;
+    }
+
+    /** Deletes the sealed secrets no page took in time. */
+    @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT5M")
+    void sweep() {
+        store.deleteExpiredReveals(clock.instant());
     }
 
     /** Keeps {@code created}'s secret for the page of {@code viewer}'s browser; sets the cookie that opens it. */

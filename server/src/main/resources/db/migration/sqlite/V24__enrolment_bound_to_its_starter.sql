@@ -8,5 +8,5 @@ ALTER TABLE totp_factors ADD COLUMN enrolling_session TEXT;
 ALTER TABLE totp_factors ADD COLUMN enrolling_key_hash TEXT;
 
 -- No schema change, a change of meaning: recovery_codes.code_hash of codes made from now on is
--- 'k1:' or 'a1:' + hex HMAC-SHA256 over the account id and the code (bound to the account; 'k1' keyed
--- from lanyard.factors.seed-key). Rows made before keep plain SHA-256 (64 hex) and still work once each.
+-- 'a1:' + hex HMAC-SHA256 over the account id and the code under a fixed key (bound to the account, never to
+-- lanyard.factors.seed-key). Rows made before keep plain SHA-256 (64 hex) and still work once each.

@@ -84,6 +84,21 @@ class TwoFactorEnrolmentTest {
         assertThat(factors.confirm(phone, factors.code(phones)).getResponse().getStatus()).isEqualTo(200);
     }
 
+    /** An enrolment begun before enrolments had an owner is shown as nothing begun, not as an intruder's. */
+    @Test
+    void anEnrolmentBegunBeforeItHadAnOwnerIsNoAlarm() throws Exception {
+        Member vic = api.signUp("vic");
+        factors.start(vic);
+        jdbc.sql("UPDATE totp_factors SET enrolling_session = NULL, enrolling_key_hash = NULL WHERE account_id = :a")
+                .param("a", vic.accountId()).update();
+
+        String page = factors.page(vic).getResponse().getContentAsString();
+
+        assertThat(page).doesNotContain("started on another device or browser").contains("Set up an authenticator app");
+        byte[] fresh = factors.start(vic);
+        assertThat(factors.confirm(vic, factors.code(fresh)).getResponse().getStatus()).isEqualTo(200);
+    }
+
     @Test
     void confirmingIsRefusedWhenThePendingSecretChangedSinceItWasShown() throws Exception {
         Member vic = api.signUp("vic");

@@ -112,6 +112,19 @@ class ApiKeyPagesTest {
     }
 
     /** Creates a key on {@code member}'s page; returns its secret and id. */
+    /** On the sessions page a key's card revokes it as a key, and a key is no other session to sign out (walkthrough). */
+    @Test
+    void aKeysCardOnTheSessionsPageRevokesItAsAKeyAndIsNoSessionToSignOut() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String[] key = createKey(team, ada, "Nightly");
+
+        String page = team.perform(team.page(get("/settings/sessions"), ada)).getResponse().getContentAsString();
+
+        assertThat(page).contains("href=\"/settings/api-keys/" + key[1] + "/revoke\"").contains(">Revoke key<")
+                .doesNotContain("/settings/sessions/" + key[1] + "/sign-out").doesNotContain("Sign out all other sessions");
+    }
+
     private String[] createKey(TeamClient team, Member member, String name) throws Exception {
         MockHttpServletResponse created = landing(team, member, team.perform(team.form(post("/settings/api-keys"), member).param("password", TestAccounts.PASSWORD)
                 .param("name", name).param("scopes", "sessions:read")).getResponse());

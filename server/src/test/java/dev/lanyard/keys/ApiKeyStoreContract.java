@@ -107,4 +107,18 @@ abstract class ApiKeyStoreContract {
                 .as("swept when the next reveal is kept").isZero();
         assertThat(store.takeReveal(later, browser, expires.plus(Duration.ofMinutes(5)))).as("expired when taken").isEmpty();
     }
+
+    @Test
+    void theSweepDeletesExpiredRevealsAndKeepsTheOthers() {
+        SessionId old = new SessionId("ses_old" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        SessionId fresh = new SessionId("ses_fresh" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        SessionId browser = new SessionId("ses_browser" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        store.insertReveal(new ApiKeyStore.Reveal(old, browser, "sealed", T0.plus(Duration.ofMinutes(5))), T0);
+        store.insertReveal(new ApiKeyStore.Reveal(fresh, browser, "sealed", T0.plus(Duration.ofMinutes(9))), T0.plus(Duration.ofMinutes(4)));
+
+        store.deleteExpiredReveals(T0.plus(Duration.ofMinutes(6)));
+
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM api_key_reveals WHERE key_id = :k").param("k", old.value()).query(Integer.class).single()).isZero();
+        assertThat(store.takeReveal(fresh, browser, T0.plus(Duration.ofMinutes(6)))).isPresent();
+    }
 }
