@@ -12,13 +12,11 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.lanyard.geo.BrowserCookie;
 import dev.lanyard.geo.ExternalOrigins;
 import dev.lanyard.session.SessionId;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -36,7 +34,6 @@ import org.springframework.transaction.annotation.Transactional;
 class SecretHandover {
     static final Duration LIFETIME = Duration.ofMinutes(5);
     static final String COOKIE = "lanyard_new_key_";
-    private static final String HOST_PREFIX = "__Host-";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -64,7 +61,7 @@ class SecretHandover {
         SessionId id = created.key().id();
         store.insertReveal(new ApiKeyStore.Reveal(id, viewer, seal(key, id, created.secret()), clock.instant().plus(LIFETIME)),
                 clock.instant());
-        response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, id, BASE64URL.encodeToString(key)).maxAge(LIFETIME).build().toString());
+        cookie(id).write(request, response, BASE64URL.encodeToString(key), LIFETIME);
     }
 
     /**
@@ -75,33 +72,24 @@ class SecretHandover {
     public Optional<String> take(SessionId viewer, SessionId id, HttpServletRequest request, HttpServletResponse response) {
         Optional<byte[]> key = cookieKey(request, id);
         if (key.isEmpty()) return Optional.empty();
-        response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, id, "").maxAge(0).build().toString());
+        cookie(id).clear(request, response);
         return store.takeReveal(id, viewer, clock.instant()).flatMap(r -> open(key.get(), id, r.sealed()));
     }
 
     private Optional<byte[]> cookieKey(HttpServletRequest request, SessionId id) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies == null) return Optional.empty();
-        String name = name(request, id);
-        for (Cookie cookie : cookies) {
-            if (!cookie.getName().equals(name) || cookie.getValue() == null) continue;
+        return cookie(id).read(request).flatMap(value -> {
             try {
-                byte[] key = Base64.getUrlDecoder().decode(cookie.getValue());
-                if (key.length == 32) return Optional.of(key);
+                byte[] key = Base64.getUrlDecoder().decode(value);
+                return key.length == 32 ? Optional.of(key) : Optional.empty();
             } catch (IllegalArgumentException malformed) {
-                // not a key of ours: as if there were no cookie
+                return Optional.empty(); // not a key of ours: as if there were no cookie
             }
-        }
-        return Optional.empty();
+        });
     }
 
-    private String name(HttpServletRequest request, SessionId id) {
-        return (origins.isSecure(request) ? HOST_PREFIX : "") + COOKIE + id.value();
-    }
-
-    private ResponseCookie.ResponseCookieBuilder cookie(HttpServletRequest request, SessionId id, String value) {
-        return ResponseCookie.from(name(request, id), value).httpOnly(true).secure(origins.isSecure(request))
-                .sameSite("Strict").path("/");
+    /** The cookie that holds the key to {@code id}'s sealed secret: Strict, so no other site's link carries it. */
+    private BrowserCookie cookie(SessionId id) {
+        return new BrowserCookie(COOKIE + id.value(), "Strict", origins);
     }
 
     /** base64(nonce ‖ ciphertext), bound to the key id as associated data. */
