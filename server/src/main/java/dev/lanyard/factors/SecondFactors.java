@@ -183,12 +183,13 @@ public class SecondFactors {
      * shown its secret) may confirm it, and only the seed whose code was checked is turned on. Returns the
      * recovery codes, which are shown once and kept only as keyed hashes.
      */
-    @Transactional(noRollbackFor = {FactorProblem.WrongCode.class, dev.lanyard.account.AccountProblem.class})
     public List<String> confirm(Account account, Confirmation confirmation, String address) {
         FactorStore.Totp totp = store.find(account.id()).filter(t -> !t.confirmed()).orElseThrow(FactorProblem.NoEnrolment::new);
         if (!confirmation.by().started(totp)) throw new FactorProblem.EnrolmentElsewhere();
         if (!confirmation.enrolment().isEmpty() && !confirmation.enrolment().equals(enrolmentId(totp.sealedSeed())))
             throw new FactorProblem.EnrolmentChanged();
+        // The password and the code before the transaction: an Argon2 hash must not hold the database's writer (SQLite's
+        // only one), and a wrong password or code stays counted by the throttle.
         accounts.authenticate(account.email(), confirmation.password(), address);
         byte[] seed = cipher.open(totp.sealedSeed(), account.id().value());
         Instant now = clock.instant();
@@ -198,11 +199,13 @@ public class SecondFactors {
             return step[0].isPresent();
         });
         if (!ok) throw new FactorProblem.WrongCode();
-        // Started again between the read above and now: the code was of a seed that is no longer pending.
-        if (store.confirm(account.id(), totp.sealedSeed(), step[0].getAsLong(), now) == 0) throw new FactorProblem.EnrolmentChanged();
-        List<String> codes = newRecoveryCodes(account.id(), now);
-        events.publishEvent(new FactorEvent.Enabled(account, now));
-        return codes;
+        return transactions.execute(tx -> {
+            // Started again since the read above: the code was of a seed that is no longer pending.
+            if (store.confirm(account.id(), totp.sealedSeed(), step[0].getAsLong(), now) == 0) throw new FactorProblem.EnrolmentChanged();
+            List<String> codes = newRecoveryCodes(account.id(), now);
+            events.publishEvent(new FactorEvent.Enabled(account, now));
+            return codes;
+        });
     }
 
     /**
@@ -225,13 +228,16 @@ public class SecondFactors {
     }
 
     /** Turns two-factor authentication off, with the member's password and a code (or a recovery code). */
-    @Transactional(noRollbackFor = {FactorProblem.WrongCode.class, dev.lanyard.account.AccountProblem.class})
     public void disable(Account account, String password, String code, String address) {
         if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
+        // The password before the transaction (an Argon2 hash must not hold the database's writer); the code inside it,
+        // so that using it up and turning two-factor authentication off are one change.
         accounts.authenticate(account.email(), password, address);
-        requireCode(account, code, address);
-        store.delete(account.id());
-        events.publishEvent(new FactorEvent.Disabled(account, clock.instant()));
+        transactions.executeWithoutResult(tx -> {
+            requireCode(account, code, address);
+            store.delete(account.id());
+            events.publishEvent(new FactorEvent.Disabled(account, clock.instant()));
+        });
     }
 
     /** What a sign-in asked for, carried across its second step. */

@@ -123,17 +123,19 @@ public class Passkeys {
      * @throws dev.lanyard.account.AccountProblem.InvalidCredentials a wrong password
      * @throws dev.lanyard.account.AccountProblem.TooManyAttempts    too many wrong passwords lately
      */
-    @Transactional(noRollbackFor = dev.lanyard.account.AccountProblem.class)
     public Options startRegistration(CurrentSession by, String password, String address, RelyingParty rp) {
+        // The password before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one).
         accounts.authenticate(by.account().email(), password, address);
         Account account = by.account();
-        if (store.list(account.id()).size() >= MAX_PASSKEYS)
-            throw new PasskeyProblem.InvalidInput("passkey", "You have " + MAX_PASSKEYS + " passkeys, the most Lanyard keeps. Remove one first.");
-        store.deleteExpired(clock.instant());
-        store.ensureUserHandle(account.id(), random());
-        PublicKeyCredentialCreationOptions options = operations(rp).createPublicKeyCredentialCreationOptions(
-                new ImmutablePublicKeyCredentialCreationOptionsRequest(authentication(account.id())));
-        return remember(Ceremony.Purpose.REGISTER, Optional.of(account.id()), options.getChallenge(), rp, options);
+        return transactions.execute(tx -> {
+            if (store.list(account.id()).size() >= MAX_PASSKEYS)
+                throw new PasskeyProblem.InvalidInput("passkey", "You have " + MAX_PASSKEYS + " passkeys, the most Lanyard keeps. Remove one first.");
+            store.deleteExpired(clock.instant());
+            store.ensureUserHandle(account.id(), random());
+            PublicKeyCredentialCreationOptions options = operations(rp).createPublicKeyCredentialCreationOptions(
+                    new ImmutablePublicKeyCredentialCreationOptionsRequest(authentication(account.id())));
+            return remember(Ceremony.Purpose.REGISTER, Optional.of(account.id()), options.getChallenge(), rp, options);
+        });
     }
 
     /**
@@ -234,14 +236,17 @@ public class Passkeys {
      * Removes a passkey of the caller, who proves it with their password; someone else's is
      * {@link PasskeyProblem.NotFound}.
      */
-    @Transactional(noRollbackFor = dev.lanyard.account.AccountProblem.class)
     public Passkey remove(String id, CurrentSession by, String password, String address) {
         AccountId owner = by.account().id();
-        Passkey passkey = store.find(id, owner).orElseThrow(PasskeyProblem.NotFound::new);
+        // Someone else's is not found before any password is checked; the password before the transaction.
+        store.find(id, owner).orElseThrow(PasskeyProblem.NotFound::new);
         accounts.authenticate(by.account().email(), password, address);
-        if (store.delete(id, owner) == 0) throw new PasskeyProblem.NotFound();
-        events.publishEvent(new PasskeyEvent.Removed(passkey, by.id(), clock.instant()));
-        return passkey;
+        return transactions.execute(tx -> {
+            Passkey passkey = store.find(id, owner).orElseThrow(PasskeyProblem.NotFound::new);
+            if (store.delete(id, owner) == 0) throw new PasskeyProblem.NotFound();
+            events.publishEvent(new PasskeyEvent.Removed(passkey, by.id(), clock.instant()));
+            return passkey;
+        });
     }
 
     private AccountId assertion(Ceremony c, String credential, List<PublicKeyCredentialDescriptor> allowed) {
