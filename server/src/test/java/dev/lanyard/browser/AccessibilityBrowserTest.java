@@ -38,7 +38,8 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * Every page a person can reach, checked by axe-core in a real Chromium at 1280 × 800: sign-up,
  * log-in, the sessions list, details, every confirmation, history, activity, the admin pages, the
- * invitation and the error page. No page may have a serious or critical violation. And the
+ * invitation and the error page. No page may have a serious or critical violation, nor be wider than a
+ * {@value #PHONE}-pixel screen. And the
  * navigation of an admin (the longest) stays on one line at 1280 px.
  *
  * <p>With {@code -Dlanyard.a11y.screenshots=true} each page is also saved, full length, under
@@ -50,6 +51,7 @@ import org.springframework.test.context.ContextConfiguration;
 class AccessibilityBrowserTest extends BrowserTest {
     static final int WIDTH = 1280;
     static final int HEIGHT = 800;
+    static final int PHONE = 320;
     static final Path SCREENSHOTS = Path.of("target", "a11y-screenshots");
     private static final Pattern INVITE_PATH = Pattern.compile("/invite/[A-Za-z0-9_-]+");
     private static final AtomicInteger ACCOUNTS = new AtomicInteger();
@@ -139,6 +141,18 @@ class AccessibilityBrowserTest extends BrowserTest {
         check(desk, "confirm: remove member", "/admin/members/" + memberId + "/remove");
         check(desk, "confirm: sign out the team", "/admin/sessions/sign-out-all");
         check(desk, "team settings", "/admin/settings");
+        check(desk, "security", "/settings/security");
+        check(desk, "connected apps", "/settings/apps");
+        desk.navigate("/admin/apps");
+        desk.getByLabel("Name").fill("The team's long-named internal wiki");
+        desk.getByLabel("Redirect URIs").fill("https://wiki.example.com/login/oauth2/code/lanyard-with-a-long-registration-id");
+        desk.getByLabel("Confidential: a server, PKCE and a client secret").check();
+        checkCurrent(desk, "team apps");
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Register app")).click();
+        checkCurrent(desk, "app registered");
+        desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Go to the app")).click();
+        checkCurrent(desk, "app details");
+        check(desk, "team apps with one", "/admin/apps");
         check(desk, "audit log", "/admin/audit");
         check(desk, "error page", "/settings/sessions/ses_doesnotexist");
         assertThat(desk.locator("h1")).hasText("Not found");
@@ -196,7 +210,23 @@ class AccessibilityBrowserTest extends BrowserTest {
                 .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
                 .map(AccessibilityBrowserTest::describe)
                 .toList();
-        if (!serious.isEmpty()) violations.put(name + " (" + page.url() + ")", serious);
+        List<String> found = new ArrayList<>(serious);
+        reflow(page).ifPresent(found::add);
+        if (!found.isEmpty()) violations.put(name + " (" + page.url() + ")", found);
+    }
+
+    /**
+     * WCAG 1.4.10, reflow: at {@value #PHONE} CSS pixels wide the page scrolls only up and down (a wide table scrolls
+     * sideways in its own box), so nothing is cut off on a small phone. What is wider, if anything.
+     */
+    private static java.util.Optional<String> reflow(Page page) {
+        page.setViewportSize(PHONE, HEIGHT);
+        try {
+            int wide = ((Number) page.evaluate("() => document.documentElement.scrollWidth")).intValue();
+            return wide > PHONE ? java.util.Optional.of("reflow: " + wide + " px wide at " + PHONE + " px") : java.util.Optional.empty();
+        } finally {
+            page.setViewportSize(WIDTH, HEIGHT);
+        }
     }
 
     /**
