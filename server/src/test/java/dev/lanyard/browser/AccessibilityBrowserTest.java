@@ -51,7 +51,6 @@ import org.springframework.test.context.ContextConfiguration;
 class AccessibilityBrowserTest extends BrowserTest {
     static final int WIDTH = 1280;
     static final int HEIGHT = 800;
-    static final int PHONE = 320;
     static final Path SCREENSHOTS = Path.of("target", "a11y-screenshots");
     private static final Pattern INVITE_PATH = Pattern.compile("/invite/[A-Za-z0-9_-]+");
     private static final AtomicInteger ACCOUNTS = new AtomicInteger();
@@ -213,20 +212,6 @@ class AccessibilityBrowserTest extends BrowserTest {
         List<String> found = new ArrayList<>(serious);
         reflow(page).ifPresent(found::add);
         if (!found.isEmpty()) violations.put(name + " (" + page.url() + ")", found);
-    }
-
-    /**
-     * WCAG 1.4.10, reflow: at {@value #PHONE} CSS pixels wide the page scrolls only up and down (a wide table scrolls
-     * sideways in its own box), so nothing is cut off on a small phone. What is wider, if anything.
-     */
-    private static java.util.Optional<String> reflow(Page page) {
-        page.setViewportSize(PHONE, HEIGHT);
-        try {
-            int wide = ((Number) page.evaluate("() => document.documentElement.scrollWidth")).intValue();
-            return wide > PHONE ? java.util.Optional.of("reflow: " + wide + " px wide at " + PHONE + " px") : java.util.Optional.empty();
-        } finally {
-            page.setViewportSize(WIDTH, HEIGHT);
-        }
     }
 
     /**

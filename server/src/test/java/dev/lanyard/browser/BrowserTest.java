@@ -142,9 +142,29 @@ abstract class BrowserTest {
         options.setRules(java.util.Map.of("label-content-name-mismatch", on));
         com.deque.html.axecore.results.AxeResults results = new com.deque.html.axecore.playwright.AxeBuilder(page).options(options).analyze();
         if (results.isErrored()) return List.of("axe-core did not run: " + results.getErrorMessage());
-        return results.getViolations().stream()
+        List<String> found = new java.util.ArrayList<>(results.getViolations().stream()
                 .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
                 .map(rule -> rule.getId() + " " + rule.getHelp() + " at " + rule.getNodes().stream().map(n -> String.valueOf(n.getTarget())).toList())
-                .toList();
+                .toList());
+        reflow(page).ifPresent(found::add);
+        return found;
+    }
+
+    /** The narrowest screen a page must fit without scrolling sideways (WCAG 1.4.10, reflow), in CSS pixels. */
+    static final int PHONE = 320;
+
+    /**
+     * WCAG 1.4.10, reflow: at {@value #PHONE} CSS pixels wide the page scrolls only up and down (a wide table scrolls
+     * sideways in its own box), so nothing is cut off on a small phone. What is wider, if anything.
+     */
+    static java.util.Optional<String> reflow(Page page) {
+        com.microsoft.playwright.options.ViewportSize before = page.viewportSize();
+        page.setViewportSize(PHONE, before.height);
+        try {
+            int wide = ((Number) page.evaluate("() => document.documentElement.scrollWidth")).intValue();
+            return wide > PHONE ? java.util.Optional.of("reflow: " + wide + " px wide at " + PHONE + " px") : java.util.Optional.empty();
+        } finally {
+            page.setViewportSize(before.width, before.height);
+        }
     }
 }
