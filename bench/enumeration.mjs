@@ -26,7 +26,7 @@ async function signUp(i) {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': address() },
     body: JSON.stringify({ email: `member${i}@example.test`, password: 'a long benchmark passphrase 42',
-      name: `Member ${i}`, team: `Team ${i}`, tokenType: 'bearer' }),
+      name: `Member ${i}`, team: `Team ${i}` }),
   });
   await res.arrayBuffer();
   if (res.status >= 300) throw new Error(`sign-up ${i}: ${res.status}`);

@@ -65,6 +65,8 @@ class MembersApi {
                          @Schema(nullable = true, description = "member or admin; absent or null: member") String role) {
     }
 
+    /** A member as the list shows them may be sent back with the role edited: the rest is read-only and ignored. */
+    @dev.lanyard.IgnoresReadOnlyOf(MemberJson.class)
     record RoleChange(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String role) {
     }
 
@@ -77,6 +79,7 @@ class MembersApi {
     }
 
     /** A new own limit for a member; a request schema of its own, so that the limit may be left out (the team's). */
+    @dev.lanyard.IgnoresReadOnlyOf(MemberSessionLimit.class)
     record SessionLimitChange(@Schema(nullable = true, requiredMode = Schema.RequiredMode.NOT_REQUIRED,
             description = "How many sessions the member may have signed in at once, replacing the team's limit for them: "
                     + "0 for none, 1-100; null or left out for the team's") Integer sessionLimit) {

@@ -47,6 +47,7 @@ class TeamPolicyApi {
      *
      * @param idleTimeout "1d", "7d", "30d" or "never"
      */
+    @dev.lanyard.IgnoresReadOnlyOf(PolicyJson.class)
     record PolicyChange(String idleTimeout, Boolean allowRememberMe, Integer rememberedDays, Integer lifetimeDays,
                         @io.swagger.v3.oas.annotations.media.Schema(description = "Every member must have a second factor; "
                                 + "left out, it keeps its value") Boolean requireSecondFactor,

@@ -45,10 +45,17 @@ class AppsApi {
                           String clientSecret) {
     }
 
+    /**
+     * Registers or changes an app. An app as the API shows it may be sent back edited: its id, clientId and times
+     * are read-only and ignored; its type is set when it is registered and cannot change.
+     */
+    @dev.lanyard.IgnoresReadOnlyOf(AppJson.class)
     record AppRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name, String description, String logoUrl,
                       @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<String> redirectUris,
-                      @Schema(description = "public or confidential; only when registering") String type,
-                      @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Set<String> scopes, String backchannelLogoutUri) {
+                      @Schema(description = "public or confidential, chosen when registering; a change may send the app's own type back, "
+                              + "not the other one") String type,
+                      @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Set<String> scopes,
+                      @Schema(nullable = true, description = "absent, null or empty: none") String backchannelLogoutUri) {
         AppClient.Draft draft() {
             String kind = type == null ? "public" : type.strip();
             if (!kind.equals("public") && !kind.equals("confidential")) {
@@ -103,8 +110,14 @@ class AppsApi {
     @PutMapping("/api/v1/admin/apps/{id}")
     AppJson change(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody AppRequest body) {
         AppClient current = apps.get(admin, id);
+        String type = current.confidential() ? "confidential" : "public";
+        // Sent back as read it is accepted; another type would be a change this operation cannot make, not one to drop.
+        if (body.type() != null && !body.type().strip().equals(type)) {
+            throw new AppProblem.InvalidInput("type", "An app's type cannot change: this one is " + type
+                    + ". Register a new app for the other type.");
+        }
         AppClient.Draft draft = new AppRequest(body.name(), body.description(), body.logoUrl(), body.redirectUris(),
-                current.confidential() ? "confidential" : "public", body.scopes(), body.backchannelLogoutUri()).draft();
+                type, body.scopes(), body.backchannelLogoutUri()).draft();
         return AppJson.of(apps.change(admin, id, draft));
     }
 

@@ -42,6 +42,8 @@ class SessionApi {
     record HistoryList(List<SessionJson> items, @Schema(nullable = true) String nextCursor) {
     }
 
+    /** A GET's answer may be sent back with name or alerts edited: the rest is read-only and ignored. */
+    @dev.lanyard.IgnoresReadOnlyOf(SessionJson.class)
     record SessionPatch(@Schema(nullable = true, description = "absent or null: unchanged") String name,
                         @Schema(nullable = true, description = "absent or null: unchanged") Boolean alerts) {
     }

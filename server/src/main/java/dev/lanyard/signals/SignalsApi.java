@@ -43,6 +43,8 @@ class SignalsApi {
         }
     }
 
+    /** A GET's answer may be sent back with enabled edited: the app's id and its streams are read-only and ignored. */
+    @dev.lanyard.IgnoresReadOnlyOf(SignalsJson.class)
     record SignalsRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Boolean enabled) {
     }
 

@@ -71,9 +71,25 @@ class SsfApi {
                       @JsonProperty("min_verification_interval") long minVerificationInterval) {
     }
 
+    /**
+     * A stream's configuration as a receiver sends it: the Receiver-Supplied properties, the stream_id, and the
+     * Transmitter-Supplied ones a receiver may send back as it read them (SSF 1.0 §8.1.1.3 and §8.1.1.4), which
+     * {@link TransmitterSupplied} holds to what Lanyard answers.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record StreamRequest(@JsonProperty("stream_id") String streamId, DeliveryRequest delivery,
-                         @JsonProperty("events_requested") Set<String> eventsRequested, String description, String format) {
+                         @JsonProperty("events_requested") Set<String> eventsRequested, String description, String format,
+                         @Schema(nullable = true, description = TransmitterSupplied.ECHO) String iss,
+                         @Schema(nullable = true, description = TransmitterSupplied.ECHO + " A string or an array of strings",
+                                 oneOf = {String.class, String[].class}) Object aud,
+                         @JsonProperty("events_supported") @Schema(nullable = true, description = TransmitterSupplied.ECHO)
+                         Set<String> eventsSupported,
+                         @JsonProperty("events_delivered") @Schema(nullable = true, description = TransmitterSupplied.ECHO
+                                 + " Compared with the events delivered before the change") Set<String> eventsDelivered,
+                         @JsonProperty("min_verification_interval") @Schema(nullable = true, description = TransmitterSupplied.ECHO)
+                         Long minVerificationInterval,
+                         @JsonProperty("inactivity_timeout") @Schema(nullable = true, description = "Lanyard sets no inactivity "
+                                 + "timeout: absent or null") Long inactivityTimeout) {
         Streams.Request request() {
             Optional<DeliveryRequest> d = Optional.ofNullable(delivery);
             return new Streams.Request(Optional.ofNullable(description), Optional.ofNullable(eventsRequested),
@@ -106,10 +122,20 @@ class SsfApi {
     }
 
     StreamJson json(AppClient receiver, Stream s) {
-        String endpoint = s.config().push() ? s.config().endpoint().orElse(null) : transmitter.issuer() + BASE + "/poll/" + s.id();
+        String endpoint = s.config().push() ? s.config().endpoint().orElse(null) : pollUrl(s);
         return new StreamJson(s.id(), transmitter.issuer(), receiver.clientId(), new TreeSet<>(SecurityEvents.SUPPORTED),
                 new TreeSet<>(s.config().eventsRequested()), s.eventsDelivered(), new DeliveryJson(s.config().method(), endpoint),
                 s.config().description(), s.config().format(), Streams.MIN_VERIFICATION_INTERVAL.toSeconds());
+    }
+
+    /** Where a poll stream is polled: Transmitter-Supplied. */
+    private String pollUrl(Stream s) {
+        return transmitter.issuer() + BASE + "/poll/" + s.id();
+    }
+
+    private TransmitterSupplied transmitterSupplied(AppClient receiver) {
+        return new TransmitterSupplied(transmitter.issuer(), receiver.clientId(), Streams.MIN_VERIFICATION_INTERVAL.toSeconds(),
+                this::pollUrl);
     }
 
     @Operation(summary = "Create a stream (SSF 1.0 section 8.1.1.1)")
@@ -119,6 +145,7 @@ class SsfApi {
     ResponseEntity<StreamJson> create(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                                       @RequestBody StreamRequest body) {
         AppClient receiver = receivers.authenticate(authorization);
+        transmitterSupplied(receiver).check(body, Optional.empty(), false);
         return ResponseEntity.status(HttpStatus.CREATED).body(json(receiver, streams.create(receiver, body.request())));
     }
 
@@ -131,19 +158,23 @@ class SsfApi {
         return streams.list(receiver).stream().map(s -> json(receiver, s)).toList();
     }
 
-    @Operation(summary = "Change what the request names of a stream")
+    @Operation(summary = "Change what the request names of a stream; Transmitter-Supplied properties may be sent back as read "
+            + "(a different value is 400)")
     @PatchMapping(BASE + "/streams")
     StreamJson update(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                       @RequestBody StreamRequest body) {
         AppClient receiver = receivers.authenticate(authorization);
+        transmitterSupplied(receiver).check(body, Optional.of(streams.get(receiver, body.streamId())), false);
         return json(receiver, streams.update(receiver, body.streamId(), body.request(), false));
     }
 
-    @Operation(summary = "Replace a stream's configuration")
+    @Operation(summary = "Replace a stream's configuration; Transmitter-Supplied properties may be sent back as read "
+            + "(a different value is 400)")
     @PutMapping(BASE + "/streams")
     StreamJson replace(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                        @RequestBody StreamRequest body) {
         AppClient receiver = receivers.authenticate(authorization);
+        transmitterSupplied(receiver).check(body, Optional.of(streams.get(receiver, body.streamId())), true);
         return json(receiver, streams.update(receiver, body.streamId(), body.request(), true));
     }
 

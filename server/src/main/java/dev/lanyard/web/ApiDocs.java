@@ -57,8 +57,11 @@ class ApiDocs {
                         Where am I signed in, and can I end it — now? Errors are application/problem+json \
                         with a stable type (urn:lanyard:problem:<code>). Requests authenticated by the \
                         session cookie must send JSON bodies and no foreign Origin; bearer requests need neither. \
-                        Properties a request body does not define are ignored; so is the body of an operation that \
-                        takes no input (x-lanyard-ignored)."""))
+                        A property a request body does not define is refused (400, its field named), except the \
+                        read-only properties of the resource's own representation, which a body may carry back and \
+                        which are ignored (GET, edit, PUT); Shared Signals stream requests follow SSF 1.0 instead: \
+                        Transmitter-Supplied properties sent back must match. The body of an operation that takes no \
+                        input is ignored (x-lanyard-ignored)."""))
                 .components(new Components()
                         .addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .description("A session token from POST /api/v1/login with {\"tokenType\":\"bearer\"}"))

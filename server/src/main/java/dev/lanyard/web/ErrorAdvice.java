@@ -80,6 +80,13 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
+        if (e.getMostSpecificCause() instanceof tools.jackson.databind.exc.UnrecognizedPropertyException unknown
+                && !unknown.getPath().isEmpty()) {
+            String field = field(unknown.getPath());
+            String within = field(unknown.getPath().subList(0, unknown.getPath().size() - 1));
+            return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
+                    unknownField(field, within, unknown.getKnownPropertyIds()), field));
+        }
         if (e.getMostSpecificCause() instanceof tools.jackson.databind.exc.MismatchedInputException mismatch
                 && !mismatch.getPath().isEmpty()) {
             String field = field(mismatch.getPath());
@@ -109,6 +116,17 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
             else out.append('[').append(step.getIndex()).append(']');
         }
         return out.toString();
+    }
+
+    /**
+     * "'idleTimout' is not a field of this request. Its fields are: allowRememberMe, ...": the fields that would
+     * have been read, in a stable (alphabetical) order, so the misspelt key's right name is in the answer.
+     */
+    static String unknownField(String field, String within, java.util.Collection<Object> known) {
+        String detail = "'" + field + "' is not a field of this request.";
+        if (known == null || known.isEmpty()) return detail;
+        String names = String.join(", ", known.stream().map(String::valueOf).sorted().toList());
+        return detail + (within.isEmpty() ? " Its fields are: " : " The fields of '" + within + "' are: ") + names + ".";
     }
 
     private static String kind(Class<?> type) {

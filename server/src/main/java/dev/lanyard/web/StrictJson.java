@@ -1,23 +1,39 @@
 package dev.lanyard.web;
 
+import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.Nulls;
+import dev.lanyard.IgnoresReadOnlyOf;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.BeanDescription;
+import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.PropertyName;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.deser.BeanDeserializerBuilder;
+import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.deser.jdk.StringDeserializer;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.type.LogicalType;
 
@@ -25,11 +41,13 @@ import tools.jackson.databind.type.LogicalType;
  * Request bodies are read strictly (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md):
  * a value of the wrong JSON type is refused instead of converted ({@code -1} is not {@code true},
  * {@code 5} is not {@code "5"}, {@code "5"} is not {@code 5}), a key given twice is refused instead
- * of the last one winning, and a string with a control character is refused. Unknown properties
- * are still ignored, as before. The errors name the field ({@link ErrorAdvice}).
+ * of the last one winning, and a string with a control character is refused. A property a request body does
+ * not define is refused too, so that a misspelt key is not read as left out ({@link RequestBodies}); a body
+ * may carry back the read-only properties of the resource it changes ({@link IgnoresReadOnlyOf}). The errors
+ * name the field ({@link ErrorAdvice}).
  */
 @Configuration(proxyBeanMethods = false)
-class StrictJson {
+class StrictJson implements WebMvcConfigurer {
 
     @Bean
     JsonMapperBuilderCustomizer strictJsonInput() {
@@ -56,7 +74,59 @@ class StrictJson {
                 .changeDefaultNullHandling(nulls -> nulls.withContentNulls(Nulls.FAIL))
                 .addModule(new SimpleModule("lanyard-strict-strings")
                         .addDeserializer(String.class, new NoControlCharacters())
-                        .addDeserializer(Instant.class, new IsoInstants()));
+                        .addDeserializer(Instant.class, new IsoInstants())
+                        .setDeserializerModifier(new ReadOnlyProperties()));
+    }
+
+    /** Spring MVC reads request bodies with {@link RequestBodies}: only there are unknown properties refused. */
+    @Override
+    @SuppressWarnings("deprecation")
+    public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
+        converters.replaceAll(c -> c.getClass() == JacksonJsonHttpMessageConverter.class
+                ? new RequestBodies(((JacksonJsonHttpMessageConverter) c).getMapper()) : c);
+    }
+
+    /**
+     * The API's JSON converter, with Boot's mapper, that refuses a property the request body does not define
+     * (a misspelt {@code idleTimout} was read as left out, and the change silently dropped). Only request bodies
+     * of Lanyard's controllers are read here; the mapper itself stays lenient for what else it reads (stored
+     * stream configurations and grants, a receiver's answers), and Spring Authorization Server and the passkey
+     * ceremonies read with converters and mappers of their own.
+     */
+    static final class RequestBodies extends JacksonJsonHttpMessageConverter {
+        RequestBodies(JsonMapper mapper) {
+            super(mapper);
+        }
+
+        @Override
+        protected ObjectReader customizeReader(ObjectReader reader, JavaType type) {
+            return super.customizeReader(reader, type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        }
+    }
+
+    /** Makes the properties of an {@link IgnoresReadOnlyOf} representation that a request does not define ignorable. */
+    static final class ReadOnlyProperties extends ValueDeserializerModifier {
+        @Override
+        public BeanDeserializerBuilder updateBuilder(DeserializationConfig config, BeanDescription.Supplier description,
+                                                     BeanDeserializerBuilder builder) {
+            IgnoresReadOnlyOf shown = description.getBeanClass().getAnnotation(IgnoresReadOnlyOf.class);
+            if (shown == null) return builder;
+            for (String name : names(shown.value())) {
+                if (!builder.hasProperty(PropertyName.construct(name))) builder.addIgnorable(name);
+            }
+            return builder;
+        }
+
+        /** The JSON names of a record's components, as Jackson writes them. */
+        static List<String> names(Class<? extends Record> representation) {
+            List<String> names = new java.util.ArrayList<>();
+            for (RecordComponent component : representation.getRecordComponents()) {
+                JsonProperty renamed = component.getAccessor().getAnnotation(JsonProperty.class);
+                if (renamed == null) renamed = component.getAnnotation(JsonProperty.class);
+                names.add(renamed != null && !renamed.value().isEmpty() ? renamed.value() : component.getName());
+            }
+            return names;
+        }
     }
 
     /**

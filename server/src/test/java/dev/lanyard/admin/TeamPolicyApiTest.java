@@ -109,6 +109,24 @@ class TeamPolicyApiTest {
         assertThat(api.read(read)).isEqualTo(json.readTree(SAVED));
     }
 
+    /** GET, edit, PUT: the answer is a whole change; a misspelt key is refused and changes nothing (decision 14). */
+    @Test
+    void theAnswerOfAGetMayBeSentBackEditedAndAMisspeltKeyIsRefused() throws Exception {
+        MvcResult read = mvc.perform(get(POLICY).cookie(admin.cookie()).with(admin.from())).andReturn();
+        tools.jackson.databind.node.ObjectNode edited = (tools.jackson.databind.node.ObjectNode) api.read(read);
+        edited.put("sessionLimit", 3).put("atSessionLimit", "refuse");
+
+        MvcResult changed = putPolicy(admin, api.write(edited)).andReturn();
+        assertThat(changed.getResponse().getStatus()).as(changed.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(api.read(changed)).isEqualTo(edited);
+
+        edited.remove("sessionLimit");
+        edited.put("sessionLimt", 0);
+        JsonNode refused = problem(putPolicy(admin, api.write(edited)), 400, "invalid-json");
+        assertThat(refused.path("field").asString()).isEqualTo("sessionLimt");
+        assertThat(policyOf(admin).sessionLimit()).isEqualTo(3);
+    }
+
     @Test
     void adminWithABearerTokenChangesThePolicy() throws Exception {
         Member token = api.logInForBearer(admin);

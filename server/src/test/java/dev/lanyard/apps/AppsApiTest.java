@@ -171,6 +171,33 @@ class AppsApiTest {
         }
     }
 
+    /**
+     * GET, edit, PUT: the app's id, clientId and times come back ignored; its type may come back as it is, and the
+     * other type is refused rather than dropped, as is a misspelt key (decision 14).
+     */
+    @Test
+    void anAppAsTheApiShowsItMayBeSentBackEditedButNotAsTheOtherType() throws Exception {
+        String one = "/api/v1/admin/apps/" + appId;
+        JsonNode read = api.read(call(admin, HttpMethod.GET, one, null, 200));
+        tools.jackson.databind.node.ObjectNode edited = ((tools.jackson.databind.node.ObjectNode) read.deepCopy())
+                .put("name", "Wiki 2").put("clientId", "someone-elses").put("createdAt", "2020-01-01T00:00:00Z");
+
+        JsonNode changed = api.read(call(admin, HttpMethod.PUT, one, api.write(edited), 200));
+
+        assertThat(changed.path("name").asString()).isEqualTo("Wiki 2");
+        assertThat(changed.path("clientId")).isEqualTo(read.path("clientId"));
+        assertThat(changed.path("createdAt")).isEqualTo(read.path("createdAt"));
+        JsonNode otherType = api.read(call(admin, HttpMethod.PUT, one, api.write(edited.put("name", "Wiki 3").put("type", "public")), 400));
+        assertThat(otherType.path("field").asString()).isEqualTo("type");
+        assertThat(otherType.path("detail").asString()).isEqualTo("An app's type cannot change: this one is confidential. "
+                + "Register a new app for the other type.");
+        edited.put("type", "confidential").put("redirectURIs", List.of("https://wiki.example.com/new").toString());
+        assertThat(api.read(call(admin, HttpMethod.PUT, one, api.write(edited), 400)).path("field").asString()).isEqualTo("redirectURIs");
+        JsonNode after = api.read(call(admin, HttpMethod.GET, one, null, 200));
+        assertThat(after.path("name").asString()).isEqualTo("Wiki 2");
+        assertThat(after.path("type").asString()).isEqualTo("confidential");
+    }
+
     @Test
     void registeringChangingAndDeletingAnAppIsAudited() throws Exception {
         call(admin, HttpMethod.PUT, "/api/v1/admin/apps/" + appId, body("Wiki 2"), 200);

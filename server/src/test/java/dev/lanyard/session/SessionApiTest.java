@@ -348,6 +348,30 @@ class SessionApiTest {
         assertThat(alertsOnly.path("alerts").asBoolean()).isTrue();
     }
 
+    /**
+     * GET, edit, PATCH: what a session's answer carries besides its name and alerts is read-only, ignored when it
+     * comes back, whatever it says; a key the answer does not have is refused (decision 14).
+     */
+    @Test
+    void theAnswerOfAGetMayBeSentBackWithItsNameEdited() throws Exception {
+        Member laptop = api.signUp("alice");
+        Member phone = api.logIn(laptop);
+        String path = SESSIONS + "/" + phone.sessionId();
+        JsonNode read = body(as(laptop, get(path)).andExpect(status().isOk()));
+        ObjectNode edited = ((ObjectNode) read.deepCopy()).put("name", "My phone").put("ip", "198.51.100.7").put("verified", true);
+
+        JsonNode changed = body(as(laptop, jsonBody(patch(path), api.write(edited))).andExpect(status().isOk()));
+
+        assertThat(changed.path("name").asString()).isEqualTo("My phone");
+        assertThat(changed.path("ip")).isEqualTo(read.path("ip"));
+        assertThat(changed.path("verified")).isEqualTo(read.path("verified"));
+        edited.put("nmae", "Stolen phone");
+        JsonNode refused = problem(as(laptop, jsonBody(patch(path), api.write(edited))), 400, "invalid-json");
+        assertThat(refused.path("field").asString()).isEqualTo("nmae");
+        assertThat(refused.path("detail").asString()).isEqualTo("'nmae' is not a field of this request. Its fields are: alerts, name.");
+        assertThat(body(as(laptop, get(path))).path("name").asString()).isEqualTo("My phone");
+    }
+
     @Test
     void patchRefusesAnEmptyChangeAndABadName() throws Exception {
         Member laptop = api.signUp("alice");

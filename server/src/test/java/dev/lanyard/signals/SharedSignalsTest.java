@@ -39,6 +39,7 @@ import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Lanyard as a Shared Signals transmitter, end to end: an admin enables an app, the app gets its own
@@ -423,6 +424,110 @@ class SharedSignalsTest {
 
         assertThat(ssf(delete("/api/v1/ssf/streams").param("stream_id", streamId), token, null).getResponse().getStatus()).isEqualTo(204);
         assertThat(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null).getResponse().getStatus()).isEqualTo(404);
+    }
+
+    private static MockHttpServletRequestBuilder patch() {
+        return org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch("/api/v1/ssf/streams");
+    }
+
+    private JsonNode refused(MvcResult result, String field) throws Exception {
+        String body = result.getResponse().getContentAsString();
+        assertThat(result.getResponse().getStatus()).as(body).isEqualTo(400);
+        assertThat(result.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        JsonNode problem = json.readTree(body);
+        assertThat(problem.path("field").asString()).as(body).isEqualTo(field);
+        return problem;
+    }
+
+    /**
+     * SSF 1.0 §8.1.1.3 and §8.1.1.4: a receiver may read a stream, edit the JSON and send it back whole; the
+     * Transmitter-Supplied properties in it (iss, aud, events_supported, events_delivered, min_verification_interval,
+     * a poll stream's endpoint_url) must match what Lanyard holds, and one that does not is a 400 that changes nothing.
+     */
+    @Test
+    void aStreamAsReadMayBeSentBackEditedAndItsTransmitterSuppliedPropertiesMustMatch() throws Exception {
+        Receiver r = receiverApp("Echo");
+        String token = token(r);
+        MvcResult created = ssf(post("/api/v1/ssf/streams"), token, Map.of("events_requested", List.of(SecurityEvents.SESSION_REVOKED)));
+        assertThat(created.getResponse().getStatus()).as(created.getResponse().getContentAsString()).isEqualTo(201);
+        ObjectNode read = (ObjectNode) api.read(created);
+        assertThat(read.path("delivery").path("method").asString()).isEqualTo(Stream.POLL);
+
+        ObjectNode edited = read.deepCopy().put("description", "echoed");
+        edited.putNull("inactivity_timeout");
+        MvcResult patched = ssf(patch(), token, edited);
+        assertThat(patched.getResponse().getStatus()).as(patched.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(api.read(patched).path("description").asString()).isEqualTo("echoed");
+        ObjectNode replaced = read.deepCopy().put("description", "replaced");
+        replaced.putArray("aud").add(r.clientId());
+        MvcResult put = ssf(put("/api/v1/ssf/streams"), token, replaced);
+        assertThat(put.getResponse().getStatus()).as(put.getResponse().getContentAsString()).isEqualTo(200);
+        JsonNode before = api.read(put);
+
+        List<ObjectNode> wrong = List.of(read.deepCopy().put("iss", "https://elsewhere.example"),
+                read.deepCopy().put("aud", "another-client"),
+                (ObjectNode) read.deepCopy().set("events_supported", json.readTree("[\"" + SecurityEvents.SESSION_REVOKED + "\"]")),
+                (ObjectNode) read.deepCopy().set("events_delivered", json.readTree("[]")),
+                read.deepCopy().put("min_verification_interval", 1),
+                read.deepCopy().put("inactivity_timeout", 3600));
+        String[] fields = {"iss", "aud", "events_supported", "events_delivered", "min_verification_interval", "inactivity_timeout"};
+        for (int i = 0; i < fields.length; i++) {
+            assertThat(refused(ssf(patch(), token, wrong.get(i).put("description", "changed")), fields[i]).path("detail").asString())
+                    .isEqualTo("'" + fields[i] + "' is set by the transmitter and does not match this stream's: send it back as read, "
+                            + "or leave it out.");
+            refused(ssf(put("/api/v1/ssf/streams"), token, wrong.get(i)), fields[i]);
+        }
+        ObjectNode elsewhere = read.deepCopy();
+        ((ObjectNode) elsewhere.path("delivery")).put("endpoint_url", "https://receiver.example.com/poll");
+        refused(ssf(patch(), token, elsewhere), "delivery.endpoint_url");
+        MvcResult after = ssf(get("/api/v1/ssf/streams").param("stream_id", read.path("stream_id").asString()), token, null);
+        assertThat(api.read(after).get(0)).as("nothing refused changed the stream").isEqualTo(before);
+    }
+
+    /** A new stream has no id, no events delivered and no poll address yet: a create request naming them is refused. */
+    @Test
+    void aRequestCreatingAStreamMayNotNameWhatOnlyTheTransmitterGivesIt() throws Exception {
+        Receiver r = receiverApp("Creator");
+        String token = token(r);
+        refused(ssf(post("/api/v1/ssf/streams"), token, Map.of("stream_id", "mine")), "stream_id");
+        refused(ssf(post("/api/v1/ssf/streams"), token, Map.of("events_delivered", List.of(SecurityEvents.SESSION_REVOKED))),
+                "events_delivered");
+        refused(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.POLL,
+                "endpoint_url", "https://receiver.example.com/poll"))), "delivery.endpoint_url");
+        refused(ssf(post("/api/v1/ssf/streams"), token, Map.of("iss", "https://elsewhere.example")), "iss");
+        assertThat(ssf(get("/api/v1/ssf/streams"), token, null).getResponse().getContentAsString()).as("no stream made").isEqualTo("[]");
+        MvcResult matching = ssf(post("/api/v1/ssf/streams"), token, Map.of("iss", issuer(), "aud", r.clientId()));
+        assertThat(matching.getResponse().getStatus()).as(matching.getResponse().getContentAsString()).isEqualTo(201);
+    }
+
+    /**
+     * A key no SSF or RFC 8936 request defines is refused, named by its path (an older draft's delivery.url would have
+     * made a poll stream of a push request), and nothing is made or changed.
+     */
+    @Test
+    void aKeyTheReceiversRequestDoesNotDefineIsRefusedNamingItsPath() throws Exception {
+        Receiver r = receiverApp("Drafts");
+        String token = token(r);
+        JsonNode problem = refused(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.PUSH,
+                "url", receiver.url("/ssf")))), "delivery.url");
+        assertThat(problem.path("detail").asString()).isEqualTo("'delivery.url' is not a field of this request. The fields of 'delivery' "
+                + "are: authorization_header, endpoint_url, method.");
+        assertThat(ssf(get("/api/v1/ssf/streams"), token, null).getResponse().getContentAsString()).as("no stream made").isEqualTo("[]");
+        String streamId = api.read(ssf(post("/api/v1/ssf/streams"), token, Map.of())).path("stream_id").asString();
+        refused(ssf(post("/api/v1/ssf/status"), token, Map.of("stream_id", streamId, "status", "disabled", "subject",
+                Map.of("format", "email", "email", "ada@example.com"))), "subject");
+        assertThat(api.read(ssf(get("/api/v1/ssf/status").param("stream_id", streamId), token, null)).path("status").asString())
+                .isEqualTo("enabled");
+        refused(ssf(post("/api/v1/ssf/verify"), token, Map.of("stream_id", streamId, "stat", "x")), "stat");
+        refused(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("maxEvent", 5, "returnImmediately", true)), "maxEvent");
+        refused(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true,
+                "setErrs", Map.of("jti-1", Map.of("err", "invalid_key", "desc", "x")))), "setErrs.jti-1.desc");
+        MvcResult admins = mvc.perform(get("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn();
+        ObjectNode signals = (ObjectNode) api.read(admins);
+        MvcResult back = mvc.perform(put("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(signals))).andReturn();
+        assertThat(back.getResponse().getStatus()).as("the admins' view sent back as read").isEqualTo(200);
+        assertThat(api.read(back).path("streams")).hasSize(1);
     }
 
     @Test

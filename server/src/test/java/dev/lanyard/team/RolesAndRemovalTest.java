@@ -168,6 +168,32 @@ class RolesAndRemovalTest {
         assertThat(adminApi(mel)).as("the same session, no new sign-in").isEqualTo(200);
     }
 
+    /**
+     * A member as the list shows them, sent back with the role edited: id, email, name and createdAt are read-only and
+     * ignored, even changed; a misspelt role is refused and changes nothing (decision 14).
+     */
+    @Test
+    void aMemberAsTheListShowsThemMayBeSentBackWithTheRoleEdited() throws Exception {
+        Member mel = team.join(admin, "mel");
+        tools.jackson.databind.node.ObjectNode shown = null;
+        for (var m : team.read(team.perform(team.as(get("/api/v1/admin/members"), admin))).path("items")) {
+            if (m.path("id").asString().equals(mel.accountId())) shown = (tools.jackson.databind.node.ObjectNode) m;
+        }
+        assertThat(shown).isNotNull();
+        shown.put("role", "admin").put("name", "Mallory").put("email", "mallory@example.test");
+
+        MvcResult promoted = team.perform(team.json(patch("/api/v1/admin/members/" + mel.accountId()), admin, shown));
+
+        assertThat(promoted.getResponse().getStatus()).as(promoted.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(role(mel)).isEqualTo("ADMIN");
+        assertThat(team.read(promoted).path("email").asString()).isEqualTo(mel.email());
+        assertThat(team.read(promoted).path("name").asString()).isNotEqualTo("Mallory");
+        MvcResult misspelt = team.perform(team.json(patch("/api/v1/admin/members/" + mel.accountId()), admin, Map.of("rloe", "member")));
+        assertProblem(misspelt, 400, "invalid-json");
+        assertThat(team.read(misspelt).path("field").asString()).isEqualTo("rloe");
+        assertThat(role(mel)).isEqualTo("ADMIN");
+    }
+
     @Test
     void demotingAnAdminTakesTheirAdminRightsFromTheirNextRequest() throws Exception {
         Member adele = team.join(admin, "adele", "admin");

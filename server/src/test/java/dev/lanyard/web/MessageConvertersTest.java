@@ -17,6 +17,8 @@ class MessageConvertersTest {
     RequestMappingHandlerAdapter adapter;
     @Autowired
     MockMvc mvc;
+    @Autowired
+    tools.jackson.databind.json.JsonMapper json;
 
     @Test
     void answersAreWrittenAsJsonWithNoConverterForFormatsTheApiDoesNotSpeak() throws Exception {
@@ -24,5 +26,19 @@ class MessageConvertersTest {
         assertThat(adapter.getMessageConverters()).anyMatch(c -> c.canWrite(java.util.Map.class, MediaType.APPLICATION_JSON));
         mvc.perform(get("/v3/api-docs").accept(MediaType.APPLICATION_JSON)).andExpect(status().isOk())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
+    }
+
+    record Stored(String kept) {
+    }
+
+    /**
+     * Request bodies are read by the strict converter; Boot's mapper, which also reads what Lanyard stored itself
+     * (a stream's configuration, a grant) and what receivers answer, still ignores a property it does not know.
+     */
+    @Test
+    void onlyRequestBodiesRefuseUnknownPropertiesNotTheMapperEverythingElseReadsWith() {
+        assertThat(adapter.getMessageConverters()).anyMatch(StrictJson.RequestBodies.class::isInstance)
+                .noneMatch(c -> c.getClass() == org.springframework.http.converter.json.JacksonJsonHttpMessageConverter.class);
+        assertThat(json.readValue("{\"kept\":\"a\",\"written-by-a-later-version\":1}", Stored.class)).isEqualTo(new Stored("a"));
     }
 }

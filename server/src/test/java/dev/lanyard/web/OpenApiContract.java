@@ -73,8 +73,9 @@ public final class OpenApiContract implements ResultHandler {
     private OpenApiInteractionValidator validator() {
         if (validator == null) {
             // The validator reads a schema without additionalProperties as "no other properties"; OpenAPI
-            // says they are allowed, and the server ignores unknown properties in a request body (the
-            // document says so). Responses stay strict: the server writes exactly what the schema lists.
+            // says they are allowed. The server refuses unknown properties in a request body but takes back
+            // the read-only ones of the resource's own representation, which the request schema does not list
+            // (the document says so). Responses stay strict: the server writes exactly what the schema lists.
             validator = OpenApiInteractionValidator.createForInlineApiSpecification(document())
                     .withLevelResolver(LevelResolver.create()
                             .withLevel("validation.request.parameter.query.unexpected", ValidationReport.Level.IGNORE)

@@ -7,6 +7,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 
 import dev.lanyard.account.TestAccounts;
 import dev.lanyard.web.ApiClient.Member;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -22,9 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Crafted input is a clear 400, never a conversion, never a 500 (docs/decisions/0014): JSON of the
- * wrong type or with a key given twice, control characters in any parameter, path or JSON string,
- * one rule for every list's cursor, and times out of range. Run on SQLite here and on PostgreSQL
- * ({@code PostgresStrictInputTest}), where a NUL that reached the database would fail the query.
+ * wrong type, with a key given twice or a key the request does not define, control characters in any
+ * parameter, path or JSON string, one rule for every list's cursor, and times out of range. Run on
+ * SQLite here and on PostgreSQL ({@code PostgresStrictInputTest}), where a NUL that reached the
+ * database would fail the query.
  */
 @LanyardSpringTest
 class StrictInputTest {
@@ -32,6 +36,8 @@ class StrictInputTest {
     MockMvc mvc;
     @Autowired
     JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
     @org.springframework.boot.test.web.server.LocalServerPort
     int port;
 
@@ -107,6 +113,123 @@ class StrictInputTest {
         JsonNode problem = problem(body(put("/api/v1/admin/permissions"),
                 "{\"membersSeeSessions\":true,\"membersSeeSessions\":false}"), "membersSeeSessions");
         assertThat(problem.path("detail").asString()).isEqualTo("'membersSeeSessions' is given more than once.");
+    }
+
+    /**
+     * A misspelt key was read as left out: the change it carried was dropped, or worse, its default applied
+     * ({@code sessionLimt} reset the member's own limit to the team's, {@code signOutOther} signed the others out,
+     * {@code expiresAT} made a key that never expires). Every PUT and PATCH and the main POSTs refuse it now, name
+     * it, list the fields the request has, and change nothing.
+     */
+    @Test
+    void aKeyTheRequestDoesNotDefineIsRefusedNamingItAndChangesNothing() throws Exception {
+        String team = jdbc.sql("SELECT team_id FROM accounts WHERE id = :id").param("id", admin.accountId()).query(String.class).single();
+        String app = json.readTree(body(post("/api/v1/admin/apps"), "{\"name\":\"Wiki\",\"redirectUris\":[\"https://wiki.example.com/cb\"],"
+                + "\"type\":\"confidential\",\"scopes\":[\"openid\"]}").getContentAsString()).path("app").path("id").asString();
+        String member = "/api/v1/admin/members/" + admin.accountId();
+        String password = TestAccounts.PASSWORD;
+        List<Object[]> cases = List.of(
+                new Object[] {put("/api/v1/team/policy"), "{'idleTimout':'PT30M'}", "idleTimout"},
+                new Object[] {put("/api/v1/team/policy"),
+                        "{'idleTimeout':'1d','allowRememberMe':false,'rememberedDays':14,'lifetimeDays':2,'requireSecondFactr':true}",
+                        "requireSecondFactr"},
+                new Object[] {put("/api/v1/admin/permissions"), "{'membersSeeSession':false}", "membersSeeSession"},
+                new Object[] {patch("/api/v1/sessions/" + admin.sessionId()), "{'name':'Laptop','alert':false}", "alert"},
+                new Object[] {patch(member), "{'rol':'member'}", "rol"},
+                new Object[] {put(member + "/session-limit"), "{'sessionLimt':3}", "sessionLimt"},
+                new Object[] {put(member + "/remember-me"), "{'forbidden':true,'forever':true}", "forever"},
+                new Object[] {put("/api/v1/admin/apps/" + app), "{'name':'Wiki 2','redirectUris':['https://wiki.example.com/cb'],"
+                        + "'scopes':['openid'],'backchannelLogoutUrl':'https://wiki.example.com/bc'}", "backchannelLogoutUrl"},
+                new Object[] {put("/api/v1/admin/apps/" + app + "/signals"), "{'enable':true}", "enable"},
+                new Object[] {post("/api/v1/admin/apps"), "{'name':'Chat','redirectUris':['https://chat.example.com/cb'],"
+                        + "'scopes':['openid'],'typ':'confidential'}", "typ"},
+                new Object[] {post("/api/v1/api-keys"), "{'name':'ci','scopes':['sessions:read'],'password':'" + password
+                        + "','expiresAT':'2027-01-01T00:00:00Z'}", "expiresAT"},
+                new Object[] {post("/api/v1/admin/invitations"), "{'email':'new@example.com','rolle':'admin'}", "rolle"},
+                new Object[] {post(member + "/sign-out"), "{'reason':'Leaving','notify':true}", "notify"},
+                new Object[] {post("/api/v1/admin/sessions/sign-out"), "{'reason':'Incident','exceptMe':true}", "exceptMe"},
+                new Object[] {post("/api/v1/password"), "{'currentPassword':'" + password + "','newPassword':'a brand new passphrase 42',"
+                        + "'signOutOther':false}", "signOutOther"});
+        for (Object[] c : cases) {
+            String before = snapshot(team);
+            MockHttpServletResponse refused = body((MockHttpServletRequestBuilder) c[0], ApiClient.quoted((String) c[1]));
+            JsonNode problem = problem(refused, (String) c[2]);
+            assertThat(problem.path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-json");
+            assertThat(problem.path("detail").asString()).as(c[1].toString()).startsWith("'" + c[2] + "' is not a field of this request.");
+            assertThat(snapshot(team)).as(c[1] + " changed nothing").isEqualTo(before);
+        }
+        assertThat(problem(body(put("/api/v1/team/policy"), "{\"idleTimout\":\"PT30M\"}"), "idleTimout").path("detail").asString())
+                .isEqualTo("'idleTimout' is not a field of this request. Its fields are: allowRememberMe, atSessionLimit, idleTimeout, "
+                        + "lifetimeDays, rememberedDays, requireSecondFactor, sessionLimit.");
+    }
+
+    /** GET, then PUT or PATCH what it answered: every change operation takes its resource's representation back (decision 14). */
+    @Test
+    void everyPutAndPatchTakesBackWhatItsGetAnswers() throws Exception {
+        String app = json.readTree(body(post("/api/v1/admin/apps"), "{\"name\":\"Wiki\",\"redirectUris\":[\"https://wiki.example.com/cb\"],"
+                + "\"type\":\"confidential\",\"scopes\":[\"openid\"]}").getContentAsString()).path("app").path("id").asString();
+        String member = "/api/v1/admin/members/" + admin.accountId();
+        String[][] pairs = {
+                {"/api/v1/team/policy", "PUT", "/api/v1/team/policy"},
+                {"/api/v1/sessions/" + admin.sessionId(), "PATCH", "/api/v1/sessions/" + admin.sessionId()},
+                {"/api/v1/admin/members", "PATCH", member},
+                {member + "/session-limit", "PUT", member + "/session-limit"},
+                {member + "/remember-me", "PUT", member + "/remember-me"},
+                {"/api/v1/admin/apps/" + app, "PUT", "/api/v1/admin/apps/" + app},
+                {"/api/v1/admin/apps/" + app + "/signals", "PUT", "/api/v1/admin/apps/" + app + "/signals"}};
+        for (String[] pair : pairs) {
+            JsonNode read = json.readTree(as(get(pair[0])).getContentAsString());
+            if (read.has("items")) read = read.path("items").path(0); // the member list: the one member, as listed
+            MockHttpServletResponse back = body(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request(
+                    org.springframework.http.HttpMethod.valueOf(pair[1]), pair[2]), json.writeValueAsString(read));
+            assertThat(back.getStatus()).as(pair[1] + " " + pair[2] + ": " + back.getContentAsString()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void signingInOrUpWithAKeyTheRequestDoesNotDefineIsRefusedAndStartsNoSession() throws Exception {
+        var newcomer = TestAccounts.newcomer("carol");
+        long sessions = jdbc.sql("SELECT COUNT(*) FROM sessions").query(Long.class).single();
+        for (Object[] c : new Object[][] {
+                {"/api/v1/signup", Map.of("email", newcomer.email(), "password", newcomer.password(), "name", newcomer.name(),
+                        "team", newcomer.team(), "tokenType", "bearer"), "tokenType"},
+                {"/api/v1/login", Map.of("email", admin.email(), "password", TestAccounts.PASSWORD, "rememberme", true), "rememberme"},
+                {"/api/v1/login/second-factor", Map.of("challenge", "chl_x", "code", "123456", "remember", true), "remember"}}) {
+            MockHttpServletResponse refused = mvc.perform(post((String) c[0]).with(ApiClient.from(ApiClient.newAddress()))
+                    .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(c[1]))).andReturn().getResponse();
+            problem(refused, (String) c[2]);
+            assertThat(ApiClient.sessionCookie(refused)).isEmpty();
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM sessions").query(Long.class).single()).isEqualTo(sessions);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE email = :e").param("e", newcomer.email()).query(Long.class).single())
+                .isZero();
+    }
+
+    /** An unknown key is refused whatever its value; one inside an object is named by its path (SharedSignalsTest sends one). */
+    @Test
+    void aKeyTheRequestDoesNotDefineIsRefusedWhateverItsValueAndNamedByItsPath() throws Exception {
+        JsonNode problem = problem(body(put("/api/v1/admin/permissions"), "{\"membersSeeSessions\":true,\"extra\":{\"a\":1}}"), "extra");
+        assertThat(problem.path("detail").asString()).isEqualTo("'extra' is not a field of this request. Its fields are: membersSeeSessions.");
+        assertThat(ErrorAdvice.unknownField("delivery.url", "delivery", List.of("method", "endpoint_url", "authorization_header")))
+                .isEqualTo("'delivery.url' is not a field of this request. The fields of 'delivery' are: authorization_header, "
+                        + "endpoint_url, method.");
+    }
+
+    /** What a refused request could have changed: the team, its people and their rules, sessions, apps, keys, invitations, audit. */
+    private String snapshot(String team) {
+        StringBuilder out = new StringBuilder();
+        out.append(jdbc.sql("SELECT * FROM teams WHERE id = :t").param("t", team).query().listOfRows()).append('\n');
+        out.append(jdbc.sql("SELECT id, email, name, role, password_hash, session_limit, remember_me_forbidden, removed_at FROM accounts "
+                + "WHERE team_id = :t ORDER BY id").param("t", team).query().listOfRows()).append('\n');
+        out.append(jdbc.sql("SELECT s.id, s.name, s.alerts, s.ended_at FROM sessions s JOIN accounts a ON a.id = s.account_id "
+                + "WHERE a.team_id = :t ORDER BY s.id").param("t", team).query().listOfRows()).append('\n');
+        out.append(jdbc.sql("SELECT * FROM oauth_clients WHERE team_id = :t ORDER BY id").param("t", team).query().listOfRows()).append('\n');
+        out.append(jdbc.sql("SELECT * FROM ssf_receivers WHERE team_id = :t").param("t", team).query().listOfRows()).append('\n');
+        out.append(jdbc.sql("SELECT k.* FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE a.team_id = :t ORDER BY k.session_id")
+                .param("t", team).query().listOfRows()).append('\n');
+        out.append(jdbc.sql("SELECT * FROM invitations WHERE team_id = :t ORDER BY id").param("t", team).query().listOfRows()).append('\n');
+        out.append(jdbc.sql("SELECT seq, action FROM audit_entries WHERE team_id = :t ORDER BY seq").param("t", team).query().listOfRows());
+        return out.toString();
     }
 
     @Test
