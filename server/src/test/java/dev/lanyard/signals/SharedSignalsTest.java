@@ -1,6 +1,7 @@
 package dev.lanyard.signals;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -116,7 +117,9 @@ class SharedSignalsTest {
     MvcResult ssf(MockHttpServletRequestBuilder request, String token, Object body) throws Exception {
         request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         if (body != null) request.contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(body));
-        return mvc.perform(request).andReturn();
+        MvcResult result = mvc.perform(request).andReturn();
+        // A poll is answered asynchronously (decision 58), even when it is answered at once.
+        return result.getRequest().isAsyncStarted() ? mvc.perform(asyncDispatch(result)).andReturn() : result;
     }
 
     String pushStream(String token, List<String> events) throws Exception {
