@@ -428,6 +428,30 @@ class SharedSignalsTest {
         assertThat(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null).getResponse().getStatus()).isEqualTo(404);
     }
 
+    /** Revoked (RFC 7009), the receiver's token is refused as introspection calls it inactive, though its signature and expiry still pass. */
+    @Test
+    void aRevokedReceiverTokenIsRefused() throws Exception {
+        Receiver r = receiverApp("Revoked");
+        String token = token(r);
+        assertThat(ssf(get("/api/v1/ssf/streams"), token, null).getResponse().getStatus()).isEqualTo(200);
+        String basic = Base64.getEncoder().encodeToString((r.clientId() + ":" + r.secret()).getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> revoked = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth2/revoke"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token + "&token_type_hint=access_token")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        HttpResponse<String> introspected = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth2/introspect"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(json.readTree(introspected.body()).path("active").asBoolean()).isFalse();
+
+        assertThat(ssf(get("/api/v1/ssf/streams"), token, null).getResponse().getStatus()).isEqualTo(401);
+        assertThat(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.POLL))).getResponse().getStatus())
+                .isEqualTo(401);
+        assertThat(ssf(get("/api/v1/ssf/streams"), token(r), null).getResponse().getStatus()).as("a new token works").isEqualTo(200);
+    }
+
     @Test
     void aPushEndpointInsideTheServersNetworkIsRefusedWithTheReason() throws Exception {
         String token = token(receiverApp("Metadata"));
