@@ -9,13 +9,22 @@ interface GrantStore {
     /** Inserts the grant, or replaces every field but its creation time. Safe to repeat. */
     void save(StoredGrant grant);
 
-    /** Deletes the grant; returns 1 or 0. Safe to repeat. */
+    /** Deletes the grant, with its earlier ID tokens; returns 1 or 0. Safe to repeat. */
     int delete(String id);
 
     Optional<StoredGrant> find(String id);
 
-    /** The grant holding a token or state with this hash, of the given kind; empty for any kind. */
+    /**
+     * The grant holding a token or state with this hash, of the given kind; empty for any kind. An ID token is
+     * its newest or one of its {@link #keepEarlierIdToken earlier} ones (only when asked for that kind).
+     */
     Optional<StoredGrant> findByHash(String hash, Optional<Kind> kind);
+
+    /**
+     * Keeps the hash of an ID token the grant issued before the one it holds now, found by {@link #findByHash} as
+     * the grant's; of the grant's earlier ID tokens only the {@code keep} replaced last stay. Safe to repeat.
+     */
+    void keepEarlierIdToken(String grantId, String hash, Instant replacedAt, int keep);
 
     enum Kind { STATE, CODE, ACCESS, REFRESH, ID_TOKEN }
 
@@ -32,7 +41,7 @@ interface GrantStore {
      * Deletes, at most {@code limit} at a time, grants that can never be used again, with the refresh tokens
      * they used: those whose Lanyard session ended before {@code endedBefore} or is gone (purged with the
      * history), and those that never got as far as a session (an authorization request nobody finished)
-     * last changed before {@code abandonedBefore}. Returns how many grants went.
+     * last changed before {@code abandonedBefore}, with their earlier ID tokens. Returns how many grants went.
      */
     int purge(Instant endedBefore, Instant abandonedBefore, int limit);
 

@@ -59,6 +59,7 @@ class JdbcGrantStore implements GrantStore {
 
     @Override
     public int delete(String id) {
+        jdbc.sql("DELETE FROM oauth_earlier_id_tokens WHERE authorization_id = :id").param("id", id).update();
         return jdbc.sql("DELETE FROM oauth_authorizations WHERE id = :id").param("id", id).update();
     }
 
@@ -70,7 +71,9 @@ class JdbcGrantStore implements GrantStore {
 
     @Override
     public Optional<StoredGrant> findByHash(String hash, Optional<Kind> kind) {
-        String where = kind.map(k -> column(k) + " = :hash").orElse(
+        String where = kind.map(k -> k == Kind.ID_TOKEN
+                ? "id_token_hash = :hash OR id IN (SELECT authorization_id FROM oauth_earlier_id_tokens WHERE token_hash = :hash)"
+                : column(k) + " = :hash").orElse(
                 "state_hash = :hash OR code_hash = :hash OR access_hash = :hash OR refresh_hash = :hash OR id_token_hash = :hash");
         return jdbc.sql("SELECT " + COLUMNS + " FROM oauth_authorizations WHERE " + where).param("hash", hash)
                 .query((rs, n) -> grant(rs)).optional();
@@ -84,6 +87,19 @@ class JdbcGrantStore implements GrantStore {
             case REFRESH -> "refresh_hash";
             case ID_TOKEN -> "id_token_hash";
         };
+    }
+
+    @Override
+    public void keepEarlierIdToken(String grantId, String hash, Instant replacedAt, int keep) {
+        jdbc.sql("""
+                        INSERT INTO oauth_earlier_id_tokens (token_hash, authorization_id, replaced_at) VALUES (:hash, :grant, :at)
+                        ON CONFLICT (token_hash) DO NOTHING""")
+                .param("hash", hash).param("grant", grantId).param("at", replacedAt.toEpochMilli()).update();
+        jdbc.sql("""
+                        DELETE FROM oauth_earlier_id_tokens WHERE authorization_id = :grant AND token_hash NOT IN (
+                            SELECT token_hash FROM oauth_earlier_id_tokens WHERE authorization_id = :grant
+                            ORDER BY replaced_at DESC, token_hash LIMIT :keep)""")
+                .param("grant", grantId).param("keep", keep).update();
     }
 
     @Override
@@ -121,6 +137,7 @@ class JdbcGrantStore implements GrantStore {
                 .param("limit", limit).query(String.class).list();
         if (ids.isEmpty()) return 0;
         jdbc.sql("DELETE FROM oauth_used_refresh_tokens WHERE authorization_id IN (:ids)").param("ids", ids).update();
+        jdbc.sql("DELETE FROM oauth_earlier_id_tokens WHERE authorization_id IN (:ids)").param("ids", ids).update();
         return jdbc.sql("DELETE FROM oauth_authorizations WHERE id IN (:ids)").param("ids", ids).update();
     }
 

@@ -57,6 +57,10 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Access token lookups are served from memory (no SQL) for the lifetime of the token on the
  * node that issued it or looked it up once; the session check decides whether it is still good.
+ *
+ * <p>An ID token lookup (RP-initiated logout's {@code id_token_hint}) finds the grant by its newest ID token or by
+ * one of the last {@link #EARLIER_ID_TOKENS} it issued before (a refresh issues a new one): RP-Initiated Logout 1.0
+ * has the OP accept ID tokens it issued earlier, expired ones too.
  */
 @Component
 class LanyardAuthorizations implements OAuth2AuthorizationService {
@@ -71,6 +75,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     private static final Set<String> TIME_CLAIMS = Set.of("iat", "exp", "nbf", "auth_time");
     private static final String ISSUER = "iss";
     private static final Sessions.Use TOKEN_USE = new Sessions.Use("", Optional.empty(), true);
+    /** Earlier ID tokens of a grant that still name it: an app that keeps the first one after 20 refreshes is rare. */
+    static final int EARLIER_ID_TOKENS = 20;
 
     private final GrantStore store;
     private final RegisteredClientRepository clients;
@@ -145,14 +151,19 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         }
         Optional<String> refreshHash = hashOf(authorization.getRefreshToken());
         Optional<String> oldRefresh = before.flatMap(StoredGrant::refreshHash);
+        Optional<String> idTokenHash = hashOf(authorization.getToken(OidcIdToken.class));
+        Optional<String> oldIdToken = before.flatMap(StoredGrant::idTokenHash);
         String state = authorization.getAttribute(OAuth2ParameterNames.STATE);
         StoredGrant grant = new StoredGrant(authorization.getId(), authorization.getRegisteredClientId(),
                 authorization.getPrincipalName(), sessionId, sessionKey,
                 Optional.ofNullable(state).map(TokenHashes::hash), hashOf(authorization.getToken(OAuth2AuthorizationCode.class)),
-                hashOf(authorization.getAccessToken()), refreshHash, hashOf(authorization.getToken(OidcIdToken.class)),
+                hashOf(authorization.getAccessToken()), refreshHash, idTokenHash,
                 json.writeValueAsString(body(authorization, browserSession, authTime)), before.map(StoredGrant::createdAt).orElse(now), now);
         before.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
         store.save(grant);
+        if (oldIdToken.isPresent() && !oldIdToken.equals(idTokenHash)) {
+            store.keepEarlierIdToken(grant.id(), oldIdToken.get(), now, EARLIER_ID_TOKENS);
+        }
         // Cached as a lookup from the store reads it (the stored JSON, not the body written above), so both read alike.
         grant.accessHash().ifPresent(h -> byAccessHash.put(h, read(grant)));
         if (oldRefresh.isPresent() && !oldRefresh.equals(refreshHash) && !store.useRefresh(oldRefresh.get(), grant.id(), now)) {
@@ -267,7 +278,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             });
             return null;
         }
-        return found.flatMap(this::alive).map(live -> authorization(live, Optional.of(new Presented(token, hash)))).orElse(null);
+        boolean idToken = kind.isPresent() && kind.get() == GrantStore.Kind.ID_TOKEN;
+        return found.flatMap(this::alive).map(live -> authorization(live, Optional.of(new Presented(token, hash, idToken)))).orElse(null);
     }
 
     private static Optional<GrantStore.Kind> kind(OAuth2TokenType type) {
@@ -304,8 +316,11 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         grant.accessHash().ifPresent(byAccessHash::invalidate);
     }
 
-    /** The token a lookup was made with, and its hash (computed once per lookup). */
-    private record Presented(String token, String hash) {
+    /**
+     * The token a lookup was made with, and its hash (computed once per lookup); {@code idToken}: looked up as an ID
+     * token, so it is one the grant issued, its newest or an earlier one.
+     */
+    private record Presented(String token, String hash, boolean idToken) {
     }
 
     private OAuth2Authorization authorization(Live live, Optional<Presented> presented) {
@@ -336,7 +351,9 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         add(builder, read, "access_token", grant.accessHash(), presented,
                 (v, t) -> new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, v, t.issued(), t.expires(), t.tok().scopes()));
         add(builder, read, "refresh_token", grant.refreshHash(), presented, (v, t) -> new OAuth2RefreshToken(v, t.issued(), t.expires()));
-        add(builder, read, "id_token", grant.idTokenHash(), presented,
+        // An earlier ID token stands for the grant's ID token with the claims of the newest: the same iss, sub, aud and sid.
+        Optional<String> idToken = presented.filter(Presented::idToken).map(Presented::hash).or(grant::idTokenHash);
+        add(builder, read, "id_token", grant.idTokenHash().isPresent() ? idToken : Optional.empty(), presented,
                 (v, t) -> new OidcIdToken(v, t.issued(), t.expires(), t.claims()));
         return builder.build();
     }

@@ -83,6 +83,14 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
     }
 
     @Override
+    public java.util.Set<String> withPending(Collection<String> streamIds) {
+        if (streamIds.isEmpty()) return java.util.Set.of();
+        return java.util.Set.copyOf(jdbc.sql("SELECT DISTINCT stream_id FROM signal_outbox WHERE stream_id IN (:streams) AND "
+                        + outbox.unfinished())
+                .param("streams", List.copyOf(streamIds)).query(String.class).list());
+    }
+
+    @Override
     public boolean more(String streamId, int skip) {
         return !jdbc.sql("SELECT id FROM signal_outbox WHERE stream_id = :stream AND " + outbox.unfinished() + " ORDER BY id LIMIT 1 OFFSET :skip")
                 .param("stream", streamId).param("skip", skip).query(Long.class).list().isEmpty();

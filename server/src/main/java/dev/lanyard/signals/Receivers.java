@@ -4,16 +4,21 @@ import java.util.List;
 
 import dev.lanyard.apps.AppClient;
 import dev.lanyard.apps.AppGrants;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.stereotype.Component;
 
 /**
  * Who calls the Shared Signals API: an app's own access token (client credentials, so its subject is
  * the app's client id and it names no session), signed by Lanyard and unexpired, with the scope
- * {@code ssf}, of an app an admin enabled Shared Signals for. A member's token never is one, whatever
- * its scopes: it carries the member as subject and a session.
+ * {@code ssf}, of an app an admin enabled Shared Signals for, and still active in the authorization
+ * service: a token revoked (RFC 7009) is refused as introspection calls it inactive. A member's token
+ * never is one, whatever its scopes: it carries the member as subject and a session.
  */
 @Component
 class Receivers {
@@ -22,26 +27,40 @@ class Receivers {
     private final JwtDecoder tokens;
     private final AppGrants apps;
     private final StreamStore streams;
+    private final OAuth2AuthorizationService authorizations;
 
-    Receivers(JwtDecoder tokens, AppGrants apps, StreamStore streams) {
+    Receivers(JwtDecoder tokens, AppGrants apps, StreamStore streams, OAuth2AuthorizationService authorizations) {
         this.tokens = tokens;
         this.apps = apps;
         this.streams = streams;
+        this.authorizations = authorizations;
     }
 
     /** The receiver an {@code Authorization} header proves, or {@link SignalProblem.Unauthorized}. */
     AppClient authenticate(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) throw new SignalProblem.Unauthorized();
+        String token = authorization.substring(7).strip();
         Jwt jwt;
         try {
-            jwt = tokens.decode(authorization.substring(7).strip());
+            jwt = tokens.decode(token);
         } catch (JwtException | IllegalArgumentException e) {
             throw new SignalProblem.Unauthorized();
         }
         List<String> scopes = jwt.getClaimAsStringList("scope");
         if (scopes == null || !scopes.contains(SCOPE) || jwt.hasClaim("sid") || jwt.getSubject() == null) throw new SignalProblem.Unauthorized();
         AppClient app = apps.byClientId(jwt.getSubject()).orElseThrow(SignalProblem.Unauthorized::new);
-        if (!streams.receiver(app.id())) throw new SignalProblem.Unauthorized();
+        if (!streams.receiver(app.id()) || !active(token, app)) throw new SignalProblem.Unauthorized();
         return app;
+    }
+
+    /**
+     * Whether the authorization service still holds the token, active (not revoked, not expired), in a grant of
+     * this app: the lookup introspection makes, served from memory after the first on this node.
+     */
+    private boolean active(String token, AppClient app) {
+        OAuth2Authorization grant = authorizations.findByToken(token, OAuth2TokenType.ACCESS_TOKEN);
+        if (grant == null || !app.id().equals(grant.getRegisteredClientId())) return false;
+        OAuth2Authorization.Token<OAuth2AccessToken> access = grant.getAccessToken();
+        return access != null && access.isActive();
     }
 }

@@ -77,8 +77,8 @@ class SignalDelivery {
     });
     private final AtomicBoolean queued = new AtomicBoolean();
     private final SecureRandom random = new SecureRandom();
-    /** Pollers waiting on this node for a signal (RFC 8936 long polling) wait on this. */
-    private final Object arrivals = new Object();
+    /** Told when this node committed a signal: polls waiting for one (RFC 8936 long polling, {@link PollWaits}). */
+    private final List<Runnable> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SignalDelivery(SignalOutboxStore outbox, StreamStore streams, Transmitter transmitter, SignalSettings settings,
                    ReceiverAddresses addresses, JsonMapper json, Clock clock) {
@@ -122,17 +122,13 @@ class SignalDelivery {
     }
 
     private void arrived() {
-        synchronized (arrivals) {
-            arrivals.notifyAll();
-        }
+        arrivals.forEach(Runnable::run);
         drainSoon();
     }
 
-    /** Waits until a signal is added on this node or {@code wait} passes, whichever is first. */
-    void awaitArrival(Duration wait) throws InterruptedException {
-        synchronized (arrivals) {
-            arrivals.wait(Math.max(1, wait.toMillis()));
-        }
+    /** Runs {@code listener} (quickly, on the committing thread) whenever a transaction of this node added signals. */
+    void onArrival(Runnable listener) {
+        arrivals.add(listener);
     }
 
     /** Drains on the delivery thread soon; calls while one is already queued add nothing. */

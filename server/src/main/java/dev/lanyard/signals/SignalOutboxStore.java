@@ -60,6 +60,9 @@ interface SignalOutboxStore {
     /** The oldest undelivered signals of a poll stream, at most {@code limit}. */
     List<Outgoing> pending(String streamId, int limit);
 
+    /** Which of these streams have an undelivered signal (waiting polls look in one statement). */
+    java.util.Set<String> withPending(java.util.Collection<String> streamIds);
+
     /** Whether the stream has more than {@code skip} undelivered signals. */
     boolean more(String streamId, int skip);
 

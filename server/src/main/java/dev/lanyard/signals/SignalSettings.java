@@ -16,10 +16,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxAttempts   pushes before a signal is given up
  * @param pushTimeout   how long one push may take (connecting and the receiver's answer)
  * @param pollWait      how long a poll without {@code returnImmediately} waits for a signal (RFC 8936 long polling)
+ * @param maxWaitingPolls polls this node lets wait at once (one per stream at most); past it a poll is answered at
+ *                      once, as with {@code returnImmediately}. 0 (the default): {@link #defaultMaxWaitingPolls(long)}
  */
 @ConfigurationProperties("lanyard.signals")
 record SignalSettings(URI issuer, Duration retryInterval, Duration firstRetry, Duration maxRetryDelay, int maxAttempts,
-                      Duration pushTimeout, Duration pollWait) {
+                      Duration pushTimeout, Duration pollWait, int maxWaitingPolls) {
     SignalSettings {
         if (retryInterval == null) retryInterval = Duration.ofSeconds(5);
         if (firstRetry == null) firstRetry = Duration.ofSeconds(2);
@@ -27,6 +29,23 @@ record SignalSettings(URI issuer, Duration retryInterval, Duration firstRetry, D
         if (maxAttempts <= 0) maxAttempts = 20;
         if (pushTimeout == null) pushTimeout = Duration.ofSeconds(10);
         if (pollWait == null) pollWait = Duration.ofSeconds(20);
+        if (maxWaitingPolls <= 0) maxWaitingPolls = defaultMaxWaitingPolls(Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * What one waiting poll holds on the heap, rounded up: the container's asynchronous request with its buffers and
+     * socket, as a live page's stream does (108 KB measured, decision 56).
+     */
+    static final long POLL_BYTES = 128 * 1024;
+    /** A quarter of Tomcat's default connection limit (8,192): the live pages' streams may take half. */
+    static final int MOST_WAITING_POLLS = 2048;
+
+    /**
+     * A twentieth of {@code maxHeap} at {@link #POLL_BYTES} a poll, at most {@link #MOST_WAITING_POLLS}: 101 under
+     * run.sh's options (whose 256 MiB heap the JVM reports as 253 MiB).
+     */
+    static int defaultMaxWaitingPolls(long maxHeap) {
+        return (int) Math.max(1, Math.min(MOST_WAITING_POLLS, maxHeap / 20 / POLL_BYTES));
     }
 
     /** How long to wait after {@code attempts} failed pushes: doubling from {@link #firstRetry}, at most {@link #maxRetryDelay}. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -224,14 +225,14 @@ class SsfApi {
         return codes;
     }
 
+    /** Answered asynchronously: a poll waiting for a SET holds no container thread (decision 58). */
     @Operation(summary = "Poll a stream's SETs and acknowledge those received (RFC 8936)")
     @PostMapping(BASE + "/poll/{streamId}")
-    PollJson poll(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-                  @PathVariable String streamId, @RequestBody PollRequest body) throws InterruptedException {
+    CompletableFuture<PollJson> poll(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                                     @PathVariable String streamId, @RequestBody PollRequest body) {
         AppClient receiver = receivers.authenticate(authorization);
-        Streams.Polled polled = streams.poll(receiver, streamId, body.ack() == null ? List.of() : body.ack(),
+        return streams.poll(receiver, streamId, body.ack() == null ? List.of() : body.ack(),
                 body.setErrs() == null ? Map.of() : errorCodes(body.setErrs()), Optional.ofNullable(body.maxEvents()),
-                Boolean.TRUE.equals(body.returnImmediately()));
-        return new PollJson(polled.sets(), polled.moreAvailable());
+                Boolean.TRUE.equals(body.returnImmediately())).thenApply(polled -> new PollJson(polled.sets(), polled.moreAvailable()));
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Role;
@@ -43,24 +44,24 @@ class Streams implements ClientCredentials {
     private final AppGrants apps;
     private final Transmitter transmitter;
     private final SignalDelivery delivery;
-    private final SignalSettings settings;
     private final ReceiverAddresses addresses;
     private final ApplicationEventPublisher events;
     private final JsonMapper json;
     private final Clock clock;
     private final Accounts accounts;
+    private final PollWaits waits;
 
     Streams(StreamStore store, SignalOutboxStore outbox, AppGrants apps, Transmitter transmitter, SignalDelivery delivery,
-            SignalSettings settings, ReceiverAddresses addresses, ApplicationEventPublisher events, JsonMapper json, Clock clock,
-            Accounts accounts) {
+            ReceiverAddresses addresses, ApplicationEventPublisher events, JsonMapper json, Clock clock,
+            Accounts accounts, PollWaits waits) {
         this.accounts = accounts;
+        this.waits = waits;
         this.addresses = addresses;
         this.store = store;
         this.outbox = outbox;
         this.apps = apps;
         this.transmitter = transmitter;
         this.delivery = delivery;
-        this.settings = settings;
         this.events = events;
         this.json = json;
         this.clock = clock;
@@ -163,12 +164,13 @@ class Streams implements ClientCredentials {
     /**
      * RFC 8936: acknowledges {@code acks}, and records {@code errors} (jti → the receiver's error code) as given up
      * with the receiver's code, which the stream's status then shows its admin (the receiver has them, and refused
-     * them); then returns up to {@code maxEvents} unacknowledged SETs, waiting up to
-     * {@code lanyard.signals.poll-wait} for one unless {@code returnImmediately}. A SET stays pending,
-     * and is returned again, until it is acknowledged or refused.
+     * them); then answers up to {@code maxEvents} unacknowledged SETs. When none is pending and the poll did not ask
+     * to {@code returnImmediately}, the answer comes once one is queued or {@code lanyard.signals.poll-wait} has
+     * passed, without holding the calling thread ({@link PollWaits}, decision 58). A SET stays pending, and is
+     * returned again, until it is acknowledged or refused. A refused request throws here, before any waiting.
      */
-    Polled poll(AppClient receiver, String id, Collection<String> acks, Map<String, String> errors, Optional<Integer> maxEvents,
-                boolean returnImmediately) throws InterruptedException {
+    CompletableFuture<Polled> poll(AppClient receiver, String id, Collection<String> acks, Map<String, String> errors,
+                                   Optional<Integer> maxEvents, boolean returnImmediately) {
         Stream stream = get(receiver, id);
         if (stream.config().push()) throw new SignalProblem.InvalidInput("stream_id", "The stream is delivered by push, not poll.");
         int max = maxEvents.orElse(DEFAULT_POLL);
@@ -183,21 +185,21 @@ class Streams implements ClientCredentials {
             String error = "Refused by the receiver" + (code.isEmpty() ? "" : " (" + code + ")");
             if (outbox.refused(stream.id(), refused.getKey(), error, clock.instant()) > 0) store.failed(stream.id(), error);
         }
-        if (max == 0 || stream.status() != Stream.Status.ENABLED) return new Polled(Map.of(), false);
-        Instant until = clock.instant().plus(settings.pollWait());
-        List<SignalOutboxStore.Outgoing> pending = outbox.pending(stream.id(), max);
-        // Long polling, bounded by poll-wait on the system's clock (a test's clock may stand still).
-        long deadline = System.nanoTime() + settings.pollWait().toNanos();
-        while (pending.isEmpty() && !returnImmediately && System.nanoTime() < deadline && clock.instant().isBefore(until.plusSeconds(1))) {
-            delivery.awaitArrival(java.time.Duration.ofMillis(Math.min(500, Math.max(1, (deadline - System.nanoTime()) / 1_000_000))));
-            pending = outbox.pending(stream.id(), max);
-        }
+        if (max == 0 || stream.status() != Stream.Status.ENABLED) return CompletableFuture.completedFuture(new Polled(Map.of(), false));
+        Polled now = pending(stream.id(), max);
+        if (!now.sets().isEmpty() || returnImmediately) return CompletableFuture.completedFuture(now);
+        return waits.await(stream.id(), () -> pending(stream.id(), max));
+    }
+
+    /** Up to {@code max} of the stream's unacknowledged SETs, signed now, and whether more wait. */
+    private Polled pending(String streamId, int max) {
+        List<SignalOutboxStore.Outgoing> pending = outbox.pending(streamId, max);
         Map<String, String> sets = new LinkedHashMap<>();
         for (SignalOutboxStore.Outgoing signal : pending) {
             sets.put(signal.jti(), transmitter.set(json.readValue(signal.claims(),
                     new tools.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { })));
         }
-        return new Polled(sets, outbox.more(stream.id(), pending.size()));
+        return new Polled(sets, outbox.more(streamId, pending.size()));
     }
 
     /** One stream as its admins see it: its configuration, status and delivery figures. */

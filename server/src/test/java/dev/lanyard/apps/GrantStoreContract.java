@@ -66,6 +66,24 @@ abstract class GrantStoreContract {
     }
 
     @Test
+    void aGrantIsFoundByItsEarlierIdTokensTheLastOnesKept() {
+        StoredGrant grant = grant("g_ids", Optional.empty(), Optional.of("access_ids"), Optional.empty());
+        store.save(grant);
+        for (int i = 1; i <= 4; i++) store.keepEarlierIdToken("g_ids", "id_earlier_" + i, now.plusSeconds(i), 3);
+        store.keepEarlierIdToken("g_ids", "id_earlier_4", now.plusSeconds(9), 3);
+
+        assertThat(store.findByHash("id_earlier_4", Optional.of(GrantStore.Kind.ID_TOKEN))).contains(grant);
+        assertThat(store.findByHash("id_earlier_2", Optional.of(GrantStore.Kind.ID_TOKEN))).contains(grant);
+        assertThat(store.findByHash("id_earlier_1", Optional.of(GrantStore.Kind.ID_TOKEN))).as("past the last 3").isEmpty();
+        assertThat(store.findByHash("id_earlier_2", Optional.of(GrantStore.Kind.ACCESS))).as("an ID token only").isEmpty();
+
+        assertThat(store.delete("g_ids")).isEqualTo(1);
+        store.save(grant);
+        assertThat(store.findByHash("id_earlier_4", Optional.of(GrantStore.Kind.ID_TOKEN))).as("deleted with the grant").isEmpty();
+        store.delete("g_ids");
+    }
+
+    @Test
     void aRefreshTokenIsUsedOnlyOnce() {
         assertThat(store.useRefresh("used_once", "g_used", now)).isTrue();
         assertThat(store.useRefresh("used_once", "g_used", now)).isFalse();
@@ -110,6 +128,8 @@ abstract class GrantStoreContract {
                 Optional.of("state_unfinished"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "{}", then, then));
         store.useRefresh("refresh_of_ended", "p_ended", then);
         store.useRefresh("refresh_of_live", "p_live", then);
+        store.keepEarlierIdToken("p_ended", "id_of_ended", then, 20);
+        store.keepEarlierIdToken("p_live", "id_of_live", then, 20);
 
         int purged = store.purge(cutoff, then.plusSeconds(1), 2) + store.purge(cutoff, then.plusSeconds(1), 2);
 
@@ -121,6 +141,8 @@ abstract class GrantStoreContract {
         assertThat(store.find("p_recent")).as("ended after the cutoff: kept a while").isPresent();
         assertThat(store.usedRefresh("refresh_of_ended")).isEmpty();
         assertThat(store.usedRefresh("refresh_of_live")).contains("p_live");
+        assertThat(JdbcClient.create(dataSource).sql("SELECT token_hash FROM oauth_earlier_id_tokens WHERE token_hash LIKE 'id_of_%'")
+                .query(String.class).list()).as("earlier ID tokens go with their grant").containsExactly("id_of_live");
         assertThat(store.purge(cutoff, then.plusSeconds(1), 2)).as("nothing left to purge").isZero();
     }
 

@@ -435,6 +435,34 @@ class OAuthFlowTest {
         assertThat(current.getResponse().getStatus()).isEqualTo(401);
     }
 
+    /**
+     * RP-Initiated Logout 1.0: the OP should accept ID tokens it issued earlier. The sign-in's ID token, after a
+     * refresh issued another, still ends the grant and the browser's Lanyard session that authorized it.
+     */
+    @Test
+    void rpInitiatedLogoutTakesTheSignInsIdTokenAfterARefresh() throws Exception {
+        RelyingApp app = app(register(admin, "Wiki", "confidential"));
+        Member browser = api.logIn(admin);
+        RelyingApp.Attempt attempt = app.authorizeRequest(OFFLINE);
+        OIDCTokenResponse tokens = app.exchange(attempt, app.code(attempt, app.signIn(attempt, cookie(browser))));
+        TokenResponse refreshed = app.refresh(tokens.getOIDCTokens().getRefreshToken());
+        assertThat(refreshed.indicatesSuccess()).isTrue();
+        OIDCTokenResponse second = (OIDCTokenResponse) refreshed.toSuccessResponse();
+        assertThat(second.getOIDCTokens().getIDTokenString()).as("the refresh issued another ID token")
+                .isNotEqualTo(tokens.getOIDCTokens().getIDTokenString());
+
+        URI logout = new com.nimbusds.openid.connect.sdk.LogoutRequest(app.provider.getEndSessionEndpointURI(),
+                tokens.getOIDCTokens().getIDToken(), URI.create(REDIRECT), new com.nimbusds.oauth2.sdk.id.State("bye")).toURI();
+        HttpResponse<String> answer = app.browse(logout, cookie(browser));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(answer)).hasToString(REDIRECT + "?state=bye");
+        assertThat(app.refresh(second.getOIDCTokens().getRefreshToken()).indicatesSuccess()).as("the grant ended").isFalse();
+        assertThat(app.active(second.getOIDCTokens().getAccessToken())).isFalse();
+        var current = mvc.perform(get("/api/v1/sessions/current").cookie(browser.cookie()).with(browser.from())).andReturn();
+        assertThat(current.getResponse().getStatus()).as("the browser session that authorized it ended too").isEqualTo(401);
+    }
+
     /** An ID token from a grant that another session authorized ends that grant only: a link must not sign the member out. */
     @Test
     void rpInitiatedLogoutInAnotherBrowserSessionEndsOnlyTheGrant() throws Exception {

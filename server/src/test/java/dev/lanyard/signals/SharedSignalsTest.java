@@ -1,6 +1,7 @@
 package dev.lanyard.signals;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -117,7 +118,9 @@ class SharedSignalsTest {
     MvcResult ssf(MockHttpServletRequestBuilder request, String token, Object body) throws Exception {
         request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         if (body != null) request.contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(body));
-        return mvc.perform(request).andReturn();
+        MvcResult result = mvc.perform(request).andReturn();
+        // A poll is answered asynchronously (decision 58), even when it is answered at once.
+        return result.getRequest().isAsyncStarted() ? mvc.perform(asyncDispatch(result)).andReturn() : result;
     }
 
     String pushStream(String token, List<String> events) throws Exception {
@@ -528,6 +531,30 @@ class SharedSignalsTest {
                 .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(signals))).andReturn();
         assertThat(back.getResponse().getStatus()).as("the admins' view sent back as read").isEqualTo(200);
         assertThat(api.read(back).path("streams")).hasSize(1);
+    }
+
+    /** Revoked (RFC 7009), the receiver's token is refused as introspection calls it inactive, though its signature and expiry still pass. */
+    @Test
+    void aRevokedReceiverTokenIsRefused() throws Exception {
+        Receiver r = receiverApp("Revoked");
+        String token = token(r);
+        assertThat(ssf(get("/api/v1/ssf/streams"), token, null).getResponse().getStatus()).isEqualTo(200);
+        String basic = Base64.getEncoder().encodeToString((r.clientId() + ":" + r.secret()).getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> revoked = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth2/revoke"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token + "&token_type_hint=access_token")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        HttpResponse<String> introspected = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth2/introspect"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(json.readTree(introspected.body()).path("active").asBoolean()).isFalse();
+
+        assertThat(ssf(get("/api/v1/ssf/streams"), token, null).getResponse().getStatus()).isEqualTo(401);
+        assertThat(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.POLL))).getResponse().getStatus())
+                .isEqualTo(401);
+        assertThat(ssf(get("/api/v1/ssf/streams"), token(r), null).getResponse().getStatus()).as("a new token works").isEqualTo(200);
     }
 
     @Test

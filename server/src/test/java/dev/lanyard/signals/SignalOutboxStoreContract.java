@@ -111,6 +111,17 @@ abstract class SignalOutboxStoreContract {
     }
 
     @Test
+    void withPendingNamesTheStreamsThatHaveAnUndeliveredSignal() {
+        String a = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
+        add(SignalOutboxStore.Kind.POLL, Optional.of("stream-other"));
+        assertThat(store.withPending(List.of(STREAM, "stream-other", "stream-empty"))).containsExactlyInAnyOrder(STREAM, "stream-other");
+        assertThat(store.withPending(List.of())).isEmpty();
+
+        store.acknowledge(STREAM, List.of(a), now);
+        assertThat(store.withPending(List.of(STREAM, "stream-empty"))).as("an acknowledged signal waits no more").isEmpty();
+    }
+
+    @Test
     void aSetTheReceiverRefusedIsGivenUpWithItsErrorAndNotReturnedAgain() {
         String a = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
         String b = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));

@@ -32,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Two Lanyard nodes on one PostgreSQL database, both draining the signal outbox every few
  * milliseconds while a burst of endings lands in it: every SET reaches the receiver exactly once.
+ * A poll waiting on one node is answered with a SET the other queued.
  */
 class SignalsTwoNodesTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -132,6 +133,50 @@ class SignalsTwoNodesTest {
             assertThat(jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE delivered_at IS NOT NULL AND attempts = 1").query(Long.class).single())
                     .isEqualTo((long) endings);
         }
+    }
+
+    /** A SET queued on one node answers a poll waiting on the other: the waiting node finds it in the database. */
+    @Test
+    void aPollWaitingOnOneNodeIsAnsweredWithASetQueuedOnTheOther() throws Exception {
+        String email = TestAccounts.uniqueEmail("polls");
+        assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Ines",
+                "team", "Polls")).status()).isEqualTo(201);
+        String admin = login(a, email);
+        Reply app = send(a, "POST", "/api/v1/admin/apps", admin, Map.of("name", "Poller", "redirectUris", List.of("http://127.0.0.1:9/cb"),
+                "type", "confidential", "scopes", List.of("openid")));
+        assertThat(app.status()).isEqualTo(201);
+        assertThat(send(a, "PUT", "/api/v1/admin/apps/" + app.body().path("app").path("id").asString() + "/signals", admin,
+                Map.of("enabled", true)).status()).isEqualTo(200);
+        String basic = Base64.getEncoder().encodeToString((app.body().path("app").path("clientId").asString() + ":"
+                + app.body().path("clientSecret").asString()).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(URI.create(a + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=ssf")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        String receiverToken = JSON.readTree(token.body()).path("access_token").asString();
+        Reply stream = send(a, "POST", "/api/v1/ssf/streams", receiverToken, Map.of("delivery", Map.of("method", Stream.POLL)));
+        assertThat(stream.status()).isEqualTo(201);
+        String streamId = stream.body().path("stream_id").asString();
+
+        PollWaits waitingOnB = nodeB.getBean(PollWaits.class);
+        int before = waitingOnB.waiting();
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> poll = HTTP.sendAsync(HttpRequest.newBuilder(
+                        URI.create(b + "/api/v1/ssf/poll/" + streamId)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + receiverToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (waitingOnB.waiting() == before && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(waitingOnB.waiting()).as("the poll waits on node B").isEqualTo(before + 1);
+
+        assertThat(send(a, "POST", "/api/v1/ssf/verify", receiverToken, Map.of("stream_id", streamId, "state", "from A")).status())
+                .isEqualTo(204);
+
+        HttpResponse<String> answer = poll.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode sets = JSON.readTree(answer.body()).path("sets");
+        assertThat(sets.size()).as(answer.body()).isEqualTo(1);
+        assertThat(SignedJWT.parse(sets.path(sets.propertyNames().iterator().next()).asString()).getJWTClaimsSet()
+                .getJSONObjectClaim("events")).isEqualTo(Map.of(SecurityEvents.VERIFICATION, Map.of("state", "from A")));
     }
 
     private static String parse(String jwt) {
