@@ -2,9 +2,12 @@
 // event stream: "changed" refreshes the sessions list in place, "signed-out" tells the person at
 // once that this session has ended, and why, and then takes them to the sign-in page.
 // The server caps the streams (docs/decisions/0056-live-streams-capped.md): "replaced" means a newer
-// page of this tab, session or account took this one's stream, and this page stops listening; a stream the
-// server refused (503 when it holds all it may) is asked for again a few minutes later. The page works
-// the same without live updates.
+// page of this tab, session or account took this one's stream. This page then stops listening, for good
+// (asking again would take the stream back from the newer page, which would ask again, and so on), and says
+// so with a Reload button. A stream the server refused (503 when it holds all it may), or one that keeps
+// failing, is also said to be unavailable, and asked for again a few minutes later; a stream that opens
+// again after a break refreshes the list, since it may have missed changes. The page works the same without
+// live updates.
 (function () {
   "use strict";
   if (!("EventSource" in window)) return;
@@ -24,23 +27,82 @@
     }
   } catch (e) { tab = null; /* no storage: the server counts this page's stream until it is found gone */ }
 
+  // Failed attempts since the stream last opened: EventSource retries a dropped connection by itself,
+  // and after this many the page says live updates are unavailable.
+  var FAILURES_SHOWN = 3;
+  var failures = 0;
+  var interrupted = false;
+  var leaving = false;
+  window.addEventListener("pagehide", function () { leaving = true; });
+  window.addEventListener("pageshow", function () { leaving = false; });
+
   function open() {
     if (stopped) return;
     stream = new EventSource("/settings/sessions/events" + (tab ? "?tab=" + tab : ""));
+    stream.addEventListener("ready", ready);
     stream.addEventListener("changed", changed);
     stream.addEventListener("signed-out", signedOut);
-    stream.addEventListener("replaced", stop);
+    stream.addEventListener("replaced", replaced);
     stream.onerror = function () {
+      if (stopped || leaving) return;
+      interrupted = true;
+      failures++;
       // A dropped connection is reopened by EventSource itself (readyState CONNECTING); a refused one
       // (not 200, e.g. 503) is closed for good, and asked for again later, never in a loop.
-      if (stream.readyState !== EventSource.CLOSED || stopped) return;
-      setTimeout(open, RETRY_MS + Math.floor(Math.random() * RETRY_MS));
+      if (stream.readyState === EventSource.CLOSED) {
+        unavailable();
+        setTimeout(open, RETRY_MS + Math.floor(Math.random() * RETRY_MS));
+      } else if (failures >= FAILURES_SHOWN) {
+        unavailable();
+      }
     };
+  }
+
+  function ready() {
+    failures = 0;
+    hideNotice();
+    if (interrupted) {
+      interrupted = false;
+      changed();
+    }
   }
 
   function stop() {
     stopped = true;
     if (stream) stream.close();
+  }
+
+  function replaced(event) {
+    stop();
+    var data = {};
+    try { data = JSON.parse(event.data); } catch (e) { /* keep the default message */ }
+    showNotice((data.message || "Live updates stopped in this tab because another page took them over.") +
+      " Reload to see changes.", data.reason === "tab");
+  }
+
+  function unavailable() {
+    showNotice("Live updates are unavailable right now, so this page may be out of date. Reload to see changes.", false);
+  }
+
+  // The notice says why this page no longer updates by itself, with a Reload button. Its region (role=status,
+  // in the page's header) is there from the start, so screen readers announce what appears in it. After a copy
+  // of this tab took its stream, the reload starts a tab id of its own, so as not to take the stream back from the copy.
+  function showNotice(message, newTab) {
+    var notice = document.querySelector("#live-notice .live-notice");
+    if (!notice) return;
+    notice.querySelector("[data-message]").textContent = message;
+    notice.hidden = false;
+    notice.querySelector("[data-reload]").onclick = function () {
+      if (newTab) {
+        try { window.sessionStorage.removeItem("lanyard-tab"); } catch (e) { /* reloads with the same id */ }
+      }
+      window.location.reload();
+    };
+  }
+
+  function hideNotice() {
+    var notice = document.querySelector("#live-notice .live-notice");
+    if (notice) notice.hidden = true;
   }
 
   function changed() {
@@ -52,6 +114,7 @@
 
   function signedOut(event) {
     stop();
+    hideNotice();
     var data = {};
     try { data = JSON.parse(event.data); } catch (e) { /* keep the default message */ }
     var notice = document.getElementById("signed-out-notice");

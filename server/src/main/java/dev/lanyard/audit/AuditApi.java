@@ -6,19 +6,18 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Cursors;
+import dev.lanyard.session.Download;
 import dev.lanyard.session.Downloads;
 import org.springdoc.core.annotations.ParameterObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The audit log in the API: admins read their team's, members their own; admins verify the chain. */
@@ -62,21 +61,21 @@ class AuditApi {
                 page.nextCursor().map(Cursors::encode).orElse(null));
     }
 
-    @Operation(summary = "Audit entries as a CSV or JSON download, oldest first, streamed: your team's (admins) or your own "
+    @Operation(summary = "Audit entries as a CSV or JSON download, oldest first: your team's (admins) or your own "
             + "(scope=own, and always for members), with the same filters as the list")
-    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "429", description = "Two downloads of yours, or six in all, "
-            + "are running: Retry-After says when to try again")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "429", description = "Two downloads of yours are running, or six "
+            + "are being prepared on the node: Retry-After says when to try again")
     @GetMapping("/export")
-    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The entries, streamed",
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The entries",
             content = {@io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv",
                             schema = @Schema(type = "string")),
                     @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
                             array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @Schema(implementation = AuditJson.class)))})
-    ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal CurrentSession current,
-                                                 @ParameterObject AuditFilters filters,
-                                                 @RequestParam(required = false) String scope,
-                                                 @Schema(allowableValues = {"csv", "json"})
-                                                 @RequestParam(defaultValue = "csv") String format) {
+    Download export(@AuthenticationPrincipal CurrentSession current,
+                    @ParameterObject AuditFilters filters,
+                    @RequestParam(required = false) String scope,
+                    @Schema(allowableValues = {"csv", "json"})
+                    @RequestParam(defaultValue = "csv") String format) {
         AuditQuery query = query(current, filters, scope);
         return downloads.limited(current.account().id(), () -> AuditExport.of(audit, query, new Viewer(current.account().id()), format,
                 query.own().isPresent() ? "activity" : "audit-log", json));

@@ -23,8 +23,9 @@ import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Audit entries as a CSV or JSON download, streamed: rows go to the response batch by batch as
- * {@link AuditLog#export} reads them, so an export of any size needs the memory of one batch.
+ * Audit entries as a CSV or JSON download: rows go to the download's file batch by batch as
+ * {@link AuditLog#export} reads them, so an export of any size needs the memory of one batch
+ * ({@link dev.lanyard.session.Downloads} sends the file once it is written).
  */
 final class AuditExport {
     static final List<String> CSV_COLUMNS = List.of("seq", "at", "action", "actor_id", "actor_email", "actor_name",
@@ -104,7 +105,7 @@ final class AuditExport {
     private static final java.util.regex.Pattern AFTER_A_SEPARATOR = java.util.regex.Pattern.compile("([,;\\t|] *)([=+\\-@])");
 
     static void writeJson(AuditLog audit, AuditQuery query, Viewer viewer, java.io.OutputStream out, JsonMapper json) throws IOException {
-        // The container, not the generator, closes the response. Closing after a failed read must not end the
+        // Whoever gave the stream closes it, not the generator. Closing after a failed read must not end the
         // array: a download cut short has to be invalid JSON, not a valid file that silently misses entries.
         try (JsonGenerator generator = json.writer().without(StreamWriteFeature.AUTO_CLOSE_TARGET)
                 .without(StreamWriteFeature.AUTO_CLOSE_CONTENT).createGenerator(out)) {

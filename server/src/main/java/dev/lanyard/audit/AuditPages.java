@@ -7,18 +7,17 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Cursors;
-import dev.lanyard.session.SessionProblem;
+import dev.lanyard.session.Download;
 import dev.lanyard.session.Downloads;
+import dev.lanyard.session.SessionProblem;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -74,16 +73,16 @@ class AuditPages {
     }
 
     @GetMapping("/settings/activity/export")
-    ResponseEntity<StreamingResponseBody> exportOwn(@AuthenticationPrincipal CurrentSession current,
-                                                    @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
+    Download exportOwn(@AuthenticationPrincipal CurrentSession current,
+                       @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
         AuditQuery query = filters.own(current.account().team(), current.account().id());
         return downloads.limited(current.account().id(),
                 () -> AuditExport.of(audit, query, new Viewer(current.account().id()), format, "activity", json));
     }
 
     @GetMapping("/admin/audit/export")
-    ResponseEntity<StreamingResponseBody> exportTeam(@AuthenticationPrincipal CurrentSession current,
-                                                     @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
+    Download exportTeam(@AuthenticationPrincipal CurrentSession current,
+                        @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
         requireAdmin(current);
         return downloads.limited(current.account().id(), () -> AuditExport.of(audit, filters.team(current.account().team()),
                 new Viewer(current.account().id()), format, "audit-log", json));

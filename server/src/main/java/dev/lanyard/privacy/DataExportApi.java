@@ -1,6 +1,7 @@
 package dev.lanyard.privacy;
 
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Download;
 import dev.lanyard.session.Downloads;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -8,11 +9,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A member's copy of their data over the API (PRODUCT.md D6). An API key can never take it. */
@@ -33,13 +32,13 @@ class DataExportApi {
             + "with details, full IP and timeline, ended sessions with why they ended, your activity in the audit log, API keys, "
             + "connected apps, passkeys, two-factor state and sign-in alert setting. No secret is in it: no password hash, token, "
             + "key secret, seed or code. The export is recorded in your activity. Not for API keys.")
-    @ApiResponse(responseCode = "200", description = "The document, streamed as an attachment lanyard-data-<date>.json",
+    @ApiResponse(responseCode = "200", description = "The document, as an attachment lanyard-data-<date>.json",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = DataExport.class)))
     @ApiResponse(responseCode = "403", description = "The request is made with an API key, or from another origin")
-    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "429", description = "Two downloads of yours, or six in all, "
-            + "are running: Retry-After says when to try again")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "429", description = "Two downloads of yours are running, or six "
+            + "are being prepared on the node: Retry-After says when to try again")
     @GetMapping("/api/v1/account/export")
-    ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
+    Download export(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
         ExportDownload.requireSameOrigin(request);
         return downloads.limited(current.account().id(), () -> ExportDownload.of(exports.export(current), json));
     }

@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A data export as a download, {@code lanyard-data-<date>.json}: written as it is read, the activity batch by
- * batch ({@link DataExport.Entries}), and indented, since people open it to read it.
+ * batch ({@link DataExport.Entries}), to the download's file ({@link dev.lanyard.session.Downloads}), and indented,
+ * since people open it to read it.
  */
 final class ExportDownload {
 
@@ -46,7 +47,7 @@ final class ExportDownload {
 
     static void write(DataExport export, OutputStream out, JsonMapper json) throws IOException {
         try {
-            // The container, not the writer, closes the response.
+            // Whoever gave the stream closes it, not the writer.
             json.writerWithDefaultPrettyPrinter().without(StreamWriteFeature.AUTO_CLOSE_TARGET).writeValue(out, export);
         } catch (JacksonException failed) {
             throw failed.getCause() instanceof IOException io ? io : new IOException(failed);

@@ -2,15 +2,14 @@ package dev.lanyard.privacy;
 
 import dev.lanyard.factors.SecondFactorRequirement;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Download;
 import dev.lanyard.session.Downloads;
 import dev.lanyard.settings.SecuritySection;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The "Your data" section of {@code /settings/security} and its download (PRODUCT.md D6). */
@@ -52,7 +51,7 @@ class YourDataSection implements SecuritySection {
     }
 
     @GetMapping(DOWNLOAD)
-    ResponseEntity<StreamingResponseBody> download(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
+    Download download(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
         ExportDownload.requireSameOrigin(request);
         return downloads.limited(current.account().id(), () -> ExportDownload.of(exports.export(current), json));
     }

@@ -1,5 +1,8 @@
 package dev.lanyard.session;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,79 +11,109 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.lanyard.account.AccountId;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
- * Slots for the streamed downloads (the audit log's exports, a member's data export). Each streams on one of the few
- * threads of Spring MVC's async executor for as long as its client takes to read it, so a member who opens many and
- * never reads them could hold every thread and stall everyone's downloads (outside review). A member has at most
- * {@value #PER_ACCOUNT} running at once, and all members together {@value #IN_ALL}, fewer than the executor's 8
- * threads; a download over either answers 429, to be tried again once one has finished. A slot whose body never
- * ran is taken for lost after {@link #LOST_AFTER}.
+ * The downloads (the audit log's exports, a member's data export), written whole to a temporary file before the
+ * client reads a byte, then sent from it without holding a thread (docs/decisions/0057-downloads-written-first.md).
+ * A client that reads slowly, or not at all, holds a file and its connection, no thread and no database work, so it
+ * keeps no one else from downloading. A member has at most {@value #PER_ACCOUNT} downloads running at once, from
+ * the moment one starts until its client has it or is gone; the node writes at most {@value #IN_ALL} exports at once.
+ * A download over either answers 429, to be tried again a few seconds later. A slot never given back (a response
+ * never sent) is taken for lost after {@link #LOST_AFTER}.
  */
 @Component
 public class Downloads {
     static final int PER_ACCOUNT = 2;
     static final int IN_ALL = 6;
     /**
-     * A slot not given back within this long is taken for lost (its body never ran: the async request was cancelled
-     * before it started) and counts no more: longer than the container lets a streamed download run
-     * ({@code spring.mvc.async.request-timeout}, 30 minutes).
+     * A slot not given back within this long is taken for lost and counts no more: longer than a download may take
+     * to be sent ({@code spring.mvc.async.request-timeout}, 30 minutes).
      */
     static final Duration LOST_AFTER = Duration.ofMinutes(31);
 
     private final Clock clock;
-    /** The running downloads: each one's account and when it took its slot. */
-    private final Map<Object, Held> held = new ConcurrentHashMap<>();
+    private final Path directory;
+    private final Duration sendWithin;
+    /** The running downloads: each one's account, when it took its slot, and whether its export is still being written. */
+    private final Map<Slot, Held> held = new ConcurrentHashMap<>();
 
-    private record Held(AccountId account, Instant since) {
+    private record Held(AccountId account, Instant since, boolean writing) {
     }
 
-    Downloads(Clock clock) {
+    @Autowired
+    Downloads(Clock clock, DownloadSettings settings, @Value("${spring.mvc.async.request-timeout:30m}") Duration sendWithin) {
+        this(clock, settings.directory(), sendWithin);
+    }
+
+    Downloads(Clock clock, Path directory, Duration sendWithin) {
+        if (sendWithin.compareTo(LOST_AFTER) >= 0) throw new IllegalArgumentException("a download must be sent within " + LOST_AFTER);
         this.clock = clock;
+        this.directory = directory;
+        this.sendWithin = sendWithin;
     }
 
     /**
-     * The download {@code start} makes, holding a slot of {@code account}'s until its body has been written (or its
-     * writing failed); {@code start} runs only once the slot is taken.
+     * The download {@code start} makes, its body written to a temporary file while a slot of {@code account}'s and one
+     * of the node's are held; {@code start} runs only once both are taken. The node's slot comes back once the file is
+     * written, the member's once the file has been sent or its client is gone ({@link Download}).
      *
      * @throws SessionProblem.TooManyDownloads the member, or everyone together, has as many running as allowed
+     * @throws UncheckedIOException the export could not be written (nothing has been sent)
      */
-    public ResponseEntity<StreamingResponseBody> limited(AccountId account, Supplier<ResponseEntity<StreamingResponseBody>> start) {
-        Runnable release = take(account);
-        ResponseEntity<StreamingResponseBody> download;
+    public Download limited(AccountId account, Supplier<ResponseEntity<StreamingResponseBody>> start) {
+        Slot slot = take(account);
         try {
-            download = start.get();
+            Download download = Download.write(start.get(), directory, sendWithin, slot::release);
+            slot.written();
+            return download;
+        } catch (IOException e) {
+            slot.release();
+            throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
-            release.run();
+            slot.release();
             throw e;
         }
-        StreamingResponseBody body = download.getBody();
-        if (body == null) {
-            release.run();
-            return download;
-        }
-        return ResponseEntity.status(download.getStatusCode()).headers(download.getHeaders()).body(out -> {
-            try {
-                body.writeTo(out);
-            } finally {
-                release.run();
-            }
-        });
     }
 
-    /** Takes a slot of {@code account}'s; the returned action gives it back, once however often it runs. */
-    Runnable take(AccountId account) {
-        Object slot = new Object();
+    /** Takes a slot of {@code account}'s, counted against the node's until {@link Slot#written()}. */
+    Slot take(AccountId account) {
+        Slot slot = new Slot();
         synchronized (held) {
             Instant now = clock.instant();
             held.values().removeIf(h -> h.since().isBefore(now.minus(LOST_AFTER)));
             long mine = held.values().stream().filter(h -> h.account().equals(account)).count();
-            if (mine >= PER_ACCOUNT || held.size() >= IN_ALL) throw new SessionProblem.TooManyDownloads();
-            held.put(slot, new Held(account, now));
+            long writing = held.values().stream().filter(Held::writing).count();
+            if (mine >= PER_ACCOUNT || writing >= IN_ALL) throw new SessionProblem.TooManyDownloads();
+            held.put(slot, new Held(account, now, true));
         }
-        return () -> held.remove(slot);
+        return slot;
+    }
+
+    /** Downloads of {@code account}'s running: being written or sent. */
+    int running(AccountId account) {
+        return (int) held.values().stream().filter(h -> h.account().equals(account)).count();
+    }
+
+    /** Exports being written on this node. */
+    int writing() {
+        return (int) held.values().stream().filter(Held::writing).count();
+    }
+
+    /** One running download's place; giving it back twice changes nothing. */
+    final class Slot {
+        /** The export is written: it no longer counts against the node, only against its member. */
+        void written() {
+            held.computeIfPresent(this, (k, h) -> new Held(h.account(), h.since(), false));
+        }
+
+        /** The download is over: sent, failed, or its client gone. */
+        void release() {
+            held.remove(this);
+        }
     }
 }

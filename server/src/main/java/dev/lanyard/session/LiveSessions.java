@@ -1,10 +1,10 @@
 package dev.lanyard.session;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +36,26 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 @Component
 class LiveSessions implements SessionBroadcast.Listener {
-    /** The event a page hears when a newer page of its session or account took its stream; it stops listening. */
+    /**
+     * The event a page hears when a newer page of its tab, session or account took its stream, with why ({@link Replaced});
+     * it stops listening and says so, and does not ask again (two pages would take the stream from each other).
+     */
     static final String REPLACED = "replaced";
+
+    /** Why a page's stream was taken for a newer page: the code and the words the page shows. */
+    enum Replaced {
+        TAB("tab", "Live updates stopped in this tab because a copy of this page was opened in another tab."),
+        SESSION("session", "Live updates stopped in this tab because this session has more tabs open."),
+        ACCOUNT("account", "Live updates stopped in this tab because you have more Lanyard pages open on your devices.");
+
+        final String code;
+        final String message;
+
+        Replaced(String code, String message) {
+            this.code = code;
+            this.message = message;
+        }
+    }
     /** What a tab id may be: live.js makes 16 hex digits. */
     private static final java.util.regex.Pattern TAB = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,40}");
     private static final Logger log = LoggerFactory.getLogger(LiveSessions.class);
@@ -99,16 +117,16 @@ class LiveSessions implements SessionBroadcast.Listener {
         String tabId = tab != null && TAB.matcher(tab).matches() ? tab : "";
         SseEmitter emitter = new SseEmitter(settings.timeout().toMillis());
         Subscriber subscriber = new Subscriber(current.id(), current.account().id(), tabId, emitter, sequence.incrementAndGet(), beats.get());
-        List<Subscriber> replaced = new ArrayList<>(2);
+        Map<Subscriber, Replaced> replaced = new LinkedHashMap<>(2);
         synchronized (admission) {
             Set<Subscriber> sameSession = bySession.get(subscriber.session);
             if (!tabId.isEmpty() && sameSession != null)
-                sameSession.stream().filter(s -> s.open() && s.tab.equals(tabId)).forEach(replaced::add);
-            oldestOpen(sameSession, settings.perSession(), replaced).ifPresent(replaced::add);
-            oldestOpen(byAccount.get(subscriber.account), settings.perAccount(), replaced).ifPresent(replaced::add);
+                sameSession.stream().filter(s -> s.open() && s.tab.equals(tabId)).forEach(s -> replaced.put(s, Replaced.TAB));
+            oldestOpen(sameSession, settings.perSession(), replaced.keySet()).ifPresent(s -> replaced.put(s, Replaced.SESSION));
+            oldestOpen(byAccount.get(subscriber.account), settings.perAccount(), replaced.keySet()).ifPresent(s -> replaced.put(s, Replaced.ACCOUNT));
             // A replacement does not add to what the node holds, so a member at their own cap is never refused.
             if (held - replaced.size() >= settings.maxStreams()) return Optional.empty();
-            replaced.removeIf(s -> !s.close(beats.get()));
+            replaced.keySet().removeIf(s -> !s.close(beats.get()));
             byAccount.computeIfAbsent(subscriber.account, k -> ConcurrentHashMap.newKeySet()).add(subscriber);
             bySession.computeIfAbsent(subscriber.session, k -> ConcurrentHashMap.newKeySet()).add(subscriber);
             held++;
@@ -116,17 +134,18 @@ class LiveSessions implements SessionBroadcast.Listener {
         emitter.onCompletion(() -> forget(subscriber));
         emitter.onTimeout(() -> end(subscriber));
         emitter.onError(e -> end(subscriber));
-        for (Subscriber old : replaced) {
+        replaced.forEach((old, why) -> {
             // The retry field holds back a page whose script predates REPLACED: its EventSource waits that long.
-            send(old, SseEmitter.event().reconnectTime(settings.backoff().toMillis()).name(REPLACED).data("another page"));
+            send(old, SseEmitter.event().reconnectTime(settings.backoff().toMillis()).name(REPLACED)
+                    .data(Map.of("reason", why.code, "message", why.message)));
             complete(old);
-        }
+        });
         send(subscriber, SseEmitter.event().name("ready").data("ok"));
         return Optional.of(emitter);
     }
 
     /** The oldest open stream of {@code set} when its open ones, less those already being replaced, fill {@code cap}. */
-    private static Optional<Subscriber> oldestOpen(Set<Subscriber> set, int cap, List<Subscriber> replaced) {
+    private static Optional<Subscriber> oldestOpen(Set<Subscriber> set, int cap, Set<Subscriber> replaced) {
         if (set == null) return Optional.empty();
         List<Subscriber> open = set.stream().filter(s -> s.open() && !replaced.contains(s)).toList();
         if (open.size() < cap) return Optional.empty();

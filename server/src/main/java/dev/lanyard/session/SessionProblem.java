@@ -27,7 +27,7 @@ public sealed class SessionProblem extends RuntimeException {
         return status;
     }
 
-    /** A streamed download over the member's or everyone's limit ({@link Downloads}); the API adds Retry-After. */
+    /** A download over the member's or everyone's limit ({@link Downloads}); the API adds Retry-After. */
     public static final class TooManyDownloads extends SessionProblem {
         public TooManyDownloads() {
             super("too-many-downloads", 429, "Too many downloads are running. Wait for one to finish, then try again.");

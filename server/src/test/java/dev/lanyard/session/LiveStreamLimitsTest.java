@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The caps on open pages' live streams (docs/decisions/0056-live-streams-capped.md) over real connections.
@@ -65,6 +67,8 @@ class LiveStreamLimitsTest {
     LiveSessions live;
     @Autowired
     LiveSettings settings;
+    @Autowired
+    JsonMapper json;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final List<EventStream> streams = new ArrayList<>();
@@ -140,7 +144,10 @@ class LiveStreamLimitsTest {
 
         assertThat(first.until(line -> line.startsWith("retry:"))).isEqualTo("retry:" + settings.backoff().toMillis());
         assertThat(first.until(line -> line.startsWith("event:"))).isEqualTo("event:" + LiveSessions.REPLACED);
-        assertThat(first.until(line -> false)).as("the oldest stream closes").isNull();
+        JsonNode why = json.readTree(first.until(line -> line.startsWith("data:")).substring("data:".length()));
+        assertThat(why.path("reason").asString()).isEqualTo("session");
+        assertThat(why.path("message").asString()).isEqualTo("Live updates stopped in this tab because this session has more tabs open.");
+        assertThat(first.until(line -> false)).as("then the oldest stream closes").isNull();
         assertThat(live.listening(laptop.session().id())).isEqualTo(settings.perSession());
         // The three newest still hear the account's changes.
         signIn(alice);
@@ -173,6 +180,9 @@ class LiveStreamLimitsTest {
             assertThat(stream.nextBesidesChanged()).isEqualTo(READY);
         }
 
+        Event replaced = earlierPage.nextBesidesChanged();
+        assertThat(replaced.name()).isEqualTo(LiveSessions.REPLACED);
+        assertThat(json.readTree(replaced.data()).path("reason").asString()).isEqualTo("tab");
         assertThat(live.listening(laptop.session().id())).as("the two other tabs and this tab's newest page").isEqualTo(3);
         signIn(alice);
         for (EventStream tab : List.of(otherTab, elsewhere)) assertThat(tab.next()).isEqualTo(new Event("changed", "sessions"));
@@ -187,7 +197,9 @@ class LiveStreamLimitsTest {
             for (int tab = 0; tab < 3; tab++) opened.add(open(session));
         }
 
-        assertThat(opened.get(0).nextBesidesChanged()).isEqualTo(new Event(LiveSessions.REPLACED, "another page"));
+        Event replaced = opened.get(0).nextBesidesChanged();
+        assertThat(replaced.name()).isEqualTo(LiveSessions.REPLACED);
+        assertThat(json.readTree(replaced.data()).path("reason").asString()).isEqualTo("account");
         assertThat(opened.get(0).nextBesidesChanged()).as("the oldest stream closes").isNull();
         assertThat(live.listening(alice.id())).isEqualTo(settings.perAccount());
     }
