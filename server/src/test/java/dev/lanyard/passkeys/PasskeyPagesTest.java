@@ -60,9 +60,13 @@ class PasskeyPagesTest {
     @Autowired
     java.time.Clock clock;
 
-    /** A passkey of {@code member} as a registration would have stored it. */
+    /** A passkey of {@code member} as a registration would have stored it: its id. */
     private String passkeyOf(Member member, String name) {
-        AccountId owner = new AccountId(member.accountId());
+        return passkeyOf(store, new AccountId(member.accountId()), name);
+    }
+
+    /** A passkey of {@code owner} as a registration would have stored it, in {@code store}: its id. */
+    static String passkeyOf(PasskeyStore store, AccountId owner, String name) {
         String handle = store.ensureUserHandle(owner, Bytes.random().toBase64UrlString());
         Bytes id = Bytes.random();
         store.insert(owner, ImmutableCredentialRecord.builder().credentialType(PublicKeyCredentialType.PUBLIC_KEY)

@@ -6,9 +6,7 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.lanyard.account.AccountId;
@@ -24,11 +22,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.security.web.webauthn.api.AuthenticatorTransport;
-import org.springframework.security.web.webauthn.api.Bytes;
-import org.springframework.security.web.webauthn.api.ImmutableCredentialRecord;
-import org.springframework.security.web.webauthn.api.ImmutablePublicKeyCose;
-import org.springframework.security.web.webauthn.api.PublicKeyCredentialType;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -69,23 +62,17 @@ class PasskeyPasswordOutsideTheTransactionTest {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
         Member ada = team.admin("ada");
         AccountId owner = new AccountId(ada.accountId());
-        String handle = store.ensureUserHandle(owner, Bytes.random().toBase64UrlString());
-        Bytes id = Bytes.random();
-        store.insert(owner, ImmutableCredentialRecord.builder().credentialType(PublicKeyCredentialType.PUBLIC_KEY)
-                .credentialId(id).userEntityUserId(Bytes.fromBase64(handle)).publicKey(new ImmutablePublicKeyCose(new byte[] {1}))
-                .signatureCount(0).uvInitialized(true).backupEligible(false).backupState(false)
-                .transports(Set.of(AuthenticatorTransport.INTERNAL)).attestationObject(new Bytes(new byte[] {1}))
-                .attestationClientDataJSON(new Bytes(new byte[] {1})).label("Laptop").build(), Instant.parse("2026-01-02T10:00:00Z"));
+        String id = PasskeyPagesTest.passkeyOf(store, owner, "Laptop");
 
         MockHttpServletResponse options = team.perform(team.form(post("/settings/security/passkeys/options"), ada)
                 .param("password", TestAccounts.PASSWORD).accept(MediaType.APPLICATION_JSON)).getResponse();
         assertThat(options.getStatus()).isEqualTo(200);
         assertThat(json.readTree(options.getContentAsString()).path("ceremony").asString()).isNotEmpty();
 
-        MockHttpServletResponse wrong = team.perform(team.form(post("/settings/security/passkeys/" + id.toBase64UrlString() + "/remove"), ada)
+        MockHttpServletResponse wrong = team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)
                 .param("password", "not-the-password")).getResponse();
         assertThat(wrong.getStatus()).isEqualTo(400);
-        MockHttpServletResponse removed = team.perform(team.form(post("/settings/security/passkeys/" + id.toBase64UrlString() + "/remove"), ada)
+        MockHttpServletResponse removed = team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)
                 .param("password", TestAccounts.PASSWORD)).getResponse();
         assertThat(removed.getRedirectedUrl()).isEqualTo("/settings/security?done=passkey-removed");
         assertThat(store.list(owner)).isEmpty();
