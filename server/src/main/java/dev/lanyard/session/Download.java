@@ -112,6 +112,8 @@ public final class Download {
                 response.setHeader(name, values.get(0));
                 values.stream().skip(1).forEach(value -> response.addHeader(name, value));
             });
+            // Its length is known: a client whose download is cut short (the send ran out of time) sees it is not whole.
+            if (!headers.containsHeader(HttpHeaders.CONTENT_LENGTH)) response.setContentLengthLong(file.size());
             AsyncContext async = request.startAsync(request, response);
             async.setTimeout(sendWithin.toMillis());
             async.addListener(new Ending());
@@ -169,7 +171,7 @@ public final class Download {
         @Override
         public void onWritePossible() throws IOException {
             if (!committed) {
-                // The headers go first, as a stream's did: without a Content-Length, however small the body.
+                // The headers go first, as a stream's did, however small the body.
                 committed = true;
                 out.flush();
             }

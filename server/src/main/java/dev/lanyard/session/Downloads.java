@@ -106,9 +106,12 @@ public class Downloads {
 
     /** One running download's place; giving it back twice changes nothing. */
     final class Slot {
-        /** The export is written: it no longer counts against the node, only against its member. */
+        /**
+         * The export is written: it no longer counts against the node, only against its member, and its sending starts
+         * now (it is taken for lost {@link Downloads#LOST_AFTER} after this, not after the writing began).
+         */
         void written() {
-            held.computeIfPresent(this, (k, h) -> new Held(h.account(), h.since(), false));
+            held.computeIfPresent(this, (k, h) -> new Held(h.account(), clock.instant(), false));
         }
 
         /** The download is over: sent, failed, or its client gone. */

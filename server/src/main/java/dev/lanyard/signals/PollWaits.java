@@ -71,7 +71,10 @@ class PollWaits implements SmartLifecycle {
         Waiting admitted = byStream.compute(streamId, (id, current) -> {
             if (current != null) {
                 replaced[0] = current;
-                return fresh;
+                if (running) return fresh;
+                // Stopping: stop() may have passed this stream already, so nothing would answer a poll left here.
+                waiting.decrementAndGet();
+                return null;
             }
             if (!running) return null;
             if (waiting.incrementAndGet() > settings.maxWaitingPolls()) {
