@@ -43,10 +43,12 @@ public class Apps {
     private final ReceiverAddresses receivers;
     private final ClientSecrets secrets = new ClientSecrets();
     private final Accounts accounts;
+    private final LanyardAuthorizations authorizations;
 
     Apps(AppClientStore store, ConsentStore consents, GrantStore grants, Sessions sessions, ReceiverAddresses receivers,
-         ApplicationEventPublisher events, Clock clock, Accounts accounts) {
+         ApplicationEventPublisher events, Clock clock, Accounts accounts, LanyardAuthorizations authorizations) {
         this.accounts = accounts;
+        this.authorizations = authorizations;
         this.store = store;
         this.receivers = receivers;
         this.consents = consents;
@@ -94,12 +96,13 @@ public class Apps {
         return changed;
     }
 
-    /** Deletes an app: every member's access to it ends first. */
+    /** Deletes an app: every member's access to it ends first, and the tokens it holds for itself (client credentials). */
     @Transactional
     public void delete(CurrentSession admin, String id) {
         lockAsAdmin(admin);
         AppClient app = get(admin, id);
         revokeAll(app, admin);
+        authorizations.endOwnGrants(app.id(), app.clientId());
         if (store.delete(app.id(), app.team()) == 0) throw new AppProblem.NotFound();
         events.publishEvent(new AppEvent.Deleted(app.team(), app.clientId(), app.name(), admin.account().id(), clock.instant()));
     }

@@ -45,6 +45,12 @@ interface GrantStore {
      */
     int purge(Instant endedBefore, Instant abandonedBefore, int limit);
 
+    /**
+     * Deletes the grants an app holds for itself (client credentials: no session, the app's client id as principal,
+     * an access token); returns the hashes of their access tokens.
+     */
+    List<String> deleteOwn(String appId, String clientId);
+
     /** The grant that lives in this Lanyard session, if any (the newest, should there be several). */
     Optional<StoredGrant> bySession(String sessionId);
 

@@ -142,6 +142,23 @@ class JdbcGrantStore implements GrantStore {
     }
 
     @Override
+    public List<String> deleteOwn(String appId, String clientId) {
+        List<Own> own = jdbc.sql("""
+                        SELECT id, access_hash FROM oauth_authorizations
+                        WHERE account_id = :principal AND client_id = :client AND session_id IS NULL AND access_hash IS NOT NULL""")
+                .param("principal", clientId).param("client", appId)
+                .query((rs, n) -> new Own(rs.getString("id"), rs.getString("access_hash"))).list();
+        if (own.isEmpty()) return List.of();
+        List<String> ids = own.stream().map(Own::id).toList();
+        jdbc.sql("DELETE FROM oauth_earlier_id_tokens WHERE authorization_id IN (:ids)").param("ids", ids).update();
+        jdbc.sql("DELETE FROM oauth_authorizations WHERE id IN (:ids)").param("ids", ids).update();
+        return own.stream().map(Own::accessHash).toList();
+    }
+
+    private record Own(String id, String accessHash) {
+    }
+
+    @Override
     public Optional<StoredGrant> bySession(String sessionId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM oauth_authorizations WHERE session_id = :session ORDER BY created_at DESC LIMIT 1")
                 .param("session", sessionId).query((rs, n) -> grant(rs)).optional();

@@ -22,6 +22,7 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.NodeCaches;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
@@ -56,7 +57,11 @@ import tools.jackson.databind.json.JsonMapper;
  * presented a second time ends its grant's session.
  *
  * <p>Access token lookups are served from memory (no SQL) for the lifetime of the token on the
- * node that issued it or looked it up once; the session check decides whether it is still good.
+ * node that issued it; the session check decides whether it is still good. A grant without a session
+ * (client credentials: an app's own token) has no session check: when it ends (revoked, the app deleted
+ * or no longer allowed the grant), every node forgets its access token before the ending returns
+ * ({@link NodeCaches}, the channel that session endings take), so the next lookup on any node reads it.
+ * While this node may have missed that, nothing is served from memory.
  *
  * <p>An ID token lookup (RP-initiated logout's {@code id_token_hint}) finds the grant by its newest ID token or by
  * one of the last {@link #EARLIER_ID_TOKENS} it issued before (a refresh issues a new one): RP-Initiated Logout 1.0
@@ -84,19 +89,35 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     private final Sessions sessions;
     private final JsonMapper json;
     private final Clock clock;
+    private final NodeCaches nodes;
     /** Grants by the hash of their access token, with their body already read (introspection reads them on every call). */
     private final Cache<String, Read> byAccessHash;
 
     LanyardAuthorizations(GrantStore store, RegisteredClientRepository clients, AppClientStore apps, Sessions sessions,
-                          JsonMapper json, Clock clock) {
+                          JsonMapper json, Clock clock, NodeCaches nodes) {
         this.store = store;
+        this.nodes = nodes;
         this.clients = clients;
         this.apps = apps;
         this.sessions = sessions;
         this.json = json;
         this.clock = clock;
         this.byAccessHash = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+        nodes.register(ACCESS_TOKENS, new NodeCaches.Cached() {
+            @Override
+            public void forget(List<String> hashes) {
+                byAccessHash.invalidateAll(hashes);
+            }
+
+            @Override
+            public void clear() {
+                byAccessHash.invalidateAll();
+            }
+        });
     }
+
+    /** The name of {@link #byAccessHash} among the caches every node keeps alike ({@link NodeCaches}). */
+    static final String ACCESS_TOKENS = "oauth-access-tokens";
 
     /**
      * What of a grant is no secret, as JSON.
@@ -250,11 +271,11 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
 
     @Override
     public void remove(OAuth2Authorization authorization) {
-        store.find(authorization.getId()).ifPresent(g -> {
-            g.accessHash().ifPresent(byAccessHash::invalidate);
-            end(g);
-        });
+        Optional<StoredGrant> grant = store.find(authorization.getId());
+        grant.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
+        // Deleted first: a node told to forget a grant without a session reads it again.
         store.delete(authorization.getId());
+        grant.ifPresent(this::end);
     }
 
     @Override
@@ -268,7 +289,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         Optional<GrantStore.Kind> kind = kind(tokenType);
         if (tokenType != null && kind.isEmpty()) return null;
         String hash = TokenHashes.hash(token);
-        Optional<Read> found = kind.isEmpty() || kind.get() == GrantStore.Kind.ACCESS
+        Optional<Read> found = (kind.isEmpty() || kind.get() == GrantStore.Kind.ACCESS) && nodes.trusted()
                 ? Optional.ofNullable(byAccessHash.getIfPresent(hash)) : Optional.empty();
         if (found.isEmpty()) found = store.findByHash(hash, kind).map(this::read);
         if (found.isEmpty() && (kind.isEmpty() || kind.get() == GrantStore.Kind.REFRESH)) {
@@ -310,10 +331,34 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         return Optional.empty();
     }
 
-    /** Ends the grant's session, if it has one: every token of the grant stops working. */
+    /**
+     * Ends the grant: its session, if it has one, so every token of the grant stops working on every node. A grant
+     * without one (client credentials) must already be stored as it now is (its access token invalidated, or deleted):
+     * every node forgets its access token, so its next lookup anywhere reads that.
+     */
     void end(StoredGrant grant) {
         grant.sessionId().ifPresent(id -> sessions.endApp(List.of(new SessionId(id)), new AccountId(grant.accountId()), Optional.empty()));
         grant.accessHash().ifPresent(byAccessHash::invalidate);
+        if (grant.sessionId().isEmpty() && grant.accessHash().isPresent()) nodes.forget(ACCESS_TOKENS, List.of(grant.accessHash().get()));
+    }
+
+    /**
+     * Ends the grants an app holds for itself (client credentials), in the caller's transaction: they are deleted and
+     * every node forgets their access tokens. For an app deleted, or whose client credentials scopes changed
+     * ({@link ClientCredentials.Changed}: Shared Signals turned off or on), so that none of its tokens issued before
+     * is active anywhere on the next request.
+     */
+    void endOwnGrants(String appId, String clientId) {
+        List<String> hashes = store.deleteOwn(appId, clientId);
+        if (hashes.isEmpty()) return;
+        byAccessHash.invalidateAll(hashes);
+        nodes.forget(ACCESS_TOKENS, hashes);
+    }
+
+    /** What an app may do with client credentials changed: the tokens it holds end (in the changing transaction). */
+    @org.springframework.context.event.EventListener
+    void on(ClientCredentials.Changed changed) {
+        apps.find(changed.appId()).ifPresent(app -> endOwnGrants(app.id(), app.clientId()));
     }
 
     /**

@@ -13,8 +13,9 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import dev.lanyard.session.NodeCaches;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The authorization server's view of the apps admins registered: authorization code with PKCE
@@ -35,10 +36,13 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
     }
 
     /**
-     * How long a node may use its copy of an app. A change evicts it at once on the node that made
-     * it; other nodes see it within this time (an ended grant never depends on it: its session does).
+     * How long a node may use its copy of an app. A change (an app changed or deleted, its client
+     * credentials scopes changed) makes every node forget its copies before the change returns
+     * ({@link NodeCaches}); this bounds what a lost notification could leave.
      */
     static final Duration CACHED = Duration.ofSeconds(30);
+    /** The name of these caches among those every node keeps alike ({@link NodeCaches}). */
+    static final String APPS = "oauth-apps";
 
     private final AppClientStore store;
     private final org.springframework.beans.factory.ObjectProvider<ClientCredentials> credentials;
@@ -46,26 +50,45 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
             .maximumSize(10_000).expireAfterWrite(CACHED).build();
     private final Cache<String, Optional<RegisteredClient>> byId = Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(CACHED).build();
+    private final NodeCaches nodes;
+    /** Counts the times the caches were emptied, so that a read that began before is not kept ({@link #cached}). */
+    private final java.util.concurrent.atomic.AtomicLong emptied = new java.util.concurrent.atomic.AtomicLong();
 
-    LanyardRegisteredClients(AppClientStore store, org.springframework.beans.factory.ObjectProvider<ClientCredentials> credentials) {
+    LanyardRegisteredClients(AppClientStore store, org.springframework.beans.factory.ObjectProvider<ClientCredentials> credentials,
+                             NodeCaches nodes) {
         this.store = store;
         this.credentials = credentials;
+        this.nodes = nodes;
+        nodes.register(APPS, new NodeCaches.Cached() {
+            @Override
+            public void forget(java.util.List<String> apps) {
+                empty();
+            }
+
+            @Override
+            public void clear() {
+                empty();
+            }
+        });
     }
 
-    /** Forgets an app whose client credentials changed, after the transaction commits. */
-    @TransactionalEventListener(fallbackExecution = true)
-    void on(ClientCredentials.Changed event) {
+    private void empty() {
+        emptied.incrementAndGet();
         byClientId.invalidateAll();
         byId.invalidateAll();
     }
 
-    /** Forgets a changed or deleted app, after its transaction commits. */
-    @TransactionalEventListener(fallbackExecution = true)
+    /** An app whose client credentials changed: every node forgets its apps once the transaction commits. */
+    @EventListener
+    void on(ClientCredentials.Changed event) {
+        nodes.forget(APPS, java.util.List.of(event.appId()));
+    }
+
+    /** A changed or deleted app: every node forgets its apps once the transaction commits. */
+    @EventListener
     void on(AppEvent event) {
-        if (event instanceof AppEvent.Changed || event instanceof AppEvent.Deleted) {
-            byClientId.invalidateAll();
-            byId.invalidateAll();
-        }
+        if (event instanceof AppEvent.Changed changed) nodes.forget(APPS, java.util.List.of(changed.clientId()));
+        if (event instanceof AppEvent.Deleted deleted) nodes.forget(APPS, java.util.List.of(deleted.clientId()));
     }
 
     @Override
@@ -75,12 +98,29 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
 
     @Override
     public RegisteredClient findById(String id) {
-        return byId.get(id, key -> store.find(key).map(this::registered)).orElse(null);
+        return cached(byId, id, key -> store.find(key).map(this::registered)).orElse(null);
     }
 
     @Override
     public RegisteredClient findByClientId(String clientId) {
-        return byClientId.get(clientId, key -> store.findByClientId(key).map(this::registered)).orElse(null);
+        return cached(byClientId, clientId, key -> store.findByClientId(key).map(this::registered)).orElse(null);
+    }
+
+    /**
+     * The app from {@code cache}, read on a miss; read every time while this node may have missed another's change.
+     * A read that the caches were emptied during (the change committed meanwhile) is used once, not kept.
+     */
+    private Optional<RegisteredClient> cached(Cache<String, Optional<RegisteredClient>> cache, String key,
+                                              java.util.function.Function<String, Optional<RegisteredClient>> read) {
+        if (!nodes.trusted()) return read.apply(key);
+        Optional<RegisteredClient> hit = cache.getIfPresent(key);
+        if (hit != null) return hit;
+        long before = emptied.get();
+        Optional<RegisteredClient> loaded = read.apply(key);
+        cache.put(key, loaded);
+        // Emptied since the read began: what was put may be older than the change (the emptying either saw it, or counted first).
+        if (emptied.get() != before) cache.invalidate(key);
+        return loaded;
     }
 
     private RegisteredClient registered(AppClient app) {

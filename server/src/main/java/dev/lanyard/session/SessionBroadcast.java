@@ -38,6 +38,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * acknowledge it, and a node that falls silent stops trusting its cache when its lease in
  * {@code session_nodes} runs out, which is as long as the ending waits for it.
  *
+ * <p>Caches of other modules that must drop an entry on every node at once ({@link NodeCaches}: an OAuth
+ * access token without a session, an app's registration) are told on the same channel, acknowledged and
+ * waited for as an ending is, and cleared whenever the validation cache is.
+ *
  * <p>The listening thread survives any throwable (it backs off and listens again; {@link #state()}
  * tells health what happened). It only evicts from the cache, which is memory work; whatever else
  * a notification causes (live pages, which read the database) runs on another thread, in order,
@@ -57,6 +61,11 @@ class SessionBroadcast {
     /** An acknowledgement: {@code ack:NODE:SEQ}, sent once the ending is evicted. */
     private static final String ACK_PREFIX = "ack:";
     /**
+     * What another module's cache must forget ({@link NodeCaches}): {@code forget:NAME:keys}, its last part sent as an
+     * ending's is ({@code ended:SEQ:forget:NAME:keys}), so it is acknowledged and waited for alike.
+     */
+    private static final String FORGET_PREFIX = "forget:";
+    /**
      * How long a node's cache stays trusted without renewing its lease in {@code session_nodes}
      * (decision 0021). A node that ends a session waits at most this long for a node that has
      * gone silent.
@@ -75,6 +84,8 @@ class SessionBroadcast {
     /** This node, so that it can tell its own notifications when PostgreSQL delivers them back. */
     private final String node = Long.toHexString(new java.security.SecureRandom().nextLong());
     private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The caches of other modules ({@link NodeCaches}), by name: each forgets the keys it is given. */
+    private final java.util.Map<String, java.util.function.Consumer<List<String>>> forgetters = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final JdbcClient jdbc;
     private final DataSource dataSource;
@@ -197,15 +208,23 @@ class SessionBroadcast {
 
     private void announce(List<SessionId> ids, List<Session> rows, Session.Ending ending, List<Runnable> waits) {
         if (!rows.isEmpty()) events.publishEvent(new SessionsEnded(ending, rows));
+        Runnable here = () -> {
+            cache.evict(ids);
+            tell(l -> l.ended(ids, true));
+        };
         if (!postgres) {
-            afterCommit(() -> {
-                cache.evict(ids);
-                tell(l -> l.ended(ids, true));
-            });
+            afterCommit(here);
             return;
         }
+        acknowledged(payloads(ids.stream().map(SessionId::value).toList()), here, waits);
+    }
+
+    /**
+     * Sends {@code parts} to the other nodes, the last asking for acknowledgements; after the commit runs {@code here}
+     * and waits for the other nodes (or adds that wait to {@code waits}, which the caller runs).
+     */
+    private void acknowledged(List<String> parts, Runnable here, List<Runnable> waits) {
         long number = endings.incrementAndGet();
-        List<String> parts = payloads(ids);
         parts.subList(0, parts.size() - 1).forEach(this::notify);
         // The last part asks for acknowledgements; the id of the transaction that sends it tells,
         // against a node's listening snapshot, whether that node can have missed it.
@@ -224,8 +243,7 @@ class SessionBroadcast {
         Runnable done = () -> {
             boolean deferred = false;
             try {
-                cache.evict(ids);
-                tell(l -> l.ended(ids, true));
+                here.run();
                 if (waits != null) {
                     waits.add(await);
                     deferred = true;
@@ -249,6 +267,43 @@ class SessionBroadcast {
             });
         } else {
             done.run();
+        }
+    }
+
+    /** Registers the cache {@code name} of another module ({@link NodeCaches}); once per name. */
+    void forgetter(String name, java.util.function.Consumer<List<String>> forget) {
+        if (forgetters.putIfAbsent(name, forget) != null) throw new IllegalStateException("Two caches named " + name);
+    }
+
+    /**
+     * Makes the cache {@code name} forget {@code keys} on every node, as an ending is heard: on the other nodes when
+     * they hear the commit, here after it; then waits, as an ending does, until every other node that may hold them
+     * has forgotten them (decision 0021). In the caller's transaction, if any.
+     */
+    void forget(String name, List<String> keys) {
+        if (keys.isEmpty()) return;
+        java.util.function.Consumer<List<String>> mine = forgetters.get(name);
+        Runnable here = () -> {
+            if (mine != null) mine.accept(keys);
+        };
+        if (!postgres) {
+            afterCommit(here);
+            return;
+        }
+        acknowledged(payloads(keys).stream().map(p -> FORGET_PREFIX + name + ":" + p).toList(), here, null);
+    }
+
+    /** {@code NAME:keys} heard from another node: that cache forgets them; one that fails is cleared, with every other. */
+    private void forgotten(String payload) {
+        int colon = payload.indexOf(':');
+        if (colon < 0) return;
+        java.util.function.Consumer<List<String>> forget = forgetters.get(payload.substring(0, colon));
+        if (forget == null) return;
+        try {
+            forget.accept(Arrays.stream(payload.substring(colon + 1).split(",")).filter(s -> !s.isBlank()).toList());
+        } catch (RuntimeException e) {
+            log.warn("A cache failed to forget what another node changed; clearing every cache: {}", e.toString());
+            cache.clear();
         }
     }
 
@@ -317,7 +372,7 @@ class SessionBroadcast {
     /** After the commit, makes this node and the others read these sessions again (renamed, alerts switched). */
     void changed(List<SessionId> ids) {
         if (ids.isEmpty()) return;
-        if (postgres) payloads(ids).forEach(p -> notify(CHANGED_PREFIX + p));
+        if (postgres) payloads(ids.stream().map(SessionId::value).toList()).forEach(p -> notify(CHANGED_PREFIX + p));
         afterCommit(() -> cache.evict(ids));
     }
 
@@ -361,16 +416,16 @@ class SessionBroadcast {
         }
     }
 
-    private static List<String> payloads(List<SessionId> ids) {
+    private static List<String> payloads(List<String> ids) {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
-        for (SessionId id : ids) {
-            if (current.length() + id.value().length() + 1 > MAX_PAYLOAD) {
+        for (String id : ids) {
+            if (current.length() + id.length() + 1 > MAX_PAYLOAD) {
                 out.add(current.toString());
                 current.setLength(0);
             }
             if (!current.isEmpty()) current.append(',');
-            current.append(id.value());
+            current.append(id);
         }
         if (!current.isEmpty()) out.add(current.toString());
         return out;
@@ -490,6 +545,8 @@ class SessionBroadcast {
             handOff(l -> l.started(account));
         } else if (payload.startsWith(CHANGED_PREFIX)) {
             cache.evict(ids(payload.substring(CHANGED_PREFIX.length())));
+        } else if (payload.startsWith(FORGET_PREFIX)) {
+            forgotten(payload.substring(FORGET_PREFIX.length()));
         } else {
             List<SessionId> ids = ids(payload);
             cache.evict(ids);

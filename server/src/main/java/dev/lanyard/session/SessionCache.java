@@ -202,6 +202,15 @@ class SessionCache {
     void clear() {
         cleared = changes.incrementAndGet();
         byHash.invalidateAll();
+        alsoCleared.forEach(Runnable::run);
+    }
+
+    /** What else must be dropped whenever this cache is ({@link NodeCaches}): it misses the same notifications. */
+    private final java.util.List<Runnable> alsoCleared = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code clear} each time this cache is cleared, on the thread that clears it. */
+    void alsoClear(Runnable clear) {
+        alsoCleared.add(clear);
     }
 
     /** While untrusted, every check reads the database. Trust given this way does not lapse (one node, or tests). */

@@ -55,7 +55,8 @@ class Receivers {
 
     /**
      * Whether the authorization service still holds the token, active (not revoked, not expired), in a grant of
-     * this app: the lookup introspection makes, served from memory after the first on this node.
+     * this app: the lookup introspection makes, from memory on the node that issued the token (which every node
+     * forgets when the grant ends, decision 26), otherwise one read.
      */
     private boolean active(String token, AppClient app) {
         OAuth2Authorization grant = authorizations.findByToken(token, OAuth2TokenType.ACCESS_TOKEN);

@@ -100,6 +100,26 @@ abstract class GrantStoreContract {
     }
 
     @Test
+    void deleteOwnDeletesAnAppsClientCredentialsGrantsOnly() {
+        StoredGrant own = new StoredGrant("g_own", "app_own", "lc_own", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of("access_own"), Optional.empty(), Optional.empty(), "{\"grantType\":\"client_credentials\"}", now, now);
+        StoredGrant otherApp = new StoredGrant("g_own_other", "app_other", "lc_other", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of("access_own_other"), Optional.empty(), Optional.empty(), "{}", now, now);
+        StoredGrant members = new StoredGrant("g_own_member", "app_own", "acc_1", Optional.of("ses_own"), Optional.of("key"),
+                Optional.empty(), Optional.empty(), Optional.of("access_own_member"), Optional.empty(), Optional.empty(), "{}", now, now);
+        StoredGrant pending = new StoredGrant("g_own_pending", "app_own", "acc_1", Optional.empty(), Optional.empty(),
+                Optional.of("state_own"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "{}", now, now);
+        for (StoredGrant g : new StoredGrant[] {own, otherApp, members, pending}) store.save(g);
+
+        assertThat(store.deleteOwn("app_own", "lc_own")).containsExactly("access_own");
+        assertThat(store.find("g_own")).isEmpty();
+        assertThat(store.find("g_own_other")).contains(otherApp);
+        assertThat(store.find("g_own_member")).contains(members);
+        assertThat(store.find("g_own_pending")).contains(pending);
+        assertThat(store.deleteOwn("app_own", "lc_own")).isEmpty();
+    }
+
+    @Test
     void deleteIsIdempotent() {
         store.save(grant("g_delete", Optional.empty(), Optional.empty(), Optional.empty()));
         assertThat(store.delete("g_delete")).isEqualTo(1);

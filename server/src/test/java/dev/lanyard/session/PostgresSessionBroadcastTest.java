@@ -96,6 +96,57 @@ class PostgresSessionBroadcastTest {
         assertThat(heardUntil("acc_marker_3")).containsExactly("ended " + phone.session().id().value() + " here");
     }
 
+    @Autowired
+    NodeCaches caches;
+    @Autowired
+    SessionCache cache;
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    /**
+     * A cache of another module hears another node's change on the session channel and acknowledges it as an ending
+     * is acknowledged; its own node's change reaches it after the commit; it is cleared with the validation cache.
+     */
+    @Test
+    void aRegisteredCacheForgetsWhatAnyNodeChangedAndIsClearedWithTheValidationCache() throws Exception {
+        BlockingQueue<String> cached = new LinkedBlockingQueue<>();
+        caches.register("test-tokens", new NodeCaches.Cached() {
+            @Override
+            public void forget(List<String> keys) {
+                cached.add("forget " + String.join(",", keys));
+            }
+
+            @Override
+            public void clear() {
+                cached.add("clear");
+            }
+        });
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            st.execute("LISTEN " + SessionBroadcast.CHANNEL);
+            fromAnotherNode("ended:7:forget:test-tokens:h1,h2");
+            assertThat(cached.poll(10, TimeUnit.SECONDS)).isEqualTo("forget h1,h2");
+            String ack = broadcast.node() + "|ack:othernode:7";
+            boolean acknowledged = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!acknowledged && System.nanoTime() < deadline) {
+                org.postgresql.PGNotification[] notes = c.unwrap(org.postgresql.PGConnection.class).getNotifications(200);
+                if (notes != null) for (var note : notes) acknowledged |= note.getParameter().equals(ack);
+            }
+            assertThat(acknowledged).as("acknowledged as an ending").isTrue();
+            st.execute("UNLISTEN *");
+        }
+
+        caches.forget("test-tokens", List.of("h3"));
+        assertThat(cached.poll(10, TimeUnit.SECONDS)).isEqualTo("forget h3");
+        fromAnotherNode("forget:unknown-cache:h4");
+        heardUntil("acc_marker_5");
+        assertThat(cached).as("not another cache's, not its own again from PostgreSQL").isEmpty();
+
+        cache.clear();
+        assertThat(cached.poll(10, TimeUnit.SECONDS)).isEqualTo("clear");
+    }
+
     @Test
     void anotherNodesNewsIsHeard() throws Exception {
         fromAnotherNode("started:acc_someone");

@@ -179,6 +179,114 @@ class SignalsTwoNodesTest {
                 .getJSONObjectClaim("events")).isEqualTo(Map.of(SecurityEvents.VERIFICATION, Map.of("state", "from A")));
     }
 
+    /** A confidential app of the admin's team with Shared Signals enabled: its ids and its client secret basic header. */
+    private record Receiver(String appId, String clientId, String basic) {
+    }
+
+    private static Receiver receiver(String admin, String name) throws Exception {
+        Reply app = send(a, "POST", "/api/v1/admin/apps", admin, Map.of("name", name, "redirectUris", List.of("http://127.0.0.1:9/cb"),
+                "type", "confidential", "scopes", List.of("openid")));
+        assertThat(app.status()).isEqualTo(201);
+        String appId = app.body().path("app").path("id").asString();
+        assertThat(send(a, "PUT", "/api/v1/admin/apps/" + appId + "/signals", admin, Map.of("enabled", true)).status()).isEqualTo(200);
+        String clientId = app.body().path("app").path("clientId").asString();
+        return new Receiver(appId, clientId, "Basic " + Base64.getEncoder().encodeToString((clientId + ":"
+                + app.body().path("clientSecret").asString()).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** {@code POST path} on {@code node} with client secret basic and a form. */
+    private static HttpResponse<String> form(String node, String path, String basic, String form) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(node + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A receiver token issued by {@code node} (which keeps it in memory from then on). */
+    private static String receiverToken(String node, Receiver receiver) throws Exception {
+        HttpResponse<String> token = form(node, "/oauth2/token", receiver.basic(), "grant_type=client_credentials&scope=ssf");
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return JSON.readTree(token.body()).path("access_token").asString();
+    }
+
+    /** Whether {@code node} calls the token active to {@code caller}, or the status when the caller is refused. */
+    private static String introspected(String node, String callerBasic, String token) throws Exception {
+        HttpResponse<String> answer = form(node, "/oauth2/introspect", callerBasic, "token=" + token);
+        return answer.statusCode() != 200 ? "status " + answer.statusCode() : "active " + JSON.readTree(answer.body()).path("active").asBoolean();
+    }
+
+    /**
+     * A receiver's token has no Lanyard session: node B, which issued it and keeps it in memory, refuses it on the
+     * very next request once node A revoked it (decision 26), at the SSF API and at introspection, with no waiting.
+     */
+    @Test
+    void aReceiverTokenRevokedOnOneNodeIsRefusedOnTheOtherAtOnce() throws Exception {
+        String email = TestAccounts.uniqueEmail("revoked");
+        assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Rosa",
+                "team", "Revoked")).status()).isEqualTo(201);
+        Receiver receiver = receiver(login(a, email), "Audit");
+        String token = receiverToken(b, receiver);
+        assertThat(send(b, "GET", "/api/v1/ssf/streams", token, null).status()).isEqualTo(200);
+        assertThat(introspected(b, receiver.basic(), token)).isEqualTo("active true");
+
+        HttpResponse<String> revoked = form(a, "/oauth2/revoke", receiver.basic(), "token=" + token + "&token_type_hint=access_token");
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+
+        assertThat(send(b, "GET", "/api/v1/ssf/streams", token, null).status()).as("the SSF API on node B").isEqualTo(401);
+        assertThat(introspected(b, receiver.basic(), token)).as("introspection on node B").isEqualTo("active false");
+        assertThat(introspected(a, receiver.basic(), token)).isEqualTo("active false");
+        String another = receiverToken(b, receiver);
+        assertThat(send(b, "GET", "/api/v1/ssf/streams", another, null).status()).as("a new token works").isEqualTo(200);
+    }
+
+    /**
+     * Signals disabled on node A end the receiver's tokens on every node at once: node B, which issued one, calls it
+     * inactive and refuses it at the SSF API on its next request, and issues no new one.
+     */
+    @Test
+    void signalsDisabledOnOneNodeEndTheReceiversTokensOnTheOtherAtOnce() throws Exception {
+        String email = TestAccounts.uniqueEmail("disabled");
+        assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Sami",
+                "team", "Disabled")).status()).isEqualTo(201);
+        String admin = login(a, email);
+        Receiver receiver = receiver(admin, "Gateway");
+        String token = receiverToken(b, receiver);
+        assertThat(introspected(b, receiver.basic(), token)).isEqualTo("active true");
+
+        assertThat(send(a, "PUT", "/api/v1/admin/apps/" + receiver.appId() + "/signals", admin, Map.of("enabled", false)).status())
+                .isEqualTo(200);
+
+        assertThat(introspected(b, receiver.basic(), token)).as("introspection on node B").isEqualTo("active false");
+        assertThat(introspected(a, receiver.basic(), token)).isEqualTo("active false");
+        assertThat(send(b, "GET", "/api/v1/ssf/streams", token, null).status()).isEqualTo(401);
+        assertThat(form(b, "/oauth2/token", receiver.basic(), "grant_type=client_credentials&scope=ssf").statusCode())
+                .as("node B issues no new receiver token").isEqualTo(400);
+    }
+
+    /**
+     * An app deleted on node A: node B calls its receiver token inactive to another app of the team, no longer
+     * authenticates the deleted app, and refuses the token at the SSF API, all on the very next request.
+     */
+    @Test
+    void aReceiverDeletedOnOneNodeIsRefusedOnTheOtherAtOnce() throws Exception {
+        String email = TestAccounts.uniqueEmail("deleted");
+        assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Tove",
+                "team", "Deleted")).status()).isEqualTo(201);
+        String admin = login(a, email);
+        Receiver receiver = receiver(admin, "Old SIEM");
+        Receiver colleague = receiver(admin, "New SIEM");
+        String token = receiverToken(b, receiver);
+        assertThat(introspected(b, colleague.basic(), token)).isEqualTo("active true");
+        assertThat(introspected(b, receiver.basic(), token)).isEqualTo("active true");
+
+        assertThat(send(a, "DELETE", "/api/v1/admin/apps/" + receiver.appId(), admin, null).status()).isEqualTo(204);
+
+        assertThat(introspected(b, colleague.basic(), token)).as("introspection on node B").isEqualTo("active false");
+        assertThat(introspected(b, receiver.basic(), token)).as("the deleted app on node B").isEqualTo("status 401");
+        assertThat(send(b, "GET", "/api/v1/ssf/streams", token, null).status()).isEqualTo(401);
+        assertThat(form(b, "/oauth2/token", receiver.basic(), "grant_type=client_credentials&scope=ssf").statusCode())
+                .as("node B issues the deleted app no token").isEqualTo(401);
+    }
+
     private static String parse(String jwt) {
         try {
             return SignedJWT.parse(jwt).getJWTClaimsSet().getJWTID();
