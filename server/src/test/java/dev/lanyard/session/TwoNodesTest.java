@@ -231,6 +231,21 @@ class TwoNodesTest {
         assertThat(onB.body().path("alerts").asBoolean()).isFalse();
     }
 
+    /** The team's requirement of a second factor holds on the other node's very next request, not after its cache's 30 seconds. */
+    @Test
+    void aSecondFactorRequiredOnOneNodeHoldsOnTheOthersNextRequest() throws Exception {
+        String admin = signIn(a, signUp()).path("token").asString();
+        assertThat(send(b, "GET", "/api/v1/sessions", admin, null).status()).as("not held, cached on B").isEqualTo(200);
+
+        Reply required = send(a, "PUT", "/api/v1/team/policy", admin, Map.of("idleTimeout", "7d", "allowRememberMe", true,
+                "rememberedDays", 30, "lifetimeDays", 7, "requireSecondFactor", true));
+        assertThat(required.status()).isEqualTo(200);
+
+        Reply held = send(b, "GET", "/api/v1/sessions", admin, null);
+        assertThat(held.status()).as("held on B at once").isEqualTo(403);
+        assertThat(held.body().path("type").asString()).isEqualTo("urn:lanyard:problem:second-factor-required");
+    }
+
     @Test
     void roleChangedOnOneNodeHoldsOnTheOthersNextRequests() throws Exception {
         JsonNode adminLogin = signIn(a, signUp());
