@@ -99,6 +99,11 @@ public final class Download {
         }
     }
 
+    /** The written body's size in bytes. */
+    long size() throws IOException {
+        return file.size();
+    }
+
     /** Sets the status and headers and hands the body to the container, which sends it as its client reads. */
     void send(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
@@ -113,7 +118,7 @@ public final class Download {
                 values.stream().skip(1).forEach(value -> response.addHeader(name, value));
             });
             // Its length is known: a client whose download is cut short (the send ran out of time) sees it is not whole.
-            if (!headers.containsHeader(HttpHeaders.CONTENT_LENGTH)) response.setContentLengthLong(file.size());
+            if (!headers.containsHeader(HttpHeaders.CONTENT_LENGTH)) response.setContentLengthLong(size());
             AsyncContext async = request.startAsync(request, response);
             async.setTimeout(sendWithin.toMillis());
             async.addListener(new Ending());

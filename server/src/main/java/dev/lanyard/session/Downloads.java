@@ -23,8 +23,9 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  * A client that reads slowly, or not at all, holds a file and its connection, no thread and no database work, so it
  * keeps no one else from downloading. A member has at most {@value #PER_ACCOUNT} downloads running at once, from
  * the moment one starts until its client has it or is gone; the node writes at most {@value #IN_ALL} exports at once.
- * A download over either answers 429, to be tried again a few seconds later. A slot never given back (a response
- * never sent) is taken for lost after {@link #LOST_AFTER}.
+ * A download over either answers 429, to be tried again a few seconds later; so does one whose file would take the
+ * files being sent past the node's budget ({@code lanyard.downloads.max-sending}), unless none is being sent. A slot
+ * never given back (a response never sent) is taken for lost after {@link #LOST_AFTER}.
  */
 @Component
 public class Downloads {
@@ -39,22 +40,27 @@ public class Downloads {
     private final Clock clock;
     private final Path directory;
     private final Duration sendWithin;
-    /** The running downloads: each one's account, when it took its slot, and whether its export is still being written. */
+    private final long maxSending;
+    /**
+     * The running downloads: each one's account, when it took its slot (or began to be sent), whether its export is
+     * still being written, and the size of its file once written.
+     */
     private final Map<Slot, Held> held = new ConcurrentHashMap<>();
 
-    private record Held(AccountId account, Instant since, boolean writing) {
+    private record Held(AccountId account, Instant since, boolean writing, long bytes) {
     }
 
     @Autowired
     Downloads(Clock clock, DownloadSettings settings, @Value("${spring.mvc.async.request-timeout:30m}") Duration sendWithin) {
-        this(clock, settings.directory(), sendWithin);
+        this(clock, settings.directory(), sendWithin, settings.maxSending().toBytes());
     }
 
-    Downloads(Clock clock, Path directory, Duration sendWithin) {
+    Downloads(Clock clock, Path directory, Duration sendWithin, long maxSending) {
         if (sendWithin.compareTo(LOST_AFTER) >= 0) throw new IllegalArgumentException("a download must be sent within " + LOST_AFTER);
         this.clock = clock;
         this.directory = directory;
         this.sendWithin = sendWithin;
+        this.maxSending = maxSending;
     }
 
     /**
@@ -69,7 +75,12 @@ public class Downloads {
         Slot slot = take(account);
         try {
             Download download = Download.write(start.get(), directory, sendWithin, slot::release);
-            slot.written();
+            try {
+                slot.written(download.size());
+            } catch (SessionProblem.TooManyDownloads full) {
+                download.close();
+                throw full;
+            }
             return download;
         } catch (IOException e) {
             slot.release();
@@ -89,7 +100,7 @@ public class Downloads {
             long mine = held.values().stream().filter(h -> h.account().equals(account)).count();
             long writing = held.values().stream().filter(Held::writing).count();
             if (mine >= PER_ACCOUNT || writing >= IN_ALL) throw new SessionProblem.TooManyDownloads();
-            held.put(slot, new Held(account, now, true));
+            held.put(slot, new Held(account, now, true, 0));
         }
         return slot;
     }
@@ -111,7 +122,20 @@ public class Downloads {
          * now (it is taken for lost {@link Downloads#LOST_AFTER} after this, not after the writing began).
          */
         void written() {
-            held.computeIfPresent(this, (k, h) -> new Held(h.account(), clock.instant(), false));
+            written(0);
+        }
+
+        /**
+         * {@link #written()}, for a file of {@code bytes}.
+         *
+         * @throws SessionProblem.TooManyDownloads the files being sent would take more than the node's budget with it
+         */
+        void written(long bytes) {
+            synchronized (held) {
+                long sending = held.values().stream().filter(h -> !h.writing()).mapToLong(Held::bytes).sum();
+                if (sending > 0 && sending + bytes > maxSending) throw new SessionProblem.TooManyDownloads();
+                held.computeIfPresent(this, (k, h) -> new Held(h.account(), clock.instant(), false, bytes));
+            }
         }
 
         /** The download is over: sent, failed, or its client gone. */

@@ -35,7 +35,26 @@ class DownloadsTest {
     Path directory;
 
     private Downloads downloads() {
-        return new Downloads(clock, directory, Duration.ofMinutes(30));
+        return new Downloads(clock, directory, Duration.ofMinutes(30), 1 << 20);
+    }
+
+    /** The files being sent take at most the node's budget; one larger than it is still sent alone. */
+    @Test
+    void theFilesBeingSentStayWithinTheNodesBudget() throws Exception {
+        Downloads downloads = new Downloads(clock, directory, Duration.ofMinutes(30), 100);
+        StreamingResponseBody sixty = out -> out.write(new byte[60]);
+        Download first = downloads.limited(new AccountId("acc_ada"), () -> ResponseEntity.ok(sixty));
+        assertThatThrownBy(() -> downloads.limited(new AccountId("acc_bob"), () -> ResponseEntity.ok(sixty)))
+                .as("120 bytes past a budget of 100").isInstanceOf(SessionProblem.TooManyDownloads.class);
+        assertThat(downloads.running(new AccountId("acc_bob"))).as("its slot given back").isZero();
+        if (Files.isDirectory(FDS)) assertThat(openFiles()).as("its file closed").hasSize(1);
+        Download small = downloads.limited(new AccountId("acc_bob"), () -> ResponseEntity.ok(out -> out.write(new byte[40])));
+        small.close();
+        first.close();
+
+        Download alone = downloads.limited(new AccountId("acc_cy"), () -> ResponseEntity.ok(out -> out.write(new byte[500])));
+        assertThat(downloads.running(new AccountId("acc_cy"))).as("larger than the budget, but nothing else is sent").isEqualTo(1);
+        alone.close();
     }
 
     @Test
