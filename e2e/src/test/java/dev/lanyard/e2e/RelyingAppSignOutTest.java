@@ -148,6 +148,18 @@ class RelyingAppSignOutTest {
                 lanyard.ageOut(sid);
                 check(failures, "expired", browser, app);
             }
+            // 4. The member signs out of the app: its session ends at Lanyard too (RP-initiated logout), and the
+            // browser is not signed straight back in.
+            try (BrowserContext browser = newContext()) {
+                String sid = signInToApp(browser, app);
+                Page page = browser.newPage();
+                page.navigate(app + "/");
+                page.click("button:has-text('Sign out of this app')");
+                page.waitForURL(url -> url.startsWith(lanyard.base + "/login"));
+                JsonNode active = lanyard.expect(200, "GET", "/api/v1/sessions", lanyard.login(MEMBER, PASSWORD), null);
+                if (active.toString().contains(sid)) failures.add("signed out of the app: its session " + sid + " is still active in Lanyard");
+                if (get(browser, app).status() != 302) failures.add("signed out of the app: the app still serves the browser");
+            }
             assertEquals(List.of(), failures, delivery + ": the app kept serving a session Lanyard ended\nLanyard's log:\n" + lanyard.logTail());
             assertStreamDelivered(appId, delivery);
         }

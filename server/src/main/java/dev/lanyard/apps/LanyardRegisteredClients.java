@@ -123,6 +123,27 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
         return loaded;
     }
 
+    /**
+     * Where an app may send the browser back to after RP-initiated logout: its redirect URIs, and the origin of each
+     * (with and without a trailing slash), its home page: an app that signs out through Lanyard lands there, signed
+     * out of both, where a redirect URI would start a sign-in. A native app's custom-scheme URI has no origin.
+     */
+    static java.util.Set<String> postLogoutRedirectUris(java.util.Collection<String> redirectUris) {
+        java.util.Set<String> uris = new java.util.LinkedHashSet<>(redirectUris);
+        for (String redirect : redirectUris) {
+            try {
+                java.net.URI uri = new java.net.URI(redirect);
+                if (uri.getScheme() == null || uri.getRawAuthority() == null) continue;
+                String origin = uri.getScheme() + "://" + uri.getRawAuthority();
+                uris.add(origin);
+                uris.add(origin + "/");
+            } catch (java.net.URISyntaxException unparsable) {
+                // Registered URIs are checked when registered; one that is not a URI has no origin to add.
+            }
+        }
+        return uris;
+    }
+
     private RegisteredClient registered(AppClient app) {
         RegisteredClient.Builder builder = RegisteredClient.withId(app.id())
                 .clientId(app.clientId())
@@ -131,7 +152,7 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .redirectUris(uris -> uris.addAll(app.redirectUris()))
-                .postLogoutRedirectUris(uris -> uris.addAll(app.redirectUris()))
+                .postLogoutRedirectUris(uris -> uris.addAll(postLogoutRedirectUris(app.redirectUris())))
                 .scopes(scopes -> scopes.addAll(app.scopes()))
                 .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(true)
                         .setting(TEAM_SETTING, app.team().value()).build())

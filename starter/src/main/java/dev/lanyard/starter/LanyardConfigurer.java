@@ -4,13 +4,16 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
 
 /**
  * Applies Lanyard to an app's own security filter chain:
  * {@code http.with(LanyardConfigurer.lanyard(), Customizer.withDefaults())}. Sign-in through
- * Lanyard (OIDC, PKCE), bearer access tokens validated locally against Lanyard's JWKS, and the
+ * Lanyard (OIDC, PKCE), sign-out through Lanyard (OpenID Connect RP-Initiated Logout: the app's
+ * {@code /logout} ends the app's session at Lanyard too and comes back to the app's home page),
+ * bearer access tokens validated locally against Lanyard's JWKS, and the
  * {@link EndedSessionFilter}. Apps without a chain of their own get one from the starter.
  */
 public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfigurer, HttpSecurity> {
@@ -38,6 +41,12 @@ public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfi
                     response.getWriter().write("<!doctype html><title>Sign-in failed</title><p>Signing in through Lanyard did not succeed.</p>"
                             + "<p><a href=\"" + request.getContextPath() + EndedSessionFilter.SIGN_IN + "\">Try again</a></p>");
                 }));
+        // Signing out of the app ends its session at Lanyard as well: otherwise the sign-in page (Lanyard's authorize
+        // endpoint) would sign the browser straight back in, and the app's session would stay live in Lanyard.
+        OidcClientInitiatedLogoutSuccessHandler signedOut =
+                new OidcClientInitiatedLogoutSuccessHandler(context.getBean(LanyardClientRegistrations.class));
+        signedOut.setPostLogoutRedirectUri("{baseUrl}/");
+        http.logout(logout -> logout.logoutSuccessHandler(signedOut));
         if (resourceServer && context.getBeanProvider(JwtDecoder.class).getIfUnique() != null) {
             http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
         }
