@@ -83,7 +83,9 @@ public class LanyardEndpoints {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new LanyardUnavailable(request.method() + " " + request.uri() + " failed: " + e.getMessage());
+            // The JDK's client says nothing in a refused connection's message: name the exception instead of "null".
+            throw new LanyardUnavailable(request.method() + " " + request.uri() + " failed: "
+                    + (e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LanyardUnavailable(request.method() + " " + request.uri() + " was interrupted");

@@ -65,6 +65,9 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
                 + "to this app's address as Lanyard reaches it, or lanyard.signals.delivery=poll.");
     }
 
+    /** Polls failed in a row; the first of an outage is a warning, the rest are debug lines. */
+    private final java.util.concurrent.atomic.AtomicInteger failedPolls = new java.util.concurrent.atomic.AtomicInteger();
+
     private void setUp(URI pushUrl, Duration backoff) {
         try {
             SsfStreams.Stream stream = streams.ensure(pushUrl);
@@ -86,13 +89,17 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
     private void pollQuietly(URI endpoint, URI pushUrl) {
         try {
             poller.poll(endpoint);
+            if (failedPolls.getAndSet(0) > 0) log.info("Polling Lanyard for Shared Signals works again");
         } catch (SsfPoller.StreamGone gone) {
             // Polling a stream that is gone would fail forever: set one up again, and poll that.
             log.warn("Lanyard's Shared Signals stream is gone (" + gone.getMessage() + "); setting one up again");
             setUp(pushUrl, Duration.ofSeconds(1));
             throw gone; // ends this stream's polling: a task of a fixed-delay schedule that throws is not run again
         } catch (RuntimeException e) {
-            log.warn("Polling Lanyard for Shared Signals failed: " + e.getMessage());
+            // Once per outage, not every poll-interval while Lanyard is down.
+            if (failedPolls.getAndIncrement() == 0)
+                log.warn("Polling Lanyard for Shared Signals failed: " + e.getMessage() + " (until a poll succeeds, later failures are logged at debug level)");
+            else log.debug("Polling Lanyard for Shared Signals failed again: " + e.getMessage());
         }
     }
 
