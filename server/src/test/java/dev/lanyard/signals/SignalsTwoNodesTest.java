@@ -87,18 +87,8 @@ class SignalsTwoNodesTest {
         assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Noor",
                 "team", "Signals")).status()).isEqualTo(201);
         String admin = login(a, email);
-        Reply app = send(a, "POST", "/api/v1/admin/apps", admin, Map.of("name", "SIEM", "redirectUris", List.of("http://127.0.0.1:9/cb"),
-                "type", "confidential", "scopes", List.of("openid")));
-        assertThat(app.status()).isEqualTo(201);
-        String appId = app.body().path("app").path("id").asString();
-        assertThat(send(a, "PUT", "/api/v1/admin/apps/" + appId + "/signals", admin, Map.of("enabled", true)).status()).isEqualTo(200);
-        String basic = Base64.getEncoder().encodeToString((app.body().path("app").path("clientId").asString() + ":"
-                + app.body().path("clientSecret").asString()).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(URI.create(b + "/oauth2/token"))
-                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=ssf")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-        String receiverToken = JSON.readTree(token.body()).path("access_token").asString();
+        Receiver siem = receiver(admin, "SIEM");
+        String receiverToken = receiverToken(b, siem);
 
         try (TestReceiver receiver = new TestReceiver()) {
             Reply stream = send(b, "POST", "/api/v1/ssf/streams", receiverToken, Map.of(
@@ -142,18 +132,7 @@ class SignalsTwoNodesTest {
         assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Ines",
                 "team", "Polls")).status()).isEqualTo(201);
         String admin = login(a, email);
-        Reply app = send(a, "POST", "/api/v1/admin/apps", admin, Map.of("name", "Poller", "redirectUris", List.of("http://127.0.0.1:9/cb"),
-                "type", "confidential", "scopes", List.of("openid")));
-        assertThat(app.status()).isEqualTo(201);
-        assertThat(send(a, "PUT", "/api/v1/admin/apps/" + app.body().path("app").path("id").asString() + "/signals", admin,
-                Map.of("enabled", true)).status()).isEqualTo(200);
-        String basic = Base64.getEncoder().encodeToString((app.body().path("app").path("clientId").asString() + ":"
-                + app.body().path("clientSecret").asString()).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(URI.create(a + "/oauth2/token"))
-                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=ssf")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-        String receiverToken = JSON.readTree(token.body()).path("access_token").asString();
+        String receiverToken = receiverToken(a, receiver(admin, "Poller"));
         Reply stream = send(a, "POST", "/api/v1/ssf/streams", receiverToken, Map.of("delivery", Map.of("method", Stream.POLL)));
         assertThat(stream.status()).isEqualTo(201);
         String streamId = stream.body().path("stream_id").asString();
