@@ -91,7 +91,7 @@ public class Downloads {
         }
     }
 
-    /** Takes a slot of {@code account}'s, counted against the node's until {@link Slot#written()}. */
+    /** Takes a slot of {@code account}'s, counted against the node's until {@link Slot#written(long)}. */
     Slot take(AccountId account) {
         Slot slot = new Slot();
         synchronized (held) {
@@ -118,15 +118,9 @@ public class Downloads {
     /** One running download's place; giving it back twice changes nothing. */
     final class Slot {
         /**
-         * The export is written: it no longer counts against the node, only against its member, and its sending starts
-         * now (it is taken for lost {@link Downloads#LOST_AFTER} after this, not after the writing began).
-         */
-        void written() {
-            written(0);
-        }
-
-        /**
-         * {@link #written()}, for a file of {@code bytes}.
+         * The export is written, to a file of {@code bytes}: it no longer counts against the node, only against its
+         * member, and its sending starts now (it is taken for lost {@link Downloads#LOST_AFTER} after this, not after the
+         * writing began).
          *
          * @throws SessionProblem.TooManyDownloads the files being sent would take more than the node's budget with it
          */

@@ -80,11 +80,11 @@ class DownloadsTest {
     @Test
     void aWrittenExportNoLongerCountsAgainstTheNodeOnlyAgainstItsMember() {
         Downloads downloads = downloads();
-        for (int i = 0; i < Downloads.IN_ALL; i++) downloads.take(new AccountId("acc_" + i)).written();
+        for (int i = 0; i < Downloads.IN_ALL; i++) downloads.take(new AccountId("acc_" + i)).written(0);
         assertThat(downloads.writing()).isZero();
 
         AccountId ada = new AccountId("acc_ada");
-        downloads.take(ada).written();
+        downloads.take(ada).written(0);
         downloads.take(ada);
         assertThatThrownBy(() -> downloads.take(ada)).as("being sent still counts for its member").isInstanceOf(SessionProblem.TooManyDownloads.class);
         assertThat(downloads.running(ada)).isEqualTo(2);

@@ -75,6 +75,14 @@ class SignalsTwoNodesTest {
         return new Reply(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
     }
 
+    /** Signs up on node A a new admin of a new team; their email. */
+    private static String signUp(String email, String name, String team) throws Exception {
+        String unique = TestAccounts.uniqueEmail(email);
+        assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", unique, "password", TestAccounts.PASSWORD, "name", name,
+                "team", team)).status()).isEqualTo(201);
+        return unique;
+    }
+
     private static String login(String node, String email) throws Exception {
         Reply login = send(node, "POST", "/api/v1/login", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "tokenType", "bearer"));
         assertThat(login.status()).as("login").isEqualTo(201);
@@ -83,9 +91,7 @@ class SignalsTwoNodesTest {
 
     @Test
     void twoNodesDrainingOneOutboxDeliverEverySetExactlyOnce() throws Exception {
-        String email = TestAccounts.uniqueEmail("signals");
-        assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Noor",
-                "team", "Signals")).status()).isEqualTo(201);
+        String email = signUp("signals", "Noor", "Signals");
         String admin = login(a, email);
         Receiver siem = receiver(admin, "SIEM");
         String receiverToken = receiverToken(b, siem);
@@ -128,9 +134,7 @@ class SignalsTwoNodesTest {
     /** A SET queued on one node answers a poll waiting on the other: the waiting node finds it in the database. */
     @Test
     void aPollWaitingOnOneNodeIsAnsweredWithASetQueuedOnTheOther() throws Exception {
-        String email = TestAccounts.uniqueEmail("polls");
-        assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Ines",
-                "team", "Polls")).status()).isEqualTo(201);
+        String email = signUp("polls", "Ines", "Polls");
         String admin = login(a, email);
         String receiverToken = receiverToken(a, receiver(admin, "Poller"));
         Reply stream = send(a, "POST", "/api/v1/ssf/streams", receiverToken, Map.of("delivery", Map.of("method", Stream.POLL)));
@@ -199,9 +203,7 @@ class SignalsTwoNodesTest {
      */
     @Test
     void aReceiverTokenRevokedOnOneNodeIsRefusedOnTheOtherAtOnce() throws Exception {
-        String email = TestAccounts.uniqueEmail("revoked");
-        assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Rosa",
-                "team", "Revoked")).status()).isEqualTo(201);
+        String email = signUp("revoked", "Rosa", "Revoked");
         Receiver receiver = receiver(login(a, email), "Audit");
         String token = receiverToken(b, receiver);
         assertThat(send(b, "GET", "/api/v1/ssf/streams", token, null).status()).isEqualTo(200);
@@ -223,9 +225,7 @@ class SignalsTwoNodesTest {
      */
     @Test
     void signalsDisabledOnOneNodeEndTheReceiversTokensOnTheOtherAtOnce() throws Exception {
-        String email = TestAccounts.uniqueEmail("disabled");
-        assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Sami",
-                "team", "Disabled")).status()).isEqualTo(201);
+        String email = signUp("disabled", "Sami", "Disabled");
         String admin = login(a, email);
         Receiver receiver = receiver(admin, "Gateway");
         String token = receiverToken(b, receiver);
@@ -247,9 +247,7 @@ class SignalsTwoNodesTest {
      */
     @Test
     void aReceiverDeletedOnOneNodeIsRefusedOnTheOtherAtOnce() throws Exception {
-        String email = TestAccounts.uniqueEmail("deleted");
-        assertThat(send(a, "POST", "/api/v1/signup", null, Map.of("email", email, "password", TestAccounts.PASSWORD, "name", "Tove",
-                "team", "Deleted")).status()).isEqualTo(201);
+        String email = signUp("deleted", "Tove", "Deleted");
         String admin = login(a, email);
         Receiver receiver = receiver(admin, "Old SIEM");
         Receiver colleague = receiver(admin, "New SIEM");
