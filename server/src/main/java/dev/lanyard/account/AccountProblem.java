@@ -50,8 +50,8 @@ public sealed class AccountProblem extends RuntimeException {
      */
     public static final class SessionLimitReached extends AccountProblem {
         public SessionLimitReached(int limit) {
-            super("session-limit-reached", null, "You are already signed in on " + limit + (limit == 1 ? " device" : " devices")
-                    + ", the most your team allows at once. Sign out on one of them first, from that device or the sessions page of another, "
+            super("session-limit-reached", null, "You already have as many sessions as you may have at once ("
+                    + limit + "). Sign out on one of them first, from that device or the sessions page of another, "
                     + "or ask an admin of your team to sign you out.");
         }
     }

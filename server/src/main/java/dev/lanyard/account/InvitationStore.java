@@ -16,8 +16,8 @@ interface InvitationStore {
     /** The team's most recent invitations, newest first. */
     List<Invitation> recent(TeamId team, int limit);
 
-    /** Whether the team has a pending, unexpired invitation to {@code email}. */
-    boolean pendingTo(TeamId team, String email, Instant now);
+    /** Whether the team has a pending, unexpired invitation to {@code email} other than {@code exceptId} ("" for none). */
+    boolean pendingTo(TeamId team, String email, Instant now, String exceptId);
 
     /** Replaces the token and expiry of a pending invitation (resend); returns 1 or 0. */
     int renew(String id, TeamId team, String tokenHash, Instant expiresAt, Instant now);
@@ -27,6 +27,9 @@ interface InvitationStore {
 
     /** Cancels a pending invitation; returns 1, or 0 if it is no longer pending. Safe to repeat. */
     int cancel(String id, TeamId team, Instant at);
+
+    /** Cancels the team's other invitations to {@code email} that are not accepted or cancelled (its person joined). */
+    int cancelOthersTo(TeamId team, String email, String acceptedId, Instant at);
 
     /** Notes the outbox mail that carries the invitation's current link (empty: kept in the development outbox). */
     void noteMail(String id, TeamId team, Optional<Long> mailId);

@@ -55,12 +55,14 @@ class JdbcInvitationStore implements InvitationStore {
     }
 
     @Override
-    public boolean pendingTo(TeamId team, String email, Instant now) {
+    public boolean pendingTo(TeamId team, String email, Instant now, String exceptId) {
         return jdbc.sql("""
                 SELECT COUNT(*) FROM invitations
                 WHERE team_id = :team AND email = :email AND accepted_at IS NULL AND cancelled_at IS NULL AND expires_at > :now
+                  AND id <> :except
                 """)
-                .param("team", team.value()).param("email", email).param("now", now.toEpochMilli()).query(Integer.class).single() > 0;
+                .param("team", team.value()).param("email", email).param("now", now.toEpochMilli()).param("except", exceptId)
+                .query(Integer.class).single() > 0;
     }
 
     @Override
@@ -113,6 +115,16 @@ class JdbcInvitationStore implements InvitationStore {
                 WHERE id = :id AND team_id = :team AND accepted_at IS NULL AND cancelled_at IS NULL
                 """)
                 .param("at", at.toEpochMilli()).param("id", id).param("team", team.value()).update();
+    }
+
+    @Override
+    public int cancelOthersTo(TeamId team, String email, String acceptedId, Instant at) {
+        return jdbc.sql("""
+                UPDATE invitations SET cancelled_at = :at
+                WHERE team_id = :team AND email = :email AND id <> :accepted AND accepted_at IS NULL AND cancelled_at IS NULL
+                """)
+                .param("at", at.toEpochMilli()).param("team", team.value()).param("email", email).param("accepted", acceptedId)
+                .update();
     }
 
     @Override

@@ -89,7 +89,7 @@ public class Members {
             // meanwhile cancels the invitations the admin sent (cancelSentBy) and must not miss this one.
             accounts.lockTeamAsAdmin(admin);
             // A second link to the same person would stay "Pending" after they joined with the first.
-            if (invitations.pendingTo(admin.team(), email, now))
+            if (invitations.pendingTo(admin.team(), email, now, ""))
                 throw new AccountProblem.InvalidInput("email", "This person already has a pending invitation. Resend it instead.");
             countMail(admin.team(), now);
             invitations.insert(invitation, hash(token));
@@ -109,6 +109,9 @@ public class Members {
             Invitation invitation = invitations.find(invitationId, admin.team()).orElseThrow(AccountProblem.NotFound::new);
             if (invitation.acceptedAt().isPresent() || invitation.cancelledAt().isPresent())
                 throw AccountProblem.InvitationUnusable.forAdmin(invitation);
+            // An expired one sent again while a newer one is pending would leave one of the two "Pending" for good.
+            if (invitations.pendingTo(admin.team(), invitation.email(), now, invitation.id()))
+                throw new AccountProblem.InvalidInput("email", "This person has a newer pending invitation. Resend that one instead.");
             countMail(admin.team(), now);
             invitations.renew(invitation.id(), admin.team(), hash(token), now.plus(INVITATION_LIFETIME), now);
             events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), invitation.email(), invitation.role(), now));
@@ -170,6 +173,8 @@ public class Members {
             } catch (DuplicateKeyException taken) {
                 throw new AccountProblem.InvalidInput("email", "This email already has a Lanyard account. Log in instead.");
             }
+            // Other links to the same person (an expired one sent again) would stay "Pending" for good.
+            invitations.cancelOthersTo(found.team(), found.email(), found.id(), now);
             events.publishEvent(new AccountEvent.MemberJoined(account, now));
             return account;
         });

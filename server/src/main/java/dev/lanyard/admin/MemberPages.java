@@ -88,8 +88,8 @@ class MemberPages {
         try {
             members.resend(admin.account(), id);
             return "redirect:/admin/members?done=resent";
-        } catch (AccountProblem.TooManyAttempts | AccountProblem.InvitationUnusable refused) {
-            Throttled.status(response, refused, HttpStatus.GONE);
+        } catch (AccountProblem.TooManyAttempts | AccountProblem.InvitationUnusable | AccountProblem.InvalidInput refused) {
+            Throttled.status(response, refused, refused instanceof AccountProblem.InvalidInput ? HttpStatus.BAD_REQUEST : HttpStatus.GONE);
             model.addAttribute("error", refused.getMessage());
             return page(admin, "", null, null, model);
         }
@@ -108,9 +108,19 @@ class MemberPages {
     }
 
     @PostMapping("/admin/members/{id}/role")
-    String role(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam(defaultValue = "") String role) {
+    String role(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam(defaultValue = "") String role,
+                Model model, HttpServletResponse response) {
         TeamSessions.requireAdmin(admin);
-        members.changeRole(admin.account(), new AccountId(id), role(role));
+        Role chosen = role(role);
+        try {
+            members.changeRole(admin.account(), new AccountId(id), chosen);
+        } catch (AccountProblem.LastAdmin last) {
+            response.setStatus(HttpStatus.CONFLICT.value());
+            model.addAttribute("error", last.getMessage());
+            return page(admin, "", null, null, model);
+        }
+        // An admin who made themselves a member may no longer open the members page.
+        if (admin.account().id().value().equals(id) && chosen != Role.ADMIN) return "redirect:/settings/sessions?done=no-longer-admin";
         return "redirect:/admin/members?done=role";
     }
 

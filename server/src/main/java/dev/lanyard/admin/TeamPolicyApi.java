@@ -1,5 +1,6 @@
 package dev.lanyard.admin;
 
+import dev.lanyard.NullRefused;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.TeamPolicy;
@@ -12,6 +13,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /** The team's session policy in the API. Reading is open to members; changing it is for admins. */
 @RestController
@@ -50,11 +52,12 @@ class TeamPolicyApi {
     @dev.lanyard.IgnoresReadOnlyOf(PolicyJson.class)
     record PolicyChange(String idleTimeout, Boolean allowRememberMe, Integer rememberedDays, Integer lifetimeDays,
                         @io.swagger.v3.oas.annotations.media.Schema(description = "Every member must have a second factor; "
-                                + "left out, it keeps its value") Boolean requireSecondFactor,
+                                + "left out, it keeps its value") @JsonDeserialize(using = NullRefused.class) Boolean requireSecondFactor,
                         @io.swagger.v3.oas.annotations.media.Schema(description = "How many sessions a member may have signed "
-                                + "in at once (1-100), 0 for no limit; left out, it keeps its value") Integer sessionLimit,
+                                + "in at once (1-100), 0 for no limit; left out, it keeps its value")
+                        @JsonDeserialize(using = NullRefused.class) Integer sessionLimit,
                         @io.swagger.v3.oas.annotations.media.Schema(description = "end-oldest or refuse; left out, it keeps its value",
-                                allowableValues = {"end-oldest", "refuse"}) String atSessionLimit) {
+                                allowableValues = {"end-oldest", "refuse"}) @JsonDeserialize(using = NullRefused.class) String atSessionLimit) {
     }
 
     @Operation(summary = "Your team's session policy")

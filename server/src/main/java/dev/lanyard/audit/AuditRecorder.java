@@ -15,6 +15,7 @@ import dev.lanyard.keys.ApiKeyEvent;
 import dev.lanyard.keys.ApiKeys;
 import dev.lanyard.keys.KeyScope;
 import dev.lanyard.session.AdminSignOut;
+import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionEvent;
@@ -26,6 +27,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -72,41 +75,49 @@ class AuditRecorder {
                     Optional.of(target.id()), Optional.empty(), AuditAction.SIGN_IN_FAILED,
                     "Failed sign-in as " + e.email() + ": wrong password", Optional.ofNullable(e.address()));
         } else if (event instanceof AccountEvent.MemberInvited e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.MEMBER_INVITED,
-                    "Invited " + e.email() + " as " + Phrases.role(e.role()), Optional.empty());
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.MEMBER_INVITED,
+                    "Invited " + e.email() + " as " + Phrases.role(e.role()), by.ip());
         } else if (event instanceof AccountEvent.InvitationCancelled e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.INVITATION_CANCELLED,
-                    "Cancelled the invitation of " + e.email(), Optional.empty());
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.INVITATION_CANCELLED,
+                    "Cancelled the invitation of " + e.email(), by.ip());
         } else if (event instanceof AccountEvent.MemberJoined e) {
             record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), Optional.empty()), Optional.of(e.account().id()),
                     Optional.empty(), AuditAction.MEMBER_JOINED,
                     "Accepted the invitation and joined the team as " + Phrases.role(e.account().role()), Optional.empty());
         } else if (event instanceof AccountEvent.RoleChanged e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.ROLE_CHANGED,
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.of(e.member()), Optional.empty(), AuditAction.ROLE_CHANGED,
                     "Changed the role of " + email(e.member()) + " from " + Phrases.role(e.before()) + " to "
-                            + Phrases.role(e.after()), Optional.empty());
+                            + Phrases.role(e.after()), by.ip());
         } else if (event instanceof AccountEvent.MemberRemoved e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_REMOVED,
-                    "Removed " + e.email() + " from the team", Optional.empty());
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_REMOVED,
+                    "Removed " + e.email() + " from the team", by.ip());
         } else if (event instanceof AccountEvent.MemberSessionLimitChanged e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_SESSION_LIMIT_CHANGED,
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_SESSION_LIMIT_CHANGED,
                     "Changed the session limit of " + email(e.member()) + " from " + Phrases.memberLimit(e.before()) + " to "
-                            + Phrases.memberLimit(e.after()), Optional.empty());
+                            + Phrases.memberLimit(e.after()), by.ip());
         } else if (event instanceof AccountEvent.MemberRememberMeChanged e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_REMEMBER_ME_CHANGED,
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_REMEMBER_ME_CHANGED,
                     e.forbidden() ? "Made " + email(e.member()) + " a high-security account: \u201cRemember me\u201d is not allowed"
                             : "Allowed \u201cRemember me\u201d for " + email(e.member()) + " again, as the team allows",
-                    Optional.empty());
+                    by.ip());
         } else if (event instanceof AccountEvent.PolicyChanged e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.POLICY_CHANGED,
-                    Phrases.policyChange(e.before(), e.after()), Optional.empty());
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.POLICY_CHANGED,
+                    Phrases.policyChange(e.before(), e.after()), by.ip());
         } else if (event instanceof AccountEvent.PasswordChanged e) {
             Optional<SessionId> from = Optional.of(new SessionId(e.fromSession()));
             record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), from), Optional.of(e.account().id()),
                     from, AuditAction.PASSWORD_CHANGED, Phrases.passwordChanged(e.signOutOthers()), Optional.ofNullable(e.address()));
         } else if (event instanceof AccountEvent.SessionListPermissionChanged e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.SESSION_LIST_PERMISSION_CHANGED,
-                    Phrases.sessionListPermission(e.membersSeeSessions()), Optional.empty());
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.SESSION_LIST_PERMISSION_CHANGED,
+                    Phrases.sessionListPermission(e.membersSeeSessions()), by.ip());
         }
     }
 
@@ -168,21 +179,26 @@ class AuditRecorder {
     @EventListener
     void on(dev.lanyard.apps.AppEvent event) {
         if (event instanceof dev.lanyard.apps.AppEvent.Registered e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(),
-                    AuditAction.APP_REGISTERED, "Registered the app “" + e.name() + "” (" + e.clientId() + ")", Optional.empty());
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(),
+                    AuditAction.APP_REGISTERED, "Registered the app “" + e.name() + "” (" + e.clientId() + ")", by.ip());
         } else if (event instanceof dev.lanyard.apps.AppEvent.Changed e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(),
-                    AuditAction.APP_CHANGED, "Changed the app “" + e.name() + "” (" + e.clientId() + ")", Optional.empty());
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(),
+                    AuditAction.APP_CHANGED, "Changed the app “" + e.name() + "” (" + e.clientId() + ")", by.ip());
         } else if (event instanceof dev.lanyard.apps.AppEvent.Deleted e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(),
-                    AuditAction.APP_DELETED, "Deleted the app “" + e.name() + "” (" + e.clientId() + ")", Optional.empty());
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(),
+                    AuditAction.APP_DELETED, "Deleted the app “" + e.name() + "” (" + e.clientId() + ")", by.ip());
         } else if (event instanceof dev.lanyard.apps.AppEvent.ConsentGiven e) {
-            record(e.team(), e.at(), actor(e.member()), Optional.of(e.member()), Optional.empty(), AuditAction.CONSENT_GIVEN,
-                    "Allowed the app “" + e.name() + "” to " + String.join(", ", new java.util.TreeSet<>(e.scopes())), Optional.empty());
+            Acting by = acting(e.member());
+            record(e.team(), e.at(), by.actor(), Optional.of(e.member()), Optional.empty(), AuditAction.CONSENT_GIVEN,
+                    "Allowed the app “" + e.name() + "” to " + String.join(", ", new java.util.TreeSet<>(e.scopes())), by.ip());
         } else if (event instanceof dev.lanyard.apps.AppEvent.ConsentRevoked e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.of(e.member()), Optional.empty(), AuditAction.CONSENT_REVOKED,
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.of(e.member()), Optional.empty(), AuditAction.CONSENT_REVOKED,
                     e.by().equals(e.member()) ? "Revoked the access of the app “" + e.name() + "”"
-                            : "Revoked the access of the app “" + e.name() + "” for " + email(e.member()), Optional.empty());
+                            : "Revoked the access of the app “" + e.name() + "” for " + email(e.member()), by.ip());
         }
     }
 
@@ -213,11 +229,13 @@ class AuditRecorder {
     @EventListener
     void on(dev.lanyard.signals.SignalEvent event) {
         if (event instanceof dev.lanyard.signals.SignalEvent.ReceiverEnabled e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.SIGNALS_ENABLED,
-                    "Let the app “" + e.name() + "” (" + e.clientId() + ") receive Shared Signals", Optional.empty());
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.SIGNALS_ENABLED,
+                    "Let the app “" + e.name() + "” (" + e.clientId() + ") receive Shared Signals", by.ip());
         } else if (event instanceof dev.lanyard.signals.SignalEvent.ReceiverDisabled e) {
-            record(e.team(), e.at(), actor(e.by()), Optional.empty(), Optional.empty(), AuditAction.SIGNALS_DISABLED,
-                    "Stopped Shared Signals to the app “" + e.name() + "” (" + e.clientId() + ")", Optional.empty());
+            Acting by = acting(e.by());
+            record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.SIGNALS_DISABLED,
+                    "Stopped Shared Signals to the app “" + e.name() + "” (" + e.clientId() + ")", by.ip());
         }
     }
 
@@ -306,7 +324,7 @@ class AuditRecorder {
         AuditAction action = switch (ending.reason()) {
             case SIGNED_OUT -> AuditAction.SIGNED_OUT;
             case REVOKED -> AuditAction.SESSION_REVOKED;
-            case ADMIN_REVOKED -> AuditAction.SESSION_REVOKED_BY_ADMIN;
+            case ADMIN_REVOKED, REMOVED -> AuditAction.SESSION_REVOKED_BY_ADMIN;
             case IDLE_EXPIRED, LIFETIME_EXPIRED -> AuditAction.SESSION_EXPIRED;
             case PASSWORD_CHANGED -> AuditAction.SESSION_ENDED_BY_PASSWORD_CHANGE;
             case DENIED -> AuditAction.SESSION_DENIED;
@@ -329,6 +347,7 @@ class AuditRecorder {
             case PASSWORD_CHANGED -> device + " was signed out because the password was changed";
             case DENIED -> Phrases.denied(Optional.of(s), s.id(), from);
             case SESSION_LIMIT -> device + " was signed out by a new sign-in, to stay within the team's session limit";
+            case REMOVED -> "Signed out " + owner.map(Account::email).orElse("a member") + " on " + device + ": Removed from the team";
         };
         record(team.get(), ending.at(), actor, Optional.of(s.account()), Optional.of(s.id()), action, detail,
                 from.map(Session::ip));
@@ -403,8 +422,20 @@ class AuditRecorder {
         audit.record(new AuditEntry.Draft(team, at, actor, subject, session, action, detail, ip));
     }
 
-    private AuditEntry.Actor actor(AccountId id) {
-        return actor(id, Optional.empty());
+    /** An admin and the session (or API key) they act with, with its address when it is a session. */
+    private record Acting(AuditEntry.Actor actor, Optional<String> ip) {
+    }
+
+    /**
+     * The admin of an account event, which names only who acted: the session of the request that made the change is
+     * this thread's principal (events are recorded on the publisher's thread), taken when it is that admin's.
+     */
+    private Acting acting(AccountId admin) {
+        Optional<SessionId> via = Optional.ofNullable(SecurityContextHolder.getContext().getAuthentication())
+                .map(Authentication::getPrincipal)
+                .filter(p -> p instanceof CurrentSession s && s.account().id().equals(admin))
+                .map(p -> ((CurrentSession) p).id());
+        return new Acting(actor(admin, via), via.flatMap(s -> session(s, admin)).map(Session::ip));
     }
 
     private AuditEntry.Actor actor(AccountId id, Optional<SessionId> via) {

@@ -122,7 +122,8 @@ public final class SqlStatementMetrics implements BeanPostProcessor, MeterBinder
                 new CountingDataSource(this, target));
     }
 
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    /** {@code method} on {@code target}, throwing what it throws. */
+    static Object invoke(Object target, Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {
@@ -131,7 +132,7 @@ public final class SqlStatementMetrics implements BeanPostProcessor, MeterBinder
     }
 
     /** Identity, not the target's equality: a pool and a proxy of it are different objects. */
-    private static Object identity(Object proxy, Method method, Object[] args) {
+    static Object identity(Object proxy, Method method, Object[] args) {
         return switch (method.getName()) {
             case "equals" -> proxy == args[0];
             case "hashCode" -> System.identityHashCode(proxy);

@@ -10,7 +10,8 @@ public enum EndReason {
     PASSWORD_CHANGED("Password changed", "Your password was changed, so you were signed out."),
     DENIED("Sign-in denied from a verified device", "This sign-in was denied from one of your verified devices."),
     SESSION_LIMIT("Ended by the team's session limit",
-            "You signed in on another device, and your team limits how many sessions you can have at once, so this one, the oldest, was signed out.");
+            "You signed in on another device, and your team limits how many sessions you can have at once, so this one, the oldest, was signed out."),
+    REMOVED("Removed from the team", "You were removed from your team on Lanyard, so you were signed out. Ask an admin of the team if this is a mistake.");
 
     private final String label;
     private final String notice;
@@ -36,6 +37,7 @@ public enum EndReason {
             case ADMIN_REVOKED -> "An admin of your team revoked this API key.";
             case IDLE_EXPIRED, LIFETIME_EXPIRED -> "This API key has expired.";
             case PASSWORD_CHANGED -> "This API key was revoked when the account's password was changed.";
+            case REMOVED -> "This API key was revoked when its owner was removed from the team.";
             default -> "This API key was revoked.";
         };
     }

@@ -38,7 +38,8 @@ class SessionPages {
             Map.entry("nothing-selected", "Select at least one session to sign out."),
             Map.entry("approved", "Sign-in approved. That session is now verified."),
             Map.entry("denied", "Sign-in denied. That session was signed out."),
-            Map.entry("joined", "Welcome to your team on Lanyard. This is every place where your account is signed in."));
+            Map.entry("joined", "Welcome to your team on Lanyard. This is every place where your account is signed in."),
+            Map.entry("no-longer-admin", "You are now a member of your team. Its admin pages are for its admins only."));
 
     private final Sessions sessions;
     private final dev.lanyard.account.Members members;

@@ -231,8 +231,7 @@ public class TeamSessions {
     @EventListener
     void memberRemoved(AccountEvent.MemberRemoved removed) {
         Instant now = removed.at();
-        Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(removed.by()),
-                Optional.empty(), Optional.of("Removed from the team"));
+        Session.Ending ending = new Session.Ending(now, EndReason.REMOVED, Optional.of(removed.by()), Optional.empty(), Optional.empty());
         broadcast.ended(store.endAll(removed.member(), Optional.empty(), ending), removed.member(), ending);
     }
 

@@ -65,7 +65,7 @@ final class SecurityEvents {
     static String initiatingEntity(Session.Ending ending) {
         return switch (ending.reason()) {
             case SIGNED_OUT, REVOKED, PASSWORD_CHANGED, DENIED -> "user";
-            case ADMIN_REVOKED -> "admin";
+            case ADMIN_REVOKED, REMOVED -> "admin";
             case IDLE_EXPIRED, LIFETIME_EXPIRED, SESSION_LIMIT -> "policy";
         };
     }

@@ -90,6 +90,10 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         if (e.getMostSpecificCause() instanceof tools.jackson.databind.exc.MismatchedInputException mismatch
                 && !mismatch.getPath().isEmpty()) {
             String field = field(mismatch.getPath());
+            if (mismatch instanceof dev.lanyard.NullRefused.Given) {
+                return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
+                        "'" + field + "' cannot be null: leave it out to keep its value.", field));
+            }
             if (mismatch instanceof StrictJson.ControlCharacterInJson) {
                 return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-input",
                         "'" + field + "' cannot contain control characters.", field));

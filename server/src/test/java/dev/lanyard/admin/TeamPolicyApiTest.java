@@ -127,6 +127,20 @@ class TeamPolicyApiTest {
         assertThat(policyOf(admin).sessionLimit()).isEqualTo(3);
     }
 
+    /** Left out, a value is kept; given as null it is refused, not read as left out (found from outside: the limit stayed). */
+    @Test
+    void aNullForAFieldThatMayBeLeftOutIsRefusedAndChangesNothing() throws Exception {
+        putPolicy(admin, quoted("{'idleTimeout':'1d','allowRememberMe':false,'rememberedDays':14,'lifetimeDays':2,'sessionLimit':2}")).andReturn();
+
+        for (String field : new String[] {"sessionLimit", "atSessionLimit", "requireSecondFactor"}) {
+            JsonNode refused = problem(putPolicy(admin, quoted("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':30,"
+                    + "'lifetimeDays':7,'" + field + "':null}")), 400, "invalid-json");
+            assertThat(refused.path("field").asString()).isEqualTo(field);
+            assertThat(refused.path("detail").asString()).isEqualTo("'" + field + "' cannot be null: leave it out to keep its value.");
+        }
+        assertThat(policyOf(admin)).isEqualTo(new TeamPolicy(Duration.ofDays(1), false, 14, 2, false, 2, false));
+    }
+
     @Test
     void adminWithABearerTokenChangesThePolicy() throws Exception {
         Member token = api.logInForBearer(admin);

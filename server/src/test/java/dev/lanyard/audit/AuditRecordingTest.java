@@ -3,10 +3,12 @@ package dev.lanyard.audit;
 import static dev.lanyard.audit.AuditFixtures.id;
 import static dev.lanyard.audit.AuditFixtures.session;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.time.Duration;
 import java.util.List;
@@ -162,6 +164,29 @@ class AuditRecordingTest {
         AuditEntry renamed = teams.last(admin, AuditAction.SESSION_RENAMED);
         assertThat(renamed.session()).isEqualTo(session(admin));
         assertThat(renamed.detail()).endsWith(" to “Work laptop”");
+    }
+
+    @Test
+    void anAdminsChangesAreRecordedWithTheSessionAndAddressTheyActFrom() throws Exception {
+        Member bob = teams.memberOf(admin, "bob");
+
+        mvc.perform(patch("/api/v1/admin/members/" + bob.accountId()).cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content("{\"role\":\"admin\"}")).andExpect(status().isOk());
+        mvc.perform(post("/admin/members/permissions").cookie(admin.cookie()).with(admin.from()).with(csrf())
+                .param("membersSeeSessions", "false")).andExpect(status().is3xxRedirection());
+
+        for (AuditAction action : List.of(AuditAction.MEMBER_INVITED, AuditAction.ROLE_CHANGED,
+                AuditAction.SESSION_LIST_PERMISSION_CHANGED)) {
+            AuditEntry entry = teams.last(admin, action);
+            assertThat(entry.actor().id()).as(action.code()).isEqualTo(id(admin));
+            if (action == AuditAction.MEMBER_INVITED) {
+                // the fixture invites through the service, outside any request: who, without a session
+                assertThat(entry.actor().session()).as(action.code()).isEmpty();
+                continue;
+            }
+            assertThat(entry.actor().session()).as(action.code()).isEqualTo(session(admin));
+            assertThat(entry.ip()).as(action.code()).contains(admin.address());
+        }
     }
 
     @Test

@@ -270,7 +270,7 @@ class SessionLimitTest {
         assertThat(refused.getResponse().getStatus()).as(refused.getResponse().getContentAsString()).isEqualTo(409);
         assertThat(refused.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         assertThat(api.read(refused).path("type").asString()).isEqualTo("urn:lanyard:problem:session-limit-reached");
-        assertThat(api.read(refused).path("detail").asString()).contains("1 device");
+        assertThat(api.read(refused).path("detail").asString()).contains("as many sessions as you may have at once (1)");
         assertThat(activeSignIns()).isEqualTo(1);
         assertThat(mvc.perform(get("/api/v1/sessions/current").cookie(admin.cookie()).with(admin.from())).andReturn()
                 .getResponse().getStatus()).isEqualTo(200);
@@ -284,7 +284,7 @@ class SessionLimitTest {
                 .param("email", admin.email()).param("password", TestAccounts.PASSWORD)).andReturn();
 
         assertThat(page.getResponse().getStatus()).isEqualTo(409);
-        assertThat(page.getResponse().getContentAsString()).contains("You are already signed in on 1 device, the most your team allows")
+        assertThat(page.getResponse().getContentAsString()).contains("You already have as many sessions as you may have at once (1).")
                 .contains("ask an admin of your team to sign you out");
         assertThat(ApiClient.sessionCookie(page.getResponse())).isEmpty();
         assertThat(activeSignIns()).isEqualTo(1);

@@ -375,6 +375,29 @@ class InvitationsTest {
         assertThat(team.invite(admin, email, "member")).isNotEqualTo(first);
     }
 
+    /** Found from outside: an expired invitation sent again beside a newer one left one of the two "Pending" for good. */
+    @Test
+    void anExpiredInvitationIsNotSentAgainBesideANewerOneAndJoiningEndsTheOthers() throws Exception {
+        String email = TestAccounts.uniqueEmail("expired");
+        String first = team.invite(admin, email, "member");
+        clock.advance(Duration.ofDays(8));
+        admin = team.anotherDevice(admin); // the first sign-in reached its 7 days too
+        String second = team.invite(admin, email, "member");
+
+        MvcResult resent = team.perform(team.json(post("/api/v1/admin/invitations/" + first + "/resend"), admin, "{}"));
+
+        assertProblem(resent, 400, "invalid-input", "email");
+        assertThat(team.read(resent).path("detail").asString()).isEqualTo("This person has a newer pending invitation. Resend that one instead.");
+        assertThat(TestMail.mailsTo(email)).hasSize(2);
+        assertThat(invitation(second).path("status").asString()).isEqualToIgnoringCase("pending");
+
+        team.signedIn(email, team.accept(TestMail.lastMailTo(email).token(), "Expired", TestAccounts.PASSWORD));
+
+        assertThat(invitation(first).path("status").asString()).as("not pending once its person joined").isEqualToIgnoringCase("cancelled");
+        assertProblem(team.perform(team.json(post("/api/v1/admin/invitations/" + first + "/resend"), admin, "{}")), 410,
+                "invitation-unusable", null);
+    }
+
     @Test
     void cancellingMakesTheLinkUnusable() throws Exception {
         String email = TestAccounts.uniqueEmail("never");

@@ -127,10 +127,11 @@ class RolesAndRemovalTest {
     }
 
     /** The request is refused, and told why: an admin signed this session out. */
-    private static void assertSessionEndedByAnAdmin(MvcResult result) throws Exception {
+    /** Told they were removed from the team (found from outside: "An admin of your team signed you out", then a wrong password). */
+    private static void assertSessionEndedByRemoval(MvcResult result) throws Exception {
         assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(401);
         assertThat(result.getResponse().getContentAsString()).contains("urn:lanyard:problem:session-ended")
-                .contains(EndReason.ADMIN_REVOKED.notice());
+                .contains(EndReason.REMOVED.notice());
     }
 
     @Test
@@ -229,9 +230,27 @@ class RolesAndRemovalTest {
         MockHttpServletResponse page = team.perform(team.form(post("/admin/members/" + admin.accountId() + "/role"), admin)
                 .param("role", "MEMBER")).getResponse();
         assertThat(page.getStatus()).isEqualTo(409);
-        assertThat(page.getContentAsString()).contains("A team needs at least one admin. Make someone else an admin first.");
+        assertThat(page.getContentAsString()).contains("A team needs at least one admin. Make someone else an admin first.")
+                .as("said on the members page, not an error page").contains("Invite someone");
         assertThat(role(admin)).isEqualTo("ADMIN");
         assertThat(adminApi(admin)).isEqualTo(200);
+    }
+
+    /** Found from outside: the redirect to the members page answered 403 to the admin who was one no more. */
+    @Test
+    void anAdminWhoMakesThemselfAMemberLandsOnTheirSessionsPage() throws Exception {
+        Member adele = team.join(admin, "adele");
+        changeRole(admin, adele, "admin");
+
+        MockHttpServletResponse response = team.perform(team.form(post("/admin/members/" + adele.accountId() + "/role"), adele)
+                .param("role", "MEMBER")).getResponse();
+
+        assertThat(response.getStatus()).isEqualTo(302);
+        assertThat(response.getRedirectedUrl()).isEqualTo("/settings/sessions?done=no-longer-admin");
+        assertThat(role(adele)).isEqualTo("MEMBER");
+        MockHttpServletResponse landed = team.perform(team.as(get(response.getRedirectedUrl()), adele)).getResponse();
+        assertThat(landed.getStatus()).isEqualTo(200);
+        assertThat(landed.getContentAsString()).contains("You are now a member of your team.");
     }
 
     @Test
@@ -261,7 +280,7 @@ class RolesAndRemovalTest {
 
         assertThat(remove(adele, admin).getResponse().getStatus()).isEqualTo(204);
 
-        assertSessionEndedByAnAdmin(team.current(admin));
+        assertSessionEndedByRemoval(team.current(admin));
         assertProblem(remove(adele, adele), 409, "last-admin");
     }
 
@@ -275,21 +294,21 @@ class RolesAndRemovalTest {
         MvcResult removed = remove(admin, mel);
 
         assertThat(removed.getResponse().getStatus()).isEqualTo(204);
-        assertSessionEndedByAnAdmin(team.current(mel));
-        assertSessionEndedByAnAdmin(team.current(phone));
-        assertSessionEndedByAnAdmin(team.currentWithBearer(script));
+        assertSessionEndedByRemoval(team.current(mel));
+        assertSessionEndedByRemoval(team.current(phone));
+        assertSessionEndedByRemoval(team.currentWithBearer(script));
         MockHttpServletResponse page = team.perform(team.page(get("/settings/sessions"), phone)).getResponse();
         assertThat(page.getStatus()).isEqualTo(302);
-        assertThat(page.getRedirectedUrl()).isEqualTo("/login?ended=admin-revoked");
+        assertThat(page.getRedirectedUrl()).isEqualTo("/login?ended=removed");
+        assertThat(team.perform(get(page.getRedirectedUrl())).getResponse().getContentAsString())
+                .contains("You were removed from your team on Lanyard");
 
         List<Session> history = sessions.history(new AccountId(mel.accountId()), 100, Optional.empty()).items();
         assertThat(history).hasSize(3).allSatisfy(s -> {
             Session.Ending ending = s.ending().orElseThrow();
-            assertThat(ending.reason()).isEqualTo(EndReason.ADMIN_REVOKED);
-            assertThat(ending.note()).contains("Removed from the team");
+            assertThat(ending.reason()).isEqualTo(EndReason.REMOVED);
             assertThat(ending.by()).contains(new AccountId(admin.accountId()));
-            assertThat(EndReason.ADMIN_REVOKED.label() + ending.note().map(n -> ": " + n).orElse(""))
-                    .as("as the member's history phrases it").isEqualTo("Signed out by an admin: Removed from the team");
+            assertThat(ending.reason().label()).as("as the member's history phrases it").isEqualTo("Removed from the team");
         });
 
         MvcResult login = team.perform(post("/api/v1/login").with(ApiClient.from(ApiClient.newAddress()))
@@ -319,7 +338,7 @@ class RolesAndRemovalTest {
 
         assertThat(removed.getStatus()).isEqualTo(302);
         assertThat(removed.getRedirectedUrl()).isEqualTo("/admin/members?done=removed");
-        assertSessionEndedByAnAdmin(team.current(mel));
+        assertSessionEndedByRemoval(team.current(mel));
     }
 
     @Test
