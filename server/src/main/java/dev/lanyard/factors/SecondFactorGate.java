@@ -89,7 +89,8 @@ final class SecondFactorGate extends HttpFilter {
      */
     static boolean ending(String method, String path) {
         if (ENDING.contains(path)) return true;
-        if (path.startsWith(SESSIONS_PAGE) && path.endsWith(SIGN_OUT_ONE))
+        // The length first: "/settings/sessions/sign-out" starts with the one and ends with the other, sharing a slash.
+        if (path.length() > SESSIONS_PAGE.length() + SIGN_OUT_ONE.length() && path.startsWith(SESSIONS_PAGE) && path.endsWith(SIGN_OUT_ONE))
             return oneSegment(path.substring(SESSIONS_PAGE.length(), path.length() - SIGN_OUT_ONE.length()));
         if (!"DELETE".equals(method)) return false;
         return path.equals(SESSIONS_API)
