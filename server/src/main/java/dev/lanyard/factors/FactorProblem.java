@@ -9,10 +9,30 @@ public sealed class FactorProblem extends dev.lanyard.Problem {
         super(code, status, message, field);
     }
 
-    /** A code that is wrong, already used, or not a code at all. */
+    /**
+     * A code that is wrong, already used, or not a code at all. The API's type is {@code wrong-code} in every case; the
+     * message says which when the code given was a right one already used: only someone who had the code learns that.
+     */
     public static final class WrongCode extends FactorProblem {
         public WrongCode() {
-            super("wrong-code", 400, "code", "That code is not right. Enter the current 6-digit code from your authenticator app.");
+            this("That code is not right. Enter the current 6-digit code from your authenticator app.");
+        }
+
+        private WrongCode(String message) {
+            super("wrong-code", 400, "code", message);
+        }
+
+        /**
+         * A right authenticator code of a time step already used (or older than the last one used): each works once, so
+         * the code just typed to turn two-factor authentication on, or to sign in, is refused again within its 30 seconds.
+         */
+        public static WrongCode alreadyUsed() {
+            return new WrongCode("That code was already used. Wait for the next one in your app.");
+        }
+
+        /** A recovery code of the member's that was already used. */
+        public static WrongCode recoveryCodeUsed() {
+            return new WrongCode("That recovery code was already used. Each works once.");
         }
     }
 

@@ -67,6 +67,12 @@ interface FactorStore {
      */
     int useRecoveryCode(AccountId account, Collection<String> hashes, Instant at);
 
+    /**
+     * Whether the account has a used recovery code kept as any of {@code hashes}: asked only after
+     * {@link #useRecoveryCode} refused it, to tell "already used" from "not a code". One primary-key read.
+     */
+    boolean recoveryCodeUsed(AccountId account, Collection<String> hashes);
+
     int unusedRecoveryCodes(AccountId account);
 
     void insert(Challenge challenge);

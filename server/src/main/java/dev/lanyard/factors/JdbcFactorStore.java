@@ -86,6 +86,13 @@ class JdbcFactorStore implements FactorStore {
     }
 
     @Override
+    public boolean recoveryCodeUsed(AccountId account, Collection<String> hashes) {
+        if (hashes.isEmpty()) return false;
+        return jdbc.sql("SELECT COUNT(*) FROM recovery_codes WHERE account_id = :a AND code_hash IN (:h) AND used_at IS NOT NULL")
+                .param("a", account.value()).param("h", hashes).query(Integer.class).single() > 0;
+    }
+
+    @Override
     public int unusedRecoveryCodes(AccountId account) {
         return jdbc.sql("SELECT COUNT(*) FROM recovery_codes WHERE account_id = :a AND used_at IS NULL")
                 .param("a", account.value()).query(Integer.class).single();

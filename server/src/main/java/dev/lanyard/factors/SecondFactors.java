@@ -295,13 +295,14 @@ public class SecondFactors {
         FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
         Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
         Optional<Integer>[] recovery = new Optional[]{Optional.empty()};
+        Outcome[] outcome = {Outcome.WRONG};
         boolean ok = accounts.checkThrottled(account, address, () -> {
-            Optional<Kind> kind = check(account, code);
-            kind.filter(k -> k == Kind.RECOVERY).ifPresent(k -> recovery[0] = Optional.of(store.unusedRecoveryCodes(account.id())));
-            return kind.isPresent();
+            outcome[0] = check(account, code);
+            if (outcome[0] == Outcome.RECOVERY) recovery[0] = Optional.of(store.unusedRecoveryCodes(account.id()));
+            return outcome[0].passed();
         });
         Instant now = clock.instant();
-        if (!ok) throw failed(challenge, account, address, now, new FactorProblem.WrongCode());
+        if (!ok) throw failed(challenge, account, address, now, outcome[0].refusal());
         if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
         recovery[0].ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
         return new Passed(account, request(challenge), recovery[0]);
@@ -365,25 +366,52 @@ public class SecondFactors {
 
     private void requireCode(Account account, String code, String address) {
         if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
-        if (!accounts.checkThrottled(account, address, () -> check(account, code).isPresent()))
-            throw new FactorProblem.WrongCode();
+        Outcome[] outcome = {Outcome.WRONG};
+        if (!accounts.checkThrottled(account, address, () -> (outcome[0] = check(account, code)).passed()))
+            throw outcome[0].refusal();
     }
 
-    private enum Kind { TOTP, RECOVERY }
+    /**
+     * What checking a code found: passed with an authenticator code or a recovery code, or refused as wrong, or as a right
+     * code already used. Either refusal counts as a failure for the throttle and the challenge alike.
+     */
+    private enum Outcome {
+        TOTP, RECOVERY, WRONG, TOTP_USED, RECOVERY_USED;
 
-    /** Checks and uses up a TOTP code or a recovery code of an enrolled member. */
-    private Optional<Kind> check(Account account, String code) {
+        boolean passed() {
+            return this == TOTP || this == RECOVERY;
+        }
+
+        FactorProblem.WrongCode refusal() {
+            return switch (this) {
+                case TOTP_USED -> FactorProblem.WrongCode.alreadyUsed();
+                case RECOVERY_USED -> FactorProblem.WrongCode.recoveryCodeUsed();
+                case TOTP, RECOVERY, WRONG -> new FactorProblem.WrongCode();
+            };
+        }
+    }
+
+    /**
+     * Checks and uses up a TOTP code or a recovery code of an enrolled member. A code refused only because it was used
+     * says so: that is known only to whoever gives a right code (of the member's seed within a step of now, or one of the
+     * member's recovery codes), who would have passed had it not been used, so it tells a guesser nothing.
+     */
+    private Outcome check(Account account, String code) {
         String given = code == null ? "" : code.replace(" ", "").replace("-", "");
         if (given.length() == Totp.DIGITS) {
             FactorStore.Totp totp = store.find(account.id()).filter(FactorStore.Totp::confirmed).orElse(null);
-            if (totp == null) return Optional.empty();
+            if (totp == null) return Outcome.WRONG;
             byte[] seed = cipher.open(totp.sealedSeed(), account.id().value());
             OptionalLong step = Totp.matchingStep(seed, given, clock.instant());
-            return step.isPresent() && store.useStep(account.id(), step.getAsLong()) == 1 ? Optional.of(Kind.TOTP) : Optional.empty();
+            if (step.isEmpty()) return Outcome.WRONG;
+            // 0 rows: a code of this step or a later one was accepted before (decision 22: one code works once).
+            return store.useStep(account.id(), step.getAsLong()) == 1 ? Outcome.TOTP : Outcome.TOTP_USED;
         }
-        return RecoveryCodes.normalize(code)
-                .filter(recovery -> store.useRecoveryCode(account.id(), recoveryCodes.forms(account.id(), recovery), clock.instant()) > 0)
-                .map(used -> Kind.RECOVERY);
+        Optional<String> recovery = RecoveryCodes.normalize(code);
+        if (recovery.isEmpty()) return Outcome.WRONG;
+        java.util.Set<String> forms = recoveryCodes.forms(account.id(), recovery.get());
+        if (store.useRecoveryCode(account.id(), forms, clock.instant()) > 0) return Outcome.RECOVERY;
+        return store.recoveryCodeUsed(account.id(), forms) ? Outcome.RECOVERY_USED : Outcome.WRONG;
     }
 
     private static String digits(String code) {

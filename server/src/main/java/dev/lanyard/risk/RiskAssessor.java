@@ -84,7 +84,7 @@ class RiskAssessor {
         seen.record(s.account(), now);
         List<SessionFlag> found = rules.atMove(before, now, s.createdAt());
         if (found.isEmpty()) return;
-        List<SessionFlag> added = sessions.addFlags(s.id(), s.account(), found);
+        List<SessionFlag> added = sessions.addFlags(s.id(), s.account(), found, RiskRules::subject);
         if (added.isEmpty()) return;
         events.publishEvent(new RiskEvent.Flagged(s.id(), s.account(), added, now.at()));
     }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.SessionFlag;
@@ -89,6 +91,28 @@ final class RiskRules {
         return Optional.of(new SessionFlag(IMPOSSIBLE_TRAVEL, Level.HIGH, String.format(Locale.ENGLISH,
                 "Impossible travel: %s %s after %s, %,d km away",
                 now.countryName(), span(elapsed), countryName(from.country()), Math.round(km))));
+    }
+
+    /** What {@link #impossibleTravel} writes: the country reached, how soon, the country left, how far. */
+    private static final Pattern TRAVEL = Pattern.compile(
+            "Impossible travel: (.+) (?:less than a minute|\\d+ minutes?|\\d+ hours?) after (.+), [\\d,]+ km away");
+
+    /**
+     * What a flag is about, so that a session keeps one flag per thing ({@code Sessions.addFlags}): for a new country the
+     * country (its reason names it, and a country is new once), for impossible travel the two countries, from and to (a
+     * session that goes on from Australia to Brazil gets a second one; the same travel again, sooner or later, does not).
+     * A new address or an old session is one flag whatever it says: a moving phone gets new addresses all day, and an
+     * old session's age grows.
+     */
+    static String subject(SessionFlag flag) {
+        return switch (flag.code()) {
+            case NEW_COUNTRY -> flag.reason();
+            case IMPOSSIBLE_TRAVEL -> {
+                Matcher m = TRAVEL.matcher(flag.reason());
+                yield m.matches() ? m.group(2) + " \u2192 " + m.group(1) : flag.reason();
+            }
+            default -> "";
+        };
     }
 
     private static String span(Duration d) {

@@ -173,15 +173,17 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public ListFilter.Counts count(AccountId owner, Instant inactiveBefore) {
+    public ListFilter.Counts count(AccountId owner, Instant inactiveBefore, Optional<SessionId> besides) {
         return jdbc.sql("""
                 SELECT COUNT(*) AS total,
                        COALESCE(SUM(CASE WHEN verified = :yes THEN 1 ELSE 0 END), 0) AS verified,
                        COALESCE(SUM(CASE WHEN verified = :no AND api_key = :no THEN 1 ELSE 0 END), 0) AS unverified,
                        COALESCE(SUM(CASE WHEN last_active_at < :before THEN 1 ELSE 0 END), 0) AS inactive,
                        COALESCE(SUM(CASE WHEN concern > 0 THEN 1 ELSE 0 END), 0) AS flagged
-                FROM sessions WHERE account_id = :owner AND ended_at IS NULL
+                FROM sessions WHERE account_id = :owner AND ended_at IS NULL AND id <> :besides
                 """)
+                // No session id is empty: "" leaves out nothing.
+                .param("besides", besides.map(SessionId::value).orElse(""))
                 .param("yes", true)
                 .param("no", false)
                 .param("before", inactiveBefore.toEpochMilli())

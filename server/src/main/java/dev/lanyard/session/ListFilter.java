@@ -30,15 +30,6 @@ public enum ListFilter {
             this(all, verified, unverified, inactive, 0);
         }
 
-        /**
-         * These counts less a session they include that is in use now (a sessions page's own: its list and filters show
-         * the others). Never below zero, should that session have ended since it was counted.
-         */
-        public Counts lessOneInUse(boolean verified, boolean flagged) {
-            return new Counts(Math.max(0, all - 1), Math.max(0, this.verified - (verified ? 1 : 0)),
-                    Math.max(0, unverified - (verified ? 0 : 1)), inactive, Math.max(0, this.flagged - (flagged ? 1 : 0)));
-        }
-
         public int of(ListFilter filter) {
             return switch (filter) {
                 case ALL -> all;

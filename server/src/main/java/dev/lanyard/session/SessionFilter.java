@@ -30,6 +30,12 @@ public final class SessionFilter extends HttpFilter {
     public static final String ENDED_REASON = SessionFilter.class.getName() + ".ENDED";
     /** Request attribute present when the ended session of {@link #ENDED_REASON} was an API key. */
     public static final String ENDED_API_KEY = SessionFilter.class.getName() + ".ENDED_API_KEY";
+    /**
+     * Request attribute present when a team rule holds the member (the second-factor requirement) and lets this
+     * request through only because it ends their own sessions or streams this one's end: what it answers names
+     * none of the member's other sessions.
+     */
+    public static final String HELD = SessionFilter.class.getName() + ".HELD";
 
     private final Sessions sessions;
     private final SessionCookie cookie;

@@ -41,6 +41,9 @@ class SessionPages {
             Map.entry("joined", "Welcome to your team on Lanyard. This is every place where your account is signed in."),
             Map.entry("no-longer-admin", "You are now a member of your team. Its admin pages are for its admins only."));
 
+    /** Where a held member is sent (the second-factor requirement's enrolment), and so where their sign-outs lead back. */
+    private static final String HELD_HOME = "/settings/security";
+
     private final Sessions sessions;
     private final dev.lanyard.account.Members members;
     private final SessionSettings settings;
@@ -100,7 +103,7 @@ class SessionPages {
         model.addAttribute("map", SessionMap.of(sessions.places(current.account().id()), here.location()));
         model.addAttribute("others", others);
         // The filters and recommendations count the other sessions, which the list shows; this one has its own card.
-        model.addAttribute("counts", sessions.counts(current.account().id()).lessOneInUse(here.verified(), here.concern().isPresent()));
+        model.addAttribute("counts", sessions.countsOfOthers(current));
         model.addAttribute("approvals", approvals.pending(current).stream().map(s -> view(s, false)).toList());
         model.addAttribute("filter", chosen.code());
         model.addAttribute("filters", ListFilter.values());
@@ -198,26 +201,30 @@ class SessionPages {
     }
 
     @GetMapping("/settings/sessions/{id}/sign-out")
-    String confirmOne(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, Model model) {
+    String confirmOne(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, HttpServletRequest request,
+                      Model model) {
         if (!id.equals(current.id().value())) requireList(current);
         Session session = sessions.get(new SessionId(id), current.account().id());
-        if (!session.active()) return "redirect:/settings/sessions/" + id;
+        boolean held = held(request);
+        if (!session.active()) return held ? "redirect:" + HELD_HOME : "redirect:/settings/sessions/" + id;
         model.addAttribute("account", current.account());
+        model.addAttribute("back", held ? HELD_HOME : "/settings/sessions");
         if (session.id().equals(current.id())) {
             model.addAttribute("currentRefused", true);
             return "sessions/confirm";
         }
         model.addAttribute("kind", "one");
-        model.addAttribute("targets", List.of(view(session, false)));
+        model.addAttribute("unlisted", held);
+        model.addAttribute("targets", held ? List.of() : List.of(view(session, false)));
         model.addAttribute("action", "/settings/sessions/" + id + "/sign-out");
         return "sessions/confirm";
     }
 
     @PostMapping("/settings/sessions/{id}/sign-out")
-    String signOutOne(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
+    String signOutOne(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, HttpServletRequest request) {
         requireList(current);
         sessions.revoke(new SessionId(id), current);
-        return "redirect:/settings/sessions?done=signed-out";
+        return "redirect:" + (held(request) ? HELD_HOME : "/settings/sessions") + "?done=signed-out";
     }
 
     @PostMapping("/settings/sessions/sign-out-selected")
@@ -250,33 +257,44 @@ class SessionPages {
     }
 
     @GetMapping("/settings/sessions/sign-out-others")
-    String confirmOthers(@AuthenticationPrincipal CurrentSession current, Model model) {
+    String confirmOthers(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request, Model model) {
         requireList(current);
+        boolean held = held(request);
         model.addAttribute("account", current.account());
+        model.addAttribute("kind", "others");
+        model.addAttribute("action", "/settings/sessions/sign-out-others");
+        model.addAttribute("back", held ? HELD_HOME : "/settings/sessions");
+        model.addAttribute("unlisted", held);
+        if (held) {
+            // Ending them is open to a held member; reading them is not: neither the sessions nor how many.
+            model.addAttribute("targets", List.of());
+            model.addAttribute("keysKept", 0);
+            return "sessions/confirm";
+        }
         List<SessionView> others = others(current);
         List<SessionView> signIns = signIns(others);
-        model.addAttribute("kind", "others");
         model.addAttribute("targets", signIns);
         model.addAttribute("keysKept", others.size() - signIns.size());
-        model.addAttribute("action", "/settings/sessions/sign-out-others");
         return "sessions/confirm";
     }
 
     @PostMapping("/settings/sessions/sign-out-others")
-    String signOutOthers(@AuthenticationPrincipal CurrentSession current) {
+    String signOutOthers(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
         requireList(current);
         sessions.revokeOthers(current);
-        return "redirect:/settings/sessions?done=signed-out-others";
+        return "redirect:" + (held(request) ? HELD_HOME : "/settings/sessions") + "?done=signed-out-others";
     }
 
     @GetMapping("/settings/sessions/sign-out-all")
-    String confirmAll(@AuthenticationPrincipal CurrentSession current, Model model) {
+    String confirmAll(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request, Model model) {
+        boolean held = held(request);
         List<SessionView> targets = new ArrayList<>();
         targets.add(view(sessions.current(current), true));
-        if (members.maySeeSessionList(current.account())) targets.addAll(signIns(others(current)));
+        if (!held && members.maySeeSessionList(current.account())) targets.addAll(signIns(others(current)));
         model.addAttribute("account", current.account());
         model.addAttribute("kind", "all");
         model.addAttribute("targets", targets);
+        model.addAttribute("back", held ? HELD_HOME : "/settings/sessions");
         model.addAttribute("action", "/settings/sessions/sign-out-all");
         return "sessions/confirm";
     }
@@ -297,6 +315,14 @@ class SessionPages {
     /** What "sign out others" and "log out all devices" end: sign-ins, not API keys (decision 0018). */
     private static List<SessionView> signIns(List<SessionView> views) {
         return views.stream().filter(v -> !v.session().apiKey()).toList();
+    }
+
+    /**
+     * Whether a team rule holds the member and let this request through only to end sessions ({@link SessionFilter#HELD}):
+     * its pages then name no other session, and lead back to where the member is held.
+     */
+    private static boolean held(HttpServletRequest request) {
+        return request.getAttribute(SessionFilter.HELD) != null;
     }
 
     /** Restricted members (T5) may look at and act on their current session only. */

@@ -37,8 +37,11 @@ interface SessionStore {
      */
     List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit, Optional<PageCursor> after);
 
-    /** How many active sessions of {@code owner} each filter matches. */
-    ListFilter.Counts count(AccountId owner, Instant inactiveBefore);
+    /**
+     * How many active sessions of {@code owner} each filter matches, leaving out {@code besides} when given (a sessions
+     * page's own session, which its lists leave out too).
+     */
+    ListFilter.Counts count(AccountId owner, Instant inactiveBefore, Optional<SessionId> besides);
 
     /**
      * Active sessions of {@code owner} in the order of their ids, after {@code afterId}: an order no use of a

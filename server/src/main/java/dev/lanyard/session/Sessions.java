@@ -306,8 +306,18 @@ public class Sessions {
         return new Page<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending).toList(), next);
     }
 
+    /** How many of {@code owner}'s active sessions each filter matches. */
     public ListFilter.Counts counts(AccountId owner) {
-        return store.count(owner, clock.instant().minus(ListFilter.INACTIVE_AFTER));
+        return store.count(owner, clock.instant().minus(ListFilter.INACTIVE_AFTER), Optional.empty());
+    }
+
+    /**
+     * {@link #counts} of the sessions besides {@code current}: what a sessions page's filters and recommendations count,
+     * as its lists show the others (this one has its own card). Read from the rows like the lists, so the two agree: this
+     * session, in use now, may still be inactive in its row until its activity is written.
+     */
+    public ListFilter.Counts countsOfOthers(CurrentSession current) {
+        return store.count(current.account().id(), clock.instant().minus(ListFilter.INACTIVE_AFTER), Optional.of(current.id()));
     }
 
     /** Where {@code owner}'s active sessions are, by place, most sessions first (the sessions page's map). */
@@ -491,21 +501,28 @@ public class Sessions {
     }
 
     /**
-     * Adds to {@code owner}'s session the flags it does not carry yet (by code), reading what it carries with its row
-     * locked: two assessments at once (two addresses, two nodes) both stay, where writing back what each read would
-     * keep only the last. Joins the caller's transaction. Returns the flags added.
+     * Adds to {@code owner}'s session the flags it does not carry yet, reading what it carries with its row locked: two
+     * assessments at once (two addresses, two nodes) both stay, where writing back what each read would keep only the
+     * last. A flag is carried when the session has one of the same code about the same thing: {@code subject} names what
+     * a flag is about (a country; a travel between two), and is the same for every flag of a code that is raised once
+     * (a new address, an old session). So a session that moves on to a third country is flagged for it too, and its
+     * earlier flags stay: each says where it has been. Joins the caller's transaction. Returns the flags added.
      */
     @Transactional
-    public List<SessionFlag> addFlags(SessionId id, AccountId owner, List<SessionFlag> flags) {
+    public List<SessionFlag> addFlags(SessionId id, AccountId owner, List<SessionFlag> flags,
+                                      java.util.function.Function<SessionFlag, String> subject) {
         Optional<Session> session = store.findLocked(id, owner);
         if (session.isEmpty()) return List.of();
-        Set<String> had = session.get().flags().stream().map(SessionFlag::code).collect(java.util.stream.Collectors.toSet());
-        List<SessionFlag> added = flags.stream().filter(f -> !had.contains(f.code())).toList();
-        if (added.isEmpty()) return added;
+        Set<List<String>> had = new java.util.HashSet<>();
+        for (SessionFlag f : session.get().flags()) had.add(List.of(f.code(), subject.apply(f)));
+        List<SessionFlag> added = new ArrayList<>();
+        // One of each among the new ones too: the same thing found twice in one assessment is one flag.
+        for (SessionFlag f : flags) if (had.add(List.of(f.code(), subject.apply(f)))) added.add(f);
+        if (added.isEmpty()) return List.of();
         List<SessionFlag> all = new ArrayList<>(session.get().flags());
         all.addAll(added);
         flag(id, owner, all);
-        return added;
+        return List.copyOf(added);
     }
 
     /**

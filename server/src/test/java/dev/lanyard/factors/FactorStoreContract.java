@@ -172,6 +172,21 @@ abstract class FactorStoreContract {
     }
 
     @Test
+    void aRecoveryCodeIsKnownAsUsedOnlyOnceUsedAndOnlyByItsOwnAccount() {
+        AccountId alice = someone();
+        AccountId bob = someone();
+        store.replaceRecoveryCodes(alice, List.of("a1:h1", "h2"), T0);
+        store.replaceRecoveryCodes(bob, List.of("a1:h1"), T0);
+
+        assertThat(store.recoveryCodeUsed(alice, List.of("a1:h1", "sha"))).as("not used yet").isFalse();
+        store.useRecoveryCode(alice, List.of("a1:h1", "sha"), T0);
+        assertThat(store.recoveryCodeUsed(alice, List.of("a1:h1", "sha"))).isTrue();
+        assertThat(store.recoveryCodeUsed(alice, List.of("nope"))).as("no code at all").isFalse();
+        assertThat(store.recoveryCodeUsed(alice, List.of())).isFalse();
+        assertThat(store.recoveryCodeUsed(bob, List.of("a1:h1"))).as("another member's code is their own").isFalse();
+    }
+
+    @Test
     void deletingRemovesTheAppAndItsRecoveryCodes() {
         AccountId alice = someone();
         store.startEnrolment(alice, "plain:SEED", STARTER, T0);

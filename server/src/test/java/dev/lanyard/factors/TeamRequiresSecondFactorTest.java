@@ -2,7 +2,9 @@ package dev.lanyard.factors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
@@ -77,6 +79,93 @@ class TeamRequiresSecondFactorTest {
         assertThat(mvc.perform(post("/api/v1/logout").cookie(other.cookie()).contentType(MediaType.APPLICATION_JSON)).andReturn().getResponse().getStatus()).isEqualTo(204);
         MvcResult out = mvc.perform(post("/logout").with(csrf()).cookie(admin.cookie())).andReturn();
         assertThat(out.getResponse().getRedirectedUrl()).isEqualTo("/login?out");
+    }
+
+    /** An ended session's cookie is no session: 401; a live one of a held member is held: 403. */
+    private int currentWith(Member member) throws Exception {
+        return mvc.perform(get("/api/v1/sessions/current").cookie(member.cookie())).andReturn().getResponse().getStatus();
+    }
+
+    private void assertHeld(MvcResult result) throws Exception {
+        assertThat(result.getResponse().getStatus()).isEqualTo(403);
+        assertThat(api.read(result).path("type").asString()).isEqualTo("urn:lanyard:problem:second-factor-required");
+    }
+
+    /**
+     * Ending one's own sessions only takes access away: a held member who fears their password is known ends the other
+     * sessions (one by id, the others, then all) through the API, and still reads none of them.
+     */
+    @Test
+    void aHeldMemberEndsTheirOwnSessionsThroughTheApiAndStillReadsNone() throws Exception {
+        Member admin = api.signUp("admin");
+        require(admin, true);
+        Member phone = api.logIn(admin);
+        Member tablet = api.logIn(admin);
+        Member laptop = api.logIn(admin);
+
+        assertHeld(mvc.perform(get("/api/v1/sessions/" + phone.sessionId()).cookie(admin.cookie())).andReturn());
+        assertHeld(mvc.perform(patch("/api/v1/sessions/" + phone.sessionId()).cookie(admin.cookie()).contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\":\"Mine\"}")).andReturn());
+
+        assertThat(mvc.perform(delete("/api/v1/sessions/" + phone.sessionId()).cookie(admin.cookie())).andReturn().getResponse().getStatus())
+                .isEqualTo(204);
+        assertThat(currentWith(phone)).as("ended").isEqualTo(401);
+        MvcResult others = mvc.perform(delete("/api/v1/sessions").param("scope", "others").cookie(admin.cookie())).andReturn();
+        assertThat(others.getResponse().getStatus()).as(others.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(api.read(others).path("ended").asInt()).isEqualTo(2);
+        assertThat(currentWith(tablet)).isEqualTo(401);
+        assertThat(currentWith(laptop)).isEqualTo(401);
+        assertHeld(mvc.perform(get("/api/v1/sessions").cookie(admin.cookie())).andReturn());
+        assertThat(currentWith(admin)).as("still held").isEqualTo(403);
+
+        MvcResult all = mvc.perform(delete("/api/v1/sessions").param("scope", "all").cookie(admin.cookie())).andReturn();
+        assertThat(all.getResponse().getStatus()).isEqualTo(200);
+        assertThat(currentWith(admin)).isEqualTo(401);
+    }
+
+    /** The same on the pages, whose confirmations name none of the other sessions, and whose live stream stays open. */
+    @Test
+    void aHeldMemberEndsTheirOwnSessionsFromThePagesWhichNameNoneOfThem() throws Exception {
+        Member admin = api.signUp("admin");
+        require(admin, true);
+        Member phone = api.logIn(admin);
+        Member tablet = api.logIn(admin);
+
+        String security = mvc.perform(get("/settings/security").cookie(admin.cookie())).andReturn().getResponse().getContentAsString();
+        assertThat(security).contains("href=\"/settings/sessions/sign-out-others\"", "href=\"/settings/sessions/sign-out-all\"");
+        MvcResult stream = mvc.perform(get("/settings/sessions/events").cookie(admin.cookie()).accept(MediaType.TEXT_EVENT_STREAM)).andReturn();
+        assertThat(stream.getResponse().getStatus()).as("the live stream of this session").isEqualTo(200);
+        assertThat(stream.getRequest().isAsyncStarted()).isTrue();
+        assertThat(mvc.perform(get("/settings/sessions/" + phone.sessionId()).cookie(admin.cookie())).andReturn().getResponse()
+                .getRedirectedUrl()).as("details stay closed").isEqualTo("/settings/security");
+
+        String confirmOne = page(admin, "/settings/sessions/" + phone.sessionId() + "/sign-out");
+        assertThat(confirmOne).contains("This will sign out that session of your account.").doesNotContain("Last active");
+        assertThat(form(admin, "/settings/sessions/" + phone.sessionId() + "/sign-out").getResponse().getRedirectedUrl())
+                .isEqualTo("/settings/security?done=signed-out");
+        assertThat(currentWith(phone)).isEqualTo(401);
+        assertThat(page(admin, "/settings/security?done=signed-out")).contains("The session was signed out.");
+
+        String confirmOthers = page(admin, "/settings/sessions/sign-out-others");
+        assertThat(confirmOthers).contains("This will sign out every other session of your account.")
+                .doesNotContain("Last active").doesNotContain("1 other session").contains("action=\"/settings/sessions/sign-out-others\"");
+        assertThat(form(admin, "/settings/sessions/sign-out-others").getResponse().getRedirectedUrl())
+                .isEqualTo("/settings/security?done=signed-out-others");
+        assertThat(currentWith(tablet)).isEqualTo(401);
+
+        assertThat(page(admin, "/settings/sessions/sign-out-all")).contains("Log out all devices?");
+        assertThat(form(admin, "/settings/sessions/sign-out-all").getResponse().getRedirectedUrl()).isEqualTo("/login?out=all");
+        assertThat(currentWith(admin)).isEqualTo(401);
+    }
+
+    private String page(Member member, String path) throws Exception {
+        MvcResult result = mvc.perform(get(path).cookie(member.cookie()).accept(MediaType.TEXT_HTML)).andReturn();
+        assertThat(result.getResponse().getStatus()).as(path).isEqualTo(200);
+        return result.getResponse().getContentAsString();
+    }
+
+    private MvcResult form(Member member, String path) throws Exception {
+        return mvc.perform(post(path).with(csrf()).cookie(member.cookie()).param("confirmed", "true")).andReturn();
     }
 
     @Test

@@ -140,7 +140,8 @@ class TwoFactorSignInTest {
         MvcResult replay = codeStep(second, code, address);
 
         assertThat(replay.getResponse().getStatus()).isEqualTo(400);
-        assertThat(replay.getResponse().getContentAsString()).contains("That code is not right.");
+        assertThat(replay.getResponse().getContentAsString()).contains("That code was already used. Wait for the next one in your app.")
+                .doesNotContain("That code is not right.");
         assertThat(ApiClient.sessionCookie(replay.getResponse())).isEmpty();
         assertThat(jdbc.sql("SELECT action FROM audit_entries WHERE subject_id = :a ORDER BY seq").param("a", bob.accountId())
                 .query(String.class).list()).contains("account.two-factor-enabled", "account.second-factor-failed");
@@ -161,7 +162,49 @@ class TwoFactorSignInTest {
                 .andReturn().getResponse().getContentAsString()).contains("9 recovery codes remain");
 
         String again = TwoFactorClient.challengeCookie(passwordStep(carol, address, null, false).getResponse()).orElseThrow();
-        assertThat(codeStep(again, recovery, address).getResponse().getStatus()).isEqualTo(400);
+        MvcResult reused = codeStep(again, recovery, address);
+        assertThat(reused.getResponse().getStatus()).isEqualTo(400);
+        assertThat(reused.getResponse().getContentAsString()).contains("That recovery code was already used. Each works once.")
+                .doesNotContain("That code is not right.");
+        MvcResult unknown = codeStep(again, "abcd-efgh-jkmn", address);
+        assertThat(unknown.getResponse().getContentAsString()).as("a code that never was one is only wrong")
+                .contains("That code is not right.").doesNotContain("already used");
+    }
+
+    /**
+     * The code just typed to turn two-factor authentication on, typed again within its 30 seconds, is refused as used (not
+     * as wrong), in the API's problem too; and it still costs the throttle's budget like a wrong code.
+     */
+    @Test
+    void aCodeAlreadyUsedIsSaidToBeUsedAndStillCountsAsAFailedAttempt() throws Exception {
+        Member nat = api.signUp("nat");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(nat);
+        String used = factors.code(enrolled.seed()); // the clock has not moved: the code that turned it on
+        String address = ApiClient.newAddress();
+
+        MvcResult refused = null;
+        int usedCodes = 0;
+        for (int round = 0; round < 10 && refused == null; round++) {
+            MvcResult password = mvc.perform(post("/api/v1/login").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                    .content(api.write(Map.of("email", nat.email(), "password", TestAccounts.PASSWORD, "tokenType", "bearer")))).andReturn();
+            if (password.getResponse().getStatus() == 429) {
+                refused = password;
+                break;
+            }
+            MvcResult code = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                    .content(api.write(Map.of("challenge", api.read(password).path("challenge").asString(), "code", used)))).andReturn();
+            if (code.getResponse().getStatus() == 429) refused = code;
+            else {
+                assertThat(code.getResponse().getStatus()).isEqualTo(400);
+                JsonNode problem = api.read(code);
+                assertThat(problem.path("type").asString()).isEqualTo("urn:lanyard:problem:wrong-code");
+                assertThat(problem.path("detail").asString()).isEqualTo("That code was already used. Wait for the next one in your app.");
+                usedCodes++;
+            }
+        }
+
+        assertThat(refused).as("a used code is a failed attempt for the throttle").isNotNull();
+        assertThat(usedCodes).as("the free failures of one email and address").isEqualTo(5);
     }
 
     @Test
@@ -327,6 +370,11 @@ class TwoFactorSignInTest {
         assertThat(fresh.getResponse().getHeader("Cache-Control")).contains("no-store");
         var codes = TwoFactorClient.recoveryCodes(fresh.getResponse().getContentAsString());
         assertThat(codes).hasSize(10).doesNotContainAnyElementsOf(enrolled.recoveryCodes());
+        MvcResult reused = mvc.perform(post("/settings/security/two-factor/recovery-codes").with(csrf()).with(jo.from()).cookie(jo.cookie())
+                .param("password", TestAccounts.PASSWORD).param("code", factors.code(enrolled.seed()))).andReturn();
+        assertThat(reused.getResponse().getStatus()).isEqualTo(400);
+        assertThat(reused.getResponse().getContentAsString()).contains("That code was already used. Wait for the next one in your app.");
+        assertThat(TwoFactorClient.recoveryCodes(reused.getResponse().getContentAsString())).as("no new codes").isEmpty();
 
         String address = ApiClient.newAddress();
         String challenge = TwoFactorClient.challengeCookie(passwordStep(jo, address, null, false).getResponse()).orElseThrow();

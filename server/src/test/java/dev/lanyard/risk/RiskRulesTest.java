@@ -103,6 +103,32 @@ class RiskRulesTest {
                 .isEqualTo("Impossible travel: Germany 50 minutes after Spain, 1,869 km away");
     }
 
+    /** What a session keeps one flag per: the country, the two countries of a travel; any new address is one flag. */
+    @Test
+    void aFlagIsAboutItsCountryOrTheTwoCountriesOfItsTravel() {
+        Instant before = clock.instant();
+        clock.advance(Duration.ofMinutes(50));
+        Sighting berlin = Sighting.of(FIREFOX_WINDOWS, "91.1.2.3", BERLIN, clock.instant());
+        SessionFlag there = rules.impossibleTravel(knows(FIREFOX_WINDOWS, "83.45.123.9", MADRID, before, berlin), berlin).orElseThrow();
+        clock.advance(Duration.ofSeconds(20));
+        Sighting back = Sighting.of(FIREFOX_WINDOWS, "83.45.123.9", MADRID, clock.instant());
+        SessionFlag andBack = rules.impossibleTravel(knows(FIREFOX_WINDOWS, "91.1.2.3", BERLIN, clock.instant().minusSeconds(20), back), back)
+                .orElseThrow();
+        clock.advance(Duration.ofHours(1));
+        Sighting again = Sighting.of(FIREFOX_WINDOWS, "91.1.2.4", BERLIN, clock.instant());
+        SessionFlag thereAgain = rules.impossibleTravel(knows(FIREFOX_WINDOWS, "83.45.123.9", MADRID, clock.instant().minusSeconds(120), again),
+                again).orElseThrow();
+
+        assertThat(RiskRules.subject(there)).isEqualTo("Spain \u2192 Germany");
+        assertThat(RiskRules.subject(andBack)).isEqualTo("Germany \u2192 Spain");
+        assertThat(thereAgain.reason()).isNotEqualTo(there.reason());
+        assertThat(RiskRules.subject(thereAgain)).as("the same travel, another time").isEqualTo(RiskRules.subject(there));
+        assertThat(RiskRules.subject(new SessionFlag("new-country", SessionFlag.Level.HIGH, "Used from Brazil for the first time")))
+                .isEqualTo("Used from Brazil for the first time");
+        assertThat(RiskRules.subject(new SessionFlag("new-address", SessionFlag.Level.LOW, "Used from a new address, 83.45.200.•••")))
+                .isEqualTo(RiskRules.subject(new SessionFlag("new-address", SessionFlag.Level.LOW, "Used from a new address, 91.1.2.•••")));
+    }
+
     @Test
     void madridThenBerlinAFlightLaterIsNoImpossibleTravel() {
         Instant before = clock.instant();

@@ -68,6 +68,8 @@ class SuspiciousSessionsWebTest {
     MeterRegistry meters;
     @Autowired
     javax.sql.DataSource dataSource;
+    @Autowired
+    org.springframework.context.ApplicationEventPublisher events;
 
     private Account alice;
     private Sessions.Started laptop;
@@ -218,6 +220,48 @@ class SuspiciousSessionsWebTest {
         } else {
             assertThat(after.flags()).extracting(SessionFlag::code).isNotEmpty();
         }
+    }
+
+    /**
+     * A session that keeps moving is flagged for each new country and each impossible travel, not only its first move's:
+     * its earlier flags stay (each says where it has been), every move that adds one is audited, and a move mails no alert
+     * (alerts are for sign-ins). The same travel again adds nothing.
+     */
+    @Test
+    void aSessionThatKeepsMovingIsFlaggedForEveryNewCountryAndTravel() {
+        GeoLocation sydney = RiskRulesTest.place("Sydney", "Australia", "AU", -33.8688, 151.2093);
+        GeoLocation saoPaulo = RiskRulesTest.place("São Paulo", "Brazil", "BR", -23.5505, -46.6333);
+
+        clock.advance(Duration.ofMinutes(1));
+        move(FIREFOX_IN_MADRID.ip(), FIREFOX_IN_MADRID.location(), "203.2.218.214", sydney);
+        clock.advance(Duration.ofMinutes(1));
+        move("203.2.218.214", sydney, "200.147.67.142", saoPaulo);
+
+        List<SessionFlag> flags = sessions.get(laptop.session().id(), alice.id()).flags();
+        assertThat(flags).extracting(SessionFlag::code)
+                .containsExactly("new-country", "impossible-travel", "new-country", "impossible-travel");
+        assertThat(flags).extracting(SessionFlag::reason).contains("Used from Australia for the first time", "Used from Brazil for the first time");
+        assertThat(flags.get(3).reason()).startsWith("Impossible travel: Brazil 1 minute after Australia");
+        List<String> flagged = audit("session.flagged");
+        assertThat(flagged).hasSize(2);
+        assertThat(flagged.get(1)).contains("Used from Brazil for the first time", "Impossible travel: Brazil 1 minute after Australia")
+                .doesNotContain("Australia for the first time");
+        assertThat(audit("session.sign-in-alert-sent")).as("a move mails no alert").isEmpty();
+
+        clock.advance(Duration.ofMinutes(1));
+        move("200.147.67.142", saoPaulo, "203.2.218.214", sydney);
+        clock.advance(Duration.ofMinutes(3));
+        move("203.2.218.214", sydney, "200.147.67.142", saoPaulo);
+        assertThat(sessions.get(laptop.session().id(), alice.id()).flags()).as("Brazil → Australia is new; Australia → Brazil again is not")
+                .extracting(SessionFlag::code).containsExactly("new-country", "impossible-travel", "new-country", "impossible-travel",
+                        "impossible-travel");
+        assertThat(audit("session.flagged")).hasSize(3);
+    }
+
+    /** What the session check publishes when the laptop's next request comes from another address. */
+    private void move(String fromIp, GeoLocation from, String toIp, GeoLocation to) {
+        events.publishEvent(new dev.lanyard.session.SessionEvent.AddressChanged(laptop.session().id(), alice.id(), fromIp, toIp,
+                from, to, clock.instant()));
     }
 
     @Test

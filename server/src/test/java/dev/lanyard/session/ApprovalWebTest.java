@@ -3,6 +3,7 @@ package dev.lanyard.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 import java.time.Duration;
 import java.util.List;
@@ -280,5 +281,22 @@ class ApprovalWebTest {
                 .param("now", clock.instant().toEpochMilli()).param("id", phone.sessionId()).update();
         cache.evict(List.of(new SessionId(phone.sessionId())));
         assertThat(html(laptop, "/settings/sessions")).doesNotContain("Security recommendations");
+    }
+
+    /** A member back after months: this session's row still says inactive until its use is written, and the others are counted. */
+    @Test
+    void theInactiveCountLeavesOutThisSessionAsTheListDoes() throws Exception {
+        // Sessions idle for months are still signed in only where the team never times them out.
+        assertThat(as(laptop, put("/api/v1/team/policy").contentType(MediaType.APPLICATION_JSON).content(
+                "{\"idleTimeout\":\"never\",\"allowRememberMe\":true,\"rememberedDays\":30,\"lifetimeDays\":7}")).getStatus()).isEqualTo(200);
+        long old = clock.instant().minus(Duration.ofDays(120)).toEpochMilli();
+        jdbc.sql("UPDATE sessions SET last_active_at = :old WHERE id IN (:ids)")
+                .param("old", old).param("ids", List.of(laptop.sessionId(), phone.sessionId())).update();
+        cache.evict(List.of(new SessionId(laptop.sessionId()), new SessionId(phone.sessionId())));
+
+        String page = html(laptop, "/settings/sessions");
+        assertThat(page).contains("1 inactive session").doesNotContain("2 inactive sessions").contains(">Inactive (1)<");
+        String inactive = html(laptop, "/settings/sessions?filter=inactive");
+        assertThat(inactive).contains(">Inactive (1)<").contains("/settings/sessions/" + phone.sessionId());
     }
 }

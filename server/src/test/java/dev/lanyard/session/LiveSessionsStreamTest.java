@@ -169,6 +169,30 @@ class LiveSessionsStreamTest {
         assertThat(again.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login?ended=revoked"));
     }
 
+    /**
+     * A member held by the team's second-factor rule sits on the enrolment page; when their session is ended elsewhere
+     * (here by a sign-in alert's "This wasn't me" link) that page hears it, as any other page would.
+     */
+    @Test
+    void aMemberHeldByTheTeamsSecondFactorRuleHearsTheirSessionEnd() throws Exception {
+        accounts.changePolicy(alice, accounts.policy(alice.team()).withSecondFactor(true));
+        Sessions.Started laptop = signIn();
+        HttpResponse<String> held = send(request("/settings/sessions").header("Cookie", ApiClient.COOKIE + "=" + laptop.token())
+                .header("Accept", "text/html").GET());
+        assertThat(held.statusCode()).as("held: the sessions page is still closed").isEqualTo(302);
+
+        EventStream stream = open(laptop);
+        assertThat(stream.response.statusCode()).isEqualTo(200);
+        assertThat(stream.nextBesidesChanged()).isEqualTo(READY);
+
+        sessions.endReported(laptop.session().id(), alice.id());
+
+        Event signedOut = stream.nextBesidesChanged();
+        assertThat(signedOut.name()).isEqualTo("signed-out");
+        assertThat(json.readTree(signedOut.data()).path("reason").asString()).isEqualTo("revoked");
+        assertThat(stream.nextBesidesChanged()).as("the stream closes").isNull();
+    }
+
     @Test
     void expiryFoundByTheSweepSignsThePageOut() throws Exception {
         Sessions.Started laptop = signIn();

@@ -184,13 +184,32 @@ class SessionsTest {
         Sessions.Started phone = signIn(alice);
         SessionFlag country = new SessionFlag("new-country", SessionFlag.Level.HIGH, "Used from Germany");
         SessionFlag address = new SessionFlag("new-address", SessionFlag.Level.LOW, "Used from a new address");
-        assertThat(sessions.addFlags(phone.session().id(), alice.id(), List.of(country))).containsExactly(country);
-        assertThat(sessions.addFlags(phone.session().id(), alice.id(), List.of(address, country))).containsExactly(address);
+        assertThat(sessions.addFlags(phone.session().id(), alice.id(), List.of(country), PER_CODE)).containsExactly(country);
+        assertThat(sessions.addFlags(phone.session().id(), alice.id(), List.of(address, country), PER_CODE)).containsExactly(address);
         Session row = sessions.get(phone.session().id(), alice.id());
         assertThat(row.flags()).containsExactly(country, address);
         assertThat(row.concern()).contains(SessionFlag.Level.HIGH);
         Account bob = accounts.signUp(TestAccounts.bob());
-        assertThat(sessions.addFlags(phone.session().id(), bob.id(), List.of(address))).as("not bob's").isEmpty();
+        assertThat(sessions.addFlags(phone.session().id(), bob.id(), List.of(address), PER_CODE)).as("not bob's").isEmpty();
+    }
+
+    /** Every flag of a code is about one thing. */
+    private static final java.util.function.Function<SessionFlag, String> PER_CODE = f -> "";
+
+    @Test
+    void aFlagOfACodeTheSessionCarriesIsAddedWhenItIsAboutSomethingElse() {
+        Sessions.Started phone = signIn(alice);
+        SessionFlag australia = new SessionFlag("new-country", SessionFlag.Level.HIGH, "Used from Australia for the first time");
+        SessionFlag brazil = new SessionFlag("new-country", SessionFlag.Level.HIGH, "Used from Brazil for the first time");
+        SessionFlag address = new SessionFlag("new-address", SessionFlag.Level.LOW, "Used from a new address, 200.147.67.•••");
+        SessionFlag anotherAddress = new SessionFlag("new-address", SessionFlag.Level.LOW, "Used from a new address, 200.147.68.•••");
+        java.util.function.Function<SessionFlag, String> countries = f -> f.code().equals("new-country") ? f.reason() : "";
+
+        assertThat(sessions.addFlags(phone.session().id(), alice.id(), List.of(australia, address), countries)).containsExactly(australia, address);
+        assertThat(sessions.addFlags(phone.session().id(), alice.id(), List.of(brazil, anotherAddress, brazil), countries))
+                .as("another country is added, once; another address is the same flag").containsExactly(brazil);
+        assertThat(sessions.addFlags(phone.session().id(), alice.id(), List.of(australia), countries)).isEmpty();
+        assertThat(sessions.get(phone.session().id(), alice.id()).flags()).containsExactly(australia, address, brazil);
     }
 
     @Test
