@@ -69,6 +69,18 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         return session.expiresAt().equals(Sessions.NEVER) ? "Never" : expires;
     }
 
+    /**
+     * When an open session ends if it is not used again, where the idle timeout comes before its expiry:
+     * "5 Dec 2026, 14:02 UTC (after 1 day without activity)"; empty for an API key, or where there is none.
+     */
+    public String endsIfUnused() {
+        Duration idle = session.idleTimeout();
+        if (session.apiKey() || idle == null || idle.isZero() || idle.isNegative()) return "";
+        Instant end = session.lastActiveAt().plus(idle);
+        if (!end.isBefore(session.expiresAt())) return "";
+        return EXACT.format(end) + " (after " + span(idle) + " without activity)";
+    }
+
     public String deviceType() {
         return session.device().type().label();
     }

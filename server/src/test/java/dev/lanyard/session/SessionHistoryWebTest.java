@@ -231,6 +231,22 @@ class SessionHistoryWebTest {
         assertThat(page.path("items").get(0).path("endedBy").isNull()).as("nobody ended it").isTrue();
     }
 
+    /** Found from outside: with a 1-day idle timeout the details said only the lifetime's end, a week away. */
+    @Test
+    void theDetailsSayWhenAnOpenSessionEndsIfItIsNotUsedAgain() throws Exception {
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ofDays(1), true, 30, 7));
+        Sessions.Started phone = start(IPHONE_IN_LONDON);
+        String unused = SessionView.EXACT.format(phone.session().lastActiveAt().plus(Duration.ofDays(1)));
+
+        String details = fromLaptop(get("/settings/sessions/" + id(phone)).accept(MediaType.TEXT_HTML)).getContentAsString();
+
+        assertThat(details).contains("Ends if unused").contains(unused + " (after 1 day without activity)");
+
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ZERO, true, 30, 7));
+        assertThat(fromLaptop(get("/settings/sessions/" + id(phone)).accept(MediaType.TEXT_HTML)).getContentAsString())
+                .as("no idle timeout: only the expiry").doesNotContain("Ends if unused");
+    }
+
     @Test
     void historyApiRefusesABadLimitOrCursor() throws Exception {
         for (String query : new String[] {"?limit=0", "?limit=101", "?limit=-1"}) {
