@@ -49,10 +49,18 @@ public sealed class AccountProblem extends RuntimeException {
      * team refuses new sign-ins at its limit (PRODUCT.md L5). Only said after the right password.
      */
     public static final class SessionLimitReached extends AccountProblem {
+        private final int limit;
+
         public SessionLimitReached(int limit) {
             super("session-limit-reached", null, "You already have as many sessions as you may have at once ("
                     + limit + "). Sign out on one of them first, from that device or the sessions page of another, "
                     + "or ask an admin of your team to sign you out.");
+            this.limit = limit;
+        }
+
+        /** How many sessions the member may have at once. */
+        public int limit() {
+            return limit;
         }
     }
 

@@ -23,6 +23,7 @@ import dev.lanyard.session.SessionId;
 import dev.lanyard.session.SessionProblem;
 import dev.lanyard.session.SessionsEnded;
 import dev.lanyard.session.Sessions;
+import dev.lanyard.session.SignInRefused;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -399,6 +400,19 @@ class AuditRecorder {
             record(who.team(), e.at(), AuditEntry.Actor.of(who, Optional.of(e.from())), Optional.of(who.id()), Optional.of(e.from()),
                     AuditAction.DATA_EXPORTED, "Downloaded a copy of their data (JSON)", session(e.from(), who.id()).map(Session::ip));
         }
+    }
+
+    @EventListener
+    void on(SignInRefused event) {
+        Optional<Account> owner = accounts.find(event.owner());
+        if (owner.isEmpty()) {
+            unattributed(AuditAction.SIGN_IN_FAILED);
+            return;
+        }
+        record(owner.get().team(), event.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(event.owner()),
+                Optional.empty(), AuditAction.SIGN_IN_FAILED, "Sign-in as " + owner.get().email()
+                        + " refused: already signed in as many times as allowed at once (" + event.limit() + ")",
+                Optional.ofNullable(event.address()));
     }
 
     @EventListener

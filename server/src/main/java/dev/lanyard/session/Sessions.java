@@ -38,11 +38,14 @@ public class Sessions {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final org.springframework.beans.factory.ObjectProvider<CredentialScopes> scopes;
+    private final org.springframework.transaction.support.TransactionTemplate transactions;
 
     Sessions(SessionStore store, SessionCache cache, ActivityRecorder activity, SessionBroadcast broadcast,
              AddressChanges addresses, Accounts accounts, SessionSettings settings, ApplicationEventPublisher events,
-             Clock clock, org.springframework.beans.factory.ObjectProvider<CredentialScopes> scopes) {
+             Clock clock, org.springframework.beans.factory.ObjectProvider<CredentialScopes> scopes,
+             org.springframework.transaction.support.TransactionTemplate transactions) {
         this.scopes = scopes;
+        this.transactions = transactions;
         this.addresses = addresses;
         this.store = store;
         this.cache = cache;
@@ -130,8 +133,16 @@ public class Sessions {
      * belonged to. An API key presented is left alone: it is no browser's sign-in that this one
      * replaces, and the sign-in endpoints, open to anyone, never check its scopes.
      */
-    @Transactional
     public Started signIn(NewSession request, Optional<CurrentSession> presented) {
+        try {
+            return transactions.execute(tx -> signInHeld(request, presented));
+        } catch (AccountProblem.SessionLimitReached refused) {
+            events.publishEvent(new SignInRefused(request.account(), refused.limit(), request.origin().ip(), clock.instant()));
+            throw refused;
+        }
+    }
+
+    private Started signInHeld(NewSession request, Optional<CurrentSession> presented) {
         // The team first, then the sessions: the order of policy changes and force sign-outs, which lock the team
         // and then rewrite or end its sessions (the other order deadlocks with them on PostgreSQL).
         TeamPolicy policy = heldMemberPolicy(request.account());
@@ -150,10 +161,12 @@ public class Sessions {
      *
      * @throws AccountProblem.SessionLimitReached when the member is at the limit and the team refuses
      */
-    public void requireRoom(AccountId owner) {
+    public void requireRoom(AccountId owner, String address) {
         TeamPolicy policy = memberPolicy(owner);
-        if (policy.sessionLimit() > 0 && policy.refuseAtLimit() && store.signInsOldestFirst(owner).size() >= policy.sessionLimit())
+        if (policy.sessionLimit() > 0 && policy.refuseAtLimit() && store.signInsOldestFirst(owner).size() >= policy.sessionLimit()) {
+            events.publishEvent(new SignInRefused(owner, policy.sessionLimit(), address, clock.instant()));
             throw new AccountProblem.SessionLimitReached(policy.sessionLimit());
+        }
     }
 
     /**

@@ -141,7 +141,7 @@ class AuthApi {
         if (second.any()) {
             // A passkey needs a browser (WebAuthn): a member with nothing else cannot finish here, and gets no session.
             if (!second.totp()) throw new FactorProblem.PasskeyNeedsBrowser();
-            sessions.requireRoom(account.id());
+            sessions.requireRoom(account.id(), origin.ip());
             SecondFactors.Challenge challenge = factors.challenge(account, new SecondFactors.SignInRequest(
                     Boolean.TRUE.equals(body.rememberMe()), appType.name(), bearer, "", checked.stamp()));
             return ResponseEntity.ok(new SecondFactorNeeded("totp", challenge.id(), challenge.expiresAt()));

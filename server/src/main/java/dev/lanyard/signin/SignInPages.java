@@ -77,7 +77,7 @@ class SignInPages {
             Accounts.PasswordChecked checked = accounts.authenticateForSignIn(email, password, origin.ip());
             Account account = checked.account();
             if (factors.methods(account.id()).any()) {
-                sessions.requireRoom(account.id());
+                sessions.requireRoom(account.id(), origin.ip());
                 // No session yet: the second factor comes first, on /login/verify. Remember me and the return path wait with it.
                 challengeCookie.write(request, response, factors.challenge(account,
                         new SecondFactors.SignInRequest(rememberMe, AppType.WEB.name(), false, back.orElse(""), checked.stamp())));

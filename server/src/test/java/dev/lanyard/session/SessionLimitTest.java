@@ -274,6 +274,12 @@ class SessionLimitTest {
         assertThat(activeSignIns()).isEqualTo(1);
         assertThat(mvc.perform(get("/api/v1/sessions/current").cookie(admin.cookie()).with(admin.from())).andReturn()
                 .getResponse().getStatus()).isEqualTo(200);
+        // T6, found from outside: the refusal left no entry, the sign-in's transaction rolled back with it.
+        JsonNode audit = api.read(mvc.perform(get("/api/v1/audit?action=account.sign-in-failed").cookie(admin.cookie())
+                .with(admin.from())).andReturn());
+        assertThat(audit.path("items")).hasSize(1);
+        assertThat(audit.path("items").get(0).path("detail").asString()).isEqualTo("Sign-in as " + admin.email()
+                + " refused: already signed in as many times as allowed at once (1)");
     }
 
     @Test
