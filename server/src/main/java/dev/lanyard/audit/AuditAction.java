@@ -52,6 +52,7 @@ public enum AuditAction {
     SESSION_FLAGGED("session.flagged", "Session flagged as suspicious"),
     SIGN_IN_ALERT_SENT("session.sign-in-alert-sent", "Sign-in alert sent"),
     SIGN_IN_REPORTED("session.reported-not-me", "Sign-in reported as not me"),
+    SESSION_ENDED_NOT_ME("session.ended-not-me", "Session ended from a sign-in alert"),
     ALERT_SETTING_CHANGED("account.alert-setting-changed", "Sign-in alert setting changed"),
     OLD_ENTRIES_REMOVED("audit.old-entries-removed", "Old audit entries removed");
 

@@ -330,6 +330,7 @@ class AuditRecorder {
             case PASSWORD_CHANGED -> AuditAction.SESSION_ENDED_BY_PASSWORD_CHANGE;
             case DENIED -> AuditAction.SESSION_DENIED;
             case SESSION_LIMIT -> AuditAction.SESSION_ENDED_BY_LIMIT;
+            case NOT_ME -> AuditAction.SESSION_ENDED_NOT_ME;
         };
         if (team.isEmpty()) {
             unattributed(action);
@@ -349,6 +350,8 @@ class AuditRecorder {
             case DENIED -> Phrases.denied(Optional.of(s), s.id(), from);
             case SESSION_LIMIT -> device + " was signed out by a new sign-in, to stay within the team's session limit";
             case REMOVED -> "Signed out " + owner.map(Account::email).orElse("a member") + " on " + device + ": Removed from the team";
+            case NOT_ME -> "Signed out " + device + " (" + s.id().shortForm()
+                    + ") from the \u201cThis wasn't me\u201d link of a sign-in alert";
         };
         record(team.get(), ending.at(), actor, Optional.of(s.account()), Optional.of(s.id()), action, detail,
                 from.map(Session::ip));

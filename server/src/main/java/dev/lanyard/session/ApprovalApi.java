@@ -23,8 +23,12 @@ class ApprovalApi {
         this.members = members;
     }
 
+    /** What to decide by, said on both operations: the name is the one thing the sign-in itself can set. */
+    private static final String DECIDE_BY = "Decide by the session's device, location, address, time and flags "
+            + "(GET /api/v1/sessions/{id}), not by its name: any signed-in session, the unverified one too, can name itself.";
+
     @Operation(summary = "Approve one of your unverified sign-ins from a verified session: it becomes verified. "
-            + "Approving a verified session changes nothing")
+            + "Approving a verified session changes nothing", description = DECIDE_BY)
     @ApiResponse(responseCode = "204", description = "Approved (or verified already)")
     @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "
             + "(an unverified session or an API key); or the session list is restricted")
@@ -38,7 +42,7 @@ class ApprovalApi {
     }
 
     @Operation(summary = "Deny one of your unverified sign-ins from a verified session: it is signed out, and its history "
-            + "says \"Sign-in denied from a verified device\". Denying it again changes nothing")
+            + "says \"Sign-in denied from a verified device\". Denying it again changes nothing", description = DECIDE_BY)
     @ApiResponse(responseCode = "204", description = "Denied and signed out (or denied already)")
     @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "
             + "(an unverified session or an API key); or the session list is restricted")

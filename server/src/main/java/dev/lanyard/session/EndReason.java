@@ -1,6 +1,9 @@
 package dev.lanyard.session;
 
-/** Why a session ended, as shown in history and on the sign-in page of the device that lost it. */
+/**
+ * Why a session ended, as shown in history and on the sign-in page of the device that lost it. Stored by
+ * {@link #name()} and sent by {@link #code()}: add constants, never rename one (rows keep the old names).
+ */
 public enum EndReason {
     SIGNED_OUT("Signed out", "You signed out."),
     REVOKED("Signed out from another device", "You were signed out from another device."),
@@ -11,7 +14,13 @@ public enum EndReason {
     DENIED("Sign-in denied from a verified device", "This sign-in was denied from one of your verified devices."),
     SESSION_LIMIT("Ended by the team's session limit",
             "You signed in on another device, and your team limits how many sessions you can have at once, so this one, the oldest, was signed out."),
-    REMOVED("Removed from the team", "You were removed from your team on Lanyard, so you were signed out. Ask an admin of the team if this is a mistake.");
+    REMOVED("Removed from the team", "You were removed from your team on Lanyard, so you were signed out. Ask an admin of the team if this is a mistake."),
+    /**
+     * Ended from the "This wasn't me" link of a sign-in alert, used by whoever holds the mail, signed in or
+     * not: not "revoked by you" from a device of yours (PRODUCT.md V5, S8).
+     */
+    NOT_ME("Ended from the sign-in alert\u2019s \u201cThis wasn't me\u201d link",
+            "You were signed out from the \u201cThis wasn't me\u201d link in a sign-in alert.");
 
     private final String label;
     private final String notice;

@@ -104,7 +104,10 @@ class SessionApi {
         return json(sessions.get(target, current.account().id()), current, true);
     }
 
-    @Operation(summary = "Sign out one of your other sessions (the current one: 409, use logout)")
+    @Operation(summary = "Sign out one of your other sessions (the current one: 409, use logout)",
+            description = "One session by its id. An API key's id revokes that key, as DELETE /api/v1/api-keys/{id} does; "
+                    + "there is no request that ends several sessions by id, so a key is never ended among devices. "
+                    + "A request made with an API key cannot end a key (403 api-key-not-allowed)")
     @ApiResponse(responseCode = "204", description = "Signed out (or already ended)")
     @ApiResponse(responseCode = "409", description = "It is the current session: use logout")
     @DeleteMapping("/{id}")

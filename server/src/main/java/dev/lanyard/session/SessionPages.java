@@ -102,6 +102,8 @@ class SessionPages {
         model.addAttribute("current", view(here, true));
         model.addAttribute("map", SessionMap.of(sessions.places(current.account().id()), here.location()));
         model.addAttribute("others", others);
+        // "Sign out selected" is for sign-ins: a key's card has no checkbox (it is revoked on its own page).
+        model.addAttribute("selectable", others.stream().anyMatch(v -> !v.session().apiKey()));
         // The filters and recommendations count the other sessions, which the list shows; this one has its own card.
         model.addAttribute("counts", sessions.countsOfOthers(current));
         model.addAttribute("approvals", approvals.pending(current).stream().map(s -> view(s, false)).toList());
@@ -227,33 +229,41 @@ class SessionPages {
         return "redirect:" + (held(request) ? HELD_HOME : "/settings/sessions") + "?done=signed-out";
     }
 
+    /**
+     * "Sign out selected": the chosen sign-ins, after a confirmation that names them. Keys have no checkbox; a
+     * request that names one anyway is refused whole (409) with a page naming the key, and nothing is signed out.
+     */
     @PostMapping("/settings/sessions/sign-out-selected")
     String signOutSelected(@AuthenticationPrincipal CurrentSession current,
                            @RequestParam(name = "ids", required = false) List<String> ids,
-                           @RequestParam(defaultValue = "false") boolean confirmed, Model model) {
+                           @RequestParam(defaultValue = "false") boolean confirmed, Model model, HttpServletResponse response) {
         requireList(current);
         List<SessionId> chosen = ids == null ? List.of() : ids.stream().distinct().limit(Sessions.MAX_PAGE)
                 .map(SessionId::new).filter(i -> !i.equals(current.id())).toList();
         if (chosen.isEmpty()) return "redirect:/settings/sessions?done=nothing-selected";
-        if (!confirmed) {
-            List<SessionView> targets = new ArrayList<>();
-            for (SessionId id : chosen) {
-                try {
-                    Session s = sessions.get(id, current.account().id());
-                    if (s.active()) targets.add(view(s, false));
-                } catch (SessionProblem.NotFound gone) {
-                    // Someone else's id, or a typo: nothing to list, nothing to end.
-                }
+        // Someone else's id, or a typo, is not found: nothing to list, nothing to end.
+        Map<SessionId, Session> byId = sessions.find(current.account().id(), chosen);
+        List<Session> found = chosen.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+        model.addAttribute("account", current.account());
+        try {
+            Sessions.refuseKeys(found);
+            if (confirmed) {
+                sessions.revoke(chosen, current);
+                return "redirect:/settings/sessions?done=signed-out-selected";
             }
-            if (targets.isEmpty()) return "redirect:/settings/sessions?done=nothing-selected";
-            model.addAttribute("account", current.account());
-            model.addAttribute("kind", "selected");
-            model.addAttribute("targets", targets);
-            model.addAttribute("action", "/settings/sessions/sign-out-selected");
+        } catch (SessionProblem.KeysSelected keys) {
+            response.setStatus(HttpStatus.CONFLICT.value());
+            model.addAttribute("kind", "keys");
+            model.addAttribute("targets", found.stream().filter(Session::apiKey).map(s -> view(s, false)).toList());
+            model.addAttribute("message", keys.getMessage());
             return "sessions/confirm";
         }
-        sessions.revoke(chosen, current);
-        return "redirect:/settings/sessions?done=signed-out-selected";
+        List<SessionView> targets = found.stream().filter(Session::active).map(s -> view(s, false)).toList();
+        if (targets.isEmpty()) return "redirect:/settings/sessions?done=nothing-selected";
+        model.addAttribute("kind", "selected");
+        model.addAttribute("targets", targets);
+        model.addAttribute("action", "/settings/sessions/sign-out-selected");
+        return "sessions/confirm";
     }
 
     @GetMapping("/settings/sessions/sign-out-others")

@@ -78,6 +78,31 @@ public sealed class SessionProblem extends RuntimeException {
         }
     }
 
+    /**
+     * API keys were among the sessions chosen to sign out together ("Sign out selected"): nothing was signed out.
+     * A key is revoked on its own, after a confirmation that names it as a key (decision 0018).
+     */
+    public static final class KeysSelected extends SessionProblem {
+        private final java.util.List<String> names;
+
+        KeysSelected(java.util.List<String> names) {
+            super("api-key-selected", 409, message(names));
+            this.names = java.util.List.copyOf(names);
+        }
+
+        /** The names of the keys that were chosen. */
+        public java.util.List<String> names() {
+            return names;
+        }
+
+        private static String message(java.util.List<String> names) {
+            String quoted = names.stream().map(n -> "\u201c" + n + "\u201d").collect(java.util.stream.Collectors.joining(", "));
+            return (names.size() == 1 ? "The API key " + quoted + " was" : "The API keys " + quoted + " were")
+                    + " among the sessions to sign out. API keys are not signed out with sessions: revoke a key on its "
+                    + "own page under API keys. Nothing was signed out.";
+        }
+    }
+
     public static final class InvalidCursor extends SessionProblem {
         public InvalidCursor() {
             super("invalid-cursor", 400, "The cursor is not valid. Start again from the first page.");

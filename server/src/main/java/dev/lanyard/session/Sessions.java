@@ -387,12 +387,25 @@ public class Sessions {
             throw new SessionProblem.NotFound();
     }
 
-    /** Signs out the chosen sessions of the caller; the current one cannot be among them. Returns those ended. */
+    /**
+     * Signs out the chosen sign-ins of the caller ("Sign out selected"); the current one cannot be among them.
+     * Returns those ended. An API key among them refuses the whole request and ends nothing: a key is revoked on
+     * its own, after a confirmation that names it as a key (decision 0018), never ticked among devices.
+     *
+     * @throws SessionProblem.KeysSelected an API key of the caller is among {@code ids}
+     */
     @Transactional
     public List<SessionId> revoke(Collection<SessionId> ids, CurrentSession by) {
         if (ids.contains(by.id())) throw new SessionProblem.CurrentSession();
         refuseKeyOnKey(by, ids);
+        refuseKeys(store.find(ids, by.account().id()));
         return finish(ids, by.account().id(), Session.Ending.by(EndReason.REVOKED, clock.instant(), by.account().id(), by.id()));
+    }
+
+    /** Refuses a choice of sessions to sign out together that holds API keys, naming them. */
+    static void refuseKeys(Collection<Session> chosen) {
+        List<String> keys = chosen.stream().filter(Session::apiKey).map(Session::displayName).toList();
+        if (!keys.isEmpty()) throw new SessionProblem.KeysSelected(keys);
     }
 
     /** Signs out every session of the caller but the current one. Returns those ended. */
@@ -539,22 +552,24 @@ public class Sessions {
     }
 
     /**
-     * Ends {@code owner}'s session on the owner's word when no session of theirs is at hand (the
-     * "This wasn't me" link of a sign-in alert): revoked by the owner. Returns whether it was active. Safe to repeat.
+     * Ends {@code owner}'s session from the "This wasn't me" link of a sign-in alert, which whoever holds the
+     * mail may use, signed in or not: {@link EndReason#NOT_ME}, in the owner's name but from no session of
+     * theirs. Returns whether it was active. Safe to repeat.
      */
     @Transactional
     public boolean endReported(SessionId id, AccountId owner) {
-        return !finish(List.of(id), owner, new Session.Ending(clock.instant(), EndReason.REVOKED, Optional.of(owner),
+        return !finish(List.of(id), owner, new Session.Ending(clock.instant(), EndReason.NOT_ME, Optional.of(owner),
                 Optional.empty(), Optional.empty())).isEmpty();
     }
 
     /**
-     * Ends every sign-in of {@code owner} (API keys stay, as with "log out all devices") on the owner's word,
-     * without a session at hand. Returns those ended. Safe to repeat.
+     * Ends every sign-in of {@code owner} (API keys stay, as with "log out all devices") from the "This wasn't me"
+     * link, the one the link is being used from included if it is one: {@link EndReason#NOT_ME}. Returns those
+     * ended. Safe to repeat.
      */
     @Transactional
     public List<SessionId> endAllReported(AccountId owner) {
-        Session.Ending ending = new Session.Ending(clock.instant(), EndReason.REVOKED, Optional.of(owner),
+        Session.Ending ending = new Session.Ending(clock.instant(), EndReason.NOT_ME, Optional.of(owner),
                 Optional.empty(), Optional.empty());
         List<SessionId> ended = store.endSignIns(owner, Optional.empty(), ending);
         broadcast.ended(ended, owner, ending);

@@ -64,7 +64,7 @@ final class SecurityEvents {
     /** CAEP's initiating entity of a session's ending: the member, an admin, or the team's policy (expiry, the session limit). */
     static String initiatingEntity(Session.Ending ending) {
         return switch (ending.reason()) {
-            case SIGNED_OUT, REVOKED, PASSWORD_CHANGED, DENIED -> "user";
+            case SIGNED_OUT, REVOKED, PASSWORD_CHANGED, DENIED, NOT_ME -> "user";
             case ADMIN_REVOKED, REMOVED -> "admin";
             case IDLE_EXPIRED, LIFETIME_EXPIRED, SESSION_LIMIT -> "policy";
         };

@@ -80,14 +80,15 @@ class SignInAlertBrowserTest extends BrowserTest {
 
         // The phone's very next request is refused; the laptop is still signed in.
         phone.navigate("/settings/sessions");
-        assertThat(phone).hasURL(Pattern.compile("/login\\?ended=revoked$"));
+        assertThat(phone).hasURL(Pattern.compile("/login\\?ended=not-me$"));
+        assertThat(phone.locator("main")).containsText("You were signed out from the \u201cThis wasn't me\u201d link in a sign-in alert.");
         laptop.navigate("/settings/sessions");
         assertThat(laptop).hasURL(Pattern.compile("/settings/sessions$"));
 
-        // One click more ends every other session, the laptop's too.
-        inbox.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out all other sessions")).click();
+        // One click more ends every session, the laptop's too.
+        inbox.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out all sessions")).click();
         assertThat(inbox.locator("main .alert.success")).containsText("Every session of your account is signed out");
         laptop.navigate("/settings/sessions");
-        assertThat(laptop).hasURL(Pattern.compile("/login\\?ended=revoked$"));
+        assertThat(laptop).hasURL(Pattern.compile("/login\\?ended=not-me$"));
     }
 }

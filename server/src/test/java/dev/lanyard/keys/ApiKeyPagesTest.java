@@ -125,6 +125,52 @@ class ApiKeyPagesTest {
                 .doesNotContain("/settings/sessions/" + key[1] + "/sign-out").doesNotContain("Sign out all other sessions");
     }
 
+    /**
+     * "Sign out selected" is for sign-ins: a key's card has no checkbox, and a request that names a key anyway is
+     * refused whole, naming the key, with nothing signed out (a key is revoked only after its own confirmation).
+     */
+    @Test
+    void signOutSelectedOffersNoKeyAndRefusesARequestThatNamesOneEndingNothing() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member laptop = team.anotherDevice(ada);
+        String[] key = createKey(team, ada, "deploy bot");
+
+        String page = team.perform(team.page(get("/settings/sessions"), ada)).getResponse().getContentAsString();
+        assertThat(page).contains("name=\"ids\" value=\"" + laptop.sessionId() + "\"")
+                .as("no checkbox on the key's card").doesNotContain("name=\"ids\" value=\"" + key[1] + "\"")
+                .contains(">Sign out selected<");
+
+        for (boolean confirmed : new boolean[]{false, true}) {
+            MockHttpServletResponse refused = team.perform(team.form(post("/settings/sessions/sign-out-selected"), ada)
+                    .param("ids", laptop.sessionId(), key[1]).param("confirmed", Boolean.toString(confirmed))).getResponse();
+            assertThat(refused.getStatus()).as("confirmed=" + confirmed).isEqualTo(409);
+            assertThat(refused.getContentAsString()).contains("API keys are not signed out here")
+                    .contains("The API key \u201cdeploy bot\u201d was among the sessions to sign out.", "Nothing was signed out.")
+                    .contains("href=\"/settings/api-keys/" + key[1] + "/revoke\"")
+                    .doesNotContain("Those devices will need to sign in again.");
+        }
+        assertThat(currentWith(team, key[0])).as("the key still works").isEqualTo(200);
+        assertThat(team.current(laptop).getResponse().getStatus()).as("and nothing of the request was done").isEqualTo(200);
+
+        MockHttpServletResponse signIns = team.perform(team.form(post("/settings/sessions/sign-out-selected"), ada)
+                .param("ids", laptop.sessionId()).param("confirmed", "true")).getResponse();
+        assertThat(signIns.getRedirectedUrl()).isEqualTo("/settings/sessions?done=signed-out-selected");
+        assertThat(team.current(laptop).getResponse().getStatus()).isEqualTo(401);
+        assertThat(currentWith(team, key[0])).isEqualTo(200);
+    }
+
+    @Test
+    void aPageOfOnlyKeysOffersNoSignOutSelected() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        createKey(team, ada, "deploy bot");
+
+        String page = team.perform(team.page(get("/settings/sessions"), ada)).getResponse().getContentAsString();
+
+        assertThat(page).contains("deploy bot").doesNotContain("name=\"ids\"").doesNotContain(">Sign out selected<");
+    }
+
     private String[] createKey(TeamClient team, Member member, String name) throws Exception {
         MockHttpServletResponse created = landing(team, member, team.perform(team.form(post("/settings/api-keys"), member).param("password", TestAccounts.PASSWORD)
                 .param("name", name).param("scopes", "sessions:read")).getResponse());

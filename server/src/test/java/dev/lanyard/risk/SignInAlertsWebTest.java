@@ -13,7 +13,6 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.TestAccounts;
 import dev.lanyard.session.AppType;
-import dev.lanyard.session.EndReason;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.Sessions;
@@ -142,14 +141,14 @@ class SignInAlertsWebTest {
         MockHttpServletResponse ended = submit("/not-me/" + token, page);
         assertThat(ended.getStatus()).isEqualTo(302);
         assertThat(ended.getRedirectedUrl()).isEqualTo("/not-me/" + token);
-        assertThat(sessions.get(berlin.id(), alice.id()).ending()).hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(EndReason.REVOKED));
+        assertThat(sessions.get(berlin.id(), alice.id()).ending()).hasValueSatisfying(e -> assertThat(e.reason().code()).isEqualTo("not-me"));
         assertThat(sessions.get(laptop.session().id(), alice.id()).active()).isTrue();
         assertThat(audit("session.reported-not-me")).containsExactly(
                 "Reported Chrome 131 on macOS 14 as not theirs from a sign-in alert, which signed it out");
 
         MvcResult next = open(token);
-        assertThat(next.getResponse().getContentAsString()).contains("This session is signed out.", "Sign out all other sessions",
-                "/settings/security#password");
+        assertThat(next.getResponse().getContentAsString()).contains("This session is signed out.", ">Sign out all sessions<",
+                "this one too if it is signed in", "/settings/security#password").doesNotContain("Sign out all other sessions");
         assertThat(submit("/not-me/" + token, next).getStatus()).as("a repeat changes nothing").isEqualTo(302);
         assertThat(audit("session.reported-not-me")).hasSize(1);
 
@@ -158,6 +157,49 @@ class SignInAlertsWebTest {
         assertThat(sessions.get(laptop.session().id(), alice.id()).active()).isFalse();
         assertThat(open(token).getResponse().getContentAsString()).contains("Every session of your account is signed out");
         assertThat(audit("session.reported-not-me")).hasSize(2).last().asString().startsWith("Signed out every session (1 session)");
+    }
+
+    /** A request with {@code session}'s cookie from its own address. */
+    private MockHttpServletResponse with(Sessions.Started session, MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request.cookie(new Cookie(ApiClient.COOKIE, session.token())).with(ApiClient.from(session.session().ip())))
+                .andReturn().getResponse();
+    }
+
+    /**
+     * Whoever holds the mail uses the link, often signed out: what it ends is not "revoked by you" from a device of
+     * the member's, in history (page and API), the audit log, and what the ended device is told.
+     */
+    @Test
+    void whatTheLinkEndsSaysItEndedFromTheLinkInHistoryTheAuditLogAndOnTheEndedDevice() throws Exception {
+        Sessions.Started berlin = start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN);
+        String token = token(mails().get(0));
+        String label = "Ended from the sign-in alert\u2019s \u201cThis wasn't me\u201d link";
+        String notice = "You were signed out from the \u201cThis wasn't me\u201d link in a sign-in alert.";
+
+        submit("/not-me/" + token, open(token));
+
+        MockHttpServletResponse refused = with(berlin, get("/settings/sessions").accept(MediaType.TEXT_HTML));
+        assertThat(refused.getRedirectedUrl()).isEqualTo("/login?ended=not-me");
+        assertThat(mvc.perform(get("/login?ended=not-me").accept(MediaType.TEXT_HTML)).andReturn().getResponse()
+                .getContentAsString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains(notice.replace("'", "&#39;"));
+        assertThat(with(berlin, get("/api/v1/sessions/current")).getContentAsString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("urn:lanyard:problem:session-ended", notice);
+
+        assertThat(with(laptop, get("/settings/sessions/history").accept(MediaType.TEXT_HTML)).getContentAsString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains(label.replace("'", "&#39;")).doesNotContain("Revoked by you");
+        assertThat(with(laptop, get("/api/v1/sessions/history")).getContentAsString()).contains("\"endReason\":\"not-me\"")
+                .doesNotContain("\"endReason\":\"revoked\"");
+        assertThat(audit("session.revoked")).isEmpty();
+        assertThat(audit("session.ended-not-me")).containsExactly("Signed out Chrome 131 on macOS 14 (" + berlin.session().id().shortForm()
+                + ") from the \u201cThis wasn't me\u201d link of a sign-in alert");
+
+        submit("/not-me/" + token + "/all", open(token));
+
+        assertThat(sessions.get(laptop.session().id(), alice.id()).ending())
+                .hasValueSatisfying(e -> assertThat(e.reason().code()).as("every session, the laptop's too").isEqualTo("not-me"));
+        assertThat(with(laptop, get("/settings/sessions").accept(MediaType.TEXT_HTML)).getRedirectedUrl()).isEqualTo("/login?ended=not-me");
+        assertThat(audit("session.ended-not-me")).hasSize(2);
     }
 
     @Test

@@ -60,6 +60,8 @@ class ApprovalWebTest {
     AuditLog audit;
     @Autowired
     MutableClock clock;
+    @Autowired
+    Sessions sessions;
 
     private ApiClient api;
     private Member laptop;
@@ -217,6 +219,39 @@ class ApprovalWebTest {
         assertThat(phonePage).as("an unverified session is not asked").doesNotContain("class=\"card approval\"");
         assertThat(phonePage).contains("This session is not verified.").contains("sign in again with your second");
         assertThat(phonePage).contains("class=\"badge unverified\"");
+    }
+
+    /** The card of one pending sign-in on {@code member}'s sessions page. */
+    private String approvalCard(Member member) throws Exception {
+        String page = html(member, "/settings/sessions");
+        int start = page.indexOf("class=\"card approval\"");
+        assertThat(start).as("an approval card:\n" + page).isNotNegative();
+        return page.substring(start, page.indexOf("</article>", start));
+    }
+
+    /** A pending sign-in can name itself as the member's own laptop: the card goes by what it cannot choose so freely. */
+    @Test
+    void theApprovalCardShowsTheDeviceAndFlagsNotTheNameThePendingSignInGaveItself() throws Exception {
+        String posing = "Vera Work MacBook Pro (Chrome on macOS)";
+        MockHttpServletResponse renamed = as(phone, org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .patch("/api/v1/sessions/" + phone.sessionId()).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("name", posing))));
+        assertThat(renamed.getStatus()).as("a pending sign-in may still name itself: " + renamed.getContentAsString()).isEqualTo(200);
+        SessionId id = new SessionId(phone.sessionId());
+        AccountId owner = new AccountId(phone.accountId());
+        sessions.flag(id, owner, List.of(new SessionFlag("new-country", SessionFlag.Level.HIGH, "First sign-in from Germany")));
+        Session pending = sessions.get(id, owner);
+
+        String card = approvalCard(laptop);
+
+        assertThat(card).contains("<dt>Device</dt><dd><span>" + pending.device().description() + " (" + pending.device().type().label() + ")</span>");
+        assertThat(card).as("the name is no device").doesNotContain("<dd>" + posing)
+                .contains("Named \u201c" + posing + "\u201d from a signed-in session, perhaps this one: the name proves nothing.");
+        assertThat(card).as("the session's flags").contains("High concern: this session looks suspicious", "First sign-in from Germany");
+        assertThat(card).as("the buttons' names").contains("aria-label=\"Approve the sign-in on " + pending.device().description() + " in ")
+                .doesNotContain("aria-label=\"Approve the sign-in on " + posing);
+        assertThat(html(laptop, "/settings/sessions/" + phone.sessionId())).contains("It signed in from " + pending.device().description())
+                .contains("Its name, \u201c" + posing + "\u201d, was given from a signed-in session, perhaps this one: the name proves nothing.");
     }
 
     @Test

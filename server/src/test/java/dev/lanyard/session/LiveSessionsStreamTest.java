@@ -194,6 +194,23 @@ class LiveSessionsStreamTest {
     }
 
     @Test
+    void endingFromASignInAlertsLinkSignsThePageOutSayingSo() throws Exception {
+        Sessions.Started laptop = signIn();
+        EventStream stream = open(laptop);
+        assertThat(stream.nextBesidesChanged()).isEqualTo(READY);
+
+        sessions.endReported(laptop.session().id(), alice.id());
+
+        Event signedOut = stream.nextBesidesChanged();
+        assertThat(signedOut.name()).isEqualTo("signed-out");
+        JsonNode data = json.readTree(signedOut.data());
+        assertThat(data.path("reason").asString()).isEqualTo("not-me");
+        assertThat(data.path("message").asString()).isEqualTo("You were signed out from the \u201cThis wasn't me\u201d link in a sign-in alert.");
+        HttpResponse<String> again = send(eventsWith(laptop).GET());
+        assertThat(again.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login?ended=not-me"));
+    }
+
+    @Test
     void expiryFoundByTheSweepSignsThePageOut() throws Exception {
         Sessions.Started laptop = signIn();
         EventStream stream = open(laptop);

@@ -230,6 +230,24 @@ class SessionsTest {
     }
 
     @Test
+    void revokingSelectedSessionsWithAnApiKeyAmongThemIsRefusedWholeNamingTheKey() {
+        Sessions.Started laptop = signIn(alice);
+        Sessions.Started phone = signIn(alice);
+        String secret = ApiKeyToken.generate();
+        Session key = sessions.startKey(new Sessions.NewKey(alice.id(), "deploy bot", secret, Optional.empty()));
+
+        assertThatThrownBy(() -> sessions.revoke(List.of(phone.session().id(), key.id()), as(laptop, alice)))
+                .isInstanceOfSatisfying(SessionProblem.class, refused -> {
+                    assertThat(refused.code()).isEqualTo("api-key-selected");
+                    assertThat(refused.status()).isEqualTo(409);
+                    assertThat(refused.getMessage()).contains("\u201cdeploy bot\u201d", "Nothing was signed out.");
+                });
+
+        assertThat(check(phone)).as("nothing of the request was done").isInstanceOf(Sessions.Check.Valid.class);
+        assertThat(sessions.check(secret, Optional.empty())).isInstanceOf(Sessions.Check.Valid.class);
+    }
+
+    @Test
     void revokingOthersKeepsTheCurrentSession() {
         Sessions.Started laptop = signIn(alice);
         Sessions.Started phone = signIn(alice);
