@@ -189,7 +189,7 @@ class LiveSessionsStreamTest {
 
         Event signedOut = stream.nextBesidesChanged();
         assertThat(signedOut.name()).isEqualTo("signed-out");
-        assertThat(json.readTree(signedOut.data()).path("reason").asString()).isEqualTo("revoked");
+        assertThat(json.readTree(signedOut.data()).path("reason").asString()).isEqualTo("not-me");
         assertThat(stream.nextBesidesChanged()).as("the stream closes").isNull();
     }
 
