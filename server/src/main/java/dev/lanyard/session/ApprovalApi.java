@@ -23,7 +23,8 @@ class ApprovalApi {
         this.members = members;
     }
 
-    @Operation(summary = "Approve one of your unverified sign-ins from a verified session: it becomes verified. "
+    @Operation(operationId = "approveSession",
+            summary = "Approve one of your unverified sign-ins from a verified session: it becomes verified. "
             + "Approving a verified session changes nothing")
     @ApiResponse(responseCode = "204", description = "Approved (or verified already)")
     @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "
@@ -37,7 +38,8 @@ class ApprovalApi {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "Deny one of your unverified sign-ins from a verified session: it is signed out, and its history "
+    @Operation(operationId = "denySession",
+            summary = "Deny one of your unverified sign-ins from a verified session: it is signed out, and its history "
             + "says \"Sign-in denied from a verified device\". Denying it again changes nothing")
     @ApiResponse(responseCode = "204", description = "Denied and signed out (or denied already)")
     @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "
