@@ -14,11 +14,11 @@ public record Invitation(String id, TeamId team, String email, Role role, Accoun
         return acceptedAt.isEmpty() && cancelledAt.isEmpty() && now.isBefore(expiresAt);
     }
 
-    /** "Pending", "Accepted", "Cancelled" or "Expired". */
-    public String status(Instant now) {
-        if (acceptedAt.isPresent()) return "Accepted";
-        if (cancelledAt.isPresent()) return "Cancelled";
-        return now.isBefore(expiresAt) ? "Pending" : "Expired";
+    /** Accepted or cancelled, whenever that was; otherwise pending until it expires. */
+    public InvitationStatus status(Instant now) {
+        if (acceptedAt.isPresent()) return InvitationStatus.ACCEPTED;
+        if (cancelledAt.isPresent()) return InvitationStatus.CANCELLED;
+        return now.isBefore(expiresAt) ? InvitationStatus.PENDING : InvitationStatus.EXPIRED;
     }
 
     /** Whether the person may still be waiting for a mail that never came: pending, and its mail given up. */

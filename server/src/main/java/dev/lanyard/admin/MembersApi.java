@@ -10,6 +10,7 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Invitation;
 import dev.lanyard.account.Members;
+import dev.lanyard.account.TeamPolicy;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.TeamSessions;
@@ -46,13 +47,16 @@ class MembersApi {
         this.clock = clock;
     }
 
-    record MemberJson(String id, String email, String name, String role, Instant createdAt) {
+    record MemberJson(String id, String email, String name, @Schema(allowableValues = {"admin", "member"}) String role,
+                      Instant createdAt) {
         static MemberJson of(Account a) {
             return new MemberJson(a.id().value(), a.email(), a.name(), a.role().name().toLowerCase(java.util.Locale.ROOT), a.createdAt());
         }
     }
 
-    record InvitationJson(String id, String email, String role, String status, Instant createdAt, Instant expiresAt,
+    record InvitationJson(String id, String email, @Schema(allowableValues = {"admin", "member"}) String role,
+                          @Schema(allowableValues = {"pending", "accepted", "cancelled", "expired"}) String status,
+                          Instant createdAt, Instant expiresAt,
                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
                                   allowableValues = {"outbox", "queued", "retrying", "sent", "undelivered"},
                                   description = "How far the mail with the current link got: kept in the development outbox "
@@ -62,25 +66,28 @@ class MembersApi {
     }
 
     record NewInvitation(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email,
-                         @Schema(nullable = true, description = "member or admin; absent or null: member") String role) {
+                         @Schema(nullable = true, allowableValues = {"admin", "member"}, description = "absent or null: member")
+                         String role) {
     }
 
     /** A member as the list shows them may be sent back with the role edited: the rest is read-only and ignored. */
     @dev.lanyard.IgnoresReadOnlyOf(MemberJson.class)
-    record RoleChange(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String role) {
+    record RoleChange(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"admin", "member"}) String role) {
     }
 
     record Permissions(Boolean membersSeeSessions) {
     }
 
     /** A member's own session limit: null for the team's, 0 for none, 1-100. */
-    record MemberSessionLimit(@Schema(nullable = true, description = "How many sessions the member may have signed in at once, "
+    record MemberSessionLimit(@Schema(nullable = true, minimum = "0", maximum = "" + TeamPolicy.MAX_SESSION_LIMIT,
+            description = "How many sessions the member may have signed in at once, "
             + "replacing the team's limit for them: 0 for none, 1-100; null for the team's") Integer sessionLimit) {
     }
 
     /** A new own limit for a member; a request schema of its own, so that the limit may be left out (the team's). */
     @dev.lanyard.IgnoresReadOnlyOf(MemberSessionLimit.class)
-    record SessionLimitChange(@Schema(nullable = true, requiredMode = Schema.RequiredMode.NOT_REQUIRED,
+    record SessionLimitChange(@Schema(nullable = true, requiredMode = Schema.RequiredMode.NOT_REQUIRED, minimum = "0",
+            maximum = "" + TeamPolicy.MAX_SESSION_LIMIT,
             description = "How many sessions the member may have signed in at once, replacing the team's limit for them: "
                     + "0 for none, 1-100; null or left out for the team's") Integer sessionLimit) {
     }
@@ -88,7 +95,8 @@ class MembersApi {
     record MemberList(List<MemberJson> items, @Schema(nullable = true) String nextCursor) {
     }
 
-    @Operation(summary = "Members of your team, by email; filter by email prefix; pages of `limit` (1-100) with an opaque cursor")
+    @Operation(operationId = "listMembers",
+            summary = "Members of your team, by email; filter by email prefix; pages of `limit` (1-100) with an opaque cursor")
     @GetMapping("/members")
     MemberList list(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
                     @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
@@ -102,7 +110,7 @@ class MembersApi {
                 more ? dev.lanyard.session.Cursors.encode(shown.get(limit - 1).email()) : null);
     }
 
-    @Operation(summary = "Change a member's role (the team keeps at least one admin)")
+    @Operation(operationId = "changeMemberRole", summary = "Change a member's role (the team keeps at least one admin)")
     @ApiResponse(responseCode = "200", description = "The member with the new role")
     @ApiResponse(responseCode = "409", description = "The team would lose its last admin")
     @PatchMapping("/members/{id}")
@@ -113,14 +121,15 @@ class MembersApi {
         return MemberJson.of(members.member(admin.account(), new AccountId(id)));
     }
 
-    @Operation(summary = "A member's own session limit (null: the team's applies)")
+    @Operation(operationId = "getMemberSessionLimit", summary = "A member's own session limit (null: the team's applies)")
     @GetMapping("/members/{id}/session-limit")
     MemberSessionLimit sessionLimit(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         TeamSessions.requireAdmin(admin);
         return new MemberSessionLimit(members.rules(admin.account(), new AccountId(id)).sessionLimit().orElse(null));
     }
 
-    @Operation(summary = "Give a member a session limit of their own (0: none), or the team's again (null); applies from their next sign-in")
+    @Operation(operationId = "setMemberSessionLimit",
+            summary = "Give a member a session limit of their own (0: none), or the team's again (null); applies from their next sign-in")
     @PutMapping("/members/{id}/session-limit")
     MemberSessionLimit changeSessionLimit(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
                                           @RequestBody SessionLimitChange body) {
@@ -134,14 +143,16 @@ class MembersApi {
             + "for the member, whatever the team allows (a high-security account)") Boolean forbidden) {
     }
 
-    @Operation(summary = "Whether \"Remember me\" is forbidden for a member (a high-security account)")
+    @Operation(operationId = "getMemberRememberMe",
+            summary = "Whether \"Remember me\" is forbidden for a member (a high-security account)")
     @GetMapping("/members/{id}/remember-me")
     MemberRememberMe rememberMe(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         TeamSessions.requireAdmin(admin);
         return new MemberRememberMe(members.rules(admin.account(), new AccountId(id)).rememberMeForbidden());
     }
 
-    @Operation(summary = "Forbid \"Remember me\" for a member, or allow it as the team does; their open sessions get the lifetime that "
+    @Operation(operationId = "setMemberRememberMe",
+            summary = "Forbid \"Remember me\" for a member, or allow it as the team does; their open sessions get the lifetime that "
             + "follows from their next request")
     @PutMapping("/members/{id}/remember-me")
     MemberRememberMe changeRememberMe(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
@@ -152,7 +163,7 @@ class MembersApi {
         return new MemberRememberMe(members.rules(admin.account(), new AccountId(id)).rememberMeForbidden());
     }
 
-    @Operation(summary = "Remove a member: all of their sessions end")
+    @Operation(operationId = "removeMember", summary = "Remove a member: all of their sessions end")
     @ApiResponse(responseCode = "204", description = "Removed")
     @ApiResponse(responseCode = "409", description = "The team would lose its last admin")
     @DeleteMapping("/members/{id}")
@@ -161,13 +172,13 @@ class MembersApi {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "Invitations of your team, newest first")
+    @Operation(operationId = "listInvitations", summary = "Invitations of your team, newest first")
     @GetMapping("/invitations")
     List<InvitationJson> invitations(@AuthenticationPrincipal CurrentSession admin) {
         return members.invitations(admin.account()).stream().map(this::json).toList();
     }
 
-    @Operation(summary = "Invite someone by email; they get a single-use link valid for 7 days")
+    @Operation(operationId = "createInvitation", summary = "Invite someone by email; they get a single-use link valid for 7 days")
     @ApiResponse(responseCode = "201", description = "Invited: the mail is on its way")
     @ApiResponse(responseCode = "429", description = "Too many invitations of people who already have an account from this address, "
             + "or the team sent lanyard.mail.invitations-per-day invitation mails in the last 24 hours: Retry-After says when to try again")
@@ -181,7 +192,7 @@ class MembersApi {
         return ResponseEntity.status(HttpStatus.CREATED).body(json(invitation));
     }
 
-    @Operation(summary = "Send an invitation again with a new link")
+    @Operation(operationId = "resendInvitation", summary = "Send an invitation again with a new link")
     @ApiResponse(responseCode = "200", description = "Sent again")
     @ApiResponse(responseCode = "410", description = "The invitation was accepted or cancelled")
     @ApiResponse(responseCode = "429", description = "The team sent lanyard.mail.invitations-per-day invitation mails in the last 24 hours: "
@@ -191,7 +202,7 @@ class MembersApi {
         return json(members.resend(admin.account(), id));
     }
 
-    @Operation(summary = "Cancel an invitation")
+    @Operation(operationId = "cancelInvitation", summary = "Cancel an invitation")
     @ApiResponse(responseCode = "204", description = "Cancelled (or already cancelled)")
     @ApiResponse(responseCode = "410", description = "The invitation was accepted: the person is a member")
     @DeleteMapping("/invitations/{id}")
@@ -200,7 +211,8 @@ class MembersApi {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "Whether members may view their session list (they always see their current session)")
+    @Operation(operationId = "setTeamPermissions",
+            summary = "Whether members may view their session list (they always see their current session)")
     @PutMapping("/permissions")
     Permissions permissions(@AuthenticationPrincipal CurrentSession admin, @RequestBody Permissions body) {
         TeamSessions.requireAdmin(admin);
@@ -211,7 +223,8 @@ class MembersApi {
     }
 
     private InvitationJson json(Invitation i) {
-        return new InvitationJson(i.id(), i.email(), i.role().name().toLowerCase(java.util.Locale.ROOT), i.status(clock.instant()),
+        return new InvitationJson(i.id(), i.email(), i.role().name().toLowerCase(java.util.Locale.ROOT),
+                i.status(clock.instant()).code(),
                 i.createdAt(), i.expiresAt(), i.mail().json());
     }
 }

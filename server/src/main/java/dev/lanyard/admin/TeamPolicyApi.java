@@ -6,6 +6,7 @@ import dev.lanyard.account.Accounts;
 import dev.lanyard.account.TeamPolicy;
 import dev.lanyard.session.CurrentSession;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,10 +30,13 @@ class TeamPolicyApi {
     /**
      * @param idleTimeout "1d", "7d", "30d" or "never"
      */
-    record PolicyJson(String idleTimeout, Boolean allowRememberMe, Integer rememberedDays, Integer lifetimeDays,
+    record PolicyJson(@Schema(allowableValues = {"1d", "7d", "30d", "never"}) String idleTimeout, Boolean allowRememberMe,
+                      @Schema(minimum = "1", maximum = "" + TeamPolicy.MAX_DAYS) Integer rememberedDays,
+                      @Schema(minimum = "1", maximum = "" + TeamPolicy.MAX_LIFETIME_DAYS) Integer lifetimeDays,
                       @io.swagger.v3.oas.annotations.media.Schema(description = "Every member must have a second factor; "
                               + "members without one can only enrol one or sign out") Boolean requireSecondFactor,
-                      @io.swagger.v3.oas.annotations.media.Schema(description = "How many sessions a member may have signed in "
+                      @Schema(minimum = "0", maximum = "" + TeamPolicy.MAX_SESSION_LIMIT,
+                              description = "How many sessions a member may have signed in "
                               + "at once, 0 for no limit; API keys and apps' grants do not count") Integer sessionLimit,
                       @io.swagger.v3.oas.annotations.media.Schema(description = "What a sign-in at the limit does: end-oldest "
                               + "(the member's oldest session is signed out) or refuse (the sign-in is refused)",
@@ -50,23 +54,31 @@ class TeamPolicyApi {
      * @param idleTimeout "1d", "7d", "30d" or "never"
      */
     @dev.lanyard.IgnoresReadOnlyOf(PolicyJson.class)
-    record PolicyChange(String idleTimeout, Boolean allowRememberMe, Integer rememberedDays, Integer lifetimeDays,
+    record PolicyChange(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"1d", "7d", "30d", "never"})
+                        String idleTimeout,
+                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Boolean allowRememberMe,
+                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "1", maximum = "" + TeamPolicy.MAX_DAYS,
+                                description = "At least lifetimeDays") Integer rememberedDays,
+                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "1", maximum = "" + TeamPolicy.MAX_LIFETIME_DAYS)
+                        Integer lifetimeDays,
                         @io.swagger.v3.oas.annotations.media.Schema(description = "Every member must have a second factor; "
                                 + "left out, it keeps its value") @JsonDeserialize(using = NullRefused.class) Boolean requireSecondFactor,
-                        @io.swagger.v3.oas.annotations.media.Schema(description = "How many sessions a member may have signed "
+                        @Schema(minimum = "0", maximum = "" + TeamPolicy.MAX_SESSION_LIMIT,
+                                description = "How many sessions a member may have signed "
                                 + "in at once (1-100), 0 for no limit; left out, it keeps its value")
                         @JsonDeserialize(using = NullRefused.class) Integer sessionLimit,
                         @io.swagger.v3.oas.annotations.media.Schema(description = "end-oldest or refuse; left out, it keeps its value",
                                 allowableValues = {"end-oldest", "refuse"}) @JsonDeserialize(using = NullRefused.class) String atSessionLimit) {
     }
 
-    @Operation(summary = "Your team's session policy")
+    @Operation(operationId = "getTeamPolicy", summary = "Your team's session policy")
     @GetMapping
     PolicyJson get(@AuthenticationPrincipal CurrentSession current) {
         return PolicyJson.of(accounts.policy(current.account().team()));
     }
 
-    @Operation(summary = "Replace your team's session policy (admins); applies to open sessions from their next request")
+    @Operation(operationId = "replaceTeamPolicy",
+            summary = "Replace your team's session policy (admins); applies to open sessions from their next request")
     @PutMapping
     PolicyJson put(@AuthenticationPrincipal CurrentSession current, @RequestBody PolicyChange body) {
         dev.lanyard.session.TeamSessions.requireAdmin(current);

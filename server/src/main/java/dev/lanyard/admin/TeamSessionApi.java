@@ -42,7 +42,8 @@ class TeamSessionApi {
     }
 
     @Schema(name = "MemberSessions")
-    record MemberJson(String id, String email, String name, String role, int activeSessions,
+    record MemberJson(String id, String email, String name, @Schema(allowableValues = {"admin", "member"}) String role,
+                      int activeSessions,
                       @Schema(nullable = true) Instant lastActiveAt,
                       @Schema(description = "Active sessions the risk assessment flagged as suspicious") int flaggedSessions) {
     }
@@ -56,7 +57,8 @@ class TeamSessionApi {
     record Ended(int ended) {
     }
 
-    @Operation(summary = "Members with their number of active sessions, flagged sessions and last activity; filter by email "
+    @Operation(operationId = "getTeamSessions",
+            summary = "Members with their number of active sessions, flagged sessions and last activity; filter by email "
             + "prefix, and with flagged=true to members with a flagged active session")
     @GetMapping("/sessions")
     OverviewJson overview(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
@@ -75,7 +77,8 @@ class TeamSessionApi {
                 m.lastActive().orElse(null), m.flagged())).toList(), o.nextCursor().orElse(null), o.totalActive());
     }
 
-    @Operation(summary = "One member's active sessions with details; another person's IP is masked and their session ids left out")
+    @Operation(operationId = "listMemberSessions",
+            summary = "One member's active sessions with details; another person's IP is masked and their session ids left out")
     @GetMapping("/members/{id}/sessions")
     List<SessionJson> member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         boolean own = admin.account().id().value().equals(id);
@@ -89,13 +92,14 @@ class TeamSessionApi {
                 .toList();
     }
 
-    @Operation(summary = "Force sign-out of a member: every session ends; the reason is required and shown to the member")
+    @Operation(operationId = "signOutMember",
+            summary = "Force sign-out of a member: every session ends; the reason is required and shown to the member")
     @PostMapping("/members/{id}/sign-out")
     Ended forceSignOut(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody Reason body) {
         return new Ended(team.forceSignOut(admin, new AccountId(id), body.reason()));
     }
 
-    @Operation(summary = "Sign out every session of the team except yours, with a required reason")
+    @Operation(operationId = "signOutTeam", summary = "Sign out every session of the team except yours, with a required reason")
     @ApiResponse(responseCode = "200", description = "How many sessions ended")
     @ApiResponse(responseCode = "503", description = "The sign-out failed after ending some "
             + "of the team's sessions (team-sign-out-incomplete: the detail says how many); they stay ended, and signing the "

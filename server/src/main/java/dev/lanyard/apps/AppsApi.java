@@ -32,7 +32,8 @@ class AppsApi {
     }
 
     record AppJson(String id, String clientId, String name, String description, String logoUrl, List<String> redirectUris,
-                   @Schema(description = "public (PKCE only) or confidential (PKCE and a client secret)") String type,
+                   @Schema(allowableValues = {"public", "confidential"},
+                           description = "public (PKCE only) or confidential (PKCE and a client secret)") String type,
                    Set<String> scopes, @Schema(nullable = true) String backchannelLogoutUri, Instant createdAt, Instant updatedAt) {
         static AppJson of(AppClient a) {
             return new AppJson(a.id(), a.clientId(), a.name(), a.description(), a.logoUrl(), a.redirectUris(),
@@ -52,8 +53,8 @@ class AppsApi {
     @dev.lanyard.IgnoresReadOnlyOf(AppJson.class)
     record AppRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name, String description, String logoUrl,
                       @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<String> redirectUris,
-                      @Schema(description = "public or confidential, chosen when registering; a change may send the app's own type back, "
-                              + "not the other one") String type,
+                      @Schema(allowableValues = {"public", "confidential"}, description = "Chosen when registering (absent: public); "
+                              + "a change may send the app's own type back, not the other one") String type,
                       @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Set<String> scopes,
                       @Schema(nullable = true, description = "absent, null or empty: none") String backchannelLogoutUri) {
         AppClient.Draft draft() {
@@ -85,13 +86,13 @@ class AppsApi {
     record RevokedJson(int members) {
     }
 
-    @Operation(summary = "Apps registered by your team (admins)")
+    @Operation(operationId = "listApps", summary = "Apps registered by your team (admins)")
     @GetMapping("/api/v1/admin/apps")
     List<AppJson> list(@AuthenticationPrincipal CurrentSession admin) {
         return apps.list(admin).stream().map(AppJson::of).toList();
     }
 
-    @Operation(summary = "Register an app; a confidential app's secret is in this answer only")
+    @Operation(operationId = "registerApp", summary = "Register an app; a confidential app's secret is in this answer only")
     @ApiResponse(responseCode = "201", description = "Registered")
     @PostMapping("/api/v1/admin/apps")
     ResponseEntity<RegisteredJson> register(@AuthenticationPrincipal CurrentSession admin, @RequestBody AppRequest body) {
@@ -100,13 +101,13 @@ class AppsApi {
                 .body(new RegisteredJson(AppJson.of(registered.client()), registered.secret().orElse(null)));
     }
 
-    @Operation(summary = "One app of your team")
+    @Operation(operationId = "getApp", summary = "One app of your team")
     @GetMapping("/api/v1/admin/apps/{id}")
     AppJson get(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         return AppJson.of(apps.get(admin, id));
     }
 
-    @Operation(summary = "Change an app (its type cannot change)")
+    @Operation(operationId = "updateApp", summary = "Change an app (its type cannot change)")
     @PutMapping("/api/v1/admin/apps/{id}")
     AppJson change(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody AppRequest body) {
         AppClient current = apps.get(admin, id);
@@ -121,7 +122,7 @@ class AppsApi {
         return AppJson.of(apps.change(admin, id, draft));
     }
 
-    @Operation(summary = "Delete an app: every member's access to it ends")
+    @Operation(operationId = "deleteApp", summary = "Delete an app: every member's access to it ends")
     @ApiResponse(responseCode = "204", description = "Deleted")
     @DeleteMapping("/api/v1/admin/apps/{id}")
     ResponseEntity<Void> delete(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
@@ -129,25 +130,27 @@ class AppsApi {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "Members' consents to an app")
+    @Operation(operationId = "listAppConsents", summary = "Members' consents to an app")
     @GetMapping("/api/v1/admin/apps/{id}/consents")
     List<ConsentJson> consents(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         return apps.consents(admin, id).stream().map(ConsentJson::of).toList();
     }
 
-    @Operation(summary = "Revoke an app for everyone: every member's grants end and their consents are forgotten")
+    @Operation(operationId = "revokeAppForEveryone",
+            summary = "Revoke an app for everyone: every member's grants end and their consents are forgotten")
     @DeleteMapping("/api/v1/admin/apps/{id}/consents")
     RevokedJson revokeForEveryone(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         return new RevokedJson(apps.revokeForEveryone(admin, id));
     }
 
-    @Operation(summary = "Apps you connected to your account")
+    @Operation(operationId = "listConnectedApps", summary = "Apps you connected to your account")
     @GetMapping("/api/v1/apps")
     List<ConnectedJson> connected(@AuthenticationPrincipal CurrentSession member) {
         return apps.connected(member).stream().map(ConnectedJson::of).toList();
     }
 
-    @Operation(summary = "Revoke an app's access: its grants end at once and your consent is forgotten")
+    @Operation(operationId = "revokeApp",
+            summary = "Revoke an app's access: its grants end at once and your consent is forgotten")
     @ApiResponse(responseCode = "204", description = "Revoked")
     @DeleteMapping("/api/v1/apps/{id}")
     ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentSession member, @PathVariable String id) {

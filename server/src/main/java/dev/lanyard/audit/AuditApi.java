@@ -45,7 +45,8 @@ class AuditApi {
     record VerifyResult(boolean ok, long checked, @Schema(nullable = true) Long brokenAt, @Schema(nullable = true) String problem, String detail) {
     }
 
-    @Operation(summary = "Audit entries, newest first: your team's (admins) or your own (scope=own, and always for members). "
+    @Operation(operationId = "listAuditEntries",
+            summary = "Audit entries, newest first: your team's (admins) or your own (scope=own, and always for members). "
             + "Filters: action (a code such as session.revoked), actor (admins: account id or email), from and to "
             + "(a date such as 2026-01-31, or a UTC time). Pages: limit (1–100) and the nextCursor of the previous page.")
     @GetMapping
@@ -61,7 +62,8 @@ class AuditApi {
                 page.nextCursor().map(Cursors::encode).orElse(null));
     }
 
-    @Operation(summary = "Audit entries as a CSV or JSON download, oldest first: your team's (admins) or your own "
+    @Operation(operationId = "exportAuditEntries",
+            summary = "Audit entries as a CSV or JSON download, oldest first: your team's (admins) or your own "
             + "(scope=own, and always for members), with the same filters as the list")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "429", description = "Two downloads of yours are running, or six "
             + "are being prepared on the node: Retry-After says when to try again")
@@ -95,7 +97,8 @@ class AuditApi {
         };
     }
 
-    @Operation(summary = "Recompute your team's audit chain (admins) and report the first entry where it breaks")
+    @Operation(operationId = "verifyAuditLog",
+            summary = "Recompute your team's audit chain (admins) and report the first entry where it breaks")
     @PostMapping("/verify")
     VerifyResult verify(@AuthenticationPrincipal CurrentSession current) {
         AuditPages.requireAdmin(current);

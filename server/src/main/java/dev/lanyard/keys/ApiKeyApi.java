@@ -9,6 +9,7 @@ import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.SessionId;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -39,7 +40,9 @@ class ApiKeyApi {
     }
 
     record NewKeyJson(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name,
-                      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "sessions:read, sessions:write, admin (admins only)")
+                      @ArraySchema(minItems = 1, arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                              description = "What the key may do: sessions:read, sessions:write (reading included), admin (admins only)"),
+                              schema = @Schema(allowableValues = {"sessions:read", "sessions:write", "admin"}))
                       List<String> scopes,
                       @Schema(nullable = true, description = "absent or null: never expires") Instant expiresAt,
                       @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Your password: a key is a way into your "
@@ -59,7 +62,8 @@ class ApiKeyApi {
     record UsageJson(List<HourJson> hours) {
     }
 
-    @Operation(summary = "Create an API key; the secret is in this answer only. Not with an API key.")
+    @Operation(operationId = "createApiKey",
+            summary = "Create an API key; the secret is in this answer only. Not with an API key.")
     @ApiResponse(responseCode = "201", description = "Created")
     @ApiResponse(responseCode = "401", description = "The password is wrong")
     @ApiResponse(responseCode = "429", description = "Too many wrong passwords lately: Retry-After says when to try again")
@@ -72,7 +76,8 @@ class ApiKeyApi {
         return ResponseEntity.status(HttpStatus.CREATED).body(new CreatedJson(created.secret(), ApiKeyJson.of(listed, true)));
     }
 
-    @Operation(summary = "Your active API keys, newest first, with last use and requests in the last 24 hours")
+    @Operation(operationId = "listApiKeys",
+            summary = "Your active API keys, newest first, with last use and requests in the last 24 hours")
     @GetMapping("/api/v1/api-keys")
     KeyList list(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "50") int limit,
                  @RequestParam(required = false) String cursor) {
@@ -80,19 +85,20 @@ class ApiKeyApi {
         return page(keys.list(current.account().id(), limit, Optional.ofNullable(cursor)), true);
     }
 
-    @Operation(summary = "One of your API keys, active or revoked")
+    @Operation(operationId = "getApiKey", summary = "One of your API keys, active or revoked")
     @GetMapping("/api/v1/api-keys/{id}")
     ApiKeyJson get(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         return ApiKeyJson.of(keys.get(current.account().id(), new SessionId(id)), true);
     }
 
-    @Operation(summary = "Requests per hour over the last 24 hours, oldest first (24 entries)")
+    @Operation(operationId = "getApiKeyUsage", summary = "Requests per hour over the last 24 hours, oldest first (24 entries)")
     @GetMapping("/api/v1/api-keys/{id}/usage")
     UsageJson usage(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         return usage(keys.get(current.account().id(), new SessionId(id)));
     }
 
-    @Operation(summary = "Revoke one of your API keys: refused from the next request on, on every node. Not with an API key.")
+    @Operation(operationId = "revokeApiKey",
+            summary = "Revoke one of your API keys: refused from the next request on, on every node. Not with an API key.")
     @ApiResponse(responseCode = "204", description = "Revoked (or already ended)")
     @DeleteMapping("/api/v1/api-keys/{id}")
     ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
@@ -100,7 +106,7 @@ class ApiKeyApi {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "Admins: a member's active API keys (another team's member: 404)")
+    @Operation(operationId = "listMemberApiKeys", summary = "Admins: a member's active API keys (another team's member: 404)")
     @GetMapping("/api/v1/admin/members/{member}/api-keys")
     KeyList listOf(@AuthenticationPrincipal CurrentSession admin, @PathVariable String member,
                    @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
@@ -109,7 +115,7 @@ class ApiKeyApi {
         return page(keys.listOf(admin, new AccountId(member), limit, Optional.ofNullable(cursor)), own);
     }
 
-    @Operation(summary = "Admins: revoke a member's API key, at once on every node")
+    @Operation(operationId = "revokeMemberApiKey", summary = "Admins: revoke a member's API key, at once on every node")
     @ApiResponse(responseCode = "204", description = "Revoked (or already ended)")
     @DeleteMapping("/api/v1/admin/members/{member}/api-keys/{id}")
     ResponseEntity<Void> revokeOf(@AuthenticationPrincipal CurrentSession admin, @PathVariable String member,

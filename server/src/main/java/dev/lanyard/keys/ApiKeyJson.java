@@ -5,13 +5,16 @@ import java.util.List;
 
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.Session;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * An API key in the API: never its secret, only {@code prefix} ({@code lyk_} and 8 characters).
  * {@code lastUsed} is null until the key is first used; its {@code ip} is masked unless the owner asks.
  */
-record ApiKeyJson(String id, String name, String prefix, List<String> scopes, Instant createdAt,
+record ApiKeyJson(String id, String name, String prefix,
+                  @ArraySchema(schema = @Schema(allowableValues = {"sessions:read", "sessions:write", "admin"})) List<String> scopes,
+                  Instant createdAt,
                   @Schema(nullable = true) Instant expiresAt, @Schema(nullable = true) LastUsed lastUsed,
                   long requestsLast24Hours, long requests, boolean active, @Schema(nullable = true) Instant revokedAt,
                   @Schema(nullable = true) String endReason) {

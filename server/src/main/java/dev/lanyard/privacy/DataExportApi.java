@@ -28,7 +28,8 @@ class DataExportApi {
         this.json = json;
     }
 
-    @Operation(summary = "Everything Lanyard keeps about you, as one JSON document (a download): your account, active sessions "
+    @Operation(operationId = "exportAccountData",
+            summary = "Everything Lanyard keeps about you, as one JSON document (a download): your account, active sessions "
             + "with details, full IP and timeline, ended sessions with why they ended, your activity in the audit log, API keys, "
             + "connected apps, passkeys, two-factor state and sign-in alert setting. No secret is in it: no password hash, token, "
             + "key secret, seed or code. The export is recorded in your activity. Not for API keys.")

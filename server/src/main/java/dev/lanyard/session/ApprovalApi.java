@@ -27,7 +27,8 @@ class ApprovalApi {
     private static final String DECIDE_BY = "Decide by the session's device, location, address, time and flags "
             + "(GET /api/v1/sessions/{id}), not by its name: any signed-in session, the unverified one too, can name itself.";
 
-    @Operation(summary = "Approve one of your unverified sign-ins from a verified session: it becomes verified. "
+    @Operation(operationId = "approveSession",
+            summary = "Approve one of your unverified sign-ins from a verified session: it becomes verified. "
             + "Approving a verified session changes nothing", description = DECIDE_BY)
     @ApiResponse(responseCode = "204", description = "Approved (or verified already)")
     @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "
@@ -41,7 +42,8 @@ class ApprovalApi {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "Deny one of your unverified sign-ins from a verified session: it is signed out, and its history "
+    @Operation(operationId = "denySession",
+            summary = "Deny one of your unverified sign-ins from a verified session: it is signed out, and its history "
             + "says \"Sign-in denied from a verified device\". Denying it again changes nothing", description = DECIDE_BY)
     @ApiResponse(responseCode = "204", description = "Denied and signed out (or denied already)")
     @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "

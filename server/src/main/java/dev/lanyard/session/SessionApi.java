@@ -51,13 +51,14 @@ class SessionApi {
     record Ended(@Schema(description = "How many sign-in sessions were ended; API keys are never among them") int ended) {
     }
 
-    @Operation(summary = "The session this request is made with")
+    @Operation(operationId = "getCurrentSession", summary = "The session this request is made with")
     @GetMapping("/current")
     SessionJson current(@AuthenticationPrincipal CurrentSession current) {
         return json(sessions.current(current), current, true);
     }
 
-    @Operation(summary = "Your active sessions, most recently active first; filter: all, verified, unverified, inactive, "
+    @Operation(operationId = "listSessions",
+            summary = "Your active sessions, most recently active first; filter: all, verified, unverified, inactive, "
             + "flagged (sessions the risk assessment found suspicious; each session's flags say why)")
     @GetMapping
     SessionList list(@AuthenticationPrincipal CurrentSession current,
@@ -74,7 +75,8 @@ class SessionApi {
                 page.nextCursor().orElse(null), sessions.counts(current.account().id()));
     }
 
-    @Operation(summary = "Your ended sessions, most recently ended first, with why they ended")
+    @Operation(operationId = "listSessionHistory",
+            summary = "Your ended sessions, most recently ended first, with why they ended")
     @GetMapping("/history")
     HistoryList history(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "50") int limit,
                         @RequestParam(required = false) String cursor) {
@@ -84,14 +86,14 @@ class SessionApi {
         return new HistoryList(page.items().stream().map(s -> json(s, current, false)).toList(), page.nextCursor().orElse(null));
     }
 
-    @Operation(summary = "One of your sessions with its details and full IP address")
+    @Operation(operationId = "getSession", summary = "One of your sessions with its details and full IP address")
     @GetMapping("/{id}")
     SessionJson get(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         if (!id.equals(current.id().value())) requireList(current);
         return json(sessions.get(new SessionId(id), current.account().id()), current, true);
     }
 
-    @Operation(summary = "Rename a session or switch its sign-in alerts")
+    @Operation(operationId = "updateSession", summary = "Rename a session or switch its sign-in alerts")
     @PatchMapping("/{id}")
     SessionJson patch(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, @RequestBody SessionPatch body) {
         SessionId target = new SessionId(id);
@@ -104,7 +106,7 @@ class SessionApi {
         return json(sessions.get(target, current.account().id()), current, true);
     }
 
-    @Operation(summary = "Sign out one of your other sessions (the current one: 409, use logout)",
+    @Operation(operationId = "revokeSession", summary = "Sign out one of your other sessions (the current one: 409, use logout)",
             description = "One session by its id. An API key's id revokes that key, as DELETE /api/v1/api-keys/{id} does; "
                     + "there is no request that ends several sessions by id, so a key is never ended among devices. "
                     + "A request made with an API key cannot end a key (403 api-key-not-allowed)")
@@ -117,7 +119,8 @@ class SessionApi {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "scope=others: sign out every other sign-in session; scope=all: every sign-in session, this one included. "
+    @Operation(operationId = "revokeSessions",
+            summary = "scope=others: sign out every other sign-in session; scope=all: every sign-in session, this one included. "
             + "API keys are not ended either way and keep working (revoke them under /api/v1/api-keys); "
             + "with scope=all, a request made with an API key ends the sign-ins and the key stays")
     @DeleteMapping

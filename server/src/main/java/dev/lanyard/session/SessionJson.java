@@ -12,7 +12,10 @@ import java.util.List;
  * ({@code views}) to the modules that answer with sessions in their own API.
  */
 @NamedInterface("views")
-public record SessionJson(@Schema(nullable = true, description = "null where the viewer is an admin looking at another member's session") String id, boolean current, String name, DeviceJson device, String appType, LocationJson location,
+public record SessionJson(@Schema(nullable = true, description = "null where the viewer is an admin looking at another member's session") String id, boolean current, String name, DeviceJson device,
+                   @Schema(allowableValues = {"web", "admin", "mobile", "sync", "api", "oauth"}, description = "Which kind of "
+                           + "client holds the session: api for an API key, oauth for an app's grant") String appType,
+                   LocationJson location,
                    String ip, Instant createdAt, Instant lastActiveAt, Instant expiresAt, boolean verified, boolean alerts,
                    boolean activeNow, ActivityJson activity, @Schema(nullable = true) Instant endedAt, @Schema(nullable = true) String endReason,
                    @Schema(nullable = true) String endedBy, @Schema(nullable = true) String endNote,

@@ -48,13 +48,14 @@ class SignalsApi {
     record SignalsRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Boolean enabled) {
     }
 
-    @Operation(summary = "Whether an app of your team receives Shared Signals, and its streams' delivery (admins)")
+    @Operation(operationId = "getAppSignals",
+            summary = "Whether an app of your team receives Shared Signals, and its streams' delivery (admins)")
     @GetMapping("/api/v1/admin/apps/{id}/signals")
     SignalsJson get(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         return SignalsJson.of(streams.receiver(admin, id));
     }
 
-    @Operation(summary = "Let a confidential app receive Shared Signals, or stop it (admins)")
+    @Operation(operationId = "setAppSignals", summary = "Let a confidential app receive Shared Signals, or stop it (admins)")
     @PutMapping("/api/v1/admin/apps/{id}/signals")
     SignalsJson set(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody SignalsRequest body) {
         if (body.enabled() == null) throw new SignalProblem.InvalidInput("enabled", "Say enabled: true or false.");

@@ -139,7 +139,7 @@ class SsfApi {
                 this::pollUrl);
     }
 
-    @Operation(summary = "Create a stream (SSF 1.0 section 8.1.1.1)")
+    @Operation(operationId = "createStream", summary = "Create a stream (SSF 1.0 section 8.1.1.1)")
     @ApiResponse(responseCode = "201", description = "Created")
     @ApiResponse(responseCode = "409", description = "The receiver has as many streams as it may")
     @PostMapping(BASE + "/streams")
@@ -150,7 +150,7 @@ class SsfApi {
         return ResponseEntity.status(HttpStatus.CREATED).body(json(receiver, streams.create(receiver, body.request())));
     }
 
-    @Operation(summary = "The receiver's streams, or one with stream_id (an array either way)")
+    @Operation(operationId = "getStreams", summary = "The receiver's streams, or one with stream_id (an array either way)")
     @GetMapping(BASE + "/streams")
     List<StreamJson> read(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                           @RequestParam(name = "stream_id", required = false) String streamId) {
@@ -159,7 +159,8 @@ class SsfApi {
         return streams.list(receiver).stream().map(s -> json(receiver, s)).toList();
     }
 
-    @Operation(summary = "Change what the request names of a stream; Transmitter-Supplied properties may be sent back as read "
+    @Operation(operationId = "updateStream",
+            summary = "Change what the request names of a stream; Transmitter-Supplied properties may be sent back as read "
             + "(a different value is 400)")
     @PatchMapping(BASE + "/streams")
     StreamJson update(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
@@ -169,7 +170,8 @@ class SsfApi {
         return json(receiver, streams.update(receiver, body.streamId(), body.request(), false));
     }
 
-    @Operation(summary = "Replace a stream's configuration; Transmitter-Supplied properties may be sent back as read "
+    @Operation(operationId = "replaceStream",
+            summary = "Replace a stream's configuration; Transmitter-Supplied properties may be sent back as read "
             + "(a different value is 400)")
     @PutMapping(BASE + "/streams")
     StreamJson replace(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
@@ -179,7 +181,7 @@ class SsfApi {
         return json(receiver, streams.update(receiver, body.streamId(), body.request(), true));
     }
 
-    @Operation(summary = "Delete a stream; what waits for it is dropped")
+    @Operation(operationId = "deleteStream", summary = "Delete a stream; what waits for it is dropped")
     @ApiResponse(responseCode = "204", description = "Deleted")
     @DeleteMapping(BASE + "/streams")
     ResponseEntity<Void> delete(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
@@ -189,7 +191,7 @@ class SsfApi {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(summary = "A stream's status")
+    @Operation(operationId = "getStreamStatus", summary = "A stream's status")
     @GetMapping(BASE + "/status")
     StatusJson status(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                       @RequestParam(name = "stream_id") String streamId) {
@@ -198,7 +200,7 @@ class SsfApi {
         return new StatusJson(s.id(), s.status().code(), s.statusReason());
     }
 
-    @Operation(summary = "Enable, pause (keep and deliver later) or disable (drop) a stream")
+    @Operation(operationId = "setStreamStatus", summary = "Enable, pause (keep and deliver later) or disable (drop) a stream")
     @PostMapping(BASE + "/status")
     StatusJson setStatus(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                          @RequestBody StatusRequest body) {
@@ -207,7 +209,7 @@ class SsfApi {
         return new StatusJson(s.id(), s.status().code(), s.statusReason());
     }
 
-    @Operation(summary = "Ask for a verification event on the stream")
+    @Operation(operationId = "verifyStream", summary = "Ask for a verification event on the stream")
     @ApiResponse(responseCode = "204", description = "Queued")
     @ApiResponse(responseCode = "429", description = "Asked again within min_verification_interval; see Retry-After")
     @PostMapping(BASE + "/verify")
@@ -226,7 +228,7 @@ class SsfApi {
     }
 
     /** Answered asynchronously: a poll waiting for a SET holds no container thread (decision 58). */
-    @Operation(summary = "Poll a stream's SETs and acknowledge those received (RFC 8936)")
+    @Operation(operationId = "pollStream", summary = "Poll a stream's SETs and acknowledge those received (RFC 8936)")
     @PostMapping(BASE + "/poll/{streamId}")
     CompletableFuture<PollJson> poll(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                                      @PathVariable String streamId, @RequestBody PollRequest body) {

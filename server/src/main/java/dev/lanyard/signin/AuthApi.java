@@ -68,10 +68,14 @@ class AuthApi {
      * @param appType   web, mobile, sync or api; defaults to web for cookies and api for bearer tokens
      */
     record LoginRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String password, Boolean rememberMe,
-                        @Schema(allowableValues = {"bearer", "cookie"}) String tokenType, String appType) {
+                        @Schema(allowableValues = {"bearer", "cookie"}) String tokenType,
+                        @Schema(allowableValues = {"web", "mobile", "sync", "api"},
+                                description = "Which kind of client signs in; absent: web for cookies, api for bearer tokens")
+                        String appType) {
     }
 
-    record AccountJson(String id, String email, String name, String team, String role) {
+    record AccountJson(String id, String email, String name, String team,
+                       @Schema(allowableValues = {"admin", "member"}) String role) {
         static AccountJson of(Account a) {
             return new AccountJson(a.id().value(), a.email(), a.name(), a.team().value(), a.role().name().toLowerCase(java.util.Locale.ROOT));
         }
@@ -96,7 +100,8 @@ class AuthApi {
                                @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String code) {
     }
 
-    @Operation(summary = "Create a team with yourself as its admin, and sign in (sets the session cookie); a session the request "
+    @Operation(operationId = "signUp",
+            summary = "Create a team with yourself as its admin, and sign in (sets the session cookie); a session the request "
             + "carries is ended (an API key is not)")
     @ApiResponse(responseCode = "201", description = "Signed up and signed in")
     @ApiResponse(responseCode = "409", description = "The email is taken")
@@ -112,7 +117,8 @@ class AuthApi {
         return ResponseEntity.status(HttpStatus.CREATED).body(new SignedIn(AccountJson.of(account), json(started), null));
     }
 
-    @Operation(summary = "Sign in; with tokenType=bearer the token comes in the body, otherwise as a cookie; a session the request "
+    @Operation(operationId = "logIn",
+            summary = "Sign in; with tokenType=bearer the token comes in the body, otherwise as a cookie; a session the request "
             + "carries is ended (an API key is not)")
     @ApiResponse(responseCode = "201", description = "Signed in: a new session",
             content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @Schema(implementation = SignedIn.class)))
@@ -154,7 +160,8 @@ class AuthApi {
                 .body(new SignedIn(AccountJson.of(account), json(started), bearer ? started.token() : null));
     }
 
-    @Operation(summary = "Complete a sign-in that needs a second factor, with the challenge POST /api/v1/login gave and a code "
+    @Operation(operationId = "logInWithSecondFactor",
+            summary = "Complete a sign-in that needs a second factor, with the challenge POST /api/v1/login gave and a code "
             + "(or a recovery code); answers as a login does, with a verified session. After 5 wrong codes the challenge is dead.")
     @ApiResponse(responseCode = "201", description = "Signed in: a new, verified session")
     @ApiResponse(responseCode = "400", description = "Wrong code")
@@ -177,7 +184,7 @@ class AuthApi {
                 .body(new SignedIn(AccountJson.of(passed.account()), json(started), asked.bearer() ? started.token() : null));
     }
 
-    @Operation(summary = "End the current session")
+    @Operation(operationId = "logOut", summary = "End the current session")
     @ApiResponse(responseCode = "204", description = "Signed out")
     @PostMapping("/logout")
     ResponseEntity<Void> logout(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request,

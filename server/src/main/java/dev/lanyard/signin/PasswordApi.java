@@ -39,7 +39,8 @@ class PasswordApi {
                            @Schema(nullable = true, description = "End every other sign-in session (API keys stay); absent or null: true") Boolean signOutOthers) {
     }
 
-    @Operation(summary = "Change your password; the current one is required. By default every other sign-in session is "
+    @Operation(operationId = "changePassword",
+            summary = "Change your password; the current one is required. By default every other sign-in session is "
             + "signed out (its history says \"Password changed\"); API keys are never ended. A notification email is sent. "
             + "A wrong current password counts towards the sign-in throttle. Not for API keys.")
     @ApiResponse(responseCode = "204", description = "Changed")

@@ -61,7 +61,8 @@ class ApiDocs {
                         read-only properties of the resource's own representation, which a body may carry back and \
                         which are ignored (GET, edit, PUT); Shared Signals stream requests follow SSF 1.0 instead: \
                         Transmitter-Supplied properties sent back must match. The body of an operation that takes no \
-                        input is ignored (x-lanyard-ignored)."""))
+                        input is ignored (x-lanyard-ignored). A query parameter is given at most once and never empty: \
+                        leave it out for its default (given twice or empty, it is refused: 400, its name in field)."""))
                 .components(new Components()
                         .addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .description("A session token from POST /api/v1/login with {\"tokenType\":\"bearer\"}"))

@@ -117,7 +117,7 @@ class ControlCharacterFilter extends HttpFilter {
     }
 
     /** A parameter name fit to be echoed: short, and only when it is plain. */
-    private static String shown(String name) {
+    static String shown(String name) {
         return name.length() <= 40 && name.matches("[A-Za-z0-9_.\\-\\[\\]]+") ? name : "parameter";
     }
 }

@@ -3,15 +3,37 @@ package dev.lanyard.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.InvitationStatus;
+import dev.lanyard.account.Role;
+import dev.lanyard.account.TeamId;
+import dev.lanyard.account.TeamPolicy;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.keys.KeyScope;
+import dev.lanyard.session.AppType;
+import io.swagger.v3.oas.annotations.Operation;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +46,11 @@ class ApiDocsTest {
     JsonMapper json;
     @Autowired
     MockMvc mvc;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping handlers;
 
     private JsonNode doc() {
         return json.readTree(contract.document());
@@ -120,5 +147,128 @@ class ApiDocsTest {
                 .andExpect(status().isOk());
         mvc.perform(post("/api/v1/logout").with(ApiClient.bearer(admin)).contentType(MediaType.APPLICATION_JSON).content("\"bye\""))
                 .andExpect(status().isNoContent());
+    }
+
+    // ---- operation ids: what a generated client's methods are called
+
+    /**
+     * springdoc names an operation after its Java method and numbers clashes in the order it meets them
+     * ({@code list_2} was GET /sessions, and which list got which number could change with any new
+     * controller): every API handler names its operation itself, and the names stay distinct.
+     */
+    @Test
+    void everyOperationHasAStableUniqueNameOfItsOwn() {
+        Map<String, String> ids = new LinkedHashMap<>();
+        doc().path("paths").properties().forEach(path -> path.getValue().properties().forEach(op ->
+                ids.put(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(), op.getValue().path("operationId").asString(""))));
+        assertThat(ids).isNotEmpty();
+        assertThat(ids.values()).as("lower camel case, never numbered like list_2").allMatch(id -> id.matches("[a-z][a-zA-Z]+"));
+        assertThat(new HashSet<>(ids.values())).as("unique").hasSameSizeAs(ids.values());
+        assertThat(ids).containsEntry("GET /api/v1/sessions", "listSessions")
+                .containsEntry("GET /api/v1/sessions/{id}", "getSession")
+                .containsEntry("DELETE /api/v1/sessions/{id}", "revokeSession")
+                .containsEntry("GET /api/v1/audit", "listAuditEntries")
+                .containsEntry("POST /api/v1/audit/verify", "verifyAuditLog")
+                .containsEntry("POST /api/v1/password", "changePassword")
+                .containsEntry("POST /api/v1/api-keys", "createApiKey")
+                .containsEntry("DELETE /api/v1/apps/{id}", "revokeApp")
+                .containsEntry("PUT /api/v1/team/policy", "replaceTeamPolicy");
+        // Chosen in the code, not derived from a method name a refactoring may change.
+        List<String> unnamed = new ArrayList<>();
+        handlers.getHandlerMethods().forEach((mapping, method) -> {
+            boolean api = mapping.getPatternValues().stream().anyMatch(p -> p.startsWith("/api/"));
+            Operation operation = method.getMethodAnnotation(Operation.class);
+            if (api && (operation == null || operation.operationId().isBlank())) unnamed.add(method.toString());
+        });
+        assertThat(unnamed).as("API handlers without @Operation(operationId)").isEmpty();
+    }
+
+    // ---- fixed values: the codes the server takes and answers
+
+    private JsonNode property(String schema, String property) {
+        return doc().path("components").path("schemas").path(schema).path("properties").path(property);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asString()));
+        return out;
+    }
+
+    private static List<String> codes(Enum<?>[] values) {
+        return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toList();
+    }
+
+    @Test
+    void fieldsWithFixedValuesListTheCodesOfTheServersOwnEnums() {
+        List<String> roles = codes(Role.values());
+        for (String schema : List.of("MemberJson", "MemberSessions", "AccountJson", "InvitationJson", "NewInvitation", "RoleChange"))
+            assertThat(strings(property(schema, "role").path("enum"))).as(schema + ".role").containsExactlyInAnyOrderElementsOf(roles);
+        assertThat(strings(property("SessionJson", "appType").path("enum"))).containsExactlyInAnyOrderElementsOf(codes(AppType.values()));
+        List<String> scopes = Arrays.stream(KeyScope.values()).map(KeyScope::code).toList();
+        assertThat(strings(property("NewKeyJson", "scopes").path("items").path("enum"))).containsExactlyInAnyOrderElementsOf(scopes);
+        assertThat(strings(property("ApiKeyJson", "scopes").path("items").path("enum"))).containsExactlyInAnyOrderElementsOf(scopes);
+        assertThat(strings(property("InvitationJson", "status").path("enum")))
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(InvitationStatus.values()).map(InvitationStatus::code).toList());
+        for (String schema : List.of("AppRequest", "AppJson"))
+            assertThat(strings(property(schema, "type").path("enum"))).as(schema).containsExactlyInAnyOrder("public", "confidential");
+        for (String schema : List.of("PolicyJson", "PolicyChange"))
+            assertThat(strings(property(schema, "idleTimeout").path("enum"))).as(schema).hasSameSizeAs(TeamPolicy.IDLE_CHOICES);
+    }
+
+    /** Each sign-in app type the document offers is taken, and every other one the server knows is refused. */
+    @Test
+    void theAppTypesASignInMayNameAreTheOnesTheServerTakes() throws Exception {
+        List<String> offered = strings(property("LoginRequest", "appType").path("enum"));
+        assertThat(codes(AppType.values())).containsAll(offered);
+        ApiClient api = new ApiClient(mvc, json);
+        ApiClient.Member member = api.signUp("app-types");
+        for (String code : codes(AppType.values())) {
+            MvcResult result = mvc.perform(post("/api/v1/login").with(ApiClient.from(ApiClient.newAddress()))
+                    .contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("email", member.email(),
+                            "password", TestAccounts.PASSWORD, "tokenType", "bearer", "appType", code)))).andReturn();
+            assertThat(result.getResponse().getStatus()).as(code).isEqualTo(offered.contains(code) ? 201 : 400);
+        }
+    }
+
+    /** Each idle timeout the document lists is one of the policy's choices, and together they are all of them. */
+    @Test
+    void theIdleTimeoutsOfThePolicyAreThePolicysChoices() throws Exception {
+        ApiClient.Member admin = new ApiClient(mvc, json).signUp("idle-choices");
+        TeamId team = accounts.find(new AccountId(admin.accountId())).orElseThrow().team();
+        Set<Duration> reached = new HashSet<>();
+        for (String code : strings(property("PolicyChange", "idleTimeout").path("enum"))) {
+            String policy = "{'idleTimeout':'" + code + "','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}";
+            mvc.perform(put("/api/v1/team/policy").cookie(admin.cookie()).with(admin.from())
+                    .contentType(MediaType.APPLICATION_JSON).content(ApiClient.quoted(policy))).andExpect(status().isOk());
+            reached.add(accounts.policy(team).idleTimeout());
+        }
+        assertThat(reached).containsExactlyInAnyOrderElementsOf(TeamPolicy.IDLE_CHOICES);
+        assertThat(strings(property("PolicyJson", "idleTimeout").path("enum")))
+                .isEqualTo(strings(property("PolicyChange", "idleTimeout").path("enum")));
+    }
+
+    // ---- what a request must carry, and the ranges the server holds it to
+
+    private List<String> required(String schema) {
+        return strings(doc().path("components").path("schemas").path(schema).path("required"));
+    }
+
+    @Test
+    void aPolicyChangeRequiresWhatTheServerRequiresAndStatesItsRanges() {
+        assertThat(required("PolicyChange")).containsExactlyInAnyOrder("idleTimeout", "allowRememberMe", "rememberedDays", "lifetimeDays");
+        for (String schema : List.of("PolicyChange", "PolicyJson")) {
+            assertThat(range(schema, "rememberedDays")).as(schema).containsExactly(1, TeamPolicy.MAX_DAYS);
+            assertThat(range(schema, "lifetimeDays")).as(schema).containsExactly(1, TeamPolicy.MAX_LIFETIME_DAYS);
+            assertThat(range(schema, "sessionLimit")).as(schema).containsExactly(0, TeamPolicy.MAX_SESSION_LIMIT);
+        }
+        for (String schema : List.of("MemberSessionLimit", "SessionLimitChange"))
+            assertThat(range(schema, "sessionLimit")).as(schema).containsExactly(0, TeamPolicy.MAX_SESSION_LIMIT);
+        assertThat(property("NewKeyJson", "scopes").path("minItems").asInt()).isEqualTo(1);
+    }
+
+    private List<Integer> range(String schema, String property) {
+        JsonNode p = property(schema, property);
+        return Stream.of(p.path("minimum"), p.path("maximum")).map(n -> n.isMissingNode() ? null : n.asInt()).toList();
     }
 }

@@ -36,9 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Seeded ({@code -Dlanyard.fuzz.seed}) and bounded ({@code -Dlanyard.fuzz.seconds}, default 45).
  * <p>
  * What it sends is what a client could mean: no body on GET or DELETE (HTTP gives it no meaning and
- * the document takes none), and an empty query value is no value (the server and the document both
- * read {@code limit=} as absent), so it leaves the parameter out. Malformed values are sent as they
- * are; the request is held against the document only when the server accepted it, the response always.
+ * the document takes none). Malformed values are sent as they are, an empty query value ({@code limit=})
+ * among them, which the server refuses as it does a parameter given twice; the request is held against
+ * the document only when the server accepted it, the response always.
  * A body sent to an operation without input is ignored by the server, as the document says
  * ({@code x-lanyard-ignored}), and checked as absent.
  */
@@ -148,7 +148,7 @@ class ApiFuzzTest {
                 path = path.replace("{" + name + "}", URLEncoder.encode(pathValue(), StandardCharsets.UTF_8).replace("+", "%20"));
             } else if (random.nextInt(3) > 0) {
                 String value = value(parameter.path("schema"), doc, 0);
-                if (!value.isEmpty()) query.put(name, value); // "name=" means no value: leave it out
+                query.put(name, value); // "name=" too: refused, as the document has no allowEmptyValue
             }
         }
         if (random.nextInt(10) == 0) query.put("unexpected", pick(STRINGS.subList(1, STRINGS.size())));

@@ -5,6 +5,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
 
 import java.net.URI;
 import java.util.List;
@@ -15,6 +16,7 @@ import dev.lanyard.web.ApiClient.Member;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -38,6 +40,8 @@ class StrictInputTest {
     JsonMapper json;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    OpenApiContract contract;
     @org.springframework.boot.test.web.server.LocalServerPort
     int port;
 
@@ -270,6 +274,55 @@ class StrictInputTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(400);
         assertThat(page.body()).contains("A field of the request cannot contain control characters.");
+    }
+
+    // ---- query parameters: once each, with a value
+
+    /**
+     * {@code ?limit=1&limit=2} answered 200 (the first won), {@code ?filter=all&filter=verified} 400 (the values joined
+     * with a comma), {@code ?filter=} all sessions: every query parameter of every operation the document lists is
+     * now refused the same way when it is given twice or empty, naming it.
+     */
+    @Test
+    void aQueryParameterGivenTwiceOrWithoutAValueIsRefusedNamingItOnEveryOperation() throws Exception {
+        List<String> checked = new java.util.ArrayList<>();
+        json.readTree(contract.document()).path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            String template = path.getKey().replaceAll("\\{[^}]+}", "x1");
+            for (JsonNode parameter : op.getValue().path("parameters")) {
+                if (!parameter.path("in").asString().equals("query")) continue;
+                String name = parameter.path("name").asString();
+                HttpMethod method = HttpMethod.valueOf(op.getKey().toUpperCase(java.util.Locale.ROOT));
+                // A bare "?name" is checked over HTTP below: MockMvc reads it as a null value, which no container sends.
+                for (String query : List.of(name + "=1&" + name + "=1", name + "=1&" + name + "=2", name + "=", name + "=+")) {
+                    try {
+                        JsonNode problem = problem(as(request(method, URI.create(template + "?" + query))), name);
+                        assertThat(problem.path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-parameter");
+                        assertThat(problem.path("detail").asString()).as(query).contains("'" + name + "'");
+                    } catch (Exception e) {
+                        throw new AssertionError(method + " " + template + "?" + query, e);
+                    }
+                }
+                checked.add(method + " " + path.getKey() + " " + name);
+            }
+        }));
+        assertThat(checked).contains("GET /api/v1/sessions limit", "GET /api/v1/sessions filter", "DELETE /api/v1/sessions scope",
+                "GET /api/v1/audit/export format", "GET /api/v1/ssf/streams stream_id");
+    }
+
+    @Test
+    void anEncodedOrBareParameterIsRefusedTooAndOneLeftOutTakesItsDefault() throws Exception {
+        problem(as(get(URI.create("/api/v1/sessions?lim%69t=1&limit=2"))), "limit");
+        problem(as(get(URI.create("/api/v1/sessions?filter=all&cursor=&limit=5"))), "cursor");
+        assertThat(as(get(URI.create("/api/v1/sessions?limit=1&filter=verified"))).getStatus()).isEqualTo(200);
+        assertThat(as(get(URI.create("/api/v1/sessions"))).getStatus()).isEqualTo(200);
+        java.net.http.HttpResponse<String> bare = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/sessions?filter"))
+                        .header("Cookie", ApiClient.COOKIE + "=" + admin.token()).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(bare.statusCode()).as(bare.body()).isEqualTo(400);
+        assertThat(json.readTree(bare.body()).path("field").asString()).isEqualTo("filter");
+        // Pages read forms, whose empty fields mean "none": the rule is the API's.
+        assertThat(as(get(URI.create("/settings/sessions?filter=")).accept(MediaType.TEXT_HTML)).getStatus()).isEqualTo(200);
     }
 
     // ---- one cursor rule
