@@ -2,7 +2,6 @@ package dev.lanyard.ops;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -12,7 +11,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
-import org.springframework.util.ClassUtils;
 
 /**
  * A pooled connection whose transaction could not begin is not lent again: the pool closes it when it comes back.
@@ -44,19 +42,7 @@ final class FailedBegins implements BeanPostProcessor, Ordered {
 
     /** {@code pool}, whose connections are evicted when their {@code setAutoCommit(false)} fails. */
     static DataSource evicting(HikariDataSource pool) {
-        // Every interface of the pool (Closeable, its MXBean...) so nothing that looks for one misses it.
-        Class<?>[] interfaces = ClassUtils.getAllInterfacesForClass(pool.getClass(), pool.getClass().getClassLoader());
-        return (DataSource) Proxy.newProxyInstance(pool.getClass().getClassLoader(), interfaces, (proxy, method, args) -> {
-            Object same = SqlStatementMetrics.identity(proxy, method, args);
-            if (same != null) return same;
-            if (method.getName().equals("toString")) return "EvictingFailedBegins(" + pool + ")";
-            Object result = SqlStatementMetrics.invoke(pool, method, args);
-            if (result instanceof Connection connection && method.getName().equals("getConnection")) {
-                return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
-                        new Lent(pool, connection));
-            }
-            return result;
-        });
+        return SqlStatementMetrics.wrapped(pool, FailedBegins.class, "EvictingFailedBegins", connection -> new Lent(pool, connection));
     }
 
     private record Lent(HikariDataSource pool, Connection target) implements InvocationHandler {

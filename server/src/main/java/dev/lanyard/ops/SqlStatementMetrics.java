@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -112,14 +113,21 @@ public final class SqlStatementMetrics implements BeanPostProcessor, MeterBinder
 
     private boolean counted(DataSource dataSource) {
         return Proxy.isProxyClass(dataSource.getClass())
-                && Proxy.getInvocationHandler(dataSource) instanceof CountingDataSource handler && handler.owner() == this;
+                && Proxy.getInvocationHandler(dataSource) instanceof WrappedPool handler && handler.owner() == this;
     }
 
     private DataSource counting(DataSource target) {
-        // Every interface of the pool (Closeable, its MXBean...) so nothing that looks for one misses it.
-        Class<?>[] interfaces = ClassUtils.getAllInterfacesForClass(target.getClass(), target.getClass().getClassLoader());
-        return (DataSource) Proxy.newProxyInstance(target.getClass().getClassLoader(), interfaces,
-                new CountingDataSource(this, target));
+        return wrapped(target, this, "Counting", connection -> new CountingConnection(this, connection));
+    }
+
+    /**
+     * {@code pool} as a proxy with every interface of it (Closeable, its MXBean...), so nothing that looks for one
+     * misses it, that delegates everything and lends its connections through {@code connections}' handler.
+     */
+    static DataSource wrapped(DataSource pool, Object owner, String name, Function<Connection, InvocationHandler> connections) {
+        Class<?>[] interfaces = ClassUtils.getAllInterfacesForClass(pool.getClass(), pool.getClass().getClassLoader());
+        return (DataSource) Proxy.newProxyInstance(pool.getClass().getClassLoader(), interfaces,
+                new WrappedPool(owner, pool, name, connections));
     }
 
     /** {@code method} on {@code target}, throwing what it throws. */
@@ -140,16 +148,17 @@ public final class SqlStatementMetrics implements BeanPostProcessor, MeterBinder
         };
     }
 
-    private record CountingDataSource(SqlStatementMetrics owner, DataSource target) implements InvocationHandler {
+    private record WrappedPool(Object owner, DataSource target, String name, Function<Connection, InvocationHandler> connections)
+            implements InvocationHandler {
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             Object same = identity(proxy, method, args);
             if (same != null) return same;
-            if (method.getName().equals("toString")) return "Counting(" + target + ")";
+            if (method.getName().equals("toString")) return name + "(" + target + ")";
             Object result = SqlStatementMetrics.invoke(target, method, args);
             if (result instanceof Connection connection && method.getName().equals("getConnection")) {
                 return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
-                        new CountingConnection(owner, connection));
+                        connections.apply(connection));
             }
             return result;
         }
