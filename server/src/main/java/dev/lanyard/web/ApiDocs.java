@@ -45,10 +45,17 @@ class ApiDocs {
         errors.put("403", "Not allowed: another role is needed, the team requires a second factor the member has not set up, "
                 + "or the request came from another origin");
         errors.put("404", "No such object, or it belongs to someone else");
+        errors.put("406", "The Accept header allows none of the types this operation answers (nor application/problem+json). "
+                + "Nothing was done");
         errors.put("415", "A cookie-authenticated request whose body is not application/json");
         errors.put("429", "Too many attempts; Retry-After says when to try again");
+        errors.put("503", "The database cannot be reached: nothing was changed; Retry-After says when to try again");
         return errors;
     }
+
+    /** What an operation that reads a request body (POST, PUT, PATCH) may answer besides (see {@link BodyLimit}). */
+    static final String TOO_LARGE = "The request body is larger than the server accepts (lanyard.web.max-body-size, "
+            + "1 MiB unless configured); `detail` names the limit. Nothing was read";
 
     @Bean
     OpenAPI lanyardApi() {
@@ -87,6 +94,8 @@ class ApiDocs {
                 boolean unsafe = method != io.swagger.v3.oas.models.PathItem.HttpMethod.GET
                         && method != io.swagger.v3.oas.models.PathItem.HttpMethod.DELETE;
                 if (unsafe && operation.getRequestBody() == null) operation.setRequestBody(ignoredBody());
+                if (unsafe && !operation.getResponses().containsKey("413"))
+                    operation.getResponses().addApiResponse("413", new ApiResponse().description(TOO_LARGE));
                 describeFailures(operation);
             }));
             markResponsePropertiesRequired(api);

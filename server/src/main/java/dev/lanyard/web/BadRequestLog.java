@@ -35,11 +35,20 @@ class BadRequestLog {
     }
 
     void refused(HttpServletRequest request, String why) {
-        line(request.getMethod(), request.getRequestURI(), why).ifPresent(log::warn);
+        refused(request, 400, why);
+    }
+
+    void refused(HttpServletRequest request, int status, String why) {
+        line(status, request.getMethod(), request.getRequestURI(), why).ifPresent(log::warn);
+    }
+
+    /** The line to log for this refusal (400), or empty if this minute's lines are used up. */
+    Optional<String> line(String method, String path, String why) {
+        return line(400, method, path, why);
     }
 
     /** The line to log for this refusal, or empty if this minute's lines are used up. */
-    synchronized Optional<String> line(String method, String path, String why) {
+    synchronized Optional<String> line(int status, String method, String path, String why) {
         Instant now = clock.instant();
         if (!now.isBefore(windowStart.plus(WINDOW))) {
             windowStart = now;
@@ -50,7 +59,7 @@ class BadRequestLog {
             return Optional.empty();
         }
         written++;
-        String line = "Refused a bad request (400): " + clean(method, 10) + " " + clean(LinkTokens.redact(path), MAX_PATH) + ": " + why;
+        String line = "Refused a bad request (" + status + "): " + clean(method, 10) + " " + clean(LinkTokens.redact(path), MAX_PATH) + ": " + why;
         if (left > 0) line += " (" + left + " more not logged)";
         left = 0;
         return Optional.of(line);

@@ -24,6 +24,11 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
 @RestControllerAdvice(annotations = org.springframework.web.bind.annotation.RestController.class)
 class ErrorAdvice extends ResponseEntityExceptionHandler {
+    private final BodyLimit bodyLimit;
+
+    ErrorAdvice(BodyLimit bodyLimit) {
+        this.bodyLimit = bodyLimit;
+    }
 
     @ExceptionHandler(AccountProblem.class)
     ResponseEntity<ProblemDetail> account(AccountProblem problem) {
@@ -80,6 +85,9 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
+        if (BodyLimit.tooLarge(e)) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(bodyLimit.problem());
+        }
         if (e.getMostSpecificCause() instanceof tools.jackson.databind.exc.UnrecognizedPropertyException unknown
                 && !unknown.getPath().isEmpty()) {
             String field = field(unknown.getPath());

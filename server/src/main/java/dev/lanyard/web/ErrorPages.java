@@ -61,6 +61,7 @@ class ErrorPages implements ErrorController {
             case METHOD_NOT_ALLOWED -> "This address does not accept that kind of request.";
             case BAD_REQUEST -> "The request was not valid.";
             case URI_TOO_LONG, REQUEST_HEADER_FIELDS_TOO_LARGE -> "The address or the request's headers are too long.";
+            case CONTENT_TOO_LARGE -> BodyLimit.PAGE_MESSAGE;
             default -> status.is5xxServerError()
                     ? "Something went wrong on our side. Nothing you did was lost; please try again."
                     : status.getReasonPhrase();

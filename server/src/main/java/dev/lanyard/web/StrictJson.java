@@ -10,15 +10,22 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.Nulls;
 import dev.lanyard.IgnoresReadOnlyOf;
+import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactoryBuilder;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationContext;
@@ -48,6 +55,39 @@ import tools.jackson.databind.type.LogicalType;
  */
 @Configuration(proxyBeanMethods = false)
 class StrictJson implements WebMvcConfigurer {
+    /** Deeper than any JSON Lanyard reads (its requests nest three levels, stored grants a few more). */
+    static final int MAX_NESTING = 64;
+
+    /**
+     * The parser's own limits, a second line behind {@link BodyLimit}: no document, and so no string, longer than the
+     * largest request body, and no nesting past {@value #MAX_NESTING}. They hold for everything Boot's mapper reads.
+     * Applied after Boot's own factory customizer, so they replace {@code spring.jackson.factory.constraints.read.*}.
+     */
+    @Bean
+    JsonFactoryBuilderCustomizer readLimits(BodyLimitSettings limit) {
+        return new ReadLimits(limit.bytes());
+    }
+
+    record ReadLimits(long maxBytes) implements JsonFactoryBuilderCustomizer, Ordered {
+        @Override
+        public void customize(JsonFactoryBuilder builder) {
+            builder.streamReadConstraints(constraints(maxBytes));
+        }
+
+        static StreamReadConstraints constraints(long maxBytes) {
+            return StreamReadConstraints.builder()
+                    .maxDocumentLength(maxBytes)
+                    // A JSON string takes at least a byte per character, so none is longer than the document.
+                    .maxStringLength((int) Math.min(maxBytes, Integer.MAX_VALUE))
+                    .maxNestingDepth(MAX_NESTING)
+                    .build();
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE;
+        }
+    }
 
     @Bean
     JsonMapperBuilderCustomizer strictJsonInput() {
@@ -101,6 +141,17 @@ class StrictJson implements WebMvcConfigurer {
         @Override
         protected ObjectReader customizeReader(ObjectReader reader, JavaType type) {
             return super.customizeReader(reader, type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        }
+
+        /**
+         * Only a problem is labelled {@code application/problem+json}: a client that accepts nothing else gets what it
+         * asked for as {@code application/json}, where its session or its new key was sent as if it were a problem.
+         */
+        @Override
+        protected void addDefaultHeaders(HttpHeaders headers, Object body, MediaType contentType) throws java.io.IOException {
+            boolean notAProblem = contentType != null && !(body instanceof ProblemDetail)
+                    && MediaType.APPLICATION_PROBLEM_JSON.equalsTypeAndSubtype(contentType);
+            super.addDefaultHeaders(headers, body, notAProblem ? MediaType.APPLICATION_JSON : contentType);
         }
     }
 

@@ -7,8 +7,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,9 +31,11 @@ import org.springframework.stereotype.Component;
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class UnparsableParameters extends HttpFilter {
     private final BadRequestLog log;
+    private final BodyLimit limit;
 
-    UnparsableParameters(BadRequestLog log) {
+    UnparsableParameters(BadRequestLog log, BodyLimit limit) {
         this.log = log;
+        this.limit = limit;
     }
 
     @Override
@@ -40,6 +44,11 @@ class UnparsableParameters extends HttpFilter {
         try {
             request.getParameterMap();
         } catch (IllegalStateException | IllegalArgumentException e) {
+            // A form sent in chunks past the size Tomcat reads (the body limit, application.yml): 413 like any other.
+            if (e instanceof InvalidParameterException invalid && invalid.getErrorCode() == HttpStatus.CONTENT_TOO_LARGE.value()) {
+                limit.refuse(request, response);
+                return;
+            }
             log.refused(request, "its query or form parameters cannot be parsed");
             response.sendError(HttpServletResponse.SC_BAD_REQUEST);
             return;

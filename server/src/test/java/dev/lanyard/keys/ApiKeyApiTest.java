@@ -191,6 +191,38 @@ class ApiKeyApiTest {
         assertThat(mail.body()).contains("Name:    \u201cCI deploy\u201d (as it was typed)", "Scopes:  sessions:read", "/settings/api-keys");
     }
 
+    /**
+     * A client that accepts no JSON is refused before the key is made (outside QA: the key was made and mailed about,
+     * and the client got 406 without its secret).
+     */
+    @Test
+    void aKeyAskedForWithoutAcceptingJsonIsNotMadeNorMailedAbout() throws Exception {
+        Member ada = team.admin("ada");
+        TestMail.settle();
+        int mails = TestMail.mailsTo(ada.email()).size();
+
+        for (String accept : List.of(MediaType.TEXT_HTML_VALUE, "application/xml", "text/*")) {
+            MockHttpServletResponse refused = team.perform(team.json(post("/api/v1/api-keys"), ada,
+                    json.writeValueAsString(Map.of("name", "CI deploy", "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD)))
+                    .header(HttpHeaders.ACCEPT, accept)).getResponse();
+            assertThat(refused.getStatus()).as(accept).isEqualTo(406);
+            assertThat(type(refused)).isEqualTo("not-acceptable");
+        }
+
+        assertThat(json.readTree(team.perform(team.as(get("/api/v1/api-keys"), ada)).getResponse().getContentAsString())
+                .path("items")).as("no key made").isEmpty();
+        TestMail.settle();
+        assertThat(TestMail.mailsTo(ada.email())).as("no mail sent").hasSize(mails);
+        for (String accept : List.of("*/*", MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                "application/*", "text/html, application/json;q=0.5")) {
+            MockHttpServletResponse made = team.perform(team.json(post("/api/v1/api-keys"), ada,
+                    json.writeValueAsString(Map.of("name", "CI deploy", "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD)))
+                    .header(HttpHeaders.ACCEPT, accept)).getResponse();
+            assertThat(made.getStatus()).as(accept).isEqualTo(201);
+            assertThat(json.readTree(made.getContentAsString()).path("secret").asString()).as(accept).isNotEmpty();
+        }
+    }
+
     @Test
     void expiredKeyIsRefused() throws Exception {
         Member ada = team.admin("ada");

@@ -339,6 +339,29 @@ class DataExportTest {
         assertThat(as(bob, get(PAGE_DOWNLOAD).header("Sec-Fetch-Site", "none")).getStatus()).as("typed or bookmarked").isEqualTo(200);
     }
 
+    /**
+     * HEAD is safe: it neither builds an export nor records one (outside QA: HEAD of the API's export wrote the whole
+     * document and an account.data-exported entry). A download has no honest HEAD short of writing it, so it is 405.
+     */
+    @Test
+    void headOfADownloadIsRefusedBeforeAnyExportIsMadeOrRecorded() throws Exception {
+        for (String path : List.of(API, PAGE_DOWNLOAD, "/api/v1/audit/export?scope=own", "/api/v1/audit/export?scope=own&format=json",
+                "/settings/activity/export")) {
+            HttpResponse<String> head = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .header("Cookie", ApiClient.COOKIE + "=" + bob.token())
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).as(path).isEqualTo(405);
+            assertThat(head.headers().firstValue("Allow")).as(path).hasValue("GET");
+            assertThat(head.headers().firstValue("Content-Disposition")).as(path).isEmpty();
+        }
+        assertThat(ownActions(bob)).doesNotContain("account.data-exported");
+
+        assertThat(download(bob, API).statusCode()).isEqualTo(200);
+        assertThat(ownActions(bob)).contains("account.data-exported");
+    }
+
     @Test
     void theSecurityPageOffersTheDownloadWhichWorksWithTheCookie() throws Exception {
         String page = as(bob, get("/settings/security").accept(MediaType.TEXT_HTML)).getContentAsString();
