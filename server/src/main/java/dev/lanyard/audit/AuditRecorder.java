@@ -28,8 +28,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -290,7 +288,8 @@ class AuditRecorder {
         boolean expired = ending.reason() == EndReason.IDLE_EXPIRED || ending.reason() == EndReason.LIFETIME_EXPIRED;
         java.util.Map<SessionId, ApiKey> keyed = expired ? java.util.Map.of()
                 : keys.find(event.sessions().stream().filter(Session::apiKey).map(Session::id).toList());
-        java.util.Map<AccountId, Account> owners = accounts.find(event.sessions().stream()
+        // Including removed accounts: a removed member's sessions end in the removal's transaction, after the account went.
+        java.util.Map<AccountId, Account> owners = accounts.findIncludingRemoved(event.sessions().stream()
                 .filter(s -> !keyed.containsKey(s.id())).map(Session::account).toList());
         Optional<Account> by = ending.by().flatMap(accounts::find);
         Optional<Session> from = ending.fromSession().flatMap(f -> ending.by().flatMap(b -> session(f, b)));
@@ -448,10 +447,7 @@ class AuditRecorder {
      * this thread's principal (events are recorded on the publisher's thread), taken when it is that admin's.
      */
     private Acting acting(AccountId admin) {
-        Optional<SessionId> via = Optional.ofNullable(SecurityContextHolder.getContext().getAuthentication())
-                .map(Authentication::getPrincipal)
-                .filter(p -> p instanceof CurrentSession s && s.account().id().equals(admin))
-                .map(p -> ((CurrentSession) p).id());
+        Optional<SessionId> via = CurrentSession.actingFor(admin);
         return new Acting(actor(admin, via), via.flatMap(s -> session(s, admin)).map(Session::ip));
     }
 

@@ -5,6 +5,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * The session a request is made with, and the account holding it: the principal of every request.
@@ -24,6 +27,17 @@ public record CurrentSession(SessionId id, Account account, AppType appType, Opt
     /** A session of a sign-in (not an API key). */
     public CurrentSession(SessionId id, Account account, AppType appType) {
         this(id, account, appType, Optional.empty());
+    }
+
+    /**
+     * The session (or API key) of the request this thread serves, when it is {@code account}'s: for what an event
+     * names only by who acted, published and heard on the request's thread.
+     */
+    public static Optional<SessionId> actingFor(AccountId account) {
+        return Optional.ofNullable(SecurityContextHolder.getContext().getAuthentication())
+                .map(Authentication::getPrincipal)
+                .filter(p -> p instanceof CurrentSession s && s.account().id().equals(account))
+                .map(p -> ((CurrentSession) p).id());
     }
 
     /** Whether the request is made with an API key. */

@@ -231,7 +231,8 @@ public class TeamSessions {
     @EventListener
     void memberRemoved(AccountEvent.MemberRemoved removed) {
         Instant now = removed.at();
-        Session.Ending ending = new Session.Ending(now, EndReason.REMOVED, Optional.of(removed.by()), Optional.empty(), Optional.empty());
+        Session.Ending ending = new Session.Ending(now, EndReason.REMOVED, Optional.of(removed.by()),
+                CurrentSession.actingFor(removed.by()), Optional.empty());
         broadcast.ended(store.endAll(removed.member(), Optional.empty(), ending), removed.member(), ending);
     }
 

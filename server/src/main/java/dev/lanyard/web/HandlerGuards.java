@@ -99,7 +99,8 @@ class HandlerGuards implements WebMvcConfigurer {
                 }
                 return false;
             }
-            if (!api) return true;
+            // OPTIONS answers with headers only, whatever is accepted.
+            if (!api || "OPTIONS".equals(request.getMethod())) return true;
             List<MediaType> types = answered.computeIfAbsent(method.getMethod(), HandlerGuards::answered);
             if (accepts(request, types)) return true;
             String success = types.stream().limit(types.size() - 1).map(MediaType::toString).collect(Collectors.joining(" or "));

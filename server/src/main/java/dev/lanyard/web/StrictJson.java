@@ -60,12 +60,14 @@ class StrictJson implements WebMvcConfigurer {
 
     /**
      * The parser's own limits, a second line behind {@link BodyLimit}: no document, and so no string, longer than the
-     * largest request body, and no nesting past {@value #MAX_NESTING}. They hold for everything Boot's mapper reads.
-     * Applied after Boot's own factory customizer, so they replace {@code spring.jackson.factory.constraints.read.*}.
+     * largest request body or Jackson's own string limit (20 MB), whichever is larger, and no nesting past
+     * {@value #MAX_NESTING}. They hold for everything Boot's mapper reads, stored JSON too (grants, stream
+     * configurations, passkeys), which a small {@code lanyard.web.max-body-size} must not make unreadable. Applied
+     * after Boot's own factory customizer, so they replace {@code spring.jackson.factory.constraints.read.*}.
      */
     @Bean
     JsonFactoryBuilderCustomizer readLimits(BodyLimitSettings limit) {
-        return new ReadLimits(limit.bytes());
+        return new ReadLimits(Math.max(limit.bytes(), StreamReadConstraints.DEFAULT_MAX_STRING_LEN));
     }
 
     record ReadLimits(long maxBytes) implements JsonFactoryBuilderCustomizer, Ordered {

@@ -187,6 +187,15 @@ class AuditRecordingTest {
             assertThat(entry.actor().session()).as(action.code()).isEqualTo(session(admin));
             assertThat(entry.ip()).as(action.code()).contains(admin.address());
         }
+
+        // The removed member's sessions: who, from which session and address, and whose (found by a review: "a member").
+        mvc.perform(delete("/api/v1/admin/members/" + bob.accountId()).cookie(admin.cookie()).with(admin.from()))
+                .andExpect(status().isNoContent());
+        AuditEntry ended = teams.last(admin, AuditAction.SESSION_REVOKED_BY_ADMIN);
+        assertThat(ended.session()).isEqualTo(session(bob));
+        assertThat(ended.actor().session()).isEqualTo(session(admin));
+        assertThat(ended.ip()).contains(admin.address());
+        assertThat(ended.detail()).startsWith("Signed out " + bob.email() + " on ").endsWith(": Removed from the team");
     }
 
     @Test

@@ -112,13 +112,20 @@ class BodyLimitTest {
         assertTooLarge(refused.statusCode(), refused.headers().firstValue("Content-Type").orElse(""), refused.body());
     }
 
-    /** The parser's own limits, behind the body's: no string or document past the body limit, no nesting past 64. */
+    /**
+     * The parser's own limits, behind the body's: no nesting past 64, and no string or document past the body limit or
+     * Jackson's own 20 MB, whichever is larger, so that stored JSON (grants, streams, passkeys) stays readable whatever
+     * the body limit is (found by a review).
+     */
     @Test
     void theJsonParserRefusesWhatNoRequestCouldHold() {
         assertThat(json.readTree("[".repeat(64) + "]".repeat(64)).isArray()).isTrue();
         assertThatThrownBy(() -> json.readTree("[".repeat(65) + "]".repeat(65))).isInstanceOf(JacksonException.class)
                 .hasMessageContaining("nesting depth");
-        assertThat(json.readTree("\"" + "x".repeat(MIB - 2) + "\"").asString()).hasSize(MIB - 2);
-        assertThatThrownBy(() -> json.readTree("\"" + "x".repeat(MIB + 1) + "\"")).isInstanceOf(JacksonException.class);
+        assertThat(json.readTree("\"" + "x".repeat(2 * MIB) + "\"").asString()).as("stored JSON past the body limit").hasSize(2 * MIB);
+        tools.jackson.core.StreamReadConstraints limits = json.tokenStreamFactory().streamReadConstraints();
+        assertThat(limits.getMaxStringLength()).isEqualTo(tools.jackson.core.StreamReadConstraints.DEFAULT_MAX_STRING_LEN);
+        assertThat(limits.getMaxDocumentLength()).isEqualTo(tools.jackson.core.StreamReadConstraints.DEFAULT_MAX_STRING_LEN);
+        assertThat(StrictJson.ReadLimits.constraints(4 * 1024 * 1024).getMaxStringLength()).isEqualTo(4 * 1024 * 1024);
     }
 }
