@@ -192,12 +192,28 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    /** Not signed in: the API answers 401; a page goes to the sign-in page, saying why the session ended. */
+    /** The live stream of open pages (SessionPages). */
+    private static final String LIVE_EVENTS = "/settings/sessions/events";
+
+    /**
+     * Not signed in: the API answers 401; a page goes to the sign-in page, saying why the session ended; a page's live
+     * stream asked for with an ended session hears that it was signed out, and why.
+     */
     private static AuthenticationEntryPoint entryPoint(JsonMapper json) {
         return (request, response, failure) -> {
             EndReason ended = (EndReason) request.getAttribute(SessionFilter.ENDED_REASON);
             if (Problems.ACTUATOR.matches(request)) {
                 metricsTokenMissing(response, json);
+                return;
+            }
+            if (ended != null && LIVE_EVENTS.equals(request.getRequestURI())) {
+                // An open page whose stream (re)connects after its session ended: told why, as the stream would have
+                // told it, instead of a redirect EventSource cannot follow (the page would never learn it was signed out).
+                response.setStatus(HttpStatus.OK.value());
+                response.setContentType("text/event-stream;charset=UTF-8");
+                response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+                response.getWriter().write("event: signed-out\ndata: "
+                        + json.writeValueAsString(java.util.Map.of("reason", ended.code(), "message", ended.notice())) + "\n\n");
                 return;
             }
             if (Problems.isApi(request)) {
