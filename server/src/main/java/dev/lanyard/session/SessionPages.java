@@ -210,7 +210,7 @@ class SessionPages {
         boolean held = held(request);
         if (!session.active()) return held ? "redirect:" + HELD_HOME : "redirect:/settings/sessions/" + id;
         model.addAttribute("account", current.account());
-        model.addAttribute("back", held ? HELD_HOME : "/settings/sessions");
+        model.addAttribute("back", home(request));
         if (session.id().equals(current.id())) {
             model.addAttribute("currentRefused", true);
             return "sessions/confirm";
@@ -226,7 +226,7 @@ class SessionPages {
     String signOutOne(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, HttpServletRequest request) {
         requireList(current);
         sessions.revoke(new SessionId(id), current);
-        return "redirect:" + (held(request) ? HELD_HOME : "/settings/sessions") + "?done=signed-out";
+        return "redirect:" + home(request) + "?done=signed-out";
     }
 
     /**
@@ -273,7 +273,7 @@ class SessionPages {
         model.addAttribute("account", current.account());
         model.addAttribute("kind", "others");
         model.addAttribute("action", "/settings/sessions/sign-out-others");
-        model.addAttribute("back", held ? HELD_HOME : "/settings/sessions");
+        model.addAttribute("back", home(request));
         model.addAttribute("unlisted", held);
         if (held) {
             // Ending them is open to a held member; reading them is not: neither the sessions nor how many.
@@ -292,7 +292,7 @@ class SessionPages {
     String signOutOthers(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
         requireList(current);
         sessions.revokeOthers(current);
-        return "redirect:" + (held(request) ? HELD_HOME : "/settings/sessions") + "?done=signed-out-others";
+        return "redirect:" + home(request) + "?done=signed-out-others";
     }
 
     @GetMapping("/settings/sessions/sign-out-all")
@@ -304,7 +304,7 @@ class SessionPages {
         model.addAttribute("account", current.account());
         model.addAttribute("kind", "all");
         model.addAttribute("targets", targets);
-        model.addAttribute("back", held ? HELD_HOME : "/settings/sessions");
+        model.addAttribute("back", home(request));
         model.addAttribute("action", "/settings/sessions/sign-out-all");
         return "sessions/confirm";
     }
@@ -333,6 +333,11 @@ class SessionPages {
      */
     private static boolean held(HttpServletRequest request) {
         return request.getAttribute(SessionFilter.HELD) != null;
+    }
+
+    /** Where a sign-out page leads back to: the sessions page, or where a held member is held. */
+    private static String home(HttpServletRequest request) {
+        return held(request) ? HELD_HOME : "/settings/sessions";
     }
 
     /** Restricted members (T5) may look at and act on their current session only. */

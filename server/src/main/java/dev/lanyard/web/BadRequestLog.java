@@ -34,17 +34,8 @@ class BadRequestLog {
         this.clock = clock;
     }
 
-    void refused(HttpServletRequest request, String why) {
-        refused(request, 400, why);
-    }
-
     void refused(HttpServletRequest request, int status, String why) {
         line(status, request.getMethod(), request.getRequestURI(), why).ifPresent(log::warn);
-    }
-
-    /** The line to log for this refusal (400), or empty if this minute's lines are used up. */
-    Optional<String> line(String method, String path, String why) {
-        return line(400, method, path, why);
     }
 
     /** The line to log for this refusal, or empty if this minute's lines are used up. */

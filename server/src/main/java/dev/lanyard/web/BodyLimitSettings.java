@@ -7,7 +7,7 @@ import org.springframework.util.unit.DataSize;
  * The largest request body Lanyard reads ({@code lanyard.web.max-body-size}, 1 MiB when not set): far below the heap
  * of a small server (256 MiB under {@code scripts/run.sh}), far above the largest real request (an app with ten
  * redirect URIs of 2,000 characters is some 25 KB). {@link BodyLimit} refuses a larger one with 413 before it is read,
- * and the JSON parser's own limits follow it ({@link StrictJson}). Forms are held to it by Tomcat, which parses them
+ * and the JSON parser's own limits follow it, at least Jackson's 20 MB so stored JSON stays readable ({@link StrictJson}). Forms are held to it by Tomcat, which parses them
  * ({@code server.tomcat.max-http-form-post-size} takes this value in {@code application.yml}; multipart bodies are not
  * parsed at all, since no form of Lanyard's uploads a file).
  *

@@ -74,6 +74,7 @@ class HandlerGuards implements WebMvcConfigurer {
 
     /** Whether {@code Accept} is absent, empty, or has a range with a quality above 0 that takes one of {@code types}. */
     static boolean accepts(HttpServletRequest request, List<MediaType> types) {
+        if (request.getHeader(HttpHeaders.ACCEPT) == null) return true; // most API clients: nothing to parse
         List<MediaType> ranges;
         try {
             ranges = MediaType.parseMediaTypes(Collections.list(request.getHeaders(HttpHeaders.ACCEPT)));

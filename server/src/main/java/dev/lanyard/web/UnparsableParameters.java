@@ -49,7 +49,7 @@ class UnparsableParameters extends HttpFilter {
                 limit.refuse(request, response);
                 return;
             }
-            log.refused(request, "its query or form parameters cannot be parsed");
+            log.refused(request, HttpServletResponse.SC_BAD_REQUEST, "its query or form parameters cannot be parsed");
             response.sendError(HttpServletResponse.SC_BAD_REQUEST);
             return;
         }
