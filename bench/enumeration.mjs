@@ -1,10 +1,14 @@
-// Failed password sign-ins: an existing email with a wrong password against an unknown email, timed
-// from the client (see bench/enumeration.sh). node bench/enumeration.mjs BASE ACCOUNTS WARMUP_ACCOUNTS
+// Failed password sign-ins (MODE login): an existing email with a wrong password against an unknown email,
+// or sign-ups where emails are confirmed (MODE signup, decision 61): an existing email against a free one,
+// timed from the client (see bench/enumeration.sh). MODE create only signs up the accounts.
+// node bench/enumeration.mjs BASE ACCOUNTS WARMUP_ACCOUNTS [MODE]
 // Each request comes through a "proxy" (X-Forwarded-For, the server trusts 127.0.0.1) from an address
 // of its own, so the per-address throttle never answers; each existing email is tried at most 45 times
-// (the per-email ceiling is 50 an hour). The order of the two kinds is random in each pair.
+// (the per-email ceiling is 50 an hour), or 3 times at sign-up (3 sign-up mails an hour). The order of the
+// two kinds is random in each pair.
 const [base, accounts, warmupAccounts] = [process.argv[2], +process.argv[3], +process.argv[4]];
-const PER_EMAIL = 45;
+const mode = process.argv[5] || 'login';
+const PER_EMAIL = mode === 'signup' ? 3 : 45;
 let n = 0;
 const address = () => { n++; return `198.18.${(n >> 8) & 255}.${n & 255}`; };
 
@@ -18,6 +22,19 @@ async function login(email) {
   await res.arrayBuffer();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (res.status !== 401) throw new Error(`${email}: expected 401, got ${res.status}`);
+  return ms;
+}
+
+async function signUpTimed(email) {
+  const started = process.hrtime.bigint();
+  const res = await fetch(`${base}/api/v1/signup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': address() },
+    body: JSON.stringify({ email, password: 'a long benchmark passphrase 43', name: 'Probe', team: 'Probe' }),
+  });
+  await res.arrayBuffer();
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (res.status !== 202) throw new Error(`${email}: expected 202, got ${res.status}`);
   return ms;
 }
 
@@ -38,15 +55,17 @@ async function pairs(from, count, existing, unknown) {
       const known = `member${a}@example.test`;
       const stranger = `nobody-${a}-${k}-${Math.random().toString(36).slice(2)}@example.test`;
       if (Math.random() < 0.5) {
-        existing.push(await login(known));
-        unknown.push(await login(stranger));
+        existing.push(await attempt(known));
+        unknown.push(await attempt(stranger));
       } else {
-        unknown.push(await login(stranger));
-        existing.push(await login(known));
+        unknown.push(await attempt(stranger));
+        existing.push(await attempt(known));
       }
     }
   }
 }
+
+const attempt = mode === 'signup' ? signUpTimed : login;
 
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,7 +78,8 @@ const stats = (xs) => {
     trimmed: trimmed.reduce((a, b) => a + b, 0) / trimmed.length };
 };
 
-for (let i = 0; i < warmupAccounts + accounts; i++) await signUp(i);
+if (mode !== 'signup') for (let i = 0; i < warmupAccounts + accounts; i++) await signUp(i);
+if (mode === 'create') process.exit(0);
 const ignoredA = [], ignoredB = [];
 await pairs(0, warmupAccounts, ignoredA, ignoredB);
 const existing = [], unknown = [];

@@ -71,6 +71,14 @@ public sealed class AccountProblem extends RuntimeException {
         }
     }
 
+    /** A sign-up's confirmation link that is expired, already used or unknown (decision 61). */
+    public static final class SignUpLinkUnusable extends AccountProblem {
+        public SignUpLinkUnusable() {
+            super("sign-up-link-unusable", null, "This link has expired or was already used. Sign up again to get a new one, "
+                    + "or log in if you already finished signing up.");
+        }
+    }
+
     /** No such member or invitation in the caller's team (another team's look exactly the same). */
     public static final class NotFound extends AccountProblem {
         public NotFound() {
@@ -134,6 +142,17 @@ public sealed class AccountProblem extends RuntimeException {
         static TooManyAttempts signUps(long retryAfterSeconds) {
             return new TooManyAttempts(retryAfterSeconds,
                     "Too many sign-ups with emails that already have an account. Try again in " + retryAfterSeconds + " seconds.");
+        }
+
+        /** Too many sign-ups from one address, when each sends a mail (decision 61). */
+        static TooManyAttempts signUpsFromAddress(long retryAfterSeconds) {
+            return new TooManyAttempts(retryAfterSeconds, "Too many sign-ups from your network. Try again in " + retryAfterSeconds + " seconds.");
+        }
+
+        /** As many sign-up mails sent to one address in the last hour as it may be sent (decision 61). */
+        static TooManyAttempts signUpMails(int perHour, long retryAfterSeconds) {
+            return new TooManyAttempts(retryAfterSeconds, "We already sent " + perHour + " sign-up mails to this address in the last hour. "
+                    + "Use the link in one of them, or try again in " + retryAfterSeconds + " seconds.");
         }
 
         /** Too many invitations of people who already have an account, from one address. */

@@ -57,18 +57,11 @@ public class Accounts {
      * @throws AccountProblem.TooManyAttempts too many taken emails from this address lately
      */
     public Account signUp(SignUp request) {
-        String name = request.name() == null ? "" : request.name().strip();
-        String teamName = request.team() == null ? "" : request.team().strip();
-        if (name.isEmpty() || name.length() > 100) throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
-        String email = EmailRule.forNewAccount(request.email());
-        checkPassword(request.password());
-        if (teamName.isEmpty() || teamName.length() > 100) throw new AccountProblem.InvalidInput("team", "Enter a team name (up to 100 characters).");
-        if (hasControl(name)) throw new AccountProblem.InvalidInput("name", "The name cannot contain control characters.");
-        if (hasControl(teamName)) throw new AccountProblem.InvalidInput("team", "The team name cannot contain control characters.");
+        Checked checked = checked(request);
         boolean taken;
         try {
             // A free email is no guess: it forgives nothing, or a new account of one's own would reset the budget.
-            taken = throttle.probe(LoginThrottle.What.SIGN_UP, request.address(), () -> store.taken(email, request.email()));
+            taken = throttle.probe(LoginThrottle.What.SIGN_UP, request.address(), () -> store.taken(checked.email(), request.email()));
         } catch (AccountProblem.TooManyAttempts tooMany) {
             meters.counter("lanyard.signup.failures", "reason", "throttled").increment();
             throw AccountProblem.TooManyAttempts.signUps(tooMany.retryAfterSeconds());
@@ -79,19 +72,43 @@ public class Accounts {
         }
 
         String hash = hasher.hash(request.password());
-        return transactions.execute(tx -> {
-            Instant now = clock.instant();
-            Team team = new Team(TeamId.random(), teamName, now, TeamPolicy.DEFAULT);
-            Account account = new Account(AccountId.random(), team.id(), email, name, Role.ADMIN, now);
-            store.insert(team);
-            try {
-                store.insert(account, hash);
-            } catch (DuplicateKeyException raced) {
-                throw new AccountProblem.EmailTaken();
-            }
-            events.publishEvent(new AccountEvent.SignedUp(account, now));
-            return account;
-        });
+        return transactions.execute(tx -> create(TeamId.random(), checked, hash));
+    }
+
+    /** A sign-up's input, checked: the names stripped, the email normalized ({@link EmailRule}). */
+    record Checked(String email, String name, String team) {
+    }
+
+    /** @throws AccountProblem.InvalidInput naming the first field that breaks a rule */
+    Checked checked(SignUp request) {
+        String name = request.name() == null ? "" : request.name().strip();
+        String teamName = request.team() == null ? "" : request.team().strip();
+        if (name.isEmpty() || name.length() > 100) throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
+        String email = EmailRule.forNewAccount(request.email());
+        checkPassword(request.password());
+        if (teamName.isEmpty() || teamName.length() > 100) throw new AccountProblem.InvalidInput("team", "Enter a team name (up to 100 characters).");
+        if (hasControl(name)) throw new AccountProblem.InvalidInput("name", "The name cannot contain control characters.");
+        if (hasControl(teamName)) throw new AccountProblem.InvalidInput("team", "The team name cannot contain control characters.");
+        return new Checked(email, name, teamName);
+    }
+
+    /**
+     * Creates the team {@code teamId} with the newcomer as its admin, in the caller's transaction.
+     *
+     * @throws AccountProblem.EmailTaken an account with the email was created meanwhile
+     */
+    Account create(TeamId teamId, Checked checked, String passwordHash) {
+        Instant now = clock.instant();
+        Team team = new Team(teamId, checked.team(), now, TeamPolicy.DEFAULT);
+        Account account = new Account(AccountId.random(), team.id(), checked.email(), checked.name(), Role.ADMIN, now);
+        store.insert(team);
+        try {
+            store.insert(account, passwordHash);
+        } catch (DuplicateKeyException raced) {
+            throw new AccountProblem.EmailTaken();
+        }
+        events.publishEvent(new AccountEvent.SignedUp(account, now));
+        return account;
     }
 
     private static boolean hasControl(String value) {

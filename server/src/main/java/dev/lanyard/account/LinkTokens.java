@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Every logged request path and every logged mail error goes through {@link #redact}.
  */
 public final class LinkTokens {
-    private static final Pattern LINK_TOKEN = Pattern.compile("(/invite/|/not-me/)[A-Za-z0-9_-]+");
+    private static final Pattern LINK_TOKEN = Pattern.compile("(/invite/|/not-me/|/signup/confirm/)[A-Za-z0-9_-]+");
 
     private LinkTokens() {
     }

@@ -4,6 +4,7 @@ package dev.lanyard.signin;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.SignUp;
+import dev.lanyard.account.SignUps;
 import dev.lanyard.factors.FactorProblem;
 import dev.lanyard.factors.SecondFactors;
 import dev.lanyard.session.AppType;
@@ -41,6 +42,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Authentication")
 class AuthApi {
     private final Accounts accounts;
+    private final SignUps signUps;
     private final Sessions sessions;
     private final ClientOrigins origins;
     private final SessionCookie cookie;
@@ -48,8 +50,9 @@ class AuthApi {
     private final Clock clock;
     private final SecondFactors factors;
 
-    AuthApi(Accounts accounts, Sessions sessions, ClientOrigins origins, SessionCookie cookie,
+    AuthApi(Accounts accounts, SignUps signUps, Sessions sessions, ClientOrigins origins, SessionCookie cookie,
             SessionSettings settings, Clock clock, SecondFactors factors) {
+        this.signUps = signUps;
         this.factors = factors;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -61,6 +64,17 @@ class AuthApi {
 
     record SignUpRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String password, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name,
                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String team) {
+    }
+
+    /** A sign-up waiting for its email to be confirmed (decision 61): the same answer whether or not the email has an account. */
+    record SignUpRequested(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"confirmation-sent"}) String status,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Where the mail went (the email as Lanyard keeps it)") String email,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Until when the mailed link works (24 hours)") java.time.Instant expiresAt) {
+    }
+
+    record SignUpConfirmation(@Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+            description = "The token at the end of the mailed link, /signup/confirm/{token}") String token) {
     }
 
     /**
@@ -101,16 +115,45 @@ class AuthApi {
     }
 
     @Operation(operationId = "signUp",
-            summary = "Create a team with yourself as its admin, and sign in (sets the session cookie); a session the request "
-            + "carries is ended (an API key is not)")
-    @ApiResponse(responseCode = "201", description = "Signed up and signed in")
-    @ApiResponse(responseCode = "409", description = "The email is taken")
-    @ApiResponse(responseCode = "429", description = "Too many sign-ups with taken emails from this address: try again later")
+            summary = "Create a team with yourself as its admin. Where Lanyard confirms emails (lanyard.sign-up.confirm-email, on "
+            + "when a mail server is configured): 202, a link is mailed, and the account exists once it is confirmed with POST "
+            + "/api/v1/signup/confirm (the answer is the same whether or not the email has an account: its owner is mailed "
+            + "instead). Otherwise: 201, signed in at once (sets the session cookie). A session the request carries is ended "
+            + "when one starts (an API key is not)")
+    @ApiResponse(responseCode = "201", description = "Signed up and signed in (emails not confirmed)",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @Schema(implementation = SignedIn.class)))
+    @ApiResponse(responseCode = "202", description = "A link was mailed to the email; nothing is created until it is used",
+            content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @Schema(implementation = SignUpRequested.class)))
+    @ApiResponse(responseCode = "409", description = "The email is taken (only where emails are not confirmed)")
+    @ApiResponse(responseCode = "429", description = "Too many sign-ups from this address (with taken emails, where emails are not "
+            + "confirmed), or 3 sign-up mails to this email in the last hour: try again later")
     @PostMapping("/signup")
-    ResponseEntity<SignedIn> signUp(@RequestBody SignUpRequest body, @AuthenticationPrincipal CurrentSession current,
-                                    HttpServletRequest request, HttpServletResponse response) {
+    ResponseEntity<?> signUp(@RequestBody SignUpRequest body, @AuthenticationPrincipal CurrentSession current,
+                             HttpServletRequest request, HttpServletResponse response) {
         ClientOrigin origin = origins.of(request);
-        Account account = accounts.signUp(new SignUp(body.email(), body.password(), body.name(), body.team(), origin.ip()));
+        SignUp signUp = new SignUp(body.email(), body.password(), body.name(), body.team(), origin.ip());
+        if (signUps.confirmsEmail()) {
+            SignUps.Requested requested = signUps.request(signUp);
+            return ResponseEntity.accepted().body(new SignUpRequested("confirmation-sent", requested.email(), requested.expiresAt()));
+        }
+        return signedUp(accounts.signUp(signUp), origin, current, request, response);
+    }
+
+    @Operation(operationId = "confirmSignUp",
+            summary = "Finish a sign-up with the token of its mailed link: creates the account and its team, and signs in (sets "
+            + "the session cookie); a session the request carries is ended (an API key is not)")
+    @ApiResponse(responseCode = "201", description = "Signed up and signed in")
+    @ApiResponse(responseCode = "409", description = "The email got an account since the link was mailed")
+    @ApiResponse(responseCode = "410", description = "sign-up-link-unusable: the link is unknown, expired (24 hours) or already used")
+    @PostMapping("/signup/confirm")
+    ResponseEntity<SignedIn> confirmSignUp(@RequestBody SignUpConfirmation body, @AuthenticationPrincipal CurrentSession current,
+                                           HttpServletRequest request, HttpServletResponse response) {
+        if (body.token() == null || body.token().isBlank()) throw new SessionProblem.InvalidInput("token", "token is required.");
+        return signedUp(signUps.confirm(body.token()), origins.of(request), current, request, response);
+    }
+
+    private ResponseEntity<SignedIn> signedUp(Account account, ClientOrigin origin, CurrentSession current,
+                                              HttpServletRequest request, HttpServletResponse response) {
         Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false),
                 Optional.ofNullable(current));
         cookie.write(request, response, started);

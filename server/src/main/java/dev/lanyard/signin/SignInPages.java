@@ -4,6 +4,7 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.SignUp;
+import dev.lanyard.account.SignUps;
 import dev.lanyard.account.Throttled;
 import dev.lanyard.factors.ChallengeCookie;
 import dev.lanyard.factors.SecondFactors;
@@ -23,6 +24,7 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
@@ -30,14 +32,16 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 class SignInPages {
     private final Accounts accounts;
+    private final SignUps signUps;
     private final Sessions sessions;
     private final ClientOrigins origins;
     private final SessionCookie cookie;
     private final SecondFactors factors;
     private final ChallengeCookie challengeCookie;
 
-    SignInPages(Accounts accounts, Sessions sessions, ClientOrigins origins, SessionCookie cookie, SecondFactors factors,
+    SignInPages(Accounts accounts, SignUps signUps, Sessions sessions, ClientOrigins origins, SessionCookie cookie, SecondFactors factors,
                 ChallengeCookie challengeCookie) {
+        this.signUps = signUps;
         this.factors = factors;
         this.challengeCookie = challengeCookie;
         this.accounts = accounts;
@@ -112,7 +116,13 @@ class SignInPages {
                   HttpServletResponse response, Model model) {
         try {
             ClientOrigin origin = origins.of(request);
-            Account account = accounts.signUp(new SignUp(email, password, name, team, origin.ip()));
+            SignUp signUp = new SignUp(email, password, name, team, origin.ip());
+            if (signUps.confirmsEmail()) {
+                SignUps.Requested requested = signUps.request(signUp);
+                model.addAttribute("sentTo", requested.email());
+                return "signin/signup-sent";
+            }
+            Account account = accounts.signUp(signUp);
             cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false),
                     Optional.ofNullable(current)));
             return "redirect:/settings/sessions?done=welcome";
@@ -124,6 +134,36 @@ class SignInPages {
             model.addAttribute("email", email);
             model.addAttribute("team", team);
             return "signin/signup";
+        }
+    }
+
+    /**
+     * A sign-up's mailed link (decision 61): says what it will create, and creates it only when the button is pressed,
+     * so a mail scanner that opens links creates nothing.
+     */
+    @GetMapping("/signup/confirm/{token}")
+    String confirmPage(@PathVariable String token, Model model, HttpServletResponse response) {
+        signUps.waiting(token).ifPresentOrElse(waiting -> model.addAttribute("waiting", waiting), () -> {
+            response.setStatus(HttpStatus.GONE.value());
+            model.addAttribute("unusable", new AccountProblem.SignUpLinkUnusable().getMessage());
+        });
+        model.addAttribute("token", token);
+        return "signin/signup-confirm";
+    }
+
+    @PostMapping("/signup/confirm/{token}")
+    String confirm(@PathVariable String token, @AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
+                   HttpServletResponse response, Model model) {
+        try {
+            Account account = signUps.confirm(token);
+            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origins.of(request), AppType.WEB, false),
+                    Optional.ofNullable(current)));
+            return "redirect:/settings/sessions?done=welcome";
+        } catch (AccountProblem problem) {
+            response.setStatus(problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT.value() : HttpStatus.GONE.value());
+            model.addAttribute("unusable", problem.getMessage());
+            model.addAttribute("token", token);
+            return "signin/signup-confirm";
         }
     }
 

@@ -27,7 +27,7 @@ class PageErrorAdvice {
         HttpStatus status = problem instanceof AccountProblem.Forbidden ? HttpStatus.FORBIDDEN
                 : problem instanceof AccountProblem.NotFound ? HttpStatus.NOT_FOUND
                 : problem instanceof AccountProblem.LastAdmin ? HttpStatus.CONFLICT
-                : problem instanceof AccountProblem.InvitationUnusable ? HttpStatus.GONE
+                : problem instanceof AccountProblem.InvitationUnusable || problem instanceof AccountProblem.SignUpLinkUnusable ? HttpStatus.GONE
                 : HttpStatus.BAD_REQUEST;
         return page(status, problem.getMessage());
     }

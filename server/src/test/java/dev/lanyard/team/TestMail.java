@@ -55,9 +55,12 @@ public final class TestMail {
         return server().getSmtp().getPort();
     }
 
-    /** The properties that send Lanyard's mail to this server. */
+    /**
+     * The properties that send Lanyard's mail to this server. Sign-ups create their accounts at once, as without a mail
+     * server: the tests that use this sign up their members directly. {@link SqliteConfirmingSignUps} confirms them.
+     */
     public static Map<String, Object> springProperties() {
-        return Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port", port());
+        return Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port", port(), "lanyard.sign-up.confirm-email", false);
     }
 
     /**
@@ -146,6 +149,28 @@ public final class TestMail {
         }
     }
 
+    /** As {@link SqliteWithSmtp}, with sign-ups confirmed by mail, as a server with a mail server has them by default. */
+    public static class SqliteConfirmingSignUps implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            new SqliteDatabase().initialize(context);
+            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("lanyard-test-smtp",
+                    Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port", port())));
+            register(context);
+        }
+    }
+
+    /** As {@link SqliteConfirmingSignUps}, on the shared test PostgreSQL server. */
+    public static class PostgresConfirmingSignUps implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+        @Override
+        public void initialize(ConfigurableApplicationContext context) {
+            new dev.lanyard.testsupport.PostgresDatabase().initialize(context);
+            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("lanyard-test-smtp",
+                    Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port", port())));
+            register(context);
+        }
+    }
+
     /** Lets {@link #settle()} drain this context's outbox while it runs. */
     static void register(ConfigurableApplicationContext context) {
         context.addApplicationListener((ApplicationListener<ContextRefreshedEvent>) refreshed -> {
@@ -165,7 +190,7 @@ public final class TestMail {
         public void initialize(ConfigurableApplicationContext context) {
             new SqliteDatabase().initialize(context);
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("lanyard-test-late-smtp",
-                    Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port", LATE_PORT,
+                    Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port", LATE_PORT, "lanyard.sign-up.confirm-email", false,
                             "spring.mail.properties.mail.smtp.timeout", 3000)));
             register(context);
         }

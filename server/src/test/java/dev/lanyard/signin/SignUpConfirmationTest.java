@@ -1,0 +1,228 @@
+package dev.lanyard.signin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.lanyard.account.LinkTokens;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.team.TestMail;
+import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.LanyardSpringTest;
+import jakarta.servlet.http.Cookie;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sign-up with the email confirmed first (decision 61), as a server with a mail server has it by default: a sign-up
+ * creates nothing until its mailed link is used, and answers the same whether or not the email has an account.
+ */
+@LanyardSpringTest(database = TestMail.SqliteConfirmingSignUps.class)
+class SignUpConfirmationTest {
+    private static final Pattern LINK = Pattern.compile("/signup/confirm/([A-Za-z0-9_-]+)");
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    MutableClock clock;
+
+    private ApiClient api;
+
+    @BeforeEach
+    void client() {
+        api = new ApiClient(mvc, json);
+    }
+
+    private MvcResult signUp(String email, String password, String address) throws Exception {
+        return mvc.perform(post("/api/v1/signup").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", email, "password", password, "name", "Ada", "team", "Engines")))).andReturn();
+    }
+
+    private MvcResult confirm(String token) throws Exception {
+        return mvc.perform(post("/api/v1/signup/confirm").with(ApiClient.from(TestAccounts.uniqueAddress()))
+                .contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("token", token)))).andReturn();
+    }
+
+    private int logIn(String email, String password) throws Exception {
+        return mvc.perform(post("/api/v1/login").with(ApiClient.from(TestAccounts.uniqueAddress())).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", email, "password", password)))).andReturn().getResponse().getStatus();
+    }
+
+    /** The token of the newest confirmation link mailed to {@code email}. */
+    private static String linkTo(String email) {
+        Matcher link = LINK.matcher(TestMail.lastMailTo(email).body());
+        assertThat(link.find()).as("a confirmation link in the mail to " + email).isTrue();
+        return link.group(1);
+    }
+
+    /** An account made the way this server makes them: signed up, then confirmed. */
+    private String account(String who) throws Exception {
+        String email = TestAccounts.uniqueEmail(who);
+        assertThat(signUp(email, TestAccounts.PASSWORD, TestAccounts.uniqueAddress()).getResponse().getStatus()).isEqualTo(202);
+        assertThat(confirm(linkTo(email)).getResponse().getStatus()).isEqualTo(201);
+        return email;
+    }
+
+    @Test
+    void aSignUpCreatesNothingUntilItsMailedLinkIsUsed() throws Exception {
+        String email = TestAccounts.uniqueEmail("ada");
+        MvcResult asked = signUp(email, TestAccounts.PASSWORD, TestAccounts.uniqueAddress());
+
+        assertThat(asked.getResponse().getStatus()).isEqualTo(202);
+        JsonNode body = api.read(asked);
+        assertThat(body.path("status").asString()).isEqualTo("confirmation-sent");
+        assertThat(body.path("email").asString()).isEqualTo(email);
+        assertThat(ApiClient.sessionCookie(asked.getResponse())).as("no session yet").isEmpty();
+        assertThat(logIn(email, TestAccounts.PASSWORD)).as("no account yet").isEqualTo(401);
+
+        TestMail.Mail mail = TestMail.lastMailTo(email);
+        assertThat(mail.subject()).isEqualTo("Confirm your email to finish signing up for Lanyard");
+        assertThat(mail.body()).doesNotContain("Ada").doesNotContain("Engines"); // nothing the sign-up typed
+        String token = linkTo(email);
+
+        MvcResult page = mvc.perform(get("/signup/confirm/" + token)).andReturn();
+        assertThat(page.getResponse().getStatus()).isEqualTo(200);
+        assertThat(page.getResponse().getContentAsString()).contains(email).contains("Engines").contains("Create account and sign in");
+        assertThat(logIn(email, TestAccounts.PASSWORD)).as("opening the link creates nothing (mail scanners open links)").isEqualTo(401);
+
+        MvcResult confirmed = confirm(token);
+        assertThat(confirmed.getResponse().getStatus()).isEqualTo(201);
+        assertThat(api.read(confirmed).path("account").path("email").asString()).isEqualTo(email);
+        assertThat(api.read(confirmed).path("account").path("role").asString()).isEqualTo("admin");
+        assertThat(ApiClient.sessionCookie(confirmed.getResponse())).isPresent();
+        assertThat(logIn(email, TestAccounts.PASSWORD)).isEqualTo(201);
+
+        MvcResult again = confirm(token);
+        assertThat(again.getResponse().getStatus()).isEqualTo(410);
+        assertThat(api.read(again).path("type").asString()).isEqualTo("urn:lanyard:problem:sign-up-link-unusable");
+        assertThat(mvc.perform(get("/signup/confirm/" + token)).andReturn().getResponse().getStatus()).isEqualTo(410);
+    }
+
+    @Test
+    void aTakenEmailGetsTheSameAnswerAndItsOwnerIsMailed() throws Exception {
+        String taken = account("owner");
+        String free = TestAccounts.uniqueEmail("newcomer");
+
+        MvcResult forTaken = signUp(taken, "another password entirely", TestAccounts.uniqueAddress());
+        MvcResult forFree = signUp(free, "another password entirely", TestAccounts.uniqueAddress());
+
+        assertThat(forTaken.getResponse().getStatus()).isEqualTo(forFree.getResponse().getStatus()).isEqualTo(202);
+        JsonNode takenBody = api.read(forTaken);
+        JsonNode freeBody = api.read(forFree);
+        assertThat(takenBody.propertyNames()).containsExactlyElementsOf(freeBody.propertyNames());
+        assertThat(takenBody.path("status").asString()).isEqualTo(freeBody.path("status").asString());
+        assertThat(takenBody.path("email").asString()).isEqualTo(taken);
+
+        TestMail.Mail toOwner = TestMail.lastMailTo(taken);
+        assertThat(toOwner.subject()).isEqualTo("Someone tried to sign up for Lanyard with your email");
+        assertThat(toOwner.body()).contains("already has a Lanyard account").contains("/login").doesNotContain("/signup/confirm/");
+        assertThat(logIn(taken, TestAccounts.PASSWORD)).as("the owner's password is unchanged").isEqualTo(201);
+        assertThat(logIn(taken, "another password entirely")).isEqualTo(401);
+    }
+
+    @Test
+    void thePagesSayToCheckTheMailAndTheLinkSignsIn() throws Exception {
+        String email = TestAccounts.uniqueEmail("page");
+        MvcResult sent = mvc.perform(post("/signup").with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress()))
+                .param("name", "Grace").param("email", email).param("password", TestAccounts.PASSWORD).param("team", "Compilers"))
+                .andReturn();
+        assertThat(sent.getResponse().getStatus()).isEqualTo(200);
+        assertThat(sent.getResponse().getContentAsString()).contains("Check your email").contains(email);
+        assertThat(ApiClient.setCookie(sent.getResponse())).isEmpty();
+
+        String token = linkTo(email);
+        MvcResult confirmed = mvc.perform(post("/signup/confirm/" + token).with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress())))
+                .andReturn();
+        assertThat(confirmed.getResponse().getStatus()).isEqualTo(302);
+        assertThat(confirmed.getResponse().getRedirectedUrl()).isEqualTo("/settings/sessions?done=welcome");
+        String cookie = ApiClient.sessionCookie(confirmed.getResponse()).orElseThrow();
+        MvcResult sessions = mvc.perform(get("/settings/sessions").cookie(new Cookie(ApiClient.COOKIE, cookie))).andReturn();
+        assertThat(sessions.getResponse().getStatus()).isEqualTo(200);
+
+        MvcResult used = mvc.perform(post("/signup/confirm/" + token).with(csrf())).andReturn();
+        assertThat(used.getResponse().getStatus()).isEqualTo(410);
+        assertThat(used.getResponse().getContentAsString()).contains("This link has expired or was already used.");
+    }
+
+    @Test
+    void oneEmailIsSentAtMostThreeSignUpMailsAnHourWhetherOrNotItHasAnAccount() throws Exception {
+        String taken = account("bombed");
+        clock.advance(Duration.ofMinutes(61)); // its own sign-up's mail counts no more
+        String free = TestAccounts.uniqueEmail("bombed-free");
+        for (String email : List.of(taken, free)) {
+            int before = TestMail.mailsTo(email).size();
+            for (int i = 0; i < 3; i++) {
+                assertThat(signUp(email, TestAccounts.PASSWORD, TestAccounts.uniqueAddress()).getResponse().getStatus()).isEqualTo(202);
+            }
+            MvcResult fourth = signUp(email, TestAccounts.PASSWORD, TestAccounts.uniqueAddress());
+            assertThat(fourth.getResponse().getStatus()).isEqualTo(429);
+            assertThat(fourth.getResponse().getHeader("Retry-After")).isNotEmpty();
+            assertThat(api.read(fourth).path("detail").asString()).startsWith("We already sent 3 sign-up mails to this address in the last hour.");
+            assertThat(TestMail.mailsTo(email)).hasSize(before + 3);
+        }
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(signUp(free, TestAccounts.PASSWORD, TestAccounts.uniqueAddress()).getResponse().getStatus()).isEqualTo(202);
+    }
+
+    @Test
+    void eachSignUpCountsUnderItsAddresssThrottleSinceEachSendsAMail() throws Exception {
+        String address = TestAccounts.uniqueAddress();
+        for (int i = 0; i < 5; i++) {
+            assertThat(signUp(TestAccounts.uniqueEmail("many"), TestAccounts.PASSWORD, address).getResponse().getStatus()).isEqualTo(202);
+        }
+        MvcResult sixth = signUp(TestAccounts.uniqueEmail("many"), TestAccounts.PASSWORD, address);
+        assertThat(sixth.getResponse().getStatus()).isEqualTo(429);
+        assertThat(api.read(sixth).path("detail").asString()).startsWith("Too many sign-ups from your network.");
+        assertThat(signUp(TestAccounts.uniqueEmail("other"), TestAccounts.PASSWORD, TestAccounts.uniqueAddress()).getResponse().getStatus())
+                .isEqualTo(202);
+    }
+
+    @Test
+    void aLinkWorksForADay() throws Exception {
+        String email = TestAccounts.uniqueEmail("late");
+        signUp(email, TestAccounts.PASSWORD, TestAccounts.uniqueAddress());
+        String token = linkTo(email);
+        clock.advance(Duration.ofHours(24).plusMinutes(1));
+
+        assertThat(confirm(token).getResponse().getStatus()).isEqualTo(410);
+        assertThat(logIn(email, TestAccounts.PASSWORD)).isEqualTo(401);
+    }
+
+    @Test
+    void ofTwoLinksForOneEmailOnlyTheFirstUsedCreatesAnAccount() throws Exception {
+        String email = TestAccounts.uniqueEmail("twice");
+        signUp(email, TestAccounts.PASSWORD, TestAccounts.uniqueAddress());
+        String first = linkTo(email);
+        signUp(email, "a second password, longer", TestAccounts.uniqueAddress());
+        String second = linkTo(email);
+        assertThat(second).isNotEqualTo(first);
+
+        assertThat(confirm(second).getResponse().getStatus()).isEqualTo(201);
+        MvcResult late = confirm(first);
+        assertThat(late.getResponse().getStatus()).isEqualTo(409);
+        assertThat(api.read(late).path("type").asString()).isEqualTo("urn:lanyard:problem:email-taken");
+        assertThat(logIn(email, "a second password, longer")).isEqualTo(201);
+        assertThat(logIn(email, TestAccounts.PASSWORD)).isEqualTo(401);
+    }
+
+    @Test
+    void aLinksTokenIsKeptOutOfLogs() {
+        assertThat(LinkTokens.redact("POST /signup/confirm/AbC_d-9 refused")).isEqualTo("POST /signup/confirm/[redacted] refused");
+    }
+}
