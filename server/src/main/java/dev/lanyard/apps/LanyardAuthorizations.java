@@ -76,6 +76,12 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     static final String ACCOUNT_ATTRIBUTE = "lanyard.account";
     /** Attribute of a grant read back: when the member signed in to the browser session that authorized it (an {@link Instant}). */
     static final String AUTH_TIME_ATTRIBUTE = "lanyard.auth-time";
+    /**
+     * Attribute of a grant read back: the hash of the refresh token it held when it was read. A refresh that saves the
+     * grant uses up that token, the one the request presented, not whatever the grant holds when it is saved: of two
+     * refreshes with one token at once, the second then finds it used.
+     */
+    private static final String READ_REFRESH_ATTRIBUTE = "lanyard.read-refresh";
     private static final String AUTH_TIME = "auth_time";
     private static final Set<String> TIME_CLAIMS = Set.of("iat", "exp", "nbf", "auth_time");
     private static final String ISSUER = "iss";
@@ -171,7 +177,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             authTime = Optional.of(browser.createdAt());
         }
         Optional<String> refreshHash = hashOf(authorization.getRefreshToken());
-        Optional<String> oldRefresh = before.flatMap(StoredGrant::refreshHash);
+        Optional<String> oldRefresh = Optional.ofNullable(authorization.<String>getAttribute(READ_REFRESH_ATTRIBUTE))
+                .or(() -> before.flatMap(StoredGrant::refreshHash));
         Optional<String> idTokenHash = hashOf(authorization.getToken(OidcIdToken.class));
         Optional<String> oldIdToken = before.flatMap(StoredGrant::idTokenHash);
         String state = authorization.getAttribute(OAuth2ParameterNames.STATE);
@@ -180,6 +187,13 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 Optional.ofNullable(state).map(TokenHashes::hash), hashOf(authorization.getToken(OAuth2AuthorizationCode.class)),
                 hashOf(authorization.getAccessToken()), refreshHash, idTokenHash,
                 json.writeValueAsString(body(authorization, browserSession, authTime)), before.map(StoredGrant::createdAt).orElse(now), now);
+        if (oldRefresh.isPresent() && !oldRefresh.equals(refreshHash) && !store.useRefresh(oldRefresh.get(), grant.id(), now)) {
+            // Two exchanges of one refresh token raced, on one node or two: this is the second, a replay. Nothing of it
+            // is kept, and the grant ends, the first exchange's new tokens with it.
+            log.warn("A refresh token was exchanged twice at once; ending grant {} of client {}", grant.id(), grant.clientId());
+            before.ifPresent(this::end);
+            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT));
+        }
         before.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
         store.save(grant);
         if (oldIdToken.isPresent() && !oldIdToken.equals(idTokenHash)) {
@@ -187,11 +201,6 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         }
         // Cached as a lookup from the store reads it (the stored JSON, not the body written above), so both read alike.
         grant.accessHash().ifPresent(h -> byAccessHash.put(h, read(grant)));
-        if (oldRefresh.isPresent() && !oldRefresh.equals(refreshHash) && !store.useRefresh(oldRefresh.get(), grant.id(), now)) {
-            // Two exchanges of one refresh token raced: the second is a replay.
-            end(grant);
-            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT));
-        }
         if (invalidated(authorization.getRefreshToken()) || invalidated(authorization.getAccessToken())) {
             // Revocation (RFC 7009) or a replayed code: the whole grant ends, on every node, through its session.
             end(grant);
@@ -381,6 +390,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 .authorizedScopes(body.scopes() == null ? Set.of() : body.scopes())
                 .attribute(Principal.class.getName(), new GrantPrincipal(grant.accountId(), Optional.ofNullable(body.browserSession())));
         grant.sessionId().ifPresent(id -> builder.attribute(SESSION_ATTRIBUTE, id));
+        grant.refreshHash().ifPresent(h -> builder.attribute(READ_REFRESH_ATTRIBUTE, h));
         if (body.authTime() != null) builder.attribute(AUTH_TIME_ATTRIBUTE, Instant.ofEpochSecond(body.authTime()));
         live.account().ifPresent(account -> builder.attribute(ACCOUNT_ATTRIBUTE, account));
         grant.stateHash().ifPresent(h -> builder.attribute(OAuth2ParameterNames.STATE, value(h, presented)));

@@ -1,6 +1,7 @@
 package dev.lanyard.apps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -402,6 +403,40 @@ class OAuthFlowTest {
         assertThat(app.refresh(second).indicatesSuccess()).isFalse();
         assertThat(app.active(newAccess)).isFalse();
         assertThat(app.userInfo(newAccess).indicatesSuccess()).isFalse();
+    }
+
+    @Autowired
+    org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService authorizations;
+
+    /**
+     * Two refreshes with one refresh token at once (on one node or two): both read the grant before either saved it.
+     * The second to save is a replay: refused, and the grant ends. Played here at the authorization service, where the
+     * token endpoint reads and saves the grant, so the interleaving is the racing one every time.
+     */
+    @Test
+    void ofTwoRefreshesWithOneTokenAtOnceTheSecondIsRefusedAndTheGrantEnds() throws Exception {
+        RelyingApp app = app(register(admin, "Racer", "confidential"));
+        OIDCTokenResponse tokens = signIn(app, admin, OFFLINE);
+        RefreshToken presented = tokens.getOIDCTokens().getRefreshToken();
+        var type = org.springframework.security.oauth2.server.authorization.OAuth2TokenType.REFRESH_TOKEN;
+        var readByFirst = authorizations.findByToken(presented.getValue(), type);
+        var readBySecond = authorizations.findByToken(presented.getValue(), type);
+        java.time.Instant now = java.time.Instant.now();
+        java.util.function.Function<org.springframework.security.oauth2.server.authorization.OAuth2Authorization,
+                org.springframework.security.oauth2.server.authorization.OAuth2Authorization> rotated = read ->
+                org.springframework.security.oauth2.server.authorization.OAuth2Authorization.from(read)
+                        .refreshToken(new org.springframework.security.oauth2.core.OAuth2RefreshToken(
+                                "rotated-" + java.util.UUID.randomUUID(), now, now.plus(java.time.Duration.ofDays(1))))
+                        .build();
+        var first = rotated.apply(readByFirst);
+        authorizations.save(first);
+
+        assertThatThrownBy(() -> authorizations.save(rotated.apply(readBySecond)))
+                .isInstanceOfSatisfying(org.springframework.security.oauth2.core.OAuth2AuthenticationException.class,
+                        refused -> assertThat(refused.getError().getErrorCode()).isEqualTo("invalid_grant"));
+        assertThat(app.refresh(new RefreshToken(first.getRefreshToken().getToken().getTokenValue())).indicatesSuccess())
+                .as("the grant ended: the first refresh's new token is refused too").isFalse();
+        assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).isFalse();
     }
 
     @Test
