@@ -69,4 +69,17 @@ class PublicUrlTest {
         assertThat(signUp(TestAccounts.alice(), "http://evil.example").statusCode()).isEqualTo(403);
         assertThat(signUp(TestAccounts.alice(), PUBLIC).statusCode()).isEqualTo(201);
     }
+
+    @Autowired
+    dev.lanyard.account.Mailer mailer;
+
+    /** An operator who sets the public URL and nothing else gets links, and an issuer, that people and apps can reach. */
+    @Test
+    void mailLinksAndTheIssuerFollowThePublicUrl() throws Exception {
+        assertThat(mailer.baseUrl()).isEqualTo(PUBLIC);
+        HttpResponse<String> discovery = send(request("/.well-known/openid-configuration"));
+        assertThat(json.readTree(discovery.body()).path("issuer").asString()).isEqualTo(PUBLIC);
+        HttpResponse<String> ssf = send(request("/.well-known/ssf-configuration"));
+        assertThat(json.readTree(ssf.body()).path("issuer").asString()).isEqualTo(PUBLIC);
+    }
 }
