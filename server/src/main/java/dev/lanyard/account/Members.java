@@ -35,9 +35,16 @@ public class Members {
     private final Clock clock;
     private final MailSettings mail;
 
+    /**
+     * Whether an invitation keeps quiet about an email that has an account (decision 61): where sign-up confirms
+     * emails, it does not tell either, so this would be the one place left to ask.
+     */
+    private final boolean hidesAccounts;
+
     Members(AccountStore accounts, InvitationStore invitations, PasswordHasher hasher, Mailer mailer,
             ApplicationEventPublisher events, TransactionTemplate transactions, LoginThrottle throttle, Clock clock,
-            MailSettings mail) {
+            MailSettings mail, SignUps signUps) {
+        this.hidesAccounts = signUps.confirmsEmail();
         this.mail = mail;
         this.throttle = throttle;
         this.accounts = accounts;
@@ -65,7 +72,8 @@ public class Members {
      * Invites {@code email} to the admin's team and mails a single-use link valid for 7 days. An email that
      * already has an account is refused and says so, which tells whether someone has one: each such refusal
      * counts as a failure from {@code address} under the sign-in throttle ({@link LoginThrottle}), so that the
-     * admin of a team of their own cannot test many emails.
+     * admin of a team of their own cannot test many emails. Where sign-up confirms emails (decision 61) nothing is
+     * said: the invitation is made as any other, and the mail tells its owner that the address cannot join.
      *
      * @throws AccountProblem.TooManyAttempts too many emails with an account invited from this address lately
      */
@@ -73,6 +81,7 @@ public class Members {
         requireAdmin(admin);
         String email = EmailRule.forNewAccount(rawEmail);
         if (role == null) throw new AccountProblem.InvalidInput("role", "Choose a role: admin or member.");
+        if (hidesAccounts) return insertInvitation(admin, email, role);
         boolean taken;
         try {
             taken = throttle.probe(LoginThrottle.What.INVITATION, address, () -> accounts.taken(email, rawEmail));
@@ -80,6 +89,10 @@ public class Members {
             throw AccountProblem.TooManyAttempts.invitations(tooMany.retryAfterSeconds());
         }
         if (taken) throw new AccountProblem.InvalidInput("email", "This person already has a Lanyard account.");
+        return insertInvitation(admin, email, role);
+    }
+
+    private Invitation insertInvitation(Account admin, String email, Role role) {
         Instant now = clock.instant();
         String token = Ids.random("", 32);
         Invitation invitation = new Invitation(Ids.random("inv_", 12), admin.team(), email, role, admin.id(), now,
@@ -317,6 +330,22 @@ public class Members {
     private void mail(Account admin, Invitation invitation, String token) {
         String link = mailer.baseUrl() + "/invite/" + token;
         String team = accounts.findTeam(admin.team()).map(Team::name).orElse("your team");
+        if (hidesAccounts && accounts.taken(invitation.email(), invitation.email())) {
+            // The admin is told nothing: the invitation stays pending, and only the mailbox's owner learns why.
+            invitations.noteMail(invitation.id(), admin.team(), mailer.send(admin.team(), invitation.email(),
+                    "Invitation to join a team on Lanyard", """
+                    You are invited to join a team on Lanyard as %s.
+
+                    Invited by: “%s” <%s>
+                    Team:       “%s”
+                    (The names are as the person who invited you entered them.)
+
+                    This email address already has a Lanyard account, and an account belongs to one team, so you
+                    cannot join with it. If you want to join, ask the person who invited you to invite another address
+                    of yours. Your account has not changed. If you did not expect this, ignore this mail.
+                    """.formatted(invitation.role() == Role.ADMIN ? "an admin" : "a member", admin.name(), admin.email(), team)));
+            return;
+        }
         Optional<Long> sent = mailer.send(admin.team(), invitation.email(), "Invitation to join a team on Lanyard", """
                 You are invited to join a team on Lanyard as %s.
 

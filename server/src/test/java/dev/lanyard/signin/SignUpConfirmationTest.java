@@ -222,6 +222,32 @@ class SignUpConfirmationTest {
     }
 
     @Test
+    void anInvitationOfAnEmailWithAnAccountIsMadeAsAnyOtherAndOnlyItsOwnerLearnsWhy() throws Exception {
+        String admin = TestAccounts.uniqueEmail("inviter");
+        assertThat(signUp(admin, TestAccounts.PASSWORD, TestAccounts.uniqueAddress()).getResponse().getStatus()).isEqualTo(202);
+        String cookie = ApiClient.sessionCookie(confirm(linkTo(admin)).getResponse()).orElseThrow();
+        String taken = account("elsewhere");
+        String free = TestAccounts.uniqueEmail("nobody-yet");
+
+        MvcResult ofTaken = invite(cookie, taken);
+        MvcResult ofFree = invite(cookie, free);
+
+        assertThat(ofTaken.getResponse().getStatus()).isEqualTo(ofFree.getResponse().getStatus()).isEqualTo(201);
+        assertThat(api.read(ofTaken).path("status").asString()).isEqualTo(api.read(ofFree).path("status").asString()).isEqualTo("pending");
+        assertThat(api.read(ofTaken).propertyNames()).containsExactlyElementsOf(api.read(ofFree).propertyNames());
+        TestMail.Mail toOwner = TestMail.lastMailTo(taken);
+        assertThat(toOwner.subject()).isEqualTo(TestMail.lastMailTo(free).subject());
+        assertThat(toOwner.body()).contains("already has a Lanyard account").doesNotContain("/invite/");
+        assertThat(TestMail.lastMailTo(free).body()).contains("/invite/");
+    }
+
+    private MvcResult invite(String adminCookie, String email) throws Exception {
+        return mvc.perform(post("/api/v1/admin/invitations").cookie(new Cookie(ApiClient.COOKIE, adminCookie))
+                .with(ApiClient.from(TestAccounts.uniqueAddress())).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", email, "role", "member")))).andReturn();
+    }
+
+    @Test
     void aLinksTokenIsKeptOutOfLogs() {
         assertThat(LinkTokens.redact("POST /signup/confirm/AbC_d-9 refused")).isEqualTo("POST /signup/confirm/[redacted] refused");
     }
