@@ -14,10 +14,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxRetryDelay the longest wait between two attempts
  * @param maxAttempts   attempts before a mail is given up (and its body erased)
  * @param invitationsPerDay invitation mails (invitations and resends) one team may send in any 24 hours
+ *
+ * <p>Unset, each has its default; a value that is set and out of range stops the start (Boot's "failed to bind"
+ * report names it). The counts are boxed so that an unset one ({@code null}) differs from a 0 that was set.
  */
 @ConfigurationProperties("lanyard.mail")
 record MailSettings(String from, String baseUrl, Duration retryInterval, Duration firstRetry, Duration maxRetryDelay,
-                    int maxAttempts, int invitationsPerDay) {
+                    Integer maxAttempts, Integer invitationsPerDay) {
     MailSettings {
         if (from == null || from.isBlank()) from = "lanyard@localhost";
         if (baseUrl == null || baseUrl.isBlank()) baseUrl = "http://localhost:8080";
@@ -25,8 +28,20 @@ record MailSettings(String from, String baseUrl, Duration retryInterval, Duratio
         if (retryInterval == null) retryInterval = Duration.ofSeconds(30);
         if (firstRetry == null) firstRetry = Duration.ofSeconds(30);
         if (maxRetryDelay == null) maxRetryDelay = Duration.ofHours(1);
-        if (maxAttempts <= 0) maxAttempts = 20;
-        if (invitationsPerDay <= 0) invitationsPerDay = 100;
+        if (maxAttempts == null) maxAttempts = 20;
+        if (invitationsPerDay == null) invitationsPerDay = 100;
+        // @Scheduled reads retry-interval too: 0 or negative, it would stop the start later, unexplained.
+        requirePositive("retry-interval", retryInterval, "30s");
+        requirePositive("first-retry", firstRetry, "30s");
+        requirePositive("max-retry-delay", maxRetryDelay, "1h");
+        if (maxAttempts <= 0) throw new IllegalArgumentException("lanyard.mail.max-attempts must be at least 1 (like 20), not " + maxAttempts);
+        if (invitationsPerDay <= 0)
+            throw new IllegalArgumentException("lanyard.mail.invitations-per-day must be at least 1 (like 100), not " + invitationsPerDay);
+    }
+
+    private static void requirePositive(String name, Duration value, String example) {
+        if (value.isZero() || value.isNegative())
+            throw new IllegalArgumentException("lanyard.mail." + name + " must be longer than 0s (like " + example + ")");
     }
 
     /** How long to wait after {@code attempts} failed attempts: doubling from {@link #firstRetry}, at most {@link #maxRetryDelay}. */

@@ -170,8 +170,9 @@ class AuthorizationServerConfiguration {
                                                  CsrfTokenRepository csrfTokens, AppClientStore apps, Accounts accounts,
                                                  Sessions sessions, ConsentStore consentStore, tools.jackson.databind.json.JsonMapper json,
                                                  AuthorizationServerSettings settings, Clock clock,
-                                                 SecondFactorRequirement secondFactor)
+                                                 SecondFactorRequirement secondFactor, IssuerSetting issuerChecked)
             throws Exception {
+        // issuerChecked is not read: taking it binds (and so checks) the issuer before Spring's configurer refuses a bad one.
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         IntrospectionResponse introspected = new IntrospectionResponse(json);
         IntrospectionShortcut shortcut = new IntrospectionShortcut(introspection(settings), introspected);

@@ -52,8 +52,12 @@ class SigningKeys implements JWKSource<SecurityContext> {
     }
 
     @org.springframework.beans.factory.annotation.Autowired
-    SigningKeys(SigningKeyStore store, Clock clock,
-                @org.springframework.beans.factory.annotation.Value("${lanyard.apps.signing-key-lifetime:90d}") Duration lifetime) {
+    SigningKeys(SigningKeyStore store, Clock clock, AppSettings settings) {
+        this(store, clock, settings.signingKeyLifetime());
+    }
+
+    /** {@code lifetime} is longer than {@link #RETIRED_PUBLISHED}, as {@link AppSettings} makes sure. */
+    SigningKeys(SigningKeyStore store, Clock clock, Duration lifetime) {
         if (lifetime.compareTo(RETIRED_PUBLISHED) <= 0)
             throw new IllegalArgumentException("lanyard.apps.signing-key-lifetime must be longer than " + RETIRED_PUBLISHED);
         this.store = store;

@@ -31,13 +31,9 @@ class SeedCipher {
             key = null;
             log.warn("lanyard.factors.seed-key is not set: two-factor seeds are stored unencrypted in the database");
         } else {
-            byte[] raw;
-            try {
-                raw = Base64.getDecoder().decode(settings.seedKey().strip());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("lanyard.factors.seed-key must be base64 of 32 bytes");
-            }
-            if (raw.length != 32) throw new IllegalStateException("lanyard.factors.seed-key must be base64 of 32 bytes");
+            // FactorSettings refused a key that is not base64 of 32 bytes at start-up.
+            byte[] raw = FactorSettings.key(settings.seedKey());
+            if (raw == null) throw new IllegalStateException("lanyard.factors.seed-key must be base64 of 32 bytes");
             key = new SecretKeySpec(raw, "AES");
         }
     }

@@ -22,6 +22,14 @@ record ProxySettings(List<String> trustedProxies, URI publicUrl) {
 
     ProxySettings {
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        for (String proxy : trustedProxies) {
+            try {
+                Cidr.parse(proxy);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("lanyard.web.trusted-proxies must list IP addresses or CIDR blocks "
+                        + "(like 10.0.0.10, 10.0.0.0/8, ::1, fd00::/8): " + e.getMessage());
+            }
+        }
         if (publicUrl != null) {
             String scheme = publicUrl.getScheme() == null ? "" : publicUrl.getScheme().toLowerCase(Locale.ROOT);
             boolean bare = publicUrl.getRawPath() == null || publicUrl.getRawPath().isEmpty() || publicUrl.getRawPath().equals("/");

@@ -41,6 +41,7 @@ class DataExportApi {
     @GetMapping("/api/v1/account/export")
     Download export(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
         ExportDownload.requireSameOrigin(request);
-        return downloads.limited(current.account().id(), () -> ExportDownload.of(exports.export(current), json));
+        return downloads.limited(current.account().id(), () -> ExportDownload.of(exports.export(current), json),
+                () -> exports.exported(current));
     }
 }

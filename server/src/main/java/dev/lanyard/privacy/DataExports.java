@@ -70,8 +70,9 @@ public class DataExports {
     }
 
     /**
-     * Everything Lanyard keeps about the member who makes the request, and an audit entry saying they took it.
-     * An API key is refused ({@link PrivacyProblem.KeyRefused}): an export is every personal detail at once.
+     * Everything Lanyard keeps about the member who makes the request. Most of it is read while the document is
+     * written; {@link #exported(CurrentSession)} records it once that is done. An API key is refused
+     * ({@link PrivacyProblem.KeyRefused}): an export is every personal detail at once.
      */
     public DataExport export(CurrentSession member) {
         if (member.apiKey()) throw new PrivacyProblem.KeyRefused();
@@ -88,8 +89,16 @@ public class DataExports {
                 twoFactor(account),
                 new DataExport.ExportedSignInAlerts(alerts.newDeviceEmails(member)),
                 new DataExport.Entries(sink -> activity.forEach(account, sink)));
-        events.publishEvent(new PrivacyEvent.DataExported(account, member.id(), now));
         return export;
+    }
+
+    /**
+     * Records in the audit log that the member who makes the request took a copy of their data: called once the export
+     * is written whole, so one that failed to be written is not recorded as taken. The entry shows in the next export.
+     */
+    public void exported(CurrentSession member) {
+        Account account = accounts.find(member.account().id()).orElse(member.account());
+        events.publishEvent(new PrivacyEvent.DataExported(account, member.id(), clock.instant()));
     }
 
     private DataExport.ExportedAccount account(Account a) {

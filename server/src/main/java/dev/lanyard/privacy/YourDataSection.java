@@ -53,6 +53,7 @@ class YourDataSection implements SecuritySection {
     @GetMapping(DOWNLOAD)
     Download download(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
         ExportDownload.requireSameOrigin(request);
-        return downloads.limited(current.account().id(), () -> ExportDownload.of(exports.export(current), json));
+        return downloads.limited(current.account().id(), () -> ExportDownload.of(exports.export(current), json),
+                () -> exports.exported(current));
     }
 }

@@ -72,14 +72,24 @@ public class Downloads {
      * @throws UncheckedIOException the export could not be written (nothing has been sent)
      */
     public Download limited(AccountId account, Supplier<ResponseEntity<StreamingResponseBody>> start) {
+        return limited(account, start, () -> { });
+    }
+
+    /**
+     * As {@link #limited(AccountId, Supplier)}, and {@code written} runs once the body is whole in its file and counted
+     * against the node's budget, before a byte is sent: what a download records (a data export's audit entry) is then
+     * recorded only for one that was made. If {@code written} throws, the download is dropped and that is thrown.
+     */
+    public Download limited(AccountId account, Supplier<ResponseEntity<StreamingResponseBody>> start, Runnable written) {
         Slot slot = take(account);
         try {
             Download download = Download.write(start.get(), directory, sendWithin, slot::release);
             try {
                 slot.written(download.size());
-            } catch (SessionProblem.TooManyDownloads full) {
+                written.run();
+            } catch (RuntimeException | Error e) {
                 download.close();
-                throw full;
+                throw e;
             }
             return download;
         } catch (IOException e) {

@@ -16,17 +16,27 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param timeout     a stream is closed after this long (the page's EventSource opens a new one)
  * @param backoff     how long a page whose stream was closed to make room, or refused, waits before
  *                    asking again (the stream's {@code retry:} field and the refusal's Retry-After)
+ *
+ * <p>Unset, each has its default; a value that is set and out of range stops the start (Boot's "failed to bind"
+ * report names it). The counts are boxed so that an unset one ({@code null}) differs from a 0 that was set.
  */
 @ConfigurationProperties("lanyard.live")
-record LiveSettings(int perSession, int perAccount, int maxStreams, Duration heartbeat, Duration timeout, Duration backoff) {
+record LiveSettings(Integer perSession, Integer perAccount, Integer maxStreams, Duration heartbeat, Duration timeout, Duration backoff) {
     LiveSettings {
-        if (perSession <= 0) perSession = 3;
-        if (perAccount <= 0) perAccount = 20;
+        if (perSession == null) perSession = 3;
+        if (perAccount == null) perAccount = 20;
+        if (heartbeat == null) heartbeat = Duration.ofSeconds(15);
+        if (timeout == null) timeout = Duration.ofMinutes(30);
+        if (backoff == null) backoff = Duration.ofMinutes(5);
+        if (perSession <= 0) throw new IllegalArgumentException("lanyard.live.per-session must be at least 1 (like 3), not " + perSession);
+        if (perAccount <= 0) throw new IllegalArgumentException("lanyard.live.per-account must be at least 1 (like 20), not " + perAccount);
         if (perAccount < perSession) throw new IllegalArgumentException("lanyard.live.per-account must be at least per-session");
-        if (maxStreams <= 0) maxStreams = defaultMaxStreams(Runtime.getRuntime().maxMemory());
-        if (heartbeat == null || heartbeat.isZero() || heartbeat.isNegative()) heartbeat = Duration.ofSeconds(15);
-        if (timeout == null || timeout.isZero() || timeout.isNegative()) timeout = Duration.ofMinutes(30);
-        if (backoff == null || backoff.isNegative()) backoff = Duration.ofMinutes(5);
+        if (maxStreams != null && maxStreams < 0)
+            throw new IllegalArgumentException("lanyard.live.max-streams must be 0 (a tenth of the heap) or more, not " + maxStreams);
+        if (maxStreams == null || maxStreams == 0) maxStreams = defaultMaxStreams(Runtime.getRuntime().maxMemory());
+        if (heartbeat.isZero() || heartbeat.isNegative()) throw new IllegalArgumentException("lanyard.live.heartbeat must be longer than 0s (like 15s)");
+        if (timeout.isZero() || timeout.isNegative()) throw new IllegalArgumentException("lanyard.live.timeout must be longer than 0s (like 30m)");
+        if (backoff.isNegative()) throw new IllegalArgumentException("lanyard.live.backoff must be 0s or more (like 5m)");
     }
 
     /**

@@ -18,18 +18,35 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param pollWait      how long a poll without {@code returnImmediately} waits for a signal (RFC 8936 long polling)
  * @param maxWaitingPolls polls this node lets wait at once (one per stream at most); past it a poll is answered at
  *                      once, as with {@code returnImmediately}. 0 (the default): {@link #defaultMaxWaitingPolls(long)}
+ *
+ * <p>Unset, each has its default; a value that is set and out of range stops the start (Boot's "failed to bind"
+ * report names it). The counts are boxed so that an unset one ({@code null}) differs from a 0 that was set.
  */
 @ConfigurationProperties("lanyard.signals")
-record SignalSettings(URI issuer, Duration retryInterval, Duration firstRetry, Duration maxRetryDelay, int maxAttempts,
-                      Duration pushTimeout, Duration pollWait, int maxWaitingPolls) {
+record SignalSettings(URI issuer, Duration retryInterval, Duration firstRetry, Duration maxRetryDelay, Integer maxAttempts,
+                      Duration pushTimeout, Duration pollWait, Integer maxWaitingPolls) {
     SignalSettings {
         if (retryInterval == null) retryInterval = Duration.ofSeconds(5);
         if (firstRetry == null) firstRetry = Duration.ofSeconds(2);
         if (maxRetryDelay == null) maxRetryDelay = Duration.ofHours(1);
-        if (maxAttempts <= 0) maxAttempts = 20;
+        if (maxAttempts == null) maxAttempts = 20;
         if (pushTimeout == null) pushTimeout = Duration.ofSeconds(10);
         if (pollWait == null) pollWait = Duration.ofSeconds(20);
-        if (maxWaitingPolls <= 0) maxWaitingPolls = defaultMaxWaitingPolls(Runtime.getRuntime().maxMemory());
+        // @Scheduled reads retry-interval too: 0 or negative, it would stop the start later, unexplained.
+        requirePositive("retry-interval", retryInterval, "5s");
+        requirePositive("first-retry", firstRetry, "2s");
+        requirePositive("max-retry-delay", maxRetryDelay, "1h");
+        requirePositive("push-timeout", pushTimeout, "10s");
+        if (pollWait.isNegative()) throw new IllegalArgumentException("lanyard.signals.poll-wait must be 0s or more (like 20s)");
+        if (maxAttempts <= 0) throw new IllegalArgumentException("lanyard.signals.max-attempts must be at least 1 (like 20), not " + maxAttempts);
+        if (maxWaitingPolls != null && maxWaitingPolls < 0)
+            throw new IllegalArgumentException("lanyard.signals.max-waiting-polls must be 0 (a share of the heap) or more, not " + maxWaitingPolls);
+        if (maxWaitingPolls == null || maxWaitingPolls == 0) maxWaitingPolls = defaultMaxWaitingPolls(Runtime.getRuntime().maxMemory());
+    }
+
+    private static void requirePositive(String name, Duration value, String example) {
+        if (value.isZero() || value.isNegative())
+            throw new IllegalArgumentException("lanyard.signals." + name + " must be longer than 0s (like " + example + ")");
     }
 
     /**

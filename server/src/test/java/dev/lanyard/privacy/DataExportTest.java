@@ -40,6 +40,7 @@ import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.geo.GeoLocation;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
+import dev.lanyard.session.Downloads;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.testsupport.MutableClock;
@@ -93,6 +94,8 @@ class DataExportTest {
     Sessions sessions;
     @Autowired
     OpenApiContract contract;
+    @Autowired
+    Downloads downloads;
     @LocalServerPort
     int port;
 
@@ -362,6 +365,32 @@ class DataExportTest {
         assertThat(ownActions(bob)).contains("account.data-exported");
     }
 
+    /**
+     * An export whose file cannot be written is not recorded as taken (outside QA: with the downloads' directory gone,
+     * every export failed and the member's activity still said "Data exported"). Its entry is recorded once it is written.
+     */
+    @Test
+    void anExportThatCannotBeWrittenIsNotRecorded() throws Exception {
+        Object directory = org.springframework.test.util.ReflectionTestUtils.getField(downloads, "directory");
+        org.springframework.test.util.ReflectionTestUtils.setField(downloads, "directory",
+                java.nio.file.Path.of("/nonexistent-lanyard-downloads", "gone"));
+        try {
+            for (String path : List.of(API, PAGE_DOWNLOAD)) {
+                HttpResponse<String> failed = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Cookie", ApiClient.COOKIE + "=" + bob.token()).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(failed.statusCode()).as(path).isEqualTo(500);
+            }
+        } finally {
+            org.springframework.test.util.ReflectionTestUtils.setField(downloads, "directory", directory);
+        }
+        assertThat(ownActions(bob)).doesNotContain("account.data-exported");
+
+        assertThat(download(bob, API).statusCode()).isEqualTo(200);
+        assertThat(ownActions(bob)).containsOnlyOnce("account.data-exported");
+    }
+
     @Test
     void theSecurityPageOffersTheDownloadWhichWorksWithTheCookie() throws Exception {
         String page = as(bob, get("/settings/security").accept(MediaType.TEXT_HTML)).getContentAsString();
@@ -395,8 +424,9 @@ class DataExportTest {
         });
         assertThat(as(bob, get("/settings/activity").accept(MediaType.TEXT_HTML)).getContentAsString()).contains("Data exported");
         JsonNode again = export(bob);
+        // An export is recorded once it is written, so its own entry shows in the next one.
         assertThat(list(again.path("activity"))).extracting(e -> e.path("action").asString())
-                .filteredOn("account.data-exported"::equals).hasSize(3);
+                .filteredOn("account.data-exported"::equals).hasSize(2);
     }
 
     @Test

@@ -143,6 +143,32 @@ class DownloadsTest {
         assertThat(downloads.writing()).isZero();
     }
 
+    /** What a download records runs once its file is whole: never for one that failed; if it fails, the download is dropped. */
+    @Test
+    void whatADownloadRecordsRunsOnlyOnceItsFileIsWrittenAndItsFailureDropsTheDownload() throws Exception {
+        Downloads downloads = downloads();
+        AccountId ada = new AccountId("acc_ada");
+        java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
+        StreamingResponseBody fails = out -> {
+            out.write(1);
+            throw new IOException("the disk is full");
+        };
+
+        assertThatThrownBy(() -> downloads.limited(ada, () -> ResponseEntity.ok(fails), recorded::incrementAndGet))
+                .isInstanceOf(UncheckedIOException.class);
+        assertThat(recorded).hasValue(0);
+
+        downloads.limited(ada, () -> ResponseEntity.ok(out -> out.write(1)), recorded::incrementAndGet);
+        assertThat(recorded).hasValue(1);
+
+        Downloads other = downloads();
+        assertThatThrownBy(() -> other.limited(ada, () -> ResponseEntity.ok(out -> out.write(1)), () -> {
+            throw new IllegalStateException("the audit log could not be written");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(other.running(ada)).isZero();
+        assertThat(other.writing()).isZero();
+    }
+
     /** A slot never given back (its response never sent) counts no more after the longest a download may take. */
     @Test
     void aSlotNeverGivenBackCountsNoMoreAfterTheLongestADownloadMayRun() {

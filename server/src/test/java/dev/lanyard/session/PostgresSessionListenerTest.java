@@ -39,7 +39,7 @@ class PostgresSessionListenerTest {
     private final HikariDataSource database = MigratedDatabases.postgres();
     private final MutableClock clock = new MutableClock(TestSessions.T0);
     private final SessionCache cache = new SessionCache(
-            new SessionSettings(null, null, null, 1000, Duration.ofMinutes(1), null, 0, null), clock);
+            new SessionSettings(null, null, null, 1000L, Duration.ofMinutes(1), null, 0, null), clock);
     private SessionBroadcast broadcast;
 
     @AfterEach

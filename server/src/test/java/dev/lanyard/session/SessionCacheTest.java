@@ -31,7 +31,7 @@ class SessionCacheTest {
 
     private final MutableClock clock = new MutableClock(TestSessions.T0);
     private final SessionCache cache = new SessionCache(
-            new SessionSettings(null, null, null, 1000, REFRESH, null, 0, null), clock);
+            new SessionSettings(null, null, null, 1000L, REFRESH, null, 0, null), clock);
     private final Account alice = new Account(new AccountId("acc_cache_test"), new TeamId("team_a"), "alice@example.com", "Alice",
             Role.ADMIN, TestSessions.T0);
     /** What the database holds now: whether the session has ended, and the account's role. Each load reads it afresh. */
@@ -72,7 +72,7 @@ class SessionCacheTest {
 
     @Test
     void newCacheIsNotTrustedUntilTheNodeHearsTheOthers() {
-        SessionCache fresh = new SessionCache(new SessionSettings(null, null, null, 1000, REFRESH, null, 0, null), clock);
+        SessionCache fresh = new SessionCache(new SessionSettings(null, null, null, 1000L, REFRESH, null, 0, null), clock);
 
         fresh.get(HASH, loader);
         fresh.get(HASH, loader);

@@ -1,18 +1,20 @@
 package dev.lanyard.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
 class SessionSettingsTest {
-    private static SessionSettings withBatch(int sweepBatch) {
-        return new SessionSettings(null, null, null, 0, null, null, sweepBatch, null);
+    private static SessionSettings withBatch(Integer sweepBatch) {
+        return new SessionSettings(null, null, null, null, null, null, sweepBatch, null);
     }
 
     @Test
     void unsetBatchIsFiveHundredOnSqliteAndTwoThousandOnPostgres() {
-        assertThat(withBatch(0).batch(false)).isEqualTo(500);
-        assertThat(withBatch(0).batch(true)).isEqualTo(2000);
+        assertThat(withBatch(null).batch(false)).isEqualTo(500);
+        assertThat(withBatch(null).batch(true)).isEqualTo(2000);
+        assertThat(withBatch(0).batch(true)).as("0, as documented, picks the database's own").isEqualTo(2000);
     }
 
     @Test
@@ -22,7 +24,7 @@ class SessionSettingsTest {
     }
 
     @Test
-    void aNegativeBatchCountsAsUnset() {
-        assertThat(withBatch(-5).batch(true)).isEqualTo(2000);
+    void aNegativeBatchIsRefused() {
+        assertThatThrownBy(() -> withBatch(-5)).hasMessageContaining("lanyard.session.sweep-batch");
     }
 }

@@ -29,7 +29,7 @@ class SignalSendTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
     private final SignalDelivery delivery = new SignalDelivery(null, null, null,
-            new SignalSettings(null, null, null, null, 0, TIMEOUT, null, 0), new ReceiverAddresses(List.of(), "http://localhost:8080"),
+            new SignalSettings(null, null, null, null, null, TIMEOUT, null, null), new ReceiverAddresses(List.of(), "http://localhost:8080"),
             JsonMapper.builder().build(), Clock.systemUTC());
     private final AtomicReference<Answer> answer = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
@@ -118,7 +118,7 @@ class SignalSendTest {
 
     @Test
     void aDeployedLanyardSendsNothingToItsOwnMachineNorToANameThatDoesNotResolve() {
-        SignalDelivery deployed = new SignalDelivery(null, null, null, new SignalSettings(null, null, null, null, 0, TIMEOUT, null, 0),
+        SignalDelivery deployed = new SignalDelivery(null, null, null, new SignalSettings(null, null, null, null, null, TIMEOUT, null, null),
                 new ReceiverAddresses(List.of(), "https://lanyard.example.com"), JsonMapper.builder().build(), Clock.systemUTC());
         answer.set(new Answer(202, "", false));
 

@@ -1,0 +1,38 @@
+package dev.lanyard.apps;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Spring's {@code spring.security.oauth2.authorizationserver.issuer}, checked when it is bound, so that a value
+ * Spring Authorization Server would refuse stops the start with Boot's short "failed to bind" report naming it
+ * instead of a long stack trace from deep in the security chain's set-up. {@link AuthorizationServerConfiguration}
+ * takes it, so it is bound before that chain is built. Spring's own settings still come from Boot's properties.
+ *
+ * @param issuer the OpenID Connect issuer: an http or https URL without query or fragment; none (the default): from
+ *               each request
+ */
+@ConfigurationProperties("spring.security.oauth2.authorizationserver")
+record IssuerSetting(String issuer) {
+    IssuerSetting {
+        if (issuer != null && !issuer.isBlank() && !valid(issuer))
+            throw new IllegalArgumentException("spring.security.oauth2.authorizationserver.issuer must be an http or https URL "
+                    + "with a host and no query or fragment (like https://lanyard.example.com), not '" + issuer + "'");
+    }
+
+    /** What Spring Authorization Server checks (a URL, no query, no fragment), and http or https with a host. */
+    private static boolean valid(String issuer) {
+        try {
+            URI uri = new URI(issuer);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) return false;
+            uri.toURL();
+            return uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null;
+        } catch (URISyntaxException | IllegalArgumentException | java.net.MalformedURLException e) {
+            return false;
+        }
+    }
+}
