@@ -79,6 +79,17 @@ public sealed class AccountProblem extends RuntimeException {
         }
     }
 
+    /**
+     * A sign-up's confirmation with another password than the one the sign-up was made with: perhaps someone else
+     * started it for this address (decision 61).
+     */
+    public static final class SignUpPasswordMismatch extends AccountProblem {
+        public SignUpPasswordMismatch() {
+            super("sign-up-password-mismatch", "password", "That is not the password this sign-up was made with. If you did not "
+                    + "sign up from this link yourself, someone else may have started it with your address: ignore it, and sign up again.");
+        }
+    }
+
     /** No such member or invitation in the caller's team (another team's look exactly the same). */
     public static final class NotFound extends AccountProblem {
         public NotFound() {
@@ -152,7 +163,8 @@ public sealed class AccountProblem extends RuntimeException {
         /** As many sign-up mails sent to one address in the last hour as it may be sent (decision 61). */
         static TooManyAttempts signUpMails(int perHour, long retryAfterSeconds) {
             return new TooManyAttempts(retryAfterSeconds, "We already sent " + perHour + " sign-up mails to this address in the last hour. "
-                    + "Use the link in one of them, or try again in " + retryAfterSeconds + " seconds.");
+                    + "If you signed up yourself, use the link of your own sign-up (it asks for your password), or try again in "
+                    + retryAfterSeconds + " seconds.");
         }
 
         /** Too many invitations of people who already have an account, from one address. */

@@ -136,21 +136,37 @@ public class SignUps {
         return new Requested(checked.email(), expires);
     }
 
-    /** The sign-up a link finishes, while the link can still be used. */
+    /**
+     * The sign-up a link finishes, while the link can still be used.
+     *
+     * @throws AccountProblem.EmailTaken the email got an account since (another sign-up's link used first, an invitation
+     *                                   accepted): said to the link's holder only, who has the mailbox
+     */
     public Optional<Waiting> waiting(String token) {
         if (!plausible(token)) return Optional.empty();
-        return signUps.usable(Members.hash(token), clock.instant()).map(s -> new Waiting(s.email(), s.name(), s.teamName()));
+        Optional<SignUpStore.Waiting> signUp = signUps.usable(Members.hash(token), clock.instant());
+        if (signUp.isPresent() && store.taken(signUp.get().email(), signUp.get().email())) throw new AccountProblem.EmailTaken();
+        return signUp.map(s -> new Waiting(s.email(), s.name(), s.teamName()));
     }
 
     /**
-     * Creates the account and team the link's sign-up asked for; the link is used up.
+     * Creates the account and team the link's sign-up asked for, if {@code password} is the one chosen at sign-up; the
+     * link is used up. The password is asked again because anyone may start a sign-up for someone else's address: the
+     * link in the owner's mailbox must not finish one with a password the starter chose. A wrong one leaves the link
+     * as it was.
      *
-     * @throws AccountProblem.SignUpLinkUnusable the link is unknown, expired or used
-     * @throws AccountProblem.EmailTaken         the email got an account since (another sign-up's link, an invitation)
+     * @throws AccountProblem.SignUpLinkUnusable    the link is unknown, expired or used
+     * @throws AccountProblem.SignUpPasswordMismatch the password is not the one this sign-up was made with
+     * @throws AccountProblem.EmailTaken            the email got an account since (another sign-up's link, an invitation)
      */
-    public Account confirm(String token) {
+    public Account confirm(String token, String password) {
         if (!plausible(token)) throw new AccountProblem.SignUpLinkUnusable();
         String tokenHash = Members.hash(token);
+        SignUpStore.Waiting chosen = signUps.usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.SignUpLinkUnusable::new);
+        if (password == null || password.isEmpty() || password.length() > Accounts.MAX_PASSWORD
+                || hasher.check(password, chosen.passwordHash()) == PasswordHasher.Match.NONE) {
+            throw new AccountProblem.SignUpPasswordMismatch();
+        }
         return transactions.execute(tx -> {
             Instant now = clock.instant();
             SignUpStore.Waiting signUp = signUps.usable(tokenHash, now).orElseThrow(AccountProblem.SignUpLinkUnusable::new);

@@ -74,7 +74,9 @@ class AuthApi {
     }
 
     record SignUpConfirmation(@Schema(requiredMode = Schema.RequiredMode.REQUIRED,
-            description = "The token at the end of the mailed link, /signup/confirm/{token}") String token) {
+            description = "The token at the end of the mailed link, /signup/confirm/{token}") String token,
+                              @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                                      description = "The password the sign-up was made with") String password) {
     }
 
     /**
@@ -140,16 +142,20 @@ class AuthApi {
     }
 
     @Operation(operationId = "confirmSignUp",
-            summary = "Finish a sign-up with the token of its mailed link: creates the account and its team, and signs in (sets "
-            + "the session cookie); a session the request carries is ended (an API key is not)")
+            summary = "Finish a sign-up with the token of its mailed link and the password it was made with (anyone may start "
+            + "a sign-up for someone else's address, so the link alone does not finish it): creates the account and its team, "
+            + "and signs in (sets the session cookie); a session the request carries is ended (an API key is not)")
     @ApiResponse(responseCode = "201", description = "Signed up and signed in")
+    @ApiResponse(responseCode = "400", description = "sign-up-password-mismatch: not the password this sign-up was made with; "
+            + "the link still works")
     @ApiResponse(responseCode = "409", description = "The email got an account since the link was mailed")
     @ApiResponse(responseCode = "410", description = "sign-up-link-unusable: the link is unknown, expired (24 hours) or already used")
     @PostMapping("/signup/confirm")
     ResponseEntity<SignedIn> confirmSignUp(@RequestBody SignUpConfirmation body, @AuthenticationPrincipal CurrentSession current,
                                            HttpServletRequest request, HttpServletResponse response) {
         if (body.token() == null || body.token().isBlank()) throw new SessionProblem.InvalidInput("token", "token is required.");
-        return signedUp(signUps.confirm(body.token()), origins.of(request), current, request, response);
+        if (body.password() == null || body.password().isEmpty()) throw new SessionProblem.InvalidInput("password", "password is required.");
+        return signedUp(signUps.confirm(body.token(), body.password()), origins.of(request), current, request, response);
     }
 
     private ResponseEntity<SignedIn> signedUp(Account account, ClientOrigin origin, CurrentSession current,

@@ -143,22 +143,32 @@ class SignInPages {
      */
     @GetMapping("/signup/confirm/{token}")
     String confirmPage(@PathVariable String token, Model model, HttpServletResponse response) {
-        signUps.waiting(token).ifPresentOrElse(waiting -> model.addAttribute("waiting", waiting), () -> {
-            response.setStatus(HttpStatus.GONE.value());
-            model.addAttribute("unusable", new AccountProblem.SignUpLinkUnusable().getMessage());
-        });
         model.addAttribute("token", token);
+        try {
+            signUps.waiting(token).ifPresentOrElse(waiting -> model.addAttribute("waiting", waiting), () -> {
+                response.setStatus(HttpStatus.GONE.value());
+                model.addAttribute("unusable", new AccountProblem.SignUpLinkUnusable().getMessage());
+            });
+        } catch (AccountProblem.EmailTaken taken) {
+            response.setStatus(HttpStatus.CONFLICT.value());
+            model.addAttribute("unusable", taken.getMessage());
+        }
         return "signin/signup-confirm";
     }
 
+    /** Creates the account if the password is the one chosen at sign-up; a wrong one comes back to the page with a message. */
     @PostMapping("/signup/confirm/{token}")
-    String confirm(@PathVariable String token, @AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
-                   HttpServletResponse response, Model model) {
+    String confirm(@PathVariable String token, @RequestParam(defaultValue = "") String password,
+                   @AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
-            Account account = signUps.confirm(token);
+            Account account = signUps.confirm(token, password);
             cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origins.of(request), AppType.WEB, false),
                     Optional.ofNullable(current)));
             return "redirect:/settings/sessions?done=welcome";
+        } catch (AccountProblem.SignUpPasswordMismatch wrong) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", wrong.getMessage());
+            return confirmPage(token, model, response);
         } catch (AccountProblem problem) {
             response.setStatus(problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT.value() : HttpStatus.GONE.value());
             model.addAttribute("unusable", problem.getMessage());

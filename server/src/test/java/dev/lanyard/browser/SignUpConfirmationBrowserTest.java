@@ -45,6 +45,7 @@ class SignUpConfirmationBrowserTest extends BrowserTest {
         assertThat(page.locator("main dl")).containsText("Compilers");
         assertThat(axeViolations(page)).as("confirmation page").isEmpty();
 
+        page.getByLabel("The password you chose when you signed up").fill(PASSWORD);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account and sign in")).click();
         assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
         assertThat(page.locator("article.card.current")).containsText("This device");

@@ -55,8 +55,12 @@ class SignUpConfirmationTest {
     }
 
     private MvcResult confirm(String token) throws Exception {
+        return confirm(token, TestAccounts.PASSWORD);
+    }
+
+    private MvcResult confirm(String token, String password) throws Exception {
         return mvc.perform(post("/api/v1/signup/confirm").with(ApiClient.from(TestAccounts.uniqueAddress()))
-                .contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("token", token)))).andReturn();
+                .contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("token", token, "password", password)))).andReturn();
     }
 
     private int logIn(String email, String password) throws Exception {
@@ -147,15 +151,20 @@ class SignUpConfirmationTest {
         assertThat(ApiClient.setCookie(sent.getResponse())).isEmpty();
 
         String token = linkTo(email);
-        MvcResult confirmed = mvc.perform(post("/signup/confirm/" + token).with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress())))
-                .andReturn();
+        MvcResult wrong = mvc.perform(post("/signup/confirm/" + token).with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress()))
+                .param("password", "not the password of this sign-up")).andReturn();
+        assertThat(wrong.getResponse().getStatus()).isEqualTo(400);
+        assertThat(wrong.getResponse().getContentAsString()).contains("That is not the password this sign-up was made with.")
+                .contains("Create account and sign in");
+        MvcResult confirmed = mvc.perform(post("/signup/confirm/" + token).with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress()))
+                .param("password", TestAccounts.PASSWORD)).andReturn();
         assertThat(confirmed.getResponse().getStatus()).isEqualTo(302);
         assertThat(confirmed.getResponse().getRedirectedUrl()).isEqualTo("/settings/sessions?done=welcome");
         String cookie = ApiClient.sessionCookie(confirmed.getResponse()).orElseThrow();
         MvcResult sessions = mvc.perform(get("/settings/sessions").cookie(new Cookie(ApiClient.COOKIE, cookie))).andReturn();
         assertThat(sessions.getResponse().getStatus()).isEqualTo(200);
 
-        MvcResult used = mvc.perform(post("/signup/confirm/" + token).with(csrf())).andReturn();
+        MvcResult used = mvc.perform(post("/signup/confirm/" + token).with(csrf()).param("password", TestAccounts.PASSWORD)).andReturn();
         assertThat(used.getResponse().getStatus()).isEqualTo(410);
         assertThat(used.getResponse().getContentAsString()).contains("This link has expired or was already used.");
     }
@@ -193,6 +202,28 @@ class SignUpConfirmationTest {
                 .isEqualTo(202);
     }
 
+    /**
+     * Anyone may start a sign-up for someone else's address, with a password of their choosing. The link in the owner's
+     * mailbox must not finish it with that password: it asks for the password the sign-up was made with.
+     */
+    @Test
+    void aSignUpSomeoneElseStartedCannotBeFinishedByTheOwnersLinkWithTheStartersPassword() throws Exception {
+        String victim = TestAccounts.uniqueEmail("victim");
+        signUp(victim, "the attacker's chosen password", TestAccounts.uniqueAddress());
+        String planted = linkTo(victim);
+
+        MvcResult withOwnPassword = confirm(planted, TestAccounts.PASSWORD);
+        assertThat(withOwnPassword.getResponse().getStatus()).isEqualTo(400);
+        assertThat(api.read(withOwnPassword).path("type").asString()).isEqualTo("urn:lanyard:problem:sign-up-password-mismatch");
+        assertThat(logIn(victim, "the attacker's chosen password")).as("no account was made").isEqualTo(401);
+
+        signUp(victim, TestAccounts.PASSWORD, TestAccounts.uniqueAddress());
+        assertThat(confirm(linkTo(victim), TestAccounts.PASSWORD).getResponse().getStatus()).as("the owner's own sign-up").isEqualTo(201);
+        assertThat(logIn(victim, TestAccounts.PASSWORD)).isEqualTo(201);
+        assertThat(confirm(planted, "the attacker's chosen password").getResponse().getStatus()).isEqualTo(409);
+        assertThat(logIn(victim, "the attacker's chosen password")).isEqualTo(401);
+    }
+
     @Test
     void aLinkWorksForADay() throws Exception {
         String email = TestAccounts.uniqueEmail("late");
@@ -213,7 +244,10 @@ class SignUpConfirmationTest {
         String second = linkTo(email);
         assertThat(second).isNotEqualTo(first);
 
-        assertThat(confirm(second).getResponse().getStatus()).isEqualTo(201);
+        assertThat(confirm(second, "a second password, longer").getResponse().getStatus()).isEqualTo(201);
+        assertThat(mvc.perform(get("/signup/confirm/" + first)).andReturn().getResponse().getContentAsString())
+                .as("the other link's page says at once that the email has an account now")
+                .contains("An account with this email already exists.").doesNotContain("Create account and sign in");
         MvcResult late = confirm(first);
         assertThat(late.getResponse().getStatus()).isEqualTo(409);
         assertThat(api.read(late).path("type").asString()).isEqualTo("urn:lanyard:problem:email-taken");
