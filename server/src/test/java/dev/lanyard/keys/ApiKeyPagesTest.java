@@ -111,6 +111,42 @@ class ApiKeyPagesTest {
         assertThat(secret.find()).as("mel's attempts took nothing from ada").isTrue();
     }
 
+    /**
+     * A key made and never used is no active session: its card on the sessions page says "Never used" (as the key's
+     * own page does) beside an idle dot, and has no address to show after its location; the API says it is not
+     * active now either.
+     */
+    @Test
+    void aKeyNeverUsedIsNotActiveNowOnItsCardNorInTheApi() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String[] key = createKey(team, ada, "Nightly");
+
+        String card = keyCard(team, ada, key[1]);
+        assertThat(card).contains(">Never used<").doesNotContain("Active now")
+                .contains("class=\"dot idle\"").doesNotContain("class=\"dot on\"");
+        assertThat(card.replaceAll("\\s+", " ")).as("no separator before a missing address")
+                .contains("Unknown location").doesNotContain("Unknown location</span> ·").doesNotContain("<span class=\"ip\"></span>");
+        var listed = team.read(team.perform(team.as(get("/api/v1/sessions"), ada))).path("items");
+        var unused = java.util.stream.StreamSupport.stream(listed.spliterator(), false)
+                .filter(s -> s.path("id").asString().equals(key[1])).findFirst().orElseThrow();
+        assertThat(unused.path("activeNow").asBoolean()).as("the API's activeNow").isFalse();
+        assertThat(unused.path("activity").path("requests").asLong()).isZero();
+
+        assertThat(currentWith(team, key[0])).isEqualTo(200);
+        String used = keyCard(team, ada, key[1]);
+        assertThat(used).contains("Active now").contains("class=\"dot on\"").doesNotContain("Never used");
+    }
+
+    /** The card of the session {@code id} on {@code member}'s sessions page. */
+    private String keyCard(TeamClient team, Member member, String id) throws Exception {
+        String page = team.perform(team.page(get("/settings/sessions"), member)).getResponse().getContentAsString();
+        int link = page.indexOf("href=\"/settings/api-keys/" + id + "\"");
+        assertThat(link).as("the key's card:\n" + page).isNotNegative();
+        int start = page.lastIndexOf("<article", link);
+        return page.substring(start, page.indexOf("</article>", link));
+    }
+
     /** Creates a key on {@code member}'s page; returns its secret and id. */
     /** On the sessions page a key's card revokes it as a key, and a key is no other session to sign out (walkthrough). */
     @Test
