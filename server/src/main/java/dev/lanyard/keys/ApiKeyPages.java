@@ -39,6 +39,9 @@ class ApiKeyPages {
     static final DateTimeFormatter EXACT = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     static final Map<String, Duration> EXPIRIES = Map.of("7", Duration.ofDays(7), "30", Duration.ofDays(30),
             "90", Duration.ofDays(90), "365", Duration.ofDays(365));
+    /** What a new key's form offers ticked and chosen: reading the sessions, for 30 days. */
+    static final List<String> DEFAULT_SCOPES = List.of(KeyScope.SESSIONS_READ.code());
+    static final String DEFAULT_EXPIRY = "30";
     static final Map<String, String> DONE = Map.of("revoked", "The API key was revoked. Requests made with it are refused from now on.");
 
     private final ApiKeys keys;
@@ -80,6 +83,8 @@ class ApiKeyPages {
     String list(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String cursor,
                 @RequestParam(required = false) String done, Model model) {
         page(current, cursor, model);
+        model.addAttribute("chosenScopes", DEFAULT_SCOPES);
+        model.addAttribute("chosenExpiry", DEFAULT_EXPIRY);
         if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
         return "keys/list";
     }
@@ -104,6 +109,9 @@ class ApiKeyPages {
             page(current, null, model);
             model.addAttribute("error", refused instanceof AccountProblem.InvalidCredentials ? "That password is not right." : refused.getMessage());
             model.addAttribute("proposedName", name);
+            // The form comes back as it was sent: the scopes ticked, the expiry chosen (one not offered: the default).
+            model.addAttribute("chosenScopes", scopes == null ? List.of() : scopes);
+            model.addAttribute("chosenExpiry", expires.isEmpty() || lifetime.isPresent() ? expires : DEFAULT_EXPIRY);
             return "keys/list";
         }
     }

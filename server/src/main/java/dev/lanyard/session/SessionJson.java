@@ -16,7 +16,11 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                    @Schema(allowableValues = {"web", "admin", "mobile", "sync", "api", "oauth"}, description = "Which kind of "
                            + "client holds the session: api for an API key, oauth for an app's grant") String appType,
                    LocationJson location,
-                   String ip, Instant createdAt, Instant lastActiveAt, Instant expiresAt, boolean verified, boolean alerts,
+                   String ip, Instant createdAt,
+                   @Schema(description = "When the session last made a request; for an API key never used "
+                           + "(activity.requests 0), when it was made") Instant lastActiveAt,
+                   Instant expiresAt, boolean verified, boolean alerts,
+                   @Schema(description = "Open and used within the active window (5 minutes unless configured); false for an API key never used")
                    boolean activeNow, ActivityJson activity, @Schema(nullable = true) Instant endedAt, @Schema(nullable = true) String endReason,
                    @Schema(nullable = true) String endedBy, @Schema(nullable = true) String endNote,
                    @Schema(description = "Why the risk assessment found the session suspicious (new device, new country, "

@@ -26,14 +26,28 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         boolean activeNow = activeNow(s, activeWindow, now);
         String ended = s.ending().map(e -> EXACT.format(e.at())).orElse("");
         String duration = s.ending().map(e -> span(Duration.between(s.createdAt(), e.at()))).orElse("");
-        return new SessionView(s, current, activeNow, activeNow ? "Active now" : ago(s.lastActiveAt(), now),
+        String lastActive = neverUsed(s) ? "Never used" : activeNow ? "Active now" : ago(s.lastActiveAt(), now);
+        return new SessionView(s, current, activeNow, lastActive,
                 ClientAddresses.mask(s.ip()), EXACT.format(s.createdAt()), EXACT.format(s.lastActiveAt()), EXACT.format(s.expiresAt()),
                 ended, duration);
     }
 
-    /** Whether the session is open and was used within the active window ("Active now"). */
+    /**
+     * Whether the session is open and was used within the active window ("Active now"). An API key that was never
+     * used is not: its last activity is only the time it was made.
+     */
     public static boolean activeNow(Session s, Duration activeWindow, Instant now) {
-        return s.active() && Duration.between(s.lastActiveAt(), now).compareTo(activeWindow) < 0;
+        return s.active() && !neverUsed(s) && Duration.between(s.lastActiveAt(), now).compareTo(activeWindow) < 0;
+    }
+
+    /** An API key no request has used yet (a sign-in is used by signing in). */
+    static boolean neverUsed(Session s) {
+        return s.apiKey() && s.activity().requests() == 0;
+    }
+
+    /** Whether this is an API key no request has used yet: "Never used", as on the key's own page. */
+    public boolean neverUsed() {
+        return neverUsed(session);
     }
 
     /** "5 minutes ago", "2 hours ago", "yesterday", "3 days ago", "on 4 Jan 2026". */

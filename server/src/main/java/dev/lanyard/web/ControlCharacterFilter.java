@@ -1,6 +1,8 @@
 package dev.lanyard.web;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -12,8 +14,11 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import dev.lanyard.geo.ExternalOrigin;
+import dev.lanyard.geo.ExternalOrigins;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * database (PostgreSQL refuses it with an error, SQLite truncates). The path and the query string
  * are checked as sent (percent-decoded strictly as UTF-8, so an encoded lone surrogate is refused
  * too) and never allow line breaks; form fields may hold tab, CR and LF (a reason can have several
- * lines). The API gets 400 problem+json naming the parameter, a page gets 400 with a message.
+ * lines). The API gets 400 problem+json naming the parameter; a page gets a 400 page that names the
+ * field and leads back to the form (the same-origin {@code Referer}) or to the start. Page forms are refused
+ * here too, not left to each handler: one place keeps a NUL from every query, log line and header.
  *
  * <p>A plain {@link HttpFilter}: Spring Boot registers it for the request dispatch only, as a
  * {@code OncePerRequestFilter} behaves, without its request attributes on every request (decision 41).
@@ -32,10 +39,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
 class ControlCharacterFilter extends HttpFilter {
-    private final JsonMapper json;
+    private static final ErrorPages.Link START = new ErrorPages.Link("/", "Back to the start page");
 
-    ControlCharacterFilter(JsonMapper json) {
+    private final JsonMapper json;
+    private final ExternalOrigins origins;
+
+    ControlCharacterFilter(JsonMapper json, ExternalOrigins origins) {
         this.json = json;
+        this.origins = origins;
     }
 
     @Override
@@ -53,8 +64,36 @@ class ControlCharacterFilter extends HttpFilter {
             Problems.write(response, json, Problems.of(HttpStatus.BAD_REQUEST, "invalid-input", detail, refused));
         } else {
             request.setAttribute(ErrorPages.MESSAGE, path ? "The address of this page contains a control character."
-                    : "A field of the request cannot contain control characters.");
+                    : refused.equals("parameter") ? "A field of the request cannot contain control characters."
+                    : "The field \u201c" + refused + "\u201d cannot contain control characters (invisible characters that copying "
+                    + "and pasting sometimes brings along). Nothing was changed: go back, remove them and send it again.");
+            request.setAttribute(ErrorPages.LINK, back(request));
             response.sendError(HttpStatus.BAD_REQUEST.value());
+        }
+    }
+
+    /**
+     * Where the error page leads: back to the page the form was on when the browser says it was one of Lanyard's own
+     * (its {@code Referer}, sent same-origin only), otherwise to the start, which suits the signed-out too.
+     */
+    private ErrorPages.Link back(HttpServletRequest request) {
+        String referer = request.getHeader(HttpHeaders.REFERER);
+        if (referer == null || referer.length() > 2048) return START;
+        try {
+            URI from = new URI(referer);
+            String path = from.getRawPath();
+            String query = from.getRawQuery();
+            if (from.getScheme() == null || from.getHost() == null || path == null || !path.startsWith("/") || path.startsWith("//")
+                    || badEncoded(path) || (query != null && badEncoded(query))) {
+                return START;
+            }
+            boolean https = from.getScheme().equalsIgnoreCase("https");
+            int port = from.getPort() < 0 ? (https ? 443 : 80) : from.getPort();
+            if (!new ExternalOrigin(from.getScheme(), from.getHost(), port).equals(origins.of(request))) return START;
+            return new ErrorPages.Link(query == null ? path : path + "?" + query,
+                    "POST".equals(request.getMethod()) ? "Back to the form" : "Back to the previous page");
+        } catch (URISyntaxException | IllegalArgumentException unusable) {
+            return START;
         }
     }
 

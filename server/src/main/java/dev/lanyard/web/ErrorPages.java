@@ -23,13 +23,21 @@ import org.springframework.web.servlet.ModelAndView;
 class ErrorPages implements ErrorController {
     /** Request attribute: a message for the error page in place of the status's own. */
     static final String MESSAGE = dev.lanyard.Problem.ERROR_PAGE_MESSAGE;
+    /** Request attribute: a {@link Link} for the error page in place of the way back to the sessions list. */
+    static final String LINK = "lanyard.errorLink";
+    static final Link SESSIONS = new Link("/settings/sessions", "Back to your sessions");
+
+    /** Where the error page leads, and what the link says. */
+    record Link(String href, String label) {
+    }
 
     @RequestMapping(value = "/error", produces = MediaType.TEXT_HTML_VALUE)
     ModelAndView page(HttpServletRequest request, HttpServletResponse response) {
         SecurityHeaders.apply(response);
         HttpStatus status = status(request);
         String message = request.getAttribute(MESSAGE) instanceof String custom ? custom : message(status);
-        ModelAndView view = new ModelAndView("error", Map.of("status", status.value(), "message", message));
+        Link link = request.getAttribute(LINK) instanceof Link given ? given : SESSIONS;
+        ModelAndView view = new ModelAndView("error", Map.of("status", status.value(), "message", message, "link", link));
         view.setStatus(status);
         return view;
     }

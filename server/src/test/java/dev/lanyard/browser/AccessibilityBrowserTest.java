@@ -40,7 +40,8 @@ import org.springframework.test.context.ContextConfiguration;
  * log-in, the sessions list, details, every confirmation, history, activity, the admin pages, the
  * invitation and the error page. No page may have a serious or critical violation, nor be wider than a
  * {@value #PHONE}-pixel screen. And the
- * navigation of an admin (the longest) stays on one line at 1280 px.
+ * navigation of an admin (the longest) stays on one line at 1280 px, and names of 100 letters without a space
+ * (a session's, a key's, a member's) widen no page.
  *
  * <p>With {@code -Dlanyard.a11y.screenshots=true} each page is also saved, full length, under
  * {@code target/a11y-screenshots/}, to look at.
@@ -183,6 +184,102 @@ class AccessibilityBrowserTest extends BrowserTest {
                     .as("middle of %s on %s at %d px, against the first link's", what, path, WIDTH)
                     .isCloseTo(middle(first), org.assertj.core.api.Assertions.within(first.height / 2)));
         }
+    }
+
+    /**
+     * Names are typed by people, up to 100 characters, and may hold no space at all: a session's, an API key's and a
+     * member's such name wraps inside its box. No page is wider than the screen at 1280, 390 or {@value #PHONE} px,
+     * and on the members page the long-named member's role and actions stay beside the name, in view.
+     */
+    @Test
+    void longNamesWithoutSpacesWrapAndWidenNoPage() {
+        String person = "W".repeat(100);
+        Page desk = open(Chromium.MAC_MADRID);
+        String email = signUp(desk, person, "T".repeat(100));
+        logIn(open(Chromium.IPHONE_LONDON), email);
+
+        // The other session, renamed to 100 letters from its details page: on the card, as the title and in the timeline.
+        desk.navigate("/settings/sessions");
+        String details = desk.locator("ul.cards article.card").first()
+                .getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Details of")).getAttribute("href");
+        desk.navigate(details);
+        desk.getByLabel("Session name").fill("S".repeat(100));
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Rename")).click();
+        assertThat(desk.locator("main .alert.success")).hasText("Session renamed.");
+        assertThat(desk.locator(".timeline")).containsText("S".repeat(100));
+
+        // An API key of 100 letters.
+        desk.navigate("/settings/api-keys");
+        desk.locator("#key-name").fill("K".repeat(100));
+        desk.locator("#key-password").fill(TestAccounts.PASSWORD);
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
+        assertThat(desk.locator("h1")).hasText("API key created");
+        desk.navigate("/settings/api-keys");
+        String key = desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("K".repeat(100))).getAttribute("href");
+
+        // A member who joins with 100 letters as their name.
+        desk.navigate("/admin/members");
+        String memberEmail = nextEmail("mel");
+        desk.locator("#invite-email").fill(memberEmail);
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send invitation")).click();
+        assertThat(desk.locator("main .alert.success")).isVisible();
+        desk.navigate("/admin/outbox");
+        Matcher link = INVITE_PATH.matcher(desk.locator("pre.mail").filter(new Locator.FilterOptions().setHasText(INVITE_PATH))
+                .first().textContent());
+        if (!link.find()) fail("no invitation link in the outbox");
+        Page laptop = open(Chromium.WINDOWS_STOCKHOLM);
+        laptop.navigate(link.group());
+        laptop.getByLabel("Your name").fill("M".repeat(100));
+        laptop.getByLabel("Choose a password").fill(PASSWORD);
+        laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join and sign in")).click();
+        assertThat(laptop).hasURL(Pattern.compile("/settings/sessions\\?done=joined$"));
+        desk.navigate("/admin/members");
+        Locator member = desk.locator("tbody tr").filter(new Locator.FilterOptions().setHasText(memberEmail));
+        String memberId = member.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Sessions")).getAttribute("href")
+                .replaceAll(".*/admin/members/([^/]+)/sessions.*", "$1");
+
+        List<String> wide = new ArrayList<>();
+        for (String path : List.of("/settings/sessions", details, "/settings/sessions/sign-out-others", details + "/sign-out",
+                "/settings/api-keys", key, key + "/created", key + "/revoke", "/admin/members", "/admin/sessions",
+                "/admin/members/" + memberId + "/sessions", "/admin/members/" + memberId + "/remove")) {
+            desk.navigate(path);
+            for (int width : new int[]{WIDTH, 390, PHONE}) {
+                desk.setViewportSize(width, HEIGHT);
+                int scrollWidth = ((Number) desk.evaluate("() => document.documentElement.scrollWidth")).intValue();
+                if (scrollWidth > width) wide.add(path + ": " + scrollWidth + " px wide at " + width + " px");
+                if (Boolean.getBoolean("lanyard.a11y.screenshots")) {
+                    desk.screenshot(new Page.ScreenshotOptions().setFullPage(true).setPath(SCREENSHOTS.resolve(
+                            "long-names" + path.replaceAll("[^A-Za-z0-9]+", "-") + "-" + width + ".png")));
+                }
+            }
+            desk.setViewportSize(WIDTH, HEIGHT);
+        }
+        // The long-named member's row keeps its role and actions in view beside the name, at 1280 and 390 px; at 1280
+        // px, so do the team sessions' link and the key's expiry (with seven columns, that table scrolls in its box on
+        // a phone whatever the names).
+        Locator teamRow = desk.locator("tbody tr").filter(new Locator.FilterOptions().setHasText(memberEmail));
+        Locator keyRow = desk.locator("table.keys tbody tr").filter(new Locator.FilterOptions().setHasText("K".repeat(100)));
+        Map<String, List<Locator>> controls = new LinkedHashMap<>();
+        controls.put("/admin/members", List.of(member.locator("select"),
+                member.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Change role")),
+                member.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Sessions")),
+                member.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Remove " + memberEmail))));
+        controls.put("/admin/sessions", List.of(teamRow.getByRole(AriaRole.LINK)));
+        controls.put("/settings/api-keys", List.of(keyRow.locator("td").last()));
+        controls.forEach((path, shown) -> {
+            desk.navigate(path);
+            for (int width : path.equals("/admin/members") ? new int[]{WIDTH, 390} : new int[]{WIDTH}) {
+                desk.setViewportSize(width, HEIGHT);
+                for (Locator control : shown) {
+                    BoundingBox box = control.boundingBox();
+                    if (box.x + box.width > width) {
+                        wide.add(path + ": " + control + " ends at " + Math.round(box.x + box.width) + " px, out of view at " + width + " px");
+                    }
+                }
+            }
+            desk.setViewportSize(WIDTH, HEIGHT);
+        });
+        org.assertj.core.api.Assertions.assertThat(wide).as("pages wider than the screen, controls out of view").isEmpty();
     }
 
     private static double middle(BoundingBox box) {

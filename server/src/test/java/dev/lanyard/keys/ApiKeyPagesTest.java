@@ -5,6 +5,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -109,6 +110,79 @@ class ApiKeyPagesTest {
         assertThat(team.perform(team.form(post("/settings/api-keys/" + id + "/revoke"), mel)).getResponse().getStatus()).isEqualTo(404);
         Matcher secret = SECRET.matcher(landing(team, ada, posted).getContentAsString());
         assertThat(secret.find()).as("mel's attempts took nothing from ada").isTrue();
+    }
+
+    /** The form's input or option for {@code value} as the page renders it. */
+    private static String control(String page, String tag, String value) {
+        Matcher control = Pattern.compile("<" + tag + "[^>]*value=\"" + Pattern.quote(value) + "\"[^>]*>").matcher(page);
+        assertThat(control.find()).as(tag + " " + value + " on the page").isTrue();
+        return control.group();
+    }
+
+    /** A refused create (no name, a wrong password) comes back with the scopes ticked and the expiry chosen as they were sent. */
+    @Test
+    void aRefusedCreateKeepsTheChosenScopesAndExpiry() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String fresh = team.perform(team.page(get("/settings/api-keys"), ada)).getResponse().getContentAsString();
+        assertThat(control(fresh, "input", "sessions:read")).as("a new form offers reading").contains("checked");
+        assertThat(control(fresh, "input", "sessions:write")).doesNotContain("checked");
+        assertThat(control(fresh, "option", "30")).as("and 30 days").contains("selected");
+
+        MockHttpServletResponse noName = team.perform(team.form(post("/settings/api-keys"), ada).param("password", TestAccounts.PASSWORD)
+                .param("scopes", "sessions:write", "admin").param("expires", "365")).getResponse();
+        MockHttpServletResponse wrongPassword = team.perform(team.form(post("/settings/api-keys"), ada).param("password", "not the password")
+                .param("name", "Deploy").param("scopes", "sessions:write", "admin").param("expires", "365")).getResponse();
+        MockHttpServletResponse never = team.perform(team.form(post("/settings/api-keys"), ada).param("password", "not the password")
+                .param("name", "Deploy").param("scopes", "sessions:read").param("expires", "")).getResponse();
+
+        for (MockHttpServletResponse refused : List.of(noName, wrongPassword)) {
+            String page = refused.getContentAsString();
+            assertThat(refused.getStatus()).as(page).isEqualTo(400);
+            assertThat(control(page, "input", "sessions:read")).doesNotContain("checked");
+            assertThat(control(page, "input", "sessions:write")).contains("checked");
+            assertThat(control(page, "input", "admin")).contains("checked");
+            assertThat(control(page, "option", "365")).contains("selected");
+            assertThat(control(page, "option", "30")).doesNotContain("selected");
+        }
+        assertThat(control(never.getContentAsString(), "option", "")).as("\"Never\" stays chosen").contains("selected");
+        assertThat(control(never.getContentAsString(), "option", "30")).doesNotContain("selected");
+    }
+
+    /**
+     * A key made and never used is no active session: its card on the sessions page says "Never used" (as the key's
+     * own page does) beside an idle dot, and has no address to show after its location; the API says it is not
+     * active now either.
+     */
+    @Test
+    void aKeyNeverUsedIsNotActiveNowOnItsCardNorInTheApi() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String[] key = createKey(team, ada, "Nightly");
+
+        String card = keyCard(team, ada, key[1]);
+        assertThat(card).contains(">Never used<").doesNotContain("Active now")
+                .contains("class=\"dot idle\"").doesNotContain("class=\"dot on\"");
+        assertThat(card.replaceAll("\\s+", " ")).as("no separator before a missing address")
+                .contains("Unknown location").doesNotContain("Unknown location</span> ·").doesNotContain("<span class=\"ip\"></span>");
+        var listed = team.read(team.perform(team.as(get("/api/v1/sessions"), ada))).path("items");
+        var unused = java.util.stream.StreamSupport.stream(listed.spliterator(), false)
+                .filter(s -> s.path("id").asString().equals(key[1])).findFirst().orElseThrow();
+        assertThat(unused.path("activeNow").asBoolean()).as("the API's activeNow").isFalse();
+        assertThat(unused.path("activity").path("requests").asLong()).isZero();
+
+        assertThat(currentWith(team, key[0])).isEqualTo(200);
+        String used = keyCard(team, ada, key[1]);
+        assertThat(used).contains("Active now").contains("class=\"dot on\"").doesNotContain("Never used");
+    }
+
+    /** The card of the session {@code id} on {@code member}'s sessions page. */
+    private String keyCard(TeamClient team, Member member, String id) throws Exception {
+        String page = team.perform(team.page(get("/settings/sessions"), member)).getResponse().getContentAsString();
+        int link = page.indexOf("href=\"/settings/api-keys/" + id + "\"");
+        assertThat(link).as("the key's card:\n" + page).isNotNegative();
+        int start = page.lastIndexOf("<article", link);
+        return page.substring(start, page.indexOf("</article>", link));
     }
 
     /** Creates a key on {@code member}'s page; returns its secret and id. */

@@ -95,7 +95,10 @@ class ForcedSignOutTest {
         assertReasonRequired(forceSignOut(mel, Map.of("reason", "")));
         assertReasonRequired(forceSignOut(mel, Map.of("reason", "   \n ")));
         assertReasonRequired(forceSignOut(mel, "{}"));
-        assertReasonRequired(forceSignOut(mel, Map.of("reason", "x".repeat(501))));
+        MvcResult tooLong = forceSignOut(mel, Map.of("reason", "x".repeat(501)));
+        assertReasonRequired(tooLong);
+        assertThat(team.read(tooLong).path("detail").asString()).as("500 is accepted, so not \"under 500\"")
+                .isEqualTo("Use a reason of at most 500 characters.");
 
         MockHttpServletResponse form = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)
                 .param("reason", "  ")).getResponse();

@@ -273,7 +273,46 @@ class StrictInputTest {
                         .header("Cookie", ApiClient.COOKIE + "=" + admin.token()).header("Accept", "text/html").GET().build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(400);
-        assertThat(page.body()).contains("A field of the request cannot contain control characters.");
+        assertThat(page.body()).contains("The field \u201cmember\u201d cannot contain control characters");
+    }
+
+    /** A form sent over real HTTP as a browser sends it, {@code body} already encoded; the page it gets back. */
+    private java.net.http.HttpResponse<String> formOverHttp(String path, String body, String referer, boolean signedIn) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", "text/html").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (referer != null) request.header("Referer", referer);
+        if (signedIn) request.header("Cookie", ApiClient.COOKIE + "=" + admin.token());
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A form field with a control character (a NUL, a bell) is refused before anything reads it, as before; the page
+     * that says so names the field and leads back to the form it came from (or to the start, signed in or not), not to
+     * a sessions list a signed-out person does not have.
+     */
+    @Test
+    void aFormWithAControlCharacterIsRefusedNamingTheFieldWithALinkBackToTheForm() throws Exception {
+        String origin = "http://127.0.0.1:" + port;
+        var signUp = formOverHttp("/signup", "name=A%07da&email=nul%40example.com&password=correct+horse+battery&team=Acme",
+                origin + "/signup", false);
+        assertThat(signUp.statusCode()).isEqualTo(400);
+        assertThat(signUp.body()).contains("The field \u201cname\u201d cannot contain control characters")
+                .contains("<a href=\"/signup\">Back to the form</a>").doesNotContain("Back to your sessions");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE email = 'nul@example.com'").query(Integer.class).single())
+                .as("nothing was made").isZero();
+
+        var keyName = formOverHttp("/settings/api-keys", "name=CI%00deploy&password=x", origin + "/settings/api-keys?cursor=abc", true);
+        assertThat(keyName.statusCode()).isEqualTo(400);
+        assertThat(keyName.body()).contains("The field \u201cname\u201d cannot contain control characters")
+                .contains("<a href=\"/settings/api-keys?cursor=abc\">Back to the form</a>");
+
+        for (String elsewhere : new String[]{"https://evil.example/signup", "http://127.0.0.1:1/signup", "not a URL", null}) {
+            var page = formOverHttp("/signup", "name=A%00da", elsewhere, false);
+            assertThat(page.statusCode()).isEqualTo(400);
+            assertThat(page.body()).as("Referer " + elsewhere).contains("<a href=\"/\">Back to the start page</a>")
+                    .doesNotContain("evil.example").doesNotContain("Back to your sessions");
+        }
     }
 
     // ---- query parameters: once each, with a value

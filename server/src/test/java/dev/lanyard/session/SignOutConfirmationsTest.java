@@ -1,0 +1,67 @@
+package dev.lanyard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.util.Map;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The confirmations before signing sessions out name each session so that a person can tell which it is: a
+ * renamed one by its name and by the device it signed in from, since a name was typed in a signed-in session
+ * (perhaps the very one to end) and proves nothing.
+ */
+@LanyardSpringTest
+class SignOutConfirmationsTest {
+    private static final String FIREFOX_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    Sessions sessions;
+
+    @Test
+    void everyConfirmationNamesARenamedSessionsDeviceBesideItsName() throws Exception {
+        ApiClient api = new ApiClient(mvc, json);
+        Member ada = api.signUp("ada");
+        String address = ApiClient.newAddress();
+        MvcResult laptop = mvc.perform(post("/api/v1/login").with(ApiClient.from(address)).header(HttpHeaders.USER_AGENT, FIREFOX_ON_WINDOWS)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", ada.email(), "password", TestAccounts.PASSWORD)))).andReturn();
+        assertThat(laptop.getResponse().getStatus()).as(laptop.getResponse().getContentAsString()).isEqualTo(201);
+        String id = api.read(laptop).path("session").path("id").asString();
+        MockHttpServletResponse renamed = mvc.perform(patch("/api/v1/sessions/" + id).cookie(ada.cookie()).with(ada.from())
+                .contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("name", "Work laptop")))).andReturn().getResponse();
+        assertThat(renamed.getStatus()).as(renamed.getContentAsString()).isEqualTo(200);
+        Session session = sessions.get(new SessionId(id), new AccountId(ada.accountId()));
+        String device = session.device().description() + " (" + session.device().type().label() + ")";
+        assertThat(device).startsWith("Firefox 133 on Windows");
+
+        for (String path : new String[]{"/settings/sessions/sign-out-others", "/settings/sessions/sign-out-all",
+                "/settings/sessions/" + id + "/sign-out"}) {
+            String page = mvc.perform(get(path).cookie(ada.cookie()).with(ada.from()).accept(MediaType.TEXT_HTML))
+                    .andReturn().getResponse().getContentAsString();
+            int named = page.indexOf("Work laptop");
+            assertThat(named).as(path + ":\n" + page).isNotNegative();
+            String target = page.substring(page.lastIndexOf("<li", named), page.indexOf("</li>", named));
+            assertThat(target).as(path).contains(device);
+        }
+    }
+}
