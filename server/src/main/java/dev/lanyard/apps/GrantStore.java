@@ -15,8 +15,10 @@ interface GrantStore {
     Optional<StoredGrant> find(String id);
 
     /**
-     * The grant holding a token or state with this hash, of the given kind; empty for any kind. An ID token is
-     * its newest or one of its {@link #keepEarlierIdToken earlier} ones (only when asked for that kind).
+     * The grant holding a token or state with this hash, of the given kind; empty: an access or a refresh token, what
+     * introspection (RFC 7662) and revocation (RFC 7009) are given without a type. A code, state or ID token is found
+     * only when asked for by its kind, so none of them is ever introspected as active. An ID token is its newest or one
+     * of its {@link #keepEarlierIdToken earlier} ones.
      */
     Optional<StoredGrant> findByHash(String hash, Optional<Kind> kind);
 
@@ -28,8 +30,11 @@ interface GrantStore {
 
     enum Kind { STATE, CODE, ACCESS, REFRESH, ID_TOKEN }
 
-    /** Notes that a refresh token was exchanged; returns false if it already was. */
-    boolean useRefresh(String hash, String grantId, Instant at);
+    /**
+     * Notes that a refresh token or an authorization code was exchanged, atomically on any database; returns false if it
+     * already was (of two exchanges at once, exactly one gets true).
+     */
+    boolean useUp(String hash, String grantId, Instant at);
 
     /** The grant whose exchanged refresh token had this hash. */
     Optional<String> usedRefresh(String hash);

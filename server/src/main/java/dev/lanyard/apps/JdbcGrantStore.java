@@ -73,8 +73,7 @@ class JdbcGrantStore implements GrantStore {
     public Optional<StoredGrant> findByHash(String hash, Optional<Kind> kind) {
         String where = kind.map(k -> k == Kind.ID_TOKEN
                 ? "id_token_hash = :hash OR id IN (SELECT authorization_id FROM oauth_earlier_id_tokens WHERE token_hash = :hash)"
-                : column(k) + " = :hash").orElse(
-                "state_hash = :hash OR code_hash = :hash OR access_hash = :hash OR refresh_hash = :hash OR id_token_hash = :hash");
+                : column(k) + " = :hash").orElse("access_hash = :hash OR refresh_hash = :hash");
         return jdbc.sql("SELECT " + COLUMNS + " FROM oauth_authorizations WHERE " + where).param("hash", hash)
                 .query((rs, n) -> grant(rs)).optional();
     }
@@ -103,7 +102,7 @@ class JdbcGrantStore implements GrantStore {
     }
 
     @Override
-    public boolean useRefresh(String hash, String grantId, Instant at) {
+    public boolean useUp(String hash, String grantId, Instant at) {
         // ON CONFLICT, not a caught duplicate key: on PostgreSQL a failed statement would end the transaction.
         return jdbc.sql("""
                         INSERT INTO oauth_used_refresh_tokens (token_hash, authorization_id, used_at) VALUES (:hash, :grant, :at)

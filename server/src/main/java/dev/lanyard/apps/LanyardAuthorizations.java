@@ -82,6 +82,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
      * refreshes with one token at once, the second then finds it used.
      */
     private static final String READ_REFRESH_ATTRIBUTE = "lanyard.read-refresh";
+    /** Attribute of a grant read back: the hash of the access token it held when it was read (none before its code is exchanged). */
+    private static final String READ_ACCESS_ATTRIBUTE = "lanyard.read-access";
     private static final String AUTH_TIME = "auth_time";
     private static final Set<String> TIME_CLAIMS = Set.of("iat", "exp", "nbf", "auth_time");
     private static final String ISSUER = "iss";
@@ -164,6 +166,15 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     @Override
     public void save(OAuth2Authorization authorization) {
         Instant now = clock.instant();
+        Optional<String> exchangedCode = exchangedCode(authorization);
+        if (exchangedCode.isPresent() && !store.useUp(exchangedCode.get(), authorization.getId(), now)) {
+            // Two exchanges of one code raced, on one node or two: this is the second. Nothing of it is kept and no session
+            // is started for it. If the first has stored its tokens, the grant ends with them; if not yet, they are the
+            // only tokens of the code.
+            log.warn("An authorization code was exchanged twice at once; ending grant {}", authorization.getId());
+            store.find(authorization.getId()).ifPresent(this::end);
+            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT));
+        }
         Optional<StoredGrant> before = store.find(authorization.getId());
         Optional<String> sessionId = before.flatMap(StoredGrant::sessionId);
         Optional<String> sessionKey = before.flatMap(StoredGrant::sessionKey);
@@ -187,7 +198,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 Optional.ofNullable(state).map(TokenHashes::hash), hashOf(authorization.getToken(OAuth2AuthorizationCode.class)),
                 hashOf(authorization.getAccessToken()), refreshHash, idTokenHash,
                 json.writeValueAsString(body(authorization, browserSession, authTime)), before.map(StoredGrant::createdAt).orElse(now), now);
-        if (oldRefresh.isPresent() && !oldRefresh.equals(refreshHash) && !store.useRefresh(oldRefresh.get(), grant.id(), now)) {
+        if (oldRefresh.isPresent() && !oldRefresh.equals(refreshHash) && !store.useUp(oldRefresh.get(), grant.id(), now)) {
             // Two exchanges of one refresh token raced, on one node or two: this is the second, a replay. Nothing of it
             // is kept, and the grant ends, the first exchange's new tokens with it.
             log.warn("A refresh token was exchanged twice at once; ending grant {} of client {}", grant.id(), grant.clientId());
@@ -205,6 +216,18 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             // Revocation (RFC 7009) or a replayed code: the whole grant ends, on every node, through its session.
             end(grant);
         }
+    }
+
+    /**
+     * The hash of the code this save exchanges for the grant's first tokens: the code is used up and an access token is
+     * there, good, where the grant had none when it was read. Empty for every other save (a replayed code's save has its
+     * tokens invalidated, and ends the grant below).
+     */
+    private static Optional<String> exchangedCode(OAuth2Authorization authorization) {
+        OAuth2Authorization.Token<OAuth2AuthorizationCode> code = authorization.getToken(OAuth2AuthorizationCode.class);
+        boolean exchanged = code != null && code.isInvalidated() && authorization.getAccessToken() != null
+                && !authorization.getAccessToken().isInvalidated() && authorization.getAttribute(READ_ACCESS_ATTRIBUTE) == null;
+        return exchanged ? hashOf(code) : Optional.empty();
     }
 
     private static boolean invalidated(OAuth2Authorization.Token<?> token) {
@@ -391,6 +414,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 .attribute(Principal.class.getName(), new GrantPrincipal(grant.accountId(), Optional.ofNullable(body.browserSession())));
         grant.sessionId().ifPresent(id -> builder.attribute(SESSION_ATTRIBUTE, id));
         grant.refreshHash().ifPresent(h -> builder.attribute(READ_REFRESH_ATTRIBUTE, h));
+        grant.accessHash().ifPresent(h -> builder.attribute(READ_ACCESS_ATTRIBUTE, h));
         if (body.authTime() != null) builder.attribute(AUTH_TIME_ATTRIBUTE, Instant.ofEpochSecond(body.authTime()));
         live.account().ifPresent(account -> builder.attribute(ACCOUNT_ATTRIBUTE, account));
         grant.stateHash().ifPresent(h -> builder.attribute(OAuth2ParameterNames.STATE, value(h, presented)));

@@ -85,8 +85,8 @@ abstract class GrantStoreContract {
 
     @Test
     void aRefreshTokenIsUsedOnlyOnce() {
-        assertThat(store.useRefresh("used_once", "g_used", now)).isTrue();
-        assertThat(store.useRefresh("used_once", "g_used", now)).isFalse();
+        assertThat(store.useUp("used_once", "g_used", now)).isTrue();
+        assertThat(store.useUp("used_once", "g_used", now)).isFalse();
         assertThat(store.usedRefresh("used_once")).contains("g_used");
         assertThat(store.usedRefresh("never_used")).isEmpty();
     }
@@ -146,8 +146,8 @@ abstract class GrantStoreContract {
         store.save(withSession("p_gone", "ses_purged_with_the_history", then));
         store.save(new StoredGrant("p_unfinished", "app_1", "acc_purge", Optional.empty(), Optional.empty(),
                 Optional.of("state_unfinished"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "{}", then, then));
-        store.useRefresh("refresh_of_ended", "p_ended", then);
-        store.useRefresh("refresh_of_live", "p_live", then);
+        store.useUp("refresh_of_ended", "p_ended", then);
+        store.useUp("refresh_of_live", "p_live", then);
         store.keepEarlierIdToken("p_ended", "id_of_ended", then, 20);
         store.keepEarlierIdToken("p_live", "id_of_live", then, 20);
 

@@ -408,6 +408,64 @@ class OAuthFlowTest {
     @Autowired
     org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService authorizations;
 
+    /** As {@link #ofTwoRefreshesWithOneTokenAtOnceTheSecondIsRefusedAndTheGrantEnds}, for one code exchanged twice at once. */
+    @Test
+    void ofTwoExchangesOfOneCodeAtOnceTheSecondIsRefusedAndTheGrantEnds() throws Exception {
+        RelyingApp app = app(register(admin, "Twice", "confidential"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        AuthorizationCode code = app.code(attempt, app.signIn(attempt, cookie(admin)));
+        var type = new org.springframework.security.oauth2.server.authorization.OAuth2TokenType("code");
+        var readByFirst = authorizations.findByToken(code.getValue(), type);
+        var readBySecond = authorizations.findByToken(code.getValue(), type);
+        java.time.Instant now = java.time.Instant.now();
+        java.util.function.Function<org.springframework.security.oauth2.server.authorization.OAuth2Authorization,
+                org.springframework.security.oauth2.server.authorization.OAuth2Authorization> exchanged = read ->
+                org.springframework.security.oauth2.server.authorization.OAuth2Authorization.from(read)
+                        .accessToken(new org.springframework.security.oauth2.core.OAuth2AccessToken(
+                                org.springframework.security.oauth2.core.OAuth2AccessToken.TokenType.BEARER,
+                                "exchanged-" + java.util.UUID.randomUUID(), now, now.plus(java.time.Duration.ofMinutes(5))))
+                        .token(read.getToken(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode.class).getToken(),
+                                metadata -> metadata.put(org.springframework.security.oauth2.server.authorization.OAuth2Authorization.Token.INVALIDATED_METADATA_NAME, true))
+                        .build();
+        var first = exchanged.apply(readByFirst);
+        authorizations.save(first);
+
+        assertThatThrownBy(() -> authorizations.save(exchanged.apply(readBySecond)))
+                .isInstanceOfSatisfying(org.springframework.security.oauth2.core.OAuth2AuthenticationException.class,
+                        refused -> assertThat(refused.getError().getErrorCode()).isEqualTo("invalid_grant"));
+        assertThat(app.active(new com.nimbusds.oauth2.sdk.token.BearerAccessToken(first.getAccessToken().getToken().getTokenValue())))
+                .as("the grant ended: the first exchange's token is inactive too").isFalse();
+    }
+
+    /** RFC 7662 introspects access and refresh tokens: an ID token or a code is no token a resource server may accept. */
+    @Test
+    void anIdTokenOrACodeIsNeverIntrospectedAsActive() throws Exception {
+        JsonNode registered = register(admin, "Resource", "confidential");
+        RelyingApp app = app(registered);
+        String clientId = registered.path("app").path("clientId").asString();
+        String secret = registered.path("clientSecret").asString();
+        OIDCTokenResponse tokens = signIn(app, admin);
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        AuthorizationCode unexchanged = app.code(attempt, app.signIn(attempt, cookie(admin)));
+        java.util.function.BiFunction<String, String, String> introspected = (token, hint) -> {
+            try {
+                var request = post("/oauth2/introspect").header("Authorization", basic(clientId, secret))
+                        .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("token", token);
+                if (hint != null) request.param("token_type_hint", hint);
+                return mvc.perform(request).andReturn().getResponse().getContentAsString();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        assertThat(introspected.apply(tokens.getOIDCTokens().getAccessToken().getValue(), null)).contains("\"active\":true");
+        for (String hint : java.util.Arrays.asList(null, "id_token", "access_token", "refresh_token", "code")) {
+            assertThat(introspected.apply(tokens.getOIDCTokens().getIDTokenString(), hint)).as("ID token, hint " + hint)
+                    .isEqualTo("{\"active\":false}");
+            assertThat(introspected.apply(unexchanged.getValue(), hint)).as("code, hint " + hint).isEqualTo("{\"active\":false}");
+        }
+    }
+
     /**
      * Two refreshes with one refresh token at once (on one node or two): both read the grant before either saved it.
      * The second to save is a replay: refused, and the grant ends. Played here at the authorization service, where the
