@@ -36,6 +36,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.OAuth2Token;
 import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
@@ -194,6 +195,7 @@ class AuthorizationServerConfiguration {
                                                     .andThen(sameTeam(apps, secondFactor)).andThen(SignInAgain.silently(sessions, clock)));
                                             p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
                                         })))
+                        .authorizationServerMetadataEndpoint(m -> m.authorizationServerMetadataCustomizer(AuthorizationServerConfiguration::supported))
                         .tokenIntrospectionEndpoint(i -> i.introspectionResponseHandler(introspected)
                                 // Answers about a token only to the apps of its app's team, also through the shortcut.
                                 .authenticationProviders(providers -> providers.replaceAll(provider ->
@@ -210,7 +212,7 @@ class AuthorizationServerConfiguration {
                                         })))
                         .oidc(o -> o
                                 // OpenID Connect Back-Channel Logout 1.0: logout tokens (with sid) go out through the signals module.
-                                .providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(c -> c
+                                .providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(c -> supported(c)
                                         // Every scope an app may be allowed, where Spring names openid alone.
                                         .scopes(scopes -> {
                                             scopes.clear();
@@ -280,6 +282,48 @@ class AuthorizationServerConfiguration {
     }
 
     /** An introspection request: {@code POST} to the configured endpoint. */
+    /**
+     * Discovery (both documents: OpenID Connect's and RFC 8414's) names only what a Lanyard app can use: Spring lists
+     * every client authentication and grant it knows, DPoP and certificate-bound tokens, and a library that picks from
+     * discovery would choose one Lanyard refuses (private_key_jwt: invalid_client) or believe its tokens sender-constrained.
+     * Apps authenticate with their secret (basic or post), or, public, with none at the token endpoint (PKCE); they use
+     * codes, refresh tokens and, for Shared Signals receivers, client credentials.
+     */
+    static org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder supported(
+            org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder metadata) {
+        return metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.SECRET)
+                .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED);
+    }
+
+    /** {@link #supported(org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder)} for RFC 8414's document. */
+    static void supported(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata.Builder metadata) {
+        metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.SECRET)
+                .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED);
+    }
+
+    /** What discovery's lists become (the two builders share no public type to write it once against). */
+    private static final class Supported {
+        static final List<String> SECRETS = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(),
+                ClientAuthenticationMethod.CLIENT_SECRET_POST.getValue());
+        static final java.util.function.Consumer<List<String>> SECRET = replacedBy(SECRETS);
+        static final java.util.function.Consumer<List<String>> TOKEN_AUTHENTICATION = replacedBy(java.util.stream.Stream.concat(
+                SECRETS.stream(), java.util.stream.Stream.of(ClientAuthenticationMethod.NONE.getValue())).toList());
+        static final java.util.function.Consumer<List<String>> GRANTS = replacedBy(List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
+                AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
+        static final java.util.function.Consumer<java.util.Map<String, Object>> NOT_OFFERED = claims -> {
+            claims.remove("tls_client_certificate_bound_access_tokens");
+            claims.remove("dpop_signing_alg_values_supported");
+            claims.remove("device_authorization_endpoint");
+        };
+
+        private static java.util.function.Consumer<List<String>> replacedBy(List<String> values) {
+            return list -> {
+                list.clear();
+                list.addAll(values);
+            };
+        }
+    }
+
     private static RequestMatcher introspection(AuthorizationServerSettings settings) {
         return PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, settings.getTokenIntrospectionEndpoint());
     }

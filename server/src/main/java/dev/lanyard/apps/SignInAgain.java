@@ -102,11 +102,16 @@ final class SignInAgain implements Filter {
         };
     }
 
-    /** Whether the session signed in more than {@code maxAge} seconds ago; a missing or malformed max_age asks nothing. */
+    /**
+     * Whether the session signed in more than {@code maxAge} seconds ago; {@code 0} is always (OpenID Connect Core: as
+     * {@code prompt=login}, even in the first second after a sign-in). A missing or malformed max_age asks nothing.
+     */
     boolean tooOld(CurrentSession member, String maxAge) {
         if (maxAge == null || maxAge.isEmpty() || maxAge.length() > 12 || !maxAge.chars().allMatch(Character::isDigit)) return false;
+        long seconds = Long.parseLong(maxAge);
+        if (seconds == 0) return true;
         Instant signedIn = sessions.get(member.id(), member.account().id()).createdAt();
-        return Duration.between(signedIn, clock.instant()).getSeconds() > Long.parseLong(maxAge);
+        return Duration.between(signedIn, clock.instant()).compareTo(Duration.ofSeconds(seconds)) > 0;
     }
 
     private static List<String> prompts(String prompt) {

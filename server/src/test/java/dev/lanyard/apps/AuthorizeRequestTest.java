@@ -217,4 +217,35 @@ class AuthorizeRequestTest {
         URI signedIn = RelyingApp.location(app.browse(URI.create(recent.uri() + "&prompt=none&max_age=3600"), TeamApps.cookie(admin)));
         assertThat(RelyingApp.query(signedIn)).containsKey("code");
     }
+
+    /** OpenID Connect Core: max_age=0 is prompt=login, also in the first second after a sign-in (the clock here stands still). */
+    @Test
+    void maxAgeZeroAsksForASignInEvenRightAfterOne() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Ledger"));
+        TeamApps.signIn(app, admin, "openid");
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        URI landed = RelyingApp.location(app.browse(URI.create(attempt.uri() + "&prompt=none&max_age=0"), TeamApps.cookie(admin)));
+        assertThat(RelyingApp.query(landed).get("error")).as(landed.toString()).containsExactly("login_required");
+        URI again = RelyingApp.location(app.browse(URI.create(app.authorizeRequest("openid").uri() + "&max_age=0"), TeamApps.cookie(admin)));
+        assertThat(again.getPath()).isEqualTo("/login");
+        assertThat(RelyingApp.query(again)).containsKey("again");
+    }
+
+    /** Discovery names only what a Lanyard app can use (both documents). */
+    @Test
+    void discoveryNamesOnlyWhatAnAppCanUse() throws Exception {
+        for (String path : List.of("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")) {
+            var document = json.readTree(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))).body());
+            assertThat(document.path("token_endpoint_auth_methods_supported").valueStream().map(n -> n.asString()).toList()).as(path)
+                    .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "none");
+            assertThat(document.path("introspection_endpoint_auth_methods_supported").valueStream().map(n -> n.asString()).toList()).as(path)
+                    .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post");
+            assertThat(document.path("revocation_endpoint_auth_methods_supported").valueStream().map(n -> n.asString()).toList()).as(path)
+                    .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post");
+            assertThat(document.path("grant_types_supported").valueStream().map(n -> n.asString()).toList()).as(path)
+                    .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials");
+            assertThat(document.has("tls_client_certificate_bound_access_tokens")).as(path).isFalse();
+            assertThat(document.has("dpop_signing_alg_values_supported")).as(path).isFalse();
+        }
+    }
 }
