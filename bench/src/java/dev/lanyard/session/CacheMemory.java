@@ -47,7 +47,7 @@ public final class CacheMemory {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
-        SessionCache cache = new SessionCache(new SessionSettings(null, null, null, n, Duration.ofHours(1), null, 0, null), clock);
+        SessionCache cache = new SessionCache(new SessionSettings(null, null, null, (long) n, Duration.ofHours(1), null, 0, null), clock);
         cache.trust(true);
 
         // Everything but the cache's contents is made before the first histogram.
