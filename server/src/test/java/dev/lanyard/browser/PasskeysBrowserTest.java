@@ -68,13 +68,7 @@ class PasskeysBrowserTest extends BrowserTest {
             String authenticatorId = devtools.send("WebAuthn.addVirtualAuthenticator", add).get("authenticatorId").getAsString();
 
             String email = "passkey-" + System.nanoTime() + "@example.com";
-            page.navigate("/signup");
-            page.getByLabel("Your name").fill("Grace Hopper");
-            page.getByLabel("Email").fill(email);
-            page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
-            page.getByLabel("Team name").fill("Compilers");
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
-            assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+            signUp(page, "Grace Hopper", email, "Compilers");
             assertThat(verified(page)).as("a password alone does not verify a session").isFalse();
 
             page.navigate("/settings/security");

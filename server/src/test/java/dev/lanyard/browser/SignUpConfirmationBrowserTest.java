@@ -27,12 +27,7 @@ class SignUpConfirmationBrowserTest extends BrowserTest {
     void aNewcomerConfirmsTheirEmailFromTheMailedLinkAndIsSignedIn() {
         Page page = open(Chromium.MAC_MADRID);
         String email = nextEmail("confirm");
-        page.navigate("/signup");
-        page.getByLabel("Your name").fill("Grace Hopper");
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
-        page.getByLabel("Team name").fill("Compilers");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        submitSignUp(page, "Grace Hopper", email, "Compilers");
 
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Check your email"))).isVisible();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText(email);
