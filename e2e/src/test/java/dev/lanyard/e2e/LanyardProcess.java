@@ -69,7 +69,9 @@ final class LanyardProcess implements AutoCloseable {
                 "--lanyard.signals.retry-interval=500ms", "--lanyard.signals.first-retry=500ms",
                 "--lanyard.signals.max-retry-delay=2s", "--lanyard.signals.poll-wait=1s",
                 "--lanyard.session.sweep-interval=1s", "--lanyard.session.flush-interval=1s",
-                "--spring.jmx.enabled=false"));
+                "--spring.jmx.enabled=false",
+                // Structured logs, as an operator who ships them turns them on (README, "Logs"): the test reads them back.
+                "--logging.structured.format.console=ecs"));
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("lanyard.log").toFile()).start();
         LanyardProcess lanyard = new LanyardProcess(dir, process, port);
@@ -112,6 +114,11 @@ final class LanyardProcess implements AutoCloseable {
             sleep(250);
         }
         throw new IllegalStateException("Lanyard did not become ready within 5 minutes:\n" + logTail());
+    }
+
+    /** Every line Lanyard has written so far. */
+    List<String> logLines() throws IOException {
+        return Files.readAllLines(dir.resolve("lanyard.log"));
     }
 
     String logTail() {

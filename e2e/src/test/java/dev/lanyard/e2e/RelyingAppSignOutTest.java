@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Issue 11, end to end: Lanyard's packaged jar in its own process, the example relying app (on
@@ -55,6 +56,7 @@ class RelyingAppSignOutTest {
     private Browser browser;
     private String admin;
     private String memberId;
+    private String invitationLink;
 
     @BeforeAll
     void start() throws Exception {
@@ -78,6 +80,7 @@ class RelyingAppSignOutTest {
         String mail = lanyard.mailTo(MEMBER).orElseThrow(() -> new AssertionError("no invitation mail to " + MEMBER));
         Matcher link = Pattern.compile(Pattern.quote(lanyard.base) + "/invite/[A-Za-z0-9_\\-]+").matcher(mail);
         assertTrue(link.find(), "invitation link in: " + mail);
+        invitationLink = link.group();
         try (BrowserContext context = newContext()) {
             Page page = context.newPage();
             page.navigate(link.group());
@@ -96,6 +99,28 @@ class RelyingAppSignOutTest {
         if (browser != null) browser.close();
         if (playwright != null) playwright.close();
         if (lanyard != null) lanyard.close();
+    }
+
+    /**
+     * PRODUCT.md D3, structured logs: with Spring Boot's ECS format every line is one JSON object naming the service, and
+     * none holds a secret this run handled (the password, a bearer token, an invitation link's token).
+     */
+    @Test
+    void theLogIsOneJsonObjectPerLineAndHoldsNoSecret() throws Exception {
+        List<String> lines = lanyard.logLines();
+        assertTrue(lines.size() > 10, "Lanyard logged its start: " + lines.size() + " lines");
+        JsonMapper json = JsonMapper.builder().build();
+        for (String line : lines) {
+            JsonNode entry = json.readTree(line);
+            assertTrue(entry.isObject() && entry.has("@timestamp") && entry.path("log").has("level") && entry.has("message"),
+                    "an ECS entry: " + line);
+            assertEquals("lanyard", entry.path("service").path("name").asString(), line);
+        }
+        String log = String.join("\n", lines);
+        String inviteToken = invitationLink.substring(invitationLink.lastIndexOf('/') + 1);
+        for (String secret : List.of(PASSWORD, admin, inviteToken)) {
+            assertFalse(log.contains(secret), "a secret of the run is in the log");
+        }
     }
 
     @Test
