@@ -158,14 +158,20 @@ public class SignUps {
      * @throws AccountProblem.SignUpLinkUnusable    the link is unknown, expired or used
      * @throws AccountProblem.SignUpPasswordMismatch the password is not the one this sign-up was made with
      * @throws AccountProblem.EmailTaken            the email got an account since (another sign-up's link, an invitation)
+     * @throws AccountProblem.TooManyAttempts       too many wrong passwords or sign-ups from this address lately
      */
-    public Account confirm(String token, String password) {
+    public Account confirm(String token, String password, String address) {
         if (!plausible(token)) throw new AccountProblem.SignUpLinkUnusable();
         String tokenHash = Members.hash(token);
         SignUpStore.Waiting chosen = signUps.usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.SignUpLinkUnusable::new);
-        if (password == null || password.isEmpty() || password.length() > Accounts.MAX_PASSWORD
-                || hasher.check(password, chosen.passwordHash()) == PasswordHasher.Match.NONE) {
-            throw new AccountProblem.SignUpPasswordMismatch();
+        // Each check costs a password hash: wrong ones count under the address's sign-up budget, as sign-ups do.
+        try (LoginThrottle.Attempt attempt = throttle.begin(LoginThrottle.What.SIGN_UP, address)) {
+            if (password == null || password.isEmpty() || password.length() > Accounts.MAX_PASSWORD
+                    || hasher.check(password, chosen.passwordHash()) == PasswordHasher.Match.NONE) {
+                attempt.failed();
+                throw new AccountProblem.SignUpPasswordMismatch();
+            }
+            attempt.passed();
         }
         return transactions.execute(tx -> {
             Instant now = clock.instant();

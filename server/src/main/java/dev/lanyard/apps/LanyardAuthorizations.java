@@ -84,6 +84,11 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     private static final String READ_REFRESH_ATTRIBUTE = "lanyard.read-refresh";
     /** Attribute of a grant read back: the hash of the access token it held when it was read (none before its code is exchanged). */
     private static final String READ_ACCESS_ATTRIBUTE = "lanyard.read-access";
+    /**
+     * What a used code's hash is noted under among used tokens: never the hash of a presented refresh token, so a used
+     * code presented as a refresh token (or to introspection) is only unknown.
+     */
+    private static final String USED_CODE = "code:";
     private static final String AUTH_TIME = "auth_time";
     private static final Set<String> TIME_CLAIMS = Set.of("iat", "exp", "nbf", "auth_time");
     private static final String ISSUER = "iss";
@@ -167,7 +172,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     public void save(OAuth2Authorization authorization) {
         Instant now = clock.instant();
         Optional<String> exchangedCode = exchangedCode(authorization);
-        if (exchangedCode.isPresent() && !store.useUp(exchangedCode.get(), authorization.getId(), now)) {
+        if (exchangedCode.isPresent() && !store.useUp(USED_CODE + exchangedCode.get(), authorization.getId(), now)) {
             // Two exchanges of one code raced, on one node or two: this is the second. Nothing of it is kept and no session
             // is started for it. If the first has stored its tokens, the grant ends with them; if not yet, they are the
             // only tokens of the code.
@@ -324,8 +329,11 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         Optional<Read> found = (kind.isEmpty() || kind.get() == GrantStore.Kind.ACCESS) && nodes.trusted()
                 ? Optional.ofNullable(byAccessHash.getIfPresent(hash)) : Optional.empty();
         if (found.isEmpty()) found = store.findByHash(hash, kind).map(this::read);
-        if (found.isEmpty() && (kind.isEmpty() || kind.get() == GrantStore.Kind.REFRESH)) {
-            store.usedRefresh(hash).flatMap(store::find).ifPresent(replayed -> {
+        if (found.isEmpty() && kind.isPresent() && kind.get() == GrantStore.Kind.REFRESH) {
+            // A refresh token exchanged before, presented again to be exchanged by the grant's own client: a replay
+            // (RFC 9700 4.14.2), and the grant ends. Presented by another client, or to introspection or revocation
+            // (which ask without a type), it is only unknown: else anyone who saw it could end someone else's grant.
+            store.usedRefresh(hash).flatMap(store::find).filter(replayed -> presentedByItsClient(replayed)).ifPresent(replayed -> {
                 log.warn("A refresh token was presented again; ending grant {} of client {}", replayed.id(), replayed.clientId());
                 end(replayed);
             });
@@ -333,6 +341,14 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         }
         boolean idToken = kind.isPresent() && kind.get() == GrantStore.Kind.ID_TOKEN;
         return found.flatMap(this::alive).map(live -> authorization(live, Optional.of(new Presented(token, hash, idToken)))).orElse(null);
+    }
+
+    /** Whether the request is made by the grant's own client, as the token endpoint authenticated it. */
+    private static boolean presentedByItsClient(StoredGrant grant) {
+        return org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication()
+                instanceof org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken client
+                && client.isAuthenticated() && client.getRegisteredClient() != null
+                && client.getRegisteredClient().getId().equals(grant.clientId());
     }
 
     private static Optional<GrantStore.Kind> kind(OAuth2TokenType type) {

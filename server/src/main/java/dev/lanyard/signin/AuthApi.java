@@ -150,12 +150,14 @@ class AuthApi {
             + "the link still works")
     @ApiResponse(responseCode = "409", description = "The email got an account since the link was mailed")
     @ApiResponse(responseCode = "410", description = "sign-up-link-unusable: the link is unknown, expired (24 hours) or already used")
+    @ApiResponse(responseCode = "429", description = "Too many wrong passwords or sign-ups from this address: try again later")
     @PostMapping("/signup/confirm")
     ResponseEntity<SignedIn> confirmSignUp(@RequestBody SignUpConfirmation body, @AuthenticationPrincipal CurrentSession current,
                                            HttpServletRequest request, HttpServletResponse response) {
         if (body.token() == null || body.token().isBlank()) throw new SessionProblem.InvalidInput("token", "token is required.");
         if (body.password() == null || body.password().isEmpty()) throw new SessionProblem.InvalidInput("password", "password is required.");
-        return signedUp(signUps.confirm(body.token(), body.password()), origins.of(request), current, request, response);
+        ClientOrigin origin = origins.of(request);
+        return signedUp(signUps.confirm(body.token(), body.password(), origin.ip()), origin, current, request, response);
     }
 
     private ResponseEntity<SignedIn> signedUp(Account account, ClientOrigin origin, CurrentSession current,

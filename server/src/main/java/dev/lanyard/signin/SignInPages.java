@@ -161,12 +161,12 @@ class SignInPages {
     String confirm(@PathVariable String token, @RequestParam(defaultValue = "") String password,
                    @AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
-            Account account = signUps.confirm(token, password);
+            Account account = signUps.confirm(token, password, origins.of(request).ip());
             cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origins.of(request), AppType.WEB, false),
                     Optional.ofNullable(current)));
             return "redirect:/settings/sessions?done=welcome";
-        } catch (AccountProblem.SignUpPasswordMismatch wrong) {
-            response.setStatus(HttpStatus.BAD_REQUEST.value());
+        } catch (AccountProblem.SignUpPasswordMismatch | AccountProblem.TooManyAttempts wrong) {
+            Throttled.status(response, wrong, HttpStatus.BAD_REQUEST);
             model.addAttribute("error", wrong.getMessage());
             return confirmPage(token, model, response);
         } catch (AccountProblem problem) {

@@ -437,6 +437,36 @@ class OAuthFlowTest {
                 .as("the grant ended: the first exchange's token is inactive too").isFalse();
     }
 
+    /**
+     * A used code or refresh token ends its grant only when the grant's own client presents it to be exchanged again:
+     * shown to introspection, revocation, or another team's client (codes sit in redirect URLs and logs), it is only unknown.
+     */
+    @Test
+    void aUsedCodeOrRefreshTokenShownToAnyoneButItsClientsExchangeEndsNothing() throws Exception {
+        RelyingApp app = app(register(admin, "Owner", "confidential"));
+        RelyingApp.Attempt attempt = app.authorizeRequest(OFFLINE);
+        AuthorizationCode code = app.code(attempt, app.signIn(attempt, cookie(admin)));
+        OIDCTokenResponse tokens = app.exchange(attempt, code);
+        RefreshToken used = tokens.getOIDCTokens().getRefreshToken();
+        TokenResponse rotated = app.refresh(used);
+        assertThat(rotated.indicatesSuccess()).isTrue();
+        RefreshToken current = rotated.toSuccessResponse().getTokens().getRefreshToken();
+        AccessToken access = rotated.toSuccessResponse().getTokens().getAccessToken();
+        RelyingApp stranger = app(register(api.signUp("stranger"), "Stranger", "confidential"));
+
+        assertThat(stranger.active(new com.nimbusds.oauth2.sdk.token.TypelessAccessToken(code.getValue()))).isFalse();
+        assertThat(stranger.active(used)).isFalse();
+        assertThat(app.active(used)).as("its own client's introspection").isFalse();
+        assertThat(stranger.refresh(used).indicatesSuccess()).isFalse();
+        assertThat(stranger.refresh(new RefreshToken(code.getValue())).indicatesSuccess()).isFalse();
+        assertThat(app.refresh(new RefreshToken(code.getValue())).indicatesSuccess()).as("a code is no refresh token").isFalse();
+        stranger.revoke(used);
+        stranger.revoke(new com.nimbusds.oauth2.sdk.token.TypelessAccessToken(code.getValue()));
+
+        assertThat(app.active(access)).as("the grant lives").isTrue();
+        assertThat(app.refresh(current).indicatesSuccess()).isTrue();
+    }
+
     /** RFC 7662 introspects access and refresh tokens: an ID token or a code is no token a resource server may accept. */
     @Test
     void anIdTokenOrACodeIsNeverIntrospectedAsActive() throws Exception {

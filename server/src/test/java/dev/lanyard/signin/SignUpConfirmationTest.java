@@ -224,6 +224,29 @@ class SignUpConfirmationTest {
         assertThat(logIn(victim, "the attacker's chosen password")).isEqualTo(401);
     }
 
+    /** Each password checked costs a hash: wrong ones count under the address's sign-up budget. */
+    @Test
+    void wrongPasswordsOnALinkAreThrottledPerAddress() throws Exception {
+        String email = TestAccounts.uniqueEmail("typo");
+        signUp(email, TestAccounts.PASSWORD, TestAccounts.uniqueAddress());
+        String token = linkTo(email);
+        String address = TestAccounts.uniqueAddress();
+        java.util.function.Function<String, MvcResult> from = password -> {
+            try {
+                return mvc.perform(post("/api/v1/signup/confirm").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                        .content(api.write(Map.of("token", token, "password", password)))).andReturn();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        for (int i = 0; i < 5; i++) assertThat(from.apply("wrong password " + i).getResponse().getStatus()).isEqualTo(400);
+
+        MvcResult throttled = from.apply(TestAccounts.PASSWORD);
+        assertThat(throttled.getResponse().getStatus()).isEqualTo(429);
+        assertThat(throttled.getResponse().getHeader("Retry-After")).isNotEmpty();
+        assertThat(confirm(token).getResponse().getStatus()).as("from another address").isEqualTo(201);
+    }
+
     @Test
     void aLinkWorksForADay() throws Exception {
         String email = TestAccounts.uniqueEmail("late");
