@@ -192,7 +192,8 @@ class AuthorizationServerConfiguration {
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
                                             p.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
-                                                    .andThen(sameTeam(apps, secondFactor)).andThen(SignInAgain.silently(sessions, clock)));
+                                                    .andThen(sameTeam(apps, secondFactor)).andThen(SignInAgain.maxAgeChecked())
+                                                    .andThen(SignInAgain.silently(sessions, clock)));
                                             p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
                                         })))
                         .authorizationServerMetadataEndpoint(m -> m.authorizationServerMetadataCustomizer(AuthorizationServerConfiguration::supported))

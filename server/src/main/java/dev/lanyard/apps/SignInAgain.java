@@ -86,6 +86,25 @@ final class SignInAgain implements Filter {
      * {@code max_age}, is answered {@code login_required} at the app's redirect URI (after Spring checked
      * it). Spring would send a browser not signed in to the sign-in page all the same.
      */
+    /**
+     * The validator step for {@code max_age}: OpenID Connect Core has it a non-negative number of seconds. Anything else
+     * is answered {@code invalid_request} at the app's redirect URI (after Spring checked it), not left unasked.
+     */
+    static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> maxAgeChecked() {
+        return context -> {
+            OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+            Object maxAge = request.getAdditionalParameters().get(MAX_AGE);
+            if (maxAge != null && !(maxAge instanceof String text && wellFormed(text))) {
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error("invalid_request",
+                        "max_age must be a whole number of seconds, 0 or more.", null), request);
+            }
+        };
+    }
+
+    private static boolean wellFormed(String maxAge) {
+        return !maxAge.isEmpty() && maxAge.length() <= 12 && maxAge.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
     static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> silently(Sessions sessions, Clock clock) {
         SignInAgain check = new SignInAgain(request -> false, sessions, clock);
         return context -> {
@@ -104,10 +123,11 @@ final class SignInAgain implements Filter {
 
     /**
      * Whether the session signed in more than {@code maxAge} seconds ago; {@code 0} is always (OpenID Connect Core: as
-     * {@code prompt=login}, even in the first second after a sign-in). A missing or malformed max_age asks nothing.
+     * {@code prompt=login}, even in the first second after a sign-in). A missing or malformed max_age asks nothing here
+     * ({@link #maxAgeChecked} refuses a malformed one).
      */
     boolean tooOld(CurrentSession member, String maxAge) {
-        if (maxAge == null || maxAge.isEmpty() || maxAge.length() > 12 || !maxAge.chars().allMatch(Character::isDigit)) return false;
+        if (maxAge == null || !wellFormed(maxAge)) return false;
         long seconds = Long.parseLong(maxAge);
         if (seconds == 0) return true;
         Instant signedIn = sessions.get(member.id(), member.account().id()).createdAt();

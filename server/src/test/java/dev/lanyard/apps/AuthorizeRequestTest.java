@@ -231,6 +231,18 @@ class AuthorizeRequestTest {
         assertThat(RelyingApp.query(again)).containsKey("again");
     }
 
+    @Test
+    void aMalformedMaxAgeIsAnInvalidRequest() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Almanac"));
+        TeamApps.signIn(app, admin, "openid");
+        for (String maxAge : List.of("-1", "abc", "1.5", "")) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            URI landed = RelyingApp.location(app.browse(URI.create(attempt.uri() + "&max_age=" + maxAge), TeamApps.cookie(admin)));
+            assertThat(landed.toString()).as(maxAge).startsWith(OAuthFlowTest.REDIRECT);
+            assertThat(RelyingApp.query(landed).get("error")).as(maxAge).containsExactly("invalid_request");
+        }
+    }
+
     /** Discovery names only what a Lanyard app can use (both documents). */
     @Test
     void discoveryNamesOnlyWhatAnAppCanUse() throws Exception {
