@@ -87,22 +87,29 @@ public class SignUps {
             throw AccountProblem.TooManyAttempts.signUpsFromAddress(tooMany.retryAfterSeconds());
         }
         try (attempt) {
+            // Each sign-up sends a mail, or is refused for the mails already sent: each counts, so that neither is free.
+            attempt.failed();
+            // Before the hash, so a refused one costs none; it answers alike whether or not the email has an account.
+            requireRoomForMail(checked.email(), clock.instant());
             // Hashed whether or not the email is free, so both answers take the same time.
             String hash = hasher.hash(request.password());
-            Requested requested = transactions.execute(tx -> record(checked, request, hash));
-            attempt.failed(); // each sign-up sends a mail, so each counts
-            return requested;
+            return transactions.execute(tx -> record(checked, request, hash));
         }
     }
 
-    private Requested record(Accounts.Checked checked, SignUp request, String passwordHash) {
-        Instant now = clock.instant();
-        var recent = signUps.mailedSince(checked.email(), now.minus(Duration.ofHours(1)));
+    /** @throws AccountProblem.TooManyAttempts the email was sent {@link #MAILS_PER_HOUR} sign-up mails in the last hour */
+    private void requireRoomForMail(String email, Instant now) {
+        var recent = signUps.mailedSince(email, now.minus(Duration.ofHours(1)));
         if (recent.size() >= MAILS_PER_HOUR) {
             meters.counter("lanyard.signup.failures", "reason", "mails-per-hour").increment();
             long wait = Duration.between(now, recent.get(0).plus(Duration.ofHours(1))).toSeconds() + 1;
             throw AccountProblem.TooManyAttempts.signUpMails(MAILS_PER_HOUR, Math.max(1, wait));
         }
+    }
+
+    private Requested record(Accounts.Checked checked, SignUp request, String passwordHash) {
+        Instant now = clock.instant();
+        requireRoomForMail(checked.email(), now); // again in the transaction: sign-ups of one email at once
         Instant expires = now.plus(LINK_LIFETIME);
         String id = Ids.random("signup_", 12);
         Optional<Account> owner = store.findByEmail(checked.email()).map(AccountStore.Credentials::account)
@@ -165,7 +172,13 @@ public class SignUps {
         String tokenHash = Members.hash(token);
         SignUpStore.Waiting chosen = signUps.usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.SignUpLinkUnusable::new);
         // Each check costs a password hash: wrong ones count under the address's sign-up budget, as sign-ups do.
-        try (LoginThrottle.Attempt attempt = throttle.begin(LoginThrottle.What.SIGN_UP, address)) {
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(LoginThrottle.What.SIGN_UP, address);
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            throw AccountProblem.TooManyAttempts.signUpsFromAddress(tooMany.retryAfterSeconds());
+        }
+        try (attempt) {
             if (password == null || password.isEmpty() || password.length() > Accounts.MAX_PASSWORD
                     || hasher.check(password, chosen.passwordHash()) == PasswordHasher.Match.NONE) {
                 attempt.failed();

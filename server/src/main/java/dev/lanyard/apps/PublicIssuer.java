@@ -24,6 +24,8 @@ class PublicIssuer implements EnvironmentPostProcessor, Ordered {
         if (!StringUtils.hasText(publicUrl) || StringUtils.hasText(environment.getProperty(ISSUER))) return;
         String issuer = publicUrl.strip();
         while (issuer.endsWith("/")) issuer = issuer.substring(0, issuer.length() - 1);
+        // A public URL that is no URL is left for its own check to report (ProxySettings), under its own name.
+        if (!issuer.startsWith("http://") && !issuer.startsWith("https://")) return;
         environment.getPropertySources().addLast(new MapPropertySource("lanyard-public-issuer", Map.of(ISSUER, issuer)));
     }
 

@@ -189,6 +189,21 @@ class SignUpConfirmationTest {
         assertThat(signUp(free, TestAccounts.PASSWORD, TestAccounts.uniqueAddress()).getResponse().getStatus()).isEqualTo(202);
     }
 
+    /** A sign-up refused for the mails already sent costs no hash and still counts: else it could be asked without end. */
+    @Test
+    void signUpsRefusedForTheMailsAlreadySentCountUnderTheAddresssThrottle() throws Exception {
+        String email = TestAccounts.uniqueEmail("capped");
+        for (int i = 0; i < 3; i++) signUp(email, TestAccounts.PASSWORD, TestAccounts.uniqueAddress());
+        String address = TestAccounts.uniqueAddress();
+        for (int i = 0; i < 5; i++) {
+            MvcResult refused = signUp(email, TestAccounts.PASSWORD, address);
+            assertThat(refused.getResponse().getStatus()).isEqualTo(429);
+            assertThat(api.read(refused).path("detail").asString()).startsWith("We already sent 3 sign-up mails");
+        }
+        assertThat(api.read(signUp(email, TestAccounts.PASSWORD, address)).path("detail").asString())
+                .startsWith("Too many sign-ups from your network.");
+    }
+
     @Test
     void eachSignUpCountsUnderItsAddresssThrottleSinceEachSendsAMail() throws Exception {
         String address = TestAccounts.uniqueAddress();
