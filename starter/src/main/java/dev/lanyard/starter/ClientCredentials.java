@@ -37,6 +37,9 @@ class ClientCredentials {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + SCOPE)).build();
         HttpResponse<String> response = endpoints.send(request);
+        if (response.statusCode() == 401)
+            throw new LanyardEndpoints.LanyardUnavailable("Lanyard refused the app's client (401): check lanyard.client-id and "
+                    + "lanyard.client-secret");
         if (response.statusCode() != 200)
             throw new LanyardEndpoints.LanyardUnavailable("Lanyard refused the client credentials grant (" + response.statusCode()
                     + "): is the app's client allowed scope " + SCOPE + " and Shared Signals?");

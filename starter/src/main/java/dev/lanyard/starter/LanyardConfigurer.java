@@ -36,6 +36,10 @@ public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfi
                 .clientRegistrationRepository(context.getBean(LanyardClientRegistrations.class))
                 .loginPage(EndedSessionFilter.SIGN_IN)
                 .failureHandler((request, response, exception) -> {
+                    // The page tells the member little; the log tells the developer why (a refused client secret is
+                    // invalid_client here), never a token: Spring's messages name errors, not credentials.
+                    org.slf4j.LoggerFactory.getLogger(LanyardConfigurer.class).warn("Signing in through Lanyard failed: {} "
+                            + "(invalid_client: check lanyard.client-id and lanyard.client-secret)", exception.getMessage());
                     response.setStatus(401);
                     response.setContentType("text/html;charset=UTF-8");
                     response.getWriter().write("<!doctype html><title>Sign-in failed</title><p>Signing in through Lanyard did not succeed.</p>"

@@ -40,7 +40,9 @@ public class LanyardEndpoints {
         if (doc == null) {
             doc = getJson(URI.create(properties.issuer() + "/.well-known/openid-configuration"));
             if (!properties.issuer().equals(doc.get("issuer")))
-                throw new LanyardUnavailable("Lanyard's discovery document names issuer " + doc.get("issuer") + ", not lanyard.url " + properties.issuer());
+                throw new LanyardUnavailable("Lanyard's discovery document names issuer " + doc.get("issuer") + ", not lanyard.url " + properties.issuer()
+                        + ": start Lanyard with --lanyard.web.public-url=" + properties.issuer() + " (it sets both its issuers), or give the app "
+                        + "the URL Lanyard names");
             openid = doc;
         }
         return doc;
@@ -53,7 +55,9 @@ public class LanyardEndpoints {
             doc = getJson(URI.create(properties.issuer() + "/.well-known/ssf-configuration"));
             Object issuer = doc.get("issuer");
             if (issuer != null && !properties.issuer().equals(issuer))
-                throw new LanyardUnavailable("Lanyard's SSF configuration names issuer " + issuer + ", not lanyard.url " + properties.issuer());
+                throw new LanyardUnavailable("Lanyard's SSF configuration names issuer " + issuer + ", not lanyard.url " + properties.issuer()
+                        + ": until they agree this app gets no revocations through Shared Signals. Start Lanyard with "
+                        + "--lanyard.web.public-url=" + properties.issuer() + " (it sets both its issuers), or give the app the URL Lanyard names");
             ssf = doc;
         }
         return doc;

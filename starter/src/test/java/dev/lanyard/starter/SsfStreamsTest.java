@@ -26,6 +26,18 @@ class SsfStreamsTest {
         return new SsfStreams(endpoints, new ClientCredentials(endpoints, properties, Clock.systemUTC()), properties);
     }
 
+    /** A refused client secret is said so, naming the properties to check, not blamed on Shared Signals being off. */
+    @Test
+    void aWrongClientSecretIsSaidSo() {
+        LanyardProperties base = lanyard.properties();
+        LanyardProperties wrong = new LanyardProperties(base.url(), base.clientId(), "not-the-secret", null, null, null, null);
+        ClientCredentials credentials = new ClientCredentials(new LanyardEndpoints(wrong), wrong, Clock.systemUTC());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(credentials::token)
+                .isInstanceOf(LanyardEndpoints.LanyardUnavailable.class)
+                .hasMessageContaining("(401)").hasMessageContaining("lanyard.client-secret").hasMessageNotContaining("Shared Signals");
+    }
+
     @Test
     void streamIsCreatedOnceAndReusedOnEveryStart() {
         URI push = URI.create("http://127.0.0.1:1/lanyard/ssf/events");
