@@ -35,7 +35,12 @@ interface AccountStore {
      * made before that rule were stored: a new account or invitation must not take either.
      */
     default boolean taken(String email, String raw) {
-        return findByEmail(email).isPresent() || EmailRule.asStoredBefore(raw).flatMap(this::findByEmail).isPresent();
+        return holder(email, raw).isPresent();
+    }
+
+    /** The account that has {@code email}, or {@code raw} as accounts made before {@link EmailRule} were stored. */
+    default Optional<Account> holder(String email, String raw) {
+        return findByEmail(email).or(() -> EmailRule.asStoredBefore(raw).flatMap(this::findByEmail)).map(Credentials::account);
     }
 
     /**

@@ -328,36 +328,28 @@ public class Members {
      * someone who signed up typed, so they stay in the body, quoted and said to be the inviter's.
      */
     private void mail(Account admin, Invitation invitation, String token) {
-        String link = mailer.baseUrl() + "/invite/" + token;
         String team = accounts.findTeam(admin.team()).map(Team::name).orElse("your team");
-        if (hidesAccounts && accounts.taken(invitation.email(), invitation.email())) {
-            // The admin is told nothing: the invitation stays pending, and only the mailbox's owner learns why.
-            invitations.noteMail(invitation.id(), admin.team(), mailer.send(admin.team(), invitation.email(),
-                    "Invitation to join a team on Lanyard", """
-                    You are invited to join a team on Lanyard as %s.
-
-                    Invited by: “%s” <%s>
-                    Team:       “%s”
-                    (The names are as the person who invited you entered them.)
-
-                    This email address already has a Lanyard account, and an account belongs to one team, so you
-                    cannot join with it. If you want to join, ask the person who invited you to invite another address
-                    of yours. Your account has not changed. If you did not expect this, ignore this mail.
-                    """.formatted(invitation.role() == Role.ADMIN ? "an admin" : "a member", admin.name(), admin.email(), team)));
-            return;
-        }
-        Optional<Long> sent = mailer.send(admin.team(), invitation.email(), "Invitation to join a team on Lanyard", """
+        String invited = """
                 You are invited to join a team on Lanyard as %s.
 
                 Invited by: “%s” <%s>
                 Team:       “%s”
                 (The names are as the person who invited you entered them.)
 
+                """.formatted(invitation.role() == Role.ADMIN ? "an admin" : "a member", admin.name(), admin.email(), team);
+        // Where invitations keep quiet about accounts, the admin is told nothing: the invitation stays pending, and only
+        // the mailbox's owner learns why.
+        String rest = hidesAccounts && accounts.taken(invitation.email(), invitation.email()) ? """
+                This email address already has a Lanyard account, and an account belongs to one team, so you
+                cannot join with it. If you want to join, ask the person who invited you to invite another address
+                of yours. Your account has not changed. If you did not expect this, ignore this mail.
+                """ : """
                 Accept the invitation and choose your password:
                 %s
 
                 The link works once and expires in 7 days. If you did not expect this, ignore this mail.
-                """.formatted(invitation.role() == Role.ADMIN ? "an admin" : "a member", admin.name(), admin.email(), team, link));
+                """.formatted(mailer.baseUrl() + "/invite/" + token);
+        Optional<Long> sent = mailer.send(admin.team(), invitation.email(), "Invitation to join a team on Lanyard", invited + rest);
         invitations.noteMail(invitation.id(), admin.team(), sent);
     }
 

@@ -112,8 +112,7 @@ public class SignUps {
         requireRoomForMail(checked.email(), now); // again in the transaction: sign-ups of one email at once
         Instant expires = now.plus(LINK_LIFETIME);
         String id = Ids.random("signup_", 12);
-        Optional<Account> owner = store.findByEmail(checked.email()).map(AccountStore.Credentials::account)
-                .or(() -> EmailRule.asStoredBefore(request.email()).flatMap(store::findByEmail).map(AccountStore.Credentials::account));
+        Optional<Account> owner = store.holder(checked.email(), request.email());
         if (owner.isPresent()) {
             signUps.insert(new SignUpStore.Waiting(id, checked.email(), Optional.empty(), Optional.empty(), null, null, null, now, expires));
             mailer.send(owner.get().team(), checked.email(), "Someone tried to sign up for Lanyard with your email", """
