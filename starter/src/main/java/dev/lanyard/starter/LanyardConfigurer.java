@@ -6,6 +6,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
 
 /**
@@ -50,7 +51,7 @@ public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfi
         OidcClientInitiatedLogoutSuccessHandler signedOut =
                 new OidcClientInitiatedLogoutSuccessHandler(context.getBean(LanyardClientRegistrations.class));
         signedOut.setPostLogoutRedirectUri("{baseUrl}/");
-        http.logout(logout -> logout.logoutSuccessHandler(signedOut));
+        http.logout(logout -> logout.logoutSuccessHandler(UnreachableLanyard.signOut(signedOut)));
         if (resourceServer && context.getBeanProvider(JwtDecoder.class).getIfUnique() != null) {
             http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
         }
@@ -60,5 +61,7 @@ public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfi
     public void configure(HttpSecurity http) {
         ApplicationContext context = http.getSharedObject(ApplicationContext.class);
         http.addFilterBefore(new EndedSessionFilter(context.getBean(EndedSessions.class)), ExceptionTranslationFilter.class);
+        http.addFilterBefore(new UnreachableLanyard.SignIn(context.getBean(LanyardClientRegistrations.class)),
+                OAuth2AuthorizationRequestRedirectFilter.class);
     }
 }

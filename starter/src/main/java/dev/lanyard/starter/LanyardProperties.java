@@ -71,9 +71,11 @@ public record LanyardProperties(URI url, String clientId, String clientSecret,
      * @param maxEvents          the most SETs asked for in one poll
      * @param checkInterval      how often a push stream is looked for at Lanyard, and set up again if it is gone
      */
-    public record Signals(Delivery delivery, String pushPath, URI receiverUrl, String backchannelLogoutPath,
-                          Duration pollInterval, Duration endedRetention, long endedCapacity, int maxEvents,
-                          Duration checkInterval) {
+    public record Signals(@DefaultValue("push") Delivery delivery, @DefaultValue("/lanyard/ssf/events") String pushPath,
+                          URI receiverUrl, @DefaultValue("/lanyard/backchannel-logout") String backchannelLogoutPath,
+                          @DefaultValue("2s") Duration pollInterval, @DefaultValue("365d") Duration endedRetention,
+                          @DefaultValue("100000") long endedCapacity, @DefaultValue("100") int maxEvents,
+                          @DefaultValue("1m") Duration checkInterval) {
         public Signals {
             if (delivery == null) delivery = Delivery.PUSH;
             if (pushPath == null || pushPath.isBlank()) pushPath = "/lanyard/ssf/events";
