@@ -7,12 +7,30 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.lanyard.ops.DatabaseKind;
+
 @Repository
 class JdbcSignUpStore implements SignUpStore {
+    /** The first key of the two-key advisory locks this store takes (their space is apart from Flyway's one-key locks). */
+    private static final int SIGN_UP_LOCKS = 0x4C53_5531;
     private final JdbcClient jdbc;
+    private final DatabaseKind database;
 
-    JdbcSignUpStore(JdbcClient jdbc) {
+    JdbcSignUpStore(JdbcClient jdbc, DatabaseKind database) {
         this.jdbc = jdbc;
+        this.database = database;
+    }
+
+    /**
+     * SQLite's transactions write one at a time ({@code BEGIN IMMEDIATE}) already. PostgreSQL's run side by side, and each
+     * would count the other's sign-up as not yet there: a lock per email, held to the transaction's end, makes them wait.
+     */
+    @Override
+    public void lockEmail(String email) {
+        if (database.postgres()) {
+            jdbc.sql("SELECT pg_advisory_xact_lock(:kind, :email)").param("kind", SIGN_UP_LOCKS).param("email", email.hashCode())
+                    .query((rs, n) -> 1).list();
+        }
     }
 
     @Override

@@ -17,6 +17,9 @@ interface SignUpStore {
 
     void insert(Waiting signUp);
 
+    /** Makes another transaction that locks the same email wait until this one ends. */
+    void lockEmail(String email);
+
     /** When each sign-up mail to {@code email} since {@code since} was asked for, oldest first. */
     List<Instant> mailedSince(String email, Instant since);
 

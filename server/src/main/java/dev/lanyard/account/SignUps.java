@@ -109,7 +109,8 @@ public class SignUps {
 
     private Requested record(Accounts.Checked checked, SignUp request, String passwordHash) {
         Instant now = clock.instant();
-        requireRoomForMail(checked.email(), now); // again in the transaction: sign-ups of one email at once
+        signUps.lockEmail(checked.email());
+        requireRoomForMail(checked.email(), now); // again in the transaction, after any other sign-up of this email
         Instant expires = now.plus(LINK_LIFETIME);
         String id = Ids.random("signup_", 12);
         Optional<Account> owner = store.holder(checked.email(), request.email());

@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.TeamId;
-import dev.lanyard.session.DatabaseKind;
+import dev.lanyard.ops.DatabaseKind;
 import dev.lanyard.session.SessionId;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;

@@ -13,6 +13,7 @@ import dev.lanyard.device.Device;
 import dev.lanyard.device.DeviceType;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.geo.GeoLocation;
+import dev.lanyard.ops.DatabaseKind;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;

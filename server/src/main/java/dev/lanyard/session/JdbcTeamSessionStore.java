@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.TeamId;
+import dev.lanyard.ops.DatabaseKind;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 

@@ -27,6 +27,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import dev.lanyard.ops.DatabaseKind;
+
 /**
  * Makes an ending hold on every node at once. Locally the cache evicts right after the commit;
  * on PostgreSQL the ending transaction also sends {@code NOTIFY}, which PostgreSQL delivers to

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.TeamId;
-import dev.lanyard.session.DatabaseKind;
+import dev.lanyard.ops.DatabaseKind;
 import dev.lanyard.session.SessionId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

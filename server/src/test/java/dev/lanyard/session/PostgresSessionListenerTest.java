@@ -22,6 +22,7 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.account.MigratedDatabases;
 import dev.lanyard.account.Role;
 import dev.lanyard.account.TeamId;
+import dev.lanyard.ops.DatabaseKind;
 import dev.lanyard.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

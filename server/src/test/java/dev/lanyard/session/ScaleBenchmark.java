@@ -38,6 +38,7 @@ import java.util.function.IntFunction;
 import javax.sql.DataSource;
 
 import dev.lanyard.Lanyard;
+import dev.lanyard.ops.DatabaseKind;
 import dev.lanyard.ops.SqlStatementMetrics;
 import dev.lanyard.testsupport.MutableClock;
 import dev.lanyard.testsupport.SqliteDatabase;

@@ -15,6 +15,7 @@ import dev.lanyard.account.TestAccounts;
 import dev.lanyard.device.Device;
 import dev.lanyard.device.DeviceType;
 import dev.lanyard.geo.GeoLocation;
+import dev.lanyard.ops.DatabaseKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -11,6 +11,7 @@ import java.util.Optional;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.TestAccounts;
+import dev.lanyard.ops.DatabaseKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.lanyard.session;
+package dev.lanyard.ops;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,7 +40,7 @@ public final class DatabaseKind {
     }
 
     /** Whether {@code connection} is to PostgreSQL. */
-    static boolean postgres(Connection connection) throws SQLException {
+    public static boolean postgres(Connection connection) throws SQLException {
         return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
     }
 }
