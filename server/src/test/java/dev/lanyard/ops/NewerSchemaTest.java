@@ -1,0 +1,52 @@
+package dev.lanyard.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.lanyard.Lanyard;
+
+/** A build older than its database's schema (a downgrade by mistake) stops at start, saying so, and changes nothing. */
+class NewerSchemaTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void aDatabaseMigratedByANewerBuildIsRefusedAtStartWithAShortReport() throws Exception {
+        String url = "jdbc:sqlite:" + temp.resolve("lanyard.db") + "?foreign_keys=true";
+        String known;
+        try (HikariDataSource database = new HikariDataSource()) {
+            database.setJdbcUrl(url);
+            Flyway flyway = Flyway.configure().dataSource(database).locations("classpath:db/migration/sqlite").load();
+            flyway.migrate();
+            known = flyway.info().current().getVersion().getVersion();
+            try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by,"
+                        + " installed_on, execution_time, success) VALUES (999, '999', 'from a newer build', 'SQL', 'V999__newer.sql', 1, '',"
+                        + " CURRENT_TIMESTAMP, 1, 1)");
+            }
+        }
+
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(Lanyard.class).run("--server.address=127.0.0.1",
+                "--server.port=0", "--spring.datasource.url=" + url, "--lanyard.geo.directory=" + temp.resolve("geo")));
+
+        assertThat(failure).isNotNull();
+        NewerSchema.Newer newer = null;
+        for (Throwable t = failure; t != null && newer == null; t = t.getCause()) if (t instanceof NewerSchema.Newer n) newer = n;
+        assertThat(newer).as("the cause of " + failure).isNotNull();
+        FailureAnalysis analysis = new NewerSchemaFailureAnalyzer().analyze(failure);
+        assertThat(analysis.getDescription()).contains("schema is at version 999").contains("knows versions up to " + known);
+        assertThat(analysis.getAction()).contains("restore a backup");
+    }
+}
