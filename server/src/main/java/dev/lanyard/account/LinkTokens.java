@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  */
 public final class LinkTokens {
     private static final Pattern LINK_TOKEN = Pattern.compile("(/invite/|/not-me/|/signup/confirm/)[A-Za-z0-9_-]+");
+    /** The links that act for the person they were mailed to (an invitation is the inviting admin's to hand over). */
+    private static final Pattern PERSONAL_TOKEN = Pattern.compile("(/not-me/|/signup/confirm/)[A-Za-z0-9_-]+");
 
     private LinkTokens() {
     }
@@ -17,5 +19,14 @@ public final class LinkTokens {
     /** {@code text} with each link token replaced by {@code [redacted]}; null stays null. */
     public static String redact(String text) {
         return text == null ? null : LINK_TOKEN.matcher(text).replaceAll("$1[redacted]");
+    }
+
+    /**
+     * {@code text} with the token of each link that acts as the person it was mailed to replaced by {@code [redacted]}:
+     * for a mail shown to someone else (an admin reading the outbox), who could otherwise end that member's sessions in
+     * the member's name.
+     */
+    public static String redactPersonal(String text) {
+        return text == null ? null : PERSONAL_TOKEN.matcher(text).replaceAll("$1[redacted]");
     }
 }

@@ -49,6 +49,8 @@ class SignInAlertsWebTest {
     MutableClock clock;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     private Account alice;
     private Sessions.Started laptop;
@@ -105,6 +107,24 @@ class SignInAlertsWebTest {
                 + " about the new sign-in on Chrome 131 on macOS 14");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM alert_links WHERE token_hash = :h").param("h", SignInAlerts.hash(token(mails().get(0))))
                 .query(Integer.class).single()).as("only the token's hash is kept").isEqualTo(1);
+    }
+
+    /** Without a mail server an admin reads the team's mail on /admin/outbox, but not a member's link that acts in the member's name. */
+    @Test
+    void theOutboxShowsAnAdminTheirOwnThisWasntMeLinkAndNoOneElses() throws Exception {
+        Account bob = TestAccounts.insertTeammate(dataSource, alice, TestAccounts.uniqueEmail("bob"));
+        sessions.start(new NewSession(bob.id(), SuspiciousSessionsWebTest.FIREFOX_IN_MADRID, AppType.WEB, false));
+        clock.advance(Duration.ofHours(2));
+        sessions.start(new NewSession(bob.id(), SuspiciousSessionsWebTest.CHROME_IN_BERLIN, AppType.WEB, false));
+        start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN);
+        String bobs = token(jdbc.sql("SELECT body FROM outbox WHERE recipient = :to").param("to", bob.email()).query(String.class).single());
+        String alices = token(mails().get(0));
+
+        String page = mvc.perform(get("/admin/outbox").cookie(new Cookie(dev.lanyard.web.ApiClient.COOKIE, laptop.token()))
+                .with(ApiClient.from(SuspiciousSessionsWebTest.FIREFOX_IN_MADRID.ip())).accept(MediaType.TEXT_HTML))
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains("To " + bob.email()).contains("/not-me/[redacted]").doesNotContain(bobs).contains("/not-me/" + alices);
     }
 
     @Test
