@@ -54,13 +54,29 @@ public class ReceiverAddresses {
     private final List<Cidr> privateNetworks;
     private final boolean loopbackListed;
 
-    /** From {@code lanyard.signals.private-networks} (a YAML list or comma-separated) and Lanyard's own address, as SETs name it. */
+    /**
+     * From {@code lanyard.signals.private-networks} (a YAML list or comma-separated), Lanyard's own address as SETs name
+     * it, and where it listens: the own address alone is a default ({@code http://localhost:8080}) that a server listening
+     * on every interface behind a proxy may well keep, and then any admin could make it POST to this machine's services.
+     */
     @Autowired
     ReceiverAddresses(Environment environment) {
         this(Binder.get(environment).bind("lanyard.signals.private-networks", Bindable.listOf(String.class)).orElse(List.of()),
-                environment.getProperty("lanyard.signals.issuer", environment.getProperty("lanyard.mail.base-url", "http://localhost:8080")));
+                listensOnLoopback(environment.getProperty("server.address"))
+                        ? environment.getProperty("lanyard.signals.issuer", environment.getProperty("lanyard.mail.base-url", "http://localhost:8080"))
+                        : "");
     }
 
+    /** Whether the server listens on a loopback address only ({@code server.address}; unset, it listens on every interface). */
+    static boolean listensOnLoopback(String serverAddress) {
+        if (serverAddress == null || serverAddress.isBlank()) return false;
+        String host = serverAddress.strip();
+        if (host.equalsIgnoreCase("localhost")) return true;
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        return dev.lanyard.geo.IpLiteral.parse(host).map(InetAddress::isLoopbackAddress).orElse(false);
+    }
+
+    /** {@code ownAddress}: Lanyard's own address, on loopback only where it listens on loopback only (else empty). */
     public ReceiverAddresses(List<String> privateNetworks, String ownAddress) {
         List<Cidr> networks = new ArrayList<>();
         for (String network : privateNetworks) {

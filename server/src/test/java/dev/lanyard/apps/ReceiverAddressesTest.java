@@ -69,6 +69,25 @@ class ReceiverAddressesTest {
         }
     }
 
+    /** The default own address (localhost) on a server listening on every interface is no developer's machine: loopback is refused. */
+    @Test
+    void loopbackCountsAsListedOnlyWhereLanyardAlsoListensOnLoopbackOnly() throws Exception {
+        for (String listening : new String[] {"127.0.0.1", "::1", "localhost"}) {
+            ReceiverAddresses developing = new ReceiverAddresses(new org.springframework.mock.env.MockEnvironment()
+                    .withProperty("server.address", listening));
+            assertThat(developing.check("http://127.0.0.1:9000/ssf", WHAT)).as(listening).isNotNull();
+        }
+        for (String listening : new String[] {"0.0.0.0", "::", "10.1.2.3", ""}) {
+            ReceiverAddresses behindAProxy = new ReceiverAddresses(new org.springframework.mock.env.MockEnvironment()
+                    .withProperty("server.address", listening));
+            assertThatThrownBy(() -> behindAProxy.check("http://127.0.0.1:9000/internal", WHAT)).as(listening)
+                    .hasMessageStartingWith(WHAT + " reaches an address outside the public internet");
+        }
+        ReceiverAddresses unset = new ReceiverAddresses(new org.springframework.mock.env.MockEnvironment());
+        assertThatThrownBy(() -> unset.check("http://localhost:9000/internal", WHAT))
+                .hasMessageStartingWith(WHAT + " reaches an address outside the public internet");
+    }
+
     @Test
     void aListedPrivateNetworkIsAllowedOverHttpAndNothingBesideIt() throws Exception {
         ReceiverAddresses internal = new ReceiverAddresses(List.of("10.20.0.0/16", " fd00:1::/32 "), "https://lanyard.example.com");
