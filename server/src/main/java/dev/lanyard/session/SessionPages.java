@@ -36,6 +36,7 @@ class SessionPages {
             Map.entry("signed-out-selected", "The selected sessions were signed out."),
             Map.entry("signed-out-others", "All other sessions were signed out. This device stays signed in."),
             Map.entry("nothing-selected", "Select at least one session to sign out."),
+            Map.entry("none-signed-in", "None of the selected sessions was still signed in, so nothing was signed out."),
             Map.entry("approved", "Sign-in approved. That session is now verified."),
             Map.entry("denied", "Sign-in denied. That session was signed out."),
             Map.entry("joined", "Welcome to your team on Lanyard. This is every place where your account is signed in."),
@@ -248,6 +249,8 @@ class SessionPages {
         try {
             Sessions.refuseKeys(found);
             if (confirmed) {
+                // Ended meanwhile, someone else's, or no session at all: nothing is signed out, and the page says so.
+                if (found.stream().noneMatch(Session::active)) return "redirect:/settings/sessions?done=none-signed-in";
                 sessions.revoke(chosen, current);
                 return "redirect:/settings/sessions?done=signed-out-selected";
             }

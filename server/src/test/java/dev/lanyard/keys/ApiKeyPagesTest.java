@@ -232,6 +232,15 @@ class ApiKeyPagesTest {
         assertThat(signIns.getRedirectedUrl()).isEqualTo("/settings/sessions?done=signed-out-selected");
         assertThat(team.current(laptop).getResponse().getStatus()).isEqualTo(401);
         assertThat(currentWith(team, key[0])).isEqualTo(200);
+
+        Member stranger = team.admin("stranger");
+        Member strangersPhone = team.anotherDevice(stranger);
+        for (String[] ids : new String[][] {{laptop.sessionId()}, {strangersPhone.sessionId()}, {"ses_no-such-session"}}) {
+            MockHttpServletResponse none = team.perform(team.form(post("/settings/sessions/sign-out-selected"), ada)
+                    .param("ids", ids).param("confirmed", "true")).getResponse();
+            assertThat(none.getRedirectedUrl()).as("ended already, someone else's, unknown").isEqualTo("/settings/sessions?done=none-signed-in");
+        }
+        assertThat(team.current(strangersPhone).getResponse().getStatus()).isEqualTo(200);
     }
 
     @Test
