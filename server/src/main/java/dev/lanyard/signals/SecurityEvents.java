@@ -15,9 +15,10 @@ import dev.lanyard.session.Verification;
 /**
  * The events Lanyard sends and their payloads: CAEP 1.0 ({@code session-revoked},
  * {@code credential-change}, {@code assurance-level-change}), RISC ({@code account-disabled}), the SSF
- * verification event, and the Back-Channel Logout event. Subjects follow RFC 9493: the member as
- * {@code iss_sub} (or {@code email} where the stream asks for it), and a session as a {@code complex}
- * subject of the member and the session ({@code opaque}, its public id, which is the {@code sid} of OIDC).
+ * verification and stream updated events, and the Back-Channel Logout event. Subjects follow RFC 9493:
+ * the member as {@code iss_sub} (or {@code email} where the stream asks for it), and a session as a
+ * {@code complex} subject of the member and the session ({@code opaque}, its public id, which is the
+ * {@code sid} of OIDC).
  */
 final class SecurityEvents {
     static final String SESSION_REVOKED = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
@@ -25,10 +26,12 @@ final class SecurityEvents {
     static final String ASSURANCE_LEVEL_CHANGE = "https://schemas.openid.net/secevent/caep/event-type/assurance-level-change";
     static final String ACCOUNT_DISABLED = "https://schemas.openid.net/secevent/risc/event-type/account-disabled";
     static final String VERIFICATION = "https://schemas.openid.net/secevent/ssf/event-type/verification";
+    static final String STREAM_UPDATED = "https://schemas.openid.net/secevent/ssf/event-type/stream-updated";
     static final String BACKCHANNEL_LOGOUT = "http://schemas.openid.net/event/backchannel-logout";
 
     /**
-     * What a stream can ask for (the verification event is sent whenever asked, whatever a stream requested).
+     * What a stream can ask for (the verification and stream updated events are sent whenever due, whatever a stream
+     * requested).
      * No RISC account-purged: Lanyard keeps a removed member's account for history and never deletes it.
      */
     static final Set<String> SUPPORTED = Set.of(SESSION_REVOKED, CREDENTIAL_CHANGE, ASSURANCE_LEVEL_CHANGE, ACCOUNT_DISABLED);
@@ -166,15 +169,30 @@ final class SecurityEvents {
 
     /** The SSF verification event a receiver asked for, echoing its {@code state}. */
     static Map<String, Object> verification(String issuer, String audience, String jti, String streamId, Optional<String> state, Instant at) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        state.ifPresent(s -> event.put("state", s));
+        return aboutStream(issuer, audience, jti, streamId, VERIFICATION, event, at);
+    }
+
+    /** The SSF stream updated event: the transmitter changed the stream's status, for {@code reason}. */
+    static Map<String, Object> streamUpdated(String issuer, String audience, String jti, String streamId, Stream.Status status,
+                                             String reason, Instant at) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("status", status.code());
+        event.put("reason", reason);
+        return aboutStream(issuer, audience, jti, streamId, STREAM_UPDATED, event, at);
+    }
+
+    /** The claims of an SSF event about the stream itself, which is its subject. */
+    private static Map<String, Object> aboutStream(String issuer, String audience, String jti, String streamId, String type,
+                                                   Map<String, Object> event, Instant at) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
         claims.put("jti", jti);
         claims.put("iat", at.getEpochSecond());
         claims.put("aud", audience);
         claims.put("sub_id", Map.of("format", "opaque", "id", streamId));
-        Map<String, Object> event = new LinkedHashMap<>();
-        state.ifPresent(s -> event.put("state", s));
-        claims.put("events", Map.of(VERIFICATION, event));
+        claims.put("events", Map.of(type, event));
         return claims;
     }
 

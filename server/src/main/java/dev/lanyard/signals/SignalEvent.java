@@ -11,11 +11,11 @@ public sealed interface SignalEvent {
 
     Instant at();
 
-    /** An admin allowed an app to receive Shared Signals. */
+    /** An admin allowed an app to receive Shared Signals (again: the streams stopping disabled are enabled and told so). */
     record ReceiverEnabled(TeamId team, String clientId, String name, AccountId by, Instant at) implements SignalEvent {
     }
 
-    /** An admin stopped an app receiving Shared Signals; its streams get nothing more. */
+    /** An admin stopped an app receiving Shared Signals; its streams are disabled and get nothing more. */
     record ReceiverDisabled(TeamId team, String clientId, String name, AccountId by, Instant at) implements SignalEvent {
     }
 }

@@ -19,11 +19,11 @@ class SignalPages {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm:ss 'UTC'", Locale.ENGLISH)
             .withZone(ZoneOffset.UTC);
 
-    private final Streams streams;
+    private final ReceiverApps receivers;
     private final Transmitter transmitter;
 
-    SignalPages(Streams streams, Transmitter transmitter) {
-        this.streams = streams;
+    SignalPages(ReceiverApps receivers, Transmitter transmitter) {
+        this.receivers = receivers;
         this.transmitter = transmitter;
     }
 
@@ -34,23 +34,25 @@ class SignalPages {
     @GetMapping("/admin/apps/{id}/signals")
     String page(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam(required = false) String done,
                 Model model) {
-        if ("enabled".equals(done)) model.addAttribute("done", "The app can now receive Shared Signals.");
-        if ("disabled".equals(done)) model.addAttribute("done", "The app no longer receives Shared Signals; what waited for it was dropped.");
-        return page(admin, streams.receiver(admin, id), model);
+        if ("enabled".equals(done)) model.addAttribute("done", "The app can now receive Shared Signals. Any stream disabled when they "
+                + "were last stopped is enabled again and told that the events in between were not kept.");
+        if ("disabled".equals(done)) model.addAttribute("done", "The app no longer receives Shared Signals: its streams are disabled "
+                + "and what waited for them was dropped.");
+        return page(admin, receivers.receiver(admin, id), model);
     }
 
     @PostMapping("/admin/apps/{id}/signals")
     String enable(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam boolean enabled, Model model) {
         try {
-            streams.enable(admin, id, enabled);
+            receivers.enable(admin, id, enabled);
         } catch (SignalProblem.InvalidInput refused) {
             model.addAttribute("error", refused.getMessage());
-            return page(admin, streams.receiver(admin, id), model);
+            return page(admin, receivers.receiver(admin, id), model);
         }
         return "redirect:/admin/apps/" + id + "/signals?done=" + (enabled ? "enabled" : "disabled");
     }
 
-    private String page(CurrentSession admin, Streams.Receiver receiver, Model model) {
+    private String page(CurrentSession admin, ReceiverApps.Receiver receiver, Model model) {
         model.addAttribute("account", admin.account());
         model.addAttribute("app", receiver.app());
         model.addAttribute("enabled", receiver.enabled());

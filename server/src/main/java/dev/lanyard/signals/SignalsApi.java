@@ -18,13 +18,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "Apps (OAuth / OpenID Connect clients)")
 class SignalsApi {
-    private final Streams streams;
+    private final ReceiverApps receivers;
 
-    SignalsApi(Streams streams) {
-        this.streams = streams;
+    SignalsApi(ReceiverApps receivers) {
+        this.receivers = receivers;
     }
 
     record StreamStatusJson(String id, String description, @Schema(description = "enabled, paused or disabled") String status,
+                            @Schema(description = "Why it has that status, as its receiver or Lanyard said; empty for none")
+                            String statusReason,
                             @Schema(description = "urn:ietf:rfc:8935 (push) or urn:ietf:rfc:8936 (poll)") String method,
                             @Schema(nullable = true) String endpointUrl, List<String> eventsDelivered,
                             @Schema(nullable = true) Instant lastDeliveryAt, @Schema(nullable = true) String lastError,
@@ -34,9 +36,9 @@ class SignalsApi {
     }
 
     record SignalsJson(String appId, boolean enabled, List<StreamStatusJson> streams) {
-        static SignalsJson of(Streams.Receiver r) {
+        static SignalsJson of(ReceiverApps.Receiver r) {
             return new SignalsJson(r.app().id(), r.enabled(), r.streams().stream().map(w -> new StreamStatusJson(w.stream().id(),
-                    w.stream().config().description(), w.stream().status().code(), w.stream().config().method(),
+                    w.stream().config().description(), w.stream().status().code(), w.stream().statusReason(), w.stream().config().method(),
                     w.stream().config().endpoint().orElse(null), List.copyOf(w.stream().eventsDelivered()),
                     w.stream().lastDeliveryAt().orElse(null), w.stream().lastError().orElse(null), w.figures().queued(),
                     w.figures().failing(), w.figures().gaveUp())).toList());
@@ -52,13 +54,16 @@ class SignalsApi {
             summary = "Whether an app of your team receives Shared Signals, and its streams' delivery (admins)")
     @GetMapping("/api/v1/admin/apps/{id}/signals")
     SignalsJson get(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
-        return SignalsJson.of(streams.receiver(admin, id));
+        return SignalsJson.of(receivers.receiver(admin, id));
     }
 
-    @Operation(operationId = "setAppSignals", summary = "Let a confidential app receive Shared Signals, or stop it (admins)")
+    @Operation(operationId = "setAppSignals", summary = "Let a confidential app receive Shared Signals, or stop it (admins)",
+            description = "Stopping disables the app's streams and drops what waits for them. Letting it receive again enables the "
+            + "streams that stopping disabled (not one its receiver disabled) and sends each a stream updated event (SSF 1.0): the "
+            + "events of the time between were not kept.")
     @PutMapping("/api/v1/admin/apps/{id}/signals")
     SignalsJson set(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody SignalsRequest body) {
         if (body.enabled() == null) throw new SignalProblem.InvalidInput("enabled", "Say enabled: true or false.");
-        return SignalsJson.of(streams.enable(admin, id, body.enabled()));
+        return SignalsJson.of(receivers.enable(admin, id, body.enabled()));
     }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lanyard.apps.AppClient;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -29,6 +30,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The Shared Signals Framework 1.0 transmitter's API for receivers: stream configuration, status,
@@ -57,9 +59,24 @@ class SsfApi {
                         String endpointUrl) {
     }
 
+    /**
+     * {@code authorization_header} is read as a node: left out it is Java's null, and kept where it still applies; JSON null
+     * removes the header, which a String could not tell from left out.
+     */
     record DeliveryRequest(String method, @JsonProperty("endpoint_url") String endpointUrl,
-                           @JsonProperty("authorization_header") @Schema(description = "Sent as Authorization with each push; never shown back")
-                           String authorizationHeader) {
+                           @JsonProperty("authorization_header")
+                           @Schema(implementation = String.class, nullable = true, description = "Sent as Authorization with each "
+                                   + "push; never shown back. Left out, the stream keeps the one it has while it stays push to the "
+                                   + "same endpoint_url (a PUT too); null removes it") JsonNode authorizationHeader) {
+        /** The header asked for: empty when left out, blank (remove it) for JSON null. */
+        Optional<String> authorization() {
+            if (authorizationHeader == null) return Optional.empty();
+            if (authorizationHeader.isNull()) return Optional.of("");
+            if (!authorizationHeader.isString()) {
+                throw new SignalProblem.InvalidInput("delivery.authorization_header", "authorization_header is a string, or null to remove it.");
+            }
+            return Optional.of(authorizationHeader.asString());
+        }
     }
 
     record StreamJson(@JsonProperty("stream_id") String streamId, String iss, String aud,
@@ -94,7 +111,7 @@ class SsfApi {
         Streams.Request request() {
             Optional<DeliveryRequest> d = Optional.ofNullable(delivery);
             return new Streams.Request(Optional.ofNullable(description), Optional.ofNullable(eventsRequested),
-                    d.map(DeliveryRequest::method), d.map(DeliveryRequest::endpointUrl), d.map(DeliveryRequest::authorizationHeader),
+                    d.map(DeliveryRequest::method), d.map(DeliveryRequest::endpointUrl), d.flatMap(DeliveryRequest::authorization),
                     Optional.ofNullable(format));
         }
     }
@@ -115,7 +132,9 @@ class SsfApi {
     record SetError(String err, String description) {
     }
 
-    record PollRequest(Integer maxEvents, Boolean returnImmediately, List<String> ack, Map<String, SetError> setErrs) {
+    record PollRequest(@Schema(minimum = "0", description = "The most SETs to answer (RFC 8936 §2.4); more than "
+                               + Streams.MAX_POLL + " is read as " + Streams.MAX_POLL + ". Default " + Streams.DEFAULT_POLL)
+                       Integer maxEvents, Boolean returnImmediately, List<String> ack, Map<String, SetError> setErrs) {
     }
 
     record PollJson(@Schema(description = "SETs by jti (each a signed JWT, typ secevent+jwt)") Map<String, String> sets,
@@ -150,12 +169,15 @@ class SsfApi {
         return ResponseEntity.status(HttpStatus.CREATED).body(json(receiver, streams.create(receiver, body.request())));
     }
 
-    @Operation(operationId = "getStreams", summary = "The receiver's streams, or one with stream_id (an array either way)")
+    /** SSF 1.0 §8.1.1.2: with a stream_id, the answer is that stream's configuration; without, every stream's, in an array. */
+    @Operation(operationId = "getStreams", summary = "One stream with stream_id (an object), or all the receiver's streams (an array)")
+    @ApiResponse(responseCode = "200", description = "With stream_id: that stream. Without: the receiver's streams",
+            content = @Content(mediaType = "application/json", schema = @Schema(oneOf = {StreamJson.class, StreamJson[].class})))
     @GetMapping(BASE + "/streams")
-    List<StreamJson> read(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-                          @RequestParam(name = "stream_id", required = false) String streamId) {
+    Object read(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                @RequestParam(name = "stream_id", required = false) String streamId) {
         AppClient receiver = receivers.authenticate(authorization);
-        if (streamId != null) return List.of(json(receiver, streams.get(receiver, streamId)));
+        if (streamId != null) return json(receiver, streams.get(receiver, streamId));
         return streams.list(receiver).stream().map(s -> json(receiver, s)).toList();
     }
 
@@ -172,7 +194,10 @@ class SsfApi {
 
     @Operation(operationId = "replaceStream",
             summary = "Replace a stream's configuration; Transmitter-Supplied properties may be sent back as read "
-            + "(a different value is 400)")
+            + "(a different value is 400)",
+            description = "What the request leaves out is reset, except delivery.authorization_header, which Lanyard never shows "
+            + "back: left out, it is kept while the stream stays push to the same endpoint_url, so a stream read and put back "
+            + "keeps it; \"authorization_header\": null removes it.")
     @PutMapping(BASE + "/streams")
     StreamJson replace(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
                        @RequestBody StreamRequest body) {

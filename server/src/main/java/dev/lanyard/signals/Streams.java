@@ -14,22 +14,17 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
-import dev.lanyard.account.Accounts;
-import dev.lanyard.account.Role;
 import dev.lanyard.apps.AppClient;
-import dev.lanyard.apps.AppGrants;
 import dev.lanyard.apps.ClientCredentials;
 import dev.lanyard.apps.ReceiverAddresses;
-import dev.lanyard.session.CurrentSession;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Shared Signals streams (SSF 1.0): receivers create, read, change and delete theirs, set their status,
- * ask for a verification event and poll (RFC 8936); admins enable receivers and watch their streams.
- * Every stream operation is on the calling receiver's own streams; another's is not found.
+ * ask for a verification event and poll (RFC 8936); admins enable receivers and watch their streams in
+ * {@link ReceiverApps}. Every stream operation is on the calling receiver's own streams; another's is not found.
  */
 @Service
 class Streams implements ClientCredentials {
@@ -41,28 +36,21 @@ class Streams implements ClientCredentials {
 
     private final StreamStore store;
     private final SignalOutboxStore outbox;
-    private final AppGrants apps;
     private final Transmitter transmitter;
     private final SignalDelivery delivery;
     private final ReceiverAddresses addresses;
-    private final ApplicationEventPublisher events;
     private final JsonMapper json;
     private final Clock clock;
-    private final Accounts accounts;
     private final PollWaits waits;
 
-    Streams(StreamStore store, SignalOutboxStore outbox, AppGrants apps, Transmitter transmitter, SignalDelivery delivery,
-            ReceiverAddresses addresses, ApplicationEventPublisher events, JsonMapper json, Clock clock,
-            Accounts accounts, PollWaits waits) {
-        this.accounts = accounts;
+    Streams(StreamStore store, SignalOutboxStore outbox, Transmitter transmitter, SignalDelivery delivery,
+            ReceiverAddresses addresses, JsonMapper json, Clock clock, PollWaits waits) {
         this.waits = waits;
         this.addresses = addresses;
         this.store = store;
         this.outbox = outbox;
-        this.apps = apps;
         this.transmitter = transmitter;
         this.delivery = delivery;
-        this.events = events;
         this.json = json;
         this.clock = clock;
     }
@@ -73,7 +61,11 @@ class Streams implements ClientCredentials {
         return store.receiver(app.id()) ? Set.of(Receivers.SCOPE) : Set.of();
     }
 
-    /** What a receiver asks for: any of it may be absent (an update changes only what it names). */
+    /**
+     * What a receiver asks for: any of it may be absent (an update changes only what it names). A blank
+     * {@code authorization} (sent as JSON null) removes the push header; an absent one keeps it where it still applies
+     * ({@link #update}).
+     */
     record Request(Optional<String> description, Optional<Set<String>> eventsRequested, Optional<String> method,
                    Optional<String> endpoint, Optional<String> authorization, Optional<String> format) {
     }
@@ -84,7 +76,7 @@ class Streams implements ClientCredentials {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Stream.Config config = config(new Stream.Config("", Set.of(), Stream.POLL, Optional.empty(), "iss_sub"), request, true);
         Stream stream = new Stream(UUID.randomUUID().toString(), receiver.id(), receiver.team(), config,
-                config.push() ? request.authorization().map(Streams::header) : Optional.empty(),
+                config.push() ? request.authorization().flatMap(Streams::header) : Optional.empty(),
                 Stream.Status.ENABLED, "", now, now, Optional.empty(), Optional.empty());
         store.insert(stream);
         return stream;
@@ -98,22 +90,31 @@ class Streams implements ClientCredentials {
         return store.list(receiver.id());
     }
 
-    /** Changes what the request names ({@code replace}: and resets what it leaves out). */
+    /**
+     * Changes what the request names ({@code replace}: and resets what it leaves out, except the push header while the
+     * stream stays push to the same endpoint: Lanyard never shows it back, so a stream read and put back would lose it).
+     */
     @Transactional
     Stream update(AppClient receiver, String id, Request request, boolean replace) {
         Stream stream = get(receiver, id);
         Stream.Config base = replace ? new Stream.Config("", Set.of(), Stream.POLL, Optional.empty(), "iss_sub") : stream.config();
         Stream.Config config = config(base, request, replace);
-        Optional<String> authorization = !config.push() ? Optional.empty()
-                : request.authorization().isPresent() ? request.authorization().map(Streams::header)
-                : replace ? Optional.empty() : stream.pushAuthorization();
-        Stream changed = stream.with(config, authorization, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        Stream changed = stream.with(config, authorization(stream, config, request, replace),
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         store.update(changed);
         if (config.push() != stream.config().push()) {
             outbox.redeliver(stream.id(), config.push() ? SignalOutboxStore.Kind.PUSH : SignalOutboxStore.Kind.POLL);
             if (config.push()) delivery.afterCommit();
         }
         return changed;
+    }
+
+    /** The header a changed stream pushes with: the request's, else (left out) the stored one where it still applies. */
+    private static Optional<String> authorization(Stream stream, Stream.Config config, Request request, boolean replace) {
+        if (!config.push()) return Optional.empty();
+        if (request.authorization().isPresent()) return request.authorization().flatMap(Streams::header);
+        boolean samePush = stream.config().push() && stream.config().endpoint().equals(config.endpoint());
+        return replace && !samePush ? Optional.empty() : stream.pushAuthorization();
     }
 
     @Transactional
@@ -150,10 +151,14 @@ class Streams implements ClientCredentials {
             throw new SignalProblem.TooManyVerifications(MIN_VERIFICATION_INTERVAL.toSeconds());
         }
         String jti = UUID.randomUUID().toString();
-        Map<String, Object> claims = SecurityEvents.verification(transmitter.issuer(), receiver.clientId(), jti, stream.id(),
-                clean.isEmpty() ? Optional.empty() : Optional.of(clean), clock.instant());
+        queue(stream, jti, SecurityEvents.verification(transmitter.issuer(), receiver.clientId(), jti, stream.id(),
+                clean.isEmpty() ? Optional.empty() : Optional.of(clean), now));
+    }
+
+    /** Queues an SSF event about the stream, delivered as its other SETs are (pushed, or polled), once the transaction commits. */
+    void queue(Stream stream, String jti, Map<String, Object> claims) {
         outbox.add(List.of(new SignalOutboxStore.NewSignal(stream.config().push() ? SignalOutboxStore.Kind.PUSH : SignalOutboxStore.Kind.POLL,
-                Optional.of(stream.id()), receiver.id(), "", jti, json.writeValueAsString(claims))), clock.instant());
+                Optional.of(stream.id()), stream.appId(), "", jti, json.writeValueAsString(claims))), clock.instant());
         delivery.afterCommit();
     }
 
@@ -164,17 +169,18 @@ class Streams implements ClientCredentials {
     /**
      * RFC 8936: acknowledges {@code acks}, and records {@code errors} (jti → the receiver's error code) as given up
      * with the receiver's code, which the stream's status then shows its admin (the receiver has them, and refused
-     * them); then answers up to {@code maxEvents} unacknowledged SETs. When none is pending and the poll did not ask
-     * to {@code returnImmediately}, the answer comes once one is queued or {@code lanyard.signals.poll-wait} has
-     * passed, without holding the calling thread ({@link PollWaits}, decision 58). A SET stays pending, and is
-     * returned again, until it is acknowledged or refused. A refused request throws here, before any waiting.
+     * them); then answers up to {@code maxEvents} unacknowledged SETs, and never more than {@link #MAX_POLL} (RFC 8936
+     * §2.4 makes maxEvents a ceiling, not a demand). When none is pending and the poll did not ask to
+     * {@code returnImmediately}, the answer comes once one is queued or {@code lanyard.signals.poll-wait} has passed,
+     * without holding the calling thread ({@link PollWaits}, decision 58). A SET stays pending, and is returned again,
+     * until it is acknowledged or refused. A refused request throws here, before any waiting.
      */
     CompletableFuture<Polled> poll(AppClient receiver, String id, Collection<String> acks, Map<String, String> errors,
                                    Optional<Integer> maxEvents, boolean returnImmediately) {
         Stream stream = get(receiver, id);
         if (stream.config().push()) throw new SignalProblem.InvalidInput("stream_id", "The stream is delivered by push, not poll.");
-        int max = maxEvents.orElse(DEFAULT_POLL);
-        if (max < 0 || max > MAX_POLL) throw new SignalProblem.InvalidInput("maxEvents", "maxEvents is between 0 and " + MAX_POLL + ".");
+        int max = Math.min(maxEvents.orElse(DEFAULT_POLL), MAX_POLL);
+        if (max < 0) throw new SignalProblem.InvalidInput("maxEvents", "maxEvents is 0 or more.");
         List<String> acknowledged = new ArrayList<>(acks);
         if (acknowledged.size() + errors.size() > 1000) throw new SignalProblem.InvalidInput("ack", "Acknowledge at most 1000 SETs at once.");
         if (!acknowledged.isEmpty() && outbox.acknowledge(stream.id(), acknowledged, clock.instant()) > 0) {
@@ -200,45 +206,6 @@ class Streams implements ClientCredentials {
                     new tools.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { })));
         }
         return new Polled(sets, outbox.more(streamId, pending.size()));
-    }
-
-    /** One stream as its admins see it: its configuration, status and delivery figures. */
-    record Watched(Stream stream, SignalOutboxStore.Figures figures) {
-    }
-
-    /** An app of the admin's team, whether it receives Shared Signals, and its streams. */
-    record Receiver(AppClient app, boolean enabled, List<Watched> streams) {
-    }
-
-    Receiver receiver(CurrentSession admin, String appId) {
-        AppClient app = app(admin, appId);
-        List<Watched> watched = store.list(app.id()).stream().map(s -> new Watched(s, outbox.figures(s.id()))).toList();
-        return new Receiver(app, store.receiver(app.id()), watched);
-    }
-
-    /** Enables or disables Shared Signals for an app of the admin's team; a disabled receiver's queued signals are dropped. */
-    @Transactional
-    Receiver enable(CurrentSession admin, String appId, boolean enabled) {
-        AppClient app = app(admin, appId);
-        accounts.lockTeamAsAdmin(admin.account()); // the role a session carries may be older than a demotion
-        Instant now = clock.instant();
-        if (enabled && !app.confidential()) {
-            throw new SignalProblem.InvalidInput("enabled", "Only a confidential app (one with a client secret) can receive Shared Signals.");
-        }
-        boolean changed = enabled ? store.enable(app.id(), app.team(), admin.account().id(), now) == 1 : store.disable(app.id()) == 1;
-        if (changed) {
-            if (!enabled) store.list(app.id()).forEach(s -> outbox.drop(s.id(), now));
-            events.publishEvent(new ClientCredentials.Changed(app.id()));
-            events.publishEvent(enabled ? new SignalEvent.ReceiverEnabled(app.team(), app.clientId(), app.name(), admin.account().id(), now)
-                    : new SignalEvent.ReceiverDisabled(app.team(), app.clientId(), app.name(), admin.account().id(), now));
-        }
-        return receiver(admin, appId);
-    }
-
-    private AppClient app(CurrentSession admin, String appId) {
-        if (admin.account().role() != Role.ADMIN) throw new SignalProblem.Forbidden();
-        return apps.find(appId == null ? "" : appId).filter(a -> a.team().equals(admin.account().team()))
-                .orElseThrow(SignalProblem.AppNotFound::new);
     }
 
     private Stream.Config config(Stream.Config base, Request request, boolean creating) {
@@ -276,12 +243,16 @@ class Streams implements ClientCredentials {
         return clean;
     }
 
-    private static String header(String value) {
+    /** The push header the receiver gave; none for a blank one. */
+    private static Optional<String> header(String value) {
         String clean = value.strip();
-        if (clean.length() > 2000 || clean.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        if (clean.isEmpty()) return Optional.empty();
+        // Read as a JSON node, it skipped the strict string reading: its rule (C0, DEL, a lone surrogate) is applied here.
+        if (clean.length() > 2000 || clean.codePoints().anyMatch(c -> c < 0x20 || c == 0x7f
+                || c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
             throw new SignalProblem.InvalidInput("delivery.authorization_header", "authorization_header must be one line of at most 2000 characters.");
         }
-        return clean;
+        return Optional.of(clean);
     }
 
     private static String text(String value, String field, int max) {

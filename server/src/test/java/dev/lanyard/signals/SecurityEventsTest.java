@@ -121,4 +121,15 @@ class SecurityEventsTest {
         assertThat(set.get("sub_id")).isEqualTo(Map.of("format", "email", "email", "ada@example.com"));
         assertThat(set.get("events")).isEqualTo(Map.of(SecurityEvents.ACCOUNT_DISABLED, Map.of()));
     }
+
+    @Test
+    void streamUpdatedNamesTheStreamAsItsSubjectWithTheNewStatusAndWhy() {
+        Map<String, Object> set = SecurityEvents.streamUpdated("https://lanyard.example", "lc_app", "j", "stream-1", Stream.Status.ENABLED,
+                "Back on.", AT);
+        assertThat(set.get("sub_id")).isEqualTo(Map.of("format", "opaque", "id", "stream-1"));
+        assertThat(set.get("events")).isEqualTo(Map.of("https://schemas.openid.net/secevent/ssf/event-type/stream-updated",
+                Map.of("status", "enabled", "reason", "Back on.")));
+        assertThat(set).containsEntry("iss", "https://lanyard.example").containsEntry("aud", "lc_app").containsEntry("jti", "j")
+                .containsEntry("iat", AT.getEpochSecond());
+    }
 }

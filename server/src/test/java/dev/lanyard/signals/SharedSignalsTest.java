@@ -378,7 +378,7 @@ class SharedSignalsTest {
         Receiver r = receiverApp("Verify often");
         String token = token(r);
         String streamId = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED));
-        JsonNode stream = api.read(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null)).path(0);
+        JsonNode stream = api.read(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null));
         assertThat(stream.path("min_verification_interval").asLong()).isEqualTo(30);
 
         assertThat(ssf(post("/api/v1/ssf/verify"), token, Map.of("stream_id", streamId, "state", "1")).getResponse().getStatus()).isEqualTo(204);
@@ -407,8 +407,8 @@ class SharedSignalsTest {
         String token = token(r);
         String streamId = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED, "urn:example:unknown"));
         JsonNode read = api.read(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null));
-        assertThat(read.get(0).path("events_delivered").values()).extracting(JsonNode::asString).containsExactly(SecurityEvents.SESSION_REVOKED);
-        assertThat(read.get(0).has("authorization_header")).isFalse();
+        assertThat(read.path("events_delivered").values()).extracting(JsonNode::asString).containsExactly(SecurityEvents.SESSION_REVOKED);
+        assertThat(read.path("delivery").has("authorization_header")).isFalse();
 
         JsonNode changed = api.read(ssf(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch("/api/v1/ssf/streams"), token,
                 Map.of("stream_id", streamId, "description", "renamed")));
@@ -484,7 +484,7 @@ class SharedSignalsTest {
         ((ObjectNode) elsewhere.path("delivery")).put("endpoint_url", "https://receiver.example.com/poll");
         refused(ssf(patch(), token, elsewhere), "delivery.endpoint_url");
         MvcResult after = ssf(get("/api/v1/ssf/streams").param("stream_id", read.path("stream_id").asString()), token, null);
-        assertThat(api.read(after).get(0)).as("nothing refused changed the stream").isEqualTo(before);
+        assertThat(api.read(after)).as("nothing refused changed the stream").isEqualTo(before);
     }
 
     /** A new stream has no id, no events delivered and no poll address yet: a create request naming them is refused. */
@@ -608,5 +608,169 @@ class SharedSignalsTest {
         MvcResult page = mvc.perform(get("/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn();
         assertThat(page.getResponse().getStatus()).isEqualTo(200);
         assertThat(page.getResponse().getContentAsString()).contains("This app receives Shared Signals.").contains("push to " + receiver.url("/ssf"));
+    }
+
+    /** The admin's switch of the app's Shared Signals; answers the app's signals as the admin API shows them. */
+    private JsonNode switchSignals(Receiver r, boolean enabled) throws Exception {
+        MvcResult switched = mvc.perform(put("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content("{\"enabled\":" + enabled + "}")).andReturn();
+        assertThat(switched.getResponse().getStatus()).as(switched.getResponse().getContentAsString()).isEqualTo(200);
+        return api.read(switched);
+    }
+
+    /**
+     * SSF 1.0: a receiver learns of a change to its stream's status. An admin's off and on lost the events in between
+     * while the stream still said enabled; now off disables the stream, naming why, and on enables it and says the events
+     * were not kept.
+     */
+    @Test
+    void turningAnAppsSignalsOffAndOnTellsItsStreamThatTheEventsInBetweenWereNotKept() throws Exception {
+        Receiver r = receiverApp("Switched");
+        String streamId = pushStream(token(r), List.of(SecurityEvents.SESSION_REVOKED));
+        Member gap = api.logIn(admin);
+
+        JsonNode off = switchSignals(r, false).path("streams").get(0);
+        assertThat(off.path("status").asString()).isEqualTo("disabled");
+        assertThat(off.path("statusReason").asString()).isEqualTo("Shared Signals were turned off for this app by a team admin.");
+        String page = mvc.perform(get("/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn()
+                .getResponse().getContentAsString();
+        assertThat(page).contains("This app does not receive Shared Signals.")
+                .contains("disabled (Shared Signals were turned off for this app by a team admin.)");
+        assertThat(mvc.perform(delete("/api/v1/sessions/" + gap.sessionId()).cookie(admin.cookie()).with(admin.from())).andReturn()
+                .getResponse().getStatus()).isEqualTo(204);
+
+        JsonNode on = switchSignals(r, true).path("streams").get(0);
+        assertThat(on.path("status").asString()).isEqualTo("enabled");
+        assertThat(on.path("statusReason").asString()).isEmpty();
+        TestReceiver.Arrival told = receiver.next(ARRIVAL);
+        assertThat(told).as("a stream updated event arrived").isNotNull();
+        Map<String, Object> claims = verified(told.body(), "secevent+jwt");
+        assertThat(claims.get("iss")).isEqualTo(issuer());
+        assertThat(claims.get("aud")).isEqualTo(r.clientId());
+        assertThat(claims.get("sub_id")).isEqualTo(Map.of("format", "opaque", "id", streamId));
+        assertThat(claims.get("events")).isEqualTo(Map.of("https://schemas.openid.net/secevent/ssf/event-type/stream-updated",
+                Map.of("status", "enabled", "reason", "Shared Signals were turned back on for this app by a team admin. "
+                        + "Events from while they were off were not kept.")));
+
+        Member after = api.logIn(admin);
+        mvc.perform(delete("/api/v1/sessions/" + after.sessionId()).cookie(admin.cookie()).with(admin.from())).andReturn();
+        TestReceiver.Arrival next = receiver.next(ARRIVAL);
+        assertThat(next).isNotNull();
+        @SuppressWarnings("unchecked") Map<String, Object> subject = (Map<String, Object>) verified(next.body(), "secevent+jwt").get("sub_id");
+        assertThat(subject.get("session")).as("the next SET is the ending after, none of the gap's")
+                .isEqualTo(Map.of("format", "opaque", "id", after.sessionId()));
+        JsonNode status = api.read(ssf(get("/api/v1/ssf/status").param("stream_id", streamId), token(r), null));
+        assertThat(status.path("status").asString()).isEqualTo("enabled");
+        assertThat(status.path("reason").asString()).isEmpty();
+    }
+
+    /**
+     * Only what the admin's switch disabled comes back: a stream its receiver disabled stays disabled, with its reason, and
+     * is told nothing. A stream an admin turned off before decision 62 kept its status and comes back told, as any.
+     */
+    @Test
+    void aStreamItsReceiverDisabledStaysDisabledWhenTheAppsSignalsComeBack() throws Exception {
+        Receiver r = receiverApp("Own choice");
+        String token = token(r);
+        String disabled = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED));
+        assertThat(ssf(post("/api/v1/ssf/status"), token, Map.of("stream_id", disabled, "status", "disabled", "reason", "not now"))
+                .getResponse().getStatus()).isEqualTo(200);
+        String older = api.read(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.POLL))))
+                .path("stream_id").asString();
+
+        switchSignals(r, false);
+        jdbc.sql("UPDATE ssf_streams SET status = 'enabled', status_reason = '' WHERE id = :id").param("id", older).update();
+        Map<String, JsonNode> streams = new java.util.HashMap<>();
+        switchSignals(r, true).path("streams").forEach(s -> streams.put(s.path("id").asString(), s));
+
+        assertThat(streams.get(disabled).path("status").asString()).isEqualTo("disabled");
+        assertThat(streams.get(disabled).path("statusReason").asString()).isEqualTo("not now");
+        assertThat(streams.get(older).path("status").asString()).isEqualTo("enabled");
+        String again = token(r);
+        JsonNode status = api.read(ssf(get("/api/v1/ssf/status").param("stream_id", disabled), again, null));
+        assertThat(status.path("status").asString()).isEqualTo("disabled");
+        assertThat(status.path("reason").asString()).isEqualTo("not now");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE stream_id = :id").param("id", disabled).query(Long.class).single())
+                .as("nothing queued for it").isZero();
+        JsonNode polled = api.read(ssf(post("/api/v1/ssf/poll/" + older), again, Map.of("returnImmediately", true)));
+        assertThat(polled.path("sets").size()).isEqualTo(1);
+        String jti = polled.path("sets").propertyNames().iterator().next();
+        Map<String, Object> claims = verified(polled.path("sets").path(jti).asString(), "secevent+jwt");
+        assertThat(claims.get("events").toString()).contains("stream-updated");
+    }
+
+    /** SSF 1.0 §8.1.1.2: with a stream_id, the answer is that stream's configuration, not an array of one. */
+    @Test
+    void aStreamReadByItsIdIsOneObjectAndAllStreamsAnArray() throws Exception {
+        Receiver r = receiverApp("Reader");
+        String token = token(r);
+        String streamId = api.read(ssf(post("/api/v1/ssf/streams"), token, Map.of("description", "one"))).path("stream_id").asString();
+
+        JsonNode one = api.read(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null));
+        assertThat(one.isObject()).as(one.toString()).isTrue();
+        assertThat(one.path("stream_id").asString()).isEqualTo(streamId);
+        assertThat(one.path("description").asString()).isEqualTo("one");
+        JsonNode all = api.read(ssf(get("/api/v1/ssf/streams"), token, null));
+        assertThat(all.isArray()).isTrue();
+        assertThat(all.get(0)).isEqualTo(one);
+    }
+
+    /**
+     * Lanyard never shows a push stream's authorization_header: a stream read and PUT back keeps it while it stays push to the
+     * same endpoint; a PUT to another endpoint, or with "authorization_header": null, leaves none.
+     */
+    @Test
+    void aPushStreamReadAndPutBackKeepsItsAuthorizationHeaderUntilNullRemovesIt() throws Exception {
+        Receiver r = receiverApp("Put back");
+        String token = token(r);
+        String streamId = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED));
+        ObjectNode read = (ObjectNode) api.read(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null));
+
+        MvcResult putBack = ssf(put("/api/v1/ssf/streams"), token, read.deepCopy().put("description", "put back"));
+        assertThat(putBack.getResponse().getStatus()).as(putBack.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(pushAuthorization(streamId)).contains("Bearer receiver-secret");
+
+        ObjectNode elsewhere = read.deepCopy();
+        ((ObjectNode) elsewhere.path("delivery")).put("endpoint_url", receiver.url("/elsewhere"));
+        assertThat(ssf(put("/api/v1/ssf/streams"), token, elsewhere).getResponse().getStatus()).isEqualTo(200);
+        assertThat(pushAuthorization(streamId)).as("not sent to another endpoint").isEmpty();
+
+        assertThat(ssf(patch(), token, Map.of("stream_id", streamId, "delivery", Map.of("authorization_header", "Bearer new")))
+                .getResponse().getStatus()).isEqualTo(200);
+        assertThat(pushAuthorization(streamId)).contains("Bearer new");
+        ObjectNode removed = read.deepCopy();
+        ((ObjectNode) removed.path("delivery")).put("endpoint_url", receiver.url("/elsewhere")).putNull("authorization_header");
+        MvcResult put = ssf(put("/api/v1/ssf/streams"), token, removed);
+        assertThat(put.getResponse().getStatus()).as(put.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(pushAuthorization(streamId)).isEmpty();
+    }
+
+    private java.util.Optional<String> pushAuthorization(String streamId) {
+        return jdbc.sql("SELECT push_authorization FROM ssf_streams WHERE id = :id").param("id", streamId)
+                .query((rs, n) -> java.util.Optional.ofNullable(rs.getString(1))).single();
+    }
+
+    /** RFC 8936 §2.4: maxEvents is the most the receiver takes, so more than Lanyard's 100 gets 100; a negative one is refused. */
+    @Test
+    void aPollAskingForMoreThanAHundredSetsGetsAHundred() throws Exception {
+        Receiver r = receiverApp("Greedy");
+        String token = token(r);
+        String streamId = api.read(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.POLL))))
+                .path("stream_id").asString();
+        List<SignalOutboxStore.NewSignal> sets = new java.util.ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            String jti = java.util.UUID.randomUUID().toString();
+            sets.add(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.POLL, java.util.Optional.of(streamId), r.appId(), "", jti,
+                    json.writeValueAsString(SecurityEvents.verification(issuer(), r.clientId(), jti, streamId, java.util.Optional.empty(),
+                            clock.instant()))));
+        }
+        outbox.add(sets, clock.instant());
+
+        MvcResult greedy = ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "maxEvents", 1000));
+        assertThat(greedy.getResponse().getStatus()).as(greedy.getResponse().getContentAsString()).isEqualTo(200);
+        JsonNode polled = api.read(greedy);
+        assertThat(polled.path("sets").size()).isEqualTo(100);
+        assertThat(polled.path("moreAvailable").asBoolean()).isTrue();
+        refused(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "maxEvents", -1)), "maxEvents");
     }
 }

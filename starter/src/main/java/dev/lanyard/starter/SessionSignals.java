@@ -13,15 +13,18 @@ import dev.lanyard.starter.SecurityEventTokens.VerifiedSet;
  * Acts on a verified SET: a CAEP {@code session-revoked} event ends the Lanyard session its
  * subject names (a complex subject's {@code session}, RFC 9493, in the event or in the SET's
  * {@code sub_id}) or, when it names only the person ({@code user} or an {@code iss_sub} subject),
- * every session of that person that began before the event. SSF's own events (verification,
- * stream updated) and event types this receiver does not act on are acknowledged and ignored: a
- * SET is a statement of fact, and the receiver decides what it does about it (RFC 8417 section 1).
+ * every session of that person that began before the event. SSF's stream updated event is logged
+ * as a warning: Lanyard changed the stream's status, and its reason may say that events were lost
+ * (an admin turned Shared Signals off and on), which the app's operators should see. Other SSF
+ * events (verification) and event types this receiver does not act on are acknowledged and ignored:
+ * a SET is a statement of fact, and the receiver decides what it does about it (RFC 8417 section 1).
  * A {@code session-revoked} event that names neither a session nor a person does not conform to
  * its definition and is refused ({@code invalid_request}, RFC 8935 section 2.4).
  */
 public class SessionSignals {
     public static final String SESSION_REVOKED = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
     static final String SSF_EVENTS = "https://schemas.openid.net/secevent/ssf/event-type/";
+    static final String STREAM_UPDATED = SSF_EVENTS + "stream-updated";
     private static final Log log = LogFactory.getLog(SessionSignals.class);
 
     private final EndedSessions ended;
@@ -38,11 +41,18 @@ public class SessionSignals {
         for (Map.Entry<String, Map<String, Object>> event : set.events().entrySet()) {
             if (SESSION_REVOKED.equals(event.getKey())) {
                 acted += sessionRevoked(set, event.getValue());
+            } else if (STREAM_UPDATED.equals(event.getKey())) {
+                streamUpdated(event.getValue());
             } else if (!event.getKey().startsWith(SSF_EVENTS) && log.isDebugEnabled()) {
                 log.debug("SET " + set.jti() + " carries event " + event.getKey() + ", which this receiver does not act on");
             }
         }
         return acted;
+    }
+
+    private static void streamUpdated(Map<String, Object> payload) {
+        String reason = payload.get("reason") instanceof String r && !r.isBlank() ? ": " + r : "";
+        log.warn("Lanyard's Shared Signals stream is now " + payload.get("status") + reason);
     }
 
     private int sessionRevoked(VerifiedSet set, Map<String, Object> payload) {

@@ -150,6 +150,10 @@ public class SsfStreams {
         return new Stream(id, Set.copyOf(aud), poll);
     }
 
+    /**
+     * The streams a GET answered: an array, or with a stream_id the stream itself, an object (SSF 1.0 section 8.1.1.2),
+     * which older Lanyards answered as an array of one.
+     */
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> list(URI config) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(config).GET());

@@ -44,6 +44,8 @@ final class FakeLanyard implements AutoCloseable {
     final RSAKey otherKey;
     final List<Map<String, Object>> streams = new CopyOnWriteArrayList<>();
     final List<String> streamRequests = new CopyOnWriteArrayList<>();
+    /** Answers a GET with stream_id with an array of the stream, as Lanyards before SSF 1.0's single object did. */
+    volatile boolean oneStreamInAnArray;
     final List<String> tokenRequests = new CopyOnWriteArrayList<>();
     final List<Map<String, Object>> polls = new CopyOnWriteArrayList<>();
     final java.util.concurrent.atomic.AtomicInteger jwksFetches = new java.util.concurrent.atomic.AtomicInteger();
@@ -181,7 +183,7 @@ final class FakeLanyard implements AutoCloseable {
         String body = read(e);
         streamRequests.add(method);
         switch (method) {
-            case "GET" -> json(e, 200, List.copyOf(streams));
+            case "GET" -> readStreams(e);
             case "POST" -> {
                 Map<String, Object> request = LanyardEndpoints.parseObject(body, null);
                 Map<String, Object> stream = new java.util.concurrent.ConcurrentHashMap<>(request);
@@ -213,6 +215,25 @@ final class FakeLanyard implements AutoCloseable {
             }
             default -> json(e, 405, Map.of());
         }
+    }
+
+    /** SSF 1.0 section 8.1.1.2: with a stream_id, that stream (404 if there is none); without, all of them. */
+    @SuppressWarnings("unchecked")
+    private void readStreams(HttpExchange e) throws IOException {
+        String query = e.getRequestURI().getQuery();
+        if (query == null || !query.startsWith("stream_id=")) {
+            json(e, 200, List.copyOf(streams));
+            return;
+        }
+        String id = query.substring("stream_id=".length());
+        Map<String, Object> stream = streams.stream().filter(s -> id.equals(s.get("stream_id"))).findFirst().orElse(null);
+        if (stream == null) {
+            json(e, 404, Map.of());
+            return;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>(stream);
+        answer.put("delivery", withoutAuthorization((Map<String, Object>) stream.get("delivery")));
+        json(e, 200, oneStreamInAnArray ? List.of(answer) : answer);
     }
 
     private static Map<String, Object> withoutAuthorization(Map<String, Object> delivery) {

@@ -12,6 +12,9 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -148,6 +151,19 @@ class SecurityEventTokensTest {
 
         assertThat(signals().apply(set)).isZero();
         assertThat(ended.endedAt("sid-1")).isEmpty();
+    }
+
+    /** Lanyard says so when it changed the stream's status, and why (an admin's off and on lost events): the app's log shows it. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aStreamUpdatedEventIsLoggedAsAWarningWithItsStatusAndReason(CapturedOutput output) {
+        VerifiedSet set = tokens.verify(lanyard.set(lanyard.sessionRevoked("x", "m").claim("sub_id", Map.of("format", "opaque", "id", "stream-1"))
+                .claim("events", Map.of("https://schemas.openid.net/secevent/ssf/event-type/stream-updated",
+                        Map.of("status", "enabled", "reason", "Events from while they were off were not kept.")))));
+
+        assertThat(signals().apply(set)).isZero();
+        assertThat(output.getOut()).containsPattern("WARN.*Lanyard's Shared Signals stream is now enabled: "
+                + "Events from while they were off were not kept\\.");
     }
 
     @Test

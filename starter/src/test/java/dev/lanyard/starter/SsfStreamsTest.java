@@ -80,6 +80,19 @@ class SsfStreamsTest {
         assertThat(lanyard.streamRequests).containsSubsequence("POST", "PATCH", "PATCH");
     }
 
+    /** Lanyard answers a stream_id with the stream itself (SSF 1.0); older Lanyards with an array of it. */
+    @Test
+    void aStreamIsFoundByItsIdWhetherLanyardAnswersAnObjectOrAnArray() {
+        SsfStreams streams = streams(LanyardProperties.Delivery.POLL);
+        String id = streams.ensure(null).id();
+
+        assertThat(streams.exists(id)).isTrue();
+        assertThat(streams.exists("another")).isFalse();
+        lanyard.oneStreamInAnArray = true;
+        assertThat(streams.exists(id)).isTrue();
+        assertThat(streams.exists("another")).isFalse();
+    }
+
     @Test
     void aPushToThisMachinesLoopbackFromLanyardElsewhereIsWarnedOf() {
         URI loopback = URI.create("http://127.0.0.1:8081/lanyard/ssf/events");
