@@ -183,6 +183,19 @@ public class ClientAddresses {
         return leading.toString();
     }
 
+    /**
+     * A stored address or network as people should read it, in RFC 5952's form ({@code 2a02:1234:abcd::1},
+     * {@code 2a02:1234:abcd::/48}); any other text as it is. Addresses are stored as {@code getHostAddress} writes them
+     * ({@code 2a02:1234:abcd:0:0:0:0:1}), and stay so: a session's address is compared with each request's, the risk
+     * memory's with each sign-in's, and an audit entry's hash covers its text (docs/decisions/0005).
+     */
+    public static String shown(String stored) {
+        if (stored == null || stored.indexOf(':') < 0) return stored;
+        int slash = stored.indexOf('/');
+        String address = slash < 0 ? stored : stored.substring(0, slash);
+        return IpLiteral.parse(address).map(a -> IpLiteral.format(a) + (slash < 0 ? "" : stored.substring(slash))).orElse(stored);
+    }
+
     /** Whether a stored text is a network that an address was reduced to, not an address. */
     public static boolean isNetwork(String stored) {
         return stored != null && stored.indexOf('/') > 0;

@@ -15,6 +15,7 @@ import dev.lanyard.account.MemberRules;
 import dev.lanyard.account.Team;
 import dev.lanyard.apps.Apps;
 import dev.lanyard.factors.SecondFactors;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.keys.ApiKeys;
 import dev.lanyard.keys.KeyScope;
 import dev.lanyard.passkeys.Passkey;
@@ -138,7 +139,7 @@ public class DataExports {
                 Session s = listed.session();
                 found.add(new DataExport.ExportedApiKey(k.id().value(), k.name(),
                         k.scopes().stream().map(KeyScope::code).sorted().toList(), k.createdAt(), k.expiresAt().orElse(null),
-                        listed.used() ? s.lastActiveAt() : null, listed.used() ? s.ip() : null,
+                        listed.used() ? s.lastActiveAt() : null, listed.used() ? ClientAddresses.shown(s.ip()) : null,
                         listed.used() ? s.location().label() : null, s.activity().requests()));
             }
             cursor = page.nextCursor();

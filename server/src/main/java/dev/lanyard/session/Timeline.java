@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lanyard.geo.ClientAddresses;
 import org.springframework.context.event.EventListener;
 import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
@@ -86,7 +87,7 @@ public class Timeline {
     private static String text(TimelineStore.Entry e) {
         return switch (e.kind()) {
             case "signed-in" -> "Signed in";
-            case "address-changed" -> "Used from a new IP address: " + e.detail();
+            case "address-changed" -> "Used from a new IP address: " + ClientAddresses.shown(e.detail());
             case "device-bound" -> "Bound to a key this device keeps: its cookie is renewed every few minutes";
             case "location-changed" -> "Location changed to " + e.detail();
             case "approved" -> e.detail().isEmpty() ? "Verified: approved from a verified session"

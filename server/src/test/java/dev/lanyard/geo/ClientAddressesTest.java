@@ -181,4 +181,14 @@ class ClientAddressesTest {
             assertThat(ClientAddresses.placedAt(other)).as(other).isEqualTo(other);
         }
     }
+
+    @Test
+    void storedAddressesAndNetworksAreShownInRfc5952Form() {
+        assertThat(ClientAddresses.shown("2a02:1234:abcd:0:0:0:0:1")).isEqualTo("2a02:1234:abcd::1");
+        assertThat(ClientAddresses.shown("2a02:0:0::/48")).isEqualTo("2a02::/48");
+        assertThat(ClientAddresses.shown("2a02:1234:abcd::/48")).isEqualTo("2a02:1234:abcd::/48");
+        for (String same : List.of("83.45.123.78", "83.45.123.0/24", "", "not an address")) {
+            assertThat(ClientAddresses.shown(same)).as(same).isEqualTo(same);
+        }
+    }
 }

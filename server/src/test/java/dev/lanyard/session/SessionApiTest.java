@@ -87,6 +87,36 @@ class SessionApiTest {
         return body(as(member, get(SESSIONS + "/current")).andExpect(status().isOk()));
     }
 
+    // ---- how addresses read
+
+    /**
+     * An address is stored as {@code getHostAddress} writes it ({@code 2a02:1234:abcd:0:0:0:0:1}: rows written before
+     * this change hold that form too) and shown as RFC 5952 writes it, on the details page, in the API, the timeline,
+     * the activity page and the data export.
+     */
+    @Test
+    void anIpv6AddressReadsInItsShortFormWhereverItIsShown() throws Exception {
+        Member newcomer = api.signUp("six");
+        MvcResult login = mvc.perform(jsonBody(post("/api/v1/login").with(ApiClient.from("2a02:1234:abcd::1")),
+                api.write(Map.of("email", newcomer.email(), "password", TestAccounts.PASSWORD)))).andReturn();
+        assertThat(login.getResponse().getStatus()).isEqualTo(201);
+        Member six = new Member(newcomer.email(), ApiClient.sessionCookie(login.getResponse()).orElseThrow(),
+                api.read(login).path("session").path("id").asString(), newcomer.accountId(), "2a02:1234:abcd::1");
+        assertThat(body(as(six, get(SESSIONS + "/current"))).path("ip").asString()).isEqualTo("2a02:1234:abcd::1");
+        Member moved = new Member(six.email(), six.token(), six.sessionId(), six.accountId(), "2a02:1234:abcd::2");
+
+        assertThat(body(as(moved, get(SESSIONS + "/" + six.sessionId()))).path("ip").asString()).isEqualTo("2a02:1234:abcd::2");
+        String details = as(moved, get("/settings/sessions/" + six.sessionId()).accept(MediaType.TEXT_HTML)).andReturn()
+                .getResponse().getContentAsString();
+        assertThat(details).contains(">2a02:1234:abcd::2<", "Used from a new IP address: 2a02:1234:abcd::2");
+        String activity = as(moved, get("/settings/activity").accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString();
+        assertThat(activity).contains(">2a02:1234:abcd::1<");
+        MvcResult export = as(moved, get("/api/v1/account/export")).andReturn();
+        assertThat(export.getResponse().getStatus()).isEqualTo(200);
+        assertThat(export.getResponse().getContentAsString()).contains("\"2a02:1234:abcd::2\"", "Used from a new IP address: 2a02:1234:abcd::2");
+        for (String shown : List.of(details, activity)) assertThat(shown).doesNotContain("0:0:0");
+    }
+
     // ---- sign-up, login, logout
 
     @Test
