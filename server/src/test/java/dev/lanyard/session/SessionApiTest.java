@@ -43,6 +43,8 @@ class SessionApiTest {
     MockMvc mvc;
     @Autowired
     JsonMapper json;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     private ApiClient api;
 
@@ -115,6 +117,23 @@ class SessionApiTest {
         assertThat(export.getResponse().getStatus()).isEqualTo(200);
         assertThat(export.getResponse().getContentAsString()).contains("\"2a02:1234:abcd::2\"", "Used from a new IP address: 2a02:1234:abcd::2");
         for (String shown : List.of(details, activity)) assertThat(shown).doesNotContain("0:0:0");
+    }
+
+    /** The container reads a header's bytes as ISO-8859-1; a User-Agent's UTF-8 is read back, its bidi override dropped. */
+    @Test
+    void aUserAgentInUtf8IsKeptAndDescribedAsItWasWritten() throws Exception {
+        var request = TestAccounts.newcomer("utf8");
+        String sent = new String("Téléphone/2.1 \uD83D\uDE80\u202E".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        MvcResult signUp = mvc.perform(jsonBody(post("/api/v1/signup").with(ApiClient.from(ApiClient.newAddress())).header("User-Agent", sent),
+                api.write(Map.of("email", request.email(), "password", request.password(), "name", request.name(), "team", request.team()))))
+                .andReturn();
+        assertThat(signUp.getResponse().getStatus()).as(signUp.getResponse().getContentAsString()).isEqualTo(201);
+
+        String id = api.read(signUp).path("session").path("id").asString();
+        assertThat(jdbc.sql("SELECT user_agent FROM sessions WHERE id = :id").param("id", id).query(String.class).single())
+                .isEqualTo("Téléphone/2.1 \uD83D\uDE80");
+        assertThat(api.read(signUp).path("session").path("device").path("description").asString()).contains("Téléphone").doesNotContain("Ã");
     }
 
     // ---- sign-up, login, logout
