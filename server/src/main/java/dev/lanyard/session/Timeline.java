@@ -89,7 +89,12 @@ public class Timeline {
             case "signed-in" -> "Signed in";
             case "address-changed" -> "Used from a new IP address: " + ClientAddresses.shown(e.detail());
             case "device-bound" -> "Bound to a key this device keeps: its cookie is renewed every few minutes";
-            case "location-changed" -> "Location changed to " + e.detail();
+            case "location-changed" -> "Location changed to " + switch (e.detail()) {
+                // The detail is the place's label ("Madrid, Spain"), written when it changed.
+                case "Local network" -> "a local network";
+                case "Unknown location" -> "an unknown location";
+                default -> e.detail();
+            };
             case "approved" -> e.detail().isEmpty() ? "Verified: approved from a verified session"
                     : "Verified: approved from " + e.detail();
             case "renamed" -> e.detail().isEmpty() ? "Name removed" : "Renamed to “" + e.detail() + "”";
