@@ -35,6 +35,23 @@ class JdbcMailOutboxStore implements MailOutboxStore {
     }
 
     @Override
+    public List<Addressed> to(String recipient, long afterId, int limit) {
+        // No index on the recipient: a data export, which is rare, reads the table once, in id order.
+        return jdbc.sql("""
+                        SELECT id, subject, created_at, sent_at, given_up_at FROM mail_outbox
+                        WHERE recipient = :to AND id > :after ORDER BY id LIMIT :limit""")
+                .param("to", recipient).param("after", afterId).param("limit", limit)
+                .query((rs, n) -> new Addressed(rs.getLong("id"), rs.getString("subject"), Instant.ofEpochMilli(rs.getLong("created_at")),
+                        optionalInstant(rs, "sent_at"), optionalInstant(rs, "given_up_at")))
+                .list();
+    }
+
+    private static Optional<Instant> optionalInstant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+    }
+
+    @Override
     public List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit) {
         return outbox.claim(claim, now, claimedUntil, limit, "id, team_id, recipient, subject, body, attempts",
                 (rs, n) -> new Outgoing(rs.getLong("id"), new TeamId(rs.getString("team_id")), rs.getString("recipient"),

@@ -22,6 +22,13 @@ interface MailOutboxStore {
         }
     }
 
+    /** A mail as kept for its recipient: never its body. */
+    record Addressed(long id, String subject, Instant queuedAt, Optional<Instant> sentAt, Optional<Instant> gaveUpAt) {
+    }
+
+    /** Up to {@code limit} of the mails to {@code recipient} with an id above {@code afterId}, in the order of their ids. */
+    List<Addressed> to(String recipient, long afterId, int limit);
+
     /** Adds a mail due at {@code at}; returns its id. */
     long add(TeamId team, String recipient, String subject, String body, Instant at);
 

@@ -22,6 +22,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Component
 public class Mailer {
     private static final Logger log = LoggerFactory.getLogger(Mailer.class);
+    private static final int PAGE = 1000;
 
     /** How a mail gives a time: "4 Dec 2026, 17:40 UTC", whatever the reader's locale. */
     public static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter
@@ -79,6 +80,42 @@ public class Mailer {
         } else {
             action.run();
         }
+    }
+
+    /**
+     * A mail to someone as Lanyard keeps it, for its recipient's data export: its subject and times, never its body (a sent
+     * mail's is emptied, and one still waiting may hold a single-use link).
+     *
+     * @param status "sent", "waiting" (to be sent or retried), "given-up" (after its last attempt) or "kept" (in the
+     *               development outbox, without a mail server)
+     */
+    public record Addressed(String subject, java.time.Instant queuedAt, String status, java.util.Optional<java.time.Instant> sentAt) {
+    }
+
+    /** Hands every mail kept that was addressed to {@code recipient} to {@code sink}, oldest first in each outbox, a page at a time. */
+    public void forEachTo(String recipient, java.util.function.Consumer<Addressed> sink) {
+        long after = 0;
+        List<Kept> kept;
+        do {
+            kept = jdbc.sql("SELECT id, recipient, subject, '' AS body, created_at FROM outbox WHERE recipient = :to AND id > :after "
+                            + "ORDER BY id LIMIT :limit")
+                    .param("to", recipient).param("after", after).param("limit", PAGE)
+                    .query((rs, n) -> new Kept(rs.getLong("id"), rs.getString("recipient"), rs.getString("subject"), "",
+                            java.time.Instant.ofEpochMilli(rs.getLong("created_at"))))
+                    .list();
+            for (Kept k : kept) sink.accept(new Addressed(k.subject(), k.at(), "kept", java.util.Optional.empty()));
+            if (!kept.isEmpty()) after = kept.get(kept.size() - 1).id();
+        } while (kept.size() == PAGE);
+        after = 0;
+        List<MailOutboxStore.Addressed> queued;
+        do {
+            queued = outboxStore.to(recipient, after, PAGE);
+            for (MailOutboxStore.Addressed m : queued) {
+                String status = m.sentAt().isPresent() ? "sent" : m.gaveUpAt().isPresent() ? "given-up" : "waiting";
+                sink.accept(new Addressed(m.subject(), m.queuedAt(), status, m.sentAt()));
+            }
+            if (!queued.isEmpty()) after = queued.get(queued.size() - 1).id();
+        } while (queued.size() == PAGE);
     }
 
     /** Whether mail goes to the development outbox rather than SMTP. */

@@ -129,8 +129,8 @@ class AuditRecorder {
                 return;
             }
             Optional<Session> s = Optional.of(e.session()); // the row as inserted: no need to read it back
-            String where = s.map(x -> " on " + x.device().description() + " (" + x.appType().label() + ") in "
-                    + x.location().label()).orElse("");
+            String where = s.map(x -> " on " + x.device().description() + " (" + x.appType().label() + ") "
+                    + x.location().where()).orElse("");
             record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
                     Optional.of(e.id()), AuditAction.SIGNED_IN, "Signed in" + where, s.map(Session::ip));
         } else if (event instanceof SessionEvent.Approved e) {

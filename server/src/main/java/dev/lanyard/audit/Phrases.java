@@ -112,7 +112,7 @@ final class Phrases {
     }
 
     private static String signIn(java.util.Optional<dev.lanyard.session.Session> target, dev.lanyard.session.SessionId id) {
-        return target.map(s -> "on " + s.device().description() + " in " + s.location().label()).orElse("of a session")
+        return target.map(s -> "on " + s.device().description() + " " + s.location().where()).orElse("of a session")
                 + " (" + id.shortForm() + ")";
     }
 

@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import nl.basjes.parse.useragent.UserAgent;
 import nl.basjes.parse.useragent.UserAgentAnalyzer;
@@ -36,7 +38,17 @@ public class UserAgentParser {
             "Sec-CH-UA-Platform-Version", "Sec-CH-UA-Full-Version-List", "Sec-CH-UA-Model", "Sec-CH-UA-Arch");
 
     private static final Set<String> GENERIC_DEVICE_NAMES = Set.of(
-            "desktop", "linux desktop", "android mobile", "android tablet", "mobile", "tablet", "hacker");
+            "desktop", "linux desktop", "android mobile", "android tablet", "mobile", "tablet", "hacker",
+            "apple ios device", "ios device");
+
+    private static final String PLATFORM = "Sec-CH-UA-Platform";
+    private static final String PLATFORM_VERSION = "Sec-CH-UA-Platform-Version";
+
+    /**
+     * A platform version as browsers send it: up to four dot-separated numbers ("14.6.1", "15.0.0", "16002.44.0").
+     * Anything else was made up, and so is a major version past 99 but on ChromeOS, whose versions are build numbers.
+     */
+    private static final Pattern PLAUSIBLE_PLATFORM_VERSION = Pattern.compile("(\\d{1,5})(\\.\\d{1,5}){0,3}");
 
     /** Header values are written by the client; a cap keeps a hostile one from filling the UI. */
     private static final int MAX_VALUE_LENGTH = 64;
@@ -75,23 +87,57 @@ public class UserAgentParser {
                     .ifPresent(canonical -> relevant.put(canonical, value));
         });
         if (relevant.getOrDefault(USER_AGENT, "").isBlank()) return Device.unknown();
+        OsVersionSource source = osVersionSource(relevant);
+        // Yauaa would show a made-up platform version as it is ("macOS 99999"), or fall back to the frozen one.
+        if (source == OsVersionSource.NONE) relevant.remove(PLATFORM_VERSION);
         try {
             SharedAnalyzer.start();
-            return toDevice(analyzer.join().parse(relevant));
+            return toDevice(analyzer.join().parse(relevant), source);
         } catch (RuntimeException e) {
             log.debug("Could not parse user agent {}", relevant.get(USER_AGENT), e);
             return Device.unknown();
         }
     }
 
-    private static Device toDevice(UserAgent ua) {
+    /** Where the version of the operating system may come from. */
+    private enum OsVersionSource {
+        /** A plausible {@code Sec-CH-UA-Platform-Version}: the real version. */
+        CLIENT_HINT,
+        /** No hint: the User-Agent, where frozen versions are not shown. */
+        USER_AGENT,
+        /** A made-up hint, or a platform the browser calls "Unknown": no version is shown. */
+        NONE
+    }
+
+    private static OsVersionSource osVersionSource(Map<String, String> headers) {
+        String platform = headers.get(PLATFORM);
+        if (platform != null && (unquoted(platform).isEmpty() || unquoted(platform).equalsIgnoreCase("Unknown"))) {
+            return OsVersionSource.NONE;
+        }
+        String version = headers.get(PLATFORM_VERSION);
+        // Chrome on Linux sends an empty version: as good as none.
+        if (version == null || unquoted(version).isEmpty()) return OsVersionSource.USER_AGENT;
+        Matcher m = PLAUSIBLE_PLATFORM_VERSION.matcher(unquoted(version));
+        if (!m.matches()) return OsVersionSource.NONE;
+        boolean chromeOs = platform != null && unquoted(platform).replace(" ", "").equalsIgnoreCase("ChromeOS");
+        return chromeOs || Integer.parseInt(m.group(1)) < 100 ? OsVersionSource.CLIENT_HINT : OsVersionSource.NONE;
+    }
+
+    /** A structured header's string ({@code "macOS"}) without its quotes. */
+    private static String unquoted(String value) {
+        String v = value.strip();
+        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1).strip() : v;
+    }
+
+    private static Device toDevice(UserAgent ua, OsVersionSource source) {
         DeviceType type = type(ua.getValue(UserAgent.DEVICE_CLASS));
         String browser = clean(ua.getValue(UserAgent.AGENT_NAME));
         String browserVersion = clean(ua.getValue(UserAgent.AGENT_VERSION_MAJOR));
         // A crawler's "operating system" is Yauaa's guess at where it runs ("Google Cloud"), not
         // anything the client said, so bots get none.
         String os = type == DeviceType.BOT ? "" : osName(clean(ua.getValue(UserAgent.OPERATING_SYSTEM_NAME)));
-        String osVersion = os.isEmpty() ? "" : clean(ua.getValue(UserAgent.OPERATING_SYSTEM_VERSION_MAJOR));
+        String osVersion = os.isEmpty() || source == OsVersionSource.NONE ? "" : clean(ua.getValue(UserAgent.OPERATING_SYSTEM_VERSION_MAJOR));
+        if (source == OsVersionSource.USER_AGENT && frozen(os, osVersion)) osVersion = "";
         String model = type == DeviceType.MOBILE || type == DeviceType.TABLET
                 ? model(clean(ua.getValue(UserAgent.DEVICE_NAME)), clean(ua.getValue(UserAgent.DEVICE_BRAND)))
                 : "";
@@ -113,6 +159,21 @@ public class UserAgentParser {
             case "Mac OS", "Mac OS X", "OS X" -> "macOS";
             case "Windows NT" -> "Windows";
             default -> name;
+        };
+    }
+
+    /**
+     * Versions a User-Agent string carries whatever the system (decision 6): Windows NT 10.0 says "10" for Windows 10 and 11,
+     * macOS browsers and apps say 10.15 on every version since, and Yauaa takes a ChromeOS version from the Chrome version.
+     * Yauaa marks some of them ("&gt;=10.15", which {@link #clean} drops) but not those of Electron apps, nor Chrome's with a
+     * full version.
+     */
+    private static boolean frozen(String os, String version) {
+        return switch (os) {
+            case "Windows" -> version.equals("10");
+            case "macOS" -> version.equals("10.15") || version.startsWith("10.15.") || version.startsWith("10_15");
+            case "Chrome OS", "ChromeOS" -> true;
+            default -> false;
         };
     }
 

@@ -88,6 +88,46 @@ public class ClientAddresses {
         return b.length == 16 && b[0] == 0x20 && b[1] == 0x02;
     }
 
+    /** Whether an address is Teredo (2001:0::/32, RFC 4380), whose last 32 bits are its client's IPv4 address, inverted. */
+    private static boolean isTeredo(InetAddress address) {
+        byte[] b = address.getAddress();
+        return b.length == 16 && b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0;
+    }
+
+    /**
+     * The address that says where a client is: for a 6to4 address the IPv4 address of its site (bits 16–47), for a
+     * Teredo address its client's public IPv4 address (the last 32 bits, inverted), for any other the address itself.
+     * The prefixes of both belong to relays, placed wherever their operators are (docs/decisions/0054).
+     */
+    public static InetAddress placedAt(InetAddress address) {
+        byte[] b = address.getAddress();
+        byte[] ipv4;
+        if (is6to4(address)) {
+            ipv4 = new byte[] {b[2], b[3], b[4], b[5]};
+        } else if (isTeredo(address)) {
+            ipv4 = new byte[] {(byte) ~b[12], (byte) ~b[13], (byte) ~b[14], (byte) ~b[15]};
+        } else {
+            return address;
+        }
+        try {
+            return InetAddress.getByAddress(ipv4);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@link #placedAt(InetAddress)} of a stored address, as text ({@code 2002:532d:7b4e::1} → {@code 83.45.123.78}); a
+     * network or a text that is no address is returned as it is.
+     */
+    public static String placedAt(String stored) {
+        if (stored == null || isNetwork(stored)) return stored;
+        return IpLiteral.parse(stored).map(address -> {
+            InetAddress placed = placedAt(address);
+            return placed == address ? stored : placed.getHostAddress();
+        }).orElse(stored);
+    }
+
     /**
      * A stored address or network with its host part hidden ({@link #mask(InetAddress)}), or "" for
      * a text that is neither. A reduced address ({@link #network}) masks like the address it was.
@@ -141,6 +181,19 @@ public class ClientAddresses {
             leading.append(Integer.toHexString((b[group * 2] & 0xff) << 8 | (b[group * 2 + 1] & 0xff))).append(':');
         }
         return leading.toString();
+    }
+
+    /**
+     * A stored address or network as people should read it, in RFC 5952's form ({@code 2a02:1234:abcd::1},
+     * {@code 2a02:1234:abcd::/48}); any other text as it is. Addresses are stored as {@code getHostAddress} writes them
+     * ({@code 2a02:1234:abcd:0:0:0:0:1}), and stay so: a session's address is compared with each request's, the risk
+     * memory's with each sign-in's, and an audit entry's hash covers its text (docs/decisions/0005).
+     */
+    public static String shown(String stored) {
+        if (stored == null || stored.indexOf(':') < 0) return stored;
+        int slash = stored.indexOf('/');
+        String address = slash < 0 ? stored : stored.substring(0, slash);
+        return IpLiteral.parse(address).map(a -> IpLiteral.format(a) + (slash < 0 ? "" : stored.substring(slash))).orElse(stored);
     }
 
     /** Whether a stored text is a network that an address was reduced to, not an address. */

@@ -38,6 +38,13 @@ public record GeoLocation(String city, String region, String country, String cou
         return "Unknown location";
     }
 
+    /** The place in a sentence, after a verb: "in Madrid, Spain", "on a local network", "in an unknown location". */
+    public String where() {
+        if (localNetwork) return "on a local network";
+        if (city.isEmpty() && country.isEmpty()) return "in an unknown location";
+        return "in " + label();
+    }
+
     /** The country's flag as a regional-indicator emoji pair, or empty. */
     public String flag() {
         if (countryCode.length() != 2 || !countryCode.chars().allMatch(c -> c >= 'A' && c <= 'Z')) return "";

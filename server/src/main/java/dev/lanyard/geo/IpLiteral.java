@@ -44,6 +44,40 @@ public final class IpLiteral {
         }
     }
 
+    /**
+     * The address as people should read it (RFC 5952): IPv4 dotted, IPv6 in lower case without leading zeros and with
+     * its longest run of two or more zero groups, the first of equals, as "::" ({@code 2a02:1234:abcd::1}, where
+     * {@code getHostAddress} writes {@code 2a02:1234:abcd:0:0:0:0:1}).
+     */
+    public static String format(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length == 4) return address.getHostAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) groups[i] = (b[i * 2] & 0xff) << 8 | (b[i * 2 + 1] & 0xff);
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int length = 0;
+            while (i + length < 8 && groups[i + length] == 0) length++;
+            if (length > bestLength) {
+                bestStart = i;
+                bestLength = length;
+            }
+            i += length;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') out.append(':');
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
+    }
+
     private static byte[] ipv4(String s) {
         byte[] out = new byte[4];
         int start = 0;

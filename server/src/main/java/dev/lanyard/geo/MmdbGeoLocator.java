@@ -87,15 +87,17 @@ class MmdbGeoLocator implements GeoLocator, AutoCloseable {
     @Override
     public GeoLocation locate(InetAddress address) {
         if (address == null) return GeoLocation.unknown();
-        if (Cidr.isLocalNetwork(address)) return GeoLocation.local();
+        // A 6to4 or Teredo address is located as the IPv4 address it carries: its prefix is a relay's, far from the client.
+        InetAddress placed = ClientAddresses.placedAt(address);
+        if (Cidr.isLocalNetwork(placed)) return GeoLocation.local();
         try {
             // A sign-in in the first seconds after start-up waits for the ISP tables rather than
             // storing a session without its network for good.
             if (!asn.isDone()) awaitIspData(Duration.ofSeconds(10));
-            String isp = asn.getNow(AsnTable.EMPTY).isp(address);
+            String isp = asn.getNow(AsnTable.EMPTY).isp(placed);
             for (Reader reader : cityReaders) {
-                if (address instanceof Inet6Address && reader.getMetadata().ipVersion() == 4) continue;
-                Map<?, ?> record = reader.get(address, Map.class);
+                if (placed instanceof Inet6Address && reader.getMetadata().ipVersion() == 4) continue;
+                Map<?, ?> record = reader.get(placed, Map.class);
                 if (record != null) return CityRecords.toLocation(record, isp);
             }
             return new GeoLocation("", "", "", "", isp, Optional.empty(), Optional.empty(), false);

@@ -26,7 +26,7 @@ record ApiKeyJson(String id, String name, String prefix,
         ApiKey k = listed.key();
         Session s = listed.session();
         LastUsed last = listed.used()
-                ? new LastUsed(s.lastActiveAt(), fullIp ? s.ip() : ClientAddresses.mask(s.ip()), s.location().label(), s.location().countryCode())
+                ? new LastUsed(s.lastActiveAt(), fullIp ? ClientAddresses.shown(s.ip()) : ClientAddresses.mask(s.ip()), s.location().label(), s.location().countryCode())
                 : null;
         return new ApiKeyJson(k.id().value(), k.name(), k.shown(), k.scopes().stream().map(KeyScope::code).sorted().toList(),
                 k.createdAt(), k.expiresAt().orElse(null), last, listed.requestsToday(), s.activity().requests(), s.active(),

@@ -62,7 +62,7 @@ class ApiKeyPages {
     record KeyView(ApiKeys.Listed listed, String created, String expires, String lastUsed, String lastUsedWhere, String scopes) {
         static KeyView of(ApiKeys.Listed l) {
             var s = l.session();
-            String where = l.used() ? (s.ip().isEmpty() ? "" : s.ip() + " · ") + s.location().label() : "";
+            String where = l.used() ? (s.ip().isEmpty() ? "" : ClientAddresses.shown(s.ip()) + " · ") + s.location().label() : "";
             return new KeyView(l, EXACT.format(l.key().createdAt()), l.key().expiresAt().map(EXACT::format).orElse("Never"),
                     l.used() ? EXACT.format(s.lastActiveAt()) : "Never used", where,
                     String.join(", ", l.key().scopes().stream().map(KeyScope::code).sorted().toList()));

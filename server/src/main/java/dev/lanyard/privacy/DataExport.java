@@ -14,13 +14,15 @@ import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
- * Everything Lanyard keeps about one member, as the JSON document they download (PRODUCT.md D6). It holds no
- * secret: no password hash, session token or its hash, API key secret or hash, two-factor seed or code, and no
- * passkey's key material. Another member appears only as the member's own activity shows them (their address
- * masked, their session ids left out).
+ * What Lanyard keeps about one member, as the JSON document they download (PRODUCT.md D6). It holds no secret: no
+ * password hash, session token or its hash, API key secret or hash, two-factor seed or code, recovery code hash,
+ * passkey's or device-bound session's key, nor a "This wasn't me" link. Also left out: mail bodies (a sent mail's is
+ * emptied; one still waiting may hold a single-use link), the per-hour request counts behind "requests today" (each
+ * session's totals are in), and the sign-in throttle's counts of failures, held in memory for at most an hour. Another
+ * member appears only as the member's own activity shows them (their address masked, their session ids left out).
  *
- * <p>The parts that can be long, {@link #sessions()}, {@link #history()} and {@link #activity()}, are read page
- * by page while the document is written ({@link Entries}); the others are read before.
+ * <p>The parts that can be long, {@link #sessions()}, {@link #history()}, {@link #activity()}, {@link #riskMemory()} and
+ * {@link #mails()}, are read page by page while the document is written ({@link Entries}); the others are read before.
  *
  * @param sessions active sessions, API keys and apps included (each is a session), with details, full IP and
  *                 whole timeline, in the order of their ids (which no use of a session changes while it is read)
@@ -40,7 +42,12 @@ public record DataExport(
         ExportedSignInAlerts signInAlerts,
         @ArraySchema(arraySchema = @Schema(description = "Your own activity in the audit log, oldest first: the entries "
                 + "and masking of GET /api/v1/audit/export?scope=own&format=json"),
-                schema = @Schema(ref = "#/components/schemas/AuditJson")) Entries activity) {
+                schema = @Schema(ref = "#/components/schemas/AuditJson")) Entries activity,
+        @ArraySchema(arraySchema = @Schema(description = "What the sign-in checks remember of your sign-ins, to tell a new "
+                + "device, country, address or place, by kind and value"),
+                schema = @Schema(implementation = ExportedSighting.class)) Entries riskMemory,
+        @ArraySchema(arraySchema = @Schema(description = "Mails Lanyard sent or is sending to your email, oldest first: "
+                + "never their body"), schema = @Schema(implementation = ExportedMail.class)) Entries mails) {
 
     public DataExport {
         Objects.requireNonNull(exportedAt, "exportedAt");
@@ -53,6 +60,8 @@ public record DataExport(
         Objects.requireNonNull(twoFactor, "twoFactor");
         Objects.requireNonNull(signInAlerts, "signInAlerts");
         Objects.requireNonNull(activity, "activity");
+        Objects.requireNonNull(riskMemory, "riskMemory");
+        Objects.requireNonNull(mails, "mails");
     }
 
     /**
@@ -67,8 +76,31 @@ public record DataExport(
                                   @Schema(description = "A high-security account: \"Remember me\" is not allowed") boolean rememberMeForbidden) {
     }
 
-    /** A session as its owner sees it in {@code GET /api/v1/sessions/{id}}, with its timeline. */
-    public record ExportedSession(SessionJson session, List<ExportedTimelineLine> timeline) {
+    /**
+     * A session as its owner sees it in {@code GET /api/v1/sessions/{id}}, with the User-Agent it sent (as kept, at most
+     * 512 characters), its place's coordinates, and its timeline.
+     */
+    public record ExportedSession(SessionJson session,
+                                  @Schema(description = "The User-Agent header the device sent, as kept") String userAgent,
+                                  @Schema(nullable = true, description = "Of the place of the session's address") Double latitude,
+                                  @Schema(nullable = true) Double longitude,
+                                  List<ExportedTimelineLine> timeline) {
+    }
+
+    /**
+     * One thing the sign-in checks remember (docs/decisions/0024): that a sign-in was assessed ({@code account}, no value),
+     * a device ({@code browser|os|TYPE}), a country (its code), an address (forgotten after the address retention) or a
+     * place ({@code latitude,longitude,country}, to about a kilometre), and when it was last seen.
+     */
+    public record ExportedSighting(@Schema(allowableValues = {"account", "device", "country", "address", "place"}) String kind,
+                                   String value, Instant lastSeenAt) {
+    }
+
+    /** A mail to the member: its subject and times, never its body. */
+    public record ExportedMail(String subject, Instant queuedAt,
+                               @Schema(allowableValues = {"sent", "waiting", "given-up", "kept"}, description = "kept: in the "
+                                       + "development outbox, without a mail server") String status,
+                               @Schema(nullable = true) Instant sentAt) {
     }
 
     /** One line of a session's timeline: signed in, new address, new place, verified, renamed, ended. */

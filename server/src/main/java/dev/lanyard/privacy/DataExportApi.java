@@ -29,10 +29,12 @@ class DataExportApi {
     }
 
     @Operation(operationId = "exportAccountData",
-            summary = "Everything Lanyard keeps about you, as one JSON document (a download): your account, active sessions "
-            + "with details, full IP and timeline, ended sessions with why they ended, your activity in the audit log, API keys, "
-            + "connected apps, passkeys, two-factor state and sign-in alert setting. No secret is in it: no password hash, token, "
-            + "key secret, seed or code. The export is recorded in your activity. Not for API keys.")
+            summary = "What Lanyard keeps about you, as one JSON document (a download): your account, active sessions "
+            + "with details, user agent, coordinates, full IP and timeline, ended sessions with why they ended, your activity in "
+            + "the audit log, API keys, connected apps, passkeys, two-factor state, sign-in alert setting, what the sign-in checks "
+            + "remember and the mails sent to you. No secret is in it: no password hash, token, key secret, seed or code; nor "
+            + "mail bodies, the hourly request counts behind \"requests today\" or the sign-in throttle's counters. The export "
+            + "is recorded in your activity. Not for API keys.")
     @ApiResponse(responseCode = "200", description = "The document, as an attachment lanyard-data-<date>.json",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = DataExport.class)))
     @ApiResponse(responseCode = "403", description = "The request is made with an API key, or from another origin")

@@ -11,15 +11,18 @@ import java.util.function.Consumer;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.account.Mailer;
 import dev.lanyard.account.MemberRules;
 import dev.lanyard.account.Team;
 import dev.lanyard.apps.Apps;
 import dev.lanyard.factors.SecondFactors;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.keys.ApiKeys;
 import dev.lanyard.keys.KeyScope;
 import dev.lanyard.passkeys.Passkey;
 import dev.lanyard.passkeys.Passkeys;
 import dev.lanyard.risk.AlertSettings;
+import dev.lanyard.risk.Sightings;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
@@ -49,12 +52,14 @@ public class DataExports {
     private final SecondFactors factors;
     private final AlertSettings alerts;
     private final MemberActivity activity;
+    private final Sightings sightings;
+    private final Mailer mailer;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     DataExports(Accounts accounts, Sessions sessions, Timeline timeline, SessionSettings sessionSettings, ApiKeys keys, Apps apps,
-                Passkeys passkeys, SecondFactors factors, AlertSettings alerts, MemberActivity activity,
-                ApplicationEventPublisher events, Clock clock) {
+                Passkeys passkeys, SecondFactors factors, AlertSettings alerts, MemberActivity activity, Sightings sightings,
+                Mailer mailer, ApplicationEventPublisher events, Clock clock) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.timeline = timeline;
@@ -65,12 +70,14 @@ public class DataExports {
         this.factors = factors;
         this.alerts = alerts;
         this.activity = activity;
+        this.sightings = sightings;
+        this.mailer = mailer;
         this.events = events;
         this.clock = clock;
     }
 
     /**
-     * Everything Lanyard keeps about the member who makes the request. Most of it is read while the document is
+     * What Lanyard keeps about the member who makes the request ({@link DataExport} says what it leaves out). Most of it is read while the document is
      * written; {@link #exported(CurrentSession)} records it once that is done. An API key is refused
      * ({@link PrivacyProblem.KeyRefused}): an export is every personal detail at once.
      */
@@ -88,7 +95,11 @@ public class DataExports {
                 passkeys.list(account.id()).stream().map(DataExports::passkey).toList(),
                 twoFactor(account),
                 new DataExport.ExportedSignInAlerts(alerts.newDeviceEmails(member)),
-                new DataExport.Entries(sink -> activity.forEach(account, sink)));
+                new DataExport.Entries(sink -> activity.forEach(account, sink)),
+                new DataExport.Entries(sink -> sightings.forEach(account.id(),
+                        r -> sink.accept(new DataExport.ExportedSighting(r.kind(), r.value(), r.lastSeenAt())))),
+                new DataExport.Entries(sink -> mailer.forEachTo(account.email(),
+                        m -> sink.accept(new DataExport.ExportedMail(m.subject(), m.queuedAt(), m.status(), m.sentAt().orElse(null))))));
         return export;
     }
 
@@ -121,7 +132,8 @@ public class DataExports {
             for (Session s : page.items()) {
                 SessionJson details = SessionJson.of(s, s.id().equals(member.id()),
                         SessionView.activeNow(s, sessionSettings.activeWindow(), now), true);
-                sink.accept(new DataExport.ExportedSession(details, timelines.get(s.id()).stream()
+                sink.accept(new DataExport.ExportedSession(details, s.userAgent(), s.location().latitude().orElse(null),
+                        s.location().longitude().orElse(null), timelines.get(s.id()).stream()
                         .map(line -> new DataExport.ExportedTimelineLine(line.at(), line.text())).toList()));
             }
             cursor = page.nextCursor();
@@ -138,7 +150,7 @@ public class DataExports {
                 Session s = listed.session();
                 found.add(new DataExport.ExportedApiKey(k.id().value(), k.name(),
                         k.scopes().stream().map(KeyScope::code).sorted().toList(), k.createdAt(), k.expiresAt().orElse(null),
-                        listed.used() ? s.lastActiveAt() : null, listed.used() ? s.ip() : null,
+                        listed.used() ? s.lastActiveAt() : null, listed.used() ? ClientAddresses.shown(s.ip()) : null,
                         listed.used() ? s.location().label() : null, s.activity().requests()));
             }
             cursor = page.nextCursor();

@@ -1,5 +1,5 @@
 /**
- * Privacy (PRODUCT.md D6): a member's copy of everything Lanyard keeps about them, as one JSON document, from
+ * Privacy (PRODUCT.md D6): a member's copy of what Lanyard keeps about them (but secrets, {@link dev.lanyard.privacy.DataExport}), as one JSON document, from
  * the "Your data" section of {@code /settings/security} and {@code GET /api/v1/account/export}. It reads each
  * module's own public services; the member's activity comes from the audit log through {@link
  * dev.lanyard.privacy.MemberActivity}, which the audit module implements, since the audit module also records

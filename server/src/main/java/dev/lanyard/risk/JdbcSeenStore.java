@@ -81,6 +81,21 @@ class JdbcSeenStore implements SeenStore {
     }
 
     @Override
+    public List<Remembered> remembered(AccountId account, Optional<Remembered> after, int limit) {
+        // By the primary key (account_id, kind, value): each page starts where the last ended.
+        return jdbc.sql("""
+                        SELECT kind, value, seen_at FROM risk_seen
+                        WHERE account_id = :account AND (kind > :kind OR (kind = :kind AND value > :value))
+                        ORDER BY kind, value LIMIT :limit""")
+                .param("account", account.value())
+                .param("kind", after.map(Remembered::kind).orElse(""))
+                .param("value", after.map(Remembered::value).orElse(""))
+                .param("limit", limit)
+                .query((rs, n) -> new Remembered(rs.getString("kind"), rs.getString("value"), Instant.ofEpochMilli(rs.getLong("seen_at"))))
+                .list();
+    }
+
+    @Override
     public int forgetAddresses(Instant before, int limit) {
         // In batches: the first run after an upgrade may find every address an account ever used, and
         // SQLite holds its one write lock for as long as a statement runs.

@@ -1,6 +1,7 @@
 package dev.lanyard.risk;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
@@ -23,6 +24,13 @@ interface SeenStore {
 
     record LastPlace(Sighting.Place place, Instant at) {
     }
+
+    /** One thing remembered of an account: its kind ("account", "device", "country", "address", "place"), value, when last seen. */
+    record Remembered(String kind, String value, Instant at) {
+    }
+
+    /** Up to {@code limit} of what the account is remembered with, in the order of kind and value, after {@code after} if given. */
+    List<Remembered> remembered(AccountId account, Optional<Remembered> after, int limit);
 
     /**
      * Forgets at most {@code limit} of the addresses last seen before {@code before} (PRODUCT.md D6): a

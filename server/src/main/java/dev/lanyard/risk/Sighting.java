@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.lanyard.device.Device;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.geo.GeoLocation;
 
 /**
@@ -57,7 +58,8 @@ record Sighting(String device, String deviceLabel, String country, String countr
      * so an update is no new device. A device that tells neither (no user agent, or one nothing is
      * known of) is one device of its own, "unknown": else leaving the header out would never be a new
      * device, and someone with the password would sign in without the owner being told. Addresses of
-     * the local network have no country, place or public address.
+     * the local network have no country, place or public address. A 6to4 or Teredo address counts as
+     * the IPv4 address it carries, the one its place is found from ({@link ClientAddresses#placedAt}).
      */
     static Sighting of(Device device, String ip, GeoLocation location, Instant at) {
         String key = device.browser().isEmpty() && device.os().isEmpty() ? "unknown|unknown|" + device.type().name()
@@ -70,6 +72,6 @@ record Sighting(String device, String deviceLabel, String country, String countr
                 ? Optional.of(new Place(location.latitude().get(), location.longitude().get(), country))
                 : Optional.empty();
         return new Sighting(key, label, country, location.country().isEmpty() ? country : location.country(),
-                ip == null ? "" : ip, place, at);
+                ip == null ? "" : ClientAddresses.placedAt(ip), place, at);
     }
 }

@@ -82,7 +82,7 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                         d.type().name().toLowerCase(java.util.Locale.ROOT), d.model()),
                 s.appType().name().toLowerCase(java.util.Locale.ROOT),
                 new LocationJson(l.label(), l.city(), l.region(), l.country(), l.countryCode(), l.isp(), l.localNetwork()),
-                fullIp ? s.ip() : ClientAddresses.mask(s.ip()), s.createdAt(), s.lastActiveAt(), s.expiresAt(), s.verified(),
+                fullIp ? ClientAddresses.shown(s.ip()) : ClientAddresses.mask(s.ip()), s.createdAt(), s.lastActiveAt(), s.expiresAt(), s.verified(),
                 s.alerts(), activeNow, new ActivityJson(a.signIns(), a.requests(), a.pages(), a.lastPage()),
                 e.map(Session.Ending::at).orElse(null), e.map(x -> x.reason().code()).orElse(null),
                 e.flatMap(Session.Ending::by).map(x -> x.value()).orElse(null),

@@ -108,6 +108,11 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         return session.device().description();
     }
 
+    /** The full address, for its owner, as people read it (RFC 5952). */
+    public String ip() {
+        return ClientAddresses.shown(session.ip());
+    }
+
     public String location() {
         return session.location().label();
     }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lanyard.geo.ClientAddresses;
 import org.springframework.context.event.EventListener;
 import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
@@ -86,9 +87,14 @@ public class Timeline {
     private static String text(TimelineStore.Entry e) {
         return switch (e.kind()) {
             case "signed-in" -> "Signed in";
-            case "address-changed" -> "Used from a new IP address: " + e.detail();
+            case "address-changed" -> "Used from a new IP address: " + ClientAddresses.shown(e.detail());
             case "device-bound" -> "Bound to a key this device keeps: its cookie is renewed every few minutes";
-            case "location-changed" -> "Location changed to " + e.detail();
+            case "location-changed" -> "Location changed to " + switch (e.detail()) {
+                // The detail is the place's label ("Madrid, Spain"), written when it changed.
+                case "Local network" -> "a local network";
+                case "Unknown location" -> "an unknown location";
+                default -> e.detail();
+            };
             case "approved" -> e.detail().isEmpty() ? "Verified: approved from a verified session"
                     : "Verified: approved from " + e.detail();
             case "renamed" -> e.detail().isEmpty() ? "Name removed" : "Renamed to “" + e.detail() + "”";

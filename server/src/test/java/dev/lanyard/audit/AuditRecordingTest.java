@@ -83,6 +83,15 @@ class AuditRecordingTest {
     }
 
     @Test
+    void aSignInFromALocalNetworkSaysSoInASentence() throws Exception {
+        mvc.perform(post("/api/v1/login").with(ApiClient.from("10.1.2.3")).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(java.util.Map.of("email", admin.email(), "password", TestAccounts.PASSWORD))))
+                .andExpect(status().isCreated());
+
+        assertThat(teams.last(admin, AuditAction.SIGNED_IN).detail()).startsWith("Signed in on ").endsWith(" (Web) on a local network");
+    }
+
+    @Test
     void signOutIsRecordedFromTheSessionItEnds() throws Exception {
         mvc.perform(post("/api/v1/logout").cookie(admin.cookie()).with(admin.from()).contentType(MediaType.APPLICATION_JSON));
 

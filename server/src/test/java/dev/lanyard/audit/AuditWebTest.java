@@ -125,6 +125,15 @@ class AuditWebTest {
                 .contains("href=\"/admin/audit/export?format=json&amp;");
     }
 
+    /** "Signed in on … in Madrid, Spain": a page that shows a place credits DB-IP, whose data it comes from (decision 5). */
+    @Test
+    void bothLogPagesCreditTheGeolocationDataOfThePlacesTheyShow() throws Exception {
+        for (String page : List.of(as(bob, get("/settings/activity").accept(MediaType.TEXT_HTML)).getContentAsString(),
+                as(admin, get("/admin/audit").accept(MediaType.TEXT_HTML)).getContentAsString())) {
+            assertThat(page).contains("Signed in on ").contains("IP Geolocation by DB-IP");
+        }
+    }
+
     @Test
     void memberIsRefusedEveryAdminAuditEndpoint() throws Exception {
         assertThat(as(bob, get("/admin/audit").accept(MediaType.TEXT_HTML)).getStatus()).isEqualTo(403);

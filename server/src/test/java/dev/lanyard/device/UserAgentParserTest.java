@@ -113,6 +113,68 @@ class UserAgentParserTest {
         assertThat(device.description()).isEqualTo("Edge 131 on Windows 11");
     }
 
+    /** Yauaa marks the frozen versions of browsers (">=10.15"), but not of Chrome with a full version nor of Electron apps. */
+    @Test
+    void frozenVersionsAreNotShownWithoutClientHintsWhateverTheBrowser() {
+        Map<String, String> shown = Map.of(
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.86 "
+                        + "Safari/537.36", "Chrome 131 on macOS",
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Code/1.95.3 "
+                        + "Chrome/128.0.6613.186 Electron/32.2.1 Safari/537.36", "Code 1 on Windows",
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Postman/11.20.0 "
+                        + "Chrome/128.0.6613.186 Electron/32.2.1 Safari/537.36", "Postman 11 on Windows",
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Slack/4.41.97 "
+                        + "Chrome/128.0.6613.186 Electron/32.2.1 Safari/537.36 Sonic Slack_SSB/4.41.97", "Sonic Slack_SSB 4 on macOS");
+        shown.forEach((ua, description) -> assertThat(parser.parse(Map.of("User-Agent", ua)).description()).as(ua).isEqualTo(description));
+    }
+
+    @Test
+    void electronAppsShowTheVersionClientHintsGive() {
+        String code = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Code/1.95.3 "
+                + "Chrome/128.0.6613.186 Electron/32.2.1 Safari/537.36";
+
+        assertThat(parser.parse(Map.of("User-Agent", code, "Sec-CH-UA-Platform", "\"Windows\"", "Sec-CH-UA-Platform-Version", "\"10.0.0\""))
+                .description()).isEqualTo("Code 1 on Windows 10");
+        assertThat(parser.parse(Map.of("User-Agent", code, "Sec-CH-UA-Platform", "\"Windows\"", "Sec-CH-UA-Platform-Version", "\"15.0.0\""))
+                .description()).isEqualTo("Code 1 on Windows 11");
+    }
+
+    @Test
+    void aMadeUpPlatformVersionIsNotShown() {
+        for (String version : new String[] {"99999.0.0", "1.1.1.1.1.1.1.1", "14.x", "-1"}) {
+            assertThat(parser.parse(Map.of("User-Agent", CHROME_MAC, "Sec-CH-UA-Platform", "\"macOS\"",
+                    "Sec-CH-UA-Platform-Version", "\"" + version + "\"")).description()).as(version).isEqualTo("Chrome 131 on macOS");
+            assertThat(parser.parse(Map.of("User-Agent", EDGE_WINDOWS, "Sec-CH-UA-Platform", "\"Windows\"",
+                    "Sec-CH-UA-Platform-Version", "\"" + version + "\"")).description()).as(version).isEqualTo("Edge 131 on Windows");
+        }
+    }
+
+    @Test
+    void anUnknownPlatformHasNoVersion() {
+        Device device = parser.parse(Map.of("User-Agent", EDGE_WINDOWS,
+                "Sec-CH-UA-Platform", "\"Unknown\"", "Sec-CH-UA-Platform-Version", "\"15.0.0\""));
+
+        assertThat(device.osVersion()).isEmpty();
+    }
+
+    /** Yauaa takes a ChromeOS version from the Chrome version ("Chrome OS 131"): only the client hint tells the real one. */
+    @Test
+    void chromeOsShowsNoVersionGuessedFromTheChromeVersion() {
+        String chromebook = "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+        assertThat(parser.parse(Map.of("User-Agent", chromebook)).description()).isEqualTo("Chrome 131 on Chrome OS");
+        assertThat(parser.parse(Map.of("User-Agent", chromebook, "Sec-CH-UA-Platform", "\"Chrome OS\"",
+                "Sec-CH-UA-Platform-Version", "\"16002.44.0\"")).osVersion()).isEqualTo("16002");
+    }
+
+    @Test
+    void anIosAppThroughCfNetworkNamesNoDevice() {
+        Device device = parser.parse(Map.of("User-Agent", "Lanyard/42 CFNetwork/1568.100.1 Darwin/24.0.0"));
+
+        assertThat(device.model()).as("\"Apple iOS Device\" names no device").isEmpty();
+        assertThat(device.description()).isEqualTo("Lanyard 42 on iOS 18");
+    }
+
     @Test
     void googlebotIsABotWithoutAGuessedOperatingSystem() {
         Device device = parser.parse(Map.of("User-Agent", GOOGLEBOT));

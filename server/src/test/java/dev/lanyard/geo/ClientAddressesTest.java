@@ -170,4 +170,25 @@ class ClientAddressesTest {
         new ClientAddresses(new ProxySettings(List.of(), null));
         assertThat(output.toString().substring(before)).doesNotContain("trusted-proxies is empty");
     }
+
+    @Test
+    void sixToFourAndTeredoAddressesArePlacedAtTheIpv4AddressTheyCarry() {
+        assertThat(ClientAddresses.placedAt(ip("2002:532d:7b4e::1"))).isEqualTo(ip("83.45.123.78"));
+        assertThat(ClientAddresses.placedAt(ip("2001:0:4136:e378:8000:63bf:3fff:fdd2"))).as("RFC 4380's example")
+                .isEqualTo(ip("192.0.2.45"));
+        assertThat(ClientAddresses.placedAt("2002:532d:7b4e:0:0:0:0:1")).isEqualTo("83.45.123.78");
+        for (String other : List.of("2a02:1234:abcd::1", "2001:db8::1", "83.45.123.78", "2002:532d:7b00::/40", "", "nonsense")) {
+            assertThat(ClientAddresses.placedAt(other)).as(other).isEqualTo(other);
+        }
+    }
+
+    @Test
+    void storedAddressesAndNetworksAreShownInRfc5952Form() {
+        assertThat(ClientAddresses.shown("2a02:1234:abcd:0:0:0:0:1")).isEqualTo("2a02:1234:abcd::1");
+        assertThat(ClientAddresses.shown("2a02:0:0::/48")).isEqualTo("2a02::/48");
+        assertThat(ClientAddresses.shown("2a02:1234:abcd::/48")).isEqualTo("2a02:1234:abcd::/48");
+        for (String same : List.of("83.45.123.78", "83.45.123.0/24", "", "not an address")) {
+            assertThat(ClientAddresses.shown(same)).as(same).isEqualTo(same);
+        }
+    }
 }

@@ -36,4 +36,21 @@ class IpLiteralTest {
             assertThat(IpLiteral.parse(text)).as(String.valueOf(text)).isEmpty();
         }
     }
+
+    /** RFC 5952's rules, section 4, and its examples. */
+    @Test
+    void addressesAreWrittenAsRfc5952Says() {
+        java.util.Map<String, String> cases = java.util.Map.of(
+                "2a02:1234:abcd:0:0:0:0:1", "2a02:1234:abcd::1",
+                "2001:0db8:0000:0000:0000:0000:0002:0001", "2001:db8::2:1",
+                "2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1",
+                "2001:0:0:1:0:0:0:1", "2001:0:0:1::1",
+                "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1",
+                "0:0:0:0:0:0:0:0", "::",
+                "0:0:0:0:0:0:0:1", "::1",
+                "FE80:0:0:0:0:0:0:0", "fe80::",
+                "2a02:1234:abcd:ef01:2345:6789:abcd:ef01", "2a02:1234:abcd:ef01:2345:6789:abcd:ef01",
+                "83.45.123.78", "83.45.123.78");
+        cases.forEach((in, out) -> assertThat(IpLiteral.format(IpLiteral.parse(in).orElseThrow())).as(in).isEqualTo(out));
+    }
 }

@@ -84,6 +84,17 @@ class MmdbGeoLocatorTest {
         }
     }
 
+    /** The prefixes 2002::/16 and 2001:0::/32 are relays' (placed in California): the client is where its IPv4 address is. */
+    @Test
+    void sixToFourAndTeredoAddressesAreLocatedAsTheIpv4AddressTheyCarry() {
+        GeoLocation madrid = locator.locate(ip("83.45.123.78"));
+
+        assertThat(locator.locate(ip("2002:532d:7b4e::1"))).as("6to4, bits 16-47").isEqualTo(madrid);
+        assertThat(locator.locate(ip("2001:0:4136:e378:8000:63bf:acd2:84b1"))).as("Teredo, last 32 bits inverted")
+                .isEqualTo(madrid);
+        assertThat(locator.locate(ip("2002:c0a8:101::1"))).as("6to4 of 192.168.1.1").isEqualTo(GeoLocation.local());
+    }
+
     @Test
     void missingDataLocatesNothingAndThrowsNothing(@TempDir Path empty) {
         try (MmdbGeoLocator bare = new MmdbGeoLocator(new GeoSettings(empty, ""))) {

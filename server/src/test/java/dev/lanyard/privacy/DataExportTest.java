@@ -224,6 +224,35 @@ class DataExportTest {
         }
     }
 
+    /** Left out before: each session's User-Agent and coordinates, what the sign-in checks remember, the mails sent. */
+    @Test
+    void theExportHoldsEachSessionsUserAgentAndPlaceWhatTheSignInChecksRememberAndTheMailsSent() throws Exception {
+        String firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+        GeoLocation madrid = new GeoLocation("Madrid", "Madrid", "Spain", "ES", "Telefonica", Optional.of(40.4168), Optional.of(-3.7038), false);
+        String laptop = sessions.start(new NewSession(account(bob).id(), new ClientOrigin(
+                new Device("Firefox", "133", "Windows", "", dev.lanyard.device.DeviceType.DESKTOP, ""), firefox, "83.45.123.9", madrid),
+                AppType.WEB, false)).session().id().value();
+
+        JsonNode doc = export(bob);
+
+        JsonNode session = sessionWithId(doc.path("sessions"), laptop).orElseThrow();
+        assertThat(session.path("userAgent").asString()).isEqualTo(firefox);
+        assertThat(session.path("latitude").asDouble()).isEqualTo(40.4168);
+        assertThat(session.path("longitude").asDouble()).isEqualTo(-3.7038);
+        assertThat(sessionWithId(doc.path("sessions"), bob.sessionId()).orElseThrow().path("latitude").isNull())
+                .as("a place unknown has no coordinates").isTrue();
+        assertThat(list(doc.path("riskMemory"))).extracting(r -> r.path("kind").asString() + " " + r.path("value").asString())
+                .contains("device firefox|windows|DESKTOP", "country ES", "address 83.45.123.9", "place 40.42,-3.70,ES");
+        assertThat(list(doc.path("riskMemory"))).allSatisfy(r -> assertThat(r.path("lastSeenAt").asString()).isNotEmpty());
+        assertThat(list(doc.path("mails"))).extracting(m -> m.path("subject").asString())
+                .contains("Invitation to join a team on Lanyard", "New sign-in to your Lanyard account");
+        assertThat(list(doc.path("mails"))).allSatisfy(m -> {
+            assertThat(m.path("status").asString()).isEqualTo("kept");
+            assertThat(m.has("body")).isFalse();
+        });
+        assertThat(list(export(admin).path("mails"))).as("the invitation was the admin's doing, not to them").isEmpty();
+    }
+
     @Test
     void everySessionIsExportedWithItsWholeTimelinePastOnePageAndPastTheTimelinesHundredLines() throws Exception {
         Account bobs = account(bob);

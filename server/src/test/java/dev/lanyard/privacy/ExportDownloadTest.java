@@ -27,7 +27,7 @@ class ExportDownloadTest {
                     sink.accept(Map.of("seq", 1));
                     sink.accept(Map.of("seq", 2));
                     throw new IllegalStateException("the database went away");
-                }));
+                }), none, none);
         JsonMapper json = JsonMapper.builder().build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 

@@ -75,6 +75,14 @@ class RiskRulesTest {
         assertThat(rules.atSignIn(knows(Device.unknown(), "83.45.123.9", MADRID, clock.instant().minusSeconds(3600), now), now)).isEmpty();
     }
 
+    /** A 6to4 address carries its site's IPv4 address, and counts as it. */
+    @Test
+    void aSixToFourAddressIsTheIpv4AddressItCarries() {
+        Sighting now = Sighting.of(FIREFOX_WINDOWS, "2002:532d:7b09::1", MADRID, clock.instant());
+        assertThat(now.address()).isEqualTo("83.45.123.9");
+        assertThat(rules.atSignIn(knows(FIREFOX_WINDOWS, "83.45.123.9", MADRID, clock.instant().minusSeconds(3600), now), now)).isEmpty();
+    }
+
     @Test
     void aNewAddressInAKnownCountryIsMediumAndMasked() {
         Sighting now = Sighting.of(FIREFOX_WINDOWS, "83.45.200.7", BARCELONA, clock.instant());

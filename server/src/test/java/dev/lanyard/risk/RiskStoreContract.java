@@ -93,6 +93,28 @@ abstract class RiskStoreContract {
     }
 
     @Test
+    void everythingRememberedOfAnAccountIsReadPageByPageInTheOrderOfKindAndValue() {
+        seen.record(alice, madrid(now));
+        seen.record(alice, Sighting.of(RiskRulesTest.CHROME_MAC, "91.1.2.3", RiskRulesTest.BERLIN, now.plusSeconds(60)));
+        seen.record(bob, madrid(now));
+
+        java.util.List<SeenStore.Remembered> all = new java.util.ArrayList<>();
+        Optional<SeenStore.Remembered> after = Optional.empty();
+        java.util.List<SeenStore.Remembered> page;
+        do {
+            page = seen.remembered(alice, after, 2);
+            all.addAll(page);
+            if (!page.isEmpty()) after = Optional.of(page.get(page.size() - 1));
+        } while (page.size() == 2);
+
+        assertThat(all).extracting(r -> r.kind() + " " + r.value()).containsExactly("account ", "address 83.45.123.9",
+                "address 91.1.2.3", "country DE", "country ES", "device chrome|macos|DESKTOP", "device firefox|windows|DESKTOP",
+                "place 40.42,-3.70,ES", "place 52.52,13.41,DE");
+        assertThat(all).filteredOn(r -> r.kind().equals("country") && r.value().equals("DE")).singleElement()
+                .satisfies(r -> assertThat(r.at()).isEqualTo(now.plusSeconds(60)));
+    }
+
+    @Test
     void whatOneAccountSawIsNotKnownToAnother() {
         seen.record(alice, madrid(now));
         assertThat(seen.lookup(bob, madrid(now)).assessedBefore()).isFalse();

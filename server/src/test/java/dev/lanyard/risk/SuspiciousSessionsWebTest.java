@@ -18,6 +18,7 @@ import dev.lanyard.device.DeviceType;
 import dev.lanyard.geo.GeoLocation;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
+import dev.lanyard.session.ClientOrigins;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Session;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -66,6 +68,8 @@ class SuspiciousSessionsWebTest {
     JdbcClient jdbc;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    ClientOrigins origins;
     @Autowired
     javax.sql.DataSource dataSource;
     @Autowired
@@ -117,6 +121,25 @@ class SuspiciousSessionsWebTest {
         clock.advance(Duration.ofDays(2));
         assertThat(sessions.get(start(FIREFOX_IN_MADRID).session().id(), alice.id()).flags()).isEmpty();
         assertThat(audit("session.flagged")).isEmpty();
+    }
+
+    /** A 6to4 address is placed where the IPv4 address it carries is (docs/decisions/0054), not at the relay's prefix. */
+    @Test
+    void aSixToFourSignInAfterASignInFromTheIpv4AddressItCarriesIsNotFlagged() {
+        clock.advance(Duration.ofMinutes(10));
+        start(origins.of(firefoxFrom("83.45.123.78")));
+        clock.advance(Duration.ofMinutes(10));
+        Session sixToFour = sessions.get(start(origins.of(firefoxFrom("2002:532d:7b4e::1"))).session().id(), alice.id());
+
+        assertThat(sixToFour.location().countryCode()).isEqualTo("ES");
+        assertThat(sixToFour.flags()).isEmpty();
+    }
+
+    private static MockHttpServletRequest firefoxFrom(String ip) {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/login");
+        request.setRemoteAddr(ip);
+        request.addHeader("User-Agent", FIREFOX_IN_MADRID.userAgent());
+        return request;
     }
 
     @Test

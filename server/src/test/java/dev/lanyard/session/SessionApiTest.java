@@ -43,6 +43,8 @@ class SessionApiTest {
     MockMvc mvc;
     @Autowired
     JsonMapper json;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     private ApiClient api;
 
@@ -85,6 +87,53 @@ class SessionApiTest {
 
     private JsonNode current(Member member) throws Exception {
         return body(as(member, get(SESSIONS + "/current")).andExpect(status().isOk()));
+    }
+
+    // ---- how addresses read
+
+    /**
+     * An address is stored as {@code getHostAddress} writes it ({@code 2a02:1234:abcd:0:0:0:0:1}: rows written before
+     * this change hold that form too) and shown as RFC 5952 writes it, on the details page, in the API, the timeline,
+     * the activity page and the data export.
+     */
+    @Test
+    void anIpv6AddressReadsInItsShortFormWhereverItIsShown() throws Exception {
+        Member newcomer = api.signUp("six");
+        MvcResult login = mvc.perform(jsonBody(post("/api/v1/login").with(ApiClient.from("2a02:1234:abcd::1")),
+                api.write(Map.of("email", newcomer.email(), "password", TestAccounts.PASSWORD)))).andReturn();
+        assertThat(login.getResponse().getStatus()).isEqualTo(201);
+        Member six = new Member(newcomer.email(), ApiClient.sessionCookie(login.getResponse()).orElseThrow(),
+                api.read(login).path("session").path("id").asString(), newcomer.accountId(), "2a02:1234:abcd::1");
+        assertThat(body(as(six, get(SESSIONS + "/current"))).path("ip").asString()).isEqualTo("2a02:1234:abcd::1");
+        Member moved = new Member(six.email(), six.token(), six.sessionId(), six.accountId(), "2a02:1234:abcd::2");
+
+        assertThat(body(as(moved, get(SESSIONS + "/" + six.sessionId()))).path("ip").asString()).isEqualTo("2a02:1234:abcd::2");
+        String details = as(moved, get("/settings/sessions/" + six.sessionId()).accept(MediaType.TEXT_HTML)).andReturn()
+                .getResponse().getContentAsString();
+        assertThat(details).contains(">2a02:1234:abcd::2<", "Used from a new IP address: 2a02:1234:abcd::2");
+        String activity = as(moved, get("/settings/activity").accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString();
+        assertThat(activity).contains(">2a02:1234:abcd::1<");
+        MvcResult export = as(moved, get("/api/v1/account/export")).andReturn();
+        assertThat(export.getResponse().getStatus()).isEqualTo(200);
+        assertThat(export.getResponse().getContentAsString()).contains("\"2a02:1234:abcd::2\"", "Used from a new IP address: 2a02:1234:abcd::2");
+        for (String shown : List.of(details, activity)) assertThat(shown).doesNotContain("0:0:0");
+    }
+
+    /** The container reads a header's bytes as ISO-8859-1; a User-Agent's UTF-8 is read back, its bidi override dropped. */
+    @Test
+    void aUserAgentInUtf8IsKeptAndDescribedAsItWasWritten() throws Exception {
+        var request = TestAccounts.newcomer("utf8");
+        String sent = new String("Téléphone/2.1 \uD83D\uDE80\u202E".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        MvcResult signUp = mvc.perform(jsonBody(post("/api/v1/signup").with(ApiClient.from(ApiClient.newAddress())).header("User-Agent", sent),
+                api.write(Map.of("email", request.email(), "password", request.password(), "name", request.name(), "team", request.team()))))
+                .andReturn();
+        assertThat(signUp.getResponse().getStatus()).as(signUp.getResponse().getContentAsString()).isEqualTo(201);
+
+        String id = api.read(signUp).path("session").path("id").asString();
+        assertThat(jdbc.sql("SELECT user_agent FROM sessions WHERE id = :id").param("id", id).query(String.class).single())
+                .isEqualTo("Téléphone/2.1 \uD83D\uDE80");
+        assertThat(api.read(signUp).path("session").path("device").path("description").asString()).contains("Téléphone").doesNotContain("Ã");
     }
 
     // ---- sign-up, login, logout

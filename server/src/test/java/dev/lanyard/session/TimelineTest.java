@@ -102,6 +102,17 @@ class TimelineTest {
     }
 
     @Test
+    void aMoveToALocalNetworkReadsInASentence() {
+        Sessions.Started laptop = signIn();
+        clock.advance(Duration.ofHours(1));
+
+        checkFrom(laptop, "192.168.1.20");
+
+        assertThat(texts(laptop)).containsExactly("Signed in", "Used from a new IP address: 192.168.1.20",
+                "Location changed to a local network");
+    }
+
+    @Test
     void useFromTheSameAddressOrWithoutOneRecordsNothing() {
         Sessions.Started laptop = signIn();
 

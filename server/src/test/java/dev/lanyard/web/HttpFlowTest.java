@@ -216,13 +216,39 @@ class HttpFlowTest {
 
     /** Sends {@code requestLine} as it is, which java.net.http would refuse or fix; returns the raw response. */
     private String raw(String requestLine, String... headers) throws IOException {
+        return rawWithBody(requestLine, "", headers);
+    }
+
+    /** {@link #raw(String, String...)} with a body (ASCII), its length given. */
+    private String rawWithBody(String requestLine, String body, String... headers) throws IOException {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
             StringBuilder request = new StringBuilder(requestLine).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port)
                     .append("\r\nConnection: close\r\n");
             for (String header : headers) request.append(header).append("\r\n");
-            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (!body.isEmpty()) request.append("Content-Length: ").append(body.length()).append("\r\n");
+            socket.getOutputStream().write(request.append("\r\n").append(body).toString().getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The container reads a header's bytes as ISO-8859-1: UTF-8 in a User-Agent read as mojibake, and every emoji's UTF-8
+     * (a byte in 0x80–0x9F, read as a C1 control character) made the firewall refuse each request that read the header:
+     * sign-up and sign-in. The User-Agent is read as UTF-8, its bidi override dropped, and refuses nothing.
+     */
+    @Test
+    void aUserAgentInUtf8IsReadAsUtf8AndRefusesNothing() throws Exception {
+        Map<String, String> described = Map.of("Téléphone/2.1", "Téléphone 2", "Lanyard/1 \uD83D\uDE80", "Lanyard 1",
+                "Evil/3.0 \u202Egnp.exe", "Evil 3");
+        for (Map.Entry<String, String> agent : described.entrySet()) {
+            SignUp who = TestAccounts.newcomer("agent");
+            String body = json.writeValueAsString(Map.of("email", who.email(), "password", who.password(), "name", who.name(),
+                    "team", who.team()));
+            String sent = new String(agent.getKey().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            String response = rawWithBody("POST /api/v1/signup", body, "Content-Type: application/json", "User-Agent: " + sent);
+            assertThat(response).as(agent.getKey()).startsWith("HTTP/1.1 201")
+                    .contains("\"description\":\"" + agent.getValue());
         }
     }
 
