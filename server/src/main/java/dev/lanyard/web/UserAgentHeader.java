@@ -41,8 +41,15 @@ class UserAgentHeader extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        List<String> readable = new ArrayList<>(1);
-        boolean changed = false;
+        String first = values.nextElement();
+        String firstReadable = readable(first);
+        if (!values.hasMoreElements() && firstReadable.equals(first)) { // nearly every request: one plain ASCII value
+            chain.doFilter(request, response);
+            return;
+        }
+        List<String> readable = new ArrayList<>(2);
+        readable.add(firstReadable);
+        boolean changed = !firstReadable.equals(first);
         while (values.hasMoreElements()) {
             String value = values.nextElement();
             String text = readable(value);
