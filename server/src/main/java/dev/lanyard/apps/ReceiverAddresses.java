@@ -56,15 +56,26 @@ public class ReceiverAddresses {
 
     /**
      * From {@code lanyard.signals.private-networks} (a YAML list or comma-separated), Lanyard's own address as SETs name
-     * it, and where it listens: the own address alone is a default ({@code http://localhost:8080}) that a server listening
-     * on every interface behind a proxy may well keep, and then any admin could make it POST to this machine's services.
+     * it, where it listens and whether a proxy stands before it: the own address alone is a default
+     * ({@code http://localhost:8080}) that a server behind a proxy may well keep, and then any admin could make it POST to
+     * this machine's services. Loopback counts as listed only on a server nobody else reaches: listening on loopback,
+     * with no proxy.
      */
     @Autowired
     ReceiverAddresses(Environment environment) {
         this(Binder.get(environment).bind("lanyard.signals.private-networks", Bindable.listOf(String.class)).orElse(List.of()),
-                listensOnLoopback(environment.getProperty("server.address"))
+                listensOnLoopback(environment.getProperty("server.address")) && !proxied(environment)
                         ? environment.getProperty("lanyard.signals.issuer", environment.getProperty("lanyard.mail.base-url", "http://localhost:8080"))
                         : "");
+    }
+
+    /**
+     * Whether Lanyard is reached through a proxy ({@code lanyard.web.trusted-proxies}): one on the same machine makes a
+     * server that listens on loopback only reachable by anyone, and no developer's machine.
+     */
+    private static boolean proxied(Environment environment) {
+        return Binder.get(environment).bind("lanyard.web.trusted-proxies", Bindable.listOf(String.class)).orElse(List.of())
+                .stream().anyMatch(p -> !p.isBlank());
     }
 
     /** Whether the server listens on a loopback address only ({@code server.address}; unset, it listens on every interface). */

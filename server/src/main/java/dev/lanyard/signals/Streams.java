@@ -114,7 +114,8 @@ class Streams implements ClientCredentials {
         if (!config.push()) return Optional.empty();
         if (request.authorization().isPresent()) return request.authorization().flatMap(Streams::header);
         boolean samePush = stream.config().push() && stream.config().endpoint().equals(config.endpoint());
-        return replace && !samePush ? Optional.empty() : stream.pushAuthorization();
+        // Never to another endpoint: the header is the old endpoint's credential, and a receiver token may point the stream anywhere.
+        return samePush ? stream.pushAuthorization() : Optional.empty();
     }
 
     @Transactional

@@ -69,9 +69,9 @@ class ReceiverAddressesTest {
         }
     }
 
-    /** The default own address (localhost) on a server listening on every interface is no developer's machine: loopback is refused. */
+    /** The default own address (localhost) on a server others reach (every interface, or a proxy) is no developer's machine. */
     @Test
-    void loopbackCountsAsListedOnlyWhereLanyardAlsoListensOnLoopbackOnly() throws Exception {
+    void loopbackCountsAsListedOnlyWhereLanyardListensOnLoopbackOnlyWithNoProxy() throws Exception {
         for (String listening : new String[] {"127.0.0.1", "::1", "localhost"}) {
             ReceiverAddresses developing = new ReceiverAddresses(new org.springframework.mock.env.MockEnvironment()
                     .withProperty("server.address", listening));
@@ -83,6 +83,10 @@ class ReceiverAddressesTest {
             assertThatThrownBy(() -> behindAProxy.check("http://127.0.0.1:9000/internal", WHAT)).as(listening)
                     .hasMessageStartingWith(WHAT + " reaches an address outside the public internet");
         }
+        ReceiverAddresses behindAProxyOnThisMachine = new ReceiverAddresses(new org.springframework.mock.env.MockEnvironment()
+                .withProperty("server.address", "127.0.0.1").withProperty("lanyard.web.trusted-proxies", "127.0.0.1"));
+        assertThatThrownBy(() -> behindAProxyOnThisMachine.check("http://127.0.0.1:9000/internal", WHAT)).as("a proxy on the same machine")
+                .hasMessageStartingWith(WHAT + " reaches an address outside the public internet");
         ReceiverAddresses unset = new ReceiverAddresses(new org.springframework.mock.env.MockEnvironment());
         assertThatThrownBy(() -> unset.check("http://localhost:9000/internal", WHAT))
                 .hasMessageStartingWith(WHAT + " reaches an address outside the public internet");

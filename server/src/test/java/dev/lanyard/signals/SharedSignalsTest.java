@@ -738,6 +738,11 @@ class SharedSignalsTest {
         assertThat(ssf(patch(), token, Map.of("stream_id", streamId, "delivery", Map.of("authorization_header", "Bearer new")))
                 .getResponse().getStatus()).isEqualTo(200);
         assertThat(pushAuthorization(streamId)).contains("Bearer new");
+        assertThat(ssf(patch(), token, Map.of("stream_id", streamId, "delivery", Map.of("method", Stream.PUSH,
+                "endpoint_url", receiver.url("/a-third-place")))).getResponse().getStatus()).isEqualTo(200);
+        assertThat(pushAuthorization(streamId)).as("a PATCH to another endpoint does not take the header along either").isEmpty();
+        assertThat(ssf(patch(), token, Map.of("stream_id", streamId, "delivery", Map.of("authorization_header", "Bearer new")))
+                .getResponse().getStatus()).isEqualTo(200);
         ObjectNode removed = read.deepCopy();
         ((ObjectNode) removed.path("delivery")).put("endpoint_url", receiver.url("/elsewhere")).putNull("authorization_header");
         MvcResult put = ssf(put("/api/v1/ssf/streams"), token, removed);

@@ -76,6 +76,14 @@ class StarterPropertiesTest {
         assertThat(output.getOut()).contains("lanyard.url is not set");
     }
 
+    /** Kubernetes gives every pod LANYARD_PORT, LANYARD_SERVICE_HOST and the like for a service named lanyard: none is the starter's. */
+    @Test
+    void lanyardPropertiesThatAreNotTheStartersDoNotStopTheStart(CapturedOutput output) {
+        app.withPropertyValues("lanyard.port=tcp://10.0.0.7:8080", "lanyard.service.host=10.0.0.7").run(context -> assertThat(context).hasNotFailed());
+        assertThat(output.getOut()).contains("lanyard.url is not set");
+        app.withPropertyValues("lanyard.signals.delivery=poll").run(context -> assertThat(context).hasFailed());
+    }
+
     @Test
     void withItsUrlTheStarterIsOnAndSaysNothingOfIt(CapturedOutput output) {
         app.withPropertyValues("lanyard.url=http://127.0.0.1:1", "lanyard.client-id=app", "lanyard.client-secret=secret",
