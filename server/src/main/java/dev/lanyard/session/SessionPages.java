@@ -250,8 +250,9 @@ class SessionPages {
             Sessions.refuseKeys(found);
             if (confirmed) {
                 // Ended meanwhile, someone else's, or no session at all: nothing is signed out, and the page says so.
-                if (found.stream().noneMatch(Session::active)) return "redirect:/settings/sessions?done=none-signed-in";
-                sessions.revoke(chosen, current);
+                if (found.stream().noneMatch(Session::active) || sessions.revoke(chosen, current).isEmpty()) {
+                    return "redirect:/settings/sessions?done=none-signed-in";
+                }
                 return "redirect:/settings/sessions?done=signed-out-selected";
             }
         } catch (SessionProblem.KeysSelected keys) {
@@ -262,7 +263,7 @@ class SessionPages {
             return "sessions/confirm";
         }
         List<SessionView> targets = found.stream().filter(Session::active).map(s -> view(s, false)).toList();
-        if (targets.isEmpty()) return "redirect:/settings/sessions?done=nothing-selected";
+        if (targets.isEmpty()) return "redirect:/settings/sessions?done=none-signed-in";
         model.addAttribute("kind", "selected");
         model.addAttribute("targets", targets);
         model.addAttribute("action", "/settings/sessions/sign-out-selected");

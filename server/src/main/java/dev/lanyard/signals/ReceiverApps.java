@@ -23,6 +23,8 @@ import org.springframework.transaction.annotation.Transactional;
 class ReceiverApps {
     /** The status reason of a stream disabled because an admin turned the app's Shared Signals off; only such streams come back. */
     static final String TURNED_OFF = "Shared Signals were turned off for this app by a team admin.";
+    /** The same, for a stream its receiver had paused: it comes back paused. */
+    static final String TURNED_OFF_WHILE_PAUSED = "Shared Signals were turned off for this app by a team admin while the stream was paused.";
     /** The reason of the stream updated event that tells a receiver its stream came back, and what it missed. */
     static final String TURNED_BACK_ON = "Shared Signals were turned back on for this app by a team admin. "
             + "Events from while they were off were not kept.";
@@ -91,24 +93,30 @@ class ReceiverApps {
      */
     private void turnedOff(AppClient app, Instant now) {
         for (Stream s : store.list(app.id())) {
-            if (s.status() != Stream.Status.DISABLED) store.status(s.id(), app.id(), Stream.Status.DISABLED, TURNED_OFF, now);
+            if (s.status() != Stream.Status.DISABLED) {
+                store.status(s.id(), app.id(), Stream.Status.DISABLED, s.status() == Stream.Status.PAUSED ? TURNED_OFF_WHILE_PAUSED : TURNED_OFF, now);
+            }
             outbox.drop(s.id(), now);
         }
     }
 
     /**
-     * Enables the streams {@link #turnedOff} disabled (one its receiver disabled stays so) and queues each a stream updated
-     * event saying that what happened in between was not kept, which a receiver could not learn from the status alone.
-     * A stream still enabled or paused here was turned off before decision 62, which left its status be: it missed
-     * events alike.
+     * Gives the streams {@link #turnedOff} disabled the status they had (enabled, or paused by their receiver; one its
+     * receiver disabled stays so) and queues each a stream updated event saying that what happened in between was not
+     * kept, which a receiver could not learn from the status alone. A stream still enabled or paused here was turned off
+     * before decision 62, which left its status be: it missed events alike.
      */
     private void turnedBackOn(AppClient app, Instant now) {
         for (Stream s : store.list(app.id())) {
-            if (s.status() == Stream.Status.DISABLED && !s.statusReason().equals(TURNED_OFF)) continue;
-            store.status(s.id(), app.id(), Stream.Status.ENABLED, "", now);
+            Stream.Status back = switch (s.status()) {
+                case DISABLED -> s.statusReason().equals(TURNED_OFF) ? Stream.Status.ENABLED
+                        : s.statusReason().equals(TURNED_OFF_WHILE_PAUSED) ? Stream.Status.PAUSED : null;
+                case ENABLED, PAUSED -> s.status();
+            };
+            if (back == null) continue;
+            store.status(s.id(), app.id(), back, "", now);
             String jti = UUID.randomUUID().toString();
-            streams.queue(s, jti, SecurityEvents.streamUpdated(transmitter.issuer(), app.clientId(), jti, s.id(), Stream.Status.ENABLED,
-                    TURNED_BACK_ON, now));
+            streams.queue(s, jti, SecurityEvents.streamUpdated(transmitter.issuer(), app.clientId(), jti, s.id(), back, TURNED_BACK_ON, now));
         }
     }
 

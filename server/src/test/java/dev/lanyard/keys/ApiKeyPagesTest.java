@@ -236,9 +236,12 @@ class ApiKeyPagesTest {
         Member stranger = team.admin("stranger");
         Member strangersPhone = team.anotherDevice(stranger);
         for (String[] ids : new String[][] {{laptop.sessionId()}, {strangersPhone.sessionId()}, {"ses_no-such-session"}}) {
-            MockHttpServletResponse none = team.perform(team.form(post("/settings/sessions/sign-out-selected"), ada)
-                    .param("ids", ids).param("confirmed", "true")).getResponse();
-            assertThat(none.getRedirectedUrl()).as("ended already, someone else's, unknown").isEqualTo("/settings/sessions?done=none-signed-in");
+            for (String confirmed : new String[] {"false", "true"}) {
+                MockHttpServletResponse none = team.perform(team.form(post("/settings/sessions/sign-out-selected"), ada)
+                        .param("ids", ids).param("confirmed", confirmed)).getResponse();
+                assertThat(none.getRedirectedUrl()).as("ended already, someone else's, unknown; confirmed=" + confirmed)
+                        .isEqualTo("/settings/sessions?done=none-signed-in");
+            }
         }
         assertThat(team.current(strangersPhone).getResponse().getStatus()).isEqualTo(200);
     }

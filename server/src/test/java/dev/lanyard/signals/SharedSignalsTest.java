@@ -669,7 +669,7 @@ class SharedSignalsTest {
      * is told nothing. A stream an admin turned off before decision 62 kept its status and comes back told, as any.
      */
     @Test
-    void aStreamItsReceiverDisabledStaysDisabledWhenTheAppsSignalsComeBack() throws Exception {
+    void aStreamItsReceiverDisabledOrPausedStaysSoWhenTheAppsSignalsComeBack() throws Exception {
         Receiver r = receiverApp("Own choice");
         String token = token(r);
         String disabled = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED));
@@ -677,6 +677,10 @@ class SharedSignalsTest {
                 .getResponse().getStatus()).isEqualTo(200);
         String older = api.read(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.POLL))))
                 .path("stream_id").asString();
+        String paused = api.read(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.POLL))))
+                .path("stream_id").asString();
+        assertThat(ssf(post("/api/v1/ssf/status"), token, Map.of("stream_id", paused, "status", "paused"))
+                .getResponse().getStatus()).isEqualTo(200);
 
         switchSignals(r, false);
         jdbc.sql("UPDATE ssf_streams SET status = 'enabled', status_reason = '' WHERE id = :id").param("id", older).update();
@@ -686,6 +690,7 @@ class SharedSignalsTest {
         assertThat(streams.get(disabled).path("status").asString()).isEqualTo("disabled");
         assertThat(streams.get(disabled).path("statusReason").asString()).isEqualTo("not now");
         assertThat(streams.get(older).path("status").asString()).isEqualTo("enabled");
+        assertThat(streams.get(paused).path("status").asString()).as("its receiver's pause is kept").isEqualTo("paused");
         String again = token(r);
         JsonNode status = api.read(ssf(get("/api/v1/ssf/status").param("stream_id", disabled), again, null));
         assertThat(status.path("status").asString()).isEqualTo("disabled");
