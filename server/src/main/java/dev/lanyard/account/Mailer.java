@@ -94,28 +94,26 @@ public class Mailer {
 
     /** Hands every mail kept that was addressed to {@code recipient} to {@code sink}, oldest first in each outbox, a page at a time. */
     public void forEachTo(String recipient, java.util.function.Consumer<Addressed> sink) {
+        paged(after -> jdbc.sql("SELECT id, subject, created_at FROM outbox WHERE recipient = :to AND id > :after ORDER BY id LIMIT :limit")
+                        .param("to", recipient).param("after", after).param("limit", PAGE)
+                        .query((rs, n) -> new MailOutboxStore.Addressed(rs.getLong("id"), rs.getString("subject"),
+                                java.time.Instant.ofEpochMilli(rs.getLong("created_at")), java.util.Optional.empty(), java.util.Optional.empty()))
+                        .list(),
+                m -> sink.accept(new Addressed(m.subject(), m.queuedAt(), "kept", java.util.Optional.empty())));
+        paged(after -> outboxStore.to(recipient, after, PAGE), m -> sink.accept(new Addressed(m.subject(), m.queuedAt(),
+                m.sentAt().isPresent() ? "sent" : m.gaveUpAt().isPresent() ? "given-up" : "waiting", m.sentAt())));
+    }
+
+    /** Reads the pages {@code page} gives after each id, {@link #PAGE} at most each, until a page is not full. */
+    private static void paged(java.util.function.LongFunction<List<MailOutboxStore.Addressed>> page,
+                              java.util.function.Consumer<MailOutboxStore.Addressed> each) {
         long after = 0;
-        List<Kept> kept;
+        List<MailOutboxStore.Addressed> mails;
         do {
-            kept = jdbc.sql("SELECT id, recipient, subject, '' AS body, created_at FROM outbox WHERE recipient = :to AND id > :after "
-                            + "ORDER BY id LIMIT :limit")
-                    .param("to", recipient).param("after", after).param("limit", PAGE)
-                    .query((rs, n) -> new Kept(rs.getLong("id"), rs.getString("recipient"), rs.getString("subject"), "",
-                            java.time.Instant.ofEpochMilli(rs.getLong("created_at"))))
-                    .list();
-            for (Kept k : kept) sink.accept(new Addressed(k.subject(), k.at(), "kept", java.util.Optional.empty()));
-            if (!kept.isEmpty()) after = kept.get(kept.size() - 1).id();
-        } while (kept.size() == PAGE);
-        after = 0;
-        List<MailOutboxStore.Addressed> queued;
-        do {
-            queued = outboxStore.to(recipient, after, PAGE);
-            for (MailOutboxStore.Addressed m : queued) {
-                String status = m.sentAt().isPresent() ? "sent" : m.gaveUpAt().isPresent() ? "given-up" : "waiting";
-                sink.accept(new Addressed(m.subject(), m.queuedAt(), status, m.sentAt()));
-            }
-            if (!queued.isEmpty()) after = queued.get(queued.size() - 1).id();
-        } while (queued.size() == PAGE);
+            mails = page.apply(after);
+            mails.forEach(each);
+            if (!mails.isEmpty()) after = mails.get(mails.size() - 1).id();
+        } while (mails.size() == PAGE);
     }
 
     /** Whether mail goes to the development outbox rather than SMTP. */

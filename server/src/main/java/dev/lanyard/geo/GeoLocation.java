@@ -29,13 +29,18 @@ public record GeoLocation(String city, String region, String country, String cou
         return new GeoLocation("", "", "", "", "", Optional.empty(), Optional.empty(), true);
     }
 
+    /** The {@link #label()} of a local network's address. */
+    public static final String LOCAL_NETWORK = "Local network";
+    /** The {@link #label()} of a place not known. */
+    public static final String UNKNOWN_LOCATION = "Unknown location";
+
     /** "Madrid, Spain", "Spain", "Local network" or "Unknown location". */
     public String label() {
-        if (localNetwork) return "Local network";
+        if (localNetwork) return LOCAL_NETWORK;
         if (!city.isEmpty() && !country.isEmpty()) return city + ", " + country;
         if (!country.isEmpty()) return country;
         if (!city.isEmpty()) return city;
-        return "Unknown location";
+        return UNKNOWN_LOCATION;
     }
 
     /** The place in a sentence, after a verb: "in Madrid, Spain", "on a local network", "in an unknown location". */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.lanyard.geo.ClientAddresses;
+import dev.lanyard.geo.GeoLocation;
 import org.springframework.context.event.EventListener;
 import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
@@ -91,8 +92,8 @@ public class Timeline {
             case "device-bound" -> "Bound to a key this device keeps: its cookie is renewed every few minutes";
             case "location-changed" -> "Location changed to " + switch (e.detail()) {
                 // The detail is the place's label ("Madrid, Spain"), written when it changed.
-                case "Local network" -> "a local network";
-                case "Unknown location" -> "an unknown location";
+                case GeoLocation.LOCAL_NETWORK -> "a local network";
+                case GeoLocation.UNKNOWN_LOCATION -> "an unknown location";
                 default -> e.detail();
             };
             case "approved" -> e.detail().isEmpty() ? "Verified: approved from a verified session"
