@@ -3,6 +3,8 @@ package dev.lanyard.account;
 import java.time.Clock;
 import java.util.List;
 
+import dev.lanyard.geo.GeoLocation;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,6 +29,19 @@ public class Mailer {
     /** How a mail gives a time: "4 Dec 2026, 17:40 UTC", whatever the reader's locale. */
     public static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter
             .ofPattern("d MMM yyyy, HH:mm 'UTC'", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * The credit DB-IP's licence asks for wherever its data is shown, as the pages' footer gives it; a mail that names
+     * a place found from an address ends with it ({@link #placeCredit}).
+     */
+    public static final String PLACE_CREDIT = "IP Geolocation by DB-IP (https://db-ip.com)";
+
+    /** {@link #PLACE_CREDIT} on a line of its own after a blank one, or nothing when {@code place} names none. */
+    public static String placeCredit(String place) {
+        boolean named = place != null && !place.isBlank() && !place.equals(GeoLocation.UNKNOWN_LOCATION)
+                && !place.equals(GeoLocation.LOCAL_NETWORK);
+        return named ? "\n" + PLACE_CREDIT + "\n" : "";
+    }
 
     /** A mail kept in the development outbox. */
     public record Kept(long id, String recipient, String subject, String body, java.time.Instant at) {

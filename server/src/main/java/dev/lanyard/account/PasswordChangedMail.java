@@ -33,8 +33,9 @@ final class PasswordChangedMail {
                   2. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
                   3. Check your sessions at %s/settings/sessions and your API keys at %s/settings/api-keys,
                      and revoke anything you don't recognize.
-                """.formatted(account.name(), account.email(), Mailer.WHEN.format(at), orUnknown(from.device()),
-                orUnknown(from.location()), others, baseUrl, baseUrl, baseUrl, baseUrl);
+                %s""".formatted(account.name(), account.email(), Mailer.WHEN.format(at), orUnknown(from.device()),
+                orUnknown(from.location()), others, baseUrl, baseUrl, baseUrl, baseUrl,
+                Mailer.placeCredit(from.location()));
     }
 
     private static String orUnknown(String value) {

@@ -97,9 +97,9 @@ class SignInAlerts {
                 Then change your password: %s/settings/security#password
 
                 You get this mail because "Email me when a new device signs in" is on: %s/settings/security
-                """.formatted(account.name().isBlank() ? account.email() : account.name(), s.device().description(),
+                %s""".formatted(account.name().isBlank() ? account.email() : account.name(), s.device().description(),
                 s.location().label(), Mailer.WHEN.format(s.createdAt()), why, base, token,
-                settings.alertLinkLifetime().toHours(), base, base);
+                settings.alertLinkLifetime().toHours(), base, base, Mailer.placeCredit(s.location().label()));
     }
 
     /** Expired links are of no use to anyone: removed every six hours, a day after they expired. */

@@ -94,6 +94,28 @@ class AuditExportTest {
         assertThat(new Viewer(new AccountId("acc_bob")).withheld(e)).containsExactly("ip", "actor.session");
     }
 
+    /** Lanyard as the actor records the subject's own session's address, which the subject sees in full; others masked. */
+    @Test
+    void anEntryLanyardMadeAboutAMembersSessionShowsThatMemberTheirOwnAddress() throws Exception {
+        AuditEntry e = new AuditEntry(new TeamId("team_1"), 5, Instant.parse("2026-01-10T09:15:00.250Z"), AuditEntry.Actor.SYSTEM,
+                Optional.of(new AccountId("acc_bob")), Optional.of(new SessionId("ses_bob")), "session.flagged",
+                "Flagged Firefox on Windows as suspicious (high concern): First sign-in from Spain", Optional.of("83.45.123.78"),
+                "0".repeat(64), "f".repeat(64));
+        String masked = dev.lanyard.geo.ClientAddresses.mask(java.net.InetAddress.getByName("83.45.123.78"));
+
+        assertThat(new Viewer(new AccountId("acc_bob")).ip(e)).contains("83.45.123.78");
+        assertThat(new Viewer(new AccountId("acc_bob")).withheld(e)).isEmpty();
+        assertThat(new Viewer(new AccountId("acc_ada")).ip(e)).contains(masked);
+        assertThat(new Viewer(new AccountId("acc_ada")).withheld(e)).containsExactly("ip", "session");
+
+        AuditEntry failed = new AuditEntry(new TeamId("team_1"), 6, Instant.parse("2026-01-10T09:16:00Z"),
+                new AuditEntry.Actor(Optional.empty(), "bob@example.com", "", Optional.empty()), Optional.of(new AccountId("acc_bob")),
+                Optional.empty(), "sign-in.failed", "Failed sign-in as bob@example.com: wrong password", Optional.of("83.45.123.78"),
+                "0".repeat(64), "f".repeat(64));
+        assertThat(new Viewer(new AccountId("acc_bob")).ip(failed)).as("a failed sign-in's address is whoever tried's")
+                .contains(masked);
+    }
+
     @Test
     void aJsonExportWhoseReadingFailsMidwayIsNotValidJson() {
         AccountId ada = new AccountId("acc_ada");

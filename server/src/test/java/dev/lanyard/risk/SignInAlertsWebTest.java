@@ -102,7 +102,8 @@ class SignInAlertsWebTest {
         assertThat(mails()).singleElement().asString()
                 .as("the subject is Lanyard's words: the device is what the client claims").startsWith("New sign-in to your Lanyard account\n")
                 .contains("Device:   Chrome 131 on macOS 14 (as the device describes itself)", "Location: Berlin, Germany", "Time:     ",
-                        "First sign-in from Germany", "This wasn't me: http", "/settings/security#password");
+                        "First sign-in from Germany", "This wasn't me: http", "/settings/security#password")
+                .as("the place is credited to its data, as on the pages (decision 5)").endsWith("\nIP Geolocation by DB-IP (https://db-ip.com)\n");
         assertThat(audit("session.sign-in-alert-sent")).containsExactly("Emailed " + alice.email()
                 + " about the new sign-in on Chrome 131 on macOS 14");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM alert_links WHERE token_hash = :h").param("h", SignInAlerts.hash(token(mails().get(0))))
