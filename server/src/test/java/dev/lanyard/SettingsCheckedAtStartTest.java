@@ -82,7 +82,11 @@ class SettingsCheckedAtStartTest {
                 bad("lanyard.signals.push-timeout", "0s"), bad("lanyard.signals.poll-wait", "-1s"),
                 bad("lanyard.signals.first-retry", "0s"), bad("lanyard.signals.max-retry-delay", "0s"),
                 // As before.
-                bad("lanyard.privacy.ip-retention", "1h"), bad("lanyard.session.history-retention", "soon"));
+                bad("lanyard.privacy.ip-retention", "1h"), bad("lanyard.session.history-retention", "soon"),
+                // 8. Addresses accepted as any text, which broke mail links, the sender and the SSF configuration (outside QA).
+                bad("lanyard.mail.base-url", "notaurl"), bad("lanyard.mail.base-url", "https://lanyard.example.com/?x=1"),
+                bad("lanyard.mail.from", "not-an-email"), bad("lanyard.mail.from", "a@example.com, b@example.com"),
+                bad("lanyard.signals.issuer", "not"), bad("lanyard.signals.issuer", "ftp://lanyard.example.com"));
     }
 
     private static Arguments bad(String property, String value) {
@@ -145,6 +149,31 @@ class SettingsCheckedAtStartTest {
             assertThat(bind(settingsOf("spring.security.oauth2.authorizationserver.x"),
                     Map.of("spring.security.oauth2.authorizationserver.issuer", issuer))).isNotNull();
         }
+    }
+
+    /** Settings checked where they are read, not where they are bound, get the same short report (outside QA). */
+    @Test
+    void aSettingCheckedWhereItIsReadIsReportedInAFewLinesToo() {
+        Throwable flag = org.assertj.core.api.Assertions.catchThrowable(() ->
+                dev.lanyard.ops.InvalidSetting.flag("lanyard.session.device-binding", "maybe", true));
+        FailureAnalysis analysis = analyze(new org.springframework.beans.factory.BeanCreationException("deviceBindings",
+                "Failed to instantiate", flag));
+        assertThat(analysis.getDescription()).isEqualTo("lanyard.session.device-binding: 'maybe' is not true or false.");
+        assertThat(analysis.getAction()).isEqualTo("Set lanyard.session.device-binding to true or false, or leave it unset (true).");
+        assertThat(dev.lanyard.ops.InvalidSetting.flag("x", " FALSE ", true)).isFalse();
+        assertThat(dev.lanyard.ops.InvalidSetting.flag("x", null, true)).isTrue();
+
+        Throwable networks = org.assertj.core.api.Assertions.catchThrowable(() ->
+                new dev.lanyard.apps.ReceiverAddresses(List.of("bogus"), "https://lanyard.example.com"));
+        assertThat(analyze(networks).getDescription()).startsWith("lanyard.signals.private-networks: ");
+    }
+
+    @Test
+    void mailAndIssuerAddressesInTheirUsualFormsAreAccepted() {
+        assertThat(bind(settingsOf("lanyard.mail.x"), Map.of("lanyard.mail.from", "Lanyard <lanyard@example.com>",
+                "lanyard.mail.base-url", "https://example.com/lanyard/")).toString())
+                .contains("from=Lanyard <lanyard@example.com>", "baseUrl=https://example.com/lanyard,");
+        assertThat(bind(settingsOf("lanyard.signals.x"), Map.of("lanyard.signals.issuer", "https://lanyard.example.com"))).isNotNull();
     }
 
     /**

@@ -57,6 +57,15 @@ public class Accounts {
      * @throws AccountProblem.TooManyAttempts too many taken emails from this address lately
      */
     public Account signUp(SignUp request) {
+        return signUp(request, account -> account);
+    }
+
+    /**
+     * {@link #signUp(SignUp)}, then {@code then} with the new account in the same transaction: the newcomer's first
+     * session starts with the account or neither is kept, so a failure cannot leave an account that a retry finds
+     * taken and no one signed in to it.
+     */
+    public <T> T signUp(SignUp request, java.util.function.Function<Account, T> then) {
         Checked checked = checked(request);
         boolean taken;
         try {
@@ -72,7 +81,7 @@ public class Accounts {
         }
 
         String hash = hasher.hash(request.password());
-        return transactions.execute(tx -> create(TeamId.random(), checked, hash));
+        return transactions.execute(tx -> then.apply(create(TeamId.random(), checked, hash)));
     }
 
     /** A sign-up's input, checked: the names stripped, the email normalized ({@link EmailRule}). */

@@ -25,6 +25,12 @@ record MailSettings(String from, String baseUrl, Duration retryInterval, Duratio
         if (from == null || from.isBlank()) from = "lanyard@localhost";
         if (baseUrl == null || baseUrl.isBlank()) baseUrl = "http://localhost:8080";
         if (baseUrl.endsWith("/")) baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+        if (!dev.lanyard.ops.InvalidSetting.webAddress(baseUrl))
+            throw new IllegalArgumentException("lanyard.mail.base-url must be an http or https URL with a host and no query or "
+                    + "fragment (like https://lanyard.example.com), not '" + baseUrl + "'");
+        if (!mailAddress(from))
+            throw new IllegalArgumentException("lanyard.mail.from must be one mail address (like lanyard@example.com or "
+                    + "\"Lanyard <lanyard@example.com>\"), not '" + from + "'");
         if (retryInterval == null) retryInterval = Duration.ofSeconds(30);
         if (firstRetry == null) firstRetry = Duration.ofSeconds(30);
         if (maxRetryDelay == null) maxRetryDelay = Duration.ofHours(1);
@@ -37,6 +43,19 @@ record MailSettings(String from, String baseUrl, Duration retryInterval, Duratio
         if (maxAttempts <= 0) throw new IllegalArgumentException("lanyard.mail.max-attempts must be at least 1 (like 20), not " + maxAttempts);
         if (invitationsPerDay <= 0)
             throw new IllegalArgumentException("lanyard.mail.invitations-per-day must be at least 1 (like 100), not " + invitationsPerDay);
+    }
+
+    private static boolean mailAddress(String from) {
+        try {
+            jakarta.mail.internet.InternetAddress[] parsed = jakarta.mail.internet.InternetAddress.parse(from, true);
+            if (parsed.length != 1) return false;
+            parsed[0].validate();
+            String address = parsed[0].getAddress();
+            int at = address.lastIndexOf('@');
+            return at > 0 && at < address.length() - 1;
+        } catch (jakarta.mail.internet.AddressException e) {
+            return false;
+        }
     }
 
     private static void requirePositive(String name, Duration value, String example) {

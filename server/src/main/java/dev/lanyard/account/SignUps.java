@@ -51,8 +51,9 @@ public class SignUps {
         this.meters = meters;
         this.clock = clock;
         if (Boolean.TRUE.equals(settings.confirmEmail()) && mailer.usesOutbox()) {
-            throw new IllegalStateException("lanyard.sign-up.confirm-email=true needs a mail server (spring.mail.host): "
-                    + "the link that finishes a sign-up is mailed. Set spring.mail.host, or leave lanyard.sign-up.confirm-email unset.");
+            throw new dev.lanyard.ops.InvalidSetting("lanyard.sign-up.confirm-email",
+                    "true needs a mail server (spring.mail.host): the link that finishes a sign-up is mailed.",
+                    "Set spring.mail.host, or leave lanyard.sign-up.confirm-email unset.");
         }
         this.confirmsEmail = settings.confirmEmail() != null ? settings.confirmEmail() : !mailer.usesOutbox();
     }
@@ -168,6 +169,11 @@ public class SignUps {
      * @throws AccountProblem.TooManyAttempts       too many wrong passwords or sign-ups from this address lately
      */
     public Account confirm(String token, String password, String address) {
+        return confirm(token, password, address, account -> account);
+    }
+
+    /** {@link #confirm(String, String, String)}, then {@code then} with the new account in the same transaction. */
+    public <T> T confirm(String token, String password, String address, java.util.function.Function<Account, T> then) {
         if (!plausible(token)) throw new AccountProblem.SignUpLinkUnusable();
         String tokenHash = Members.hash(token);
         SignUpStore.Waiting chosen = signUps.usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.SignUpLinkUnusable::new);
@@ -191,8 +197,8 @@ public class SignUps {
             SignUpStore.Waiting signUp = signUps.usable(tokenHash, now).orElseThrow(AccountProblem.SignUpLinkUnusable::new);
             if (signUps.markUsed(signUp.id(), now) == 0) throw new AccountProblem.SignUpLinkUnusable();
             if (store.taken(signUp.email(), signUp.email())) throw new AccountProblem.EmailTaken();
-            return accounts.create(signUp.team().orElseThrow(), new Accounts.Checked(signUp.email(), signUp.name(), signUp.teamName()),
-                    signUp.passwordHash());
+            return then.apply(accounts.create(signUp.team().orElseThrow(),
+                    new Accounts.Checked(signUp.email(), signUp.name(), signUp.teamName()), signUp.passwordHash()));
         });
     }
 

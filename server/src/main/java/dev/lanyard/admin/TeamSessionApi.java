@@ -99,7 +99,7 @@ class TeamSessionApi {
         return new Ended(team.forceSignOut(admin, new AccountId(id), body.reason()));
     }
 
-    @Operation(operationId = "signOutTeam", summary = "Sign out every session of the team except yours, with a required reason")
+    @Operation(operationId = "signOutTeam", summary = "Sign out every session of the team but the one making the request, with a required reason; every API key of the team is revoked too, yours included")
     @ApiResponse(responseCode = "200", description = "How many sessions ended")
     @ApiResponse(responseCode = "503", description = "The sign-out failed after ending some "
             + "of the team's sessions (team-sign-out-incomplete: the detail says how many); they stay ended, and signing the "

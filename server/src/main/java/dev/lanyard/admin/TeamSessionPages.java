@@ -26,7 +26,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 class TeamSessionPages {
     static final Map<String, String> DONE = Map.of(
             "member-signed-out", "The member was signed out everywhere. They will see your reason in their history.",
-            "team-signed-out", "Every session of the team was signed out, except yours.",
+            "team-signed-out", "Every session of the team was signed out, except the one you are using, and every API key was revoked.",
             "key-revoked", "The API key was revoked. Requests made with it are refused from now on.",
             "limit-saved", "The member's session limit was saved. It applies from their next sign-in.",
             "remember-me-saved", "Saved. The member's open sessions have the lifetime that follows from their next request.");

@@ -1,9 +1,5 @@
 package dev.lanyard.apps;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -18,21 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("spring.security.oauth2.authorizationserver")
 record IssuerSetting(String issuer) {
     IssuerSetting {
-        if (issuer != null && !issuer.isBlank() && !valid(issuer))
+        if (issuer != null && !issuer.isBlank() && !dev.lanyard.ops.InvalidSetting.webAddress(issuer))
             throw new IllegalArgumentException("spring.security.oauth2.authorizationserver.issuer must be an http or https URL "
                     + "with a host and no query or fragment (like https://lanyard.example.com), not '" + issuer + "'");
-    }
-
-    /** What Spring Authorization Server checks (a URL, no query, no fragment), and http or https with a host. */
-    private static boolean valid(String issuer) {
-        try {
-            URI uri = new URI(issuer);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) return false;
-            uri.toURL();
-            return uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null;
-        } catch (URISyntaxException | IllegalArgumentException | java.net.MalformedURLException e) {
-            return false;
-        }
     }
 }

@@ -95,7 +95,8 @@ public class ReceiverAddresses {
             try {
                 networks.add(Cidr.parse(network));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("lanyard.signals.private-networks: " + e.getMessage(), e);
+                throw new dev.lanyard.ops.InvalidSetting("lanyard.signals.private-networks", e.getMessage(),
+                        "List networks in CIDR form, like 10.0.0.0/8 or fd00::/8, comma-separated or as a YAML list.");
             }
         }
         this.privateNetworks = List.copyOf(networks);

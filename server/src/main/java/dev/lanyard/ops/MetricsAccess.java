@@ -20,6 +20,11 @@ public class MetricsAccess {
         this.tokenHash = Optional.ofNullable(settings.metricsToken()).map(MetricsAccess::sha256);
     }
 
+    /** Whether a metrics token is configured: without one, metrics are not served over HTTP. */
+    public boolean configured() {
+        return tokenHash.isPresent();
+    }
+
     /** Whether {@code presented} is the metrics token; always false when none is configured. */
     public boolean accepts(String presented) {
         if (tokenHash.isEmpty() || presented == null) return false;

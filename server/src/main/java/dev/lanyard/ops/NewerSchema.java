@@ -7,6 +7,8 @@ import java.util.Optional;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,13 +18,18 @@ import org.springframework.context.annotation.Configuration;
  * only warns ("newer than the latest available migration") and the old build then runs on a schema it does not know:
  * it would read the newer audit entries as tampered with, write entries the newer build must treat as old, and bring
  * back whatever the newer build fixed (outside QA of upgrades). {@link NewerSchemaFailureAnalyzer} reports it in a few lines.
+ *
+ * <p>Lanyard's settings are bound (and so checked) before the migration too: a newer build started with a typo in its
+ * configuration would otherwise migrate the schema and then refuse to start, leaving a database the older build
+ * refuses (outside QA). Settings checked where a component reads them ({@link InvalidSetting}) are checked later.
  */
 @Configuration(proxyBeanMethods = false)
 class NewerSchema {
 
     @Bean
-    FlywayMigrationStrategy migrateUnlessNewer() {
+    FlywayMigrationStrategy migrateUnlessNewer(ConfigurableListableBeanFactory beans) {
         return flyway -> {
+            bindSettings(beans);
             MigrationInfo[] all = flyway.info().all();
             Optional<MigrationInfo> newest = Arrays.stream(all)
                     .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED)
@@ -34,6 +41,14 @@ class NewerSchema {
             }
             flyway.migrate();
         };
+    }
+
+    /** Creates Lanyard's {@code @ConfigurationProperties} records, each checking its values as it is bound. */
+    private static void bindSettings(ConfigurableListableBeanFactory beans) {
+        for (String name : beans.getBeanNamesForAnnotation(ConfigurationProperties.class)) {
+            Class<?> type = beans.getType(name, false);
+            if (type != null && type.getPackageName().startsWith("dev.lanyard")) beans.getBean(name);
+        }
     }
 
     /** The database was migrated by a newer build of Lanyard than this one. */

@@ -57,13 +57,13 @@ class DeviceBindings {
 
     DeviceBindings(DeviceBindingStore bindings, TimelineStore timeline, SessionBroadcast broadcast,
                    TransactionTemplate transactions, Clock clock,
-                   @Value("${lanyard.session.device-binding:true}") boolean enabled) {
+                   @Value("${lanyard.session.device-binding:true}") String enabled) {
         this.bindings = bindings;
         this.timeline = timeline;
         this.broadcast = broadcast;
         this.transactions = transactions;
         this.clock = clock;
-        this.enabled = enabled;
+        this.enabled = dev.lanyard.ops.InvalidSetting.flag("lanyard.session.device-binding", enabled, true);
     }
 
     /** What a registration or refresh came to. */

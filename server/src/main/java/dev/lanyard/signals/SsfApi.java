@@ -12,12 +12,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lanyard.apps.AppClient;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -27,7 +27,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -44,12 +43,11 @@ class SsfApi {
     static final String SCHEME = "ssfReceiver";
     static final String BASE = "/api/v1/ssf";
 
-    private final Receivers receivers;
     private final Streams streams;
     private final Transmitter transmitter;
 
-    SsfApi(Receivers receivers, Streams streams, Transmitter transmitter) {
-        this.receivers = receivers;
+    /** Each handler's first argument is the receiver, authenticated before anything else is read ({@link ReceiverArguments}). */
+    SsfApi(Streams streams, Transmitter transmitter) {
         this.streams = streams;
         this.transmitter = transmitter;
     }
@@ -162,9 +160,8 @@ class SsfApi {
     @ApiResponse(responseCode = "201", description = "Created")
     @ApiResponse(responseCode = "409", description = "The receiver has as many streams as it may")
     @PostMapping(BASE + "/streams")
-    ResponseEntity<StreamJson> create(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    ResponseEntity<StreamJson> create(@Parameter(hidden = true) AppClient receiver,
                                       @RequestBody StreamRequest body) {
-        AppClient receiver = receivers.authenticate(authorization);
         transmitterSupplied(receiver).check(body, Optional.empty(), false);
         return ResponseEntity.status(HttpStatus.CREATED).body(json(receiver, streams.create(receiver, body.request())));
     }
@@ -174,9 +171,8 @@ class SsfApi {
     @ApiResponse(responseCode = "200", description = "With stream_id: that stream. Without: the receiver's streams",
             content = @Content(mediaType = "application/json", schema = @Schema(oneOf = {StreamJson.class, StreamJson[].class})))
     @GetMapping(BASE + "/streams")
-    Object read(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    Object read(@Parameter(hidden = true) AppClient receiver,
                 @RequestParam(name = "stream_id", required = false) String streamId) {
-        AppClient receiver = receivers.authenticate(authorization);
         if (streamId != null) return json(receiver, streams.get(receiver, streamId));
         return streams.list(receiver).stream().map(s -> json(receiver, s)).toList();
     }
@@ -185,9 +181,8 @@ class SsfApi {
             summary = "Change what the request names of a stream; Transmitter-Supplied properties may be sent back as read "
             + "(a different value is 400)")
     @PatchMapping(BASE + "/streams")
-    StreamJson update(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    StreamJson update(@Parameter(hidden = true) AppClient receiver,
                       @RequestBody StreamRequest body) {
-        AppClient receiver = receivers.authenticate(authorization);
         transmitterSupplied(receiver).check(body, Optional.of(streams.get(receiver, body.streamId())), false);
         return json(receiver, streams.update(receiver, body.streamId(), body.request(), false));
     }
@@ -199,9 +194,8 @@ class SsfApi {
             + "back: left out, it is kept while the stream stays push to the same endpoint_url, so a stream read and put back "
             + "keeps it; \"authorization_header\": null removes it.")
     @PutMapping(BASE + "/streams")
-    StreamJson replace(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    StreamJson replace(@Parameter(hidden = true) AppClient receiver,
                        @RequestBody StreamRequest body) {
-        AppClient receiver = receivers.authenticate(authorization);
         transmitterSupplied(receiver).check(body, Optional.of(streams.get(receiver, body.streamId())), true);
         return json(receiver, streams.update(receiver, body.streamId(), body.request(), true));
     }
@@ -209,27 +203,24 @@ class SsfApi {
     @Operation(operationId = "deleteStream", summary = "Delete a stream; what waits for it is dropped")
     @ApiResponse(responseCode = "204", description = "Deleted")
     @DeleteMapping(BASE + "/streams")
-    ResponseEntity<Void> delete(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    ResponseEntity<Void> delete(@Parameter(hidden = true) AppClient receiver,
                                 @RequestParam(name = "stream_id") String streamId) {
-        AppClient receiver = receivers.authenticate(authorization);
         streams.delete(receiver, streamId);
         return ResponseEntity.noContent().build();
     }
 
     @Operation(operationId = "getStreamStatus", summary = "A stream's status")
     @GetMapping(BASE + "/status")
-    StatusJson status(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    StatusJson status(@Parameter(hidden = true) AppClient receiver,
                       @RequestParam(name = "stream_id") String streamId) {
-        AppClient receiver = receivers.authenticate(authorization);
         Stream s = streams.get(receiver, streamId);
         return new StatusJson(s.id(), s.status().code(), s.statusReason());
     }
 
     @Operation(operationId = "setStreamStatus", summary = "Enable, pause (keep and deliver later) or disable (drop) a stream")
     @PostMapping(BASE + "/status")
-    StatusJson setStatus(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    StatusJson setStatus(@Parameter(hidden = true) AppClient receiver,
                          @RequestBody StatusRequest body) {
-        AppClient receiver = receivers.authenticate(authorization);
         Stream s = streams.status(receiver, body.streamId(), body.status(), body.reason());
         return new StatusJson(s.id(), s.status().code(), s.statusReason());
     }
@@ -238,9 +229,8 @@ class SsfApi {
     @ApiResponse(responseCode = "204", description = "Queued")
     @ApiResponse(responseCode = "429", description = "Asked again within min_verification_interval; see Retry-After")
     @PostMapping(BASE + "/verify")
-    ResponseEntity<Void> verify(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    ResponseEntity<Void> verify(@Parameter(hidden = true) AppClient receiver,
                                 @RequestBody VerifyRequest body) {
-        AppClient receiver = receivers.authenticate(authorization);
         streams.verify(receiver, body.streamId(), Optional.ofNullable(body.state()));
         return ResponseEntity.noContent().build();
     }
@@ -255,9 +245,8 @@ class SsfApi {
     /** Answered asynchronously: a poll waiting for a SET holds no container thread (decision 58). */
     @Operation(operationId = "pollStream", summary = "Poll a stream's SETs and acknowledge those received (RFC 8936)")
     @PostMapping(BASE + "/poll/{streamId}")
-    CompletableFuture<PollJson> poll(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+    CompletableFuture<PollJson> poll(@Parameter(hidden = true) AppClient receiver,
                                      @PathVariable String streamId, @RequestBody PollRequest body) {
-        AppClient receiver = receivers.authenticate(authorization);
         return streams.poll(receiver, streamId, body.ack() == null ? List.of() : body.ack(),
                 body.setErrs() == null ? Map.of() : errorCodes(body.setErrs()), Optional.ofNullable(body.maxEvents()),
                 Boolean.TRUE.equals(body.returnImmediately())).thenApply(polled -> new PollJson(polled.sets(), polled.moreAvailable()));

@@ -138,7 +138,7 @@ class AuthApi {
             SignUps.Requested requested = signUps.request(signUp);
             return ResponseEntity.accepted().body(new SignUpRequested("confirmation-sent", requested.email(), requested.expiresAt()));
         }
-        return signedUp(accounts.signUp(signUp), origin, current, request, response);
+        return signedUp(accounts.signUp(signUp, account -> started(account, origin, current)), request, response);
     }
 
     @Operation(operationId = "confirmSignUp",
@@ -157,15 +157,22 @@ class AuthApi {
         if (body.token() == null || body.token().isBlank()) throw new SessionProblem.InvalidInput("token", "token is required.");
         if (body.password() == null || body.password().isEmpty()) throw new SessionProblem.InvalidInput("password", "password is required.");
         ClientOrigin origin = origins.of(request);
-        return signedUp(signUps.confirm(body.token(), body.password(), origin.ip()), origin, current, request, response);
+        return signedUp(signUps.confirm(body.token(), body.password(), origin.ip(), account -> started(account, origin, current)),
+                request, response);
     }
 
-    private ResponseEntity<SignedIn> signedUp(Account account, ClientOrigin origin, CurrentSession current,
-                                              HttpServletRequest request, HttpServletResponse response) {
-        Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false),
-                Optional.ofNullable(current));
-        cookie.write(request, response, started);
-        return ResponseEntity.status(HttpStatus.CREATED).body(new SignedIn(AccountJson.of(account), json(started), null));
+    /** The newcomer's first session, started in the transaction that creates the account. */
+    private AccountStarted started(Account account, ClientOrigin origin, CurrentSession current) {
+        return new AccountStarted(account, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false),
+                Optional.ofNullable(current)));
+    }
+
+    private record AccountStarted(Account account, Sessions.Started session) {
+    }
+
+    private ResponseEntity<SignedIn> signedUp(AccountStarted started, HttpServletRequest request, HttpServletResponse response) {
+        cookie.write(request, response, started.session());
+        return ResponseEntity.status(HttpStatus.CREATED).body(new SignedIn(AccountJson.of(started.account()), json(started.session()), null));
     }
 
     @Operation(operationId = "logIn",

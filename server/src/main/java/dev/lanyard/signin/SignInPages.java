@@ -122,9 +122,8 @@ class SignInPages {
                 model.addAttribute("sentTo", requested.email());
                 return "signin/signup-sent";
             }
-            Account account = accounts.signUp(signUp);
-            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false),
-                    Optional.ofNullable(current)));
+            cookie.write(request, response, accounts.signUp(signUp, account ->
+                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current))));
             return "redirect:/settings/sessions?done=welcome";
         } catch (AccountProblem problem) {
             Throttled.status(response, problem, problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST);
@@ -161,9 +160,9 @@ class SignInPages {
     String confirm(@PathVariable String token, @RequestParam(defaultValue = "") String password,
                    @AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
-            Account account = signUps.confirm(token, password, origins.of(request).ip());
-            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origins.of(request), AppType.WEB, false),
-                    Optional.ofNullable(current)));
+            ClientOrigin origin = origins.of(request);
+            cookie.write(request, response, signUps.confirm(token, password, origin.ip(), account ->
+                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current))));
             return "redirect:/settings/sessions?done=welcome";
         } catch (AccountProblem.SignUpPasswordMismatch | AccountProblem.TooManyAttempts wrong) {
             Throttled.status(response, wrong, HttpStatus.BAD_REQUEST);

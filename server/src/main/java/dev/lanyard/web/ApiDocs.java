@@ -62,7 +62,7 @@ class ApiDocs {
         return new OpenAPI()
                 .info(new Info().title("Lanyard API").version("v1").description("""
                         Where am I signed in, and can I end it — now? Errors are application/problem+json \
-                        with a stable type (urn:lanyard:problem:<code>). Requests authenticated by the \
+                        with a stable type (`urn:lanyard:problem:{code}`). Requests authenticated by the \
                         session cookie must send JSON bodies and no foreign Origin; bearer requests need neither. \
                         A property a request body does not define is refused (400, its field named), except the \
                         read-only properties of the resource's own representation, which a body may carry back and \
@@ -184,7 +184,7 @@ class ApiDocs {
     private static Schema<?> problemSchema() {
         return new ObjectSchema()
                 .description("RFC 9457 problem details")
-                .addProperty("type", new StringSchema().description("Stable problem type: urn:lanyard:problem:<code>"))
+                .addProperty("type", new StringSchema().description("Stable problem type: urn:lanyard:problem:{code}, e.g. urn:lanyard:problem:session-ended"))
                 .addProperty("title", new StringSchema())
                 .addProperty("status", new IntegerSchema())
                 .addProperty("detail", new StringSchema().description("What went wrong, for people"))

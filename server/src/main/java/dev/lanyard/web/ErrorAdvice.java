@@ -109,6 +109,12 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
             return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
                     "'" + field + "' must be " + kind(mismatch.getTargetType()) + ".", field));
         }
+        if (e.getMostSpecificCause() instanceof tools.jackson.core.exc.InputCoercionException outOfRange
+                && !outOfRange.getPath().isEmpty()) {
+            String field = field(outOfRange.getPath());
+            return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
+                    "'" + field + "' is out of range: see the field's documented values.", field));
+        }
         java.util.regex.Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getMostSpecificCause().getMessage()));
         if (duplicate.find()) {
             return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",

@@ -94,9 +94,9 @@ class SecurityConfiguration {
     @Bean
     @org.springframework.core.annotation.Order(API_CHAIN_ORDER)
     SecurityFilterChain apiChain(HttpSecurity http, SessionFilter sessions, JsonMapper json, UserAgentParser agents,
-                                 ExternalOrigins origins, KeyAccess keys) throws Exception {
+                                 ExternalOrigins origins, KeyAccess keys, MetricsAccess metrics) throws Exception {
         http.securityMatcher(Problems.API);
-        stateless(http, sessions, json, origins, agents)
+        stateless(http, sessions, json, origins, agents, metrics)
                 .csrf(c -> c.disable())
                 .authorizeHttpRequests(a -> a
                         // An async dispatch continues a request that was already authorized (live streams).
@@ -113,7 +113,7 @@ class SecurityConfiguration {
     SecurityFilterChain filterChain(HttpSecurity http, SessionFilter sessions, JsonMapper json, UserAgentParser agents,
                                     ExternalOrigins origins, CsrfTokenRepository csrfTokens, MetricsAccess metrics,
                                     KeyAccess keys) throws Exception {
-        stateless(http, sessions, json, origins, agents)
+        stateless(http, sessions, json, origins, agents, metrics)
                 // Every request authenticates afresh from its Lanyard session, which Spring would take for
                 // a new sign-in and rotate the CSRF token each time, breaking forms open in other tabs.
                 .csrf(c -> c.csrfTokenRepository(csrfTokens)
@@ -150,7 +150,7 @@ class SecurityConfiguration {
      * sign-in or a refusal.
      */
     private static HttpSecurity stateless(HttpSecurity http, SessionFilter sessions, JsonMapper json, ExternalOrigins origins,
-                                          UserAgentParser agents) throws Exception {
+                                          UserAgentParser agents, MetricsAccess metrics) throws Exception {
         return http
                 // No servlet session: what STATELESS session management sets up, without its two filters
                 // (decision 46). The container tracks no session (server.servlet.session.tracking-modes
@@ -177,8 +177,8 @@ class SecurityConfiguration {
                         .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", PERMISSIONS_POLICY))
                         .withObjectPostProcessor(SecurityHeaders.writtenFirst()))
                 .exceptionHandling(e -> e
-                        .authenticationEntryPoint(entryPoint(json))
-                        .accessDeniedHandler(accessDenied(json)));
+                        .authenticationEntryPoint(entryPoint(json, metrics))
+                        .accessDeniedHandler(accessDenied(json, metrics)));
     }
 
     @Bean
@@ -199,11 +199,11 @@ class SecurityConfiguration {
      * Not signed in: the API answers 401; a page goes to the sign-in page, saying why the session ended; a page's live
      * stream asked for with an ended session hears that it was signed out, and why.
      */
-    private static AuthenticationEntryPoint entryPoint(JsonMapper json) {
+    private static AuthenticationEntryPoint entryPoint(JsonMapper json, MetricsAccess metrics) {
         return (request, response, failure) -> {
             EndReason ended = (EndReason) request.getAttribute(SessionFilter.ENDED_REASON);
             if (Problems.ACTUATOR.matches(request)) {
-                metricsTokenMissing(response, json);
+                metricsTokenMissing(response, json, metrics);
                 return;
             }
             if (ended != null && LIVE_EVENTS.equals(request.getRequestURI())) {
@@ -233,7 +233,7 @@ class SecurityConfiguration {
         };
     }
 
-    private static AccessDeniedHandler accessDenied(JsonMapper json) {
+    private static AccessDeniedHandler accessDenied(JsonMapper json, MetricsAccess metrics) {
         return (request, response, denied) -> {
             boolean csrf = denied instanceof CsrfException;
             if (csrf) {
@@ -245,7 +245,7 @@ class SecurityConfiguration {
             }
             if (Problems.ACTUATOR.matches(request) && !csrf) {
                 // The metrics' only credential is their token, whoever else the caller may be.
-                metricsTokenMissing(response, json);
+                metricsTokenMissing(response, json, metrics);
                 return;
             }
             if (Problems.isApi(request)) {
@@ -268,7 +268,14 @@ class SecurityConfiguration {
         return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
     }
 
-    private static void metricsTokenMissing(jakarta.servlet.http.HttpServletResponse response, JsonMapper json) throws java.io.IOException {
+    /** A metrics request without the token: asked for it, or, with none configured, told that metrics are not served over HTTP. */
+    private static void metricsTokenMissing(jakarta.servlet.http.HttpServletResponse response, JsonMapper json, MetricsAccess metrics)
+            throws java.io.IOException {
+        if (!metrics.configured()) {
+            Problems.write(response, json, Problems.of(HttpStatus.NOT_FOUND, "not-found",
+                    "Metrics are not served over HTTP: no lanyard.ops.metrics-token is configured."));
+            return;
+        }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         Problems.write(response, json, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
                 "Send the metrics token (lanyard.ops.metrics-token) as Authorization: Bearer."));

@@ -56,6 +56,21 @@ class AccountsTest {
         return catchThrowableOfType(AccountProblem.class, () -> accounts.authenticate(email, password, address));
     }
 
+    // ---- sign-up
+
+    /** A sign-up whose first session fails keeps no account: a retry is a new sign-up, not "email taken" (outside QA). */
+    @Test
+    void aSignUpWhoseFirstSessionFailsKeepsNoAccount() {
+        SignUp newcomer = TestAccounts.newcomer("half");
+        assertThatThrownBy(() -> accounts.signUp(newcomer, account -> {
+            throw new IllegalStateException("the session could not be written");
+        })).hasMessage("the session could not be written");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE email = :e").param("e", newcomer.email().toLowerCase(java.util.Locale.ROOT))
+                .query(Integer.class).single()).isZero();
+
+        assertThat(accounts.signUp(newcomer).email()).isEqualTo(newcomer.email().toLowerCase(java.util.Locale.ROOT));
+    }
+
     // ---- invitations
 
     @Test

@@ -34,7 +34,8 @@ class SignUpSettingsTest {
 
     @Test
     void turnedOnWithoutAMailServerTheStartStopsAndSaysWhy() {
-        assertThatThrownBy(() -> signUps(false, true)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("lanyard.sign-up.confirm-email=true needs a mail server (spring.mail.host)");
+        assertThatThrownBy(() -> signUps(false, true)).isInstanceOf(dev.lanyard.ops.InvalidSetting.class)
+                .hasMessage("lanyard.sign-up.confirm-email: true needs a mail server (spring.mail.host): the link that finishes a "
+                        + "sign-up is mailed.");
     }
 }

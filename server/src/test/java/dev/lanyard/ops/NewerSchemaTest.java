@@ -49,4 +49,23 @@ class NewerSchemaTest {
         assertThat(analysis.getDescription()).contains("schema is at version 999").contains("knows versions up to " + known);
         assertThat(analysis.getAction()).contains("restore a backup");
     }
+
+    /** A typo in the configuration of a newer build leaves the database as the older build can still use it (outside QA). */
+    @Test
+    void aBadSettingStopsTheStartBeforeTheSchemaIsMigrated() throws Exception {
+        String url = "jdbc:sqlite:" + temp.resolve("fresh.db");
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(Lanyard.class).run("--server.address=127.0.0.1",
+                "--server.port=0", "--spring.datasource.url=" + url, "--lanyard.geo.directory=" + temp.resolve("geo"),
+                "--lanyard.mail.base-url=notaurl"));
+
+        assertThat(failure).isNotNull();
+        try (HikariDataSource database = new HikariDataSource()) {
+            database.setJdbcUrl(url);
+            try (Connection c = database.getConnection(); Statement s = c.createStatement();
+                 java.sql.ResultSet tables = s.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")) {
+                tables.next();
+                assertThat(tables.getInt(1)).as("no migration ran").isZero();
+            }
+        }
+    }
 }

@@ -69,6 +69,18 @@ class RequestMetricsTest {
         assertThat(timer("status", "200", "uri", "root")).isNotNull();
     }
 
+    /** The authorization server's endpoints are answered by filters: each is named by its path, and only those. */
+    @Test
+    void theAuthorizationServersEndpointsAreToldApart() throws Exception {
+        for (String path : new String[] {"/oauth2/token", "/oauth2/introspect", "/userinfo", "/oauth2/token/x"}) {
+            metrics.doFilter(request("POST", path), new MockHttpServletResponse(), (request, response) -> { });
+        }
+        assertThat(timer("uri", "/oauth2/token")).isNotNull();
+        assertThat(timer("uri", "/oauth2/introspect")).isNotNull();
+        assertThat(timer("uri", "/userinfo")).isNotNull();
+        assertThat(timer("uri", "UNKNOWN").count()).as("any other path").isEqualTo(1);
+    }
+
     @Test
     void anUnknownMethodOrStatusCannotMultiplyTheTimers() throws Exception {
         for (String method : new String[] {"FOO1", "FOO2", "PROPFIND"}) {

@@ -425,6 +425,14 @@ class SharedSignalsTest {
         MvcResult member = ssf(get("/api/v1/ssf/streams"), admin.token(), null);
         assertThat(member.getResponse().getStatus()).as("a member's session token is no receiver's").isEqualTo(401);
 
+        // Anyone without a receiver's token is told that first, not what a request must hold (outside QA).
+        assertThat(mvc.perform(get("/api/v1/ssf/status")).andReturn().getResponse().getStatus()).isEqualTo(401);
+        assertThat(mvc.perform(post("/api/v1/ssf/streams").contentType(MediaType.APPLICATION_JSON).content("{broken"))
+                .andReturn().getResponse().getStatus()).isEqualTo(401);
+        assertThat(ssf(get("/api/v1/ssf/status"), admin.token(), null).getResponse().getStatus()).isEqualTo(401);
+        assertThat(ssf(get("/api/v1/ssf/status"), token, null).getResponse().getStatus()).as("a receiver is told what is missing")
+                .isEqualTo(400);
+
         assertThat(ssf(delete("/api/v1/ssf/streams").param("stream_id", streamId), token, null).getResponse().getStatus()).isEqualTo(204);
         assertThat(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null).getResponse().getStatus()).isEqualTo(404);
     }

@@ -91,6 +91,14 @@ class StrictInputTest {
                 "{\"idleTimeout\":\"7d\",\"allowRememberMe\":true,\"rememberedDays\":\"30\",\"lifetimeDays\":7}"), "rememberedDays");
     }
 
+    /** A whole number past what the field can hold was "not valid JSON" with no field (outside QA). */
+    @Test
+    void aNumberTooLargeForItsFieldNamesTheField() throws Exception {
+        JsonNode problem = problem(body(put("/api/v1/team/policy"),
+                "{\"idleTimeout\":\"7d\",\"allowRememberMe\":true,\"rememberedDays\":2147483648,\"lifetimeDays\":7}"), "rememberedDays");
+        assertThat(problem.path("detail").asString()).isEqualTo("'rememberedDays' is out of range: see the field's documented values.");
+    }
+
     /** JavaScript's milliseconds read as seconds would be a key that never expires; a year past 9999 overflowed to a 500. */
     @Test
     void anInstantIsAnIsoDateAndTimeOfTheYears1970To9999() throws Exception {

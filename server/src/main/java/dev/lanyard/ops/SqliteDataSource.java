@@ -4,27 +4,74 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates the directory of a {@code jdbc:sqlite:} database file before the pool first opens it, so
- * {@code java -jar lanyard.jar} works from any directory. SQLite creates a missing file but not a
- * missing directory, and then fails with {@code SQLITE_CANTOPEN} deep inside the connection pool. When
+ * Prepares a {@code jdbc:sqlite:} database file's data source before the pool first opens it.
+ * <ul>
+ * <li>Its directory is created, so {@code java -jar lanyard.jar} works from any directory. SQLite creates a missing
+ * file but not a missing directory, and then fails with {@code SQLITE_CANTOPEN} deep inside the connection pool. When
  * the directory cannot be created or written, start-up stops with {@link Unusable}, which
- * {@link SqliteDirectoryFailureAnalyzer} reports in a few lines saying what to do.
+ * {@link SqliteDirectoryFailureAnalyzer} reports in a few lines saying what to do.</li>
+ * <li>The settings Lanyard relies on ({@link #REQUIRED}) are added to the URL where it leaves them out: an operator
+ * who moves the file with {@code --spring.datasource.url=jdbc:sqlite:/var/lib/lanyard/lanyard.db} would otherwise
+ * get no busy timeout (a write meeting another answers {@code SQLITE_BUSY} at once), no foreign keys and a rollback
+ * journal. A setting the URL gives is kept as given.</li>
+ * </ul>
  */
 @Component
-final class SqliteDirectory implements BeanPostProcessor {
+final class SqliteDataSource implements BeanPostProcessor {
     private static final String PREFIX = "jdbc:sqlite:";
+
+    /** What application.yml's default URL sets, in its order: what Lanyard's writes and checks assume. */
+    static final Map<String, String> REQUIRED = orderedMap("journal_mode", "WAL", "busy_timeout", "10000",
+            "foreign_keys", "true", "synchronous", "NORMAL", "transaction_mode", "IMMEDIATE");
 
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) {
-        if (bean instanceof HikariDataSource hikari) databaseFile(hikari.getJdbcUrl()).ifPresent(SqliteDirectory::prepare);
+        if (bean instanceof HikariDataSource hikari) {
+            Optional<Path> file = databaseFile(hikari.getJdbcUrl());
+            file.ifPresent(SqliteDataSource::prepare);
+            if (file.isPresent()) hikari.setJdbcUrl(withRequiredSettings(hikari.getJdbcUrl()));
+        }
         return bean;
+    }
+
+    /** {@code url} with each of {@link #REQUIRED} that its query leaves out added at its end. */
+    static String withRequiredSettings(String url) {
+        int query = url.indexOf('?');
+        Set<String> given = new HashSet<>();
+        if (query >= 0) {
+            for (String pair : url.substring(query + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                given.add((eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT));
+            }
+        }
+        StringBuilder completed = new StringBuilder(url);
+        char separator = query < 0 ? '?' : (url.endsWith("?") || url.endsWith("&") ? 0 : '&');
+        for (Map.Entry<String, String> setting : REQUIRED.entrySet()) {
+            if (given.contains(setting.getKey())) continue;
+            if (separator != 0) completed.append(separator);
+            completed.append(setting.getKey()).append('=').append(setting.getValue());
+            separator = '&';
+        }
+        return completed.toString();
+    }
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) map.put(keysAndValues[i], keysAndValues[i + 1]);
+        return Collections.unmodifiableMap(map);
     }
 
     /** The file a SQLite JDBC URL points at; empty for other databases and in-memory ones. */

@@ -1,0 +1,118 @@
+package dev.lanyard.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+
+/** Issue 8 item 1: starting from a directory without ./data. */
+class SqliteDataSourceTest {
+    @TempDir
+    Path temp;
+
+    private static HikariDataSource pool(String url) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(url);
+        pool.setMaximumPoolSize(1);
+        return pool;
+    }
+
+    @Test
+    void aSqliteFileInAMissingDirectoryOpensOnceTheDataSourceIsPrepared() throws Exception {
+        Path file = temp.resolve("data/nested/lanyard.db");
+        HikariDataSource pool = pool("jdbc:sqlite:" + file + "?journal_mode=WAL&foreign_keys=true");
+        try (pool) {
+            new SqliteDataSource().postProcessBeforeInitialization(pool, "dataSource");
+            try (Connection connection = pool.getConnection()) {
+                assertThat(connection.isValid(1)).isTrue();
+            }
+        }
+        assertThat(file).exists();
+    }
+
+    /** An operator who moves the file gives its path alone: Lanyard's settings come with it (outside QA). */
+    @Test
+    void aUrlWithoutLanyardsSettingsGetsThemAndOneSetIsKeptAsGiven() throws Exception {
+        String defaults = "journal_mode=WAL&busy_timeout=10000&foreign_keys=true&synchronous=NORMAL&transaction_mode=IMMEDIATE";
+        assertThat(SqliteDataSource.withRequiredSettings("jdbc:sqlite:/var/lib/lanyard/lanyard.db"))
+                .isEqualTo("jdbc:sqlite:/var/lib/lanyard/lanyard.db?" + defaults);
+        assertThat(SqliteDataSource.withRequiredSettings("jdbc:sqlite:./data/lanyard.db?" + defaults))
+                .isEqualTo("jdbc:sqlite:./data/lanyard.db?" + defaults);
+        assertThat(SqliteDataSource.withRequiredSettings("jdbc:sqlite:l.db?BUSY_TIMEOUT=500&cache_size=2000"))
+                .isEqualTo("jdbc:sqlite:l.db?BUSY_TIMEOUT=500&cache_size=2000&journal_mode=WAL&foreign_keys=true&synchronous=NORMAL"
+                        + "&transaction_mode=IMMEDIATE");
+        assertThat(SqliteDataSource.withRequiredSettings("jdbc:sqlite:l.db?")).isEqualTo("jdbc:sqlite:l.db?" + defaults);
+
+        Path file = temp.resolve("moved/lanyard.db");
+        HikariDataSource pool = pool("jdbc:sqlite:" + file);
+        try (pool) {
+            new SqliteDataSource().postProcessBeforeInitialization(pool, "dataSource");
+            try (Connection connection = pool.getConnection(); java.sql.Statement st = connection.createStatement()) {
+                assertThat(pragma(st, "journal_mode")).isEqualToIgnoringCase("wal");
+                assertThat(pragma(st, "foreign_keys")).isEqualTo("1");
+                assertThat(pragma(st, "busy_timeout")).isEqualTo("10000");
+            }
+        }
+    }
+
+    private static String pragma(java.sql.Statement st, String name) throws java.sql.SQLException {
+        try (java.sql.ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void theFileOfEverySqliteUrlFormIsFound() {
+        Path here = Path.of("").toAbsolutePath();
+        assertThat(SqliteDataSource.databaseFile("jdbc:sqlite:./data/lanyard.db?journal_mode=WAL"))
+                .contains(here.resolve("data/lanyard.db"));
+        assertThat(SqliteDataSource.databaseFile("jdbc:sqlite:/var/lib/lanyard/l.db")).contains(Path.of("/var/lib/lanyard/l.db"));
+        assertThat(SqliteDataSource.databaseFile("jdbc:sqlite:file:/var/lib/l.db?mode=rwc")).contains(Path.of("/var/lib/l.db"));
+        assertThat(SqliteDataSource.databaseFile("jdbc:sqlite:file:///var/lib/l.db")).contains(Path.of("/var/lib/l.db"));
+        assertThat(SqliteDataSource.databaseFile("JDBC:SQLITE:l.db")).contains(here.resolve("l.db"));
+    }
+
+    @Test
+    void inMemoryAndOtherDatabasesAreLeftAlone() {
+        assertThat(SqliteDataSource.databaseFile("jdbc:sqlite::memory:")).isEmpty();
+        assertThat(SqliteDataSource.databaseFile("jdbc:sqlite:file::memory:?cache=shared")).isEmpty();
+        assertThat(SqliteDataSource.databaseFile("jdbc:sqlite:")).isEmpty();
+        assertThat(SqliteDataSource.databaseFile("jdbc:postgresql://localhost/lanyard")).isEmpty();
+        assertThat(SqliteDataSource.databaseFile(null)).isEmpty();
+    }
+
+    @Test
+    void aDirectoryThatCannotBeCreatedStopsStartUpWithOneClearReport() throws Exception {
+        Path inTheWay = Files.writeString(temp.resolve("data"), "a file, not a directory");
+        Path file = inTheWay.resolve("lanyard.db");
+
+        assertThatThrownBy(() -> SqliteDataSource.prepare(file))
+                .isInstanceOfSatisfying(SqliteDataSource.Unusable.class, unusable -> {
+                    assertThat(unusable.getMessage()).isEqualTo("The SQLite database directory " + inTheWay
+                            + " is unusable: it cannot be created (a file of that name is in the way).");
+                    FailureAnalysis analysis = analyze(new IllegalStateException("bean creation failed", unusable));
+                    assertThat(analysis.getDescription()).isEqualTo(unusable.getMessage());
+                    assertThat(analysis.getAction()).contains("spring.datasource.url").contains(inTheWay.toString());
+                });
+    }
+
+    /** Analyzes as Spring Boot does at start-up, through the analyzers registered in spring.factories. */
+    private static FailureAnalysis analyze(Throwable failure) {
+        // Analyzers that need a bean factory cannot be made here; they are not the ones under test.
+        return SpringFactoriesLoader.forDefaultResourceLocation(SqliteDataSourceTest.class.getClassLoader())
+                .load(FailureAnalyzer.class, SpringFactoriesLoader.FailureHandler.handleMessage((message, unmade) -> { })).stream()
+                .filter(SqliteDirectoryFailureAnalyzer.class::isInstance)
+                .map(analyzer -> analyzer.analyze(failure))
+                .filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+    }
+}
