@@ -108,8 +108,9 @@
   function changed() {
     var region = document.getElementById("live-region");
     if (!region || !window.htmx) return;
+    // Made by the page, not the member: the header tells Lanyard it is no activity (the idle timeout still runs).
     htmx.ajax("GET", window.location.pathname + window.location.search,
-      { target: "#live-region", select: "#live-region", swap: "outerHTML" });
+      { target: "#live-region", select: "#live-region", swap: "outerHTML", headers: { "X-Lanyard-Background": "1" } });
   }
 
   function signedOut(event) {

@@ -141,7 +141,7 @@ public sealed class AccountProblem extends RuntimeException {
         private final long retryAfterSeconds;
 
         public TooManyAttempts(long retryAfterSeconds) {
-            this(retryAfterSeconds, "Too many failed sign-in attempts. Try again in " + retryAfterSeconds + " seconds.");
+            this(retryAfterSeconds, "Too many sign-in attempts. Try again in " + seconds(retryAfterSeconds) + ".");
         }
 
         private TooManyAttempts(long retryAfterSeconds, String message) {
@@ -152,35 +152,40 @@ public sealed class AccountProblem extends RuntimeException {
         /** Too many sign-ups with emails that have an account, from one address. */
         static TooManyAttempts signUps(long retryAfterSeconds) {
             return new TooManyAttempts(retryAfterSeconds,
-                    "Too many sign-ups with emails that already have an account. Try again in " + retryAfterSeconds + " seconds.");
+                    "Too many sign-ups with emails that already have an account. Try again in " + seconds(retryAfterSeconds) + ".");
         }
 
         /** Too many sign-ups from one address, when each sends a mail (decision 61). */
         static TooManyAttempts signUpsFromAddress(long retryAfterSeconds) {
-            return new TooManyAttempts(retryAfterSeconds, "Too many sign-ups from your network. Try again in " + retryAfterSeconds + " seconds.");
+            return new TooManyAttempts(retryAfterSeconds, "Too many sign-ups from your network. Try again in " + seconds(retryAfterSeconds) + ".");
         }
 
         /** As many sign-up mails sent to one address in the last hour as it may be sent (decision 61). */
         static TooManyAttempts signUpMails(int perHour, long retryAfterSeconds) {
             return new TooManyAttempts(retryAfterSeconds, "We already sent " + perHour + " sign-up mails to this address in the last hour. "
                     + "If you signed up yourself, use the link of your own sign-up (it asks for your password), or try again in "
-                    + retryAfterSeconds + " seconds.");
+                    + seconds(retryAfterSeconds) + ".");
         }
 
         /** Too many invitations of people who already have an account, from one address. */
         static TooManyAttempts invitations(long retryAfterSeconds) {
             return new TooManyAttempts(retryAfterSeconds,
-                    "Too many invitations of people who already have an account. Try again in " + retryAfterSeconds + " seconds.");
+                    "Too many invitations of people who already have an account. Try again in " + seconds(retryAfterSeconds) + ".");
         }
 
         /** The team sent as many invitation mails in the last 24 hours as it may. */
         static TooManyAttempts invitationMails(int perDay, long retryAfterSeconds) {
             return new TooManyAttempts(retryAfterSeconds, "Your team has sent " + perDay
-                    + " invitations in the last 24 hours, as many as it may. Try again in " + retryAfterSeconds + " seconds.");
+                    + " invitations in the last 24 hours, as many as it may. Try again in " + seconds(retryAfterSeconds) + ".");
         }
 
         public long retryAfterSeconds() {
             return retryAfterSeconds;
+        }
+
+        /** "1 second", "30 seconds". */
+        private static String seconds(long n) {
+            return n + (n == 1 ? " second" : " seconds");
         }
     }
 }

@@ -21,7 +21,7 @@ public record AppClient(String id, TeamId team, String clientId, String name, St
             "openid", "Confirm who you are (your Lanyard account id)",
             "profile", "See your name",
             "email", "See your email address",
-            "offline_access", "Stay connected when you are not using the app (until you revoke access)");
+            "offline_access", "Stay connected when you are not using the app (until you revoke access, or for as long as your team lets a session last)");
 
     public AppClient {
         Objects.requireNonNull(id, "id");

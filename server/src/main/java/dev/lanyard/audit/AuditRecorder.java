@@ -285,9 +285,9 @@ class AuditRecorder {
     @EventListener
     void on(SessionsEnded event) {
         Session.Ending ending = event.ending();
-        boolean expired = ending.reason() == EndReason.IDLE_EXPIRED || ending.reason() == EndReason.LIFETIME_EXPIRED;
-        java.util.Map<SessionId, ApiKey> keyed = expired ? java.util.Map.of()
-                : keys.find(event.sessions().stream().filter(Session::apiKey).map(Session::id).toList());
+        // Read only when the ending has keys among its sessions: an expired key is named, not "Unknown device" (outside QA).
+        List<SessionId> keyIds = event.sessions().stream().filter(Session::apiKey).map(Session::id).toList();
+        java.util.Map<SessionId, ApiKey> keyed = keyIds.isEmpty() ? java.util.Map.of() : keys.find(keyIds);
         // Including removed accounts: a removed member's sessions end in the removal's transaction, after the account went.
         java.util.Map<AccountId, Account> owners = accounts.findIncludingRemoved(event.sessions().stream()
                 .filter(s -> !keyed.containsKey(s.id())).map(Session::account).toList());
@@ -361,6 +361,11 @@ class AuditRecorder {
         Optional<TeamId> team = owner.map(Account::team).or(() -> c.by().map(Account::team));
         if (team.isEmpty()) {
             unattributed(AuditAction.KEY_REVOKED);
+            return;
+        }
+        if (ending.reason() == EndReason.IDLE_EXPIRED || ending.reason() == EndReason.LIFETIME_EXPIRED) {
+            record(team.get(), ending.at(), AuditEntry.Actor.SYSTEM, Optional.of(s.account()), Optional.of(s.id()), AuditAction.SESSION_EXPIRED,
+                    "API key “" + key.name() + "” (" + key.shown() + "…) expired", Optional.empty());
             return;
         }
         String whose = ending.by().filter(b -> !b.equals(s.account())).map(b -> " of " + owner.map(Account::email).orElse("a member"))

@@ -235,12 +235,12 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public List<SessionId> signInsOldestFirst(AccountId owner) {
+    public List<SessionId> signInsOldestFirst(AccountId owner, Instant now) {
         return jdbc.sql("""
                         SELECT id FROM sessions
-                        WHERE account_id = :owner AND ended_at IS NULL AND api_key = :no AND app_type <> 'OAUTH'
-                        ORDER BY created_at, id""")
-                .param("owner", owner.value()).param("no", false)
+                        WHERE account_id = :owner AND ended_at IS NULL AND api_key = :no AND app_type <> 'OAUTH' AND\s"""
+                        + NOT_EXPIRED + " ORDER BY created_at, id")
+                .param("owner", owner.value()).param("no", false).param("now", now.toEpochMilli())
                 .query((rs, n) -> new SessionId(rs.getString(1)))
                 .list();
     }
@@ -374,25 +374,30 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public int applyPolicy(dev.lanyard.account.TeamId team, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime) {
-        return applyLifetimes("account_id IN (SELECT id FROM accounts WHERE team_id = :scope)", team.value(),
+    public int applyPolicy(dev.lanyard.account.TeamId team, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime,
+                           Instant now) {
+        return applyLifetimes("account_id IN (SELECT id FROM accounts WHERE team_id = :scope)", team.value(), now,
                 idleTimeout, rememberedLifetime, lifetime);
     }
 
     @Override
-    public int applyPolicy(AccountId member, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime) {
-        return applyLifetimes("account_id = :scope", member.value(), idleTimeout, rememberedLifetime, lifetime);
+    public int applyPolicy(AccountId member, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime, Instant now) {
+        return applyLifetimes("account_id = :scope", member.value(), now, idleTimeout, rememberedLifetime, lifetime);
     }
 
+    /** An open session that has not expired at {@code :now} (the sweep's two conditions, negated). */
+    private static final String NOT_EXPIRED = "expires_at > :now AND (idle_timeout_ms <= 0 OR last_active_at + idle_timeout_ms > :now)";
+
     /** The lifetimes of the active sign-ins {@code which} names; a high-security member's remembered ones get {@code lifetime}. */
-    private int applyLifetimes(String which, String scope, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime) {
+    private int applyLifetimes(String which, String scope, Instant now, Duration idleTimeout, Duration rememberedLifetime,
+                               Duration lifetime) {
         return jdbc.sql("""
                 UPDATE sessions SET idle_timeout_ms = :idle,
                     expires_at = created_at + CASE WHEN remember_me = :yes
                         AND account_id NOT IN (SELECT id FROM accounts WHERE remember_me_forbidden = :yes)
                         THEN :remembered ELSE :lifetime END
-                WHERE ended_at IS NULL AND api_key = :no AND\s""" + which)
-                .param("no", false)
+                WHERE ended_at IS NULL AND api_key = :no AND\s""" + NOT_EXPIRED + " AND " + which)
+                .param("no", false).param("now", now.toEpochMilli())
                 .param("idle", idleTimeout.toMillis())
                 .param("yes", true)
                 .param("remembered", rememberedLifetime.toMillis())

@@ -41,6 +41,12 @@ public final class SessionFilter extends HttpFilter {
     private final SessionCookie cookie;
     private final ClientAddresses addresses;
 
+    /**
+     * Sent by a page's own script (static/js/live.js) on the refresh it makes when told of a change, never on what the
+     * member clicks: such a request is not activity. A client that sends it only keeps its own session from counting.
+     */
+    static final String BACKGROUND = "X-Lanyard-Background";
+
     SessionFilter(Sessions sessions, SessionCookie cookie, ClientAddresses addresses) {
         this.sessions = sessions;
         this.cookie = cookie;
@@ -58,9 +64,11 @@ public final class SessionFilter extends HttpFilter {
         String path = routedPath(request);
         Optional<SessionCookie.Presented> presented = isStatic(path) ? Optional.empty() : cookie.read(request);
         if (presented.isPresent()) {
-            boolean stream = path.endsWith("/events");
+            // Neither an open live stream nor the refresh its page makes by itself is the member's activity: a tab left
+            // open would otherwise keep its session from ever reaching the idle timeout (outside QA).
+            boolean background = path.endsWith("/events") || request.getHeader(BACKGROUND) != null;
             Sessions.Check check = sessions.check(presented.get().token(), new Sessions.Use(
-                    addresses.resolve(request).getHostAddress(), pageView(request, path), !stream));
+                    addresses.resolve(request).getHostAddress(), pageView(request, path), !background));
             if (check instanceof Sessions.Check.Valid valid) {
                 SecurityContextHolder.getContext().setAuthentication(new SessionAuthentication(valid.session()));
             } else {

@@ -48,7 +48,7 @@ class SessionLifetimes {
     @EventListener
     void policyChanged(AccountEvent.PolicyChanged change) {
         TeamPolicy p = change.after();
-        store.applyPolicy(change.team(), p.idleTimeout(), p.lifetime(true), p.lifetime(false));
+        store.applyPolicy(change.team(), p.idleTimeout(), p.lifetime(true), p.lifetime(false), clock.instant());
         broadcast.teamChanged(change.team());
     }
 
@@ -60,7 +60,7 @@ class SessionLifetimes {
     @EventListener
     void rememberMeChanged(AccountEvent.MemberRememberMeChanged change) {
         TeamPolicy p = accounts.policy(change.team());
-        store.applyPolicy(change.member(), p.idleTimeout(), p.lifetime(true), p.lifetime(false));
+        store.applyPolicy(change.member(), p.idleTimeout(), p.lifetime(true), p.lifetime(false), clock.instant());
         broadcast.teamChanged(change.team());
     }
 

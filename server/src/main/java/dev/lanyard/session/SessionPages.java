@@ -137,9 +137,19 @@ class SessionPages {
         Sessions.Page<Session> page = sessions.history(current.account().id(), Sessions.MAX_PAGE, after);
         model.addAttribute("ended", page.items().stream().map(s -> new HistoryLine(view(s, false), endedBy(s, current))).toList());
         model.addAttribute("nextCursor", page.nextCursor().orElse(null));
-        model.addAttribute("retentionDays", settings.historyRetention().toDays());
+        model.addAttribute("retention", SessionView.span(settings.historyRetention()));
         model.addAttribute("account", current.account());
         return "sessions/history";
+    }
+
+    /**
+     * Whether the session is remembered now: ticked at sign-in, and allowed by the team and for the member (an open
+     * session's lifetime was cut when either stopped allowing it; outside QA: the page still said "Yes").
+     */
+    private String remembered(Session session) {
+        if (!session.rememberMe()) return "No";
+        if (!session.active() || sessions.memberPolicy(session.account()).remembers(true)) return "Yes";
+        return "No: ticked at sign-in, but \u201cRemember me\u201d is not allowed now, so it lasts as long as any session";
     }
 
     /** One ended session and why, phrased for its owner. */
@@ -169,6 +179,8 @@ class SessionPages {
         Session session = sessions.get(new SessionId(id), current.account().id());
         model.addAttribute("s", view(session, session.id().equals(current.id())));
         model.addAttribute("timeline", timeline.of(session));
+        model.addAttribute("remembered", remembered(session));
+        model.addAttribute("endedWhy", session.active() ? null : endedBy(session, current));
         model.addAttribute("account", current.account());
         model.addAttribute("approvable", session.active() && !session.verified() && Approvals.approvable(session)
                 && !session.id().equals(current.id()) && approvals.mayApprove(current));
@@ -187,6 +199,8 @@ class SessionPages {
             Session session = sessions.get(new SessionId(id), current.account().id());
             model.addAttribute("s", view(session, session.id().equals(current.id())));
             model.addAttribute("timeline", timeline.of(session));
+            model.addAttribute("remembered", remembered(session));
+            model.addAttribute("endedWhy", session.active() ? null : endedBy(session, current));
             model.addAttribute("account", current.account());
             model.addAttribute("error", invalid.getMessage());
             model.addAttribute("proposedName", name);

@@ -66,9 +66,11 @@ interface SessionStore {
 
     /**
      * The active sign-ins of {@code owner}, the oldest first (by when they started): every active
-     * session but API keys and apps' grants, which a session limit does not count (decision 48).
+     * session but API keys and apps' grants, which a session limit does not count (decision 48), and
+     * those already expired at {@code now} that the sweep has not ended yet (it ends them with the
+     * reason they expired for, not the limit's).
      */
-    List<SessionId> signInsOldestFirst(AccountId owner);
+    List<SessionId> signInsOldestFirst(AccountId owner, java.time.Instant now);
 
     /** Like {@link #endAll} but leaves the owner's API keys alone ("log out all devices"). Safe to repeat. */
     List<SessionId> endSignIns(AccountId owner, Optional<SessionId> keep, Session.Ending ending);
@@ -118,14 +120,16 @@ interface SessionStore {
     /**
      * Applies a team's new policy to its active sessions (API keys keep their own expiry): the idle
      * timeout, and an absolute lifetime counted from each session's creation. A high-security member's
-     * remembered sessions get {@code lifetime}, as "Remember me" is not allowed for them. Returns rows
-     * changed. Safe to repeat.
+     * remembered sessions get {@code lifetime}, as "Remember me" is not allowed for them. Sessions
+     * already expired at {@code now} keep their lifetimes, so a longer policy does not bring back one
+     * the sweep has not ended yet. Returns rows changed. Safe to repeat.
      */
     int applyPolicy(dev.lanyard.account.TeamId team, java.time.Duration idleTimeout, java.time.Duration rememberedLifetime,
-                    java.time.Duration lifetime);
+                    java.time.Duration lifetime, java.time.Instant now);
 
     /** {@link #applyPolicy} for one member's active sessions (a high-security member's remembered ones get {@code lifetime}). */
-    int applyPolicy(AccountId member, java.time.Duration idleTimeout, java.time.Duration rememberedLifetime, java.time.Duration lifetime);
+    int applyPolicy(AccountId member, java.time.Duration idleTimeout, java.time.Duration rememberedLifetime, java.time.Duration lifetime,
+                    java.time.Instant now);
 
     /** A place where an owner has active sessions (city-level, as geolocated), and how many are there. */
     record Place(GeoLocation location, int sessions) {

@@ -61,10 +61,13 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         return "on " + DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC).format(then);
     }
 
-    /** "3 days", "2 hours", "12 minutes", "less than a minute". */
+    /**
+     * "3 days", "1 day 23 hours", "2 hours", "23 hours 59 minutes", "12 minutes", "less than a minute": the largest unit
+     * and the next one when it is not zero, so that 47 hours is not said as "1 day" (outside QA).
+     */
     static String span(Duration d) {
-        if (d.toDays() >= 1) return plural(d.toDays(), "day");
-        if (d.toHours() >= 1) return plural(d.toHours(), "hour");
+        if (d.toDays() >= 1) return plural(d.toDays(), "day") + (d.toHoursPart() > 0 ? " " + plural(d.toHoursPart(), "hour") : "");
+        if (d.toHours() >= 1) return plural(d.toHours(), "hour") + (d.toMinutesPart() > 0 ? " " + plural(d.toMinutesPart(), "minute") : "");
         if (d.toMinutes() >= 1) return plural(d.toMinutes(), "minute");
         return "less than a minute";
     }

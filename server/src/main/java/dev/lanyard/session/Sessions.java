@@ -163,7 +163,7 @@ public class Sessions {
      */
     public void requireRoom(AccountId owner, String address) {
         TeamPolicy policy = memberPolicy(owner);
-        if (policy.sessionLimit() > 0 && policy.refuseAtLimit() && store.signInsOldestFirst(owner).size() >= policy.sessionLimit()) {
+        if (policy.sessionLimit() > 0 && policy.refuseAtLimit() && store.signInsOldestFirst(owner, clock.instant()).size() >= policy.sessionLimit()) {
             events.publishEvent(new SignInRefused(owner, policy.sessionLimit(), address, clock.instant()));
             throw new AccountProblem.SessionLimitReached(policy.sessionLimit());
         }
@@ -180,7 +180,7 @@ public class Sessions {
      */
     private void makeRoom(AccountId owner, TeamPolicy policy) {
         accounts.lockSignIns(owner);
-        List<SessionId> signedIn = store.signInsOldestFirst(owner);
+        List<SessionId> signedIn = store.signInsOldestFirst(owner, clock.instant());
         int over = signedIn.size() + 1 - policy.sessionLimit();
         if (over <= 0) return;
         if (policy.refuseAtLimit()) throw new AccountProblem.SessionLimitReached(policy.sessionLimit());

@@ -73,7 +73,9 @@ public class Timeline {
     }
 
     private static List<Line> ended(Session session, List<Line> lines) {
-        session.ending().ifPresent(ending -> lines.add(line(ending.at(), "Ended: " + ending.reason().label())));
+        // With an admin's reason, as the member's history gives it (T3).
+        session.ending().ifPresent(ending -> lines.add(line(ending.at(), "Ended: " + ending.reason().label()
+                + (ending.reason() == EndReason.ADMIN_REVOKED ? ending.note().map(n -> ": " + n).orElse("") : ""))));
         return List.copyOf(lines);
     }
 

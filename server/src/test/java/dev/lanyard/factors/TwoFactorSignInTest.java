@@ -274,7 +274,7 @@ class TwoFactorSignInTest {
         assertThat(api.read(refused).path("type").asString()).isEqualTo("urn:lanyard:problem:too-many-attempts");
         MvcResult page = passwordStep(ida, address, null, false);
         assertThat(page.getResponse().getStatus()).isEqualTo(429);
-        assertThat(page.getResponse().getContentAsString()).contains("Too many failed sign-in attempts.");
+        assertThat(page.getResponse().getContentAsString()).contains("Too many sign-in attempts.");
 
         // The owner, from their own address, is not held up; their completed sign-in forgives their own slips.
         String own = ApiClient.newAddress();

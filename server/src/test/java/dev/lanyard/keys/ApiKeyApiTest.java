@@ -234,6 +234,10 @@ class ApiKeyApiTest {
         assertThat(late.getStatus()).isEqualTo(401);
         assertThat(type(late)).isEqualTo("session-ended");
         assertThat(json.readTree(late.getContentAsString()).path("detail").asString()).isEqualTo("This API key has expired.");
+        // The audit entry names the key, as a revoked key's does (outside QA: "Unknown device reached its maximum lifetime").
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
+                "SELECT COUNT(*) FROM audit_entries WHERE action = 'session.expired' AND detail LIKE :d").param("d", "API key “short” (lyk_%…) expired")
+                .query(Integer.class).single() == 1);
     }
 
     @Test

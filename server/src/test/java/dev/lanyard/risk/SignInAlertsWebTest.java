@@ -150,6 +150,16 @@ class SignInAlertsWebTest {
         assertThat(mails()).isEmpty();
     }
 
+    /** A link opened after its session ended some other way says how it ended (outside QA: only "already ended"). */
+    @Test
+    void theLinkOfASessionThatAlreadyEndedSaysHow() throws Exception {
+        Sessions.Started berlin = start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN);
+        String token = token(mails().get(0));
+        sessions.logout(new dev.lanyard.session.CurrentSession(berlin.session().id(), alice, AppType.WEB));
+
+        assertThat(open(token).getResponse().getContentAsString()).contains("This session has already ended: Signed out (");
+    }
+
     @Test
     void theLinkSignedOutEndsItsSessionOnceThenEveryOtherOnce() throws Exception {
         Session berlin = start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN).session();

@@ -311,6 +311,27 @@ class LiveSessionsStreamTest {
         assertThat(row.activity().requests()).isZero();
     }
 
+    /** The refresh an open page makes when told of a change keeps no session alive; a member's own request does. */
+    @Test
+    void thePagesOwnRefreshDoesNotCountAsActivity() throws Exception {
+        Sessions.Started laptop = signIn();
+        clock.advance(Duration.ofHours(1));
+
+        HttpResponse<String> refreshed = send(request("/settings/sessions").header("Cookie", ApiClient.COOKIE + "=" + laptop.token())
+                .header("Accept", "text/html").header("HX-Request", "true").header(SessionFilter.BACKGROUND, "1"));
+        assertThat(refreshed.statusCode()).isEqualTo(200);
+        activity.flush();
+        Session row = store.findAnyOwner(laptop.session().id()).orElseThrow();
+        assertThat(row.lastActiveAt()).isEqualTo(laptop.session().createdAt());
+        assertThat(row.activity().requests()).isZero();
+
+        send(request("/settings/sessions").header("Cookie", ApiClient.COOKIE + "=" + laptop.token())
+                .header("Accept", "text/html").header("HX-Request", "true"));
+        activity.flush();
+        assertThat(store.findAnyOwner(laptop.session().id()).orElseThrow().lastActiveAt())
+                .as("the Refresh button is the member's").isEqualTo(clock.instant());
+    }
+
     @Test
     void signedOutVisitorGetsNoStream() throws Exception {
         HttpResponse<String> response = send(request(EVENTS).header("Accept", "text/event-stream").GET());

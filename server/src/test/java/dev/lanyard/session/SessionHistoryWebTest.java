@@ -231,6 +231,18 @@ class SessionHistoryWebTest {
         assertThat(page.path("items").get(0).path("endedBy").isNull()).as("nobody ended it").isTrue();
     }
 
+    /** A remembered session whose team then forbade "Remember me" was cut short, and its page still said "Yes" (outside QA). */
+    @Test
+    void theDetailsSayARememberedSessionIsNoLongerRememberedOnceTheTeamForbidsIt() throws Exception {
+        Sessions.Started phone = sessions.start(new NewSession(alice.id(), IPHONE_IN_LONDON, AppType.WEB, true));
+        String path = "/settings/sessions/" + id(phone);
+        assertThat(fromLaptop(get(path).accept(MediaType.TEXT_HTML)).getContentAsString()).contains("<dt>Remember me</dt><dd>Yes</dd>");
+
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ofDays(7), false, 30, 3));
+        assertThat(fromLaptop(get(path).accept(MediaType.TEXT_HTML)).getContentAsString())
+                .contains("<dt>Remember me</dt><dd>No: ticked at sign-in, but");
+    }
+
     /** Found from outside: with a 1-day idle timeout the details said only the lifetime's end, a week away. */
     @Test
     void theDetailsSayWhenAnOpenSessionEndsIfItIsNotUsedAgain() throws Exception {

@@ -553,7 +553,7 @@ abstract class SessionStoreContract {
         store.end(ended.id(), member.id(), revokedAt(minutes(1), member.id()));
         Session elsewhere = stored(TestSessions.of(outsider).build());
 
-        int changed = store.applyPolicy(member.team(), Duration.ofDays(1), Duration.ofDays(60), Duration.ofDays(2));
+        int changed = store.applyPolicy(member.team(), Duration.ofDays(1), Duration.ofDays(60), Duration.ofDays(2), T0);
 
         assertThat(changed).isEqualTo(2);
         assertThat(reread(plain).expiresAt()).isEqualTo(plain.createdAt().plus(Duration.ofDays(2)));
@@ -762,7 +762,30 @@ abstract class SessionStoreContract {
                 TestSessions.tokenHash());
         stored(TestSessions.of(newAccount()).createdAt(minutes(0)).build());
 
-        assertThat(store.signInsOldestFirst(alice)).containsExactly(oldest.id(), middle.id(), newest.id());
+        assertThat(store.signInsOldestFirst(alice, minutes(5))).containsExactly(oldest.id(), middle.id(), newest.id());
+    }
+
+    /** Expired but not yet swept: neither counted by the session limit nor given a policy's longer lifetimes (outside QA). */
+    @Test
+    void aSessionExpiredBeforeTheSweepIsNotCountedNorRevivedByAPolicy() {
+        var member = TestAccounts.insertInto(dataSource, T0);
+        Instant now = T0.plus(Duration.ofDays(2));
+        Session idle = stored(TestSessions.of(member.id()).createdAt(T0).lastActiveAt(T0).idleTimeout(Duration.ofDays(1)).build());
+        Session pastLifetime = stored(TestSessions.of(member.id()).createdAt(T0).lastActiveAt(now.minusSeconds(60))
+                .lifetime(Duration.ofDays(1)).build());
+        Session live = stored(TestSessions.of(member.id()).createdAt(T0.plusSeconds(1)).lastActiveAt(now.minusSeconds(60))
+                .idleTimeout(Duration.ofDays(1)).lifetime(Duration.ofDays(7)).build());
+        Session never = stored(TestSessions.of(member.id()).createdAt(T0.plusSeconds(2)).lastActiveAt(T0)
+                .idleTimeout(Duration.ZERO).lifetime(Duration.ofDays(30)).build());
+
+        assertThat(store.signInsOldestFirst(member.id(), now)).containsExactly(live.id(), never.id());
+
+        assertThat(store.applyPolicy(member.team(), Duration.ofDays(30), Duration.ofDays(60), Duration.ofDays(7), now)).isEqualTo(2);
+        assertThat(reread(idle).idleTimeout()).as("still expired").isEqualTo(Duration.ofDays(1));
+        assertThat(reread(pastLifetime).expiresAt()).isEqualTo(pastLifetime.expiresAt());
+        assertThat(reread(live).idleTimeout()).isEqualTo(Duration.ofDays(30));
+        assertThat(reread(never).idleTimeout()).isEqualTo(Duration.ofDays(30));
+        assertThat(store.applyPolicy(member.id(), Duration.ofDays(30), Duration.ofDays(60), Duration.ofDays(7), now)).isEqualTo(2);
     }
 
     @Test
@@ -772,7 +795,7 @@ abstract class SessionStoreContract {
         store.insertKey(key, TestSessions.tokenHash());
         dev.lanyard.account.TeamId team = new dev.lanyard.account.TeamId(JdbcClient.create(dataSource)
                 .sql("SELECT team_id FROM accounts WHERE id = :id").param("id", alice.value()).query(String.class).single());
-        store.applyPolicy(team, Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofDays(1));
+        store.applyPolicy(team, Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofDays(1), T0);
         assertThat(reread(key).expiresAt()).isEqualTo(key.expiresAt());
         assertThat(reread(key).idleTimeout()).isEqualTo(Duration.ZERO);
     }

@@ -155,6 +155,11 @@ class ForcedSignOutTest {
                 .contains("The member was signed out everywhere. They will see your reason in their history.");
         assertThat(activeSessions(mel)).isZero();
         assertThat(historyPage(mel)).contains("Signed out by an admin: Suspicious sign-in from abroad");
+        // The ended session's own page says it as history does, reason and all (outside QA: the reason was left out).
+        Member again = team.anotherDevice(mel);
+        String details = team.perform(team.page(get("/settings/sessions/" + mel.sessionId()), again)).getResponse().getContentAsString();
+        assertThat(details).contains("This session has ended: Signed out by an admin: Suspicious sign-in from abroad.")
+                .contains("Ended: Signed out by an admin: Suspicious sign-in from abroad");
     }
 
     @Test
