@@ -52,7 +52,8 @@ import org.springframework.test.context.ContextConfiguration;
  *
  * <p>The README screenshots ({@code docs/screenshots/}) are written when they are missing or
  * when the build runs with {@code -Dlanyard.screenshots=true}; ordinary runs leave the tracked
- * files alone.
+ * files alone. Install Debian's {@code fonts-noto-color-emoji} first, or the country flags show as empty
+ * boxes (they did in the README until 2026-12-05).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
