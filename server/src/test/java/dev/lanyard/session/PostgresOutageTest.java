@@ -159,6 +159,9 @@ class PostgresOutageTest {
             assertThat(health.body().path("status").asString()).as(health.toString()).isEqualTo("DOWN");
             assertThat(health.body().path("components").path("db").path("status").asString()).isEqualTo("DOWN");
             until("/actuator/health", null, r -> r.body().path("components").path("sessionBroadcast").path("status").asString().equals("DOWN"));
+            assertThat(until("/actuator/health/readiness", null, r -> r.status() == 503).status())
+                    .as("the node leaves its load balancer while it cannot reach the database").isEqualTo(503);
+            assertThat(send("GET", "/actuator/health/liveness", null, null).status()).as("but is not restarted for it").isEqualTo(200);
             assertThat(send("GET", "/api/v1/sessions/current", laptopToken, null).status()).as("still refused").isEqualTo(503);
             assertThat(send("GET", "/settings/sessions", null, null).status()).as("a page without a session still renders or redirects")
                     .isNotEqualTo(500);
@@ -170,6 +173,7 @@ class PostgresOutageTest {
             until("/api/v1/sessions/current", laptopToken, r -> r.status() == 200);
             until("/actuator/health", null, r -> r.status() == 200
                     && r.body().path("components").path("sessionBroadcast").path("status").asString().equals("UP"));
+            until("/actuator/health/readiness", null, r -> r.status() == 200);
         } finally {
             loading.set(false);
             load.join();
