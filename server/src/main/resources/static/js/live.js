@@ -133,5 +133,38 @@
     }, 4000);
   }
 
+  // A refresh of the list (the page's own, or the Refresh button) keeps what the member was doing: the sessions
+  // they ticked for "Sign out selected" stay ticked if still listed, and focus returns to the element it was on
+  // (outside QA: ticks were cleared without a word and focus fell to the page's start).
+  var kept = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var region = document.getElementById("live-region");
+    if (!region || event.detail.target !== region) return;
+    var ticked = Array.prototype.map.call(region.querySelectorAll("input[name=ids]:checked"), function (box) { return box.value; });
+    kept = { ticked: ticked, focus: focusKey(region, document.activeElement) };
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var region = document.getElementById("live-region");
+    if (!region || !kept) return;
+    var was = kept;
+    kept = null;
+    region.querySelectorAll("input[name=ids]").forEach(function (box) {
+      if (was.ticked.indexOf(box.value) >= 0) box.checked = true;
+    });
+    if (was.focus) {
+      var again = region.querySelector(was.focus);
+      if (again) again.focus();
+    }
+  });
+
+  function focusKey(region, el) {
+    if (!el || el === document.body || !region.contains(el)) return null;
+    if (el.id) return "#" + CSS.escape(el.id);
+    if (el.name && el.value) return el.tagName.toLowerCase() + "[name=\"" + CSS.escape(el.name) + "\"][value=\"" + CSS.escape(el.value) + "\"]";
+    var href = el.getAttribute("href");
+    if (href) return "a[href=\"" + CSS.escape(href) + "\"]";
+    return null;
+  }
+
   open();
 })();

@@ -213,6 +213,8 @@ class SessionsBrowserTest extends BrowserTest {
         desk.navigate("/settings/sessions");
         assertThat(otherCards(desk)).hasCount(3);
         assertThat(otherCards(berlin)).hasCount(3); // the live list: Berlin's page saw the other sign-ins
+        // Berlin ticks the Mac: the live refresh when the two are signed out keeps the tick (outside QA: it was cleared).
+        berlin.getByLabel(Pattern.compile("Select .*macOS")).check();
         desk.getByLabel(Pattern.compile("Select .*Android")).check();
         desk.getByLabel(Pattern.compile("Select .*Windows")).check();
         desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out selected")).click();
@@ -236,6 +238,7 @@ class SessionsBrowserTest extends BrowserTest {
         // Berlin stays signed in, and its open list drops the two without a reload (S6).
         assertThat(otherCards(berlin)).hasCount(1);
         assertThat(otherCards(berlin)).containsText("Madrid, Spain");
+        assertThat(berlin.getByLabel(Pattern.compile("Select .*macOS"))).isChecked();
         assertThat(berlin).hasURL(Pattern.compile("/settings/sessions$"));
         berlin.reload();
         assertThat(currentCard(berlin)).containsText(Pattern.compile("Berlin.*, Germany"));
