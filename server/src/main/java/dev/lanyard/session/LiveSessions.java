@@ -161,6 +161,30 @@ class LiveSessions implements SessionBroadcast.Listener {
         // One read for the whole batch, not one per session: a team sign-out ends thousands at once.
         Map<SessionId, Session> rows = new HashMap<>();
         store.findAnyOwner(ids).forEach(row -> rows.put(row.id(), row));
+        signOut(ids, rows, accounts);
+        accounts.forEach(this::changed);
+    }
+
+    /**
+     * This node did not listen for a while (its listening connection failed): what ended or started meanwhile was
+     * never announced to it. Reads the sessions of the open pages again (one read for them all): the page of each one
+     * that ended hears {@code signed-out} with its reason, and every other open page {@code changed} (its list
+     * refreshes itself as background, not as the member's activity).
+     */
+    @Override
+    public void relistened() {
+        List<SessionId> open = List.copyOf(bySession.keySet());
+        if (open.isEmpty()) return;
+        Map<SessionId, Session> rows = new HashMap<>();
+        store.findAnyOwner(open).forEach(row -> {
+            if (row.ending().isPresent()) rows.put(row.id(), row);
+        });
+        signOut(List.copyOf(rows.keySet()), rows, new HashSet<>());
+        byAccount.keySet().forEach(this::changed);
+    }
+
+    /** Tells the pages of {@code ids} that they were signed out, with the reason of their {@code rows}; adds their accounts. */
+    private void signOut(List<SessionId> ids, Map<SessionId, Session> rows, Set<AccountId> accounts) {
         for (SessionId id : ids) {
             Set<Subscriber> own = bySession.getOrDefault(id, Set.of());
             Optional<Session> session = Optional.ofNullable(rows.get(id));
@@ -175,7 +199,6 @@ class LiveSessions implements SessionBroadcast.Listener {
                 complete(s);
             }
         }
-        accounts.forEach(this::changed);
     }
 
     @Override

@@ -81,6 +81,19 @@ class SessionBroadcast {
     private static final long RECHECK = java.time.Duration.ofMillis(50).toNanos();
     /** An ending never waits longer than this (a node that renews its lease and never acknowledges). */
     private static final long MAX_WAIT = LEASE.multipliedBy(2).toNanos();
+    /**
+     * How long a statement on {@code session_nodes} may take (a lease's renewal, a node joining, an ending reading who
+     * must hear it), in seconds: past it PostgreSQL cancels it (a lock held on the table). Well under the lease, so a
+     * node whose renewal cannot go through notices it and tries again on a new connection before its lease runs out.
+     */
+    static final int STATEMENT_TIMEOUT_SECONDS = 1;
+    /**
+     * How long the listening connection waits for any answer from PostgreSQL: past it the connection is given up (a
+     * backend or a network that stopped answering, where a cancel request cannot help; without it a dead TCP peer
+     * holds the listening thread until the kernel gives up, about 15 minutes). Longer than a statement's own timeout,
+     * so a statement that waits for a lock is cancelled, not its connection dropped.
+     */
+    static final int NETWORK_TIMEOUT_MILLIS = 2000;
     /** Every notification starts with the sending node's id and this separator. */
     private static final char FROM = '|';
     /** This node, so that it can tell its own notifications when PostgreSQL delivers them back. */
@@ -90,6 +103,8 @@ class SessionBroadcast {
     private final java.util.Map<String, java.util.function.Consumer<List<String>>> forgetters = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final JdbcClient jdbc;
+    /** {@link #jdbc} with {@link #STATEMENT_TIMEOUT_SECONDS}, for reading {@code session_nodes} after an ending. */
+    private final JdbcClient timed;
     private final DataSource dataSource;
     private final SessionCache cache;
     private final SessionStore store;
@@ -106,6 +121,8 @@ class SessionBroadcast {
     private volatile boolean running = true;
     private volatile State state = new State(false, 0, Optional.empty(), Optional.empty());
     private Thread listener;
+    /** How many times this node has started listening: a change means it may have missed answers meanwhile. */
+    private final java.util.concurrent.atomic.AtomicLong listenings = new java.util.concurrent.atomic.AtomicLong();
     /** Numbers this node's endings that wait for the other nodes. */
     private final java.util.concurrent.atomic.AtomicLong endings = new java.util.concurrent.atomic.AtomicLong();
     /** The nodes that acknowledged each ending still waited for, by its number. */
@@ -116,6 +133,9 @@ class SessionBroadcast {
         this.store = store;
         this.events = events;
         this.jdbc = jdbc;
+        org.springframework.jdbc.core.JdbcTemplate template = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+        template.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
+        this.timed = JdbcClient.create(template);
         this.dataSource = dataSource;
         this.cache = cache;
         this.clock = clock;
@@ -159,10 +179,19 @@ class SessionBroadcast {
         listener.start();
     }
 
-    /** After the commit, forgets the team's cached sessions here and on the other nodes (new policy). */
+    /**
+     * Forgets the team's cached sessions here and on the other nodes (a new policy, a member's role or high-security
+     * switch): the other nodes as they hear the commit of the caller's transaction, this node after it. Returns, after
+     * the commit, once every other node that may hold them has forgotten them, as an ending does (decision 0021), so a
+     * request to any node that starts after the change returned is checked under the new policy or role.
+     */
     void teamChanged(dev.lanyard.account.TeamId team) {
-        if (postgres) notify(TEAM_PREFIX + team.value());
-        afterCommit(() -> cache.evictTeam(team));
+        Runnable here = () -> cache.evictTeam(team);
+        if (!postgres) {
+            afterCommit(here);
+            return;
+        }
+        acknowledged(List.of(TEAM_PREFIX + team.value()), here, null);
     }
 
     /**
@@ -319,10 +348,11 @@ class SessionBroadcast {
      */
     private void awaitOtherNodes(long number, String xid) {
         long start = System.nanoTime();
+        long listened = listenings.get();
         java.util.Set<String> heard = acks.get(number);
         try {
             while (true) {
-                java.util.Set<String> waiting = new java.util.HashSet<>(jdbc.sql("""
+                java.util.Set<String> waiting = new java.util.HashSet<>(timed.sql("""
                                 SELECT node FROM session_nodes
                                 WHERE node <> :node AND trusted_until > clock_timestamp()
                                   AND NOT pg_visible_in_snapshot(CAST(:xid AS xid8), listening_snapshot)""")
@@ -336,18 +366,27 @@ class SessionBroadcast {
                 if (heard.containsAll(waiting)) return;
                 if (System.nanoTime() - start > MAX_WAIT) {
                     waiting.removeAll(heard);
-                    log.warn("{} other node(s) renew their lease but did not acknowledge an ending within {}", waiting.size(),
-                            java.time.Duration.ofNanos(MAX_WAIT));
+                    if (!cache.trusted() || listenings.get() != listened) {
+                        // Their answers come on this node's listening connection: it was down, or replaced, meanwhile.
+                        log.warn("This node may not have heard the other nodes within {} (its listening connection failed or its lease"
+                                        + " ran out); {} other node(s) that renew their lease did not seem to acknowledge an ending",
+                                java.time.Duration.ofNanos(MAX_WAIT), waiting.size());
+                    } else {
+                        log.warn("{} other node(s) renew their lease but did not acknowledge an ending within {}", waiting.size(),
+                                java.time.Duration.ofNanos(MAX_WAIT));
+                    }
                     return;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            // Who listens is unknown: wait until any lease given before now has run out.
+            // Who listens is unknown (session_nodes locked, the database unreachable): wait until any lease given before
+            // now has run out, within the bound every ending keeps.
             log.warn("Could not read which nodes must hear an ending; waiting out their leases: {}", e.toString());
             try {
-                Thread.sleep(LEASE.toMillis());
+                long left = Math.min(LEASE.toNanos(), start + MAX_WAIT - System.nanoTime());
+                if (left > 0) TimeUnit.NANOSECONDS.sleep(left);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -390,6 +429,13 @@ class SessionBroadcast {
         void ended(List<SessionId> ids, boolean local);
 
         void started(dev.lanyard.account.AccountId account);
+
+        /**
+         * This node listens again after its listening connection failed: whatever was announced meanwhile was not
+         * heard (the validation cache is cleared), so what listeners keep of the sessions must be read again.
+         */
+        default void relistened() {
+        }
     }
 
     void register(Listener listener) {
@@ -438,6 +484,9 @@ class SessionBroadcast {
             try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
               try {
                 c.setAutoCommit(true);
+                // Bounds every wait on this connection, so a hung one is given up within seconds (decision 0021 addendum).
+                c.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
+                st.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
                 st.execute("LISTEN " + CHANNEL);
                 // Every ending committed after this node's snapshot (taken next) reaches this
                 // connection. One committed before it may have been missed: the cache is cleared
@@ -450,6 +499,7 @@ class SessionBroadcast {
                         ON CONFLICT (node) DO UPDATE SET listening_snapshot = excluded.listening_snapshot,
                                                          trusted_until = excluded.trusted_until,
                                                          backend_pid = excluded.backend_pid""")) {
+                    join.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
                     join.setString(1, node);
                     join.setString(2, LEASE.toMillis() + " milliseconds");
                     join.executeUpdate();
@@ -457,10 +507,15 @@ class SessionBroadcast {
                 cache.trustUntil(sent + LEASE.toNanos() - LEASE_MARGIN);
                 long renewed = sent;
                 state = new State(true, state.failures(), state.lastFailure(), state.lastFailureAt());
+                // Endings and starts committed while this node did not listen were not heard: open pages read theirs
+                // again (what committed before the snapshot just taken is in the database; what commits after, it hears).
+                if (listenings.getAndIncrement() > 0) handOff(Listener::relistened);
                 PGConnection pg = c.unwrap(PGConnection.class);
                 try (java.sql.PreparedStatement renew = c.prepareStatement(
                         "UPDATE session_nodes SET trusted_until = clock_timestamp() + CAST(? AS interval) WHERE node = ?");
                      java.sql.PreparedStatement ack = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                    renew.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
+                    ack.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
                     renew.setString(1, LEASE.toMillis() + " milliseconds");
                     renew.setString(2, node);
                     ack.setString(1, CHANNEL);
