@@ -80,6 +80,7 @@ class MemberPages {
             Throttled.status(response, problem, HttpStatus.BAD_REQUEST);
             model.addAttribute("error", problem.getMessage());
             model.addAttribute("inviteEmail", email);
+            model.addAttribute("inviteRole", role.strip().toUpperCase(java.util.Locale.ROOT));
             return page(admin, "", null, null, model);
         }
     }

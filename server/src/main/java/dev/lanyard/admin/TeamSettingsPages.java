@@ -112,7 +112,9 @@ class TeamSettingsPages {
         try {
             return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new AccountProblem.InvalidInput(field, "Enter a whole number of days.");
+            // Named as the form labels it: the form has two fields of days (outside QA).
+            String label = field.equals("rememberedDays") ? "Remembered sessions last" : "Other sessions expire after";
+            throw new AccountProblem.InvalidInput(field, label + ": enter a whole number of days.");
         }
     }
 }

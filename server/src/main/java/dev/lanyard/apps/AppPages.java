@@ -136,6 +136,27 @@ class AppPages {
         }
     }
 
+    /** The confirmation before an admin revokes every member's access to the app (outside QA: one click did). */
+    @GetMapping("/admin/apps/{id}/revoke")
+    String confirmRevokeForEveryone(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, Model model) {
+        return confirmForEveryone(admin, id, "revoke", model);
+    }
+
+    /** The confirmation before an admin deletes the app. */
+    @GetMapping("/admin/apps/{id}/delete")
+    String confirmDelete(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, Model model) {
+        return confirmForEveryone(admin, id, "delete", model);
+    }
+
+    private String confirmForEveryone(CurrentSession admin, String id, String kind, Model model) {
+        AppClient app = apps.get(admin, id);
+        model.addAttribute("account", admin.account());
+        model.addAttribute("app", app);
+        model.addAttribute("allowed", apps.consents(admin, app.id()).size());
+        model.addAttribute("kind", kind);
+        return "apps/admin-confirm";
+    }
+
     @PostMapping("/admin/apps/{id}/revoke")
     String revokeForEveryone(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         apps.revokeForEveryone(admin, id);

@@ -170,7 +170,7 @@ class AuditRecorder {
             record(owner.get().team(), e.at(), actor(e.by(), Optional.of(e.fromSession())), Optional.of(e.key().owner()),
                     Optional.of(e.key().id()), AuditAction.KEY_CREATED, "Created API key “" + e.key().name() + "” ("
                             + e.key().shown() + "…) with scopes " + scopes
-                            + e.key().expiresAt().map(x -> ", expiring " + x).orElse(", never expiring"),
+                            + e.key().expiresAt().map(x -> ", expiring " + dev.lanyard.account.Mailer.WHEN.format(x)).orElse(", never expiring"),
                     session(e.fromSession(), e.by()).map(Session::ip));
         }
     }

@@ -244,7 +244,7 @@ public class TeamSessions {
 
     private static String reason(String reason) {
         String why = reason == null ? "" : reason.strip();
-        if (why.isEmpty()) throw new SessionProblem.InvalidInput("reason", "Give a reason. The member will see it.");
+        if (why.isEmpty()) throw new SessionProblem.InvalidInput("reason", "Give a reason. Whoever is signed out sees it in their history.");
         if (why.length() > MAX_REASON) throw new SessionProblem.InvalidInput("reason", "Use a reason of at most " + MAX_REASON + " characters.");
         if (why.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) throw new SessionProblem.InvalidInput("reason", "The reason cannot contain control characters.");
         return why;

@@ -178,7 +178,7 @@ class TeamSettingsPagesTest {
         MockHttpServletResponse missing = page(admin, withFormToken(admin, post(SETTINGS).contentType(MediaType.APPLICATION_FORM_URLENCODED)));
 
         assertThat(notANumber.getStatus()).isEqualTo(400);
-        assertThat(notANumber.getContentAsString()).contains("Enter a whole number of days.").contains("Team session policy");
+        assertThat(notANumber.getContentAsString()).contains(": enter a whole number of days.").contains("Team session policy");
         assertThat(tooLong.getStatus()).isEqualTo(400);
         assertThat(tooLong.getContentAsString()).contains("Sessions that are not remembered last between 1 and 7 days.");
         assertThat(unknownIdle.getStatus()).isEqualTo(400);

@@ -138,6 +138,17 @@ class AppsApiTest {
         assertThat(page(stranger, HttpMethod.POST, "/settings/apps/" + appId + "/revoke")).isEqualTo(404);
         assertThat(page(member, HttpMethod.GET, "/settings/apps")).isEqualTo(200);
         assertThat(page(admin, HttpMethod.GET, one)).isEqualTo(200);
+        // Revoking for everyone and deleting are asked first (outside QA: one click did either).
+        for (String confirm : List.of(one + "/revoke", one + "/delete")) {
+            assertThat(page(member, HttpMethod.GET, confirm)).as(confirm).isEqualTo(403);
+            assertThat(page(stranger, HttpMethod.GET, confirm)).as(confirm).isEqualTo(404);
+            String html = mvc.perform(get(confirm).cookie(admin.cookie()).with(admin.from()).accept(MediaType.TEXT_HTML)).andReturn()
+                    .getResponse().getContentAsString();
+            assertThat(html).contains(confirm.endsWith("/delete") ? "Delete Wiki?" : "Revoke access of Wiki for every member?")
+                    .contains("action=\"" + confirm + "\"");
+        }
+        assertThat(api.read(call(admin, HttpMethod.GET, "/api/v1/admin/apps/" + appId, null, 200)).path("name").asString())
+                .as("asking changed nothing").isEqualTo("Wiki");
         assertThat(api.read(call(admin, HttpMethod.GET, "/api/v1/admin/apps/" + appId, null, 200)).path("name").asString()).isEqualTo("Wiki");
     }
 

@@ -128,6 +128,8 @@ class AccessibilityBrowserTest extends BrowserTest {
         String ownKey = laptop.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Key details")).getAttribute("href");
         check(laptop, "API key details", ownKey);
         check(laptop, "confirm: revoke own API key", ownKey + "/revoke");
+        // The sessions list with a key card on it (its "Revoke key" link; outside QA: its name did not hold the visible text).
+        check(laptop, "sessions list with an API key", "/settings/sessions");
 
         // The admin pages.
         check(desk, "admin sessions", "/admin/sessions");
@@ -152,6 +154,8 @@ class AccessibilityBrowserTest extends BrowserTest {
         checkCurrent(desk, "app registered");
         desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Go to the app")).click();
         checkCurrent(desk, "app details");
+        String appPath = java.net.URI.create(desk.url()).getPath();
+        check(desk, "confirm: delete app", appPath + "/delete");
         check(desk, "team apps with one", "/admin/apps");
         check(desk, "audit log", "/admin/audit");
         check(desk, "error page", "/settings/sessions/ses_doesnotexist");

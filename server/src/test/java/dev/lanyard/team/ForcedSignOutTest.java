@@ -103,7 +103,7 @@ class ForcedSignOutTest {
         MockHttpServletResponse form = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)
                 .param("reason", "  ")).getResponse();
         assertThat(form.getStatus()).isEqualTo(400);
-        assertThat(form.getContentAsString()).contains("Give a reason. The member will see it.").contains("Force sign-out");
+        assertThat(form.getContentAsString()).contains("Give a reason. Whoever is signed out sees it in their history.").contains("Force sign-out");
         MockHttpServletResponse noField = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)).getResponse();
         assertThat(noField.getStatus()).isEqualTo(400);
 
@@ -208,11 +208,11 @@ class ForcedSignOutTest {
         Member bea = team.join(admin, "bea");
         Member cid = team.join(admin, "cid");
         MockHttpServletResponse confirm = team.perform(team.page(get("/admin/sessions/sign-out-all"), admin)).getResponse();
-        assertThat(confirm.getContentAsString()).contains("This will end 3 active sessions of your team, your own other sessions among them.");
+        assertThat(confirm.getContentAsString()).contains("This will end 3 active sessions and API keys of your team, yours among them.");
 
         MockHttpServletResponse refused = team.perform(team.form(post("/admin/sessions/sign-out-all"), admin).param("reason", "")).getResponse();
         assertThat(refused.getStatus()).isEqualTo(400);
-        assertThat(refused.getContentAsString()).contains("Give a reason. The member will see it.");
+        assertThat(refused.getContentAsString()).contains("Give a reason. Whoever is signed out sees it in their history.");
         assertThat(List.of(mel, bea, cid)).allSatisfy(m -> assertThat(team.current(m).getResponse().getStatus()).isEqualTo(200));
 
         MockHttpServletResponse done = team.perform(team.form(post("/admin/sessions/sign-out-all"), admin)

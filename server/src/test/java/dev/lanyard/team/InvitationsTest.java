@@ -417,6 +417,15 @@ class InvitationsTest {
                 .as("cancelling again changes nothing and is fine").isEqualTo(204);
     }
 
+    /** A refused invitation's form keeps the role chosen (outside QA: it fell back to Member without a sign). */
+    @Test
+    void aRefusedInvitationKeepsTheRoleChosen() throws Exception {
+        MockHttpServletResponse refused = team.perform(team.form(post("/admin/members/invite"), admin)
+                .param("email", "not-an-email").param("role", "ADMIN")).getResponse();
+        assertThat(refused.getStatus()).isEqualTo(400);
+        assertThat(refused.getContentAsString()).contains("value=\"not-an-email\"").contains("<option value=\"ADMIN\" selected=\"selected\">Admin</option>");
+    }
+
     @Test
     void theMembersPageInvitesResendsAndCancelsWithItsForms() throws Exception {
         String email = TestAccounts.uniqueEmail("form");
