@@ -504,6 +504,12 @@ class SessionBroadcast {
                     join.setString(2, LEASE.toMillis() + " milliseconds");
                     join.executeUpdate();
                 }
+                // A node that crashed never deletes its row (a clean stop does): rows whose lease ran out a day ago go,
+                // so that session_nodes lists the nodes there are (outside QA). Expired leases count for nothing anyway.
+                try (Statement forget = c.createStatement()) {
+                    forget.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
+                    forget.executeUpdate("DELETE FROM session_nodes WHERE trusted_until < clock_timestamp() - INTERVAL '1 day'");
+                }
                 cache.trustUntil(sent + LEASE.toNanos() - LEASE_MARGIN);
                 long renewed = sent;
                 state = new State(true, state.failures(), state.lastFailure(), state.lastFailureAt());

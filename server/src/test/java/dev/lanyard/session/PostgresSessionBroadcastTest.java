@@ -147,6 +147,27 @@ class PostgresSessionBroadcastTest {
         assertThat(cached.poll(10, TimeUnit.SECONDS)).isEqualTo("clear");
     }
 
+    /** A node that crashed never deleted its row: it goes a day after its lease ran out, when a node (re)joins (outside QA). */
+    @Test
+    void aCrashedNodesRowIsForgottenADayAfterItsLeaseRanOut() {
+        for (String[] row : new String[][] {{"crashed", "2 days"}, {"restarting", "1 hour"}}) {
+            jdbc.sql("INSERT INTO session_nodes (node, listening_snapshot, trusted_until, backend_pid) VALUES (:node, pg_current_snapshot(),"
+                    + " clock_timestamp() - CAST(:ago AS interval), 1)").param("node", row[0]).param("ago", row[1]).update();
+        }
+        try {
+            int listener = jdbc.sql("SELECT backend_pid FROM session_nodes WHERE node = :node").param("node", broadcast.node())
+                    .query(Integer.class).single();
+            jdbc.sql("SELECT pg_terminate_backend(:pid)").param("pid", listener).query((rs, n) -> 1).list();
+
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> jdbc.sql(
+                    "SELECT COUNT(*) FROM session_nodes WHERE node = 'crashed'").query(Integer.class).single() == 0);
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM session_nodes WHERE node = 'restarting'").query(Integer.class).single())
+                    .as("a lease that ran out lately is kept").isEqualTo(1);
+        } finally {
+            jdbc.sql("DELETE FROM session_nodes WHERE node IN ('crashed', 'restarting')").update();
+        }
+    }
+
     @Test
     void anotherNodesNewsIsHeard() throws Exception {
         fromAnotherNode("started:acc_someone");
