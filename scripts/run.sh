@@ -39,8 +39,12 @@ if [ "${LANYARD_CDS:-1}" != 0 ]; then
   [ -s "target/cds/$(JAVA_OPTS=$JAVA_OPTS cds_key "$jar")/$(cds_archive_name)" ] || echo "run: preparing a faster start-up for this build (once)..."
   launch=$(JAVA_OPTS=$JAVA_OPTS cds_java_args "$jar" "$PWD/target/cds" --server.address=127.0.0.1 --server.port=0 --lanyard.geo.directory="$PWD/data/geo")
 fi
-port=8080
-for arg in "$@"; do case "$arg" in --server.port=*) port=${arg#--server.port=} ;; esac; done
+port=${SERVER_PORT:-8080}
+next_is_port=0
+for arg in "$@"; do
+  if [ "$next_is_port" = 1 ]; then port=$arg; next_is_port=0; continue; fi
+  case "$arg" in --server.port=*) port=${arg#--server.port=} ;; --server.port) next_is_port=1 ;; esac
+done
 echo "run: starting Lanyard on http://localhost:$port"
 # shellcheck disable=SC2086 # the options are words
 exec java $JAVA_OPTS $launch "$@"

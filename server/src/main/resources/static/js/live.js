@@ -105,7 +105,17 @@
     if (notice) notice.hidden = true;
   }
 
-  function changed() {
+  // After the server listens again it tells every open page at once ("resync"): each waits up to 5 s of its own
+  // before it asks, so that the pages' list queries do not all arrive together.
+  function changed(event) {
+    if (event && event.data === "resync") {
+      setTimeout(refresh, Math.floor(Math.random() * 5000));
+      return;
+    }
+    refresh();
+  }
+
+  function refresh() {
     var region = document.getElementById("live-region");
     if (!region || !window.htmx) return;
     // Made by the page, not the member: the header tells Lanyard it is no activity (the idle timeout still runs).
@@ -139,13 +149,15 @@
   var kept = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var region = document.getElementById("live-region");
-    if (!region || event.detail.target !== region) return;
+    if (!region || event.detail.target !== region || !event.detail.shouldSwap) return;
     var ticked = Array.prototype.map.call(region.querySelectorAll("input[name=ids]:checked"), function (box) { return box.value; });
     kept = { ticked: ticked, focus: focusKey(region, document.activeElement) };
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:responseError", function () { kept = null; });
+  document.addEventListener("htmx:afterSettle", function (event) {
     var region = document.getElementById("live-region");
-    if (!region || !kept) return;
+    // Settled on the new region (an outerHTML swap replaces the element the swap targeted).
+    if (!region || !kept || (event.target !== region && event.detail.elt !== region)) return;
     var was = kept;
     kept = null;
     region.querySelectorAll("input[name=ids]").forEach(function (box) {

@@ -1,6 +1,6 @@
 package dev.lanyard.account;
 
-import dev.lanyard.ops.OutboxTable;
+import dev.lanyard.ops.OutboxHealthReads;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -14,16 +14,18 @@ import org.springframework.stereotype.Component;
 class MailOutboxHealth implements HealthIndicator {
     private final MailOutbox outbox;
     private final Mailer mailer;
+    private final OutboxHealthReads reads;
 
-    MailOutboxHealth(MailOutbox outbox, Mailer mailer) {
+    MailOutboxHealth(MailOutbox outbox, Mailer mailer, OutboxHealthReads reads) {
         this.outbox = outbox;
         this.mailer = mailer;
+        this.reads = reads;
     }
 
     @Override
     public Health health() {
         if (mailer.usesOutbox()) return Health.up().withDetail("smtp", "not configured: mail is kept for /admin/outbox").build();
-        return OutboxTable.health(() -> {
+        return reads.health(() -> {
             MailOutboxStore.Backlog backlog = outbox.backlog();
             Health.Builder health = Health.up().withDetail("pending", backlog.pending());
             backlog.oldest().ifPresent(at -> health.withDetail("oldest", at.toString()));

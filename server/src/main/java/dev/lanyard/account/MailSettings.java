@@ -25,9 +25,7 @@ record MailSettings(String from, String baseUrl, Duration retryInterval, Duratio
         if (from == null || from.isBlank()) from = "lanyard@localhost";
         if (baseUrl == null || baseUrl.isBlank()) baseUrl = "http://localhost:8080";
         if (baseUrl.endsWith("/")) baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
-        if (!dev.lanyard.ops.InvalidSetting.webAddress(baseUrl))
-            throw new IllegalArgumentException("lanyard.mail.base-url must be an http or https URL with a host and no query or "
-                    + "fragment (like https://lanyard.example.com), not '" + baseUrl + "'");
+        dev.lanyard.ops.InvalidSetting.requireWebAddress("lanyard.mail.base-url", baseUrl);
         if (!mailAddress(from))
             throw new IllegalArgumentException("lanyard.mail.from must be one mail address (like lanyard@example.com or "
                     + "\"Lanyard <lanyard@example.com>\"), not '" + from + "'");

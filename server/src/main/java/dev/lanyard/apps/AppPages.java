@@ -152,7 +152,8 @@ class AppPages {
         AppClient app = apps.get(admin, id);
         model.addAttribute("account", admin.account());
         model.addAttribute("app", app);
-        model.addAttribute("allowed", apps.consents(admin, app.id()).size());
+        int allowed = apps.consents(admin, app.id()).size(); // read up to Apps.MAX_APPS
+        model.addAttribute("allowed", allowed >= Apps.MAX_APPS ? allowed + " or more" : Integer.toString(allowed));
         model.addAttribute("kind", kind);
         return "apps/admin-confirm";
     }

@@ -14,8 +14,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("spring.security.oauth2.authorizationserver")
 record IssuerSetting(String issuer) {
     IssuerSetting {
-        if (issuer != null && !issuer.isBlank() && !dev.lanyard.ops.InvalidSetting.webAddress(issuer))
-            throw new IllegalArgumentException("spring.security.oauth2.authorizationserver.issuer must be an http or https URL "
-                    + "with a host and no query or fragment (like https://lanyard.example.com), not '" + issuer + "'");
+        dev.lanyard.ops.InvalidSetting.requireWebAddress("spring.security.oauth2.authorizationserver.issuer", issuer);
     }
 }

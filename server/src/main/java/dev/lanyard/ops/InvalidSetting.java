@@ -40,6 +40,16 @@ public final class InvalidSetting extends IllegalArgumentException {
     }
 
     /**
+     * Refuses, while a settings record is bound ({@link IllegalArgumentException}: Boot's short "failed to bind" report
+     * names it), a {@code value} of {@code property} that is set and is no {@link #webAddress}.
+     */
+    public static void requireWebAddress(String property, String value) {
+        if (value != null && !value.isBlank() && !webAddress(value))
+            throw new IllegalArgumentException(property + " must be an http or https URL with a host and no query or fragment"
+                    + " (like https://lanyard.example.com), not '" + value + "'");
+    }
+
+    /**
      * Whether {@code value} is an http or https URL with a host and no query or fragment, the form an address that
      * Lanyard is reached at, or names itself by, must have (like {@code https://lanyard.example.com}).
      */

@@ -4,10 +4,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -83,34 +80,5 @@ public final class OutboxTable {
         params.put("error", error);
         params.put("at", at.toEpochMilli());
         return release(id, claim, "last_error = :error, given_up_at = :at, " + content + " = ''", params);
-    }
-
-    /** After a failed read, how long the outboxes' health says UNKNOWN without trying the database again. */
-    static final long UNREADABLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-    /** When an outbox's health may try the database again ({@link System#nanoTime()}); 0 when it could last time. */
-    private static final java.util.concurrent.atomic.AtomicLong unreadableUntil = new java.util.concurrent.atomic.AtomicLong();
-
-    /**
-     * The health of an outbox from {@code read}, or UNKNOWN when the database cannot be read: the db
-     * component says DOWN, and this one must not turn {@code /actuator/health} into an error. Once a read
-     * failed, neither outbox tries again for {@link #UNREADABLE_NANOS}: each try waits out the pool's
-     * connection timeout (5 s) after the db component already did, so a health request during an outage
-     * took 10 s, longer than a load balancer waits (outside QA).
-     */
-    public static Health health(Supplier<Health> read) {
-        long until = unreadableUntil.get();
-        if (until != 0 && System.nanoTime() - until < 0) return unreadable();
-        try {
-            Health health = read.get();
-            unreadableUntil.set(0);
-            return health;
-        } catch (DataAccessException unreachable) {
-            unreadableUntil.set(System.nanoTime() + UNREADABLE_NANOS);
-            return unreadable();
-        }
-    }
-
-    private static Health unreadable() {
-        return Health.unknown().withDetail("reason", "the database cannot be read").build();
     }
 }

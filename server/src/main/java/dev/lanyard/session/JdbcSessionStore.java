@@ -388,15 +388,25 @@ class JdbcSessionStore implements SessionStore {
     /** An open session that has not expired at {@code :now} (the sweep's two conditions, negated). */
     private static final String NOT_EXPIRED = "expires_at > :now AND (idle_timeout_ms <= 0 OR last_active_at + idle_timeout_ms > :now)";
 
-    /** The lifetimes of the active sign-ins {@code which} names; a high-security member's remembered ones get {@code lifetime}. */
+    /** The expiry a session gets from a policy: a high-security member's remembered sessions get the shorter lifetime. */
+    private static final String NEW_EXPIRY = """
+            (created_at + CASE WHEN remember_me = :yes AND account_id NOT IN (SELECT id FROM accounts WHERE remember_me_forbidden = :yes)
+                THEN :remembered ELSE :lifetime END)""";
+
+    /**
+     * The lifetimes of the active sign-ins {@code which} names. A session that looks expired at {@code now} only gets
+     * shorter ones: a longer policy must not bring back one the sweep has not ended yet, and a shorter one must reach
+     * one whose last activity the database has not heard yet (it trails memory by the flush interval), so that
+     * forbidding "Remember me" or a high-security switch misses no open session. 0 is no idle timeout, the longest.
+     */
     private int applyLifetimes(String which, String scope, Instant now, Duration idleTimeout, Duration rememberedLifetime,
                                Duration lifetime) {
-        return jdbc.sql("""
-                UPDATE sessions SET idle_timeout_ms = :idle,
-                    expires_at = created_at + CASE WHEN remember_me = :yes
-                        AND account_id NOT IN (SELECT id FROM accounts WHERE remember_me_forbidden = :yes)
-                        THEN :remembered ELSE :lifetime END
-                WHERE ended_at IS NULL AND api_key = :no AND\s""" + NOT_EXPIRED + " AND " + which)
+        return jdbc.sql("UPDATE sessions SET idle_timeout_ms = CASE WHEN " + NOT_EXPIRED + " THEN :idle"
+                        + " WHEN :idle <= 0 THEN idle_timeout_ms"
+                        + " WHEN idle_timeout_ms <= 0 OR :idle < idle_timeout_ms THEN :idle ELSE idle_timeout_ms END,"
+                        + " expires_at = CASE WHEN " + NOT_EXPIRED + " OR " + NEW_EXPIRY + " < expires_at THEN " + NEW_EXPIRY
+                        + " ELSE expires_at END"
+                        + " WHERE ended_at IS NULL AND api_key = :no AND " + which)
                 .param("no", false).param("now", now.toEpochMilli())
                 .param("idle", idleTimeout.toMillis())
                 .param("yes", true)

@@ -162,7 +162,7 @@ class LiveSessions implements SessionBroadcast.Listener {
         Map<SessionId, Session> rows = new HashMap<>();
         store.findAnyOwner(ids).forEach(row -> rows.put(row.id(), row));
         signOut(ids, rows, accounts);
-        accounts.forEach(this::changed);
+        accounts.forEach(account -> changed(account, "sessions"));
     }
 
     /**
@@ -180,8 +180,13 @@ class LiveSessions implements SessionBroadcast.Listener {
             if (row.ending().isPresent()) rows.put(row.id(), row);
         });
         signOut(List.copyOf(rows.keySet()), rows, new HashSet<>());
-        byAccount.keySet().forEach(this::changed);
+        // Every open page of the node refreshes: "resync" lets each wait a moment of its own, so that a database
+        // that comes and goes does not bring every page's list query at once (review of this change).
+        byAccount.keySet().forEach(account -> changed(account, RESYNC));
     }
+
+    /** The data of a "changed" event sent to every page after this node listens again: the page spreads its refresh out. */
+    static final String RESYNC = "resync";
 
     /** Tells the pages of {@code ids} that they were signed out, with the reason of their {@code rows}; adds their accounts. */
     private void signOut(List<SessionId> ids, Map<SessionId, Session> rows, Set<AccountId> accounts) {
@@ -203,12 +208,12 @@ class LiveSessions implements SessionBroadcast.Listener {
 
     @Override
     public void started(AccountId account) {
-        changed(account);
+        changed(account, "sessions");
     }
 
-    private void changed(AccountId account) {
+    private void changed(AccountId account, String what) {
         for (Subscriber s : byAccount.getOrDefault(account, Set.of())) {
-            if (s.open()) send(s, SseEmitter.event().name("changed").data("sessions"));
+            if (s.open()) send(s, SseEmitter.event().name("changed").data(what));
         }
     }
 

@@ -43,7 +43,8 @@ public final class SessionFilter extends HttpFilter {
 
     /**
      * Sent by a page's own script (static/js/live.js) on the refresh it makes when told of a change, never on what the
-     * member clicks: such a request is not activity. A client that sends it only keeps its own session from counting.
+     * member clicks: such a request is not activity ({@link #pagesOwnRefresh}). A browser that sends it on its own only
+     * keeps its own session from counting for that one page.
      */
     static final String BACKGROUND = "X-Lanyard-Background";
 
@@ -66,7 +67,7 @@ public final class SessionFilter extends HttpFilter {
         if (presented.isPresent()) {
             // Neither an open live stream nor the refresh its page makes by itself is the member's activity: a tab left
             // open would otherwise keep its session from ever reaching the idle timeout (outside QA).
-            boolean background = path.endsWith("/events") || request.getHeader(BACKGROUND) != null;
+            boolean background = path.endsWith("/events") || pagesOwnRefresh(request, path, presented.get());
             Sessions.Check check = sessions.check(presented.get().token(), new Sessions.Use(
                     addresses.resolve(request).getHostAddress(), pageView(request, path), !background));
             if (check instanceof Sessions.Check.Valid valid) {
@@ -80,6 +81,16 @@ public final class SessionFilter extends HttpFilter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * Whether this is the refresh an open sessions page makes by itself ({@link #BACKGROUND}): a browser's cookie, an
+     * htmx {@code GET} of the sessions list. Nothing else may say it is not activity: a bearer token or an API key that
+     * sent the header would hide its own use from its owner's list (last active, requests).
+     */
+    private static boolean pagesOwnRefresh(HttpServletRequest request, String path, SessionCookie.Presented presented) {
+        return request.getHeader(BACKGROUND) != null && !presented.bearer() && "GET".equals(request.getMethod())
+                && request.getHeader("HX-Request") != null && path.startsWith("/settings/sessions");
     }
 
     /** Static resources: no session is read or touched for them. */

@@ -176,7 +176,12 @@ class SessionPages {
     String details(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
                    @RequestParam(required = false) String done, @RequestParam(required = false) String error, Model model) {
         if (!id.equals(current.id().value())) requireList(current);
-        Session session = sessions.get(new SessionId(id), current.account().id());
+        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+        return detailsPage(current, sessions.get(new SessionId(id), current.account().id()), model);
+    }
+
+    /** A session's details page, as its owner sees it. */
+    private String detailsPage(CurrentSession current, Session session, Model model) {
         model.addAttribute("s", view(session, session.id().equals(current.id())));
         model.addAttribute("timeline", timeline.of(session));
         model.addAttribute("remembered", remembered(session));
@@ -184,7 +189,6 @@ class SessionPages {
         model.addAttribute("account", current.account());
         model.addAttribute("approvable", session.active() && !session.verified() && Approvals.approvable(session)
                 && !session.id().equals(current.id()) && approvals.mayApprove(current));
-        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
         return "sessions/details";
     }
 
@@ -196,15 +200,9 @@ class SessionPages {
             sessions.rename(new SessionId(id), current.account().id(), name);
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            Session session = sessions.get(new SessionId(id), current.account().id());
-            model.addAttribute("s", view(session, session.id().equals(current.id())));
-            model.addAttribute("timeline", timeline.of(session));
-            model.addAttribute("remembered", remembered(session));
-            model.addAttribute("endedWhy", session.active() ? null : endedBy(session, current));
-            model.addAttribute("account", current.account());
             model.addAttribute("error", invalid.getMessage());
             model.addAttribute("proposedName", name);
-            return "sessions/details";
+            return detailsPage(current, sessions.get(new SessionId(id), current.account().id()), model);
         }
         return "redirect:/settings/sessions/" + id + "?done=renamed";
     }

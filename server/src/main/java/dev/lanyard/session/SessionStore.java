@@ -121,8 +121,8 @@ interface SessionStore {
      * Applies a team's new policy to its active sessions (API keys keep their own expiry): the idle
      * timeout, and an absolute lifetime counted from each session's creation. A high-security member's
      * remembered sessions get {@code lifetime}, as "Remember me" is not allowed for them. Sessions
-     * already expired at {@code now} keep their lifetimes, so a longer policy does not bring back one
-     * the sweep has not ended yet. Returns rows changed. Safe to repeat.
+     * that look expired at {@code now} get only shorter lifetimes, so a longer policy does not bring
+     * back one the sweep has not ended yet. Returns the rows it went through. Safe to repeat.
      */
     int applyPolicy(dev.lanyard.account.TeamId team, java.time.Duration idleTimeout, java.time.Duration rememberedLifetime,
                     java.time.Duration lifetime, java.time.Instant now);

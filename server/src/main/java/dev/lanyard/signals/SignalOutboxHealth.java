@@ -1,6 +1,6 @@
 package dev.lanyard.signals;
 
-import dev.lanyard.ops.OutboxTable;
+import dev.lanyard.ops.OutboxHealthReads;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -13,14 +13,16 @@ import org.springframework.stereotype.Component;
 @Component("signalOutboxHealthIndicator")
 class SignalOutboxHealth implements HealthIndicator {
     private final SignalOutboxStore outbox;
+    private final OutboxHealthReads reads;
 
-    SignalOutboxHealth(SignalOutboxStore outbox) {
+    SignalOutboxHealth(SignalOutboxStore outbox, OutboxHealthReads reads) {
         this.outbox = outbox;
+        this.reads = reads;
     }
 
     @Override
     public Health health() {
-        return OutboxTable.health(() -> {
+        return reads.health(() -> {
             SignalOutboxStore.Backlog backlog = outbox.backlog();
             Health.Builder health = Health.up().withDetail("pending", backlog.pending());
             backlog.oldest().ifPresent(at -> health.withDetail("oldest", at.toString()));

@@ -26,9 +26,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 record SignalSettings(URI issuer, Duration retryInterval, Duration firstRetry, Duration maxRetryDelay, Integer maxAttempts,
                       Duration pushTimeout, Duration pollWait, Integer maxWaitingPolls) {
     SignalSettings {
-        if (issuer != null && !issuer.toString().isEmpty() && !dev.lanyard.ops.InvalidSetting.webAddress(issuer.toString()))
-            throw new IllegalArgumentException("lanyard.signals.issuer must be an http or https URL with a host and no query or "
-                    + "fragment (like https://lanyard.example.com), not '" + issuer + "'");
+        if (issuer != null) dev.lanyard.ops.InvalidSetting.requireWebAddress("lanyard.signals.issuer", issuer.toString());
         if (retryInterval == null) retryInterval = Duration.ofSeconds(5);
         if (firstRetry == null) firstRetry = Duration.ofSeconds(2);
         if (maxRetryDelay == null) maxRetryDelay = Duration.ofHours(1);

@@ -203,7 +203,7 @@ class SecurityConfiguration {
         return (request, response, failure) -> {
             EndReason ended = (EndReason) request.getAttribute(SessionFilter.ENDED_REASON);
             if (Problems.ACTUATOR.matches(request)) {
-                metricsTokenMissing(response, json, metrics);
+                metricsTokenMissing(request, response, json, metrics);
                 return;
             }
             if (ended != null && LIVE_EVENTS.equals(request.getRequestURI())) {
@@ -245,7 +245,7 @@ class SecurityConfiguration {
             }
             if (Problems.ACTUATOR.matches(request) && !csrf) {
                 // The metrics' only credential is their token, whoever else the caller may be.
-                metricsTokenMissing(response, json, metrics);
+                metricsTokenMissing(request, response, json, metrics);
                 return;
             }
             if (Problems.isApi(request)) {
@@ -269,11 +269,12 @@ class SecurityConfiguration {
     }
 
     /** A metrics request without the token: asked for it, or, with none configured, told that metrics are not served over HTTP. */
-    private static void metricsTokenMissing(jakarta.servlet.http.HttpServletResponse response, JsonMapper json, MetricsAccess metrics)
-            throws java.io.IOException {
+    private static void metricsTokenMissing(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
+                                            JsonMapper json, MetricsAccess metrics) throws java.io.IOException {
         if (!metrics.configured()) {
-            Problems.write(response, json, Problems.of(HttpStatus.NOT_FOUND, "not-found",
-                    "Metrics are not served over HTTP: no lanyard.ops.metrics-token is configured."));
+            // Said on the metrics' own path only; any other actuator path is simply not there.
+            Problems.write(response, json, Problems.of(HttpStatus.NOT_FOUND, "not-found", "/actuator/prometheus".equals(request.getRequestURI())
+                    ? "Metrics are not served over HTTP: no lanyard.ops.metrics-token is configured." : "Not found."));
             return;
         }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");

@@ -189,7 +189,7 @@ class ListenerFailureTwoNodesTest {
         assertThat(signedOut).as("X's page on B hears it ended").isNotNull();
         assertThat(signedOut.name()).isEqualTo("signed-out");
         assertThat(JSON.readTree(signedOut.data()).path("reason").asString()).isEqualTo("revoked");
-        assertThat(yPage.next()).as("Y's page on B refreshes its list").isEqualTo(new LiveSessionsStreamTest.Event("changed", "sessions"));
+        assertThat(yPage.next()).as("Y's page on B refreshes its list").isEqualTo(new LiveSessionsStreamTest.Event("changed", LiveSessions.RESYNC));
     }
 
     /**

@@ -330,6 +330,12 @@ class LiveSessionsStreamTest {
         activity.flush();
         assertThat(store.findAnyOwner(laptop.session().id()).orElseThrow().lastActiveAt())
                 .as("the Refresh button is the member's").isEqualTo(clock.instant());
+
+        // Only a browser's refresh of its list may say so: a bearer token (or a key) with the header still counts.
+        clock.advance(Duration.ofMinutes(5));
+        send(request("/api/v1/sessions/current").header("Authorization", "Bearer " + laptop.token()).header(SessionFilter.BACKGROUND, "1"));
+        activity.flush();
+        assertThat(store.findAnyOwner(laptop.session().id()).orElseThrow().lastActiveAt()).isEqualTo(clock.instant());
     }
 
     @Test

@@ -780,12 +780,19 @@ abstract class SessionStoreContract {
 
         assertThat(store.signInsOldestFirst(member.id(), now)).containsExactly(live.id(), never.id());
 
-        assertThat(store.applyPolicy(member.team(), Duration.ofDays(30), Duration.ofDays(60), Duration.ofDays(7), now)).isEqualTo(2);
+        store.applyPolicy(member.team(), Duration.ofDays(30), Duration.ofDays(60), Duration.ofDays(7), now);
         assertThat(reread(idle).idleTimeout()).as("still expired").isEqualTo(Duration.ofDays(1));
         assertThat(reread(pastLifetime).expiresAt()).isEqualTo(pastLifetime.expiresAt());
         assertThat(reread(live).idleTimeout()).isEqualTo(Duration.ofDays(30));
         assertThat(reread(never).idleTimeout()).isEqualTo(Duration.ofDays(30));
-        assertThat(store.applyPolicy(member.id(), Duration.ofDays(30), Duration.ofDays(60), Duration.ofDays(7), now)).isEqualTo(2);
+        store.applyPolicy(member.id(), Duration.ofDays(30), Duration.ofDays(60), Duration.ofDays(7), now);
+        assertThat(reread(idle).idleTimeout()).isEqualTo(Duration.ofDays(1));
+
+        // A shorter policy reaches a session that only looks expired (its last activity not written yet).
+        store.applyPolicy(member.team(), Duration.ofHours(1), Duration.ofDays(1), Duration.ofHours(12), now);
+        assertThat(reread(idle).idleTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(reread(idle).expiresAt()).isEqualTo(idle.createdAt().plus(Duration.ofHours(12)));
+        assertThat(reread(pastLifetime).expiresAt()).isEqualTo(pastLifetime.createdAt().plus(Duration.ofHours(12)));
     }
 
     @Test
