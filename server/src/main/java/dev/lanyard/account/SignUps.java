@@ -51,11 +51,16 @@ public class SignUps {
         this.meters = meters;
         this.clock = clock;
         if (Boolean.TRUE.equals(settings.confirmEmail()) && mailer.usesOutbox()) {
-            throw new dev.lanyard.ops.InvalidSetting("lanyard.sign-up.confirm-email",
-                    "true needs a mail server (spring.mail.host): the link that finishes a sign-up is mailed.",
-                    "Set spring.mail.host, or leave lanyard.sign-up.confirm-email unset.");
+            throw needsMailServer();
         }
         this.confirmsEmail = settings.confirmEmail() != null ? settings.confirmEmail() : !mailer.usesOutbox();
+    }
+
+    /** {@code lanyard.sign-up.confirm-email=true} without a mail server ({@link ConfirmEmailNeedsMail} says it before the migration). */
+    static dev.lanyard.ops.InvalidSetting needsMailServer() {
+        return new dev.lanyard.ops.InvalidSetting("lanyard.sign-up.confirm-email",
+                "true needs a mail server (spring.mail.host): the link that finishes a sign-up is mailed.",
+                "Set spring.mail.host, or leave lanyard.sign-up.confirm-email unset.");
     }
 
     /** Whether sign-ups mail a link first ({@link #request}) instead of creating the account at once ({@link Accounts#signUp}). */

@@ -33,7 +33,7 @@ import org.springframework.stereotype.Component;
  * (a developer's machine, the tests).
  */
 @Component
-public class ReceiverAddresses {
+public class ReceiverAddresses implements dev.lanyard.ops.CheckedBeforeMigration {
     private static final Logger log = LoggerFactory.getLogger(ReceiverAddresses.class);
 
     /** Blocks that are no public unicast address (IANA special-purpose registries), besides loopback, link-local and multicast. */

@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
  *
  * <p>Lanyard's settings are bound (and so checked) before the migration too: a newer build started with a typo in its
  * configuration would otherwise migrate the schema and then refuse to start, leaving a database the older build
- * refuses (outside QA). Settings checked where a component reads them ({@link InvalidSetting}) are checked later.
+ * refuses (outside QA). So are the components that check a setting as they are made ({@link CheckedBeforeMigration}).
  */
 @Configuration(proxyBeanMethods = false)
 class NewerSchema {
@@ -43,12 +43,17 @@ class NewerSchema {
         };
     }
 
-    /** Creates Lanyard's {@code @ConfigurationProperties} records, each checking its values as it is bound. */
+    /**
+     * Creates Lanyard's {@code @ConfigurationProperties} records, each checking its values as it is bound, and the
+     * components that check a setting as they are made.
+     */
     private static void bindSettings(ConfigurableListableBeanFactory beans) {
         for (String name : beans.getBeanNamesForAnnotation(ConfigurationProperties.class)) {
             Class<?> type = beans.getType(name, false);
             if (type != null && type.getPackageName().startsWith("dev.lanyard")) beans.getBean(name);
         }
+        // Names by declared type only: no factory bean is made early to learn what it makes.
+        for (String name : beans.getBeanNamesForType(CheckedBeforeMigration.class, false, false)) beans.getBean(name);
     }
 
     /** The database was migrated by a newer build of Lanyard than this one. */

@@ -15,7 +15,6 @@ import java.util.function.ToIntBiFunction;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -57,13 +56,13 @@ class DeviceBindings {
 
     DeviceBindings(DeviceBindingStore bindings, TimelineStore timeline, SessionBroadcast broadcast,
                    TransactionTemplate transactions, Clock clock,
-                   @Value("${lanyard.session.device-binding:true}") String enabled) {
+                   DeviceBindingSetting setting) {
         this.bindings = bindings;
         this.timeline = timeline;
         this.broadcast = broadcast;
         this.transactions = transactions;
         this.clock = clock;
-        this.enabled = dev.lanyard.ops.InvalidSetting.flag("lanyard.session.device-binding", enabled, true);
+        this.enabled = setting.enabled();
     }
 
     /** What a registration or refresh came to. */

@@ -351,7 +351,8 @@ class AccountsTest {
             AccountProblem problem = failedSignIn(account.email(), "wrong password");
             if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
                 assertThat(tooMany.retryAfterSeconds()).isGreaterThan(previousWait);
-                assertThat(tooMany.getMessage()).contains(tooMany.retryAfterSeconds() + " seconds");
+                assertThat(tooMany.getMessage()).contains("in " + tooMany.retryAfterSeconds()
+                        + (tooMany.retryAfterSeconds() == 1 ? " second." : " seconds."));
                 assertThat(failedSignIn(account.email(), TestAccounts.PASSWORD))
                         .as("the right password is not even checked while waiting")
                         .isInstanceOf(AccountProblem.TooManyAttempts.class);

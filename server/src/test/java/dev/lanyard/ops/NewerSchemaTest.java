@@ -51,12 +51,13 @@ class NewerSchemaTest {
     }
 
     /** A typo in the configuration of a newer build leaves the database as the older build can still use it (outside QA). */
-    @Test
-    void aBadSettingStopsTheStartBeforeTheSchemaIsMigrated() throws Exception {
-        String url = "jdbc:sqlite:" + temp.resolve("fresh.db");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"--lanyard.mail.base-url=notaurl", "--lanyard.session.device-binding=maybe",
+            "--lanyard.signals.private-networks=bogus", "--lanyard.sign-up.confirm-email=true"})
+    void aBadSettingStopsTheStartBeforeTheSchemaIsMigrated(String setting) throws Exception {
+        String url = "jdbc:sqlite:" + temp.resolve("fresh-" + Math.abs(setting.hashCode()) + ".db");
         Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(Lanyard.class).run("--server.address=127.0.0.1",
-                "--server.port=0", "--spring.datasource.url=" + url, "--lanyard.geo.directory=" + temp.resolve("geo"),
-                "--lanyard.mail.base-url=notaurl"));
+                "--server.port=0", "--spring.datasource.url=" + url, "--lanyard.geo.directory=" + temp.resolve("geo"), setting));
 
         assertThat(failure).isNotNull();
         try (HikariDataSource database = new HikariDataSource()) {
