@@ -152,7 +152,7 @@ public sealed class AccountProblem extends RuntimeException {
         /** Too many sign-ups with emails that have an account, from one address. */
         static TooManyAttempts signUps(long retryAfterSeconds) {
             return new TooManyAttempts(retryAfterSeconds,
-                    "Too many sign-ups with emails that already have an account. Try again in " + seconds(retryAfterSeconds) + ".");
+                    "Too many sign-ups from your network at once, or with emails that already have an account. Try again in " + seconds(retryAfterSeconds) + ".");
         }
 
         /** Too many sign-ups from one address, when each sends a mail (decision 61). */

@@ -171,6 +171,15 @@ public class Members {
 
     /** Accepts an invitation: creates the account in the team. Single use; an expired or used link is refused. */
     public Account accept(String token, String rawName, String password) {
+        return accept(token, rawName, password, account -> account);
+    }
+
+    /**
+     * {@link #accept(String, String, String)}, then {@code then} with the new account in the same transaction: the
+     * member's first session starts with the account or neither is kept, so a failure cannot leave the link used and
+     * an account no one is signed in to (outside QA, as for sign-ups).
+     */
+    public <T> T accept(String token, String rawName, String password, java.util.function.Function<Account, T> then) {
         String name = rawName == null ? "" : rawName.strip();
         if (name.isEmpty() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl))
             throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
@@ -189,7 +198,7 @@ public class Members {
             // Other links to the same person (an expired one sent again) would stay "Pending" for good.
             invitations.cancelOthersTo(found.team(), found.email(), found.id(), now);
             events.publishEvent(new AccountEvent.MemberJoined(account, now));
-            return account;
+            return then.apply(account);
         });
     }
 

@@ -1,9 +1,9 @@
 package dev.lanyard.signin;
 
-import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Members;
 import dev.lanyard.session.AppType;
+import dev.lanyard.session.ClientOrigin;
 import dev.lanyard.session.ClientOrigins;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.NewSession;
@@ -55,9 +55,9 @@ class InvitePages {
                   @RequestParam(defaultValue = "") String password, @AuthenticationPrincipal CurrentSession current,
                   HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
-            Account account = members.accept(token, name, password);
-            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origins.of(request), AppType.WEB, false),
-                    Optional.ofNullable(current)));
+            ClientOrigin origin = origins.of(request);
+            cookie.write(request, response, members.accept(token, name, password, account ->
+                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current))));
             return "redirect:/settings/sessions?done=joined";
         } catch (AccountProblem problem) {
             boolean gone = problem instanceof AccountProblem.InvitationUnusable;

@@ -60,7 +60,7 @@ class SignUpThrottleTest {
         assertThat(taken).isEqualTo(5);
         assertThat(refused.getResponse().getHeader("Retry-After")).isNotEmpty();
         assertThat(api.read(refused).path("type").asString()).isEqualTo("urn:lanyard:problem:too-many-attempts");
-        assertThat(api.read(refused).path("detail").asString()).startsWith("Too many sign-ups with emails that already have an account.");
+        assertThat(api.read(refused).path("detail").asString()).startsWith("Too many sign-ups from your network at once, or with emails that already have an account.");
         assertThat(apiSignUp(TestAccounts.uniqueEmail("free"), address).getResponse().getStatus())
                 .as("while waiting, no email is checked at all").isEqualTo(429);
         assertThat(apiSignUp(TestAccounts.uniqueEmail("free"), TestAccounts.uniqueAddress()).getResponse().getStatus())
@@ -79,7 +79,7 @@ class SignUpThrottleTest {
         }
 
         assertThat(last.getResponse().getStatus()).isEqualTo(429);
-        assertThat(last.getResponse().getContentAsString()).contains("Too many sign-ups with emails that already have an account.");
+        assertThat(last.getResponse().getContentAsString()).contains("Too many sign-ups from your network at once, or with emails that already have an account.");
     }
 
     @Test

@@ -208,7 +208,7 @@ class ForcedSignOutTest {
         Member bea = team.join(admin, "bea");
         Member cid = team.join(admin, "cid");
         MockHttpServletResponse confirm = team.perform(team.page(get("/admin/sessions/sign-out-all"), admin)).getResponse();
-        assertThat(confirm.getContentAsString()).contains("This will end 3 active sessions and API keys of your team, yours among them.");
+        assertThat(confirm.getContentAsString()).contains("This will end 3 active sessions and API keys of your team. Only the session you are using now stays signed in.");
 
         MockHttpServletResponse refused = team.perform(team.form(post("/admin/sessions/sign-out-all"), admin).param("reason", "")).getResponse();
         assertThat(refused.getStatus()).isEqualTo(400);

@@ -48,6 +48,8 @@ class InvitationsTest {
     JdbcClient jdbc;
     @Autowired
     MutableClock clock;
+    @Autowired
+    dev.lanyard.account.Members members;
     @LocalServerPort
     int port;
 
@@ -415,6 +417,21 @@ class InvitationsTest {
         assertThat(TestMail.mailsTo(email)).as("no new link after cancelling").hasSize(1);
         assertThat(team.perform(team.as(delete("/api/v1/admin/invitations/" + id), admin)).getResponse().getStatus())
                 .as("cancelling again changes nothing and is fine").isEqualTo(204);
+    }
+
+    /** An acceptance whose first session fails keeps neither the account nor a used link (outside re-check). */
+    @Test
+    void anAcceptanceWhoseFirstSessionFailsKeepsNoAccountAndTheLinkWorksAgain() throws Exception {
+        String email = TestAccounts.uniqueEmail("half");
+        team.invite(admin, email, "member");
+        String token = TestMail.lastMailTo(email).token();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> members.accept(token, "Half Joined", TestAccounts.PASSWORD, account -> {
+            throw new IllegalStateException("the session could not be written");
+        })).hasMessage("the session could not be written");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE email = :e").param("e", email).query(Integer.class).single()).isZero();
+
+        assertThat(members.accept(token, "Half Joined", TestAccounts.PASSWORD).email()).isEqualTo(email);
     }
 
     /** A refused invitation's form keeps the role chosen (outside QA: it fell back to Member without a sign). */
