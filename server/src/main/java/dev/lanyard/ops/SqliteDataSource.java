@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,8 +32,8 @@ final class SqliteDataSource implements BeanPostProcessor {
     private static final String PREFIX = "jdbc:sqlite:";
 
     /** What application.yml's default URL sets, in its order: what Lanyard's writes and checks assume. */
-    static final Map<String, String> REQUIRED = orderedMap("journal_mode", "WAL", "busy_timeout", "10000",
-            "foreign_keys", "true", "synchronous", "NORMAL", "transaction_mode", "IMMEDIATE");
+    static final List<String> REQUIRED = List.of("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=true",
+            "synchronous=NORMAL", "transaction_mode=IMMEDIATE");
 
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) {
@@ -51,27 +49,22 @@ final class SqliteDataSource implements BeanPostProcessor {
     static String withRequiredSettings(String url) {
         int query = url.indexOf('?');
         Set<String> given = new HashSet<>();
-        if (query >= 0) {
-            for (String pair : url.substring(query + 1).split("&")) {
-                int eq = pair.indexOf('=');
-                given.add((eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT));
-            }
-        }
+        if (query >= 0) for (String pair : url.substring(query + 1).split("&")) given.add(key(pair));
         StringBuilder completed = new StringBuilder(url);
         char separator = query < 0 ? '?' : (url.endsWith("?") || url.endsWith("&") ? 0 : '&');
-        for (Map.Entry<String, String> setting : REQUIRED.entrySet()) {
-            if (given.contains(setting.getKey())) continue;
+        for (String setting : REQUIRED) {
+            if (given.contains(key(setting))) continue;
             if (separator != 0) completed.append(separator);
-            completed.append(setting.getKey()).append('=').append(setting.getValue());
+            completed.append(setting);
             separator = '&';
         }
         return completed.toString();
     }
 
-    private static Map<String, String> orderedMap(String... keysAndValues) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) map.put(keysAndValues[i], keysAndValues[i + 1]);
-        return Collections.unmodifiableMap(map);
+    /** A query pair's name, as SQLite's driver reads it (any case). */
+    private static String key(String pair) {
+        int eq = pair.indexOf('=');
+        return (eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
     }
 
     /** The file a SQLite JDBC URL points at; empty for other databases and in-memory ones. */

@@ -103,6 +103,11 @@ public record Session(SessionId id, AccountId account, String name, AppType appT
             note = Objects.requireNonNullElse(note, Optional.empty());
         }
 
+        /** How it ended, with an admin's reason where one was given: "Signed out by an admin: Laptop stolen". */
+        public String labelWithReason() {
+            return reason == EndReason.ADMIN_REVOKED && note.isPresent() ? reason.label() + ": " + note.get() : reason.label();
+        }
+
         static Ending by(EndReason reason, Instant at, AccountId by, SessionId from) {
             return new Ending(at, reason, Optional.of(by), Optional.ofNullable(from), Optional.empty());
         }

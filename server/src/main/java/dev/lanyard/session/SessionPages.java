@@ -167,8 +167,7 @@ class SessionPages {
                             return "Revoked by you";
                         }
                     }).orElse("Revoked by you");
-            case ADMIN_REVOKED -> "Signed out by an admin" + e.note().map(n -> ": " + n).orElse("");
-            default -> e.reason().label();
+            default -> e.labelWithReason();
         };
     }
 

@@ -74,8 +74,7 @@ public class Timeline {
 
     private static List<Line> ended(Session session, List<Line> lines) {
         // With an admin's reason, as the member's history gives it (T3).
-        session.ending().ifPresent(ending -> lines.add(line(ending.at(), "Ended: " + ending.reason().label()
-                + (ending.reason() == EndReason.ADMIN_REVOKED ? ending.note().map(n -> ": " + n).orElse("") : ""))));
+        session.ending().ifPresent(ending -> lines.add(line(ending.at(), "Ended: " + ending.labelWithReason())));
         return List.copyOf(lines);
     }
 

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.lanyard.account.Account;
-import dev.lanyard.session.EndReason;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.Verification;
@@ -57,9 +56,7 @@ final class SecurityEvents {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event_timestamp", ending.at().getEpochSecond());
         event.put("initiating_entity", initiatingEntity(ending));
-        String admin = ending.reason() == EndReason.ADMIN_REVOKED && ending.note().isPresent()
-                ? ending.reason().label() + ": " + ending.note().get() : ending.reason().label();
-        event.put("reason_admin", Map.of("en", admin));
+        event.put("reason_admin", Map.of("en", ending.labelWithReason()));
         event.put("reason_user", Map.of("en", ending.reason().notice()));
         return new Signal(SESSION_REVOKED, event, member, Optional.of(id), ending.at());
     }
