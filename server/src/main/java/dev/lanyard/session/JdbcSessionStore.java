@@ -160,13 +160,14 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public List<Place> places(AccountId owner) {
+    public List<Place> places(AccountId owner, Instant now) {
         return jdbc.sql("""
                         SELECT city, country, country_code, latitude, longitude, local_network, COUNT(*) AS n
-                        FROM sessions WHERE account_id = :owner AND ended_at IS NULL
+                        FROM sessions WHERE account_id = :owner AND ended_at IS NULL AND """ + " " + NOT_EXPIRED + """
                         GROUP BY city, country, country_code, latitude, longitude, local_network
                         ORDER BY n DESC, country, city""")
                 .param("owner", owner.value())
+                .param("now", now.toEpochMilli())
                 .query((rs, n) -> new Place(new GeoLocation(rs.getString("city"), "", rs.getString("country"),
                         rs.getString("country_code"), "", coordinate(rs, "latitude"), coordinate(rs, "longitude"),
                         rs.getBoolean("local_network")), rs.getInt("n")))
@@ -174,21 +175,21 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public ListFilter.Counts count(AccountId owner, Instant inactiveBefore, Optional<SessionId> besides) {
+    public ListFilter.Counts count(AccountId owner, Instant now, Instant inactiveBefore, Optional<SessionId> besides) {
         return jdbc.sql("""
                 SELECT COUNT(*) AS total,
                        COALESCE(SUM(CASE WHEN verified = :yes THEN 1 ELSE 0 END), 0) AS verified,
                        COALESCE(SUM(CASE WHEN verified = :no AND api_key = :no THEN 1 ELSE 0 END), 0) AS unverified,
                        COALESCE(SUM(CASE WHEN last_active_at < :before THEN 1 ELSE 0 END), 0) AS inactive,
                        COALESCE(SUM(CASE WHEN concern > 0 THEN 1 ELSE 0 END), 0) AS flagged
-                FROM sessions WHERE account_id = :owner AND ended_at IS NULL AND id <> :besides
-                """)
+                FROM sessions WHERE account_id = :owner AND ended_at IS NULL AND id <> :besides AND """ + " " + NOT_EXPIRED)
                 // No session id is empty: "" leaves out nothing.
                 .param("besides", besides.map(SessionId::value).orElse(""))
                 .param("yes", true)
                 .param("no", false)
                 .param("before", inactiveBefore.toEpochMilli())
                 .param("owner", owner.value())
+                .param("now", now.toEpochMilli())
                 .query((rs, n) -> new ListFilter.Counts(rs.getInt("total"), rs.getInt("verified"),
                         rs.getInt("unverified"), rs.getInt("inactive"), rs.getInt("flagged")))
                 .single();

@@ -39,9 +39,10 @@ interface SessionStore {
 
     /**
      * How many active sessions of {@code owner} each filter matches, leaving out {@code besides} when given (a sessions
-     * page's own session, which its lists leave out too).
+     * page's own session, which its lists leave out too) and any that has expired by {@code now} as the row tells it
+     * (the sweep ends it within its interval; until then no request can use it).
      */
-    ListFilter.Counts count(AccountId owner, Instant inactiveBefore, Optional<SessionId> besides);
+    ListFilter.Counts count(AccountId owner, Instant now, Instant inactiveBefore, Optional<SessionId> besides);
 
     /**
      * Active sessions of {@code owner} in the order of their ids, after {@code afterId}: an order no use of a
@@ -139,9 +140,10 @@ interface SessionStore {
      * Where the owner's active sessions are, one entry per place, most sessions first. A place is what the map
      * shows of it (city, country and coordinates), so a region, which it does not show, never splits a city into
      * two dots with one label; places come without a region. Sessions without a place (a local network, an
-     * unknown address, an API key never used) come as places without coordinates.
+     * unknown address, an API key never used) come as places without coordinates. Sessions expired by {@code now}, as
+     * their rows tell it, are left out, as {@link #count} leaves them out.
      */
-    List<Place> places(AccountId owner);
+    List<Place> places(AccountId owner, Instant now);
 
     /** Deletes up to {@code limit} sessions that ended before {@code cutoff}, with their timelines. Returns sessions deleted. */
     int purgeEnded(Instant cutoff, int limit);

@@ -296,13 +296,16 @@ public class Sessions {
     /** Active sessions of {@code owner}, most recently active first. */
     public Page<Session> active(AccountId owner, ListFilter filter, int limit, Optional<String> cursor) {
         int size = pageSize(limit);
-        Instant inactiveBefore = clock.instant().minus(ListFilter.INACTIVE_AFTER);
+        Instant now = clock.instant();
+        Instant inactiveBefore = now.minus(ListFilter.INACTIVE_AFTER);
         List<Session> rows = store.active(owner, filter, inactiveBefore, size + 1,
                 cursor.flatMap(SessionStore.PageCursor::decode));
         Optional<String> next = rows.size() > size
                 ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).lastActiveAt(), rows.get(size - 1).id().value()).encode())
                 : Optional.empty();
-        List<Session> items = new ArrayList<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending).toList());
+        // A session that has expired but that the sweep has not ended yet is no longer usable: it is not listed.
+        List<Session> items = new ArrayList<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending)
+                .filter(session -> session.expiry(now).isEmpty()).toList());
         items.sort(Comparator.comparing(Session::lastActiveAt).reversed());
         return new Page<>(List.copyOf(items), next);
     }
@@ -321,7 +324,8 @@ public class Sessions {
 
     /** How many of {@code owner}'s active sessions each filter matches. */
     public ListFilter.Counts counts(AccountId owner) {
-        return store.count(owner, clock.instant().minus(ListFilter.INACTIVE_AFTER), Optional.empty());
+        Instant now = clock.instant();
+        return store.count(owner, now, now.minus(ListFilter.INACTIVE_AFTER), Optional.empty());
     }
 
     /**
@@ -330,12 +334,13 @@ public class Sessions {
      * session, in use now, may still be inactive in its row until its activity is written.
      */
     public ListFilter.Counts countsOfOthers(CurrentSession current) {
-        return store.count(current.account().id(), clock.instant().minus(ListFilter.INACTIVE_AFTER), Optional.of(current.id()));
+        Instant now = clock.instant();
+        return store.count(current.account().id(), now, now.minus(ListFilter.INACTIVE_AFTER), Optional.of(current.id()));
     }
 
     /** Where {@code owner}'s active sessions are, by place, most sessions first (the sessions page's map). */
     List<SessionStore.Place> places(AccountId owner) {
-        return store.places(owner);
+        return store.places(owner, clock.instant());
     }
 
     /** Ended sessions of {@code owner}, most recently ended first. */

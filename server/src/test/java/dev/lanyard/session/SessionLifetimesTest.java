@@ -188,6 +188,22 @@ class SessionLifetimesTest {
     }
 
     @Test
+    void aSessionExpiredButNotYetSweptIsNeitherListedNorCountedNorOnTheMap() {
+        Duration idleTimeout = accounts.policy(alice.team()).idleTimeout();
+        Sessions.Started idle = signIn(alice, false);
+        clock.advance(idleTimeout.dividedBy(2));
+        Sessions.Started busy = signIn(alice, false);
+        activity.flush();
+        clock.advance(idleTimeout.dividedBy(2).plusMinutes(1)); // idle's deadline has passed; no sweep has run
+
+        assertThat(sessions.active(alice.id(), ListFilter.ALL, 50, Optional.empty()).items())
+                .extracting(Session::id).containsExactly(busy.session().id());
+        assertThat(sessions.counts(alice.id()).all()).isEqualTo(1);
+        assertThat(sessions.places(alice.id())).extracting(SessionStore.Place::sessions).containsExactly(1);
+        assertThat(row(idle).active()).as("the sweep ends it, not the list").isTrue();
+    }
+
+    @Test
     void expiredSessionsLeaveTheActiveListAndAppearInHistoryWithTheirReason() {
         Sessions.Started idle = signIn(alice, true);
         clock.advance(Duration.ofDays(7));

@@ -242,8 +242,8 @@ abstract class SessionStoreContract {
         store.end(ended.id(), owner, revokedAt(minutes(200), owner));
         stored(TestSessions.of(someoneElse).verified(true).build());
 
-        assertThat(store.count(owner, inactiveBefore, Optional.empty())).isEqualTo(new ListFilter.Counts(3, 2, 1, 1));
-        assertThat(store.count(newAccount(), inactiveBefore, Optional.empty())).isEqualTo(new ListFilter.Counts(0, 0, 0, 0));
+        assertThat(store.count(owner, minutes(200), inactiveBefore, Optional.empty())).isEqualTo(new ListFilter.Counts(3, 2, 1, 1));
+        assertThat(store.count(newAccount(), minutes(200), inactiveBefore, Optional.empty())).isEqualTo(new ListFilter.Counts(0, 0, 0, 0));
     }
 
     @Test
@@ -255,8 +255,8 @@ abstract class SessionStoreContract {
         store.setFlags(here.id(), owner, List.of(new SessionFlag("new-device", SessionFlag.Level.HIGH, "First sign-in from Chrome on macOS")));
         stored(TestSessions.of(owner).lastActiveAt(minutes(60)).build());
 
-        assertThat(store.count(owner, inactiveBefore, Optional.empty())).isEqualTo(new ListFilter.Counts(2, 1, 1, 2, 1));
-        assertThat(store.count(owner, inactiveBefore, Optional.of(here.id()))).isEqualTo(new ListFilter.Counts(1, 0, 1, 1, 0));
+        assertThat(store.count(owner, minutes(200), inactiveBefore, Optional.empty())).isEqualTo(new ListFilter.Counts(2, 1, 1, 2, 1));
+        assertThat(store.count(owner, minutes(200), inactiveBefore, Optional.of(here.id()))).isEqualTo(new ListFilter.Counts(1, 0, 1, 1, 0));
     }
 
     @Test
@@ -276,11 +276,11 @@ abstract class SessionStoreContract {
         assertThat(reread(flagged).concern()).contains(SessionFlag.Level.HIGH);
         assertThat(reread(plain).flags()).isEmpty();
         assertThat(ids(store.active(owner, ListFilter.FLAGGED, T0, 50, Optional.empty()))).containsExactly(flagged.id());
-        assertThat(store.count(owner, T0, Optional.empty()).flagged()).isEqualTo(1);
+        assertThat(store.count(owner, minutes(200), T0, Optional.empty()).flagged()).isEqualTo(1);
 
         store.setFlags(flagged.id(), owner, List.of());
         assertThat(store.active(owner, ListFilter.FLAGGED, T0, 50, Optional.empty())).isEmpty();
-        assertThat(store.count(owner, T0, Optional.empty()).flagged()).isZero();
+        assertThat(store.count(owner, minutes(200), T0, Optional.empty()).flagged()).isZero();
     }
 
     @Test
