@@ -387,7 +387,7 @@ class JdbcSessionStore implements SessionStore {
     }
 
     /** An open session that has not expired at {@code :now} (the sweep's two conditions, negated). */
-    private static final String NOT_EXPIRED = "expires_at > :now AND (idle_timeout_ms <= 0 OR last_active_at + idle_timeout_ms > :now)";
+    static final String NOT_EXPIRED = "expires_at > :now AND (idle_timeout_ms <= 0 OR last_active_at + idle_timeout_ms > :now)";
 
     /** The expiry a session gets from a policy: a high-security member's remembered sessions get the shorter lifetime. */
     private static final String NEW_EXPIRY = """

@@ -22,26 +22,26 @@ class JdbcTeamSessionStore implements TeamSessionStore {
     }
 
     @Override
-    public List<MemberCount> members(TeamId team, String prefix, int limit, Optional<String> afterEmail) {
-        return members(team, prefix, false, limit, afterEmail);
+    public List<MemberCount> members(TeamId team, String prefix, Instant now, int limit, Optional<String> afterEmail) {
+        return members(team, prefix, false, now, limit, afterEmail);
     }
 
     @Override
-    public List<MemberCount> members(TeamId team, String prefix, boolean flaggedOnly, int limit, Optional<String> afterEmail) {
+    public List<MemberCount> members(TeamId team, String prefix, boolean flaggedOnly, Instant now, int limit, Optional<String> afterEmail) {
+        String open = " s.account_id = a.id AND s.ended_at IS NULL AND " + JdbcSessionStore.NOT_EXPIRED;
         String after = (afterEmail.isPresent() ? " AND a.email > :after" : "") + (flaggedOnly
-                ? " AND EXISTS (SELECT 1 FROM sessions f WHERE f.account_id = a.id AND f.ended_at IS NULL AND f.concern > 0)" : "");
-        var spec = jdbc.sql("""
-                SELECT a.id,
-                       (SELECT COUNT(*) FROM sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL) AS active,
-                       (SELECT MAX(s.last_active_at) FROM sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL) AS last_active,
-                       (SELECT COUNT(*) FROM sessions s WHERE s.account_id = a.id AND s.ended_at IS NULL AND s.concern > 0) AS flagged
-                FROM accounts a
-                WHERE a.team_id = :team AND a.removed_at IS NULL AND substr(a.email, 1, :length) = :prefix""" + after + """
-                 ORDER BY a.email LIMIT :limit
-                """)
+                ? " AND EXISTS (SELECT 1 FROM sessions s WHERE" + open + " AND s.concern > 0)" : "");
+        var spec = jdbc.sql("SELECT a.id,"
+                        + " (SELECT COUNT(*) FROM sessions s WHERE" + open + ") AS active,"
+                        + " (SELECT MAX(s.last_active_at) FROM sessions s WHERE" + open + ") AS last_active,"
+                        + " (SELECT COUNT(*) FROM sessions s WHERE" + open + " AND s.concern > 0) AS flagged"
+                        + " FROM accounts a"
+                        + " WHERE a.team_id = :team AND a.removed_at IS NULL AND substr(a.email, 1, :length) = :prefix" + after
+                        + " ORDER BY a.email LIMIT :limit")
                 .param("team", team.value())
                 .param("prefix", prefix)
                 .param("length", prefix.length())
+                .param("now", now.toEpochMilli())
                 .param("limit", limit);
         if (afterEmail.isPresent()) spec = spec.param("after", afterEmail.get());
         return spec.query((rs, n) -> {
@@ -52,11 +52,12 @@ class JdbcTeamSessionStore implements TeamSessionStore {
     }
 
     @Override
-    public int activeCount(TeamId team) {
-        return jdbc.sql("""
-                SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id
-                WHERE a.team_id = :team AND s.ended_at IS NULL
-                """).param("team", team.value()).query(Integer.class).single();
+    public int activeCount(TeamId team, Instant now) {
+        return jdbc.sql("SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id"
+                        + " WHERE a.team_id = :team AND s.ended_at IS NULL AND " + JdbcSessionStore.NOT_EXPIRED)
+                .param("team", team.value())
+                .param("now", now.toEpochMilli())
+                .query(Integer.class).single();
     }
 
     @Override

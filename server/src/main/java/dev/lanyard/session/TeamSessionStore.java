@@ -13,12 +13,13 @@ interface TeamSessionStore {
     /**
      * Members of the team whose email starts with {@code prefix}, by email after {@code afterEmail},
      * at most {@code limit}: each with its number of active sessions and last activity. Removed
-     * members are left out.
+     * members are left out, and so are sessions that have expired by {@code now} as their rows tell it
+     * (the sweep ends them within its interval; until then no request can use them).
      */
-    List<MemberCount> members(TeamId team, String prefix, int limit, Optional<String> afterEmail);
+    List<MemberCount> members(TeamId team, String prefix, Instant now, int limit, Optional<String> afterEmail);
 
-    /** {@link #members(TeamId, String, int, Optional)}, with {@code flaggedOnly}: only members with an active flagged session. */
-    List<MemberCount> members(TeamId team, String prefix, boolean flaggedOnly, int limit, Optional<String> afterEmail);
+    /** {@link #members(TeamId, String, Instant, int, Optional)}, with {@code flaggedOnly}: only members with an active flagged session. */
+    List<MemberCount> members(TeamId team, String prefix, boolean flaggedOnly, Instant now, int limit, Optional<String> afterEmail);
 
     /** @param flagged how many of the active sessions the risk assessment flagged (PRODUCT.md V3) */
     record MemberCount(AccountId account, int active, Optional<Instant> lastActive, int flagged) {
@@ -27,8 +28,8 @@ interface TeamSessionStore {
         }
     }
 
-    /** Active sessions of the whole team. */
-    int activeCount(TeamId team);
+    /** Active sessions of the whole team, leaving out those expired by {@code now} as {@link #members} does. */
+    int activeCount(TeamId team, Instant now);
 
     /**
      * Ends up to {@code limit} active sessions of the team other than {@code keep}; returns the rows

@@ -85,14 +85,15 @@ public class TeamSessions {
         if (afterEmail.isPresent() && afterEmail.get().indexOf('@') < 1) throw new SessionProblem.InvalidCursor();
         int size = Math.max(1, Math.min(limit, Sessions.MAX_PAGE));
         String prefix = emailPrefix == null ? "" : emailPrefix.strip().toLowerCase(java.util.Locale.ROOT);
-        List<TeamSessionStore.MemberCount> rows = teamStore.members(admin.account().team(), prefix, flaggedOnly, size + 1, afterEmail);
+        Instant now = clock.instant();
+        List<TeamSessionStore.MemberCount> rows = teamStore.members(admin.account().team(), prefix, flaggedOnly, now, size + 1, afterEmail);
         // One statement for the page's accounts, not one per row; a member removed meanwhile is left out.
         java.util.Map<AccountId, Account> found = accounts.find(rows.stream().limit(size).map(TeamSessionStore.MemberCount::account).toList());
         List<MemberSessions> members = rows.stream().limit(size).filter(r -> found.containsKey(r.account()))
                 .map(r -> new MemberSessions(found.get(r.account()), r.active(), r.lastActive(), r.flagged())).toList();
         Optional<String> next = rows.size() > size && !members.isEmpty()
                 ? Optional.of(Cursors.encode(members.get(members.size() - 1).member().email())) : Optional.empty();
-        return new Overview(members, next, teamStore.activeCount(admin.account().team()));
+        return new Overview(members, next, teamStore.activeCount(admin.account().team(), now));
     }
 
     /** The member's active sessions, most recently active first, with every detail. */

@@ -77,7 +77,7 @@ abstract class TeamSessionStoreContract {
         Session ended = session(carl, minutes(30));
         sessions.end(ended.id(), carl.id(), revoked());
 
-        List<TeamSessionStore.MemberCount> rows = store.members(bea.team(), "", 10, Optional.empty());
+        List<TeamSessionStore.MemberCount> rows = store.members(bea.team(), "", minutes(60), 10, Optional.empty());
 
         assertThat(rows).extracting(TeamSessionStore.MemberCount::account)
                 .containsExactly(bea.id(), carl.id(), team.get(3).id(), team.get(0).id());
@@ -89,9 +89,9 @@ abstract class TeamSessionStoreContract {
     void membersPageByEmailAndFilterByItsStart() {
         List<Account> team = team("ann", "anton", "bob");
 
-        assertThat(store.members(team.get(0).team(), "an", 10, Optional.empty())).extracting(TeamSessionStore.MemberCount::account)
+        assertThat(store.members(team.get(0).team(), "an", minutes(60), 10, Optional.empty())).extracting(TeamSessionStore.MemberCount::account)
                 .containsExactly(team.get(1).id(), team.get(2).id());
-        assertThat(store.members(team.get(0).team(), "", 1, Optional.of(team.get(1).email())))
+        assertThat(store.members(team.get(0).team(), "", minutes(60), 1, Optional.of(team.get(1).email())))
                 .extracting(TeamSessionStore.MemberCount::account).containsExactly(team.get(2).id());
     }
 
@@ -103,7 +103,7 @@ abstract class TeamSessionStoreContract {
         JdbcClient.create(dataSource).sql("UPDATE accounts SET removed_at = :at WHERE id = :id")
                 .param("at", minutes(2).toEpochMilli()).param("id", team.get(1).id().value()).update();
 
-        assertThat(store.members(team.get(0).team(), "", 10, Optional.empty())).extracting(TeamSessionStore.MemberCount::account)
+        assertThat(store.members(team.get(0).team(), "", minutes(60), 10, Optional.empty())).extracting(TeamSessionStore.MemberCount::account)
                 .containsExactly(team.get(0).id());
     }
 
@@ -117,7 +117,23 @@ abstract class TeamSessionStoreContract {
         sessions.end(ended.id(), team.get(2).id(), revoked());
         session(other.get(1), minutes(1));
 
-        assertThat(store.activeCount(team.get(0).team())).isEqualTo(2);
+        assertThat(store.activeCount(team.get(0).team(), minutes(60))).isEqualTo(2);
+    }
+
+    @Test
+    void sessionsExpiredByTheirRowsAreNotCountedBeforeTheSweepEndsThem() {
+        List<Account> team = team("ivy");
+        Account ivy = team.get(1);
+        session(ivy, minutes(1)); // seven days' idle timeout and lifetime from T0
+        Session idle = TestSessions.of(ivy.id()).lastActiveAt(minutes(2)).idleTimeout(Duration.ofMinutes(30)).build();
+        sessions.insert(idle, TestSessions.tokenHash());
+
+        assertThat(store.members(ivy.team(), "ivy", minutes(31), 10, Optional.empty()))
+                .singleElement().extracting(TeamSessionStore.MemberCount::active).isEqualTo(2);
+        assertThat(store.members(ivy.team(), "ivy", minutes(33), 10, Optional.empty()))
+                .singleElement().extracting(TeamSessionStore.MemberCount::active).isEqualTo(1);
+        assertThat(store.activeCount(ivy.team(), minutes(33))).isEqualTo(1);
+        assertThat(store.activeCount(ivy.team(), TestSessions.T0.plus(Duration.ofDays(8)))).as("past every lifetime").isZero();
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "skipLocked={0}")
