@@ -55,6 +55,13 @@ public sealed interface AccountEvent {
             implements AccountEvent {
     }
 
+    /**
+     * A member chose a new password through a mailed reset link (decision 67), from {@code address}: every sign-in of
+     * theirs ends (API keys stay, as with a password change).
+     */
+    record PasswordReset(Account account, String address, Instant at) implements AccountEvent {
+    }
+
     /** A sign-in with a wrong email or password; {@code account} is set when the email exists. */
     record SignInFailed(String email, java.util.Optional<Account> account, String address, Instant at)
             implements AccountEvent {

@@ -72,6 +72,13 @@ public sealed class AccountProblem extends RuntimeException {
     }
 
     /** A sign-up's confirmation link that is expired, already used or unknown (decision 61). */
+    /** A password reset link that is unknown, expired or already used (decision 67). */
+    public static final class ResetLinkUnusable extends AccountProblem {
+        public ResetLinkUnusable() {
+            super("reset-link-unusable", null, "This link has expired or was already used. Ask for a new one.");
+        }
+    }
+
     public static final class SignUpLinkUnusable extends AccountProblem {
         public SignUpLinkUnusable() {
             super("sign-up-link-unusable", null, "This link has expired or was already used. Sign up again to get a new one, "
@@ -165,6 +172,18 @@ public sealed class AccountProblem extends RuntimeException {
             return new TooManyAttempts(retryAfterSeconds, "We already sent " + perHour + " sign-up mails to this address in the last hour. "
                     + "If you signed up yourself, use the link of your own sign-up (it asks for your password), or try again in "
                     + seconds(retryAfterSeconds) + ".");
+        }
+
+        /** Too many password resets asked for from one address (decision 67). */
+        static TooManyAttempts resetsFromAddress(long retryAfterSeconds) {
+            return new TooManyAttempts(retryAfterSeconds, "Too many password resets asked for from your network. Try again in "
+                    + seconds(retryAfterSeconds) + ".");
+        }
+
+        /** As many password reset mails asked for one address in the last hour as it may be sent (decision 67). */
+        static TooManyAttempts resetMails(int perHour, long retryAfterSeconds) {
+            return new TooManyAttempts(retryAfterSeconds, "A password reset was already asked for this address " + perHour
+                    + " times in the last hour. Use the link of one of those mails, or try again in " + seconds(retryAfterSeconds) + ".");
         }
 
         /** Too many invitations of people who already have an account, from one address. */

@@ -279,7 +279,7 @@ public class Accounts {
             events.publishEvent(new AccountEvent.PasswordChanged(account, change.origin().session(), change.signOutOthers(),
                     change.origin().address(), now));
             mailer.send(account.team(), account.email(), PasswordChangedMail.SUBJECT,
-                    PasswordChangedMail.body(account, change, now, mailer.baseUrl()));
+                    PasswordChangedMail.body(account, change, now, mailer.baseUrl(), !mailer.usesOutbox()));
             return account;
         });
     }

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
  * Every logged request path and every logged mail error goes through {@link #redact}.
  */
 public final class LinkTokens {
-    private static final Pattern LINK_TOKEN = Pattern.compile("(/invite/|/not-me/|/signup/confirm/)[A-Za-z0-9_-]+");
+    private static final Pattern LINK_TOKEN = Pattern.compile("(/invite/|/not-me/|/signup/confirm/|/login/reset/)[A-Za-z0-9_-]+");
     /** The links that act for the person they were mailed to (an invitation is the inviting admin's to hand over). */
-    private static final Pattern PERSONAL_TOKEN = Pattern.compile("(/not-me/|/signup/confirm/)[A-Za-z0-9_-]+");
+    private static final Pattern PERSONAL_TOKEN = Pattern.compile("(/not-me/|/signup/confirm/|/login/reset/)[A-Za-z0-9_-]+");
 
     private LinkTokens() {
     }

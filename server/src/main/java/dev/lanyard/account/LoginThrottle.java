@@ -115,7 +115,7 @@ class LoginThrottle {
 
     /** What is throttled per address, besides passwords; each has its own email-and-address budget. */
     enum What {
-        PROOF("proof"), SIGN_UP("sign-up"), INVITATION("invitation");
+        PROOF("proof"), SIGN_UP("sign-up"), INVITATION("invitation"), PASSWORD_RESET("password-reset");
 
         private final String key;
 

@@ -20,6 +20,7 @@ public enum AuditAction {
     SESSION_APPROVED("session.approved", "Sign-in approved"),
     SESSION_DENIED("session.denied", "Sign-in denied"),
     PASSWORD_CHANGED("password.changed", "Password changed"),
+    PASSWORD_RESET("password.reset", "Password reset"),
     DATA_EXPORTED("account.data-exported", "Data exported"),
     MEMBER_INVITED("team.member-invited", "Member invited"),
     INVITATION_CANCELLED("team.invitation-cancelled", "Invitation cancelled"),

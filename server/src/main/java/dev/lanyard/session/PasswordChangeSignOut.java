@@ -8,8 +8,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Ends a member's other sign-ins when they change their password and ask for it (PRODUCT.md V4), in the
- * transaction of the change: their history says "Password changed". API keys stay, as with "sign out all
+ * Ends a member's other sign-ins when they change their password and ask for it (PRODUCT.md V4), and all of them
+ * when they reset it by a mailed link, in the transaction of the change: their history says "Password changed". API keys stay, as with "sign out all
  * other sessions" (decision 0018).
  */
 @Component
@@ -29,6 +29,15 @@ class PasswordChangeSignOut {
         SessionId from = new SessionId(changed.fromSession());
         Session.Ending ending = Session.Ending.by(EndReason.PASSWORD_CHANGED, changed.at(), owner, from);
         List<SessionId> ended = store.endSignIns(owner, Optional.of(from), ending);
+        broadcast.ended(ended, owner, ending);
+    }
+
+    /** A reset by a mailed link (decision 67) is made from no session: every sign-in ends. */
+    @EventListener
+    void passwordReset(AccountEvent.PasswordReset reset) {
+        var owner = reset.account().id();
+        Session.Ending ending = Session.Ending.by(EndReason.PASSWORD_CHANGED, reset.at(), owner, null);
+        List<SessionId> ended = store.endSignIns(owner, Optional.empty(), ending);
         broadcast.ended(ended, owner, ending);
     }
 }

@@ -57,7 +57,7 @@ class SignInPages {
     @GetMapping("/login")
     String loginPage(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String ended,
                      @RequestParam(required = false) String out, @RequestParam(required = false) String next,
-                     @RequestParam(required = false) String again, Model model) {
+                     @RequestParam(required = false) String again, @RequestParam(required = false) String reset, Model model) {
         Optional<String> back = ReturnPath.of(next);
         if (current != null && (again == null || back.isEmpty())) return back.map(path -> "redirect:" + path).orElse("redirect:/settings/sessions");
         back.ifPresent(path -> model.addAttribute("next", path));
@@ -66,6 +66,8 @@ class SignInPages {
                 .ifPresent(reason -> model.addAttribute("notice", reason.notice()));
         if (out != null) model.addAttribute("info", "all".equals(out)
                 ? "You signed out on every device. API keys keep working." : "You are signed out.");
+        if (reset != null) model.addAttribute("info", "Your password was changed and every session of your account was signed out. "
+                + "Log in with the new password.");
         return "signin/login";
     }
 

@@ -28,6 +28,6 @@ class PasswordChangedMailTest {
     private static String body(String place) {
         PasswordChange change = new PasswordChange("old", "new", true,
                 new PasswordChange.Origin("ses_x", "Firefox 133 on Windows 11", place, "203.0.113.9"));
-        return PasswordChangedMail.body(ALICE, change, Instant.parse("2026-12-05T07:00:00Z"), "https://lanyard.example");
+        return PasswordChangedMail.body(ALICE, change, Instant.parse("2026-12-05T07:00:00Z"), "https://lanyard.example", false);
     }
 }
