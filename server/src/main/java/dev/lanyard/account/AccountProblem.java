@@ -72,6 +72,14 @@ public sealed class AccountProblem extends RuntimeException {
     }
 
     /** A sign-up's confirmation link that is expired, already used or unknown (decision 61). */
+    /** A policy change made on a copy of the policy that another admin has changed since (the page or ETag it was read with). */
+    public static final class PolicyChanged extends AccountProblem {
+        public PolicyChanged() {
+            super("policy-changed", null, "Another admin changed the session policy since you opened it. "
+                    + "Nothing was saved: review their values and make your change again.");
+        }
+    }
+
     /** A password reset link that is unknown, expired or already used (decision 67). */
     public static final class ResetLinkUnusable extends AccountProblem {
         public ResetLinkUnusable() {

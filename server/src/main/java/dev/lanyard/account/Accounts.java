@@ -408,9 +408,21 @@ public class Accounts {
      */
     @Transactional
     public void changePolicy(Account admin, TeamPolicy policy) {
+        changePolicy(admin, policy, Optional.empty());
+    }
+
+    /**
+     * {@link #changePolicy(Account, TeamPolicy)} if the policy is still the one whose {@link TeamPolicy#version()} is
+     * {@code readVersion}, when given.
+     *
+     * @throws AccountProblem.PolicyChanged another admin changed it since it was read: nothing is saved
+     */
+    @Transactional
+    public void changePolicy(Account admin, TeamPolicy policy, Optional<String> readVersion) {
         if (admin.role() != Role.ADMIN) throw new AccountProblem.Forbidden();
         store.lockTeamAsAdmin(admin);
         TeamPolicy before = policy(admin.team());
+        if (readVersion.isPresent() && !readVersion.get().equals(before.version())) throw new AccountProblem.PolicyChanged();
         store.updatePolicy(admin.team(), policy);
         events.publishEvent(new AccountEvent.PolicyChanged(admin.team(), admin.id(), before, policy, clock.instant()));
     }

@@ -65,6 +65,21 @@ public record TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int reme
         return Duration.ofDays(rememberMe && allowRememberMe ? rememberedDays : lifetimeDays);
     }
 
+    /**
+     * A short text that changes whenever any of the policy's values does: what a settings page was loaded with, or an
+     * API client's {@code ETag}, so that a save made on a stale copy is refused instead of undoing another admin's change.
+     */
+    public String version() {
+        String values = idleTimeout.toSeconds() + "|" + allowRememberMe + "|" + rememberedDays + "|" + lifetimeDays + "|"
+                + requireSecondFactor + "|" + sessionLimit + "|" + refuseAtLimit;
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(values.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Whether a session created with {@code rememberMe} counts as remembered under this policy. */
     public boolean remembers(boolean rememberMe) {
         return rememberMe && allowRememberMe;

@@ -73,14 +73,34 @@ class TeamPolicyApi {
 
     @Operation(operationId = "getTeamPolicy", summary = "Your team's session policy")
     @GetMapping
-    PolicyJson get(@AuthenticationPrincipal CurrentSession current) {
-        return PolicyJson.of(accounts.policy(current.account().team()));
+    org.springframework.http.ResponseEntity<PolicyJson> get(@AuthenticationPrincipal CurrentSession current) {
+        return tagged(accounts.policy(current.account().team()));
+    }
+
+    /** The policy with its version as an {@code ETag}, for a later {@code PUT}'s {@code If-Match}. */
+    private static org.springframework.http.ResponseEntity<PolicyJson> tagged(TeamPolicy policy) {
+        return org.springframework.http.ResponseEntity.ok().eTag("\"" + policy.version() + "\"").body(PolicyJson.of(policy));
+    }
+
+    /** The version an {@code If-Match} names: none for no header or {@code *}; a weak tag counts as its value. */
+    static java.util.Optional<String> readVersion(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) return java.util.Optional.empty();
+        String tag = ifMatch.strip();
+        if (tag.startsWith("W/")) tag = tag.substring(2);
+        if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) tag = tag.substring(1, tag.length() - 1);
+        return java.util.Optional.of(tag);
     }
 
     @Operation(operationId = "replaceTeamPolicy",
-            summary = "Replace your team's session policy (admins); applies to open sessions from their next request")
+            summary = "Replace your team's session policy (admins); applies to open sessions from their next request",
+            description = "Send the ETag of the GET you changed as If-Match: if another admin changed the policy since, "
+                    + "nothing is saved and the answer is 412 policy-changed. Without If-Match the last write wins.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The policy as saved, with its new ETag")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "412",
+            description = "policy-changed: another admin changed the policy since the read whose ETag was sent as If-Match")
     @PutMapping
-    PolicyJson put(@AuthenticationPrincipal CurrentSession current, @RequestBody PolicyChange body) {
+    org.springframework.http.ResponseEntity<PolicyJson> put(@AuthenticationPrincipal CurrentSession current, @RequestBody PolicyChange body,
+            @org.springframework.web.bind.annotation.RequestHeader(value = "If-Match", required = false) String ifMatch) {
         dev.lanyard.session.TeamSessions.requireAdmin(current);
         if (body.idleTimeout() == null) throw new AccountProblem.InvalidInput("idleTimeout", "idleTimeout is required: 1d, 7d, 30d or never.");
         if (body.allowRememberMe() == null) throw new AccountProblem.InvalidInput("allowRememberMe", "allowRememberMe is required.");
@@ -92,7 +112,7 @@ class TeamPolicyApi {
         boolean refuse = body.atSessionLimit() != null ? TeamSettingsPages.refuseAtLimit(body.atSessionLimit()) : before.refuseAtLimit();
         TeamPolicy policy = new TeamPolicy(TeamSettingsPages.idle(body.idleTimeout()), body.allowRememberMe(),
                 body.rememberedDays(), body.lifetimeDays(), secondFactor, limit, refuse);
-        accounts.changePolicy(current.account(), policy);
-        return PolicyJson.of(accounts.policy(current.account().team()));
+        accounts.changePolicy(current.account(), policy, readVersion(ifMatch));
+        return tagged(accounts.policy(current.account().team()));
     }
 }

@@ -29,7 +29,9 @@ class TeamSettingsPages {
     String page(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String done,
                 Model model, HttpServletResponse response) {
         if (current.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
-        model.addAttribute("form", PolicyForm.of(accounts.policy(current.account().team())));
+        TeamPolicy policy = accounts.policy(current.account().team());
+        model.addAttribute("form", PolicyForm.of(policy));
+        model.addAttribute("version", policy.version());
         model.addAttribute("account", current.account());
         if ("saved".equals(done)) model.addAttribute("done", "Session policy saved. It applies to every session of the team from its next request.");
         return "admin/settings";
@@ -41,18 +43,25 @@ class TeamSettingsPages {
                 @RequestParam(defaultValue = "") String rememberedDays, @RequestParam(defaultValue = "") String lifetimeDays,
                 @RequestParam(defaultValue = "false") boolean requireSecondFactor,
                 @RequestParam(defaultValue = "") String sessionLimit, @RequestParam(defaultValue = "end-oldest") String atSessionLimit,
-                Model model, HttpServletResponse response) {
+                @RequestParam(defaultValue = "") String version, Model model, HttpServletResponse response) {
         if (current.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
         try {
             TeamPolicy policy = new TeamPolicy(idle(idleTimeout), allowRememberMe, days("rememberedDays", rememberedDays),
                     days("lifetimeDays", lifetimeDays), requireSecondFactor, limit(sessionLimit), refuseAtLimit(atSessionLimit));
-            accounts.changePolicy(current.account(), policy);
+            // The version the page was loaded with: a save on a page another admin's change made stale is refused.
+            accounts.changePolicy(current.account(), policy, version.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(version));
             return "redirect:/admin/settings?done=saved";
+        } catch (AccountProblem.PolicyChanged changed) {
+            response.setStatus(HttpStatus.CONFLICT.value());
+            page(current, null, model, response);
+            model.addAttribute("error", changed.getMessage());
+            return "admin/settings";
         } catch (AccountProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             // What was typed stays, to be corrected, with the refused field marked; nothing was saved.
             model.addAttribute("form", new PolicyForm(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays,
                     requireSecondFactor, sessionLimit, atSessionLimit));
+            model.addAttribute("version", version);
             model.addAttribute("account", current.account());
             model.addAttribute("error", invalid.getMessage());
             model.addAttribute("errorField", invalid.field());

@@ -39,6 +39,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
                 : problem instanceof AccountProblem.Forbidden ? HttpStatus.FORBIDDEN
                 : problem instanceof AccountProblem.NotFound ? HttpStatus.NOT_FOUND
                 : problem instanceof AccountProblem.LastAdmin ? HttpStatus.CONFLICT
+                : problem instanceof AccountProblem.PolicyChanged ? HttpStatus.PRECONDITION_FAILED
                 : problem instanceof AccountProblem.InvitationUnusable || problem instanceof AccountProblem.SignUpLinkUnusable ? HttpStatus.GONE
                 : HttpStatus.BAD_REQUEST;
         var response = ResponseEntity.status(status);

@@ -99,6 +99,30 @@ class TeamPolicyApiTest {
     }
 
     @Test
+    void aPutWithTheETagOfAStaleReadIsRefusedWith412AndChangesNothing() throws Exception {
+        MvcResult read = mvc.perform(get(POLICY).cookie(admin.cookie()).with(admin.from())).andReturn();
+        String etag = read.getResponse().getHeader("ETag");
+        assertThat(etag).matches("\"[0-9a-f]{16}\"");
+        MvcResult other = putPolicy(admin, VALID).andReturn(); // another admin's change, made without If-Match
+        assertThat(other.getResponse().getStatus()).isEqualTo(200);
+        String after = other.getResponse().getHeader("ETag");
+        assertThat(after).isNotEqualTo(etag);
+
+        MvcResult stale = mvc.perform(put(POLICY).cookie(admin.cookie()).with(admin.from()).header("If-Match", etag)
+                .contentType(MediaType.APPLICATION_JSON).content(quoted("{'idleTimeout':'30d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}")))
+                .andReturn();
+        assertThat(stale.getResponse().getStatus()).isEqualTo(412);
+        assertThat(api.read(stale).path("type").asString()).isEqualTo("urn:lanyard:problem:policy-changed");
+        assertThat(policyOf(admin).idleTimeout()).isEqualTo(java.time.Duration.ofDays(1));
+
+        MvcResult fresh = mvc.perform(put(POLICY).cookie(admin.cookie()).with(admin.from()).header("If-Match", "W/" + after)
+                .contentType(MediaType.APPLICATION_JSON).content(quoted("{'idleTimeout':'30d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}")))
+                .andReturn();
+        assertThat(fresh.getResponse().getStatus()).isEqualTo(200);
+        assertThat(policyOf(admin).idleTimeout()).isEqualTo(java.time.Duration.ofDays(30));
+    }
+
+    @Test
     void adminChangesThePolicy() throws Exception {
         MvcResult result = putPolicy(admin, VALID).andReturn();
 

@@ -110,6 +110,29 @@ class TeamSettingsPagesTest {
     }
 
     @Test
+    void aSaveFromAPageAnotherAdminsChangeMadeStaleIsRefusedAndChangesNothing() throws Exception {
+        String html = page(admin, get(SETTINGS)).getContentAsString();
+        Matcher version = Pattern.compile("name=\"version\" value=\"([0-9a-f]+)\"").matcher(html);
+        assertThat(version.find()).as("the form carries the policy's version").isTrue();
+        // Another admin tightens the policy meanwhile.
+        TeamPolicy theirs = new TeamPolicy(Duration.ofDays(7), false, 1, 1).withSessionLimit(2, true);
+        accounts.changePolicy(accounts.find(new AccountId(admin.accountId())).orElseThrow(), theirs);
+
+        MockHttpServletResponse stale = page(admin, withFormToken(admin, save("30d", true, "30", "7").param("version", version.group(1))));
+
+        assertThat(stale.getStatus()).isEqualTo(409);
+        assertThat(stale.getContentAsString()).contains("Another admin changed the session policy since you opened it")
+                .containsPattern("value=\"7d\"\\s+checked").containsPattern("id=\"lifetimeDays\"[^>]*value=\"1\"");
+        assertThat(policy()).as("nothing of the stale page is saved").isEqualTo(theirs);
+        Matcher fresh = Pattern.compile("name=\"version\" value=\"([0-9a-f]+)\"").matcher(stale.getContentAsString());
+        assertThat(fresh.find()).isTrue();
+        assertThat(fresh.group(1)).isEqualTo(theirs.version());
+        assertThat(page(admin, withFormToken(admin, save("30d", true, "30", "7").param("version", fresh.group(1)))).getStatus())
+                .as("saved on the page that shows their change").isEqualTo(302);
+        assertThat(policy().idleTimeout()).isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
     void memberGetsAForbiddenPage() throws Exception {
         Member bob = memberOf(admin);
 
