@@ -90,14 +90,18 @@ public class Accounts {
 
     /** @throws AccountProblem.InvalidInput naming the first field that breaks a rule */
     Checked checked(SignUp request) {
-        String name = request.name() == null ? "" : request.name().strip();
-        String teamName = request.team() == null ? "" : request.team().strip();
-        if (name.isEmpty() || name.length() > 100) throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
+        String name = dev.lanyard.FreeText.strip(request.name());
+        String teamName = dev.lanyard.FreeText.strip(request.team());
+        if (name.isEmpty() || dev.lanyard.FreeText.length(name) > 100) throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
         String email = EmailRule.forNewAccount(request.email());
         checkPassword(request.password());
-        if (teamName.isEmpty() || teamName.length() > 100) throw new AccountProblem.InvalidInput("team", "Enter a team name (up to 100 characters).");
-        if (hasControl(name)) throw new AccountProblem.InvalidInput("name", "The name cannot contain control characters.");
-        if (hasControl(teamName)) throw new AccountProblem.InvalidInput("team", "The team name cannot contain control characters.");
+        if (teamName.isEmpty() || dev.lanyard.FreeText.length(teamName) > 100) throw new AccountProblem.InvalidInput("team", "Enter a team name (up to 100 characters).");
+        dev.lanyard.FreeText.refusal(name, false).ifPresent(what -> {
+            throw new AccountProblem.InvalidInput("name", "The name cannot contain " + what + ".");
+        });
+        dev.lanyard.FreeText.refusal(teamName, false).ifPresent(what -> {
+            throw new AccountProblem.InvalidInput("team", "The team name cannot contain " + what + ".");
+        });
         return new Checked(email, name, teamName);
     }
 
@@ -118,10 +122,6 @@ public class Accounts {
         }
         events.publishEvent(new AccountEvent.SignedUp(account, now));
         return account;
-    }
-
-    private static boolean hasControl(String value) {
-        return value.chars().anyMatch(Character::isISOControl);
     }
 
     /**

@@ -180,9 +180,11 @@ public class Members {
      * an account no one is signed in to (outside QA, as for sign-ups).
      */
     public <T> T accept(String token, String rawName, String password, java.util.function.Function<Account, T> then) {
-        String name = rawName == null ? "" : rawName.strip();
-        if (name.isEmpty() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl))
-            throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
+        String name = dev.lanyard.FreeText.strip(rawName);
+        if (name.isEmpty() || dev.lanyard.FreeText.length(name) > 100) throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
+        dev.lanyard.FreeText.refusal(name, false).ifPresent(what -> {
+            throw new AccountProblem.InvalidInput("name", "The name cannot contain " + what + ".");
+        });
         Accounts.checkPassword(password);
         Invitation found = pendingInvitation(token).orElseThrow(AccountProblem.InvitationUnusable::new);
         String passwordHash = hasher.hash(password);

@@ -510,9 +510,12 @@ public class Sessions {
 
     @Transactional
     public void rename(SessionId id, AccountId owner, String name) {
-        String clean = name == null ? "" : name.strip();
-        if (clean.length() > MAX_NAME) throw new SessionProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
-        if (clean.chars().anyMatch(Character::isISOControl)) throw new SessionProblem.InvalidInput("name", "The name cannot contain control characters.");
+        // A name of nothing visible is no name: the session shows its device again.
+        String clean = dev.lanyard.FreeText.strip(name);
+        if (dev.lanyard.FreeText.length(clean) > MAX_NAME) throw new SessionProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
+        dev.lanyard.FreeText.refusal(clean, false).ifPresent(what -> {
+            throw new SessionProblem.InvalidInput("name", "The name cannot contain " + what + ".");
+        });
         Session session = store.find(id, owner).filter(Session::active).orElseThrow(SessionProblem.NotFound::new);
         if (session.name().equals(clean)) return; // already so: no timeline line "Renamed" for a name it had
         if (store.rename(id, owner, clean) == 0) throw new SessionProblem.NotFound();

@@ -244,10 +244,12 @@ public class TeamSessions {
     }
 
     private static String reason(String reason) {
-        String why = reason == null ? "" : reason.strip();
+        String why = dev.lanyard.FreeText.strip(reason);
         if (why.isEmpty()) throw new SessionProblem.InvalidInput("reason", "Give a reason. Whoever is signed out sees it in their history.");
-        if (why.length() > MAX_REASON) throw new SessionProblem.InvalidInput("reason", "Use a reason of at most " + MAX_REASON + " characters.");
-        if (why.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) throw new SessionProblem.InvalidInput("reason", "The reason cannot contain control characters.");
+        if (dev.lanyard.FreeText.length(why) > MAX_REASON) throw new SessionProblem.InvalidInput("reason", "Use a reason of at most " + MAX_REASON + " characters.");
+        dev.lanyard.FreeText.refusal(why, true).ifPresent(what -> {
+            throw new SessionProblem.InvalidInput("reason", "The reason cannot contain " + what + ".");
+        });
         return why;
     }
 

@@ -397,6 +397,22 @@ class SessionApiTest {
         assertThat(alertsOnly.path("alerts").asBoolean()).isTrue();
     }
 
+    @Test
+    void aNameOfNothingVisibleClearsItAndOneThatTurnsTheTextAroundIsRefused() throws Exception {
+        Member laptop = api.signUp("alice");
+        Member phone = api.logIn(laptop);
+        String path = SESSIONS + "/" + phone.sessionId();
+        as(laptop, jsonBody(patch(path), quoted("{'name':'My phone'}"))).andExpect(status().isOk());
+
+        JsonNode cleared = body(as(laptop, jsonBody(patch(path), "{\"name\":\"\\u200b\\u00a0\\ufeff\"}")).andExpect(status().isOk()));
+        assertThat(cleared.path("name").asString()).as("no invisible name: the device shows again").isEmpty();
+
+        JsonNode refused = problem(as(laptop, jsonBody(patch(path), "{\"name\":\"\\u202eenohPi s'civ\"}")), 400, "invalid-input");
+        assertThat(refused.path("detail").asString()).isEqualTo("The name cannot contain characters that change the direction of the text.");
+        JsonNode emoji = body(as(laptop, jsonBody(patch(path), api.write(java.util.Map.of("name", "\ud83d\udcf1".repeat(60))))).andExpect(status().isOk()));
+        assertThat(emoji.path("name").asString()).as("an emoji counts as one character").hasSize(120);
+    }
+
     /**
      * GET, edit, PATCH: what a session's answer carries besides its name and alerts is read-only, ignored when it
      * comes back, whatever it says; a key the answer does not have is refused (decision 14).

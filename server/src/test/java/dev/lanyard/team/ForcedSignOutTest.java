@@ -94,6 +94,11 @@ class ForcedSignOutTest {
 
         assertReasonRequired(forceSignOut(mel, Map.of("reason", "")));
         assertReasonRequired(forceSignOut(mel, Map.of("reason", "   \n ")));
+        assertReasonRequired(forceSignOut(mel, Map.of("reason", "\u200b")));
+        assertReasonRequired(forceSignOut(mel, Map.of("reason", "\u00a0\ufeff \u200b ")));
+        MvcResult turned = forceSignOut(mel, Map.of("reason", "\u202eenohp tsol"));
+        assertReasonRequired(turned);
+        assertThat(team.read(turned).path("detail").asString()).isEqualTo("The reason cannot contain characters that change the direction of the text.");
         assertReasonRequired(forceSignOut(mel, "{}"));
         MvcResult tooLong = forceSignOut(mel, Map.of("reason", "x".repeat(501)));
         assertReasonRequired(tooLong);

@@ -1,0 +1,65 @@
+package dev.lanyard;
+
+import java.util.Optional;
+
+/**
+ * Names and reasons that people type and others read: a session's name, a force sign-out's reason, a member's or
+ * team's name. {@link #strip} drops what is invisible around the text (spaces of any kind, zero-width and other
+ * format characters), so a name or reason of nothing visible is empty; {@link #refusal} names what a shown text must
+ * not hold inside: control characters, and the bidirectional controls and line separators that can make it read as
+ * something else ("vic's iPhone" written backwards behind a right-to-left override). Lengths are counted in
+ * characters ({@link #length}), not UTF-16 units, so an emoji counts once.
+ */
+public final class FreeText {
+    private FreeText() {
+    }
+
+    /** {@code raw} without the spaces and invisible characters around it; null is empty. */
+    public static String strip(String raw) {
+        if (raw == null) return "";
+        int start = 0;
+        int end = raw.length();
+        while (start < end) {
+            int c = raw.codePointAt(start);
+            if (!invisible(c)) break;
+            start += Character.charCount(c);
+        }
+        while (end > start) {
+            int c = raw.codePointBefore(end);
+            if (!invisible(c)) break;
+            end -= Character.charCount(c);
+        }
+        return raw.substring(start, end);
+    }
+
+    /** Characters, as a reader counts them (code points). */
+    public static int length(String text) {
+        return text.codePointCount(0, text.length());
+    }
+
+    /**
+     * Why {@code text} cannot be shown as it is, in words that finish "The name cannot contain …", or empty if it can.
+     * {@code lineBreaks}: whether a plain line break is allowed (a reason may have several lines).
+     */
+    public static Optional<String> refusal(String text, boolean lineBreaks) {
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == '\n' && lineBreaks) continue;
+            if (Character.isISOControl(c)) return Optional.of("control characters");
+            if (bidiControl(c)) return Optional.of("characters that change the direction of the text");
+            if (c == 0x2028 || c == 0x2029) return Optional.of("line or paragraph separators");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean invisible(int c) {
+        // Direction controls are refused wherever they are (refusal), never dropped unseen.
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || (Character.getType(c) == Character.FORMAT && !bidiControl(c));
+    }
+
+    /** The embeddings, overrides, isolates and marks of the Unicode bidirectional algorithm (UAX #9). */
+    private static boolean bidiControl(int c) {
+        return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.lanyard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class FreeTextTest {
+
+    @Test
+    void nothingVisibleAroundTheTextIsKeptAndNothingVisibleAtAllIsEmpty() {
+        assertThat(FreeText.strip("\u200b")).isEmpty();
+        assertThat(FreeText.strip("   \u200b ")).isEmpty();
+        assertThat(FreeText.strip("\ufeff\u00a0\u00a0")).isEmpty();
+        assertThat(FreeText.strip("\u202e")).as("a direction control is refused, not dropped").isEqualTo("\u202e");
+        assertThat(FreeText.strip("Team\u0000")).as("a control character is refused, not dropped").isEqualTo("Team\u0000");
+        assertThat(FreeText.strip("\u00a0Work laptop\u200b\n")).isEqualTo("Work laptop");
+        assertThat(FreeText.strip(null)).isEmpty();
+    }
+
+    @Test
+    void directionControlsLineSeparatorsAndControlCharactersInsideAreRefused() {
+        assertThat(FreeText.refusal("\u202eenohPi s'civ", false)).contains("characters that change the direction of the text");
+        assertThat(FreeText.refusal("a\u2066b", false)).isPresent();
+        assertThat(FreeText.refusal("a\u2028b", false)).contains("line or paragraph separators");
+        assertThat(FreeText.refusal("a\u0007b", false)).contains("control characters");
+        assertThat(FreeText.refusal("lost laptop\nreported", false)).contains("control characters");
+        assertThat(FreeText.refusal("lost laptop\nreported", true)).isEmpty();
+    }
+
+    @Test
+    void whatPeopleWriteIsAccepted() {
+        assertThat(FreeText.refusal("Ana’s phone 📱", false)).isEmpty();
+        assertThat(FreeText.refusal("👩\u200d💻 desk", false)).as("an emoji sequence's joiner").isEmpty();
+        assertThat(FreeText.refusal("هاتف علي", false)).as("right-to-left script by itself").isEmpty();
+        assertThat(FreeText.refusal("🏴\udb40\udc67\udb40\udc62\udb40\udc73\udb40\udc63\udb40\udc74\udb40\udc7f Glasgow", false)).isEmpty();
+    }
+
+    @Test
+    void lengthCountsCharactersNotUtf16Units() {
+        assertThat(FreeText.length("📱".repeat(60))).isEqualTo(60);
+        assertThat(FreeText.length("abc")).isEqualTo(3);
+    }
+}
