@@ -66,6 +66,7 @@ final class SecondFactorGate extends HttpFilter {
             if (path.startsWith("/api/")) {
                 response.setStatus(HttpServletResponse.SC_FORBIDDEN);
                 response.setContentType("application/problem+json");
+                response.setCharacterEncoding("UTF-8");
                 response.getWriter().write(PROBLEM);
             } else if (request.getHeader("HX-Request") != null) {
                 response.setHeader("HX-Redirect", "/settings/security");

@@ -58,6 +58,8 @@ class ErrorPages implements ErrorController {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value ? HttpStatus.resolve(value) : null;
         if (status == null && request.getAttribute(MESSAGE) != null) return HttpStatus.FORBIDDEN;
+        // /error asked for by a client, not reached by the container's error dispatch: there is nothing there.
+        if (status == null && request.getDispatcherType() == jakarta.servlet.DispatcherType.REQUEST) return HttpStatus.NOT_FOUND;
         return status == null ? HttpStatus.INTERNAL_SERVER_ERROR : status;
     }
 

@@ -89,6 +89,7 @@ class TeamRequiresSecondFactorTest {
     private void assertHeld(MvcResult result) throws Exception {
         assertThat(result.getResponse().getStatus()).isEqualTo(403);
         assertThat(api.read(result).path("type").asString()).isEqualTo("urn:lanyard:problem:second-factor-required");
+        assertThat(result.getResponse().getContentType()).isEqualToIgnoringCase("application/problem+json;charset=UTF-8");
     }
 
     /**
