@@ -24,7 +24,8 @@ import org.springframework.web.util.HtmlUtils;
  * path, characters such as {@code []} unescaped in the query, a request line or headers too long)
  * get Lanyard's answer instead of Tomcat's report page: problem+json for the API and for clients
  * that ask for JSON, otherwise a plain error page; both with the security headers, neither naming
- * the server or echoing the request. Installed in place of the host's {@link ErrorReportValve}
+ * the server or echoing the request. A request line too long to read (over 8 KB) gets the page
+ * whatever it asked for: Tomcat has read neither its path nor its headers. Installed in place of the host's {@link ErrorReportValve}
  * (after Spring Boot's own customizer, which adds one).
  */
 @Component
