@@ -432,5 +432,8 @@ public class Accounts {
             throw new AccountProblem.InvalidInput("password", "Use a password of at least " + MIN_PASSWORD + " characters.");
         if (password.length() > MAX_PASSWORD)
             throw new AccountProblem.InvalidInput("password", "Use a password of at most " + MAX_PASSWORD + " characters.");
+        if (CommonPasswords.guessable(password))
+            throw new AccountProblem.InvalidInput("password", "This password is one that guessers try early (a common password, "
+                    + "a repeated or ordered run). Choose another: a few unrelated words make a strong one.");
     }
 }

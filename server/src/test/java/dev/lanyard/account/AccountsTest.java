@@ -196,6 +196,8 @@ class AccountsTest {
                 "password", "Use a password of at least 12 characters.", accounts);
         assertInvalid(new SignUp(TestAccounts.uniqueEmail("alice"), null, "Alice", "Team", address),
                 "password", "Use a password of at least 12 characters.", accounts);
+        assertInvalid(with(TestAccounts.alice(), null, "password1234", null, null), "password", "This password is one that guessers try early "
+                + "(a common password, a repeated or ordered run). Choose another: a few unrelated words make a strong one.", accounts);
         assertInvalid(with(TestAccounts.alice(), null, "x".repeat(1025), null, null),
                 "password", "Use a password of at most 1024 characters.", accounts);
     }
