@@ -233,6 +233,8 @@ class AuthorizationServerConfiguration {
                 // never act (RP-initiated logout is the OIDC logout endpoint's).
                 .logout(l -> l.disable())
                 .addFilterBefore(sessionFilter, CsrfFilter.class)
+                // RFC 6749 §3.2: a repeated parameter is invalid_request, before the client is authenticated.
+                .addFilterBefore(new RepeatedParameters(clientCalls(settings)), AbstractPreAuthenticatedProcessingFilter.class)
                 // The common introspection request, answered by this chain's own providers (decision 44).
                 .addFilterBefore(shortcut, AbstractPreAuthenticatedProcessingFilter.class)
                 // prompt=login and max_age (OpenID Connect Core 3.1.2.1): to the sign-in page, then back.
@@ -280,6 +282,13 @@ class AuthorizationServerConfiguration {
                                            SecurityFilterChain server, AuthorizationServerSettings settings) {
         List<Filter> filters = server.getFilters().stream().filter(filter -> !elsewhere(filter)).toList();
         return new DefaultSecurityFilterChain(introspection(settings), filters);
+    }
+
+    /** A call an app makes with its client authentication: to the token, introspection or revocation endpoint. */
+    private static RequestMatcher clientCalls(AuthorizationServerSettings settings) {
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        return new org.springframework.security.web.util.matcher.OrRequestMatcher(paths.matcher(settings.getTokenEndpoint()),
+                paths.matcher(settings.getTokenIntrospectionEndpoint()), paths.matcher(settings.getTokenRevocationEndpoint()));
     }
 
     /** An introspection request: {@code POST} to the configured endpoint. */
@@ -351,7 +360,7 @@ class AuthorizationServerConfiguration {
     }
 
     /**
-     * The consent form's CSRF check, run for that form only: a token call, introspection or userinfo
+     * The consent form's CSRF check, run for that form only (and only a browser session consents): a token call, introspection or userinfo
      * request has no form, and no longer has a CSRF token prepared and stored in its attributes for
      * nothing (issue 13). Nothing this chain answers renders a page that would need one. (The
      * authorization server adds a CSRF filter of its own, which exempts all its endpoints; it stays.)
@@ -366,8 +375,17 @@ class AuthorizationServerConfiguration {
         @Override
         public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response, jakarta.servlet.FilterChain chain)
                 throws IOException, jakarta.servlet.ServletException {
-            if (consentPost.matches((HttpServletRequest) request)) csrf.doFilter(request, response, chain);
-            else chain.doFilter(request, response);
+            if (!consentPost.matches((HttpServletRequest) request)) {
+                chain.doFilter(request, response);
+                return;
+            }
+            // Only the member's browser session consents (decision 52): a session signed in for a bearer token, or an API
+            // key, is no sign-in here, as a bearer JWT is none (Spring's consent provider checks only whose account it is).
+            Authentication user = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+            if (user != null && user.getPrincipal() instanceof CurrentSession && !CurrentSession.browser(user)) {
+                org.springframework.security.core.context.SecurityContextHolder.clearContext();
+            }
+            csrf.doFilter(request, response, chain);
         }
     }
 
@@ -416,14 +434,15 @@ class AuthorizationServerConfiguration {
     /**
      * The member signed in to Lanyard in this browser who makes the authorize request, or empty for
      * someone not signed in (Spring sends them to the sign-in page). Anyone else signed in, by an API
-     * key or any token that is not a Lanyard browser session, is refused: only a member's own sign-in
+     * key, a session's bearer token or any token that is not a Lanyard browser session (its cookie), is refused: only a member's own sign-in
      * consents and starts a grant.
      */
     static Optional<CurrentSession> member(OAuth2AuthorizationCodeRequestAuthenticationToken request) {
         if (!(request.getPrincipal() instanceof Authentication user) || user instanceof AnonymousAuthenticationToken || !user.isAuthenticated()) {
             return Optional.empty();
         }
-        if (user.getPrincipal() instanceof CurrentSession member && !member.apiKey()) return Optional.of(member);
+        // The browser's own sign-in only: a session signed in for a bearer token is a program's, not the member at a browser (outside review S).
+        if (user.getPrincipal() instanceof CurrentSession member && CurrentSession.browser(user)) return Optional.of(member);
         throw new OAuth2AuthorizationCodeRequestAuthenticationException(
                 new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED, "Sign in to Lanyard in this browser.", null), request);
     }

@@ -73,7 +73,7 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
     /** Whether the request is made by a member of the app's team, signed in to Lanyard in this browser. */
     private boolean teamMemberSignedIn(OAuth2AuthorizationCodeRequestAuthenticationToken asked) {
         if (!(asked.getPrincipal() instanceof Authentication user) || user instanceof AnonymousAuthenticationToken
-                || !user.isAuthenticated() || !(user.getPrincipal() instanceof CurrentSession member) || member.apiKey()) {
+                || !user.isAuthenticated() || !(user.getPrincipal() instanceof CurrentSession member) || !CurrentSession.browser(user)) {
             return false;
         }
         RegisteredClient client = clients.findByClientId(asked.getClientId());

@@ -74,10 +74,10 @@ final class SignInAgain implements Filter {
         chain.doFilter(req, res);
     }
 
-    /** The member's browser session this request is made with, if any (an API key is refused later, in the authorize endpoint). */
+    /** The member's browser session this request is made with, if any (an API key or a bearer session is refused later, in the authorize endpoint). */
     private static Optional<CurrentSession> browser() {
         Authentication user = SecurityContextHolder.getContext().getAuthentication();
-        return user != null && user.getPrincipal() instanceof CurrentSession member && !member.apiKey()
+        return user != null && user.getPrincipal() instanceof CurrentSession member && CurrentSession.browser(user)
                 ? Optional.of(member) : Optional.empty();
     }
 

@@ -89,6 +89,34 @@ class AuthorizeRequestTest {
     }
 
     @Test
+    void aSessionSignedInForABearerTokenCannotAuthorizeOrConsent() throws Exception {
+        Member program = api.logInForBearer(admin);
+        JsonNode registered = apps.register(admin, "Target");
+        RelyingApp target = apps.app(registered);
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(target.authorizeRequest("openid email").uri())
+                .header("Accept", "text/html").header("Authorization", "Bearer " + program.token()));
+        assertThat(answer.headers().firstValue("Location").orElse("")).doesNotContain("/oauth2/consent").doesNotContain("code=");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.body()).contains("access_denied");
+
+        // The consent form posted with the bearer session (and a CSRF pair of a browser's page) saves nothing either.
+        URI consent = RelyingApp.location(target.browse(target.authorizeRequest("openid email").uri(), TeamApps.cookie(admin)));
+        HttpResponse<String> page = target.browse(consent, TeamApps.cookie(admin));
+        Matcher csrf = CSRF_INPUT.matcher(page.body());
+        assertThat(csrf.find()).isTrue();
+        String xsrf = page.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith("XSRF-TOKEN="))
+                .map(h -> h.split(";", 2)[0]).findFirst().orElseThrow();
+        HttpResponse<String> posted = send(HttpRequest.newBuilder(URI.create(apps.issuer() + "/oauth2/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Bearer " + program.token())
+                .header("Cookie", xsrf)
+                .POST(HttpRequest.BodyPublishers.ofString("client_id=" + target.clientId.getValue() + "&state="
+                        + URLEncoder.encode(RelyingApp.query(consent).get("state").get(0), StandardCharsets.UTF_8)
+                        + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8) + "&scope=openid&scope=email")));
+        assertThat(posted.headers().firstValue("Location").orElse("")).doesNotContain("code=");
+        assertThat(consents.find(registered.path("app").path("id").asString(), admin.accountId())).isEmpty();
+    }
+
+    @Test
     void aConsentPostedWithABearerJwtAndACsrfPairPlantsNoConsent() throws Exception {
         String idToken = TeamApps.signIn(apps.app(apps.register(admin, "Wiki")), admin, "openid").getOIDCTokens().getIDTokenString();
         JsonNode registered = apps.register(admin, "Target");
