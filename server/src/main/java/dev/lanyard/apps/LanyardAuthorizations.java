@@ -22,6 +22,7 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.EndReason;
 import dev.lanyard.session.NodeCaches;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Session;
@@ -177,7 +178,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             // is started for it. If the first has stored its tokens, the grant ends with them; if not yet, they are the
             // only tokens of the code.
             log.warn("An authorization code was exchanged twice at once; ending grant {}", authorization.getId());
-            store.find(authorization.getId()).ifPresent(this::end);
+            store.find(authorization.getId()).ifPresent(raced -> end(raced, EndReason.TOKEN_REUSED));
             throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT));
         }
         Optional<StoredGrant> before = store.find(authorization.getId());
@@ -207,7 +208,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             // Two exchanges of one refresh token raced, on one node or two: this is the second, a replay. Nothing of it
             // is kept, and the grant ends, the first exchange's new tokens with it.
             log.warn("A refresh token was exchanged twice at once; ending grant {} of client {}", grant.id(), grant.clientId());
-            before.ifPresent(this::end);
+            before.ifPresent(raced -> end(raced, EndReason.TOKEN_REUSED));
             throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT));
         }
         before.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
@@ -218,8 +219,9 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         // Cached as a lookup from the store reads it (the stored JSON, not the body written above), so both read alike.
         grant.accessHash().ifPresent(h -> byAccessHash.put(h, read(grant)));
         if (invalidated(authorization.getRefreshToken()) || invalidated(authorization.getAccessToken())) {
-            // Revocation (RFC 7009) or a replayed code: the whole grant ends, on every node, through its session.
-            end(grant);
+            // Revocation (RFC 7009) by the app, or a replayed code (whose lookup already ended the grant as a replay,
+            // findByToken): the whole grant ends, on every node, through its session.
+            end(grant, EndReason.APP_REVOKED);
         }
     }
 
@@ -312,7 +314,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         grant.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
         // Deleted first: a node told to forget a grant without a session reads it again.
         store.delete(authorization.getId());
-        grant.ifPresent(this::end);
+        grant.ifPresent(removed -> end(removed, EndReason.APP_REVOKED));
     }
 
     @Override
@@ -335,12 +337,22 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             // (which ask without a type), it is only unknown: else anyone who saw it could end someone else's grant.
             store.usedRefresh(hash).flatMap(store::find).filter(replayed -> presentedByItsClient(replayed)).ifPresent(replayed -> {
                 log.warn("A refresh token was presented again; ending grant {} of client {}", replayed.id(), replayed.clientId());
-                end(replayed);
+                end(replayed, EndReason.TOKEN_REUSED);
             });
             return null;
         }
         boolean idToken = kind.isPresent() && kind.get() == GrantStore.Kind.ID_TOKEN;
-        return found.flatMap(this::alive).map(live -> authorization(live, Optional.of(new Presented(token, hash, idToken)))).orElse(null);
+        OAuth2Authorization authorization = found.flatMap(this::alive)
+                .map(live -> authorization(live, Optional.of(new Presented(token, hash, idToken)))).orElse(null);
+        if (authorization != null && kind.isPresent() && kind.get() == GrantStore.Kind.CODE && invalidated(authorization.getToken(OAuth2AuthorizationCode.class))
+                && presentedByItsClient(found.get().grant())) {
+            // A code exchanged before, presented again by its own client: a replay, and the grant ends as one (the member
+            // is told its tokens may be stolen). Spring would end it as well, but as if revoked.
+            log.warn("An authorization code was presented again; ending grant {} of client {}", found.get().grant().id(), found.get().grant().clientId());
+            end(found.get().grant(), EndReason.TOKEN_REUSED);
+            return null;
+        }
+        return authorization;
     }
 
     /** Whether the request is made by the grant's own client, as the token endpoint authenticated it. */
@@ -380,12 +392,12 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     }
 
     /**
-     * Ends the grant: its session, if it has one, so every token of the grant stops working on every node. A grant
+     * Ends the grant for {@code reason}: its session, if it has one, so every token of the grant stops working on every node. A grant
      * without one (client credentials) must already be stored as it now is (its access token invalidated, or deleted):
      * every node forgets its access token, so its next lookup anywhere reads that.
      */
-    void end(StoredGrant grant) {
-        grant.sessionId().ifPresent(id -> sessions.endApp(List.of(new SessionId(id)), new AccountId(grant.accountId()), Optional.empty()));
+    void end(StoredGrant grant, EndReason reason) {
+        grant.sessionId().ifPresent(id -> sessions.endApp(List.of(new SessionId(id)), new AccountId(grant.accountId()), reason));
         grant.accessHash().ifPresent(byAccessHash::invalidate);
         if (grant.sessionId().isEmpty() && grant.accessHash().isPresent()) nodes.forget(ACCESS_TOKENS, List.of(grant.accessHash().get()));
     }
