@@ -159,6 +159,12 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         }
     }
 
+    /** The scopes the grant was authorized for. */
+    Set<String> scopes(StoredGrant grant) {
+        Set<String> scopes = read(grant).body().scopes();
+        return scopes == null ? Set.of() : scopes;
+    }
+
     private Read read(StoredGrant grant) {
         return new Read(grant, json.readValue(grant.body(), Body.class));
     }

@@ -38,6 +38,12 @@ class GrantEndingsTest {
     JsonMapper json;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    ConsentStore consents;
+    @Autowired
+    GrantCleanup cleanup;
+    @Autowired
+    dev.lanyard.testsupport.MutableClock clock;
 
     private ApiClient api;
     private TeamApps apps;
@@ -114,5 +120,65 @@ class GrantEndingsTest {
         assertThat(endReason(sid(tokens))).isEqualTo("token-reused");
         assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).isFalse();
         assertThat(audit("session.token-reused", name)).hasSize(1);
+    }
+
+    @Test
+    void narrowingAnAppsScopesEndsTheGrantsHoldingARemovedOneAndAsksTheMemberAgain() throws Exception {
+        String name = unique("Mail");
+        JsonNode registered = apps.register(admin, name);
+        RelyingApp app = apps.app(registered);
+        OIDCTokenResponse withEmail = TeamApps.signIn(app, admin, OAuthFlowTest.OFFLINE);
+        OIDCTokenResponse withoutEmail = TeamApps.signIn(app, admin, "openid offline_access");
+
+        String id = registered.path("app").path("id").asString();
+        var changed = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put("/api/v1/admin/apps/" + id)
+                .cookie(admin.cookie()).with(admin.from()).contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(java.util.Map.of("name", name, "redirectUris", List.of(OAuthFlowTest.REDIRECT),
+                        "type", "confidential", "scopes", List.of("openid", "profile", "offline_access"))))).andReturn();
+        assertThat(changed.getResponse().getStatus()).as(changed.getResponse().getContentAsString()).isEqualTo(200);
+
+        assertThat(endReason(sid(withEmail))).isEqualTo("app-changed");
+        assertThat(app.refresh(withEmail.getOIDCTokens().getRefreshToken()).indicatesSuccess()).isFalse();
+        assertThat(app.userInfo(withEmail.getOIDCTokens().getAccessToken()).indicatesSuccess()).isFalse();
+        // A grant that holds none of the removed scopes goes on.
+        assertThat(app.refresh(withoutEmail.getOIDCTokens().getRefreshToken()).indicatesSuccess()).isTrue();
+        assertThat(consents.find(id, admin.accountId()).orElseThrow().scopes()).doesNotContain("email").contains("openid", "profile");
+        assertThat(audit("session.app-changed", name)).hasSize(1);
+    }
+
+    /** The app's grant sessions of the member still listed as active. */
+    private List<String> activeSessionsOf(String app) throws Exception {
+        JsonNode list = api.read(mvc.perform(get("/api/v1/sessions").cookie(admin.cookie()).with(admin.from())).andReturn());
+        List<String> ids = new java.util.ArrayList<>();
+        for (JsonNode s : list.path("items")) if (s.path("name").asString().equals(app)) ids.add(s.path("id").asString());
+        return ids;
+    }
+
+    @Test
+    void aCodeNeverExchangedEndsItsSessionOnceItExpired() throws Exception {
+        String name = unique("Abandoned");
+        RelyingApp app = apps.app(apps.register(admin, name));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        app.code(attempt, app.signIn(attempt, TeamApps.cookie(admin)));
+        List<String> phantom = activeSessionsOf(name);
+        assertThat(phantom).hasSize(1);
+
+        cleanup.endUnredeemed();
+        assertThat(activeSessionsOf(name)).as("a code still good keeps its session").hasSize(1);
+        clock.advance(java.time.Duration.ofMinutes(2));
+        cleanup.endUnredeemed();
+
+        assertThat(activeSessionsOf(name)).isEmpty();
+        assertThat(endReason(phantom.get(0))).isEqualTo("code-unused");
+    }
+
+    @Test
+    void aCodeExchangedKeepsItsSessionPastTheCodesLifetime() throws Exception {
+        String name = unique("Used");
+        RelyingApp app = apps.app(apps.register(admin, name));
+        OIDCTokenResponse tokens = TeamApps.signIn(app, admin, "openid");
+        clock.advance(java.time.Duration.ofMinutes(2));
+        cleanup.endUnredeemed();
+        assertThat(activeSessionsOf(name)).containsExactly(sid(tokens));
     }
 }

@@ -66,4 +66,26 @@ class OAuthRequestRulesTest {
             }
         }
     }
+
+    /** A public app's exchange (PKCE alone) with its code sent twice: a 500 from the code verifier before (outside review S). */
+    @Test
+    void aPublicAppsCodeSentTwiceIsAnInvalidRequest() throws Exception {
+        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("name", "Phone",
+                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", java.util.List.of("openid")))))
+                .andReturn();
+        RelyingApp app = apps.app(json.readTree(registered.getResponse().getContentAsString()));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String code = app.code(attempt, app.signIn(attempt, TeamApps.cookie(admin))).getValue();
+        for (String[] twice : java.util.List.of(new String[] {"code", code}, new String[] {"code_verifier", attempt.verifier().getValue()})) {
+            MockHttpServletRequestBuilder request = post("/oauth2/token").param("grant_type", "authorization_code").param("client_id", app.clientId.getValue())
+                    .param("code", code).param("redirect_uri", OAuthFlowTest.REDIRECT).param("code_verifier", attempt.verifier().getValue())
+                    .param(twice[0], twice[1]);
+            MvcResult answer = form(request);
+            assertThat(answer.getResponse().getStatus()).as(answer.getResponse().getContentAsString()).isEqualTo(400);
+            assertThat(answer.getResponse().getContentAsString()).contains("\"error\":\"invalid_request\"");
+        }
+        // Refused before anything else read it, the code still works once.
+        assertThat(app.exchange(attempt, new com.nimbusds.oauth2.sdk.AuthorizationCode(code)).indicatesSuccess()).isTrue();
+    }
 }
