@@ -178,8 +178,15 @@ class AuthorizationServerConfiguration {
         IntrospectionResponse introspected = new IntrospectionResponse(json);
         IntrospectionShortcut shortcut = new IntrospectionShortcut(introspection(settings), introspected);
         RequestMatcher endpoints = server.getEndpointsMatcher();
-        RequestMatcher consentPost = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, settings.getAuthorizationEndpoint());
-        RequestMatcher authorizeGet = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, settings.getAuthorizationEndpoint());
+        // OpenID Connect Core 3.1.2.1: an authorization request may be a GET or a form POST; a POST without response_type is
+        // the consent form's (Spring tells them apart the same way), and only that one carries Lanyard's CSRF token.
+        RequestMatcher anyPost = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, settings.getAuthorizationEndpoint());
+        RequestMatcher asksForCode = request -> request.getParameter(org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames.RESPONSE_TYPE) != null;
+        RequestMatcher consentPost = new org.springframework.security.web.util.matcher.AndRequestMatcher(anyPost,
+                new org.springframework.security.web.util.matcher.NegatedRequestMatcher(asksForCode));
+        RequestMatcher authorizeRequest = new org.springframework.security.web.util.matcher.OrRequestMatcher(
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, settings.getAuthorizationEndpoint()),
+                new org.springframework.security.web.util.matcher.AndRequestMatcher(anyPost, asksForCode));
         RequestMatcher userInfo = PathPatternRequestMatcher.withDefaults().matcher(settings.getOidcUserInfoEndpoint());
         http.securityMatcher(endpoints)
                 .with(server, s -> s
@@ -238,7 +245,7 @@ class AuthorizationServerConfiguration {
                 // The common introspection request, answered by this chain's own providers (decision 44).
                 .addFilterBefore(shortcut, AbstractPreAuthenticatedProcessingFilter.class)
                 // prompt=login and max_age (OpenID Connect Core 3.1.2.1): to the sign-in page, then back.
-                .addFilterBefore(new SignInAgain(authorizeGet, sessions, clock), AbstractPreAuthenticatedProcessingFilter.class)
+                .addFilterBefore(new SignInAgain(authorizeRequest, sessions, clock), AbstractPreAuthenticatedProcessingFilter.class)
                 // The consent form posts to the authorize endpoint: it carries Lanyard's CSRF token like every form.
                 // Not through csrf(): the authorization server exempts its own endpoints from that one.
                 .csrf(c -> c.disable())

@@ -202,6 +202,44 @@ class AuthorizeRequestTest {
         assertThat(authTime).isEqualTo(clock.instant().getEpochSecond()).isGreaterThan(signedIn(admin));
     }
 
+    /** The authorization request {@code attempt} as a form POST (OpenID Connect Core 3.1.2.1), with {@code extra} parameters. */
+    private HttpResponse<String> posted(RelyingApp.Attempt attempt, String extra, String cookie) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apps.issuer() + "/oauth2/authorize"))
+                .header("Accept", "text/html").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(attempt.uri().getRawQuery() + extra));
+        if (cookie != null) request.header("Cookie", cookie);
+        return send(request);
+    }
+
+    @Test
+    void anAuthorizationRequestPostedAsAFormIsAnsweredAsItsGet() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        RelyingApp.Attempt first = app.authorizeRequest("openid email");
+        HttpResponse<String> asked = posted(first, "", TeamApps.cookie(admin));
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(asked).getPath()).isEqualTo("/oauth2/consent");
+
+        TeamApps.signIn(app, admin, "openid email");
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid email");
+        HttpResponse<String> remembered = posted(attempt, "", TeamApps.cookie(admin));
+        assertThat(app.exchange(attempt, app.code(attempt, RelyingApp.location(remembered))).getOIDCTokens().getIDToken()).isNotNull();
+
+        // prompt=login posted goes to sign in again, and comes back as the GET of the same request, less the prompt.
+        RelyingApp.Attempt again = app.authorizeRequest("openid");
+        HttpResponse<String> login = posted(again, "&prompt=login", TeamApps.cookie(admin));
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
+        URI to = RelyingApp.location(login);
+        assertThat(to.getPath()).isEqualTo("/login");
+        assertThat(RelyingApp.query(to)).containsKey("again");
+        String next = RelyingApp.query(to).get("next").get(0);
+        assertThat(next).startsWith("/oauth2/authorize?").doesNotContain("prompt").contains("state=" + again.state().getValue());
+
+        // Someone not signed in is sent to sign in, to come back to the request.
+        HttpResponse<String> nobody = posted(app.authorizeRequest("openid"), "", null);
+        assertThat(RelyingApp.location(nobody).getPath()).isEqualTo("/login");
+        assertThat(RelyingApp.query(RelyingApp.location(nobody)).get("next").get(0)).startsWith("/oauth2/authorize?").contains("client_id=");
+    }
+
     @Test
     void promptLoginSendsTheMemberToSignInAgainAndBackWithoutIt() throws Exception {
         RelyingApp app = apps.app(apps.register(admin, "Wiki"));
