@@ -188,7 +188,12 @@ class AuthorizationServerConfiguration {
                 PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, settings.getAuthorizationEndpoint()),
                 new org.springframework.security.web.util.matcher.AndRequestMatcher(anyPost, asksForCode));
         RequestMatcher userInfo = PathPatternRequestMatcher.withDefaults().matcher(settings.getOidcUserInfoEndpoint());
-        http.securityMatcher(endpoints)
+        // RFC 9728's document, which the bearer challenge at userinfo names (resource_metadata): served by this chain's
+        // own filter, where the pages' chain sent it to the sign-in page (outside review S).
+        RequestMatcher resourceMetadata = new org.springframework.security.web.util.matcher.OrRequestMatcher(
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/.well-known/oauth-protected-resource"),
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/.well-known/oauth-protected-resource/**"));
+        http.securityMatcher(new org.springframework.security.web.util.matcher.OrRequestMatcher(endpoints, resourceMetadata))
                 .with(server, s -> s
                         .registeredClientRepository(clients)
                         .authorizationService(authorizations)
@@ -199,6 +204,7 @@ class AuthorizationServerConfiguration {
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
                                             p.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
+                                                    .andThen(UnsupportedRequests.refused())
                                                     .andThen(sameTeam(apps, secondFactor)).andThen(SignInAgain.maxAgeChecked())
                                                     .andThen(SignInAgain.silently(sessions, clock)));
                                             p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
@@ -209,7 +215,9 @@ class AuthorizationServerConfiguration {
                                 .authenticationProviders(providers -> providers.replaceAll(provider ->
                                         provider instanceof OAuth2TokenIntrospectionAuthenticationProvider spring
                                                 ? shortcut.tokens(new TeamIntrospection(spring, clients, secondFactor)) : provider)))
+                        .tokenRevocationEndpoint(r -> r.errorResponseHandler(EndpointErrors.revocation()))
                         .clientAuthentication(c -> c
+                                .errorResponseHandler(EndpointErrors.clientAuthentication())
                                 .authenticationConverters(converters -> converters.replaceAll(converter ->
                                         converter instanceof org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter
                                                 ? new ClientSecretBasic() : converter))
@@ -228,7 +236,8 @@ class AuthorizationServerConfiguration {
                                         })
                                         .claim("backchannel_logout_supported", true)
                                         .claim("backchannel_logout_session_supported", true)))
-                                .userInfoEndpoint(u -> u.userInfoMapper(context -> userInfo(context, accounts, secondFactor)))
+                                .userInfoEndpoint(u -> u.userInfoMapper(context -> userInfo(context, accounts, secondFactor))
+                                        .errorResponseHandler(EndpointErrors.userInfo()))
                                 .logoutEndpoint(l -> l.logoutResponseHandler((request, response, authentication) ->
                                         loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions, authorizations)))))
                 .sessionManagement(m -> m.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -455,7 +464,8 @@ class AuthorizationServerConfiguration {
     }
 
     /**
-     * Consent is asked unless the member already allowed every scope requested, even for
+     * Consent is asked unless the member already allowed every scope requested (and the app did not ask with
+     * {@code prompt=consent}), even for
      * {@code openid} alone (which Spring's default lets through unasked): every app a member
      * signs in to is one they consented to, and so one listed under Connected apps.
      */
@@ -463,6 +473,9 @@ class AuthorizationServerConfiguration {
         OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
         Optional<CurrentSession> member = member(request);
         if (member.isEmpty()) return true;
+        // prompt=consent (OpenID Connect Core 3.1.2.1): asked again, whatever the member allowed before.
+        if (request.getAdditionalParameters().get(SignInAgain.PROMPT) instanceof String prompt
+                && java.util.Arrays.asList(prompt.split(" ")).contains("consent")) return true;
         return consents.find(context.getRegisteredClient().getId(), member.get().account().id().value())
                 .map(c -> !c.scopes().containsAll(request.getScopes())).orElse(true);
     }

@@ -256,14 +256,18 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
 
     /**
      * The grant's session. It is remembered (the team's "Remember me" lifetime, where allowed: PRODUCT.md L3) when
-     * the member allowed {@code offline_access}, which the consent page offers as "Stay connected", or when the
+     * the member allowed a confidential app {@code offline_access}, which the consent page offers as "Stay connected", or when the
      * browser session that authorized it was remembered; otherwise it lasts as a sign-in without "Remember me".
      */
     private Sessions.AppSession startSession(OAuth2Authorization authorization, Session browser) {
         AccountId account = new AccountId(authorization.getPrincipalName());
-        String name = apps.find(authorization.getRegisteredClientId()).map(AppClient::name).orElse("App");
+        Optional<AppClient> app = apps.find(authorization.getRegisteredClientId());
+        String name = app.map(AppClient::name).orElse("App");
         ClientOrigin origin = new ClientOrigin(browser.device(), browser.userAgent(), browser.ip(), browser.location());
-        boolean remembered = browser.rememberMe() || authorization.getAuthorizedScopes().contains("offline_access");
+        // offline_access keeps a confidential app connected with its refresh token; a public app gets none, so it stays
+        // no longer than any sign-in (outside review S).
+        boolean remembered = browser.rememberMe() || authorization.getAuthorizedScopes().contains("offline_access")
+                && app.map(AppClient::confidential).orElse(false);
         return sessions.startApp(new NewSession(account, origin, AppType.OAUTH, remembered), name);
     }
 

@@ -241,6 +241,27 @@ class AuthorizeRequestTest {
     }
 
     @Test
+    void promptConsentAsksAgainAndWhatLanyardDoesNotDoIsRefusedNotIgnored() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        TeamApps.signIn(app, admin, "openid email");
+        RelyingApp.Attempt again = app.authorizeRequest("openid email");
+        URI consent = RelyingApp.location(app.browse(URI.create(again.uri() + "&prompt=consent"), TeamApps.cookie(admin)));
+        assertThat(consent.getPath()).isEqualTo("/oauth2/consent");
+
+        for (Map.Entry<String, String> asked : Map.of("&response_mode=fragment", "unsupported_response_mode",
+                "&response_mode=form_post", "unsupported_response_mode", "&request=e30.e30.", "request_not_supported")
+                .entrySet()) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            URI back = RelyingApp.location(app.browse(URI.create(attempt.uri() + asked.getKey()), TeamApps.cookie(admin)));
+            assertThat(back.toString()).as(asked.getKey()).startsWith(OAuthFlowTest.REDIRECT);
+            assertThat(RelyingApp.query(back).get("error")).as(asked.getKey()).containsExactly(asked.getValue());
+        }
+        RelyingApp.Attempt query = app.authorizeRequest("openid");
+        assertThat(RelyingApp.location(app.browse(URI.create(query.uri() + "&response_mode=query"), TeamApps.cookie(admin))).toString())
+                .contains("code=");
+    }
+
+    @Test
     void promptLoginSendsTheMemberToSignInAgainAndBackWithoutIt() throws Exception {
         RelyingApp app = apps.app(apps.register(admin, "Wiki"));
         TeamApps.signIn(app, admin, "openid");
