@@ -354,6 +354,11 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         boolean idToken = kind.isPresent() && kind.get() == GrantStore.Kind.ID_TOKEN;
         OAuth2Authorization authorization = found.flatMap(this::alive)
                 .map(live -> authorization(live, Optional.of(new Presented(token, hash, idToken)))).orElse(null);
+        if (authorization != null && kind.isPresent() && kind.get() == GrantStore.Kind.CODE && presentedByAnotherClient(found.get().grant())) {
+            // Another app's code is only unknown to this one: Spring's provider would invalidate it, so whoever presents a
+            // code they saw (another client of the team) could spoil the sign-in of its own app (outside review S).
+            return null;
+        }
         if (authorization != null && kind.isPresent() && kind.get() == GrantStore.Kind.CODE && invalidated(authorization.getToken(OAuth2AuthorizationCode.class))
                 && presentedByItsClient(found.get().grant())) {
             // A code exchanged before, presented again by its own client: a replay, and the grant ends as one (the member
@@ -363,6 +368,17 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             return null;
         }
         return authorization;
+    }
+
+    /**
+     * Whether the request is made by a client the token endpoint authenticated, and not the grant's own. False while
+     * no client is authenticated yet: a public client's code verifier looks the code up while it is being authenticated.
+     */
+    private static boolean presentedByAnotherClient(StoredGrant grant) {
+        return org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication()
+                instanceof org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken client
+                && client.isAuthenticated() && client.getRegisteredClient() != null
+                && !client.getRegisteredClient().getId().equals(grant.clientId());
     }
 
     /** Whether the request is made by the grant's own client, as the token endpoint authenticated it. */
