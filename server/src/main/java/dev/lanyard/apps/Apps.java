@@ -92,8 +92,32 @@ public class Apps {
                 clean.logoUrl(), clean.redirectUris(), app.confidential(), clean.scopes(),
                 optional(clean.backchannelLogoutUri()), app.createdAt(), now);
         if (store.update(changed) == 0) throw new AppProblem.NotFound();
+        Set<String> removed = new LinkedHashSet<>(app.scopes());
+        removed.removeAll(clean.scopes());
+        if (!removed.isEmpty()) narrowed(app, removed);
         events.publishEvent(new AppEvent.Changed(app.team(), app.clientId(), changed.name(), admin.account().id(), now));
         return changed;
+    }
+
+    /**
+     * Scopes taken away from an app, in the changing transaction: every grant that holds one ends (its member's history
+     * says the app's permissions changed), and the members' stored consents lose them, so the app's next request for
+     * what is left is asked of the member again only if it asks for more than they still allow. A grant holding none of
+     * them goes on (outside review S: refresh and userinfo still gave what the app was no longer allowed).
+     */
+    private void narrowed(AppClient app, Set<String> removed) {
+        for (Consent consent : consents.byClient(app.id(), Integer.MAX_VALUE)) {
+            if (java.util.Collections.disjoint(consent.scopes(), removed)) continue;
+            AccountId member = new AccountId(consent.accountId());
+            List<SessionId> holding = grants.bySessions(grants.sessions(member.value(), app.id())).values().stream()
+                    .filter(grant -> !java.util.Collections.disjoint(authorizations.scopes(grant), removed))
+                    .flatMap(grant -> grant.sessionId().stream()).map(SessionId::new).toList();
+            sessions.endApp(holding, member, dev.lanyard.session.EndReason.APP_CHANGED);
+            Set<String> kept = new LinkedHashSet<>(consent.scopes());
+            kept.removeAll(removed);
+            if (kept.isEmpty()) consents.delete(app.id(), member.value());
+            else consents.save(new Consent(consent.clientId(), consent.accountId(), kept, consent.consentedAt()));
+        }
     }
 
     /** Deletes an app: every member's access to it ends first, and the tokens it holds for itself (client credentials). */

@@ -178,10 +178,22 @@ class AuthorizationServerConfiguration {
         IntrospectionResponse introspected = new IntrospectionResponse(json);
         IntrospectionShortcut shortcut = new IntrospectionShortcut(introspection(settings), introspected);
         RequestMatcher endpoints = server.getEndpointsMatcher();
-        RequestMatcher consentPost = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, settings.getAuthorizationEndpoint());
-        RequestMatcher authorizeGet = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, settings.getAuthorizationEndpoint());
+        // OpenID Connect Core 3.1.2.1: an authorization request may be a GET or a form POST; a POST without response_type is
+        // the consent form's (Spring tells them apart the same way), and only that one carries Lanyard's CSRF token.
+        RequestMatcher anyPost = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, settings.getAuthorizationEndpoint());
+        RequestMatcher asksForCode = request -> request.getParameter(org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames.RESPONSE_TYPE) != null;
+        RequestMatcher consentPost = new org.springframework.security.web.util.matcher.AndRequestMatcher(anyPost,
+                new org.springframework.security.web.util.matcher.NegatedRequestMatcher(asksForCode));
+        RequestMatcher authorizeRequest = new org.springframework.security.web.util.matcher.OrRequestMatcher(
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, settings.getAuthorizationEndpoint()),
+                new org.springframework.security.web.util.matcher.AndRequestMatcher(anyPost, asksForCode));
         RequestMatcher userInfo = PathPatternRequestMatcher.withDefaults().matcher(settings.getOidcUserInfoEndpoint());
-        http.securityMatcher(endpoints)
+        // RFC 9728's document, which the bearer challenge at userinfo names (resource_metadata): served by this chain's
+        // own filter, where the pages' chain sent it to the sign-in page (outside review S).
+        RequestMatcher resourceMetadata = new org.springframework.security.web.util.matcher.OrRequestMatcher(
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/.well-known/oauth-protected-resource"),
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/.well-known/oauth-protected-resource/**"));
+        http.securityMatcher(new org.springframework.security.web.util.matcher.OrRequestMatcher(endpoints, resourceMetadata))
                 .with(server, s -> s
                         .registeredClientRepository(clients)
                         .authorizationService(authorizations)
@@ -192,6 +204,7 @@ class AuthorizationServerConfiguration {
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
                                             p.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
+                                                    .andThen(UnsupportedRequests.refused())
                                                     .andThen(sameTeam(apps, secondFactor)).andThen(SignInAgain.maxAgeChecked())
                                                     .andThen(SignInAgain.silently(sessions, clock)));
                                             p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
@@ -202,7 +215,9 @@ class AuthorizationServerConfiguration {
                                 .authenticationProviders(providers -> providers.replaceAll(provider ->
                                         provider instanceof OAuth2TokenIntrospectionAuthenticationProvider spring
                                                 ? shortcut.tokens(new TeamIntrospection(spring, clients, secondFactor)) : provider)))
+                        .tokenRevocationEndpoint(r -> r.errorResponseHandler(EndpointErrors.revocation()))
                         .clientAuthentication(c -> c
+                                .errorResponseHandler(EndpointErrors.clientAuthentication())
                                 .authenticationConverters(converters -> converters.replaceAll(converter ->
                                         converter instanceof org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter
                                                 ? new ClientSecretBasic() : converter))
@@ -221,7 +236,8 @@ class AuthorizationServerConfiguration {
                                         })
                                         .claim("backchannel_logout_supported", true)
                                         .claim("backchannel_logout_session_supported", true)))
-                                .userInfoEndpoint(u -> u.userInfoMapper(context -> userInfo(context, accounts, secondFactor)))
+                                .userInfoEndpoint(u -> u.userInfoMapper(context -> userInfo(context, accounts, secondFactor))
+                                        .errorResponseHandler(EndpointErrors.userInfo()))
                                 .logoutEndpoint(l -> l.logoutResponseHandler((request, response, authentication) ->
                                         loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions, authorizations)))))
                 .sessionManagement(m -> m.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -233,10 +249,12 @@ class AuthorizationServerConfiguration {
                 // never act (RP-initiated logout is the OIDC logout endpoint's).
                 .logout(l -> l.disable())
                 .addFilterBefore(sessionFilter, CsrfFilter.class)
+                // RFC 6749 §3.2: a repeated parameter is invalid_request, before the client is authenticated.
+                .addFilterBefore(new RepeatedParameters(clientCalls(settings)), AbstractPreAuthenticatedProcessingFilter.class)
                 // The common introspection request, answered by this chain's own providers (decision 44).
                 .addFilterBefore(shortcut, AbstractPreAuthenticatedProcessingFilter.class)
                 // prompt=login and max_age (OpenID Connect Core 3.1.2.1): to the sign-in page, then back.
-                .addFilterBefore(new SignInAgain(authorizeGet, sessions, clock), AbstractPreAuthenticatedProcessingFilter.class)
+                .addFilterBefore(new SignInAgain(authorizeRequest, sessions, clock), AbstractPreAuthenticatedProcessingFilter.class)
                 // The consent form posts to the authorize endpoint: it carries Lanyard's CSRF token like every form.
                 // Not through csrf(): the authorization server exempts its own endpoints from that one.
                 .csrf(c -> c.disable())
@@ -280,6 +298,13 @@ class AuthorizationServerConfiguration {
                                            SecurityFilterChain server, AuthorizationServerSettings settings) {
         List<Filter> filters = server.getFilters().stream().filter(filter -> !elsewhere(filter)).toList();
         return new DefaultSecurityFilterChain(introspection(settings), filters);
+    }
+
+    /** A call an app makes with its client authentication: to the token, introspection or revocation endpoint. */
+    private static RequestMatcher clientCalls(AuthorizationServerSettings settings) {
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        return new org.springframework.security.web.util.matcher.OrRequestMatcher(paths.matcher(settings.getTokenEndpoint()),
+                paths.matcher(settings.getTokenIntrospectionEndpoint()), paths.matcher(settings.getTokenRevocationEndpoint()));
     }
 
     /** An introspection request: {@code POST} to the configured endpoint. */
@@ -351,7 +376,7 @@ class AuthorizationServerConfiguration {
     }
 
     /**
-     * The consent form's CSRF check, run for that form only: a token call, introspection or userinfo
+     * The consent form's CSRF check, run for that form only (and only a browser session consents): a token call, introspection or userinfo
      * request has no form, and no longer has a CSRF token prepared and stored in its attributes for
      * nothing (issue 13). Nothing this chain answers renders a page that would need one. (The
      * authorization server adds a CSRF filter of its own, which exempts all its endpoints; it stays.)
@@ -366,8 +391,17 @@ class AuthorizationServerConfiguration {
         @Override
         public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response, jakarta.servlet.FilterChain chain)
                 throws IOException, jakarta.servlet.ServletException {
-            if (consentPost.matches((HttpServletRequest) request)) csrf.doFilter(request, response, chain);
-            else chain.doFilter(request, response);
+            if (!consentPost.matches((HttpServletRequest) request)) {
+                chain.doFilter(request, response);
+                return;
+            }
+            // Only the member's browser session consents (decision 52): a session signed in for a bearer token, or an API
+            // key, is no sign-in here, as a bearer JWT is none (Spring's consent provider checks only whose account it is).
+            Authentication user = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+            if (user != null && user.getPrincipal() instanceof CurrentSession && !CurrentSession.browser(user)) {
+                org.springframework.security.core.context.SecurityContextHolder.clearContext();
+            }
+            csrf.doFilter(request, response, chain);
         }
     }
 
@@ -416,20 +450,22 @@ class AuthorizationServerConfiguration {
     /**
      * The member signed in to Lanyard in this browser who makes the authorize request, or empty for
      * someone not signed in (Spring sends them to the sign-in page). Anyone else signed in, by an API
-     * key or any token that is not a Lanyard browser session, is refused: only a member's own sign-in
+     * key, a session's bearer token or any token that is not a Lanyard browser session (its cookie), is refused: only a member's own sign-in
      * consents and starts a grant.
      */
     static Optional<CurrentSession> member(OAuth2AuthorizationCodeRequestAuthenticationToken request) {
         if (!(request.getPrincipal() instanceof Authentication user) || user instanceof AnonymousAuthenticationToken || !user.isAuthenticated()) {
             return Optional.empty();
         }
-        if (user.getPrincipal() instanceof CurrentSession member && !member.apiKey()) return Optional.of(member);
+        // The browser's own sign-in only: a session signed in for a bearer token is a program's, not the member at a browser (outside review S).
+        if (user.getPrincipal() instanceof CurrentSession member && CurrentSession.browser(user)) return Optional.of(member);
         throw new OAuth2AuthorizationCodeRequestAuthenticationException(
                 new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED, "Sign in to Lanyard in this browser.", null), request);
     }
 
     /**
-     * Consent is asked unless the member already allowed every scope requested, even for
+     * Consent is asked unless the member already allowed every scope requested (and the app did not ask with
+     * {@code prompt=consent}), even for
      * {@code openid} alone (which Spring's default lets through unasked): every app a member
      * signs in to is one they consented to, and so one listed under Connected apps.
      */
@@ -437,6 +473,9 @@ class AuthorizationServerConfiguration {
         OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
         Optional<CurrentSession> member = member(request);
         if (member.isEmpty()) return true;
+        // prompt=consent (OpenID Connect Core 3.1.2.1): asked again, whatever the member allowed before.
+        if (request.getAdditionalParameters().get(SignInAgain.PROMPT) instanceof String prompt
+                && java.util.Arrays.asList(prompt.split(" ")).contains("consent")) return true;
         return consents.find(context.getRegisteredClient().getId(), member.get().account().id().value())
                 .map(c -> !c.scopes().containsAll(request.getScopes())).orElse(true);
     }

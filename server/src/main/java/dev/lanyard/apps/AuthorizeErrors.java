@@ -40,7 +40,7 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
     @Override
     public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
             throws IOException {
-        OAuth2Error error = ((OAuth2AuthenticationException) exception).getError();
+        OAuth2Error error = deniedInWords(request, ((OAuth2AuthenticationException) exception).getError());
         OAuth2AuthorizationCodeRequestAuthenticationToken asked = exception instanceof OAuth2AuthorizationCodeRequestAuthenticationException e
                 ? e.getAuthorizationCodeRequestAuthentication() : null;
         if (asked != null && StringUtils.hasText(asked.getRedirectUri()) && teamMemberSignedIn(asked)) {
@@ -55,6 +55,16 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
         request.setAttribute(Problem.ERROR_PAGE_MESSAGE, "The app's sign-in request was refused (" + error.getErrorCode() + "): "
                 + why(error));
         response.sendError(HttpStatus.BAD_REQUEST.value());
+    }
+
+    /**
+     * The consent form's Deny: Spring's access_denied describes it as "OAuth 2.0 Parameter: client_id" (the parameter it
+     * checked last); the app is told what happened instead. Only the consent post (no response_type) denies.
+     */
+    private static OAuth2Error deniedInWords(HttpServletRequest request, OAuth2Error error) {
+        boolean consentPost = "POST".equals(request.getMethod()) && request.getParameter("response_type") == null;
+        return consentPost && "access_denied".equals(error.getErrorCode())
+                ? new OAuth2Error(error.getErrorCode(), "The member denied access.", null) : error;
     }
 
     /** The refusal in words a person reads; Spring's own descriptions name only the parameter at fault. */
@@ -73,7 +83,7 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
     /** Whether the request is made by a member of the app's team, signed in to Lanyard in this browser. */
     private boolean teamMemberSignedIn(OAuth2AuthorizationCodeRequestAuthenticationToken asked) {
         if (!(asked.getPrincipal() instanceof Authentication user) || user instanceof AnonymousAuthenticationToken
-                || !user.isAuthenticated() || !(user.getPrincipal() instanceof CurrentSession member) || member.apiKey()) {
+                || !user.isAuthenticated() || !(user.getPrincipal() instanceof CurrentSession member) || !CurrentSession.browser(user)) {
             return false;
         }
         RegisteredClient client = clients.findByClientId(asked.getClientId());

@@ -53,6 +53,10 @@ class ConsentPage {
         model.addAttribute("account", member.account());
         model.addAttribute("app", app);
         model.addAttribute("scopes", scopes);
+        // A public app gets no refresh token (PKCE only), so "Stay connected" would promise what it cannot do: not shown,
+        // though allowed with the rest, so the remembered consent still covers what the app asks for (outside review S).
+        model.addAttribute("shown", app.confidential() ? scopes
+                : scopes.stream().filter(s -> !s.name().equals(AuthorizationServerConfiguration.OFFLINE_ACCESS)).toList());
         model.addAttribute("state", state);
         return "apps/consent";
     }

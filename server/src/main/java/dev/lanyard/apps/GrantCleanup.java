@@ -3,6 +3,7 @@ package dev.lanyard.apps;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +28,33 @@ class GrantCleanup {
     private final GrantStore grants;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final dev.lanyard.session.Sessions sessions;
 
-    GrantCleanup(GrantStore grants, TransactionTemplate transactions, Clock clock) {
+    GrantCleanup(GrantStore grants, TransactionTemplate transactions, Clock clock, dev.lanyard.session.Sessions sessions) {
         this.grants = grants;
         this.transactions = transactions;
         this.clock = clock;
+        this.sessions = sessions;
+    }
+
+    /**
+     * Ends, every minute, the sessions of grants whose code expired unexchanged (the app never finished the sign-in, or
+     * its exchange failed): the session starts when the code is issued (decision 19), and would otherwise be listed as
+     * an active app sign-in for days. Its history says the app never finished signing in. A code is good for
+     * {@link LanyardRegisteredClients#CODE_LIFETIME}; the grant must be that much older. Returns how many ended; safe on
+     * several nodes at once (ending an ended session changes nothing).
+     */
+    @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
+    int endUnredeemed() {
+        Instant before = clock.instant().minus(LanyardRegisteredClients.CODE_LIFETIME);
+        int total = 0;
+        // One batch a minute: more than a batch of abandoned sign-ins in a minute waits for the next run.
+        for (GrantStore.SessionOf grant : grants.unredeemed(before, BATCH)) {
+            total += sessions.endApp(List.of(new dev.lanyard.session.SessionId(grant.sessionId())),
+                    new dev.lanyard.account.AccountId(grant.accountId()), dev.lanyard.session.EndReason.CODE_UNUSED).size();
+        }
+        if (total > 0) log.info("Ended {} app sign-ins whose code expired unused", total);
+        return total;
     }
 
     /** Returns how many grants were deleted. */

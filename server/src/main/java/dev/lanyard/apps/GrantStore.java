@@ -50,6 +50,16 @@ interface GrantStore {
      */
     int purge(Instant endedBefore, Instant abandonedBefore, int limit);
 
+    /** A grant's session and its member: what ending the session needs. */
+    record SessionOf(String sessionId, String accountId) {
+    }
+
+    /**
+     * Grants whose code was issued (their session started) and never exchanged for tokens, last changed before
+     * {@code before}, whose session is still active: at most {@code limit}. Changes nothing.
+     */
+    List<SessionOf> unredeemed(Instant before, int limit);
+
     /**
      * Deletes the grants an app holds for itself (client credentials: no session, the app's client id as principal,
      * an access token); returns the hashes of their access tokens.

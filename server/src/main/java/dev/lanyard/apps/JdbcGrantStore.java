@@ -141,6 +141,17 @@ class JdbcGrantStore implements GrantStore {
     }
 
     @Override
+    public List<SessionOf> unredeemed(Instant before, int limit) {
+        return jdbc.sql("""
+                        SELECT a.session_id, a.account_id FROM oauth_authorizations a
+                        WHERE a.session_id IS NOT NULL AND a.code_hash IS NOT NULL AND a.access_hash IS NULL AND a.updated_at < :before
+                          AND EXISTS (SELECT 1 FROM sessions s WHERE s.id = a.session_id AND s.ended_at IS NULL)
+                        LIMIT :limit""")
+                .param("before", before.toEpochMilli()).param("limit", limit)
+                .query((rs, n) -> new SessionOf(rs.getString("session_id"), rs.getString("account_id"))).list();
+    }
+
+    @Override
     public List<String> deleteOwn(String appId, String clientId) {
         List<Own> own = jdbc.sql("""
                         SELECT id, access_hash FROM oauth_authorizations

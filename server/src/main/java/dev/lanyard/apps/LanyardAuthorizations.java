@@ -22,6 +22,7 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.EndReason;
 import dev.lanyard.session.NodeCaches;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Session;
@@ -158,6 +159,12 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         }
     }
 
+    /** The scopes the grant was authorized for. */
+    Set<String> scopes(StoredGrant grant) {
+        Set<String> scopes = read(grant).body().scopes();
+        return scopes == null ? Set.of() : scopes;
+    }
+
     private Read read(StoredGrant grant) {
         return new Read(grant, json.readValue(grant.body(), Body.class));
     }
@@ -177,7 +184,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             // is started for it. If the first has stored its tokens, the grant ends with them; if not yet, they are the
             // only tokens of the code.
             log.warn("An authorization code was exchanged twice at once; ending grant {}", authorization.getId());
-            store.find(authorization.getId()).ifPresent(this::end);
+            store.find(authorization.getId()).ifPresent(raced -> end(raced, EndReason.TOKEN_REUSED));
             throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT));
         }
         Optional<StoredGrant> before = store.find(authorization.getId());
@@ -207,7 +214,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             // Two exchanges of one refresh token raced, on one node or two: this is the second, a replay. Nothing of it
             // is kept, and the grant ends, the first exchange's new tokens with it.
             log.warn("A refresh token was exchanged twice at once; ending grant {} of client {}", grant.id(), grant.clientId());
-            before.ifPresent(this::end);
+            before.ifPresent(raced -> end(raced, EndReason.TOKEN_REUSED));
             throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT));
         }
         before.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
@@ -218,8 +225,9 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         // Cached as a lookup from the store reads it (the stored JSON, not the body written above), so both read alike.
         grant.accessHash().ifPresent(h -> byAccessHash.put(h, read(grant)));
         if (invalidated(authorization.getRefreshToken()) || invalidated(authorization.getAccessToken())) {
-            // Revocation (RFC 7009) or a replayed code: the whole grant ends, on every node, through its session.
-            end(grant);
+            // Revocation (RFC 7009) by the app, or a replayed code (whose lookup already ended the grant as a replay,
+            // findByToken): the whole grant ends, on every node, through its session.
+            end(grant, EndReason.APP_REVOKED);
         }
     }
 
@@ -248,14 +256,18 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
 
     /**
      * The grant's session. It is remembered (the team's "Remember me" lifetime, where allowed: PRODUCT.md L3) when
-     * the member allowed {@code offline_access}, which the consent page offers as "Stay connected", or when the
+     * the member allowed a confidential app {@code offline_access}, which the consent page offers as "Stay connected", or when the
      * browser session that authorized it was remembered; otherwise it lasts as a sign-in without "Remember me".
      */
     private Sessions.AppSession startSession(OAuth2Authorization authorization, Session browser) {
         AccountId account = new AccountId(authorization.getPrincipalName());
-        String name = apps.find(authorization.getRegisteredClientId()).map(AppClient::name).orElse("App");
+        Optional<AppClient> app = apps.find(authorization.getRegisteredClientId());
+        String name = app.map(AppClient::name).orElse("App");
         ClientOrigin origin = new ClientOrigin(browser.device(), browser.userAgent(), browser.ip(), browser.location());
-        boolean remembered = browser.rememberMe() || authorization.getAuthorizedScopes().contains("offline_access");
+        // offline_access keeps a confidential app connected with its refresh token; a public app gets none, so it stays
+        // no longer than any sign-in (outside review S).
+        boolean remembered = browser.rememberMe() || authorization.getAuthorizedScopes().contains("offline_access")
+                && app.map(AppClient::confidential).orElse(false);
         return sessions.startApp(new NewSession(account, origin, AppType.OAUTH, remembered), name);
     }
 
@@ -312,7 +324,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         grant.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
         // Deleted first: a node told to forget a grant without a session reads it again.
         store.delete(authorization.getId());
-        grant.ifPresent(this::end);
+        grant.ifPresent(removed -> end(removed, EndReason.APP_REVOKED));
     }
 
     @Override
@@ -335,12 +347,38 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             // (which ask without a type), it is only unknown: else anyone who saw it could end someone else's grant.
             store.usedRefresh(hash).flatMap(store::find).filter(replayed -> presentedByItsClient(replayed)).ifPresent(replayed -> {
                 log.warn("A refresh token was presented again; ending grant {} of client {}", replayed.id(), replayed.clientId());
-                end(replayed);
+                end(replayed, EndReason.TOKEN_REUSED);
             });
             return null;
         }
         boolean idToken = kind.isPresent() && kind.get() == GrantStore.Kind.ID_TOKEN;
-        return found.flatMap(this::alive).map(live -> authorization(live, Optional.of(new Presented(token, hash, idToken)))).orElse(null);
+        OAuth2Authorization authorization = found.flatMap(this::alive)
+                .map(live -> authorization(live, Optional.of(new Presented(token, hash, idToken)))).orElse(null);
+        if (authorization != null && kind.isPresent() && kind.get() == GrantStore.Kind.CODE && presentedByAnotherClient(found.get().grant())) {
+            // Another app's code is only unknown to this one: Spring's provider would invalidate it, so whoever presents a
+            // code they saw (another client of the team) could spoil the sign-in of its own app (outside review S).
+            return null;
+        }
+        if (authorization != null && kind.isPresent() && kind.get() == GrantStore.Kind.CODE && invalidated(authorization.getToken(OAuth2AuthorizationCode.class))
+                && presentedByItsClient(found.get().grant())) {
+            // A code exchanged before, presented again by its own client: a replay, and the grant ends as one (the member
+            // is told its tokens may be stolen). Spring would end it as well, but as if revoked.
+            log.warn("An authorization code was presented again; ending grant {} of client {}", found.get().grant().id(), found.get().grant().clientId());
+            end(found.get().grant(), EndReason.TOKEN_REUSED);
+            return null;
+        }
+        return authorization;
+    }
+
+    /**
+     * Whether the request is made by a client the token endpoint authenticated, and not the grant's own. False while
+     * no client is authenticated yet: a public client's code verifier looks the code up while it is being authenticated.
+     */
+    private static boolean presentedByAnotherClient(StoredGrant grant) {
+        return org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication()
+                instanceof org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken client
+                && client.isAuthenticated() && client.getRegisteredClient() != null
+                && !client.getRegisteredClient().getId().equals(grant.clientId());
     }
 
     /** Whether the request is made by the grant's own client, as the token endpoint authenticated it. */
@@ -380,12 +418,12 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     }
 
     /**
-     * Ends the grant: its session, if it has one, so every token of the grant stops working on every node. A grant
+     * Ends the grant for {@code reason}: its session, if it has one, so every token of the grant stops working on every node. A grant
      * without one (client credentials) must already be stored as it now is (its access token invalidated, or deleted):
      * every node forgets its access token, so its next lookup anywhere reads that.
      */
-    void end(StoredGrant grant) {
-        grant.sessionId().ifPresent(id -> sessions.endApp(List.of(new SessionId(id)), new AccountId(grant.accountId()), Optional.empty()));
+    void end(StoredGrant grant, EndReason reason) {
+        grant.sessionId().ifPresent(id -> sessions.endApp(List.of(new SessionId(id)), new AccountId(grant.accountId()), reason));
         grant.accessHash().ifPresent(byAccessHash::invalidate);
         if (grant.sessionId().isEmpty() && grant.accessHash().isPresent()) nodes.forget(ACCESS_TOKENS, List.of(grant.accessHash().get()));
     }

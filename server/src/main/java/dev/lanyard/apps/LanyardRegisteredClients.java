@@ -26,6 +26,8 @@ import org.springframework.stereotype.Component;
 @Component
 class LanyardRegisteredClients implements RegisteredClientRepository {
     static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(5);
+    /** How long an authorization code is good for (RFC 9700 4.2.1: short); {@link GrantCleanup} ends a grant's session after it unused. */
+    static final Duration CODE_LIFETIME = Duration.ofMinutes(1);
     static final Duration REFRESH_TOKEN_LIFETIME = Duration.ofDays(30);
     /** Client setting: the id of the team that registered the app ({@link TeamIntrospection}). */
     static final String TEAM_SETTING = "lanyard.team";
@@ -158,7 +160,7 @@ class LanyardRegisteredClients implements RegisteredClientRepository {
                         .setting(TEAM_SETTING, app.team().value()).build())
                 .tokenSettings(TokenSettings.builder()
                         .accessTokenTimeToLive(ACCESS_TOKEN_LIFETIME)
-                        .authorizationCodeTimeToLive(Duration.ofMinutes(1))
+                        .authorizationCodeTimeToLive(CODE_LIFETIME)
                         .reuseRefreshTokens(false)
                         .refreshTokenTimeToLive(REFRESH_TOKEN_LIFETIME)
                         .idTokenSignatureAlgorithm(SignatureAlgorithm.RS256)

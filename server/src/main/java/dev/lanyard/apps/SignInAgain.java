@@ -52,7 +52,7 @@ final class SignInAgain implements Filter {
     private final Sessions sessions;
     private final Clock clock;
 
-    /** {@code authorize}: a GET of the authorize endpoint (the consent form posts there too). */
+    /** {@code authorize}: an authorization request, a GET or a form POST of one (the consent form posts there too, and is not one). */
     SignInAgain(RequestMatcher authorize, Sessions sessions, Clock clock) {
         this.authorize = authorize;
         this.sessions = sessions;
@@ -74,10 +74,10 @@ final class SignInAgain implements Filter {
         chain.doFilter(req, res);
     }
 
-    /** The member's browser session this request is made with, if any (an API key is refused later, in the authorize endpoint). */
+    /** The member's browser session this request is made with, if any (an API key or a bearer session is refused later, in the authorize endpoint). */
     private static Optional<CurrentSession> browser() {
         Authentication user = SecurityContextHolder.getContext().getAuthentication();
-        return user != null && user.getPrincipal() instanceof CurrentSession member && !member.apiKey()
+        return user != null && user.getPrincipal() instanceof CurrentSession member && CurrentSession.browser(user)
                 ? Optional.of(member) : Optional.empty();
     }
 
@@ -138,10 +138,16 @@ final class SignInAgain implements Filter {
         return prompt == null ? List.of() : Arrays.stream(prompt.split(" ")).filter(p -> !p.isEmpty()).toList();
     }
 
-    /** The authorize request to come back to: as made, less max_age and the login prompt. */
+    /**
+     * The authorize request to come back to: as made, less max_age and the login prompt. An authorization request
+     * posted as a form comes back as the same request made with GET (its parameters in the query), which the
+     * sign-in page can send the browser to.
+     */
     static String back(HttpServletRequest request) {
         List<String> kept = new ArrayList<>();
-        String query = request.getQueryString() == null ? "" : request.getQueryString();
+        // A consent form posted (no response_type) comes back as the bare endpoint, as before: never its CSRF token in a URL.
+        boolean posted = "POST".equals(request.getMethod()) && request.getParameter("response_type") != null;
+        String query = posted ? asQuery(request) : request.getQueryString() == null ? "" : request.getQueryString();
         for (String pair : query.split("&")) {
             String name = decoded(pair.split("=", 2)[0]);
             if (pair.isEmpty() || name.equals(MAX_AGE)) continue;
@@ -154,6 +160,17 @@ final class SignInAgain implements Filter {
             kept.add(pair);
         }
         return request.getRequestURI() + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+    }
+
+    /** A posted request's parameters (form and query) written as a query string. */
+    private static String asQuery(HttpServletRequest request) {
+        List<String> pairs = new ArrayList<>();
+        request.getParameterMap().forEach((name, values) -> {
+            for (String value : values) {
+                pairs.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        });
+        return String.join("&", pairs);
     }
 
     /** A query's name or value decoded; one that is no valid encoding stays as it came (the endpoint answers it). */

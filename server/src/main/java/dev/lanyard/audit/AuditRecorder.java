@@ -334,6 +334,10 @@ class AuditRecorder {
             case DENIED -> AuditAction.SESSION_DENIED;
             case SESSION_LIMIT -> AuditAction.SESSION_ENDED_BY_LIMIT;
             case NOT_ME -> AuditAction.SESSION_ENDED_NOT_ME;
+            case APP_REVOKED -> AuditAction.SESSION_ENDED_BY_APP;
+            case TOKEN_REUSED -> AuditAction.SESSION_ENDED_TOKEN_REUSED;
+            case APP_CHANGED -> AuditAction.SESSION_ENDED_APP_CHANGED;
+            case CODE_UNUSED -> AuditAction.SESSION_ENDED_CODE_UNUSED;
         };
         if (team.isEmpty()) {
             unattributed(action);
@@ -355,6 +359,11 @@ class AuditRecorder {
             case REMOVED -> "Signed out " + owner.map(Account::email).orElse("a member") + " on " + device + ": Removed from the team";
             case NOT_ME -> "Signed out " + device + " (" + s.id().shortForm()
                     + ") from the \u201cThis wasn't me\u201d link of a sign-in alert";
+            case APP_REVOKED -> s.displayName() + " (" + s.id().shortForm() + ") ended its own access: it revoked its token";
+            case TOKEN_REUSED -> s.displayName() + " (" + s.id().shortForm() + "): a used code or refresh token was presented"
+                    + " again, so the app's access was ended; the token may have been stolen";
+            case APP_CHANGED -> s.displayName() + " (" + s.id().shortForm() + ") lost its access: the app's permissions changed";
+            case CODE_UNUSED -> s.displayName() + " (" + s.id().shortForm() + ") never finished signing in; its code expired unused";
         };
         record(team.get(), ending.at(), actor, Optional.of(s.account()), Optional.of(s.id()), action, detail,
                 from.map(Session::ip));

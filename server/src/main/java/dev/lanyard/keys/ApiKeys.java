@@ -113,7 +113,12 @@ public class ApiKeys {
             throw new KeyProblem.InvalidInput("expiresAt", "Choose an expiry in the future, or none.");
         if (password == null || password.isEmpty())
             throw new KeyProblem.InvalidInput("password", "Enter your password: an API key is a way into your account.");
-        accounts.authenticate(by.account().email(), password, address);
+        try {
+            accounts.authenticate(by.account().email(), password, address);
+        } catch (dev.lanyard.account.AccountProblem.InvalidCredentials wrong) {
+            // Only a password was asked for: the email is the signed-in member's own (outside review S).
+            throw new dev.lanyard.account.AccountProblem.InvalidCredentials("The password is incorrect.");
+        }
         return transactions.execute(tx -> {
             Created created = insert(by, name, scopes, expires);
             alongside.accept(created);

@@ -40,6 +40,14 @@ public record CurrentSession(SessionId id, Account account, AppType appType, Opt
                 .map(p -> ((CurrentSession) p).id());
     }
 
+    /**
+     * Whether {@code authentication} is a browser's sign-in: a Lanyard session (not an API key) whose token came in
+     * the session cookie. A session signed in for a bearer token ({@code tokenType=bearer}) presented as one is not.
+     */
+    public static boolean browser(Authentication authentication) {
+        return authentication instanceof SessionAuthentication session && session.cookie() && !session.getPrincipal().apiKey();
+    }
+
     /** Whether the request is made with an API key. */
     public boolean apiKey() {
         return keyScopes.isPresent();

@@ -20,7 +20,21 @@ public enum EndReason {
      * not: not "revoked by you" from a device of yours (PRODUCT.md V5, S8).
      */
     NOT_ME("Ended from the sign-in alert\u2019s \u201cThis wasn't me\u201d link",
-            "You were signed out from the \u201cThis wasn't me\u201d link in a sign-in alert.");
+            "You were signed out from the \u201cThis wasn't me\u201d link in a sign-in alert."),
+    /** An app's grant the app ended itself: it revoked its own token (RFC 7009). */
+    APP_REVOKED("Revoked by the app", "The app ended its own access to your account (it signed you out of the app)."),
+    /**
+     * An app's grant ended because a code or refresh token already used was presented again (RFC 9700 4.14.2): someone
+     * other than the app may hold its tokens.
+     */
+    TOKEN_REUSED("Ended: a used token was presented again; it may have been stolen",
+            "A token of this app that had already been used was presented again. This may mean the token was stolen, so the app's access was ended. Sign in to the app again; if this repeats, tell your admin."),
+    /** An app's grant ended because an admin took a scope the grant holds away from the app. */
+    APP_CHANGED("Ended: the app's permissions changed",
+            "An admin of your team changed what the app may access, so its access was ended. Sign in to the app again to allow what it now asks for."),
+    /** An app's grant whose code was never exchanged for tokens before it expired: the sign-in to the app never finished. */
+    CODE_UNUSED("Ended: the app never finished signing in",
+            "The app did not finish signing you in, so the sign-in was ended.");
 
     private final String label;
     private final String notice;

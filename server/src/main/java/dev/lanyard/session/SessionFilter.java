@@ -71,7 +71,7 @@ public final class SessionFilter extends HttpFilter {
             Sessions.Check check = sessions.check(presented.get().token(), new Sessions.Use(
                     addresses.resolve(request).getHostAddress(), pageView(request, path), !background));
             if (check instanceof Sessions.Check.Valid valid) {
-                SecurityContextHolder.getContext().setAuthentication(new SessionAuthentication(valid.session()));
+                SecurityContextHolder.getContext().setAuthentication(new SessionAuthentication(valid.session(), !presented.get().bearer()));
             } else {
                 if (check instanceof Sessions.Check.Ended ended) {
                     request.setAttribute(ENDED_REASON, ended.reason());

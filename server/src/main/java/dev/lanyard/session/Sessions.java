@@ -236,14 +236,27 @@ public class Sessions {
     }
 
     /**
-     * Ends sessions of apps' grants held by {@code owner}: by the owner, an admin ({@code by}), or
-     * Lanyard itself (empty {@code by}, e.g. a replayed refresh token). Returns those ended; safe to repeat.
+     * Ends sessions of apps' grants held by {@code owner}: by the owner or an admin ({@code by}); with an empty
+     * {@code by}, as revoked (prefer {@link #endApp(Collection, AccountId, EndReason)}, which says why). Returns those
+     * ended; safe to repeat.
      */
     @Transactional
     public List<SessionId> endApp(Collection<SessionId> ids, AccountId owner, Optional<AccountId> by) {
         if (ids.isEmpty()) return List.of();
         EndReason reason = by.isPresent() && !by.get().equals(owner) ? EndReason.ADMIN_REVOKED : EndReason.REVOKED;
         return finish(ids, owner, new Session.Ending(clock.instant(), reason, by, Optional.empty(), Optional.empty()));
+    }
+
+    /**
+     * Ends sessions of apps' grants held by {@code owner} for a reason no person gave: the app revoked its token
+     * ({@link EndReason#APP_REVOKED}), a used token came back ({@link EndReason#TOKEN_REUSED}), the app's permissions
+     * changed ({@link EndReason#APP_CHANGED}), its code expired unused ({@link EndReason#CODE_UNUSED}). Returns those
+     * ended; safe to repeat (an ended session keeps its first reason).
+     */
+    @Transactional
+    public List<SessionId> endApp(Collection<SessionId> ids, AccountId owner, EndReason reason) {
+        if (ids.isEmpty()) return List.of();
+        return finish(ids, owner, new Session.Ending(clock.instant(), reason, Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
     private Check checkHash(String hash, boolean key, Use use) {

@@ -66,7 +66,10 @@ final class SecurityEvents {
         return switch (ending.reason()) {
             case SIGNED_OUT, REVOKED, PASSWORD_CHANGED, DENIED, NOT_ME -> "user";
             case ADMIN_REVOKED, REMOVED -> "admin";
-            case IDLE_EXPIRED, LIFETIME_EXPIRED, SESSION_LIMIT -> "policy";
+            case IDLE_EXPIRED, LIFETIME_EXPIRED, SESSION_LIMIT, CODE_UNUSED -> "policy";
+            case APP_CHANGED -> "admin";
+            // The app itself, or Lanyard's replay detection: neither the member, an admin nor a policy.
+            case APP_REVOKED, TOKEN_REUSED -> "system";
         };
     }
 

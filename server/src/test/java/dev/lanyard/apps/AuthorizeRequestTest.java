@@ -89,6 +89,34 @@ class AuthorizeRequestTest {
     }
 
     @Test
+    void aSessionSignedInForABearerTokenCannotAuthorizeOrConsent() throws Exception {
+        Member program = api.logInForBearer(admin);
+        JsonNode registered = apps.register(admin, "Target");
+        RelyingApp target = apps.app(registered);
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(target.authorizeRequest("openid email").uri())
+                .header("Accept", "text/html").header("Authorization", "Bearer " + program.token()));
+        assertThat(answer.headers().firstValue("Location").orElse("")).doesNotContain("/oauth2/consent").doesNotContain("code=");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.body()).contains("access_denied");
+
+        // The consent form posted with the bearer session (and a CSRF pair of a browser's page) saves nothing either.
+        URI consent = RelyingApp.location(target.browse(target.authorizeRequest("openid email").uri(), TeamApps.cookie(admin)));
+        HttpResponse<String> page = target.browse(consent, TeamApps.cookie(admin));
+        Matcher csrf = CSRF_INPUT.matcher(page.body());
+        assertThat(csrf.find()).isTrue();
+        String xsrf = page.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith("XSRF-TOKEN="))
+                .map(h -> h.split(";", 2)[0]).findFirst().orElseThrow();
+        HttpResponse<String> posted = send(HttpRequest.newBuilder(URI.create(apps.issuer() + "/oauth2/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Bearer " + program.token())
+                .header("Cookie", xsrf)
+                .POST(HttpRequest.BodyPublishers.ofString("client_id=" + target.clientId.getValue() + "&state="
+                        + URLEncoder.encode(RelyingApp.query(consent).get("state").get(0), StandardCharsets.UTF_8)
+                        + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8) + "&scope=openid&scope=email")));
+        assertThat(posted.headers().firstValue("Location").orElse("")).doesNotContain("code=");
+        assertThat(consents.find(registered.path("app").path("id").asString(), admin.accountId())).isEmpty();
+    }
+
+    @Test
     void aConsentPostedWithABearerJwtAndACsrfPairPlantsNoConsent() throws Exception {
         String idToken = TeamApps.signIn(apps.app(apps.register(admin, "Wiki")), admin, "openid").getOIDCTokens().getIDTokenString();
         JsonNode registered = apps.register(admin, "Target");
@@ -172,6 +200,65 @@ class AuthorizeRequestTest {
         OIDCTokenResponse tokens = app.exchange(attempt, app.code(attempt, landed));
         long authTime = SignedJWT.parse(tokens.getOIDCTokens().getIDTokenString()).getJWTClaimsSet().getLongClaim("auth_time");
         assertThat(authTime).isEqualTo(clock.instant().getEpochSecond()).isGreaterThan(signedIn(admin));
+    }
+
+    /** The authorization request {@code attempt} as a form POST (OpenID Connect Core 3.1.2.1), with {@code extra} parameters. */
+    private HttpResponse<String> posted(RelyingApp.Attempt attempt, String extra, String cookie) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apps.issuer() + "/oauth2/authorize"))
+                .header("Accept", "text/html").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(attempt.uri().getRawQuery() + extra));
+        if (cookie != null) request.header("Cookie", cookie);
+        return send(request);
+    }
+
+    @Test
+    void anAuthorizationRequestPostedAsAFormIsAnsweredAsItsGet() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        RelyingApp.Attempt first = app.authorizeRequest("openid email");
+        HttpResponse<String> asked = posted(first, "", TeamApps.cookie(admin));
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(asked).getPath()).isEqualTo("/oauth2/consent");
+
+        TeamApps.signIn(app, admin, "openid email");
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid email");
+        HttpResponse<String> remembered = posted(attempt, "", TeamApps.cookie(admin));
+        assertThat(app.exchange(attempt, app.code(attempt, RelyingApp.location(remembered))).getOIDCTokens().getIDToken()).isNotNull();
+
+        // prompt=login posted goes to sign in again, and comes back as the GET of the same request, less the prompt.
+        RelyingApp.Attempt again = app.authorizeRequest("openid");
+        HttpResponse<String> login = posted(again, "&prompt=login", TeamApps.cookie(admin));
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
+        URI to = RelyingApp.location(login);
+        assertThat(to.getPath()).isEqualTo("/login");
+        assertThat(RelyingApp.query(to)).containsKey("again");
+        String next = RelyingApp.query(to).get("next").get(0);
+        assertThat(next).startsWith("/oauth2/authorize?").doesNotContain("prompt").contains("state=" + again.state().getValue());
+
+        // Someone not signed in is sent to sign in, to come back to the request.
+        HttpResponse<String> nobody = posted(app.authorizeRequest("openid"), "", null);
+        assertThat(RelyingApp.location(nobody).getPath()).isEqualTo("/login");
+        assertThat(RelyingApp.query(RelyingApp.location(nobody)).get("next").get(0)).startsWith("/oauth2/authorize?").contains("client_id=");
+    }
+
+    @Test
+    void promptConsentAsksAgainAndWhatLanyardDoesNotDoIsRefusedNotIgnored() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        TeamApps.signIn(app, admin, "openid email");
+        RelyingApp.Attempt again = app.authorizeRequest("openid email");
+        URI consent = RelyingApp.location(app.browse(URI.create(again.uri() + "&prompt=consent"), TeamApps.cookie(admin)));
+        assertThat(consent.getPath()).isEqualTo("/oauth2/consent");
+
+        for (Map.Entry<String, String> asked : Map.of("&response_mode=fragment", "unsupported_response_mode",
+                "&response_mode=form_post", "unsupported_response_mode", "&request=e30.e30.", "request_not_supported")
+                .entrySet()) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            URI back = RelyingApp.location(app.browse(URI.create(attempt.uri() + asked.getKey()), TeamApps.cookie(admin)));
+            assertThat(back.toString()).as(asked.getKey()).startsWith(OAuthFlowTest.REDIRECT);
+            assertThat(RelyingApp.query(back).get("error")).as(asked.getKey()).containsExactly(asked.getValue());
+        }
+        RelyingApp.Attempt query = app.authorizeRequest("openid");
+        assertThat(RelyingApp.location(app.browse(URI.create(query.uri() + "&response_mode=query"), TeamApps.cookie(admin))).toString())
+                .contains("code=");
     }
 
     @Test

@@ -166,19 +166,49 @@ abstract class GrantStoreContract {
         assertThat(store.purge(cutoff, then.plusSeconds(1), 2)).as("nothing left to purge").isZero();
     }
 
+    @Test
+    void unredeemedFindsLiveGrantsWhoseCodeWasNeverExchangedBeforeTheCutoff() {
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        jdbc.sql("INSERT INTO teams (id, name, created_at) VALUES ('team_unr', 'Unredeemed', 0)").update();
+        jdbc.sql("""
+                INSERT INTO accounts (id, team_id, email, name, password_hash, role, created_at)
+                VALUES ('acc_unr', 'team_unr', 'unr@example.com', 'Unredeemed', '{noop}x', 'MEMBER', 0)""").update();
+        Instant issued = now.minusSeconds(600);
+        for (String id : java.util.List.of("u_old", "u_young", "u_exchanged", "u_ended")) {
+            session(jdbc, "ses_" + id, "acc_unr", id.equals("u_ended") ? issued.toEpochMilli() : null);
+        }
+        store.save(unredeemed("u_old", Optional.empty(), issued));
+        store.save(unredeemed("u_young", Optional.empty(), now));
+        store.save(unredeemed("u_exchanged", Optional.of("access_u"), issued));
+        store.save(unredeemed("u_ended", Optional.empty(), issued));
+
+        assertThat(store.unredeemed(now.minusSeconds(60), 100)).filteredOn(g -> g.accountId().equals("acc_unr"))
+                .containsExactly(new GrantStore.SessionOf("ses_u_old", "acc_unr"));
+        assertThat(store.find("u_old")).as("changes nothing").isPresent();
+    }
+
+    private static StoredGrant unredeemed(String id, Optional<String> access, Instant at) {
+        return new StoredGrant(id, "app_1", "acc_unr", Optional.of("ses_" + id), Optional.of("key"), Optional.empty(),
+                Optional.of("code_" + id), access, Optional.empty(), Optional.empty(), "{}", at, at);
+    }
+
     private static StoredGrant withSession(String id, String session, Instant at) {
         return new StoredGrant(id, "app_1", "acc_purge", Optional.of(session), Optional.of("key"), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "{}", at, at);
     }
 
     private static void session(JdbcClient jdbc, String id, Long endedAt) {
+        session(jdbc, id, "acc_purge", endedAt);
+    }
+
+    private static void session(JdbcClient jdbc, String id, String account, Long endedAt) {
         jdbc.sql("""
                 INSERT INTO sessions (id, token_hash, account_id, app_type, remember_me, device_type, user_agent, browser,
                     browser_version, os, os_version, ip, city, country, country_code, created_at, last_active_at,
                     idle_timeout_ms, expires_at, ended_at, end_reason)
-                VALUES (:id, :hash, 'acc_purge', 'OAUTH', :no, 'DESKTOP', '', '', '', '', '', '127.0.0.1', '', '', '', 0, 0, 0,
+                VALUES (:id, :hash, :account, 'OAUTH', :no, 'DESKTOP', '', '', '', '', '', '127.0.0.1', '', '', '', 0, 0, 0,
                     4102444800000, :ended, :reason)""")
-                .param("id", id).param("hash", "hash_" + id).param("no", false)
+                .param("id", id).param("hash", "hash_" + id).param("account", account).param("no", false)
                 .param("ended", endedAt, java.sql.Types.BIGINT).param("reason", endedAt == null ? null : "REVOKED", java.sql.Types.VARCHAR)
                 .update();
     }

@@ -181,6 +181,8 @@ class ApiKeyApiTest {
         MockHttpServletResponse wrong = team.perform(team.json(post("/api/v1/api-keys"), ada,
                 json.writeValueAsString(Map.of("name", "stolen", "scopes", List.of("sessions:read"), "password", "a guess of the password")))).getResponse();
         assertThat(wrong.getStatus()).isEqualTo(401);
+        // Only a password was asked for (outside review S: the answer spoke of an email too).
+        assertThat(json.readTree(wrong.getContentAsString()).path("detail").asString()).isEqualTo("The password is incorrect.");
         assertThat(json.readTree(team.perform(team.as(get("/api/v1/api-keys"), ada)).getResponse().getContentAsString())
                 .path("items")).as("no key made").isEmpty();
 

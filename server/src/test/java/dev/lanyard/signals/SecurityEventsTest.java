@@ -32,7 +32,9 @@ class SecurityEventsTest {
         SecurityEvents.Signal signal = SecurityEvents.sessionRevoked(ADA, new SessionId("ses_1"), ending(reason, Optional.empty()));
         assertThat(signal.type()).isEqualTo(SecurityEvents.SESSION_REVOKED);
         assertThat(signal.payload().get("event_timestamp")).isEqualTo(AT.getEpochSecond());
-        assertThat(signal.payload().get("initiating_entity")).isIn("user", "admin", "policy");
+        // CAEP 1.0's four: an app's own revocation and replay detection are neither the member, an admin nor a policy.
+        assertThat(signal.payload().get("initiating_entity")).isIn("user", "admin", "policy", "system");
+        if (reason == EndReason.APP_REVOKED || reason == EndReason.TOKEN_REUSED) assertThat(signal.payload().get("initiating_entity")).isEqualTo("system");
         assertThat(signal.payload().get("reason_user")).isEqualTo(Map.of("en", reason.notice()));
         assertThat(signal.payload().get("reason_admin")).isEqualTo(Map.of("en", reason.label()));
     }

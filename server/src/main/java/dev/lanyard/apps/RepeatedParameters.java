@@ -1,0 +1,59 @@
+package dev.lanyard.apps;
+
+import java.io.IOException;
+import java.util.Map;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.server.ServletServerHttpResponse;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * RFC 6749 §3.2: request parameters must not be included more than once. A request to the token,
+ * introspection or revocation endpoint with any parameter repeated (in the form, the query, or across
+ * both) is answered {@code 400 invalid_request} before its client is authenticated. Spring's own
+ * converters check a few parameters only: a repeated {@code code} reached the code verifier as a list
+ * and failed there with a 500 (outside review S).
+ */
+final class RepeatedParameters implements Filter {
+    private static final HttpMessageConverter<OAuth2Error> ERRORS = new OAuth2ErrorHttpMessageConverter();
+
+    private final RequestMatcher endpoints;
+
+    /** {@code endpoints}: the requests checked (the token, introspection and revocation endpoints). */
+    RepeatedParameters(RequestMatcher endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        String repeated = endpoints.matches(request) ? repeated(request.getParameterMap()) : null;
+        if (repeated == null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        ServletServerHttpResponse response = new ServletServerHttpResponse((HttpServletResponse) res);
+        response.setStatusCode(HttpStatus.BAD_REQUEST);
+        ERRORS.write(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, "The parameter " + repeated + " is included more than once.", null),
+                null, response);
+    }
+
+    /** The first parameter with more than one value, or null. */
+    private static String repeated(Map<String, String[]> parameters) {
+        for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
+            if (parameter.getValue().length > 1) return parameter.getKey();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.lanyard.apps;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+
+/**
+ * The validator step that refuses what an authorization request may ask for and Lanyard does not do, where Spring
+ * ignored it silently (outside review S): a {@code response_mode} other than {@code query} (the code would still come
+ * in the query, where the app does not look: {@code unsupported_response_mode}, OAuth 2.0 Multiple Response Types),
+ * and a request object by value (OpenID Connect Core 6: {@code request_not_supported}). The errors go back as any
+ * other ({@link AuthorizeErrors}). A {@code request_uri} is Spring's to answer (pushed authorization requests).
+ */
+final class UnsupportedRequests {
+    private UnsupportedRequests() {
+    }
+
+    static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> refused() {
+        return context -> {
+            OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+            Map<String, Object> parameters = request.getAdditionalParameters();
+            Object mode = parameters.get("response_mode");
+            if (mode != null && !"query".equals(mode)) {
+                throw refusal("unsupported_response_mode", "Only response_mode=query is supported.", request);
+            }
+            if (parameters.containsKey("request")) throw refusal("request_not_supported", "Request objects are not supported.", request);
+        };
+    }
+
+    private static OAuth2AuthorizationCodeRequestAuthenticationException refusal(String code, String description,
+                                                                                 OAuth2AuthorizationCodeRequestAuthenticationToken request) {
+        return new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(code, description, null), request);
+    }
+}

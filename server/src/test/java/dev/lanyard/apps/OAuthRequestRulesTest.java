@@ -1,0 +1,187 @@
+package dev.lanyard.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import dev.lanyard.web.ApiClient;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** How the endpoints an app calls answer requests the specifications rule on (outside review S). */
+@LanyardSpringTest
+class OAuthRequestRulesTest {
+    @LocalServerPort
+    int port;
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+
+    private Member admin;
+    private TeamApps apps;
+
+    @BeforeEach
+    void team() throws Exception {
+        admin = new ApiClient(mvc, json).signUp("admin");
+        apps = new TeamApps(mvc, json, port);
+    }
+
+    private static String basic(String id, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private MvcResult form(MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request.contentType(MediaType.APPLICATION_FORM_URLENCODED)).andReturn();
+    }
+
+    @Test
+    void aRepeatedParameterIsAnInvalidRequestAtEveryEndpointBeforeTheClientIsAuthenticated() throws Exception {
+        JsonNode registered = apps.register(admin, "Wiki");
+        String id = registered.path("app").path("clientId").asString();
+        String secret = registered.path("clientSecret").asString();
+        for (java.util.function.Supplier<MockHttpServletRequestBuilder> request : java.util.List.<java.util.function.Supplier<MockHttpServletRequestBuilder>>of(
+                () -> post("/oauth2/token").param("grant_type", "authorization_code").param("code", "a").param("code", "b")
+                        .param("redirect_uri", OAuthFlowTest.REDIRECT).param("code_verifier", "v".repeat(43)),
+                () -> post("/oauth2/token").param("grant_type", "authorization_code").param("code", "a")
+                        .param("redirect_uri", OAuthFlowTest.REDIRECT).param("code_verifier", "v".repeat(43)).param("code_verifier", "w".repeat(43)),
+                () -> post("/oauth2/introspect").param("token", "a").param("token", "b"),
+                () -> post("/oauth2/revoke").param("token", "a").param("token", "b"))) {
+            for (String authorization : java.util.List.of(basic(id, secret), basic(id, "wrong"))) {
+                MvcResult answer = form(request.get().header("Authorization", authorization));
+                assertThat(answer.getResponse().getStatus()).as(answer.getResponse().getContentAsString()).isEqualTo(400);
+                assertThat(answer.getResponse().getContentAsString()).contains("\"error\":\"invalid_request\"");
+            }
+        }
+    }
+
+    /** A public app's exchange (PKCE alone) with its code sent twice: a 500 from the code verifier before (outside review S). */
+    @Test
+    void aPublicAppsCodeSentTwiceIsAnInvalidRequest() throws Exception {
+        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("name", "Phone",
+                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", java.util.List.of("openid")))))
+                .andReturn();
+        RelyingApp app = apps.app(json.readTree(registered.getResponse().getContentAsString()));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String code = app.code(attempt, app.signIn(attempt, TeamApps.cookie(admin))).getValue();
+        for (String[] twice : java.util.List.of(new String[] {"code", code}, new String[] {"code_verifier", attempt.verifier().getValue()})) {
+            MockHttpServletRequestBuilder request = post("/oauth2/token").param("grant_type", "authorization_code").param("client_id", app.clientId.getValue())
+                    .param("code", code).param("redirect_uri", OAuthFlowTest.REDIRECT).param("code_verifier", attempt.verifier().getValue())
+                    .param(twice[0], twice[1]);
+            MvcResult answer = form(request);
+            assertThat(answer.getResponse().getStatus()).as(answer.getResponse().getContentAsString()).isEqualTo(400);
+            assertThat(answer.getResponse().getContentAsString()).contains("\"error\":\"invalid_request\"");
+        }
+        // Refused before anything else read it, the code still works once.
+        assertThat(app.exchange(attempt, new com.nimbusds.oauth2.sdk.AuthorizationCode(code)).indicatesSuccess()).isTrue();
+    }
+
+    @Test
+    void theProtectedResourceDocumentTheBearerChallengeNamesIsServed() throws Exception {
+        MvcResult unauthorized = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/userinfo")).andReturn();
+        assertThat(unauthorized.getResponse().getStatus()).isEqualTo(401);
+        String challenge = unauthorized.getResponse().getHeader("WWW-Authenticate");
+        assertThat(challenge).startsWith("Bearer");
+        java.util.regex.Matcher metadata = java.util.regex.Pattern.compile("resource_metadata=\"([^\"]+)\"").matcher(challenge);
+        assertThat(metadata.find()).as(challenge).isTrue();
+        java.net.URI document = java.net.URI.create(metadata.group(1));
+        MvcResult served = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get(document.getPath())).andReturn();
+        assertThat(served.getResponse().getStatus()).as(served.getResponse().getRedirectedUrl()).isEqualTo(200);
+        assertThat(served.getResponse().getContentAsString()).contains("\"resource\"");
+    }
+
+    @Test
+    void aRefusedClientThatUsedBasicIsChallengedWithBasic() throws Exception {
+        JsonNode registered = apps.register(admin, "Wiki");
+        String id = registered.path("app").path("clientId").asString();
+        for (String endpoint : java.util.List.of("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke")) {
+            MvcResult answer = form(post(endpoint).header("Authorization", basic(id, "wrong")).param("token", "x")
+                    .param("grant_type", "refresh_token").param("refresh_token", "x"));
+            assertThat(answer.getResponse().getStatus()).as(endpoint).isEqualTo(401);
+            assertThat(answer.getResponse().getContentAsString()).contains("invalid_client");
+            assertThat(answer.getResponse().getHeader("WWW-Authenticate")).as(endpoint).isEqualTo("Basic realm=\"Lanyard\"");
+        }
+        MvcResult posted = form(post("/oauth2/token").param("client_id", id).param("client_secret", "wrong")
+                .param("grant_type", "refresh_token").param("refresh_token", "x"));
+        assertThat(posted.getResponse().getStatus()).isEqualTo(401);
+        assertThat(posted.getResponse().getHeader("WWW-Authenticate")).isNull();
+    }
+
+    @Test
+    void userinfoRefusingAScopeChallengesWithBearerInsufficientScope() throws Exception {
+        var response = new org.springframework.mock.web.MockHttpServletResponse();
+        EndpointErrors.userInfo().onAuthenticationFailure(new org.springframework.mock.web.MockHttpServletRequest("GET", "/userinfo"), response,
+                new org.springframework.security.oauth2.core.OAuth2AuthenticationException("insufficient_scope"));
+        assertThat(response.getStatus()).isEqualTo(403);
+        assertThat(response.getHeader("WWW-Authenticate")).startsWith("Bearer error=\"insufficient_scope\"");
+        assertThat(response.getContentAsString()).contains("insufficient_scope");
+    }
+
+    @Test
+    void revokingAnotherAppsTokenAnswers200AndRevokesNothing() throws Exception {
+        RelyingApp mine = apps.app(apps.register(admin, "Mine"));
+        RelyingApp other = apps.app(apps.register(admin, "Other"));
+        var tokens = TeamApps.signIn(mine, admin, OAuthFlowTest.OFFLINE);
+        assertThat(other.revoke(tokens.getOIDCTokens().getRefreshToken())).isEqualTo(200);
+        assertThat(other.revoke(tokens.getOIDCTokens().getAccessToken())).isEqualTo(200);
+        assertThat(mine.active(tokens.getOIDCTokens().getAccessToken())).isTrue();
+        assertThat(mine.refresh(tokens.getOIDCTokens().getRefreshToken()).indicatesSuccess()).isTrue();
+    }
+
+    @Test
+    void denyingOnTheConsentPageTellsTheAppTheMemberDenied() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid email");
+        java.net.URI consent = RelyingApp.location(app.browse(attempt.uri(), TeamApps.cookie(admin)));
+        var page = app.browse(consent, TeamApps.cookie(admin));
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"").matcher(page.body());
+        assertThat(csrf.find()).isTrue();
+        String xsrf = page.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith("XSRF-TOKEN="))
+                .map(h -> h.split(";", 2)[0]).findFirst().orElseThrow();
+        var denied = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(apps.issuer() + "/oauth2/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", TeamApps.cookie(admin) + "; " + xsrf)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("client_id=" + app.clientId.getValue() + "&state="
+                        + java.net.URLEncoder.encode(RelyingApp.query(consent).get("state").get(0), StandardCharsets.UTF_8)
+                        + "&_csrf=" + java.net.URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.URI back = RelyingApp.location(denied);
+        assertThat(back.toString()).startsWith(OAuthFlowTest.REDIRECT);
+        assertThat(RelyingApp.query(back).get("error")).containsExactly("access_denied");
+        assertThat(RelyingApp.query(back).get("error_description")).containsExactly("The member denied access.");
+        assertThat(RelyingApp.query(back).get("state")).containsExactly(attempt.state().getValue());
+    }
+
+    @Test
+    void aPublicAppIsNotOfferedToStayConnectedNorKeptAsRemembered() throws Exception {
+        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("name", "Phone app",
+                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", TeamApps.ALL_SCOPES))))
+                .andReturn();
+        RelyingApp app = apps.app(json.readTree(registered.getResponse().getContentAsString()));
+        RelyingApp.Attempt attempt = app.authorizeRequest(OAuthFlowTest.OFFLINE);
+        java.net.URI consent = RelyingApp.location(app.browse(attempt.uri(), TeamApps.cookie(admin)));
+        assertThat(app.browse(consent, TeamApps.cookie(admin)).body()).doesNotContain("Stay connected").contains("See your email address");
+        var tokens = app.exchange(attempt, app.code(attempt, app.signIn(attempt, TeamApps.cookie(admin))));
+        assertThat(tokens.getOIDCTokens().getRefreshToken()).isNull();
+        String sid = com.nimbusds.jwt.SignedJWT.parse(tokens.getOIDCTokens().getIDTokenString()).getJWTClaimsSet().getStringClaim("sid");
+        JsonNode list = json.readTree(mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/api/v1/sessions")
+                .cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getContentAsString());
+        JsonNode grant = null;
+        for (JsonNode s : list.path("items")) if (s.path("id").asString().equals(sid)) grant = s;
+        assertThat(grant).as(list.toString()).isNotNull();
+        assertThat(grant.path("rememberMe").asBoolean()).as(grant.toString()).isFalse();
+    }
+}
