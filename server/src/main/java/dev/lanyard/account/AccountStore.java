@@ -1,5 +1,6 @@
 package dev.lanyard.account;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /** Persistence of teams and accounts. */
@@ -91,6 +92,12 @@ interface AccountStore {
 
     /** The password hash of an account that is not removed. */
     Optional<String> passwordHash(AccountId id);
+
+    /** Notes that the holder of {@code id} was shown to read mail at its address (a link a mail server delivered); the first time is kept. */
+    void markEmailVerified(AccountId id, Instant at);
+
+    /** Whether {@link #markEmailVerified} was ever noted for {@code id} (OpenID Connect's {@code email_verified}). */
+    boolean emailVerified(AccountId id);
 
     record Credentials(Account account, String passwordHash) {
     }

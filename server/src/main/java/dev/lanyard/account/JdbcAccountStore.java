@@ -220,6 +220,18 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public void markEmailVerified(AccountId id, Instant at) {
+        jdbc.sql("UPDATE accounts SET email_verified_at = :at WHERE id = :id AND email_verified_at IS NULL")
+                .param("at", at.toEpochMilli()).param("id", id.value()).update();
+    }
+
+    @Override
+    public boolean emailVerified(AccountId id) {
+        return jdbc.sql("SELECT COUNT(*) FROM accounts WHERE id = :id AND email_verified_at IS NOT NULL")
+                .param("id", id.value()).query(Integer.class).single() > 0;
+    }
+
+    @Override
     public Optional<String> passwordHash(AccountId id) {
         return jdbc.sql("SELECT password_hash FROM accounts WHERE id = :id AND removed_at IS NULL")
                 .param("id", id.value()).query(String.class).optional();

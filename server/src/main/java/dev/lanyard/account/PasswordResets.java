@@ -159,6 +159,7 @@ public class PasswordResets {
             String current = store.passwordHash(account.id()).orElseThrow(AccountProblem.ResetLinkUnusable::new);
             if (store.updatePassword(account.id(), current, hash) == 0) throw new AccountProblem.ResetLinkUnusable();
             resets.useAll(account.id(), now);
+            store.markEmailVerified(account.id(), now); // the link reached the mailbox
             events.publishEvent(new AccountEvent.PasswordReset(account, address, now));
             mailer.send(account.team(), account.email(), PasswordChangedMail.SUBJECT, PasswordChangedMail.reset(account, address, now, mailer.baseUrl()));
             meters.counter("lanyard.password.resets").increment();

@@ -202,8 +202,10 @@ public class SignUps {
             SignUpStore.Waiting signUp = signUps.usable(tokenHash, now).orElseThrow(AccountProblem.SignUpLinkUnusable::new);
             if (signUps.markUsed(signUp.id(), now) == 0) throw new AccountProblem.SignUpLinkUnusable();
             if (store.taken(signUp.email(), signUp.email())) throw new AccountProblem.EmailTaken();
-            return then.apply(accounts.create(signUp.team().orElseThrow(),
-                    new Accounts.Checked(signUp.email(), signUp.name(), signUp.teamName()), signUp.passwordHash()));
+            Account account = accounts.create(signUp.team().orElseThrow(),
+                    new Accounts.Checked(signUp.email(), signUp.name(), signUp.teamName()), signUp.passwordHash());
+            store.markEmailVerified(account.id(), now); // the link reached the mailbox
+            return then.apply(account);
         });
     }
 

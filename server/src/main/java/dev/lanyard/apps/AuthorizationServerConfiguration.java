@@ -492,7 +492,10 @@ class AuthorizationServerConfiguration {
         claims.put("sub", account.id().value());
         if (authorization.getAttribute(LanyardAuthorizations.SESSION_ATTRIBUTE) instanceof String sid) claims.put("sid", sid);
         if (scopes.contains("profile")) claims.put("name", account.name());
-        if (scopes.contains("email")) claims.put("email", account.email());
+        if (scopes.contains("email")) {
+            claims.put("email", account.email());
+            claims.put("email_verified", accounts.emailVerified(account.id()));
+        }
         return new OidcUserInfo(claims);
     }
 

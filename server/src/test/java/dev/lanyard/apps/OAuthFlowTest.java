@@ -131,6 +131,8 @@ class OAuthFlowTest {
         assertThat(info.indicatesSuccess()).isTrue();
         assertThat(info.toSuccessResponse().getUserInfo().getSubject().getValue()).isEqualTo(admin.accountId());
         assertThat(info.toSuccessResponse().getUserInfo().getEmailAddress()).isEqualTo(admin.email());
+        assertThat(info.toSuccessResponse().getUserInfo().getEmailVerified())
+                .as("signed up without a mail server: nothing showed the address reads its mail").isFalse();
 
         var claims = SignedJWT.parse(access.getValue()).getJWTClaimsSet();
         assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isLessThanOrEqualTo(5 * 60 * 1000);

@@ -103,6 +103,8 @@ class PasswordResetTest {
         assertThat(sessionsPage(phone)).isEqualTo(401);
         assertThat(logIn(ada.email(), TestAccounts.PASSWORD)).isEqualTo(401);
         assertThat(logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
+        assertThat(jdbc.sql("SELECT email_verified_at FROM accounts WHERE id = :id").param("id", ada.accountId()).query(Long.class).single())
+                .as("the link reached the mailbox: email_verified").isNotNull();
         TestMail.settle();
         assertThat(TestMail.lastMailTo(ada.email()).subject()).isEqualTo("Your Lanyard password was changed");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE action = 'password.reset'").query(Integer.class).single()).isPositive();

@@ -41,6 +41,8 @@ class SignUpConfirmationTest {
     JsonMapper json;
     @Autowired
     MutableClock clock;
+    @Autowired
+    dev.lanyard.account.Accounts accounts;
 
     private ApiClient api;
 
@@ -111,6 +113,8 @@ class SignUpConfirmationTest {
         assertThat(api.read(confirmed).path("account").path("role").asString()).isEqualTo("admin");
         assertThat(ApiClient.sessionCookie(confirmed.getResponse())).isPresent();
         assertThat(logIn(email, TestAccounts.PASSWORD)).isEqualTo(201);
+        assertThat(accounts.emailVerified(new dev.lanyard.account.AccountId(api.read(confirmed).path("account").path("id").asString())))
+                .as("a confirmed sign-up's address is verified").isTrue();
 
         MvcResult again = confirm(token);
         assertThat(again.getResponse().getStatus()).isEqualTo(410);
