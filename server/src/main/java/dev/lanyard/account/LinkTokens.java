@@ -16,6 +16,11 @@ public final class LinkTokens {
     private LinkTokens() {
     }
 
+    /** Whether {@code token} could be a mailed link's token at all: anything else is answered as an unknown link, unhashed. */
+    static boolean plausible(String token) {
+        return token != null && !token.isBlank() && token.length() <= 100;
+    }
+
     /** {@code text} with each link token replaced by {@code [redacted]}; null stays null. */
     public static String redact(String text) {
         return text == null ? null : LINK_TOKEN.matcher(text).replaceAll("$1[redacted]");

@@ -131,7 +131,7 @@ public class PasswordResets {
 
     /** The email whose password a link resets, while the link can be used. */
     public Optional<String> waiting(String token) {
-        if (!plausible(token)) return Optional.empty();
+        if (!LinkTokens.plausible(token)) return Optional.empty();
         return resets.usable(Members.hash(token), clock.instant()).map(PasswordResetStore.Request::email);
     }
 
@@ -144,7 +144,7 @@ public class PasswordResets {
      * @throws AccountProblem.InvalidInput      the password breaks a rule
      */
     public Account reset(String token, String password, String address) {
-        if (!plausible(token)) throw new AccountProblem.ResetLinkUnusable();
+        if (!LinkTokens.plausible(token)) throw new AccountProblem.ResetLinkUnusable();
         String tokenHash = Members.hash(token);
         resets.usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.ResetLinkUnusable::new);
         Accounts.checkPassword(password);
@@ -165,10 +165,6 @@ public class PasswordResets {
             meters.counter("lanyard.password.resets").increment();
             return account;
         });
-    }
-
-    private static boolean plausible(String token) {
-        return token != null && !token.isBlank() && token.length() <= 100;
     }
 
     /** Forgets requests a day after their links expired: they count no mail any more, and nothing else reads them. */

@@ -156,7 +156,7 @@ public class SignUps {
      *                                   accepted): said to the link's holder only, who has the mailbox
      */
     public Optional<Waiting> waiting(String token) {
-        if (!plausible(token)) return Optional.empty();
+        if (!LinkTokens.plausible(token)) return Optional.empty();
         Optional<SignUpStore.Waiting> signUp = signUps.usable(Members.hash(token), clock.instant());
         if (signUp.isPresent() && store.taken(signUp.get().email(), signUp.get().email())) throw new AccountProblem.EmailTaken();
         return signUp.map(s -> new Waiting(s.email(), s.name(), s.teamName()));
@@ -179,7 +179,7 @@ public class SignUps {
 
     /** {@link #confirm(String, String, String)}, then {@code then} with the new account in the same transaction. */
     public <T> T confirm(String token, String password, String address, java.util.function.Function<Account, T> then) {
-        if (!plausible(token)) throw new AccountProblem.SignUpLinkUnusable();
+        if (!LinkTokens.plausible(token)) throw new AccountProblem.SignUpLinkUnusable();
         String tokenHash = Members.hash(token);
         SignUpStore.Waiting chosen = signUps.usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.SignUpLinkUnusable::new);
         // Each check costs a password hash: wrong ones count under the address's sign-up budget, as sign-ups do.
@@ -207,10 +207,6 @@ public class SignUps {
             store.markEmailVerified(account.id(), now); // the link reached the mailbox
             return then.apply(account);
         });
-    }
-
-    private static boolean plausible(String token) {
-        return token != null && !token.isBlank() && token.length() <= 100;
     }
 
     /** Forgets sign-ups a day after their links expired: they count no mail any more, and nothing else reads them. */
