@@ -208,7 +208,16 @@ class AuthorizationServerConfiguration {
                                                     .andThen(sameTeam(apps, secondFactor)).andThen(SignInAgain.maxAgeChecked())
                                                     .andThen(SignInAgain.silently(sessions, clock)));
                                             p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
-                                        })))
+                                        }).andThen(configure(org.springframework.security.oauth2.server.authorization.authentication
+                                                .OAuth2AuthorizationConsentAuthenticationProvider.class,
+                                                // Deny posts no scope: it is a refusal even where a consent was given
+                                                // before (prompt=consent, a new scope), which Spring would add back (outside re-check W).
+                                                p -> p.setAuthorizationConsentCustomizer(context -> {
+                                                    if (context.<org.springframework.security.oauth2.server.authorization.authentication
+                                                            .OAuth2AuthorizationConsentAuthenticationToken>getAuthentication().getScopes().isEmpty()) {
+                                                        context.getAuthorizationConsent().authorities(Set::clear);
+                                                    }
+                                                })))))
                         .authorizationServerMetadataEndpoint(m -> m.authorizationServerMetadataCustomizer(AuthorizationServerConfiguration::supported))
                         .tokenIntrospectionEndpoint(i -> i.introspectionResponseHandler(introspected)
                                 // Answers about a token only to the apps of its app's team, also through the shortcut.

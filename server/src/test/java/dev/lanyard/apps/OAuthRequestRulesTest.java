@@ -145,7 +145,33 @@ class OAuthRequestRulesTest {
     void denyingOnTheConsentPageTellsTheAppTheMemberDenied() throws Exception {
         RelyingApp app = apps.app(apps.register(admin, "Wiki"));
         RelyingApp.Attempt attempt = app.authorizeRequest("openid email");
-        java.net.URI consent = RelyingApp.location(app.browse(attempt.uri(), TeamApps.cookie(admin)));
+        java.net.URI back = deny(app, attempt.uri());
+        assertThat(back.toString()).startsWith(OAuthFlowTest.REDIRECT);
+        assertThat(RelyingApp.query(back).get("error")).containsExactly("access_denied");
+        assertThat(RelyingApp.query(back).get("error_description")).containsExactly("The member denied access.");
+        assertThat(RelyingApp.query(back).get("state")).containsExactly(attempt.state().getValue());
+    }
+
+    /** Spring added the scopes of an earlier consent to an empty consent post, so Deny signed the member in (outside re-check W). */
+    @Test
+    void denyingWhenAskedAgainIsARefusalThoughTheMemberConsentedBefore() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        TeamApps.signIn(app, admin, "openid email");
+        RelyingApp.Attempt again = app.authorizeRequest("openid email");
+        java.net.URI back = deny(app, java.net.URI.create(again.uri() + "&prompt=consent"));
+        assertThat(RelyingApp.query(back).get("error")).containsExactly("access_denied");
+        assertThat(RelyingApp.query(back)).doesNotContainKey("code");
+
+        RelyingApp.Attempt wider = app.authorizeRequest("openid email profile");
+        java.net.URI backFromWider = deny(app, wider.uri());
+        assertThat(RelyingApp.query(backFromWider).get("error")).as("a new scope asked, Deny pressed").containsExactly("access_denied");
+        assertThat(RelyingApp.query(backFromWider)).doesNotContainKey("code");
+    }
+
+    /** Follows the authorization request to the consent page and presses Deny; returns where the browser is sent. */
+    private java.net.URI deny(RelyingApp app, java.net.URI authorize) throws Exception {
+        java.net.URI consent = RelyingApp.location(app.browse(authorize, TeamApps.cookie(admin)));
+        assertThat(consent.getPath()).isEqualTo("/oauth2/consent");
         var page = app.browse(consent, TeamApps.cookie(admin));
         java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"").matcher(page.body());
         assertThat(csrf.find()).isTrue();
@@ -157,11 +183,7 @@ class OAuthRequestRulesTest {
                         + java.net.URLEncoder.encode(RelyingApp.query(consent).get("state").get(0), StandardCharsets.UTF_8)
                         + "&_csrf=" + java.net.URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
-        java.net.URI back = RelyingApp.location(denied);
-        assertThat(back.toString()).startsWith(OAuthFlowTest.REDIRECT);
-        assertThat(RelyingApp.query(back).get("error")).containsExactly("access_denied");
-        assertThat(RelyingApp.query(back).get("error_description")).containsExactly("The member denied access.");
-        assertThat(RelyingApp.query(back).get("state")).containsExactly(attempt.state().getValue());
+        return RelyingApp.location(denied);
     }
 
     @Test
