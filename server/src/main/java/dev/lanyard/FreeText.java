@@ -8,7 +8,8 @@ import java.util.Optional;
  * format characters), so a name or reason of nothing visible is empty; {@link #refusal} names what a shown text must
  * not hold inside: control characters, and the bidirectional controls and line separators that can make it read as
  * something else ("vic's iPhone" written backwards behind a right-to-left override). Lengths are counted in
- * characters ({@link #length}), not UTF-16 units, so an emoji counts once.
+ * characters as a reader sees them ({@link #length}: extended grapheme clusters), so an emoji counts once, a flag or a
+ * family of several code points too.
  */
 public final class FreeText {
     private FreeText() {
@@ -32,9 +33,14 @@ public final class FreeText {
         return raw.substring(start, end);
     }
 
-    /** Characters, as a reader counts them (code points). */
+    private static final java.util.regex.Pattern CHARACTER = java.util.regex.Pattern.compile("\\X");
+
+    /** Characters, as a reader counts them (extended grapheme clusters: "é" typed as e and an accent is one, a flag is one). */
     public static int length(String text) {
-        return text.codePointCount(0, text.length());
+        java.util.regex.Matcher each = CHARACTER.matcher(text);
+        int n = 0;
+        while (each.find()) n++;
+        return n;
     }
 
     /**
@@ -55,7 +61,13 @@ public final class FreeText {
 
     private static boolean invisible(int c) {
         // Direction controls are refused wherever they are (refusal), never dropped unseen.
-        return Character.isWhitespace(c) || Character.isSpaceChar(c) || (Character.getType(c) == Character.FORMAT && !bidiControl(c));
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || (Character.getType(c) == Character.FORMAT && !bidiControl(c))
+                || blankLetter(c);
+    }
+
+    /** Letters and symbols that draw nothing: the Hangul fillers and the blank Braille pattern. */
+    private static boolean blankLetter(int c) {
+        return c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0 || c == 0x2800;
     }
 
     /** The embeddings, overrides, isolates and marks of the Unicode bidirectional algorithm (UAX #9). */

@@ -15,6 +15,8 @@ class FreeTextTest {
         assertThat(FreeText.strip("Team\u0000")).as("a control character is refused, not dropped").isEqualTo("Team\u0000");
         assertThat(FreeText.strip("\u00a0Work laptop\u200b\n")).isEqualTo("Work laptop");
         assertThat(FreeText.strip(null)).isEmpty();
+        assertThat(FreeText.strip("\u3164")).as("Hangul filler").isEmpty();
+        assertThat(FreeText.strip("\u2800 \uffa0")).as("blank Braille, halfwidth filler").isEmpty();
     }
 
     @Test
@@ -38,6 +40,9 @@ class FreeTextTest {
     @Test
     void lengthCountsCharactersNotUtf16Units() {
         assertThat(FreeText.length("📱".repeat(60))).isEqualTo(60);
+        assertThat(FreeText.length("🇪🇸".repeat(60))).as("flags").isEqualTo(60);
+        assertThat(FreeText.length("👨\u200d👩\u200d👧".repeat(30))).as("a family").isEqualTo(30);
+        assertThat(FreeText.length("👍🏽")).as("a skin tone").isEqualTo(1);
         assertThat(FreeText.length("abc")).isEqualTo(3);
     }
 }

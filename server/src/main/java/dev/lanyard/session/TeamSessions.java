@@ -99,8 +99,10 @@ public class TeamSessions {
     /** The member's active sessions, most recently active first, with every detail. */
     public List<Session> of(CurrentSession admin, AccountId memberId) {
         Account member = member(admin, memberId);
-        return store.active(member.id(), ListFilter.ALL, clock.instant(), Sessions.MAX_PAGE, Optional.empty())
-                .stream().map(activity::withPending).toList();
+        Instant now = clock.instant();
+        // As the member's own list: one expired but not yet swept is no longer usable, so not listed.
+        return store.active(member.id(), ListFilter.ALL, now, Sessions.MAX_PAGE, Optional.empty())
+                .stream().map(activity::withPending).filter(session -> session.expiry(now).isEmpty()).toList();
     }
 
     public Account member(CurrentSession admin, AccountId memberId) {

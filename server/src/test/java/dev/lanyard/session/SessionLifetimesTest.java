@@ -35,6 +35,8 @@ class SessionLifetimesTest {
     @Autowired
     Sessions sessions;
     @Autowired
+    TeamSessions teamSessions;
+    @Autowired
     Accounts accounts;
     @Autowired
     SessionStore store;
@@ -200,6 +202,8 @@ class SessionLifetimesTest {
                 .extracting(Session::id).containsExactly(busy.session().id());
         assertThat(sessions.counts(alice.id()).all()).isEqualTo(1);
         assertThat(sessions.places(alice.id())).extracting(SessionStore.Place::sessions).containsExactly(1);
+        assertThat(teamSessions.of(new CurrentSession(busy.session().id(), alice, AppType.WEB), alice.id()))
+                .as("an admin's view of the member").extracting(Session::id).containsExactly(busy.session().id());
         assertThat(row(idle).active()).as("the sweep ends it, not the list").isTrue();
     }
 
