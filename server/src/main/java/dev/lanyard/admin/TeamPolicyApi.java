@@ -82,13 +82,17 @@ class TeamPolicyApi {
         return org.springframework.http.ResponseEntity.ok().eTag("\"" + policy.version() + "\"").body(PolicyJson.of(policy));
     }
 
-    /** The version an {@code If-Match} names: none for no header or {@code *}; a weak tag counts as its value. */
-    static java.util.Optional<String> readVersion(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) return java.util.Optional.empty();
-        String tag = ifMatch.strip();
-        if (tag.startsWith("W/")) tag = tag.substring(2);
-        if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) tag = tag.substring(1, tag.length() - 1);
-        return java.util.Optional.of(tag);
+    /**
+     * The version an {@code If-Match} asks for, given the policy's {@code current} one: none for no header or {@code *};
+     * of a list of tags, the current one if the list has it (RFC 9110 13.1.1), else the first; a weak tag counts as its value.
+     */
+    static java.util.Optional<String> readVersion(String ifMatch, String current) {
+        if (ifMatch == null || ifMatch.isBlank()) return java.util.Optional.empty();
+        java.util.List<String> tags = java.util.Arrays.stream(ifMatch.split(",")).map(String::strip).filter(t -> !t.isEmpty())
+                .map(t -> t.startsWith("W/") ? t.substring(2) : t)
+                .map(t -> t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t).toList();
+        if (tags.isEmpty() || tags.contains("*")) return java.util.Optional.empty();
+        return java.util.Optional.of(tags.contains(current) ? current : tags.get(0));
     }
 
     @Operation(operationId = "replaceTeamPolicy",
@@ -112,7 +116,7 @@ class TeamPolicyApi {
         boolean refuse = body.atSessionLimit() != null ? TeamSettingsPages.refuseAtLimit(body.atSessionLimit()) : before.refuseAtLimit();
         TeamPolicy policy = new TeamPolicy(TeamSettingsPages.idle(body.idleTimeout()), body.allowRememberMe(),
                 body.rememberedDays(), body.lifetimeDays(), secondFactor, limit, refuse);
-        accounts.changePolicy(current.account(), policy, readVersion(ifMatch));
+        accounts.changePolicy(current.account(), policy, readVersion(ifMatch, before.version()));
         return tagged(accounts.policy(current.account().team()));
     }
 }

@@ -115,7 +115,7 @@ class TeamPolicyApiTest {
         assertThat(api.read(stale).path("type").asString()).isEqualTo("urn:lanyard:problem:policy-changed");
         assertThat(policyOf(admin).idleTimeout()).isEqualTo(java.time.Duration.ofDays(1));
 
-        MvcResult fresh = mvc.perform(put(POLICY).cookie(admin.cookie()).with(admin.from()).header("If-Match", "W/" + after)
+        MvcResult fresh = mvc.perform(put(POLICY).cookie(admin.cookie()).with(admin.from()).header("If-Match", etag + ", W/" + after)
                 .contentType(MediaType.APPLICATION_JSON).content(quoted("{'idleTimeout':'30d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}")))
                 .andReturn();
         assertThat(fresh.getResponse().getStatus()).isEqualTo(200);
