@@ -248,7 +248,10 @@ class AuthorizationServerConfiguration {
                                 .userInfoEndpoint(u -> u.userInfoMapper(context -> userInfo(context, accounts, secondFactor))
                                         .errorResponseHandler(EndpointErrors.userInfo()))
                                 .logoutEndpoint(l -> l.logoutResponseHandler((request, response, authentication) ->
-                                        loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions, authorizations)))))
+                                        loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions, authorizations))
+                                        .authenticationProviders(configure(org.springframework.security.oauth2.server.authorization.oidc
+                                                .authentication.OidcLogoutAuthenticationProvider.class,
+                                                p -> p.setAuthenticationValidator(LoopbackLogout.validator()))))))
                 .sessionManagement(m -> m.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
                 .securityContext(c -> c.requireExplicitSave(true))

@@ -610,6 +610,25 @@ class OAuthFlowTest {
         }
     }
 
+    /** A native app listens on a new port each time (RFC 8252 7.3): its loopback address after logout is taken on any port. */
+    @Test
+    void rpInitiatedLogoutTakesTheAppsLoopbackAddressOnAnyPort() throws Exception {
+        RelyingApp app = app(register(admin, "Desktop", "confidential"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        OIDCTokenResponse tokens = app.exchange(attempt, app.code(attempt, app.signIn(attempt, cookie(admin))));
+        String otherPath = "http://127.0.0.1:54321/elsewhere";
+        URI refused = new com.nimbusds.openid.connect.sdk.LogoutRequest(app.provider.getEndSessionEndpointURI(),
+                tokens.getOIDCTokens().getIDToken(), URI.create(otherPath), null).toURI();
+        assertThat(app.browse(refused, cookie(admin)).statusCode()).as("another path is no registered address").isEqualTo(400);
+
+        String otherPort = "http://127.0.0.1:54321/callback";
+        URI logout = new com.nimbusds.openid.connect.sdk.LogoutRequest(app.provider.getEndSessionEndpointURI(),
+                tokens.getOIDCTokens().getIDToken(), URI.create(otherPort), new com.nimbusds.oauth2.sdk.id.State("bye")).toURI();
+        HttpResponse<String> answer = app.browse(logout, cookie(admin));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(answer)).hasToString(otherPort + "?state=bye");
+    }
+
     /** Anyone can register an app and hold an ID token: a logout link sends back to the app only the member it names. */
     @Test
     void rpInitiatedLogoutSendsNobodyElseToTheAppsAddress() throws Exception {
