@@ -22,6 +22,9 @@ interface AppClientStore {
     /** The hash of a confidential app's secret. */
     Optional<String> secretHash(String id);
 
+    /** The redirect URIs of every public app (PKCE only), of every team: the origins a browser app calls from. */
+    List<String> publicRedirectUris();
+
     /** The team's apps by name, at most {@code limit}. */
     List<AppClient> list(TeamId team, int limit);
 }

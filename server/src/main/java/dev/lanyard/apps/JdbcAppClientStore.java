@@ -114,4 +114,11 @@ class JdbcAppClientStore implements AppClientStore {
                 scopes(rs.getString("scopes")), backchannel == null || backchannel.isEmpty() ? Optional.empty() : Optional.of(backchannel),
                 Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")));
     }
+
+    @Override
+    public List<String> publicRedirectUris() {
+        return jdbc.sql("SELECT redirect_uris FROM oauth_clients WHERE confidential = :no").param("no", false)
+                .query((rs, n) -> rs.getString(1)).list().stream()
+                .flatMap(uris -> java.util.Arrays.stream(uris.split("\n"))).filter(u -> !u.isBlank()).toList();
+    }
 }
