@@ -44,6 +44,7 @@ public enum AuditAction {
     RECOVERY_CODES_REGENERATED("account.recovery-codes-regenerated", "Recovery codes regenerated"),
     RECOVERY_CODE_USED("account.recovery-code-used", "Recovery code used"),
     SECOND_FACTOR_FAILED("account.second-factor-failed", "Failed second factor"),
+    TWO_FACTOR_RESET("admin.two-factor-reset", "Second factors reset by an admin"),
     PASSKEY_ADDED("passkey.added", "Passkey added"),
     PASSKEY_RENAMED("passkey.renamed", "Passkey renamed"),
     PASSKEY_REMOVED("passkey.removed", "Passkey removed"),

@@ -392,6 +392,11 @@ class AuditRecorder {
             record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(), AuditAction.RECOVERY_CODE_USED,
                     "Signed in with a recovery code; " + (e.remaining() == 1 ? "1 is left" : e.remaining() + " are left"),
                     Optional.ofNullable(e.address()));
+        } else if (event instanceof dev.lanyard.factors.FactorEvent.ResetByAdmin e) {
+            record(who.team(), e.at(), actor(e.admin(), Optional.of(e.adminSession())), Optional.of(who.id()), Optional.empty(),
+                    AuditAction.TWO_FACTOR_RESET, "Reset the second factors of " + who.email() + ": " + e.reason() + " — "
+                            + "removed " + e.removed(),
+                    session(e.adminSession(), e.admin()).map(Session::ip));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.SecondFactorFailed e) {
             record(who.team(), e.at(), new AuditEntry.Actor(Optional.empty(), who.email(), "", Optional.empty()),
                     Optional.of(who.id()), Optional.empty(), AuditAction.SECOND_FACTOR_FAILED,

@@ -241,6 +241,30 @@ public class SecondFactors {
         });
     }
 
+    /** What an admin's reset removed: an authenticator app, how many unused recovery codes, which passkeys. */
+    public record Reset(boolean app, int recoveryCodes, List<String> passkeys) {
+    }
+
+    /**
+     * Removes every second factor of {@code member} for an admin of their team (docs/decisions/0066): the authenticator
+     * app (confirmed or waiting), the recovery codes and the passkeys, in the caller's transaction, and tells the member
+     * by email. Who may do it (an admin of the same team, not on themselves) is the caller's to check; ending the member's
+     * sessions too. Throws {@link FactorProblem.NoSecondFactor} when there is nothing to remove.
+     */
+    @Transactional
+    public Reset resetByAdmin(Account member, AccountId admin, SessionId adminSession, String reason) {
+        if (member.id().equals(admin)) throw new FactorProblem.OwnFactors();
+        Optional<FactorStore.Totp> totp = store.find(member.id());
+        int codes = store.unusedRecoveryCodes(member.id());
+        boolean app = totp.map(FactorStore.Totp::confirmed).orElse(false);
+        List<String> removed = passkeys.removeAll(member.id()).stream().map(dev.lanyard.passkeys.Passkey::name).toList();
+        if (!app && codes == 0 && removed.isEmpty()) throw new FactorProblem.NoSecondFactor();
+        store.delete(member.id());
+        Reset reset = new Reset(app, codes, removed);
+        events.publishEvent(new FactorEvent.ResetByAdmin(member, admin, adminSession, reason, app, codes, removed, clock.instant()));
+        return reset;
+    }
+
     /** What a sign-in asked for, carried across its second step. */
     /**
      * What a sign-in asked for, kept with its challenge; {@code passwordStamp} is the stamp of the password its first step

@@ -49,11 +49,15 @@ class SignInMethodMail {
 
                 If this was you, there is nothing else to do.
 
-                If it wasn't you, someone signed in as you knows your password:
-                  1. Remove it at %s/settings/security (passkeys) or turn two-factor authentication off there.
-                  2. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
-                  3. Check your sessions at %s/settings/sessions, and ask an admin of your team to sign out
-                     every session of your account if you cannot sign in.
+                If it wasn't you, someone signed in as you knows your password. What they added may need a
+                code you do not have to remove, so:
+                  1. Change your password now at %s/settings/security and keep "Sign out all other sessions"
+                     ticked: they can no longer sign in with it.
+                  2. Ask an admin of your team to reset your two-factor authentication (on your page under
+                     Team sessions): that removes the authenticator app, recovery codes and passkeys, signs out
+                     all your sessions, and lets you set up your own.
+                  3. Remove any passkey you don't recognize at %s/settings/security and check your sessions at
+                     %s/settings/sessions.
                 """.formatted(account.name(), account.email(), Mailer.WHEN.format(at), what, base, base, base));
     }
 }

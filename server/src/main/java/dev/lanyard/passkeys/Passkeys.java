@@ -249,6 +249,19 @@ public class Passkeys {
         });
     }
 
+    /**
+     * Removes every passkey of {@code owner}, for an admin's reset of a member's second factors (docs/decisions/0066):
+     * returns those removed. Publishes no {@link PasskeyEvent}, which names the member's own session as where the change
+     * was made; the caller publishes what the reset was (factors' {@code FactorEvent.ResetByAdmin}). Joins the caller's
+     * transaction; safe to repeat (nothing is left the second time).
+     */
+    @Transactional
+    public List<Passkey> removeAll(AccountId owner) {
+        List<Passkey> removed = store.list(owner);
+        store.deleteAll(owner);
+        return removed;
+    }
+
     private AccountId assertion(Ceremony c, String credential, List<PublicKeyCredentialDescriptor> allowed) {
         PublicKeyCredential<AuthenticatorAssertionResponse> answer = parse(credential, new TypeReference<>() {
         });
