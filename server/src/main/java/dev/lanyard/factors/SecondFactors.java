@@ -103,7 +103,7 @@ public class SecondFactors {
     /** The member's two-factor state as {@code viewer} may see it. */
     public Status status(Account account, Enroller viewer) {
         Optional<FactorStore.Totp> totp = store.find(account.id());
-        if (totp.isEmpty()) return new Status(false, Optional.empty(), 0, Optional.empty(), false);
+        if (totp.isEmpty()) return new Status(false, Optional.empty(), store.unusedRecoveryCodes(account.id()), Optional.empty(), false);
         if (totp.get().confirmed())
             return new Status(true, totp.get().confirmedAt(), store.unusedRecoveryCodes(account.id()), Optional.empty(), false);
         // Begun before enrolments had an owner (V24): shown as nothing begun, not as someone else's, which would alarm.
@@ -133,17 +133,35 @@ public class SecondFactors {
      *
      * @param totp    an authenticator app; its recovery codes come with it
      * @param passkey at least one passkey
+     * @param recoveryCodes unused recovery codes may complete the second step: always with an app (they come with it);
+     *                      without one, when the member has unused codes (given with their first passkey)
      */
-    public record Methods(boolean totp, boolean passkey) {
+    public record Methods(boolean totp, boolean passkey, boolean recoveryCodes) {
+        public Methods(boolean totp, boolean passkey) {
+            this(totp, passkey, totp);
+        }
+
         /** Whether the member has a second factor at all: a password sign-in then needs it. */
         public boolean any() {
             return totp || passkey;
         }
     }
 
-    /** The member's second factors. Two indexed reads. */
+    /** The member's second factors. Two indexed reads, three for a member with passkeys and no app. */
     public Methods methods(AccountId account) {
-        return new Methods(enabled(account), !passkeys.list(account).isEmpty());
+        boolean totp = enabled(account);
+        boolean passkey = !passkeys.list(account).isEmpty();
+        return new Methods(totp, passkey, totp || passkey && store.unusedRecoveryCodes(account) > 0);
+    }
+
+    /**
+     * Recovery codes for a member who just added a passkey and has neither an authenticator app nor unused recovery codes
+     * (docs/decisions/0066): a password sign-in now needs a second factor, and losing the device must not lock them out.
+     * In the registration's transaction; the codes are shown once. Empty when nothing was made.
+     */
+    List<String> recoveryCodesForPasskeys(AccountId account) {
+        if (enabled(account) || store.unusedRecoveryCodes(account) > 0) return List.of();
+        return newRecoveryCodes(account, clock.instant());
     }
 
     /**
@@ -228,7 +246,10 @@ public class SecondFactors {
         });
     }
 
-    /** Turns two-factor authentication off, with the member's password and a code (or a recovery code). */
+    /**
+     * Turns the authenticator app off, with the member's password and a code (or a recovery code). Its recovery codes
+     * go with it, unless the member has passkeys: then they stay, the way back in if the passkeys are lost.
+     */
     public void disable(Account account, String password, String code, String address) {
         if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
         // The password before the transaction (an Argon2 hash must not hold the database's writer); the code inside it,
@@ -236,7 +257,9 @@ public class SecondFactors {
         passwordOf(account, password, address);
         transactions.executeWithoutResult(tx -> {
             requireCode(account, code, address);
-            store.delete(account.id());
+            // With passkeys left, the recovery codes stay theirs: a password sign-in still needs a second factor.
+            if (passkeys.list(account.id()).isEmpty()) store.delete(account.id());
+            else store.deleteApp(account.id());
             events.publishEvent(new FactorEvent.Disabled(account, clock.instant()));
         });
     }
