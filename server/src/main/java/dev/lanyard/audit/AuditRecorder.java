@@ -380,14 +380,15 @@ class AuditRecorder {
         Account who = event.account();
         AuditEntry.Actor self = AuditEntry.Actor.of(who, Optional.empty());
         if (event instanceof dev.lanyard.factors.FactorEvent.Enabled e) {
-            record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(),
-                    AuditAction.TWO_FACTOR_ENABLED, "Turned on two-factor authentication with an authenticator app", Optional.empty());
+            record(who.team(), e.at(), AuditEntry.Actor.of(who, Optional.of(e.session())), Optional.of(who.id()), Optional.empty(),
+                    AuditAction.TWO_FACTOR_ENABLED, "Turned on two-factor authentication with an authenticator app",
+                    Optional.ofNullable(e.address()));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.Disabled e) {
-            record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(),
-                    AuditAction.TWO_FACTOR_DISABLED, "Turned off two-factor authentication", Optional.empty());
+            record(who.team(), e.at(), AuditEntry.Actor.of(who, Optional.of(e.session())), Optional.of(who.id()), Optional.empty(),
+                    AuditAction.TWO_FACTOR_DISABLED, "Turned off two-factor authentication", Optional.ofNullable(e.address()));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.RecoveryCodesRegenerated e) {
-            record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(),
-                    AuditAction.RECOVERY_CODES_REGENERATED, "Regenerated the recovery codes", Optional.empty());
+            record(who.team(), e.at(), AuditEntry.Actor.of(who, Optional.of(e.session())), Optional.of(who.id()), Optional.empty(),
+                    AuditAction.RECOVERY_CODES_REGENERATED, "Regenerated the recovery codes", Optional.ofNullable(e.address()));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.RecoveryCodeUsed e) {
             record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(), AuditAction.RECOVERY_CODE_USED,
                     "Signed in with a recovery code; " + (e.remaining() == 1 ? "1 is left" : e.remaining() + " are left"),

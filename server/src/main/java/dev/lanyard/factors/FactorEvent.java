@@ -14,16 +14,16 @@ public sealed interface FactorEvent {
 
     Instant at();
 
-    /** The member confirmed an authenticator app: two-factor authentication is on. */
-    record Enabled(Account account, Instant at) implements FactorEvent {
+    /** The member confirmed an authenticator app from {@code session} at {@code address}: two-factor authentication is on. */
+    record Enabled(Account account, SessionId session, String address, Instant at) implements FactorEvent {
     }
 
-    /** The member turned two-factor authentication off (with their password and a code). */
-    record Disabled(Account account, Instant at) implements FactorEvent {
+    /** The member turned two-factor authentication off (with their password and a code) from {@code session} at {@code address}. */
+    record Disabled(Account account, SessionId session, String address, Instant at) implements FactorEvent {
     }
 
-    /** The member replaced their recovery codes (from {@code address}); the old ones no longer work. */
-    record RecoveryCodesRegenerated(Account account, String address, Instant at) implements FactorEvent {
+    /** The member replaced their recovery codes from {@code session} at {@code address}; the old ones no longer work. */
+    record RecoveryCodesRegenerated(Account account, SessionId session, String address, Instant at) implements FactorEvent {
     }
 
     /** A recovery code was used up to sign in; {@code remaining} are left. */

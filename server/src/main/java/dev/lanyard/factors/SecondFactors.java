@@ -222,7 +222,7 @@ public class SecondFactors {
             // Started again since the read above: the code was of a seed that is no longer pending.
             if (store.confirm(account.id(), totp.sealedSeed(), step[0].getAsLong(), now) == 0) throw new FactorProblem.EnrolmentChanged();
             List<String> codes = newRecoveryCodes(account.id(), now);
-            events.publishEvent(new FactorEvent.Enabled(account, now));
+            events.publishEvent(new FactorEvent.Enabled(account, confirmation.by().session(), address, now));
             return codes;
         });
     }
@@ -232,7 +232,7 @@ public class SecondFactors {
      * (the password, because the new codes are a way in: a copied session cookie with a glimpse of the app
      * must not be enough). The member is told by email ({@link RecoveryCodesMail}).
      */
-    public List<String> regenerateRecoveryCodes(Account account, String password, String code, String address) {
+    public List<String> regenerateRecoveryCodes(Account account, SessionId from, String password, String code, String address) {
         if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
         // Both checks before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one),
         // and a wrong password or code stays counted by the throttle.
@@ -241,7 +241,7 @@ public class SecondFactors {
         return transactions.execute(tx -> {
             Instant now = clock.instant();
             List<String> codes = newRecoveryCodes(account.id(), now);
-            events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, address, now));
+            events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, from, address, now));
             return codes;
         });
     }
@@ -250,7 +250,7 @@ public class SecondFactors {
      * Turns the authenticator app off, with the member's password and a code (or a recovery code). Its recovery codes
      * go with it, unless the member has passkeys: then they stay, the way back in if the passkeys are lost.
      */
-    public void disable(Account account, String password, String code, String address) {
+    public void disable(Account account, SessionId from, String password, String code, String address) {
         if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
         // The password before the transaction (an Argon2 hash must not hold the database's writer); the code inside it,
         // so that using it up and turning two-factor authentication off are one change.
@@ -260,7 +260,7 @@ public class SecondFactors {
             // With passkeys left, the recovery codes stay theirs: a password sign-in still needs a second factor.
             if (passkeys.list(account.id()).isEmpty()) store.delete(account.id());
             else store.deleteApp(account.id());
-            events.publishEvent(new FactorEvent.Disabled(account, clock.instant()));
+            events.publishEvent(new FactorEvent.Disabled(account, from, address, clock.instant()));
         });
     }
 

@@ -69,7 +69,7 @@ class TwoFactorPages {
     String regenerate(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String password,
                       @RequestParam(defaultValue = "") String code, HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
-            List<String> codes = factors.regenerateRecoveryCodes(current.account(), password, code,
+            List<String> codes = factors.regenerateRecoveryCodes(current.account(), current.id(), password, code,
                     origins.resolve(request).getHostAddress());
             return codes(codes, "New recovery codes. The old ones no longer work. Save these now: they will not be shown again.",
                     current, model, response);
@@ -83,7 +83,7 @@ class TwoFactorPages {
                    @RequestParam(defaultValue = "") String code, HttpServletRequest request, HttpServletResponse response,
                    Model model) {
         try {
-            factors.disable(current.account(), password, code, origins.resolve(request).getHostAddress());
+            factors.disable(current.account(), current.id(), password, code, origins.resolve(request).getHostAddress());
             return "redirect:/settings/security?done=two-factor-off";
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, current, model, response);
