@@ -10,6 +10,7 @@ public enum AuditAction {
     SIGNED_UP("account.signed-up", "Signed up"),
     SIGN_IN_FAILED("account.sign-in-failed", "Failed sign-in"),
     SIGNED_IN("session.signed-in", "Signed in"),
+    REAUTHENTICATION_FAILED("account.reauthentication-failed", "Wrong password to confirm a change"),
     SIGNED_OUT("session.signed-out", "Signed out"),
     SESSION_REVOKED("session.revoked", "Session revoked"),
     SESSION_REVOKED_BY_ADMIN("session.revoked-by-admin", "Session signed out by an admin"),

@@ -113,6 +113,10 @@ class AuditRecorder {
             Optional<SessionId> from = Optional.of(new SessionId(e.fromSession()));
             record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), from), Optional.of(e.account().id()),
                     from, AuditAction.PASSWORD_CHANGED, Phrases.passwordChanged(e.signOutOthers()), Optional.ofNullable(e.address()));
+        } else if (event instanceof AccountEvent.ReauthenticationFailed e) {
+            Optional<SessionId> from = Optional.of(new SessionId(e.fromSession()));
+            record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), from), Optional.of(e.account().id()),
+                    from, AuditAction.REAUTHENTICATION_FAILED, "Wrong password given to " + e.purpose(), Optional.ofNullable(e.address()));
         } else if (event instanceof AccountEvent.SessionListPermissionChanged e) {
             Acting by = acting(e.by());
             record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.SESSION_LIST_PERMISSION_CHANGED,

@@ -209,7 +209,7 @@ public class SecondFactors {
             throw new FactorProblem.EnrolmentChanged();
         // The password and the code before the transaction: an Argon2 hash must not hold the database's writer (SQLite's
         // only one), and a wrong password or code stays counted by the throttle.
-        passwordOf(account, confirmation.password(), address);
+        passwordOf(account, confirmation.by().session(), "turn on two-factor authentication", confirmation.password(), address);
         byte[] seed = cipher.open(totp.sealedSeed(), account.id().value());
         Instant now = clock.instant();
         OptionalLong[] step = {OptionalLong.empty()};
@@ -236,7 +236,7 @@ public class SecondFactors {
         if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
         // Both checks before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one),
         // and a wrong password or code stays counted by the throttle.
-        passwordOf(account, password, address);
+        passwordOf(account, from, "regenerate the recovery codes", password, address);
         requireCode(account, code, address);
         return transactions.execute(tx -> {
             Instant now = clock.instant();
@@ -254,7 +254,7 @@ public class SecondFactors {
         if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
         // The password before the transaction (an Argon2 hash must not hold the database's writer); the code inside it,
         // so that using it up and turning two-factor authentication off are one change.
-        passwordOf(account, password, address);
+        passwordOf(account, from, "turn off two-factor authentication", password, address);
         transactions.executeWithoutResult(tx -> {
             requireCode(account, code, address);
             // With passkeys left, the recovery codes stay theirs: a password sign-in still needs a second factor.
@@ -504,8 +504,8 @@ public class SecondFactors {
      * The member's password, asked again before a change of their second factor. Left empty it is asked for, not
      * counted as a wrong one by the sign-in throttle (outside QA: an empty form said "That password is not right").
      */
-    private void passwordOf(Account account, String password, String address) {
+    private void passwordOf(Account account, SessionId from, String purpose, String password, String address) {
         if (password == null || password.isEmpty()) throw new AccountProblem.InvalidInput("password", "Enter your password.");
-        accounts.authenticate(account.email(), password, address);
+        accounts.reauthenticate(account, from.value(), purpose, password, address);
     }
 }

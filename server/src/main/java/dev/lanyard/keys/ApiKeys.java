@@ -113,7 +113,11 @@ public class ApiKeys {
             throw new KeyProblem.InvalidInput("expiresAt", "Choose an expiry in the future, or none.");
         if (password == null || password.isEmpty())
             throw new KeyProblem.InvalidInput("password", "Enter your password: an API key is a way into your account.");
-        accounts.authenticate(by.account().email(), password, address);
+        try {
+            accounts.reauthenticate(by.account(), by.id().value(), "create an API key", password, address);
+        } catch (dev.lanyard.account.AccountProblem.InvalidCredentials wrong) {
+            throw new KeyProblem.WrongPassword();
+        }
         return transactions.execute(tx -> {
             Created created = insert(by, name, scopes, expires);
             alongside.accept(created);

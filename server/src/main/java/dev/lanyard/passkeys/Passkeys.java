@@ -127,7 +127,7 @@ public class Passkeys {
      */
     public Options startRegistration(CurrentSession by, String password, String address, RelyingParty rp) {
         // The password before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one).
-        accounts.authenticate(by.account().email(), password, address);
+        accounts.reauthenticate(by.account(), by.id().value(), "add a passkey", password, address);
         Account account = by.account();
         return transactions.execute(tx -> {
             if (store.list(account.id()).size() >= MAX_PASSKEYS)
@@ -255,7 +255,7 @@ public class Passkeys {
         AccountId owner = by.account().id();
         // Someone else's is not found before any password is checked; the password before the transaction.
         store.find(id, owner).orElseThrow(PasskeyProblem.NotFound::new);
-        accounts.authenticate(by.account().email(), password, address);
+        accounts.reauthenticate(by.account(), by.id().value(), "remove a passkey", password, address);
         return transactions.execute(tx -> {
             Passkey passkey = store.find(id, owner).orElseThrow(PasskeyProblem.NotFound::new);
             if (store.delete(id, owner) == 0) throw new PasskeyProblem.NotFound();
