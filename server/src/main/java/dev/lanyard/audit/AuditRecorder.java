@@ -136,7 +136,8 @@ class AuditRecorder {
             String where = s.map(x -> " on " + x.device().description() + " (" + x.appType().label() + ") "
                     + x.location().where()).orElse("");
             record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
-                    Optional.of(e.id()), AuditAction.SIGNED_IN, "Signed in" + where, s.map(Session::ip));
+                    Optional.of(e.id()), AuditAction.SIGNED_IN, (e.session().appType() == dev.lanyard.session.AppType.OAUTH ? "Signed in"
+                            : "Signed in with " + e.verification().method()) + where, s.map(Session::ip));
         } else if (event instanceof SessionEvent.Approved e) {
             Optional<Account> owner = accounts.find(e.owner());
             if (owner.isEmpty()) {

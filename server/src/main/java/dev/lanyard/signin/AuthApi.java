@@ -236,7 +236,8 @@ class AuthApi {
         SecondFactors.SignInRequest asked = passed.request();
         AppType appType = AppType.parse(asked.appType()).orElse(asked.bearer() ? AppType.API : AppType.WEB);
         Sessions.Started started = sessions.signIn(asked.withPassword(new NewSession(passed.account().id(), origin, appType,
-                asked.rememberMe(), Verification.PASSWORD_AND_CODE)), Optional.ofNullable(current));
+                asked.rememberMe(), passed.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
+                : Verification.PASSWORD_AND_CODE)), Optional.ofNullable(current));
         if (!asked.bearer()) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new SignedIn(AccountJson.of(passed.account()), json(started), asked.bearer() ? started.token() : null));
