@@ -33,7 +33,7 @@ class SecondFactorResets {
      * reason is required, as for a force sign-out, and shown to the member.
      */
     @Transactional
-    Done reset(CurrentSession admin, AccountId memberId, String reason) {
+    public Done reset(CurrentSession admin, AccountId memberId, String reason) {
         Account member = team.member(admin, memberId);
         if (member.id().equals(admin.account().id())) throw new dev.lanyard.factors.FactorProblem.OwnFactors();
         if (!factors.methods(member.id()).any()) throw new dev.lanyard.factors.FactorProblem.NoSecondFactor();
