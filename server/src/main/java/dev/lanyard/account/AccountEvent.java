@@ -66,4 +66,13 @@ public sealed interface AccountEvent {
     record SignInFailed(String email, java.util.Optional<Account> account, String address, Instant at)
             implements AccountEvent {
     }
+
+    /**
+     * A signed-in member gave a wrong password to confirm {@code purpose} ("add a passkey") from the session
+     * {@code fromSession} (a session's public id): their own re-authentication, not someone's failed sign-in
+     * (docs/decisions/0066). Counted by the sign-in throttle all the same.
+     */
+    record ReauthenticationFailed(Account account, String fromSession, String purpose, String address, Instant at)
+            implements AccountEvent {
+    }
 }

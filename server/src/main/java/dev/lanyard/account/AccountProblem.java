@@ -26,12 +26,7 @@ public sealed class AccountProblem extends RuntimeException {
     /** Wrong email or password: deliberately the same answer for both. */
     public static final class InvalidCredentials extends AccountProblem {
         public InvalidCredentials() {
-            this("The email or password is incorrect.");
-        }
-
-        /** The same refusal where only a password was asked for (the member is signed in): {@code detail} says so. */
-        public InvalidCredentials(String detail) {
-            super("invalid-credentials", null, detail);
+            super("invalid-credentials", null, "The email or password is incorrect.");
         }
     }
 

@@ -139,6 +139,40 @@ public class Accounts {
     }
 
     /**
+     * A signed-in member's password, asked again before a change that needs it ({@code purpose}: "add a passkey"), from
+     * the session {@code fromSession} (its public id). Throttled and counted exactly as a sign-in's password is (a
+     * failure costs the budget of the member's email and {@code address}; a success forgives nothing), but a wrong one is
+     * the member's own failed re-authentication ({@link AccountEvent.ReauthenticationFailed}), not a failed sign-in as
+     * them by someone else (docs/decisions/0066).
+     *
+     * @throws AccountProblem.InvalidCredentials the password is wrong
+     * @throws AccountProblem.TooManyAttempts    too many wrong passwords lately
+     */
+    public void reauthenticate(Account account, String fromSession, String purpose, String password, String address) {
+        String secret = password == null ? "" : password;
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(account.email(), address);
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            meters.counter("lanyard.login.failures", "reason", "throttled").increment();
+            throw tooMany;
+        }
+        try (attempt) {
+            Optional<AccountStore.Credentials> found = secret.length() > MAX_PASSWORD ? Optional.empty()
+                    : store.findByEmail(account.email()).filter(c -> c.account().id().equals(account.id()));
+            PasswordHasher.Match match = found.isPresent() ? hasher.check(secret, found.get().passwordHash()) : PasswordHasher.Match.NONE;
+            if (!match.ok()) {
+                attempt.failed();
+                meters.counter("lanyard.login.failures", "reason", "reauthentication").increment();
+                events.publishEvent(new AccountEvent.ReauthenticationFailed(account, fromSession, purpose, address, clock.instant()));
+                throw new AccountProblem.InvalidCredentials();
+            }
+            attempt.passed();
+            if (match == PasswordHasher.Match.MISREAD) rehashAsTyped(found.get(), secret);
+        }
+    }
+
+    /**
      * A sign-in's password, checked: the account, and a stamp of the password that was right. The session the sign-in
      * starts carries the stamp ({@code NewSession.withPassword}), and starts only if it is still the member's password
      * ({@link #requireSamePassword}).
@@ -269,6 +303,8 @@ public class Accounts {
             if (!hasher.check(change.current(), credentials.passwordHash()).ok()) {
                 attempt.failed();
                 meters.counter("lanyard.password.change.failures", "reason", "wrong-password").increment();
+                events.publishEvent(new AccountEvent.ReauthenticationFailed(account, change.origin().session(), "change the password",
+                        change.origin().address(), clock.instant()));
                 throw new AccountProblem.WrongPassword();
             }
             attempt.succeeded();

@@ -33,9 +33,11 @@ import org.springframework.web.bind.annotation.RestController;
 class TeamSessionApi {
     private final TeamSessions team;
     private final SessionSettings settings;
+    private final SecondFactorResets resets;
     private final Clock clock;
 
-    TeamSessionApi(TeamSessions team, SessionSettings settings, Clock clock) {
+    TeamSessionApi(TeamSessions team, SessionSettings settings, SecondFactorResets resets, Clock clock) {
+        this.resets = resets;
         this.team = team;
         this.settings = settings;
         this.clock = clock;
@@ -97,6 +99,25 @@ class TeamSessionApi {
     @PostMapping("/members/{id}/sign-out")
     Ended forceSignOut(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody Reason body) {
         return new Ended(team.forceSignOut(admin, new AccountId(id), body.reason()));
+    }
+
+    record FactorsReset(@Schema(description = "An authenticator app was removed") boolean authenticatorAppRemoved,
+                        @Schema(description = "Unused recovery codes removed") int recoveryCodesRemoved,
+                        @Schema(description = "Names of the passkeys removed") List<String> passkeysRemoved,
+                        @Schema(description = "Sessions and API keys ended, as a force sign-out ends them") int ended) {
+    }
+
+    @Operation(operationId = "resetMemberTwoFactor",
+            summary = "Reset a member's second factors: their authenticator app, recovery codes and passkeys are removed, every "
+                    + "session and API key of theirs ends (as a force sign-out), they are emailed; the reason is required and "
+                    + "shown to the member. Not on yourself")
+    @ApiResponse(responseCode = "200", description = "Reset: what was removed and how many sessions ended")
+    @ApiResponse(responseCode = "409", description = "own-second-factors: you named yourself; no-second-factor: the member has "
+            + "nothing to reset (nothing changed)")
+    @PostMapping("/members/{id}/two-factor/reset")
+    FactorsReset resetTwoFactor(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody Reason body) {
+        SecondFactorResets.Done done = resets.reset(admin, new AccountId(id), body.reason());
+        return new FactorsReset(done.reset().app(), done.reset().recoveryCodes(), done.reset().passkeys(), done.ended());
     }
 
     @Operation(operationId = "signOutTeam", summary = "Sign out every session of the team but the one making the request, with a required reason; every API key of the team is revoked too, yours included")

@@ -29,16 +29,20 @@ class TeamSessionPages {
             "team-signed-out", "Every session of the team was signed out, except the one you are using, and every API key was revoked.",
             "key-revoked", "The API key was revoked. Requests made with it are refused from now on.",
             "limit-saved", "The member's session limit was saved. It applies from their next sign-in.",
-            "remember-me-saved", "Saved. The member's open sessions have the lifetime that follows from their next request.");
+            "remember-me-saved", "Saved. The member's open sessions have the lifetime that follows from their next request.",
+            "two-factor-reset", "The member's second factors were removed and they were signed out everywhere. They were told by email, "
+                    + "with your reason.");
 
     private final TeamSessions team;
     private final dev.lanyard.account.Members members;
     private final dev.lanyard.account.Accounts accounts;
     private final SessionSettings settings;
+    private final dev.lanyard.factors.SecondFactors factors;
     private final Clock clock;
 
     TeamSessionPages(TeamSessions team, dev.lanyard.account.Members members, dev.lanyard.account.Accounts accounts,
-                     SessionSettings settings, Clock clock) {
+                     SessionSettings settings, dev.lanyard.factors.SecondFactors factors, Clock clock) {
+        this.factors = factors;
         this.team = team;
         this.members = members;
         this.accounts = accounts;
@@ -83,6 +87,8 @@ class TeamSessionPages {
         model.addAttribute("memberLimit", rules.sessionLimit().orElse(null));
         model.addAttribute("highSecurity", rules.rememberMeForbidden());
         model.addAttribute("teamPolicy", accounts.policy(admin.account().team()));
+        model.addAttribute("factors", factors.methods(member.id()));
+        model.addAttribute("self", member.id().equals(admin.account().id()));
         if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
         return "admin/member-sessions";
     }

@@ -117,6 +117,10 @@ class AuditRecorder {
             record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), Optional.empty()), Optional.of(e.account().id()),
                     Optional.empty(), AuditAction.PASSWORD_RESET, "Reset the password with a mailed link and signed out every session (API keys kept)",
                     Optional.ofNullable(e.address()));
+        } else if (event instanceof AccountEvent.ReauthenticationFailed e) {
+            Optional<SessionId> from = Optional.of(new SessionId(e.fromSession()));
+            record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), from), Optional.of(e.account().id()),
+                    from, AuditAction.REAUTHENTICATION_FAILED, "Wrong password given to " + e.purpose(), Optional.ofNullable(e.address()));
         } else if (event instanceof AccountEvent.SessionListPermissionChanged e) {
             Acting by = acting(e.by());
             record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.SESSION_LIST_PERMISSION_CHANGED,
@@ -136,7 +140,8 @@ class AuditRecorder {
             String where = s.map(x -> " on " + x.device().description() + " (" + x.appType().label() + ") "
                     + x.location().where()).orElse("");
             record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
-                    Optional.of(e.id()), AuditAction.SIGNED_IN, "Signed in" + where, s.map(Session::ip));
+                    Optional.of(e.id()), AuditAction.SIGNED_IN, (e.session().appType() == dev.lanyard.session.AppType.OAUTH ? "Signed in"
+                            : "Signed in with " + e.verification().method()) + where, s.map(Session::ip));
         } else if (event instanceof SessionEvent.Approved e) {
             Optional<Account> owner = accounts.find(e.owner());
             if (owner.isEmpty()) {
@@ -393,18 +398,24 @@ class AuditRecorder {
         Account who = event.account();
         AuditEntry.Actor self = AuditEntry.Actor.of(who, Optional.empty());
         if (event instanceof dev.lanyard.factors.FactorEvent.Enabled e) {
-            record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(),
-                    AuditAction.TWO_FACTOR_ENABLED, "Turned on two-factor authentication with an authenticator app", Optional.empty());
+            record(who.team(), e.at(), AuditEntry.Actor.of(who, Optional.of(e.session())), Optional.of(who.id()), Optional.empty(),
+                    AuditAction.TWO_FACTOR_ENABLED, "Turned on two-factor authentication with an authenticator app",
+                    Optional.ofNullable(e.address()));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.Disabled e) {
-            record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(),
-                    AuditAction.TWO_FACTOR_DISABLED, "Turned off two-factor authentication", Optional.empty());
+            record(who.team(), e.at(), AuditEntry.Actor.of(who, Optional.of(e.session())), Optional.of(who.id()), Optional.empty(),
+                    AuditAction.TWO_FACTOR_DISABLED, "Turned off two-factor authentication", Optional.ofNullable(e.address()));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.RecoveryCodesRegenerated e) {
-            record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(),
-                    AuditAction.RECOVERY_CODES_REGENERATED, "Regenerated the recovery codes", Optional.empty());
+            record(who.team(), e.at(), AuditEntry.Actor.of(who, Optional.of(e.session())), Optional.of(who.id()), Optional.empty(),
+                    AuditAction.RECOVERY_CODES_REGENERATED, "Regenerated the recovery codes", Optional.ofNullable(e.address()));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.RecoveryCodeUsed e) {
             record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(), AuditAction.RECOVERY_CODE_USED,
                     "Signed in with a recovery code; " + (e.remaining() == 1 ? "1 is left" : e.remaining() + " are left"),
                     Optional.ofNullable(e.address()));
+        } else if (event instanceof dev.lanyard.factors.FactorEvent.ResetByAdmin e) {
+            record(who.team(), e.at(), actor(e.admin(), Optional.of(e.adminSession())), Optional.of(who.id()), Optional.empty(),
+                    AuditAction.TWO_FACTOR_RESET, "Reset the second factors of " + who.email() + ": " + e.reason() + " — "
+                            + "removed " + e.removed(),
+                    session(e.adminSession(), e.admin()).map(Session::ip));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.SecondFactorFailed e) {
             record(who.team(), e.at(), new AuditEntry.Actor(Optional.empty(), who.email(), "", Optional.empty()),
                     Optional.of(who.id()), Optional.empty(), AuditAction.SECOND_FACTOR_FAILED,

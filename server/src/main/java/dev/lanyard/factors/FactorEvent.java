@@ -2,7 +2,11 @@ package dev.lanyard.factors;
 
 import java.time.Instant;
 
+import java.util.List;
+
 import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.session.SessionId;
 
 /** What happened to members' second factors; the audit log listens. */
 public sealed interface FactorEvent {
@@ -10,16 +14,16 @@ public sealed interface FactorEvent {
 
     Instant at();
 
-    /** The member confirmed an authenticator app: two-factor authentication is on. */
-    record Enabled(Account account, Instant at) implements FactorEvent {
+    /** The member confirmed an authenticator app from {@code session} at {@code address}: two-factor authentication is on. */
+    record Enabled(Account account, SessionId session, String address, Instant at) implements FactorEvent {
     }
 
-    /** The member turned two-factor authentication off (with their password and a code). */
-    record Disabled(Account account, Instant at) implements FactorEvent {
+    /** The member turned two-factor authentication off (with their password and a code) from {@code session} at {@code address}. */
+    record Disabled(Account account, SessionId session, String address, Instant at) implements FactorEvent {
     }
 
-    /** The member replaced their recovery codes (from {@code address}); the old ones no longer work. */
-    record RecoveryCodesRegenerated(Account account, String address, Instant at) implements FactorEvent {
+    /** The member replaced their recovery codes from {@code session} at {@code address}; the old ones no longer work. */
+    record RecoveryCodesRegenerated(Account account, SessionId session, String address, Instant at) implements FactorEvent {
     }
 
     /** A recovery code was used up to sign in; {@code remaining} are left. */
@@ -29,5 +33,32 @@ public sealed interface FactorEvent {
     /** A wrong code at the second step of a sign-in (the password was right). */
     /** @param passkey the failed answer was a passkey's assertion, not a code */
     record SecondFactorFailed(Account account, String address, Instant at, boolean passkey) implements FactorEvent {
+    }
+
+    /**
+     * An admin of the member's team removed the member's second factors (docs/decisions/0066), with a reason: their
+     * authenticator app (confirmed or waiting), their recovery codes and their passkeys.
+     *
+     * @param app           an authenticator app was removed (confirmed; a set-up still waiting is removed without saying)
+     * @param recoveryCodes unused recovery codes removed
+     * @param passkeys      the names of the passkeys removed
+     */
+    record ResetByAdmin(Account account, AccountId admin, SessionId adminSession, String reason, boolean app,
+                        int recoveryCodes, List<String> passkeys, Instant at) implements FactorEvent {
+        public ResetByAdmin {
+            passkeys = List.copyOf(passkeys);
+        }
+
+        /** What was removed, in words: "the authenticator app, 10 recovery codes and the passkey “Phone”". */
+        public String removed() {
+            List<String> parts = new java.util.ArrayList<>();
+            if (app) parts.add("the authenticator app");
+            if (recoveryCodes > 0) parts.add(recoveryCodes == 1 ? "1 recovery code" : recoveryCodes + " recovery codes");
+            if (!passkeys.isEmpty()) parts.add((passkeys.size() == 1 ? "the passkey " : "the passkeys ")
+                    + String.join(", ", passkeys.stream().map(n -> "\u201c" + n + "\u201d").toList()));
+            if (parts.isEmpty()) return "nothing";
+            if (parts.size() == 1) return parts.get(0);
+            return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
+        }
     }
 }

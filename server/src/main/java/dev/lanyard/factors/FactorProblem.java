@@ -115,4 +115,19 @@ public sealed class FactorProblem extends dev.lanyard.Problem {
                     + "sign in on the /login page. To sign in through the API, also set up an authenticator app on /settings/security.");
         }
     }
+
+    /** An admin asked to reset their own second factors: they turn them off themselves, or ask another admin. */
+    public static final class OwnFactors extends FactorProblem {
+        public OwnFactors() {
+            super("own-second-factors", 409, null, "You cannot reset your own second factors here. Turn them off on your "
+                    + "Security page, or ask another admin of your team.");
+        }
+    }
+
+    /** An admin asked to reset the second factors of a member who has none: nothing is changed, no session ended. */
+    public static final class NoSecondFactor extends FactorProblem {
+        public NoSecondFactor() {
+            super("no-second-factor", 409, null, "This member has no authenticator app, recovery codes or passkeys to reset.");
+        }
+    }
 }

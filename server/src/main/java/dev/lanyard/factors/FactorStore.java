@@ -58,6 +58,9 @@ interface FactorStore {
     /** Removes the account's app and recovery codes. Returns the apps removed (0 or 1); safe to repeat. */
     int delete(AccountId account);
 
+    /** Removes the account's app and keeps its recovery codes. Returns the apps removed (0 or 1); safe to repeat. */
+    int deleteApp(AccountId account);
+
     /** Replaces every recovery code of the account with these hashes. */
     void replaceRecoveryCodes(AccountId account, Collection<String> hashes, Instant at);
 

@@ -68,6 +68,11 @@ class JdbcFactorStore implements FactorStore {
     }
 
     @Override
+    public int deleteApp(AccountId account) {
+        return jdbc.sql("DELETE FROM totp_factors WHERE account_id = :a").param("a", account.value()).update();
+    }
+
+    @Override
     public void replaceRecoveryCodes(AccountId account, Collection<String> hashes, Instant at) {
         jdbc.sql("DELETE FROM recovery_codes WHERE account_id = :a").param("a", account.value()).update();
         for (String hash : hashes) {

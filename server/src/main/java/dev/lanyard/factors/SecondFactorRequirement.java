@@ -70,7 +70,7 @@ public class SecondFactorRequirement {
 
     @EventListener
     void factorChanged(FactorEvent event) {
-        if (event instanceof FactorEvent.Enabled || event instanceof FactorEvent.Disabled)
+        if (event instanceof FactorEvent.Enabled || event instanceof FactorEvent.Disabled || event instanceof FactorEvent.ResetByAdmin)
             nodes.forget(CACHE, List.of(event.account().id().value()));
     }
 

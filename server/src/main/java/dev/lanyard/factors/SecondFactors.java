@@ -103,7 +103,7 @@ public class SecondFactors {
     /** The member's two-factor state as {@code viewer} may see it. */
     public Status status(Account account, Enroller viewer) {
         Optional<FactorStore.Totp> totp = store.find(account.id());
-        if (totp.isEmpty()) return new Status(false, Optional.empty(), 0, Optional.empty(), false);
+        if (totp.isEmpty()) return new Status(false, Optional.empty(), store.unusedRecoveryCodes(account.id()), Optional.empty(), false);
         if (totp.get().confirmed())
             return new Status(true, totp.get().confirmedAt(), store.unusedRecoveryCodes(account.id()), Optional.empty(), false);
         // Begun before enrolments had an owner (V24): shown as nothing begun, not as someone else's, which would alarm.
@@ -133,17 +133,35 @@ public class SecondFactors {
      *
      * @param totp    an authenticator app; its recovery codes come with it
      * @param passkey at least one passkey
+     * @param recoveryCodes unused recovery codes may complete the second step: always with an app (they come with it);
+     *                      without one, when the member has unused codes (given with their first passkey)
      */
-    public record Methods(boolean totp, boolean passkey) {
+    public record Methods(boolean totp, boolean passkey, boolean recoveryCodes) {
+        public Methods(boolean totp, boolean passkey) {
+            this(totp, passkey, totp);
+        }
+
         /** Whether the member has a second factor at all: a password sign-in then needs it. */
         public boolean any() {
             return totp || passkey;
         }
     }
 
-    /** The member's second factors. Two indexed reads. */
+    /** The member's second factors. Two indexed reads, three for a member with passkeys and no app. */
     public Methods methods(AccountId account) {
-        return new Methods(enabled(account), !passkeys.list(account).isEmpty());
+        boolean totp = enabled(account);
+        boolean passkey = !passkeys.list(account).isEmpty();
+        return new Methods(totp, passkey, totp || passkey && store.unusedRecoveryCodes(account) > 0);
+    }
+
+    /**
+     * Recovery codes for a member who just added a passkey and has neither an authenticator app nor unused recovery codes
+     * (docs/decisions/0066): a password sign-in now needs a second factor, and losing the device must not lock them out.
+     * In the registration's transaction; the codes are shown once. Empty when nothing was made.
+     */
+    List<String> recoveryCodesForPasskeys(AccountId account) {
+        if (enabled(account) || store.unusedRecoveryCodes(account) > 0) return List.of();
+        return newRecoveryCodes(account, clock.instant());
     }
 
     /**
@@ -191,7 +209,7 @@ public class SecondFactors {
             throw new FactorProblem.EnrolmentChanged();
         // The password and the code before the transaction: an Argon2 hash must not hold the database's writer (SQLite's
         // only one), and a wrong password or code stays counted by the throttle.
-        passwordOf(account, confirmation.password(), address);
+        passwordOf(account, confirmation.by().session(), "turn on two-factor authentication", confirmation.password(), address);
         byte[] seed = cipher.open(totp.sealedSeed(), account.id().value());
         Instant now = clock.instant();
         OptionalLong[] step = {OptionalLong.empty()};
@@ -204,7 +222,7 @@ public class SecondFactors {
             // Started again since the read above: the code was of a seed that is no longer pending.
             if (store.confirm(account.id(), totp.sealedSeed(), step[0].getAsLong(), now) == 0) throw new FactorProblem.EnrolmentChanged();
             List<String> codes = newRecoveryCodes(account.id(), now);
-            events.publishEvent(new FactorEvent.Enabled(account, now));
+            events.publishEvent(new FactorEvent.Enabled(account, confirmation.by().session(), address, now));
             return codes;
         });
     }
@@ -214,31 +232,60 @@ public class SecondFactors {
      * (the password, because the new codes are a way in: a copied session cookie with a glimpse of the app
      * must not be enough). The member is told by email ({@link RecoveryCodesMail}).
      */
-    public List<String> regenerateRecoveryCodes(Account account, String password, String code, String address) {
+    public List<String> regenerateRecoveryCodes(Account account, SessionId from, String password, String code, String address) {
         if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
         // Both checks before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one),
         // and a wrong password or code stays counted by the throttle.
-        passwordOf(account, password, address);
+        passwordOf(account, from, "regenerate the recovery codes", password, address);
         requireCode(account, code, address);
         return transactions.execute(tx -> {
             Instant now = clock.instant();
             List<String> codes = newRecoveryCodes(account.id(), now);
-            events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, address, now));
+            events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, from, address, now));
             return codes;
         });
     }
 
-    /** Turns two-factor authentication off, with the member's password and a code (or a recovery code). */
-    public void disable(Account account, String password, String code, String address) {
+    /**
+     * Turns the authenticator app off, with the member's password and a code (or a recovery code). Its recovery codes
+     * go with it, unless the member has passkeys: then they stay, the way back in if the passkeys are lost.
+     */
+    public void disable(Account account, SessionId from, String password, String code, String address) {
         if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
         // The password before the transaction (an Argon2 hash must not hold the database's writer); the code inside it,
         // so that using it up and turning two-factor authentication off are one change.
-        passwordOf(account, password, address);
+        passwordOf(account, from, "turn off two-factor authentication", password, address);
         transactions.executeWithoutResult(tx -> {
             requireCode(account, code, address);
-            store.delete(account.id());
-            events.publishEvent(new FactorEvent.Disabled(account, clock.instant()));
+            // With passkeys left, the recovery codes stay theirs: a password sign-in still needs a second factor.
+            if (passkeys.list(account.id()).isEmpty()) store.delete(account.id());
+            else store.deleteApp(account.id());
+            events.publishEvent(new FactorEvent.Disabled(account, from, address, clock.instant()));
         });
+    }
+
+    /** What an admin's reset removed: an authenticator app, how many unused recovery codes, which passkeys. */
+    public record Reset(boolean app, int recoveryCodes, List<String> passkeys) {
+    }
+
+    /**
+     * Removes every second factor of {@code member} for an admin of their team (docs/decisions/0066): the authenticator
+     * app (confirmed or waiting), the recovery codes and the passkeys, in the caller's transaction, and tells the member
+     * by email. Who may do it (an admin of the same team, not on themselves) is the caller's to check; ending the member's
+     * sessions too. Throws {@link FactorProblem.NoSecondFactor} when there is nothing to remove.
+     */
+    @Transactional
+    public Reset resetByAdmin(Account member, AccountId admin, SessionId adminSession, String reason) {
+        if (member.id().equals(admin)) throw new FactorProblem.OwnFactors();
+        Optional<FactorStore.Totp> totp = store.find(member.id());
+        int codes = store.unusedRecoveryCodes(member.id());
+        boolean app = totp.map(FactorStore.Totp::confirmed).orElse(false);
+        List<String> removed = passkeys.removeAll(member.id()).stream().map(dev.lanyard.passkeys.Passkey::name).toList();
+        if (!app && codes == 0 && removed.isEmpty()) throw new FactorProblem.NoSecondFactor();
+        store.delete(member.id());
+        Reset reset = new Reset(app, codes, removed);
+        events.publishEvent(new FactorEvent.ResetByAdmin(member, admin, adminSession, reason, app, codes, removed, clock.instant()));
+        return reset;
     }
 
     /** What a sign-in asked for, carried across its second step. */
@@ -457,8 +504,8 @@ public class SecondFactors {
      * The member's password, asked again before a change of their second factor. Left empty it is asked for, not
      * counted as a wrong one by the sign-in throttle (outside QA: an empty form said "That password is not right").
      */
-    private void passwordOf(Account account, String password, String address) {
+    private void passwordOf(Account account, SessionId from, String purpose, String password, String address) {
         if (password == null || password.isEmpty()) throw new AccountProblem.InvalidInput("password", "Enter your password.");
-        accounts.authenticate(account.email(), password, address);
+        accounts.reauthenticate(account, from.value(), purpose, password, address);
     }
 }

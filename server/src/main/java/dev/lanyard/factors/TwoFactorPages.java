@@ -60,6 +60,11 @@ class TwoFactorPages {
             enrolmentCookie.clear(request, response);
             return codes(codes, "Two-factor authentication is on. Save these recovery codes now: each signs you in once "
                     + "if you lose your authenticator app, and they will not be shown again.", current, model, response);
+        } catch (FactorProblem.NoEnrolment | FactorProblem.AlreadyEnabled repeated) {
+            // The confirmation sent again (a reload of the page that showed the recovery codes): it is on, so the answer is
+            // the two-factor section with that said, by a redirect, not "nothing is waiting to be turned on" above "On since".
+            if (factors.enabled(current.account().id())) return "redirect:/settings/security?done=two-factor-on#two-factor";
+            return refused(repeated, current, model, response);
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, current, model, response);
         }
@@ -69,7 +74,7 @@ class TwoFactorPages {
     String regenerate(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String password,
                       @RequestParam(defaultValue = "") String code, HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
-            List<String> codes = factors.regenerateRecoveryCodes(current.account(), password, code,
+            List<String> codes = factors.regenerateRecoveryCodes(current.account(), current.id(), password, code,
                     origins.resolve(request).getHostAddress());
             return codes(codes, "New recovery codes. The old ones no longer work. Save these now: they will not be shown again.",
                     current, model, response);
@@ -83,7 +88,7 @@ class TwoFactorPages {
                    @RequestParam(defaultValue = "") String code, HttpServletRequest request, HttpServletResponse response,
                    Model model) {
         try {
-            factors.disable(current.account(), password, code, origins.resolve(request).getHostAddress());
+            factors.disable(current.account(), current.id(), password, code, origins.resolve(request).getHostAddress());
             return "redirect:/settings/security?done=two-factor-off";
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, current, model, response);

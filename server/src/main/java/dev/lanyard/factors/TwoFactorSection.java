@@ -60,6 +60,8 @@ class TwoFactorSection implements SecuritySection {
         }
         return Optional.ofNullable(switch (code) {
             case "two-factor-off" -> "Two-factor authentication is off.";
+            case "two-factor-on" -> "Two-factor authentication is on. Your recovery codes were shown once, when you turned it on; "
+                    + "if you did not save them, regenerate them below.";
             // Where a member held by the team's requirement lands after ending sessions (SecondFactorGate): as the sessions page says it.
             case "signed-out" -> "The session was signed out. That device must sign in again.";
             case "signed-out-others" -> "All other sessions were signed out. This device stays signed in.";

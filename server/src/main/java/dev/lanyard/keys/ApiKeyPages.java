@@ -103,11 +103,11 @@ class ApiKeyPages {
                     lifetime.map(d -> clock.instant().plus(d))), password, addresses.resolve(request).getHostAddress(),
                     made -> handover.hold(current.id(), made, request, response));
             return "redirect:/settings/api-keys/" + created.key().id().value() + "/created";
-        } catch (KeyProblem.InvalidInput | KeyProblem.Forbidden | AccountProblem.InvalidCredentials | AccountProblem.TooManyAttempts refused) {
+        } catch (KeyProblem.InvalidInput | KeyProblem.Forbidden | KeyProblem.WrongPassword | AccountProblem.TooManyAttempts refused) {
             if (refused instanceof AccountProblem.TooManyAttempts tooMany) Throttled.status(response, tooMany, HttpStatus.TOO_MANY_REQUESTS);
             else response.setStatus(refused instanceof KeyProblem.Forbidden ? HttpStatus.FORBIDDEN.value() : HttpStatus.BAD_REQUEST.value());
             page(current, null, model);
-            model.addAttribute("error", refused instanceof AccountProblem.InvalidCredentials ? "That password is not right." : refused.getMessage());
+            model.addAttribute("error", refused instanceof KeyProblem.WrongPassword ? "That password is not right." : refused.getMessage());
             model.addAttribute("proposedName", name);
             // The form comes back as it was sent: the scopes ticked, the expiry chosen (one not offered: the default).
             model.addAttribute("chosenScopes", scopes == null ? List.of() : scopes);

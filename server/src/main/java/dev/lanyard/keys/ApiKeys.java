@@ -114,10 +114,9 @@ public class ApiKeys {
         if (password == null || password.isEmpty())
             throw new KeyProblem.InvalidInput("password", "Enter your password: an API key is a way into your account.");
         try {
-            accounts.authenticate(by.account().email(), password, address);
+            accounts.reauthenticate(by.account(), by.id().value(), "create an API key", password, address);
         } catch (dev.lanyard.account.AccountProblem.InvalidCredentials wrong) {
-            // Only a password was asked for: the email is the signed-in member's own (outside review S).
-            throw new dev.lanyard.account.AccountProblem.InvalidCredentials("The password is incorrect.");
+            throw new KeyProblem.WrongPassword();
         }
         return transactions.execute(tx -> {
             Created created = insert(by, name, scopes, expires);

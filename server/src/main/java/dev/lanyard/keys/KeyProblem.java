@@ -24,6 +24,13 @@ public sealed class KeyProblem extends dev.lanyard.Problem {
         }
     }
 
+    /** The member's own password, asked again to create a key, was wrong (the answer of a failed sign-in, said of one password). */
+    public static final class WrongPassword extends KeyProblem {
+        public WrongPassword() {
+            super("invalid-credentials", 401, "The password is incorrect.", "password");
+        }
+    }
+
     public static final class InvalidInput extends KeyProblem {
         public InvalidInput(String field, String message) {
             super("invalid-input", 400, message, field);

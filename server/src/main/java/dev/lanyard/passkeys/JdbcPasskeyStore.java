@@ -119,6 +119,11 @@ class JdbcPasskeyStore implements PasskeyStore {
     }
 
     @Override
+    public int deleteAll(AccountId owner) {
+        return jdbc.sql("DELETE FROM passkeys WHERE account_id = :owner").param("owner", owner.value()).update();
+    }
+
+    @Override
     public int used(String credentialId, long signatureCount, Instant at) {
         return jdbc.sql("UPDATE passkeys SET signature_count = :count, last_used_at = :at WHERE credential_id = :id")
                 .param("count", signatureCount).param("at", at.toEpochMilli()).param("id", credentialId).update();

@@ -60,8 +60,12 @@ class PasskeyPages {
                @RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String credential,
                HttpServletResponse response, Model model) {
         try {
-            passkeys.register(current, ceremony, name, credential);
-            return "redirect:/settings/security?done=passkey-added";
+            Passkeys.Registered added = passkeys.register(current, ceremony, name, credential);
+            if (added.recoveryCodes().isEmpty()) return "redirect:/settings/security?done=passkey-added";
+            // Shown once, in the answer to this form (never in a URL or a redirect), and not cached.
+            response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            model.addAttribute("passkeyCodes", added.recoveryCodes());
+            return settings.page(current, model);
         } catch (PasskeyProblem.InvalidInput | PasskeyProblem.Rejected refused) {
             response.setStatus(refused.status());
             model.addAttribute("error", refused instanceof PasskeyProblem.Rejected

@@ -46,7 +46,8 @@ class PasskeySection implements SecuritySection {
     @Override
     public Optional<String> notice(String code) {
         return switch (code) {
-            case "passkey-added" -> Optional.of("Passkey added. You can sign in with it now.");
+            case "passkey-added" -> Optional.of("Passkey added. You can sign in with it now. Signing in with your password "
+                    + "now also needs a second factor: a passkey, a code from your authenticator app if you have one, or a recovery code.");
             case "passkey-renamed" -> Optional.of("Passkey renamed.");
             case "passkey-removed" -> Optional.of("Passkey removed. It can no longer sign you in.");
             default -> Optional.empty();

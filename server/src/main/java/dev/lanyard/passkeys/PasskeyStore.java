@@ -39,6 +39,9 @@ interface PasskeyStore {
     /** Deletes the owner's passkey; returns 1, or 0 if the owner has no such passkey. Safe to repeat. */
     int delete(String credentialId, AccountId owner);
 
+    /** Deletes every passkey of the owner; returns how many. Safe to repeat (0 the second time). */
+    int deleteAll(AccountId owner);
+
     /** Records a verified assertion: the authenticator's counter and when. Returns rows changed (0: deleted meanwhile). */
     int used(String credentialId, long signatureCount, Instant at);
 

@@ -82,6 +82,7 @@ public class Passkeys {
     private final Accounts accounts;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
+    private final org.springframework.beans.factory.ObjectProvider<PasskeyFallback> fallback;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().addModule(new WebauthnJacksonModule()).build();
     /** Operations are built per relying party (id and origins); a handful exist, one in a fixed setup. */
@@ -89,7 +90,8 @@ public class Passkeys {
             Caffeine.newBuilder().maximumSize(16).expireAfterAccess(1, TimeUnit.HOURS).build();
 
     Passkeys(PasskeyStore store, LanyardCredentials credentials, Accounts accounts, ApplicationEventPublisher events,
-             TransactionTemplate transactions, Clock clock) {
+             TransactionTemplate transactions, org.springframework.beans.factory.ObjectProvider<PasskeyFallback> fallback, Clock clock) {
+        this.fallback = fallback;
         this.store = store;
         this.credentials = credentials;
         this.accounts = accounts;
@@ -125,7 +127,7 @@ public class Passkeys {
      */
     public Options startRegistration(CurrentSession by, String password, String address, RelyingParty rp) {
         // The password before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one).
-        accounts.authenticate(by.account().email(), password, address);
+        accounts.reauthenticate(by.account(), by.id().value(), "add a passkey", password, address);
         Account account = by.account();
         return transactions.execute(tx -> {
             if (store.list(account.id()).size() >= MAX_PASSKEYS)
@@ -139,11 +141,23 @@ public class Passkeys {
     }
 
     /**
+     * A passkey just added, and the recovery codes made with it when the member had no authenticator app and no unused
+     * recovery codes (shown once; empty otherwise).
+     */
+    public record Registered(Passkey passkey, List<String> recoveryCodes) {
+        public Registered {
+            recoveryCodes = List.copyOf(recoveryCodes);
+        }
+    }
+
+    /**
      * Finishes a registration started by {@link #startRegistration} from the same member: verifies the
      * authenticator's answer ({@code credential}: the {@code PublicKeyCredential} as JSON) and keeps the passkey
-     * under {@code name}. A blank name becomes "Passkey".
+     * under {@code name}. A blank name becomes "Passkey". A password sign-in of the member now needs a second factor:
+     * a member without an authenticator app or unused recovery codes gets recovery codes ({@link PasskeyFallback}), so
+     * that losing the device does not lock them out.
      */
-    public Passkey register(CurrentSession by, String ceremony, String name, String credential) {
+    public Registered register(CurrentSession by, String ceremony, String name, String credential) {
         String clean = name(name);
         AccountId owner = by.account().id();
         Ceremony c = take(ceremony, Ceremony.Purpose.REGISTER).filter(x -> x.account().equals(Optional.of(owner)))
@@ -165,7 +179,8 @@ public class Passkeys {
             }
             Passkey passkey = store.find(saved.getCredentialId().toBase64UrlString(), owner).orElseThrow();
             events.publishEvent(new PasskeyEvent.Added(passkey, by.id(), passkey.createdAt()));
-            return passkey;
+            PasskeyFallback codes = fallback.getIfAvailable();
+            return new Registered(passkey, codes == null ? List.of() : codes.afterAdding(owner));
         });
     }
 
@@ -240,13 +255,26 @@ public class Passkeys {
         AccountId owner = by.account().id();
         // Someone else's is not found before any password is checked; the password before the transaction.
         store.find(id, owner).orElseThrow(PasskeyProblem.NotFound::new);
-        accounts.authenticate(by.account().email(), password, address);
+        accounts.reauthenticate(by.account(), by.id().value(), "remove a passkey", password, address);
         return transactions.execute(tx -> {
             Passkey passkey = store.find(id, owner).orElseThrow(PasskeyProblem.NotFound::new);
             if (store.delete(id, owner) == 0) throw new PasskeyProblem.NotFound();
             events.publishEvent(new PasskeyEvent.Removed(passkey, by.id(), clock.instant()));
             return passkey;
         });
+    }
+
+    /**
+     * Removes every passkey of {@code owner}, for an admin's reset of a member's second factors (docs/decisions/0066):
+     * returns those removed. Publishes no {@link PasskeyEvent}, which names the member's own session as where the change
+     * was made; the caller publishes what the reset was (factors' {@code FactorEvent.ResetByAdmin}). Joins the caller's
+     * transaction; safe to repeat (nothing is left the second time).
+     */
+    @Transactional
+    public List<Passkey> removeAll(AccountId owner) {
+        List<Passkey> removed = store.list(owner);
+        store.deleteAll(owner);
+        return removed;
     }
 
     private AccountId assertion(Ceremony c, String credential, List<PublicKeyCredentialDescriptor> allowed) {

@@ -82,7 +82,7 @@ class SignInAlerts {
         return """
                 Hello %s,
 
-                Your Lanyard account was just signed in to from a device or place it has not been used from before.
+                %s
 
                 Device:   %s (as the device describes itself)
                 Location: %s
@@ -97,9 +97,26 @@ class SignInAlerts {
                 Then change your password: %s/settings/security#password
 
                 You get this mail because "Email me when a new device signs in" is on: %s/settings/security
-                %s""".formatted(account.name().isBlank() ? account.email() : account.name(), s.device().description(),
+                %s""".formatted(account.name().isBlank() ? account.email() : account.name(), opening(flags), s.device().description(),
                 s.location().label(), Mailer.WHEN.format(s.createdAt()), why, base, token,
                 settings.alertLinkLifetime().toHours(), base, base, Mailer.placeCredit(s.location().label()));
+    }
+
+    /**
+     * The mail's first sentence, fitting the reasons it is sent for: a new device, a new place (country), or a sign-in too
+     * far from the last one to have travelled between them (outside review: an alert whose only reason was impossible
+     * travel opened with "a device or place it has not been used from before").
+     */
+    static String opening(List<SessionFlag> flags) {
+        Set<String> codes = flags.stream().map(SessionFlag::code).collect(java.util.stream.Collectors.toSet());
+        List<String> news = new java.util.ArrayList<>();
+        if (codes.contains(RiskRules.NEW_DEVICE)) news.add("a device");
+        if (codes.contains(RiskRules.NEW_COUNTRY)) news.add("a country");
+        String lead = "Your Lanyard account was just signed in to";
+        String travel = "from a place too far from where it was last used for anyone to have travelled there in between";
+        if (news.isEmpty()) return lead + " " + travel + ".";
+        String fresh = "from " + String.join(" and ", news) + " it has not been used from before";
+        return codes.contains(RiskRules.IMPOSSIBLE_TRAVEL) ? lead + " " + fresh + ",\n" + travel + "." : lead + " " + fresh + ".";
     }
 
     /** Expired links are of no use to anyone: removed every six hours, a day after they expired. */

@@ -38,7 +38,9 @@ public class Timeline {
     @EventListener
     void on(SessionEvent event) {
         if (event instanceof SessionEvent.Started started) {
-            store.add(started.id(), started.at(), "signed-in", "");
+            // How it signed in (decision 0066); an app's grant is no sign-in of its own and says nothing of one.
+            store.add(started.id(), started.at(), "signed-in",
+                    started.session().appType() == AppType.OAUTH ? "" : started.verification().name());
         } else if (event instanceof SessionEvent.AddressChanged moved) {
             store.add(moved.id(), moved.at(), "address-changed", moved.toIp());
             if (!moved.to().label().equals(moved.from().label())) {
@@ -86,9 +88,18 @@ public class Timeline {
         return new Line(at, SessionView.EXACT.format(at), text);
     }
 
+    /** "Signed in with a password and a passkey"; entries written before the method was kept say "Signed in". */
+    static String signedIn(String how) {
+        try {
+            return how.isEmpty() ? "Signed in" : "Signed in with " + Verification.valueOf(how).method();
+        } catch (IllegalArgumentException unknown) {
+            return "Signed in";
+        }
+    }
+
     private static String text(TimelineStore.Entry e) {
         return switch (e.kind()) {
-            case "signed-in" -> "Signed in";
+            case "signed-in" -> signedIn(e.detail());
             case "address-changed" -> "Used from a new IP address: " + ClientAddresses.shown(e.detail());
             case "device-bound" -> "Bound to a key this device keeps: its cookie is renewed every few minutes";
             case "location-changed" -> "Location changed to " + switch (e.detail()) {

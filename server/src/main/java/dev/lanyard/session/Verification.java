@@ -7,8 +7,10 @@ package dev.lanyard.session;
 public enum Verification {
     /** One factor only (a password): the session starts unverified. */
     NONE,
-    /** A password, then a code: an authenticator app's (TOTP) or a recovery code. */
+    /** A password, then a code from an authenticator app (TOTP). */
     PASSWORD_AND_CODE,
+    /** A password, then one of the member's recovery codes. */
+    PASSWORD_AND_RECOVERY_CODE,
     /** A password, then one of the member's passkeys. */
     PASSWORD_AND_PASSKEY,
     /** A passkey alone, which counts as two factors (possession plus user verification). */
@@ -16,5 +18,16 @@ public enum Verification {
 
     public boolean verified() {
         return this != NONE;
+    }
+
+    /** How the sign-in proved itself, for a person: "a password and an authenticator app". */
+    public String method() {
+        return switch (this) {
+            case NONE -> "a password";
+            case PASSWORD_AND_CODE -> "a password and an authenticator app";
+            case PASSWORD_AND_RECOVERY_CODE -> "a password and a recovery code";
+            case PASSWORD_AND_PASSKEY -> "a password and a passkey";
+            case PASSKEY -> "a passkey";
+        };
     }
 }

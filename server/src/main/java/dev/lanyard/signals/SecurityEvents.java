@@ -99,6 +99,7 @@ final class SecurityEvents {
         if (!how.verified()) throw new IllegalArgumentException("an unverified sign-in changes no assurance level");
         return assuranceLevel(member, id, how != Verification.PASSKEY, switch (how) {
             case PASSWORD_AND_CODE -> "Signed in with a password and a code (authenticator app or recovery code)";
+            case PASSWORD_AND_RECOVERY_CODE -> "Signed in with a password and a recovery code";
             case PASSWORD_AND_PASSKEY -> "Signed in with a password and a passkey";
             case PASSKEY, NONE -> "Signed in with a passkey";
         }, at);

@@ -88,6 +88,10 @@ class SignalRecorder {
     void on(dev.lanyard.factors.FactorEvent event) {
         if (event instanceof dev.lanyard.factors.FactorEvent.Enabled e) credential(e.account().id(), "app", "create", "", e.at());
         if (event instanceof dev.lanyard.factors.FactorEvent.Disabled e) credential(e.account().id(), "app", "delete", "", e.at());
+        if (event instanceof dev.lanyard.factors.FactorEvent.ResetByAdmin e) {
+            if (e.app()) credential(e.account().id(), "app", "delete", "", e.at());
+            e.passkeys().forEach(name -> credential(e.account().id(), "fido2-platform", "delete", name, e.at()));
+        }
     }
 
     /** A passkey added or removed: a FIDO2 credential (synced passkeys live on the platform). */

@@ -102,7 +102,8 @@ class SecondStepPages {
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, challenge.get(), request, response, model);
         }
-        return signIn(passed, Verification.PASSWORD_AND_CODE, current, origin, request, response, model);
+        return signIn(passed, passed.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
+                : Verification.PASSWORD_AND_CODE, current, origin, request, response, model);
     }
 
     /** The page again with what went wrong, or the sign-in page when the challenge is dead. */

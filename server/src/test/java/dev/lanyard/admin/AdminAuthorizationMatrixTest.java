@@ -86,6 +86,7 @@ class AdminAuthorizationMatrixTest {
                 Call.api(HttpMethod.GET, "/api/v1/admin/sessions", null),
                 Call.api(HttpMethod.GET, "/api/v1/admin/members/{member}/sessions", null),
                 Call.api(HttpMethod.POST, "/api/v1/admin/members/{member}/sign-out", REASON),
+                Call.api(HttpMethod.POST, "/api/v1/admin/members/{member}/two-factor/reset", REASON),
                 Call.api(HttpMethod.POST, "/api/v1/admin/sessions/sign-out", REASON),
                 Call.api(HttpMethod.GET, "/api/v1/admin/members", null),
                 Call.api(HttpMethod.PATCH, "/api/v1/admin/members/{member}", "{\"role\":\"admin\"}"),
@@ -107,6 +108,8 @@ class AdminAuthorizationMatrixTest {
                 Call.page(HttpMethod.GET, "/admin/members", Map.of()),
                 Call.page(HttpMethod.GET, "/admin/members/{member}/sessions", Map.of()),
                 Call.page(HttpMethod.POST, "/admin/members/{member}/sign-out", Map.of("reason", "Security concern")),
+                Call.page(HttpMethod.GET, "/admin/members/{member}/two-factor/reset", Map.of()),
+                Call.page(HttpMethod.POST, "/admin/members/{member}/two-factor/reset", Map.of("reason", "Security concern")),
                 Call.page(HttpMethod.POST, "/admin/members/{member}/session-limit", Map.of("limitChoice", "own", "sessionLimit", "1")),
                 Call.page(HttpMethod.POST, "/admin/members/{member}/remember-me", Map.of("forbidden", "true")),
                 Call.page(HttpMethod.GET, "/admin/members/{member}/api-keys/{key}/revoke", Map.of()),
@@ -128,6 +131,7 @@ class AdminAuthorizationMatrixTest {
         return Stream.of(
                 Call.api(HttpMethod.PUT, "/api/v1/team/policy", "{\"idleTimeout\":\"1d\"}"),
                 Call.api(HttpMethod.POST, "/api/v1/admin/members/{member}/sign-out", "{\"reason\":\"\"}"),
+                Call.api(HttpMethod.POST, "/api/v1/admin/members/{member}/two-factor/reset", "{\"reason\":\"\"}"),
                 Call.api(HttpMethod.POST, "/api/v1/admin/sessions/sign-out", "{\"reason\":\" \"}"),
                 Call.api(HttpMethod.GET, "/api/v1/admin/sessions?limit=0", null),
                 Call.api(HttpMethod.PATCH, "/api/v1/admin/members/{member}", "{\"role\":\"owner\"}"),
@@ -138,6 +142,7 @@ class AdminAuthorizationMatrixTest {
                 Call.page(HttpMethod.POST, "/admin/members/{member}/session-limit", Map.of("limitChoice", "many")),
                 Call.page(HttpMethod.POST, "/admin/settings", Map.of("idleTimeout", "2d")),
                 Call.page(HttpMethod.POST, "/admin/members/{member}/sign-out", Map.of("reason", "")),
+                Call.page(HttpMethod.POST, "/admin/members/{member}/two-factor/reset", Map.of("reason", "")),
                 Call.page(HttpMethod.POST, "/admin/sessions/sign-out-all", Map.of()),
                 Call.page(HttpMethod.POST, "/admin/members/invite", Map.of("email", "not an email", "role", "owner")),
                 Call.page(HttpMethod.POST, "/admin/members/{member}/role", Map.of("role", "owner")));

@@ -77,7 +77,7 @@ class AuditRecordingTest {
         assertThat(signedIn.subject()).isEqualTo(id(admin));
         assertThat(signedIn.session()).isEqualTo(session(admin));
         assertThat(signedIn.ip()).contains(admin.address());
-        assertThat(signedIn.detail()).startsWith("Signed in on ").contains("(Web)");
+        assertThat(signedIn.detail()).startsWith("Signed in with a password on ").contains("(Web)");
         assertThat(entries.get(0).detail()).isEqualTo("Signed up and created the team “Ada's team”");
         assertThat(audit.verify(teams.team(admin))).isEqualTo(new AuditLog.Verification.Intact(2));
     }
@@ -88,7 +88,7 @@ class AuditRecordingTest {
                 .content(api.write(java.util.Map.of("email", admin.email(), "password", TestAccounts.PASSWORD))))
                 .andExpect(status().isCreated());
 
-        assertThat(teams.last(admin, AuditAction.SIGNED_IN).detail()).startsWith("Signed in on ").endsWith(" (Web) on a local network");
+        assertThat(teams.last(admin, AuditAction.SIGNED_IN).detail()).startsWith("Signed in with a password on ").endsWith(" (Web) on a local network");
     }
 
     @Test

@@ -130,7 +130,7 @@ class AuditWebTest {
     void bothLogPagesCreditTheGeolocationDataOfThePlacesTheyShow() throws Exception {
         for (String page : List.of(as(bob, get("/settings/activity").accept(MediaType.TEXT_HTML)).getContentAsString(),
                 as(admin, get("/admin/audit").accept(MediaType.TEXT_HTML)).getContentAsString())) {
-            assertThat(page).contains("Signed in on ").contains("IP Geolocation by DB-IP");
+            assertThat(page).contains("Signed in with a password on ").contains("IP Geolocation by DB-IP");
         }
     }
 

@@ -79,8 +79,10 @@ class PasskeysBrowserTest extends BrowserTest {
             assertThat(page.getByText("That password is not right.")).isVisible();
             page.getByLabel("Your password (to add a passkey)").fill(PASSWORD);
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey")).click();
-            assertThat(page).hasURL(Pattern.compile("/settings/security\\?done=passkey-added$"));
-            assertThat(page.getByText("Passkey added. You can sign in with it now.")).isVisible();
+            // The first second factor: recovery codes, shown once in the answer to the form (decision 0066), not a redirect.
+            assertThat(page).hasURL(Pattern.compile("/settings/security/passkeys$"));
+            assertThat(page.locator("#passkey-recovery-codes")).containsText("Signing in with your password now also needs one of");
+            assertThat(page.locator("#passkeys ul.recovery-codes li")).hasCount(10);
             assertThat(page.getByLabel("Name of the passkey Test laptop")).hasValue("Test laptop");
             JsonObject which = new JsonObject();
             which.addProperty("authenticatorId", authenticatorId);
@@ -129,7 +131,9 @@ class PasskeysBrowserTest extends BrowserTest {
         page.getByLabel("Name of the new passkey").fill(name);
         page.getByLabel("Your password (to add a passkey)").fill(PASSWORD);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey")).click();
-        assertThat(page).hasURL(Pattern.compile("/settings/security\\?done=passkey-added$"));
+        // Each member's first passkey here: it comes with recovery codes, shown on the page that answers the form.
+        assertThat(page).hasURL(Pattern.compile("/settings/security/passkeys$"));
+        assertThat(page.locator("#passkeys ul.recovery-codes li")).hasCount(10);
     }
 
     private static void logOut(Page page) {
@@ -184,7 +188,7 @@ class PasskeysBrowserTest extends BrowserTest {
             page.getByLabel("Remember me").check();
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
             assertThat(page).hasURL(Pattern.compile("/login/verify$"));
-            assertThat(page.getByText("Use one of your passkeys to finish signing in.")).isVisible();
+            assertThat(page.getByText("Use one of your passkeys to finish signing in, or enter one of your recovery codes.")).isVisible();
             assertThat(page.request().get("/api/v1/sessions/current").status()).as("no session before the passkey").isEqualTo(401);
             accessible(page, "second step with a passkey");
 

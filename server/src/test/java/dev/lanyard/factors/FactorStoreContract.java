@@ -102,6 +102,22 @@ abstract class FactorStoreContract {
         assertThat(store.unusedRecoveryCodes(alice)).isZero();
     }
 
+    /** Recovery codes without an app (decision 0066): a member with passkeys turning the app off keeps them. */
+    @Test
+    void deletingOnlyTheAppKeepsTheRecoveryCodesWhichStillWorkOnce() {
+        AccountId alice = someone();
+        store.startEnrolment(alice, "plain:SEED", STARTER, T0);
+        store.confirm(alice, "plain:SEED", 1, T0);
+        store.replaceRecoveryCodes(alice, List.of("h1", "h2"), T0);
+
+        assertThat(store.deleteApp(alice)).isEqualTo(1);
+        assertThat(store.deleteApp(alice)).isZero();
+        assertThat(store.find(alice)).isEmpty();
+        assertThat(store.unusedRecoveryCodes(alice)).isEqualTo(2);
+        assertThat(store.useRecoveryCode(alice, List.of("h1"), T0)).isEqualTo(1);
+        assertThat(store.useRecoveryCode(alice, List.of("h1"), T0)).isZero();
+    }
+
     @Test
     void aConfirmedAppIsNotReplacedByANewEnrolment() {
         AccountId alice = someone();

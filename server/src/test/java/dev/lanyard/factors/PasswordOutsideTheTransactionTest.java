@@ -54,7 +54,7 @@ class PasswordOutsideTheTransactionTest {
         doAnswer(call -> {
             inTransaction.add(TransactionSynchronizationManager.isActualTransactionActive());
             return call.callRealMethod();
-        }).when(accounts).authenticate(anyString(), any(), anyString());
+        }).when(accounts).reauthenticate(any(), anyString(), anyString(), any(), anyString());
     }
 
     @Test

@@ -142,6 +142,21 @@ abstract class PasskeyStoreContract {
         assertThat(store.find(id)).isEmpty();
     }
 
+    /** An admin's reset (decision 0066): every passkey of the member goes, no one else's; repeating removes nothing. */
+    @Test
+    void removingAllOfAMembersPasskeysLeavesOthersAndIsSafeToRepeat() {
+        AccountId alice = member();
+        AccountId bob = member();
+        stored(alice, "Laptop", T0);
+        stored(alice, "Phone", T0);
+        stored(bob, "Key", T0);
+
+        assertThat(store.deleteAll(alice)).isEqualTo(2);
+        assertThat(store.deleteAll(alice)).isZero();
+        assertThat(store.list(alice)).isEmpty();
+        assertThat(store.list(bob)).extracting(Passkey::name).containsExactly("Key");
+    }
+
     @Test
     void aUseRecordsTheCounterAndWhen() {
         AccountId alice = member();

@@ -191,7 +191,7 @@ class DataExportTest {
         JsonNode current = sessionWithId(doc.path("sessions"), bob.sessionId()).orElseThrow();
         assertThat(current.path("session").path("current").asBoolean()).isTrue();
         assertThat(current.path("session").path("ip").asString()).as("the full address the download came from").isEqualTo("127.0.0.1");
-        assertThat(list(current.path("timeline"))).extracting(l -> l.path("text").asString()).contains("Signed in");
+        assertThat(list(current.path("timeline"))).extracting(l -> l.path("text").asString()).contains("Signed in with a password");
         JsonNode renamed = sessionWithId(doc.path("sessions"), phone.sessionId()).orElseThrow();
         assertThat(renamed.path("session").path("name").asString()).isEqualTo("Work phone");
         assertThat(renamed.path("session").path("ip").asString()).as("the full address, as its owner sees it").isEqualTo(phone.address());
@@ -275,10 +275,10 @@ class DataExportTest {
         assertThat(everySession).extracting(s -> s.path("session").path("id").asString()).containsAll(started)
                 .contains(roaming.sessionId()).doesNotHaveDuplicates();
         assertThat(everySession).allSatisfy(s -> assertThat(list(s.path("timeline"))).first()
-                .satisfies(l -> assertThat(l.path("text").asString()).isEqualTo("Signed in")));
+                .satisfies(l -> assertThat(l.path("text").asString()).isEqualTo("Signed in with a password")));
         List<String> lines = list(sessionWithId(doc.path("sessions"), roaming.sessionId()).orElseThrow().path("timeline")).stream()
                 .map(l -> l.path("text").asString()).toList();
-        assertThat(lines).as("the oldest lines too").hasSize(151).startsWith("Signed in", "Used from a new IP address: 10.1.0.1")
+        assertThat(lines).as("the oldest lines too").hasSize(151).startsWith("Signed in with a password", "Used from a new IP address: 10.1.0.1")
                 .endsWith("Used from a new IP address: 10.1.0.150");
     }
 

@@ -69,7 +69,7 @@ class TimelineTest {
         List<Timeline.Line> lines = timeline.of(row(laptop));
 
         assertThat(lines).singleElement().satisfies(line -> {
-            assertThat(line.text()).isEqualTo("Signed in");
+            assertThat(line.text()).isEqualTo("Signed in with a password");
             assertThat(line.at()).isEqualTo(laptop.session().createdAt());
             assertThat(line.when()).isEqualTo(SessionView.EXACT.format(laptop.session().createdAt()));
         });
@@ -83,7 +83,7 @@ class TimelineTest {
         sessions.rename(laptop.session().id(), alice.id(), "Work laptop");
         sessions.rename(laptop.session().id(), alice.id(), "");
 
-        assertThat(texts(laptop)).containsExactly("Signed in", "Renamed to “Work laptop”", "Name removed");
+        assertThat(texts(laptop)).containsExactly("Signed in with a password", "Renamed to “Work laptop”", "Name removed");
     }
 
     @Test
@@ -96,7 +96,7 @@ class TimelineTest {
         Session moved = row(laptop);
         assertThat(moved.ip()).isEqualTo(LONDON);
         assertThat(moved.location().label()).isNotEqualTo("Madrid, Spain").isNotEqualTo("Unknown location");
-        assertThat(texts(laptop)).containsExactly("Signed in", "Used from a new IP address: " + LONDON,
+        assertThat(texts(laptop)).containsExactly("Signed in with a password", "Used from a new IP address: " + LONDON,
                 "Location changed to " + moved.location().label());
         assertThat(timeline.of(row(laptop)).get(1).at()).isEqualTo(clock.instant());
     }
@@ -108,7 +108,7 @@ class TimelineTest {
 
         checkFrom(laptop, "192.168.1.20");
 
-        assertThat(texts(laptop)).containsExactly("Signed in", "Used from a new IP address: 192.168.1.20",
+        assertThat(texts(laptop)).containsExactly("Signed in with a password", "Used from a new IP address: 192.168.1.20",
                 "Location changed to a local network");
     }
 
@@ -120,7 +120,7 @@ class TimelineTest {
         checkFrom(laptop, "");
         sessions.check(laptop.token(), Optional.empty());
 
-        assertThat(texts(laptop)).containsExactly("Signed in");
+        assertThat(texts(laptop)).containsExactly("Signed in with a password");
         assertThat(row(laptop).ip()).isEqualTo(TestSessions.madrid().ip());
     }
 
@@ -134,7 +134,7 @@ class TimelineTest {
         checkFrom(laptop, LONDON);
         checkFrom(laptop, madridIp);
 
-        assertThat(texts(laptop)).containsExactly("Signed in",
+        assertThat(texts(laptop)).containsExactly("Signed in with a password",
                 "Used from a new IP address: " + LONDON, "Location changed to " + london,
                 "Used from a new IP address: " + madridIp, "Location changed to " + row(laptop).location().label());
     }
@@ -148,7 +148,7 @@ class TimelineTest {
 
         checkFrom(laptop, LONDON_TOO);
 
-        assertThat(texts(laptop)).containsExactly("Signed in", "Used from a new IP address: " + LONDON_TOO);
+        assertThat(texts(laptop)).containsExactly("Signed in with a password", "Used from a new IP address: " + LONDON_TOO);
     }
 
     @Test
@@ -161,7 +161,7 @@ class TimelineTest {
 
         checkFrom(laptop, LONDON_TOO);
 
-        assertThat(texts(laptop)).containsExactly("Signed in",
+        assertThat(texts(laptop)).containsExactly("Signed in with a password",
                 "Used from a new IP address: " + LONDON, "Location changed to " + london,
                 "Used from a new IP address: " + LONDON_TOO);
     }
@@ -175,8 +175,8 @@ class TimelineTest {
         sessions.revoke(phone.session().id(), new CurrentSession(laptop.session().id(), alice, AppType.WEB));
         sessions.logout(new CurrentSession(laptop.session().id(), alice, AppType.WEB));
 
-        assertThat(texts(phone)).containsExactly("Signed in", "Ended: Signed out from another device");
-        assertThat(texts(laptop)).containsExactly("Signed in", "Ended: Signed out");
+        assertThat(texts(phone)).containsExactly("Signed in with a password", "Ended: Signed out from another device");
+        assertThat(texts(laptop)).containsExactly("Signed in with a password", "Ended: Signed out");
         assertThat(timeline.of(row(phone))).last().extracting(Timeline.Line::at).isEqualTo(clock.instant());
     }
 
@@ -187,8 +187,8 @@ class TimelineTest {
 
         sessions.rename(phone.session().id(), alice.id(), "Phone");
 
-        assertThat(texts(laptop)).containsExactly("Signed in");
-        assertThat(texts(phone)).containsExactly("Signed in", "Renamed to “Phone”");
+        assertThat(texts(laptop)).containsExactly("Signed in with a password");
+        assertThat(texts(phone)).containsExactly("Signed in with a password", "Renamed to “Phone”");
     }
 
     @Test
