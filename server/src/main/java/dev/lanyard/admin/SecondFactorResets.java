@@ -39,7 +39,7 @@ class SecondFactorResets {
         if (!factors.methods(member.id()).any()) throw new dev.lanyard.factors.FactorProblem.NoSecondFactor();
         // The sign-out first: it checks the reason and locks the team as its admin before anything changes.
         int ended = team.forceSignOut(admin, member.id(), reason);
-        SecondFactors.Reset reset = factors.resetByAdmin(member, admin.account().id(), admin.id(), reason.strip());
+        SecondFactors.Reset reset = factors.resetByAdmin(member, admin.account().id(), admin.id(), dev.lanyard.FreeText.strip(reason));
         return new Done(reset, ended);
     }
 }
