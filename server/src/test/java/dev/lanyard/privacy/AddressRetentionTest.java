@@ -79,7 +79,9 @@ class AddressRetentionTest {
     @Test
     void afterTheRetentionOnlyTheNetworkIsKeptWhereverTheAddressWasAndWhatIsNewerKeepsItsAddress() throws Exception {
         Account alice = accounts.signUp(TestAccounts.alice());
-        Sessions.Started laptop = sessions.start(new NewSession(alice.id(), MADRID, AppType.WEB, false));
+        // A laptop unused for 91 days and still signed in: no idle timeout, "Remember me" for a year.
+        accounts.changePolicy(alice, new dev.lanyard.account.TeamPolicy(Duration.ZERO, true, 365, 7));
+        Sessions.Started laptop = sessions.start(new NewSession(alice.id(), MADRID, AppType.WEB, true));
         Sessions.Started phone = sessions.start(new NewSession(alice.id(), MADRID, AppType.WEB, false));
         assertThat(as(laptop, "83.45.123.9", delete("/api/v1/sessions/" + phone.session().id().value())).getStatus()).isEqualTo(204);
 

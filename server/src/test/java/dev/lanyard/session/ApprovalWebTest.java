@@ -305,8 +305,10 @@ class ApprovalWebTest {
         assertThat(page).as("the filters count the other sessions, which the list shows, not this one")
                 .contains(">All (1)<", ">Verified (0)<", ">Unverified (1)<");
 
-        jdbc.sql("UPDATE sessions SET last_active_at = :old WHERE id = :id")
-                .param("old", clock.instant().minus(Duration.ofDays(120)).toEpochMilli()).param("id", phone.sessionId()).update();
+        // Unused for 120 days and still open: a team that never signs out idle sessions, with a long remembered lifetime.
+        jdbc.sql("UPDATE sessions SET last_active_at = :old, idle_timeout_ms = 0, expires_at = :later WHERE id = :id")
+                .param("old", clock.instant().minus(Duration.ofDays(120)).toEpochMilli())
+                .param("later", clock.instant().plus(Duration.ofDays(200)).toEpochMilli()).param("id", phone.sessionId()).update();
         cache.evict(List.of(new SessionId(phone.sessionId())));
         assertThat(html(laptop, "/settings/sessions")).contains("1 unverified session").contains("1 inactive session")
                 .contains("href=\"/settings/sessions?filter=inactive#others-heading\"");
