@@ -150,13 +150,7 @@ public class Accounts {
      */
     public void reauthenticate(Account account, String fromSession, String purpose, String password, String address) {
         String secret = password == null ? "" : password;
-        LoginThrottle.Attempt attempt;
-        try {
-            attempt = throttle.begin(account.email(), address);
-        } catch (AccountProblem.TooManyAttempts tooMany) {
-            meters.counter("lanyard.login.failures", "reason", "throttled").increment();
-            throw tooMany;
-        }
+        LoginThrottle.Attempt attempt = attempt(account, address);
         try (attempt) {
             Optional<AccountStore.Credentials> found = secret.length() > MAX_PASSWORD ? Optional.empty()
                     : store.findByEmail(account.email()).filter(c -> c.account().id().equals(account.id()));
@@ -322,6 +316,16 @@ public class Accounts {
         });
     }
 
+    /** An attempt of {@code account}'s from {@code address} under the sign-in throttle; a refusal is counted as throttled. */
+    private LoginThrottle.Attempt attempt(Account account, String address) {
+        try {
+            return throttle.begin(account.email(), address);
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            meters.counter("lanyard.login.failures", "reason", "throttled").increment();
+            throw tooMany;
+        }
+    }
+
     /**
      * Checks a one-time code of {@code account} (a second factor) under the same throttle as passwords, so
      * wrong codes and wrong passwords share one budget per email and client address; a right code completes
@@ -330,13 +334,7 @@ public class Accounts {
      * throttle asks the caller to wait.
      */
     public boolean checkThrottled(Account account, String address, java.util.function.BooleanSupplier check) {
-        LoginThrottle.Attempt attempt;
-        try {
-            attempt = throttle.begin(account.email(), address);
-        } catch (AccountProblem.TooManyAttempts tooMany) {
-            meters.counter("lanyard.login.failures", "reason", "throttled").increment();
-            throw tooMany;
-        }
+        LoginThrottle.Attempt attempt = attempt(account, address);
         try (attempt) {
             boolean ok = check.getAsBoolean();
             if (ok) attempt.succeeded();
