@@ -15,7 +15,7 @@ public sealed class FactorProblem extends dev.lanyard.Problem {
      */
     public static final class WrongCode extends FactorProblem {
         public WrongCode() {
-            this("That code is not right. Enter the current 6-digit code from your authenticator app.");
+            this("That code is not right. Enter the current 6-digit code from your authenticator app, or an unused recovery code.");
         }
 
         private WrongCode(String message) {

@@ -59,7 +59,8 @@ class TwoFactorPages {
                     origins.resolve(request).getHostAddress());
             enrolmentCookie.clear(request, response);
             return codes(codes, "Two-factor authentication is on. Save these recovery codes now: each signs you in once "
-                    + "if you lose your authenticator app, and they will not be shown again.", current, model, response);
+                    + "if you lose your authenticator app or your passkeys, and they will not be shown again. They replace any "
+                    + "recovery codes you had before, which no longer work.", current, model, response);
         } catch (FactorProblem.NoEnrolment | FactorProblem.AlreadyEnabled repeated) {
             // The confirmation sent again (a reload of the page that showed the recovery codes): it is on, so the answer is
             // the two-factor section with that said, by a redirect, not "nothing is waiting to be turned on" above "On since".

@@ -55,7 +55,8 @@ class SecondStepPages {
 
     @GetMapping("/login/verify")
     String page(HttpServletRequest request, HttpServletResponse response, Model model) {
-        Optional<SecondFactors.Methods> methods = challengeCookie.read(request).flatMap(factors::methodsFor);
+        // No method left (an admin reset the member's second factors meanwhile): the challenge is over, sign in again.
+        Optional<SecondFactors.Methods> methods = challengeCookie.read(request).flatMap(factors::methodsFor).filter(SecondFactors.Methods::any);
         if (methods.isEmpty()) return expired(request, response, model);
         model.addAttribute("methods", methods.get());
         return "signin/verify";

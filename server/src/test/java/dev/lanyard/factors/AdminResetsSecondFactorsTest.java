@@ -118,8 +118,23 @@ class AdminResetsSecondFactorsTest {
         assertThat(count("totp_factors", mel)).as("nothing changed").isEqualTo(1);
         assertThat(team.current(phone).getResponse().getStatus()).isEqualTo(200);
 
+        // A second step Mel had open when the reset comes has nothing left to ask for: it ends, it is no dead end.
+        // The login page's own CSRF token (spring-security-test's csrf() would swap the shared chain's repository for good).
+        MvcResult loginPage = mvc.perform(get("/login").accept(org.springframework.http.MediaType.TEXT_HTML)).andReturn();
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"")
+                .matcher(loginPage.getResponse().getContentAsString());
+        assertThat(csrf.find()).isTrue();
+        MvcResult passwordStep = mvc.perform(post("/login").cookie(loginPage.getResponse().getCookie("XSRF-TOKEN"))
+                .with(dev.lanyard.web.ApiClient.from(dev.lanyard.web.ApiClient.newAddress())).param("_csrf", csrf.group(1))
+                .param("email", mel.email()).param("password", dev.lanyard.account.TestAccounts.PASSWORD)).andReturn();
+        assertThat(passwordStep.getResponse().getRedirectedUrl()).isEqualTo("/login/verify");
+        String challenge = TwoFactorClient.challengeCookie(passwordStep.getResponse()).orElseThrow();
+
         MockHttpServletResponse done = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/two-factor/reset"), admin)
                 .param("reason", "Lost phone, asked in person")).getResponse();
+        MockHttpServletResponse stale = mvc.perform(get("/login/verify").cookie(TwoFactorClient.challenge(challenge))).andReturn().getResponse();
+        assertThat(stale.getStatus()).isEqualTo(401);
+        assertThat(stale.getContentAsString()).contains("Log in to Lanyard").doesNotContain("Use one of your passkeys");
         assertThat(done.getStatus()).as(done.getContentAsString()).isEqualTo(302);
         assertThat(done.getRedirectedUrl()).isEqualTo("/admin/members/" + mel.accountId() + "/sessions?done=two-factor-reset");
 
