@@ -204,7 +204,7 @@ public class Apps {
 
     private void revoke(AppClient app, AccountId member, AccountId by) {
         List<SessionId> ids = grants.sessions(member.value(), app.id()).stream().map(SessionId::new).toList();
-        sessions.endApp(ids, member, Optional.of(by));
+        sessions.endApp(ids, member, by);
         if (consents.delete(app.id(), member.value()) == 1) {
             events.publishEvent(new AppEvent.ConsentRevoked(app.team(), app.clientId(), app.name(), member, by, clock.instant()));
         }

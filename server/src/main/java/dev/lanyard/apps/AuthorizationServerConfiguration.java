@@ -526,7 +526,7 @@ class AuthorizationServerConfiguration {
                                 org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames.ID_TOKEN)))
                 .flatMap(LanyardAuthorizations::browserSession);
         if (idToken != null && idToken.getClaim("sid") instanceof String sid && idToken.getSubject() != null) {
-            sessions.endApp(List.of(new SessionId(sid)), new AccountId(idToken.getSubject()), Optional.of(new AccountId(idToken.getSubject())));
+            sessions.endApp(List.of(new SessionId(sid)), new AccountId(idToken.getSubject()), new AccountId(idToken.getSubject()));
         }
         if (logout.getPrincipal() instanceof Authentication user && user.getPrincipal() instanceof CurrentSession browser
                 && authorizedBy.equals(Optional.of(browser.id().value()))) {

@@ -88,7 +88,8 @@ final class EndpointErrors {
         return header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
     }
 
-    private static void write(HttpServletResponse servlet, HttpStatus status, OAuth2Error error) throws IOException {
+    /** Writes {@code error} as the OAuth JSON error body with {@code status}. */
+    static void write(HttpServletResponse servlet, HttpStatus status, OAuth2Error error) throws IOException {
         ServletServerHttpResponse response = new ServletServerHttpResponse(servlet);
         response.setStatusCode(status);
         ERRORS.write(error, null, response);

@@ -354,12 +354,13 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         boolean idToken = kind.isPresent() && kind.get() == GrantStore.Kind.ID_TOKEN;
         OAuth2Authorization authorization = found.flatMap(this::alive)
                 .map(live -> authorization(live, Optional.of(new Presented(token, hash, idToken)))).orElse(null);
-        if (authorization != null && kind.isPresent() && kind.get() == GrantStore.Kind.CODE && presentedByAnotherClient(found.get().grant())) {
+        boolean code = kind.equals(Optional.of(GrantStore.Kind.CODE));
+        if (authorization != null && code && presentedByAnotherClient(found.get().grant())) {
             // Another app's code is only unknown to this one: Spring's provider would invalidate it, so whoever presents a
             // code they saw (another client of the team) could spoil the sign-in of its own app (outside review S).
             return null;
         }
-        if (authorization != null && kind.isPresent() && kind.get() == GrantStore.Kind.CODE && invalidated(authorization.getToken(OAuth2AuthorizationCode.class))
+        if (authorization != null && code && invalidated(authorization.getToken(OAuth2AuthorizationCode.class))
                 && presentedByItsClient(found.get().grant())) {
             // A code exchanged before, presented again by its own client: a replay, and the grant ends as one (the member
             // is told its tokens may be stolen). Spring would end it as well, but as if revoked.

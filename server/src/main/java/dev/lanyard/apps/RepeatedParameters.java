@@ -11,11 +11,8 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.converter.HttpMessageConverter;
-import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -26,8 +23,6 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * and failed there with a 500 (outside review S).
  */
 final class RepeatedParameters implements Filter {
-    private static final HttpMessageConverter<OAuth2Error> ERRORS = new OAuth2ErrorHttpMessageConverter();
-
     private final RequestMatcher endpoints;
 
     /** {@code endpoints}: the requests checked (the token, introspection and revocation endpoints). */
@@ -43,10 +38,8 @@ final class RepeatedParameters implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        ServletServerHttpResponse response = new ServletServerHttpResponse((HttpServletResponse) res);
-        response.setStatusCode(HttpStatus.BAD_REQUEST);
-        ERRORS.write(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, "The parameter " + repeated + " is included more than once.", null),
-                null, response);
+        EndpointErrors.write((HttpServletResponse) res, HttpStatus.BAD_REQUEST,
+                new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, "The parameter " + repeated + " is included more than once.", null));
     }
 
     /** The first parameter with more than one value, or null. */

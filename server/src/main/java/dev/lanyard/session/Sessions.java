@@ -236,15 +236,14 @@ public class Sessions {
     }
 
     /**
-     * Ends sessions of apps' grants held by {@code owner}: by the owner or an admin ({@code by}); with an empty
-     * {@code by}, as revoked (prefer {@link #endApp(Collection, AccountId, EndReason)}, which says why). Returns those
-     * ended; safe to repeat.
+     * Ends sessions of apps' grants held by {@code owner}, by the owner or an admin ({@code by}); one no person ended goes
+     * through {@link #endApp(Collection, AccountId, EndReason)}. Returns those ended; safe to repeat.
      */
     @Transactional
-    public List<SessionId> endApp(Collection<SessionId> ids, AccountId owner, Optional<AccountId> by) {
+    public List<SessionId> endApp(Collection<SessionId> ids, AccountId owner, AccountId by) {
         if (ids.isEmpty()) return List.of();
-        EndReason reason = by.isPresent() && !by.get().equals(owner) ? EndReason.ADMIN_REVOKED : EndReason.REVOKED;
-        return finish(ids, owner, new Session.Ending(clock.instant(), reason, by, Optional.empty(), Optional.empty()));
+        EndReason reason = by.equals(owner) ? EndReason.REVOKED : EndReason.ADMIN_REVOKED;
+        return finish(ids, owner, new Session.Ending(clock.instant(), reason, Optional.of(by), Optional.empty(), Optional.empty()));
     }
 
     /**
