@@ -1,0 +1,100 @@
+package dev.lanyard.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@LanyardSpringTest
+@ExtendWith(OutputCaptureExtension.class)
+class RedactedLogsTest {
+    private static final String DEBUG_LOGGER = "org.springframework.security.web.FilterChainProxy";
+
+    @Autowired
+    private LoggingSystem logging;
+
+    @LocalServerPort
+    private int port;
+
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @Test
+    void springsDebugLinesLoseLinkTokensAndTokenParameters(CapturedOutput output) throws Exception {
+        logging.setLogLevel(DEBUG_LOGGER, LogLevel.DEBUG);
+        try {
+            get("/invite/inv1teT0ken_-x");
+            get("/login/reset/r3setT0ken");
+            get("/connect/logout?id_token_hint=eyJhbGci.eyJzdWIi.c2lnbmF0&post_logout_redirect_uri=http://127.0.0.1/out");
+        } finally {
+            logging.setLogLevel(DEBUG_LOGGER, null);
+        }
+
+        assertThat(output.getAll())
+                .contains("Securing GET /invite/[redacted]", "Securing GET /login/reset/[redacted]",
+                        "Securing GET /connect/logout?id_token_hint=[redacted]&post_logout_redirect_uri=http://127.0.0.1/out")
+                .doesNotContain("inv1teT0ken", "r3setT0ken", "eyJhbGci");
+    }
+
+    @Test
+    void secretParametersAreRedactedWhereverTheyStand() {
+        assertThat(RedactedLogs.redact("Redirecting to http://app/cb?code=AbC-123_x&state=s1"))
+                .isEqualTo("Redirecting to http://app/cb?code=[redacted]&state=s1");
+        assertThat(RedactedLogs.redact("POST /oauth2/token, parameters={token=abc, client_secret=s3, refresh_token=r, code_verifier=v}"))
+                .isEqualTo("POST /oauth2/token, parameters={token=[redacted], client_secret=[redacted], refresh_token=[redacted], code_verifier=[redacted]}");
+        assertThat(RedactedLogs.redact("GET /not-me/abc/all")).isEqualTo("GET /not-me/[redacted]/all");
+    }
+
+    @Test
+    void parametersThatOnlyEndInASecretsNameAndLinesWithoutSecretsStayAsTheyWere() {
+        String line = "GET /oauth2/authorize?code_challenge=xyz&response_code=1&state=s&my_token=t";
+
+        assertThat(RedactedLogs.redact(line)).isSameAs(line);
+        assertThat(RedactedLogs.redact(null)).isNull();
+    }
+
+    @Test
+    void anAppenderBehindTheRedactionGetsTheRedactedMessageAndEverythingElseAsLogged() {
+        LoggerContext context = new LoggerContext();
+        ListAppender<ILoggingEvent> list = new ListAppender<>();
+        list.setContext(context);
+        list.setName("LIST");
+        list.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(list);
+
+        RedactedLogs.redactAppenders(root);
+        RedactedLogs.redactAppenders(root);
+        context.getLogger("some.logger").info("Opened {} for {}", "/invite/t0ken", "ada");
+        context.getLogger("some.logger").info("nothing secret");
+
+        assertThat(root.getAppender("LIST")).isInstanceOf(RedactedLogs.Redacting.class);
+        assertThat(list.list).hasSize(2);
+        ILoggingEvent redacted = list.list.get(0);
+        assertThat(redacted.getFormattedMessage()).isEqualTo("Opened /invite/[redacted] for ada");
+        assertThat(redacted.getMessage()).doesNotContain("t0ken");
+        assertThat(redacted.getArgumentArray()).isNull();
+        assertThat(redacted.getLoggerName()).isEqualTo("some.logger");
+        assertThat(list.list.get(1).getFormattedMessage()).isEqualTo("nothing secret");
+        context.stop();
+        assertThat(list.isStarted()).isFalse();
+    }
+
+    private void get(String path) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(), HttpResponse.BodyHandlers.discarding());
+    }
+}
