@@ -96,7 +96,7 @@ public class Accounts {
         String teamName = dev.lanyard.FreeText.strip(request.team());
         if (name.isEmpty() || dev.lanyard.FreeText.length(name) > 100) throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
         String email = EmailRule.forNewAccount(request.email());
-        checkPassword(request.password());
+        checkPassword(request.password(), email, name);
         if (teamName.isEmpty() || dev.lanyard.FreeText.length(teamName) > 100) throw new AccountProblem.InvalidInput("team", "Enter a team name (up to 100 characters).");
         dev.lanyard.FreeText.refusal(name, false).ifPresent(what -> {
             throw new AccountProblem.InvalidInput("name", "The name cannot contain " + what + ".");
@@ -282,14 +282,14 @@ public class Accounts {
     public Account changePassword(AccountId id, PasswordChange change) {
         if (change.current().isEmpty()) throw new AccountProblem.InvalidInput("currentPassword", "Enter your current password.");
         if (change.current().length() > MAX_PASSWORD) throw new AccountProblem.WrongPassword();
+        Account account = store.find(id).orElseThrow(AccountProblem.NotFound::new);
         try {
-            checkPassword(change.next());
+            checkPassword(change.next(), account.email(), account.name());
         } catch (AccountProblem.InvalidInput invalid) {
             throw new AccountProblem.InvalidInput("newPassword", invalid.getMessage());
         }
         if (change.next().equals(change.current()))
             throw new AccountProblem.InvalidInput("newPassword", "Choose a new password that differs from the current one.");
-        Account account = store.find(id).orElseThrow(AccountProblem.NotFound::new);
         AccountStore.Credentials credentials = store.findByEmail(account.email()).filter(c -> c.account().id().equals(id))
                 .orElseThrow(AccountProblem.NotFound::new);
         LoginThrottle.Attempt attempt = throttle.begin(account.email(), change.origin().address());
@@ -472,13 +472,22 @@ public class Accounts {
         return emailVerified.get(id, store::emailVerified);
     }
 
-    static void checkPassword(String password) {
+    /**
+     * The rules of a chosen password (decision 68), for the account of {@code email} named {@code name}: its length, not one
+     * that guessers try early, not that email address or name. The message names only what the chooser typed or is shown.
+     *
+     * @throws AccountProblem.InvalidInput on the field {@code password}
+     */
+    static void checkPassword(String password, String email, String name) {
         if (password == null || password.length() < MIN_PASSWORD)
             throw new AccountProblem.InvalidInput("password", "Use a password of at least " + MIN_PASSWORD + " characters.");
         if (password.length() > MAX_PASSWORD)
             throw new AccountProblem.InvalidInput("password", "Use a password of at most " + MAX_PASSWORD + " characters.");
         if (CommonPasswords.guessable(password))
             throw new AccountProblem.InvalidInput("password", "This password is one that guessers try early (a common password, "
-                    + "a repeated or ordered run). Choose another: a few unrelated words make a strong one.");
+                    + "a repeated or ordered run, a walk along the keyboard). Choose another: a few unrelated words make a strong one.");
+        if (PersonalPasswords.own(password, email, name))
+            throw new AccountProblem.InvalidInput("password", "This password is your email address or your name (or part of it), "
+                    + "which guessers who know whose account it is try first. Choose another: a few unrelated words make a strong one.");
     }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Passwords too easy to guess, though long enough (decision 68, ASVS 5.0 6.2.4): one of the most used passwords, or
  * one with digits and symbols around it ("password1234", "iloveyou!!!!"), one unit repeated ("aaaaaaaaaaaa",
- * "passwordpassword"), or a run of letters or digits in order ("123456789012", "abcdefghijkl"). The list is the
+ * "passwordpassword"), a run of letters or digits in order ("123456789012", "abcdefghijkl"), or a walk along the keyboard
+ * ("qwertyuiopas", "1qaz2wsx3edc", {@link KeyboardWalks}). The list is the
  * {@value #TOP} most used of the 100,000 that nbvcxz ships (from leaked password sets, most used first), read on the
  * first password chosen after a start, not at start-up; what is kept is a set of lower-cased words.
  */
@@ -32,7 +33,7 @@ final class CommonPasswords {
     /** Whether {@code password} is one a guesser tries early. */
     static boolean guessable(String password) {
         String lower = password.toLowerCase(Locale.ROOT);
-        if (repeated(lower) || inOrder(lower)) return true;
+        if (repeated(lower) || inOrder(lower) || KeyboardWalks.walk(password)) return true;
         if (Loaded.WORDS.contains(lower)) return true;
         String base = lower.replaceAll("^[\\p{N}\\p{P}\\p{S}\\s]+|[\\p{N}\\p{P}\\p{S}\\s]+$", "");
         return base.length() >= SHORTEST_BASE && (Loaded.WORDS.contains(base) || repeated(base));

@@ -185,8 +185,8 @@ public class Members {
         dev.lanyard.FreeText.refusal(name, false).ifPresent(what -> {
             throw new AccountProblem.InvalidInput("name", "The name cannot contain " + what + ".");
         });
-        Accounts.checkPassword(password);
         Invitation found = pendingInvitation(token).orElseThrow(AccountProblem.InvitationUnusable::new);
+        Accounts.checkPassword(password, found.email(), name);
         String passwordHash = hasher.hash(password);
         return transactions.execute(tx -> {
             Instant now = clock.instant();

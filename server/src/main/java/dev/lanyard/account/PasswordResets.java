@@ -146,8 +146,9 @@ public class PasswordResets {
     public Account reset(String token, String password, String address) {
         if (!LinkTokens.plausible(token)) throw new AccountProblem.ResetLinkUnusable();
         String tokenHash = Members.hash(token);
-        resets.usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.ResetLinkUnusable::new);
-        Accounts.checkPassword(password);
+        PasswordResetStore.Request link = resets.usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.ResetLinkUnusable::new);
+        // The link's own account only: its holder reads the address on the page and is about to sign in as it.
+        Accounts.checkPassword(password, link.email(), link.account().flatMap(store::find).map(Account::name).orElse(""));
         String hash = hasher.hash(password);
         return transactions.execute(tx -> {
             Instant now = clock.instant();

@@ -200,6 +200,7 @@ class AuthorizationServerConfiguration {
                         .authorizationConsentService(consents)
                         .authorizationEndpoint(e -> e
                                 .consentPage(CONSENT_PAGE)
+                                .authorizationResponseHandler(new AuthorizeResponses())
                                 .errorResponseHandler(new AuthorizeErrors(clients))
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
@@ -325,22 +326,27 @@ class AuthorizationServerConfiguration {
      * every client authentication and grant it knows, DPoP and certificate-bound tokens, and a library that picks from
      * discovery would choose one Lanyard refuses (private_key_jwt: invalid_client) or believe its tokens sender-constrained.
      * Apps authenticate with their secret (basic or post), or, public, with none at the token endpoint (PKCE); they use
-     * codes, refresh tokens and, for Shared Signals receivers, client credentials.
+     * codes, refresh tokens and, for Shared Signals receivers, client credentials. Both say that authorization responses
+     * carry {@code iss} (RFC 9207), which Spring's own documents leave out.
      */
     static org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder supported(
             org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder metadata) {
         return metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.SECRET)
-                .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED);
+                .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED)
+                .claim(Supported.ISS_PARAMETER, true);
     }
 
     /** {@link #supported(org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder)} for RFC 8414's document. */
     static void supported(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata.Builder metadata) {
         metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.SECRET)
-                .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED);
+                .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED)
+                .claim(Supported.ISS_PARAMETER, true);
     }
 
     /** What discovery's lists become (the two builders share no public type to write it once against). */
     private static final class Supported {
+        /** RFC 9207 §3: every authorization response sent back to an app names the issuer ({@link AuthorizeResponses}). */
+        static final String ISS_PARAMETER = "authorization_response_iss_parameter_supported";
         static final List<String> SECRETS = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(),
                 ClientAuthenticationMethod.CLIENT_SECRET_POST.getValue());
         static final java.util.function.Consumer<List<String>> SECRET = replacedBy(SECRETS);

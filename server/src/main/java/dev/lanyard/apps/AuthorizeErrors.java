@@ -24,7 +24,7 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * Answers a refused authorization request. The error goes back to the app's redirect URI (RFC 6749 §4.1.2.1,
- * as Spring's own answer writes it) only when a member of the app's team is signed in to Lanyard in this
+ * as Spring's own answer writes it, with the issuer as RFC 9207 has every authorization response name it) only when a member of the app's team is signed in to Lanyard in this
  * browser. Anyone can sign up, run a team and register an app with any https address, so sending everyone
  * else there (a made-up scope, a member of another team, {@code prompt=none} while signed out) would make a
  * link to Lanyard a redirector to any site (RFC 9700 §4.11.2). They get Lanyard's error page instead, which
@@ -49,7 +49,7 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
                 uri.queryParam("error_description", UriUtils.encode(error.getDescription(), StandardCharsets.UTF_8));
             if (StringUtils.hasText(error.getUri())) uri.queryParam("error_uri", UriUtils.encode(error.getUri(), StandardCharsets.UTF_8));
             if (StringUtils.hasText(asked.getState())) uri.queryParam("state", UriUtils.encode(asked.getState(), StandardCharsets.UTF_8));
-            response.sendRedirect(uri.build(true).toUriString());
+            response.sendRedirect(AuthorizeResponses.issued(uri).build(true).toUriString());
             return;
         }
         request.setAttribute(Problem.ERROR_PAGE_MESSAGE, "The app's sign-in request was refused (" + error.getErrorCode() + "): "

@@ -197,9 +197,25 @@ class AccountsTest {
         assertInvalid(new SignUp(TestAccounts.uniqueEmail("alice"), null, "Alice", "Team", address),
                 "password", "Use a password of at least 12 characters.", accounts);
         assertInvalid(with(TestAccounts.alice(), null, "password1234", null, null), "password", "This password is one that guessers try early "
-                + "(a common password, a repeated or ordered run). Choose another: a few unrelated words make a strong one.", accounts);
+                + "(a common password, a repeated or ordered run, a walk along the keyboard). Choose another: a few unrelated words make a strong one.",
+                accounts);
         assertInvalid(with(TestAccounts.alice(), null, "x".repeat(1025), null, null),
                 "password", "Use a password of at most 1024 characters.", accounts);
+    }
+
+    @Test
+    void signUpRefusesAKeyboardWalkAndTheNewcomersOwnEmailOrName() {
+        assertInvalid(with(TestAccounts.alice(), null, "qwertyuiopas", null, null), "password", "This password is one that guessers try early "
+                + "(a common password, a repeated or ordered run, a walk along the keyboard). Choose another: a few unrelated words make a strong one.",
+                accounts);
+        SignUp alice = TestAccounts.alice();
+        String own = "This password is your email address or your name (or part of it), which guessers who know whose account it is try first. "
+                + "Choose another: a few unrelated words make a strong one.";
+        assertInvalid(with(alice, null, alice.email().toUpperCase(java.util.Locale.ROOT), null, null), "password", own, accounts);
+        assertInvalid(with(alice, null, "Alice Wonderland 99", "Alice Wonderland", null), "password", own, accounts);
+
+        assertThat(accounts.signUp(with(alice, null, "alice in a wonderland of words", "Alice Wonderland", null)).name())
+                .as("the name within a passphrase").isEqualTo("Alice Wonderland");
     }
 
     @Test

@@ -345,6 +345,8 @@ class AuthorizeRequestTest {
                     .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials");
             assertThat(document.has("tls_client_certificate_bound_access_tokens")).as(path).isFalse();
             assertThat(document.has("dpop_signing_alg_values_supported")).as(path).isFalse();
+            assertThat(document.path("authorization_response_iss_parameter_supported").isBoolean()).as(path).isTrue();
+            assertThat(document.path("authorization_response_iss_parameter_supported").asBoolean()).as(path).isTrue();
         }
     }
 }

@@ -119,6 +119,31 @@ class OAuthFlowTest {
         assertThat(provider.getCodeChallengeMethods()).extracting(Object::toString).contains("S256");
         assertThat(provider.getResponseTypes()).containsExactly(ResponseType.CODE);
         assertThat(provider.getTokenEndpointAuthMethods()).contains(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
+        assertThat(provider.supportsAuthorizationResponseIssuerParam()).isTrue();
+    }
+
+    /**
+     * RFC 9207: the code and a refusal sent back to the app name the issuer, exactly as discovery does, encoded as a query
+     * value; an app signing in through several providers at one address can tell which one answered (a mix-up attack).
+     */
+    @Test
+    void theCodeAndARefusalSentBackToTheAppNameTheIssuer() throws Exception {
+        RelyingApp app = app(register(admin, "Mixed", "confidential"));
+        String encoded = "iss=" + java.net.URLEncoder.encode(issuer(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(encoded).isEqualTo("iss=http%3A%2F%2F127.0.0.1%3A" + port);
+
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        URI landed = app.signIn(attempt, cookie(admin));
+        assertThat(landed.getRawQuery().split("&")).contains(encoded);
+        assertThat(RelyingApp.query(landed).get("iss")).containsExactly(app.provider.getIssuer().getValue());
+        assertThat(app.exchange(attempt, app.code(attempt, landed)).getOIDCTokens().getIDToken().getJWTClaimsSet().getIssuer())
+                .isEqualTo(issuer());
+
+        RelyingApp.Attempt refused = app.authorizeRequest("openid made-up");
+        URI back = RelyingApp.location(app.browse(refused.uri(), cookie(admin)));
+        assertThat(RelyingApp.query(back).get("error")).containsExactly("invalid_scope");
+        assertThat(back.getRawQuery().split("&")).contains(encoded);
+        assertThat(RelyingApp.query(back).get("iss")).containsExactly(issuer());
     }
 
     @Test

@@ -150,6 +150,7 @@ class OAuthRequestRulesTest {
         assertThat(RelyingApp.query(back).get("error")).containsExactly("access_denied");
         assertThat(RelyingApp.query(back).get("error_description")).containsExactly("The member denied access.");
         assertThat(RelyingApp.query(back).get("state")).containsExactly(attempt.state().getValue());
+        assertThat(RelyingApp.query(back).get("iss")).as("RFC 9207").containsExactly(apps.issuer());
     }
 
     /** Spring added the scopes of an earlier consent to an empty consent post, so Deny signed the member in (outside re-check W). */

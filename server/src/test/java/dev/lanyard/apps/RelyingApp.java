@@ -142,12 +142,18 @@ final class RelyingApp {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** The code Lanyard sent back to the redirect URI, after checking the state. */
+    /**
+     * The code Lanyard sent back to the redirect URI, after checking the state and, as RFC 9207 has an app do with a
+     * provider whose discovery says it sends one, the issuer.
+     */
     AuthorizationCode code(Attempt attempt, URI landed) {
         assertThat(landed.toString()).startsWith(redirect.toString());
         Map<String, List<String>> query = query(landed);
         assertThat(query).as(landed.toString()).containsKey("code");
         assertThat(query.get("state")).containsExactly(attempt.state().getValue());
+        if (provider.supportsAuthorizationResponseIssuerParam()) {
+            assertThat(query.get("iss")).as(landed.toString()).containsExactly(provider.getIssuer().getValue());
+        }
         return new AuthorizationCode(query.get("code").get(0));
     }
 

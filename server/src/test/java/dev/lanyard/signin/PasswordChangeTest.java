@@ -227,6 +227,27 @@ class PasswordChangeTest {
         assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("password.changed"));
     }
 
+    /** Decision 68: the member's own address, and a keyboard walk, are refused with why, in the API and on the page. */
+    @Test
+    void aNewPasswordThatIsTheMembersOwnEmailOrAKeyboardWalkIsRefusedSayingWhy() throws Exception {
+        JsonNode own = problem(change(laptop, Map.of("currentPassword", TestAccounts.PASSWORD, "newPassword", laptop.email() + "!")),
+                400, "invalid-input");
+        assertThat(own.path("field").asString()).isEqualTo("newPassword");
+        assertThat(own.path("detail").asString()).isEqualTo("This password is your email address or your name (or part of it), "
+                + "which guessers who know whose account it is try first. Choose another: a few unrelated words make a strong one.");
+        JsonNode walk = problem(change(laptop, Map.of("currentPassword", TestAccounts.PASSWORD, "newPassword", "1qaz2wsx3edc4rfv")),
+                400, "invalid-input");
+        assertThat(walk.path("detail").asString()).contains("a walk along the keyboard");
+
+        MockHttpServletResponse page = as(laptop, withFormToken(laptop, post("/settings/security/password")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("currentPassword", TestAccounts.PASSWORD)
+                .param("newPassword", laptop.email().substring(0, laptop.email().indexOf('@')) + "!!!!")));
+        assertThat(page.getStatus()).isEqualTo(400);
+        assertThat(page.getContentAsString()).contains("This password is your email address or your name (or part of it)");
+        api.logIn(laptop); // with the password unchanged
+        assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("password.changed"));
+    }
+
     @Test
     void anApiKeyCanNeverChangeThePassword() throws Exception {
         MockHttpServletResponse created = mvc.perform(post("/api/v1/api-keys").cookie(laptop.cookie()).with(laptop.from())

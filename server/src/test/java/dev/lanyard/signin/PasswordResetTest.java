@@ -95,6 +95,9 @@ class PasswordResetTest {
         MvcResult shortOne = reset(token, "short", "short");
         assertThat(shortOne.getResponse().getStatus()).isEqualTo(400);
         assertThat(shortOne.getResponse().getContentAsString()).contains("at least 12 characters");
+        MvcResult ownEmail = reset(token, ada.email(), ada.email());
+        assertThat(ownEmail.getResponse().getStatus()).isEqualTo(400);
+        assertThat(ownEmail.getResponse().getContentAsString()).contains("This password is your email address or your name (or part of it)");
 
         MvcResult done = reset(token, NEW_PASSWORD, NEW_PASSWORD);
         assertThat(done.getResponse().getStatus()).isEqualTo(302);

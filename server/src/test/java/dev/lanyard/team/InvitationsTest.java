@@ -199,6 +199,12 @@ class InvitationsTest {
         TeamClient.Page noName = team.accept(token, "  ", TestAccounts.PASSWORD);
         assertThat(noName.status()).isEqualTo(400);
         assertThat(noName.body()).contains("Enter your name");
+        TeamClient.Page ownEmail = team.accept(token, "Shorty Smith", email);
+        assertThat(ownEmail.status()).isEqualTo(400);
+        assertThat(ownEmail.body()).contains("This password is your email address or your name (or part of it)");
+        TeamClient.Page ownName = team.accept(token, "Shorty Smith", "Shorty Smith 1990");
+        assertThat(ownName.status()).isEqualTo(400);
+        assertThat(ownName.body()).contains("This password is your email address or your name (or part of it)");
 
         team.signedIn(email, team.accept(token, "Short", TestAccounts.PASSWORD));
     }
