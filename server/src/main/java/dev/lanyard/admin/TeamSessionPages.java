@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 class TeamSessionPages {
     static final Map<String, String> DONE = Map.of(
-            "member-signed-out", "The member was signed out everywhere. They will see your reason in their history.",
+            "member-signed-out", "The member was signed out everywhere. They will see your reason in %s.",
             "team-signed-out", "Every session of the team was signed out, except the one you are using, and every API key was revoked.",
             "key-revoked", "The API key was revoked. Requests made with it are refused from now on.",
             "limit-saved", "The member's session limit was saved. It applies from their next sign-in.",
@@ -61,7 +61,7 @@ class TeamSessionPages {
                 m.lastActive().map(t -> SessionView.ago(t, clock.instant())).orElse("—"))).toList());
         model.addAttribute("member", member);
         model.addAttribute("account", admin.account());
-        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done).formatted(reasonShownIn(admin)));
         return "admin/sessions";
     }
 
@@ -89,6 +89,7 @@ class TeamSessionPages {
         model.addAttribute("teamPolicy", accounts.policy(admin.account().team()));
         model.addAttribute("factors", factors.methods(member.id()));
         model.addAttribute("self", member.id().equals(admin.account().id()));
+        model.addAttribute("reasonShownIn", reasonShownIn(admin));
         if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
         return "admin/member-sessions";
     }
@@ -152,7 +153,17 @@ class TeamSessionPages {
     String confirmTeam(@AuthenticationPrincipal CurrentSession admin, Model model) {
         model.addAttribute("total", team.overview(admin, "", 1, Optional.empty()).totalActive());
         model.addAttribute("account", admin.account());
+        model.addAttribute("reasonShownIn", reasonShownIn(admin));
         return "admin/sign-out-team";
+    }
+
+    /**
+     * Where a member signed out by an admin reads the reason: their session history, or, while the team keeps the session
+     * list from members (PRODUCT.md T5), the history is closed to them too and only their activity log shows it.
+     */
+    private String reasonShownIn(CurrentSession admin) {
+        return members.maySeeSessionListAsMember(admin.account()) ? "their session history"
+                : "their activity log (your team has restricted the session list)";
     }
 
     @PostMapping("/admin/sessions/sign-out-all")

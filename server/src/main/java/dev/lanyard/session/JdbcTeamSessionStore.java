@@ -61,9 +61,9 @@ class JdbcTeamSessionStore implements TeamSessionStore {
     }
 
     @Override
-    public List<Session> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit, boolean skipLocked) {
+    public List<Session> endBatch(TeamId team, Optional<SessionId> keep, Session.Ending ending, int limit, boolean skipLocked) {
         String active = " FROM sessions s JOIN accounts a ON a.id = s.account_id"
-                + " WHERE a.team_id = :team AND s.ended_at IS NULL AND s.id <> :keep";
+                + " WHERE a.team_id = :team AND s.ended_at IS NULL" + (keep.isPresent() ? " AND s.id <> :keep" : "");
         String sql;
         if (database.postgres()) {
             // The batch's rows are picked and locked once, before the update: a subquery with a lock
@@ -79,7 +79,7 @@ class JdbcTeamSessionStore implements TeamSessionStore {
             sql = "UPDATE sessions SET " + JdbcSessionStore.END + " WHERE id IN (SELECT s.id" + active + " LIMIT :limit) AND ended_at IS NULL";
         }
         return jdbc.sql(sql + " RETURNING " + JdbcSessionStore.COLUMNS)
-                .paramSource(JdbcSessionStore.ending(ending).addValue("team", team.value()).addValue("keep", keep.value()).addValue("limit", limit))
+                .paramSource(JdbcSessionStore.ending(ending).addValue("team", team.value()).addValue("keep", keep.map(SessionId::value).orElse(null)).addValue("limit", limit))
                 .query((rs, n) -> JdbcSessionStore.session(rs))
                 .list();
     }

@@ -42,5 +42,5 @@ interface TeamSessionStore {
      * batches can run at once; a short batch then does not mean that none is left. Without it, it
      * waits for them.
      */
-    List<Session> endBatch(TeamId team, SessionId keep, Session.Ending ending, int limit, boolean skipLocked);
+    List<Session> endBatch(TeamId team, Optional<SessionId> keep, Session.Ending ending, int limit, boolean skipLocked);
 }

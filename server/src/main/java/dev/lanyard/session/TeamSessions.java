@@ -130,7 +130,7 @@ public class TeamSessions {
     }
 
     /**
-     * Ends every session of the team but the admin's current one, in batches, with a reason. Returns how many ended.
+     * Ends every session of the team but the admin's current one (an API key making the request ends too), in batches, with a reason. Returns how many ended.
      *
      * <p>On PostgreSQL two batches run at once, each in its own transaction, leaving out the rows the
      * other holds: the database then ends sessions on two cores, which is most of the time of a large
@@ -147,13 +147,16 @@ public class TeamSessions {
         Instant now = clock.instant();
         Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
                 Optional.of(admin.id()), Optional.of(why));
+        // The admin's own sign-in stays, to see what happened; an API key making the request is one of the team's keys,
+        // every one of which this revokes (a leaked admin key is what a sign-out of everyone is often for).
+        Optional<SessionId> keep = admin.apiKey() ? Optional.empty() : Optional.of(admin.id());
         // Each batch commits and goes out to the other nodes at once; their acknowledgements are
         // waited for once, after the last batch, not one round trip per batch (decision 30).
         List<Runnable> waits = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger ended = new AtomicInteger();
         try {
-            if (broadcast.clustered()) bothAtOnce(() -> endBatches(team, admin.id(), ending, true, waits, ended));
-            endBatches(team, admin.id(), ending, false, waits, ended);
+            if (broadcast.clustered()) bothAtOnce(() -> endBatches(team, keep, ending, true, waits, ended));
+            endBatches(team, keep, ending, false, waits, ended);
         } catch (RuntimeException e) {
             // The batches that committed stay ended; the admin is told how many, not that nothing changed.
             if (ended.get() == 0) throw e;
@@ -181,7 +184,7 @@ public class TeamSessions {
     }
 
     /** Ends the team's sessions a batch per transaction until a batch comes back short, counting each committed batch in {@code ended}. */
-    private void endBatches(TeamId team, SessionId keep, Session.Ending ending, boolean skipLocked, List<Runnable> waits,
+    private void endBatches(TeamId team, Optional<SessionId> keep, Session.Ending ending, boolean skipLocked, List<Runnable> waits,
                             AtomicInteger ended) {
         int size = settings.batch(broadcast.clustered());
         List<Session> batch;
@@ -247,7 +250,7 @@ public class TeamSessions {
 
     private static String reason(String reason) {
         String why = dev.lanyard.FreeText.strip(reason);
-        if (why.isEmpty()) throw new SessionProblem.InvalidInput("reason", "Give a reason. Whoever is signed out sees it in their history.");
+        if (why.isEmpty()) throw new SessionProblem.InvalidInput("reason", "Give a reason. Whoever is signed out is shown it, and it is recorded in the audit log.");
         if (dev.lanyard.FreeText.length(why) > MAX_REASON) throw new SessionProblem.InvalidInput("reason", "Use a reason of at most " + MAX_REASON + " characters.");
         dev.lanyard.FreeText.refusal(why, true).ifPresent(what -> {
             throw new SessionProblem.InvalidInput("reason", "The reason cannot contain " + what + ".");

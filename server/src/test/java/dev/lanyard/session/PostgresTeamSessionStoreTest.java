@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.List;
+import java.util.Optional;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lanyard.account.Account;
@@ -31,12 +32,12 @@ class PostgresTeamSessionStoreTest extends TeamSessionStoreContract {
                 lock.executeQuery().close();
             }
 
-            List<Session> skipping = store.endBatch(team.get(0).team(), kept.id(), revoked(), 10, true);
+            List<Session> skipping = store.endBatch(team.get(0).team(), Optional.of(kept.id()), revoked(), 10, true);
 
             assertThat(skipping).extracting(Session::id).containsExactly(free.id());
             c.commit();
         }
-        assertThat(store.endBatch(team.get(0).team(), kept.id(), revoked(), 10, false)).extracting(Session::id).containsExactly(held.id());
+        assertThat(store.endBatch(team.get(0).team(), Optional.of(kept.id()), revoked(), 10, false)).extracting(Session::id).containsExactly(held.id());
         assertThat(sessions.findAnyOwner(kept.id()).orElseThrow().active()).isTrue();
     }
 }

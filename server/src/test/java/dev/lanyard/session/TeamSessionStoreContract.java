@@ -145,9 +145,9 @@ abstract class TeamSessionStoreContract {
         List<Session> rest = List.of(session(team.get(0), minutes(2)), session(team.get(1), minutes(3)), session(team.get(2), minutes(4)));
         Session outside = session(other.get(1), minutes(5));
 
-        List<Session> first = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2, skipLocked);
-        List<Session> second = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2, skipLocked);
-        List<Session> third = store.endBatch(team.get(0).team(), kept.id(), revoked(), 2, skipLocked);
+        List<Session> first = store.endBatch(team.get(0).team(), Optional.of(kept.id()), revoked(), 2, skipLocked);
+        List<Session> second = store.endBatch(team.get(0).team(), Optional.of(kept.id()), revoked(), 2, skipLocked);
+        List<Session> third = store.endBatch(team.get(0).team(), Optional.of(kept.id()), revoked(), 2, skipLocked);
 
         assertThat(first).hasSize(2);
         assertThat(second).hasSize(1);

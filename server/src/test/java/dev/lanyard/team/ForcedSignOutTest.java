@@ -3,10 +3,12 @@ package dev.lanyard.team;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 import java.util.List;
 import java.util.Map;
 
+import dev.lanyard.account.TestAccounts;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.web.ApiClient.Member;
 import dev.lanyard.web.LanyardSpringTest;
@@ -108,7 +110,7 @@ class ForcedSignOutTest {
         MockHttpServletResponse form = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)
                 .param("reason", "  ")).getResponse();
         assertThat(form.getStatus()).isEqualTo(400);
-        assertThat(form.getContentAsString()).contains("Give a reason. Whoever is signed out sees it in their history.").contains("Force sign-out");
+        assertThat(form.getContentAsString()).contains("Give a reason. Whoever is signed out is shown it, and it is recorded in the audit log.").contains("Force sign-out");
         MockHttpServletResponse noField = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)).getResponse();
         assertThat(noField.getStatus()).isEqualTo(400);
 
@@ -157,7 +159,7 @@ class ForcedSignOutTest {
         assertThat(done.getStatus()).isEqualTo(302);
         assertThat(done.getRedirectedUrl()).isEqualTo("/admin/sessions?done=member-signed-out");
         assertThat(team.perform(team.page(get(done.getRedirectedUrl()), admin)).getResponse().getContentAsString())
-                .contains("The member was signed out everywhere. They will see your reason in their history.");
+                .contains("The member was signed out everywhere. They will see your reason in their session history.");
         assertThat(activeSessions(mel)).isZero();
         assertThat(historyPage(mel)).contains("Signed out by an admin: Suspicious sign-in from abroad");
         // The ended session's own page says it as history does, reason and all (outside QA: the reason was left out).
@@ -165,6 +167,26 @@ class ForcedSignOutTest {
         String details = team.perform(team.page(get("/settings/sessions/" + mel.sessionId()), again)).getResponse().getContentAsString();
         assertThat(details).contains("This session has ended: Signed out by an admin: Suspicious sign-in from abroad.")
                 .contains("Ended: Signed out by an admin: Suspicious sign-in from abroad");
+    }
+
+    @Test
+    void whileMembersCannotSeeTheSessionListTheAdminIsToldTheReasonIsInTheirActivityLog() throws Exception {
+        Member mel = team.join(admin, "mel");
+        assertThat(team.perform(team.json(put("/api/v1/admin/permissions"), admin, Map.of("membersSeeSessions", false)))
+                .getResponse().getStatus()).isIn(200, 204);
+        String where = "their activity log (your team has restricted the session list)";
+        assertThat(team.perform(team.page(get("/admin/members/" + mel.accountId() + "/sessions"), admin)).getResponse()
+                .getContentAsString()).contains("The member sees your reason in <span>" + where + "</span>.");
+        assertThat(team.perform(team.page(get("/admin/sessions/sign-out-all"), admin)).getResponse().getContentAsString())
+                .contains("Members see your reason in <span>" + where + "</span>");
+
+        MockHttpServletResponse done = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)
+                .param("reason", "Lost phone")).getResponse();
+
+        assertThat(team.perform(team.page(get(done.getRedirectedUrl()), admin)).getResponse().getContentAsString())
+                .contains("The member was signed out everywhere. They will see your reason in " + where + ".");
+        Member again = team.anotherDevice(mel);
+        assertThat(team.perform(team.page(get("/settings/activity"), again)).getResponse().getContentAsString()).contains("Lost phone");
     }
 
     @Test
@@ -208,6 +230,25 @@ class ForcedSignOutTest {
     }
 
     @Test
+    void signingOutTheWholeTeamWithAnAdminsApiKeyRevokesThatKeyToo() throws Exception {
+        Member mel = team.join(admin, "mel");
+        MvcResult made = team.perform(team.json(post("/api/v1/api-keys"), admin, Map.of("password", TestAccounts.PASSWORD,
+                "name", "incident script", "scopes", List.of("sessions:read", "sessions:write", "admin"))));
+        assertThat(made.getResponse().getStatus()).as(made.getResponse().getContentAsString()).isEqualTo(201);
+        String key = team.read(made).path("secret").asString();
+
+        MvcResult result = team.perform(post("/api/v1/admin/sessions/sign-out").header("Authorization", "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON).content("{\"reason\":\"A leaked admin key\"}"));
+
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(team.read(result).path("ended").asInt()).as("the admin's browser session, mel's and the key").isEqualTo(3);
+        assertThat(team.perform(get("/api/v1/sessions/current").header("Authorization", "Bearer " + key)).getResponse().getStatus())
+                .as("the key that asked").isEqualTo(401);
+        assertEndedByAnAdmin(team.current(mel));
+        assertEndedByAnAdmin(team.current(admin));
+    }
+
+    @Test
     void theSignOutAllFormNeedsAReasonThenEndsEveryOtherSession() throws Exception {
         Member mel = team.join(admin, "mel");
         Member bea = team.join(admin, "bea");
@@ -217,7 +258,7 @@ class ForcedSignOutTest {
 
         MockHttpServletResponse refused = team.perform(team.form(post("/admin/sessions/sign-out-all"), admin).param("reason", "")).getResponse();
         assertThat(refused.getStatus()).isEqualTo(400);
-        assertThat(refused.getContentAsString()).contains("Give a reason. Whoever is signed out sees it in their history.");
+        assertThat(refused.getContentAsString()).contains("Give a reason. Whoever is signed out is shown it, and it is recorded in the audit log.");
         assertThat(List.of(mel, bea, cid)).allSatisfy(m -> assertThat(team.current(m).getResponse().getStatus()).isEqualTo(200));
 
         MockHttpServletResponse done = team.perform(team.form(post("/admin/sessions/sign-out-all"), admin)
