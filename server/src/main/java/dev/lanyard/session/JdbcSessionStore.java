@@ -390,10 +390,10 @@ class JdbcSessionStore implements SessionStore {
         return applyLifetimes("account_id = :scope", member.value(), now, idleTimeout, rememberedLifetime, lifetime);
     }
 
-    /** An open session that has not expired at {@code :now} (the sweep's two conditions, negated). */
     /** An API key no request has used yet, as {@code SessionView.neverUsed} tells it (binds {@code :yes} to true). */
     static final String NEVER_USED = "(api_key = :yes AND requests = 0)";
 
+    /** An open session that has not expired at {@code :now} (the sweep's two conditions, negated). */
     static final String NOT_EXPIRED = "expires_at > :now AND (idle_timeout_ms <= 0 OR last_active_at + idle_timeout_ms > :now)";
 
     /** The expiry a session gets from a policy: a high-security member's remembered sessions get the shorter lifetime. */
