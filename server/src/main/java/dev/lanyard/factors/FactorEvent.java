@@ -22,8 +22,14 @@ public sealed interface FactorEvent {
     record Disabled(Account account, SessionId session, String address, Instant at) implements FactorEvent {
     }
 
-    /** The member replaced their recovery codes from {@code session} at {@code address}; the old ones no longer work. */
-    record RecoveryCodesRegenerated(Account account, SessionId session, String address, Instant at) implements FactorEvent {
+    /**
+     * The member replaced their recovery codes (or made their first) from {@code session} at {@code address}; the old ones
+     * no longer work.
+     *
+     * @param app the member has an authenticator app and confirmed with a code too; without one (passkeys alone), the
+     *            password was enough
+     */
+    record RecoveryCodesRegenerated(Account account, SessionId session, String address, Instant at, boolean app) implements FactorEvent {
     }
 
     /** A recovery code was used up to sign in; {@code remaining} are left. */

@@ -106,13 +106,14 @@ public sealed class FactorProblem extends dev.lanyard.Problem {
     }
 
     /**
-     * An API sign-in of a member whose only second factor is a passkey: WebAuthn needs a browser, so no
-     * challenge is given and no session starts.
+     * An API sign-in of a member whose only second factor is a passkey and who has no unused recovery code: WebAuthn needs
+     * a browser, so no challenge is given and no session starts.
      */
     public static final class PasskeyNeedsBrowser extends FactorProblem {
         public PasskeyNeedsBrowser() {
             super("second-factor-needs-browser", 403, null, "Your second factor is a passkey, which needs a browser: "
-                    + "sign in on the /login page. To sign in through the API, also set up an authenticator app on /settings/security.");
+                    + "sign in on the /login page. To sign in through the API, set up an authenticator app on /settings/security, or "
+                    + "create recovery codes there and send one of them.");
         }
     }
 

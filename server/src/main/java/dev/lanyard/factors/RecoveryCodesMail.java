@@ -15,6 +15,27 @@ import org.springframework.stereotype.Component;
 class RecoveryCodesMail {
     static final String SUBJECT = "Your Lanyard recovery codes were replaced";
 
+    /** What to do if it wasn't them, for a member with an authenticator app: the codes needed a code of it or an old recovery code. */
+    private static final String WITH_APP = """
+            If it wasn't you, someone signed in as you knows your password and had a code from your
+            authenticator app or one of your recovery codes:
+              1. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
+              2. Turn two-factor authentication off and on again there, with a new secret: that makes
+                 new recovery codes only you have seen.
+              3. Check your sessions at %s/settings/sessions, and ask an admin of your team to sign out
+                 every session of your account if you cannot sign in.
+            """;
+
+    /** For a member whose second factors are passkeys alone: their password was enough (docs/decisions/0066, addendum). */
+    private static final String WITH_PASSKEYS = """
+            If it wasn't you, someone signed in as you knows your password:
+              1. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
+              2. Make new recovery codes there yourself: they replace the ones made now, which then stop
+                 working. Remove any passkey you don't recognize.
+              3. Check your sessions at %s/settings/sessions, and ask an admin of your team to reset
+                 your two-factor authentication if you cannot sign in.
+            """;
+
     private final Mailer mailer;
 
     RecoveryCodesMail(Mailer mailer) {
@@ -38,14 +59,8 @@ class RecoveryCodesMail {
 
                 If this was you, there is nothing else to do.
 
-                If it wasn't you, someone signed in as you knows your password and had a code from your
-                authenticator app or one of your recovery codes:
-                  1. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
-                  2. Turn two-factor authentication off and on again there, with a new secret: that makes
-                     new recovery codes only you have seen.
-                  3. Check your sessions at %s/settings/sessions, and ask an admin of your team to sign out
-                     every session of your account if you cannot sign in.
-                """.formatted(account.name(), account.email(), Mailer.WHEN.format(event.at()),
-                event.address() == null || event.address().isBlank() ? "unknown" : event.address(), base, base));
+                %s""".formatted(account.name(), account.email(), Mailer.WHEN.format(event.at()),
+                event.address() == null || event.address().isBlank() ? "unknown" : event.address(),
+                (event.app() ? WITH_APP : WITH_PASSKEYS).formatted(base, base)));
     }
 }

@@ -228,20 +228,28 @@ public class SecondFactors {
     }
 
     /**
-     * New recovery codes in place of the old ones, for a member who proves it with their password and a code
-     * (the password, because the new codes are a way in: a copied session cookie with a glimpse of the app
-     * must not be enough). The member is told by email ({@link RecoveryCodesMail}).
+     * New recovery codes in place of the old ones (or the first ones), for a member who proves it with their password and,
+     * with an authenticator app, a code of it or a recovery code (the password, because the new codes are a way in: a
+     * copied session cookie with a glimpse of the app must not be enough). A member whose second factors are passkeys
+     * alone confirms with the password only, as adding a passkey does (docs/decisions/0066, addendum): a code from a
+     * passkey is not typed, and whoever holds the session and the password could add a passkey of their own anyway.
+     * Their {@code code} is not read. The member is told by email ({@link RecoveryCodesMail}).
+     *
+     * @throws FactorProblem.NotEnabled the member has neither an authenticator app nor a passkey
      */
     public List<String> regenerateRecoveryCodes(Account account, SessionId from, String password, String code, String address) {
-        if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
+        boolean app = enabled(account.id());
+        if (!app && passkeys.list(account.id()).isEmpty()) throw new FactorProblem.NotEnabled();
         // Both checks before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one),
         // and a wrong password or code stays counted by the throttle.
         passwordOf(account, from, "regenerate the recovery codes", password, address);
-        requireCode(account, code, address);
+        if (app) requireCode(account, code, address);
         return transactions.execute(tx -> {
+            // The last passkey removed meanwhile: codes without a second factor would be no way back to anything.
+            if (!app && !enabled(account.id()) && passkeys.list(account.id()).isEmpty()) throw new FactorProblem.NotEnabled();
             Instant now = clock.instant();
             List<String> codes = newRecoveryCodes(account.id(), now);
-            events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, from, address, now));
+            events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, from, address, now, app));
             return codes;
         });
     }

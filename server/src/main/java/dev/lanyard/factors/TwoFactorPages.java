@@ -77,7 +77,12 @@ class TwoFactorPages {
         try {
             List<String> codes = factors.regenerateRecoveryCodes(current.account(), current.id(), password, code,
                     origins.resolve(request).getHostAddress());
-            return codes(codes, "New recovery codes. The old ones no longer work. Save these now: they will not be shown again.",
+            if (factors.enabled(current.account().id()))
+                return codes(codes, "New recovery codes. The old ones no longer work. Save these now: they will not be shown again.",
+                        current, model, response);
+            // Passkeys alone (docs/decisions/0066, addendum): maybe their first codes, so said as the app's set-up says it.
+            return codes(codes, "New recovery codes. Save these now: each signs you in once if you lose your passkeys, and they "
+                    + "will not be shown again. They replace any recovery codes you had before, which no longer work.",
                     current, model, response);
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, current, model, response);

@@ -129,8 +129,11 @@ class JdbcSessionStore implements SessionStore {
     @Override
     public List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit,
                                 Optional<PageCursor> after) {
-        String keyset = after.isPresent()
-                ? " AND (last_active_at < :at OR (last_active_at = :at AND id < :afterId))" : "";
+        // An API key never used comes after every session with activity (its last_active_at is only when it was made),
+        // newest first among them; the cursor says which of the two runs its row was in.
+        String keyset = after.isEmpty() ? ""
+                : after.get().neverUsed() ? " AND " + NEVER_USED + " AND (last_active_at < :at OR (last_active_at = :at AND id < :afterId))"
+                : " AND (" + NEVER_USED + " OR last_active_at < :at OR (last_active_at = :at AND id < :afterId))";
         String where = switch (filter) {
             case ALL -> "";
             case VERIFIED -> " AND verified = :yes";
@@ -139,10 +142,11 @@ class JdbcSessionStore implements SessionStore {
             case FLAGGED -> " AND concern > 0";
         };
         var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL"
-                        + where + keyset + " ORDER BY last_active_at DESC, id DESC LIMIT :limit")
+                        + where + keyset + " ORDER BY CASE WHEN " + NEVER_USED + " THEN 1 ELSE 0 END, last_active_at DESC, id DESC"
+                        + " LIMIT :limit")
                 .param("owner", owner.value())
-                .param("limit", limit);
-        if (filter == ListFilter.VERIFIED) spec = spec.param("yes", true);
+                .param("limit", limit)
+                .param("yes", true);
         if (filter == ListFilter.UNVERIFIED) spec = spec.param("no", false);
         if (filter == ListFilter.INACTIVE) spec = spec.param("inactiveBefore", inactiveBefore.toEpochMilli());
         if (after.isPresent()) spec = spec.param("at", after.get().at().toEpochMilli()).param("afterId", after.get().id());
@@ -385,6 +389,9 @@ class JdbcSessionStore implements SessionStore {
     public int applyPolicy(AccountId member, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime, Instant now) {
         return applyLifetimes("account_id = :scope", member.value(), now, idleTimeout, rememberedLifetime, lifetime);
     }
+
+    /** An API key no request has used yet, as {@code SessionView.neverUsed} tells it (binds {@code :yes} to true). */
+    static final String NEVER_USED = "(api_key = :yes AND requests = 0)";
 
     /** An open session that has not expired at {@code :now} (the sweep's two conditions, negated). */
     static final String NOT_EXPIRED = "expires_at > :now AND (idle_timeout_ms <= 0 OR last_active_at + idle_timeout_ms > :now)";

@@ -58,7 +58,8 @@ class SessionApi {
     }
 
     @Operation(operationId = "listSessions",
-            summary = "Your active sessions, most recently active first; filter: all, verified, unverified, inactive, "
+            summary = "Your active sessions, most recently active first, then API keys never used (newest first); filter: all, "
+            + "verified, unverified, inactive, "
             + "flagged (sessions the risk assessment found suspicious; each session's flags say why)")
     @GetMapping
     SessionList list(@AuthenticationPrincipal CurrentSession current,

@@ -32,8 +32,8 @@ interface SessionStore {
     Optional<Session> find(SessionId id, AccountId owner);
 
     /**
-     * Active sessions of {@code owner} that pass {@code filter}, most recently active first, after
-     * the cursor. "Inactive" means no activity since {@code inactiveBefore}.
+     * Active sessions of {@code owner} that pass {@code filter}, most recently active first, then the API keys no request
+     * has used yet, newest first, after the cursor. "Inactive" means no activity since {@code inactiveBefore}.
      */
     List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit, Optional<PageCursor> after);
 
@@ -183,16 +183,34 @@ interface SessionStore {
      */
     int recordActivity(Collection<ActivityRecorder.Flush> flushes);
 
-    /** Keyset position in a list: the sort time and the id that breaks ties. Text form: {@link Cursors}. */
-    record PageCursor(Instant at, String id) {
+    /**
+     * Keyset position in a list: the sort time and the id that breaks ties, and for the active list whether the row was
+     * among the API keys never used, which come after the rest. Text form: {@link Cursors}, a third part only for a
+     * never-used key's row (so a cursor handed out before keys were listed last still reads).
+     */
+    record PageCursor(Instant at, String id, boolean neverUsed) {
+        private static final String NEVER_USED = "never-used";
+
+        PageCursor(Instant at, String id) {
+            this(at, id, false);
+        }
+
         String encode() {
-            return Cursors.encode(Long.toString(at.toEpochMilli()), id);
+            return neverUsed ? Cursors.encode(Long.toString(at.toEpochMilli()), id, NEVER_USED)
+                    : Cursors.encode(Long.toString(at.toEpochMilli()), id);
         }
 
         static Optional<PageCursor> decode(String value) {
-            return Cursors.decode(value, 2).map(parts -> {
+            Optional<java.util.List<String>> parts;
+            try {
+                parts = Cursors.decode(value, 2);
+            } catch (SessionProblem.InvalidCursor notTwo) {
+                parts = Cursors.decode(value, 3).filter(p -> p.get(2).equals(NEVER_USED));
+                if (parts.isEmpty()) throw notTwo;
+            }
+            return parts.map(p -> {
                 try {
-                    return new PageCursor(Instant.ofEpochMilli(Long.parseLong(parts.get(0))), parts.get(1));
+                    return new PageCursor(Instant.ofEpochMilli(Long.parseLong(p.get(0))), p.get(1), p.size() == 3);
                 } catch (NumberFormatException e) {
                     throw new SessionProblem.InvalidCursor();
                 }

@@ -305,7 +305,7 @@ public class Sessions {
         return scopes.stream().map(c -> c.of(id)).flatMap(Optional::stream).findFirst().orElse(java.util.Set.of());
     }
 
-    /** Active sessions of {@code owner}, most recently active first. */
+    /** Active sessions of {@code owner}, most recently active first; API keys never used after them, newest first. */
     public Page<Session> active(AccountId owner, ListFilter filter, int limit, Optional<String> cursor) {
         int size = pageSize(limit);
         Instant now = clock.instant();
@@ -313,12 +313,16 @@ public class Sessions {
         List<Session> rows = store.active(owner, filter, inactiveBefore, size + 1,
                 cursor.flatMap(SessionStore.PageCursor::decode));
         Optional<String> next = rows.size() > size
-                ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).lastActiveAt(), rows.get(size - 1).id().value()).encode())
+                ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).lastActiveAt(), rows.get(size - 1).id().value(),
+                SessionView.neverUsed(rows.get(size - 1))).encode())
                 : Optional.empty();
         // A session that has expired but that the sweep has not ended yet is no longer usable: it is not listed.
         List<Session> items = new ArrayList<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending)
                 .filter(session -> session.expiry(now).isEmpty()).toList());
-        items.sort(Comparator.comparing(Session::lastActiveAt).reversed());
+        // As the store orders them, with the activity not yet written: a key never used has no "last active" of its own
+        // (it is when it was made), so it comes after every session that was used, as "Never used" comes last.
+        items.sort(Comparator.comparing((Session s) -> SessionView.neverUsed(s))
+                .thenComparing(Comparator.comparing(Session::lastActiveAt).reversed()));
         return new Page<>(List.copyOf(items), next);
     }
 

@@ -103,10 +103,11 @@ class AuthApi {
 
     /** The password was right and the member has a second factor: no session yet. */
     record SecondFactorNeeded(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"totp"}, description = "Which factor to send: "
-                    + "\"totp\", a 6-digit code of the member's authenticator app or one of their recovery codes (also when they "
-                    + "have passkeys, which need a browser). A member whose only second factor is a passkey gets 403 "
-                    + "second-factor-needs-browser from POST /api/v1/login instead") String secondFactor,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"totp", "recovery-code"}, description = "Which "
+                    + "factor to send: \"totp\", a 6-digit code of the member's authenticator app or one of their recovery codes "
+                    + "(also when they have passkeys, which need a browser); \"recovery-code\", one of the recovery codes of a "
+                    + "member whose only other second factor is a passkey. A member with passkeys and neither an app nor unused "
+                    + "recovery codes gets 403 second-factor-needs-browser from POST /api/v1/login instead") String secondFactor,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Send it back with the code to /api/v1/login/second-factor") String challenge,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "When the challenge dies (5 minutes)") java.time.Instant expiresAt) {
     }
@@ -184,7 +185,8 @@ class AuthApi {
             + "complete the sign-in with POST /api/v1/login/second-factor",
             content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @Schema(implementation = SecondFactorNeeded.class)))
     @ApiResponse(responseCode = "403", description = "second-factor-needs-browser: the password is right but the member's only second "
-            + "factor is a passkey, which needs a browser; no session starts. Sign in on /login, or set up an authenticator app")
+            + "factor is a passkey, which needs a browser, and they have no unused recovery code; no session starts. Sign in on "
+            + "/login, or set up an authenticator app")
     @ApiResponse(responseCode = "409", description = "session-limit-reached: the member already has as many sessions as the team "
             + "allows and the team refuses new sign-ins at its limit (a team that ends the oldest session instead answers 201)")
     @PostMapping("/login")
@@ -203,12 +205,14 @@ class AuthApi {
         Account account = checked.account();
         SecondFactors.Methods second = factors.methods(account.id());
         if (second.any()) {
-            // A passkey needs a browser (WebAuthn): a member with nothing else cannot finish here, and gets no session.
-            if (!second.totp()) throw new FactorProblem.PasskeyNeedsBrowser();
+            // A passkey needs a browser (WebAuthn): a member with nothing else, not even a recovery code, cannot finish here,
+            // and gets no session. One with recovery codes sends one of them, as the page's second step takes it.
+            if (!second.totp() && !second.recoveryCodes()) throw new FactorProblem.PasskeyNeedsBrowser();
             sessions.requireRoom(account.id(), origin.ip());
             SecondFactors.Challenge challenge = factors.challenge(account, new SecondFactors.SignInRequest(
                     Boolean.TRUE.equals(body.rememberMe()), appType.name(), bearer, "", checked.stamp()));
-            return ResponseEntity.ok(new SecondFactorNeeded("totp", challenge.id(), challenge.expiresAt()));
+            return ResponseEntity.ok(new SecondFactorNeeded(second.totp() ? "totp" : "recovery-code", challenge.id(),
+                    challenge.expiresAt()));
         }
         Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe()))
                 .withPassword(checked.stamp()), Optional.ofNullable(current));
@@ -220,7 +224,8 @@ class AuthApi {
 
     @Operation(operationId = "logInWithSecondFactor",
             summary = "Complete a sign-in that needs a second factor, with the challenge POST /api/v1/login gave and a code "
-            + "(or a recovery code); answers as a login does, with a verified session. After 5 wrong codes the challenge is dead.")
+            + "(or a recovery code; only a recovery code when it asked for \"recovery-code\"); answers as a login does, with a "
+            + "verified session. After 5 wrong codes the challenge is dead.")
     @ApiResponse(responseCode = "201", description = "Signed in: a new, verified session")
     @ApiResponse(responseCode = "400", description = "Wrong code")
     @ApiResponse(responseCode = "401", description = "The challenge expired, was used, or failed too often: log in again")

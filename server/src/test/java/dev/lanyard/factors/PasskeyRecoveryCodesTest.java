@@ -15,20 +15,23 @@ import dev.lanyard.testsupport.MutableClock;
 import dev.lanyard.web.ApiClient;
 import dev.lanyard.web.ApiClient.Member;
 import dev.lanyard.web.LanyardSpringTest;
+import java.util.Map;
 import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A passkey as the only kind of second factor (docs/decisions/0066): adding the first one gives recovery codes, so losing
- * the device does not lock the member out; the second sign-in step takes them; turning an app off keeps them while
- * passkeys remain.
+ * the device does not lock the member out; the second sign-in step takes them, on the page and in the API; turning an app
+ * off keeps them while passkeys remain; the member makes new ones (or their first) with their password.
  */
 @LanyardSpringTest
 class PasskeyRecoveryCodesTest {
@@ -113,5 +116,102 @@ class PasskeyRecoveryCodesTest {
         MvcResult used = mvc.perform(post("/login/verify").with(csrf()).with(ApiClient.from(address))
                 .cookie(TwoFactorClient.challenge(challenge)).param("code", enrolled.recoveryCodes().get(1))).andReturn();
         assertThat(used.getResponse().getStatus()).as(used.getResponse().getContentAsString()).isEqualTo(302);
+    }
+
+    private MvcResult recoveryCodes(Member who, String password) throws Exception {
+        return mvc.perform(post("/settings/security/two-factor/recovery-codes").with(csrf()).with(who.from()).cookie(who.cookie())
+                .param("password", password)).andReturn();
+    }
+
+    private String securityPage(Member who) throws Exception {
+        return mvc.perform(get("/settings/security").cookie(who.cookie())).andReturn().getResponse().getContentAsString();
+    }
+
+    /** The status of a page's second step with {@code code}: 302 when it signs in, 400 when refused. */
+    private int signInWith(Member who, String code) throws Exception {
+        String address = ApiClient.newAddress();
+        String challenge = TwoFactorClient.challengeCookie(passwordStep(who, address).getResponse()).orElseThrow();
+        return mvc.perform(post("/login/verify").with(csrf()).with(ApiClient.from(address))
+                .cookie(TwoFactorClient.challenge(challenge)).param("code", code)).andReturn().getResponse().getStatus();
+    }
+
+    private List<Map<String, Object>> audited(Member member, String action) {
+        return jdbc.sql("SELECT actor_session_id, ip, detail FROM audit_entries WHERE subject_id = :a AND action = :action ORDER BY seq")
+                .param("a", member.accountId()).param("action", action).query().listOfRows();
+    }
+
+    @Test
+    void aMemberWithPasskeysAloneRegeneratesTheirRecoveryCodesWithTheirPassword() throws Exception {
+        Member rae = api.signUp("rae");
+        List<String> first = addPasskey(rae, "Phone");
+        assertThat(securityPage(rae)).contains("10 left").contains("action=\"/settings/security/two-factor/recovery-codes\"")
+                .contains("Regenerate recovery codes").doesNotContain("id=\"regenerate-code\"");
+
+        MvcResult wrong = recoveryCodes(rae, "not the password at all");
+        assertThat(wrong.getResponse().getStatus()).isEqualTo(400);
+        assertThat(wrong.getResponse().getContentAsString()).contains("That password is not right.");
+        assertThat(TwoFactorClient.recoveryCodes(wrong.getResponse().getContentAsString())).as("no new codes").isEmpty();
+        assertThat(audited(rae, "account.reauthentication-failed")).extracting(row -> row.get("detail"))
+                .containsExactly("Wrong password given to regenerate the recovery codes");
+
+        MvcResult fresh = recoveryCodes(rae, TestAccounts.PASSWORD);
+        assertThat(fresh.getResponse().getStatus()).as(fresh.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(fresh.getResponse().getHeader("Cache-Control")).contains("no-store");
+        assertThat(fresh.getResponse().getContentAsString()).contains("They replace any recovery codes you had before");
+        List<String> codes = TwoFactorClient.recoveryCodes(fresh.getResponse().getContentAsString());
+        assertThat(codes).hasSize(10).doesNotContainAnyElementsOf(first);
+        assertThat(audited(rae, "account.recovery-codes-regenerated")).singleElement().satisfies(row -> {
+            assertThat(row.get("actor_session_id")).isEqualTo(rae.sessionId());
+            assertThat(row.get("ip")).isEqualTo(rae.address());
+        });
+        String mail = jdbc.sql("SELECT body FROM outbox WHERE recipient = :to AND subject = :subject").param("to", rae.email())
+                .param("subject", RecoveryCodesMail.SUBJECT).query(String.class).single();
+        assertThat(mail).contains("someone signed in as you knows your password:").doesNotContain("authenticator app");
+
+        assertThat(signInWith(rae, first.get(0))).as("the old codes no longer work").isEqualTo(400);
+        assertThat(signInWith(rae, codes.get(0))).isEqualTo(302);
+    }
+
+    @Test
+    void aMemberWhosePasskeyCameBeforeRecoveryCodesCreatesThemWithTheirPassword() throws Exception {
+        Member sam = api.signUp("sam");
+        TestPasskeys.add(context, new AccountId(sam.accountId()), "Phone");
+        assertThat(unusedCodes(sam)).isZero();
+        assertThat(securityPage(sam)).contains("You have no unused recovery codes").contains("Create recovery codes")
+                .doesNotContain("Regenerate recovery codes");
+
+        MvcResult made = recoveryCodes(sam, TestAccounts.PASSWORD);
+        assertThat(made.getResponse().getStatus()).as(made.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(TwoFactorClient.recoveryCodes(made.getResponse().getContentAsString())).hasSize(10);
+        assertThat(unusedCodes(sam)).isEqualTo(10);
+        assertThat(audited(sam, "account.recovery-codes-regenerated")).hasSize(1);
+        assertThat(securityPage(sam)).contains("10 left").contains("Regenerate recovery codes").doesNotContain("Create recovery codes");
+    }
+
+    @Test
+    void aMemberWithPasskeysAloneSignsInThroughTheApiWithARecoveryCode() throws Exception {
+        Member tia = api.signUp("tia");
+        List<String> codes = addPasskey(tia, "Phone");
+        String address = ApiClient.newAddress();
+
+        MvcResult first = mvc.perform(post("/api/v1/login").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", tia.email(), "password", TestAccounts.PASSWORD, "tokenType", "bearer")))).andReturn();
+        assertThat(first.getResponse().getStatus()).as(first.getResponse().getContentAsString()).isEqualTo(200);
+        JsonNode needed = api.read(first);
+        assertThat(needed.path("secondFactor").asString()).isEqualTo("recovery-code");
+        assertThat(ApiClient.sessionCookie(first.getResponse())).isEmpty();
+        String challenge = needed.path("challenge").asString();
+
+        MvcResult sixDigits = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address))
+                .contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("challenge", challenge, "code", "123456")))).andReturn();
+        assertThat(sixDigits.getResponse().getStatus()).as("no app, so no app's code").isEqualTo(400);
+
+        MvcResult second = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address))
+                .contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("challenge", challenge, "code", codes.get(0))))).andReturn();
+        assertThat(second.getResponse().getStatus()).as(second.getResponse().getContentAsString()).isEqualTo(201);
+        JsonNode signedIn = api.read(second);
+        assertThat(signedIn.path("session").path("verified").asBoolean()).isTrue();
+        assertThat(signedIn.path("token").asString()).as("bearer, as the first step asked").isNotEmpty();
+        assertThat(unusedCodes(tia)).isEqualTo(9);
     }
 }

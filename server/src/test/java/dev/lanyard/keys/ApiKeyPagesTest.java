@@ -39,6 +39,8 @@ class ApiKeyPagesTest {
     JdbcClient jdbc;
     @LocalServerPort
     int port;
+    @Autowired
+    dev.lanyard.testsupport.MutableClock clock;
 
     /** The page a browser lands on after creating a key: the redirect followed with the cookie it set. */
     private MockHttpServletResponse landing(TeamClient team, Member member, MockHttpServletResponse posted) throws Exception {
@@ -174,6 +176,34 @@ class ApiKeyPagesTest {
         assertThat(currentWith(team, key[0])).isEqualTo(200);
         String used = keyCard(team, ada, key[1]);
         assertThat(used).contains("Active now").contains("class=\"dot on\"").doesNotContain("Never used");
+    }
+
+    /**
+     * A key never used has no activity of its own (its "last active" is when it was made): it is listed after every
+     * session that was used, on the sessions page and in the API alike, however recently it was made (outside review: a
+     * key made a minute ago sat above a session active now). Once used, it takes its place by its last activity.
+     */
+    @Test
+    void aKeyNeverUsedIsListedAfterTheSessionsActiveNowOnThePageAndInTheApi() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member laptop = team.anotherDevice(ada);
+        clock.advance(java.time.Duration.ofMinutes(1));
+        String[] key = createKey(team, ada, "Nightly");
+
+        var listed = team.read(team.perform(team.as(get("/api/v1/sessions"), ada))).path("items");
+        List<String> ids = java.util.stream.StreamSupport.stream(listed.spliterator(), false).map(s -> s.path("id").asString()).toList();
+        assertThat(ids).as("the API's order").hasSize(3).endsWith(key[1]).contains(laptop.sessionId());
+        String page = team.perform(team.page(get("/settings/sessions"), ada)).getResponse().getContentAsString();
+        assertThat(page.indexOf("/settings/sessions/" + laptop.sessionId())).as("the laptop's card is on the page").isNotNegative()
+                .as("and before the key's").isLessThan(page.indexOf("href=\"/settings/api-keys/" + key[1] + "\""));
+
+        clock.advance(java.time.Duration.ofMinutes(1));
+        assertThat(currentWith(team, key[0])).isEqualTo(200);
+        var afterUse = team.read(team.perform(team.as(get("/api/v1/sessions"), ada))).path("items");
+        List<String> used = java.util.stream.StreamSupport.stream(afterUse.spliterator(), false).map(s -> s.path("id").asString()).toList();
+        assertThat(used.indexOf(key[1])).as("used now, it comes before the laptop, last active a minute earlier")
+                .isLessThan(used.indexOf(laptop.sessionId()));
     }
 
     /** The card of the session {@code id} on {@code member}'s sessions page. */

@@ -182,11 +182,51 @@ abstract class SessionStoreContract {
         assertThat(paged).containsExactlyElementsOf(expected);
     }
 
+    /**
+     * An API key no request has used has no activity of its own: its last-active time is when it was made. It comes after
+     * every session that was used, however recently it was made (outside review: a key made a minute ago sat above the
+     * sessions active now), and the keys never used come newest first; the pages follow the same order.
+     */
+    @Test
+    void activeListsApiKeysNeverUsedAfterEverySessionWithActivityAndPagesThroughThem() {
+        AccountId owner = newAccount();
+        Session older = stored(TestSessions.of(owner).lastActiveAt(minutes(5)).build());
+        Session recent = stored(TestSessions.of(owner).lastActiveAt(minutes(10)).build());
+        Session usedKey = storedKey(TestSessions.of(owner).createdAt(minutes(1)).lastActiveAt(minutes(20))
+                .activity(new Session.Activity(0, 3, 0, "")).build());
+        Session newKey = storedKey(TestSessions.of(owner).createdAt(minutes(30)).lastActiveAt(minutes(30)).build());
+        Session olderKey = storedKey(TestSessions.of(owner).createdAt(minutes(25)).lastActiveAt(minutes(25)).build());
+
+        List<SessionId> expected = List.of(usedKey.id(), recent.id(), older.id(), newKey.id(), olderKey.id());
+        assertThat(ids(store.active(owner, ListFilter.ALL, T0, 50, Optional.empty()))).containsExactlyElementsOf(expected);
+
+        for (int size = 1; size <= 4; size++) {
+            List<SessionId> paged = new ArrayList<>();
+            Optional<SessionStore.PageCursor> cursor = Optional.empty();
+            for (int page = 0; page < 10; page++) {
+                List<Session> rows = store.active(owner, ListFilter.ALL, T0, size, cursor);
+                paged.addAll(ids(rows));
+                if (rows.size() < size) break;
+                Session last = rows.get(rows.size() - 1);
+                cursor = SessionStore.PageCursor.decode(new SessionStore.PageCursor(last.lastActiveAt(), last.id().value(),
+                        last.apiKey() && last.activity().requests() == 0).encode());
+            }
+            assertThat(paged).as("pages of " + size).containsExactlyElementsOf(expected);
+        }
+    }
+
+    private Session storedKey(Session session) {
+        store.insertKey(session, TestSessions.tokenHash());
+        return reread(session);
+    }
+
     @Test
     void cursorSurvivesItsTextForm() {
         SessionStore.PageCursor cursor = new SessionStore.PageCursor(minutes(7), "ses_abc:def");
+        SessionStore.PageCursor amongKeysNeverUsed = new SessionStore.PageCursor(minutes(7), "ses_abc:def", true);
 
         assertThat(SessionStore.PageCursor.decode(cursor.encode())).contains(cursor);
+        assertThat(SessionStore.PageCursor.decode(amongKeysNeverUsed.encode())).contains(amongKeysNeverUsed);
         assertThat(SessionStore.PageCursor.decode("")).isEmpty();
     }
 
