@@ -9,8 +9,8 @@ public sealed interface AccountEvent {
     record SignedUp(Account account, Instant at) implements AccountEvent {
     }
 
-    /** An admin invited someone by email. */
-    record MemberInvited(TeamId team, AccountId by, String email, Role role, Instant at) implements AccountEvent {
+    /** An admin invited someone by email, or sent a pending invitation again ({@code resent}: with a new link, the earlier one dead). */
+    record MemberInvited(TeamId team, AccountId by, String email, Role role, boolean resent, Instant at) implements AccountEvent {
     }
 
     /** An admin cancelled a pending invitation. */

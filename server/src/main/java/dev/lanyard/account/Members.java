@@ -106,7 +106,7 @@ public class Members {
                 throw new AccountProblem.InvalidInput("email", "This person already has a pending invitation. Resend it instead.");
             countMail(admin.team(), now);
             invitations.insert(invitation, hash(token));
-            events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), email, role, now));
+            events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), email, role, false, now));
             mail(admin, invitation, token);
             return invitations.find(invitation.id(), admin.team()).orElseThrow();
         });
@@ -127,7 +127,7 @@ public class Members {
                 throw new AccountProblem.InvalidInput("email", "This person has a newer pending invitation. Resend that one instead.");
             countMail(admin.team(), now);
             invitations.renew(invitation.id(), admin.team(), hash(token), now.plus(INVITATION_LIFETIME), now);
-            events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), invitation.email(), invitation.role(), now));
+            events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), invitation.email(), invitation.role(), true, now));
             mail(admin, invitation, token);
             return invitations.find(invitationId, admin.team()).orElseThrow();
         });

@@ -24,6 +24,7 @@ public enum AuditAction {
     PASSWORD_RESET("password.reset", "Password reset"),
     DATA_EXPORTED("account.data-exported", "Data exported"),
     MEMBER_INVITED("team.member-invited", "Member invited"),
+    INVITATION_RESENT("team.invitation-resent", "Invitation sent again"),
     INVITATION_CANCELLED("team.invitation-cancelled", "Invitation cancelled"),
     MEMBER_JOINED("team.member-joined", "Member joined"),
     ROLE_CHANGED("team.role-changed", "Role changed"),

@@ -75,8 +75,13 @@ class AuditRecorder {
                     "Failed sign-in as " + e.email() + ": wrong password", Optional.ofNullable(e.address()));
         } else if (event instanceof AccountEvent.MemberInvited e) {
             Acting by = acting(e.by());
-            record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.MEMBER_INVITED,
-                    "Invited " + e.email() + " as " + Phrases.role(e.role()), by.ip());
+            if (e.resent()) {
+                record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.INVITATION_RESENT,
+                        "Sent the invitation of " + e.email() + " (as " + Phrases.role(e.role()) + ") again; the earlier link no longer works", by.ip());
+            } else {
+                record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.MEMBER_INVITED,
+                        "Invited " + e.email() + " as " + Phrases.role(e.role()), by.ip());
+            }
         } else if (event instanceof AccountEvent.InvitationCancelled e) {
             Acting by = acting(e.by());
             record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.INVITATION_CANCELLED,

@@ -37,7 +37,8 @@ class InvitePages {
     }
 
     @GetMapping("/invite/{token}")
-    String page(@PathVariable String token, Model model, HttpServletResponse response) {
+    String page(@PathVariable String token, @AuthenticationPrincipal CurrentSession current, Model model, HttpServletResponse response) {
+        signedInAs(current, model);
         var invitation = members.pendingInvitation(token);
         if (invitation.isEmpty()) {
             response.setStatus(HttpStatus.GONE.value());
@@ -72,7 +73,13 @@ class InvitePages {
             }
             model.addAttribute("name", name);
             model.addAttribute("token", token);
+            signedInAs(current, model);
             return "signin/invite";
         }
+    }
+
+    /** Joining ends the sign-in this browser has now (ASVS V7.2.4): the page says whose, before it happens. */
+    private static void signedInAs(CurrentSession current, Model model) {
+        if (current != null) model.addAttribute("signedInAs", current.account().email());
     }
 }

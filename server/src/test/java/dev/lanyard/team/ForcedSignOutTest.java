@@ -151,7 +151,9 @@ class ForcedSignOutTest {
         Member mel = team.join(admin, "mel");
         team.anotherDevice(mel);
         MockHttpServletResponse page = team.perform(team.page(get("/admin/members/" + mel.accountId() + "/sessions"), admin)).getResponse();
-        assertThat(page.getContentAsString()).contains("2 active sessions").contains("Reason (required)");
+        assertThat(page.getContentAsString()).contains("2 active sessions").contains("Reason (required)")
+                .as("every detail but the session ids and the full address").contains("<dt>Device</dt>", "<dt>Place</dt>",
+                        "<dt>Last active</dt>", "<dt>Sign-ins</dt>", "<dt>Last page</dt>").doesNotContain(mel.sessionId());
 
         MockHttpServletResponse done = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)
                 .param("reason", "Suspicious sign-in from abroad")).getResponse();

@@ -174,6 +174,36 @@ class InvitationsTest {
     }
 
     @Test
+    void sendingAnInvitationAgainIsAuditedAsSuchNotAsASecondInvitation() throws Exception {
+        String email = TestAccounts.uniqueEmail("resent");
+        String id = team.invite(admin, email, "member");
+        String first = TestMail.lastMailTo(email).token();
+
+        MvcResult resent = team.perform(team.json(post("/api/v1/admin/invitations/" + id + "/resend"), admin, "{}"));
+
+        assertThat(resent.getResponse().getStatus()).as(resent.getResponse().getContentAsString()).isEqualTo(200);
+        assertGone(team.openLink(first));
+        assertThat(jdbc.sql("SELECT action || ': ' || detail FROM audit_entries WHERE detail LIKE :email ORDER BY seq")
+                .param("email", "%" + email + "%").query(String.class).list()).containsExactly(
+                "team.member-invited: Invited " + email + " as member",
+                "team.invitation-resent: Sent the invitation of " + email + " (as member) again; the earlier link no longer works");
+    }
+
+    @Test
+    void theLinkOpenedWhileSignedInToAnotherAccountSaysJoiningSignsThatOneOutHere() throws Exception {
+        Member someoneElse = team.admin("bella");
+        String email = TestAccounts.uniqueEmail("joining");
+        team.invite(admin, email, "member");
+        String token = TestMail.lastMailTo(email).token();
+
+        String signedIn = team.perform(team.page(get("/invite/" + token), someoneElse)).getResponse().getContentAsString();
+
+        assertThat(signedIn).contains("You are signed in as " + someoneElse.email()
+                + " in this browser. Joining signs you out of that account here; its sessions elsewhere stay signed in.");
+        assertThat(team.openLink(token).body()).contains("You are joining as " + email).doesNotContain("You are signed in as");
+    }
+
+    @Test
     void theLinkWorksOnlyOnce() throws Exception {
         String email = TestAccounts.uniqueEmail("once");
         team.invite(admin, email, "member");
