@@ -7,9 +7,10 @@ import java.util.Map;
  * Keyboard walks on the common (US) QWERTY layout: along a row ({@code qwertyuiop}, {@code asdfghjkl;'}), down a
  * column ({@code 1qaz}, {@code zaq1}), zig-zag between two rows ({@code 1q2w3e4r}), and such walks one after another
  * ({@code 1qaz2wsx3edc4rfv}, {@code qazwsxedc}). A step goes to a key next to the last one: beside it in its row, or
- * touching it in the row above or below (rows are staggered); a shifted character is its key ({@code !QAZ} walks
- * {@code 1qaz}). Spaces and other characters are no key of the walk. Part of decision 68; a table of about 90 keys,
- * built when the class is first used.
+ * touching it in the row above or below (rows are staggered), and a walk keeps its way: a word such as "dessert",
+ * whose letters touch but wander, is none (outside QA Z found passphrases of such words refused). A shifted character
+ * is its key ({@code !QAZ} walks {@code 1qaz}). Spaces and other characters are no key of the walk. Part of decision
+ * 68; a table of about 90 keys, built when the class is first used.
  */
 final class KeyboardWalks {
     /** A walk counts from three keys: {@code qaz} (a column) is the shortest piece guessers chain. */
@@ -35,23 +36,57 @@ final class KeyboardWalks {
     private KeyboardWalks() {
     }
 
-    /** Whether {@code password} is a keyboard walk but for at most {@value #LEFT_OVER} characters. */
-    static boolean walk(String password) {
-        int walked = 0;
-        int run = 0;
-        Key last = null;
-        for (int i = 0; i < password.length(); i++) {
-            Key key = KEYS.get(password.charAt(i));
-            if (key != null && last != null && last.touches(key)) {
-                run++;
-            } else {
-                if (run >= SHORTEST) walked += run;
-                run = key == null ? 0 : 1;
-            }
-            last = key;
+    /** A step from one key to a touching one: up or down a row (or neither), and left or right. */
+    private record Step(int rows, int across) {
+        static Step between(Key from, Key to) {
+            return new Step(to.row - from.row, (int) Math.signum(to.x - from.x));
         }
-        if (run >= SHORTEST) walked += run;
-        return walked > 0 && password.length() - walked <= LEFT_OVER;
+
+        /**
+         * Whether this step goes on the walk that {@code before} was on: the same way again (a row, a column), or back to
+         * the other row, still moving the same way along it (a zig-zag: {@code 1q2w3e}). A walk turns nowhere else: a word
+         * whose letters merely touch ("dessert": d, e, s are neighbours) wanders, and is no walk a guesser tries.
+         */
+        boolean goesOn(Step before) {
+            if (across != before.across) return false;
+            return rows == before.rows || (rows != 0 && rows == -before.rows);
+        }
+    }
+
+    /**
+     * Whether {@code password} is a keyboard walk but for at most {@value #LEFT_OVER} characters: walks of at least
+     * {@value #SHORTEST} keys, each keeping its way ({@link Step#goesOn}), cover all the rest.
+     */
+    static boolean walk(String password) {
+        int length = password.length();
+        boolean[] walked = new boolean[length];
+        int start = 0;
+        Step way = null;
+        for (int i = 1; i < length; i++) {
+            Key last = KEYS.get(password.charAt(i - 1));
+            Key key = KEYS.get(password.charAt(i));
+            if (last == null || key == null || !last.touches(key)) {
+                cover(walked, start, i - 1);
+                start = i;
+                way = null;
+                continue;
+            }
+            Step step = Step.between(last, key);
+            if (way != null && !step.goesOn(way)) {
+                cover(walked, start, i - 1);
+                start = i - 1;
+            }
+            way = step;
+        }
+        cover(walked, start, length - 1);
+        int covered = 0;
+        for (boolean w : walked) if (w) covered++;
+        return covered > 0 && length - covered <= LEFT_OVER;
+    }
+
+    /** Marks the characters {@code from} to {@code to} walked, when they are a walk long enough to count. */
+    private static void cover(boolean[] walked, int from, int to) {
+        if (to - from + 1 >= SHORTEST) java.util.Arrays.fill(walked, from, to + 1, true);
     }
 
     private static Map<Character, Key> keys() {

@@ -199,8 +199,9 @@ public class Members {
             }
             // Other links to the same person (an expired one sent again) would stay "Pending" for good.
             invitations.cancelOthersTo(found.team(), found.email(), found.id(), now);
-            // A link a mail server delivered reached the mailbox; one from the outbox was handed over by an admin.
-            if (!mailer.usesOutbox()) accounts.markEmailVerified(account.id(), now);
+            // A link a mail server delivered reached the mailbox; one from the outbox was handed over by an admin, also when
+            // a mail server was set up after it was sent (outside review AA): what counts is how this link's mail went.
+            if (found.mail() != MailDelivery.OUTBOX) accounts.markEmailVerified(account.id(), now);
             events.publishEvent(new AccountEvent.MemberJoined(account, now));
             return then.apply(account);
         });

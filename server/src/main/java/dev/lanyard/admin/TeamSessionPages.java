@@ -61,7 +61,7 @@ class TeamSessionPages {
                 m.lastActive().map(t -> SessionView.ago(t, clock.instant())).orElse("—"))).toList());
         model.addAttribute("member", member);
         model.addAttribute("account", admin.account());
-        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done).formatted(reasonShownIn(admin)));
+        done(done, admin, model);
         return "admin/sessions";
     }
 
@@ -90,7 +90,7 @@ class TeamSessionPages {
         model.addAttribute("factors", factors.methods(member.id()));
         model.addAttribute("self", member.id().equals(admin.account().id()));
         model.addAttribute("reasonShownIn", reasonShownIn(admin));
-        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+        done(done, admin, model);
         return "admin/member-sessions";
     }
 
@@ -155,6 +155,11 @@ class TeamSessionPages {
         model.addAttribute("account", admin.account());
         model.addAttribute("reasonShownIn", reasonShownIn(admin));
         return "admin/sign-out-team";
+    }
+
+    /** The confirmation of what was just done, when {@code done} names one. */
+    private void done(String done, CurrentSession admin, Model model) {
+        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done).formatted(reasonShownIn(admin)));
     }
 
     /**

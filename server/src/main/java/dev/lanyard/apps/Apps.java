@@ -287,6 +287,24 @@ public class Apps {
         return uri;
     }
 
+    /** The parameters Lanyard adds to an authorization response (RFC 6749 §4.1.2, RFC 9207): none may appear twice in one. */
+    private static final Set<String> ANSWER_PARAMETERS = Set.of("code", "state", "iss", "error", "error_description", "error_uri");
+
+    /** Refuses a redirect URI whose own query holds a parameter every answer sent to it adds, which would then come twice. */
+    private static void answered(String value, String rawQuery) {
+        if (rawQuery == null) return;
+        for (String pair : rawQuery.split("&")) {
+            String name;
+            try {
+                name = java.net.URLDecoder.decode(pair.split("=", 2)[0], java.nio.charset.StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw new AppProblem.InvalidInput("redirectUris", "“" + value + "” is not a valid URI.");
+            }
+            if (ANSWER_PARAMETERS.contains(name)) throw new AppProblem.InvalidInput("redirectUris", "“" + value + "” cannot have “"
+                    + name + "” in its query: Lanyard adds it to every answer it sends there.");
+        }
+    }
+
     /** Redirect URIs: https, http on loopback, or a native app's private-use scheme (com.example.app:/callback). */
     private static void redirect(String value) {
         URI uri;
@@ -296,6 +314,7 @@ public class Apps {
             throw new AppProblem.InvalidInput("redirectUris", "“" + value + "” is not a valid URI.");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        answered(value, uri.getRawQuery());
         if (scheme.contains(".") && uri.getRawFragment() == null) return;
         if (Set.of("javascript", "data", "file", "vbscript").contains(scheme)) {
             throw new AppProblem.InvalidInput("redirectUris", "“" + value + "” cannot be a redirect URI.");

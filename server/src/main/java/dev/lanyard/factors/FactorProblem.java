@@ -30,6 +30,11 @@ public sealed class FactorProblem extends dev.lanyard.Problem {
             return new WrongCode("That code was already used. Wait for the next one in your app.");
         }
 
+        /** A wrong code from a member who has no authenticator app: only a recovery code (or a passkey, on the page) passes. */
+        public static WrongCode recoveryCodeOnly() {
+            return new WrongCode("That code is not right. Enter one of your unused recovery codes.");
+        }
+
         /** A recovery code of the member's that was already used. */
         public static WrongCode recoveryCodeUsed() {
             return new WrongCode("That recovery code was already used. Each works once.");

@@ -380,7 +380,8 @@ public class SecondFactors {
             return outcome[0].passed();
         });
         Instant now = clock.instant();
-        if (!ok) throw failed(challenge, account, address, now, outcome[0].refusal());
+        if (!ok) throw failed(challenge, account, address, now, outcome[0] == Outcome.WRONG && !enabled(account.id())
+                ? FactorProblem.WrongCode.recoveryCodeOnly() : outcome[0].refusal());
         if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
         recovery[0].ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
         return new Passed(account, request(challenge), recovery[0]);

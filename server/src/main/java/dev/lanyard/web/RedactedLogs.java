@@ -34,9 +34,13 @@ import org.springframework.core.Ordered;
  * {@code [redacted]}. A line without them goes through as it was.
  */
 public final class RedactedLogs implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
-    /** Query and form parameters whose value is a credential or a token. */
+    /**
+     * Parameters (and a record's components, as {@code toString} writes them) whose value is a credential or a token:
+     * {@code code}, {@code challenge}, the hints, and any name ending in password, secret or token ({@code newPassword},
+     * {@code client_secret}, {@code refresh_token}). The value runs to the next separator of a query or a record.
+     */
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
-            "(?i)(\\b(?:id_token_hint|logout_hint|token|access_token|refresh_token|code|client_secret|code_verifier|password)=)[^&\\s\"',}]+");
+            "(?i)(\\b(?:code|code_verifier|challenge|id_token_hint|logout_hint|\\w*password|\\w*secret|\\w*token)=)[^&\\s\"',}\\]]+");
 
     @Override
     public int getOrder() {

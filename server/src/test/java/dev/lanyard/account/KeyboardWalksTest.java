@@ -28,6 +28,15 @@ class KeyboardWalksTest {
         assertThat(KeyboardWalks.walk("pässwörd ünïcode 密码 🔑")).isFalse();
     }
 
+    /** Outside QA (Z): words whose letters touch on the keyboard ("dessert": d, e, s) were walks, and passphrases of them refused. */
+    @Test
+    void wordsWhoseLettersTouchButWanderAreNoWalks() {
+        for (String passphrase : new String[] {"dessert rewards", "Dessert Rewards!", "dessert awards", "desert dresses",
+                "rewarded desserts", "stewardesses", "we were there together", "desserts were rewarded"}) {
+            assertThat(KeyboardWalks.walk(passphrase)).as(passphrase).isFalse();
+        }
+    }
+
     @Test
     void aPasswordWhoseWalkIsOnlyPartOfItIsNoWalk() {
         assertThat(KeyboardWalks.walk("qwerty is my favourite")).isFalse();

@@ -180,6 +180,19 @@ class AppsApiTest {
         }
     }
 
+    /** Outside QA (Z): a registered {@code ?iss=evil} came before the real {@code iss} in every answer sent there. */
+    @Test
+    void aRedirectUriCannotCarryAParameterOfTheAnswersSentToIt() throws Exception {
+        for (String name : List.of("iss", "code", "state", "error", "Error_Description", "error%5Furi")) {
+            String uri = "https://a.example/cb?tenant=1&" + name + "=x";
+            MvcResult result = call(admin, HttpMethod.POST, "/api/v1/admin/apps",
+                    "{\"name\":\"X\",\"redirectUris\":[\"" + uri + "\"],\"scopes\":[\"openid\"]}", 400);
+            assertThat(api.read(result).path("detail").asString()).contains("in its query: Lanyard adds it to every answer it sends there.");
+        }
+        call(admin, HttpMethod.POST, "/api/v1/admin/apps",
+                "{\"name\":\"X\",\"redirectUris\":[\"https://a.example/cb?tenant=1&issuer=a&codes=2\"],\"scopes\":[\"openid\"]}", 201);
+    }
+
     /**
      * GET, edit, PUT: the app's id, clientId and times come back ignored; its type may come back as it is, and the
      * other type is refused rather than dropped, as is a misspelt key (decision 14).

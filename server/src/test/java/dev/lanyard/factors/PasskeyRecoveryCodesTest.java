@@ -245,6 +245,8 @@ class PasskeyRecoveryCodesTest {
         MvcResult sixDigits = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address))
                 .contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("challenge", challenge, "code", "123456")))).andReturn();
         assertThat(sixDigits.getResponse().getStatus()).as("no app, so no app's code").isEqualTo(400);
+        assertThat(api.read(sixDigits).path("detail").asString()).as("and the answer speaks of no app")
+                .isEqualTo("That code is not right. Enter one of your unused recovery codes.");
 
         MvcResult second = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address))
                 .contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("challenge", challenge, "code", codes.get(0))))).andReturn();

@@ -204,6 +204,26 @@ class InvitationsTest {
     }
 
     @Test
+    void anEmailIsVerifiedByAcceptingOnlyWhenAMailServerDeliveredTheLink() throws Exception {
+        String mailed = TestAccounts.uniqueEmail("mailed");
+        team.invite(admin, mailed, "member");
+        team.signedIn(mailed, team.accept(TestMail.lastMailTo(mailed).token(), "Mailed", TestAccounts.PASSWORD));
+        String handedOver = TestAccounts.uniqueEmail("handed-over");
+        String id = team.invite(admin, handedOver, "member");
+        // As an invitation sent while mail went to the admins' outbox, before a mail server was set up: no mail row.
+        jdbc.sql("UPDATE invitations SET mail_id = NULL WHERE id = :id").param("id", id).update();
+        team.signedIn(handedOver, team.accept(TestMail.lastMailTo(handedOver).token(), "Handed", TestAccounts.PASSWORD));
+
+        assertThat(emailVerified(mailed)).isTrue();
+        assertThat(emailVerified(handedOver)).as("an admin could read its link").isFalse();
+    }
+
+    private boolean emailVerified(String email) {
+        return jdbc.sql("SELECT COUNT(*) FROM accounts WHERE email = :e AND email_verified_at IS NOT NULL").param("e", email)
+                .query(Integer.class).single() == 1;
+    }
+
+    @Test
     void theLinkWorksOnlyOnce() throws Exception {
         String email = TestAccounts.uniqueEmail("once");
         team.invite(admin, email, "member");

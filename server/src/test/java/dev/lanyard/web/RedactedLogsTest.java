@@ -60,11 +60,30 @@ class RedactedLogsTest {
     }
 
     @Test
-    void parametersThatOnlyEndInASecretsNameAndLinesWithoutSecretsStayAsTheyWere() {
-        String line = "GET /oauth2/authorize?code_challenge=xyz&response_code=1&state=s&my_token=t";
+    void namesEndingInPasswordSecretOrTokenAreSecretsAndOthersStayAsTheyWere() {
+        assertThat(RedactedLogs.redact("PasswordRequest[currentPassword=Tangerine-47, newPassword=marble, signOutOthers=true]"))
+                .isEqualTo("PasswordRequest[currentPassword=[redacted], newPassword=[redacted], signOutOthers=true]");
+        assertThat(RedactedLogs.redact("CreatedJson[secret=lyk_abc, key=k] SecondFactorNeeded[challenge=chl_x]"))
+                .isEqualTo("CreatedJson[secret=[redacted], key=k] SecondFactorNeeded[challenge=[redacted]]");
+        String line = "GET /oauth2/authorize?code_challenge=xyz&response_code=1&state=s&tokens_left=3";
 
         assertThat(RedactedLogs.redact(line)).isSameAs(line);
         assertThat(RedactedLogs.redact(null)).isNull();
+    }
+
+    @Test
+    void withAllOfSpringsWebLoggingAtDebugNoBodyIsPrinted(CapturedOutput output) throws Exception {
+        logging.setLogLevel("org.springframework.web", LogLevel.DEBUG);
+        try {
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"nobody@example.com\",\"password\":\"velvet otter paints calmly\"}"))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+        } finally {
+            logging.setLogLevel("org.springframework.web", null);
+        }
+
+        assertThat(output.getAll()).contains("POST \"/api/v1/login\"").doesNotContain("otter", "velvet");
     }
 
     @Test
