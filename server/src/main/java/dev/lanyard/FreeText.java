@@ -35,11 +35,19 @@ public final class FreeText {
 
     private static final java.util.regex.Pattern CHARACTER = java.util.regex.Pattern.compile("\\X");
 
-    /** Characters, as a reader counts them (extended grapheme clusters: "é" typed as e and an accent is one, a flag is one). */
+    /** The UTF-16 units a character may take and still count once: a family emoji of seven code points takes 11. */
+    static final int UNITS_PER_CHARACTER = 16;
+
+    /**
+     * Characters, as a reader counts them (extended grapheme clusters: "é" typed as e and an accent is one, a flag is one).
+     * A cluster longer than {@value #UNITS_PER_CHARACTER} UTF-16 units counts once more for each {@value
+     * #UNITS_PER_CHARACTER} beyond: one letter under 400,000 combining accents is one cluster, and must not pass as a
+     * one-character name (outside review AA).
+     */
     public static int length(String text) {
         java.util.regex.Matcher each = CHARACTER.matcher(text);
         int n = 0;
-        while (each.find()) n++;
+        while (each.find()) n += 1 + (each.end() - each.start() - 1) / UNITS_PER_CHARACTER;
         return n;
     }
 

@@ -44,5 +44,16 @@ class FreeTextTest {
         assertThat(FreeText.length("👨\u200d👩\u200d👧".repeat(30))).as("a family").isEqualTo(30);
         assertThat(FreeText.length("👍🏽")).as("a skin tone").isEqualTo(1);
         assertThat(FreeText.length("abc")).isEqualTo(3);
+        assertThat(FreeText.length("👩🏽‍❤️‍💋‍👨🏻")).as("the longest emoji sequences").isEqualTo(1);
+    }
+
+    @Test
+    void aLetterUnderEndlessAccentsCountsForTheRoomItTakes() {
+        String zalgo = "a" + "́".repeat(400_000);
+
+        assertThat(FreeText.length(zalgo)).isGreaterThan(100);
+        assertThat(FreeText.length("é")).isEqualTo(1);
+        assertThat(FreeText.length("a" + "́".repeat(15))).as("16 units still one").isEqualTo(1);
+        assertThat(FreeText.length("a" + "́".repeat(16))).isEqualTo(2);
     }
 }

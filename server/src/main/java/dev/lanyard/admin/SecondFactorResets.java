@@ -36,7 +36,7 @@ class SecondFactorResets {
     public Done reset(CurrentSession admin, AccountId memberId, String reason) {
         Account member = team.member(admin, memberId);
         if (member.id().equals(admin.account().id())) throw new dev.lanyard.factors.FactorProblem.OwnFactors();
-        if (!factors.methods(member.id()).any()) throw new dev.lanyard.factors.FactorProblem.NoSecondFactor();
+        if (!factors.anyToReset(member.id())) throw new dev.lanyard.factors.FactorProblem.NoSecondFactor();
         // The sign-out first: it checks the reason and locks the team as its admin before anything changes.
         int ended = team.forceSignOut(admin, member.id(), reason);
         SecondFactors.Reset reset = factors.resetByAdmin(member, admin.account().id(), admin.id(), dev.lanyard.FreeText.strip(reason));

@@ -19,4 +19,9 @@ class PasskeyRecoveryCodes implements PasskeyFallback {
     public List<String> afterAdding(AccountId owner) {
         return factors.recoveryCodesForPasskeys(owner);
     }
+
+    @Override
+    public void afterRemoving(AccountId owner) {
+        factors.recoveryCodesWithoutFactors(owner);
+    }
 }

@@ -155,13 +155,35 @@ public class SecondFactors {
     }
 
     /**
-     * Recovery codes for a member who just added a passkey and has neither an authenticator app nor unused recovery codes
-     * (docs/decisions/0066): a password sign-in now needs a second factor, and losing the device must not lock them out.
-     * In the registration's transaction; the codes are shown once. Empty when nothing was made.
+     * Recovery codes for a member who just added a passkey and has no authenticator app (docs/decisions/0066): a password
+     * sign-in now needs a second factor, and losing the device must not lock them out. Their first passkey always comes
+     * with new codes, in place of any left from before (made for a second factor since removed, perhaps by whoever added
+     * it with their password); a later one only when none is left unused. In the registration's transaction; the codes
+     * are shown once. Empty when nothing was made.
      */
     List<String> recoveryCodesForPasskeys(AccountId account) {
-        if (enabled(account) || store.unusedRecoveryCodes(account) > 0) return List.of();
+        if (enabled(account)) return List.of();
+        boolean first = passkeys.list(account).size() <= 1;
+        if (!first && store.unusedRecoveryCodes(account) > 0) return List.of();
         return newRecoveryCodes(account, clock.instant());
+    }
+
+    /**
+     * Removes the recovery codes of a member who has no second factor left (no app, no passkey): they passed for one
+     * (a password sign-in with no factor needs none), could not be replaced from the page, and would come back into force
+     * with the next passkey. In the caller's transaction.
+     */
+    void recoveryCodesWithoutFactors(AccountId account) {
+        if (enabled(account) || !passkeys.list(account).isEmpty()) return;
+        store.replaceRecoveryCodes(account, List.of(), clock.instant());
+    }
+
+    /**
+     * Whether {@link #resetByAdmin} has anything to remove: an authenticator app, a passkey, or an unused recovery code
+     * (also one left from a second factor since removed).
+     */
+    public boolean anyToReset(AccountId account) {
+        return enabled(account) || !passkeys.list(account).isEmpty() || store.unusedRecoveryCodes(account) > 0;
     }
 
     /**

@@ -260,6 +260,8 @@ public class Passkeys {
             Passkey passkey = store.find(id, owner).orElseThrow(PasskeyProblem.NotFound::new);
             if (store.delete(id, owner) == 0) throw new PasskeyProblem.NotFound();
             events.publishEvent(new PasskeyEvent.Removed(passkey, by.id(), clock.instant()));
+            PasskeyFallback codes = fallback.getIfAvailable();
+            if (codes != null) codes.afterRemoving(owner);
             return passkey;
         });
     }

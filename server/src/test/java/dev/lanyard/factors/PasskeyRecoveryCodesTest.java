@@ -118,6 +118,46 @@ class PasskeyRecoveryCodesTest {
         assertThat(used.getResponse().getStatus()).as(used.getResponse().getContentAsString()).isEqualTo(302);
     }
 
+    /**
+     * Outside review (AA): someone with the password adds a passkey and is shown its codes; the member removes that
+     * passkey; the codes stayed, out of reach of the page, and their next own passkey brought them back into force.
+     */
+    @Test
+    void removingTheLastSecondFactorTakesTheRecoveryCodesAndTheNextPasskeyComesWithNewOnes() throws Exception {
+        Member sal = api.signUp("sal");
+        String intruders = TestPasskeys.add(context, new AccountId(sal.accountId()), "Not mine");
+        List<String> intrudersCodes = fallback.afterAdding(new AccountId(sal.accountId()));
+        assertThat(intrudersCodes).hasSize(10);
+
+        MvcResult removed = mvc.perform(post("/settings/security/passkeys/" + intruders + "/remove").with(csrf()).with(sal.from())
+                .cookie(sal.cookie()).param("password", TestAccounts.PASSWORD)).andReturn();
+
+        assertThat(removed.getResponse().getRedirectedUrl()).isEqualTo("/settings/security?done=passkey-removed");
+        assertThat(unusedCodes(sal)).as("no second factor left, no codes past it").isZero();
+
+        List<String> own = addPasskey(sal, "My phone");
+        assertThat(own).as("the first passkey again comes with codes of its own").hasSize(10);
+        assertThat(signInWith(sal, intrudersCodes.get(0))).isEqualTo(400);
+        assertThat(signInWith(sal, own.get(0))).isEqualTo(302);
+    }
+
+    @Test
+    void codesLeftFromAFactorRemovedBeforeAreReplacedByTheFirstPasskeysAndAnAdminCanResetThem() throws Exception {
+        Member tia = api.signUp("tia");
+        AccountId id = new AccountId(tia.accountId());
+        List<String> stale = addPasskey(tia, "Old");
+        // As a removal before this change left them: the passkey gone, its codes still there.
+        jdbc.sql("DELETE FROM passkeys WHERE account_id = :a").param("a", tia.accountId()).update();
+        assertThat(unusedCodes(tia)).isEqualTo(10);
+        assertThat(context.getBean(SecondFactors.class).anyToReset(id)).as("an admin can clear them").isTrue();
+
+        List<String> fresh = addPasskey(tia, "New");
+
+        assertThat(fresh).hasSize(10);
+        assertThat(signInWith(tia, stale.get(0))).isEqualTo(400);
+        assertThat(signInWith(tia, fresh.get(0))).isEqualTo(302);
+    }
+
     private MvcResult recoveryCodes(Member who, String password) throws Exception {
         return mvc.perform(post("/settings/security/two-factor/recovery-codes").with(csrf()).with(who.from()).cookie(who.cookie())
                 .param("password", password)).andReturn();
