@@ -201,14 +201,14 @@ class AuthorizationServerConfiguration {
                         .authorizationEndpoint(e -> e
                                 .consentPage(CONSENT_PAGE)
                                 .authorizationResponseHandler(new AuthorizeResponses())
-                                .errorResponseHandler(new AuthorizeErrors(clients))
+                                .errorResponseHandler(new AuthorizeErrors(clients, sessions))
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
                                             p.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
                                                     .andThen(UnsupportedRequests.refused())
-                                                    .andThen(sameTeam(apps, secondFactor)).andThen(SignInAgain.maxAgeChecked())
+                                                    .andThen(sameTeam(apps, secondFactor, sessions)).andThen(SignInAgain.maxAgeChecked())
                                                     .andThen(SignInAgain.silently(sessions, clock)));
-                                            p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore));
+                                            p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore, sessions));
                                         }).andThen(configure(org.springframework.security.oauth2.server.authorization.authentication
                                                 .OAuth2AuthorizationConsentAuthenticationProvider.class,
                                                 // Deny posts no scope: it is a refusal even where a consent was given
@@ -271,7 +271,7 @@ class AuthorizationServerConfiguration {
                 // The consent form posts to the authorize endpoint: it carries Lanyard's CSRF token like every form.
                 // Not through csrf(): the authorization server exempts its own endpoints from that one.
                 .csrf(c -> c.disable())
-                .addFilterAt(consentCsrf(csrfTokens, consentPost), CsrfFilter.class)
+                .addFilterAt(consentCsrf(csrfTokens, consentPost, sessions), CsrfFilter.class)
                 .oauth2ResourceServer(r -> r.bearerTokenResolver(onlyAt(userInfo)).jwt(Customizer.withDefaults()))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
@@ -399,13 +399,13 @@ class AuthorizationServerConfiguration {
      * nothing (issue 13). Nothing this chain answers renders a page that would need one. (The
      * authorization server adds a CSRF filter of its own, which exempts all its endpoints; it stays.)
      */
-    private static Filter consentCsrf(CsrfTokenRepository tokens, RequestMatcher consentPost) {
+    private static Filter consentCsrf(CsrfTokenRepository tokens, RequestMatcher consentPost, Sessions sessions) {
         CsrfFilter csrf = new CsrfFilter(tokens);
         csrf.setRequireCsrfProtectionMatcher(consentPost);
-        return new ConsentCsrf(csrf, consentPost);
+        return new ConsentCsrf(csrf, consentPost, sessions);
     }
 
-    private record ConsentCsrf(CsrfFilter csrf, RequestMatcher consentPost) implements Filter {
+    private record ConsentCsrf(CsrfFilter csrf, RequestMatcher consentPost, Sessions sessions) implements Filter {
         @Override
         public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response, jakarta.servlet.FilterChain chain)
                 throws IOException, jakarta.servlet.ServletException {
@@ -413,10 +413,11 @@ class AuthorizationServerConfiguration {
                 chain.doFilter(request, response);
                 return;
             }
-            // Only the member's browser session consents (decision 52): a session signed in for a bearer token, or an API
-            // key, is no sign-in here, as a bearer JWT is none (Spring's consent provider checks only whose account it is).
+            // Only the member's browser session consents (decision 52): a session signed in for a bearer token (however its
+            // token is sent), or an API key, is no sign-in here, as a bearer JWT is none (Spring's consent provider checks
+            // only whose account it is).
             Authentication user = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
-            if (user != null && user.getPrincipal() instanceof CurrentSession && !CurrentSession.browser(user)) {
+            if (user != null && user.getPrincipal() instanceof CurrentSession && !browserSignIn(user, sessions)) {
                 org.springframework.security.core.context.SecurityContextHolder.clearContext();
             }
             csrf.doFilter(request, response, chain);
@@ -441,7 +442,8 @@ class AuthorizationServerConfiguration {
      * they have not set up (decision 22: held sessions reach nothing but setting one up).
      */
     private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> sameTeam(AppClientStore apps,
-                                                                                      SecondFactorRequirement secondFactor) {
+                                                                                      SecondFactorRequirement secondFactor,
+                                                                                      Sessions sessions) {
         return context -> {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
             // Scopes of the app's own tokens (client credentials, such as ssf) are never a member's to give.
@@ -450,7 +452,7 @@ class AuthorizationServerConfiguration {
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(
                         new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE, "This scope cannot be asked for by signing a member in.", null), request);
             }
-            Optional<CurrentSession> signedIn = member(request);
+            Optional<CurrentSession> signedIn = member(request, sessions);
             if (signedIn.isEmpty()) return;
             CurrentSession member = signedIn.get();
             boolean ours = apps.find(context.getRegisteredClient().getId()).map(app -> app.team().equals(member.account().team())).orElse(false);
@@ -469,16 +471,27 @@ class AuthorizationServerConfiguration {
      * The member signed in to Lanyard in this browser who makes the authorize request, or empty for
      * someone not signed in (Spring sends them to the sign-in page). Anyone else signed in, by an API
      * key, a session's bearer token or any token that is not a Lanyard browser session (its cookie), is refused: only a member's own sign-in
-     * consents and starts a grant.
+     * consents and starts a grant ({@link #browserSignIn}).
      */
-    static Optional<CurrentSession> member(OAuth2AuthorizationCodeRequestAuthenticationToken request) {
+    static Optional<CurrentSession> member(OAuth2AuthorizationCodeRequestAuthenticationToken request, Sessions sessions) {
         if (!(request.getPrincipal() instanceof Authentication user) || user instanceof AnonymousAuthenticationToken || !user.isAuthenticated()) {
             return Optional.empty();
         }
-        // The browser's own sign-in only: a session signed in for a bearer token is a program's, not the member at a browser (outside review S).
-        if (user.getPrincipal() instanceof CurrentSession member && CurrentSession.browser(user)) return Optional.of(member);
+        // The browser's own sign-in only: a session signed in for a bearer token is a program's, not the member at a browser (outside review S),
+        // also when the program sends its token as the session cookie.
+        if (user.getPrincipal() instanceof CurrentSession member && browserSignIn(user, sessions)) return Optional.of(member);
         throw new OAuth2AuthorizationCodeRequestAuthenticationException(
                 new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED, "Sign in to Lanyard in this browser.", null), request);
+    }
+
+    /**
+     * Whether {@code user} is the member's own browser sign-in: a session's token in the session cookie
+     * ({@link CurrentSession#browser}), of a session not signed in for a bearer token, whose token a program could send as
+     * the cookie just as well (decision 65, addendum). The second test reads the session's row: only the authorize
+     * endpoint and its consent form ask, never the per-request check.
+     */
+    static boolean browserSignIn(Authentication user, Sessions sessions) {
+        return CurrentSession.browser(user) && !sessions.issuedForBearer(((CurrentSession) user.getPrincipal()).id());
     }
 
     /**
@@ -487,9 +500,10 @@ class AuthorizationServerConfiguration {
      * {@code openid} alone (which Spring's default lets through unasked): every app a member
      * signs in to is one they consented to, and so one listed under Connected apps.
      */
-    private static boolean consentMissing(OAuth2AuthorizationCodeRequestAuthenticationContext context, ConsentStore consents) {
+    private static boolean consentMissing(OAuth2AuthorizationCodeRequestAuthenticationContext context, ConsentStore consents,
+                                          Sessions sessions) {
         OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
-        Optional<CurrentSession> member = member(request);
+        Optional<CurrentSession> member = member(request, sessions);
         if (member.isEmpty()) return true;
         // prompt=consent (OpenID Connect Core 3.1.2.1): asked again, whatever the member allowed before.
         if (request.getAdditionalParameters().get(SignInAgain.PROMPT) instanceof String prompt

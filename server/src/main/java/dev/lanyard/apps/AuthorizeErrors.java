@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import dev.lanyard.Problem;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Sessions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
@@ -32,9 +33,11 @@ import org.springframework.web.util.UriUtils;
  */
 final class AuthorizeErrors implements AuthenticationFailureHandler {
     private final RegisteredClientRepository clients;
+    private final Sessions sessions;
 
-    AuthorizeErrors(RegisteredClientRepository clients) {
+    AuthorizeErrors(RegisteredClientRepository clients, Sessions sessions) {
         this.clients = clients;
+        this.sessions = sessions;
     }
 
     @Override
@@ -83,7 +86,8 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
     /** Whether the request is made by a member of the app's team, signed in to Lanyard in this browser. */
     private boolean teamMemberSignedIn(OAuth2AuthorizationCodeRequestAuthenticationToken asked) {
         if (!(asked.getPrincipal() instanceof Authentication user) || user instanceof AnonymousAuthenticationToken
-                || !user.isAuthenticated() || !(user.getPrincipal() instanceof CurrentSession member) || !CurrentSession.browser(user)) {
+                || !user.isAuthenticated() || !(user.getPrincipal() instanceof CurrentSession member)
+                || !AuthorizationServerConfiguration.browserSignIn(user, sessions)) {
             return false;
         }
         RegisteredClient client = clients.findByClientId(asked.getClientId());

@@ -62,10 +62,11 @@ final class SignInAgain implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        if (authorize.matches(request) && browser().isPresent()) {
+        if (authorize.matches(request)) {
             List<String> prompts = prompts(request.getParameter(PROMPT));
-            if (!prompts.contains("none")
-                    && (prompts.contains("login") || tooOld(browser().get(), request.getParameter(MAX_AGE)))) {
+            // The prompts first: only a request that asks for a sign-in reads whose session it is.
+            if (!prompts.contains("none") && (prompts.contains("login") || request.getParameter(MAX_AGE) != null)
+                    && browser().filter(member -> prompts.contains("login") || tooOld(member, request.getParameter(MAX_AGE))).isPresent()) {
                 ((HttpServletResponse) res).sendRedirect(request.getContextPath() + "/login?again&next="
                         + URLEncoder.encode(back(request), StandardCharsets.UTF_8));
                 return;
@@ -75,9 +76,9 @@ final class SignInAgain implements Filter {
     }
 
     /** The member's browser session this request is made with, if any (an API key or a bearer session is refused later, in the authorize endpoint). */
-    private static Optional<CurrentSession> browser() {
+    private Optional<CurrentSession> browser() {
         Authentication user = SecurityContextHolder.getContext().getAuthentication();
-        return user != null && user.getPrincipal() instanceof CurrentSession member && CurrentSession.browser(user)
+        return user != null && user.getPrincipal() instanceof CurrentSession member && AuthorizationServerConfiguration.browserSignIn(user, sessions)
                 ? Optional.of(member) : Optional.empty();
     }
 
@@ -111,7 +112,7 @@ final class SignInAgain implements Filter {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
             Object prompt = request.getAdditionalParameters().get(PROMPT);
             if (!(prompt instanceof String p) || !prompts(p).contains("none")) return;
-            Optional<CurrentSession> member = AuthorizationServerConfiguration.member(request);
+            Optional<CurrentSession> member = AuthorizationServerConfiguration.member(request, sessions);
             if (member.isEmpty() || request.getAdditionalParameters().get(MAX_AGE) instanceof String maxAge
                     && check.tooOld(member.get(), maxAge)) {
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(

@@ -41,8 +41,10 @@ public record CurrentSession(SessionId id, Account account, AppType appType, Opt
     }
 
     /**
-     * Whether {@code authentication} is a browser's sign-in: a Lanyard session (not an API key) whose token came in
-     * the session cookie. A session signed in for a bearer token ({@code tokenType=bearer}) presented as one is not.
+     * Whether {@code authentication} came as a browser's sign-in does: a Lanyard session (not an API key) whose token
+     * came in the session cookie. It reads only how the token arrived, not how the session was signed in: a session
+     * signed in for a bearer token ({@code tokenType=bearer}) whose token a program sends as the cookie passes. Where
+     * only the member's browser may act (authorizing an app, decision 65), also ask {@link Sessions#issuedForBearer}.
      */
     public static boolean browser(Authentication authentication) {
         return authentication instanceof SessionAuthentication session && session.cookie() && !session.getPrincipal().apiKey();

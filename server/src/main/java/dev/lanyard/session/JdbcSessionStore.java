@@ -54,26 +54,33 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public void insert(Session s, String tokenHash) {
-        insert(s, tokenHash, false);
+    public void insert(Session s, String tokenHash, boolean bearer) {
+        write(s, tokenHash, false, bearer);
     }
 
     @Override
     public void insertKey(Session s, String tokenHash) {
-        insert(s, tokenHash, true);
+        write(s, tokenHash, true, false);
     }
 
-    private void insert(Session s, String tokenHash, boolean apiKey) {
+    @Override
+    public boolean issuedForBearer(SessionId id) {
+        return jdbc.sql("SELECT bearer FROM sessions WHERE id = :id").param("id", id.value())
+                .query(Boolean.class).optional().orElse(false);
+    }
+
+    private void write(Session s, String tokenHash, boolean apiKey, boolean bearer) {
         jdbc.sql("""
                 INSERT INTO sessions (id, token_hash, account_id, name, app_type, remember_me, verified, alerts,
                     user_agent, browser, browser_version, os, os_version, device_type, device_model, ip, city, region,
                     country, country_code, isp, latitude, longitude, local_network, created_at, last_active_at,
-                    idle_timeout_ms, expires_at, sign_ins, requests, pages, last_page, api_key)
+                    idle_timeout_ms, expires_at, sign_ins, requests, pages, last_page, api_key, bearer)
                 VALUES (:id, :hash, :account, :name, :app, :remember, :verified, :alerts, :ua, :browser, :browserVersion,
                     :os, :osVersion, :type, :model, :ip, :city, :region, :country, :cc, :isp, :lat, :lon, :local,
-                    :created, :lastActive, :idle, :expires, :signIns, :requests, :pages, :lastPage, :apiKey)
+                    :created, :lastActive, :idle, :expires, :signIns, :requests, :pages, :lastPage, :apiKey, :bearer)
                 """)
                 .param("apiKey", apiKey)
+                .param("bearer", bearer)
                 .param("id", s.id().value())
                 .param("hash", tokenHash)
                 .param("account", s.account().value())

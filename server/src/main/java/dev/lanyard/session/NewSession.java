@@ -13,9 +13,11 @@ import dev.lanyard.account.AccountId;
  * @param password     for a sign-in with a password, the stamp of the password it checked
  *                     ({@link dev.lanyard.account.Accounts.PasswordChecked}): the session starts only if that is still
  *                     the member's password, so a sign-in under way when the password changes cannot outlive the change
+ * @param bearer       whether the sign-in asked for a bearer token ({@code tokenType=bearer}): the session is a program's,
+ *                     never the member's browser, however its token is presented later ({@link Sessions#issuedForBearer})
  */
 public record NewSession(AccountId account, ClientOrigin origin, AppType appType, boolean rememberMe, Verification verification,
-                         Optional<String> password) {
+                         Optional<String> password, boolean bearer) {
     public NewSession {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(origin, "origin");
@@ -25,12 +27,17 @@ public record NewSession(AccountId account, ClientOrigin origin, AppType appType
     }
 
     public NewSession(AccountId account, ClientOrigin origin, AppType appType, boolean rememberMe, Verification verification) {
-        this(account, origin, appType, rememberMe, verification, Optional.empty());
+        this(account, origin, appType, rememberMe, verification, Optional.empty(), false);
     }
 
     /** This sign-in, made with the password whose stamp is {@code stamp}. */
     public NewSession withPassword(String stamp) {
-        return new NewSession(account, origin, appType, rememberMe, verification, Optional.of(stamp));
+        return new NewSession(account, origin, appType, rememberMe, verification, Optional.of(stamp), bearer);
+    }
+
+    /** This sign-in, when {@code bearer}, as one that asked for a bearer token rather than a cookie. */
+    public NewSession forBearer(boolean bearer) {
+        return new NewSession(account, origin, appType, rememberMe, verification, password, bearer);
     }
 
     /** A sign-in that proved one factor only (a password): the session starts unverified. */

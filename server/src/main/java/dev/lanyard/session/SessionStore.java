@@ -19,8 +19,22 @@ interface SessionStore {
     void holdTeam(String teamId);
 
 
-    /** Inserts a new session with the hash of its token. Not repeatable (ids are new). */
-    void insert(Session session, String tokenHash);
+    /**
+     * Inserts a new session with the hash of its token; {@code bearer}: signed in for a bearer token
+     * ({@link #issuedForBearer}). Not repeatable (ids are new).
+     */
+    void insert(Session session, String tokenHash, boolean bearer);
+
+    /** {@link #insert(Session, String, boolean)} of a session not signed in for a bearer token. */
+    default void insert(Session session, String tokenHash) {
+        insert(session, tokenHash, false);
+    }
+
+    /**
+     * Whether the session was signed in for a bearer token; false for any other, for one signed in before the
+     * column existed (V30), and for an unknown id. One read by primary key, never on the per-request check.
+     */
+    boolean issuedForBearer(SessionId id);
 
     /** Inserts the session of a new API key (see {@link ApiKeyToken}). Not repeatable (ids are new). */
     void insertKey(Session session, String tokenHash);

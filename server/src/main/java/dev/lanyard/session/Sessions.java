@@ -120,7 +120,7 @@ public class Sessions {
                 policy.remembers(request.rememberMe()), request.verified(), true, origin.device(), origin.userAgent(), origin.ip(),
                 origin.location(), now, now, policy.idleTimeout(), now.plus(policy.lifetime(request.rememberMe())),
                 Session.Activity.NONE, Optional.empty());
-        store.insert(session, SessionToken.hash(token));
+        store.insert(session, SessionToken.hash(token), request.bearer());
         events.publishEvent(new SessionEvent.Started(session.id(), session.account(), now, session, request.verification()));
         broadcast.started(session.account());
         return new Started(session, token);
@@ -383,6 +383,16 @@ public class Sessions {
     /** One session of {@code owner}, active or ended; someone else's is {@link SessionProblem.NotFound}. */
     public Session get(SessionId id, AccountId owner) {
         return store.find(id, owner).map(activity::withPending).orElseThrow(SessionProblem.NotFound::new);
+    }
+
+    /**
+     * Whether the session was signed in for a bearer token ({@code tokenType=bearer}): a program's, not a browser's,
+     * even when its token comes in the session cookie, which {@link CurrentSession#browser} cannot tell (decision 65,
+     * addendum). Read from the database, not kept in the validation cache: only the authorize endpoint asks. False for
+     * a session signed in before Lanyard recorded it (schema V30).
+     */
+    public boolean issuedForBearer(SessionId id) {
+        return store.issuedForBearer(id);
     }
 
     /**

@@ -215,7 +215,7 @@ class AuthApi {
                     challenge.expiresAt()));
         }
         Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe()))
-                .withPassword(checked.stamp()), Optional.ofNullable(current));
+                .withPassword(checked.stamp()).forBearer(bearer), Optional.ofNullable(current));
         accounts.signedIn(account, origin.ip());
         if (!bearer) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
@@ -242,7 +242,7 @@ class AuthApi {
         AppType appType = AppType.parse(asked.appType()).orElse(asked.bearer() ? AppType.API : AppType.WEB);
         Sessions.Started started = sessions.signIn(asked.withPassword(new NewSession(passed.account().id(), origin, appType,
                 asked.rememberMe(), passed.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
-                : Verification.PASSWORD_AND_CODE)), Optional.ofNullable(current));
+                : Verification.PASSWORD_AND_CODE)).forBearer(asked.bearer()), Optional.ofNullable(current));
         if (!asked.bearer()) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new SignedIn(AccountJson.of(passed.account()), json(started), asked.bearer() ? started.token() : null));

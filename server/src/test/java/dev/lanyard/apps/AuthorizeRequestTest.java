@@ -117,6 +117,38 @@ class AuthorizeRequestTest {
     }
 
     @Test
+    void aSessionSignedInForABearerTokenCannotAuthorizeOrConsentWithItsTokenAsTheCookie() throws Exception {
+        Member program = api.logInForBearer(admin);
+        JsonNode registered = apps.register(admin, "Target");
+        RelyingApp target = apps.app(registered);
+        // The bearer token sent as the session cookie, as a browser sends its own: still a program's session (outside security review).
+        HttpResponse<String> answer = target.browse(target.authorizeRequest("openid email").uri(), TeamApps.cookie(program));
+        assertThat(answer.headers().firstValue("Location").orElse("")).doesNotContain("/oauth2/consent").doesNotContain("code=");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.body()).contains("access_denied");
+
+        // The consent form posted with it, with the state and CSRF pair of the member's own page, saves nothing and gives no code.
+        URI consent = RelyingApp.location(target.browse(target.authorizeRequest("openid email").uri(), TeamApps.cookie(admin)));
+        assertThat(consent.getPath()).isEqualTo("/oauth2/consent");
+        HttpResponse<String> page = target.browse(consent, TeamApps.cookie(admin));
+        Matcher csrf = CSRF_INPUT.matcher(page.body());
+        assertThat(csrf.find()).isTrue();
+        String xsrf = page.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith("XSRF-TOKEN="))
+                .map(h -> h.split(";", 2)[0]).findFirst().orElseThrow();
+        HttpResponse<String> posted = send(HttpRequest.newBuilder(URI.create(apps.issuer() + "/oauth2/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", xsrf + "; " + TeamApps.cookie(program))
+                .POST(HttpRequest.BodyPublishers.ofString("client_id=" + target.clientId.getValue() + "&state="
+                        + URLEncoder.encode(RelyingApp.query(consent).get("state").get(0), StandardCharsets.UTF_8)
+                        + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8) + "&scope=openid&scope=email")));
+        assertThat(posted.headers().firstValue("Location").orElse("")).doesNotContain("code=");
+        assertThat(consents.find(registered.path("app").path("id").asString(), admin.accountId())).isEmpty();
+
+        // The member's browser sign-in still authorizes and consents.
+        assertThat(TeamApps.signIn(target, admin, "openid email").getOIDCTokens().getIDTokenString()).isNotEmpty();
+        assertThat(consents.find(registered.path("app").path("id").asString(), admin.accountId())).isPresent();
+    }
+
+    @Test
     void aConsentPostedWithABearerJwtAndACsrfPairPlantsNoConsent() throws Exception {
         String idToken = TeamApps.signIn(apps.app(apps.register(admin, "Wiki")), admin, "openid").getOIDCTokens().getIDTokenString();
         JsonNode registered = apps.register(admin, "Target");

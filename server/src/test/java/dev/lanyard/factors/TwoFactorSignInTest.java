@@ -323,6 +323,8 @@ class TwoFactorSignInTest {
         JsonNode signedIn = api.read(second);
         assertThat(signedIn.path("session").path("verified").asBoolean()).isTrue();
         assertThat(signedIn.path("token").asString()).as("bearer, as the first step asked").isNotEmpty();
+        assertThat(jdbc.sql("SELECT bearer FROM sessions WHERE id = :id").param("id", signedIn.path("session").path("id").asString())
+                .query(Boolean.class).single()).as("a program's session, never a browser's (decision 65)").isTrue();
 
         MvcResult again = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
                 .content(api.write(Map.of("challenge", challenge, "code", factors.code(enrolled.seed()))))).andReturn();

@@ -96,6 +96,23 @@ abstract class SessionStoreContract {
     }
 
     @Test
+    void aSessionSignedInForABearerTokenIsKnownAsOneAndNoOtherIs() {
+        AccountId owner = newAccount();
+        Session program = TestSessions.of(owner).appType(AppType.API).build();
+        Session browser = stored(TestSessions.of(owner).build());
+        Session key = TestSessions.of(owner).appType(AppType.API).build();
+
+        store.insert(program, TestSessions.tokenHash(), true);
+        store.insertKey(key, TestSessions.tokenHash());
+
+        assertThat(store.issuedForBearer(program.id())).isTrue();
+        assertThat(store.issuedForBearer(browser.id())).isFalse();
+        assertThat(store.issuedForBearer(key.id())).isFalse();
+        assertThat(store.issuedForBearer(new SessionId("ses_unknown"))).isFalse();
+        assertThat(reread(program)).as("the rest of the row as for any sign-in").isEqualTo(program);
+    }
+
+    @Test
     void sessionWithoutCoordinatesKeepsThemAbsent() {
         AccountId owner = newAccount();
         Session session = stored(TestSessions.of(owner).location(GeoLocation.unknown()).build());
