@@ -128,18 +128,8 @@ class AuthorizeRequestTest {
         assertThat(answer.body()).contains("access_denied");
 
         // The consent form posted with it, with the state and CSRF pair of the member's own page, saves nothing and gives no code.
-        URI consent = RelyingApp.location(target.browse(target.authorizeRequest("openid email").uri(), TeamApps.cookie(admin)));
-        assertThat(consent.getPath()).isEqualTo("/oauth2/consent");
-        HttpResponse<String> page = target.browse(consent, TeamApps.cookie(admin));
-        Matcher csrf = CSRF_INPUT.matcher(page.body());
-        assertThat(csrf.find()).isTrue();
-        String xsrf = page.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith("XSRF-TOKEN="))
-                .map(h -> h.split(";", 2)[0]).findFirst().orElseThrow();
-        HttpResponse<String> posted = send(HttpRequest.newBuilder(URI.create(apps.issuer() + "/oauth2/authorize"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", xsrf + "; " + TeamApps.cookie(program))
-                .POST(HttpRequest.BodyPublishers.ofString("client_id=" + target.clientId.getValue() + "&state="
-                        + URLEncoder.encode(RelyingApp.query(consent).get("state").get(0), StandardCharsets.UTF_8)
-                        + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8) + "&scope=openid&scope=email")));
+        ConsentForm form = consentFormOf(target);
+        HttpResponse<String> posted = send(form.post(apps.issuer(), target).header("Cookie", form.xsrf() + "; " + TeamApps.cookie(program)));
         assertThat(posted.headers().firstValue("Location").orElse("")).doesNotContain("code=");
         assertThat(consents.find(registered.path("app").path("id").asString(), admin.accountId())).isEmpty();
 
@@ -154,6 +144,28 @@ class AuthorizeRequestTest {
         JsonNode registered = apps.register(admin, "Target");
         RelyingApp target = apps.app(registered);
         // A consent page's state and a CSRF pair, as anyone gets them from a page of their own.
+        ConsentForm form = consentFormOf(target);
+
+        HttpResponse<String> posted = send(form.post(apps.issuer(), target).header("Authorization", "Bearer " + idToken)
+                .header("Cookie", form.xsrf()));
+
+        assertThat(posted.headers().firstValue("Location").orElse("")).doesNotContain("code=");
+        assertThat(consents.find(registered.path("app").path("id").asString(), admin.accountId())).isEmpty();
+    }
+
+    /** The admin's own consent page for {@code target}: its state and its CSRF pair (the form's token, the cookie). */
+    private record ConsentForm(String state, String csrf, String xsrf) {
+        /** The consent form's POST with this page's state and token, for openid and email; the caller adds who sends it. */
+        HttpRequest.Builder post(String issuer, RelyingApp target) {
+            return HttpRequest.newBuilder(URI.create(issuer + "/oauth2/authorize"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("client_id=" + target.clientId.getValue() + "&state="
+                            + URLEncoder.encode(state, StandardCharsets.UTF_8) + "&_csrf=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8)
+                            + "&scope=openid&scope=email"));
+        }
+    }
+
+    private ConsentForm consentFormOf(RelyingApp target) throws Exception {
         URI consent = RelyingApp.location(target.browse(target.authorizeRequest("openid email").uri(), TeamApps.cookie(admin)));
         assertThat(consent.getPath()).isEqualTo("/oauth2/consent");
         HttpResponse<String> page = target.browse(consent, TeamApps.cookie(admin));
@@ -161,16 +173,7 @@ class AuthorizeRequestTest {
         assertThat(csrf.find()).isTrue();
         String xsrf = page.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith("XSRF-TOKEN="))
                 .map(h -> h.split(";", 2)[0]).findFirst().orElseThrow();
-
-        HttpResponse<String> posted = send(HttpRequest.newBuilder(URI.create(apps.issuer() + "/oauth2/authorize"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Bearer " + idToken)
-                .header("Cookie", xsrf)
-                .POST(HttpRequest.BodyPublishers.ofString("client_id=" + target.clientId.getValue() + "&state="
-                        + URLEncoder.encode(RelyingApp.query(consent).get("state").get(0), StandardCharsets.UTF_8)
-                        + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8) + "&scope=openid&scope=email")));
-
-        assertThat(posted.headers().firstValue("Location").orElse("")).doesNotContain("code=");
-        assertThat(consents.find(registered.path("app").path("id").asString(), admin.accountId())).isEmpty();
+        return new ConsentForm(RelyingApp.query(consent).get("state").get(0), csrf.group(1), xsrf);
     }
 
     @Test
