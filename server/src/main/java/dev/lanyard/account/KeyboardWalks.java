@@ -15,6 +15,8 @@ import java.util.Map;
 final class KeyboardWalks {
     /** A walk counts from three keys: {@code qaz} (a column) is the shortest piece guessers chain. */
     static final int SHORTEST = 3;
+    /** A zig-zag between two rows counts from four keys: {@code 1q2w}. */
+    static final int SHORTEST_ZIG_ZAG = 4;
     /** Characters of a password outside its walks that still leave it a walk ({@code qwertyuiop} and {@code as}). */
     static final int LEFT_OVER = 2;
 
@@ -48,8 +50,12 @@ final class KeyboardWalks {
          * whose letters merely touch ("dessert": d, e, s are neighbours) wanders, and is no walk a guesser tries.
          */
         boolean goesOn(Step before) {
-            if (across != before.across) return false;
-            return rows == before.rows || (rows != 0 && rows == -before.rows);
+            return across == before.across && (rows == before.rows || turnsBack(before));
+        }
+
+        /** Whether this step goes back to the row {@code before} came from: the turn of a zig-zag. */
+        boolean turnsBack(Step before) {
+            return rows != 0 && rows == -before.rows;
         }
     }
 
@@ -62,31 +68,40 @@ final class KeyboardWalks {
         boolean[] walked = new boolean[length];
         int start = 0;
         Step way = null;
+        boolean zigZag = false;
         for (int i = 1; i < length; i++) {
             Key last = KEYS.get(password.charAt(i - 1));
             Key key = KEYS.get(password.charAt(i));
             if (last == null || key == null || !last.touches(key)) {
-                cover(walked, start, i - 1);
+                cover(walked, start, i - 1, zigZag);
                 start = i;
                 way = null;
+                zigZag = false;
                 continue;
             }
             Step step = Step.between(last, key);
             if (way != null && !step.goesOn(way)) {
-                cover(walked, start, i - 1);
+                cover(walked, start, i - 1, zigZag);
                 start = i - 1;
+                zigZag = false;
+            } else if (way != null && step.turnsBack(way)) {
+                zigZag = true;
             }
             way = step;
         }
-        cover(walked, start, length - 1);
+        cover(walked, start, length - 1, zigZag);
         int covered = 0;
         for (boolean w : walked) if (w) covered++;
         return covered > 0 && length - covered <= LEFT_OVER;
     }
 
-    /** Marks the characters {@code from} to {@code to} walked, when they are a walk long enough to count. */
-    private static void cover(boolean[] walked, int from, int to) {
-        if (to - from + 1 >= SHORTEST) java.util.Arrays.fill(walked, from, to + 1, true);
+    /**
+     * Marks the characters {@code from} to {@code to} walked, when they are a walk long enough to count: a zig-zag from
+     * {@value #SHORTEST_ZIG_ZAG} keys, since three keys that go up and back down are only a word's letters that touch as
+     * often as a walk ("desert": d, e, s; outside QA AB).
+     */
+    private static void cover(boolean[] walked, int from, int to, boolean zigZag) {
+        if (to - from + 1 >= (zigZag ? SHORTEST_ZIG_ZAG : SHORTEST)) java.util.Arrays.fill(walked, from, to + 1, true);
     }
 
     private static Map<Character, Key> keys() {

@@ -32,7 +32,9 @@ class KeyboardWalksTest {
     @Test
     void wordsWhoseLettersTouchButWanderAreNoWalks() {
         for (String passphrase : new String[] {"dessert rewards", "Dessert Rewards!", "dessert awards", "desert dresses",
-                "rewarded desserts", "stewardesses", "we were there together", "desserts were rewarded"}) {
+                "rewarded desserts", "stewardesses", "we were there together", "desserts were rewarded",
+                // Outside QA AB: three keys up and back down ("des") are no walk either.
+                "desert dessert", "dessert desert", "desert deserts", "deserts desert", "brewer desert", "desert brewer"}) {
             assertThat(KeyboardWalks.walk(passphrase)).as(passphrase).isFalse();
         }
     }
