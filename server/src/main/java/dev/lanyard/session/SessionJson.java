@@ -51,6 +51,11 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
     /** A session id (or an API key's, which is one) inside a path. */
     private static final java.util.regex.Pattern ID_IN_PATH = java.util.regex.Pattern.compile("ses_[A-Za-z0-9_-]+");
 
+    /** {@code path} with each session id in it shortened to {@code ses_…}: a last page as someone else may see it. */
+    static String withoutSessionIds(String path) {
+        return ID_IN_PATH.matcher(path).replaceAll("ses_…");
+    }
+
     /**
      * Another person's session as an admin sees it (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md):
      * every detail but the session id (null), the full IP (masked) and the session ids in its last page
@@ -60,7 +65,7 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
         SessionJson full = of(s, current, activeNow, false);
         ActivityJson a = full.activity();
         ActivityJson activity = new ActivityJson(a.signIns(), a.requests(), a.pages(),
-                a.lastPage() == null ? null : ID_IN_PATH.matcher(a.lastPage()).replaceAll("ses_…"));
+                a.lastPage() == null ? null : withoutSessionIds(a.lastPage()));
         return new SessionJson(null, full.current(), full.name(), full.device(), full.appType(), full.location(), full.ip(),
                 full.createdAt(), full.lastActiveAt(), full.expiresAt(), full.verified(), full.alerts(), full.activeNow(),
                 activity, full.endedAt(), full.endReason(), full.endedBy(), full.endNote(), full.flags(), full.concern(),

@@ -98,6 +98,12 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         return EXACT.format(end) + " (after " + span(idle) + " without activity)";
     }
 
+    /** The last page, as an admin sees another member's session: its session ids left out ({@code ses_…}); "—" for none. */
+    public String lastPageForSomeoneElse() {
+        String page = session.activity().lastPage();
+        return page == null || page.isEmpty() ? "—" : SessionJson.withoutSessionIds(page);
+    }
+
     public String deviceType() {
         return session.device().type().label();
     }
