@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
@@ -260,6 +261,16 @@ public class SecondFactors {
      * @throws FactorProblem.NotEnabled the member has neither an authenticator app nor a passkey
      */
     public List<String> regenerateRecoveryCodes(Account account, SessionId from, String password, String code, String address) {
+        return regenerateRecoveryCodes(account, from, password, code, address, codes -> { });
+    }
+
+    /**
+     * As {@link #regenerateRecoveryCodes(Account, SessionId, String, String, String)}, and gives the new codes to
+     * {@code keep} inside the same transaction (the page's handover): codes that could not be kept for the member to
+     * see are not made either, and their old ones keep working.
+     */
+    public List<String> regenerateRecoveryCodes(Account account, SessionId from, String password, String code, String address,
+                                                Consumer<List<String>> keep) {
         boolean app = enabled(account.id());
         if (!app && passkeys.list(account.id()).isEmpty()) throw new FactorProblem.NotEnabled();
         // Both checks before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one),
@@ -272,6 +283,7 @@ public class SecondFactors {
             Instant now = clock.instant();
             List<String> codes = newRecoveryCodes(account.id(), now);
             events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, from, address, now, app));
+            keep.accept(codes);
             return codes;
         });
     }

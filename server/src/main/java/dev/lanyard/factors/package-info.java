@@ -4,7 +4,7 @@
  * every member have one. Enrolment is a section of {@code /settings/security}; the sign-in module asks this
  * one whether a sign-in needs a second step and to check it.
  */
-@ApplicationModule(displayName = "Second factors", allowedDependencies = {"account", "session", "session :: views", "settings", "geo", "passkeys"})
+@ApplicationModule(displayName = "Second factors", allowedDependencies = {"account", "session", "session :: views", "settings", "geo", "passkeys", "handover"})
 package dev.lanyard.factors;
 
 import org.springframework.modulith.ApplicationModule;

@@ -16,6 +16,7 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Role;
 import dev.lanyard.account.Throttled;
 import dev.lanyard.geo.ClientAddresses;
+import dev.lanyard.handover.SecretHandover;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.TeamSessions;
@@ -101,7 +102,7 @@ class ApiKeyPages {
             // key's own transaction: a key whose secret could not be kept is not made either.
             var created = keys.create(current, new ApiKeys.NewApiKey(name, scopes == null ? List.of() : scopes,
                     lifetime.map(d -> clock.instant().plus(d))), password, addresses.resolve(request).getHostAddress(),
-                    made -> handover.hold(current.id(), made, request, response));
+                    made -> handover.hold(current.id(), made.key().id().value(), made.secret(), request, response));
             return "redirect:/settings/api-keys/" + created.key().id().value() + "/created";
         } catch (KeyProblem.InvalidInput | KeyProblem.Forbidden | KeyProblem.WrongPassword | AccountProblem.TooManyAttempts refused) {
             if (refused instanceof AccountProblem.TooManyAttempts tooMany) Throttled.status(response, tooMany, HttpStatus.TOO_MANY_REQUESTS);
@@ -127,7 +128,7 @@ class ApiKeyPages {
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         model.addAttribute("account", current.account());
         model.addAttribute("k", KeyView.of(listed));
-        handover.take(current.id(), listed.key().id(), request, response).ifPresent(secret -> model.addAttribute("secret", secret));
+        handover.take(current.id(), listed.key().id().value(), request, response).ifPresent(secret -> model.addAttribute("secret", secret));
         return "keys/created";
     }
 

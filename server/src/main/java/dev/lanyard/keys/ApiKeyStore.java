@@ -26,24 +26,4 @@ interface ApiKeyStore {
 
     record Cursor(Instant createdAt, String id) {
     }
-
-    /**
-     * Keeps a new key's sealed secret for the page that shows it, and deletes every reveal expired by
-     * {@code now}. Not repeatable (one reveal per key).
-     */
-    void insertReveal(Reveal reveal, Instant now);
-
-    /** Deletes every reveal expired by {@code now}: an unshown secret, sealed as it is, is kept no longer. */
-    void deleteExpiredReveals(Instant now);
-
-    /**
-     * Takes the reveal of {@code key} out for the browser session {@code viewer}: returns it and deletes it,
-     * once. Empty if there is none for this key and session, it expired by {@code now}, or another request
-     * took it first; so a secret is shown at most once.
-     */
-    Optional<Reveal> takeReveal(SessionId key, SessionId viewer, Instant now);
-
-    /** A new key's secret, sealed under a key its creating browser holds, for the session that created it. */
-    record Reveal(SessionId key, SessionId viewer, String sealed, Instant expiresAt) {
-    }
 }

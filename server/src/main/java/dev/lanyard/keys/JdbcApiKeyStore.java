@@ -70,39 +70,6 @@ class JdbcApiKeyStore implements ApiKeyStore {
         return spec.query((rs, n) -> key(rs)).list();
     }
 
-    @Override
-    public void insertReveal(Reveal reveal, Instant now) {
-        deleteExpiredReveals(now);
-        jdbc.sql("INSERT INTO api_key_reveals (key_id, session_id, sealed, expires_at) VALUES (:key, :viewer, :sealed, :expires)")
-                .param("key", reveal.key().value())
-                .param("viewer", reveal.viewer().value())
-                .param("sealed", reveal.sealed())
-                .param("expires", reveal.expiresAt().toEpochMilli())
-                .update();
-    }
-
-    @Override
-    public void deleteExpiredReveals(Instant now) {
-        jdbc.sql("DELETE FROM api_key_reveals WHERE expires_at <= :now").param("now", now.toEpochMilli()).update();
-    }
-
-    @Override
-    public Optional<Reveal> takeReveal(SessionId key, SessionId viewer, Instant now) {
-        Optional<Reveal> found = jdbc.sql("""
-                        SELECT key_id, session_id, sealed, expires_at FROM api_key_reveals
-                        WHERE key_id = :key AND session_id = :viewer""")
-                .param("key", key.value())
-                .param("viewer", viewer.value())
-                .query((rs, n) -> new Reveal(new SessionId(rs.getString("key_id")), new SessionId(rs.getString("session_id")),
-                        rs.getString("sealed"), Instant.ofEpochMilli(rs.getLong("expires_at"))))
-                .optional();
-        if (found.isEmpty()) return found;
-        // Whoever deletes the row shows the secret: two requests racing for it get it once.
-        int taken = jdbc.sql("DELETE FROM api_key_reveals WHERE key_id = :key AND session_id = :viewer")
-                .param("key", key.value()).param("viewer", viewer.value()).update();
-        return taken == 1 && found.get().expiresAt().isAfter(now) ? found : Optional.empty();
-    }
-
     private static ApiKey key(ResultSet rs) throws SQLException {
         long expires = rs.getLong("expires_at");
         Optional<Instant> expiresAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expires));

@@ -194,8 +194,9 @@ class PasskeyRecoveryCodesTest {
         assertThat(audited(rae, "account.reauthentication-failed")).extracting(row -> row.get("detail"))
                 .containsExactly("Wrong password given to regenerate the recovery codes");
 
-        MvcResult fresh = recoveryCodes(rae, TestAccounts.PASSWORD);
-        assertThat(fresh.getResponse().getStatus()).as(fresh.getResponse().getContentAsString()).isEqualTo(200);
+        MvcResult posted = recoveryCodes(rae, TestAccounts.PASSWORD);
+        MvcResult fresh = factors.shown(rae, posted);
+        assertThat(fresh.getResponse().getStatus()).isEqualTo(200);
         assertThat(fresh.getResponse().getHeader("Cache-Control")).contains("no-store");
         assertThat(fresh.getResponse().getContentAsString()).contains("They replace any recovery codes you had before");
         List<String> codes = TwoFactorClient.recoveryCodes(fresh.getResponse().getContentAsString());
@@ -210,6 +211,16 @@ class PasskeyRecoveryCodesTest {
 
         assertThat(signInWith(rae, first.get(0))).as("the old codes no longer work").isEqualTo(400);
         assertThat(signInWith(rae, codes.get(0))).isEqualTo(302);
+
+        // A reload of the page that showed them: none shown, none made, no second entry or mail.
+        int rows = jdbc.sql("SELECT COUNT(*) FROM recovery_codes WHERE account_id = :a").param("a", rae.accountId()).query(Integer.class).single();
+        MvcResult again = factors.shown(rae, posted);
+        assertThat(again.getResponse().getContentAsString()).contains("id=\"recovery-codes-shown-already\"");
+        assertThat(TwoFactorClient.recoveryCodes(again.getResponse().getContentAsString())).isEmpty();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM recovery_codes WHERE account_id = :a").param("a", rae.accountId()).query(Integer.class).single())
+                .isEqualTo(rows);
+        assertThat(audited(rae, "account.recovery-codes-regenerated")).hasSize(1);
+        assertThat(signInWith(rae, codes.get(1))).as("the codes shown still work").isEqualTo(302);
     }
 
     @Test
@@ -220,8 +231,8 @@ class PasskeyRecoveryCodesTest {
         assertThat(securityPage(sam)).contains("You have no unused recovery codes").contains("Create recovery codes")
                 .doesNotContain("Regenerate recovery codes");
 
-        MvcResult made = recoveryCodes(sam, TestAccounts.PASSWORD);
-        assertThat(made.getResponse().getStatus()).as(made.getResponse().getContentAsString()).isEqualTo(200);
+        MvcResult made = factors.shown(sam, recoveryCodes(sam, TestAccounts.PASSWORD));
+        assertThat(made.getResponse().getStatus()).isEqualTo(200);
         assertThat(TwoFactorClient.recoveryCodes(made.getResponse().getContentAsString())).hasSize(10);
         assertThat(unusedCodes(sam)).isEqualTo(10);
         assertThat(audited(sam, "account.recovery-codes-regenerated")).hasSize(1);

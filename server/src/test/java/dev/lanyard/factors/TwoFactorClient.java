@@ -7,6 +7,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.lanyard.account.TestAccounts;
+import dev.lanyard.handover.SecretHandover;
 import dev.lanyard.web.ApiClient;
 import jakarta.servlet.http.Cookie;
 import org.springframework.http.HttpHeaders;
@@ -76,6 +78,28 @@ final class TwoFactorClient {
     MvcResult confirm(ApiClient.Member member, String code) throws Exception {
         return mvc.perform(post("/settings/security/two-factor/confirm").with(csrf()).with(member.from()).cookie(cookies(member))
                 .param("password", TestAccounts.PASSWORD).param("code", code)).andReturn();
+    }
+
+    /**
+     * The page a regeneration's redirect leads to, opened by the browser that posted it (its session and the reveal
+     * cookie it was given): the new codes the first time, none after.
+     */
+    MvcResult shown(ApiClient.Member member, MvcResult posted) throws Exception {
+        return shown(member, posted, member);
+    }
+
+    /** The page a regeneration's redirect leads to, opened by {@code viewer}'s session with the reveal cookie {@code posted} set. */
+    MvcResult shown(ApiClient.Member member, MvcResult posted, ApiClient.Member viewer) throws Exception {
+        assertThat(posted.getResponse().getStatus()).as(posted.getResponse().getContentAsString()).isEqualTo(302);
+        String url = posted.getResponse().getRedirectedUrl();
+        assertThat(url).startsWith("/settings/security/two-factor/recovery-codes/rc_");
+        Cookie reveal = revealCookie(posted);
+        return mvc.perform(get(url.split("#", 2)[0]).with(viewer.from()).cookie(viewer.cookie(), reveal)).andReturn();
+    }
+
+    static Cookie revealCookie(MvcResult posted) {
+        return Arrays.stream(posted.getResponse().getCookies()).filter(c -> c.getName().contains(SecretHandover.COOKIE + "rc_"))
+                .findFirst().orElseThrow();
     }
 
     static List<String> recoveryCodes(String page) {

@@ -147,7 +147,7 @@ class TwoFactorEnrolmentTest {
         TwoFactorClient.Enrolled enrolled = factors.enrol(xia);
         clock.advance(Duration.ofSeconds(30));
 
-        MvcResult fresh = regenerate(xia, TestAccounts.PASSWORD, factors.code(enrolled.seed()));
+        MvcResult fresh = factors.shown(xia, regenerate(xia, TestAccounts.PASSWORD, factors.code(enrolled.seed())));
 
         assertThat(fresh.getResponse().getStatus()).isEqualTo(200);
         assertThat(TwoFactorClient.recoveryCodes(fresh.getResponse().getContentAsString())).hasSize(10);
@@ -158,6 +158,54 @@ class TwoFactorEnrolmentTest {
                 .contains("Address: " + xia.address()).contains("/settings/security");
         assertThat(audited(xia)).containsOnlyOnce("account.recovery-codes-regenerated");
         assertThat(signInWith(xia, enrolled.recoveryCodes().get(0))).as("the old codes stopped working").isEqualTo(400);
+    }
+
+    @Test
+    void regeneratingAnswersWithARedirectToCodesShownOnceAndAReloadMakesNoNewSet() throws Exception {
+        Member noa = api.signUp("noa");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(noa);
+        clock.advance(Duration.ofSeconds(30));
+
+        MvcResult posted = regenerate(noa, TestAccounts.PASSWORD, factors.code(enrolled.seed()));
+        assertThat(posted.getResponse().getStatus()).isEqualTo(302);
+        assertThat(TwoFactorClient.recoveryCodes(posted.getResponse().getContentAsString())).as("not in the POST's answer").isEmpty();
+        int rows = codeRows(noa);
+
+        MvcResult shown = factors.shown(noa, posted);
+        assertThat(shown.getResponse().getHeader("Cache-Control")).contains("no-store");
+        List<String> codes = TwoFactorClient.recoveryCodes(shown.getResponse().getContentAsString());
+        assertThat(codes).hasSize(10).doesNotContainAnyElementsOf(enrolled.recoveryCodes());
+        assertThat(posted.getResponse().getRedirectedUrl()).as("no code in the URL").doesNotContain(codes.get(0));
+
+        MvcResult reloaded = factors.shown(noa, posted);
+        assertThat(reloaded.getResponse().getStatus()).isEqualTo(200);
+        assertThat(reloaded.getResponse().getHeader("Cache-Control")).contains("no-store");
+        assertThat(reloaded.getResponse().getContentAsString()).contains("id=\"recovery-codes-shown-already\"")
+                .contains("Regenerate recovery codes");
+        assertThat(TwoFactorClient.recoveryCodes(reloaded.getResponse().getContentAsString())).as("shown once").isEmpty();
+        assertThat(codeRows(noa)).as("a reload makes no new set").isEqualTo(rows);
+        assertThat(audited(noa)).containsOnlyOnce("account.recovery-codes-regenerated");
+        assertThat(mailsTo(noa)).containsOnlyOnce(RecoveryCodesMail.SUBJECT);
+        assertThat(signInWith(noa, codes.get(0))).as("the set shown still works").isEqualTo(302);
+    }
+
+    @Test
+    void anotherSessionOfTheMemberCannotTakeTheNewRecoveryCodesEvenWithTheCookie() throws Exception {
+        Member laptop = api.signUp("oda");
+        Member phone = api.logIn(laptop);
+        TwoFactorClient.Enrolled enrolled = factors.enrol(laptop);
+        clock.advance(Duration.ofSeconds(30));
+        MvcResult posted = regenerate(laptop, TestAccounts.PASSWORD, factors.code(enrolled.seed()));
+
+        MvcResult elsewhere = factors.shown(laptop, posted, phone);
+        assertThat(TwoFactorClient.recoveryCodes(elsewhere.getResponse().getContentAsString())).isEmpty();
+        String url = posted.getResponse().getRedirectedUrl().split("#", 2)[0];
+        MvcResult withoutCookie = mvc.perform(get(url).with(laptop.from()).cookie(laptop.cookie())).andReturn();
+        assertThat(TwoFactorClient.recoveryCodes(withoutCookie.getResponse().getContentAsString())).as("the session without the cookie").isEmpty();
+
+        MvcResult shown = factors.shown(laptop, posted);
+        assertThat(TwoFactorClient.recoveryCodes(shown.getResponse().getContentAsString())).as("still the laptop's, once").hasSize(10);
+        assertThat(audited(laptop)).containsOnlyOnce("account.recovery-codes-regenerated");
     }
 
     @Test
@@ -225,6 +273,10 @@ class TwoFactorEnrolmentTest {
     private List<String> keptCodes(Member who) {
         return jdbc.sql("SELECT code_hash FROM recovery_codes WHERE account_id = :a AND used_at IS NULL ORDER BY code_hash")
                 .param("a", who.accountId()).query(String.class).list();
+    }
+
+    private int codeRows(Member who) {
+        return jdbc.sql("SELECT COUNT(*) FROM recovery_codes WHERE account_id = :a").param("a", who.accountId()).query(Integer.class).single();
     }
 
     private List<String> mailsTo(Member who) {

@@ -399,12 +399,12 @@ class ApiKeyPagesTest {
         MockHttpServletResponse posted = team.perform(team.form(post("/settings/api-keys"), ada).param("password", TestAccounts.PASSWORD)
                 .param("name", "Backup job").param("scopes", "sessions:read")).getResponse();
         assertThat(posted.getContentAsString()).as("the POST's answer holds no secret").doesNotContainPattern(SECRET);
-        var cookie = Arrays.stream(posted.getCookies()).filter(c -> c.getName().startsWith("lanyard_new_key_")).findFirst().orElseThrow();
+        var cookie = Arrays.stream(posted.getCookies()).filter(c -> c.getName().startsWith("lanyard_reveal_")).findFirst().orElseThrow();
         assertThat(cookie.isHttpOnly()).isTrue();
         assertThat(cookie.getMaxAge()).isEqualTo(300);
         assertThat(posted.getHeaders(HttpHeaders.SET_COOKIE)).anyMatch(h -> h.contains("SameSite=Strict"));
         String keyId = posted.getRedirectedUrl().split("/")[3];
-        String sealed = jdbc.sql("SELECT sealed FROM api_key_reveals WHERE key_id = :k").param("k", keyId).query(String.class).single();
+        String sealed = jdbc.sql("SELECT sealed FROM secret_reveals WHERE reveal_id = :k").param("k", keyId).query(String.class).single();
 
         Member phone = team.anotherDevice(ada);
         MockHttpServletResponse elsewhere = team.perform(team.page(get(posted.getRedirectedUrl()), phone).cookie(cookie)).getResponse();
@@ -422,7 +422,7 @@ class ApiKeyPagesTest {
         assertThat(sealed).as("the database holds it sealed, never as such").doesNotContain(key).doesNotContain(key.substring(4));
         assertThat(shown.getHeaders(HttpHeaders.SET_COOKIE)).as("the cookie is cleared")
                 .anyMatch(h -> h.startsWith(cookie.getName() + "=;") && h.contains("Max-Age=0"));
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM api_key_reveals WHERE key_id = :k").param("k", keyId).query(Integer.class).single())
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM secret_reveals WHERE reveal_id = :k").param("k", keyId).query(Integer.class).single())
                 .as("taken out when shown").isZero();
 
         MockHttpServletResponse reloaded = landing(team, ada, posted);

@@ -82,43 +82,4 @@ abstract class ApiKeyStoreContract {
                 .containsExactly(first);
         assertThat(store.find(revoked.id())).as("still found for its details").isPresent();
     }
-
-    @Test
-    void aRevealIsTakenOnceAndOnlyByTheSessionThatCreatedIt() {
-        SessionId key = new SessionId("ses_reveal" + java.util.UUID.randomUUID().toString().substring(0, 8));
-        SessionId browser = new SessionId("ses_browser" + java.util.UUID.randomUUID().toString().substring(0, 8));
-        store.insertReveal(new ApiKeyStore.Reveal(key, browser, "sealed", T0.plus(Duration.ofMinutes(5))), T0);
-
-        assertThat(store.takeReveal(key, new SessionId("ses_someoneelse"), T0)).as("another session").isEmpty();
-        assertThat(store.takeReveal(key, browser, T0)).map(ApiKeyStore.Reveal::sealed).contains("sealed");
-        assertThat(store.takeReveal(key, browser, T0)).as("taken already").isEmpty();
-    }
-
-    @Test
-    void anExpiredRevealIsNotTakenAndTheNextInsertDeletesIt() {
-        SessionId key = new SessionId("ses_expired" + java.util.UUID.randomUUID().toString().substring(0, 8));
-        SessionId browser = new SessionId("ses_browser" + java.util.UUID.randomUUID().toString().substring(0, 8));
-        Instant expires = T0.plus(Duration.ofMinutes(5));
-        store.insertReveal(new ApiKeyStore.Reveal(key, browser, "sealed", expires), T0);
-        SessionId later = new SessionId("ses_later" + java.util.UUID.randomUUID().toString().substring(0, 8));
-        store.insertReveal(new ApiKeyStore.Reveal(later, browser, "sealed", expires.plus(Duration.ofMinutes(5))), expires);
-
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM api_key_reveals WHERE key_id = :k").param("k", key.value()).query(Integer.class).single())
-                .as("swept when the next reveal is kept").isZero();
-        assertThat(store.takeReveal(later, browser, expires.plus(Duration.ofMinutes(5)))).as("expired when taken").isEmpty();
-    }
-
-    @Test
-    void theSweepDeletesExpiredRevealsAndKeepsTheOthers() {
-        SessionId old = new SessionId("ses_old" + java.util.UUID.randomUUID().toString().substring(0, 8));
-        SessionId fresh = new SessionId("ses_fresh" + java.util.UUID.randomUUID().toString().substring(0, 8));
-        SessionId browser = new SessionId("ses_browser" + java.util.UUID.randomUUID().toString().substring(0, 8));
-        store.insertReveal(new ApiKeyStore.Reveal(old, browser, "sealed", T0.plus(Duration.ofMinutes(5))), T0);
-        store.insertReveal(new ApiKeyStore.Reveal(fresh, browser, "sealed", T0.plus(Duration.ofMinutes(9))), T0.plus(Duration.ofMinutes(4)));
-
-        store.deleteExpiredReveals(T0.plus(Duration.ofMinutes(6)));
-
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM api_key_reveals WHERE key_id = :k").param("k", old.value()).query(Integer.class).single()).isZero();
-        assertThat(store.takeReveal(fresh, browser, T0.plus(Duration.ofMinutes(6)))).isPresent();
-    }
 }
