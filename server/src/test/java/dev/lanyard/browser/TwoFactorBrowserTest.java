@@ -55,6 +55,7 @@ class TwoFactorBrowserTest extends BrowserTest {
         laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Turn on")).click();
         assertThat(laptop.locator("ul.recovery-codes li")).hasCount(10);
         assertThat(laptop.locator("#two-factor")).containsText("Two-factor authentication is on.");
+        List<String> firstCodes = laptop.locator("ul.recovery-codes li").allTextContents();
 
         Page phone = open(Chromium.IPHONE_LONDON);
         phone.navigate("/login");
@@ -73,5 +74,23 @@ class TwoFactorBrowserTest extends BrowserTest {
         assertThat(phone).hasURL(Pattern.compile("/settings/sessions$"));
         String current = phone.request().get("/api/v1/sessions/current").text();
         org.assertj.core.api.Assertions.assertThat(current).contains("\"verified\":true");
+
+        // Regenerating with a recovery code of the first set: the form answers with a redirect to the page that shows
+        // the new set once; a reload of that page says so and makes none.
+        laptop.navigate("/settings/security#two-factor");
+        var regenerate = laptop.locator("form", new Page.LocatorOptions().setHas(laptop.getByRole(AriaRole.HEADING,
+                new Page.GetByRoleOptions().setName("Regenerate recovery codes"))));
+        regenerate.getByLabel("Password").fill(PASSWORD);
+        regenerate.getByLabel("Code from your authenticator app, or a recovery code").fill(firstCodes.get(0));
+        regenerate.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Regenerate recovery codes")).click();
+        assertThat(laptop).hasURL(Pattern.compile("/settings/security/two-factor/recovery-codes/rc_[^/#]+#two-factor$"));
+        assertThat(laptop.locator("#two-factor")).containsText("New recovery codes. The old ones no longer work.");
+        assertThat(laptop.locator("ul.recovery-codes li")).hasCount(10);
+        List<String> newCodes = laptop.locator("ul.recovery-codes li").allTextContents();
+        org.assertj.core.api.Assertions.assertThat(newCodes).doesNotContainAnyElementsOf(firstCodes);
+        laptop.reload();
+        assertThat(laptop.locator("#recovery-codes-shown-already")).containsText("shown once already");
+        assertThat(laptop.locator("ul.recovery-codes li")).hasCount(0);
+        assertThat(laptop.locator("#two-factor")).containsText("10 recovery codes left.");
     }
 }
