@@ -37,10 +37,32 @@ public sealed class AccountProblem extends RuntimeException {
         }
     }
 
-    /** Input that breaks a rule (too short, malformed email, ...). */
+    /**
+     * Input that breaks a rule (too short, malformed email, ...). A form's rules are all checked before it is refused
+     * ({@link InputErrors}): {@link #all()} then holds one refusal per field at fault, this one naming the first field
+     * and saying every message.
+     */
     public static final class InvalidInput extends AccountProblem {
+        private final java.util.List<InvalidInput> all;
+
         public InvalidInput(String field, String message) {
             super("invalid-input", field, message);
+            this.all = java.util.List.of(this);
+        }
+
+        private InvalidInput(java.util.List<InvalidInput> all) {
+            super("invalid-input", all.get(0).field(), String.join(" ", all.stream().map(InvalidInput::getMessage).toList()));
+            this.all = java.util.List.copyOf(all);
+        }
+
+        /** One refusal for these, in the form's order; one of them alone is itself. */
+        static InvalidInput of(java.util.List<InvalidInput> each) {
+            return each.size() == 1 ? each.get(0) : new InvalidInput(each);
+        }
+
+        /** Each field at fault with its message, in the form's order: this one alone when one field is. */
+        public java.util.List<InvalidInput> all() {
+            return all;
         }
     }
 

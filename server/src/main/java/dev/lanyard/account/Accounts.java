@@ -90,21 +90,30 @@ public class Accounts {
     record Checked(String email, String name, String team) {
     }
 
-    /** @throws AccountProblem.InvalidInput naming the first field that breaks a rule */
+    /** @throws AccountProblem.InvalidInput naming every field that breaks a rule ({@link InputErrors}) */
     Checked checked(SignUp request) {
         String name = dev.lanyard.FreeText.strip(request.name());
         String teamName = dev.lanyard.FreeText.strip(request.team());
-        if (name.isEmpty() || dev.lanyard.FreeText.length(name) > 100) throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
-        String email = EmailRule.forNewAccount(request.email());
-        checkPassword(request.password(), email, name);
-        if (teamName.isEmpty() || dev.lanyard.FreeText.length(teamName) > 100) throw new AccountProblem.InvalidInput("team", "Enter a team name (up to 100 characters).");
-        dev.lanyard.FreeText.refusal(name, false).ifPresent(what -> {
-            throw new AccountProblem.InvalidInput("name", "The name cannot contain " + what + ".");
+        InputErrors errors = new InputErrors();
+        errors.check(() -> checkName(name));
+        String[] email = {""}; // the normalized email once it passes; a refused one is not compared with the password
+        errors.check(() -> email[0] = EmailRule.forNewAccount(request.email()));
+        errors.check(() -> checkPassword(request.password(), email[0], name));
+        errors.check(() -> checkText(teamName, "team", "Enter a team name (up to 100 characters).", "The team name"));
+        errors.throwIfAny();
+        return new Checked(email[0], name, teamName);
+    }
+
+    /** The rules of a person's name, already stripped: given, at most 100 characters, no control or invisible ones. */
+    static void checkName(String name) {
+        checkText(name, "name", "Enter your name (up to 100 characters).", "The name");
+    }
+
+    private static void checkText(String text, String field, String missing, String what) {
+        if (text.isEmpty() || dev.lanyard.FreeText.length(text) > 100) throw new AccountProblem.InvalidInput(field, missing);
+        dev.lanyard.FreeText.refusal(text, false).ifPresent(refused -> {
+            throw new AccountProblem.InvalidInput(field, what + " cannot contain " + refused + ".");
         });
-        dev.lanyard.FreeText.refusal(teamName, false).ifPresent(what -> {
-            throw new AccountProblem.InvalidInput("team", "The team name cannot contain " + what + ".");
-        });
-        return new Checked(email, name, teamName);
     }
 
     /**

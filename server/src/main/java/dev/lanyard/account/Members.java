@@ -181,12 +181,11 @@ public class Members {
      */
     public <T> T accept(String token, String rawName, String password, java.util.function.Function<Account, T> then) {
         String name = dev.lanyard.FreeText.strip(rawName);
-        if (name.isEmpty() || dev.lanyard.FreeText.length(name) > 100) throw new AccountProblem.InvalidInput("name", "Enter your name (up to 100 characters).");
-        dev.lanyard.FreeText.refusal(name, false).ifPresent(what -> {
-            throw new AccountProblem.InvalidInput("name", "The name cannot contain " + what + ".");
-        });
         Invitation found = pendingInvitation(token).orElseThrow(AccountProblem.InvitationUnusable::new);
-        Accounts.checkPassword(password, found.email(), name);
+        InputErrors errors = new InputErrors();
+        errors.check(() -> Accounts.checkName(name));
+        errors.check(() -> Accounts.checkPassword(password, found.email(), name));
+        errors.throwIfAny();
         String passwordHash = hasher.hash(password);
         return transactions.execute(tx -> {
             Instant now = clock.instant();

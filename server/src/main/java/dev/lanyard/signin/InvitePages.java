@@ -65,7 +65,7 @@ class InvitePages {
             response.setStatus(gone ? HttpStatus.GONE.value() : HttpStatus.BAD_REQUEST.value());
             if (gone) model.addAttribute("unusable", problem.getMessage());
             else {
-                model.addAttribute("error", problem.getMessage());
+                FormErrors.add(model, problem);
                 members.pendingInvitation(token).ifPresent(i -> {
                     model.addAttribute("email", i.email());
                     model.addAttribute("invited", members.invited(i));

@@ -129,8 +129,7 @@ class SignInPages {
             return "redirect:/settings/sessions?done=welcome";
         } catch (AccountProblem problem) {
             Throttled.status(response, problem, problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST);
-            model.addAttribute("error", problem.getMessage());
-            model.addAttribute("errorField", problem.field());
+            FormErrors.add(model, problem);
             model.addAttribute("name", name);
             model.addAttribute("email", email);
             model.addAttribute("team", team);

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -190,6 +191,9 @@ class ApiDocs {
                 .addProperty("detail", new StringSchema().description("What went wrong, for people"))
                 .addProperty("instance", new StringSchema())
                 .addProperty("field", new StringSchema().description("The input at fault, where there is one"))
+                .addProperty("errors", new ArraySchema().description(
+                        "Every input at fault with its own message, when there are several (field is the first of them)")
+                        .items(new ObjectSchema().addProperty("field", new StringSchema()).addProperty("detail", new StringSchema())))
                 .required(List.of("type", "title", "status"));
     }
 }

@@ -46,7 +46,12 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
         }
-        return response.body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
+        ProblemDetail body = Problems.of(status, problem.code(), problem.getMessage(), problem.field());
+        // Several fields at fault: each named with its own message, as the form's page lists them.
+        if (problem instanceof AccountProblem.InvalidInput invalid && invalid.all().size() > 1)
+            body.setProperty("errors", invalid.all().stream()
+                    .map(each -> java.util.Map.of("field", each.field(), "detail", each.getMessage())).toList());
+        return response.body(body);
     }
 
     @ExceptionHandler(SessionProblem.class)

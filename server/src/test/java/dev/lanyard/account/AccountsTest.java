@@ -264,6 +264,24 @@ class AccountsTest {
     }
 
     @Test
+    void signUpNamesEveryFieldAtFaultAtOnceInTheFormsOrder() {
+        assertThatThrownBy(() -> accounts.signUp(new SignUp("not-an-email", "short", " ", "x".repeat(101), address)))
+                .isInstanceOfSatisfying(AccountProblem.InvalidInput.class, problem -> {
+                    assertThat(problem.all()).extracting(AccountProblem::field).containsExactly("name", "email", "password", "team");
+                    assertThat(problem.all()).extracting(AccountProblem::getMessage).containsExactly(
+                            "Enter your name (up to 100 characters).", "Enter a valid email address.",
+                            "Use a password of at least 12 characters.", "Enter a team name (up to 100 characters).");
+                    assertThat(problem.field()).isEqualTo("name");
+                    assertThat(problem.getMessage()).isEqualTo("Enter your name (up to 100 characters). Enter a valid email address. "
+                            + "Use a password of at least 12 characters. Enter a team name (up to 100 characters).");
+                });
+        // A field passes or fails on its own: the name's own rule, with the others right, is the one refusal.
+        assertThatThrownBy(() -> accounts.signUp(with(TestAccounts.alice(), null, null, "Ali\u0000ce", "Te\u202Eam")))
+                .isInstanceOfSatisfying(AccountProblem.InvalidInput.class, problem ->
+                        assertThat(problem.all()).extracting(AccountProblem::field).containsExactly("name", "team"));
+    }
+
+    @Test
     void signUpWithControlCharactersIsInvalidInputNeverAServerError() {
         assertThatThrownBy(() -> accounts.signUp(with(TestAccounts.alice(), "ali\u0000ce@example.com", null, null, null)))
                 .isInstanceOfSatisfying(AccountProblem.InvalidInput.class, p -> assertThat(p.field()).isEqualTo("email"));

@@ -183,6 +183,12 @@ class SessionApiTest {
         assertThat(shortPassword.path("detail").asString()).isEqualTo("Use a password of at least 12 characters.");
         badInput(mvc.perform(jsonBody(post("/api/v1/signup"), quoted(
                 "{'name':'Alice','email':'" + TestAccounts.uniqueEmail("a") + "','password':'" + TestAccounts.PASSWORD + "'}"))), "team");
+
+        JsonNode everything = badInput(mvc.perform(jsonBody(post("/api/v1/signup"), quoted("{'email':'alice','password':'short'}"))), "name");
+        assertThat(everything.path("errors").valueStream().map(e -> e.path("field").asString() + ": " + e.path("detail").asString()).toList())
+                .containsExactly("name: Enter your name (up to 100 characters).", "email: Enter a valid email address.",
+                        "password: Use a password of at least 12 characters.", "team: Enter a team name (up to 100 characters).");
+        assertThat(shortPassword.has("errors")).as("one field at fault is said by field and detail alone").isFalse();
     }
 
     @Test

@@ -249,6 +249,11 @@ class InvitationsTest {
         TeamClient.Page noName = team.accept(token, "  ", TestAccounts.PASSWORD);
         assertThat(noName.status()).isEqualTo(400);
         assertThat(noName.body()).contains("Enter your name");
+        TeamClient.Page both = team.accept(token, "  ", "too short");
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.body()).contains("<li>Enter your name (up to 100 characters).</li>", "<li>Use a password of at least 12 characters.</li>");
+        assertThat(both.body()).contains("id=\"name\" name=\"name\"").containsPattern("id=\"name\"[^>]*aria-invalid=\"true\"")
+                .containsPattern("id=\"password\"[^>]*aria-invalid=\"true\"");
         TeamClient.Page ownEmail = team.accept(token, "Shorty Smith", email);
         assertThat(ownEmail.status()).isEqualTo(400);
         assertThat(ownEmail.body()).contains("This password is your email address or your name (or part of it)");
