@@ -272,11 +272,19 @@ class AuthorizationServerConfiguration {
                 // Not through csrf(): the authorization server exempts its own endpoints from that one.
                 .csrf(c -> c.disable())
                 .addFilterAt(consentCsrf(csrfTokens, consentPost, sessions), CsrfFilter.class)
-                .oauth2ResourceServer(r -> r.bearerTokenResolver(onlyAt(userInfo)).jwt(Customizer.withDefaults()))
+                .oauth2ResourceServer(r -> r.bearerTokenResolver(onlyAt(userInfo)).jwt(Customizer.withDefaults())
+                        // RFC 9728 as Lanyard is: Spring's default claims certificate-bound tokens, which Lanyard never issues.
+                        .protectedResourceMetadata(m -> m.protectedResourceMetadataCustomizer(metadata -> metadata
+                                .claims(Supported.NOT_OFFERED).scopes(scopes -> {
+                                    scopes.clear();
+                                    scopes.add(org.springframework.security.oauth2.core.oidc.OidcScopes.OPENID);
+                                }))))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
-                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
-                        (request, response, failure) -> response.sendRedirect(signInAndReturn(request)),
-                        PathPatternRequestMatcher.withDefaults().matcher("/oauth2/authorize")));
+                .exceptionHandling(e -> e
+                        .defaultAuthenticationEntryPointFor((request, response, failure) -> response.sendRedirect(signInAndReturn(request)),
+                                PathPatternRequestMatcher.withDefaults().matcher("/oauth2/authorize"))
+                        // A call with no client authentication at all: RFC 6749 §5.2's invalid_client, as a wrong secret gets.
+                        .defaultAuthenticationEntryPointFor(EndpointErrors.noClientAuthentication(), clientCalls(settings)));
         return http.build();
     }
 

@@ -35,10 +35,24 @@ final class EndpointErrors {
     static AuthenticationFailureHandler clientAuthentication() {
         return (request, response, exception) -> {
             SecurityContextHolder.clearContext();
-            OAuth2Error error = error(exception);
+            OAuth2Error error = pkceSaidAsSuch(error(exception));
             boolean client = OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode());
             if (client && basic(request)) response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
             write(response, client ? HttpStatus.UNAUTHORIZED : HttpStatus.BAD_REQUEST, error);
+        };
+    }
+
+    /**
+     * A call to the token, introspection or revocation endpoint that sent no client authentication Lanyard takes (none,
+     * or a public app's id where only a secret will do): {@code 401 invalid_client} with the JSON error body and a
+     * {@code Basic} challenge (RFC 6749 §5.2; RFC 7009 §2.2.1 and RFC 7662 §2.3 refer to it), where Spring's default
+     * answered an empty 401.
+     */
+    static org.springframework.security.web.AuthenticationEntryPoint noClientAuthentication() {
+        return (request, response, failure) -> {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
+            write(response, HttpStatus.UNAUTHORIZED, new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
+                    "Client authentication is required: the app's client_id and client_secret (HTTP Basic or the form).", null));
         };
     }
 
@@ -76,6 +90,18 @@ final class EndpointErrors {
             }
             write(response, HttpStatus.BAD_REQUEST, error);
         };
+    }
+
+    /**
+     * Spring checks a code's PKCE verifier as part of client authentication and describes a wrong one as "Client
+     * authentication failed: code_verifier", where the client authenticated and the verifier is what failed.
+     */
+    private static OAuth2Error pkceSaidAsSuch(OAuth2Error error) {
+        String description = error.getDescription();
+        if (!OAuth2ErrorCodes.INVALID_GRANT.equals(error.getErrorCode()) || description == null
+                || !description.endsWith(org.springframework.security.oauth2.core.endpoint.PkceParameterNames.CODE_VERIFIER)) return error;
+        return new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                "The code_verifier is missing or does not match the code_challenge of the authorization request.", null);
     }
 
     private static OAuth2Error error(AuthenticationException exception) {

@@ -20,7 +20,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * introspection or revocation endpoint with any parameter repeated (in the form, the query, or across
  * both) is answered {@code 400 invalid_request} before its client is authenticated. Spring's own
  * converters check a few parameters only: a repeated {@code code} reached the code verifier as a list
- * and failed there with a 500 (outside review S).
+ * and failed there with a 500 (outside review S). RFC 6749 §2.3 in the same step: a client must not use more than one
+ * authentication method in a request, so HTTP Basic with a {@code client_secret} in the form is refused the same way.
  */
 final class RepeatedParameters implements Filter {
     private final RequestMatcher endpoints;
@@ -33,13 +34,23 @@ final class RepeatedParameters implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        String repeated = endpoints.matches(request) ? repeated(request.getParameterMap()) : null;
-        if (repeated == null) {
+        String refused = endpoints.matches(request) ? refused(request) : null;
+        if (refused == null) {
             chain.doFilter(req, res);
             return;
         }
-        EndpointErrors.write((HttpServletResponse) res, HttpStatus.BAD_REQUEST,
-                new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, "The parameter " + repeated + " is included more than once.", null));
+        EndpointErrors.write((HttpServletResponse) res, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, refused, null));
+    }
+
+    /** Why the request is refused before its client is authenticated, or null. */
+    private static String refused(HttpServletRequest request) {
+        String repeated = repeated(request.getParameterMap());
+        if (repeated != null) return "The parameter " + repeated + " is included more than once.";
+        String authorization = request.getHeader(org.springframework.http.HttpHeaders.AUTHORIZATION);
+        boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
+        if (basic && request.getParameter("client_secret") != null)
+            return "The client authenticated twice: use HTTP Basic or client_secret in the form, not both.";
+        return null;
     }
 
     /** The first parameter with more than one value, or null. */

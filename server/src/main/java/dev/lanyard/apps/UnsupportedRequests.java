@@ -13,9 +13,11 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * ignored it silently (outside review S): a {@code response_mode} other than {@code query} (the code would still come
  * in the query, where the app does not look: {@code unsupported_response_mode}, OAuth 2.0 Multiple Response Types),
  * and a request object by value (OpenID Connect Core 6: {@code request_not_supported}). The errors go back as any
- * other ({@link AuthorizeErrors}). A {@code request_uri} is Spring's to answer (pushed authorization requests).
+ * other ({@link AuthorizeErrors}). A PKCE challenge that no verifier can match is {@code invalid_request}. A {@code request_uri} is Spring's to answer (pushed authorization requests).
  */
 final class UnsupportedRequests {
+    private static final java.util.regex.Pattern S256_CHALLENGE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{43}");
+
     private UnsupportedRequests() {
     }
 
@@ -28,6 +30,13 @@ final class UnsupportedRequests {
                 throw refusal("unsupported_response_mode", "Only response_mode=query is supported.", request);
             }
             if (parameters.containsKey("request")) throw refusal("request_not_supported", "Request objects are not supported.", request);
+            // RFC 7636 §4.2: an S256 challenge (the one method Lanyard takes) is 43 base64url characters; another could never
+            // be matched by a verifier, and its code would only wait to be swept.
+            if (parameters.get(org.springframework.security.oauth2.core.endpoint.PkceParameterNames.CODE_CHALLENGE) instanceof String challenge
+                    && !S256_CHALLENGE.matcher(challenge).matches()) {
+                throw refusal(org.springframework.security.oauth2.core.OAuth2ErrorCodes.INVALID_REQUEST,
+                        "code_challenge must be the base64url SHA-256 of the code_verifier: 43 characters (RFC 7636 4.2).", request);
+            }
         };
     }
 

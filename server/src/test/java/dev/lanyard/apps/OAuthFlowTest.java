@@ -260,7 +260,7 @@ class OAuthFlowTest {
 
         var anonymous = introspect(post("/oauth2/introspect"), client);
         assertThat(anonymous.getResponse().getStatus()).isEqualTo(401);
-        assertThat(anonymous.getResponse().getContentAsString()).isEmpty();
+        assertThat(anonymous.getResponse().getContentAsString()).as("RFC 6749 §5.2's body (outside review AD)").contains("\"error\":\"invalid_client\"");
         var idOnly = introspect(post("/oauth2/introspect").param("client_id", client.id()), client);
         assertThat(idOnly.getResponse().getStatus()).isEqualTo(401);
 

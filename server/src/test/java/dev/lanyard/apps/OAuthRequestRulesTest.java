@@ -101,6 +101,74 @@ class OAuthRequestRulesTest {
         MvcResult served = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get(document.getPath())).andReturn();
         assertThat(served.getResponse().getStatus()).as(served.getResponse().getRedirectedUrl()).isEqualTo(200);
         assertThat(served.getResponse().getContentAsString()).contains("\"resource\"");
+        JsonNode body = json.readTree(served.getResponse().getContentAsString());
+        assertThat(body.has("tls_client_certificate_bound_access_tokens")).as("Lanyard issues no certificate-bound tokens (outside review AD)")
+                .isFalse();
+        assertThat(body.path("scopes_supported").toString()).isEqualTo("[\"openid\"]");
+    }
+
+    /** Spring's default answered an empty 401 (outside review AD): RFC 6749 §5.2's body, as a wrong secret gets. */
+    @Test
+    void aCallWithNoClientAuthenticationIsInvalidClientWithItsBody() throws Exception {
+        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("name", "Phone",
+                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", java.util.List.of("openid")))))
+                .andReturn();
+        String publicId = json.readTree(registered.getResponse().getContentAsString()).path("app").path("clientId").asString();
+        for (MockHttpServletRequestBuilder request : java.util.List.of(post("/oauth2/introspect").param("token", "abc"),
+                post("/oauth2/revoke").param("token", "abc"), post("/oauth2/token").param("grant_type", "client_credentials"),
+                post("/oauth2/introspect").param("token", "abc").param("client_id", publicId),
+                post("/oauth2/token").param("grant_type", "client_credentials").param("client_id", publicId))) {
+            MvcResult answer = form(request);
+            String what = answer.getRequest().getRequestURI() + " " + answer.getRequest().getParameterMap().keySet();
+            assertThat(answer.getResponse().getStatus()).as(what).isEqualTo(401);
+            assertThat(json.readTree(answer.getResponse().getContentAsString()).path("error").asString()).as(what).isEqualTo("invalid_client");
+            assertThat(answer.getResponse().getContentType()).as(what).startsWith("application/json");
+            assertThat(answer.getResponse().getHeader("WWW-Authenticate")).as(what).isEqualTo("Basic realm=\"Lanyard\"");
+        }
+    }
+
+    /** RFC 6749 §2.3: one authentication method a request; Basic with a client_secret in the form issued tokens (outside review AD). */
+    @Test
+    void aClientThatAuthenticatesTwiceIsRefused() throws Exception {
+        JsonNode registered = apps.register(admin, "Wiki");
+        String id = registered.path("app").path("clientId").asString();
+        String secret = registered.path("clientSecret").asString();
+        MvcResult answer = form(post("/oauth2/token").header("Authorization", basic(id, secret)).param("client_id", id)
+                .param("client_secret", secret).param("grant_type", "client_credentials"));
+        assertThat(answer.getResponse().getStatus()).isEqualTo(400);
+        assertThat(answer.getResponse().getContentAsString()).contains("\"error\":\"invalid_request\"", "not both");
+    }
+
+    /** RFC 7636 §4.2: a challenge no verifier can match was taken and its code issued (outside review AD). */
+    @Test
+    void aChallengeThatIsNoS256HashIsAnInvalidRequestSentBackToTheApp() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String good = RelyingApp.query(attempt.uri()).get("code_challenge").get(0);
+        for (String challenge : java.util.List.of("abc", good + "A", good.substring(1) + "=", good.substring(1) + "+")) {
+            java.net.URI bad = java.net.URI.create(attempt.uri().toString().replace("code_challenge=" + good,
+                    "code_challenge=" + java.net.URLEncoder.encode(challenge, StandardCharsets.UTF_8)));
+            java.net.URI back = RelyingApp.location(app.browse(bad, TeamApps.cookie(admin)));
+            assertThat(RelyingApp.query(back).get("error")).as(challenge).containsExactly("invalid_request");
+            assertThat(RelyingApp.query(back)).as(challenge).doesNotContainKey("code");
+        }
+        assertThat(app.exchange(attempt, app.code(attempt, app.signIn(attempt, TeamApps.cookie(admin)))).getOIDCTokens().getIDToken())
+                .as("the right challenge").isNotNull();
+    }
+
+    /** Spring said "Client authentication failed: code_verifier" to an app whose secret was right (outside review AD). */
+    @Test
+    void aWrongVerifierIsDescribedAsSuch() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        var code = app.code(attempt, app.signIn(attempt, TeamApps.cookie(admin)));
+        var answer = app.token(new com.nimbusds.oauth2.sdk.AuthorizationCodeGrant(code, java.net.URI.create(OAuthFlowTest.REDIRECT),
+                new com.nimbusds.oauth2.sdk.pkce.CodeVerifier()));
+        assertThat(answer.indicatesSuccess()).isFalse();
+        var error = answer.toErrorResponse().getErrorObject();
+        assertThat(error.getCode()).isEqualTo("invalid_grant");
+        assertThat(error.getDescription()).isEqualTo("The code_verifier is missing or does not match the code_challenge of the authorization request.");
     }
 
     @Test
