@@ -114,7 +114,7 @@ public class SignUps {
     }
 
     private Requested record(Accounts.Checked checked, SignUp request, String passwordHash) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as every instant the API writes
         signUps.lockEmail(checked.email());
         requireRoomForMail(checked.email(), now); // again in the transaction, after any other sign-up of this email
         Instant expires = now.plus(LINK_LIFETIME);

@@ -307,6 +307,12 @@ public class Apps {
 
     /** Redirect URIs: https, http on loopback, or a native app's private-use scheme (com.example.app:/callback). */
     private static void redirect(String value) {
+        // RFC 3986 §2: a URI is ASCII, anything else percent-encoded. java.net.URI takes other characters as they come,
+        // and a direction control among them would show admins another address than the one kept (outside review AD).
+        // Not quoted back: quoting would carry the same characters into the message.
+        if (!value.chars().allMatch(c -> c > 0x20 && c < 0x7F))
+            throw new AppProblem.InvalidInput("redirectUris", "A redirect URI holds visible ASCII characters only: percent-encode "
+                    + "any other character, space included (RFC 3986).");
         URI uri;
         try {
             uri = new URI(value);

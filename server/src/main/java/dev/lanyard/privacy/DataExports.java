@@ -83,7 +83,7 @@ public class DataExports {
      */
     public DataExport export(CurrentSession member) {
         if (member.apiKey()) throw new PrivacyProblem.KeyRefused();
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as every instant the API writes
         Account account = accounts.find(member.account().id()).orElse(member.account());
         DataExport export = new DataExport(now, account(account),
                 new DataExport.Entries(sink -> forEach((limit, cursor) -> sessions.everyActive(account.id(), limit, cursor),

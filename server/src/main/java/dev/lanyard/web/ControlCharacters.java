@@ -10,6 +10,14 @@ final class ControlCharacters {
     private ControlCharacters() {
     }
 
+    /** What a refused value holds, as its problem says it: half a character is not a control character (outside review AD). */
+    static String what(CharSequence value, boolean freeText) {
+        for (int i = 0; i < value.length(); i++) {
+            if (refused(value.subSequence(i, i + 1), freeText) && !Character.isSurrogate(value.charAt(i))) return "control characters";
+        }
+        return "half of a character (an unpaired UTF-16 surrogate)";
+    }
+
     /** Whether {@code value} breaks the rule; {@code freeText} lets tab, CR and LF through. */
     static boolean refused(CharSequence value, boolean freeText) {
         for (int i = 0; i < value.length(); i++) {

@@ -108,9 +108,9 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
                 return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
                         "'" + field + "' cannot be null: leave it out to keep its value.", field));
             }
-            if (mismatch instanceof StrictJson.ControlCharacterInJson) {
+            if (mismatch instanceof StrictJson.ControlCharacterInJson control) {
                 return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-input",
-                        "'" + field + "' cannot contain control characters.", field));
+                        "'" + field + "' cannot contain " + control.what + ".", field));
             }
             return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
                     "'" + field + "' must be " + kind(mismatch.getTargetType()) + ".", field));

@@ -216,15 +216,19 @@ class StrictJson implements WebMvcConfigurer {
         @Override
         public String deserialize(JsonParser p, DeserializationContext ctxt) {
             String value = super.deserialize(p, ctxt);
-            if (value != null && ControlCharacters.refused(value, true)) throw new ControlCharacterInJson(p);
+            if (value != null && ControlCharacters.refused(value, true)) throw new ControlCharacterInJson(p, ControlCharacters.what(value, true));
             return value;
         }
     }
 
     /** A JSON string with a character {@link ControlCharacters} refuses; {@link ErrorAdvice} names its field. */
     static final class ControlCharacterInJson extends MismatchedInputException {
-        ControlCharacterInJson(JsonParser p) {
+        /** What the string holds: "control characters", or half of a character. */
+        final String what;
+
+        ControlCharacterInJson(JsonParser p, String what) {
             super(p, "A string holds a control character", String.class);
+            this.what = what;
         }
     }
 }

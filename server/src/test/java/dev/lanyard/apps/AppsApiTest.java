@@ -193,6 +193,20 @@ class AppsApiTest {
                 "{\"name\":\"X\",\"redirectUris\":[\"https://a.example/cb?tenant=1&issuer=a&codes=2\"],\"scopes\":[\"openid\"]}", 201);
     }
 
+    /** RFC 3986: ASCII only. A direction control was kept and shown to admins as another address (outside review AD). */
+    @Test
+    void aRedirectUriWithACharacterOutsideAsciiIsRefused() throws Exception {
+        for (String uri : List.of("https://app.example/\\u202Ecb", "https://app.example/caf\\u00e9", "https://app.example/a b",
+                "https://app.example/\\u200Bcb")) {
+            MvcResult result = call(admin, HttpMethod.POST, "/api/v1/admin/apps",
+                    "{\"name\":\"X\",\"redirectUris\":[\"" + uri + "\"],\"scopes\":[\"openid\"]}", 400);
+            assertThat(api.read(result).path("detail").asString()).as(uri).startsWith("A redirect URI holds visible ASCII characters only")
+                    .doesNotContain("\u202E");
+        }
+        call(admin, HttpMethod.POST, "/api/v1/admin/apps",
+                "{\"name\":\"X\",\"redirectUris\":[\"https://app.example/caf%C3%A9\"],\"scopes\":[\"openid\"]}", 201);
+    }
+
     /**
      * GET, edit, PUT: the app's id, clientId and times come back ignored; its type may come back as it is, and the
      * other type is refused rather than dropped, as is a misspelt key (decision 14).

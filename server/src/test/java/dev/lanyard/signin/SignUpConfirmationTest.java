@@ -88,11 +88,14 @@ class SignUpConfirmationTest {
     @Test
     void aSignUpCreatesNothingUntilItsMailedLinkIsUsed() throws Exception {
         String email = TestAccounts.uniqueEmail("ada");
+        clock.advance(Duration.ofNanos(123_456_789 - clock.instant().getNano() % 1_000_000_000 + 1_000_000_000L));
         MvcResult asked = signUp(email, TestAccounts.PASSWORD, TestAccounts.uniqueAddress());
 
         assertThat(asked.getResponse().getStatus()).isEqualTo(202);
         JsonNode body = api.read(asked);
         assertThat(body.path("status").asString()).isEqualTo("confirmation-sent");
+        assertThat(body.path("expiresAt").asString()).as("milliseconds, as every instant the API writes (outside review AD)")
+                .matches(".*T\\d\\d:\\d\\d:\\d\\d\\.123Z");
         assertThat(body.path("email").asString()).isEqualTo(email);
         assertThat(ApiClient.sessionCookie(asked.getResponse())).as("no session yet").isEmpty();
         assertThat(logIn(email, TestAccounts.PASSWORD)).as("no account yet").isEqualTo(401);

@@ -246,9 +246,14 @@ class StrictInputTest {
 
     @Test
     void aJsonStringWithAControlCharacterIsRefusedAndNamesItsField() throws Exception {
-        for (String bad : new String[] {"\\u0000", "\\u0007", "\\u007f", "\\ud800"}) {
+        for (String bad : new String[] {"\\u0000", "\\u0007", "\\u007f", "\\ud800\\u0000"}) {
             JsonNode problem = problem(body(patch("/api/v1/sessions/" + admin.sessionId()), "{\"name\":\"Lap" + bad + "top\"}"), "name");
             assertThat(problem.path("detail").asString()).isEqualTo("'name' cannot contain control characters.");
+        }
+        for (String half : new String[] {"\\ud800", "\\udc00", "\\ud83d\\ud83d"}) {
+            JsonNode problem = problem(body(patch("/api/v1/sessions/" + admin.sessionId()), "{\"name\":\"Lap" + half + "top\"}"), "name");
+            assertThat(problem.path("detail").asString()).as("outside review AD")
+                    .isEqualTo("'name' cannot contain half of a character (an unpaired UTF-16 surrogate).");
         }
         MockHttpServletResponse named = body(patch("/api/v1/sessions/" + admin.sessionId()), "{\"name\":\"Laptop \\ud83d\\udcbb\"}");
         assertThat(named.getStatus()).as("a whole surrogate pair is a character like any other").isEqualTo(200);
