@@ -128,6 +128,25 @@ class OAuthRequestRulesTest {
         }
     }
 
+    /** A method an endpoint does not take: a redirect to the sign-in page, a 403 or a 400 before (outside review AD). */
+    @Test
+    void aMethodAnEndpointDoesNotTakeIs405WithItsAllow() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        for (String[] call : new String[][] {{"GET", "/oauth2/token", "POST"}, {"HEAD", "/oauth2/jwks", "GET"},
+                {"POST", "/.well-known/openid-configuration", "GET"}, {"DELETE", "/oauth2/authorize", "GET, POST"},
+                {"PUT", "/userinfo", "GET, POST"}, {"GET", "/oauth2/revoke", "POST"}, {"GET", "/oauth2/introspect", "POST"},
+                {"POST", "/.well-known/oauth-protected-resource", "GET"}}) {
+            var answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + call[1]))
+                    .method(call[0], java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(call[0] + " " + call[1]).isEqualTo(405);
+            assertThat(answer.headers().firstValue("Allow")).as(call[0] + " " + call[1]).hasValue(call[2]);
+            if (!call[0].equals("HEAD")) assertThat(answer.body()).contains("urn:lanyard:problem:method-not-allowed");
+        }
+        var taken = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/oauth2/jwks"))
+                .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(taken.statusCode()).as("the method it takes").isEqualTo(200);
+    }
+
     /** RFC 6749 §2.3: one authentication method a request; Basic with a client_secret in the form issued tokens (outside review AD). */
     @Test
     void aClientThatAuthenticatesTwiceIsRefused() throws Exception {

@@ -1,0 +1,68 @@
+package dev.lanyard.apps;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.stereotype.Component;
+
+/**
+ * The authorization server's endpoints and documents answer a method they do not take with {@code 405} and the
+ * {@code Allow} they do take (RFC 9110 §15.5.6), as the API does. Spring's chain matches each endpoint by its methods
+ * only, so another method fell through to the pages: {@code GET /oauth2/token} was a redirect to the sign-in page and
+ * {@code POST} to discovery a {@code 403} (outside review AD). {@code OPTIONS} passes, for CORS.
+ */
+@Component
+@ConditionalOnWebApplication
+@Order(Ordered.HIGHEST_PRECEDENCE + 25)
+class EndpointMethods extends HttpFilter {
+    private static final Set<String> GET = Set.of("GET");
+    private static final Set<String> POST = Set.of("POST");
+    private static final Set<String> GET_OR_POST = Set.of("GET", "POST");
+
+    private final Map<String, Set<String>> allowed = new LinkedHashMap<>();
+
+    EndpointMethods(AuthorizationServerSettings settings) {
+        allowed.put(settings.getAuthorizationEndpoint(), GET_OR_POST);
+        allowed.put(settings.getTokenEndpoint(), POST);
+        allowed.put(settings.getTokenIntrospectionEndpoint(), POST);
+        allowed.put(settings.getTokenRevocationEndpoint(), POST);
+        allowed.put(settings.getJwkSetEndpoint(), GET);
+        allowed.put(settings.getOidcUserInfoEndpoint(), GET_OR_POST);
+        allowed.put(settings.getOidcLogoutEndpoint(), GET_OR_POST);
+        allowed.put("/.well-known/openid-configuration", GET);
+        allowed.put("/.well-known/oauth-authorization-server", GET);
+        allowed.put("/.well-known/oauth-protected-resource", GET);
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        Set<String> methods = allowed.get(request.getRequestURI());
+        if (methods == null || methods.contains(request.getMethod()) || "OPTIONS".equals(request.getMethod())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String allow = String.join(", ", methods.stream().sorted().toList());
+        response.setStatus(HttpStatus.METHOD_NOT_ALLOWED.value());
+        response.setHeader(HttpHeaders.ALLOW, allow);
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write("{\"type\":\"urn:lanyard:problem:method-not-allowed\",\"title\":\"Method Not Allowed\",\"status\":405,"
+                + "\"detail\":\"This endpoint takes " + allow.replace(", ", " or ") + " only.\"}");
+    }
+}
