@@ -228,14 +228,17 @@ class AuthorizationServerConfiguration {
                         .tokenRevocationEndpoint(r -> r.errorResponseHandler(EndpointErrors.revocation()))
                         .clientAuthentication(c -> c
                                 .errorResponseHandler(EndpointErrors.clientAuthentication())
-                                .authenticationConverters(converters -> converters.replaceAll(converter ->
-                                        converter instanceof org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter
-                                                ? new ClientSecretBasic() : converter))
+                                .authenticationConverters(converters -> {
+                                    converters.replaceAll(converter ->
+                                            converter instanceof org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter
+                                                    ? new ClientSecretBasic() : converter);
+                                    converters.add(PublicRevocation.converter(settings.getTokenRevocationEndpoint()));
+                                })
                                 .authenticationProviders(configure(ClientSecretAuthenticationProvider.class,
                                         p -> {
                                             p.setPasswordEncoder(new ClientSecrets());
                                             shortcut.clients(p);
-                                        })))
+                                        }).andThen(providers -> providers.add(0, PublicRevocation.provider(clients)))))
                         .oidc(o -> o
                                 // OpenID Connect Back-Channel Logout 1.0: logout tokens (with sid) go out through the signals module.
                                 .providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(c -> supported(c)
@@ -333,20 +336,20 @@ class AuthorizationServerConfiguration {
      * Discovery (both documents: OpenID Connect's and RFC 8414's) names only what a Lanyard app can use: Spring lists
      * every client authentication and grant it knows, DPoP and certificate-bound tokens, and a library that picks from
      * discovery would choose one Lanyard refuses (private_key_jwt: invalid_client) or believe its tokens sender-constrained.
-     * Apps authenticate with their secret (basic or post), or, public, with none at the token endpoint (PKCE); they use
+     * Apps authenticate with their secret (basic or post), or, public, with none at the token endpoint (PKCE) and to revoke their own token; they use
      * codes, refresh tokens and, for Shared Signals receivers, client credentials. Both say that authorization responses
      * carry {@code iss} (RFC 9207), which Spring's own documents leave out.
      */
     static org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder supported(
             org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder metadata) {
-        return metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.SECRET)
+        return metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION)
                 .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED)
                 .claim(Supported.ISS_PARAMETER, true);
     }
 
     /** {@link #supported(org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder)} for RFC 8414's document. */
     static void supported(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata.Builder metadata) {
-        metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.SECRET)
+        metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION)
                 .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED)
                 .claim(Supported.ISS_PARAMETER, true);
     }

@@ -375,7 +375,7 @@ class AuthorizeRequestTest {
             assertThat(document.path("introspection_endpoint_auth_methods_supported").valueStream().map(n -> n.asString()).toList()).as(path)
                     .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post");
             assertThat(document.path("revocation_endpoint_auth_methods_supported").valueStream().map(n -> n.asString()).toList()).as(path)
-                    .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post");
+                    .as("a public app revokes its own token with its client_id").containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "none");
             assertThat(document.path("grant_types_supported").valueStream().map(n -> n.asString()).toList()).as(path)
                     .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials");
             assertThat(document.has("tls_client_certificate_bound_access_tokens")).as(path).isFalse();

@@ -89,6 +89,40 @@ class OAuthRequestRulesTest {
         assertThat(app.exchange(attempt, new com.nimbusds.oauth2.sdk.AuthorizationCode(code)).indicatesSuccess()).isTrue();
     }
 
+    /** RFC 7009 §2.1: a public app names itself; it could not revoke at all before (outside review AE). */
+    @Test
+    void aPublicAppRevokesItsOwnTokenWithItsClientIdAlone() throws Exception {
+        RelyingApp app = apps.app(publicApp("Phone"));
+        RelyingApp other = apps.app(publicApp("Tablet"));
+        JsonNode confidential = apps.register(admin, "Backend");
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        var access = app.exchange(attempt, app.code(attempt, app.signIn(attempt, TeamApps.cookie(admin)))).getOIDCTokens().getAccessToken();
+        assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
+
+        MvcResult byOther = form(post("/oauth2/revoke").param("token", access.getValue()).param("client_id", other.clientId.getValue()));
+        assertThat(byOther.getResponse().getStatus()).as("another app's token: 200, nothing revoked").isEqualTo(200);
+        assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
+        MvcResult unauthenticated = form(post("/oauth2/revoke").param("token", access.getValue())
+                .param("client_id", confidential.path("app").path("clientId").asString()));
+        assertThat(unauthenticated.getResponse().getStatus()).as("an app with a secret must send it").isEqualTo(401);
+        assertThat(unauthenticated.getResponse().getContentAsString()).contains("invalid_client");
+        assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
+
+        MvcResult revoked = form(post("/oauth2/revoke").param("token", access.getValue()).param("client_id", app.clientId.getValue()));
+        assertThat(revoked.getResponse().getStatus()).isEqualTo(200);
+        assertThat(app.userInfo(access).indicatesSuccess()).as("its grant ended").isFalse();
+        MvcResult introspecting = form(post("/oauth2/introspect").param("token", access.getValue()).param("client_id", app.clientId.getValue()));
+        assertThat(introspecting.getResponse().getStatus()).as("introspection still takes a secret").isEqualTo(401);
+    }
+
+    private JsonNode publicApp(String name) throws Exception {
+        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("name", name,
+                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", java.util.List.of("openid")))))
+                .andReturn();
+        return json.readTree(registered.getResponse().getContentAsString());
+    }
+
     @Test
     void theProtectedResourceDocumentTheBearerChallengeNamesIsServed() throws Exception {
         MvcResult unauthorized = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/userinfo")).andReturn();
