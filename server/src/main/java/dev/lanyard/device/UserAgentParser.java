@@ -131,8 +131,9 @@ public class UserAgentParser {
 
     private static Device toDevice(UserAgent ua, OsVersionSource source) {
         DeviceType type = type(ua.getValue(UserAgent.DEVICE_CLASS));
-        String browser = clean(ua.getValue(UserAgent.AGENT_NAME));
-        String browserVersion = clean(ua.getValue(UserAgent.AGENT_VERSION_MAJOR));
+        String named = clean(ua.getValue(UserAgent.AGENT_NAME));
+        String browser = ClientNames.name(named);
+        String browserVersion = ClientNames.version(named, clean(ua.getValue(UserAgent.AGENT_VERSION_MAJOR)));
         // A crawler's "operating system" is Yauaa's guess at where it runs ("Google Cloud"), not
         // anything the client said, so bots get none.
         String os = type == DeviceType.BOT ? "" : osName(clean(ua.getValue(UserAgent.OPERATING_SYSTEM_NAME)));

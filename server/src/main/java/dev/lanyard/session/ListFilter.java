@@ -39,5 +39,10 @@ public enum ListFilter {
                 case FLAGGED -> flagged;
             };
         }
+
+        /** The API keys among all: a key is neither verified nor unverified (it never signed in with a second factor). */
+        public int apiKeys() {
+            return Math.max(0, all - verified - unverified);
+        }
     }
 }

@@ -186,9 +186,20 @@ class UserAgentParserTest {
     void curlIsNamedAsAClient() {
         Device device = parser.parse(Map.of("User-Agent", "curl/8.5.0"));
 
-        assertThat(device.browser()).isEqualTo("Curl");
-        assertThat(device.description()).isEqualTo("Curl 8");
+        assertThat(device.browser()).isEqualTo("curl");
+        assertThat(device.description()).isEqualTo("curl 8");
         assertThat(device.type()).isEqualTo(DeviceType.BOT);
+        assertThat(device.type().label()).isEqualTo("Script or bot");
+    }
+
+    /** Outside review AC: "Okhttp 4", "Go http client 1" (its HTTP version), "Python-Requests 2", "SamsungBrowser 26". */
+    @Test
+    void wellKnownClientsAreCalledByTheirOwnNames() {
+        assertThat(parser.parse(Map.of("User-Agent", "okhttp/4.12.0")).description()).isEqualTo("OkHttp 4");
+        assertThat(parser.parse(Map.of("User-Agent", "Go-http-client/1.1")).description()).isEqualTo("Go HTTP client");
+        assertThat(parser.parse(Map.of("User-Agent", "python-requests/2.32.3")).description()).isEqualTo("Python Requests 2");
+        assertThat(parser.parse(Map.of("User-Agent", "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36")).browser()).isEqualTo("Samsung Internet");
     }
 
     @Test

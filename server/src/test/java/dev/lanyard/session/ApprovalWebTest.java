@@ -303,7 +303,12 @@ class ApprovalWebTest {
                 .contains("href=\"/settings/sessions?filter=unverified#others-heading\"")
                 .doesNotContain("inactive session");
         assertThat(page).as("the filters count the other sessions, which the list shows, not this one")
-                .contains(">All (1)<", ">Verified (0)<", ">Unverified (1)<");
+                .contains(">All (1)<", ">Verified (0)<", ">Unverified (1)<").doesNotContain("id=\"filter-keys\"");
+        assertThat(as(laptop, post("/api/v1/api-keys").contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("name", "Robot",
+                "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD)))).getStatus()).isEqualTo(201);
+        assertThat(html(laptop, "/settings/sessions")).as("the counts add up, the key said (outside review AC)")
+                .contains(">All (2)<", ">Verified (0)<", ">Unverified (1)<")
+                .contains("All includes your API key, which is neither verified nor unverified: a key does not sign in.");
 
         // Unused for 120 days and still open: a team that never signs out idle sessions, with a long remembered lifetime.
         jdbc.sql("UPDATE sessions SET last_active_at = :old, idle_timeout_ms = 0, expires_at = :later WHERE id = :id")
