@@ -18,6 +18,7 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.factors.SecondFactorRequirement;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.EndReason;
 import dev.lanyard.session.SessionFilter;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.Sessions;
@@ -540,7 +541,7 @@ class AuthorizationServerConfiguration {
     }
 
     /**
-     * RP-initiated logout: the grant's session ends, and so does the member's Lanyard session in this browser
+     * RP-initiated logout: the grant's session ends, as ended by the app ({@link EndReason#APP_SIGNED_OUT}), and so does the member's Lanyard session in this browser
      * when it is the one that authorized the grant; then back to the app's registered address, or to the
      * sign-in page. An ID token from a grant another session authorized (another browser, an earlier sign-in)
      * ends that grant only: anyone holding an ID token, or any app, could otherwise sign the member out of
@@ -554,7 +555,8 @@ class AuthorizationServerConfiguration {
                                 org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames.ID_TOKEN)))
                 .flatMap(LanyardAuthorizations::browserSession);
         if (idToken != null && idToken.getClaim("sid") instanceof String sid && idToken.getSubject() != null) {
-            sessions.endApp(List.of(new SessionId(sid)), new AccountId(idToken.getSubject()), new AccountId(idToken.getSubject()));
+            // Ended by the app, not by the member: whoever holds the ID token may send this link.
+            sessions.endApp(List.of(new SessionId(sid)), new AccountId(idToken.getSubject()), EndReason.APP_SIGNED_OUT);
         }
         if (logout.getPrincipal() instanceof Authentication user && user.getPrincipal() instanceof CurrentSession browser
                 && authorizedBy.equals(Optional.of(browser.id().value()))) {
