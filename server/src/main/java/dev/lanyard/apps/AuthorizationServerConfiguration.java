@@ -209,7 +209,7 @@ class AuthorizationServerConfiguration {
                                                     .andThen(UnsupportedRequests.refused())
                                                     .andThen(sameTeam(apps, secondFactor, sessions)).andThen(SignInAgain.maxAgeChecked())
                                                     .andThen(SignInAgain.silently(sessions, clock)));
-                                            p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore, sessions));
+                                            p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore, apps, sessions));
                                         }).andThen(configure(org.springframework.security.oauth2.server.authorization.authentication
                                                 .OAuth2AuthorizationConsentAuthenticationProvider.class,
                                                 // Deny posts no scope: it is a refusal even where a consent was given
@@ -504,21 +504,24 @@ class AuthorizationServerConfiguration {
     }
 
     /**
-     * Consent is asked unless the member already allowed every scope requested (and the app did not ask with
-     * {@code prompt=consent}), even for
+     * Consent is asked unless the member already allowed every scope requested that the app can be granted
+     * ({@link AppClient#grantable}: not a public app's {@code offline_access}), and the app did not ask with
+     * {@code prompt=consent}, even for
      * {@code openid} alone (which Spring's default lets through unasked): every app a member
      * signs in to is one they consented to, and so one listed under Connected apps.
      */
     private static boolean consentMissing(OAuth2AuthorizationCodeRequestAuthenticationContext context, ConsentStore consents,
-                                          Sessions sessions) {
+                                          AppClientStore apps, Sessions sessions) {
         OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
         Optional<CurrentSession> member = member(request, sessions);
         if (member.isEmpty()) return true;
         // prompt=consent (OpenID Connect Core 3.1.2.1): asked again, whatever the member allowed before.
         if (request.getAdditionalParameters().get(SignInAgain.PROMPT) instanceof String prompt
                 && java.util.Arrays.asList(prompt.split(" ")).contains("consent")) return true;
+        Set<String> asked = apps.find(context.getRegisteredClient().getId()).map(app -> app.grantable(request.getScopes()))
+                .orElse(request.getScopes());
         return consents.find(context.getRegisteredClient().getId(), member.get().account().id().value())
-                .map(c -> !c.scopes().containsAll(request.getScopes())).orElse(true);
+                .map(c -> !c.scopes().containsAll(asked)).orElse(true);
     }
 
     /** Userinfo answers from the account, within the scopes the member consented to. */
