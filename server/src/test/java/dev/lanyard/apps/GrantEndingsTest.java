@@ -136,6 +136,27 @@ class GrantEndingsTest {
         assertThat(audit("session.revoked", name)).isEmpty();
     }
 
+    /** The connected apps API tells an app's active sessions from its ended ones, as the page does ("· ended"). */
+    @Test
+    void connectedAppsListTheirActiveAndEndedSessionsApart() throws Exception {
+        String name = unique("Drive");
+        RelyingApp app = apps.app(apps.register(admin, name));
+        String ended = sid(TeamApps.signIn(app, admin, "openid"));
+        String active = sid(TeamApps.signIn(app, admin, "openid"));
+        int status = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/api/v1/sessions/" + ended)
+                .cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getStatus();
+        assertThat(status).isIn(200, 204);
+
+        JsonNode connected = api.read(mvc.perform(get("/api/v1/apps").cookie(admin.cookie()).with(admin.from())).andReturn());
+        JsonNode drive = null;
+        for (JsonNode c : connected) if (c.path("app").path("name").asString().equals(name)) drive = c;
+        assertThat(drive).as(connected.toString()).isNotNull();
+        assertThat(drive.path("sessionIds").toString()).as("active only").contains(active).doesNotContain(ended);
+        assertThat(drive.path("sessionIds")).hasSize(1);
+        assertThat(drive.path("endedSessionIds")).hasSize(1);
+        assertThat(drive.path("endedSessionIds").get(0).asString()).isEqualTo(ended);
+    }
+
     @Test
     void aReplayedRefreshTokenEndsTheGrantAsAPossibleTheft() throws Exception {
         String name = unique("Calendar");
