@@ -37,6 +37,16 @@ public record AppClient(String id, TeamId team, String clientId, String name, St
         Objects.requireNonNull(updatedAt, "updatedAt");
     }
 
+    /**
+     * Of {@code scopes}, those a grant of this app holds: a public app gets no refresh token (PKCE only), so
+     * {@code offline_access} would give it nothing and is never granted to it, though it may ask for it.
+     */
+    public Set<String> grantable(java.util.Collection<String> scopes) {
+        Set<String> granted = new java.util.LinkedHashSet<>(scopes);
+        if (!confidential) granted.remove(AuthorizationServerConfiguration.OFFLINE_ACCESS);
+        return granted;
+    }
+
     /** What an admin enters to register or change an app. */
     public record Draft(String name, String description, String logoUrl, List<String> redirectUris, boolean confidential,
                         Set<String> scopes, String backchannelLogoutUri) {

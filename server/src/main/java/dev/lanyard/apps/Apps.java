@@ -58,8 +58,15 @@ public class Apps {
         this.clock = clock;
     }
 
-    /** An app a member connected: what they consented to, when, and the sessions of its grants. */
+    /**
+     * An app a member connected: what they consented to that it can be granted ({@link AppClient#grantable}; a consent
+     * stored before a public app's {@code offline_access} was left out may hold it), when, and the sessions of its grants.
+     */
     public record Connected(AppClient app, Consent consent, List<Session> sessions) {
+        public Connected {
+            consent = new Consent(consent.clientId(), consent.accountId(), app.grantable(consent.scopes()), consent.consentedAt());
+        }
+
         /** The last time any of the app's sessions was used, if ever. */
         public Optional<Instant> lastActivity() {
             return sessions.stream().map(Session::lastActiveAt).max(Comparator.naturalOrder());

@@ -72,14 +72,23 @@ class AppsApi {
         }
     }
 
-    record ConnectedJson(AppJson app, Set<String> scopes, Instant consentedAt, @Schema(nullable = true) Instant lastActivity, List<String> sessionIds) {
+    /** An app the member connected; its grants' sessions split by state, each most recently used first. */
+    record ConnectedJson(AppJson app, Set<String> scopes, Instant consentedAt, @Schema(nullable = true) Instant lastActivity,
+                         @Schema(description = "The app's sessions that are active: those through which it has access now")
+                         List<String> sessionIds,
+                         @Schema(description = "The app's sessions that have ended and are still in your session history")
+                         List<String> endedSessionIds) {
         static ConnectedJson of(Apps.Connected c) {
             AppJson app = AppJson.of(c.app());
             // A member sees what the app is, not how it is configured.
             AppJson visible = new AppJson(app.id(), app.clientId(), app.name(), app.description(), app.logoUrl(), List.of(),
                     app.type(), app.scopes(), null, app.createdAt(), app.updatedAt());
             return new ConnectedJson(visible, new TreeSet<>(c.consent().scopes()), c.consent().consentedAt(),
-                    c.lastActivity().orElse(null), c.sessions().stream().map(s -> s.id().value()).toList());
+                    c.lastActivity().orElse(null), ids(c, true), ids(c, false));
+        }
+
+        private static List<String> ids(Apps.Connected c, boolean active) {
+            return c.sessions().stream().filter(s -> s.active() == active).map(s -> s.id().value()).toList();
         }
     }
 

@@ -18,6 +18,7 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.factors.SecondFactorRequirement;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.EndReason;
 import dev.lanyard.session.SessionFilter;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.Sessions;
@@ -208,7 +209,7 @@ class AuthorizationServerConfiguration {
                                                     .andThen(UnsupportedRequests.refused())
                                                     .andThen(sameTeam(apps, secondFactor, sessions)).andThen(SignInAgain.maxAgeChecked())
                                                     .andThen(SignInAgain.silently(sessions, clock)));
-                                            p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore, sessions));
+                                            p.setAuthorizationConsentRequired(context -> consentMissing(context, consentStore, apps, sessions));
                                         }).andThen(configure(org.springframework.security.oauth2.server.authorization.authentication
                                                 .OAuth2AuthorizationConsentAuthenticationProvider.class,
                                                 // Deny posts no scope: it is a refusal even where a consent was given
@@ -506,21 +507,24 @@ class AuthorizationServerConfiguration {
     }
 
     /**
-     * Consent is asked unless the member already allowed every scope requested (and the app did not ask with
-     * {@code prompt=consent}), even for
+     * Consent is asked unless the member already allowed every scope requested that the app can be granted
+     * ({@link AppClient#grantable}: not a public app's {@code offline_access}), and the app did not ask with
+     * {@code prompt=consent}, even for
      * {@code openid} alone (which Spring's default lets through unasked): every app a member
      * signs in to is one they consented to, and so one listed under Connected apps.
      */
     private static boolean consentMissing(OAuth2AuthorizationCodeRequestAuthenticationContext context, ConsentStore consents,
-                                          Sessions sessions) {
+                                          AppClientStore apps, Sessions sessions) {
         OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
         Optional<CurrentSession> member = member(request, sessions);
         if (member.isEmpty()) return true;
         // prompt=consent (OpenID Connect Core 3.1.2.1): asked again, whatever the member allowed before.
         if (request.getAdditionalParameters().get(SignInAgain.PROMPT) instanceof String prompt
                 && java.util.Arrays.asList(prompt.split(" ")).contains("consent")) return true;
+        Set<String> asked = apps.find(context.getRegisteredClient().getId()).map(app -> app.grantable(request.getScopes()))
+                .orElse(request.getScopes());
         return consents.find(context.getRegisteredClient().getId(), member.get().account().id().value())
-                .map(c -> !c.scopes().containsAll(request.getScopes())).orElse(true);
+                .map(c -> !c.scopes().containsAll(asked)).orElse(true);
     }
 
     /** Userinfo answers from the account, within the scopes the member consented to. */
@@ -543,7 +547,7 @@ class AuthorizationServerConfiguration {
     }
 
     /**
-     * RP-initiated logout: the grant's session ends, and so does the member's Lanyard session in this browser
+     * RP-initiated logout: the grant's session ends, as ended by the app ({@link EndReason#APP_SIGNED_OUT}), and so does the member's Lanyard session in this browser
      * when it is the one that authorized the grant; then back to the app's registered address, or to the
      * sign-in page. An ID token from a grant another session authorized (another browser, an earlier sign-in)
      * ends that grant only: anyone holding an ID token, or any app, could otherwise sign the member out of
@@ -557,7 +561,8 @@ class AuthorizationServerConfiguration {
                                 org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames.ID_TOKEN)))
                 .flatMap(LanyardAuthorizations::browserSession);
         if (idToken != null && idToken.getClaim("sid") instanceof String sid && idToken.getSubject() != null) {
-            sessions.endApp(List.of(new SessionId(sid)), new AccountId(idToken.getSubject()), new AccountId(idToken.getSubject()));
+            // Ended by the app, not by the member: whoever holds the ID token may send this link.
+            sessions.endApp(List.of(new SessionId(sid)), new AccountId(idToken.getSubject()), EndReason.APP_SIGNED_OUT);
         }
         if (logout.getPrincipal() instanceof Authentication user && user.getPrincipal() instanceof CurrentSession browser
                 && authorizedBy.equals(Optional.of(browser.id().value()))) {

@@ -176,7 +176,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     }
 
     @Override
-    public void save(OAuth2Authorization authorization) {
+    public void save(OAuth2Authorization given) {
+        OAuth2Authorization authorization = grantable(given);
         Instant now = clock.instant();
         Optional<String> exchangedCode = exchangedCode(authorization);
         if (exchangedCode.isPresent() && !store.useUp(USED_CODE + exchangedCode.get(), authorization.getId(), now)) {
@@ -245,6 +246,19 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
 
     private static boolean invalidated(OAuth2Authorization.Token<?> token) {
         return token != null && token.isInvalidated();
+    }
+
+    /**
+     * The grant with the scopes its app can be granted ({@link AppClient#grantable}): Spring authorizes every scope
+     * asked for and consented to, a public app's {@code offline_access} with them, which gives it no refresh token and
+     * so must not be reported in its token response, introspection or connected apps (outside review AE).
+     */
+    private OAuth2Authorization grantable(OAuth2Authorization authorization) {
+        Set<String> scopes = authorization.getAuthorizedScopes();
+        if (!scopes.contains(AuthorizationServerConfiguration.OFFLINE_ACCESS)) return authorization;
+        return apps.find(authorization.getRegisteredClientId()).filter(app -> !app.confidential())
+                .map(app -> OAuth2Authorization.from(authorization).authorizedScopes(app.grantable(scopes)).build())
+                .orElse(authorization);
     }
 
     /** The browser session that asked for the grant's code: its sign-in is the grant's {@code auth_time}. */

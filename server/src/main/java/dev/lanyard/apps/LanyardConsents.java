@@ -1,6 +1,8 @@
 package dev.lanyard.apps;
 
 import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
 
 import dev.lanyard.account.AccountId;
 import org.springframework.context.ApplicationEventPublisher;
@@ -28,9 +30,12 @@ class LanyardConsents implements OAuth2AuthorizationConsentService {
     @Transactional
     public void save(OAuth2AuthorizationConsent consent) {
         var at = clock.instant();
-        store.save(new Consent(consent.getRegisteredClientId(), consent.getPrincipalName(), consent.getScopes(), at));
-        apps.find(consent.getRegisteredClientId()).ifPresent(app -> events.publishEvent(new AppEvent.ConsentGiven(app.team(),
-                app.clientId(), app.name(), new AccountId(consent.getPrincipalName()), consent.getScopes(), at)));
+        Optional<AppClient> app = apps.find(consent.getRegisteredClientId());
+        // What the app can be granted: a public app's offline_access is allowed with the rest but gives it nothing.
+        Set<String> scopes = app.map(a -> a.grantable(consent.getScopes())).orElse(consent.getScopes());
+        store.save(new Consent(consent.getRegisteredClientId(), consent.getPrincipalName(), scopes, at));
+        app.ifPresent(a -> events.publishEvent(new AppEvent.ConsentGiven(a.team(),
+                a.clientId(), a.name(), new AccountId(consent.getPrincipalName()), scopes, at)));
     }
 
     @Override

@@ -344,7 +344,7 @@ class AuditRecorder {
             case DENIED -> AuditAction.SESSION_DENIED;
             case SESSION_LIMIT -> AuditAction.SESSION_ENDED_BY_LIMIT;
             case NOT_ME -> AuditAction.SESSION_ENDED_NOT_ME;
-            case APP_REVOKED -> AuditAction.SESSION_ENDED_BY_APP;
+            case APP_REVOKED, APP_SIGNED_OUT -> AuditAction.SESSION_ENDED_BY_APP;
             case TOKEN_REUSED -> AuditAction.SESSION_ENDED_TOKEN_REUSED;
             case APP_CHANGED -> AuditAction.SESSION_ENDED_APP_CHANGED;
             case CODE_UNUSED -> AuditAction.SESSION_ENDED_CODE_UNUSED;
@@ -374,6 +374,8 @@ class AuditRecorder {
                     + " again, so the app's access was ended; the token may have been stolen";
             case APP_CHANGED -> s.displayName() + " (" + s.id().shortForm() + ") lost its access: the app's permissions changed";
             case CODE_UNUSED -> s.displayName() + " (" + s.id().shortForm() + ") never finished signing in; its code expired unused";
+            case APP_SIGNED_OUT -> s.displayName() + " (" + s.id().shortForm() + ") ended its own access: it signed out through"
+                    + " Lanyard's logout endpoint with an ID token of the grant";
         };
         record(team.get(), ending.at(), actor, Optional.of(s.account()), Optional.of(s.id()), action, detail,
                 from.map(Session::ip));

@@ -34,7 +34,12 @@ public enum EndReason {
             "An admin of your team changed what the app may access, so its access was ended. Sign in to the app again to allow what it now asks for."),
     /** An app's grant whose code was never exchanged for tokens before it expired: the sign-in to the app never finished. */
     CODE_UNUSED("Ended: the app never finished signing in",
-            "The app did not finish signing you in, so the sign-in was ended.");
+            "The app did not finish signing you in, so the sign-in was ended."),
+    /**
+     * An app's grant the app ended through RP-initiated logout ({@code /connect/logout} with an ID token of the grant):
+     * whoever holds the ID token may send it, so the member is not taken to have been there.
+     */
+    APP_SIGNED_OUT("Signed out by the app", "The app signed you out of it, which ended its access to your account.");
 
     private final String label;
     private final String notice;

@@ -249,7 +249,8 @@ public class Sessions {
     /**
      * Ends sessions of apps' grants held by {@code owner} for a reason no person gave: the app revoked its token
      * ({@link EndReason#APP_REVOKED}), a used token came back ({@link EndReason#TOKEN_REUSED}), the app's permissions
-     * changed ({@link EndReason#APP_CHANGED}), its code expired unused ({@link EndReason#CODE_UNUSED}). Returns those
+     * changed ({@link EndReason#APP_CHANGED}), its code expired unused ({@link EndReason#CODE_UNUSED}), it signed out
+     * through RP-initiated logout ({@link EndReason#APP_SIGNED_OUT}). Returns those
      * ended; safe to repeat (an ended session keeps its first reason).
      */
     @Transactional

@@ -76,24 +76,28 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
     }
 
     @Override
-    public List<Outgoing> pending(String streamId, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM signal_outbox WHERE stream_id = :stream AND " + outbox.unfinished()
+    public List<Outgoing> pending(String streamId, int limit, Instant now) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM signal_outbox WHERE stream_id = :stream AND " + due()
                         + " ORDER BY id LIMIT :limit")
-                .param("stream", streamId).param("limit", limit).query((rs, n) -> outgoing(rs)).list();
+                .param("stream", streamId).param("now", now.toEpochMilli()).param("limit", limit).query((rs, n) -> outgoing(rs)).list();
     }
 
     @Override
-    public java.util.Set<String> withPending(Collection<String> streamIds) {
+    public java.util.Set<String> withPending(Collection<String> streamIds, Instant now) {
         if (streamIds.isEmpty()) return java.util.Set.of();
-        return java.util.Set.copyOf(jdbc.sql("SELECT DISTINCT stream_id FROM signal_outbox WHERE stream_id IN (:streams) AND "
-                        + outbox.unfinished())
-                .param("streams", List.copyOf(streamIds)).query(String.class).list());
+        return java.util.Set.copyOf(jdbc.sql("SELECT DISTINCT stream_id FROM signal_outbox WHERE stream_id IN (:streams) AND " + due())
+                .param("streams", List.copyOf(streamIds)).param("now", now.toEpochMilli()).query(String.class).list());
     }
 
     @Override
-    public boolean more(String streamId, int skip) {
-        return !jdbc.sql("SELECT id FROM signal_outbox WHERE stream_id = :stream AND " + outbox.unfinished() + " ORDER BY id LIMIT 1 OFFSET :skip")
-                .param("stream", streamId).param("skip", skip).query(Long.class).list().isEmpty();
+    public boolean more(String streamId, int skip, Instant now) {
+        return !jdbc.sql("SELECT id FROM signal_outbox WHERE stream_id = :stream AND " + due() + " ORDER BY id LIMIT 1 OFFSET :skip")
+                .param("stream", streamId).param("now", now.toEpochMilli()).param("skip", skip).query(Long.class).list().isEmpty();
+    }
+
+    /** An undelivered signal due at {@code :now}: a poll signal its receiver refused for now waits out its retry delay. */
+    private String due() {
+        return outbox.unfinished() + " AND next_attempt_at <= :now";
     }
 
     @Override
@@ -112,8 +116,22 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
     }
 
     @Override
+    public Optional<Integer> attempts(String streamId, String jti) {
+        return jdbc.sql("SELECT attempts FROM signal_outbox WHERE stream_id = :stream AND jti = :jti AND " + outbox.unfinished())
+                .param("stream", streamId).param("jti", jti).query(Integer.class).optional();
+    }
+
+    @Override
+    public int refusedForNow(String streamId, String jti, String error, Instant nextAttempt) {
+        return jdbc.sql("UPDATE signal_outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :next"
+                        + " WHERE stream_id = :stream AND jti = :jti AND " + outbox.unfinished())
+                .param("error", error).param("next", nextAttempt.toEpochMilli()).param("stream", streamId).param("jti", jti).update();
+    }
+
+    @Override
     public int redeliver(String streamId, Kind kind) {
-        return jdbc.sql("UPDATE signal_outbox SET kind = :kind WHERE stream_id = :stream AND " + outbox.unfinished())
+        return jdbc.sql("UPDATE signal_outbox SET kind = :kind, attempts = 0, next_attempt_at = created_at"
+                        + " WHERE stream_id = :stream AND " + outbox.unfinished())
                 .param("kind", kind.code()).param("stream", streamId).update();
     }
 

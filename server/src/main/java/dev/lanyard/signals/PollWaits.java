@@ -44,14 +44,16 @@ class PollWaits implements SmartLifecycle {
 
     private final SignalOutboxStore outbox;
     private final SignalSettings settings;
+    private final java.time.Clock clock;
     private final Map<String, Waiting> byStream = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile ScheduledExecutorService checker;
     private volatile boolean running;
 
-    PollWaits(SignalOutboxStore outbox, SignalSettings settings, SignalDelivery delivery) {
+    PollWaits(SignalOutboxStore outbox, SignalSettings settings, SignalDelivery delivery, java.time.Clock clock) {
         this.outbox = outbox;
+        this.clock = clock;
         this.settings = settings;
         delivery.onArrival(this::wake);
     }
@@ -123,8 +125,9 @@ class PollWaits implements SmartLifecycle {
         Set<String> ready = new HashSet<>();
         try {
             List<String> ids = all.stream().map(Waiting::streamId).toList();
+            java.time.Instant due = clock.instant();
             for (int from = 0; from < ids.size(); from += CHUNK) {
-                ready.addAll(outbox.withPending(ids.subList(from, Math.min(ids.size(), from + CHUNK))));
+                ready.addAll(outbox.withPending(ids.subList(from, Math.min(ids.size(), from + CHUNK)), due));
             }
         } catch (RuntimeException e) {
             // The database is out of reach: polls whose wait is over are answered empty, the others wait on.

@@ -69,7 +69,7 @@ final class SecurityEvents {
             case IDLE_EXPIRED, LIFETIME_EXPIRED, SESSION_LIMIT, CODE_UNUSED -> "policy";
             case APP_CHANGED -> "admin";
             // The app itself, or Lanyard's replay detection: neither the member, an admin nor a policy.
-            case APP_REVOKED, TOKEN_REUSED -> "system";
+            case APP_REVOKED, APP_SIGNED_OUT, TOKEN_REUSED -> "system";
         };
     }
 

@@ -293,6 +293,14 @@ class SignalDelivery {
     static boolean worthRetrying(int status, String err) {
         if (status >= 500 || status == 408 || status == 429 || status < 400) return true;
         if (status == 401 || status == 403 || status == 404) return true;
+        return passes(err);
+    }
+
+    /**
+     * Whether a receiver's error code (RFC 8935, also a poll's {@code setErrs}, RFC 8936) names a trouble that
+     * passes: a key "expired, revoked" or one it could not fetch, which it has once its rotation is done.
+     */
+    static boolean passes(String err) {
         return err.equals("authentication_failed") || err.equals("invalid_key");
     }
 

@@ -57,14 +57,14 @@ interface SignalOutboxStore {
     /** Gives the signal up and erases its claims; returns 1, or 0 if the claim was lost. */
     int gaveUp(long id, String claim, String error, Instant at);
 
-    /** The oldest undelivered signals of a poll stream, at most {@code limit}. */
-    List<Outgoing> pending(String streamId, int limit);
+    /** The oldest undelivered signals of a poll stream due at {@code now}, at most {@code limit}. */
+    List<Outgoing> pending(String streamId, int limit, Instant now);
 
-    /** Which of these streams have an undelivered signal (waiting polls look in one statement). */
-    java.util.Set<String> withPending(java.util.Collection<String> streamIds);
+    /** Which of these streams have an undelivered signal due at {@code now} (waiting polls look in one statement). */
+    java.util.Set<String> withPending(java.util.Collection<String> streamIds, Instant now);
 
-    /** Whether the stream has more than {@code skip} undelivered signals. */
-    boolean more(String streamId, int skip);
+    /** Whether the stream has more than {@code skip} undelivered signals due at {@code now}. */
+    boolean more(String streamId, int skip, Instant now);
 
     /** Marks the stream's signals with these jtis delivered (acknowledged); returns how many changed. Safe to repeat. */
     int acknowledge(String streamId, java.util.Collection<String> jtis, Instant at);
@@ -75,7 +75,20 @@ interface SignalOutboxStore {
      */
     int refused(String streamId, String jti, String error, Instant at);
 
-    /** Changes how the stream's undelivered signals are delivered (its delivery method changed); returns how many. */
+    /** The attempts counted for the stream's undelivered signal with this jti (a poll's refusals over), or empty if none is. */
+    Optional<Integer> attempts(String streamId, String jti);
+
+    /**
+     * Counts an attempt of the stream's undelivered signal with this jti, which its receiver refused for now ({@code setErrs}
+     * with a code push retries too), keeps {@code error}, and hands it out again from {@code nextAttempt}; returns how
+     * many changed.
+     */
+    int refusedForNow(String streamId, String jti, String error, Instant nextAttempt);
+
+    /**
+     * Changes how the stream's undelivered signals are delivered (its delivery method changed), due at once and with no
+     * attempt counted by the other method; returns how many.
+     */
     int redeliver(String streamId, Kind kind);
 
     /** Drops the stream's undelivered signals (stream disabled or deleted); returns how many. */

@@ -42,10 +42,12 @@ class Streams implements ClientCredentials {
     private final JsonMapper json;
     private final Clock clock;
     private final PollWaits waits;
+    private final SignalSettings settings;
 
     Streams(StreamStore store, SignalOutboxStore outbox, Transmitter transmitter, SignalDelivery delivery,
-            ReceiverAddresses addresses, JsonMapper json, Clock clock, PollWaits waits) {
+            ReceiverAddresses addresses, JsonMapper json, Clock clock, PollWaits waits, SignalSettings settings) {
         this.waits = waits;
+        this.settings = settings;
         this.addresses = addresses;
         this.store = store;
         this.outbox = outbox;
@@ -168,13 +170,12 @@ class Streams implements ClientCredentials {
     }
 
     /**
-     * RFC 8936: acknowledges {@code acks}, and records {@code errors} (jti → the receiver's error code) as given up
-     * with the receiver's code, which the stream's status then shows its admin (the receiver has them, and refused
-     * them); then answers up to {@code maxEvents} unacknowledged SETs, and never more than {@link #MAX_POLL} (RFC 8936
+     * RFC 8936: acknowledges {@code acks}, and records {@code errors} (jti → the receiver's error code) with the
+     * receiver's code, which the stream's status then shows its admin ({@link #refused}); then answers up to {@code maxEvents} unacknowledged SETs, and never more than {@link #MAX_POLL} (RFC 8936
      * §2.4 makes maxEvents a ceiling, not a demand). When none is pending and the poll did not ask to
      * {@code returnImmediately}, the answer comes once one is queued or {@code lanyard.signals.poll-wait} has passed,
      * without holding the calling thread ({@link PollWaits}, decision 58). A SET stays pending, and is returned again,
-     * until it is acknowledged or refused. A refused request throws here, before any waiting.
+     * until it is acknowledged or refused for good. A refused request throws here, before any waiting.
      */
     CompletableFuture<Polled> poll(AppClient receiver, String id, Collection<String> acks, Map<String, String> errors,
                                    Optional<Integer> maxEvents, boolean returnImmediately) {
@@ -187,26 +188,40 @@ class Streams implements ClientCredentials {
         if (!acknowledged.isEmpty() && outbox.acknowledge(stream.id(), acknowledged, clock.instant()) > 0) {
             store.delivered(stream.id(), clock.instant());
         }
-        for (Map.Entry<String, String> refused : errors.entrySet()) {
-            String code = SignalDelivery.errorCode(refused.getValue());
-            String error = "Refused by the receiver" + (code.isEmpty() ? "" : " (" + code + ")");
-            if (outbox.refused(stream.id(), refused.getKey(), error, clock.instant()) > 0) store.failed(stream.id(), error);
-        }
+        errors.forEach((jti, err) -> refused(stream, jti, SignalDelivery.errorCode(err)));
         if (max == 0 || stream.status() != Stream.Status.ENABLED) return CompletableFuture.completedFuture(new Polled(Map.of(), false));
         Polled now = pending(stream.id(), max);
         if (!now.sets().isEmpty() || returnImmediately) return CompletableFuture.completedFuture(now);
         return waits.await(stream.id(), () -> pending(stream.id(), max));
     }
 
-    /** Up to {@code max} of the stream's unacknowledged SETs, signed now, and whether more wait. */
+    /**
+     * A SET the receiver refused in {@code setErrs}: given up, unless its code is one a push is retried for
+     * ({@link SignalDelivery#passes}: a receiver rotating or fetching its keys). Such a SET is handed out again by a
+     * poll after push's retry delay (doubling from {@code first-retry}), and given up after {@code max-attempts}
+     * refusals, as a push is: without the delay, a receiver polling again at once would spend them all in a second.
+     */
+    private void refused(Stream stream, String jti, String code) {
+        String error = "Refused by the receiver" + (code.isEmpty() ? "" : " (" + code + ")");
+        Instant now = clock.instant();
+        Optional<Integer> attempts = outbox.attempts(stream.id(), jti).map(n -> n + 1);
+        if (attempts.isEmpty()) return;
+        boolean changed = SignalDelivery.passes(code) && attempts.get() < settings.maxAttempts()
+                ? outbox.refusedForNow(stream.id(), jti, error, now.plus(settings.retryDelay(attempts.get()))) > 0
+                : outbox.refused(stream.id(), jti, error, now) > 0;
+        if (changed) store.failed(stream.id(), error);
+    }
+
+    /** Up to {@code max} of the stream's unacknowledged SETs due now, signed now, and whether more wait. */
     private Polled pending(String streamId, int max) {
-        List<SignalOutboxStore.Outgoing> pending = outbox.pending(streamId, max);
+        Instant now = clock.instant();
+        List<SignalOutboxStore.Outgoing> pending = outbox.pending(streamId, max, now);
         Map<String, String> sets = new LinkedHashMap<>();
         for (SignalOutboxStore.Outgoing signal : pending) {
             sets.put(signal.jti(), transmitter.set(json.readValue(signal.claims(),
                     new tools.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { })));
         }
-        return new Polled(sets, outbox.more(streamId, pending.size()));
+        return new Polled(sets, outbox.more(streamId, pending.size(), now));
     }
 
     private Stream.Config config(Stream.Config base, Request request, boolean creating) {

@@ -94,6 +94,69 @@ class GrantEndingsTest {
         assertThat(audit("session.revoked", name)).isEmpty();
     }
 
+    /**
+     * RP-initiated logout: whoever holds an ID token may send the link, so the grant reads ended by the app (history, audit,
+     * CAEP's initiating entity {@code system}), never "Revoked by you"; the browser session that authorized it, signed out
+     * by the same request, reads signed out.
+     */
+    @Test
+    void aGrantTheAppSignedOutReadsSignedOutByTheApp() throws Exception {
+        String name = unique("Forum");
+        RelyingApp app = apps.app(apps.register(admin, name));
+        Member browser = api.logIn(admin);
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        OIDCTokenResponse tokens = app.exchange(attempt, app.code(attempt, app.signIn(attempt, TeamApps.cookie(browser))));
+        java.net.URI logout = new com.nimbusds.openid.connect.sdk.LogoutRequest(app.provider.getEndSessionEndpointURI(),
+                tokens.getOIDCTokens().getIDToken(), null, null).toURI();
+
+        assertThat(app.browse(logout, TeamApps.cookie(browser)).statusCode()).isEqualTo(302);
+
+        assertThat(endReason(sid(tokens))).isEqualTo("app-signed-out");
+        assertThat(endReason(browser.sessionId())).as("the browser's own Lanyard session").isEqualTo("signed-out");
+        assertThat(historyPage()).contains("Signed out by the app").doesNotContain("Revoked by you");
+        assertThat(audit("session.ended-by-app", name)).singleElement().asString().contains("logout endpoint");
+        assertThat(audit("session.revoked", name)).isEmpty();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE action = 'session.ended-by-app' AND session_id = :sid"
+                + " AND actor_id IS NULL").param("sid", sid(tokens)).query(Long.class).single()).as("no member as the actor").isEqualTo(1);
+    }
+
+    /** Sent with no Lanyard session in the browser (no member there at all), the grant ends the same way. */
+    @Test
+    void aGrantSignedOutWithNobodySignedInReadsSignedOutByTheApp() throws Exception {
+        String name = unique("Tracker");
+        RelyingApp app = apps.app(apps.register(admin, name));
+        OIDCTokenResponse tokens = TeamApps.signIn(app, admin, "openid");
+        java.net.URI logout = new com.nimbusds.openid.connect.sdk.LogoutRequest(app.provider.getEndSessionEndpointURI(),
+                tokens.getOIDCTokens().getIDToken(), null, null).toURI();
+
+        assertThat(app.browse(logout, null).statusCode()).isEqualTo(302);
+
+        assertThat(endReason(sid(tokens))).isEqualTo("app-signed-out");
+        assertThat(audit("session.ended-by-app", name)).hasSize(1);
+        assertThat(audit("session.revoked", name)).isEmpty();
+    }
+
+    /** The connected apps API tells an app's active sessions from its ended ones, as the page does ("· ended"). */
+    @Test
+    void connectedAppsListTheirActiveAndEndedSessionsApart() throws Exception {
+        String name = unique("Drive");
+        RelyingApp app = apps.app(apps.register(admin, name));
+        String ended = sid(TeamApps.signIn(app, admin, "openid"));
+        String active = sid(TeamApps.signIn(app, admin, "openid"));
+        int status = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/api/v1/sessions/" + ended)
+                .cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getStatus();
+        assertThat(status).isIn(200, 204);
+
+        JsonNode connected = api.read(mvc.perform(get("/api/v1/apps").cookie(admin.cookie()).with(admin.from())).andReturn());
+        JsonNode drive = null;
+        for (JsonNode c : connected) if (c.path("app").path("name").asString().equals(name)) drive = c;
+        assertThat(drive).as(connected.toString()).isNotNull();
+        assertThat(drive.path("sessionIds").toString()).as("active only").contains(active).doesNotContain(ended);
+        assertThat(drive.path("sessionIds")).hasSize(1);
+        assertThat(drive.path("endedSessionIds")).hasSize(1);
+        assertThat(drive.path("endedSessionIds").get(0).asString()).isEqualTo(ended);
+    }
+
     @Test
     void aReplayedRefreshTokenEndsTheGrantAsAPossibleTheft() throws Exception {
         String name = unique("Calendar");

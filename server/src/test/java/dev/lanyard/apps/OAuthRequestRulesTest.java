@@ -1,6 +1,7 @@
 package dev.lanyard.apps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.nio.charset.StandardCharsets;
@@ -327,5 +328,45 @@ class OAuthRequestRulesTest {
         for (JsonNode s : list.path("items")) if (s.path("id").asString().equals(sid)) grant = s;
         assertThat(grant).as(list.toString()).isNotNull();
         assertThat(grant.path("rememberMe").asBoolean()).as(grant.toString()).isFalse();
+    }
+
+    /**
+     * offline_access gives a public app nothing (no refresh token), so it is never granted to one: not in the token response,
+     * the stored consent, the connected apps (page and API) or introspection; asked for again, it needs no new consent.
+     */
+    @Test
+    void aPublicAppAskingForOfflineAccessIsNeverGrantedIt() throws Exception {
+        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("name", "Pocket app",
+                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", TeamApps.ALL_SCOPES))))
+                .andReturn();
+        RelyingApp app = apps.app(json.readTree(registered.getResponse().getContentAsString()));
+        RelyingApp resource = apps.app(apps.register(admin, "Pocket API"));
+
+        var tokens = TeamApps.signIn(app, admin, OAuthFlowTest.OFFLINE);
+
+        assertThat(tokens.getOIDCTokens().getRefreshToken()).isNull();
+        assertThat(tokens.getOIDCTokens().getAccessToken().getScope().toStringList())
+                .containsExactlyInAnyOrder("openid", "profile", "email");
+        var introspected = resource.introspect(tokens.getOIDCTokens().getAccessToken());
+        assertThat(introspected.toSuccessResponse().isActive()).isTrue();
+        assertThat(introspected.toSuccessResponse().getScope().toStringList()).doesNotContain("offline_access").contains("email");
+        JsonNode connected = json.readTree(mvc.perform(get("/api/v1/apps")
+                .cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getContentAsString());
+        assertThat(connected.toString()).contains("Pocket app");
+        for (JsonNode c : connected) {
+            if (c.path("app").path("name").asString().equals("Pocket app")) {
+                assertThat(c.path("scopes").toString()).doesNotContain("offline_access").contains("email");
+            }
+        }
+        String page = mvc.perform(get("/settings/apps")
+                .cookie(admin.cookie()).with(admin.from()).accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(page).contains("Pocket app").doesNotContain("Stay connected");
+
+        RelyingApp.Attempt again = app.authorizeRequest(OAuthFlowTest.OFFLINE);
+        java.net.URI landed = RelyingApp.location(app.browse(again.uri(), TeamApps.cookie(admin)));
+        assertThat(landed.toString()).as("the consent covers what the app can be granted: no consent page").startsWith(OAuthFlowTest.REDIRECT);
+        var second = app.exchange(again, app.code(again, landed));
+        assertThat(second.getOIDCTokens().getAccessToken().getScope().toStringList()).doesNotContain("offline_access");
     }
 }

@@ -34,7 +34,9 @@ class SecurityEventsTest {
         assertThat(signal.payload().get("event_timestamp")).isEqualTo(AT.getEpochSecond());
         // CAEP 1.0's four: an app's own revocation and replay detection are neither the member, an admin nor a policy.
         assertThat(signal.payload().get("initiating_entity")).isIn("user", "admin", "policy", "system");
-        if (reason == EndReason.APP_REVOKED || reason == EndReason.TOKEN_REUSED) assertThat(signal.payload().get("initiating_entity")).isEqualTo("system");
+        if (java.util.Set.of(EndReason.APP_REVOKED, EndReason.APP_SIGNED_OUT, EndReason.TOKEN_REUSED).contains(reason)) {
+            assertThat(signal.payload().get("initiating_entity")).isEqualTo("system");
+        }
         assertThat(signal.payload().get("reason_user")).isEqualTo(Map.of("en", reason.notice()));
         assertThat(signal.payload().get("reason_admin")).isEqualTo(Map.of("en", reason.label()));
     }

@@ -326,12 +326,50 @@ class SharedSignalsTest {
         String refused = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true)))
                 .path("sets").propertyNames().iterator().next();
         JsonNode after = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true,
-                "setErrs", Map.of(refused, Map.of("err", "invalid_key", "description", "no such key")))));
+                "setErrs", Map.of(refused, Map.of("err", "invalid_audience", "description", "not for us")))));
         assertThat(after.path("sets").has(refused)).as("not returned again").isFalse();
         assertThat(jdbc.sql("SELECT last_error FROM signal_outbox WHERE jti = :jti AND given_up_at IS NOT NULL AND delivered_at IS NULL")
-                .param("jti", refused).query(String.class).single()).isEqualTo("Refused by the receiver (invalid_key)");
+                .param("jti", refused).query(String.class).single()).isEqualTo("Refused by the receiver (invalid_audience)");
         JsonNode status = api.read(mvc.perform(get("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn());
+        assertThat(status.toString()).contains("Refused by the receiver (invalid_audience)");
+    }
+
+    /**
+     * In a poll's setErrs, the codes push retries ({@code invalid_key}, {@code authentication_failed}: a receiver rotating
+     * its keys) leave the SET to a later poll, after push's retry delay, until {@code max-attempts} refusals.
+     */
+    @Test
+    void aSetPolledAndRefusedWithInvalidKeyIsPolledAgainAfterTheRetryDelay() throws Exception {
+        Receiver r = receiverApp("Rotating");
+        String token = token(r);
+        MvcResult created = ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.POLL),
+                "events_requested", List.of(SecurityEvents.CREDENTIAL_CHANGE)));
+        String streamId = api.read(created).path("stream_id").asString();
+        mvc.perform(post("/api/v1/api-keys").cookie(admin.cookie()).with(admin.from()).contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("name", "CI", "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD)))).andReturn();
+        String jti = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true)))
+                .path("sets").propertyNames().iterator().next();
+
+        JsonNode refused = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true,
+                "setErrs", Map.of(jti, Map.of("err", "invalid_key", "description", "rotating")))));
+        assertThat(refused.path("sets").has(jti)).as("not at once: a receiver polling again would spend its attempts").isFalse();
+        JsonNode status = api.read(mvc.perform(get("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn());
+        assertThat(status.path("streams").get(0).path("gaveUp").asLong()).isZero();
+        assertThat(status.path("streams").get(0).path("failing").asLong()).isEqualTo(1);
         assertThat(status.toString()).contains("Refused by the receiver (invalid_key)");
+
+        clock.advance(settings.retryDelay(1));
+        JsonNode again = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true)));
+        assertThat(again.path("sets").has(jti)).as("handed out again once the retry delay passed").isTrue();
+
+        jdbc.sql("UPDATE signal_outbox SET attempts = :n WHERE jti = :jti").param("n", settings.maxAttempts() - 1).param("jti", jti).update();
+        ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true,
+                "setErrs", Map.of(jti, Map.of("err", "authentication_failed", "description", "still rotating"))));
+        clock.advance(Duration.ofDays(1));
+        assertThat(api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true))).path("sets").has(jti))
+                .as("given up after max-attempts refusals").isFalse();
+        assertThat(jdbc.sql("SELECT last_error FROM signal_outbox WHERE jti = :jti AND given_up_at IS NOT NULL").param("jti", jti)
+                .query(String.class).single()).isEqualTo("Refused by the receiver (authentication_failed)");
     }
 
     @Test

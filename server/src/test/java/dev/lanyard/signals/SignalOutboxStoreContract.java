@@ -101,11 +101,11 @@ abstract class SignalOutboxStoreContract {
         String a = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
         String b = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
         assertThat(store.claim("c1", now, now.plus(CLAIM), 10)).isEmpty();
-        assertThat(store.pending(STREAM, 1)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(a);
-        assertThat(store.more(STREAM, 1)).isTrue();
+        assertThat(store.pending(STREAM, 1, now)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(a);
+        assertThat(store.more(STREAM, 1, now)).isTrue();
         assertThat(store.acknowledge(STREAM, List.of(a, "unknown"), now)).isEqualTo(1);
         assertThat(store.acknowledge(STREAM, List.of(a), now)).as("safe to repeat").isZero();
-        assertThat(store.pending(STREAM, 10)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(b);
+        assertThat(store.pending(STREAM, 10, now)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(b);
         assertThat(store.acknowledge("another-stream", List.of(b), now)).as("only the stream's own").isZero();
         assertThat(store.figures(STREAM).queued()).isEqualTo(1);
     }
@@ -114,11 +114,11 @@ abstract class SignalOutboxStoreContract {
     void withPendingNamesTheStreamsThatHaveAnUndeliveredSignal() {
         String a = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
         add(SignalOutboxStore.Kind.POLL, Optional.of("stream-other"));
-        assertThat(store.withPending(List.of(STREAM, "stream-other", "stream-empty"))).containsExactlyInAnyOrder(STREAM, "stream-other");
-        assertThat(store.withPending(List.of())).isEmpty();
+        assertThat(store.withPending(List.of(STREAM, "stream-other", "stream-empty"), now)).containsExactlyInAnyOrder(STREAM, "stream-other");
+        assertThat(store.withPending(List.of(), now)).isEmpty();
 
         store.acknowledge(STREAM, List.of(a), now);
-        assertThat(store.withPending(List.of(STREAM, "stream-empty"))).as("an acknowledged signal waits no more").isEmpty();
+        assertThat(store.withPending(List.of(STREAM, "stream-empty"), now)).as("an acknowledged signal waits no more").isEmpty();
     }
 
     @Test
@@ -130,8 +130,43 @@ abstract class SignalOutboxStoreContract {
         assertThat(store.refused(STREAM, a, "again", now)).as("safe to repeat").isZero();
         assertThat(store.refused("another-stream", b, "not its", now)).as("only the stream's own").isZero();
 
-        assertThat(store.pending(STREAM, 10)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(b);
+        assertThat(store.pending(STREAM, 10, now)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(b);
         assertThat(store.figures(STREAM).gaveUp()).isEqualTo(1);
+    }
+
+    @Test
+    void aSetRefusedForNowCountsAnAttemptAndIsHandedOutAgainOnceDue() {
+        String a = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
+        String b = add(SignalOutboxStore.Kind.POLL, Optional.of(STREAM));
+        assertThat(store.attempts(STREAM, a)).contains(0);
+
+        assertThat(store.refusedForNow(STREAM, a, "Refused by the receiver (invalid_key)", now.plusSeconds(2))).isEqualTo(1);
+        assertThat(store.refusedForNow("another-stream", b, "not its", now.plusSeconds(2))).as("only the stream's own").isZero();
+
+        assertThat(store.attempts(STREAM, a)).contains(1);
+        assertThat(store.pending(STREAM, 10, now)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(b);
+        assertThat(store.more(STREAM, 1, now)).isFalse();
+        assertThat(store.withPending(List.of(STREAM), now)).containsExactly(STREAM);
+        store.acknowledge(STREAM, List.of(b), now);
+        assertThat(store.withPending(List.of(STREAM), now)).as("nothing due yet").isEmpty();
+        assertThat(store.withPending(List.of(STREAM), now.plusSeconds(2))).containsExactly(STREAM);
+        assertThat(store.pending(STREAM, 10, now.plusSeconds(2))).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(a);
+        assertThat(store.figures(STREAM)).isEqualTo(new SignalOutboxStore.Figures(1, 1, 0));
+
+        store.acknowledge(STREAM, List.of(a), now);
+        assertThat(store.attempts(STREAM, a)).as("delivered").isEmpty();
+    }
+
+    @Test
+    void aStreamThatChangesItsDeliveryMethodGetsItsSignalsAtOnce() {
+        add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
+        SignalOutboxStore.Outgoing pushed = store.claim("c1", now, now.plus(CLAIM), 10).get(0);
+        store.failed(pushed.id(), "c1", "HTTP 503", now.plusSeconds(3600));
+
+        assertThat(store.redeliver(STREAM, SignalOutboxStore.Kind.POLL)).isEqualTo(1);
+
+        assertThat(store.pending(STREAM, 10, now)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(pushed.jti());
+        assertThat(store.attempts(STREAM, pushed.jti())).as("push's attempts do not count against polls").contains(0);
     }
 
     @Test
@@ -166,7 +201,7 @@ abstract class SignalOutboxStoreContract {
         assertThat(claimed).extracting(SignalOutboxStore.Outgoing::jti)
                 .containsExactlyInAnyOrderElementsOf(many.stream().filter(n -> n.streamId().isEmpty()).map(SignalOutboxStore.NewSignal::jti).toList());
         assertThat(claimed).allSatisfy(o -> assertThat(o.streamId()).isEmpty());
-        assertThat(store.pending(STREAM, 1000)).extracting(SignalOutboxStore.Outgoing::jti)
+        assertThat(store.pending(STREAM, 1000, now)).extracting(SignalOutboxStore.Outgoing::jti)
                 .containsExactlyElementsOf(many.stream().filter(n -> n.streamId().isPresent()).map(SignalOutboxStore.NewSignal::jti).toList());
     }
 
