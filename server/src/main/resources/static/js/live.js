@@ -109,19 +109,67 @@
   // before it asks, so that the pages' list queries do not all arrive together.
   function changed(event) {
     if (event && event.data === "resync") {
-      setTimeout(refresh, Math.floor(Math.random() * 5000));
+      setTimeout(function () { refresh(); }, Math.floor(Math.random() * 5000));
       return;
     }
     refresh();
   }
 
-  function refresh() {
+  // One refresh of the list at a time, each into the region the page shows when it starts (outside review AC): the
+  // swap replaces #live-region, so a second request started while one is in flight would, once htmx let it go, swap
+  // into the element the first took off the page, and the change it was for would never show. A change told while a
+  // refresh is in flight asks for one more refresh when that one is done (several changes, one more refresh).
+  var refreshing = false;
+  var waiting = null; // the refresh asked for while one was in flight: { url, byMember }
+  var refreshes = 0;
+
+  // byMember: the Refresh button, which counts as the member's activity; the page's own refreshes say they are not.
+  function refresh(url, byMember) {
+    url = url || window.location.pathname + window.location.search;
+    if (refreshing) {
+      waiting = { url: url, byMember: byMember || (waiting !== null && waiting.byMember) };
+      return;
+    }
     var region = document.getElementById("live-region");
     if (!region || !window.htmx) return;
-    // Made by the page, not the member: the header tells Lanyard it is no activity (the idle timeout still runs).
-    htmx.ajax("GET", window.location.pathname + window.location.search,
-      { target: "#live-region", select: "#live-region", swap: "outerHTML", headers: { "X-Lanyard-Background": "1" } });
+    refreshing = true;
+    var mine = ++refreshes;
+    var watchdog = null;
+    var done = function () {
+      if (mine !== refreshes || !refreshing) return;
+      refreshing = false;
+      clearTimeout(watchdog);
+      if (waiting) {
+        var next = waiting;
+        waiting = null;
+        refresh(next.url, next.byMember);
+      }
+    };
+    // A request htmx never settles (an error thrown while swapping) must not stop the refreshes for good.
+    watchdog = setTimeout(function () { done(); }, 60 * 1000);
+    try {
+      // Made by the page, not the member: the header tells Lanyard it is no activity (the idle timeout still runs).
+      var request = htmx.ajax("GET", url, { target: region, select: "#live-region", swap: "outerHTML",
+        headers: byMember ? {} : { "X-Lanyard-Background": "1" } });
+      if (request && typeof request.then === "function") {
+        request.then(done, done);
+      } else {
+        done();
+      }
+    } catch (e) {
+      done();
+    }
   }
+
+  // The Refresh button (a link to the page, for a browser without scripts) refreshes the list in place, in turn with
+  // the page's own refreshes.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("a[data-refresh]");
+    if (!button || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (!window.htmx || !document.getElementById("live-region")) return;
+    event.preventDefault();
+    refresh(button.getAttribute("href"), true);
+  });
 
   function signedOut(event) {
     stop();

@@ -9,7 +9,7 @@ import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.SessionId;
 
 /** An audit entry as a row of the audit pages: every value phrased for a person. */
-record AuditView(long seq, String when, String actionCode, String action, String actor, String actorEmail,
+record AuditView(long seq, java.time.Instant at, String when, String actionCode, String action, String actor, String actorEmail,
                  String actorId, String session, String ip, String detail) {
 
     static final DateTimeFormatter EXACT =
@@ -23,7 +23,7 @@ record AuditView(long seq, String when, String actionCode, String action, String
         AuditEntry.Actor a = e.actor();
         String actor = a.system() ? "Lanyard" : !a.name().isEmpty() ? a.name()
                 : a.id().isEmpty() ? "Someone without access" : a.id().get().value();
-        return new AuditView(e.seq(), EXACT.format(e.at()), e.action(), AuditAction.labelOf(e.action()), actor, a.email(),
+        return new AuditView(e.seq(), e.at(), EXACT.format(e.at()), e.action(), AuditAction.labelOf(e.action()), actor, a.email(),
                 a.id().map(AccountId::value).orElse(""), viewer.session(e).map(SessionId::shortForm).orElse(""),
                 viewer.ip(e).map(ClientAddresses::shown).orElse(""), e.detail());
     }

@@ -73,6 +73,19 @@ class ApiKeyPages {
             return listed.key().id().value();
         }
 
+        /** The times behind {@link #created()}, {@link #expires()} and {@link #lastUsed()}, for the page's {@code <time>}s; null for none. */
+        public java.time.Instant createdAt() {
+            return listed.key().createdAt();
+        }
+
+        public java.time.Instant expiresAt() {
+            return listed.key().expiresAt().orElse(null);
+        }
+
+        public java.time.Instant lastUsedAt() {
+            return listed.used() ? listed.session().lastActiveAt() : null;
+        }
+
         /** Each scope with what it allows ("sessions:read — Read your sessions"), in the order of the codes. */
         public List<String> scopeLabels() {
             return listed.key().scopes().stream().sorted(java.util.Comparator.comparing(KeyScope::code))

@@ -26,6 +26,11 @@ class PasskeySection implements SecuritySection {
         static View of(Passkey p) {
             return new View(p, EXACT.format(p.createdAt()), p.lastUsedAt().map(EXACT::format).orElse("Never used"));
         }
+
+        /** When it was last used, for the page's {@code <time>}; null if never. */
+        public java.time.Instant lastUsedAt() {
+            return passkey.lastUsedAt().orElse(null);
+        }
     }
 
     @Override

@@ -86,6 +86,35 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         return session.expiresAt().equals(Sessions.NEVER) ? "Never" : expires;
     }
 
+    /** When it ended; null while it is open. */
+    public Instant endedAt() {
+        return session.ending().map(e -> e.at()).orElse(null);
+    }
+
+    /** When it expires; null for an API key made without an expiry ("Never"). */
+    public Instant expiresAtOrNull() {
+        return session.expiresAt().equals(Sessions.NEVER) ? null : session.expiresAt();
+    }
+
+    /** When an open session ends if unused ({@link #endsIfUnused()}); null where it has no such time. */
+    public Instant endsIfUnusedAt() {
+        Duration idle = session.idleTimeout();
+        if (session.apiKey() || idle == null || idle.isZero() || idle.isNegative()) return null;
+        Instant end = session.lastActiveAt().plus(idle);
+        return end.isBefore(session.expiresAt()) ? end : null;
+    }
+
+    /** The time of {@link #endsIfUnused()} alone: "5 Dec 2026, 14:02 UTC"; empty where there is none. */
+    public String endsIfUnusedTime() {
+        Instant end = endsIfUnusedAt();
+        return end == null ? "" : EXACT.format(end);
+    }
+
+    /** What follows that time: "after 1 day without activity"; empty where there is none. */
+    public String endsIfUnusedAfter() {
+        return endsIfUnusedAt() == null ? "" : "after " + span(session.idleTimeout()) + " without activity";
+    }
+
     /**
      * When an open session ends if it is not used again, where the idle timeout comes before its expiry:
      * "5 Dec 2026, 14:02 UTC (after 1 day without activity)"; empty for an API key, or where there is none.

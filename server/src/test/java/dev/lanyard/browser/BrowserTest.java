@@ -89,6 +89,11 @@ abstract class BrowserTest {
         return track(Chromium.context(browser, port, device, width, height)).newPage();
     }
 
+    /** {@link #open(Chromium.Device)} in the timezone {@code timezoneId} ("Asia/Tokyo"). */
+    Page open(Chromium.Device device, String timezoneId) {
+        return track(Chromium.context(browser, port, device, 1200, 900, timezoneId)).newPage();
+    }
+
     /** A context the test made itself, closed after the test like those {@link #open} makes. */
     BrowserContext track(BrowserContext context) {
         context.setDefaultTimeout(60_000);

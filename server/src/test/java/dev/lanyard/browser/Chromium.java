@@ -98,12 +98,18 @@ final class Chromium {
 
     /** {@link #context(Browser, int, Device)} with a viewport of {@code width} × {@code height}. */
     static BrowserContext context(Browser browser, int port, Device device, int width, int height) {
+        return context(browser, port, device, width, height, null);
+    }
+
+    /** {@link #context(Browser, int, Device, int, int)} in the timezone {@code timezoneId} ("Asia/Tokyo"); null: the machine's. */
+    static BrowserContext context(Browser browser, int port, Device device, int width, int height, String timezoneId) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions()
                 .setBaseURL("http://127.0.0.1:" + port)
                 .setUserAgent(device.userAgent())
                 .setExtraHTTPHeaders(Map.of("X-Forwarded-For", device.ip()))
                 .setViewportSize(width, height)
-                .setLocale("en-GB"));
+                .setLocale("en-GB")
+                .setTimezoneId(timezoneId));
         context.setDefaultTimeout(10_000);
         context.route(SESSION_STARTS, route -> {
             if (!"POST".equals(route.request().method())) {

@@ -5,13 +5,22 @@ import static dev.lanyard.browser.Chromium.IPHONE_LONDON;
 import static dev.lanyard.browser.Chromium.MAC_MADRID;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
@@ -21,7 +30,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * A page that no longer hears live updates says so (docs/decisions/0056-live-streams-capped.md): the oldest of four
+ * An open sessions page follows changes that come within one refresh of each other (outside review AC: the second was
+ * lost), and a page that no longer hears live updates says so (docs/decisions/0056-live-streams-capped.md): the oldest of four
  * tabs of one session, whose stream the fourth took, and a page whose stream is refused or keeps failing. The server
  * here tells a replaced page to wait 2 seconds before asking again, so a page that did ask again would be seen to.
  */
@@ -102,5 +112,168 @@ class LiveUpdatesBrowserTest extends BrowserTest {
         Page phone = open(IPHONE_LONDON);
         logIn(phone, email);
         assertThat(page.locator("ul.cards article.card")).hasCount(1);
+    }
+
+    /** The page's own refreshes of its list, told apart from the member's by their header. */
+    private static final Pattern LIST = Pattern.compile("/settings/sessions(\\?.*)?$");
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(ses_[A-Za-z0-9_-]+)\"");
+    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /**
+     * Counts the "changed" events the page's stream delivers (window.__changed), before live.js handles each: once the
+     * count has grown, the page has asked for its refresh.
+     */
+    private static void countChanges(Page page) {
+        page.addInitScript("""
+                (() => {
+                  window.__changed = 0;
+                  const add = EventSource.prototype.addEventListener;
+                  EventSource.prototype.addEventListener = function (type, listener, options) {
+                    if (type === "changed") {
+                      const inner = listener;
+                      listener = function () { window.__changed++; return inner.apply(this, arguments); };
+                    }
+                    return add.call(this, type, listener, options);
+                  };
+                })();""");
+    }
+
+    private static int changes(Page page) {
+        return ((Number) page.evaluate("() => window.__changed")).intValue();
+    }
+
+    /** Signs in through the API from a phone in London for a bearer token, as another device of {@code email}. */
+    private String apiSignIn(String email) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/login"))
+                .header("Content-Type", "application/json").header("X-Forwarded-For", IPHONE_LONDON.ip())
+                .header("User-Agent", IPHONE_LONDON.userAgent())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD
+                        + "\",\"rememberMe\":false,\"tokenType\":\"bearer\"}")).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        Matcher token = TOKEN.matcher(response.body());
+        assertThat(token.find()).as(response.body()).isTrue();
+        return token.group(1);
+    }
+
+    /** Ends the session of {@code token} (its own logout). */
+    private void apiLogOut(String token) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/logout"))
+                .header("Authorization", "Bearer " + token).header("X-Forwarded-For", IPHONE_LONDON.ip())
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The page's list of other sessions ends up as {@code GET /api/v1/sessions} has them (the API asked with the page's own
+     * cookie), within a generous bound: every other session's card, and no more.
+     */
+    private static void listMatchesTheApi(Page page) {
+        String body = page.request().get("/api/v1/sessions").text();
+        String current = page.request().get("/api/v1/sessions/current").text();
+        Matcher currentId = ID.matcher(current);
+        assertThat(currentId.find()).as(current).isTrue();
+        List<String> others = new ArrayList<>();
+        Matcher id = ID.matcher(body);
+        while (id.find()) {
+            if (!id.group(1).equals(currentId.group(1))) others.add(id.group(1));
+        }
+        LocatorAssertions.HasCountOptions bound = new LocatorAssertions.HasCountOptions().setTimeout(20_000);
+        assertThat(page.locator("#live-region input[name=ids]")).hasCount(others.size(), bound);
+        for (String other : others) {
+            assertThat(page.locator("#live-region input[name=ids][value=\"" + other + "\"]")).hasCount(1, bound);
+        }
+    }
+
+    /**
+     * Runs {@code first}, and holds the answer to the page's refresh it causes (the list as it was before {@code second})
+     * until {@code second} has run and the page has been told of it too: the second change comes while the first refresh
+     * is in flight, every time, as it does now and then when two come within a few hundred milliseconds.
+     */
+    private static void twoChangesWithinOneRefresh(Page page, Runnable first, Runnable second) {
+        AtomicReference<Route> held = new AtomicReference<>();
+        AtomicReference<APIResponse> answer = new AtomicReference<>();
+        page.route(LIST, route -> {
+            if (route.request().headers().containsKey("x-lanyard-background") && held.get() == null) {
+                answer.set(route.fetch());
+                held.set(route);
+                return;
+            }
+            route.resume();
+        });
+        first.run();
+        page.waitForCondition(() -> held.get() != null);
+        int told = changes(page);
+        second.run();
+        page.waitForFunction("n => window.__changed > n", told);
+        held.get().fulfill(new Route.FulfillOptions().setResponse(answer.get()));
+        page.unroute(LIST);
+    }
+
+    @Test
+    void twoSignInsInQuickSuccessionBothShowOnAnOpenPage() {
+        Page page = open(MAC_MADRID);
+        countChanges(page);
+        String[] email = new String[1];
+        withStream(page, () -> email[0] = signUp(page, "Hedy Lamarr", "Radios"));
+        listMatchesTheApi(page);
+
+        for (int round = 0; round < 2; round++) {
+            twoChangesWithinOneRefresh(page, () -> apiSignIn(email[0]), () -> apiSignIn(email[0]));
+            listMatchesTheApi(page);
+        }
+        assertThat(page.locator("#live-region input[name=ids]")).hasCount(4);
+    }
+
+    @Test
+    void aSessionEndedAndASignInRightAfterBothShowOnAnOpenPage() {
+        Page page = open(MAC_MADRID);
+        countChanges(page);
+        String[] email = new String[1];
+        withStream(page, () -> email[0] = signUp(page, "Katherine Johnson", "Orbits"));
+        String phone = apiSignIn(email[0]);
+        listMatchesTheApi(page);
+        assertThat(page.locator("#live-region input[name=ids]")).hasCount(1);
+
+        twoChangesWithinOneRefresh(page, () -> apiLogOut(phone), () -> apiSignIn(email[0]));
+        listMatchesTheApi(page);
+        assertThat(page.locator("#live-region input[name=ids]")).hasCount(1);
+
+        // Ended, then signed in again with nothing else between: neither change is lost either way round.
+        String second = apiSignIn(email[0]);
+        listMatchesTheApi(page);
+        twoChangesWithinOneRefresh(page, () -> apiSignIn(email[0]), () -> apiLogOut(second));
+        listMatchesTheApi(page);
+        assertThat(page.locator("#live-region input[name=ids]")).hasCount(2);
+    }
+
+    @Test
+    void theRefreshButtonRefreshesTheListInPlaceAsTheMembersOwnRequest() {
+        Page page = open(MAC_MADRID);
+        page.route(EVENTS, Route::abort);
+        String email = signUp(page, "Mary Jackson", "Wind tunnels");
+        String url = page.url();
+        List<Map<String, String>> asked = new CopyOnWriteArrayList<>();
+        page.onRequest(request -> {
+            if (LIST.matcher(request.url()).find()) asked.add(request.headers());
+        });
+        apiSignIn(email);
+        assertThat(page.locator("#live-region input[name=ids]")).hasCount(0);
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Refresh").setExact(true)).click();
+
+        assertThat(page.locator("#live-region input[name=ids]")).hasCount(1);
+        listMatchesTheApi(page);
+        assertThat(page.url()).as("refreshed in place").isEqualTo(url);
+        assertThat(asked).hasSize(1);
+        assertThat(asked.get(0)).containsKey("hx-request").doesNotContainKey("x-lanyard-background");
     }
 }

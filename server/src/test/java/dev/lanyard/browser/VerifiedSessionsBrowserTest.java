@@ -82,7 +82,7 @@ class VerifiedSessionsBrowserTest extends BrowserTest {
         assertThat(ask).containsText("Approve this sign-in?");
         assertThat(ask).containsText("Safari 17 on iPhone");
         assertThat(ask).containsText("London, United Kingdom");
-        assertThat(ask).containsText(Pattern.compile("\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} UTC"));
+        assertThat(ask).containsText(Pattern.compile("\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} (UTC|GMT[+-]?\\d*|[A-Z]{2,5})"));
         assertThat(desk.locator(".recommendations")).containsText("1 unverified session");
 
         ask.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Approve the sign-in on Safari 17 on iPhone")).click();
@@ -111,4 +111,37 @@ class VerifiedSessionsBrowserTest extends BrowserTest {
         windows.navigate("/settings/sessions");
         assertThat(windows).hasURL(Pattern.compile("/login(\\?.*)?$"));
     }
+
+    /**
+     * Times show in the browser's own timezone, naming it, the UTC the server wrote kept as the title (outside review AC):
+     * on the details page, and in the approval an open list shows after refreshing itself in place.
+     */
+    @Test
+    void timesShowInTheBrowsersTimezoneAlsoInAListRefreshedInPlace() {
+        Page desk = open(Chromium.MAC_MADRID, "Asia/Tokyo");
+        String email = signUp(desk, "Tomoko Tanaka", "Clocks");
+        String deskSession = jdbc.sql("SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.email = :email")
+                .param("email", email).query(String.class).single();
+        TestVerification.verify(context, deskSession);
+
+        desk.navigate("/settings/sessions/" + deskSession);
+        Locator created = desk.locator("dt:text-is('Created') + dd time");
+        assertThat(created).hasText(TOKYO);
+        assertThat(created).hasAttribute("title", UTC);
+        String iso = created.getAttribute("datetime");
+        java.time.ZonedDateTime tokyo = java.time.Instant.parse(iso).atZone(java.time.ZoneId.of("Asia/Tokyo"));
+        assertThat(created).containsText(String.format("%02d:%02d GMT+9", tokyo.getHour(), tokyo.getMinute()));
+        // Relative times stay as they are.
+        assertThat(desk.locator("dt:text-is('Last active') + dd")).containsText(Pattern.compile("^(Active now|Just now|\\d+ minutes? ago) \\("));
+
+        desk.navigate("/settings/sessions");
+        Page phone = open(Chromium.IPHONE_LONDON);
+        logIn(phone, email);
+        Locator time = desk.locator(".card.approval dt:text-is('Time') + dd time");
+        assertThat(time).hasText(TOKYO);
+        assertThat(time).hasAttribute("title", UTC);
+    }
+
+    private static final Pattern TOKYO = Pattern.compile("^\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} GMT\\+9$");
+    private static final Pattern UTC = Pattern.compile("^\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} UTC$");
 }

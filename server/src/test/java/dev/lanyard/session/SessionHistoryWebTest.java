@@ -252,7 +252,8 @@ class SessionHistoryWebTest {
 
         String details = fromLaptop(get("/settings/sessions/" + id(phone)).accept(MediaType.TEXT_HTML)).getContentAsString();
 
-        assertThat(details).contains("Ends if unused").contains(unused + " (after 1 day without activity)");
+        String iso = phone.session().lastActiveAt().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        assertThat(details).contains("Ends if unused").contains("<time datetime=\"" + iso + "\">" + unused + "</time> (after 1 day without activity)");
 
         accounts.changePolicy(alice, new TeamPolicy(Duration.ZERO, true, 30, 7));
         assertThat(fromLaptop(get("/settings/sessions/" + id(phone)).accept(MediaType.TEXT_HTML)).getContentAsString())

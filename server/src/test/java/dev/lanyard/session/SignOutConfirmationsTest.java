@@ -36,6 +36,8 @@ class SignOutConfirmationsTest {
     JsonMapper json;
     @Autowired
     Sessions sessions;
+    @Autowired
+    dev.lanyard.testsupport.MutableClock clock;
 
     @Test
     void everyConfirmationNamesARenamedSessionsDeviceBesideItsName() throws Exception {
@@ -63,5 +65,33 @@ class SignOutConfirmationsTest {
             String target = page.substring(page.lastIndexOf("<li", named), page.indexOf("</li>", named));
             assertThat(target).as(path).contains(device);
         }
+    }
+
+    /** A session in use says "Active now", as its card does, not "Last active: Active now" (outside review AC). */
+    @Test
+    void aSessionInUseIsActiveNowAndAnotherSaysWhenItWasLastActive() throws Exception {
+        ApiClient api = new ApiClient(mvc, json);
+        Member ada = api.signUp("ada");
+        MvcResult laptop = mvc.perform(post("/api/v1/login").with(ApiClient.from(ApiClient.newAddress()))
+                .header(HttpHeaders.USER_AGENT, FIREFOX_ON_WINDOWS).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", ada.email(), "password", TestAccounts.PASSWORD)))).andReturn();
+        assertThat(laptop.getResponse().getStatus()).as(laptop.getResponse().getContentAsString()).isEqualTo(201);
+        String id = api.read(laptop).path("session").path("id").asString();
+
+        String now = target(ada, "/settings/sessions/" + id + "/sign-out");
+        assertThat(now).contains("Active now").doesNotContain("Last active");
+
+        clock.advance(java.time.Duration.ofHours(2));
+        assertThat(target(ada, "/settings/sessions/" + id + "/sign-out")).contains("Last active: 2 hours ago").doesNotContain("Active now");
+        assertThat(target(ada, "/settings/sessions/sign-out-others")).contains("Last active: 2 hours ago");
+    }
+
+    /** The one session listed on the confirmation at {@code path}. */
+    private String target(Member member, String path) throws Exception {
+        String page = mvc.perform(get(path).cookie(member.cookie()).with(member.from()).accept(MediaType.TEXT_HTML))
+                .andReturn().getResponse().getContentAsString();
+        int list = page.indexOf("<ul class=\"targets\">");
+        assertThat(list).as(path + ":\n" + page).isNotNegative();
+        return page.substring(list, page.indexOf("</ul>", list));
     }
 }
