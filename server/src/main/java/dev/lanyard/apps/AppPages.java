@@ -37,12 +37,13 @@ class AppPages {
         this.accounts = accounts;
     }
 
-    /** A consent as an admin reads it. */
-    record ConsentView(String member, String scopes, String consentedAt) {
+    /** A consent as an admin reads it; {@code at} for the page's {@code <time datetime>}. */
+    record ConsentView(String member, String scopes, String consentedAt, java.time.Instant at) {
     }
 
     /** A connected app as its member reads it. */
-    record ConnectedView(AppClient app, List<String> scopes, String consentedAt, String lastActivity, List<Session> sessions) {
+    record ConnectedView(AppClient app, List<String> scopes, String consentedAt, String lastActivity, List<Session> sessions,
+                         java.time.Instant consentedAtInstant, java.time.Instant lastActivityAt) {
         /** How many of the app's sessions are still active: what revoking ends. */
         public long activeSessions() {
             return sessions.stream().filter(Session::active).count();
@@ -113,8 +114,9 @@ class AppPages {
         model.addAttribute("allScopes", new TreeSet<>(AppClient.SCOPES.keySet()));
         model.addAttribute("consents", apps.consents(admin, app.id()).stream().map(c -> new ConsentView(
                 accounts.find(new AccountId(c.accountId())).map(a -> a.name() + " (" + a.email() + ")").orElse("A former member"),
-                String.join(", ", new TreeSet<>(c.scopes())), time(c.consentedAt()))).toList());
+                String.join(", ", new TreeSet<>(c.scopes())), time(c.consentedAt()), c.consentedAt())).toList());
         model.addAttribute("created", time(app.createdAt()));
+        model.addAttribute("createdAt", app.createdAt());
         return "apps/admin-details";
     }
 
@@ -180,7 +182,8 @@ class AppPages {
 
     private static ConnectedView view(Apps.Connected c) {
         return new ConnectedView(c.app(), c.consent().scopes().stream().sorted().map(s -> AppClient.SCOPES.getOrDefault(s, s)).toList(),
-                time(c.consent().consentedAt()), c.lastActivity().map(AppPages::time).orElse("Never"), c.sessions());
+                time(c.consent().consentedAt()), c.lastActivity().map(AppPages::time).orElse("Never"), c.sessions(),
+                c.consent().consentedAt(), c.lastActivity().orElse(null));
     }
 
     /** The confirmation before a member revokes an app's access; an app they did not connect is not found. */

@@ -233,7 +233,7 @@ class AuthorizationServerConfiguration {
                                     converters.replaceAll(converter ->
                                             converter instanceof org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter
                                                     ? new ClientSecretBasic() : converter);
-                                    converters.add(PublicRevocation.converter(settings.getTokenRevocationEndpoint()));
+                                    converters.add(PublicRevocation.converter(settings.getTokenRevocationEndpoint(), clients));
                                 })
                                 .authenticationProviders(configure(ClientSecretAuthenticationProvider.class,
                                         p -> {
@@ -288,7 +288,7 @@ class AuthorizationServerConfiguration {
                         .defaultAuthenticationEntryPointFor((request, response, failure) -> response.sendRedirect(signInAndReturn(request)),
                                 PathPatternRequestMatcher.withDefaults().matcher("/oauth2/authorize"))
                         // A call with no client authentication at all: RFC 6749 §5.2's invalid_client, as a wrong secret gets.
-                        .defaultAuthenticationEntryPointFor(EndpointErrors.noClientAuthentication(), clientCalls(settings)));
+                        .defaultAuthenticationEntryPointFor(EndpointErrors.noClientAuthentication(clients), clientCalls(settings)));
         return http.build();
     }
 

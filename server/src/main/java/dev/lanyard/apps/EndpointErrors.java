@@ -35,7 +35,7 @@ final class EndpointErrors {
     static AuthenticationFailureHandler clientAuthentication() {
         return (request, response, exception) -> {
             SecurityContextHolder.clearContext();
-            OAuth2Error error = pkceSaidAsSuch(error(exception));
+            OAuth2Error error = basicSaidAsSuch(pkceSaidAsSuch(error(exception)), request);
             boolean client = OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode());
             if (client && basic(request)) response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
             write(response, client ? HttpStatus.UNAUTHORIZED : HttpStatus.BAD_REQUEST, error);
@@ -48,8 +48,15 @@ final class EndpointErrors {
      * {@code Basic} challenge (RFC 6749 §5.2; RFC 7009 §2.2.1 and RFC 7662 §2.3 refer to it), where Spring's default
      * answered an empty 401.
      */
-    static org.springframework.security.web.AuthenticationEntryPoint noClientAuthentication() {
+    static org.springframework.security.web.AuthenticationEntryPoint noClientAuthentication(
+            org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository clients) {
         return (request, response, failure) -> {
+            if (publicCodeWithoutVerifier(request, clients)) {
+                // A public app authenticates with its PKCE verifier: without one it is told of the verifier, not of a
+                // secret it does not have (outside re-check AF).
+                write(response, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, WRONG_VERIFIER, null));
+                return;
+            }
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
             write(response, HttpStatus.UNAUTHORIZED, new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
                     "Client authentication is required: the app's client_id and client_secret (HTTP Basic or the form).", null));
@@ -92,6 +99,20 @@ final class EndpointErrors {
         };
     }
 
+    private static final String WRONG_VERIFIER = "The code_verifier is missing or does not match the code_challenge of the authorization request.";
+
+    /** A code exchange naming a public app by its {@code client_id}, with no verifier, secret or header. */
+    private static boolean publicCodeWithoutVerifier(HttpServletRequest request,
+                                                     org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository clients) {
+        if (!"authorization_code".equals(request.getParameter("grant_type")) || request.getParameter("code_verifier") != null
+                || request.getParameter("client_secret") != null || request.getHeader(HttpHeaders.AUTHORIZATION) != null) return false;
+        String clientId = request.getParameter("client_id");
+        if (clientId == null || clientId.isBlank()) return false;
+        var client = clients.findByClientId(clientId);
+        return client != null && client.getClientAuthenticationMethods()
+                .contains(org.springframework.security.oauth2.core.ClientAuthenticationMethod.NONE);
+    }
+
     /**
      * Spring checks a code's PKCE verifier as part of client authentication and describes a wrong one as "Client
      * authentication failed: code_verifier", where the client authenticated and the verifier is what failed.
@@ -100,8 +121,17 @@ final class EndpointErrors {
         String description = error.getDescription();
         if (!OAuth2ErrorCodes.INVALID_GRANT.equals(error.getErrorCode()) || description == null
                 || !description.endsWith(org.springframework.security.oauth2.core.endpoint.PkceParameterNames.CODE_VERIFIER)) return error;
-        return new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
-                "The code_verifier is missing or does not match the code_challenge of the authorization request.", null);
+        return new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, WRONG_VERIFIER, null);
+    }
+
+    /**
+     * Malformed HTTP Basic credentials (not Base64, no colon, an empty id or secret) are Spring's bare
+     * {@code invalid_request}: said what is wrong (outside re-check AF: a public app sending {@code id:} got no word).
+     */
+    private static OAuth2Error basicSaidAsSuch(OAuth2Error error, HttpServletRequest request) {
+        if (!OAuth2ErrorCodes.INVALID_REQUEST.equals(error.getErrorCode()) || error.getDescription() != null || !basic(request)) return error;
+        return new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, "The Basic credentials are malformed: send client_id:client_secret, "
+                + "each URL-encoded, in Base64, with neither empty (a public app sends no Authorization header, only client_id).", null);
     }
 
     private static OAuth2Error error(AuthenticationException exception) {

@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
  * The authorization server's endpoints and documents answer a method they do not take with {@code 405} and the
  * {@code Allow} they do take (RFC 9110 §15.5.6), as the API does. Spring's chain matches each endpoint by its methods
  * only, so another method fell through to the pages: {@code GET /oauth2/token} was a redirect to the sign-in page and
- * {@code POST} to discovery a {@code 403} (outside review AD). {@code OPTIONS} passes, for CORS.
+ * {@code POST} to discovery a {@code 403} (outside review AD). {@code OPTIONS} passes, for CORS; {@code HEAD} is served as
+ * {@code GET} where that is.
  */
 @Component
 @ConditionalOnWebApplication
@@ -53,6 +54,17 @@ class EndpointMethods extends HttpFilter {
         Set<String> methods = allowed.get(request.getRequestURI());
         if (methods == null || methods.contains(request.getMethod()) || "OPTIONS".equals(request.getMethod())) {
             chain.doFilter(request, response);
+            return;
+        }
+        if ("HEAD".equals(request.getMethod()) && methods.contains("GET")) {
+            // RFC 9110 §9.1: HEAD wherever GET is served (uptime checks send it). Spring's filters match GET only, so it
+            // goes through them as a GET; Tomcat sends no body for the HEAD the client sent.
+            chain.doFilter(new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+                @Override
+                public String getMethod() {
+                    return "GET";
+                }
+            }, response);
             return;
         }
         String allow = String.join(", ", methods.stream().sorted().toList());

@@ -26,14 +26,20 @@ final class PublicRevocation {
     private PublicRevocation() {
     }
 
-    /** A revocation request with {@code client_id} and no secret, header or form: a public app naming itself. */
-    static AuthenticationConverter converter(String revocationEndpoint) {
+    /**
+     * A revocation request with {@code client_id} and no secret, header or form, naming a public app. Any other app's id
+     * alone is no client authentication, answered as none is ({@code invalid_client} with its challenge): a provider
+     * refusing it here would be overridden by Spring's own wording (outside re-check AF).
+     */
+    static AuthenticationConverter converter(String revocationEndpoint, RegisteredClientRepository clients) {
         return request -> {
             if (!"POST".equals(request.getMethod()) || !revocationEndpoint.equals(request.getRequestURI())) return null;
             if (request.getHeader(HttpHeaders.AUTHORIZATION) != null || request.getParameter(OAuth2ParameterNames.CLIENT_SECRET) != null)
                 return null;
             String clientId = request.getParameter(OAuth2ParameterNames.CLIENT_ID);
             if (clientId == null || clientId.isBlank()) return null;
+            RegisteredClient client = clients.findByClientId(clientId);
+            if (client == null || !client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE)) return null;
             return new OAuth2ClientAuthenticationToken(clientId, ClientAuthenticationMethod.NONE, null, Map.of(REVOCATION, true));
         };
     }

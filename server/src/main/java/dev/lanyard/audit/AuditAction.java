@@ -58,6 +58,7 @@ public enum AuditAction {
     SIGN_IN_REPORTED("session.reported-not-me", "Sign-in reported as not me"),
     SESSION_ENDED_NOT_ME("session.ended-not-me", "Session ended from a sign-in alert"),
     SESSION_ENDED_BY_APP("session.ended-by-app", "App access revoked by the app"),
+    SESSION_SIGNED_OUT_BY_APP("session.signed-out-by-app", "Signed out by the app"),
     SESSION_ENDED_TOKEN_REUSED("session.token-reused", "App access ended: a used token was presented again (possible theft)"),
     SESSION_ENDED_APP_CHANGED("session.app-changed", "App access ended: the app's permissions changed"),
     SESSION_ENDED_CODE_UNUSED("session.code-unused", "App sign-in never finished"),

@@ -344,7 +344,8 @@ class AuditRecorder {
             case DENIED -> AuditAction.SESSION_DENIED;
             case SESSION_LIMIT -> AuditAction.SESSION_ENDED_BY_LIMIT;
             case NOT_ME -> AuditAction.SESSION_ENDED_NOT_ME;
-            case APP_REVOKED, APP_SIGNED_OUT -> AuditAction.SESSION_ENDED_BY_APP;
+            case APP_REVOKED -> AuditAction.SESSION_ENDED_BY_APP;
+            case APP_SIGNED_OUT -> AuditAction.SESSION_SIGNED_OUT_BY_APP;
             case TOKEN_REUSED -> AuditAction.SESSION_ENDED_TOKEN_REUSED;
             case APP_CHANGED -> AuditAction.SESSION_ENDED_APP_CHANGED;
             case CODE_UNUSED -> AuditAction.SESSION_ENDED_CODE_UNUSED;

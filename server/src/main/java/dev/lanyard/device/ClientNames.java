@@ -10,9 +10,18 @@ import java.util.Map;
  * ignored; a name not listed stays as the rules give it.
  */
 final class ClientNames {
-    /** A name, and whether the version the header carries is the client's own (Go's is the HTTP version). */
-    private record Named(String name, boolean versioned) {
+    /**
+     * A name, whether the version the header carries is the client's own (Go's is the HTTP version), and whether it is
+     * an HTTP library (a script: shown as "Script or bot" whatever class the rules gave it) rather than a browser.
+     */
+    private record Named(String name, boolean versioned, boolean script) {
+        Named(String name, boolean versioned) {
+            this(name, versioned, true);
+        }
     }
+
+    /** The first product of a User-Agent ({@code undici}, {@code python-httpx/0.27.0}): its name and major version. */
+    private static final java.util.regex.Pattern FIRST_PRODUCT = java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9._-]*)(?:/(\\d+))?");
 
     private static final Map<String, Named> NAMES = Map.ofEntries(
             Map.entry("curl", new Named("curl", true)),
@@ -31,7 +40,8 @@ final class ClientNames {
             Map.entry("axios", new Named("axios", true)),
             Map.entry("nodefetch", new Named("node-fetch", true)),
             Map.entry("undici", new Named("Node.js fetch", true)),
-            Map.entry("samsungbrowser", new Named("Samsung Internet", true)));
+            Map.entry("node", new Named("Node.js", true)),
+            Map.entry("samsungbrowser", new Named("Samsung Internet", true, false)));
 
     private ClientNames() {
     }
@@ -46,6 +56,22 @@ final class ClientNames {
     static String version(String name, String version) {
         Named named = NAMES.get(key(name));
         return named == null || named.versioned() ? version : "";
+    }
+
+    /** Whether {@code name} (as the rules gave it) is an HTTP library's. */
+    static boolean script(String name) {
+        Named named = NAMES.get(key(name));
+        return named != null && named.script();
+    }
+
+    /**
+     * For a User-Agent the rules could not name: the listed client its first product names, as {name, major version}
+     * (outside re-check AF: {@code undici}, Node's fetch, was an unknown device); empty when it names none listed.
+     */
+    static java.util.Optional<String[]> firstProduct(String userAgent) {
+        java.util.regex.Matcher product = FIRST_PRODUCT.matcher(userAgent == null ? "" : userAgent.strip());
+        if (!product.find() || !NAMES.containsKey(key(product.group(1)))) return java.util.Optional.empty();
+        return java.util.Optional.of(new String[] {product.group(1), product.group(2) == null ? "" : product.group(2)});
     }
 
     private static String key(String name) {

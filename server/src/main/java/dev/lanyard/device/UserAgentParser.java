@@ -132,8 +132,16 @@ public class UserAgentParser {
     private static Device toDevice(UserAgent ua, OsVersionSource source) {
         DeviceType type = type(ua.getValue(UserAgent.DEVICE_CLASS));
         String named = clean(ua.getValue(UserAgent.AGENT_NAME));
+        String version = clean(ua.getValue(UserAgent.AGENT_VERSION_MAJOR));
+        var product = named.isEmpty() ? ClientNames.firstProduct(ua.getUserAgentString()) : java.util.Optional.<String[]>empty();
+        if (product.isPresent()) {
+            named = product.get()[0];
+            version = product.get()[1];
+        }
+        // An HTTP library is a script whatever class the rules gave it (python-httpx came out "Unknown").
+        if (ClientNames.script(named)) type = DeviceType.BOT;
         String browser = ClientNames.name(named);
-        String browserVersion = ClientNames.version(named, clean(ua.getValue(UserAgent.AGENT_VERSION_MAJOR)));
+        String browserVersion = ClientNames.version(named, version);
         // A crawler's "operating system" is Yauaa's guess at where it runs ("Google Cloud"), not
         // anything the client said, so bots get none.
         String os = type == DeviceType.BOT ? "" : osName(clean(ua.getValue(UserAgent.OPERATING_SYSTEM_NAME)));

@@ -28,7 +28,7 @@ class SignalPages {
     }
 
     record StreamView(String id, String description, String status, String delivery, String lastDelivery, long queued, long failing,
-                      long gaveUp, String lastError) {
+                      long gaveUp, String lastError, java.time.Instant lastDeliveryAt) {
     }
 
     @GetMapping("/admin/apps/{id}/signals")
@@ -61,7 +61,7 @@ class SignalPages {
                 w.stream().status().code() + (w.stream().statusReason().isEmpty() ? "" : " (" + w.stream().statusReason() + ")"),
                 w.stream().config().push() ? "push to " + w.stream().config().endpoint().orElse("") : "poll",
                 w.stream().lastDeliveryAt().map(TIME::format).orElse("never"), w.figures().queued(), w.figures().failing(),
-                w.figures().gaveUp(), w.stream().lastError().orElse(""))).toList());
+                w.figures().gaveUp(), w.stream().lastError().orElse(""), w.stream().lastDeliveryAt().orElse(null))).toList());
         return "signals/admin";
     }
 }

@@ -31,7 +31,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(AccountProblem.class)
-    ResponseEntity<ProblemDetail> account(AccountProblem problem) {
+    ResponseEntity<ProblemDetail> account(AccountProblem problem, jakarta.servlet.http.HttpServletRequest request) {
         HttpStatus status = problem instanceof AccountProblem.InvalidCredentials ? HttpStatus.UNAUTHORIZED
                 : problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.SessionLimitReached ? HttpStatus.CONFLICT
@@ -42,7 +42,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
                 : problem instanceof AccountProblem.PolicyChanged ? HttpStatus.PRECONDITION_FAILED
                 : problem instanceof AccountProblem.InvitationUnusable || problem instanceof AccountProblem.SignUpLinkUnusable ? HttpStatus.GONE
                 : HttpStatus.BAD_REQUEST;
-        var response = ResponseEntity.status(status);
+        var response = challenged(ResponseEntity.status(status), status, request);
         if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
         }
@@ -55,31 +55,42 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(SessionProblem.class)
-    ResponseEntity<ProblemDetail> session(SessionProblem problem) {
+    ResponseEntity<ProblemDetail> session(SessionProblem problem, jakarta.servlet.http.HttpServletRequest request) {
         HttpStatus status = HttpStatus.valueOf(problem.status());
         String field = problem instanceof SessionProblem.InvalidInput input ? input.field()
                 : problem instanceof SessionProblem.InvalidCursor ? "cursor" : null;
-        var response = ResponseEntity.status(status);
+        var response = challenged(ResponseEntity.status(status), status, request);
         if (problem instanceof SessionProblem.TooManyDownloads) response.header(HttpHeaders.RETRY_AFTER, "10");
         return response.body(Problems.of(status, problem.code(), problem.getMessage(), field));
     }
 
     /** Every module's named problem that needs nothing more than its status, code, message and field. */
     @ExceptionHandler(dev.lanyard.Problem.class)
-    ResponseEntity<ProblemDetail> problem(dev.lanyard.Problem problem) {
+    ResponseEntity<ProblemDetail> problem(dev.lanyard.Problem problem, jakarta.servlet.http.HttpServletRequest request) {
         HttpStatus status = HttpStatus.valueOf(problem.status());
-        return ResponseEntity.status(status).body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
+        return challenged(ResponseEntity.status(status), status, request).body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
     }
 
     @ExceptionHandler(dev.lanyard.signals.SignalProblem.class)
-    ResponseEntity<ProblemDetail> signal(dev.lanyard.signals.SignalProblem problem) {
+    ResponseEntity<ProblemDetail> signal(dev.lanyard.signals.SignalProblem problem, jakarta.servlet.http.HttpServletRequest request) {
         HttpStatus status = HttpStatus.valueOf(problem.status());
-        var response = ResponseEntity.status(status);
-        if (status == HttpStatus.UNAUTHORIZED) response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        var response = challenged(ResponseEntity.status(status), status, request);
         if (problem instanceof dev.lanyard.signals.SignalProblem.TooManyVerifications tooMany) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
         }
         return response.body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
+    }
+
+    /**
+     * RFC 9110 §15.5.2: every {@code 401} names a scheme to authenticate with; RFC 6750 §3: a bearer token that was sent
+     * and is refused is {@code invalid_token}. As the security chain's entry point says it (outside re-check AF).
+     */
+    static <B extends ResponseEntity.HeadersBuilder<B>> B challenged(B response, HttpStatus status,
+                                                                     jakarta.servlet.http.HttpServletRequest request) {
+        if (status != HttpStatus.UNAUTHORIZED) return response;
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+        return response.header(HttpHeaders.WWW_AUTHENTICATE, bearer ? "Bearer error=\"invalid_token\"" : "Bearer");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

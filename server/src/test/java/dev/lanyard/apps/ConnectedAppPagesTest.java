@@ -50,6 +50,7 @@ class ConnectedAppPagesTest {
         assertThat(page.getContentAsString()).contains("Revoke access of Wiki &lt;team&gt;?")
                 .contains(AppClient.SCOPES.get("email")).contains(AppClient.SCOPES.get("offline_access"))
                 .contains("Allowed").contains("Last activity").contains("is signed out at once")
+                .containsPattern("<dd><time datetime=\"\\d{4}-\\d\\d-\\d\\dT[\\d:]+Z\">[^<]+ UTC</time></dd>") // the browser's zone (re-check AF)
                 .contains("stop working on their next use").contains("name=\"_csrf\"").contains("action=\"" + confirm + "\"")
                 .contains("href=\"/settings/apps\">Cancel</a>");
         assertThat(app.userInfo(access).indicatesSuccess()).as("opening the confirmation revoked nothing").isTrue();

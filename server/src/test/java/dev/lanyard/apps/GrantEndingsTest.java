@@ -114,9 +114,11 @@ class GrantEndingsTest {
         assertThat(endReason(sid(tokens))).isEqualTo("app-signed-out");
         assertThat(endReason(browser.sessionId())).as("the browser's own Lanyard session").isEqualTo("signed-out");
         assertThat(historyPage()).contains("Signed out by the app").doesNotContain("Revoked by you");
-        assertThat(audit("session.ended-by-app", name)).singleElement().asString().contains("logout endpoint");
+        assertThat(audit("session.signed-out-by-app", name)).as("its own action (outside re-check AF)").singleElement().asString()
+                .contains("logout endpoint");
+        assertThat(audit("session.ended-by-app", name)).isEmpty();
         assertThat(audit("session.revoked", name)).isEmpty();
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE action = 'session.ended-by-app' AND session_id = :sid"
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE action = 'session.signed-out-by-app' AND session_id = :sid"
                 + " AND actor_id IS NULL").param("sid", sid(tokens)).query(Long.class).single()).as("no member as the actor").isEqualTo(1);
     }
 
@@ -132,7 +134,7 @@ class GrantEndingsTest {
         assertThat(app.browse(logout, null).statusCode()).isEqualTo(302);
 
         assertThat(endReason(sid(tokens))).isEqualTo("app-signed-out");
-        assertThat(audit("session.ended-by-app", name)).hasSize(1);
+        assertThat(audit("session.signed-out-by-app", name)).hasSize(1);
         assertThat(audit("session.revoked", name)).isEmpty();
     }
 

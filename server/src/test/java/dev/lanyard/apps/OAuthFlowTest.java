@@ -239,7 +239,8 @@ class OAuthFlowTest {
         assertThat(wrong.getResponse().getContentAsString()).contains("invalid_client");
         var malformed = introspect(post("/oauth2/introspect").header("Authorization", "Basic not*base64"), client);
         assertThat(malformed.getResponse().getStatus()).isEqualTo(400);
-        assertThat(malformed.getResponse().getContentAsString()).contains("invalid_request");
+        assertThat(malformed.getResponse().getContentAsString()).contains("invalid_request")
+                .as("said what is wrong (outside re-check AF)").contains("The Basic credentials are malformed");
     }
 
     /**

@@ -106,7 +106,9 @@ class OAuthRequestRulesTest {
         MvcResult unauthenticated = form(post("/oauth2/revoke").param("token", access.getValue())
                 .param("client_id", confidential.path("app").path("clientId").asString()));
         assertThat(unauthenticated.getResponse().getStatus()).as("an app with a secret must send it").isEqualTo(401);
-        assertThat(unauthenticated.getResponse().getContentAsString()).contains("invalid_client");
+        assertThat(unauthenticated.getResponse().getContentAsString()).contains("invalid_client", "Client authentication is required");
+        assertThat(unauthenticated.getResponse().getHeader("WWW-Authenticate")).as("as at the token endpoint (outside re-check AF)")
+                .isEqualTo("Basic realm=\"Lanyard\"");
         assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
 
         MvcResult revoked = form(post("/oauth2/revoke").param("token", access.getValue()).param("client_id", app.clientId.getValue()));
@@ -114,6 +116,22 @@ class OAuthRequestRulesTest {
         assertThat(app.userInfo(access).indicatesSuccess()).as("its grant ended").isFalse();
         MvcResult introspecting = form(post("/oauth2/introspect").param("token", access.getValue()).param("client_id", app.clientId.getValue()));
         assertThat(introspecting.getResponse().getStatus()).as("introspection still takes a secret").isEqualTo(401);
+    }
+
+    /** A public app's exchange without its verifier was told it needed a secret (outside re-check AF). */
+    @Test
+    void aPublicAppsCodeWithoutAVerifierIsToldOfTheVerifier() throws Exception {
+        RelyingApp app = apps.app(publicApp("Phone"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String code = app.code(attempt, app.signIn(attempt, TeamApps.cookie(admin))).getValue();
+        MvcResult answer = form(post("/oauth2/token").param("grant_type", "authorization_code").param("code", code)
+                .param("redirect_uri", OAuthFlowTest.REDIRECT).param("client_id", app.clientId.getValue()));
+        assertThat(answer.getResponse().getStatus()).isEqualTo(400);
+        JsonNode error = json.readTree(answer.getResponse().getContentAsString());
+        assertThat(error.path("error").asString()).isEqualTo("invalid_grant");
+        assertThat(error.path("error_description").asString())
+                .isEqualTo("The code_verifier is missing or does not match the code_challenge of the authorization request.");
+        assertThat(answer.getResponse().getHeader("WWW-Authenticate")).isNull();
     }
 
     private JsonNode publicApp(String name) throws Exception {
@@ -167,7 +185,7 @@ class OAuthRequestRulesTest {
     @Test
     void aMethodAnEndpointDoesNotTakeIs405WithItsAllow() throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
-        for (String[] call : new String[][] {{"GET", "/oauth2/token", "POST"}, {"HEAD", "/oauth2/jwks", "GET"},
+        for (String[] call : new String[][] {{"GET", "/oauth2/token", "POST"}, {"HEAD", "/oauth2/token", "POST"},
                 {"POST", "/.well-known/openid-configuration", "GET"}, {"DELETE", "/oauth2/authorize", "GET, POST"},
                 {"PUT", "/userinfo", "GET, POST"}, {"GET", "/oauth2/revoke", "POST"}, {"GET", "/oauth2/introspect", "POST"},
                 {"POST", "/.well-known/oauth-protected-resource", "GET"}}) {
@@ -180,6 +198,13 @@ class OAuthRequestRulesTest {
         var taken = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/oauth2/jwks"))
                 .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(taken.statusCode()).as("the method it takes").isEqualTo(200);
+        for (String document : java.util.List.of("/oauth2/jwks", "/.well-known/openid-configuration", "/.well-known/oauth-protected-resource")) {
+            var head = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + document))
+                    .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).as("HEAD where GET is served (RFC 9110 §9.1, outside re-check AF): " + document).isEqualTo(200);
+            assertThat(head.headers().firstValue("Content-Type")).as(document).hasValueSatisfying(t -> assertThat(t).contains("json"));
+            assertThat(head.body()).as(document).isEmpty();
+        }
     }
 
     /** RFC 6749 §2.3: one authentication method a request; Basic with a client_secret in the form issued tokens (outside review AD). */

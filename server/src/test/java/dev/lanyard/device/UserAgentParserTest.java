@@ -202,6 +202,19 @@ class UserAgentParserTest {
                 + "SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36")).browser()).isEqualTo("Samsung Internet");
     }
 
+    /** Outside re-check AF: python-httpx was an "Unknown" device, Node's fetch ({@code undici}, {@code node}) an unknown one. */
+    @Test
+    void everyListedHttpLibraryIsAScriptAlsoWhereTheRulesCannotNameIt() {
+        for (String[] client : new String[][] {{"python-httpx/0.27.0", "Python HTTPX 0"}, {"undici", "Node.js fetch"},
+                {"node", "Node.js"}, {"okhttp/4.12.0", "OkHttp 4"}}) {
+            Device device = parser.parse(Map.of("User-Agent", client[0]));
+            assertThat(device.description()).as(client[0]).isEqualTo(client[1]);
+            assertThat(device.type()).as(client[0]).isEqualTo(DeviceType.BOT);
+        }
+        assertThat(parser.parse(Map.of("User-Agent", "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36")).type()).as("a browser stays one").isEqualTo(DeviceType.MOBILE);
+    }
+
     @Test
     void missingOrEmptyUserAgentIsAnUnknownDevice() {
         assertThat(parser.parse(Map.of())).isEqualTo(Device.unknown());

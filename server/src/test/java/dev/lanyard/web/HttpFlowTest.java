@@ -216,6 +216,15 @@ class HttpFlowTest {
         assertThat(badToken.statusCode()).isEqualTo(401);
         assertThat(badToken.headers().firstValue("WWW-Authenticate")).as("RFC 6750 §3 (outside review AD)")
                 .hasValue("Bearer error=\"invalid_token\"");
+
+        // The API's other 401s say it too (outside re-check AF): a wrong password at sign-in, a stream's refused token.
+        HttpResponse<String> wrongPassword = send(request("/api/v1/login").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"nobody@example.com\",\"password\":\"wrong wrong wrong\"}")));
+        assertThat(wrongPassword.statusCode()).isEqualTo(401);
+        assertThat(wrongPassword.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        HttpResponse<String> stream = send(request("/api/v1/ssf/streams").header("Authorization", "Bearer abc").GET());
+        assertThat(stream.statusCode()).isEqualTo(401);
+        assertThat(stream.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
     }
 
     // ---- the edge: paths, bad requests, error bodies (issue 8)
