@@ -6,6 +6,9 @@
 # LANYARD_JAVA_OPTS="-Xmx1g" for a big team; bench/memory.sh measures them against the JVM's
 # defaults). `scripts/run.sh --print-java-opts` prints the options it would use and exits.
 # LANYARD_CDS=0 starts the jar without the class-data archive (see below).
+# `scripts/run.sh reset-link ada@example.com [--name=value…]` runs the operator's command instead of the server (README,
+# "Forgotten password"): on the jar already built (built first only when there is none, so that a server running from it
+# is left alone), without the class archive, with only the link on standard output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +26,17 @@ fi
 for tool in java mvn npm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "run: '$tool' is missing. Install a JDK 17+, Maven and Node.js/npm." >&2; exit 1; }
 done
+
+if [ "${1:-}" = "reset-link" ]; then
+  jar=$(ls server/target/lanyard-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
+  if [ -z "$jar" ]; then
+    echo "run: building Lanyard (the first build downloads dependencies)..." >&2
+    mvn -q -B -pl server package -DskipTests >&2
+    jar=$(ls server/target/lanyard-*.jar | grep -v original | head -n 1)
+  fi
+  # shellcheck disable=SC2086 # the options are words
+  exec java $JAVA_OPTS -jar "$jar" "$@"
+fi
 
 bash scripts/fetch-geo.sh
 mkdir -p data

@@ -2,6 +2,7 @@ package dev.lanyard;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.springframework.boot.context.metrics.buffering.StartupTimeline;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -36,7 +38,16 @@ public class Lanyard {
      */
     static final String STARTUP_STEPS = "lanyard.startup-steps";
 
+    /**
+     * Starts the server; an {@link OperatorCommand}'s name as the first argument ({@code reset-link <email>}) runs that
+     * command instead, and exits with its status.
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            for (OperatorCommand command : SpringFactoriesLoader.loadFactories(OperatorCommand.class, Lanyard.class.getClassLoader())) {
+                if (command.name().equals(args[0])) System.exit(command.run(Arrays.copyOfRange(args, 1, args.length)));
+            }
+        }
         SpringApplication application = new SpringApplication(Lanyard.class);
         int steps = Integer.getInteger(STARTUP_STEPS, 0);
         BufferingApplicationStartup startup = steps > 0 ? new BufferingApplicationStartup(20_000) : null;

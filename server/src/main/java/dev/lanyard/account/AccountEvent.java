@@ -56,10 +56,17 @@ public sealed interface AccountEvent {
     }
 
     /**
-     * A member chose a new password through a mailed reset link (decision 67), from {@code address}: every sign-in of
-     * theirs ends (API keys stay, as with a password change).
+     * A member chose a new password through a reset link (decision 67), mailed or made by the server's operator
+     * ({@code origin}), from {@code address}: every sign-in of theirs ends (API keys stay, as with a password change).
      */
-    record PasswordReset(Account account, String address, Instant at) implements AccountEvent {
+    record PasswordReset(Account account, PasswordResets.Origin origin, String address, Instant at) implements AccountEvent {
+    }
+
+    /**
+     * The server's operator made a password reset link for the account with the {@code reset-link} command (decision 67,
+     * addendum), usable until {@code expiresAt}: no session and no address, the operator runs it beside the server.
+     */
+    record ResetLinkMade(Account account, Instant expiresAt, Instant at) implements AccountEvent {
     }
 
     /** A sign-in with a wrong email or password; {@code account} is set when the email exists. */

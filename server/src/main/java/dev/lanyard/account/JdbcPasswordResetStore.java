@@ -32,31 +32,39 @@ class JdbcPasswordResetStore implements PasswordResetStore {
     @Override
     public void insert(Request r) {
         jdbc.sql("""
-                INSERT INTO password_resets (id, email, account_id, token_hash, created_at, expires_at)
-                VALUES (:id, :email, :account, :hash, :created, :expires)""")
+                INSERT INTO password_resets (id, email, account_id, token_hash, created_at, expires_at, origin)
+                VALUES (:id, :email, :account, :hash, :created, :expires, :origin)""")
                 .param("id", r.id()).param("email", r.email()).param("account", r.account().map(AccountId::value).orElse(null))
                 .param("hash", r.tokenHash().orElse(null)).param("created", r.createdAt().toEpochMilli())
-                .param("expires", r.expiresAt().toEpochMilli())
+                .param("expires", r.expiresAt().toEpochMilli()).param("origin", r.origin().code())
                 .update();
     }
 
     @Override
     public List<Instant> askedSince(String email, Instant since) {
-        return jdbc.sql("SELECT created_at FROM password_resets WHERE email = :email AND created_at > :since ORDER BY created_at")
-                .param("email", email).param("since", since.toEpochMilli())
+        return jdbc.sql("""
+                SELECT created_at FROM password_resets WHERE email = :email AND created_at > :since AND origin = :mail
+                 ORDER BY created_at""")
+                .param("email", email).param("since", since.toEpochMilli()).param("mail", PasswordResets.Origin.MAIL.code())
                 .query((rs, n) -> Instant.ofEpochMilli(rs.getLong(1))).list();
     }
 
     @Override
     public Optional<Request> usable(String tokenHash, Instant now) {
         return jdbc.sql("""
-                SELECT id, email, account_id, token_hash, created_at, expires_at FROM password_resets
+                SELECT id, email, account_id, token_hash, created_at, expires_at, origin FROM password_resets
                  WHERE token_hash = :hash AND used_at IS NULL AND expires_at > :now AND account_id IS NOT NULL""")
                 .param("hash", tokenHash).param("now", now.toEpochMilli())
                 .query((rs, n) -> new Request(rs.getString("id"), rs.getString("email"), Optional.of(new AccountId(rs.getString("account_id"))),
                         Optional.of(rs.getString("token_hash")), Instant.ofEpochMilli(rs.getLong("created_at")),
-                        Instant.ofEpochMilli(rs.getLong("expires_at"))))
+                        Instant.ofEpochMilli(rs.getLong("expires_at")), PasswordResets.Origin.of(rs.getString("origin"))))
                 .optional();
+    }
+
+    @Override
+    public Optional<PasswordResets.Origin> origin(String tokenHash) {
+        return jdbc.sql("SELECT origin FROM password_resets WHERE token_hash = :hash").param("hash", tokenHash)
+                .query((rs, n) -> PasswordResets.Origin.of(rs.getString(1))).optional();
     }
 
     @Override

@@ -19,7 +19,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * outbox in the caller's transaction and {@link MailOutbox} sends it after the commit, with
  * retries, so a slow or dead mail server never holds up or fails the change. Otherwise
  * (development) it keeps each mail in an outbox that the team's admins can open, and logs that
- * it did — never the body, which can hold a single-use link.
+ * it did — never the body, which can hold a single-use link. Where there is no {@link MailOutbox} (the operator's
+ * {@code reset-link} command, beside the server) SMTP mail waits in the outbox for the server to send it.
  */
 @Component
 public class Mailer {
@@ -51,11 +52,11 @@ public class Mailer {
     private final JdbcClient jdbc;
     private final MailSettings settings;
     private final MailOutboxStore outboxStore;
-    private final MailOutbox outbox;
+    private final ObjectProvider<MailOutbox> outbox;
     private final Clock clock;
 
     Mailer(ObjectProvider<JavaMailSender> smtp, JdbcClient jdbc, MailSettings settings, MailOutboxStore outboxStore,
-           MailOutbox outbox, Clock clock) {
+           ObjectProvider<MailOutbox> outbox, Clock clock) {
         this.smtp = smtp;
         this.jdbc = jdbc;
         this.settings = settings;
@@ -74,7 +75,7 @@ public class Mailer {
         if (smtp.getIfAvailable() != null) {
             long id = outboxStore.add(team, to, subject, body, clock.instant());
             log.info("Queued mail {} “{}” to {}", id, subject, to);
-            afterCommit(outbox::drainSoon);
+            outbox.ifAvailable(sender -> afterCommit(sender::drainSoon));
             return java.util.Optional.of(id);
         }
         jdbc.sql("INSERT INTO outbox (team_id, recipient, subject, body, created_at) VALUES (:team, :to, :subject, :body, :at)")

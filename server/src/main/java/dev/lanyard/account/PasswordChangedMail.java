@@ -2,9 +2,13 @@ package dev.lanyard.account;
 
 import java.time.Instant;
 
-/** The mail that tells a member their password was changed (PRODUCT.md V4): when, from where, and what to do if it wasn't them. */
+/**
+ * The mails that tell a member their password was changed (PRODUCT.md V4), by them or with a reset link: when, from where,
+ * and what to do if it wasn't them; and that the server's operator made them a reset link.
+ */
 final class PasswordChangedMail {
     static final String SUBJECT = "Your Lanyard password was changed";
+    static final String LINK_MADE_SUBJECT = "A password reset link was made for your Lanyard account";
 
     private PasswordChangedMail() {
     }
@@ -37,12 +41,22 @@ final class PasswordChangedMail {
                 Mailer.placeCredit(from.location()));
     }
 
-    /** The mail after a reset by a mailed link (decision 67): every session ended, so there is no "other". */
-    static String reset(Account account, String address, Instant at, String baseUrl) {
+    /**
+     * The mail after a reset by a link (decision 67): every session ended, so there is no "other". What to do if it was
+     * not the member depends on who made the link: for a mailed one someone reads the mailbox, for the operator's one
+     * someone got hold of the link.
+     */
+    static String reset(Account account, PasswordResets.Origin origin, String address, Instant at, String baseUrl, boolean resetAvailable) {
+        boolean mailed = origin == PasswordResets.Origin.MAIL;
+        String how = mailed ? "with a link mailed to this address" : "with a link the server's operator made for you";
+        String notYou = mailed
+                ? "If it wasn't you, someone can read this mailbox. Secure it first, then ask for a new link at\n" + baseUrl + "/login/forgot"
+                : "If it wasn't you, someone else got the link. Tell your server's operator, "
+                  + (resetAvailable ? "ask for a new link at\n" + baseUrl + "/login/forgot" : "ask them for a new link");
         return """
                 Hello %s,
 
-                The password of your Lanyard account %s was reset with a link mailed to this address.
+                The password of your Lanyard account %s was reset %s.
 
                 When:     %s
                 From:     %s
@@ -51,9 +65,24 @@ final class PasswordChangedMail {
 
                 If this was you, there is nothing else to do: sign in at %s/login with the new password.
 
-                If it wasn't you, someone can read this mailbox. Secure it first, then ask for a new link at
-                %s/login/forgot and check your API keys at %s/settings/api-keys.
-                """.formatted(account.name(), account.email(), Mailer.WHEN.format(at), address, baseUrl, baseUrl, baseUrl);
+                %s and check your API keys at %s/settings/api-keys.
+                """.formatted(account.name(), account.email(), how, Mailer.WHEN.format(at), address, baseUrl, notYou, baseUrl);
+    }
+
+    /**
+     * The notice that the server's operator made a reset link for the account (decision 67, addendum): never the link,
+     * which the operator hands over themselves, and which the member may not have asked for.
+     */
+    static String linkMade(Account account, Instant at, Instant expiresAt, String baseUrl) {
+        return """
+                Hello %s,
+
+                A password reset link was made for your Lanyard account %s by the server's operator, on %s.
+                It works until %s, once. The operator hands it over to you themselves; it is not in this mail.
+
+                Your password stays as it is until the link is used. Using it signs out every session of your
+                account at %s (API keys keep working). If you did not ask for it, tell your operator.
+                """.formatted(account.name(), account.email(), Mailer.WHEN.format(at), Mailer.WHEN.format(expiresAt), baseUrl);
     }
 
     /** What to do first when the change was not the member's. */

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Password resets asked for by email (decision 67): one row per request, with the hash of its link's token. */
+/**
+ * Password resets (decision 67): one row per request asked for by email, and per link the server's operator made, with
+ * the hash of its link's token.
+ */
 interface PasswordResetStore {
 
     /**
@@ -12,7 +15,7 @@ interface PasswordResetStore {
      * counts the request towards the email's mails per hour.
      */
     record Request(String id, String email, Optional<AccountId> account, Optional<String> tokenHash, Instant createdAt,
-                   Instant expiresAt) {
+                   Instant expiresAt, PasswordResets.Origin origin) {
     }
 
     /** Makes this transaction wait for any other request for {@code email} until its end (PostgreSQL; SQLite writes one at a time). */
@@ -20,11 +23,14 @@ interface PasswordResetStore {
 
     void insert(Request request);
 
-    /** When {@code email} was asked for since {@code since}, oldest first. */
+    /** When {@code email} was asked for by email since {@code since}, oldest first; links the operator made are not counted. */
     List<Instant> askedSince(String email, Instant since);
 
     /** The request whose link's token hashes to {@code tokenHash}, if it is not used and has not expired at {@code now}. */
     Optional<Request> usable(String tokenHash, Instant now);
+
+    /** Who made the link whose token hashes to {@code tokenHash}, used or expired too, while its row is kept. */
+    Optional<PasswordResets.Origin> origin(String tokenHash);
 
     /** Marks every unused link of {@code account} used at {@code at}; returns how many. */
     int useAll(AccountId account, Instant at);

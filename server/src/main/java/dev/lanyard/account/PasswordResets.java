@@ -22,6 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * row carries a token, and only it is mailed). Each request counts under the throttle from its address, and one email is
  * asked for at most {@link #MAILS_PER_HOUR} times in any hour, whoever asks. A second factor, if the member has one, is
  * still asked for at the next sign-in: the link replaces the password only.
+ *
+ * <p>The server's operator may also make a link for an account ({@link OperatorResetLinks}, {@code reset-link}) and hand it
+ * over themselves. Such a link works on the same pages, with or without a mail server; without one, no other link does.
  */
 @Service
 public class PasswordResets {
@@ -53,9 +56,44 @@ public class PasswordResets {
         this.clock = clock;
     }
 
-    /** Whether members can reset a forgotten password: only when mail goes to a mail server, not to the admins' outbox. */
+    /** Who made a link: asked for on {@code /login/forgot} and mailed, or made by the server's operator and handed over. */
+    public enum Origin {
+        MAIL("mail"), OPERATOR("operator");
+
+        private final String code;
+
+        Origin(String code) {
+            this.code = code;
+        }
+
+        /** As stored. */
+        String code() {
+            return code;
+        }
+
+        static Origin of(String code) {
+            for (Origin origin : values()) if (origin.code.equals(code)) return origin;
+            throw new IllegalArgumentException("unknown reset link origin " + code);
+        }
+    }
+
+    /** Whether members can ask for a link to reset a forgotten password: only when mail goes to a mail server, not to the admins' outbox. */
     public boolean available() {
         return !mailer.usesOutbox();
+    }
+
+    /**
+     * Whether the page of the link {@code token} is served: always with a mail server; without one only for a link the
+     * operator made (used or expired too, to say so), since no mailed link may exist then.
+     */
+    public boolean linkPageServed(String token) {
+        if (available()) return true;
+        return LinkTokens.plausible(token) && resets.origin(Members.hash(token)).filter(o -> o == Origin.OPERATOR).isPresent();
+    }
+
+    /** A link that may be used now: any with a mail server, only the operator's without one. */
+    private Optional<PasswordResetStore.Request> usable(String tokenHash, Instant now) {
+        return resets.usable(tokenHash, now).filter(r -> r.origin() == Origin.OPERATOR || available());
     }
 
     /** What asking answers, whoever owns the email: where a link went if there is an account, and how long it works. */
@@ -105,14 +143,15 @@ public class PasswordResets {
         String id = Ids.random("reset_", 12);
         Optional<Account> owner = store.holder(email, rawEmail);
         if (owner.isEmpty()) {
-            resets.insert(new PasswordResetStore.Request(id, email, Optional.empty(), Optional.empty(), now, now.plus(LINK_LIFETIME)));
+            resets.insert(new PasswordResetStore.Request(id, email, Optional.empty(), Optional.empty(), now, now.plus(LINK_LIFETIME),
+                    Origin.MAIL));
             meters.counter("lanyard.password.reset.requests", "email", "unknown").increment();
             return;
         }
         Account account = owner.get();
         String token = Ids.random("", 32);
         resets.insert(new PasswordResetStore.Request(id, email, Optional.of(account.id()), Optional.of(Members.hash(token)), now,
-                now.plus(LINK_LIFETIME)));
+                now.plus(LINK_LIFETIME), Origin.MAIL));
         mailer.send(account.team(), account.email(), "Reset your Lanyard password", """
                 Hello %s,
 
@@ -132,13 +171,13 @@ public class PasswordResets {
     /** The email whose password a link resets, while the link can be used. */
     public Optional<String> waiting(String token) {
         if (!LinkTokens.plausible(token)) return Optional.empty();
-        return resets.usable(Members.hash(token), clock.instant()).map(PasswordResetStore.Request::email);
+        return usable(Members.hash(token), clock.instant()).map(PasswordResetStore.Request::email);
     }
 
     /**
      * Sets the password of the link's account to {@code password} under the rules of sign-up, uses up the link and every
      * other unused link of that account, and ends every sign-in of theirs ({@link AccountEvent.PasswordReset}); the
-     * member is mailed that the password was changed.
+     * member is mailed that the password was changed. A mailed link also shows that the member reads mail at the address.
      *
      * @throws AccountProblem.ResetLinkUnusable the link is unknown, expired or used, or its account is gone
      * @throws AccountProblem.InvalidInput      the password breaks a rule
@@ -146,13 +185,13 @@ public class PasswordResets {
     public Account reset(String token, String password, String address) {
         if (!LinkTokens.plausible(token)) throw new AccountProblem.ResetLinkUnusable();
         String tokenHash = Members.hash(token);
-        PasswordResetStore.Request link = resets.usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.ResetLinkUnusable::new);
+        PasswordResetStore.Request link = usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.ResetLinkUnusable::new);
         // The link's own account only: its holder reads the address on the page and is about to sign in as it.
         Accounts.checkPassword(password, link.email(), link.account().flatMap(store::find).map(Account::name).orElse(""));
         String hash = hasher.hash(password);
         return transactions.execute(tx -> {
             Instant now = clock.instant();
-            PasswordResetStore.Request request = resets.usable(tokenHash, now).orElseThrow(AccountProblem.ResetLinkUnusable::new);
+            PasswordResetStore.Request request = usable(tokenHash, now).orElseThrow(AccountProblem.ResetLinkUnusable::new);
             if (resets.markUsed(request.id(), now) == 0) throw new AccountProblem.ResetLinkUnusable();
             // Removed since, or the email now belongs to someone else: the link was for that account only.
             Account account = request.account().flatMap(store::find).filter(a -> a.email().equals(request.email()))
@@ -160,9 +199,10 @@ public class PasswordResets {
             String current = store.passwordHash(account.id()).orElseThrow(AccountProblem.ResetLinkUnusable::new);
             if (store.updatePassword(account.id(), current, hash) == 0) throw new AccountProblem.ResetLinkUnusable();
             resets.useAll(account.id(), now);
-            store.markEmailVerified(account.id(), now); // the link reached the mailbox
-            events.publishEvent(new AccountEvent.PasswordReset(account, address, now));
-            mailer.send(account.team(), account.email(), PasswordChangedMail.SUBJECT, PasswordChangedMail.reset(account, address, now, mailer.baseUrl()));
+            if (request.origin() == Origin.MAIL) store.markEmailVerified(account.id(), now); // the link reached the mailbox
+            events.publishEvent(new AccountEvent.PasswordReset(account, request.origin(), address, now));
+            mailer.send(account.team(), account.email(), PasswordChangedMail.SUBJECT,
+                    PasswordChangedMail.reset(account, request.origin(), address, now, mailer.baseUrl(), available()));
             meters.counter("lanyard.password.resets").increment();
             return account;
         });

@@ -22,6 +22,7 @@ public enum AuditAction {
     SESSION_DENIED("session.denied", "Sign-in denied"),
     PASSWORD_CHANGED("password.changed", "Password changed"),
     PASSWORD_RESET("password.reset", "Password reset"),
+    PASSWORD_RESET_LINK_MADE("password.reset-link-made", "Password reset link made by the server's operator"),
     DATA_EXPORTED("account.data-exported", "Data exported"),
     MEMBER_INVITED("team.member-invited", "Member invited"),
     INVITATION_RESENT("team.invitation-resent", "Invitation sent again"),

@@ -79,10 +79,12 @@ public record AuditEntry(TeamId team, long seq, Instant at, Actor actor, Optiona
     /**
      * Who acted, as they were at the time: their account and name (snapshots, so the entry reads
      * the same after a rename or removal) and the session they acted from. {@link #SYSTEM} is
-     * Lanyard itself (expiry); an unknown person has an email but no account (failed sign-in).
+     * Lanyard itself (expiry); an unknown person has an email but no account (failed sign-in); {@link #OPERATOR}, who runs
+     * the server, has only a name (a command run beside the server).
      */
     public record Actor(Optional<AccountId> id, String email, String name, Optional<SessionId> session) {
         public static final Actor SYSTEM = new Actor(Optional.empty(), "", "", Optional.empty());
+        public static final Actor OPERATOR = new Actor(Optional.empty(), "", "The server's operator", Optional.empty());
 
         public Actor {
             Objects.requireNonNull(id, "id");
@@ -96,7 +98,7 @@ public record AuditEntry(TeamId team, long seq, Instant at, Actor actor, Optiona
         }
 
         public boolean system() {
-            return id.isEmpty() && email.isEmpty();
+            return id.isEmpty() && email.isEmpty() && name.isEmpty();
         }
     }
 

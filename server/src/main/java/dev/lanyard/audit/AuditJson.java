@@ -24,7 +24,7 @@ record AuditJson(String team, long seq, String at, String action, String actionL
                          + "as the hash covers it") String ipCommit,
                  @Schema(nullable = true) java.util.List<String> withheld) {
 
-    /** Who acted; {@code id} is null for someone without an account (a failed sign-in). */
+    /** Who acted; {@code id} is null for someone without an account (a failed sign-in) and for the server's operator. */
     record Actor(@Schema(nullable = true) String id, String email, String name, @Schema(nullable = true) String session) {
     }
 

@@ -8,6 +8,7 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountEvent;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.account.PasswordResets;
 import dev.lanyard.account.Team;
 import dev.lanyard.account.TeamId;
 import dev.lanyard.keys.ApiKey;
@@ -119,8 +120,9 @@ class AuditRecorder {
             record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), from), Optional.of(e.account().id()),
                     from, AuditAction.PASSWORD_CHANGED, Phrases.passwordChanged(e.signOutOthers()), Optional.ofNullable(e.address()));
         } else if (event instanceof AccountEvent.PasswordReset e) {
+            String link = e.origin() == PasswordResets.Origin.OPERATOR ? "a link the server's operator made" : "a mailed link";
             record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), Optional.empty()), Optional.of(e.account().id()),
-                    Optional.empty(), AuditAction.PASSWORD_RESET, "Reset the password with a mailed link and signed out every session (API keys kept)",
+                    Optional.empty(), AuditAction.PASSWORD_RESET, "Reset the password with " + link + " and signed out every session (API keys kept)",
                     Optional.ofNullable(e.address()));
         } else if (event instanceof AccountEvent.ReauthenticationFailed e) {
             Optional<SessionId> from = Optional.of(new SessionId(e.fromSession()));

@@ -16,8 +16,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * "Forgot your password?" (decision 67): asking for a link by email, and choosing a new password with it. Only with a
- * mail server; without one these pages are not found and the sign-in page does not offer them.
+ * "Forgot your password?" (decision 67): asking for a link by email, and choosing a new password with it. Asking is only
+ * with a mail server; without one it is not found and the sign-in page does not offer it, and a link's page is found only
+ * for a link the server's operator made ({@code reset-link}, decision 67 addendum).
  */
 @Controller
 class PasswordResetPages {
@@ -31,6 +32,11 @@ class PasswordResetPages {
 
     private void requireAvailable() {
         if (!resets.available()) throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+    }
+
+    private void requireLinkPage(String token, Model model) {
+        if (!resets.linkPageServed(token)) throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        model.addAttribute("resetAvailable", resets.available());
     }
 
     @GetMapping("/login/forgot")
@@ -58,7 +64,7 @@ class PasswordResetPages {
     /** The link's page: asks for the new password; nothing changes until it is sent, so a mail scanner that opens links changes nothing. */
     @GetMapping("/login/reset/{token}")
     String resetPage(@PathVariable String token, Model model, HttpServletResponse response) {
-        requireAvailable();
+        requireLinkPage(token, model);
         model.addAttribute("token", token);
         resets.waiting(token).ifPresentOrElse(email -> model.addAttribute("email", email), () -> {
             response.setStatus(HttpStatus.GONE.value());
@@ -70,7 +76,7 @@ class PasswordResetPages {
     @PostMapping("/login/reset/{token}")
     String reset(@PathVariable String token, @RequestParam(defaultValue = "") String password,
                  @RequestParam(defaultValue = "") String confirmation, HttpServletRequest request, HttpServletResponse response, Model model) {
-        requireAvailable();
+        requireLinkPage(token, model);
         if (!password.equals(confirmation)) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", "The two passwords differ. Type the same new password twice.");

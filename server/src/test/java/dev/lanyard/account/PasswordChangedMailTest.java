@@ -25,6 +25,16 @@ class PasswordChangedMailTest {
         assertThat(body(GeoLocation.LOCAL_NETWORK)).doesNotContain("DB-IP");
     }
 
+    /** Decision 67, addendum: without a mail server there is no page to ask for a link, so the mail sends nobody there. */
+    @Test
+    void aResetWithTheOperatorsLinkSaysSoAndSendsNobodyToAPageThatIsNotThere() {
+        String body = PasswordChangedMail.reset(ALICE, PasswordResets.Origin.OPERATOR, "203.0.113.9", Instant.parse("2026-12-05T07:00:00Z"),
+                "https://lanyard.example", false);
+
+        assertThat(body).contains("was reset with a link the server's operator made for you")
+                .contains("Tell your server's operator, ask them for a new link and check your API keys").doesNotContain("/login/forgot");
+    }
+
     private static String body(String place) {
         PasswordChange change = new PasswordChange("old", "new", true,
                 new PasswordChange.Origin("ses_x", "Firefox 133 on Windows 11", place, "203.0.113.9"));
