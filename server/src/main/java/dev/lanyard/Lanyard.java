@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -44,9 +45,14 @@ public class Lanyard {
      */
     public static void main(String[] args) {
         if (args.length > 0 && !args[0].startsWith("-")) {
-            for (OperatorCommand command : SpringFactoriesLoader.loadFactories(OperatorCommand.class, Lanyard.class.getClassLoader())) {
+            List<OperatorCommand> commands = SpringFactoriesLoader.loadFactories(OperatorCommand.class, Lanyard.class.getClassLoader());
+            for (OperatorCommand command : commands) {
                 if (command.name().equals(args[0])) System.exit(command.run(Arrays.copyOfRange(args, 1, args.length)));
             }
+            // A misspelt command must not start a server instead (settings are --name=value, so no word is one).
+            System.err.println("lanyard: no command '" + args[0] + "'. Commands: "
+                    + String.join(", ", commands.stream().map(OperatorCommand::name).toList()) + "; settings are given as --name=value.");
+            System.exit(2);
         }
         SpringApplication application = new SpringApplication(Lanyard.class);
         int steps = Integer.getInteger(STARTUP_STEPS, 0);
