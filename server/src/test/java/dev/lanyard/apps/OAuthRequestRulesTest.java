@@ -71,11 +71,8 @@ class OAuthRequestRulesTest {
     /** A public app's exchange (PKCE alone) with its code sent twice: a 500 from the code verifier before (outside review S). */
     @Test
     void aPublicAppsCodeSentTwiceIsAnInvalidRequest() throws Exception {
-        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
-                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("name", "Phone",
-                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", java.util.List.of("openid")))))
-                .andReturn();
-        RelyingApp app = apps.app(json.readTree(registered.getResponse().getContentAsString()));
+        JsonNode registered = publicApp("Phone");
+        RelyingApp app = apps.app(registered);
         RelyingApp.Attempt attempt = app.authorizeRequest("openid");
         String code = app.code(attempt, app.signIn(attempt, TeamApps.cookie(admin))).getValue();
         for (String[] twice : java.util.List.of(new String[] {"code", code}, new String[] {"code_verifier", attempt.verifier().getValue()})) {
@@ -135,9 +132,14 @@ class OAuthRequestRulesTest {
     }
 
     private JsonNode publicApp(String name) throws Exception {
+        return publicApp(name, java.util.List.of("openid"));
+    }
+
+    /** Registers a public app (PKCE, no secret) with these scopes; the API's answer. */
+    private JsonNode publicApp(String name, java.util.List<String> scopes) throws Exception {
         MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
                 .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("name", name,
-                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", java.util.List.of("openid")))))
+                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", scopes))))
                 .andReturn();
         return json.readTree(registered.getResponse().getContentAsString());
     }
@@ -163,11 +165,8 @@ class OAuthRequestRulesTest {
     /** Spring's default answered an empty 401 (outside review AD): RFC 6749 §5.2's body, as a wrong secret gets. */
     @Test
     void aCallWithNoClientAuthenticationIsInvalidClientWithItsBody() throws Exception {
-        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
-                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("name", "Phone",
-                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", java.util.List.of("openid")))))
-                .andReturn();
-        String publicId = json.readTree(registered.getResponse().getContentAsString()).path("app").path("clientId").asString();
+        JsonNode registered = publicApp("Phone");
+        String publicId = registered.path("app").path("clientId").asString();
         for (MockHttpServletRequestBuilder request : java.util.List.of(post("/oauth2/introspect").param("token", "abc"),
                 post("/oauth2/revoke").param("token", "abc"), post("/oauth2/token").param("grant_type", "client_credentials"),
                 post("/oauth2/introspect").param("token", "abc").param("client_id", publicId),
@@ -336,11 +335,8 @@ class OAuthRequestRulesTest {
 
     @Test
     void aPublicAppIsNotOfferedToStayConnectedNorKeptAsRemembered() throws Exception {
-        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
-                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("name", "Phone app",
-                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", TeamApps.ALL_SCOPES))))
-                .andReturn();
-        RelyingApp app = apps.app(json.readTree(registered.getResponse().getContentAsString()));
+        JsonNode registered = publicApp("Phone app", TeamApps.ALL_SCOPES);
+        RelyingApp app = apps.app(registered);
         RelyingApp.Attempt attempt = app.authorizeRequest(OAuthFlowTest.OFFLINE);
         java.net.URI consent = RelyingApp.location(app.browse(attempt.uri(), TeamApps.cookie(admin)));
         assertThat(app.browse(consent, TeamApps.cookie(admin)).body()).doesNotContain("Stay connected").contains("See your email address");
@@ -361,11 +357,8 @@ class OAuthRequestRulesTest {
      */
     @Test
     void aPublicAppAskingForOfflineAccessIsNeverGrantedIt() throws Exception {
-        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
-                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("name", "Pocket app",
-                        "redirectUris", java.util.List.of(OAuthFlowTest.REDIRECT), "type", "public", "scopes", TeamApps.ALL_SCOPES))))
-                .andReturn();
-        RelyingApp app = apps.app(json.readTree(registered.getResponse().getContentAsString()));
+        JsonNode registered = publicApp("Pocket app", TeamApps.ALL_SCOPES);
+        RelyingApp app = apps.app(registered);
         RelyingApp resource = apps.app(apps.register(admin, "Pocket API"));
 
         var tokens = TeamApps.signIn(app, admin, OAuthFlowTest.OFFLINE);

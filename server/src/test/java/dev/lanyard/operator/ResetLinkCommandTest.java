@@ -55,19 +55,8 @@ class ResetLinkCommandTest {
         return CommandRun.resetLink(environment, clock, arguments);
     }
 
-    private MvcResult reset(String token, String password, String confirmation) throws Exception {
-        return mvc.perform(post("/login/reset/" + token).with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress()))
-                .param("password", password).param("confirmation", confirmation)).andReturn();
-    }
 
-    private int logIn(String email, String password) throws Exception {
-        return mvc.perform(post("/api/v1/login").with(ApiClient.from(TestAccounts.uniqueAddress())).contentType(MediaType.APPLICATION_JSON)
-                .content(api.write(Map.of("email", email, "password", password)))).andReturn().getResponse().getStatus();
-    }
 
-    private int sessionsPage(ApiClient.Member member) throws Exception {
-        return mvc.perform(get("/api/v1/sessions/current").cookie(member.cookie())).andReturn().getResponse().getStatus();
-    }
 
     private int count(String table) {
         return jdbc.sql("SELECT COUNT(*) FROM " + table).query(Integer.class).single();
@@ -90,27 +79,27 @@ class ResetLinkCommandTest {
         MvcResult page = mvc.perform(get("/login/reset/" + token)).andReturn();
         assertThat(page.getResponse().getStatus()).isEqualTo(200);
         assertThat(page.getResponse().getContentAsString()).contains(ada.email()).contains("Set new password");
-        assertThat(logIn(ada.email(), TestAccounts.PASSWORD)).as("opening the link changes nothing").isEqualTo(201);
-        MvcResult differ = reset(token, NEW_PASSWORD, NEW_PASSWORD + "!");
+        assertThat(calls().logIn(ada.email(), TestAccounts.PASSWORD)).as("opening the link changes nothing").isEqualTo(201);
+        MvcResult differ = calls().reset(token, NEW_PASSWORD, NEW_PASSWORD + "!");
         assertThat(differ.getResponse().getStatus()).isEqualTo(400);
-        assertThat(reset(token, ada.email(), ada.email()).getResponse().getStatus()).as("sign-up's rules").isEqualTo(400);
+        assertThat(calls().reset(token, ada.email(), ada.email()).getResponse().getStatus()).as("sign-up's rules").isEqualTo(400);
 
-        MvcResult done = reset(token, NEW_PASSWORD, NEW_PASSWORD);
+        MvcResult done = calls().reset(token, NEW_PASSWORD, NEW_PASSWORD);
 
         assertThat(done.getResponse().getStatus()).isEqualTo(302);
         assertThat(done.getResponse().getRedirectedUrl()).isEqualTo("/login?reset");
-        assertThat(sessionsPage(ada)).as("every session ends").isEqualTo(401);
-        assertThat(sessionsPage(phone)).isEqualTo(401);
-        assertThat(logIn(ada.email(), TestAccounts.PASSWORD)).isEqualTo(401);
-        assertThat(logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
+        assertThat(calls().sessionsPage(ada)).as("every session ends").isEqualTo(401);
+        assertThat(calls().sessionsPage(phone)).isEqualTo(401);
+        assertThat(calls().logIn(ada.email(), TestAccounts.PASSWORD)).isEqualTo(401);
+        assertThat(calls().logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE id = :id AND email_verified_at IS NOT NULL").param("id", ada.accountId())
                 .query(Integer.class).single()).as("a link handed over by the operator shows nothing of the mailbox").isZero();
-        assertThat(reset(token, "yet another passphrase", "yet another passphrase").getResponse().getStatus())
+        assertThat(calls().reset(token, "yet another passphrase", "yet another passphrase").getResponse().getStatus())
                 .as("a link works once").isEqualTo(410);
         MvcResult used = mvc.perform(get("/login/reset/" + token)).andReturn();
         assertThat(used.getResponse().getStatus()).isEqualTo(410);
         assertThat(used.getResponse().getContentAsString()).contains("Ask whoever runs this Lanyard server").doesNotContain("/login/forgot");
-        assertThat(logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
+        assertThat(calls().logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
     }
 
     @Test
@@ -155,7 +144,7 @@ class ResetLinkCommandTest {
         assertThat(notice).contains("A password reset link was made for your Lanyard account").contains("by the server's operator")
                 .doesNotContain(token).doesNotContain("/login/reset/");
 
-        reset(token, NEW_PASSWORD, NEW_PASSWORD);
+        calls().reset(token, NEW_PASSWORD, NEW_PASSWORD);
         assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE team_id = :team AND action = 'password.reset'")
                 .param("team", team.value()).query(String.class).single()).contains("with a link the server's operator made");
         assertThat(audit.verify(team)).isInstanceOf(AuditLog.Verification.Intact.class);
@@ -185,5 +174,9 @@ class ResetLinkCommandTest {
         CommandRun blank = command(" ");
         assertThat(blank.status()).isEqualTo(2);
         assertThat(blank.err()).contains("Give the account's email address.");
+    }
+
+    private dev.lanyard.signin.ResetCalls calls() {
+        return new dev.lanyard.signin.ResetCalls(mvc, api);
     }
 }

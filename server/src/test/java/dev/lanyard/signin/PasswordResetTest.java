@@ -51,19 +51,8 @@ class PasswordResetTest {
         return mvc.perform(post("/login/forgot").with(csrf()).with(ApiClient.from(address)).param("email", email)).andReturn();
     }
 
-    private MvcResult reset(String token, String password, String confirmation) throws Exception {
-        return mvc.perform(post("/login/reset/" + token).with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress()))
-                .param("password", password).param("confirmation", confirmation)).andReturn();
-    }
 
-    private int logIn(String email, String password) throws Exception {
-        return mvc.perform(post("/api/v1/login").with(ApiClient.from(TestAccounts.uniqueAddress())).contentType(MediaType.APPLICATION_JSON)
-                .content(api.write(Map.of("email", email, "password", password)))).andReturn().getResponse().getStatus();
-    }
 
-    private int sessionsPage(ApiClient.Member member) throws Exception {
-        return mvc.perform(get("/api/v1/sessions/current").cookie(member.cookie())).andReturn().getResponse().getStatus();
-    }
 
     private static String linkTo(String email) {
         TestMail.settle();
@@ -87,35 +76,35 @@ class PasswordResetTest {
         MvcResult page = mvc.perform(get("/login/reset/" + token)).andReturn();
         assertThat(page.getResponse().getStatus()).isEqualTo(200);
         assertThat(page.getResponse().getContentAsString()).contains(ada.email()).contains("Set new password");
-        assertThat(logIn(ada.email(), TestAccounts.PASSWORD)).as("opening the link changes nothing").isEqualTo(201);
+        assertThat(calls().logIn(ada.email(), TestAccounts.PASSWORD)).as("opening the link changes nothing").isEqualTo(201);
 
-        MvcResult differ = reset(token, NEW_PASSWORD, NEW_PASSWORD + "!");
+        MvcResult differ = calls().reset(token, NEW_PASSWORD, NEW_PASSWORD + "!");
         assertThat(differ.getResponse().getStatus()).isEqualTo(400);
         assertThat(differ.getResponse().getContentAsString()).contains("The two passwords differ");
-        MvcResult shortOne = reset(token, "short", "short");
+        MvcResult shortOne = calls().reset(token, "short", "short");
         assertThat(shortOne.getResponse().getStatus()).isEqualTo(400);
         assertThat(shortOne.getResponse().getContentAsString()).contains("at least 12 characters");
-        MvcResult ownEmail = reset(token, ada.email(), ada.email());
+        MvcResult ownEmail = calls().reset(token, ada.email(), ada.email());
         assertThat(ownEmail.getResponse().getStatus()).isEqualTo(400);
         assertThat(ownEmail.getResponse().getContentAsString()).contains("This password is your email address or your name (or part of it)");
 
-        MvcResult done = reset(token, NEW_PASSWORD, NEW_PASSWORD);
+        MvcResult done = calls().reset(token, NEW_PASSWORD, NEW_PASSWORD);
         assertThat(done.getResponse().getStatus()).isEqualTo(302);
         assertThat(done.getResponse().getRedirectedUrl()).isEqualTo("/login?reset");
-        assertThat(sessionsPage(ada)).as("every session ends").isEqualTo(401);
-        assertThat(sessionsPage(phone)).isEqualTo(401);
-        assertThat(logIn(ada.email(), TestAccounts.PASSWORD)).isEqualTo(401);
-        assertThat(logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
+        assertThat(calls().sessionsPage(ada)).as("every session ends").isEqualTo(401);
+        assertThat(calls().sessionsPage(phone)).isEqualTo(401);
+        assertThat(calls().logIn(ada.email(), TestAccounts.PASSWORD)).isEqualTo(401);
+        assertThat(calls().logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
         assertThat(jdbc.sql("SELECT email_verified_at FROM accounts WHERE id = :id").param("id", ada.accountId()).query(Long.class).single())
                 .as("the link reached the mailbox: email_verified").isNotNull();
         TestMail.settle();
         assertThat(TestMail.lastMailTo(ada.email()).subject()).isEqualTo("Your Lanyard password was changed");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE action = 'password.reset'").query(Integer.class).single()).isPositive();
 
-        assertThat(reset(token, "yet another passphrase", "yet another passphrase").getResponse().getStatus())
+        assertThat(calls().reset(token, "yet another passphrase", "yet another passphrase").getResponse().getStatus())
                 .as("a link works once").isEqualTo(410);
         assertThat(mvc.perform(get("/login/reset/" + token)).andReturn().getResponse().getStatus()).isEqualTo(410);
-        assertThat(logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
+        assertThat(calls().logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
     }
 
     @Test
@@ -150,8 +139,8 @@ class PasswordResetTest {
 
         clock.advance(Duration.ofMinutes(61));
         assertThat(mvc.perform(get("/login/reset/" + first)).andReturn().getResponse().getStatus()).isEqualTo(410);
-        assertThat(reset(first, NEW_PASSWORD, NEW_PASSWORD).getResponse().getStatus()).isEqualTo(410);
-        assertThat(logIn(cat.email(), TestAccounts.PASSWORD)).isEqualTo(201);
+        assertThat(calls().reset(first, NEW_PASSWORD, NEW_PASSWORD).getResponse().getStatus()).isEqualTo(410);
+        assertThat(calls().logIn(cat.email(), TestAccounts.PASSWORD)).isEqualTo(201);
     }
 
     @Test
@@ -163,8 +152,8 @@ class PasswordResetTest {
         String newer = linkTo(dan.email());
         assertThat(newer).isNotEqualTo(older);
 
-        assertThat(reset(newer, NEW_PASSWORD, NEW_PASSWORD).getResponse().getStatus()).isEqualTo(302);
-        assertThat(reset(older, "yet another passphrase", "yet another passphrase").getResponse().getStatus()).isEqualTo(410);
+        assertThat(calls().reset(newer, NEW_PASSWORD, NEW_PASSWORD).getResponse().getStatus()).isEqualTo(302);
+        assertThat(calls().reset(older, "yet another passphrase", "yet another passphrase").getResponse().getStatus()).isEqualTo(410);
         assertThat(LinkTokens.redact("GET /login/reset/" + older)).isEqualTo("GET /login/reset/[redacted]");
         assertThat(LinkTokens.redactPersonal("/login/reset/" + older)).isEqualTo("/login/reset/[redacted]");
     }
@@ -178,5 +167,9 @@ class PasswordResetTest {
         assertThat(TestMail.lastMailTo(eve.email()).body()).contains("you still need it to sign in");
         MvcResult page = mvc.perform(get("/login/reset/" + token)).andReturn();
         assertThat(page.getResponse().getContentAsString()).contains("you still need it to sign in");
+    }
+
+    private dev.lanyard.signin.ResetCalls calls() {
+        return new dev.lanyard.signin.ResetCalls(mvc, api);
     }
 }
