@@ -171,7 +171,11 @@ public class PasswordResets {
     /** The email whose password a link resets, while the link can be used. */
     public Optional<String> waiting(String token) {
         if (!LinkTokens.plausible(token)) return Optional.empty();
-        return usable(Members.hash(token), clock.instant()).map(PasswordResetStore.Request::email);
+        // As the reset itself: a link whose account was removed since, or whose email now belongs to another, shows no form
+        // that could only be refused (outside review AG).
+        return usable(Members.hash(token), clock.instant())
+                .filter(link -> link.account().flatMap(store::find).filter(a -> a.email().equals(link.email())).isPresent())
+                .map(PasswordResetStore.Request::email);
     }
 
     /**

@@ -106,19 +106,32 @@ public final class ResetLinkCommand implements OperatorCommand {
             return WRONG_ARGUMENTS;
         } catch (RuntimeException failure) {
             err.println("reset-link: " + reason(failure));
-            return FAILED;
+            return setting(failure) ? WRONG_ARGUMENTS : FAILED;
         }
+    }
+
+    /** Whether a setting given was refused (a wrong argument, exit 2), not the database or the account. */
+    private static boolean setting(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.boot.context.properties.bind.BindException) return true;
+        }
+        return false;
     }
 
     /** The one line that says why: the database's refusal, or the innermost cause (a setting's own message, a connection's). */
     private static String reason(Throwable failure) {
         Throwable innermost = failure;
+        boolean connecting = false;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ExistingDatabase.Refused) return t.getMessage();
+            connecting |= t instanceof java.sql.SQLException || t instanceof org.springframework.jdbc.CannotGetJdbcConnectionException;
             innermost = t;
         }
         String message = innermost.getMessage() == null ? innermost.getClass().getSimpleName() : innermost.getMessage();
-        return message.lines().findFirst().orElse(message);
+        String line = message.lines().findFirst().orElse(message);
+        // "Connection refused" alone does not say whose (outside review AG); the base URL is public-url's when given.
+        if (connecting) return "the database cannot be used (check spring.datasource.url and its credentials): " + line;
+        return line.contains("lanyard.mail.base-url") ? line + " (lanyard.web.public-url sets it when given)" : line;
     }
 
     /** The command's context: the database as it is, the operator's reset links and the audit log; no web server, no schedules. */

@@ -53,6 +53,17 @@ public class ExistingDatabase {
         if (file.isPresent() && !Files.isRegularFile(file.get()))
             throw new Refused("There is no database at " + file.get() + ": give the server's spring.datasource.url"
                     + " (the server creates the file at its first start).");
+        // An empty file is no database either, and connecting would write one into it (outside review AG).
+        if (file.isPresent() && size(file.get()) == 0)
+            throw new Refused("The file " + file.get() + " is empty, no Lanyard database: give the server's spring.datasource.url.");
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (java.io.IOException unreadable) {
+            return -1; // said by the connection, which cannot read it either
+        }
     }
 
     /** A row of Flyway's history: a migration's version and whether it was applied. */

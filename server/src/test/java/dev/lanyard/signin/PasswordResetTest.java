@@ -158,6 +158,21 @@ class PasswordResetTest {
         assertThat(LinkTokens.redactPersonal("/login/reset/" + older)).isEqualTo("/login/reset/[redacted]");
     }
 
+    /** The page of a link whose account is gone or changed its email showed a form that could only be refused (outside review AG). */
+    @Test
+    void aLinkWhoseAccountChangedSinceShowsNoForm() throws Exception {
+        ApiClient.Member eve = api.signUp("eve");
+        ask(eve.email(), TestAccounts.uniqueAddress());
+        String token = linkTo(eve.email());
+        assertThat(mvc.perform(get("/login/reset/" + token)).andReturn().getResponse().getStatus()).isEqualTo(200);
+
+        jdbc.sql("UPDATE accounts SET email = :other WHERE email = :email").param("other", TestAccounts.uniqueEmail("eve-moved"))
+                .param("email", eve.email()).update();
+
+        assertThat(mvc.perform(get("/login/reset/" + token)).andReturn().getResponse().getStatus()).isEqualTo(410);
+        assertThat(calls().reset(token, NEW_PASSWORD, NEW_PASSWORD).getResponse().getStatus()).isEqualTo(410);
+    }
+
     @Test
     void aSecondFactorIsStillAskedForAfterAReset() throws Exception {
         // The link replaces the password only: the mail and the page say so, and the sign-in step is unchanged.
