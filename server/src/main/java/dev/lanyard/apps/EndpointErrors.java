@@ -107,10 +107,7 @@ final class EndpointErrors {
         if (!"authorization_code".equals(request.getParameter("grant_type")) || request.getParameter("code_verifier") != null
                 || request.getParameter("client_secret") != null || request.getHeader(HttpHeaders.AUTHORIZATION) != null) return false;
         String clientId = request.getParameter("client_id");
-        if (clientId == null || clientId.isBlank()) return false;
-        var client = clients.findByClientId(clientId);
-        return client != null && client.getClientAuthenticationMethods()
-                .contains(org.springframework.security.oauth2.core.ClientAuthenticationMethod.NONE);
+        return clientId != null && !clientId.isBlank() && PublicRevocation.isPublic(clients, clientId);
     }
 
     /**
@@ -139,7 +136,8 @@ final class EndpointErrors {
                 : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, exception.getMessage(), null);
     }
 
-    private static boolean basic(HttpServletRequest request) {
+    /** Whether the request authenticates with HTTP Basic ({@code Authorization: Basic …}, the scheme in any case). */
+    static boolean basic(HttpServletRequest request) {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         return header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
     }

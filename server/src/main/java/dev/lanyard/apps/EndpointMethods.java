@@ -11,23 +11,22 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.stereotype.Component;
 
 /**
  * The authorization server's endpoints and documents answer a method they do not take with {@code 405} and the
  * {@code Allow} they do take (RFC 9110 §15.5.6), as the API does. Spring's chain matches each endpoint by its methods
  * only, so another method fell through to the pages: {@code GET /oauth2/token} was a redirect to the sign-in page and
  * {@code POST} to discovery a {@code 403} (outside review AD). {@code OPTIONS} passes, for CORS; {@code HEAD} is served as
- * {@code GET} where that is.
+ * {@code GET} where that is. Registered for these paths alone ({@link Registration}): no other request, the API's and the
+ * session check's among them, passes through it.
  */
-@Component
-@ConditionalOnWebApplication
-@Order(Ordered.HIGHEST_PRECEDENCE + 25)
 class EndpointMethods extends HttpFilter {
     private static final Set<String> GET = Set.of("GET");
     private static final Set<String> POST = Set.of("POST");
@@ -46,6 +45,20 @@ class EndpointMethods extends HttpFilter {
         allowed.put("/.well-known/openid-configuration", GET);
         allowed.put("/.well-known/oauth-authorization-server", GET);
         allowed.put("/.well-known/oauth-protected-resource", GET);
+    }
+
+    /** Before the security chains, and for the endpoints' own paths only. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication
+    static class Registration {
+        @Bean
+        FilterRegistrationBean<EndpointMethods> endpointMethods(AuthorizationServerSettings settings) {
+            EndpointMethods filter = new EndpointMethods(settings);
+            FilterRegistrationBean<EndpointMethods> registration = new FilterRegistrationBean<>(filter);
+            registration.setUrlPatterns(filter.allowed.keySet());
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 25);
+            return registration;
+        }
     }
 
     @Override

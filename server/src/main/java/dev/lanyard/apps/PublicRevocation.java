@@ -38,10 +38,15 @@ final class PublicRevocation {
                 return null;
             String clientId = request.getParameter(OAuth2ParameterNames.CLIENT_ID);
             if (clientId == null || clientId.isBlank()) return null;
-            RegisteredClient client = clients.findByClientId(clientId);
-            if (client == null || !client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE)) return null;
+            if (!isPublic(clients, clientId)) return null;
             return new OAuth2ClientAuthenticationToken(clientId, ClientAuthenticationMethod.NONE, null, Map.of(REVOCATION, true));
         };
+    }
+
+    /** Whether {@code clientId} is a registered public app's (one that authenticates with {@code none}). */
+    static boolean isPublic(RegisteredClientRepository clients, String clientId) {
+        RegisteredClient client = clients.findByClientId(clientId);
+        return client != null && client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE);
     }
 
     /** Authenticates what {@link #converter} made: an app registered as public, by its id alone. */

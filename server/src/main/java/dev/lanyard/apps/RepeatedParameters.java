@@ -46,9 +46,7 @@ final class RepeatedParameters implements Filter {
     private static String refused(HttpServletRequest request) {
         String repeated = repeated(request.getParameterMap());
         if (repeated != null) return "The parameter " + repeated + " is included more than once.";
-        String authorization = request.getHeader(org.springframework.http.HttpHeaders.AUTHORIZATION);
-        boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
-        if (basic && request.getParameter("client_secret") != null)
+        if (EndpointErrors.basic(request) && request.getParameter("client_secret") != null)
             return "The client authenticated twice: use HTTP Basic or client_secret in the form, not both.";
         return null;
     }

@@ -13,18 +13,21 @@ final class ControlCharacters {
     /** What a refused value holds, as its problem says it: half a character is not a control character (outside review AD). */
     static String what(CharSequence value, boolean freeText) {
         for (int i = 0; i < value.length(); i++) {
-            if (refused(value.subSequence(i, i + 1), freeText) && !Character.isSurrogate(value.charAt(i))) return "control characters";
+            if (control(value.charAt(i), freeText)) return "control characters";
         }
         return "half of a character (an unpaired UTF-16 surrogate)";
+    }
+
+    /** C0 controls and DEL; {@code freeText} lets tab, CR and LF through. */
+    private static boolean control(char c, boolean freeText) {
+        return c < 0x20 ? !(freeText && (c == '\t' || c == '\r' || c == '\n')) : c == 0x7f;
     }
 
     /** Whether {@code value} breaks the rule; {@code freeText} lets tab, CR and LF through. */
     static boolean refused(CharSequence value, boolean freeText) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20) {
-                if (!(freeText && (c == '\t' || c == '\r' || c == '\n'))) return true;
-            } else if (c == 0x7f) {
+            if (control(c, freeText)) {
                 return true;
             } else if (Character.isHighSurrogate(c)) {
                 if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) return true;

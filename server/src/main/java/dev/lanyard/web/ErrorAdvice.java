@@ -81,16 +81,10 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         return response.body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
     }
 
-    /**
-     * RFC 9110 §15.5.2: every {@code 401} names a scheme to authenticate with; RFC 6750 §3: a bearer token that was sent
-     * and is refused is {@code invalid_token}. As the security chain's entry point says it (outside re-check AF).
-     */
+    /** A {@code 401} with its challenge ({@link Problems#bearerChallenge}), as the security chain's entry point gives it (re-check AF). */
     static <B extends ResponseEntity.HeadersBuilder<B>> B challenged(B response, HttpStatus status,
                                                                      jakarta.servlet.http.HttpServletRequest request) {
-        if (status != HttpStatus.UNAUTHORIZED) return response;
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        boolean bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
-        return response.header(HttpHeaders.WWW_AUTHENTICATE, bearer ? "Bearer error=\"invalid_token\"" : "Bearer");
+        return status == HttpStatus.UNAUTHORIZED ? response.header(HttpHeaders.WWW_AUTHENTICATE, Problems.bearerChallenge(request)) : response;
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -43,6 +43,15 @@ final class Problems {
         return problem;
     }
 
+    /**
+     * The challenge of an API {@code 401}: RFC 9110 §15.5.2 has every 401 name a scheme, and RFC 6750 §3 a refused bearer
+     * token that was sent {@code invalid_token}.
+     */
+    static String bearerChallenge(HttpServletRequest request) {
+        String authorization = request.getHeader(org.springframework.http.HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? "Bearer error=\"invalid_token\"" : "Bearer";
+    }
+
     static boolean isApi(HttpServletRequest request) {
         return API.matches(request);
     }

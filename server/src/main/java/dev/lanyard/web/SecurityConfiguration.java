@@ -217,8 +217,7 @@ class SecurityConfiguration {
                 return;
             }
             if (Problems.isApi(request)) {
-                // RFC 9110 §15.5.2 and RFC 6750 §3: a 401 names its scheme, and a bearer token that was sent is invalid_token.
-                response.setHeader(HttpHeaders.WWW_AUTHENTICATE, bearer(request) != null ? "Bearer error=\"invalid_token\"" : "Bearer");
+                response.setHeader(HttpHeaders.WWW_AUTHENTICATE, Problems.bearerChallenge(request));
                 Problems.write(response, json, ended == null
                         ? Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Sign in first.")
                         : Problems.of(HttpStatus.UNAUTHORIZED, "session-ended",
