@@ -6,13 +6,18 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.LoggerContextVO;
+import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import dev.lanyard.account.LinkTokens;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
@@ -80,7 +85,106 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
         }
     }
 
-    /** Hands each event to the appender it stands in front of, redacted when its message needs it. */
+    /**
+     * The exception's messages, its causes' and suppressed ones' included, redacted: a library's exception may carry a
+     * request's URL in its message, and its stack trace is logged at ERROR, whatever the levels. The same proxy when
+     * none has anything to redact; otherwise one made from a copy of the exception whose every throwable prints as
+     * the original (class name, redacted message, stack trace), so that pattern layouts and structured formats, which
+     * may print the throwable itself, write the same lines but for the secrets.
+     */
+    static IThrowableProxy redactThrowable(IThrowableProxy proxy) {
+        if (!(proxy instanceof ThrowableProxy logged) || logged.getThrowable() == null) {
+            return proxy;
+        }
+        Throwable thrown = logged.getThrowable();
+        if (!carriesSecrets(thrown, Collections.newSetFromMap(new IdentityHashMap<>()))) {
+            return proxy;
+        }
+        return new RedactedProxy(thrown.getClass().getName(), RedactedThrowable.of(thrown, new IdentityHashMap<>()));
+    }
+
+    private static boolean carriesSecrets(Throwable thrown, Set<Throwable> seen) {
+        if (thrown == null || !seen.add(thrown)) {
+            return false;
+        }
+        String text = thrown.toString();
+        if (redact(text) != text || carriesSecrets(thrown.getCause(), seen)) {
+            return true;
+        }
+        for (Throwable suppressed : thrown.getSuppressed()) {
+            if (carriesSecrets(suppressed, seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** MDC values redacted; the same map when none needs it. */
+    static Map<String, String> redactMdc(Map<String, String> mdc) {
+        if (mdc == null || mdc.isEmpty() || mdc.values().stream().allMatch(v -> redact(v) == v)) {
+            return mdc;
+        }
+        Map<String, String> redacted = new LinkedHashMap<>();
+        mdc.forEach((key, value) -> redacted.put(key, redact(value)));
+        return Collections.unmodifiableMap(redacted);
+    }
+
+    /** A logged exception's stand-in: prints as the original did, with its secrets redacted. */
+    private static final class RedactedThrowable extends Throwable {
+        private final String shown;
+        private final String message;
+
+        private RedactedThrowable(String shown, String message) {
+            super(message);
+            this.shown = shown;
+            this.message = message;
+        }
+
+        /** {@code thrown} and every throwable it holds, copied once each (a cycle stays a cycle). */
+        static RedactedThrowable of(Throwable thrown, Map<Throwable, RedactedThrowable> copied) {
+            RedactedThrowable done = copied.get(thrown);
+            if (done != null) {
+                return done;
+            }
+            RedactedThrowable copy = new RedactedThrowable(redact(thrown.toString()), redact(thrown.getMessage()));
+            copied.put(thrown, copy);
+            copy.setStackTrace(thrown.getStackTrace());
+            if (thrown.getCause() != null) {
+                copy.initCause(of(thrown.getCause(), copied));
+            }
+            for (Throwable suppressed : thrown.getSuppressed()) {
+                copy.addSuppressed(of(suppressed, copied));
+            }
+            return copy;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+
+        @Override
+        public String toString() {
+            return shown;
+        }
+    }
+
+    /** The proxy of a {@link RedactedThrowable}, named after the exception it stands for. */
+    private static final class RedactedProxy extends ThrowableProxy {
+        private final String className;
+
+        RedactedProxy(String className, RedactedThrowable copy) {
+            super(copy);
+            this.className = className;
+        }
+
+        @Override
+        public String getClassName() {
+            return className;
+        }
+    }
+
+    /** Hands each event to the appender it stands in front of, redacted when its message, exception or MDC needs it. */
     static final class Redacting extends UnsynchronizedAppenderBase<ILoggingEvent> {
         private final Appender<ILoggingEvent> appender;
 
@@ -92,7 +196,10 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
         protected void append(ILoggingEvent event) {
             String message = event.getFormattedMessage();
             String redacted = redact(message);
-            appender.doAppend(redacted == message ? event : new RedactedEvent(event, redacted));
+            IThrowableProxy thrown = redactThrowable(event.getThrowableProxy());
+            Map<String, String> mdc = redactMdc(event.getMDCPropertyMap());
+            boolean same = redacted == message && thrown == event.getThrowableProxy() && mdc == event.getMDCPropertyMap();
+            appender.doAppend(same ? event : new RedactedEvent(event, redacted, thrown, mdc));
         }
 
         @Override
@@ -102,8 +209,12 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
         }
     }
 
-    /** An event as it was, but for its message, which is the redacted one and has no arguments left to fill in. */
-    private record RedactedEvent(ILoggingEvent event, String message) implements ILoggingEvent {
+    /**
+     * An event as it was, but for its message, which is the redacted one and has no arguments left to fill in, and its
+     * exception and MDC, redacted.
+     */
+    private record RedactedEvent(ILoggingEvent event, String message, IThrowableProxy thrown, Map<String, String> mdc)
+            implements ILoggingEvent {
         @Override
         public String getMessage() {
             return message;
@@ -141,7 +252,7 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
 
         @Override
         public IThrowableProxy getThrowableProxy() {
-            return event.getThrowableProxy();
+            return thrown;
         }
 
         @Override
@@ -161,13 +272,13 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
 
         @Override
         public Map<String, String> getMDCPropertyMap() {
-            return event.getMDCPropertyMap();
+            return mdc;
         }
 
         @Override
         @SuppressWarnings("deprecation")
         public Map<String, String> getMdc() {
-            return event.getMdc();
+            return mdc;
         }
 
         @Override

@@ -89,6 +89,7 @@ class RedactedLogsTest {
     @Test
     void anAppenderBehindTheRedactionGetsTheRedactedMessageAndEverythingElseAsLogged() {
         LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
         ListAppender<ILoggingEvent> list = new ListAppender<>();
         list.setContext(context);
         list.setName("LIST");
@@ -111,6 +112,56 @@ class RedactedLogsTest {
         assertThat(list.list.get(1).getFormattedMessage()).isEqualTo("nothing secret");
         context.stop();
         assertThat(list.isStarted()).isFalse();
+    }
+
+    /**
+     * A library's exception may carry a request's URL in its message, and its stack trace is logged at ERROR whatever the
+     * levels: the messages of the exception, its causes and its suppressed ones are redacted, as plain text, as the
+     * throwable a structured format's stack trace printer prints, and in the MDC. An event without secrets is passed on as it came.
+     */
+    @Test
+    void exceptionMessagesAndTheMdcAreRedactedWithEverythingElseAsLogged() throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        ListAppender<ILoggingEvent> list = new ListAppender<>();
+        list.setContext(context);
+        list.setName("LIST");
+        list.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(list);
+        RedactedLogs.redactAppenders(root);
+
+        IllegalStateException thrown = new IllegalStateException("Redirect to https://app.example/cb?code=c0de&state=s1 failed",
+                new IllegalArgumentException("while reading /login/reset/t0ken"));
+        thrown.addSuppressed(new java.io.IOException("refresh_token=r3fresh"));
+        org.slf4j.MDC.put("request", "/invite/t0ken?x=1");
+        try {
+            context.getLogger("some.logger").error("Request failed", thrown);
+        } finally {
+            org.slf4j.MDC.remove("request");
+        }
+        IllegalStateException harmless = new IllegalStateException("nothing secret");
+        context.getLogger("some.logger").error("Request failed", harmless);
+
+        ILoggingEvent redacted = list.list.get(0);
+        String text = ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(redacted.getThrowableProxy());
+        assertThat(text).doesNotContain("c0de", "t0ken", "r3fresh")
+                .startsWith("java.lang.IllegalStateException: Redirect to https://app.example/cb?code=[redacted]&state=s1 failed")
+                .contains("Caused by: java.lang.IllegalArgumentException: while reading /login/reset/[redacted]",
+                        "Suppressed: java.io.IOException: refresh_token=[redacted]",
+                        "at dev.lanyard.web.RedactedLogsTest.exceptionMessagesAndTheMdcAreRedactedWithEverythingElseAsLogged");
+        assertThat(redacted.getThrowableProxy().getClassName()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(redacted.getThrowableProxy().getMessage()).isEqualTo("Redirect to https://app.example/cb?code=[redacted]&state=s1 failed");
+        StringBuilder printed = new StringBuilder();
+        org.springframework.boot.logging.StandardStackTracePrinter.rootLast()
+                .printStackTrace(((ch.qos.logback.classic.spi.ThrowableProxy) redacted.getThrowableProxy()).getThrowable(), printed);
+        assertThat(printed.toString()).doesNotContain("c0de", "t0ken", "r3fresh")
+                .startsWith("java.lang.IllegalStateException: Redirect to https://app.example/cb?code=[redacted]&state=s1 failed");
+        assertThat(redacted.getMDCPropertyMap()).containsExactly(java.util.Map.entry("request", "/invite/[redacted]?x=1"));
+        assertThat(redacted.getFormattedMessage()).isEqualTo("Request failed");
+        assertThat(list.list.get(1).getThrowableProxy()).isInstanceOfSatisfying(ch.qos.logback.classic.spi.ThrowableProxy.class,
+                proxy -> assertThat(proxy.getThrowable()).isSameAs(harmless));
+        context.stop();
     }
 
     private void get(String path) throws Exception {
