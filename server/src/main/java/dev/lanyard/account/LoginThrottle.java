@@ -1,17 +1,25 @@
 package dev.lanyard.account;
 
 import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.lanyard.account.ThrottleCounts.Bucket;
+import dev.lanyard.account.ThrottleCounts.Failures;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.geo.IpLiteral;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,8 +46,21 @@ import org.springframework.stereotype.Component;
  * address counter stays, so a guesser cannot reset their budget by signing in to an account of their own.
  * A right password that a second factor must follow clears nothing ({@link Attempt#passed}): else each
  * right password would wipe the wrong codes counted since, and the codes could be guessed without end.
- * Counters are kept per node, in memory, and forgotten an hour after their last use: guessing against N
- * nodes gets at most N times the budget.
+ *
+ * <p>Every node counts every node's failures (decision 71). The counters live in memory on each node,
+ * forgotten an hour after their last use, keyed by SHA-256 of the email and of the address, never the
+ * text. A failure counted here is then told to the other nodes ({@link OtherNodes}: PostgreSQL
+ * {@code NOTIFY}, sent off the request's thread, so nobody waits for it), which add it to the same three
+ * counters; a completed sign-in that forgives failures here tells them to forgive them too (only when
+ * there were failures to forgive, so a sign-in without earlier failures sends nothing). What is told
+ * holds the two hashes only. Attempts in flight stay per node: guesses sent to N nodes at the same
+ * moment can each take what is left of a free budget on each node before their failures are heard
+ * (at most N times the free failures at once), and past it N attempts may be in flight, one per node.
+ * While this node may be missing the others' failures ({@link OtherNodes#hearing} is false: its
+ * listening connection is down, or it has not listened yet) it fails safe: the two doubling counters
+ * give no free failure, so each failure here makes the next attempt wait (1 s, 2 s, … up to their caps,
+ * so never for ever); the ceiling is unchanged. What was told while it did not hear is not told again:
+ * it stays counted on the nodes that heard it.
  */
 @Component
 class LoginThrottle {
@@ -47,14 +68,30 @@ class LoginThrottle {
     static final Rule PER_ADDRESS = new Rule(20, Duration.ofMinutes(15));
     static final int EMAIL_CEILING = 50;
     static final Duration EMAIL_CEILING_WINDOW = Duration.ofHours(1);
+    /** What the doubling counters leave free while this node may be missing the other nodes' failures. */
+    static final int FREE_WHILE_NOT_HEARING = 1;
+    /** The name the throttle's messages go under to the other nodes ({@link OtherNodes}). */
+    static final String NEWS = "login-throttle";
+    /** A message: this letter, the email's key, {@code .}, the address's key. */
+    private static final char FAILED = 'f';
+    private static final char FORGIVEN = 's';
 
     private final Clock clock;
+    private final OtherNodes nodes;
     private final ConcurrentMap<EmailAndAddress, Failures> pairs = counters();
     private final ConcurrentMap<String, Failures> addresses = counters();
     private final ConcurrentMap<String, Bucket> emails = counters();
 
+    /** A throttle alone: no other node to tell or hear. */
     LoginThrottle(Clock clock) {
+        this(clock, OtherNodes.NONE);
+    }
+
+    @Autowired
+    LoginThrottle(Clock clock, OtherNodes nodes) {
         this.clock = clock;
+        this.nodes = nodes;
+        nodes.listen(NEWS, this::heard);
     }
 
     private static <K, V> ConcurrentMap<K, V> counters() {
@@ -63,9 +100,17 @@ class LoginThrottle {
 
     /** How many failures are free, and the longest wait after that. */
     record Rule(int free, Duration cap) {
+        /** This rule while this node may be missing the other nodes' failures: no free failure. */
+        Rule notHearing() {
+            return new Rule(Math.min(free, FREE_WHILE_NOT_HEARING), cap);
+        }
     }
 
+    /** The keys of an email and of a client address: SHA-256 of each, base64url, so no email is kept or told. */
     private record EmailAndAddress(String email, String address) {
+        static EmailAndAddress of(String email, String address) {
+            return new EmailAndAddress(key(email), key(address));
+        }
     }
 
     /**
@@ -76,17 +121,17 @@ class LoginThrottle {
      */
     Attempt begin(String email, String rawAddress) {
         Instant now = clock.instant();
-        String address = block(rawAddress);
-        EmailAndAddress pair = new EmailAndAddress(email, address);
+        EmailAndAddress pair = EmailAndAddress.of(email, block(rawAddress));
+        boolean hearing = nodes.hearing();
         List<Runnable> taken = new ArrayList<>(3);
-        boolean reserved = reserve(pairs, pair, now, PER_EMAIL_AND_ADDRESS, taken)
-                && reserve(addresses, address, now, PER_ADDRESS, taken)
-                && reserveCeiling(email, now, taken);
+        boolean reserved = reserve(pairs, pair, now, rule(PER_EMAIL_AND_ADDRESS, hearing), taken)
+                && reserve(addresses, pair.address(), now, rule(PER_ADDRESS, hearing), taken)
+                && reserveCeiling(pair.email(), now, taken);
         if (!reserved) {
             taken.forEach(Runnable::run);
-            throw new AccountProblem.TooManyAttempts(waitSeconds(email, pair, address, now));
+            throw new AccountProblem.TooManyAttempts(waitSeconds(pair, now));
         }
-        return new Attempt(email, pair, address);
+        return new Attempt(pair);
     }
 
     /**
@@ -104,7 +149,7 @@ class LoginThrottle {
      *
      * @throws AccountProblem.TooManyAttempts without asking, when the address must wait
      */
-    boolean probe(What what, String address, java.util.function.BooleanSupplier found) {
+    boolean probe(What what, String address, BooleanSupplier found) {
         try (Attempt attempt = begin(what, address)) {
             boolean hit = found.getAsBoolean();
             if (hit) attempt.failed();
@@ -124,10 +169,12 @@ class LoginThrottle {
         }
     }
 
-    /** A completed sign-in: this address's failures at this email are forgiven, as {@link Attempt#succeeded} does. */
+    /**
+     * A completed sign-in: this address's failures at this email are forgiven, as {@link Attempt#succeeded} does, here and
+     * on the other nodes.
+     */
     void forgive(String email, String address) {
-        pairs.computeIfPresent(new EmailAndAddress(email, block(address)),
-                (k, f) -> f.pending() > 0 ? new Failures(0, Instant.EPOCH, f.pending()) : null);
+        forgiven(EmailAndAddress.of(email, block(address)), 0);
     }
 
     /**
@@ -139,6 +186,10 @@ class LoginThrottle {
         return IpLiteral.parse(address).map(ip -> {
             return ip instanceof Inet4Address ? ip.getHostAddress() : ClientAddresses.leadingGroups(ip, 4) + ":/64";
         }).orElse(address == null ? "" : address);
+    }
+
+    private static Rule rule(Rule rule, boolean hearing) {
+        return hearing ? rule : rule.notHearing();
     }
 
     private static <K> boolean reserve(ConcurrentMap<K, Failures> counters, K key, Instant now, Rule rule, List<Runnable> taken) {
@@ -163,9 +214,9 @@ class LoginThrottle {
         return granted[0];
     }
 
-    private long waitSeconds(String email, EmailAndAddress pair, String address, Instant now) {
-        Duration wait = max(waitOf(pairs.get(pair), now), waitOf(addresses.get(address), now));
-        Bucket bucket = emails.get(email);
+    private long waitSeconds(EmailAndAddress pair, Instant now) {
+        Duration wait = max(waitOf(pairs.get(pair), now), waitOf(addresses.get(pair.address()), now));
+        Bucket bucket = emails.get(pair.email());
         if (bucket != null) wait = max(wait, bucket.drained(now).wait(now));
         return Math.max(1, wait.toSeconds() + (wait.toMillisPart() > 0 ? 1 : 0));
     }
@@ -179,26 +230,72 @@ class LoginThrottle {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
+    /**
+     * Forgives the pair's failures ({@code returned}: attempts in flight here that are over with it) and, if there were
+     * any, tells the other nodes.
+     */
+    private void forgiven(EmailAndAddress pair, int returned) {
+        boolean[] had = {false};
+        pairs.computeIfPresent(pair, (k, f) -> {
+            had[0] = f.count() > 0;
+            return f.forgiven(returned);
+        });
+        if (had[0]) nodes.tell(NEWS, FORGIVEN + pair.email() + "." + pair.address());
+    }
+
+    /**
+     * What another node told ({@link OtherNodes#listen}): a failure it counted, added to the three counters here as
+     * one of this node's would be (with no attempt in flight), or failures it forgave, forgiven here too. Anything
+     * else is ignored. Memory work only.
+     */
+    void heard(String message) {
+        int dot = message.indexOf('.');
+        if (dot < 2 || dot == message.length() - 1) return;
+        EmailAndAddress pair = new EmailAndAddress(message.substring(1, dot), message.substring(dot + 1));
+        Instant now = clock.instant();
+        switch (message.charAt(0)) {
+            case FAILED -> {
+                pairs.compute(pair, (k, f) -> (f == null ? Failures.NONE : f).counted(now, PER_EMAIL_AND_ADDRESS));
+                addresses.compute(pair.address(), (k, f) -> (f == null ? Failures.NONE : f).counted(now, PER_ADDRESS));
+                emails.compute(pair.email(), (k, b) -> (b == null ? Bucket.EMPTY : b).drained(now).counted());
+            }
+            case FORGIVEN -> pairs.computeIfPresent(pair, (k, f) -> f.forgiven(0));
+            default -> {
+            }
+        }
+    }
+
+    /** SHA-256 of the text, base64url without padding: 43 characters, none of them a comma or a dot. */
+    static String key(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
+    }
+
     /** One reserved attempt; report exactly one outcome, or close it to give the reservation back. */
     final class Attempt implements AutoCloseable {
-        private final String email;
         private final EmailAndAddress pair;
-        private final String address;
         private boolean done;
 
-        private Attempt(String email, EmailAndAddress pair, String address) {
-            this.email = email;
+        private Attempt(EmailAndAddress pair) {
             this.pair = pair;
-            this.address = address;
         }
 
+        /** The attempt failed: counted here, then told to the other nodes. */
         void failed() {
             if (done) return;
             done = true;
             Instant now = clock.instant();
-            pairs.compute(pair, (k, f) -> (f == null ? Failures.NONE.withPending(1) : f).failed(now, PER_EMAIL_AND_ADDRESS));
-            addresses.compute(address, (k, f) -> (f == null ? Failures.NONE.withPending(1) : f).failed(now, PER_ADDRESS));
-            emails.compute(email, (k, b) -> (b == null ? Bucket.EMPTY.withPending(1) : b).drained(now).failed());
+            boolean hearing = nodes.hearing();
+            Rule perPair = rule(PER_EMAIL_AND_ADDRESS, hearing);
+            Rule perAddress = rule(PER_ADDRESS, hearing);
+            pairs.compute(pair, (k, f) -> (f == null ? Failures.NONE.withPending(1) : f).failed(now, perPair));
+            addresses.compute(pair.address(), (k, f) -> (f == null ? Failures.NONE.withPending(1) : f).failed(now, perAddress));
+            emails.compute(pair.email(), (k, b) -> (b == null ? Bucket.EMPTY.withPending(1) : b).drained(now).failed());
+            nodes.tell(NEWS, FAILED + pair.email() + "." + pair.address());
         }
 
         /**
@@ -209,13 +306,13 @@ class LoginThrottle {
             close();
         }
 
-        /** The sign-in is complete: this address's guesses at this email are forgiven. */
+        /** The sign-in is complete: this address's guesses at this email are forgiven, here and on the other nodes. */
         void succeeded() {
             if (done) return;
             done = true;
-            pairs.computeIfPresent(pair, (k, f) -> f.pending() > 1 ? new Failures(0, Instant.EPOCH, f.pending() - 1) : null);
-            addresses.computeIfPresent(address, (k, f) -> f.withPending(-1));
-            emails.computeIfPresent(email, (k, b) -> b.withPending(-1));
+            forgiven(pair, 1);
+            addresses.computeIfPresent(pair.address(), (k, f) -> f.withPending(-1));
+            emails.computeIfPresent(pair.email(), (k, b) -> b.withPending(-1));
         }
 
         @Override
@@ -223,62 +320,8 @@ class LoginThrottle {
             if (done) return;
             done = true;
             pairs.computeIfPresent(pair, (k, f) -> f.withPending(-1));
-            addresses.computeIfPresent(address, (k, f) -> f.withPending(-1));
-            emails.computeIfPresent(email, (k, b) -> b.withPending(-1));
-        }
-    }
-
-    /** Failures so far, until when the next attempt must wait, and attempts in flight. */
-    record Failures(int count, Instant blockedUntil, int pending) {
-        static final Failures NONE = new Failures(0, Instant.EPOCH, 0);
-
-        /**
-         * Within the free budget, as many attempts as are left of it may be in flight; past it, one at a
-         * time once the wait is over.
-         */
-        boolean admits(Instant now, Rule rule) {
-            if (blockedUntil.isAfter(now)) return false;
-            return count + pending < rule.free() || pending == 0;
-        }
-
-        Failures withPending(int delta) {
-            return new Failures(count, blockedUntil, Math.max(0, pending + delta));
-        }
-
-        Failures failed(Instant now, Rule rule) {
-            int failures = count + 1;
-            Instant until = failures < rule.free() ? blockedUntil
-                    : now.plusSeconds(Math.min(rule.cap().toSeconds(), 1L << Math.min(failures - rule.free(), 20)));
-            return new Failures(failures, until, Math.max(0, pending - 1));
-        }
-    }
-
-    /** The per-email ceiling: failures that drain away at {@link #EMAIL_CEILING} per window. */
-    record Bucket(double level, Instant at, int pending) {
-        static final Bucket EMPTY = new Bucket(0, Instant.EPOCH, 0);
-        private static final double PER_MILLI = (double) EMAIL_CEILING / EMAIL_CEILING_WINDOW.toMillis();
-
-        Bucket drained(Instant now) {
-            if (!now.isAfter(at)) return this;
-            return new Bucket(Math.max(0, level - Duration.between(at, now).toMillis() * PER_MILLI), now, pending);
-        }
-
-        boolean admits() {
-            return level + pending + 1 <= EMAIL_CEILING;
-        }
-
-        Bucket withPending(int delta) {
-            return new Bucket(level, at, Math.max(0, pending + delta));
-        }
-
-        Bucket failed() {
-            return new Bucket(level + 1, at, Math.max(0, pending - 1));
-        }
-
-        /** How long until one more attempt fits. */
-        Duration wait(Instant now) {
-            double over = level + pending + 1 - EMAIL_CEILING;
-            return over <= 0 ? Duration.ZERO : Duration.ofMillis((long) Math.ceil(over / PER_MILLI));
+            addresses.computeIfPresent(pair.address(), (k, f) -> f.withPending(-1));
+            emails.computeIfPresent(pair.email(), (k, b) -> b.withPending(-1));
         }
     }
 }

@@ -44,6 +44,9 @@ import dev.lanyard.ops.DatabaseKind;
  * access token without a session, an app's registration) are told on the same channel, acknowledged and
  * waited for as an ending is, and cleared whenever the validation cache is.
  *
+ * <p>News that other modules tell the other nodes after the fact ({@link NodeNews}: the sign-in throttle's failures,
+ * decision 71) goes on the same channel too, neither acknowledged nor waited for.
+ *
  * <p>The listening thread survives any throwable (it backs off and listens again; {@link #state()}
  * tells health what happened). It only evicts from the cache, which is memory work; whatever else
  * a notification causes (live pages, which read the database) runs on another thread, in order,
@@ -67,6 +70,11 @@ class SessionBroadcast {
      * ending's is ({@code ended:SEQ:forget:NAME:keys}), so it is acknowledged and waited for alike.
      */
     private static final String FORGET_PREFIX = "forget:";
+    /**
+     * What another module tells the other nodes after the fact ({@link NodeNews}): {@code news:NAME:messages}, sent
+     * outside any transaction, neither acknowledged nor waited for.
+     */
+    static final String NEWS_PREFIX = "news:";
     /**
      * How long a node's cache stays trusted without renewing its lease in {@code session_nodes}
      * (decision 0021). A node that ends a session waits at most this long for a node that has
@@ -101,6 +109,8 @@ class SessionBroadcast {
     private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The caches of other modules ({@link NodeCaches}), by name: each forgets the keys it is given. */
     private final java.util.Map<String, java.util.function.Consumer<List<String>>> forgetters = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Who hears the news of each name ({@link NodeNews}): it is given the messages of one notification. */
+    private final java.util.Map<String, java.util.function.Consumer<List<String>>> newsListeners = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final JdbcClient jdbc;
     /** {@link #jdbc} with {@link #STATEMENT_TIMEOUT_SECONDS}, for reading {@code session_nodes} after an ending. */
@@ -322,6 +332,34 @@ class SessionBroadcast {
             return;
         }
         acknowledged(payloads(keys).stream().map(p -> FORGET_PREFIX + name + ":" + p).toList(), here, null);
+    }
+
+    /** Registers who hears the news of {@code name} from the other nodes ({@link NodeNews}); once per name. */
+    void newsListener(String name, java.util.function.Consumer<List<String>> listener) {
+        if (newsListeners.putIfAbsent(name, listener) != null) throw new IllegalStateException("Two listeners to the news " + name);
+    }
+
+    /** Sends {@code payload} ({@code news:NAME:messages}) to the other nodes now, in the caller's transaction if any. */
+    void sendNews(String payload) {
+        notify(payload);
+    }
+
+    /** Whether this node has listened at least once since it started. */
+    boolean listenedOnce() {
+        return listenings.get() > 0;
+    }
+
+    /** {@code NAME:messages} heard from another node: its listener hears them; one that fails is logged and skipped. */
+    private void news(String payload) {
+        int colon = payload.indexOf(':');
+        if (colon < 0) return;
+        java.util.function.Consumer<List<String>> listener = newsListeners.get(payload.substring(0, colon));
+        if (listener == null) return;
+        try {
+            listener.accept(Arrays.stream(payload.substring(colon + 1).split(",")).filter(s -> !s.isBlank()).toList());
+        } catch (RuntimeException e) {
+            log.warn("A listener failed to hear another node's news: {}", e.getClass().getName());
+        }
     }
 
     /** {@code NAME:keys} heard from another node: that cache forgets them; one that fails is cleared, with every other. */
@@ -590,6 +628,10 @@ class SessionBroadcast {
         String payload = notification.substring(from + 1);
         if (payload.startsWith(ACK_PREFIX)) {
             acknowledged(sender, payload.substring(ACK_PREFIX.length()));
+            return null;
+        }
+        if (payload.startsWith(NEWS_PREFIX)) {
+            news(payload.substring(NEWS_PREFIX.length()));
             return null;
         }
         String owed = null;
