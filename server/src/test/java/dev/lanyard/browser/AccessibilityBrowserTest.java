@@ -130,6 +130,7 @@ class AccessibilityBrowserTest extends BrowserTest {
         check(laptop, "confirm: revoke own API key", ownKey + "/revoke");
         // The sessions list with a key card on it (its "Revoke key" link; outside QA: its name did not hold the visible text).
         check(laptop, "sessions list with an API key", "/settings/sessions");
+        check(laptop, "API keys", "/settings/api-keys");
 
         // The admin pages.
         check(desk, "admin sessions", "/admin/sessions");
@@ -311,6 +312,7 @@ class AccessibilityBrowserTest extends BrowserTest {
                 .map(AccessibilityBrowserTest::describe)
                 .toList();
         List<String> found = new ArrayList<>(serious);
+        found.addAll(misalignedColumns(page));
         reflow(page).ifPresent(found::add);
         if (!found.isEmpty()) violations.put(name + " (" + page.url() + ")", found);
     }
