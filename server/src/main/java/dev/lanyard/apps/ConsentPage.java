@@ -61,14 +61,19 @@ class ConsentPage {
         return "apps/consent";
     }
 
-    /** The origins of the app's redirect URIs, as CSP sources. */
+    /**
+     * The origins of the app's redirect URIs, as CSP sources. An http redirect to a loopback IP literal is taken on any
+     * port (RFC 8252 7.3, as the authorize endpoint takes it), so its source is any port: without one, a CSP source
+     * means port 80 alone, and the browser would refuse to send Allow or Deny to a native app (outside QA AH).
+     */
     static String origins(AppClient app) {
         StringBuilder sources = new StringBuilder();
         for (String redirect : app.redirectUris()) {
             URI uri = URI.create(redirect);
             if (uri.getHost() != null) {
+                boolean anyPort = "http".equals(uri.getScheme()) && ("127.0.0.1".equals(uri.getHost()) || "[::1]".equals(uri.getHost()));
                 sources.append(' ').append(uri.getScheme()).append("://").append(uri.getHost())
-                        .append(uri.getPort() == -1 ? "" : ":" + uri.getPort());
+                        .append(anyPort ? ":*" : uri.getPort() == -1 ? "" : ":" + uri.getPort());
             } else if (uri.getScheme() != null) {
                 sources.append(' ').append(uri.getScheme()).append(':');
             }

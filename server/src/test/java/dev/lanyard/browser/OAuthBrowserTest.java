@@ -114,4 +114,55 @@ class OAuthBrowserTest extends BrowserTest {
         lanyard.close();
         org.assertj.core.api.Assertions.assertThat(violations).as("serious or critical accessibility violations").isEmpty();
     }
+
+    /**
+     * A native app registers {@code http://127.0.0.1/callback} and listens on whatever port the system gives it (RFC 8252
+     * 7.3): Deny and Allow on its first consent both reach it. Outside QA AH: the page's form-action allowed port 80 only,
+     * so Chromium refused to send either answer and the member stayed on the consent page.
+     */
+    @Test
+    void aNativeAppOnAPortTheSystemGaveItGetsTheAnswerOfDenyAndAllow() throws Exception {
+        BrowserContext lanyard = Chromium.context(browser, port, Chromium.MAC_MADRID);
+        Page page = lanyard.newPage();
+        signUp(page, "Grace Hopper", "Compilers");
+        page.navigate("/admin/apps");
+        page.getByLabel("Name").fill("Desktop sync");
+        page.getByLabel("Redirect URIs").fill("http://127.0.0.1/callback");
+        page.getByLabel("Public: a browser or mobile app, PKCE only").check();
+        page.getByLabel("profile").check();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Register app")).click();
+        String clientId = page.locator("#client-id").textContent().strip();
+
+        com.sun.net.httpserver.HttpServer app = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0), 0);
+        app.createContext("/callback", exchange -> {
+            byte[] body = ("The app heard: " + exchange.getRequestURI().getRawQuery()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        app.start();
+        try {
+            String redirect = java.net.URLEncoder.encode("http://127.0.0.1:" + app.getAddress().getPort() + "/callback",
+                    java.nio.charset.StandardCharsets.UTF_8);
+            String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
+                    .getInstance("SHA-256").digest("a-verifier-of-at-least-forty-three-characters-long".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            String authorize = "/oauth2/authorize?response_type=code&client_id=" + clientId + "&redirect_uri=" + redirect
+                    + "&scope=openid%20profile&state=s1&code_challenge=" + challenge + "&code_challenge_method=S256";
+
+            page.navigate(authorize);
+            assertThat(page.getByRole(AriaRole.HEADING)).containsText("Desktop sync wants to use your Lanyard account");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Deny")).click();
+            assertThat(page.locator("body")).containsText("The app heard: error=access_denied");
+            assertThat(page.locator("body")).containsText("state=s1");
+
+            page.navigate(authorize);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Allow")).click();
+            assertThat(page.locator("body")).containsText("The app heard: code=");
+            assertThat(page.locator("body")).containsText("state=s1");
+        } finally {
+            app.stop(0);
+            lanyard.close();
+        }
+    }
 }
