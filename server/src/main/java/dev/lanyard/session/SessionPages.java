@@ -42,6 +42,15 @@ class SessionPages {
             Map.entry("joined", "Welcome to your team on Lanyard. This is every place where your account is signed in."),
             Map.entry("no-longer-admin", "You are now a member of your team. Its admin pages are for its admins only."));
 
+    /** The {@link #DONE} keys that say nothing was done and why: shown as an error, not as a success. */
+    private static final java.util.Set<String> REFUSED = java.util.Set.of("nothing-selected");
+
+    /** What the last action did ({@code done}), or why it did nothing, for the page to say. */
+    private static void tell(Model model, String done) {
+        if (done == null || !DONE.containsKey(done)) return;
+        model.addAttribute(REFUSED.contains(done) ? "refused" : "done", DONE.get(done));
+    }
+
     /** Where a held member is sent (the second-factor requirement's enrolment), and so where their sign-outs lead back. */
     private static final String HELD_HOME = "/settings/security";
 
@@ -89,7 +98,7 @@ class SessionPages {
             model.addAttribute("filter", "all");
             model.addAttribute("filters", ListFilter.values());
             model.addAttribute("account", current.account());
-            if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+            tell(model, done);
             return "sessions/list";
         }
         ListFilter chosen = ListFilter.parse(filter).orElse(ListFilter.ALL);
@@ -113,7 +122,7 @@ class SessionPages {
         model.addAttribute("nextCursor", page.nextCursor().orElse(null));
         model.addAttribute("account", current.account());
         model.addAttribute("policy", sessions.memberPolicy(current.account()));
-        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+        tell(model, done);
         return "sessions/list";
     }
 
@@ -175,7 +184,7 @@ class SessionPages {
     String details(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
                    @RequestParam(required = false) String done, @RequestParam(required = false) String error, Model model) {
         if (!id.equals(current.id().value())) requireList(current);
-        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+        tell(model, done);
         return detailsPage(current, sessions.get(new SessionId(id), current.account().id()), model);
     }
 

@@ -276,6 +276,21 @@ class ApiKeyPagesTest {
         assertThat(team.current(strangersPhone).getResponse().getStatus()).isEqualTo(200);
     }
 
+    /** Nothing ticked: the list says so as an error, not in a success banner (outside QA AH). */
+    @Test
+    void signOutSelectedWithNothingTickedIsSaidAsAnError() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        team.anotherDevice(ada);
+
+        MockHttpServletResponse none = team.perform(team.form(post("/settings/sessions/sign-out-selected"), ada)).getResponse();
+        assertThat(none.getRedirectedUrl()).isEqualTo("/settings/sessions?done=nothing-selected");
+        String page = team.perform(team.page(get(none.getRedirectedUrl()), ada)).getResponse().getContentAsString();
+
+        assertThat(page).contains("<div class=\"alert error\" role=\"alert\">Select at least one session to sign out.</div>")
+                .doesNotContain("alert success");
+    }
+
     @Test
     void aPageOfOnlyKeysOffersNoSignOutSelected() throws Exception {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
