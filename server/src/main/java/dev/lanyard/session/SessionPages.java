@@ -32,6 +32,8 @@ class SessionPages {
             Map.entry("renamed", "Session renamed."),
             Map.entry("alerts-on", "Sign-in alerts are on for this session."),
             Map.entry("alerts-off", "Sign-in alerts are off for this session."),
+            Map.entry("alerts-off-everywhere", "Sign-in alerts are off for this session. None of your sessions has them on"
+                    + " now, so no email is sent when a new device or place signs in to your account."),
             Map.entry("signed-out", "The session was signed out. That device must sign in again."),
             Map.entry("signed-out-selected", "The selected sessions were signed out."),
             Map.entry("signed-out-others", "All other sessions were signed out. This device stays signed in."),
@@ -191,6 +193,7 @@ class SessionPages {
     /** A session's details page, as its owner sees it. */
     private String detailsPage(CurrentSession current, Session session, Model model) {
         model.addAttribute("s", view(session, session.id().equals(current.id())));
+        model.addAttribute("alertsElsewhere", session.active() && alertsElsewhere(current, session.id()));
         model.addAttribute("timeline", timeline.of(session));
         model.addAttribute("remembered", remembered(session));
         model.addAttribute("endedWhy", session.active() ? null : endedBy(session, current));
@@ -219,8 +222,19 @@ class SessionPages {
     String alerts(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
                   @RequestParam(defaultValue = "false") boolean alerts) {
         if (!id.equals(current.id().value())) requireList(current);
-        sessions.setAlerts(new SessionId(id), current.account().id(), alerts);
-        return "redirect:/settings/sessions/" + id + "?done=" + (alerts ? "alerts-on" : "alerts-off");
+        SessionId session = new SessionId(id);
+        sessions.setAlerts(session, current.account().id(), alerts);
+        String done = alerts ? "alerts-on" : alertsElsewhere(current, session) ? "alerts-off" : "alerts-off-everywhere";
+        return "redirect:/settings/sessions/" + id + "?done=" + done;
+    }
+
+    /**
+     * Whether a sign-in (browser or app session, not a key or an app's grant) other than {@code session} has sign-in
+     * alerts on: a new device's alert is mailed only while one has, or while there is none (risk.SignInAlerts).
+     */
+    private boolean alertsElsewhere(CurrentSession current, SessionId session) {
+        return sessions.active(current.account().id(), ListFilter.ALL, Sessions.MAX_PAGE, Optional.empty()).items().stream()
+                .anyMatch(o -> !o.id().equals(session) && !o.apiKey() && o.appType() != AppType.OAUTH && o.alerts());
     }
 
     @GetMapping("/settings/sessions/{id}/sign-out")
