@@ -66,6 +66,16 @@ class RiskRulesTest {
                 .containsExactly(new SessionFlag("new-device", SessionFlag.Level.HIGH, "First sign-in from Chrome on macOS"));
     }
 
+    /** An iPad after an iPhone, both Safari on iOS: the new device is named with its kind (outside QA AH). */
+    @Test
+    void aTabletAfterAPhoneOfTheSameBrowserAndSystemIsNamedWithItsKind() {
+        Device iphone = new Device("Safari", "17", "iOS", "17", DeviceType.MOBILE, "iPhone");
+        Device ipad = new Device("Safari", "17", "iOS", "17", DeviceType.TABLET, "iPad");
+        Sighting now = Sighting.of(ipad, "83.45.123.9", MADRID, clock.instant());
+        assertThat(rules.atSignIn(knows(iphone, "83.45.123.9", MADRID, clock.instant().minusSeconds(3600), now), now))
+                .containsExactly(new SessionFlag("new-device", SessionFlag.Level.HIGH, "First sign-in from Safari on iOS (Tablet)"));
+    }
+
     /** Leaving the user agent out is no way to sign in unnoticed: the first unknown device is a new device, the next is not. */
     @Test
     void aDeviceThatTellsNothingIsADeviceOfItsOwn() {
