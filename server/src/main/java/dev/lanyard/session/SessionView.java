@@ -16,7 +16,7 @@ import org.springframework.modulith.NamedInterface;
  */
 @NamedInterface("views")
 public record SessionView(Session session, boolean current, boolean activeNow, String lastActive, String maskedIp,
-                   String created, String lastActiveExact, String expires, String ended, String duration) {
+                   String created, String lastActiveExact, String expires, String ended, String duration, String signedIn) {
 
     static final DateTimeFormatter EXACT =
             DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
@@ -27,9 +27,12 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         String ended = s.ending().map(e -> EXACT.format(e.at())).orElse("");
         String duration = s.ending().map(e -> span(Duration.between(s.createdAt(), e.at()))).orElse("");
         String lastActive = neverUsed(s) ? "Never used" : activeNow ? "Active now" : ago(s.lastActiveAt(), now);
+        // When it signed in, on its card beside its last activity, as the help pages' cards show it: "signed in 3 days ago".
+        String when = ago(s.createdAt(), now);
+        String signedIn = (s.apiKey() ? "created " : "signed in ") + Character.toLowerCase(when.charAt(0)) + when.substring(1);
         return new SessionView(s, current, activeNow, lastActive,
                 ClientAddresses.mask(s.ip()), EXACT.format(s.createdAt()), EXACT.format(s.lastActiveAt()), EXACT.format(s.expiresAt()),
-                ended, duration);
+                ended, duration, signedIn);
     }
 
     /**
