@@ -15,6 +15,17 @@ public enum ListFilter {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** What the filter shows, in a sentence for the list, under the filters (as the help pages explain theirs). */
+    public String meaning() {
+        return switch (this) {
+            case ALL -> "";
+            case VERIFIED -> "Verified: sessions that passed a second factor at sign-in, or that you approved from a verified session.";
+            case UNVERIFIED -> "Unverified: sessions that did neither. Verify the ones you know, and sign out the ones you don't.";
+            case INACTIVE -> "Inactive: sessions with no activity for " + INACTIVE_AFTER.toDays() + " days or more.";
+            case FLAGGED -> "Flagged: sign-ins that looked suspicious, with the reasons on their cards.";
+        };
+    }
+
     public static Optional<ListFilter> parse(String value) {
         if (value == null || value.isBlank()) return Optional.of(ALL);
         for (ListFilter f : values()) {

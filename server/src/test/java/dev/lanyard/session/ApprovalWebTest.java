@@ -339,6 +339,8 @@ class ApprovalWebTest {
         String page = html(laptop, "/settings/sessions");
         assertThat(page).contains("1 inactive session").doesNotContain("2 inactive sessions").contains(">Inactive (1)<");
         String inactive = html(laptop, "/settings/sessions?filter=inactive");
-        assertThat(inactive).contains(">Inactive (1)<").contains("/settings/sessions/" + phone.sessionId());
+        assertThat(inactive).contains(">Inactive (1)<").contains("/settings/sessions/" + phone.sessionId())
+                .as("the chosen filter says what it shows (outside QA AH)").contains("Inactive: sessions with no activity for 90 days or more.");
+        assertThat(page).doesNotContain("id=\"filter-meaning\"");
     }
 }
