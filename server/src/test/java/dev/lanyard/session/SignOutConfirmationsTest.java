@@ -64,6 +64,10 @@ class SignOutConfirmationsTest {
             assertThat(named).as(path + ":\n" + page).isNotNegative();
             String target = page.substring(page.lastIndexOf("<li", named), page.indexOf("</li>", named));
             assertThat(target).as(path).contains(device);
+            if (path.endsWith("sign-out-all")) {
+                assertThat(page).as("as the help pages warn (outside QA AH)").contains("This cannot be undone, and what is not"
+                        + " saved in an open page on those devices may be lost.");
+            }
         }
     }
 
