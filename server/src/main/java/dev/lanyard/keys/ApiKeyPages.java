@@ -60,12 +60,14 @@ class ApiKeyPages {
     }
 
     /** A key as the pages show it, every value phrased for a person. */
-    record KeyView(ApiKeys.Listed listed, String created, String expires, String lastUsed, String lastUsedWhere, String scopes) {
-        static KeyView of(ApiKeys.Listed l) {
+    record KeyView(ApiKeys.Listed listed, String created, String expires, String lastUsed, String lastUsedAgo, String lastUsedWhere,
+                   String scopes) {
+        static KeyView of(ApiKeys.Listed l, java.time.Instant now) {
             var s = l.session();
             String where = l.used() ? (s.ip().isEmpty() ? "" : ClientAddresses.shown(s.ip()) + " · ") + s.location().label() : "";
             return new KeyView(l, EXACT.format(l.key().createdAt()), l.key().expiresAt().map(EXACT::format).orElse("Never"),
-                    l.used() ? EXACT.format(s.lastActiveAt()) : "Never used", where,
+                    l.used() ? EXACT.format(s.lastActiveAt()) : "Never used",
+                    l.used() ? dev.lanyard.session.SessionView.ago(s.lastActiveAt(), now) : "Never used", where,
                     String.join(", ", l.key().scopes().stream().map(KeyScope::code).sorted().toList()));
         }
 
@@ -140,7 +142,7 @@ class ApiKeyPages {
         ApiKeys.Listed listed = keys.get(current.account().id(), new SessionId(id));
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         model.addAttribute("account", current.account());
-        model.addAttribute("k", KeyView.of(listed));
+        model.addAttribute("k", KeyView.of(listed, clock.instant()));
         handover.take(current.id(), listed.key().id().value(), request, response).ifPresent(secret -> model.addAttribute("secret", secret));
         return "keys/created";
     }
@@ -150,7 +152,7 @@ class ApiKeyPages {
         ApiKeys.Listed listed = keys.get(current.account().id(), new SessionId(id));
         List<ApiKeys.HourCount> hours = keys.lastDay(listed.key());
         model.addAttribute("account", current.account());
-        model.addAttribute("k", KeyView.of(listed));
+        model.addAttribute("k", KeyView.of(listed, clock.instant()));
         model.addAttribute("chart", UsageChart.of(hours));
         model.addAttribute("hours", hours.stream().map(h -> Map.of("hour", UsageChart.hour(h.hour()), "requests", h.requests())).toList());
         return "keys/details";
@@ -162,7 +164,7 @@ class ApiKeyPages {
         ApiKeys.Listed listed = keys.get(current.account().id(), new SessionId(id));
         if (!listed.active()) return "redirect:/settings/api-keys/" + listed.key().id().value();
         model.addAttribute("account", current.account());
-        model.addAttribute("k", KeyView.of(listed));
+        model.addAttribute("k", KeyView.of(listed, clock.instant()));
         return "keys/revoke";
     }
 
@@ -183,7 +185,7 @@ class ApiKeyPages {
         if (!listed.active()) return "redirect:/admin/members/" + listed.key().owner().value() + "/sessions";
         model.addAttribute("account", admin.account());
         model.addAttribute("member", team.member(admin, listed.key().owner()));
-        model.addAttribute("k", KeyView.of(listed));
+        model.addAttribute("k", KeyView.of(listed, clock.instant()));
         return "keys/admin-revoke";
     }
 
@@ -197,7 +199,7 @@ class ApiKeyPages {
     private void page(CurrentSession current, String cursor, Model model) {
         var page = keys.list(current.account().id(), ApiKeys.MAX_PAGE, Optional.ofNullable(cursor));
         model.addAttribute("account", current.account());
-        model.addAttribute("keys", page.items().stream().map(KeyView::of).toList());
+        model.addAttribute("keys", page.items().stream().map(l -> KeyView.of(l, clock.instant())).toList());
         model.addAttribute("nextCursor", page.nextCursor().orElse(null));
         model.addAttribute("admin", current.account().role() == Role.ADMIN);
     }

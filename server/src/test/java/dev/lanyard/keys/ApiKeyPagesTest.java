@@ -176,6 +176,10 @@ class ApiKeyPagesTest {
         assertThat(currentWith(team, key[0])).isEqualTo(200);
         String used = keyCard(team, ada, key[1]);
         assertThat(used).contains("Active now").contains("class=\"dot on\"").doesNotContain("Never used");
+        assertThat(used).as("the card says when the key was made").contains("created just now");
+        String keys = team.perform(team.page(get("/settings/api-keys"), ada)).getResponse().getContentAsString();
+        assertThat(keys).as("last used as the cards say it, the exact time its title (outside QA AH)")
+                .containsPattern("data-local title=\"\\d+ \\w+ \\d{4}, \\d\\d:\\d\\d UTC\">Just now</time>");
     }
 
     /**
