@@ -16,4 +16,12 @@ public class PageTimes {
     public String iso(Instant at) {
         return at == null ? null : at.truncatedTo(ChronoUnit.SECONDS).toString();
     }
+
+    /** {@code 5 Dec 2026, 14:45 UTC}: the text of a {@code <time>} that says no more of itself; empty for none. */
+    public String utc(Instant at) {
+        return at == null ? "" : EXACT.format(at);
+    }
+
+    private static final java.time.format.DateTimeFormatter EXACT = java.time.format.DateTimeFormatter
+            .ofPattern("d MMM yyyy, HH:mm 'UTC'", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC);
 }
