@@ -81,12 +81,14 @@ class AuthApi {
 
     /**
      * @param tokenType "bearer" to receive the token in the body instead of a cookie
-     * @param appType   web, mobile, sync or api; defaults to web for cookies and api for bearer tokens
+     * @param appType   web, admin (a team admin's admin tool), mobile, sync or api; defaults to web for cookies and api for
+     *                  bearer tokens
      */
     record LoginRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String password, Boolean rememberMe,
                         @Schema(allowableValues = {"bearer", "cookie"}) String tokenType,
-                        @Schema(allowableValues = {"web", "mobile", "sync", "api"},
-                                description = "Which kind of client signs in; absent: web for cookies, api for bearer tokens")
+                        @Schema(allowableValues = {"web", "admin", "mobile", "sync", "api"},
+                                description = "Which kind of client signs in; absent: web for cookies, api for bearer tokens. "
+                                        + "admin (an admin tool) only for a team admin: a member's sign-in that names it is refused (400)")
                         String appType) {
     }
 
@@ -196,13 +198,17 @@ class AuthApi {
         if (body.tokenType() != null && !bearer && !body.tokenType().equalsIgnoreCase("cookie"))
             throw new SessionProblem.InvalidInput("tokenType", "tokenType must be \"bearer\" or \"cookie\".");
         AppType appType = body.appType() == null ? (bearer ? AppType.API : AppType.WEB)
-                : AppType.parse(body.appType()).filter(t -> t != AppType.OAUTH && t != AppType.ADMIN)
-                .orElseThrow(() -> new SessionProblem.InvalidInput("appType", "appType must be one of web, mobile, sync, api."));
+                : AppType.parse(body.appType()).filter(t -> t != AppType.OAUTH)
+                .orElseThrow(() -> new SessionProblem.InvalidInput("appType", "appType must be one of web, admin, mobile, sync, api."));
         if (body.email() == null || body.email().isBlank()) throw new SessionProblem.InvalidInput("email", "email is required.");
         if (body.password() == null || body.password().isEmpty()) throw new SessionProblem.InvalidInput("password", "password is required.");
         ClientOrigin origin = origins.of(request);
         Accounts.PasswordChecked checked = accounts.authenticateForSignIn(body.email(), body.password(), origin.ip());
         Account account = checked.account();
+        // An admin tool (PRODUCT.md S2's "Admin" sessions) says so; only a team admin's sign-in may: a member's would
+        // show as an admin's on their sessions page and the team's.
+        if (appType == AppType.ADMIN && account.role() != dev.lanyard.account.Role.ADMIN)
+            throw new SessionProblem.InvalidInput("appType", "appType admin is for team admins' sign-ins; use web, mobile, sync or api.");
         SecondFactors.Methods second = factors.methods(account.id());
         if (second.any()) {
             // A passkey needs a browser (WebAuthn): a member with nothing else, not even a recovery code, cannot finish here,
