@@ -1,23 +1,15 @@
 package dev.lanyard.apps;
 
-import java.net.MalformedURLException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
@@ -31,14 +23,9 @@ import dev.lanyard.session.Sessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.OAuth2RefreshToken;
-import org.springframework.security.oauth2.core.OAuth2Token;
-import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
@@ -82,17 +69,14 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
      * grant uses up that token, the one the request presented, not whatever the grant holds when it is saved: of two
      * refreshes with one token at once, the second then finds it used.
      */
-    private static final String READ_REFRESH_ATTRIBUTE = "lanyard.read-refresh";
+    static final String READ_REFRESH_ATTRIBUTE = "lanyard.read-refresh";
     /** Attribute of a grant read back: the hash of the access token it held when it was read (none before its code is exchanged). */
-    private static final String READ_ACCESS_ATTRIBUTE = "lanyard.read-access";
+    static final String READ_ACCESS_ATTRIBUTE = "lanyard.read-access";
     /**
      * What a used code's hash is noted under among used tokens: never the hash of a presented refresh token, so a used
      * code presented as a refresh token (or to introspection) is only unknown.
      */
     private static final String USED_CODE = "code:";
-    private static final String AUTH_TIME = "auth_time";
-    private static final Set<String> TIME_CLAIMS = Set.of("iat", "exp", "nbf", "auth_time");
-    private static final String ISSUER = "iss";
     private static final Sessions.Use TOKEN_USE = new Sessions.Use("", Optional.empty(), true);
     /** Earlier ID tokens of a grant that still name it: an app that keeps the first one after 20 refreshes is rare. */
     static final int EARLIER_ID_TOKENS = 20;
@@ -105,7 +89,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     private final Clock clock;
     private final NodeCaches nodes;
     /** Grants by the hash of their access token, with their body already read (introspection reads them on every call). */
-    private final Cache<String, Read> byAccessHash;
+    private final Cache<String, GrantJson.Read> byAccessHash;
 
     LanyardAuthorizations(GrantStore store, RegisteredClientRepository clients, AppClientStore apps, Sessions sessions,
                           JsonMapper json, Clock clock, NodeCaches nodes) {
@@ -133,46 +117,14 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     /** The name of {@link #byAccessHash} among the caches every node keeps alike ({@link NodeCaches}). */
     static final String ACCESS_TOKENS = "oauth-access-tokens";
 
-    /**
-     * What of a grant is no secret, as JSON.
-     *
-     * @param authTime when the authorizing browser session signed in, epoch seconds; null in grants stored before it was kept
-     */
-    record Body(String grantType, Set<String> scopes, String principal, String browserSession, Long authTime, Request request,
-                Map<String, Tok> tokens) {
-    }
-
-    record Request(String authorizationUri, String clientId, String redirectUri, Set<String> scopes, String state,
-                   Map<String, Object> additional, String requestUri) {
-    }
-
-    record Tok(long issuedAt, long expiresAt, Set<String> scopes, Map<String, Object> claims, boolean invalidated) {
-    }
-
-    /**
-     * A stored grant with its JSON body read, and each token's claims as the grant's tokens carry them
-     * (read once: a cached grant is read by every introspection of its access token).
-     */
-    private record Read(StoredGrant grant, Body body, Map<String, Map<String, Object>> claims) {
-        Read(StoredGrant grant, Body body) {
-            this(grant, body, claimsOf(body));
-        }
-    }
-
     /** The scopes the grant was authorized for. */
     Set<String> scopes(StoredGrant grant) {
         Set<String> scopes = read(grant).body().scopes();
         return scopes == null ? Set.of() : scopes;
     }
 
-    private Read read(StoredGrant grant) {
-        return new Read(grant, json.readValue(grant.body(), Body.class));
-    }
-
-    private static Map<String, Map<String, Object>> claimsOf(Body body) {
-        Map<String, Map<String, Object>> claims = new HashMap<>();
-        if (body.tokens() != null) body.tokens().forEach((kind, tok) -> claims.put(kind, claims(tok.claims())));
-        return claims;
+    private GrantJson.Read read(StoredGrant grant) {
+        return new GrantJson.Read(grant, json.readValue(grant.body(), GrantJson.Body.class));
     }
 
     @Override
@@ -210,7 +162,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 authorization.getPrincipalName(), sessionId, sessionKey,
                 Optional.ofNullable(state).map(TokenHashes::hash), hashOf(authorization.getToken(OAuth2AuthorizationCode.class)),
                 hashOf(authorization.getAccessToken()), refreshHash, idTokenHash,
-                json.writeValueAsString(body(authorization, browserSession, authTime)), before.map(StoredGrant::createdAt).orElse(now), now);
+                json.writeValueAsString(GrantJson.body(authorization, browserSession, authTime)), before.map(StoredGrant::createdAt).orElse(now), now);
         if (oldRefresh.isPresent() && !oldRefresh.equals(refreshHash) && !store.useUp(oldRefresh.get(), grant.id(), now)) {
             // Two exchanges of one refresh token raced, on one node or two: this is the second, a replay. Nothing of it
             // is kept, and the grant ends, the first exchange's new tokens with it.
@@ -299,39 +251,6 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         return token == null ? Optional.empty() : Optional.of(TokenHashes.hash(token.getToken().getTokenValue()));
     }
 
-    private Body body(OAuth2Authorization a, Optional<String> browserSession, Optional<Instant> authTime) {
-        OAuth2AuthorizationRequest r = a.getAttribute(OAuth2AuthorizationRequest.class.getName());
-        Request request = r == null ? null : new Request(r.getAuthorizationUri(), r.getClientId(), r.getRedirectUri(),
-                r.getScopes(), r.getState(), strings(r.getAdditionalParameters()), r.getAuthorizationRequestUri());
-        Map<String, Tok> tokens = new LinkedHashMap<>();
-        put(tokens, "code", a.getToken(OAuth2AuthorizationCode.class));
-        put(tokens, "access_token", a.getAccessToken());
-        put(tokens, "refresh_token", a.getRefreshToken());
-        put(tokens, "id_token", a.getToken(OidcIdToken.class));
-        return new Body(a.getAuthorizationGrantType().getValue(), a.getAuthorizedScopes(), a.getPrincipalName(),
-                browserSession.orElse(null), authTime.map(Instant::getEpochSecond).orElse(null), request, tokens);
-    }
-
-    private static Map<String, Object> strings(Map<String, Object> parameters) {
-        Map<String, Object> out = new HashMap<>();
-        parameters.forEach((k, v) -> {
-            if (v instanceof String s) out.put(k, s);
-            else if (v instanceof String[] array && array.length > 0) out.put(k, array[0]);
-        });
-        return out;
-    }
-
-    private static void put(Map<String, Tok> tokens, String kind, OAuth2Authorization.Token<? extends OAuth2Token> token) {
-        if (token == null) return;
-        OAuth2Token t = token.getToken();
-        Map<String, Object> claims = new HashMap<>();
-        if (token.getClaims() != null) token.getClaims().forEach((k, v) -> claims.put(k, v instanceof Instant i ? i.getEpochSecond()
-                : v instanceof java.util.Date d ? d.toInstant().getEpochSecond() : v));
-        Set<String> scopes = t instanceof OAuth2AccessToken access ? access.getScopes() : Set.of();
-        tokens.put(kind, new Tok(t.getIssuedAt() == null ? 0 : t.getIssuedAt().toEpochMilli(),
-                t.getExpiresAt() == null ? 0 : t.getExpiresAt().toEpochMilli(), scopes, claims, token.isInvalidated()));
-    }
-
     @Override
     public void remove(OAuth2Authorization authorization) {
         Optional<StoredGrant> grant = store.find(authorization.getId());
@@ -349,17 +268,17 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     @Override
     public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
         if (token == null || token.isEmpty() || token.startsWith(TokenHashes.PLACEHOLDER)) return null;
-        Optional<GrantStore.Kind> kind = kind(tokenType);
+        Optional<GrantStore.Kind> kind = FoundGrants.kind(tokenType);
         if (tokenType != null && kind.isEmpty()) return null;
         String hash = TokenHashes.hash(token);
-        Optional<Read> found = (kind.isEmpty() || kind.get() == GrantStore.Kind.ACCESS) && nodes.trusted()
+        Optional<GrantJson.Read> found = (kind.isEmpty() || kind.get() == GrantStore.Kind.ACCESS) && nodes.trusted()
                 ? Optional.ofNullable(byAccessHash.getIfPresent(hash)) : Optional.empty();
         if (found.isEmpty()) found = store.findByHash(hash, kind).map(this::read);
         if (found.isEmpty() && kind.isPresent() && kind.get() == GrantStore.Kind.REFRESH) {
             // A refresh token exchanged before, presented again to be exchanged by the grant's own client: a replay
             // (RFC 9700 4.14.2), and the grant ends. Presented by another client, or to introspection or revocation
             // (which ask without a type), it is only unknown: else anyone who saw it could end someone else's grant.
-            store.usedRefresh(hash).flatMap(store::find).filter(replayed -> presentedByItsClient(replayed)).ifPresent(replayed -> {
+            store.usedRefresh(hash).flatMap(store::find).filter(FoundGrants::presentedByItsClient).ifPresent(replayed -> {
                 log.warn("A refresh token was presented again; ending grant {} of client {}", replayed.id(), replayed.clientId());
                 end(replayed, EndReason.TOKEN_REUSED);
             });
@@ -367,15 +286,15 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         }
         boolean idToken = kind.isPresent() && kind.get() == GrantStore.Kind.ID_TOKEN;
         OAuth2Authorization authorization = found.flatMap(this::alive)
-                .map(live -> authorization(live, Optional.of(new Presented(token, hash, idToken)))).orElse(null);
+                .map(live -> authorization(live, Optional.of(new FoundGrants.Presented(token, hash, idToken)))).orElse(null);
         boolean code = kind.equals(Optional.of(GrantStore.Kind.CODE));
-        if (authorization != null && code && presentedByAnotherClient(found.get().grant())) {
+        if (authorization != null && code && FoundGrants.presentedByAnotherClient(found.get().grant())) {
             // Another app's code is only unknown to this one: Spring's provider would invalidate it, so whoever presents a
             // code they saw (another client of the team) could spoil the sign-in of its own app (outside review S).
             return null;
         }
         if (authorization != null && code && invalidated(authorization.getToken(OAuth2AuthorizationCode.class))
-                && presentedByItsClient(found.get().grant())) {
+                && FoundGrants.presentedByItsClient(found.get().grant())) {
             // A code exchanged before, presented again by its own client: a replay, and the grant ends as one (the member
             // is told its tokens may be stolen). Spring would end it as well, but as if revoked.
             log.warn("An authorization code was presented again; ending grant {} of client {}", found.get().grant().id(), found.get().grant().clientId());
@@ -385,48 +304,13 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         return authorization;
     }
 
-    /**
-     * Whether the request is made by a client the token endpoint authenticated, and not the grant's own. False while
-     * no client is authenticated yet: a public client's code verifier looks the code up while it is being authenticated.
-     */
-    private static boolean presentedByAnotherClient(StoredGrant grant) {
-        return org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication()
-                instanceof org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken client
-                && client.isAuthenticated() && client.getRegisteredClient() != null
-                && !client.getRegisteredClient().getId().equals(grant.clientId());
-    }
-
-    /** Whether the request is made by the grant's own client, as the token endpoint authenticated it. */
-    private static boolean presentedByItsClient(StoredGrant grant) {
-        return org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication()
-                instanceof org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken client
-                && client.isAuthenticated() && client.getRegisteredClient() != null
-                && client.getRegisteredClient().getId().equals(grant.clientId());
-    }
-
-    private static Optional<GrantStore.Kind> kind(OAuth2TokenType type) {
-        if (type == null) return Optional.empty();
-        return switch (type.getValue()) {
-            case OAuth2ParameterNames.STATE -> Optional.of(GrantStore.Kind.STATE);
-            case OAuth2ParameterNames.CODE -> Optional.of(GrantStore.Kind.CODE);
-            case OAuth2ParameterNames.ACCESS_TOKEN -> Optional.of(GrantStore.Kind.ACCESS);
-            case OAuth2ParameterNames.REFRESH_TOKEN -> Optional.of(GrantStore.Kind.REFRESH);
-            case "id_token" -> Optional.of(GrantStore.Kind.ID_TOKEN);
-            default -> Optional.empty();
-        };
-    }
-
-    /** A grant whose session is active, and the account as the session check found it (none before consent). */
-    private record Live(Read read, Optional<Account> account) {
-    }
-
     /** The grant if its session is still active (or it has none yet: consent pending). */
-    private Optional<Live> alive(Read read) {
+    private Optional<FoundGrants.Live> alive(GrantJson.Read read) {
         StoredGrant grant = read.grant();
-        if (grant.sessionKey().isEmpty()) return Optional.of(new Live(read, Optional.empty()));
+        if (grant.sessionKey().isEmpty()) return Optional.of(new FoundGrants.Live(read, Optional.empty()));
         Sessions.Check check = sessions.checkApp(grant.sessionKey().get(), TOKEN_USE);
         if (check instanceof Sessions.Check.Valid valid && valid.session().account().id().value().equals(grant.accountId())) {
-            return Optional.of(new Live(read, Optional.of(valid.session().account())));
+            return Optional.of(new FoundGrants.Live(read, Optional.of(valid.session().account())));
         }
         grant.accessHash().ifPresent(byAccessHash::invalidate);
         return Optional.empty();
@@ -456,100 +340,16 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         nodes.forget(ACCESS_TOKENS, hashes);
     }
 
+    /** The grant as Spring's authorization, if its app is still registered ({@link FoundGrants#authorization}). */
+    private OAuth2Authorization authorization(FoundGrants.Live live, Optional<FoundGrants.Presented> presented) {
+        RegisteredClient client = clients.findById(live.read().grant().clientId());
+        return client == null ? null : FoundGrants.authorization(client, live, presented);
+    }
+
     /** What an app may do with client credentials changed: the tokens it holds end (in the changing transaction). */
     @org.springframework.context.event.EventListener
     void on(ClientCredentials.Changed changed) {
         apps.find(changed.appId()).ifPresent(app -> endOwnGrants(app.id(), app.clientId()));
     }
 
-    /**
-     * The token a lookup was made with, and its hash (computed once per lookup); {@code idToken}: looked up as an ID
-     * token, so it is one the grant issued, its newest or an earlier one.
-     */
-    private record Presented(String token, String hash, boolean idToken) {
-    }
-
-    private OAuth2Authorization authorization(Live live, Optional<Presented> presented) {
-        Read read = live.read();
-        StoredGrant grant = read.grant();
-        RegisteredClient client = clients.findById(grant.clientId());
-        if (client == null) return null;
-        Body body = read.body();
-        OAuth2Authorization.Builder builder = OAuth2Authorization.withRegisteredClient(client)
-                .id(grant.id())
-                .principalName(grant.accountId())
-                .authorizationGrantType(new AuthorizationGrantType(body.grantType()))
-                .authorizedScopes(body.scopes() == null ? Set.of() : body.scopes())
-                .attribute(Principal.class.getName(), new GrantPrincipal(grant.accountId(), Optional.ofNullable(body.browserSession())));
-        grant.sessionId().ifPresent(id -> builder.attribute(SESSION_ATTRIBUTE, id));
-        grant.refreshHash().ifPresent(h -> builder.attribute(READ_REFRESH_ATTRIBUTE, h));
-        grant.accessHash().ifPresent(h -> builder.attribute(READ_ACCESS_ATTRIBUTE, h));
-        if (body.authTime() != null) builder.attribute(AUTH_TIME_ATTRIBUTE, Instant.ofEpochSecond(body.authTime()));
-        live.account().ifPresent(account -> builder.attribute(ACCOUNT_ATTRIBUTE, account));
-        grant.stateHash().ifPresent(h -> builder.attribute(OAuth2ParameterNames.STATE, value(h, presented)));
-        if (body.request() != null) {
-            Request r = body.request();
-            OAuth2AuthorizationRequest request = (OAuth2AuthorizationRequest) OAuth2AuthorizationRequest.authorizationCode()
-                    .authorizationUri(r.authorizationUri()).clientId(r.clientId()).redirectUri(r.redirectUri())
-                    .scopes(r.scopes()).state(r.state()).additionalParameters(r.additional())
-                    .authorizationRequestUri(r.requestUri()).build();
-            builder.attribute(OAuth2AuthorizationRequest.class.getName(), request);
-        }
-        add(builder, read, "code", grant.codeHash(), presented, (v, t) -> new OAuth2AuthorizationCode(v, t.issued(), t.expires()));
-        add(builder, read, "access_token", grant.accessHash(), presented,
-                (v, t) -> new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, v, t.issued(), t.expires(), t.tok().scopes()));
-        add(builder, read, "refresh_token", grant.refreshHash(), presented, (v, t) -> new OAuth2RefreshToken(v, t.issued(), t.expires()));
-        // An earlier ID token stands for the grant's ID token with the claims of the newest: the same iss, sub, aud and sid.
-        Optional<String> idToken = presented.filter(Presented::idToken).map(Presented::hash).or(grant::idTokenHash);
-        add(builder, read, "id_token", grant.idTokenHash().isPresent() ? idToken : Optional.empty(), presented,
-                (v, t) -> new OidcIdToken(v, t.issued(), t.expires(), t.claims()));
-        return builder.build();
-    }
-
-    private static String value(String hash, Optional<Presented> presented) {
-        return presented.filter(p -> p.hash().equals(hash)).map(Presented::token).orElseGet(() -> TokenHashes.placeholder(hash));
-    }
-
-    private record Times(Tok tok, Instant issued, Instant expires, Map<String, Object> claims) {
-    }
-
-    /** Adds the grant's token of this kind ("code", "access_token", ...), if it has one, with its claims as read once. */
-    private static void add(OAuth2Authorization.Builder builder, Read read, String kind, Optional<String> hash,
-                            Optional<Presented> presented, java.util.function.BiFunction<String, Times, ? extends OAuth2Token> make) {
-        Tok tok = read.body().tokens() == null ? null : read.body().tokens().get(kind);
-        if (tok == null || hash.isEmpty()) return;
-        Map<String, Object> claims = read.claims().get(kind);
-        Times times = new Times(tok, tok.issuedAt() == 0 ? null : Instant.ofEpochMilli(tok.issuedAt()),
-                tok.expiresAt() == 0 ? null : Instant.ofEpochMilli(tok.expiresAt()), claims);
-        OAuth2Token token = make.apply(value(hash.get(), presented), times);
-        builder.token(token, metadata -> {
-            metadata.put(OAuth2Authorization.Token.INVALIDATED_METADATA_NAME, tok.invalidated());
-            if (!claims.isEmpty()) metadata.put(OAuth2Authorization.Token.CLAIMS_METADATA_NAME, claims);
-        });
-    }
-
-    /**
-     * A token's claims as its issuer made them: times as instants, and the issuer as a URL, which
-     * Spring's introspection otherwise converts from the string on every call (≈ 3% of an
-     * introspection's CPU, bench/RESULTS.md). Shared by every read of a cached grant, so never changed.
-     * {@code auth_time} is a {@link java.util.Date}, as Spring makes it: a refresh copies it from the
-     * grant's ID token as one.
-     */
-    private static Map<String, Object> claims(Map<String, Object> stored) {
-        if (stored == null) return Map.of();
-        Map<String, Object> claims = new HashMap<>();
-        stored.forEach((k, v) -> claims.put(k, k.equals(AUTH_TIME) && v instanceof Number n ? java.util.Date.from(Instant.ofEpochSecond(n.longValue()))
-                : TIME_CLAIMS.contains(k) && v instanceof Number n ? Instant.ofEpochSecond(n.longValue())
-                : k.equals(ISSUER) && v instanceof String issuer ? url(issuer) : v));
-        return Collections.unmodifiableMap(claims);
-    }
-
-    /** The issuer as Spring's claim conversion makes it: a URL, or the string as it was if it is none. */
-    private static Object url(String issuer) {
-        try {
-            return new URI(issuer).toURL();
-        } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
-            return issuer;
-        }
-    }
 }

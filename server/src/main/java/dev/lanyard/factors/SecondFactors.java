@@ -1,28 +1,21 @@
 package dev.lanyard.factors;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
-import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
-import dev.lanyard.passkeys.PasskeyProblem;
 import dev.lanyard.passkeys.Passkeys;
 import dev.lanyard.passkeys.RelyingParty;
 import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionId;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,34 +26,22 @@ import org.springframework.transaction.annotation.Transactional;
  * and passkey assertion checked here goes through the sign-in throttle ({@link Accounts#checkThrottled}); a
  * TOTP code is accepted once (the last accepted time step is kept per member and only moves forward,
  * atomically), a recovery code once.
+ *
+ * <p>The work is done by a class per use case: {@link FactorChanges}, {@link SecondSteps} and {@link FactorCodes}, which
+ * both use. Transactions begin here, on the methods marked so, or inside a change that checks a password first.
  */
 @Service
 public class SecondFactors {
-    private static final SecureRandom RANDOM = new SecureRandom();
     static final String ISSUER = "Lanyard";
 
-    private final FactorStore store;
-    private final org.springframework.transaction.support.TransactionTemplate transactions;
-    private final SeedCipher cipher;
-    private final RecoveryCodes recoveryCodes;
-    private final Accounts accounts;
-    private final FactorSettings settings;
-    private final Passkeys passkeys;
-    private final ApplicationEventPublisher events;
-    private final Clock clock;
+    private final FactorCodes codes;
+    private final FactorChanges changes;
+    private final SecondSteps steps;
 
-    SecondFactors(FactorStore store, SeedCipher cipher, RecoveryCodes recoveryCodes, Accounts accounts, FactorSettings settings,
-                  Passkeys passkeys, ApplicationEventPublisher events, Clock clock,
-                  org.springframework.transaction.support.TransactionTemplate transactions) {
-        this.transactions = transactions;
-        this.store = store;
-        this.recoveryCodes = recoveryCodes;
-        this.passkeys = passkeys;
-        this.cipher = cipher;
-        this.accounts = accounts;
-        this.settings = settings;
-        this.events = events;
-        this.clock = clock;
+    SecondFactors(FactorCodes codes, FactorChanges changes, SecondSteps steps) {
+        this.codes = codes;
+        this.changes = changes;
+        this.steps = steps;
     }
 
     /**
@@ -101,22 +82,11 @@ public class SecondFactors {
                          boolean pendingElsewhere) {
     }
 
+    // A member's factors and changing them: FactorChanges, FactorCodes.
+
     /** The member's two-factor state as {@code viewer} may see it. */
     public Status status(Account account, Enroller viewer) {
-        Optional<FactorStore.Totp> totp = store.find(account.id());
-        if (totp.isEmpty()) return new Status(false, Optional.empty(), store.unusedRecoveryCodes(account.id()), Optional.empty(), false);
-        if (totp.get().confirmed())
-            return new Status(true, totp.get().confirmedAt(), store.unusedRecoveryCodes(account.id()), Optional.empty(), false);
-        // Begun before enrolments had an owner (V24): shown as nothing begun, not as someone else's, which would alarm.
-        if (totp.get().startedBy().isEmpty()) return new Status(false, Optional.empty(), 0, Optional.empty(), false);
-        if (viewer == null || !viewer.started(totp.get())) return new Status(false, Optional.empty(), 0, Optional.empty(), true);
-        Optional<Enrolment> pending;
-        try {
-            pending = Optional.of(enrolment(account, totp.get().sealedSeed(), cipher.open(totp.get().sealedSeed(), account.id().value())));
-        } catch (FactorProblem.SeedUnreadable unreadable) {
-            pending = Optional.empty();
-        }
-        return new Status(false, Optional.empty(), 0, pending, false);
+        return changes.status(account, viewer);
     }
 
     /** The member's two-factor state without any pending secret (for the data export). */
@@ -126,7 +96,7 @@ public class SecondFactors {
 
     /** Whether the member has a confirmed authenticator app (TOTP). One indexed read. */
     public boolean enabled(AccountId account) {
-        return store.find(account).map(FactorStore.Totp::confirmed).orElse(false);
+        return codes.enabled(account);
     }
 
     /**
@@ -150,9 +120,7 @@ public class SecondFactors {
 
     /** The member's second factors. Two indexed reads, three for a member with passkeys and no app. */
     public Methods methods(AccountId account) {
-        boolean totp = enabled(account);
-        boolean passkey = !passkeys.list(account).isEmpty();
-        return new Methods(totp, passkey, totp || passkey && store.unusedRecoveryCodes(account) > 0);
+        return codes.methods(account);
     }
 
     /**
@@ -163,10 +131,7 @@ public class SecondFactors {
      * are shown once. Empty when nothing was made.
      */
     List<String> recoveryCodesForPasskeys(AccountId account) {
-        if (enabled(account)) return List.of();
-        boolean first = passkeys.list(account).size() <= 1;
-        if (!first && store.unusedRecoveryCodes(account) > 0) return List.of();
-        return newRecoveryCodes(account, clock.instant());
+        return changes.recoveryCodesForPasskeys(account);
     }
 
     /**
@@ -175,8 +140,7 @@ public class SecondFactors {
      * with the next passkey. In the caller's transaction.
      */
     void recoveryCodesWithoutFactors(AccountId account) {
-        if (enabled(account) || !passkeys.list(account).isEmpty()) return;
-        store.replaceRecoveryCodes(account, List.of(), clock.instant());
+        changes.recoveryCodesWithoutFactors(account);
     }
 
     /**
@@ -184,7 +148,7 @@ public class SecondFactors {
      * (also one left from a second factor since removed).
      */
     public boolean anyToReset(AccountId account) {
-        return enabled(account) || !passkeys.list(account).isEmpty() || store.unusedRecoveryCodes(account) > 0;
+        return changes.anyToReset(account);
     }
 
     /**
@@ -195,13 +159,7 @@ public class SecondFactors {
      */
     @Transactional
     public Enroller startEnrolment(Account account, SessionId session) {
-        byte[] seed = new byte[20];
-        RANDOM.nextBytes(seed);
-        Enroller enroller = new Enroller(session, dev.lanyard.account.Ids.random("enr_", 32));
-        FactorStore.Starter starter = new FactorStore.Starter(session, hash(enroller.key()));
-        if (store.startEnrolment(account.id(), cipher.seal(seed, account.id().value()), starter, clock.instant()) == 0)
-            throw new FactorProblem.AlreadyEnabled();
-        return enroller;
+        return changes.startEnrolment(account, session);
     }
 
     /**
@@ -226,28 +184,7 @@ public class SecondFactors {
      * recovery codes, which are shown once and kept only as keyed hashes.
      */
     public List<String> confirm(Account account, Confirmation confirmation, String address) {
-        FactorStore.Totp totp = store.find(account.id()).filter(t -> !t.confirmed()).orElseThrow(FactorProblem.NoEnrolment::new);
-        if (!confirmation.by().started(totp)) throw new FactorProblem.EnrolmentElsewhere();
-        if (!confirmation.enrolment().isEmpty() && !confirmation.enrolment().equals(enrolmentId(totp.sealedSeed())))
-            throw new FactorProblem.EnrolmentChanged();
-        // The password and the code before the transaction: an Argon2 hash must not hold the database's writer (SQLite's
-        // only one), and a wrong password or code stays counted by the throttle.
-        passwordOf(account, confirmation.by().session(), "turn on two-factor authentication", confirmation.password(), address);
-        byte[] seed = cipher.open(totp.sealedSeed(), account.id().value());
-        Instant now = clock.instant();
-        OptionalLong[] step = {OptionalLong.empty()};
-        boolean ok = accounts.checkThrottled(account, address, () -> {
-            step[0] = Totp.matchingStep(seed, digits(confirmation.code()), now);
-            return step[0].isPresent();
-        });
-        if (!ok) throw new FactorProblem.WrongCode();
-        return transactions.execute(tx -> {
-            // Started again since the read above: the code was of a seed that is no longer pending.
-            if (store.confirm(account.id(), totp.sealedSeed(), step[0].getAsLong(), now) == 0) throw new FactorProblem.EnrolmentChanged();
-            List<String> codes = newRecoveryCodes(account.id(), now);
-            events.publishEvent(new FactorEvent.Enabled(account, confirmation.by().session(), address, now));
-            return codes;
-        });
+        return changes.confirm(account, confirmation, address);
     }
 
     /**
@@ -261,7 +198,7 @@ public class SecondFactors {
      * @throws FactorProblem.NotEnabled the member has neither an authenticator app nor a passkey
      */
     public List<String> regenerateRecoveryCodes(Account account, SessionId from, String password, String code, String address) {
-        return regenerateRecoveryCodes(account, from, password, code, address, codes -> { });
+        return changes.regenerateRecoveryCodes(account, from, password, code, address);
     }
 
     /**
@@ -271,21 +208,7 @@ public class SecondFactors {
      */
     public List<String> regenerateRecoveryCodes(Account account, SessionId from, String password, String code, String address,
                                                 Consumer<List<String>> keep) {
-        boolean app = enabled(account.id());
-        if (!app && passkeys.list(account.id()).isEmpty()) throw new FactorProblem.NotEnabled();
-        // Both checks before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one),
-        // and a wrong password or code stays counted by the throttle.
-        passwordOf(account, from, "regenerate the recovery codes", password, address);
-        if (app) requireCode(account, code, address);
-        return transactions.execute(tx -> {
-            // The last passkey removed meanwhile: codes without a second factor would be no way back to anything.
-            if (!app && !enabled(account.id()) && passkeys.list(account.id()).isEmpty()) throw new FactorProblem.NotEnabled();
-            Instant now = clock.instant();
-            List<String> codes = newRecoveryCodes(account.id(), now);
-            events.publishEvent(new FactorEvent.RecoveryCodesRegenerated(account, from, address, now, app));
-            keep.accept(codes);
-            return codes;
-        });
+        return changes.regenerateRecoveryCodes(account, from, password, code, address, keep);
     }
 
     /**
@@ -293,17 +216,7 @@ public class SecondFactors {
      * go with it, unless the member has passkeys: then they stay, the way back in if the passkeys are lost.
      */
     public void disable(Account account, SessionId from, String password, String code, String address) {
-        if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
-        // The password before the transaction (an Argon2 hash must not hold the database's writer); the code inside it,
-        // so that using it up and turning two-factor authentication off are one change.
-        passwordOf(account, from, "turn off two-factor authentication", password, address);
-        transactions.executeWithoutResult(tx -> {
-            requireCode(account, code, address);
-            // With passkeys left, the recovery codes stay theirs: a password sign-in still needs a second factor.
-            if (passkeys.list(account.id()).isEmpty()) store.delete(account.id());
-            else store.deleteApp(account.id());
-            events.publishEvent(new FactorEvent.Disabled(account, from, address, clock.instant()));
-        });
+        changes.disable(account, from, password, code, address);
     }
 
     /** What an admin's reset removed: an authenticator app, how many unused recovery codes, which passkeys. */
@@ -318,17 +231,10 @@ public class SecondFactors {
      */
     @Transactional
     public Reset resetByAdmin(Account member, AccountId admin, SessionId adminSession, String reason) {
-        if (member.id().equals(admin)) throw new FactorProblem.OwnFactors();
-        Optional<FactorStore.Totp> totp = store.find(member.id());
-        int codes = store.unusedRecoveryCodes(member.id());
-        boolean app = totp.map(FactorStore.Totp::confirmed).orElse(false);
-        List<String> removed = passkeys.removeAll(member.id()).stream().map(dev.lanyard.passkeys.Passkey::name).toList();
-        if (!app && codes == 0 && removed.isEmpty()) throw new FactorProblem.NoSecondFactor();
-        store.delete(member.id());
-        Reset reset = new Reset(app, codes, removed);
-        events.publishEvent(new FactorEvent.ResetByAdmin(member, admin, adminSession, reason, app, codes, removed, clock.instant()));
-        return reset;
+        return changes.resetByAdmin(member, admin, adminSession, reason);
     }
+
+    // The second step of a sign-in: SecondSteps.
 
     /** What a sign-in asked for, carried across its second step. */
     /**
@@ -349,24 +255,17 @@ public class SecondFactors {
     /** Starts the second step of a sign-in whose password was right. */
     @Transactional
     public Challenge challenge(Account account, SignInRequest request) {
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        store.deleteExpired(now);
-        String id = dev.lanyard.account.Ids.random("chl_", 32);
-        Instant expires = now.plus(settings.challengeTtl());
-        store.insert(new FactorStore.Challenge(hash(id), account.id(), request.rememberMe(), request.appType(),
-                request.bearer(), request.returnPath(), now, expires, 0, Optional.empty(),
-                request.passwordStamp()));
-        return new Challenge(id, expires);
+        return steps.challenge(account, request);
     }
 
     /** The sign-in a challenge stands for, while it can still be completed. */
     public Optional<SignInRequest> pending(String challengeId) {
-        return live(challengeId).map(c -> new SignInRequest(c.rememberMe(), c.appType(), c.bearer(), c.returnPath(), c.passwordStamp()));
+        return steps.pending(challengeId);
     }
 
     /** The second factors a live challenge's member can pass it with, for the page that asks. */
     public Optional<Methods> methodsFor(String challengeId) {
-        return live(challengeId).map(c -> methods(c.account()));
+        return steps.methodsFor(challengeId);
     }
 
     /**
@@ -382,21 +281,7 @@ public class SecondFactors {
      * sign-in throttle and the challenge; after {@code maxCodeFailures} the challenge is dead.
      */
     public Passed verify(String challengeId, String code, String address) {
-        FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
-        Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
-        Optional<Integer>[] recovery = new Optional[]{Optional.empty()};
-        Outcome[] outcome = {Outcome.WRONG};
-        boolean ok = accounts.checkThrottled(account, address, () -> {
-            outcome[0] = check(account, code);
-            if (outcome[0] == Outcome.RECOVERY) recovery[0] = Optional.of(store.unusedRecoveryCodes(account.id()));
-            return outcome[0].passed();
-        });
-        Instant now = clock.instant();
-        if (!ok) throw failed(challenge, account, address, now, outcome[0] == Outcome.WRONG && !enabled(account.id())
-                ? FactorProblem.WrongCode.recoveryCodeOnly() : outcome[0].refusal());
-        if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
-        recovery[0].ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
-        return new Passed(account, request(challenge), recovery[0]);
+        return steps.verify(challengeId, code, address);
     }
 
     /**
@@ -406,12 +291,7 @@ public class SecondFactors {
      * member has no passkey.
      */
     public Passkeys.Options startPasskey(String challengeId, RelyingParty rp) {
-        FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
-        try {
-            return passkeys.startVerification(challenge.account(), rp);
-        } catch (PasskeyProblem.NotFound none) {
-            throw new FactorProblem.NoPasskey();
-        }
+        return steps.startPasskey(challengeId, rp);
     }
 
     /**
@@ -420,119 +300,7 @@ public class SecondFactors {
      * counts towards the sign-in throttle and the challenge's failures, like a wrong code.
      */
     public Passed verifyPasskey(String challengeId, String ceremony, String credential, String address) {
-        FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
-        Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
-        boolean ok = accounts.checkThrottled(account, address, () -> {
-            try {
-                passkeys.verify(account.id(), ceremony, credential);
-                return true;
-            } catch (PasskeyProblem.Rejected rejected) {
-                return false;
-            }
-        });
-        Instant now = clock.instant();
-        if (!ok) throw failed(challenge, account, address, now, new FactorProblem.PasskeyRejected());
-        if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
-        return new Passed(account, request(challenge), Optional.empty());
-    }
-
-    /** Counts a failed second step on its challenge; the challenge is dead after {@code maxCodeFailures}. */
-    private FactorProblem failed(FactorStore.Challenge challenge, Account account, String address, Instant now, FactorProblem wrong) {
-        int failures = store.fail(challenge.idHash());
-        events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, now, wrong instanceof FactorProblem.PasskeyRejected));
-        return failures >= settings.maxCodeFailures() ? new FactorProblem.ChallengeUnusable() : wrong;
-    }
-
-    private static SignInRequest request(FactorStore.Challenge challenge) {
-        return new SignInRequest(challenge.rememberMe(), challenge.appType(), challenge.bearer(), challenge.returnPath(),
-                challenge.passwordStamp());
-    }
-
-    private Optional<FactorStore.Challenge> live(String challengeId) {
-        if (challengeId == null || challengeId.isEmpty() || challengeId.length() > 100) return Optional.empty();
-        Instant now = clock.instant();
-        return store.findChallenge(hash(challengeId))
-                .filter(c -> c.usedAt().isEmpty() && c.expiresAt().isAfter(now) && c.failures() < settings.maxCodeFailures());
-    }
-
-    private void requireCode(Account account, String code, String address) {
-        if (!enabled(account.id())) throw new FactorProblem.NotEnabled();
-        Outcome[] outcome = {Outcome.WRONG};
-        if (!accounts.checkThrottled(account, address, () -> (outcome[0] = check(account, code)).passed()))
-            throw outcome[0].refusal();
-    }
-
-    /**
-     * What checking a code found: passed with an authenticator code or a recovery code, or refused as wrong, or as a right
-     * code already used. Either refusal counts as a failure for the throttle and the challenge alike.
-     */
-    private enum Outcome {
-        TOTP, RECOVERY, WRONG, TOTP_USED, RECOVERY_USED;
-
-        boolean passed() {
-            return this == TOTP || this == RECOVERY;
-        }
-
-        FactorProblem.WrongCode refusal() {
-            return switch (this) {
-                case TOTP_USED -> FactorProblem.WrongCode.alreadyUsed();
-                case RECOVERY_USED -> FactorProblem.WrongCode.recoveryCodeUsed();
-                case TOTP, RECOVERY, WRONG -> new FactorProblem.WrongCode();
-            };
-        }
-    }
-
-    /**
-     * Checks and uses up a TOTP code or a recovery code of an enrolled member. A code refused only because it was used
-     * says so: that is known only to whoever gives a right code (of the member's seed within a step of now, or one of the
-     * member's recovery codes), who would have passed had it not been used, so it tells a guesser nothing.
-     */
-    private Outcome check(Account account, String code) {
-        String given = code == null ? "" : code.replace(" ", "").replace("-", "");
-        if (given.length() == Totp.DIGITS) {
-            FactorStore.Totp totp = store.find(account.id()).filter(FactorStore.Totp::confirmed).orElse(null);
-            if (totp == null) return Outcome.WRONG;
-            byte[] seed = cipher.open(totp.sealedSeed(), account.id().value());
-            OptionalLong step = Totp.matchingStep(seed, given, clock.instant());
-            if (step.isEmpty()) return Outcome.WRONG;
-            // 0 rows: a code of this step or a later one was accepted before (decision 22: one code works once).
-            return store.useStep(account.id(), step.getAsLong()) == 1 ? Outcome.TOTP : Outcome.TOTP_USED;
-        }
-        Optional<String> recovery = RecoveryCodes.normalize(code);
-        if (recovery.isEmpty()) return Outcome.WRONG;
-        java.util.Set<String> forms = recoveryCodes.forms(account.id(), recovery.get());
-        if (store.useRecoveryCode(account.id(), forms, clock.instant()) > 0) return Outcome.RECOVERY;
-        return store.recoveryCodeUsed(account.id(), forms) ? Outcome.RECOVERY_USED : Outcome.WRONG;
-    }
-
-    private static String digits(String code) {
-        return code == null ? "" : code.replace(" ", "");
-    }
-
-    private List<String> newRecoveryCodes(AccountId account, Instant now) {
-        RecoveryCodes.Made made = recoveryCodes.make(account);
-        store.replaceRecoveryCodes(account, made.kept(), now);
-        return made.shown();
-    }
-
-    private Enrolment enrolment(Account account, String sealedSeed, byte[] seed) {
-        String secret = Base32.encode(seed);
-        String label = encode(ISSUER) + ":" + encode(account.email());
-        String uri = "otpauth://totp/" + label + "?secret=" + secret + "&issuer=" + encode(ISSUER)
-                + "&algorithm=SHA1&digits=" + Totp.DIGITS + "&period=" + Totp.STEP_SECONDS;
-        return new Enrolment(enrolmentId(sealedSeed), Base32.grouped(secret), uri, QrCodes.svgDataUri(uri));
-    }
-
-    /**
-     * Names a pending seed by its sealed form: the first 16 hex of its SHA-256. Sealed with a key, that is a
-     * hash of a random nonce and ciphertext; without one, of 160 random bits: either way it tells nothing of the seed.
-     */
-    private static String enrolmentId(String sealedSeed) {
-        return hash(sealedSeed).substring(0, 16);
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        return steps.verifyPasskey(challengeId, ceremony, credential, address);
     }
 
     static String hash(String value) {
@@ -541,14 +309,5 @@ public class SecondFactors {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
-
-    /**
-     * The member's password, asked again before a change of their second factor. Left empty it is asked for, not
-     * counted as a wrong one by the sign-in throttle (outside QA: an empty form said "That password is not right").
-     */
-    private void passwordOf(Account account, SessionId from, String purpose, String password, String address) {
-        if (password == null || password.isEmpty()) throw new AccountProblem.InvalidInput("password", "Enter your password.");
-        accounts.reauthenticate(account, from.value(), purpose, password, address);
     }
 }

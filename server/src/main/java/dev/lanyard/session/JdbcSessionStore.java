@@ -11,7 +11,6 @@ import java.util.Optional;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.device.Device;
 import dev.lanyard.device.DeviceType;
-import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.geo.GeoLocation;
 import dev.lanyard.ops.DatabaseKind;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -19,7 +18,12 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Sessions in SQL that reads the same on SQLite and PostgreSQL. */
+/**
+ * Sessions in SQL that reads the same on SQLite and PostgreSQL: a session's row and how it maps to a {@link Session},
+ * starting and finding sessions; the rest of the store, a class per concern beside it ({@link JdbcSessionLists},
+ * {@link JdbcSessionEndings}, {@link JdbcSessionChanges}, {@link JdbcSessionActivity}, {@link JdbcSessionExpiry},
+ * {@link JdbcSessionRetention}), on the same connection.
+ */
 @Repository
 class JdbcSessionStore implements SessionStore {
     static final String COLUMNS = """
@@ -31,15 +35,28 @@ class JdbcSessionStore implements SessionStore {
     static final String END = """
             ended_at = :at, end_reason = :reason, ended_by = :by, ended_by_session = :from, end_note = :note""";
 
+    /** An open session that has not expired at {@code :now} (the sweep's two conditions, negated). */
+    static final String NOT_EXPIRED = "expires_at > :now AND (idle_timeout_ms <= 0 OR last_active_at + idle_timeout_ms > :now)";
+
     private final JdbcClient jdbc;
-    private final NamedParameterJdbcTemplate batch;
     /** PostgreSQL takes row locks ({@code FOR UPDATE SKIP LOCKED}). */
     private final DatabaseKind database;
+    private final JdbcSessionLists lists;
+    private final JdbcSessionActivity activity;
+    private final JdbcSessionEndings endings;
+    private final JdbcSessionChanges changes;
+    private final JdbcSessionExpiry expiry;
+    private final JdbcSessionRetention retention;
 
     JdbcSessionStore(JdbcClient jdbc, NamedParameterJdbcTemplate batch, DatabaseKind database) {
         this.jdbc = jdbc;
-        this.batch = batch;
         this.database = database;
+        this.lists = new JdbcSessionLists(jdbc);
+        this.activity = new JdbcSessionActivity(jdbc, batch);
+        this.endings = new JdbcSessionEndings(jdbc);
+        this.changes = new JdbcSessionChanges(jdbc);
+        this.expiry = new JdbcSessionExpiry(jdbc, database);
+        this.retention = new JdbcSessionRetention(jdbc, batch);
     }
 
     @Override
@@ -136,114 +153,42 @@ class JdbcSessionStore implements SessionStore {
     @Override
     public List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit,
                                 Optional<PageCursor> after) {
-        // An API key never used comes after every session with activity (its last_active_at is only when it was made),
-        // newest first among them; the cursor says which of the two runs its row was in.
-        String keyset = after.isEmpty() ? ""
-                : after.get().neverUsed() ? " AND " + NEVER_USED + " AND (last_active_at < :at OR (last_active_at = :at AND id < :afterId))"
-                : " AND (" + NEVER_USED + " OR last_active_at < :at OR (last_active_at = :at AND id < :afterId))";
-        String where = switch (filter) {
-            case ALL -> "";
-            case VERIFIED -> " AND verified = :yes";
-            case UNVERIFIED -> " AND verified = :no AND api_key = :no"; // a key is no unverified sign-in
-            case INACTIVE -> " AND last_active_at < :inactiveBefore";
-            case FLAGGED -> " AND concern > 0";
-        };
-        var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL"
-                        + where + keyset + " ORDER BY CASE WHEN " + NEVER_USED + " THEN 1 ELSE 0 END, last_active_at DESC, id DESC"
-                        + " LIMIT :limit")
-                .param("owner", owner.value())
-                .param("limit", limit)
-                .param("yes", true);
-        if (filter == ListFilter.UNVERIFIED) spec = spec.param("no", false);
-        if (filter == ListFilter.INACTIVE) spec = spec.param("inactiveBefore", inactiveBefore.toEpochMilli());
-        if (after.isPresent()) spec = spec.param("at", after.get().at().toEpochMilli()).param("afterId", after.get().id());
-        return spec.query((rs, n) -> session(rs)).list();
+        return lists.active(owner, filter, inactiveBefore, limit, after);
     }
 
     @Override
     public List<Session> activeById(AccountId owner, int limit, Optional<String> afterId) {
-        var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL"
-                        + (afterId.isPresent() ? " AND id > :afterId" : "") + " ORDER BY id LIMIT :limit")
-                .param("owner", owner.value())
-                .param("limit", limit);
-        if (afterId.isPresent()) spec = spec.param("afterId", afterId.get());
-        return spec.query((rs, n) -> session(rs)).list();
+        return lists.activeById(owner, limit, afterId);
     }
 
     @Override
     public List<Place> places(AccountId owner, Instant now) {
-        return jdbc.sql("""
-                        SELECT city, country, country_code, latitude, longitude, local_network, COUNT(*) AS n
-                        FROM sessions WHERE account_id = :owner AND ended_at IS NULL AND """ + " " + NOT_EXPIRED + """
-                        GROUP BY city, country, country_code, latitude, longitude, local_network
-                        ORDER BY n DESC, country, city""")
-                .param("owner", owner.value())
-                .param("now", now.toEpochMilli())
-                .query((rs, n) -> new Place(new GeoLocation(rs.getString("city"), "", rs.getString("country"),
-                        rs.getString("country_code"), "", coordinate(rs, "latitude"), coordinate(rs, "longitude"),
-                        rs.getBoolean("local_network")), rs.getInt("n")))
-                .list();
+        return lists.places(owner, now);
     }
 
     @Override
     public ListFilter.Counts count(AccountId owner, Instant now, Instant inactiveBefore, Optional<SessionId> besides) {
-        return jdbc.sql("""
-                SELECT COUNT(*) AS total,
-                       COALESCE(SUM(CASE WHEN verified = :yes THEN 1 ELSE 0 END), 0) AS verified,
-                       COALESCE(SUM(CASE WHEN verified = :no AND api_key = :no THEN 1 ELSE 0 END), 0) AS unverified,
-                       COALESCE(SUM(CASE WHEN last_active_at < :before THEN 1 ELSE 0 END), 0) AS inactive,
-                       COALESCE(SUM(CASE WHEN concern > 0 THEN 1 ELSE 0 END), 0) AS flagged
-                FROM sessions WHERE account_id = :owner AND ended_at IS NULL AND id <> :besides AND """ + " " + NOT_EXPIRED)
-                // No session id is empty: "" leaves out nothing.
-                .param("besides", besides.map(SessionId::value).orElse(""))
-                .param("yes", true)
-                .param("no", false)
-                .param("before", inactiveBefore.toEpochMilli())
-                .param("owner", owner.value())
-                .param("now", now.toEpochMilli())
-                .query((rs, n) -> new ListFilter.Counts(rs.getInt("total"), rs.getInt("verified"),
-                        rs.getInt("unverified"), rs.getInt("inactive"), rs.getInt("flagged")))
-                .single();
+        return lists.count(owner, now, inactiveBefore, besides);
     }
 
     @Override
     public List<Session> ended(AccountId owner, int limit, Optional<PageCursor> after) {
-        String keyset = after.isPresent()
-                ? " AND (ended_at < :at OR (ended_at = :at AND id < :afterId))" : "";
-        var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NOT NULL"
-                        + keyset + " ORDER BY ended_at DESC, id DESC LIMIT :limit")
-                .param("owner", owner.value())
-                .param("limit", limit);
-        if (after.isPresent()) spec = spec.param("at", after.get().at().toEpochMilli()).param("afterId", after.get().id());
-        return spec.query((rs, n) -> session(rs)).list();
+        return lists.ended(owner, limit, after);
     }
 
     @Override
     public int end(SessionId id, AccountId owner, Session.Ending ending) {
-        return jdbc.sql("UPDATE sessions SET " + END + " WHERE id = :id AND account_id = :owner AND ended_at IS NULL")
-                .paramSource(ending(ending).addValue("id", id.value()).addValue("owner", owner.value()))
-                .update();
+        return endings.end(id, owner, ending);
     }
 
     @Override
     public List<SessionId> end(Collection<SessionId> ids, AccountId owner, Session.Ending ending) {
-        if (ids.isEmpty()) return List.of();
-        return jdbc.sql("UPDATE sessions SET " + END
-                        + " WHERE id IN (:ids) AND account_id = :owner AND ended_at IS NULL RETURNING id")
-                .paramSource(ending(ending).addValue("ids", ids.stream().map(SessionId::value).toList())
-                        .addValue("owner", owner.value()))
-                .query((rs, n) -> new SessionId(rs.getString(1)))
-                .list();
+        return endings.end(ids, owner, ending);
     }
 
     @Override
     public List<SessionId> endAll(AccountId owner, Optional<SessionId> keep, Session.Ending ending) {
-        return jdbc.sql("UPDATE sessions SET " + END
-                        + " WHERE account_id = :owner AND ended_at IS NULL AND id <> :keep RETURNING id")
-                .paramSource(ending(ending).addValue("owner", owner.value())
-                        .addValue("keep", keep.map(SessionId::value).orElse("")))
-                .query((rs, n) -> new SessionId(rs.getString(1)))
-                .list();
+        return endings.endAll(owner, keep, ending);
     }
 
     @Override
@@ -259,12 +204,7 @@ class JdbcSessionStore implements SessionStore {
 
     @Override
     public List<SessionId> endSignIns(AccountId owner, Optional<SessionId> keep, Session.Ending ending) {
-        return jdbc.sql("UPDATE sessions SET " + END
-                        + " WHERE account_id = :owner AND ended_at IS NULL AND id <> :keep AND api_key = :no RETURNING id")
-                .paramSource(ending(ending).addValue("owner", owner.value()).addValue("no", false)
-                        .addValue("keep", keep.map(SessionId::value).orElse("")))
-                .query((rs, n) -> new SessionId(rs.getString(1)))
-                .list();
+        return endings.endSignIns(owner, keep, ending);
     }
 
     @Override
@@ -279,50 +219,17 @@ class JdbcSessionStore implements SessionStore {
 
     @Override
     public int recordHourly(Collection<ActivityRecorder.Hourly> counts) {
-        if (counts.isEmpty()) return 0;
-        MapSqlParameterSource[] params = counts.stream().map(c -> new MapSqlParameterSource()
-                        .addValue("id", c.id().value())
-                        .addValue("hour", c.hour().toEpochMilli())
-                        .addValue("requests", c.requests()))
-                .toArray(MapSqlParameterSource[]::new);
-        int[] changed = batch.batchUpdate("""
-                INSERT INTO session_hourly_requests (session_id, hour, requests) VALUES (:id, :hour, :requests)
-                ON CONFLICT (session_id, hour) DO UPDATE SET requests = session_hourly_requests.requests + excluded.requests
-                """, params);
-        int total = 0;
-        for (int c : changed) total += Math.max(c, 0);
-        return total;
+        return activity.recordHourly(counts);
     }
 
     @Override
     public List<ActivityRecorder.Hourly> hourly(Collection<SessionId> ids, Instant from) {
-        if (ids.isEmpty()) return List.of();
-        return jdbc.sql("SELECT session_id, hour, requests FROM session_hourly_requests WHERE session_id IN (:ids) AND hour >= :from")
-                .param("ids", ids.stream().map(SessionId::value).toList())
-                .param("from", from.toEpochMilli())
-                .query((rs, n) -> new ActivityRecorder.Hourly(new SessionId(rs.getString(1)), Instant.ofEpochMilli(rs.getLong(2)),
-                        rs.getLong(3)))
-                .list();
+        return activity.hourly(ids, from);
     }
 
     @Override
     public int updateAddress(SessionId id, String ip, GeoLocation l) {
-        return jdbc.sql("""
-                UPDATE sessions SET ip = :ip, city = :city, region = :region, country = :country, country_code = :cc,
-                    isp = :isp, latitude = :lat, longitude = :lon, local_network = :local
-                WHERE id = :id
-                """)
-                .param("ip", ip)
-                .param("city", l.city())
-                .param("region", l.region())
-                .param("country", l.country())
-                .param("cc", l.countryCode())
-                .param("isp", l.isp())
-                .param("lat", l.latitude().orElse(null), java.sql.Types.DOUBLE)
-                .param("lon", l.longitude().orElse(null), java.sql.Types.DOUBLE)
-                .param("local", l.localNetwork())
-                .param("id", id.value())
-                .update();
+        return activity.updateAddress(id, ip, l);
     }
 
     @Override
@@ -348,208 +255,58 @@ class JdbcSessionStore implements SessionStore {
 
     @Override
     public List<Expired> expired(Instant now, int limit) {
-        List<Expired> found = new java.util.ArrayList<>(expired(LIFETIME_EXPIRED, EndReason.LIFETIME_EXPIRED, now, limit));
-        if (found.size() < limit) found.addAll(expired(IDLE_EXPIRED, EndReason.IDLE_EXPIRED, now, limit - found.size()));
-        return found;
-    }
-
-    /*
-     * The sweep's two queries, one per way of expiring, each in the order of its own partial index
-     * (V14: sessions_lifetime_deadline, sessions_idle_deadline), so that a sweep reads what it ends
-     * and not every active session, on PostgreSQL and on SQLite without statistics alike. A session
-     * past both limits ends by its lifetime.
-     */
-    static final String LIFETIME_EXPIRED = """
-            SELECT id, account_id FROM sessions
-            WHERE ended_at IS NULL AND expires_at <= :now
-            ORDER BY expires_at LIMIT :limit""";
-    static final String IDLE_EXPIRED = """
-            SELECT id, account_id FROM sessions
-            WHERE ended_at IS NULL AND idle_timeout_ms > 0 AND last_active_at + idle_timeout_ms <= :now AND expires_at > :now
-            ORDER BY last_active_at + idle_timeout_ms LIMIT :limit""";
-
-    private List<Expired> expired(String sql, EndReason reason, Instant now, int limit) {
-        return jdbc.sql(sql + (database.postgres() ? " FOR UPDATE SKIP LOCKED" : ""))
-                .param("now", now.toEpochMilli())
-                .param("limit", limit)
-                .query((rs, n) -> new Expired(new SessionId(rs.getString("id")), new AccountId(rs.getString("account_id")), reason))
-                .list();
+        return expiry.expired(now, limit);
     }
 
     @Override
     public List<SessionId> endAny(Collection<SessionId> ids, Session.Ending ending) {
-        if (ids.isEmpty()) return List.of();
-        return jdbc.sql("UPDATE sessions SET " + END + " WHERE id IN (:ids) AND ended_at IS NULL RETURNING id")
-                .paramSource(ending(ending).addValue("ids", ids.stream().map(SessionId::value).toList()))
-                .query((rs, n) -> new SessionId(rs.getString(1)))
-                .list();
+        return endings.endAny(ids, ending);
     }
 
     @Override
     public int applyPolicy(dev.lanyard.account.TeamId team, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime,
                            Instant now) {
-        return applyLifetimes("account_id IN (SELECT id FROM accounts WHERE team_id = :scope)", team.value(), now,
-                idleTimeout, rememberedLifetime, lifetime);
+        return expiry.applyPolicy(team, idleTimeout, rememberedLifetime, lifetime, now);
     }
 
     @Override
     public int applyPolicy(AccountId member, Duration idleTimeout, Duration rememberedLifetime, Duration lifetime, Instant now) {
-        return applyLifetimes("account_id = :scope", member.value(), now, idleTimeout, rememberedLifetime, lifetime);
-    }
-
-    /** An API key no request has used yet, as {@code SessionView.neverUsed} tells it (binds {@code :yes} to true). */
-    static final String NEVER_USED = "(api_key = :yes AND requests = 0)";
-
-    /** An open session that has not expired at {@code :now} (the sweep's two conditions, negated). */
-    static final String NOT_EXPIRED = "expires_at > :now AND (idle_timeout_ms <= 0 OR last_active_at + idle_timeout_ms > :now)";
-
-    /** The expiry a session gets from a policy: a high-security member's remembered sessions get the shorter lifetime. */
-    private static final String NEW_EXPIRY = """
-            (created_at + CASE WHEN remember_me = :yes AND account_id NOT IN (SELECT id FROM accounts WHERE remember_me_forbidden = :yes)
-                THEN :remembered ELSE :lifetime END)""";
-
-    /**
-     * The lifetimes of the active sign-ins {@code which} names. A session that looks expired at {@code now} only gets
-     * shorter ones: a longer policy must not bring back one the sweep has not ended yet, and a shorter one must reach
-     * one whose last activity the database has not heard yet (it trails memory by the flush interval), so that
-     * forbidding "Remember me" or a high-security switch misses no open session. 0 is no idle timeout, the longest.
-     */
-    private int applyLifetimes(String which, String scope, Instant now, Duration idleTimeout, Duration rememberedLifetime,
-                               Duration lifetime) {
-        return jdbc.sql("UPDATE sessions SET idle_timeout_ms = CASE WHEN " + NOT_EXPIRED + " THEN :idle"
-                        + " WHEN :idle <= 0 THEN idle_timeout_ms"
-                        + " WHEN idle_timeout_ms <= 0 OR :idle < idle_timeout_ms THEN :idle ELSE idle_timeout_ms END,"
-                        + " expires_at = CASE WHEN " + NOT_EXPIRED + " OR " + NEW_EXPIRY + " < expires_at THEN " + NEW_EXPIRY
-                        + " ELSE expires_at END"
-                        + " WHERE ended_at IS NULL AND api_key = :no AND " + which)
-                .param("no", false).param("now", now.toEpochMilli())
-                .param("idle", idleTimeout.toMillis())
-                .param("yes", true)
-                .param("remembered", rememberedLifetime.toMillis())
-                .param("lifetime", lifetime.toMillis())
-                .param("scope", scope)
-                .update();
+        return expiry.applyPolicy(member, idleTimeout, rememberedLifetime, lifetime, now);
     }
 
     @Override
     public int purgeEnded(Instant cutoff, int limit) {
-        List<String> ids = jdbc.sql("SELECT id FROM sessions WHERE ended_at < :cutoff ORDER BY ended_at LIMIT :limit")
-                .param("cutoff", cutoff.toEpochMilli())
-                .param("limit", limit)
-                .query((rs, n) -> rs.getString(1))
-                .list();
-        if (ids.isEmpty()) return 0;
-        jdbc.sql("DELETE FROM session_events WHERE session_id IN (:ids)").param("ids", ids).update();
-        jdbc.sql("DELETE FROM session_hourly_requests WHERE session_id IN (:ids)").param("ids", ids).update();
-        jdbc.sql("DELETE FROM session_bindings WHERE session_id IN (:ids)").param("ids", ids).update();
-        return jdbc.sql("DELETE FROM sessions WHERE id IN (:ids) AND ended_at IS NOT NULL").param("ids", ids).update();
+        return retention.purgeEnded(cutoff, limit);
     }
 
     @Override
     public int reduceAddresses(Instant before, int limit) {
-        List<Kept> sessions = jdbc.sql("""
-                        SELECT id, ip FROM sessions
-                        WHERE ip <> '' AND ip NOT LIKE '%/%' AND last_active_at < :before LIMIT :limit""")
-                .param("before", before.toEpochMilli())
-                .param("limit", limit)
-                .query((rs, n) -> new Kept(rs.getString("id"), rs.getString("ip")))
-                .list();
-        List<Kept> events = jdbc.sql("""
-                        SELECT id, detail FROM session_events
-                        WHERE kind = 'address-changed' AND detail <> '' AND detail NOT LIKE '%/%' AND at < :before LIMIT :limit""")
-                .param("before", before.toEpochMilli())
-                .param("limit", limit)
-                .query((rs, n) -> new Kept(rs.getLong("id"), rs.getString("detail")))
-                .list();
-        // Each update checks again what it read: a session used meanwhile keeps its new address. A text that is
-        // no address (none is written so; a hand-edited row) is dropped: left, it would match every batch again.
-        int changedSessions = reduce("""
-                UPDATE sessions SET ip = :network
-                WHERE id = :id AND ip = :ip AND last_active_at < :before""", sessions, before);
-        int changedEvents = reduce("""
-                UPDATE session_events SET detail = :network
-                WHERE id = :id AND detail = :ip""", events, before);
-        return Math.max(changedSessions, changedEvents);
-    }
-
-    /** A row that still holds a full address: a session's id or a timeline entry's. */
-    private record Kept(Object id, String ip) {
-    }
-
-    private int reduce(String sql, List<Kept> rows, Instant before) {
-        if (rows.isEmpty()) return 0;
-        MapSqlParameterSource[] params = rows.stream()
-                .map(row -> new MapSqlParameterSource()
-                        .addValue("id", row.id())
-                        .addValue("ip", row.ip())
-                        .addValue("network", ClientAddresses.network(row.ip()))
-                        .addValue("before", before.toEpochMilli()))
-                .toArray(MapSqlParameterSource[]::new);
-        return java.util.Arrays.stream(batch.batchUpdate(sql, params))
-                .map(c -> c == java.sql.Statement.SUCCESS_NO_INFO ? 1 : c).sum();
+        return retention.reduceAddresses(before, limit);
     }
 
     @Override
     public int rename(SessionId id, AccountId owner, String name) {
-        return jdbc.sql("UPDATE sessions SET name = :name WHERE id = :id AND account_id = :owner AND ended_at IS NULL")
-                .param("name", name)
-                .param("id", id.value())
-                .param("owner", owner.value())
-                .update();
+        return changes.rename(id, owner, name);
     }
 
     @Override
     public int approve(SessionId id, AccountId owner) {
-        return jdbc.sql("""
-                        UPDATE sessions SET verified = :yes
-                        WHERE id = :id AND account_id = :owner AND ended_at IS NULL AND verified = :no AND api_key = :no""")
-                .param("yes", true)
-                .param("no", false)
-                .param("id", id.value())
-                .param("owner", owner.value())
-                .update();
+        return changes.approve(id, owner);
     }
 
     @Override
     public int setFlags(SessionId id, AccountId owner, List<SessionFlag> flags) {
-        return jdbc.sql("UPDATE sessions SET flags = :flags, concern = :concern WHERE id = :id AND account_id = :owner")
-                .param("flags", SessionFlag.encode(flags))
-                .param("concern", SessionFlag.highest(flags).map(SessionFlag.Level::rank).orElse(0))
-                .param("id", id.value())
-                .param("owner", owner.value())
-                .update();
+        return changes.setFlags(id, owner, flags);
     }
 
     @Override
     public int setAlerts(SessionId id, AccountId owner, boolean alerts) {
-        return jdbc.sql("UPDATE sessions SET alerts = :alerts WHERE id = :id AND account_id = :owner AND ended_at IS NULL")
-                .param("alerts", alerts)
-                .param("id", id.value())
-                .param("owner", owner.value())
-                .update();
+        return changes.setAlerts(id, owner, alerts);
     }
 
     @Override
     public int recordActivity(Collection<ActivityRecorder.Flush> flushes) {
-        if (flushes.isEmpty()) return 0;
-        MapSqlParameterSource[] params = flushes.stream().map(f -> new MapSqlParameterSource()
-                .addValue("id", f.id().value())
-                .addValue("at", f.lastActiveAt().toEpochMilli())
-                .addValue("requests", f.requests())
-                .addValue("pages", f.pages())
-                .addValue("page", f.lastPage()))
-                .toArray(MapSqlParameterSource[]::new);
-        int[] counts = batch.batchUpdate("""
-                UPDATE sessions SET
-                    last_active_at = CASE WHEN last_active_at < :at THEN :at ELSE last_active_at END,
-                    requests = requests + :requests,
-                    pages = pages + :pages,
-                    last_page = CASE WHEN :page = '' THEN last_page ELSE :page END
-                WHERE id = :id
-                """, params);
-        int total = 0;
-        for (int c : counts) total += Math.max(c, 0);
-        return total;
+        return activity.recordActivity(flushes);
     }
 
     static MapSqlParameterSource ending(Session.Ending e) {
@@ -561,7 +318,7 @@ class JdbcSessionStore implements SessionStore {
                 .addValue("note", e.note().orElse(null), java.sql.Types.VARCHAR);
     }
 
-    private static Optional<Double> coordinate(ResultSet rs, String column) throws SQLException {
+    static Optional<Double> coordinate(ResultSet rs, String column) throws SQLException {
         double value = rs.getDouble(column);
         return rs.wasNull() ? Optional.empty() : Optional.of(value);
     }

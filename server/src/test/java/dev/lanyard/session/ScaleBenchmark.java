@@ -824,12 +824,12 @@ class ScaleBenchmark {
             Map<String, String> queries = new LinkedHashMap<>();
             queries.put("session check on a cache miss (JdbcSessionStore.findByTokenHash)",
                     "SELECT * FROM sessions WHERE token_hash = '" + hash(token('t', 12345 % ACTIVE)) + "'");
-            queries.put("a member's list (JdbcSessionStore.active)", "SELECT * FROM sessions WHERE account_id = " + m
+            queries.put("a member's list (JdbcSessionLists.active)", "SELECT * FROM sessions WHERE account_id = " + m
                     + " AND ended_at IS NULL ORDER BY last_active_at DESC, id DESC LIMIT 51");
-            queries.put("a member's counts (JdbcSessionStore.count)", "SELECT COUNT(*), SUM(CASE WHEN verified THEN 1 ELSE 0 END),"
+            queries.put("a member's counts (JdbcSessionLists.count)", "SELECT COUNT(*), SUM(CASE WHEN verified THEN 1 ELSE 0 END),"
                     + " SUM(CASE WHEN last_active_at < " + (now - 86_400_000L * 7) + " THEN 1 ELSE 0 END) FROM sessions WHERE account_id = " + m
                     + " AND ended_at IS NULL");
-            queries.put("a member's history (JdbcSessionStore.ended)", "SELECT * FROM sessions WHERE account_id = " + m
+            queries.put("a member's history (JdbcSessionLists.ended)", "SELECT * FROM sessions WHERE account_id = " + m
                     + " AND ended_at IS NOT NULL ORDER BY ended_at DESC, id DESC LIMIT 51");
             queries.put("team overview page (JdbcTeamSessionStore.members)", """
                     SELECT a.id,
@@ -839,11 +839,11 @@ class ScaleBenchmark {
                     .formatted(team));
             queries.put("team total (JdbcTeamSessionStore.activeCount)",
                     "SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.team_id = " + team + " AND s.ended_at IS NULL");
-            queries.put("expiry sweep batch, lifetime (JdbcSessionStore.LIFETIME_EXPIRED)",
-                    JdbcSessionStore.LIFETIME_EXPIRED.replace(":now", String.valueOf(now)).replace(":limit", "500") + " FOR UPDATE SKIP LOCKED");
-            queries.put("expiry sweep batch, idle (JdbcSessionStore.IDLE_EXPIRED)",
-                    JdbcSessionStore.IDLE_EXPIRED.replace(":now", String.valueOf(now)).replace(":limit", "500") + " FOR UPDATE SKIP LOCKED");
-            queries.put("history purge batch (JdbcSessionStore.purgeEnded)",
+            queries.put("expiry sweep batch, lifetime (JdbcSessionExpiry.LIFETIME_EXPIRED)",
+                    JdbcSessionExpiry.LIFETIME_EXPIRED.replace(":now", String.valueOf(now)).replace(":limit", "500") + " FOR UPDATE SKIP LOCKED");
+            queries.put("expiry sweep batch, idle (JdbcSessionExpiry.IDLE_EXPIRED)",
+                    JdbcSessionExpiry.IDLE_EXPIRED.replace(":now", String.valueOf(now)).replace(":limit", "500") + " FOR UPDATE SKIP LOCKED");
+            queries.put("history purge batch (JdbcSessionRetention.purgeEnded)",
                     "SELECT id FROM sessions WHERE ended_at < " + (now - 86_400_000L * 90) + " ORDER BY ended_at LIMIT 500");
             StringBuilder out = new StringBuilder();
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {

@@ -33,10 +33,10 @@ class SweepQueryPlanTest {
             try (Statement s = c.createStatement()) {
                 s.execute("ANALYZE");
             }
-            String lifetime = plan(c, "EXPLAIN (ANALYZE) " + JdbcSessionStore.LIFETIME_EXPIRED + " FOR UPDATE SKIP LOCKED", 1);
+            String lifetime = plan(c, "EXPLAIN (ANALYZE) " + JdbcSessionExpiry.LIFETIME_EXPIRED + " FOR UPDATE SKIP LOCKED", 1);
             assertThat(lifetime).as(lifetime).doesNotContain("Seq Scan").contains("sessions_lifetime_deadline");
             assertThat(rowsRemoved(lifetime)).as(lifetime).isLessThan(100);
-            String idle = plan(c, "EXPLAIN (ANALYZE) " + JdbcSessionStore.IDLE_EXPIRED + " FOR UPDATE SKIP LOCKED", 2);
+            String idle = plan(c, "EXPLAIN (ANALYZE) " + JdbcSessionExpiry.IDLE_EXPIRED + " FOR UPDATE SKIP LOCKED", 2);
             assertThat(idle).as(idle).doesNotContain("Seq Scan").contains("sessions_idle_deadline");
             assertThat(rowsRemoved(idle)).as(idle).isLessThan(100);
             assertThat(plan(c, "EXPLAIN SELECT id FROM sessions WHERE ended_at < " + NOW + " ORDER BY ended_at LIMIT 500", -1))
@@ -48,9 +48,9 @@ class SweepQueryPlanTest {
     void onSqliteTheSweepReadsOnlyExpiredSessions() throws Exception {
         try (HikariDataSource db = MigratedDatabases.sqlite(); Connection c = db.getConnection()) {
             fill(c);
-            String lifetime = plan(c, "EXPLAIN QUERY PLAN " + JdbcSessionStore.LIFETIME_EXPIRED, -1);
+            String lifetime = plan(c, "EXPLAIN QUERY PLAN " + JdbcSessionExpiry.LIFETIME_EXPIRED, -1);
             assertThat(lifetime).as(lifetime).contains("SEARCH sessions USING INDEX sessions_lifetime_deadline").doesNotContain("SCAN sessions");
-            String idle = plan(c, "EXPLAIN QUERY PLAN " + JdbcSessionStore.IDLE_EXPIRED, -1);
+            String idle = plan(c, "EXPLAIN QUERY PLAN " + JdbcSessionExpiry.IDLE_EXPIRED, -1);
             assertThat(idle).as(idle).contains("SEARCH sessions USING INDEX sessions_idle_deadline").doesNotContain("SCAN sessions");
             assertThat(plan(c, "EXPLAIN QUERY PLAN SELECT id FROM sessions WHERE ended_at < " + NOW + " ORDER BY ended_at LIMIT 500", -1))
                     .contains("sessions_ended").doesNotContain("SCAN sessions");

@@ -1,0 +1,75 @@
+package dev.lanyard.apps;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import dev.lanyard.factors.SecondFactorRequirement;
+import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Sessions;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+
+/**
+ * What the authorize endpoint checks of a member's request beyond Spring's own checks, for
+ * {@link AuthorizationServerConfiguration}: the app is their own team's and asks only for scopes a member may give, no
+ * second factor is owed, and whether consent must be asked.
+ */
+final class AuthorizeChecks {
+    private AuthorizeChecks() {
+    }
+
+    /**
+     * A member signs in only to apps their own team registered, and not while their team requires a second factor
+     * they have not set up (decision 22: held sessions reach nothing but setting one up).
+     */
+    static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> sameTeam(AppClientStore apps,
+                                                                              SecondFactorRequirement secondFactor,
+                                                                              Sessions sessions) {
+        return context -> {
+            OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+            // Scopes of the app's own tokens (client credentials, such as ssf) are never a member's to give.
+            Set<String> memberScopes = apps.find(context.getRegisteredClient().getId()).map(AppClient::scopes).orElse(Set.of());
+            if (!memberScopes.containsAll(request.getScopes())) {
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(
+                        new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE, "This scope cannot be asked for by signing a member in.", null), request);
+            }
+            Optional<CurrentSession> signedIn = AuthorizationServerConfiguration.member(request, sessions);
+            if (signedIn.isEmpty()) return;
+            CurrentSession member = signedIn.get();
+            boolean ours = apps.find(context.getRegisteredClient().getId()).map(app -> app.team().equals(member.account().team())).orElse(false);
+            if (!ours) {
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(
+                        new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED, "This app belongs to another team.", null), request);
+            }
+            if (secondFactor.holds(member.account())) {
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED,
+                        "Your team requires two-factor authentication: set it up in Lanyard, then sign in to the app again.", null), request);
+            }
+        };
+    }
+
+    /**
+     * Consent is asked unless the member already allowed every scope requested that the app can be granted
+     * ({@link AppClient#grantable}: not a public app's {@code offline_access}), and the app did not ask with
+     * {@code prompt=consent}, even for
+     * {@code openid} alone (which Spring's default lets through unasked): every app a member
+     * signs in to is one they consented to, and so one listed under Connected apps.
+     */
+    static boolean consentMissing(OAuth2AuthorizationCodeRequestAuthenticationContext context, ConsentStore consents,
+                                  AppClientStore apps, Sessions sessions) {
+        OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+        Optional<CurrentSession> member = AuthorizationServerConfiguration.member(request, sessions);
+        if (member.isEmpty()) return true;
+        // prompt=consent (OpenID Connect Core 3.1.2.1): asked again, whatever the member allowed before.
+        if (request.getAdditionalParameters().get(SignInAgain.PROMPT) instanceof String prompt
+                && java.util.Arrays.asList(prompt.split(" ")).contains("consent")) return true;
+        Set<String> asked = apps.find(context.getRegisteredClient().getId()).map(app -> app.grantable(request.getScopes()))
+                .orElse(request.getScopes());
+        return consents.find(context.getRegisteredClient().getId(), member.get().account().id().value())
+                .map(c -> !c.scopes().containsAll(asked)).orElse(true);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.lanyard.apps;
+
+import java.util.List;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+
+/**
+ * What Lanyard's discovery documents say it supports, for {@link AuthorizationServerConfiguration}.
+ */
+final class Discovery {
+    private Discovery() {
+    }
+
+    /**
+     * Discovery (both documents: OpenID Connect's and RFC 8414's) names only what a Lanyard app can use: Spring lists
+     * every client authentication and grant it knows, DPoP and certificate-bound tokens, and a library that picks from
+     * discovery would choose one Lanyard refuses (private_key_jwt: invalid_client) or believe its tokens sender-constrained.
+     * Apps authenticate with their secret (basic or post), or, public, with none at the token endpoint (PKCE) and to revoke their own token; they use
+     * codes, refresh tokens and, for Shared Signals receivers, client credentials. Both say that authorization responses
+     * carry {@code iss} (RFC 9207), which Spring's own documents leave out.
+     */
+    static org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder supported(
+            org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder metadata) {
+        return metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION)
+                .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED)
+                .claim(Supported.ISS_PARAMETER, true);
+    }
+
+    /** {@link #supported(org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder)} for RFC 8414's document. */
+    static void supported(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata.Builder metadata) {
+        metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION)
+                .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED)
+                .claim(Supported.ISS_PARAMETER, true);
+    }
+
+    /** What discovery's lists become (the two builders share no public type to write it once against). */
+    static final class Supported {
+        /** RFC 9207 §3: every authorization response sent back to an app names the issuer ({@link AuthorizeResponses}). */
+        static final String ISS_PARAMETER = "authorization_response_iss_parameter_supported";
+        static final List<String> SECRETS = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(),
+                ClientAuthenticationMethod.CLIENT_SECRET_POST.getValue());
+        static final java.util.function.Consumer<List<String>> SECRET = replacedBy(SECRETS);
+        static final java.util.function.Consumer<List<String>> TOKEN_AUTHENTICATION = replacedBy(java.util.stream.Stream.concat(
+                SECRETS.stream(), java.util.stream.Stream.of(ClientAuthenticationMethod.NONE.getValue())).toList());
+        static final java.util.function.Consumer<List<String>> GRANTS = replacedBy(List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
+                AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
+        static final java.util.function.Consumer<java.util.Map<String, Object>> NOT_OFFERED = claims -> {
+            claims.remove("tls_client_certificate_bound_access_tokens");
+            claims.remove("dpop_signing_alg_values_supported");
+            claims.remove("device_authorization_endpoint");
+        };
+
+        private static java.util.function.Consumer<List<String>> replacedBy(List<String> values) {
+            return list -> {
+                list.clear();
+                list.addAll(values);
+            };
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.lanyard.apps;
+
+import java.time.Instant;
+import java.util.Date;
+
+import dev.lanyard.account.AccountId;
+import dev.lanyard.factors.SecondFactorRequirement;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2AccessTokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2RefreshTokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+
+/**
+ * The tokens of Lanyard as an OpenID Connect provider ({@link AuthorizationServerConfiguration}): JWTs signed with
+ * Lanyard's keys ({@link SigningKeys}) that name their grant's session, and a refresh token only where the member allowed
+ * {@code offline_access}.
+ */
+@Configuration(proxyBeanMethods = false)
+class TokenConfiguration {
+    @Bean
+    JwtEncoder jwtEncoder(SigningKeys keys) {
+        return new NimbusJwtEncoder(keys.signing());
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(SigningKeys keys) {
+        return NimbusJwtDecoder.withJwkSource(keys).build();
+    }
+
+    /**
+     * Every token carries the id of its grant's Lanyard session ({@code sid}) and names the key that
+     * signed it. ID tokens carry {@code auth_time}, when the member signed in to the browser session
+     * that authorized the grant (OpenID Connect Core 2, required with {@code max_age}): Spring's own
+     * comes from a servlet session, which this stateless chain has none of. A {@link java.util.Date},
+     * as Spring's is, which it copies into the ID token of a refresh.
+     */
+    @Bean
+    OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer(SigningKeys keys, SecondFactorRequirement secondFactor) {
+        return context -> {
+            context.getJwsHeader().keyId(keys.currentKeyId());
+            OAuth2Authorization authorization = context.getAuthorization();
+            // A member held by the team's second-factor rule gets no tokens (code exchange, refresh) until they set one up
+            // (decision 22); an app's own client-credentials tokens name no member.
+            if (authorization != null && !AuthorizationGrantType.CLIENT_CREDENTIALS.equals(authorization.getAuthorizationGrantType())
+                    && secondFactor.holds(new AccountId(authorization.getPrincipalName()))) {
+                throw new org.springframework.security.oauth2.core.OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                        "The member's team requires two-factor authentication, which they have not set up.", null));
+            }
+            if (authorization != null && authorization.getAttribute(LanyardAuthorizations.SESSION_ATTRIBUTE) instanceof String sid) {
+                context.getClaims().claim("sid", sid);
+            }
+            if (authorization != null && OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())
+                    && authorization.getAttribute(LanyardAuthorizations.AUTH_TIME_ATTRIBUTE) instanceof Instant signedIn) {
+                context.getClaims().claim(IdTokenClaimNames.AUTH_TIME, Date.from(signedIn));
+            }
+        };
+    }
+
+    /**
+     * Spring's token generators (a JWT for access and ID tokens, an opaque refresh token), but a
+     * refresh token only for a grant whose member allowed {@code offline_access}: the consent page
+     * promises staying connected with that scope alone ({@link AppClient#SCOPES}). A refresh keeps
+     * rotating the token of a grant that has one, whatever scopes it narrows the new tokens to.
+     */
+    @Bean
+    OAuth2TokenGenerator<OAuth2Token> tokenGenerator(JwtEncoder encoder, OAuth2TokenCustomizer<JwtEncodingContext> customizer) {
+        JwtGenerator jwt = new JwtGenerator(encoder);
+        jwt.setJwtCustomizer(customizer);
+        OAuth2RefreshTokenGenerator refresh = new OAuth2RefreshTokenGenerator();
+        OAuth2TokenGenerator<OAuth2RefreshToken> offlineOnly = context ->
+                AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType()) || offline(context.getAuthorization())
+                        ? refresh.generate(context) : null;
+        return new DelegatingOAuth2TokenGenerator(jwt, new OAuth2AccessTokenGenerator(), offlineOnly);
+    }
+
+    private static boolean offline(OAuth2Authorization authorization) {
+        return authorization != null && authorization.getAuthorizedScopes().contains(AuthorizationServerConfiguration.OFFLINE_ACCESS);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.lanyard.factors;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.factors.SecondFactors.Challenge;
+import dev.lanyard.factors.SecondFactors.Methods;
+import dev.lanyard.factors.SecondFactors.Passed;
+import dev.lanyard.factors.SecondFactors.SignInRequest;
+import dev.lanyard.passkeys.PasskeyProblem;
+import dev.lanyard.passkeys.Passkeys;
+import dev.lanyard.passkeys.RelyingParty;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * The second step of a sign-in whose password was right: its challenge, passed with a TOTP code, a recovery code or
+ * one of the member's passkeys. Every code and passkey assertion goes through the sign-in throttle
+ * ({@link Accounts#checkThrottled}) and counts against the challenge, which is dead after {@code maxCodeFailures}.
+ */
+@Component
+class SecondSteps {
+    private final FactorStore store;
+    private final FactorCodes codes;
+    private final Accounts accounts;
+    private final Passkeys passkeys;
+    private final FactorSettings settings;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    SecondSteps(FactorStore store, FactorCodes codes, Accounts accounts, Passkeys passkeys, FactorSettings settings,
+                ApplicationEventPublisher events, Clock clock) {
+        this.store = store;
+        this.codes = codes;
+        this.accounts = accounts;
+        this.passkeys = passkeys;
+        this.settings = settings;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    Challenge challenge(Account account, SignInRequest request) {
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        store.deleteExpired(now);
+        String id = dev.lanyard.account.Ids.random("chl_", 32);
+        Instant expires = now.plus(settings.challengeTtl());
+        store.insert(new FactorStore.Challenge(SecondFactors.hash(id), account.id(), request.rememberMe(), request.appType(),
+                request.bearer(), request.returnPath(), now, expires, 0, Optional.empty(),
+                request.passwordStamp()));
+        return new Challenge(id, expires);
+    }
+
+    Optional<SignInRequest> pending(String challengeId) {
+        return live(challengeId).map(c -> new SignInRequest(c.rememberMe(), c.appType(), c.bearer(), c.returnPath(), c.passwordStamp()));
+    }
+
+    Optional<Methods> methodsFor(String challengeId) {
+        return live(challengeId).map(c -> codes.methods(c.account()));
+    }
+
+    Passed verify(String challengeId, String code, String address) {
+        FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        Optional<Integer>[] recovery = new Optional[]{Optional.empty()};
+        FactorCodes.Outcome[] outcome = {FactorCodes.Outcome.WRONG};
+        boolean ok = accounts.checkThrottled(account, address, () -> {
+            outcome[0] = codes.check(account, code);
+            if (outcome[0] == FactorCodes.Outcome.RECOVERY) recovery[0] = Optional.of(store.unusedRecoveryCodes(account.id()));
+            return outcome[0].passed();
+        });
+        Instant now = clock.instant();
+        if (!ok) throw failed(challenge, account, address, now, outcome[0] == FactorCodes.Outcome.WRONG && !codes.enabled(account.id())
+                ? FactorProblem.WrongCode.recoveryCodeOnly() : outcome[0].refusal());
+        if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
+        recovery[0].ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
+        return new Passed(account, request(challenge), recovery[0]);
+    }
+
+    Passkeys.Options startPasskey(String challengeId, RelyingParty rp) {
+        FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        try {
+            return passkeys.startVerification(challenge.account(), rp);
+        } catch (PasskeyProblem.NotFound none) {
+            throw new FactorProblem.NoPasskey();
+        }
+    }
+
+    Passed verifyPasskey(String challengeId, String ceremony, String credential, String address) {
+        FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        boolean ok = accounts.checkThrottled(account, address, () -> {
+            try {
+                passkeys.verify(account.id(), ceremony, credential);
+                return true;
+            } catch (PasskeyProblem.Rejected rejected) {
+                return false;
+            }
+        });
+        Instant now = clock.instant();
+        if (!ok) throw failed(challenge, account, address, now, new FactorProblem.PasskeyRejected());
+        if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
+        return new Passed(account, request(challenge), Optional.empty());
+    }
+
+    /** Counts a failed second step on its challenge; the challenge is dead after {@code maxCodeFailures}. */
+    private FactorProblem failed(FactorStore.Challenge challenge, Account account, String address, Instant now, FactorProblem wrong) {
+        int failures = store.fail(challenge.idHash());
+        events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, now, wrong instanceof FactorProblem.PasskeyRejected));
+        return failures >= settings.maxCodeFailures() ? new FactorProblem.ChallengeUnusable() : wrong;
+    }
+
+    private static SignInRequest request(FactorStore.Challenge challenge) {
+        return new SignInRequest(challenge.rememberMe(), challenge.appType(), challenge.bearer(), challenge.returnPath(),
+                challenge.passwordStamp());
+    }
+
+    private Optional<FactorStore.Challenge> live(String challengeId) {
+        if (challengeId == null || challengeId.isEmpty() || challengeId.length() > 100) return Optional.empty();
+        Instant now = clock.instant();
+        return store.findChallenge(SecondFactors.hash(challengeId))
+                .filter(c -> c.usedAt().isEmpty() && c.expiresAt().isAfter(now) && c.failures() < settings.maxCodeFailures());
+    }
+}

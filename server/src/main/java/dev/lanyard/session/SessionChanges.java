@@ -1,0 +1,80 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.lanyard.account.AccountId;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * Changing a session: its name and its sign-in alerts (while it is active), and the flags the risk assessment
+ * raised on it. Every node drops its cached copy after the commit.
+ */
+@Component
+class SessionChanges {
+    private final SessionStore store;
+    private final SessionBroadcast broadcast;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    SessionChanges(SessionStore store, SessionBroadcast broadcast, ApplicationEventPublisher events, Clock clock) {
+        this.store = store;
+        this.broadcast = broadcast;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    void rename(SessionId id, AccountId owner, String name) {
+        // A name of nothing visible is no name: the session shows its device again.
+        String clean = dev.lanyard.FreeText.strip(name);
+        if (dev.lanyard.FreeText.length(clean) > Sessions.MAX_NAME)
+            throw new SessionProblem.InvalidInput("name", "Use a name of at most " + Sessions.MAX_NAME + " characters.");
+        dev.lanyard.FreeText.refusal(clean, false).ifPresent(what -> {
+            throw new SessionProblem.InvalidInput("name", "The name cannot contain " + what + ".");
+        });
+        Session session = store.find(id, owner).filter(Session::active).orElseThrow(SessionProblem.NotFound::new);
+        if (session.name().equals(clean)) return; // already so: no timeline line "Renamed" for a name it had
+        if (store.rename(id, owner, clean) == 0) throw new SessionProblem.NotFound();
+        events.publishEvent(new SessionEvent.Renamed(id, owner, clean, clock.instant()));
+        broadcast.changed(List.of(id));
+    }
+
+    boolean flag(SessionId id, AccountId owner, List<SessionFlag> flags) {
+        if (store.setFlags(id, owner, flags) == 0) return false;
+        broadcast.changed(List.of(id));
+        return true;
+    }
+
+    /**
+     * A flag is carried when the session has one of the same code about the same thing: {@code subject} names what a
+     * flag is about (a country; a travel between two), and is the same for every flag of a code that is raised once (a
+     * new address, an old session). So a session that moves on to a third country is flagged for it too, and its
+     * earlier flags stay: each says where it has been. What the session carries is read with its row locked: two
+     * assessments at once (two addresses, two nodes) both stay, where writing back what each read would keep only the
+     * last.
+     */
+    List<SessionFlag> addFlags(SessionId id, AccountId owner, List<SessionFlag> flags,
+                               java.util.function.Function<SessionFlag, String> subject) {
+        Optional<Session> session = store.findLocked(id, owner);
+        if (session.isEmpty()) return List.of();
+        Set<List<String>> had = new java.util.HashSet<>();
+        for (SessionFlag f : session.get().flags()) had.add(List.of(f.code(), subject.apply(f)));
+        List<SessionFlag> added = new ArrayList<>();
+        // One of each among the new ones too: the same thing found twice in one assessment is one flag.
+        for (SessionFlag f : flags) if (had.add(List.of(f.code(), subject.apply(f)))) added.add(f);
+        if (added.isEmpty()) return List.of();
+        List<SessionFlag> all = new ArrayList<>(session.get().flags());
+        all.addAll(added);
+        flag(id, owner, all);
+        return List.copyOf(added);
+    }
+
+    void setAlerts(SessionId id, AccountId owner, boolean alerts) {
+        if (store.setAlerts(id, owner, alerts) == 0) throw new SessionProblem.NotFound();
+        broadcast.changed(List.of(id));
+    }
+}

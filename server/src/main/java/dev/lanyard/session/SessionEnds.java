@@ -1,0 +1,114 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import dev.lanyard.account.AccountId;
+import org.springframework.stereotype.Component;
+
+/**
+ * Ending sessions: signing out, revoking one's own sessions, ending apps' grants and API keys, and the "This wasn't me"
+ * link. Every way a session ends goes through {@link #finish}, which ends rows idempotently, announces it to other nodes,
+ * and publishes one {@link SessionsEnded} for the sessions it ended (the cache evicts after the commit).
+ */
+@Component
+class SessionEnds {
+    private final SessionStore store;
+    private final SessionBroadcast broadcast;
+    private final Clock clock;
+
+    SessionEnds(SessionStore store, SessionBroadcast broadcast, Clock clock) {
+        this.store = store;
+        this.broadcast = broadcast;
+        this.clock = clock;
+    }
+
+    List<SessionId> endApp(Collection<SessionId> ids, AccountId owner, AccountId by) {
+        if (ids.isEmpty()) return List.of();
+        EndReason reason = by.equals(owner) ? EndReason.REVOKED : EndReason.ADMIN_REVOKED;
+        return finish(ids, owner, new Session.Ending(clock.instant(), reason, Optional.of(by), Optional.empty(), Optional.empty()));
+    }
+
+    List<SessionId> endApp(Collection<SessionId> ids, AccountId owner, EndReason reason) {
+        if (ids.isEmpty()) return List.of();
+        return finish(ids, owner, new Session.Ending(clock.instant(), reason, Optional.empty(), Optional.empty(), Optional.empty()));
+    }
+
+    void refuseKeyOnKey(CurrentSession by, Collection<SessionId> targets) {
+        if (!by.apiKey()) return;
+        for (SessionId id : targets) {
+            if (store.find(id, by.account().id()).filter(Session::apiKey).isPresent()) throw new SessionProblem.KeyOnKey();
+        }
+    }
+
+    void revoke(SessionId id, CurrentSession by) {
+        if (id.equals(by.id())) throw new SessionProblem.CurrentSession();
+        refuseKeyOnKey(by, List.of(id));
+        AccountId owner = by.account().id();
+        if (finish(List.of(id), owner, Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id())).isEmpty()
+                && store.find(id, owner).isEmpty())
+            throw new SessionProblem.NotFound();
+    }
+
+    List<SessionId> revoke(Collection<SessionId> ids, CurrentSession by) {
+        if (ids.contains(by.id())) throw new SessionProblem.CurrentSession();
+        refuseKeyOnKey(by, ids);
+        Sessions.refuseKeys(store.find(ids, by.account().id()));
+        return finish(ids, by.account().id(), Session.Ending.by(EndReason.REVOKED, clock.instant(), by.account().id(), by.id()));
+    }
+
+    List<SessionId> revokeOthers(CurrentSession by) {
+        AccountId owner = by.account().id();
+        Session.Ending ending = Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id());
+        // API keys stay: they are ended by revoking them (decision 0018).
+        List<SessionId> ended = store.endSignIns(owner, Optional.of(by.id()), ending);
+        broadcast.ended(ended, owner, ending);
+        return ended;
+    }
+
+    List<SessionId> revokeAll(CurrentSession by) {
+        List<SessionId> ended = new ArrayList<>(revokeOthers(by));
+        if (by.apiKey()) return ended;
+        logout(by);
+        ended.add(by.id());
+        return ended;
+    }
+
+    boolean endKey(SessionId key, AccountId owner, EndReason reason, Optional<AccountId> by,
+                   Optional<SessionId> from, Optional<String> note) {
+        return !finish(List.of(key), owner, new Session.Ending(clock.instant(), reason, by, from, note)).isEmpty();
+    }
+
+    void logout(CurrentSession current) {
+        AccountId owner = current.account().id();
+        finish(List.of(current.id()), owner, Session.Ending.by(EndReason.SIGNED_OUT, clock.instant(), owner, current.id()));
+    }
+
+    boolean endReported(SessionId id, AccountId owner) {
+        return !finish(List.of(id), owner, new Session.Ending(clock.instant(), EndReason.NOT_ME, Optional.of(owner),
+                Optional.empty(), Optional.empty())).isEmpty();
+    }
+
+    List<SessionId> endAllReported(AccountId owner) {
+        Session.Ending ending = new Session.Ending(clock.instant(), EndReason.NOT_ME, Optional.of(owner),
+                Optional.empty(), Optional.empty());
+        List<SessionId> ended = store.endSignIns(owner, Optional.empty(), ending);
+        broadcast.ended(ended, owner, ending);
+        return ended;
+    }
+
+    /**
+     * Ends those of {@code ids} that {@code owner} owns and are still active, tells the other nodes, and publishes one
+     * {@link SessionsEnded} for them. Returns those ended; safe to repeat (an ended session keeps its first ending).
+     */
+    List<SessionId> finish(Collection<SessionId> ids, AccountId owner, Session.Ending ending) {
+        List<SessionId> ended = ids.size() == 1
+                ? (store.end(ids.iterator().next(), owner, ending) == 1 ? List.copyOf(ids) : List.of())
+                : store.end(ids, owner, ending);
+        broadcast.ended(ended, owner, ending);
+        return ended;
+    }
+}

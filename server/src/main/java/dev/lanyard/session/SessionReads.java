@@ -1,0 +1,122 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import dev.lanyard.account.AccountId;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reading a member's sessions: the active ones and the ended ones a page at a time, their counts and places, one
+ * session, and API keys' requests per hour; each with the activity this node has seen and not written yet.
+ */
+@Component
+class SessionReads {
+    private final SessionStore store;
+    private final SessionCache cache;
+    private final ActivityRecorder activity;
+    private final Clock clock;
+
+    SessionReads(SessionStore store, SessionCache cache, ActivityRecorder activity, Clock clock) {
+        this.store = store;
+        this.cache = cache;
+        this.activity = activity;
+        this.clock = clock;
+    }
+
+    Sessions.Page<Session> active(AccountId owner, ListFilter filter, int limit, Optional<String> cursor) {
+        int size = pageSize(limit);
+        Instant now = clock.instant();
+        Instant inactiveBefore = now.minus(ListFilter.INACTIVE_AFTER);
+        List<Session> rows = store.active(owner, filter, inactiveBefore, size + 1,
+                cursor.flatMap(SessionStore.PageCursor::decode));
+        Optional<String> next = rows.size() > size
+                ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).lastActiveAt(), rows.get(size - 1).id().value(),
+                SessionView.neverUsed(rows.get(size - 1))).encode())
+                : Optional.empty();
+        // A session that has expired but that the sweep has not ended yet is no longer usable: it is not listed.
+        List<Session> items = new ArrayList<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending)
+                .filter(session -> session.expiry(now).isEmpty()).toList());
+        // As the store orders them, with the activity not yet written: a key never used has no "last active" of its own
+        // (it is when it was made), so it comes after every session that was used, as "Never used" comes last.
+        items.sort(Comparator.comparing((Session s) -> SessionView.neverUsed(s))
+                .thenComparing(Comparator.comparing(Session::lastActiveAt).reversed()));
+        return new Sessions.Page<>(List.copyOf(items), next);
+    }
+
+    Sessions.Page<Session> everyActive(AccountId owner, int limit, Optional<String> cursor) {
+        int size = pageSize(limit);
+        List<Session> rows = store.activeById(owner, size + 1, cursor);
+        Optional<String> next = rows.size() > size ? Optional.of(rows.get(size - 1).id().value()) : Optional.empty();
+        return new Sessions.Page<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending).toList(), next);
+    }
+
+    ListFilter.Counts counts(AccountId owner) {
+        Instant now = clock.instant();
+        return store.count(owner, now, now.minus(ListFilter.INACTIVE_AFTER), Optional.empty());
+    }
+
+    ListFilter.Counts countsOfOthers(CurrentSession current) {
+        Instant now = clock.instant();
+        return store.count(current.account().id(), now, now.minus(ListFilter.INACTIVE_AFTER), Optional.of(current.id()));
+    }
+
+    List<SessionStore.Place> places(AccountId owner) {
+        return store.places(owner, clock.instant());
+    }
+
+    Sessions.Page<Session> history(AccountId owner, int limit, Optional<String> cursor) {
+        int size = pageSize(limit);
+        List<Session> rows = store.ended(owner, size + 1, cursor.flatMap(SessionStore.PageCursor::decode));
+        Optional<String> next = rows.size() > size
+                ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).ending().orElseThrow().at(), rows.get(size - 1).id().value()).encode())
+                : Optional.empty();
+        return new Sessions.Page<>(List.copyOf(rows.subList(0, Math.min(size, rows.size()))), next);
+    }
+
+    /**
+     * Served from the validation cache: the first call after the entry was loaded reads the row once and keeps it on
+     * the entry, later ones read nothing (decision 0031). Reads the database every time while the cache cannot be
+     * trusted.
+     */
+    Session current(CurrentSession current) {
+        Supplier<Session> read = () -> get(current.id(), current.account().id());
+        return cache.cached(current.id()).map(e -> cache.now(e, read)).orElseGet(read);
+    }
+
+    Session get(SessionId id, AccountId owner) {
+        return store.find(id, owner).map(activity::withPending).orElseThrow(SessionProblem.NotFound::new);
+    }
+
+    boolean issuedForBearer(SessionId id) {
+        return store.issuedForBearer(id);
+    }
+
+    java.util.Map<SessionId, Session> find(AccountId owner, Collection<SessionId> ids) {
+        java.util.Map<SessionId, Session> found = new java.util.LinkedHashMap<>();
+        store.find(ids, owner).forEach(s -> found.put(s.id(), activity.withPending(s)));
+        return found;
+    }
+
+    java.util.Map<SessionId, java.util.SortedMap<Instant, Long>> hourlyRequests(Collection<SessionId> ids, Instant from) {
+        java.util.Map<SessionId, java.util.SortedMap<Instant, Long>> out = new java.util.HashMap<>();
+        List<ActivityRecorder.Hourly> counts = new ArrayList<>(store.hourly(ids, from));
+        counts.addAll(activity.pendingHourly(ids));
+        for (ActivityRecorder.Hourly h : counts) {
+            if (h.hour().isBefore(from)) continue;
+            out.computeIfAbsent(h.id(), id -> new java.util.TreeMap<>()).merge(h.hour(), h.requests(), Long::sum);
+        }
+        return out;
+    }
+
+    private static int pageSize(int limit) {
+        if (limit <= 0) return 50;
+        return Math.min(limit, Sessions.MAX_PAGE);
+    }
+}
