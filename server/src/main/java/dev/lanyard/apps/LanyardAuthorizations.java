@@ -20,6 +20,7 @@ import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.Sessions;
+import dev.lanyard.session.Verification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.Authentication;
@@ -234,7 +235,10 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         // no longer than any sign-in (outside review S).
         boolean remembered = browser.rememberMe() || authorization.getAuthorizedScopes().contains("offline_access")
                 && app.map(AppClient::confidential).orElse(false);
-        return sessions.startApp(new NewSession(account, origin, AppType.OAUTH, remembered), name);
+        // Authorized from a verified session, the grant is verified as that session is (outside QA AH: it was unverified for
+        // good, a recommendation the member could only clear by revoking the app).
+        Verification verification = browser.verified() ? Verification.AUTHORIZED_FROM_VERIFIED : Verification.NONE;
+        return sessions.startApp(new NewSession(account, origin, AppType.OAUTH, remembered, verification), name);
     }
 
     /** The Lanyard browser session that authorized the grant, if it was one. */

@@ -14,7 +14,12 @@ public enum Verification {
     /** A password, then one of the member's passkeys. */
     PASSWORD_AND_PASSKEY,
     /** A passkey alone, which counts as two factors (possession plus user verification). */
-    PASSKEY;
+    PASSKEY,
+    /**
+     * An app's grant, authorized from a verified session of the member's: it carries that session's verification, as an
+     * approval from a verified session would give it (outside QA AH: a grant could never be verified).
+     */
+    AUTHORIZED_FROM_VERIFIED;
 
     public boolean verified() {
         return this != NONE;
@@ -28,6 +33,7 @@ public enum Verification {
             case PASSWORD_AND_RECOVERY_CODE -> "a password and a recovery code";
             case PASSWORD_AND_PASSKEY -> "a password and a passkey";
             case PASSKEY -> "a passkey";
+            case AUTHORIZED_FROM_VERIFIED -> "an app authorized from a verified session";
         };
     }
 }

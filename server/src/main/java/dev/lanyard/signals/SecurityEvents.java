@@ -97,11 +97,12 @@ final class SecurityEvents {
      */
     static Signal assuranceLevelChange(Account member, SessionId id, Verification how, Instant at) {
         if (!how.verified()) throw new IllegalArgumentException("an unverified sign-in changes no assurance level");
-        return assuranceLevel(member, id, how != Verification.PASSKEY, switch (how) {
+        return assuranceLevel(member, id, how != Verification.PASSKEY && how != Verification.AUTHORIZED_FROM_VERIFIED, switch (how) {
             case PASSWORD_AND_CODE -> "Signed in with a password and a code (authenticator app or recovery code)";
             case PASSWORD_AND_RECOVERY_CODE -> "Signed in with a password and a recovery code";
             case PASSWORD_AND_PASSKEY -> "Signed in with a password and a passkey";
             case PASSKEY, NONE -> "Signed in with a passkey";
+            case AUTHORIZED_FROM_VERIFIED -> "An app's access, authorized from a verified session";
         }, at);
     }
 

@@ -86,4 +86,26 @@ class ConnectedAppPagesTest {
         assertThat(team.perform(team.page(get("/settings/apps/app_doesnotexist/revoke"), ada)).getResponse().getStatus()).isEqualTo(404);
         assertThat(apps.app(registered).userInfo(access).indicatesSuccess()).as("no refusal revoked anything").isTrue();
     }
+
+    /**
+     * An app authorized from a verified session is verified as that session is; from an unverified one it is not, and the
+     * list counts it so (outside QA AH: a grant was unverified for good, a recommendation only revoking the app cleared).
+     */
+    @Test
+    void anAppAuthorizedFromAVerifiedSessionIsVerified() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        TeamApps apps = new TeamApps(mvc, json, port);
+        Member ada = team.admin("ada");
+        RelyingApp unverifiedApp = apps.app(apps.register(ada, "Notes"));
+        RelyingApp verifiedApp = apps.app(apps.register(ada, "Wiki"));
+
+        TeamApps.signIn(unverifiedApp, ada, "openid email");
+        jdbc.sql("UPDATE sessions SET verified = 1 WHERE id = :id").param("id", ada.sessionId()).update();
+        TeamApps.signIn(verifiedApp, ada, "openid email");
+
+        JsonNode items = team.read(team.perform(team.as(get("/api/v1/sessions"), ada))).path("items");
+        java.util.Map<String, Boolean> verified = new java.util.HashMap<>();
+        items.forEach(item -> verified.put(item.path("name").asString(), item.path("verified").asBoolean()));
+        assertThat(verified).containsEntry("Wiki", true).containsEntry("Notes", false);
+    }
 }
