@@ -267,6 +267,9 @@ class LiveUpdatesBrowserTest extends BrowserTest {
         });
         apiSignIn(email);
         assertThat(page.locator("#live-region input[name=ids]")).hasCount(0);
+        // The page's scripts are deferred: a click before they ran is the link's own navigation, as without scripts
+        // (the full suite once clicked that early).
+        page.waitForLoadState();
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Refresh").setExact(true)).click();
 
