@@ -89,13 +89,8 @@ class RedactedLogsTest {
     @Test
     void anAppenderBehindTheRedactionGetsTheRedactedMessageAndEverythingElseAsLogged() {
         LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
-        ListAppender<ILoggingEvent> list = new ListAppender<>();
-        list.setContext(context);
-        list.setName("LIST");
-        list.start();
+        ListAppender<ILoggingEvent> list = listed(context);
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.addAppender(list);
 
         RedactedLogs.redactAppenders(root);
         RedactedLogs.redactAppenders(root);
@@ -122,14 +117,8 @@ class RedactedLogsTest {
     @Test
     void exceptionMessagesAndTheMdcAreRedactedWithEverythingElseAsLogged() throws Exception {
         LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
-        ListAppender<ILoggingEvent> list = new ListAppender<>();
-        list.setContext(context);
-        list.setName("LIST");
-        list.start();
-        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.addAppender(list);
-        RedactedLogs.redactAppenders(root);
+        ListAppender<ILoggingEvent> list = listed(context);
+        RedactedLogs.redactAppenders(context.getLogger(Logger.ROOT_LOGGER_NAME));
 
         IllegalStateException thrown = new IllegalStateException("Redirect to https://app.example/cb?code=c0de&state=s1 failed",
                 new IllegalArgumentException("while reading /login/reset/t0ken"));
@@ -162,6 +151,17 @@ class RedactedLogsTest {
         assertThat(list.list.get(1).getThrowableProxy()).isInstanceOfSatisfying(ch.qos.logback.classic.spi.ThrowableProxy.class,
                 proxy -> assertThat(proxy.getThrowable()).isSameAs(harmless));
         context.stop();
+    }
+
+    /** A list the root logger of {@code context} appends to, named LIST, not yet behind the redaction. */
+    private static ListAppender<ILoggingEvent> listed(LoggerContext context) {
+        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        ListAppender<ILoggingEvent> list = new ListAppender<>();
+        list.setContext(context);
+        list.setName("LIST");
+        list.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(list);
+        return list;
     }
 
     private void get(String path) throws Exception {
