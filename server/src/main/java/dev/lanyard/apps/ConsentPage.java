@@ -64,14 +64,18 @@ class ConsentPage {
     /**
      * The origins of the app's redirect URIs, as CSP sources. An http redirect to a loopback IP literal is taken on any
      * port (RFC 8252 7.3, as the authorize endpoint takes it), so its source is any port: without one, a CSP source
-     * means port 80 alone, and the browser would refuse to send Allow or Deny to a native app (outside QA AH).
+     * means port 80 alone, and the browser would refuse to send Allow or Deny to a native app (outside QA AH). A CSP
+     * source cannot name an IPv6 address ({@code http://[::1]} is dropped as invalid, outside QA AI), so a redirect to
+     * {@code [::1]} makes the source the scheme {@code http:}, on this app's consent page only.
      */
     static String origins(AppClient app) {
         StringBuilder sources = new StringBuilder();
         for (String redirect : app.redirectUris()) {
             URI uri = URI.create(redirect);
-            if (uri.getHost() != null) {
-                boolean anyPort = "http".equals(uri.getScheme()) && ("127.0.0.1".equals(uri.getHost()) || "[::1]".equals(uri.getHost()));
+            if (uri.getHost() != null && uri.getHost().startsWith("[")) {
+                sources.append(' ').append(uri.getScheme()).append(':');
+            } else if (uri.getHost() != null) {
+                boolean anyPort = "http".equals(uri.getScheme()) && "127.0.0.1".equals(uri.getHost());
                 sources.append(' ').append(uri.getScheme()).append("://").append(uri.getHost())
                         .append(anyPort ? ":*" : uri.getPort() == -1 ? "" : ":" + uri.getPort());
             } else if (uri.getScheme() != null) {
