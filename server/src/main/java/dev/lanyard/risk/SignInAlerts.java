@@ -15,8 +15,6 @@ import java.util.Set;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Mailer;
-import dev.lanyard.session.AppType;
-import dev.lanyard.session.ListFilter;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionFlag;
 import dev.lanyard.session.Sessions;
@@ -60,8 +58,7 @@ class SignInAlerts {
     void signedIn(Session s, List<SessionFlag> flags) {
         if (flags.stream().noneMatch(f -> ALERTING.contains(f.code()))) return;
         if (!store.newDeviceEmails(s.account())) return;
-        List<Session> others = sessions.active(s.account(), ListFilter.ALL, Sessions.MAX_PAGE, Optional.empty()).items().stream()
-                .filter(o -> !o.id().equals(s.id()) && !o.apiKey() && o.appType() != AppType.OAUTH).toList();
+        List<Session> others = sessions.otherSignIns(s.account(), s.id());
         if (!others.isEmpty() && others.stream().noneMatch(Session::alerts)) return;
         Optional<Account> account = accounts.find(s.account());
         if (account.isEmpty()) return;

@@ -228,13 +228,9 @@ class SessionPages {
         return "redirect:/settings/sessions/" + id + "?done=" + done;
     }
 
-    /**
-     * Whether a sign-in (browser or app session, not a key or an app's grant) other than {@code session} has sign-in
-     * alerts on: a new device's alert is mailed only while one has, or while there is none (risk.SignInAlerts).
-     */
+    /** Whether a sign-in other than {@code session} has sign-in alerts on: a new device's alert is mailed only while one has. */
     private boolean alertsElsewhere(CurrentSession current, SessionId session) {
-        return sessions.active(current.account().id(), ListFilter.ALL, Sessions.MAX_PAGE, Optional.empty()).items().stream()
-                .anyMatch(o -> !o.id().equals(session) && !o.apiKey() && o.appType() != AppType.OAUTH && o.alerts());
+        return sessions.otherSignIns(current.account().id(), session).stream().anyMatch(Session::alerts);
     }
 
     @GetMapping("/settings/sessions/{id}/sign-out")

@@ -173,6 +173,15 @@ public class Sessions {
     }
 
     /**
+     * The member's active sign-ins other than {@code except}: browsers and apps that signed in, not API keys nor apps'
+     * grants. Their sign-in alerts switches decide whether a new device's alert is mailed (risk.SignInAlerts).
+     */
+    public List<Session> otherSignIns(AccountId owner, SessionId except) {
+        return active(owner, ListFilter.ALL, MAX_PAGE, Optional.empty()).items().stream()
+                .filter(o -> !o.id().equals(except) && !o.apiKey() && o.appType() != AppType.OAUTH).toList();
+    }
+
+    /**
      * Every active session of {@code owner}, a page at a time, in an order no use of a session changes (by id):
      * for reading all of them, where {@link #active}'s order would let a session used meanwhile jump over the
      * cursor and be missed. The cursor is the last id of the page before.

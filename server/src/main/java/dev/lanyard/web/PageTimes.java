@@ -17,11 +17,8 @@ public class PageTimes {
         return at == null ? null : at.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    /** {@code 5 Dec 2026, 14:45 UTC}: the text of a {@code <time>} that says no more of itself; empty for none. */
+    /** {@code 5 Dec 2026, 14:45 UTC}, as mails write times: the text of a {@code <time>} that says no more of itself; empty for none. */
     public String utc(Instant at) {
-        return at == null ? "" : EXACT.format(at);
+        return at == null ? "" : dev.lanyard.account.Mailer.WHEN.format(at);
     }
-
-    private static final java.time.format.DateTimeFormatter EXACT = java.time.format.DateTimeFormatter
-            .ofPattern("d MMM yyyy, HH:mm 'UTC'", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC);
 }

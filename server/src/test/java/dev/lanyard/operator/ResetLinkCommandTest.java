@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.lanyard.account.TeamId;
 import dev.lanyard.account.TestAccounts;
 import dev.lanyard.audit.AuditLog;
+import dev.lanyard.signin.ResetCalls;
 import dev.lanyard.testsupport.MutableClock;
 import dev.lanyard.web.ApiClient;
 import dev.lanyard.web.LanyardSpringTest;
@@ -29,7 +30,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @LanyardSpringTest
 class ResetLinkCommandTest {
-    private static final String NEW_PASSWORD = "a brand new passphrase";
 
     @Autowired
     MockMvc mvc;
@@ -80,18 +80,18 @@ class ResetLinkCommandTest {
         assertThat(page.getResponse().getStatus()).isEqualTo(200);
         assertThat(page.getResponse().getContentAsString()).contains(ada.email()).contains("Set new password");
         assertThat(calls().logIn(ada.email(), TestAccounts.PASSWORD)).as("opening the link changes nothing").isEqualTo(201);
-        MvcResult differ = calls().reset(token, NEW_PASSWORD, NEW_PASSWORD + "!");
+        MvcResult differ = calls().reset(token, ResetCalls.NEW_PASSWORD, ResetCalls.NEW_PASSWORD + "!");
         assertThat(differ.getResponse().getStatus()).isEqualTo(400);
         assertThat(calls().reset(token, ada.email(), ada.email()).getResponse().getStatus()).as("sign-up's rules").isEqualTo(400);
 
-        MvcResult done = calls().reset(token, NEW_PASSWORD, NEW_PASSWORD);
+        MvcResult done = calls().reset(token, ResetCalls.NEW_PASSWORD, ResetCalls.NEW_PASSWORD);
 
         assertThat(done.getResponse().getStatus()).isEqualTo(302);
         assertThat(done.getResponse().getRedirectedUrl()).isEqualTo("/login?reset");
         assertThat(calls().sessionsPage(ada)).as("every session ends").isEqualTo(401);
         assertThat(calls().sessionsPage(phone)).isEqualTo(401);
         assertThat(calls().logIn(ada.email(), TestAccounts.PASSWORD)).isEqualTo(401);
-        assertThat(calls().logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
+        assertThat(calls().logIn(ada.email(), ResetCalls.NEW_PASSWORD)).isEqualTo(201);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE id = :id AND email_verified_at IS NOT NULL").param("id", ada.accountId())
                 .query(Integer.class).single()).as("a link handed over by the operator shows nothing of the mailbox").isZero();
         assertThat(calls().reset(token, "yet another passphrase", "yet another passphrase").getResponse().getStatus())
@@ -99,7 +99,7 @@ class ResetLinkCommandTest {
         MvcResult used = mvc.perform(get("/login/reset/" + token)).andReturn();
         assertThat(used.getResponse().getStatus()).isEqualTo(410);
         assertThat(used.getResponse().getContentAsString()).contains("Ask whoever runs this Lanyard server").doesNotContain("/login/forgot");
-        assertThat(calls().logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
+        assertThat(calls().logIn(ada.email(), ResetCalls.NEW_PASSWORD)).isEqualTo(201);
     }
 
     @Test
@@ -144,7 +144,7 @@ class ResetLinkCommandTest {
         assertThat(notice).contains("A password reset link was made for your Lanyard account").contains("by the server's operator")
                 .doesNotContain(token).doesNotContain("/login/reset/");
 
-        calls().reset(token, NEW_PASSWORD, NEW_PASSWORD);
+        calls().reset(token, ResetCalls.NEW_PASSWORD, ResetCalls.NEW_PASSWORD);
         assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE team_id = :team AND action = 'password.reset'")
                 .param("team", team.value()).query(String.class).single()).contains("with a link the server's operator made");
         assertThat(audit.verify(team)).isInstanceOf(AuditLog.Verification.Intact.class);
@@ -176,7 +176,7 @@ class ResetLinkCommandTest {
         assertThat(blank.err()).contains("Give the account's email address.");
     }
 
-    private dev.lanyard.signin.ResetCalls calls() {
-        return new dev.lanyard.signin.ResetCalls(mvc, api);
+    private ResetCalls calls() {
+        return new ResetCalls(mvc, api);
     }
 }

@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import dev.lanyard.account.TestAccounts;
+import dev.lanyard.signin.ResetCalls;
 import dev.lanyard.team.TestMail;
 import dev.lanyard.testsupport.MutableClock;
 import dev.lanyard.web.ApiClient;
@@ -23,7 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @LanyardSpringTest(database = TestMail.SqliteWithSmtp.class)
 class ResetLinkCommandWithMailServerTest {
-    private static final String NEW_PASSWORD = "a brand new passphrase";
 
     @Autowired
     MockMvc mvc;
@@ -54,8 +54,8 @@ class ResetLinkCommandWithMailServerTest {
         for (int i = 0; i < 3; i++) assertThat(ask(dan.email())).as("the email's three mailed links an hour").isEqualTo(200);
         assertThat(ask(dan.email())).isEqualTo(429);
 
-        assertThat(mvc.perform(post("/login/reset/" + token).with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress()))
-                .param("password", NEW_PASSWORD).param("confirmation", NEW_PASSWORD)).andReturn().getResponse().getStatus()).isEqualTo(302);
+        assertThat(new ResetCalls(mvc, new ApiClient(mvc, json)).reset(token, ResetCalls.NEW_PASSWORD, ResetCalls.NEW_PASSWORD)
+                .getResponse().getStatus()).isEqualTo(302);
         TestMail.settle();
         assertThat(TestMail.lastMailTo(dan.email()).body()).contains("was reset with a link the server's operator made for you")
                 .contains("/login/forgot");

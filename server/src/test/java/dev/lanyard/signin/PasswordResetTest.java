@@ -29,7 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
 @LanyardSpringTest(database = TestMail.SqliteWithSmtp.class)
 class PasswordResetTest {
     private static final Pattern LINK = Pattern.compile("/login/reset/([A-Za-z0-9_-]+)");
-    private static final String NEW_PASSWORD = "a brand new passphrase";
 
     @Autowired
     MockMvc mvc;
@@ -78,7 +77,7 @@ class PasswordResetTest {
         assertThat(page.getResponse().getContentAsString()).contains(ada.email()).contains("Set new password");
         assertThat(calls().logIn(ada.email(), TestAccounts.PASSWORD)).as("opening the link changes nothing").isEqualTo(201);
 
-        MvcResult differ = calls().reset(token, NEW_PASSWORD, NEW_PASSWORD + "!");
+        MvcResult differ = calls().reset(token, ResetCalls.NEW_PASSWORD, ResetCalls.NEW_PASSWORD + "!");
         assertThat(differ.getResponse().getStatus()).isEqualTo(400);
         assertThat(differ.getResponse().getContentAsString()).contains("The two passwords differ");
         MvcResult shortOne = calls().reset(token, "short", "short");
@@ -88,13 +87,13 @@ class PasswordResetTest {
         assertThat(ownEmail.getResponse().getStatus()).isEqualTo(400);
         assertThat(ownEmail.getResponse().getContentAsString()).contains("This password is your email address or your name (or part of it)");
 
-        MvcResult done = calls().reset(token, NEW_PASSWORD, NEW_PASSWORD);
+        MvcResult done = calls().reset(token, ResetCalls.NEW_PASSWORD, ResetCalls.NEW_PASSWORD);
         assertThat(done.getResponse().getStatus()).isEqualTo(302);
         assertThat(done.getResponse().getRedirectedUrl()).isEqualTo("/login?reset");
         assertThat(calls().sessionsPage(ada)).as("every session ends").isEqualTo(401);
         assertThat(calls().sessionsPage(phone)).isEqualTo(401);
         assertThat(calls().logIn(ada.email(), TestAccounts.PASSWORD)).isEqualTo(401);
-        assertThat(calls().logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
+        assertThat(calls().logIn(ada.email(), ResetCalls.NEW_PASSWORD)).isEqualTo(201);
         assertThat(jdbc.sql("SELECT email_verified_at FROM accounts WHERE id = :id").param("id", ada.accountId()).query(Long.class).single())
                 .as("the link reached the mailbox: email_verified").isNotNull();
         TestMail.settle();
@@ -104,7 +103,7 @@ class PasswordResetTest {
         assertThat(calls().reset(token, "yet another passphrase", "yet another passphrase").getResponse().getStatus())
                 .as("a link works once").isEqualTo(410);
         assertThat(mvc.perform(get("/login/reset/" + token)).andReturn().getResponse().getStatus()).isEqualTo(410);
-        assertThat(calls().logIn(ada.email(), NEW_PASSWORD)).isEqualTo(201);
+        assertThat(calls().logIn(ada.email(), ResetCalls.NEW_PASSWORD)).isEqualTo(201);
     }
 
     @Test
@@ -139,7 +138,7 @@ class PasswordResetTest {
 
         clock.advance(Duration.ofMinutes(61));
         assertThat(mvc.perform(get("/login/reset/" + first)).andReturn().getResponse().getStatus()).isEqualTo(410);
-        assertThat(calls().reset(first, NEW_PASSWORD, NEW_PASSWORD).getResponse().getStatus()).isEqualTo(410);
+        assertThat(calls().reset(first, ResetCalls.NEW_PASSWORD, ResetCalls.NEW_PASSWORD).getResponse().getStatus()).isEqualTo(410);
         assertThat(calls().logIn(cat.email(), TestAccounts.PASSWORD)).isEqualTo(201);
     }
 
@@ -152,7 +151,7 @@ class PasswordResetTest {
         String newer = linkTo(dan.email());
         assertThat(newer).isNotEqualTo(older);
 
-        assertThat(calls().reset(newer, NEW_PASSWORD, NEW_PASSWORD).getResponse().getStatus()).isEqualTo(302);
+        assertThat(calls().reset(newer, ResetCalls.NEW_PASSWORD, ResetCalls.NEW_PASSWORD).getResponse().getStatus()).isEqualTo(302);
         assertThat(calls().reset(older, "yet another passphrase", "yet another passphrase").getResponse().getStatus()).isEqualTo(410);
         assertThat(LinkTokens.redact("GET /login/reset/" + older)).isEqualTo("GET /login/reset/[redacted]");
         assertThat(LinkTokens.redactPersonal("/login/reset/" + older)).isEqualTo("/login/reset/[redacted]");
@@ -170,7 +169,7 @@ class PasswordResetTest {
                 .param("email", eve.email()).update();
 
         assertThat(mvc.perform(get("/login/reset/" + token)).andReturn().getResponse().getStatus()).isEqualTo(410);
-        assertThat(calls().reset(token, NEW_PASSWORD, NEW_PASSWORD).getResponse().getStatus()).isEqualTo(410);
+        assertThat(calls().reset(token, ResetCalls.NEW_PASSWORD, ResetCalls.NEW_PASSWORD).getResponse().getStatus()).isEqualTo(410);
     }
 
     @Test

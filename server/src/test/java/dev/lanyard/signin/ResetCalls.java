@@ -14,6 +14,8 @@ import org.springframework.test.web.servlet.MvcResult;
 
 /** What the reset tests ask of the server, a mailed link's or the operator's: set the password, sign in, reach a session. */
 public record ResetCalls(MockMvc mvc, ApiClient api) {
+    /** The password the reset tests set. */
+    public static final String NEW_PASSWORD = "a brand new passphrase";
 
     /** Sends the reset form of the link with {@code token}, from an address of its own. */
     public MvcResult reset(String token, String password, String confirmation) throws Exception {
