@@ -20,6 +20,7 @@ public enum AuditAction {
     SESSION_RENAMED("session.renamed", "Session renamed"),
     SESSION_APPROVED("session.approved", "Sign-in approved"),
     SESSION_DENIED("session.denied", "Sign-in denied"),
+    SESSION_VERIFIED("session.verified", "Session verified with a second factor"),
     PASSWORD_CHANGED("password.changed", "Password changed"),
     PASSWORD_RESET("password.reset", "Password reset"),
     PASSWORD_RESET_LINK_MADE("password.reset-link-made", "Password reset link made by the server's operator"),

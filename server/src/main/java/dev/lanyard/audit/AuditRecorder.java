@@ -62,6 +62,16 @@ class AuditRecorder {
             entries.record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.of(e.from())), Optional.of(e.owner()),
                     Optional.of(e.id()), AuditAction.SESSION_APPROVED, Phrases.approved(entries.session(e.id(), e.owner()), e.id(), from),
                     from.map(Session::ip));
+        } else if (event instanceof SessionEvent.Verified e) {
+            Optional<Account> owner = accounts.find(e.owner());
+            if (owner.isEmpty()) {
+                entries.unattributed(AuditAction.SESSION_VERIFIED);
+                return;
+            }
+            Optional<Session> target = entries.session(e.id(), e.owner());
+            entries.record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.of(e.id())), Optional.of(e.owner()),
+                    Optional.of(e.id()), AuditAction.SESSION_VERIFIED, Phrases.verified(target, e.id(), e.how()),
+                    target.map(Session::ip));
         } else if (event instanceof SessionEvent.Renamed e) {
             Optional<Account> owner = accounts.find(e.owner());
             if (owner.isEmpty()) {

@@ -99,6 +99,13 @@ final class Phrases {
         return "Approved the sign-in " + signIn(target, id) + from(from);
     }
 
+    /** "Verified the session on Chrome 131 on macOS 14 in Madrid, Spain (ses_ab…) with a passkey". */
+    static String verified(java.util.Optional<dev.lanyard.session.Session> target, dev.lanyard.session.SessionId id,
+                           dev.lanyard.session.Verification how) {
+        return "Verified the session " + target.map(s -> "on " + s.device().description() + " " + s.location().where() + " ").orElse("")
+                + "(" + id.shortForm() + ") with " + how.secondFactor();
+    }
+
     /** "Denied the sign-in on … (ses_ab…) from …": the session ended. */
     static String denied(java.util.Optional<dev.lanyard.session.Session> target, dev.lanyard.session.SessionId id,
                          java.util.Optional<dev.lanyard.session.Session> from) {

@@ -236,7 +236,6 @@ public class SecondFactors {
 
     // The second step of a sign-in: SecondSteps.
 
-    /** What a sign-in asked for, carried across its second step. */
     /**
      * What a sign-in asked for, kept with its challenge; {@code passwordStamp} is the stamp of the password its first step
      * checked ({@code Accounts.PasswordChecked}), which the session it starts must still match.
@@ -301,6 +300,40 @@ public class SecondFactors {
      */
     public Passed verifyPasskey(String challengeId, String ceremony, String credential, String address) {
         return steps.verifyPasskey(challengeId, ceremony, credential, address);
+    }
+
+    // A session verified in place, after it signed in: SecondSteps.
+
+    /**
+     * What verifying a session found.
+     *
+     * @param changed           false when the session was verified already (nothing was checked or used up)
+     * @param recoveryCodesLeft present when a recovery code was used: how many are left
+     */
+    public record Verified(boolean changed, Optional<Integer> recoveryCodesLeft) {
+    }
+
+    /**
+     * Verifies the member's own signed-in session {@code session} with a TOTP code or a recovery code (PRODUCT.md V2: the
+     * current session, if unverified, shows a prompt to verify it). A wrong code counts towards the sign-in throttle and is
+     * audited as a failed second factor, as at sign-in; a right one is used up. A session verified already is left as it is,
+     * and the code is not checked.
+     *
+     * @throws dev.lanyard.session.SessionProblem.NotFound   not an active session of the member
+     * @throws dev.lanyard.session.SessionProblem.NotPending an API key or an app's grant
+     */
+    public Verified verifySession(Account account, SessionId session, String code, String address) {
+        return steps.verifySession(account, session, code, address);
+    }
+
+    /** The options for {@code navigator.credentials.get()} to verify a session of the member with one of their passkeys. */
+    public Passkeys.Options startSessionPasskey(Account account, RelyingParty rp) {
+        return steps.startSessionPasskey(account, rp);
+    }
+
+    /** As {@link #verifySession} with an assertion of one of the member's passkeys for the ceremony {@link #startSessionPasskey} began. */
+    public Verified verifySessionPasskey(Account account, SessionId session, String ceremony, String credential, String address) {
+        return steps.verifySessionPasskey(account, session, ceremony, credential, address);
     }
 
     static String hash(String value) {

@@ -10,9 +10,15 @@ import dev.lanyard.factors.SecondFactors.Challenge;
 import dev.lanyard.factors.SecondFactors.Methods;
 import dev.lanyard.factors.SecondFactors.Passed;
 import dev.lanyard.factors.SecondFactors.SignInRequest;
+import dev.lanyard.factors.SecondFactors.Verified;
 import dev.lanyard.passkeys.PasskeyProblem;
 import dev.lanyard.passkeys.Passkeys;
 import dev.lanyard.passkeys.RelyingParty;
+import dev.lanyard.session.Approvals;
+import dev.lanyard.session.Session;
+import dev.lanyard.session.SessionId;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.session.Verification;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -20,6 +26,8 @@ import org.springframework.stereotype.Component;
  * The second step of a sign-in whose password was right: its challenge, passed with a TOTP code, a recovery code or
  * one of the member's passkeys. Every code and passkey assertion goes through the sign-in throttle
  * ({@link Accounts#checkThrottled}) and counts against the challenge, which is dead after {@code maxCodeFailures}.
+ * The same second factors verify a session that signed in without one, later, in place ({@link #verifySession}):
+ * there the throttle alone counts the failures.
  */
 @Component
 class SecondSteps {
@@ -27,16 +35,18 @@ class SecondSteps {
     private final FactorCodes codes;
     private final Accounts accounts;
     private final Passkeys passkeys;
+    private final Sessions sessions;
     private final FactorSettings settings;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    SecondSteps(FactorStore store, FactorCodes codes, Accounts accounts, Passkeys passkeys, FactorSettings settings,
-                ApplicationEventPublisher events, Clock clock) {
+    SecondSteps(FactorStore store, FactorCodes codes, Accounts accounts, Passkeys passkeys, Sessions sessions,
+                FactorSettings settings, ApplicationEventPublisher events, Clock clock) {
         this.store = store;
         this.codes = codes;
         this.accounts = accounts;
         this.passkeys = passkeys;
+        this.sessions = sessions;
         this.settings = settings;
         this.events = events;
         this.clock = clock;
@@ -103,6 +113,65 @@ class SecondSteps {
         if (!ok) throw failed(challenge, account, address, now, new FactorProblem.PasskeyRejected());
         if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
         return new Passed(account, request(challenge), Optional.empty());
+    }
+
+    Verified verifySession(Account account, SessionId session, String code, String address) {
+        if (!verifiable(account, session)) return new Verified(false, Optional.empty());
+        Optional<Integer>[] recovery = new Optional[]{Optional.empty()};
+        FactorCodes.Outcome[] outcome = {FactorCodes.Outcome.WRONG};
+        boolean ok = accounts.checkThrottled(account, address, () -> {
+            outcome[0] = codes.check(account, code);
+            if (outcome[0] == FactorCodes.Outcome.RECOVERY) recovery[0] = Optional.of(store.unusedRecoveryCodes(account.id()));
+            return outcome[0].passed();
+        });
+        Instant now = clock.instant();
+        if (!ok) {
+            events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, now, false));
+            throw outcome[0] == FactorCodes.Outcome.WRONG && !codes.enabled(account.id())
+                    ? FactorProblem.WrongCode.recoveryCodeOnly() : outcome[0].refusal();
+        }
+        recovery[0].ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
+        sessions.verify(session, account.id(), recovery[0].isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
+                : Verification.PASSWORD_AND_CODE);
+        return new Verified(true, recovery[0]);
+    }
+
+    Passkeys.Options startSessionPasskey(Account account, RelyingParty rp) {
+        try {
+            return passkeys.startVerification(account.id(), rp);
+        } catch (PasskeyProblem.NotFound none) {
+            throw new FactorProblem.NoPasskey();
+        }
+    }
+
+    Verified verifySessionPasskey(Account account, SessionId session, String ceremony, String credential, String address) {
+        if (!verifiable(account, session)) return new Verified(false, Optional.empty());
+        boolean ok = accounts.checkThrottled(account, address, () -> {
+            try {
+                passkeys.verify(account.id(), ceremony, credential);
+                return true;
+            } catch (PasskeyProblem.Rejected rejected) {
+                return false;
+            }
+        });
+        if (!ok) {
+            events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, clock.instant(), true));
+            throw new FactorProblem.PasskeyRejected();
+        }
+        sessions.verify(session, account.id(), Verification.PASSWORD_AND_PASSKEY);
+        return new Verified(true, Optional.empty());
+    }
+
+    /**
+     * Whether {@code session} is a sign-in of the member that is still unverified; throws when it is not the member's active
+     * sign-in at all. Read before a code is checked, so that a code is never used up for a session it cannot verify.
+     */
+    private boolean verifiable(Account account, SessionId session) {
+        Session found = sessions.get(session, account.id());
+        if (found.ending().isPresent()) throw new dev.lanyard.session.SessionProblem.NotFound();
+        if (!Approvals.approvable(found))
+            throw new dev.lanyard.session.SessionProblem.NotPending("Only sign-ins are verified. API keys and apps are not.");
+        return !found.verified();
     }
 
     /** Counts a failed second step on its challenge; the challenge is dead after {@code maxCodeFailures}. */

@@ -1,5 +1,6 @@
 package dev.lanyard.factors;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.lanyard.session.CurrentSession;
@@ -52,11 +53,13 @@ class TwoFactorSection implements SecuritySection {
 
     @Override
     public Optional<String> notice(String code) {
-        if (code.startsWith("recovery-used-")) {
-            String left = code.substring("recovery-used-".length());
+        for (String used : List.of("recovery-used-", "verified-recovery-")) {
+            if (!code.startsWith(used)) continue;
+            String left = code.substring(used.length());
             if (!left.matches("\\d{1,2}")) return Optional.empty();
-            return Optional.of("You signed in with a recovery code. " + left + (left.equals("1") ? " recovery code remains" : " recovery codes remain")
-                    + ". Regenerate them below if you are running low.");
+            return Optional.of((used.equals("recovery-used-") ? "You signed in with a recovery code. "
+                    : "This session is verified: you used a recovery code. ") + left
+                    + (left.equals("1") ? " recovery code remains" : " recovery codes remain") + ". Regenerate them below if you are running low.");
         }
         return Optional.ofNullable(switch (code) {
             case "two-factor-off" -> "Two-factor authentication is off.";

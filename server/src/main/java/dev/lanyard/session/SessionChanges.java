@@ -11,8 +11,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
- * Changing a session: its name and its sign-in alerts (while it is active), and the flags the risk assessment
- * raised on it. Every node drops its cached copy after the commit.
+ * Changing a session: its name and its sign-in alerts (while it is active), its verification by a second factor passed
+ * after it signed in, and the flags the risk assessment raised on it. Every node drops its cached copy after the commit.
  */
 @Component
 class SessionChanges {
@@ -71,6 +71,19 @@ class SessionChanges {
         all.addAll(added);
         flag(id, owner, all);
         return List.copyOf(added);
+    }
+
+    boolean verify(SessionId id, AccountId owner, Verification how) {
+        if (!how.verified()) throw new IllegalArgumentException("a session is verified by a second factor, not by " + how);
+        Session session = store.find(id, owner).filter(Session::active).orElseThrow(SessionProblem.NotFound::new);
+        if (!Approvals.approvable(session)) throw new SessionProblem.NotPending("Only sign-ins are verified. API keys and apps are not.");
+        // Verified already, or at the same moment elsewhere (another tab, an approval): nothing changes, no second line.
+        if (session.verified() || store.approve(id, owner) == 0) return false;
+        events.publishEvent(new SessionEvent.Verified(id, owner, how, clock.instant()));
+        broadcast.changed(List.of(id));
+        // Every open page of the member refreshes: the session shows as verified, its approval card goes.
+        broadcast.started(owner);
+        return true;
     }
 
     void setAlerts(SessionId id, AccountId owner, boolean alerts) {

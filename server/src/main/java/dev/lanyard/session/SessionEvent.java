@@ -32,6 +32,13 @@ public sealed interface SessionEvent {
     record Approved(SessionId id, AccountId owner, SessionId from, Instant at) implements SessionEvent {
     }
 
+    /**
+     * The member passed a second factor in this session after it signed in ({@code how}), which is now verified
+     * (PRODUCT.md V2, "a prompt to verify it").
+     */
+    record Verified(SessionId id, AccountId owner, Verification how, Instant at) implements SessionEvent {
+    }
+
     record Renamed(SessionId id, AccountId owner, String name, Instant at) implements SessionEvent {
     }
 }

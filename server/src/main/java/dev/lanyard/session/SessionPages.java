@@ -40,6 +40,7 @@ class SessionPages {
             Map.entry("nothing-selected", "Select at least one session to sign out."),
             Map.entry("none-signed-in", "None of the selected sessions was still signed in, so nothing was signed out."),
             Map.entry("approved", "Sign-in approved. That session is now verified."),
+            Map.entry("verified", "This session is verified."),
             Map.entry("denied", "Sign-in denied. That session was signed out."),
             Map.entry("joined", "Welcome to your team on Lanyard. This is every place where your account is signed in."),
             Map.entry("no-longer-admin", "You are now a member of your team. Its admin pages are for its admins only."));

@@ -368,6 +368,19 @@ public class Sessions {
     }
 
     /**
+     * Makes {@code owner}'s active sign-in {@code id} verified by a second factor passed after it signed in ({@code how}:
+     * a code, a recovery code or a passkey; PRODUCT.md V2), as if it had signed in with it. Returns whether it changed:
+     * a session verified already stays as it was.
+     *
+     * @throws SessionProblem.NotFound   no such active session of the member
+     * @throws SessionProblem.NotPending an API key or an app's grant, which no second factor verifies
+     */
+    @Transactional
+    public boolean verify(SessionId id, AccountId owner, Verification how) {
+        return changes.verify(id, owner, how);
+    }
+
+    /**
      * Replaces the flags the risk assessment found on {@code owner}'s session (PRODUCT.md V3). Joins the
      * caller's transaction; every node drops its cached copy after the commit. Returns whether the session exists.
      */

@@ -49,6 +49,8 @@ public class Timeline {
         } else if (event instanceof SessionEvent.Approved approved) {
             store.add(approved.id(), approved.at(), "approved",
                     sessions.find(approved.from(), approved.owner()).map(Session::displayName).orElse(""));
+        } else if (event instanceof SessionEvent.Verified verified) {
+            store.add(verified.id(), verified.at(), "verified", verified.how().name());
         } else if (event instanceof SessionEvent.Renamed renamed) {
             store.add(renamed.id(), renamed.at(), "renamed", renamed.name());
         }
@@ -88,6 +90,15 @@ public class Timeline {
         return new Line(at, SessionView.EXACT.format(at), text);
     }
 
+    /** "Verified with a passkey": a second factor passed after the sign-in. */
+    private static String verified(String how) {
+        try {
+            return "Verified with " + Verification.valueOf(how).secondFactor();
+        } catch (IllegalArgumentException unknown) {
+            return "Verified";
+        }
+    }
+
     /** "Signed in with a password and a passkey"; entries written before the method was kept say "Signed in". */
     static String signedIn(String how) {
         try {
@@ -110,6 +121,7 @@ public class Timeline {
             };
             case "approved" -> e.detail().isEmpty() ? "Verified: approved from a verified session"
                     : "Verified: approved from " + e.detail();
+            case "verified" -> verified(e.detail());
             case "renamed" -> e.detail().isEmpty() ? "Name removed" : "Renamed to “" + e.detail() + "”";
             default -> e.kind();
         };

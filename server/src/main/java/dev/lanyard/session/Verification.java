@@ -36,4 +36,14 @@ public enum Verification {
             case AUTHORIZED_FROM_VERIFIED -> "an app authorized from a verified session";
         };
     }
+
+    /** The second factor alone, for a session verified after it signed in: "a code from an authenticator app". */
+    public String secondFactor() {
+        return switch (this) {
+            case PASSWORD_AND_CODE -> "a code from an authenticator app";
+            case PASSWORD_AND_RECOVERY_CODE -> "a recovery code";
+            case PASSWORD_AND_PASSKEY, PASSKEY -> "a passkey";
+            case NONE, AUTHORIZED_FROM_VERIFIED -> method();
+        };
+    }
 }

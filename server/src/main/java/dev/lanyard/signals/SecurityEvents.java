@@ -106,6 +106,11 @@ final class SecurityEvents {
         }, at);
     }
 
+    /** CAEP assurance-level-change: a session that signed in with a password alone passed a second factor later. */
+    static Signal verified(Account member, SessionId id, Verification how, Instant at) {
+        return assuranceLevel(member, id, true, "Verified with " + how.secondFactor() + " after signing in", at);
+    }
+
     /** CAEP assurance-level-change: a verified session of the member ({@code from}) approved the sign-in {@code id}. */
     static Signal approved(Account member, SessionId id, SessionId from, Instant at) {
         return assuranceLevel(member, id, true, "Approved from verified session " + from.value(), at);

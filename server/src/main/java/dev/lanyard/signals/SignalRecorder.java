@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * ended session and registered a back-channel logout URI.
  *
  * <p>Every way a session ends arrives as {@link SessionsEnded}, one event per batch; a session becomes verified
- * when it starts verified ({@link SessionEvent.Started}, second factor or passkey) or is approved
- * ({@link SessionEvent.Approved}). A new cause of
+ * when it starts verified ({@link SessionEvent.Started}, second factor or passkey), is approved
+ * ({@link SessionEvent.Approved}) or passes a second factor later ({@link SessionEvent.Verified}). A new cause of
  * {@code credential-change} (a password, a second factor, a passkey) is one line in a listener below.
  */
 @Component
@@ -68,6 +68,9 @@ class SignalRecorder {
         }
         if (event instanceof SessionEvent.Approved e) {
             accounts.findIncludingRemoved(e.owner()).ifPresent(member -> emit(SecurityEvents.approved(member, e.id(), e.from(), e.at())));
+        }
+        if (event instanceof SessionEvent.Verified e) {
+            accounts.findIncludingRemoved(e.owner()).ifPresent(member -> emit(SecurityEvents.verified(member, e.id(), e.how(), e.at())));
         }
     }
 

@@ -96,6 +96,19 @@ class PasskeysBrowserTest extends BrowserTest {
             assertThat(page.locator("tr[data-passkey]")).containsText("Never used");
             accessible(page, "security settings with a passkey");
 
+            // The session that added it is still unverified (PRODUCT.md V2): its card offers to verify it, in place.
+            page.navigate("/settings/sessions");
+            assertThat(verified(page)).as("adding a passkey does not verify the session").isFalse();
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Verify this session")).click();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Verify this session"))).isVisible();
+            accessible(page, "verify this session");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use a passkey")).click();
+            assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=verified$"));
+            assertThat(page.getByText("This session is verified.")).isVisible();
+            assertThat(page.locator(".verify-prompt")).hasCount(0);
+            assertThat(verified(page)).as("verified in place by a passkey").isTrue();
+
+            page.navigate("/settings/security");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).click();
             assertThat(page).hasURL(Pattern.compile("/login\\?out$"));
             assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in with a passkey"))).isVisible();

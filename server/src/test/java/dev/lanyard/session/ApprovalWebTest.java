@@ -217,7 +217,7 @@ class ApprovalWebTest {
                 .contains("action=\"/settings/sessions/" + phone.sessionId() + "/deny\"");
         String phonePage = html(phone, "/settings/sessions");
         assertThat(phonePage).as("an unverified session is not asked").doesNotContain("class=\"card approval\"");
-        assertThat(phonePage).contains("This session is not verified.").contains("sign in again with your second");
+        assertThat(phonePage).contains("This session is not verified.").contains("href=\"/settings/sessions/verify\"");
         assertThat(phonePage).contains("class=\"badge unverified\"");
     }
 

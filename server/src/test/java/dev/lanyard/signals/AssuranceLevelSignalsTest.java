@@ -51,7 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * CAEP assurance-level-change: each way a session becomes verified (a second factor after the password, a
- * passkey alone or after the password, an approval from a verified session) writes exactly one SET per
+ * passkey alone or after the password, an approval from a verified session, a second factor passed later) writes exactly one SET per
  * listening stream into the outbox, in the transaction that made the session verified, about that session;
  * a password alone writes none. End to end: an approval and a two-factor sign-in through the API are
  * polled as signed SETs.
@@ -190,6 +190,20 @@ class AssuranceLevelSignalsTest {
 
         approvals.approve(new dev.lanyard.session.SessionId(phone), by);
         assertThat(queuedFor(phone)).as("approving a verified session changes nothing").hasSize(1);
+    }
+
+    @Test
+    void aSecondFactorPassedLaterInThePasswordSessionEnqueuesOneIncreaseAndVerifyingAgainNone() {
+        Sessions.Started phone = signIn(Verification.NONE);
+        String id = phone.session().id().value();
+        assertThat(sessions.verify(phone.session().id(), new AccountId(admin.accountId()), Verification.PASSWORD_AND_PASSKEY)).isTrue();
+        JsonNode event = onlyEventFor(id);
+        assertThat(event.path("previous_level").asString()).isEqualTo("unverified");
+        assertThat(event.path("change_direction").asString()).isEqualTo("increase");
+        assertThat(event.path("reason_admin").path("en").asString()).isEqualTo("Verified with a passkey after signing in");
+
+        assertThat(sessions.verify(phone.session().id(), new AccountId(admin.accountId()), Verification.PASSWORD_AND_CODE)).isFalse();
+        assertThat(queuedFor(id)).as("verifying a verified session changes nothing").hasSize(1);
     }
 
     @Test
