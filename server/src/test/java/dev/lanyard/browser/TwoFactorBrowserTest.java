@@ -92,5 +92,16 @@ class TwoFactorBrowserTest extends BrowserTest {
         assertThat(laptop.locator("#recovery-codes-shown-already")).containsText("shown once already");
         assertThat(laptop.locator("ul.recovery-codes li")).hasCount(0);
         assertThat(laptop.locator("#two-factor")).containsText("10 recovery codes left.");
+
+        // The laptop signed up with a password alone: its card offers to verify it in place, here with a recovery code.
+        laptop.navigate("/settings/sessions");
+        laptop.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Verify this session")).click();
+        assertThat(laptop.locator("h1")).hasText("Verify this session");
+        laptop.getByLabel("Code").fill(newCodes.get(0));
+        laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+        assertThat(laptop).hasURL(Pattern.compile("/settings/security\\?done=verified-recovery-9$"));
+        assertThat(laptop.getByText("This session is verified: you used a recovery code. 9 recovery codes remain.",
+                new Page.GetByTextOptions().setExact(false))).isVisible();
+        org.assertj.core.api.Assertions.assertThat(laptop.request().get("/api/v1/sessions/current").text()).contains("\"verified\":true");
     }
 }
