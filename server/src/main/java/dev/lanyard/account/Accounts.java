@@ -95,13 +95,35 @@ public class Accounts {
         String name = dev.lanyard.FreeText.strip(request.name());
         String teamName = dev.lanyard.FreeText.strip(request.team());
         InputErrors errors = new InputErrors();
-        errors.check(() -> checkName(name));
+        errors.check(() -> {
+            checkControlCharacters("name", request.name());
+            checkName(name);
+        });
         String[] email = {""}; // the normalized email once it passes; a refused one is not compared with the password
-        errors.check(() -> email[0] = EmailRule.forNewAccount(request.email()));
-        errors.check(() -> checkPassword(request.password(), email[0], name));
-        errors.check(() -> checkText(teamName, "team", "Enter a team name (up to 100 characters).", "The team name"));
+        errors.check(() -> {
+            checkControlCharacters("email", request.email());
+            email[0] = EmailRule.forNewAccount(request.email());
+        });
+        errors.check(() -> {
+            checkControlCharacters("password", request.password());
+            checkPassword(request.password(), email[0], name);
+        });
+        errors.check(() -> {
+            checkControlCharacters("team", request.team());
+            checkText(teamName, "team", "Enter a team name (up to 100 characters).", "The team name");
+        });
         errors.throwIfAny();
         return new Checked(email[0], name, teamName);
+    }
+
+    /**
+     * A field of a form that is checked whole ({@link dev.lanyard.ChecksControlCharacters}: the web layer let its control
+     * characters through), refused as the web layer refuses them everywhere else, before any other rule reads it.
+     */
+    static void checkControlCharacters(String field, String raw) {
+        dev.lanyard.ControlCharacters.refusal(field, raw).ifPresent(refused -> {
+            throw new AccountProblem.InvalidInput(field, refused);
+        });
     }
 
     /** The rules of a person's name, already stripped: given, at most 100 characters, no control or invisible ones. */

@@ -183,8 +183,14 @@ public class Members {
         String name = dev.lanyard.FreeText.strip(rawName);
         Invitation found = pendingInvitation(token).orElseThrow(AccountProblem.InvitationUnusable::new);
         InputErrors errors = new InputErrors();
-        errors.check(() -> Accounts.checkName(name));
-        errors.check(() -> Accounts.checkPassword(password, found.email(), name));
+        errors.check(() -> {
+            Accounts.checkControlCharacters("name", rawName);
+            Accounts.checkName(name);
+        });
+        errors.check(() -> {
+            Accounts.checkControlCharacters("password", password);
+            Accounts.checkPassword(password, found.email(), name);
+        });
         errors.throwIfAny();
         String passwordHash = hasher.hash(password);
         return transactions.execute(tx -> {

@@ -26,8 +26,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
-import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.HandlerMapping;
 
@@ -223,16 +221,6 @@ public final class RequestMetrics extends HttpFilter {
                     new FilterRegistrationBean<>(new ServerHttpObservationFilter(ObservationRegistry.NOOP));
             registration.setEnabled(false);
             return registration;
-        }
-
-        /** Spring Security's answer to a request its firewall rejects (400), the rejection recorded as the failure. */
-        @Bean
-        RequestRejectedHandler requestRejectedHandler() {
-            RequestRejectedHandler answer = new HttpStatusRequestRejectedHandler();
-            return (request, response, rejected) -> {
-                failed(request, rejected);
-                answer.handle(request, response, rejected);
-            };
         }
     }
 }

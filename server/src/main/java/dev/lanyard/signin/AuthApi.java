@@ -62,6 +62,8 @@ class AuthApi {
         this.clock = clock;
     }
 
+    /** Its fields are checked together, control characters among their rules, so a refusal names every field at fault. */
+    @dev.lanyard.ChecksControlCharacters
     record SignUpRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String password, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name,
                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String team) {
     }

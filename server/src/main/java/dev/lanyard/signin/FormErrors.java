@@ -24,4 +24,12 @@ final class FormErrors {
         });
         model.addAttribute("errorFields", fields);
     }
+
+    /**
+     * What was typed in a field, to show it again in the refused form; empty when it holds a control character
+     * ({@link dev.lanyard.ControlCharacters}), which the form says and which is not written back into the page.
+     */
+    static String kept(String typed) {
+        return dev.lanyard.ControlCharacters.refused(typed, true) ? "" : typed;
+    }
 }

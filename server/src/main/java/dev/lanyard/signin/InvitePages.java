@@ -51,7 +51,9 @@ class InvitePages {
         return "signin/invite";
     }
 
+    /** Every field's error at once, a control character's among them (the filter lets this form's through). */
     @PostMapping("/invite/{token}")
+    @dev.lanyard.ChecksControlCharacters({"name", "password"})
     String accept(@PathVariable String token, @RequestParam(defaultValue = "") String name,
                   @RequestParam(defaultValue = "") String password, @AuthenticationPrincipal CurrentSession current,
                   HttpServletRequest request, HttpServletResponse response, Model model) {
@@ -71,7 +73,7 @@ class InvitePages {
                     model.addAttribute("invited", members.invited(i));
                 });
             }
-            model.addAttribute("name", name);
+            model.addAttribute("name", FormErrors.kept(name));
             model.addAttribute("token", token);
             signedInAs(current, model);
             return "signin/invite";

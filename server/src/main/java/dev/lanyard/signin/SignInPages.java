@@ -1,5 +1,6 @@
 package dev.lanyard.signin;
 
+import dev.lanyard.ChecksControlCharacters;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
@@ -111,7 +112,9 @@ class SignInPages {
         return current != null ? "redirect:/settings/sessions" : "signin/signup";
     }
 
+    /** Every field's error at once, a control character's among them (the filter lets this form's through). */
     @PostMapping("/signup")
+    @ChecksControlCharacters({"name", "email", "password", "team"})
     String signUp(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String email,
                   @RequestParam(defaultValue = "") String password, @RequestParam(defaultValue = "") String team,
                   @AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
@@ -130,9 +133,9 @@ class SignInPages {
         } catch (AccountProblem problem) {
             Throttled.status(response, problem, problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST);
             FormErrors.add(model, problem);
-            model.addAttribute("name", name);
-            model.addAttribute("email", email);
-            model.addAttribute("team", team);
+            model.addAttribute("name", FormErrors.kept(name));
+            model.addAttribute("email", FormErrors.kept(email));
+            model.addAttribute("team", FormErrors.kept(team));
             return "signin/signup";
         }
     }

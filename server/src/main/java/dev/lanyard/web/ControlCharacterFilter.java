@@ -8,12 +8,14 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import dev.lanyard.ControlCharacters;
 import dev.lanyard.geo.ExternalOrigin;
 import dev.lanyard.geo.ExternalOrigins;
 import org.springframework.core.Ordered;
@@ -31,7 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * too) and never allow line breaks; form fields may hold tab, CR and LF (a reason can have several
  * lines). The API gets 400 problem+json naming the parameter; a page gets a 400 page that names the
  * field and leads back to the form (the same-origin {@code Referer}) or to the start. Page forms are refused
- * here too, not left to each handler: one place keeps a NUL from every query, log line and header.
+ * here too, not left to each handler: one place keeps a NUL from every query, log line and header. The exception is a
+ * form whose handler checks its fields' control characters with its other rules ({@link dev.lanyard.ChecksControlCharacters}:
+ * sign-up, joining a team), so that the form comes back with every field's error: only its named fields pass.
  *
  * <p>A plain {@link HttpFilter}: Spring Boot registers it for the request dispatch only, as a
  * {@code OncePerRequestFilter} behaves, without its request attributes on every request (decision 41).
@@ -43,10 +47,12 @@ class ControlCharacterFilter extends HttpFilter {
 
     private final JsonMapper json;
     private final ExternalOrigins origins;
+    private final HandlerPaths handlers;
 
-    ControlCharacterFilter(JsonMapper json, ExternalOrigins origins) {
+    ControlCharacterFilter(JsonMapper json, ExternalOrigins origins, HandlerPaths handlers) {
         this.json = json;
         this.origins = origins;
+        this.handlers = handlers;
     }
 
     @Override
@@ -60,7 +66,7 @@ class ControlCharacterFilter extends HttpFilter {
         boolean path = refused.equals("path");
         if (Problems.isApi(request)) {
             String detail = path ? "The address contains a control character."
-                    : "'" + refused + "' cannot contain control characters.";
+                    : ControlCharacters.detail(refused, "control characters");
             Problems.write(response, json, Problems.of(HttpStatus.BAD_REQUEST, "invalid-input", detail, refused));
         } else {
             request.setAttribute(ErrorPages.MESSAGE, path ? "The address of this page contains a control character."
@@ -97,8 +103,12 @@ class ControlCharacterFilter extends HttpFilter {
         }
     }
 
-    /** "path", the name of the parameter at fault, "parameter" when a name itself is at fault, or null. */
-    private static String refusedPart(HttpServletRequest request) {
+    /**
+     * "path", the name of the parameter at fault, "parameter" when a name itself is at fault, or null. A form field that
+     * the request's handler checks itself ({@link dev.lanyard.ChecksControlCharacters}) is left to it, so that its answer
+     * names every field at fault; the path, the query string and any other field are refused here as for every request.
+     */
+    private String refusedPart(HttpServletRequest request) {
         if (badEncoded(request.getRequestURI())) return "path";
         String query = request.getQueryString();
         if (query != null) {
@@ -109,10 +119,13 @@ class ControlCharacterFilter extends HttpFilter {
                 if (eq >= 0 && badEncoded(pair.substring(eq + 1))) return shown(decodeOrEmpty(name));
             }
         }
+        Set<String> checkedByTheHandler = null;
         for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
             if (ControlCharacters.refused(parameter.getKey(), false)) return "parameter";
             for (String value : parameter.getValue()) {
-                if (ControlCharacters.refused(value, true)) return shown(parameter.getKey());
+                if (!ControlCharacters.refused(value, true)) continue;
+                if (checkedByTheHandler == null) checkedByTheHandler = handlers.controlCheckedFields(request);
+                if (!checkedByTheHandler.contains(parameter.getKey())) return shown(parameter.getKey());
             }
         }
         return null;

@@ -115,7 +115,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
             }
             if (mismatch instanceof StrictJson.ControlCharacterInJson control) {
                 return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-input",
-                        "'" + field + "' cannot contain " + control.what + ".", field));
+                        dev.lanyard.ControlCharacters.detail(field, control.what), field));
             }
             return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
                     "'" + field + "' must be " + kind(mismatch.getTargetType()) + ".", field));

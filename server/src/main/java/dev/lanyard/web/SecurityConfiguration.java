@@ -69,10 +69,14 @@ class SecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
-    /** Spring Security's strict firewall, its header rule checked without a regular expression ({@link HeaderCharacters}). */
+    /**
+     * Spring Security's strict firewall, its header rule checked without a regular expression ({@link HeaderCharacters}),
+     * its methods named where its refusals are answered ({@link RefusedMethods}).
+     */
     @Bean
     static org.springframework.security.web.firewall.HttpFirewall httpFirewall() {
         var firewall = new org.springframework.security.web.firewall.StrictHttpFirewall();
+        firewall.setAllowedHttpMethods(RefusedMethods.METHODS);
         firewall.setAllowedHeaderNames(HeaderCharacters::allowedName);
         firewall.setAllowedHeaderValues(HeaderCharacters::allowedValue);
         return firewall;

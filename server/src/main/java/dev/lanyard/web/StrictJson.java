@@ -9,6 +9,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.Nulls;
+import dev.lanyard.ChecksControlCharacters;
+import dev.lanyard.ControlCharacters;
 import dev.lanyard.IgnoresReadOnlyOf;
 import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
@@ -140,9 +142,12 @@ class StrictJson implements WebMvcConfigurer {
             super(mapper);
         }
 
+        /** Unknown properties refused; a {@link ChecksControlCharacters} body's control characters left to its own rules. */
         @Override
         protected ObjectReader customizeReader(ObjectReader reader, JavaType type) {
-            return super.customizeReader(reader, type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            ObjectReader strict = super.customizeReader(reader, type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            return type.getRawClass().isAnnotationPresent(ChecksControlCharacters.class)
+                    ? strict.withAttribute(NoControlCharacters.CHECKED_BY_THE_REQUEST, Boolean.TRUE) : strict;
         }
 
         /**
@@ -211,12 +216,18 @@ class StrictJson implements WebMvcConfigurer {
         }
     }
 
-    /** Jackson's own string reading (with the coercions above), then the control-character rule. */
+    /**
+     * Jackson's own string reading (with the coercions above), then the control-character rule, unless the body being
+     * read checks it itself with its other rules ({@link ChecksControlCharacters}: {@link #CHECKED_BY_THE_REQUEST}).
+     */
     static final class NoControlCharacters extends StringDeserializer {
+        /** Reader attribute: the request body's own rules refuse control characters, naming every field at fault. */
+        static final String CHECKED_BY_THE_REQUEST = "lanyard.controlCharactersCheckedByTheRequest";
+
         @Override
         public String deserialize(JsonParser p, DeserializationContext ctxt) {
             String value = super.deserialize(p, ctxt);
-            if (value != null && ControlCharacters.refused(value, true)) throw new ControlCharacterInJson(p, ControlCharacters.what(value, true));
+            if (value != null && ctxt.getAttribute(CHECKED_BY_THE_REQUEST) == null && ControlCharacters.refused(value, true)) throw new ControlCharacterInJson(p, ControlCharacters.what(value, true));
             return value;
         }
     }

@@ -264,6 +264,29 @@ class InvitationsTest {
         team.signedIn(email, team.accept(token, "Short", TestAccounts.PASSWORD));
     }
 
+    /**
+     * A control character in the name went to the control-character page, and the password's error was not said: the
+     * join form now comes back with both, the name not shown again, and the link still works.
+     */
+    @Test
+    void aJoinFormWithAControlCharacterSaysEveryFieldsError() throws Exception {
+        String email = TestAccounts.uniqueEmail("ctl");
+        team.invite(admin, email, "member");
+        String token = TestMail.lastMailTo(email).token();
+
+        TeamClient.Page both = team.accept(token, "Mel\u0000", "too short");
+
+        assertThat(both.status()).as(both.body()).isEqualTo(400);
+        assertThat(both.body()).contains("<li>&#39;name&#39; cannot contain control characters.</li>",
+                        "<li>Use a password of at least 12 characters.</li>")
+                .containsPattern("id=\"name\"[^>]*aria-invalid=\"true\"").containsPattern("id=\"password\"[^>]*aria-invalid=\"true\"")
+                .doesNotContain("Mel\u0000");
+        TeamClient.Page password = team.accept(token, "Mel", "correct horse\u0007battery");
+        assertThat(password.status()).isEqualTo(400);
+        assertThat(password.body()).contains("&#39;password&#39; cannot contain control characters.");
+        team.signedIn(email, team.accept(token, "Mel", TestAccounts.PASSWORD));
+    }
+
     @Test
     void joiningWithoutTheFormsCsrfTokenIsRefusedAndTheLinkStaysUsable() throws Exception {
         String email = TestAccounts.uniqueEmail("forged");

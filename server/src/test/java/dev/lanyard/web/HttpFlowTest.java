@@ -395,14 +395,14 @@ class HttpFlowTest {
         java.util.function.Function<String[], Long> count = tags -> registry.find("http.server.requests").tags(tags).timers()
                 .stream().mapToLong(io.micrometer.core.instrument.Timer::count).sum();
         String[] health = {"method", "GET", "status", "200", "uri", "/actuator/health", "exception", "none", "error", "none", "outcome", "SUCCESS"};
-        String[] rejected = {"method", "UNKNOWN", "status", "400", "exception", "RequestRejectedException"};
+        String[] rejected = {"method", "UNKNOWN", "status", "405", "exception", "RequestRejectedException"};
         String[] csrf = {"method", "POST", "status", "403", "exception", "MissingCsrfTokenException"};
         long healthBefore = count.apply(health);
         long rejectedBefore = count.apply(rejected);
         long csrfBefore = count.apply(csrf);
 
         assertThat(send(request("/actuator/health").GET()).statusCode()).isEqualTo(200);
-        assertThat(raw("FOO123 /api/v1/sessions/current")).startsWith("HTTP/1.1 400");
+        assertThat(raw("FOO123 /api/v1/sessions/current")).startsWith("HTTP/1.1 405");
         assertThat(send(request("/logout").header("Accept", "text/html").POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
 
         // Recorded once the response has gone out: wait for it.
@@ -471,5 +471,56 @@ class HttpFlowTest {
 
         assertThat(page.headers().firstValue("Strict-Transport-Security")).isEmpty();
         assertThat(page.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("XSRF-TOKEN=").doesNotContain("Secure"));
+    }
+
+    /**
+     * A method no handler of a path takes is 405 with the methods it does take, as Spring's own 405 names them (a PUT on
+     * the sessions list): problem+json in the API, the error page elsewhere. A WebDAV PROPFIND was the firewall's 400,
+     * TRACE Tomcat's 405 naming every method the servlet has. Both are still refused before any handler, signed in or
+     * not, and TRACE never echoes the request.
+     */
+    @Test
+    void aMethodNoHandlerTakesIs405WithTheMethodsThePathTakes() throws Exception {
+        String session = signUp(TestAccounts.newcomer("dav"));
+        HttpResponse<String> put = send(request("/api/v1/sessions").header("Cookie", session).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(405);
+        java.util.Set<String> sessionsList = allowed(put);
+        assertThat(sessionsList).contains("GET", "DELETE");
+        HttpResponse<String> putOne = send(request("/api/v1/sessions/ses_x").header("Cookie", session).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(putOne.statusCode()).as(putOne.body()).isEqualTo(405);
+
+        for (String method : java.util.List.of("PROPFIND", "TRACE", "FOO")) {
+            for (String cookie : new String[] {session, null}) {
+                for (String[] path : new String[][] {{"/api/v1/sessions", "list"}, {"/api/v1/sessions/ses_x", "one"}}) {
+                    var sent = request(path[0]).header("X-Echo", "echo-me").method(method, HttpRequest.BodyPublishers.noBody());
+                    if (cookie != null) sent.header("Cookie", cookie);
+                    HttpResponse<String> refused = http.send(sent.build(), HttpResponse.BodyHandlers.ofString());
+                    String what = method + " " + path[0] + (cookie == null ? "" : " signed in");
+                    assertThat(refused.statusCode()).as(what + ": " + refused.body()).isEqualTo(405);
+                    assertThat(refused.headers().firstValue("Content-Type").orElse("")).as(what).startsWith("application/problem+json");
+                    assertThat(read(refused).path("type").asString()).as(what).isEqualTo("urn:lanyard:problem:method-not-allowed");
+                    assertThat(allowed(refused)).as(what).isEqualTo(path[1].equals("list") ? sessionsList : allowed(putOne));
+                    assertThat(refused.body()).as(what + " echoes nothing").doesNotContain("echo-me").doesNotContain(session.split("=", 2)[1]);
+                }
+            }
+            HttpResponse<String> nowhere = http.send(request("/api/v1/nothing-here").method(method, HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(nowhere.statusCode()).as(method + " on no API path").isEqualTo(404);
+            assertThat(nowhere.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+
+            HttpResponse<String> page = http.send(request("/login").header("Accept", "text/html").header("X-Echo", "echo-me")
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as(method + " on a page").isEqualTo(405);
+            assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+            assertThat(page.body()).contains("This address does not accept that kind of request.").doesNotContain("echo-me");
+            assertThat(allowed(page)).isEqualTo(java.util.Set.of("GET", "POST"));
+        }
+    }
+
+    private static java.util.Set<String> allowed(HttpResponse<?> response) {
+        return java.util.Arrays.stream(response.headers().firstValue("Allow").orElse("").split(","))
+                .map(String::trim).filter(m -> !m.isEmpty()).collect(Collectors.toSet());
     }
 }

@@ -307,25 +307,95 @@ class StrictInputTest {
     @Test
     void aFormWithAControlCharacterIsRefusedNamingTheFieldWithALinkBackToTheForm() throws Exception {
         String origin = "http://127.0.0.1:" + port;
-        var signUp = formOverHttp("/signup", "name=A%07da&email=nul%40example.com&password=correct+horse+battery&team=Acme",
-                origin + "/signup", false);
-        assertThat(signUp.statusCode()).isEqualTo(400);
-        assertThat(signUp.body()).contains("The field \u201cname\u201d cannot contain control characters")
-                .contains("<a href=\"/signup\">Back to the form</a>").doesNotContain("Back to your sessions");
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE email = 'nul@example.com'").query(Integer.class).single())
-                .as("nothing was made").isZero();
+        var logIn = formOverHttp("/login", "email=nul%40example.com&password=correct+horse%07battery", origin + "/login", false);
+        assertThat(logIn.statusCode()).isEqualTo(400);
+        assertThat(logIn.body()).contains("The field \u201cpassword\u201d cannot contain control characters")
+                .contains("<a href=\"/login\">Back to the form</a>").doesNotContain("Back to your sessions");
 
         var keyName = formOverHttp("/settings/api-keys", "name=CI%00deploy&password=x", origin + "/settings/api-keys?cursor=abc", true);
         assertThat(keyName.statusCode()).isEqualTo(400);
         assertThat(keyName.body()).contains("The field \u201cname\u201d cannot contain control characters")
                 .contains("<a href=\"/settings/api-keys?cursor=abc\">Back to the form</a>");
 
-        for (String elsewhere : new String[]{"https://evil.example/signup", "http://127.0.0.1:1/signup", "not a URL", null}) {
-            var page = formOverHttp("/signup", "name=A%00da", elsewhere, false);
+        for (String elsewhere : new String[]{"https://evil.example/login", "http://127.0.0.1:1/login", "not a URL", null}) {
+            var page = formOverHttp("/login", "email=A%00da", elsewhere, false);
             assertThat(page.statusCode()).isEqualTo(400);
             assertThat(page.body()).as("Referer " + elsewhere).contains("<a href=\"/\">Back to the start page</a>")
                     .doesNotContain("evil.example").doesNotContain("Back to your sessions");
         }
+    }
+
+    /**
+     * A control character in one sign-up field was refused before the others were checked: the API named that field
+     * alone, and the page went to the control-character page instead of the form. Now the answer names every field at
+     * fault, the control character among them in the words it has everywhere else, and nothing is made.
+     */
+    @Test
+    void aSignUpWithAControlCharacterNamesEveryFieldAtFault() throws Exception {
+        String email = TestAccounts.uniqueEmail("ctl");
+        for (String[] c : new String[][] {
+                {"{'name':'A\\u0000da','email':'not an email','password':'short','team':''}",
+                        "name: 'name' cannot contain control characters.", "email: Enter a valid email address.",
+                        "password: Use a password of at least 12 characters.", "team: Enter a team name (up to 100 characters)."},
+                {"{'name':'','email':'" + email + "','password':'correct horse\\u0007battery','team':'Acme'}",
+                        "name: Enter your name (up to 100 characters).", "password: 'password' cannot contain control characters."},
+                {"{'name':'Ada','email':'a\\u0000" + email + "','password':'correct horse battery','team':'Ac\\ud800me'}",
+                        "email: 'email' cannot contain control characters.",
+                        "team: 'team' cannot contain half of a character (an unpaired UTF-16 surrogate)."}}) {
+            MockHttpServletResponse refused = mvc.perform(post("/api/v1/signup").with(ApiClient.from(ApiClient.newAddress()))
+                    .contentType(MediaType.APPLICATION_JSON).content(ApiClient.quoted(c[0]))).andReturn().getResponse();
+            JsonNode problem = problem(refused, c[1].substring(0, c[1].indexOf(':')));
+            assertThat(problem.path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-input");
+            assertThat(problem.path("errors").valueStream().map(e -> e.path("field").asString() + ": " + e.path("detail").asString())
+                    .toList()).as(c[0]).containsExactly(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertThat(ApiClient.sessionCookie(refused)).isEmpty();
+        }
+        JsonNode alone = problem(mvc.perform(post("/api/v1/signup").with(ApiClient.from(ApiClient.newAddress()))
+                .contentType(MediaType.APPLICATION_JSON).content(ApiClient.quoted("{'name':'Ada','email':'" + email
+                        + "','password':'correct horse battery','team':'Ac\\u001fme'}"))).andReturn().getResponse(), "team");
+        assertThat(alone.path("detail").asString()).as("one field at fault: as before").isEqualTo("'team' cannot contain control characters.");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE email = :e").param("e", email).query(Integer.class).single())
+                .as("nothing was made").isZero();
+    }
+
+    /** The page: the form again with every message, what was typed in the other fields kept (never the password). */
+    @Test
+    void theSignUpPageWithAControlCharacterShowsTheFormWithEveryFieldsError() throws Exception {
+        String email = TestAccounts.uniqueEmail("ctl");
+        var page = formWithItsTokenOverHttp("/signup", Map.of("name", "A\u0007da", "email", email, "password", "short",
+                "team", "Acme \u2013 Labs"));
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(400);
+        assertThat(page.body()).contains("<form method=\"post\" action=\"/signup\"")
+                .contains("<li>&#39;name&#39; cannot contain control characters.</li>", "<li>Use a password of at least 12 characters.</li>")
+                .containsPattern("id=\"name\"[^>]*aria-invalid=\"true\"").containsPattern("id=\"password\"[^>]*aria-invalid=\"true\"")
+                .containsPattern("id=\"email\"[^>]*value=\"" + java.util.regex.Pattern.quote(email) + "\"")
+                .containsPattern("id=\"team\"[^>]*value=\"Acme \u2013 Labs\"")
+                .doesNotContain("A\u0007da").doesNotContain("value=\"short\"").doesNotContain("Back to the form");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE email = :e").param("e", email).query(Integer.class).single()).isZero();
+
+        // Another field than the form's own is still refused before anything reads it.
+        var extra = formWithItsTokenOverHttp("/signup", Map.of("name", "Ada", "email", email, "password", "correct horse battery",
+                "team", "Acme", "extra", "x\u0000"));
+        assertThat(extra.statusCode()).isEqualTo(400);
+        assertThat(extra.body()).contains("The field \u201cextra\u201d cannot contain control characters");
+    }
+
+    /** Opens the form's page over HTTP, then posts {@code fields} with its CSRF token, as a browser does. */
+    private java.net.http.HttpResponse<String> formWithItsTokenOverHttp(String path, Map<String, String> fields) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var form = client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", "text/html").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        var token = java.util.regex.Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"").matcher(form.body());
+        assertThat(token.find()).as("a form with a CSRF token").isTrue();
+        String cookie = form.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith("XSRF-TOKEN="))
+                .map(h -> h.split(";", 2)[0]).findFirst().orElseThrow();
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>(fields);
+        all.put("_csrf", token.group(1));
+        String body = String.join("&", all.entrySet().stream().map(e -> e.getKey() + "="
+                + java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8)).toList());
+        return client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", "text/html").header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     // ---- query parameters: once each, with a value

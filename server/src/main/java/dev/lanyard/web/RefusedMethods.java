@@ -1,0 +1,63 @@
+package dev.lanyard.web;
+
+import java.io.IOException;
+import java.util.Set;
+
+import dev.lanyard.ops.RequestMetrics;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+
+/**
+ * The answer to a request Spring Security's firewall refuses. A method it does not take ({@link #METHODS}: a WebDAV
+ * {@code PROPFIND}, {@code TRACE}, anything made up) is {@code 405} with the methods the path does take in
+ * {@code Allow}, as Spring MVC's own 405 names them: problem+json in the API, the error page elsewhere (both from the
+ * error dispatch, as for every other 405); {@code 404} where no handler takes the path. Anything else it refuses is the
+ * {@code 400} it always was. Either way the refusal is recorded as the request's failure ({@link RequestMetrics}).
+ *
+ * <p>{@code TRACE} reaches the firewall like any other method: Tomcat's own refusal (its {@code allowTrace}) answered
+ * before any filter, with every method the servlet has in its {@code Allow}. Nothing answers {@code TRACE} with the
+ * request: the firewall refuses it before any handler, and were it ever let through, Spring MVC would look for a
+ * handler ({@code spring.mvc.dispatch-trace-request}) instead of the servlet's echo.
+ */
+@Configuration(proxyBeanMethods = false)
+class RefusedMethods {
+    /** The methods the firewall lets through: its own defaults, named here so the answer above cannot drift from them. */
+    static final Set<String> METHODS = Set.of("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT");
+
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(HandlerPaths handlers) {
+        RequestRejectedHandler otherwise = new HttpStatusRequestRejectedHandler();
+        return (request, response, rejected) -> {
+            RequestMetrics.failed(request, rejected);
+            if (METHODS.contains(request.getMethod())) {
+                otherwise.handle(request, response, rejected);
+            } else {
+                refuseMethod(request, response, handlers);
+            }
+        };
+    }
+
+    private static void refuseMethod(HttpServletRequest request, HttpServletResponse response, HandlerPaths handlers) throws IOException {
+        Set<String> allowed = handlers.methods(request);
+        if (allowed.isEmpty()) {
+            response.sendError(HttpStatus.NOT_FOUND.value());
+            return;
+        }
+        response.setHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
+        response.sendError(HttpStatus.METHOD_NOT_ALLOWED.value());
+    }
+
+    /** {@code TRACE} is refused by the firewall with every other method it does not take, not by Tomcat first. */
+    @Bean
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> traceToTheFirewall() {
+        return factory -> factory.addConnectorCustomizers(connector -> connector.setAllowTrace(true));
+    }
+}
