@@ -1,16 +1,15 @@
 package dev.lanyard.web;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.classic.spi.LoggerContextVO;
 import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import ch.qos.logback.core.spi.ConfigurationEvent;
+import ch.qos.logback.core.spi.ConfigurationEventListener;
 import dev.lanyard.account.LinkTokens;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -18,10 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
-import org.slf4j.Marker;
-import org.slf4j.event.KeyValuePair;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.context.ApplicationListener;
@@ -31,21 +29,44 @@ import org.springframework.core.Ordered;
  * Keeps the secrets that requests carry out of every logged line, whoever logs it. Lanyard's own lines already leave
  * them out, but Spring's DEBUG logging ({@code org.springframework.web}, {@code …security}) prints each request's path
  * and query string and each redirect's target: a mailed link's token, an {@code id_token_hint}, the authorization code
- * on its way to an app. An operator who turns DEBUG on to chase a problem must not thereby hand those to everyone who
- * reads the log.
+ * on its way to an app; and TRACE logging (Spring's request details, Tomcat's raw requests, the JDK's HTTP client)
+ * prints headers and bodies: bearer tokens, session cookies, passwords. An operator who turns DEBUG on to chase a
+ * problem must not thereby hand those to everyone who reads the log.
  *
  * <p>Runs right after Spring Boot has set up logging (which it does again for every application started in one JVM)
- * and puts each of the root logger's appenders behind one that writes the line with those values replaced by
- * {@code [redacted]}. A line without them goes through as it was.
+ * and puts each appender of each logger behind one that writes the line with those values replaced by
+ * {@code [redacted]}, and again whenever Logback reads a configuration. A line without them goes through as it was.
  */
 public final class RedactedLogs implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
     /**
-     * Parameters (and a record's components, as {@code toString} writes them) whose value is a credential or a token:
-     * {@code code}, {@code challenge}, the hints, and any name ending in password, secret or token ({@code newPassword},
-     * {@code client_secret}, {@code refresh_token}). The value runs to the next separator of a query or a record.
+     * Names whose value is a credential or a token, as a parameter, a record's component, a header, a cookie list or a
+     * JSON member: {@code code}, {@code challenge}, the hints, the CSRF token, any name ending in password, secret or
+     * token ({@code newPassword}, {@code client_secret}, {@code X-XSRF-TOKEN}), and the headers that carry credentials.
      */
+    private static final String SECRET_NAME = "code|code_verifier|challenge|id_token_hint|logout_hint|_csrf|[\\w-]*password"
+            + "|[\\w-]*secret|[\\w-]*token|(?:proxy-)?authorization(?:_header)?|cookies?|set-cookie2?|x-api-key";
+    /**
+     * A secret name and its value where a structure says where the value ends: Spring's maps of headers and parameters
+     * ({@code Authorization:[Bearer …]}, {@code {authorization=[…]}}, to the {@code ]} before the next entry or the
+     * map's end), Spring's {@code HttpHeaders} ({@code Set-Cookie:"…"}) and JSON ({@code "password":"…"}).
+     */
+    private static final Pattern SECRET_IN_STRUCTURE = Pattern.compile("(?i)(?<![\\w-])(\"?)(" + SECRET_NAME + ")\\1(\\s*[:=]\\s*)"
+            + "(\\[(?!redacted\\])(?:.*?)\\](?=,\\s|\\}|\\s*$)|\"(?!\\[redacted\\]\")(?:[^\"\\\\]|\\\\.)*\")");
+    /** A query's or a record's {@code name=value}: the value runs to the next separator. */
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
-            "(?i)(\\b(?:code|code_verifier|challenge|id_token_hint|logout_hint|\\w*password|\\w*secret|\\w*token)=)[^&\\s\"',}\\]]+");
+            "(?i)(\\b(?:code|code_verifier|challenge|id_token_hint|logout_hint|_csrf|\\w*password|\\w*secret|\\w*token)=)(?!\\[redacted\\])[^&\\s\"',}\\]]+");
+    /**
+     * A header as HTTP writes it ({@code Authorization: Bearer …}), in a raw request Tomcat prints, a client's header
+     * log or Tomcat's cookie parser's line ({@code Cookies: …}): the value runs to the end of the line.
+     */
+    private static final Pattern SECRET_HEADER_LINE = Pattern.compile("(?im)(^|[\\s\">])((?:proxy-)?authorization|cookies?|set-cookie2?"
+            + "|x-api-key|[\\w-]*(?:token|secret|password))(:[ \\t]+)(?!\\[redacted\\])[^\\r\\n]+");
+    /** A bearer token wherever it stands, such as a value bound to SQL. */
+    private static final Pattern BEARER = Pattern.compile("(?i)(\\bbearer\\s+)(?!\\[redacted\\])[A-Za-z0-9._~+/-]{8,}=*");
+    /** Words that one of the patterns above (or a mailed link) needs; a line without any is not scanned further. */
+    private static final String[] CLUES = {"/invite/", "/not-me/", "/signup/confirm/", "/login/reset/", "code", "challenge", "_hint",
+            "csrf", "password", "secret", "token", "authorization", "cookie", "x-api-key", "bearer"};
+    private static final String CLUE_STARTS = "/c_pstabx";
 
     @Override
     public int getOrder() {
@@ -55,33 +76,90 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            redactAppenders(context.getLogger(Logger.ROOT_LOGGER_NAME));
+            redactAppenders(context);
+            Reconfigured listener = new Reconfigured(context);
+            context.removeConfigurationEventListener(listener);
+            context.addConfigurationEventListener(listener);
         }
     }
 
-    /** {@code text} with mailed links' tokens and secret parameters' values replaced; the same instance when it has none. */
+    /**
+     * {@code text} with mailed links' tokens, secret parameters' values and credential headers' values replaced; the
+     * same instance when it has none. A line without any of the words those need is returned unscanned.
+     */
     static String redact(String text) {
-        if (text == null) {
-            return null;
+        if (text == null || !mayHoldSecrets(text)) {
+            return text;
         }
-        String links = LinkTokens.redact(text);
-        String redacted = SECRET_PARAMETER.matcher(links).replaceAll("$1[redacted]");
+        String redacted = LinkTokens.redact(text);
+        redacted = SECRET_IN_STRUCTURE.matcher(redacted).replaceAll(found -> Matcher.quoteReplacement(found.group(1) + found.group(2)
+                + found.group(1) + found.group(3) + (found.group(4).startsWith("[") ? "[redacted]" : "\"[redacted]\"")));
+        redacted = SECRET_PARAMETER.matcher(redacted).replaceAll("$1[redacted]");
+        redacted = SECRET_HEADER_LINE.matcher(redacted).replaceAll("$1$2$3[redacted]");
+        redacted = BEARER.matcher(redacted).replaceAll("$1[redacted]");
         return redacted.equals(text) ? text : redacted;
     }
 
-    static void redactAppenders(Logger root) {
-        List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
-        root.iteratorForAppenders().forEachRemaining(appenders::add);
-        for (Appender<ILoggingEvent> appender : appenders) {
-            if (appender instanceof Redacting) {
+    /** Whether {@code text} holds one of the {@link #CLUES}, ignoring case: one pass, no regular expression. */
+    private static boolean mayHoldSecrets(String text) {
+        for (int i = 0, length = text.length(); i < length; i++) {
+            char c = Character.toLowerCase(text.charAt(i));
+            if (CLUE_STARTS.indexOf(c) < 0) {
                 continue;
             }
-            Redacting redacting = new Redacting(appender);
-            redacting.setContext(appender.getContext());
-            redacting.setName(appender.getName());
-            redacting.start();
-            root.addAppender(redacting);
-            root.detachAppender(appender);
+            for (String clue : CLUES) {
+                if (clue.charAt(0) == c && text.regionMatches(true, i, clue, 0, clue.length())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Puts every appender of every logger of {@code context} behind the redaction, once: one already behind it is left
+     * as it is, and an appender several loggers share gets one stand-in, attached where the appender was. Each is
+     * detached before its stand-in is attached, so no line is written twice (once unredacted); a line logged in between
+     * on a logger without additivity is lost.
+     */
+    static void redactAppenders(LoggerContext context) {
+        List<Logger> loggers = context.getLoggerList();
+        Map<Appender<ILoggingEvent>, Redacting> standIns = new IdentityHashMap<>();
+        for (Logger logger : loggers) {
+            logger.iteratorForAppenders().forEachRemaining(appender -> {
+                if (appender instanceof Redacting redacting) {
+                    standIns.put(redacting.appender, redacting);
+                }
+            });
+        }
+        for (Logger logger : loggers) {
+            List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
+            logger.iteratorForAppenders().forEachRemaining(appenders::add);
+            for (Appender<ILoggingEvent> appender : appenders) {
+                if (appender instanceof Redacting) {
+                    continue;
+                }
+                Redacting redacting = standIns.computeIfAbsent(appender, Redacting::of);
+                logger.detachAppender(appender);
+                logger.addAppender(redacting);
+            }
+        }
+    }
+
+    /**
+     * Puts the appenders a Logback configuration attached behind the redaction when it has been read: an operator's
+     * file read again on a change ({@code scan="true"}) or through JMX, which first detaches every appender. Logback
+     * tells of no appender attached by code, so one attached so is redacted from the next configuration on.
+     */
+    private record Reconfigured(LoggerContext context) implements ConfigurationEventListener {
+        @Override
+        public void listen(ConfigurationEvent event) {
+            switch (event.getEventType()) {
+                case CONFIGURATION_ENDED_SUCCESSFULLY, PARTIAL_CONFIGURATION_ENDED_SUCCESSFULLY, CONFIGURATION_ENDED_WITH_XML_PARSING_ERRORS ->
+                        redactAppenders(context);
+                default -> {
+                }
+            }
         }
     }
 
@@ -192,6 +270,15 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
             this.appender = appender;
         }
 
+        /** A started stand-in for {@code appender}, under its name. */
+        static Redacting of(Appender<ILoggingEvent> appender) {
+            Redacting redacting = new Redacting(appender);
+            redacting.setContext(appender.getContext());
+            redacting.setName(appender.getName());
+            redacting.start();
+            return redacting;
+        }
+
         @Override
         protected void append(ILoggingEvent event) {
             String message = event.getFormattedMessage();
@@ -206,109 +293,6 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
         public void stop() {
             appender.stop();
             super.stop();
-        }
-    }
-
-    /**
-     * An event as it was, but for its message, which is the redacted one and has no arguments left to fill in, and its
-     * exception and MDC, redacted.
-     */
-    private record RedactedEvent(ILoggingEvent event, String message, IThrowableProxy thrown, Map<String, String> mdc)
-            implements ILoggingEvent {
-        @Override
-        public String getMessage() {
-            return message;
-        }
-
-        @Override
-        public Object[] getArgumentArray() {
-            return null;
-        }
-
-        @Override
-        public String getFormattedMessage() {
-            return message;
-        }
-
-        @Override
-        public String getThreadName() {
-            return event.getThreadName();
-        }
-
-        @Override
-        public Level getLevel() {
-            return event.getLevel();
-        }
-
-        @Override
-        public String getLoggerName() {
-            return event.getLoggerName();
-        }
-
-        @Override
-        public LoggerContextVO getLoggerContextVO() {
-            return event.getLoggerContextVO();
-        }
-
-        @Override
-        public IThrowableProxy getThrowableProxy() {
-            return thrown;
-        }
-
-        @Override
-        public StackTraceElement[] getCallerData() {
-            return event.getCallerData();
-        }
-
-        @Override
-        public boolean hasCallerData() {
-            return event.hasCallerData();
-        }
-
-        @Override
-        public List<Marker> getMarkerList() {
-            return event.getMarkerList();
-        }
-
-        @Override
-        public Map<String, String> getMDCPropertyMap() {
-            return mdc;
-        }
-
-        @Override
-        @SuppressWarnings("deprecation")
-        public Map<String, String> getMdc() {
-            return mdc;
-        }
-
-        @Override
-        public long getTimeStamp() {
-            return event.getTimeStamp();
-        }
-
-        @Override
-        public Instant getInstant() {
-            return event.getInstant();
-        }
-
-        @Override
-        public int getNanoseconds() {
-            return event.getNanoseconds();
-        }
-
-        @Override
-        public long getSequenceNumber() {
-            return event.getSequenceNumber();
-        }
-
-        @Override
-        public List<KeyValuePair> getKeyValuePairs() {
-            return event.getKeyValuePairs();
-        }
-
-        @Override
-        public void prepareForDeferredProcessing() {
-            event.prepareForDeferredProcessing();
         }
     }
 }

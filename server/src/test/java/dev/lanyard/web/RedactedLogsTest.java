@@ -7,18 +7,29 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.bootstrap.DefaultBootstrapContext;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.web.servlet.DispatcherServlet;
 
 @LanyardSpringTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -27,6 +38,9 @@ class RedactedLogsTest {
 
     @Autowired
     private LoggingSystem logging;
+
+    @Autowired
+    private DispatcherServlet dispatcher;
 
     @LocalServerPort
     private int port;
@@ -68,6 +82,10 @@ class RedactedLogsTest {
         String line = "GET /oauth2/authorize?code_challenge=xyz&response_code=1&state=s&tokens_left=3";
 
         assertThat(RedactedLogs.redact(line)).isSameAs(line);
+        String headers = "GET \"/api/v1/sessions\", parameters={}, headers={Host:[127.0.0.1:8080], Accept:[*/*], Content-Length:[74]}";
+        assertThat(RedactedLogs.redact(headers)).isSameAs(headers);
+        String filter = "Invoking BearerTokenAuthenticationFilter (19/30)";
+        assertThat(RedactedLogs.redact(filter)).isSameAs(filter);
         assertThat(RedactedLogs.redact(null)).isNull();
     }
 
@@ -92,8 +110,8 @@ class RedactedLogsTest {
         ListAppender<ILoggingEvent> list = listed(context);
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
 
-        RedactedLogs.redactAppenders(root);
-        RedactedLogs.redactAppenders(root);
+        RedactedLogs.redactAppenders(context);
+        RedactedLogs.redactAppenders(context);
         context.getLogger("some.logger").info("Opened {} for {}", "/invite/t0ken", "ada");
         context.getLogger("some.logger").info("nothing secret");
 
@@ -118,7 +136,7 @@ class RedactedLogsTest {
     void exceptionMessagesAndTheMdcAreRedactedWithEverythingElseAsLogged() throws Exception {
         LoggerContext context = new LoggerContext();
         ListAppender<ILoggingEvent> list = listed(context);
-        RedactedLogs.redactAppenders(context.getLogger(Logger.ROOT_LOGGER_NAME));
+        RedactedLogs.redactAppenders(context);
 
         IllegalStateException thrown = new IllegalStateException("Redirect to https://app.example/cb?code=c0de&state=s1 failed",
                 new IllegalArgumentException("while reading /login/reset/t0ken"));
@@ -151,6 +169,180 @@ class RedactedLogsTest {
         assertThat(list.list.get(1).getThrowableProxy()).isInstanceOfSatisfying(ch.qos.logback.classic.spi.ThrowableProxy.class,
                 proxy -> assertThat(proxy.getThrowable()).isSameAs(harmless));
         context.stop();
+    }
+
+    /**
+     * Lines as {@code DispatcherServlet} (with {@code spring.mvc.log-request-details}), Tomcat's input buffer and cookie
+     * parser, the JDK's and Apache's HTTP clients print them: credentials in headers, cookies and JSON bodies, in each
+     * shape.
+     */
+    @Test
+    void headersCookiesAndJsonBodiesAreRedactedInEveryShapeTheyArePrinted() {
+        assertThat(RedactedLogs.redact("GET \"/api/v1/sessions\", parameters={}, headers={Host:[127.0.0.1:20620], "
+                + "Authorization:[Bearer H7UJZ9b4Qu3S_HVsA], Cookie:[lanyard_session=una90yrY-GgeOdsY5eMkk; theme=dark], Accept:[*/*]} in DispatcherServlet"))
+                .isEqualTo("GET \"/api/v1/sessions\", parameters={}, headers={Host:[127.0.0.1:20620], "
+                        + "Authorization:[redacted], Cookie:[redacted], Accept:[*/*]} in DispatcherServlet");
+        assertThat(RedactedLogs.redact("POST \"/login\", parameters={_csrf:[qr65zFsC-8idV_Ig], email:[ada@example.com], password:[Pw-form velvet] 7713]}"))
+                .isEqualTo("POST \"/login\", parameters={_csrf:[redacted], email:[ada@example.com], password:[redacted]}");
+        assertThat(RedactedLogs.redact("Completed 201 CREATED, headers={Pragma:[no-cache], Set-Cookie:[lanyard_session=una90yrY; Path=/; HttpOnly], Vary:[Origin]}"))
+                .isEqualTo("Completed 201 CREATED, headers={Pragma:[no-cache], Set-Cookie:[redacted], Vary:[Origin]}");
+        assertThat(RedactedLogs.redact("Received [POST /api/v1/password HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic bGNfVE14UWI5eE==\r\n"
+                + "Cookie: lanyard_session=una90yrY\r\nContent-Type: application/json\r\n\r\n"
+                + "{\"currentPassword\":\"Pw-velvet \\\"otter\\\"\",\"newPassword\" : \"marble\",\"signOutOthers\":false,"
+                + "\"delivery\":{\"authorization_header\":\"Bearer pushAuthS3cret\"}}]"))
+                .isEqualTo("Received [POST /api/v1/password HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: [redacted]\r\n"
+                        + "Cookie: [redacted]\r\nContent-Type: application/json\r\n\r\n"
+                        + "{\"currentPassword\":\"[redacted]\",\"newPassword\" : \"[redacted]\",\"signOutOthers\":false,"
+                        + "\"delivery\":{\"authorization_header\":\"[redacted]\"}}]");
+        assertThat(RedactedLogs.redact("Cookies: Parsing b[]: lanyard_session=una90yrY; lanyard_reveal_k1=s3al"))
+                .isEqualTo("Cookies: [redacted]");
+        assertThat(RedactedLogs.redact("HEADERS: REQUEST HEADERS:\nPOST /ssf HTTP/1.1\nAccept: application/json\nAuthorization: Bearer pushAuthS3cret\n"))
+                .isEqualTo("HEADERS: REQUEST HEADERS:\nPOST /ssf HTTP/1.1\nAccept: application/json\nAuthorization: [redacted]\n");
+        assertThat(RedactedLogs.redact("http-outgoing-0 >> \"Proxy-Authorization: Basic cHJveHk6cHc=[\\r][\\n]\""))
+                .isEqualTo("http-outgoing-0 >> \"Proxy-Authorization: [redacted]");
+        assertThat(RedactedLogs.redact("headers {authorization=[Bearer eyJhbGci.eyJzdWIi], accept=[*/*]} [Authorization:\"Bearer eyJhbGci\", X-XSRF-TOKEN:\"c5rf\"]"))
+                .isEqualTo("headers {authorization=[redacted], accept=[*/*]} [Authorization:\"[redacted]\", X-XSRF-TOKEN:\"[redacted]\"]");
+        assertThat(RedactedLogs.redact("Start processing with input [_csrf=-DH9n78kSA6-4hFfG&email=ada%40example.com&password=Pw-velvet]"))
+                .isEqualTo("Start processing with input [_csrf=[redacted]&email=ada%40example.com&password=[redacted]]");
+        assertThat(RedactedLogs.redact("parameter value [Bearer pushAuthS3cretValue], value class [java.lang.String]"))
+                .isEqualTo("parameter value [Bearer [redacted]], value class [java.lang.String]");
+    }
+
+    /**
+     * With {@code spring.mvc.log-request-details} and Spring's and Tomcat's request logging at TRACE, a request's bearer
+     * token, session cookie and password (with spaces) are printed nowhere: not in the headers and parameters
+     * {@code DispatcherServlet} prints, the raw request Tomcat prints (also of a request Spring Security turns away), its
+     * cookie parser's line, nor the handler's arguments.
+     */
+    @Test
+    void withRequestDetailsAndTraceLoggingNoHeaderCookieOrFormPasswordIsPrinted(CapturedOutput output) throws Exception {
+        String[] loggers = {"org.springframework.web", "org.apache.coyote.http11.Http11InputBuffer", "org.apache.tomcat.util.http"};
+        dispatcher.setEnableLoggingRequestDetails(true);
+        for (String logger : loggers) {
+            logging.setLogLevel(logger, LogLevel.TRACE);
+        }
+        try {
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/sessions/current"))
+                    .header("Authorization", "Bearer quiltBearer0ken_x9").header("Cookie", "lanyard_session=quiltCookie7value; theme=dark")
+                    .GET().build(), HttpResponse.BodyHandlers.discarding());
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/login"))
+                    .header("Content-Type", "application/json").header("Cookie", "lanyard_session=quiltCookie7value")
+                    .header("X-API-Key", "quiltApiKey4value")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"nobody@example.com\",\"password\":\"quilted heron sings\"}"))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+        } finally {
+            for (String logger : loggers) {
+                logging.setLogLevel(logger, null);
+            }
+            dispatcher.setEnableLoggingRequestDetails(false);
+        }
+
+        assertThat(output.getAll()).contains("Received [GET /api/v1/sessions/current", "POST \"/api/v1/login\", parameters={}, headers={",
+                        "X-API-Key:[redacted]", "Cookie:[redacted]")
+                .doesNotContain("quiltBearer0ken", "quiltCookie7value", "quiltApiKey4value", "heron");
+    }
+
+    /**
+     * Loggers that print values which no pattern can tell from harmless ones stay at INFO when their packages (or the
+     * root) are turned up: the handler's positional arguments (a password with spaces), the values bound to SQL (a
+     * stream's push authorization, a private signing key) and PostgreSQL's driver's bind messages.
+     */
+    @Test
+    void loggersThatPrintUnrecognisableSecretsStayQuietWhenTheirPackagesAreTurnedUp() {
+        String[] packages = {"org.springframework.web", "org.springframework.jdbc", "org.postgresql"};
+        for (String logger : packages) {
+            logging.setLogLevel(logger, LogLevel.TRACE);
+        }
+        try {
+            assertThat(LoggerFactory.getLogger("org.springframework.web.method.HandlerMethod").isDebugEnabled()).isFalse();
+            assertThat(LoggerFactory.getLogger("org.springframework.jdbc.core.StatementCreatorUtils").isDebugEnabled()).isFalse();
+            assertThat(LoggerFactory.getLogger("org.postgresql.core.v3.QueryExecutorImpl").isDebugEnabled()).isFalse();
+            assertThat(LoggerFactory.getLogger("org.springframework.jdbc.core.JdbcTemplate").isTraceEnabled()).isTrue();
+        } finally {
+            for (String logger : packages) {
+                logging.setLogLevel(logger, null);
+            }
+        }
+    }
+
+    /**
+     * An operator's Logback file may give a logger appenders of its own with additivity off: those are behind the
+     * redaction as the root's are, each once (an appender two loggers share gets one redacting stand-in), and running
+     * the set-up again wraps nothing twice.
+     */
+    @Test
+    void appendersOfLoggersOtherThanTheRootAreRedactedOnceEach() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        String name = "dev.lanyard.test.operator" + UUID.randomUUID().toString().replace("-", "");
+        Logger security = context.getLogger(name + ".security");
+        Logger web = context.getLogger(name + ".web");
+        ListAppender<ILoggingEvent> list = new ListAppender<>();
+        list.setContext(context);
+        list.setName("OPERATOR");
+        list.start();
+        for (Logger logger : new Logger[] {security, web}) {
+            logger.setAdditive(false);
+            logger.setLevel(Level.DEBUG);
+            logger.addAppender(list);
+        }
+        try {
+            startedAgain();
+            startedAgain();
+            security.debug("Securing GET /invite/{}", "inv1teT0ken");
+            web.debug("headers={Authorization:[Bearer qu1ltBearer], Accept:[*/*]}");
+            web.debug("nothing {}", "secret here");
+
+            assertThat(security.getAppender("OPERATOR")).isInstanceOf(RedactedLogs.Redacting.class).isSameAs(web.getAppender("OPERATOR"));
+            assertThat(list.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .containsExactly("Securing GET /invite/[redacted]", "headers={Authorization:[redacted], Accept:[*/*]}", "nothing secret here");
+            assertThat(list.list.get(2).getArgumentArray()).containsExactly("secret here");
+        } finally {
+            for (Logger logger : new Logger[] {security, web}) {
+                logger.detachAndStopAllAppenders();
+                logger.setLevel(null);
+            }
+        }
+    }
+
+    /** A Logback configuration read after the start (a file's scan, a reload through JMX) has its appenders redacted too. */
+    @Test
+    void appendersALogbackConfigurationAddsAfterTheStartAreRedacted() throws Exception {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        String name = "dev.lanyard.test.reloaded" + UUID.randomUUID().toString().replace("-", "");
+        String xml = """
+                <configuration>
+                  <appender name="RELOADED" class="dev.lanyard.web.RedactedLogsTest$Recorded"/>
+                  <logger name="%s" level="DEBUG" additivity="false"><appender-ref ref="RELOADED"/></logger>
+                </configuration>""".formatted(name);
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        Logger logger = context.getLogger(name);
+        try {
+            logger.debug("Redirecting to http://app/cb?code=c0de&state=s1");
+
+            assertThat(logger.getAppender("RELOADED")).isInstanceOf(RedactedLogs.Redacting.class);
+            assertThat(Recorded.LINES).contains("Redirecting to http://app/cb?code=[redacted]&state=s1").noneMatch(line -> line.contains("c0de"));
+        } finally {
+            logger.detachAndStopAllAppenders();
+            logger.setLevel(null);
+        }
+    }
+
+    /** An appender a Logback file names by class: keeps each line's formatted message. */
+    public static final class Recorded extends ch.qos.logback.core.AppenderBase<ILoggingEvent> {
+        static final java.util.List<String> LINES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            LINES.add(event.getFormattedMessage());
+        }
+    }
+
+    /** What Spring Boot does at each start: the listener runs after logging is set up. */
+    private static void startedAgain() {
+        new RedactedLogs().onApplicationEvent(new ApplicationEnvironmentPreparedEvent(new DefaultBootstrapContext(),
+                new SpringApplication(), new String[0], new StandardEnvironment()));
     }
 
     /** A list the root logger of {@code context} appends to, named LIST, not yet behind the redaction. */
