@@ -237,9 +237,13 @@ class RedactedLogsTest {
             dispatcher.setEnableLoggingRequestDetails(false);
         }
 
-        assertThat(output.getAll()).contains("Received [GET /api/v1/sessions/current", "POST \"/api/v1/login\", parameters={}, headers={",
-                        "X-API-Key:[redacted]", "Cookie:[redacted]")
+        assertThat(output.getAll()).contains("POST \"/api/v1/login\", parameters={}, headers={", "X-API-Key:[redacted]", "Cookie:[redacted]")
                 .doesNotContain("quiltBearer0ken", "quiltCookie7value", "quiltApiKey4value", "heron");
+        // Tomcat logs through java.util.logging, which reaches Logback only while Spring Boot's bridge is installed: another
+        // test's context closing in this JVM uninstalls it (and then Tomcat's lines go nowhere).
+        if (org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+            assertThat(output.getAll()).contains("Received [GET /api/v1/sessions/current");
+        }
     }
 
     /**
