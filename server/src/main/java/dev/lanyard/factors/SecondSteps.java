@@ -74,19 +74,12 @@ class SecondSteps {
     Passed verify(String challengeId, String code, String address) {
         FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
         Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
-        Optional<Integer>[] recovery = new Optional[]{Optional.empty()};
-        FactorCodes.Outcome[] outcome = {FactorCodes.Outcome.WRONG};
-        boolean ok = accounts.checkThrottled(account, address, () -> {
-            outcome[0] = codes.check(account, code);
-            if (outcome[0] == FactorCodes.Outcome.RECOVERY) recovery[0] = Optional.of(store.unusedRecoveryCodes(account.id()));
-            return outcome[0].passed();
-        });
+        Checked checked = checkCode(account, code, address);
         Instant now = clock.instant();
-        if (!ok) throw failed(challenge, account, address, now, outcome[0] == FactorCodes.Outcome.WRONG && !codes.enabled(account.id())
-                ? FactorProblem.WrongCode.recoveryCodeOnly() : outcome[0].refusal());
+        if (!checked.passed()) throw failed(challenge, account, address, now, checked.refusal());
         if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
-        recovery[0].ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
-        return new Passed(account, request(challenge), recovery[0]);
+        checked.recoveryCodesLeft().ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
+        return new Passed(account, request(challenge), checked.recoveryCodesLeft());
     }
 
     Passkeys.Options startPasskey(String challengeId, RelyingParty rp) {
@@ -101,14 +94,7 @@ class SecondSteps {
     Passed verifyPasskey(String challengeId, String ceremony, String credential, String address) {
         FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
         Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
-        boolean ok = accounts.checkThrottled(account, address, () -> {
-            try {
-                passkeys.verify(account.id(), ceremony, credential);
-                return true;
-            } catch (PasskeyProblem.Rejected rejected) {
-                return false;
-            }
-        });
+        boolean ok = checkPasskey(account, ceremony, credential, address);
         Instant now = clock.instant();
         if (!ok) throw failed(challenge, account, address, now, new FactorProblem.PasskeyRejected());
         if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
@@ -117,23 +103,16 @@ class SecondSteps {
 
     Verified verifySession(Account account, SessionId session, String code, String address) {
         if (!verifiable(account, session)) return new Verified(false, Optional.empty());
-        Optional<Integer>[] recovery = new Optional[]{Optional.empty()};
-        FactorCodes.Outcome[] outcome = {FactorCodes.Outcome.WRONG};
-        boolean ok = accounts.checkThrottled(account, address, () -> {
-            outcome[0] = codes.check(account, code);
-            if (outcome[0] == FactorCodes.Outcome.RECOVERY) recovery[0] = Optional.of(store.unusedRecoveryCodes(account.id()));
-            return outcome[0].passed();
-        });
+        Checked checked = checkCode(account, code, address);
         Instant now = clock.instant();
-        if (!ok) {
+        if (!checked.passed()) {
             events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, now, false));
-            throw outcome[0] == FactorCodes.Outcome.WRONG && !codes.enabled(account.id())
-                    ? FactorProblem.WrongCode.recoveryCodeOnly() : outcome[0].refusal();
+            throw checked.refusal();
         }
-        recovery[0].ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
-        sessions.verify(session, account.id(), recovery[0].isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
+        checked.recoveryCodesLeft().ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
+        sessions.verify(session, account.id(), checked.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
                 : Verification.PASSWORD_AND_CODE);
-        return new Verified(true, recovery[0]);
+        return new Verified(true, checked.recoveryCodesLeft());
     }
 
     Passkeys.Options startSessionPasskey(Account account, RelyingParty rp) {
@@ -146,7 +125,37 @@ class SecondSteps {
 
     Verified verifySessionPasskey(Account account, SessionId session, String ceremony, String credential, String address) {
         if (!verifiable(account, session)) return new Verified(false, Optional.empty());
+        if (!checkPasskey(account, ceremony, credential, address)) {
+            events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, clock.instant(), true));
+            throw new FactorProblem.PasskeyRejected();
+        }
+        sessions.verify(session, account.id(), Verification.PASSWORD_AND_PASSKEY);
+        return new Verified(true, Optional.empty());
+    }
+
+    /**
+     * A code checked (and, when right, used up) through the sign-in throttle: whether it passed, the refusal to give when
+     * it did not, and how many recovery codes are left when it was one.
+     */
+    private record Checked(boolean passed, FactorProblem refusal, Optional<Integer> recoveryCodesLeft) {
+    }
+
+    private Checked checkCode(Account account, String code, String address) {
+        Optional<Integer>[] recovery = new Optional[]{Optional.empty()};
+        FactorCodes.Outcome[] outcome = {FactorCodes.Outcome.WRONG};
         boolean ok = accounts.checkThrottled(account, address, () -> {
+            outcome[0] = codes.check(account, code);
+            if (outcome[0] == FactorCodes.Outcome.RECOVERY) recovery[0] = Optional.of(store.unusedRecoveryCodes(account.id()));
+            return outcome[0].passed();
+        });
+        if (ok) return new Checked(true, null, recovery[0]);
+        return new Checked(false, outcome[0] == FactorCodes.Outcome.WRONG && !codes.enabled(account.id())
+                ? FactorProblem.WrongCode.recoveryCodeOnly() : outcome[0].refusal(), Optional.empty());
+    }
+
+    /** An assertion of one of the member's passkeys checked through the sign-in throttle. */
+    private boolean checkPasskey(Account account, String ceremony, String credential, String address) {
+        return accounts.checkThrottled(account, address, () -> {
             try {
                 passkeys.verify(account.id(), ceremony, credential);
                 return true;
@@ -154,12 +163,6 @@ class SecondSteps {
                 return false;
             }
         });
-        if (!ok) {
-            events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, clock.instant(), true));
-            throw new FactorProblem.PasskeyRejected();
-        }
-        sessions.verify(session, account.id(), Verification.PASSWORD_AND_PASSKEY);
-        return new Verified(true, Optional.empty());
     }
 
     /**
