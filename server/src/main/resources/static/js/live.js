@@ -193,13 +193,19 @@
 
   // A refresh of the list (the page's own, or the Refresh button) keeps what the member was doing: the sessions
   // they ticked for "Sign out selected" stay ticked if still listed, and focus returns to the element it was on
-  // (outside QA: ticks were cleared without a word and focus fell to the page's start).
+  // (outside QA: ticks were cleared without a word and focus fell to the page's start). If that element went with its
+  // session, focus moves to the next session's first control (the previous one's, or the list's heading, if none).
+  // The list itself is not a live region (a whole list read out at every change); what changed is said in a few
+  // words in #live-changes, from the cards before and after (outside a11y review AK).
   var kept = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var region = document.getElementById("live-region");
     if (!region || event.detail.target !== region || !event.detail.shouldSwap) return;
     var ticked = Array.prototype.map.call(region.querySelectorAll("input[name=ids]:checked"), function (box) { return box.value; });
-    kept = { ticked: ticked, focus: focusKey(region, document.activeElement) };
+    var focused = document.activeElement;
+    var card = focused && region.contains(focused) && focused.closest("[data-session]");
+    kept = { ticked: ticked, focus: focusKey(region, focused), cards: cards(region),
+      card: card ? card.getAttribute("data-session") : null };
   });
   document.addEventListener("htmx:responseError", function () { kept = null; });
   document.addEventListener("htmx:afterSettle", function (event) {
@@ -211,11 +217,63 @@
     region.querySelectorAll("input[name=ids]").forEach(function (box) {
       if (was.ticked.indexOf(box.value) >= 0) box.checked = true;
     });
+    var now = cards(region);
     if (was.focus) {
       var again = region.querySelector(was.focus);
       if (again) again.focus();
+      else if (was.card) focusNear(region, was.cards, was.card);
     }
+    say(changes(was.cards, now));
   });
+
+  // The cards of the list, in order: [{ id, kind ("session" or "key"), name ("Safari on iPad, Bat Yam, Israel") }].
+  function cards(region) {
+    return Array.prototype.map.call(region.querySelectorAll("[data-session]"), function (card) {
+      return { id: card.getAttribute("data-session"), kind: card.getAttribute("data-kind"), name: card.getAttribute("data-name") };
+    });
+  }
+
+  function has(list, id) {
+    return list.some(function (card) { return card.id === id; });
+  }
+
+  // "A session was signed out: Safari on iPad, Bat Yam, Israel. New sign-in: Firefox on Windows, London, United Kingdom."
+  function changes(before, after) {
+    var said = [];
+    before.forEach(function (card) {
+      if (!has(after, card.id)) said.push((card.kind === "key" ? "An API key ended: " : "A session was signed out: ") + card.name);
+    });
+    after.forEach(function (card) {
+      if (!has(before, card.id)) said.push((card.kind === "key" ? "New API key: " : "New sign-in: ") + card.name);
+    });
+    if (said.length > 3) return said.slice(0, 2).join(". ") + ". And " + (said.length - 2) + " more changes.";
+    return said.length ? said.join(". ") + "." : "";
+  }
+
+  // Emptied first, so that the same words said twice in a row are read out again.
+  function say(message) {
+    var status = document.getElementById("live-changes");
+    if (!status || !message) return;
+    status.textContent = "";
+    setTimeout(function () { status.textContent = message; }, 100);
+  }
+
+  // The focused element went with its card: the first control of the next card still listed, else of the previous one,
+  // else the list's heading.
+  function focusNear(region, before, gone) {
+    var at = before.map(function (card) { return card.id; }).indexOf(gone);
+    var order = before.slice(at + 1).concat(before.slice(0, at).reverse());
+    for (var i = 0; i < order.length; i++) {
+      var card = region.querySelector("[data-session=\"" + CSS.escape(order[i].id) + "\"]");
+      var control = card && card.querySelector("input, a[href], button");
+      if (control) { control.focus(); return; }
+    }
+    var heading = document.getElementById("others-heading") || document.querySelector("main h1");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+  }
 
   function focusKey(region, el) {
     if (!el || el === document.body || !region.contains(el)) return null;

@@ -6,12 +6,13 @@
 (function () {
   "use strict";
   if (!window.Intl || !Intl.DateTimeFormat || !document.querySelectorAll) return;
-  var minutes, seconds;
+  var minutes, seconds, locale;
   try {
     var options = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
     minutes = new Intl.DateTimeFormat(undefined, options);
     options.second = "2-digit";
     seconds = new Intl.DateTimeFormat(undefined, options);
+    locale = minutes.resolvedOptions().locale;
   } catch (e) {
     return; // the server's UTC text stays
   }
@@ -25,6 +26,10 @@
       var shown = (el.hasAttribute("data-seconds") ? seconds : minutes).format(at);
       if (!el.title) el.title = el.textContent.trim();
       el.textContent = shown;
+      // In the browser's language, inside English text: isolated, so that an Arabic or Hebrew time keeps its own
+      // order and does not reorder the words around it (outside a11y review AK).
+      el.lang = locale;
+      el.dir = "auto";
       el.setAttribute("data-local", "");
     });
   }
@@ -36,4 +41,43 @@
   }
   document.addEventListener("htmx:afterSettle", function () { localize(document); });
   document.addEventListener("htmx:load", function () { localize(document); });
+})();
+
+// Two small keyboard aids every page needs, here because this is the one script every page loads (the CSP allows no
+// inline script). Links styled as buttons (a.button) act on Space as buttons do, not only on Enter: they look like
+// buttons, so people press Space (outside a11y review AK). They stay links (no role=button): each goes to a page, and
+// is announced, opened in a new tab and listed as one. And after a refused form, focus goes to what went wrong: the
+// error summary (.alert.error) takes the focus, and each field marked aria-invalid points at it (aria-describedby), its
+// own hint kept.
+(function () {
+  "use strict";
+  var pressed = null;
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== " " || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.defaultPrevented) return;
+    var link = event.target;
+    if (!link.matches || !link.matches("a.button[href]") || link.getAttribute("aria-disabled") === "true") return;
+    event.preventDefault(); // no scrolling; like a button, it acts when the key comes up
+    pressed = link;
+  });
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== " " || !pressed) return;
+    var link = pressed;
+    pressed = null;
+    if (event.target === link) link.click();
+  });
+
+  function formErrors() {
+    var summary = document.querySelector("main .alert.error[role=alert]:not([hidden])");
+    if (!summary) return;
+    if (!summary.id) summary.id = "form-errors";
+    if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+    Array.prototype.forEach.call(document.querySelectorAll("main [aria-invalid=true]"), function (field) {
+      var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+      if (ids.indexOf(summary.id) < 0) field.setAttribute("aria-describedby", [summary.id].concat(ids).join(" "));
+    });
+    summary.focus();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", formErrors);
+  else formErrors();
 })();

@@ -111,6 +111,7 @@ class TeamSessionPages {
         } catch (dev.lanyard.account.AccountProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
+            model.addAttribute("errorField", invalid.field());
             return member(admin, id, null, model);
         }
         return "redirect:/admin/members/" + id + "/sessions?done=limit-saved";
@@ -143,6 +144,7 @@ class TeamSessionPages {
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
+            model.addAttribute("errorField", "reason");
             model.addAttribute("reason", reason); // kept, to be corrected rather than typed again
             return member(admin, id, null, model);
         }
@@ -179,6 +181,7 @@ class TeamSessionPages {
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
+            model.addAttribute("errorField", "reason");
             model.addAttribute("reason", reason);
             return confirmTeam(admin, model);
         }

@@ -124,6 +124,7 @@ class ApiKeyPages {
             else response.setStatus(refused instanceof KeyProblem.Forbidden ? HttpStatus.FORBIDDEN.value() : HttpStatus.BAD_REQUEST.value());
             page(current, null, model);
             model.addAttribute("error", refused instanceof KeyProblem.WrongPassword ? "That password is not right." : refused.getMessage());
+            model.addAttribute("errorField", refused instanceof KeyProblem.InvalidInput invalid ? invalid.field() : "password");
             model.addAttribute("proposedName", name);
             // The form comes back as it was sent: the scopes ticked, the expiry chosen (one not offered: the default).
             model.addAttribute("chosenScopes", scopes == null ? List.of() : scopes);

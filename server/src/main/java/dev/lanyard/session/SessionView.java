@@ -169,4 +169,14 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
     public String title() {
         return session.displayName();
     }
+
+    /**
+     * What tells this session apart from the others in a list, for the accessible names of its controls ("Sign out …"):
+     * "Chrome 131 on macOS 14, Stockholm, Sweden, active 2 hours ago". Two sessions of one browser differ in place or time.
+     */
+    public String label() {
+        String when = neverUsed() ? "never used" : activeNow ? "active now"
+                : "active " + Character.toLowerCase(lastActive.charAt(0)) + lastActive.substring(1);
+        return title() + ", " + location() + ", " + when;
+    }
 }

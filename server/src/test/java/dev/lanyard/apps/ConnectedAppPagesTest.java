@@ -49,7 +49,7 @@ class ConnectedAppPagesTest {
 
         MockHttpServletResponse page = team.perform(team.page(get(confirm), ada)).getResponse();
         assertThat(page.getStatus()).isEqualTo(200);
-        assertThat(page.getContentAsString()).contains("Revoke access of Wiki &lt;team&gt;?")
+        assertThat(page.getContentAsString()).contains("Revoke access of <bdi>Wiki &lt;team&gt;</bdi>?")
                 .contains(AppClient.SCOPES.get("email")).contains(AppClient.SCOPES.get("offline_access"))
                 .contains("Allowed").contains("Last activity").contains("is signed out at once")
                 .containsPattern("<dd><time datetime=\"\\d{4}-\\d\\d-\\d\\dT[\\d:]+Z\">[^<]+ UTC</time></dd>") // the browser's zone (re-check AF)

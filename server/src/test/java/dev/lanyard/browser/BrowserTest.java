@@ -186,14 +186,23 @@ abstract class BrowserTest {
 
     /**
      * WCAG 1.4.10, reflow: at {@value #PHONE} CSS pixels wide the page scrolls only up and down (a wide table scrolls
-     * sideways in its own box), so nothing is cut off on a small phone. What is wider, if anything.
+     * sideways in its own box), so nothing is cut off on a small phone. What is wider, if anything. A table stacked for
+     * phones (table.stacked) scrolls in no box: nothing in it may reach past the screen's right edge (outside a11y review
+     * AK: the audit log's times ran out of sight there, inside a box that scrolled).
      */
     static java.util.Optional<String> reflow(Page page) {
         com.microsoft.playwright.options.ViewportSize before = page.viewportSize();
         page.setViewportSize(PHONE, before.height);
         try {
             int wide = ((Number) page.evaluate("() => document.documentElement.scrollWidth")).intValue();
-            return wide > PHONE ? java.util.Optional.of("reflow: " + wide + " px wide at " + PHONE + " px") : java.util.Optional.empty();
+            if (wide > PHONE) return java.util.Optional.of("reflow: " + wide + " px wide at " + PHONE + " px");
+            String cut = (String) page.evaluate("""
+                    () => { const edge = document.documentElement.clientWidth;
+                      const out = [...document.querySelectorAll('table.stacked tbody *')].find(e => {
+                        const r = e.getBoundingClientRect(); return r.width > 0 && r.right > edge + 1; });
+                      return out ? out.tagName.toLowerCase() + ' "' + out.textContent.trim().slice(0, 40) + '" ends at '
+                          + Math.round(out.getBoundingClientRect().right) + ' px' : ''; }""");
+            return cut.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("reflow: in a stacked table, " + cut + " at " + PHONE + " px");
         } finally {
             page.setViewportSize(before.width, before.height);
         }

@@ -279,4 +279,39 @@ class LiveUpdatesBrowserTest extends BrowserTest {
         assertThat(asked).hasSize(1);
         assertThat(asked.get(0)).containsKey("hx-request").doesNotContainKey("x-lanyard-background");
     }
+
+    /** The id of the session of {@code token}. */
+    private String apiSessionId(String token) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/sessions/current"))
+                .header("Authorization", "Bearer " + token).header("X-Forwarded-For", IPHONE_LONDON.ip()).GET().build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Matcher id = ID.matcher(response.body());
+        assertThat(id.find()).as(response.body()).isTrue();
+        return id.group(1);
+    }
+
+    /**
+     * The list is not read out whole at each change (outside a11y review AK: a 7,000-character live region): a small
+     * status says what changed, and focus on a control of a session that ended moves to the next session's.
+     */
+    @Test
+    void aRefreshedListSaysWhatChangedAndFocusMovesOnFromASessionThatEnded() {
+        Page page = open(MAC_MADRID);
+        String[] email = new String[1];
+        withStream(page, () -> email[0] = signUp(page, "Dorothy Vaughan", "Fortran"));
+        assertThat(page.locator("#live-region")).not().hasAttribute("aria-live", Pattern.compile(".*"));
+        Locator said = page.locator("#live-changes[role=status]");
+
+        String first = apiSignIn(email[0]);
+        assertThat(page.locator("#live-region input[name=ids]")).hasCount(1);
+        assertThat(said).hasText(Pattern.compile("^New sign-in: Safari [0-9.]+ on iPhone, London, .+\\.$"));
+        apiSignIn(email[0]);
+        assertThat(page.locator("#live-region input[name=ids]")).hasCount(2);
+
+        page.locator("#live-region input[name=ids][value=\"" + apiSessionId(first) + "\"]").focus();
+        apiLogOut(first);
+        assertThat(page.locator("#live-region input[name=ids]")).hasCount(1);
+        assertThat(said).hasText(Pattern.compile("^A session was signed out: Safari [0-9.]+ on iPhone, London, .+\\.$"));
+        assertThat(page.locator("#live-region input[name=ids]")).isFocused();
+    }
 }

@@ -463,7 +463,7 @@ class ApiKeyPagesTest {
 
         MockHttpServletResponse page = team.perform(team.page(get(confirm), ada)).getResponse();
         assertThat(page.getStatus()).isEqualTo(200);
-        assertThat(page.getContentAsString()).contains("Revoke API key “Deploy &lt;bot&gt;”?").contains(key[0].substring(0, 12) + "…")
+        assertThat(page.getContentAsString()).contains("Revoke API key “<bdi>Deploy &lt;bot&gt;</bdi>”?").contains(key[0].substring(0, 12) + "…")
                 .contains("sessions:read — Read your sessions").doesNotContain("Never used").contains("401 Unauthorized")
                 .contains("This cannot be undone").contains("name=\"_csrf\"").contains("action=\"" + confirm + "\"")
                 .contains("href=\"/settings/api-keys/" + key[1] + "\">Cancel</a>").doesNotContain(key[0]);

@@ -152,7 +152,7 @@ class PasskeyPagesTest {
             MockHttpServletResponse remove = team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)
                     .param("password", password)).getResponse();
             assertThat(remove.getStatus()).as("remove, password '" + password + "'").isEqualTo(400);
-            assertThat(remove.getContentAsString()).contains("That password is not right.").contains("Remove the passkey “Laptop”?");
+            assertThat(remove.getContentAsString()).contains("That password is not right.").contains("Remove the passkey “<bdi>Laptop</bdi>”?");
         }
         assertThat(store.list(new AccountId(ada.accountId()))).extracting(Passkey::name).containsExactly("Laptop");
         assertThat(auditOf(ada)).isEmpty();
@@ -177,7 +177,7 @@ class PasskeyPagesTest {
         assertThat(tooLong.getContentAsString()).contains("at most 100 characters");
 
         String confirm = team.perform(team.page(get("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse().getContentAsString();
-        assertThat(confirm).contains("Remove the passkey “Work laptop”?").contains("Remove passkey");
+        assertThat(confirm).contains("Remove the passkey “<bdi>Work laptop</bdi>”?").contains("Remove passkey");
         MockHttpServletResponse removed = team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada).param("password", TestAccounts.PASSWORD)).getResponse();
         assertThat(removed.getRedirectedUrl()).isEqualTo("/settings/security?done=passkey-removed");
         assertThat(store.list(new AccountId(ada.accountId()))).isEmpty();

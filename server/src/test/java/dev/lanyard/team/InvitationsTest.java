@@ -113,7 +113,7 @@ class InvitationsTest {
 
         TeamClient.Page page = team.openLink(mail.token());
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("You are joining as " + email + ".").contains("\u201cAda\u201d (", ") invited you to join the team \u201cAda").contains("as a member.");
+        assertThat(page.body()).contains("You are joining as <bdi>" + email + "</bdi>.").contains("\u201cAda\u201d (", ") invited you to join the team \u201cAda").contains("as a member.");
 
         Member mel = team.signedIn(email, team.accept(mail.token(), "Mel", TestAccounts.PASSWORD));
 
@@ -200,7 +200,7 @@ class InvitationsTest {
 
         assertThat(signedIn).contains("You are signed in as " + someoneElse.email()
                 + " in this browser. Joining signs you out of that account here; its sessions elsewhere stay signed in.");
-        assertThat(team.openLink(token).body()).contains("You are joining as " + email).doesNotContain("You are signed in as");
+        assertThat(team.openLink(token).body()).contains("You are joining as <bdi>" + email).doesNotContain("You are signed in as");
     }
 
     @Test

@@ -331,7 +331,7 @@ class RolesAndRemovalTest {
 
         MockHttpServletResponse confirm = team.perform(team.page(get("/admin/members/" + mel.accountId() + "/remove"), admin)).getResponse();
         assertThat(confirm.getStatus()).isEqualTo(200);
-        assertThat(confirm.getContentAsString()).contains("Remove Mel?").contains(mel.email());
+        assertThat(confirm.getContentAsString()).contains("Remove <bdi>Mel</bdi>?").contains(mel.email());
         assertThat(team.current(mel).getResponse().getStatus()).isEqualTo(200);
 
         MockHttpServletResponse removed = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/remove"), admin)).getResponse();

@@ -1,0 +1,158 @@
+package dev.lanyard.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.lanyard.browser.Chromium.IPHONE_LONDON;
+import static dev.lanyard.browser.Chromium.MAC_MADRID;
+import static dev.lanyard.browser.Chromium.WINDOWS_STOCKHOLM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import dev.lanyard.testsupport.SqliteDatabase;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * What an outside accessibility and language review (AK) found people could not do, done in a real Chromium: sign in
+ * with an address that has an accent before the @, follow a link that looks like a button with Space, hear where a
+ * refused form went wrong, tell repeated controls apart by name, read times in a right-to-left language, and read the
+ * audit log's times on a 320-pixel phone.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
+@ContextConfiguration(initializers = SqliteDatabase.class)
+class InclusiveUseBrowserTest extends BrowserTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** An address the server takes but Chromium's type="email" refused: "ë" before the @, "ä" in the domain. */
+    private static String accented(String who) {
+        return who + "ë+" + nextEmail("qa").replace("@example.com", "") + "@exämple.de";
+    }
+
+    /** Signs up through the API, as the review made its account. */
+    private void apiSignUp(String email, String name) {
+        String body = "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\",\"name\":\"" + name + "\",\"team\":\"Umlauts\"}";
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/signup"))
+                    .header("Content-Type", "application/json").header("X-Forwarded-For", MAC_MADRID.ip())
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void anAddressWithAnAccentBeforeTheAtSignSignsInSignsUpAndIsInvited() {
+        String zoe = accented("zo");
+        apiSignUp(zoe, "Zoë");
+        Page page = open(MAC_MADRID);
+        logIn(page, zoe);
+
+        page.navigate("/admin/members");
+        String guest = accented("jürgen");
+        page.getByLabel("Email").fill(guest);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send invitation")).click();
+        assertThat(page.locator("main table").first()).containsText(guest);
+
+        signUp(open(WINDOWS_STOCKHOLM), "Anaïs", accented("ana"), "Accents");
+    }
+
+    @Test
+    void aLinkThatLooksLikeAButtonFollowsOnSpace() {
+        Page page = open(MAC_MADRID);
+        signUp(page, "Ada Lovelace", "Engines");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Log out all devices")).focus();
+        page.keyboard().press("Space");
+        assertThat(page).hasURL(Pattern.compile("/settings/sessions/sign-out-all$"));
+    }
+
+    @Test
+    void aRefusedFormTakesFocusToItsErrorsAndEachFieldInErrorPointsAtThemAndItsHint() {
+        Page page = open(MAC_MADRID);
+        page.navigate("/signup");
+        page.getByLabel("Your name").fill("Ana");
+        page.getByLabel("Email").fill(nextEmail("weak"));
+        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill("password1234");
+        page.getByLabel("Team name").fill("Weak");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        assertErrorsFocusedAndLinked(page, "#password", "password-hint");
+
+        signUp(page, "Ana", "Keys");
+        page.navigate("/settings/api-keys");
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("CI deploy");
+        page.getByLabel("sessions:read").check();
+        page.getByLabel("Your password (to create a key)").fill("not the password at all");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
+        assertErrorsFocusedAndLinked(page, "#key-password", "key-password-hint");
+    }
+
+    private static void assertErrorsFocusedAndLinked(Page page, String field, String hint) {
+        Locator errors = page.locator("main .alert.error[role=alert]");
+        assertThat(errors).isFocused();
+        String id = errors.getAttribute("id");
+        assertThat(page.locator(field)).hasAttribute("aria-invalid", "true");
+        assertThat(page.locator(field)).hasAttribute("aria-describedby", Pattern.compile("(^| )" + id + "( |$)"));
+        assertThat(page.locator(field)).hasAttribute("aria-describedby", Pattern.compile("(^| )" + hint + "( |$)"));
+    }
+
+    @Test
+    void repeatedControlsNameTheSessionOrMemberTheyActOn() {
+        Page desk = open(MAC_MADRID);
+        String email = signUp(desk, "Ada Lovelace", "Engines");
+        // One browser in two places: by device alone their controls were named alike.
+        logIn(open(IPHONE_LONDON), email);
+        logIn(open(new Chromium.Device(IPHONE_LONDON.userAgent(), WINDOWS_STOCKHOLM.ip(), IPHONE_LONDON.clientHints())), email);
+        desk.navigate("/settings/sessions");
+        assertThat(desk.locator("ul.cards article.card")).hasCount(2);
+        for (String action : List.of("Sign out", "Details of", "Select")) {
+            List<String> names = desk.locator("ul.cards article.card > .actions a, ul.cards label.select input").all().stream().map(control -> control.evaluate("e => (e.getAttribute('aria-label') || (e.labels && e.labels[0] || e).textContent).trim()").toString())
+                    .filter(name -> name.startsWith(action + " ")).toList();
+            assertThat(names).as(action).hasSize(2).doesNotHaveDuplicates();
+            assertThat(names).as(action).anyMatch(name -> name.contains("London")).anyMatch(name -> name.contains("Stockholm"))
+                    .allMatch(name -> name.endsWith("active now"));
+        }
+
+        desk.navigate("/admin/members");
+        String guest = nextEmail("guest");
+        desk.getByLabel("Email").fill(guest);
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send invitation")).click();
+        for (String name : List.of("Resend the invitation to " + guest, "Cancel the invitation to " + guest, "Change role of " + email)) {
+            assertThat(desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true))).hasCount(1);
+        }
+        assertThat(desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sessions of " + email).setExact(true))).hasCount(1);
+    }
+
+    @Test
+    void localTimesAndNamesPeopleTypedAreIsolatedFromTheTextAroundThem() {
+        Page page = open(MAC_MADRID);
+        signUp(page, "Ada Lovelace", "Engines");
+        page.navigate("/settings/activity");
+        Locator time = page.locator("main time[data-local]").first();
+        assertThat(time).hasAttribute("lang", "en-GB");
+        assertThat(time).hasAttribute("dir", "auto");
+
+        page.navigate("/settings/sessions");
+        assertThat(page.locator(".summary .free-text").first()).hasAttribute("dir", "auto");
+        assertThat(page.locator(".who-name")).hasAttribute("dir", "auto");
+    }
+
+    @Test
+    void theActivityLogsTimesWrapOnAPhoneInsteadOfRunningOutOfSight() {
+        // A long zone name ("GMT+13:45"), as the review's German times were long.
+        Page page = open(MAC_MADRID, "Pacific/Chatham");
+        signUp(page, "Ada Lovelace", "Engines");
+        page.navigate("/settings/activity");
+        assertThat(page.locator("main time[data-local]").first()).hasAttribute("data-local", "");
+        assertThat(reflow(page)).isEmpty();
+    }
+}
