@@ -105,6 +105,48 @@ class SettingsCheckedAtStartTest {
                 });
     }
 
+    /** Every lanyard.* duration, written as a bare number, was read as milliseconds and started (outside review AJ). */
+    @Test
+    void aDurationWithoutAUnitIsRefusedNamingTheSettingAndZeroOrAUnitIsNot() {
+        List<String> durations = new java.util.ArrayList<>();
+        for (Class<?> settings : lanyardSettings()) {
+            String prefix = settings.getAnnotation(ConfigurationProperties.class).value();
+            for (var component : settings.getRecordComponents()) {
+                if (component.getType() != java.time.Duration.class) continue;
+                String property = prefix + "." + component.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+                durations.add(property);
+                Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() ->
+                        dev.lanyard.ops.DurationUnits.require(settings, environment(property, "90")));
+                FailureAnalysis analysis = analyze(new org.springframework.beans.factory.BeanCreationException("flyway", "Failed", refused));
+                assertThat(analysis.getDescription()).as(property).startsWith(property + ": '90' has no unit");
+                assertThat(analysis.getAction()).contains("90d");
+                for (String fine : List.of("0", "90d", "5s", "PT5M", "-1m"))
+                    dev.lanyard.ops.DurationUnits.require(settings, environment(property, fine));
+            }
+        }
+        assertThat(durations).contains("lanyard.session.history-retention", "lanyard.session.active-window",
+                "lanyard.factors.challenge-ttl", "lanyard.signals.retry-interval", "lanyard.mail.retry-interval", "lanyard.risk.alert-link-lifetime");
+    }
+
+    private static List<Class<?>> lanyardSettings() {
+        List<Class<?>> all = new java.util.ArrayList<>();
+        for (String name : List.of("session.SessionSettings", "session.LiveSettings", "factors.FactorSettings", "account.MailSettings",
+                "signals.SignalSettings", "geo.PrivacySettings", "apps.AppSettings", "audit.AuditSettings", "risk.RiskSettings")) {
+            try {
+                all.add(Class.forName("dev.lanyard." + name));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return all;
+    }
+
+    private static org.springframework.core.env.Environment environment(String property, String value) {
+        var environment = new org.springframework.core.env.StandardEnvironment();
+        environment.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("test", Map.of(property, value)));
+        return environment;
+    }
+
     @Test
     void unsetEachKeepsItsDefault() throws Exception {
         Object session = bind(settingsOf("lanyard.session.x"), Map.of());
