@@ -87,7 +87,9 @@ class SettingsCheckedAtStartTest {
                 bad("lanyard.mail.base-url", "notaurl"), bad("lanyard.mail.base-url", "https://lanyard.example.com/?x=1"),
                 bad("lanyard.mail.from", "not-an-email"), bad("lanyard.mail.from", "a@example.com, b@example.com"),
                 bad("lanyard.signals.issuer", "not"), bad("lanyard.signals.issuer", "ftp://lanyard.example.com"),
-                // 9. Refused after the migration behind a long trace (outside review AJ).
+                // 9. Accepted (NaN made every move impossible travel), or refused behind a raw exception or a long trace (outside review AJ).
+                bad("lanyard.risk.max-travel-kmh", "NaN"), bad("lanyard.risk.max-travel-kmh", "Infinity"),
+                bad("lanyard.risk.min-travel-km", "NaN"), bad("lanyard.passkeys.origins", "ht^tp://x"),
                 bad("spring.security.oauth2.authorizationserver.issuer", ""));
     }
 
