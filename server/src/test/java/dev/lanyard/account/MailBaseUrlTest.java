@@ -43,7 +43,9 @@ class MailBaseUrlTest {
         assertThat(resolved(Map.of("lanyard.mail.base-url", " ", "lanyard.web.public-url", "https://a.example"))).isEqualTo("https://a.example");
         assertThat(resolved(Map.of("lanyard.web.public-url", "https://a.example"))).isEqualTo("https://a.example");
         assertThat(resolved(Map.of("lanyard.mail.base-url", ""))).isEqualTo("http://localhost:8080");
-        assertThat(resolved(Map.of("lanyard.web.public-url", "notaurl"))).as("left for public-url's own check").isEqualTo("http://localhost:8080");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> resolved(Map.of("lanyard.web.public-url", "notaurl"))))
+                .as("named as the setting given, not as lanyard.mail.base-url").isInstanceOf(dev.lanyard.ops.InvalidSetting.class)
+                .hasMessageStartingWith("lanyard.web.public-url: 'notaurl'");
         assertThat(resolved(Map.of("lanyard.mail.base-url", "https://b.example", "lanyard.web.public-url", "https://a.example")))
                 .isEqualTo("https://b.example");
     }
