@@ -23,13 +23,18 @@ if [ "${1:-}" = "--print-java-opts" ]; then
   exit 0
 fi
 
-for tool in java mvn npm; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "run: '$tool' is missing. Install a JDK 17+, Maven and Node.js/npm." >&2; exit 1; }
-done
+require_tools() {
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "run: '$tool' is missing. Install a JDK 17+, Maven and Node.js/npm." >&2; exit 1; }
+  done
+}
 
 if [ "${1:-}" = "reset-link" ]; then
+  # Only what this branch uses: Java, and Maven and npm only when the jar must be built (outside review AJ).
+  require_tools java
   jar=$(ls server/target/lanyard-*.jar 2>/dev/null | grep -v original | head -n 1 || true)
   if [ -z "$jar" ]; then
+    require_tools mvn npm
     echo "run: building Lanyard (the first build downloads dependencies)..." >&2
     mvn -q -B -pl server package -DskipTests >&2
     jar=$(ls server/target/lanyard-*.jar | grep -v original | head -n 1)
@@ -38,6 +43,7 @@ if [ "${1:-}" = "reset-link" ]; then
   exec java $JAVA_OPTS -jar "$jar" "$@"
 fi
 
+require_tools java mvn npm
 bash scripts/fetch-geo.sh
 mkdir -p data
 echo "run: building Lanyard (the first build downloads dependencies)..."

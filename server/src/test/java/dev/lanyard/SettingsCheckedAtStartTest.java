@@ -86,7 +86,11 @@ class SettingsCheckedAtStartTest {
                 // 8. Addresses accepted as any text, which broke mail links, the sender and the SSF configuration (outside QA).
                 bad("lanyard.mail.base-url", "notaurl"), bad("lanyard.mail.base-url", "https://lanyard.example.com/?x=1"),
                 bad("lanyard.mail.from", "not-an-email"), bad("lanyard.mail.from", "a@example.com, b@example.com"),
-                bad("lanyard.signals.issuer", "not"), bad("lanyard.signals.issuer", "ftp://lanyard.example.com"));
+                bad("lanyard.signals.issuer", "not"), bad("lanyard.signals.issuer", "ftp://lanyard.example.com"),
+                // 9. Accepted (NaN made every move impossible travel), or refused behind a raw exception or a long trace (outside review AJ).
+                bad("lanyard.risk.max-travel-kmh", "NaN"), bad("lanyard.risk.max-travel-kmh", "Infinity"),
+                bad("lanyard.risk.min-travel-km", "NaN"), bad("lanyard.passkeys.origins", "ht^tp://x"),
+                bad("spring.security.oauth2.authorizationserver.issuer", ""));
     }
 
     private static Arguments bad(String property, String value) {
@@ -103,6 +107,48 @@ class SettingsCheckedAtStartTest {
                     assertThat(analysis.getDescription()).contains(property);
                     assertThat(analysis.getDescription().lines().count()).as(analysis.getDescription()).isLessThan(10);
                 });
+    }
+
+    /** Every lanyard.* duration, written as a bare number, was read as milliseconds and started (outside review AJ). */
+    @Test
+    void aDurationWithoutAUnitIsRefusedNamingTheSettingAndZeroOrAUnitIsNot() {
+        List<String> durations = new java.util.ArrayList<>();
+        for (Class<?> settings : lanyardSettings()) {
+            String prefix = settings.getAnnotation(ConfigurationProperties.class).value();
+            for (var component : settings.getRecordComponents()) {
+                if (component.getType() != java.time.Duration.class) continue;
+                String property = prefix + "." + component.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+                durations.add(property);
+                Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() ->
+                        dev.lanyard.ops.DurationUnits.require(settings, environment(property, "90")));
+                FailureAnalysis analysis = analyze(new org.springframework.beans.factory.BeanCreationException("flyway", "Failed", refused));
+                assertThat(analysis.getDescription()).as(property).startsWith(property + ": '90' has no unit");
+                assertThat(analysis.getAction()).contains("90d");
+                for (String fine : List.of("0", "90d", "5s", "PT5M", "-1m"))
+                    dev.lanyard.ops.DurationUnits.require(settings, environment(property, fine));
+            }
+        }
+        assertThat(durations).contains("lanyard.session.history-retention", "lanyard.session.active-window",
+                "lanyard.factors.challenge-ttl", "lanyard.signals.retry-interval", "lanyard.mail.retry-interval", "lanyard.risk.alert-link-lifetime");
+    }
+
+    private static List<Class<?>> lanyardSettings() {
+        List<Class<?>> all = new java.util.ArrayList<>();
+        for (String name : List.of("session.SessionSettings", "session.LiveSettings", "factors.FactorSettings", "account.MailSettings",
+                "signals.SignalSettings", "geo.PrivacySettings", "apps.AppSettings", "audit.AuditSettings", "risk.RiskSettings")) {
+            try {
+                all.add(Class.forName("dev.lanyard." + name));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return all;
+    }
+
+    private static org.springframework.core.env.Environment environment(String property, String value) {
+        var environment = new org.springframework.core.env.StandardEnvironment();
+        environment.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("test", Map.of(property, value)));
+        return environment;
     }
 
     @Test
@@ -197,7 +243,7 @@ class SettingsCheckedAtStartTest {
     private static Class<?> settingsOf(String property) {
         for (String name : List.of("session.SessionSettings", "session.LiveSettings", "session.DownloadSettings", "factors.FactorSettings",
                 "account.MailSettings", "signals.SignalSettings", "geo.ProxySettings", "geo.GeoSettings", "geo.PrivacySettings",
-                "apps.AppSettings", "apps.IssuerSetting")) {
+                "apps.AppSettings", "apps.IssuerSetting", "risk.RiskSettings", "passkeys.PasskeySettings")) {
             try {
                 Class<?> type = Class.forName("dev.lanyard." + name);
                 String prefix = type.getAnnotation(ConfigurationProperties.class).value();

@@ -113,7 +113,7 @@ public final class ResetLinkCommand implements OperatorCommand {
     /** Whether a setting given was refused (a wrong argument, exit 2), not the database or the account. */
     private static boolean setting(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof org.springframework.boot.context.properties.bind.BindException) return true;
+            if (t instanceof org.springframework.boot.context.properties.bind.BindException || t instanceof dev.lanyard.ops.InvalidSetting) return true;
         }
         return false;
     }

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * A build older than the database's schema refuses to start, before it migrates or serves anything. Flyway by itself
@@ -44,13 +45,16 @@ class NewerSchema {
     }
 
     /**
-     * Creates Lanyard's {@code @ConfigurationProperties} records, each checking its values as it is bound, and the
-     * components that check a setting as they are made.
+     * Creates Lanyard's {@code @ConfigurationProperties} records, each checking its values as it is bound (and its
+     * durations' units, {@link DurationUnits}), and the components that check a setting as they are made.
      */
     private static void bindSettings(ConfigurableListableBeanFactory beans) {
+        Environment environment = beans.getBean(Environment.class);
         for (String name : beans.getBeanNamesForAnnotation(ConfigurationProperties.class)) {
             Class<?> type = beans.getType(name, false);
-            if (type != null && type.getPackageName().startsWith("dev.lanyard")) beans.getBean(name);
+            if (type == null || !type.getPackageName().startsWith("dev.lanyard")) continue;
+            DurationUnits.require(type, environment);
+            beans.getBean(name);
         }
         // Names by declared type only: no factory bean is made early to learn what it makes.
         for (String name : beans.getBeanNamesForType(CheckedBeforeMigration.class, false, false)) beans.getBean(name);

@@ -1,6 +1,7 @@
 package dev.lanyard.passkeys;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -29,7 +30,13 @@ record PasskeySettings(String rpId, List<String> origins, String rpName) {
     }
 
     private static String origin(String value) {
-        URI uri = URI.create(value);
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            // URI.create's raw exception once stopped the start without naming the setting (outside review AJ).
+            throw new IllegalArgumentException("lanyard.passkeys.origins must be like https://lanyard.example.com (no path): " + value);
+        }
         String scheme = Objects.requireNonNullElse(uri.getScheme(), "").toLowerCase(Locale.ROOT);
         boolean bare = uri.getRawPath() == null || uri.getRawPath().isEmpty();
         if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || !bare || uri.getRawQuery() != null)

@@ -20,8 +20,11 @@ record RiskSettings(Double maxTravelKmh, Double minTravelKm, Duration oldSession
         if (minTravelKm == null) minTravelKm = 500.0;
         if (oldSessionAfter == null) oldSessionAfter = Duration.ofDays(180);
         if (alertLinkLifetime == null) alertLinkLifetime = Duration.ofHours(24);
-        if (maxTravelKmh <= 0) throw new IllegalArgumentException("lanyard.risk.max-travel-kmh must be positive");
-        if (minTravelKm < 0) throw new IllegalArgumentException("lanyard.risk.min-travel-km must not be negative");
+        // NaN passed "<= 0" and made every move impossible travel (outside review AJ); Infinity never flagged any.
+        if (!Double.isFinite(maxTravelKmh) || maxTravelKmh <= 0)
+            throw new IllegalArgumentException("lanyard.risk.max-travel-kmh must be a positive number (like 1000), not " + maxTravelKmh);
+        if (!Double.isFinite(minTravelKm) || minTravelKm < 0)
+            throw new IllegalArgumentException("lanyard.risk.min-travel-km must be 0 or a positive number (like 500), not " + minTravelKm);
         if (oldSessionAfter.isNegative() || oldSessionAfter.isZero())
             throw new IllegalArgumentException("lanyard.risk.old-session-after must be positive");
         if (alertLinkLifetime.isNegative() || alertLinkLifetime.isZero())

@@ -26,6 +26,7 @@ class Transmitter {
     private final JwtEncoder encoder;
     private final String issuer;
 
+    /** {@code baseUrl}: {@code lanyard.mail.base-url} as resolved at start (unset or empty: the public URL, else the default; account/MailBaseUrl). */
     Transmitter(JwtEncoder encoder, SignalSettings settings, @Value("${lanyard.mail.base-url:http://localhost:8080}") String baseUrl) {
         this.encoder = encoder;
         String configured = settings.issuer() == null ? baseUrl : settings.issuer().toString();
