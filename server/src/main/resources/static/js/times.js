@@ -34,10 +34,35 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { localize(document); });
-  } else {
+  // The audit log's From and To are days: the browser's, as its times are shown. The form sends the browser's zone;
+  // the server says which zone it read the days in ("Days in Asia/Tokyo"; UTC without this script, or for a zone it
+  // does not know). Before any zone was sent and while no day is filled in, the label tells what a filter will do.
+  function zoneTheDays() {
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (e) {
+      return;
+    }
+    if (!zone) return;
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-browser-zone]"), function (input) {
+      input.value = zone;
+      var form = input.form, label = document.getElementById("days-zone");
+      if (!label || label.hasAttribute("data-zone-given")) return;
+      if ((form.elements.from && form.elements.from.value) || (form.elements.to && form.elements.to.value)) return;
+      label.textContent = "Days in " + zone;
+    });
+  }
+
+  function ready() {
     localize(document);
+    zoneTheDays();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
   document.addEventListener("htmx:afterSettle", function () { localize(document); });
   document.addEventListener("htmx:load", function () { localize(document); });

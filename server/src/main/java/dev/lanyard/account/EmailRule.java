@@ -57,8 +57,8 @@ final class EmailRule {
 
     /**
      * The address as a mail server takes it: an internationalized domain in its ASCII form ({@code xn--…}, RFC 5890),
-     * which every server accepts; the local part as it is. An address whose domain has no ASCII form is returned as
-     * it is, and the mail server's refusal is recorded as any other.
+     * which every server accepts; the local part as it is ({@link #needsSmtpUtf8} when it is not ASCII). An address whose
+     * domain has no ASCII form keeps it, and needs SMTPUTF8 as well.
      */
     static String forSending(String email) {
         int at = email.lastIndexOf('@');
@@ -68,6 +68,14 @@ final class EmailRule {
         } catch (IllegalArgumentException notADomain) {
             return email;
         }
+    }
+
+    /**
+     * Whether the address as sent ({@link #forSending}) still holds characters outside ASCII: its local part (or a domain
+     * without an ASCII form), which only a mail server offering SMTPUTF8 (RFC 6531) takes as it is written.
+     */
+    static boolean needsSmtpUtf8(String sending) {
+        return sending.chars().anyMatch(c -> c >= 0x80);
     }
 
     private static String normalize(String raw) {

@@ -51,6 +51,27 @@ class JdbcMailOutboxStore implements MailOutboxStore {
         return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
     }
 
+    private static final String UNDELIVERED = """
+            SELECT id, recipient, subject, created_at, given_up_at, last_error FROM mail_outbox
+            WHERE given_up_at IS NOT NULL""";
+
+    @Override
+    public List<Undelivered> undelivered(TeamId team, int limit) {
+        return jdbc.sql(UNDELIVERED + " AND team_id = :team ORDER BY given_up_at DESC, id DESC LIMIT :limit")
+                .param("team", team.value()).param("limit", limit).query(JdbcMailOutboxStore::undelivered).list();
+    }
+
+    @Override
+    public Optional<Undelivered> lastUndelivered() {
+        return jdbc.sql(UNDELIVERED + " ORDER BY given_up_at DESC, id DESC LIMIT 1").query(JdbcMailOutboxStore::undelivered).optional();
+    }
+
+    private static Undelivered undelivered(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        String reason = rs.getString("last_error");
+        return new Undelivered(rs.getLong("id"), rs.getString("recipient"), rs.getString("subject"),
+                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("given_up_at")), reason == null ? "" : reason);
+    }
+
     @Override
     public List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit) {
         return outbox.claim(claim, now, claimedUntil, limit, "id, team_id, recipient, subject, body, attempts",

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +28,10 @@ import org.springframework.stereotype.Component;
  * {@code lanyard.mail.retry-interval}. A failed attempt is retried later with a doubling delay and
  * recorded (attempts, last error); after {@code max-attempts} the mail is given up. Nodes claim mail
  * before sending it, so two nodes never send the same mail at once.
+ *
+ * <p>An address with characters outside ASCII before the @ goes out in UTF-8 with SMTPUTF8 (RFC 6531,
+ * {@link SmtpUtf8Sender}); when the mail server does not offer SMTPUTF8 the mail is given up at once, with that reason,
+ * never sent without it (decision 73). Every other address is sent as before.
  *
  * <p>Neither the log nor the recorded error ever holds a mail's body, which can carry a single-use link.
  */
@@ -98,14 +103,22 @@ public class MailOutbox {
     }
 
     private boolean send(JavaMailSender server, MailOutboxStore.Outgoing mail, String claim) {
+        String to = EmailRule.forSending(mail.recipient());
         try {
             SimpleMailMessage message = new SimpleMailMessage();
             message.setFrom(settings.from());
-            message.setTo(EmailRule.forSending(mail.recipient()));
+            message.setTo(to);
             message.setSubject(mail.subject());
             message.setText(mail.body());
-            server.send(message);
+            if (EmailRule.needsSmtpUtf8(to)) {
+                Optional<SmtpUtf8Sender> utf8 = SmtpUtf8Sender.like(server);
+                if (utf8.isEmpty()) return hold(mail, claim);
+                utf8.get().send(message);
+            } else {
+                server.send(message);
+            }
         } catch (RuntimeException e) {
+            if (SmtpUtf8Sender.notOffered(e)) return hold(mail, claim);
             String error = describe(e, mail.body());
             Instant now = clock.instant();
             if (mail.attempts() >= settings.maxAttempts()) {
@@ -123,6 +136,16 @@ public class MailOutbox {
             log.warn("Sent mail {} after its claim ran out; another node may send it again", mail.id());
         }
         return true;
+    }
+
+    /**
+     * Gives up a mail whose address needs SMTPUTF8 that the mail server does not offer: trying again would meet the same
+     * server, and sending it without SMTPUTF8 could deliver it to another mailbox. It shows as undelivered, with why.
+     */
+    private boolean hold(MailOutboxStore.Outgoing mail, String claim) {
+        store.gaveUp(mail.id(), claim, SmtpUtf8Sender.NOT_OFFERED_REASON, clock.instant());
+        log.warn("Did not send mail {} to {}: the mail server does not offer SMTPUTF8, which its address needs", mail.id(), mail.recipient());
+        return false;
     }
 
     /** The failure's causes, without anything of the body and without link tokens, shortened. */
@@ -148,6 +171,11 @@ public class MailOutbox {
     /** What is left to send, for health. */
     MailOutboxStore.Backlog backlog() {
         return store.backlog();
+    }
+
+    /** The mail given up most recently, for health. */
+    Optional<MailOutboxStore.Undelivered> lastUndelivered() {
+        return store.lastUndelivered();
     }
 
     @PreDestroy

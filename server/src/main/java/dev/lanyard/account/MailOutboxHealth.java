@@ -6,7 +6,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Health component {@code mailOutbox}: how much mail waits and why the last attempt failed.
+ * Health component {@code mailOutbox}: how much mail waits, why the last attempt failed, and when and why a mail was
+ * last given up ({@code lastUndelivered}: after its last attempt, or at once when its address needs SMTPUTF8 that the
+ * mail server does not offer).
  * Always UP: a mail server outage delays mail but breaks nothing this node serves, so it must not
  * take the node out of a load balancer. Operators alert on {@code pending} and {@code oldest}.
  */
@@ -30,6 +32,8 @@ class MailOutboxHealth implements HealthIndicator {
             Health.Builder health = Health.up().withDetail("pending", backlog.pending());
             backlog.oldest().ifPresent(at -> health.withDetail("oldest", at.toString()));
             backlog.lastError().ifPresent(error -> health.withDetail("lastError", error));
+            outbox.lastUndelivered().ifPresent(mail -> health.withDetail("lastUndelivered",
+                    java.util.Map.of("at", mail.gaveUpAt().toString(), "reason", mail.reason())));
             return health.build();
         });
     }

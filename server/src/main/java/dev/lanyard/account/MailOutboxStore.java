@@ -26,6 +26,16 @@ interface MailOutboxStore {
     record Addressed(long id, String subject, Instant queuedAt, Optional<Instant> sentAt, Optional<Instant> gaveUpAt) {
     }
 
+    /** A mail given up, and why (its last error, which never holds its body). */
+    record Undelivered(long id, String recipient, String subject, Instant queuedAt, Instant gaveUpAt, String reason) {
+    }
+
+    /** The team's {@code limit} mails given up most recently, newest first. */
+    List<Undelivered> undelivered(TeamId team, int limit);
+
+    /** The mail given up most recently, of any team, for health. */
+    Optional<Undelivered> lastUndelivered();
+
     /** Up to {@code limit} of the mails to {@code recipient} with an id above {@code afterId}, in the order of their ids. */
     List<Addressed> to(String recipient, long afterId, int limit);
 

@@ -146,6 +146,22 @@ public class Mailer {
                 .list();
     }
 
+    /** A mail sent over SMTP that was given up: its person never got it. */
+    public record Undelivered(String recipient, String subject, java.time.Instant queuedAt, java.time.Instant gaveUpAt, String reason) {
+    }
+
+    /**
+     * The team's SMTP mails given up most recently, newest first. The reason is Lanyard's own when it held the mail
+     * (an address that needs SMTPUTF8); the mail server's errors stay with whoever runs Lanyard (health), as the
+     * members page says.
+     */
+    public List<Undelivered> undelivered(TeamId team, int limit) {
+        return outboxStore.undelivered(team, limit).stream().map(m -> new Undelivered(m.recipient(), m.subject(), m.queuedAt(),
+                m.gaveUpAt(), m.reason().equals(SmtpUtf8Sender.NOT_OFFERED_REASON) ? m.reason()
+                        : "The mail server refused it or could not be reached, at every attempt. Whoever runs Lanyard sees "
+                        + "the mail server's error in its health check.")).toList();
+    }
+
     /** The base URL used in links ({@code lanyard.mail.base-url}). */
     public String baseUrl() {
         return settings.baseUrl();

@@ -155,6 +155,7 @@ class MemberPages {
                         : new Mailer.Kept(m.id(), m.recipient(), m.subject(), LinkTokens.redactPersonal(m.body()), m.at()))
                 .toList());
         model.addAttribute("outbox", mailer.usesOutbox());
+        model.addAttribute("undelivered", mailer.undelivered(admin.account().team(), 50));
         model.addAttribute("account", admin.account());
         return "admin/outbox";
     }

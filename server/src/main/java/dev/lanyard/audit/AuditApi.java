@@ -48,7 +48,8 @@ class AuditApi {
     @Operation(operationId = "listAuditEntries",
             summary = "Audit entries, newest first: your team's (admins) or your own (scope=own, and always for members). "
             + "Filters: action (a code such as session.revoked), actor (admins: account id or email), from and to "
-            + "(a date such as 2026-01-31, or a UTC time). Pages: limit (1–100) and the nextCursor of the previous page.")
+            + "(a date such as 2026-01-31, a day in UTC unless zone names another such as Asia/Tokyo, or a UTC time). "
+            + "Pages: limit (1–100) and the nextCursor of the previous page.")
     @GetMapping
     EntryList list(@AuthenticationPrincipal CurrentSession current, @ParameterObject AuditFilters filters,
                    @RequestParam(required = false) String scope, @RequestParam(defaultValue = "50") int limit,

@@ -1,7 +1,9 @@
 package dev.lanyard.audit;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -11,6 +13,7 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.TeamId;
 import dev.lanyard.session.Cursors;
+import io.swagger.v3.oas.annotations.Parameter;
 
 /**
  * The filters of an audit list as a request sends them (pages, API and exports alike), each
@@ -18,20 +21,53 @@ import dev.lanyard.session.Cursors;
  *
  * @param actor  an account id ("acc_…") or an email; for admins only
  * @param action an {@link AuditAction#code()}
- * @param from   a day ("2026-01-31", from its start, UTC) or an instant ("2026-01-31T09:00:00Z")
- * @param to     a day (up to its end, UTC) or an instant (exclusive)
+ * @param from   a day ("2026-01-31", from its start in {@code zone}) or an instant ("2026-01-31T09:00:00Z")
+ * @param to     a day (up to its end in {@code zone}) or an instant (exclusive)
+ * @param zone   the time zone whose days {@code from} and {@code to} name ("Asia/Tokyo"); UTC when empty. The pages send
+ *               the browser's ({@link #forPage}); an instant is the same instant in every zone
  */
-record AuditFilters(String actor, String action, String from, String to) {
+record AuditFilters(
+        String actor, String action, String from, String to,
+        @Parameter(description = "The time zone (IANA, such as Asia/Tokyo) whose days from and to name when they are dates; "
+                + "UTC when left out. Times with a zone of their own are not affected.", example = "Europe/Madrid")
+        String zone) {
     private static final int MAX_ACTOR = 254;
+    private static final int MAX_ZONE = 64;
 
     AuditFilters {
         actor = actor == null ? "" : actor.strip();
         action = action == null ? "" : action.strip();
         from = from == null ? "" : from.strip();
         to = to == null ? "" : to.strip();
+        zone = zone == null ? "" : zone.strip();
     }
 
-    static final AuditFilters NONE = new AuditFilters("", "", "", "");
+    static final AuditFilters NONE = new AuditFilters("", "", "", "", "");
+
+    /**
+     * These filters as a page reads them: a zone that is missing or not one Java knows is UTC, said on the page,
+     * never an error (the zone comes from the browser's script, not from the person).
+     */
+    AuditFilters forPage() {
+        return new AuditFilters(actor, action, from, to, known(zone).map(ZoneId::getId).orElse("UTC"));
+    }
+
+    /** The zone whose days {@code from} and {@code to} name: UTC when empty; one Java does not know is refused. */
+    ZoneId days() {
+        if (zone.isEmpty()) return ZoneOffset.UTC;
+        return known(zone).orElseThrow(() -> new AccountProblem.InvalidInput("zone",
+                "Give the zone as a time zone name such as Europe/Madrid, or leave it out for UTC."));
+    }
+
+    private static Optional<ZoneId> known(String zone) {
+        if (zone.isEmpty() || zone.length() > MAX_ZONE) return Optional.empty();
+        try {
+            ZoneId id = ZoneId.of(zone);
+            return Optional.of(id.equals(ZoneOffset.UTC) || "UTC".equals(id.getId()) ? ZoneOffset.UTC : id);
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
+    }
 
     /** The whole team's entries that pass these filters. */
     AuditQuery team(TeamId team) {
@@ -54,8 +90,9 @@ record AuditFilters(String actor, String action, String from, String to) {
             code = Optional.of(AuditAction.ofCode(action).orElseThrow(() -> new AccountProblem.InvalidInput("action",
                     "Unknown action. Use one of the codes listed in the audit log, such as session.signed-in.")).code());
         }
-        Optional<Instant> start = instant("from", from, false);
-        Optional<Instant> end = instant("to", to, true);
+        ZoneId days = days();
+        Optional<Instant> start = instant("from", from, false, days);
+        Optional<Instant> end = instant("to", to, true, days);
         if (start.isPresent() && end.isPresent() && !start.get().isBefore(end.get()))
             throw new AccountProblem.InvalidInput("to", "The end of the time range must come after its start.");
         return new AuditQuery(team, own, actorId, actorEmail, code, start, end);
@@ -65,23 +102,34 @@ record AuditFilters(String actor, String action, String from, String to) {
     static final Instant EARLIEST = Instant.EPOCH;
     static final Instant LATEST = LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
-    /** A day or an instant; a day as an end means up to the end of that day. */
-    private static Optional<Instant> instant(String field, String value, boolean end) {
+    /**
+     * A day in {@code zone} or an instant; a day as an end means up to the end of that day. Which days are allowed does
+     * not depend on the zone: a day whose start in the zone falls outside the years 1970 to 9999 (1970-01-01 in
+     * Asia/Tokyo) is held to them, as no entry is older.
+     */
+    private static Optional<Instant> instant(String field, String value, boolean end, ZoneId zone) {
         if (value.isEmpty()) return Optional.empty();
         Instant at;
         try {
             if (value.length() <= 10) {
-                LocalDate day = LocalDate.parse(value);
-                at = (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+                LocalDate day = end ? LocalDate.parse(value).plusDays(1) : LocalDate.parse(value);
+                Instant utc = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+                if (utc.isBefore(EARLIEST) || utc.isAfter(LATEST) || (utc.equals(LATEST) && !end)) throw outsideYears(field);
+                at = day.atStartOfDay(zone).toInstant();
+                if (at.isBefore(EARLIEST)) at = EARLIEST;
+                if (at.isAfter(LATEST)) at = LATEST;
             } else {
                 at = Instant.parse(value);
             }
         } catch (DateTimeParseException | ArithmeticException e) {
             throw new AccountProblem.InvalidInput(field, "Give the " + words(field) + " as a date (2026-01-31) or a UTC time (2026-01-31T09:00:00Z).");
         }
-        if (at.isBefore(EARLIEST) || at.isAfter(LATEST) || (at.equals(LATEST) && !end))
-            throw new AccountProblem.InvalidInput(field, "Give the " + words(field) + " between the years 1970 and 9999.");
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST) || (at.equals(LATEST) && !end)) throw outsideYears(field);
         return Optional.of(at);
+    }
+
+    private static AccountProblem.InvalidInput outsideYears(String field) {
+        return new AccountProblem.InvalidInput(field, "Give the " + words(field) + " between the years 1970 and 9999.");
     }
 
     /** A time filter's name as the page's form and the API's parameter both read: "start (from)". */

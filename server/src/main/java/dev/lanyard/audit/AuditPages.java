@@ -41,6 +41,7 @@ class AuditPages {
     String activity(@AuthenticationPrincipal CurrentSession current, AuditFilters filters,
                     @RequestParam(required = false) String cursor, Model model, HttpServletResponse response) {
         model.addAttribute("admin", false);
+        filters = read(filters, model);
         try {
             AuditQuery query = filters.own(current.account().team(), current.account().id());
             return list(current, query, filters, cursor, model);
@@ -54,6 +55,7 @@ class AuditPages {
                 @RequestParam(required = false) String cursor, Model model, HttpServletResponse response) {
         requireAdmin(current);
         model.addAttribute("admin", true);
+        filters = read(filters, model);
         try {
             return list(current, filters.team(current.account().team()), filters, cursor, model);
         } catch (AccountProblem.InvalidInput | SessionProblem.InvalidCursor invalid) {
@@ -69,13 +71,14 @@ class AuditPages {
         model.addAttribute("admin", true);
         model.addAttribute("verified", result instanceof AuditLog.Verification.Intact);
         model.addAttribute("verification", message(result));
-        return list(current, AuditFilters.NONE.team(current.account().team()), AuditFilters.NONE, null, model);
+        AuditFilters none = read(AuditFilters.NONE, model);
+        return list(current, none.team(current.account().team()), none, null, model);
     }
 
     @GetMapping("/settings/activity/export")
     Download exportOwn(@AuthenticationPrincipal CurrentSession current,
                        @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
-        AuditQuery query = filters.own(current.account().team(), current.account().id());
+        AuditQuery query = filters.forPage().own(current.account().team(), current.account().id());
         return downloads.limited(current.account().id(),
                 () -> AuditExport.of(audit, query, new Viewer(current.account().id()), format, "activity", json));
     }
@@ -84,8 +87,17 @@ class AuditPages {
     Download exportTeam(@AuthenticationPrincipal CurrentSession current,
                         @RequestParam(defaultValue = "csv") String format, AuditFilters filters) {
         requireAdmin(current);
-        return downloads.limited(current.account().id(), () -> AuditExport.of(audit, filters.team(current.account().team()),
+        return downloads.limited(current.account().id(), () -> AuditExport.of(audit, filters.forPage().team(current.account().team()),
                 new Viewer(current.account().id()), format, "audit-log", json));
+    }
+
+    /**
+     * The filters as the page reads them ({@link AuditFilters#forPage}): days in the zone the browser's script sent, or
+     * in UTC. Whether a zone came at all tells the script whether the page's "Days in …" already answers its request.
+     */
+    private static AuditFilters read(AuditFilters filters, Model model) {
+        model.addAttribute("zoneGiven", !filters.zone().isEmpty());
+        return filters.forPage();
     }
 
     private String list(CurrentSession current, AuditQuery query, AuditFilters filters, String cursor, Model model) {

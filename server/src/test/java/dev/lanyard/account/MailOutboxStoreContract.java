@@ -139,6 +139,26 @@ abstract class MailOutboxStoreContract {
     }
 
     @Test
+    void givenUpMailIsListedForItsTeamNewestFirstWithItsReason() {
+        long first = add("f@example.com", now);
+        long second = add("g@example.com", now);
+        long sent = add("h@example.com", now);
+        long other = store.add(new TeamId("team_other"), "i@example.com", "Alert", "body", now);
+        store.claim("c1", now, now.plus(CLAIM), 10);
+        store.gaveUp(first, "c1", "first reason", now.plusSeconds(1));
+        store.gaveUp(second, "c1", "second reason", now.plusSeconds(2));
+        store.sent(sent, "c1", now.plusSeconds(3));
+        store.gaveUp(other, "c1", "other reason", now.plusSeconds(4));
+
+        assertThat(store.undelivered(new TeamId("team_mail"), 10))
+                .extracting(MailOutboxStore.Undelivered::recipient, MailOutboxStore.Undelivered::reason, MailOutboxStore.Undelivered::gaveUpAt)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("g@example.com", "second reason", now.plusSeconds(2)),
+                        org.assertj.core.groups.Tuple.tuple("f@example.com", "first reason", now.plusSeconds(1)));
+        assertThat(store.undelivered(new TeamId("team_mail"), 1)).hasSize(1);
+        assertThat(store.lastUndelivered()).get().extracting(MailOutboxStore.Undelivered::reason).isEqualTo("other reason");
+    }
+
+    @Test
     void concurrentClaimersNeverGetTheSameMail() throws Exception {
         Instant at = now;
         Set<Long> added = new HashSet<>();

@@ -121,7 +121,7 @@ class AuditWebTest {
         String page = as(admin, get("/admin/audit").accept(MediaType.TEXT_HTML)).getContentAsString();
         assertThat(page).contains("Audit log").contains("Accepted the invitation").contains("Signed up and created");
         assertThat(page).contains("href=\"/settings/activity\"").contains("href=\"/admin/audit\"");
-        assertThat(page).contains("href=\"/admin/audit/export?format=csv&amp;action=&amp;actor=&amp;from=&amp;to=\"")
+        assertThat(page).contains("href=\"/admin/audit/export?format=csv&amp;action=&amp;actor=&amp;from=&amp;to=&amp;zone=UTC\"")
                 .contains("href=\"/admin/audit/export?format=json&amp;");
     }
 
@@ -187,6 +187,54 @@ class AuditWebTest {
         items(second).forEach(e -> seqs.add(e.path("seq").asLong()));
         assertThat(seqs).hasSize(4).doesNotHaveDuplicates().isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(items(apiList(admin, "?from=2000-01-01&to=2000-12-31"))).isEmpty();
+    }
+
+    /** The page's "#" cell of the entry {@code seq}. */
+    private static String seqCell(long seq) {
+        return "data-label=\"#\">" + seq + "</td>";
+    }
+
+    /**
+     * A browser in Asia/Tokyo shows an entry of 20:45 UTC as the next day's 05:45: From and To name the viewer's days,
+     * in the zone the page's script sends (outside review AK). Without a zone, or with one Java does not know, the pages
+     * read them in UTC and say so; the API reads them in UTC unless told a zone, and refuses an unknown one.
+     */
+    @Test
+    void fromAndToAreTheViewersDaysInTheZoneThePageSends() throws Exception {
+        api.logIn(bob);
+        JsonNode entry = items(apiList(admin, "?action=session.signed-in&actor=" + bob.accountId() + "&limit=1")).get(0);
+        long seq = entry.path("seq").asLong();
+        Instant at = Instant.parse(entry.path("at").asString());
+        // One of the two is on another day than UTC whatever the hour: +14 from 10:00 UTC, -11 before 11:00 UTC.
+        java.time.ZoneId zone = java.time.ZoneId.of("Pacific/Kiritimati");
+        if (java.time.LocalDate.ofInstant(at, zone).equals(java.time.LocalDate.ofInstant(at, java.time.ZoneOffset.UTC)))
+            zone = java.time.ZoneId.of("Pacific/Pago_Pago");
+        String day = java.time.LocalDate.ofInstant(at, zone).toString();
+        String days = "?from=" + day + "&to=" + day;
+
+        String zoned = as(admin, get("/admin/audit" + days + "&zone=" + zone.getId()).accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(zoned).contains(seqCell(seq)).contains("Days in " + zone.getId()).contains("data-zone-given=\"true\"")
+                .contains("&amp;zone=" + zone.getId() + "\"");
+        assertThat(as(bob, get("/settings/activity" + days + "&zone=" + zone.getId()).accept(MediaType.TEXT_HTML)).getContentAsString())
+                .contains(seqCell(seq)).contains("Days in " + zone.getId());
+
+        String utc = as(admin, get("/admin/audit" + days).accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(utc).as("without a zone (no script): UTC, said").doesNotContain(seqCell(seq)).contains("Days in UTC")
+                .doesNotContain("data-zone-given");
+        MockHttpServletResponse unknown = as(bob, get("/settings/activity" + days + "&zone=Mars/Olympus_Mons").accept(MediaType.TEXT_HTML));
+        assertThat(unknown.getStatus()).as("never an error page").isEqualTo(200);
+        assertThat(unknown.getContentAsString()).doesNotContain(seqCell(seq)).contains("Days in UTC");
+        assertThat(as(admin, get("/admin/audit" + days + "&zone=" + "x".repeat(500)).accept(MediaType.TEXT_HTML)).getStatus()).isEqualTo(200);
+
+        assertThat(items(apiList(admin, days + "&zone=" + zone.getId()))).extracting(e -> e.path("seq").asLong()).contains(seq);
+        assertThat(items(apiList(admin, days))).extracting(e -> e.path("seq").asLong()).as("the API's days are UTC as before")
+                .doesNotContain(seq);
+        MockHttpServletResponse refused = as(admin, get("/api/v1/audit" + days + "&zone=Mars/Olympus_Mons"));
+        assertThat(refused.getStatus()).isEqualTo(400);
+        assertThat(json.readTree(refused.getContentAsString()).path("field").asString()).isEqualTo("zone");
+
+        HttpResponse<String> export = download(admin, "/admin/audit/export" + days + "&format=json&zone=" + zone.getId());
+        assertThat(json.readTree(export.body()).findValues("seq")).extracting(JsonNode::asLong).as("what the page showed").contains(seq);
     }
 
     // ---- exports

@@ -142,6 +142,34 @@ class VerifiedSessionsBrowserTest extends BrowserTest {
         assertThat(time).hasAttribute("title", UTC);
     }
 
+    /**
+     * The Activity page's From and To are the browser's days, as its times are (outside review AK): the form sends the
+     * browser's zone and the page says which zone it read the days in. The zone is one where the entry falls on another
+     * day than in UTC (+14 from 10:00 UTC, -11 before 11:00).
+     */
+    @Test
+    void activityDaysAreTheBrowsersDays() {
+        String zone = java.time.LocalTime.now(java.time.ZoneOffset.UTC).getHour() >= 11 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";
+        Page desk = open(Chromium.MAC_MADRID, zone);
+        signUp(desk, "Kiri Timati", "Days");
+
+        desk.navigate("/settings/activity");
+        assertThat(desk.locator("#days-zone")).hasText("Days in " + zone);
+        Locator newest = desk.locator("table.audit-entries tbody tr").first();
+        String seq = newest.locator("td.seq").textContent().strip();
+        java.time.Instant at = java.time.Instant.parse(newest.locator("time").getAttribute("datetime"));
+        String day = java.time.LocalDate.ofInstant(at, java.time.ZoneId.of(zone)).toString();
+        desk.fill("#from", day);
+        desk.fill("#to", day);
+        desk.locator("form.filter-form button[type=submit]").click();
+
+        // Playwright reads the pattern as JavaScript's: no \Q…\E.
+        assertThat(desk).hasURL(Pattern.compile("[?&]zone=Pacific%2F" + zone.substring("Pacific/".length()) + "$"));
+        assertThat(desk.locator("#days-zone")).hasText("Days in " + zone);
+        assertThat(desk.locator("table.audit-entries td.seq").filter(new Locator.FilterOptions().setHasText(Pattern.compile("^" + seq + "$"))))
+                .hasCount(1);
+    }
+
     private static final Pattern TOKYO = Pattern.compile("^\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} GMT\\+9$");
     private static final Pattern UTC = Pattern.compile("^\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} UTC$");
 }

@@ -52,6 +52,8 @@ class MailServerOutageTest {
     int maxAttempts;
     @LocalServerPort
     int port;
+    @Autowired
+    org.springframework.context.ApplicationContext context;
 
     private record Row(int attempts, String lastError, boolean sent, String body) {
     }
@@ -193,6 +195,86 @@ class MailServerOutageTest {
 
     private String invitationsPage(TeamClient team, Member admin) throws Exception {
         return mvc.perform(team.page(get("/admin/members"), admin)).andReturn().getResponse().getContentAsString();
+    }
+
+    // ---- addresses with characters outside ASCII before the @ (RFC 6531, decision 73)
+
+    /** The MAIL FROM of the mail whose RCPT TO is {@code rcpt}: the last one before it. */
+    private static String mailFromOf(List<String> commands, String rcpt) {
+        int at = commands.indexOf(rcpt);
+        assertThat(at).as("sent: " + rcpt + " in " + commands).isNotNegative();
+        for (int i = at; i >= 0; i--) if (commands.get(i).startsWith("MAIL FROM")) return commands.get(i);
+        throw new AssertionError("no MAIL FROM before " + rcpt);
+    }
+
+    private boolean givenUp(String email) {
+        return jdbc.sql("SELECT given_up_at IS NOT NULL FROM mail_outbox WHERE recipient = :to").param("to", email)
+                .query(Boolean.class).single();
+    }
+
+    @Test
+    void anAddressWithCharactersOutsideAsciiBeforeTheAtGoesOutInUtf8WithSmtpUtf8WhenTheServerOffersIt() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member admin = team.admin("rania");
+        String unique = TestAccounts.uniqueEmail("x").split("@")[0];
+        String renee = "renée." + unique + "@bücher.example";
+        String lama = "لمى+" + unique + "@مثال.مصر";
+        String ascii = TestAccounts.uniqueEmail("plain");
+
+        try (TestMail.RecordingServer server = TestMail.RecordingServer.start(true)) {
+            team.invite(admin, renee, "member");
+            team.invite(admin, lama, "member");
+            team.invite(admin, ascii, "member");
+            outbox.drain();
+
+            List<String> commands = server.commands();
+            String reneeRcpt = "RCPT TO:<renée." + unique + "@xn--bcher-kva.example>";
+            String lamaRcpt = "RCPT TO:<لمى+" + unique + "@" + java.net.IDN.toASCII("مثال.مصر") + ">";
+            assertThat(commands).as("each character in UTF-8, the domain as ever in ASCII").contains(reneeRcpt, lamaRcpt);
+            assertThat(mailFromOf(commands, reneeRcpt)).endsWith(" SMTPUTF8");
+            assertThat(mailFromOf(commands, lamaRcpt)).endsWith(" SMTPUTF8");
+            assertThat(mailFromOf(commands, "RCPT TO:<" + ascii + ">")).as("ASCII mail as before").doesNotContain("SMTPUTF8");
+            assertThat(server.messages()).anySatisfy(m -> assertThat(m).contains("To: renée." + unique + "@xn--bcher-kva.example"));
+            assertThat(row(renee).sent()).isTrue();
+            assertThat(row(lama).sent()).isTrue();
+            assertThat(row(ascii).sent()).isTrue();
+        }
+    }
+
+    @Test
+    void anAddressThatNeedsSmtpUtf8IsNeverSentToAServerWithoutItAndShowsAsUndeliveredWithWhy() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member admin = team.admin("soren");
+        String unique = TestAccounts.uniqueEmail("x").split("@")[0];
+        String soren = "søren+" + unique + "@exämple.dk";
+        String ascii = TestAccounts.uniqueEmail("plain");
+
+        try (TestMail.RecordingServer server = TestMail.RecordingServer.start(false)) {
+            String id = team.invite(admin, soren, "member");
+            team.invite(admin, ascii, "member");
+            outbox.drain();
+
+            assertThat(server.commands("RCPT TO")).as("not to any mailbox").noneMatch(c -> c.contains(unique))
+                    .contains("RCPT TO:<" + ascii + ">");
+            assertThat(mailFromOf(server.commands(), "RCPT TO:<" + ascii + ">")).doesNotContain("SMTPUTF8");
+            Row held = row(soren);
+            assertThat(held.sent()).isFalse();
+            assertThat(givenUp(soren)).as("not retried against the same server").isTrue();
+            assertThat(held.lastError()).contains("SMTPUTF8").contains("outside ASCII before the @");
+            assertThat(held.body()).as("the link is not kept").isEmpty();
+            assertThat(row(ascii).sent()).isTrue();
+
+            assertThat(mail(team, admin, id)).isEqualTo("undelivered");
+            String page = mvc.perform(team.page(get("/admin/outbox"), admin)).andReturn().getResponse().getContentAsString();
+            assertThat(page).contains("Mail not delivered").contains("To " + soren).contains("does not offer SMTPUTF8");
+            var health = ((org.springframework.boot.health.contributor.HealthIndicator) context.getBean("mailOutboxHealthIndicator")).health();
+            assertThat(health.getStatus().getCode()).isEqualTo("UP");
+            assertThat(String.valueOf(health.getDetails().get("lastUndelivered"))).contains("SMTPUTF8");
+
+            clock.advance(Duration.ofHours(2));
+            outbox.drain();
+            assertThat(server.commands("RCPT TO")).noneMatch(c -> c.contains(unique));
+        }
     }
 
     @Test

@@ -206,6 +206,101 @@ public final class TestMail {
         return late;
     }
 
+    /**
+     * A mail server written for tests, on {@link #LATE_PORT}, that keeps what GreenMail does not show: the commands exactly
+     * as their bytes came (read as UTF-8) and the messages' raw text; it offers SMTPUTF8 (RFC 6531) or not, as asked, and
+     * accepts every command.
+     */
+    public static final class RecordingServer implements AutoCloseable {
+        private final java.net.ServerSocket socket;
+        private final boolean smtpUtf8;
+        private final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread acceptor;
+
+        /** Starts one that offers SMTPUTF8 in its EHLO answer when {@code smtpUtf8}; the caller closes it. */
+        public static RecordingServer start(boolean smtpUtf8) throws IOException {
+            return new RecordingServer(smtpUtf8);
+        }
+
+        private RecordingServer(boolean smtpUtf8) throws IOException {
+            this.smtpUtf8 = smtpUtf8;
+            this.socket = new java.net.ServerSocket(LATE_PORT, 50, java.net.InetAddress.getByName("127.0.0.1"));
+            this.acceptor = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (java.net.Socket client = socket.accept()) {
+                        converse(client);
+                    } catch (IOException droppedOrClosed) {
+                        // the client went away, or the server was closed
+                    }
+                }
+            }, "recording-smtp");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        /** Every command received, as its bytes read as UTF-8, without the line's end. */
+        public List<String> commands() {
+            return List.copyOf(commands);
+        }
+
+        /** The commands that start with {@code verb} ("MAIL FROM", "RCPT TO"). */
+        public List<String> commands(String verb) {
+            return commands.stream().filter(c -> c.regionMatches(true, 0, verb, 0, verb.length())).toList();
+        }
+
+        /** Every message's text (headers and body) as its bytes read as UTF-8. */
+        public List<String> messages() {
+            return List.copyOf(messages);
+        }
+
+        private void converse(java.net.Socket client) throws IOException {
+            var in = new java.io.BufferedInputStream(client.getInputStream());
+            var out = client.getOutputStream();
+            reply(out, "220 recording ESMTP");
+            String line;
+            while ((line = readLine(in)) != null) {
+                String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(java.util.Locale.ROOT) : line;
+                commands.add(line);
+                switch (verb) {
+                    case "EHLO" -> reply(out, "250-recording\r\n" + (smtpUtf8 ? "250-SMTPUTF8\r\n" : "") + "250 8BITMIME");
+                    case "DATA" -> {
+                        reply(out, "354 go on");
+                        StringBuilder message = new StringBuilder();
+                        String data;
+                        while ((data = readLine(in)) != null && !data.equals(".")) message.append(data).append('\n');
+                        messages.add(message.toString());
+                        reply(out, "250 kept");
+                    }
+                    case "QUIT" -> {
+                        reply(out, "221 bye");
+                        return;
+                    }
+                    default -> reply(out, "250 ok");
+                }
+            }
+        }
+
+        private static String readLine(java.io.InputStream in) throws IOException {
+            var bytes = new java.io.ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) != -1 && b != '\n') if (b != '\r') bytes.write(b);
+            if (b == -1 && bytes.size() == 0) return null;
+            return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        private static void reply(java.io.OutputStream out, String text) throws IOException {
+            out.write((text + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            acceptor.join(5000);
+        }
+    }
+
     private static int freePort() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
