@@ -222,19 +222,28 @@ class AuditRecorder {
             entries.record(who.team(), e.at(), AuditEntry.Actor.of(who, Optional.of(e.session())), Optional.of(who.id()), Optional.empty(),
                     AuditAction.RECOVERY_CODES_REGENERATED, "Regenerated the recovery codes", Optional.ofNullable(e.address()));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.RecoveryCodeUsed e) {
-            entries.record(who.team(), e.at(), self, Optional.of(who.id()), Optional.empty(), AuditAction.RECOVERY_CODE_USED,
-                    "Signed in with a recovery code; " + (e.remaining() == 1 ? "1 is left" : e.remaining() + " are left"),
-                    Optional.ofNullable(e.address()));
+            String left = e.remaining() == 1 ? "1 is left" : e.remaining() + " are left";
+            entries.record(who.team(), e.at(), e.verifying().isPresent() ? AuditEntry.Actor.of(who, e.verifying()) : self,
+                    Optional.of(who.id()), e.verifying(), AuditAction.RECOVERY_CODE_USED,
+                    (e.verifying().isPresent() ? "Used a recovery code to verify a session already signed in; "
+                            : "Signed in with a recovery code; ") + left, Optional.ofNullable(e.address()));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.ResetByAdmin e) {
             entries.record(who.team(), e.at(), entries.actor(e.admin(), Optional.of(e.adminSession())), Optional.of(who.id()), Optional.empty(),
                     AuditAction.TWO_FACTOR_RESET, "Reset the second factors of " + who.email() + ": " + e.reason() + " — "
                             + "removed " + e.removed(),
                     entries.session(e.adminSession(), e.admin()).map(Session::ip));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.SecondFactorFailed e) {
+            String what = e.passkey() ? "a passkey that could not be verified" : "wrong two-factor code";
+            if (e.verifying().isPresent()) {
+                // A member already signed in, verifying that session: no sign-in failed, and no one else is shown to know the password.
+                entries.record(who.team(), e.at(), AuditEntry.Actor.of(who, e.verifying()), Optional.of(who.id()), e.verifying(),
+                        AuditAction.SECOND_FACTOR_FAILED, "Failed to verify a session already signed in: " + what,
+                        Optional.ofNullable(e.address()));
+                return;
+            }
             entries.record(who.team(), e.at(), new AuditEntry.Actor(Optional.empty(), who.email(), "", Optional.empty()),
                     Optional.of(who.id()), Optional.empty(), AuditAction.SECOND_FACTOR_FAILED,
-                    "Failed sign-in as " + who.email() + ": right password, "
-                            + (e.passkey() ? "a passkey that could not be verified" : "wrong two-factor code"), Optional.ofNullable(e.address()));
+                    "Failed sign-in as " + who.email() + ": right password, " + what, Optional.ofNullable(e.address()));
         }
     }
 

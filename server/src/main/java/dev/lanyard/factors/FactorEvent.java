@@ -1,6 +1,7 @@
 package dev.lanyard.factors;
 
 import java.time.Instant;
+import java.util.Optional;
 
 import java.util.List;
 
@@ -32,13 +33,28 @@ public sealed interface FactorEvent {
     record RecoveryCodesRegenerated(Account account, SessionId session, String address, Instant at, boolean app) implements FactorEvent {
     }
 
-    /** A recovery code was used up to sign in; {@code remaining} are left. */
-    record RecoveryCodeUsed(Account account, int remaining, String address, Instant at) implements FactorEvent {
+    /**
+     * A recovery code was used up to sign in, or to verify the session {@code verifying} in place; {@code remaining} are
+     * left.
+     */
+    record RecoveryCodeUsed(Account account, int remaining, String address, Instant at, Optional<SessionId> verifying)
+            implements FactorEvent {
+        public RecoveryCodeUsed(Account account, int remaining, String address, Instant at) {
+            this(account, remaining, address, at, Optional.empty());
+        }
     }
 
-    /** A wrong code at the second step of a sign-in (the password was right). */
-    /** @param passkey the failed answer was a passkey's assertion, not a code */
-    record SecondFactorFailed(Account account, String address, Instant at, boolean passkey) implements FactorEvent {
+    /**
+     * A wrong code at the second step of a sign-in (the password was right), or while the signed-in session
+     * {@code verifying} was being verified in place.
+     *
+     * @param passkey the failed answer was a passkey's assertion, not a code
+     */
+    record SecondFactorFailed(Account account, String address, Instant at, boolean passkey, Optional<SessionId> verifying)
+            implements FactorEvent {
+        public SecondFactorFailed(Account account, String address, Instant at, boolean passkey) {
+            this(account, address, at, passkey, Optional.empty());
+        }
     }
 
     /**

@@ -106,10 +106,11 @@ class SecondSteps {
         Checked checked = checkCode(account, code, address);
         Instant now = clock.instant();
         if (!checked.passed()) {
-            events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, now, false));
+            events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, now, false, Optional.of(session)));
             throw checked.refusal();
         }
-        checked.recoveryCodesLeft().ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
+        checked.recoveryCodesLeft().ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now,
+                Optional.of(session))));
         sessions.verify(session, account.id(), checked.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
                 : Verification.PASSWORD_AND_CODE);
         return new Verified(true, checked.recoveryCodesLeft());
@@ -126,7 +127,7 @@ class SecondSteps {
     Verified verifySessionPasskey(Account account, SessionId session, String ceremony, String credential, String address) {
         if (!verifiable(account, session)) return new Verified(false, Optional.empty());
         if (!checkPasskey(account, ceremony, credential, address)) {
-            events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, clock.instant(), true));
+            events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, clock.instant(), true, Optional.of(session)));
             throw new FactorProblem.PasskeyRejected();
         }
         sessions.verify(session, account.id(), Verification.PASSWORD_AND_PASSKEY);

@@ -39,8 +39,8 @@ class SessionVerificationApi {
             + "(/settings/sessions/verify).")
     @ApiResponse(responseCode = "204", description = "Verified (or verified already)")
     @ApiResponse(responseCode = "400", description = "Wrong code, a code used already, or no code")
-    @ApiResponse(responseCode = "409", description = "session-not-pending: the request is made with an API key or an app's "
-            + "token, which no second factor verifies")
+    @ApiResponse(responseCode = "409", description = "session-not-pending: the request is made with an API key, which no second "
+            + "factor verifies")
     @ApiResponse(responseCode = "429", description = "Too many wrong passwords or codes: try again later")
     @PostMapping("/verify")
     ResponseEntity<Void> verify(@AuthenticationPrincipal CurrentSession current, @RequestBody SessionVerificationRequest body,

@@ -118,7 +118,9 @@ class SessionVerificationTest {
         assertThat(wrong.getStatus()).isEqualTo(400);
         assertThat(wrong.getContentAsString()).contains("<h1>Verify this session</h1>").contains("role=\"alert\"");
         assertThat(verified(alice)).isFalse();
-        assertThat(auditOf(alice)).filteredOn(e -> e.action().equals("account.second-factor-failed")).hasSize(1);
+        assertThat(auditOf(alice)).filteredOn(e -> e.action().equals("account.second-factor-failed")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).as("no sign-in failed: the member was signed in")
+                        .isEqualTo("Failed to verify a session already signed in: wrong two-factor code"));
         assertThat(auditOf(alice)).filteredOn(e -> e.action().equals("session.verified")).isEmpty();
     }
 
@@ -139,7 +141,8 @@ class SessionVerificationTest {
         assertThat(as(phone, get(recovery.getRedirectedUrl()).accept(MediaType.TEXT_HTML)).getContentAsString())
                 .contains("This session is verified: you used a recovery code. 9 recovery codes remain.");
         assertThat(verified(phone)).isTrue();
-        assertThat(auditOf(carol)).filteredOn(e -> e.action().equals("account.recovery-code-used")).hasSize(1);
+        assertThat(auditOf(carol)).filteredOn(e -> e.action().equals("account.recovery-code-used")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("Used a recovery code to verify a session already signed in; 9 are left"));
         assertThat(auditOf(carol)).filteredOn(e -> e.action().equals("session.verified")).hasSize(2);
     }
 

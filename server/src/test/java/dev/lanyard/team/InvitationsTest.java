@@ -277,13 +277,13 @@ class InvitationsTest {
         TeamClient.Page both = team.accept(token, "Mel\u0000", "too short");
 
         assertThat(both.status()).as(both.body()).isEqualTo(400);
-        assertThat(both.body()).contains("<li>&#39;name&#39; cannot contain control characters.</li>",
+        assertThat(both.body()).contains("<li>Your name cannot contain control characters.</li>",
                         "<li>Use a password of at least 12 characters.</li>")
                 .containsPattern("id=\"name\"[^>]*aria-invalid=\"true\"").containsPattern("id=\"password\"[^>]*aria-invalid=\"true\"")
                 .doesNotContain("Mel\u0000");
         TeamClient.Page password = team.accept(token, "Mel", "correct horse\u0007battery");
         assertThat(password.status()).isEqualTo(400);
-        assertThat(password.body()).contains("&#39;password&#39; cannot contain control characters.");
+        assertThat(password.body()).contains("Password cannot contain control characters.");
         team.signedIn(email, team.accept(token, "Mel", TestAccounts.PASSWORD));
     }
 

@@ -366,7 +366,7 @@ class StrictInputTest {
                 "team", "Acme \u2013 Labs"));
         assertThat(page.statusCode()).as(page.body()).isEqualTo(400);
         assertThat(page.body()).contains("<form method=\"post\" action=\"/signup\"")
-                .contains("<li>&#39;name&#39; cannot contain control characters.</li>", "<li>Use a password of at least 12 characters.</li>")
+                .contains("<li>Your name cannot contain control characters.</li>", "<li>Use a password of at least 12 characters.</li>")
                 .containsPattern("id=\"name\"[^>]*aria-invalid=\"true\"").containsPattern("id=\"password\"[^>]*aria-invalid=\"true\"")
                 .containsPattern("id=\"email\"[^>]*value=\"" + java.util.regex.Pattern.quote(email) + "\"")
                 .containsPattern("id=\"team\"[^>]*value=\"Acme \u2013 Labs\"")
