@@ -23,7 +23,7 @@ record MailSettings(String from, String baseUrl, Duration retryInterval, Duratio
                     Integer maxAttempts, Integer invitationsPerDay) {
     MailSettings {
         if (from == null || from.isBlank()) from = "lanyard@localhost";
-        if (baseUrl == null || baseUrl.isBlank()) baseUrl = "http://localhost:8080";
+        if (baseUrl == null || baseUrl.isBlank()) baseUrl = MailBaseUrl.DEFAULT;
         if (baseUrl.endsWith("/")) baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
         dev.lanyard.ops.InvalidSetting.requireWebAddress("lanyard.mail.base-url", baseUrl);
         if (!mailAddress(from))

@@ -1,10 +1,8 @@
 package dev.lanyard.ops;
 
-import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
@@ -22,14 +20,9 @@ public final class DurationUnits {
 
     /** Refuses a {@link Duration} of the {@code lanyard.*} record {@code settings} written in {@code environment} as a bare number other than 0. */
     public static void require(Class<?> settings, Environment environment) {
-        ConfigurationProperties bound = settings.getAnnotation(ConfigurationProperties.class);
-        String prefix = bound == null ? "" : bound.value().isEmpty() ? bound.prefix() : bound.value();
-        if (!settings.isRecord() || !prefix.startsWith("lanyard.")) return;
         Binder binder = Binder.get(environment);
-        for (RecordComponent component : settings.getRecordComponents()) {
-            if (component.getType() != Duration.class) continue;
-            String property = prefix + "." + kebab(component.getName());
-            binder.bind(property, String.class).ifBound(value -> requireUnit(property, value));
+        for (SettingKeys.Key key : SettingKeys.of(settings)) {
+            if (key.type() == Duration.class) binder.bind(key.name(), String.class).ifBound(value -> requireUnit(key.name(), value));
         }
     }
 
@@ -38,9 +31,5 @@ public final class DurationUnits {
         if (!BARE_NUMBER.matcher(written).matches() || written.replaceAll("[-+0]", "").isEmpty()) return;
         throw new InvalidSetting(property, "'" + value + "' has no unit, and a bare number would be read as milliseconds.",
                 "Give a unit, e.g. " + written + "d (or ms, s, m, h, d), or 0 for none.");
-    }
-
-    private static String kebab(String name) {
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,10 +1,8 @@
 package dev.lanyard.ops;
 
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -42,13 +40,7 @@ class UnknownSettings implements CheckedBeforeMigration {
 
     /** The {@code lanyard.*} keys of the settings record {@code settings}. */
     static List<String> keysOf(Class<?> settings) {
-        ConfigurationProperties bound = settings.getAnnotation(ConfigurationProperties.class);
-        String prefix = bound == null ? "" : bound.value().isEmpty() ? bound.prefix() : bound.value();
-        if (!settings.isRecord() || !prefix.startsWith("lanyard.")) return List.of();
-        List<String> keys = new ArrayList<>();
-        for (RecordComponent component : settings.getRecordComponents())
-            keys.add(prefix + "." + component.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
-        return keys;
+        return SettingKeys.of(settings).stream().map(SettingKeys.Key::name).toList();
     }
 
     /** A warning for each {@code lanyard.*} key set in {@code environment} that is none of {@code known} nor inside one (a list's item). */
