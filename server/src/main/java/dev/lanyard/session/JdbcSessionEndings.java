@@ -7,8 +7,8 @@ import java.util.Optional;
 import dev.lanyard.account.AccountId;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.lanyard.session.JdbcSessionStore.END;
-import static dev.lanyard.session.JdbcSessionStore.ending;
+import static dev.lanyard.session.JdbcSessionRows.END;
+import static dev.lanyard.session.JdbcSessionRows.ending;
 
 /**
  * Ending sessions in SQL, for {@link JdbcSessionStore}: one or several of an owner's, all of them but one, their

@@ -8,7 +8,7 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.ops.DatabaseKind;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.lanyard.session.JdbcSessionStore.NOT_EXPIRED;
+import static dev.lanyard.session.JdbcSessionRows.NOT_EXPIRED;
 
 /**
  * Sessions' expiry in SQL, for {@link JdbcSessionStore}: the sweep's batches of expired sessions, and a team's or

@@ -8,10 +8,10 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.geo.GeoLocation;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import static dev.lanyard.session.JdbcSessionStore.COLUMNS;
-import static dev.lanyard.session.JdbcSessionStore.NOT_EXPIRED;
-import static dev.lanyard.session.JdbcSessionStore.coordinate;
-import static dev.lanyard.session.JdbcSessionStore.session;
+import static dev.lanyard.session.JdbcSessionRows.COLUMNS;
+import static dev.lanyard.session.JdbcSessionRows.NOT_EXPIRED;
+import static dev.lanyard.session.JdbcSessionRows.coordinate;
+import static dev.lanyard.session.JdbcSessionRows.session;
 
 /**
  * The lists of a member's sessions in SQL, for {@link JdbcSessionStore}: the active ones and the ended ones a page at a

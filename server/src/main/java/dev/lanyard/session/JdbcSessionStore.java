@@ -1,7 +1,5 @@
 package dev.lanyard.session;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -9,38 +7,28 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
-import dev.lanyard.device.Device;
-import dev.lanyard.device.DeviceType;
 import dev.lanyard.geo.GeoLocation;
 import dev.lanyard.ops.DatabaseKind;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import static dev.lanyard.session.JdbcSessionRows.COLUMNS;
+import static dev.lanyard.session.JdbcSessionRows.NOT_EXPIRED;
+import static dev.lanyard.session.JdbcSessionRows.session;
+
 /**
- * Sessions in SQL that reads the same on SQLite and PostgreSQL: a session's row and how it maps to a {@link Session},
- * starting and finding sessions; the rest of the store, a class per concern beside it ({@link JdbcSessionLists},
- * {@link JdbcSessionEndings}, {@link JdbcSessionChanges}, {@link JdbcSessionActivity}, {@link JdbcSessionExpiry},
- * {@link JdbcSessionRetention}), on the same connection.
+ * Sessions in SQL that reads the same on SQLite and PostgreSQL: finding sessions; a session's row and how it maps to a
+ * {@link Session} are {@link JdbcSessionRows}; the rest of the store, a class per concern beside it
+ * ({@link JdbcSessionStarts}, {@link JdbcSessionLists}, {@link JdbcSessionEndings}, {@link JdbcSessionChanges},
+ * {@link JdbcSessionActivity}, {@link JdbcSessionExpiry}, {@link JdbcSessionRetention}), on the same connection.
  */
 @Repository
 class JdbcSessionStore implements SessionStore {
-    static final String COLUMNS = """
-            id, account_id, name, app_type, remember_me, verified, alerts, user_agent, browser, browser_version,
-            os, os_version, device_type, device_model, ip, city, region, country, country_code, isp, latitude,
-            longitude, local_network, created_at, last_active_at, idle_timeout_ms, expires_at, sign_ins, requests,
-            pages, last_page, ended_at, end_reason, ended_by, ended_by_session, end_note, api_key, flags, token_expires_at""";
-
-    static final String END = """
-            ended_at = :at, end_reason = :reason, ended_by = :by, ended_by_session = :from, end_note = :note""";
-
-    /** An open session that has not expired at {@code :now} (the sweep's two conditions, negated). */
-    static final String NOT_EXPIRED = "expires_at > :now AND (idle_timeout_ms <= 0 OR last_active_at + idle_timeout_ms > :now)";
-
     private final JdbcClient jdbc;
     /** PostgreSQL takes row locks ({@code FOR UPDATE SKIP LOCKED}). */
     private final DatabaseKind database;
+    private final JdbcSessionStarts starts;
     private final JdbcSessionLists lists;
     private final JdbcSessionActivity activity;
     private final JdbcSessionEndings endings;
@@ -51,6 +39,7 @@ class JdbcSessionStore implements SessionStore {
     JdbcSessionStore(JdbcClient jdbc, NamedParameterJdbcTemplate batch, DatabaseKind database) {
         this.jdbc = jdbc;
         this.database = database;
+        this.starts = new JdbcSessionStarts(jdbc);
         this.lists = new JdbcSessionLists(jdbc);
         this.activity = new JdbcSessionActivity(jdbc, batch);
         this.endings = new JdbcSessionEndings(jdbc);
@@ -72,65 +61,18 @@ class JdbcSessionStore implements SessionStore {
 
     @Override
     public void insert(Session s, String tokenHash, boolean bearer) {
-        write(s, tokenHash, false, bearer);
+        starts.write(s, tokenHash, false, bearer);
     }
 
     @Override
     public void insertKey(Session s, String tokenHash) {
-        write(s, tokenHash, true, false);
+        starts.write(s, tokenHash, true, false);
     }
 
     @Override
     public boolean issuedForBearer(SessionId id) {
         return jdbc.sql("SELECT bearer FROM sessions WHERE id = :id").param("id", id.value())
                 .query(Boolean.class).optional().orElse(false);
-    }
-
-    private void write(Session s, String tokenHash, boolean apiKey, boolean bearer) {
-        jdbc.sql("""
-                INSERT INTO sessions (id, token_hash, account_id, name, app_type, remember_me, verified, alerts,
-                    user_agent, browser, browser_version, os, os_version, device_type, device_model, ip, city, region,
-                    country, country_code, isp, latitude, longitude, local_network, created_at, last_active_at,
-                    idle_timeout_ms, expires_at, sign_ins, requests, pages, last_page, api_key, bearer)
-                VALUES (:id, :hash, :account, :name, :app, :remember, :verified, :alerts, :ua, :browser, :browserVersion,
-                    :os, :osVersion, :type, :model, :ip, :city, :region, :country, :cc, :isp, :lat, :lon, :local,
-                    :created, :lastActive, :idle, :expires, :signIns, :requests, :pages, :lastPage, :apiKey, :bearer)
-                """)
-                .param("apiKey", apiKey)
-                .param("bearer", bearer)
-                .param("id", s.id().value())
-                .param("hash", tokenHash)
-                .param("account", s.account().value())
-                .param("name", s.name())
-                .param("app", s.appType().name())
-                .param("remember", s.rememberMe())
-                .param("verified", s.verified())
-                .param("alerts", s.alerts())
-                .param("ua", s.userAgent())
-                .param("browser", s.device().browser())
-                .param("browserVersion", s.device().browserVersion())
-                .param("os", s.device().os())
-                .param("osVersion", s.device().osVersion())
-                .param("type", s.device().type().name())
-                .param("model", s.device().model())
-                .param("ip", s.ip())
-                .param("city", s.location().city())
-                .param("region", s.location().region())
-                .param("country", s.location().country())
-                .param("cc", s.location().countryCode())
-                .param("isp", s.location().isp())
-                .param("lat", s.location().latitude().orElse(null), java.sql.Types.DOUBLE)
-                .param("lon", s.location().longitude().orElse(null), java.sql.Types.DOUBLE)
-                .param("local", s.location().localNetwork())
-                .param("created", s.createdAt().toEpochMilli())
-                .param("lastActive", s.lastActiveAt().toEpochMilli())
-                .param("idle", s.idleTimeout().toMillis())
-                .param("expires", s.expiresAt().toEpochMilli())
-                .param("signIns", s.activity().signIns())
-                .param("requests", s.activity().requests())
-                .param("pages", s.activity().pages())
-                .param("lastPage", s.activity().lastPage())
-                .update();
     }
 
     @Override
@@ -308,47 +250,4 @@ class JdbcSessionStore implements SessionStore {
     public int recordActivity(Collection<ActivityRecorder.Flush> flushes) {
         return activity.recordActivity(flushes);
     }
-
-    static MapSqlParameterSource ending(Session.Ending e) {
-        return new MapSqlParameterSource()
-                .addValue("at", e.at().toEpochMilli())
-                .addValue("reason", e.reason().name())
-                .addValue("by", e.by().map(AccountId::value).orElse(null), java.sql.Types.VARCHAR)
-                .addValue("from", e.fromSession().map(SessionId::value).orElse(null), java.sql.Types.VARCHAR)
-                .addValue("note", e.note().orElse(null), java.sql.Types.VARCHAR);
-    }
-
-    static Optional<Double> coordinate(ResultSet rs, String column) throws SQLException {
-        double value = rs.getDouble(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
-    }
-
-    static Session session(ResultSet rs) throws SQLException {
-        Device device = new Device(rs.getString("browser"), rs.getString("browser_version"), rs.getString("os"),
-                rs.getString("os_version"), DeviceType.valueOf(rs.getString("device_type")), rs.getString("device_model"));
-        GeoLocation location = new GeoLocation(rs.getString("city"), rs.getString("region"), rs.getString("country"),
-                rs.getString("country_code"), rs.getString("isp"), coordinate(rs, "latitude"), coordinate(rs, "longitude"),
-                rs.getBoolean("local_network"));
-        long endedAt = rs.getLong("ended_at");
-        Optional<Session.Ending> ending = rs.wasNull() ? Optional.empty() : Optional.of(new Session.Ending(
-                Instant.ofEpochMilli(endedAt), EndReason.valueOf(rs.getString("end_reason")),
-                Optional.ofNullable(rs.getString("ended_by")).map(AccountId::new),
-                Optional.ofNullable(rs.getString("ended_by_session")).map(SessionId::new),
-                Optional.ofNullable(rs.getString("end_note"))));
-        return new Session(new SessionId(rs.getString("id")), new AccountId(rs.getString("account_id")),
-                rs.getString("name"), AppType.valueOf(rs.getString("app_type")), rs.getBoolean("remember_me"),
-                rs.getBoolean("verified"), rs.getBoolean("alerts"), device, rs.getString("user_agent"),
-                rs.getString("ip"), location, Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("last_active_at")), Duration.ofMillis(rs.getLong("idle_timeout_ms")),
-                Instant.ofEpochMilli(rs.getLong("expires_at")),
-                new Session.Activity(rs.getInt("sign_ins"), rs.getLong("requests"), rs.getLong("pages"),
-                        rs.getString("last_page")),
-                ending, rs.getBoolean("api_key"), SessionFlag.decode(rs.getString("flags")), boundUntil(rs));
-    }
-
-    private static Optional<Instant> boundUntil(ResultSet rs) throws SQLException {
-        long at = rs.getLong("token_expires_at");
-        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(at));
-    }
-
 }

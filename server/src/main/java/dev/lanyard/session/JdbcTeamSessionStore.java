@@ -28,7 +28,7 @@ class JdbcTeamSessionStore implements TeamSessionStore {
 
     @Override
     public List<MemberCount> members(TeamId team, String prefix, boolean flaggedOnly, Instant now, int limit, Optional<String> afterEmail) {
-        String open = " s.account_id = a.id AND s.ended_at IS NULL AND " + JdbcSessionStore.NOT_EXPIRED;
+        String open = " s.account_id = a.id AND s.ended_at IS NULL AND " + JdbcSessionRows.NOT_EXPIRED;
         String after = (afterEmail.isPresent() ? " AND a.email > :after" : "") + (flaggedOnly
                 ? " AND EXISTS (SELECT 1 FROM sessions s WHERE" + open + " AND s.concern > 0)" : "");
         var spec = jdbc.sql("SELECT a.id,"
@@ -54,7 +54,7 @@ class JdbcTeamSessionStore implements TeamSessionStore {
     @Override
     public int activeCount(TeamId team, Instant now) {
         return jdbc.sql("SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id"
-                        + " WHERE a.team_id = :team AND s.ended_at IS NULL AND " + JdbcSessionStore.NOT_EXPIRED)
+                        + " WHERE a.team_id = :team AND s.ended_at IS NULL AND " + JdbcSessionRows.NOT_EXPIRED)
                 .param("team", team.value())
                 .param("now", now.toEpochMilli())
                 .query(Integer.class).single();
@@ -73,14 +73,14 @@ class JdbcTeamSessionStore implements TeamSessionStore {
             // ("C": the order of Java's String.compareTo for these ASCII ids, whatever the database's collation).
             sql = "WITH batch AS MATERIALIZED (SELECT s.id AS picked" + active
                     + (skipLocked ? " LIMIT :limit FOR UPDATE OF s SKIP LOCKED" : " ORDER BY s.id COLLATE \"C\" LIMIT :limit FOR UPDATE OF s")
-                    + ") UPDATE sessions SET " + JdbcSessionStore.END + " FROM batch WHERE id = batch.picked AND ended_at IS NULL";
+                    + ") UPDATE sessions SET " + JdbcSessionRows.END + " FROM batch WHERE id = batch.picked AND ended_at IS NULL";
         } else {
             // SQLite has one writer and no row locks: nothing is held by another transaction.
-            sql = "UPDATE sessions SET " + JdbcSessionStore.END + " WHERE id IN (SELECT s.id" + active + " LIMIT :limit) AND ended_at IS NULL";
+            sql = "UPDATE sessions SET " + JdbcSessionRows.END + " WHERE id IN (SELECT s.id" + active + " LIMIT :limit) AND ended_at IS NULL";
         }
-        return jdbc.sql(sql + " RETURNING " + JdbcSessionStore.COLUMNS)
-                .paramSource(JdbcSessionStore.ending(ending).addValue("team", team.value()).addValue("keep", keep.map(SessionId::value).orElse(null)).addValue("limit", limit))
-                .query((rs, n) -> JdbcSessionStore.session(rs))
+        return jdbc.sql(sql + " RETURNING " + JdbcSessionRows.COLUMNS)
+                .paramSource(JdbcSessionRows.ending(ending).addValue("team", team.value()).addValue("keep", keep.map(SessionId::value).orElse(null)).addValue("limit", limit))
+                .query((rs, n) -> JdbcSessionRows.session(rs))
                 .list();
     }
 }

@@ -99,7 +99,7 @@ class NodeNews implements OtherNodes {
                         broadcast.sendNews(payload);
                     } catch (RuntimeException e) {
                         int messages = payload.split(",").length;
-                        int from = SessionBroadcast.NEWS_PREFIX.length();
+                        int from = BroadcastChannel.NEWS_PREFIX.length();
                         dropped(payload.substring(from, payload.indexOf(':', from)), messages);
                         log.warn("Could not tell the other nodes {} message(s): {}", messages, e.getClass().getName());
                     }
@@ -128,7 +128,7 @@ class NodeNews implements OtherNodes {
         }
         List<String> out = new ArrayList<>();
         byName.forEach((name, messages) -> {
-            String prefix = SessionBroadcast.NEWS_PREFIX + name + ":";
+            String prefix = BroadcastChannel.NEWS_PREFIX + name + ":";
             StringBuilder current = new StringBuilder(prefix);
             for (String message : messages) {
                 if (current.length() > prefix.length() && current.length() + 1 + message.length() > MAX_PAYLOAD) {

@@ -1,29 +1,14 @@
 package dev.lanyard.signals;
 
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
@@ -36,7 +21,6 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -47,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * its claim and never claimed again. A failed push is retried with a doubling delay, and given up after
  * {@code max-attempts}, or at once when the receiver refuses the SET itself (a 4xx other than 408/429).
  *
- * <p>Neither the log nor a recorded error ever holds a token or a push authorization header.
+ * <p>Neither the log nor a recorded error ever holds a token or a push authorization header. The exchange with a
+ * receiver itself is {@link ReceiverExchange}'s; what a refusal means, {@link ReceiverErrors}'.
  */
 @Component
 class SignalDelivery {
@@ -63,13 +48,9 @@ class SignalDelivery {
 
     private final SignalOutboxStore outbox;
     private final StreamStore streams;
-    private final Transmitter transmitter;
     private final SignalSettings settings;
-    private final ReceiverAddresses addresses;
-    private final JsonMapper json;
+    private final ReceiverExchange exchange;
     private final Clock clock;
-    /** Built at the first push, not at start-up: building one loads java.net.http and the TLS defaults (bench/RESULTS.md, decision 0033). */
-    private volatile HttpClient http;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "lanyard-signals");
         thread.setDaemon(true);
@@ -82,26 +63,11 @@ class SignalDelivery {
 
     SignalDelivery(SignalOutboxStore outbox, StreamStore streams, Transmitter transmitter, SignalSettings settings,
                    ReceiverAddresses addresses, JsonMapper json, Clock clock) {
-        this.addresses = addresses;
         this.outbox = outbox;
         this.streams = streams;
-        this.transmitter = transmitter;
         this.settings = settings;
-        this.json = json;
+        this.exchange = new ReceiverExchange(transmitter, settings, addresses, json, clock);
         this.clock = clock;
-    }
-
-    private HttpClient http() {
-        HttpClient client = http;
-        if (client != null) return client;
-        synchronized (this) {
-            if (http == null) {
-                http = HttpClient.newBuilder().connectTimeout(settings.pushTimeout())
-                        // A receiver's endpoint is where it said; a redirect elsewhere is not followed.
-                        .followRedirects(HttpClient.Redirect.NEVER).build();
-            }
-            return http;
-        }
     }
 
     /** Drains after the current transaction commits (once per transaction), or now when there is none. */
@@ -190,13 +156,13 @@ class SignalDelivery {
         try {
             outcome = switch (signal.kind()) {
                 case PUSH -> stream.filter(s -> s.status() != Stream.Status.DISABLED && s.config().push() && s.config().endpoint().isPresent())
-                        .map(s -> push(s, signal))
+                        .map(s -> exchange.push(s, signal))
                         .orElse(new Outcome(false, false, "The stream no longer takes pushes"));
-                case LOGOUT -> logout(signal);
+                case LOGOUT -> exchange.logout(signal);
                 case POLL -> new Outcome(false, false, "A poll signal is not pushed");
             };
         } catch (RuntimeException e) {
-            outcome = new Outcome(false, true, describe(e));
+            outcome = new Outcome(false, true, ReceiverErrors.describe(e));
         }
         Instant now = clock.instant();
         if (outcome.accepted()) {
@@ -221,165 +187,9 @@ class SignalDelivery {
         return false;
     }
 
-    /** RFC 8935: the SET as the body, 202 Accepted when the receiver took it, 400 with an error when it refuses it. */
-    private Outcome push(Stream stream, SignalOutboxStore.Outgoing signal) {
-        String set = transmitter.set(claims(signal));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stream.config().endpoint().get()))
-                .timeout(settings.pushTimeout())
-                .header("Content-Type", "application/secevent+jwt")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(set));
-        stream.pushAuthorization().ifPresent(a -> request.header("Authorization", a));
-        return send(request.build(), 202);
-    }
-
-    /** Back-Channel Logout 1.0: the logout token as the form parameter {@code logout_token}; 200 or 204 when the app logged out. */
-    private Outcome logout(SignalOutboxStore.Outgoing signal) {
-        String token = transmitter.logout(claims(signal), clock.instant());
-        HttpRequest request = HttpRequest.newBuilder(URI.create(signal.target()))
-                .timeout(settings.pushTimeout())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cache-Control", "no-cache")
-                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
-                .build();
-        return send(request, 200, 204);
-    }
-
-    /**
-     * Sends and reads the answer within twice the push timeout, all of it: the request's own timeout ends at
-     * the answer's headers (Java 17), so a receiver that sends them and then trickles its body would hold the
-     * node's one delivery thread, and every team's signals behind it. Only the first {@link #ANSWER_LIMIT}
-     * bytes of the body are read (enough for an error code). An address Lanyard may not send to is given up
-     * without a connection; a host that does not resolve is tried again later.
-     */
+    /** One exchange with a receiver ({@link ReceiverExchange#send}). */
     Outcome send(HttpRequest request, int... accepted) {
-        try {
-            // Where the name points now, not where it pointed when the admin gave it (ReceiverAddresses).
-            addresses.checkBeforeSending(request.uri());
-        } catch (ReceiverAddresses.Refused refused) {
-            return new Outcome(false, refused.unresolved(), refused.getMessage());
-        }
-        CompletableFuture<HttpResponse<String>> exchange =
-                http().sendAsync(request, info -> new CappedText(ANSWER_LIMIT));
-        Duration deadline = settings.pushTimeout().multipliedBy(2);
-        HttpResponse<String> response;
-        try {
-            response = exchange.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException slow) {
-            exchange.cancel(true);
-            return new Outcome(false, true, "No whole answer within " + deadline.toSeconds() + " s");
-        } catch (ExecutionException e) {
-            return new Outcome(false, true, describe(e.getCause() == null ? e : e.getCause()));
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
-            Thread.currentThread().interrupt();
-            return new Outcome(false, true, "interrupted");
-        }
-        int status = response.statusCode();
-        for (int ok : accepted) if (status == ok) return Outcome.ACCEPTED;
-        String err = receiverError(response.body());
-        String error = "HTTP " + status + (err.isEmpty() ? "" : " (" + err + ")");
-        return new Outcome(false, worthRetrying(status, err), error);
-    }
-
-    /**
-     * Whether a refusal may pass: the server's trouble (5xx, 408, 429), an answer that is no answer (another
-     * 2xx, a redirect), a receiver being deployed (404) or whose credentials or keys are being rotated (401,
-     * 403, and RFC 8935's {@code authentication_failed} and {@code invalid_key}, which name a key "expired,
-     * revoked" or one the receiver could not fetch). A SET the receiver finds malformed, or not meant for it
-     * ({@code invalid_request}, {@code invalid_issuer}, {@code invalid_audience}, {@code access_denied}, or a
-     * 400 without a code), will be refused again: it is given up at once.
-     */
-    static boolean worthRetrying(int status, String err) {
-        if (status >= 500 || status == 408 || status == 429 || status < 400) return true;
-        if (status == 401 || status == 403 || status == 404) return true;
-        return passes(err);
-    }
-
-    /**
-     * Whether a receiver's error code (RFC 8935, also a poll's {@code setErrs}, RFC 8936) names a trouble that
-     * passes: a key "expired, revoked" or one it could not fetch, which it has once its rotation is done.
-     */
-    static boolean passes(String err) {
-        return err.equals("authentication_failed") || err.equals("invalid_key");
-    }
-
-    /** How much of a receiver's answer is read: its error code and description, never more. */
-    static final int ANSWER_LIMIT = 4096;
-
-    /** The first {@code max} bytes of a body as text; the rest is not read (the exchange is cancelled there). */
-    static final class CappedText implements HttpResponse.BodySubscriber<String> {
-        private final int max;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final CompletableFuture<String> body = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        CappedText(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public CompletionStage<String> getBody() {
-            return body;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer buffer : buffers) {
-                int n = Math.min(buffer.remaining(), max - bytes.size());
-                byte[] chunk = new byte[n];
-                buffer.get(chunk);
-                bytes.write(chunk, 0, n);
-            }
-            if (bytes.size() < max) {
-                subscription.request(1);
-                return;
-            }
-            subscription.cancel();
-            onComplete();
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            body.completeExceptionally(failure);
-        }
-
-        @Override
-        public void onComplete() {
-            body.complete(bytes.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    /** The receiver's own error code (RFC 8935 section 2.3), shortened, or ""; never the body as a whole. */
-    private String receiverError(String body) {
-        try {
-            var node = json.readTree(body == null ? "" : body);
-            return errorCode(node.path("err").asString(""));
-        } catch (RuntimeException notJson) {
-            return ""; // nothing of it is kept
-        }
-    }
-
-    /** A receiver's error code as Lanyard keeps and shows it: shortened, letters, digits, '_' and '-' only. */
-    static String errorCode(String err) {
-        if (err == null) return "";
-        return (err.length() > 40 ? err.substring(0, 40) : err).replaceAll("[^A-Za-z0-9_-]", "");
-    }
-
-    private Map<String, Object> claims(SignalOutboxStore.Outgoing signal) {
-        return json.readValue(signal.claims(), new TypeReference<java.util.LinkedHashMap<String, Object>>() { });
-    }
-
-    /** The failure's class and first line: a URI or a host at most, never a token (they go in bodies and headers only). */
-    static String describe(Throwable e) {
-        String text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""));
-        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+        return exchange.send(request, accepted);
     }
 
     private byte[] bytes() {

@@ -188,7 +188,7 @@ class Streams implements ClientCredentials {
         if (!acknowledged.isEmpty() && outbox.acknowledge(stream.id(), acknowledged, clock.instant()) > 0) {
             store.delivered(stream.id(), clock.instant());
         }
-        errors.forEach((jti, err) -> refused(stream, jti, SignalDelivery.errorCode(err)));
+        errors.forEach((jti, err) -> refused(stream, jti, ReceiverErrors.errorCode(err)));
         if (max == 0 || stream.status() != Stream.Status.ENABLED) return CompletableFuture.completedFuture(new Polled(Map.of(), false));
         Polled now = pending(stream.id(), max);
         if (!now.sets().isEmpty() || returnImmediately) return CompletableFuture.completedFuture(now);
@@ -197,7 +197,7 @@ class Streams implements ClientCredentials {
 
     /**
      * A SET the receiver refused in {@code setErrs}: given up, unless its code is one a push is retried for
-     * ({@link SignalDelivery#passes}: a receiver rotating or fetching its keys). Such a SET is handed out again by a
+     * ({@link ReceiverErrors#passes}: a receiver rotating or fetching its keys). Such a SET is handed out again by a
      * poll after push's retry delay (doubling from {@code first-retry}), and given up after {@code max-attempts}
      * refusals, as a push is: without the delay, a receiver polling again at once would spend them all in a second.
      */
@@ -206,7 +206,7 @@ class Streams implements ClientCredentials {
         Instant now = clock.instant();
         Optional<Integer> attempts = outbox.attempts(stream.id(), jti).map(n -> n + 1);
         if (attempts.isEmpty()) return;
-        boolean changed = SignalDelivery.passes(code) && attempts.get() < settings.maxAttempts()
+        boolean changed = ReceiverErrors.passes(code) && attempts.get() < settings.maxAttempts()
                 ? outbox.refusedForNow(stream.id(), jti, error, now.plus(settings.retryDelay(attempts.get()))) > 0
                 : outbox.refused(stream.id(), jti, error, now) > 0;
         if (changed) store.failed(stream.id(), error);
