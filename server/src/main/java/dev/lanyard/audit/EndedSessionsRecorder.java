@@ -90,6 +90,7 @@ class EndedSessionsRecorder {
             case TOKEN_REUSED -> AuditAction.SESSION_ENDED_TOKEN_REUSED;
             case APP_CHANGED -> AuditAction.SESSION_ENDED_APP_CHANGED;
             case CODE_UNUSED -> AuditAction.SESSION_ENDED_CODE_UNUSED;
+            case OTHER -> throw new IllegalStateException("No session is ended for a reason only read from newer rows");
         };
         if (team.isEmpty()) {
             entries.unattributed(action);
@@ -118,6 +119,7 @@ class EndedSessionsRecorder {
             case CODE_UNUSED -> s.displayName() + " (" + s.id().shortForm() + ") never finished signing in; its code expired unused";
             case APP_SIGNED_OUT -> s.displayName() + " (" + s.id().shortForm() + ") ended its own access: it signed out through"
                     + " Lanyard's logout endpoint with an ID token of the grant";
+            case OTHER -> throw new IllegalStateException("No session is ended for a reason only read from newer rows");
         };
         entries.record(team.get(), ending.at(), actor, Optional.of(s.account()), Optional.of(s.id()), action, detail,
                 from.map(Session::ip));

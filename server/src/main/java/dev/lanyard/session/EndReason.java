@@ -39,7 +39,13 @@ public enum EndReason {
      * An app's grant the app ended through RP-initiated logout ({@code /connect/logout} with an ID token of the grant):
      * whoever holds the ID token may send it, so the member is not taken to have been there.
      */
-    APP_SIGNED_OUT("Signed out by the app", "The app signed you out of it, which ended its access to your account.");
+    APP_SIGNED_OUT("Signed out by the app", "The app signed you out of it, which ended its access to your account."),
+    /**
+     * A reason this build does not know, read from a row that a newer build wrote (a node of each serving one database
+     * for a moment during an upgrade): shown as plainly ended rather than failing the member's history, apps and
+     * tokens. Never written: this build ends no session for it.
+     */
+    OTHER("Ended", "Your session was ended.");
 
     private final String label;
     private final String notice;
@@ -68,6 +74,14 @@ public enum EndReason {
             case REMOVED -> "This API key was revoked when its owner was removed from the team.";
             default -> "This API key was revoked.";
         };
+    }
+
+    /** The reason stored as {@code name}, or {@link #OTHER} for a name a newer build added. */
+    public static EndReason stored(String name) {
+        for (EndReason reason : values()) {
+            if (reason.name().equals(name)) return reason;
+        }
+        return OTHER;
     }
 
     /** The value in URLs and JSON: "revoked", "idle-expired". */

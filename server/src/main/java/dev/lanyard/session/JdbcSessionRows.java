@@ -54,7 +54,7 @@ final class JdbcSessionRows {
                 rs.getBoolean("local_network"));
         long endedAt = rs.getLong("ended_at");
         Optional<Session.Ending> ending = rs.wasNull() ? Optional.empty() : Optional.of(new Session.Ending(
-                Instant.ofEpochMilli(endedAt), EndReason.valueOf(rs.getString("end_reason")),
+                Instant.ofEpochMilli(endedAt), EndReason.stored(rs.getString("end_reason")),
                 Optional.ofNullable(rs.getString("ended_by")).map(AccountId::new),
                 Optional.ofNullable(rs.getString("ended_by_session")).map(SessionId::new),
                 Optional.ofNullable(rs.getString("end_note"))));

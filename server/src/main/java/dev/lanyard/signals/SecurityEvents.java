@@ -70,6 +70,7 @@ final class SecurityEvents {
             case APP_CHANGED -> "admin";
             // The app itself, or Lanyard's replay detection: neither the member, an admin nor a policy.
             case APP_REVOKED, APP_SIGNED_OUT, TOKEN_REUSED -> "system";
+            case OTHER -> throw new IllegalStateException("No session is ended for a reason only read from newer rows");
         };
     }
 

@@ -429,7 +429,7 @@ class ApiKeyPagesTest {
         MockHttpServletResponse elsewhere = team.perform(team.page(get(posted.getRedirectedUrl()), phone).cookie(cookie)).getResponse();
         assertThat(elsewhere.getStatus()).isEqualTo(200);
         assertThat(elsewhere.getContentAsString()).as("another session of the same member, even with the cookie")
-                .doesNotContainPattern(SECRET).contains("was shown once");
+                .doesNotContainPattern(SECRET).contains("is shown only once");
         MockHttpServletResponse withoutCookie = team.perform(team.page(get(posted.getRedirectedUrl()), ada)).getResponse();
         assertThat(withoutCookie.getContentAsString()).as("the creating session without the cookie").doesNotContainPattern(SECRET);
 
@@ -446,7 +446,7 @@ class ApiKeyPagesTest {
 
         MockHttpServletResponse reloaded = landing(team, ada, posted);
         assertThat(reloaded.getStatus()).isEqualTo(200);
-        assertThat(reloaded.getContentAsString()).doesNotContain(key).contains("was shown once").contains("create a new one")
+        assertThat(reloaded.getContentAsString()).doesNotContain(key).contains("is shown only once").contains("create a new one")
                 .contains("Backup job");
         assertThat(keysOf(ada)).as("reloading created no key").isEqualTo(1);
         assertThat(currentWith(team, key)).isEqualTo(200);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -57,6 +58,8 @@ class SessionHistoryWebTest {
     Accounts accounts;
     @Autowired
     MutableClock clock;
+    @Autowired
+    JdbcTemplate jdbc;
 
     private Account alice;
     private Sessions.Started laptop;
@@ -122,6 +125,27 @@ class SessionHistoryWebTest {
         assertThat(rows.get(1)).contains("Mobile Safari 17.2 on iPhone", "London, United Kingdom", "3 days",
                 "Revoked by you from Chrome 131 on macOS 14", SessionView.EXACT.format(phone.session().createdAt()));
         assertThat(response.getContentAsString()).contains("IP Geolocation by DB-IP");
+    }
+
+    /**
+     * A node of this build next to a newer one during an upgrade reads end reasons the newer build added: the history
+     * says "Ended" (API {@code other}) instead of failing the member's pages, apps and tokens (review AM).
+     */
+    @Test
+    void anEndReasonOfANewerBuildReadsAsEnded() throws Exception {
+        Sessions.Started phone = start(IPHONE_IN_LONDON);
+        sessions.revoke(phone.session().id(), as(laptop));
+        jdbc.update("UPDATE sessions SET end_reason = 'ENDED_BY_SOMETHING_NEWER' WHERE id = ?", phone.session().id().value());
+
+        MockHttpServletResponse page = fromLaptop(get(PAGE).accept(MediaType.TEXT_HTML));
+        assertThat(page.getStatus()).isEqualTo(200);
+        assertThat(rows(page.getContentAsString())).singleElement().asString().contains("Mobile Safari 17.2 on iPhone", "Ended");
+        MockHttpServletResponse api = fromLaptop(get(API));
+        assertThat(api.getStatus()).isEqualTo(200);
+        assertThat(json.readTree(api.getContentAsString()).path("items").get(0).path("endReason").asString()).isEqualTo("other");
+        MockHttpServletResponse phonesNext = mvc.perform(get("/api/v1/sessions/current")
+                .header("Authorization", "Bearer " + phone.token())).andReturn().getResponse();
+        assertThat(phonesNext.getStatus()).as("still ended").isEqualTo(401);
     }
 
     @Test
