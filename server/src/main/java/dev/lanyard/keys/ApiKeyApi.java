@@ -65,6 +65,8 @@ class ApiKeyApi {
     @Operation(operationId = "createApiKey",
             summary = "Create an API key; the secret is in this answer only. Not with an API key.")
     @ApiResponse(responseCode = "201", description = "Created")
+    @ApiResponse(responseCode = "400", description = "invalid-input: every field at fault at once (name, scopes, expiresAt, a "
+            + "missing password), each in errors (field is the first); the password is checked only when the rest is right")
     @ApiResponse(responseCode = "401", description = "The password is wrong")
     @ApiResponse(responseCode = "429", description = "Too many wrong passwords lately: Retry-After says when to try again")
     @PostMapping("/api/v1/api-keys")

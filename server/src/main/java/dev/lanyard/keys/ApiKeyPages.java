@@ -11,6 +11,9 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import dev.lanyard.FieldErrors;
+import dev.lanyard.FormErrors;
+import dev.lanyard.InputErrors;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Role;
@@ -111,20 +114,25 @@ class ApiKeyPages {
                   @RequestParam(defaultValue = "") String password,
                   Model model, HttpServletRequest request, HttpServletResponse response) {
         Optional<Duration> lifetime = Optional.ofNullable(EXPIRIES.get(expires));
-        try {
+        // The expiry offered is this form's own field: refused with the others' errors, all at once.
+        InputErrors<KeyProblem.InvalidInput> errors = new InputErrors<>(KeyProblem.InvalidInput.class);
+        errors.check(() -> {
             if (!expires.isEmpty() && lifetime.isEmpty()) throw new KeyProblem.InvalidInput("expires", "Choose one of the offered expiries.");
+        });
+        try {
             // Post/Redirect/Get: the secret waits, sealed, for the one page that shows it; never in the URL. Kept in the
             // key's own transaction: a key whose secret could not be kept is not made either.
             var created = keys.create(current, new ApiKeys.NewApiKey(name, scopes == null ? List.of() : scopes,
-                    lifetime.map(d -> clock.instant().plus(d))), password, addresses.resolve(request).getHostAddress(),
+                    lifetime.map(d -> clock.instant().plus(d))), password, addresses.resolve(request).getHostAddress(), errors,
                     made -> handover.hold(current.id(), made.key().id().value(), made.secret(), request, response));
             return "redirect:/settings/api-keys/" + created.key().id().value() + "/created";
         } catch (KeyProblem.InvalidInput | KeyProblem.Forbidden | KeyProblem.WrongPassword | AccountProblem.TooManyAttempts refused) {
             if (refused instanceof AccountProblem.TooManyAttempts tooMany) Throttled.status(response, tooMany, HttpStatus.TOO_MANY_REQUESTS);
             else response.setStatus(refused instanceof KeyProblem.Forbidden ? HttpStatus.FORBIDDEN.value() : HttpStatus.BAD_REQUEST.value());
             page(current, null, model);
-            model.addAttribute("error", refused instanceof KeyProblem.WrongPassword ? "That password is not right." : refused.getMessage());
-            model.addAttribute("errorField", refused instanceof KeyProblem.InvalidInput invalid ? invalid.field() : "password");
+            FormErrors.add(model, refused instanceof KeyProblem.InvalidInput invalid ? invalid : () -> List.of(new FieldErrors.FieldError(
+                    refused instanceof KeyProblem.Forbidden ? "scopes" : "password",
+                    refused instanceof KeyProblem.WrongPassword ? "That password is not right." : refused.getMessage())), Map.of());
             model.addAttribute("proposedName", name);
             // The form comes back as it was sent: the scopes ticked, the expiry chosen (one not offered: the default).
             model.addAttribute("chosenScopes", scopes == null ? List.of() : scopes);

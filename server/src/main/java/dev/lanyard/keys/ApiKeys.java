@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 
+import dev.lanyard.InputErrors;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Role;
@@ -98,28 +99,39 @@ public class ApiKeys {
      * @throws dev.lanyard.account.AccountProblem.TooManyAttempts    too many wrong passwords lately
      */
     public Created create(CurrentSession by, NewApiKey request, String password, String address) {
-        return create(by, request, password, address, created -> { });
+        return create(by, request, password, address, new InputErrors<>(KeyProblem.InvalidInput.class), created -> { });
     }
 
-    /** As {@link #create(CurrentSession, NewApiKey, String, String)}, running {@code alongside} in its transaction. */
+    /**
+     * As {@link #create(CurrentSession, NewApiKey, String, String)}, running {@code alongside} in its transaction. Every
+     * field at fault is named at once, with those the caller read itself and refused ({@code errors}: a form's own
+     * fields), before the password is checked; a scope the member may not give is refused before them (403).
+     *
+     * @throws KeyProblem.InvalidInput each field at fault
+     */
     public Created create(CurrentSession by, NewApiKey request, String password, String address,
-                          java.util.function.Consumer<Created> alongside) {
+                          InputErrors<KeyProblem.InvalidInput> errors, java.util.function.Consumer<Created> alongside) {
         if (by.apiKey()) throw new KeyProblem.Forbidden("An API key cannot create API keys.");
-        String name = name(request.name());
-        Set<KeyScope> scopes = scopes(request.scopes(), by);
+        Optional<String> name = errors.read(() -> name(request.name()));
+        Optional<Set<KeyScope>> scopes = errors.read(() -> scopes(request.scopes(), by));
         Instant now = clock.instant();
         Optional<Instant> expires = request.expiresAt().map(e -> e.truncatedTo(ChronoUnit.MILLIS));
-        if (expires.isPresent() && !expires.get().isAfter(now))
-            throw new KeyProblem.InvalidInput("expiresAt", "Choose an expiry in the future, or none.");
-        if (password == null || password.isEmpty())
-            throw new KeyProblem.InvalidInput("password", "Enter your password: an API key is a way into your account.");
+        errors.check(() -> {
+            if (expires.isPresent() && !expires.get().isAfter(now))
+                throw new KeyProblem.InvalidInput("expiresAt", "Choose an expiry in the future, or none.");
+        });
+        errors.check(() -> {
+            if (password == null || password.isEmpty())
+                throw new KeyProblem.InvalidInput("password", "Enter your password: an API key is a way into your account.");
+        });
+        errors.throwIfAny(KeyProblem.InvalidInput::of);
         try {
             accounts.reauthenticate(by.account(), by.id().value(), "create an API key", password, address);
         } catch (dev.lanyard.account.AccountProblem.InvalidCredentials wrong) {
             throw new KeyProblem.WrongPassword();
         }
         return transactions.execute(tx -> {
-            Created created = insert(by, name, scopes, expires);
+            Created created = insert(by, name.orElseThrow(), scopes.orElseThrow(), expires);
             alongside.accept(created);
             return created;
         });
