@@ -39,6 +39,8 @@ class ApiKeyApi {
         this.addresses = addresses;
     }
 
+    /** Its fields are checked together, control characters among their rules, so a refusal names every field at fault. */
+    @dev.lanyard.ChecksControlCharacters
     record NewKeyJson(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name,
                       @ArraySchema(minItems = 1, arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
                               description = "What the key may do: sessions:read, sessions:write (reading included), admin (admins only)"),

@@ -46,6 +46,8 @@ class ApiKeyPages {
     /** What a new key's form offers ticked and chosen: reading the sessions, for 30 days. */
     static final List<String> DEFAULT_SCOPES = List.of(KeyScope.SESSIONS_READ.code());
     static final String DEFAULT_EXPIRY = "30";
+    /** The form's fields as it labels them, for a message that names one as the API does ({@code 'name' cannot …}). */
+    private static final Map<String, String> LABELS = Map.of("name", "The name");
     static final Map<String, String> DONE = Map.of("revoked", "The API key was revoked. Requests made with it are refused from now on.");
 
     private final ApiKeys keys;
@@ -108,7 +110,9 @@ class ApiKeyPages {
         return "keys/list";
     }
 
+    /** Every field's error at once, the name's control characters among them (the filter lets the name's through). */
     @PostMapping("/settings/api-keys")
+    @dev.lanyard.ChecksControlCharacters({"name"})
     String create(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String name,
                   @RequestParam(required = false) List<String> scopes, @RequestParam(defaultValue = "") String expires,
                   @RequestParam(defaultValue = "") String password,
@@ -132,8 +136,8 @@ class ApiKeyPages {
             page(current, null, model);
             FormErrors.add(model, refused instanceof KeyProblem.InvalidInput invalid ? invalid : () -> List.of(new FieldErrors.FieldError(
                     refused instanceof KeyProblem.Forbidden ? "scopes" : "password",
-                    refused instanceof KeyProblem.WrongPassword ? "That password is not right." : refused.getMessage())), Map.of());
-            model.addAttribute("proposedName", name);
+                    refused instanceof KeyProblem.WrongPassword ? "That password is not right." : refused.getMessage())), LABELS);
+            model.addAttribute("proposedName", FormErrors.kept(name));
             // The form comes back as it was sent: the scopes ticked, the expiry chosen (one not offered: the default).
             model.addAttribute("chosenScopes", scopes == null ? List.of() : scopes);
             model.addAttribute("chosenExpiry", expires.isEmpty() || lifetime.isPresent() ? expires : DEFAULT_EXPIRY);

@@ -121,6 +121,7 @@ public class ApiKeys {
                 throw new KeyProblem.InvalidInput("expiresAt", "Choose an expiry in the future, or none.");
         });
         errors.check(() -> {
+            checkControlCharacters("password", password);
             if (password == null || password.isEmpty())
                 throw new KeyProblem.InvalidInput("password", "Enter your password: an API key is a way into your account.");
         });
@@ -241,7 +242,15 @@ public class ApiKeys {
         return out;
     }
 
+    /** A field the web layer let through with its control characters ({@link dev.lanyard.ChecksControlCharacters}), refused first. */
+    private static void checkControlCharacters(String field, String raw) {
+        dev.lanyard.ControlCharacters.refusal(field, raw).ifPresent(refused -> {
+            throw new KeyProblem.InvalidInput(field, refused);
+        });
+    }
+
     private static String name(String raw) {
+        checkControlCharacters("name", raw);
         String name = raw == null ? "" : raw.strip();
         if (name.isEmpty()) throw new KeyProblem.InvalidInput("name", "Give the key a name, so you can recognize it later.");
         if (name.length() > MAX_NAME) throw new KeyProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
@@ -253,6 +262,7 @@ public class ApiKeys {
         if (raw == null || raw.isEmpty()) throw new KeyProblem.InvalidInput("scopes", "Choose at least one scope.");
         Set<KeyScope> scopes = java.util.EnumSet.noneOf(KeyScope.class);
         for (String code : raw) {
+            checkControlCharacters("scopes", code);
             scopes.add(KeyScope.ofCode(code == null ? "" : code).orElseThrow(() -> new KeyProblem.InvalidInput("scopes",
                     "Scopes are sessions:read, sessions:write and admin.")));
         }

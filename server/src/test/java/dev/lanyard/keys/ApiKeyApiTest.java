@@ -184,6 +184,12 @@ class ApiKeyApiTest {
                 "{\"name\":\"" + "x".repeat(101) + "\",\"password\":\"" + TestAccounts.PASSWORD + "\"}")).getResponse();
         assertThat(json.readTree(missing.getContentAsString()).path("errors").valueStream().map(e -> e.path("field").asString()).toList())
                 .containsExactly("name", "scopes");
+        MockHttpServletResponse control = team.perform(team.json(post("/api/v1/api-keys"), ada,
+                "{\"name\":\"CI\\u0000deploy\",\"scopes\":[],\"password\":\"" + TestAccounts.PASSWORD + "\"}")).getResponse();
+        assertThat(json.readTree(control.getContentAsString()).path("errors").valueStream()
+                .map(e -> e.path("field").asString() + ": " + e.path("detail").asString()).toList())
+                .as("a control character in the name is said with the other fields' errors")
+                .containsExactly("name: 'name' cannot contain control characters.", "scopes: Choose at least one scope.");
         assertThat(json.readTree(team.perform(team.as(get("/api/v1/api-keys"), ada)).getResponse().getContentAsString())
                 .path("items")).as("no key made").isEmpty();
     }

@@ -174,6 +174,12 @@ class ApiKeyPagesTest {
                 .contains("<p id=\"key-expires-error\" class=\"field-error\">Choose one of the offered expiries.</p>")
                 .containsPattern("id=\"key-password\"[^>]*aria-invalid=\"true\" aria-describedby=\"key-password-error key-password-hint\"")
                 .contains("<p id=\"key-password-error\" class=\"field-error\">Enter your password: an API key is a way into your account.</p>");
+        MockHttpServletResponse control = team.perform(team.form(post("/settings/api-keys"), ada).param("name", "CI\u0007deploy")
+                .param("expires", "30").param("password", TestAccounts.PASSWORD)).getResponse();
+        assertThat(control.getStatus()).isEqualTo(400);
+        assertThat(control.getContentAsString()).as("said with the other fields' errors, and not written back")
+                .contains("<li>The name cannot contain control characters.</li>", "<li>Choose at least one scope.</li>")
+                .containsPattern("id=\"key-name\"[^>]*value=\"\"").doesNotContain("CI\u0007deploy");
         assertThat(keysOf(ada)).as("no key made").isZero();
     }
 
