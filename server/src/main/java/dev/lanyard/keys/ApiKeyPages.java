@@ -134,15 +134,21 @@ class ApiKeyPages {
             if (refused instanceof AccountProblem.TooManyAttempts tooMany) Throttled.status(response, tooMany, HttpStatus.TOO_MANY_REQUESTS);
             else response.setStatus(refused instanceof KeyProblem.Forbidden ? HttpStatus.FORBIDDEN.value() : HttpStatus.BAD_REQUEST.value());
             page(current, null, model);
-            FormErrors.add(model, refused instanceof KeyProblem.InvalidInput invalid ? invalid : () -> List.of(new FieldErrors.FieldError(
-                    refused instanceof KeyProblem.Forbidden ? "scopes" : "password",
-                    refused instanceof KeyProblem.WrongPassword ? "That password is not right." : refused.getMessage())), LABELS);
+            FormErrors.add(model, asTheFormSaysIt(refused), LABELS);
             model.addAttribute("proposedName", FormErrors.kept(name));
             // The form comes back as it was sent: the scopes ticked, the expiry chosen (one not offered: the default).
             model.addAttribute("chosenScopes", scopes == null ? List.of() : scopes);
             model.addAttribute("chosenExpiry", expires.isEmpty() || lifetime.isPresent() ? expires : DEFAULT_EXPIRY);
             return "keys/list";
         }
+    }
+
+    /** A refused create as its form says it: each field at fault, or the one field a refusal of another kind is about. */
+    private static FieldErrors asTheFormSaysIt(RuntimeException refused) {
+        if (refused instanceof KeyProblem.InvalidInput invalid) return invalid;
+        String field = refused instanceof KeyProblem.Forbidden ? "scopes" : "password";
+        String message = refused instanceof KeyProblem.WrongPassword ? "That password is not right." : refused.getMessage();
+        return () -> List.of(new FieldErrors.FieldError(field, message));
     }
 
     /**
