@@ -6,7 +6,7 @@ package dev.lanyard;
  * names its own in a sealed subclass; the web layer turns any of them into a problem+json answer
  * or an error page without knowing the module.
  */
-public abstract class Problem extends RuntimeException {
+public abstract class Problem extends RuntimeException implements FieldErrors {
     /**
      * Request attribute: a message for the error page that a refusal answered with {@code sendError} shows in
      * place of its status's own sentence (a message in plain words, never an exception's).
@@ -35,6 +35,12 @@ public abstract class Problem extends RuntimeException {
     /** The input at fault, or empty. */
     public String field() {
         return field;
+    }
+
+    /** This one alone, unless it says several fields are at fault. */
+    @Override
+    public java.util.List<FieldError> fieldErrors() {
+        return java.util.List.of(new FieldError(field, getMessage()));
     }
 
     /** What an error page says; a page about something missing may say more than the API does. */

@@ -4,7 +4,7 @@ package dev.lanyard.account;
  * Why an account operation was refused. Each has a stable {@link #code()} for the API and a
  * human message; {@link #field()} names the offending input where there is one.
  */
-public sealed class AccountProblem extends RuntimeException {
+public sealed class AccountProblem extends RuntimeException implements dev.lanyard.FieldErrors {
     private final String code;
     private final String field;
 
@@ -23,6 +23,12 @@ public sealed class AccountProblem extends RuntimeException {
         return field == null ? "" : field;
     }
 
+    /** This one alone, unless it says several fields are at fault. */
+    @Override
+    public java.util.List<FieldError> fieldErrors() {
+        return java.util.List.of(new FieldError(field(), getMessage()));
+    }
+
     /** Wrong email or password: deliberately the same answer for both. */
     public static final class InvalidCredentials extends AccountProblem {
         public InvalidCredentials() {
@@ -30,17 +36,36 @@ public sealed class AccountProblem extends RuntimeException {
         }
     }
 
-    /** A password change whose current password is wrong (it counts towards the sign-in throttle). */
+    /**
+     * A password change whose current password is wrong (it counts towards the sign-in throttle), and what else is wrong
+     * with the form that does not depend on knowing that password (the new one's rules), said with it.
+     */
     public static final class WrongPassword extends AccountProblem {
+        private static final String MESSAGE = "Your current password is incorrect.";
+        private final java.util.List<FieldError> each;
+
         public WrongPassword() {
-            super("wrong-password", "currentPassword", "Your current password is incorrect.");
+            this(java.util.List.of());
+        }
+
+        WrongPassword(java.util.List<InvalidInput> alsoAtFault) {
+            super("wrong-password", "currentPassword", alsoAtFault.isEmpty() ? MESSAGE
+                    : MESSAGE + " " + dev.lanyard.FieldErrors.detail(InvalidInput.of(alsoAtFault).fieldErrors()));
+            java.util.List<FieldError> all = new java.util.ArrayList<>(java.util.List.of(new FieldError("currentPassword", MESSAGE)));
+            alsoAtFault.forEach(other -> all.addAll(other.fieldErrors()));
+            this.each = java.util.List.copyOf(all);
+        }
+
+        @Override
+        public java.util.List<FieldError> fieldErrors() {
+            return each;
         }
     }
 
     /**
      * Input that breaks a rule (too short, malformed email, ...). A form's rules are all checked before it is refused
-     * ({@link InputErrors}): {@link #all()} then holds one refusal per field at fault, this one naming the first field
-     * and saying every message.
+     * ({@link dev.lanyard.InputErrors}): {@link #all()} then holds one refusal per field at fault, this one naming the
+     * first field and saying every message.
      */
     public static final class InvalidInput extends AccountProblem {
         private final java.util.List<InvalidInput> all;
@@ -51,13 +76,19 @@ public sealed class AccountProblem extends RuntimeException {
         }
 
         private InvalidInput(java.util.List<InvalidInput> all) {
-            super("invalid-input", all.get(0).field(), String.join(" ", all.stream().map(InvalidInput::getMessage).toList()));
+            super("invalid-input", all.get(0).field(), dev.lanyard.FieldErrors.detail(all.stream()
+                    .flatMap(each -> each.fieldErrors().stream()).toList()));
             this.all = java.util.List.copyOf(all);
         }
 
         /** One refusal for these, in the form's order; one of them alone is itself. */
-        static InvalidInput of(java.util.List<InvalidInput> each) {
-            return each.size() == 1 ? each.get(0) : new InvalidInput(each);
+        public static InvalidInput of(java.util.List<InvalidInput> each) {
+            return each.size() == 1 ? each.get(0) : new InvalidInput(each.stream().flatMap(one -> one.all().stream()).toList());
+        }
+
+        @Override
+        public java.util.List<FieldError> fieldErrors() {
+            return all.stream().map(each -> new FieldError(each.field(), each.getMessage())).toList();
         }
 
         /** Each field at fault with its message, in the form's order: this one alone when one field is. */

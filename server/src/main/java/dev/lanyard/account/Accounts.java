@@ -90,11 +90,11 @@ public class Accounts {
     record Checked(String email, String name, String team) {
     }
 
-    /** @throws AccountProblem.InvalidInput naming every field that breaks a rule ({@link InputErrors}) */
+    /** @throws AccountProblem.InvalidInput naming every field that breaks a rule ({@link dev.lanyard.InputErrors}) */
     Checked checked(SignUp request) {
         String name = dev.lanyard.FreeText.strip(request.name());
         String teamName = dev.lanyard.FreeText.strip(request.team());
-        InputErrors errors = new InputErrors();
+        dev.lanyard.InputErrors<AccountProblem.InvalidInput> errors = new dev.lanyard.InputErrors<>(AccountProblem.InvalidInput.class);
         errors.check(() -> {
             checkControlCharacters("name", request.name());
             checkName(name);
@@ -112,7 +112,7 @@ public class Accounts {
             checkControlCharacters("team", request.team());
             checkText(teamName, "team", "Enter a team name (up to 100 characters).", "The team name");
         });
-        errors.throwIfAny();
+        errors.throwIfAny(AccountProblem.InvalidInput::of);
         return new Checked(email[0], name, teamName);
     }
 
@@ -306,21 +306,28 @@ public class Accounts {
      * is stored (only if the password was not changed meanwhile), {@link AccountEvent.PasswordChanged} is
      * published (the member's other sign-ins end with it when asked) and the notification mail is queued.
      *
-     * @throws AccountProblem.InvalidInput    a missing current password, or a new one that breaks the rules
-     * @throws AccountProblem.WrongPassword   the current password is wrong
+     * @throws AccountProblem.InvalidInput    a missing current password, a new one that breaks the rules, or both (each
+     *                                        field named)
+     * @throws AccountProblem.WrongPassword   the current password is wrong, with the new one's broken rules if any
      * @throws AccountProblem.TooManyAttempts too many wrong passwords lately
      */
     public Account changePassword(AccountId id, PasswordChange change) {
-        if (change.current().isEmpty()) throw new AccountProblem.InvalidInput("currentPassword", "Enter your current password.");
-        if (change.current().length() > MAX_PASSWORD) throw new AccountProblem.WrongPassword();
         Account account = store.find(id).orElseThrow(AccountProblem.NotFound::new);
-        try {
-            checkPassword(change.next(), account.email(), account.name());
-        } catch (AccountProblem.InvalidInput invalid) {
-            throw new AccountProblem.InvalidInput("newPassword", invalid.getMessage());
-        }
-        if (change.next().equals(change.current()))
-            throw new AccountProblem.InvalidInput("newPassword", "Choose a new password that differs from the current one.");
+        // Every field at fault at once, except what depends on knowing the current password: whether the new one
+        // differs from it is said only once it is known to be right.
+        dev.lanyard.InputErrors<AccountProblem.InvalidInput> errors = new dev.lanyard.InputErrors<>(AccountProblem.InvalidInput.class);
+        boolean currentGiven = errors.check(() -> {
+            if (change.current().isEmpty()) throw new AccountProblem.InvalidInput("currentPassword", "Enter your current password.");
+        });
+        boolean nextKeepsTheRules = errors.check(() -> {
+            try {
+                checkPassword(change.next(), account.email(), account.name());
+            } catch (AccountProblem.InvalidInput invalid) {
+                throw new AccountProblem.InvalidInput("newPassword", invalid.getMessage());
+            }
+        });
+        if (!currentGiven) errors.throwIfAny(AccountProblem.InvalidInput::of);
+        if (change.current().length() > MAX_PASSWORD) throw new AccountProblem.WrongPassword(errors.found());
         AccountStore.Credentials credentials = store.findByEmail(account.email()).filter(c -> c.account().id().equals(id))
                 .orElseThrow(AccountProblem.NotFound::new);
         LoginThrottle.Attempt attempt = throttle.begin(account.email(), change.origin().address());
@@ -330,10 +337,13 @@ public class Accounts {
                 meters.counter("lanyard.password.change.failures", "reason", "wrong-password").increment();
                 events.publishEvent(new AccountEvent.ReauthenticationFailed(account, change.origin().session(), "change the password",
                         change.origin().address(), clock.instant()));
-                throw new AccountProblem.WrongPassword();
+                throw new AccountProblem.WrongPassword(errors.found());
             }
             attempt.succeeded();
         }
+        if (nextKeepsTheRules && change.next().equals(change.current()))
+            throw new AccountProblem.InvalidInput("newPassword", "Choose a new password that differs from the current one.");
+        errors.throwIfAny(AccountProblem.InvalidInput::of);
         String hash = hasher.hash(change.next());
         return transactions.execute(tx -> {
             // Changed by another request since it was checked: the current password given here is no longer it.

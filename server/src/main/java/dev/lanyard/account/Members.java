@@ -182,7 +182,7 @@ public class Members {
     public <T> T accept(String token, String rawName, String password, java.util.function.Function<Account, T> then) {
         String name = dev.lanyard.FreeText.strip(rawName);
         Invitation found = pendingInvitation(token).orElseThrow(AccountProblem.InvitationUnusable::new);
-        InputErrors errors = new InputErrors();
+        dev.lanyard.InputErrors<AccountProblem.InvalidInput> errors = new dev.lanyard.InputErrors<>(AccountProblem.InvalidInput.class);
         errors.check(() -> {
             Accounts.checkControlCharacters("name", rawName);
             Accounts.checkName(name);
@@ -191,7 +191,7 @@ public class Members {
             Accounts.checkControlCharacters("password", password);
             Accounts.checkPassword(password, found.email(), name);
         });
-        errors.throwIfAny();
+        errors.throwIfAny(AccountProblem.InvalidInput::of);
         String passwordHash = hasher.hash(password);
         return transactions.execute(tx -> {
             Instant now = clock.instant();

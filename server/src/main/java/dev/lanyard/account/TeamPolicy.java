@@ -47,17 +47,49 @@ public record TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int reme
         return new TeamPolicy(idleTimeout, allowRememberMe, rememberedDays, lifetimeDays, required, sessionLimit, refuseAtLimit);
     }
 
+    /** Every value checked, each one at fault named at once ({@link dev.lanyard.InputErrors}), in the form's order. */
     public TeamPolicy {
+        dev.lanyard.InputErrors<AccountProblem.InvalidInput> errors = new dev.lanyard.InputErrors<>(AccountProblem.InvalidInput.class);
+        errors.check(() -> validIdleTimeout(idleTimeout));
+        boolean remembered = errors.check(() -> validRememberedDays(rememberedDays));
+        boolean lifetime = errors.check(() -> validLifetimeDays(lifetimeDays));
+        if (remembered && lifetime) errors.check(() -> checkRememberedNotShorter(rememberedDays, lifetimeDays));
+        errors.check(() -> validSessionLimit(sessionLimit));
+        errors.throwIfAny(AccountProblem.InvalidInput::of);
+    }
+
+    /**
+     * The rules of each value, one by one, for a form that reads its fields itself and names every one at fault at once
+     * ({@link dev.lanyard.InputErrors#read}): each returns its value or refuses it ({@link AccountProblem.InvalidInput}).
+     */
+    public static Duration validIdleTimeout(Duration idleTimeout) {
         if (idleTimeout == null || !IDLE_CHOICES.contains(idleTimeout))
             throw new AccountProblem.InvalidInput("idleTimeout", "Choose 1 day, 7 days, 30 days or never.");
-        if (rememberedDays < 1 || rememberedDays > MAX_DAYS)
+        return idleTimeout;
+    }
+
+    public static int validRememberedDays(int days) {
+        if (days < 1 || days > MAX_DAYS)
             throw new AccountProblem.InvalidInput("rememberedDays", "Remembered sessions last between 1 and " + MAX_DAYS + " days.");
-        if (lifetimeDays < 1 || lifetimeDays > MAX_LIFETIME_DAYS)
+        return days;
+    }
+
+    public static int validLifetimeDays(int days) {
+        if (days < 1 || days > MAX_LIFETIME_DAYS)
             throw new AccountProblem.InvalidInput("lifetimeDays", "Sessions that are not remembered last between 1 and " + MAX_LIFETIME_DAYS + " days.");
+        return days;
+    }
+
+    /** Of two day counts that each keep their own rule. */
+    public static void checkRememberedNotShorter(int rememberedDays, int lifetimeDays) {
         if (rememberedDays < lifetimeDays)
             throw new AccountProblem.InvalidInput("rememberedDays", "Remembered sessions cannot be shorter than other sessions.");
-        if (sessionLimit < 0 || sessionLimit > MAX_SESSION_LIMIT)
+    }
+
+    public static int validSessionLimit(int limit) {
+        if (limit < 0 || limit > MAX_SESSION_LIMIT)
             throw new AccountProblem.InvalidInput("sessionLimit", "The session limit is between 1 and " + MAX_SESSION_LIMIT + ", or none.");
+        return limit;
     }
 
     /** The absolute lifetime of a new session, given whether "Remember me" was ticked. */

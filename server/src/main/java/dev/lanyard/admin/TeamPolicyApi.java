@@ -1,5 +1,9 @@
 package dev.lanyard.admin;
 
+import java.time.Duration;
+import java.util.Optional;
+
+import dev.lanyard.InputErrors;
 import dev.lanyard.NullRefused;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
@@ -82,6 +86,12 @@ class TeamPolicyApi {
         return org.springframework.http.ResponseEntity.ok().eTag("\"" + policy.version() + "\"").body(PolicyJson.of(policy));
     }
 
+    /** {@code value}, or the refusal of {@code field} left out. */
+    private static <T> T required(String field, T value, String message) {
+        if (value == null) throw new AccountProblem.InvalidInput(field, message);
+        return value;
+    }
+
     /**
      * The version an {@code If-Match} asks for, given the policy's {@code current} one: none for no header or {@code *};
      * of a list of tags, the current one if the list has it (RFC 9110 13.1.1), else the first; a weak tag counts as its value.
@@ -100,22 +110,33 @@ class TeamPolicyApi {
             description = "Send the ETag of the GET you changed as If-Match: if another admin changed the policy since, "
                     + "nothing is saved and the answer is 412 policy-changed. Without If-Match the last write wins.")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The policy as saved, with its new ETag")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "400",
+            description = "invalid-input: every field at fault at once, each in errors (field is the first); nothing is saved")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "412",
             description = "policy-changed: another admin changed the policy since the read whose ETag was sent as If-Match")
     @PutMapping
     org.springframework.http.ResponseEntity<PolicyJson> put(@AuthenticationPrincipal CurrentSession current, @RequestBody PolicyChange body,
             @org.springframework.web.bind.annotation.RequestHeader(value = "If-Match", required = false) String ifMatch) {
         dev.lanyard.session.TeamSessions.requireAdmin(current);
-        if (body.idleTimeout() == null) throw new AccountProblem.InvalidInput("idleTimeout", "idleTimeout is required: 1d, 7d, 30d or never.");
-        if (body.allowRememberMe() == null) throw new AccountProblem.InvalidInput("allowRememberMe", "allowRememberMe is required.");
-        if (body.rememberedDays() == null) throw new AccountProblem.InvalidInput("rememberedDays", "rememberedDays is required.");
-        if (body.lifetimeDays() == null) throw new AccountProblem.InvalidInput("lifetimeDays", "lifetimeDays is required.");
+        // Every field read with its rules before any is refused, so the answer names all that are wrong at once.
+        InputErrors<AccountProblem.InvalidInput> errors = new InputErrors<>(AccountProblem.InvalidInput.class);
+        Optional<Duration> idle = errors.read(() -> TeamSettingsPages.idle(
+                required("idleTimeout", body.idleTimeout(), "idleTimeout is required: 1d, 7d, 30d or never.")));
+        Optional<Boolean> allowRememberMe = errors.read(() -> required("allowRememberMe", body.allowRememberMe(), "allowRememberMe is required."));
+        Optional<Integer> remembered = errors.read(() -> TeamPolicy.validRememberedDays(
+                required("rememberedDays", body.rememberedDays(), "rememberedDays is required.")));
+        Optional<Integer> lifetime = errors.read(() -> TeamPolicy.validLifetimeDays(
+                required("lifetimeDays", body.lifetimeDays(), "lifetimeDays is required.")));
+        TeamSettingsPages.checkDays(errors, remembered, lifetime);
         TeamPolicy before = accounts.policy(current.account().team());
         boolean secondFactor = body.requireSecondFactor() != null ? body.requireSecondFactor() : before.requireSecondFactor();
-        int limit = body.sessionLimit() != null ? body.sessionLimit() : before.sessionLimit();
-        boolean refuse = body.atSessionLimit() != null ? TeamSettingsPages.refuseAtLimit(body.atSessionLimit()) : before.refuseAtLimit();
-        TeamPolicy policy = new TeamPolicy(TeamSettingsPages.idle(body.idleTimeout()), body.allowRememberMe(),
-                body.rememberedDays(), body.lifetimeDays(), secondFactor, limit, refuse);
+        Optional<Integer> limit = errors.read(() -> TeamPolicy.validSessionLimit(
+                body.sessionLimit() != null ? body.sessionLimit() : before.sessionLimit()));
+        Optional<Boolean> refuse = errors.read(() -> body.atSessionLimit() != null
+                ? TeamSettingsPages.refuseAtLimit(body.atSessionLimit()) : before.refuseAtLimit());
+        errors.throwIfAny(AccountProblem.InvalidInput::of);
+        TeamPolicy policy = new TeamPolicy(idle.orElseThrow(), allowRememberMe.orElseThrow(), remembered.orElseThrow(),
+                lifetime.orElseThrow(), secondFactor, limit.orElseThrow(), refuse.orElseThrow());
         accounts.changePolicy(current.account(), policy, readVersion(ifMatch, before.version()));
         return tagged(accounts.policy(current.account().team()));
     }

@@ -1,7 +1,11 @@
 package dev.lanyard.admin;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
+import dev.lanyard.FormErrors;
+import dev.lanyard.InputErrors;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Role;
@@ -46,8 +50,17 @@ class TeamSettingsPages {
                 @RequestParam(defaultValue = "") String version, Model model, HttpServletResponse response) {
         if (current.account().role() != Role.ADMIN) throw new AccountProblem.Forbidden();
         try {
-            TeamPolicy policy = new TeamPolicy(idle(idleTimeout), allowRememberMe, days("rememberedDays", rememberedDays),
-                    days("lifetimeDays", lifetimeDays), requireSecondFactor, limit(sessionLimit), refuseAtLimit(atSessionLimit));
+            // Every field read with its rules before any is refused, so the page names all that are wrong at once.
+            InputErrors<AccountProblem.InvalidInput> errors = new InputErrors<>(AccountProblem.InvalidInput.class);
+            Optional<Duration> idle = errors.read(() -> idle(idleTimeout));
+            Optional<Integer> remembered = errors.read(() -> TeamPolicy.validRememberedDays(days("rememberedDays", rememberedDays)));
+            Optional<Integer> lifetime = errors.read(() -> TeamPolicy.validLifetimeDays(days("lifetimeDays", lifetimeDays)));
+            checkDays(errors, remembered, lifetime);
+            Optional<Integer> limit = errors.read(() -> TeamPolicy.validSessionLimit(limit(sessionLimit)));
+            Optional<Boolean> refuse = errors.read(() -> refuseAtLimit(atSessionLimit));
+            errors.throwIfAny(AccountProblem.InvalidInput::of);
+            TeamPolicy policy = new TeamPolicy(idle.orElseThrow(), allowRememberMe, remembered.orElseThrow(), lifetime.orElseThrow(),
+                    requireSecondFactor, limit.orElseThrow(), refuse.orElseThrow());
             // The version the page was loaded with: a save on a page another admin's change made stale is refused.
             accounts.changePolicy(current.account(), policy, version.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(version));
             return "redirect:/admin/settings?done=saved";
@@ -63,8 +76,7 @@ class TeamSettingsPages {
                     requireSecondFactor, sessionLimit, atSessionLimit));
             model.addAttribute("version", version);
             model.addAttribute("account", current.account());
-            model.addAttribute("error", invalid.getMessage());
-            model.addAttribute("errorField", invalid.field());
+            FormErrors.add(model, invalid, Map.of());
             return "admin/settings";
         }
     }
@@ -77,6 +89,12 @@ class TeamSettingsPages {
                     String.valueOf(policy.lifetimeDays()), policy.requireSecondFactor(),
                     policy.sessionLimit() > 0 ? String.valueOf(policy.sessionLimit()) : "", atLimitCode(policy.refuseAtLimit()));
         }
+    }
+
+    /** The rule between the two day counts, once both are read and each keeps its own. */
+    static void checkDays(InputErrors<AccountProblem.InvalidInput> errors, Optional<Integer> remembered, Optional<Integer> lifetime) {
+        if (remembered.isPresent() && lifetime.isPresent())
+            errors.check(() -> TeamPolicy.checkRememberedNotShorter(remembered.get(), lifetime.get()));
     }
 
     /** "1d", "7d", "30d" or "never". */

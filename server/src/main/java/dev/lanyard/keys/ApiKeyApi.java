@@ -39,6 +39,8 @@ class ApiKeyApi {
         this.addresses = addresses;
     }
 
+    /** Its fields are checked together, control characters among their rules, so a refusal names every field at fault. */
+    @dev.lanyard.ChecksControlCharacters
     record NewKeyJson(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name,
                       @ArraySchema(minItems = 1, arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
                               description = "What the key may do: sessions:read, sessions:write (reading included), admin (admins only)"),
@@ -65,6 +67,8 @@ class ApiKeyApi {
     @Operation(operationId = "createApiKey",
             summary = "Create an API key; the secret is in this answer only. Not with an API key.")
     @ApiResponse(responseCode = "201", description = "Created")
+    @ApiResponse(responseCode = "400", description = "invalid-input: every field at fault at once (name, scopes, expiresAt, a "
+            + "missing password), each in errors (field is the first); the password is checked only when the rest is right")
     @ApiResponse(responseCode = "401", description = "The password is wrong")
     @ApiResponse(responseCode = "429", description = "Too many wrong passwords lately: Retry-After says when to try again")
     @PostMapping("/api/v1/api-keys")

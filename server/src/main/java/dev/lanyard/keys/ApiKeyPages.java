@@ -11,6 +11,9 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import dev.lanyard.FieldErrors;
+import dev.lanyard.FormErrors;
+import dev.lanyard.InputErrors;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Role;
@@ -43,6 +46,8 @@ class ApiKeyPages {
     /** What a new key's form offers ticked and chosen: reading the sessions, for 30 days. */
     static final List<String> DEFAULT_SCOPES = List.of(KeyScope.SESSIONS_READ.code());
     static final String DEFAULT_EXPIRY = "30";
+    /** The form's fields as it labels them, for a message that names one as the API does ({@code 'name' cannot …}). */
+    private static final Map<String, String> LABELS = Map.of("name", "The name");
     static final Map<String, String> DONE = Map.of("revoked", "The API key was revoked. Requests made with it are refused from now on.");
 
     private final ApiKeys keys;
@@ -105,32 +110,45 @@ class ApiKeyPages {
         return "keys/list";
     }
 
+    /** Every field's error at once, the name's control characters among them (the filter lets the name's through). */
     @PostMapping("/settings/api-keys")
+    @dev.lanyard.ChecksControlCharacters({"name"})
     String create(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String name,
                   @RequestParam(required = false) List<String> scopes, @RequestParam(defaultValue = "") String expires,
                   @RequestParam(defaultValue = "") String password,
                   Model model, HttpServletRequest request, HttpServletResponse response) {
         Optional<Duration> lifetime = Optional.ofNullable(EXPIRIES.get(expires));
-        try {
+        // The expiry offered is this form's own field: refused with the others' errors, all at once.
+        InputErrors<KeyProblem.InvalidInput> errors = new InputErrors<>(KeyProblem.InvalidInput.class);
+        errors.check(() -> {
             if (!expires.isEmpty() && lifetime.isEmpty()) throw new KeyProblem.InvalidInput("expires", "Choose one of the offered expiries.");
+        });
+        try {
             // Post/Redirect/Get: the secret waits, sealed, for the one page that shows it; never in the URL. Kept in the
             // key's own transaction: a key whose secret could not be kept is not made either.
             var created = keys.create(current, new ApiKeys.NewApiKey(name, scopes == null ? List.of() : scopes,
-                    lifetime.map(d -> clock.instant().plus(d))), password, addresses.resolve(request).getHostAddress(),
+                    lifetime.map(d -> clock.instant().plus(d))), password, addresses.resolve(request).getHostAddress(), errors,
                     made -> handover.hold(current.id(), made.key().id().value(), made.secret(), request, response));
             return "redirect:/settings/api-keys/" + created.key().id().value() + "/created";
         } catch (KeyProblem.InvalidInput | KeyProblem.Forbidden | KeyProblem.WrongPassword | AccountProblem.TooManyAttempts refused) {
             if (refused instanceof AccountProblem.TooManyAttempts tooMany) Throttled.status(response, tooMany, HttpStatus.TOO_MANY_REQUESTS);
             else response.setStatus(refused instanceof KeyProblem.Forbidden ? HttpStatus.FORBIDDEN.value() : HttpStatus.BAD_REQUEST.value());
             page(current, null, model);
-            model.addAttribute("error", refused instanceof KeyProblem.WrongPassword ? "That password is not right." : refused.getMessage());
-            model.addAttribute("errorField", refused instanceof KeyProblem.InvalidInput invalid ? invalid.field() : "password");
-            model.addAttribute("proposedName", name);
+            FormErrors.add(model, asTheFormSaysIt(refused), LABELS);
+            model.addAttribute("proposedName", FormErrors.kept(name));
             // The form comes back as it was sent: the scopes ticked, the expiry chosen (one not offered: the default).
             model.addAttribute("chosenScopes", scopes == null ? List.of() : scopes);
             model.addAttribute("chosenExpiry", expires.isEmpty() || lifetime.isPresent() ? expires : DEFAULT_EXPIRY);
             return "keys/list";
         }
+    }
+
+    /** A refused create as its form says it: each field at fault, or the one field a refusal of another kind is about. */
+    private static FieldErrors asTheFormSaysIt(RuntimeException refused) {
+        if (refused instanceof KeyProblem.InvalidInput invalid) return invalid;
+        String field = refused instanceof KeyProblem.Forbidden ? "scopes" : "password";
+        String message = refused instanceof KeyProblem.WrongPassword ? "That password is not right." : refused.getMessage();
+        return () -> List.of(new FieldErrors.FieldError(field, message));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 
+import dev.lanyard.InputErrors;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Role;
@@ -98,28 +99,40 @@ public class ApiKeys {
      * @throws dev.lanyard.account.AccountProblem.TooManyAttempts    too many wrong passwords lately
      */
     public Created create(CurrentSession by, NewApiKey request, String password, String address) {
-        return create(by, request, password, address, created -> { });
+        return create(by, request, password, address, new InputErrors<>(KeyProblem.InvalidInput.class), created -> { });
     }
 
-    /** As {@link #create(CurrentSession, NewApiKey, String, String)}, running {@code alongside} in its transaction. */
+    /**
+     * As {@link #create(CurrentSession, NewApiKey, String, String)}, running {@code alongside} in its transaction. Every
+     * field at fault is named at once, with those the caller read itself and refused ({@code errors}: a form's own
+     * fields), before the password is checked; a scope the member may not give is refused before them (403).
+     *
+     * @throws KeyProblem.InvalidInput each field at fault
+     */
     public Created create(CurrentSession by, NewApiKey request, String password, String address,
-                          java.util.function.Consumer<Created> alongside) {
+                          InputErrors<KeyProblem.InvalidInput> errors, java.util.function.Consumer<Created> alongside) {
         if (by.apiKey()) throw new KeyProblem.Forbidden("An API key cannot create API keys.");
-        String name = name(request.name());
-        Set<KeyScope> scopes = scopes(request.scopes(), by);
+        Optional<String> name = errors.read(() -> name(request.name()));
+        Optional<Set<KeyScope>> scopes = errors.read(() -> scopes(request.scopes(), by));
         Instant now = clock.instant();
         Optional<Instant> expires = request.expiresAt().map(e -> e.truncatedTo(ChronoUnit.MILLIS));
-        if (expires.isPresent() && !expires.get().isAfter(now))
-            throw new KeyProblem.InvalidInput("expiresAt", "Choose an expiry in the future, or none.");
-        if (password == null || password.isEmpty())
-            throw new KeyProblem.InvalidInput("password", "Enter your password: an API key is a way into your account.");
+        errors.check(() -> {
+            if (expires.isPresent() && !expires.get().isAfter(now))
+                throw new KeyProblem.InvalidInput("expiresAt", "Choose an expiry in the future, or none.");
+        });
+        errors.check(() -> {
+            checkControlCharacters("password", password);
+            if (password == null || password.isEmpty())
+                throw new KeyProblem.InvalidInput("password", "Enter your password: an API key is a way into your account.");
+        });
+        errors.throwIfAny(KeyProblem.InvalidInput::of);
         try {
             accounts.reauthenticate(by.account(), by.id().value(), "create an API key", password, address);
         } catch (dev.lanyard.account.AccountProblem.InvalidCredentials wrong) {
             throw new KeyProblem.WrongPassword();
         }
         return transactions.execute(tx -> {
-            Created created = insert(by, name, scopes, expires);
+            Created created = insert(by, name.orElseThrow(), scopes.orElseThrow(), expires);
             alongside.accept(created);
             return created;
         });
@@ -229,7 +242,15 @@ public class ApiKeys {
         return out;
     }
 
+    /** A field the web layer let through with its control characters ({@link dev.lanyard.ChecksControlCharacters}), refused first. */
+    private static void checkControlCharacters(String field, String raw) {
+        dev.lanyard.ControlCharacters.refusal(field, raw).ifPresent(refused -> {
+            throw new KeyProblem.InvalidInput(field, refused);
+        });
+    }
+
     private static String name(String raw) {
+        checkControlCharacters("name", raw);
         String name = raw == null ? "" : raw.strip();
         if (name.isEmpty()) throw new KeyProblem.InvalidInput("name", "Give the key a name, so you can recognize it later.");
         if (name.length() > MAX_NAME) throw new KeyProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
@@ -241,6 +262,7 @@ public class ApiKeys {
         if (raw == null || raw.isEmpty()) throw new KeyProblem.InvalidInput("scopes", "Choose at least one scope.");
         Set<KeyScope> scopes = java.util.EnumSet.noneOf(KeyScope.class);
         for (String code : raw) {
+            checkControlCharacters("scopes", code);
             scopes.add(KeyScope.ofCode(code == null ? "" : code).orElseThrow(() -> new KeyProblem.InvalidInput("scopes",
                     "Scopes are sessions:read, sessions:write and admin.")));
         }

@@ -31,9 +31,29 @@ public sealed class KeyProblem extends dev.lanyard.Problem {
         }
     }
 
+    /** Input that breaks a rule; the refusal of a whole form names each field at fault ({@link #of}). */
     public static final class InvalidInput extends KeyProblem {
+        private final java.util.List<FieldError> each;
+
         public InvalidInput(String field, String message) {
             super("invalid-input", 400, message, field);
+            this.each = java.util.List.of(new FieldError(field, message));
+        }
+
+        private InvalidInput(java.util.List<FieldError> each) {
+            super("invalid-input", 400, dev.lanyard.FieldErrors.detail(each), each.get(0).field());
+            this.each = java.util.List.copyOf(each);
+        }
+
+        /** One refusal for these, in the form's order; one of them alone is itself. */
+        public static InvalidInput of(java.util.List<InvalidInput> refused) {
+            return refused.size() == 1 ? refused.get(0)
+                    : new InvalidInput(refused.stream().flatMap(one -> one.fieldErrors().stream()).toList());
+        }
+
+        @Override
+        public java.util.List<FieldError> fieldErrors() {
+            return each;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lanyard.signin;
 
+import dev.lanyard.FormErrors;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Members;
 import dev.lanyard.session.AppType;
@@ -67,7 +68,7 @@ class InvitePages {
             response.setStatus(gone ? HttpStatus.GONE.value() : HttpStatus.BAD_REQUEST.value());
             if (gone) model.addAttribute("unusable", problem.getMessage());
             else {
-                FormErrors.add(model, problem);
+                FormErrors.add(model, problem, SignInPages.FIELD_LABELS);
                 members.pendingInvitation(token).ifPresent(i -> {
                     model.addAttribute("email", i.email());
                     model.addAttribute("invited", members.invited(i));

@@ -45,8 +45,8 @@ class PasswordPage {
             return "redirect:/settings/security?done=" + (signOutOthers ? "password-changed" : "password-changed-kept");
         } catch (AccountProblem problem) {
             Throttled.status(response, problem, HttpStatus.BAD_REQUEST);
-            model.addAttribute("error", problem.getMessage());
-            model.addAttribute("passwordErrorField", problem.field());
+            // Every field at fault, each said next to it; the passwords typed are never written back into the page.
+            dev.lanyard.FormErrors.add(model, problem, java.util.Map.of());
             model.addAttribute(PasswordSection.SIGN_OUT_OTHERS, signOutOthers);
             return securitySettings.page(current, model);
         }

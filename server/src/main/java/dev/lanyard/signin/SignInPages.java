@@ -1,6 +1,7 @@
 package dev.lanyard.signin;
 
 import dev.lanyard.ChecksControlCharacters;
+import dev.lanyard.FormErrors;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
@@ -32,6 +33,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 /** The sign-up, log-in and log-out pages. */
 @Controller
 class SignInPages {
+    /** The labels of the sign-up and join forms' fields, for messages that name a field as the API does ({@code 'name'}). */
+    static final java.util.Map<String, String> FIELD_LABELS = java.util.Map.of("name", "Your name", "email", "Email",
+            "password", "Password", "team", "Team name");
     private final Accounts accounts;
     private final SignUps signUps;
     private final Sessions sessions;
@@ -132,7 +136,7 @@ class SignInPages {
             return "redirect:/settings/sessions?done=welcome";
         } catch (AccountProblem problem) {
             Throttled.status(response, problem, problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST);
-            FormErrors.add(model, problem);
+            FormErrors.add(model, problem, FIELD_LABELS);
             model.addAttribute("name", FormErrors.kept(name));
             model.addAttribute("email", FormErrors.kept(email));
             model.addAttribute("team", FormErrors.kept(team));

@@ -46,12 +46,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
         }
-        ProblemDetail body = Problems.of(status, problem.code(), problem.getMessage(), problem.field());
-        // Several fields at fault: each named with its own message, as the form's page lists them.
-        if (problem instanceof AccountProblem.InvalidInput invalid && invalid.all().size() > 1)
-            body.setProperty("errors", invalid.all().stream()
-                    .map(each -> java.util.Map.of("field", each.field(), "detail", each.getMessage())).toList());
-        return response.body(body);
+        return response.body(Problems.of(status, problem.code(), problem.getMessage(), problem));
     }
 
     @ExceptionHandler(SessionProblem.class)
@@ -68,7 +63,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(dev.lanyard.Problem.class)
     ResponseEntity<ProblemDetail> problem(dev.lanyard.Problem problem, jakarta.servlet.http.HttpServletRequest request) {
         HttpStatus status = HttpStatus.valueOf(problem.status());
-        return challenged(ResponseEntity.status(status), status, request).body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
+        return challenged(ResponseEntity.status(status), status, request).body(Problems.of(status, problem.code(), problem.getMessage(), problem));
     }
 
     @ExceptionHandler(dev.lanyard.signals.SignalProblem.class)

@@ -2,6 +2,8 @@ package dev.lanyard.web;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -40,6 +42,18 @@ final class Problems {
     static ProblemDetail of(HttpStatus status, String code, String detail, String field) {
         ProblemDetail problem = of(status, code, detail);
         if (field != null && !field.isEmpty()) problem.setProperty("field", field);
+        return problem;
+    }
+
+    /**
+     * A refusal that names its fields ({@link dev.lanyard.FieldErrors}): {@code field} the first, and when several are at
+     * fault {@code errors} lists each as {@code {field, detail}}, as the form's page shows them all.
+     */
+    static ProblemDetail of(HttpStatus status, String code, String detail, dev.lanyard.FieldErrors refused) {
+        List<dev.lanyard.FieldErrors.FieldError> each = refused.fieldErrors();
+        ProblemDetail problem = of(status, code, detail, each.isEmpty() ? "" : each.get(0).field());
+        if (each.size() > 1)
+            problem.setProperty("errors", each.stream().map(one -> Map.of("field", one.field(), "detail", one.message())).toList());
         return problem;
     }
 

@@ -211,6 +211,29 @@ class TeamPolicyApiTest {
         assertThat(policyOf(admin)).isEqualTo(TeamPolicy.DEFAULT);
     }
 
+    /** Each field at fault was found only after the one before it was fixed: now they are all named at once, nothing saved. */
+    @Test
+    void everyFieldAtFaultIsNamedAtOnce() throws Exception {
+        JsonNode refused = problem(putPolicy(admin, quoted("{'idleTimeout':'2d','allowRememberMe':true,'rememberedDays':400,"
+                + "'lifetimeDays':7,'sessionLimit':500,'atSessionLimit':'sometimes'}")), 400, "invalid-input");
+
+        assertThat(refused.path("field").asString()).isEqualTo("idleTimeout");
+        assertThat(refused.path("errors").valueStream().map(e -> e.path("field").asString() + ": " + e.path("detail").asString()).toList())
+                .containsExactly("idleTimeout: Choose 1 day, 7 days, 30 days or never.",
+                        "rememberedDays: Remembered sessions last between 1 and 365 days.",
+                        "sessionLimit: The session limit is between 1 and 100, or none.",
+                        "atSessionLimit: At the session limit, choose end-oldest or refuse.");
+        assertThat(refused.path("detail").asString()).as("every message, for a client that reads only detail")
+                .isEqualTo("Choose 1 day, 7 days, 30 days or never. Remembered sessions last between 1 and 365 days. "
+                        + "The session limit is between 1 and 100, or none. At the session limit, choose end-oldest or refuse.");
+
+        JsonNode missing = problem(putPolicy(admin, quoted("{'rememberedDays':3,'lifetimeDays':5}")), 400, "invalid-input");
+        assertThat(missing.path("errors").valueStream().map(e -> e.path("field").asString()).toList())
+                .as("the rule between two fields is said once both keep their own").containsExactly("idleTimeout", "allowRememberMe", "rememberedDays");
+        assertThat(missing.path("errors").get(2).path("detail").asString()).isEqualTo("Remembered sessions cannot be shorter than other sessions.");
+        assertThat(policyOf(admin)).isEqualTo(TeamPolicy.DEFAULT);
+    }
+
     @Test
     void missingFieldsAreRefusedNamingTheFirstOneMissing() throws Exception {
         invalidField(putPolicy(admin, "{}"), "idleTimeout");

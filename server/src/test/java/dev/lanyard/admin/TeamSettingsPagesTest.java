@@ -210,6 +210,33 @@ class TeamSettingsPagesTest {
         assertThat(policy()).isEqualTo(TeamPolicy.DEFAULT);
     }
 
+    /**
+     * The page said one field's error at a time. Now each is said in the summary and next to its field, which is marked
+     * invalid and described by it without JavaScript; what was typed stays.
+     */
+    @Test
+    void aRefusedFormSaysEveryFieldAtFaultNextToIt() throws Exception {
+        MockHttpServletResponse refused = page(admin, withFormToken(admin, save("2d", true, "thirty", "9")
+                .param("sessionLimit", "500").param("atSessionLimit", "refuse")));
+
+        assertThat(refused.getStatus()).isEqualTo(400);
+        String html = refused.getContentAsString();
+        assertThat(html).contains("<li>Choose 1 day, 7 days, 30 days or never.</li>",
+                "<li>Remembered sessions last: enter a whole number of days.</li>",
+                "<li>Sessions that are not remembered last between 1 and 7 days.</li>",
+                "<li>The session limit is between 1 and 100, or none.</li>");
+        assertThat(html).containsPattern("name=\"idleTimeout\" value=\"1d\" aria-invalid=\"true\" aria-describedby=\"idleTimeout-error\"")
+                .contains("<p id=\"idleTimeout-error\" class=\"field-error\">Choose 1 day, 7 days, 30 days or never.</p>")
+                .containsPattern("name=\"rememberedDays\"[^>]*value=\"thirty\"[^>]*aria-invalid=\"true\" aria-describedby=\"rememberedDays-error\"")
+                .contains("<p id=\"rememberedDays-error\" class=\"field-error\">Remembered sessions last: enter a whole number of days.</p>")
+                .containsPattern("name=\"lifetimeDays\"[^>]*value=\"9\"[^>]*aria-invalid=\"true\" aria-describedby=\"lifetimeDays-error\"")
+                .contains("<p id=\"lifetimeDays-error\" class=\"field-error\">Sessions that are not remembered last between 1 and 7 days.</p>")
+                .containsPattern("name=\"sessionLimit\"[^>]*value=\"500\"[^>]*aria-invalid=\"true\" aria-describedby=\"sessionLimit-error sessionLimitHint\"")
+                .contains("<p id=\"sessionLimit-error\" class=\"field-error\">The session limit is between 1 and 100, or none.</p>")
+                .containsPattern("value=\"refuse\"[^>]*checked").doesNotContain("atSessionLimit-error");
+        assertThat(policy()).as("nothing saved").isEqualTo(TeamPolicy.DEFAULT);
+    }
+
     @Test
     void aRefusedFormKeepsWhatWasTypedAndMarksTheFieldToCorrect() throws Exception {
         MockHttpServletResponse refused = page(admin, withFormToken(admin, save("1d", false, "45", "3")

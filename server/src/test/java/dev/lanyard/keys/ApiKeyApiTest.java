@@ -156,6 +156,44 @@ class ApiKeyApiTest {
         }
     }
 
+    /**
+     * A key's name, scopes, expiry and password were refused one at a time: the first at fault alone was named, and the
+     * next only on the next try. Now each is named at once in {@code errors}, and the password is not checked.
+     */
+    @Test
+    void everyFieldAtFaultIsNamedAtOnce() throws Exception {
+        Member ada = team.admin("ada");
+        MockHttpServletResponse refused = team.perform(team.json(post("/api/v1/api-keys"), ada, json.writeValueAsString(Map.of(
+                "name", " ", "scopes", List.of("sessions:read", "sessions:everything"), "expiresAt", "2000-01-01T00:00:00Z",
+                "password", "")))).getResponse();
+
+        assertThat(refused.getStatus()).as(refused.getContentAsString()).isEqualTo(400);
+        assertThat(type(refused)).isEqualTo("invalid-input");
+        JsonNode problem = json.readTree(refused.getContentAsString());
+        assertThat(problem.path("field").asString()).isEqualTo("name");
+        assertThat(problem.path("errors").valueStream().map(e -> e.path("field").asString() + ": " + e.path("detail").asString()).toList())
+                .containsExactly("name: Give the key a name, so you can recognize it later.",
+                        "scopes: Scopes are sessions:read, sessions:write and admin.",
+                        "expiresAt: Choose an expiry in the future, or none.",
+                        "password: Enter your password: an API key is a way into your account.");
+        assertThat(problem.path("detail").asString()).as("every message, for a client that reads only detail")
+                .isEqualTo("Give the key a name, so you can recognize it later. Scopes are sessions:read, sessions:write and admin. "
+                        + "Choose an expiry in the future, or none. Enter your password: an API key is a way into your account.");
+
+        MockHttpServletResponse missing = team.perform(team.json(post("/api/v1/api-keys"), ada,
+                "{\"name\":\"" + "x".repeat(101) + "\",\"password\":\"" + TestAccounts.PASSWORD + "\"}")).getResponse();
+        assertThat(json.readTree(missing.getContentAsString()).path("errors").valueStream().map(e -> e.path("field").asString()).toList())
+                .containsExactly("name", "scopes");
+        MockHttpServletResponse control = team.perform(team.json(post("/api/v1/api-keys"), ada,
+                "{\"name\":\"CI\\u0000deploy\",\"scopes\":[],\"password\":\"" + TestAccounts.PASSWORD + "\"}")).getResponse();
+        assertThat(json.readTree(control.getContentAsString()).path("errors").valueStream()
+                .map(e -> e.path("field").asString() + ": " + e.path("detail").asString()).toList())
+                .as("a control character in the name is said with the other fields' errors")
+                .containsExactly("name: 'name' cannot contain control characters.", "scopes: Choose at least one scope.");
+        assertThat(json.readTree(team.perform(team.as(get("/api/v1/api-keys"), ada)).getResponse().getContentAsString())
+                .path("items")).as("no key made").isEmpty();
+    }
+
     @Test
     void malformedOrBadChecksumKeysAreRefusedWithoutALookup() throws Exception {
         Member ada = team.admin("ada");

@@ -152,6 +152,38 @@ class ApiKeyPagesTest {
     }
 
     /**
+     * The page said the first field at fault alone. Now every one is said at once, in the summary and next to its field,
+     * which is marked invalid and described by it (without JavaScript); the name typed is kept, the password never.
+     */
+    @Test
+    void aRefusedCreateSaysEveryFieldAtFaultNextToIt() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        MockHttpServletResponse refused = team.perform(team.form(post("/settings/api-keys"), ada).param("name", "x".repeat(101))
+                .param("expires", "13").param("password", "")).getResponse();
+
+        String page = refused.getContentAsString();
+        assertThat(refused.getStatus()).as(page).isEqualTo(400);
+        assertThat(page).contains("<li>Choose one of the offered expiries.</li>", "<li>Use a name of at most 100 characters.</li>",
+                "<li>Choose at least one scope.</li>", "<li>Enter your password: an API key is a way into your account.</li>");
+        assertThat(page).containsPattern("id=\"key-name\"[^>]*value=\"x{101}\"[^>]*aria-invalid=\"true\" aria-describedby=\"key-name-error\"")
+                .contains("<p id=\"key-name-error\" class=\"field-error\">Use a name of at most 100 characters.</p>")
+                .containsPattern("<fieldset aria-describedby=\"key-scopes-error\">\\s*<legend>Scopes</legend>\\s*"
+                        + "<p id=\"key-scopes-error\" class=\"field-error\">Choose at least one scope.</p>")
+                .containsPattern("id=\"key-expires\"[^>]*aria-invalid=\"true\" aria-describedby=\"key-expires-error\"")
+                .contains("<p id=\"key-expires-error\" class=\"field-error\">Choose one of the offered expiries.</p>")
+                .containsPattern("id=\"key-password\"[^>]*aria-invalid=\"true\" aria-describedby=\"key-password-error key-password-hint\"")
+                .contains("<p id=\"key-password-error\" class=\"field-error\">Enter your password: an API key is a way into your account.</p>");
+        MockHttpServletResponse control = team.perform(team.form(post("/settings/api-keys"), ada).param("name", "CI\u0007deploy")
+                .param("expires", "30").param("password", TestAccounts.PASSWORD)).getResponse();
+        assertThat(control.getStatus()).isEqualTo(400);
+        assertThat(control.getContentAsString()).as("said with the other fields' errors, and not written back")
+                .contains("<li>The name cannot contain control characters.</li>", "<li>Choose at least one scope.</li>")
+                .containsPattern("id=\"key-name\"[^>]*value=\"\"").doesNotContain("CI\u0007deploy");
+        assertThat(keysOf(ada)).as("no key made").isZero();
+    }
+
+    /**
      * A key made and never used is no active session: its card on the sessions page says "Never used" (as the key's
      * own page does) beside an idle dot, and has no address to show after its location; the API says it is not
      * active now either.

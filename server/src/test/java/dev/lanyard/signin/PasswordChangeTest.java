@@ -248,6 +248,67 @@ class PasswordChangeTest {
         assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("password.changed"));
     }
 
+    private static List<String> errors(JsonNode problem) {
+        return problem.path("errors").valueStream().map(e -> e.path("field").asString() + ": " + e.path("detail").asString()).toList();
+    }
+
+    /**
+     * A new password that broke the rules was said alone, before the current one was checked; a missing current one hid
+     * the new one's. Now both are said at once: a wrong current password with the new one's broken rules (and it still
+     * counts towards the throttle), a missing one with them too.
+     */
+    @Test
+    void aWrongOrMissingCurrentPasswordIsSaidWithTheNewOnesBrokenRulesAndStillCounts() throws Exception {
+        JsonNode both = problem(change(laptop, Map.of("currentPassword", "not my password at all", "newPassword", "short")),
+                400, "wrong-password");
+        assertThat(both.path("field").asString()).isEqualTo("currentPassword");
+        assertThat(errors(both)).containsExactly("currentPassword: Your current password is incorrect.",
+                "newPassword: Use a password of at least 12 characters.");
+        assertThat(both.path("detail").asString()).isEqualTo("Your current password is incorrect. Use a password of at least 12 characters.");
+
+        JsonNode missing = problem(change(laptop, Map.of("currentPassword", "", "newPassword", "short")), 400, "invalid-input");
+        assertThat(errors(missing)).containsExactly("currentPassword: Enter your current password.",
+                "newPassword: Use a password of at least 12 characters.");
+
+        int throttledAfter = 0;
+        for (int attempt = 2; attempt <= 12 && throttledAfter == 0; attempt++) {
+            MockHttpServletResponse response = change(laptop, Map.of("currentPassword", "still not my password", "newPassword", "short"));
+            if (response.getStatus() == 429) throttledAfter = attempt - 1;
+            else problem(response, 400, "wrong-password");
+        }
+        assertThat(throttledAfter).as("a wrong current password counts, whatever else is wrong").isBetween(5, 11);
+        assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("password.changed"));
+    }
+
+    /** Whether the new password differs from the current one is said only once the current one is known to be right. */
+    @Test
+    void nothingThatDependsOnTheCurrentPasswordIsSaidWhenItIsWrong() throws Exception {
+        JsonNode wrong = problem(change(laptop, Map.of("currentPassword", NEW_PASSWORD, "newPassword", NEW_PASSWORD)), 400, "wrong-password");
+        assertThat(wrong.path("detail").asString()).isEqualTo("Your current password is incorrect.");
+        assertThat(wrong.has("errors")).isFalse();
+
+        JsonNode same = problem(change(laptop, Map.of("currentPassword", TestAccounts.PASSWORD, "newPassword", TestAccounts.PASSWORD)),
+                400, "invalid-input");
+        assertThat(same.path("detail").asString()).isEqualTo("Choose a new password that differs from the current one.");
+    }
+
+    /** The page says each field's error next to it, marks it and points at it (no JavaScript needed); no password comes back. */
+    @Test
+    void theFormSaysEveryFieldAtFaultNextToIt() throws Exception {
+        MockHttpServletResponse response = as(laptop, withFormToken(laptop, post("/settings/security/password")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("currentPassword", "not my password at all")
+                .param("newPassword", "tooshort")));
+
+        assertThat(response.getStatus()).isEqualTo(400);
+        assertThat(response.getContentAsString())
+                .contains("<li>Your current password is incorrect.</li>", "<li>Use a password of at least 12 characters.</li>")
+                .containsPattern("id=\"current-password\"[^>]*aria-invalid=\"true\" aria-describedby=\"current-password-error\"")
+                .contains("<p id=\"current-password-error\" class=\"field-error\">Your current password is incorrect.</p>")
+                .containsPattern("id=\"new-password\"[^>]*aria-invalid=\"true\" aria-describedby=\"new-password-error new-password-hint\"")
+                .contains("<p id=\"new-password-error\" class=\"field-error\">Use a password of at least 12 characters.</p>")
+                .doesNotContain("not my password at all").doesNotContain("tooshort");
+    }
+
     @Test
     void anApiKeyCanNeverChangeThePassword() throws Exception {
         MockHttpServletResponse created = mvc.perform(post("/api/v1/api-keys").cookie(laptop.cookie()).with(laptop.from())
