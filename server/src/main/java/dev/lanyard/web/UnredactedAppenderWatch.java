@@ -20,9 +20,9 @@ import org.slf4j.Marker;
  * library, an agent, an operator's code), which Logback tells no one of, and puts it behind the redaction before the
  * line that would reach it is made. Logback consults its turbo filters on every logging call, on every logger, before
  * the event exists; this one always answers {@code NEUTRAL} and so changes no decision. It only looks at the appenders
- * a line would reach (the logger's and its ancestors' up to the first without additivity): a few field reads when all
- * are behind the redaction already, and nothing at all for a call below the logger's level, unless another turbo
- * filter could still let that line through.
+ * a line would reach (the logger's and its ancestors' up to the first without additivity): a look at a few list
+ * entries, no string work, when all are behind the redaction already; one comparison for a call below the logger's
+ * level, unless another turbo filter could still let that line through.
  */
 final class UnredactedAppenderWatch extends TurboFilter {
     private final LoggerContext context;
