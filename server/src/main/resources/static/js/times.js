@@ -37,13 +37,16 @@
   // The audit log's From and To are days: the browser's, as its times are shown. The form sends the browser's zone;
   // the server says which zone it read the days in ("Days in Asia/Tokyo"; UTC without this script, or for a zone it
   // does not know). Before any zone was sent and while no day is filled in, the label tells what a filter will do.
-  function zoneTheDays() {
-    var zone;
+  function browserZone() {
     try {
-      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      return Intl.DateTimeFormat().resolvedOptions().timeZone;
     } catch (e) {
-      return;
+      return undefined;
     }
+  }
+
+  function zoneTheDays() {
+    var zone = browserZone();
     if (!zone) return;
     Array.prototype.forEach.call(document.querySelectorAll("input[data-browser-zone]"), function (input) {
       input.value = zone;
@@ -54,9 +57,31 @@
     });
   }
 
+  // A chart of hours (an API key's requests per hour) is drawn by the server in UTC hours and labelled in UTC. Each
+  // label (data-hour: the start of its hour) becomes the browser's time at which that hour starts, and each text that
+  // names the zone (data-zone-text) names the browser's, as the audit log's days do. The bars stay the UTC hours the
+  // server counted: in a zone whose offset is not whole hours (Asia/Kolkata, +5:30) their labels start at :30.
+  function zoneTheHours() {
+    var zone = browserZone(), hour;
+    if (!zone) return;
+    try {
+      hour = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+    } catch (e) {
+      return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-hour]"), function (el) {
+      var at = new Date(el.getAttribute("data-hour"));
+      if (!isNaN(at.getTime())) el.textContent = hour.format(at) + (el.getAttribute("data-hour-after") || "");
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-zone-text]"), function (el) {
+      el.textContent = el.getAttribute("data-zone-text").replace("{zone}", zone);
+    });
+  }
+
   function ready() {
     localize(document);
     zoneTheDays();
+    zoneTheHours();
   }
 
   if (document.readyState === "loading") {

@@ -30,8 +30,9 @@ import org.springframework.stereotype.Component;
  * before sending it, so two nodes never send the same mail at once.
  *
  * <p>An address with characters outside ASCII before the @ goes out in UTF-8 with SMTPUTF8 (RFC 6531,
- * {@link SmtpUtf8Sender}); when the mail server does not offer SMTPUTF8 the mail is given up at once, with that reason,
- * never sent without it (decision 73). Every other address is sent as before.
+ * {@link SmtpUtf8Sender}); when the mail server does not offer SMTPUTF8, or the mail sender is the operator's own and
+ * cannot be asked, the mail is given up at once, with that reason, never sent without it (decision 73). Every other
+ * address is sent as before.
  *
  * <p>Neither the log nor the recorded error ever holds a mail's body, which can carry a single-use link.
  */
@@ -112,13 +113,15 @@ public class MailOutbox {
             message.setText(mail.body());
             if (EmailRule.needsSmtpUtf8(to)) {
                 Optional<SmtpUtf8Sender> utf8 = SmtpUtf8Sender.like(server);
-                if (utf8.isEmpty()) return hold(mail, claim);
+                if (utf8.isEmpty()) return hold(mail, claim, SmtpUtf8Sender.CANNOT_TELL_REASON, "the mail sender is not Spring's, "
+                        + "and Lanyard cannot tell whether it sends with SMTPUTF8, which its address needs");
                 utf8.get().send(message);
             } else {
                 server.send(message);
             }
         } catch (RuntimeException e) {
-            if (SmtpUtf8Sender.notOffered(e)) return hold(mail, claim);
+            if (SmtpUtf8Sender.notOffered(e)) return hold(mail, claim, SmtpUtf8Sender.NOT_OFFERED_REASON,
+                    "the mail server does not offer SMTPUTF8, which its address needs");
             String error = describe(e, mail.body());
             Instant now = clock.instant();
             if (mail.attempts() >= settings.maxAttempts()) {
@@ -139,12 +142,13 @@ public class MailOutbox {
     }
 
     /**
-     * Gives up a mail whose address needs SMTPUTF8 that the mail server does not offer: trying again would meet the same
-     * server, and sending it without SMTPUTF8 could deliver it to another mailbox. It shows as undelivered, with why.
+     * Gives up a mail whose address needs SMTPUTF8 that the mail server does not offer, or that Lanyard cannot ask for
+     * (a mail sender of the operator's own): trying again would meet the same sender, and sending it without SMTPUTF8
+     * could deliver it to another mailbox. It shows as undelivered, with {@code reason}.
      */
-    private boolean hold(MailOutboxStore.Outgoing mail, String claim) {
-        store.gaveUp(mail.id(), claim, SmtpUtf8Sender.NOT_OFFERED_REASON, clock.instant());
-        log.warn("Did not send mail {} to {}: the mail server does not offer SMTPUTF8, which its address needs", mail.id(), mail.recipient());
+    private boolean hold(MailOutboxStore.Outgoing mail, String claim, String reason, String logged) {
+        store.gaveUp(mail.id(), claim, reason, clock.instant());
+        log.warn("Did not send mail {} to {}: {}", mail.id(), mail.recipient(), logged);
         return false;
     }
 

@@ -157,7 +157,7 @@ public class Mailer {
      */
     public List<Undelivered> undelivered(TeamId team, int limit) {
         return outboxStore.undelivered(team, limit).stream().map(m -> new Undelivered(m.recipient(), m.subject(), m.queuedAt(),
-                m.gaveUpAt(), m.reason().equals(SmtpUtf8Sender.NOT_OFFERED_REASON) ? m.reason()
+                m.gaveUpAt(), SmtpUtf8Sender.heldByLanyard(m.reason()) ? m.reason()
                         : "The mail server refused it or could not be reached, at every attempt. Whoever runs Lanyard sees "
                         + "the mail server's error in its health check.")).toList();
     }

@@ -24,6 +24,20 @@ final class SmtpUtf8Sender extends JavaMailSenderImpl {
             + "server does not offer SMTPUTF8 (RFC 6531), without which it could deliver the mail to another mailbox. "
             + "Use a mail server that offers SMTPUTF8, then send it again.";
 
+    /**
+     * What the outbox records for such a mail when the mail sender is one of the operator's own, not Spring's
+     * {@code JavaMailSenderImpl}: Lanyard can neither read its server and settings nor ask that server what it offers.
+     */
+    static final String CANNOT_TELL_REASON = "Not sent: the address has characters outside ASCII before the @, and Lanyard "
+            + "cannot tell whether the mail sender it was given (the application's own, not one made from spring.mail.*) "
+            + "sends such an address with SMTPUTF8 (RFC 6531), without which it could deliver the mail to another mailbox. "
+            + "Set the mail server with spring.mail.* (one that offers SMTPUTF8), then send it again.";
+
+    /** Whether {@code reason} is one Lanyard recorded when it held a mail itself (shown to admins as it is), not a server's error. */
+    static boolean heldByLanyard(String reason) {
+        return NOT_OFFERED_REASON.equals(reason) || CANNOT_TELL_REASON.equals(reason);
+    }
+
     /** The server did not offer SMTPUTF8: nothing was sent. */
     static final class NotOffered extends MessagingException {
         NotOffered() {

@@ -173,7 +173,7 @@ class ApiKeyPages {
         model.addAttribute("account", current.account());
         model.addAttribute("k", KeyView.of(listed, clock.instant()));
         model.addAttribute("chart", UsageChart.of(hours));
-        model.addAttribute("hours", hours.stream().map(h -> Map.of("hour", UsageChart.hour(h.hour()), "requests", h.requests())).toList());
+        model.addAttribute("hours", hours.stream().map(h -> Map.of("hour", UsageChart.hour(h.hour()), "at", h.hour().toString(), "requests", h.requests())).toList());
         return "keys/details";
     }
 

@@ -8,7 +8,9 @@ import java.util.Locale;
 /**
  * The last 24 hours of a key's requests as an SVG bar chart, drawn on the server so it reads
  * without JavaScript. Each bar carries a {@code <title>} (a tooltip and an accessible name); the
- * page also shows the same numbers as a table.
+ * page also shows the same numbers as a table. The bars are UTC hours, labelled in UTC; each label
+ * carries its hour's start ({@code data-hour}) and each text naming the zone its wording
+ * ({@code data-zone-text}), from which {@code times.js} shows them in the browser's zone.
  */
 record UsageChart(String svg, long max, long total) {
     static final int WIDTH = 720;
@@ -24,8 +26,8 @@ record UsageChart(String svg, long max, long total) {
         StringBuilder svg = new StringBuilder();
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"usage-chart\" viewBox=\"0 0 ").append(WIDTH).append(' ')
                 .append(HEIGHT).append("\" role=\"img\" aria-labelledby=\"usage-title\">")
-                .append("<title id=\"usage-title\">Requests per hour over the last 24 hours (UTC): ").append(total)
-                .append(" in all, at most ").append(max).append(" in one hour</title>")
+                .append("<title id=\"usage-title\" data-zone-text=\"").append(title("{zone}", total, max)).append("\">")
+                .append(title("UTC", total, max)).append("</title>")
                 .append("<line x1=\"0\" y1=\"").append(plot).append("\" x2=\"").append(WIDTH).append("\" y2=\"").append(plot)
                 .append("\" stroke=\"currentColor\" stroke-width=\"1\"/>");
         for (int i = 0; i < hours.size(); i++) {
@@ -33,13 +35,14 @@ record UsageChart(String svg, long max, long total) {
             int height = max == 0 ? 0 : (int) Math.round((double) h.requests() * (plot - 8) / max);
             if (h.requests() > 0 && height < 2) height = 2;
             int x = i * slot + 2;
+            String requests = ": " + h.requests() + (h.requests() == 1 ? " request" : " requests");
             svg.append("<rect x=\"").append(x).append("\" y=\"").append(plot - height).append("\" width=\"").append(slot - 4)
-                    .append("\" height=\"").append(height).append("\" fill=\"currentColor\" opacity=\"0.75\"><title>")
-                    .append(HOUR.format(h.hour())).append(" UTC: ").append(h.requests()).append(h.requests() == 1 ? " request" : " requests")
-                    .append("</title></rect>");
+                    .append("\" height=\"").append(height).append("\" fill=\"currentColor\" opacity=\"0.75\"><title data-hour=\"")
+                    .append(h.hour()).append("\" data-hour-after=\"").append(requests).append("\">").append(HOUR.format(h.hour())).append(" UTC")
+                    .append(requests).append("</title></rect>");
             if (i % 6 == 0) {
-                svg.append("<text x=\"").append(x).append("\" y=\"").append(HEIGHT - 6).append("\" font-size=\"12\" fill=\"currentColor\">")
-                        .append(HOUR.format(h.hour())).append("</text>");
+                svg.append("<text x=\"").append(x).append("\" y=\"").append(HEIGHT - 6).append("\" font-size=\"12\" fill=\"currentColor\" data-hour=\"")
+                        .append(h.hour()).append("\">").append(HOUR.format(h.hour())).append("</text>");
             }
         }
         svg.append("</svg>");
@@ -48,5 +51,9 @@ record UsageChart(String svg, long max, long total) {
 
     static String hour(java.time.Instant hour) {
         return HOUR.format(hour);
+    }
+
+    private static String title(String zone, long total, long max) {
+        return "Requests per hour over the last 24 hours (" + zone + "): " + total + " in all, at most " + max + " in one hour";
     }
 }

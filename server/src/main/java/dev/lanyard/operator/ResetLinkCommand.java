@@ -12,15 +12,19 @@ import dev.lanyard.account.Mailer;
 import dev.lanyard.account.OperatorResetLinks;
 import dev.lanyard.audit.OperatorAudit;
 import dev.lanyard.ops.ExistingDatabase;
+import dev.lanyard.ops.InvalidSetting;
+import dev.lanyard.ops.SettingChecks;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 
@@ -89,6 +93,7 @@ public final class ResetLinkCommand implements OperatorCommand {
         application.setLogStartupInfo(false);
         application.setRegisterShutdownHook(false);
         application.addInitializers(context -> context.getBeanFactory().registerSingleton("clock", clock));
+        application.addListeners(new SettingsChecked(err));
         try (ConfigurableApplicationContext context = application.run(arguments.stream().filter(a -> a.startsWith("--")).toArray(String[]::new))) {
             Optional<OperatorResetLinks.Made> made = context.getBean(OperatorResetLinks.class).make(emails.get(0));
             if (made.isEmpty()) {
@@ -113,7 +118,7 @@ public final class ResetLinkCommand implements OperatorCommand {
     /** Whether a setting given was refused (a wrong argument, exit 2), not the database or the account. */
     private static boolean setting(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof org.springframework.boot.context.properties.bind.BindException || t instanceof dev.lanyard.ops.InvalidSetting) return true;
+            if (t instanceof org.springframework.boot.context.properties.bind.BindException || t instanceof InvalidSetting) return true;
         }
         return false;
     }
@@ -124,6 +129,7 @@ public final class ResetLinkCommand implements OperatorCommand {
         boolean connecting = false;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ExistingDatabase.Refused) return t.getMessage();
+            if (t instanceof InvalidSetting invalid) return invalid.getMessage() + " " + invalid.action();
             connecting |= t instanceof java.sql.SQLException || t instanceof org.springframework.jdbc.CannotGetJdbcConnectionException;
             innermost = t;
         }
@@ -132,6 +138,17 @@ public final class ResetLinkCommand implements OperatorCommand {
         // "Connection refused" alone does not say whose (outside review AG); the base URL is public-url's when given.
         if (connecting) return "the database cannot be used (check spring.datasource.url and its credentials): " + line;
         return line.contains("lanyard.mail.base-url") ? line + " (lanyard.web.public-url sets it when given)" : line;
+    }
+
+    /**
+     * The server's checks of Lanyard's settings, made once they are read and before the database is opened: a duration
+     * without its unit is refused as the server refuses it, and a key Lanyard does not read is warned of.
+     */
+    private record SettingsChecked(PrintStream err) implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
+        @Override
+        public void onApplicationEvent(ApplicationEnvironmentPreparedEvent prepared) {
+            for (String warning : SettingChecks.check(prepared.getEnvironment())) err.println("reset-link: warning: " + warning);
+        }
     }
 
     /** The command's context: the database as it is, the operator's reset links and the audit log; no web server, no schedules. */

@@ -24,7 +24,8 @@ public final class InvalidSetting extends IllegalArgumentException {
         return property;
     }
 
-    String action() {
+    /** What to set instead, as a sentence. */
+    public String action() {
         return action;
     }
 

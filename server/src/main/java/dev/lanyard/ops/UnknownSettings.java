@@ -30,12 +30,19 @@ class UnknownSettings implements CheckedBeforeMigration {
             "lanyard.startup-steps");
 
     UnknownSettings(ConfigurableListableBeanFactory beans, Environment environment) {
-        List<String> known = new ArrayList<>(READ_DIRECTLY);
+        List<Class<?>> records = new ArrayList<>();
         for (String name : beans.getBeanNamesForAnnotation(ConfigurationProperties.class)) {
             Class<?> type = beans.getType(name, false);
-            if (type != null && type.getPackageName().startsWith("dev.lanyard")) known.addAll(keysOf(type));
+            if (type != null && type.getPackageName().startsWith("dev.lanyard")) records.add(type);
         }
-        for (String warning : warnings(known, environment)) LoggerFactory.getLogger(UnknownSettings.class).warn(warning);
+        for (String warning : warnings(known(records), environment)) LoggerFactory.getLogger(UnknownSettings.class).warn(warning);
+    }
+
+    /** The keys Lanyard reads: those of the settings records {@code records} and those {@link #READ_DIRECTLY}. */
+    static List<String> known(List<Class<?>> records) {
+        List<String> known = new ArrayList<>(READ_DIRECTLY);
+        for (Class<?> settings : records) known.addAll(keysOf(settings));
+        return known;
     }
 
     /** The {@code lanyard.*} keys of the settings record {@code settings}. */

@@ -15,6 +15,7 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.condition.PathPatternsRequestCondition;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.servlet.resource.ResourceUrlProvider;
 
 /**
  * What Spring MVC's handlers take at a request's path, for the filters and the firewall's refusals, which answer before
@@ -23,11 +24,16 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMappi
  */
 @Component
 class HandlerPaths {
+    /** What Spring MVC's resource handler takes at a static file's path, as its own 405 names them. */
+    private static final List<String> STATIC_FILE_METHODS = List.of("GET", "HEAD");
+
     private final ObjectProvider<RequestMappingInfoHandlerMapping> mappings;
+    private final ObjectProvider<ResourceUrlProvider> resources;
     private volatile List<Mapped> mapped;
 
-    HandlerPaths(ObjectProvider<RequestMappingInfoHandlerMapping> mappings) {
+    HandlerPaths(ObjectProvider<RequestMappingInfoHandlerMapping> mappings, ObjectProvider<ResourceUrlProvider> resources) {
         this.mappings = mappings;
+        this.resources = resources;
     }
 
     /** One handler's mapping, and the form fields it checks for control characters itself. */
@@ -36,7 +42,8 @@ class HandlerPaths {
 
     /**
      * The methods the handlers at the request's path take, as Spring MVC's own 405 names them in its {@code Allow}
-     * (no {@code HEAD} or {@code OPTIONS} added), in alphabetical order; empty when no handler takes the path.
+     * (no {@code HEAD} or {@code OPTIONS} added), in alphabetical order: {@code GET} and {@code HEAD} for a static
+     * file; empty when no handler takes the path.
      */
     Set<String> methods(HttpServletRequest request) {
         Set<String> methods = new TreeSet<>();
@@ -48,7 +55,18 @@ class HandlerPaths {
             if (taken.isEmpty()) methods.addAll(List.of("DELETE", "GET", "PATCH", "POST", "PUT"));
             taken.forEach(m -> methods.add(m.name()));
         }
+        if (methods.isEmpty() && staticFile(path)) methods.addAll(STATIC_FILE_METHODS);
         return methods;
+    }
+
+    /**
+     * Whether a static file ({@code /css/…}, {@code /js/…}) is served at the path: a resource handler of Spring MVC whose
+     * pattern takes the path finds a file for it, by the same resolvers and locations (and so the same checks of the
+     * path) as when it serves it.
+     */
+    private boolean staticFile(PathContainer path) {
+        ResourceUrlProvider provider = resources.getIfAvailable();
+        return provider != null && provider.getForLookupPath(path.value()) != null;
     }
 
     /**

@@ -35,7 +35,8 @@ import org.springframework.core.Ordered;
  *
  * <p>Runs right after Spring Boot has set up logging (which it does again for every application started in one JVM)
  * and puts each appender of each logger behind one that writes the line with those values replaced by
- * {@code [redacted]}, and again whenever Logback reads a configuration. A line without them goes through as it was.
+ * {@code [redacted]}, and again whenever Logback reads a configuration or a logging call would reach an appender that
+ * code attached since ({@link UnredactedAppenderWatch}). A line without them goes through as it was.
  */
 public final class RedactedLogs implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
     /**
@@ -76,11 +77,20 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            redactAppenders(context);
-            Reconfigured listener = new Reconfigured(context);
-            context.removeConfigurationEventListener(listener);
-            context.addConfigurationEventListener(listener);
+            redactEverywhere(context);
         }
+    }
+
+    /**
+     * Puts {@code context}'s appenders behind the redaction now, those code attaches later when a line would reach them,
+     * and those of each configuration Logback reads from now on; repeating it changes nothing.
+     */
+    static void redactEverywhere(LoggerContext context) {
+        redactAppenders(context);
+        UnredactedAppenderWatch.watch(context);
+        Reconfigured listener = new Reconfigured(context);
+        context.removeConfigurationEventListener(listener);
+        context.addConfigurationEventListener(listener);
     }
 
     /**
@@ -120,9 +130,10 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
      * Puts every appender of every logger of {@code context} behind the redaction, once: one already behind it is left
      * as it is, and an appender several loggers share gets one stand-in, attached where the appender was. Each is
      * detached before its stand-in is attached, so no line is written twice (once unredacted); a line logged in between
-     * on a logger without additivity is lost.
+     * on a logger without additivity is lost. One caller at a time: two threads that notice the same new appender
+     * ({@link UnredactedAppenderWatch}) must not each attach a stand-in for it.
      */
-    static void redactAppenders(LoggerContext context) {
+    static synchronized void redactAppenders(LoggerContext context) {
         List<Logger> loggers = context.getLoggerList();
         Map<Appender<ILoggingEvent>, Redacting> standIns = new IdentityHashMap<>();
         for (Logger logger : loggers) {
@@ -140,23 +151,26 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
                     continue;
                 }
                 Redacting redacting = standIns.computeIfAbsent(appender, Redacting::of);
-                logger.detachAppender(appender);
-                logger.addAppender(redacting);
+                if (logger.detachAppender(appender)) {
+                    logger.addAppender(redacting);
+                }
             }
         }
     }
 
     /**
      * Puts the appenders a Logback configuration attached behind the redaction when it has been read: an operator's
-     * file read again on a change ({@code scan="true"}) or through JMX, which first detaches every appender. Logback
-     * tells of no appender attached by code, so one attached so is redacted from the next configuration on.
+     * file read again on a change ({@code scan="true"}) or through JMX, which first detaches every appender and every
+     * turbo filter, the {@link UnredactedAppenderWatch} that catches appenders attached by code included.
      */
     private record Reconfigured(LoggerContext context) implements ConfigurationEventListener {
         @Override
         public void listen(ConfigurationEvent event) {
             switch (event.getEventType()) {
-                case CONFIGURATION_ENDED_SUCCESSFULLY, PARTIAL_CONFIGURATION_ENDED_SUCCESSFULLY, CONFIGURATION_ENDED_WITH_XML_PARSING_ERRORS ->
-                        redactAppenders(context);
+                case CONFIGURATION_ENDED_SUCCESSFULLY, PARTIAL_CONFIGURATION_ENDED_SUCCESSFULLY, CONFIGURATION_ENDED_WITH_XML_PARSING_ERRORS -> {
+                    redactAppenders(context);
+                    UnredactedAppenderWatch.watch(context);
+                }
                 default -> {
                 }
             }

@@ -19,7 +19,8 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * The answer to a request Spring Security's firewall refuses. A method it does not take ({@link #METHODS}: a WebDAV
  * {@code PROPFIND}, {@code TRACE}, anything made up) is {@code 405} with the methods the path does take in
  * {@code Allow}, as Spring MVC's own 405 names them: problem+json in the API, the error page elsewhere (both from the
- * error dispatch, as for every other 405); {@code 404} where no handler takes the path. Anything else it refuses is the
+ * error dispatch, as for every other 405); at a static file, {@code GET, HEAD}, as the resource handler's own 405 for a
+ * {@code DELETE} names them; {@code 404} where no handler takes the path and no file is served. Anything else it refuses is the
  * {@code 400} it always was. Either way the refusal is recorded as the request's failure ({@link RequestMetrics}).
  *
  * <p>{@code TRACE} reaches the firewall like any other method: Tomcat's own refusal (its {@code allowTrace}) answered

@@ -110,6 +110,9 @@ class SecurityConfiguration {
         return http.build();
     }
 
+    /** Where static files are served from (Spring MVC's resource handler): open to anyone. */
+    static final String[] STATIC_FILES = {"/css/**", "/js/**", "/img/**", "/webjars/**", "/favicon.ico"};
+
     /** Before the authorization server's chain (-10) and the documentation's (0); after Shared Signals' (-30). */
     static final int API_CHAIN_ORDER = -20;
 
@@ -124,13 +127,16 @@ class SecurityConfiguration {
                         .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy())
                         // Device-bound sessions' endpoints (decision 0050): browsers call them by themselves with a
                         // custom header no other site can send without CORS, and each needs a proof signed by the key.
-                        .ignoringRequestMatchers("/dbsc/register", "/dbsc/refresh"))
+                        .ignoringRequestMatchers("/dbsc/register", "/dbsc/refresh")
+                        // Only Spring MVC's resource handler answers there, and it changes nothing: a DELETE or PUT is
+                        // its 405 naming GET and HEAD, as a TRACE is (RefusedMethods), not a refusal for want of a token.
+                        .ignoringRequestMatchers(STATIC_FILES))
                 .authorizeHttpRequests(a -> a
                         // An async dispatch continues a request that was already authorized (live streams).
                         .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC).permitAll()
                         .requestMatchers("/login", "/login/verify", "/login/verify/passkey", "/login/verify/passkey/options", "/login/passkey",
-                                "/login/passkey/options", "/signup", "/signup/confirm/*", "/login/forgot", "/login/reset/*", "/invite/*", "/not-me/*", "/not-me/*/all", "/css/**", "/js/**", "/img/**", "/webjars/**",
-                                "/favicon.ico", "/error", "/dbsc/refresh").permitAll()
+                                "/login/passkey/options", "/signup", "/signup/confirm/*", "/login/forgot", "/login/reset/*", "/invite/*", "/not-me/*", "/not-me/*/all", "/error", "/dbsc/refresh").permitAll()
+                        .requestMatchers(STATIC_FILES).permitAll()
                         .requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health").permitAll()
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->

@@ -69,6 +69,34 @@ class ResetLinkCommandDatabaseTest {
         assertThat(Files.size(file)).as("not written to, not even made a database (outside review AG)").isZero();
     }
 
+    /**
+     * The command checks the settings as the server does at start: a duration without its unit is refused in the
+     * server's words (a wrong argument, before the database is opened), whichever setting it is.
+     */
+    @Test
+    void aDurationWithoutItsUnitIsRefusedAsTheServerRefusesIt() {
+        CommandRun run = CommandRun.resetLink(Clock.systemUTC(), List.of("ada@example.com", "--spring.datasource.url="
+                + migrated("bare-duration.db", "latest"), "--lanyard.session.history-retention=90"));
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).isEqualTo("reset-link: lanyard.session.history-retention: '90' has no unit, and a bare number"
+                + " would be read as milliseconds. Give a unit, e.g. 90d (or ms, s, m, h, d), or 0 for none.");
+    }
+
+    /** A {@code lanyard.*} key Lanyard does not read is warned of with the nearest it does, as at the server's start; the command goes on. */
+    @Test
+    void anUnknownSettingIsWarnedOfAndTheCommandGoesOn() {
+        CommandRun run = CommandRun.resetLink(Clock.systemUTC(), List.of("nobody@example.com", "--spring.datasource.url="
+                + migrated("unknown-key.db", "latest"), "--lanyard.session.sweep-intervall=5m", "--lanyard.web.public-url=https://lanyard.example",
+                "--lanyard.session.history-retention=0"));
+
+        assertThat(run.status()).as(run.err()).isEqualTo(1);
+        assertThat(run.err().lines()).containsExactly(
+                "reset-link: warning: Unknown setting lanyard.session.sweep-intervall is ignored; did you mean lanyard.session.sweep-interval?",
+                "reset-link: no account has the email nobody@example.com; nothing was made.");
+    }
+
     /** A setting the command refuses is a wrong argument (exit 2), said by the name the operator gave (outside review AG). */
     @Test
     void aBadPublicUrlIsAWrongArgument() {

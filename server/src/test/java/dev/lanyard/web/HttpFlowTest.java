@@ -519,6 +519,30 @@ class HttpFlowTest {
         }
     }
 
+    /**
+     * A static file takes GET and HEAD only: TRACE, a WebDAV PROPFIND, DELETE or PUT on it is 405 naming them, as on
+     * every other path (TRACE was 404, DELETE the missing CSRF token's 403), and echoes nothing. A path where no file is
+     * served stays 404.
+     */
+    @Test
+    void aMethodAStaticFileDoesNotTakeIs405WithGetAndHead() throws Exception {
+        for (String file : java.util.List.of("/css/lanyard.css", "/js/times.js", "/img/lanyard.svg")) {
+            assertThat(send(request(file).GET()).statusCode()).as("GET " + file).isEqualTo(200);
+            for (String method : java.util.List.of("TRACE", "PROPFIND", "DELETE", "PUT")) {
+                HttpResponse<String> refused = http.send(request(file).header("Accept", "text/html").header("X-Echo", "echo-me")
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).as(method + " " + file + ": " + refused.body()).isEqualTo(405);
+                assertThat(allowed(refused)).as(method + " " + file).isEqualTo(java.util.Set.of("GET", "HEAD"));
+                assertThat(refused.body()).as(method + " " + file + " echoes nothing").doesNotContain("echo-me");
+            }
+        }
+        for (String method : java.util.List.of("TRACE", "PROPFIND", "DELETE")) {
+            HttpResponse<String> nowhere = http.send(request("/css/nothing-here.css").method(method, HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(nowhere.statusCode()).as(method + " where no file is").isEqualTo(404);
+        }
+    }
+
     private static java.util.Set<String> allowed(HttpResponse<?> response) {
         return java.util.Arrays.stream(response.headers().firstValue("Allow").orElse("").split(","))
                 .map(String::trim).filter(m -> !m.isEmpty()).collect(Collectors.toSet());

@@ -333,6 +333,70 @@ class RedactedLogsTest {
         }
     }
 
+    /**
+     * An appender that code attaches after the start ({@code addAppender} by a library, an agent, an operator's code),
+     * to the root or to a logger without additivity, gets a bearer token and a password redacted from the first line
+     * that reaches it, with no configuration read in between; a line without secrets reaches it as logged.
+     */
+    @Test
+    void anAppenderAttachedByCodeAfterTheStartGetsRedactedLines() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        String name = "dev.lanyard.test.agent" + UUID.randomUUID().toString().replace("-", "");
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        Logger quiet = context.getLogger(name + ".quiet");
+        ListAppender<ILoggingEvent> atRoot = listNamed(context, "AGENT_ROOT");
+        ListAppender<ILoggingEvent> ownOnly = listNamed(context, "AGENT_OWN");
+        root.addAppender(atRoot);
+        quiet.setAdditive(false);
+        quiet.addAppender(ownOnly);
+        try {
+            LoggerFactory.getLogger(name + ".client$Calls").info("Calling with Authorization: Bearer agentBearer0ken_x9");
+            LoggerFactory.getLogger(name).warn("Refused {}", "LoginRequest[email=ada@example.com, password=agentPassw0rd]");
+            LoggerFactory.getLogger(name + ".quiet.inner").info("Bearer quietBearer0ken_x9 for {}", "ada");
+            LoggerFactory.getLogger(name).info("nothing {}", "secret here");
+
+            assertThat(root.getAppender("AGENT_ROOT")).isInstanceOf(RedactedLogs.Redacting.class);
+            assertThat(quiet.getAppender("AGENT_OWN")).isInstanceOf(RedactedLogs.Redacting.class);
+            assertThat(atRoot.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("Calling with Authorization: [redacted]",
+                    "Refused LoginRequest[email=ada@example.com, password=[redacted]]", "nothing secret here");
+            assertThat(atRoot.list.get(0).getLoggerName()).isEqualTo(name + ".client$Calls");
+            assertThat(ownOnly.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("Bearer [redacted] for ada");
+            assertThat(atRoot.list.get(2).getArgumentArray()).containsExactly("secret here");
+        } finally {
+            root.detachAppender("AGENT_ROOT");
+            quiet.detachAndStopAllAppenders();
+            quiet.setAdditive(true);
+        }
+    }
+
+    /**
+     * Logback's reset (before a file is read again) empties the turbo filters; the watch that notices appenders
+     * attached by code is back, first, once the configuration is read, so a filter of the operator's that lets a line
+     * below its logger's level through (a marker's {@code ACCEPT}) lets it through redacted.
+     */
+    @Test
+    void afterAResetAndAConfigurationTheWatchIsBackAndFirst() throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        RedactedLogs.redactEverywhere(context);
+        context.reset();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(new ByteArrayInputStream("""
+                <configuration>
+                  <turboFilter class="ch.qos.logback.classic.turbo.MarkerFilter"><Marker>LOUD</Marker><OnMatch>ACCEPT</OnMatch></turboFilter>
+                  <logger name="some.logger" level="INFO"/>
+                </configuration>""".getBytes(StandardCharsets.UTF_8)));
+        ListAppender<ILoggingEvent> list = listNamed(context, "LATER");
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(list);
+        context.getLogger("some.logger").debug(org.slf4j.MarkerFactory.getMarker("LOUD"), "Authorization: Bearer l0udBearer0ken_x9");
+        context.getLogger("some.logger").debug("Authorization: Bearer qu1etBearer0ken_x9");
+
+        assertThat(context.getTurboFilterList()).hasSize(2).first().isInstanceOf(UnredactedAppenderWatch.class);
+        assertThat(list.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("Authorization: [redacted]");
+        context.stop();
+    }
+
     /** An appender a Logback file names by class: keeps each line's formatted message. */
     public static final class Recorded extends ch.qos.logback.core.AppenderBase<ILoggingEvent> {
         static final java.util.List<String> LINES = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -352,11 +416,17 @@ class RedactedLogsTest {
     /** A list the root logger of {@code context} appends to, named LIST, not yet behind the redaction. */
     private static ListAppender<ILoggingEvent> listed(LoggerContext context) {
         context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        ListAppender<ILoggingEvent> list = listNamed(context, "LIST");
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(list);
+        return list;
+    }
+
+    /** A started list appender of {@code context}, attached nowhere yet. */
+    private static ListAppender<ILoggingEvent> listNamed(LoggerContext context, String name) {
         ListAppender<ILoggingEvent> list = new ListAppender<>();
         list.setContext(context);
-        list.setName("LIST");
+        list.setName(name);
         list.start();
-        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(list);
         return list;
     }
 
