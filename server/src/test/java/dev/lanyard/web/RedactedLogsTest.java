@@ -84,6 +84,8 @@ class RedactedLogsTest {
         assertThat(RedactedLogs.redact(line)).isSameAs(line);
         String headers = "GET \"/api/v1/sessions\", parameters={}, headers={Host:[127.0.0.1:8080], Accept:[*/*], Content-Length:[74]}";
         assertThat(RedactedLogs.redact(headers)).isSameAs(headers);
+        String migration = "Migrating schema \"main\" to version \"30 - bearer sessions\"";
+        assertThat(RedactedLogs.redact(migration)).as("a word after bearer in prose").isSameAs(migration);
         String filter = "Invoking BearerTokenAuthenticationFilter (19/30)";
         assertThat(RedactedLogs.redact(filter)).isSameAs(filter);
         assertThat(RedactedLogs.redact(null)).isNull();
