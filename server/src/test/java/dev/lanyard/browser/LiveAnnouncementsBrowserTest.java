@@ -86,7 +86,7 @@ class LiveAnnouncementsBrowserTest extends BrowserTest {
         // Made verified in the database, as a second factor would, which no open page hears of: the desk reads it again.
         TestVerification.verify(context, apiSessionId(approver));
         withStream(desk, () -> desk.navigate("/settings/sessions"));
-        assertThat(desk.locator("#live-region ul.cards article.card[data-verified=true]")).hasCount(1);
+        assertThat(desk.locator("#live-region ul.cards article.card .badge.verified")).hasCount(1);
 
         assertThat(api("POST", "/api/v1/sessions/" + apiSessionId(phone) + "/approve", approver, null).statusCode()).isEqualTo(204);
 
