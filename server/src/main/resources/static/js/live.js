@@ -266,7 +266,7 @@
       if (!find(after, card.id)) departed[card.id] = card;
     });
     Object.keys(departed).forEach(function (id) {
-      if (find(after, id)) { delete departed[id]; return; } // back on the page (the card after it ended)
+      if (find(after, id)) { delete departed[id]; return; } // back on the page (moved up from the next page again)
       if (!ended[id]) return;
       var card = departed[id];
       delete departed[id];
