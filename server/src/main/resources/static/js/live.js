@@ -107,10 +107,17 @@
 
   // After the server listens again it tells every open page at once ("resync"): each waits up to 5 s of its own
   // before it asks, so that the pages' list queries do not all arrive together.
+  // After endings the server names the sessions that ended ({"ended": [ids]}), kept for as long as the page lives: the
+  // page says a session was signed out only for a card of one of these (see changes()).
   function changed(event) {
     if (event && event.data === "resync") {
       setTimeout(function () { refresh(); }, Math.floor(Math.random() * 5000));
       return;
+    }
+    if (event && typeof event.data === "string" && event.data.charAt(0) === "{") {
+      try {
+        (JSON.parse(event.data).ended || []).forEach(function (id) { ended[id] = true; });
+      } catch (e) { /* a refresh all the same */ }
     }
     refresh();
   }
@@ -205,7 +212,7 @@
     var focused = document.activeElement;
     var card = focused && region.contains(focused) && focused.closest("[data-session]");
     kept = { ticked: ticked, focus: focusKey(region, focused), cards: cards(region),
-      card: card ? card.getAttribute("data-session") : null };
+      card: card ? card.getAttribute("data-session") : null, listedAt: Number(region.getAttribute("data-listed-at")) };
   });
   document.addEventListener("htmx:responseError", function () { kept = null; });
   document.addEventListener("htmx:afterSettle", function (event) {
@@ -223,39 +230,82 @@
       if (again) again.focus();
       else if (was.card) focusNear(region, was.cards, was.card);
     }
-    say(changes(was.cards, now));
+    say(changes(was, now));
   });
 
-  // The cards of the list, in order: [{ id, kind ("session" or "key"), name ("Safari on iPad, Bat Yam, Israel") }].
+  // The cards of the list, in order: [{ id, kind ("session" or "key"), title ("Safari on iPad", or the name it was given),
+  // where ("Bat Yam, Israel"), created (epoch ms), verified ("true", "false", or null for a key) }].
   function cards(region) {
     return Array.prototype.map.call(region.querySelectorAll("[data-session]"), function (card) {
-      return { id: card.getAttribute("data-session"), kind: card.getAttribute("data-kind"), name: card.getAttribute("data-name") };
+      return { id: card.getAttribute("data-session"), kind: card.getAttribute("data-kind"), title: card.getAttribute("data-title"),
+        where: card.getAttribute("data-where"), created: Number(card.getAttribute("data-created")),
+        verified: card.getAttribute("data-verified") };
     });
   }
 
-  function has(list, id) {
-    return list.some(function (card) { return card.id === id; });
+  function find(list, id) {
+    for (var i = 0; i < list.length; i++) if (list[i].id === id) return list[i];
+    return null;
   }
 
-  // "A session was signed out: Safari on iPad, Bat Yam, Israel. New sign-in: Firefox on Windows, London, United Kingdom."
-  function changes(before, after) {
+  // The sessions the server said ended (changed()), and the cards that left the page without being among them: a new
+  // sign-in pushes the last card onto the next page, an approval takes a card off the "Unverified" filter, and neither
+  // ended it. A card that left before its ending was told (a refresh that read the list just after the ending, before
+  // its event came) is said to be signed out at the refresh that event brings.
+  var ended = {};
+  var departed = {};
+  // A card that was not on the page before is a new sign-in only if it was created after the list the page showed
+  // (less a margin for a sign-in that committed just after that list was read); else it moved up from the next page.
+  var NEW_WITHIN_MS = 30 * 1000;
+
+  // What changed, as [{ lead: "New sign-in: ", card }]: "A session was signed out: Safari on iPad, Bat Yam, Israel.
+  // New sign-in: Firefox on Windows, London, United Kingdom. Verified: Safari 17 on iPhone, London, United Kingdom."
+  function changes(was, after) {
     var said = [];
-    before.forEach(function (card) {
-      if (!has(after, card.id)) said.push((card.kind === "key" ? "An API key ended: " : "A session was signed out: ") + card.name);
+    was.cards.forEach(function (card) {
+      if (!find(after, card.id)) departed[card.id] = card;
+    });
+    Object.keys(departed).forEach(function (id) {
+      if (find(after, id)) { delete departed[id]; return; } // back on the page (moved up from the next page again)
+      if (!ended[id]) return;
+      var card = departed[id];
+      delete departed[id];
+      said.push({ lead: card.kind === "key" ? "An API key ended: " : "A session was signed out: ", card: card });
     });
     after.forEach(function (card) {
-      if (!has(before, card.id)) said.push((card.kind === "key" ? "New API key: " : "New sign-in: ") + card.name);
+      var before = find(was.cards, card.id);
+      if (!before) {
+        if (!(card.created >= was.listedAt - NEW_WITHIN_MS)) return; // moved up from the next page
+        said.push({ lead: card.kind === "key" ? "New API key: " : "New sign-in: ", card: card });
+      } else if (before.verified === "false" && card.verified === "true") {
+        said.push({ lead: "Verified: ", card: card });
+      }
     });
-    if (said.length > 3) return said.slice(0, 2).join(". ") + ". And " + (said.length - 2) + " more changes.";
-    return said.length ? said.join(". ") + "." : "";
+    return said;
   }
 
+  // The changes in words, each card's title in a <bdi>: a name typed in Arabic or Hebrew keeps to its place in the
+  // sentence instead of taking the punctuation around it along. Three changes are said in full; more, as two and a count.
   // Emptied first, so that the same words said twice in a row are read out again.
-  function say(message) {
+  function say(said) {
     var status = document.getElementById("live-changes");
-    if (!status || !message) return;
+    if (!status || !said.length) return;
+    var shown = said.length > 3 ? said.slice(0, 2) : said;
+    var words = document.createDocumentFragment();
+    shown.forEach(function (change, i) {
+      if (i > 0) words.appendChild(document.createTextNode(". "));
+      words.appendChild(document.createTextNode(change.lead));
+      var title = document.createElement("bdi");
+      title.textContent = change.card.title;
+      words.appendChild(title);
+      if (change.card.where) words.appendChild(document.createTextNode(", " + change.card.where));
+    });
+    words.appendChild(document.createTextNode(shown.length < said.length ? ". And " + (said.length - 2) + " more changes." : "."));
     status.textContent = "";
-    setTimeout(function () { status.textContent = message; }, 100);
+    setTimeout(function () {
+      status.textContent = "";
+      status.appendChild(words);
+    }, 100);
   }
 
   // The focused element went with its card: the first control of the next card still listed, else of the previous one,

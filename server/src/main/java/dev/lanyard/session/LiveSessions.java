@@ -1,6 +1,7 @@
 package dev.lanyard.session;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +26,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Live updates for open pages (PRODUCT.md S6, E1) over Server-Sent Events. Every open page of
  * a member holds one stream. When one of the member's sessions starts or ends anywhere, the
- * member's pages hear {@code changed} and refresh their list; the page of the session that ended
+ * member's pages hear {@code changed} and refresh their list (after endings, with the ids that ended, so that the
+ * page says which sessions were signed out); the page of the session that ended
  * hears {@code signed-out} with the reason, and its stream closes. Endings on other nodes arrive
  * through {@link SessionBroadcast}.
  *
@@ -162,8 +164,16 @@ class LiveSessions implements SessionBroadcast.Listener {
         Map<SessionId, Session> rows = new HashMap<>();
         store.findAnyOwner(ids).forEach(row -> rows.put(row.id(), row));
         signOut(ids, rows, accounts);
-        accounts.forEach(account -> changed(account, "sessions"));
+        Map<AccountId, List<String>> endedOf = new HashMap<>();
+        rows.values().forEach(row -> endedOf.computeIfAbsent(row.account(), a -> new ArrayList<>()).add(row.id().value()));
+        accounts.forEach(account -> changed(account, Map.of(ENDED, endedOf.getOrDefault(account, List.of()))));
     }
+
+    /**
+     * The key of a "changed" event's data after endings: the ids of the account's sessions that ended. The page says a
+     * session was signed out only for a card of one of these (a card a new sign-in pushed onto the next page did not end).
+     */
+    static final String ENDED = "ended";
 
     /**
      * This node did not listen for a while (its listening connection failed): what ended or started meanwhile was
@@ -211,7 +221,8 @@ class LiveSessions implements SessionBroadcast.Listener {
         changed(account, "sessions");
     }
 
-    private void changed(AccountId account, String what) {
+    /** {@code what}: "sessions", {@link #RESYNC}, or the sessions that ended ({@link #ENDED}), sent as JSON. */
+    private void changed(AccountId account, Object what) {
         for (Subscriber s : byAccount.getOrDefault(account, Set.of())) {
             if (s.open()) send(s, SseEmitter.event().name("changed").data(what));
         }

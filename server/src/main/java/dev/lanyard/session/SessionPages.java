@@ -104,6 +104,9 @@ class SessionPages {
             tell(model, done);
             return "sessions/list";
         }
+        // Before the list is read: a card created after the list a page showed is a new sign-in (live.js), not one
+        // that moved up from the next page when another ended.
+        model.addAttribute("listedAt", clock.millis());
         ListFilter chosen = ListFilter.parse(filter).orElse(ListFilter.ALL);
         Optional<String> after = Optional.ofNullable(cursor); // a bad one is refused with a message, like in the API
         Sessions.Page<Session> page = sessions.active(current.account().id(), chosen, Sessions.MAX_PAGE, after);

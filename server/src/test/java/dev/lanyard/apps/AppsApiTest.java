@@ -144,7 +144,7 @@ class AppsApiTest {
             assertThat(page(stranger, HttpMethod.GET, confirm)).as(confirm).isEqualTo(404);
             String html = mvc.perform(get(confirm).cookie(admin.cookie()).with(admin.from()).accept(MediaType.TEXT_HTML)).andReturn()
                     .getResponse().getContentAsString();
-            assertThat(html).contains(confirm.endsWith("/delete") ? "Delete Wiki?" : "Revoke access of Wiki for every member?")
+            assertThat(html).contains(confirm.endsWith("/delete") ? "Delete <bdi>Wiki</bdi>?" : "Revoke access of <bdi>Wiki</bdi> for every member?")
                     .contains("action=\"" + confirm + "\"");
         }
         assertThat(api.read(call(admin, HttpMethod.GET, "/api/v1/admin/apps/" + appId, null, 200)).path("name").asString()).isEqualTo("Wiki");

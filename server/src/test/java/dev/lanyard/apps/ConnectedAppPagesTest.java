@@ -42,7 +42,7 @@ class ConnectedAppPagesTest {
         String confirm = "/settings/apps/" + appId + "/revoke";
 
         String list = team.perform(team.page(get("/settings/apps"), ada)).getResponse().getContentAsString();
-        assertThat(list).contains("href=\"" + confirm + "\"").contains("Revoke access of Wiki &lt;team&gt;…")
+        assertThat(list).contains("href=\"" + confirm + "\"").contains("Revoke access of <bdi>Wiki &lt;team&gt;</bdi>…")
                 .doesNotContain("action=\"" + confirm + "\"");
         assertThat(list.replaceAll("\\s+", " ")).as("each of the app's sessions says when it signed in (outside QA AH)")
                 .containsPattern("· signed in <time datetime=\"[0-9T:-]+Z\">\\d+ \\w+ \\d{4}, \\d\\d:\\d\\d UTC</time> · active");

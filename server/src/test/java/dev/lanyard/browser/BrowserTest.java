@@ -1,16 +1,23 @@
 package dev.lanyard.browser;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.AfterAll;
@@ -141,6 +148,59 @@ abstract class BrowserTest {
     static void logIn(Page page, String email) {
         submitLogIn(page, email);
         assertThat(page).hasURL(Pattern.compile("/settings/sessions$"));
+    }
+
+    /** The address of a page's live stream. */
+    static final Pattern EVENTS = Pattern.compile("/settings/sessions/events");
+
+    /** Runs {@code step} and waits until the page's live stream has answered: the server has admitted it. */
+    static void withStream(Page page, Runnable step) {
+        Response response = page.waitForResponse(r -> EVENTS.matcher(r.url()).find(), step);
+        assertThat(response.status()).isEqualTo(200);
+    }
+
+    /** A session's id in the API's JSON. */
+    static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(ses_[A-Za-z0-9_-]+)\"");
+    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** Signs in through the API from a phone in London for a bearer token, as another device of {@code email}. */
+    String apiSignIn(String email) {
+        HttpResponse<String> response = api("POST", "/api/v1/login", null, "{\"email\":\"" + email
+                + "\",\"password\":\"" + PASSWORD + "\",\"rememberMe\":false,\"tokenType\":\"bearer\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        Matcher token = TOKEN.matcher(response.body());
+        assertThat(token.find()).as(response.body()).isTrue();
+        return token.group(1);
+    }
+
+    /** Ends the session of {@code token} (its own logout). */
+    void apiLogOut(String token) {
+        HttpResponse<String> response = api("POST", "/api/v1/logout", token, null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+    }
+
+    /** The id of the session of {@code token}. */
+    String apiSessionId(String token) {
+        HttpResponse<String> response = api("GET", "/api/v1/sessions/current", token, null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Matcher id = ID.matcher(response.body());
+        assertThat(id.find()).as(response.body()).isTrue();
+        return id.group(1);
+    }
+
+    /** A request to the API from the iPhone in London: with {@code token} as its bearer (none when null), and a JSON body (or none). */
+    HttpResponse<String> api(String method, String path, String token, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-Forwarded-For", Chromium.IPHONE_LONDON.ip()).header("User-Agent", Chromium.IPHONE_LONDON.userAgent())
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) request.header("Authorization", "Bearer " + token);
+        if (json != null) request.header("Content-Type", "application/json");
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The serious and critical axe-core violations on the page as it is, one line each, with the rules every page is held to. */

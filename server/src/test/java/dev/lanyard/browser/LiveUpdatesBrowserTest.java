@@ -5,10 +5,6 @@ import static dev.lanyard.browser.Chromium.IPHONE_LONDON;
 import static dev.lanyard.browser.Chromium.MAC_MADRID;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +17,6 @@ import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
-import com.microsoft.playwright.Response;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
 import dev.lanyard.testsupport.SqliteDatabase;
@@ -39,15 +34,8 @@ import org.springframework.test.context.ContextConfiguration;
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1", "lanyard.live.backoff=2s"})
 @ContextConfiguration(initializers = SqliteDatabase.class)
 class LiveUpdatesBrowserTest extends BrowserTest {
-    private static final Pattern EVENTS = Pattern.compile("/settings/sessions/events");
     private static final String REPLACED = "Live updates stopped in this tab because this session has more tabs open. Reload to see changes.";
     private static final String UNAVAILABLE = "Live updates are unavailable right now, so this page may be out of date. Reload to see changes.";
-
-    /** Runs {@code step} and waits until the page's live stream has answered: the server has admitted it. */
-    private static void withStream(Page page, Runnable step) {
-        Response response = page.waitForResponse(r -> EVENTS.matcher(r.url()).find(), step);
-        assertThat(response.status()).isEqualTo(200);
-    }
 
     private static Locator notice(Page page) {
         return page.getByRole(AriaRole.STATUS).locator(".live-notice");
@@ -116,9 +104,6 @@ class LiveUpdatesBrowserTest extends BrowserTest {
 
     /** The page's own refreshes of its list, told apart from the member's by their header. */
     private static final Pattern LIST = Pattern.compile("/settings/sessions(\\?.*)?$");
-    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(ses_[A-Za-z0-9_-]+)\"");
-    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /**
      * Counts the "changed" events the page's stream delivers (window.__changed), before live.js handles each: once the
@@ -141,35 +126,6 @@ class LiveUpdatesBrowserTest extends BrowserTest {
 
     private static int changes(Page page) {
         return ((Number) page.evaluate("() => window.__changed")).intValue();
-    }
-
-    /** Signs in through the API from a phone in London for a bearer token, as another device of {@code email}. */
-    private String apiSignIn(String email) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/login"))
-                .header("Content-Type", "application/json").header("X-Forwarded-For", IPHONE_LONDON.ip())
-                .header("User-Agent", IPHONE_LONDON.userAgent())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD
-                        + "\",\"rememberMe\":false,\"tokenType\":\"bearer\"}")).build());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        Matcher token = TOKEN.matcher(response.body());
-        assertThat(token.find()).as(response.body()).isTrue();
-        return token.group(1);
-    }
-
-    /** Ends the session of {@code token} (its own logout). */
-    private void apiLogOut(String token) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/logout"))
-                .header("Authorization", "Bearer " + token).header("X-Forwarded-For", IPHONE_LONDON.ip())
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
@@ -278,16 +234,6 @@ class LiveUpdatesBrowserTest extends BrowserTest {
         assertThat(page.url()).as("refreshed in place").isEqualTo(url);
         assertThat(asked).hasSize(1);
         assertThat(asked.get(0)).containsKey("hx-request").doesNotContainKey("x-lanyard-background");
-    }
-
-    /** The id of the session of {@code token}. */
-    private String apiSessionId(String token) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/sessions/current"))
-                .header("Authorization", "Bearer " + token).header("X-Forwarded-For", IPHONE_LONDON.ip()).GET().build());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        Matcher id = ID.matcher(response.body());
-        assertThat(id.find()).as(response.body()).isTrue();
-        return id.group(1);
     }
 
     /**

@@ -286,7 +286,7 @@ class ApiKeyPagesTest {
                     .param("ids", laptop.sessionId(), key[1]).param("confirmed", Boolean.toString(confirmed))).getResponse();
             assertThat(refused.getStatus()).as("confirmed=" + confirmed).isEqualTo(409);
             assertThat(refused.getContentAsString()).contains("API keys are not signed out here")
-                    .contains("The API key \u201cdeploy bot\u201d was among the sessions to sign out.", "Nothing was signed out.")
+                    .contains("The API key \u201c<bdi>deploy bot</bdi>\u201d was among the sessions to sign out.", "Nothing was signed out.")
                     .contains("href=\"/settings/api-keys/" + key[1] + "/revoke\"")
                     .doesNotContain("Those devices will need to sign in again.");
         }

@@ -167,7 +167,7 @@ class ForcedSignOutTest {
         // The ended session's own page says it as history does, reason and all (outside QA: the reason was left out).
         Member again = team.anotherDevice(mel);
         String details = team.perform(team.page(get("/settings/sessions/" + mel.sessionId()), again)).getResponse().getContentAsString();
-        assertThat(details).contains("This session has ended: Signed out by an admin: Suspicious sign-in from abroad.")
+        assertThat(details).contains("This session has ended: <bdi>Signed out by an admin: Suspicious sign-in from abroad</bdi>.")
                 .contains("Ended: Signed out by an admin: Suspicious sign-in from abroad");
     }
 

@@ -113,7 +113,7 @@ class InvitationsTest {
 
         TeamClient.Page page = team.openLink(mail.token());
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("You are joining as <bdi>" + email + "</bdi>.").contains("\u201cAda\u201d (", ") invited you to join the team \u201cAda").contains("as a member.");
+        assertThat(page.body()).contains("You are joining as <bdi>" + email + "</bdi>.").contains("\u201c<bdi>Ada</bdi>\u201d (<bdi>", "</bdi>) invited you", "to join the team \u201c<bdi>Ada").contains("as a member.");
 
         Member mel = team.signedIn(email, team.accept(mail.token(), "Mel", TestAccounts.PASSWORD));
 
@@ -198,8 +198,8 @@ class InvitationsTest {
 
         String signedIn = team.perform(team.page(get("/invite/" + token), someoneElse)).getResponse().getContentAsString();
 
-        assertThat(signedIn).contains("You are signed in as " + someoneElse.email()
-                + " in this browser. Joining signs you out of that account here; its sessions elsewhere stay signed in.");
+        assertThat(signedIn).contains("You are signed in as <bdi>" + someoneElse.email() + "</bdi> in this browser.")
+                .contains("Joining signs you out of that account here; its sessions elsewhere stay signed in.");
         assertThat(team.openLink(token).body()).contains("You are joining as <bdi>" + email).doesNotContain("You are signed in as");
     }
 

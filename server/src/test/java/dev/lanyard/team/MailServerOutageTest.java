@@ -266,7 +266,7 @@ class MailServerOutageTest {
 
             assertThat(mail(team, admin, id)).isEqualTo("undelivered");
             String page = mvc.perform(team.page(get("/admin/outbox"), admin)).andReturn().getResponse().getContentAsString();
-            assertThat(page).contains("Mail not delivered").contains("To " + soren).contains("does not offer SMTPUTF8");
+            assertThat(page).contains("Mail not delivered").contains("To <bdi>" + soren + "</bdi>").contains("does not offer SMTPUTF8");
             var health = ((org.springframework.boot.health.contributor.HealthIndicator) context.getBean("mailOutboxHealthIndicator")).health();
             assertThat(health.getStatus().getCode()).isEqualTo("UP");
             assertThat(String.valueOf(health.getDetails().get("lastUndelivered"))).contains("SMTPUTF8");

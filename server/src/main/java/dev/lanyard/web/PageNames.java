@@ -1,0 +1,48 @@
+package dev.lanyard.web;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Names people typed, inside sentences the server wrote (outside a11y review AK): an Arabic or Hebrew name takes the
+ * punctuation around it along unless it is isolated, which a page does with {@code <bdi>} and plain text with Unicode's
+ * first-strong isolate. Templates call it as {@code ${@names.quoted(sentence)}}, through the {@code quoted} fragment.
+ */
+@Component("names")
+public class PageNames {
+    private static final char OPEN = '\u201c';
+    private static final char CLOSE = '\u201d';
+
+    /** A piece of a sentence: a name that was between “ and ”, or the words around it (the quotes among them). */
+    public record Part(String text, boolean name) {
+    }
+
+    /**
+     * {@code Renamed Chrome on macOS to “عمل”} as the words {@code Renamed Chrome on macOS to “}, the name {@code عمل}
+     * and the words {@code ”}. The audit log and the messages name what people typed between “ and ”; a name with a ”
+     * of its own ends at it (the rest stays words, shown as they are).
+     */
+    public List<Part> quoted(String sentence) {
+        List<Part> parts = new ArrayList<>();
+        if (sentence == null) return parts;
+        int from = 0;
+        while (true) {
+            int open = sentence.indexOf(OPEN, from);
+            int close = open < 0 ? -1 : sentence.indexOf(CLOSE, open + 1);
+            if (close < 0) break;
+            parts.add(new Part(sentence.substring(from, open + 1), false));
+            parts.add(new Part(sentence.substring(open + 1, close), true));
+            from = close;
+        }
+        parts.add(new Part(sentence.substring(from), false));
+        parts.removeIf(p -> p.text().isEmpty());
+        return parts;
+    }
+
+    /** {@code name} between Unicode's first-strong isolate and its pop, for text that holds no markup (a page's title). */
+    public String isolated(String name) {
+        return "\u2068" + name + "\u2069";
+    }
+}

@@ -1,0 +1,116 @@
+package dev.lanyard.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.lanyard.browser.Chromium.MAC_MADRID;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Pattern;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import dev.lanyard.account.AccountId;
+import dev.lanyard.device.Device;
+import dev.lanyard.device.DeviceType;
+import dev.lanyard.geo.GeoLocation;
+import dev.lanyard.session.AppType;
+import dev.lanyard.session.ClientOrigin;
+import dev.lanyard.session.NewSession;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.session.TestVerification;
+import dev.lanyard.testsupport.SqliteDatabase;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * What the sessions page says when its list changes by itself (#live-changes, PRODUCT.md S6, E1, V2): a new sign-in that
+ * pushes a card onto the next page is a new sign-in, not a sign-out, and a session approved elsewhere is said to be
+ * verified. Names are in a {@code <bdi>}, so a right-to-left one keeps to its place in the sentence.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
+@ContextConfiguration(initializers = SqliteDatabase.class)
+class LiveAnnouncementsBrowserTest extends BrowserTest {
+    private static final ClientOrigin UBUNTU = new ClientOrigin(new Device("Firefox", "133", "Ubuntu", "", DeviceType.DESKTOP, ""),
+            "Mozilla/5.0 (X11; Ubuntu; Linux x86_64) Firefox/133.0", "127.0.0.1", GeoLocation.local());
+    private static final Pattern NEW_PHONE = Pattern.compile("^New sign-in: Safari [0-9.]+ on iPhone, London, [^.]+\\.$");
+
+    @Autowired
+    Sessions sessions;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    ApplicationContext context;
+
+    private static Locator said(Page page) {
+        return page.locator("#live-changes[role=status]");
+    }
+
+    private AccountId accountOf(String email) {
+        return new AccountId(jdbc.sql("SELECT id FROM accounts WHERE email = :email").param("email", email).query(String.class).single());
+    }
+
+    @Test
+    void aNewSignInThatPushesACardOntoTheNextPageIsSaidAsANewSignInNotASignOut() {
+        Page first = open(MAC_MADRID);
+        String email = signUp(first, "Grace Hopper", "Compilers");
+        first.navigate("about:blank");
+        // With this desk's own sign-in, a full page: Sessions.MAX_PAGE sessions, the desk among them.
+        AccountId account = accountOf(email);
+        for (int i = 0; i < Sessions.MAX_PAGE - 2; i++) sessions.start(new NewSession(account, UBUNTU, AppType.WEB, false));
+        Page desk = open(MAC_MADRID);
+        withStream(desk, () -> logIn(desk, email));
+        Locator cards = desk.locator("#live-region ul.cards article.card");
+        assertThat(cards).hasCount(Sessions.MAX_PAGE - 1);
+        assertThat(desk.getByText("Show more sessions")).hasCount(0);
+
+        apiSignIn(email);
+
+        assertThat(desk.getByText("Show more sessions")).hasCount(1);
+        assertThat(cards).hasCount(Sessions.MAX_PAGE - 1);
+        assertThat(said(desk)).hasText(NEW_PHONE);
+        assertThat(said(desk).locator("bdi")).hasText(Pattern.compile("^Safari [0-9.]+ on iPhone$"));
+    }
+
+    @Test
+    void aSessionApprovedElsewhereIsSaidToBeVerified() {
+        Page desk = open(MAC_MADRID);
+        String[] email = new String[1];
+        withStream(desk, () -> email[0] = signUp(desk, "Vera Verified", "Trust"));
+        String phone = apiSignIn(email[0]);
+        assertThat(said(desk)).hasText(NEW_PHONE);
+        String approver = apiSignIn(email[0]);
+        // Made verified in the database, as a second factor would, which no open page hears of: the desk reads it again.
+        TestVerification.verify(context, apiSessionId(approver));
+        withStream(desk, () -> desk.navigate("/settings/sessions"));
+        assertThat(desk.locator("#live-region ul.cards article.card .badge.verified")).hasCount(1);
+
+        assertThat(api("POST", "/api/v1/sessions/" + apiSessionId(phone) + "/approve", approver, null).statusCode()).isEqualTo(204);
+
+        assertThat(said(desk)).hasText(Pattern.compile("^Verified: Safari [0-9.]+ on iPhone, London, [^.]+\\.$"));
+        assertThat(said(desk).locator("bdi")).hasText(Pattern.compile("^Safari [0-9.]+ on iPhone$"));
+    }
+
+    @Test
+    void aSessionSignedOutElsewhereIsStillSaidToBeSignedOutWithItsNameIsolated() {
+        Page desk = open(MAC_MADRID);
+        String[] email = new String[1];
+        withStream(desk, () -> email[0] = signUp(desk, "Dorothy Vaughan", "Fortran"));
+        String phone = apiSignIn(email[0]);
+        assertThat(said(desk)).hasText(NEW_PHONE);
+        String name = "هاتف العمل";
+        assertThat(api("PATCH", "/api/v1/sessions/" + apiSessionId(phone), phone, "{\"name\":\"" + name + "\"}").statusCode()).isEqualTo(200);
+        // A new name changes no list by itself: the desk reads it again.
+        withStream(desk, () -> desk.navigate("/settings/sessions"));
+        assertThat(desk.locator("#live-region ul.cards .summary .free-text")).hasText(name);
+
+        apiLogOut(phone);
+
+        assertThat(desk.locator("#live-region ul.cards article.card")).hasCount(0);
+        assertThat(said(desk)).hasText(Pattern.compile("^A session was signed out: " + name + ", London, [^.]+\\.$"));
+        assertThat(said(desk).locator("bdi")).hasText(name);
+    }
+}
