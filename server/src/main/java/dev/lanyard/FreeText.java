@@ -67,6 +67,16 @@ public final class FreeText {
         return Optional.empty();
     }
 
+    /** Whether {@code text} holds a bidirectional control, which would turn the text after it around. */
+    public static boolean changesDirection(String text) {
+        return text.codePoints().anyMatch(FreeText::bidiControl);
+    }
+
+    /** {@link #refusal}'s words at the start of a sentence: "Control characters". */
+    public static String capitalized(String refusal) {
+        return Character.toUpperCase(refusal.charAt(0)) + refusal.substring(1);
+    }
+
     private static boolean invisible(int c) {
         // Direction controls are refused wherever they are (refusal), never dropped unseen.
         return Character.isWhitespace(c) || Character.isSpaceChar(c) || (Character.getType(c) == Character.FORMAT && !bidiControl(c))

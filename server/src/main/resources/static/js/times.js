@@ -37,9 +37,21 @@
   // The audit log's From and To are days: the browser's, as its times are shown. The form sends the browser's zone;
   // the server says which zone it read the days in ("Days in Asia/Tokyo"; UTC without this script, or for a zone it
   // does not know). Before any zone was sent and while no day is filled in, the label tells what a filter will do.
+  // Browsers name some zones by the old names CLDR keeps as canonical (Chromium says Asia/Calcutta): the names people
+  // know now, which the server takes too (outside review AN).
+  var CURRENT_ZONE_NAMES = {
+    "Asia/Calcutta": "Asia/Kolkata", "Asia/Katmandu": "Asia/Kathmandu", "Asia/Saigon": "Asia/Ho_Chi_Minh",
+    "Asia/Rangoon": "Asia/Yangon", "Europe/Kiev": "Europe/Kyiv", "Atlantic/Faeroe": "Atlantic/Faroe",
+    "America/Godthab": "America/Nuuk", "Pacific/Truk": "Pacific/Chuuk", "Pacific/Ponape": "Pacific/Pohnpei",
+    "Pacific/Enderbury": "Pacific/Kanton", "Africa/Asmera": "Africa/Asmara", "Asia/Thimbu": "Asia/Thimphu",
+    "America/Buenos_Aires": "America/Argentina/Buenos_Aires", "America/Indianapolis": "America/Indiana/Indianapolis",
+    "America/Louisville": "America/Kentucky/Louisville", "Asia/Dacca": "Asia/Dhaka", "Asia/Ulan_Bator": "Asia/Ulaanbaatar"
+  };
+
   function browserZone() {
     try {
-      return Intl.DateTimeFormat().resolvedOptions().timeZone;
+      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      return CURRENT_ZONE_NAMES[zone] || zone;
     } catch (e) {
       return undefined;
     }

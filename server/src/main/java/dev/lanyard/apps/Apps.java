@@ -272,7 +272,9 @@ public class Apps {
     private static String text(String value, String field, int max) {
         String clean = value == null ? "" : value.strip();
         if (clean.length() > max) throw new AppProblem.InvalidInput(field, "Use at most " + max + " characters.");
-        if (clean.chars().anyMatch(Character::isISOControl)) throw new AppProblem.InvalidInput(field, "Control characters are not allowed.");
+        dev.lanyard.FreeText.refusal(clean, false).ifPresent(what -> {
+            throw new AppProblem.InvalidInput(field, dev.lanyard.FreeText.capitalized(what) + " are not allowed.");
+        });
         return clean;
     }
 

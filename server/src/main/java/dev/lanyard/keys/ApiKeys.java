@@ -254,7 +254,9 @@ public class ApiKeys {
         String name = raw == null ? "" : raw.strip();
         if (name.isEmpty()) throw new KeyProblem.InvalidInput("name", "Give the key a name, so you can recognize it later.");
         if (name.length() > MAX_NAME) throw new KeyProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
-        if (name.chars().anyMatch(Character::isISOControl)) throw new KeyProblem.InvalidInput("name", "The name cannot contain control characters.");
+        dev.lanyard.FreeText.refusal(name, false).ifPresent(what -> {
+            throw new KeyProblem.InvalidInput("name", "The name cannot contain " + what + ".");
+        });
         return name;
     }
 

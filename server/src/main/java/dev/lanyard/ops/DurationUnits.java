@@ -30,6 +30,6 @@ public final class DurationUnits {
         String written = value.strip();
         if (!BARE_NUMBER.matcher(written).matches() || written.replaceAll("[-+0]", "").isEmpty()) return;
         throw new InvalidSetting(property, "'" + value + "' has no unit, and a bare number would be read as milliseconds.",
-                "Give a unit, e.g. " + written + "d (or ms, s, m, h, d), or 0 for none.");
+                "Give a unit, e.g. " + written + "d (or ms, s, m, h, d).");
     }
 }

@@ -340,7 +340,9 @@ public class Passkeys {
         String clean = name == null ? "" : name.strip();
         if (clean.isEmpty()) return "Passkey";
         if (clean.length() > MAX_NAME) throw new PasskeyProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
-        if (clean.chars().anyMatch(Character::isISOControl)) throw new PasskeyProblem.InvalidInput("name", "The name cannot contain control characters.");
+        dev.lanyard.FreeText.refusal(clean, false).ifPresent(what -> {
+            throw new PasskeyProblem.InvalidInput("name", "The name cannot contain " + what + ".");
+        });
         return clean;
     }
 

@@ -274,7 +274,9 @@ class Streams implements ClientCredentials {
     private static String text(String value, String field, int max) {
         String clean = value == null ? "" : value.strip();
         if (clean.length() > max) throw new SignalProblem.InvalidInput(field, "Use at most " + max + " characters.");
-        if (clean.chars().anyMatch(Character::isISOControl)) throw new SignalProblem.InvalidInput(field, "Control characters are not allowed.");
+        dev.lanyard.FreeText.refusal(clean, false).ifPresent(what -> {
+            throw new SignalProblem.InvalidInput(field, dev.lanyard.FreeText.capitalized(what) + " are not allowed.");
+        });
         return clean;
     }
 }

@@ -22,7 +22,7 @@ public class PageNames {
     /**
      * {@code Renamed Chrome on macOS to “عمل”} as the words {@code Renamed Chrome on macOS to “}, the name {@code عمل}
      * and the words {@code ”}. The audit log and the messages name what people typed between “ and ”; a name with a ”
-     * of its own ends at it (the rest stays words, shown as they are).
+     * of its own ends at it (the rest stays words, shown as they are, isolated if they hold a direction control).
      */
     public List<Part> quoted(String sentence) {
         List<Part> parts = new ArrayList<>();
@@ -38,6 +38,9 @@ public class PageNames {
         }
         parts.add(new Part(sentence.substring(from), false));
         parts.removeIf(p -> p.text().isEmpty());
+        // Words that hold a direction control (a name with a ” of its own followed by an override, stored before such
+        // names were refused) are isolated too, so that the override ends with them (outside review AN).
+        parts.replaceAll(p -> !p.name() && dev.lanyard.FreeText.changesDirection(p.text()) ? new Part(p.text(), true) : p);
         return parts;
     }
 

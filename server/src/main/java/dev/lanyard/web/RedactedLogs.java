@@ -63,11 +63,12 @@ public final class RedactedLogs implements ApplicationListener<ApplicationEnviro
     private static final Pattern SECRET_HEADER_LINE = Pattern.compile("(?im)(^|[\\s\">])((?:proxy-)?authorization|cookies?|set-cookie2?"
             + "|x-api-key|[\\w-]*(?:token|secret|password))(:[ \\t]+)(?!\\[redacted\\])[^\\r\\n]+");
     /**
-     * A bearer token wherever it stands, such as a value bound to SQL; not the English words that follow "bearer" in
-     * prose, such as migration V30's name in Flyway's upgrade line ("30 - bearer sessions", review AM).
+     * A bearer token wherever it stands, such as a value bound to SQL or a query string ({@code Bearer%20…},
+     * {@code Bearer+…}, review AN); not the English words that follow "bearer" in prose, such as migration V30's name in
+     * Flyway's upgrade line ("30 - bearer sessions", review AM), unless more of a token follows them.
      */
-    private static final Pattern BEARER = Pattern.compile(
-            "(?i)(\\bbearer\\s+)(?!\\[redacted\\]|(?:sessions?|tokens?|authentication|authorization)\\b)[A-Za-z0-9._~+/-]{8,}=*");
+    private static final Pattern BEARER = Pattern.compile("(?i)(\\bbearer(?:\\s+|%20|\\+))(?!\\[redacted\\]"
+            + "|(?:sessions?|tokens?|authentication|authorization)(?![A-Za-z0-9._~+/-]))[A-Za-z0-9._~+/-]{8,}=*");
     /** Words that one of the patterns above (or a mailed link) needs; a line without any is not scanned further. */
     private static final String[] CLUES = {"/invite/", "/not-me/", "/signup/confirm/", "/login/reset/", "code", "challenge", "_hint",
             "csrf", "password", "secret", "token", "authorization", "cookie", "x-api-key", "bearer"};

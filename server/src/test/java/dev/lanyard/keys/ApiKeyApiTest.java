@@ -190,6 +190,14 @@ class ApiKeyApiTest {
                 .map(e -> e.path("field").asString() + ": " + e.path("detail").asString()).toList())
                 .as("a control character in the name is said with the other fields' errors")
                 .containsExactly("name: 'name' cannot contain control characters.", "scopes: Choose at least one scope.");
+        MockHttpServletResponse override = team.perform(team.json(post("/api/v1/api-keys"), ada,
+                "{\"name\":\"build\u201d \u202eNIMDA\",\"scopes\":[\"sessions:read\"],\"password\":\"" + TestAccounts.PASSWORD + "\"}"))
+                .getResponse();
+        assertThat(override.getStatus()).isEqualTo(400);
+        JsonNode overridden = json.readTree(override.getContentAsString());
+        assertThat(overridden.path("field").asString() + ": " + overridden.path("detail").asString())
+                .as("a name that would turn the audit log's sentence around (outside review AN)")
+                .isEqualTo("name: The name cannot contain characters that change the direction of the text.");
         assertThat(json.readTree(team.perform(team.as(get("/api/v1/api-keys"), ada)).getResponse().getContentAsString())
                 .path("items")).as("no key made").isEmpty();
     }

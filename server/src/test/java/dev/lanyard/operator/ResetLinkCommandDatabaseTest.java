@@ -81,7 +81,7 @@ class ResetLinkCommandDatabaseTest {
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
         assertThat(run.err().strip()).isEqualTo("reset-link: lanyard.session.history-retention: '90' has no unit, and a bare number"
-                + " would be read as milliseconds. Give a unit, e.g. 90d (or ms, s, m, h, d), or 0 for none.");
+                + " would be read as milliseconds. Give a unit, e.g. 90d (or ms, s, m, h, d).");
     }
 
     /** A {@code lanyard.*} key Lanyard does not read is warned of with the nearest it does, as at the server's start; the command goes on. */

@@ -27,7 +27,8 @@ class SecurityEventsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EndReason.class)
+    // OTHER is only read from rows a newer build wrote (decision 74): no session ends for it here.
+    @EnumSource(value = EndReason.class, mode = EnumSource.Mode.EXCLUDE, names = "OTHER")
     void everyWaySessionEndsIsASessionRevokedEventWithReasons(EndReason reason) {
         SecurityEvents.Signal signal = SecurityEvents.sessionRevoked(ADA, new SessionId("ses_1"), ending(reason, Optional.empty()));
         assertThat(signal.type()).isEqualTo(SecurityEvents.SESSION_REVOKED);

@@ -28,6 +28,13 @@ class PageNamesTest {
     }
 
     @Test
+    void wordsAfterANameWithAQuoteOfItsOwnAreIsolatedWhenTheyHoldADirectionControl() {
+        assertThat(names.quoted("Created API key “build” \u202eNIMDA” (lyk_x…)")).containsExactly(
+                new PageNames.Part("Created API key “", false), new PageNames.Part("build", true),
+                new PageNames.Part("” \u202eNIMDA” (lyk_x…)", true));
+    }
+
+    @Test
     void anIsolatedNameIsBetweenFirstStrongIsolateAndItsPop() {
         assertThat(names.isolated("عمل")).isEqualTo("\u2068عمل\u2069");
     }

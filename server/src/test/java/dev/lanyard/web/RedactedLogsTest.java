@@ -86,6 +86,11 @@ class RedactedLogsTest {
         assertThat(RedactedLogs.redact(headers)).isSameAs(headers);
         String migration = "Migrating schema \"main\" to version \"30 - bearer sessions\"";
         assertThat(RedactedLogs.redact(migration)).as("a word after bearer in prose").isSameAs(migration);
+        assertThat(RedactedLogs.redact("Bearer sessions-Xy9_kd3Lq0"))
+                .as("a token that starts with one of those words").isEqualTo("Bearer [redacted]");
+        assertThat(RedactedLogs.redact("GET \"/api/v1/sessions/current?authorization=Bearer%20H7UJZ9b4Qu3S&x=Bearer+H7UJZ9b4Qu3S\""))
+                .as("in a query string (outside review AN)")
+                .isEqualTo("GET \"/api/v1/sessions/current?authorization=Bearer%20[redacted]&x=Bearer+[redacted]\"");
         String filter = "Invoking BearerTokenAuthenticationFilter (19/30)";
         assertThat(RedactedLogs.redact(filter)).isSameAs(filter);
         assertThat(RedactedLogs.redact(null)).isNull();
