@@ -184,12 +184,12 @@ public class Members {
         Invitation found = pendingInvitation(token).orElseThrow(AccountProblem.InvitationUnusable::new);
         dev.lanyard.InputErrors<AccountProblem.InvalidInput> errors = new dev.lanyard.InputErrors<>(AccountProblem.InvalidInput.class);
         errors.check(() -> {
-            Accounts.checkControlCharacters("name", rawName);
-            Accounts.checkName(name);
+            AccountInput.checkControlCharacters("name", rawName);
+            AccountInput.checkName(name);
         });
         errors.check(() -> {
-            Accounts.checkControlCharacters("password", password);
-            Accounts.checkPassword(password, found.email(), name);
+            AccountInput.checkControlCharacters("password", password);
+            AccountInput.checkPassword(password, found.email(), name);
         });
         errors.throwIfAny(AccountProblem.InvalidInput::of);
         String passwordHash = hasher.hash(password);
