@@ -281,7 +281,7 @@ class SessionPages {
         List<Session> found = chosen.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
         model.addAttribute("account", current.account());
         try {
-            Sessions.refuseKeys(found);
+            SessionEnds.refuseKeys(found);
             if (confirmed) {
                 // Ended meanwhile, someone else's, or no session at all: nothing is signed out, and the page says so.
                 if (found.stream().noneMatch(Session::active) || sessions.revoke(chosen, current).isEmpty()) {
