@@ -191,7 +191,7 @@ public class PasswordResets {
         String tokenHash = Members.hash(token);
         PasswordResetStore.Request link = usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.ResetLinkUnusable::new);
         // The link's own account only: its holder reads the address on the page and is about to sign in as it.
-        Accounts.checkPassword(password, link.email(), link.account().flatMap(store::find).map(Account::name).orElse(""));
+        AccountInput.checkPassword(password, link.email(), link.account().flatMap(store::find).map(Account::name).orElse(""));
         String hash = hasher.hash(password);
         return transactions.execute(tx -> {
             Instant now = clock.instant();

@@ -84,7 +84,7 @@ public class SignUps {
      * @throws AccountProblem.TooManyAttempts too many sign-ups from this address, or mails to this email in the last hour
      */
     public Requested request(SignUp request) {
-        Accounts.Checked checked = accounts.checked(request);
+        AccountInput.Checked checked = AccountInput.checked(request);
         LoginThrottle.Attempt attempt;
         try {
             attempt = throttle.begin(LoginThrottle.What.SIGN_UP, request.address());
@@ -113,7 +113,7 @@ public class SignUps {
         }
     }
 
-    private Requested record(Accounts.Checked checked, SignUp request, String passwordHash) {
+    private Requested record(AccountInput.Checked checked, SignUp request, String passwordHash) {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as every instant the API writes
         signUps.lockEmail(checked.email());
         requireRoomForMail(checked.email(), now); // again in the transaction, after any other sign-up of this email
@@ -190,7 +190,7 @@ public class SignUps {
             throw AccountProblem.TooManyAttempts.signUpsFromAddress(tooMany.retryAfterSeconds());
         }
         try (attempt) {
-            if (password == null || password.isEmpty() || password.length() > Accounts.MAX_PASSWORD
+            if (password == null || password.isEmpty() || password.length() > AccountInput.MAX_PASSWORD
                     || hasher.check(password, chosen.passwordHash()) == PasswordHasher.Match.NONE) {
                 attempt.failed();
                 throw new AccountProblem.SignUpPasswordMismatch();
@@ -203,7 +203,7 @@ public class SignUps {
             if (signUps.markUsed(signUp.id(), now) == 0) throw new AccountProblem.SignUpLinkUnusable();
             if (store.taken(signUp.email(), signUp.email())) throw new AccountProblem.EmailTaken();
             Account account = accounts.create(signUp.team().orElseThrow(),
-                    new Accounts.Checked(signUp.email(), signUp.name(), signUp.teamName()), signUp.passwordHash());
+                    new AccountInput.Checked(signUp.email(), signUp.name(), signUp.teamName()), signUp.passwordHash());
             store.markEmailVerified(account.id(), now); // the link reached the mailbox
             return then.apply(account);
         });

@@ -32,11 +32,20 @@ class SessionEnds {
         return finish(ids, owner, new Session.Ending(clock.instant(), reason, Optional.of(by), Optional.empty(), Optional.empty()));
     }
 
+    /**
+     * A reason no person gave: the app revoked its token ({@link EndReason#APP_REVOKED}), a used token came back
+     * ({@link EndReason#TOKEN_REUSED}), the app's permissions changed ({@link EndReason#APP_CHANGED}), its code expired
+     * unused ({@link EndReason#CODE_UNUSED}), it signed out through RP-initiated logout ({@link EndReason#APP_SIGNED_OUT}).
+     */
     List<SessionId> endApp(Collection<SessionId> ids, AccountId owner, EndReason reason) {
         if (ids.isEmpty()) return List.of();
         return finish(ids, owner, new Session.Ending(clock.instant(), reason, Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
+    /**
+     * A key never ends or changes a key (decision 0018), where keys are managed under {@code /api-keys}, which a key may
+     * only read. Sessions of someone else are left to the caller's own {@link SessionProblem.NotFound}.
+     */
     void refuseKeyOnKey(CurrentSession by, Collection<SessionId> targets) {
         if (!by.apiKey()) return;
         for (SessionId id : targets) {
@@ -53,10 +62,14 @@ class SessionEnds {
             throw new SessionProblem.NotFound();
     }
 
+    /**
+     * An API key among {@code ids} refuses the whole request and ends nothing: a key is revoked on its own, after a
+     * confirmation that names it as a key (decision 0018), never ticked among devices.
+     */
     List<SessionId> revoke(Collection<SessionId> ids, CurrentSession by) {
         if (ids.contains(by.id())) throw new SessionProblem.CurrentSession();
         refuseKeyOnKey(by, ids);
-        Sessions.refuseKeys(store.find(ids, by.account().id()));
+        refuseKeys(store.find(ids, by.account().id()));
         return finish(ids, by.account().id(), Session.Ending.by(EndReason.REVOKED, clock.instant(), by.account().id(), by.id()));
     }
 
@@ -87,17 +100,31 @@ class SessionEnds {
         finish(List.of(current.id()), owner, Session.Ending.by(EndReason.SIGNED_OUT, clock.instant(), owner, current.id()));
     }
 
+    /**
+     * The "This wasn't me" link of a sign-in alert, which whoever holds the mail may use, signed in or not:
+     * {@link EndReason#NOT_ME}, in the owner's name but from no session of theirs. Safe to repeat.
+     */
     boolean endReported(SessionId id, AccountId owner) {
         return !finish(List.of(id), owner, new Session.Ending(clock.instant(), EndReason.NOT_ME, Optional.of(owner),
                 Optional.empty(), Optional.empty())).isEmpty();
     }
 
+    /**
+     * Every sign-in of {@code owner} (API keys stay, as with "log out all devices"), the one the link is being used from
+     * included if it is one: {@link EndReason#NOT_ME}. Safe to repeat.
+     */
     List<SessionId> endAllReported(AccountId owner) {
         Session.Ending ending = new Session.Ending(clock.instant(), EndReason.NOT_ME, Optional.of(owner),
                 Optional.empty(), Optional.empty());
         List<SessionId> ended = store.endSignIns(owner, Optional.empty(), ending);
         broadcast.ended(ended, owner, ending);
         return ended;
+    }
+
+    /** Refuses a choice of sessions to sign out together that holds API keys, naming them. */
+    static void refuseKeys(Collection<Session> chosen) {
+        List<String> keys = chosen.stream().filter(Session::apiKey).map(Session::displayName).toList();
+        if (!keys.isEmpty()) throw new SessionProblem.KeysSelected(keys);
     }
 
     /**

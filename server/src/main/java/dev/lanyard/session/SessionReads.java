@@ -50,6 +50,16 @@ class SessionReads {
         return new Sessions.Page<>(List.copyOf(items), next);
     }
 
+    /** The sign-ins among {@code owner}'s active sessions other than {@code except}: not API keys nor apps' grants. */
+    List<Session> otherSignIns(AccountId owner, SessionId except) {
+        return active(owner, ListFilter.ALL, Sessions.MAX_PAGE, Optional.empty()).items().stream()
+                .filter(o -> !o.id().equals(except) && !o.apiKey() && o.appType() != AppType.OAUTH).toList();
+    }
+
+    /**
+     * By id, an order no use of a session changes: for reading all of them, where {@link #active}'s order would let a
+     * session used meanwhile jump over the cursor and be missed. The cursor is the last id of the page before.
+     */
     Sessions.Page<Session> everyActive(AccountId owner, int limit, Optional<String> cursor) {
         int size = pageSize(limit);
         List<Session> rows = store.activeById(owner, size + 1, cursor);
@@ -62,6 +72,11 @@ class SessionReads {
         return store.count(owner, now, now.minus(ListFilter.INACTIVE_AFTER), Optional.empty());
     }
 
+    /**
+     * What a sessions page's filters and recommendations count, as its lists show the others (this one has its own
+     * card). Read from the rows like the lists, so the two agree: this session, in use now, may still be inactive in its
+     * row until its activity is written.
+     */
     ListFilter.Counts countsOfOthers(CurrentSession current) {
         Instant now = clock.instant();
         return store.count(current.account().id(), now, now.minus(ListFilter.INACTIVE_AFTER), Optional.of(current.id()));
@@ -94,6 +109,11 @@ class SessionReads {
         return store.find(id, owner).map(activity::withPending).orElseThrow(SessionProblem.NotFound::new);
     }
 
+    /**
+     * A program's, not a browser's, even when its token comes in the session cookie, which {@link CurrentSession#browser}
+     * cannot tell (decision 65, addendum). Read from the database, not kept in the validation cache: only the authorize
+     * endpoint asks. False for a session signed in before Lanyard recorded it (schema V30).
+     */
     boolean issuedForBearer(SessionId id) {
         return store.issuedForBearer(id);
     }

@@ -80,6 +80,12 @@ class SessionStarts {
         return new Sessions.Started(session, token);
     }
 
+    /**
+     * The session of a fresh sign-in. The session the request presented, if it is still valid, is ended first as
+     * signed out, in the same transaction: a sign-in never leaves the browser's previous session usable (ASVS 5.0
+     * V7.2.4), whoever it belonged to. An API key presented is left alone: it is no browser's sign-in that this one
+     * replaces, and the sign-in endpoints, open to anyone, never check its scopes.
+     */
     Sessions.Started signIn(NewSession request, Optional<CurrentSession> presented) {
         try {
             return transactions.execute(tx -> signInHeld(request, presented));
@@ -101,6 +107,10 @@ class SessionStarts {
         return start(request, policy);
     }
 
+    /**
+     * Refuses early, so a member whose team refuses sign-ins at the limit is told before giving a second factor (and
+     * spending a recovery code) rather than after. {@link #signIn} still decides, with the member's row locked.
+     */
     void requireRoom(AccountId owner, String address) {
         TeamPolicy policy = memberPolicy(owner);
         if (policy.sessionLimit() > 0 && policy.refuseAtLimit() && store.signInsOldestFirst(owner, clock.instant()).size() >= policy.sessionLimit()) {
@@ -136,6 +146,10 @@ class SessionStarts {
         return new Sessions.AppSession(started.session(), SessionToken.hash(started.token()));
     }
 
+    /**
+     * The session that is an API key: app type API, no idle timeout, the key's own expiry (team policy does not apply
+     * to it), no address until it is first used. Publishes no sign-in (the keys module records the key's creation).
+     */
     Session startKey(Sessions.NewKey key) {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Session session = new Session(SessionId.random(), key.account(), key.name(), AppType.API, false, false, false,

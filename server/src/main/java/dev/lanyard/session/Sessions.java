@@ -106,20 +106,15 @@ public class Sessions {
     }
 
     /**
-     * Starts the session of a fresh sign-in (log in, sign-up, invitation accepted). The session the
-     * request presented, if it is still valid, is ended first as signed out, in the same transaction:
-     * a sign-in never leaves the browser's previous session usable (ASVS 5.0 V7.2.4), whoever it
-     * belonged to. An API key presented is left alone: it is no browser's sign-in that this one
-     * replaces, and the sign-in endpoints, open to anyone, never check its scopes.
+     * Starts the session of a fresh sign-in (log in, sign-up, invitation accepted), ending first the session the request
+     * presented, in the same transaction ({@link SessionStarts#signIn}).
      */
     public Started signIn(NewSession request, Optional<CurrentSession> presented) {
         return starts.signIn(request, presented);
     }
 
     /**
-     * Refuses early a sign-in that {@link #signIn} would refuse at the session limit, so a member
-     * whose team refuses sign-ins at the limit is told before giving a second factor (and spending a
-     * recovery code) rather than after. {@link #signIn} still decides, with the member's row locked.
+     * Refuses early a sign-in that {@link #signIn} would refuse at the session limit ({@link SessionStarts#requireRoom}).
      *
      * @throws AccountProblem.SessionLimitReached when the member is at the limit and the team refuses
      */
@@ -133,11 +128,7 @@ public class Sessions {
         return starts.startApp(request, name);
     }
 
-    /**
-     * Starts the session that is an API key: app type API, no idle timeout, the key's own expiry
-     * (team policy does not apply to it), no address until it is first used. Joins the caller's
-     * transaction; publishes no sign-in (the keys module records the key's creation).
-     */
+    /** Starts the session that is an API key ({@link SessionStarts#startKey}); joins the caller's transaction. */
     @Transactional
     public Session startKey(NewKey key) {
         return starts.startKey(key);
@@ -146,8 +137,7 @@ public class Sessions {
     // Checking a request's token: SessionChecks.
 
     /**
-     * The hot path, run on every request: token → hash → cache → checks → activity. Needs no
-     * database access on a cache hit; ends the session on the spot when it has expired.
+     * The hot path, run on every request ({@link SessionChecks}).
      *
      * @param page the path when the request is a page view, counted in the session's activity
      */
@@ -177,15 +167,10 @@ public class Sessions {
      * grants. Their sign-in alerts switches decide whether a new device's alert is mailed (risk.SignInAlerts).
      */
     public List<Session> otherSignIns(AccountId owner, SessionId except) {
-        return active(owner, ListFilter.ALL, MAX_PAGE, Optional.empty()).items().stream()
-                .filter(o -> !o.id().equals(except) && !o.apiKey() && o.appType() != AppType.OAUTH).toList();
+        return reads.otherSignIns(owner, except);
     }
 
-    /**
-     * Every active session of {@code owner}, a page at a time, in an order no use of a session changes (by id):
-     * for reading all of them, where {@link #active}'s order would let a session used meanwhile jump over the
-     * cursor and be missed. The cursor is the last id of the page before.
-     */
+    /** Every active session of {@code owner}, a page at a time, in an order no use changes ({@link SessionReads#everyActive}). */
     public Page<Session> everyActive(AccountId owner, int limit, Optional<String> cursor) {
         return reads.everyActive(owner, limit, cursor);
     }
@@ -195,11 +180,7 @@ public class Sessions {
         return reads.counts(owner);
     }
 
-    /**
-     * {@link #counts} of the sessions besides {@code current}: what a sessions page's filters and recommendations count,
-     * as its lists show the others (this one has its own card). Read from the rows like the lists, so the two agree: this
-     * session, in use now, may still be inactive in its row until its activity is written.
-     */
+    /** {@link #counts} of the sessions besides {@code current} ({@link SessionReads#countsOfOthers}). */
     public ListFilter.Counts countsOfOthers(CurrentSession current) {
         return reads.countsOfOthers(current);
     }
@@ -227,12 +208,7 @@ public class Sessions {
         return reads.get(id, owner);
     }
 
-    /**
-     * Whether the session was signed in for a bearer token ({@code tokenType=bearer}): a program's, not a browser's,
-     * even when its token comes in the session cookie, which {@link CurrentSession#browser} cannot tell (decision 65,
-     * addendum). Read from the database, not kept in the validation cache: only the authorize endpoint asks. False for
-     * a session signed in before Lanyard recorded it (schema V30).
-     */
+    /** Whether the session was signed in for a bearer token ({@code tokenType=bearer}; {@link SessionReads#issuedForBearer}). */
     public boolean issuedForBearer(SessionId id) {
         return reads.issuedForBearer(id);
     }
@@ -262,22 +238,15 @@ public class Sessions {
     }
 
     /**
-     * Ends sessions of apps' grants held by {@code owner} for a reason no person gave: the app revoked its token
-     * ({@link EndReason#APP_REVOKED}), a used token came back ({@link EndReason#TOKEN_REUSED}), the app's permissions
-     * changed ({@link EndReason#APP_CHANGED}), its code expired unused ({@link EndReason#CODE_UNUSED}), it signed out
-     * through RP-initiated logout ({@link EndReason#APP_SIGNED_OUT}). Returns those
-     * ended; safe to repeat (an ended session keeps its first reason).
+     * Ends sessions of apps' grants held by {@code owner} for a reason no person gave ({@link SessionEnds#endApp}).
+     * Returns those ended; safe to repeat (an ended session keeps its first reason).
      */
     @Transactional
     public List<SessionId> endApp(Collection<SessionId> ids, AccountId owner, EndReason reason) {
         return ends.endApp(ids, owner, reason);
     }
 
-    /**
-     * Refuses an API key acting on an API key (itself included) through the sessions: a key never ends or
-     * changes a key (decision 0018), where keys are managed under {@code /api-keys}, which a key may only read.
-     * Sessions of someone else are left to the caller's own {@link SessionProblem.NotFound}.
-     */
+    /** Refuses an API key acting on an API key (itself included) through the sessions ({@link SessionEnds#refuseKeyOnKey}). */
     public void refuseKeyOnKey(CurrentSession by, Collection<SessionId> targets) {
         ends.refuseKeyOnKey(by, targets);
     }
@@ -290,8 +259,7 @@ public class Sessions {
 
     /**
      * Signs out the chosen sign-ins of the caller ("Sign out selected"); the current one cannot be among them.
-     * Returns those ended. An API key among them refuses the whole request and ends nothing: a key is revoked on
-     * its own, after a confirmation that names it as a key (decision 0018), never ticked among devices.
+     * Returns those ended ({@link SessionEnds#revoke(Collection, CurrentSession)}).
      *
      * @throws SessionProblem.KeysSelected an API key of the caller is among {@code ids}
      */
@@ -334,30 +302,16 @@ public class Sessions {
         ends.logout(current);
     }
 
-    /**
-     * Ends {@code owner}'s session from the "This wasn't me" link of a sign-in alert, which whoever holds the
-     * mail may use, signed in or not: {@link EndReason#NOT_ME}, in the owner's name but from no session of
-     * theirs. Returns whether it was active. Safe to repeat.
-     */
+    /** Ends {@code owner}'s session from the "This wasn't me" link ({@link SessionEnds#endReported}). Returns whether it was active. */
     @Transactional
     public boolean endReported(SessionId id, AccountId owner) {
         return ends.endReported(id, owner);
     }
 
-    /**
-     * Ends every sign-in of {@code owner} (API keys stay, as with "log out all devices") from the "This wasn't me"
-     * link, the one the link is being used from included if it is one: {@link EndReason#NOT_ME}. Returns those
-     * ended. Safe to repeat.
-     */
+    /** Ends every sign-in of {@code owner} from the "This wasn't me" link ({@link SessionEnds#endAllReported}). Returns those ended. */
     @Transactional
     public List<SessionId> endAllReported(AccountId owner) {
         return ends.endAllReported(owner);
-    }
-
-    /** Refuses a choice of sessions to sign out together that holds API keys, naming them. */
-    static void refuseKeys(Collection<Session> chosen) {
-        List<String> keys = chosen.stream().filter(Session::apiKey).map(Session::displayName).toList();
-        if (!keys.isEmpty()) throw new SessionProblem.KeysSelected(keys);
     }
 
     // Changing a session: SessionChanges.

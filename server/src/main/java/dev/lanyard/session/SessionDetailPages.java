@@ -1,0 +1,88 @@
+package dev.lanyard.session;
+
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** A session's own page (PRODUCT.md S2, S3, E1–E6): its details and timeline, its name and its sign-in alerts. */
+@Controller
+class SessionDetailPages {
+    private final Sessions sessions;
+    private final SessionPageParts parts;
+    private final Timeline timeline;
+    private final Approvals approvals;
+
+    SessionDetailPages(Sessions sessions, SessionPageParts parts, Timeline timeline, Approvals approvals) {
+        this.sessions = sessions;
+        this.parts = parts;
+        this.timeline = timeline;
+        this.approvals = approvals;
+    }
+
+    @GetMapping("/settings/sessions/{id}")
+    String details(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
+                   @RequestParam(required = false) String done, @RequestParam(required = false) String error, Model model) {
+        if (!id.equals(current.id().value())) parts.requireList(current);
+        SessionPageParts.tell(model, done);
+        return detailsPage(current, sessions.get(new SessionId(id), current.account().id()), model);
+    }
+
+    /** A session's details page, as its owner sees it. */
+    private String detailsPage(CurrentSession current, Session session, Model model) {
+        model.addAttribute("s", parts.view(session, session.id().equals(current.id())));
+        model.addAttribute("alertsElsewhere", session.active() && alertsElsewhere(current, session.id()));
+        model.addAttribute("timeline", timeline.of(session));
+        model.addAttribute("remembered", remembered(session));
+        model.addAttribute("endedWhy", session.active() ? null : parts.endedBy(session, current));
+        model.addAttribute("account", current.account());
+        model.addAttribute("approvable", session.active() && !session.verified() && Approvals.approvable(session)
+                && !session.id().equals(current.id()) && approvals.mayApprove(current));
+        return "sessions/details";
+    }
+
+    @PostMapping("/settings/sessions/{id}/name")
+    String rename(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
+                  @RequestParam(defaultValue = "") String name, Model model, HttpServletResponse response) {
+        if (!id.equals(current.id().value())) parts.requireList(current);
+        try {
+            sessions.rename(new SessionId(id), current.account().id(), name);
+        } catch (SessionProblem.InvalidInput invalid) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", invalid.getMessage());
+            model.addAttribute("proposedName", name);
+            return detailsPage(current, sessions.get(new SessionId(id), current.account().id()), model);
+        }
+        return "redirect:/settings/sessions/" + id + "?done=renamed";
+    }
+
+    @PostMapping("/settings/sessions/{id}/alerts")
+    String alerts(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
+                  @RequestParam(defaultValue = "false") boolean alerts) {
+        if (!id.equals(current.id().value())) parts.requireList(current);
+        SessionId session = new SessionId(id);
+        sessions.setAlerts(session, current.account().id(), alerts);
+        String done = alerts ? "alerts-on" : alertsElsewhere(current, session) ? "alerts-off" : "alerts-off-everywhere";
+        return "redirect:/settings/sessions/" + id + "?done=" + done;
+    }
+
+    /** Whether a sign-in other than {@code session} has sign-in alerts on: a new device's alert is mailed only while one has. */
+    private boolean alertsElsewhere(CurrentSession current, SessionId session) {
+        return sessions.otherSignIns(current.account().id(), session).stream().anyMatch(Session::alerts);
+    }
+
+    /**
+     * Whether the session is remembered now: ticked at sign-in, and allowed by the team and for the member (an open
+     * session's lifetime was cut when either stopped allowing it; outside QA: the page still said "Yes").
+     */
+    private String remembered(Session session) {
+        if (!session.rememberMe()) return "No";
+        if (!session.active() || sessions.memberPolicy(session.account()).remembers(true)) return "Yes";
+        return "No: ticked at sign-in, but \u201cRemember me\u201d is not allowed now, so it lasts as long as any session";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.lanyard.session;
+
+import java.time.Clock;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+/**
+ * What the pages of one's own sessions share ({@link SessionPages}, {@link SessionDetailPages}, {@link SignOutPages}):
+ * a session's view, who may see the list, why a session ended, and what the last action did.
+ */
+@Component
+class SessionPageParts {
+    static final Map<String, String> DONE = Map.ofEntries(
+            Map.entry("welcome", "Welcome to Lanyard. This is every place where your account is signed in."),
+            Map.entry("renamed", "Session renamed."),
+            Map.entry("alerts-on", "Sign-in alerts are on for this session."),
+            Map.entry("alerts-off", "Sign-in alerts are off for this session."),
+            Map.entry("alerts-off-everywhere", "Sign-in alerts are off for this session. None of your sessions has them on"
+                    + " now, so no email is sent when a new device or place signs in to your account."),
+            Map.entry("signed-out", "The session was signed out. That device must sign in again."),
+            Map.entry("signed-out-selected", "The selected sessions were signed out."),
+            Map.entry("signed-out-others", "All other sessions were signed out. This device stays signed in."),
+            Map.entry("nothing-selected", "Select at least one session to sign out."),
+            Map.entry("none-signed-in", "None of the selected sessions was still signed in, so nothing was signed out."),
+            Map.entry("approved", "Sign-in approved. That session is now verified."),
+            Map.entry("verified", "This session is verified."),
+            Map.entry("denied", "Sign-in denied. That session was signed out."),
+            Map.entry("joined", "Welcome to your team on Lanyard. This is every place where your account is signed in."),
+            Map.entry("no-longer-admin", "You are now a member of your team. Its admin pages are for its admins only."));
+
+    /** The {@link #DONE} keys that say nothing was done and why: shown as an error, not as a success. */
+    private static final java.util.Set<String> REFUSED = java.util.Set.of("nothing-selected");
+
+    private final Sessions sessions;
+    private final dev.lanyard.account.Members members;
+    private final SessionSettings settings;
+    private final Clock clock;
+
+    SessionPageParts(Sessions sessions, dev.lanyard.account.Members members, SessionSettings settings, Clock clock) {
+        this.sessions = sessions;
+        this.members = members;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** What the last action did ({@code done}), or why it did nothing, for the page to say. */
+    static void tell(Model model, String done) {
+        if (done == null || !DONE.containsKey(done)) return;
+        model.addAttribute(REFUSED.contains(done) ? "refused" : "done", DONE.get(done));
+    }
+
+    /** Why an ended session ended, phrased for its owner. */
+    String endedBy(Session s, CurrentSession current) {
+        Session.Ending e = s.ending().orElseThrow();
+        return switch (e.reason()) {
+            case REVOKED -> e.fromSession().filter(from -> !from.equals(s.id()))
+                    .map(from -> {
+                        try {
+                            return "Revoked by you from " + sessions.get(from, current.account().id()).displayName();
+                        } catch (SessionProblem.NotFound gone) {
+                            return "Revoked by you";
+                        }
+                    }).orElse("Revoked by you");
+            default -> e.labelWithReason();
+        };
+    }
+
+    /** Whether this account may view its session list beyond its current session. */
+    boolean maySeeList(CurrentSession current) {
+        return members.maySeeSessionList(current.account());
+    }
+
+    /** Restricted members (T5) may look at and act on their current session only. */
+    void requireList(CurrentSession current) {
+        if (!maySeeList(current)) throw new SessionProblem.Restricted();
+    }
+
+    SessionView view(Session session, boolean current) {
+        return SessionView.of(session, current, settings.activeWindow(), clock);
+    }
+}
