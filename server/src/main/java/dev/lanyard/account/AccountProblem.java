@@ -154,7 +154,7 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
     public static final class SignUpPasswordMismatch extends AccountProblem {
         public SignUpPasswordMismatch() {
             super("sign-up-password-mismatch", "password", "That is not the password this sign-up was made with. If you did not "
-                    + "sign up from this link yourself, someone else may have started it with your address: ignore it, and sign up again.");
+                    + "start this sign-up yourself, or forgot its password, create the account with your own password instead.");
         }
     }
 
@@ -231,8 +231,8 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
         /** As many sign-up mails sent to one address in the last hour as it may be sent (decision 61). */
         static TooManyAttempts signUpMails(int perHour, long retryAfterSeconds) {
             return new TooManyAttempts(retryAfterSeconds, "We already sent " + perHour + " sign-up mails to this address in the last hour. "
-                    + "If you signed up yourself, use the link of your own sign-up (it asks for your password), or try again in "
-                    + seconds(retryAfterSeconds) + ".");
+                    + "Open the link in one of them: it finishes your sign-up, or, if someone else started it, lets you create the "
+                    + "account with your own password. Or try again in " + seconds(retryAfterSeconds) + ".");
         }
 
         /** Too many password resets asked for from one address (decision 67). */

@@ -197,13 +197,42 @@ public class SignUps {
             }
             attempt.passed();
         }
+        return create(tokenHash, signUp -> new AccountInput.Checked(signUp.email(), signUp.name(), signUp.teamName()),
+                chosen.passwordHash(), then);
+    }
+
+    /**
+     * Creates the account with the link holder's own name, team name and password instead of the sign-up's, and then
+     * {@code then} in the same transaction; the link is used up. For the address's owner when someone else started the
+     * sign-up (or they forgot the password they chose): the link reached their mailbox, which is all the sign-up's
+     * password stood for, and the starter's password and names are dropped, so whoever started it has no way in. This
+     * keeps anyone who starts {@link #MAILS_PER_HOUR} sign-ups an hour for an address from keeping its owner out: each
+     * of those mails' links lets the owner in with their own password.
+     *
+     * @throws AccountProblem.InvalidInput       naming every field that breaks a rule (the sign-up's rules)
+     * @throws AccountProblem.SignUpLinkUnusable the link is unknown, expired or used
+     * @throws AccountProblem.EmailTaken         the email got an account since (another sign-up's link, an invitation)
+     */
+    public <T> T confirmOwn(String token, String name, String team, String password, String address,
+                            java.util.function.Function<Account, T> then) {
+        if (!LinkTokens.plausible(token)) throw new AccountProblem.SignUpLinkUnusable();
+        String tokenHash = Members.hash(token);
+        SignUpStore.Waiting chosen = signUps.usable(tokenHash, clock.instant()).orElseThrow(AccountProblem.SignUpLinkUnusable::new);
+        AccountInput.Checked own = AccountInput.checked(new SignUp(chosen.email(), password, name, team, address));
+        // One hash per use of a link, which works once: bounded by the mails sent, so no throttle of its own.
+        String hash = hasher.hash(password);
+        return create(tokenHash, signUp -> own, hash, then);
+    }
+
+    /** Uses the link up and creates the account it was mailed for, with the names {@code details} gives and {@code passwordHash}. */
+    private <T> T create(String tokenHash, java.util.function.Function<SignUpStore.Waiting, AccountInput.Checked> details,
+                         String passwordHash, java.util.function.Function<Account, T> then) {
         return transactions.execute(tx -> {
             Instant now = clock.instant();
             SignUpStore.Waiting signUp = signUps.usable(tokenHash, now).orElseThrow(AccountProblem.SignUpLinkUnusable::new);
             if (signUps.markUsed(signUp.id(), now) == 0) throw new AccountProblem.SignUpLinkUnusable();
             if (store.taken(signUp.email(), signUp.email())) throw new AccountProblem.EmailTaken();
-            Account account = accounts.create(signUp.team().orElseThrow(),
-                    new AccountInput.Checked(signUp.email(), signUp.name(), signUp.teamName()), signUp.passwordHash());
+            Account account = accounts.create(signUp.team().orElseThrow(), details.apply(signUp), passwordHash);
             store.markEmailVerified(account.id(), now); // the link reached the mailbox
             return then.apply(account);
         });

@@ -81,6 +81,16 @@ class AuthApi {
                                       description = "The password the sign-up was made with") String password) {
     }
 
+    /** Its fields are checked together, control characters among their rules, so a refusal names every field at fault. */
+    @dev.lanyard.ChecksControlCharacters
+    record OwnSignUpConfirmation(@Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+            description = "The token at the end of the mailed link, /signup/confirm/{token}") String token,
+                                 @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Your name") String name,
+                                 @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The new team's name") String team,
+                                 @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                                         description = "The new account's password (the sign-up's password rules)") String password) {
+    }
+
     /**
      * @param tokenType "bearer" to receive the token in the body instead of a cookie
      * @param appType   web, admin (a team admin's admin tool), mobile, sync or api; defaults to web for cookies and api for
@@ -164,6 +174,25 @@ class AuthApi {
         ClientOrigin origin = origins.of(request);
         return signedUp(signUps.confirm(body.token(), body.password(), origin.ip(), account -> started(account, origin, current)),
                 request, response);
+    }
+
+    @Operation(operationId = "confirmOwnSignUp",
+            summary = "Finish a sign-up with the token of its mailed link and your own name, team and password instead of the "
+            + "sign-up's: for the address's owner when someone else started it, or who forgot its password (the link reached "
+            + "the mailbox; the sign-up's password and names are dropped). Creates the account and its team, and signs in "
+            + "(sets the session cookie); a session the request carries is ended (an API key is not)")
+    @ApiResponse(responseCode = "201", description = "Signed up and signed in")
+    @ApiResponse(responseCode = "400", description = "invalid-input: name, team or password break a rule (every one at fault "
+            + "is named); the link still works")
+    @ApiResponse(responseCode = "409", description = "The email got an account since the link was mailed")
+    @ApiResponse(responseCode = "410", description = "sign-up-link-unusable: the link is unknown, expired (24 hours) or already used")
+    @PostMapping("/signup/confirm/own")
+    ResponseEntity<SignedIn> confirmOwnSignUp(@RequestBody OwnSignUpConfirmation body, @AuthenticationPrincipal CurrentSession current,
+                                              HttpServletRequest request, HttpServletResponse response) {
+        if (body.token() == null || body.token().isBlank()) throw new SessionProblem.InvalidInput("token", "token is required.");
+        ClientOrigin origin = origins.of(request);
+        return signedUp(signUps.confirmOwn(body.token(), body.name(), body.team(), body.password(), origin.ip(),
+                account -> started(account, origin, current)), request, response);
     }
 
     /** The newcomer's first session, started in the transaction that creates the account. */

@@ -184,6 +184,39 @@ class SignInPages {
         }
     }
 
+    /**
+     * Creates the account with the link holder's own name, team and password ({@link SignUps#confirmOwn}): for the
+     * address's owner when someone else started the sign-up, or who forgot its password. Refused fields come back to
+     * the page, each with its message.
+     */
+    @PostMapping("/signup/confirm/{token}/own")
+    @ChecksControlCharacters({"name", "password", "team"})
+    String confirmOwn(@PathVariable String token, @RequestParam(defaultValue = "") String name,
+                      @RequestParam(defaultValue = "") String team, @RequestParam(defaultValue = "") String password,
+                      @AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response,
+                      Model model) {
+        try {
+            ClientOrigin origin = origins.of(request);
+            cookie.write(request, response, signUps.confirmOwn(token, name, team, password, origin.ip(), account ->
+                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current))));
+            return "redirect:/settings/sessions?done=welcome";
+        } catch (AccountProblem.InvalidInput invalid) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            FormErrors.add(model, invalid, FIELD_LABELS);
+            model.addAttribute("own", true);
+            model.addAttribute("ownName", FormErrors.kept(name));
+            model.addAttribute("ownTeam", FormErrors.kept(team));
+            String shown = confirmPage(token, model, response);
+            if (model.containsAttribute("unusable")) model.addAttribute("own", false); // the link went meanwhile: only that is said
+            return shown;
+        } catch (AccountProblem problem) {
+            response.setStatus(problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT.value() : HttpStatus.GONE.value());
+            model.addAttribute("unusable", problem.getMessage());
+            model.addAttribute("token", token);
+            return "signin/signup-confirm";
+        }
+    }
+
     @PostMapping("/logout")
     String logout(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response) {
         if (current != null) sessions.logout(current);

@@ -35,7 +35,7 @@ class ApiDocs {
     /** Marks a request body the server ignores (see {@link #ignoredBody()}). */
     static final String IGNORED_BODY = "x-lanyard-ignored";
     /** Operations anyone may call, as {@link SecurityConfiguration} permits them. */
-    private static final Set<String> PUBLIC = Set.of("/api/v1/signup", "/api/v1/signup/confirm", "/api/v1/login");
+    private static final Set<String> PUBLIC = Set.of("/api/v1/signup", "/api/v1/signup/confirm", "/api/v1/signup/confirm/own", "/api/v1/login");
     /** What any operation may answer when it fails, besides what it documents itself. */
     private static final Map<String, String> COMMON_ERRORS = commonErrors();
 

@@ -48,4 +48,31 @@ class SignUpConfirmationBrowserTest extends BrowserTest {
         page.navigate(link.group());
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("This link has expired or was already used.");
     }
+
+    /** The address's owner opens a link of a sign-up someone else started, and creates the account with their own details. */
+    @Test
+    void theOwnerOfAnAddressCreatesTheAccountWithTheirOwnPasswordFromALinkSomeoneElseStarted() {
+        Page starter = open(Chromium.MAC_MADRID);
+        String email = nextEmail("planted");
+        submitSignUp(starter, "Mallory", email, "Not yours");
+        Matcher link = LINK.matcher(TestMail.lastMailTo(email).body());
+        assertThat(link.find()).isTrue();
+
+        Page owner = open(Chromium.MAC_MADRID);
+        owner.navigate(link.group());
+        assertThat(owner.locator("main dl")).containsText("Not yours");
+        owner.getByText("Someone else started it, or you forgot its password?").click();
+        owner.getByLabel("Your name").fill("Dorothy Vaughan");
+        owner.getByLabel("Team name").fill("Numerics");
+        owner.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill("password1234");
+        owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account with my own password")).click();
+        assertThat(owner.getByRole(AriaRole.ALERT)).containsText("guessers try early");
+        assertThat(owner.getByLabel("Password", new Page.GetByLabelOptions().setExact(true))).hasAttribute("aria-invalid", "true");
+        assertThat(axeViolations(owner)).as("confirmation page with the owner's own details refused").isEmpty();
+
+        owner.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
+        owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account with my own password")).click();
+        assertThat(owner).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+        assertThat(owner.locator("article.card.current")).containsText("This device");
+    }
 }

@@ -246,6 +246,88 @@ class SignUpConfirmationTest {
         assertThat(logIn(victim, "the attacker's chosen password")).isEqualTo(401);
     }
 
+    private MvcResult confirmOwn(String token, String name, String team, String password) throws Exception {
+        return mvc.perform(post("/api/v1/signup/confirm/own").with(ApiClient.from(TestAccounts.uniqueAddress()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("token", token, "name", name, "team", team, "password", password)))).andReturn();
+    }
+
+    /**
+     * Someone who keeps starting sign-ups for an address (three mails an hour) must not keep its owner out: each mailed link
+     * lets the mailbox's holder create the account with their own name, team and password, and the starter's are dropped.
+     */
+    @Test
+    void theOwnerFinishesASignUpSomeoneElseStartedWithTheirOwnPassword() throws Exception {
+        String victim = TestAccounts.uniqueEmail("kept-out");
+        for (int i = 0; i < 3; i++) signUp(victim, "the attacker's chosen password", TestAccounts.uniqueAddress());
+        String planted = linkTo(victim);
+        MvcResult fourth = signUp(victim, TestAccounts.PASSWORD, TestAccounts.uniqueAddress());
+        assertThat(fourth.getResponse().getStatus()).isEqualTo(429);
+        assertThat(api.read(fourth).path("detail").asString()).contains("Open the link in one of them")
+                .contains("create the account with your own password");
+
+        MvcResult own = confirmOwn(planted, "Katherine", "Trajectories", "the owner's own passphrase");
+        assertThat(own.getResponse().getStatus()).isEqualTo(201);
+        JsonNode account = api.read(own).path("account");
+        assertThat(account.path("email").asString()).isEqualTo(victim);
+        assertThat(account.path("name").asString()).isEqualTo("Katherine");
+        assertThat(account.path("role").asString()).isEqualTo("admin");
+        assertThat(ApiClient.sessionCookie(own.getResponse())).isPresent();
+        assertThat(accounts.emailVerified(new dev.lanyard.account.AccountId(account.path("id").asString()))).isTrue();
+        assertThat(logIn(victim, "the owner's own passphrase")).isEqualTo(201);
+        assertThat(logIn(victim, "the attacker's chosen password")).as("the starter's password was dropped").isEqualTo(401);
+
+        assertThat(confirmOwn(planted, "Katherine", "Trajectories", "the owner's own passphrase").getResponse().getStatus())
+                .as("a link works once").isEqualTo(410);
+        assertThat(confirm(planted, "the attacker's chosen password").getResponse().getStatus()).isEqualTo(410);
+    }
+
+    @Test
+    void ownDetailsThatBreakTheRulesAreEachNamedAndLeaveTheLinkUsable() throws Exception {
+        String email = TestAccounts.uniqueEmail("own-rules");
+        signUp(email, TestAccounts.PASSWORD, TestAccounts.uniqueAddress());
+        String token = linkTo(email);
+
+        MvcResult refused = confirmOwn(token, " ", "", "short");
+        assertThat(refused.getResponse().getStatus()).isEqualTo(400);
+        JsonNode problem = api.read(refused);
+        assertThat(problem.path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-input");
+        assertThat(problem.path("errors").valueStream().map(e -> e.path("field").asString()).toList()).containsExactly("name", "password", "team");
+        assertThat(confirmOwn(token, "Ada", "Engines", "password1234").getResponse().getStatus())
+                .as("a password guessers try early").isEqualTo(400);
+        assertThat(confirmOwn("not-a-link-token-at-all", "Ada", "Engines", "a good long passphrase").getResponse().getStatus())
+                .isEqualTo(410);
+
+        assertThat(confirmOwn(token, "Ada", "Engines", "a good long passphrase").getResponse().getStatus()).isEqualTo(201);
+        assertThat(logIn(email, "a good long passphrase")).isEqualTo(201);
+        assertThat(logIn(email, TestAccounts.PASSWORD)).isEqualTo(401);
+    }
+
+    @Test
+    void thePageOffersTheOwnersOwnDetailsAndSaysWhatIsWrongWithThem() throws Exception {
+        String email = TestAccounts.uniqueEmail("own-page");
+        signUp(email, "the attacker's chosen password", TestAccounts.uniqueAddress());
+        String token = linkTo(email);
+        assertThat(mvc.perform(get("/signup/confirm/" + token)).andReturn().getResponse().getContentAsString())
+                .contains("Someone else started it, or you forgot its password?").contains("Create account with my own password");
+
+        MvcResult wrong = mvc.perform(post("/signup/confirm/" + token + "/own").with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress()))
+                .param("name", "Dorothy").param("team", "").param("password", "short")).andReturn();
+        assertThat(wrong.getResponse().getStatus()).isEqualTo(400);
+        String page = wrong.getResponse().getContentAsString();
+        assertThat(page).contains("<details class=\"own-sign-up\" open").contains("id=\"own-team-error\"")
+                .contains("id=\"own-password-error\"").contains("value=\"Dorothy\"").doesNotContain("id=\"own-name-error\"");
+
+        MvcResult created = mvc.perform(post("/signup/confirm/" + token + "/own").with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress()))
+                .param("name", "Dorothy").param("team", "Numerics").param("password", "the owner's own passphrase")).andReturn();
+        assertThat(created.getResponse().getStatus()).isEqualTo(302);
+        assertThat(created.getResponse().getRedirectedUrl()).isEqualTo("/settings/sessions?done=welcome");
+        assertThat(logIn(email, "the owner's own passphrase")).isEqualTo(201);
+
+        assertThat(mvc.perform(post("/signup/confirm/" + token + "/own").param("name", "Dorothy").param("team", "Numerics")
+                .param("password", "the owner's own passphrase")).andReturn().getResponse().getStatus()).as("CSRF").isEqualTo(403);
+    }
+
     /** Each password checked costs a hash: wrong ones count under the address's sign-up budget. */
     @Test
     void wrongPasswordsOnALinkAreThrottledPerAddress() throws Exception {
