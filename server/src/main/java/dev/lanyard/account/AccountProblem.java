@@ -128,8 +128,8 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
     /** A policy change made on a copy of the policy that another admin has changed since (the page or ETag it was read with). */
     public static final class PolicyChanged extends AccountProblem {
         public PolicyChanged() {
-            super("policy-changed", null, "Another admin changed the session policy since you opened it. "
-                    + "Nothing was saved: review their values and make your change again.");
+            super("policy-changed", null, "The session policy changed since you opened it (by another admin, or by you in "
+                    + "another tab). Nothing was saved: review the current values and make your change again.");
         }
     }
 
@@ -170,6 +170,15 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
         public LastAdmin() {
             super("last-admin", "role", "A team needs at least one admin. Make someone else an admin first.");
         }
+
+        private LastAdmin(String field, String message) {
+            super("last-admin", field, message);
+        }
+
+        /** Removing the last admin: no field of the request is at fault. */
+        static LastAdmin removing() {
+            return new LastAdmin(null, "A team needs at least one admin. Make someone else an admin before removing this one.");
+        }
     }
 
     /** An invitation link that is expired, cancelled, already used or unknown. */
@@ -192,8 +201,11 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
 
     /** Only an admin of the team may do this. */
     public static final class Forbidden extends AccountProblem {
+        /** The message of {@link #Forbidden()}: the caller is not an admin (or acts as a member: an API key without the admin scope). */
+        public static final String NOT_AN_ADMIN = "Only an admin of your team can do this.";
+
         public Forbidden() {
-            this("Only an admin of your team can do this.");
+            this(NOT_AN_ADMIN);
         }
 
         public Forbidden(String message) {

@@ -93,7 +93,7 @@ final class MemberChanges {
         transactions.executeWithoutResult(tx -> {
             accounts.lockTeamAsAdmin(admin);
             Account member = member(admin, memberId);
-            if (member.role() == Role.ADMIN && accounts.countAdmins(admin.team()) <= 1) throw new AccountProblem.LastAdmin();
+            if (member.role() == Role.ADMIN && accounts.countAdmins(admin.team()) <= 1) throw AccountProblem.LastAdmin.removing();
             Instant now = clock.instant();
             accounts.remove(memberId, admin.team(), now);
             events.publishEvent(new AccountEvent.MemberRemoved(admin.team(), admin.id(), memberId, member.email(), now));

@@ -88,7 +88,7 @@ public record TeamPolicy(Duration idleTimeout, boolean allowRememberMe, int reme
 
     public static int validSessionLimit(int limit) {
         if (limit < 0 || limit > MAX_SESSION_LIMIT)
-            throw new AccountProblem.InvalidInput("sessionLimit", "The session limit is between 1 and " + MAX_SESSION_LIMIT + ", or none.");
+            throw new AccountProblem.InvalidInput("sessionLimit", "The session limit is between 1 and " + MAX_SESSION_LIMIT + ", or 0 for none.");
         return limit;
     }
 

@@ -270,6 +270,10 @@ public class ApiKeys {
         }
         if (scopes.contains(KeyScope.ADMIN) && by.account().role() != Role.ADMIN)
             throw new KeyProblem.Forbidden("Only a team admin can create a key with the admin scope.");
+        // Admin endpoints need sessions:read or sessions:write as well (KeyAccess): a key of the admin scope alone could do nothing.
+        if (scopes.equals(java.util.EnumSet.of(KeyScope.ADMIN)))
+            throw new KeyProblem.InvalidInput("scopes", "The admin scope adds the team's admin endpoints to sessions:read or "
+                    + "sessions:write: choose one of them as well.");
         return scopes;
     }
 }

@@ -103,8 +103,9 @@ public final class ResetLinkCommand implements OperatorCommand {
             out.println(made.get().link());
             err.println("reset-link: a password reset link for " + made.get().account().email() + ", usable once until "
                     + Mailer.WHEN.format(made.get().expiresAt()) + ". Hand it over yourself; the member is told that it was made.");
-            if (!context.getEnvironment().containsProperty("lanyard.web.public-url") && made.get().link().startsWith("http://localhost:8080/"))
-                err.println("reset-link: the link starts with the default http://localhost:8080; give the server's lanyard.web.public-url for another.");
+            if (!context.getEnvironment().containsProperty("lanyard.web.public-url") && made.get().link().startsWith("http://localhost:"))
+                err.println("reset-link: the link starts with the default " + made.get().link().substring(0, made.get().link().indexOf('/', 7))
+                        + "; give the server's lanyard.web.public-url (or its --server.port) for another.");
             return DONE;
         } catch (AccountProblem.InvalidInput invalid) {
             err.println("reset-link: " + invalid.getMessage());

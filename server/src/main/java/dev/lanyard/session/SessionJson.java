@@ -19,7 +19,8 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                    String ip, Instant createdAt,
                    @Schema(description = "When the session last made a request; for an API key never used "
                            + "(activity.requests 0), when it was made") Instant lastActiveAt,
-                   Instant expiresAt, boolean verified, boolean alerts,
+                   @Schema(nullable = true, description = "When it ends at the latest; null for an API key made without an "
+                           + "expiry, as the key's own expiresAt") Instant expiresAt, boolean verified, boolean alerts,
                    @Schema(description = "Open and used within the active window (5 minutes unless configured); false for an API key never used")
                    boolean activeNow, ActivityJson activity, @Schema(nullable = true) Instant endedAt, @Schema(nullable = true) String endReason,
                    @Schema(nullable = true) String endedBy, @Schema(nullable = true) String endNote,
@@ -87,7 +88,8 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                         d.type().name().toLowerCase(java.util.Locale.ROOT), d.model()),
                 s.appType().name().toLowerCase(java.util.Locale.ROOT),
                 new LocationJson(l.label(), l.city(), l.region(), l.country(), l.countryCode(), l.isp(), l.localNetwork()),
-                fullIp ? ClientAddresses.shown(s.ip()) : ClientAddresses.mask(s.ip()), s.createdAt(), s.lastActiveAt(), s.expiresAt(), s.verified(),
+                fullIp ? ClientAddresses.shown(s.ip()) : ClientAddresses.mask(s.ip()), s.createdAt(), s.lastActiveAt(),
+                s.expiresAt().equals(Sessions.NEVER) ? null : s.expiresAt(), s.verified(),
                 s.alerts(), activeNow, new ActivityJson(a.signIns(), a.requests(), a.pages(), a.lastPage()),
                 e.map(Session.Ending::at).orElse(null), e.map(x -> x.reason().code()).orElse(null),
                 e.flatMap(Session.Ending::by).map(x -> x.value()).orElse(null),

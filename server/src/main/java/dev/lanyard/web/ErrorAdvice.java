@@ -46,7 +46,21 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
         }
+        if (problem instanceof AccountProblem.Forbidden && AccountProblem.Forbidden.NOT_AN_ADMIN.equals(problem.getMessage())
+                && keyWithoutAdminScope()) {
+            // An admin's key without the admin scope acts as a member (decision 18): say what the key lacks, not only the role.
+            return response.body(Problems.of(status, problem.code(), KEY_WITHOUT_ADMIN, problem));
+        }
         return response.body(Problems.of(status, problem.code(), problem.getMessage(), problem));
+    }
+
+    private static final String KEY_WITHOUT_ADMIN =
+            "Only an admin of your team can do this, with an API key that has the admin scope; this key does not have it.";
+
+    private static boolean keyWithoutAdminScope() {
+        var authentication = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+        return authentication != null && authentication.getPrincipal() instanceof dev.lanyard.session.CurrentSession current
+                && current.keyScopes().filter(scopes -> !scopes.contains(dev.lanyard.keys.KeyScope.ADMIN.code())).isPresent();
     }
 
     @ExceptionHandler(SessionProblem.class)
@@ -63,7 +77,9 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(dev.lanyard.Problem.class)
     ResponseEntity<ProblemDetail> problem(dev.lanyard.Problem problem, jakarta.servlet.http.HttpServletRequest request) {
         HttpStatus status = HttpStatus.valueOf(problem.status());
-        return challenged(ResponseEntity.status(status), status, request).body(Problems.of(status, problem.code(), problem.getMessage(), problem));
+        String message = status == HttpStatus.FORBIDDEN && problem.getMessage().startsWith("Only an admin") && keyWithoutAdminScope()
+                ? KEY_WITHOUT_ADMIN : problem.getMessage();
+        return challenged(ResponseEntity.status(status), status, request).body(Problems.of(status, problem.code(), message, problem));
     }
 
     @ExceptionHandler(dev.lanyard.signals.SignalProblem.class)

@@ -66,6 +66,21 @@ final class Problems {
         return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? "Bearer error=\"invalid_token\"" : "Bearer";
     }
 
+    /**
+     * Why an API request is not signed in, in words for whoever integrates: a bearer token this server does not know
+     * (mistyped, revoked long ago, or an app's OAuth access token, which is for {@code /userinfo}), another scheme, or
+     * nothing at all. An unknown token and a token that never existed read the same, so this tells nothing of any token.
+     */
+    static String unauthenticated(HttpServletRequest request) {
+        String authorization = request.getHeader(org.springframework.http.HttpHeaders.AUTHORIZATION);
+        if (authorization == null || authorization.isBlank()) return "Sign in first.";
+        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7))
+            return "This bearer token is neither a session token nor an API key of this server: sign in for a session token, "
+                    + "or create an API key. (An app's OAuth access token is for /userinfo and introspection, not /api/v1.)";
+        return "The API takes a bearer token (Authorization: Bearer, a session token or an API key) or the session cookie, "
+                + "not this authentication scheme.";
+    }
+
     static boolean isApi(HttpServletRequest request) {
         return API.matches(request);
     }

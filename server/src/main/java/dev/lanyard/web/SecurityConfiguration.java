@@ -229,12 +229,14 @@ class SecurityConfiguration {
             if (Problems.isApi(request)) {
                 response.setHeader(HttpHeaders.WWW_AUTHENTICATE, Problems.bearerChallenge(request));
                 Problems.write(response, json, ended == null
-                        ? Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Sign in first.")
+                        ? Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", Problems.unauthenticated(request))
                         : Problems.of(HttpStatus.UNAUTHORIZED, "session-ended",
                                 request.getAttribute(SessionFilter.ENDED_API_KEY) != null ? ended.keyNotice() : ended.notice()));
                 return;
             }
             String target = ended == null ? "/login" : "/login?ended=" + ended.code();
+            String back = returnPath(request);
+            if (back != null) target += (ended == null ? "?" : "&") + "next=" + java.net.URLEncoder.encode(back, java.nio.charset.StandardCharsets.UTF_8);
             if (request.getHeader("HX-Request") != null) {
                 response.setHeader("HX-Redirect", target);
                 response.setStatus(HttpStatus.UNAUTHORIZED.value());
@@ -291,5 +293,19 @@ class SecurityConfiguration {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         Problems.write(response, json, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
                 "Send the metrics token (lanyard.ops.metrics-token) as Authorization: Bearer."));
+    }
+
+    /**
+     * The page a signed-out visitor asked for, for the sign-in page to return to ({@code next}, held to a path on Lanyard
+     * by the sign-in page): only a page that was navigated to ({@code GET}); not the sessions page, where sign-in leads
+     * anyway. Signed out, every page but the sessions page led to it after signing in (outside review AO).
+     */
+    private static String returnPath(HttpServletRequest request) {
+        if (!"GET".equals(request.getMethod()) || request.getHeader("HX-Request") != null) return null;
+        String path = request.getRequestURI();
+        if (path.equals("/") || path.equals("/settings/sessions")) return null;
+        String query = request.getQueryString();
+        String back = query == null ? path : path + "?" + query;
+        return back.length() > 2000 ? null : back;
     }
 }

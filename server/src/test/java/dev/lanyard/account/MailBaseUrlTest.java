@@ -50,6 +50,25 @@ class MailBaseUrlTest {
                 .isEqualTo("https://b.example");
     }
 
+    /** Links to localhost:8080 from a server started with --server.port=20780 opened nothing (outside review AO). */
+    @Test
+    void unsetWithNoPublicUrlItIsWhereTheServerListens() {
+        assertThat(resolved(Map.of())).isEqualTo("http://localhost:8080");
+        assertThat(resolved(Map.of("server.port", "9090"))).isEqualTo("http://localhost:9090");
+        assertThat(resolved(Map.of("server.port", "0"))).as("any free port: not known yet").isEqualTo("http://localhost:8080");
+        assertThat(resolved(Map.of("server.address", "127.0.0.1", "server.port", "9090"))).isEqualTo("http://localhost:9090");
+        assertThat(resolved(Map.of("server.address", "192.168.1.5", "server.port", "9090"))).isEqualTo("http://192.168.1.5:9090");
+        assertThat(resolved(Map.of("server.address", "fd00::5"))).isEqualTo("http://[fd00::5]:8080");
+        assertThat(resolved(Map.of("server.address", "::1"))).isEqualTo("http://localhost:8080");
+        assertThat(resolved(Map.of("server.address", "0.0.0.0", "server.port", "9090"))).as("every address: no one name")
+                .isEqualTo("http://localhost:9090");
+        assertThat(MailBaseUrl.onEveryAddress("::")).isTrue();
+        assertThat(MailBaseUrl.onEveryAddress("[::]")).isTrue();
+        assertThat(MailBaseUrl.onEveryAddress("0.0.0.0")).isTrue();
+        assertThat(MailBaseUrl.onEveryAddress("10.0.0.11")).isFalse();
+        assertThat(resolved(Map.of("server.port", "9090", "lanyard.web.public-url", "https://a.example"))).isEqualTo("https://a.example");
+    }
+
     private static String resolved(Map<String, Object> properties) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("given", properties));

@@ -221,11 +221,11 @@ class TeamPolicyApiTest {
         assertThat(refused.path("errors").valueStream().map(e -> e.path("field").asString() + ": " + e.path("detail").asString()).toList())
                 .containsExactly("idleTimeout: Choose 1 day, 7 days, 30 days or never.",
                         "rememberedDays: Remembered sessions last between 1 and 365 days.",
-                        "sessionLimit: The session limit is between 1 and 100, or none.",
+                        "sessionLimit: The session limit is between 1 and 100, or 0 for none.",
                         "atSessionLimit: At the session limit, choose end-oldest or refuse.");
         assertThat(refused.path("detail").asString()).as("every message, for a client that reads only detail")
                 .isEqualTo("Choose 1 day, 7 days, 30 days or never. Remembered sessions last between 1 and 365 days. "
-                        + "The session limit is between 1 and 100, or none. At the session limit, choose end-oldest or refuse.");
+                        + "The session limit is between 1 and 100, or 0 for none. At the session limit, choose end-oldest or refuse.");
 
         JsonNode missing = problem(putPolicy(admin, quoted("{'rememberedDays':3,'lifetimeDays':5}")), 400, "invalid-input");
         assertThat(missing.path("errors").valueStream().map(e -> e.path("field").asString()).toList())

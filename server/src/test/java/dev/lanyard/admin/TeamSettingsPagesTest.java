@@ -121,7 +121,7 @@ class TeamSettingsPagesTest {
         MockHttpServletResponse stale = page(admin, withFormToken(admin, save("30d", true, "30", "7").param("version", version.group(1))));
 
         assertThat(stale.getStatus()).isEqualTo(409);
-        assertThat(stale.getContentAsString()).contains("Another admin changed the session policy since you opened it")
+        assertThat(stale.getContentAsString()).contains("The session policy changed since you opened it")
                 .containsPattern("value=\"7d\"\\s+checked").containsPattern("id=\"lifetimeDays\"[^>]*value=\"1\"");
         assertThat(policy()).as("nothing of the stale page is saved").isEqualTo(theirs);
         Matcher fresh = Pattern.compile("name=\"version\" value=\"([0-9a-f]+)\"").matcher(stale.getContentAsString());
@@ -149,7 +149,12 @@ class TeamSettingsPagesTest {
         MockHttpServletResponse response = mvc.perform(get(SETTINGS).accept(MediaType.TEXT_HTML)).andReturn().getResponse();
 
         assertThat(response.getStatus()).isEqualTo(302);
-        assertThat(response.getRedirectedUrl()).endsWith("/login");
+        assertThat(response.getRedirectedUrl()).as("back to the page asked for after signing in (outside review AO)")
+                .isEqualTo("/login?next=%2Fadmin%2Fsettings");
+        MockHttpServletResponse sessions = mvc.perform(get("/settings/sessions").accept(MediaType.TEXT_HTML)).andReturn().getResponse();
+        assertThat(sessions.getRedirectedUrl()).as("where sign-in leads anyway").isEqualTo("/login");
+        assertThat(mvc.perform(get(java.net.URI.create(response.getRedirectedUrl())).accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString())
+                .as("the sign-in form carries it").contains("name=\"next\" value=\"/admin/settings\"");
     }
 
     @Test
@@ -224,7 +229,7 @@ class TeamSettingsPagesTest {
         assertThat(html).contains("<li>Choose 1 day, 7 days, 30 days or never.</li>",
                 "<li>Remembered sessions last: enter a whole number of days.</li>",
                 "<li>Sessions that are not remembered last between 1 and 7 days.</li>",
-                "<li>The session limit is between 1 and 100, or none.</li>");
+                "<li>The session limit is between 1 and 100, or 0 for none.</li>");
         assertThat(html).containsPattern("name=\"idleTimeout\" value=\"1d\" aria-invalid=\"true\" aria-describedby=\"idleTimeout-error\"")
                 .contains("<p id=\"idleTimeout-error\" class=\"field-error\">Choose 1 day, 7 days, 30 days or never.</p>")
                 .containsPattern("name=\"rememberedDays\"[^>]*value=\"thirty\"[^>]*aria-invalid=\"true\" aria-describedby=\"rememberedDays-error\"")
@@ -232,7 +237,7 @@ class TeamSettingsPagesTest {
                 .containsPattern("name=\"lifetimeDays\"[^>]*value=\"9\"[^>]*aria-invalid=\"true\" aria-describedby=\"lifetimeDays-error\"")
                 .contains("<p id=\"lifetimeDays-error\" class=\"field-error\">Sessions that are not remembered last between 1 and 7 days.</p>")
                 .containsPattern("name=\"sessionLimit\"[^>]*value=\"500\"[^>]*aria-invalid=\"true\" aria-describedby=\"sessionLimit-error sessionLimitHint\"")
-                .contains("<p id=\"sessionLimit-error\" class=\"field-error\">The session limit is between 1 and 100, or none.</p>")
+                .contains("<p id=\"sessionLimit-error\" class=\"field-error\">The session limit is between 1 and 100, or 0 for none.</p>")
                 .containsPattern("value=\"refuse\"[^>]*checked").doesNotContain("atSessionLimit-error");
         assertThat(policy()).as("nothing saved").isEqualTo(TeamPolicy.DEFAULT);
     }
@@ -244,7 +249,7 @@ class TeamSettingsPagesTest {
 
         assertThat(refused.getStatus()).isEqualTo(400);
         String html = refused.getContentAsString();
-        assertThat(html).contains("The session limit is between 1 and 100, or none.");
+        assertThat(html).contains("The session limit is between 1 and 100, or 0 for none.");
         assertThat(html).containsPattern("value=\"1d\"[^>]*checked").containsPattern("value=\"refuse\"[^>]*checked")
                 .containsPattern("name=\"rememberedDays\"[^>]*value=\"45\"").containsPattern("name=\"lifetimeDays\"[^>]*value=\"3\"")
                 .containsPattern("name=\"requireSecondFactor\"[^>]*checked")

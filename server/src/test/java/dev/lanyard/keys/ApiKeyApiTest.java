@@ -104,10 +104,53 @@ class ApiKeyApiTest {
                 .content("{\"name\":\"more\",\"scopes\":[\"admin\"]}"), key.secret());
         assertThat(newKey.getStatus()).isEqualTo(403);
         assertThat(withKey(delete("/api/v1/api-keys/" + key.id()), key.secret()).getStatus()).as("nor revoke keys").isEqualTo(403);
-        assertThat(withKey(get("/api/v1/admin/members"), key.secret()).getStatus()).as("an admin's key without admin").isEqualTo(403);
+        MockHttpServletResponse admin = withKey(get("/api/v1/admin/members"), key.secret());
+        assertThat(admin.getStatus()).as("an admin's key without admin").isEqualTo(403);
+        assertThat(json.readTree(admin.getContentAsString()).path("detail").asString()).as("names the scope the key lacks (outside review AO)")
+                .isEqualTo("Only an admin of your team can do this, with an API key that has the admin scope; this key does not have it.");
+        assertThat(json.readTree(withKey(get("/api/v1/admin/apps"), key.secret()).getContentAsString()).path("detail").asString())
+                .startsWith("Only an admin of your team can do this, with an API key that has the admin scope");
         assertThat(withKey(post("/api/v1/logout"), key.secret()).getStatus()).isEqualTo(403);
         assertThat(withKey(get("/settings/sessions").accept(MediaType.TEXT_HTML), key.secret()).getStatus())
                 .as("a key opens no page").isEqualTo(403);
+    }
+
+    /** A key of the admin scope alone passed no request (admin endpoints need sessions:read or :write too): refused at creation. */
+    @Test
+    void aKeyOfTheAdminScopeAloneIsRefusedAtCreation() throws Exception {
+        Member ada = team.admin("ada");
+        MockHttpServletResponse refused = team.perform(team.json(post("/api/v1/api-keys"), ada, json.writeValueAsString(
+                Map.of("name", "admin only", "scopes", List.of("admin"), "password", TestAccounts.PASSWORD)))).getResponse();
+        assertThat(refused.getStatus()).isEqualTo(400);
+        JsonNode problem = json.readTree(refused.getContentAsString());
+        assertThat(problem.path("field").asString()).isEqualTo("scopes");
+        assertThat(problem.path("detail").asString()).contains("choose one of them as well");
+    }
+
+    /** The key's own expiresAt is null without an expiry; its session said 9999-12-31 (outside review AO). */
+    @Test
+    void aKeyWithoutAnExpiryHasNoneInTheSessionsListEither() throws Exception {
+        Member ada = team.admin("ada");
+        Key key = createWith(ada, "sessions:read");
+        JsonNode listed = json.readTree(team.perform(team.as(get("/api/v1/sessions"), ada)).getResponse().getContentAsString());
+        JsonNode asSession = listed.path("items").valueStream().filter(s -> key.id().equals(s.path("id").asString())).findFirst().orElseThrow();
+        assertThat(asSession.path("expiresAt").isNull()).as(asSession.toString()).isTrue();
+        JsonNode one = json.readTree(team.perform(team.as(get("/api/v1/sessions/" + key.id()), ada)).getResponse().getContentAsString());
+        assertThat(one.path("expiresAt").isNull()).isTrue();
+    }
+
+    /** A token the server does not know is told apart from no credentials at all (outside review AO). */
+    @Test
+    void anUnknownBearerTokenIsSaidToBeUnknownHere() throws Exception {
+        MockHttpServletResponse unknown = withKey(get("/api/v1/sessions"), "lyk_" + "x".repeat(40));
+        assertThat(unknown.getStatus()).isEqualTo(401);
+        assertThat(json.readTree(unknown.getContentAsString()).path("detail").asString())
+                .startsWith("This bearer token is neither a session token nor an API key of this server");
+        MockHttpServletResponse basic = team.perform(get("/api/v1/sessions").header(HttpHeaders.AUTHORIZATION, "Basic YTpi")).getResponse();
+        assertThat(basic.getStatus()).isEqualTo(401);
+        assertThat(json.readTree(basic.getContentAsString()).path("detail").asString()).startsWith("The API takes a bearer token");
+        MockHttpServletResponse none = team.perform(get("/api/v1/sessions")).getResponse();
+        assertThat(json.readTree(none.getContentAsString()).path("detail").asString()).isEqualTo("Sign in first.");
     }
 
     @Test

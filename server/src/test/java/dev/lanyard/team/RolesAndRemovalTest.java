@@ -255,7 +255,10 @@ class RolesAndRemovalTest {
 
     @Test
     void theLastAdminCannotBeRemoved() throws Exception {
-        assertProblem(remove(admin, admin), 409, "last-admin");
+        MvcResult refused = remove(admin, admin);
+        assertProblem(refused, 409, "last-admin");
+        assertThat(team.read(refused).has("field")).as("no field of a removal is at fault (outside review AO)").isFalse();
+        assertThat(team.read(refused).path("detail").asString()).contains("before removing this one");
 
         MockHttpServletResponse page = team.perform(team.form(post("/admin/members/" + admin.accountId() + "/remove"), admin)).getResponse();
         assertThat(page.getStatus()).isEqualTo(409);
