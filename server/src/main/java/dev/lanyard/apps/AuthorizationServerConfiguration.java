@@ -4,13 +4,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 import dev.lanyard.account.Accounts;
 import dev.lanyard.factors.SecondFactorRequirement;
-import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.SessionFilter;
 import dev.lanyard.session.Sessions;
 import jakarta.servlet.Filter;
@@ -24,14 +22,8 @@ import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
-import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
-import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationToken;
@@ -66,8 +58,11 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * to come back afterwards.
  *
  * <p>Beside it: its tokens ({@link TokenConfiguration}), what discovery names ({@link Discovery}), the authorize
- * endpoint's checks ({@link AuthorizeChecks}) and consent form's CSRF check ({@link ConsentCsrf}), and the answers of
- * userinfo and RP-initiated logout ({@link OidcEndpoints}).
+ * endpoint's checks and whose requests it takes ({@link AuthorizeChecks}), the consent form's CSRF check
+ * ({@link ConsentCsrf}), and the answers of userinfo and RP-initiated logout ({@link OidcEndpoints}).
+ *
+ * <p>The two filter chains stay together here: the introspection chain is made of the authorization server chain's own
+ * filters.
  */
 @Configuration(proxyBeanMethods = false)
 class AuthorizationServerConfiguration {
@@ -280,32 +275,5 @@ class AuthorizationServerConfiguration {
     private static <T> Consumer<List<org.springframework.security.authentication.AuthenticationProvider>> configure(
             Class<T> type, Consumer<T> change) {
         return providers -> providers.stream().filter(type::isInstance).map(type::cast).forEach(change);
-    }
-
-    /**
-     * The member signed in to Lanyard in this browser who makes the authorize request, or empty for
-     * someone not signed in (Spring sends them to the sign-in page). Anyone else signed in, by an API
-     * key, a session's bearer token or any token that is not a Lanyard browser session (its cookie), is refused: only a member's own sign-in
-     * consents and starts a grant ({@link #browserSignIn}).
-     */
-    static Optional<CurrentSession> member(OAuth2AuthorizationCodeRequestAuthenticationToken request, Sessions sessions) {
-        if (!(request.getPrincipal() instanceof Authentication user) || user instanceof AnonymousAuthenticationToken || !user.isAuthenticated()) {
-            return Optional.empty();
-        }
-        // The browser's own sign-in only: a session signed in for a bearer token is a program's, not the member at a browser (outside review S),
-        // also when the program sends its token as the session cookie.
-        if (user.getPrincipal() instanceof CurrentSession member && browserSignIn(user, sessions)) return Optional.of(member);
-        throw new OAuth2AuthorizationCodeRequestAuthenticationException(
-                new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED, "Sign in to Lanyard in this browser.", null), request);
-    }
-
-    /**
-     * Whether {@code user} is the member's own browser sign-in: a session's token in the session cookie
-     * ({@link CurrentSession#browser}), of a session not signed in for a bearer token, whose token a program could send as
-     * the cookie just as well (decision 65, addendum). The second test reads the session's row: only the authorize
-     * endpoint and its consent form ask, never the per-request check.
-     */
-    static boolean browserSignIn(Authentication user, Sessions sessions) {
-        return CurrentSession.browser(user) && !sessions.issuedForBearer(((CurrentSession) user.getPrincipal()).id());
     }
 }

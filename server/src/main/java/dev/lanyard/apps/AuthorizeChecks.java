@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 import dev.lanyard.factors.SecondFactorRequirement;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Sessions;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
@@ -15,8 +17,9 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 
 /**
  * What the authorize endpoint checks of a member's request beyond Spring's own checks, for
- * {@link AuthorizationServerConfiguration}: the app is their own team's and asks only for scopes a member may give, no
- * second factor is owed, and whether consent must be asked.
+ * {@link AuthorizationServerConfiguration}: the request is the member's own browser sign-in's ({@link #member}), the app
+ * is their own team's and asks only for scopes a member may give, no second factor is owed, and whether consent must be
+ * asked.
  */
 final class AuthorizeChecks {
     private AuthorizeChecks() {
@@ -37,7 +40,7 @@ final class AuthorizeChecks {
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(
                         new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE, "This scope cannot be asked for by signing a member in.", null), request);
             }
-            Optional<CurrentSession> signedIn = AuthorizationServerConfiguration.member(request, sessions);
+            Optional<CurrentSession> signedIn = member(request, sessions);
             if (signedIn.isEmpty()) return;
             CurrentSession member = signedIn.get();
             boolean ours = apps.find(context.getRegisteredClient().getId()).map(app -> app.team().equals(member.account().team())).orElse(false);
@@ -62,7 +65,7 @@ final class AuthorizeChecks {
     static boolean consentMissing(OAuth2AuthorizationCodeRequestAuthenticationContext context, ConsentStore consents,
                                   AppClientStore apps, Sessions sessions) {
         OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
-        Optional<CurrentSession> member = AuthorizationServerConfiguration.member(request, sessions);
+        Optional<CurrentSession> member = member(request, sessions);
         if (member.isEmpty()) return true;
         // prompt=consent (OpenID Connect Core 3.1.2.1): asked again, whatever the member allowed before.
         if (request.getAdditionalParameters().get(SignInAgain.PROMPT) instanceof String prompt
@@ -71,5 +74,32 @@ final class AuthorizeChecks {
                 .orElse(request.getScopes());
         return consents.find(context.getRegisteredClient().getId(), member.get().account().id().value())
                 .map(c -> !c.scopes().containsAll(asked)).orElse(true);
+    }
+
+    /**
+     * The member signed in to Lanyard in this browser who makes the authorize request, or empty for
+     * someone not signed in (Spring sends them to the sign-in page). Anyone else signed in, by an API
+     * key, a session's bearer token or any token that is not a Lanyard browser session (its cookie), is refused: only a member's own sign-in
+     * consents and starts a grant ({@link #browserSignIn}).
+     */
+    static Optional<CurrentSession> member(OAuth2AuthorizationCodeRequestAuthenticationToken request, Sessions sessions) {
+        if (!(request.getPrincipal() instanceof Authentication user) || user instanceof AnonymousAuthenticationToken || !user.isAuthenticated()) {
+            return Optional.empty();
+        }
+        // The browser's own sign-in only: a session signed in for a bearer token is a program's, not the member at a browser (outside review S),
+        // also when the program sends its token as the session cookie.
+        if (user.getPrincipal() instanceof CurrentSession member && browserSignIn(user, sessions)) return Optional.of(member);
+        throw new OAuth2AuthorizationCodeRequestAuthenticationException(
+                new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED, "Sign in to Lanyard in this browser.", null), request);
+    }
+
+    /**
+     * Whether {@code user} is the member's own browser sign-in: a session's token in the session cookie
+     * ({@link CurrentSession#browser}), of a session not signed in for a bearer token, whose token a program could send as
+     * the cookie just as well (decision 65, addendum). The second test reads the session's row: only the authorize
+     * endpoint and its consent form ask, never the per-request check.
+     */
+    static boolean browserSignIn(Authentication user, Sessions sessions) {
+        return CurrentSession.browser(user) && !sessions.issuedForBearer(((CurrentSession) user.getPrincipal()).id());
     }
 }

@@ -87,7 +87,7 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
     private boolean teamMemberSignedIn(OAuth2AuthorizationCodeRequestAuthenticationToken asked) {
         if (!(asked.getPrincipal() instanceof Authentication user) || user instanceof AnonymousAuthenticationToken
                 || !user.isAuthenticated() || !(user.getPrincipal() instanceof CurrentSession member)
-                || !AuthorizationServerConfiguration.browserSignIn(user, sessions)) {
+                || !AuthorizeChecks.browserSignIn(user, sessions)) {
             return false;
         }
         RegisteredClient client = clients.findByClientId(asked.getClientId());

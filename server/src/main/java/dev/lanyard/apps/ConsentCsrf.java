@@ -36,7 +36,7 @@ record ConsentCsrf(CsrfFilter csrf, RequestMatcher consentPost, Sessions session
         // only whose account it is).
         Authentication user = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
         if (user != null && user.getPrincipal() instanceof CurrentSession
-                && !AuthorizationServerConfiguration.browserSignIn(user, sessions)) {
+                && !AuthorizeChecks.browserSignIn(user, sessions)) {
             org.springframework.security.core.context.SecurityContextHolder.clearContext();
         }
         csrf.doFilter(request, response, chain);

@@ -1,29 +1,19 @@
 package dev.lanyard.apps;
 
-import java.security.Principal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.lanyard.account.AccountId;
-import dev.lanyard.session.AppType;
-import dev.lanyard.session.ClientOrigin;
-import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.session.NodeCaches;
-import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.Sessions;
-import dev.lanyard.session.Verification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -50,11 +40,14 @@ import tools.jackson.databind.json.JsonMapper;
  * (client credentials: an app's own token) has no session check: when it ends (revoked, the app deleted
  * or no longer allowed the grant), every node forgets its access token before the ending returns
  * ({@link NodeCaches}, the channel that session endings take), so the next lookup on any node reads it.
- * While this node may have missed that, nothing is served from memory.
+ * While this node may have missed that, nothing is served from memory ({@link AccessTokenCache}).
  *
  * <p>An ID token lookup (RP-initiated logout's {@code id_token_hint}) finds the grant by its newest ID token or by
  * one of the last {@link #EARLIER_ID_TOKENS} it issued before (a refresh issues a new one): RP-Initiated Logout 1.0
  * has the OP accept ID tokens it issued earlier, expired ones too.
+ *
+ * <p>A grant's session is started and checked by {@link GrantSessions}; a grant's JSON is {@link GrantJson}'s, and a found one
+ * is built back by {@link FoundGrants}. The first two are built here (no Spring bean of their own).
  */
 @Component
 class LanyardAuthorizations implements OAuth2AuthorizationService {
@@ -78,7 +71,6 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
      * code presented as a refresh token (or to introspection) is only unknown.
      */
     private static final String USED_CODE = "code:";
-    private static final Sessions.Use TOKEN_USE = new Sessions.Use("", Optional.empty(), true);
     /** Earlier ID tokens of a grant that still name it: an app that keeps the first one after 20 refreshes is rare. */
     static final int EARLIER_ID_TOKENS = 20;
 
@@ -88,35 +80,21 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     private final Sessions sessions;
     private final JsonMapper json;
     private final Clock clock;
-    private final NodeCaches nodes;
     /** Grants by the hash of their access token, with their body already read (introspection reads them on every call). */
-    private final Cache<String, GrantJson.Read> byAccessHash;
+    private final AccessTokenCache accessTokens;
+    private final GrantSessions grantSessions;
 
     LanyardAuthorizations(GrantStore store, RegisteredClientRepository clients, AppClientStore apps, Sessions sessions,
                           JsonMapper json, Clock clock, NodeCaches nodes) {
         this.store = store;
-        this.nodes = nodes;
         this.clients = clients;
         this.apps = apps;
         this.sessions = sessions;
         this.json = json;
         this.clock = clock;
-        this.byAccessHash = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5)).build();
-        nodes.register(ACCESS_TOKENS, new NodeCaches.Cached() {
-            @Override
-            public void forget(List<String> hashes) {
-                byAccessHash.invalidateAll(hashes);
-            }
-
-            @Override
-            public void clear() {
-                byAccessHash.invalidateAll();
-            }
-        });
+        this.accessTokens = new AccessTokenCache(nodes);
+        this.grantSessions = new GrantSessions(apps, sessions, accessTokens);
     }
-
-    /** The name of {@link #byAccessHash} among the caches every node keeps alike ({@link NodeCaches}). */
-    static final String ACCESS_TOKENS = "oauth-access-tokens";
 
     /** The scopes the grant was authorized for. */
     Set<String> scopes(StoredGrant grant) {
@@ -144,11 +122,11 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         Optional<StoredGrant> before = store.find(authorization.getId());
         Optional<String> sessionId = before.flatMap(StoredGrant::sessionId);
         Optional<String> sessionKey = before.flatMap(StoredGrant::sessionKey);
-        Optional<String> browserSession = browserSession(authorization);
+        Optional<String> browserSession = GrantSessions.browserSession(authorization);
         Optional<Instant> authTime = Optional.ofNullable(authorization.<Instant>getAttribute(AUTH_TIME_ATTRIBUTE));
         if (sessionId.isEmpty() && authorization.getToken(OAuth2AuthorizationCode.class) != null) {
-            Session browser = browser(authorization, browserSession);
-            Sessions.AppSession started = startSession(authorization, browser);
+            Session browser = grantSessions.browser(authorization, browserSession);
+            Sessions.AppSession started = grantSessions.startSession(authorization, browser);
             sessionId = Optional.of(started.session().id().value());
             sessionKey = Optional.of(started.key());
             authTime = Optional.of(browser.createdAt());
@@ -171,13 +149,13 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             before.ifPresent(raced -> end(raced, EndReason.TOKEN_REUSED));
             throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT));
         }
-        before.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
+        before.flatMap(StoredGrant::accessHash).ifPresent(accessTokens::forget);
         store.save(grant);
         if (oldIdToken.isPresent() && !oldIdToken.equals(idTokenHash)) {
             store.keepEarlierIdToken(grant.id(), oldIdToken.get(), now, EARLIER_ID_TOKENS);
         }
         // Cached as a lookup from the store reads it (the stored JSON, not the body written above), so both read alike.
-        grant.accessHash().ifPresent(h -> byAccessHash.put(h, read(grant)));
+        grant.accessHash().ifPresent(h -> accessTokens.put(h, read(grant)));
         if (invalidated(authorization.getRefreshToken()) || invalidated(authorization.getAccessToken())) {
             // Revocation (RFC 7009) by the app, or a replayed code (whose lookup already ended the grant as a replay,
             // findByToken): the whole grant ends, on every node, through its session.
@@ -214,43 +192,6 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 .orElse(authorization);
     }
 
-    /** The browser session that asked for the grant's code: its sign-in is the grant's {@code auth_time}. */
-    private Session browser(OAuth2Authorization authorization, Optional<String> browserSession) {
-        AccountId account = new AccountId(authorization.getPrincipalName());
-        return browserSession.map(id -> sessions.get(new SessionId(id), account))
-                .orElseThrow(() -> new IllegalStateException("An authorization code without the session that asked for it"));
-    }
-
-    /**
-     * The grant's session. It is remembered (the team's "Remember me" lifetime, where allowed: PRODUCT.md L3) when
-     * the member allowed a confidential app {@code offline_access}, which the consent page offers as "Stay connected", or when the
-     * browser session that authorized it was remembered; otherwise it lasts as a sign-in without "Remember me".
-     */
-    private Sessions.AppSession startSession(OAuth2Authorization authorization, Session browser) {
-        AccountId account = new AccountId(authorization.getPrincipalName());
-        Optional<AppClient> app = apps.find(authorization.getRegisteredClientId());
-        String name = app.map(AppClient::name).orElse("App");
-        ClientOrigin origin = new ClientOrigin(browser.device(), browser.userAgent(), browser.ip(), browser.location());
-        // offline_access keeps a confidential app connected with its refresh token; a public app gets none, so it stays
-        // no longer than any sign-in (outside review S).
-        boolean remembered = browser.rememberMe() || authorization.getAuthorizedScopes().contains("offline_access")
-                && app.map(AppClient::confidential).orElse(false);
-        // Authorized from a verified session, the grant is verified as that session is (outside QA AH: it was unverified for
-        // good, a recommendation the member could only clear by revoking the app).
-        Verification verification = browser.verified() ? Verification.AUTHORIZED_FROM_VERIFIED : Verification.NONE;
-        return sessions.startApp(new NewSession(account, origin, AppType.OAUTH, remembered, verification), name);
-    }
-
-    /** The Lanyard browser session that authorized the grant, if it was one. */
-    static Optional<String> browserSession(OAuth2Authorization authorization) {
-        Object principal = authorization.getAttribute(Principal.class.getName());
-        if (principal instanceof GrantPrincipal grant) return grant.browserSession();
-        if (principal instanceof Authentication auth && auth.getPrincipal() instanceof CurrentSession current) {
-            return Optional.of(current.id().value());
-        }
-        return Optional.empty();
-    }
-
     private static Optional<String> hashOf(OAuth2Authorization.Token<?> token) {
         return token == null ? Optional.empty() : Optional.of(TokenHashes.hash(token.getToken().getTokenValue()));
     }
@@ -258,7 +199,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     @Override
     public void remove(OAuth2Authorization authorization) {
         Optional<StoredGrant> grant = store.find(authorization.getId());
-        grant.flatMap(StoredGrant::accessHash).ifPresent(byAccessHash::invalidate);
+        grant.flatMap(StoredGrant::accessHash).ifPresent(accessTokens::forget);
         // Deleted first: a node told to forget a grant without a session reads it again.
         store.delete(authorization.getId());
         grant.ifPresent(removed -> end(removed, EndReason.APP_REVOKED));
@@ -266,7 +207,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
 
     @Override
     public OAuth2Authorization findById(String id) {
-        return store.find(id).map(this::read).flatMap(this::alive).map(live -> authorization(live, Optional.empty())).orElse(null);
+        return store.find(id).map(this::read).flatMap(grantSessions::alive).map(live -> authorization(live, Optional.empty())).orElse(null);
     }
 
     @Override
@@ -275,8 +216,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         Optional<GrantStore.Kind> kind = FoundGrants.kind(tokenType);
         if (tokenType != null && kind.isEmpty()) return null;
         String hash = TokenHashes.hash(token);
-        Optional<GrantJson.Read> found = (kind.isEmpty() || kind.get() == GrantStore.Kind.ACCESS) && nodes.trusted()
-                ? Optional.ofNullable(byAccessHash.getIfPresent(hash)) : Optional.empty();
+        Optional<GrantJson.Read> found = kind.isEmpty() || kind.get() == GrantStore.Kind.ACCESS
+                ? accessTokens.find(hash) : Optional.empty();
         if (found.isEmpty()) found = store.findByHash(hash, kind).map(this::read);
         if (found.isEmpty() && kind.isPresent() && kind.get() == GrantStore.Kind.REFRESH) {
             // A refresh token exchanged before, presented again to be exchanged by the grant's own client: a replay
@@ -289,7 +230,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
             return null;
         }
         boolean idToken = kind.isPresent() && kind.get() == GrantStore.Kind.ID_TOKEN;
-        OAuth2Authorization authorization = found.flatMap(this::alive)
+        OAuth2Authorization authorization = found.flatMap(grantSessions::alive)
                 .map(live -> authorization(live, Optional.of(new FoundGrants.Presented(token, hash, idToken)))).orElse(null);
         boolean code = kind.equals(Optional.of(GrantStore.Kind.CODE));
         if (authorization != null && code && FoundGrants.presentedByAnotherClient(found.get().grant())) {
@@ -308,18 +249,6 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         return authorization;
     }
 
-    /** The grant if its session is still active (or it has none yet: consent pending). */
-    private Optional<FoundGrants.Live> alive(GrantJson.Read read) {
-        StoredGrant grant = read.grant();
-        if (grant.sessionKey().isEmpty()) return Optional.of(new FoundGrants.Live(read, Optional.empty()));
-        Sessions.Check check = sessions.checkApp(grant.sessionKey().get(), TOKEN_USE);
-        if (check instanceof Sessions.Check.Valid valid && valid.session().account().id().value().equals(grant.accountId())) {
-            return Optional.of(new FoundGrants.Live(read, Optional.of(valid.session().account())));
-        }
-        grant.accessHash().ifPresent(byAccessHash::invalidate);
-        return Optional.empty();
-    }
-
     /**
      * Ends the grant for {@code reason}: its session, if it has one, so every token of the grant stops working on every node. A grant
      * without one (client credentials) must already be stored as it now is (its access token invalidated, or deleted):
@@ -327,8 +256,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
      */
     void end(StoredGrant grant, EndReason reason) {
         grant.sessionId().ifPresent(id -> sessions.endApp(List.of(new SessionId(id)), new AccountId(grant.accountId()), reason));
-        grant.accessHash().ifPresent(byAccessHash::invalidate);
-        if (grant.sessionId().isEmpty() && grant.accessHash().isPresent()) nodes.forget(ACCESS_TOKENS, List.of(grant.accessHash().get()));
+        grant.accessHash().ifPresent(accessTokens::forget);
+        if (grant.sessionId().isEmpty() && grant.accessHash().isPresent()) accessTokens.forgetOnEveryNode(List.of(grant.accessHash().get()));
     }
 
     /**
@@ -340,8 +269,8 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     void endOwnGrants(String appId, String clientId) {
         List<String> hashes = store.deleteOwn(appId, clientId);
         if (hashes.isEmpty()) return;
-        byAccessHash.invalidateAll(hashes);
-        nodes.forget(ACCESS_TOKENS, hashes);
+        accessTokens.forgetAll(hashes);
+        accessTokens.forgetOnEveryNode(hashes);
     }
 
     /** The grant as Spring's authorization, if its app is still registered ({@link FoundGrants#authorization}). */

@@ -68,7 +68,7 @@ final class OidcEndpoints {
         Optional<String> authorizedBy = idToken == null ? Optional.empty() : Optional.ofNullable(authorizations.findByToken(
                         idToken.getTokenValue(), new org.springframework.security.oauth2.server.authorization.OAuth2TokenType(
                                 org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames.ID_TOKEN)))
-                .flatMap(LanyardAuthorizations::browserSession);
+                .flatMap(GrantSessions::browserSession);
         if (idToken != null && idToken.getClaim("sid") instanceof String sid && idToken.getSubject() != null) {
             // Ended by the app, not by the member: whoever holds the ID token may send this link.
             sessions.endApp(List.of(new SessionId(sid)), new AccountId(idToken.getSubject()), EndReason.APP_SIGNED_OUT);

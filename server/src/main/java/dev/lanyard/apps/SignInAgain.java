@@ -78,7 +78,7 @@ final class SignInAgain implements Filter {
     /** The member's browser session this request is made with, if any (an API key or a bearer session is refused later, in the authorize endpoint). */
     private Optional<CurrentSession> browser() {
         Authentication user = SecurityContextHolder.getContext().getAuthentication();
-        return user != null && user.getPrincipal() instanceof CurrentSession member && AuthorizationServerConfiguration.browserSignIn(user, sessions)
+        return user != null && user.getPrincipal() instanceof CurrentSession member && AuthorizeChecks.browserSignIn(user, sessions)
                 ? Optional.of(member) : Optional.empty();
     }
 
@@ -112,7 +112,7 @@ final class SignInAgain implements Filter {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
             Object prompt = request.getAdditionalParameters().get(PROMPT);
             if (!(prompt instanceof String p) || !prompts(p).contains("none")) return;
-            Optional<CurrentSession> member = AuthorizationServerConfiguration.member(request, sessions);
+            Optional<CurrentSession> member = AuthorizeChecks.member(request, sessions);
             if (member.isEmpty() || request.getAdditionalParameters().get(MAX_AGE) instanceof String maxAge
                     && check.tooOld(member.get(), maxAge)) {
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(

@@ -30,7 +30,7 @@ public class ChallengeCookie {
         return cookie.read(request);
     }
 
-    public void write(HttpServletRequest request, HttpServletResponse response, SecondFactors.Challenge challenge) {
+    public void write(HttpServletRequest request, HttpServletResponse response, SecondSteps.Challenge challenge) {
         cookie.write(request, response, challenge.id(), Duration.between(clock.instant(), challenge.expiresAt()));
     }
 

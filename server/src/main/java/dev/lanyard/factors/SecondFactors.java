@@ -13,22 +13,19 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.passkeys.Passkeys;
-import dev.lanyard.passkeys.RelyingParty;
-import dev.lanyard.session.NewSession;
 import dev.lanyard.session.SessionId;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Members' second factors: enrolling an authenticator app (TOTP) with recovery codes, turning it off, and
- * the second step of a sign-in, passed with a code, a recovery code or one of the member's passkeys
- * ({@link Passkeys}; a member's second factors are their authenticator app and their passkeys). Every code
- * and passkey assertion checked here goes through the sign-in throttle ({@link Accounts#checkThrottled}); a
- * TOTP code is accepted once (the last accepted time step is kept per member and only moves forward,
- * atomically), a recovery code once.
+ * Members' second factors: enrolling an authenticator app (TOTP) with recovery codes, turning it off, new recovery
+ * codes, and an admin's reset of them all ({@link Passkeys}; a member's second factors are their authenticator app and
+ * their passkeys). Every code checked here goes through the sign-in throttle ({@link Accounts#checkThrottled}); a TOTP
+ * code is accepted once (the last accepted time step is kept per member and only moves forward, atomically), a
+ * recovery code once. The second step of a sign-in, and a session verified in place, are {@link SecondSteps}'s.
  *
- * <p>The work is done by a class per use case: {@link FactorChanges}, {@link SecondSteps} and {@link FactorCodes}, which
- * both use. Transactions begin here, on the methods marked so, or inside a change that checks a password first.
+ * <p>The work is done by {@link FactorChanges} and {@link FactorCodes}, which {@link SecondSteps} uses too. Transactions
+ * begin here, on the methods marked so, or inside a change that checks a password first.
  */
 @Service
 public class SecondFactors {
@@ -36,12 +33,10 @@ public class SecondFactors {
 
     private final FactorCodes codes;
     private final FactorChanges changes;
-    private final SecondSteps steps;
 
-    SecondFactors(FactorCodes codes, FactorChanges changes, SecondSteps steps) {
+    SecondFactors(FactorCodes codes, FactorChanges changes) {
         this.codes = codes;
         this.changes = changes;
-        this.steps = steps;
     }
 
     /**
@@ -232,108 +227,6 @@ public class SecondFactors {
     @Transactional
     public Reset resetByAdmin(Account member, AccountId admin, SessionId adminSession, String reason) {
         return changes.resetByAdmin(member, admin, adminSession, reason);
-    }
-
-    // The second step of a sign-in: SecondSteps.
-
-    /**
-     * What a sign-in asked for, kept with its challenge; {@code passwordStamp} is the stamp of the password its first step
-     * checked ({@code Accounts.PasswordChecked}), which the session it starts must still match.
-     */
-    public record SignInRequest(boolean rememberMe, String appType, boolean bearer, String returnPath, String passwordStamp) {
-        /** {@code session} bound to the password this sign-in's first step checked, when it checked one. */
-        public NewSession withPassword(NewSession session) {
-            return passwordStamp == null || passwordStamp.isEmpty() ? session : session.withPassword(passwordStamp);
-        }
-    }
-
-    /** A sign-in waiting for its second factor: the challenge id (given to the client, stored hashed). */
-    public record Challenge(String id, Instant expiresAt) {
-    }
-
-    /** Starts the second step of a sign-in whose password was right. */
-    @Transactional
-    public Challenge challenge(Account account, SignInRequest request) {
-        return steps.challenge(account, request);
-    }
-
-    /** The sign-in a challenge stands for, while it can still be completed. */
-    public Optional<SignInRequest> pending(String challengeId) {
-        return steps.pending(challengeId);
-    }
-
-    /** The second factors a live challenge's member can pass it with, for the page that asks. */
-    public Optional<Methods> methodsFor(String challengeId) {
-        return steps.methodsFor(challengeId);
-    }
-
-    /**
-     * A completed second step: who signed in and what they asked for.
-     *
-     * @param recoveryCodesLeft present when a recovery code was used: how many are left
-     */
-    public record Passed(Account account, SignInRequest request, Optional<Integer> recoveryCodesLeft) {
-    }
-
-    /**
-     * Completes a sign-in's second step with a TOTP code or a recovery code. A wrong code counts towards the
-     * sign-in throttle and the challenge; after {@code maxCodeFailures} the challenge is dead.
-     */
-    public Passed verify(String challengeId, String code, String address) {
-        return steps.verify(challengeId, code, address);
-    }
-
-    /**
-     * Starts checking a passkey as a sign-in's second step: the options for {@code navigator.credentials.get()},
-     * which only the passkeys of the challenge's member can answer. Throws
-     * {@link FactorProblem.ChallengeUnusable} for a dead challenge and {@link FactorProblem.NoPasskey} when the
-     * member has no passkey.
-     */
-    public Passkeys.Options startPasskey(String challengeId, RelyingParty rp) {
-        return steps.startPasskey(challengeId, rp);
-    }
-
-    /**
-     * Completes a sign-in's second step with a passkey assertion ({@code credential}, WebAuthn's JSON) for the
-     * ceremony {@link #startPasskey} began. Only a passkey of the challenge's member passes; anything else
-     * counts towards the sign-in throttle and the challenge's failures, like a wrong code.
-     */
-    public Passed verifyPasskey(String challengeId, String ceremony, String credential, String address) {
-        return steps.verifyPasskey(challengeId, ceremony, credential, address);
-    }
-
-    // A session verified in place, after it signed in: SecondSteps.
-
-    /**
-     * What verifying a session found.
-     *
-     * @param changed           false when the session was verified already (nothing was checked or used up)
-     * @param recoveryCodesLeft present when a recovery code was used: how many are left
-     */
-    public record Verified(boolean changed, Optional<Integer> recoveryCodesLeft) {
-    }
-
-    /**
-     * Verifies the member's own signed-in session {@code session} with a TOTP code or a recovery code (PRODUCT.md V2: the
-     * current session, if unverified, shows a prompt to verify it). A wrong code counts towards the sign-in throttle and is
-     * audited as a failed second factor, as at sign-in; a right one is used up. A session verified already is left as it is,
-     * and the code is not checked.
-     *
-     * @throws dev.lanyard.session.SessionProblem.NotFound   not an active session of the member
-     * @throws dev.lanyard.session.SessionProblem.NotPending an API key or an app's grant
-     */
-    public Verified verifySession(Account account, SessionId session, String code, String address) {
-        return steps.verifySession(account, session, code, address);
-    }
-
-    /** The options for {@code navigator.credentials.get()} to verify a session of the member with one of their passkeys. */
-    public Passkeys.Options startSessionPasskey(Account account, RelyingParty rp) {
-        return steps.startSessionPasskey(account, rp);
-    }
-
-    /** As {@link #verifySession} with an assertion of one of the member's passkeys for the ceremony {@link #startSessionPasskey} began. */
-    public Verified verifySessionPasskey(Account account, SessionId session, String ceremony, String credential, String address) {
-        return steps.verifySessionPasskey(account, session, ceremony, credential, address);
     }
 
     static String hash(String value) {

@@ -6,21 +6,19 @@ import java.util.Optional;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
-import dev.lanyard.factors.SecondFactors.Challenge;
 import dev.lanyard.factors.SecondFactors.Methods;
-import dev.lanyard.factors.SecondFactors.Passed;
-import dev.lanyard.factors.SecondFactors.SignInRequest;
-import dev.lanyard.factors.SecondFactors.Verified;
 import dev.lanyard.passkeys.PasskeyProblem;
 import dev.lanyard.passkeys.Passkeys;
 import dev.lanyard.passkeys.RelyingParty;
 import dev.lanyard.session.Approvals;
+import dev.lanyard.session.NewSession;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.session.Verification;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.stereotype.Component;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The second step of a sign-in whose password was right: its challenge, passed with a TOTP code, a recovery code or
@@ -28,9 +26,12 @@ import org.springframework.stereotype.Component;
  * ({@link Accounts#checkThrottled}) and counts against the challenge, which is dead after {@code maxCodeFailures}.
  * The same second factors verify a session that signed in without one, later, in place ({@link #verifySession}):
  * there the throttle alone counts the failures.
+ *
+ * <p>A member's factors and changing them are {@link SecondFactors}'s; the checks of a code are {@link FactorCodes}'.
+ * A transaction begins here on {@link #challenge} only.
  */
-@Component
-class SecondSteps {
+@Service
+public class SecondSteps {
     private final FactorStore store;
     private final FactorCodes codes;
     private final Accounts accounts;
@@ -52,7 +53,24 @@ class SecondSteps {
         this.clock = clock;
     }
 
-    Challenge challenge(Account account, SignInRequest request) {
+    /**
+     * What a sign-in asked for, kept with its challenge; {@code passwordStamp} is the stamp of the password its first step
+     * checked ({@code Accounts.PasswordChecked}), which the session it starts must still match.
+     */
+    public record SignInRequest(boolean rememberMe, String appType, boolean bearer, String returnPath, String passwordStamp) {
+        /** {@code session} bound to the password this sign-in's first step checked, when it checked one. */
+        public NewSession withPassword(NewSession session) {
+            return passwordStamp == null || passwordStamp.isEmpty() ? session : session.withPassword(passwordStamp);
+        }
+    }
+
+    /** A sign-in waiting for its second factor: the challenge id (given to the client, stored hashed). */
+    public record Challenge(String id, Instant expiresAt) {
+    }
+
+    /** Starts the second step of a sign-in whose password was right. */
+    @Transactional
+    public Challenge challenge(Account account, SignInRequest request) {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         store.deleteExpired(now);
         String id = dev.lanyard.account.Ids.random("chl_", 32);
@@ -63,15 +81,29 @@ class SecondSteps {
         return new Challenge(id, expires);
     }
 
-    Optional<SignInRequest> pending(String challengeId) {
+    /** The sign-in a challenge stands for, while it can still be completed. */
+    public Optional<SignInRequest> pending(String challengeId) {
         return live(challengeId).map(c -> new SignInRequest(c.rememberMe(), c.appType(), c.bearer(), c.returnPath(), c.passwordStamp()));
     }
 
-    Optional<Methods> methodsFor(String challengeId) {
+    /** The second factors a live challenge's member can pass it with, for the page that asks. */
+    public Optional<Methods> methodsFor(String challengeId) {
         return live(challengeId).map(c -> codes.methods(c.account()));
     }
 
-    Passed verify(String challengeId, String code, String address) {
+    /**
+     * A completed second step: who signed in and what they asked for.
+     *
+     * @param recoveryCodesLeft present when a recovery code was used: how many are left
+     */
+    public record Passed(Account account, SignInRequest request, Optional<Integer> recoveryCodesLeft) {
+    }
+
+    /**
+     * Completes a sign-in's second step with a TOTP code or a recovery code. A wrong code counts towards the
+     * sign-in throttle and the challenge; after {@code maxCodeFailures} the challenge is dead.
+     */
+    public Passed verify(String challengeId, String code, String address) {
         FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
         Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
         Checked checked = checkCode(account, code, address);
@@ -82,7 +114,13 @@ class SecondSteps {
         return new Passed(account, request(challenge), checked.recoveryCodesLeft());
     }
 
-    Passkeys.Options startPasskey(String challengeId, RelyingParty rp) {
+    /**
+     * Starts checking a passkey as a sign-in's second step: the options for {@code navigator.credentials.get()},
+     * which only the passkeys of the challenge's member can answer. Throws
+     * {@link FactorProblem.ChallengeUnusable} for a dead challenge and {@link FactorProblem.NoPasskey} when the
+     * member has no passkey.
+     */
+    public Passkeys.Options startPasskey(String challengeId, RelyingParty rp) {
         FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
         try {
             return passkeys.startVerification(challenge.account(), rp);
@@ -91,7 +129,12 @@ class SecondSteps {
         }
     }
 
-    Passed verifyPasskey(String challengeId, String ceremony, String credential, String address) {
+    /**
+     * Completes a sign-in's second step with a passkey assertion ({@code credential}, WebAuthn's JSON) for the
+     * ceremony {@link #startPasskey} began. Only a passkey of the challenge's member passes; anything else
+     * counts towards the sign-in throttle and the challenge's failures, like a wrong code.
+     */
+    public Passed verifyPasskey(String challengeId, String ceremony, String credential, String address) {
         FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
         Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
         boolean ok = checkPasskey(account, ceremony, credential, address);
@@ -101,7 +144,25 @@ class SecondSteps {
         return new Passed(account, request(challenge), Optional.empty());
     }
 
-    Verified verifySession(Account account, SessionId session, String code, String address) {
+    /**
+     * What verifying a session found.
+     *
+     * @param changed           false when the session was verified already (nothing was checked or used up)
+     * @param recoveryCodesLeft present when a recovery code was used: how many are left
+     */
+    public record Verified(boolean changed, Optional<Integer> recoveryCodesLeft) {
+    }
+
+    /**
+     * Verifies the member's own signed-in session {@code session} with a TOTP code or a recovery code (PRODUCT.md V2: the
+     * current session, if unverified, shows a prompt to verify it). A wrong code counts towards the sign-in throttle and is
+     * audited as a failed second factor, as at sign-in; a right one is used up. A session verified already is left as it is,
+     * and the code is not checked.
+     *
+     * @throws dev.lanyard.session.SessionProblem.NotFound   not an active session of the member
+     * @throws dev.lanyard.session.SessionProblem.NotPending an API key or an app's grant
+     */
+    public Verified verifySession(Account account, SessionId session, String code, String address) {
         if (!verifiable(account, session)) return new Verified(false, Optional.empty());
         Checked checked = checkCode(account, code, address);
         Instant now = clock.instant();
@@ -116,7 +177,8 @@ class SecondSteps {
         return new Verified(true, checked.recoveryCodesLeft());
     }
 
-    Passkeys.Options startSessionPasskey(Account account, RelyingParty rp) {
+    /** The options for {@code navigator.credentials.get()} to verify a session of the member with one of their passkeys. */
+    public Passkeys.Options startSessionPasskey(Account account, RelyingParty rp) {
         try {
             return passkeys.startVerification(account.id(), rp);
         } catch (PasskeyProblem.NotFound none) {
@@ -124,7 +186,8 @@ class SecondSteps {
         }
     }
 
-    Verified verifySessionPasskey(Account account, SessionId session, String ceremony, String credential, String address) {
+    /** As {@link #verifySession} with an assertion of one of the member's passkeys for the ceremony {@link #startSessionPasskey} began. */
+    public Verified verifySessionPasskey(Account account, SessionId session, String ceremony, String credential, String address) {
         if (!verifiable(account, session)) return new Verified(false, Optional.empty());
         if (!checkPasskey(account, ceremony, credential, address)) {
             events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, clock.instant(), true, Optional.of(session)));

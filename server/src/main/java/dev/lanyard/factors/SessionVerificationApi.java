@@ -20,11 +20,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/sessions/current")
 @Tag(name = "Sessions")
 class SessionVerificationApi {
-    private final SecondFactors factors;
+    private final SecondSteps steps;
     private final ClientAddresses addresses;
 
-    SessionVerificationApi(SecondFactors factors, ClientAddresses addresses) {
-        this.factors = factors;
+    SessionVerificationApi(SecondSteps steps, ClientAddresses addresses) {
+        this.steps = steps;
         this.addresses = addresses;
     }
 
@@ -47,7 +47,7 @@ class SessionVerificationApi {
                                 HttpServletRequest request) {
         if (current.apiKey()) throw new SessionProblem.NotPending("Only sign-ins are verified. API keys and apps are not.");
         if (body.code() == null || body.code().isBlank()) throw new SessionProblem.InvalidInput("code", "code is required.");
-        factors.verifySession(current.account(), current.id(), body.code(), addresses.resolve(request).getHostAddress());
+        steps.verifySession(current.account(), current.id(), body.code(), addresses.resolve(request).getHostAddress());
         return ResponseEntity.noContent().build();
     }
 }

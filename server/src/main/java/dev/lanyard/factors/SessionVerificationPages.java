@@ -30,12 +30,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 @RequestMapping("/settings/sessions/verify")
 class SessionVerificationPages {
     private final SecondFactors factors;
+    private final SecondSteps steps;
     private final Sessions sessions;
     private final ClientAddresses addresses;
     private final RelyingParties relyingParties;
 
-    SessionVerificationPages(SecondFactors factors, Sessions sessions, ClientAddresses addresses, RelyingParties relyingParties) {
+    SessionVerificationPages(SecondFactors factors, SecondSteps steps, Sessions sessions, ClientAddresses addresses, RelyingParties relyingParties) {
         this.factors = factors;
+        this.steps = steps;
         this.sessions = sessions;
         this.addresses = addresses;
         this.relyingParties = relyingParties;
@@ -51,7 +53,7 @@ class SessionVerificationPages {
     String verify(@AuthenticationPrincipal CurrentSession current, @RequestParam(defaultValue = "") String code,
                   HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
-            SecondFactors.Verified verified = factors.verifySession(current.account(), current.id(), code, address(request));
+            SecondSteps.Verified verified = steps.verifySession(current.account(), current.id(), code, address(request));
             return verified.recoveryCodesLeft().map(left -> "redirect:/settings/security?done=verified-recovery-" + left)
                     .orElse("redirect:/settings/sessions?done=verified");
         } catch (FactorProblem | AccountProblem problem) {
@@ -63,7 +65,7 @@ class SessionVerificationPages {
     @PostMapping(path = "/passkey/options", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> passkeyOptions(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
         try {
-            return ResponseEntity.ok(factors.startSessionPasskey(current.account(), relyingParties.of(request)).json());
+            return ResponseEntity.ok(steps.startSessionPasskey(current.account(), relyingParties.of(request)).json());
         } catch (FactorProblem problem) {
             return ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_JSON)
                     .body("{\"error\":" + tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(problem.getMessage()) + "}");
@@ -75,7 +77,7 @@ class SessionVerificationPages {
                          @RequestParam(defaultValue = "") String credential, HttpServletRequest request,
                          HttpServletResponse response, Model model) {
         try {
-            factors.verifySessionPasskey(current.account(), current.id(), ceremony, credential, address(request));
+            steps.verifySessionPasskey(current.account(), current.id(), ceremony, credential, address(request));
             return "redirect:/settings/sessions?done=verified";
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, current, model, response);

@@ -1,52 +1,22 @@
 package dev.lanyard.passkeys;
 
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.session.CurrentSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.web.webauthn.api.AttestationConveyancePreference;
-import org.springframework.security.web.webauthn.api.AuthenticatorAssertionResponse;
-import org.springframework.security.web.webauthn.api.AuthenticatorAttestationResponse;
-import org.springframework.security.web.webauthn.api.AuthenticatorSelectionCriteria;
-import org.springframework.security.web.webauthn.api.Bytes;
 import org.springframework.security.web.webauthn.api.CredentialRecord;
-import org.springframework.security.web.webauthn.api.PublicKeyCredential;
-import org.springframework.security.web.webauthn.api.PublicKeyCredentialCreationOptions;
 import org.springframework.security.web.webauthn.api.PublicKeyCredentialDescriptor;
-import org.springframework.security.web.webauthn.api.PublicKeyCredentialParameters;
 import org.springframework.security.web.webauthn.api.PublicKeyCredentialRequestOptions;
-import org.springframework.security.web.webauthn.api.PublicKeyCredentialRpEntity;
-import org.springframework.security.web.webauthn.api.PublicKeyCredentialUserEntity;
-import org.springframework.security.web.webauthn.api.ResidentKeyRequirement;
-import org.springframework.security.web.webauthn.api.UserVerificationRequirement;
-import org.springframework.security.web.webauthn.jackson.WebauthnJacksonModule;
-import org.springframework.security.web.webauthn.management.ImmutablePublicKeyCredentialCreationOptionsRequest;
 import org.springframework.security.web.webauthn.management.ImmutablePublicKeyCredentialRequestOptionsRequest;
-import org.springframework.security.web.webauthn.management.ImmutableRelyingPartyRegistrationRequest;
-import org.springframework.security.web.webauthn.management.RelyingPartyAuthenticationRequest;
-import org.springframework.security.web.webauthn.management.RelyingPartyPublicKey;
-import org.springframework.security.web.webauthn.management.WebAuthnRelyingPartyOperations;
-import org.springframework.security.web.webauthn.management.Webauthn4JRelyingPartyOperations;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,45 +29,35 @@ import tools.jackson.databind.json.JsonMapper;
  * 0023); the browser gets the options and the ceremony's handle. The second takes the row out, rebuilds the
  * options from it and verifies the authenticator's answer against them. User verification is required in
  * both: a passkey is possession and a PIN or biometric, so a sign-in with one is verified.
+ *
+ * <p>What every ceremony shares is done by {@link Ceremonies}, adding a passkey by {@link PasskeyRegistrations}; both are
+ * built here (no Spring bean of their own), and the latter starts its transactions in its own {@link TransactionTemplate}
+ * as before.
  */
 @Service
 public class Passkeys {
-    private static final Logger log = LoggerFactory.getLogger(Passkeys.class);
-    static final Duration CEREMONY = Duration.ofMinutes(5);
     static final int MAX_NAME = 100;
     static final int MAX_PASSKEYS = 20;
-    /** Far above any real credential (a few hundred bytes to a few KB with attestation), below abuse. */
-    static final int MAX_CREDENTIAL_JSON = 64 * 1024;
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static final AuthenticatorSelectionCriteria SELECTION = AuthenticatorSelectionCriteria.builder()
-            .userVerification(UserVerificationRequirement.REQUIRED)
-            .residentKey(ResidentKeyRequirement.REQUIRED)
-            .build();
-    private static final List<PublicKeyCredentialParameters> ALGORITHMS = List.of(PublicKeyCredentialParameters.EdDSA,
-            PublicKeyCredentialParameters.ES256, PublicKeyCredentialParameters.RS256);
 
     private final PasskeyStore store;
-    private final LanyardCredentials credentials;
     private final Accounts accounts;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
-    private final org.springframework.beans.factory.ObjectProvider<PasskeyFallback> fallback;
+    private final ObjectProvider<PasskeyFallback> fallback;
     private final Clock clock;
-    private final JsonMapper json = JsonMapper.builder().addModule(new WebauthnJacksonModule()).build();
-    /** Operations are built per relying party (id and origins); a handful exist, one in a fixed setup. */
-    private final Cache<String, WebAuthnRelyingPartyOperations> operations =
-            Caffeine.newBuilder().maximumSize(16).expireAfterAccess(1, TimeUnit.HOURS).build();
+    private final Ceremonies ceremonies;
+    private final PasskeyRegistrations registrations;
 
     Passkeys(PasskeyStore store, LanyardCredentials credentials, Accounts accounts, ApplicationEventPublisher events,
-             TransactionTemplate transactions, org.springframework.beans.factory.ObjectProvider<PasskeyFallback> fallback, Clock clock) {
+             TransactionTemplate transactions, ObjectProvider<PasskeyFallback> fallback, Clock clock) {
         this.fallback = fallback;
         this.store = store;
-        this.credentials = credentials;
         this.accounts = accounts;
         this.events = events;
         this.transactions = transactions;
         this.clock = clock;
+        this.ceremonies = new Ceremonies(store, credentials, accounts, clock);
+        this.registrations = new PasskeyRegistrations(store, credentials, ceremonies, accounts, events, transactions, fallback, clock);
     }
 
     /**
@@ -126,18 +86,7 @@ public class Passkeys {
      * @throws dev.lanyard.account.AccountProblem.TooManyAttempts    too many wrong passwords lately
      */
     public Options startRegistration(CurrentSession by, String password, String address, RelyingParty rp) {
-        // The password before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one).
-        accounts.reauthenticate(by.account(), by.id().value(), "add a passkey", password, address);
-        Account account = by.account();
-        return transactions.execute(tx -> {
-            if (store.list(account.id()).size() >= MAX_PASSKEYS)
-                throw new PasskeyProblem.InvalidInput("passkey", "You have " + MAX_PASSKEYS + " passkeys, the most Lanyard keeps. Remove one first.");
-            store.deleteExpired(clock.instant());
-            store.ensureUserHandle(account.id(), random());
-            PublicKeyCredentialCreationOptions options = operations(rp).createPublicKeyCredentialCreationOptions(
-                    new ImmutablePublicKeyCredentialCreationOptionsRequest(authentication(account.id())));
-            return remember(Ceremony.Purpose.REGISTER, Optional.of(account.id()), options.getChallenge(), rp, options);
-        });
+        return registrations.startRegistration(by, password, address, rp);
     }
 
     /**
@@ -158,38 +107,15 @@ public class Passkeys {
      * that losing the device does not lock them out.
      */
     public Registered register(CurrentSession by, String ceremony, String name, String credential) {
-        String clean = name(name);
-        AccountId owner = by.account().id();
-        Ceremony c = take(ceremony, Ceremony.Purpose.REGISTER).filter(x -> x.account().equals(Optional.of(owner)))
-                .orElseThrow(PasskeyProblem.Rejected::new);
-        PublicKeyCredential<AuthenticatorAttestationResponse> answer = parse(credential, new TypeReference<>() {
-        });
-        PublicKeyCredentialUserEntity user = credentials.findByUsername(owner.value());
-        if (user == null) throw new PasskeyProblem.Rejected();
-        PublicKeyCredentialCreationOptions options = PublicKeyCredentialCreationOptions.builder()
-                .rp(rpEntity(c.rp())).user(user).challenge(Bytes.fromBase64(c.challenge())).pubKeyCredParams(ALGORITHMS)
-                .authenticatorSelection(SELECTION).attestation(AttestationConveyancePreference.NONE).timeout(CEREMONY).build();
-        return transactions.execute(tx -> {
-            CredentialRecord saved;
-            try {
-                saved = operations(c.rp()).registerCredential(
-                        new ImmutableRelyingPartyRegistrationRequest(options, new RelyingPartyPublicKey(answer, clean)));
-            } catch (RuntimeException refused) {
-                throw rejected("registration", refused);
-            }
-            Passkey passkey = store.find(saved.getCredentialId().toBase64UrlString(), owner).orElseThrow();
-            events.publishEvent(new PasskeyEvent.Added(passkey, by.id(), passkey.createdAt()));
-            PasskeyFallback codes = fallback.getIfAvailable();
-            return new Registered(passkey, codes == null ? List.of() : codes.afterAdding(owner));
-        });
+        return registrations.register(by, ceremony, name, credential);
     }
 
     /** Starts a sign-in without a password: any passkey of this relying party may answer (a discoverable credential). */
     public Options startSignIn(RelyingParty rp) {
         store.deleteExpired(clock.instant());
-        PublicKeyCredentialRequestOptions options = operations(rp).createCredentialRequestOptions(
+        PublicKeyCredentialRequestOptions options = ceremonies.operations(rp).createCredentialRequestOptions(
                 new ImmutablePublicKeyCredentialRequestOptionsRequest(null));
-        return remember(Ceremony.Purpose.SIGN_IN, Optional.empty(), options.getChallenge(), rp, options);
+        return ceremonies.remember(Ceremony.Purpose.SIGN_IN, Optional.empty(), options.getChallenge(), rp, options);
     }
 
     /**
@@ -201,8 +127,8 @@ public class Passkeys {
     public Account signIn(String ceremony, String credential, String address) {
         return accounts.authenticate(() -> {
             try {
-                Ceremony c = take(ceremony, Ceremony.Purpose.SIGN_IN).orElseThrow(PasskeyProblem.Rejected::new);
-                return Optional.of(assertion(c, credential, List.of()));
+                Ceremony c = ceremonies.take(ceremony, Ceremony.Purpose.SIGN_IN).orElseThrow(PasskeyProblem.Rejected::new);
+                return Optional.of(ceremonies.assertion(c, credential, List.of()));
             } catch (PasskeyProblem.Rejected rejected) {
                 return Optional.empty();
             }
@@ -217,9 +143,9 @@ public class Passkeys {
         List<CredentialRecord> own = store.credentials(account);
         if (own.isEmpty()) throw new PasskeyProblem.NotFound();
         store.deleteExpired(clock.instant());
-        PublicKeyCredentialRequestOptions options = operations(rp).createCredentialRequestOptions(
-                new ImmutablePublicKeyCredentialRequestOptionsRequest(authentication(account)));
-        return remember(Ceremony.Purpose.VERIFY, Optional.of(account), options.getChallenge(), rp, options);
+        PublicKeyCredentialRequestOptions options = ceremonies.operations(rp).createCredentialRequestOptions(
+                new ImmutablePublicKeyCredentialRequestOptionsRequest(Ceremonies.authentication(account)));
+        return ceremonies.remember(Ceremony.Purpose.VERIFY, Optional.of(account), options.getChallenge(), rp, options);
     }
 
     /**
@@ -228,11 +154,11 @@ public class Passkeys {
      * {@link PasskeyProblem.Rejected}. The caller counts a failure with its sign-in throttle.
      */
     public void verify(AccountId account, String ceremony, String credential) {
-        Ceremony c = take(ceremony, Ceremony.Purpose.VERIFY).filter(x -> x.account().equals(Optional.of(account)))
+        Ceremony c = ceremonies.take(ceremony, Ceremony.Purpose.VERIFY).filter(x -> x.account().equals(Optional.of(account)))
                 .orElseThrow(PasskeyProblem.Rejected::new);
         List<PublicKeyCredentialDescriptor> allowed = store.credentials(account).stream().map(r ->
                 PublicKeyCredentialDescriptor.builder().id(r.getCredentialId()).transports(r.getTransports()).build()).toList();
-        if (!assertion(c, credential, allowed).equals(account)) throw new PasskeyProblem.Rejected();
+        if (!ceremonies.assertion(c, credential, allowed).equals(account)) throw new PasskeyProblem.Rejected();
     }
 
     /** Renames a passkey of the caller; someone else's is {@link PasskeyProblem.NotFound}. */
@@ -279,64 +205,8 @@ public class Passkeys {
         return removed;
     }
 
-    private AccountId assertion(Ceremony c, String credential, List<PublicKeyCredentialDescriptor> allowed) {
-        PublicKeyCredential<AuthenticatorAssertionResponse> answer = parse(credential, new TypeReference<>() {
-        });
-        PublicKeyCredentialRequestOptions options = PublicKeyCredentialRequestOptions.builder()
-                .challenge(Bytes.fromBase64(c.challenge())).rpId(c.rp().id()).allowCredentials(allowed)
-                .userVerification(UserVerificationRequirement.REQUIRED).timeout(CEREMONY).build();
-        PublicKeyCredentialUserEntity user;
-        try {
-            user = operations(c.rp()).authenticate(new RelyingPartyAuthenticationRequest(options, answer));
-        } catch (RuntimeException refused) {
-            throw rejected("assertion", refused);
-        }
-        // The authenticator names the passkey's user; it must be the one the credential was registered to.
-        Bytes claimed = answer.getResponse().getUserHandle();
-        if (claimed != null && !claimed.equals(user.getId())) throw new PasskeyProblem.Rejected();
-        return store.accountOfHandle(user.getId().toBase64UrlString()).filter(a -> accounts.find(a).isPresent())
-                .orElseThrow(PasskeyProblem.Rejected::new);
-    }
-
-    private Options remember(Ceremony.Purpose purpose, Optional<AccountId> account, Bytes challenge, RelyingParty rp, Object options) {
-        Ceremony ceremony = new Ceremony(random(), purpose, account, challenge.toBase64UrlString(), rp, clock.instant().plus(CEREMONY));
-        store.insert(ceremony);
-        return new Options(ceremony.id(), json.writeValueAsString(options));
-    }
-
-    private Optional<Ceremony> take(String id, Ceremony.Purpose purpose) {
-        if (id == null || id.isEmpty() || id.length() > 64) return Optional.empty();
-        return store.take(id, clock.instant()).filter(c -> c.purpose() == purpose);
-    }
-
-    private <T> T parse(String credential, TypeReference<T> type) {
-        if (credential == null || credential.isBlank() || credential.length() > MAX_CREDENTIAL_JSON) throw new PasskeyProblem.Rejected();
-        try {
-            T parsed = json.readValue(credential, type);
-            if (parsed == null) throw new PasskeyProblem.Rejected();
-            return parsed;
-        } catch (JacksonException | IllegalArgumentException malformed) {
-            throw new PasskeyProblem.Rejected();
-        }
-    }
-
-    private static PasskeyProblem.Rejected rejected(String what, RuntimeException cause) {
-        // The reason helps an operator (wrong origin or rp id configured); it holds no secret.
-        log.info("Passkey {} refused: {}", what, cause.getClass().getSimpleName() + ": " + printable(cause.getMessage()));
-        return new PasskeyProblem.Rejected();
-    }
-
-    /**
-     * A refusal's message as one log line of at most 300 characters: it may quote what the browser sent (an
-     * origin or type from the client data, JSON strings whose escaped line breaks would start a forged line).
-     */
-    static String printable(String message) {
-        if (message == null) return "";
-        String line = message.replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}]", "?");
-        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-    }
-
-    private static String name(String name) {
+    /** A passkey's name as kept: stripped, "Passkey" when blank. */
+    static String name(String name) {
         String clean = name == null ? "" : name.strip();
         if (clean.isEmpty()) return "Passkey";
         if (clean.length() > MAX_NAME) throw new PasskeyProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
@@ -344,29 +214,5 @@ public class Passkeys {
             throw new PasskeyProblem.InvalidInput("name", "The name cannot contain " + what + ".");
         });
         return clean;
-    }
-
-    private WebAuthnRelyingPartyOperations operations(RelyingParty rp) {
-        return operations.get(rp.id() + " " + String.join(" ", rp.origins()), key -> {
-            Webauthn4JRelyingPartyOperations ops = new Webauthn4JRelyingPartyOperations(credentials, credentials,
-                    rpEntity(rp), new java.util.HashSet<>(rp.origins()));
-            ops.setCustomizeCreationOptions(b -> b.authenticatorSelection(SELECTION).timeout(CEREMONY));
-            ops.setCustomizeRequestOptions(b -> b.userVerification(UserVerificationRequirement.REQUIRED).timeout(CEREMONY));
-            return ops;
-        });
-    }
-
-    private static PublicKeyCredentialRpEntity rpEntity(RelyingParty rp) {
-        return PublicKeyCredentialRpEntity.builder().id(rp.id()).name(rp.name()).build();
-    }
-
-    private static UsernamePasswordAuthenticationToken authentication(AccountId account) {
-        return UsernamePasswordAuthenticationToken.authenticated(account.value(), null, List.of());
-    }
-
-    private static String random() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return BASE64URL.encodeToString(bytes);
     }
 }

@@ -7,6 +7,7 @@ import dev.lanyard.account.SignUp;
 import dev.lanyard.account.SignUps;
 import dev.lanyard.factors.FactorProblem;
 import dev.lanyard.factors.SecondFactors;
+import dev.lanyard.factors.SecondSteps;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
 import dev.lanyard.session.ClientOrigins;
@@ -49,11 +50,13 @@ class AuthApi {
     private final SessionSettings settings;
     private final Clock clock;
     private final SecondFactors factors;
+    private final SecondSteps steps;
 
     AuthApi(Accounts accounts, SignUps signUps, Sessions sessions, ClientOrigins origins, SessionCookie cookie,
-            SessionSettings settings, Clock clock, SecondFactors factors) {
+            SessionSettings settings, Clock clock, SecondFactors factors, SecondSteps steps) {
         this.signUps = signUps;
         this.factors = factors;
+        this.steps = steps;
         this.accounts = accounts;
         this.sessions = sessions;
         this.origins = origins;
@@ -246,7 +249,7 @@ class AuthApi {
             // and gets no session. One with recovery codes sends one of them, as the page's second step takes it.
             if (!second.totp() && !second.recoveryCodes()) throw new FactorProblem.PasskeyNeedsBrowser();
             sessions.requireRoom(account.id(), origin.ip());
-            SecondFactors.Challenge challenge = factors.challenge(account, new SecondFactors.SignInRequest(
+            SecondSteps.Challenge challenge = steps.challenge(account, new SecondSteps.SignInRequest(
                     Boolean.TRUE.equals(body.rememberMe()), appType.name(), bearer, "", checked.stamp()));
             return ResponseEntity.ok(new SecondFactorNeeded(second.totp() ? "totp" : "recovery-code", challenge.id(),
                     challenge.expiresAt()));
@@ -274,8 +277,8 @@ class AuthApi {
         if (body.challenge() == null || body.challenge().isBlank()) throw new SessionProblem.InvalidInput("challenge", "challenge is required.");
         if (body.code() == null || body.code().isBlank()) throw new SessionProblem.InvalidInput("code", "code is required.");
         ClientOrigin origin = origins.of(request);
-        SecondFactors.Passed passed = factors.verify(body.challenge(), body.code(), origin.ip());
-        SecondFactors.SignInRequest asked = passed.request();
+        SecondSteps.Passed passed = steps.verify(body.challenge(), body.code(), origin.ip());
+        SecondSteps.SignInRequest asked = passed.request();
         AppType appType = AppType.parse(asked.appType()).orElse(asked.bearer() ? AppType.API : AppType.WEB);
         Sessions.Started started = sessions.signIn(asked.withPassword(new NewSession(passed.account().id(), origin, appType,
                 asked.rememberMe(), passed.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE

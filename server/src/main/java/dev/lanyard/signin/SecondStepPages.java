@@ -7,6 +7,7 @@ import dev.lanyard.account.Throttled;
 import dev.lanyard.factors.ChallengeCookie;
 import dev.lanyard.factors.FactorProblem;
 import dev.lanyard.factors.SecondFactors;
+import dev.lanyard.factors.SecondSteps;
 import dev.lanyard.passkeys.RelyingParties;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
@@ -36,16 +37,16 @@ import org.springframework.web.bind.annotation.RequestParam;
  */
 @Controller
 class SecondStepPages {
-    private final SecondFactors factors;
+    private final SecondSteps steps;
     private final ChallengeCookie challengeCookie;
     private final Sessions sessions;
     private final ClientOrigins origins;
     private final SessionCookie cookie;
     private final RelyingParties relyingParties;
 
-    SecondStepPages(SecondFactors factors, ChallengeCookie challengeCookie, Sessions sessions, ClientOrigins origins,
+    SecondStepPages(SecondSteps steps, ChallengeCookie challengeCookie, Sessions sessions, ClientOrigins origins,
                     SessionCookie cookie, RelyingParties relyingParties) {
-        this.factors = factors;
+        this.steps = steps;
         this.relyingParties = relyingParties;
         this.challengeCookie = challengeCookie;
         this.sessions = sessions;
@@ -56,7 +57,7 @@ class SecondStepPages {
     @GetMapping("/login/verify")
     String page(HttpServletRequest request, HttpServletResponse response, Model model) {
         // No method left (an admin reset the member's second factors meanwhile): the challenge is over, sign in again.
-        Optional<SecondFactors.Methods> methods = challengeCookie.read(request).flatMap(factors::methodsFor).filter(SecondFactors.Methods::any);
+        Optional<SecondFactors.Methods> methods = challengeCookie.read(request).flatMap(steps::methodsFor).filter(SecondFactors.Methods::any);
         if (methods.isEmpty()) return expired(request, response, model);
         model.addAttribute("methods", methods.get());
         return "signin/verify";
@@ -68,7 +69,7 @@ class SecondStepPages {
         Optional<String> challenge = challengeCookie.read(request);
         try {
             if (challenge.isEmpty()) throw new FactorProblem.ChallengeUnusable();
-            return ResponseEntity.ok(factors.startPasskey(challenge.get(), relyingParties.of(request)).json());
+            return ResponseEntity.ok(steps.startPasskey(challenge.get(), relyingParties.of(request)).json());
         } catch (FactorProblem problem) {
             return ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_JSON)
                     .body("{\"error\":" + tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(problem.getMessage()) + "}");
@@ -82,9 +83,9 @@ class SecondStepPages {
         Optional<String> challenge = challengeCookie.read(request);
         if (challenge.isEmpty()) return expired(request, response, model);
         ClientOrigin origin = origins.of(request);
-        SecondFactors.Passed passed;
+        SecondSteps.Passed passed;
         try {
-            passed = factors.verifyPasskey(challenge.get(), ceremony, credential, origin.ip());
+            passed = steps.verifyPasskey(challenge.get(), ceremony, credential, origin.ip());
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, challenge.get(), request, response, model);
         }
@@ -97,9 +98,9 @@ class SecondStepPages {
         Optional<String> challenge = challengeCookie.read(request);
         if (challenge.isEmpty()) return expired(request, response, model);
         ClientOrigin origin = origins.of(request);
-        SecondFactors.Passed passed;
+        SecondSteps.Passed passed;
         try {
-            passed = factors.verify(challenge.get(), code, origin.ip());
+            passed = steps.verify(challenge.get(), code, origin.ip());
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, challenge.get(), request, response, model);
         }
@@ -111,7 +112,7 @@ class SecondStepPages {
     private String refused(RuntimeException problem, String challenge, HttpServletRequest request, HttpServletResponse response,
                            Model model) {
         if (problem instanceof FactorProblem.ChallengeUnusable) return expired(request, response, model);
-        Optional<SecondFactors.Methods> methods = factors.methodsFor(challenge);
+        Optional<SecondFactors.Methods> methods = steps.methodsFor(challenge);
         if (methods.isEmpty()) return expired(request, response, model);
         Throttled.status(response, problem, problem instanceof FactorProblem f ? HttpStatus.valueOf(f.status()) : HttpStatus.BAD_REQUEST);
         model.addAttribute("methods", methods.get());
@@ -119,10 +120,10 @@ class SecondStepPages {
         return "signin/verify";
     }
 
-    private String signIn(SecondFactors.Passed passed, Verification how, CurrentSession current, ClientOrigin origin,
+    private String signIn(SecondSteps.Passed passed, Verification how, CurrentSession current, ClientOrigin origin,
                           HttpServletRequest request, HttpServletResponse response, Model model) {
         challengeCookie.clear(request, response);
-        SecondFactors.SignInRequest asked = passed.request();
+        SecondSteps.SignInRequest asked = passed.request();
         try {
             cookie.write(request, response, sessions.signIn(asked.withPassword(new NewSession(passed.account().id(), origin,
                     AppType.WEB, asked.rememberMe(), how)), Optional.ofNullable(current)));

@@ -10,6 +10,7 @@ import dev.lanyard.account.SignUps;
 import dev.lanyard.account.Throttled;
 import dev.lanyard.factors.ChallengeCookie;
 import dev.lanyard.factors.SecondFactors;
+import dev.lanyard.factors.SecondSteps;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
 import dev.lanyard.session.ClientOrigins;
@@ -42,12 +43,14 @@ class SignInPages {
     private final ClientOrigins origins;
     private final SessionCookie cookie;
     private final SecondFactors factors;
+    private final SecondSteps steps;
     private final ChallengeCookie challengeCookie;
 
     SignInPages(Accounts accounts, SignUps signUps, Sessions sessions, ClientOrigins origins, SessionCookie cookie, SecondFactors factors,
-                ChallengeCookie challengeCookie) {
+                SecondSteps steps, ChallengeCookie challengeCookie) {
         this.signUps = signUps;
         this.factors = factors;
+        this.steps = steps;
         this.challengeCookie = challengeCookie;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -90,8 +93,8 @@ class SignInPages {
             if (factors.methods(account.id()).any()) {
                 sessions.requireRoom(account.id(), origin.ip());
                 // No session yet: the second factor comes first, on /login/verify. Remember me and the return path wait with it.
-                challengeCookie.write(request, response, factors.challenge(account,
-                        new SecondFactors.SignInRequest(rememberMe, AppType.WEB.name(), false, back.orElse(""), checked.stamp())));
+                challengeCookie.write(request, response, steps.challenge(account,
+                        new SecondSteps.SignInRequest(rememberMe, AppType.WEB.name(), false, back.orElse(""), checked.stamp())));
                 return "redirect:/login/verify";
             }
             cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe)

@@ -1,0 +1,127 @@
+package dev.lanyard.apps;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The rules of what an admin types when registering or changing an app ({@link Apps#register}, {@link Apps#change}):
+ * its name, description and logo, its redirect URIs (https, http on loopback, or a native app's private-use scheme; none
+ * whose query holds a parameter every answer adds), its scopes (openid among them) and its back-channel logout URI
+ * ({@link ReceiverAddresses}).
+ */
+final class AppInput {
+    static final int MAX_REDIRECTS = 10;
+
+    private final ReceiverAddresses receivers;
+
+    AppInput(ReceiverAddresses receivers) {
+        this.receivers = receivers;
+    }
+
+    /**
+     * The draft as kept: its text stripped, its redirect URIs without duplicates, its scopes in lower case.
+     *
+     * @throws AppProblem.InvalidInput naming the first field that breaks a rule
+     */
+    AppClient.Draft checked(AppClient.Draft draft) {
+        String name = text(draft.name(), "name", 100);
+        if (name.isEmpty()) throw new AppProblem.InvalidInput("name", "Give the app a name.");
+        String description = text(draft.description(), "description", 500);
+        String logo = text(draft.logoUrl(), "logoUrl", 500);
+        if (!logo.isEmpty()) absolute(logo, "logoUrl", "The logo URL");
+        List<String> redirects = new ArrayList<>(new LinkedHashSet<>(draft.redirectUris() == null ? List.of()
+                : draft.redirectUris().stream().map(String::strip).filter(s -> !s.isEmpty()).toList()));
+        if (redirects.isEmpty()) throw new AppProblem.InvalidInput("redirectUris", "Give at least one redirect URI.");
+        if (redirects.size() > MAX_REDIRECTS) throw new AppProblem.InvalidInput("redirectUris", "Use at most " + MAX_REDIRECTS + " redirect URIs.");
+        for (String uri : redirects) redirect(uri);
+        Set<String> scopes = new LinkedHashSet<>();
+        for (String scope : draft.scopes() == null ? Set.<String>of() : draft.scopes()) {
+            String s = scope.strip().toLowerCase(Locale.ROOT);
+            if (!AppClient.SCOPES.containsKey(s)) throw new AppProblem.InvalidInput("scopes",
+                    "Unknown scope “" + scope + "”. Use " + String.join(", ", new java.util.TreeSet<>(AppClient.SCOPES.keySet())) + ".");
+            scopes.add(s);
+        }
+        if (!scopes.contains("openid")) throw new AppProblem.InvalidInput("scopes", "Apps sign people in with OpenID Connect: include openid.");
+        String backchannel = text(draft.backchannelLogoutUri(), "backchannelLogoutUri", 500);
+        if (!backchannel.isEmpty()) {
+            try {
+                receivers.check(backchannel, "The back-channel logout URI");
+            } catch (ReceiverAddresses.Refused refused) {
+                throw new AppProblem.InvalidInput("backchannelLogoutUri", refused.getMessage());
+            }
+        }
+        return new AppClient.Draft(name, description, logo, List.copyOf(redirects), draft.confidential(), Set.copyOf(scopes), backchannel);
+    }
+
+    private static String text(String value, String field, int max) {
+        String clean = value == null ? "" : value.strip();
+        if (clean.length() > max) throw new AppProblem.InvalidInput(field, "Use at most " + max + " characters.");
+        dev.lanyard.FreeText.refusal(clean, false).ifPresent(what -> {
+            throw new AppProblem.InvalidInput(field, dev.lanyard.FreeText.capitalized(what) + " are not allowed.");
+        });
+        return clean;
+    }
+
+    /** An http(s) URL: https, or http on this machine's loopback only. */
+    private static URI absolute(String value, String field, String what) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new AppProblem.InvalidInput(field, what + " is not a valid URL.");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean loopback = "localhost".equalsIgnoreCase(uri.getHost()) || "127.0.0.1".equals(uri.getHost()) || "[::1]".equals(uri.getHost());
+        if (uri.getHost() == null || !("https".equals(scheme) || ("http".equals(scheme) && loopback))) {
+            throw new AppProblem.InvalidInput(field, what + " must be an https URL (http only for localhost).");
+        }
+        if (uri.getRawFragment() != null) throw new AppProblem.InvalidInput(field, what + " cannot have a fragment (#).");
+        if (uri.getRawUserInfo() != null) throw new AppProblem.InvalidInput(field, what + " cannot hold a user name or password.");
+        return uri;
+    }
+
+    /** The parameters Lanyard adds to an authorization response (RFC 6749 §4.1.2, RFC 9207): none may appear twice in one. */
+    private static final Set<String> ANSWER_PARAMETERS = Set.of("code", "state", "iss", "error", "error_description", "error_uri");
+
+    /** Refuses a redirect URI whose own query holds a parameter every answer sent to it adds, which would then come twice. */
+    private static void answered(String value, String rawQuery) {
+        if (rawQuery == null) return;
+        for (String pair : rawQuery.split("&")) {
+            String name;
+            try {
+                name = java.net.URLDecoder.decode(pair.split("=", 2)[0], java.nio.charset.StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw new AppProblem.InvalidInput("redirectUris", "“" + value + "” is not a valid URI.");
+            }
+            if (ANSWER_PARAMETERS.contains(name)) throw new AppProblem.InvalidInput("redirectUris", "“" + value + "” cannot have “"
+                    + name + "” in its query: Lanyard adds it to every answer it sends there.");
+        }
+    }
+
+    /** Redirect URIs: https, http on loopback, or a native app's private-use scheme (com.example.app:/callback). */
+    private static void redirect(String value) {
+        // RFC 3986 §2: a URI is ASCII, anything else percent-encoded. java.net.URI takes other characters as they come,
+        // and a direction control among them would show admins another address than the one kept (outside review AD).
+        // Not quoted back: quoting would carry the same characters into the message.
+        if (!value.chars().allMatch(c -> c > 0x20 && c < 0x7F))
+            throw new AppProblem.InvalidInput("redirectUris", "A redirect URI holds visible ASCII characters only: percent-encode "
+                    + "any other character, space included (RFC 3986).");
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new AppProblem.InvalidInput("redirectUris", "“" + value + "” is not a valid URI.");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        answered(value, uri.getRawQuery());
+        if (scheme.contains(".") && uri.getRawFragment() == null) return;
+        if (Set.of("javascript", "data", "file", "vbscript").contains(scheme)) {
+            throw new AppProblem.InvalidInput("redirectUris", "“" + value + "” cannot be a redirect URI.");
+        }
+        absolute(value, "redirectUris", "Each redirect URI");
+    }
+}
