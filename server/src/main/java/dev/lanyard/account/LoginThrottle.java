@@ -7,16 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.lanyard.account.ThrottleCounts.Bucket;
-import dev.lanyard.account.ThrottleCounts.Failures;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.geo.IpLiteral;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -61,6 +54,8 @@ import org.springframework.stereotype.Component;
  * give no free failure, so each failure here makes the next attempt wait (1 s, 2 s, … up to their caps,
  * so never for ever); the ceiling is unchanged. What was told while it did not hear is not told again:
  * it stays counted on the nodes that heard it.
+ *
+ * <p>The counters themselves, and what each step does to them, are {@link ThrottleCounters}'.
  */
 @Component
 class LoginThrottle {
@@ -78,9 +73,7 @@ class LoginThrottle {
 
     private final Clock clock;
     private final OtherNodes nodes;
-    private final ConcurrentMap<EmailAndAddress, Failures> pairs = counters();
-    private final ConcurrentMap<String, Failures> addresses = counters();
-    private final ConcurrentMap<String, Bucket> emails = counters();
+    private final ThrottleCounters counters = new ThrottleCounters();
 
     /** A throttle alone: no other node to tell or hear. */
     LoginThrottle(Clock clock) {
@@ -94,10 +87,6 @@ class LoginThrottle {
         nodes.listen(NEWS, this::heard);
     }
 
-    private static <K, V> ConcurrentMap<K, V> counters() {
-        return Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(1, TimeUnit.HOURS).<K, V>build().asMap();
-    }
-
     /** How many failures are free, and the longest wait after that. */
     record Rule(int free, Duration cap) {
         /** This rule while this node may be missing the other nodes' failures: no free failure. */
@@ -107,7 +96,7 @@ class LoginThrottle {
     }
 
     /** The keys of an email and of a client address: SHA-256 of each, base64url, so no email is kept or told. */
-    private record EmailAndAddress(String email, String address) {
+    record EmailAndAddress(String email, String address) {
         static EmailAndAddress of(String email, String address) {
             return new EmailAndAddress(key(email), key(address));
         }
@@ -123,13 +112,8 @@ class LoginThrottle {
         Instant now = clock.instant();
         EmailAndAddress pair = EmailAndAddress.of(email, block(rawAddress));
         boolean hearing = nodes.hearing();
-        List<Runnable> taken = new ArrayList<>(3);
-        boolean reserved = reserve(pairs, pair, now, rule(PER_EMAIL_AND_ADDRESS, hearing), taken)
-                && reserve(addresses, pair.address(), now, rule(PER_ADDRESS, hearing), taken)
-                && reserveCeiling(pair.email(), now, taken);
-        if (!reserved) {
-            taken.forEach(Runnable::run);
-            throw new AccountProblem.TooManyAttempts(waitSeconds(pair, now));
+        if (!counters.reserve(pair, now, rule(PER_EMAIL_AND_ADDRESS, hearing), rule(PER_ADDRESS, hearing))) {
+            throw new AccountProblem.TooManyAttempts(counters.waitSeconds(pair, now));
         }
         return new Attempt(pair);
     }
@@ -192,55 +176,12 @@ class LoginThrottle {
         return hearing ? rule : rule.notHearing();
     }
 
-    private static <K> boolean reserve(ConcurrentMap<K, Failures> counters, K key, Instant now, Rule rule, List<Runnable> taken) {
-        boolean[] granted = {false};
-        counters.compute(key, (k, failures) -> {
-            Failures current = failures == null ? Failures.NONE : failures;
-            granted[0] = current.admits(now, rule);
-            return granted[0] ? current.withPending(+1) : failures;
-        });
-        if (granted[0]) taken.add(() -> counters.computeIfPresent(key, (k, failures) -> failures.withPending(-1)));
-        return granted[0];
-    }
-
-    private boolean reserveCeiling(String email, Instant now, List<Runnable> taken) {
-        boolean[] granted = {false};
-        emails.compute(email, (k, bucket) -> {
-            Bucket current = (bucket == null ? Bucket.EMPTY : bucket).drained(now);
-            granted[0] = current.admits();
-            return granted[0] ? current.withPending(+1) : current;
-        });
-        if (granted[0]) taken.add(() -> emails.computeIfPresent(email, (k, bucket) -> bucket.withPending(-1)));
-        return granted[0];
-    }
-
-    private long waitSeconds(EmailAndAddress pair, Instant now) {
-        Duration wait = max(waitOf(pairs.get(pair), now), waitOf(addresses.get(pair.address()), now));
-        Bucket bucket = emails.get(pair.email());
-        if (bucket != null) wait = max(wait, bucket.drained(now).wait(now));
-        return Math.max(1, wait.toSeconds() + (wait.toMillisPart() > 0 ? 1 : 0));
-    }
-
-    private static Duration waitOf(Failures failures, Instant now) {
-        if (failures == null) return Duration.ZERO;
-        return failures.blockedUntil().isAfter(now) ? Duration.between(now, failures.blockedUntil()) : Duration.ZERO;
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
     /**
      * Forgives the pair's failures ({@code returned}: attempts in flight here that are over with it) and, if there were
      * any, tells the other nodes.
      */
     private void forgiven(EmailAndAddress pair, int returned) {
-        boolean[] had = {false};
-        pairs.computeIfPresent(pair, (k, f) -> {
-            had[0] = f.count() > 0;
-            return f.forgiven(returned);
-        });
-        if (had[0]) nodes.tell(NEWS, FORGIVEN + pair.email() + "." + pair.address());
+        if (counters.forgive(pair, returned)) nodes.tell(NEWS, FORGIVEN + pair.email() + "." + pair.address());
     }
 
     /**
@@ -254,12 +195,8 @@ class LoginThrottle {
         EmailAndAddress pair = new EmailAndAddress(message.substring(1, dot), message.substring(dot + 1));
         Instant now = clock.instant();
         switch (message.charAt(0)) {
-            case FAILED -> {
-                pairs.compute(pair, (k, f) -> (f == null ? Failures.NONE : f).counted(now, PER_EMAIL_AND_ADDRESS));
-                addresses.compute(pair.address(), (k, f) -> (f == null ? Failures.NONE : f).counted(now, PER_ADDRESS));
-                emails.compute(pair.email(), (k, b) -> (b == null ? Bucket.EMPTY : b).drained(now).counted());
-            }
-            case FORGIVEN -> pairs.computeIfPresent(pair, (k, f) -> f.forgiven(0));
+            case FAILED -> counters.counted(pair, now, PER_EMAIL_AND_ADDRESS, PER_ADDRESS);
+            case FORGIVEN -> counters.forgive(pair, 0);
             default -> {
             }
         }
@@ -290,11 +227,7 @@ class LoginThrottle {
             done = true;
             Instant now = clock.instant();
             boolean hearing = nodes.hearing();
-            Rule perPair = rule(PER_EMAIL_AND_ADDRESS, hearing);
-            Rule perAddress = rule(PER_ADDRESS, hearing);
-            pairs.compute(pair, (k, f) -> (f == null ? Failures.NONE.withPending(1) : f).failed(now, perPair));
-            addresses.compute(pair.address(), (k, f) -> (f == null ? Failures.NONE.withPending(1) : f).failed(now, perAddress));
-            emails.compute(pair.email(), (k, b) -> (b == null ? Bucket.EMPTY.withPending(1) : b).drained(now).failed());
+            counters.failed(pair, now, rule(PER_EMAIL_AND_ADDRESS, hearing), rule(PER_ADDRESS, hearing));
             nodes.tell(NEWS, FAILED + pair.email() + "." + pair.address());
         }
 
@@ -311,17 +244,14 @@ class LoginThrottle {
             if (done) return;
             done = true;
             forgiven(pair, 1);
-            addresses.computeIfPresent(pair.address(), (k, f) -> f.withPending(-1));
-            emails.computeIfPresent(pair.email(), (k, b) -> b.withPending(-1));
+            counters.releaseAddressAndEmail(pair);
         }
 
         @Override
         public void close() {
             if (done) return;
             done = true;
-            pairs.computeIfPresent(pair, (k, f) -> f.withPending(-1));
-            addresses.computeIfPresent(pair.address(), (k, f) -> f.withPending(-1));
-            emails.computeIfPresent(pair.email(), (k, b) -> b.withPending(-1));
+            counters.release(pair);
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.lanyard.account;
 import java.time.Duration;
 import java.time.Instant;
 
-/** The sign-in throttle's counters, as values ({@link LoginThrottle} keeps them by key). */
+/** The sign-in throttle's counters, as values ({@link ThrottleCounters} keeps them by key). */
 final class ThrottleCounts {
     private ThrottleCounts() {
     }

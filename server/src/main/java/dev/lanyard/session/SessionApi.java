@@ -25,12 +25,19 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Sessions")
 class SessionApi {
     private final Sessions sessions;
+    private final SessionReads reads;
+    private final SessionChanges changes;
+    private final SessionEnds ends;
     private final dev.lanyard.account.Members members;
     private final SessionSettings settings;
     private final Clock clock;
 
-    SessionApi(Sessions sessions, dev.lanyard.account.Members members, SessionSettings settings, Clock clock) {
+    SessionApi(Sessions sessions, SessionReads reads, SessionChanges changes, SessionEnds ends,
+               dev.lanyard.account.Members members, SessionSettings settings, Clock clock) {
         this.sessions = sessions;
+        this.reads = reads;
+        this.changes = changes;
+        this.ends = ends;
         this.members = members;
         this.settings = settings;
         this.clock = clock;
@@ -73,7 +80,7 @@ class SessionApi {
         checkLimit(limit);
         var page = sessions.active(current.account().id(), chosen, limit, Optional.ofNullable(cursor));
         return new SessionList(page.items().stream().map(s -> json(s, current, false)).toList(),
-                page.nextCursor().orElse(null), sessions.counts(current.account().id()));
+                page.nextCursor().orElse(null), reads.counts(current.account().id()));
     }
 
     @Operation(operationId = "listSessionHistory",
@@ -101,9 +108,9 @@ class SessionApi {
         if (!target.equals(current.id())) requireList(current);
         if (body.name() == null && body.alerts() == null)
             throw new SessionProblem.InvalidInput("name", "Send at least one of name and alerts.");
-        sessions.refuseKeyOnKey(current, List.of(target));
-        if (body.name() != null) sessions.rename(target, current.account().id(), body.name());
-        if (body.alerts() != null) sessions.setAlerts(target, current.account().id(), body.alerts());
+        ends.refuseKeyOnKey(current, List.of(target));
+        if (body.name() != null) changes.rename(target, current.account().id(), body.name());
+        if (body.alerts() != null) changes.setAlerts(target, current.account().id(), body.alerts());
         return json(sessions.get(target, current.account().id()), current, true);
     }
 
@@ -116,7 +123,7 @@ class SessionApi {
     @DeleteMapping("/{id}")
     ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         if (!id.equals(current.id().value())) requireList(current);
-        sessions.revoke(new SessionId(id), current);
+        ends.revoke(new SessionId(id), current);
         return ResponseEntity.noContent().build();
     }
 
@@ -127,8 +134,8 @@ class SessionApi {
     @DeleteMapping
     Ended revokeMany(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String scope) {
         if ("others".equals(scope)) requireList(current);
-        if ("others".equals(scope)) return new Ended(sessions.revokeOthers(current).size());
-        if ("all".equals(scope)) return new Ended(sessions.revokeAll(current).size());
+        if ("others".equals(scope)) return new Ended(ends.revokeOthers(current).size());
+        if ("all".equals(scope)) return new Ended(ends.revokeAll(current).size());
         throw new SessionProblem.InvalidInput("scope", "scope must be \"others\" or \"all\".");
     }
 

@@ -9,10 +9,15 @@ import java.util.Set;
 import dev.lanyard.account.AccountId;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Changing a session: its name and its sign-in alerts (while it is active), its verification by a second factor passed
  * after it signed in, and the flags the risk assessment raised on it. Every node drops its cached copy after the commit.
+ *
+ * <p>A member naming a session or switching its alerts (the sessions pages and API of this module) calls this class:
+ * those methods begin their transaction here. Verifying and flagging, which other modules do, go through
+ * {@link Sessions}, where those transactions begin.
  */
 @Component
 class SessionChanges {
@@ -28,6 +33,7 @@ class SessionChanges {
         this.clock = clock;
     }
 
+    @Transactional
     void rename(SessionId id, AccountId owner, String name) {
         // A name of nothing visible is no name: the session shows its device again.
         String clean = dev.lanyard.FreeText.strip(name);
@@ -86,6 +92,7 @@ class SessionChanges {
         return true;
     }
 
+    @Transactional
     void setAlerts(SessionId id, AccountId owner, boolean alerts) {
         if (store.setAlerts(id, owner, alerts) == 0) throw new SessionProblem.NotFound();
         broadcast.changed(List.of(id));

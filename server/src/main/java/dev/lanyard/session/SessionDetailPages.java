@@ -14,12 +14,17 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 class SessionDetailPages {
     private final Sessions sessions;
+    private final SessionChanges changes;
+    private final SessionStarts starts;
     private final SessionPageParts parts;
     private final Timeline timeline;
     private final Approvals approvals;
 
-    SessionDetailPages(Sessions sessions, SessionPageParts parts, Timeline timeline, Approvals approvals) {
+    SessionDetailPages(Sessions sessions, SessionChanges changes, SessionStarts starts, SessionPageParts parts, Timeline timeline,
+                       Approvals approvals) {
         this.sessions = sessions;
+        this.changes = changes;
+        this.starts = starts;
         this.parts = parts;
         this.timeline = timeline;
         this.approvals = approvals;
@@ -51,7 +56,7 @@ class SessionDetailPages {
                   @RequestParam(defaultValue = "") String name, Model model, HttpServletResponse response) {
         if (!id.equals(current.id().value())) parts.requireList(current);
         try {
-            sessions.rename(new SessionId(id), current.account().id(), name);
+            changes.rename(new SessionId(id), current.account().id(), name);
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
@@ -66,7 +71,7 @@ class SessionDetailPages {
                   @RequestParam(defaultValue = "false") boolean alerts) {
         if (!id.equals(current.id().value())) parts.requireList(current);
         SessionId session = new SessionId(id);
-        sessions.setAlerts(session, current.account().id(), alerts);
+        changes.setAlerts(session, current.account().id(), alerts);
         String done = alerts ? "alerts-on" : alertsElsewhere(current, session) ? "alerts-off" : "alerts-off-everywhere";
         return "redirect:/settings/sessions/" + id + "?done=" + done;
     }
@@ -82,7 +87,7 @@ class SessionDetailPages {
      */
     private String remembered(Session session) {
         if (!session.rememberMe()) return "No";
-        if (!session.active() || sessions.memberPolicy(session.account()).remembers(true)) return "Yes";
+        if (!session.active() || starts.memberPolicy(session.account()).remembers(true)) return "Yes";
         return "No: ticked at sign-in, but \u201cRemember me\u201d is not allowed now, so it lasts as long as any session";
     }
 }

@@ -8,11 +8,16 @@ import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Ending sessions: signing out, revoking one's own sessions, ending apps' grants and API keys, and the "This wasn't me"
  * link. Every way a session ends goes through {@link #finish}, which ends rows idempotently, announces it to other nodes,
  * and publishes one {@link SessionsEnded} for the sessions it ended (the cache evicts after the commit).
+ *
+ * <p>A member signing out their own sessions (the sessions pages and API of this module) calls this class: those methods
+ * begin their transaction here. What other modules end goes through {@link Sessions}, where those transactions begin;
+ * the methods it calls here join them.
  */
 @Component
 class SessionEnds {
@@ -53,6 +58,8 @@ class SessionEnds {
         }
     }
 
+    /** Signs out one other session of the caller. Safe to repeat: one that already ended is left as it ended. */
+    @Transactional
     void revoke(SessionId id, CurrentSession by) {
         if (id.equals(by.id())) throw new SessionProblem.CurrentSession();
         refuseKeyOnKey(by, List.of(id));
@@ -63,9 +70,13 @@ class SessionEnds {
     }
 
     /**
-     * An API key among {@code ids} refuses the whole request and ends nothing: a key is revoked on its own, after a
-     * confirmation that names it as a key (decision 0018), never ticked among devices.
+     * Signs out the chosen sign-ins of the caller ("Sign out selected"); the current one cannot be among them. Returns
+     * those ended. An API key among {@code ids} refuses the whole request and ends nothing: a key is revoked on its own,
+     * after a confirmation that names it as a key (decision 0018), never ticked among devices.
+     *
+     * @throws SessionProblem.KeysSelected an API key of the caller is among {@code ids}
      */
+    @Transactional
     List<SessionId> revoke(Collection<SessionId> ids, CurrentSession by) {
         if (ids.contains(by.id())) throw new SessionProblem.CurrentSession();
         refuseKeyOnKey(by, ids);
@@ -73,6 +84,8 @@ class SessionEnds {
         return finish(ids, by.account().id(), Session.Ending.by(EndReason.REVOKED, clock.instant(), by.account().id(), by.id()));
     }
 
+    /** Signs out every session of the caller but the current one. Returns those ended. */
+    @Transactional
     List<SessionId> revokeOthers(CurrentSession by) {
         AccountId owner = by.account().id();
         Session.Ending ending = Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id());
@@ -82,6 +95,11 @@ class SessionEnds {
         return ended;
     }
 
+    /**
+     * Logs out every device, the current one included. API keys stay; so does the key the request is made with, if it
+     * is one. Returns those ended.
+     */
+    @Transactional
     List<SessionId> revokeAll(CurrentSession by) {
         List<SessionId> ended = new ArrayList<>(revokeOthers(by));
         if (by.apiKey()) return ended;

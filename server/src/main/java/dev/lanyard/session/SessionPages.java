@@ -24,6 +24,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @Controller
 class SessionPages {
     private final Sessions sessions;
+    private final SessionReads reads;
+    private final SessionStarts starts;
     private final SessionPageParts parts;
     private final SessionSettings settings;
     private final LiveSessions live;
@@ -31,9 +33,11 @@ class SessionPages {
     private final Approvals approvals;
     private final Clock clock;
 
-    SessionPages(Sessions sessions, SessionPageParts parts, SessionSettings settings, LiveSessions live,
-                 LiveSettings liveSettings, Approvals approvals, Clock clock) {
+    SessionPages(Sessions sessions, SessionReads reads, SessionStarts starts, SessionPageParts parts, SessionSettings settings,
+                 LiveSessions live, LiveSettings liveSettings, Approvals approvals, Clock clock) {
         this.sessions = sessions;
+        this.reads = reads;
+        this.starts = starts;
         this.parts = parts;
         this.settings = settings;
         this.live = live;
@@ -78,18 +82,18 @@ class SessionPages {
         }
         Session here = sessions.current(current);
         model.addAttribute("current", parts.view(here, true));
-        model.addAttribute("map", SessionMap.of(sessions.places(current.account().id()), here.location()));
+        model.addAttribute("map", SessionMap.of(reads.places(current.account().id()), here.location()));
         model.addAttribute("others", others);
         // "Sign out selected" is for sign-ins: a key's card has no checkbox (it is revoked on its own page).
         model.addAttribute("selectable", others.stream().anyMatch(v -> !v.session().apiKey()));
         // The filters and recommendations count the other sessions, which the list shows; this one has its own card.
-        model.addAttribute("counts", sessions.countsOfOthers(current));
+        model.addAttribute("counts", reads.countsOfOthers(current));
         model.addAttribute("approvals", approvals.pending(current).stream().map(s -> parts.view(s, false)).toList());
         model.addAttribute("filter", chosen.code());
         model.addAttribute("filters", ListFilter.values());
         model.addAttribute("nextCursor", page.nextCursor().orElse(null));
         model.addAttribute("account", current.account());
-        model.addAttribute("policy", sessions.memberPolicy(current.account()));
+        model.addAttribute("policy", starts.memberPolicy(current.account()));
         SessionPageParts.tell(model, done);
         return "sessions/list";
     }

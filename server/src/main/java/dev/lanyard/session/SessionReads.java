@@ -67,6 +67,7 @@ class SessionReads {
         return new Sessions.Page<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending).toList(), next);
     }
 
+    /** How many of {@code owner}'s active sessions each filter matches. */
     ListFilter.Counts counts(AccountId owner) {
         Instant now = clock.instant();
         return store.count(owner, now, now.minus(ListFilter.INACTIVE_AFTER), Optional.empty());
@@ -82,6 +83,7 @@ class SessionReads {
         return store.count(current.account().id(), now, now.minus(ListFilter.INACTIVE_AFTER), Optional.of(current.id()));
     }
 
+    /** Where {@code owner}'s active sessions are, by place, most sessions first (the sessions page's map). */
     List<SessionStore.Place> places(AccountId owner) {
         return store.places(owner, clock.instant());
     }

@@ -58,10 +58,12 @@ class SessionStarts {
         return accounts.find(account).map(a -> accounts.policy(a.team())).orElse(TeamPolicy.DEFAULT);
     }
 
+    /** The team's policy as it applies to the member: their own session limit, "Remember me" not allowed (L3, L5). */
     TeamPolicy memberPolicy(AccountId account) {
         return accounts.memberRules(account).applyTo(policy(account));
     }
 
+    /** {@link #memberPolicy(AccountId)} for an account already read (the sessions page's). */
     TeamPolicy memberPolicy(dev.lanyard.account.Account account) {
         return accounts.memberRules(account.id()).applyTo(accounts.policy(account.team()));
     }

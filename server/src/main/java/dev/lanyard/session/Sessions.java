@@ -7,16 +7,19 @@ import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
-import dev.lanyard.account.TeamPolicy;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Starting, checking, listing, changing and ending sessions: the session module's service, whose work is done by a
- * class per use case ({@link SessionStarts}, {@link SessionChecks}, {@link SessionReads}, {@link SessionChanges},
- * {@link SessionEnds}). Every way a session ends goes through {@link SessionEnds#finish}, which ends rows
- * idempotently, announces it to other nodes, and publishes one {@link SessionsEnded} for the sessions it ended (the
- * cache evicts after the commit). Transactions begin here, on the methods marked so; the use cases join them.
+ * Starting, checking, reading and ending sessions, as the other modules do it: the session module's service, whose
+ * work is done by a class per use case ({@link SessionStarts}, {@link SessionChecks}, {@link SessionReads},
+ * {@link SessionChanges}, {@link SessionEnds}). Every way a session ends goes through {@link SessionEnds#finish}, which
+ * ends rows idempotently, announces it to other nodes, and publishes one {@link SessionsEnded} for the sessions it ended
+ * (the cache evicts after the commit). Transactions begin here, on the methods marked so; the use cases join them.
+ *
+ * <p>What only a member does to their own sessions on this module's pages and API (signing out one, some, the others
+ * or all of them; naming a session; its alerts; the page's counts, map and policy) is no other module's business: those
+ * pages call the use case itself, whose methods that change something begin their own transaction.
  */
 @Service
 public class Sessions {
@@ -95,16 +98,6 @@ public class Sessions {
         return starts.start(request);
     }
 
-    /** The team's policy as it applies to the member: their own session limit, "Remember me" not allowed (L3, L5). */
-    TeamPolicy memberPolicy(AccountId account) {
-        return starts.memberPolicy(account);
-    }
-
-    /** {@link #memberPolicy(AccountId)} for an account already read (the sessions page's). */
-    TeamPolicy memberPolicy(dev.lanyard.account.Account account) {
-        return starts.memberPolicy(account);
-    }
-
     /**
      * Starts the session of a fresh sign-in (log in, sign-up, invitation accepted), ending first the session the request
      * presented, in the same transaction ({@link SessionStarts#signIn}).
@@ -175,21 +168,6 @@ public class Sessions {
         return reads.everyActive(owner, limit, cursor);
     }
 
-    /** How many of {@code owner}'s active sessions each filter matches. */
-    public ListFilter.Counts counts(AccountId owner) {
-        return reads.counts(owner);
-    }
-
-    /** {@link #counts} of the sessions besides {@code current} ({@link SessionReads#countsOfOthers}). */
-    public ListFilter.Counts countsOfOthers(CurrentSession current) {
-        return reads.countsOfOthers(current);
-    }
-
-    /** Where {@code owner}'s active sessions are, by place, most sessions first (the sessions page's map). */
-    List<SessionStore.Place> places(AccountId owner) {
-        return reads.places(owner);
-    }
-
     /** Ended sessions of {@code owner}, most recently ended first. */
     public Page<Session> history(AccountId owner, int limit, Optional<String> cursor) {
         return reads.history(owner, limit, cursor);
@@ -246,43 +224,6 @@ public class Sessions {
         return ends.endApp(ids, owner, reason);
     }
 
-    /** Refuses an API key acting on an API key (itself included) through the sessions ({@link SessionEnds#refuseKeyOnKey}). */
-    public void refuseKeyOnKey(CurrentSession by, Collection<SessionId> targets) {
-        ends.refuseKeyOnKey(by, targets);
-    }
-
-    /** Signs out one other session of the caller. Safe to repeat: one that already ended is left as it ended. */
-    @Transactional
-    public void revoke(SessionId id, CurrentSession by) {
-        ends.revoke(id, by);
-    }
-
-    /**
-     * Signs out the chosen sign-ins of the caller ("Sign out selected"); the current one cannot be among them.
-     * Returns those ended ({@link SessionEnds#revoke(Collection, CurrentSession)}).
-     *
-     * @throws SessionProblem.KeysSelected an API key of the caller is among {@code ids}
-     */
-    @Transactional
-    public List<SessionId> revoke(Collection<SessionId> ids, CurrentSession by) {
-        return ends.revoke(ids, by);
-    }
-
-    /** Signs out every session of the caller but the current one. Returns those ended. */
-    @Transactional
-    public List<SessionId> revokeOthers(CurrentSession by) {
-        return ends.revokeOthers(by);
-    }
-
-    /**
-     * Logs out every device, the current one included. API keys stay; so does the key the
-     * request is made with, if it is one.
-     */
-    @Transactional
-    public List<SessionId> revokeAll(CurrentSession by) {
-        return ends.revokeAll(by);
-    }
-
     /**
      * Ends the session of an API key of {@code owner} through {@link SessionEnds#finish}, so it is refused on
      * the very next request on every node. Returns whether it was active. Safe to repeat.
@@ -316,11 +257,6 @@ public class Sessions {
 
     // Changing a session: SessionChanges.
 
-    @Transactional
-    public void rename(SessionId id, AccountId owner, String name) {
-        changes.rename(id, owner, name);
-    }
-
     /**
      * Makes {@code owner}'s active sign-in {@code id} verified by a second factor passed after it signed in ({@code how}:
      * a code, a recovery code or a passkey; PRODUCT.md V2), as if it had signed in with it. Returns whether it changed:
@@ -352,10 +288,5 @@ public class Sessions {
     public List<SessionFlag> addFlags(SessionId id, AccountId owner, List<SessionFlag> flags,
                                       java.util.function.Function<SessionFlag, String> subject) {
         return changes.addFlags(id, owner, flags, subject);
-    }
-
-    @Transactional
-    public void setAlerts(SessionId id, AccountId owner, boolean alerts) {
-        changes.setAlerts(id, owner, alerts);
     }
 }

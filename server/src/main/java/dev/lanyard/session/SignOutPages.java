@@ -27,11 +27,13 @@ class SignOutPages {
     private static final String HELD_HOME = "/settings/security";
 
     private final Sessions sessions;
+    private final SessionEnds ends;
     private final SessionPageParts parts;
     private final SessionCookie cookie;
 
-    SignOutPages(Sessions sessions, SessionPageParts parts, SessionCookie cookie) {
+    SignOutPages(Sessions sessions, SessionEnds ends, SessionPageParts parts, SessionCookie cookie) {
         this.sessions = sessions;
+        this.ends = ends;
         this.parts = parts;
         this.cookie = cookie;
     }
@@ -59,7 +61,7 @@ class SignOutPages {
     @PostMapping("/settings/sessions/{id}/sign-out")
     String signOutOne(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, HttpServletRequest request) {
         parts.requireList(current);
-        sessions.revoke(new SessionId(id), current);
+        ends.revoke(new SessionId(id), current);
         return "redirect:" + home(request) + "?done=signed-out";
     }
 
@@ -83,7 +85,7 @@ class SignOutPages {
             SessionEnds.refuseKeys(found);
             if (confirmed) {
                 // Ended meanwhile, someone else's, or no session at all: nothing is signed out, and the page says so.
-                if (found.stream().noneMatch(Session::active) || sessions.revoke(chosen, current).isEmpty()) {
+                if (found.stream().noneMatch(Session::active) || ends.revoke(chosen, current).isEmpty()) {
                     return "redirect:/settings/sessions?done=none-signed-in";
                 }
                 return "redirect:/settings/sessions?done=signed-out-selected";
@@ -128,7 +130,7 @@ class SignOutPages {
     @PostMapping("/settings/sessions/sign-out-others")
     String signOutOthers(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
         parts.requireList(current);
-        sessions.revokeOthers(current);
+        ends.revokeOthers(current);
         return "redirect:" + home(request) + "?done=signed-out-others";
     }
 
@@ -149,7 +151,7 @@ class SignOutPages {
     @PostMapping("/settings/sessions/sign-out-all")
     String signOutAll(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
                       HttpServletResponse response, RedirectAttributes redirect) {
-        sessions.revokeAll(current);
+        ends.revokeAll(current);
         cookie.clear(request, response);
         return "redirect:/login?out=all";
     }

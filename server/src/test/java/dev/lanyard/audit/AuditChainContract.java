@@ -184,7 +184,7 @@ abstract class AuditChainContract {
     @Test
     void moreEntriesInOneTransactionThanOneInsertHoldsFormAChainThatVerifies() {
         TeamId team = newTeam();
-        int n = JdbcAuditStore.INSERT_CHUNK * 2 + 7;
+        int n = JdbcAuditInserts.INSERT_CHUNK * 2 + 7;
 
         new TransactionTemplate(transactions).executeWithoutResult(status -> {
             for (int i = 0; i < n; i++) audit.record(draft(team, T0.plusMillis(i), "Signed out session " + (i + 1)));
@@ -203,7 +203,7 @@ abstract class AuditChainContract {
         // value, each missing one and each odd character comes back as it was drafted.
         TeamId team = newTeam();
         List<AuditEntry.Draft> drafts = new java.util.ArrayList<>();
-        for (int i = 0; i < JdbcAuditStore.INSERT_CHUNK + 5; i++) {
+        for (int i = 0; i < JdbcAuditInserts.INSERT_CHUNK + 5; i++) {
             drafts.add(i % 2 == 0 ? draft(team, T0.plusMillis(i), "Signed out “" + i + "”, with a comma\nand {braces}, \"quotes\" and \\")
                     : new AuditEntry.Draft(team, T0.plusMillis(i), AuditEntry.Actor.SYSTEM, Optional.empty(), Optional.empty(),
                     AuditAction.SESSION_EXPIRED, "NULL", Optional.empty()));

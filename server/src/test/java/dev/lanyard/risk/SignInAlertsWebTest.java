@@ -2,6 +2,7 @@ package dev.lanyard.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.time.Duration;
@@ -129,8 +130,12 @@ class SignInAlertsWebTest {
     }
 
     @Test
-    void nobodyIsToldWhenEveryOtherSessionHasAlertsOff() {
-        sessions.setAlerts(laptop.session().id(), alice.id(), false);
+    void nobodyIsToldWhenEveryOtherSessionHasAlertsOff() throws Exception {
+        MockHttpServletResponse off = mvc.perform(patch("/api/v1/sessions/" + laptop.session().id().value())
+                .cookie(new Cookie(dev.lanyard.web.ApiClient.COOKIE, laptop.token()))
+                .with(ApiClient.from(SuspiciousSessionsWebTest.FIREFOX_IN_MADRID.ip()))
+                .contentType(MediaType.APPLICATION_JSON).content("{\"alerts\":false}")).andReturn().getResponse();
+        assertThat(off.getStatus()).as(off.getContentAsString()).isEqualTo(200);
         start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN);
         assertThat(mails()).isEmpty();
     }

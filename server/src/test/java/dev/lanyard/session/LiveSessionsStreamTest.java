@@ -57,6 +57,8 @@ class LiveSessionsStreamTest {
     @Autowired
     Sessions sessions;
     @Autowired
+    SessionEnds ends;
+    @Autowired
     Accounts accounts;
     @Autowired
     SessionLifetimes lifetimes;
@@ -142,7 +144,7 @@ class LiveSessionsStreamTest {
         EventStream stream = open(laptop);
         assertThat(stream.nextBesidesChanged()).isEqualTo(READY);
 
-        sessions.revoke(phone.session().id(), new CurrentSession(laptop.session().id(), alice, AppType.WEB));
+        ends.revoke(phone.session().id(), new CurrentSession(laptop.session().id(), alice, AppType.WEB));
 
         // With the ids that ended: the page says a session was signed out only for a card of one of them.
         Event changed = stream.next();
@@ -293,7 +295,7 @@ class LiveSessionsStreamTest {
         assertThat(firstTab.nextBesidesChanged()).isEqualTo(READY);
         assertThat(secondTab.nextBesidesChanged()).isEqualTo(READY);
 
-        sessions.revoke(laptop.session().id(), new CurrentSession(phone.session().id(), alice, AppType.WEB));
+        ends.revoke(laptop.session().id(), new CurrentSession(phone.session().id(), alice, AppType.WEB));
 
         assertThat(firstTab.nextBesidesChanged().name()).isEqualTo("signed-out");
         assertThat(secondTab.nextBesidesChanged().name()).isEqualTo("signed-out");

@@ -55,6 +55,10 @@ class SessionHistoryWebTest {
     @Autowired
     Sessions sessions;
     @Autowired
+    SessionEnds ends;
+    @Autowired
+    SessionChanges changes;
+    @Autowired
     Accounts accounts;
     @Autowired
     MutableClock clock;
@@ -110,7 +114,7 @@ class SessionHistoryWebTest {
     void historyPageListsEndedSessionsWithDeviceLocationDurationAndWhy() throws Exception {
         Sessions.Started phone = start(IPHONE_IN_LONDON);
         clock.advance(Duration.ofDays(3));
-        sessions.revoke(phone.session().id(), as(laptop));
+        ends.revoke(phone.session().id(), as(laptop));
         Sessions.Started desktop = start(FIREFOX_AT_HOME);
         clock.advance(Duration.ofHours(2));
         sessions.logout(as(desktop));
@@ -134,7 +138,7 @@ class SessionHistoryWebTest {
     @Test
     void anEndReasonOfANewerBuildReadsAsEnded() throws Exception {
         Sessions.Started phone = start(IPHONE_IN_LONDON);
-        sessions.revoke(phone.session().id(), as(laptop));
+        ends.revoke(phone.session().id(), as(laptop));
         jdbc.update("UPDATE sessions SET end_reason = 'ENDED_BY_SOMETHING_NEWER' WHERE id = ?", phone.session().id().value());
 
         MockHttpServletResponse page = fromLaptop(get(PAGE).accept(MediaType.TEXT_HTML));
@@ -151,9 +155,9 @@ class SessionHistoryWebTest {
     @Test
     void historyPageNamesTheRevokingSessionByItsName() throws Exception {
         Sessions.Started phone = start(IPHONE_IN_LONDON);
-        sessions.rename(laptop.session().id(), alice.id(), "Work laptop");
+        changes.rename(laptop.session().id(), alice.id(), "Work laptop");
         clock.advance(Duration.ofMinutes(10));
-        sessions.revoke(phone.session().id(), as(laptop));
+        ends.revoke(phone.session().id(), as(laptop));
 
         String html = fromLaptop(get(PAGE).accept(MediaType.TEXT_HTML)).getContentAsString();
 
@@ -197,11 +201,11 @@ class SessionHistoryWebTest {
         Sessions.Started second = start(FIREFOX_AT_HOME);
         Sessions.Started third = start(IPHONE_IN_LONDON);
         clock.advance(Duration.ofMinutes(1));
-        sessions.revoke(first.session().id(), as(laptop));
+        ends.revoke(first.session().id(), as(laptop));
         clock.advance(Duration.ofMinutes(1));
         sessions.logout(as(second));
         clock.advance(Duration.ofMinutes(1));
-        sessions.revoke(third.session().id(), as(laptop));
+        ends.revoke(third.session().id(), as(laptop));
 
         JsonNode page1 = history("?limit=2");
         JsonNode page2 = history("?limit=2&cursor=" + page1.path("nextCursor").asString());
@@ -225,7 +229,7 @@ class SessionHistoryWebTest {
         List<String> ended = new ArrayList<>();
         for (int i = 0; i < 5; i++) ended.add(id(start(FIREFOX_AT_HOME)));
         clock.advance(Duration.ofMinutes(1));
-        sessions.revokeOthers(as(laptop));
+        ends.revokeOthers(as(laptop));
 
         List<String> seen = new ArrayList<>();
         JsonNode page = history("?limit=2");

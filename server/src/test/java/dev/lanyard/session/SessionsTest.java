@@ -26,6 +26,18 @@ class SessionsTest {
 
     @Autowired
     Sessions sessions;
+
+    @Autowired
+
+    SessionEnds ends;
+
+    @Autowired
+
+    SessionChanges changes;
+
+    @Autowired
+
+    SessionReads reads;
     @Autowired
     Accounts accounts;
     @Autowired
@@ -85,7 +97,7 @@ class SessionsTest {
         Sessions.Started password = signIn(alice);
         assertThat(row(passkey).verified()).isTrue();
         assertThat(row(password).verified()).isFalse();
-        assertThat(sessions.counts(alice.id()).verified()).isEqualTo(1);
+        assertThat(reads.counts(alice.id()).verified()).isEqualTo(1);
     }
 
     @Test
@@ -126,7 +138,7 @@ class SessionsTest {
         Sessions.Started laptop = signIn(alice);
         assertThat(check(phone)).isInstanceOf(Sessions.Check.Valid.class); // now cached
 
-        sessions.revoke(phone.session().id(), as(laptop, alice));
+        ends.revoke(phone.session().id(), as(laptop, alice));
 
         assertThat(check(phone)).isEqualTo(ended(EndReason.REVOKED));
         Session.Ending ending = row(phone).ending().orElseThrow();
@@ -141,9 +153,9 @@ class SessionsTest {
     void revokingTheCurrentSessionIsRefused() {
         Sessions.Started laptop = signIn(alice);
 
-        assertThatThrownBy(() -> sessions.revoke(laptop.session().id(), as(laptop, alice)))
+        assertThatThrownBy(() -> ends.revoke(laptop.session().id(), as(laptop, alice)))
                 .isInstanceOf(SessionProblem.CurrentSession.class);
-        assertThatThrownBy(() -> sessions.revoke(List.of(laptop.session().id()), as(laptop, alice)))
+        assertThatThrownBy(() -> ends.revoke(List.of(laptop.session().id()), as(laptop, alice)))
                 .isInstanceOf(SessionProblem.CurrentSession.class);
 
         assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
@@ -157,9 +169,9 @@ class SessionsTest {
         Sessions.Started alices = signIn(alice);
         assertThat(check(bobs)).isInstanceOf(Sessions.Check.Valid.class);
 
-        assertThatThrownBy(() -> sessions.revoke(bobs.session().id(), as(alices, alice)))
+        assertThatThrownBy(() -> ends.revoke(bobs.session().id(), as(alices, alice)))
                 .isInstanceOf(SessionProblem.NotFound.class);
-        assertThat(sessions.revoke(List.of(bobs.session().id()), as(alices, alice))).isEmpty();
+        assertThat(ends.revoke(List.of(bobs.session().id()), as(alices, alice))).isEmpty();
 
         assertThat(check(bobs)).isInstanceOf(Sessions.Check.Valid.class);
         assertThat(row(bobs).active()).isTrue();
@@ -170,12 +182,12 @@ class SessionsTest {
     void revokingAnUnknownSessionIsNotFoundAndAnEndedOneAgainChangesNothing() {
         Sessions.Started laptop = signIn(alice);
         Sessions.Started phone = signIn(alice);
-        sessions.revoke(phone.session().id(), as(laptop, alice));
+        ends.revoke(phone.session().id(), as(laptop, alice));
         Session ended = sessions.get(phone.session().id(), alice.id());
 
-        sessions.revoke(phone.session().id(), as(laptop, alice));
+        ends.revoke(phone.session().id(), as(laptop, alice));
         assertThat(sessions.get(phone.session().id(), alice.id()).ending()).isEqualTo(ended.ending());
-        assertThatThrownBy(() -> sessions.revoke(new SessionId("ses_unknown"), as(laptop, alice)))
+        assertThatThrownBy(() -> ends.revoke(new SessionId("ses_unknown"), as(laptop, alice)))
                 .isInstanceOf(SessionProblem.NotFound.class);
     }
 
@@ -220,7 +232,7 @@ class SessionsTest {
         Sessions.Started tablet = signIn(alice);
         Sessions.Started bobs = signIn(bob);
 
-        List<SessionId> ended = sessions.revoke(List.of(phone.session().id(), tablet.session().id(), bobs.session().id()),
+        List<SessionId> ended = ends.revoke(List.of(phone.session().id(), tablet.session().id(), bobs.session().id()),
                 as(laptop, alice));
 
         assertThat(ended).containsExactlyInAnyOrder(phone.session().id(), tablet.session().id());
@@ -236,7 +248,7 @@ class SessionsTest {
         String secret = ApiKeyToken.generate();
         Session key = sessions.startKey(new Sessions.NewKey(alice.id(), "deploy bot", secret, Optional.empty()));
 
-        assertThatThrownBy(() -> sessions.revoke(List.of(phone.session().id(), key.id()), as(laptop, alice)))
+        assertThatThrownBy(() -> ends.revoke(List.of(phone.session().id(), key.id()), as(laptop, alice)))
                 .isInstanceOfSatisfying(SessionProblem.class, refused -> {
                     assertThat(refused.code()).isEqualTo("api-key-selected");
                     assertThat(refused.status()).isEqualTo(409);
@@ -255,13 +267,13 @@ class SessionsTest {
         check(phone);
         check(tablet);
 
-        List<SessionId> ended = sessions.revokeOthers(as(laptop, alice));
+        List<SessionId> ended = ends.revokeOthers(as(laptop, alice));
 
         assertThat(ended).containsExactlyInAnyOrder(phone.session().id(), tablet.session().id());
         assertThat(check(laptop)).isInstanceOf(Sessions.Check.Valid.class);
         assertThat(check(phone)).isEqualTo(ended(EndReason.REVOKED));
         assertThat(check(tablet)).isEqualTo(ended(EndReason.REVOKED));
-        assertThat(sessions.revokeOthers(as(laptop, alice))).isEmpty();
+        assertThat(ends.revokeOthers(as(laptop, alice))).isEmpty();
     }
 
     @Test
@@ -271,12 +283,12 @@ class SessionsTest {
         check(laptop);
         check(phone);
 
-        List<SessionId> ended = sessions.revokeAll(as(laptop, alice));
+        List<SessionId> ended = ends.revokeAll(as(laptop, alice));
 
         assertThat(ended).containsExactlyInAnyOrder(laptop.session().id(), phone.session().id());
         assertThat(check(laptop)).isInstanceOf(Sessions.Check.Ended.class);
         assertThat(check(phone)).isEqualTo(ended(EndReason.REVOKED));
-        assertThat(sessions.counts(alice.id()).all()).isZero();
+        assertThat(reads.counts(alice.id()).all()).isZero();
     }
 
     @Test
@@ -468,8 +480,8 @@ class SessionsTest {
         Sessions.Started laptop = signIn(alice);
         CurrentSession me = valid(check(laptop));
 
-        sessions.rename(laptop.session().id(), alice.id(), "  Work laptop ");
-        sessions.setAlerts(laptop.session().id(), alice.id(), false);
+        changes.rename(laptop.session().id(), alice.id(), "  Work laptop ");
+        changes.setAlerts(laptop.session().id(), alice.id(), false);
 
         assertThat(sessions.current(me).name()).isEqualTo("Work laptop");
         assertThat(sessions.current(me).alerts()).isFalse();
@@ -516,7 +528,7 @@ class SessionsTest {
         Sessions.Started phone = signIn(alice);
         CurrentSession me = valid(check(laptop));
 
-        sessions.revoke(laptop.session().id(), as(phone, alice));
+        ends.revoke(laptop.session().id(), as(phone, alice));
 
         assertThat(sessions.current(me).ending()).map(Session.Ending::reason).contains(EndReason.REVOKED);
     }
@@ -528,19 +540,19 @@ class SessionsTest {
         Sessions.Started laptop = signIn(alice);
         SessionId id = laptop.session().id();
 
-        sessions.rename(id, alice.id(), "  Work laptop  ");
+        changes.rename(id, alice.id(), "  Work laptop  ");
         assertThat(row(laptop).name()).isEqualTo("Work laptop");
 
-        assertThatThrownBy(() -> sessions.rename(id, alice.id(), "x".repeat(Sessions.MAX_NAME + 1)))
+        assertThatThrownBy(() -> changes.rename(id, alice.id(), "x".repeat(Sessions.MAX_NAME + 1)))
                 .isInstanceOfSatisfying(SessionProblem.InvalidInput.class, p -> {
                     assertThat(p.field()).isEqualTo("name");
                     assertThat(p.getMessage()).contains("at most " + Sessions.MAX_NAME);
                 });
-        assertThatThrownBy(() -> sessions.rename(id, alice.id(), "Work\u0000laptop"))
+        assertThatThrownBy(() -> changes.rename(id, alice.id(), "Work\u0000laptop"))
                 .isInstanceOfSatisfying(SessionProblem.InvalidInput.class, p -> assertThat(p.field()).isEqualTo("name"));
-        assertThatThrownBy(() -> sessions.rename(id, alice.id(), "Work\nlaptop"))
+        assertThatThrownBy(() -> changes.rename(id, alice.id(), "Work\nlaptop"))
                 .isInstanceOf(SessionProblem.InvalidInput.class);
-        sessions.rename(id, alice.id(), "x".repeat(Sessions.MAX_NAME));
+        changes.rename(id, alice.id(), "x".repeat(Sessions.MAX_NAME));
 
         assertThat(row(laptop).name()).isEqualTo("x".repeat(Sessions.MAX_NAME));
     }
@@ -550,9 +562,9 @@ class SessionsTest {
         Sessions.Started laptop = signIn(alice);
         SessionId id = laptop.session().id();
 
-        sessions.rename(id, alice.id(), "");
-        sessions.rename(id, alice.id(), "Work laptop");
-        sessions.rename(id, alice.id(), " Work laptop ");
+        changes.rename(id, alice.id(), "");
+        changes.rename(id, alice.id(), "Work laptop");
+        changes.rename(id, alice.id(), " Work laptop ");
 
         assertThat(jdbc.sql("SELECT detail FROM session_events WHERE session_id = :id AND kind = 'renamed'")
                 .param("id", id.value()).query(String.class).list()).containsExactly("Work laptop");
@@ -564,13 +576,13 @@ class SessionsTest {
         Sessions.Started bobs = signIn(bob);
         Sessions.Started laptop = signIn(alice);
         Sessions.Started phone = signIn(alice);
-        sessions.revoke(phone.session().id(), as(laptop, alice));
+        ends.revoke(phone.session().id(), as(laptop, alice));
 
-        assertThatThrownBy(() -> sessions.rename(bobs.session().id(), alice.id(), "mine now"))
+        assertThatThrownBy(() -> changes.rename(bobs.session().id(), alice.id(), "mine now"))
                 .isInstanceOf(SessionProblem.NotFound.class);
-        assertThatThrownBy(() -> sessions.setAlerts(bobs.session().id(), alice.id(), false))
+        assertThatThrownBy(() -> changes.setAlerts(bobs.session().id(), alice.id(), false))
                 .isInstanceOf(SessionProblem.NotFound.class);
-        assertThatThrownBy(() -> sessions.rename(phone.session().id(), alice.id(), "gone"))
+        assertThatThrownBy(() -> changes.rename(phone.session().id(), alice.id(), "gone"))
                 .isInstanceOf(SessionProblem.NotFound.class);
 
         assertThat(row(bobs).name()).isEmpty();
@@ -596,7 +608,7 @@ class SessionsTest {
         assertThat(second.items()).extracting(Session::id).containsExactly(phone.session().id());
         assertThat(second.nextCursor()).isEmpty();
 
-        sessions.revoke(phone.session().id(), as(laptop, alice));
+        ends.revoke(phone.session().id(), as(laptop, alice));
         clock.advance(Duration.ofMinutes(1));
         sessions.logout(as(tablet, alice));
         Sessions.Page<Session> history = sessions.history(alice.id(), 50, Optional.empty());
@@ -604,7 +616,7 @@ class SessionsTest {
         assertThat(history.items()).extracting(Session::id).containsExactly(tablet.session().id(), phone.session().id());
         assertThat(history.items()).extracting(s -> s.ending().orElseThrow().reason())
                 .containsExactly(EndReason.SIGNED_OUT, EndReason.REVOKED);
-        assertThat(sessions.counts(alice.id()).all()).isEqualTo(1);
+        assertThat(reads.counts(alice.id()).all()).isEqualTo(1);
         assertThatThrownBy(() -> sessions.active(alice.id(), ListFilter.ALL, 2, Optional.of("not a cursor!")))
                 .isInstanceOf(SessionProblem.InvalidCursor.class);
     }

@@ -31,6 +31,10 @@ class TimelineTest {
     @Autowired
     Sessions sessions;
     @Autowired
+    SessionEnds ends;
+    @Autowired
+    SessionChanges changes;
+    @Autowired
     Accounts accounts;
     @Autowired
     SessionStore store;
@@ -80,8 +84,8 @@ class TimelineTest {
         Sessions.Started laptop = signIn();
         clock.advance(Duration.ofMinutes(5));
 
-        sessions.rename(laptop.session().id(), alice.id(), "Work laptop");
-        sessions.rename(laptop.session().id(), alice.id(), "");
+        changes.rename(laptop.session().id(), alice.id(), "Work laptop");
+        changes.rename(laptop.session().id(), alice.id(), "");
 
         assertThat(texts(laptop)).containsExactly("Signed in with a password", "Renamed to “Work laptop”", "Name removed");
     }
@@ -172,7 +176,7 @@ class TimelineTest {
         Sessions.Started phone = signIn();
         clock.advance(Duration.ofMinutes(1));
 
-        sessions.revoke(phone.session().id(), new CurrentSession(laptop.session().id(), alice, AppType.WEB));
+        ends.revoke(phone.session().id(), new CurrentSession(laptop.session().id(), alice, AppType.WEB));
         sessions.logout(new CurrentSession(laptop.session().id(), alice, AppType.WEB));
 
         assertThat(texts(phone)).containsExactly("Signed in with a password", "Ended: Signed out from another device");
@@ -185,7 +189,7 @@ class TimelineTest {
         Sessions.Started laptop = signIn();
         Sessions.Started phone = signIn();
 
-        sessions.rename(phone.session().id(), alice.id(), "Phone");
+        changes.rename(phone.session().id(), alice.id(), "Phone");
 
         assertThat(texts(laptop)).containsExactly("Signed in with a password");
         assertThat(texts(phone)).containsExactly("Signed in with a password", "Renamed to “Phone”");
@@ -194,7 +198,7 @@ class TimelineTest {
     @Test
     void aFullTimelineStillEndsWithHowTheSessionEnded() {
         Sessions.Started laptop = signIn();
-        for (int i = 1; i <= Timeline.MAX_ENTRIES; i++) sessions.rename(laptop.session().id(), alice.id(), "Laptop " + i);
+        for (int i = 1; i <= Timeline.MAX_ENTRIES; i++) changes.rename(laptop.session().id(), alice.id(), "Laptop " + i);
         clock.advance(Duration.ofMinutes(1));
 
         sessions.logout(new CurrentSession(laptop.session().id(), alice, AppType.WEB));

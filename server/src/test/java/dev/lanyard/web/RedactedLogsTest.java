@@ -66,34 +66,34 @@ class RedactedLogsTest {
 
     @Test
     void secretParametersAreRedactedWhereverTheyStand() {
-        assertThat(RedactedLogs.redact("Redirecting to http://app/cb?code=AbC-123_x&state=s1"))
+        assertThat(RedactedText.redact("Redirecting to http://app/cb?code=AbC-123_x&state=s1"))
                 .isEqualTo("Redirecting to http://app/cb?code=[redacted]&state=s1");
-        assertThat(RedactedLogs.redact("POST /oauth2/token, parameters={token=abc, client_secret=s3, refresh_token=r, code_verifier=v}"))
+        assertThat(RedactedText.redact("POST /oauth2/token, parameters={token=abc, client_secret=s3, refresh_token=r, code_verifier=v}"))
                 .isEqualTo("POST /oauth2/token, parameters={token=[redacted], client_secret=[redacted], refresh_token=[redacted], code_verifier=[redacted]}");
-        assertThat(RedactedLogs.redact("GET /not-me/abc/all")).isEqualTo("GET /not-me/[redacted]/all");
+        assertThat(RedactedText.redact("GET /not-me/abc/all")).isEqualTo("GET /not-me/[redacted]/all");
     }
 
     @Test
     void namesEndingInPasswordSecretOrTokenAreSecretsAndOthersStayAsTheyWere() {
-        assertThat(RedactedLogs.redact("PasswordRequest[currentPassword=Tangerine-47, newPassword=marble, signOutOthers=true]"))
+        assertThat(RedactedText.redact("PasswordRequest[currentPassword=Tangerine-47, newPassword=marble, signOutOthers=true]"))
                 .isEqualTo("PasswordRequest[currentPassword=[redacted], newPassword=[redacted], signOutOthers=true]");
-        assertThat(RedactedLogs.redact("CreatedJson[secret=lyk_abc, key=k] SecondFactorNeeded[challenge=chl_x]"))
+        assertThat(RedactedText.redact("CreatedJson[secret=lyk_abc, key=k] SecondFactorNeeded[challenge=chl_x]"))
                 .isEqualTo("CreatedJson[secret=[redacted], key=k] SecondFactorNeeded[challenge=[redacted]]");
         String line = "GET /oauth2/authorize?code_challenge=xyz&response_code=1&state=s&tokens_left=3";
 
-        assertThat(RedactedLogs.redact(line)).isSameAs(line);
+        assertThat(RedactedText.redact(line)).isSameAs(line);
         String headers = "GET \"/api/v1/sessions\", parameters={}, headers={Host:[127.0.0.1:8080], Accept:[*/*], Content-Length:[74]}";
-        assertThat(RedactedLogs.redact(headers)).isSameAs(headers);
+        assertThat(RedactedText.redact(headers)).isSameAs(headers);
         String migration = "Migrating schema \"main\" to version \"30 - bearer sessions\"";
-        assertThat(RedactedLogs.redact(migration)).as("a word after bearer in prose").isSameAs(migration);
-        assertThat(RedactedLogs.redact("Bearer sessions-Xy9_kd3Lq0"))
+        assertThat(RedactedText.redact(migration)).as("a word after bearer in prose").isSameAs(migration);
+        assertThat(RedactedText.redact("Bearer sessions-Xy9_kd3Lq0"))
                 .as("a token that starts with one of those words").isEqualTo("Bearer [redacted]");
-        assertThat(RedactedLogs.redact("GET \"/api/v1/sessions/current?authorization=Bearer%20H7UJZ9b4Qu3S&x=Bearer+H7UJZ9b4Qu3S\""))
+        assertThat(RedactedText.redact("GET \"/api/v1/sessions/current?authorization=Bearer%20H7UJZ9b4Qu3S&x=Bearer+H7UJZ9b4Qu3S\""))
                 .as("in a query string (outside review AN)")
                 .isEqualTo("GET \"/api/v1/sessions/current?authorization=Bearer%20[redacted]&x=Bearer+[redacted]\"");
         String filter = "Invoking BearerTokenAuthenticationFilter (19/30)";
-        assertThat(RedactedLogs.redact(filter)).isSameAs(filter);
-        assertThat(RedactedLogs.redact(null)).isNull();
+        assertThat(RedactedText.redact(filter)).isSameAs(filter);
+        assertThat(RedactedText.redact(null)).isNull();
     }
 
     @Test
@@ -185,15 +185,15 @@ class RedactedLogsTest {
      */
     @Test
     void headersCookiesAndJsonBodiesAreRedactedInEveryShapeTheyArePrinted() {
-        assertThat(RedactedLogs.redact("GET \"/api/v1/sessions\", parameters={}, headers={Host:[127.0.0.1:20620], "
+        assertThat(RedactedText.redact("GET \"/api/v1/sessions\", parameters={}, headers={Host:[127.0.0.1:20620], "
                 + "Authorization:[Bearer H7UJZ9b4Qu3S_HVsA], Cookie:[lanyard_session=una90yrY-GgeOdsY5eMkk; theme=dark], Accept:[*/*]} in DispatcherServlet"))
                 .isEqualTo("GET \"/api/v1/sessions\", parameters={}, headers={Host:[127.0.0.1:20620], "
                         + "Authorization:[redacted], Cookie:[redacted], Accept:[*/*]} in DispatcherServlet");
-        assertThat(RedactedLogs.redact("POST \"/login\", parameters={_csrf:[qr65zFsC-8idV_Ig], email:[ada@example.com], password:[Pw-form velvet] 7713]}"))
+        assertThat(RedactedText.redact("POST \"/login\", parameters={_csrf:[qr65zFsC-8idV_Ig], email:[ada@example.com], password:[Pw-form velvet] 7713]}"))
                 .isEqualTo("POST \"/login\", parameters={_csrf:[redacted], email:[ada@example.com], password:[redacted]}");
-        assertThat(RedactedLogs.redact("Completed 201 CREATED, headers={Pragma:[no-cache], Set-Cookie:[lanyard_session=una90yrY; Path=/; HttpOnly], Vary:[Origin]}"))
+        assertThat(RedactedText.redact("Completed 201 CREATED, headers={Pragma:[no-cache], Set-Cookie:[lanyard_session=una90yrY; Path=/; HttpOnly], Vary:[Origin]}"))
                 .isEqualTo("Completed 201 CREATED, headers={Pragma:[no-cache], Set-Cookie:[redacted], Vary:[Origin]}");
-        assertThat(RedactedLogs.redact("Received [POST /api/v1/password HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic bGNfVE14UWI5eE==\r\n"
+        assertThat(RedactedText.redact("Received [POST /api/v1/password HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic bGNfVE14UWI5eE==\r\n"
                 + "Cookie: lanyard_session=una90yrY\r\nContent-Type: application/json\r\n\r\n"
                 + "{\"currentPassword\":\"Pw-velvet \\\"otter\\\"\",\"newPassword\" : \"marble\",\"signOutOthers\":false,"
                 + "\"delivery\":{\"authorization_header\":\"Bearer pushAuthS3cret\"}}]"))
@@ -201,17 +201,17 @@ class RedactedLogsTest {
                         + "Cookie: [redacted]\r\nContent-Type: application/json\r\n\r\n"
                         + "{\"currentPassword\":\"[redacted]\",\"newPassword\" : \"[redacted]\",\"signOutOthers\":false,"
                         + "\"delivery\":{\"authorization_header\":\"[redacted]\"}}]");
-        assertThat(RedactedLogs.redact("Cookies: Parsing b[]: lanyard_session=una90yrY; lanyard_reveal_k1=s3al"))
+        assertThat(RedactedText.redact("Cookies: Parsing b[]: lanyard_session=una90yrY; lanyard_reveal_k1=s3al"))
                 .isEqualTo("Cookies: [redacted]");
-        assertThat(RedactedLogs.redact("HEADERS: REQUEST HEADERS:\nPOST /ssf HTTP/1.1\nAccept: application/json\nAuthorization: Bearer pushAuthS3cret\n"))
+        assertThat(RedactedText.redact("HEADERS: REQUEST HEADERS:\nPOST /ssf HTTP/1.1\nAccept: application/json\nAuthorization: Bearer pushAuthS3cret\n"))
                 .isEqualTo("HEADERS: REQUEST HEADERS:\nPOST /ssf HTTP/1.1\nAccept: application/json\nAuthorization: [redacted]\n");
-        assertThat(RedactedLogs.redact("http-outgoing-0 >> \"Proxy-Authorization: Basic cHJveHk6cHc=[\\r][\\n]\""))
+        assertThat(RedactedText.redact("http-outgoing-0 >> \"Proxy-Authorization: Basic cHJveHk6cHc=[\\r][\\n]\""))
                 .isEqualTo("http-outgoing-0 >> \"Proxy-Authorization: [redacted]");
-        assertThat(RedactedLogs.redact("headers {authorization=[Bearer eyJhbGci.eyJzdWIi], accept=[*/*]} [Authorization:\"Bearer eyJhbGci\", X-XSRF-TOKEN:\"c5rf\"]"))
+        assertThat(RedactedText.redact("headers {authorization=[Bearer eyJhbGci.eyJzdWIi], accept=[*/*]} [Authorization:\"Bearer eyJhbGci\", X-XSRF-TOKEN:\"c5rf\"]"))
                 .isEqualTo("headers {authorization=[redacted], accept=[*/*]} [Authorization:\"[redacted]\", X-XSRF-TOKEN:\"[redacted]\"]");
-        assertThat(RedactedLogs.redact("Start processing with input [_csrf=-DH9n78kSA6-4hFfG&email=ada%40example.com&password=Pw-velvet]"))
+        assertThat(RedactedText.redact("Start processing with input [_csrf=-DH9n78kSA6-4hFfG&email=ada%40example.com&password=Pw-velvet]"))
                 .isEqualTo("Start processing with input [_csrf=[redacted]&email=ada%40example.com&password=[redacted]]");
-        assertThat(RedactedLogs.redact("parameter value [Bearer pushAuthS3cretValue], value class [java.lang.String]"))
+        assertThat(RedactedText.redact("parameter value [Bearer pushAuthS3cretValue], value class [java.lang.String]"))
                 .isEqualTo("parameter value [Bearer [redacted]], value class [java.lang.String]");
     }
 
