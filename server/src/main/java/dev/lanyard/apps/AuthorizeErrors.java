@@ -91,7 +91,8 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
         if (client == null || principal == null || redirects != null && redirects.length != 1) return java.util.Optional.empty();
         String redirect = StringUtils.hasText(redirects == null ? null : redirects[0]) ? redirects[0] : null;
         String scope = single(request, OAuth2ParameterNames.SCOPE);
-        Set<String> scopes = scope == null ? Set.of() : Set.of(StringUtils.tokenizeToStringArray(scope, " "));
+        // A scope named twice is one scope, as Spring reads it (Set.of would throw).
+        Set<String> scopes = scope == null ? Set.of() : new java.util.LinkedHashSet<>(java.util.Arrays.asList(StringUtils.tokenizeToStringArray(scope, " ")));
         String state = single(request, OAuth2ParameterNames.STATE);
         OAuth2AuthorizationCodeRequestAuthenticationToken read = new OAuth2AuthorizationCodeRequestAuthenticationToken(
                 request.getRequestURL().toString(), clientId, principal, redirect, state, scopes, java.util.Map.of());

@@ -417,7 +417,8 @@ class AuthorizeRequestTest {
         String issuer = "http://127.0.0.1:" + port;
         for (String responseType : List.of("token", "code%20id_token", "id_token")) {
             RelyingApp.Attempt attempt = app.authorizeRequest("openid");
-            URI asked = URI.create(attempt.uri().toString().replace("response_type=code", "response_type=" + responseType));
+            URI asked = URI.create(attempt.uri().toString().replace("response_type=code", "response_type=" + responseType)
+                    .replace("scope=openid", responseType.equals("id_token") ? "scope=openid%20openid" : "scope=openid"));
             HttpResponse<String> answer = app.browse(asked, TeamApps.cookie(admin));
             assertThat(answer.statusCode()).as(responseType + ": " + answer.body()).isEqualTo(302);
             URI back = RelyingApp.location(answer);
