@@ -12,9 +12,12 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Role;
+import dev.lanyard.handover.SecretHandover;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Session;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -24,17 +27,23 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** Apps pages: the team's registered apps (admins) and each member's connected apps. */
+/**
+ * Apps pages: the team's registered apps (admins) and each member's connected apps. Registering answers with a
+ * redirect to the page that shows a confidential app's secret once ({@link SecretHandover}), so a reload neither
+ * registers a second app nor shows the secret again.
+ */
 @Controller
 class AppPages {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Apps apps;
     private final Accounts accounts;
+    private final SecretHandover handover;
 
-    AppPages(Apps apps, Accounts accounts) {
+    AppPages(Apps apps, Accounts accounts, SecretHandover handover) {
         this.apps = apps;
         this.accounts = accounts;
+        this.handover = handover;
     }
 
     /** A consent as an admin reads it; {@code at} for the page's {@code <time datetime>}. */
@@ -79,21 +88,37 @@ class AppPages {
                     @RequestParam(defaultValue = "") String description, @RequestParam(defaultValue = "") String logoUrl,
                     @RequestParam(defaultValue = "") String redirectUris, @RequestParam(defaultValue = "public") String type,
                     @RequestParam(required = false) List<String> scopes, @RequestParam(defaultValue = "") String backchannelLogoutUri,
-                    Model model, HttpServletResponse response) {
+                    Model model, HttpServletRequest request, HttpServletResponse response) {
         requireAdmin(admin);
         AppClient.Draft draft = new AppClient.Draft(name, description, logoUrl, lines(redirectUris), "confidential".equals(type),
                 scopes == null ? Set.of() : Set.copyOf(scopes), backchannelLogoutUri);
         try {
-            AppClient.Registered registered = apps.register(admin, draft);
-            model.addAttribute("account", admin.account());
-            model.addAttribute("app", registered.client());
-            model.addAttribute("secret", registered.secret().orElse(null));
-            return "apps/admin-registered";
+            // Post/Redirect/Get, as a new API key: a confidential app's secret waits, sealed, for the one page that shows
+            // it, never in the URL; kept in the registering transaction, so a reload or Back registers nothing more.
+            AppClient.Registered registered = apps.register(admin, draft, made -> made.secret().ifPresent(
+                    secret -> handover.hold(admin.id(), made.client().id(), secret, request, response)));
+            return "redirect:/admin/apps/" + registered.client().id() + "/registered";
         } catch (AppProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
             return listPage(admin, model, draft);
         }
+    }
+
+    /**
+     * The page after registering an app: a confidential app's secret the first time this browser session opens it,
+     * within a few minutes ({@link SecretHandover}); after that (a reload, another tab, another admin) the client id
+     * and what to do if the secret was lost.
+     */
+    @GetMapping("/admin/apps/{id}/registered")
+    String registered(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, Model model,
+                      HttpServletRequest request, HttpServletResponse response) {
+        AppClient app = apps.get(admin, id);
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        model.addAttribute("account", admin.account());
+        model.addAttribute("app", app);
+        if (app.confidential()) handover.take(admin.id(), app.id(), request, response).ifPresent(secret -> model.addAttribute("secret", secret));
+        return "apps/admin-registered";
     }
 
     @GetMapping("/admin/apps/{id}")

@@ -74,6 +74,15 @@ public class Apps {
 
     @Transactional
     public AppClient.Registered register(CurrentSession admin, AppClient.Draft draft) {
+        return register(admin, draft, registered -> { });
+    }
+
+    /**
+     * As {@link #register(CurrentSession, AppClient.Draft)}, running {@code alongside} in its transaction: the page keeps
+     * the secret there for the one page that shows it, so an app whose secret could not be kept is not registered either.
+     */
+    @Transactional
+    public AppClient.Registered register(CurrentSession admin, AppClient.Draft draft, java.util.function.Consumer<AppClient.Registered> alongside) {
         lockAsAdmin(admin);
         AppClient.Draft clean = input.checked(draft);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -83,7 +92,9 @@ public class Apps {
         Optional<String> secret = clean.confidential() ? Optional.of(ClientSecrets.generate()) : Optional.empty();
         store.insert(app, secret.map(secrets::encode));
         events.publishEvent(new AppEvent.Registered(app.team(), app.clientId(), app.name(), admin.account().id(), now));
-        return new AppClient.Registered(app, secret);
+        AppClient.Registered registered = new AppClient.Registered(app, secret);
+        alongside.accept(registered);
+        return registered;
     }
 
     /** Changes an app's details; whether it is confidential cannot change. */

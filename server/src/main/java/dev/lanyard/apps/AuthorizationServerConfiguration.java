@@ -132,6 +132,7 @@ class AuthorizationServerConfiguration {
                                 .authenticationProviders(providers -> providers.replaceAll(provider ->
                                         provider instanceof OAuth2TokenIntrospectionAuthenticationProvider spring
                                                 ? shortcut.tokens(new TeamIntrospection(spring, clients, secondFactor)) : provider)))
+                        .tokenEndpoint(t -> t.errorResponseHandler(EndpointErrors.token()))
                         .tokenRevocationEndpoint(r -> r.errorResponseHandler(EndpointErrors.revocation()))
                         .clientAuthentication(c -> c
                                 .errorResponseHandler(EndpointErrors.clientAuthentication())

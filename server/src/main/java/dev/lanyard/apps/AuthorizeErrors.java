@@ -2,6 +2,7 @@ package dev.lanyard.apps;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import dev.lanyard.Problem;
 import dev.lanyard.session.CurrentSession;
@@ -12,10 +13,14 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
@@ -43,9 +48,12 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
     @Override
     public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
             throws IOException {
-        OAuth2Error error = deniedInWords(request, ((OAuth2AuthenticationException) exception).getError());
+        OAuth2Error raw = ((OAuth2AuthenticationException) exception).getError();
         OAuth2AuthorizationCodeRequestAuthenticationToken asked = exception instanceof OAuth2AuthorizationCodeRequestAuthenticationException e
                 ? e.getAuthorizationCodeRequestAuthentication() : null;
+        if (asked == null) asked = readBeforeTheClient(request, raw).orElse(null);
+        OAuth2Error error = AuthorizeRefusals.described(deniedInWords(request, raw), asked == null ? Set.of() : asked.getScopes(),
+                asked == null ? null : clients.findByClientId(asked.getClientId()));
         if (asked != null && StringUtils.hasText(asked.getRedirectUri()) && teamMemberSignedIn(asked)) {
             UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(asked.getRedirectUri()).queryParam("error", error.getErrorCode());
             if (StringUtils.hasText(error.getDescription()))
@@ -58,6 +66,54 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
         request.setAttribute(Problem.ERROR_PAGE_MESSAGE, "The app's sign-in request was refused (" + error.getErrorCode() + "): "
                 + why(error));
         response.sendError(HttpStatus.BAD_REQUEST.value());
+    }
+
+    /**
+     * The request of an error Spring's converter found before it read the client and the redirect URI ({@code
+     * response_type=token}, a repeated {@code state}, …), which it answers with no request at all, so the error could
+     * only be shown on Lanyard's page. RFC 6749 §4.1.2.1 sends every error but a missing or wrong client or redirect URI
+     * back to the app: read here as the converter and Spring's own redirect URI check would (a registered URI, exactly,
+     * or any port on a loopback address; the only one when none is given without {@code openid}), for a request that
+     * names exactly one of each. Who it then goes back to is decided as for any other error ({@link #teamMemberSignedIn}).
+     * Empty for anything else, the consent post among them.
+     */
+    private java.util.Optional<OAuth2AuthorizationCodeRequestAuthenticationToken> readBeforeTheClient(HttpServletRequest request, OAuth2Error error) {
+        boolean consentPost = "POST".equals(request.getMethod()) && request.getParameter(OAuth2ParameterNames.RESPONSE_TYPE) == null;
+        String description = error.getDescription();
+        if (consentPost || description == null || !description.startsWith(AuthorizeRefusals.SPRINGS)
+                || !READ_BEFORE_THE_CLIENT.contains(description.substring(AuthorizeRefusals.SPRINGS.length()))) {
+            return java.util.Optional.empty();
+        }
+        String clientId = single(request, OAuth2ParameterNames.CLIENT_ID);
+        String[] redirects = request.getParameterValues(OAuth2ParameterNames.REDIRECT_URI);
+        RegisteredClient client = clientId == null ? null : clients.findByClientId(clientId);
+        Authentication principal = SecurityContextHolder.getContext().getAuthentication();
+        if (client == null || principal == null || redirects != null && redirects.length != 1) return java.util.Optional.empty();
+        String redirect = StringUtils.hasText(redirects == null ? null : redirects[0]) ? redirects[0] : null;
+        String scope = single(request, OAuth2ParameterNames.SCOPE);
+        // A scope named twice is one scope, as Spring reads it (Set.of would throw).
+        Set<String> scopes = scope == null ? Set.of() : new java.util.LinkedHashSet<>(java.util.Arrays.asList(StringUtils.tokenizeToStringArray(scope, " ")));
+        String state = single(request, OAuth2ParameterNames.STATE);
+        OAuth2AuthorizationCodeRequestAuthenticationToken read = new OAuth2AuthorizationCodeRequestAuthenticationToken(
+                request.getRequestURL().toString(), clientId, principal, redirect, state, scopes, java.util.Map.of());
+        try {
+            OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR.accept(
+                    OAuth2AuthorizationCodeRequestAuthenticationContext.with(read).registeredClient(client).build());
+        } catch (OAuth2AuthenticationException wrongRedirect) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new OAuth2AuthorizationCodeRequestAuthenticationToken(read.getAuthorizationUri(), clientId, principal,
+                redirect != null ? redirect : client.getRedirectUris().iterator().next(), state, scopes, java.util.Map.of()));
+    }
+
+    /** The parameters Spring's converter checks before the client and redirect URI are known: its refusals of them can go back. */
+    private static final Set<String> READ_BEFORE_THE_CLIENT = Set.of(OAuth2ParameterNames.RESPONSE_TYPE, OAuth2ParameterNames.SCOPE,
+            OAuth2ParameterNames.STATE, "code_challenge", "code_challenge_method", "prompt");
+
+    /** The parameter's one non-empty value; null when it is absent, empty or repeated. */
+    private static String single(HttpServletRequest request, String name) {
+        String[] values = request.getParameterValues(name);
+        return values != null && values.length == 1 && StringUtils.hasText(values[0]) ? values[0] : null;
     }
 
     /**
@@ -77,7 +133,8 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
             case "invalid_scope" -> "the app asked for access it may not ask for.";
             case "login_required" -> "you are not signed in to Lanyard, and the app asked not to show a sign-in page.";
             case "unauthorized_client" -> "the app is not allowed to sign people in this way.";
-            case "invalid_request" -> "the request is incomplete or malformed" + (described.isEmpty() ? "." : " (" + described + ").");
+            case "invalid_request" -> "the request is incomplete or malformed." + (described.isEmpty() ? "" : " " + described);
+            case "unsupported_response_type" -> "the app asked for a kind of answer Lanyard does not give." + (described.isEmpty() ? "" : " " + described);
             default -> described.isEmpty() ? "no reason was given." : described;
         };
         return sentence.endsWith(".") ? sentence : sentence + ".";

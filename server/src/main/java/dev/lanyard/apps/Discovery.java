@@ -18,26 +18,39 @@ final class Discovery {
      * discovery would choose one Lanyard refuses (private_key_jwt: invalid_client) or believe its tokens sender-constrained.
      * Apps authenticate with their secret (basic or post), or, public, with none at the token endpoint (PKCE) and to revoke their own token; they use
      * codes, refresh tokens and, for Shared Signals receivers, client credentials. Both say that authorization responses
-     * carry {@code iss} (RFC 9207), which Spring's own documents leave out.
+     * carry {@code iss} (RFC 9207), which Spring's own documents leave out, and that they come in the query alone;
+     * OpenID Connect's names the claims an ID token or userinfo gives.
      */
     static org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder supported(
             org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder metadata) {
         return metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION)
                 .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED)
-                .claim(Supported.ISS_PARAMETER, true);
+                .claim(Supported.ISS_PARAMETER, true).claim(Supported.RESPONSE_MODES, Supported.QUERY_ONLY)
+                .claim(Supported.CLAIMS, Supported.CLAIMS_GIVEN);
     }
 
     /** {@link #supported(org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder)} for RFC 8414's document. */
     static void supported(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata.Builder metadata) {
         metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION)
                 .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED)
-                .claim(Supported.ISS_PARAMETER, true);
+                .claim(Supported.ISS_PARAMETER, true).claim(Supported.RESPONSE_MODES, Supported.QUERY_ONLY);
     }
 
     /** What discovery's lists become (the two builders share no public type to write it once against). */
     static final class Supported {
         /** RFC 9207 §3: every authorization response sent back to an app names the issuer ({@link AuthorizeResponses}). */
         static final String ISS_PARAMETER = "authorization_response_iss_parameter_supported";
+        /**
+         * Both documents' default is {@code ["query","fragment"]} (OpenID Connect Discovery 1.0 §3, RFC 8414 §2), and
+         * Lanyard refuses {@code fragment} and {@code form_post} ({@link UnsupportedRequests}): said, so a library that reads
+         * discovery does not choose one.
+         */
+        static final String RESPONSE_MODES = "response_modes_supported";
+        static final List<String> QUERY_ONLY = List.of("query");
+        /** OpenID Connect Discovery 1.0 §3: the claims an ID token or userinfo may give ({@link OidcEndpoints#userInfo}, {@link TokenConfiguration}). */
+        static final String CLAIMS = "claims_supported";
+        static final List<String> CLAIMS_GIVEN = List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "jti", "sid",
+                "name", "email", "email_verified");
         static final List<String> SECRETS = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(),
                 ClientAuthenticationMethod.CLIENT_SECRET_POST.getValue());
         static final java.util.function.Consumer<List<String>> SECRET = replacedBy(SECRETS);

@@ -35,10 +35,33 @@ final class EndpointErrors {
     static AuthenticationFailureHandler clientAuthentication() {
         return (request, response, exception) -> {
             SecurityContextHolder.clearContext();
-            OAuth2Error error = basicSaidAsSuch(pkceSaidAsSuch(error(exception)), request);
+            OAuth2Error error = basicSaidAsSuch(codeSaidAsSuch(pkceSaidAsSuch(error(exception)), request), request);
             boolean client = OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode());
             if (client && basic(request)) response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
             write(response, client ? HttpStatus.UNAUTHORIZED : HttpStatus.BAD_REQUEST, error);
+        };
+    }
+
+    /**
+     * A refused token request: Spring's answer ({@code 400} and the JSON error), with a description where Spring gives
+     * none to an {@code invalid_grant}: what the app sent that is not good (RFC 6749 §5.2 {@code error_description}).
+     */
+    static AuthenticationFailureHandler token() {
+        return (request, response, exception) -> {
+            if (!(exception instanceof OAuth2AuthenticationException oauth)) {
+                response.setStatus(HttpStatus.BAD_REQUEST.value());
+                return;
+            }
+            OAuth2Error error = oauth.getError();
+            if (OAuth2ErrorCodes.INVALID_GRANT.equals(error.getErrorCode()) && error.getDescription() == null) {
+                String grant = request.getParameter("grant_type");
+                if ("authorization_code".equals(grant)) error = new OAuth2Error(error.getErrorCode(),
+                        "The authorization code is unknown, expired or already used, or the redirect_uri is not the one its"
+                                + " authorization request named.", error.getUri());
+                if ("refresh_token".equals(grant)) error = new OAuth2Error(error.getErrorCode(),
+                        "The refresh token is unknown, expired or no longer valid: the grant ended, or the token was exchanged already.", error.getUri());
+            }
+            write(response, HttpStatus.BAD_REQUEST, error);
         };
     }
 
@@ -119,6 +142,22 @@ final class EndpointErrors {
         if (!OAuth2ErrorCodes.INVALID_GRANT.equals(error.getErrorCode()) || description == null
                 || !description.endsWith(org.springframework.security.oauth2.core.endpoint.PkceParameterNames.CODE_VERIFIER)) return error;
         return new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, WRONG_VERIFIER, null);
+    }
+
+    private static final String UNKNOWN_CODE = "The authorization code is unknown, expired or already used.";
+
+    /**
+     * Spring looks a code up while it checks the PKCE verifier, as part of client authentication, and describes a code it
+     * does not find (unknown, expired, used before: a replay ends the grant) or a missing one as "Client authentication
+     * failed: code", where the client authenticated and the code is what failed.
+     */
+    private static OAuth2Error codeSaidAsSuch(OAuth2Error error, HttpServletRequest request) {
+        if (!OAuth2ErrorCodes.INVALID_GRANT.equals(error.getErrorCode()) || !"Client authentication failed: code".equals(error.getDescription())) {
+            return error;
+        }
+        String code = request.getParameter("code");
+        return new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, code == null || code.isBlank()
+                ? "The code parameter is required: the authorization code the app received at its redirect URI." : UNKNOWN_CODE, null);
     }
 
     /**

@@ -70,7 +70,12 @@ final class FoundGrants {
     record Presented(String token, String hash, boolean idToken) {
     }
 
-    static OAuth2Authorization authorization(RegisteredClient client, Live live, Optional<Presented> presented) {
+    /**
+     * {@code refreshEndsBy}: when the grant's session ends at the latest, if known, on the clock of token times
+     * ({@link TokenConfiguration#SPRING_TOKENS}); the refresh token expires no later (one issued before the lifetime of
+     * a token was capped by its session's, or before the team's lifetime was shortened, is read as it now is).
+     */
+    static OAuth2Authorization authorization(RegisteredClient client, Live live, Optional<Presented> presented, Optional<Instant> refreshEndsBy) {
         GrantJson.Read read = live.read();
         StoredGrant grant = read.grant();
         GrantJson.Body body = read.body();
@@ -97,7 +102,8 @@ final class FoundGrants {
         add(builder, read, "code", grant.codeHash(), presented, (v, t) -> new OAuth2AuthorizationCode(v, t.issued(), t.expires()));
         add(builder, read, "access_token", grant.accessHash(), presented,
                 (v, t) -> new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, v, t.issued(), t.expires(), t.tok().scopes()));
-        add(builder, read, "refresh_token", grant.refreshHash(), presented, (v, t) -> new OAuth2RefreshToken(v, t.issued(), t.expires()));
+        add(builder, read, "refresh_token", grant.refreshHash(), presented, (v, t) ->
+                TokenConfiguration.livingNoLongerThan(new OAuth2RefreshToken(v, t.issued(), t.expires()), refreshEndsBy));
         // An earlier ID token stands for the grant's ID token with the claims of the newest: the same iss, sub, aud and sid.
         Optional<String> idToken = presented.filter(Presented::idToken).map(Presented::hash).or(grant::idTokenHash);
         add(builder, read, "id_token", grant.idTokenHash().isPresent() ? idToken : Optional.empty(), presented,

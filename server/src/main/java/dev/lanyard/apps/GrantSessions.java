@@ -70,6 +70,16 @@ final class GrantSessions {
         return Optional.empty();
     }
 
+    /** When the grant's session ends at the latest (its lifetime; the idle timeout moves with use), read from the database. */
+    Optional<java.time.Instant> ends(StoredGrant grant) {
+        if (grant.sessionId().isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(sessions.get(new SessionId(grant.sessionId().get()), new AccountId(grant.accountId())).expiresAt());
+        } catch (dev.lanyard.session.SessionProblem.NotFound gone) {
+            return Optional.empty();
+        }
+    }
+
     /** The grant if its session is still active (or it has none yet: consent pending). */
     Optional<FoundGrants.Live> alive(GrantJson.Read read) {
         StoredGrant grant = read.grant();

@@ -273,10 +273,19 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         accessTokens.forgetOnEveryNode(hashes);
     }
 
-    /** The grant as Spring's authorization, if its app is still registered ({@link FoundGrants#authorization}). */
+    /**
+     * The grant as Spring's authorization, if its app is still registered ({@link FoundGrants#authorization}). Looked up
+     * by its refresh token (the token endpoint's refresh, or introspection: both read the grant from the database
+     * already), the refresh token expires no later than the grant's session, as the session now is.
+     */
     private OAuth2Authorization authorization(FoundGrants.Live live, Optional<FoundGrants.Presented> presented) {
-        RegisteredClient client = clients.findById(live.read().grant().clientId());
-        return client == null ? null : FoundGrants.authorization(client, live, presented);
+        StoredGrant grant = live.read().grant();
+        RegisteredClient client = clients.findById(grant.clientId());
+        if (client == null) return null;
+        boolean byRefreshToken = presented.isPresent() && grant.refreshHash().equals(Optional.of(presented.get().hash()));
+        Optional<Instant> refreshEndsBy = byRefreshToken ? grantSessions.ends(grant)
+                .map(ends -> TokenConfiguration.SPRING_TOKENS.instant().plus(java.time.Duration.between(clock.instant(), ends))) : Optional.empty();
+        return FoundGrants.authorization(client, live, presented, refreshEndsBy);
     }
 
     /** What an app may do with client credentials changed: the tokens it holds end (in the changing transaction). */

@@ -382,6 +382,110 @@ class AuthorizeRequestTest {
             assertThat(document.has("dpop_signing_alg_values_supported")).as(path).isFalse();
             assertThat(document.path("authorization_response_iss_parameter_supported").isBoolean()).as(path).isTrue();
             assertThat(document.path("authorization_response_iss_parameter_supported").asBoolean()).as(path).isTrue();
+            // The default is ["query","fragment"] (OpenID Connect Discovery 1.0 §3, RFC 8414 §2); Lanyard refuses fragment.
+            assertThat(document.path("response_modes_supported").valueStream().map(n -> n.asString()).toList()).as(path)
+                    .containsExactly("query");
+        }
+    }
+
+    /**
+     * OpenID Connect's discovery names the claims an ID token or userinfo gives ({@code claims_supported}), and each of
+     * them is one it names.
+     */
+    @Test
+    void discoveryNamesTheClaimsThatIdTokensAndUserinfoGive() throws Exception {
+        var document = json.readTree(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/.well-known/openid-configuration"))).body());
+        List<String> claims = document.path("claims_supported").valueStream().map(n -> n.asString()).toList();
+        RelyingApp app = apps.app(apps.register(admin, "Claims"));
+        OIDCTokenResponse tokens = TeamApps.signIn(app, admin, "openid profile email");
+        assertThat(claims).containsAll(tokens.getOIDCTokens().getIDToken().getJWTClaimsSet().getClaims().keySet());
+        var userInfo = app.userInfo(tokens.getOIDCTokens().getAccessToken()).toSuccessResponse().getUserInfo().toJSONObject().keySet();
+        assertThat(userInfo).contains("name", "email", "email_verified");
+        assertThat(claims).containsAll(userInfo);
+    }
+
+    /**
+     * A request Spring's converter refuses before it reads the client (a response type other than {@code code}, none, a
+     * repeated state) goes back to the app's registered redirect URI as every other refusal does (RFC 6749 §4.1.2.1), with
+     * the issuer (RFC 9207) and the state, and a description that says what is expected; it showed Lanyard's own page
+     * (outside review). Only for a member of the app's team, and never to an address not registered for it.
+     */
+    @Test
+    void anUnsupportedResponseTypeGoesBackToTheAppSayingWhatIsExpected() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Types"));
+        TeamApps.signIn(app, admin, "openid");
+        String issuer = "http://127.0.0.1:" + port;
+        for (String responseType : List.of("token", "code%20id_token", "id_token")) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            URI asked = URI.create(attempt.uri().toString().replace("response_type=code", "response_type=" + responseType)
+                    .replace("scope=openid", responseType.equals("id_token") ? "scope=openid%20openid" : "scope=openid"));
+            HttpResponse<String> answer = app.browse(asked, TeamApps.cookie(admin));
+            assertThat(answer.statusCode()).as(responseType + ": " + answer.body()).isEqualTo(302);
+            URI back = RelyingApp.location(answer);
+            assertThat(back.toString()).as(responseType).startsWith(OAuthFlowTest.REDIRECT + "?");
+            Map<String, List<String>> query = RelyingApp.query(back);
+            assertThat(query.get("error")).as(responseType).containsExactly("unsupported_response_type");
+            assertThat(query.get("error_description")).containsExactly("Only response_type=code is supported: the authorization code flow with PKCE (S256).");
+            assertThat(query.get("state")).containsExactly(attempt.state().getValue());
+            assertThat(query.get("iss")).containsExactly(issuer);
+            assertThat(query).doesNotContainKey("code");
+        }
+        RelyingApp.Attempt none = app.authorizeRequest("openid");
+        URI without = RelyingApp.location(app.browse(without(none.uri(), "response_type"), TeamApps.cookie(admin)));
+        assertThat(RelyingApp.query(without).get("error")).containsExactly("invalid_request");
+        assertThat(RelyingApp.query(without).get("error_description")).containsExactly("response_type is required, once: Lanyard supports response_type=code.");
+        RelyingApp.Attempt twice = app.authorizeRequest("openid");
+        URI repeated = RelyingApp.location(app.browse(URI.create(twice.uri() + "&state=again"), TeamApps.cookie(admin)));
+        assertThat(RelyingApp.query(repeated).get("error_description")).containsExactly("state may be given once.");
+        assertThat(RelyingApp.query(repeated)).as("which state is the app's is not known").doesNotContainKey("state");
+
+        // Never to an address not registered for the app, nor for someone who is no member of its team.
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String token = attempt.uri().toString().replace("response_type=code", "response_type=token");
+        for (URI wrong : List.of(URI.create(token.replace("callback", "callback2")), URI.create(token.replace("client_id=", "client_id=x")),
+                URI.create(token + "&redirect_uri=" + URLEncoder.encode(OAuthFlowTest.REDIRECT, StandardCharsets.UTF_8)))) {
+            HttpResponse<String> answer = app.browse(wrong, TeamApps.cookie(admin));
+            assertThat(answer.statusCode()).as(wrong.toString()).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Location")).isEmpty();
+        }
+        Member stranger = api.signUp("stranger");
+        for (String cookie : new String[] {null, TeamApps.cookie(stranger)}) {
+            HttpResponse<String> answer = app.browse(URI.create(token), cookie);
+            assertThat(answer.statusCode()).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Location")).isEmpty();
+            assertThat(answer.body()).contains("unsupported_response_type").contains("Only response_type=code is supported");
+        }
+    }
+
+    /** {@code uri} less the query parameter {@code name}. */
+    private static URI without(URI uri, String name) {
+        String query = java.util.Arrays.stream(uri.getRawQuery().split("&")).filter(p -> !p.startsWith(name + "="))
+                .collect(java.util.stream.Collectors.joining("&"));
+        return URI.create(uri.toString().substring(0, uri.toString().indexOf('?') + 1) + query);
+    }
+
+    /** Spring's descriptions named the parameter only ("OAuth 2.0 Parameter: code_challenge"): each now says what is expected. */
+    @Test
+    void aRefusalSentBackSaysWhatIsWrongAndWhatIsExpected() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Words"));
+        TeamApps.signIn(app, admin, "openid");
+        Map<String, String> expected = Map.of(
+                "code_challenge", "A code_challenge is required, given once: PKCE (RFC 7636) with code_challenge_method=S256, the base64url SHA-256 of the app's code_verifier.",
+                "code_challenge_method", "code_challenge_method must be S256, the one PKCE method Lanyard supports, given once.",
+                "prompt", "prompt may be given once, and prompt=none cannot be combined with login, consent or select_account.",
+                "scope", "The app is not allowed the scope made-up. Ask only for scopes an admin of its team allowed it, among email, offline_access, openid, profile.");
+        for (Map.Entry<String, String> refused : expected.entrySet()) {
+            RelyingApp.Attempt attempt = app.authorizeRequest(refused.getKey().equals("scope") ? "openid made-up" : "openid");
+            String uri = attempt.uri().toString();
+            uri = switch (refused.getKey()) {
+                case "code_challenge" -> without(attempt.uri(), "code_challenge").toString();
+                case "code_challenge_method" -> uri.replace("code_challenge_method=S256", "code_challenge_method=plain");
+                case "prompt" -> uri + "&prompt=none%20login";
+                default -> uri;
+            };
+            URI back = RelyingApp.location(app.browse(URI.create(uri), TeamApps.cookie(admin)));
+            assertThat(back.toString()).as(refused.getKey()).startsWith(OAuthFlowTest.REDIRECT);
+            assertThat(RelyingApp.query(back).get("error_description")).as(refused.getKey()).containsExactly(refused.getValue());
         }
     }
 }

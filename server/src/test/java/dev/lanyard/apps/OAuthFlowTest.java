@@ -753,6 +753,92 @@ class OAuthFlowTest {
         return new Member(account.email(), started.token(), started.session().id().value(), account.id().value(), "203.0.113.7");
     }
 
+    @Autowired
+    dev.lanyard.testsupport.MutableClock clock;
+
+    /**
+     * A grant ends with its session, which the team's policy may end before a refresh token's 30 days: a refresh token
+     * then expires with the session, in the token response and in introspection (RFC 7662 {@code exp} must not overstate
+     * a token's life), and so does an access token when the session has less than its 5 minutes left (outside review:
+     * introspection said 30 days for a grant whose session had 14).
+     */
+    @Test
+    void noTokenOutlivesItsGrantsSession() throws Exception {
+        MvcResult policy = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put("/api/v1/team/policy")
+                .cookie(admin.cookie()).with(admin.from()).contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of(
+                        "idleTimeout", "never", "allowRememberMe", true, "rememberedDays", 14, "lifetimeDays", 7)))).andReturn();
+        assertThat(policy.getResponse().getStatus()).as(policy.getResponse().getContentAsString()).isEqualTo(200);
+        RelyingApp app = app(register(admin, "Fortnight", "confidential"));
+        OIDCTokenResponse tokens = signIn(app, admin, OFFLINE);
+        String sid = SignedJWT.parse(tokens.getOIDCTokens().getAccessToken().getValue()).getJWTClaimsSet().getStringClaim("sid");
+        java.time.Duration left = java.time.Duration.between(clock.instant(),
+                sessions.get(new dev.lanyard.session.SessionId(sid), new dev.lanyard.account.AccountId(admin.accountId())).expiresAt());
+        assertThat(left).as("a remembered grant of a team that remembers for 14 days").isEqualTo(java.time.Duration.ofDays(14));
+
+        var refresh = app.introspect(tokens.getOIDCTokens().getRefreshToken()).toSuccessResponse();
+        assertThat(refresh.isActive()).isTrue();
+        java.time.Duration lives = java.time.Duration.between(refresh.getIssueTime().toInstant(), refresh.getExpirationTime().toInstant());
+        assertThat(lives).as("the refresh token's exp is the session's, not 30 days out").isBetween(left.minusSeconds(2), left.plusSeconds(1));
+
+        TokenResponse rotated = app.refresh(tokens.getOIDCTokens().getRefreshToken());
+        assertThat(rotated.indicatesSuccess()).isTrue();
+        var again = app.introspect(rotated.toSuccessResponse().getTokens().getRefreshToken()).toSuccessResponse();
+        assertThat(java.time.Duration.between(again.getIssueTime().toInstant(), again.getExpirationTime().toInstant()))
+                .as("a rotated refresh token likewise").isLessThanOrEqualTo(left.plusSeconds(1));
+
+        // The team shortens the grant's session (as a policy change does) to 90 seconds: what the app holds, read again,
+        // and what a refresh now issues end with it.
+        var jdbc = org.springframework.jdbc.core.simple.JdbcClient.create(dataSource);
+        jdbc.sql("UPDATE sessions SET expires_at = :at WHERE id = :id").param("at", clock.instant().plusSeconds(90).toEpochMilli())
+                .param("id", sid).update();
+        var held = app.introspect(rotated.toSuccessResponse().getTokens().getRefreshToken()).toSuccessResponse();
+        assertThat(held.getExpirationTime().toInstant()).as("read as the session now is")
+                .isBefore(java.time.Instant.now().plusSeconds(92));
+        TokenResponse shortened = app.refresh(rotated.toSuccessResponse().getTokens().getRefreshToken());
+        assertThat(shortened.indicatesSuccess()).as(() -> shortened.toErrorResponse().getErrorObject().toString()).isTrue();
+        AccessToken access = shortened.toSuccessResponse().getTokens().getAccessToken();
+        assertThat(access.getLifetime()).as("expires_in").isBetween(88L, 90L);
+        var claims = SignedJWT.parse(access.getValue()).getJWTClaimsSet();
+        assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).as("the JWT's exp").isEqualTo(90_000);
+        var introspected = app.introspect(access).toSuccessResponse();
+        assertThat(introspected.isActive()).isTrue();
+        assertThat(introspected.getExpirationTime()).isEqualTo(claims.getExpirationTime());
+        var newRefresh = app.introspect(shortened.toSuccessResponse().getTokens().getRefreshToken()).toSuccessResponse();
+        assertThat(java.time.Duration.between(newRefresh.getIssueTime().toInstant(), newRefresh.getExpirationTime().toInstant()))
+                .isEqualTo(java.time.Duration.ofSeconds(90));
+    }
+
+    /**
+     * A code the token endpoint does not know (made up, used before, expired) is refused as such: Spring said "Client
+     * authentication failed: code" to an app whose secret was right (outside review). A used code still ends its grant.
+     */
+    @Test
+    void anUnknownOrUsedCodeIsDescribedAsSuch() throws Exception {
+        RelyingApp app = app(register(admin, "Exchange", "confidential"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        AuthorizationCode code = app.code(attempt, app.signIn(attempt, cookie(admin)));
+        AccessToken access = app.exchange(attempt, code).getOIDCTokens().getAccessToken();
+        for (AuthorizationCode presented : List.of(new AuthorizationCode("made-up"), code)) {
+            TokenResponse refused = app.token(new AuthorizationCodeGrant(presented, URI.create(REDIRECT), attempt.verifier()));
+            assertThat(refused.indicatesSuccess()).isFalse();
+            assertThat(refused.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
+            // Made up, it is not found while the verifier is checked; used, after the client is authenticated, where a wrong
+            // redirect_uri is refused alike.
+            assertThat(refused.toErrorResponse().getErrorObject().getDescription()).as(presented.getValue())
+                    .startsWith("The authorization code is unknown, expired or already used");
+        }
+        assertThat(app.active(access)).as("the used code presented again ended its grant, as before").isFalse();
+
+        JsonNode registered = register(admin, "Public", "public");
+        RelyingApp mobile = app(registered);
+        TokenResponse unknown = mobile.token(new AuthorizationCodeGrant(new AuthorizationCode("made-up"), URI.create(REDIRECT), new CodeVerifier()));
+        assertThat(unknown.toErrorResponse().getErrorObject().getDescription()).as("a public app's")
+                .isEqualTo("The authorization code is unknown, expired or already used.");
+        TokenResponse refreshed = app.refresh(new RefreshToken("made-up"));
+        assertThat(refreshed.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
+        assertThat(refreshed.toErrorResponse().getErrorObject().getDescription()).startsWith("The refresh token is unknown, expired or no longer valid");
+    }
+
     @Test
     void revokingARefreshTokenEndsTheGrant() throws Exception {
         RelyingApp app = app(register(admin, "Docs", "confidential"));

@@ -1,0 +1,63 @@
+package dev.lanyard.apps;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+
+/**
+ * A refused authorization request's {@code error_description} in words an app's developer reads: what is wrong and
+ * what Lanyard expects. Spring's validators name only the parameter at fault ("OAuth 2.0 Parameter: code_challenge",
+ * the same text for a parameter missing, repeated or wrong); those are replaced, every other description (Lanyard's
+ * own) is kept. The error code, {@code error_uri} and {@code state} are unchanged (an outside review).
+ */
+final class AuthorizeRefusals {
+    /** What Spring's descriptions begin with, the parameter's name after it. */
+    static final String SPRINGS = "OAuth 2.0 Parameter: ";
+
+    private AuthorizeRefusals() {
+    }
+
+    /**
+     * {@code error} with a description that says what is wrong. {@code asked}: the scopes the request asked for, and
+     * {@code client}: the app, when known (null otherwise), to name a scope it may not ask for.
+     */
+    static OAuth2Error described(OAuth2Error error, Set<String> asked, RegisteredClient client) {
+        String description = error.getDescription();
+        if (description == null || !description.startsWith(SPRINGS)) return error;
+        String parameter = description.substring(SPRINGS.length());
+        return new OAuth2Error(error.getErrorCode(), sentence(error.getErrorCode(), parameter, asked, client), error.getUri());
+    }
+
+    private static String sentence(String code, String parameter, Set<String> asked, RegisteredClient client) {
+        if (OAuth2ErrorCodes.UNSUPPORTED_RESPONSE_TYPE.equals(code)) {
+            return "Only response_type=code is supported: the authorization code flow with PKCE (S256).";
+        }
+        if (OAuth2ErrorCodes.INVALID_SCOPE.equals(code)) {
+            Set<String> refused = new TreeSet<>(asked == null ? Set.of() : asked);
+            if (client != null) refused.removeAll(client.getScopes());
+            return (refused.isEmpty() ? "The app asked for a scope it is not allowed." : "The app is not allowed the scope "
+                    + String.join(" ", refused) + ".") + " Ask only for scopes an admin of its team allowed it, among "
+                    + String.join(", ", new TreeSet<>(AppClient.SCOPES.keySet())) + ".";
+        }
+        if (OAuth2ErrorCodes.UNAUTHORIZED_CLIENT.equals(code)) {
+            return "The app is not allowed to sign members in with an authorization code.";
+        }
+        return switch (parameter) {
+            case "response_type" -> "response_type is required, once: Lanyard supports response_type=code.";
+            case "client_id" -> "client_id is required, once, and must be the client ID of an app registered in Lanyard.";
+            case "redirect_uri" -> "redirect_uri must be one of the app's registered redirect URIs, exactly, given once;"
+                    + " it is required with the openid scope or when the app has more than one.";
+            case "scope" -> "scope may be given once, its values separated by spaces.";
+            case "state" -> "state may be given once.";
+            case "code_challenge" -> "A code_challenge is required, given once: PKCE (RFC 7636) with code_challenge_method=S256,"
+                    + " the base64url SHA-256 of the app's code_verifier.";
+            case "code_challenge_method" -> "code_challenge_method must be S256, the one PKCE method Lanyard supports, given once.";
+            case "prompt" -> "prompt may be given once, and prompt=none cannot be combined with login, consent or select_account.";
+            case "request_uri" -> "request_uri may be given once, and must name a pushed authorization request that has not expired.";
+            default -> "The parameter " + parameter + " is missing, repeated or not valid.";
+        };
+    }
+}
