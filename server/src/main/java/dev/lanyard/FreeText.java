@@ -83,6 +83,27 @@ public final class FreeText {
                 || blankLetter(c);
     }
 
+    /**
+     * {@code text} between Unicode's first-strong isolate and its pop (U+2068, U+2069) when it holds a right-to-left letter
+     * or digit or a direction control, else as it is: for text that others control, put into a plain-text sentence the
+     * server writes and keeps (a device description read from a User-Agent, in the audit log's sentences). Left-to-right
+     * letters, digits and punctuation alone cannot move the words around them in a left-to-right sentence, so the
+     * sentences of every ordinary device read as they always did; the pages show what is isolated in a {@code <bdi>}
+     * (web/PageNames).
+     */
+    public static String isolatedIfItTurns(String text) {
+        boolean turns = text.codePoints().anyMatch(c -> bidiControl(c) || switch (Character.getDirectionality(c)) {
+            case Character.DIRECTIONALITY_RIGHT_TO_LEFT, Character.DIRECTIONALITY_RIGHT_TO_LEFT_ARABIC,
+                 Character.DIRECTIONALITY_ARABIC_NUMBER -> true;
+            default -> false;
+        });
+        return turns ? ISOLATE + text + POP : text;
+    }
+
+    /** Unicode's first-strong isolate and its pop directional isolate, around text put into a sentence. */
+    public static final char ISOLATE = '\u2068';
+    public static final char POP = '\u2069';
+
     /** Letters and symbols that draw nothing: the Hangul fillers and the blank Braille pattern. */
     private static boolean blankLetter(int c) {
         return c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0 || c == 0x2800;

@@ -203,7 +203,8 @@
   // (outside QA: ticks were cleared without a word and focus fell to the page's start). If that element went with its
   // session, focus moves to the next session's first control (the previous one's, or the list's heading, if none).
   // The list itself is not a live region (a whole list read out at every change); what changed is said in a few
-  // words in #live-changes, from the cards before and after (outside a11y review AK).
+  // words in #live-changes, from the cards before and after (outside a11y review AK), and for the cards that left without
+  // an event that said why, from the server (tell()).
   var kept = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var region = document.getElementById("live-region");
@@ -230,7 +231,7 @@
       if (again) again.focus();
       else if (was.card) focusNear(region, was.cards, was.card);
     }
-    say(changes(was, now));
+    tell(was, now);
   });
 
   // The cards of the list, in order: [{ id, kind ("session" or "key"), title ("Safari on iPad", or the name it was given),
@@ -254,34 +255,103 @@
   // its event came) is said to be signed out at the refresh that event brings.
   var ended = {};
   var departed = {};
+  // The sessions already said to be signed out: each is said once, whether an event or the server's answer told it.
+  var told = {};
   // A card that was not on the page before is a new sign-in only if it was created after the list the page showed
   // (less a margin for a sign-in that committed just after that list was read); else it moved up from the next page.
   var NEW_WITHIN_MS = 30 * 1000;
+  // Every card this page has shown: one that comes back (moved up from the next page again) is no new sign-in, however
+  // recently it was created.
+  var shown = {};
+  // The most cards kept as departed, and asked about at once (SessionPages.MAX_DEPARTED): the oldest go first.
+  var MAX_DEPARTED = 200;
 
-  // What changed, as [{ lead: "New sign-in: ", card }]: "A session was signed out: Safari on iPad, Bat Yam, Israel.
-  // New sign-in: Firefox on Windows, London, United Kingdom. Verified: Safari 17 on iPhone, London, United Kingdom."
+  // What changed, by kind, each as { lead: "New sign-in: ", card }: "A session was signed out: Safari on iPad, Bat Yam,
+  // Israel. New sign-in: Firefox on Windows, London, United Kingdom. Verified: Safari 17 on iPhone, London, United Kingdom."
+  // left: the cards that left the page at this refresh, by id.
   function changes(was, after) {
-    var said = [];
+    var said = { out: [], news: [], verified: [], left: {} };
     was.cards.forEach(function (card) {
-      if (!find(after, card.id)) departed[card.id] = card;
+      if (!find(after, card.id)) {
+        departed[card.id] = card;
+        said.left[card.id] = card;
+      }
     });
+    var kept = Object.keys(departed);
+    kept.slice(0, Math.max(0, kept.length - MAX_DEPARTED)).forEach(function (id) { delete departed[id]; });
     Object.keys(departed).forEach(function (id) {
       if (find(after, id)) { delete departed[id]; return; } // back on the page (moved up from the next page again)
-      if (!ended[id]) return;
-      var card = departed[id];
-      delete departed[id];
-      said.push({ lead: card.kind === "key" ? "An API key ended: " : "A session was signed out: ", card: card });
+      if (ended[id]) saidEnded(said, id);
     });
+    was.cards.forEach(function (card) { shown[card.id] = true; });
     after.forEach(function (card) {
       var before = find(was.cards, card.id);
       if (!before) {
+        if (shown[card.id]) return; // back from the next page
+        shown[card.id] = true;
         if (!(card.created >= was.listedAt - NEW_WITHIN_MS)) return; // moved up from the next page
-        said.push({ lead: card.kind === "key" ? "New API key: " : "New sign-in: ", card: card });
+        said.news.push({ lead: card.kind === "key" ? "New API key: " : "New sign-in: ", card: card });
       } else if (before.verified === "false" && card.verified === "true") {
-        said.push({ lead: "Verified: ", card: card });
+        said.verified.push({ lead: "Verified: ", card: card });
       }
     });
     return said;
+  }
+
+  // The departed card of this id is said to be signed out (a key's, to have ended), once.
+  function saidEnded(said, id) {
+    var card = departed[id];
+    delete departed[id];
+    if (!card || told[id]) return;
+    told[id] = true;
+    said.out.push({ lead: card.kind === "key" ? "An API key ended: " : "A session was signed out: ", card: card });
+  }
+
+  // Says what changed. Cards that left the page without an ending the server named (after Refresh, or after the live
+  // stream dropped and came back, no event named them; a verification takes a card off the "Unverified" filter without
+  // one) are asked about first: the server says which of them ended and which are verified now (SessionPages.departed).
+  // A card it names in neither only moved to another page or filter, and nothing is said of it.
+  function tell(was, after) {
+    var said = changes(was, after);
+    var asked = Object.keys(departed);
+    if (!asked.length) {
+      say(said.out.concat(said.news, said.verified));
+      return;
+    }
+    ask(asked, function (answer) {
+      (answer.ended || []).forEach(function (id) {
+        ended[id] = true;
+        saidEnded(said, id);
+      });
+      (answer.verified || []).forEach(function (id) {
+        var card = said.left[id];
+        if (!card || card.verified !== "false" || !departed[id]) return;
+        delete departed[id];
+        said.verified.push({ lead: "Verified: ", card: card });
+      });
+      say(said.out.concat(said.news, said.verified));
+    });
+  }
+
+  // Asks the server which of these sessions ended and which are verified; then() gets its answer, or, if it gives none,
+  // an answer that names none. Made by the page, not the member: no activity (SessionFilter).
+  function ask(ids, then) {
+    var answered = false;
+    var answer = function (data) {
+      if (answered) return;
+      answered = true;
+      then(data && typeof data === "object" ? data : {});
+    };
+    if (!window.fetch) { answer(null); return; }
+    var query = ids.slice(0, MAX_DEPARTED).map(function (id) { return "ids=" + encodeURIComponent(id); }).join("&");
+    try {
+      window.fetch("/settings/sessions/departed?" + query, { credentials: "same-origin", cache: "no-store",
+        headers: { "Accept": "application/json", "X-Lanyard-Background": "1", "HX-Request": "true" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(answer, function () { answer(null); });
+    } catch (e) {
+      answer(null);
+    }
   }
 
   // The changes in words, each card's title in a <bdi>: a name typed in Arabic or Hebrew keeps to its place in the

@@ -56,4 +56,13 @@ class FreeTextTest {
         assertThat(FreeText.length("a" + "́".repeat(15))).as("16 units still one").isEqualTo(1);
         assertThat(FreeText.length("a" + "́".repeat(16))).isEqualTo(2);
     }
+
+    @Test
+    void textThatCouldTurnTheSentenceAroundIsIsolatedAndOtherTextStaysAsItIs() {
+        assertThat(FreeText.isolatedIfItTurns("Chrome 131 on هاتف")).isEqualTo("\u2068Chrome 131 on هاتف\u2069");
+        assertThat(FreeText.isolatedIfItTurns("Safari on מכשיר")).isEqualTo("\u2068Safari on מכשיר\u2069");
+        assertThat(FreeText.isolatedIfItTurns("Chrome on \u0661\u0662")).as("Arabic-Indic digits").startsWith("\u2068");
+        assertThat(FreeText.isolatedIfItTurns("Chrome 131 on macOS 14 (x86)")).isEqualTo("Chrome 131 on macOS 14 (x86)");
+        assertThat(FreeText.isolatedIfItTurns("Téléphone – Ωmega 😀")).isEqualTo("Téléphone – Ωmega 😀");
+    }
 }

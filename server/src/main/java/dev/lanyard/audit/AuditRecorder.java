@@ -47,7 +47,7 @@ class AuditRecorder {
                 return;
             }
             Optional<Session> s = Optional.of(e.session()); // the row as inserted: no need to read it back
-            String where = s.map(x -> " on " + x.device().description() + " (" + x.appType().label() + ") "
+            String where = s.map(x -> " on " + Phrases.device(x) + " (" + x.appType().label() + ") "
                     + x.location().where()).orElse("");
             entries.record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
                     Optional.of(e.id()), AuditAction.SIGNED_IN, (e.session().appType() == dev.lanyard.session.AppType.OAUTH ? "Signed in"
@@ -78,7 +78,7 @@ class AuditRecorder {
                 entries.unattributed(AuditAction.SESSION_RENAMED);
                 return;
             }
-            String device = entries.session(e.id(), e.owner()).map(s -> s.device().description()).orElse("a session");
+            String device = entries.session(e.id(), e.owner()).map(Phrases::device).orElse("a session");
             entries.record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
                     Optional.of(e.id()), AuditAction.SESSION_RENAMED,
                     e.name().isEmpty() ? "Removed the name of " + device : "Renamed " + device + " to “" + e.name() + "”",
@@ -177,14 +177,14 @@ class AuditRecorder {
             }
             Optional<Session> s = entries.session(e.session(), e.owner());
             entries.record(owner.get().team(), e.at(), AuditEntry.Actor.SYSTEM, Optional.of(e.owner()), Optional.of(e.session()),
-                    AuditAction.SESSION_FLAGGED, Phrases.flagged(s.map(x -> x.device().description()).orElse("a session"), e.added()),
+                    AuditAction.SESSION_FLAGGED, Phrases.flagged(s.map(Phrases::device).orElse("a session"), e.added()),
                     s.map(Session::ip));
         } else if (event instanceof dev.lanyard.risk.RiskEvent.AlertSent e) {
             if (owner.isEmpty()) {
                 entries.unattributed(AuditAction.SIGN_IN_ALERT_SENT);
                 return;
             }
-            String device = entries.session(e.session(), e.owner()).map(x -> x.device().description()).orElse("a session");
+            String device = entries.session(e.session(), e.owner()).map(Phrases::device).orElse("a session");
             entries.record(owner.get().team(), e.at(), AuditEntry.Actor.SYSTEM, Optional.of(e.owner()), Optional.of(e.session()),
                     AuditAction.SIGN_IN_ALERT_SENT, "Emailed " + e.email() + " about the new sign-in on " + device, Optional.empty());
         } else if (event instanceof dev.lanyard.risk.RiskEvent.Reported e) {
@@ -192,7 +192,7 @@ class AuditRecorder {
                 entries.unattributed(AuditAction.SIGN_IN_REPORTED);
                 return;
             }
-            String device = entries.session(e.session(), e.owner()).map(x -> x.device().description()).orElse("a session");
+            String device = entries.session(e.session(), e.owner()).map(Phrases::device).orElse("a session");
             entries.record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
                     Optional.of(e.session()), AuditAction.SIGN_IN_REPORTED, Phrases.reported(device, e.all(), e.ended()),
                     Optional.empty());

@@ -96,12 +96,12 @@ class EndedSessionsRecorder {
             entries.unattributed(action);
             return;
         }
-        String device = s.device().description();
+        String device = Phrases.device(s);
         String detail = switch (ending.reason()) {
             case SIGNED_OUT -> "Signed out of " + device;
             case REVOKED -> "Signed out " + device + " (" + s.id().shortForm() + ")"
                     + from.filter(f -> !f.id().equals(s.id()))
-                    .map(f -> " from " + f.device().description() + " (" + f.id().shortForm() + ")").orElse("");
+                    .map(f -> " from " + Phrases.device(f) + " (" + f.id().shortForm() + ")").orElse("");
             case ADMIN_REVOKED -> "Signed out " + owner.map(Account::email).orElse("a member") + " on " + device
                     + ending.note().map(n -> ": " + n).orElse("");
             case IDLE_EXPIRED -> device + " was signed out after a period of inactivity";

@@ -13,6 +13,15 @@ final class Phrases {
     private Phrases() {
     }
 
+    /**
+     * {@code session}'s device description ("Chrome 131 on macOS 14"), as a sentence of the log names it: read from a
+     * User-Agent, which its sender controls, so isolated from the words around it when it could turn them around
+     * ({@link dev.lanyard.FreeText#isolatedIfItTurns}; outside review).
+     */
+    static String device(dev.lanyard.session.Session session) {
+        return dev.lanyard.FreeText.isolatedIfItTurns(session.device().description());
+    }
+
     static String role(Role role) {
         return role == Role.ADMIN ? "admin" : "member";
     }
@@ -102,7 +111,7 @@ final class Phrases {
     /** "Verified the session on Chrome 131 on macOS 14 in Madrid, Spain (ses_ab…) with a passkey". */
     static String verified(java.util.Optional<dev.lanyard.session.Session> target, dev.lanyard.session.SessionId id,
                            dev.lanyard.session.Verification how) {
-        return "Verified the session " + target.map(s -> "on " + s.device().description() + " " + s.location().where() + " ").orElse("")
+        return "Verified the session " + target.map(s -> "on " + Phrases.device(s) + " " + s.location().where() + " ").orElse("")
                 + "(" + id.shortForm() + ") with " + how.secondFactor();
     }
 
@@ -119,11 +128,11 @@ final class Phrases {
     }
 
     private static String signIn(java.util.Optional<dev.lanyard.session.Session> target, dev.lanyard.session.SessionId id) {
-        return target.map(s -> "on " + s.device().description() + " " + s.location().where()).orElse("of a session")
+        return target.map(s -> "on " + Phrases.device(s) + " " + s.location().where()).orElse("of a session")
                 + " (" + id.shortForm() + ")";
     }
 
     private static String from(java.util.Optional<dev.lanyard.session.Session> from) {
-        return from.map(f -> " from " + f.device().description() + " (" + f.id().shortForm() + ")").orElse("");
+        return from.map(f -> " from " + Phrases.device(f) + " (" + f.id().shortForm() + ")").orElse("");
     }
 }

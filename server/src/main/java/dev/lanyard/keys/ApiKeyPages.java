@@ -48,6 +48,11 @@ class ApiKeyPages {
     static final String DEFAULT_EXPIRY = "30";
     /** The form's fields as it labels them, for a message that names one as the API does ({@code 'name' cannot …}). */
     private static final Map<String, String> LABELS = Map.of("name", "The name");
+    /**
+     * The form's fields in the order the page shows them. The expiry is checked here before the service checks the others,
+     * so its refusal comes first; the summary says them in the page's order all the same (outside review).
+     */
+    private static final List<String> FIELDS = List.of("name", "scopes", "expires", "expiresAt", "password");
     static final Map<String, String> DONE = Map.of("revoked", "The API key was revoked. Requests made with it are refused from now on.");
 
     private final ApiKeys keys;
@@ -143,9 +148,17 @@ class ApiKeyPages {
         }
     }
 
-    /** A refused create as its form says it: each field at fault, or the one field a refusal of another kind is about. */
+    /**
+     * A refused create as its form says it: each field at fault in the order of the page's fields ({@link #FIELDS}), or the
+     * one field a refusal of another kind is about.
+     */
     private static FieldErrors asTheFormSaysIt(RuntimeException refused) {
-        if (refused instanceof KeyProblem.InvalidInput invalid) return invalid;
+        if (refused instanceof KeyProblem.InvalidInput invalid) {
+            List<FieldErrors.FieldError> inOrder = invalid.fieldErrors().stream()
+                    .sorted(java.util.Comparator.comparingInt(e -> FIELDS.contains(e.field()) ? FIELDS.indexOf(e.field()) : FIELDS.size()))
+                    .toList();
+            return () -> inOrder;
+        }
         String field = refused instanceof KeyProblem.Forbidden ? "scopes" : "password";
         String message = refused instanceof KeyProblem.WrongPassword ? "That password is not right." : refused.getMessage();
         return () -> List.of(new FieldErrors.FieldError(field, message));

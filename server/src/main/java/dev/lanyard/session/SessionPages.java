@@ -111,6 +111,41 @@ class SessionPages {
                         .header(HttpHeaders.RETRY_AFTER, Long.toString(liveSettings.backoff().toSeconds())).build());
     }
 
+    /** The most ids a page asks {@link #departed} about at once: the cards of two full pages. */
+    static final int MAX_DEPARTED = 2 * Sessions.MAX_PAGE;
+
+    /**
+     * Of the sessions whose cards left an open page ({@code ids}), those that ended since and those now verified, for
+     * live.js to say which were signed out or verified when no live event told it: after Refresh, after its stream
+     * dropped and came back, or when a verification took a card off the "Unverified" filter. A card that only moved to
+     * another page or filter is in neither, and so are ids of someone else's sessions or of none: the answer tells
+     * nothing about them. A session expired but not yet ended by the sweep, which the list no longer shows, has ended.
+     */
+    @GetMapping(value = "/settings/sessions/departed", produces = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> departed(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) List<String> ids) {
+        parts.requireList(current);
+        List<String> asked = ids == null ? List.of() : ids;
+        if (asked.size() > MAX_DEPARTED) {
+            return ResponseEntity.badRequest().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(org.springframework.http.ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                            "Ask about at most " + MAX_DEPARTED + " sessions at once."));
+        }
+        java.time.Instant now = clock.instant();
+        List<String> ended = new ArrayList<>();
+        List<String> verified = new ArrayList<>();
+        List<SessionId> known = asked.stream().filter(id -> !id.isBlank() && id.length() <= 64).map(SessionId::new).distinct().toList();
+        for (Session s : sessions.find(current.account().id(), known).values()) {
+            if (s.id().equals(current.id())) continue;
+            if (s.ending().isPresent() || s.expiry(now).isPresent()) ended.add(s.id().value());
+            else if (s.verified()) verified.add(s.id().value());
+        }
+        return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(new Departed(ended, verified));
+    }
+
+    /** {@link #departed}'s answer: the ids that ended, and those active and verified. */
+    record Departed(List<String> ended, List<String> verified) {
+    }
+
     @GetMapping("/settings/sessions/history")
     String history(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String cursor, Model model) {
         parts.requireList(current);

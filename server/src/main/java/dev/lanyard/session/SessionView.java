@@ -173,10 +173,13 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
     /**
      * What tells this session apart from the others in a list, for the accessible names of its controls ("Sign out …"):
      * "Chrome 131 on macOS 14, Stockholm, Sweden, active 2 hours ago". Two sessions of one browser differ in place or time.
+     * The title (a name someone typed, or a description read from a User-Agent) is between Unicode's first-strong isolate
+     * and its pop, as web/PageNames isolates names in attributes, where no {@code <bdi>} can go: a right-to-left name keeps
+     * to its place instead of taking the commas and place after it along.
      */
     public String label() {
         String when = neverUsed() ? "never used" : activeNow ? "active now"
                 : "active " + Character.toLowerCase(lastActive.charAt(0)) + lastActive.substring(1);
-        return title() + ", " + location() + ", " + when;
+        return dev.lanyard.FreeText.ISOLATE + title() + dev.lanyard.FreeText.POP + ", " + location() + ", " + when;
     }
 }

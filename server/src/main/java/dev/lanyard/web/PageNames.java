@@ -3,6 +3,7 @@ package dev.lanyard.web;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.lanyard.FreeText;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,37 +16,44 @@ public class PageNames {
     private static final char OPEN = '\u201c';
     private static final char CLOSE = '\u201d';
 
-    /** A piece of a sentence: a name that was between “ and ”, or the words around it (the quotes among them). */
+    /** A piece of a sentence: a name that was between “ and ” (or isolated), or the words around it (the quotes among them). */
     public record Part(String text, boolean name) {
     }
 
     /**
      * {@code Renamed Chrome on macOS to “عمل”} as the words {@code Renamed Chrome on macOS to “}, the name {@code عمل}
      * and the words {@code ”}. The audit log and the messages name what people typed between “ and ”; a name with a ”
-     * of its own ends at it (the rest stays words, shown as they are, isolated if they hold a direction control).
+     * of its own ends at it (the rest stays words, shown as they are, isolated if they hold a direction control). What
+     * the server put between first-strong isolate and its pop (a device description the audit log read from a
+     * User-Agent: {@link FreeText#isolatedIfItTurns}) is a name too, without the two marks, which the {@code <bdi>}
+     * stands for. Whichever opens first is closed first: a “ inside an isolated description pairs with nothing.
      */
     public List<Part> quoted(String sentence) {
         List<Part> parts = new ArrayList<>();
         if (sentence == null) return parts;
         int from = 0;
         while (true) {
-            int open = sentence.indexOf(OPEN, from);
-            int close = open < 0 ? -1 : sentence.indexOf(CLOSE, open + 1);
+            int quote = sentence.indexOf(OPEN, from);
+            int isolate = sentence.indexOf(FreeText.ISOLATE, from);
+            boolean isolated = isolate >= 0 && (quote < 0 || isolate < quote);
+            int open = isolated ? isolate : quote;
+            int close = open < 0 ? -1 : sentence.indexOf(isolated ? FreeText.POP : CLOSE, open + 1);
             if (close < 0) break;
-            parts.add(new Part(sentence.substring(from, open + 1), false));
+            // Quotes stay with the words around the name; the isolate's marks go.
+            parts.add(new Part(sentence.substring(from, isolated ? open : open + 1), false));
             parts.add(new Part(sentence.substring(open + 1, close), true));
-            from = close;
+            from = isolated ? close + 1 : close;
         }
         parts.add(new Part(sentence.substring(from), false));
         parts.removeIf(p -> p.text().isEmpty());
         // Words that hold a direction control (a name with a ” of its own followed by an override, stored before such
         // names were refused) are isolated too, so that the override ends with them (outside review AN).
-        parts.replaceAll(p -> !p.name() && dev.lanyard.FreeText.changesDirection(p.text()) ? new Part(p.text(), true) : p);
+        parts.replaceAll(p -> !p.name() && FreeText.changesDirection(p.text()) ? new Part(p.text(), true) : p);
         return parts;
     }
 
     /** {@code name} between Unicode's first-strong isolate and its pop, for text that holds no markup (a page's title). */
     public String isolated(String name) {
-        return "\u2068" + name + "\u2069";
+        return FreeText.ISOLATE + name + FreeText.POP;
     }
 }

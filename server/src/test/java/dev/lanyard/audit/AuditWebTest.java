@@ -56,6 +56,8 @@ class AuditWebTest {
     AuditLog audit;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    dev.lanyard.session.Sessions sessions;
     @LocalServerPort
     int port;
 
@@ -91,6 +93,35 @@ class AuditWebTest {
     private static boolean involves(JsonNode entry, Member member) {
         return member.accountId().equals(entry.path("subject").asString(""))
                 || member.accountId().equals(entry.path("actor").path("id").asString(""));
+    }
+
+    // ---- how sentences read
+
+    /**
+     * A device description is read from a User-Agent, which whoever sends it controls. One that holds right-to-left letters
+     * is isolated in the log's sentence (FSI … PDI in the entry, as in the API and exports; a {@code <bdi>} on the page), so
+     * that it does not take the session id and the words after it along; an ordinary one reads as it always did.
+     */
+    @Test
+    void aRightToLeftDeviceDescriptionIsIsolatedInTheLogsSentences() throws Exception {
+        String model = "هاتف العمل";
+        var origin = new dev.lanyard.session.ClientOrigin(new dev.lanyard.device.Device("Chrome", "131", "Android", "14",
+                dev.lanyard.device.DeviceType.MOBILE, model), "Mozilla/5.0 (Linux; Android 14; " + model + ")", "127.0.0.1",
+                dev.lanyard.geo.GeoLocation.local());
+        var phone = sessions.start(new dev.lanyard.session.NewSession(new AccountId(admin.accountId()), origin,
+                dev.lanyard.session.AppType.WEB, false));
+        SessionId phoneId = phone.session().id();
+        assertThat(as(admin, org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/api/v1/sessions/" + phoneId.value()))
+                .getStatus()).isEqualTo(204);
+
+        JsonNode revoked = items(apiList(admin, "?action=session.revoked")).get(0);
+        assertThat(revoked.path("detail").asString()).startsWith("Signed out \u2068Chrome 131 on " + model + "\u2069 (" + phoneId.shortForm());
+        String page = as(admin, get("/settings/activity").accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(page).contains("Signed out <bdi>Chrome 131 on " + model + "</bdi> (" + phoneId.shortForm())
+                .doesNotContain("\u2068Chrome 131");
+        List<String> signIns = items(apiList(admin, "?action=session.signed-in")).stream().map(e -> e.path("detail").asString()).toList();
+        assertThat(signIns).anyMatch(d -> d.contains(" on \u2068Chrome 131 on " + model + "\u2069 (Web)"))
+                .as("an ordinary device reads as before").anyMatch(d -> !d.contains("\u2068"));
     }
 
     // ---- who sees what

@@ -139,7 +139,7 @@ class AccessibilityBrowserTest extends BrowserTest {
         assertThat(desk.locator("h1")).hasText("Mel Member");
         checkCurrent(desk, "member sessions");
         String memberId = desk.url().replaceAll(".*/admin/members/([^/]+)/sessions.*", "$1");
-        String revokeKey = desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Revoke API key Mel's CI")).getAttribute("href");
+        String revokeKey = desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Revoke API key \u2068Mel's CI\u2069")).getAttribute("href");
         check(desk, "confirm: revoke a member's API key", revokeKey);
         check(desk, "confirm: remove member", "/admin/members/" + memberId + "/remove");
         check(desk, "confirm: sign out the team", "/admin/sessions/sign-out-all");
@@ -268,7 +268,7 @@ class AccessibilityBrowserTest extends BrowserTest {
         controls.put("/admin/members", List.of(member.locator("select"),
                 member.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Change role")),
                 member.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Sessions")),
-                member.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Remove " + memberEmail))));
+                member.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Remove \u2068" + memberEmail + "\u2069"))));
         controls.put("/admin/sessions", List.of(teamRow.getByRole(AriaRole.LINK)));
         controls.put("/settings/api-keys", List.of(keyRow.locator("td").last()));
         controls.forEach((path, shown) -> {

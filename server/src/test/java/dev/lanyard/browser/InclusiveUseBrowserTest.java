@@ -175,6 +175,12 @@ class InclusiveUseBrowserTest extends BrowserTest {
         Locator named = desk.locator(".card.approval small");
         assertThat(named).hasText("Named “" + name + "” from a signed-in session, perhaps this one: the name proves nothing.");
         assertThat(named.locator("bdi")).hasText(name);
+        // In attributes, where no <bdi> can go, between first-strong isolate and its pop: the name someone typed and the
+        // device description its User-Agent gave.
+        assertThat(desk.locator("ul.cards article.card > .actions a.button.danger")).hasAttribute("aria-label",
+                Pattern.compile("^Sign out \u2068" + name + "\u2069, London, [^,]+, active now$"));
+        assertThat(desk.locator(".card.approval button.primary")).hasAttribute("aria-label",
+                Pattern.compile("^Approve the sign-in on \u2068Safari [0-9.]+ on iPhone\u2069 in London"));
 
         desk.navigate("/settings/sessions/" + phoneId);
         assertThat(desk.locator(".card.approval p").filter(new Locator.FilterOptions().setHasText("Its name")).locator("bdi").last()).hasText(name);

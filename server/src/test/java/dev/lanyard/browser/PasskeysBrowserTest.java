@@ -119,7 +119,7 @@ class PasskeysBrowserTest extends BrowserTest {
 
             page.navigate("/settings/security");
             assertThat(page.locator("tr[data-passkey]")).not().containsText("Never used");
-            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Remove the passkey Grace's laptop")).click();
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Remove the passkey \u2068Grace's laptop\u2069")).click();
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Remove the passkey “Grace's laptop”?")))
                     .isVisible();
             accessible(page, "remove passkey confirmation");

@@ -146,7 +146,7 @@ class SessionsBrowserTest extends BrowserTest {
         assertThat(renamed).containsText("Safari 17 on iPhone"); // the device is still named
 
         // 4. Sign it out from here: a confirmation names device, place and last activity.
-        renamed.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Sign out Ada's work phone")).click();
+        renamed.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Sign out \u2068Ada's work phone\u2069")).click();
         assertThat(desk.locator("h1")).hasText("Sign out session?");
         Locator target = desk.locator("ul.targets li");
         assertThat(target).hasCount(1);

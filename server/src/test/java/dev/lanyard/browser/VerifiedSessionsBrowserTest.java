@@ -85,7 +85,7 @@ class VerifiedSessionsBrowserTest extends BrowserTest {
         assertThat(ask).containsText(Pattern.compile("\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} (UTC|GMT[+-]?\\d*|[A-Z]{2,5})"));
         assertThat(desk.locator(".recommendations")).containsText("1 unverified session");
 
-        ask.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Approve the sign-in on Safari 17 on iPhone")).click();
+        ask.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Approve the sign-in on \u2068Safari 17 on iPhone\u2069")).click();
         assertThat(desk).hasURL(Pattern.compile("/settings/sessions\\?done=approved$"));
         assertThat(desk.locator("main .alert.success")).hasText("Sign-in approved. That session is now verified.");
         assertThat(desk.locator(".card.approval")).hasCount(0);

@@ -248,7 +248,7 @@ class ApprovalWebTest {
         assertThat(card).as("the name is no device").doesNotContain("<dd>" + posing)
                 .contains("Named \u201c<bdi>" + posing + "</bdi>\u201d from a signed-in session, perhaps this one: the name proves nothing.");
         assertThat(card).as("the session's flags").contains("High concern: this session looks suspicious", "First sign-in from Germany");
-        assertThat(card).as("the buttons' names").contains("aria-label=\"Approve the sign-in on " + pending.device().description() + " in ")
+        assertThat(card).as("the buttons' names").contains("aria-label=\"Approve the sign-in on \u2068" + pending.device().description() + "\u2069 in ")
                 .doesNotContain("aria-label=\"Approve the sign-in on " + posing);
         assertThat(html(laptop, "/settings/sessions/" + phone.sessionId())).contains("It signed in from <bdi>" + pending.device().description() + "</bdi>")
                 .contains("Its name, \u201c<bdi>" + posing + "</bdi>\u201d, was given from a signed-in session, perhaps this one: the name proves nothing.");

@@ -64,6 +64,8 @@ class SessionHistoryWebTest {
     MutableClock clock;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    org.springframework.context.ApplicationContext context;
 
     private Account alice;
     private Sessions.Started laptop;
@@ -106,6 +108,43 @@ class SessionHistoryWebTest {
 
     private static boolean hasNoCursor(JsonNode page) {
         return page.path("nextCursor").isNull() || page.path("nextCursor").isMissingNode();
+    }
+
+    // ---- what the sessions page asks about cards that left it
+
+    /**
+     * The sessions page asks which of the cards that left it ended, and which were verified (live.js, after Refresh or a
+     * stream that came back): only the member's own sessions are answered for, and an active one that merely moved is in
+     * neither list; a page that asks about more than two pages of cards is refused with a reason.
+     */
+    @Test
+    void departedNamesTheOwnSessionsThatEndedOrAreVerifiedAndNothingElse() throws Exception {
+        Sessions.Started phone = start(IPHONE_IN_LONDON);
+        Sessions.Started desktop = start(FIREFOX_AT_HOME);
+        Sessions.Started approved = start(FIREFOX_AT_HOME);
+        TestVerification.verify(context, approved.session().id().value());
+        sessions.revoke(phone.session().id(), as(laptop));
+        Account bob = accounts.signUp(TestAccounts.bob());
+        Sessions.Started bobs = sessions.start(new NewSession(bob.id(), FIREFOX_AT_HOME, AppType.WEB, false));
+        sessions.logout(new CurrentSession(bobs.session().id(), bob, AppType.WEB));
+
+        MockHttpServletResponse response = fromLaptop(get("/settings/sessions/departed").param("ids", id(phone), id(desktop), id(approved),
+                id(bobs), "ses_none", "").header("X-Lanyard-Background", "1").header("HX-Request", "true"));
+
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(200);
+        assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
+        JsonNode answer = json.readTree(response.getContentAsString());
+        List<String> ended = new ArrayList<>();
+        answer.path("ended").forEach(each -> ended.add(each.asString()));
+        List<String> verified = new ArrayList<>();
+        answer.path("verified").forEach(each -> verified.add(each.asString()));
+        assertThat(ended).containsExactly(id(phone));
+        assertThat(verified).containsExactly(id(approved));
+        String[] many = new String[SessionPages.MAX_DEPARTED + 1];
+        java.util.Arrays.fill(many, id(desktop));
+        MockHttpServletResponse tooMany = fromLaptop(get("/settings/sessions/departed").param("ids", many));
+        assertThat(tooMany.getStatus()).isEqualTo(400);
+        assertThat(tooMany.getContentAsString()).contains("at most " + SessionPages.MAX_DEPARTED + " sessions");
     }
 
     // ---- the page

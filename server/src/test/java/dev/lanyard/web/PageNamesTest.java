@@ -38,4 +38,19 @@ class PageNamesTest {
     void anIsolatedNameIsBetweenFirstStrongIsolateAndItsPop() {
         assertThat(names.isolated("عمل")).isEqualTo("\u2068عمل\u2069");
     }
+
+    @Test
+    void whatTheServerIsolatedInASentenceIsANameWithoutItsMarks() {
+        assertThat(names.quoted("Signed out \u2068Chrome 131 on هاتف\u2069 (ses_ab…) from Firefox on Ubuntu (ses_cd…)")).containsExactly(
+                new PageNames.Part("Signed out ", false), new PageNames.Part("Chrome 131 on هاتف", true),
+                new PageNames.Part(" (ses_ab…) from Firefox on Ubuntu (ses_cd…)", false));
+        assertThat(names.quoted("Renamed \u2068هاتف\u2069 to “عمل”")).extracting(PageNames.Part::text, PageNames.Part::name)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("Renamed ", false), org.assertj.core.groups.Tuple.tuple("هاتف", true),
+                        org.assertj.core.groups.Tuple.tuple(" to “", false), org.assertj.core.groups.Tuple.tuple("عمل", true),
+                        org.assertj.core.groups.Tuple.tuple("”", false));
+        assertThat(names.quoted("Renamed \u2068Chrome on “X\u2069 to “عمل”")).as("a quote inside an isolated description pairs with nothing")
+                .extracting(PageNames.Part::text).containsExactly("Renamed ", "Chrome on “X", " to “", "عمل", "”");
+        assertThat(names.quoted("An isolate \u2068 left open")).as("words with a direction control, isolated whole")
+                .containsExactly(new PageNames.Part("An isolate \u2068 left open", true));
+    }
 }
