@@ -123,7 +123,7 @@ class SessionHistoryWebTest {
         Sessions.Started desktop = start(FIREFOX_AT_HOME);
         Sessions.Started approved = start(FIREFOX_AT_HOME);
         TestVerification.verify(context, approved.session().id().value());
-        sessions.revoke(phone.session().id(), as(laptop));
+        ends.revoke(phone.session().id(), as(laptop));
         Account bob = accounts.signUp(TestAccounts.bob());
         Sessions.Started bobs = sessions.start(new NewSession(bob.id(), FIREFOX_AT_HOME, AppType.WEB, false));
         sessions.logout(new CurrentSession(bobs.session().id(), bob, AppType.WEB));
