@@ -39,6 +39,28 @@ class SignOutConfirmationsTest {
     @Autowired
     dev.lanyard.testsupport.MutableClock clock;
 
+    /** An app's grant is not a device that signs in again: the app loses its access (outside review AO). */
+    @Test
+    void signingOutAnAppsSessionSaysTheAppLosesItsAccess() throws Exception {
+        ApiClient api = new ApiClient(mvc, json);
+        Member ada = api.signUp("ada-apps");
+        ClientOrigin origin = new ClientOrigin(new dev.lanyard.device.Device("Firefox", "133", "Ubuntu", "",
+                dev.lanyard.device.DeviceType.DESKTOP, ""), FIREFOX_ON_WINDOWS, "192.168.1.20", dev.lanyard.geo.GeoLocation.local());
+        Sessions.Started app = sessions.start(new NewSession(new AccountId(ada.accountId()), origin, AppType.OAUTH, false));
+        Sessions.Started laptop = sessions.start(new NewSession(new AccountId(ada.accountId()), origin, AppType.WEB, false));
+
+        String one = mvc.perform(get("/settings/sessions/" + app.session().id().value() + "/sign-out").cookie(ada.cookie())
+                .accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString();
+        assertThat(one).contains("That app loses its access: you will need to sign in to it again.")
+                .doesNotContain("That device will need to sign in again.");
+        String both = mvc.perform(get("/settings/sessions/sign-out-others").cookie(ada.cookie()).accept(MediaType.TEXT_HTML))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(both).contains("Those devices will need to sign in again, and those apps lose their access.");
+        String device = mvc.perform(get("/settings/sessions/" + laptop.session().id().value() + "/sign-out").cookie(ada.cookie())
+                .accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString();
+        assertThat(device).contains("That device will need to sign in again.");
+    }
+
     @Test
     void everyConfirmationNamesARenamedSessionsDeviceBesideItsName() throws Exception {
         ApiClient api = new ApiClient(mvc, json);
