@@ -44,7 +44,9 @@ final class EndpointErrors {
 
     /**
      * A refused token request: Spring's answer ({@code 400} and the JSON error), with a description where Spring gives
-     * none to an {@code invalid_grant}: what the app sent that is not good (RFC 6749 §5.2 {@code error_description}).
+     * none to an {@code invalid_grant}: what the app sent that is not good (RFC 6749 §5.2 {@code error_description});
+     * and to an {@code unauthorized_client} asking for client credentials, which only an app with Shared Signals on
+     * may use ({@link ClientCredentials}; an outside review: an app whose signals were switched off got the bare code).
      */
     static AuthenticationFailureHandler token() {
         return (request, response, exception) -> {
@@ -61,9 +63,17 @@ final class EndpointErrors {
                 if ("refresh_token".equals(grant)) error = new OAuth2Error(error.getErrorCode(),
                         "The refresh token is unknown, expired or no longer valid: the grant ended, or the token was exchanged already.", error.getUri());
             }
+            if (OAuth2ErrorCodes.UNAUTHORIZED_CLIENT.equals(error.getErrorCode()) && error.getDescription() == null
+                    && "client_credentials".equals(request.getParameter("grant_type"))) {
+                error = new OAuth2Error(error.getErrorCode(), NO_CLIENT_CREDENTIALS, error.getUri());
+            }
             write(response, HttpStatus.BAD_REQUEST, error);
         };
     }
+
+    /** Why an app may not use client credentials: the grant serves Shared Signals receivers only. */
+    static final String NO_CLIENT_CREDENTIALS = "Shared Signals are off for this app, and the client_credentials grant serves "
+            + "Shared Signals receivers only: a team admin turns them on on the app's page in Lanyard (Shared Signals).";
 
     /**
      * A call to the token, introspection or revocation endpoint that sent no client authentication Lanyard takes (none,

@@ -58,6 +58,10 @@ class ReceiverApps {
     record Receiver(AppClient app, boolean enabled, List<Watched> streams) {
     }
 
+    /** An app after the admin's switch, and how many of its streams came back and were told so (none when it was switched off). */
+    record Switched(Receiver receiver, int streamsBack) {
+    }
+
     Receiver receiver(CurrentSession admin, String appId) {
         AppClient app = app(admin, appId);
         List<Watched> watched = store.list(app.id()).stream().map(s -> new Watched(s, outbox.figures(s.id()))).toList();
@@ -69,7 +73,7 @@ class ReceiverApps {
      * queued signals dropped; on again, the streams the switch disabled are enabled and told so (decision 62).
      */
     @Transactional
-    Receiver enable(CurrentSession admin, String appId, boolean enabled) {
+    Switched enable(CurrentSession admin, String appId, boolean enabled) {
         AppClient app = app(admin, appId);
         accounts.lockTeamAsAdmin(admin.account()); // the role a session carries may be older than a demotion
         Instant now = clock.instant();
@@ -77,14 +81,15 @@ class ReceiverApps {
             throw new SignalProblem.InvalidInput("enabled", "Only a confidential app (one with a client secret) can receive Shared Signals.");
         }
         boolean changed = enabled ? store.enable(app.id(), app.team(), admin.account().id(), now) == 1 : store.disable(app.id()) == 1;
+        int back = 0;
         if (changed) {
-            if (enabled) turnedBackOn(app, now);
+            if (enabled) back = turnedBackOn(app, now);
             else turnedOff(app, now);
             events.publishEvent(new ClientCredentials.Changed(app.id()));
             events.publishEvent(enabled ? new SignalEvent.ReceiverEnabled(app.team(), app.clientId(), app.name(), admin.account().id(), now)
                     : new SignalEvent.ReceiverDisabled(app.team(), app.clientId(), app.name(), admin.account().id(), now));
         }
-        return receiver(admin, appId);
+        return new Switched(receiver(admin, appId), back);
     }
 
     /**
@@ -104,9 +109,10 @@ class ReceiverApps {
      * Gives the streams {@link #turnedOff} disabled the status they had (enabled, or paused by their receiver; one its
      * receiver disabled stays so) and queues each a stream updated event saying that what happened in between was not
      * kept, which a receiver could not learn from the status alone. A stream still enabled or paused here was turned off
-     * before decision 62, which left its status be: it missed events alike.
+     * before decision 62, which left its status be: it missed events alike. Returns how many streams were told.
      */
-    private void turnedBackOn(AppClient app, Instant now) {
+    private int turnedBackOn(AppClient app, Instant now) {
+        int told = 0;
         for (Stream s : store.list(app.id())) {
             Stream.Status back = switch (s.status()) {
                 case DISABLED -> s.statusReason().equals(TURNED_OFF) ? Stream.Status.ENABLED
@@ -117,7 +123,9 @@ class ReceiverApps {
             store.status(s.id(), app.id(), back, "", now);
             String jti = UUID.randomUUID().toString();
             streams.queue(s, jti, SecurityEvents.streamUpdated(transmitter.issuer(), app.clientId(), jti, s.id(), back, TURNED_BACK_ON, now));
+            told++;
         }
+        return told;
     }
 
     private AppClient app(CurrentSession admin, String appId) {

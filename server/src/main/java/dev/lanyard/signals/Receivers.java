@@ -49,7 +49,9 @@ class Receivers {
         List<String> scopes = jwt.getClaimAsStringList("scope");
         if (scopes == null || !scopes.contains(SCOPE) || jwt.hasClaim("sid") || jwt.getSubject() == null) throw new SignalProblem.Unauthorized();
         AppClient app = apps.byClientId(jwt.getSubject()).orElseThrow(SignalProblem.Unauthorized::new);
-        if (!streams.receiver(app.id()) || !active(token, app)) throw new SignalProblem.Unauthorized();
+        // Lanyard issued an ssf token to this app only while it was a receiver: one that no longer is was switched off since.
+        if (!streams.receiver(app.id())) throw SignalProblem.Unauthorized.signalsSwitchedOff();
+        if (!active(token, app)) throw new SignalProblem.Unauthorized();
         return app;
     }
 

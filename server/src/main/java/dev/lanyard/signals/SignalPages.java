@@ -34,8 +34,9 @@ class SignalPages {
     @GetMapping("/admin/apps/{id}/signals")
     String page(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam(required = false) String done,
                 Model model) {
-        if ("enabled".equals(done)) model.addAttribute("done", "The app can now receive Shared Signals. Any stream disabled when they "
-                + "were last stopped is enabled again and told that the events in between were not kept.");
+        if ("enabled".equals(done)) model.addAttribute("done", "The app can now receive Shared Signals.");
+        if ("enabled-streams-back".equals(done)) model.addAttribute("done", "The app can now receive Shared Signals. Each stream disabled "
+                + "when they were last stopped has its status back and was told that the events in between were not kept.");
         if ("disabled".equals(done)) model.addAttribute("done", "The app no longer receives Shared Signals: its streams are disabled "
                 + "and what waited for them was dropped.");
         return page(admin, receivers.receiver(admin, id), model);
@@ -43,13 +44,16 @@ class SignalPages {
 
     @PostMapping("/admin/apps/{id}/signals")
     String enable(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam boolean enabled, Model model) {
+        ReceiverApps.Switched switched;
         try {
-            receivers.enable(admin, id, enabled);
+            switched = receivers.enable(admin, id, enabled);
         } catch (SignalProblem.InvalidInput refused) {
             model.addAttribute("error", refused.getMessage());
             return page(admin, receivers.receiver(admin, id), model);
         }
-        return "redirect:/admin/apps/" + id + "/signals?done=" + (enabled ? "enabled" : "disabled");
+        // Streams are named as back only when some came back: a first switch on, or an app without streams, has none.
+        String done = !enabled ? "disabled" : switched.streamsBack() > 0 ? "enabled-streams-back" : "enabled";
+        return "redirect:/admin/apps/" + id + "/signals?done=" + done;
     }
 
     private String page(CurrentSession admin, ReceiverApps.Receiver receiver, Model model) {

@@ -11,7 +11,20 @@ public sealed class SignalProblem extends dev.lanyard.Problem {
 
     public static final class Unauthorized extends SignalProblem {
         Unauthorized() {
-            super("unauthenticated", 401, "Send an access token of a Shared Signals receiver (client credentials, scope ssf).", "");
+            this("Send an access token of a Shared Signals receiver (client credentials, scope ssf).");
+        }
+
+        private Unauthorized(String message) {
+            super("unauthenticated", 401, message, "");
+        }
+
+        /**
+         * A receiver's own token, good but for its app's Shared Signals having been switched off since: said as such, to
+         * the app the token names (no one else holds it), so its operators look at the switch, not at their code.
+         */
+        static Unauthorized signalsSwitchedOff() {
+            return new Unauthorized("This access token is no longer valid: Shared Signals were switched off for this app. A team "
+                    + "admin turns them on again on the app's page in Lanyard; then take a new token (client credentials, scope ssf).");
         }
     }
 

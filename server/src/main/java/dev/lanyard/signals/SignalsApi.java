@@ -64,6 +64,6 @@ class SignalsApi {
     @PutMapping("/api/v1/admin/apps/{id}/signals")
     SignalsJson set(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody SignalsRequest body) {
         if (body.enabled() == null) throw new SignalProblem.InvalidInput("enabled", "Say enabled: true or false.");
-        return SignalsJson.of(receivers.enable(admin, id, body.enabled()));
+        return SignalsJson.of(receivers.enable(admin, id, body.enabled()).receiver());
     }
 }

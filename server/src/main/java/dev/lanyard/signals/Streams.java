@@ -84,8 +84,15 @@ class Streams implements ClientCredentials {
         return stream;
     }
 
+    /**
+     * The receiver's stream {@code id}; a request that names none is told so (400), not that no such stream exists (an
+     * outside review: a status update without {@code stream_id} answered 404 "No such stream.").
+     */
     Stream get(AppClient receiver, String id) {
-        return store.find(id == null ? "" : id, receiver.id()).orElseThrow(SignalProblem.StreamNotFound::new);
+        if (id == null || id.isBlank()) {
+            throw new SignalProblem.InvalidInput("stream_id", "stream_id is missing: name the stream, as its creation answered it.");
+        }
+        return store.find(id, receiver.id()).orElseThrow(SignalProblem.StreamNotFound::new);
     }
 
     List<Stream> list(AppClient receiver) {
@@ -248,9 +255,29 @@ class Streams implements ClientCredentials {
         return clean;
     }
 
+    /**
+     * The rule an endpoint's scheme is held to, said whole: {@link ReceiverAddresses} takes http where the address is in a
+     * listed network, so "must be an https URL" was not the rule (an outside review: {@code ftp://} was told so while
+     * http to loopback was accepted).
+     */
+    static final String ENDPOINT_RULE = "delivery.endpoint_url must be an https URL, or an http URL to a network listed in "
+            + "lanyard.signals.private-networks (this machine's loopback counts as listed while Lanyard itself is reachable on loopback only).";
+
     /** A URL Lanyard may push to (see {@link ReceiverAddresses}). */
     private String endpoint(String value) {
         String clean = text(value, "delivery.endpoint_url", 500);
+        String scheme;
+        try {
+            java.net.URI uri = new java.net.URI(clean);
+            scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (uri.getHost() == null && (scheme.equals("https") || scheme.equals("http"))) scheme = "";
+        } catch (java.net.URISyntaxException unparsable) {
+            scheme = null; // said by ReceiverAddresses: not a valid URL
+        }
+        if (scheme != null && !scheme.equals("https") && !scheme.equals("http")) {
+            throw new SignalProblem.InvalidInput("delivery.endpoint_url", (scheme.isEmpty() ? "" : "The scheme " + scheme
+                    + " is not one Lanyard pushes to: ") + ENDPOINT_RULE);
+        }
         try {
             addresses.check(clean, "delivery.endpoint_url");
         } catch (ReceiverAddresses.Refused refused) {

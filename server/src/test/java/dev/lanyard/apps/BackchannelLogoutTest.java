@@ -53,6 +53,8 @@ class BackchannelLogoutTest {
     MockMvc mvc;
     @Autowired
     JsonMapper json;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     private ApiClient api;
     private Member admin;
@@ -146,5 +148,35 @@ class BackchannelLogoutTest {
         assertThat(claims.getExpirationTime()).isAfter(claims.getIssueTime());
         assertThat(claims.getClaim("nonce")).as("a logout token never carries a nonce").isNull();
         assertThat(claims.getJSONObjectClaim("events")).isEqualTo(Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()));
+    }
+
+    /**
+     * An app that answers 202 took the logout token (an outside review: it was retried up to max-attempts, with a
+     * warning each time): it is delivered at the first attempt, as 200 and 204 are.
+     */
+    @Test
+    void aLogoutAnsweredAcceptedIsDeliveredAndNotSentAgain() throws Exception {
+        app.status.set(202);
+        JsonNode registered = register("Accepting", app.url("/logout"));
+        String clientId = registered.path("app").path("clientId").asString();
+        signIn(new RelyingApp(issuer(), clientId, Optional.of(registered.path("clientSecret").asString()), REDIRECT));
+
+        assertThat(mvc.perform(delete("/api/v1/apps/" + registered.path("app").path("id").asString())
+                .cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getStatus()).isEqualTo(204);
+        TestReceiver.Arrival posted = app.next(Duration.ofSeconds(20));
+        assertThat(posted).as("a logout token arrived").isNotNull();
+        String jti = SignedJWT.parse(URLDecoder.decode(posted.body().substring("logout_token=".length()), StandardCharsets.UTF_8))
+                .getJWTClaimsSet().getJWTID();
+
+        for (int i = 0; i < 400 && jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE jti = :jti AND delivered_at IS NOT NULL")
+                .param("jti", jti).query(Long.class).single() == 0; i++) {
+            Thread.sleep(50);
+        }
+        Map<String, Object> row = jdbc.sql("SELECT attempts, last_error, delivered_at FROM signal_outbox WHERE jti = :jti")
+                .param("jti", jti).query().singleRow();
+        assertThat(row.get("delivered_at")).as("delivered").isNotNull();
+        assertThat(((Number) row.get("attempts")).intValue()).isEqualTo(1);
+        assertThat(row.get("last_error")).as("no failure recorded").isNull();
+        assertThat(app.next(Duration.ofMillis(500))).as("not sent again").isNull();
     }
 }

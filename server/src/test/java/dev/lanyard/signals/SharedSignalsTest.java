@@ -470,6 +470,20 @@ class SharedSignalsTest {
         assertThat(ssf(get("/api/v1/ssf/status"), admin.token(), null).getResponse().getStatus()).isEqualTo(401);
         assertThat(ssf(get("/api/v1/ssf/status"), token, null).getResponse().getStatus()).as("a receiver is told what is missing")
                 .isEqualTo(400);
+        // A body without stream_id names what is missing, where it said "No such stream." (outside review).
+        for (MvcResult missing : List.of(ssf(post("/api/v1/ssf/status"), token, Map.of("status", "paused")),
+                ssf(patch(), token, Map.of("description", "renamed")),
+                ssf(put("/api/v1/ssf/streams"), token, Map.of("description", "renamed")),
+                ssf(post("/api/v1/ssf/verify"), token, Map.of("state", "x")),
+                ssf(post("/api/v1/ssf/status"), token, Map.of("stream_id", " ", "status", "paused")))) {
+            assertThat(refused(missing, "stream_id").path("detail").asString()).contains("stream_id is missing");
+        }
+        // A required query parameter left out is refused as anywhere in the API, naming it.
+        MvcResult noParameter = ssf(delete("/api/v1/ssf/streams"), token, null);
+        assertThat(noParameter.getResponse().getStatus()).isEqualTo(400);
+        assertThat(noParameter.getResponse().getContentAsString()).contains("'stream_id' is not present");
+        assertThat(api.read(ssf(get("/api/v1/ssf/status").param("stream_id", streamId), token, null)).path("status").asString())
+                .as("nothing changed").isEqualTo("paused");
 
         assertThat(ssf(delete("/api/v1/ssf/streams").param("stream_id", streamId), token, null).getResponse().getStatus()).isEqualTo(204);
         assertThat(ssf(get("/api/v1/ssf/streams").param("stream_id", streamId), token, null).getResponse().getStatus()).isEqualTo(404);
@@ -614,7 +628,19 @@ class SharedSignalsTest {
             assertThat(refused.getResponse().getContentAsString()).as(endpoint).contains("delivery.endpoint_url")
                     .containsAnyOf("outside the public internet", "Plain http is allowed only");
         }
+        // The scheme's refusal states the rule, where it said "must be an https URL" though http to loopback is taken (outside review).
+        for (String endpoint : new String[] {"ftp://receiver.example.com/ssf", "receiver.example.com/ssf", "https:receiver"}) {
+            MvcResult refused = ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.PUSH, "endpoint_url", endpoint)));
+            assertThat(refused(refused, "delivery.endpoint_url").path("detail").asString()).as(endpoint)
+                    .endsWith("delivery.endpoint_url must be an https URL, or an http URL to a network listed in lanyard.signals.private-networks "
+                            + "(this machine's loopback counts as listed while Lanyard itself is reachable on loopback only).");
+        }
+        assertThat(refused(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.PUSH,
+                "endpoint_url", "ftp://receiver.example.com/ssf"))), "delivery.endpoint_url").path("detail").asString())
+                .startsWith("The scheme ftp is not one Lanyard pushes to: ");
         assertThat(ssf(get("/api/v1/ssf/streams"), token, null).getResponse().getContentAsString()).as("no stream made").isEqualTo("[]");
+        assertThat(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.PUSH, "endpoint_url", receiver.url("/ssf"))))
+                .getResponse().getStatus()).as("http to loopback, listed here as on a developer's machine").isEqualTo(201);
     }
 
     @Test
@@ -628,6 +654,32 @@ class SharedSignalsTest {
                 .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=ssf")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = json.readTree(response.body());
+        assertThat(error.path("error").asString()).isEqualTo("unauthorized_client");
+        assertThat(error.path("error_description").asString()).as("said why, where it was the bare code (outside review)")
+                .contains("Shared Signals are off for this app").contains("a team admin turns them on on the app's page");
+    }
+
+    /** The SSF API tells a token the switch ended why it is refused; a token refused for another reason is told the general rule. */
+    @Test
+    void aTokenOfAnAppWhoseSignalsWereSwitchedOffIsToldSo() throws Exception {
+        Receiver r = receiverApp("Switched off");
+        String token = token(r);
+        switchSignals(r, false);
+
+        MvcResult refused = ssf(get("/api/v1/ssf/streams"), token, null);
+        assertThat(refused.getResponse().getStatus()).isEqualTo(401);
+        assertThat(refused.getResponse().getHeader(HttpHeaders.WWW_AUTHENTICATE)).startsWith("Bearer");
+        assertThat(json.readTree(refused.getResponse().getContentAsString()).path("detail").asString())
+                .isEqualTo("This access token is no longer valid: Shared Signals were switched off for this app. A team admin turns "
+                        + "them on again on the app's page in Lanyard; then take a new token (client credentials, scope ssf).");
+
+        switchSignals(r, true);
+        MvcResult ended = ssf(get("/api/v1/ssf/streams"), token, null);
+        assertThat(ended.getResponse().getStatus()).as("the old token stays ended").isEqualTo(401);
+        assertThat(json.readTree(ended.getResponse().getContentAsString()).path("detail").asString())
+                .as("signals are on: the server cannot tell this token from one revoked").startsWith("Send an access token");
+        assertThat(ssf(get("/api/v1/ssf/streams"), token(r), null).getResponse().getStatus()).isEqualTo(200);
     }
 
     @Test
@@ -654,6 +706,54 @@ class SharedSignalsTest {
         MvcResult page = mvc.perform(get("/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn();
         assertThat(page.getResponse().getStatus()).isEqualTo(200);
         assertThat(page.getResponse().getContentAsString()).contains("This app receives Shared Signals.").contains("push to " + receiver.url("/ssf"));
+    }
+
+    /**
+     * The page names every cause of what SignalRecorder sends (an outside review: it named session endings, API keys and
+     * removed members only), by the event type each cause's SET carries.
+     */
+    @Test
+    void adminPageNamesEveryChangeThatSendsAnEvent() throws Exception {
+        Receiver r = receiverApp("Causes");
+        String page = mvc.perform(get("/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn()
+                .getResponse().getContentAsString().replaceAll("\\s+", " ");
+        Map<String, List<String>> causes = Map.of(
+                SecurityEvents.SESSION_REVOKED, List.of("a session ends"),
+                SecurityEvents.ASSURANCE_LEVEL_CHANGE, List.of("a session becomes verified (a second factor, a passkey sign-in or an approval"),
+                SecurityEvents.CREDENTIAL_CHANGE, List.of("a password is changed", "an authenticator app is turned on or off",
+                        "a passkey is added or removed", "an API key is created, revoked or expires"),
+                SecurityEvents.ACCOUNT_DISABLED, List.of("a member is removed"));
+        assertThat(causes.keySet()).as("every event type offered has its causes named").isEqualTo(SecurityEvents.SUPPORTED);
+        causes.values().forEach(said -> said.forEach(cause -> assertThat(page).contains(cause)));
+    }
+
+    /** Turning Shared Signals on says streams came back and were told only when some did (an outside review: it said so for none). */
+    @Test
+    void thePageSaysStreamsCameBackOnlyWhenSomeDid() throws Exception {
+        MvcResult registered = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("name", "First time", "redirectUris", List.of("http://127.0.0.1:9/callback"),
+                        "type", "confidential", "scopes", List.of("openid"))))).andReturn();
+        JsonNode app = api.read(registered);
+        Receiver r = new Receiver(app.path("app").path("id").asString(), app.path("app").path("clientId").asString(),
+                app.path("clientSecret").asString());
+
+        assertThat(switchOnPage(r, true)).contains("The app can now receive Shared Signals.").doesNotContain("Each stream");
+        pushStream(token(r), List.of(SecurityEvents.SESSION_REVOKED));
+        assertThat(switchOnPage(r, false)).contains("The app no longer receives Shared Signals");
+        assertThat(switchOnPage(r, true)).contains("The app can now receive Shared Signals. Each stream disabled when they were last "
+                + "stopped has its status back and was told that the events in between were not kept.");
+        assertThat(receiver.next(ARRIVAL)).as("the stream was told").isNotNull();
+    }
+
+    /** The admin's switch on the app's Shared Signals page: the page the redirect lands on. */
+    private String switchOnPage(Receiver r, boolean enabled) throws Exception {
+        MvcResult posted = mvc.perform(post("/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())
+                .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
+                .param("enabled", Boolean.toString(enabled))).andReturn();
+        assertThat(posted.getResponse().getStatus()).as(posted.getResponse().getContentAsString()).isEqualTo(302);
+        return mvc.perform(get(posted.getResponse().getRedirectedUrl()).cookie(admin.cookie()).with(admin.from())).andReturn()
+                .getResponse().getContentAsString();
     }
 
     /** The admin's switch of the app's Shared Signals; answers the app's signals as the admin API shows them. */
