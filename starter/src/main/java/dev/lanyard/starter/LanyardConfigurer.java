@@ -51,7 +51,7 @@ public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfi
         OidcClientInitiatedLogoutSuccessHandler signedOut =
                 new OidcClientInitiatedLogoutSuccessHandler(context.getBean(LanyardClientRegistrations.class));
         signedOut.setPostLogoutRedirectUri("{baseUrl}/");
-        http.logout(logout -> logout.logoutSuccessHandler(UnreachableLanyard.signOut(signedOut)));
+        http.logout(logout -> logout.logoutSuccessHandler(UnreachableLanyard.signOut(signedOut, context.getBean(UnreachableLanyard.Probe.class))));
         if (resourceServer && context.getBeanProvider(JwtDecoder.class).getIfUnique() != null) {
             http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
         }
@@ -61,7 +61,8 @@ public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfi
     public void configure(HttpSecurity http) {
         ApplicationContext context = http.getSharedObject(ApplicationContext.class);
         http.addFilterBefore(new EndedSessionFilter(context.getBean(EndedSessions.class)), ExceptionTranslationFilter.class);
-        http.addFilterBefore(new UnreachableLanyard.SignIn(context.getBean(LanyardClientRegistrations.class)),
+        http.addFilterBefore(new UnreachableLanyard.SignIn(context.getBean(LanyardClientRegistrations.class),
+                        context.getBean(UnreachableLanyard.Probe.class)),
                 OAuth2AuthorizationRequestRedirectFilter.class);
     }
 }
