@@ -64,17 +64,28 @@ final class FakeLanyard implements AutoCloseable {
         }
     }
 
+    /** Discovery documents served. */
+    final java.util.concurrent.atomic.AtomicInteger discoveryFetches = new java.util.concurrent.atomic.AtomicInteger();
+
     FakeLanyard() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(0);
+    }
+
+    /** On {@code port} (0: any free one), with a new key: a Lanyard started again on the same address. */
+    FakeLanyard(int port) throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         issuer = "http://127.0.0.1:" + server.getAddress().getPort();
         key = new RSAKeyGenerator(2048).keyID(KEY_ID).generate();
         otherKey = new RSAKeyGenerator(2048).keyID(KEY_ID).generate();
-        server.createContext("/.well-known/openid-configuration", e -> json(e, 200, Map.of(
+        server.createContext("/.well-known/openid-configuration", e -> {
+            discoveryFetches.incrementAndGet();
+            json(e, 200, Map.of(
                 "issuer", issuer, "authorization_endpoint", issuer + "/oauth2/authorize", "token_endpoint", issuer + "/oauth2/token",
                 "jwks_uri", issuer + "/oauth2/jwks", "userinfo_endpoint", issuer + "/userinfo",
                 "response_types_supported", List.of("code"), "subject_types_supported", List.of("public"),
                 "id_token_signing_alg_values_supported", List.of("RS256"), "backchannel_logout_supported", true,
-                "backchannel_logout_session_supported", true)));
+                "backchannel_logout_session_supported", true));
+        });
         server.createContext("/oauth2/jwks", e -> {
             jwksFetches.incrementAndGet();
             send(e, 200, "application/json", new JWKSet(key.toPublicJWK()).toString());
