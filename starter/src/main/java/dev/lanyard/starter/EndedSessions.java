@@ -27,11 +27,17 @@ public class EndedSessions {
     private final Cache<String, Ending> sessions;
     private final Cache<String, Ending> subjects;
     /**
-     * Every login that began at or before this instant is taken as ended, or null: the latest ending forgotten to make
-     * room (capacity, not retention), or the end of a gap in which endings may have been lost (events Lanyard did not
-     * keep, a stream that had to be set up again). Such a login may be one that ended, so it is refused (fail closed).
+     * The latest ending forgotten to make room (capacity, not retention), or null: a login that began at or before it may
+     * be the one that ended, so it is taken as ended (fail closed). Only with more endings than the capacity.
      */
-    private final AtomicReference<Instant> endedBefore = new AtomicReference<>();
+    private final AtomicReference<Instant> forgottenUpTo = new AtomicReference<>();
+    /**
+     * The end of the latest gap in which endings may have been lost (events Lanyard did not keep, a stream that had to be
+     * created), in whole seconds, or null: a login that began in an earlier second is taken as ended (fail closed). A
+     * login of the gap's own second is not: the tokens' {@code iat} are in seconds, and refusing it would refuse again
+     * the person who signs in right after the gap; a session that began and ended unheard within that second is left.
+     */
+    private final AtomicReference<Instant> gapUpTo = new AtomicReference<>();
 
     /** One ending: when, and what Lanyard told the person about it ({@code reason_user}), if anything. */
     private record Ending(Instant at, String reason) {
@@ -47,7 +53,7 @@ public class EndedSessions {
 
     private void forgotten(String key, Ending ending, RemovalCause cause) {
         if (cause != RemovalCause.SIZE || ending == null) return;
-        Instant before = endedBefore.getAndAccumulate(ending.at(), EndedSessions::later);
+        Instant before = forgottenUpTo.getAndAccumulate(ending.at(), EndedSessions::later);
         if (before == null) {
             log.warn("More Lanyard sessions ended than lanyard.signals can remember (its capacity): logins that began before "
                     + "a forgotten ending are taken as ended, and their users sign in again");
@@ -80,18 +86,19 @@ public class EndedSessions {
     }
 
     /**
-     * Endings may have been lost up to {@code at} ({@code why} says how, for the log): every login that began at or
-     * before it is taken as ended from now on, and its user signs in again. Keeps the latest instant.
+     * Endings may have been lost up to {@code at} ({@code why} says how, for the log): every login that began before it
+     * (in an earlier second: see {@link #gapUpTo}) is taken as ended from now on, and its user signs in again. Keeps the
+     * latest instant.
      */
     public void everyLoginEndedBefore(Instant at, String why) {
-        endedBefore.getAndAccumulate(at, EndedSessions::later);
+        gapUpTo.getAndAccumulate(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), EndedSessions::later);
         log.warn(why + ": Lanyard sessions that ended meanwhile may not have been told to this app, so every login that began "
                 + "before " + at + " is taken as ended, and its user signs in again");
     }
 
-    /** The instant at or before which every login is taken as ended, if there is one. */
+    /** The end of the latest gap (whole seconds): every login of an earlier second is taken as ended. */
     Optional<Instant> endedBefore() {
-        return Optional.ofNullable(endedBefore.get());
+        return Optional.ofNullable(gapUpTo.get());
     }
 
     /** When Lanyard session {@code sid} ended, if this app was told. */
@@ -116,8 +123,10 @@ public class EndedSessions {
      */
     public boolean isEnded(String sid, String sub, Instant authenticatedAt, Instant loginAt) {
         if (sid != null && sessions.getIfPresent(sid) != null) return true;
-        Instant before = endedBefore.get();
-        if (before != null && (loginAt == null || !loginAt.isAfter(before))) return true;
+        Instant forgotten = forgottenUpTo.get();
+        if (forgotten != null && (loginAt == null || !loginAt.isAfter(forgotten))) return true;
+        Instant gap = gapUpTo.get();
+        if (gap != null && (loginAt == null || loginAt.isBefore(gap))) return true;
         if (sub == null || subjects.estimatedSize() == 0) return false;
         Ending everywhere = subjects.getIfPresent(sub);
         return everywhere != null && (authenticatedAt == null || !authenticatedAt.isAfter(everywhere.at()));
