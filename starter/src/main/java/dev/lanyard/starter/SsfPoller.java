@@ -47,21 +47,25 @@ public class SsfPoller {
         this.maxEvents = maxEvents;
     }
 
-    /** Polls until Lanyard has nothing more (bounded), acknowledging as it goes; returns how many SETs were processed. */
+    /**
+     * Polls until Lanyard has nothing more (bounded), acknowledging as it goes; returns how many SETs were processed
+     * (acknowledged or refused; not those left for later because Lanyard's keys could not be fetched).
+     */
     public synchronized int poll(URI endpoint) {
         int processed = 0;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Map<String, Object> answer = request(endpoint, maxEvents, round == 0);
             Map<String, Object> sets = answer.get("sets") instanceof Map<?, ?> m ? cast(m) : Map.of();
             for (Map.Entry<String, Object> set : sets.entrySet()) {
-                processed++;
                 try {
                     SecurityEventTokens.VerifiedSet verified = tokens.verify(set.getValue() instanceof String s ? s : null);
                     signals.apply(verified);
                     acks.add(set.getKey());
+                    processed++;
                 } catch (SetRejected e) {
                     log.warn("Refused SET " + set.getKey() + " from Lanyard's poll endpoint: " + e.err() + ": " + e.getMessage());
                     errors.put(set.getKey(), Map.of("err", e.err(), "description", e.getMessage()));
+                    processed++;
                 } catch (SecurityEventTokens.KeysUnavailable e) {
                     // Neither acknowledged nor refused: Lanyard hands it over again at the next poll.
                     log.warn("Could not check SET " + set.getKey() + " now; it is taken again at the next poll: " + e.getMessage());
