@@ -2,6 +2,7 @@ package dev.lanyard.starter;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Optional;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -17,6 +18,7 @@ import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.HtmlUtils;
 
 /**
  * Refuses any request whose login Lanyard has ended: a browser login (OIDC) whose ID token's
@@ -38,8 +40,11 @@ public class EndedSessionFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain) throws ServletException, IOException {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication != null && authentication.getPrincipal() instanceof OidcUser user) {
-            if (ended.isEnded(user.getIdToken().getClaimAsString("sid"), user.getSubject(), loggedInAt(user.getIdToken().getIssuedAt(), user.getAuthenticatedAt()))) {
-                refuseLogin(request, response);
+            String sid = user.getIdToken().getClaimAsString("sid");
+            Instant issuedAt = user.getIdToken().getIssuedAt();
+            Instant authenticatedAt = loggedInAt(issuedAt, user.getAuthenticatedAt());
+            if (ended.isEnded(sid, user.getSubject(), authenticatedAt, issuedAt != null ? issuedAt : authenticatedAt)) {
+                refuseLogin(request, response, ended.reason(sid, user.getSubject()));
                 return;
             }
         } else if (authentication instanceof JwtAuthenticationToken token) {
@@ -58,7 +63,7 @@ public class EndedSessionFilter extends OncePerRequestFilter {
         return authenticatedAt != null ? authenticatedAt : issuedAt;
     }
 
-    private static void refuseLogin(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private static void refuseLogin(HttpServletRequest request, HttpServletResponse response, Optional<String> reason) throws IOException {
         HttpSession session = request.getSession(false);
         if (session != null) session.invalidate();
         SecurityContextHolder.clearContext();
@@ -66,6 +71,7 @@ public class EndedSessionFilter extends OncePerRequestFilter {
         response.setHeader("Cache-Control", "no-store");
         response.setContentType(MediaType.TEXT_HTML_VALUE + ";charset=UTF-8");
         response.getWriter().write("<!doctype html><title>Signed out</title><p>Your session has ended.</p>"
+                + reason.map(r -> "<p>" + HtmlUtils.htmlEscape(r) + "</p>").orElse("")
                 + "<p><a href=\"" + request.getContextPath() + SIGN_IN + "\">Sign in again</a></p>");
     }
 }

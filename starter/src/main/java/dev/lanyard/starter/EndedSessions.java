@@ -24,13 +24,24 @@ import org.apache.commons.logging.LogFactory;
  */
 public class EndedSessions {
     private static final Log log = LogFactory.getLog(EndedSessions.class);
-    private final Cache<String, Instant> sessions;
-    private final Cache<String, Instant> subjects;
+    private final Cache<String, Ending> sessions;
+    private final Cache<String, Ending> subjects;
     /**
-     * The latest ending forgotten to make room (capacity, not retention), or null: a login that began before it
-     * may be the one that ended, so it is taken as ended (fail closed). Only with more endings than the capacity.
+     * The latest ending forgotten to make room (capacity, not retention), or null: a login that began at or before it may
+     * be the one that ended, so it is taken as ended (fail closed). Only with more endings than the capacity.
      */
     private final AtomicReference<Instant> forgottenUpTo = new AtomicReference<>();
+    /**
+     * The end of the latest gap in which endings may have been lost (events Lanyard did not keep, a stream that had to be
+     * created), in whole seconds, or null: a login that began in an earlier second is taken as ended (fail closed). A
+     * login of the gap's own second is not: the tokens' {@code iat} are in seconds, and refusing it would refuse again
+     * the person who signs in right after the gap; a session that began and ended unheard within that second is left.
+     */
+    private final AtomicReference<Instant> gapUpTo = new AtomicReference<>();
+
+    /** One ending: when, and what Lanyard told the person about it ({@code reason_user}), if anything. */
+    private record Ending(Instant at, String reason) {
+    }
 
     public EndedSessions(Clock clock, Duration retention, long capacity) {
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
@@ -40,28 +51,59 @@ public class EndedSessions {
                 .evictionListener(this::forgotten).build();
     }
 
-    private void forgotten(String key, Instant endedAt, RemovalCause cause) {
-        if (cause != RemovalCause.SIZE || endedAt == null) return;
-        Instant before = forgottenUpTo.getAndAccumulate(endedAt, (old, now) -> old == null || now.isAfter(old) ? now : old);
+    private void forgotten(String key, Ending ending, RemovalCause cause) {
+        if (cause != RemovalCause.SIZE || ending == null) return;
+        Instant before = forgottenUpTo.getAndAccumulate(ending.at(), EndedSessions::later);
         if (before == null) {
             log.warn("More Lanyard sessions ended than lanyard.signals can remember (its capacity): logins that began before "
                     + "a forgotten ending are taken as ended, and their users sign in again");
         }
     }
 
+    private static Instant later(Instant old, Instant now) {
+        return old == null || now.isAfter(old) ? now : old;
+    }
+
     /** Records that Lanyard session {@code sid} ended at {@code at}. Repeating it keeps the first instant. */
     public void sessionEnded(String sid, Instant at) {
-        sessions.asMap().putIfAbsent(sid, at);
+        sessionEnded(sid, at, null);
+    }
+
+    /** The same, with what Lanyard told the person ({@code reason_user}; null if nothing), shown on the app's page. */
+    public void sessionEnded(String sid, Instant at, String reason) {
+        sessions.asMap().putIfAbsent(sid, new Ending(at, blankToNull(reason)));
     }
 
     /** Records that every session of {@code sub} that began before {@code at} has ended. Keeps the latest instant. */
     public void everySessionEnded(String sub, Instant at) {
-        subjects.asMap().merge(sub, at, (old, now) -> now.isAfter(old) ? now : old);
+        everySessionEnded(sub, at, null);
+    }
+
+    /** The same, with what Lanyard told the person ({@code reason_user}; null if nothing). */
+    public void everySessionEnded(String sub, Instant at, String reason) {
+        Ending ending = new Ending(at, blankToNull(reason));
+        subjects.asMap().merge(sub, ending, (old, now) -> now.at().isAfter(old.at()) ? now : old);
+    }
+
+    /**
+     * Endings may have been lost up to {@code at} ({@code why} says how, for the log): every login that began before it
+     * (in an earlier second: see {@link #gapUpTo}) is taken as ended from now on, and its user signs in again. Keeps the
+     * latest instant.
+     */
+    public void everyLoginEndedBefore(Instant at, String why) {
+        gapUpTo.getAndAccumulate(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), EndedSessions::later);
+        log.warn(why + ": Lanyard sessions that ended meanwhile may not have been told to this app, so every login that began "
+                + "before " + at + " is taken as ended, and its user signs in again");
+    }
+
+    /** The end of the latest gap (whole seconds): every login of an earlier second is taken as ended. */
+    Optional<Instant> endedBefore() {
+        return Optional.ofNullable(gapUpTo.get());
     }
 
     /** When Lanyard session {@code sid} ended, if this app was told. */
     public Optional<Instant> endedAt(String sid) {
-        return Optional.ofNullable(sessions.getIfPresent(sid));
+        return Optional.ofNullable(sessions.getIfPresent(sid)).map(Ending::at);
     }
 
     /**
@@ -69,12 +111,36 @@ public class EndedSessions {
      * ({@code sub}, may be null) was signed out everywhere after it began ({@code loggedInAt}).
      */
     public boolean isEnded(String sid, String sub, Instant loggedInAt) {
+        return isEnded(sid, sub, loggedInAt, loggedInAt);
+    }
+
+    /**
+     * Whether a login is over. {@code authenticatedAt} is when its person signed in at Lanyard ({@code auth_time}),
+     * compared with a sign-out everywhere; {@code loginAt} is when this login began (its ID token's or access token's
+     * {@code iat}, when its Lanyard session began), compared with a gap in which endings may have been lost. Not
+     * {@code auth_time} for that: signing in again while Lanyard's browser session lives keeps the same
+     * {@code auth_time}, so such a login would be refused forever. Either may be null (taken as ended if it matters).
+     */
+    public boolean isEnded(String sid, String sub, Instant authenticatedAt, Instant loginAt) {
         if (sid != null && sessions.getIfPresent(sid) != null) return true;
         Instant forgotten = forgottenUpTo.get();
-        if (forgotten != null && (loggedInAt == null || !loggedInAt.isAfter(forgotten))) return true;
+        if (forgotten != null && (loginAt == null || !loginAt.isAfter(forgotten))) return true;
+        Instant gap = gapUpTo.get();
+        if (gap != null && (loginAt == null || loginAt.isBefore(gap))) return true;
         if (sub == null || subjects.estimatedSize() == 0) return false;
-        Instant everywhere = subjects.getIfPresent(sub);
-        return everywhere != null && (loggedInAt == null || !loggedInAt.isAfter(everywhere));
+        Ending everywhere = subjects.getIfPresent(sub);
+        return everywhere != null && (authenticatedAt == null || !authenticatedAt.isAfter(everywhere.at()));
+    }
+
+    /** What Lanyard told the person about the ending of this login, if this app was told anything ({@code reason_user}). */
+    public Optional<String> reason(String sid, String sub) {
+        Ending ending = sid == null ? null : sessions.getIfPresent(sid);
+        if (ending == null && sub != null) ending = subjects.getIfPresent(sub);
+        return ending == null ? Optional.empty() : Optional.ofNullable(ending.reason());
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
     }
 
     /** How many ended sessions are remembered now (approximately, between clean-ups). */

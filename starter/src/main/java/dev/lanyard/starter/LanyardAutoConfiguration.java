@@ -58,6 +58,11 @@ public class LanyardAutoConfiguration {
     }
 
     @Bean
+    UnreachableLanyard.Probe lanyardProbe(LanyardProperties properties) {
+        return new UnreachableLanyard.Probe(properties, UnreachableLanyard.Probe.KEEP);
+    }
+
+    @Bean
     LanyardKeys lanyardKeys(LanyardEndpoints endpoints) {
         return new LanyardKeys(endpoints);
     }
@@ -99,8 +104,9 @@ public class LanyardAutoConfiguration {
     }
 
     @Bean
-    SignalsLifecycle lanyardSignalsLifecycle(LanyardProperties properties, SsfStreams streams, SsfPoller poller) {
-        return new SignalsLifecycle(properties, streams, poller);
+    SignalsLifecycle lanyardSignalsLifecycle(LanyardProperties properties, SsfStreams streams, SsfPoller poller, EndedSessions ended,
+                                             ObjectProvider<Clock> clock) {
+        return new SignalsLifecycle(properties, streams, poller, ended, clock(clock));
     }
 
     @Bean
@@ -144,8 +150,21 @@ public class LanyardAutoConfiguration {
         List<String> audiences = properties.audiences();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(lifetime, new JwtIssuerValidator(properties.issuer()),
                 new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.stream().anyMatch(audiences::contains)),
-                LanyardAutoConfiguration::accessToken));
+                LanyardAutoConfiguration::accessToken, jwt -> ofAPerson(jwt, properties.clientId())));
         return decoder;
+    }
+
+    /**
+     * A bearer token on the app's API stands for a person's login: it names their Lanyard session ({@code sid}), which
+     * is what ends it. An app's own client-credentials token (its subject the client, no {@code sid}) is no login, and
+     * with no {@code sid} the {@link EndedSessionFilter} could never refuse it.
+     */
+    private static OAuth2TokenValidatorResult ofAPerson(Jwt jwt, String clientId) {
+        String sid = jwt.getClaimAsString("sid");
+        boolean person = sid != null && !sid.isBlank() && jwt.getSubject() != null && !jwt.getSubject().equals(clientId);
+        return person ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
+                        "Not a person's access token: it names no Lanyard session (sid), as an app's own client credentials token does", null));
     }
 
     private static OAuth2TokenValidatorResult accessToken(Jwt jwt) {

@@ -39,8 +39,8 @@ public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfi
                 .failureHandler((request, response, exception) -> {
                     // The page tells the member little; the log tells the developer why (a refused client secret is
                     // invalid_client here), never a token: Spring's messages name errors, not credentials.
-                    org.slf4j.LoggerFactory.getLogger(LanyardConfigurer.class).warn("Signing in through Lanyard failed: {} "
-                            + "(invalid_client: check lanyard.client-id and lanyard.client-secret)", exception.getMessage());
+                    org.slf4j.LoggerFactory.getLogger(LanyardConfigurer.class).warn("Signing in through Lanyard failed: {} ({})",
+                            exception.getMessage(), hint(exception, context.getBean(LanyardProperties.class)));
                     response.setStatus(401);
                     response.setContentType("text/html;charset=UTF-8");
                     response.getWriter().write("<!doctype html><title>Sign-in failed</title><p>Signing in through Lanyard did not succeed.</p>"
@@ -51,17 +51,28 @@ public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfi
         OidcClientInitiatedLogoutSuccessHandler signedOut =
                 new OidcClientInitiatedLogoutSuccessHandler(context.getBean(LanyardClientRegistrations.class));
         signedOut.setPostLogoutRedirectUri("{baseUrl}/");
-        http.logout(logout -> logout.logoutSuccessHandler(UnreachableLanyard.signOut(signedOut)));
+        http.logout(logout -> logout.logoutSuccessHandler(UnreachableLanyard.signOut(signedOut, context.getBean(UnreachableLanyard.Probe.class))));
         if (resourceServer && context.getBeanProvider(JwtDecoder.class).getIfUnique() != null) {
             http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
         }
+    }
+
+    /** What to check, by the error Lanyard answered: the client's credentials, or the scopes the app asks for. */
+    static String hint(Exception failure, LanyardProperties properties) {
+        String code = failure instanceof org.springframework.security.oauth2.core.OAuth2AuthenticationException oauth ? oauth.getError().getErrorCode() : "";
+        if ("invalid_scope".equals(code)) {
+            return "invalid_scope: the app asks for lanyard.scopes " + String.join(" ", properties.scopes()) + "; set lanyard.scopes to "
+                    + "what the app's registration at Lanyard allows (its admin may have unticked one, such as email)";
+        }
+        return "invalid_client: check lanyard.client-id and lanyard.client-secret; invalid_scope: check lanyard.scopes";
     }
 
     @Override
     public void configure(HttpSecurity http) {
         ApplicationContext context = http.getSharedObject(ApplicationContext.class);
         http.addFilterBefore(new EndedSessionFilter(context.getBean(EndedSessions.class)), ExceptionTranslationFilter.class);
-        http.addFilterBefore(new UnreachableLanyard.SignIn(context.getBean(LanyardClientRegistrations.class)),
+        http.addFilterBefore(new UnreachableLanyard.SignIn(context.getBean(LanyardClientRegistrations.class),
+                        context.getBean(UnreachableLanyard.Probe.class)),
                 OAuth2AuthorizationRequestRedirectFilter.class);
     }
 }

@@ -16,7 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param url          Lanyard's issuer URL (its discovery document is at {@code url + /.well-known/openid-configuration})
  * @param clientId     the app's OAuth client id at Lanyard
  * @param clientSecret the app's client secret (never logged)
- * @param scopes       scopes asked for at sign-in
+ * @param scopes       scopes asked for at sign-in: at most what the app's registration at Lanyard allows (Lanyard refuses
+ *                     the sign-in with invalid_scope otherwise); without email, the app gets no email claim
  * @param audiences    the {@code aud} values an access token sent to this app's API must carry one of (default: the client id)
  * @param clockSkew    tolerance for {@code iat}/{@code exp} checks between Lanyard's clock and the app's
  * @param signals      how ended sessions reach the app
@@ -65,7 +66,8 @@ public record LanyardProperties(URI url, String clientId, String clientSecret,
      * @param pushPath           where the starter receives pushed SETs
      * @param receiverUrl        the push endpoint's absolute URL as Lanyard reaches it (default: this app on 127.0.0.1 and its port)
      * @param backchannelLogoutPath where the starter receives OpenID Connect back-channel logout tokens
-     * @param pollInterval       the pause between polls when Lanyard has nothing more
+     * @param pollInterval       poll delivery: the pause after a failed poll, and after an empty answer that came at once (a
+     *                           poll is a long poll, which Lanyard holds until a SET is queued, so no pause otherwise)
      * @param endedRetention     how long an ended session is remembered: the longest session lifetime Lanyard allows
      * @param endedCapacity      the most ended sessions (and people signed out everywhere) remembered at once
      * @param maxEvents          the most SETs asked for in one poll

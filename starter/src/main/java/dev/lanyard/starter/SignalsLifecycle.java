@@ -1,6 +1,7 @@
 package dev.lanyard.starter;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -18,15 +19,22 @@ import dev.lanyard.starter.LanyardProperties.Delivery;
 /**
  * Once the app's web server is up (its port known): sets up the Shared Signals stream on a
  * background thread — retried with backoff (1 s doubling to 1 min) while Lanyard can't be
- * reached, never failing the app's start-up — and then, for poll delivery, polls every
- * {@code lanyard.signals.poll-interval}; for push delivery, looks for the stream at Lanyard every
- * {@code lanyard.signals.check-interval} and sets it up again if it is gone (nothing would be pushed).
+ * reached, never failing the app's start-up — and then, for poll delivery, long-polls (RFC 8936:
+ * Lanyard answers as soon as a SET is queued, or empty after its poll wait), pausing
+ * {@code lanyard.signals.poll-interval} after a failed poll and after an empty answer that came at
+ * once (a Lanyard that does not wait is not polled in a tight loop); for push delivery, looks for
+ * the stream at Lanyard every {@code lanyard.signals.check-interval} and sets it up again if it is
+ * gone (nothing would be pushed). A stream that had to be created (none of the app's own at Lanyard,
+ * or its own was deleted) carried no ending from before: every login that began before it is
+ * taken as ended ({@link EndedSessions#everyLoginEndedBefore}).
  */
 class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
     private static final Log log = LogFactory.getLog(SignalsLifecycle.class);
     private final LanyardProperties properties;
     private final SsfStreams streams;
     private final SsfPoller poller;
+    private final EndedSessions ended;
+    private final Clock clock;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lanyard-signals");
         t.setDaemon(true);
@@ -34,7 +42,9 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
     });
     private volatile boolean started;
 
-    SignalsLifecycle(LanyardProperties properties, SsfStreams streams, SsfPoller poller) {
+    SignalsLifecycle(LanyardProperties properties, SsfStreams streams, SsfPoller poller, EndedSessions ended, Clock clock) {
+        this.ended = ended;
+        this.clock = clock;
         this.properties = properties;
         this.streams = streams;
         this.poller = poller;
@@ -71,10 +81,13 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
     private void setUp(URI pushUrl, Duration backoff) {
         try {
             SsfStreams.Stream stream = streams.ensure(pushUrl);
+            if (stream.created()) {
+                ended.everyLoginEndedBefore(clock.instant(), "Lanyard held no Shared Signals stream of this app's (first start, or "
+                        + "its stream was deleted at Lanyard), so a new one was created (" + stream.id() + ")");
+            }
             if (properties.signals().delivery() == Delivery.POLL) {
                 URI endpoint = stream.pollEndpoint().orElseThrow();
-                long every = properties.signals().pollInterval().toMillis();
-                executor.scheduleWithFixedDelay(() -> pollQuietly(endpoint, pushUrl), 0, every, TimeUnit.MILLISECONDS);
+                executor.execute(() -> pollQuietly(endpoint, pushUrl));
             } else {
                 long every = properties.signals().checkInterval().toMillis();
                 executor.scheduleWithFixedDelay(() -> checkQuietly(stream.id(), pushUrl), every, every, TimeUnit.MILLISECONDS);
@@ -86,20 +99,33 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
         }
     }
 
+    /** One long poll, then the next: at once after SETs, after the poll interval when it failed or came back empty at once. */
     private void pollQuietly(URI endpoint, URI pushUrl) {
+        long every = properties.signals().pollInterval().toMillis();
+        long started = System.nanoTime();
+        long pause;
         try {
-            poller.poll(endpoint);
+            int processed = poller.poll(endpoint);
             if (failedPolls.getAndSet(0) > 0) log.info("Polling Lanyard for Shared Signals works again");
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            pause = processed > 0 ? 0 : Math.max(0, every - took);
         } catch (SsfPoller.StreamGone gone) {
             // Polling a stream that is gone would fail forever: set one up again, and poll that.
             log.warn("Lanyard's Shared Signals stream is gone (" + gone.getMessage() + "); setting one up again");
             setUp(pushUrl, Duration.ofSeconds(1));
-            throw gone; // ends this stream's polling: a task of a fixed-delay schedule that throws is not run again
+            return; // setUp polls the new stream, or tries again later
         } catch (RuntimeException e) {
             // Once per outage, not every poll-interval while Lanyard is down.
             if (failedPolls.getAndIncrement() == 0)
                 log.warn("Polling Lanyard for Shared Signals failed: " + e.getMessage() + " (until a poll succeeds, later failures are logged at debug level)");
             else log.debug("Polling Lanyard for Shared Signals failed again: " + e.getMessage());
+            pause = every;
+        }
+        if (executor.isShutdown()) return;
+        try {
+            executor.schedule(() -> pollQuietly(endpoint, pushUrl), pause, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the app is stopping
         }
     }
 
@@ -114,7 +140,7 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
         if (gone) {
             // Lanyard pushes nothing over a stream it no longer has: sessions ended since then were not told to this app.
             log.error("Lanyard's Shared Signals stream " + streamId + " is gone (deleted at Lanyard): Lanyard sessions that ended "
-                    + "since then may still be accepted here until they expire. Setting a stream up again.");
+                    + "since then were not told to this app. Setting a stream up again.");
             setUp(pushUrl, Duration.ofSeconds(1));
             throw new IllegalStateException("stream " + streamId + " is gone"); // ends this schedule; setUp made a new one
         }

@@ -26,10 +26,10 @@ import dev.lanyard.starter.LanyardProperties.Delivery;
 /**
  * The app's Shared Signals stream at Lanyard, through SSF 1.0 stream management at the
  * transmitter's {@code configuration_endpoint} with a client-credentials token. Idempotent: the
- * streams Lanyard already holds for this client are read first ({@code GET}); one with the wanted
- * delivery method (and, for push, the same endpoint URL) is reused as it is; another one is
- * changed to the wanted delivery ({@code PATCH}); only when there is none is a stream created
- * ({@code POST}). The push authorization header is derived from the client secret (an HMAC), so
+ * streams Lanyard already holds for this client are read first ({@code GET}); the app's own one
+ * (pushing to this app's endpoint, or described as the starter describes the streams it creates)
+ * is reused; an own one with another delivery is changed ({@code PATCH}); else a stream is created
+ * ({@code POST}). Streams of the same client that are not the app's own are never touched. The push authorization header is derived from the client secret (an HMAC), so
  * every restart and every node of the app expects the same header without storing anything.
  */
 public class SsfStreams {
@@ -48,8 +48,11 @@ public class SsfStreams {
         this.properties = properties;
     }
 
-    /** The stream in use: its id, the audience its SETs carry, and (poll) where to poll. */
-    public record Stream(String id, Set<String> audiences, Optional<URI> pollEndpoint) {
+    /**
+     * The stream in use: its id, the audience its SETs carry, (poll) where to poll, and whether it was just created (no
+     * ending before that was sent to this app over it).
+     */
+    public record Stream(String id, Set<String> audiences, Optional<URI> pollEndpoint, boolean created) {
     }
 
     public Optional<Stream> current() {
@@ -77,7 +80,16 @@ public class SsfStreams {
         }
     }
 
-    /** Finds, fixes or creates the stream; {@code pushUrl} is this app's push endpoint (push delivery only). */
+    /** The description the starter gives the streams it creates, by which it knows them as its own. */
+    static String description(LanyardProperties properties) {
+        return "lanyard-spring-boot-starter (" + properties.clientId() + ")";
+    }
+
+    /**
+     * Finds, fixes or creates this app's stream; {@code pushUrl} is this app's push endpoint (push delivery only). Only
+     * a stream of the app's own is used or changed: one the starter created (its description) or one that pushes to
+     * {@code pushUrl}. Other streams of the same client (a SIEM's, say) are left alone.
+     */
     public Stream ensure(URI pushUrl) {
         Delivery delivery = properties.signals().delivery();
         if (delivery == Delivery.NONE) throw new IllegalStateException("lanyard.signals.delivery is none");
@@ -91,10 +103,14 @@ public class SsfStreams {
             wanted.put("method", POLL);
         }
         List<Map<String, Object>> existing = list(config);
-        Map<String, Object> chosen = existing.stream().filter(s -> matches(s, wanted)).findFirst().orElse(null);
-        if (chosen == null && !existing.isEmpty()) {
-            chosen = change(config, existing.get(0).get("stream_id"), wanted);
-            log.info("Changed Lanyard Shared Signals stream " + chosen.get("stream_id") + " to " + wanted.get("method"));
+        String mine = description(properties);
+        Map<String, Object> chosen = existing.stream().filter(s -> matches(s, wanted, mine)).findFirst().orElse(null);
+        Map<String, Object> own = chosen != null ? null : existing.stream().filter(s -> mine.equals(s.get("description"))).findFirst().orElse(null);
+        boolean created = false;
+        if (own != null) {
+            chosen = change(config, own.get("stream_id"), wanted);
+            log.info("Changed this app's Lanyard Shared Signals stream " + chosen.get("stream_id") + " to " + wanted.get("method")
+                    + (delivery == Delivery.PUSH ? " to " + pushUrl : ""));
         } else if (chosen != null && delivery == Delivery.PUSH) {
             // Lanyard never shows a push stream's Authorization header back, and it is made from the client secret:
             // set it again at every start, or a rotated secret would have every push refused from then on.
@@ -104,15 +120,29 @@ public class SsfStreams {
             Map<String, Object> create = new LinkedHashMap<>();
             create.put("delivery", wanted);
             create.put("events_requested", List.of(SessionSignals.SESSION_REVOKED));
-            create.put("description", "lanyard-spring-boot-starter (" + properties.clientId() + ")");
-            chosen = call("POST", config, create);
-            log.info("Created Lanyard Shared Signals stream " + chosen.get("stream_id") + " (" + wanted.get("method") + ")");
+            create.put("description", mine);
+            chosen = create(config, create, existing.size());
+            created = true;
+            log.info("Created Lanyard Shared Signals stream " + chosen.get("stream_id") + " (" + wanted.get("method") + ")"
+                    + (existing.isEmpty() ? "" : "; the client's " + existing.size() + " other stream(s) are not this app's and are left alone"));
         } else {
             log.info("Using Lanyard Shared Signals stream " + chosen.get("stream_id") + " (" + wanted.get("method") + ")");
         }
-        Stream s = toStream(chosen, delivery);
+        Stream s = toStream(chosen, delivery, created);
         stream = s;
         return s;
+    }
+
+    private Map<String, Object> create(URI config, Map<String, Object> body, int others) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(config).header("Content-Type", "application/json")
+                .method("POST", HttpRequest.BodyPublishers.ofString(LanyardEndpoints.toJson(body))));
+        if (response.statusCode() == 409)
+            throw new LanyardUnavailable("Lanyard refused a new Shared Signals stream for client " + properties.clientId() + " (409: "
+                    + "it holds as many as it allows, " + others + ", none of them this app's). The starter does not take over "
+                    + "another receiver's stream: delete one at Lanyard, or give other receivers a client of their own");
+        if (response.statusCode() != 200 && response.statusCode() != 201)
+            throw new LanyardUnavailable("POST " + config + " answered " + response.statusCode() + ": " + response.body());
+        return LanyardEndpoints.parseObject(response.body(), config);
     }
 
     /** Whether Lanyard still holds the stream {@code id} (an admin may have deleted it, or disabled the app as a receiver). */
@@ -131,12 +161,13 @@ public class SsfStreams {
         return call("PATCH", config, patch);
     }
 
-    private static boolean matches(Map<String, Object> stream, Map<String, Object> wanted) {
+    /** The app's own stream as it should be: push to this app's endpoint, or poll and created by the starter. */
+    private static boolean matches(Map<String, Object> stream, Map<String, Object> wanted, String mine) {
         if (!(stream.get("delivery") instanceof Map<?, ?> delivery) || !wanted.get("method").equals(delivery.get("method"))) return false;
-        return POLL.equals(wanted.get("method")) || wanted.get("endpoint_url").equals(delivery.get("endpoint_url"));
+        return POLL.equals(wanted.get("method")) ? mine.equals(stream.get("description")) : wanted.get("endpoint_url").equals(delivery.get("endpoint_url"));
     }
 
-    private Stream toStream(Map<String, Object> config, Delivery delivery) {
+    private Stream toStream(Map<String, Object> config, Delivery delivery, boolean created) {
         if (!(config.get("stream_id") instanceof String id)) throw new LanyardUnavailable("Lanyard's stream configuration has no stream_id");
         Set<String> aud = new LinkedHashSet<>();
         if (config.get("aud") instanceof String a) aud.add(a);
@@ -147,7 +178,7 @@ public class SsfStreams {
                 throw new LanyardUnavailable("Lanyard's poll stream has no delivery.endpoint_url");
             poll = Optional.of(URI.create(url));
         }
-        return new Stream(id, Set.copyOf(aud), poll);
+        return new Stream(id, Set.copyOf(aud), poll, created);
     }
 
     /**

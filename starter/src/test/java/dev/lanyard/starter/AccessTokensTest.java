@@ -60,4 +60,19 @@ class AccessTokensTest {
                     .hasMessageContaining("Not an access token");
         }
     }
+
+    /** The app's own client-credentials token (its subject the client, no sid) is no person's login: refused, as is any token without sid. */
+    @Test
+    void aTokenWithoutASessionIsNoLogin() {
+        Instant now = Instant.now();
+        String appsOwn = lanyard.sign(new JWTClaimsSet.Builder().issuer(lanyard.issuer).subject(FakeLanyard.CLIENT_ID).audience(FakeLanyard.CLIENT_ID)
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).claim("scope", "ssf").build(), null);
+        String withoutSid = lanyard.sign(token().claim("sid", null).claim("scope", "openid").build(), null);
+        String appsOwnWithASid = lanyard.sign(token().subject(FakeLanyard.CLIENT_ID).claim("scope", "openid").build(), null);
+
+        for (String noLogin : List.of(appsOwn, withoutSid, appsOwnWithASid)) {
+            assertThatThrownBy(() -> decoder.decode(noLogin)).isInstanceOf(JwtValidationException.class)
+                    .hasMessageContaining("names no Lanyard session");
+        }
+    }
 }

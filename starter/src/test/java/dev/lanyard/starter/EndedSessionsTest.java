@@ -69,4 +69,38 @@ class EndedSessionsTest {
         assertThat(ended.isEnded(null, "member-1", clock.instant().plusSeconds(1))).isFalse();
         assertThat(ended.isEnded("sid-7", "member-2", clock.instant().minusSeconds(1))).isFalse();
     }
+
+    /**
+     * Endings lost in a gap (Lanyard's events not kept, a stream set up again) end every login that began before it.
+     * "Began" is the login's own start (its ID token's iat), not when its person signed in at Lanyard (auth_time): signing
+     * in again while Lanyard's browser session lives keeps auth_time, and would be refused forever.
+     */
+    @Test
+    void aGapEndsEveryLoginThatBeganBeforeItButNotALoginAfterItWhateverItsAuthTime() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(365), 100);
+        Instant signedInAtLanyard = clock.instant();
+        Instant firstLogin = clock.instant().plusSeconds(10);
+        clock.advance(Duration.ofMinutes(1));
+
+        ended.everyLoginEndedBefore(clock.instant(), "a test gap");
+
+        assertThat(ended.isEnded("sid-1", "member-1", signedInAtLanyard, firstLogin)).isTrue();
+        assertThat(ended.isEnded("sid-1", "member-1", null, null)).isTrue();
+        assertThat(ended.isEnded("sid-2", "member-1", signedInAtLanyard, clock.instant().plusSeconds(1))).isFalse();
+        ended.everyLoginEndedBefore(clock.instant().minusSeconds(30), "an older gap");
+        assertThat(ended.endedBefore()).contains(clock.instant());
+    }
+
+    /** The same for endings forgotten to make room: compared with the login's start, so a new login after them is taken. */
+    @Test
+    void anEndingForgottenForRoomIsComparedWithTheLoginsStartNotItsAuthTime() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(365), 10);
+        Instant signedInAtLanyard = clock.instant();
+        clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < 100; i++) ended.sessionEnded("sid-" + i, clock.instant());
+        ended.size();
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(ended.isEnded("sid-new", "member-1", signedInAtLanyard, clock.instant())).isFalse();
+    }
 }

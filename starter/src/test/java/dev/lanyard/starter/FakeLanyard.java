@@ -49,6 +49,10 @@ final class FakeLanyard implements AutoCloseable {
     final List<String> tokenRequests = new CopyOnWriteArrayList<>();
     final List<Map<String, Object>> polls = new CopyOnWriteArrayList<>();
     final java.util.concurrent.atomic.AtomicInteger jwksFetches = new java.util.concurrent.atomic.AtomicInteger();
+    /** How long a poll that does not ask to returnImmediately waits for a SET, as Lanyard's lanyard.signals.poll-wait. */
+    volatile java.time.Duration pollWait = java.time.Duration.ofSeconds(20);
+    /** The most streams Lanyard holds for one client: a POST past it is answered 409, as Lanyard's too-many-streams. */
+    volatile int maxStreams = 10;
     /** SETs waiting for the next poll, by jti; removed when acknowledged. */
     final Map<String, String> pending = Collections.synchronizedMap(new LinkedHashMap<>());
 
@@ -60,17 +64,28 @@ final class FakeLanyard implements AutoCloseable {
         }
     }
 
+    /** Discovery documents served. */
+    final java.util.concurrent.atomic.AtomicInteger discoveryFetches = new java.util.concurrent.atomic.AtomicInteger();
+
     FakeLanyard() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(0);
+    }
+
+    /** On {@code port} (0: any free one), with a new key: a Lanyard started again on the same address. */
+    FakeLanyard(int port) throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         issuer = "http://127.0.0.1:" + server.getAddress().getPort();
         key = new RSAKeyGenerator(2048).keyID(KEY_ID).generate();
         otherKey = new RSAKeyGenerator(2048).keyID(KEY_ID).generate();
-        server.createContext("/.well-known/openid-configuration", e -> json(e, 200, Map.of(
+        server.createContext("/.well-known/openid-configuration", e -> {
+            discoveryFetches.incrementAndGet();
+            json(e, 200, Map.of(
                 "issuer", issuer, "authorization_endpoint", issuer + "/oauth2/authorize", "token_endpoint", issuer + "/oauth2/token",
                 "jwks_uri", issuer + "/oauth2/jwks", "userinfo_endpoint", issuer + "/userinfo",
                 "response_types_supported", List.of("code"), "subject_types_supported", List.of("public"),
                 "id_token_signing_alg_values_supported", List.of("RS256"), "backchannel_logout_supported", true,
-                "backchannel_logout_session_supported", true)));
+                "backchannel_logout_session_supported", true));
+        });
         server.createContext("/oauth2/jwks", e -> {
             jwksFetches.incrementAndGet();
             send(e, 200, "application/json", new JWKSet(key.toPublicJWK()).toString());
@@ -85,6 +100,12 @@ final class FakeLanyard implements AutoCloseable {
         server.createContext("/ssf/poll", this::poll);
         server.createContext("/oauth2/authorize", this::authorize);
         server.createContext("/userinfo", this::userinfo);
+        // A long poll waits in its handler: the others must not wait behind it.
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-lanyard");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 
@@ -185,6 +206,10 @@ final class FakeLanyard implements AutoCloseable {
         switch (method) {
             case "GET" -> readStreams(e);
             case "POST" -> {
+                if (streams.size() >= maxStreams) {
+                    json(e, 409, Map.of("title", "A receiver has at most " + maxStreams + " streams: delete one first."));
+                    return;
+                }
                 Map<String, Object> request = LanyardEndpoints.parseObject(body, null);
                 Map<String, Object> stream = new java.util.concurrent.ConcurrentHashMap<>(request);
                 stream.put("stream_id", UUID.randomUUID().toString());
@@ -257,6 +282,17 @@ final class FakeLanyard implements AutoCloseable {
         int max = ((Number) request.getOrDefault("maxEvents", 10)).intValue();
         Map<String, String> sets = new LinkedHashMap<>();
         synchronized (pending) {
+            // RFC 8936 long polling: without returnImmediately, wait until a SET is queued (or the wait has passed).
+            long until = System.nanoTime() + pollWait.toNanos();
+            while (max > 0 && !Boolean.TRUE.equals(request.get("returnImmediately")) && pending.isEmpty() && !streams.isEmpty()
+                    && System.nanoTime() < until) {
+                try {
+                    pending.wait(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             pending.entrySet().stream().limit(max).forEach(s -> sets.put(s.getKey(), s.getValue()));
         }
         json(e, 200, Map.of("sets", sets, "moreAvailable", pending.size() > sets.size()));
@@ -301,7 +337,23 @@ final class FakeLanyard implements AutoCloseable {
     }
 
     void queue(String jti, String set) {
-        pending.put(jti, set);
+        synchronized (pending) {
+            pending.put(jti, set);
+            pending.notifyAll();
+        }
+    }
+
+    /** A stream of this client that is not the app's (a SIEM's, say), as Lanyard would list it. */
+    Map<String, Object> otherReceiversStream(String method, String endpoint) {
+        Map<String, Object> delivery = new LinkedHashMap<>();
+        delivery.put("method", method);
+        delivery.put("endpoint_url", endpoint);
+        if (SsfStreams.PUSH.equals(method)) delivery.put("authorization_header", "Bearer the-siem-s-own");
+        Map<String, Object> stream = new java.util.concurrent.ConcurrentHashMap<>(Map.of("stream_id", UUID.randomUUID().toString(),
+                "iss", issuer, "aud", CLIENT_ID, "description", "SIEM", "delivery", delivery,
+                "events_requested", List.of(SessionSignals.SESSION_REVOKED)));
+        streams.add(stream);
+        return stream;
     }
 
     List<String> acknowledged() {

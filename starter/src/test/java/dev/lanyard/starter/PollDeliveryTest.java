@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,13 @@ class PollDeliveryTest {
         lanyard.close();
     }
 
+    /** Tests sign in a second after the latest gap (the stream created at start-up, or again): see PushDeliveryTest. */
+    @org.junit.jupiter.api.BeforeEach
+    void streamSetUp() throws InterruptedException {
+        PushDeliveryTest.await(() -> ended.endedBefore().isPresent());
+        PushDeliveryTest.awaitASecondAfter(ended.endedBefore().orElseThrow());
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void streamIsCreatedForPollDelivery() throws Exception {
@@ -60,11 +68,13 @@ class PollDeliveryTest {
     void aStreamThatIsGoneIsSetUpAgain() throws Exception {
         PushDeliveryTest.await(() -> !lanyard.streams.isEmpty());
         Object before = lanyard.streams.get(0).get("stream_id");
+        Instant gapBefore = ended.endedBefore().orElseThrow();
 
         lanyard.streams.clear();
 
         PushDeliveryTest.await(() -> !lanyard.streams.isEmpty() && !lanyard.streams.get(0).get("stream_id").equals(before));
         assertThat(lanyard.streams).hasSize(1);
+        PushDeliveryTest.await(() -> ended.endedBefore().orElseThrow().isAfter(gapBefore));
     }
 
     @Test
@@ -83,7 +93,9 @@ class PollDeliveryTest {
         PushDeliveryTest.await(() -> lanyard.acknowledged().containsAll(jtis));
 
         assertThat(lanyard.pending).doesNotContainKeys(jtis.toArray(String[]::new));
-        assertThat(lanyard.polls).allSatisfy(poll -> assertThat(poll).containsEntry("returnImmediately", true));
+        assertThat(lanyard.polls).as("long polls").anySatisfy(poll -> assertThat(poll).containsEntry("returnImmediately", false));
+        assertThat(lanyard.polls).as("an acknowledgement alone is answered at once").noneSatisfy(poll -> assertThat(poll)
+                .containsEntry("maxEvents", 0).containsEntry("returnImmediately", false));
         assertThat(lanyard.polls).anySatisfy(poll -> assertThat(((Number) poll.get("maxEvents")).intValue()).isEqualTo(10));
     }
 
@@ -119,6 +131,28 @@ class PollDeliveryTest {
         PushDeliveryTest.await(() -> ended.endedAt(sid).isPresent());
         assertThat(browser.get(page).statusCode()).isEqualTo(401);
         assertThat(browser.get(page).statusCode()).isEqualTo(302);
+    }
+
+    /**
+     * Long polling (RFC 8936): a SET queued at Lanyard reaches the app as soon as Lanyard answers the waiting poll, not at
+     * the next poll-interval. The time from queueing to the ending being known is printed.
+     */
+    @Test
+    void aQueuedSetReachesTheAppWithinAFractionOfASecond() throws Exception {
+        PushDeliveryTest.await(() -> !lanyard.streams.isEmpty());
+        long[] millis = new long[10];
+        for (int i = 0; i < millis.length; i++) {
+            Thread.sleep(300 + 170L * i); // at various points of the poll's wait
+            String sid = UUID.randomUUID().toString();
+            JWTClaimsSet claims = lanyard.sessionRevoked(sid, "member-1").build();
+            long start = System.nanoTime();
+            lanyard.queue(claims.getJWTID(), lanyard.sign(claims, "secevent+jwt"));
+            PushDeliveryTest.await(() -> ended.endedAt(sid).isPresent());
+            millis[i] = (System.nanoTime() - start) / 1_000_000;
+        }
+        java.util.Arrays.sort(millis);
+        System.out.println("poll delivery, queued to known (ms), sorted: " + java.util.Arrays.toString(millis));
+        assertThat(millis[millis.length - 1]).isLessThan(1000);
     }
 
     @Test

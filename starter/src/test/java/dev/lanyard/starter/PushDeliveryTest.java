@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -75,6 +76,20 @@ class PushDeliveryTest {
         }
     }
 
+    /**
+     * The stream the app created at start-up ended every login from before it (none): tests sign in after that, in a later
+     * second (a token's iat is in seconds, and a login in the gap's own second is taken as ended).
+     */
+    @BeforeEach
+    void streamSetUp() throws InterruptedException {
+        await(() -> streams.current().isPresent() && ended.endedBefore().isPresent());
+        awaitASecondAfter(ended.endedBefore().orElseThrow());
+    }
+
+    static void awaitASecondAfter(Instant gap) throws InterruptedException {
+        await(() -> Instant.now().getEpochSecond() > gap.getEpochSecond());
+    }
+
     String pushUrl() {
         return "http://127.0.0.1:" + port + "/lanyard/ssf/events";
     }
@@ -118,6 +133,13 @@ class PushDeliveryTest {
     void aPushStreamThatIsGoneIsSetUpAgain() throws Exception {
         await(() -> streams.current().isPresent() && !lanyard.streams.isEmpty());
         Object before = lanyard.streams.get(0).get("stream_id");
+        Instant gapBefore = ended.endedBefore().orElseThrow();
+        lanyard.nextSub = "member-gone";
+        lanyard.nextSid = UUID.randomUUID().toString();
+        Browser browser = new Browser();
+        String page = "http://127.0.0.1:" + port + "/hello";
+        assertThat(browser.follow(page).statusCode()).isEqualTo(200);
+        awaitASecondAfter(Instant.now()); // a login of the gap's own second is taken (tokens carry seconds)
 
         lanyard.streams.clear();
 
@@ -126,6 +148,72 @@ class PushDeliveryTest {
         await(() -> streams.current().map(s -> !s.id().equals(before)).orElse(false));
         @SuppressWarnings("unchecked") Map<String, Object> delivery = (Map<String, Object>) lanyard.streams.get(0).get("delivery");
         assertThat(delivery).containsEntry("endpoint_url", pushUrl());
+        // Endings while the stream was gone were never sent: the login from before is refused, and its user signs in again.
+        await(() -> ended.endedBefore().orElseThrow().isAfter(gapBefore));
+        assertThat(browser.get(page).statusCode()).isEqualTo(401);
+        awaitASecondAfter(ended.endedBefore().orElseThrow());
+        assertThat(browser.follow(page).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * An admin stopped the app's Shared Signals and let them through again: Lanyard did not keep what happened in between,
+     * and says so in a stream updated event. A login from before is refused (it may have ended unheard); signing in again works.
+     */
+    @Test
+    void aStreamUpdatedEventSayingEventsWereNotKeptEndsEveryLoginFromBefore() throws Exception {
+        lanyard.nextSub = "member-9";
+        lanyard.nextSid = UUID.randomUUID().toString();
+        Browser browser = new Browser();
+        String page = "http://127.0.0.1:" + port + "/hello";
+        assertThat(browser.follow(page).statusCode()).isEqualTo(200);
+        awaitASecondAfter(Instant.now());
+        String streamId = streams.current().orElseThrow().id();
+
+        String updated = lanyard.set(new JWTClaimsSet.Builder().issuer(lanyard.issuer).audience(FakeLanyard.CLIENT_ID)
+                .jwtID(UUID.randomUUID().toString()).issueTime(new Date()).claim("sub_id", Map.of("format", "opaque", "id", streamId))
+                .claim("events", Map.of(SessionSignals.STREAM_UPDATED, Map.of("status", "enabled",
+                        "reason", "Shared Signals were turned back on for this app by a team admin. Events from while they were off were not kept."))));
+        assertThat(push(streamAuthorization(), updated).statusCode()).isEqualTo(202);
+
+        assertThat(browser.get(page).statusCode()).isEqualTo(401);
+        awaitASecondAfter(ended.endedBefore().orElseThrow());
+        HttpResponse<String> again = browser.follow(page);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo("hello member-9");
+    }
+
+    /** The 401 page says what Lanyard told the person (CAEP reason_user), escaped. */
+    @Test
+    void theEndedSessionsPageSaysWhyEscaped() throws Exception {
+        String sid = UUID.randomUUID().toString();
+        lanyard.nextSub = "member-10";
+        lanyard.nextSid = sid;
+        Browser browser = new Browser();
+        String page = "http://127.0.0.1:" + port + "/hello";
+        assertThat(browser.follow(page).statusCode()).isEqualTo(200);
+
+        JWTClaimsSet.Builder revoked = lanyard.sessionRevoked(sid, "member-10").claim("events", Map.of(SessionSignals.SESSION_REVOKED,
+                Map.of("event_timestamp", Instant.now().getEpochSecond(), "reason_user",
+                        Map.of("en", "An admin of your team signed you out. <script>alert(1)</script>"))));
+        assertThat(push(streamAuthorization(), lanyard.set(revoked)).statusCode()).isEqualTo(202);
+
+        HttpResponse<String> refused = browser.get(page);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("Your session has ended.").contains("An admin of your team signed you out.")
+                .contains("&lt;script&gt;").doesNotContain("<script>");
+    }
+
+    /** The app's own client-credentials token names no person's session: no login on the app's API. */
+    @Test
+    void theAppsOwnClientCredentialsTokenIsRefusedOnItsApi() throws Exception {
+        String token = lanyard.sign(new JWTClaimsSet.Builder().issuer(lanyard.issuer).audience(FakeLanyard.CLIENT_ID).subject(FakeLanyard.CLIENT_ID)
+                .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 300_000)).claim("scope", "ssf").build(), null);
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/me"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
     }
 
     @Test
@@ -227,7 +315,7 @@ class PushDeliveryTest {
     void requestOfALoginWhoseLanyardSessionEndedIsRefusedAndItsHttpSessionInvalidated() throws Exception {
         String sid = UUID.randomUUID().toString();
         MockHttpSession session = new MockHttpSession();
-        var login = oidcLogin().idToken(token -> token.subject("member-1").claim("sid", sid));
+        var login = oidcLogin().idToken(token -> token.subject("member-1").claim("sid", sid).issuedAt(Instant.now()));
 
         mvc.perform(get("/hello").session(session).with(login)).andExpect(status().isOk());
         assertThat(session.isInvalid()).isFalse();

@@ -153,17 +153,42 @@ class SecurityEventTokensTest {
         assertThat(ended.endedAt("sid-1")).isEmpty();
     }
 
-    /** Lanyard says so when it changed the stream's status, and why (an admin's off and on lost events): the app's log shows it. */
+    /**
+     * Lanyard says so when it changed the stream's status, and why: an admin's off and on lost events. Every login that
+     * began before it may have ended unheard, so it is refused (its user signs in again); the app's log says why.
+     */
     @Test
     @ExtendWith(OutputCaptureExtension.class)
-    void aStreamUpdatedEventIsLoggedAsAWarningWithItsStatusAndReason(CapturedOutput output) {
-        VerifiedSet set = tokens.verify(lanyard.set(lanyard.sessionRevoked("x", "m").claim("sub_id", Map.of("format", "opaque", "id", "stream-1"))
+    void aStreamUpdatedEventEndsEveryLoginThatBeganBeforeItAndSaysWhy(CapturedOutput output) {
+        Instant before = Instant.now().minusSeconds(60);
+        Date sent = new Date();
+        VerifiedSet set = tokens.verify(lanyard.set(lanyard.sessionRevoked("x", "m").issueTime(sent)
+                .claim("sub_id", Map.of("format", "opaque", "id", "stream-1"))
                 .claim("events", Map.of("https://schemas.openid.net/secevent/ssf/event-type/stream-updated",
                         Map.of("status", "enabled", "reason", "Events from while they were off were not kept.")))));
 
         assertThat(signals().apply(set)).isZero();
-        assertThat(output.getOut()).containsPattern("WARN.*Lanyard's Shared Signals stream is now enabled: "
-                + "Events from while they were off were not kept\\.");
+
+        assertThat(ended.isEnded("sid-live", "member-1", before)).as("a login from before the gap").isTrue();
+        assertThat(ended.isEnded("sid-live", "member-1", Instant.now().plusSeconds(2))).as("a login after it").isFalse();
+        assertThat(output.getOut()).containsPattern("WARN.*Lanyard changed this app's Shared Signals stream to enabled "
+                + "\\(Events from while they were off were not kept\\.\\).*every login that began before .* is taken as ended");
+    }
+
+    /** CAEP's reason_user is kept with the ending, for the person's page; English first. */
+    @Test
+    void theReasonLanyardGaveThePersonIsKept() {
+        VerifiedSet set = tokens.verify(lanyard.set(lanyard.sessionRevoked("x", "member-1").claim("events", Map.of(SessionSignals.SESSION_REVOKED,
+                Map.of("subject", Map.of("format", "complex", "session", Map.of("format", "opaque", "id", "sid-r")),
+                        "reason_user", Map.of("de", "Abgemeldet.", "en", "An admin of your team signed you out."))))));
+
+        signals().apply(set);
+
+        assertThat(ended.reason("sid-r", "member-1")).contains("An admin of your team signed you out.");
+        assertThat(ended.reason("sid-other", "member-1")).isEmpty();
+        assertThat(SessionSignals.reasonUser(Map.of("fr", "Déconnecté."))).isEqualTo("Déconnecté.");
+        assertThat(SessionSignals.reasonUser("x".repeat(1000))).hasSize(300);
+        assertThat(SessionSignals.reasonUser(Map.of())).isNull();
     }
 
     @Test

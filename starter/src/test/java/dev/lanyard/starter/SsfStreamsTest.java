@@ -9,7 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Stream management at start-up is idempotent: reuse, change, create — never a second stream for the same app. */
+/**
+ * Stream management at start-up is idempotent: reuse, change, create — never a second stream for the same app, and
+ * never another receiver's stream of the same client taken over.
+ */
 class SsfStreamsTest {
     final FakeLanyard lanyard = FakeLanyard.startOrFail();
 
@@ -78,6 +81,59 @@ class SsfStreamsTest {
         assertThat(polled.pollEndpoint()).contains(URI.create(lanyard.issuer + "/ssf/poll"));
         assertThat((Map<String, Object>) lanyard.streams.get(0).get("delivery")).containsEntry("method", SsfStreams.POLL);
         assertThat(lanyard.streamRequests).containsSubsequence("POST", "PATCH", "PATCH");
+    }
+
+    /** A SIEM that polls or takes pushes with the app's client keeps its streams: the app makes one of its own. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anotherReceiversStreamsOfTheSameClientAreLeftAlone() {
+        Map<String, Object> siemPush = lanyard.otherReceiversStream(SsfStreams.PUSH, "https://siem.example/ssf");
+        Map<String, Object> siemPoll = lanyard.otherReceiversStream(SsfStreams.POLL, lanyard.issuer + "/ssf/poll");
+        Map<String, Object> pushedBefore = Map.copyOf((Map<String, Object>) siemPush.get("delivery"));
+        Map<String, Object> polledBefore = Map.copyOf((Map<String, Object>) siemPoll.get("delivery"));
+
+        SsfStreams.Stream pushed = streams(LanyardProperties.Delivery.PUSH).ensure(URI.create("http://127.0.0.1:1/lanyard/ssf/events"));
+        SsfStreams.Stream again = streams(LanyardProperties.Delivery.PUSH).ensure(URI.create("http://127.0.0.1:1/lanyard/ssf/events"));
+        SsfStreams.Stream polled = streams(LanyardProperties.Delivery.POLL).ensure(null);
+
+        assertThat(pushed.id()).isNotIn(siemPush.get("stream_id"), siemPoll.get("stream_id"));
+        assertThat(pushed.created()).isTrue();
+        assertThat(again.id()).isEqualTo(pushed.id());
+        assertThat(again.created()).isFalse();
+        assertThat(polled.id()).as("the app's own stream changed to poll, not the SIEM's poll stream taken").isEqualTo(pushed.id());
+        assertThat(lanyard.streams).hasSize(3);
+        assertThat((Map<String, Object>) siemPush.get("delivery")).isEqualTo(pushedBefore);
+        assertThat((Map<String, Object>) siemPoll.get("delivery")).isEqualTo(polledBefore);
+        assertThat(lanyard.streams.stream().filter(st -> st.get("stream_id").equals(pushed.id())).findFirst().orElseThrow())
+                .containsEntry("description", SsfStreams.description(lanyard.properties()));
+    }
+
+    /** A push stream to this app's own endpoint is the app's, whatever its description. */
+    @Test
+    void aPushStreamToTheAppsOwnEndpointIsTakenAsTheApps() {
+        Map<String, Object> mine = lanyard.otherReceiversStream(SsfStreams.PUSH, "http://127.0.0.1:1/lanyard/ssf/events");
+
+        SsfStreams.Stream stream = streams(LanyardProperties.Delivery.PUSH).ensure(URI.create("http://127.0.0.1:1/lanyard/ssf/events"));
+
+        assertThat(stream.id()).isEqualTo(mine.get("stream_id"));
+        assertThat(lanyard.streams).hasSize(1);
+    }
+
+    /** Lanyard refuses another stream for the client: the app says so and takes none over. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void whenLanyardRefusesAnotherStreamNoneIsTakenOver() {
+        lanyard.maxStreams = 1;
+        Map<String, Object> siem = lanyard.otherReceiversStream(SsfStreams.PUSH, "https://siem.example/ssf");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> streams(LanyardProperties.Delivery.PUSH)
+                        .ensure(URI.create("http://127.0.0.1:1/lanyard/ssf/events")))
+                .isInstanceOf(LanyardEndpoints.LanyardUnavailable.class)
+                .hasMessageContaining("409").hasMessageContaining("does not take over").hasMessageContaining("client of their own");
+        assertThat(lanyard.streams).hasSize(1);
+        assertThat((Map<String, Object>) siem.get("delivery")).containsEntry("endpoint_url", "https://siem.example/ssf")
+                .containsEntry("authorization_header", "Bearer the-siem-s-own");
+        assertThat(lanyard.streamRequests).doesNotContain("PATCH");
     }
 
     /** Lanyard answers a stream_id with the stream itself (SSF 1.0); older Lanyards with an array of it. */

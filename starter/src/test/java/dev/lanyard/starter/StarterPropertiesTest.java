@@ -93,4 +93,15 @@ class StarterPropertiesTest {
         });
         assertThat(output.getOut()).doesNotContain("lanyard.url is not set");
     }
+
+    /** A sign-in Lanyard refused for the scopes asked names lanyard.scopes in the log (an admin may have unticked email). */
+    @Test
+    void aSignInRefusedForItsScopesNamesTheProperty() {
+        LanyardProperties properties = new LanyardProperties(java.net.URI.create("http://127.0.0.1:1"), "app", "secret", null, null, null, null);
+        var refused = new org.springframework.security.oauth2.core.OAuth2AuthenticationException(
+                new org.springframework.security.oauth2.core.OAuth2Error("invalid_scope"));
+
+        assertThat(LanyardConfigurer.hint(refused, properties)).contains("lanyard.scopes openid profile email").contains("email");
+        assertThat(LanyardConfigurer.hint(new RuntimeException("x"), properties)).contains("lanyard.client-secret");
+    }
 }
