@@ -297,13 +297,16 @@ class SecurityConfiguration {
 
     /**
      * The page a signed-out visitor asked for, for the sign-in page to return to ({@code next}, held to a path on Lanyard
-     * by the sign-in page): only a page that was navigated to ({@code GET}); not the sessions page, where sign-in leads
-     * anyway. Signed out, every page but the sessions page led to it after signing in (outside review AO).
+     * by the sign-in page): only a page that was navigated to ({@code GET}, asking for HTML); not the sessions page, where
+     * sign-in leads anyway. Signed out, every page but the sessions page led to it after signing in (outside review AO).
      */
     private static String returnPath(HttpServletRequest request) {
         if (!"GET".equals(request.getMethod()) || request.getHeader("HX-Request") != null) return null;
+        // A page's own requests (its live stream, its fetches) are no place to come back to: only what asks for HTML.
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        if (accept == null || !accept.contains("text/html")) return null;
         String path = request.getRequestURI();
-        if (path.equals("/") || path.equals("/settings/sessions")) return null;
+        if (path.equals("/") || path.equals("/settings/sessions") || path.equals(LIVE_EVENTS)) return null;
         String query = request.getQueryString();
         String back = query == null ? path : path + "?" + query;
         return back.length() > 2000 ? null : back;
