@@ -237,7 +237,7 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
 
         /** Too many sign-ups from one address, when each sends a mail (decision 61). */
         static TooManyAttempts signUpsFromAddress(long retryAfterSeconds) {
-            return new TooManyAttempts(retryAfterSeconds, "Too many sign-ups from your network. Try again in " + seconds(retryAfterSeconds) + ".");
+            return new TooManyAttempts(retryAfterSeconds, "Too many sign-ups, or attempts to finish one, from your network. Try again in " + seconds(retryAfterSeconds) + ".");
         }
 
         /** As many sign-up mails sent to one address in the last hour as it may be sent (decision 61). */
@@ -276,8 +276,11 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
         }
 
         /** "1 second", "30 seconds". */
+        /** A wait as a person reads it: seconds under two minutes, else about so many minutes, or hours (outside re-check AQ: "3296 seconds"). */
         private static String seconds(long n) {
-            return n + (n == 1 ? " second" : " seconds");
+            if (n < 120) return n + (n == 1 ? " second" : " seconds");
+            if (n < 2 * 3600) return "about " + (n + 59) / 60 + " minutes";
+            return "about " + (n + 3599) / 3600 + " hours";
         }
     }
 }

@@ -128,11 +128,18 @@ class AuthorizationServerConfiguration {
                                                 })))))
                         .authorizationServerMetadataEndpoint(m -> m.authorizationServerMetadataCustomizer(Discovery::supported))
                         .tokenIntrospectionEndpoint(i -> i.introspectionResponseHandler(introspected)
+                                .errorResponseHandler(EndpointErrors.introspection())
                                 // Answers about a token only to the apps of its app's team, also through the shortcut.
                                 .authenticationProviders(providers -> providers.replaceAll(provider ->
                                         provider instanceof OAuth2TokenIntrospectionAuthenticationProvider spring
                                                 ? shortcut.tokens(new TeamIntrospection(spring, clients, secondFactor)) : provider)))
-                        .tokenEndpoint(t -> t.errorResponseHandler(EndpointErrors.token()))
+                        .tokenEndpoint(t -> t.errorResponseHandler(EndpointErrors.token())
+                                .authenticationProviders(providers -> providers.forEach(provider -> {
+                                    if (provider instanceof org.springframework.security.oauth2.server.authorization.authentication
+                                            .OAuth2ClientCredentialsAuthenticationProvider credentials) {
+                                        credentials.setAuthenticationValidator(EndpointErrors::clientCredentialsScopes);
+                                    }
+                                })))
                         .tokenRevocationEndpoint(r -> r.errorResponseHandler(EndpointErrors.revocation()))
                         .clientAuthentication(c -> c
                                 .errorResponseHandler(EndpointErrors.clientAuthentication())

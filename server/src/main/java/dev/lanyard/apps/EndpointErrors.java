@@ -71,6 +71,25 @@ final class EndpointErrors {
         };
     }
 
+    /**
+     * The scopes a client credentials token may carry: the app's own, which other modules offer ({@link ClientCredentials}:
+     * {@code ssf}), never a member's ({@link AppClient#SCOPES}: {@code openid}, {@code profile}, {@code email},
+     * {@code offline_access}), and at least one. A token asked for with {@code openid}, or with none, was issued: it stood
+     * for no member and introspected as active (outside re-check AQ). Then Spring's own check (registered scopes).
+     */
+    static void clientCredentialsScopes(org.springframework.security.oauth2.server.authorization.authentication
+                                                .OAuth2ClientCredentialsAuthenticationContext context) {
+        java.util.Set<String> asked = context.<org.springframework.security.oauth2.server.authorization.authentication
+                .OAuth2ClientCredentialsAuthenticationToken>getAuthentication().getScopes();
+        if (asked.isEmpty() || asked.stream().anyMatch(AppClient.SCOPES::containsKey)) {
+            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE, "Client credentials give the "
+                    + "app's own token, for Shared Signals: ask for scope=ssf. A member's scopes (openid, profile, email, "
+                    + "offline_access) come with the authorization code grant.", null));
+        }
+        org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationValidator
+                .DEFAULT_SCOPE_VALIDATOR.accept(context);
+    }
+
     /** Why an app may not use client credentials: the grant serves Shared Signals receivers only. */
     static final String NO_CLIENT_CREDENTIALS = "Shared Signals are off for this app, and the client_credentials grant serves "
             + "Shared Signals receivers only: a team admin turns them on on the app's page in Lanyard (Shared Signals).";
@@ -114,6 +133,11 @@ final class EndpointErrors {
             }
             write(response, status, error);
         };
+    }
+
+    /** A refused introspection request: Spring's answer (400 and the JSON error), its description in words ({@link #inWords}). */
+    static AuthenticationFailureHandler introspection() {
+        return (request, response, exception) -> write(response, HttpStatus.BAD_REQUEST, error(exception));
     }
 
     /**
@@ -195,6 +219,45 @@ final class EndpointErrors {
     static void write(HttpServletResponse servlet, HttpStatus status, OAuth2Error error) throws IOException {
         ServletServerHttpResponse response = new ServletServerHttpResponse(servlet);
         response.setStatusCode(status);
-        ERRORS.write(error, null, response);
+        ERRORS.write(inWords(error), null, response);
+    }
+
+    /**
+     * Spring's descriptions at the token, introspection and revocation endpoints name only what failed ("OAuth 2.0
+     * Parameter: grant_type", "Client authentication failed: client_secret"): said as sentences, each with what is
+     * expected (outside re-check AQ). Client authentication is one sentence for an unknown id and a wrong secret alike.
+     */
+    static OAuth2Error inWords(OAuth2Error error) {
+        String description = error.getDescription();
+        if (description == null) return error;
+        String sentence = null;
+        if (description.equals("Client authentication failed: code")) {
+            sentence = UNKNOWN_CODE;
+        } else if (description.equals("Client authentication failed: code_verifier")) {
+            sentence = WRONG_VERIFIER;
+        } else if (description.startsWith("Client authentication failed: ")) {
+            sentence = "Client authentication failed: the client_id or client_secret is not right, or the app may not "
+                    + "authenticate this way (a public app sends only its client_id).";
+        } else if (description.equals("OAuth 2.0 Token Introspection Parameter: token")) {
+            sentence = "The token parameter is required, once: the access or refresh token to introspect.";
+        } else if (description.equals("OAuth 2.0 Token Revocation Parameter: token")) {
+            sentence = "The token parameter is required, once: the access or refresh token to revoke.";
+        } else if (description.startsWith("OAuth 2.0 Token Introspection Parameter: ") || description.startsWith("OAuth 2.0 Token Revocation Parameter: ")) {
+            String parameter = description.substring(description.lastIndexOf(": ") + 2);
+            sentence = "The " + parameter + " parameter may be given once, with a value this endpoint takes.";
+        } else if (description.startsWith(AuthorizeRefusals.SPRINGS)) {
+            String parameter = description.substring(AuthorizeRefusals.SPRINGS.length());
+            sentence = switch (parameter) {
+                case "grant_type" -> "The grant_type is required, once, and must be authorization_code, refresh_token or "
+                        + "client_credentials (for an app's Shared Signals).";
+                case "code" -> "The code parameter is required, once: the authorization code the app received at its redirect URI.";
+                case "refresh_token" -> "The refresh_token parameter is required, once: the refresh token of the grant.";
+                case "redirect_uri" -> "The redirect_uri must be the one the authorization request named, given once.";
+                case "scope" -> "scope may be given once, its values separated by spaces.";
+                case "code_verifier" -> WRONG_VERIFIER;
+                default -> "The parameter " + parameter + " is missing, repeated or not valid.";
+            };
+        }
+        return sentence == null ? error : new OAuth2Error(error.getErrorCode(), sentence, error.getUri());
     }
 }

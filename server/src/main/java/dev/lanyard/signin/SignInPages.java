@@ -178,6 +178,8 @@ class SignInPages {
         } catch (AccountProblem.SignUpPasswordMismatch | AccountProblem.TooManyAttempts wrong) {
             Throttled.status(response, wrong, HttpStatus.BAD_REQUEST);
             model.addAttribute("error", wrong.getMessage());
+            // The message points to the own-details form: shown open.
+            if (wrong instanceof AccountProblem.SignUpPasswordMismatch) model.addAttribute("offerOwn", true);
             return confirmPage(token, model, response);
         } catch (AccountProblem problem) {
             response.setStatus(problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT.value() : HttpStatus.GONE.value());
@@ -185,6 +187,12 @@ class SignInPages {
             model.addAttribute("token", token);
             return "signin/signup-confirm";
         }
+    }
+
+    /** The own-details form's address, opened again (the address bar, history): the link's page, which has the form. */
+    @GetMapping("/signup/confirm/{token}/own")
+    String confirmOwnPage(@PathVariable String token) {
+        return "redirect:/signup/confirm/" + org.springframework.web.util.UriUtils.encodePathSegment(token, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

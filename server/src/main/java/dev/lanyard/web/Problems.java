@@ -74,6 +74,8 @@ final class Problems {
     static String unauthenticated(HttpServletRequest request) {
         String authorization = request.getHeader(org.springframework.http.HttpHeaders.AUTHORIZATION);
         if (authorization == null || authorization.isBlank()) return "Sign in first.";
+        if (authorization.strip().equalsIgnoreCase("Bearer")) return "The bearer token is empty: send Authorization: Bearer "
+                + "followed by a session token or an API key.";
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7))
             return "This bearer token is neither a session token nor an API key of this server: sign in for a session token, "
                     + "or create an API key. (An app's OAuth access token is for /userinfo and introspection, not /api/v1.)";

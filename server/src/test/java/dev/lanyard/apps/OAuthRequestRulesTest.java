@@ -249,6 +249,33 @@ class OAuthRequestRulesTest {
         assertThat(error.getDescription()).isEqualTo("The code_verifier is missing or does not match the code_challenge of the authorization request.");
     }
 
+    /** Spring's "OAuth 2.0 Parameter: …" and "Client authentication failed: …" at the token, introspection and revocation endpoints are sentences (outside re-check AQ). */
+    @Test
+    void theTokenIntrospectionAndRevocationEndpointsDescribeRefusalsInWords() throws Exception {
+        JsonNode registered = apps.register(admin, "Wiki");
+        String id = registered.path("app").path("clientId").asString();
+        String secret = registered.path("clientSecret").asString();
+        java.util.Map<String, MvcResult> answers = new java.util.LinkedHashMap<>();
+        answers.put("password grant", form(post("/oauth2/token").header("Authorization", basic(id, secret)).param("grant_type", "password")));
+        answers.put("no code", form(post("/oauth2/token").header("Authorization", basic(id, secret)).param("grant_type", "authorization_code")));
+        answers.put("no refresh token", form(post("/oauth2/token").header("Authorization", basic(id, secret)).param("grant_type", "refresh_token")));
+        answers.put("introspection without a token", form(post("/oauth2/introspect").header("Authorization", basic(id, secret))));
+        answers.put("revocation without a token", form(post("/oauth2/revoke").header("Authorization", basic(id, secret))));
+        answers.put("wrong secret", form(post("/oauth2/token").header("Authorization", basic(id, "wrong")).param("grant_type", "refresh_token")
+                .param("refresh_token", "x")));
+        answers.put("unknown client", form(post("/oauth2/token").param("client_id", "nope").param("client_secret", "x")
+                .param("grant_type", "refresh_token").param("refresh_token", "x")));
+        for (var answer : answers.entrySet()) {
+            String description = json.readTree(answer.getValue().getResponse().getContentAsString()).path("error_description").asString();
+            assertThat(description).as(answer.getKey()).isNotBlank().doesNotContain("OAuth 2.0").doesNotStartWith("Client authentication failed: c")
+                    .endsWith(".");
+        }
+        assertThat(json.readTree(answers.get("password grant").getResponse().getContentAsString()).path("error_description").asString())
+                .contains("authorization_code, refresh_token or client_credentials");
+        assertThat(json.readTree(answers.get("wrong secret").getResponse().getContentAsString()).path("error_description").asString())
+                .isEqualTo(json.readTree(answers.get("unknown client").getResponse().getContentAsString()).path("error_description").asString());
+    }
+
     @Test
     void aRefusedClientThatUsedBasicIsChallengedWithBasic() throws Exception {
         JsonNode registered = apps.register(admin, "Wiki");

@@ -149,6 +149,8 @@ class ApiKeyApiTest {
         MockHttpServletResponse basic = team.perform(get("/api/v1/sessions").header(HttpHeaders.AUTHORIZATION, "Basic YTpi")).getResponse();
         assertThat(basic.getStatus()).isEqualTo(401);
         assertThat(json.readTree(basic.getContentAsString()).path("detail").asString()).startsWith("The API takes a bearer token");
+        MockHttpServletResponse empty = team.perform(get("/api/v1/sessions").header(HttpHeaders.AUTHORIZATION, "Bearer")).getResponse();
+        assertThat(json.readTree(empty.getContentAsString()).path("detail").asString()).startsWith("The bearer token is empty");
         MockHttpServletResponse none = team.perform(get("/api/v1/sessions")).getResponse();
         assertThat(json.readTree(none.getContentAsString()).path("detail").asString()).isEqualTo("Sign in first.");
     }

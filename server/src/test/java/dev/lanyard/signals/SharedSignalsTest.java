@@ -660,6 +660,24 @@ class SharedSignalsTest {
                 .contains("Shared Signals are off for this app").contains("a team admin turns them on on the app's page");
     }
 
+    /** A client credentials token is the app's own, for Shared Signals: a member's scope, or none, was issued (outside re-check AQ). */
+    @Test
+    void clientCredentialsGiveOnlyTheAppsOwnScope() throws Exception {
+        Receiver r = receiverApp("Scopes");
+        String basic = Base64.getEncoder().encodeToString((r.clientId() + ":" + r.secret()).getBytes(StandardCharsets.UTF_8));
+        for (String body : new String[] {"grant_type=client_credentials&scope=openid", "grant_type=client_credentials&scope=offline_access",
+                "grant_type=client_credentials&scope=ssf%20openid", "grant_type=client_credentials"}) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth2/token"))
+                    .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(body).isEqualTo(400);
+            JsonNode error = json.readTree(response.body());
+            assertThat(error.path("error").asString()).as(body).isEqualTo("invalid_scope");
+            assertThat(error.path("error_description").asString()).contains("ask for scope=ssf");
+        }
+        assertThat(token(r)).as("scope=ssf still works").isNotBlank();
+    }
+
     /** The SSF API tells a token the switch ended why it is refused; a token refused for another reason is told the general rule. */
     @Test
     void aTokenOfAnAppWhoseSignalsWereSwitchedOffIsToldSo() throws Exception {

@@ -208,7 +208,7 @@ class SignUpConfirmationTest {
             assertThat(api.read(refused).path("detail").asString()).startsWith("We already sent 3 sign-up mails");
         }
         assertThat(api.read(signUp(email, TestAccounts.PASSWORD, address)).path("detail").asString())
-                .startsWith("Too many sign-ups from your network.");
+                .startsWith("Too many sign-ups, or attempts to finish one, from your network.");
     }
 
     @Test
@@ -219,7 +219,7 @@ class SignUpConfirmationTest {
         }
         MvcResult sixth = signUp(TestAccounts.uniqueEmail("many"), TestAccounts.PASSWORD, address);
         assertThat(sixth.getResponse().getStatus()).isEqualTo(429);
-        assertThat(api.read(sixth).path("detail").asString()).startsWith("Too many sign-ups from your network.");
+        assertThat(api.read(sixth).path("detail").asString()).startsWith("Too many sign-ups, or attempts to finish one, from your network.");
         assertThat(signUp(TestAccounts.uniqueEmail("other"), TestAccounts.PASSWORD, TestAccounts.uniqueAddress()).getResponse().getStatus())
                 .isEqualTo(202);
     }
@@ -310,6 +310,14 @@ class SignUpConfirmationTest {
         String token = linkTo(email);
         assertThat(mvc.perform(get("/signup/confirm/" + token)).andReturn().getResponse().getContentAsString())
                 .contains("Someone else started it, or you forgot its password?").contains("Create account with my own password");
+
+        MvcResult mismatch = mvc.perform(post("/signup/confirm/" + token).with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress()))
+                .param("password", "not the starter's password")).andReturn();
+        assertThat(mismatch.getResponse().getContentAsString()).as("the message points to the own form, shown open (outside re-check AQ)")
+                .contains("create the account with your own password instead").contains("<details class=\"own-sign-up\" open");
+        MvcResult reopened = mvc.perform(get("/signup/confirm/" + token + "/own")).andReturn();
+        assertThat(reopened.getResponse().getStatus()).as("the form's address opened again").isEqualTo(302);
+        assertThat(reopened.getResponse().getRedirectedUrl()).isEqualTo("/signup/confirm/" + token);
 
         MvcResult wrong = mvc.perform(post("/signup/confirm/" + token + "/own").with(csrf()).with(ApiClient.from(TestAccounts.uniqueAddress()))
                 .param("name", "Dorothy").param("team", "").param("password", "short")).andReturn();
