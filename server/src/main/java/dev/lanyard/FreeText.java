@@ -67,6 +67,15 @@ public final class FreeText {
         return Optional.empty();
     }
 
+    /**
+     * Why a one-line name or description of at most {@code max} characters, already stripped, is refused, as a sentence
+     * for its field's message; empty when it is not (an app's and a stream's fields).
+     */
+    public static Optional<String> fieldRefusal(String clean, int max) {
+        if (clean.length() > max) return Optional.of("Use at most " + max + " characters.");
+        return refusal(clean, false).map(what -> capitalized(what) + " are not allowed.");
+    }
+
     /** Whether {@code text} holds a bidirectional control, which would turn the text after it around. */
     public static boolean changesDirection(String text) {
         return text.codePoints().anyMatch(FreeText::bidiControl);

@@ -59,9 +59,8 @@ final class AppInput {
 
     private static String text(String value, String field, int max) {
         String clean = value == null ? "" : value.strip();
-        if (clean.length() > max) throw new AppProblem.InvalidInput(field, "Use at most " + max + " characters.");
-        dev.lanyard.FreeText.refusal(clean, false).ifPresent(what -> {
-            throw new AppProblem.InvalidInput(field, dev.lanyard.FreeText.capitalized(what) + " are not allowed.");
+        dev.lanyard.FreeText.fieldRefusal(clean, max).ifPresent(refused -> {
+            throw new AppProblem.InvalidInput(field, refused);
         });
         return clean;
     }

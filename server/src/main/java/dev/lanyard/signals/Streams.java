@@ -300,9 +300,8 @@ class Streams implements ClientCredentials {
 
     private static String text(String value, String field, int max) {
         String clean = value == null ? "" : value.strip();
-        if (clean.length() > max) throw new SignalProblem.InvalidInput(field, "Use at most " + max + " characters.");
-        dev.lanyard.FreeText.refusal(clean, false).ifPresent(what -> {
-            throw new SignalProblem.InvalidInput(field, dev.lanyard.FreeText.capitalized(what) + " are not allowed.");
+        dev.lanyard.FreeText.fieldRefusal(clean, max).ifPresent(refused -> {
+            throw new SignalProblem.InvalidInput(field, refused);
         });
         return clean;
     }
