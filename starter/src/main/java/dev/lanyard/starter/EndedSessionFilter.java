@@ -17,6 +17,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.HtmlUtils;
 
@@ -57,6 +59,18 @@ public class EndedSessionFilter extends OncePerRequestFilter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * Spring Security's usual sign-in success (back to the page asked for, else {@code /}), noting when this app first saw
+     * the login ({@link EndedSessions#loginSeen}): a login of a gap's own second passes only if it was seen after the gap.
+     */
+    static AuthenticationSuccessHandler signedIn(EndedSessions ended) {
+        AuthenticationSuccessHandler usual = new SavedRequestAwareAuthenticationSuccessHandler();
+        return (request, response, authentication) -> {
+            if (authentication.getPrincipal() instanceof OidcUser user) ended.loginSeen(user.getIdToken().getClaimAsString("sid"));
+            usual.onAuthenticationSuccess(request, response, authentication);
+        };
     }
 
     private static Instant loggedInAt(Instant issuedAt, Instant authenticatedAt) {

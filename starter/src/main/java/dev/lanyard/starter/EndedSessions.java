@@ -3,6 +3,7 @@ package dev.lanyard.starter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,19 +33,34 @@ public class EndedSessions {
      */
     private final AtomicReference<Instant> forgottenUpTo = new AtomicReference<>();
     /**
-     * The end of the latest gap in which endings may have been lost (events Lanyard did not keep, a stream that had to be
-     * created), in whole seconds, or null: a login that began in an earlier second is taken as ended (fail closed). A
-     * login of the gap's own second is not: the tokens' {@code iat} are in seconds, and refusing it would refuse again
-     * the person who signs in right after the gap; a session that began and ended unheard within that second is left.
+     * The latest gap in which endings may have been lost (events Lanyard did not keep, a stream that had to be created or
+     * replaced), or null: a login that began in an earlier second than its end is taken as ended (fail closed). The tokens'
+     * {@code iat} are in whole seconds, so a login of the gap's own second is told apart by when this app first saw it
+     * ({@link #loginSeen}, this app's clock): seen before the gap was noticed (or never seen), it is taken as ended; seen
+     * after, it began after the gap, and passes (refusing it would refuse again the person who signs in right after).
      */
-    private final AtomicReference<Instant> gapUpTo = new AtomicReference<>();
+    private final AtomicReference<Gap> gap = new AtomicReference<>();
+    /** When this app first saw each login ({@code sid} → instant, this app's clock): at sign-in. Bounded as the endings are. */
+    private final Cache<String, Instant> firstSeen;
+    private final Clock clock;
+
+    /** A gap: its end in whole seconds (compared with {@code iat}), and when this app noticed it (its own clock). */
+    private record Gap(Instant second, Instant noticed) {
+        Gap later(Gap other) {
+            int bySecond = other.second.compareTo(second);
+            if (bySecond != 0) return bySecond > 0 ? other : this;
+            return other.noticed.isAfter(noticed) ? other : this;
+        }
+    }
 
     /** One ending: when, and what Lanyard told the person about it ({@code reason_user}), if anything. */
     private record Ending(Instant at, String reason) {
     }
 
     public EndedSessions(Clock clock, Duration retention, long capacity) {
+        this.clock = clock;
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        this.firstSeen = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(retention).maximumSize(capacity).build();
         this.sessions = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(retention).maximumSize(capacity)
                 .evictionListener(this::forgotten).build();
         this.subjects = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(retention).maximumSize(capacity)
@@ -87,18 +103,28 @@ public class EndedSessions {
 
     /**
      * Endings may have been lost up to {@code at} ({@code why} says how, for the log): every login that began before it
-     * (in an earlier second: see {@link #gapUpTo}) is taken as ended from now on, and its user signs in again. Keeps the
-     * latest instant.
+     * is taken as ended from now on, and its user signs in again; a login of {@code at}'s own second only if this app saw
+     * it first before now, or never (see {@link #gap}). Keeps the latest gap.
      */
     public void everyLoginEndedBefore(Instant at, String why) {
-        gapUpTo.getAndAccumulate(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), EndedSessions::later);
+        Instant now = clock.instant();
+        Gap noticed = new Gap(at.truncatedTo(ChronoUnit.SECONDS), now.isAfter(at) ? now : at);
+        gap.getAndAccumulate(noticed, (old, next) -> old == null ? next : old.later(next));
         log.warn(why + ": Lanyard sessions that ended meanwhile may not have been told to this app, so every login that began "
                 + "before " + at + " is taken as ended, and its user signs in again");
     }
 
     /** The end of the latest gap (whole seconds): every login of an earlier second is taken as ended. */
     Optional<Instant> endedBefore() {
-        return Optional.ofNullable(gapUpTo.get());
+        return Optional.ofNullable(gap.get()).map(Gap::second);
+    }
+
+    /**
+     * Records that this app saw login {@code sid} now (at sign-in), unless it saw it before: a login of a gap's own second
+     * passes only if it was seen after the gap was noticed.
+     */
+    public void loginSeen(String sid) {
+        if (sid != null && !sid.isBlank()) firstSeen.asMap().putIfAbsent(sid, clock.instant());
     }
 
     /** When Lanyard session {@code sid} ended, if this app was told. */
@@ -125,11 +151,21 @@ public class EndedSessions {
         if (sid != null && sessions.getIfPresent(sid) != null) return true;
         Instant forgotten = forgottenUpTo.get();
         if (forgotten != null && (loginAt == null || !loginAt.isAfter(forgotten))) return true;
-        Instant gap = gapUpTo.get();
-        if (gap != null && (loginAt == null || loginAt.isBefore(gap))) return true;
+        if (inGap(sid, loginAt)) return true;
         if (sub == null || subjects.estimatedSize() == 0) return false;
         Ending everywhere = subjects.getIfPresent(sub);
         return everywhere != null && (authenticatedAt == null || !authenticatedAt.isAfter(everywhere.at()));
+    }
+
+    private boolean inGap(String sid, Instant loginAt) {
+        Gap last = gap.get();
+        if (last == null) return false;
+        if (loginAt == null) return true;
+        Instant second = loginAt.truncatedTo(ChronoUnit.SECONDS);
+        if (second.isBefore(last.second())) return true;
+        if (second.isAfter(last.second())) return false;
+        Instant seen = sid == null ? null : firstSeen.getIfPresent(sid);
+        return seen == null || !seen.isAfter(last.noticed());
     }
 
     /** What Lanyard told the person about the ending of this login, if this app was told anything ({@code reason_user}). */

@@ -150,7 +150,7 @@ public class LanyardAutoConfiguration {
         List<String> audiences = properties.audiences();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(lifetime, new JwtIssuerValidator(properties.issuer()),
                 new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.stream().anyMatch(audiences::contains)),
-                LanyardAutoConfiguration::accessToken, jwt -> ofAPerson(jwt, properties.clientId())));
+                jwt -> accessToken(jwt, properties.clientId()), jwt -> ofAPerson(jwt, properties.clientId())));
         return decoder;
     }
 
@@ -167,11 +167,18 @@ public class LanyardAutoConfiguration {
                         "Not a person's access token: it names no Lanyard session (sid), as an app's own client credentials token does", null));
     }
 
-    private static OAuth2TokenValidatorResult accessToken(Jwt jwt) {
+    /**
+     * An access token of Lanyard's: typed as one (or untyped), with {@code scope}, and none of an ID token's, logout
+     * token's or SET's claims. The app's own client-credentials token without a scope (its subject the client, which no
+     * person's ID token has, and no {@code sid}) is told apart too, so that it is refused for naming no session.
+     */
+    private static OAuth2TokenValidatorResult accessToken(Jwt jwt, String clientId) {
         Object type = jwt.getHeaders().get("typ");
         boolean typed = type == null || "JWT".equalsIgnoreCase(type.toString()) || "at+jwt".equalsIgnoreCase(type.toString())
                 || "application/at+jwt".equalsIgnoreCase(type.toString());
-        boolean access = typed && jwt.hasClaim("scope") && !jwt.hasClaim("nonce") && !jwt.hasClaim("azp") && !jwt.hasClaim("events");
+        boolean appsOwn = clientId.equals(jwt.getSubject()) && !jwt.hasClaim("sid");
+        boolean access = typed && (jwt.hasClaim("scope") || appsOwn) && !jwt.hasClaim("nonce") && !jwt.hasClaim("azp")
+                && !jwt.hasClaim("events");
         return access ? OAuth2TokenValidatorResult.success()
                 : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
                         "Not an access token of Lanyard's (an ID token, logout token or SET is no bearer token)", null));

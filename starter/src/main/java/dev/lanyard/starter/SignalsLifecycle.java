@@ -25,8 +25,9 @@ import dev.lanyard.starter.LanyardProperties.Delivery;
  * once (a Lanyard that does not wait is not polled in a tight loop); for push delivery, looks for
  * the stream at Lanyard every {@code lanyard.signals.check-interval} and sets it up again if it is
  * gone (nothing would be pushed). A stream that had to be created (none of the app's own at Lanyard,
- * or its own was deleted) carried no ending from before: every login that began before it is
- * taken as ended ({@link EndedSessions#everyLoginEndedBefore}).
+ * or its own was deleted), or another of the app's own used instead of the one that is gone (say one
+ * made again by hand), carried no ending from before: every login that began before it is taken
+ * as ended ({@link EndedSessions#everyLoginEndedBefore}).
  */
 class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
     private static final Log log = LogFactory.getLog(SignalsLifecycle.class);
@@ -84,6 +85,9 @@ class SignalsLifecycle implements ApplicationListener<WebServerInitializedEvent>
             if (stream.created()) {
                 ended.everyLoginEndedBefore(clock.instant(), "Lanyard held no Shared Signals stream of this app's (first start, or "
                         + "its stream was deleted at Lanyard), so a new one was created (" + stream.id() + ")");
+            } else if (stream.replaced()) {
+                ended.everyLoginEndedBefore(clock.instant(), "The Shared Signals stream this app used is gone at Lanyard, and "
+                        + "another of this app's (" + stream.id() + ") is used instead");
             }
             if (properties.signals().delivery() == Delivery.POLL) {
                 URI endpoint = stream.pollEndpoint().orElseThrow();

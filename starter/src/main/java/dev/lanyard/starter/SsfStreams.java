@@ -49,10 +49,15 @@ public class SsfStreams {
     }
 
     /**
-     * The stream in use: its id, the audience its SETs carry, (poll) where to poll, and whether it was just created (no
-     * ending before that was sent to this app over it).
+     * The stream in use: its id, the audience its SETs carry, (poll) where to poll, whether it was just created (no
+     * ending before that was sent to this app over it), and whether it replaced another stream this starter used before
+     * (that one gone: endings of the time between were sent to neither).
      */
-    public record Stream(String id, Set<String> audiences, Optional<URI> pollEndpoint, boolean created) {
+    public record Stream(String id, Set<String> audiences, Optional<URI> pollEndpoint, boolean created, boolean replaced) {
+        /** Whether endings may have been lost before this stream: it was just created, or replaced the one used before. */
+        public boolean gap() {
+            return created || replaced;
+        }
     }
 
     public Optional<Stream> current() {
@@ -128,7 +133,10 @@ public class SsfStreams {
         } else {
             log.info("Using Lanyard Shared Signals stream " + chosen.get("stream_id") + " (" + wanted.get("method") + ")");
         }
-        Stream s = toStream(chosen, delivery, created);
+        Stream before = stream;
+        Stream s = toStream(chosen, delivery, created, before != null && !before.id().equals(chosen.get("stream_id")));
+        if (s.replaced() && !created) log.warn("Lanyard no longer holds Shared Signals stream " + before.id() + " this app used; "
+                + "using its stream " + s.id() + " instead");
         stream = s;
         return s;
     }
@@ -167,7 +175,7 @@ public class SsfStreams {
         return POLL.equals(wanted.get("method")) ? mine.equals(stream.get("description")) : wanted.get("endpoint_url").equals(delivery.get("endpoint_url"));
     }
 
-    private Stream toStream(Map<String, Object> config, Delivery delivery, boolean created) {
+    private Stream toStream(Map<String, Object> config, Delivery delivery, boolean created, boolean replaced) {
         if (!(config.get("stream_id") instanceof String id)) throw new LanyardUnavailable("Lanyard's stream configuration has no stream_id");
         Set<String> aud = new LinkedHashSet<>();
         if (config.get("aud") instanceof String a) aud.add(a);
@@ -178,7 +186,7 @@ public class SsfStreams {
                 throw new LanyardUnavailable("Lanyard's poll stream has no delivery.endpoint_url");
             poll = Optional.of(URI.create(url));
         }
-        return new Stream(id, Set.copyOf(aud), poll, created);
+        return new Stream(id, Set.copyOf(aud), poll, created, replaced);
     }
 
     /**

@@ -70,7 +70,10 @@ class AccessTokensTest {
         String withoutSid = lanyard.sign(token().claim("sid", null).claim("scope", "openid").build(), null);
         String appsOwnWithASid = lanyard.sign(token().subject(FakeLanyard.CLIENT_ID).claim("scope", "openid").build(), null);
 
-        for (String noLogin : List.of(appsOwn, withoutSid, appsOwnWithASid)) {
+        String appsOwnWithoutScope = lanyard.sign(new JWTClaimsSet.Builder().issuer(lanyard.issuer).subject(FakeLanyard.CLIENT_ID)
+                .audience(FakeLanyard.CLIENT_ID).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).build(), null);
+
+        for (String noLogin : List.of(appsOwn, withoutSid, appsOwnWithASid, appsOwnWithoutScope)) {
             assertThatThrownBy(() -> decoder.decode(noLogin)).isInstanceOf(JwtValidationException.class)
                     .hasMessageContaining("names no Lanyard session");
         }

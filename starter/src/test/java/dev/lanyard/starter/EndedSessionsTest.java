@@ -103,4 +103,44 @@ class EndedSessionsTest {
 
         assertThat(ended.isEnded("sid-new", "member-1", signedInAtLanyard, clock.instant())).isFalse();
     }
+
+    /**
+     * A login whose iat is in the gap's own second: iat cannot tell it from the gap, so when this app first saw it does. Seen
+     * before the gap was noticed, or never, it may have ended unheard (refused); seen after, it began after the gap (taken,
+     * or the person who signs in right after the gap would be refused again).
+     */
+    @Test
+    void aLoginOfTheGapsOwnSecondIsEndedIfSeenBeforeTheGapAndTakenIfSeenAfter() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(365), 100);
+        Instant second = clock.instant();
+        clock.advance(Duration.ofMillis(100));
+        ended.loginSeen("sid-before");
+        clock.advance(Duration.ofMillis(300));
+
+        ended.everyLoginEndedBefore(clock.instant(), "a test gap");
+        clock.advance(Duration.ofMillis(100));
+        ended.loginSeen("sid-after");
+        ended.loginSeen("sid-before"); // seen again: the first time counts
+
+        assertThat(ended.isEnded("sid-before", "member-1", second, second)).isTrue();
+        assertThat(ended.isEnded("sid-never-seen", "member-1", second, second)).isTrue();
+        assertThat(ended.isEnded(null, "member-1", second, second)).isTrue();
+        assertThat(ended.isEnded("sid-after", "member-1", second, second)).isFalse();
+        assertThat(ended.isEnded("sid-next-second", "member-1", second, second.plusSeconds(1))).isFalse();
+        assertThat(ended.isEnded("sid-after", "member-1", second, second.minusSeconds(1))).isTrue();
+    }
+
+    /** A gap told by a SET is in whole seconds: it is taken as noticed when this app learnt of it, not at its second's start. */
+    @Test
+    void aGapToldInWholeSecondsIsNoticedWhenThisAppLearntOfIt() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(365), 100);
+        Instant second = clock.instant();
+        clock.advance(Duration.ofMillis(200));
+        ended.loginSeen("sid-before");
+        clock.advance(Duration.ofMillis(300));
+
+        ended.everyLoginEndedBefore(second, "Lanyard changed this app's Shared Signals stream to enabled");
+
+        assertThat(ended.isEnded("sid-before", "member-1", second, second)).isTrue();
+    }
 }

@@ -53,6 +53,8 @@ final class FakeLanyard implements AutoCloseable {
     volatile java.time.Duration pollWait = java.time.Duration.ofSeconds(20);
     /** The most streams Lanyard holds for one client: a POST past it is answered 409, as Lanyard's too-many-streams. */
     volatile int maxStreams = 10;
+    /** Refuse the client-credentials grant (400), as Lanyard does while the app's Shared Signals are off. */
+    volatile boolean refuseClientCredentials;
     /** SETs waiting for the next poll, by jti; removed when acknowledged. */
     final Map<String, String> pending = Collections.synchronizedMap(new LinkedHashMap<>());
 
@@ -133,6 +135,10 @@ final class FakeLanyard implements AutoCloseable {
         }
         if (!"client_credentials".equals(form.get("grant_type"))) {
             json(e, 400, Map.of("error", "unsupported_grant_type"));
+            return;
+        }
+        if (refuseClientCredentials) { // as Lanyard answers while the app's Shared Signals are off
+            json(e, 400, Map.of("error", "invalid_scope"));
             return;
         }
         json(e, 200, Map.of("access_token", "app-token", "token_type", "Bearer", "expires_in", 300, "scope", "ssf"));

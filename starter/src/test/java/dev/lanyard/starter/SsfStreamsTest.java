@@ -174,4 +174,63 @@ class SsfStreamsTest {
                 .startsWith("Bearer ").doesNotContain(FakeLanyard.CLIENT_SECRET)
                 .isNotEqualTo(SsfStreams.pushAuthorization(otherSecret));
     }
+
+    /**
+     * The app's stream deleted at Lanyard, and another of its own there instead (made again by hand, pushing to the app):
+     * adopting that one is a change of stream as creating one is, and endings of the time between were sent over neither.
+     */
+    @Test
+    void adoptingAnotherStreamAfterTheAppsOwnIsGoneIsAGap() {
+        URI push = URI.create("http://127.0.0.1:1/lanyard/ssf/events");
+        SsfStreams streams = streams(LanyardProperties.Delivery.PUSH);
+        SsfStreams.Stream first = streams.ensure(push);
+        SsfStreams.Stream same = streams.ensure(push);
+        lanyard.streams.clear();
+        Map<String, Object> byHand = lanyard.otherReceiversStream(SsfStreams.PUSH, push.toString());
+
+        SsfStreams.Stream adopted = streams.ensure(push);
+
+        assertThat(first.gap()).isTrue();
+        assertThat(same.gap()).as("the same stream again").isFalse();
+        assertThat(adopted.id()).isEqualTo(byHand.get("stream_id"));
+        assertThat(adopted.created()).isFalse();
+        assertThat(adopted.replaced()).isTrue();
+        assertThat(adopted.gap()).isTrue();
+    }
+
+    /**
+     * Lanyard refusing the app's client-credentials grant (Shared Signals off for the app: 400) is not asked again at every
+     * poll: the starter waits 1 s, doubling to 1 min, before asking again, and asks at once again after a success.
+     */
+    @Test
+    void aRefusedClientCredentialsGrantIsAskedAgainOnlyAfterABackoff() {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-06T03:00:00Z"));
+        LanyardProperties properties = lanyard.properties();
+        ClientCredentials credentials = new ClientCredentials(new LanyardEndpoints(properties), properties, clock);
+        lanyard.refuseClientCredentials = true;
+
+        for (int i = 0; i < 5; i++) org.assertj.core.api.Assertions.assertThatThrownBy(credentials::token)
+                .isInstanceOf(LanyardEndpoints.LanyardUnavailable.class);
+        assertThat(lanyard.tokenRequests).as("asked once, then refused from memory for 1 s").hasSize(1);
+        clock.advance(java.time.Duration.ofMillis(1001));
+        org.assertj.core.api.Assertions.assertThatThrownBy(credentials::token).isInstanceOf(LanyardEndpoints.LanyardUnavailable.class);
+        clock.advance(java.time.Duration.ofMillis(1001));
+        org.assertj.core.api.Assertions.assertThatThrownBy(credentials::token).isInstanceOf(LanyardEndpoints.LanyardUnavailable.class);
+        assertThat(lanyard.tokenRequests).as("the second refusal doubled the wait to 2 s").hasSize(2);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(java.time.Duration.ofMinutes(1));
+            org.assertj.core.api.Assertions.assertThatThrownBy(credentials::token).isInstanceOf(LanyardEndpoints.LanyardUnavailable.class);
+        }
+        assertThat(lanyard.tokenRequests).as("never more than once a minute").hasSize(12);
+
+        lanyard.refuseClientCredentials = false;
+        clock.advance(java.time.Duration.ofMinutes(1));
+        assertThat(credentials.token()).isEqualTo("app-token");
+        credentials.forget();
+        lanyard.refuseClientCredentials = true;
+        org.assertj.core.api.Assertions.assertThatThrownBy(credentials::token).isInstanceOf(LanyardEndpoints.LanyardUnavailable.class);
+        clock.advance(java.time.Duration.ofMillis(1001));
+        org.assertj.core.api.Assertions.assertThatThrownBy(credentials::token).isInstanceOf(LanyardEndpoints.LanyardUnavailable.class);
+        assertThat(lanyard.tokenRequests).as("a success starts the wait again at 1 s").hasSize(15);
+    }
 }
