@@ -182,6 +182,60 @@ class PushDeliveryTest {
         assertThat(again.body()).isEqualTo("hello member-9");
     }
 
+    /**
+     * A login in the very second of a gap (signed in, Shared Signals stopped, its session revoked, and let through again,
+     * all within a second): its ID token's iat cannot tell it from the gap, so it is refused, having been seen by the app
+     * before the gap. Signing in again at once, in that same second, works: seen after the gap (no sign-in loop).
+     */
+    @Test
+    void aLoginInTheGapsOwnSecondIsRefusedAndSigningInAgainAtOnceWorks() throws Exception {
+        lanyard.nextSub = "member-same-second";
+        lanyard.nextSid = UUID.randomUUID().toString();
+        Browser browser = new Browser();
+        String page = "http://127.0.0.1:" + port + "/hello";
+        await(() -> Instant.now().getNano() < 200_000_000); // early in a second, so the rest most likely happens within it
+        assertThat(browser.follow(page).statusCode()).isEqualTo(200);
+        String streamId = streams.current().orElseThrow().id();
+
+        String updated = lanyard.set(new JWTClaimsSet.Builder().issuer(lanyard.issuer).audience(FakeLanyard.CLIENT_ID)
+                .jwtID(UUID.randomUUID().toString()).issueTime(new Date()).claim("sub_id", Map.of("format", "opaque", "id", streamId))
+                .claim("events", Map.of(SessionSignals.STREAM_UPDATED, Map.of("status", "enabled"))));
+        assertThat(push(streamAuthorization(), updated).statusCode()).isEqualTo(202);
+
+        assertThat(browser.get(page).statusCode()).isEqualTo(401);
+        lanyard.nextSid = UUID.randomUUID().toString(); // signing in again makes a new Lanyard session
+        assertThat(browser.follow(page).statusCode()).isEqualTo(200);
+        assertThat(browser.get(page).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The app's stream deleted at Lanyard and another of its own there (made again by hand, pushing to the app): the app
+     * adopts it instead of creating one, and that is a gap too: endings from while no stream of its was there are lost.
+     */
+    @Test
+    void adoptingAnotherStreamOfTheAppsOwnAfterItsStreamIsGoneIsAGap() throws Exception {
+        await(() -> streams.current().isPresent() && !lanyard.streams.isEmpty());
+        String before = streams.current().orElseThrow().id();
+        Instant gapBefore = ended.endedBefore().orElseThrow();
+        lanyard.nextSub = "member-adopted";
+        lanyard.nextSid = UUID.randomUUID().toString();
+        Browser browser = new Browser();
+        String page = "http://127.0.0.1:" + port + "/hello";
+        assertThat(browser.follow(page).statusCode()).isEqualTo(200);
+        awaitASecondAfter(Instant.now());
+        long created = lanyard.streamRequests.stream().filter("POST"::equals).count();
+
+        Map<String, Object> byHand = lanyard.otherReceiversStream(SsfStreams.PUSH, pushUrl());
+        lanyard.streams.removeIf(st -> before.equals(st.get("stream_id")));
+
+        await(() -> streams.current().map(st -> st.id().equals(byHand.get("stream_id"))).orElse(false));
+        assertThat(lanyard.streamRequests.stream().filter("POST"::equals)).as("adopted, not created").hasSize((int) created);
+        await(() -> ended.endedBefore().orElseThrow().isAfter(gapBefore));
+        assertThat(browser.get(page).statusCode()).isEqualTo(401);
+        awaitASecondAfter(ended.endedBefore().orElseThrow());
+        assertThat(browser.follow(page).statusCode()).isEqualTo(200);
+    }
+
     /** The 401 page says what Lanyard told the person (CAEP reason_user), escaped. */
     @Test
     void theEndedSessionsPageSaysWhyEscaped() throws Exception {
