@@ -19,6 +19,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.HtmlUtils;
 
@@ -62,13 +63,16 @@ public class EndedSessionFilter extends OncePerRequestFilter {
     }
 
     /**
-     * Spring Security's usual sign-in success (back to the page asked for, else {@code /}), noting when this app first saw
-     * the login ({@link EndedSessions#loginSeen}): a login of a gap's own second passes only if it was seen after the gap.
+     * Spring Security's usual sign-in success (back to the page asked for, from the chain's request cache, else
+     * {@code /}), noting when this app first saw the login ({@link EndedSessions#loginSeen}): a login of a gap's own
+     * second passes only if it was seen after the gap.
      */
-    static AuthenticationSuccessHandler signedIn(EndedSessions ended) {
-        AuthenticationSuccessHandler usual = new SavedRequestAwareAuthenticationSuccessHandler();
+    static AuthenticationSuccessHandler signedIn(EndedSessions ended, java.util.function.Supplier<RequestCache> requestCache) {
         return (request, response, authentication) -> {
             if (authentication.getPrincipal() instanceof OidcUser user) ended.loginSeen(user.getIdToken().getClaimAsString("sid"));
+            SavedRequestAwareAuthenticationSuccessHandler usual = new SavedRequestAwareAuthenticationSuccessHandler();
+            RequestCache cache = requestCache.get();
+            if (cache != null) usual.setRequestCache(cache);
             usual.onAuthenticationSuccess(request, response, authentication);
         };
     }

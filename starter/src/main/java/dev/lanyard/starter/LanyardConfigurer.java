@@ -36,7 +36,8 @@ public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfi
         http.oauth2Login(login -> login
                 .clientRegistrationRepository(context.getBean(LanyardClientRegistrations.class))
                 .loginPage(EndedSessionFilter.SIGN_IN)
-                .successHandler(EndedSessionFilter.signedIn(context.getBean(EndedSessions.class)))
+                .successHandler(EndedSessionFilter.signedIn(context.getBean(EndedSessions.class),
+                        () -> http.getSharedObject(org.springframework.security.web.savedrequest.RequestCache.class)))
                 .failureHandler((request, response, exception) -> {
                     // The page tells the member little; the log tells the developer why (a refused client secret is
                     // invalid_client here), never a token: Spring's messages name errors, not credentials.
