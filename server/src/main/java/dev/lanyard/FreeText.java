@@ -82,7 +82,7 @@ public final class FreeText {
     }
 
     /** {@link #refusal}'s words at the start of a sentence: "Control characters". */
-    public static String capitalized(String refusal) {
+    private static String capitalized(String refusal) {
         return Character.toUpperCase(refusal.charAt(0)) + refusal.substring(1);
     }
 

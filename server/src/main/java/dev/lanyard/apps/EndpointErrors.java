@@ -35,7 +35,7 @@ final class EndpointErrors {
     static AuthenticationFailureHandler clientAuthentication() {
         return (request, response, exception) -> {
             SecurityContextHolder.clearContext();
-            OAuth2Error error = basicSaidAsSuch(codeSaidAsSuch(pkceSaidAsSuch(error(exception)), request), request);
+            OAuth2Error error = basicSaidAsSuch(codeSaidAsSuch(error(exception), request), request);
             boolean client = OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode());
             if (client && basic(request)) response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
             write(response, client ? HttpStatus.UNAUTHORIZED : HttpStatus.BAD_REQUEST, error);
@@ -167,17 +167,6 @@ final class EndpointErrors {
         return clientId != null && !clientId.isBlank() && PublicRevocation.isPublic(clients, clientId);
     }
 
-    /**
-     * Spring checks a code's PKCE verifier as part of client authentication and describes a wrong one as "Client
-     * authentication failed: code_verifier", where the client authenticated and the verifier is what failed.
-     */
-    private static OAuth2Error pkceSaidAsSuch(OAuth2Error error) {
-        String description = error.getDescription();
-        if (!OAuth2ErrorCodes.INVALID_GRANT.equals(error.getErrorCode()) || description == null
-                || !description.endsWith(org.springframework.security.oauth2.core.endpoint.PkceParameterNames.CODE_VERIFIER)) return error;
-        return new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, WRONG_VERIFIER, null);
-    }
-
     private static final String UNKNOWN_CODE = "The authorization code is unknown, expired or already used.";
 
     /**
@@ -231,9 +220,7 @@ final class EndpointErrors {
         String description = error.getDescription();
         if (description == null) return error;
         String sentence = null;
-        if (description.equals("Client authentication failed: code")) {
-            sentence = UNKNOWN_CODE;
-        } else if (description.equals("Client authentication failed: code_verifier")) {
+        if (description.equals("Client authentication failed: code_verifier")) {
             sentence = WRONG_VERIFIER;
         } else if (description.startsWith("Client authentication failed: ")) {
             sentence = "Client authentication failed: the client_id or client_secret is not right, or the app may not "
