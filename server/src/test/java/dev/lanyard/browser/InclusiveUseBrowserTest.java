@@ -80,6 +80,8 @@ class InclusiveUseBrowserTest extends BrowserTest {
     void aLinkThatLooksLikeAButtonFollowsOnSpace() {
         Page page = open(MAC_MADRID);
         signUp(page, "Ada Lovelace", "Engines");
+        // The URL commits before the page's deferred times.js, which makes Space follow the link, has run (a CI flake).
+        page.waitForLoadState(com.microsoft.playwright.options.LoadState.DOMCONTENTLOADED);
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Log out all devices")).focus();
         page.keyboard().press("Space");
         assertThat(page).hasURL(Pattern.compile("/settings/sessions/sign-out-all$"));
