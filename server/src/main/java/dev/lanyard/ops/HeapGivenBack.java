@@ -1,0 +1,118 @@
+package dev.lanyard.ops;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gives back the heap Lanyard does not use: once start-up's background loads are done, and whenever the server has
+ * been idle for a minute (decision 75). Building the user-agent rules allocates several times what they keep, and with
+ * the JVM's defaults the collector keeps what it grew for good: about 600 MiB of heap committed for 130 MiB live.
+ * Unless the operator chose the heap's free ratios, Lanyard takes those {@code scripts/run.sh} sets (10% and 30%), asks
+ * for one full collection once the loads are done, and on G1 turns on its periodic collection (JEP 346), which runs a
+ * concurrent cycle after a minute without any collection and shrinks the heap to what stays live plus 30%. The heap grows
+ * again as load needs it. An operator who set either ratio (as {@code run.sh} does) is left alone, and so is a periodic
+ * interval set on the command line.
+ */
+@Component
+class HeapGivenBack {
+    static final String MIN_FREE = "MinHeapFreeRatio";
+    static final String MAX_FREE = "MaxHeapFreeRatio";
+    static final String PERIODIC = "G1PeriodicGCInterval";
+    static final String MIN_FREE_PERCENT = "10";
+    static final String MAX_FREE_PERCENT = "30";
+    static final String PERIODIC_MILLIS = "60000";
+
+    private static final Logger log = LoggerFactory.getLogger(HeapGivenBack.class);
+    /** One heap per JVM: a test run starts several contexts, and one collection serves them all. */
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    private final List<BackgroundLoad> loads;
+
+    HeapGivenBack(List<BackgroundLoad> loads) {
+        this.loads = List.copyOf(loads);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void giveBackOnceLoaded() {
+        if (!STARTED.compareAndSet(false, true)) return;
+        CompletableFuture<?>[] pending = loads.stream().map(BackgroundLoad::loaded).toArray(CompletableFuture[]::new);
+        // On its own thread: neither a loader's thread nor the caller of a load's future waits for the collection.
+        Thread waiter = new Thread(() -> {
+            CompletableFuture.allOf(pending).handle((done, failed) -> null).join();
+            giveBack(new HotSpotOptions(), System::gc);
+        }, "heap-given-back");
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    /** The JVM's options as far as this class reads and writes them; a test gives its own. */
+    interface VmOptions {
+        /** True when {@code name} has the JVM's own value: nobody set it on the command line or in the environment. */
+        boolean isDefault(String name);
+
+        String value(String name);
+
+        void set(String name, String value);
+
+        long committedHeap();
+    }
+
+    /** Sets run.sh's free ratios, G1's periodic collection and collects once, if the operator chose neither ratio; true when it did. */
+    static boolean giveBack(VmOptions vm, Runnable collect) {
+        if (!vm.isDefault(MIN_FREE) || !vm.isDefault(MAX_FREE)) {
+            log.debug("The heap's free ratios were set when Java was started; the heap is left as it is");
+            return false;
+        }
+        // The minimum first: the JVM refuses a maximum below the current minimum (40% by default).
+        vm.set(MIN_FREE, MIN_FREE_PERCENT);
+        vm.set(MAX_FREE, MAX_FREE_PERCENT);
+        boolean periodic = "true".equals(vm.value("UseG1GC")) && vm.isDefault(PERIODIC);
+        if (periodic) vm.set(PERIODIC, PERIODIC_MILLIS);
+        if ("true".equals(vm.value("DisableExplicitGC"))) return true;
+        long before = vm.committedHeap();
+        long start = System.nanoTime();
+        collect.run();
+        log.info("Heap after start-up's background loads: {} MiB committed, was {} MiB (one full collection, {} ms; free "
+                        + "ratios {}% to {}%{}; decision 75)", vm.committedHeap() >> 20, before >> 20,
+                (System.nanoTime() - start) / 1_000_000, MIN_FREE_PERCENT, MAX_FREE_PERCENT,
+                periodic ? ", a concurrent collection after " + Long.parseLong(PERIODIC_MILLIS) / 1000 + " s without one" : "");
+        return true;
+    }
+
+    /** This JVM's options, through its diagnostic bean. */
+    static final class HotSpotOptions implements VmOptions {
+        private final HotSpotDiagnosticMXBean diagnostics = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+        @Override
+        public boolean isDefault(String name) {
+            return diagnostics.getVMOption(name).getOrigin() == VMOption.Origin.DEFAULT;
+        }
+
+        @Override
+        public String value(String name) {
+            return diagnostics.getVMOption(name).getValue();
+        }
+
+        @Override
+        public void set(String name, String value) {
+            diagnostics.setVMOption(name, value);
+        }
+
+        @Override
+        public long committedHeap() {
+            return memory.getHeapMemoryUsage().getCommitted();
+        }
+    }
+}
