@@ -28,13 +28,13 @@ class SessionPages {
     private final SessionStarts starts;
     private final SessionPageParts parts;
     private final SessionSettings settings;
-    private final LiveSessions live;
+    private final LiveStreams live;
     private final LiveSettings liveSettings;
     private final Approvals approvals;
     private final Clock clock;
 
     SessionPages(Sessions sessions, SessionReads reads, SessionStarts starts, SessionPageParts parts, SessionSettings settings,
-                 LiveSessions live, LiveSettings liveSettings, Approvals approvals, Clock clock) {
+                 LiveStreams live, LiveSettings liveSettings, Approvals approvals, Clock clock) {
         this.sessions = sessions;
         this.reads = reads;
         this.starts = starts;

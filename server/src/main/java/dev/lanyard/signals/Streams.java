@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Shared Signals streams (SSF 1.0): receivers create, read, change and delete theirs, set their status,
  * ask for a verification event and poll (RFC 8936); admins enable receivers and watch their streams in
  * {@link ReceiverApps}. Every stream operation is on the calling receiver's own streams; another's is not found.
+ * The rules of what a receiver sends are {@link StreamInput}'s.
  */
 @Service
 class Streams implements ClientCredentials {
@@ -38,7 +38,7 @@ class Streams implements ClientCredentials {
     private final SignalOutboxStore outbox;
     private final Transmitter transmitter;
     private final SignalDelivery delivery;
-    private final ReceiverAddresses addresses;
+    private final StreamInput input;
     private final JsonMapper json;
     private final Clock clock;
     private final PollWaits waits;
@@ -48,7 +48,7 @@ class Streams implements ClientCredentials {
             ReceiverAddresses addresses, JsonMapper json, Clock clock, PollWaits waits, SignalSettings settings) {
         this.waits = waits;
         this.settings = settings;
-        this.addresses = addresses;
+        this.input = new StreamInput(addresses);
         this.store = store;
         this.outbox = outbox;
         this.transmitter = transmitter;
@@ -76,9 +76,9 @@ class Streams implements ClientCredentials {
     Stream create(AppClient receiver, Request request) {
         if (store.count(receiver.id()) >= MAX_STREAMS) throw new SignalProblem.TooManyStreams(MAX_STREAMS);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        Stream.Config config = config(new Stream.Config("", Set.of(), Stream.POLL, Optional.empty(), "iss_sub"), request, true);
+        Stream.Config config = input.config(new Stream.Config("", Set.of(), Stream.POLL, Optional.empty(), "iss_sub"), request);
         Stream stream = new Stream(UUID.randomUUID().toString(), receiver.id(), receiver.team(), config,
-                config.push() ? request.authorization().flatMap(Streams::header) : Optional.empty(),
+                StreamInput.authorization(config, request),
                 Stream.Status.ENABLED, "", now, now, Optional.empty(), Optional.empty());
         store.insert(stream);
         return stream;
@@ -107,8 +107,8 @@ class Streams implements ClientCredentials {
     Stream update(AppClient receiver, String id, Request request, boolean replace) {
         Stream stream = get(receiver, id);
         Stream.Config base = replace ? new Stream.Config("", Set.of(), Stream.POLL, Optional.empty(), "iss_sub") : stream.config();
-        Stream.Config config = config(base, request, replace);
-        Stream changed = stream.with(config, authorization(stream, config, request, replace),
+        Stream.Config config = input.config(base, request);
+        Stream changed = stream.with(config, StreamInput.authorization(stream, config, request),
                 clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         store.update(changed);
         if (config.push() != stream.config().push()) {
@@ -116,15 +116,6 @@ class Streams implements ClientCredentials {
             if (config.push()) delivery.afterCommit();
         }
         return changed;
-    }
-
-    /** The header a changed stream pushes with: the request's, else (left out) the stored one where it still applies. */
-    private static Optional<String> authorization(Stream stream, Stream.Config config, Request request, boolean replace) {
-        if (!config.push()) return Optional.empty();
-        if (request.authorization().isPresent()) return request.authorization().flatMap(Streams::header);
-        boolean samePush = stream.config().push() && stream.config().endpoint().equals(config.endpoint());
-        // Never to another endpoint: the header is the old endpoint's credential, and a receiver token may point the stream anywhere.
-        return samePush ? stream.pushAuthorization() : Optional.empty();
     }
 
     @Transactional
@@ -143,7 +134,7 @@ class Streams implements ClientCredentials {
         Stream stream = get(receiver, id);
         Stream.Status to = Stream.Status.of(status == null ? "" : status.strip().toLowerCase(Locale.ROOT))
                 .orElseThrow(() -> new SignalProblem.InvalidInput("status", "status is enabled, paused or disabled."));
-        String why = text(reason, "reason", 200);
+        String why = StreamInput.text(reason, "reason", 200);
         store.status(stream.id(), receiver.id(), to, why, clock.instant());
         if (to == Stream.Status.DISABLED) outbox.drop(stream.id(), clock.instant());
         if (to == Stream.Status.ENABLED) delivery.afterCommit();
@@ -155,7 +146,7 @@ class Streams implements ClientCredentials {
     void verify(AppClient receiver, String id, Optional<String> state) {
         Stream stream = get(receiver, id);
         if (stream.status() == Stream.Status.DISABLED) throw new SignalProblem.InvalidInput("stream_id", "The stream is disabled.");
-        String clean = text(state.orElse(""), "state", 500);
+        String clean = StreamInput.text(state.orElse(""), "state", 500);
         Instant now = clock.instant();
         if (!store.verificationRequested(stream.id(), receiver.id(), now.minus(MIN_VERIFICATION_INTERVAL), now)) {
             throw new SignalProblem.TooManyVerifications(MIN_VERIFICATION_INTERVAL.toSeconds());
@@ -229,80 +220,5 @@ class Streams implements ClientCredentials {
                     new tools.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { })));
         }
         return new Polled(sets, outbox.more(streamId, pending.size(), now));
-    }
-
-    private Stream.Config config(Stream.Config base, Request request, boolean creating) {
-        String description = request.description().map(d -> text(d, "description", 200)).orElse(base.description());
-        Set<String> events = request.eventsRequested().map(Streams::events).orElse(base.eventsRequested());
-        String method = request.method().map(String::strip).orElse(base.method());
-        if (!method.equals(Stream.PUSH) && !method.equals(Stream.POLL)) {
-            throw new SignalProblem.InvalidInput("delivery.method", "delivery.method is " + Stream.PUSH + " (push) or " + Stream.POLL + " (poll).");
-        }
-        Optional<String> endpoint = method.equals(Stream.PUSH)
-                ? request.endpoint().or(() -> base.endpoint()).map(this::endpoint) : Optional.empty();
-        if (method.equals(Stream.PUSH) && endpoint.isEmpty()) {
-            throw new SignalProblem.InvalidInput("delivery.endpoint_url", "A push stream needs delivery.endpoint_url.");
-        }
-        String format = request.format().map(f -> f.strip().toLowerCase(Locale.ROOT)).orElse(base.format());
-        if (!format.equals("iss_sub") && !format.equals("email")) throw new SignalProblem.InvalidInput("format", "format is iss_sub or email.");
-        return new Stream.Config(description, events, method, endpoint, format);
-    }
-
-    private static Set<String> events(Set<String> requested) {
-        if (requested.size() > 50) throw new SignalProblem.InvalidInput("events_requested", "Request at most 50 event types.");
-        Set<String> clean = new LinkedHashSet<>();
-        for (String e : requested) clean.add(text(e, "events_requested", 300));
-        return clean;
-    }
-
-    /**
-     * The rule an endpoint's scheme is held to, said whole: {@link ReceiverAddresses} takes http where the address is in a
-     * listed network, so "must be an https URL" was not the rule (an outside review: {@code ftp://} was told so while
-     * http to loopback was accepted).
-     */
-    static final String ENDPOINT_RULE = "delivery.endpoint_url must be an https URL, or an http URL to a network listed in "
-            + "lanyard.signals.private-networks (this machine's loopback counts as listed while Lanyard itself is reachable on loopback only).";
-
-    /** A URL Lanyard may push to (see {@link ReceiverAddresses}). */
-    private String endpoint(String value) {
-        String clean = text(value, "delivery.endpoint_url", 500);
-        String scheme;
-        try {
-            java.net.URI uri = new java.net.URI(clean);
-            scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (uri.getHost() == null && (scheme.equals("https") || scheme.equals("http"))) scheme = "";
-        } catch (java.net.URISyntaxException unparsable) {
-            scheme = null; // said by ReceiverAddresses: not a valid URL
-        }
-        if (scheme != null && !scheme.equals("https") && !scheme.equals("http")) {
-            throw new SignalProblem.InvalidInput("delivery.endpoint_url", (scheme.isEmpty() ? "" : "The scheme " + scheme
-                    + " is not one Lanyard pushes to: ") + ENDPOINT_RULE);
-        }
-        try {
-            addresses.check(clean, "delivery.endpoint_url");
-        } catch (ReceiverAddresses.Refused refused) {
-            throw new SignalProblem.InvalidInput("delivery.endpoint_url", refused.getMessage());
-        }
-        return clean;
-    }
-
-    /** The push header the receiver gave; none for a blank one. */
-    private static Optional<String> header(String value) {
-        String clean = value.strip();
-        if (clean.isEmpty()) return Optional.empty();
-        // Read as a JSON node, it skipped the strict string reading: its rule (C0, DEL, a lone surrogate) is applied here.
-        if (clean.length() > 2000 || clean.codePoints().anyMatch(c -> c < 0x20 || c == 0x7f
-                || c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
-            throw new SignalProblem.InvalidInput("delivery.authorization_header", "authorization_header must be one line of at most 2000 characters.");
-        }
-        return Optional.of(clean);
-    }
-
-    private static String text(String value, String field, int max) {
-        String clean = value == null ? "" : value.strip();
-        dev.lanyard.FreeText.fieldRefusal(clean, max).ifPresent(refused -> {
-            throw new SignalProblem.InvalidInput(field, refused);
-        });
-        return clean;
     }
 }

@@ -1,41 +1,29 @@
 package dev.lanyard.web;
 
-
-import dev.lanyard.account.LinkTokens;
 import dev.lanyard.device.UserAgentParser;
 import dev.lanyard.geo.ExternalOrigins;
 import dev.lanyard.keys.KeyAccess;
 import dev.lanyard.ops.MetricsAccess;
-import dev.lanyard.ops.RequestMetrics;
-import dev.lanyard.session.EndReason;
 import dev.lanyard.session.SessionFilter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.access.AccessDeniedHandler;
-import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.session.NullAuthenticatedSessionStrategy;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
-import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.csrf.CsrfFilter;
-import org.springframework.security.web.csrf.MissingCsrfTokenException;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
-import org.springframework.security.web.AuthenticationEntryPoint;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,8 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 class SecurityConfiguration {
-    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
-
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
             + "frame-ancestors 'none'";
@@ -157,7 +143,7 @@ class SecurityConfiguration {
     /**
      * What the API's and the pages' chains share: no servlet session, authentication by the Lanyard
      * session ({@link SessionFilter}), the request guard, the headers and the answers to a missing
-     * sign-in or a refusal.
+     * sign-in or a refusal ({@link SecurityRefusals}).
      */
     private static HttpSecurity stateless(HttpSecurity http, SessionFilter sessions, JsonMapper json, ExternalOrigins origins,
                                           UserAgentParser agents, MetricsAccess metrics) throws Exception {
@@ -187,8 +173,8 @@ class SecurityConfiguration {
                         .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", PERMISSIONS_POLICY))
                         .withObjectPostProcessor(SecurityHeaders.writtenFirst()))
                 .exceptionHandling(e -> e
-                        .authenticationEntryPoint(entryPoint(json, metrics))
-                        .accessDeniedHandler(accessDenied(json, metrics)));
+                        .authenticationEntryPoint(SecurityRefusals.entryPoint(json, metrics))
+                        .accessDeniedHandler(SecurityRefusals.accessDenied(json, metrics)));
     }
 
     @Bean
@@ -202,113 +188,9 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    /** The live stream of open pages (SessionPages). */
-    private static final String LIVE_EVENTS = "/settings/sessions/events";
-
-    /**
-     * Not signed in: the API answers 401; a page goes to the sign-in page, saying why the session ended; a page's live
-     * stream asked for with an ended session hears that it was signed out, and why.
-     */
-    private static AuthenticationEntryPoint entryPoint(JsonMapper json, MetricsAccess metrics) {
-        return (request, response, failure) -> {
-            EndReason ended = (EndReason) request.getAttribute(SessionFilter.ENDED_REASON);
-            if (Problems.ACTUATOR.matches(request)) {
-                metricsTokenMissing(request, response, json, metrics);
-                return;
-            }
-            if (ended != null && LIVE_EVENTS.equals(request.getRequestURI())) {
-                // An open page whose stream (re)connects after its session ended: told why, as the stream would have
-                // told it, instead of a redirect EventSource cannot follow (the page would never learn it was signed out).
-                response.setStatus(HttpStatus.OK.value());
-                response.setContentType("text/event-stream;charset=UTF-8");
-                response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-                response.getWriter().write("event: signed-out\ndata: "
-                        + json.writeValueAsString(java.util.Map.of("reason", ended.code(), "message", ended.notice())) + "\n\n");
-                return;
-            }
-            if (Problems.isApi(request)) {
-                response.setHeader(HttpHeaders.WWW_AUTHENTICATE, Problems.bearerChallenge(request));
-                Problems.write(response, json, ended == null
-                        ? Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", Problems.unauthenticated(request))
-                        : Problems.of(HttpStatus.UNAUTHORIZED, "session-ended",
-                                request.getAttribute(SessionFilter.ENDED_API_KEY) != null ? ended.keyNotice() : ended.notice()));
-                return;
-            }
-            String target = ended == null ? "/login" : "/login?ended=" + ended.code();
-            String back = returnPath(request);
-            if (back != null) target += (ended == null ? "?" : "&") + "next=" + java.net.URLEncoder.encode(back, java.nio.charset.StandardCharsets.UTF_8);
-            if (request.getHeader("HX-Request") != null) {
-                response.setHeader("HX-Redirect", target);
-                response.setStatus(HttpStatus.UNAUTHORIZED.value());
-                return;
-            }
-            response.sendRedirect(target);
-        };
-    }
-
-    private static AccessDeniedHandler accessDenied(JsonMapper json, MetricsAccess metrics) {
-        return (request, response, denied) -> {
-            boolean csrf = denied instanceof CsrfException;
-            if (csrf) {
-                // As Spring Security marks the request's observation: a refused CSRF token is the request's failure.
-                RequestMetrics.failed(request, denied);
-                // Which form was refused and why, by the exception's kind: its message may quote the token sent.
-                log.info("Refused {} {}: {}", request.getMethod(), LinkTokens.redact(request.getRequestURI()),
-                        denied instanceof MissingCsrfTokenException ? "no CSRF cookie (a new token was made)" : "the CSRF token sent does not match the cookie's");
-            }
-            if (Problems.ACTUATOR.matches(request) && !csrf) {
-                // The metrics' only credential is their token, whoever else the caller may be.
-                metricsTokenMissing(request, response, json, metrics);
-                return;
-            }
-            if (Problems.isApi(request)) {
-                Object why = request.getAttribute(KeyAccess.REFUSED);
-                Problems.write(response, json, Problems.of(HttpStatus.FORBIDDEN, csrf ? "csrf" : "forbidden",
-                        csrf ? "The request could not be verified." : why != null ? why.toString() : "You are not allowed to do this."));
-                return;
-            }
-            request.setAttribute(ErrorPages.MESSAGE, csrf
-                    ? "This form has expired or was sent from another site. Go back, reload the page and try again."
-                    : "You are not allowed to do this.");
-            response.setStatus(HttpStatus.FORBIDDEN.value());
-            request.getRequestDispatcher("/error").forward(request, response);
-        };
-    }
-
     /** The token of an {@code Authorization: Bearer} header, or null. */
     private static String bearer(HttpServletRequest request) {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
-    }
-
-    /** A metrics request without the token: asked for it, or, with none configured, told that metrics are not served over HTTP. */
-    private static void metricsTokenMissing(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
-                                            JsonMapper json, MetricsAccess metrics) throws java.io.IOException {
-        if (!metrics.configured()) {
-            // Said on the metrics' own path only; any other actuator path is simply not there.
-            Problems.write(response, json, Problems.of(HttpStatus.NOT_FOUND, "not-found", "/actuator/prometheus".equals(request.getRequestURI())
-                    ? "Metrics are not served over HTTP: no lanyard.ops.metrics-token is configured." : "Not found."));
-            return;
-        }
-        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        Problems.write(response, json, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
-                "Send the metrics token (lanyard.ops.metrics-token) as Authorization: Bearer."));
-    }
-
-    /**
-     * The page a signed-out visitor asked for, for the sign-in page to return to ({@code next}, held to a path on Lanyard
-     * by the sign-in page): only a page that was navigated to ({@code GET}, asking for HTML); not the sessions page, where
-     * sign-in leads anyway. Signed out, every page but the sessions page led to it after signing in (outside review AO).
-     */
-    private static String returnPath(HttpServletRequest request) {
-        if (!"GET".equals(request.getMethod()) || request.getHeader("HX-Request") != null) return null;
-        // A page's own requests (its live stream, its fetches) are no place to come back to: only what asks for HTML.
-        String accept = request.getHeader(HttpHeaders.ACCEPT);
-        if (accept == null || !accept.contains("text/html")) return null;
-        String path = request.getRequestURI();
-        if (path.equals("/") || path.equals("/settings/sessions") || path.equals(LIVE_EVENTS)) return null;
-        String query = request.getQueryString();
-        String back = query == null ? path : path + "?" + query;
-        return back.length() > 2000 ? null : back;
     }
 }

@@ -64,7 +64,7 @@ class LiveStreamLimitsTest {
     @Autowired
     ApiKeys apiKeys;
     @Autowired
-    LiveSessions live;
+    LiveStreams live;
     @Autowired
     LiveSettings settings;
     @Autowired
@@ -143,7 +143,7 @@ class LiveStreamLimitsTest {
         EventStream fourth = open(laptop);
 
         assertThat(first.until(line -> line.startsWith("retry:"))).isEqualTo("retry:" + settings.backoff().toMillis());
-        assertThat(first.until(line -> line.startsWith("event:"))).isEqualTo("event:" + LiveSessions.REPLACED);
+        assertThat(first.until(line -> line.startsWith("event:"))).isEqualTo("event:" + LiveStreams.REPLACED);
         JsonNode why = json.readTree(first.until(line -> line.startsWith("data:")).substring("data:".length()));
         assertThat(why.path("reason").asString()).isEqualTo("session");
         assertThat(why.path("message").asString()).isEqualTo("Live updates stopped in this tab because this session has more tabs open.");
@@ -181,7 +181,7 @@ class LiveStreamLimitsTest {
         }
 
         Event replaced = earlierPage.nextBesidesChanged();
-        assertThat(replaced.name()).isEqualTo(LiveSessions.REPLACED);
+        assertThat(replaced.name()).isEqualTo(LiveStreams.REPLACED);
         assertThat(json.readTree(replaced.data()).path("reason").asString()).isEqualTo("tab");
         assertThat(live.listening(laptop.session().id())).as("the two other tabs and this tab's newest page").isEqualTo(3);
         signIn(alice);
@@ -198,7 +198,7 @@ class LiveStreamLimitsTest {
         }
 
         Event replaced = opened.get(0).nextBesidesChanged();
-        assertThat(replaced.name()).isEqualTo(LiveSessions.REPLACED);
+        assertThat(replaced.name()).isEqualTo(LiveStreams.REPLACED);
         assertThat(json.readTree(replaced.data()).path("reason").asString()).isEqualTo("account");
         assertThat(opened.get(0).nextBesidesChanged()).as("the oldest stream closes").isNull();
         assertThat(live.listening(alice.id())).isEqualTo(settings.perAccount());

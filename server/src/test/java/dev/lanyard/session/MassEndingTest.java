@@ -57,7 +57,7 @@ class MassEndingTest {
     @Autowired
     SessionSettings settings;
     @Autowired
-    LiveSessions live;
+    LiveStreams live;
     @Autowired
     SessionBroadcast broadcast;
 
