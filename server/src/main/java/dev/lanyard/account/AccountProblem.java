@@ -199,16 +199,16 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
         }
     }
 
-    /** Only an admin of the team may do this. */
-    public static final class Forbidden extends AccountProblem {
-        /** The message of {@link #Forbidden()}: the caller is not an admin (or acts as a member: an API key without the admin scope). */
-        public static final String NOT_AN_ADMIN = "Only an admin of your team can do this.";
-
+    /** Only an admin of the team may do this: the caller is not one (or acts as a member: an API key without the admin scope). */
+    public static final class Forbidden extends AccountProblem implements dev.lanyard.NotAnAdmin {
         public Forbidden() {
-            this(NOT_AN_ADMIN);
+            super("forbidden", null, "Only an admin of your team can do this.");
         }
+    }
 
-        public Forbidden(String message) {
+    /** Something no API key may do, whatever its scopes and whoever made it: the member must sign in to do it. */
+    public static final class NotWithApiKey extends AccountProblem {
+        public NotWithApiKey(String message) {
             super("forbidden", null, message);
         }
     }

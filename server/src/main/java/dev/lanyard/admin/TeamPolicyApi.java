@@ -92,16 +92,34 @@ class TeamPolicyApi {
         return value;
     }
 
+    /** RFC 9110's entity-tag: an opaque quoted string, weak with {@code W/} before it; group 1 is what the quotes hold. */
+    private static final String ENTITY_TAG = "(?:W/)?\"([\\x21\\x23-\\x7E\\x80-\\xFF]*)\"";
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile(ENTITY_TAG);
+    /** A list of entity-tags, separated by commas with optional spaces, empty elements allowed (RFC 9110 5.6.1). */
+    private static final java.util.regex.Pattern TAG_LIST = java.util.regex.Pattern.compile(
+            "[ \\t]*(?:" + ENTITY_TAG + "[ \\t]*)?(?:,[ \\t]*(?:" + ENTITY_TAG + "[ \\t]*)?)*");
+
     /**
-     * The version an {@code If-Match} asks for, given the policy's {@code current} one: none for no header or {@code *};
-     * of a list of tags, the current one if the list has it (RFC 9110 13.1.1), else the first; a weak tag counts as its value.
+     * What the tags of an {@code If-Match} hold: none for no header or {@code *}. A weak tag counts as its value.
+     *
+     * @throws AccountProblem.InvalidInput the header is neither {@code *} nor a list of entity-tags (an unquoted
+     *                                     version, say): it names no read of the policy, stale or not
      */
-    static java.util.Optional<String> readVersion(String ifMatch, String current) {
-        if (ifMatch == null || ifMatch.isBlank()) return java.util.Optional.empty();
-        java.util.List<String> tags = java.util.Arrays.stream(ifMatch.split(",")).map(String::strip).filter(t -> !t.isEmpty())
-                .map(t -> t.startsWith("W/") ? t.substring(2) : t)
-                .map(t -> t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t).toList();
-        if (tags.isEmpty() || tags.contains("*")) return java.util.Optional.empty();
+    static java.util.List<String> ifMatchTags(String ifMatch) {
+        if (ifMatch == null || ifMatch.strip().equals("*")) return java.util.List.of();
+        if (!TAG_LIST.matcher(ifMatch).matches()) {
+            throw new AccountProblem.InvalidInput("If-Match", "If-Match must be the ETag of the policy you read, with its quotes "
+                    + "(such as \"0f3c8e5a9b2d4c71\"), or *.");
+        }
+        return TAG.matcher(ifMatch).results().map(tag -> tag.group(1)).toList();
+    }
+
+    /**
+     * The version {@code tags} ask for, given the policy's {@code current} one: none for no tags; the current one if the
+     * list has it (RFC 9110 13.1.1), else the first.
+     */
+    static java.util.Optional<String> readVersion(java.util.List<String> tags, String current) {
+        if (tags.isEmpty()) return java.util.Optional.empty();
         return java.util.Optional.of(tags.contains(current) ? current : tags.get(0));
     }
 
@@ -111,7 +129,8 @@ class TeamPolicyApi {
                     + "nothing is saved and the answer is 412 policy-changed. Without If-Match the last write wins.")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The policy as saved, with its new ETag")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "400",
-            description = "invalid-input: every field at fault at once, each in errors (field is the first); nothing is saved")
+            description = "invalid-input: every field at fault at once, each in errors (field is the first); nothing is saved. "
+                    + "An If-Match that is neither * nor a list of quoted ETags (an unquoted version, say) is at fault as field If-Match")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "412",
             description = "policy-changed: another admin changed the policy since the read whose ETag was sent as If-Match")
     @PutMapping
@@ -134,10 +153,11 @@ class TeamPolicyApi {
                 body.sessionLimit() != null ? body.sessionLimit() : before.sessionLimit()));
         Optional<Boolean> refuse = errors.read(() -> body.atSessionLimit() != null
                 ? TeamSettingsPages.refuseAtLimit(body.atSessionLimit()) : before.refuseAtLimit());
+        Optional<java.util.List<String>> tags = errors.read(() -> ifMatchTags(ifMatch));
         errors.throwIfAny(AccountProblem.InvalidInput::of);
         TeamPolicy policy = new TeamPolicy(idle.orElseThrow(), allowRememberMe.orElseThrow(), remembered.orElseThrow(),
                 lifetime.orElseThrow(), secondFactor, limit.orElseThrow(), refuse.orElseThrow());
-        accounts.changePolicy(current.account(), policy, readVersion(ifMatch, before.version()));
+        accounts.changePolicy(current.account(), policy, readVersion(tags.orElseThrow(), before.version()));
         return tagged(accounts.policy(current.account().team()));
     }
 }

@@ -15,7 +15,7 @@ public sealed class AppProblem extends dev.lanyard.Problem {
         }
     }
 
-    public static final class Forbidden extends AppProblem {
+    public static final class Forbidden extends AppProblem implements dev.lanyard.NotAnAdmin {
         public Forbidden() {
             super("forbidden", 403, "Only an admin of the team can do this.", "");
         }

@@ -40,7 +40,7 @@ public sealed class SignalProblem extends dev.lanyard.Problem {
         }
     }
 
-    public static final class Forbidden extends SignalProblem {
+    public static final class Forbidden extends SignalProblem implements dev.lanyard.NotAnAdmin {
         Forbidden() {
             super("forbidden", 403, "Only an admin of the team can do this.", "");
         }

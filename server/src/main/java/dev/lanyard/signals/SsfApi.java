@@ -42,6 +42,11 @@ import tools.jackson.databind.JsonNode;
 class SsfApi {
     static final String SCHEME = "ssfReceiver";
     static final String BASE = "/api/v1/ssf";
+    /**
+     * A query's stream_id: required, as SSF 1.0 says, but optional to Spring MVC, so that one left out is refused by
+     * {@link Streams#get} like a body's (400 naming stream_id), not in the framework's words.
+     */
+    private static final String STREAM_ID = "The stream, as its creation answered it";
 
     private final Streams streams;
     private final Transmitter transmitter;
@@ -204,7 +209,8 @@ class SsfApi {
     @ApiResponse(responseCode = "204", description = "Deleted")
     @DeleteMapping(BASE + "/streams")
     ResponseEntity<Void> delete(@Parameter(hidden = true) AppClient receiver,
-                                @RequestParam(name = "stream_id") String streamId) {
+                                @Parameter(required = true, description = STREAM_ID)
+                                @RequestParam(name = "stream_id", required = false) String streamId) {
         streams.delete(receiver, streamId);
         return ResponseEntity.noContent().build();
     }
@@ -212,7 +218,8 @@ class SsfApi {
     @Operation(operationId = "getStreamStatus", summary = "A stream's status")
     @GetMapping(BASE + "/status")
     StatusJson status(@Parameter(hidden = true) AppClient receiver,
-                      @RequestParam(name = "stream_id") String streamId) {
+                      @Parameter(required = true, description = STREAM_ID)
+                      @RequestParam(name = "stream_id", required = false) String streamId) {
         Stream s = streams.get(receiver, streamId);
         return new StatusJson(s.id(), s.status().code(), s.statusReason());
     }

@@ -53,7 +53,7 @@ class PasswordApi {
     @PostMapping("/password")
     ResponseEntity<Void> change(@AuthenticationPrincipal CurrentSession current, @RequestBody PasswordRequest body,
                                 HttpServletRequest request) {
-        if (current.apiKey()) throw new AccountProblem.Forbidden("An API key cannot change a password. Sign in to change it.");
+        if (current.apiKey()) throw new AccountProblem.NotWithApiKey("An API key cannot change a password. Sign in to change it.");
         boolean signOutOthers = body.signOutOthers() == null || body.signOutOthers();
         accounts.changePassword(current.account().id(), PasswordChanges.request(current, sessions, clock, origins.of(request),
                 body.currentPassword(), body.newPassword(), signOutOthers));

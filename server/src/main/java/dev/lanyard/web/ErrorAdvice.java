@@ -36,7 +36,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
                 : problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.SessionLimitReached ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.TooManyAttempts ? HttpStatus.TOO_MANY_REQUESTS
-                : problem instanceof AccountProblem.Forbidden ? HttpStatus.FORBIDDEN
+                : problem instanceof AccountProblem.Forbidden || problem instanceof AccountProblem.NotWithApiKey ? HttpStatus.FORBIDDEN
                 : problem instanceof AccountProblem.NotFound ? HttpStatus.NOT_FOUND
                 : problem instanceof AccountProblem.LastAdmin ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.PolicyChanged ? HttpStatus.PRECONDITION_FAILED
@@ -46,16 +46,19 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         if (problem instanceof AccountProblem.TooManyAttempts tooMany) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
         }
-        if (problem instanceof AccountProblem.Forbidden && AccountProblem.Forbidden.NOT_AN_ADMIN.equals(problem.getMessage())
-                && keyWithoutAdminScope()) {
-            // An admin's key without the admin scope acts as a member (decision 18): say what the key lacks, not only the role.
-            return response.body(Problems.of(status, problem.code(), KEY_WITHOUT_ADMIN, problem));
-        }
-        return response.body(Problems.of(status, problem.code(), problem.getMessage(), problem));
+        return response.body(Problems.of(status, problem.code(), message(problem), problem));
     }
 
     private static final String KEY_WITHOUT_ADMIN =
             "Only an admin of your team can do this, with an API key that has the admin scope; this key does not have it.";
+
+    /**
+     * The problem's own message, except that a refusal for not being an admin, to an admin's key without the admin scope
+     * (which acts as a member, decision 18), says what the key lacks, not only the role.
+     */
+    private static String message(RuntimeException problem) {
+        return problem instanceof dev.lanyard.NotAnAdmin && keyWithoutAdminScope() ? KEY_WITHOUT_ADMIN : problem.getMessage();
+    }
 
     private static boolean keyWithoutAdminScope() {
         var authentication = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
@@ -77,9 +80,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(dev.lanyard.Problem.class)
     ResponseEntity<ProblemDetail> problem(dev.lanyard.Problem problem, jakarta.servlet.http.HttpServletRequest request) {
         HttpStatus status = HttpStatus.valueOf(problem.status());
-        String message = status == HttpStatus.FORBIDDEN && problem.getMessage().startsWith("Only an admin") && keyWithoutAdminScope()
-                ? KEY_WITHOUT_ADMIN : problem.getMessage();
-        return challenged(ResponseEntity.status(status), status, request).body(Problems.of(status, problem.code(), message, problem));
+        return challenged(ResponseEntity.status(status), status, request).body(Problems.of(status, problem.code(), message(problem), problem));
     }
 
     @ExceptionHandler(dev.lanyard.signals.SignalProblem.class)
@@ -89,7 +90,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         if (problem instanceof dev.lanyard.signals.SignalProblem.TooManyVerifications tooMany) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
         }
-        return response.body(Problems.of(status, problem.code(), problem.getMessage(), problem.field()));
+        return response.body(Problems.of(status, problem.code(), message(problem), problem.field()));
     }
 
     /** A {@code 401} with its challenge ({@link Problems#bearerChallenge}), as the security chain's entry point gives it (re-check AF). */

@@ -24,7 +24,7 @@ class PageErrorAdvice {
 
     @ExceptionHandler(AccountProblem.class)
     ModelAndView account(AccountProblem problem) {
-        HttpStatus status = problem instanceof AccountProblem.Forbidden ? HttpStatus.FORBIDDEN
+        HttpStatus status = problem instanceof AccountProblem.Forbidden || problem instanceof AccountProblem.NotWithApiKey ? HttpStatus.FORBIDDEN
                 : problem instanceof AccountProblem.NotFound ? HttpStatus.NOT_FOUND
                 : problem instanceof AccountProblem.LastAdmin ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.InvitationUnusable || problem instanceof AccountProblem.SignUpLinkUnusable ? HttpStatus.GONE

@@ -122,6 +122,37 @@ class TeamPolicyApiTest {
         assertThat(policyOf(admin).idleTimeout()).isEqualTo(java.time.Duration.ofDays(30));
     }
 
+    private ResultActions putPolicyIfMatch(String ifMatch, String body) throws Exception {
+        return mvc.perform(put(POLICY).cookie(admin.cookie()).with(admin.from()).header("If-Match", ifMatch)
+                .contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    /** An If-Match that is not an entity-tag names no read at all: bad input, not another admin's change (412). */
+    @Test
+    void aMalformedIfMatchIsRefusedAsBadInputNotAsAStaleReadAndChangesNothing() throws Exception {
+        String etag = mvc.perform(get(POLICY).cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getHeader("ETag");
+        String unquoted = etag.substring(1, etag.length() - 1);
+        String change = quoted("{'idleTimeout':'30d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}");
+        for (String malformed : new String[] {unquoted, "W/" + unquoted, "\"" + unquoted, etag + ", *", etag + " " + etag, "w/" + etag}) {
+            JsonNode refused = problem(putPolicyIfMatch(malformed, change), 400, "invalid-input");
+            assertThat(refused.path("field").asString()).as(malformed).isEqualTo("If-Match");
+            assertThat(refused.path("detail").asString()).as(malformed)
+                    .isEqualTo("If-Match must be the ETag of the policy you read, with its quotes (such as \"0f3c8e5a9b2d4c71\"), or *.");
+        }
+        assertThat(policyOf(admin).idleTimeout()).isEqualTo(Duration.ofDays(7));
+
+        JsonNode both = problem(putPolicyIfMatch(unquoted, quoted("{'idleTimeout':'2d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}")),
+                400, "invalid-input");
+        assertThat(both.path("errors").valueStream().map(e -> e.path("field").asString()).toList())
+                .as("named with the body's faults").containsExactly("idleTimeout", "If-Match");
+
+        problem(putPolicyIfMatch("\"0000000000000000\"", change), 412, "policy-changed");
+        assertThat(putPolicyIfMatch(" , W/\"0000000000000000\" ,, " + etag, change).andReturn().getResponse().getStatus())
+                .as("a list with the current tag among others, spaces and empty elements").isEqualTo(200);
+        assertThat(putPolicyIfMatch("*", VALID).andReturn().getResponse().getStatus()).isEqualTo(200);
+        assertThat(policyOf(admin).idleTimeout()).isEqualTo(Duration.ofDays(1));
+    }
+
     @Test
     void adminChangesThePolicy() throws Exception {
         MvcResult result = putPolicy(admin, VALID).andReturn();

@@ -108,11 +108,27 @@ class ApiKeyApiTest {
         assertThat(admin.getStatus()).as("an admin's key without admin").isEqualTo(403);
         assertThat(json.readTree(admin.getContentAsString()).path("detail").asString()).as("names the scope the key lacks (outside review AO)")
                 .isEqualTo("Only an admin of your team can do this, with an API key that has the admin scope; this key does not have it.");
-        assertThat(json.readTree(withKey(get("/api/v1/admin/apps"), key.secret()).getContentAsString()).path("detail").asString())
-                .startsWith("Only an admin of your team can do this, with an API key that has the admin scope");
+        for (String path : List.of("/api/v1/admin/apps", "/api/v1/admin/apps/any/signals")) {
+            assertThat(json.readTree(withKey(get(path), key.secret()).getContentAsString()).path("detail").asString())
+                    .as("the apps and signals modules say it alike: %s", path)
+                    .isEqualTo("Only an admin of your team can do this, with an API key that has the admin scope; this key does not have it.");
+        }
         assertThat(withKey(post("/api/v1/logout"), key.secret()).getStatus()).isEqualTo(403);
         assertThat(withKey(get("/settings/sessions").accept(MediaType.TEXT_HTML), key.secret()).getStatus())
                 .as("a key opens no page").isEqualTo(403);
+    }
+
+    /** What no key may do is said as such to an admin's key, not as the admin scope it lacks (the chain refuses it first). */
+    @Test
+    void anAdminsKeyIsToldKeysCannotChangeAPasswordNotThatItLacksTheAdminScope() throws Exception {
+        Member ada = team.admin("ada");
+        Key key = createWith(ada, "sessions:read", "sessions:write");
+        MockHttpServletResponse change = withKey(post("/api/v1/password").contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(
+                Map.of("currentPassword", TestAccounts.PASSWORD, "newPassword", "a brand new passphrase 42"))), key.secret());
+        assertThat(change.getStatus()).isEqualTo(403);
+        assertThat(type(change)).isEqualTo("forbidden");
+        assertThat(json.readTree(change.getContentAsString()).path("detail").asString())
+                .isEqualTo("An API key neither logs out nor changes the password: sign in for that.");
     }
 
     /** A key of the admin scope alone passed no request (admin endpoints need sessions:read or :write too): refused at creation. */

@@ -121,6 +121,18 @@ class ApiDocsTest {
         assertThat(names).contains("action", "actor", "from", "to", "scope", "limit", "cursor").doesNotContain("filters");
     }
 
+    /** SSF 1.0 requires the stream_id of a status read and a delete: the server reads it as optional only to refuse it in its words. */
+    @Test
+    void theStreamIdOfAnSsfQueryIsRequiredWhereTheSpecificationRequiresIt() {
+        JsonNode paths = doc().path("paths");
+        java.util.function.Function<JsonNode, JsonNode> streamId = op -> op.path("parameters").valueStream()
+                .filter(p -> p.path("name").asString().equals("stream_id")).findFirst().orElseThrow();
+        assertThat(streamId.apply(paths.path("/api/v1/ssf/status").path("get")).path("required").asBoolean()).isTrue();
+        assertThat(streamId.apply(paths.path("/api/v1/ssf/streams").path("delete")).path("required").asBoolean()).isTrue();
+        assertThat(streamId.apply(paths.path("/api/v1/ssf/streams").path("get")).path("required").asBoolean())
+                .as("without it, a read lists every stream").isFalse();
+    }
+
     @Test
     void fieldsThatCanBeNullAreNullableAndEveryResponseFieldIsRequired() {
         JsonNode session = doc().path("components").path("schemas").path("SessionJson");
