@@ -57,7 +57,11 @@ class ReceiverExchange {
         }
     }
 
-    /** RFC 8935: the SET as the body, 202 Accepted when the receiver took it, 400 with an error when it refuses it. */
+    /**
+     * RFC 8935: the SET as the body, 202 Accepted when the receiver took it, 400 with an error when it refuses it. A
+     * receiver that answers 200 or 204 took it too: sending it again would only deliver it twice (it was retried
+     * {@code max-attempts} times), as for logout tokens below.
+     */
     Outcome push(Stream stream, SignalOutboxStore.Outgoing signal) {
         String set = transmitter.set(claims(signal));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stream.config().endpoint().get()))
@@ -66,7 +70,7 @@ class ReceiverExchange {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(set));
         stream.pushAuthorization().ifPresent(a -> request.header("Authorization", a));
-        return send(request.build(), 202);
+        return send(request.build(), 200, 202, 204);
     }
 
     /**

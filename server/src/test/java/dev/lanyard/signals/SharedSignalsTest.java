@@ -241,6 +241,25 @@ class SharedSignalsTest {
         assertThat(streamId).isNotEmpty();
     }
 
+    /** RFC 8935 asks for 202; a receiver that answers 200 took the SET as well and is not sent it again (nor one answering 204). */
+    @Test
+    void aPushAnsweredWithAnotherSuccessIsDeliveredNotRetried() throws Exception {
+        Receiver r = receiverApp("Answers 200");
+        pushStream(token(r), List.of(SecurityEvents.SESSION_REVOKED));
+        receiver.answer(200);
+        Member phone = api.logIn(admin);
+        mvc.perform(delete("/api/v1/sessions/" + phone.sessionId()).cookie(admin.cookie()).with(admin.from())).andReturn();
+
+        TestReceiver.Arrival first = receiver.next(ARRIVAL);
+        assertThat(first).isNotNull();
+        String jti = SignedJWT.parse(first.body()).getJWTClaimsSet().getJWTID();
+        awaitRow(jti, "delivered_at IS NOT NULL AND last_error IS NULL");
+
+        clock.advance(Duration.ofHours(2));
+        assertThat(delivery.drain()).as("delivered once").isZero();
+        assertThat(receiver.drained()).isEmpty();
+    }
+
     /** A stream paused after its SET was claimed for a push: nothing is sent over it (SSF), and the SET waits, not given up. */
     @Test
     void aSetClaimedBeforeItsStreamWasPausedIsNotPushedAndWaitsForTheStream() throws Exception {
