@@ -99,6 +99,15 @@ interface AccountStore {
     /** Whether {@link #markEmailVerified} was ever noted for {@code id} (OpenID Connect's {@code email_verified}). */
     boolean emailVerified(AccountId id);
 
+    /** The time zone last noted for the account ({@link #setTimeZone}); empty when none was, or what is stored is no region Java knows now. */
+    Optional<java.time.ZoneId> timeZone(AccountId id);
+
+    /**
+     * Keeps {@code zone} as the account's time zone unless it is already; returns 1, or 0 if nothing changed (the same
+     * zone, or no such account that is not removed). Safe to repeat.
+     */
+    int setTimeZone(AccountId id, java.time.ZoneId zone);
+
     record Credentials(Account account, String passwordHash) {
     }
 }

@@ -17,6 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class Accounts {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Accounts.class);
     private final AccountStore store;
     private final ApplicationEventPublisher events;
     private final Clock clock;
@@ -175,6 +176,27 @@ public class Accounts {
 
     public Optional<Account> find(AccountId id) {
         return store.find(id);
+    }
+
+    /**
+     * After a complete sign-in in a browser, keeps the time zone it reported ({@code zone}, from {@code Intl}) for the times
+     * in the member's mails ({@link MailTimes}): only a region Java knows; anything else, or nothing, keeps the one stored.
+     * A hint, not something the member typed: never refused, and never fails the sign-in (a failed write is logged). Writes
+     * only when the zone changed. A sign-in alert is written before this, in the zone known until then.
+     */
+    public void noteTimeZone(AccountId id, String zone) {
+        MailTimes.region(zone).ifPresent(region -> {
+            try {
+                if (!store.timeZone(id).equals(Optional.of(region))) store.setTimeZone(id, region);
+            } catch (RuntimeException e) {
+                log.warn("Could not keep the time zone {} of account {}: {}", region.getId(), id.value(), e.toString());
+            }
+        });
+    }
+
+    /** The member's time zone for their mails' times, when a browser they signed in with reported one; empty: UTC. */
+    public Optional<java.time.ZoneId> timeZone(AccountId id) {
+        return store.timeZone(id);
     }
 
     /** The accounts among {@code ids} that are not removed, by id, read in one statement (a page of a list, not N lookups). */

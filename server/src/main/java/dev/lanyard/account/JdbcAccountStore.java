@@ -232,6 +232,20 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public Optional<java.time.ZoneId> timeZone(AccountId id) {
+        return jdbc.sql("SELECT time_zone FROM accounts WHERE id = :id AND time_zone IS NOT NULL").param("id", id.value())
+                .query(String.class).optional().flatMap(MailTimes::region);
+    }
+
+    @Override
+    public int setTimeZone(AccountId id, java.time.ZoneId zone) {
+        return jdbc.sql("""
+                UPDATE accounts SET time_zone = :zone
+                 WHERE id = :id AND removed_at IS NULL AND (time_zone IS NULL OR time_zone <> :zone)
+                """).param("zone", zone.getId()).param("id", id.value()).update();
+    }
+
+    @Override
     public Optional<String> passwordHash(AccountId id) {
         return jdbc.sql("SELECT password_hash FROM accounts WHERE id = :id AND removed_at IS NULL")
                 .param("id", id.value()).query(String.class).optional();

@@ -27,10 +27,6 @@ public class Mailer {
     private static final Logger log = LoggerFactory.getLogger(Mailer.class);
     private static final int PAGE = 1000;
 
-    /** How a mail gives a time: "4 Dec 2026, 17:40 UTC", whatever the reader's locale. */
-    public static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter
-            .ofPattern("d MMM yyyy, HH:mm 'UTC'", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC);
-
     /**
      * The credit DB-IP's licence asks for wherever its data is shown, as the pages' footer gives it; a mail that names
      * a place found from an address ends with it ({@link #placeCredit}).

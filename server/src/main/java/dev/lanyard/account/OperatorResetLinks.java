@@ -61,7 +61,7 @@ public class OperatorResetLinks {
                     Optional.of(Members.hash(token)), now, expires, PasswordResets.Origin.OPERATOR));
             events.publishEvent(new AccountEvent.ResetLinkMade(account, expires, now));
             mailer.send(account.team(), account.email(), PasswordChangedMail.LINK_MADE_SUBJECT,
-                    PasswordChangedMail.linkMade(account, now, expires, mailer.baseUrl()));
+                    PasswordChangedMail.linkMade(account, store.timeZone(account.id()), now, expires, mailer.baseUrl()));
             return new Made(account, mailer.baseUrl() + PasswordResets.PATH + token, expires);
         }));
     }

@@ -1,10 +1,13 @@
 package dev.lanyard.account;
 
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
 
 /**
  * The mails that tell a member their password was changed (PRODUCT.md V4), by them or with a reset link: when, from where,
- * and what to do if it wasn't them; and that the server's operator made them a reset link.
+ * and what to do if it wasn't them; and that the server's operator made them a reset link. Times are in the member's
+ * {@code zone} ({@link MailTimes}).
  */
 final class PasswordChangedMail {
     static final String SUBJECT = "Your Lanyard password was changed";
@@ -13,7 +16,7 @@ final class PasswordChangedMail {
     private PasswordChangedMail() {
     }
 
-    static String body(Account account, PasswordChange change, Instant at, String baseUrl, boolean resetAvailable) {
+    static String body(Account account, Optional<ZoneId> zone, PasswordChange change, Instant at, String baseUrl, boolean resetAvailable) {
         PasswordChange.Origin from = change.origin();
         String others = change.signOutOthers()
                 ? "Every other session of your account was signed out. API keys keep working."
@@ -36,7 +39,7 @@ final class PasswordChangedMail {
                   2. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
                   3. Check your sessions at %s/settings/sessions and your API keys at %s/settings/api-keys,
                      and revoke anything you don't recognize.
-                %s""".formatted(account.name(), account.email(), Mailer.WHEN.format(at), orUnknown(from.device()),
+                %s""".formatted(account.name(), account.email(), MailTimes.in(zone, at), orUnknown(from.device()),
                 orUnknown(from.location()), others, firstStep(baseUrl, resetAvailable), baseUrl, baseUrl, baseUrl,
                 Mailer.placeCredit(from.location()));
     }
@@ -46,7 +49,8 @@ final class PasswordChangedMail {
      * not the member depends on who made the link: for a mailed one someone reads the mailbox, for the operator's one
      * someone got hold of the link.
      */
-    static String reset(Account account, PasswordResets.Origin origin, String address, Instant at, String baseUrl, boolean resetAvailable) {
+    static String reset(Account account, Optional<ZoneId> zone, PasswordResets.Origin origin, String address, Instant at, String baseUrl,
+                        boolean resetAvailable) {
         boolean mailed = origin == PasswordResets.Origin.MAIL;
         String how = mailed ? "with a link mailed to this address" : "with a link the server's operator made for you";
         String notYou = mailed
@@ -66,14 +70,14 @@ final class PasswordChangedMail {
                 If this was you, there is nothing else to do: sign in at %s/login with the new password.
 
                 %s and check your API keys at %s/settings/api-keys.
-                """.formatted(account.name(), account.email(), how, Mailer.WHEN.format(at), address, baseUrl, notYou, baseUrl);
+                """.formatted(account.name(), account.email(), how, MailTimes.in(zone, at), address, baseUrl, notYou, baseUrl);
     }
 
     /**
      * The notice that the server's operator made a reset link for the account (decision 67, addendum): never the link,
      * which the operator hands over themselves, and which the member may not have asked for.
      */
-    static String linkMade(Account account, Instant at, Instant expiresAt, String baseUrl) {
+    static String linkMade(Account account, Optional<ZoneId> zone, Instant at, Instant expiresAt, String baseUrl) {
         return """
                 Hello %s,
 
@@ -82,7 +86,8 @@ final class PasswordChangedMail {
 
                 Your password stays as it is until the link is used. Using it signs out every session of your
                 account at %s (API keys keep working). If you did not ask for it, tell your operator.
-                """.formatted(account.name(), account.email(), Mailer.WHEN.format(at), Mailer.WHEN.format(expiresAt), baseUrl);
+                """.formatted(account.name(), account.email(), MailTimes.in(zone, at), MailTimes.in(zone, expiresAt),
+                baseUrl);
     }
 
     /** What to do first when the change was not the member's. */

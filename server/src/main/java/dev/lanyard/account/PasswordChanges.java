@@ -75,7 +75,7 @@ final class PasswordChanges {
             events.publishEvent(new AccountEvent.PasswordChanged(account, change.origin().session(), change.signOutOthers(),
                     change.origin().address(), now));
             mailer.send(account.team(), account.email(), PasswordChangedMail.SUBJECT,
-                    PasswordChangedMail.body(account, change, now, mailer.baseUrl(), !mailer.usesOutbox()));
+                    PasswordChangedMail.body(account, store.timeZone(id), change, now, mailer.baseUrl(), !mailer.usesOutbox()));
             return account;
         });
     }

@@ -129,7 +129,7 @@ public class SignUps {
                     If it was you, log in instead: %s/login
 
                     If it wasn't you, you can ignore this mail.
-                    """.formatted(Mailer.WHEN.format(now), request.address(), mailer.baseUrl()));
+                    """.formatted(MailTimes.in(store.timeZone(owner.get().id()), now), request.address(), mailer.baseUrl()));
             meters.counter("lanyard.signup.requests", "email", "taken").increment();
         } else {
             String token = Ids.random("", 32);
@@ -143,7 +143,7 @@ public class SignUps {
                     %s/signup/confirm/%s
 
                     If it wasn't you, ignore this mail: no account is created without the link.
-                    """.formatted(Mailer.WHEN.format(now), mailer.baseUrl(), token));
+                    """.formatted(MailTimes.utc(now), mailer.baseUrl(), token)); // no account yet, nor its zone
             meters.counter("lanyard.signup.requests", "email", "free").increment();
         }
         return new Requested(checked.email(), expires);

@@ -99,7 +99,7 @@ class AuditRecorder {
             entries.record(owner.get().team(), e.at(), entries.actor(e.by(), Optional.of(e.fromSession())), Optional.of(e.key().owner()),
                     Optional.of(e.key().id()), AuditAction.KEY_CREATED, "Created API key “" + e.key().name() + "” ("
                             + e.key().shown() + "…) with scopes " + scopes
-                            + e.key().expiresAt().map(x -> ", expiring " + dev.lanyard.account.Mailer.WHEN.format(x)).orElse(", never expiring"),
+                            + e.key().expiresAt().map(x -> ", expiring " + dev.lanyard.account.MailTimes.utc(x)).orElse(", never expiring"),
                     entries.session(e.fromSession(), e.by()).map(Session::ip));
         }
     }

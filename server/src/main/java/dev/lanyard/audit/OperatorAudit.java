@@ -3,7 +3,7 @@ package dev.lanyard.audit;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountEvent;
-import dev.lanyard.account.Mailer;
+import dev.lanyard.account.MailTimes;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 
@@ -27,6 +27,6 @@ public class OperatorAudit {
     void on(AccountEvent.ResetLinkMade e) {
         audit.record(new AuditEntry.Draft(e.account().team(), e.at(), AuditEntry.Actor.OPERATOR, Optional.of(e.account().id()),
                 Optional.empty(), AuditAction.PASSWORD_RESET_LINK_MADE, "Made a password reset link for " + e.account().email()
-                        + ", to hand over outside Lanyard; it works once, until " + Mailer.WHEN.format(e.expiresAt()), Optional.empty()));
+                        + ", to hand over outside Lanyard; it works once, until " + MailTimes.utc(e.expiresAt()), Optional.empty()));
     }
 }

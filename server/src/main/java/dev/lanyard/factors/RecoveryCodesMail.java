@@ -2,6 +2,8 @@ package dev.lanyard.factors;
 
 
 import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.MailTimes;
 import dev.lanyard.account.Mailer;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -37,9 +39,11 @@ class RecoveryCodesMail {
             """;
 
     private final Mailer mailer;
+    private final Accounts accounts;
 
-    RecoveryCodesMail(Mailer mailer) {
+    RecoveryCodesMail(Mailer mailer, Accounts accounts) {
         this.mailer = mailer;
+        this.accounts = accounts;
     }
 
     @EventListener
@@ -59,7 +63,7 @@ class RecoveryCodesMail {
 
                 If this was you, there is nothing else to do.
 
-                %s""".formatted(account.name(), account.email(), Mailer.WHEN.format(event.at()),
+                %s""".formatted(account.name(), account.email(), MailTimes.in(accounts.timeZone(account.id()), event.at()),
                 event.address() == null || event.address().isBlank() ? "unknown" : event.address(),
                 (event.app() ? WITH_APP : WITH_PASSKEYS).formatted(base, base)));
     }

@@ -1,6 +1,8 @@
 package dev.lanyard.factors;
 
 import dev.lanyard.account.Account;
+import dev.lanyard.account.Accounts;
+import dev.lanyard.account.MailTimes;
 import dev.lanyard.account.Mailer;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -15,9 +17,11 @@ class SecondFactorResetMail {
     static final String SUBJECT = "An admin reset the second factors of your Lanyard account";
 
     private final Mailer mailer;
+    private final Accounts accounts;
 
-    SecondFactorResetMail(Mailer mailer) {
+    SecondFactorResetMail(Mailer mailer, Accounts accounts) {
         this.mailer = mailer;
+        this.accounts = accounts;
     }
 
     @EventListener
@@ -38,7 +42,8 @@ class SecondFactorResetMail {
 
                 If you did not ask for this, tell the admins of your team, then sign in and change your password
                 at %s/settings/security.
-                """.formatted(account.name(), account.email(), Mailer.WHEN.format(event.at()), event.removed(),
+                """.formatted(account.name(), account.email(), MailTimes.in(accounts.timeZone(account.id()), event.at()),
+                event.removed(),
                 event.reason(), base, base));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.account.MailTimes;
 import dev.lanyard.account.Mailer;
 import dev.lanyard.passkeys.PasskeyEvent;
 import dev.lanyard.session.SessionId;
@@ -86,7 +87,7 @@ class SignInMethodMail {
                      all your sessions, and lets you set up your own.
                   3. Remove any passkey you don't recognize at %s/settings/security and check your sessions at
                      %s/settings/sessions.
-                %s""".formatted(account.name(), account.email(), Mailer.WHEN.format(at), device, place, what, base, base, base,
-                Mailer.placeCredit(place)));
+                %s""".formatted(account.name(), account.email(), MailTimes.in(accounts.timeZone(account.id()), at), device, place,
+                what, base, base, base, Mailer.placeCredit(place)));
     }
 }

@@ -3,6 +3,7 @@ package dev.lanyard.keys;
 import java.util.stream.Collectors;
 
 import dev.lanyard.account.Accounts;
+import dev.lanyard.account.MailTimes;
 import dev.lanyard.account.Mailer;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -30,6 +31,7 @@ class ApiKeyMail {
         accounts.find(key.owner()).ifPresent(account -> {
             String scopes = key.scopes().stream().map(KeyScope::code).sorted().collect(Collectors.joining(", "));
             String base = mailer.baseUrl();
+            var zone = accounts.timeZone(account.id());
             mailer.send(account.team(), account.email(), SUBJECT, """
                     Hello %s,
 
@@ -49,8 +51,8 @@ class ApiKeyMail {
                       1. Revoke it at %s/settings/api-keys.
                       2. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
                       3. Check your sessions at %s/settings/sessions.
-                    """.formatted(account.name(), account.email(), Mailer.WHEN.format(event.at()), key.name(), key.shown(), scopes,
-                    key.expiresAt().map(Mailer.WHEN::format).orElse("never"), base, base, base));
+                    """.formatted(account.name(), account.email(), MailTimes.in(zone, event.at()), key.name(), key.shown(), scopes,
+                    key.expiresAt().map(at -> MailTimes.in(zone, at)).orElse("never"), base, base, base));
         });
     }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 import dev.lanyard.OperatorCommand;
 import dev.lanyard.account.AccountProblem;
-import dev.lanyard.account.Mailer;
+import dev.lanyard.account.MailTimes;
 import dev.lanyard.account.OperatorResetLinks;
 import dev.lanyard.audit.OperatorAudit;
 import dev.lanyard.ops.ExistingDatabase;
@@ -102,7 +102,7 @@ public final class ResetLinkCommand implements OperatorCommand {
             }
             out.println(made.get().link());
             err.println("reset-link: a password reset link for " + made.get().account().email() + ", usable once until "
-                    + Mailer.WHEN.format(made.get().expiresAt()) + ". Hand it over yourself; the member is told that it was made.");
+                    + MailTimes.utc(made.get().expiresAt()) + ". Hand it over yourself; the member is told that it was made.");
             if (!context.getEnvironment().containsProperty("lanyard.web.public-url") && made.get().link().startsWith("http://localhost:"))
                 err.println("reset-link: the link starts with the default " + made.get().link().substring(0, made.get().link().indexOf('/', 7))
                         + "; give the server's lanyard.web.public-url (or its --server.port) for another.");

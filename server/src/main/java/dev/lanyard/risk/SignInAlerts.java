@@ -14,6 +14,7 @@ import java.util.Set;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.account.MailTimes;
 import dev.lanyard.account.Mailer;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionFlag;
@@ -95,7 +96,7 @@ class SignInAlerts {
 
                 You get this mail because "Email me when a new device signs in" is on: %s/settings/security
                 %s""".formatted(account.name().isBlank() ? account.email() : account.name(), opening(flags), s.device().description(),
-                s.location().label(), Mailer.WHEN.format(s.createdAt()), why, base, token,
+                s.location().label(), MailTimes.in(accounts.timeZone(account.id()), s.createdAt()), why, base, token,
                 settings.alertLinkLifetime().toHours(), base, base, Mailer.placeCredit(s.location().label()));
     }
 

@@ -17,8 +17,8 @@ public class PageTimes {
         return at == null ? null : at.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    /** {@code 5 Dec 2026, 14:45 UTC}, as mails write times: the text of a {@code <time>} that says no more of itself; empty for none. */
+    /** {@code 5 Dec 2026, 14:45 UTC}, as mails write times without a zone: the text of a {@code <time>} that says no more of itself; empty for none. */
     public String utc(Instant at) {
-        return at == null ? "" : dev.lanyard.account.Mailer.WHEN.format(at);
+        return at == null ? "" : dev.lanyard.account.MailTimes.utc(at);
     }
 }

@@ -137,6 +137,30 @@ abstract class AccountStoreContract {
     }
 
     @Test
+    void aTimeZoneIsUnknownUntilSetAndSettingItAgainChangesNothing() {
+        Team team = team("Platform");
+        store.insert(team);
+        Account account = account(team, TestAccounts.uniqueEmail("tomoko"));
+        Account other = account(team, TestAccounts.uniqueEmail("olaf"));
+        store.insert(account, "{argon2}hash");
+        store.insert(other, "{argon2}hash");
+        assertThat(store.timeZone(account.id())).isEmpty();
+
+        assertThat(store.setTimeZone(account.id(), java.time.ZoneId.of("Asia/Tokyo"))).isEqualTo(1);
+        assertThat(store.setTimeZone(account.id(), java.time.ZoneId.of("Asia/Tokyo"))).as("the same again").isZero();
+        assertThat(store.timeZone(account.id())).contains(java.time.ZoneId.of("Asia/Tokyo"));
+        assertThat(store.setTimeZone(account.id(), java.time.ZoneId.of("Europe/Oslo"))).isEqualTo(1);
+        assertThat(store.timeZone(account.id())).contains(java.time.ZoneId.of("Europe/Oslo"));
+        assertThat(store.timeZone(other.id())).as("another member's").isEmpty();
+        assertThat(store.find(account.id())).as("the account is otherwise as it was").contains(account);
+
+        store.remove(account.id(), team.id(), AT);
+        assertThat(store.setTimeZone(account.id(), java.time.ZoneId.of("Asia/Tokyo"))).as("removed: kept as it was").isZero();
+        assertThat(store.setTimeZone(new AccountId("acc_unknown"), java.time.ZoneId.of("Asia/Tokyo"))).isZero();
+        assertThat(store.timeZone(new AccountId("acc_unknown"))).isEmpty();
+    }
+
+    @Test
     void accountOfAnUnknownTeamIsRefused() {
         Account orphan = account(team("never inserted"), TestAccounts.uniqueEmail("erin"));
 

@@ -3,6 +3,8 @@ package dev.lanyard.account;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
 
 import dev.lanyard.geo.GeoLocation;
 import org.junit.jupiter.api.Test;
@@ -28,16 +30,31 @@ class PasswordChangedMailTest {
     /** Decision 67, addendum: without a mail server there is no page to ask for a link, so the mail sends nobody there. */
     @Test
     void aResetWithTheOperatorsLinkSaysSoAndSendsNobodyToAPageThatIsNotThere() {
-        String body = PasswordChangedMail.reset(ALICE, PasswordResets.Origin.OPERATOR, "203.0.113.9", Instant.parse("2026-12-05T07:00:00Z"),
+        String body = PasswordChangedMail.reset(ALICE, Optional.empty(), PasswordResets.Origin.OPERATOR, "203.0.113.9", Instant.parse("2026-12-05T07:00:00Z"),
                 "https://lanyard.example", false);
 
         assertThat(body).contains("was reset with a link the server's operator made for you")
                 .contains("Tell your server's operator, ask them for a new link and check your API keys").doesNotContain("/login/forgot");
     }
 
+    @Test
+    void theTimesAreInTheMembersZoneWhenKnownAndInUtcOtherwise() {
+        assertThat(body("", Optional.of(ZoneId.of("Asia/Tokyo")))).contains("When:     5 Dec 2026, 16:00 (Asia/Tokyo)\n")
+                .doesNotContain("UTC");
+        assertThat(body("", Optional.empty())).contains("When:     5 Dec 2026, 07:00 UTC\n");
+        assertThat(PasswordChangedMail.linkMade(ALICE, Optional.of(ZoneId.of("America/New_York")), Instant.parse("2026-12-05T07:00:00Z"),
+                Instant.parse("2026-12-05T08:00:00Z"), "https://lanyard.example"))
+                .contains("by the server's operator, on 5 Dec 2026, 02:00 (America/New_York).")
+                .contains("It works until 5 Dec 2026, 03:00 (America/New_York), once.");
+    }
+
     private static String body(String place) {
+        return body(place, Optional.empty());
+    }
+
+    private static String body(String place, Optional<ZoneId> zone) {
         PasswordChange change = new PasswordChange("old", "new", true,
                 new PasswordChange.Origin("ses_x", "Firefox 133 on Windows 11", place, "203.0.113.9"));
-        return PasswordChangedMail.body(ALICE, change, Instant.parse("2026-12-05T07:00:00Z"), "https://lanyard.example", false);
+        return PasswordChangedMail.body(ALICE, zone, change, Instant.parse("2026-12-05T07:00:00Z"), "https://lanyard.example", false);
     }
 }
