@@ -38,7 +38,8 @@
   // the server says which zone it read the days in ("Days in Asia/Tokyo"; UTC without this script, or for a zone it
   // does not know). Before any zone was sent and while no day is filled in, the label tells what a filter will do.
   // Browsers name some zones by the old names CLDR keeps as canonical (Chromium says Asia/Calcutta): the names people
-  // know now, which the server takes too (outside review AN).
+  // know now, which the server takes too (outside review AN). The forms that sign a member in have such a field too
+  // (zone): the server keeps the zone for the times in the member's mails, and ignores a name it does not know.
   var CURRENT_ZONE_NAMES = {
     "Asia/Calcutta": "Asia/Kolkata", "Asia/Katmandu": "Asia/Kathmandu", "Asia/Saigon": "Asia/Ho_Chi_Minh",
     "Asia/Rangoon": "Asia/Yangon", "Europe/Kiev": "Europe/Kyiv", "Atlantic/Faeroe": "Atlantic/Faroe",

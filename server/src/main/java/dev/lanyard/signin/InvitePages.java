@@ -2,6 +2,7 @@ package dev.lanyard.signin;
 
 import dev.lanyard.FormErrors;
 import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Members;
 import dev.lanyard.session.AppType;
 import dev.lanyard.session.ClientOrigin;
@@ -29,8 +30,10 @@ class InvitePages {
     private final Sessions sessions;
     private final ClientOrigins origins;
     private final SessionCookie cookie;
+    private final Accounts accounts;
 
-    InvitePages(Members members, Sessions sessions, ClientOrigins origins, SessionCookie cookie) {
+    InvitePages(Members members, Sessions sessions, ClientOrigins origins, SessionCookie cookie, Accounts accounts) {
+        this.accounts = accounts;
         this.members = members;
         this.sessions = sessions;
         this.origins = origins;
@@ -56,12 +59,15 @@ class InvitePages {
     @PostMapping("/invite/{token}")
     @dev.lanyard.ChecksControlCharacters({"name", "password"})
     String accept(@PathVariable String token, @RequestParam(defaultValue = "") String name,
-                  @RequestParam(defaultValue = "") String password, @AuthenticationPrincipal CurrentSession current,
+                  @RequestParam(defaultValue = "") String password, @RequestParam(defaultValue = "") String zone,
+                  @AuthenticationPrincipal CurrentSession current,
                   HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
             ClientOrigin origin = origins.of(request);
-            cookie.write(request, response, members.accept(token, name, password, account ->
-                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current))));
+            Sessions.Started joined = members.accept(token, name, password, account ->
+                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current)));
+            cookie.write(request, response, joined);
+            accounts.noteTimeZone(joined.session().account(), zone);
             return "redirect:/settings/sessions?done=joined";
         } catch (AccountProblem problem) {
             boolean gone = problem instanceof AccountProblem.InvitationUnusable;

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Throttled;
 import dev.lanyard.passkeys.PasskeyProblem;
 import dev.lanyard.passkeys.Passkeys;
@@ -40,8 +41,11 @@ class PasskeySignIn {
     private final Sessions sessions;
     private final ClientOrigins origins;
     private final SessionCookie cookie;
+    private final Accounts accounts;
 
-    PasskeySignIn(Passkeys passkeys, RelyingParties relyingParties, Sessions sessions, ClientOrigins origins, SessionCookie cookie) {
+    PasskeySignIn(Passkeys passkeys, RelyingParties relyingParties, Sessions sessions, ClientOrigins origins, SessionCookie cookie,
+                  Accounts accounts) {
+        this.accounts = accounts;
         this.passkeys = passkeys;
         this.relyingParties = relyingParties;
         this.sessions = sessions;
@@ -57,6 +61,7 @@ class PasskeySignIn {
     @PostMapping("/login/passkey")
     String signIn(@RequestParam(defaultValue = "") String ceremony, @RequestParam(defaultValue = "") String credential,
                   @RequestParam(defaultValue = "false") boolean rememberMe, @RequestParam(required = false) String next,
+                  @RequestParam(defaultValue = "") String zone,
                   @AuthenticationPrincipal CurrentSession current,
                   HttpServletRequest request, HttpServletResponse response, Model model) {
         ClientOrigin origin = origins.of(request);
@@ -66,6 +71,7 @@ class PasskeySignIn {
             Account account = passkeys.signIn(ceremony, credential, origin.ip());
             cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe, Verification.PASSKEY),
                     Optional.ofNullable(current)));
+            accounts.noteTimeZone(account.id(), zone);
             if (back.isPresent()) return "signin/continue";
             return "redirect:/settings/sessions";
         } catch (AccountProblem.TooManyAttempts tooMany) {

@@ -1,6 +1,7 @@
 package dev.lanyard.signin;
 
 import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
 import dev.lanyard.account.PasswordResets;
 import dev.lanyard.account.Throttled;
 import dev.lanyard.session.ClientOrigins;
@@ -24,9 +25,11 @@ import org.springframework.web.server.ResponseStatusException;
 class PasswordResetPages {
     private final PasswordResets resets;
     private final ClientOrigins origins;
+    private final Accounts accounts;
 
-    PasswordResetPages(PasswordResets resets, ClientOrigins origins) {
+    PasswordResetPages(PasswordResets resets, ClientOrigins origins, Accounts accounts) {
         this.resets = resets;
+        this.accounts = accounts;
         this.origins = origins;
     }
 
@@ -75,7 +78,8 @@ class PasswordResetPages {
 
     @PostMapping("/login/reset/{token}")
     String reset(@PathVariable String token, @RequestParam(defaultValue = "") String password,
-                 @RequestParam(defaultValue = "") String confirmation, HttpServletRequest request, HttpServletResponse response, Model model) {
+                 @RequestParam(defaultValue = "") String confirmation, @RequestParam(defaultValue = "") String zone,
+                 HttpServletRequest request, HttpServletResponse response, Model model) {
         requireLinkPage(token, model);
         if (!password.equals(confirmation)) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
@@ -83,7 +87,8 @@ class PasswordResetPages {
             return resetPage(token, model, response);
         }
         try {
-            resets.reset(token, password, origins.of(request).ip());
+            // The browser's time zone (static/js/times.js) is kept for the member's mails, as a sign-in keeps it.
+            accounts.noteTimeZone(resets.reset(token, password, origins.of(request).ip()).id(), zone);
             return "redirect:/login?reset";
         } catch (AccountProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());

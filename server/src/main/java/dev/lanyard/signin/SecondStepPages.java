@@ -3,6 +3,7 @@ package dev.lanyard.signin;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountProblem;
+import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Throttled;
 import dev.lanyard.factors.ChallengeCookie;
 import dev.lanyard.factors.FactorProblem;
@@ -43,9 +44,11 @@ class SecondStepPages {
     private final ClientOrigins origins;
     private final SessionCookie cookie;
     private final RelyingParties relyingParties;
+    private final Accounts accounts;
 
     SecondStepPages(SecondSteps steps, ChallengeCookie challengeCookie, Sessions sessions, ClientOrigins origins,
-                    SessionCookie cookie, RelyingParties relyingParties) {
+                    SessionCookie cookie, RelyingParties relyingParties, Accounts accounts) {
+        this.accounts = accounts;
         this.steps = steps;
         this.relyingParties = relyingParties;
         this.challengeCookie = challengeCookie;
@@ -78,7 +81,7 @@ class SecondStepPages {
 
     @PostMapping("/login/verify/passkey")
     String verifyPasskey(@RequestParam(defaultValue = "") String ceremony, @RequestParam(defaultValue = "") String credential,
-                         @AuthenticationPrincipal CurrentSession current,
+                         @RequestParam(defaultValue = "") String zone, @AuthenticationPrincipal CurrentSession current,
                          HttpServletRequest request, HttpServletResponse response, Model model) {
         Optional<String> challenge = challengeCookie.read(request);
         if (challenge.isEmpty()) return expired(request, response, model);
@@ -89,11 +92,12 @@ class SecondStepPages {
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, challenge.get(), request, response, model);
         }
-        return signIn(passed, Verification.PASSWORD_AND_PASSKEY, current, origin, request, response, model);
+        return signIn(passed, Verification.PASSWORD_AND_PASSKEY, zone, current, origin, request, response, model);
     }
 
     @PostMapping("/login/verify")
-    String verify(@RequestParam(defaultValue = "") String code, @AuthenticationPrincipal CurrentSession current,
+    String verify(@RequestParam(defaultValue = "") String code, @RequestParam(defaultValue = "") String zone,
+                  @AuthenticationPrincipal CurrentSession current,
                   HttpServletRequest request, HttpServletResponse response, Model model) {
         Optional<String> challenge = challengeCookie.read(request);
         if (challenge.isEmpty()) return expired(request, response, model);
@@ -105,7 +109,7 @@ class SecondStepPages {
             return refused(problem, challenge.get(), request, response, model);
         }
         return signIn(passed, passed.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
-                : Verification.PASSWORD_AND_CODE, current, origin, request, response, model);
+                : Verification.PASSWORD_AND_CODE, zone, current, origin, request, response, model);
     }
 
     /** The page again with what went wrong, or the sign-in page when the challenge is dead. */
@@ -120,7 +124,8 @@ class SecondStepPages {
         return "signin/verify";
     }
 
-    private String signIn(SecondSteps.Passed passed, Verification how, CurrentSession current, ClientOrigin origin,
+    /** Starts the session; {@code zone}, the browser's time zone its form sent, is kept for the member's mails. */
+    private String signIn(SecondSteps.Passed passed, Verification how, String zone, CurrentSession current, ClientOrigin origin,
                           HttpServletRequest request, HttpServletResponse response, Model model) {
         challengeCookie.clear(request, response);
         SecondSteps.SignInRequest asked = passed.request();
@@ -138,6 +143,7 @@ class SecondStepPages {
             model.addAttribute("error", "The password was changed since you typed it. Sign in again with the new one.");
             return "signin/login";
         }
+        accounts.noteTimeZone(passed.account().id(), zone);
         Optional<String> back = ReturnPath.of(asked.returnPath());
         Optional<String> recovery = passed.recoveryCodesLeft().map(left -> "You signed in with a recovery code. " + left
                 + (left == 1 ? " recovery code remains." : " recovery codes remain."));

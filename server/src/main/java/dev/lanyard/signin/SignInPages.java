@@ -79,9 +79,14 @@ class SignInPages {
         return "signin/login";
     }
 
+    /**
+     * {@code zone} is the browser's time zone, filled in by static/js/times.js: kept for the member's mails once the sign-in
+     * is complete ({@link Accounts#noteTimeZone}); with a second factor, the second step's form sends it again.
+     */
     @PostMapping("/login")
     String login(@RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String password,
                  @RequestParam(defaultValue = "false") boolean rememberMe, @RequestParam(required = false) String next,
+                 @RequestParam(defaultValue = "") String zone,
                  @AuthenticationPrincipal CurrentSession current,
                  HttpServletRequest request, HttpServletResponse response, Model model) {
         ClientOrigin origin = origins.of(request);
@@ -100,6 +105,7 @@ class SignInPages {
             cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe)
                     .withPassword(checked.stamp()), Optional.ofNullable(current)));
             accounts.signedIn(account, origin.ip());
+            accounts.noteTimeZone(account.id(), zone);
             // Back where the sign-in was asked for (an app's authorize request) by a plain navigation, not a
             // redirect of this form's post, which the page's form-action policy would stop on its way to the app.
             if (back.isPresent()) return "signin/continue";
@@ -124,7 +130,7 @@ class SignInPages {
     @ChecksControlCharacters({"name", "email", "password", "team"})
     String signUp(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String email,
                   @RequestParam(defaultValue = "") String password, @RequestParam(defaultValue = "") String team,
-                  @AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
+                  @RequestParam(defaultValue = "") String zone, @AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
                   HttpServletResponse response, Model model) {
         try {
             ClientOrigin origin = origins.of(request);
@@ -134,8 +140,9 @@ class SignInPages {
                 model.addAttribute("sentTo", requested.email());
                 return "signin/signup-sent";
             }
-            cookie.write(request, response, accounts.signUp(signUp, account ->
-                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current))));
+            signedIn(accounts.signUp(signUp, account ->
+                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current))),
+                    zone, request, response);
             return "redirect:/settings/sessions?done=welcome";
         } catch (AccountProblem problem) {
             Throttled.status(response, problem, problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST);
@@ -169,11 +176,12 @@ class SignInPages {
     /** Creates the account if the password is the one chosen at sign-up; a wrong one comes back to the page with a message. */
     @PostMapping("/signup/confirm/{token}")
     String confirm(@PathVariable String token, @RequestParam(defaultValue = "") String password,
-                   @AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response, Model model) {
+                   @RequestParam(defaultValue = "") String zone, @AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
             ClientOrigin origin = origins.of(request);
-            cookie.write(request, response, signUps.confirm(token, password, origin.ip(), account ->
-                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current))));
+            signedIn(signUps.confirm(token, password, origin.ip(), account ->
+                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current))),
+                    zone, request, response);
             return "redirect:/settings/sessions?done=welcome";
         } catch (AccountProblem.SignUpPasswordMismatch | AccountProblem.TooManyAttempts wrong) {
             Throttled.status(response, wrong, HttpStatus.BAD_REQUEST);
@@ -204,12 +212,13 @@ class SignInPages {
     @ChecksControlCharacters({"name", "password", "team"})
     String confirmOwn(@PathVariable String token, @RequestParam(defaultValue = "") String name,
                       @RequestParam(defaultValue = "") String team, @RequestParam(defaultValue = "") String password,
-                      @AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response,
+                      @RequestParam(defaultValue = "") String zone, @AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response,
                       Model model) {
         try {
             ClientOrigin origin = origins.of(request);
-            cookie.write(request, response, signUps.confirmOwn(token, name, team, password, origin.ip(), account ->
-                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current))));
+            signedIn(signUps.confirmOwn(token, name, team, password, origin.ip(), account ->
+                    sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current))),
+                    zone, request, response);
             return "redirect:/settings/sessions?done=welcome";
         } catch (AccountProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
@@ -226,6 +235,12 @@ class SignInPages {
             model.addAttribute("token", token);
             return "signin/signup-confirm";
         }
+    }
+
+    /** A new account's first session: its cookie, and the browser's time zone kept for the member's mails. */
+    private void signedIn(Sessions.Started started, String zone, HttpServletRequest request, HttpServletResponse response) {
+        cookie.write(request, response, started);
+        accounts.noteTimeZone(started.session().account(), zone);
     }
 
     @PostMapping("/logout")
