@@ -65,7 +65,7 @@ public record DataExport(
     }
 
     /**
-     * The account and what the team's admins set for it.
+     * The account, what the team's admins set for it, and the time zone its mails use.
      *
      * @param sessionLimit the member's own session limit (0: none); null when the team's applies
      */
@@ -73,7 +73,10 @@ public record DataExport(
                                   String teamId, String teamName, Instant createdAt,
                                   @Schema(nullable = true, description = "Your own session limit, set by an admin (0: none); "
                                           + "null: the team's") Integer sessionLimit,
-                                  @Schema(description = "A high-security account: \"Remember me\" is not allowed") boolean rememberMeForbidden) {
+                                  @Schema(description = "A high-security account: \"Remember me\" is not allowed") boolean rememberMeForbidden,
+                                  @Schema(nullable = true, description = "The time zone your mails give times in (such as Asia/Tokyo), as "
+                                          + "your browser reported it when you last signed in with one; null: none yet, mails say UTC")
+                                  String timeZone) {
     }
 
     /**

@@ -170,6 +170,27 @@ class VerifiedSessionsBrowserTest extends BrowserTest {
                 .hasCount(1);
     }
 
+    /**
+     * The sign-up and sign-in forms send the browser's time zone, which the account keeps for the times in its mails.
+     * Chromium names India's zone by its old name, Asia/Calcutta: the script sends the one people know now.
+     */
+    @Test
+    void theSignInFormsSendTheBrowsersZoneForTheMembersMails() {
+        Page desk = open(Chromium.MAC_MADRID, "Asia/Kolkata");
+        String email = signUp(desk, "Priya Raman", "Zones");
+        org.assertj.core.api.Assertions.assertThat(zoneOf(email)).isEqualTo("Asia/Kolkata");
+
+        Page phone = open(Chromium.IPHONE_LONDON, "America/Sao_Paulo");
+        phone.navigate("/login");
+        assertThat(phone.locator("form[action$='/login'] input[name=zone]")).hasValue("America/Sao_Paulo");
+        logIn(phone, email);
+        org.assertj.core.api.Assertions.assertThat(zoneOf(email)).isEqualTo("America/Sao_Paulo");
+    }
+
+    private String zoneOf(String email) {
+        return jdbc.sql("SELECT time_zone FROM accounts WHERE email = :email").param("email", email).query(String.class).single();
+    }
+
     private static final Pattern TOKYO = Pattern.compile("^\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} GMT\\+9$");
     private static final Pattern UTC = Pattern.compile("^\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} UTC$");
 }

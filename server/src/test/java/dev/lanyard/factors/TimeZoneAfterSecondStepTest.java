@@ -2,6 +2,7 @@ package dev.lanyard.factors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.time.Duration;
@@ -62,10 +63,13 @@ class TimeZoneAfterSecondStepTest {
         MockHttpServletResponse password = passwordStep(ravi, "Europe/Oslo", address);
         assertThat(password.getRedirectedUrl()).isEqualTo("/login/verify");
         assertThat(stored(ravi)).as("the password alone signs no one in").isEqualTo("Asia/Kolkata");
+        String challenge = TwoFactorClient.challengeCookie(password).orElseThrow();
+        assertThat(mvc.perform(get("/login/verify").cookie(TwoFactorClient.challenge(challenge))).andReturn().getResponse()
+                .getContentAsString()).as("the code's form asks for the zone again").contains("<input type=\"hidden\" name=\"zone\" data-browser-zone>");
 
         clock.advance(Duration.ofSeconds(30));
         MockHttpServletResponse verified = mvc.perform(post("/login/verify").with(csrf()).with(ApiClient.from(address))
-                .cookie(TwoFactorClient.challenge(TwoFactorClient.challengeCookie(password).orElseThrow()))
+                .cookie(TwoFactorClient.challenge(challenge))
                 .param("code", factors.code(enrolled.seed())).param("zone", "America/Sao_Paulo")).andReturn().getResponse();
         assertThat(verified.getRedirectedUrl()).isEqualTo("/settings/sessions");
         assertThat(stored(ravi)).isEqualTo("America/Sao_Paulo");

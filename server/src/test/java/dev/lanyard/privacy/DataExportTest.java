@@ -170,6 +170,7 @@ class DataExportTest {
                 .content("{\"name\":\"Work phone\"}")).getStatus()).isEqualTo(200);
         assertThat(as(bob, delete("/api/v1/sessions/" + tablet.sessionId())).getStatus()).isEqualTo(204);
         createKey(bob, "Nightly backup");
+        accounts.noteTimeZone(new dev.lanyard.account.AccountId(bob.accountId()), "Europe/Lisbon");
 
         HttpResponse<String> response = download(bob, API);
 
@@ -187,6 +188,7 @@ class DataExportTest {
         assertThat(account.path("role").asString()).isEqualTo("member");
         assertThat(account.path("teamName").asString()).isEqualTo(accounts.team(account(admin).team()).orElseThrow().name());
         assertThat(account.path("createdAt").asString()).isNotEmpty();
+        assertThat(account.path("timeZone").asString()).as("the zone their mails give times in").isEqualTo("Europe/Lisbon");
 
         JsonNode current = sessionWithId(doc.path("sessions"), bob.sessionId()).orElseThrow();
         assertThat(current.path("session").path("current").asBoolean()).isTrue();
