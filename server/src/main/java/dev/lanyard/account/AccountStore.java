@@ -99,7 +99,7 @@ interface AccountStore {
     /** Whether {@link #markEmailVerified} was ever noted for {@code id} (OpenID Connect's {@code email_verified}). */
     boolean emailVerified(AccountId id);
 
-    /** The time zone last noted for the account ({@link #setTimeZone}); empty when none was, or what is stored is no region Java knows now. */
+    /** The account's time zone ({@link #setTimeZone}); empty when none was set, or the one stored is no region Java knows now. */
     Optional<java.time.ZoneId> timeZone(AccountId id);
 
     /**

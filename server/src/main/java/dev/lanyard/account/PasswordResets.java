@@ -164,8 +164,8 @@ public class PasswordResets {
                 If you use an authenticator app or a passkey, you still need it to sign in.
 
                 If it wasn't you, ignore this mail: your password stays as it is.
-                """.formatted(account.name(), account.email(), MailTimes.in(store.timeZone(account.id()), now), address, mailer.baseUrl(), PATH,
-                token));
+                """.formatted(account.name(), account.email(), MailTimes.in(store.timeZone(account.id()), now), address,
+                mailer.baseUrl(), PATH, token));
         meters.counter("lanyard.password.reset.requests", "email", "known").increment();
     }
 
@@ -207,7 +207,8 @@ public class PasswordResets {
             if (request.origin() == Origin.MAIL) store.markEmailVerified(account.id(), now); // the link reached the mailbox
             events.publishEvent(new AccountEvent.PasswordReset(account, request.origin(), address, now));
             mailer.send(account.team(), account.email(), PasswordChangedMail.SUBJECT,
-                    PasswordChangedMail.reset(account, store.timeZone(account.id()), request.origin(), address, now, mailer.baseUrl(), available()));
+                    PasswordChangedMail.reset(account, store.timeZone(account.id()), request.origin(), address, now, mailer.baseUrl(),
+                            available()));
             meters.counter("lanyard.password.resets").increment();
             return account;
         });

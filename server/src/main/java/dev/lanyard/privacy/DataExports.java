@@ -116,7 +116,8 @@ public class DataExports {
         MemberRules rules = accounts.memberRules(a.id());
         return new DataExport.ExportedAccount(a.id().value(), a.email(), a.name(), a.role().name().toLowerCase(java.util.Locale.ROOT),
                 a.team().value(), accounts.team(a.team()).map(Team::name).orElse(""), a.createdAt(),
-                rules.sessionLimit().orElse(null), rules.rememberMeForbidden(), accounts.timeZone(a.id()).map(java.time.ZoneId::getId).orElse(null));
+                rules.sessionLimit().orElse(null), rules.rememberMeForbidden(),
+                accounts.timeZone(a.id()).map(java.time.ZoneId::getId).orElse(null));
     }
 
     /**

@@ -130,8 +130,8 @@ class SignInPages {
     @ChecksControlCharacters({"name", "email", "password", "team"})
     String signUp(@RequestParam(defaultValue = "") String name, @RequestParam(defaultValue = "") String email,
                   @RequestParam(defaultValue = "") String password, @RequestParam(defaultValue = "") String team,
-                  @RequestParam(defaultValue = "") String zone, @AuthenticationPrincipal CurrentSession current, HttpServletRequest request,
-                  HttpServletResponse response, Model model) {
+                  @RequestParam(defaultValue = "") String zone, @AuthenticationPrincipal CurrentSession current,
+                  HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
             ClientOrigin origin = origins.of(request);
             SignUp signUp = new SignUp(email, password, name, team, origin.ip());
@@ -176,7 +176,8 @@ class SignInPages {
     /** Creates the account if the password is the one chosen at sign-up; a wrong one comes back to the page with a message. */
     @PostMapping("/signup/confirm/{token}")
     String confirm(@PathVariable String token, @RequestParam(defaultValue = "") String password,
-                   @RequestParam(defaultValue = "") String zone, @AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response, Model model) {
+                   @RequestParam(defaultValue = "") String zone, @AuthenticationPrincipal CurrentSession current,
+                   HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
             ClientOrigin origin = origins.of(request);
             signedIn(signUps.confirm(token, password, origin.ip(), account ->
@@ -212,8 +213,8 @@ class SignInPages {
     @ChecksControlCharacters({"name", "password", "team"})
     String confirmOwn(@PathVariable String token, @RequestParam(defaultValue = "") String name,
                       @RequestParam(defaultValue = "") String team, @RequestParam(defaultValue = "") String password,
-                      @RequestParam(defaultValue = "") String zone, @AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response,
-                      Model model) {
+                      @RequestParam(defaultValue = "") String zone, @AuthenticationPrincipal CurrentSession current,
+                      HttpServletRequest request, HttpServletResponse response, Model model) {
         try {
             ClientOrigin origin = origins.of(request);
             signedIn(signUps.confirmOwn(token, name, team, password, origin.ip(), account ->
