@@ -159,6 +159,6 @@ class SessionPages {
     }
 
     /** One ended session and why, phrased for its owner. */
-    record HistoryLine(SessionView view, String why) {
+    record HistoryLine(SessionView view, SessionPageParts.EndedWhy why) {
     }
 }

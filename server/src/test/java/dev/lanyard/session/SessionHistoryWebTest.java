@@ -166,7 +166,7 @@ class SessionHistoryWebTest {
         assertThat(rows.get(0)).as("most recently ended first")
                 .contains("Firefox 133 on Ubuntu", "Local network", "2 hours", "Signed out");
         assertThat(rows.get(1)).contains("Mobile Safari 17.2 on iPhone", "London, United Kingdom", "3 days",
-                "Revoked by you from Chrome 131 on macOS 14", SessionView.EXACT.format(phone.session().createdAt()));
+                "Revoked by you from <bdi>Chrome 131 on macOS 14</bdi>", SessionView.EXACT.format(phone.session().createdAt()));
         assertThat(response.getContentAsString()).contains("IP Geolocation by DB-IP");
     }
 
@@ -200,7 +200,7 @@ class SessionHistoryWebTest {
 
         String html = fromLaptop(get(PAGE).accept(MediaType.TEXT_HTML)).getContentAsString();
 
-        assertThat(rows(html)).singleElement().asString().contains("Revoked by you from Work laptop", "10 minutes");
+        assertThat(rows(html)).singleElement().asString().contains("Revoked by you from <bdi>Work laptop</bdi>", "10 minutes");
     }
 
     @Test
