@@ -147,6 +147,42 @@ class SessionHistoryWebTest {
         assertThat(tooMany.getContentAsString()).contains("at most " + SessionPages.MAX_DEPARTED + " sessions");
     }
 
+    /**
+     * Of the verified cards that came onto a page ({@code arrived}), the sessions approved or verified with a second
+     * factor since the page read its list ({@code since}): an approval brings a card onto the "Verified" filter. Not one
+     * approved before, one verified without either (as at sign-in), an unverified one, or someone else's.
+     */
+    @Test
+    void departedNamesTheArrivedSessionsVerifiedSinceThePageReadItsList() throws Exception {
+        Approvals approvals = context.getBean(Approvals.class);
+        TestVerification.verify(context, id(laptop));
+        Sessions.Started early = start(FIREFOX_AT_HOME);
+        approvals.approve(early.session().id(), as(laptop));
+        clock.advance(Duration.ofMinutes(5));
+        long since = clock.millis();
+        Sessions.Started phone = start(IPHONE_IN_LONDON);
+        Sessions.Started atOnce = start(IPHONE_IN_LONDON);
+        TestVerification.verify(context, id(atOnce));
+        Sessions.Started unverified = start(FIREFOX_AT_HOME);
+        Account bob = accounts.signUp(TestAccounts.bob());
+        Sessions.Started bobs = sessions.start(new NewSession(bob.id(), FIREFOX_AT_HOME, AppType.WEB, false));
+        TestVerification.verify(context, id(bobs));
+        Sessions.Started bobsNew = sessions.start(new NewSession(bob.id(), FIREFOX_AT_HOME, AppType.WEB, false));
+        clock.advance(Duration.ofSeconds(10));
+        approvals.approve(phone.session().id(), as(laptop));
+        approvals.approve(bobsNew.session().id(), new CurrentSession(bobs.session().id(), bob, AppType.WEB));
+
+        String[] arrived = {id(early), id(phone), id(atOnce), id(unverified), id(bobsNew)};
+        JsonNode answer = json.readTree(fromLaptop(get("/settings/sessions/departed").param("arrived", arrived)
+                .param("since", Long.toString(since))).getContentAsString());
+        JsonNode withoutSince = json.readTree(fromLaptop(get("/settings/sessions/departed").param("arrived", arrived)).getContentAsString());
+
+        List<String> verifiedSince = new ArrayList<>();
+        answer.path("verifiedSince").forEach(each -> verifiedSince.add(each.asString()));
+        assertThat(verifiedSince).containsExactly(id(phone));
+        assertThat(withoutSince.path("verifiedSince").isEmpty()).as("nothing is new without the time it is new since").isTrue();
+    }
+
     // ---- the page
 
     @Test
