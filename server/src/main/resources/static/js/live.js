@@ -268,9 +268,10 @@
 
   // What changed, by kind, each as { lead: "New sign-in: ", card }: "A session was signed out: Safari on iPad, Bat Yam,
   // Israel. New sign-in: Firefox on Windows, London, United Kingdom. Verified: Safari 17 on iPhone, London, United Kingdom."
-  // left: the cards that left the page at this refresh, by id.
+  // left: the cards that left the page at this refresh, by id; arrived: the verified cards that came onto it, by id,
+  // each as { card, recent } (tell() asks whether they were verified since).
   function changes(was, after) {
-    var said = { out: [], news: [], verified: [], left: {} };
+    var said = { out: [], news: [], verified: [], left: {}, arrived: {} };
     was.cards.forEach(function (card) {
       if (!find(after, card.id)) {
         departed[card.id] = card;
@@ -289,8 +290,10 @@
       if (!before) {
         if (shown[card.id]) return; // back from the next page
         shown[card.id] = true;
-        if (!(card.created >= was.listedAt - NEW_WITHIN_MS)) return; // moved up from the next page
-        said.news.push({ lead: card.kind === "key" ? "New API key: " : "New sign-in: ", card: card });
+        var recent = card.created >= was.listedAt - NEW_WITHIN_MS; // else it moved up from the next page
+        // An approval brings a card onto the "Verified" filter: whether it was verified since, only the server knows.
+        if (card.verified === "true") said.arrived[card.id] = { card: card, recent: recent };
+        else if (recent) said.news.push({ lead: card.kind === "key" ? "New API key: " : "New sign-in: ", card: card });
       } else if (before.verified === "false" && card.verified === "true") {
         said.verified.push({ lead: "Verified: ", card: card });
       }
@@ -310,15 +313,18 @@
   // Says what changed. Cards that left the page without an ending the server named (after Refresh, or after the live
   // stream dropped and came back, no event named them; a verification takes a card off the "Unverified" filter without
   // one) are asked about first: the server says which of them ended and which are verified now (SessionPages.departed).
-  // A card it names in neither only moved to another page or filter, and nothing is said of it.
+  // A card it names in neither only moved to another page or filter, and nothing is said of it. Of the verified cards
+  // that came onto the page, the server names those verified since the page read its list (less the margin of a new
+  // sign-in's): each is said to be verified; any other is a new sign-in if it is recent, and else it moved up.
   function tell(was, after) {
     var said = changes(was, after);
     var asked = Object.keys(departed);
-    if (!asked.length) {
+    var arrived = Object.keys(said.arrived);
+    if (!asked.length && !arrived.length) {
       say(said.out.concat(said.news, said.verified));
       return;
     }
-    ask(asked, function (answer) {
+    ask(asked, arrived, was.listedAt - NEW_WITHIN_MS, function (answer) {
       (answer.ended || []).forEach(function (id) {
         ended[id] = true;
         saidEnded(said, id);
@@ -329,13 +335,19 @@
         delete departed[id];
         said.verified.push({ lead: "Verified: ", card: card });
       });
+      arrived.forEach(function (id) {
+        var came = said.arrived[id];
+        if ((answer.verifiedSince || []).indexOf(id) >= 0) said.verified.push({ lead: "Verified: ", card: came.card });
+        else if (came.recent) said.news.push({ lead: "New sign-in: ", card: came.card });
+      });
       say(said.out.concat(said.news, said.verified));
     });
   }
 
-  // Asks the server which of these sessions ended and which are verified; then() gets its answer, or, if it gives none,
-  // an answer that names none. Made by the page, not the member: no activity (SessionFilter).
-  function ask(ids, then) {
+  // Asks the server which of these sessions ended and which are verified, and which of the arrived ones were verified
+  // at or after since (epoch ms); then() gets its answer, or, if it gives none, an answer that names none. Made by the
+  // page, not the member: no activity (SessionFilter).
+  function ask(ids, arrived, since, then) {
     var answered = false;
     var answer = function (data) {
       if (answered) return;
@@ -343,7 +355,9 @@
       then(data && typeof data === "object" ? data : {});
     };
     if (!window.fetch) { answer(null); return; }
-    var query = ids.slice(0, MAX_DEPARTED).map(function (id) { return "ids=" + encodeURIComponent(id); }).join("&");
+    var query = ids.slice(0, MAX_DEPARTED).map(function (id) { return "ids=" + encodeURIComponent(id); })
+      .concat(arrived.slice(0, MAX_DEPARTED).map(function (id) { return "arrived=" + encodeURIComponent(id); }),
+        arrived.length && since >= 0 ? ["since=" + Math.floor(since)] : []).join("&");
     try {
       window.fetch("/settings/sessions/departed?" + query, { credentials: "same-origin", cache: "no-store",
         headers: { "Accept": "application/json", "X-Lanyard-Background": "1", "HX-Request": "true" } })

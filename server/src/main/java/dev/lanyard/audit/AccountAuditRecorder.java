@@ -40,20 +40,20 @@ class AccountAuditRecorder {
             Account target = e.account().get();
             entries.record(target.team(), e.at(), new AuditEntry.Actor(Optional.empty(), e.email(), "", Optional.empty()),
                     Optional.of(target.id()), Optional.empty(), AuditAction.SIGN_IN_FAILED,
-                    "Failed sign-in as " + e.email() + ": wrong password", Optional.ofNullable(e.address()));
+                    "Failed sign-in as " + Phrases.email(e.email()) + ": wrong password", Optional.ofNullable(e.address()));
         } else if (event instanceof AccountEvent.MemberInvited e) {
             AuditEntries.Acting by = entries.acting(e.by());
             if (e.resent()) {
                 entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.INVITATION_RESENT,
-                        "Sent the invitation of " + e.email() + " (as " + Phrases.role(e.role()) + ") again; the earlier link no longer works", by.ip());
+                        "Sent the invitation of " + Phrases.email(e.email()) + " (as " + Phrases.role(e.role()) + ") again; the earlier link no longer works", by.ip());
             } else {
                 entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.MEMBER_INVITED,
-                        "Invited " + e.email() + " as " + Phrases.role(e.role()), by.ip());
+                        "Invited " + Phrases.email(e.email()) + " as " + Phrases.role(e.role()), by.ip());
             }
         } else if (event instanceof AccountEvent.InvitationCancelled e) {
             AuditEntries.Acting by = entries.acting(e.by());
             entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.INVITATION_CANCELLED,
-                    "Cancelled the invitation of " + e.email(), by.ip());
+                    "Cancelled the invitation of " + Phrases.email(e.email()), by.ip());
         } else if (event instanceof AccountEvent.MemberJoined e) {
             entries.record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), Optional.empty()), Optional.of(e.account().id()),
                     Optional.empty(), AuditAction.MEMBER_JOINED,
@@ -66,7 +66,7 @@ class AccountAuditRecorder {
         } else if (event instanceof AccountEvent.MemberRemoved e) {
             AuditEntries.Acting by = entries.acting(e.by());
             entries.record(e.team(), e.at(), by.actor(), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_REMOVED,
-                    "Removed " + e.email() + " from the team", by.ip());
+                    "Removed " + Phrases.email(e.email()) + " from the team", by.ip());
         } else if (event instanceof AccountEvent.MemberSessionLimitChanged e) {
             AuditEntries.Acting by = entries.acting(e.by());
             entries.record(e.team(), e.at(), by.actor(), Optional.of(e.member()), Optional.empty(), AuditAction.MEMBER_SESSION_LIMIT_CHANGED,

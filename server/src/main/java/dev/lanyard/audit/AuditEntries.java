@@ -62,9 +62,9 @@ class AuditEntries {
                 .orElse(new AuditEntry.Actor(Optional.of(id), "", "", via));
     }
 
-    /** The account's email; its id when it is no longer found. */
+    /** The account's email as a sentence of the log names it ({@link Phrases#email}); its id when it is no longer found. */
     String email(AccountId id) {
-        return accounts.find(id).map(Account::email).orElse(id.value());
+        return accounts.find(id).map(Account::email).map(Phrases::email).orElse(id.value());
     }
 
     /** The session of {@code owner}, active or ended; empty when it is no longer found. */

@@ -186,7 +186,7 @@ class AuditRecorder {
             }
             String device = entries.session(e.session(), e.owner()).map(Phrases::device).orElse("a session");
             entries.record(owner.get().team(), e.at(), AuditEntry.Actor.SYSTEM, Optional.of(e.owner()), Optional.of(e.session()),
-                    AuditAction.SIGN_IN_ALERT_SENT, "Emailed " + e.email() + " about the new sign-in on " + device, Optional.empty());
+                    AuditAction.SIGN_IN_ALERT_SENT, "Emailed " + Phrases.email(e.email()) + " about the new sign-in on " + device, Optional.empty());
         } else if (event instanceof dev.lanyard.risk.RiskEvent.Reported e) {
             if (owner.isEmpty()) {
                 entries.unattributed(AuditAction.SIGN_IN_REPORTED);
@@ -229,7 +229,7 @@ class AuditRecorder {
                             : "Signed in with a recovery code; ") + left, Optional.ofNullable(e.address()));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.ResetByAdmin e) {
             entries.record(who.team(), e.at(), entries.actor(e.admin(), Optional.of(e.adminSession())), Optional.of(who.id()), Optional.empty(),
-                    AuditAction.TWO_FACTOR_RESET, "Reset the second factors of " + who.email() + ": " + e.reason() + " — "
+                    AuditAction.TWO_FACTOR_RESET, "Reset the second factors of " + Phrases.email(who.email()) + ": " + e.reason() + " — "
                             + "removed " + e.removed(),
                     entries.session(e.adminSession(), e.admin()).map(Session::ip));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.SecondFactorFailed e) {
@@ -243,7 +243,7 @@ class AuditRecorder {
             }
             entries.record(who.team(), e.at(), new AuditEntry.Actor(Optional.empty(), who.email(), "", Optional.empty()),
                     Optional.of(who.id()), Optional.empty(), AuditAction.SECOND_FACTOR_FAILED,
-                    "Failed sign-in as " + who.email() + ": right password, " + what, Optional.ofNullable(e.address()));
+                    "Failed sign-in as " + Phrases.email(who.email()) + ": right password, " + what, Optional.ofNullable(e.address()));
         }
     }
 
@@ -264,7 +264,7 @@ class AuditRecorder {
             return;
         }
         entries.record(owner.get().team(), event.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(event.owner()),
-                Optional.empty(), AuditAction.SIGN_IN_FAILED, "Sign-in as " + owner.get().email()
+                Optional.empty(), AuditAction.SIGN_IN_FAILED, "Sign-in as " + Phrases.email(owner.get().email())
                         + " refused: already signed in as many times as allowed at once (" + event.limit() + ")",
                 Optional.ofNullable(event.address()));
     }

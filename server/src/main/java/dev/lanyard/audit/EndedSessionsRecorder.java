@@ -102,14 +102,14 @@ class EndedSessionsRecorder {
             case REVOKED -> "Signed out " + device + " (" + s.id().shortForm() + ")"
                     + from.filter(f -> !f.id().equals(s.id()))
                     .map(f -> " from " + Phrases.device(f) + " (" + f.id().shortForm() + ")").orElse("");
-            case ADMIN_REVOKED -> "Signed out " + owner.map(Account::email).orElse("a member") + " on " + device
+            case ADMIN_REVOKED -> "Signed out " + owner.map(Account::email).map(Phrases::email).orElse("a member") + " on " + device
                     + ending.note().map(n -> ": " + n).orElse("");
             case IDLE_EXPIRED -> device + " was signed out after a period of inactivity";
             case LIFETIME_EXPIRED -> device + " reached its maximum lifetime";
             case PASSWORD_CHANGED -> device + " was signed out because the password was changed";
             case DENIED -> Phrases.denied(Optional.of(s), s.id(), from);
             case SESSION_LIMIT -> device + " was signed out by a new sign-in, to stay within the team's session limit";
-            case REMOVED -> "Signed out " + owner.map(Account::email).orElse("a member") + " on " + device + ": Removed from the team";
+            case REMOVED -> "Signed out " + owner.map(Account::email).map(Phrases::email).orElse("a member") + " on " + device + ": Removed from the team";
             case NOT_ME -> "Signed out " + device + " (" + s.id().shortForm()
                     + ") from the \u201cThis wasn't me\u201d link of a sign-in alert";
             case APP_REVOKED -> s.displayName() + " (" + s.id().shortForm() + ") ended its own access: it revoked its token";
@@ -137,7 +137,7 @@ class EndedSessionsRecorder {
                     "API key “" + key.name() + "” (" + key.shown() + "…) expired", Optional.empty());
             return;
         }
-        String whose = ending.by().filter(b -> !b.equals(s.account())).map(b -> " of " + owner.map(Account::email).orElse("a member"))
+        String whose = ending.by().filter(b -> !b.equals(s.account())).map(b -> " of " + owner.map(Account::email).map(Phrases::email).orElse("a member"))
                 .orElse("");
         entries.record(team.get(), ending.at(), c.actor(), Optional.of(s.account()), Optional.of(s.id()), AuditAction.KEY_REVOKED,
                 "Revoked API key “" + key.name() + "” (" + key.shown() + "…)" + whose + ending.note().map(n -> ": " + n).orElse(""),

@@ -26,7 +26,7 @@ public class OperatorAudit {
     @EventListener
     void on(AccountEvent.ResetLinkMade e) {
         audit.record(new AuditEntry.Draft(e.account().team(), e.at(), AuditEntry.Actor.OPERATOR, Optional.of(e.account().id()),
-                Optional.empty(), AuditAction.PASSWORD_RESET_LINK_MADE, "Made a password reset link for " + e.account().email()
+                Optional.empty(), AuditAction.PASSWORD_RESET_LINK_MADE, "Made a password reset link for " + Phrases.email(e.account().email())
                         + ", to hand over outside Lanyard; it works once, until " + MailTimes.utc(e.expiresAt()), Optional.empty()));
     }
 }

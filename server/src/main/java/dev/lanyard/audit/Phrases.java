@@ -22,6 +22,15 @@ final class Phrases {
         return dev.lanyard.FreeText.isolatedIfItTurns(session.device().description());
     }
 
+    /**
+     * An email address as a sentence of the log names it: its local part may hold right-to-left letters (an address in
+     * UTF-8), and one typed at a failed sign-in anything, so isolated as a device description is ({@link #device}). The
+     * entry's {@code actor_email} stays as it is.
+     */
+    static String email(String email) {
+        return dev.lanyard.FreeText.isolatedIfItTurns(email);
+    }
+
     static String role(Role role) {
         return role == Role.ADMIN ? "admin" : "member";
     }

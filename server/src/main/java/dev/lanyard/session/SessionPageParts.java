@@ -51,19 +51,27 @@ class SessionPageParts {
         model.addAttribute(REFUSED.contains(done) ? "refused" : "done", DONE.get(done));
     }
 
+    /**
+     * Why a session ended, phrased for its owner ("Revoked by you"), and the name of the session it was revoked from, if
+     * one is known (else empty): a name someone typed or a User-Agent's description, which the pages show after "from"
+     * in a {@code <bdi>} (fragments :: endedWhy), so that a right-to-left name keeps to its place in the sentence.
+     */
+    record EndedWhy(String reason, String from) {
+    }
+
     /** Why an ended session ended, phrased for its owner. */
-    String endedBy(Session s, CurrentSession current) {
+    EndedWhy endedBy(Session s, CurrentSession current) {
         Session.Ending e = s.ending().orElseThrow();
         return switch (e.reason()) {
-            case REVOKED -> e.fromSession().filter(from -> !from.equals(s.id()))
-                    .map(from -> {
+            case REVOKED -> new EndedWhy("Revoked by you", e.fromSession().filter(from -> !from.equals(s.id()))
+                    .flatMap(from -> {
                         try {
-                            return "Revoked by you from " + sessions.get(from, current.account().id()).displayName();
+                            return java.util.Optional.of(sessions.get(from, current.account().id()).displayName());
                         } catch (SessionProblem.NotFound gone) {
-                            return "Revoked by you";
+                            return java.util.Optional.empty();
                         }
-                    }).orElse("Revoked by you");
-            default -> e.labelWithReason();
+                    }).orElse(""));
+            default -> new EndedWhy(e.labelWithReason(), "");
         };
     }
 

@@ -31,10 +31,11 @@ class SessionPages {
     private final LiveStreams live;
     private final LiveSettings liveSettings;
     private final Approvals approvals;
+    private final Timeline timeline;
     private final Clock clock;
 
     SessionPages(Sessions sessions, SessionReads reads, SessionStarts starts, SessionPageParts parts, SessionSettings settings,
-                 LiveStreams live, LiveSettings liveSettings, Approvals approvals, Clock clock) {
+                 LiveStreams live, LiveSettings liveSettings, Approvals approvals, Timeline timeline, Clock clock) {
         this.sessions = sessions;
         this.reads = reads;
         this.starts = starts;
@@ -43,6 +44,7 @@ class SessionPages {
         this.live = live;
         this.liveSettings = liveSettings;
         this.approvals = approvals;
+        this.timeline = timeline;
         this.clock = clock;
     }
 
@@ -120,12 +122,17 @@ class SessionPages {
      * dropped and came back, or when a verification took a card off the "Unverified" filter. A card that only moved to
      * another page or filter is in neither, and so are ids of someone else's sessions or of none: the answer tells
      * nothing about them. A session expired but not yet ended by the sweep, which the list no longer shows, has ended.
+     * Of the verified cards that came onto the page ({@code arrived}), those approved or verified with a second factor
+     * at or after {@code since} (epoch ms, about when the page read its list): an approval brings a card onto the
+     * "Verified" filter, which the page says was verified, not that it signed in or moved up from the next page.
      */
     @GetMapping(value = "/settings/sessions/departed", produces = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<?> departed(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) List<String> ids) {
+    ResponseEntity<?> departed(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) List<String> ids,
+                               @RequestParam(required = false) List<String> arrived, @RequestParam(required = false) Long since) {
         parts.requireList(current);
         List<String> asked = ids == null ? List.of() : ids;
-        if (asked.size() > MAX_DEPARTED) {
+        List<String> came = arrived == null || since == null ? List.of() : arrived;
+        if (asked.size() > MAX_DEPARTED || came.size() > MAX_DEPARTED) {
             return ResponseEntity.badRequest().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                     .body(org.springframework.http.ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                             "Ask about at most " + MAX_DEPARTED + " sessions at once."));
@@ -133,17 +140,25 @@ class SessionPages {
         java.time.Instant now = clock.instant();
         List<String> ended = new ArrayList<>();
         List<String> verified = new ArrayList<>();
-        List<SessionId> known = asked.stream().filter(id -> !id.isBlank() && id.length() <= 64).map(SessionId::new).distinct().toList();
-        for (Session s : sessions.find(current.account().id(), known).values()) {
+        for (Session s : sessions.find(current.account().id(), ids(asked)).values()) {
             if (s.id().equals(current.id())) continue;
             if (s.ending().isPresent() || s.expiry(now).isPresent()) ended.add(s.id().value());
             else if (s.verified()) verified.add(s.id().value());
         }
-        return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(new Departed(ended, verified));
+        List<SessionId> cameVerified = came.isEmpty() ? List.of() : sessions.find(current.account().id(), ids(came)).values().stream()
+                .filter(s -> s.verified() && s.ending().isEmpty() && !s.id().equals(current.id())).map(Session::id).toList();
+        List<String> verifiedSince = cameVerified.isEmpty() ? List.of()
+                : timeline.verifiedSince(cameVerified, java.time.Instant.ofEpochMilli(since)).stream().map(SessionId::value).toList();
+        return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store").body(new Departed(ended, verified, verifiedSince));
     }
 
-    /** {@link #departed}'s answer: the ids that ended, and those active and verified. */
-    record Departed(List<String> ended, List<String> verified) {
+    /** The ids a page asked about that could be a session's, each once. */
+    private static List<SessionId> ids(List<String> asked) {
+        return asked.stream().filter(id -> !id.isBlank() && id.length() <= 64).map(SessionId::new).distinct().toList();
+    }
+
+    /** {@link #departed}'s answer: the ids that ended, those active and verified, and the arrived ones verified since. */
+    record Departed(List<String> ended, List<String> verified, List<String> verifiedSince) {
     }
 
     @GetMapping("/settings/sessions/history")
@@ -159,6 +174,6 @@ class SessionPages {
     }
 
     /** One ended session and why, phrased for its owner. */
-    record HistoryLine(SessionView view, String why) {
+    record HistoryLine(SessionView view, SessionPageParts.EndedWhy why) {
     }
 }

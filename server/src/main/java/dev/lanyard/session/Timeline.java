@@ -76,6 +76,19 @@ public class Timeline {
         return lines;
     }
 
+    /**
+     * Of these sessions, those approved from a verified session or verified with a second factor at or after
+     * {@code since}: a sign-in verified at once, with its second factor, is not among them.
+     */
+    public java.util.Set<SessionId> verifiedSince(java.util.Collection<SessionId> ids, java.time.Instant since) {
+        java.util.Set<SessionId> verified = new java.util.HashSet<>();
+        store.all(ids).forEach((id, entries) -> {
+            if (entries.stream().anyMatch(e -> (e.kind().equals("approved") || e.kind().equals("verified")) && !e.at().isBefore(since)))
+                verified.add(id);
+        });
+        return verified;
+    }
+
     private static List<Line> ended(Session session, List<Line> lines) {
         // With an admin's reason, as the member's history gives it (T3).
         session.ending().ifPresent(ending -> lines.add(line(ending.at(), "Ended: " + ending.labelWithReason())));

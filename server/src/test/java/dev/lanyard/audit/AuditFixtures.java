@@ -41,8 +41,12 @@ final class AuditFixtures {
 
     /** A new member of the admin's team, signed in with a cookie from an address of their own. */
     ApiClient.Member memberOf(ApiClient.Member admin, String who) throws Exception {
+        return memberOf(admin, who, TestAccounts.uniqueEmail(who));
+    }
+
+    /** A new member of the admin's team invited at {@code email}, signed in with a cookie from an address of their own. */
+    ApiClient.Member memberOf(ApiClient.Member admin, String who, String email) throws Exception {
         Account inviter = account(admin);
-        String email = TestAccounts.uniqueEmail(who);
         members.invite(inviter, email, Role.MEMBER, admin.address());
         String body = mailer.outbox(inviter.team(), 20).stream().filter(m -> m.recipient().equals(email))
                 .findFirst().orElseThrow().body();

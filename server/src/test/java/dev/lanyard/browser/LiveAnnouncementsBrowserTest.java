@@ -30,10 +30,10 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * What the sessions page says when its list changes by itself (#live-changes, PRODUCT.md S6, E1, V2): a new sign-in that
  * pushes a card onto the next page is a new sign-in, not a sign-out, and a session approved elsewhere is said to be
- * verified, also when that takes it off the "Unverified" filter. When no live event said why a card left (after Refresh,
- * or after the stream dropped and came back), the server says which ended: those are said to be signed out, and a card
- * that only moved to the next page is not. Names are in a {@code <bdi>}, so a right-to-left one keeps to its place in the
- * sentence.
+ * verified, also when that takes it off the "Unverified" filter or brings it onto the "Verified" one. When no live event
+ * said why a card left (after Refresh, or after the stream dropped and came back), the server says which ended: those
+ * are said to be signed out, and a card that only moved to the next page is not. Names are in a {@code <bdi>}, so a
+ * right-to-left one keeps to its place in the sentence.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
@@ -145,6 +145,32 @@ class LiveAnnouncementsBrowserTest extends BrowserTest {
 
         assertThat(cards).hasCount(0);
         assertThat(said(desk)).hasText(Pattern.compile("^Verified: Safari [0-9.]+ on iPhone, London, [^.]+\\.$"));
+    }
+
+    /**
+     * Outside review: on the "Verified" filter an approved card came onto the list unannounced, or was called a new
+     * sign-in when it had signed in a moment before the page was opened. The server says it was verified since the page
+     * read its list, and the page says so.
+     */
+    @Test
+    void aSessionApprovedWhileTheListShowsOnlyVerifiedOnesComesOntoItAndIsSaidToBeVerified() {
+        Page desk = open(MAC_MADRID);
+        String[] email = new String[1];
+        withStream(desk, () -> email[0] = signUp(desk, "Mary Jackson", "Wind tunnel"));
+        String phone = apiSignIn(email[0]);
+        assertThat(said(desk)).hasText(NEW_PHONE);
+        String approver = apiSignIn(email[0]);
+        TestVerification.verify(context, apiSessionId(approver));
+        withStream(desk, () -> desk.navigate("/settings/sessions?filter=verified"));
+        Locator cards = desk.locator("#live-region ul.cards article.card");
+        assertThat(cards).hasCount(1);
+
+        assertThat(api("POST", "/api/v1/sessions/" + apiSessionId(phone) + "/approve", approver, null).statusCode()).isEqualTo(204);
+
+        assertThat(cards).hasCount(2);
+        assertThat(desk.locator("#live-region [data-session=\"" + apiSessionId(phone) + "\"]")).hasAttribute("data-verified", "true");
+        assertThat(said(desk)).hasText(Pattern.compile("^Verified: Safari [0-9.]+ on iPhone, London, [^.]+\\.$"));
+        assertThat(said(desk).locator("bdi")).hasText(Pattern.compile("^Safari [0-9.]+ on iPhone$"));
     }
 
     /**

@@ -147,6 +147,42 @@ class SessionHistoryWebTest {
         assertThat(tooMany.getContentAsString()).contains("at most " + SessionPages.MAX_DEPARTED + " sessions");
     }
 
+    /**
+     * Of the verified cards that came onto a page ({@code arrived}), the sessions approved or verified with a second
+     * factor since the page read its list ({@code since}): an approval brings a card onto the "Verified" filter. Not one
+     * approved before, one verified without either (as at sign-in), an unverified one, or someone else's.
+     */
+    @Test
+    void departedNamesTheArrivedSessionsVerifiedSinceThePageReadItsList() throws Exception {
+        Approvals approvals = context.getBean(Approvals.class);
+        TestVerification.verify(context, id(laptop));
+        Sessions.Started early = start(FIREFOX_AT_HOME);
+        approvals.approve(early.session().id(), as(laptop));
+        clock.advance(Duration.ofMinutes(5));
+        long since = clock.millis();
+        Sessions.Started phone = start(IPHONE_IN_LONDON);
+        Sessions.Started atOnce = start(IPHONE_IN_LONDON);
+        TestVerification.verify(context, id(atOnce));
+        Sessions.Started unverified = start(FIREFOX_AT_HOME);
+        Account bob = accounts.signUp(TestAccounts.bob());
+        Sessions.Started bobs = sessions.start(new NewSession(bob.id(), FIREFOX_AT_HOME, AppType.WEB, false));
+        TestVerification.verify(context, id(bobs));
+        Sessions.Started bobsNew = sessions.start(new NewSession(bob.id(), FIREFOX_AT_HOME, AppType.WEB, false));
+        clock.advance(Duration.ofSeconds(10));
+        approvals.approve(phone.session().id(), as(laptop));
+        approvals.approve(bobsNew.session().id(), new CurrentSession(bobs.session().id(), bob, AppType.WEB));
+
+        String[] arrived = {id(early), id(phone), id(atOnce), id(unverified), id(bobsNew)};
+        JsonNode answer = json.readTree(fromLaptop(get("/settings/sessions/departed").param("arrived", arrived)
+                .param("since", Long.toString(since))).getContentAsString());
+        JsonNode withoutSince = json.readTree(fromLaptop(get("/settings/sessions/departed").param("arrived", arrived)).getContentAsString());
+
+        List<String> verifiedSince = new ArrayList<>();
+        answer.path("verifiedSince").forEach(each -> verifiedSince.add(each.asString()));
+        assertThat(verifiedSince).containsExactly(id(phone));
+        assertThat(withoutSince.path("verifiedSince").isEmpty()).as("nothing is new without the time it is new since").isTrue();
+    }
+
     // ---- the page
 
     @Test
@@ -166,7 +202,7 @@ class SessionHistoryWebTest {
         assertThat(rows.get(0)).as("most recently ended first")
                 .contains("Firefox 133 on Ubuntu", "Local network", "2 hours", "Signed out");
         assertThat(rows.get(1)).contains("Mobile Safari 17.2 on iPhone", "London, United Kingdom", "3 days",
-                "Revoked by you from Chrome 131 on macOS 14", SessionView.EXACT.format(phone.session().createdAt()));
+                "Revoked by you from <bdi>Chrome 131 on macOS 14</bdi>", SessionView.EXACT.format(phone.session().createdAt()));
         assertThat(response.getContentAsString()).contains("IP Geolocation by DB-IP");
     }
 
@@ -200,7 +236,7 @@ class SessionHistoryWebTest {
 
         String html = fromLaptop(get(PAGE).accept(MediaType.TEXT_HTML)).getContentAsString();
 
-        assertThat(rows(html)).singleElement().asString().contains("Revoked by you from Work laptop", "10 minutes");
+        assertThat(rows(html)).singleElement().asString().contains("Revoked by you from <bdi>Work laptop</bdi>", "10 minutes");
     }
 
     @Test
