@@ -31,7 +31,7 @@ class AccountAuditRecorder {
         if (event instanceof AccountEvent.SignedUp e) {
             String team = accounts.team(e.account().team()).map(Team::name).orElse("");
             entries.record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), Optional.empty()), Optional.of(e.account().id()),
-                    Optional.empty(), AuditAction.SIGNED_UP, "Signed up and created the team “" + team + "”", Optional.empty());
+                    Optional.empty(), AuditAction.SIGNED_UP, "Signed up and created the team " + Phrases.quoted(team), Optional.empty());
         } else if (event instanceof AccountEvent.SignInFailed e) {
             if (e.account().isEmpty()) {
                 entries.unattributed(AuditAction.SIGN_IN_FAILED);

@@ -81,7 +81,7 @@ class AuditRecorder {
             String device = entries.session(e.id(), e.owner()).map(Phrases::device).orElse("a session");
             entries.record(owner.get().team(), e.at(), AuditEntry.Actor.of(owner.get(), Optional.empty()), Optional.of(e.owner()),
                     Optional.of(e.id()), AuditAction.SESSION_RENAMED,
-                    e.name().isEmpty() ? "Removed the name of " + device : "Renamed " + device + " to “" + e.name() + "”",
+                    e.name().isEmpty() ? "Removed the name of " + device : "Renamed " + device + " to " + Phrases.quoted(e.name()),
                     Optional.empty());
         }
         // AddressChanged: see the class comment.
@@ -97,7 +97,7 @@ class AuditRecorder {
             }
             String scopes = e.key().scopes().stream().map(KeyScope::code).sorted().collect(java.util.stream.Collectors.joining(", "));
             entries.record(owner.get().team(), e.at(), entries.actor(e.by(), Optional.of(e.fromSession())), Optional.of(e.key().owner()),
-                    Optional.of(e.key().id()), AuditAction.KEY_CREATED, "Created API key “" + e.key().name() + "” ("
+                    Optional.of(e.key().id()), AuditAction.KEY_CREATED, "Created API key " + Phrases.quoted(e.key().name()) + " ("
                             + e.key().shown() + "…) with scopes " + scopes
                             + e.key().expiresAt().map(x -> ", expiring " + dev.lanyard.account.MailTimes.utc(x)).orElse(", never expiring"),
                     entries.session(e.fromSession(), e.by()).map(Session::ip));
@@ -109,24 +109,25 @@ class AuditRecorder {
         if (event instanceof dev.lanyard.apps.AppEvent.Registered e) {
             AuditEntries.Acting by = entries.acting(e.by());
             entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(),
-                    AuditAction.APP_REGISTERED, "Registered the app “" + e.name() + "” (" + e.clientId() + ")", by.ip());
+                    AuditAction.APP_REGISTERED, "Registered the app " + Phrases.quoted(e.name()) + " (" + e.clientId() + ")", by.ip());
         } else if (event instanceof dev.lanyard.apps.AppEvent.Changed e) {
             AuditEntries.Acting by = entries.acting(e.by());
             entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(),
-                    AuditAction.APP_CHANGED, "Changed the app “" + e.name() + "” (" + e.clientId() + ")", by.ip());
+                    AuditAction.APP_CHANGED, "Changed the app " + Phrases.quoted(e.name()) + " (" + e.clientId() + ")", by.ip());
         } else if (event instanceof dev.lanyard.apps.AppEvent.Deleted e) {
             AuditEntries.Acting by = entries.acting(e.by());
             entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(),
-                    AuditAction.APP_DELETED, "Deleted the app “" + e.name() + "” (" + e.clientId() + ")", by.ip());
+                    AuditAction.APP_DELETED, "Deleted the app " + Phrases.quoted(e.name()) + " (" + e.clientId() + ")", by.ip());
         } else if (event instanceof dev.lanyard.apps.AppEvent.ConsentGiven e) {
             AuditEntries.Acting by = entries.acting(e.member());
             entries.record(e.team(), e.at(), by.actor(), Optional.of(e.member()), Optional.empty(), AuditAction.CONSENT_GIVEN,
-                    "Allowed the app “" + e.name() + "” to " + String.join(", ", new java.util.TreeSet<>(e.scopes())), by.ip());
+                    "Allowed the app " + Phrases.quoted(e.name()) + " to " + String.join(", ", new java.util.TreeSet<>(e.scopes())),
+                    by.ip());
         } else if (event instanceof dev.lanyard.apps.AppEvent.ConsentRevoked e) {
             AuditEntries.Acting by = entries.acting(e.by());
             entries.record(e.team(), e.at(), by.actor(), Optional.of(e.member()), Optional.empty(), AuditAction.CONSENT_REVOKED,
-                    e.by().equals(e.member()) ? "Revoked the access of the app “" + e.name() + "”"
-                            : "Revoked the access of the app “" + e.name() + "” for " + entries.email(e.member()), by.ip());
+                    e.by().equals(e.member()) ? "Revoked the access of the app " + Phrases.quoted(e.name())
+                            : "Revoked the access of the app " + Phrases.quoted(e.name()) + " for " + entries.email(e.member()), by.ip());
         }
     }
 
@@ -139,7 +140,8 @@ class AuditRecorder {
             detail = Phrases.passkey("Added", e.passkey());
         } else if (event instanceof dev.lanyard.passkeys.PasskeyEvent.Renamed e) {
             action = AuditAction.PASSKEY_RENAMED;
-            detail = "Renamed the passkey “" + e.before() + "” (" + e.passkey().shortId() + "…) to “" + e.passkey().name() + "”";
+            detail = "Renamed the passkey " + Phrases.quoted(e.before()) + " (" + e.passkey().shortId() + "…) to "
+                    + Phrases.quoted(e.passkey().name());
         } else {
             action = AuditAction.PASSKEY_REMOVED;
             detail = Phrases.passkey("Removed", event.passkey());
@@ -159,11 +161,11 @@ class AuditRecorder {
         if (event instanceof dev.lanyard.signals.SignalEvent.ReceiverEnabled e) {
             AuditEntries.Acting by = entries.acting(e.by());
             entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.SIGNALS_ENABLED,
-                    "Let the app “" + e.name() + "” (" + e.clientId() + ") receive Shared Signals", by.ip());
+                    "Let the app " + Phrases.quoted(e.name()) + " (" + e.clientId() + ") receive Shared Signals", by.ip());
         } else if (event instanceof dev.lanyard.signals.SignalEvent.ReceiverDisabled e) {
             AuditEntries.Acting by = entries.acting(e.by());
             entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.SIGNALS_DISABLED,
-                    "Stopped Shared Signals to the app “" + e.name() + "” (" + e.clientId() + ")", by.ip());
+                    "Stopped Shared Signals to the app " + Phrases.quoted(e.name()) + " (" + e.clientId() + ")", by.ip());
         }
     }
 
@@ -229,8 +231,8 @@ class AuditRecorder {
                             : "Signed in with a recovery code; ") + left, Optional.ofNullable(e.address()));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.ResetByAdmin e) {
             entries.record(who.team(), e.at(), entries.actor(e.admin(), Optional.of(e.adminSession())), Optional.of(who.id()), Optional.empty(),
-                    AuditAction.TWO_FACTOR_RESET, "Reset the second factors of " + Phrases.email(who.email()) + ": " + e.reason() + " — "
-                            + "removed " + e.removed(),
+                    AuditAction.TWO_FACTOR_RESET, "Reset the second factors of " + Phrases.email(who.email()) + ": "
+                            + Phrases.reason(e.reason()) + " — removed " + e.removed(Phrases::quoted),
                     entries.session(e.adminSession(), e.admin()).map(Session::ip));
         } else if (event instanceof dev.lanyard.factors.FactorEvent.SecondFactorFailed e) {
             String what = e.passkey() ? "a passkey that could not be verified" : "wrong two-factor code";
@@ -276,11 +278,12 @@ class AuditRecorder {
         String sessions = event.ended() == 1 ? "1 session" : event.ended() + " sessions";
         if (event instanceof AdminSignOut.Member e) {
             entries.record(e.team(), e.at(), admin, Optional.of(e.member()), Optional.empty(), AuditAction.FORCED_SIGN_OUT,
-                    "Force sign-out of " + entries.email(e.member()) + ": " + e.reason() + " — " + sessions, ip);
+                    "Force sign-out of " + entries.email(e.member()) + ": " + Phrases.reason(e.reason()) + " — " + sessions, ip);
         } else if (event instanceof AdminSignOut.Team e) {
             entries.record(e.team(), e.at(), admin, Optional.empty(), Optional.empty(), AuditAction.TEAM_SIGN_OUT,
-                    e.complete() ? "Sign-out of every session of the team but the admin's own: " + e.reason() + " — " + sessions
-                            : "Sign-out of the team's sessions, which failed after " + sessions + ": " + e.reason()
+                    e.complete() ? "Sign-out of every session of the team but the admin's own: " + Phrases.reason(e.reason())
+                              + " — " + sessions
+                            : "Sign-out of the team's sessions, which failed after " + sessions + ": " + Phrases.reason(e.reason())
                               + " — the team's other sessions stayed active", ip);
         }
     }

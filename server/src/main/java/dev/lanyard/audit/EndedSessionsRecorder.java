@@ -103,7 +103,7 @@ class EndedSessionsRecorder {
                     + from.filter(f -> !f.id().equals(s.id()))
                     .map(f -> " from " + Phrases.device(f) + " (" + f.id().shortForm() + ")").orElse("");
             case ADMIN_REVOKED -> "Signed out " + owner.map(Account::email).map(Phrases::email).orElse("a member") + " on " + device
-                    + ending.note().map(n -> ": " + n).orElse("");
+                    + ending.note().map(n -> ": " + Phrases.reason(n)).orElse("");
             case IDLE_EXPIRED -> device + " was signed out after a period of inactivity";
             case LIFETIME_EXPIRED -> device + " reached its maximum lifetime";
             case PASSWORD_CHANGED -> device + " was signed out because the password was changed";
@@ -112,12 +112,12 @@ class EndedSessionsRecorder {
             case REMOVED -> "Signed out " + owner.map(Account::email).map(Phrases::email).orElse("a member") + " on " + device + ": Removed from the team";
             case NOT_ME -> "Signed out " + device + " (" + s.id().shortForm()
                     + ") from the \u201cThis wasn't me\u201d link of a sign-in alert";
-            case APP_REVOKED -> s.displayName() + " (" + s.id().shortForm() + ") ended its own access: it revoked its token";
-            case TOKEN_REUSED -> s.displayName() + " (" + s.id().shortForm() + "): a used code or refresh token was presented"
+            case APP_REVOKED -> Phrases.displayName(s) + " (" + s.id().shortForm() + ") ended its own access: it revoked its token";
+            case TOKEN_REUSED -> Phrases.displayName(s) + " (" + s.id().shortForm() + "): a used code or refresh token was presented"
                     + " again, so the app's access was ended; the token may have been stolen";
-            case APP_CHANGED -> s.displayName() + " (" + s.id().shortForm() + ") lost its access: the app's permissions changed";
-            case CODE_UNUSED -> s.displayName() + " (" + s.id().shortForm() + ") never finished signing in; its code expired unused";
-            case APP_SIGNED_OUT -> s.displayName() + " (" + s.id().shortForm() + ") ended its own access: it signed out through"
+            case APP_CHANGED -> Phrases.displayName(s) + " (" + s.id().shortForm() + ") lost its access: the app's permissions changed";
+            case CODE_UNUSED -> Phrases.displayName(s) + " (" + s.id().shortForm() + ") never finished signing in; its code expired unused";
+            case APP_SIGNED_OUT -> Phrases.displayName(s) + " (" + s.id().shortForm() + ") ended its own access: it signed out through"
                     + " Lanyard's logout endpoint with an ID token of the grant";
             case OTHER -> throw new IllegalStateException("No session is ended for a reason only read from newer rows");
         };
@@ -134,13 +134,14 @@ class EndedSessionsRecorder {
         }
         if (ending.reason() == EndReason.IDLE_EXPIRED || ending.reason() == EndReason.LIFETIME_EXPIRED) {
             entries.record(team.get(), ending.at(), AuditEntry.Actor.SYSTEM, Optional.of(s.account()), Optional.of(s.id()), AuditAction.SESSION_EXPIRED,
-                    "API key “" + key.name() + "” (" + key.shown() + "…) expired", Optional.empty());
+                    "API key " + Phrases.quoted(key.name()) + " (" + key.shown() + "…) expired", Optional.empty());
             return;
         }
         String whose = ending.by().filter(b -> !b.equals(s.account())).map(b -> " of " + owner.map(Account::email).map(Phrases::email).orElse("a member"))
                 .orElse("");
         entries.record(team.get(), ending.at(), c.actor(), Optional.of(s.account()), Optional.of(s.id()), AuditAction.KEY_REVOKED,
-                "Revoked API key “" + key.name() + "” (" + key.shown() + "…)" + whose + ending.note().map(n -> ": " + n).orElse(""),
+                "Revoked API key " + Phrases.quoted(key.name()) + " (" + key.shown() + "…)" + whose
+                        + ending.note().map(n -> ": " + Phrases.reason(n)).orElse(""),
                 c.ip());
     }
 }

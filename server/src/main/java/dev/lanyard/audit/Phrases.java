@@ -8,7 +8,11 @@ import java.util.Optional;
 import dev.lanyard.account.Role;
 import dev.lanyard.account.TeamPolicy;
 
-/** How audit details name roles and policies. */
+/**
+ * How audit details name roles and policies, and how they put in what people and clients typed: device descriptions,
+ * addresses, names and reasons, each isolated when it could turn the words around it ({@link
+ * dev.lanyard.FreeText#isolatedIfItTurns}).
+ */
 final class Phrases {
     private Phrases() {
     }
@@ -29,6 +33,32 @@ final class Phrases {
      */
     static String email(String email) {
         return dev.lanyard.FreeText.isolatedIfItTurns(email);
+    }
+
+    /**
+     * A reason an admin typed (a forced sign-out's, a team sign-out's, a second-factor reset's), as a sentence of the log
+     * gives it: isolated as a device description is ({@link #device}), so that a right-to-left reason does not take the
+     * words after it along (" — 3 sessions").
+     */
+    static String reason(String reason) {
+        return dev.lanyard.FreeText.isolatedIfItTurns(reason);
+    }
+
+    /**
+     * A name someone chose (an app's, an API key's, a passkey's, a session's, a team's) between “ and ”, isolated inside
+     * them when it could turn the words around it: the quotes alone isolate nothing in plain text (the API, the exports).
+     * The page shows the isolated name in a {@code <bdi>} between the quotes (web/PageNames).
+     */
+    static String quoted(String name) {
+        return "\u201c" + dev.lanyard.FreeText.isolatedIfItTurns(name) + "\u201d";
+    }
+
+    /**
+     * {@code session}'s name, or its device description when it has none ({@link dev.lanyard.session.Session#displayName}),
+     * isolated as {@link #device}: an app's session is named by whoever signed in or by the app.
+     */
+    static String displayName(dev.lanyard.session.Session session) {
+        return dev.lanyard.FreeText.isolatedIfItTurns(session.displayName());
     }
 
     static String role(Role role) {
@@ -77,7 +107,7 @@ final class Phrases {
 
     /** "Added the passkey “Laptop” (AbCd1234…)": names and a short id, so two keys of one name differ. */
     static String passkey(String verb, dev.lanyard.passkeys.Passkey passkey) {
-        return verb + " the passkey “" + passkey.name() + "” (" + passkey.shortId() + "…)";
+        return verb + " the passkey " + quoted(passkey.name()) + " (" + passkey.shortId() + "…)";
     }
 
     /** "Flagged Chrome on macOS as suspicious (high): First sign-in from Germany; Impossible travel: …". */

@@ -73,11 +73,16 @@ public sealed interface FactorEvent {
 
         /** What was removed, in words: "the authenticator app, 10 recovery codes and the passkey “Phone”". */
         public String removed() {
+            return removed(name -> "\u201c" + name + "\u201d");
+        }
+
+        /** {@link #removed()} with each passkey's name as {@code quoted} puts it (the audit log isolates a right-to-left one). */
+        public String removed(java.util.function.UnaryOperator<String> quoted) {
             List<String> parts = new java.util.ArrayList<>();
             if (app) parts.add("the authenticator app");
             if (recoveryCodes > 0) parts.add(recoveryCodes == 1 ? "1 recovery code" : recoveryCodes + " recovery codes");
             if (!passkeys.isEmpty()) parts.add((passkeys.size() == 1 ? "the passkey " : "the passkeys ")
-                    + String.join(", ", passkeys.stream().map(n -> "\u201c" + n + "\u201d").toList()));
+                    + String.join(", ", passkeys.stream().map(quoted).toList()));
             if (parts.isEmpty()) return "nothing";
             if (parts.size() == 1) return parts.get(0);
             return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);

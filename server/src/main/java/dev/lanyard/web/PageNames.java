@@ -26,7 +26,9 @@ public class PageNames {
      * of its own ends at it (the rest stays words, shown as they are, isolated if they hold a direction control). What
      * the server put between first-strong isolate and its pop (a device description the audit log read from a
      * User-Agent: {@link FreeText#isolatedIfItTurns}) is a name too, without the two marks, which the {@code <bdi>}
-     * stands for. Whichever opens first is closed first: a “ inside an isolated description pairs with nothing.
+     * stands for. Whichever opens first is closed first: a “ inside an isolated description pairs with nothing. A name
+     * the server isolated inside its quotes (“, first-strong isolate, the name, its pop, ”: the audit log's app, key and
+     * session names) is the isolated span, the quotes staying with the words.
      */
     public List<Part> quoted(String sentence) {
         List<Part> parts = new ArrayList<>();
@@ -35,7 +37,7 @@ public class PageNames {
         while (true) {
             int quote = sentence.indexOf(OPEN, from);
             int isolate = sentence.indexOf(FreeText.ISOLATE, from);
-            boolean isolated = isolate >= 0 && (quote < 0 || isolate < quote);
+            boolean isolated = isolate >= 0 && (quote < 0 || isolate <= quote + 1);
             int open = isolated ? isolate : quote;
             int close = open < 0 ? -1 : sentence.indexOf(isolated ? FreeText.POP : CLOSE, open + 1);
             if (close < 0) break;

@@ -50,6 +50,12 @@ class PageNamesTest {
                         org.assertj.core.groups.Tuple.tuple("”", false));
         assertThat(names.quoted("Renamed \u2068Chrome on “X\u2069 to “عمل”")).as("a quote inside an isolated description pairs with nothing")
                 .extracting(PageNames.Part::text).containsExactly("Renamed ", "Chrome on “X", " to “", "عمل", "”");
+        assertThat(names.quoted("Registered the app “\u2068عمل\u2069” (app_1) and “B”")).as("a name isolated inside its quotes")
+                .extracting(PageNames.Part::text, PageNames.Part::name)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("Registered the app “", false),
+                        org.assertj.core.groups.Tuple.tuple("عمل", true),
+                        org.assertj.core.groups.Tuple.tuple("” (app_1) and “", false), org.assertj.core.groups.Tuple.tuple("B", true),
+                        org.assertj.core.groups.Tuple.tuple("”", false));
         assertThat(names.quoted("An isolate \u2068 left open")).as("words with a direction control, isolated whole")
                 .containsExactly(new PageNames.Part("An isolate \u2068 left open", true));
     }
