@@ -102,16 +102,20 @@ class TeamPolicyApi {
     /**
      * What the tags of an {@code If-Match} hold: none for no header or {@code *}. A weak tag counts as its value.
      *
-     * @throws AccountProblem.InvalidInput the header is neither {@code *} nor a list of entity-tags (an unquoted
-     *                                     version, say): it names no read of the policy, stale or not
+     * @throws AccountProblem.InvalidInput the header is neither {@code *} nor a list of at least one entity-tag (an
+     *                                     unquoted version, say, or an empty value): it names no read of the policy
      */
     static java.util.List<String> ifMatchTags(String ifMatch) {
         if (ifMatch == null || ifMatch.strip().equals("*")) return java.util.List.of();
-        if (!TAG_LIST.matcher(ifMatch).matches()) {
+        java.util.List<String> tags = TAG_LIST.matcher(ifMatch).matches()
+                ? TAG.matcher(ifMatch).results().map(tag -> tag.group(1)).toList() : java.util.List.of();
+        // An empty value (or only commas) would otherwise read as no header: a client whose ETag came out empty would
+        // overwrite another admin's change (outside review AS).
+        if (tags.isEmpty()) {
             throw new AccountProblem.InvalidInput("If-Match", "If-Match must be the ETag of the policy you read, with its quotes "
                     + "(such as \"0f3c8e5a9b2d4c71\"), or *.");
         }
-        return TAG.matcher(ifMatch).results().map(tag -> tag.group(1)).toList();
+        return tags;
     }
 
     /**

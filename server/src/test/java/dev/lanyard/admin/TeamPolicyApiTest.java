@@ -133,7 +133,8 @@ class TeamPolicyApiTest {
         String etag = mvc.perform(get(POLICY).cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getHeader("ETag");
         String unquoted = etag.substring(1, etag.length() - 1);
         String change = quoted("{'idleTimeout':'30d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7}");
-        for (String malformed : new String[] {unquoted, "W/" + unquoted, "\"" + unquoted, etag + ", *", etag + " " + etag, "w/" + etag}) {
+        for (String malformed : new String[] {unquoted, "W/" + unquoted, "\"" + unquoted, etag + ", *", etag + " " + etag, "w/" + etag,
+                "", " ", ",", " , ,"}) {
             JsonNode refused = problem(putPolicyIfMatch(malformed, change), 400, "invalid-input");
             assertThat(refused.path("field").asString()).as(malformed).isEqualTo("If-Match");
             assertThat(refused.path("detail").asString()).as(malformed)
