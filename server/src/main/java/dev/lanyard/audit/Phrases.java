@@ -110,11 +110,14 @@ final class Phrases {
         return verb + " the passkey " + quoted(passkey.name()) + " (" + passkey.shortId() + "…)";
     }
 
-    /** "Flagged Chrome on macOS as suspicious (high): First sign-in from Germany; Impossible travel: …". */
+    /**
+     * "Flagged Chrome on macOS as suspicious (high): First sign-in from Germany; Impossible travel: …". A reason names a
+     * browser from the User-Agent its sender wrote, so each is isolated as a device description is (outside review AS).
+     */
     static String flagged(String device, java.util.List<dev.lanyard.session.SessionFlag> added) {
         String level = dev.lanyard.session.SessionFlag.highest(added).map(l -> l.label().toLowerCase(java.util.Locale.ROOT)).orElse("");
         return "Flagged " + device + " as suspicious (" + level + " concern): "
-                + String.join("; ", added.stream().map(dev.lanyard.session.SessionFlag::reason).toList());
+                + String.join("; ", added.stream().map(f -> dev.lanyard.FreeText.isolatedIfItTurns(f.reason())).toList());
     }
 
     /** "Reported Chrome on macOS as not theirs from a sign-in alert, which signed it out" (and, with {@code all}, the rest). */
