@@ -103,10 +103,10 @@ interface AccountStore {
     Optional<java.time.ZoneId> timeZone(AccountId id);
 
     /**
-     * Keeps {@code zone} as the account's time zone unless it is already; returns 1, or 0 if nothing changed (the same
-     * zone, or no such account that is not removed). Safe to repeat.
+     * Keeps {@code zone} as the account's time zone (none: forgets it) unless it is already; returns 1, or 0 if nothing
+     * changed (the same zone, or no such account that is not removed). Safe to repeat.
      */
-    int setTimeZone(AccountId id, java.time.ZoneId zone);
+    int setTimeZone(AccountId id, Optional<java.time.ZoneId> zone);
 
     record Credentials(Account account, String passwordHash) {
     }

@@ -180,18 +180,21 @@ public class Accounts {
 
     /**
      * After a complete sign-in in a browser, keeps the time zone it reported ({@code zone}, from {@code Intl}) for the times
-     * in the member's mails ({@link MailTimes}): only a region Java knows; anything else, or nothing, keeps the one stored.
-     * A hint, not something the member typed: never refused, and never fails the sign-in (a failed write is logged). Writes
-     * only when the zone changed. A sign-in alert is written before this, in the zone known until then.
+     * in the member's mails ({@link MailTimes}): only a region Java knows. A region Java does not know (newer than its time
+     * zone data) forgets the one stored, which the member's browser has left: their mails say UTC until a sign-in from a
+     * known zone. Anything else, or nothing, keeps the one stored. A hint, not something the member typed: never refused,
+     * and never fails the sign-in (a failed write is logged). Writes only when the zone changed. A sign-in alert is
+     * written before this, in the zone known until then.
      */
     public void noteTimeZone(AccountId id, String zone) {
-        MailTimes.region(zone).ifPresent(region -> {
-            try {
-                if (!store.timeZone(id).equals(Optional.of(region))) store.setTimeZone(id, region);
-            } catch (RuntimeException e) {
-                log.warn("Could not keep the time zone {} of account {}: {}", region.getId(), id.value(), e.toString());
-            }
-        });
+        Optional<java.time.ZoneId> region = MailTimes.region(zone);
+        if (region.isEmpty() && !MailTimes.unknownRegion(zone)) return;
+        try {
+            if (!store.timeZone(id).equals(region)) store.setTimeZone(id, region);
+        } catch (RuntimeException e) {
+            log.warn("Could not keep the time zone {} of account {}: {}", region.map(java.time.ZoneId::getId).orElse("(none)"),
+                    id.value(), e.toString());
+        }
     }
 
     /** The member's time zone for their mails' times, when a browser they signed in with reported one; empty: UTC. */

@@ -238,11 +238,15 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
-    public int setTimeZone(AccountId id, java.time.ZoneId zone) {
+    public int setTimeZone(AccountId id, Optional<java.time.ZoneId> zone) {
+        if (zone.isEmpty()) {
+            return jdbc.sql("UPDATE accounts SET time_zone = NULL WHERE id = :id AND removed_at IS NULL AND time_zone IS NOT NULL")
+                    .param("id", id.value()).update();
+        }
         return jdbc.sql("""
                 UPDATE accounts SET time_zone = :zone
                  WHERE id = :id AND removed_at IS NULL AND (time_zone IS NULL OR time_zone <> :zone)
-                """).param("zone", zone.getId()).param("id", id.value()).update();
+                """).param("zone", zone.get().getId()).param("id", id.value()).update();
     }
 
     @Override

@@ -48,4 +48,15 @@ public final class MailTimes {
         if (name == null || name.isEmpty() || name.length() > MAX_ZONE || !REGIONS.contains(name)) return Optional.empty();
         return Optional.of(ZoneId.of(name));
     }
+
+    /** How the time zone database names a region: "Asia/Tokyo", "America/Argentina/Buenos_Aires", "Etc/GMT+5". */
+    private static final java.util.regex.Pattern REGION_NAME = java.util.regex.Pattern.compile("[A-Z][A-Za-z_]*(?:/[A-Z][A-Za-z0-9_+-]*){1,2}");
+
+    /**
+     * True when {@code name} is named as a region is but Java does not know it: a zone newer than this Java's time zone data
+     * ("America/Coyhaique" on Java 17.0.15). The member's browser is somewhere the stored zone may no longer be.
+     */
+    static boolean unknownRegion(String name) {
+        return name != null && name.length() <= MAX_ZONE && REGION_NAME.matcher(name).matches() && !REGIONS.contains(name);
+    }
 }

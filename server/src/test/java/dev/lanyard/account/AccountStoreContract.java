@@ -146,17 +146,21 @@ abstract class AccountStoreContract {
         store.insert(other, "{argon2}hash");
         assertThat(store.timeZone(account.id())).isEmpty();
 
-        assertThat(store.setTimeZone(account.id(), java.time.ZoneId.of("Asia/Tokyo"))).isEqualTo(1);
-        assertThat(store.setTimeZone(account.id(), java.time.ZoneId.of("Asia/Tokyo"))).as("the same again").isZero();
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")))).isEqualTo(1);
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")))).as("the same again").isZero();
         assertThat(store.timeZone(account.id())).contains(java.time.ZoneId.of("Asia/Tokyo"));
-        assertThat(store.setTimeZone(account.id(), java.time.ZoneId.of("Europe/Oslo"))).isEqualTo(1);
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Europe/Oslo")))).isEqualTo(1);
         assertThat(store.timeZone(account.id())).contains(java.time.ZoneId.of("Europe/Oslo"));
         assertThat(store.timeZone(other.id())).as("another member's").isEmpty();
+        assertThat(store.setTimeZone(other.id(), java.util.Optional.empty())).as("none to forget").isZero();
         assertThat(store.find(account.id())).as("the account is otherwise as it was").contains(account);
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.empty())).as("forgotten").isEqualTo(1);
+        assertThat(store.timeZone(account.id())).isEmpty();
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Europe/Oslo")))).isEqualTo(1);
 
         store.remove(account.id(), team.id(), AT);
-        assertThat(store.setTimeZone(account.id(), java.time.ZoneId.of("Asia/Tokyo"))).as("removed: kept as it was").isZero();
-        assertThat(store.setTimeZone(new AccountId("acc_unknown"), java.time.ZoneId.of("Asia/Tokyo"))).isZero();
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")))).as("removed: kept as it was").isZero();
+        assertThat(store.setTimeZone(new AccountId("acc_unknown"), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")))).isZero();
         assertThat(store.timeZone(new AccountId("acc_unknown"))).isEmpty();
     }
 

@@ -39,4 +39,15 @@ class MailTimesTest {
             assertThat(MailTimes.region(refused)).as(String.valueOf(refused)).isEmpty();
         }
     }
+
+    @Test
+    void aRegionNamedAsTheDatabaseNamesThemButUnknownToJavaIsToldApartFromNonsense() {
+        for (String unknown : new String[]{"Mars/Olympus_Mons", "America/Coyhaique_New", "America/Argentina/Nowhere", "Etc/GMT+15x"}) {
+            assertThat(MailTimes.unknownRegion(unknown)).as(unknown).isTrue();
+        }
+        for (String notUnknown : new String[]{null, "", "Asia/Tokyo", "UTC", "Mars", "+09:00", "asia/tokyo", "Asia/Tokyo ",
+                "A/B/C/D", "Europe/Paris\u0000", "Asia/" + "x".repeat(70)}) {
+            assertThat(MailTimes.unknownRegion(notUnknown)).as(String.valueOf(notUnknown)).isFalse();
+        }
+    }
 }
