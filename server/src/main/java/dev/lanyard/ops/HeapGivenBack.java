@@ -79,22 +79,17 @@ class HeapGivenBack {
         vm.set(MAX_FREE, MAX_FREE_PERCENT);
         boolean periodic = "true".equals(vm.value("UseG1GC")) && vm.isDefault(PERIODIC);
         if (periodic) vm.set(PERIODIC, PERIODIC_MILLIS);
-        if ("true".equals(vm.value("DisableExplicitGC"))) {
-            log.info("Heap after start-up's background loads: {} MiB committed, not collected (explicit collections are disabled); "
-                    + "free ratios {}% to {}%{}; decision 75", vm.committedHeap() >> 20, MIN_FREE_PERCENT, MAX_FREE_PERCENT, periodic(periodic));
-            return true;
-        }
         long before = vm.committedHeap();
-        long start = System.nanoTime();
-        collect.run();
-        log.info("Heap after start-up's background loads: {} MiB committed, was {} MiB (one full collection, {} ms; free "
-                        + "ratios {}% to {}%{}; decision 75)", vm.committedHeap() >> 20, before >> 20,
-                (System.nanoTime() - start) / 1_000_000, MIN_FREE_PERCENT, MAX_FREE_PERCENT, periodic(periodic));
+        String collection = "not collected (explicit collections are disabled)";
+        if (!"true".equals(vm.value("DisableExplicitGC"))) {
+            long start = System.nanoTime();
+            collect.run();
+            collection = "was " + (before >> 20) + " MiB (one full collection, " + (System.nanoTime() - start) / 1_000_000 + " ms)";
+        }
+        log.info("Heap after start-up's background loads: {} MiB committed, {}; free ratios {}% to {}%{}; decision 75",
+                vm.committedHeap() >> 20, collection, MIN_FREE_PERCENT, MAX_FREE_PERCENT,
+                periodic ? ", a concurrent collection after " + Long.parseLong(PERIODIC_MILLIS) / 1000 + " s without one" : "");
         return true;
-    }
-
-    private static String periodic(boolean set) {
-        return set ? ", a concurrent collection after " + Long.parseLong(PERIODIC_MILLIS) / 1000 + " s without one" : "";
     }
 
     /** This JVM's options, through its diagnostic bean. */
