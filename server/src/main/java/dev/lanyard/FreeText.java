@@ -98,15 +98,38 @@ public final class FreeText {
      * server writes and keeps (a device description read from a User-Agent, in the audit log's sentences). Left-to-right
      * letters, digits and punctuation alone cannot move the words around them in a left-to-right sentence, so the
      * sentences of every ordinary device read as they always did; the pages show what is isolated in a {@code <bdi>}
-     * (web/PageNames).
+     * (web/PageNames). Text of several lines (a reason) is isolated line by line, each line that turns in its own pair and
+     * the line breaks left as they were: a paragraph separator ends every isolate open before it (UAX #9, rule X8), so one
+     * pair around the whole would leave the second line's right-to-left text unisolated; a single line reads as before.
      */
     public static String isolatedIfItTurns(String text) {
-        boolean turns = text.codePoints().anyMatch(c -> bidiControl(c) || switch (Character.getDirectionality(c)) {
+        StringBuilder out = new StringBuilder(text.length() + 2);
+        int line = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i < text.length() && !lineBreak(text.charAt(i))) continue;
+            String part = text.substring(line, i);
+            out.append(turns(part) ? ISOLATE + part + POP : part);
+            if (i < text.length()) out.append(text.charAt(i));
+            line = i + 1;
+        }
+        return out.toString();
+    }
+
+    /** Whether {@code text} holds a right-to-left letter or digit or a direction control. */
+    private static boolean turns(String text) {
+        return text.codePoints().anyMatch(c -> bidiControl(c) || switch (Character.getDirectionality(c)) {
             case Character.DIRECTIONALITY_RIGHT_TO_LEFT, Character.DIRECTIONALITY_RIGHT_TO_LEFT_ARABIC,
                  Character.DIRECTIONALITY_ARABIC_NUMBER -> true;
             default -> false;
         });
-        return turns ? ISOLATE + text + POP : text;
+    }
+
+    /**
+     * A paragraph separator of the bidirectional algorithm (\n, \r, U+0085, U+2029, U+001C to U+001E), which ends the
+     * isolates open before it, or the line separator U+2028, which a reader sees as a new line too. All are one UTF-16 unit.
+     */
+    private static boolean lineBreak(char c) {
+        return c == '\u2028' || Character.getDirectionality(c) == Character.DIRECTIONALITY_PARAGRAPH_SEPARATOR;
     }
 
     /** Unicode's first-strong isolate and its pop directional isolate, around text put into a sentence. */

@@ -65,4 +65,23 @@ class FreeTextTest {
         assertThat(FreeText.isolatedIfItTurns("Chrome 131 on macOS 14 (x86)")).isEqualTo("Chrome 131 on macOS 14 (x86)");
         assertThat(FreeText.isolatedIfItTurns("Téléphone – Ωmega 😀")).isEqualTo("Téléphone – Ωmega 😀");
     }
+
+    @Test
+    void textOfSeveralLinesIsIsolatedLineByLineAndItsLineBreaksStay() {
+        String hebrew = "\u05d4\u05de\u05d7\u05e9\u05d1 \u05e0\u05d2\u05e0\u05d1"; // the laptop was stolen
+        String arabic = "\u0627\u0644\u062d\u0627\u0633\u0648\u0628 \u0645\u0633\u0631\u0648\u0642";
+
+        assertThat(FreeText.isolatedIfItTurns("Lost laptop\n" + hebrew + "\nTicket 42\n" + arabic + " (ticket 7)"))
+                .isEqualTo("Lost laptop\n\u2068" + hebrew + "\u2069\nTicket 42\n\u2068" + arabic + " (ticket 7)\u2069");
+        assertThat(FreeText.isolatedIfItTurns(hebrew + "\n" + arabic)).isEqualTo("\u2068" + hebrew + "\u2069\n\u2068" + arabic + "\u2069");
+        for (String lineBreak : new String[] {"\n", "\r\n", "\r", "\u2028", "\u2029", "\u0085"}) {
+            assertThat(FreeText.isolatedIfItTurns("Lost laptop" + lineBreak + hebrew + lineBreak + lineBreak + "Call me"))
+                    .as("%04x", (int) lineBreak.charAt(0))
+                    .isEqualTo("Lost laptop" + lineBreak + "\u2068" + hebrew + "\u2069" + lineBreak + lineBreak + "Call me");
+        }
+        assertThat(FreeText.isolatedIfItTurns("Lost laptop\nTicket 42\r\n")).as("no line turns").isEqualTo("Lost laptop\nTicket 42\r\n");
+        assertThat(FreeText.isolatedIfItTurns("Lost laptop " + arabic)).as("one line, as before")
+                .isEqualTo("\u2068Lost laptop " + arabic + "\u2069");
+        assertThat(FreeText.isolatedIfItTurns("")).isEmpty();
+    }
 }

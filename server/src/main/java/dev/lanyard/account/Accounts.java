@@ -180,9 +180,9 @@ public class Accounts {
 
     /**
      * After a complete sign-in in a browser, keeps the time zone it reported ({@code zone}, from {@code Intl}) for the times
-     * in the member's mails ({@link MailTimes}): only a region Java knows. A region Java does not know (newer than its time
-     * zone data) forgets the one stored, which the member's browser has left: their mails say UTC until a sign-in from a
-     * known zone. Anything else, or nothing, keeps the one stored. A hint, not something the member typed: never refused,
+     * in the member's mails ({@link MailTimes}), as it does an API sign-in's {@code zone}: only a region Java knows. A region
+     * Java does not know (newer than its time zone data) forgets the one stored, which the member's browser has left: their
+     * mails say UTC until a sign-in from a known zone. Anything else, or nothing, keeps the one stored. A hint, not something the member typed: never refused,
      * and never fails the sign-in (a failed write is logged). Writes only when the zone changed. A sign-in alert is
      * written before this, in the zone known until then.
      */
@@ -197,7 +197,7 @@ public class Accounts {
         }
     }
 
-    /** The member's time zone for their mails' times, when a browser they signed in with reported one; empty: UTC. */
+    /** The member's time zone for their mails' times, when a sign-in of theirs reported one; empty: UTC. */
     public Optional<java.time.ZoneId> timeZone(AccountId id) {
         return store.timeZone(id);
     }

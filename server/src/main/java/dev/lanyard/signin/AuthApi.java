@@ -63,14 +63,23 @@ class AuthApi {
      * @param tokenType "bearer" to receive the token in the body instead of a cookie
      * @param appType   web, admin (a team admin's admin tool), mobile, sync or api; defaults to web for cookies and api for
      *                  bearer tokens
+     * @param zone      the client's time zone for the member's mails ({@link Accounts#noteTimeZone}), as the sign-in forms send it
      */
     record LoginRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String password, Boolean rememberMe,
                         @Schema(allowableValues = {"bearer", "cookie"}) String tokenType,
                         @Schema(allowableValues = {"web", "admin", "mobile", "sync", "api"},
                                 description = "Which kind of client signs in; absent: web for cookies, api for bearer tokens. "
                                         + "admin (an admin tool) only for a team admin: a member's sign-in that names it is refused (400)")
-                        String appType) {
+                        String appType,
+                        @Schema(description = ZONE) String zone) {
     }
+
+    /** What {@code zone} does, in both requests' docs: the sign-in forms' hidden field, as {@link Accounts#noteTimeZone} keeps it. */
+    private static final String ZONE = "The client's time zone region, such as \"Asia/Tokyo\", for the times in the member's "
+            + "mails; kept once the sign-in is complete (with a second factor, send it with POST /api/v1/login/second-factor). "
+            + "A region this server knows is kept; one named as a region but unknown to it (newer than its time zone data) "
+            + "forgets the kept one, so mails say UTC; anything else (an offset, other text) or nothing keeps the one kept. "
+            + "Its value never fails the sign-in (a control character aside, as in any field); a value that is not a string is 400";
 
     record AccountJson(String id, String email, String name, String team,
                        @Schema(allowableValues = {"admin", "member"}) String role) {
@@ -94,9 +103,13 @@ class AuthApi {
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "When the challenge dies (5 minutes)") java.time.Instant expiresAt) {
     }
 
-    /** @param code the 6-digit code of the authenticator app, or a recovery code */
+    /**
+     * @param code the 6-digit code of the authenticator app, or a recovery code
+     * @param zone as in {@link LoginRequest}: the step that completes the sign-in says it, as the second step's form does
+     */
     record SecondFactorRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String challenge,
-                               @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String code) {
+                               @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String code,
+                               @Schema(description = ZONE) String zone) {
     }
 
     @Operation(operationId = "logIn",
@@ -144,6 +157,7 @@ class AuthApi {
         Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe()))
                 .withPassword(checked.stamp()).forBearer(bearer), Optional.ofNullable(current));
         accounts.signedIn(account, origin.ip());
+        accounts.noteTimeZone(account.id(), body.zone());
         if (!bearer) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new SignedIn(AccountJson.of(account), json(started), bearer ? started.token() : null));
@@ -170,6 +184,7 @@ class AuthApi {
         Sessions.Started started = sessions.signIn(asked.withPassword(new NewSession(passed.account().id(), origin, appType,
                 asked.rememberMe(), passed.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
                 : Verification.PASSWORD_AND_CODE)).forBearer(asked.bearer()), Optional.ofNullable(current));
+        accounts.noteTimeZone(passed.account().id(), body.zone());
         if (!asked.bearer()) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new SignedIn(AccountJson.of(passed.account()), json(started), asked.bearer() ? started.token() : null));

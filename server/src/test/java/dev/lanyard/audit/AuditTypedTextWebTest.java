@@ -111,6 +111,18 @@ class AuditTypedTextWebTest {
                 .contains(": " + FSI + REASON + PDI + " — ", "“" + FSI + KEY + PDI + "”", ": Lost laptop — ", "“CI deploy”");
     }
 
+    @Test
+    void aReasonOfSeveralLinesIsIsolatedOnEachLineThatHoldsRightToLeftText() throws Exception {
+        String hebrew = "\u05d4\u05de\u05d7\u05e9\u05d1 \u05e0\u05d2\u05e0\u05d1";
+        send(post("/api/v1/admin/members/" + bob.accountId() + "/sign-out"),
+                Map.of("reason", REASON + "\nReported by Dana\n" + hebrew), 200);
+
+        String isolated = FSI + REASON + PDI + "\nReported by Dana\n" + FSI + hebrew + PDI;
+        assertThat(detail(items("/api/v1/audit?limit=100"), "admin.forced-sign-out"))
+                .anyMatch(d -> d.startsWith("Force sign-out of " + bob.email() + ": " + isolated + " — "));
+        assertThat(page("/admin/audit")).contains(": <bdi>" + REASON + "</bdi>\nReported by Dana\n<bdi>" + hebrew + "</bdi> — ");
+    }
+
     private void send(MockHttpServletRequestBuilder request, Object body, int status) throws Exception {
         MockHttpServletResponse response = mvc.perform(request.cookie(admin.cookie()).with(admin.from())
                 .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(body))).andReturn().getResponse();

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * With a second factor, the browser's time zone is kept when the second step completes the sign-in, from that step's
- * form, not from the password step's; and the mail that a sign-in method was added gives its time in the member's zone.
+ * form (or the API's second-factor request), not from the password step's; and the mail that a sign-in method was added gives its time in the member's zone.
  */
 @LanyardSpringTest
 class TimeZoneAfterSecondStepTest {
@@ -73,5 +73,37 @@ class TimeZoneAfterSecondStepTest {
                 .param("code", factors.code(enrolled.seed())).param("zone", "America/Sao_Paulo")).andReturn().getResponse();
         assertThat(verified.getRedirectedUrl()).isEqualTo("/settings/sessions");
         assertThat(stored(ravi)).isEqualTo("America/Sao_Paulo");
+    }
+
+    private MockHttpServletResponse api(String path, java.util.Map<String, Object> body, String address) throws Exception {
+        return mvc.perform(post(path).with(ApiClient.from(address)).contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(body))).andReturn().getResponse();
+    }
+
+    @Test
+    void theApisSecondStepGivesTheZoneAsTheFormDoes() throws Exception {
+        Member ines = new ApiClient(mvc, json).signUp("ines");
+        TwoFactorClient factors = new TwoFactorClient(mvc, clock);
+        TwoFactorClient.Enrolled enrolled = factors.enrol(ines);
+        String address = ApiClient.newAddress();
+        java.util.Map<String, Object> login = java.util.Map.of("email", ines.email(), "password", TestAccounts.PASSWORD,
+                "tokenType", "bearer", "zone", "Europe/Oslo");
+
+        MockHttpServletResponse password = api("/api/v1/login", login, address);
+        assertThat(password.getStatus()).as(password.getContentAsString()).isEqualTo(200);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE id = :id AND time_zone IS NOT NULL").param("id", ines.accountId())
+                .query(Integer.class).single()).as("the password alone signs no one in").isZero();
+        String challenge = json.readTree(password.getContentAsString()).path("challenge").asString();
+        clock.advance(Duration.ofSeconds(30));
+
+        MockHttpServletResponse wrongType = api("/api/v1/login/second-factor", java.util.Map.of("challenge", challenge,
+                "code", factors.code(enrolled.seed()), "zone", 5), address);
+        assertThat(wrongType.getStatus()).as(wrongType.getContentAsString()).isEqualTo(400);
+        assertThat(json.readTree(wrongType.getContentAsString()).path("field").asString()).isEqualTo("zone");
+
+        MockHttpServletResponse verified = api("/api/v1/login/second-factor", java.util.Map.of("challenge", challenge,
+                "code", factors.code(enrolled.seed()), "zone", "America/Sao_Paulo"), address);
+        assertThat(verified.getStatus()).as(verified.getContentAsString()).isEqualTo(201);
+        assertThat(stored(ines)).as("the step that completes the sign-in says the zone, not the password step").isEqualTo("America/Sao_Paulo");
     }
 }

@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The sign-in form sends the browser's time zone: a complete sign-in keeps it for the member's mails when it is a region
  * Java knows, and anything else changes nothing and fails nothing. Mails then give their times in it, named; a member
- * without one gets UTC, as before (development outbox).
+ * without one gets UTC, as before (development outbox). {@code POST /api/v1/login} takes a {@code zone} by the same rules.
  */
 @LanyardSpringTest
 class TimeZoneFromSignInTest {
@@ -158,6 +158,70 @@ class TimeZoneFromSignInTest {
         assertThat(createKey(ines, null).getStatus()).isEqualTo(201);
         assertThat(mail(ines, "An API key was created on your Lanyard account"))
                 .contains(" on " + utc + ".").contains("Expires: never\n");
+    }
+
+    /** {@code POST /api/v1/login} for a bearer token, with {@code zone} as the JSON value it is (left out when null). */
+    private MockHttpServletResponse apiLogIn(Member who, String password, Object zone) throws Exception {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("email", who.email(), "password", password, "tokenType", "bearer"));
+        if (zone != null) body.put("zone", zone);
+        return mvc.perform(post("/api/v1/login").with(ApiClient.from(ApiClient.newAddress())).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(body))).andReturn().getResponse();
+    }
+
+    private static void signedInOverTheApi(MockHttpServletResponse response) throws Exception {
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(201);
+    }
+
+    @Test
+    void anApiSignInKeepsTheZoneItSendsByTheFormsRules() throws Exception {
+        Member tomoko = api.signUp("tomoko");
+        signedInOverTheApi(apiLogIn(tomoko, TestAccounts.PASSWORD, null));
+        assertThat(stored(tomoko)).as("nothing sent, nothing kept").isEmpty();
+
+        signedInOverTheApi(apiLogIn(tomoko, TestAccounts.PASSWORD, "Asia/Tokyo"));
+        assertThat(stored(tomoko)).contains("Asia/Tokyo");
+
+        String longerThanAnyZone = "Asia/Tokyo" + "x".repeat(200);
+        for (String notARegion : List.of("+09:00", "UTC+9", "asia/tokyo", "", "Mars", "Asia/Tokyo/" + "x".repeat(70), longerThanAnyZone)) {
+            signedInOverTheApi(apiLogIn(tomoko, TestAccounts.PASSWORD, notARegion));
+            assertThat(stored(tomoko)).as(notARegion).contains("Asia/Tokyo");
+        }
+
+        assertThat(apiLogIn(tomoko, "not the password at all", "Europe/Oslo").getStatus()).isEqualTo(401);
+        assertThat(stored(tomoko)).as("a failed sign-in keeps nothing").contains("Asia/Tokyo");
+
+        signedInOverTheApi(apiLogIn(tomoko, TestAccounts.PASSWORD, "Mars/Olympus_Mons"));
+        assertThat(stored(tomoko)).as("a region Java does not know forgets the stored one").isEmpty();
+    }
+
+    @Test
+    void anApiZoneThatIsNotAStringIsRefusedNamingTheField() throws Exception {
+        Member olga = api.signUp("olga");
+        signedInOverTheApi(apiLogIn(olga, TestAccounts.PASSWORD, "Europe/Riga"));
+
+        for (Object notAString : List.of(9, 1.5, true, Map.of("id", "Asia/Tokyo"), List.of("Asia/Tokyo"))) {
+            MockHttpServletResponse refused = apiLogIn(olga, TestAccounts.PASSWORD, notAString);
+            assertThat(refused.getStatus()).as(refused.getContentAsString()).isEqualTo(400);
+            assertThat(refused.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            assertThat(json.readTree(refused.getContentAsString()).path("field").asString()).as(notAString.toString()).isEqualTo("zone");
+        }
+        assertThat(stored(olga)).contains("Europe/Riga");
+    }
+
+    @Test
+    void mailsAfterAnApiSignInGiveTheirTimesInItsZone() throws Exception {
+        Member kenji = api.signUp("kenji");
+        MockHttpServletResponse signedIn = apiLogIn(kenji, TestAccounts.PASSWORD, "Asia/Kolkata");
+        signedInOverTheApi(signedIn);
+        String token = json.readTree(signedIn.getContentAsString()).path("token").asString();
+        clock.advance(Duration.ofMinutes(7));
+        String kolkata = WHEN.format(clock.instant().atZone(ZoneId.of("Asia/Kolkata"))) + " (Asia/Kolkata)";
+
+        MockHttpServletResponse created = mvc.perform(post("/api/v1/api-keys").header("Authorization", "Bearer " + token)
+                .with(ApiClient.from(ApiClient.newAddress())).contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of(
+                        "name", "Backups", "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD)))).andReturn().getResponse();
+        assertThat(created.getStatus()).as(created.getContentAsString()).isEqualTo(201);
+        assertThat(mail(kenji, "An API key was created on your Lanyard account")).contains(" on " + kolkata + ".").doesNotContain("UTC");
     }
 
     private MockHttpServletResponse createKey(Member who, String expiresAt) throws Exception {

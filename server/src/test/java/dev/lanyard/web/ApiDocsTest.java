@@ -146,6 +146,11 @@ class ApiDocsTest {
         List<String> login = new ArrayList<>();
         doc().path("components").path("schemas").path("LoginRequest").path("required").forEach(r -> login.add(r.asString()));
         assertThat(login).containsExactlyInAnyOrder("email", "password");
+        for (String request : List.of("LoginRequest", "SecondFactorRequest")) {
+            JsonNode zone = doc().path("components").path("schemas").path(request).path("properties").path("zone");
+            assertThat(zone.path("type").asString()).as(request).isEqualTo("string");
+            assertThat(zone.path("description").asString()).as(request).contains("time zone region");
+        }
     }
 
     @Test
