@@ -1,8 +1,11 @@
 package dev.lanyard.ops;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -32,6 +35,13 @@ class HeapGivenBack {
     static final String MIN_FREE_PERCENT = "10";
     static final String MAX_FREE_PERCENT = "30";
     static final String PERIODIC_MILLIS = "60000";
+    /**
+     * A full collection asked for while a thread is inside a native call holding the heap still (SQLite's driver does
+     * that while it copies bytes) is dropped by the JVM without a word; it is asked for again, a second apart, this often.
+     */
+    static final int TRIES = 10;
+    /** The collectors whose collections are full ones: G1's, the serial collector's and the parallel one's. */
+    private static final Set<String> FULL_COLLECTORS = Set.of("G1 Old Generation", "MarkSweepCompact", "PS MarkSweep");
 
     private static final Logger log = LoggerFactory.getLogger(HeapGivenBack.class);
     /** One heap per JVM: a test run starts several contexts, and one collection serves them all. */
@@ -50,7 +60,7 @@ class HeapGivenBack {
         // On its own thread: neither a loader's thread nor the caller of a load's future waits for the collection.
         Thread waiter = new Thread(() -> {
             CompletableFuture.allOf(pending).handle((done, failed) -> null).join();
-            giveBack(new HotSpotOptions(), System::gc);
+            giveBack(new HotSpotOptions(), System::gc, Duration.ofSeconds(1));
         }, "heap-given-back");
         waiter.setDaemon(true);
         waiter.start();
@@ -66,10 +76,16 @@ class HeapGivenBack {
         void set(String name, String value);
 
         long committedHeap();
+
+        /** How many full collections this JVM has made so far, or -1 when its collector does not say. */
+        long fullCollections();
     }
 
-    /** Sets run.sh's free ratios, G1's periodic collection and collects once, if the operator chose neither ratio; true when it did. */
-    static boolean giveBack(VmOptions vm, Runnable collect) {
+    /**
+     * Sets run.sh's free ratios, G1's periodic collection and collects once (asking again {@code retryAfter} later while
+     * the JVM dropped the request), if the operator chose neither ratio; true when it did.
+     */
+    static boolean giveBack(VmOptions vm, Runnable collect, Duration retryAfter) {
         if (!vm.isDefault(MIN_FREE) || !vm.isDefault(MAX_FREE)) {
             log.debug("The heap's free ratios were set when Java was started; the heap is left as it is");
             return false;
@@ -83,13 +99,32 @@ class HeapGivenBack {
         String collection = "not collected (explicit collections are disabled)";
         if (!"true".equals(vm.value("DisableExplicitGC"))) {
             long start = System.nanoTime();
-            collect.run();
-            collection = "was " + (before >> 20) + " MiB (one full collection, " + (System.nanoTime() - start) / 1_000_000 + " ms)";
+            int tries = collect(vm, collect, retryAfter);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            collection = tries > TRIES ? "not collected: a native call held the heap at each of " + TRIES + " tries"
+                    : "was " + (before >> 20) + " MiB (one full collection, " + millis + " ms"
+                    + (tries > 1 ? " with the waits; asked " + tries + " times, as a native call held the heap" : "") + ")";
         }
         log.info("Heap after start-up's background loads: {} MiB committed, {}; free ratios {}% to {}%{}; decision 75",
                 vm.committedHeap() >> 20, collection, MIN_FREE_PERCENT, MAX_FREE_PERCENT,
                 periodic ? ", a concurrent collection after " + Long.parseLong(PERIODIC_MILLIS) / 1000 + " s without one" : "");
         return true;
+    }
+
+    /** Asks for a full collection until one happened, at most {@link #TRIES} times; the tries it took, or TRIES + 1. */
+    private static int collect(VmOptions vm, Runnable collect, Duration retryAfter) {
+        long full = vm.fullCollections();
+        for (int tries = 1; tries <= TRIES; tries++) {
+            collect.run();
+            if (full < 0 || vm.fullCollections() != full) return tries;
+            try {
+                Thread.sleep(retryAfter.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return TRIES + 1;
+            }
+        }
+        return TRIES + 1;
     }
 
     /** This JVM's options, through its diagnostic bean. */
@@ -115,6 +150,15 @@ class HeapGivenBack {
         @Override
         public long committedHeap() {
             return memory.getHeapMemoryUsage().getCommitted();
+        }
+
+        @Override
+        public long fullCollections() {
+            long count = -1;
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (FULL_COLLECTORS.contains(collector.getName())) count = Math.max(count, 0) + collector.getCollectionCount();
+            }
+            return count;
         }
     }
 }
