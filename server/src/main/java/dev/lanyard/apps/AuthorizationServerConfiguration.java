@@ -175,7 +175,9 @@ class AuthorizationServerConfiguration {
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
                 .securityContext(c -> c.requireExplicitSave(true))
                 // Also for introspection, whose chain shares this one's filters.
-                .headers(h -> h.withObjectPostProcessor(headersFirst()))
+                .headers(h -> h.defaultsDisabled().httpStrictTransportSecurity(Customizer.withDefaults())
+                        .addHeaderWriter(dev.lanyard.HeadersAsBytes.defaults().build()) // Spring's defaults as bytes (decision 76)
+                        .withObjectPostProcessor(headersFirst()))
                 // This chain only matches the authorization server's endpoints, never /logout: its logout filter could
                 // never act (RP-initiated logout is the OIDC logout endpoint's).
                 .logout(l -> l.disable())

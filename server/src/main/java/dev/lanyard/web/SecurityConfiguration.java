@@ -1,5 +1,6 @@
 package dev.lanyard.web;
 
+import dev.lanyard.HeadersAsBytes;
 import dev.lanyard.device.UserAgentParser;
 import dev.lanyard.geo.ExternalOrigins;
 import dev.lanyard.keys.KeyAccess;
@@ -21,7 +22,6 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfFilter;
-import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import tools.jackson.databind.json.JsonMapper;
@@ -165,12 +165,15 @@ class SecurityConfiguration {
                 .servletApi(s -> s.disable())
                 .addFilterBefore(sessions, CsrfFilter.class)
                 .addFilterAfter(new ApiRequestGuard(json, origins), AuthorizationFilter.class)
-                .headers(h -> h
+                // Spring Security's defaults and Lanyard's own, each value written as the bytes Tomcat sends (decision 76);
+                // HSTS by Spring's writer, as it depends on the request.
+                .headers(h -> h.defaultsDisabled()
                         .httpStrictTransportSecurity(hsts -> hsts.requestMatcher(origins::isSecure).maxAgeInSeconds(HSTS_SECONDS))
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CSP))
-                        .referrerPolicy(r -> r.policy(org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
-                        .addHeaderWriter(new StaticHeadersWriter("Accept-CH", String.join(", ", agents.clientHintHeaders())))
-                        .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", PERMISSIONS_POLICY))
+                        .addHeaderWriter(HeadersAsBytes.defaults()
+                                .header("Content-Security-Policy", CSP)
+                                .header("Referrer-Policy", "same-origin")
+                                .header("Accept-CH", String.join(", ", agents.clientHintHeaders()))
+                                .header("Permissions-Policy", PERMISSIONS_POLICY).build())
                         .withObjectPostProcessor(SecurityHeaders.writtenFirst()))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint(SecurityRefusals.entryPoint(json, metrics))
