@@ -60,7 +60,9 @@ class BadRequestLog implements WebMvcConfigurer {
         @Override
         protected void logException(Exception ex, HttpServletRequest request) {
             int status = ex instanceof ErrorResponse answer ? answer.getStatusCode().value() : HttpServletResponse.SC_BAD_REQUEST;
-            log.refused(request, status, ex.getClass().getSimpleName());
+            // Lanyard's own failures it resolves (a response it could not write, 500) are no client's mistake: logged as before.
+            if (status >= 500) super.logException(ex, request);
+            else log.refused(request, status, ex.getClass().getSimpleName());
         }
     }
 
