@@ -71,7 +71,8 @@ public class Accounts {
 
     /**
      * Checks an email and password. An email longer than {@link EmailRule#MAX_LENGTH} characters is
-     * {@link AccountProblem.InvalidInput} before any work is spent on it. A wrong email and a wrong
+     * {@link AccountProblem.InvalidInput} before any work is spent on it, and so is a password longer than
+     * {@link AccountInput#MAX_PASSWORD} (naming {@code password}, whether or not the email has an account). A wrong email and a wrong
      * password cost the same work, get the same answer and take the same time: recording an existing email's
      * failure in the audit log is matched by a wait as long for an unknown one ({@link RecordingTimes}). Each attempt is reserved with the throttle before the password is hashed, so
      * concurrent guesses are counted as they start, not as they finish (see {@link LoginThrottle}). A right

@@ -19,6 +19,8 @@ import org.springframework.context.ApplicationEventPublisher;
  */
 final class SignInChecks {
     private static final Logger log = LoggerFactory.getLogger(Accounts.class);
+    static final String TOO_LONG = "This password is longer than " + AccountInput.MAX_PASSWORD
+            + " characters, so it cannot be right. Check what you typed.";
 
     private final AccountStore store;
     private final PasswordHasher hasher;
@@ -85,6 +87,9 @@ final class SignInChecks {
     AccountStore.Credentials password(String rawEmail, String password, String address) {
         String email = EmailRule.forSignIn(rawEmail);
         String secret = password == null ? "" : password;
+        // Longer than any password Lanyard takes, so never right: refused before the email is looked up or anything is
+        // hashed (a 100 KB password was hashed to answer 401), in the same words whether or not the email has an account.
+        if (secret.length() > AccountInput.MAX_PASSWORD) throw new AccountProblem.InvalidInput("password", TOO_LONG);
         LoginThrottle.Attempt attempt;
         try {
             attempt = throttle.begin(email, address);
@@ -93,7 +98,7 @@ final class SignInChecks {
             throw tooMany;
         }
         try (attempt) {
-            Optional<AccountStore.Credentials> found = secret.length() > AccountInput.MAX_PASSWORD ? Optional.empty() : store.findByEmail(email)
+            Optional<AccountStore.Credentials> found = store.findByEmail(email)
                     .or(() -> EmailRule.asStoredBefore(rawEmail).flatMap(store::findByEmail));
             PasswordHasher.Match match;
             if (found.isPresent()) {

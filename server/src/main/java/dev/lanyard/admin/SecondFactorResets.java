@@ -29,12 +29,14 @@ class SecondFactorResets {
 
     /**
      * Resets {@code memberId}'s second factors. An admin of the member's team only (403 for a member, 404 for another
-     * team's member, checked before any input), never on themselves (409), never on a member without any (409); the
-     * reason is required, as for a force sign-out, and shown to the member.
+     * team's member, checked before any input); then the reason, required as for a force sign-out and shown to the member (400); never
+     * on themselves (409), never on a member without any (409).
      */
     @Transactional
     public Done reset(CurrentSession admin, AccountId memberId, String reason) {
         Account member = team.member(admin, memberId);
+        // The request's reason before the member's state: a reset without a good one is 400 whatever the member has.
+        TeamSessions.checkedReason(reason);
         if (member.id().equals(admin.account().id())) throw new dev.lanyard.factors.FactorProblem.OwnFactors();
         if (!factors.anyToReset(member.id())) throw new dev.lanyard.factors.FactorProblem.NoSecondFactor();
         // The sign-out first: it checks the reason and locks the team as its admin before anything changes.

@@ -1,7 +1,5 @@
 package dev.lanyard.apps;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -201,7 +199,7 @@ class AuthorizationServerConfiguration {
                                 }))))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .exceptionHandling(e -> e
-                        .defaultAuthenticationEntryPointFor((request, response, failure) -> response.sendRedirect(signInAndReturn(request)),
+                        .defaultAuthenticationEntryPointFor((request, response, failure) -> SignInAgain.sendToSignIn(request, response, false),
                                 PathPatternRequestMatcher.withDefaults().matcher("/oauth2/authorize"))
                         // A call with no client authentication at all: RFC 6749 §5.2's invalid_client, as a wrong secret gets.
                         .defaultAuthenticationEntryPointFor(EndpointErrors.noClientAuthentication(clients), clientCalls(settings)));
@@ -272,14 +270,6 @@ class AuthorizationServerConfiguration {
                 || filter instanceof OAuth2AuthorizationEndpointFilter || filter.getClass().getEnclosingClass() == OAuth2AuthorizationEndpointFilter.class
                 || filter instanceof OAuth2TokenEndpointFilter || filter instanceof OAuth2TokenRevocationEndpointFilter
                 || filter instanceof OidcUserInfoEndpointFilter || filter instanceof OidcLogoutEndpointFilter;
-    }
-
-    /**
-     * The sign-in page, asked to come back to this authorize request (a path on Lanyard, never elsewhere),
-     * less {@code prompt=login} and {@code max_age}, which the sign-in about to happen answers ({@link SignInAgain}).
-     */
-    static String signInAndReturn(HttpServletRequest request) {
-        return request.getContextPath() + "/login?next=" + URLEncoder.encode(SignInAgain.back(request), StandardCharsets.UTF_8);
     }
 
     private static <T> Consumer<List<org.springframework.security.authentication.AuthenticationProvider>> configure(

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.lanyard.Problem;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Sessions;
 import jakarta.servlet.Filter;
@@ -22,6 +23,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -48,6 +50,13 @@ final class SignInAgain implements Filter {
     static final String PROMPT = "prompt";
     static final String MAX_AGE = "max_age";
 
+    /** The longest return path the sign-in page goes back to (the signin module's {@code ReturnPath.MAX}). */
+    static final int LONGEST_RETURN = 4000;
+    /** A Location this long leaves room for the other headers of the answer in the server's 8 KB. */
+    static final int LONGEST_REDIRECT = 6000;
+    static final String TOO_LONG = "The app's sign-in request is too long to come back to after you sign in, so it was not "
+            + "accepted. Go back to the app and try again; if this happens again, tell the app's developer.";
+
     private final RequestMatcher authorize;
     private final Sessions sessions;
     private final Clock clock;
@@ -67,12 +76,31 @@ final class SignInAgain implements Filter {
             // The prompts first: only a request that asks for a sign-in reads whose session it is.
             if (!prompts.contains("none") && (prompts.contains("login") || request.getParameter(MAX_AGE) != null)
                     && browser().filter(member -> prompts.contains("login") || tooOld(member, request.getParameter(MAX_AGE))).isPresent()) {
-                ((HttpServletResponse) res).sendRedirect(request.getContextPath() + "/login?again&next="
-                        + URLEncoder.encode(back(request), StandardCharsets.UTF_8));
+                sendToSignIn(request, (HttpServletResponse) res, true);
                 return;
             }
         }
         chain.doFilter(req, res);
+    }
+
+    /**
+     * Sends the browser to the sign-in page ({@code again}: a signed-in browser asked to sign in again), to come back to
+     * this authorize request ({@link #back}). A request too long to come back to is refused on Lanyard's error page (400)
+     * instead: the sign-in page drops a return path longer than {@link #LONGEST_RETURN} (the member would land on their
+     * sessions, the app's request forgotten), and a redirect longer than {@link #LONGEST_REDIRECT} overflows the
+     * server's 8 KB for a response's headers, which answered an empty 500. Keeping the request on the server under a
+     * short handle would spare the app that refusal, but no real app's request comes near these lengths.
+     */
+    static void sendToSignIn(HttpServletRequest request, HttpServletResponse response, boolean again) throws IOException {
+        String back = back(request);
+        String target = request.getContextPath() + (again ? "/login?again&next=" : "/login?next=")
+                + URLEncoder.encode(back, StandardCharsets.UTF_8);
+        if (back.length() > LONGEST_RETURN || target.length() > LONGEST_REDIRECT) {
+            request.setAttribute(Problem.ERROR_PAGE_MESSAGE, TOO_LONG);
+            response.sendError(HttpStatus.BAD_REQUEST.value());
+            return;
+        }
+        response.sendRedirect(target);
     }
 
     /** The member's browser session this request is made with, if any (an API key or a bearer session is refused later, in the authorize endpoint). */

@@ -114,7 +114,7 @@ class SessionApi {
         return json(sessions.get(target, current.account().id()), current, true);
     }
 
-    @Operation(operationId = "revokeSession", summary = "Sign out one of your other sessions (the current one: 409, use logout)",
+    @Operation(operationId = "revokeSession", summary = "Sign out one of your other sessions (the current one, by its id or as current: 409, use logout)",
             description = "One session by its id. An API key's id revokes that key, as DELETE /api/v1/api-keys/{id} does; "
                     + "there is no request that ends several sessions by id, so a key is never ended among devices. "
                     + "A request made with an API key cannot end a key (403 api-key-not-allowed)")
@@ -122,8 +122,10 @@ class SessionApi {
     @ApiResponse(responseCode = "409", description = "It is the current session: use logout")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
-        if (!id.equals(current.id().value())) requireList(current);
-        ends.revoke(new SessionId(id), current);
+        // "current" names the current session here as it does for GET: refused the same, not a session not found.
+        SessionId target = id.equals("current") ? current.id() : new SessionId(id);
+        if (!target.equals(current.id())) requireList(current);
+        ends.revoke(target, current);
         return ResponseEntity.noContent().build();
     }
 

@@ -114,7 +114,7 @@ public class TeamSessions {
     /** Ends every session of a member, with a required reason the member will see. Returns how many ended. */
     public int forceSignOut(CurrentSession admin, AccountId memberId, String reason) {
         Account member = member(admin, memberId);
-        String why = reason(reason);
+        String why = checkedReason(reason);
         return transactions.execute(tx -> {
             accounts.lockTeamAsAdmin(admin.account());
             Instant now = clock.instant();
@@ -140,7 +140,7 @@ public class TeamSessions {
      */
     public int signOutTeam(CurrentSession admin, String reason) {
         requireAdmin(admin);
-        String why = reason(reason);
+        String why = checkedReason(reason);
         // Still an admin, read again: the batches below each commit on their own and hold no team lock.
         transactions.executeWithoutResult(tx -> accounts.lockTeamAsAdmin(admin.account()));
         TeamId team = admin.account().team();
@@ -248,7 +248,11 @@ public class TeamSessions {
         broadcast.teamChanged(changed.team());
     }
 
-    private static String reason(String reason) {
+    /**
+     * An admin's reason, stripped, as a force sign-out takes it: required, at most {@link #MAX_REASON} characters, none a
+     * control or direction character; else {@link SessionProblem.InvalidInput} naming {@code reason}.
+     */
+    public static String checkedReason(String reason) {
         String why = dev.lanyard.FreeText.strip(reason);
         if (why.isEmpty()) throw new SessionProblem.InvalidInput("reason", "Give a reason. Whoever is signed out is shown it, and it is recorded in the audit log.");
         if (dev.lanyard.FreeText.length(why) > MAX_REASON) throw new SessionProblem.InvalidInput("reason", "Use a reason of at most " + MAX_REASON + " characters.");

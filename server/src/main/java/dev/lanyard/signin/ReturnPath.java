@@ -8,6 +8,7 @@ import java.util.Optional;
  * control characters, no braces).
  */
 final class ReturnPath {
+    /** An app's authorize request longer than this is refused before the sign-in ({@code apps.SignInAgain.LONGEST_RETURN}). */
     static final int MAX = 4000;
 
     private ReturnPath() {

@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,6 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  *     and passes. Any other state-changing API request (it relies on the cookie, or is a sign-up
  *     or login) must send a JSON body, which a cross-site form cannot do without a CORS preflight
  *     that Lanyard never approves.</li>
+ * <li>A bearer request with a body may send any type its endpoint reads, but a wildcard or
+ *     unparsable {@code Content-Type} is {@code 415 unsupported-media-type}, as it is without a bearer.</li>
  * </ul>
  * It runs after authorization, so a request without credentials is told to sign in (401) rather
  * than how to format a body it is not allowed to send.
@@ -56,7 +60,13 @@ final class ApiRequestGuard extends HttpFilter {
         }
         boolean api = Problems.isApi(request);
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null
+                || !"DELETE".equals(request.getMethod());
         if (api && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            if (hasBody && request.getContentType() != null && !concrete(request.getContentType())) {
+                refuseMediaType(response);
+                return;
+            }
             chain.doFilter(request, response);
             return;
         }
@@ -71,18 +81,34 @@ final class ApiRequestGuard extends HttpFilter {
             }
             return;
         }
-        boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null
-                || !"DELETE".equals(request.getMethod());
         if (api && hasBody && !isJson(request.getContentType())) {
-            Problems.write(response, json, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-                    "Send the request body as application/json."));
+            refuseMediaType(response);
             return;
         }
         chain.doFilter(request, response);
     }
 
+    private void refuseMediaType(HttpServletResponse response) throws IOException {
+        Problems.write(response, json, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                "Send the request body as application/json."));
+    }
+
+    /**
+     * Whether a Content-Type names one type. Spring MVC copies it into the request's
+     * headers before reading a body and fails with an exception (a 500) on a wildcard such as
+     * {@code *}{@code /*} or {@code application/*}, so those are refused here as the cookie path refuses them.
+     */
+    private static boolean concrete(String contentType) {
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            return !type.isWildcardType() && !type.isWildcardSubtype();
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
+    }
+
     private static boolean isJson(String contentType) {
-        if (contentType == null) return false;
+        if (contentType == null || !concrete(contentType)) return false;
         String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }

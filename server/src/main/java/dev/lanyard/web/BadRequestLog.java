@@ -3,13 +3,19 @@ package dev.lanyard.web;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import dev.lanyard.account.LinkTokens;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver;
 
 /**
  * Logs refused bad requests in one line each, at most {@link #PER_MINUTE} a minute: a client can
@@ -19,7 +25,7 @@ import org.springframework.stereotype.Component;
  * the query, headers or body.
  */
 @Component
-class BadRequestLog {
+class BadRequestLog implements WebMvcConfigurer {
     static final int PER_MINUTE = 10;
     private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final int MAX_PATH = 100;
@@ -32,6 +38,32 @@ class BadRequestLog {
 
     BadRequestLog(Clock clock) {
         this.clock = clock;
+    }
+
+    /**
+     * Spring MVC's own answers to a client's mistakes (a method the path does not take, a missing parameter, …) are
+     * logged here too, not in a warning line of their own each: its resolver in place, the same but for the log line.
+     */
+    @Override
+    public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
+        resolvers.replaceAll(resolver -> resolver.getClass() == DefaultHandlerExceptionResolver.class ? new Logged(this) : resolver);
+    }
+
+    /** Spring MVC's resolver of its own exceptions, logging what it resolved through {@link BadRequestLog}. */
+    private static final class Logged extends DefaultHandlerExceptionResolver {
+        private final BadRequestLog log;
+
+        Logged(BadRequestLog log) {
+            this.log = log;
+        }
+
+        @Override
+        protected void logException(Exception ex, HttpServletRequest request) {
+            int status = ex instanceof ErrorResponse answer ? answer.getStatusCode().value() : HttpServletResponse.SC_BAD_REQUEST;
+            // Lanyard's own failures it resolves (a response it could not write, 500) are no client's mistake: logged as before.
+            if (status >= 500) super.logException(ex, request);
+            else log.refused(request, status, ex.getClass().getSimpleName());
+        }
     }
 
     void refused(HttpServletRequest request, int status, String why) {

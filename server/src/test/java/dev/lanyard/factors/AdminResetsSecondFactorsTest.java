@@ -204,6 +204,24 @@ class AdminResetsSecondFactorsTest {
         assertThat(count("totp_factors", mel)).isZero();
     }
 
+    @Test
+    void aMissingOrBadReasonIsRefusedBeforeWhatTheMemberHasIsLookedAt() throws Exception {
+        Member admin = team.admin("ada");
+        Member tom = team.join(admin, "tom");
+        java.util.List<Map<String, ?>> bodies = java.util.List.of(Map.of(), Map.of("reason", ""), Map.of("reason", "x".repeat(5000)),
+                Map.of("reason", "Lost \u202Ephone"));
+        for (Map<String, ?> body : bodies) {
+            for (Member whom : new Member[] {tom, admin}) {
+                MvcResult refused = team.perform(team.json(post("/api/v1/admin/members/" + whom.accountId() + "/two-factor/reset"),
+                        admin, body));
+                String what = String.valueOf(body).substring(0, Math.min(30, String.valueOf(body).length()));
+                assertThat(refused.getResponse().getStatus()).as(what).isEqualTo(400);
+                assertThat(team.read(refused).path("field").asString()).as(what).isEqualTo("reason");
+            }
+        }
+        assertThat(team.current(tom).getResponse().getStatus()).as("nothing ended").isEqualTo(200);
+    }
+
     /** The mail about an added sign-in method gives advice a member can follow without the added factor's codes. */
     @Test
     void theSignInMethodMailAdvisesAPasswordChangeAndAnAdminsResetNotTurningItOff() throws Exception {

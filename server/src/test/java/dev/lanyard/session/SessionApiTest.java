@@ -517,6 +517,8 @@ class SessionApiTest {
         Member laptop = api.signUp("alice");
 
         problem(as(laptop, delete(SESSIONS + "/" + laptop.sessionId())), 409, "current-session");
+        problem(as(laptop, delete(SESSIONS + "/current")), 409, "current-session");
+        problem(mvc.perform(delete(SESSIONS + "/current").with(bearer(api.logInForBearer(laptop)))), 409, "current-session");
 
         current(laptop);
     }

@@ -11,11 +11,18 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
 import dev.lanyard.account.TestAccounts;
 import dev.lanyard.web.ApiClient.Member;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
@@ -166,6 +173,53 @@ class ApiRequestGuardTest {
         mvc.perform(post("/api/v1/login").contentType("application/json; charset=utf-8").header(HttpHeaders.ORIGIN, OWN)
                         .content(api.write(java.util.Map.of("email", laptop.email(), "password", TestAccounts.PASSWORD))))
                 .andExpect(status().isCreated());
+    }
+
+    @Test
+    void aWildcardOrUnparsableContentTypeIsRefusedWithOrWithoutABearerHeader() throws Exception {
+        Member cli = api.logInForBearer(laptop);
+        String phonePath = "/api/v1/sessions/" + phone.sessionId();
+        for (String type : List.of("*/*", "application/*", "text/*", "*", "application/json;;=")) {
+            assertProblem(mvc.perform(post("/api/v1/signup").header(HttpHeaders.CONTENT_TYPE, type).content("{}")
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer nope")), 415, "unsupported-media-type");
+            assertProblem(mvc.perform(post("/api/v1/login").header(HttpHeaders.CONTENT_TYPE, type).content("{}")
+                    .with(bearer(cli))), 415, "unsupported-media-type");
+            assertProblem(mvc.perform(patch(phonePath).header(HttpHeaders.CONTENT_TYPE, type).content("{\"name\":\"x\"}")
+                    .with(bearer(cli))), 415, "unsupported-media-type");
+            assertProblem(mvc.perform(post("/api/v1/signup").header(HttpHeaders.CONTENT_TYPE, type).content("{}")),
+                    415, "unsupported-media-type");
+            assertProblem(withCookie(laptop, patch(phonePath).header(HttpHeaders.CONTENT_TYPE, type).content("{\"name\":\"x\"}")),
+                    415, "unsupported-media-type");
+        }
+
+        assertBothStillSignedInAndUnchanged();
+    }
+
+    @LocalServerPort
+    int port;
+
+    /** Over a real connection, where Spring MVC, unlike MockMvc, failed on a wildcard with a 500. */
+    @Test
+    void aWildcardContentTypeIsA415OverHttpWithOrWithoutABearer() throws Exception {
+        Member cli = api.logInForBearer(laptop);
+        HttpClient http = HttpClient.newHttpClient();
+        for (String type : List.of("*/*", "application/*", "text/*", "application/*+json")) {
+            for (String bearer : new String[] {"nope", cli.token(), null}) {
+                for (String path : List.of("/api/v1/signup", "/api/v1/login", "/api/v1/sessions/" + phone.sessionId())) {
+                    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .header(HttpHeaders.CONTENT_TYPE, type).method(path.contains("sessions") ? "PATCH" : "POST",
+                                    HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}"));
+                    if (bearer != null) request.header(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
+                    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                    boolean signedOut = path.contains("sessions") && !cli.token().equals(bearer);
+                    assertThat(response.statusCode()).as(type + " " + path + " " + response.body()).isEqualTo(signedOut ? 401 : 415);
+                    assertThat(response.headers().firstValue(HttpHeaders.CONTENT_TYPE)).hasValueSatisfying(
+                            t -> assertThat(t).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE));
+                }
+            }
+        }
+
+        assertBothStillSignedInAndUnchanged();
     }
 
     // ---- bearer clients
