@@ -47,6 +47,11 @@ class EndpointMethods extends HttpFilter {
         allowed.put("/.well-known/oauth-protected-resource", GET);
     }
 
+    /** The authorization server's endpoints and documents. */
+    static java.util.Collection<String> paths(AuthorizationServerSettings settings) {
+        return new EndpointMethods(settings).allowed.keySet();
+    }
+
     /** Before the security chains, and for the endpoints' own paths only. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication
