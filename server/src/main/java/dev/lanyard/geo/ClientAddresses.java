@@ -61,6 +61,11 @@ public class ClientAddresses {
         return furthest;
     }
 
+    /** Whether any proxy is trusted ({@code lanyard.web.trusted-proxies}). */
+    public boolean anyTrustedProxy() {
+        return !trustedProxies.isEmpty();
+    }
+
     /** Whether the socket peer is one of the trusted proxies, whose forwarded headers may be believed. */
     public boolean fromTrustedProxy(HttpServletRequest request) {
         // Without trusted proxies (the default) no peer is one: its address is not parsed (issue 13).
