@@ -69,6 +69,11 @@ final class AppCors extends HttpFilter {
         chain.doFilter(request, response);
     }
 
+    /** Whether this filter answers cross-origin requests and preflights to the path. */
+    static boolean answers(String path) {
+        return OPEN.contains(path) || FOR_APPS.contains(path);
+    }
+
     private Set<String> allowedOrigins() {
         Instant now = clock.instant();
         if (now.isAfter(readAt.plus(REREAD))) {

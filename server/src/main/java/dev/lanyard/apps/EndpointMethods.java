@@ -23,7 +23,8 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
  * The authorization server's endpoints and documents answer a method they do not take with {@code 405} and the
  * {@code Allow} they do take (RFC 9110 §15.5.6), as the API does. Spring's chain matches each endpoint by its methods
  * only, so another method fell through to the pages: {@code GET /oauth2/token} was a redirect to the sign-in page and
- * {@code POST} to discovery a {@code 403} (outside review AD). {@code OPTIONS} passes, for CORS; {@code HEAD} is served as
+ * {@code POST} to discovery a {@code 403} (outside review AD). A plain {@code OPTIONS} is answered {@code 200} with that
+ * {@code Allow}, as the API answers it; a CORS preflight passes on to {@link AppCors}; {@code HEAD} is served as
  * {@code GET} where that is. Registered for these paths alone ({@link Registration}): no other request, the API's and the
  * session check's among them, passes through it.
  */
@@ -47,6 +48,25 @@ class EndpointMethods extends HttpFilter {
         allowed.put("/.well-known/oauth-protected-resource", GET);
     }
 
+    /** A CORS preflight to a path {@link AppCors} answers, which passes on to it. */
+    private static boolean preflight(HttpServletRequest request) {
+        return "OPTIONS".equals(request.getMethod()) && request.getHeader("Origin") != null
+                && request.getHeader("Access-Control-Request-Method") != null && AppCors.answers(request.getRequestURI());
+    }
+
+    /** What a plain {@code OPTIONS} names: the methods taken, {@code HEAD} where {@code GET} is, and {@code OPTIONS}. */
+    private static String allow(Set<String> methods) {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(methods);
+        if (all.contains("GET")) all.add("HEAD");
+        all.add("OPTIONS");
+        return String.join(", ", all);
+    }
+
+    /** The authorization server's endpoints and documents. */
+    static java.util.Collection<String> paths(AuthorizationServerSettings settings) {
+        return new EndpointMethods(settings).allowed.keySet();
+    }
+
     /** Before the security chains, and for the endpoints' own paths only. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication
@@ -65,8 +85,16 @@ class EndpointMethods extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         Set<String> methods = allowed.get(request.getRequestURI());
-        if (methods == null || methods.contains(request.getMethod()) || "OPTIONS".equals(request.getMethod())) {
+        if (methods == null || methods.contains(request.getMethod()) || preflight(request)) {
             chain.doFilter(request, response);
+            return;
+        }
+        if ("OPTIONS".equals(request.getMethod())) {
+            // Answered here, as the API answers it: the chain sent it to the sign-in page (outside review).
+            response.setStatus(HttpStatus.OK.value());
+            response.setHeader(HttpHeaders.ALLOW, allow(methods));
+            response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            response.setContentLength(0);
             return;
         }
         if ("HEAD".equals(request.getMethod()) && methods.contains("GET")) {

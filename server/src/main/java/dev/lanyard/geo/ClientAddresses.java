@@ -61,8 +61,13 @@ public class ClientAddresses {
         return furthest;
     }
 
+    /** Whether any proxy is trusted ({@code lanyard.web.trusted-proxies}). */
+    public boolean anyTrustedProxy() {
+        return !trustedProxies.isEmpty();
+    }
+
     /** Whether the socket peer is one of the trusted proxies, whose forwarded headers may be believed. */
-    boolean fromTrustedProxy(HttpServletRequest request) {
+    public boolean fromTrustedProxy(HttpServletRequest request) {
         // Without trusted proxies (the default) no peer is one: its address is not parsed (issue 13).
         return !trustedProxies.isEmpty() && isTrustedProxy(IpLiteral.parse(request.getRemoteAddr()).orElse(UNSPECIFIED));
     }

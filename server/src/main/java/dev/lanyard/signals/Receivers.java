@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.lanyard.apps.AppClient;
 import dev.lanyard.apps.AppGrants;
+import dev.lanyard.apps.Issuers;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -15,7 +16,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Who calls the Shared Signals API: an app's own access token (client credentials, so its subject is
- * the app's client id and it names no session), signed by Lanyard and unexpired, with the scope
+ * the app's client id and it names no session), signed by Lanyard, of one of its issuers ({@link Issuers}) and unexpired, with the scope
  * {@code ssf}, of an app an admin enabled Shared Signals for, and still active in the authorization
  * service: a token revoked (RFC 7009) is refused as introspection calls it inactive. A member's token
  * never is one, whatever its scopes: it carries the member as subject and a session.
@@ -28,9 +29,11 @@ class Receivers {
     private final AppGrants apps;
     private final StreamStore streams;
     private final OAuth2AuthorizationService authorizations;
+    private final Issuers issuers;
 
-    Receivers(JwtDecoder tokens, AppGrants apps, StreamStore streams, OAuth2AuthorizationService authorizations) {
+    Receivers(JwtDecoder tokens, AppGrants apps, StreamStore streams, OAuth2AuthorizationService authorizations, Issuers issuers) {
         this.tokens = tokens;
+        this.issuers = issuers;
         this.apps = apps;
         this.streams = streams;
         this.authorizations = authorizations;
@@ -48,6 +51,8 @@ class Receivers {
         }
         List<String> scopes = jwt.getClaimAsStringList("scope");
         if (scopes == null || !scopes.contains(SCOPE) || jwt.hasClaim("sid") || jwt.getSubject() == null) throw new SignalProblem.Unauthorized();
+        // Its issuer, one Lanyard's tokens carry: not one a forged Host once put in (apps/IssuerHost).
+        if (!issuers.issued(jwt.getClaimAsString("iss"))) throw new SignalProblem.Unauthorized();
         AppClient app = apps.byClientId(jwt.getSubject()).orElseThrow(SignalProblem.Unauthorized::new);
         // Lanyard issued an ssf token to this app only while it was a receiver: one that no longer is was switched off since.
         if (!streams.receiver(app.id())) throw SignalProblem.Unauthorized.signalsSwitchedOff();

@@ -111,6 +111,11 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         if (BodyLimit.tooLarge(e)) {
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(bodyLimit.problem());
         }
+        var notUtf8 = Utf8Body.cause(e);
+        if (notUtf8.isPresent()) {
+            return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
+                    "The request body is not valid UTF-8 (at byte " + notUtf8.get().at + "): send JSON encoded as UTF-8."));
+        }
         if (e.getMostSpecificCause() instanceof tools.jackson.databind.exc.UnrecognizedPropertyException unknown
                 && !unknown.getPath().isEmpty()) {
             String field = field(unknown.getPath());

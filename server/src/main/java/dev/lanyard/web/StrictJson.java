@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.Nulls;
@@ -16,8 +17,11 @@ import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomiz
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpInputMessage;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageConverter;
@@ -140,6 +144,40 @@ class StrictJson implements WebMvcConfigurer {
     static final class RequestBodies extends JacksonJsonHttpMessageConverter {
         RequestBodies(JsonMapper mapper) {
             super(mapper);
+        }
+
+        /** The body checked as UTF-8 as it is read ({@link Utf8Body}), when it goes to Jackson as bytes. */
+        @Override
+        public Object read(ResolvableType type, HttpInputMessage input, @Nullable Map<String, Object> hints) throws java.io.IOException {
+            return super.read(type, utf8Checked(input), hints);
+        }
+
+        @Override
+        protected Object readInternal(Class<?> type, HttpInputMessage input) throws java.io.IOException {
+            return super.readInternal(type, utf8Checked(input));
+        }
+
+        /**
+         * The body Spring hands to Jackson as bytes (no charset, or a Unicode one), checked as UTF-8; with another charset
+         * (ISO-8859-1) Spring decodes it with that charset's decoder, and an unknown charset is left to Spring's answer.
+         */
+        private HttpInputMessage utf8Checked(HttpInputMessage input) {
+            try {
+                if (!getCharset(input.getHeaders().getContentType()).name().startsWith("UTF-")) return input;
+            } catch (IllegalArgumentException unknownCharset) {
+                return input;
+            }
+            return new HttpInputMessage() {
+                @Override
+                public java.io.InputStream getBody() throws java.io.IOException {
+                    return Utf8Body.of(input.getBody());
+                }
+
+                @Override
+                public HttpHeaders getHeaders() {
+                    return input.getHeaders();
+                }
+            };
         }
 
         /** Unknown properties refused; a {@link ChecksControlCharacters} body's control characters left to its own rules. */

@@ -206,6 +206,21 @@ class OAuthRequestRulesTest {
         }
     }
 
+    /** A plain OPTIONS is told what the endpoint takes, as the API's paths are, never sent to the sign-in page (outside review). */
+    @Test
+    void optionsIsAnsweredWithTheMethodsAnEndpointTakes() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        for (String[] call : new String[][] {{"/oauth2/token", "OPTIONS, POST"}, {"/oauth2/introspect", "OPTIONS, POST"},
+                {"/oauth2/revoke", "OPTIONS, POST"}, {"/userinfo", "GET, HEAD, OPTIONS, POST"}, {"/oauth2/authorize", "GET, HEAD, OPTIONS, POST"},
+                {"/.well-known/openid-configuration", "GET, HEAD, OPTIONS"}}) {
+            var answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + call[0]))
+                    .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(call[0]).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Allow")).as(call[0]).hasValue(call[1]);
+            assertThat(answer.headers().firstValue("Location")).as(call[0]).isEmpty();
+        }
+    }
+
     /** RFC 6749 §2.3: one authentication method a request; Basic with a client_secret in the form issued tokens (outside review AD). */
     @Test
     void aClientThatAuthenticatesTwiceIsRefused() throws Exception {
