@@ -404,6 +404,33 @@ class RedactedLogsTest {
         context.stop();
     }
 
+    /**
+     * Micrometer's turbo filter (the actuator's {@code logback.events}) only counts lines: with it beside the watch, a
+     * check below a logger's level ({@code isTraceEnabled()}, which the framework makes many times a request) makes no
+     * line and does not look through the appenders; the first line that is made still reaches a later appender redacted.
+     */
+    @Test
+    void besideMicrometersCountingFilterACheckBelowTheLevelLeavesTheAppendersAlone() {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        RedactedLogs.redactEverywhere(context);
+        new io.micrometer.core.instrument.binder.logging.LogbackMetrics(java.util.List.of(), context)
+                .bindTo(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        Logger quiet = context.getLogger("some.quiet.logger");
+        quiet.setLevel(Level.INFO);
+        ListAppender<ILoggingEvent> list = listNamed(context, "LATER");
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(list);
+
+        assertThat(context.getTurboFilterList()).hasSize(2);
+        assertThat(quiet.isTraceEnabled()).isFalse();
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("LATER")).isSameAs(list);
+
+        quiet.info("Authorization: Bearer l4terBearer0ken_x9");
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("LATER")).isNotSameAs(list);
+        assertThat(list.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("Authorization: [redacted]");
+        context.stop();
+    }
+
     /** An appender a Logback file names by class: keeps each line's formatted message. */
     public static final class Recorded extends ch.qos.logback.core.AppenderBase<ILoggingEvent> {
         static final java.util.List<String> LINES = new java.util.concurrent.CopyOnWriteArrayList<>();
