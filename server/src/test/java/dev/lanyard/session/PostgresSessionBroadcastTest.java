@@ -155,8 +155,10 @@ class PostgresSessionBroadcastTest {
                     + " clock_timestamp() - CAST(:ago AS interval), 1)").param("node", row[0]).param("ago", row[1]).update();
         }
         try {
-            int listener = jdbc.sql("SELECT backend_pid FROM session_nodes WHERE node = :node").param("node", broadcast.node())
-                    .query(Integer.class).single();
+            // This node's row may be away for a moment (rejoining after an earlier test ended its listener): wait for it.
+            int listener = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> jdbc.sql(
+                    "SELECT backend_pid FROM session_nodes WHERE node = :node").param("node", broadcast.node())
+                    .query(Integer.class).optional(), java.util.Optional::isPresent).get();
             jdbc.sql("SELECT pg_terminate_backend(:pid)").param("pid", listener).query((rs, n) -> 1).list();
 
             // Another context's node on the same database may forget the crashed row first: wait for this node's own
