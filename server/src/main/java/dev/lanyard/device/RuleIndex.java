@@ -1,84 +1,118 @@
 package dev.lanyard.device;
 
 import java.lang.reflect.Field;
-import java.util.AbstractSet;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.Iterator;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import nl.basjes.collections.PrefixMap;
+import nl.basjes.collections.prefixmap.StringPrefixMap;
 import nl.basjes.parse.useragent.AbstractUserAgentAnalyzerDirect;
 
 /**
- * Yauaa's index from each path into a parsed user agent to the rules that want to hear about it,
- * made compact once the analyzer is built (decision 45). For the fields Lanyard shows, the index
- * has about 200,000 paths, and each holds its rules in a {@code LinkedHashSet} of its own (a set, a
- * map, a table and an entry: ≈ 190 bytes), although four in five hold a single rule: ≈ 37 MiB of the
- * ≈ 103 MiB the analyzer keeps (bench/RESULTS.md, issue 13). Each set is replaced by an immutable one
- * with the same elements in the same order: a singleton, or an array.
+ * Yauaa's analyzer made smaller once it is built, on the thread that builds it and before any
+ * request can use it (decisions 45 and 77): the index from each path into a parsed user agent to the
+ * rules that want to hear about it is {@linkplain PathIndex packed}, and the steps that look a value
+ * up by its prefix share one trie per lookup table instead of building one each.
  *
- * <p>Once built, Yauaa only reads the index (a map lookup, then the set's iterator), so the
- * analyzer parses exactly as before: {@code RuleIndexTest} parses Yauaa's own test cases before and
- * after. The index is a private field of Yauaa's, reached by reflection: if a Yauaa upgrade renames
- * or reshapes it, nothing is changed, the analyzer is used as built, and the test fails.
+ * <p>Once built, Yauaa only reads both (a map lookup and the set's iterator; a trie's longest or
+ * shortest match), so the analyzer parses exactly as before: {@code RuleIndexTest} parses Yauaa's own
+ * test cases before and after. Both are private fields of Yauaa's, reached by reflection: if a Yauaa
+ * upgrade renames or reshapes them, nothing is changed, the analyzer is used as built, and the test
+ * fails.
  */
 final class RuleIndex {
+    private static final List<String> ACTION_LISTS = List.of("variableActions", "dynamicActions", "fixedStringActions");
+
     private RuleIndex() {
     }
 
-    /** Makes the analyzer's index compact; the number of rule sets replaced, or -1 if the index was not found as expected. */
+    /** Packs the analyzer's index; the number of paths packed (0 if it was already), or -1 if the index was not found as expected. */
     static int compact(AbstractUserAgentAnalyzerDirect analyzer) {
-        Map<String, Set<Object>> index;
         try {
             Object matchMaker = read(analyzer, AbstractUserAgentAnalyzerDirect.class, "matchMaker");
-            index = matchMaker == null ? null : cast(read(matchMaker, matchMaker.getClass(), "informMatcherActions"));
+            if (matchMaker == null) return -1;
+            Field field = field(matchMaker.getClass(), "informMatcherActions");
+            if (!(field.get(matchMaker) instanceof Map<?, ?> index)) return -1;
+            if (index instanceof PathIndex) return 0;
+            PathIndex packed = PathIndex.of(cast(index));
+            field.set(matchMaker, packed);
+            return packed.size();
         } catch (ReflectiveOperationException | RuntimeException e) {
             return -1;
         }
-        if (index == null) return -1;
-        int replaced = 0;
-        for (Map.Entry<String, Set<Object>> entry : index.entrySet()) {
-            // Yauaa's own sets are LinkedHashSets: the array keeps their order. Anything else was replaced already.
-            if (!(entry.getValue() instanceof HashSet<Object> rules)) continue;
-            entry.setValue(switch (rules.size()) {
-                case 0 -> Set.of();
-                case 1 -> Collections.singleton(rules.iterator().next());
-                default -> new Frozen<>(rules.toArray());
-            });
-            replaced++;
+    }
+
+    /**
+     * Makes every step that looks a value up by prefix in the same table (the same entries, the same
+     * case sensitivity) use one trie. Yauaa builds a trie per step: 87 of them over 24 tables for
+     * Lanyard's fields, ≈ 12 MiB where one each is ≈ 3. Returns the number of steps given a shared
+     * trie, or -1 if the steps were not found as expected.
+     */
+    static int shareLookups(AbstractUserAgentAnalyzerDirect analyzer) {
+        try {
+            Object matchMaker = read(analyzer, AbstractUserAgentAnalyzerDirect.class, "matchMaker");
+            if (!(matchMaker != null && read(matchMaker, matchMaker.getClass(), "allMatchers") instanceof Collection<?> matchers)) return -1;
+            Map<List<Object>, StringPrefixMap<?>> shared = new HashMap<>();
+            int replaced = 0;
+            for (Object step : steps(matchers)) {
+                for (Field field : step.getClass().getDeclaredFields()) {
+                    if (Modifier.isStatic(field.getModifiers()) || !PrefixMap.class.isAssignableFrom(field.getType())) continue;
+                    field.setAccessible(true);
+                    if (!(field.get(step) instanceof StringPrefixMap<?> trie)) continue;
+                    List<Object> content = List.of(read(trie, StringPrefixMap.class, "caseSensitive"),
+                            read(trie, StringPrefixMap.class, "allPrefixes"));
+                    StringPrefixMap<?> first = shared.putIfAbsent(content, trie);
+                    if (first != null && first != trie) {
+                        field.set(step, first);
+                        replaced++;
+                    }
+                }
+            }
+            return replaced;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
         }
-        return replaced;
+    }
+
+    /** Every step of every matcher's actions' tree walks. */
+    private static List<Object> steps(Collection<?> matchers) throws ReflectiveOperationException {
+        List<Object> steps = new ArrayList<>();
+        for (Object matcher : matchers) {
+            for (String list : ACTION_LISTS) {
+                if (!(read(matcher, matcher.getClass(), list) instanceof Collection<?> actions)) continue;
+                for (Object action : actions) {
+                    Object evaluator = read(action, action.getClass(), "evaluator");
+                    Object walkList = evaluator == null ? null : read(evaluator, evaluator.getClass(), "walkList");
+                    if (walkList != null && read(walkList, walkList.getClass(), "steps") instanceof Collection<?> walk) steps.addAll(walk);
+                }
+            }
+        }
+        return steps;
     }
 
     private static Object read(Object owner, Class<?> type, String name) throws ReflectiveOperationException {
-        Field field = type.getDeclaredField(name);
-        field.setAccessible(true);
-        return field.get(owner);
+        return field(type, name).get(owner);
+    }
+
+    /** The field of that name declared by the type or the nearest of its superclasses. */
+    private static Field field(Class<?> type, String name) throws ReflectiveOperationException {
+        for (Class<?> declaring = type; declaring != null; declaring = declaring.getSuperclass()) {
+            for (Field field : declaring.getDeclaredFields()) {
+                if (!field.getName().equals(name)) continue;
+                field.setAccessible(true);
+                return field;
+            }
+        }
+        throw new NoSuchFieldException(type.getName() + "." + name);
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Set<Object>> cast(Object index) {
-        return index instanceof Map<?, ?> map ? (Map<String, Set<Object>>) map : null;
-    }
-
-    /** An immutable set of distinct elements, in the order they were given. */
-    private static final class Frozen<E> extends AbstractSet<E> {
-        private final E[] elements;
-
-        Frozen(E[] elements) {
-            this.elements = elements;
-        }
-
-        @Override
-        public Iterator<E> iterator() {
-            return Arrays.asList(elements).iterator(); // its remove() is unsupported
-        }
-
-        @Override
-        public int size() {
-            return elements.length;
-        }
+    private static Map<String, Set<?>> cast(Map<?, ?> index) {
+        return (Map<String, Set<?>>) index;
     }
 }

@@ -13,16 +13,17 @@ import nl.basjes.parse.useragent.config.TestCase;
 import org.junit.jupiter.api.Test;
 
 /**
- * Yauaa's rule index made compact (decision 45) parses every one of Yauaa's own test cases (a few
- * thousand user agents and client hints of browsers, phones, apps and crawlers) exactly as the
- * analyzer did as built, for every field Lanyard reads.
+ * Yauaa's analyzer made compact (its rule index packed, its prefix lookups shared; decisions 45
+ * and 77) parses every one of Yauaa's own test cases (a few thousand user agents and client hints
+ * of browsers, phones, apps and crawlers) exactly as the analyzer did as built, for every field
+ * Lanyard reads.
  */
 class RuleIndexTest {
     private static final String[] FIELDS = {UserAgent.AGENT_NAME, UserAgent.AGENT_VERSION_MAJOR, UserAgent.OPERATING_SYSTEM_NAME,
             UserAgent.OPERATING_SYSTEM_VERSION_MAJOR, UserAgent.DEVICE_CLASS, UserAgent.DEVICE_NAME, UserAgent.DEVICE_BRAND};
 
     @Test
-    void theCompactIndexParsesYauaasOwnTestCasesAsTheIndexAsBuilt() {
+    void theCompactAnalyzerParsesYauaasOwnTestCasesAsTheAnalyzerAsBuilt() {
         UserAgentAnalyzer analyzer = UserAgentParser.builder().keepTests().build();
         List<TestCase> cases = analyzer.getConfig().getTestCases();
         assertThat(cases).hasSizeGreaterThan(1_000);
@@ -32,6 +33,8 @@ class RuleIndexTest {
         assertThat(replaced).as("the index is where Yauaa " + nl.basjes.parse.useragent.utils.YauaaVersion.getVersion() + " keeps it")
                 .isGreaterThan(100_000);
         assertThat(RuleIndex.compact(analyzer)).as("a second pass has nothing left to replace").isZero();
+        assertThat(RuleIndex.shareLookups(analyzer)).as("steps that look up by prefix in the same table").isGreaterThan(50);
+        assertThat(RuleIndex.shareLookups(analyzer)).as("a second pass has nothing left to share").isZero();
         analyzer.clearCache();
 
         assertThat(parseAll(analyzer, cases)).isEqualTo(asBuilt);
