@@ -560,6 +560,33 @@ class HttpFlowTest {
     }
 
     /**
+     * A body in a transfer coding Tomcat does not decode (gzip, or gzip and then chunked) is refused by Tomcat before
+     * Lanyard runs, with 501. It said "Something went wrong on our side": it is the request that cannot be read, and the
+     * answer says so and how to send it, naming the coding only when it is short and plain (outside tester).
+     */
+    @Test
+    void aBodyInATransferCodingTheServerDoesNotTakeIs501SayingHowToSendIt() throws Exception {
+        String[][] codings = {{"gzip", "gzip"}, {"gzip, chunked", "gzip"}, {"deflate,gzip , chunked", "deflate, gzip"},
+                {"x-" + "y".repeat(3000), null}, {"gz'ip", null}, {"a, b, c, d", null}};
+        for (String[] coding : codings) {
+            String named = coding[1] == null ? "that Transfer-Encoding" : "Transfer-Encoding " + coding[1];
+            String expected = "This server does not accept request bodies sent with " + named
+                    + "; send the body as it is, or chunked.";
+            String what = coding[0].substring(0, Math.min(30, coding[0].length()));
+            String api = raw("POST /api/v1/login", "Transfer-Encoding: " + coding[0], "Content-Type: application/json");
+            assertThat(api).as(what).startsWith("HTTP/1.1 501").contains("Content-Type: application/problem+json")
+                    .contains("\"type\":\"urn:lanyard:problem:not-implemented\"").contains("\"detail\":\"" + expected + "\"")
+                    .contains("X-Content-Type-Options: nosniff").doesNotContain("on our side").doesNotContain("yyyyyyyyyy")
+                    .doesNotContain("gz'ip");
+            String page = raw("POST /login", "Transfer-Encoding: " + coding[0], "Accept: text/html",
+                    "Content-Type: application/x-www-form-urlencoded");
+            assertThat(page).as(what).startsWith("HTTP/1.1 501").contains("Content-Type: text/html")
+                    .contains(org.springframework.web.util.HtmlUtils.htmlEscape(expected)).doesNotContain("on our side")
+                    .doesNotContain("yyyyyyyyyy").doesNotContain("gz'ip").doesNotContain("gz&#39;ip");
+        }
+    }
+
+    /**
      * A static file takes GET and HEAD only: TRACE, a WebDAV PROPFIND, DELETE or PUT on it is 405 naming them, as on
      * every other path (TRACE was 404, DELETE the missing CSRF token's 403), and echoes nothing. A path where no file is
      * served stays 404.
