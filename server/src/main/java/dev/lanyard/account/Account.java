@@ -13,4 +13,9 @@ public record Account(AccountId id, TeamId team, String email, String name, Role
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(createdAt, "createdAt");
     }
+
+    /** Whether {@code text} could be an account's email as accounts store it (lower case, shaped as an address). */
+    public static boolean storedEmailShape(String text) {
+        return EmailRule.asStored(text);
+    }
 }

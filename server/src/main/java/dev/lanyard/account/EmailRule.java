@@ -56,6 +56,14 @@ final class EmailRule {
     }
 
     /**
+     * Whether {@code text} is shaped as every account's address is stored: lower case, and an address with no space in it
+     * ({@link #SHAPE}, which new addresses have been held to since the first version); says nothing of whether one exists.
+     */
+    static boolean asStored(String text) {
+        return SHAPE.matcher(text).matches() && text.equals(text.toLowerCase(Locale.ROOT));
+    }
+
+    /**
      * The address as a mail server takes it: an internationalized domain in its ASCII form ({@code xn--…}, RFC 5890),
      * which every server accepts; the local part as it is ({@link #needsSmtpUtf8} when it is not ASCII). An address whose
      * domain has no ASCII form keeps it, and needs SMTPUTF8 as well.

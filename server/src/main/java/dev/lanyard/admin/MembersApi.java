@@ -102,7 +102,7 @@ class MembersApi {
                     @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
         if (limit < 1 || limit > 100)
             throw new dev.lanyard.session.SessionProblem.InvalidInput("limit", "limit must be between 1 and 100.");
-        Optional<String> after = dev.lanyard.session.Cursors.decode(cursor, 1).map(parts -> parts.get(0));
+        Optional<String> after = dev.lanyard.session.Cursors.decodeEmail(cursor);
         List<dev.lanyard.account.Account> page = members.list(admin.account(), member, limit + 1, after);
         boolean more = page.size() > limit;
         List<dev.lanyard.account.Account> shown = more ? page.subList(0, limit) : page;

@@ -14,13 +14,16 @@ import java.util.regex.Pattern;
  * the audit log. A cursor is opaque to clients (base64url of its parts) and checked the same way
  * everywhere: a value that is not one this server could have handed out is
  * {@link SessionProblem.InvalidCursor}, never a silent first page and never a query with a
- * malformed value (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md).
+ * malformed value (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md): in the one
+ * spelling the encoder writes, of the parts the list writes. Cursors carry no signature: one made
+ * by hand in that form is a place in the list like any other, and shows only what the list shows.
  */
 public final class Cursors {
     /** Longer than any cursor Lanyard hands out (an email of 254 characters is the longest part). */
     static final int MAX_LENGTH = 512;
     private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
     private static final String SEPARATOR = "\u001f";
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private Cursors() {
     }
@@ -30,7 +33,7 @@ public final class Cursors {
         for (String part : parts) {
             if (part.chars().anyMatch(Character::isISOControl)) throw new IllegalArgumentException("control character in a cursor part");
         }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(String.join(SEPARATOR, parts).getBytes(StandardCharsets.UTF_8));
+        return ENCODER.encodeToString(String.join(SEPARATOR, parts).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -44,6 +47,8 @@ public final class Cursors {
         String text;
         try {
             byte[] bytes = Base64.getUrlDecoder().decode(value);
+            // The decoder ignores the unused low bits of the last character: "YUBiLmNvbR" reads as "YUBiLmNvbQ".
+            if (!ENCODER.encodeToString(bytes).equals(value)) throw new SessionProblem.InvalidCursor();
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
@@ -53,6 +58,18 @@ public final class Cursors {
         if (parts.size() != count || parts.stream().anyMatch(p -> p.isEmpty() || p.chars().anyMatch(Character::isISOControl)))
             throw new SessionProblem.InvalidCursor();
         return Optional.of(parts);
+    }
+
+    /**
+     * The email of a member list's cursor (the team overview's, the members'), or empty for none: the address of the last
+     * member of the page before, as accounts store it ({@link dev.lanyard.account.Account#storedEmailShape}).
+     *
+     * @throws SessionProblem.InvalidCursor when the value is not a cursor of one such address
+     */
+    public static Optional<String> decodeEmail(String value) {
+        Optional<String> email = decode(value, 1).map(parts -> parts.get(0));
+        if (email.isPresent() && !dev.lanyard.account.Account.storedEmailShape(email.get())) throw new SessionProblem.InvalidCursor();
+        return email;
     }
 
     /** A cursor of one positive whole number (the audit log's seq). */

@@ -43,6 +43,14 @@ class SessionApi {
         this.clock = clock;
     }
 
+    /**
+     * {@code /{id}} for every session id but the list's own addresses: PATCH and DELETE there are 405 naming the methods
+     * that address takes (Spring's own, and {@code web/HandlerPaths}' for a method the firewall refuses), not a session
+     * named "history" or "current" that is not found. DELETE takes {@code current}, the current session refused (409).
+     */
+    private static final String ONE_NOT_CURRENT_OR_HISTORY = "/{id:(?!(?:current|history)$).+}";
+    private static final String ONE_NOT_HISTORY = "/{id:(?!history$).+}";
+
     record SessionList(List<SessionJson> items, @Schema(nullable = true) String nextCursor, ListFilter.Counts counts) {
     }
 
@@ -102,7 +110,10 @@ class SessionApi {
     }
 
     @Operation(operationId = "updateSession", summary = "Rename a session or switch its sign-in alerts")
-    @PatchMapping("/{id}")
+    @ApiResponse(responseCode = "200", description = "The session as it is now")
+    @ApiResponse(responseCode = "405", description = "At /api/v1/sessions/current and /api/v1/sessions/history, which are not "
+            + "session ids: Allow names the methods they take (rename the current session by its id)")
+    @PatchMapping(ONE_NOT_CURRENT_OR_HISTORY)
     SessionJson patch(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, @RequestBody SessionPatch body) {
         SessionId target = new SessionId(id);
         if (!target.equals(current.id())) requireList(current);
@@ -120,7 +131,9 @@ class SessionApi {
                     + "A request made with an API key cannot end a key (403 api-key-not-allowed)")
     @ApiResponse(responseCode = "204", description = "Signed out (or already ended)")
     @ApiResponse(responseCode = "409", description = "It is the current session: use logout")
-    @DeleteMapping("/{id}")
+    @ApiResponse(responseCode = "405", description = "At /api/v1/sessions/history, which is not a session id: Allow names the "
+            + "methods it takes")
+    @DeleteMapping(ONE_NOT_HISTORY)
     ResponseEntity<Void> revoke(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         // "current" names the current session here as it does for GET: refused the same, not a session not found.
         SessionId target = id.equals("current") ? current.id() : new SessionId(id);

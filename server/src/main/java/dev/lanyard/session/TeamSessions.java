@@ -81,8 +81,7 @@ public class TeamSessions {
     /** {@link #overview(CurrentSession, String, int, Optional)}; {@code flaggedOnly}: only members with a flagged active session. */
     public Overview overview(CurrentSession admin, String emailPrefix, boolean flaggedOnly, int limit, Optional<String> cursor) {
         requireAdmin(admin);
-        Optional<String> afterEmail = cursor.flatMap(c -> Cursors.decode(c, 1)).map(parts -> parts.get(0));
-        if (afterEmail.isPresent() && afterEmail.get().indexOf('@') < 1) throw new SessionProblem.InvalidCursor();
+        Optional<String> afterEmail = cursor.flatMap(Cursors::decodeEmail);
         int size = Math.max(1, Math.min(limit, Sessions.MAX_PAGE));
         String prefix = emailPrefix == null ? "" : emailPrefix.strip().toLowerCase(java.util.Locale.ROOT);
         Instant now = clock.instant();

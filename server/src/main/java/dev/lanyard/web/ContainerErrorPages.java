@@ -2,8 +2,12 @@ package dev.lanyard.web;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 import org.apache.catalina.Host;
 import org.apache.catalina.Valve;
@@ -21,10 +25,11 @@ import org.springframework.web.util.HtmlUtils;
 
 /**
  * Requests Tomcat refuses before any application code runs (a {@code %00} or {@code %2F} in the
- * path, characters such as {@code []} unescaped in the query, a request line or headers too long)
- * get Lanyard's answer instead of Tomcat's report page: problem+json for the API and for clients
- * that ask for JSON, otherwise a plain error page; both with the security headers, neither naming
- * the server or echoing the request. A request line too long to read (over 8 KB) gets the page
+ * path, characters such as {@code []} unescaped in the query, a request line or headers too long,
+ * a body in a transfer coding other than {@code chunked}) get Lanyard's answer instead of Tomcat's
+ * report page: problem+json for the API and for clients that ask for JSON, otherwise a plain error
+ * page; both with the security headers, neither naming the server or echoing the request (but for a
+ * transfer coding's short name). A request line too long to read (over 8 KB) gets the page
  * whatever it asked for: Tomcat has read neither its path nor its headers. Installed in place of the host's {@link ErrorReportValve}
  * (after Spring Boot's own customizer, which adds one).
  */
@@ -48,6 +53,9 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
 
     /** Tomcat's error report valve, writing Lanyard's body and headers. */
     public static class Report extends ErrorReportValve {
+        /** A transfer coding named back to the client: a short name of letters, digits and {@code . _ + -}, never markup or JSON. */
+        private static final Pattern PLAIN_CODING = Pattern.compile("[a-z0-9][a-z0-9._+-]{0,19}");
+        private static final int MAX_NAMED_CODINGS = 3;
 
         public Report() {
             setShowReport(false);
@@ -70,7 +78,8 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
                 response.setCharacterEncoding("UTF-8");
                 Writer writer = response.getReporter();
                 if (writer == null) return;
-                writer.write(json ? problem(status) : page(status));
+                String detail = detail(request, status);
+                writer.write(json ? problem(status, detail) : page(detail));
                 response.finishResponse();
             } catch (IOException | IllegalStateException e) {
                 // The client is gone or the response cannot take a body: nothing more to say.
@@ -88,13 +97,36 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
             return accept != null && accept.contains("json") && !accept.contains("text/html");
         }
 
-        private static String problem(HttpStatus status) {
-            return "{\"type\":\"urn:lanyard:problem:" + status.name().toLowerCase(Locale.ROOT).replace('_', '-')
-                    + "\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":" + status.value()
-                    + ",\"detail\":\"" + ErrorPages.message(status) + "\"}";
+        /**
+         * The status's own sentence ({@link ErrorPages#message}), but for Tomcat's 501 to a body in a transfer coding it
+         * does not decode (only {@code chunked} is): the request's fault, said with the codings it named when they are
+         * short and plain (no more of the header is echoed) and what to send instead.
+         */
+        private static String detail(Request request, HttpStatus status) {
+            if (status != HttpStatus.NOT_IMPLEMENTED) return ErrorPages.message(status);
+            Enumeration<String> values = request.getCoyoteRequest().getMimeHeaders().values("transfer-encoding");
+            if (!values.hasMoreElements()) return ErrorPages.message(status);
+            List<String> codings = new ArrayList<>();
+            while (values.hasMoreElements()) {
+                for (String coding : values.nextElement().split(",")) {
+                    String named = coding.strip().toLowerCase(Locale.ROOT);
+                    if (!named.isEmpty() && !named.equals("chunked")) codings.add(named);
+                }
+            }
+            boolean plain = !codings.isEmpty() && codings.size() <= MAX_NAMED_CODINGS
+                    && codings.stream().allMatch(coding -> PLAIN_CODING.matcher(coding).matches());
+            return "This server does not accept request bodies sent with "
+                    + (plain ? "Transfer-Encoding " + String.join(", ", codings) : "that Transfer-Encoding")
+                    + "; send the body as it is, or chunked.";
         }
 
-        private static String page(HttpStatus status) {
+        private static String problem(HttpStatus status, String detail) {
+            return "{\"type\":\"urn:lanyard:problem:" + status.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                    + "\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":" + status.value()
+                    + ",\"detail\":\"" + detail + "\"}";
+        }
+
+        private static String page(String detail) {
             return """
                     <!DOCTYPE html>
                     <html lang="en">
@@ -105,7 +137,7 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
                     <div class="alert error" role="alert">%s</div>
                     <p><a href="/settings/sessions">Back to your sessions</a></p>
                     </main></body></html>
-                    """.formatted(HtmlUtils.htmlEscape(ErrorPages.message(status)));
+                    """.formatted(HtmlUtils.htmlEscape(detail));
         }
     }
 }

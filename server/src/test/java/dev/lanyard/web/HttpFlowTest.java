@@ -523,6 +523,70 @@ class HttpFlowTest {
     }
 
     /**
+     * The current session's address and the history's are not session ids: a method they do not take is 405 naming the
+     * ones they do, as a PUT there was. PATCH on /current answered 404, a session named "current" not found, and named
+     * PATCH among the methods of /current while refusing it (outside tester); PATCH or DELETE on /history did the same.
+     * DELETE /current stays the 409 that says to log out, and PATCH on the session's own id still renames it.
+     */
+    @Test
+    void theCurrentAndHistoryAddressesAre405ForAMethodTheyDoNotTake() throws Exception {
+        String session = signUp(TestAccounts.newcomer("paths"));
+        Map<String, java.util.Set<String>> takes = Map.of("/api/v1/sessions/current", java.util.Set.of("DELETE", "GET"),
+                "/api/v1/sessions/history", java.util.Set.of("GET"));
+        String[][] refused = {{"PATCH", "/api/v1/sessions/current"}, {"PUT", "/api/v1/sessions/current"},
+                {"PATCH", "/api/v1/sessions/history"}, {"DELETE", "/api/v1/sessions/history"}, {"PUT", "/api/v1/sessions/history"}};
+        for (String[] call : refused) {
+            HttpResponse<String> response = send(request(call[1]).header("Cookie", session).header("Content-Type", "application/json")
+                    .method(call[0], HttpRequest.BodyPublishers.ofString("{\"name\":\"renamed\"}")));
+            String what = call[0] + " " + call[1];
+            assertThat(response.statusCode()).as(what + ": " + response.body()).isEqualTo(405);
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).as(what).startsWith("application/problem+json");
+            assertThat(read(response).path("type").asString()).as(what).isEqualTo("urn:lanyard:problem:method-not-allowed");
+            assertThat(allowed(response)).as(what).isEqualTo(takes.get(call[1]));
+        }
+        for (String path : takes.keySet()) {
+            HttpResponse<String> dav = http.send(request(path).header("Cookie", session)
+                    .method("PROPFIND", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(dav.statusCode()).as("PROPFIND " + path).isEqualTo(405);
+            assertThat(allowed(dav)).as("PROPFIND " + path).isEqualTo(takes.get(path));
+        }
+        JsonNode current = read(send(request("/api/v1/sessions/current").header("Cookie", session).GET()));
+        assertThat(current.path("name").asString()).as("nothing renamed").isNotEqualTo("renamed");
+        assertThat(send(request("/api/v1/sessions/current").header("Cookie", session).DELETE()).statusCode()).isEqualTo(409);
+        HttpResponse<String> renamed = send(request("/api/v1/sessions/" + current.path("id").asString()).header("Cookie", session)
+                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"name\":\"renamed\"}")));
+        assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(200);
+        assertThat(read(renamed).path("name").asString()).isEqualTo("renamed");
+    }
+
+    /**
+     * A body in a transfer coding Tomcat does not decode (gzip, or gzip and then chunked) is refused by Tomcat before
+     * Lanyard runs, with 501. It said "Something went wrong on our side": it is the request that cannot be read, and the
+     * answer says so and how to send it, naming the coding only when it is short and plain (outside tester).
+     */
+    @Test
+    void aBodyInATransferCodingTheServerDoesNotTakeIs501SayingHowToSendIt() throws Exception {
+        String[][] codings = {{"gzip", "gzip"}, {"gzip, chunked", "gzip"}, {"deflate,gzip , chunked", "deflate, gzip"},
+                {"x-" + "y".repeat(3000), null}, {"gz'ip", null}, {"a, b, c, d", null}};
+        for (String[] coding : codings) {
+            String named = coding[1] == null ? "that Transfer-Encoding" : "Transfer-Encoding " + coding[1];
+            String expected = "This server does not accept request bodies sent with " + named
+                    + "; send the body as it is, or chunked.";
+            String what = coding[0].substring(0, Math.min(30, coding[0].length()));
+            String api = raw("POST /api/v1/login", "Transfer-Encoding: " + coding[0], "Content-Type: application/json");
+            assertThat(api).as(what).startsWith("HTTP/1.1 501").contains("Content-Type: application/problem+json")
+                    .contains("\"type\":\"urn:lanyard:problem:not-implemented\"").contains("\"detail\":\"" + expected + "\"")
+                    .contains("X-Content-Type-Options: nosniff").doesNotContain("on our side").doesNotContain("yyyyyyyyyy")
+                    .doesNotContain("gz'ip");
+            String page = raw("POST /login", "Transfer-Encoding: " + coding[0], "Accept: text/html",
+                    "Content-Type: application/x-www-form-urlencoded");
+            assertThat(page).as(what).startsWith("HTTP/1.1 501").contains("Content-Type: text/html")
+                    .contains(org.springframework.web.util.HtmlUtils.htmlEscape(expected)).doesNotContain("on our side")
+                    .doesNotContain("yyyyyyyyyy").doesNotContain("gz'ip").doesNotContain("gz&#39;ip");
+        }
+    }
+
+    /**
      * A static file takes GET and HEAD only: TRACE, a WebDAV PROPFIND, DELETE or PUT on it is 405 naming them, as on
      * every other path (TRACE was 404, DELETE the missing CSRF token's 403), and echoes nothing. A path where no file is
      * served stays 404.

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.lanyard.account.TestAccounts;
+import dev.lanyard.session.Cursors;
 import dev.lanyard.web.ApiClient.Member;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -453,7 +454,8 @@ class StrictInputTest {
     @Test
     void everyListRefusesACursorItDidNotHandOut() throws Exception {
         String[] badCursors = {"!!!", "abc", "bm9jb2xvbg", "A".repeat(600), "YQBi"}; // YQBi is "a\0b"
-        for (String list : new String[] {"/api/v1/sessions", "/api/v1/sessions/history", "/api/v1/admin/sessions", "/api/v1/audit"}) {
+        for (String list : new String[] {"/api/v1/sessions", "/api/v1/sessions/history", "/api/v1/admin/sessions", "/api/v1/audit",
+                "/api/v1/admin/members"}) {
             for (String cursor : badCursors) {
                 JsonNode problem = problem(as(get(list).param("cursor", cursor)), "cursor");
                 assertThat(problem.path("type").asString()).as(list + " " + cursor).isEqualTo("urn:lanyard:problem:invalid-cursor");
@@ -463,6 +465,31 @@ class StrictInputTest {
             MockHttpServletResponse refused = as(get(page).param("cursor", "!!!").accept(MediaType.TEXT_HTML));
             assertThat(refused.getStatus()).as(page).isEqualTo(400);
             assertThat(refused.getContentAsString()).as(page).contains("The cursor is not valid.");
+        }
+    }
+
+    /**
+     * The member lists (the team overview and the members) hand out the email of the page's last member as it is stored:
+     * lower case, shaped like an address, in the codec's one spelling. A cursor of anything else, decoded, is not one they
+     * gave out: the members list read any text as the email to page after (outside tester).
+     */
+    @Test
+    void aMemberListRefusesACursorThatIsNoEmailAsStored() throws Exception {
+        List<String> refused = new java.util.ArrayList<>();
+        for (String text : new String[] {"nocolon", "a@b", "@example.com", "ada@", "Ada@Example.com", "a b@example.com",
+                "a@b@example.com"}) {
+            refused.add(Cursors.encode(text));
+        }
+        String genuine = Cursors.encode("ada@example.com"); // "YWRhQGV4YW1wbGUuY29t": no slack bits
+        String sevenBytes = Cursors.encode("a@b.com"); // "YUBiLmNvbQ": the last character carries 4 unused bits
+        refused.add(sevenBytes.substring(0, sevenBytes.length() - 1) + "R"); // the same bytes, spelt otherwise
+        for (String list : new String[] {"/api/v1/admin/members", "/api/v1/admin/sessions"}) {
+            for (String cursor : refused) {
+                JsonNode problem = problem(as(get(list).param("cursor", cursor)), "cursor");
+                assertThat(problem.path("type").asString()).as(list + " " + cursor).isEqualTo("urn:lanyard:problem:invalid-cursor");
+            }
+            assertThat(as(get(list).param("cursor", genuine)).getStatus()).as(list).isEqualTo(200);
+            assertThat(as(get(list).param("cursor", sevenBytes)).getStatus()).as(list).isEqualTo(200);
         }
     }
 
