@@ -14,10 +14,11 @@ import dev.lanyard.ops.InvalidSetting;
 /**
  * {@code lanyard.mail.base-url} unset or empty is {@code lanyard.web.public-url}, else where this server listens
  * ({@link #listening}: {@code http://localhost:8080} as run by default, the port of {@code server.port} and the host of a
- * specific {@code server.address}), for every reader: the mail links ({@link MailSettings}), the SSF issuer and the receivers' check read the same
- * property. Set empty, it once gave links to localhost and an SSF issuer of "" although a public URL was set
- * (outside review AJ). A public URL that is no web address is refused here under its own name (it was reported as
- * this setting), also where ProxySettings is not bound (the operator's reset-link). Runs after the files are read.
+ * specific {@code server.address}), for every reader: the mail links ({@link MailSettings}), the SSF issuer where neither a
+ * request nor a stream names one, and the receivers' check read the same property. Set empty, it once gave links to
+ * localhost and an SSF issuer of "" although a public URL was set (outside review AJ). A public URL that is no web
+ * address is refused here under its own name (it was reported as this setting), also where ProxySettings is not bound
+ * (the operator's reset-link). Runs after the files are read.
  */
 class MailBaseUrl implements EnvironmentPostProcessor, Ordered {
     static final String PROPERTY = "lanyard.mail.base-url";

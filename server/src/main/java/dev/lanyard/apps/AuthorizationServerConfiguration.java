@@ -57,7 +57,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  *
  * <p>Beside it: its tokens ({@link TokenConfiguration}), what discovery names ({@link Discovery}), the authorize
  * endpoint's checks and whose requests it takes ({@link AuthorizeChecks}), the consent form's CSRF check
- * ({@link ConsentCsrf}), and the answers of userinfo and RP-initiated logout ({@link OidcEndpoints}).
+ * ({@link ConsentCsrf}), and the answers of userinfo and RP-initiated logout ({@link OidcEndpoints}, its refusals
+ * {@link LogoutRefusals}).
  *
  * <p>The two filter chains stay together here: the introspection chain is made of the authorization server chain's own
  * filters.
@@ -166,6 +167,7 @@ class AuthorizationServerConfiguration {
                                         .errorResponseHandler(EndpointErrors.userInfo()))
                                 .logoutEndpoint(l -> l.logoutResponseHandler((request, response, authentication) ->
                                         OidcEndpoints.loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions, authorizations))
+                                        .errorResponseHandler(new LogoutRefusals())
                                         .authenticationProviders(configure(org.springframework.security.oauth2.server.authorization.oidc
                                                 .authentication.OidcLogoutAuthenticationProvider.class,
                                                 p -> p.setAuthenticationValidator(LoopbackLogout.validator()))))))
@@ -241,9 +243,7 @@ class AuthorizationServerConfiguration {
 
     /** A call an app makes with its client authentication: to the token, introspection or revocation endpoint. */
     private static RequestMatcher clientCalls(AuthorizationServerSettings settings) {
-        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
-        return new org.springframework.security.web.util.matcher.OrRequestMatcher(paths.matcher(settings.getTokenEndpoint()),
-                paths.matcher(settings.getTokenIntrospectionEndpoint()), paths.matcher(settings.getTokenRevocationEndpoint()));
+        return ClientEndpoints.matcher(settings);
     }
 
     /** An introspection request: {@code POST} to the configured endpoint. */

@@ -26,8 +26,8 @@ class JdbcStreamStore implements StreamStore {
         this.json = json;
     }
 
-    /** The configuration as stored. */
-    record StoredConfig(String description, Set<String> eventsRequested, String method, String endpoint, String format) {
+    /** The configuration as stored; {@code issuer} is absent (null) from streams made before Lanyard kept it. */
+    record StoredConfig(String description, Set<String> eventsRequested, String method, String endpoint, String format, String issuer) {
     }
 
     @Override
@@ -122,7 +122,8 @@ class JdbcStreamStore implements StreamStore {
     }
 
     private String config(Stream.Config c) {
-        return json.writeValueAsString(new StoredConfig(c.description(), c.eventsRequested(), c.method(), c.endpoint().orElse(null), c.format()));
+        return json.writeValueAsString(new StoredConfig(c.description(), c.eventsRequested(), c.method(), c.endpoint().orElse(null), c.format(),
+                c.issuer().orElse(null)));
     }
 
     private Stream stream(ResultSet rs) throws SQLException {
@@ -131,7 +132,7 @@ class JdbcStreamStore implements StreamStore {
         Optional<Instant> lastDelivery = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(delivered));
         return new Stream(rs.getString("id"), rs.getString("app_id"), new TeamId(rs.getString("team_id")),
                 new Stream.Config(c.description(), c.eventsRequested() == null ? Set.of() : c.eventsRequested(), c.method(),
-                        Optional.ofNullable(c.endpoint()), c.format()),
+                        Optional.ofNullable(c.endpoint()), c.format(), Optional.ofNullable(c.issuer())),
                 Optional.ofNullable(rs.getString("push_authorization")), Stream.Status.of(rs.getString("status")).orElse(Stream.Status.DISABLED),
                 rs.getString("status_reason"), Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("updated_at")),
                 lastDelivery, Optional.ofNullable(rs.getString("last_error")));

@@ -122,7 +122,7 @@ class ReceiverApps {
             if (back == null) continue;
             store.status(s.id(), app.id(), back, "", now);
             String jti = UUID.randomUUID().toString();
-            streams.queue(s, jti, SecurityEvents.streamUpdated(transmitter.issuer(), app.clientId(), jti, s.id(), back, TURNED_BACK_ON, now));
+            streams.queue(s, jti, SecurityEvents.streamUpdated(transmitter.issuer(s), app.clientId(), jti, s.id(), back, TURNED_BACK_ON, now));
             told++;
         }
         return told;

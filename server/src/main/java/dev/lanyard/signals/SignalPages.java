@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 import dev.lanyard.session.CurrentSession;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -33,34 +34,36 @@ class SignalPages {
 
     @GetMapping("/admin/apps/{id}/signals")
     String page(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam(required = false) String done,
-                Model model) {
+                Model model, HttpServletRequest request) {
         if ("enabled".equals(done)) model.addAttribute("done", "The app can now receive Shared Signals.");
         if ("enabled-streams-back".equals(done)) model.addAttribute("done", "The app can now receive Shared Signals. Each stream disabled "
                 + "when they were last stopped has its status back and was told that the events in between were not kept.");
         if ("disabled".equals(done)) model.addAttribute("done", "The app no longer receives Shared Signals: its streams are disabled "
                 + "and what waited for them was dropped.");
-        return page(admin, receivers.receiver(admin, id), model);
+        return page(admin, receivers.receiver(admin, id), model, request);
     }
 
     @PostMapping("/admin/apps/{id}/signals")
-    String enable(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam boolean enabled, Model model) {
+    String enable(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam boolean enabled, Model model,
+                  HttpServletRequest request) {
         ReceiverApps.Switched switched;
         try {
             switched = receivers.enable(admin, id, enabled);
         } catch (SignalProblem.InvalidInput refused) {
             model.addAttribute("error", refused.getMessage());
-            return page(admin, receivers.receiver(admin, id), model);
+            return page(admin, receivers.receiver(admin, id), model, request);
         }
         // Streams are named as back only when some came back: a first switch on, or an app without streams, has none.
         String done = !enabled ? "disabled" : switched.streamsBack() > 0 ? "enabled-streams-back" : "enabled";
         return "redirect:/admin/apps/" + id + "/signals?done=" + done;
     }
 
-    private String page(CurrentSession admin, ReceiverApps.Receiver receiver, Model model) {
+    /** The configuration's address as the admin reached Lanyard: the one a receiver reaching it the same way is given. */
+    private String page(CurrentSession admin, ReceiverApps.Receiver receiver, Model model, HttpServletRequest request) {
         model.addAttribute("account", admin.account());
         model.addAttribute("app", receiver.app());
         model.addAttribute("enabled", receiver.enabled());
-        model.addAttribute("configuration", transmitter.issuer() + "/.well-known/ssf-configuration");
+        model.addAttribute("configuration", transmitter.issuer(request) + "/.well-known/ssf-configuration");
         model.addAttribute("streams", receiver.streams().stream().map(w -> new StreamView(w.stream().id(), w.stream().config().description(),
                 w.stream().status().code() + (w.stream().statusReason().isEmpty() ? "" : " (" + w.stream().statusReason() + ")"),
                 w.stream().config().push() ? "push to " + w.stream().config().endpoint().orElse("") : "poll",

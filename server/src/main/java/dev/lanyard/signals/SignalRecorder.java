@@ -174,7 +174,7 @@ class SignalRecorder {
                         app -> grants.find(app).map(dev.lanyard.apps.AppClient::clientId));
                 if (audience.isEmpty()) continue;
                 String jti = UUID.randomUUID().toString();
-                Map<String, Object> claims = SecurityEvents.set(signal, transmitter.issuer(), audience.get(), jti, txn, stream.config().format());
+                Map<String, Object> claims = SecurityEvents.set(signal, transmitter.issuer(stream), audience.get(), jti, txn, stream.config().format());
                 rows.add(new SignalOutboxStore.NewSignal(stream.config().push() ? SignalOutboxStore.Kind.PUSH : SignalOutboxStore.Kind.POLL,
                         Optional.of(stream.id()), stream.appId(), "", jti, json.writeValueAsString(claims)));
             }

@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Shared Signals and back-channel logout settings ({@code lanyard.signals.*}).
  *
- * @param issuer        the {@code iss} of every SET and of the SSF configuration: the address receivers know
- *                      Lanyard by (default {@code lanyard.mail.base-url}, else http://localhost:8080)
+ * @param issuer        the {@code iss} of every SET and of the SSF configuration, set only where receivers know Lanyard
+ *                      by another address than apps do; unset, the OpenID Connect issuer ({@link Transmitter})
  * @param retryInterval how often the outbox looks for signals due again (each is also tried right after its commit)
  * @param firstRetry    the wait after the first failed push; it doubles with each failure
  * @param maxRetryDelay the longest wait between two pushes of one signal

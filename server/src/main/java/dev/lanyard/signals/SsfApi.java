@@ -18,6 +18,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -144,21 +145,22 @@ class SsfApi {
                     boolean moreAvailable) {
     }
 
-    StreamJson json(AppClient receiver, Stream s) {
-        String endpoint = s.config().push() ? s.config().endpoint().orElse(null) : pollUrl(s);
-        return new StreamJson(s.id(), transmitter.issuer(), receiver.clientId(), new TreeSet<>(SecurityEvents.SUPPORTED),
+    /** {@code issuer}: as the request reached Lanyard ({@link Transmitter#issuer(HttpServletRequest)}). */
+    StreamJson json(AppClient receiver, Stream s, String issuer) {
+        String endpoint = s.config().push() ? s.config().endpoint().orElse(null) : pollUrl(issuer, s);
+        return new StreamJson(s.id(), issuer, receiver.clientId(), new TreeSet<>(SecurityEvents.SUPPORTED),
                 new TreeSet<>(s.config().eventsRequested()), s.eventsDelivered(), new DeliveryJson(s.config().method(), endpoint),
                 s.config().description(), s.config().format(), Streams.MIN_VERIFICATION_INTERVAL.toSeconds());
     }
 
     /** Where a poll stream is polled: Transmitter-Supplied. */
-    private String pollUrl(Stream s) {
-        return transmitter.issuer() + BASE + "/poll/" + s.id();
+    private static String pollUrl(String issuer, Stream s) {
+        return issuer + BASE + "/poll/" + s.id();
     }
 
-    private TransmitterSupplied transmitterSupplied(AppClient receiver) {
-        return new TransmitterSupplied(transmitter.issuer(), receiver.clientId(), Streams.MIN_VERIFICATION_INTERVAL.toSeconds(),
-                this::pollUrl);
+    private TransmitterSupplied transmitterSupplied(AppClient receiver, String issuer) {
+        return new TransmitterSupplied(issuer, receiver.clientId(), Streams.MIN_VERIFICATION_INTERVAL.toSeconds(),
+                s -> pollUrl(issuer, s));
     }
 
     @Operation(operationId = "createStream", summary = "Create a stream (SSF 1.0 section 8.1.1.1)")
@@ -166,9 +168,11 @@ class SsfApi {
     @ApiResponse(responseCode = "409", description = "The receiver has as many streams as it may")
     @PostMapping(BASE + "/streams")
     ResponseEntity<StreamJson> create(@Parameter(hidden = true) AppClient receiver,
-                                      @RequestBody StreamRequest body) {
-        transmitterSupplied(receiver).check(body, Optional.empty(), false);
-        return ResponseEntity.status(HttpStatus.CREATED).body(json(receiver, streams.create(receiver, body.request())));
+                                      @RequestBody StreamRequest body, HttpServletRequest request) {
+        String issuer = transmitter.issuer(request);
+        transmitterSupplied(receiver, issuer).check(body, Optional.empty(), false);
+        Stream created = streams.create(receiver, body.request(), transmitter.reachedAt(request));
+        return ResponseEntity.status(HttpStatus.CREATED).body(json(receiver, created, issuer));
     }
 
     /** SSF 1.0 §8.1.1.2: with a stream_id, the answer is that stream's configuration; without, every stream's, in an array. */
@@ -177,9 +181,10 @@ class SsfApi {
             content = @Content(mediaType = "application/json", schema = @Schema(oneOf = {StreamJson.class, StreamJson[].class})))
     @GetMapping(BASE + "/streams")
     Object read(@Parameter(hidden = true) AppClient receiver,
-                @RequestParam(name = "stream_id", required = false) String streamId) {
-        if (streamId != null) return json(receiver, streams.get(receiver, streamId));
-        return streams.list(receiver).stream().map(s -> json(receiver, s)).toList();
+                @RequestParam(name = "stream_id", required = false) String streamId, HttpServletRequest request) {
+        String issuer = transmitter.issuer(request);
+        if (streamId != null) return json(receiver, streams.get(receiver, streamId), issuer);
+        return streams.list(receiver).stream().map(s -> json(receiver, s, issuer)).toList();
     }
 
     @Operation(operationId = "updateStream",
@@ -187,9 +192,10 @@ class SsfApi {
             + "(a different value is 400)")
     @PatchMapping(BASE + "/streams")
     StreamJson update(@Parameter(hidden = true) AppClient receiver,
-                      @RequestBody StreamRequest body) {
-        transmitterSupplied(receiver).check(body, Optional.of(streams.get(receiver, body.streamId())), false);
-        return json(receiver, streams.update(receiver, body.streamId(), body.request(), false));
+                      @RequestBody StreamRequest body, HttpServletRequest request) {
+        String issuer = transmitter.issuer(request);
+        transmitterSupplied(receiver, issuer).check(body, Optional.of(streams.get(receiver, body.streamId())), false);
+        return json(receiver, streams.update(receiver, body.streamId(), body.request(), false, transmitter.reachedAt(request)), issuer);
     }
 
     @Operation(operationId = "replaceStream",
@@ -200,9 +206,10 @@ class SsfApi {
             + "keeps it; \"authorization_header\": null removes it.")
     @PutMapping(BASE + "/streams")
     StreamJson replace(@Parameter(hidden = true) AppClient receiver,
-                       @RequestBody StreamRequest body) {
-        transmitterSupplied(receiver).check(body, Optional.of(streams.get(receiver, body.streamId())), true);
-        return json(receiver, streams.update(receiver, body.streamId(), body.request(), true));
+                       @RequestBody StreamRequest body, HttpServletRequest request) {
+        String issuer = transmitter.issuer(request);
+        transmitterSupplied(receiver, issuer).check(body, Optional.of(streams.get(receiver, body.streamId())), true);
+        return json(receiver, streams.update(receiver, body.streamId(), body.request(), true, transmitter.reachedAt(request)), issuer);
     }
 
     @Operation(operationId = "deleteStream", summary = "Delete a stream; what waits for it is dropped")

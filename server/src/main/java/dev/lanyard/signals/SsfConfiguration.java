@@ -59,9 +59,10 @@ class SsfConfiguration {
             this.transmitter = transmitter;
         }
 
+        /** Its issuer is the one discovery names for the same request ({@link Transmitter}). */
         @GetMapping(value = "/.well-known/ssf-configuration", produces = MediaType.APPLICATION_JSON_VALUE)
-        Map<String, Object> configuration() {
-            String issuer = transmitter.issuer();
+        Map<String, Object> configuration(jakarta.servlet.http.HttpServletRequest request) {
+            String issuer = transmitter.issuer(request);
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("spec_version", "1_0");
             metadata.put("issuer", issuer);

@@ -38,18 +38,33 @@ record Stream(String id, String appId, TeamId team, Config config, Optional<Stri
      * @param method   {@link #PUSH} or {@link #POLL}
      * @param endpoint where pushes go (push only)
      * @param format   how the member is named in subjects: {@code iss_sub} or {@code email}
+     * @param issuer   the issuer as the receiver reached Lanyard when it last configured the stream (the OpenID Connect
+     *                 issuer of its request, {@link Transmitter#issuer(Stream)}); empty for a stream configured before
+     *                 Lanyard kept it, or through a {@code Host} naming another server
      */
-    record Config(String description, Set<String> eventsRequested, String method, Optional<String> endpoint, String format) {
+    record Config(String description, Set<String> eventsRequested, String method, Optional<String> endpoint, String format,
+                  Optional<String> issuer) {
         Config {
             description = Objects.requireNonNullElse(description, "");
             eventsRequested = Set.copyOf(eventsRequested);
             Objects.requireNonNull(method, "method");
             endpoint = Objects.requireNonNullElse(endpoint, Optional.empty());
             format = Objects.requireNonNullElse(format, "iss_sub");
+            issuer = Objects.requireNonNullElse(issuer, Optional.empty());
+        }
+
+        /** A new stream's, and what a replacement starts from. */
+        static Config defaults() {
+            return new Config("", Set.of(), POLL, Optional.empty(), "iss_sub", Optional.empty());
         }
 
         boolean push() {
             return PUSH.equals(method);
+        }
+
+        /** This configuration, configured by a request that reached Lanyard as {@code issuer} (empty: kept as it was). */
+        Config reachedAt(Optional<String> issuer) {
+            return issuer.isEmpty() ? this : new Config(description, eventsRequested, method, endpoint, format, issuer);
         }
     }
 

@@ -38,7 +38,7 @@ final class StreamInput {
         }
         String format = request.format().map(f -> f.strip().toLowerCase(Locale.ROOT)).orElse(base.format());
         if (!format.equals("iss_sub") && !format.equals("email")) throw new SignalProblem.InvalidInput("format", "format is iss_sub or email.");
-        return new Stream.Config(description, events, method, endpoint, format);
+        return new Stream.Config(description, events, method, endpoint, format, base.issuer());
     }
 
     /** The header a new stream pushes with: the request's, if it pushes. */

@@ -72,11 +72,12 @@ class Streams implements ClientCredentials {
                    Optional<String> endpoint, Optional<String> authorization, Optional<String> format) {
     }
 
+    /** {@code reachedAt}: the issuer as the receiver's request reached Lanyard, which the stream's SETs then name ({@link Transmitter}). */
     @Transactional
-    Stream create(AppClient receiver, Request request) {
+    Stream create(AppClient receiver, Request request, Optional<String> reachedAt) {
         if (store.count(receiver.id()) >= MAX_STREAMS) throw new SignalProblem.TooManyStreams(MAX_STREAMS);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        Stream.Config config = input.config(new Stream.Config("", Set.of(), Stream.POLL, Optional.empty(), "iss_sub"), request);
+        Stream.Config config = input.config(Stream.Config.defaults(), request).reachedAt(reachedAt);
         Stream stream = new Stream(UUID.randomUUID().toString(), receiver.id(), receiver.team(), config,
                 StreamInput.authorization(config, request),
                 Stream.Status.ENABLED, "", now, now, Optional.empty(), Optional.empty());
@@ -102,12 +103,13 @@ class Streams implements ClientCredentials {
     /**
      * Changes what the request names ({@code replace}: and resets what it leaves out, except the push header while the
      * stream stays push to the same endpoint: Lanyard never shows it back, so a stream read and put back would lose it).
+     * {@code reachedAt}, as for {@link #create}; empty keeps the stream's.
      */
     @Transactional
-    Stream update(AppClient receiver, String id, Request request, boolean replace) {
+    Stream update(AppClient receiver, String id, Request request, boolean replace, Optional<String> reachedAt) {
         Stream stream = get(receiver, id);
-        Stream.Config base = replace ? new Stream.Config("", Set.of(), Stream.POLL, Optional.empty(), "iss_sub") : stream.config();
-        Stream.Config config = input.config(base, request);
+        Stream.Config base = replace ? Stream.Config.defaults() : stream.config();
+        Stream.Config config = input.config(base, request).reachedAt(reachedAt.or(() -> stream.config().issuer()));
         Stream changed = stream.with(config, StreamInput.authorization(stream, config, request),
                 clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         store.update(changed);
@@ -152,7 +154,7 @@ class Streams implements ClientCredentials {
             throw new SignalProblem.TooManyVerifications(MIN_VERIFICATION_INTERVAL.toSeconds());
         }
         String jti = UUID.randomUUID().toString();
-        queue(stream, jti, SecurityEvents.verification(transmitter.issuer(), receiver.clientId(), jti, stream.id(),
+        queue(stream, jti, SecurityEvents.verification(transmitter.issuer(stream), receiver.clientId(), jti, stream.id(),
                 clean.isEmpty() ? Optional.empty() : Optional.of(clean), now));
     }
 

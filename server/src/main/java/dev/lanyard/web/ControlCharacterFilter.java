@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import dev.lanyard.ControlCharacters;
+import dev.lanyard.apps.ClientEndpoints;
 import dev.lanyard.geo.ExternalOrigin;
 import dev.lanyard.geo.ExternalOrigins;
 import org.springframework.core.Ordered;
@@ -31,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * database (PostgreSQL refuses it with an error, SQLite truncates). The path and the query string
  * are checked as sent (percent-decoded strictly as UTF-8, so an encoded lone surrogate is refused
  * too) and never allow line breaks; form fields may hold tab, CR and LF (a reason can have several
- * lines). The API gets 400 problem+json naming the parameter; a page gets a 400 page that names the
+ * lines). The API gets 400 problem+json naming the parameter; the token, introspection and revocation endpoints
+ * OAuth's 400 {@code invalid_request} naming it ({@link ClientEndpoints}); a page gets a 400 page that names the
  * field and leads back to the form (the same-origin {@code Referer}) or to the start. Page forms are refused
  * here too, not left to each handler: one place keeps a NUL from every query, log line and header. The exception is a
  * form whose handler checks its fields' control characters with its other rules ({@link dev.lanyard.ChecksControlCharacters}:
@@ -48,11 +50,13 @@ class ControlCharacterFilter extends HttpFilter {
     private final JsonMapper json;
     private final ExternalOrigins origins;
     private final HandlerPaths handlers;
+    private final ClientEndpoints clientEndpoints;
 
-    ControlCharacterFilter(JsonMapper json, ExternalOrigins origins, HandlerPaths handlers) {
+    ControlCharacterFilter(JsonMapper json, ExternalOrigins origins, HandlerPaths handlers, ClientEndpoints clientEndpoints) {
         this.json = json;
         this.origins = origins;
         this.handlers = handlers;
+        this.clientEndpoints = clientEndpoints;
     }
 
     @Override
@@ -64,10 +68,12 @@ class ControlCharacterFilter extends HttpFilter {
             return;
         }
         boolean path = refused.equals("path");
+        String detail = path ? "The address contains a control character." : ControlCharacters.detail(refused, "control characters");
         if (Problems.isApi(request)) {
-            String detail = path ? "The address contains a control character."
-                    : ControlCharacters.detail(refused, "control characters");
             Problems.write(response, json, Problems.of(HttpStatus.BAD_REQUEST, "invalid-input", detail, refused));
+        } else if (clientEndpoints.matches(request)) {
+            // The token, introspection and revocation endpoints speak OAuth: its error form, not a problem or a page.
+            clientEndpoints.refuse(response, detail);
         } else {
             request.setAttribute(ErrorPages.MESSAGE, path ? "The address of this page contains a control character."
                     : refused.equals("parameter") ? "A field of the request cannot contain control characters."

@@ -38,6 +38,27 @@ class MailBaseUrlTest {
         }
     }
 
+    /**
+     * Mail links may go to an address of their own, but the SSF issuer is the OpenID Connect issuer: it was the mail base
+     * URL, so a public URL with mail elsewhere gave a relying app two issuers for one server (outside review).
+     */
+    @Test
+    void aBaseUrlOfItsOwnLeavesTheSsfIssuerThePublicUrlAsDiscoveryNamesIt() throws Exception {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Lanyard.class).run("--server.address=127.0.0.1",
+                "--server.port=0", "--spring.datasource.url=jdbc:sqlite:" + temp.resolve("lanyard.db") + "?foreign_keys=true",
+                "--lanyard.geo.directory=" + temp.resolve("geo"), "--lanyard.mail.base-url=https://mail.lanyard.example.com",
+                "--lanyard.web.public-url=https://lanyard.example.com")) {
+            assertThat(context.getBean(MailSettings.class).baseUrl()).isEqualTo("https://mail.lanyard.example.com");
+            String port = context.getEnvironment().getProperty("local.server.port");
+            HttpClient http = HttpClient.newHttpClient();
+            for (String document : new String[] {"/.well-known/ssf-configuration", "/.well-known/openid-configuration"}) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + document)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.body()).as(document).contains("\"issuer\":\"https://lanyard.example.com\"");
+            }
+        }
+    }
+
     @Test
     void unsetOrBlankItIsThePublicUrlWhenThatIsOneElseTheDefaultAndSetItIsKept() {
         assertThat(resolved(Map.of("lanyard.mail.base-url", " ", "lanyard.web.public-url", "https://a.example"))).isEqualTo("https://a.example");

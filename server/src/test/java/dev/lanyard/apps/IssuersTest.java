@@ -41,4 +41,29 @@ class IssuersTest {
     void behindATrustedProxyTheProxyChoosesTheName() {
         assertThat(issuers(null, true).issued("https://lanyard.example.com")).isTrue();
     }
+
+    /** A request to {@code host}:{@code port} that reached this server on loopback at that port. */
+    private static org.springframework.mock.web.MockHttpServletRequest reaching(String host, int port) {
+        var request = new org.springframework.mock.web.MockHttpServletRequest("GET", "/.well-known/ssf-configuration");
+        request.setServerName(host);
+        request.setServerPort(port);
+        request.setLocalAddr("127.0.0.1");
+        request.setLocalPort(9000);
+        return request;
+    }
+
+    /** The issuer of a request, as the authorization server's discovery names it, for the other modules (Shared Signals). */
+    @Test
+    void aRequestsIssuerIsItsOwnAddressUnlessOneIsConfiguredAndNeverAForeignHost() {
+        Issuers issuers = issuers(null, false);
+        assertThat(issuers.of(reaching("127.0.0.1", 9000))).hasValue("http://127.0.0.1:9000");
+        assertThat(issuers.of(reaching("localhost", 9000))).hasValue("http://localhost:9000");
+        assertThat(issuers.of(reaching("evil.example", 9000))).isEmpty();
+        assertThat(issuers.of(reaching("127.0.0.1", 9001))).as("another port than the connection's").isEmpty();
+        assertThat(issuers.configured()).isEmpty();
+
+        Issuers configured = issuers("https://lanyard.example.com", false);
+        assertThat(configured.of(reaching("evil.example", 9000))).hasValue("https://lanyard.example.com");
+        assertThat(configured.configured()).hasValue("https://lanyard.example.com");
+    }
 }

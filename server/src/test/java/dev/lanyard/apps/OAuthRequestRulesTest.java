@@ -68,6 +68,91 @@ class OAuthRequestRulesTest {
         }
     }
 
+    /**
+     * A control character in a field of the token, introspection or revocation endpoint is refused before anything reads
+     * it (no client or token is looked up with it), in OAuth's error form: it was Lanyard's problem+json, which an OAuth
+     * client does not read (outside review). Every other path keeps its own form.
+     */
+    @Test
+    void aControlCharacterAtTheTokenIntrospectionOrRevocationEndpointIsAnOAuthInvalidRequest() throws Exception {
+        JsonNode registered = apps.register(admin, "Ledger");
+        String id = registered.path("app").path("clientId").asString();
+        String secret = registered.path("clientSecret").asString();
+        var http = java.net.http.HttpClient.newHttpClient();
+        String[][] calls = {{"/oauth2/token", "grant_type=client_credentials&client_id=a%00b&client_secret=x", null, "client_id"},
+                {"/oauth2/introspect", "token=a%01b", basic(id, secret), "token"},
+                {"/oauth2/revoke", "token=%01", basic(id, "wrong"), "token"},
+                {"/oauth2/token?scope=ssf%00", "grant_type=client_credentials", basic(id, secret), "scope"}};
+        for (String[] call : calls) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + call[0]))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString(call[1]));
+            if (call[2] != null) request.header("Authorization", call[2]);
+            var answer = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(call[0] + ": " + answer.body()).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Content-Type")).as(call[0]).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+            assertThat(answer.headers().firstValue("Cache-Control")).as(call[0]).hasValueSatisfying(cache -> assertThat(cache).contains("no-store"));
+            JsonNode error = json.readTree(answer.body());
+            assertThat(error.path("error").asString()).as(call[0]).isEqualTo("invalid_request");
+            assertThat(error.path("error_description").asString()).as(call[0]).isEqualTo("'" + call[3] + "' cannot contain control characters.");
+        }
+        var api = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/sessions?cursor=%00"))
+                .header("Authorization", "Bearer " + admin.token()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(api.statusCode()).isEqualTo(400);
+        assertThat(api.headers().firstValue("Content-Type")).as("the API keeps its problem").hasValueSatisfying(type -> assertThat(type)
+                .startsWith("application/problem+json"));
+        var authorize = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/oauth2/authorize?client_id=a%00b"))
+                .header("Accept", "text/html").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(authorize.statusCode()).isEqualTo(400);
+        assertThat(authorize.body()).as("a browser's page keeps its page").contains("The field \u201cclient_id\u201d cannot contain control characters");
+    }
+
+    /**
+     * RP-initiated logout said "The request was not valid." to every refusal (outside review): each now says what in the
+     * app's sign-out link is at fault, on Lanyard's 400 page, echoing none of it, and nothing is signed out.
+     */
+    @Test
+    void eachRefusedSignOutLinkSaysWhatIsAtFault() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Gazette"));
+        RelyingApp other = apps.app(apps.register(admin, "Almanac"));
+        var tokens = TeamApps.signIn(app, admin, "openid");
+        String idToken = tokens.getOIDCTokens().getIDTokenString();
+        String back = java.net.URLEncoder.encode(OAuthFlowTest.REDIRECT, StandardCharsets.UTF_8);
+        Member visitor = new ApiClient(mvc, json).signUp("visitor");
+        java.util.Map<String, String> said = new java.util.LinkedHashMap<>();
+        said.put("post_logout_redirect_uri=" + back, "names an address to return to (post_logout_redirect_uri) but neither the ID token");
+        said.put("client_id=" + app.clientId.getValue(), "the app (client_id) alone is not enough");
+        said.put("state=x", "does not name the ID token the app was given at sign-in (id_token_hint)");
+        said.put("id_token_hint=" + idToken + "&id_token_hint=" + idToken, "names more than one ID token (id_token_hint)");
+        said.put("id_token_hint=%3Cscript%3Enot-a-token", "is malformed: an ID token is a signed JWT");
+        said.put("id_token_hint=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln", "is not one Lanyard issued, or its sign-in has ended already");
+        said.put("id_token_hint=" + idToken + "&client_id=" + other.clientId.getValue(), "was issued to another app than the one it names (client_id)");
+        said.put("id_token_hint=" + idToken + "&client_id=a&client_id=b", "names more than one app (client_id)");
+        said.put("id_token_hint=" + idToken + "&post_logout_redirect_uri=" + java.net.URLEncoder.encode("https://evil.example/<script>", StandardCharsets.UTF_8),
+                "the address to return to (post_logout_redirect_uri) is not one of the app's");
+        said.put("id_token_hint=" + idToken + "&post_logout_redirect_uri=" + back + "&post_logout_redirect_uri=" + back,
+                "names more than one address to return to (post_logout_redirect_uri)");
+        said.put("id_token_hint=" + idToken + "&state=a&state=b", "names more than one state");
+        java.util.Set<String> sentences = new java.util.HashSet<>();
+        for (var link : said.entrySet()) {
+            var page = app.browse(java.net.URI.create("http://127.0.0.1:" + port + "/connect/logout?" + link.getKey()), TeamApps.cookie(admin));
+            String body = org.springframework.web.util.HtmlUtils.htmlUnescape(page.body());
+            assertThat(page.statusCode()).as(link.getKey()).isEqualTo(400);
+            assertThat(page.headers().firstValue("Content-Type")).as(link.getKey()).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+            assertThat(body).as(link.getKey()).contains("The app's sign-out request was refused, and nothing was signed out: ")
+                    .contains(link.getValue()).doesNotContain("<script>").doesNotContain("evil.example").doesNotContain("The request was not valid.");
+            java.util.regex.Matcher sentence = java.util.regex.Pattern.compile("nothing was signed out: ([^<]+)<").matcher(body);
+            assertThat(sentence.find()).as(link.getKey()).isTrue();
+            sentences.add(sentence.group(1));
+        }
+        assertThat(sentences).as("one sentence per refusal").hasSize(said.size());
+
+        var someoneElse = app.browse(java.net.URI.create("http://127.0.0.1:" + port + "/connect/logout?id_token_hint=" + idToken), TeamApps.cookie(visitor));
+        assertThat(someoneElse.statusCode()).isEqualTo(400);
+        assertThat(org.springframework.web.util.HtmlUtils.htmlUnescape(someoneElse.body()))
+                .contains("you are signed in to Lanyard as someone other than the person this sign-out link is for");
+        assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).as("nothing was signed out").isTrue();
+    }
+
     /** A public app's exchange (PKCE alone) with its code sent twice: a 500 from the code verifier before (outside review S). */
     @Test
     void aPublicAppsCodeSentTwiceIsAnInvalidRequest() throws Exception {

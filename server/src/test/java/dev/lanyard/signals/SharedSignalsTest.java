@@ -68,6 +68,8 @@ class SharedSignalsTest {
     SignalSettings settings;
     @Autowired
     SignalOutboxStore outbox;
+    @Autowired
+    dev.lanyard.session.Sessions sessions;
 
     private ApiClient api;
     private Member admin;
@@ -164,6 +166,66 @@ class SharedSignalsTest {
                 .containsExactlyInAnyOrder(Stream.PUSH, Stream.POLL);
         MvcResult health = mvc.perform(get("/actuator/health/signalOutbox")).andReturn();
         assertThat(api.read(health).path("status").asString()).isEqualTo("UP");
+    }
+
+    /** The issuer a document names when {@code host} is the request's Host (sent over a raw socket: java.net.http sets its own). */
+    private String issuerAt(String path, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            java.util.regex.Matcher issuer = java.util.regex.Pattern.compile("\"issuer\":\"([^\"]+)\"").matcher(response);
+            assertThat(issuer.find()).as(path + " at " + host + ": " + response).isTrue();
+            return issuer.group(1);
+        }
+    }
+
+    /**
+     * Without a configured issuer, discovery names the address each request reached Lanyard at, and the SSF configuration
+     * and its SETs named lanyard.mail.base-url (here http://localhost:8080): a receiver reaching Lanyard at 127.0.0.1 was
+     * told of two issuers for one server (outside review). Reached the same way, both now name one; a stream's SETs name
+     * the issuer its receiver configured it at, whatever request, or none, made the change they tell of.
+     */
+    @Test
+    void theSsfIssuerIsDiscoverysForEachWayLanyardIsReachedAndAStreamsSetsNameTheOneItWasConfiguredAt() throws Exception {
+        for (String host : List.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port)) {
+            assertThat(issuerAt("/.well-known/ssf-configuration", host)).as(host)
+                    .isEqualTo(issuerAt("/.well-known/openid-configuration", host)).isEqualTo("http://" + host);
+        }
+        String loopback = "http://127.0.0.1:" + port;
+        Receiver r = receiverApp("Loopback");
+        String token = token(r);
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(loopback + "/api/v1/ssf/streams"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("delivery", Map.of("method", Stream.POLL),
+                        "events_requested", List.of(SecurityEvents.SESSION_REVOKED))))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode stream = json.readTree(created.body());
+        assertThat(stream.path("iss").asString()).isEqualTo(loopback);
+        String pollUrl = stream.path("delivery").path("endpoint_url").asString();
+        assertThat(pollUrl).startsWith(loopback + "/api/v1/ssf/poll/");
+
+        Member phone = api.logIn(admin);
+        Member tablet = api.logIn(admin);
+        // One ended through a request that reached Lanyard at another address (MockMvc's Host is localhost), one with no request.
+        assertThat(mvc.perform(delete("/api/v1/sessions/" + phone.sessionId()).cookie(admin.cookie()).with(admin.from())).andReturn()
+                .getResponse().getStatus()).isEqualTo(204);
+        assertThat(sessions.endReported(new dev.lanyard.session.SessionId(tablet.sessionId()), new dev.lanyard.account.AccountId(admin.accountId())))
+                .isTrue();
+
+        HttpResponse<String> polled = HTTP.send(HttpRequest.newBuilder(URI.create(pollUrl)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"returnImmediately\":true}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(polled.statusCode()).as(polled.body()).isEqualTo(200);
+        JsonNode sets = json.readTree(polled.body()).path("sets");
+        assertThat(sets.size()).isEqualTo(2);
+        for (JsonNode set : sets.values()) {
+            Map<String, Object> claims = verified(set.asString(), "secevent+jwt");
+            assertThat(claims.get("iss")).isEqualTo(loopback);
+            @SuppressWarnings("unchecked") Map<String, Object> subject = (Map<String, Object>) claims.get("sub_id");
+            assertThat(subject.get("user")).isEqualTo(Map.of("format", "iss_sub", "iss", loopback, "sub", admin.accountId()));
+        }
     }
 
     @Test

@@ -1,0 +1,60 @@
+package dev.lanyard.apps;
+
+import java.io.IOException;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.stereotype.Component;
+
+/**
+ * The endpoints an app calls with its client authentication: token, introspection and revocation. They speak OAuth, so
+ * a refusal is OAuth's error ({@code 400}, {@code application/json} {@code {"error":"invalid_request","error_description":…}},
+ * {@code Cache-Control: no-store}; RFC 6749 §5.2, RFC 7662 §2.3, RFC 7009 §2.2.1), also where the web layer refuses a
+ * request before the authorization server's chain runs: a control character in a form field was Lanyard's problem+json
+ * there (outside review), which no OAuth client reads.
+ */
+@Component
+public class ClientEndpoints {
+    private final ObjectProvider<AuthorizationServerSettings> settings;
+    private volatile RequestMatcher endpoints;
+
+    ClientEndpoints(ObjectProvider<AuthorizationServerSettings> settings) {
+        this.settings = settings;
+    }
+
+    /** The token, introspection and revocation endpoints of {@code settings}, on any method. */
+    static RequestMatcher matcher(AuthorizationServerSettings settings) {
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        return new OrRequestMatcher(paths.matcher(settings.getTokenEndpoint()),
+                paths.matcher(settings.getTokenIntrospectionEndpoint()), paths.matcher(settings.getTokenRevocationEndpoint()));
+    }
+
+    /** Whether the request is to the token, introspection or revocation endpoint. */
+    public boolean matches(HttpServletRequest request) {
+        RequestMatcher matcher = endpoints;
+        if (matcher == null) {
+            // A context without a web server (bench/jmh.sh) has no authorization server settings: Spring's default paths.
+            matcher = matcher(settings.getIfAvailable(() -> AuthorizationServerSettings.builder().build()));
+            endpoints = matcher;
+        }
+        return matcher.matches(request);
+    }
+
+    /**
+     * Answers {@code 400 invalid_request} with {@code description}, which must hold only the characters RFC 6749 §5.2
+     * allows in an {@code error_description} (printable ASCII but {@code "} and {@code \}).
+     */
+    public void refuse(HttpServletResponse response, String description) throws IOException {
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        EndpointErrors.write(response, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, description, null));
+    }
+}
