@@ -73,7 +73,8 @@ class ControlCharacterFilter extends HttpFilter {
             Problems.write(response, json, Problems.of(HttpStatus.BAD_REQUEST, "invalid-input", detail, refused));
         } else if (clientEndpoints.matches(request)) {
             // The token, introspection and revocation endpoints speak OAuth: its error form, not a problem or a page.
-            clientEndpoints.refuse(response, detail);
+            // A field is named only when its name is plain ("parameter" otherwise), as the page below does.
+            clientEndpoints.refuse(response, refused.equals("parameter") ? "A field of the request cannot contain control characters." : detail);
         } else {
             request.setAttribute(ErrorPages.MESSAGE, path ? "The address of this page contains a control character."
                     : refused.equals("parameter") ? "A field of the request cannot contain control characters."

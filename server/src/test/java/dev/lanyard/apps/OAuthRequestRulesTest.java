@@ -95,6 +95,12 @@ class OAuthRequestRulesTest {
             assertThat(error.path("error").asString()).as(call[0]).isEqualTo("invalid_request");
             assertThat(error.path("error_description").asString()).as(call[0]).isEqualTo("'" + call[3] + "' cannot contain control characters.");
         }
+        var oddName = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/oauth2/introspect"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic(id, secret))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=x&a%22%5C%C3%A9=%01")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(oddName.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(oddName.body()).path("error_description").asString())
+                .as("a field whose name is not plain is not named").isEqualTo("A field of the request cannot contain control characters.");
         var api = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/sessions?cursor=%00"))
                 .header("Authorization", "Bearer " + admin.token()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(api.statusCode()).isEqualTo(400);
