@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * for one full collection once the loads are done, and on G1 turns on its periodic collection (JEP 346), which runs a
  * concurrent cycle after a minute without any collection and shrinks the heap to what stays live plus 30%. The heap grows
  * again as load needs it. An operator who set either ratio (as {@code run.sh} does) is left alone, and so is a periodic
- * interval set on the command line.
+ * interval set on the command line. The C heap's free memory is given back too ({@link NativeHeapTrim}).
  */
 @Component
 class HeapGivenBack {
@@ -61,6 +61,8 @@ class HeapGivenBack {
         Thread waiter = new Thread(() -> {
             CompletableFuture.allOf(pending).handle((done, failed) -> null).join();
             giveBack(new HotSpotOptions(), System::gc, Duration.ofSeconds(1));
+            NativeHeapTrim.startTrimming().ifPresent(said -> log.info("C heap given back after start-up's loads ({}); again every {} s; decision 75",
+                    said, NativeHeapTrim.INTERVAL.toSeconds()));
         }, "heap-given-back");
         waiter.setDaemon(true);
         waiter.start();
