@@ -130,7 +130,7 @@ class OAuthRequestRulesTest {
         said.put("state=x", "does not name the ID token the app was given at sign-in (id_token_hint)");
         said.put("id_token_hint=" + idToken + "&id_token_hint=" + idToken, "names more than one ID token (id_token_hint)");
         said.put("id_token_hint=%3Cscript%3Enot-a-token", "is malformed: an ID token is a signed JWT");
-        said.put("id_token_hint=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln", "is not one Lanyard issued, or its sign-in has ended already");
+        said.put("id_token_hint=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln", "is not one Lanyard issued to an app it still has");
         said.put("id_token_hint=" + idToken + "&client_id=" + other.clientId.getValue(), "was issued to another app than the one it names (client_id)");
         said.put("id_token_hint=" + idToken + "&client_id=a&client_id=b", "names more than one app (client_id)");
         said.put("id_token_hint=" + idToken + "&post_logout_redirect_uri=" + java.net.URLEncoder.encode("https://evil.example/<script>", StandardCharsets.UTF_8),
