@@ -77,7 +77,8 @@ class AuthorizationServerConfiguration {
                                                  CsrfTokenRepository csrfTokens, AppClientStore apps, Accounts accounts,
                                                  Sessions sessions, ConsentStore consentStore, tools.jackson.databind.json.JsonMapper json,
                                                  AuthorizationServerSettings settings, Clock clock,
-                                                 SecondFactorRequirement secondFactor, IssuerSetting issuerChecked)
+                                                 SecondFactorRequirement secondFactor, IssuerSetting issuerChecked,
+                                                 SigningKeys keys, Issuers issuers)
             throws Exception {
         // issuerChecked is not read: taking it binds (and so checks) the issuer before Spring's configurer refuses a bad one.
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
@@ -168,9 +169,11 @@ class AuthorizationServerConfiguration {
                                 .logoutEndpoint(l -> l.logoutResponseHandler((request, response, authentication) ->
                                         OidcEndpoints.loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions, authorizations))
                                         .errorResponseHandler(new LogoutRefusals())
-                                        .authenticationProviders(configure(org.springframework.security.oauth2.server.authorization.oidc
-                                                .authentication.OidcLogoutAuthenticationProvider.class,
-                                                p -> p.setAuthenticationValidator(LoopbackLogout.validator()))))))
+                                        // A link with the ID token of a grant that ended already is taken too (decision 65).
+                                        .authenticationProviders(providers -> providers.replaceAll(provider ->
+                                                provider instanceof org.springframework.security.oauth2.server.authorization.oidc
+                                                        .authentication.OidcLogoutAuthenticationProvider spring
+                                                        ? endedToo(spring, keys, issuers, clients, authorizations) : provider)))))
                 .sessionManagement(m -> m.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.requestCache(new NullRequestCache()))
                 .securityContext(c -> c.requireExplicitSave(true))
@@ -270,6 +273,14 @@ class AuthorizationServerConfiguration {
                 || filter instanceof OAuth2AuthorizationEndpointFilter || filter.getClass().getEnclosingClass() == OAuth2AuthorizationEndpointFilter.class
                 || filter instanceof OAuth2TokenEndpointFilter || filter instanceof OAuth2TokenRevocationEndpointFilter
                 || filter instanceof OidcUserInfoEndpointFilter || filter instanceof OidcLogoutEndpointFilter;
+    }
+
+    /** Spring's RP-initiated logout, its return address checked by {@link LoopbackLogout}, and a grant that ended already ({@link EndedGrantLogout}). */
+    private static EndedGrantLogout endedToo(org.springframework.security.oauth2.server.authorization.oidc.authentication
+                                                     .OidcLogoutAuthenticationProvider spring, SigningKeys keys, Issuers issuers,
+                                             LanyardRegisteredClients clients, LanyardAuthorizations authorizations) {
+        spring.setAuthenticationValidator(LoopbackLogout.validator());
+        return new EndedGrantLogout(spring, keys, issuers, clients, authorizations, LoopbackLogout.validator());
     }
 
     private static <T> Consumer<List<org.springframework.security.authentication.AuthenticationProvider>> configure(

@@ -35,7 +35,7 @@ final class EndpointErrors {
     static AuthenticationFailureHandler clientAuthentication() {
         return (request, response, exception) -> {
             SecurityContextHolder.clearContext();
-            OAuth2Error error = basicSaidAsSuch(codeSaidAsSuch(error(exception), request), request);
+            OAuth2Error error = basicSaidAsSuch(codeSaidAsSuch(error(exception)), request);
             boolean client = OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode());
             if (client && basic(request)) response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
             write(response, client ? HttpStatus.UNAUTHORIZED : HttpStatus.BAD_REQUEST, error);
@@ -103,11 +103,17 @@ final class EndpointErrors {
     static org.springframework.security.web.AuthenticationEntryPoint noClientAuthentication(
             org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository clients) {
         return (request, response, failure) -> {
-            if (publicCodeWithoutVerifier(request, clients)) {
-                // A public app authenticates with its PKCE verifier: without one it is told of the verifier, not of a
-                // secret it does not have (outside re-check AF).
-                write(response, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, WRONG_VERIFIER, null));
-                return;
+            if (publicCodeExchange(request, clients)) {
+                // A public app authenticates with its code and PKCE verifier: without one of them it is told of that, not
+                // of a secret it does not have (outside re-check AF), as a confidential app is told.
+                if (request.getParameter("code") == null) {
+                    write(response, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, CODE_REQUIRED, null));
+                    return;
+                }
+                if (request.getParameter("code_verifier") == null) {
+                    write(response, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, WRONG_VERIFIER, null));
+                    return;
+                }
             }
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
             write(response, HttpStatus.UNAUTHORIZED, new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
@@ -158,10 +164,12 @@ final class EndpointErrors {
 
     private static final String WRONG_VERIFIER = "The code_verifier is missing or does not match the code_challenge of the authorization request.";
 
-    /** A code exchange naming a public app by its {@code client_id}, with no verifier, secret or header. */
-    private static boolean publicCodeWithoutVerifier(HttpServletRequest request,
-                                                     org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository clients) {
-        if (!"authorization_code".equals(request.getParameter("grant_type")) || request.getParameter("code_verifier") != null
+    private static final String CODE_REQUIRED = "The code parameter is required, once: the authorization code the app received at its redirect URI.";
+
+    /** A code exchange naming a public app by its {@code client_id}, with no secret or header. */
+    private static boolean publicCodeExchange(HttpServletRequest request,
+                                              org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository clients) {
+        if (!"authorization_code".equals(request.getParameter("grant_type"))
                 || request.getParameter("client_secret") != null || request.getHeader(HttpHeaders.AUTHORIZATION) != null) return false;
         String clientId = request.getParameter("client_id");
         return clientId != null && !clientId.isBlank() && PublicRevocation.isPublic(clients, clientId);
@@ -171,16 +179,14 @@ final class EndpointErrors {
 
     /**
      * Spring looks a code up while it checks the PKCE verifier, as part of client authentication, and describes a code it
-     * does not find (unknown, expired, used before: a replay ends the grant) or a missing one as "Client authentication
-     * failed: code", where the client authenticated and the code is what failed.
+     * does not find (unknown, expired, used before: a replay ends the grant) as "Client authentication failed: code", where
+     * the client authenticated and the code is what failed. An empty code never gets there ({@link RepeatedParameters}).
      */
-    private static OAuth2Error codeSaidAsSuch(OAuth2Error error, HttpServletRequest request) {
+    private static OAuth2Error codeSaidAsSuch(OAuth2Error error) {
         if (!OAuth2ErrorCodes.INVALID_GRANT.equals(error.getErrorCode()) || !"Client authentication failed: code".equals(error.getDescription())) {
             return error;
         }
-        String code = request.getParameter("code");
-        return new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, code == null || code.isBlank()
-                ? "The code parameter is required: the authorization code the app received at its redirect URI." : UNKNOWN_CODE, null);
+        return new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, UNKNOWN_CODE, null);
     }
 
     /**
@@ -237,7 +243,7 @@ final class EndpointErrors {
             sentence = switch (parameter) {
                 case "grant_type" -> "The grant_type is required, once, and must be authorization_code, refresh_token or "
                         + "client_credentials (for an app's Shared Signals).";
-                case "code" -> "The code parameter is required, once: the authorization code the app received at its redirect URI.";
+                case "code" -> CODE_REQUIRED;
                 case "refresh_token" -> "The refresh_token parameter is required, once: the refresh token of the grant.";
                 case "redirect_uri" -> "The redirect_uri must be the one the authorization request named, given once.";
                 case "scope" -> "scope may be given once, its values separated by spaces.";

@@ -22,6 +22,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
  */
 final class GrantSessions {
     private static final Sessions.Use TOKEN_USE = new Sessions.Use("", Optional.empty(), true);
+    private static final Sessions.Use LOOKED_AT = new Sessions.Use("", Optional.empty(), false);
 
     private final AppClientStore apps;
     private final Sessions sessions;
@@ -78,6 +79,12 @@ final class GrantSessions {
         } catch (dev.lanyard.session.SessionProblem.NotFound gone) {
             return Optional.empty();
         }
+    }
+
+    /** Whether the grant's session is active, checked as {@link #alive} checks it, without counting as a use of it. */
+    boolean lives(StoredGrant grant) {
+        return grant.sessionKey().map(key -> sessions.checkApp(key, LOOKED_AT)).orElse(null) instanceof Sessions.Check.Valid valid
+                && valid.session().account().id().value().equals(grant.accountId());
     }
 
     /** The grant if its session is still active (or it has none yet: consent pending). */

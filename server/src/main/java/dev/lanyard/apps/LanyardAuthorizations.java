@@ -250,6 +250,20 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     }
 
     /**
+     * Whether the grant of {@code accountId} and the registered client {@code clientId} that lived in session {@code sid}
+     * has ended (its session ended or expired, or no grant is stored for it any more), for RP-initiated logout with one
+     * of its ID tokens ({@link EndedGrantLogout}); with the browser session that authorized it while the stored grant tells.
+     * Empty while it lives, or when the session is another member's or app's. The session check counts as no use of it.
+     */
+    Optional<EndedGrantLogout.Ended> ended(String sid, String accountId, String clientId) {
+        Optional<StoredGrant> stored = store.bySession(sid);
+        if (stored.isEmpty()) return Optional.of(new EndedGrantLogout.Ended(Optional.empty()));
+        StoredGrant grant = stored.get();
+        if (!grant.accountId().equals(accountId) || !grant.clientId().equals(clientId) || grantSessions.lives(grant)) return Optional.empty();
+        return Optional.of(new EndedGrantLogout.Ended(Optional.ofNullable(read(grant).body().browserSession())));
+    }
+
+    /**
      * Ends the grant for {@code reason}: its session, if it has one, so every token of the grant stops working on every node. A grant
      * without one (client credentials) must already be stored as it now is (its access token invalidated, or deleted):
      * every node forgets its access token, so its next lookup anywhere reads that.

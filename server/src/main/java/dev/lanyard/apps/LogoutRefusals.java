@@ -76,13 +76,16 @@ final class LogoutRefusals implements AuthenticationFailureHandler {
                 + "know whose sign-in to end" + (app ? ": the app (client_id) alone is not enough." : ".");
     }
 
-    /** An ID token Lanyard does not find: one that is no token at all is said as such; the rest read alike. */
+    /**
+     * An ID token Lanyard does not take: one that is no token at all is said as such; the rest read alike. A sign-in that
+     * has ended is not among them ({@link EndedGrantLogout}).
+     */
     private static String unknownToken(String hint) {
         if (hint == null || !hint.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+")) {
             return "the ID token in the link (id_token_hint) is malformed: an ID token is a signed JWT, three parts separated by dots.";
         }
-        return "the ID token in the link (id_token_hint) is not one Lanyard issued, or its sign-in has ended already "
-                + "(signed out, revoked or expired).";
+        return "the ID token in the link (id_token_hint) is not one Lanyard issued to an app it still has, or it is older "
+                + "than the ID tokens Lanyard still takes for its sign-in.";
     }
 
     /** How many values of {@code name} the request sent (the query's or the form's). */

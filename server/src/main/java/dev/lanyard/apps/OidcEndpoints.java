@@ -60,12 +60,15 @@ final class OidcEndpoints {
      * when it is the one that authorized the grant; then back to the app's registered address, or to the
      * sign-in page. An ID token from a grant another session authorized (another browser, an earlier sign-in)
      * ends that grant only: anyone holding an ID token, or any app, could otherwise sign the member out of
-     * Lanyard with a link (RP-Initiated Logout 1.0 §2 asks the OP to ask first; Lanyard does not end it at all).
+     * Lanyard with a link (RP-Initiated Logout 1.0 §2 asks the OP to ask first; Lanyard does not end it at all). A grant
+     * that ended already ({@link EndedGrantLogout}) is answered the same way, with nothing of it left to end.
      */
     static void loggedOut(HttpServletRequest request, HttpServletResponse response, OidcLogoutAuthenticationToken logout,
                           Sessions sessions, LanyardAuthorizations authorizations) throws IOException {
         OidcIdToken idToken = logout.getIdToken();
-        Optional<String> authorizedBy = idToken == null ? Optional.empty() : Optional.ofNullable(authorizations.findByToken(
+        // A grant that ended already (EndedGrantLogout) has nothing left to end but, where its stored grant tells, this browser's session.
+        Optional<String> authorizedBy = logout instanceof EndedGrantLogout.Token ended ? ended.authorizedBy()
+                : idToken == null ? Optional.empty() : Optional.ofNullable(authorizations.findByToken(
                         idToken.getTokenValue(), new org.springframework.security.oauth2.server.authorization.OAuth2TokenType(
                                 org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames.ID_TOKEN)))
                 .flatMap(GrantSessions::browserSession);

@@ -1,6 +1,10 @@
 package dev.lanyard.apps;
 
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.servlet.Filter;
@@ -9,6 +13,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -22,6 +27,12 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * converters check a few parameters only: a repeated {@code code} reached the code verifier as a list
  * and failed there with a 500 (outside review S). RFC 6749 §2.3 in the same step: a client must not use more than one
  * authentication method in a request, so HTTP Basic with a {@code client_secret} in the form is refused the same way.
+ *
+ * <p>RFC 6749 §3.2 also: a parameter sent without a value is taken as left out. The request passes on without such
+ * parameters, so an empty one is answered as a missing one: Spring's client authentication looked an empty {@code code} up
+ * ({@code invalid_grant}), took an empty {@code grant_type} for an unsupported one and a public app's empty
+ * {@code code_verifier} for no client authentication (outside review), where each left out is {@code invalid_request},
+ * or for the verifier {@code invalid_grant} (decision 70).
  */
 final class RepeatedParameters implements Filter {
     private final RequestMatcher endpoints;
@@ -34,28 +45,71 @@ final class RepeatedParameters implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        String refused = endpoints.matches(request) ? refused(request) : null;
-        if (refused == null) {
+        if (!endpoints.matches(request)) {
             chain.doFilter(req, res);
+            return;
+        }
+        String refused = repeated(request.getParameterMap());
+        HttpServletRequest given = withoutEmpty(request);
+        if (refused == null) refused = twoMethods(given);
+        if (refused == null) {
+            chain.doFilter(given, res);
             return;
         }
         EndpointErrors.write((HttpServletResponse) res, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, refused, null));
     }
 
-    /** Why the request is refused before its client is authenticated, or null. */
-    private static String refused(HttpServletRequest request) {
-        String repeated = repeated(request.getParameterMap());
-        if (repeated != null) return "The parameter " + repeated + " is included more than once.";
+    /** Why a request whose parameters are all given once is refused before its client is authenticated, or null. */
+    private static String twoMethods(HttpServletRequest request) {
         if (EndpointErrors.basic(request) && request.getParameter("client_secret") != null)
             return "The client authenticated twice: use HTTP Basic or client_secret in the form, not both.";
         return null;
     }
 
-    /** The first parameter with more than one value, or null. */
+    /** Why the request is refused for a parameter with more than one value, or null. */
     private static String repeated(Map<String, String[]> parameters) {
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
-            if (parameter.getValue().length > 1) return parameter.getKey();
+            if (parameter.getValue().length > 1) return "The parameter " + parameter.getKey() + " is included more than once.";
         }
         return null;
+    }
+
+    /**
+     * {@code request} without the parameters it sent with an empty value; itself when there is none (the common case,
+     * introspection's among them, passes on unwrapped). Its parameters are given once each.
+     */
+    static HttpServletRequest withoutEmpty(HttpServletRequest request) {
+        Map<String, String[]> all = request.getParameterMap();
+        if (all.values().stream().noneMatch(RepeatedParameters::empty)) return request;
+        Map<String, String[]> kept = new LinkedHashMap<>(all);
+        kept.values().removeIf(RepeatedParameters::empty);
+        Map<String, String[]> parameters = Collections.unmodifiableMap(kept);
+        return new HttpServletRequestWrapper(request) {
+            @Override
+            public String getParameter(String name) {
+                String[] values = parameters.get(name);
+                return values == null || values.length == 0 ? null : values[0];
+            }
+
+            @Override
+            public String[] getParameterValues(String name) {
+                String[] values = parameters.get(name);
+                return values == null ? null : values.clone();
+            }
+
+            @Override
+            public Map<String, String[]> getParameterMap() {
+                return parameters;
+            }
+
+            @Override
+            public Enumeration<String> getParameterNames() {
+                return Collections.enumeration(parameters.keySet());
+            }
+        };
+    }
+
+    private static boolean empty(String[] values) {
+        return values.length > 0 && Arrays.stream(values).allMatch(String::isEmpty);
     }
 }

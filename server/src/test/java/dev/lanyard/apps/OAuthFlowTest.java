@@ -675,6 +675,134 @@ class OAuthFlowTest {
         assertThat(current.getResponse().getStatus()).as("the visitor stays signed in").isEqualTo(200);
     }
 
+    @Autowired
+    GrantStore grants;
+    @Autowired
+    org.springframework.security.oauth2.jwt.JwtEncoder encoder;
+
+    /** The app's sign-out link with {@code idToken}, back to its redirect URI with {@code state=bye}. */
+    private static URI signOutLink(RelyingApp app, String idToken, String returnTo) {
+        return URI.create(app.provider.getEndSessionEndpointURI() + "?id_token_hint=" + idToken + "&post_logout_redirect_uri="
+                + java.net.URLEncoder.encode(returnTo, java.nio.charset.StandardCharsets.UTF_8) + "&state=bye");
+    }
+
+    private int current(Member browser) throws Exception {
+        return mvc.perform(get("/api/v1/sessions/current").cookie(browser.cookie()).with(browser.from())).andReturn().getResponse().getStatus();
+    }
+
+    private static String sid(String jwt) throws Exception {
+        return SignedJWT.parse(jwt).getJWTClaimsSet().getStringClaim("sid");
+    }
+
+    /**
+     * The usual order when a member revokes an app at Lanyard and then presses the app's own "Log out": the link with the
+     * ended grant's ID token is answered as a live grant's (decision 65, addendum of 2026-12-06), where it was Lanyard's
+     * 400 page with no way back to the app. The browser session that authorized the grant ends, as it would have.
+     */
+    @Test
+    void rpInitiatedLogoutAfterTheAppWasRevokedInLanyardSignsOutAndGoesBackToTheApp() throws Exception {
+        JsonNode registered = register(admin, "Forum", "confidential");
+        RelyingApp app = app(registered);
+        Member browser = api.logIn(admin);
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        OIDCTokenResponse tokens = app.exchange(attempt, app.code(attempt, app.signIn(attempt, cookie(browser))));
+        RelyingApp other = app(register(admin, "Almanac", "confidential"));
+        AccessToken othersToken = signIn(other, admin).getOIDCTokens().getAccessToken();
+        var revoked = mvc.perform(delete("/api/v1/apps/" + registered.path("app").path("id").asString())
+                .cookie(browser.cookie()).with(browser.from())).andReturn();
+        assertThat(revoked.getResponse().getStatus()).isEqualTo(204);
+
+        HttpResponse<String> answer = app.browse(signOutLink(app, tokens.getOIDCTokens().getIDTokenString(), REDIRECT), cookie(browser));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(answer)).hasToString(REDIRECT + "?state=bye");
+        assertThat(current(browser)).as("the browser session that authorized the grant").isEqualTo(401);
+        assertThat(current(admin)).as("another Lanyard session of the member").isEqualTo(200);
+        assertThat(other.active(othersToken)).as("another app's grant").isTrue();
+        JsonNode history = api.read(mvc.perform(get("/api/v1/sessions/history").cookie(admin.cookie()).with(admin.from())).andReturn());
+        String sid = sid(tokens.getOIDCTokens().getIDTokenString());
+        assertThat(history.path("items").valueStream().filter(s -> s.path("id").asString().equals(sid)).findFirst().orElseThrow()
+                .path("endReason").asString()).as("the grant keeps the reason it ended for").isEqualTo("revoked");
+    }
+
+    /**
+     * A grant whose session was ended at Lanyard, then its app's link in another browser: back to the app, and nothing
+     * else ends; once the grant is purged, the same, the browser that authorized it left alone (nothing stored says so
+     * any more). As for a live grant: nobody signed in goes to the sign-in page, someone else signed in is refused, and
+     * so is an address that is not the app's.
+     */
+    @Test
+    void rpInitiatedLogoutOfAGrantEndedOrPurgedEndsNothingElse() throws Exception {
+        RelyingApp app = app(register(admin, "Board", "confidential"));
+        Member laptop = api.logIn(admin);
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String idToken = app.exchange(attempt, app.code(attempt, app.signIn(attempt, cookie(laptop)))).getOIDCTokens().getIDTokenString();
+        String sid = sid(idToken);
+        var ended = mvc.perform(delete("/api/v1/sessions/" + sid).cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(ended.getResponse().getStatus()).isIn(200, 204);
+        Member phone = api.logIn(admin);
+        Member visitor = api.signUp("visitor");
+        URI link = signOutLink(app, idToken, REDIRECT);
+
+        assertThat(RelyingApp.location(app.browse(link, null)).toString()).as("nobody signed in").endsWith("/login?out");
+        HttpResponse<String> someoneElse = app.browse(link, cookie(visitor));
+        assertThat(someoneElse.statusCode()).isEqualTo(400);
+        assertThat(org.springframework.web.util.HtmlUtils.htmlUnescape(someoneElse.body())).contains("someone other than the person");
+        HttpResponse<String> elsewhere = app.browse(signOutLink(app, idToken, "https://evil.example/"), cookie(phone));
+        assertThat(elsewhere.statusCode()).isEqualTo(400);
+        assertThat(org.springframework.web.util.HtmlUtils.htmlUnescape(elsewhere.body())).contains("is not one of the app's");
+
+        HttpResponse<String> answer = app.browse(link, cookie(phone));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(answer)).hasToString(REDIRECT + "?state=bye");
+        for (Member browser : List.of(phone, laptop, visitor)) assertThat(current(browser)).as("Lanyard sessions stay").isEqualTo(200);
+
+        grants.delete(grants.bySession(sid).orElseThrow().id());
+        HttpResponse<String> purged = app.browse(link, cookie(laptop));
+        assertThat(purged.statusCode()).as(purged.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(purged)).hasToString(REDIRECT + "?state=bye");
+        assertThat(current(laptop)).as("no stored grant says this browser authorized it").isEqualTo(200);
+    }
+
+    /**
+     * Only an ID token Lanyard signed, of the app the link names, stands for an ended grant: a token signed with another
+     * key, the grant's access token and another app's {@code client_id} keep the refusal. An expired one is taken.
+     */
+    @Test
+    void rpInitiatedLogoutOfAnEndedGrantTakesOnlyAnIdTokenLanyardSigned() throws Exception {
+        RelyingApp app = app(register(admin, "Desk", "confidential"));
+        RelyingApp other = app(register(admin, "Ledger", "confidential"));
+        OIDCTokenResponse tokens = signIn(app, admin);
+        String idToken = tokens.getOIDCTokens().getIDTokenString();
+        var ended = mvc.perform(delete("/api/v1/sessions/" + sid(idToken)).cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(ended.getResponse().getStatus()).isIn(200, 204);
+        SignedJWT issued = SignedJWT.parse(idToken);
+        SignedJWT forged = new SignedJWT(issued.getHeader(), issued.getJWTClaimsSet());
+        forged.sign(new com.nimbusds.jose.crypto.RSASSASigner(new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048)
+                .keyID(issued.getHeader().getKeyID()).generate()));
+
+        for (URI refused : List.of(signOutLink(app, forged.serialize(), REDIRECT),
+                signOutLink(app, tokens.getOIDCTokens().getAccessToken().getValue(), REDIRECT),
+                URI.create(signOutLink(app, idToken, REDIRECT) + "&client_id=" + other.clientId.getValue()))) {
+            HttpResponse<String> answer = app.browse(refused, cookie(admin));
+            assertThat(answer.statusCode()).as(refused.toString()).isEqualTo(400);
+            assertThat(org.springframework.web.util.HtmlUtils.htmlUnescape(answer.body())).as(refused.toString())
+                    .contains("is not one Lanyard issued to an app it still has");
+        }
+
+        var claims = issued.getJWTClaimsSet();
+        java.time.Instant now = java.time.Instant.now();
+        var expired = org.springframework.security.oauth2.jwt.JwtClaimsSet.builder().issuer(claims.getIssuer()).subject(claims.getSubject())
+                .audience(claims.getAudience()).claim("azp", claims.getStringClaim("azp")).claim("sid", claims.getStringClaim("sid"))
+                .issuedAt(now.minus(java.time.Duration.ofHours(2))).expiresAt(now.minus(java.time.Duration.ofHours(1))).build();
+        String expiredToken = encoder.encode(org.springframework.security.oauth2.jwt.JwtEncoderParameters.from(
+                org.springframework.security.oauth2.jwt.JwsHeader.with(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.RS256).build(),
+                expired)).getTokenValue();
+        HttpResponse<String> answer = app.browse(signOutLink(app, expiredToken, REDIRECT), cookie(admin));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(answer)).hasToString(REDIRECT + "?state=bye");
+    }
+
     @Test
     void removingTheMemberEndsTheirGrants() throws Exception {
         RelyingApp app = app(register(admin, "Tracker", "confidential"));

@@ -130,7 +130,7 @@ class OAuthRequestRulesTest {
         said.put("state=x", "does not name the ID token the app was given at sign-in (id_token_hint)");
         said.put("id_token_hint=" + idToken + "&id_token_hint=" + idToken, "names more than one ID token (id_token_hint)");
         said.put("id_token_hint=%3Cscript%3Enot-a-token", "is malformed: an ID token is a signed JWT");
-        said.put("id_token_hint=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln", "is not one Lanyard issued, or its sign-in has ended already");
+        said.put("id_token_hint=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln", "is not one Lanyard issued to an app it still has");
         said.put("id_token_hint=" + idToken + "&client_id=" + other.clientId.getValue(), "was issued to another app than the one it names (client_id)");
         said.put("id_token_hint=" + idToken + "&client_id=a&client_id=b", "names more than one app (client_id)");
         said.put("id_token_hint=" + idToken + "&post_logout_redirect_uri=" + java.net.URLEncoder.encode("https://evil.example/<script>", StandardCharsets.UTF_8),
@@ -157,6 +157,56 @@ class OAuthRequestRulesTest {
         assertThat(org.springframework.web.util.HtmlUtils.htmlUnescape(someoneElse.body()))
                 .contains("you are signed in to Lanyard as someone other than the person this sign-out link is for");
         assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).as("nothing was signed out").isTrue();
+    }
+
+    /**
+     * RFC 6749 §3.2: a parameter sent without a value is taken as left out. An empty code was {@code invalid_grant} ("The
+     * code parameter is required…"), an empty grant_type {@code unsupported_grant_type} and a public app's empty
+     * code_verifier a 401 asking for a secret, where each left out was answered otherwise (outside review).
+     */
+    @Test
+    void anEmptyParameterAtTheTokenEndpointIsAnsweredAsALeftOutOne() throws Exception {
+        JsonNode registered = apps.register(admin, "Wiki");
+        String confidential = basic(registered.path("app").path("clientId").asString(), registered.path("clientSecret").asString());
+        String phone = publicApp("Phone").path("app").path("clientId").asString();
+        java.util.Map<String, String> code = new java.util.LinkedHashMap<>(java.util.Map.of("grant_type", "authorization_code",
+                "code", "x", "redirect_uri", OAuthFlowTest.REDIRECT, "code_verifier", "v".repeat(43)));
+        java.util.Map<String, String> refresh = java.util.Map.of("grant_type", "refresh_token", "refresh_token", "x");
+        java.util.Map<String, String> publicCode = new java.util.LinkedHashMap<>(code);
+        publicCode.put("client_id", phone);
+        Object[][] cases = {{confidential, code, "code"}, {confidential, code, "grant_type"}, {confidential, code, "redirect_uri"},
+                {confidential, code, "code_verifier"}, {confidential, refresh, "refresh_token"}, {confidential, refresh, "grant_type"},
+                {null, publicCode, "code"}, {null, publicCode, "code_verifier"}, {null, publicCode, "grant_type"}};
+        java.util.Map<String, JsonNode> emptyAnswers = new java.util.HashMap<>();
+        for (Object[] each : cases) {
+            @SuppressWarnings("unchecked") java.util.Map<String, String> fields = (java.util.Map<String, String>) each[1];
+            String name = (String) each[2];
+            String which = (each[0] == null ? "public app, " : "") + fields.get("grant_type") + ", empty " + name;
+            MockHttpServletRequestBuilder empty = post("/oauth2/token");
+            MockHttpServletRequestBuilder leftOut = post("/oauth2/token");
+            for (var field : fields.entrySet()) {
+                empty.param(field.getKey(), field.getKey().equals(name) ? "" : field.getValue());
+                if (!field.getKey().equals(name)) leftOut.param(field.getKey(), field.getValue());
+            }
+            if (each[0] != null) {
+                empty.header("Authorization", each[0]);
+                leftOut.header("Authorization", each[0]);
+            }
+            MvcResult emptyAnswer = form(empty);
+            MvcResult leftOutAnswer = form(leftOut);
+            assertThat(emptyAnswer.getResponse().getStatus()).as(which).isEqualTo(leftOutAnswer.getResponse().getStatus());
+            assertThat(emptyAnswer.getResponse().getContentAsString()).as(which).isEqualTo(leftOutAnswer.getResponse().getContentAsString());
+            emptyAnswers.put(which, json.readTree(emptyAnswer.getResponse().getContentAsString()));
+        }
+        for (String which : java.util.List.of("authorization_code, empty code", "public app, authorization_code, empty code")) {
+            assertThat(emptyAnswers.get(which).path("error").asString()).as(which).isEqualTo("invalid_request");
+            assertThat(emptyAnswers.get(which).path("error_description").asString()).as(which).startsWith("The code parameter is required");
+        }
+        assertThat(emptyAnswers.get("authorization_code, empty grant_type").path("error").asString()).isEqualTo("invalid_request");
+        assertThat(emptyAnswers.get("authorization_code, empty grant_type").path("error_description").asString()).startsWith("The grant_type is required");
+        assertThat(emptyAnswers.get("refresh_token, empty refresh_token").path("error").asString()).isEqualTo("invalid_request");
+        assertThat(emptyAnswers.get("public app, authorization_code, empty code_verifier").path("error_description").asString())
+                .startsWith("The code_verifier is missing");
     }
 
     /** A public app's exchange (PKCE alone) with its code sent twice: a 500 from the code verifier before (outside review S). */
@@ -322,6 +372,9 @@ class OAuthRequestRulesTest {
                 .param("client_secret", secret).param("grant_type", "client_credentials"));
         assertThat(answer.getResponse().getStatus()).isEqualTo(400);
         assertThat(answer.getResponse().getContentAsString()).contains("\"error\":\"invalid_request\"", "not both");
+        MvcResult emptySecret = form(post("/oauth2/token").header("Authorization", basic(id, secret)).param("client_secret", "")
+                .param("grant_type", "client_credentials"));
+        assertThat(emptySecret.getResponse().getContentAsString()).as("an empty client_secret is none (RFC 6749 §3.2)").doesNotContain("not both");
     }
 
     /** RFC 7636 §4.2: a challenge no verifier can match was taken and its code issued (outside review AD). */
