@@ -264,6 +264,25 @@ class SettingsCheckedAtStartTest {
         assertThat(analyze(failure).getDescription()).startsWith("lanyard.web.public-url: ");
     }
 
+    /**
+     * A value refused as a settings record is bound, or as a component that checks one is made, stops the start before
+     * Tomcat and the connection pool: the report came after a 1.2 KB "Error starting Tomcat context" line and Tomcat's
+     * warnings of the pool's threads, and the database file was opened (outside review).
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"--lanyard.session.sweep-interval=0s", "--lanyard.live.per-session=0",
+            "--lanyard.session.device-binding=maybe", "--lanyard.sign-up.confirm-email=true"})
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aSettingRefusedAsItIsBoundStopsTheStartBeforeTheWebServerAndThePool(String setting,
+                                                                            org.springframework.boot.test.system.CapturedOutput output) {
+        Path database = temp.resolve("early-" + Math.abs(setting.hashCode()) + "/lanyard.db");
+        Throwable failure = startWith(database, "--server.port=0", setting);
+        assertThat(analyze(failure).getDescription()).contains(setting.substring(2, setting.indexOf('=')));
+        assertThat(database.getParent()).as("the pool never opened the database").doesNotExist();
+        assertThat(output.getAll()).doesNotContain("Tomcat initialized").doesNotContain("Error starting Tomcat context")
+                .doesNotContain("HikariPool");
+    }
+
     private static Throwable startWith(Path database, String... settings) {
         List<String> arguments = new java.util.ArrayList<>(List.of("--server.address=127.0.0.1",
                 "--spring.datasource.url=jdbc:sqlite:" + database + "?foreign_keys=true", "--lanyard.geo.directory=" + temp.resolve("geo")));
