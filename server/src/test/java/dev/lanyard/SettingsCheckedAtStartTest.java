@@ -239,6 +239,58 @@ class SettingsCheckedAtStartTest {
         assertThat(analysis.getAction()).contains("Update your application's configuration");
     }
 
+    /**
+     * server.port out of 0–65535 (outside review): 70000 migrated the database, then failed in Tomcat's connector behind a
+     * 37-frame trace ending "port out of range", and -1 logged "Started Lanyard" listening nowhere. Refused as the settings
+     * are read, before the database is opened, in the short report naming it.
+     */
+    @ParameterizedTest(name = "server.port={0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"70000", "65536", "-1", "8080x", "0x1F90", "80.5", "20551,99999"})
+    void aServerPortThatIsNoPortStopsTheStartBeforeTheDatabaseWithAReportNamingIt(String port) {
+        Path database = temp.resolve("port-" + Math.abs(port.hashCode()) + "/lanyard.db");
+        Throwable failure = startWith(database, "--server.port=" + port);
+        assertThat(failure).isInstanceOf(dev.lanyard.ops.InvalidSetting.class);
+        FailureAnalysis analysis = analyze(failure);
+        assertThat(analysis.getDescription()).isEqualTo("server.port: '" + port + "' is not a port: a whole number from 0 to 65535.");
+        assertThat(analysis.getAction()).isEqualTo("Set server.port to a port from 1 to 65535, or 0 for any free one (unset, it is 8080).");
+        assertThat(database.getParent()).as("the database was not touched").doesNotExist();
+    }
+
+    /** A port from 0 to 65535 (or none) passes: the start goes on to the next check, which a bad public URL then fails. */
+    @ParameterizedTest(name = "server.port=''{0}''")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"0", "1", "65535", " 8080 ", ""})
+    void aServerPortFromZeroTo65535IsAccepted(String port) {
+        Throwable failure = startWith(temp.resolve("port-ok/lanyard.db"), "--server.port=" + port, "--lanyard.web.public-url=notaurl");
+        assertThat(analyze(failure).getDescription()).startsWith("lanyard.web.public-url: ");
+    }
+
+    /**
+     * A value refused as a settings record is bound, or as a component that checks one is made, stops the start before
+     * Tomcat and the connection pool: the report came after a 1.2 KB "Error starting Tomcat context" line and Tomcat's
+     * warnings of the pool's threads, and the database file was opened (outside review).
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"--lanyard.session.sweep-interval=0s", "--lanyard.live.per-session=0",
+            "--lanyard.session.device-binding=maybe", "--lanyard.sign-up.confirm-email=true"})
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aSettingRefusedAsItIsBoundStopsTheStartBeforeTheWebServerAndThePool(String setting,
+                                                                            org.springframework.boot.test.system.CapturedOutput output) {
+        Path database = temp.resolve("early-" + Math.abs(setting.hashCode()) + "/lanyard.db");
+        Throwable failure = startWith(database, "--server.port=0", setting);
+        assertThat(analyze(failure).getDescription()).contains(setting.substring(2, setting.indexOf('=')));
+        assertThat(database.getParent()).as("the pool never opened the database").doesNotExist();
+        assertThat(output.getAll()).doesNotContain("Tomcat initialized").doesNotContain("Error starting Tomcat context")
+                .doesNotContain("HikariPool");
+    }
+
+    private static Throwable startWith(Path database, String... settings) {
+        List<String> arguments = new java.util.ArrayList<>(List.of("--server.address=127.0.0.1",
+                "--spring.datasource.url=jdbc:sqlite:" + database + "?foreign_keys=true", "--lanyard.geo.directory=" + temp.resolve("geo")));
+        arguments.addAll(List.of(settings));
+        return org.assertj.core.api.Assertions.catchThrowable(() -> new org.springframework.boot.builder.SpringApplicationBuilder(Lanyard.class)
+                .run(arguments.toArray(String[]::new)));
+    }
+
     /** The settings record bound under {@code property}'s prefix, as {@code @ConfigurationPropertiesScan} finds it. */
     private static Class<?> settingsOf(String property) {
         for (String name : List.of("session.SessionSettings", "session.LiveSettings", "session.DownloadSettings", "factors.FactorSettings",

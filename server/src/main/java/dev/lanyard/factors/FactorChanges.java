@@ -21,6 +21,8 @@ import dev.lanyard.factors.SecondFactors.Reset;
 import dev.lanyard.factors.SecondFactors.Status;
 import dev.lanyard.passkeys.Passkeys;
 import dev.lanyard.session.SessionId;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.session.Verification;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -40,17 +42,19 @@ class FactorChanges {
     private final SeedCipher cipher;
     private final Accounts accounts;
     private final Passkeys passkeys;
+    private final Sessions sessions;
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final TransactionTemplate transactions;
 
     FactorChanges(FactorStore store, FactorCodes factorCodes, SeedCipher cipher, Accounts accounts, Passkeys passkeys,
-                  ApplicationEventPublisher events, Clock clock, TransactionTemplate transactions) {
+                  Sessions sessions, ApplicationEventPublisher events, Clock clock, TransactionTemplate transactions) {
         this.store = store;
         this.factorCodes = factorCodes;
         this.cipher = cipher;
         this.accounts = accounts;
         this.passkeys = passkeys;
+        this.sessions = sessions;
         this.events = events;
         this.clock = clock;
         this.transactions = transactions;
@@ -120,6 +124,9 @@ class FactorChanges {
             if (store.confirm(account.id(), totp.sealedSeed(), step[0].getAsLong(), now) == 0) throw new FactorProblem.EnrolmentChanged();
             List<String> codes = factorCodes.newRecoveryCodes(account.id(), now);
             events.publishEvent(new FactorEvent.Enabled(account, confirmation.by().session(), address, now));
+            // The session passed the password and a code of the app right here: verified, as "Verify this session" would
+            // make it with the next code (decision 0025, addendum of 2026-12-06).
+            sessions.verifyIfSignedIn(confirmation.by().session(), account.id(), Verification.PASSWORD_AND_CODE);
             return codes;
         });
     }

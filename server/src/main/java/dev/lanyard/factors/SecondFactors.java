@@ -175,8 +175,9 @@ public class SecondFactors {
      * Confirms enrolment with the member's password and a code from the app: two-factor authentication is on.
      * The password, because whoever turns it on holds the only codes (and the recovery codes), so a copied
      * session cookie must not be enough; only the session and browser that started the enrolment (and were
-     * shown its secret) may confirm it, and only the seed whose code was checked is turned on. Returns the
-     * recovery codes, which are shown once and kept only as keyed hashes.
+     * shown its secret) may confirm it, and only the seed whose code was checked is turned on. The session that
+     * confirmed it passed the password and a code there, so it becomes verified ({@code Sessions.verifyIfSignedIn}), as
+     * "Verify this session" would make it. Returns the recovery codes, which are shown once and kept only as keyed hashes.
      */
     public List<String> confirm(Account account, Confirmation confirmation, String address) {
         return changes.confirm(account, confirmation, address);

@@ -23,6 +23,7 @@ import org.springframework.core.env.Environment;
  * <p>Lanyard's settings are bound (and so checked) before the migration too: a newer build started with a typo in its
  * configuration would otherwise migrate the schema and then refuse to start, leaving a database the older build
  * refuses (outside QA). So are the components that check a setting as they are made ({@link CheckedBeforeMigration}).
+ * Where there is a web server, {@link SettingsBoundFirst} has checked both before it started.
  */
 @Configuration(proxyBeanMethods = false)
 class NewerSchema {

@@ -8,6 +8,8 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Sessions;
+import dev.lanyard.session.Verification;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.web.webauthn.api.AttestationConveyancePreference;
@@ -26,25 +28,28 @@ import tools.jackson.core.type.TypeReference;
 /**
  * A member adding a passkey ({@link Passkeys#startRegistration}, {@link Passkeys#register}): the password checked before
  * the first step's transaction, the authenticator's answer read before the second step's, and in it the passkey kept,
- * {@link PasskeyEvent.Added} published and the recovery codes made that come with it ({@link PasskeyFallback}).
+ * {@link PasskeyEvent.Added} published, the session that added it verified, and the recovery codes made that come with it
+ * ({@link PasskeyFallback}).
  */
 final class PasskeyRegistrations {
     private final PasskeyStore store;
     private final LanyardCredentials credentials;
     private final Ceremonies ceremonies;
     private final Accounts accounts;
+    private final Sessions sessions;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final ObjectProvider<PasskeyFallback> fallback;
     private final Clock clock;
 
     PasskeyRegistrations(PasskeyStore store, LanyardCredentials credentials, Ceremonies ceremonies, Accounts accounts,
-                         ApplicationEventPublisher events, TransactionTemplate transactions,
+                         Sessions sessions, ApplicationEventPublisher events, TransactionTemplate transactions,
                          ObjectProvider<PasskeyFallback> fallback, Clock clock) {
         this.store = store;
         this.credentials = credentials;
         this.ceremonies = ceremonies;
         this.accounts = accounts;
+        this.sessions = sessions;
         this.events = events;
         this.transactions = transactions;
         this.fallback = fallback;
@@ -90,6 +95,9 @@ final class PasskeyRegistrations {
             }
             Passkey passkey = store.find(saved.getCredentialId().toBase64UrlString(), owner).orElseThrow();
             events.publishEvent(new PasskeyEvent.Added(passkey, by.id(), passkey.createdAt()));
+            // The password began the ceremony and the new passkey answered it with user verification: what a sign-in with
+            // the password and a passkey proves, so the session is verified as one would be (decision 0025, addendum).
+            sessions.verifyIfSignedIn(by.id(), owner, Verification.PASSWORD_AND_PASSKEY);
             PasskeyFallback codes = fallback.getIfAvailable();
             return new Passkeys.Registered(passkey, codes == null ? List.of() : codes.afterAdding(owner));
         });

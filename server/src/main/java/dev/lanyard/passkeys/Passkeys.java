@@ -8,6 +8,7 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Sessions;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.web.webauthn.api.CredentialRecord;
@@ -48,7 +49,7 @@ public class Passkeys {
     private final Ceremonies ceremonies;
     private final PasskeyRegistrations registrations;
 
-    Passkeys(PasskeyStore store, LanyardCredentials credentials, Accounts accounts, ApplicationEventPublisher events,
+    Passkeys(PasskeyStore store, LanyardCredentials credentials, Accounts accounts, Sessions sessions, ApplicationEventPublisher events,
              TransactionTemplate transactions, ObjectProvider<PasskeyFallback> fallback, Clock clock) {
         this.fallback = fallback;
         this.store = store;
@@ -57,7 +58,7 @@ public class Passkeys {
         this.transactions = transactions;
         this.clock = clock;
         this.ceremonies = new Ceremonies(store, credentials, accounts, clock);
-        this.registrations = new PasskeyRegistrations(store, credentials, ceremonies, accounts, events, transactions, fallback, clock);
+        this.registrations = new PasskeyRegistrations(store, credentials, ceremonies, accounts, sessions, events, transactions, fallback, clock);
     }
 
     /**
@@ -102,7 +103,8 @@ public class Passkeys {
     /**
      * Finishes a registration started by {@link #startRegistration} from the same member: verifies the
      * authenticator's answer ({@code credential}: the {@code PublicKeyCredential} as JSON) and keeps the passkey
-     * under {@code name}. A blank name becomes "Passkey". A password sign-in of the member now needs a second factor:
+     * under {@code name}. A blank name becomes "Passkey". The session that added it is verified (the password and the new
+     * passkey with user verification: a sign-in with both would be). A password sign-in of the member now needs a second factor:
      * a member without an authenticator app or unused recovery codes gets recovery codes ({@link PasskeyFallback}), so
      * that losing the device does not lock them out.
      */

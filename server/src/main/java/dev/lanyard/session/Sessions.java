@@ -271,6 +271,15 @@ public class Sessions {
     }
 
     /**
+     * As {@link #verify}, for the session that just turned on a second factor by passing it (decision 0025, addendum of
+     * 2026-12-06); anything but an active sign-in of {@code owner} is left as it is rather than refused, in the caller's transaction.
+     */
+    @Transactional
+    public boolean verifyIfSignedIn(SessionId id, AccountId owner, Verification how) {
+        return changes.verifyIfSignedIn(id, owner, how);
+    }
+
+    /**
      * Replaces the flags the risk assessment found on {@code owner}'s session (PRODUCT.md V3). Joins the
      * caller's transaction; every node drops its cached copy after the commit. Returns whether the session exists.
      */

@@ -23,8 +23,9 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * Passkeys in a real Chromium with the DevTools protocol's virtual authenticator (a platform authenticator
- * with resident keys and user verification that always passes): register one, rename it, sign out, sign in
- * with it and find the session verified, remove it, and see it no longer sign anyone in.
+ * with resident keys and user verification that always passes): register one (which verifies the session that did),
+ * rename it, verify another session with it in place, sign out, sign in with it and find the session verified, remove
+ * it, and see it no longer sign anyone in.
  *
  * <p>WebAuthn runs only in a secure context; {@code http://localhost} is one, so the browser goes to
  * localhost (the relying party id defaults to the host the browser used).
@@ -70,6 +71,10 @@ class PasskeysBrowserTest extends BrowserTest {
             String email = "passkey-" + System.nanoTime() + "@example.com";
             signUp(page, "Grace Hopper", email, "Compilers");
             assertThat(verified(page)).as("a password alone does not verify a session").isFalse();
+            // The sign-up's session stays aside, unverified; a second sign-in with the password adds the passkey.
+            java.util.List<com.microsoft.playwright.options.Cookie> signedUp = context.cookies();
+            context.clearCookies();
+            logIn(page, email);
 
             page.navigate("/settings/security");
             assertThat(page.getByText("You have no passkeys.")).isVisible();
@@ -96,9 +101,19 @@ class PasskeysBrowserTest extends BrowserTest {
             assertThat(page.locator("tr[data-passkey]")).containsText("Never used");
             accessible(page, "security settings with a passkey");
 
-            // The session that added it is still unverified (PRODUCT.md V2): its card offers to verify it, in place.
+            // The password and the new passkey with user verification: the session that added it is verified by it
+            // (decision 0025, addendum of 2026-12-06), with nothing left to offer.
+            assertThat(verified(page)).as("adding a passkey verifies the session that added it").isTrue();
             page.navigate("/settings/sessions");
-            assertThat(verified(page)).as("adding a passkey does not verify the session").isFalse();
+            assertThat(page.locator(".card.current .badge.verified")).isVisible();
+            assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Verify this session"))).hasCount(0);
+
+            // The sign-up's session, signed in before the passkey, is still unverified (PRODUCT.md V2): its card offers to
+            // verify it, in place.
+            context.clearCookies();
+            context.addCookies(signedUp);
+            page.navigate("/settings/sessions");
+            assertThat(verified(page)).as("adding a passkey elsewhere does not verify this session").isFalse();
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Verify this session")).click();
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Verify this session"))).isVisible();
             accessible(page, "verify this session");

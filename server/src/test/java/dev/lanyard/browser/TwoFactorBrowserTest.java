@@ -43,6 +43,9 @@ class TwoFactorBrowserTest extends BrowserTest {
         laptop.getByLabel("Team name").fill("Factors");
         laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
         assertThat(laptop).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+        // Signed in with the password alone before the app is turned on: it stays unverified.
+        Page tablet = open(Chromium.ANDROID_PARIS);
+        logIn(tablet, email);
 
         laptop.navigate("/settings/security");
         laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Set up an authenticator app")).click();
@@ -56,6 +59,8 @@ class TwoFactorBrowserTest extends BrowserTest {
         assertThat(laptop.locator("ul.recovery-codes li")).hasCount(10);
         assertThat(laptop.locator("#two-factor")).containsText("Two-factor authentication is on.");
         List<String> firstCodes = laptop.locator("ul.recovery-codes li").allTextContents();
+        // The laptop passed the password and a code of the app: verified, with no second code asked for.
+        org.assertj.core.api.Assertions.assertThat(laptop.request().get("/api/v1/sessions/current").text()).contains("\"verified\":true");
 
         Page phone = open(Chromium.IPHONE_LONDON);
         phone.navigate("/login");
@@ -93,15 +98,15 @@ class TwoFactorBrowserTest extends BrowserTest {
         assertThat(laptop.locator("ul.recovery-codes li")).hasCount(0);
         assertThat(laptop.locator("#two-factor")).containsText("10 recovery codes left.");
 
-        // The laptop signed up with a password alone: its card offers to verify it in place, here with a recovery code.
-        laptop.navigate("/settings/sessions");
-        laptop.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Verify this session")).click();
-        assertThat(laptop.locator("h1")).hasText("Verify this session");
-        laptop.getByLabel("Code").fill(newCodes.get(0));
-        laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
-        assertThat(laptop).hasURL(Pattern.compile("/settings/security\\?done=verified-recovery-9$"));
-        assertThat(laptop.getByText("This session is verified: you used a recovery code. 9 recovery codes remain.",
+        // The tablet signed in with a password alone: its card offers to verify it in place, here with a recovery code.
+        tablet.navigate("/settings/sessions");
+        tablet.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Verify this session")).click();
+        assertThat(tablet.locator("h1")).hasText("Verify this session");
+        tablet.getByLabel("Code").fill(newCodes.get(0));
+        tablet.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify")).click();
+        assertThat(tablet).hasURL(Pattern.compile("/settings/security\\?done=verified-recovery-9$"));
+        assertThat(tablet.getByText("This session is verified: you used a recovery code. 9 recovery codes remain.",
                 new Page.GetByTextOptions().setExact(false))).isVisible();
-        org.assertj.core.api.Assertions.assertThat(laptop.request().get("/api/v1/sessions/current").text()).contains("\"verified\":true");
+        org.assertj.core.api.Assertions.assertThat(tablet.request().get("/api/v1/sessions/current").text()).contains("\"verified\":true");
     }
 }

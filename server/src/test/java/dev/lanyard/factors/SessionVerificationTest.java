@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * "Verify this session" (PRODUCT.md V2: the current session, if unverified, shows a prompt to verify it): a second factor
  * passed in the session in use verifies it, on the page and through {@code POST /api/v1/sessions/current/verify}, with the
- * same throttle, audit and one-use rules as at sign-in. Passkeys are checked in Chromium (PasskeysBrowserTest).
+ * same throttle, audit and one-use rules as at sign-in; turning the app on verifies the session that did it. Passkeys are
+ * checked in Chromium (PasskeysBrowserTest).
  */
 @LanyardSpringTest
 class SessionVerificationTest {
@@ -50,15 +51,19 @@ class SessionVerificationTest {
 
     private ApiClient api;
     private TwoFactorClient factors;
+    /** Alice's session that turned the app on. */
+    private Member laptop;
+    /** Another session of Alice's, signed in with the password alone before the app was turned on. */
     private Member alice;
     private TwoFactorClient.Enrolled enrolled;
 
     @BeforeEach
-    void aMemberWhoTurnedOnAnAuthenticatorAppInAPasswordSession() throws Exception {
+    void aMemberWhoTurnedOnAnAuthenticatorAppWhileAnotherSessionWasSignedInWithAPassword() throws Exception {
         api = new ApiClient(mvc, json);
         factors = new TwoFactorClient(mvc, clock);
-        alice = api.signUp("alice");
-        enrolled = factors.enrol(alice);
+        laptop = api.signUp("alice");
+        alice = api.logIn(laptop);
+        enrolled = factors.enrol(laptop);
     }
 
     /** A code of the next time step: accepted, and newer than the one that turned the app on. */
@@ -88,9 +93,30 @@ class SessionVerificationTest {
         return audit.page(AuditQuery.all(account.team()), 100, Optional.empty()).items();
     }
 
+    /**
+     * Outside review: the session that confirmed the app with the password and a code of it stayed unverified and was
+     * offered "Verify this session", which took yet another code (the next one: a code works once).
+     */
+    @Test
+    void turningTheAppOnVerifiesTheSessionThatDidItAsACodeWouldAndNoOther() throws Exception {
+        assertThat(verified(laptop)).as("it passed the password and a code of the app").isTrue();
+        assertThat(verified(alice)).as("a session signed in before proved nothing new").isFalse();
+        String list = as(laptop, get("/settings/sessions").accept(MediaType.TEXT_HTML)).getContentAsString();
+        assertThat(list).as("its card, the only verified one").contains("<span class=\"badge verified\">Verified</span>")
+                .doesNotContain("This session is not verified.");
+        assertThat(as(laptop, get("/settings/sessions/verify").accept(MediaType.TEXT_HTML)).getRedirectedUrl())
+                .as("nothing left to verify").isEqualTo("/settings/sessions?done=verified");
+        assertThat(as(laptop, get("/settings/sessions/" + laptop.sessionId()).accept(MediaType.TEXT_HTML)).getContentAsString())
+                .as("its timeline").contains("Verified with a code from an authenticator app");
+        assertThat(auditOf(laptop)).filteredOn(e -> e.action().equals("session.verified")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("with a code from an authenticator app")
+                        .contains(laptop.sessionId().substring(0, 8)));
+        assertThat(auditOf(laptop)).filteredOn(e -> e.action().equals("account.second-factor-failed")).isEmpty();
+    }
+
     @Test
     void theCardOffersItAndACodeVerifiesTheSessionInUseWhichStaysSignedIn() throws Exception {
-        assertThat(verified(alice)).as("turning the app on does not verify the session").isFalse();
+        assertThat(verified(alice)).as("turning the app on in another session does not verify this one").isFalse();
         String list = as(alice, get("/settings/sessions").accept(MediaType.TEXT_HTML)).getContentAsString();
         assertThat(list).contains("This session is not verified.").contains("href=\"/settings/sessions/verify\"");
         String page = as(alice, get("/settings/sessions/verify").accept(MediaType.TEXT_HTML)).getContentAsString();
@@ -105,9 +131,9 @@ class SessionVerificationTest {
         assertThat(list).contains("This session is verified.").doesNotContain("This session is not verified.");
         assertThat(as(alice, get("/settings/sessions/" + alice.sessionId()).accept(MediaType.TEXT_HTML)).getContentAsString())
                 .as("its timeline").contains("Verified with a code from an authenticator app");
-        assertThat(auditOf(alice)).filteredOn(e -> e.action().equals("session.verified")).singleElement()
-                .satisfies(e -> assertThat(e.detail()).contains("with a code from an authenticator app")
-                        .contains(alice.sessionId().substring(0, 8)));
+        assertThat(auditOf(alice)).filteredOn(e -> e.action().equals("session.verified")
+                        && e.detail().contains(alice.sessionId().substring(0, 8))).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("with a code from an authenticator app"));
         assertThat(as(alice, get("/settings/sessions/verify").accept(MediaType.TEXT_HTML)).getRedirectedUrl())
                 .as("nothing left to verify").isEqualTo("/settings/sessions?done=verified");
     }
@@ -121,16 +147,18 @@ class SessionVerificationTest {
         assertThat(auditOf(alice)).filteredOn(e -> e.action().equals("account.second-factor-failed")).singleElement()
                 .satisfies(e -> assertThat(e.detail()).as("no sign-in failed: the member was signed in")
                         .isEqualTo("Failed to verify a session already signed in: wrong two-factor code"));
-        assertThat(auditOf(alice)).filteredOn(e -> e.action().equals("session.verified")).isEmpty();
+        assertThat(auditOf(alice)).filteredOn(e -> e.action().equals("session.verified")).as("only the laptop's").hasSize(1);
     }
 
     @Test
     void aCodeVerifiesOnceAndARecoveryCodeIsUsedUpSayingHowManyAreLeft() throws Exception {
         Member carol = api.signUp("carol");
-        Member phone = api.logIn(carol); // signed in before the app was turned on: a password was enough
+        // Signed in before the app was turned on (a password was enough), which verified only the session that did it.
+        Member phone = api.logIn(carol);
+        Member tablet = api.logIn(carol);
         TwoFactorClient.Enrolled hers = factors.enrol(carol);
         String code = Totp.code(hers.seed(), Totp.step(clock.instant()) + 1);
-        assertThat(verifyOnThePage(carol, code).getRedirectedUrl()).isEqualTo("/settings/sessions?done=verified");
+        assertThat(verifyOnThePage(tablet, code).getRedirectedUrl()).isEqualTo("/settings/sessions?done=verified");
         MockHttpServletResponse again = verifyThroughTheApi(phone, code);
         assertThat(again.getStatus()).as("a code works once").isEqualTo(400);
         assertThat(again.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
@@ -143,7 +171,8 @@ class SessionVerificationTest {
         assertThat(verified(phone)).isTrue();
         assertThat(auditOf(carol)).filteredOn(e -> e.action().equals("account.recovery-code-used")).singleElement()
                 .satisfies(e -> assertThat(e.detail()).isEqualTo("Used a recovery code to verify a session already signed in; 9 are left"));
-        assertThat(auditOf(carol)).filteredOn(e -> e.action().equals("session.verified")).hasSize(2);
+        assertThat(auditOf(carol)).filteredOn(e -> e.action().equals("session.verified")).as("the enrolling session, the tablet, the phone")
+                .hasSize(3);
     }
 
     @Test

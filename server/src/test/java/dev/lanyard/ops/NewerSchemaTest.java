@@ -59,7 +59,8 @@ class NewerSchemaTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"--lanyard.mail.base-url=notaurl", "--lanyard.session.device-binding=maybe",
             "--lanyard.signals.private-networks=bogus", "--lanyard.sign-up.confirm-email=true",
             "--lanyard.session.history-retention=90", "--lanyard.factors.challenge-ttl=5", "--lanyard.signals.retry-interval=1",
-            "--spring.security.oauth2.authorizationserver.issuer=", "--server.port=99999", "--lanyard.web.public-url=notaurl"})
+            "--spring.security.oauth2.authorizationserver.issuer=", "--server.port=99999", "--server.port=70000", "--server.port=-1",
+            "--lanyard.web.public-url=notaurl"})
     void aBadSettingStopsTheStartBeforeTheSchemaIsMigrated(String setting) throws Exception {
         String url = "jdbc:sqlite:" + temp.resolve("fresh-" + Math.abs(setting.hashCode()) + ".db");
         String port = setting.startsWith("--server.port=") ? setting : "--server.port=0";

@@ -207,6 +207,17 @@ class AssuranceLevelSignalsTest {
     }
 
     @Test
+    void turningOnAnAuthenticatorAppEnqueuesOneIncreaseForTheSessionThatDidItAndNoneForAnother() throws Exception {
+        Member phone = api.logIn(admin);
+        enrolAuthenticatorApp(admin);
+        JsonNode event = onlyEventFor(admin.sessionId());
+        assertThat(event.path("previous_level").asString()).isEqualTo("unverified");
+        assertThat(event.path("change_direction").asString()).isEqualTo("increase");
+        assertThat(event.path("reason_admin").path("en").asString()).isEqualTo("Verified with a code from an authenticator app after signing in");
+        assertThat(queuedFor(phone.sessionId())).as("a session that passed nothing").isEmpty();
+    }
+
+    @Test
     void approvalThroughTheApiIsPolledAsASignedAssuranceLevelChange() throws Exception {
         Sessions.Started laptop = signIn(Verification.PASSWORD_AND_CODE);
         Member phone = api.logIn(admin);
