@@ -1,7 +1,6 @@
 package dev.lanyard.apps;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -80,7 +79,9 @@ final class RepeatedParameters implements Filter {
      */
     static HttpServletRequest withoutEmpty(HttpServletRequest request) {
         Map<String, String[]> all = request.getParameterMap();
-        if (all.values().stream().noneMatch(RepeatedParameters::empty)) return request;
+        boolean anyEmpty = false;
+        for (String[] values : all.values()) anyEmpty |= empty(values);
+        if (!anyEmpty) return request;
         Map<String, String[]> kept = new LinkedHashMap<>(all);
         kept.values().removeIf(RepeatedParameters::empty);
         Map<String, String[]> parameters = Collections.unmodifiableMap(kept);
@@ -110,6 +111,9 @@ final class RepeatedParameters implements Filter {
     }
 
     private static boolean empty(String[] values) {
-        return values.length > 0 && Arrays.stream(values).allMatch(String::isEmpty);
+        for (String value : values) {
+            if (!value.isEmpty()) return false;
+        }
+        return values.length > 0;
     }
 }

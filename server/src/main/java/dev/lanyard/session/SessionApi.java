@@ -24,6 +24,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/sessions")
 @Tag(name = "Sessions")
 class SessionApi {
+    /**
+     * {@code /{id}} for every session id but the list's own addresses: PATCH and DELETE there are 405 naming the methods
+     * that address takes (Spring's own, and {@code web/HandlerPaths}' for a method the firewall refuses), not a session
+     * named "history" or "current" that is not found. DELETE takes {@code current}, the current session refused (409).
+     */
+    private static final String ONE_NOT_CURRENT_OR_HISTORY = "/{id:(?!(?:current|history)$).+}";
+    private static final String ONE_NOT_HISTORY = "/{id:(?!history$).+}";
+
     private final Sessions sessions;
     private final SessionReads reads;
     private final SessionChanges changes;
@@ -42,14 +50,6 @@ class SessionApi {
         this.settings = settings;
         this.clock = clock;
     }
-
-    /**
-     * {@code /{id}} for every session id but the list's own addresses: PATCH and DELETE there are 405 naming the methods
-     * that address takes (Spring's own, and {@code web/HandlerPaths}' for a method the firewall refuses), not a session
-     * named "history" or "current" that is not found. DELETE takes {@code current}, the current session refused (409).
-     */
-    private static final String ONE_NOT_CURRENT_OR_HISTORY = "/{id:(?!(?:current|history)$).+}";
-    private static final String ONE_NOT_HISTORY = "/{id:(?!history$).+}";
 
     record SessionList(List<SessionJson> items, @Schema(nullable = true) String nextCursor, ListFilter.Counts counts) {
     }

@@ -80,7 +80,6 @@ class SessionChanges {
     }
 
     boolean verify(SessionId id, AccountId owner, Verification how) {
-        if (!how.verified()) throw new IllegalArgumentException("a session is verified by a second factor, not by " + how);
         Session session = store.find(id, owner).filter(Session::active).orElseThrow(SessionProblem.NotFound::new);
         if (!Approvals.approvable(session)) throw new SessionProblem.NotPending("Only sign-ins are verified. API keys and apps are not.");
         return markVerified(session, how);
@@ -88,12 +87,12 @@ class SessionChanges {
 
     /** As {@link #verify}, leaving anything but an active sign-in of {@code owner} as it is instead of refusing it. */
     boolean verifyIfSignedIn(SessionId id, AccountId owner, Verification how) {
-        if (!how.verified()) throw new IllegalArgumentException("a session is verified by a second factor, not by " + how);
         Optional<Session> session = store.find(id, owner).filter(s -> s.active() && Approvals.approvable(s));
         return session.isPresent() && markVerified(session.get(), how);
     }
 
     private boolean markVerified(Session session, Verification how) {
+        if (!how.verified()) throw new IllegalArgumentException("a session is verified by a second factor, not by " + how);
         SessionId id = session.id();
         AccountId owner = session.account();
         // Verified already, or at the same moment elsewhere (another tab, an approval): nothing changes, no second line.
