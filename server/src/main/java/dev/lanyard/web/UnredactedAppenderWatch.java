@@ -22,18 +22,23 @@ import org.slf4j.Marker;
  * the event exists; this one always answers {@code NEUTRAL} and so changes no decision. It only looks at the appenders
  * a line would reach (the logger's and its ancestors' up to the first without additivity): a look at a few list
  * entries, no string work, when all are behind the redaction already; one comparison for a call below the logger's
- * level, unless another turbo filter could still let that line through.
+ * level, unless another turbo filter could still let that line through. It also counts the lines made, by level, for
+ * the actuator's {@code logback.events} ({@link LogLinesCounted}), so that it is the only turbo filter Logback asks
+ * (decision 78).
  */
 final class UnredactedAppenderWatch extends TurboFilter {
     /** Micrometer's turbo filter (not public), which counts the lines logged and answers {@code NEUTRAL} to every call. */
     private static final String ALWAYS_NEUTRAL = "io.micrometer.core.instrument.binder.logging.MetricsTurboFilter";
 
     private final LoggerContext context;
+    /** The lines made, by level, for the actuator's {@code logback.events} ({@link LogLinesCounted}). */
+    private final LogLineCounts counts;
     /** Each logger's ancestors, itself first and the root last; Logback never removes a logger from its context. */
     private final Map<Logger, Logger[]> lineages = new ConcurrentHashMap<>();
 
     private UnredactedAppenderWatch(LoggerContext context) {
         this.context = context;
+        this.counts = LogLineCounts.of(context);
         setContext(context);
         setName("lanyard-unredacted-appender-watch");
     }
@@ -52,8 +57,11 @@ final class UnredactedAppenderWatch extends TurboFilter {
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
         boolean belowLevel = level != null && level.levelInt < logger.getEffectiveLevel().levelInt;
-        if (belowLevel && noOtherCanAccept()) {
-            return FilterReply.NEUTRAL;
+        if (belowLevel) {
+            if (noOtherCanAccept()) return FilterReply.NEUTRAL;
+        } else if (format != null && level != null) {
+            // A logging call at its logger's level or above, not a check such as isDebugEnabled(): Micrometer's count.
+            counts.count(level);
         }
         for (Logger reached : lineages.computeIfAbsent(logger, this::lineage)) {
             for (Iterator<Appender<ILoggingEvent>> appenders = reached.iteratorForAppenders(); appenders.hasNext(); ) {
