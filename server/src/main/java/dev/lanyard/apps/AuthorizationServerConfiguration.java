@@ -233,14 +233,16 @@ class AuthorizationServerConfiguration {
      * the request on, and the CSRF filters (the authorization server exempts its endpoints; the
      * consent form's runs for the consent post only). Ten filters fewer before the answer
      * (bench/RESULTS.md, issue 13); every filter that reads or checks the request is kept, so every
-     * answer, error or not, is the one the full chain gives ({@code IntrospectionChainTest}).
+     * answer, error or not, is the one the full chain gives ({@code IntrospectionChainTest}). The issuer's context
+     * is set by {@link IntrospectionIssuer}, which wraps Spring's filter and spares it the common request (decision 79).
      */
     @Bean
     @Order(-15)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
     SecurityFilterChain introspectionChain(@org.springframework.beans.factory.annotation.Qualifier("authorizationServerChain")
                                            SecurityFilterChain server, AuthorizationServerSettings settings) {
-        List<Filter> filters = server.getFilters().stream().filter(filter -> !elsewhere(filter)).toList();
+        List<Filter> filters = server.getFilters().stream().filter(filter -> !elsewhere(filter))
+                .map(filter -> IntrospectionIssuer.inPlaceOf(filter, settings)).toList();
         return new DefaultSecurityFilterChain(introspection(settings), filters);
     }
 

@@ -70,9 +70,14 @@ class IntrospectionChainTest {
         }
     }
 
+    /** The introspection chain's filters, with Spring's context filter in place of {@link IntrospectionIssuer} (decision 79). */
+    private List<Filter> kept() {
+        return introspection.getFilters().stream().map(f -> f instanceof IntrospectionIssuer issuer ? issuer.spring() : f).toList();
+    }
+
     @Test
     void itKeepsTheFullChainsFiltersInOrderLessTheOtherEndpointsAndCsrf() {
-        List<Filter> kept = introspection.getFilters();
+        List<Filter> kept = kept();
         List<Filter> all = server.getFilters();
         assertThat(all).containsSubsequence(kept);
         assertThat(kept).extracting(Filter::getClass).<Class<?>>map(c -> c)
@@ -81,6 +86,9 @@ class IntrospectionChainTest {
                         OAuth2TokenIntrospectionEndpointFilter.class)
                 .doesNotContain(CsrfFilter.class, OAuth2TokenEndpointFilter.class);
         assertThat(all.size() - kept.size()).as("filters left out").isGreaterThanOrEqualTo(10);
+        assertThat(introspection.getFilters()).filteredOn(IntrospectionIssuer.class::isInstance).hasSize(1);
+        assertThat(introspection.getFilters()).extracting(f -> f.getClass().getName()).doesNotContain(IntrospectionIssuer.SPRINGS);
+        assertThat(all).extracting(f -> f.getClass().getName()).contains(IntrospectionIssuer.SPRINGS);
     }
 
     /** The shortcut (decision 44) runs after the headers and the session filter, before client authentication. */
@@ -97,7 +105,7 @@ class IntrospectionChainTest {
     @Test
     void everyFilterLeftOutPassesAnIntrospectionRequestOnUntouched() throws Exception {
         List<Filter> left = new ArrayList<>(server.getFilters());
-        left.removeAll(introspection.getFilters());
+        left.removeAll(kept());
         assertThat(left).isNotEmpty().allMatch(AuthorizationServerConfiguration::elsewhere);
         // What the chain's AuthorizationServerContextFilter, which runs before all of them, sets.
         AuthorizationServerContextHolder.setContext(new AuthorizationServerContext() {
