@@ -1,6 +1,7 @@
 package dev.lanyard.apps;
 
 import java.io.IOException;
+import java.util.Locale;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -66,7 +67,7 @@ final class IntrospectionIssuer implements Filter {
 
     /** {@code scheme://host[:port]}, as Spring's resolver makes it for a request to an endpoint's own path. */
     static String issuer(HttpServletRequest request) {
-        String scheme = request.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String scheme = request.getScheme().toLowerCase(Locale.ROOT);
         int port = request.getServerPort();
         boolean defaultPort = "http".equals(scheme) && port == 80 || "https".equals(scheme) && port == 443;
         StringBuilder issuer = new StringBuilder(scheme).append("://").append(request.getServerName());
