@@ -68,7 +68,8 @@ public class Issuers {
         }
     }
 
-    private static String withoutTrailingSlash(String url) {
+    /** {@code url} without one trailing {@code /}: how an issuer is named and compared. */
+    public static String withoutTrailingSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }

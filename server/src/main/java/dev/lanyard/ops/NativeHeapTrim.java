@@ -3,6 +3,7 @@ package dev.lanyard.ops;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,7 +67,7 @@ final class NativeHeapTrim {
     /** The answer of {@code command}, trimmed of its line breaks; empty for none or where trimming is not supported. */
     static Optional<String> trim(Supplier<String> command) {
         String said = command.get();
-        if (said == null || said.isBlank() || said.toLowerCase(java.util.Locale.ROOT).contains("not available")) return Optional.empty();
+        if (said == null || said.isBlank() || said.toLowerCase(Locale.ROOT).contains("not available")) return Optional.empty();
         return Optional.of(said.strip());
     }
 

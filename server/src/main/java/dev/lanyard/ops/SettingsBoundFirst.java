@@ -1,5 +1,8 @@
 package dev.lanyard.ops;
 
+import java.util.Arrays;
+import java.util.stream.Stream;
+
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -43,7 +46,7 @@ class SettingsBoundFirst implements BeanFactoryPostProcessor {
         for (String server : beans.getBeanNamesForType(WebServerFactory.class, false, false)) {
             BeanDefinition definition = beans.getBeanDefinition(server);
             String[] before = definition.getDependsOn() == null ? new String[0] : definition.getDependsOn();
-            definition.setDependsOn(java.util.stream.Stream.concat(java.util.Arrays.stream(before), java.util.Arrays.stream(checks))
+            definition.setDependsOn(Stream.concat(Arrays.stream(before), Arrays.stream(checks))
                     .distinct().toArray(String[]::new));
         }
     }

@@ -44,12 +44,8 @@ class Transmitter {
                 @Value("${lanyard.mail.base-url:http://localhost:8080}") String baseUrl) {
         this.encoder = encoder;
         this.issuers = issuers;
-        this.fixed = settings.issuer() != null ? withoutTrailingSlash(settings.issuer().toString()) : issuers.configured().orElse(null);
-        this.fallback = withoutTrailingSlash(baseUrl);
-    }
-
-    private static String withoutTrailingSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.fixed = settings.issuer() != null ? Issuers.withoutTrailingSlash(settings.issuer().toString()) : issuers.configured().orElse(null);
+        this.fallback = Issuers.withoutTrailingSlash(baseUrl);
     }
 
     /** The issuer where there is neither a request nor a stream (a back-channel logout token of an app given no ID token). */
