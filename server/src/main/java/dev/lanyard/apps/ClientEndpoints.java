@@ -5,10 +5,6 @@ import java.io.IOException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -54,7 +50,6 @@ public class ClientEndpoints {
      * allows in an {@code error_description} (printable ASCII but {@code "} and {@code \}).
      */
     public void refuse(HttpServletResponse response, String description) throws IOException {
-        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        EndpointErrors.write(response, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, description, null));
+        EndpointErrors.refuse(response, description);
     }
 }

@@ -210,6 +210,25 @@ final class EndpointErrors {
         return header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
     }
 
+    /**
+     * Answers {@code 400 invalid_request} with {@code description} and {@code Cache-Control: no-store}, as every refusal
+     * at these endpoints is (RFC 6749 §5.2, RFC 7662 §2.3, RFC 7009 §2.2.1). {@code description} must hold only the
+     * characters RFC 6749 §5.2 allows in an {@code error_description} (printable ASCII but {@code "} and {@code \}).
+     */
+    static void refuse(HttpServletResponse response, String description) throws IOException {
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        write(response, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, description, null));
+    }
+
+    /** Whether {@code text} may be said in an {@code error_description} as it is (RFC 6749 §5.2). */
+    static boolean describable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+        }
+        return true;
+    }
+
     /** Writes {@code error} as the OAuth JSON error body with {@code status}. */
     static void write(HttpServletResponse servlet, HttpStatus status, OAuth2Error error) throws IOException {
         ServletServerHttpResponse response = new ServletServerHttpResponse(servlet);

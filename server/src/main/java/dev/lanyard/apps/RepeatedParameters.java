@@ -14,9 +14,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpStatus;
-import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -55,7 +52,7 @@ final class RepeatedParameters implements Filter {
             chain.doFilter(given, res);
             return;
         }
-        EndpointErrors.write((HttpServletResponse) res, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, refused, null));
+        EndpointErrors.refuse((HttpServletResponse) res, refused);
     }
 
     /** Why a request whose parameters are all given once is refused before its client is authenticated, or null. */
@@ -68,7 +65,10 @@ final class RepeatedParameters implements Filter {
     /** Why the request is refused for a parameter with more than one value, or null. */
     private static String repeated(Map<String, String[]> parameters) {
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
-            if (parameter.getValue().length > 1) return "The parameter " + parameter.getKey() + " is included more than once.";
+            if (parameter.getValue().length <= 1) continue;
+            String name = parameter.getKey();
+            return EndpointErrors.describable(name) && name.length() <= 40 ? "The parameter " + name + " is included more than once."
+                    : "A parameter is included more than once.";
         }
         return null;
     }

@@ -726,6 +726,33 @@ class OAuthFlowTest {
     }
 
     /**
+     * The third way a grant ends at Lanyard, a team sign-out by an admin: the app's own "Log out" with the grant's ID token
+     * still goes back to the app (decision 65, addendum of 2026-12-06), and ends nothing the sign-out left, the admin's
+     * own session among them.
+     */
+    @Test
+    void rpInitiatedLogoutAfterATeamSignOutGoesBackToTheApp() throws Exception {
+        RelyingApp app = app(register(admin, "Atlas", "confidential"));
+        Member laptop = api.logIn(admin);
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String idToken = app.exchange(attempt, app.code(attempt, app.signIn(attempt, cookie(laptop)))).getOIDCTokens().getIDTokenString();
+        var signedOut = mvc.perform(post("/api/v1/admin/sessions/sign-out").cookie(admin.cookie()).with(admin.from())
+                .contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("reason", "Rotating every session")))).andReturn();
+        assertThat(signedOut.getResponse().getStatus()).as(signedOut.getResponse().getContentAsString()).isEqualTo(200);
+        assertThat(current(laptop)).as("the session that authorized the grant").isEqualTo(401);
+
+        HttpResponse<String> answer = app.browse(signOutLink(app, idToken, REDIRECT), cookie(admin));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        assertThat(RelyingApp.location(answer)).hasToString(REDIRECT + "?state=bye");
+        assertThat(current(admin)).as("the admin's own session, which the team sign-out left").isEqualTo(200);
+        JsonNode history = api.read(mvc.perform(get("/api/v1/sessions/history").cookie(admin.cookie()).with(admin.from())).andReturn());
+        String sid = sid(idToken);
+        assertThat(history.path("items").valueStream().filter(s -> s.path("id").asString().equals(sid)).findFirst().orElseThrow()
+                .path("endReason").asString()).as("the grant keeps the reason it ended for").isEqualTo("admin-revoked");
+    }
+
+    /**
      * A grant whose session was ended at Lanyard, then its app's link in another browser: back to the app, and nothing
      * else ends; once the grant is purged, the same, the browser that authorized it left alone (nothing stored says so
      * any more). As for a live grant: nobody signed in goes to the sign-in page, someone else signed in is refused, and

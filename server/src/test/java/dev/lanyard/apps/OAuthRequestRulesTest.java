@@ -64,8 +64,23 @@ class OAuthRequestRulesTest {
                 MvcResult answer = form(request.get().header("Authorization", authorization));
                 assertThat(answer.getResponse().getStatus()).as(answer.getResponse().getContentAsString()).isEqualTo(400);
                 assertThat(answer.getResponse().getContentAsString()).contains("\"error\":\"invalid_request\"");
+                assertThat(answer.getResponse().getHeader("Cache-Control")).isEqualTo("no-store");
             }
         }
+    }
+
+    /** RFC 6749 §5.2 allows printable ASCII but {@code "} and {@code \} in an error description: a name outside it is not repeated back. */
+    @Test
+    void aRepeatedParameterWhoseNameAnErrorDescriptionCannotHoldIsNotNamed() throws Exception {
+        for (String name : java.util.List.of("to\"ken", "tök", "back\\slash", "x".repeat(41))) {
+            MvcResult answer = form(post("/oauth2/introspect").param("token", "a").param(name, "1").param(name, "2"));
+            assertThat(answer.getResponse().getStatus()).isEqualTo(400);
+            assertThat(json.readTree(answer.getResponse().getContentAsString()).path("error_description").asString())
+                    .as(name).isEqualTo("A parameter is included more than once.");
+        }
+        MvcResult named = form(post("/oauth2/introspect").param("token", "a").param("scope", "1").param("scope", "2"));
+        assertThat(json.readTree(named.getResponse().getContentAsString()).path("error_description").asString())
+                .isEqualTo("The parameter scope is included more than once.");
     }
 
     /**
