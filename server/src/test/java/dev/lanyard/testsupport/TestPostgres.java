@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>No orphans.</b> The server runs under a tiny {@code sh} watchdog whose stdin is a pipe from
  * this JVM: when the JVM dies in any way, even by SIGKILL, the pipe closes and the watchdog sends the
- * server SIGQUIT (immediate shutdown). On a normal exit a shutdown hook runs
- * {@code pg_ctl stop -m immediate} and deletes the data directory. Run directories left by dead JVMs
+ * server SIGQUIT (immediate shutdown). On a normal exit, once Spring Boot has closed every context,
+ * its shutdown hook runs {@code pg_ctl stop -m immediate} and deletes the data directory. Run directories left by dead JVMs
  * are removed (after stopping any server still in them) at the next start. Linux only.
  */
 public final class TestPostgres {
@@ -138,7 +138,9 @@ public final class TestPostgres {
         dataDir = Files.createDirectory(runDir.resolve("data"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         logFile = Files.createFile(runDir.resolve("postgres.log"));
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-postgres-stop"));
+        // After every Spring context is closed, not beside them: a JVM hook of its own stopped the server while the
+        // cached test contexts were still closing, each then waiting out its pool's timeouts until Surefire killed the JVM.
+        org.springframework.boot.SpringApplication.getShutdownHandlers().add(this::stop);
         byte[] secret = new byte[18];
         new SecureRandom().nextBytes(secret);
         password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
