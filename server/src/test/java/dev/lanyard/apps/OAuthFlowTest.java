@@ -690,6 +690,19 @@ class OAuthFlowTest {
         return mvc.perform(get("/api/v1/sessions/current").cookie(browser.cookie()).with(browser.from())).andReturn().getResponse().getStatus();
     }
 
+    /** {@code browser} signs in to {@code app}: the grant's ID token. */
+    private String idToken(RelyingApp app, Member browser) throws Exception {
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        return app.exchange(attempt, app.code(attempt, app.signIn(attempt, cookie(browser)))).getOIDCTokens().getIDTokenString();
+    }
+
+    /** Why the admin's ended session {@code sid} ended, from their history. */
+    private String endReason(String sid) throws Exception {
+        JsonNode history = api.read(mvc.perform(get("/api/v1/sessions/history").cookie(admin.cookie()).with(admin.from())).andReturn());
+        return history.path("items").valueStream().filter(s -> s.path("id").asString().equals(sid)).findFirst().orElseThrow()
+                .path("endReason").asString();
+    }
+
     private static String sid(String jwt) throws Exception {
         return SignedJWT.parse(jwt).getJWTClaimsSet().getStringClaim("sid");
     }
@@ -719,10 +732,8 @@ class OAuthFlowTest {
         assertThat(current(browser)).as("the browser session that authorized the grant").isEqualTo(401);
         assertThat(current(admin)).as("another Lanyard session of the member").isEqualTo(200);
         assertThat(other.active(othersToken)).as("another app's grant").isTrue();
-        JsonNode history = api.read(mvc.perform(get("/api/v1/sessions/history").cookie(admin.cookie()).with(admin.from())).andReturn());
-        String sid = sid(tokens.getOIDCTokens().getIDTokenString());
-        assertThat(history.path("items").valueStream().filter(s -> s.path("id").asString().equals(sid)).findFirst().orElseThrow()
-                .path("endReason").asString()).as("the grant keeps the reason it ended for").isEqualTo("revoked");
+        assertThat(endReason(sid(tokens.getOIDCTokens().getIDTokenString()))).as("the grant keeps the reason it ended for")
+                .isEqualTo("revoked");
     }
 
     /**
@@ -734,8 +745,7 @@ class OAuthFlowTest {
     void rpInitiatedLogoutAfterATeamSignOutGoesBackToTheApp() throws Exception {
         RelyingApp app = app(register(admin, "Atlas", "confidential"));
         Member laptop = api.logIn(admin);
-        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
-        String idToken = app.exchange(attempt, app.code(attempt, app.signIn(attempt, cookie(laptop)))).getOIDCTokens().getIDTokenString();
+        String idToken = idToken(app, laptop);
         var signedOut = mvc.perform(post("/api/v1/admin/sessions/sign-out").cookie(admin.cookie()).with(admin.from())
                 .contentType(MediaType.APPLICATION_JSON).content(api.write(Map.of("reason", "Rotating every session")))).andReturn();
         assertThat(signedOut.getResponse().getStatus()).as(signedOut.getResponse().getContentAsString()).isEqualTo(200);
@@ -746,10 +756,7 @@ class OAuthFlowTest {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
         assertThat(RelyingApp.location(answer)).hasToString(REDIRECT + "?state=bye");
         assertThat(current(admin)).as("the admin's own session, which the team sign-out left").isEqualTo(200);
-        JsonNode history = api.read(mvc.perform(get("/api/v1/sessions/history").cookie(admin.cookie()).with(admin.from())).andReturn());
-        String sid = sid(idToken);
-        assertThat(history.path("items").valueStream().filter(s -> s.path("id").asString().equals(sid)).findFirst().orElseThrow()
-                .path("endReason").asString()).as("the grant keeps the reason it ended for").isEqualTo("admin-revoked");
+        assertThat(endReason(sid(idToken))).as("the grant keeps the reason it ended for").isEqualTo("admin-revoked");
     }
 
     /**
@@ -762,8 +769,7 @@ class OAuthFlowTest {
     void rpInitiatedLogoutOfAGrantEndedOrPurgedEndsNothingElse() throws Exception {
         RelyingApp app = app(register(admin, "Board", "confidential"));
         Member laptop = api.logIn(admin);
-        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
-        String idToken = app.exchange(attempt, app.code(attempt, app.signIn(attempt, cookie(laptop)))).getOIDCTokens().getIDTokenString();
+        String idToken = idToken(app, laptop);
         String sid = sid(idToken);
         var ended = mvc.perform(delete("/api/v1/sessions/" + sid).cookie(admin.cookie()).with(admin.from())).andReturn();
         assertThat(ended.getResponse().getStatus()).isIn(200, 204);
