@@ -58,6 +58,11 @@ class SignInAlertBrowserTest extends BrowserTest {
         laptop.navigate("/settings/sessions");
         assertThat(laptop.locator("ul.cards article .alert.flagged")).containsText("First sign-in from United Kingdom");
         assertThat(laptop.locator("ul.cards article .alert.flagged")).containsText("Safari on iOS");
+        // The team's view counts it in a badge that keeps to one line, as every badge does (it broke in two in a narrow column).
+        laptop.navigate("/admin/sessions");
+        assertThat(laptop.locator("td .badge.concern")).hasText("1 flagged");
+        org.assertj.core.api.Assertions.assertThat(laptop.locator("td .badge.concern")
+                .evaluate("b => getComputedStyle(b).whiteSpace + ' ' + b.getClientRects().length")).isEqualTo("nowrap 1");
 
         // The alert reached the mail server.
         TestMail.Mail mail = TestMail.lastMailTo(email);
