@@ -69,7 +69,10 @@ class OAuthRequestRulesTest {
         }
     }
 
-    /** RFC 6749 §5.2 allows printable ASCII but {@code "} and {@code \} in an error description: a name outside it is not repeated back. */
+    /**
+     * RFC 6749 §5.2 allows printable ASCII but {@code "} and {@code \} in an error description: a parameter name outside
+     * it, or a long one, is not repeated back.
+     */
     @Test
     void aRepeatedParameterWhoseNameAnErrorDescriptionCannotHoldIsNotNamed() throws Exception {
         for (String name : java.util.List.of("to\"ken", "tök", "back\\slash", "x".repeat(41))) {

@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>No orphans.</b> The server runs under a tiny {@code sh} watchdog whose stdin is a pipe from
  * this JVM: when the JVM dies in any way, even by SIGKILL, the pipe closes and the watchdog sends the
  * server SIGQUIT (immediate shutdown). On a normal exit, once Spring Boot has closed every context,
- * its shutdown hook runs {@code pg_ctl stop -m immediate} and deletes the data directory. Run directories left by dead JVMs
- * are removed (after stopping any server still in them) at the next start. Linux only.
+ * its shutdown hook runs {@code pg_ctl stop -m immediate} and deletes the data directory. Run
+ * directories left by dead JVMs are removed (after stopping any server still in them) at the next
+ * start. Linux only.
  */
 public final class TestPostgres {
 

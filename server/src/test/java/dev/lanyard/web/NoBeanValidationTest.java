@@ -3,6 +3,7 @@ package dev.lanyard.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class NoBeanValidationTest {
         try {
             return new String(Files.readAllBytes(classFile), StandardCharsets.ISO_8859_1).contains("jakarta/validation/");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }
