@@ -1,6 +1,7 @@
 package dev.lanyard;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The control-character rule for everything a request brings in (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md):
@@ -10,7 +11,17 @@ import java.util.Optional;
  * handler marked {@link ChecksControlCharacters} applies it itself, with its other rules ({@link #refusal}).
  */
 public final class ControlCharacters {
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_.\\-\\[\\]]{1,40}");
+
     private ControlCharacters() {
+    }
+
+    /**
+     * Whether a request's parameter name may be repeated back in a refusal: at most 40 letters, digits and
+     * {@code _ . - [ ]}, so it holds nothing a page, a problem or an OAuth {@code error_description} cannot say as it is.
+     */
+    public static boolean plainName(String name) {
+        return PLAIN_NAME.matcher(name).matches();
     }
 
     /** What a refused value holds, as its problem says it: half a character is not a control character (outside review AD). */

@@ -220,15 +220,6 @@ final class EndpointErrors {
         write(response, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, description, null));
     }
 
-    /** Whether {@code text} may be said in an {@code error_description} as it is (RFC 6749 §5.2). */
-    static boolean describable(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
-        }
-        return true;
-    }
-
     /** Writes {@code error} as the OAuth JSON error body with {@code status}. */
     static void write(HttpServletResponse servlet, HttpStatus status, OAuth2Error error) throws IOException {
         ServletServerHttpResponse response = new ServletServerHttpResponse(servlet);

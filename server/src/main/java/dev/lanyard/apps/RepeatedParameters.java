@@ -14,6 +14,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import dev.lanyard.ControlCharacters;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -67,7 +68,7 @@ final class RepeatedParameters implements Filter {
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
             if (parameter.getValue().length <= 1) continue;
             String name = parameter.getKey();
-            return EndpointErrors.describable(name) && name.length() <= 40 ? "The parameter " + name + " is included more than once."
+            return ControlCharacters.plainName(name) ? "The parameter " + name + " is included more than once."
                     : "A parameter is included more than once.";
         }
         return null;

@@ -177,6 +177,6 @@ class ControlCharacterFilter extends HttpFilter {
 
     /** A parameter name fit to be echoed: short, and only when it is plain. */
     static String shown(String name) {
-        return name.length() <= 40 && name.matches("[A-Za-z0-9_.\\-\\[\\]]+") ? name : "parameter";
+        return ControlCharacters.plainName(name) ? name : "parameter";
     }
 }

@@ -14,7 +14,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration(proxyBeanMethods = false)
 class NoBeanValidation implements WebMvcConfigurer {
 
-    static final Validator NONE = new Validator() {
+    private static final Validator NONE = new Validator() {
         @Override
         public boolean supports(Class<?> type) {
             return false;
