@@ -11,6 +11,9 @@
 (function () {
   "use strict";
   if (!("EventSource" in window)) return;
+  // Where Lanyard is served: "/", or its own path ("/lanyard/", server.servlet.context-path), from this script's tag.
+  var script = document.currentScript;
+  var base = (script && script.getAttribute("data-base")) || "/";
   var RETRY_MS = 5 * 60 * 1000;
   var stream = null;
   var stopped = false;
@@ -38,7 +41,7 @@
 
   function open() {
     if (stopped) return;
-    stream = new EventSource("/settings/sessions/events" + (tab ? "?tab=" + tab : ""));
+    stream = new EventSource(base + "settings/sessions/events" + (tab ? "?tab=" + tab : ""));
     stream.addEventListener("ready", ready);
     stream.addEventListener("changed", changed);
     stream.addEventListener("signed-out", signedOut);
@@ -194,7 +197,7 @@
       if (el.tagName === "BUTTON") el.disabled = true;
     });
     setTimeout(function () {
-      window.location.assign("/login?ended=" + encodeURIComponent(data.reason || "revoked"));
+      window.location.assign(base + "login?ended=" + encodeURIComponent(data.reason || "revoked"));
     }, 4000);
   }
 
@@ -359,7 +362,7 @@
       .concat(arrived.slice(0, MAX_DEPARTED).map(function (id) { return "arrived=" + encodeURIComponent(id); }),
         arrived.length && since >= 0 ? ["since=" + Math.floor(since)] : []).join("&");
     try {
-      window.fetch("/settings/sessions/departed?" + query, { credentials: "same-origin", cache: "no-store",
+      window.fetch(base + "settings/sessions/departed?" + query, { credentials: "same-origin", cache: "no-store",
         headers: { "Accept": "application/json", "X-Lanyard-Background": "1", "HX-Request": "true" } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(answer, function () { answer(null); });

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.lanyard.session.SessionFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -45,7 +46,7 @@ final class AppCors extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         String origin = request.getHeader("Origin");
-        String path = request.getRequestURI();
+        String path = SessionFilter.sentPath(request);
         boolean preflight = "OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null;
         if (origin == null || !(OPEN.contains(path) || FOR_APPS.contains(path))) {
             chain.doFilter(request, response);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import dev.lanyard.session.SessionFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -51,7 +52,7 @@ class EndpointMethods extends HttpFilter {
     /** A CORS preflight to a path {@link AppCors} answers, which passes on to it. */
     private static boolean preflight(HttpServletRequest request) {
         return "OPTIONS".equals(request.getMethod()) && request.getHeader("Origin") != null
-                && request.getHeader("Access-Control-Request-Method") != null && AppCors.answers(request.getRequestURI());
+                && request.getHeader("Access-Control-Request-Method") != null && AppCors.answers(SessionFilter.sentPath(request));
     }
 
     /** What a plain {@code OPTIONS} names: the methods taken, {@code HEAD} where {@code GET} is, and {@code OPTIONS}. */
@@ -84,7 +85,7 @@ class EndpointMethods extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        Set<String> methods = allowed.get(request.getRequestURI());
+        Set<String> methods = allowed.get(SessionFilter.sentPath(request));
         if (methods == null || methods.contains(request.getMethod()) || preflight(request)) {
             chain.doFilter(request, response);
             return;

@@ -3,6 +3,7 @@ package dev.lanyard.apps;
 import java.io.IOException;
 import java.util.Locale;
 
+import dev.lanyard.session.SessionFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -53,7 +54,7 @@ final class IntrospectionIssuer implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        if (endpoint == null || request.getDispatcherType() != DispatcherType.REQUEST || !endpoint.equals(request.getRequestURI())) {
+        if (endpoint == null || request.getDispatcherType() != DispatcherType.REQUEST || !endpoint.equals(SessionFilter.sentPath(request))) {
             spring.doFilter(req, res, chain);
             return;
         }
@@ -65,13 +66,14 @@ final class IntrospectionIssuer implements Filter {
         }
     }
 
-    /** {@code scheme://host[:port]}, as Spring's resolver makes it for a request to an endpoint's own path. */
+    /** {@code scheme://host[:port][/context-path]}, as Spring's resolver makes it for a request to an endpoint's own path. */
     static String issuer(HttpServletRequest request) {
         String scheme = request.getScheme().toLowerCase(Locale.ROOT);
         int port = request.getServerPort();
         boolean defaultPort = "http".equals(scheme) && port == 80 || "https".equals(scheme) && port == 443;
         StringBuilder issuer = new StringBuilder(scheme).append("://").append(request.getServerName());
         if (!defaultPort && ("http".equals(scheme) || "https".equals(scheme))) issuer.append(':').append(port);
+        issuer.append(request.getContextPath());
         return issuer.toString();
     }
 

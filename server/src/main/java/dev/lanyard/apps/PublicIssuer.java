@@ -2,6 +2,7 @@ package dev.lanyard.apps;
 
 import java.util.Map;
 
+import dev.lanyard.ops.ServedPath;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
@@ -26,6 +27,8 @@ class PublicIssuer implements EnvironmentPostProcessor, Ordered {
         while (issuer.endsWith("/")) issuer = issuer.substring(0, issuer.length() - 1);
         // A public URL that is no URL is left for its own check to report (ProxySettings), under its own name.
         if (!issuer.startsWith("http://") && !issuer.startsWith("https://")) return;
+        // Served at a path (server.servlet.context-path), the endpoints are under it, and so is the issuer they name.
+        issuer += ServedPath.of(environment);
         environment.getPropertySources().addLast(new MapPropertySource("lanyard-public-issuer", Map.of(ISSUER, issuer)));
     }
 

@@ -2,6 +2,7 @@ package dev.lanyard.apps;
 
 import java.util.Map;
 
+import dev.lanyard.session.SessionFilter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
@@ -33,7 +34,7 @@ final class PublicRevocation {
      */
     static AuthenticationConverter converter(String revocationEndpoint, RegisteredClientRepository clients) {
         return request -> {
-            if (!"POST".equals(request.getMethod()) || !revocationEndpoint.equals(request.getRequestURI())) return null;
+            if (!"POST".equals(request.getMethod()) || !revocationEndpoint.equals(SessionFilter.sentPath(request))) return null;
             if (request.getHeader(HttpHeaders.AUTHORIZATION) != null || request.getParameter(OAuth2ParameterNames.CLIENT_SECRET) != null)
                 return null;
             String clientId = request.getParameter(OAuth2ParameterNames.CLIENT_ID);

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 
 import dev.lanyard.Problem;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.SessionFilter;
 import dev.lanyard.session.Sessions;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -188,7 +189,7 @@ final class SignInAgain implements Filter {
             }
             kept.add(pair);
         }
-        return request.getRequestURI() + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+        return SessionFilter.sentPath(request) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
     }
 
     /** A posted request's parameters (form and query) written as a query string. */

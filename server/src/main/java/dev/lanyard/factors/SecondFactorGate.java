@@ -69,10 +69,10 @@ final class SecondFactorGate extends HttpFilter {
                 response.setCharacterEncoding("UTF-8");
                 response.getWriter().write(PROBLEM);
             } else if (request.getHeader("HX-Request") != null) {
-                response.setHeader("HX-Redirect", "/settings/security");
+                response.setHeader("HX-Redirect", request.getContextPath() + "/settings/security");
                 response.setStatus(HttpServletResponse.SC_FORBIDDEN);
             } else {
-                response.sendRedirect("/settings/security");
+                response.sendRedirect(request.getContextPath() + "/settings/security");
             }
             return;
         }

@@ -99,7 +99,7 @@ class DeviceBindingEndpoints {
     private Map<String, Object> instructions(SessionId session, HttpServletRequest request) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("session_identifier", session.value());
-        body.put("refresh_url", DeviceBindings.REFRESH_PATH);
+        body.put("refresh_url", request.getContextPath() + DeviceBindings.REFRESH_PATH);
         body.put("scope", Map.of("origin", origins.of(request).serialized(), "include_site", false,
                 "scope_specification", List.of()));
         body.put("credentials", List.of(Map.of("type", "cookie", "name", cookie.name(request),

@@ -88,9 +88,9 @@ class DeviceBindings {
         return enabled;
     }
 
-    /** The {@code Secure-Session-Registration} header a browser sign-in answers with. */
-    String registrationHeader() {
-        return "(ES256 RS256);path=\"" + REGISTER_PATH + "\"";
+    /** The {@code Secure-Session-Registration} header a browser sign-in answers with, Lanyard served at {@code contextPath}. */
+    String registrationHeader(String contextPath) {
+        return "(ES256 RS256);path=\"" + contextPath + REGISTER_PATH + "\"";
     }
 
     /** Binds the signed-in browser session {@code current} to the key of {@code proof}, and gives it a new token. */

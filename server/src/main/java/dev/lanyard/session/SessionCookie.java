@@ -66,7 +66,7 @@ public class SessionCookie {
         if (session.rememberMe()) cookie.maxAge(Duration.between(session.createdAt(), session.expiresAt()));
         response.addHeader(HttpHeaders.SET_COOKIE, cookie.build().toString());
         if (bindings.enabled() && secureContext(request)) {
-            response.addHeader("Secure-Session-Registration", bindings.registrationHeader());
+            response.addHeader("Secure-Session-Registration", bindings.registrationHeader(request.getContextPath()));
         }
     }
 

@@ -131,4 +131,16 @@ public final class SessionFilter extends HttpFilter {
         }
         return routed.toString();
     }
+
+    /**
+     * The request's path after Lanyard's own ({@code server.servlet.context-path}, none by default) as it was sent, still
+     * encoded: what a fixed endpoint path is compared with, and what a redirect back to this page (a context-relative
+     * {@code redirect:}) is given. Lanyard served at {@code /lanyard} compared {@code /lanyard/oauth2/revoke} with
+     * {@code /oauth2/revoke} and sent signed-out pages to {@code /login}, outside itself.
+     */
+    public static String sentPath(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String contextPath = request.getContextPath();
+        return contextPath.isEmpty() || !uri.startsWith(contextPath) ? uri : uri.substring(contextPath.length());
+    }
 }

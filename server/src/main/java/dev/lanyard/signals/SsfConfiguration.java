@@ -44,10 +44,12 @@ class SsfConfiguration {
 
     /** The receivers' security scheme in the OpenAPI document: OAuth 2.0 client credentials with the scope ssf. */
     @Bean
-    OpenApiCustomizer ssfSecurityScheme() {
+    OpenApiCustomizer ssfSecurityScheme(org.springframework.core.env.Environment environment) {
+        // An absolute path: Swagger UI resolves it against the host, so Lanyard's own path (server.servlet.context-path) leads it.
+        String tokenUrl = dev.lanyard.ops.ServedPath.of(environment) + "/oauth2/token";
         return api -> api.getComponents().addSecuritySchemes(SsfApi.SCHEME, new SecurityScheme().type(SecurityScheme.Type.OAUTH2)
                 .description("An access token of an app an admin enabled Shared Signals for (client credentials)")
-                .flows(new OAuthFlows().clientCredentials(new OAuthFlow().tokenUrl("/oauth2/token")
+                .flows(new OAuthFlows().clientCredentials(new OAuthFlow().tokenUrl(tokenUrl)
                         .scopes(new Scopes().addString(Receivers.SCOPE, "Manage Shared Signals streams and poll them")))));
     }
 

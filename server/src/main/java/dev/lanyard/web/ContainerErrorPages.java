@@ -47,7 +47,7 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
             if (host instanceof org.apache.catalina.core.StandardHost standard) {
                 standard.setErrorReportValveClass(Report.class.getName());
             }
-            host.getPipeline().addValve(new Report());
+            host.getPipeline().addValve(new Report(context.getPath()));
         });
     }
 
@@ -57,7 +57,15 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
         private static final Pattern PLAIN_CODING = Pattern.compile("[a-z0-9][a-z0-9._+-]{0,19}");
         private static final int MAX_NAMED_CODINGS = 3;
 
+        /** Lanyard's own path ({@code server.servlet.context-path}), empty at the root: its links and the API's paths start with it. */
+        private final String base;
+
         public Report() {
+            this("");
+        }
+
+        Report(String base) {
+            this.base = base;
             setShowReport(false);
             setShowServerInfo(false);
         }
@@ -90,9 +98,10 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
          * The API's paths, as far as the raw request says, or a client that asks for JSON and not HTML.
          * A request line Tomcat could not parse has neither, and gets the page.
          */
-        private static boolean wantsJson(Request request) {
+        private boolean wantsJson(Request request) {
             String uri = request.getCoyoteRequest().requestURI().toString();
-            if (uri != null && (uri.startsWith("/api/") || uri.toLowerCase(Locale.ROOT).startsWith("/%61pi/"))) return true;
+            String path = uri == null || !uri.startsWith(base) ? null : uri.substring(base.length());
+            if (path != null && (path.startsWith("/api/") || path.toLowerCase(Locale.ROOT).startsWith("/%61pi/"))) return true;
             String accept = request.getCoyoteRequest().getHeader("Accept");
             return accept != null && accept.contains("json") && !accept.contains("text/html");
         }
@@ -126,18 +135,18 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
                     + ",\"detail\":\"" + detail + "\"}";
         }
 
-        private static String page(String detail) {
+        private String page(String detail) {
             return """
                     <!DOCTYPE html>
                     <html lang="en">
                     <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-                    <title>Error · Lanyard</title><link rel="stylesheet" href="/css/lanyard.css"></head>
+                    <title>Error · Lanyard</title><link rel="stylesheet" href="%s/css/lanyard.css"></head>
                     <body class="narrow"><main id="main" class="auth">
                     <h1>Something went wrong</h1>
                     <div class="alert error" role="alert">%s</div>
-                    <p><a href="/settings/sessions">Back to your sessions</a></p>
+                    <p><a href="%s/settings/sessions">Back to your sessions</a></p>
                     </main></body></html>
-                    """.formatted(HtmlUtils.htmlEscape(detail));
+                    """.formatted(HtmlUtils.htmlEscape(base), HtmlUtils.htmlEscape(detail), HtmlUtils.htmlEscape(base));
         }
     }
 }

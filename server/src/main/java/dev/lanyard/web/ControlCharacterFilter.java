@@ -103,6 +103,10 @@ class ControlCharacterFilter extends HttpFilter {
             boolean https = from.getScheme().equalsIgnoreCase("https");
             int port = from.getPort() < 0 ? (https ? 443 : 80) : from.getPort();
             if (!new ExternalOrigin(from.getScheme(), from.getHost(), port).equals(origins.of(request))) return START;
+            // A page of this Lanyard: under its own path (server.servlet.context-path), which the error page's link adds again.
+            String base = request.getContextPath();
+            if (!path.startsWith(base + "/") || path.startsWith("//", base.length())) return START;
+            path = path.substring(base.length());
             return new ErrorPages.Link(query == null ? path : path + "?" + query,
                     "POST".equals(request.getMethod()) ? "Back to the form" : "Back to the previous page");
         } catch (URISyntaxException | IllegalArgumentException unusable) {

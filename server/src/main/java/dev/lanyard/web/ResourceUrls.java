@@ -34,7 +34,7 @@ class ResourceUrls {
     static final class PagesOnly extends ResourceUrlEncodingFilter {
         @Override
         public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws ServletException, IOException {
-            if (request instanceof HttpServletRequest http && http.getRequestURI().startsWith("/api/")) {
+            if (request instanceof HttpServletRequest http && http.getRequestURI().startsWith("/api/", http.getContextPath().length())) {
                 chain.doFilter(request, response);
                 return;
             }

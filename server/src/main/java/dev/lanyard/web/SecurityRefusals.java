@@ -45,7 +45,7 @@ final class SecurityRefusals {
                 metricsTokenMissing(request, response, json, metrics);
                 return;
             }
-            if (ended != null && LIVE_EVENTS.equals(request.getRequestURI())) {
+            if (ended != null && LIVE_EVENTS.equals(SessionFilter.sentPath(request))) {
                 // An open page whose stream (re)connects after its session ended: told why, as the stream would have
                 // told it, instead of a redirect EventSource cannot follow (the page would never learn it was signed out).
                 response.setStatus(HttpStatus.OK.value());
@@ -102,7 +102,7 @@ final class SecurityRefusals {
                                             JsonMapper json, MetricsAccess metrics) throws IOException {
         if (!metrics.configured()) {
             // Said on the metrics' own path only; any other actuator path is simply not there.
-            Problems.write(response, json, Problems.of(HttpStatus.NOT_FOUND, "not-found", "/actuator/prometheus".equals(request.getRequestURI())
+            Problems.write(response, json, Problems.of(HttpStatus.NOT_FOUND, "not-found", "/actuator/prometheus".equals(SessionFilter.sentPath(request))
                     ? "Metrics are not served over HTTP: no lanyard.ops.metrics-token is configured." : "Not found."));
             return;
         }

@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 import dev.lanyard.session.EndReason;
+import dev.lanyard.session.SessionFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -20,7 +21,7 @@ final class SignInRedirect {
 
     /** Sends the page to sign-in: a redirect, or for htmx a 401 naming the sign-in page in {@code HX-Redirect}. */
     static void send(HttpServletRequest request, HttpServletResponse response, EndReason ended) throws IOException {
-        String target = ended == null ? "/login" : "/login?ended=" + ended.code();
+        String target = request.getContextPath() + (ended == null ? "/login" : "/login?ended=" + ended.code());
         String back = returnPath(request);
         if (back != null) target += (ended == null ? "?" : "&") + "next=" + URLEncoder.encode(back, StandardCharsets.UTF_8);
         if (request.getHeader("HX-Request") != null) {
@@ -41,8 +42,8 @@ final class SignInRedirect {
         // A page's own requests (its live stream, its fetches) are no place to come back to: only what asks for HTML.
         String accept = request.getHeader(HttpHeaders.ACCEPT);
         if (accept == null || !accept.contains("text/html")) return null;
-        String path = request.getRequestURI();
-        if (path.equals("/") || path.equals("/settings/sessions") || path.equals(SecurityRefusals.LIVE_EVENTS)) return null;
+        String path = SessionFilter.sentPath(request);
+        if (path.isEmpty() || path.equals("/") || path.equals("/settings/sessions") || path.equals(SecurityRefusals.LIVE_EVENTS)) return null;
         String query = request.getQueryString();
         String back = query == null ? path : path + "?" + query;
         return back.length() > 2000 ? null : back;

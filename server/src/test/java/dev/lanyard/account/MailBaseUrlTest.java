@@ -90,6 +90,17 @@ class MailBaseUrlTest {
         assertThat(resolved(Map.of("server.port", "9090", "lanyard.web.public-url", "https://a.example"))).isEqualTo("https://a.example");
     }
 
+    /** Served at a path (server.servlet.context-path), Lanyard's pages are under it, and so are the links to them; a base URL given is kept. */
+    @Test
+    void servedAtAPathTheLinksLeadUnderIt() {
+        assertThat(resolved(Map.of("server.servlet.context-path", "/lanyard"))).isEqualTo("http://localhost:8080/lanyard");
+        assertThat(resolved(Map.of("server.servlet.context-path", "/lanyard/", "lanyard.web.public-url", "https://a.example/")))
+                .isEqualTo("https://a.example/lanyard");
+        assertThat(resolved(Map.of("server.servlet.context-path", "/", "lanyard.web.public-url", "https://a.example"))).isEqualTo("https://a.example");
+        assertThat(resolved(Map.of("server.servlet.context-path", "/lanyard", "lanyard.mail.base-url", "https://b.example/sso")))
+                .isEqualTo("https://b.example/sso");
+    }
+
     private static String resolved(Map<String, Object> properties) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("given", properties));

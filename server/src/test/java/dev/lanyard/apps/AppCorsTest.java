@@ -60,6 +60,11 @@ class AppCorsTest {
                 assertThat(refused.getHeader("Access-Control-Allow-Origin")).isNull();
             }
         }
+        // Lanyard served at a path (server.servlet.context-path): the same endpoints under it (decision 81).
+        MockHttpServletResponse atAPath = mvc.perform(options(java.net.URI.create("/lanyard/oauth2/token")).contextPath("/lanyard")
+                .header("Origin", SPA).header("Access-Control-Request-Method", "POST")).andReturn().getResponse();
+        assertThat(atAPath.getStatus()).isEqualTo(204);
+        assertThat(atAPath.getHeader("Access-Control-Allow-Origin")).isEqualTo(SPA);
         MockHttpServletResponse token = mvc.perform(post("/oauth2/token").header("Origin", SPA)
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("grant_type", "authorization_code")).andReturn().getResponse();
         assertThat(token.getStatus()).as("no client: refused").isEqualTo(401);

@@ -53,6 +53,23 @@ class IntrospectionIssuerTest {
         assertThat(issuerSeen(springs(DEFAULTS), underAContextPath)).isEqualTo("http://localhost:8080/auth");
     }
 
+    /** Lanyard served at a path ({@code server.servlet.context-path}): the endpoint is its own path after it, the issuer ends with it. */
+    @Test
+    void underLanyardsOwnPathTheIssuerEndsWithItAsSpringsDoes() throws Exception {
+        MockHttpServletRequest request = introspect("/lanyard/oauth2/introspect");
+        request.setContextPath("/lanyard");
+        Filter shortcut = new IntrospectionIssuer(new NoSpring(), DEFAULTS);
+        assertThat(issuerSeen(shortcut, request)).isEqualTo(issuerSeen(springs(DEFAULTS), request)).isEqualTo("http://localhost:8080/lanyard");
+    }
+
+    /** A filter that fails the test if it runs: the request was the shortcut's to answer. */
+    private static final class NoSpring implements Filter {
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response, jakarta.servlet.FilterChain chain) {
+            throw new AssertionError("Spring's filter ran for " + ((jakarta.servlet.http.HttpServletRequest) request).getRequestURI());
+        }
+    }
+
     @Test
     void aConfiguredIssuerAndAnEndpointHoldingAnotherAreSprings() throws Exception {
         AuthorizationServerSettings configured = AuthorizationServerSettings.builder().issuer("https://id.example").build();

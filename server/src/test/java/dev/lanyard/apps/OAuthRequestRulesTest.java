@@ -267,7 +267,9 @@ class OAuthRequestRulesTest {
                 .isEqualTo("Basic realm=\"Lanyard\"");
         assertThat(app.userInfo(access).indicatesSuccess()).isTrue();
 
-        MvcResult revoked = form(post("/oauth2/revoke").param("token", access.getValue()).param("client_id", app.clientId.getValue()));
+        // Lanyard served at a path (server.servlet.context-path, decision 81): the revocation endpoint is its path after it.
+        MvcResult revoked = form(post(java.net.URI.create("/lanyard/oauth2/revoke")).contextPath("/lanyard")
+                .param("token", access.getValue()).param("client_id", app.clientId.getValue()));
         assertThat(revoked.getResponse().getStatus()).isEqualTo(200);
         assertThat(app.userInfo(access).indicatesSuccess()).as("its grant ended").isFalse();
         MvcResult introspecting = form(post("/oauth2/introspect").param("token", access.getValue()).param("client_id", app.clientId.getValue()));

@@ -58,6 +58,13 @@ class TeamRequiresSecondFactorTest {
         MvcResult page = mvc.perform(get("/settings/sessions").cookie(admin.cookie()).accept(MediaType.TEXT_HTML)).andReturn();
         assertThat(page.getResponse().getStatus()).isEqualTo(302);
         assertThat(page.getResponse().getRedirectedUrl()).isEqualTo("/settings/security");
+        // Served at a path (server.servlet.context-path), the member is sent to the page under it, as htmx is.
+        MvcResult atAPath = mvc.perform(get(java.net.URI.create("/lanyard/settings/sessions")).contextPath("/lanyard")
+                .cookie(admin.cookie()).accept(MediaType.TEXT_HTML)).andReturn();
+        assertThat(atAPath.getResponse().getRedirectedUrl()).isEqualTo("/lanyard/settings/security");
+        MvcResult htmxAtAPath = mvc.perform(get(java.net.URI.create("/lanyard/settings/sessions")).contextPath("/lanyard")
+                .cookie(admin.cookie()).header("HX-Request", "true")).andReturn();
+        assertThat(htmxAtAPath.getResponse().getHeader("HX-Redirect")).isEqualTo("/lanyard/settings/security");
         MvcResult apiCall = mvc.perform(get("/api/v1/sessions").cookie(admin.cookie())).andReturn();
         assertThat(apiCall.getResponse().getStatus()).isEqualTo(403);
         assertThat(api.read(apiCall).path("type").asString()).isEqualTo("urn:lanyard:problem:second-factor-required");

@@ -125,6 +125,12 @@ class DeviceBoundSessionTest {
                         "rememberMe", false))));
         assertThat(signedIn.getStatus()).isEqualTo(201);
         assertThat(signedIn.getHeader("Secure-Session-Registration")).isEqualTo("(ES256 RS256);path=\"/dbsc/register\"");
+        // Lanyard served at a path (server.servlet.context-path, decision 81): the browser registers under it.
+        MockHttpServletResponse atAPath = perform(post(java.net.URI.create("/lanyard/api/v1/login")).contextPath("/lanyard")
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(Map.of("email", ada.email(),
+                        "password", dev.lanyard.account.TestAccounts.PASSWORD, "rememberMe", false))));
+        assertThat(atAPath.getStatus()).isEqualTo(201);
+        assertThat(atAPath.getHeader("Secure-Session-Registration")).isEqualTo("(ES256 RS256);path=\"/lanyard/dbsc/register\"");
 
         MockHttpServletResponse bearer = perform(post("/api/v1/login").contentType(MediaType.APPLICATION_JSON)
                 .content(json.writeValueAsString(Map.of("email", ada.email(), "password", dev.lanyard.account.TestAccounts.PASSWORD,
