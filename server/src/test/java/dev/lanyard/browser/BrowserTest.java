@@ -123,7 +123,12 @@ abstract class BrowserTest {
 
     /** Fills and sends the sign-up form; the caller checks where it leads. */
     static void submitSignUp(Page page, String name, String email, String team) {
-        page.navigate("/signup");
+        submitSignUp(page, "", name, email, team);
+    }
+
+    /** {@link #submitSignUp(Page, String, String, String)} on Lanyard served at {@code at} ({@code /lanyard}; "" at the root). */
+    static void submitSignUp(Page page, String at, String name, String email, String team) {
+        page.navigate(at + "/signup");
         page.getByLabel("Your name").fill(name);
         page.getByLabel("Email").fill(email);
         page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
@@ -138,7 +143,12 @@ abstract class BrowserTest {
 
     /** Fills and sends the sign-in form; the caller checks where it leads. */
     static void submitLogIn(Page page, String email) {
-        page.navigate("/login");
+        submitLogIn(page, "", email);
+    }
+
+    /** {@link #submitLogIn(Page, String)} on Lanyard served at {@code at} ({@code /lanyard}; "" at the root). */
+    static void submitLogIn(Page page, String at, String email) {
+        page.navigate(at + "/login");
         page.getByLabel("Email").fill(email);
         page.getByLabel("Password").fill(PASSWORD);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();

@@ -37,19 +37,12 @@ class ContextPathBrowserTest extends BrowserTest {
         desk.navigate(AT + "/");
         assertThat(desk).hasURL(Pattern.compile(AT + "/login$"));
         String email = nextEmail("path");
-        withStream(desk, () -> {
-            desk.navigate(AT + "/signup");
-            desk.getByLabel("Your name").fill("Ada Lovelace");
-            desk.getByLabel("Email").fill(email);
-            desk.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
-            desk.getByLabel("Team name").fill("Engines");
-            desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
-        });
+        withStream(desk, () -> submitSignUp(desk, AT, "Ada Lovelace", email, "Engines"));
         assertThat(desk).hasURL(Pattern.compile(AT + "/settings/sessions\\?done=welcome$"));
 
         // A phone signs in through the form under the path, and the desk's open page shows it without a reload.
         Page phone = open(IPHONE_LONDON);
-        withStream(phone, () -> logInAtThePath(phone, email));
+        withStream(phone, () -> submitLogIn(phone, AT, email));
         assertThat(phone).hasURL(Pattern.compile(AT + "/settings/sessions$"));
         Cookie phoneSession = phone.context().cookies().stream().filter(c -> c.name.equals("lanyard_session")).findFirst().orElseThrow();
         Locator card = desk.locator("ul.cards article.card");
@@ -127,12 +120,7 @@ class ContextPathBrowserTest extends BrowserTest {
     void aRelyingAppSignsAMemberInThroughThePathAndRevokingItStopsTheApp() throws Exception {
         Page page = open(MAC_MADRID);
         String email = nextEmail("path-app");
-        page.navigate(AT + "/signup");
-        page.getByLabel("Your name").fill("Grace Hopper");
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
-        page.getByLabel("Team name").fill("Compilers");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        submitSignUp(page, AT, "Grace Hopper", email, "Compilers");
         assertThat(page).hasURL(Pattern.compile(AT + "/settings/sessions\\?done=welcome$"));
 
         int appPort;
@@ -170,13 +158,6 @@ class ContextPathBrowserTest extends BrowserTest {
             page.navigate("http://localhost:" + appPort + "/check");
             assertThat(page.locator("body")).containsText("userinfo=401 refresh=400");
         }
-    }
-
-    private static void logInAtThePath(Page page, String email) {
-        page.navigate(AT + "/login");
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password").fill(PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
     }
 
     private HttpResponse<String> withCookie(String method, String path, Cookie cookie) {
