@@ -17,18 +17,8 @@
   var RETRY_MS = 5 * 60 * 1000;
   var stream = null;
   var stopped = false;
-  // This tab's own id, kept while the tab lives: the stream of the page this tab showed before is then closed
-  // at once for this one, not counted against the session's few streams until a heartbeat finds it gone.
-  var tab = null;
-  try {
-    tab = window.sessionStorage.getItem("lanyard-tab");
-    if (!tab) {
-      var bytes = new Uint8Array(8);
-      window.crypto.getRandomValues(bytes);
-      tab = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-      window.sessionStorage.setItem("lanyard-tab", tab);
-    }
-  } catch (e) { tab = null; /* no storage: the server counts this page's stream until it is found gone */ }
+  // This tab's own id (tab.js), null where there is none.
+  var tab = window.lanyardTab ? window.lanyardTab.id : null;
 
   // Failed attempts since the stream last opened: EventSource retries a dropped connection by itself,
   // and after this many the page says live updates are unavailable.
@@ -96,9 +86,7 @@
     notice.querySelector("[data-message]").textContent = message;
     notice.hidden = false;
     notice.querySelector("[data-reload]").onclick = function () {
-      if (newTab) {
-        try { window.sessionStorage.removeItem("lanyard-tab"); } catch (e) { /* reloads with the same id */ }
-      }
+      if (newTab && window.lanyardTab) window.lanyardTab.forget();
       window.location.reload();
     };
   }

@@ -76,6 +76,37 @@ class LiveUpdatesBrowserTest extends BrowserTest {
         assertThat(notice(later[1])).isHidden();
     }
 
+    /**
+     * A copy of a tab (the browser's Duplicate copies its sessionStorage, and so its tab id) takes an id of its own, and
+     * both pages stay live. The copy's stream took the first tab's, which then said that another page of this session had
+     * taken its live updates.
+     */
+    @Test
+    void aCopyOfATabTakesAnIdOfItsOwnAndBothPagesStayLive() {
+        Page first = open(MAC_MADRID);
+        String email = nextEmail("copy");
+        withStream(first, () -> signUp(first, "Ada Lovelace", email, "Engines"));
+        String id = (String) first.evaluate("() => sessionStorage.getItem('lanyard-tab')");
+        assertThat(id).isNotBlank();
+        // The next page of the same tab keeps its id: the stream of the page before is closed for it at once.
+        withStream(first, () -> first.navigate("/settings/sessions"));
+        assertThat((String) first.evaluate("() => sessionStorage.getItem('lanyard-tab')")).isEqualTo(id);
+
+        // The copy starts with a copy of the tab's sessionStorage, as the browser's Duplicate makes it.
+        String storage = (String) first.evaluate("() => JSON.stringify(sessionStorage)");
+        Page copy = first.context().newPage();
+        copy.addInitScript("(() => { const copied = " + storage + "; for (const k in copied) sessionStorage.setItem(k, copied[k]); })()");
+        withStream(copy, () -> copy.navigate("/settings/sessions"));
+
+        Page phone = open(IPHONE_LONDON);
+        logIn(phone, email);
+        assertThat(first.locator("ul.cards article.card")).hasCount(1);
+        assertThat(copy.locator("ul.cards article.card")).hasCount(1);
+        assertThat(notice(first)).isHidden();
+        assertThat(notice(copy)).isHidden();
+        assertThat((String) copy.evaluate("() => sessionStorage.getItem('lanyard-tab')")).isNotBlank().isNotEqualTo(id);
+    }
+
     @Test
     void aPageWhoseStreamIsRefusedSaysItMayBeOutOfDate() {
         Page page = open(MAC_MADRID);
