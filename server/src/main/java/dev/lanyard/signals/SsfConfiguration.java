@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lanyard.ops.ServedPath;
 import io.swagger.v3.oas.models.security.OAuthFlow;
 import io.swagger.v3.oas.models.security.OAuthFlows;
 import io.swagger.v3.oas.models.security.Scopes;
@@ -12,6 +13,7 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -44,9 +46,9 @@ class SsfConfiguration {
 
     /** The receivers' security scheme in the OpenAPI document: OAuth 2.0 client credentials with the scope ssf. */
     @Bean
-    OpenApiCustomizer ssfSecurityScheme(org.springframework.core.env.Environment environment) {
+    OpenApiCustomizer ssfSecurityScheme(Environment environment) {
         // An absolute path: Swagger UI resolves it against the host, so Lanyard's own path (server.servlet.context-path) leads it.
-        String tokenUrl = dev.lanyard.ops.ServedPath.of(environment) + "/oauth2/token";
+        String tokenUrl = ServedPath.of(environment) + "/oauth2/token";
         return api -> api.getComponents().addSecuritySchemes(SsfApi.SCHEME, new SecurityScheme().type(SecurityScheme.Type.OAUTH2)
                 .description("An access token of an app an admin enabled Shared Signals for (client credentials)")
                 .flows(new OAuthFlows().clientCredentials(new OAuthFlow().tokenUrl(tokenUrl)
