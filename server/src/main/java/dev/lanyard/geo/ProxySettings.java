@@ -35,8 +35,11 @@ record ProxySettings(List<String> trustedProxies, URI publicUrl) {
             boolean bare = publicUrl.getRawPath() == null || publicUrl.getRawPath().isEmpty() || publicUrl.getRawPath().equals("/");
             if (!(scheme.equals("https") || scheme.equals("http")) || publicUrl.getHost() == null || !bare
                     || publicUrl.getRawQuery() != null || publicUrl.getRawFragment() != null || publicUrl.getRawUserInfo() != null) {
+                // A path is the one part an operator means (Lanyard at https://example.com/lanyard/): said how (decision 81).
+                String path = bare || publicUrl.getRawPath() == null ? "" : "; to serve Lanyard at " + publicUrl.getRawPath().replaceAll("/+$", "")
+                        + ", give the origin here and set server.servlet.context-path=" + publicUrl.getRawPath().replaceAll("/+$", "");
                 throw new IllegalArgumentException("lanyard.web.public-url must be like https://lanyard.example.com "
-                        + "(http or https, a host, an optional port, nothing else)");
+                        + "(http or https, a host, an optional port, nothing else)" + path);
             }
         }
     }

@@ -136,5 +136,8 @@ class ExternalOriginsTest {
                 "https://lanyard.example.com?x=1", "https://user@lanyard.example.com", "https:///nohost"}) {
             assertThatIllegalArgumentException().as(wrong).isThrownBy(() -> origins(wrong));
         }
+        // A path is said how to serve Lanyard at it (decision 81).
+        assertThatIllegalArgumentException().isThrownBy(() -> origins("https://example.com/lanyard/"))
+                .withMessageEndingWith("; to serve Lanyard at /lanyard, give the origin here and set server.servlet.context-path=/lanyard");
     }
 }
