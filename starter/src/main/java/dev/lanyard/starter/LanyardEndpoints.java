@@ -41,7 +41,7 @@ public class LanyardEndpoints {
             doc = getJson(URI.create(properties.issuer() + "/.well-known/openid-configuration"));
             if (!properties.issuer().equals(doc.get("issuer")))
                 throw new LanyardUnavailable("Lanyard's discovery document names issuer " + doc.get("issuer") + ", not lanyard.url " + properties.issuer()
-                        + ": start Lanyard with --lanyard.web.public-url=" + properties.issuer() + " (it sets both its issuers), or give the app "
+                        + ": start Lanyard with " + namingThisUrl() + " (it sets both its issuers), or give the app "
                         + "the URL Lanyard names");
             openid = doc;
         }
@@ -57,10 +57,21 @@ public class LanyardEndpoints {
             if (issuer != null && !properties.issuer().equals(issuer))
                 throw new LanyardUnavailable("Lanyard's SSF configuration names issuer " + issuer + ", not lanyard.url " + properties.issuer()
                         + ": until they agree this app gets no revocations through Shared Signals. Start Lanyard with "
-                        + "--lanyard.web.public-url=" + properties.issuer() + " (it sets both its issuers), or give the app the URL Lanyard names");
+                        + namingThisUrl() + " (it sets both its issuers), or give the app the URL Lanyard names");
             ssf = doc;
         }
         return doc;
+    }
+
+    /**
+     * The arguments that make Lanyard name {@code lanyard.url} as its issuer: its origin as Lanyard's public URL, and its
+     * path, if any, as the path Lanyard is served at (a public URL with a path is refused).
+     */
+    String namingThisUrl() {
+        URI url = URI.create(properties.issuer());
+        String path = url.getRawPath() == null ? "" : url.getRawPath().replaceAll("/+$", "");
+        return "--lanyard.web.public-url=" + url.getScheme() + "://" + url.getRawAuthority()
+                + (path.isEmpty() ? "" : " --server.servlet.context-path=" + path);
     }
 
     URI openidEndpoint(String name) {

@@ -104,4 +104,14 @@ class StarterPropertiesTest {
         assertThat(LanyardConfigurer.hint(refused, properties)).contains("lanyard.scopes openid profile email").contains("email");
         assertThat(LanyardConfigurer.hint(new RuntimeException("x"), properties)).contains("lanyard.client-secret");
     }
+
+    /** The advice when Lanyard names another issuer: a lanyard.url with a path is Lanyard's origin and the path it is served at. */
+    @Test
+    void theAdviceToStartLanyardNamingTheUrlSplitsOffAPath() {
+        LanyardProperties atAPath = new LanyardProperties(java.net.URI.create("https://example.com/lanyard/"), "app", "secret", null, null, null, null);
+        assertThat(new LanyardEndpoints(atAPath).namingThisUrl())
+                .isEqualTo("--lanyard.web.public-url=https://example.com --server.servlet.context-path=/lanyard");
+        LanyardProperties atTheRoot = new LanyardProperties(java.net.URI.create("http://127.0.0.1:8080"), "app", "secret", null, null, null, null);
+        assertThat(new LanyardEndpoints(atTheRoot).namingThisUrl()).isEqualTo("--lanyard.web.public-url=http://127.0.0.1:8080");
+    }
 }
