@@ -51,7 +51,7 @@ class LiveStreams {
             this.message = message;
         }
     }
-    /** What a tab id may be: live.js makes 16 hex digits. */
+    /** What a tab id may be: tab.js makes 16 hex digits. */
     private static final Pattern TAB = Pattern.compile("[A-Za-z0-9-]{1,40}");
     private static final Logger log = LoggerFactory.getLogger(LiveStreams.class);
 

@@ -72,7 +72,7 @@ class SessionPages {
             SessionPageParts.tell(model, done);
             return "sessions/list";
         }
-        // Before the list is read: a card created after the list a page showed is a new sign-in (live.js), not one
+        // Before the list is read: a card created after the list a page showed is a new sign-in (refreshes.js), not one
         // that moved up from the next page when another ended.
         model.addAttribute("listedAt", clock.millis());
         ListFilter chosen = ListFilter.parse(filter).orElse(ListFilter.ALL);
@@ -118,7 +118,7 @@ class SessionPages {
 
     /**
      * Of the sessions whose cards left an open page ({@code ids}), those that ended since and those now verified, for
-     * live.js to say which were signed out or verified when no live event told it: after Refresh, after its stream
+     * refreshes.js to say which were signed out or verified when no live event told it: after Refresh, after its stream
      * dropped and came back, or when a verification took a card off the "Unverified" filter. A card that only moved to
      * another page or filter is in neither, and so are ids of someone else's sessions or of none: the answer tells
      * nothing about them. A session expired but not yet ended by the sweep, which the list no longer shows, has ended.

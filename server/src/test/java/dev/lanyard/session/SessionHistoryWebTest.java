@@ -113,7 +113,7 @@ class SessionHistoryWebTest {
     // ---- what the sessions page asks about cards that left it
 
     /**
-     * The sessions page asks which of the cards that left it ended, and which were verified (live.js, after Refresh or a
+     * The sessions page asks which of the cards that left it ended, and which were verified (refreshes.js, after Refresh or a
      * stream that came back): only the member's own sessions are answered for, and an active one that merely moved is in
      * neither list; a page that asks about more than two pages of cards is refused with a reason.
      */
