@@ -34,7 +34,7 @@ class MailBaseUrl implements EnvironmentPostProcessor, Ordered {
             throw new InvalidSetting(PUBLIC_URL, "'" + publicUrl + "' is not an http or https URL with a host.",
                     "Set " + PUBLIC_URL + " like https://lanyard.example.com (http or https, a host, an optional port), or leave it unset.");
         // Links lead to Lanyard's pages, under its own path when it has one (server.servlet.context-path).
-        String resolved = (publicUrl.isEmpty() ? listening(environment) : withoutTrailingSlash(publicUrl)) + ServedPath.of(environment);
+        String resolved = ServedPath.under(publicUrl.isEmpty() ? listening(environment) : publicUrl, environment);
         environment.getPropertySources().addFirst(new MapPropertySource("lanyard-mail-base-url", Map.of(PROPERTY, resolved)));
     }
 
@@ -52,12 +52,6 @@ class MailBaseUrl implements EnvironmentPostProcessor, Ordered {
         if (!address.isEmpty() && !onEveryAddress(address) && !loopback(address))
             host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
         return "http://" + host + ":" + port;
-    }
-
-    private static String withoutTrailingSlash(String url) {
-        String bare = url;
-        while (bare.endsWith("/")) bare = bare.substring(0, bare.length() - 1);
-        return bare;
     }
 
     /** Whether {@code server.address} is every address of the machine ({@code 0.0.0.0}, {@code ::}). */

@@ -46,12 +46,13 @@ final class AppCors extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         String origin = request.getHeader("Origin");
-        String path = SessionFilter.sentPath(request);
-        boolean preflight = "OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null;
-        if (origin == null || !(OPEN.contains(path) || FOR_APPS.contains(path))) {
+        // Most requests name no origin (same-origin GETs, bearer clients): their path is not read.
+        String path = origin == null ? null : SessionFilter.sentPath(request);
+        if (path == null || !(OPEN.contains(path) || FOR_APPS.contains(path))) {
             chain.doFilter(request, response);
             return;
         }
+        boolean preflight = "OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null;
         response.addHeader("Vary", "Origin");
         boolean allowed = OPEN.contains(path) || allowedOrigins().contains(origin);
         if (allowed) {

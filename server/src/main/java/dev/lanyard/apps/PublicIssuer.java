@@ -23,12 +23,11 @@ class PublicIssuer implements EnvironmentPostProcessor, Ordered {
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         String publicUrl = environment.getProperty("lanyard.web.public-url");
         if (!StringUtils.hasText(publicUrl) || StringUtils.hasText(environment.getProperty(ISSUER))) return;
-        String issuer = publicUrl.strip();
-        while (issuer.endsWith("/")) issuer = issuer.substring(0, issuer.length() - 1);
+        String origin = publicUrl.strip();
         // A public URL that is no URL is left for its own check to report (ProxySettings), under its own name.
-        if (!issuer.startsWith("http://") && !issuer.startsWith("https://")) return;
+        if (!origin.startsWith("http://") && !origin.startsWith("https://")) return;
         // Served at a path (server.servlet.context-path), the endpoints are under it, and so is the issuer they name.
-        issuer += ServedPath.of(environment);
+        String issuer = ServedPath.under(origin, environment);
         environment.getPropertySources().addLast(new MapPropertySource("lanyard-public-issuer", Map.of(ISSUER, issuer)));
     }
 

@@ -36,10 +36,10 @@ record ProxySettings(List<String> trustedProxies, URI publicUrl) {
             if (!(scheme.equals("https") || scheme.equals("http")) || publicUrl.getHost() == null || !bare
                     || publicUrl.getRawQuery() != null || publicUrl.getRawFragment() != null || publicUrl.getRawUserInfo() != null) {
                 // A path is the one part an operator means (Lanyard at https://example.com/lanyard/): said how (decision 81).
-                String path = bare || publicUrl.getRawPath() == null ? "" : "; to serve Lanyard at " + publicUrl.getRawPath().replaceAll("/+$", "")
-                        + ", give the origin here and set server.servlet.context-path=" + publicUrl.getRawPath().replaceAll("/+$", "");
+                String path = bare ? "" : publicUrl.getRawPath().replaceAll("/+$", "");
+                String how = path.isEmpty() ? "" : "; to serve Lanyard at " + path + ", give the origin here and set server.servlet.context-path=" + path;
                 throw new IllegalArgumentException("lanyard.web.public-url must be like https://lanyard.example.com "
-                        + "(http or https, a host, an optional port, nothing else)" + path);
+                        + "(http or https, a host, an optional port, nothing else)" + how);
             }
         }
     }

@@ -15,8 +15,17 @@ public final class ServedPath {
 
     /** The configured path, {@code ""} for none or {@code /}. */
     public static String of(Environment environment) {
-        String path = environment.getProperty(PROPERTY, "").strip();
-        while (path.endsWith("/")) path = path.substring(0, path.length() - 1);
-        return path;
+        return withoutTrailingSlashes(environment.getProperty(PROPERTY, "").strip());
+    }
+
+    /** {@code url} (a public URL, or where Lanyard listens) without trailing {@code /}, then the configured path. */
+    public static String under(String url, Environment environment) {
+        return withoutTrailingSlashes(url) + of(environment);
+    }
+
+    private static String withoutTrailingSlashes(String text) {
+        String bare = text;
+        while (bare.endsWith("/")) bare = bare.substring(0, bare.length() - 1);
+        return bare;
     }
 }
