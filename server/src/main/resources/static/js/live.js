@@ -5,9 +5,10 @@
 // page of this tab, session or account took this one's stream. This page then stops listening, for good
 // (asking again would take the stream back from the newer page, which would ask again, and so on), and says
 // so with a Reload button. A stream the server refused (503 when it holds all it may), or one that keeps
-// failing, is also said to be unavailable, and asked for again a few minutes later; a stream that opens
-// again after a break refreshes the list, since it may have missed changes. The page works the same without
-// live updates.
+// failing, is also said to be unavailable, and asked for again a few minutes later. A page reads its list
+// before its stream opens: the stream names when (since=, the list's data-listed-at), and the server says
+// "changed" at once when something changed since or it cannot know, as after a break. The page works the
+// same without live updates.
 (function () {
   "use strict";
   if (!("EventSource" in window)) return;
@@ -24,21 +25,26 @@
   // and after this many the page says live updates are unavailable.
   var FAILURES_SHOWN = 3;
   var failures = 0;
-  var interrupted = false;
   var leaving = false;
   window.addEventListener("pagehide", function () { leaving = true; });
   window.addEventListener("pageshow", function () { leaving = false; });
 
   function open() {
     if (stopped) return;
-    stream = new EventSource(base + "settings/sessions/events" + (tab ? "?tab=" + tab : ""));
+    var query = [];
+    if (tab) query.push("tab=" + tab);
+    // When the list shown now was read. EventSource asks again after a break with the same address, so with this
+    // time: the server then says "changed" for what the break missed, as for anything since.
+    var region = document.getElementById("live-region");
+    var listedAt = region && region.getAttribute("data-listed-at");
+    if (listedAt && /^[0-9]+$/.test(listedAt)) query.push("since=" + listedAt);
+    stream = new EventSource(base + "settings/sessions/events" + (query.length ? "?" + query.join("&") : ""));
     stream.addEventListener("ready", ready);
     stream.addEventListener("changed", changed);
     stream.addEventListener("signed-out", signedOut);
     stream.addEventListener("replaced", replaced);
     stream.onerror = function () {
       if (stopped || leaving) return;
-      interrupted = true;
       failures++;
       // A dropped connection is reopened by EventSource itself (readyState CONNECTING); a refused one
       // (not 200, e.g. 503) is closed for good, and asked for again later, never in a loop.
@@ -54,10 +60,6 @@
   function ready() {
     failures = 0;
     hideNotice();
-    if (interrupted) {
-      interrupted = false;
-      changed();
-    }
   }
 
   function stop() {

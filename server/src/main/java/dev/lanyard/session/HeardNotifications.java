@@ -79,8 +79,8 @@ class HeardNotifications {
     }
 
     /**
-     * This node listens again after its listening connection failed: its listeners read again what they keep of the
-     * sessions, on their own thread.
+     * This node listens, for the first time or again after its listening connection failed: its listeners read again
+     * what they keep of the sessions, on their own thread.
      */
     void relistened() {
         listeners.handOff(SessionBroadcast.Listener::relistened);

@@ -133,7 +133,9 @@ class ListeningConnection {
                 state = new SessionBroadcast.State(true, state.failures(), state.lastFailure(), state.lastFailureAt());
                 // Endings and starts committed while this node did not listen were not heard: open pages read theirs
                 // again (what committed before the snapshot just taken is in the database; what commits after, it hears).
-                if (listenings.getAndIncrement() > 0) heard.relistened();
+                // The first time too: pages may open between the node's start and its first listening.
+                listenings.incrementAndGet();
+                heard.relistened();
                 PGConnection pg = c.unwrap(PGConnection.class);
                 try (PreparedStatement renew = c.prepareStatement(
                         "UPDATE session_nodes SET trusted_until = clock_timestamp() + CAST(? AS interval) WHERE node = ?");

@@ -32,7 +32,11 @@ class LiveSessions implements SessionBroadcast.Listener {
 
     @Override
     public void ended(List<SessionId> ids, boolean local) {
-        if (streams.none()) return;
+        if (streams.none()) {
+            // No read for pages that are not there; a page whose stream opens next refreshes its list (LiveStreams).
+            streams.changedUnread();
+            return;
+        }
         // Every ended page first hears that it was signed out; then each account's other pages
         // refresh once, however many of its sessions ended together.
         Set<AccountId> accounts = new HashSet<>();
@@ -52,13 +56,15 @@ class LiveSessions implements SessionBroadcast.Listener {
     static final String ENDED = "ended";
 
     /**
-     * This node did not listen for a while (its listening connection failed): what ended or started meanwhile was
-     * never announced to it. Reads the sessions of the open pages again (one read for them all): the page of each one
+     * This node listens for the first time, or again after its listening connection failed: what ended or started
+     * before was never announced to it. A page whose stream opens from now on with a list read before hears "changed"
+     * ({@link LiveStreams}). Reads the sessions of the open pages again (one read for them all): the page of each one
      * that ended hears {@code signed-out} with its reason, and every other open page {@code changed} (its list
      * refreshes itself as background, not as the member's activity).
      */
     @Override
     public void relistened() {
+        streams.heardFromNow();
         List<SessionId> open = streams.sessions();
         if (open.isEmpty()) return;
         Map<SessionId, Session> rows = new HashMap<>();
@@ -68,7 +74,7 @@ class LiveSessions implements SessionBroadcast.Listener {
         signOut(List.copyOf(rows.keySet()), rows, new HashSet<>());
         // Every open page of the node refreshes: "resync" lets each wait a moment of its own, so that a database
         // that comes and goes does not bring every page's list query at once (review of this change).
-        streams.tellEveryone("changed", RESYNC);
+        streams.changedEveryone(RESYNC);
     }
 
     /** The data of a "changed" event sent to every page after this node listens again: the page spreads its refresh out. */
@@ -91,6 +97,6 @@ class LiveSessions implements SessionBroadcast.Listener {
 
     /** {@code what}: "sessions", {@link #RESYNC}, or the sessions that ended ({@link #ENDED}), sent as JSON. */
     private void changed(AccountId account, Object what) {
-        streams.tell(account, "changed", what);
+        streams.changed(account, what);
     }
 }

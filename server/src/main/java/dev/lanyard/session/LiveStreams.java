@@ -1,6 +1,8 @@
 package dev.lanyard.session;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * stream closes the oldest, whose page hears {@code replaced} and stops listening; past the node's
  * ceiling a new page gets none. A stream counts from the moment it is admitted until the container reports
  * it completed, so the ceiling holds what the server really holds.
+ *
+ * <p>A page reads its list before its stream opens, and what changes in between reaches no stream of it. So this node
+ * remembers for a minute when it told each account's pages "changed" (whether or not any page listened), and a page
+ * whose stream opens naming when it read its list hears "changed" at once if its account changed since, or if this node
+ * cannot know (the list is older than that minute, or than the moment this node last began listening).
  */
 @Component
 class LiveStreams {
@@ -63,18 +70,39 @@ class LiveStreams {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong beats = new AtomicLong();
     private final LiveSettings settings;
+    private final Clock clock;
 
-    LiveStreams(LiveSettings settings) {
+    /** How long this node remembers when an account's pages were told "changed". */
+    static final Duration REMEMBERED = Duration.ofMinutes(1);
+    /**
+     * How far two nodes' clocks may differ (a page may read its list on one node and open its stream on another): a
+     * change told this long before the list was read counts as after it, which costs the page one refresh at most.
+     */
+    static final long SKEW_MILLIS = 5_000;
+    /** The data of the "changed" a page hears when its stream opens after a change it may not show. */
+    static final String MISSED = "sessions";
+    /** When this node last told each account's pages "changed" (epoch ms), for {@link #REMEMBERED}. */
+    private final Map<AccountId, Long> changedAt = new ConcurrentHashMap<>();
+    /** When sessions of accounts this node did not read ended (no page was open here to tell), epoch ms. */
+    private volatile long unreadChangeAt = Long.MIN_VALUE;
+    /** Since when this node has heard every change (epoch ms): it started, or began listening again after a break. */
+    private volatile long heardSince;
+
+    LiveStreams(LiveSettings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
+        this.heardSince = clock.millis();
     }
 
     /**
      * A stream for the page of {@code current} in browser tab {@code tab}: first closing the streams of that tab's
      * earlier pages (a page left for another, whose stream the server would otherwise count as open until a heartbeat
      * fails to reach it), then the oldest of its session's or account's when they are at their cap; empty when the
-     * node already holds {@link LiveSettings#maxStreams()} and none of them would make room.
+     * node already holds {@link LiveSettings#maxStreams()} and none of them would make room. {@code listedAt}: when the
+     * page read the list it shows (epoch ms, {@code null} when it shows none): it hears "changed" after "ready" when its
+     * account may have changed since.
      */
-    Optional<SseEmitter> subscribe(CurrentSession current, String tab) {
+    Optional<SseEmitter> subscribe(CurrentSession current, String tab, Long listedAt) {
         String tabId = tab != null && TAB.matcher(tab).matches() ? tab : "";
         SseEmitter emitter = new SseEmitter(settings.timeout().toMillis());
         LiveStream stream = new LiveStream(current.id(), current.account().id(), tabId, emitter, sequence.incrementAndGet(), beats.get());
@@ -102,6 +130,8 @@ class LiveStreams {
             old.complete();
         });
         send(stream, SseEmitter.event().name("ready").data("ok"));
+        // After the stream is in byAccount: a change told from now on reaches it, one told before is in changedAt.
+        if (listedAt != null && mayHaveChanged(stream.account, listedAt)) send(stream, SseEmitter.event().name("changed").data(MISSED));
         return Optional.of(emitter);
     }
 
@@ -135,16 +165,41 @@ class LiveStreams {
         }
     }
 
-    /** Tells each open page of {@code account} {@code event} with {@code data}, sent as JSON. */
-    void tell(AccountId account, String event, Object data) {
+    /**
+     * Whether {@code account}'s sessions may have changed since {@code listedAt} (epoch ms): told "changed" here since (less
+     * {@link #SKEW_MILLIS}), or at a time this node cannot vouch for.
+     */
+    boolean mayHaveChanged(AccountId account, long listedAt) {
+        long from = listedAt - SKEW_MILLIS;
+        if (from < heardSince || from < clock.millis() - REMEMBERED.toMillis()) return true;
+        Long at = changedAt.get(account);
+        return (at != null && at >= from) || unreadChangeAt >= from;
+    }
+
+    /** Sessions ended whose accounts this node did not read, since none of its pages was open: any page opening now may be one of theirs. */
+    void changedUnread() {
+        unreadChangeAt = clock.millis();
+    }
+
+    /** This node began listening again (or for the first time): what changed before now may not have been heard. */
+    void heardFromNow() {
+        heardSince = clock.millis();
+    }
+
+    /**
+     * Tells each open page of {@code account} "changed" with {@code data}, sent as JSON: its list refreshes. Remembered
+     * first, so a page whose stream is being admitted meanwhile hears it when its stream opens ({@link #subscribe}).
+     */
+    void changed(AccountId account, Object data) {
+        changedAt.merge(account, clock.millis(), Math::max);
         for (LiveStream s : byAccount.getOrDefault(account, Set.of())) {
-            if (s.open()) send(s, SseEmitter.event().name(event).data(data));
+            if (s.open()) send(s, SseEmitter.event().name("changed").data(data));
         }
     }
 
-    /** Tells every open page here {@code event} with {@code data}, sent as JSON. */
-    void tellEveryone(String event, Object data) {
-        byAccount.keySet().forEach(account -> tell(account, event, data));
+    /** Tells every open page here "changed" with {@code data}, sent as JSON. */
+    void changedEveryone(Object data) {
+        byAccount.keySet().forEach(account -> changed(account, data));
     }
 
     /**
@@ -156,6 +211,8 @@ class LiveStreams {
     @Scheduled(fixedRateString = "${lanyard.live.heartbeat:15s}", initialDelayString = "${lanyard.live.heartbeat:15s}")
     void heartbeat() {
         long beat = beats.incrementAndGet();
+        long forgotten = clock.millis() - REMEMBERED.toMillis();
+        changedAt.values().removeIf(at -> at < forgotten);
         long lifetime = settings.timeout().toMillis() / settings.heartbeat().toMillis() + 2;
         for (Set<LiveStream> set : bySession.values()) {
             for (LiveStream s : set) {

@@ -245,8 +245,8 @@ class SessionBroadcast {
         void started(AccountId account);
 
         /**
-         * This node listens again after its listening connection failed: whatever was announced meanwhile was not
-         * heard (the validation cache is cleared), so what listeners keep of the sessions must be read again.
+         * This node listens, for the first time or again after its listening connection failed: whatever was announced
+         * before was not heard (the validation cache is cleared), so what listeners keep of the sessions must be read again.
          */
         default void relistened() {
         }

@@ -106,11 +106,18 @@ class SessionPages {
      * the page works on without live updates.
      */
     @GetMapping(value = "/settings/sessions/events", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
-    ResponseEntity<SseEmitter> events(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String tab) {
+    ResponseEntity<SseEmitter> events(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String tab,
+                                      @RequestParam(required = false) String since) {
         // The connection closes with the stream: an idle kept-alive connection after it would still hold its buffers.
-        return live.subscribe(current, tab).map(emitter -> ResponseEntity.ok().header(HttpHeaders.CONNECTION, "close").body(emitter))
+        return live.subscribe(current, tab, listedAt(since)).map(emitter -> ResponseEntity.ok().header(HttpHeaders.CONNECTION, "close").body(emitter))
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.CONNECTION, "close")
                         .header(HttpHeaders.RETRY_AFTER, Long.toString(liveSettings.backoff().toSeconds())).build());
+    }
+
+    /** When the page read its list ({@code data-listed-at}, epoch ms); null when it names none, or not as a number. */
+    private static Long listedAt(String since) {
+        if (since == null || since.isEmpty() || since.length() > 15 || !since.chars().allMatch(Character::isDigit)) return null;
+        return Long.parseLong(since);
     }
 
     /** The most ids a page asks {@link #departed} about at once: the cards of two full pages. */

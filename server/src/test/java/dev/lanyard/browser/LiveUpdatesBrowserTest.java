@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -203,6 +204,38 @@ class LiveUpdatesBrowserTest extends BrowserTest {
         page.waitForFunction("n => window.__changed > n", told);
         held.get().fulfill(new Route.FulfillOptions().setResponse(answer.get()));
         page.unroute(LIST);
+    }
+
+    /**
+     * A page reads its list, then its scripts load, then its stream opens: {@code change} runs while live.js is asked
+     * for, so after the list was read and before the stream opened, and the page must show it all the same.
+     */
+    private static void changeBeforeTheStreamOpens(Page page, Runnable change) {
+        AtomicBoolean changed = new AtomicBoolean();
+        page.route("**/js/live.js", route -> {
+            if (changed.compareAndSet(false, true)) change.run();
+            route.resume();
+        });
+        withStream(page, page::reload);
+        page.unroute("**/js/live.js");
+        assertThat(changed).isTrue();
+    }
+
+    @Test
+    void changesBetweenThePagesListAndItsStreamShowOnceTheStreamOpens() {
+        Page page = open(MAC_MADRID);
+        String[] email = new String[1];
+        withStream(page, () -> email[0] = signUp(page, "Mary Jackson", "Wind tunnels"));
+        Locator cards = page.locator("#live-region input[name=ids]");
+        assertThat(cards).hasCount(0);
+
+        String[] phone = new String[1];
+        changeBeforeTheStreamOpens(page, () -> phone[0] = apiSignIn(email[0]));
+        assertThat(cards).hasCount(1);
+
+        changeBeforeTheStreamOpens(page, () -> apiLogOut(phone[0]));
+        assertThat(cards).hasCount(0);
+        assertThat(page.locator("#live-changes")).containsText("A session was signed out");
     }
 
     @Test
