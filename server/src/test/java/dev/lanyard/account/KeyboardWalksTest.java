@@ -19,6 +19,26 @@ class KeyboardWalksTest {
         assertThat(KeyboardWalks.walk("qwerty asdfgh")).as("a space between two walks").isTrue();
     }
 
+    /** Carried since decision 68: walks on the French and German layouts, which the US table alone did not see. */
+    @Test
+    void walksOnTheFrenchAndGermanLayoutsAreWalks() {
+        assertThat(KeyboardWalks.walk("azertyuiopqsdf")).as("AZERTY: the top row, then the home row").isTrue();
+        assertThat(KeyboardWalks.walk("AZERTY123456")).as("AZERTY, shifted, then digits").isTrue();
+        assertThat(KeyboardWalks.walk("&é\"'(-è_çà)")).as("AZERTY's number row without Shift").isTrue();
+        assertThat(KeyboardWalks.walk("wxcvbn,;:!")).as("AZERTY's bottom row").isTrue();
+        assertThat(KeyboardWalks.walk("aqwzsxedcrfv")).as("AZERTY's columns").isTrue();
+        assertThat(KeyboardWalks.walk("qwertzuiopü+")).as("QWERTZ's top row").isTrue();
+        assertThat(KeyboardWalks.walk("yxcvbnm,.-ä")).as("QWERTZ's bottom row and one key left over").isTrue();
+        assertThat(KeyboardWalks.walk("1qay2wsx3edc")).as("QWERTZ's columns").isTrue();
+        assertThat(KeyboardWalks.walk("!\"§$%&/()=")).as("QWERTZ's number row with Shift").isTrue();
+    }
+
+    @Test
+    void aWalkThatChangesLayoutHalfWayIsNone() {
+        // "azerty" on AZERTY, then "zuiop" of QWERTZ's top row (on AZERTY u–i–o–p, but t–z is no step there).
+        assertThat(KeyboardWalks.walk("azertzuiopxyz")).isFalse();
+    }
+
     @Test
     void passphrasesAndRandomPasswordsAreNoWalks() {
         assertThat(KeyboardWalks.walk(TestAccounts.PASSWORD)).isFalse();
@@ -26,6 +46,8 @@ class KeyboardWalksTest {
         assertThat(KeyboardWalks.walk("t7#Kq9!vR2$mWz")).isFalse();
         assertThat(KeyboardWalks.walk("481516234223")).isFalse();
         assertThat(KeyboardWalks.walk("pässwörd ünïcode 密码 🔑")).isFalse();
+        assertThat(KeyboardWalks.walk("Zwölf Boxkämpfer jagen Viktor")).isFalse();
+        assertThat(KeyboardWalks.walk("portez ce vieux whisky au juge")).isFalse();
     }
 
     /** Outside QA (Z): words whose letters touch on the keyboard ("dessert": d, e, s) were walks, and passphrases of them refused. */
