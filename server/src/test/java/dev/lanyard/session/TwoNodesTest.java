@@ -318,4 +318,58 @@ class TwoNodesTest {
 
         assertThat(send(b, "GET", "/api/v1/admin/members", member, null).status()).as("a member on B at once").isEqualTo(403);
     }
+
+    /**
+     * A page reads its list on node A and its stream opens on node B (a load balancer without affinity); a phone signs in
+     * on A in between. B heard of it before the stream opened, and tells the page "changed" as it opens (decision 82). (Were
+     * the start B's listener heard the page's own login, heard late, the phone's would reach the open stream: "changed" all
+     * the same.)
+     */
+    @Test
+    void aSignInOnOneNodeBetweenAPagesListAndItsStreamOnTheOtherIsToldAsTheStreamOpens() throws Exception {
+        String email = signUp();
+        HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(URI.create(a + "/api/v1/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("email", email, "password", TestAccounts.PASSWORD,
+                        "tokenType", "cookie")))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(201);
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create(a + "/settings/sessions")).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        java.util.regex.Matcher listed = java.util.regex.Pattern.compile("data-listed-at=\"(\\d+)\"").matcher(list.body());
+        assertThat(listed.find()).as("the list's time").isTrue();
+
+        // B's listeners hear of a start one after the other, in the order they registered: once this one has heard of the
+        // phone's, B's live pages have too.
+        java.util.concurrent.CountDownLatch heard = new java.util.concurrent.CountDownLatch(1);
+        SessionBroadcast.Listener phoneHeard = new SessionBroadcast.Listener() {
+            @Override
+            public void ended(java.util.List<SessionId> ids, boolean local) {
+            }
+
+            @Override
+            public void started(dev.lanyard.account.AccountId account) {
+                heard.countDown();
+            }
+        };
+        SessionBroadcast onB = nodeB.getBean(SessionBroadcast.class);
+        onB.register(phoneHeard);
+        try {
+            signIn(a, email);
+            assertThat(heard.await(HEARING.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).as("B heard of the phone").isTrue();
+        } finally {
+            onB.unregister(phoneHeard);
+        }
+
+        HttpResponse<java.io.InputStream> opened = HTTP.send(HttpRequest.newBuilder(URI.create(b + "/settings/sessions/events?since=" + listed.group(1)))
+                .header("Cookie", cookie).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        LiveSessionsStreamTest.EventStream stream = new LiveSessionsStreamTest.EventStream(opened);
+        try {
+            assertThat(opened.statusCode()).isEqualTo(200);
+            assertThat(java.util.List.of(stream.next(), stream.next())).contains(new LiveSessionsStreamTest.Event("ready", "ok"),
+                    new LiveSessionsStreamTest.Event("changed", "sessions"));
+        } finally {
+            stream.close();
+        }
+    }
 }
