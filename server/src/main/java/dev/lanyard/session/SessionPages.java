@@ -116,7 +116,7 @@ class SessionPages {
 
     /** When the page read its list ({@code data-listed-at}, epoch ms); null when it names none, or not as a number. */
     private static Long listedAt(String since) {
-        if (since == null || since.isEmpty() || since.length() > 15 || !since.chars().allMatch(Character::isDigit)) return null;
+        if (since == null || since.isEmpty() || since.length() > 15 || !since.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
         return Long.parseLong(since);
     }
 
