@@ -114,9 +114,13 @@ class SessionPages {
                         .header(HttpHeaders.RETRY_AFTER, Long.toString(liveSettings.backoff().toSeconds())).build());
     }
 
-    /** When the page read its list ({@code data-listed-at}, epoch ms); null when it names none, or not as a number. */
+    /**
+     * When the page read its list ({@code data-listed-at}, epoch ms); null when it names none. A time that is not one
+     * (not up to 15 ASCII digits) reads as long ago: the page is told "changed", as when the server cannot know.
+     */
     private static Long listedAt(String since) {
-        if (since == null || since.isEmpty() || since.length() > 15 || !since.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
+        if (since == null || since.isEmpty()) return null;
+        if (since.length() > 15 || !since.chars().allMatch(c -> c >= '0' && c <= '9')) return 0L;
         return Long.parseLong(since);
     }
 

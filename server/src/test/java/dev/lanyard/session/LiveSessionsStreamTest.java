@@ -354,6 +354,39 @@ class LiveSessionsStreamTest {
         assertThat(response.body()).doesNotContain("event:");
     }
 
+    /** Opens the page's stream naming when the page read its list ({@code since}, as live.js sends it). */
+    private EventStream openListedAt(Sessions.Started session, String since) throws Exception {
+        HttpResponse<InputStream> response = http.sendAsync(request(EVENTS + "?since=" + since).header("Cookie", ApiClient.COOKIE + "=" + session.token())
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream()).get(BOUND_SECONDS, TimeUnit.SECONDS);
+        EventStream stream = new EventStream(response);
+        streams.add(stream);
+        return stream;
+    }
+
+    /** Decision 82: a phone signed in after the page read its list and before its stream opened. */
+    @Test
+    void aStreamNamingAListReadBeforeAChangeHearsChangedAsItOpens() throws Exception {
+        Sessions.Started laptop = signIn();
+        long listedAt = clock.millis();
+        signIn();
+
+        EventStream stream = openListedAt(laptop, Long.toString(listedAt));
+
+        assertThat(List.of(stream.next(), stream.next())).containsExactlyInAnyOrder(READY, new Event("changed", "sessions"));
+    }
+
+    /** A time that is none is taken as long ago: the page refreshes rather than miss a change. */
+    @Test
+    void aStreamNamingATimeThatIsNoneHearsChanged() throws Exception {
+        Sessions.Started laptop = signIn();
+
+        for (String since : List.of("yesterday", "１２３", "9999999999999999999")) {
+            EventStream stream = openListedAt(laptop, since);
+            assertThat(List.of(stream.next(), stream.next())).as(since).containsExactlyInAnyOrder(READY, new Event("changed", "sessions"));
+            stream.close();
+        }
+    }
+
     /**
      * A page whose stream opens (or reopens) after its session ended is told so, and why, instead of a redirect to the
      * sign-in page, which EventSource cannot follow: the page never learned it was signed out (a browser test caught it,
