@@ -85,10 +85,51 @@ class PollWaits implements SmartLifecycle {
             }
             return fresh;
         });
-        if (replaced[0] != null) replaced[0].future().complete(NOTHING);
+        if (replaced[0] != null) {
+            replaced[0].future().complete(NOTHING);
+            tookOver(streamId);
+        }
         if (admitted == null) return CompletableFuture.completedFuture(NOTHING);
         wake(); // a SET committed between the caller's look and now is found at once
         return fresh.future();
+    }
+
+    /** Takeovers of one stream's waiting poll counted since {@code since} (nanoTime), and when it was last warned of. */
+    private record Takeovers(long since, int count, long warned, boolean warnNow) {
+    }
+
+    /** Waiting polls taken over by a newer poll of the same stream, by stream, for the warning of {@link #tookOver}. */
+    private final Map<String, Takeovers> takeovers = new ConcurrentHashMap<>();
+    /** A stream's waiting poll taken over this many times within {@link #TAKEOVER_WINDOW} is warned of. */
+    static final int TAKEOVERS_WARNED = 3;
+    static final Duration TAKEOVER_WINDOW = Duration.ofMinutes(1);
+    /** A stream is warned of at most this often. */
+    static final Duration TAKEOVER_WARNED_EVERY = Duration.ofHours(1);
+
+    /**
+     * A newer poll of {@code streamId} ended its waiting one. Once, after a receiver gave up on a poll (its connection
+     * dropped), that is normal; several times a minute, two receivers take turns on one stream, and each gets only the
+     * SETs that come while its own poll waits (the others are acknowledged by the other receiver), or a receiver gives
+     * up on its polls before Lanyard answers them. Logged as a warning, at most once an hour per stream.
+     */
+    private void tookOver(String streamId) {
+        long now = System.nanoTime();
+        Takeovers counted = takeovers.compute(streamId, (id, old) -> {
+            long warned = old == null ? now - TAKEOVER_WARNED_EVERY.toNanos() : old.warned();
+            Takeovers next = old == null || now - old.since() > TAKEOVER_WINDOW.toNanos() ? new Takeovers(now, 1, warned, false)
+                    : new Takeovers(old.since(), old.count() + 1, warned, false);
+            if (next.count() >= TAKEOVERS_WARNED && now - warned >= TAKEOVER_WARNED_EVERY.toNanos())
+                return new Takeovers(next.since(), 0, now, true);
+            return next;
+        });
+        takeovers.values().removeIf(t -> now - t.since() > TAKEOVER_WARNED_EVERY.toNanos() && now - t.warned() > TAKEOVER_WARNED_EVERY.toNanos());
+        if (counted.warnNow()) {
+            log.warn("Shared Signals stream {}: its waiting poll was ended by a newer poll of the same stream {} times within {} s. "
+                    + "Either more than one receiver polls this stream, and each gets only part of its events (give each receiver, "
+                    + "or each instance of an app, a stream of its own: lanyard-spring-boot-starter's lanyard.signals.instance), or a "
+                    + "receiver gives up on its polls before Lanyard answers them (after lanyard.signals.poll-wait, {} s) and asks again.",
+                    streamId, TAKEOVERS_WARNED, TAKEOVER_WINDOW.toSeconds(), settings.pollWait().toSeconds());
+        }
     }
 
     /** Polls waiting on this node now. */

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -41,6 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@value #MOST} wait on the node, one per stream, and a SET queued while a poll waits is its answer.
  */
 @LanyardSpringTest
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 @TestPropertySource(properties = {"server.tomcat.threads.max=2", "server.tomcat.threads.min-spare=1",
         "lanyard.signals.poll-wait=10m", "lanyard.signals.max-waiting-polls=" + WaitingPollsTest.MOST})
 class WaitingPollsTest {
@@ -140,6 +142,34 @@ class WaitingPollsTest {
         assertThat(atOnce.statusCode()).as(atOnce.body()).isEqualTo(200);
         assertThat(json.readTree(atOnce.body()).path("sets").size()).as("answered at once, as with returnImmediately").isZero();
         assertThat(waits.waiting()).isEqualTo(MOST);
+    }
+
+    /**
+     * Two receivers polling one stream take each other's waiting poll in turn, and each gets only part of the SETs: the
+     * node says so in its log, once, naming the stream and what to do; a poll taken over once (a receiver that gave up on
+     * one) says nothing.
+     */
+    @Test
+    void receiversTakingTurnsOnOneStreamAreWarnedOfOnce(CapturedOutput output) throws Exception {
+        String token = receiverToken("Two instances");
+        String stream = pollStream(token);
+        polls.add(poll(token, stream, Map.of()));
+        assertThat(eventually(() -> waits.waiting() == 1)).isTrue();
+        CompletableFuture<HttpResponse<String>> once = poll(token, stream, Map.of());
+        polls.add(once);
+        assertThat(polls.get(0)).succeedsWithin(PATIENCE);
+        assertThat(output.getOut()).doesNotContain("Shared Signals stream " + stream);
+
+        for (int turn = 0; turn < 2 * PollWaits.TAKEOVERS_WARNED; turn++) {
+            CompletableFuture<HttpResponse<String>> before = polls.get(polls.size() - 1);
+            polls.add(poll(token, stream, Map.of()));
+            assertThat(before).as("the other receiver's poll ends, empty").succeedsWithin(PATIENCE);
+        }
+
+        String warned = "Shared Signals stream " + stream + ": its waiting poll was ended by a newer poll";
+        assertThat(eventually(() -> output.getOut().contains(warned))).isTrue();
+        assertThat(output.getOut()).contains("lanyard.signals.instance");
+        assertThat(output.getOut().split(java.util.regex.Pattern.quote(warned), -1)).as("warned once an hour").hasSize(2);
     }
 
     private String base() {

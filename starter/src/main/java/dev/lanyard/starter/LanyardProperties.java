@@ -38,7 +38,7 @@ public record LanyardProperties(URI url, String clientId, String clientSecret,
         scopes = scopes == null || scopes.isEmpty() ? List.of("openid", "profile", "email") : List.copyOf(scopes);
         audiences = audiences == null || audiences.isEmpty() ? List.of(clientId) : List.copyOf(audiences);
         if (clockSkew == null || clockSkew.isNegative()) clockSkew = Duration.ofSeconds(60);
-        if (signals == null) signals = new Signals(null, null, null, null, null, null, 0, 0, null);
+        if (signals == null) signals = new Signals(null, null, null, null, null, null, 0, 0, null, null);
     }
 
     /** The issuer Lanyard is expected to name in every token: {@link #url()} without a trailing slash. */
@@ -72,13 +72,24 @@ public record LanyardProperties(URI url, String clientId, String clientSecret,
      * @param endedCapacity      the most ended sessions (and people signed out everywhere) remembered at once
      * @param maxEvents          the most SETs asked for in one poll
      * @param checkInterval      how often a push stream is looked for at Lanyard, and set up again if it is gone
+     * @param instance           this instance's own name when the app runs as several instances (each keeps its ended
+     *                           sessions in memory, so each needs every SET): each name has a stream of its own at Lanyard.
+     *                           Unset, the app has one stream, which one instance alone may use. Stable across restarts
+     *                           (a pod's StatefulSet name, a host name), up to 64 letters, digits, '.', '_', ':' or '-'
      */
     public record Signals(@DefaultValue("push") Delivery delivery, @DefaultValue("/lanyard/ssf/events") String pushPath,
                           URI receiverUrl, @DefaultValue("/lanyard/backchannel-logout") String backchannelLogoutPath,
                           @DefaultValue("2s") Duration pollInterval, @DefaultValue("365d") Duration endedRetention,
                           @DefaultValue("100000") long endedCapacity, @DefaultValue("100") int maxEvents,
-                          @DefaultValue("1m") Duration checkInterval) {
+                          @DefaultValue("1m") Duration checkInterval, String instance) {
+        /** What {@code lanyard.signals.instance} may be. */
+        private static final java.util.regex.Pattern INSTANCE = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
         public Signals {
+            if (instance != null && instance.isBlank()) instance = null;
+            if (instance != null && !INSTANCE.matcher(instance).matches())
+                throw new IllegalArgumentException("lanyard.signals.instance must be up to 64 letters, digits, '.', '_', ':' or '-' "
+                        + "(a stable name of this instance, such as its host name)");
             if (delivery == null) delivery = Delivery.PUSH;
             if (pushPath == null || pushPath.isBlank()) pushPath = "/lanyard/ssf/events";
             if (backchannelLogoutPath == null || backchannelLogoutPath.isBlank()) backchannelLogoutPath = "/lanyard/backchannel-logout";
@@ -92,6 +103,11 @@ public record LanyardProperties(URI url, String clientId, String clientSecret,
 
         public Optional<URI> receiver() {
             return Optional.ofNullable(receiverUrl);
+        }
+
+        /** This instance's name ({@code lanyard.signals.instance}), when the app runs as several. */
+        public Optional<String> instanceName() {
+            return Optional.ofNullable(instance);
         }
     }
 }

@@ -85,9 +85,13 @@ public class SsfStreams {
         }
     }
 
-    /** The description the starter gives the streams it creates, by which it knows them as its own. */
+    /**
+     * The description the starter gives the streams it creates, by which it knows them as its own: one per app, or one per
+     * instance of it ({@code lanyard.signals.instance}), so that instances never take each other's stream.
+     */
     static String description(LanyardProperties properties) {
-        return "lanyard-spring-boot-starter (" + properties.clientId() + ")";
+        return "lanyard-spring-boot-starter (" + properties.clientId()
+                + properties.signals().instanceName().map(name -> ", instance " + name).orElse("") + ")";
     }
 
     /**
@@ -169,10 +173,16 @@ public class SsfStreams {
         return call("PATCH", config, patch);
     }
 
-    /** The app's own stream as it should be: push to this app's endpoint, or poll and created by the starter. */
-    private static boolean matches(Map<String, Object> stream, Map<String, Object> wanted, String mine) {
+    /**
+     * The app's own stream as it should be: push to this app's endpoint, or poll and created by the starter. An instance
+     * of several ({@code lanyard.signals.instance}) takes only its own, also for push: another instance's stream to the
+     * same address would give it no SET of its own.
+     */
+    private boolean matches(Map<String, Object> stream, Map<String, Object> wanted, String mine) {
         if (!(stream.get("delivery") instanceof Map<?, ?> delivery) || !wanted.get("method").equals(delivery.get("method"))) return false;
-        return POLL.equals(wanted.get("method")) ? mine.equals(stream.get("description")) : wanted.get("endpoint_url").equals(delivery.get("endpoint_url"));
+        if (POLL.equals(wanted.get("method"))) return mine.equals(stream.get("description"));
+        return wanted.get("endpoint_url").equals(delivery.get("endpoint_url"))
+                && (properties.signals().instanceName().isEmpty() || mine.equals(stream.get("description")));
     }
 
     private Stream toStream(Map<String, Object> config, Delivery delivery, boolean created, boolean replaced) {

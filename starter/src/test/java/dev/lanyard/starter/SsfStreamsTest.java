@@ -22,9 +22,14 @@ class SsfStreamsTest {
     }
 
     SsfStreams streams(LanyardProperties.Delivery delivery) {
+        return streams(delivery, null);
+    }
+
+    /** The streams of one instance of the app ({@code lanyard.signals.instance}), or of the app when {@code instance} is null. */
+    SsfStreams streams(LanyardProperties.Delivery delivery, String instance) {
         LanyardProperties base = lanyard.properties();
         LanyardProperties properties = new LanyardProperties(base.url(), base.clientId(), base.clientSecret(), null, null, null,
-                new LanyardProperties.Signals(delivery, null, null, null, null, null, 0, 0, null));
+                new LanyardProperties.Signals(delivery, null, null, null, null, null, 0, 0, null, instance));
         LanyardEndpoints endpoints = new LanyardEndpoints(properties);
         return new SsfStreams(endpoints, new ClientCredentials(endpoints, properties, Clock.systemUTC()), properties);
     }
@@ -108,6 +113,41 @@ class SsfStreamsTest {
                 .containsEntry("description", SsfStreams.description(lanyard.properties()));
     }
 
+    /**
+     * An app of several instances: each polls a stream of its own, so each gets every SET (on one stream, each poll took
+     * the other's, and each instance heard only part of the endings), and finds it again at its next start.
+     */
+    @Test
+    void eachInstanceOfAnAppPollsAStreamOfItsOwn() {
+        SsfStreams.Stream a = streams(LanyardProperties.Delivery.POLL, "app-0").ensure(null);
+        SsfStreams.Stream b = streams(LanyardProperties.Delivery.POLL, "app-1").ensure(null);
+        SsfStreams.Stream aAgain = streams(LanyardProperties.Delivery.POLL, "app-0").ensure(null);
+
+        assertThat(lanyard.streams).hasSize(2);
+        assertThat(b.id()).isNotEqualTo(a.id());
+        assertThat(aAgain.id()).isEqualTo(a.id());
+        assertThat(aAgain.created()).isFalse();
+        assertThat(lanyard.streams).extracting(st -> st.get("description")).containsExactlyInAnyOrder(
+                "lanyard-spring-boot-starter (" + FakeLanyard.CLIENT_ID + ", instance app-0)",
+                "lanyard-spring-boot-starter (" + FakeLanyard.CLIENT_ID + ", instance app-1)");
+    }
+
+    /** Pushing, an instance takes no other instance's stream: neither one to its own address nor one it would move there. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anInstanceTakesNoOtherInstancesPushStream() {
+        URI first = URI.create("http://10.0.0.1:8081/lanyard/ssf/events");
+        URI second = URI.create("http://10.0.0.2:8081/lanyard/ssf/events");
+        SsfStreams.Stream a = streams(LanyardProperties.Delivery.PUSH, "app-0").ensure(first);
+        SsfStreams.Stream b = streams(LanyardProperties.Delivery.PUSH, "app-1").ensure(second);
+        SsfStreams.Stream bSameAddress = streams(LanyardProperties.Delivery.PUSH, "app-2").ensure(first);
+
+        assertThat(lanyard.streams).hasSize(3);
+        assertThat(java.util.Set.of(a.id(), b.id(), bSameAddress.id())).hasSize(3);
+        assertThat((Map<String, Object>) lanyard.streams.stream().filter(st -> st.get("stream_id").equals(a.id())).findFirst().orElseThrow()
+                .get("delivery")).containsEntry("endpoint_url", first.toString());
+    }
+
     /** A push stream to this app's own endpoint is the app's, whatever its description. */
     @Test
     void aPushStreamToTheAppsOwnEndpointIsTakenAsTheApps() {
@@ -153,11 +193,11 @@ class SsfStreamsTest {
     void aPushToThisMachinesLoopbackFromLanyardElsewhereIsWarnedOf() {
         URI loopback = URI.create("http://127.0.0.1:8081/lanyard/ssf/events");
         LanyardProperties remote = new LanyardProperties(URI.create("https://lanyard.example.com"), "app", "secret", null, null, null,
-                new LanyardProperties.Signals(LanyardProperties.Delivery.PUSH, null, null, null, null, null, 0, 0, null));
+                new LanyardProperties.Signals(LanyardProperties.Delivery.PUSH, null, null, null, null, null, 0, 0, null, null));
         LanyardProperties beside = new LanyardProperties(URI.create("http://127.0.0.1:8080"), "app", "secret", null, null, null,
-                new LanyardProperties.Signals(LanyardProperties.Delivery.PUSH, null, null, null, null, null, 0, 0, null));
+                new LanyardProperties.Signals(LanyardProperties.Delivery.PUSH, null, null, null, null, null, 0, 0, null, null));
         LanyardProperties polled = new LanyardProperties(URI.create("https://lanyard.example.com"), "app", "secret", null, null, null,
-                new LanyardProperties.Signals(LanyardProperties.Delivery.POLL, null, null, null, null, null, 0, 0, null));
+                new LanyardProperties.Signals(LanyardProperties.Delivery.POLL, null, null, null, null, null, 0, 0, null, null));
 
         assertThat(SignalsLifecycle.unreachableReceiver(remote, loopback)).hasValueSatisfying(w -> assertThat(w)
                 .contains("lanyard.signals.receiver-url is not set").contains("https://lanyard.example.com"));

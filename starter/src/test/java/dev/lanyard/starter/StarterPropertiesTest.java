@@ -58,6 +58,21 @@ class StarterPropertiesTest {
         assertThat(signals.pollInterval()).isEqualTo(Duration.ofSeconds(2));
     }
 
+    /** An instance's name becomes part of its stream's description, so it is kept short and plain, and the start says so. */
+    @Test
+    void anInstanceNameThatIsNotPlainStopsTheStartNamingTheProperty() {
+        app.withPropertyValues("lanyard.url=http://127.0.0.1:1", "lanyard.client-id=app", "lanyard.client-secret=secret",
+                "lanyard.signals.delivery=none", "lanyard.signals.instance=pod 0 (old)").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("lanyard.signals.instance");
+        });
+        app.withPropertyValues("lanyard.url=http://127.0.0.1:1", "lanyard.client-id=app", "lanyard.client-secret=secret",
+                "lanyard.signals.delivery=none", "lanyard.signals.instance=app-0.web.svc:8081").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(LanyardProperties.class).signals().instanceName()).hasValue("app-0.web.svc:8081");
+        });
+    }
+
     @Test
     void otherLanyardPropertiesWithoutItsUrlStopTheStartNamingIt() {
         app.withPropertyValues("lanyard.client-id=app", "lanyard.client-secret=s3cr3t-value").run(context -> {
