@@ -191,6 +191,124 @@ class RelyingAppSignOutTest {
     }
 
     /**
+     * Decision 83: the app runs as two instances, each polling a stream of its own ({@code lanyard.signals.instance}).
+     * An API client holds the member's access token for the app and calls both; once the member's Lanyard session is
+     * revoked, both instances refuse the token. On one shared stream, each poll took the other's place and only the
+     * instance whose poll was waiting heard of the ending: the other kept accepting the token.
+     */
+    @Test
+    void bothInstancesOfAnAppRefuseATokenOfARevokedSession() throws Exception {
+        int[] ports = {LanyardProcess.freePort(), LanyardProcess.freePort()};
+        String callback = "http://127.0.0.1:" + LanyardProcess.freePort() + "/callback";
+        JsonNode registered = lanyard.expect(201, "POST", "/api/v1/admin/apps", admin, Map.of("name", "Two instances", "type", "confidential",
+                "redirectUris", List.of(callback), "scopes", List.of("openid", "profile", "email")));
+        String appId = registered.path("app").path("id").asString();
+        String clientId = registered.path("app").path("clientId").asString();
+        String secret = registered.path("clientSecret").asString();
+        lanyard.expect(200, "PUT", "/api/v1/admin/apps/" + appId + "/signals", admin, Map.of("enabled", true));
+
+        List<ConfigurableApplicationContext> instances = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                instances.add(new SpringApplicationBuilder(RelyingApp.class).run("--server.port=" + ports[i], "--server.address=127.0.0.1",
+                        "--spring.jmx.enabled=false", "--lanyard.url=" + lanyard.base, "--lanyard.client-id=" + clientId,
+                        "--lanyard.client-secret=" + secret, "--lanyard.signals.delivery=poll", "--lanyard.signals.poll-interval=500ms",
+                        "--lanyard.signals.instance=app-" + i));
+                // One after the other, as a rolling deployment starts them: the second finds the first's stream there.
+                awaitStreams(appId, i + 1);
+            }
+            String accessToken = accessToken(clientId, secret, callback);
+            String sid = null;
+            for (int port : ports) {
+                java.net.http.HttpResponse<String> whoami = whoami(port, accessToken);
+                assertEquals(200, whoami.statusCode(), "instance on " + port + " takes the token: " + whoami.body());
+                sid = JsonMapper.builder().build().readTree(whoami.body()).path("sid").asString();
+            }
+
+            lanyard.expect(204, "DELETE", "/api/v1/sessions/" + sid, lanyard.login(MEMBER, PASSWORD), null);
+
+            List<String> failures = new ArrayList<>();
+            for (int port : ports) {
+                long deadline = System.currentTimeMillis() + SIGNAL_BOUND_MS;
+                int status = whoami(port, accessToken).statusCode();
+                while (status == 200 && System.currentTimeMillis() < deadline) {
+                    LanyardProcess.sleep(100);
+                    status = whoami(port, accessToken).statusCode();
+                }
+                if (status != 401) failures.add("the instance on " + port + " answered " + status + " to the revoked session's token");
+            }
+            assertEquals(List.of(), failures, "each instance hears of the ending\nLanyard's log:\n" + lanyard.logTail());
+        } finally {
+            instances.forEach(ConfigurableApplicationContext::close);
+        }
+    }
+
+    /** The app's API with a bearer token. */
+    private static java.net.http.HttpResponse<String> whoami(int port, String token) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/api/whoami")).header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The member's access token for the app, as an API client of the app gets one: the authorization code flow with PKCE
+     * in Chromium (sign-in and consent at Lanyard), the code taken at the client's redirect address and exchanged.
+     */
+    private String accessToken(String clientId, String secret, String callback) throws Exception {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        java.util.Base64.Encoder url = java.util.Base64.getUrlEncoder().withoutPadding();
+        String verifier = url.encodeToString(random);
+        String challenge = url.encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        String authorize = lanyard.base + "/oauth2/authorize?response_type=code&client_id=" + clientId + "&redirect_uri="
+                + java.net.URLEncoder.encode(callback, java.nio.charset.StandardCharsets.UTF_8) + "&scope=openid&state=e2e"
+                + "&code_challenge=" + challenge + "&code_challenge_method=S256";
+        String[] redirected = new String[1];
+        try (BrowserContext context = newContext()) {
+            context.route(callback + "**", route -> {
+                redirected[0] = route.request().url();
+                route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(200).setBody("ok"));
+            });
+            Page page = context.newPage();
+            page.navigate(authorize);
+            page.waitForURL(u -> u.startsWith(lanyard.base + "/login"));
+            page.fill("input[name=email]", MEMBER);
+            page.fill("input[name=password]", PASSWORD);
+            page.click("button:has-text('Log in')");
+            page.waitForURL(u -> u.startsWith(callback) || u.contains("/oauth2/consent"));
+            if (!page.url().startsWith(callback)) {
+                page.click("#allow");
+                page.waitForURL(u -> u.startsWith(callback));
+            }
+        }
+        Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(String.valueOf(redirected[0]));
+        assertTrue(code.find(), "a code at the redirect: " + redirected[0]);
+        String basic = java.util.Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.net.http.HttpResponse<String> token = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(lanyard.base + "/oauth2/token")).header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=" + code.group(1)
+                        + "&redirect_uri=" + java.net.URLEncoder.encode(callback, java.nio.charset.StandardCharsets.UTF_8)
+                        + "&code_verifier=" + verifier)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, token.statusCode(), token.body());
+        return JsonMapper.builder().build().readTree(token.body()).path("access_token").asString();
+    }
+
+    /** Waits (bounded) until the app's instances have each created an enabled poll stream with Lanyard. */
+    private void awaitStreams(String appId, int count) throws Exception {
+        long deadline = System.currentTimeMillis() + SIGNAL_BOUND_MS;
+        while (System.currentTimeMillis() < deadline) {
+            int enabled = 0;
+            for (JsonNode stream : lanyard.expect(200, "GET", "/api/v1/admin/apps/" + appId + "/signals", admin, null).path("streams"))
+                if ("urn:ietf:rfc:8936".equals(stream.path("method").asString()) && "enabled".equals(stream.path("status").asString())) enabled++;
+            if (enabled >= count) return;
+            LanyardProcess.sleep(200);
+        }
+        fail("the app's instances created fewer than " + count + " enabled poll streams\n" + lanyard.logTail());
+    }
+
+    /**
      * Lanyard's own account of the stream (what admins see) agrees: SETs went through it (pushed and
      * answered 202, or polled and acknowledged), nothing is waiting, failing or given up.
      */
