@@ -55,6 +55,7 @@ public enum AuditAction {
     PASSKEY_REMOVED("passkey.removed", "Passkey removed"),
     SIGNALS_ENABLED("app.signals-enabled", "Shared Signals enabled for an app"),
     SIGNALS_DISABLED("app.signals-disabled", "Shared Signals disabled for an app"),
+    SIGNALS_STREAM_DELETED("app.signals-stream-deleted", "Shared Signals stream deleted by an admin"),
     SESSION_FLAGGED("session.flagged", "Session flagged as suspicious"),
     SIGN_IN_ALERT_SENT("session.sign-in-alert-sent", "Sign-in alert sent"),
     SIGN_IN_REPORTED("session.reported-not-me", "Sign-in reported as not me"),

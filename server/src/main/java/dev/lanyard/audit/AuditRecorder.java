@@ -166,6 +166,11 @@ class AuditRecorder {
             AuditEntries.Acting by = entries.acting(e.by());
             entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.SIGNALS_DISABLED,
                     "Stopped Shared Signals to the app " + Phrases.quoted(e.name()) + " (" + e.clientId() + ")", by.ip());
+        } else if (event instanceof dev.lanyard.signals.SignalEvent.StreamDeleted e) {
+            AuditEntries.Acting by = entries.acting(e.by());
+            entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.SIGNALS_STREAM_DELETED,
+                    "Deleted the Shared Signals stream " + e.streamId() + (e.description().isBlank() ? "" : " " + Phrases.quoted(e.description()))
+                            + " of the app " + Phrases.quoted(e.name()) + " (" + e.clientId() + ")", by.ip());
         }
     }
 

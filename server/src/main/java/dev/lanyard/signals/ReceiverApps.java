@@ -128,6 +128,31 @@ class ReceiverApps {
         return told;
     }
 
+    /** A stream of an app of the admin's team, as its admins see it; 404 when the app has no such stream. */
+    Watched stream(CurrentSession admin, String appId, String streamId) {
+        AppClient app = app(admin, appId);
+        Stream stream = store.find(streamId == null ? "" : streamId, app.id()).orElseThrow(SignalProblem.StreamNotFound::new);
+        return new Watched(stream, outbox.figures(stream.id()));
+    }
+
+    /**
+     * Deletes a stream of an app of the admin's team, as its receiver could (SSF DELETE): it gets nothing more, and what
+     * waited for it is dropped. Meant for a stream nothing reads any more (an instance of the app that is gone, decision
+     * 83); a receiver still running finds its stream gone and creates another, which tells it nothing of what it missed.
+     */
+    @Transactional
+    Stream deleteStream(CurrentSession admin, String appId, String streamId) {
+        AppClient app = app(admin, appId);
+        accounts.lockTeamAsAdmin(admin.account()); // the role a session carries may be older than a demotion
+        Stream stream = store.find(streamId == null ? "" : streamId, app.id()).orElseThrow(SignalProblem.StreamNotFound::new);
+        Instant now = clock.instant();
+        outbox.drop(stream.id(), now);
+        store.delete(stream.id(), app.id());
+        events.publishEvent(new SignalEvent.StreamDeleted(app.team(), app.clientId(), app.name(), stream.id(),
+                stream.config().description(), admin.account().id(), now));
+        return stream;
+    }
+
     private AppClient app(CurrentSession admin, String appId) {
         if (admin.account().role() != Role.ADMIN) throw new SignalProblem.Forbidden();
         return apps.find(appId == null ? "" : appId).filter(a -> a.team().equals(admin.account().team()))

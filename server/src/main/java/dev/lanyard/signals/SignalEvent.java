@@ -18,4 +18,9 @@ public sealed interface SignalEvent {
     /** An admin stopped an app receiving Shared Signals; its streams are disabled and get nothing more. */
     record ReceiverDisabled(TeamId team, String clientId, String name, AccountId by, Instant at) implements SignalEvent {
     }
+
+    /** An admin deleted one of an app's streams ({@code description}: the receiver's, possibly empty). */
+    record StreamDeleted(TeamId team, String clientId, String name, String streamId, String description, AccountId by, Instant at)
+            implements SignalEvent {
+    }
 }

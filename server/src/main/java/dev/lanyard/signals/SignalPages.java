@@ -40,6 +40,7 @@ class SignalPages {
                 + "when they were last stopped has its status back and was told that the events in between were not kept.");
         if ("disabled".equals(done)) model.addAttribute("done", "The app no longer receives Shared Signals: its streams are disabled "
                 + "and what waited for them was dropped.");
+        if ("stream-deleted".equals(done)) model.addAttribute("done", "The stream was deleted, with what waited for it.");
         return page(admin, receivers.receiver(admin, id), model, request);
     }
 
@@ -58,17 +59,38 @@ class SignalPages {
         return "redirect:/admin/apps/" + id + "/signals?done=" + done;
     }
 
+    /** The confirmation before a stream is deleted: which stream, what it last delivered, and what deleting does. */
+    @GetMapping("/admin/apps/{id}/signals/streams/{streamId}/delete")
+    String confirmDelete(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @PathVariable String streamId, Model model) {
+        ReceiverApps.Receiver receiver = receivers.receiver(admin, id);
+        model.addAttribute("account", admin.account());
+        model.addAttribute("app", receiver.app());
+        model.addAttribute("stream", view(receivers.stream(admin, id, streamId)));
+        return "signals/delete-stream";
+    }
+
+    @PostMapping("/admin/apps/{id}/signals/streams/{streamId}/delete")
+    String delete(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @PathVariable String streamId) {
+        receivers.deleteStream(admin, id, streamId);
+        return "redirect:/admin/apps/" + id + "/signals?done=stream-deleted";
+    }
+
+    private static StreamView view(ReceiverApps.Watched w) {
+        return new StreamView(w.stream().id(), w.stream().config().description(),
+                w.stream().status().code() + (w.stream().statusReason().isEmpty() ? "" : " (" + w.stream().statusReason() + ")"),
+                w.stream().config().push() ? "push to " + w.stream().config().endpoint().orElse("") : "poll",
+                w.stream().lastDeliveryAt().map(TIME::format).orElse("never"), w.figures().queued(), w.figures().failing(),
+                w.figures().gaveUp(), w.stream().lastError().orElse(""), w.stream().lastDeliveryAt().orElse(null));
+    }
+
     /** The configuration's address as the admin reached Lanyard: the one a receiver reaching it the same way is given. */
     private String page(CurrentSession admin, ReceiverApps.Receiver receiver, Model model, HttpServletRequest request) {
         model.addAttribute("account", admin.account());
         model.addAttribute("app", receiver.app());
         model.addAttribute("enabled", receiver.enabled());
         model.addAttribute("configuration", transmitter.issuer(request) + "/.well-known/ssf-configuration");
-        model.addAttribute("streams", receiver.streams().stream().map(w -> new StreamView(w.stream().id(), w.stream().config().description(),
-                w.stream().status().code() + (w.stream().statusReason().isEmpty() ? "" : " (" + w.stream().statusReason() + ")"),
-                w.stream().config().push() ? "push to " + w.stream().config().endpoint().orElse("") : "poll",
-                w.stream().lastDeliveryAt().map(TIME::format).orElse("never"), w.figures().queued(), w.figures().failing(),
-                w.figures().gaveUp(), w.stream().lastError().orElse(""), w.stream().lastDeliveryAt().orElse(null))).toList());
+        model.addAttribute("streams", receiver.streams().stream().map(SignalPages::view).toList());
+        model.addAttribute("maxStreams", Streams.MAX_STREAMS);
         return "signals/admin";
     }
 }

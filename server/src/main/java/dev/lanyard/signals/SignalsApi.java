@@ -66,4 +66,16 @@ class SignalsApi {
         if (body.enabled() == null) throw new SignalProblem.InvalidInput("enabled", "Say enabled: true or false.");
         return SignalsJson.of(receivers.enable(admin, id, body.enabled()).receiver());
     }
+
+    @Operation(operationId = "deleteAppSignalsStream", summary = "Delete one of an app's Shared Signals streams (admins)",
+            description = "As its receiver could (SSF DELETE): the stream gets nothing more, and what waits for it is dropped. For a "
+            + "stream nothing reads any more, such as one of an app instance that is gone; a receiver still running finds its "
+            + "stream gone and creates another. Audited as app.signals-stream-deleted.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "204", description = "Deleted")
+    @org.springframework.web.bind.annotation.DeleteMapping("/api/v1/admin/apps/{id}/signals/streams/{streamId}")
+    org.springframework.http.ResponseEntity<Void> deleteStream(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
+                                                               @PathVariable String streamId) {
+        receivers.deleteStream(admin, id, streamId);
+        return org.springframework.http.ResponseEntity.noContent().build();
+    }
 }

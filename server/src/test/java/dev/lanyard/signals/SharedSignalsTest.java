@@ -806,6 +806,54 @@ class SharedSignalsTest {
     }
 
     /**
+     * Decision 83: an admin deletes the stream of an app instance that is gone, from the app's Signals page (after a
+     * confirmation that names it) or the API. Its receiver finds it gone, it is audited, and another team's admin finds
+     * no such stream.
+     */
+    @Test
+    void anAdminDeletesAStreamThroughTheConfirmationPageOrTheApi() throws Exception {
+        Receiver r = receiverApp("Fleet");
+        String token = token(r);
+        String gone = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED));
+        String other = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED));
+
+        String signals = mvc.perform(get("/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn()
+                .getResponse().getContentAsString();
+        assertThat(signals).contains("/admin/apps/" + r.appId() + "/signals/streams/" + gone + "/delete");
+        String confirm = mvc.perform(get("/admin/apps/" + r.appId() + "/signals/streams/" + gone + "/delete").cookie(admin.cookie())
+                .with(admin.from())).andReturn().getResponse().getContentAsString();
+        assertThat(confirm).contains(gone).contains("push to " + receiver.url("/ssf")).contains("Delete stream");
+        Member stranger = api.signUp("stranger");
+        MvcResult theirs = mvc.perform(post("/admin/apps/" + r.appId() + "/signals/streams/" + gone + "/delete").cookie(stranger.cookie())
+                .with(stranger.from()).with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf()))
+                .andReturn();
+        assertThat(theirs.getResponse().getStatus()).as("another team's admin").isEqualTo(404);
+
+        MvcResult deleted = mvc.perform(post("/admin/apps/" + r.appId() + "/signals/streams/" + gone + "/delete").cookie(admin.cookie())
+                .with(admin.from()).with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf()))
+                .andReturn();
+        assertThat(deleted.getResponse().getRedirectedUrl()).isEqualTo("/admin/apps/" + r.appId() + "/signals?done=stream-deleted");
+        assertThat(ssf(get("/api/v1/ssf/streams").param("stream_id", gone), token, null).getResponse().getStatus())
+                .as("the receiver finds it gone").isEqualTo(404);
+        assertThat(ssf(get("/api/v1/ssf/streams").param("stream_id", other), token, null).getResponse().getStatus()).isEqualTo(200);
+
+        MvcResult byApi = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete(
+                "/api/v1/admin/apps/" + r.appId() + "/signals/streams/" + other).cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(byApi.getResponse().getStatus()).isEqualTo(204);
+        MvcResult again = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete(
+                "/api/v1/admin/apps/" + r.appId() + "/signals/streams/" + other).cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(again.getResponse().getStatus()).isEqualTo(404);
+        assertThat(again.getResponse().getContentType()).startsWith("application/problem+json");
+        assertThat(api.read(mvc.perform(get("/api/v1/admin/apps/" + r.appId() + "/signals").cookie(admin.cookie()).with(admin.from()))
+                .andReturn()).path("streams").size()).isZero();
+
+        String log = mvc.perform(get("/api/v1/audit").param("limit", "20").cookie(admin.cookie()).with(admin.from()))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(log).contains("app.signals-stream-deleted").contains("Deleted the Shared Signals stream " + gone)
+                .contains("Deleted the Shared Signals stream " + other);
+    }
+
+    /**
      * The page names every cause of what SignalRecorder sends (an outside review: it named session endings, API keys and
      * removed members only), by the event type each cause's SET carries.
      */
