@@ -98,6 +98,17 @@ class PollWaits implements SmartLifecycle {
     private record Takeovers(long since, int count, long warned, boolean warnNow) {
     }
 
+    /** When this node last saw a stream's polls take each other's place often enough to warn of, by stream. */
+    private final Map<String, java.time.Instant> sharedAt = new ConcurrentHashMap<>();
+
+    /**
+     * When this node last saw polls of {@code streamId} take each other's place as several receivers' do ({@link #tookOver}),
+     * within the last hour; empty otherwise. Other nodes keep their own.
+     */
+    java.util.Optional<java.time.Instant> sharedAt(String streamId) {
+        return java.util.Optional.ofNullable(sharedAt.get(streamId)).filter(seen -> !seen.isBefore(clock.instant().minus(TAKEOVER_WARNED_EVERY)));
+    }
+
     /** Waiting polls taken over by a newer poll of the same stream, by stream, for the warning of {@link #tookOver}. */
     private final Map<String, Takeovers> takeovers = new ConcurrentHashMap<>();
     /** A stream's waiting poll taken over this many times within {@link #TAKEOVER_WINDOW} is warned of. */
@@ -123,6 +134,9 @@ class PollWaits implements SmartLifecycle {
             return next;
         });
         takeovers.values().removeIf(t -> now - t.since() > TAKEOVER_WARNED_EVERY.toNanos() && now - t.warned() > TAKEOVER_WARNED_EVERY.toNanos());
+        java.time.Instant at = clock.instant();
+        if (counted.warnNow() || counted.count() >= TAKEOVERS_WARNED) sharedAt.put(streamId, at);
+        sharedAt.values().removeIf(seen -> seen.isBefore(at.minus(TAKEOVER_WARNED_EVERY)));
         if (counted.warnNow()) {
             log.warn("Shared Signals stream {}: its waiting poll was ended by a newer poll of the same stream {} times within {} s. "
                     + "Either more than one receiver polls this stream, and each gets only part of its events (give each receiver, "

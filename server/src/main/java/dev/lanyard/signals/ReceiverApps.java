@@ -3,6 +3,7 @@ package dev.lanyard.signals;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.lanyard.account.Accounts;
@@ -36,10 +37,12 @@ class ReceiverApps {
     private final Transmitter transmitter;
     private final Accounts accounts;
     private final ApplicationEventPublisher events;
+    private final PollWaits polls;
     private final Clock clock;
 
     ReceiverApps(StreamStore store, SignalOutboxStore outbox, Streams streams, AppGrants apps, Transmitter transmitter,
-                 Accounts accounts, ApplicationEventPublisher events, Clock clock) {
+                 Accounts accounts, ApplicationEventPublisher events, PollWaits polls, Clock clock) {
+        this.polls = polls;
         this.store = store;
         this.outbox = outbox;
         this.streams = streams;
@@ -50,8 +53,11 @@ class ReceiverApps {
         this.clock = clock;
     }
 
-    /** One stream as its admins see it: its configuration, status and delivery figures. */
-    record Watched(Stream stream, SignalOutboxStore.Figures figures) {
+    /**
+     * One stream as its admins see it: its configuration, status and delivery figures, and when this node last saw its
+     * polls take each other's place as several receivers' do (decision 83).
+     */
+    record Watched(Stream stream, SignalOutboxStore.Figures figures, Optional<Instant> sharedPolls) {
     }
 
     /** An app of the admin's team, whether it receives Shared Signals, and its streams. */
@@ -64,7 +70,7 @@ class ReceiverApps {
 
     Receiver receiver(CurrentSession admin, String appId) {
         AppClient app = app(admin, appId);
-        List<Watched> watched = store.list(app.id()).stream().map(s -> new Watched(s, outbox.figures(s.id()))).toList();
+        List<Watched> watched = store.list(app.id()).stream().map(s -> new Watched(s, outbox.figures(s.id()), polls.sharedAt(s.id()))).toList();
         return new Receiver(app, store.receiver(app.id()), watched);
     }
 
@@ -132,7 +138,7 @@ class ReceiverApps {
     Watched stream(CurrentSession admin, String appId, String streamId) {
         AppClient app = app(admin, appId);
         Stream stream = store.find(streamId == null ? "" : streamId, app.id()).orElseThrow(SignalProblem.StreamNotFound::new);
-        return new Watched(stream, outbox.figures(stream.id()));
+        return new Watched(stream, outbox.figures(stream.id()), polls.sharedAt(stream.id()));
     }
 
     /**

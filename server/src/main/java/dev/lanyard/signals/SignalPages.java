@@ -28,8 +28,9 @@ class SignalPages {
         this.transmitter = transmitter;
     }
 
+    /** {@code sharedPolls}: when this node last saw the stream's polls take each other's place (several receivers), or null. */
     record StreamView(String id, String description, String status, String delivery, String lastDelivery, long queued, long failing,
-                      long gaveUp, String lastError, java.time.Instant lastDeliveryAt) {
+                      long gaveUp, String lastError, java.time.Instant lastDeliveryAt, java.time.Instant sharedPolls) {
     }
 
     @GetMapping("/admin/apps/{id}/signals")
@@ -80,7 +81,7 @@ class SignalPages {
                 w.stream().status().code() + (w.stream().statusReason().isEmpty() ? "" : " (" + w.stream().statusReason() + ")"),
                 w.stream().config().push() ? "push to " + w.stream().config().endpoint().orElse("") : "poll",
                 w.stream().lastDeliveryAt().map(TIME::format).orElse("never"), w.figures().queued(), w.figures().failing(),
-                w.figures().gaveUp(), w.stream().lastError().orElse(""), w.stream().lastDeliveryAt().orElse(null));
+                w.figures().gaveUp(), w.stream().lastError().orElse(""), w.stream().lastDeliveryAt().orElse(null), w.sharedPolls().orElse(null));
     }
 
     /** The configuration's address as the admin reached Lanyard: the one a receiver reaching it the same way is given. */

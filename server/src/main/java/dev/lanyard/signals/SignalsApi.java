@@ -32,7 +32,11 @@ class SignalsApi {
                             @Schema(nullable = true) Instant lastDeliveryAt, @Schema(nullable = true) String lastError,
                             @Schema(description = "Signals waiting for delivery or acknowledgement") long queued,
                             @Schema(description = "Waiting signals whose last push failed") long failing,
-                            @Schema(description = "Signals given up after their last attempt") long gaveUp) {
+                            @Schema(description = "Signals given up after their last attempt") long gaveUp,
+                            @Schema(nullable = true, description = "When the server that answered last saw the stream's polls take "
+                                    + "each other's place, as when several receivers (instances of one app) poll it and each gets "
+                                    + "only part of its events; null when not within the last hour")
+                            Instant sharedPollsSeenAt) {
     }
 
     record SignalsJson(String appId, boolean enabled, List<StreamStatusJson> streams) {
@@ -41,7 +45,7 @@ class SignalsApi {
                     w.stream().config().description(), w.stream().status().code(), w.stream().statusReason(), w.stream().config().method(),
                     w.stream().config().endpoint().orElse(null), List.copyOf(w.stream().eventsDelivered()),
                     w.stream().lastDeliveryAt().orElse(null), w.stream().lastError().orElse(null), w.figures().queued(),
-                    w.figures().failing(), w.figures().gaveUp())).toList());
+                    w.figures().failing(), w.figures().gaveUp(), w.sharedPolls().orElse(null))).toList());
         }
     }
 

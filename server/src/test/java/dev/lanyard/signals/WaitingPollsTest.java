@@ -63,6 +63,8 @@ class WaitingPollsTest {
     private final List<CompletableFuture<HttpResponse<String>>> polls = new ArrayList<>();
     private ApiClient api;
     private Member admin;
+    /** The app {@link #receiverToken} registered last. */
+    private String lastAppId;
 
     @BeforeEach
     void team() throws Exception {
@@ -170,6 +172,14 @@ class WaitingPollsTest {
         assertThat(eventually(() -> output.getOut().contains(warned))).isTrue();
         assertThat(output.getOut()).contains("lanyard.signals.instance");
         assertThat(output.getOut().split(java.util.regex.Pattern.quote(warned), -1)).as("warned once an hour").hasSize(2);
+
+        // The team's admins see it too, on the app's Signals page and in the API.
+        JsonNode watched = api.read(mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get(
+                "/api/v1/admin/apps/" + lastAppId + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn());
+        assertThat(watched.path("streams").get(0).path("sharedPollsSeenAt").isNull()).isFalse();
+        String page = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get(
+                "/admin/apps/" + lastAppId + "/signals").cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getContentAsString();
+        assertThat(page.replaceAll("\\s+", " ")).contains("Polled by more than one receiver");
     }
 
     private String base() {
@@ -184,6 +194,7 @@ class WaitingPollsTest {
                         "type", "confidential", "scopes", List.of("openid"))))).andReturn();
         assertThat(registered.getResponse().getStatus()).isEqualTo(201);
         JsonNode app = api.read(registered);
+        lastAppId = app.path("app").path("id").asString();
         MvcResult enabled = mvc.perform(put("/api/v1/admin/apps/" + app.path("app").path("id").asString() + "/signals")
                 .cookie(admin.cookie()).with(admin.from()).contentType(MediaType.APPLICATION_JSON).content("{\"enabled\":true}")).andReturn();
         assertThat(enabled.getResponse().getStatus()).isEqualTo(200);
