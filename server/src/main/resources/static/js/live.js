@@ -38,6 +38,9 @@
     var region = document.getElementById("live-region");
     var listedAt = region && region.getAttribute("data-listed-at");
     if (listedAt && /^[0-9]+$/.test(listedAt)) query.push("since=" + listedAt);
+    // The node that read it: a stream opening on the same node needs no margin for another node's clock.
+    var listedBy = region && region.getAttribute("data-listed-by");
+    if (listedBy && /^[0-9a-f]{1,16}$/.test(listedBy)) query.push("by=" + listedBy);
     stream = new EventSource(base + "settings/sessions/events" + (query.length ? "?" + query.join("&") : ""));
     stream.addEventListener("ready", ready);
     stream.addEventListener("changed", changed);
@@ -149,7 +152,9 @@
     watchdog = setTimeout(function () { done(); }, 60 * 1000);
     try {
       // Made by the page, not the member: the header tells Lanyard it is no activity (the idle timeout still runs).
-      var request = htmx.ajax("GET", url, { target: region, select: "#live-region", swap: "outerHTML",
+      // Settled at once (no settle delay): htmx's promise resolves before a delayed settle, and the next refresh's swap
+      // could then come first, and what the first refresh changed was never said (refreshes.js says it at afterSettle).
+      var request = htmx.ajax("GET", url, { target: region, select: "#live-region", swap: "outerHTML settle:0ms",
         headers: byMember ? {} : { "X-Lanyard-Background": "1" } });
       if (request && typeof request.then === "function") {
         request.then(done, done);

@@ -81,6 +81,8 @@ class LiveStreams {
     static final long SKEW_MILLIS = 5_000;
     /** The data of the "changed" a page hears when its stream opens after a change it may not show. */
     static final String MISSED = "sessions";
+    /** This node's own mark on the lists it serves ({@code data-listed-by}): a stream opening here with it needs no margin. */
+    private final String node = Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
     /** When this node last told each account's pages "changed" (epoch ms), for {@link #REMEMBERED}. */
     private final Map<AccountId, Long> changedAt = new ConcurrentHashMap<>();
     /** When sessions of accounts this node did not read ended (no page was open here to tell), epoch ms. */
@@ -102,7 +104,7 @@ class LiveStreams {
      * page read the list it shows (epoch ms, {@code null} when it shows none): it hears "changed" after "ready" when its
      * account may have changed since.
      */
-    Optional<SseEmitter> subscribe(CurrentSession current, String tab, Long listedAt) {
+    Optional<SseEmitter> subscribe(CurrentSession current, String tab, Long listedAt, String listedBy) {
         String tabId = tab != null && TAB.matcher(tab).matches() ? tab : "";
         SseEmitter emitter = new SseEmitter(settings.timeout().toMillis());
         LiveStream stream = new LiveStream(current.id(), current.account().id(), tabId, emitter, sequence.incrementAndGet(), beats.get());
@@ -131,7 +133,8 @@ class LiveStreams {
         });
         send(stream, SseEmitter.event().name("ready").data("ok"));
         // After the stream is in byAccount: a change told from now on reaches it, one told before is in changedAt.
-        if (listedAt != null && mayHaveChanged(stream.account, listedAt)) send(stream, SseEmitter.event().name("changed").data(MISSED));
+        if (listedAt != null && mayHaveChanged(stream.account, listedAt, node.equals(listedBy)))
+            send(stream, SseEmitter.event().name("changed").data(MISSED));
         return Optional.of(emitter);
     }
 
@@ -165,12 +168,19 @@ class LiveStreams {
         }
     }
 
+    /** The mark this node puts on the lists it serves ({@code data-listed-by}). */
+    String node() {
+        return node;
+    }
+
     /**
-     * Whether {@code account}'s sessions may have changed since {@code listedAt} (epoch ms): told "changed" here since (less
-     * {@link #SKEW_MILLIS}), or at a time this node cannot vouch for.
+     * Whether {@code account}'s sessions may have changed since {@code listedAt} (epoch ms): told "changed" here since, or at a
+     * time this node cannot vouch for. A list read on another node ({@code here} false) is taken as read
+     * {@link #SKEW_MILLIS} earlier, for the two clocks; one read here needs no margin: a change committed before the list
+     * was read is in it, and one committed after is told after. (Without it, every page right after a sign-in refreshed.)
      */
-    boolean mayHaveChanged(AccountId account, long listedAt) {
-        long from = listedAt - SKEW_MILLIS;
+    boolean mayHaveChanged(AccountId account, long listedAt, boolean here) {
+        long from = here ? listedAt : listedAt - SKEW_MILLIS;
         if (from < heardSince || from < clock.millis() - REMEMBERED.toMillis()) return true;
         Long at = changedAt.get(account);
         return (at != null && at >= from) || unreadChangeAt >= from;

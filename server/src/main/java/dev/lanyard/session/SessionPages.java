@@ -75,6 +75,7 @@ class SessionPages {
         // Before the list is read: a card created after the list a page showed is a new sign-in (refreshes.js), not one
         // that moved up from the next page when another ended.
         model.addAttribute("listedAt", clock.millis());
+        model.addAttribute("listedBy", live.node());
         ListFilter chosen = ListFilter.parse(filter).orElse(ListFilter.ALL);
         Optional<String> after = Optional.ofNullable(cursor); // a bad one is refused with a message, like in the API
         Sessions.Page<Session> page = sessions.active(current.account().id(), chosen, Sessions.MAX_PAGE, after);
@@ -107,9 +108,9 @@ class SessionPages {
      */
     @GetMapping(value = "/settings/sessions/events", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
     ResponseEntity<SseEmitter> events(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String tab,
-                                      @RequestParam(required = false) String since) {
+                                      @RequestParam(required = false) String since, @RequestParam(required = false) String by) {
         // The connection closes with the stream: an idle kept-alive connection after it would still hold its buffers.
-        return live.subscribe(current, tab, listedAt(since)).map(emitter -> ResponseEntity.ok().header(HttpHeaders.CONNECTION, "close").body(emitter))
+        return live.subscribe(current, tab, listedAt(since), by).map(emitter -> ResponseEntity.ok().header(HttpHeaders.CONNECTION, "close").body(emitter))
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.CONNECTION, "close")
                         .header(HttpHeaders.RETRY_AFTER, Long.toString(liveSettings.backoff().toSeconds())).build());
     }

@@ -31,7 +31,7 @@ class LiveStreamsMemoryTest {
         long listed = listNow();
         clock.advance(Duration.ofSeconds(2));
 
-        assertThat(streams.mayHaveChanged(alice, listed)).isFalse();
+        assertThat(streams.mayHaveChanged(alice, listed, false)).isFalse();
     }
 
     @Test
@@ -40,8 +40,8 @@ class LiveStreamsMemoryTest {
         clock.advance(Duration.ofMillis(300));
         streams.changed(alice, "sessions");
 
-        assertThat(streams.mayHaveChanged(alice, listed)).isTrue();
-        assertThat(streams.mayHaveChanged(bob, listed)).isFalse();
+        assertThat(streams.mayHaveChanged(alice, listed, false)).isTrue();
+        assertThat(streams.mayHaveChanged(bob, listed, false)).isFalse();
     }
 
     @Test
@@ -51,9 +51,23 @@ class LiveStreamsMemoryTest {
         clock.advance(Duration.ofMillis(LiveStreams.SKEW_MILLIS - 1));
         long listed = clock.millis();
 
-        assertThat(streams.mayHaveChanged(alice, listed)).isTrue();
+        assertThat(streams.mayHaveChanged(alice, listed, false)).isTrue();
         clock.advance(Duration.ofMillis(2));
-        assertThat(streams.mayHaveChanged(alice, clock.millis())).isFalse();
+        assertThat(streams.mayHaveChanged(alice, clock.millis(), false)).isFalse();
+    }
+
+    /** A list read on this node needs no margin: a change told before it was read is in it; one told at or after may not be. */
+    @Test
+    void aListReadOnThisNodeNeedsNoMarginForAnotherClock() {
+        clock.advance(Duration.ofSeconds(30));
+        streams.changed(alice, "sessions");
+        clock.advance(Duration.ofMillis(1));
+        long listed = clock.millis();
+
+        assertThat(streams.mayHaveChanged(alice, listed, true)).isFalse();
+        assertThat(streams.mayHaveChanged(alice, listed, false)).as("read on another node").isTrue();
+        streams.changed(alice, "sessions");
+        assertThat(streams.mayHaveChanged(alice, listed, true)).as("told at the moment the list was read").isTrue();
     }
 
     @Test
@@ -62,7 +76,7 @@ class LiveStreamsMemoryTest {
         clock.advance(Duration.ofMillis(300));
         streams.changedUnread();
 
-        assertThat(streams.mayHaveChanged(bob, listed)).isTrue();
+        assertThat(streams.mayHaveChanged(bob, listed, false)).isTrue();
     }
 
     @Test
@@ -70,10 +84,10 @@ class LiveStreamsMemoryTest {
         long listed = listNow();
         // The margin for other nodes' clocks counts: the list is taken as read that much earlier.
         clock.advance(LiveStreams.REMEMBERED.minusMillis(LiveStreams.SKEW_MILLIS + 1000));
-        assertThat(streams.mayHaveChanged(alice, listed)).isFalse();
+        assertThat(streams.mayHaveChanged(alice, listed, false)).isFalse();
 
         clock.advance(Duration.ofSeconds(2));
-        assertThat(streams.mayHaveChanged(alice, listed)).isTrue();
+        assertThat(streams.mayHaveChanged(alice, listed, false)).isTrue();
     }
 
     @Test
@@ -82,8 +96,8 @@ class LiveStreamsMemoryTest {
         clock.advance(Duration.ofSeconds(1));
         streams.heardFromNow();
 
-        assertThat(streams.mayHaveChanged(alice, listed)).isTrue();
-        assertThat(streams.mayHaveChanged(alice, listNow())).isFalse();
+        assertThat(streams.mayHaveChanged(alice, listed, false)).isTrue();
+        assertThat(streams.mayHaveChanged(alice, listNow(), false)).isFalse();
     }
 
     @Test
@@ -92,11 +106,11 @@ class LiveStreamsMemoryTest {
         streams.changed(alice, "sessions");
         clock.advance(Duration.ofSeconds(10));
         streams.heartbeat();
-        assertThat(streams.mayHaveChanged(alice, listed)).isTrue();
+        assertThat(streams.mayHaveChanged(alice, listed, false)).isTrue();
 
         clock.advance(LiveStreams.REMEMBERED);
         streams.heartbeat();
-        assertThat(streams.mayHaveChanged(alice, clock.millis() - 1000)).isFalse();
-        assertThat(streams.mayHaveChanged(alice, listed)).isTrue();
+        assertThat(streams.mayHaveChanged(alice, clock.millis() - 1000, false)).isFalse();
+        assertThat(streams.mayHaveChanged(alice, listed, false)).isTrue();
     }
 }

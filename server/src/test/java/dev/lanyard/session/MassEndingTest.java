@@ -72,7 +72,7 @@ class MassEndingTest {
         Sessions.Started own = sessions.start(new NewSession(admin.id(), TestSessions.madrid(), AppType.WEB, false));
         adminSession = new CurrentSession(own.session().id(), admin, AppType.WEB);
         // An open sessions page on this node: after each ending, the live updates must not read per session either.
-        live.subscribe(adminSession, null, null);
+        live.subscribe(adminSession, null, null, null);
         for (int m = 0; m < 3; m++) {
             Account member = TestAccounts.insertTeammate(dataSource, admin, TestAccounts.uniqueEmail("member" + m));
             members.add(member);
