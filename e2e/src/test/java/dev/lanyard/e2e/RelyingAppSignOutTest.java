@@ -215,7 +215,7 @@ class RelyingAppSignOutTest {
                         "--lanyard.client-secret=" + secret, "--lanyard.signals.delivery=poll", "--lanyard.signals.poll-interval=500ms",
                         "--lanyard.signals.instance=app-" + i));
                 // One after the other, as a rolling deployment starts them: the second finds the first's stream there.
-                awaitStreams(appId, i + 1);
+                awaitStreams(appId, "poll", i + 1);
             }
             String accessToken = accessToken(clientId, secret, callback);
             String sid = null;
@@ -295,19 +295,6 @@ class RelyingAppSignOutTest {
         return JsonMapper.builder().build().readTree(token.body()).path("access_token").asString();
     }
 
-    /** Waits (bounded) until the app's instances have each created an enabled poll stream with Lanyard. */
-    private void awaitStreams(String appId, int count) throws Exception {
-        long deadline = System.currentTimeMillis() + SIGNAL_BOUND_MS;
-        while (System.currentTimeMillis() < deadline) {
-            int enabled = 0;
-            for (JsonNode stream : lanyard.expect(200, "GET", "/api/v1/admin/apps/" + appId + "/signals", admin, null).path("streams"))
-                if ("urn:ietf:rfc:8936".equals(stream.path("method").asString()) && "enabled".equals(stream.path("status").asString())) enabled++;
-            if (enabled >= count) return;
-            LanyardProcess.sleep(200);
-        }
-        fail("the app's instances created fewer than " + count + " enabled poll streams\n" + lanyard.logTail());
-    }
-
     /**
      * Lanyard's own account of the stream (what admins see) agrees: SETs went through it (pushed and
      * answered 202, or polled and acknowledged), nothing is waiting, failing or given up.
@@ -335,14 +322,21 @@ class RelyingAppSignOutTest {
 
     /** Waits (bounded) until the app has created its stream with Lanyard, so that no ending happens before it listens. */
     private void awaitStream(String appId, String delivery) throws Exception {
+        awaitStreams(appId, delivery, 1);
+    }
+
+    /** Waits (bounded) until the app has {@code count} enabled streams of {@code delivery} with Lanyard (one per instance). */
+    private void awaitStreams(String appId, String delivery, int count) throws Exception {
         String method = "push".equals(delivery) ? "urn:ietf:rfc:8935" : "urn:ietf:rfc:8936";
         long deadline = System.currentTimeMillis() + SIGNAL_BOUND_MS;
         while (System.currentTimeMillis() < deadline) {
+            int enabled = 0;
             for (JsonNode stream : lanyard.expect(200, "GET", "/api/v1/admin/apps/" + appId + "/signals", admin, null).path("streams"))
-                if (method.equals(stream.path("method").asString()) && "enabled".equals(stream.path("status").asString())) return;
+                if (method.equals(stream.path("method").asString()) && "enabled".equals(stream.path("status").asString())) enabled++;
+            if (enabled >= count) return;
             LanyardProcess.sleep(200);
         }
-        fail("the " + delivery + " app created no enabled " + method + " stream with Lanyard\n" + lanyard.logTail());
+        fail("the " + delivery + " app created fewer than " + count + " enabled " + method + " streams with Lanyard\n" + lanyard.logTail());
     }
 
     /**

@@ -82,7 +82,7 @@ class LiveStreams {
     /** The data of the "changed" a page hears when its stream opens after a change it may not show. */
     static final String MISSED = "sessions";
     /** This node's own mark on the lists it serves ({@code data-listed-by}): a stream opening here with it needs no margin. */
-    private final String node = Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
+    private final String node = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     /** When this node last told each account's pages "changed" (epoch ms), for {@link #REMEMBERED}. */
     private final Map<AccountId, Long> changedAt = new ConcurrentHashMap<>();
     /** When sessions of accounts this node did not read ended (no page was open here to tell), epoch ms. */
@@ -101,8 +101,8 @@ class LiveStreams {
      * earlier pages (a page left for another, whose stream the server would otherwise count as open until a heartbeat
      * fails to reach it), then the oldest of its session's or account's when they are at their cap; empty when the
      * node already holds {@link LiveSettings#maxStreams()} and none of them would make room. {@code listedAt}: when the
-     * page read the list it shows (epoch ms, {@code null} when it shows none): it hears "changed" after "ready" when its
-     * account may have changed since.
+     * page read the list it shows (epoch ms, {@code null} when it shows none), and {@code listedBy} the node that read it
+     * ({@link #node()}): it hears "changed" after "ready" when its account may have changed since.
      */
     Optional<SseEmitter> subscribe(CurrentSession current, String tab, Long listedAt, String listedBy) {
         String tabId = tab != null && TAB.matcher(tab).matches() ? tab : "";

@@ -94,28 +94,29 @@ class PollWaits implements SmartLifecycle {
         return fresh.future();
     }
 
-    /** Takeovers of one stream's waiting poll counted since {@code since} (nanoTime), and when it was last warned of. */
-    private record Takeovers(long since, int count, long warned, boolean warnNow) {
-    }
-
-    /** When this node last saw a stream's polls take each other's place often enough to warn of, by stream. */
-    private final Map<String, java.time.Instant> sharedAt = new ConcurrentHashMap<>();
-
     /**
-     * When this node last saw polls of {@code streamId} take each other's place as several receivers' do ({@link #tookOver}),
-     * within the last hour; empty otherwise. Other nodes keep their own.
+     * Takeovers of one stream's waiting poll: counted since {@code since} (nanoTime), when the stream was last warned of
+     * (nanoTime), and when its polls last took each other's place often enough to warn of ({@code shared}, null for never).
      */
-    java.util.Optional<java.time.Instant> sharedAt(String streamId) {
-        return java.util.Optional.ofNullable(sharedAt.get(streamId)).filter(seen -> !seen.isBefore(clock.instant().minus(TAKEOVER_WARNED_EVERY)));
+    private record Takeovers(long since, int count, long warned, java.time.Instant shared) {
     }
 
-    /** Waiting polls taken over by a newer poll of the same stream, by stream, for the warning of {@link #tookOver}. */
+    /** Waiting polls taken over by a newer poll of the same stream, by stream ({@link #tookOver}). */
     private final Map<String, Takeovers> takeovers = new ConcurrentHashMap<>();
     /** A stream's waiting poll taken over this many times within {@link #TAKEOVER_WINDOW} is warned of. */
     static final int TAKEOVERS_WARNED = 3;
     static final Duration TAKEOVER_WINDOW = Duration.ofMinutes(1);
     /** A stream is warned of at most this often. */
     static final Duration TAKEOVER_WARNED_EVERY = Duration.ofHours(1);
+
+    /**
+     * When this node last saw polls of {@code streamId} take each other's place as several receivers' do ({@link #tookOver}),
+     * within the last hour; empty otherwise. Other nodes keep their own.
+     */
+    java.util.Optional<java.time.Instant> sharedAt(String streamId) {
+        return java.util.Optional.ofNullable(takeovers.get(streamId)).map(Takeovers::shared)
+                .filter(seen -> !seen.isBefore(clock.instant().minus(TAKEOVER_WARNED_EVERY)));
+    }
 
     /**
      * A newer poll of {@code streamId} ended its waiting one. Once, after a receiver gave up on a poll (its connection
@@ -125,19 +126,22 @@ class PollWaits implements SmartLifecycle {
      */
     private void tookOver(String streamId) {
         long now = System.nanoTime();
-        Takeovers counted = takeovers.compute(streamId, (id, old) -> {
+        java.time.Instant at = clock.instant();
+        boolean[] warn = new boolean[1];
+        takeovers.compute(streamId, (id, old) -> {
+            boolean fresh = old == null || now - old.since() > TAKEOVER_WINDOW.toNanos();
+            int count = fresh ? 1 : old.count() + 1;
             long warned = old == null ? now - TAKEOVER_WARNED_EVERY.toNanos() : old.warned();
-            Takeovers next = old == null || now - old.since() > TAKEOVER_WINDOW.toNanos() ? new Takeovers(now, 1, warned, false)
-                    : new Takeovers(old.since(), old.count() + 1, warned, false);
-            if (next.count() >= TAKEOVERS_WARNED && now - warned >= TAKEOVER_WARNED_EVERY.toNanos())
-                return new Takeovers(next.since(), 0, now, true);
-            return next;
+            java.time.Instant shared = old == null ? null : old.shared();
+            if (count >= TAKEOVERS_WARNED) {
+                shared = at;
+                warn[0] = now - warned >= TAKEOVER_WARNED_EVERY.toNanos();
+                if (warn[0]) warned = now;
+            }
+            return new Takeovers(fresh ? now : old.since(), count, warned, shared);
         });
         takeovers.values().removeIf(t -> now - t.since() > TAKEOVER_WARNED_EVERY.toNanos() && now - t.warned() > TAKEOVER_WARNED_EVERY.toNanos());
-        java.time.Instant at = clock.instant();
-        if (counted.warnNow() || counted.count() >= TAKEOVERS_WARNED) sharedAt.put(streamId, at);
-        sharedAt.values().removeIf(seen -> seen.isBefore(at.minus(TAKEOVER_WARNED_EVERY)));
-        if (counted.warnNow()) {
+        if (warn[0]) {
             log.warn("Shared Signals stream {}: its waiting poll was ended by a newer poll of the same stream {} times within {} s. "
                     + "Either more than one receiver polls this stream, and each gets only part of its events (give each receiver, "
                     + "or each instance of an app, a stream of its own: lanyard-spring-boot-starter's lanyard.signals.instance), or a "

@@ -134,28 +134,30 @@ class ReceiverApps {
         return told;
     }
 
+    /** One stream of an app of the admin's team, with its app, as its admins see it. */
+    record OneStream(AppClient app, Watched watched) {
+    }
+
     /** A stream of an app of the admin's team, as its admins see it; 404 when the app has no such stream. */
-    Watched stream(CurrentSession admin, String appId, String streamId) {
+    OneStream stream(CurrentSession admin, String appId, String streamId) {
         AppClient app = app(admin, appId);
-        Stream stream = store.find(streamId == null ? "" : streamId, app.id()).orElseThrow(SignalProblem.StreamNotFound::new);
-        return new Watched(stream, outbox.figures(stream.id()), polls.sharedAt(stream.id()));
+        Stream stream = streams.get(app, streamId);
+        return new OneStream(app, new Watched(stream, outbox.figures(stream.id()), polls.sharedAt(stream.id())));
     }
 
     /**
-     * Deletes a stream of an app of the admin's team, as its receiver could (SSF DELETE): it gets nothing more, and what
-     * waited for it is dropped. Meant for a stream nothing reads any more (an instance of the app that is gone, decision
-     * 83); a receiver still running finds its stream gone and creates another, which tells it nothing of what it missed.
+     * Deletes a stream of an app of the admin's team, as its receiver could (SSF DELETE, {@link Streams#delete}): it gets
+     * nothing more, and what waited for it is dropped. Meant for a stream nothing reads any more (an instance of the app
+     * that is gone, decision 83); a receiver still running finds its stream gone and creates another, which tells it
+     * nothing of what it missed.
      */
     @Transactional
     Stream deleteStream(CurrentSession admin, String appId, String streamId) {
         AppClient app = app(admin, appId);
         accounts.lockTeamAsAdmin(admin.account()); // the role a session carries may be older than a demotion
-        Stream stream = store.find(streamId == null ? "" : streamId, app.id()).orElseThrow(SignalProblem.StreamNotFound::new);
-        Instant now = clock.instant();
-        outbox.drop(stream.id(), now);
-        store.delete(stream.id(), app.id());
+        Stream stream = streams.delete(app, streamId);
         events.publishEvent(new SignalEvent.StreamDeleted(app.team(), app.clientId(), app.name(), stream.id(),
-                stream.config().description(), admin.account().id(), now));
+                stream.config().description(), admin.account().id(), clock.instant()));
         return stream;
     }
 

@@ -63,10 +63,10 @@ class SignalPages {
     /** The confirmation before a stream is deleted: which stream, what it last delivered, and what deleting does. */
     @GetMapping("/admin/apps/{id}/signals/streams/{streamId}/delete")
     String confirmDelete(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @PathVariable String streamId, Model model) {
-        ReceiverApps.Receiver receiver = receivers.receiver(admin, id);
+        ReceiverApps.OneStream one = receivers.stream(admin, id, streamId);
         model.addAttribute("account", admin.account());
-        model.addAttribute("app", receiver.app());
-        model.addAttribute("stream", view(receivers.stream(admin, id, streamId)));
+        model.addAttribute("app", one.app());
+        model.addAttribute("stream", view(one.watched()));
         return "signals/delete-stream";
     }
 

@@ -120,11 +120,13 @@ class Streams implements ClientCredentials {
         return changed;
     }
 
+    /** Deletes the receiver's stream {@code id} and drops what waited for it; returns the stream as it was. */
     @Transactional
-    void delete(AppClient receiver, String id) {
+    Stream delete(AppClient receiver, String id) {
         Stream stream = get(receiver, id);
         outbox.drop(stream.id(), clock.instant());
         store.delete(stream.id(), receiver.id());
+        return stream;
     }
 
     /**
