@@ -14,7 +14,9 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The signal outbox in SQL, claimed and released as {@link OutboxTable} says. Signals for poll
- * receivers are never claimed (the receiver fetches them), nor those of a paused stream.
+ * receivers are never claimed (the receiver fetches them), nor those of a paused stream, nor one of a stream
+ * while an older one of the same stream waits for its retry or is claimed: a stream's SETs are pushed in the
+ * order they were made (SSF 1.0, which asks it of the events a paused stream held; decision 84).
  */
 @Repository
 class JdbcSignalOutboxStore implements SignalOutboxStore {
@@ -26,7 +28,11 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
     JdbcSignalOutboxStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
         this.outbox = new OutboxTable(jdbc, "signal_outbox", "delivered_at",
-                " AND kind <> 'poll' AND (stream_id IS NULL OR stream_id NOT IN (SELECT id FROM ssf_streams WHERE status = 'paused'))");
+                " AND kind <> 'poll' AND (stream_id IS NULL OR stream_id NOT IN (SELECT id FROM ssf_streams WHERE status = 'paused'))"
+                        + " AND NOT EXISTS (SELECT 1 FROM signal_outbox earlier WHERE earlier.stream_id = signal_outbox.stream_id"
+                        + " AND earlier.id < signal_outbox.id AND earlier.delivered_at IS NULL AND earlier.given_up_at IS NULL"
+                        + " AND earlier.kind <> 'poll'"
+                        + " AND (earlier.next_attempt_at > signal_outbox.next_attempt_at OR earlier.claimed_until > :now))");
     }
 
     /** Rows per statement of {@link #add}: one multi-row insert each, however many signals a batch of endings makes. */
@@ -73,6 +79,20 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
     @Override
     public int gaveUp(long id, String claim, String error, Instant at) {
         return outbox.gaveUp(id, claim, error, at, "claims");
+    }
+
+    @Override
+    public int putBack(long id, String claim) {
+        return outbox.release(id, claim, "attempts = attempts - 1", Map.of());
+    }
+
+    @Override
+    public int gaveUpWith(String streamId, String error, Instant createdBy, Instant at) {
+        return jdbc.sql("UPDATE signal_outbox SET given_up_at = :at, claims = '', last_error = :error"
+                        + " WHERE stream_id = :stream AND kind <> 'poll' AND created_at <= :createdBy AND " + outbox.unfinished()
+                        + " AND (claimed_until IS NULL OR claimed_until <= :at)")
+                .param("at", at.toEpochMilli()).param("error", error).param("stream", streamId)
+                .param("createdBy", createdBy.toEpochMilli()).update();
     }
 
     @Override

@@ -4,9 +4,11 @@ import java.net.http.HttpRequest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,7 +122,11 @@ class SignalDelivery {
         drainSoon();
     }
 
-    /** Delivers every push and logout signal due now, in batches; returns how many were delivered. One drain at a time per node. */
+    /**
+     * Delivers every push and logout signal due now, in batches; returns how many were delivered. One drain at a time per node.
+     * A stream's signals go in the order they were made (decision 84): once one of them waits for a retry, the ones after it
+     * in the batch are put back untried, and the claim leaves them until it has gone.
+     */
     synchronized int drain() {
         int delivered = 0;
         for (int batch = 0; batch < MAX_BATCHES_PER_DRAIN; batch++) {
@@ -130,19 +136,29 @@ class SignalDelivery {
             Instant until = now.plus(settings.pushTimeout().multipliedBy(2L * BATCH + 2));
             List<SignalOutboxStore.Outgoing> due = outbox.claim(claim, now, until, BATCH);
             if (due.isEmpty()) break;
+            Set<String> waiting = new HashSet<>();
             for (SignalOutboxStore.Outgoing signal : due) {
-                if (deliver(signal, claim)) delivered++;
+                if (signal.streamId().filter(waiting::contains).isPresent()) {
+                    outbox.putBack(signal.id(), claim);
+                    continue;
+                }
+                Result result = deliver(signal, claim);
+                if (result == Result.DELIVERED) delivered++;
+                if (result == Result.WAITS) signal.streamId().ifPresent(waiting::add);
             }
         }
         return delivered;
     }
+
+    /** What became of a claimed signal: delivered, waiting to be tried again, or given up. */
+    enum Result { DELIVERED, WAITS, GIVEN_UP }
 
     /** The outcome of one push: accepted, worth retrying, or refused for good. */
     record Outcome(boolean accepted, boolean retry, String error) {
         static final Outcome ACCEPTED = new Outcome(true, false, "");
     }
 
-    boolean deliver(SignalOutboxStore.Outgoing signal, String claim) {
+    Result deliver(SignalOutboxStore.Outgoing signal, String claim) {
         Outcome outcome;
         Optional<Stream> stream = signal.streamId().flatMap(id -> streams.find(id, signal.appId()));
         if (signal.kind() == SignalOutboxStore.Kind.PUSH && stream.isPresent() && stream.get().status() != Stream.Status.DISABLED
@@ -151,7 +167,7 @@ class SignalDelivery {
             // switched to poll (the row is a poll row now): let the claim go, and neither push nor give up.
             outbox.failed(signal.id(), claim, stream.get().status() == Stream.Status.PAUSED ? "The stream is paused"
                     : "The stream is polled now", clock.instant());
-            return false;
+            return Result.WAITS;
         }
         try {
             outcome = switch (signal.kind()) {
@@ -170,21 +186,27 @@ class SignalDelivery {
                 log.warn("Delivered signal {} after its claim ran out; another node may deliver it again", signal.jti());
             }
             signal.streamId().ifPresent(id -> streams.delivered(id, now));
-            return true;
+            return Result.DELIVERED;
         }
         String error = outcome.error();
         signal.streamId().ifPresent(id -> streams.failed(id, error));
-        if (!outcome.retry() || signal.attempts() >= settings.maxAttempts()) {
-            outbox.gaveUp(signal.id(), claim, outcome.error(), now);
-            log.error("Gave up {} signal {} for app {} after {} attempts: {}", signal.kind().code(), signal.jti(), signal.appId(),
-                    signal.attempts(), outcome.error());
-        } else {
+        if (outcome.retry() && signal.attempts() < settings.maxAttempts()) {
             Instant next = now.plus(settings.retryDelay(signal.attempts()));
             outbox.failed(signal.id(), claim, outcome.error(), next);
             log.warn("Could not deliver {} signal {} for app {} (attempt {}); will retry at {}: {}", signal.kind().code(), signal.jti(),
                     signal.appId(), signal.attempts(), next, outcome.error());
+            return Result.WAITS;
         }
-        return false;
+        outbox.gaveUp(signal.id(), claim, outcome.error(), now);
+        log.error("Gave up {} signal {} for app {} after {} attempts: {}", signal.kind().code(), signal.jti(), signal.appId(),
+                signal.attempts(), outcome.error());
+        if (outcome.retry() && signal.kind() == SignalOutboxStore.Kind.PUSH) signal.streamId().ifPresent(id -> {
+            // The signals that waited behind this one as long as their own retries would have lasted go with it, or a receiver
+            // that stayed away would cost one push timeout for each of them.
+            int more = outbox.gaveUpWith(id, "Given up with an earlier event of the stream: " + error, now.minus(settings.retryWindow()), now);
+            if (more > 0) log.error("Gave up {} more signals of stream {} for app {} that waited behind it as long", more, id, signal.appId());
+        });
+        return Result.GIVEN_UP;
     }
 
     /** One exchange with a receiver ({@link ReceiverExchange#send}). */

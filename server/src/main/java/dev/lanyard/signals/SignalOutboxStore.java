@@ -43,8 +43,8 @@ interface SignalOutboxStore {
 
     /**
      * Claims up to {@code limit} push or logout signals due at {@code now}, undelivered, not given up, not
-     * claimed (or whose claim ran out) and not of a paused stream, counting an attempt on each; returns
-     * them. Two callers, on any nodes, never get the same signal while its claim holds. {@code claim} must be unique.
+     * claimed (or whose claim ran out), not of a paused stream and with no older signal of their stream still
+     * undelivered and due later or claimed, counting an attempt on each; returns them, oldest first. Two callers, on any nodes, never get the same signal while its claim holds. {@code claim} must be unique.
      */
     List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit);
 
@@ -56,6 +56,18 @@ interface SignalOutboxStore {
 
     /** Gives the signal up and erases its claims; returns 1, or 0 if the claim was lost. */
     int gaveUp(long id, String claim, String error, Instant at);
+
+    /**
+     * Releases a claimed signal that was not tried (an older one of its stream failed first in the same batch), without
+     * counting the attempt; returns 1, or 0 if the claim was lost.
+     */
+    int putBack(long id, String claim);
+
+    /**
+     * Gives up, with {@code error}, the stream's unclaimed push signals made by {@code createdBy}: they waited behind an
+     * older one of the stream as long as their own retries would have lasted. Returns how many.
+     */
+    int gaveUpWith(String streamId, String error, Instant createdBy, Instant at);
 
     /** The oldest undelivered signals of a poll stream due at {@code now}, at most {@code limit}. */
     List<Outgoing> pending(String streamId, int limit, Instant now);

@@ -66,6 +66,13 @@ record SignalSettings(URI issuer, Duration retryInterval, Duration firstRetry, D
         return (int) Math.max(1, Math.min(MOST_WAITING_POLLS, maxHeap / 20 / POLL_BYTES));
     }
 
+    /** How long a signal's retries last from its first push to its last: the waits after each failed push but the last. */
+    Duration retryWindow() {
+        Duration window = Duration.ZERO;
+        for (int attempts = 1; attempts < maxAttempts; attempts++) window = window.plus(retryDelay(attempts));
+        return window;
+    }
+
     /** How long to wait after {@code attempts} failed pushes: doubling from {@link #firstRetry}, at most {@link #maxRetryDelay}. */
     Duration retryDelay(int attempts) {
         Duration delay = firstRetry;

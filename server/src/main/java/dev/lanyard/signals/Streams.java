@@ -191,7 +191,9 @@ class Streams implements ClientCredentials {
             store.delivered(stream.id(), clock.instant());
         }
         errors.forEach((jti, err) -> refused(stream, jti, ReceiverErrors.errorCode(err)));
-        if (max == 0 || stream.status() != Stream.Status.ENABLED) return CompletableFuture.completedFuture(new Polled(Map.of(), false));
+        if (stream.status() != Stream.Status.ENABLED) return CompletableFuture.completedFuture(new Polled(Map.of(), false));
+        // An acknowledgement-only poll (maxEvents 0) still says whether SETs wait (RFC 8936 §2.2, moreAvailable).
+        if (max == 0) return CompletableFuture.completedFuture(new Polled(Map.of(), outbox.more(stream.id(), 0, clock.instant())));
         Polled now = pending(stream.id(), max);
         if (!now.sets().isEmpty() || returnImmediately) return CompletableFuture.completedFuture(now);
         return waits.await(stream.id(), () -> pending(stream.id(), max));

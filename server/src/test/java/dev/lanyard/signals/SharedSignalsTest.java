@@ -342,7 +342,7 @@ class SharedSignalsTest {
             assertThat(ssf(post("/api/v1/ssf/status"), token, Map.of("stream_id", streamId, "status", "paused"))
                     .getResponse().getStatus()).isEqualTo(200);
 
-            assertThat(delivery.deliver(claimed.get(0), "test-claim")).isFalse();
+            assertThat(delivery.deliver(claimed.get(0), "test-claim")).isEqualTo(SignalDelivery.Result.WAITS);
         }
 
         assertThat(receiver.drained()).as("nothing pushed over a paused stream").isEmpty();
@@ -355,6 +355,75 @@ class SharedSignalsTest {
         List<String> pushed = new java.util.ArrayList<>();
         for (TestReceiver.Arrival a : receiver.drained()) pushed.add(SignedJWT.parse(a.body()).getJWTClaimsSet().getJWTID());
         assertThat(pushed).containsExactly(jti);
+    }
+
+    /**
+     * SSF 1.0: events a paused stream held go out in the order they were made. A SET waiting for its retry when the stream
+     * was paused is pushed before one made while it was paused, though that one was due first (decision 84).
+     */
+    @Test
+    void setsHeldByAPausedStreamArePushedInTheOrderTheyWereMade() throws Exception {
+        Receiver r = receiverApp("In order");
+        String token = token(r);
+        String streamId = pushStream(token, List.of(SecurityEvents.SESSION_REVOKED));
+        receiver.answer(503);
+        Member phone = api.logIn(admin);
+        mvc.perform(delete("/api/v1/sessions/" + phone.sessionId()).cookie(admin.cookie()).with(admin.from())).andReturn();
+        String first = SignedJWT.parse(receiver.next(ARRIVAL).body()).getJWTClaimsSet().getJWTID();
+        awaitRow(first, "last_error IS NOT NULL AND claim IS NULL");
+
+        assertThat(ssf(post("/api/v1/ssf/status"), token, Map.of("stream_id", streamId, "status", "paused"))
+                .getResponse().getStatus()).isEqualTo(200);
+        Member tablet = api.logIn(admin);
+        mvc.perform(delete("/api/v1/sessions/" + tablet.sessionId()).cookie(admin.cookie()).with(admin.from())).andReturn();
+        receiver.answer(202);
+        assertThat(ssf(post("/api/v1/ssf/status"), token, Map.of("stream_id", streamId, "status", "enabled"))
+                .getResponse().getStatus()).isEqualTo(200);
+        assertThat(delivery.drain()).as("the later SET waits for the earlier one's retry").isZero();
+        assertThat(receiver.drained()).isEmpty();
+
+        clock.advance(settings.retryDelay(1));
+        assertThat(delivery.drain()).isEqualTo(2);
+        List<String> pushed = new java.util.ArrayList<>();
+        for (TestReceiver.Arrival a : receiver.drained()) pushed.add(SignedJWT.parse(a.body()).getJWTClaimsSet().getJWTID());
+        assertThat(pushed).hasSize(2).first().isEqualTo(first);
+    }
+
+    /** A receiver that stays away: what waited behind the SET given up for it, as long as its retries lasted, is given up with it. */
+    @Test
+    void setsThatWaitedBehindOneGivenUpAsLongAreGivenUpWithIt() throws Exception {
+        Receiver r = receiverApp("Away");
+        String streamId = pushStream(token(r), List.of(SecurityEvents.SESSION_REVOKED));
+        receiver.status.set(503);
+        try {
+            awayForTheWholeRetryWindow(streamId);
+        } finally {
+            receiver.status.set(202);
+        }
+    }
+
+    private void awayForTheWholeRetryWindow(String streamId) throws Exception {
+        Member phone = api.logIn(admin);
+        mvc.perform(delete("/api/v1/sessions/" + phone.sessionId()).cookie(admin.cookie()).with(admin.from())).andReturn();
+        String first = SignedJWT.parse(receiver.next(ARRIVAL).body()).getJWTClaimsSet().getJWTID();
+        awaitRow(first, "last_error IS NOT NULL AND claim IS NULL");
+        Member tablet = api.logIn(admin);
+        mvc.perform(delete("/api/v1/sessions/" + tablet.sessionId()).cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(delivery.drain()).isZero();
+        assertThat(receiver.drained()).as("the second waits behind the first").isEmpty();
+
+        synchronized (delivery) {
+            for (int attempt = 1; attempt < settings.maxAttempts(); attempt++) {
+                clock.advance(settings.retryDelay(attempt));
+                delivery.drain();
+            }
+        }
+        assertThat(receiver.drained()).as("only the first was tried").hasSize(settings.maxAttempts() - 1)
+                .allSatisfy(a -> assertThat(SignedJWT.parse(a.body()).getJWTClaimsSet().getJWTID()).isEqualTo(first));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE stream_id = :s AND given_up_at IS NOT NULL")
+                .param("s", streamId).query(Long.class).single()).as("both given up").isEqualTo(2);
+        assertThat(jdbc.sql("SELECT last_error FROM signal_outbox WHERE stream_id = :s AND jti <> :jti").param("s", streamId)
+                .param("jti", first).query(String.class).single()).startsWith("Given up with an earlier event of the stream");
     }
 
     private void awaitRow(String jti, String condition) throws InterruptedException {
@@ -381,6 +450,10 @@ class SharedSignalsTest {
                 .content(json.writeValueAsString(Map.of("name", "CI", "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD)))).andReturn();
         assertThat(key.getResponse().getStatus()).isEqualTo(201);
 
+        JsonNode none = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "maxEvents", 0)));
+        assertThat(none.path("sets").size()).isZero();
+        assertThat(none.path("moreAvailable").asBoolean()).as("maxEvents 0 still says a SET waits").isTrue();
+
         JsonNode polled = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "maxEvents", 10)));
         assertThat(polled.path("sets").size()).isEqualTo(1);
         String jti = polled.path("sets").propertyNames().iterator().next();
@@ -395,7 +468,8 @@ class SharedSignalsTest {
         JsonNode unacknowledged = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true)));
         assertThat(unacknowledged.path("sets").has(jti)).as("returned again until acknowledged").isTrue();
 
-        JsonNode acked = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "ack", List.of(jti))));
+        JsonNode acked = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "ack", List.of(jti),
+                "maxEvents", 0)));
         assertThat(acked.path("sets").size()).isZero();
         assertThat(acked.path("moreAvailable").asBoolean()).isFalse();
         assertThat(jdbc.sql("SELECT COUNT(*) FROM signal_outbox WHERE jti = :jti AND delivered_at IS NOT NULL").param("jti", jti)
@@ -467,6 +541,10 @@ class SharedSignalsTest {
                         "currentPassword", dev.lanyard.account.TestAccounts.PASSWORD, "newPassword", "a brand new passphrase 2026", "signOutOthers", false))))
                 .andReturn();
         assertThat(changed.getResponse().getStatus()).as(changed.getResponse().getContentAsString()).isEqualTo(204);
+
+        JsonNode none = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "maxEvents", 0)));
+        assertThat(none.path("sets").size()).isZero();
+        assertThat(none.path("moreAvailable").asBoolean()).as("maxEvents 0 still says a SET waits").isTrue();
 
         JsonNode polled = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "maxEvents", 10)));
         assertThat(polled.path("sets").size()).isEqualTo(1);

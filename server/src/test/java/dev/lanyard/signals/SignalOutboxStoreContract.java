@@ -86,6 +86,56 @@ abstract class SignalOutboxStoreContract {
         assertThat(retried.get(0).attempts()).isEqualTo(2);
     }
 
+    /** Decision 84: a stream's SETs go in the order they were made, so a later one waits while an earlier one waits for its retry. */
+    @Test
+    void aStreamsLaterSignalWaitsBehindAnEarlierOneThatWaitsForItsRetry() {
+        String first = add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
+        String second = add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
+        List<SignalOutboxStore.Outgoing> claimed = store.claim("c1", now, now.plus(CLAIM), 10);
+        assertThat(claimed).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(first, second);
+        assertThat(store.failed(claimed.get(0).id(), "c1", "HTTP 503", now.plusSeconds(2))).isEqualTo(1);
+        assertThat(store.putBack(claimed.get(1).id(), "c1")).isEqualTo(1);
+        String logout = add(SignalOutboxStore.Kind.LOGOUT, Optional.empty());
+        String otherStream = add(SignalOutboxStore.Kind.PUSH, Optional.of("another-stream"));
+
+        assertThat(store.claim("c2", now.plusSeconds(1), now.plus(CLAIM), 10)).as("the second waits for the first")
+                .extracting(SignalOutboxStore.Outgoing::jti).containsExactly(logout, otherStream);
+        List<SignalOutboxStore.Outgoing> retried = store.claim("c3", now.plusSeconds(2), now.plus(CLAIM), 10);
+        assertThat(retried).as("the first alone, then the second once it is delivered").extracting(SignalOutboxStore.Outgoing::jti)
+                .containsExactly(first);
+        assertThat(store.claim("c4", now.plusSeconds(2), now.plus(CLAIM), 10)).as("not while the first is claimed").isEmpty();
+        assertThat(store.delivered(retried.get(0).id(), "c3", now.plusSeconds(2))).isEqualTo(1);
+        List<SignalOutboxStore.Outgoing> after = store.claim("c5", now.plusSeconds(2), now.plus(CLAIM), 10);
+        assertThat(after).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(second);
+        assertThat(after.get(0).attempts()).as("being put back counted no attempt").isEqualTo(1);
+    }
+
+    @Test
+    void anEarlierSignalGivenUpNoLongerHoldsTheLaterOnes() {
+        add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
+        String second = add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
+        SignalOutboxStore.Outgoing first = store.claim("c1", now, now.plus(CLAIM), 1).get(0);
+        assertThat(store.claim("c2", now, now.plus(CLAIM), 10)).as("held while the first is claimed").isEmpty();
+        assertThat(store.gaveUp(first.id(), "c1", "HTTP 400", now)).isEqualTo(1);
+        assertThat(store.claim("c3", now, now.plus(CLAIM), 10)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(second);
+    }
+
+    @Test
+    void signalsThatWaitedBehindAnEarlierOneAsLongAreGivenUpWithIt() {
+        String old = add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
+        Instant later = now.plus(Duration.ofHours(5));
+        String young = "jti-young-" + (++sequence);
+        store.add(List.of(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM), "app_1", "", young, "{}")), later);
+        String elsewhere = add(SignalOutboxStore.Kind.PUSH, Optional.of("another-stream"));
+
+        assertThat(store.gaveUpWith(STREAM, "Given up with an earlier event", now, later)).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT jti FROM signal_outbox WHERE given_up_at IS NOT NULL").query(String.class).list()).containsExactly(old);
+        assertThat(jdbc.sql("SELECT last_error FROM signal_outbox WHERE jti = :jti").param("jti", old).query(String.class).single())
+                .isEqualTo("Given up with an earlier event");
+        assertThat(store.claim("c1", later, later.plus(CLAIM), 10)).extracting(SignalOutboxStore.Outgoing::jti)
+                .containsExactlyInAnyOrder(young, elsewhere);
+    }
+
     @Test
     void claimThatRanOutLetsAnotherRetryAndTheFirstCannotFinish() {
         add(SignalOutboxStore.Kind.LOGOUT, Optional.empty());
