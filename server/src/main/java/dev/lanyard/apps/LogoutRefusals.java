@@ -31,11 +31,22 @@ final class LogoutRefusals implements AuthenticationFailureHandler {
             throws IOException {
         OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth ? oauth.getError()
                 : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
+        if (withoutIdToken(error, request)) {
+            // RP-Initiated Logout 1.0 §2: without an ID token the provider must ask whether to sign out of it.
+            response.sendRedirect(request.getContextPath() + "/logout/ask");
+            return;
+        }
         String why = why(error, request);
         request.setAttribute(Problem.ERROR_PAGE_MESSAGE, why == null
                 ? "The app's sign-out request could not be completed. Sign out of the app again, or sign out of Lanyard itself."
                 : "The app's sign-out request was refused, and nothing was signed out: " + why);
         response.sendError(HttpStatus.BAD_REQUEST.value());
+    }
+
+    /** Whether the link was refused only for naming no ID token: then Lanyard asks instead (a repeated or wrong one is refused). */
+    static boolean withoutIdToken(OAuth2Error error, HttpServletRequest request) {
+        return (SPRINGS + ID_TOKEN_HINT).equals(error.getDescription()) && !OAuth2ErrorCodes.INVALID_TOKEN.equals(error.getErrorCode())
+                && count(request, ID_TOKEN_HINT) == 0;
     }
 
     /** The refusal in words, or null for one Spring describes otherwise (an unexpected failure, which may come after an ending). */

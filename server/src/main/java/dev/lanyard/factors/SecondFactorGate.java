@@ -31,7 +31,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
  */
 final class SecondFactorGate extends HttpFilter {
     /** Paths a held member may still use: enrolment, signing out, and what pages load. */
-    private static final List<String> OPEN = List.of("/settings/security", "/logout", "/api/v1/logout", "/error",
+    private static final List<String> OPEN = List.of("/settings/security", "/logout", "/logout/ask", "/api/v1/logout", "/error",
             "/favicon.ico");
     private static final List<String> OPEN_PREFIXES = List.of("/settings/security/", "/css/", "/js/", "/img/", "/webjars/");
     /** Ending one's own sessions and hearing that this one ended, by exact path (the confirmation pages and their forms). */

@@ -244,6 +244,16 @@ class SignInPages {
         accounts.noteTimeZone(started.session().account(), zone);
     }
 
+    /**
+     * Where an app's sign-out link without an ID token leads (RP-Initiated Logout 1.0 §2: without {@code id_token_hint} the
+     * provider must ask): whether to log out of Lanyard in this browser. Only asking, so a link on any site ends nothing.
+     */
+    @GetMapping("/logout/ask")
+    String askLogout(@AuthenticationPrincipal CurrentSession current, Model model) {
+        model.addAttribute("signedIn", current != null);
+        return "signin/logout-ask";
+    }
+
     @PostMapping("/logout")
     String logout(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request, HttpServletResponse response) {
         if (current != null) sessions.logout(current);

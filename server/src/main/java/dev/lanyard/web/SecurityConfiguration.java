@@ -121,7 +121,7 @@ class SecurityConfiguration {
                         // An async dispatch continues a request that was already authorized (live streams).
                         .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC).permitAll()
                         .requestMatchers("/login", "/login/verify", "/login/verify/passkey", "/login/verify/passkey/options", "/login/passkey",
-                                "/login/passkey/options", "/signup", "/signup/confirm/*", "/signup/confirm/*/own", "/login/forgot", "/login/reset/*", "/invite/*", "/not-me/*", "/not-me/*/all", "/error", "/dbsc/refresh").permitAll()
+                                "/login/passkey/options", "/signup", "/signup/confirm/*", "/signup/confirm/*/own", "/login/forgot", "/login/reset/*", "/invite/*", "/not-me/*", "/not-me/*/all", "/error", "/dbsc/refresh", "/logout/ask").permitAll()
                         .requestMatchers(STATIC_FILES).permitAll()
                         .requestMatchers("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health").permitAll()

@@ -143,9 +143,7 @@ class OAuthRequestRulesTest {
         String back = java.net.URLEncoder.encode(OAuthFlowTest.REDIRECT, StandardCharsets.UTF_8);
         Member visitor = new ApiClient(mvc, json).signUp("visitor");
         java.util.Map<String, String> said = new java.util.LinkedHashMap<>();
-        said.put("post_logout_redirect_uri=" + back, "names an address to return to (post_logout_redirect_uri) but neither the ID token");
-        said.put("client_id=" + app.clientId.getValue(), "the app (client_id) alone is not enough");
-        said.put("state=x", "does not name the ID token the app was given at sign-in (id_token_hint)");
+        said.put("id_token_hint=&client_id=" + app.clientId.getValue(), "the app (client_id) alone is not enough");
         said.put("id_token_hint=" + idToken + "&id_token_hint=" + idToken, "names more than one ID token (id_token_hint)");
         said.put("id_token_hint=%3Cscript%3Enot-a-token", "is malformed: an ID token is a signed JWT");
         said.put("id_token_hint=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln", "is not one Lanyard issued to an app it still has");
@@ -175,6 +173,34 @@ class OAuthRequestRulesTest {
         assertThat(org.springframework.web.util.HtmlUtils.htmlUnescape(someoneElse.body()))
                 .contains("you are signed in to Lanyard as someone other than the person this sign-out link is for");
         assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).as("nothing was signed out").isTrue();
+    }
+
+    /**
+     * RP-Initiated Logout 1.0 §2: without {@code id_token_hint} the provider must ask the member whether to sign out of it.
+     * Such a link was refused (outside review); it now leads to a page that asks, and ends nothing by itself.
+     */
+    @Test
+    void aSignOutLinkWithoutAnIdTokenAsksWhetherToLogOutAndEndsNothing() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Courier"));
+        var tokens = TeamApps.signIn(app, admin, "openid");
+        String back = java.net.URLEncoder.encode(OAuthFlowTest.REDIRECT, StandardCharsets.UTF_8);
+        for (String link : java.util.List.of("", "state=x", "client_id=" + app.clientId.getValue(), "post_logout_redirect_uri=" + back,
+                "client_id=" + app.clientId.getValue() + "&post_logout_redirect_uri=" + back)) {
+            var answer = app.browse(java.net.URI.create("http://127.0.0.1:" + port + "/connect/logout?" + link), TeamApps.cookie(admin));
+            assertThat(answer.statusCode()).as(link).isEqualTo(302);
+            assertThat(answer.headers().firstValue("Location")).as(link).hasValue("/logout/ask");
+        }
+        var ask = app.browse(java.net.URI.create("http://127.0.0.1:" + port + "/logout/ask"), TeamApps.cookie(admin));
+        assertThat(ask.statusCode()).isEqualTo(200);
+        assertThat(org.springframework.web.util.HtmlUtils.htmlUnescape(ask.body())).contains("Log out of Lanyard?")
+                .contains("ends your Lanyard session in this browser only").containsPattern("<form method=\"post\" action=\"/logout\"")
+                .contains("name=\"_csrf\"");
+        var signedOut = app.browse(java.net.URI.create("http://127.0.0.1:" + port + "/logout/ask"), null);
+        assertThat(signedOut.statusCode()).isEqualTo(200);
+        assertThat(signedOut.body()).contains("You are not signed in").doesNotContain("action=\"/logout\"");
+        assertThat(app.active(tokens.getOIDCTokens().getAccessToken())).as("nothing was signed out").isTrue();
+        assertThat(mvc.perform(get("/api/v1/sessions/current")
+                .cookie(admin.cookie())).andReturn().getResponse().getStatus()).as("the browser's session goes on").isEqualTo(200);
     }
 
     /**
