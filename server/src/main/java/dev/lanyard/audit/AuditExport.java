@@ -85,11 +85,13 @@ final class AuditExport {
 
     /**
      * One CSV field (RFC 4180), always quoted, quotes doubled. A value a spreadsheet would take for a formula gets a
-     * single quote before it: at its start (=, +, -, @, tab or carriage return), and after any character a spreadsheet
-     * may split on (comma, semicolon, tab, pipe). A spreadsheet whose locale separates by semicolons reads the row from
-     * its unquoted start, so the quotes around a session name named {@code laptop;=2+5} do not hold there, and
-     * {@code =2+5} would be a formula of its own (outside review); it reads {@code '=2+5} instead. So opening the export
-     * never runs what a person typed into a session name or a reason. The JSON export keeps every value exactly.
+     * single quote before it: at its start (=, +, -, @, tab or carriage return), after any character a spreadsheet
+     * may split on (comma, semicolon, tab, pipe), and after a line break (carriage return, line feed). A spreadsheet whose
+     * locale separates by semicolons reads the row from its unquoted start, so the quotes around a session name named
+     * {@code laptop;=2+5} do not hold there, and {@code =2+5} would be a formula of its own (outside review); it reads
+     * {@code '=2+5} instead. One that reads the file line by line takes a reason's line break for the end of the row, so
+     * the text after it starts a row of its own (outside review). So opening the export never runs what a person typed
+     * into a session name or a reason. The JSON export keeps every value exactly.
      */
     static String cell(String value) {
         if (value == null || value.isEmpty()) return "";
@@ -101,8 +103,8 @@ final class AuditExport {
         return '"' + safe.replace("\"", "\"\"") + '"';
     }
 
-    /** A separator a spreadsheet may split on, any spaces, then a character that starts a formula. */
-    private static final java.util.regex.Pattern AFTER_A_SEPARATOR = java.util.regex.Pattern.compile("([,;\\t|] *)([=+\\-@])");
+    /** A separator a spreadsheet may split on or a line break, any spaces, then a character that starts a formula. */
+    private static final java.util.regex.Pattern AFTER_A_SEPARATOR = java.util.regex.Pattern.compile("([,;\\t|\\r\\n] *)([=+\\-@])");
 
     static void writeJson(AuditLog audit, AuditQuery query, Viewer viewer, java.io.OutputStream out, JsonMapper json) throws IOException {
         // Whoever gave the stream closes it, not the generator. Closing after a failed read must not end the

@@ -48,6 +48,28 @@ class AuditExportTest {
         assertThat(AuditExport.cell("Security concern - 3 sessions")).as("a dash after a space is no separator").isEqualTo("\"Security concern - 3 sessions\"");
     }
 
+    /**
+     * A reader that takes a line break inside a quoted value for the end of the row starts a row with the text after it:
+     * that text starts no formula either (outside review: a reason "@SUM(1+1)", a line break, "=2+5").
+     */
+    @Test
+    void noTextAfterALineBreakStartsAFormula() {
+        assertThat(AuditExport.cell("@SUM(1+1)\n=2+5")).isEqualTo("\"'@SUM(1+1)\n'=2+5\"");
+        assertThat(AuditExport.cell("lost\r\n+1")).isEqualTo("\"lost\r\n'+1\"");
+        assertThat(AuditExport.cell("lost\r-1")).isEqualTo("\"lost\r'-1\"");
+        assertThat(AuditExport.cell("lost\n  @b")).isEqualTo("\"lost\n  '@b\"");
+        assertThat(AuditExport.cell("two\nlines")).as("a line that starts no formula is kept").isEqualTo("\"two\nlines\"");
+
+        AuditEntry e = new AuditEntry(new TeamId("team_1"), 13, Instant.parse("2026-01-10T09:15:00.250Z"),
+                new AuditEntry.Actor(Optional.of(new AccountId("acc_ada")), "ada@example.com", "Ada", Optional.of(new SessionId("ses_a"))),
+                Optional.of(new AccountId("acc_bob")), Optional.empty(), "admin.forced-sign-out",
+                "Force sign-out of bob@example.com: @SUM(1+1)\n=2+5\r\n-3\r+4", Optional.empty(), "0".repeat(64), "f".repeat(64));
+        for (String line : AuditExport.csvLine(e, new Viewer(new AccountId("acc_ada"))).split("[\r\n]+")) {
+            assertThat(line.stripLeading()).as(line).doesNotStartWith("=").doesNotStartWith("+").doesNotStartWith("-")
+                    .doesNotStartWith("@");
+        }
+    }
+
     /** The whole row as a spreadsheet splitting on semicolons reads it: no field starts a formula. */
     @Test
     void aRowSplitOnSemicolonsHasNoFieldThatStartsAFormula() {

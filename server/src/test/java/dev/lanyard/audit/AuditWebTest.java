@@ -297,6 +297,23 @@ class AuditWebTest {
         assertThat(lines[1]).contains(",\"account.signed-up\",").contains(",\"'=HYPERLINK(\"\"http://evil\"\"), \"\"x\"\"\",");
     }
 
+    /** Outside review: the text after a line break in a force sign-out's reason started a line of the file with "=". */
+    @Test
+    void noLineOfTheCsvExportStartsAFormulaAfterALineBreakInAReason() throws Exception {
+        MockHttpServletResponse forced = as(admin, post("/api/v1/admin/members/" + bob.accountId() + "/sign-out")
+                .contentType(MediaType.APPLICATION_JSON).content("{\"reason\":\"@SUM(1+1)\\n=2+5\"}"));
+        assertThat(forced.getStatus()).as(forced.getContentAsString()).isEqualTo(200);
+
+        HttpResponse<String> response = download(admin, "/api/v1/audit/export?format=csv&scope=team");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("@SUM(1+1)\n'=2+5");
+        for (String line : response.body().split("[\r\n]+")) {
+            assertThat(line.stripLeading()).as(line).doesNotStartWith("=").doesNotStartWith("+").doesNotStartWith("-")
+                    .doesNotStartWith("@");
+        }
+    }
+
     @Test
     void jsonExportIsAnArrayThatChains() throws Exception {
         HttpResponse<String> response = download(admin, "/admin/audit/export?format=json");
