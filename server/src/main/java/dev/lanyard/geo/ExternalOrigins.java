@@ -51,6 +51,18 @@ public class ExternalOrigins {
         return origin;
     }
 
+    /**
+     * Whether the request says it was sent from another origin (docs/decisions/0003-api-csrf.md): an {@code Origin}
+     * other than {@link #of}'s, or without one, a {@code Sec-Fetch-Site} other than {@code same-origin} or {@code none}
+     * (the member typed or bookmarked the address). A client that is no browser sends neither.
+     */
+    public boolean foreign(HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin != null) return !origin.equalsIgnoreCase(of(request).serialized());
+        String fetchSite = request.getHeader("Sec-Fetch-Site");
+        return fetchSite != null && !(fetchSite.equals("same-origin") || fetchSite.equals("none"));
+    }
+
     /** Whether the request reached Lanyard over HTTPS as far as its sender is concerned. */
     public boolean isSecure(HttpServletRequest request) {
         // Without a public URL or a trusted proxy only the request's own scheme decides: no host is

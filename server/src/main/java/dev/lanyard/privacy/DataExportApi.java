@@ -1,5 +1,6 @@
 package dev.lanyard.privacy;
 
+import dev.lanyard.geo.ExternalOrigins;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Download;
 import dev.lanyard.session.Downloads;
@@ -21,9 +22,11 @@ class DataExportApi {
     private final DataExports exports;
     private final JsonMapper json;
     private final Downloads downloads;
+    private final ExternalOrigins origins;
 
-    DataExportApi(DataExports exports, JsonMapper json, Downloads downloads) {
+    DataExportApi(DataExports exports, JsonMapper json, Downloads downloads, ExternalOrigins origins) {
         this.downloads = downloads;
+        this.origins = origins;
         this.exports = exports;
         this.json = json;
     }
@@ -42,7 +45,7 @@ class DataExportApi {
             + "are being prepared on the node: Retry-After says when to try again")
     @GetMapping("/api/v1/account/export")
     Download export(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
-        ExportDownload.requireSameOrigin(request);
+        ExportDownload.requireSameOrigin(request, origins);
         return downloads.limited(current.account().id(), () -> ExportDownload.of(exports.export(current), json),
                 () -> exports.exported(current));
     }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
+import dev.lanyard.geo.ExternalOrigins;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -27,13 +28,12 @@ final class ExportDownload {
 
     /**
      * Refuses a download another site started: unlike every other GET, taking an export writes (an entry in
-     * the member's activity). A browser says where a request came from in {@code Sec-Fetch-Site}: Lanyard's
-     * own page ({@code same-origin}), or the member typing or bookmarking the address ({@code none}). A client
-     * that is no browser sends none.
+     * the member's activity). Another origin is told by the rule every state-changing request is held to
+     * ({@link ExternalOrigins#foreign}, decision 3): its {@code Origin}, or without one, its {@code Sec-Fetch-Site}.
+     * A foreign Origin without Sec-Fetch-Site was served (outside review).
      */
-    static void requireSameOrigin(HttpServletRequest request) {
-        String site = request.getHeader("Sec-Fetch-Site");
-        if (site != null && !site.equals("same-origin") && !site.equals("none")) throw new PrivacyProblem.CrossSite();
+    static void requireSameOrigin(HttpServletRequest request, ExternalOrigins origins) {
+        if (origins.foreign(request)) throw new PrivacyProblem.CrossSite();
     }
 
     static ResponseEntity<StreamingResponseBody> of(DataExport export, JsonMapper json) {

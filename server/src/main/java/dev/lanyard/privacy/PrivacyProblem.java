@@ -14,8 +14,8 @@ public sealed class PrivacyProblem extends dev.lanyard.Problem {
     }
 
     /**
-     * The download was started by another site (a link or redirect there): a browser's {@code Sec-Fetch-Site}
-     * says so. Nothing can read it across sites, but it would be recorded in the member's activity, and
+     * The download was started by another site (a link or redirect there): a browser's {@code Origin} or, without
+     * one, its {@code Sec-Fetch-Site} says so. Nothing can read it across sites, but it would be recorded in the member's activity, and
      * put the file among their downloads, without them asking.
      */
     public static final class CrossSite extends PrivacyProblem {

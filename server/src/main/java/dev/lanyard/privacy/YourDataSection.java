@@ -1,6 +1,7 @@
 package dev.lanyard.privacy;
 
 import dev.lanyard.factors.SecondFactorRequirement;
+import dev.lanyard.geo.ExternalOrigins;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Download;
 import dev.lanyard.session.Downloads;
@@ -25,9 +26,12 @@ class YourDataSection implements SecuritySection {
     private final JsonMapper json;
     private final Downloads downloads;
     private final SecondFactorRequirement secondFactor;
+    private final ExternalOrigins origins;
 
-    YourDataSection(DataExports exports, JsonMapper json, SecondFactorRequirement secondFactor, Downloads downloads) {
+    YourDataSection(DataExports exports, JsonMapper json, SecondFactorRequirement secondFactor, Downloads downloads,
+                    ExternalOrigins origins) {
         this.downloads = downloads;
+        this.origins = origins;
         this.exports = exports;
         this.json = json;
         this.secondFactor = secondFactor;
@@ -52,7 +56,7 @@ class YourDataSection implements SecuritySection {
 
     @GetMapping(DOWNLOAD)
     Download download(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
-        ExportDownload.requireSameOrigin(request);
+        ExportDownload.requireSameOrigin(request, origins);
         return downloads.limited(current.account().id(), () -> ExportDownload.of(exports.export(current), json),
                 () -> exports.exported(current));
     }

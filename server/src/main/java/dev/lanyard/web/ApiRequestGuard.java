@@ -23,9 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ul>
  * <li>No state-changing request may come from a foreign origin: an {@code Origin} other than
- *     Lanyard's own ({@link ExternalOrigins}), or without one, a {@code Sec-Fetch-Site} other than
- *     {@code same-origin} or {@code none}. Pages answer with the error page, the API with
- *     {@code 403 cross-origin}.</li>
+ *     Lanyard's own, or without one, a {@code Sec-Fetch-Site} other than {@code same-origin} or
+ *     {@code none} ({@link ExternalOrigins#foreign}, which the data export's download asks too).
+ *     Pages answer with the error page, the API with {@code 403 cross-origin}.</li>
  * <li>An API request that carries {@code Authorization: Bearer} cannot be forged by another site
  *     and passes. Any other state-changing API request (it relies on the cookie, or is a sign-up
  *     or login) must send a JSON body, which a cross-site form cannot do without a CORS preflight
@@ -70,7 +70,7 @@ final class ApiRequestGuard extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (foreignOrigin(request)) {
+        if (origins.foreign(request)) {
             if (api) {
                 Problems.write(response, json, Problems.of(HttpStatus.FORBIDDEN, "cross-origin",
                         "Cross-origin requests are not accepted. Use a bearer token for API clients on other origins."));
@@ -111,13 +111,5 @@ final class ApiRequestGuard extends HttpFilter {
         if (contentType == null || !concrete(contentType)) return false;
         String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
-    }
-
-    /** An Origin (or, lacking one, a Sec-Fetch-Site) that says the request came from another site. */
-    private boolean foreignOrigin(HttpServletRequest request) {
-        String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if (origin != null) return !origin.equalsIgnoreCase(origins.of(request).serialized());
-        String fetchSite = request.getHeader("Sec-Fetch-Site");
-        return fetchSite != null && !(fetchSite.equals("same-origin") || fetchSite.equals("none"));
     }
 }

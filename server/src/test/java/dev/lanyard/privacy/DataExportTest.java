@@ -374,6 +374,26 @@ class DataExportTest {
     }
 
     /**
+     * Another origin is told as every state-changing request's is (decision 3): by Origin first, then Sec-Fetch-Site.
+     * Outside review: a foreign Origin without Sec-Fetch-Site was served and recorded.
+     */
+    @Test
+    void aDownloadFromAForeignOriginIsRefusedWithoutSecFetchSiteAndOneFromLanyardsOwnIsGiven() throws Exception {
+        for (String path : List.of(API, PAGE_DOWNLOAD)) {
+            for (String origin : List.of("http://evil.example", "http://localhost:8081", "null")) {
+                MockHttpServletResponse refused = as(bob, get(path).header("Origin", origin));
+                assertThat(refused.getStatus()).as(path + " " + origin).isEqualTo(403);
+                assertThat(refused.getContentAsString()).contains("A copy of your data is only given from Lanyard");
+            }
+        }
+        assertThat(ownActions(bob)).doesNotContain("account.data-exported");
+
+        assertThat(as(bob, get(API).header("Origin", "http://localhost")).getStatus()).as("Lanyard's own").isEqualTo(200);
+        assertThat(as(bob, get(PAGE_DOWNLOAD).header("Origin", "http://localhost").header("Sec-Fetch-Site", "same-origin"))
+                .getStatus()).isEqualTo(200);
+    }
+
+    /**
      * HEAD is safe: it neither builds an export nor records one (outside QA: HEAD of the API's export wrote the whole
      * document and an account.data-exported entry). A download has no honest HEAD short of writing it, so it is 405.
      */
