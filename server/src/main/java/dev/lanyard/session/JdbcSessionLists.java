@@ -63,10 +63,12 @@ class JdbcSessionLists {
     }
 
     List<SessionStore.Place> places(AccountId owner, Instant now) {
+        // A city, not a point: two addresses in one city may have records a little apart, which are one dot.
         return jdbc.sql("""
-                        SELECT city, country, country_code, latitude, longitude, local_network, COUNT(*) AS n
+                        SELECT city, country, country_code, AVG(latitude) AS latitude, AVG(longitude) AS longitude,
+                               local_network, COUNT(*) AS n
                         FROM sessions WHERE account_id = :owner AND ended_at IS NULL AND """ + " " + NOT_EXPIRED + """
-                        GROUP BY city, country, country_code, latitude, longitude, local_network
+                        GROUP BY city, country, country_code, local_network
                         ORDER BY n DESC, country, city""")
                 .param("owner", owner.value())
                 .param("now", now.toEpochMilli())

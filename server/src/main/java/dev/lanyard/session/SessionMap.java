@@ -45,9 +45,10 @@ record SessionMap(List<Dot> dots, int unplaced) {
         return new SessionMap(List.copyOf(dots), unplaced);
     }
 
+    /** The same city, as places are grouped: its coordinates are the average of the sessions' there, not this one's. */
     private static boolean samePlace(GeoLocation a, GeoLocation b) {
-        return a.latitude().equals(b.latitude()) && a.longitude().equals(b.longitude()) && a.city().equals(b.city())
-                && a.countryCode().equals(b.countryCode());
+        return a.city().equals(b.city()) && a.country().equals(b.country()) && a.countryCode().equals(b.countryCode())
+                && a.localNetwork() == b.localNetwork();
     }
 
     private static String units(double value) {

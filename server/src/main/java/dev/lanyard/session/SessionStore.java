@@ -152,9 +152,10 @@ interface SessionStore {
 
     /**
      * Where the owner's active sessions are, one entry per place, most sessions first. A place is what the map
-     * shows of it (city, country and coordinates), so a region, which it does not show, never splits a city into
-     * two dots with one label; places come without a region. Sessions without a place (a local network, an
-     * unknown address, an API key never used) come as places without coordinates. Sessions expired by {@code now}, as
+     * shows of it, its city and country: neither a region, which it does not show, nor the coordinates of two
+     * addresses' records a little apart split a city into two dots with one label. A place comes without a region, at
+     * the average of its sessions' coordinates. Sessions without a place (a local network, an unknown address, an
+     * API key never used) come as places without coordinates. Sessions expired by {@code now}, as
      * their rows tell it, are left out, as {@link #count} leaves them out.
      */
     List<Place> places(AccountId owner, Instant now);

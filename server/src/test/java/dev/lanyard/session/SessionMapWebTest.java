@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -47,6 +48,8 @@ class SessionMapWebTest {
     Members members;
     @Autowired
     javax.sql.DataSource dataSource;
+    @Autowired
+    dev.lanyard.geo.GeoLocator geo;
 
     private Sessions.Started start(Account who, String ip, GeoLocation where) {
         return sessions.start(new NewSession(who.id(), new ClientOrigin(FIREFOX, AGENT, ip, where), AppType.WEB, false));
@@ -92,6 +95,32 @@ class SessionMapWebTest {
 
         assertThat(CIRCLE.matcher(html).results().count()).isEqualTo(1);
         assertThat(html).contains("Madrid, Spain: 2 sessions, this device among them").doesNotContain("Madrid, Spain: 1 session");
+    }
+
+    /**
+     * Outside review: two addresses in London whose records (the real DB-IP data) lie a little apart were two places
+     * with one label, "London, United Kingdom: 1 session" twice and two dots on one spot. One city is one dot, and the
+     * current session is marked on it though the dot is not at its own record's point.
+     */
+    @Test
+    void twoAddressesInOneCityWhoseRecordsLieApartAreOneDot() throws Exception {
+        Account alice = accounts.signUp(TestAccounts.alice());
+        GeoLocation london = geo.locate(java.net.InetAddress.getByName("81.2.69.160"));
+        GeoLocation londonToo = geo.locate(java.net.InetAddress.getByName("2.17.0.1"));
+        assertThat(londonToo.label()).as("one city").isEqualTo(london.label()).isEqualTo("London, United Kingdom");
+        assertThat(List.of(londonToo.latitude(), londonToo.longitude())).as("records a little apart, as the review found")
+                .isNotEqualTo(List.of(london.latitude(), london.longitude()));
+        Sessions.Started laptop = start(alice, "81.2.69.160", london);
+        start(alice, "2.17.0.1", londonToo);
+        start(alice, "91.1.2.3", BERLIN);
+
+        String html = page(laptop, "81.2.69.160");
+
+        assertThat(CIRCLE.matcher(html).results().count()).isEqualTo(2);
+        assertThat(html).contains("London, United Kingdom: 2 sessions, this device among them", "Berlin, Germany: 1 session")
+                .doesNotContain("London, United Kingdom: 1 session");
+        // The bigger dot, for two sessions, and the one marked here.
+        assertThat(html).containsPattern("<circle class=\"place here\" cx=\"[0-9.]+\" cy=\"[0-9.]+\" r=\"4.5\">");
     }
 
     @Test
