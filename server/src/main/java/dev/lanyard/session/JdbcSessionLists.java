@@ -27,12 +27,17 @@ class JdbcSessionLists {
         this.jdbc = jdbc;
     }
 
-    List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit,
+    List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit, Optional<SessionId> first,
                          Optional<SessionStore.PageCursor> after) {
+        // The session put first comes before the others on the first page. A cursor names it and its pages leave it
+        // out; a cursor at that session itself (a first page of it alone) starts the others from their beginning.
+        Optional<String> firstId = after.isPresent() ? after.get().first() : first.map(SessionId::value);
+        String leftOut = after.isPresent() && firstId.isPresent() ? " AND id <> :first" : "";
+        Optional<SessionStore.PageCursor> position = after.filter(cursor -> !cursor.atFirst());
         // An API key never used comes after every session with activity (its last_active_at is only when it was made),
         // newest first among them; the cursor says which of the two runs its row was in.
-        String keyset = after.isEmpty() ? ""
-                : after.get().neverUsed() ? " AND " + NEVER_USED + " AND (last_active_at < :at OR (last_active_at = :at AND id < :afterId))"
+        String keyset = position.isEmpty() ? ""
+                : position.get().neverUsed() ? " AND " + NEVER_USED + " AND (last_active_at < :at OR (last_active_at = :at AND id < :afterId))"
                 : " AND (" + NEVER_USED + " OR last_active_at < :at OR (last_active_at = :at AND id < :afterId))";
         String where = switch (filter) {
             case ALL -> "";
@@ -42,14 +47,16 @@ class JdbcSessionLists {
             case FLAGGED -> " AND concern > 0";
         };
         var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL"
-                        + where + keyset + " ORDER BY CASE WHEN " + NEVER_USED + " THEN 1 ELSE 0 END, last_active_at DESC, id DESC"
-                        + " LIMIT :limit")
+                        + where + leftOut + keyset + " ORDER BY CASE WHEN id = :first THEN 0 WHEN " + NEVER_USED + " THEN 2 ELSE 1 END,"
+                        + " last_active_at DESC, id DESC LIMIT :limit")
                 .param("owner", owner.value())
+                // No session id is empty: "" puts none first.
+                .param("first", firstId.orElse(""))
                 .param("limit", limit)
                 .param("yes", true);
         if (filter == ListFilter.UNVERIFIED) spec = spec.param("no", false);
         if (filter == ListFilter.INACTIVE) spec = spec.param("inactiveBefore", inactiveBefore.toEpochMilli());
-        if (after.isPresent()) spec = spec.param("at", after.get().at().toEpochMilli()).param("afterId", after.get().id());
+        if (position.isPresent()) spec = spec.param("at", position.get().at().toEpochMilli()).param("afterId", position.get().id());
         return spec.query((rs, n) -> session(rs)).list();
     }
 

@@ -94,8 +94,8 @@ class JdbcSessionStore implements SessionStore {
 
     @Override
     public List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit,
-                                Optional<PageCursor> after) {
-        return lists.active(owner, filter, inactiveBefore, limit, after);
+                                Optional<SessionId> first, Optional<PageCursor> after) {
+        return lists.active(owner, filter, inactiveBefore, limit, first, after);
     }
 
     @Override

@@ -73,7 +73,8 @@ class SessionApi {
     }
 
     @Operation(operationId = "listSessions",
-            summary = "Your active sessions, most recently active first, then API keys never used (newest first); filter: all, "
+            summary = "Your active sessions: the one this request is made with first (on the first page only), then the others "
+            + "most recently active first, then API keys never used (newest first); filter: all, "
             + "verified, unverified, inactive, "
             + "flagged (sessions the risk assessment found suspicious; each session's flags say why)")
     @GetMapping
@@ -86,7 +87,7 @@ class SessionApi {
         ListFilter chosen = ListFilter.parse(filter).orElseThrow(() ->
                 new SessionProblem.InvalidInput("filter", "filter must be one of all, verified, unverified, inactive, flagged."));
         checkLimit(limit);
-        var page = sessions.active(current.account().id(), chosen, limit, Optional.ofNullable(cursor));
+        var page = sessions.active(current, chosen, limit, Optional.ofNullable(cursor));
         return new SessionList(page.items().stream().map(s -> json(s, current, false)).toList(),
                 page.nextCursor().orElse(null), reads.counts(current.account().id()));
     }

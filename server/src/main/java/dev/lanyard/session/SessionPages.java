@@ -78,7 +78,7 @@ class SessionPages {
         model.addAttribute("listedBy", live.node());
         ListFilter chosen = ListFilter.parse(filter).orElse(ListFilter.ALL);
         Optional<String> after = Optional.ofNullable(cursor); // a bad one is refused with a message, like in the API
-        Sessions.Page<Session> page = sessions.active(current.account().id(), chosen, Sessions.MAX_PAGE, after);
+        Sessions.Page<Session> page = sessions.active(current, chosen, Sessions.MAX_PAGE, after);
         List<SessionView> others = new ArrayList<>();
         for (Session s : page.items()) {
             if (!s.id().equals(current.id())) others.add(parts.view(s, false));

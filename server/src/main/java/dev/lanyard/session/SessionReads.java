@@ -30,29 +30,36 @@ class SessionReads {
         this.clock = clock;
     }
 
-    Sessions.Page<Session> active(AccountId owner, ListFilter filter, int limit, Optional<String> cursor) {
+    /**
+     * {@code first} (the current session) before the others on the first page, when it passes the filter, and in no
+     * page after it: this very request is its activity, and a flush between two pages would move it ahead of a cursor
+     * made from the rows' activity, never to be listed (outside review). The cursor names it for that.
+     */
+    Sessions.Page<Session> active(AccountId owner, Optional<SessionId> first, ListFilter filter, int limit, Optional<String> cursor) {
         int size = pageSize(limit);
         Instant now = clock.instant();
         Instant inactiveBefore = now.minus(ListFilter.INACTIVE_AFTER);
-        List<Session> rows = store.active(owner, filter, inactiveBefore, size + 1,
-                cursor.flatMap(SessionStore.PageCursor::decode));
+        Optional<SessionStore.PageCursor> after = cursor.flatMap(SessionStore.PageCursor::decode);
+        List<Session> rows = store.active(owner, filter, inactiveBefore, size + 1, first, after);
+        Optional<String> listedFirst = after.isPresent() ? after.get().first() : first.map(SessionId::value);
         Optional<String> next = rows.size() > size
                 ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).lastActiveAt(), rows.get(size - 1).id().value(),
-                SessionView.neverUsed(rows.get(size - 1))).encode())
+                SessionView.neverUsed(rows.get(size - 1)), listedFirst).encode())
                 : Optional.empty();
         // A session that has expired but that the sweep has not ended yet is no longer usable: it is not listed.
         List<Session> items = new ArrayList<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending)
                 .filter(session -> session.expiry(now).isEmpty()).toList());
         // As the store orders them, with the activity not yet written: a key never used has no "last active" of its own
         // (it is when it was made), so it comes after every session that was used, as "Never used" comes last.
-        items.sort(Comparator.comparing((Session s) -> SessionView.neverUsed(s))
+        items.sort(Comparator.comparing((Session s) -> !listedFirst.equals(Optional.of(s.id().value())))
+                .thenComparing((Session s) -> SessionView.neverUsed(s))
                 .thenComparing(Comparator.comparing(Session::lastActiveAt).reversed()));
         return new Sessions.Page<>(List.copyOf(items), next);
     }
 
     /** The sign-ins among {@code owner}'s active sessions other than {@code except}: not API keys nor apps' grants. */
     List<Session> otherSignIns(AccountId owner, SessionId except) {
-        return active(owner, ListFilter.ALL, Sessions.MAX_PAGE, Optional.empty()).items().stream()
+        return active(owner, Optional.empty(), ListFilter.ALL, Sessions.MAX_PAGE, Optional.empty()).items().stream()
                 .filter(o -> !o.id().equals(except) && !o.apiKey() && o.appType() != AppType.OAUTH).toList();
     }
 

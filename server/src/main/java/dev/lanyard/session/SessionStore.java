@@ -46,10 +46,18 @@ interface SessionStore {
     Optional<Session> find(SessionId id, AccountId owner);
 
     /**
-     * Active sessions of {@code owner} that pass {@code filter}, most recently active first, then the API keys no request
-     * has used yet, newest first, after the cursor. "Inactive" means no activity since {@code inactiveBefore}.
+     * Active sessions of {@code owner} that pass {@code filter}: {@code first} before all the others when it is one of
+     * them (a list's current session), then the others most recently active first, then the API keys no request has
+     * used yet, newest first, after the cursor. A cursor's own {@link PageCursor#first} is left out of its pages, and
+     * {@code first} is read only without a cursor. "Inactive" means no activity since {@code inactiveBefore}.
      */
-    List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit, Optional<PageCursor> after);
+    List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit, Optional<SessionId> first,
+                         Optional<PageCursor> after);
+
+    /** {@link #active(AccountId, ListFilter, Instant, int, Optional, Optional)} with no session put first. */
+    default List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit, Optional<PageCursor> after) {
+        return active(owner, filter, inactiveBefore, limit, Optional.empty(), after);
+    }
 
     /**
      * How many active sessions of {@code owner} each filter matches, leaving out {@code besides} when given (a sessions
@@ -200,36 +208,59 @@ interface SessionStore {
 
     /**
      * Keyset position in a list: the sort time and the id that breaks ties, and for the active list whether the row was
-     * among the API keys never used, which come after the rest. Text form: {@link Cursors}, a third part only for a
-     * never-used key's row (so a cursor handed out before keys were listed last still reads).
+     * among the API keys never used, which come after the rest, and the session the list put before all the others
+     * ({@code first}, the current one), if it put one. The pages after the first leave that session out wherever its
+     * activity has moved it since, and a position at that session itself is the start of the others: using the list
+     * is activity of the current session, so a flush between two pages moves it, and it must be neither skipped nor
+     * listed again. Text form: {@link Cursors}, a third part only for a never-used key's row (so a cursor handed out
+     * before keys were listed last still reads); with a first session, "used" or "never-used" third and its id fourth.
      */
-    record PageCursor(Instant at, String id, boolean neverUsed) {
+    record PageCursor(Instant at, String id, boolean neverUsed, Optional<String> first) {
+        private static final String USED = "used";
         private static final String NEVER_USED = "never-used";
+
+        PageCursor(Instant at, String id, boolean neverUsed) {
+            this(at, id, neverUsed, Optional.empty());
+        }
 
         PageCursor(Instant at, String id) {
             this(at, id, false);
         }
 
+        /** Whether the position is at the first session itself: the rest of the list is the others from their start. */
+        boolean atFirst() {
+            return first.filter(id::equals).isPresent();
+        }
+
         String encode() {
-            return neverUsed ? Cursors.encode(Long.toString(at.toEpochMilli()), id, NEVER_USED)
-                    : Cursors.encode(Long.toString(at.toEpochMilli()), id);
+            String at = Long.toString(this.at.toEpochMilli());
+            if (first.isPresent()) return Cursors.encode(at, id, neverUsed ? NEVER_USED : USED, first.get());
+            return neverUsed ? Cursors.encode(at, id, NEVER_USED) : Cursors.encode(at, id);
         }
 
         static Optional<PageCursor> decode(String value) {
-            Optional<java.util.List<String>> parts;
-            try {
-                parts = Cursors.decode(value, 2);
-            } catch (SessionProblem.InvalidCursor notTwo) {
-                parts = Cursors.decode(value, 3).filter(p -> p.get(2).equals(NEVER_USED));
-                if (parts.isEmpty()) throw notTwo;
-            }
-            return parts.map(p -> {
+            for (int count = 2; count <= 4; count++) {
+                Optional<java.util.List<String>> parts;
                 try {
-                    return new PageCursor(Instant.ofEpochMilli(Long.parseLong(p.get(0))), p.get(1), p.size() == 3);
-                } catch (NumberFormatException e) {
-                    throw new SessionProblem.InvalidCursor();
+                    parts = Cursors.decode(value, count);
+                } catch (SessionProblem.InvalidCursor notThatMany) {
+                    continue;
                 }
-            });
+                return parts.map(PageCursor::of);
+            }
+            throw new SessionProblem.InvalidCursor();
+        }
+
+        private static PageCursor of(java.util.List<String> p) {
+            boolean neverUsed = p.size() > 2 && p.get(2).equals(NEVER_USED);
+            if (p.size() == 3 && !neverUsed || p.size() == 4 && !neverUsed && !p.get(2).equals(USED))
+                throw new SessionProblem.InvalidCursor();
+            try {
+                return new PageCursor(Instant.ofEpochMilli(Long.parseLong(p.get(0))), p.get(1), neverUsed,
+                        p.size() == 4 ? Optional.of(p.get(3)) : Optional.empty());
+            } catch (NumberFormatException e) {
+                throw new SessionProblem.InvalidCursor();
+            }
         }
     }
 }

@@ -152,7 +152,15 @@ public class Sessions {
 
     /** Active sessions of {@code owner}, most recently active first; API keys never used after them, newest first. */
     public Page<Session> active(AccountId owner, ListFilter filter, int limit, Optional<String> cursor) {
-        return reads.active(owner, filter, limit, cursor);
+        return reads.active(owner, Optional.empty(), filter, limit, cursor);
+    }
+
+    /**
+     * {@link #active(AccountId, ListFilter, int, Optional)} of the current session's owner with that session first,
+     * when it passes the filter, and in no later page however its use moves it meanwhile ({@link SessionReads#active}).
+     */
+    public Page<Session> active(CurrentSession current, ListFilter filter, int limit, Optional<String> cursor) {
+        return reads.active(current.account().id(), Optional.of(current.id()), filter, limit, cursor);
     }
 
     /**

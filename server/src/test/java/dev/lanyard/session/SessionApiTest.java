@@ -45,6 +45,10 @@ class SessionApiTest {
     JsonMapper json;
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
+    @Autowired
+    ActivityRecorder activity;
+    @Autowired
+    dev.lanyard.testsupport.MutableClock clock;
 
     private ApiClient api;
 
@@ -355,6 +359,38 @@ class SessionApiTest {
             cursor = body.path("nextCursor").asString();
         }
         assertThat(paged).containsExactlyInAnyOrder(laptop.sessionId(), phone.sessionId(), tablet.sessionId());
+    }
+
+    /**
+     * Outside review: listing is activity of the current session, which a flush between two pages moved ahead of the
+     * cursor, and which the first page had not put first (its activity was not written yet): it was on no page.
+     */
+    @Test
+    void theCurrentSessionIsFirstOnTheFirstPageAndOnNoOtherWhenItsActivityIsWrittenBetweenPages() throws Exception {
+        Member signedUp = api.signUp("alice");
+        Member x = api.logInForBearer(signedUp);
+        Member y = api.logInForBearer(signedUp);
+        activity.flush();
+        clock.advance(Duration.ofMinutes(1));
+        mvc.perform(get(SESSIONS + "/current").with(bearer(y))).andExpect(status().isOk());
+        activity.flush(); // y is now the most recently active as the database knows it; x's next request is not written
+        clock.advance(Duration.ofMinutes(1));
+
+        List<JsonNode> paged = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 5; page++) {
+            var request = get(SESSIONS).param("limit", "1");
+            if (cursor != null) request.param("cursor", cursor);
+            JsonNode body = body(mvc.perform(request.with(bearer(x))).andExpect(status().isOk()));
+            paged.addAll(body.path("items").values());
+            activity.flush(); // as the node's flush may, between two pages
+            clock.advance(Duration.ofSeconds(6));
+            if (body.path("nextCursor").isNull()) break;
+            cursor = body.path("nextCursor").asString();
+        }
+
+        assertThat(paged).extracting(s -> s.path("id").asString()).containsExactly(x.sessionId(), y.sessionId(), signedUp.sessionId());
+        assertThat(paged.get(0).path("current").asBoolean()).isTrue();
     }
 
     @Test

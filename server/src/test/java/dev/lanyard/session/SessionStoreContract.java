@@ -232,40 +232,42 @@ abstract class SessionStoreContract {
         }
     }
 
+    /**
+     * The first session (a list's current one) comes before the others on the first page whatever its activity, and
+     * the pages after leave it out: the cursor names it, and one at that session itself starts the others.
+     */
+    @Test
+    void activePutsTheFirstSessionBeforeTheOthersAndItsCursorsLeaveItOut() {
+        AccountId owner = newAccount();
+        Session older = stored(TestSessions.of(owner).lastActiveAt(minutes(5)).build());
+        Session current = stored(TestSessions.of(owner).lastActiveAt(minutes(7)).build());
+        Session recent = stored(TestSessions.of(owner).lastActiveAt(minutes(10)).build());
+        Session newKey = storedKey(TestSessions.of(owner).createdAt(minutes(30)).lastActiveAt(minutes(30)).build());
+
+        List<SessionId> expected = List.of(current.id(), recent.id(), older.id(), newKey.id());
+        assertThat(ids(store.active(owner, ListFilter.ALL, T0, 50, Optional.of(current.id()), Optional.empty())))
+                .containsExactlyElementsOf(expected);
+
+        for (int size = 1; size <= 3; size++) {
+            List<SessionId> paged = new ArrayList<>();
+            Optional<SessionStore.PageCursor> cursor = Optional.empty();
+            for (int page = 0; page < 10; page++) {
+                List<Session> rows = store.active(owner, ListFilter.ALL, T0, size, Optional.of(current.id()), cursor);
+                paged.addAll(ids(rows));
+                if (rows.size() < size) break;
+                Session last = rows.get(rows.size() - 1);
+                cursor = SessionStore.PageCursor.decode(new SessionStore.PageCursor(last.lastActiveAt(), last.id().value(),
+                        last.apiKey() && last.activity().requests() == 0, Optional.of(current.id().value())).encode());
+                // Used meanwhile, as listing it is: wherever that moves it, it is not listed again.
+                store.recordActivity(List.of(new ActivityRecorder.Flush(current.id(), minutes(40 + page), 1, 0, "")));
+            }
+            assertThat(paged).as("pages of " + size).containsExactlyElementsOf(expected);
+        }
+    }
+
     private Session storedKey(Session session) {
         store.insertKey(session, TestSessions.tokenHash());
         return reread(session);
-    }
-
-    @Test
-    void cursorSurvivesItsTextForm() {
-        SessionStore.PageCursor cursor = new SessionStore.PageCursor(minutes(7), "ses_abc:def");
-        SessionStore.PageCursor amongKeysNeverUsed = new SessionStore.PageCursor(minutes(7), "ses_abc:def", true);
-
-        assertThat(SessionStore.PageCursor.decode(cursor.encode())).contains(cursor);
-        assertThat(SessionStore.PageCursor.decode(amongKeysNeverUsed.encode())).contains(amongKeysNeverUsed);
-        assertThat(SessionStore.PageCursor.decode("")).isEmpty();
-    }
-
-    @Test
-    void activeFiltersByVerifiedUnverifiedAndInactive() {
-        AccountId owner = newAccount();
-        Instant inactiveBefore = minutes(100);
-        Session verifiedRecent = stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(150)).build());
-        Session verifiedIdle = stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(50)).build());
-        Session unverifiedRecent = stored(TestSessions.of(owner).lastActiveAt(minutes(120)).build());
-        Session unverifiedIdle = stored(TestSessions.of(owner).lastActiveAt(minutes(20)).build());
-        Session endedVerified = stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(10)).build());
-        store.end(endedVerified.id(), owner, revokedAt(minutes(200), owner));
-
-        assertThat(ids(store.active(owner, ListFilter.VERIFIED, inactiveBefore, 50, Optional.empty())))
-                .containsExactly(verifiedRecent.id(), verifiedIdle.id());
-        assertThat(ids(store.active(owner, ListFilter.UNVERIFIED, inactiveBefore, 50, Optional.empty())))
-                .containsExactly(unverifiedRecent.id(), unverifiedIdle.id());
-        assertThat(ids(store.active(owner, ListFilter.INACTIVE, inactiveBefore, 50, Optional.empty())))
-                .containsExactly(verifiedIdle.id(), unverifiedIdle.id());
-        assertThat(ids(store.active(owner, ListFilter.ALL, inactiveBefore, 50, Optional.empty())))
-                .containsExactly(verifiedRecent.id(), unverifiedRecent.id(), verifiedIdle.id(), unverifiedIdle.id());
     }
 
     /**
@@ -294,6 +296,41 @@ abstract class SessionStoreContract {
         assertThat(places.subList(1, 3)).extracting(p -> p.location().label(), SessionStore.Place::sessions)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("Berlin, Germany", 1),
                         org.assertj.core.groups.Tuple.tuple(GeoLocation.LOCAL_NETWORK, 1));
+    }
+
+    @Test
+    void cursorSurvivesItsTextForm() {
+        SessionStore.PageCursor cursor = new SessionStore.PageCursor(minutes(7), "ses_abc:def");
+        SessionStore.PageCursor amongKeysNeverUsed = new SessionStore.PageCursor(minutes(7), "ses_abc:def", true);
+
+        assertThat(SessionStore.PageCursor.decode(cursor.encode())).contains(cursor);
+        assertThat(SessionStore.PageCursor.decode(amongKeysNeverUsed.encode())).contains(amongKeysNeverUsed);
+        SessionStore.PageCursor afterFirst = new SessionStore.PageCursor(minutes(7), "ses_abc:def", false, Optional.of("ses_here"));
+        SessionStore.PageCursor keyAfterFirst = new SessionStore.PageCursor(minutes(7), "ses_abc:def", true, Optional.of("ses_here"));
+        assertThat(SessionStore.PageCursor.decode(afterFirst.encode())).contains(afterFirst);
+        assertThat(SessionStore.PageCursor.decode(keyAfterFirst.encode())).contains(keyAfterFirst);
+        assertThat(SessionStore.PageCursor.decode("")).isEmpty();
+    }
+
+    @Test
+    void activeFiltersByVerifiedUnverifiedAndInactive() {
+        AccountId owner = newAccount();
+        Instant inactiveBefore = minutes(100);
+        Session verifiedRecent = stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(150)).build());
+        Session verifiedIdle = stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(50)).build());
+        Session unverifiedRecent = stored(TestSessions.of(owner).lastActiveAt(minutes(120)).build());
+        Session unverifiedIdle = stored(TestSessions.of(owner).lastActiveAt(minutes(20)).build());
+        Session endedVerified = stored(TestSessions.of(owner).verified(true).lastActiveAt(minutes(10)).build());
+        store.end(endedVerified.id(), owner, revokedAt(minutes(200), owner));
+
+        assertThat(ids(store.active(owner, ListFilter.VERIFIED, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(verifiedRecent.id(), verifiedIdle.id());
+        assertThat(ids(store.active(owner, ListFilter.UNVERIFIED, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(unverifiedRecent.id(), unverifiedIdle.id());
+        assertThat(ids(store.active(owner, ListFilter.INACTIVE, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(verifiedIdle.id(), unverifiedIdle.id());
+        assertThat(ids(store.active(owner, ListFilter.ALL, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(verifiedRecent.id(), unverifiedRecent.id(), verifiedIdle.id(), unverifiedIdle.id());
     }
 
     @Test

@@ -589,6 +589,38 @@ class SessionsTest {
         assertThat(row(bobs).alerts()).isTrue();
     }
 
+    /**
+     * Outside review: the list is read with the current session, whose activity was applied only to the page it was on;
+     * written between two pages, it moved that session ahead of the cursor, and no page listed it.
+     */
+    @Test
+    void theCurrentSessionComesFirstAndOnceHoweverItsUseMovesItBetweenPages() {
+        Sessions.Started laptop = signIn(alice);
+        clock.advance(Duration.ofMinutes(1));
+        Sessions.Started phone = signIn(alice);
+        clock.advance(Duration.ofMinutes(1));
+        Sessions.Started tablet = signIn(alice);
+        activity.flush();
+        clock.advance(Duration.ofMinutes(1));
+
+        for (int size = 1; size <= 4; size++) {
+            List<SessionId> paged = new java.util.ArrayList<>();
+            Optional<String> cursor = Optional.empty();
+            for (int page = 0; page < 5; page++) {
+                Sessions.Page<Session> read = sessions.active(valid(check(phone)), ListFilter.ALL, size, cursor);
+                paged.addAll(read.items().stream().map(Session::id).toList());
+                activity.flush(); // the phone is now the most recently active as the database knows it
+                clock.advance(Duration.ofSeconds(6));
+                if (read.nextCursor().isEmpty()) break;
+                cursor = read.nextCursor();
+            }
+            assertThat(paged).as("pages of " + size)
+                    .containsExactly(phone.session().id(), tablet.session().id(), laptop.session().id());
+        }
+        assertThat(sessions.active(valid(check(phone)), ListFilter.VERIFIED, 1, Optional.empty()).items())
+                .as("only when it passes the filter").isEmpty();
+    }
+
     @Test
     void activeListPagesMostRecentlyActiveFirstAndHistoryListsWhyEachEnded() {
         Sessions.Started laptop = signIn(alice);
