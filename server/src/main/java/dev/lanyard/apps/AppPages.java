@@ -46,8 +46,11 @@ class AppPages {
         this.handover = handover;
     }
 
-    /** A consent as an admin reads it; {@code at} for the page's {@code <time datetime>}. */
-    record ConsentView(String member, String scopes, String consentedAt, java.time.Instant at) {
+    /**
+     * A consent as an admin reads it: the member's name and address (a former member's none), as the Members page shows a
+     * member; {@code at} for the page's {@code <time datetime>}.
+     */
+    record ConsentView(String name, String email, String scopes, String consentedAt, java.time.Instant at) {
     }
 
     /** A connected app as its member reads it. */
@@ -137,9 +140,11 @@ class AppPages {
         model.addAttribute("form", form);
         model.addAttribute("redirects", String.join("\n", form.redirectUris()));
         model.addAttribute("allScopes", new TreeSet<>(AppClient.SCOPES.keySet()));
-        model.addAttribute("consents", apps.consents(admin, app.id()).stream().map(c -> new ConsentView(
-                accounts.find(new AccountId(c.accountId())).map(a -> a.name() + " (" + a.email() + ")").orElse("A former member"),
-                String.join(", ", new TreeSet<>(c.scopes())), time(c.consentedAt()), c.consentedAt())).toList());
+        model.addAttribute("consents", apps.consents(admin, app.id()).stream().map(c -> {
+            var member = accounts.find(new AccountId(c.accountId()));
+            return new ConsentView(member.map(a -> a.name()).orElse("A former member"), member.map(a -> a.email()).orElse(""),
+                    String.join(", ", new TreeSet<>(c.scopes())), time(c.consentedAt()), c.consentedAt());
+        }).toList());
         model.addAttribute("created", time(app.createdAt()));
         model.addAttribute("createdAt", app.createdAt());
         return "apps/admin-details";

@@ -251,6 +251,18 @@ abstract class BrowserTest {
                 })""");
     }
 
+    /**
+     * The tables on the page that scroll sideways in their box at its width (what a phone shows cut off, with no cue that
+     * more is beside it): a table that turns into cards on a phone (table.stacked) is none.
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> tablesScrollingSideways(Page page) {
+        return (List<String>) page.evaluate("""
+                () => [...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1)
+                  .map(w => (w.getAttribute('aria-label') || 'a table') + ': ' + w.scrollWidth + ' px in a box of ' + w.clientWidth
+                      + ' px at ' + document.documentElement.clientWidth + ' px')""");
+    }
+
     /** The narrowest screen a page must fit without scrolling sideways (WCAG 1.4.10, reflow), in CSS pixels. */
     static final int PHONE = 320;
 

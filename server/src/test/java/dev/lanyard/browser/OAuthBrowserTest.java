@@ -97,6 +97,17 @@ class OAuthBrowserTest extends BrowserTest {
             page.reload();
             assertThat(page.locator("body")).containsText("userinfo=200 refresh=200");
 
+            // Ada, the team's admin, sees herself among the members who allowed it: the apps list and the app's page
+            // are cards on a phone, no table cut off in a box scrolled sideways (outside UI review: "Sco" at 390 px).
+            com.microsoft.playwright.options.ViewportSize size = page.viewportSize();
+            page.setViewportSize(390, 844);
+            page.navigate("http://127.0.0.1:" + port + "/admin/apps");
+            assertThat(tablesScrollingSideways(page)).as("/admin/apps at 390 px").isEmpty();
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Wiki").setExact(true)).click();
+            assertThat(page.locator("main table")).containsText("ada.oauth@example.com");
+            assertThat(tablesScrollingSideways(page)).as("the app's page at 390 px").isEmpty();
+            page.setViewportSize(size.width, size.height);
+
             // The grant is listed in Lanyard, as a session and as a connected app; Ada revokes it.
             page.navigate("http://127.0.0.1:" + port + "/settings/apps");
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Wiki"))).isVisible();
