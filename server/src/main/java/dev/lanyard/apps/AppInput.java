@@ -5,13 +5,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+
+import dev.lanyard.InputErrors;
 
 /**
  * The rules of what an admin types when registering or changing an app ({@link Apps#register}, {@link Apps#change}):
  * its name, description and logo, its redirect URIs (https, http on loopback, or a native app's private-use scheme; none
  * whose query holds a parameter every answer adds), its scopes (openid among them) and its back-channel logout URI
- * ({@link ReceiverAddresses}).
+ * ({@link ReceiverAddresses}). Every rule is checked before the draft is refused, so that its refusal names every field at
+ * fault at once ({@link InputErrors}), each redirect URI on its own.
  */
 final class AppInput {
     static final int MAX_REDIRECTS = 10;
@@ -25,36 +29,82 @@ final class AppInput {
     /**
      * The draft as kept: its text stripped, its redirect URIs without duplicates, its scopes in lower case.
      *
-     * @throws AppProblem.InvalidInput naming the first field that breaks a rule
+     * @throws AppProblem.InvalidInput naming every rule the draft breaks, in the form's order
      */
     AppClient.Draft checked(AppClient.Draft draft) {
-        String name = text(draft.name(), "name", 100);
-        if (name.isEmpty()) throw new AppProblem.InvalidInput("name", "Give the app a name.");
-        String description = text(draft.description(), "description", 500);
-        String logo = text(draft.logoUrl(), "logoUrl", 500);
-        if (!logo.isEmpty()) absolute(logo, "logoUrl", "The logo URL");
-        List<String> redirects = new ArrayList<>(new LinkedHashSet<>(draft.redirectUris() == null ? List.of()
-                : draft.redirectUris().stream().map(String::strip).filter(s -> !s.isEmpty()).toList()));
-        if (redirects.isEmpty()) throw new AppProblem.InvalidInput("redirectUris", "Give at least one redirect URI.");
-        if (redirects.size() > MAX_REDIRECTS) throw new AppProblem.InvalidInput("redirectUris", "Use at most " + MAX_REDIRECTS + " redirect URIs.");
-        for (String uri : redirects) redirect(uri);
+        return checked(draft, new InputErrors<>(AppProblem.InvalidInput.class));
+    }
+
+    /**
+     * As {@link #checked(AppClient.Draft)}, with the refusals the caller met reading the request itself ({@code errors}:
+     * the API's type) said with the draft's own, all at once.
+     */
+    AppClient.Draft checked(AppClient.Draft draft, InputErrors<AppProblem.InvalidInput> errors) {
+        Optional<String> name = errors.read(() -> {
+            String clean = text(draft.name(), "name", 100);
+            if (clean.isEmpty()) throw new AppProblem.InvalidInput("name", "Give the app a name.");
+            return clean;
+        });
+        Optional<String> description = errors.read(() -> text(draft.description(), "description", 500));
+        Optional<String> logo = errors.read(() -> {
+            String clean = text(draft.logoUrl(), "logoUrl", 500);
+            if (!clean.isEmpty()) absolute(clean, "logoUrl", "The logo URL");
+            return clean;
+        });
+        List<String> redirects = redirects(draft.redirectUris(), errors);
+        Optional<Set<String>> scopes = errors.read(() -> scopes(draft.scopes()));
+        Optional<String> backchannel = errors.read(() -> {
+            String clean = text(draft.backchannelLogoutUri(), "backchannelLogoutUri", 500);
+            if (clean.isEmpty()) return clean;
+            try {
+                receivers.check(clean, "The back-channel logout URI");
+            } catch (ReceiverAddresses.Refused refused) {
+                throw new AppProblem.InvalidInput("backchannelLogoutUri", refused.getMessage());
+            }
+            return clean;
+        });
+        errors.throwIfAny(AppProblem.InvalidInput::of);
+        return new AppClient.Draft(name.orElseThrow(), description.orElseThrow(), logo.orElseThrow(), redirects,
+                draft.confidential(), Set.copyOf(scopes.orElseThrow()), backchannel.orElseThrow());
+    }
+
+    /**
+     * The redirect URIs given, stripped, without blanks and duplicates. Each one that breaks a rule is refused as the
+     * how-manyth it was given ({@link AppProblem.InvalidInput#item()}: its line on the page), so that a message that
+     * cannot quote it (one that holds characters outside ASCII) still says which; more than {@link #MAX_REDIRECTS} are
+     * refused as such, unchecked one by one.
+     */
+    private static List<String> redirects(List<String> given, InputErrors<AppProblem.InvalidInput> errors) {
+        java.util.Map<String, Integer> items = new java.util.LinkedHashMap<>();
+        for (int i = 0; given != null && i < given.size(); i++) {
+            String uri = given.get(i) == null ? "" : given.get(i).strip();
+            if (!uri.isEmpty()) items.putIfAbsent(uri, i + 1);
+        }
+        errors.check(() -> {
+            if (items.isEmpty()) throw new AppProblem.InvalidInput("redirectUris", "Give at least one redirect URI.");
+            if (items.size() > MAX_REDIRECTS) throw new AppProblem.InvalidInput("redirectUris", "Use at most " + MAX_REDIRECTS + " redirect URIs.");
+        });
+        if (items.size() <= MAX_REDIRECTS) items.forEach((uri, item) -> errors.check(() -> {
+            try {
+                redirect(uri);
+            } catch (AppProblem.InvalidInput refused) {
+                throw refused.at(item);
+            }
+        }));
+        return List.copyOf(items.keySet());
+    }
+
+    /** The scopes in lower case: known ones, openid among them. */
+    private static Set<String> scopes(Set<String> given) {
         Set<String> scopes = new LinkedHashSet<>();
-        for (String scope : draft.scopes() == null ? Set.<String>of() : draft.scopes()) {
+        for (String scope : given == null ? Set.<String>of() : given) {
             String s = scope.strip().toLowerCase(Locale.ROOT);
             if (!AppClient.SCOPES.containsKey(s)) throw new AppProblem.InvalidInput("scopes",
                     "Unknown scope “" + scope + "”. Use " + String.join(", ", new java.util.TreeSet<>(AppClient.SCOPES.keySet())) + ".");
             scopes.add(s);
         }
         if (!scopes.contains("openid")) throw new AppProblem.InvalidInput("scopes", "Apps sign people in with OpenID Connect: include openid.");
-        String backchannel = text(draft.backchannelLogoutUri(), "backchannelLogoutUri", 500);
-        if (!backchannel.isEmpty()) {
-            try {
-                receivers.check(backchannel, "The back-channel logout URI");
-            } catch (ReceiverAddresses.Refused refused) {
-                throw new AppProblem.InvalidInput("backchannelLogoutUri", refused.getMessage());
-            }
-        }
-        return new AppClient.Draft(name, description, logo, List.copyOf(redirects), draft.confidential(), Set.copyOf(scopes), backchannel);
+        return scopes;
     }
 
     private static String text(String value, String field, int max) {

@@ -5,9 +5,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.lanyard.FieldErrors;
+import dev.lanyard.FormErrors;
+import dev.lanyard.InputErrors;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
@@ -98,12 +102,12 @@ class AppPages {
         try {
             // Post/Redirect/Get, as a new API key: a confidential app's secret waits, sealed, for the one page that shows
             // it, never in the URL; kept in the registering transaction, so a reload or Back registers nothing more.
-            AppClient.Registered registered = apps.register(admin, draft, made -> made.secret().ifPresent(
-                    secret -> handover.hold(admin.id(), made.client().id(), secret, request, response)));
+            AppClient.Registered registered = apps.register(admin, draft, new InputErrors<>(AppProblem.InvalidInput.class),
+                    made -> made.secret().ifPresent(secret -> handover.hold(admin.id(), made.client().id(), secret, request, response)));
             return "redirect:/admin/apps/" + registered.client().id() + "/registered";
         } catch (AppProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            model.addAttribute("error", invalid.getMessage());
+            FormErrors.add(model, asTheFormSaysIt(invalid), Map.of());
             return listPage(admin, model, draft);
         }
     }
@@ -163,7 +167,7 @@ class AppPages {
             return "redirect:/admin/apps/" + app.id() + "?done=saved";
         } catch (AppProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            model.addAttribute("error", invalid.getMessage());
+            FormErrors.add(model, asTheFormSaysIt(invalid), Map.of());
             return detailsPage(admin, app, model, draft);
         }
     }
@@ -228,6 +232,17 @@ class AppPages {
     String revoke(@AuthenticationPrincipal CurrentSession member, @PathVariable String id) {
         apps.revokeAccess(member, id);
         return "redirect:/settings/apps?done=revoked";
+    }
+
+    /**
+     * A refused app as its form says it: every rule broken, each next to its field, and a redirect URI's by its line in
+     * the form as it comes back (blank lines dropped, as {@link #lines} drops them), since a URI with a character outside
+     * ASCII is not quoted.
+     */
+    private static FieldErrors asTheFormSaysIt(AppProblem.InvalidInput invalid) {
+        List<FieldErrors.FieldError> each = invalid.all().stream().map(one -> new FieldErrors.FieldError(one.field(),
+                one.item().isPresent() ? "Line " + one.item().getAsInt() + ": " + one.getMessage() : one.getMessage())).toList();
+        return () -> each;
     }
 
     private static List<String> lines(String text) {

@@ -21,9 +21,58 @@ public sealed class AppProblem extends dev.lanyard.Problem {
         }
     }
 
+    /**
+     * Input that breaks a rule. An app's fields are all checked before it is refused ({@link dev.lanyard.InputErrors}):
+     * {@link #all()} then holds one refusal per rule broken, in the form's order, this one naming the first field and
+     * saying every message.
+     */
     public static final class InvalidInput extends AppProblem {
+        private final java.util.List<InvalidInput> all;
+        private final int item;
+
         public InvalidInput(String field, String message) {
+            this(field, message, 0);
+        }
+
+        private InvalidInput(String field, String message, int item) {
             super("invalid-input", 400, message, field);
+            this.all = java.util.List.of(this);
+            this.item = item;
+        }
+
+        private InvalidInput(java.util.List<InvalidInput> all) {
+            super("invalid-input", 400, dev.lanyard.FieldErrors.detail(all.stream()
+                    .flatMap(each -> each.fieldErrors().stream()).toList()), all.get(0).field());
+            this.all = java.util.List.copyOf(all);
+            this.item = 0;
+        }
+
+        /** One refusal for these, in the form's order; one of them alone is itself. */
+        public static InvalidInput of(java.util.List<InvalidInput> each) {
+            return each.size() == 1 ? each.get(0) : new InvalidInput(each.stream().flatMap(one -> one.all().stream()).toList());
+        }
+
+        /** This refusal, said of the {@code item}th value of its field (counted from 1): one of several redirect URIs. */
+        InvalidInput at(int item) {
+            return new InvalidInput(field(), getMessage(), item);
+        }
+
+        /**
+         * Which value of a field that holds several is at fault, counted from 1 as they were given (a redirect URI's
+         * line on the form); empty when the field as a whole is.
+         */
+        public java.util.OptionalInt item() {
+            return item > 0 ? java.util.OptionalInt.of(item) : java.util.OptionalInt.empty();
+        }
+
+        @Override
+        public java.util.List<FieldError> fieldErrors() {
+            return all.stream().map(each -> new FieldError(each.field(), each.getMessage())).toList();
+        }
+
+        /** Each rule broken with its field and message, in the form's order: this one alone when one is. */
+        public java.util.List<InvalidInput> all() {
+            return all;
         }
     }
 }

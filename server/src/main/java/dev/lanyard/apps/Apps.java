@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.lanyard.InputErrors;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Ids;
@@ -72,19 +73,22 @@ public class Apps {
         }
     }
 
+    /** @throws AppProblem.InvalidInput naming every field at fault ({@link AppInput}) */
     @Transactional
     public AppClient.Registered register(CurrentSession admin, AppClient.Draft draft) {
-        return register(admin, draft, registered -> { });
+        return register(admin, draft, new InputErrors<>(AppProblem.InvalidInput.class), registered -> { });
     }
 
     /**
      * As {@link #register(CurrentSession, AppClient.Draft)}, running {@code alongside} in its transaction: the page keeps
      * the secret there for the one page that shows it, so an app whose secret could not be kept is not registered either.
+     * The draft's fields at fault are named with those the caller read itself and refused ({@code errors}: the API's type).
      */
     @Transactional
-    public AppClient.Registered register(CurrentSession admin, AppClient.Draft draft, java.util.function.Consumer<AppClient.Registered> alongside) {
+    public AppClient.Registered register(CurrentSession admin, AppClient.Draft draft, InputErrors<AppProblem.InvalidInput> errors,
+                                         java.util.function.Consumer<AppClient.Registered> alongside) {
         lockAsAdmin(admin);
-        AppClient.Draft clean = input.checked(draft);
+        AppClient.Draft clean = input.checked(draft, errors);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         AppClient app = new AppClient(Ids.random("app_", 12), admin.account().team(), Ids.random("lc_", 16), clean.name(),
                 clean.description(), clean.logoUrl(), clean.redirectUris(), clean.confidential(), clean.scopes(),
@@ -97,13 +101,26 @@ public class Apps {
         return registered;
     }
 
-    /** Changes an app's details; whether it is confidential cannot change. */
+    /**
+     * Changes an app's details; whether it is confidential cannot change.
+     *
+     * @throws AppProblem.InvalidInput naming every field at fault ({@link AppInput})
+     */
     @Transactional
     public AppClient change(CurrentSession admin, String id, AppClient.Draft draft) {
+        return change(admin, id, draft, new InputErrors<>(AppProblem.InvalidInput.class));
+    }
+
+    /**
+     * As {@link #change(CurrentSession, String, AppClient.Draft)}, the draft's fields at fault named with those the caller
+     * read itself and refused ({@code errors}: the API's type).
+     */
+    @Transactional
+    public AppClient change(CurrentSession admin, String id, AppClient.Draft draft, InputErrors<AppProblem.InvalidInput> errors) {
         lockAsAdmin(admin);
         AppClient app = get(admin, id);
         AppClient.Draft clean = input.checked(new AppClient.Draft(draft.name(), draft.description(), draft.logoUrl(),
-                draft.redirectUris(), app.confidential(), draft.scopes(), draft.backchannelLogoutUri()));
+                draft.redirectUris(), app.confidential(), draft.scopes(), draft.backchannelLogoutUri()), errors);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         AppClient changed = new AppClient(app.id(), app.team(), app.clientId(), clean.name(), clean.description(),
                 clean.logoUrl(), clean.redirectUris(), app.confidential(), clean.scopes(),

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.lanyard.InputErrors;
 import dev.lanyard.session.CurrentSession;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -57,11 +58,14 @@ class AppsApi {
                               + "a change may send the app's own type back, not the other one") String type,
                       @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Set<String> scopes,
                       @Schema(nullable = true, description = "absent, null or empty: none") String backchannelLogoutUri) {
-        AppClient.Draft draft() {
+        /** The app as drafted; an unknown type is refused into {@code errors}, to be said with the draft's other faults. */
+        AppClient.Draft draft(InputErrors<AppProblem.InvalidInput> errors) {
             String kind = type == null ? "public" : type.strip();
-            if (!kind.equals("public") && !kind.equals("confidential")) {
-                throw new AppProblem.InvalidInput("type", "type is public or confidential.");
-            }
+            errors.check(() -> {
+                if (!kind.equals("public") && !kind.equals("confidential")) {
+                    throw new AppProblem.InvalidInput("type", "type is public or confidential.");
+                }
+            });
             return new AppClient.Draft(name, description, logoUrl, redirectUris, kind.equals("confidential"), scopes, backchannelLogoutUri);
         }
     }
@@ -105,7 +109,8 @@ class AppsApi {
     @ApiResponse(responseCode = "201", description = "Registered")
     @PostMapping("/api/v1/admin/apps")
     ResponseEntity<RegisteredJson> register(@AuthenticationPrincipal CurrentSession admin, @RequestBody AppRequest body) {
-        AppClient.Registered registered = apps.register(admin, body.draft());
+        InputErrors<AppProblem.InvalidInput> errors = new InputErrors<>(AppProblem.InvalidInput.class);
+        AppClient.Registered registered = apps.register(admin, body.draft(errors), errors, made -> { });
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new RegisteredJson(AppJson.of(registered.client()), registered.secret().orElse(null)));
     }
@@ -122,13 +127,16 @@ class AppsApi {
         AppClient current = apps.get(admin, id);
         String type = current.confidential() ? "confidential" : "public";
         // Sent back as read it is accepted; another type would be a change this operation cannot make, not one to drop.
-        if (body.type() != null && !body.type().strip().equals(type)) {
-            throw new AppProblem.InvalidInput("type", "An app's type cannot change: this one is " + type
-                    + ". Register a new app for the other type.");
-        }
+        InputErrors<AppProblem.InvalidInput> errors = new InputErrors<>(AppProblem.InvalidInput.class);
+        errors.check(() -> {
+            if (body.type() != null && !body.type().strip().equals(type)) {
+                throw new AppProblem.InvalidInput("type", "An app's type cannot change: this one is " + type
+                        + ". Register a new app for the other type.");
+            }
+        });
         AppClient.Draft draft = new AppRequest(body.name(), body.description(), body.logoUrl(), body.redirectUris(),
-                type, body.scopes(), body.backchannelLogoutUri()).draft();
-        return AppJson.of(apps.change(admin, id, draft));
+                type, body.scopes(), body.backchannelLogoutUri()).draft(errors);
+        return AppJson.of(apps.change(admin, id, draft, errors));
     }
 
     @Operation(operationId = "deleteApp", summary = "Delete an app: every member's access to it ends")

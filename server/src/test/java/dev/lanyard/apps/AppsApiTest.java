@@ -180,6 +180,45 @@ class AppsApiTest {
         }
     }
 
+    /**
+     * A refused app names every field at fault at once (outside UI review: the form said the first alone, and the API
+     * did too): {@code field} the first, {@code detail} every message, {@code errors} each, a redirect URI each on its own;
+     * registering and changing alike, and nothing is registered or changed.
+     */
+    @Test
+    void aRefusedAppNamesEveryFieldAtFault() throws Exception {
+        String bad = "{\"name\":\" \",\"logoUrl\":\"javascript:alert(1)\",\"redirectUris\":[\"https://a.example/cb\",\"not a uri\","
+                + "\"https://a.example/cb?iss=x\"],\"scopes\":[\"email\"],\"type\":\"secret\"}";
+        JsonNode registered = api.read(call(admin, HttpMethod.POST, "/api/v1/admin/apps", bad, 400));
+
+        assertThat(registered.path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-input");
+        assertThat(registered.path("field").asString()).isEqualTo("type");
+        List<String> details = errors(registered, "detail");
+        assertThat(errors(registered, "field")).containsExactly("type", "name", "logoUrl", "redirectUris", "redirectUris", "scopes");
+        assertThat(details).containsExactly("type is public or confidential.", "Give the app a name.",
+                "The logo URL must be an https URL (http only for localhost).",
+                "A redirect URI holds visible ASCII characters only: percent-encode any other character, space included (RFC 3986).",
+                "“https://a.example/cb?iss=x” cannot have “iss” in its query: Lanyard adds it to every answer it sends there.",
+                "Apps sign people in with OpenID Connect: include openid.");
+        assertThat(registered.path("detail").asString()).isEqualTo(String.join(" ", details));
+        assertThat(api.read(call(admin, HttpMethod.GET, "/api/v1/admin/apps", null, 200)).size()).as("nothing registered").isEqualTo(1);
+
+        String one = "/api/v1/admin/apps/" + appId;
+        JsonNode changed = api.read(call(admin, HttpMethod.PUT, one, "{\"name\":\"\",\"redirectUris\":[],\"scopes\":[\"openid\"],"
+                + "\"type\":\"public\"}", 400));
+        assertThat(changed.path("field").asString()).isEqualTo("type");
+        assertThat(errors(changed, "field")).containsExactly("type", "name", "redirectUris");
+        assertThat(errors(changed, "detail").get(2)).isEqualTo("Give at least one redirect URI.");
+        assertThat(api.read(call(admin, HttpMethod.GET, one, null, 200)).path("name").asString()).isEqualTo("Wiki");
+    }
+
+    /** {@code what} of each of a problem's {@code errors}, in order. */
+    private static List<String> errors(JsonNode problem, String what) {
+        List<String> each = new java.util.ArrayList<>();
+        problem.path("errors").forEach(e -> each.add(e.path(what).asString()));
+        return each;
+    }
+
     /** Outside QA (Z): a registered {@code ?iss=evil} came before the real {@code iss} in every answer sent there. */
     @Test
     void aRedirectUriCannotCarryAParameterOfTheAnswersSentToIt() throws Exception {

@@ -2,6 +2,7 @@ package dev.lanyard.apps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import dev.lanyard.team.TeamClient;
 import dev.lanyard.team.TestMail;
@@ -11,15 +12,21 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Team apps pages as a browser without JavaScript uses them: the tables are the other pages' tables, cards on a phone
- * (outside UI review: an unstyled table whose Scopes were cut off at 390 px).
+ * The Team apps pages as a browser without JavaScript uses them: a refused app's form (registering one, or changing one
+ * on its page) says every field at fault at once, each next to its field, marked invalid and described by its message,
+ * as the sign-up, API key and team policy forms do (outside UI review: it said the first alone, marking no field, and a
+ * redirect URI's error did not say which line); the tables are the other pages' tables, cards on a phone.
  */
 @LanyardSpringTest(database = TestMail.SqliteWithSmtp.class)
 class TeamAppPagesTest {
+    private static final String NOT_ASCII = "A redirect URI holds visible ASCII characters only: percent-encode any other "
+            + "character, space included (RFC 3986).";
+
     @LocalServerPort
     int port;
     @Autowired
@@ -28,6 +35,60 @@ class TeamAppPagesTest {
     JsonMapper json;
     @Autowired
     JdbcClient jdbc;
+
+    @Test
+    void aRefusedRegistrationSaysEveryFieldAtFaultNextToItAndARedirectUriByItsLine() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        MockHttpServletResponse refused = team.perform(team.form(post("/admin/apps"), ada).param("name", "")
+                .param("description", "Expenses").param("logoUrl", "javascript:alert(1)")
+                .param("redirectUris", "https://ok.example/cb\r\nnot a uri").param("type", "public").param("scopes", "openid"))
+                .getResponse();
+
+        String page = refused.getContentAsString();
+        assertThat(refused.getStatus()).as(page).isEqualTo(400);
+        assertThat(page).containsSubsequence("<li>Give the app a name.</li>",
+                "<li>The logo URL must be an https URL (http only for localhost).</li>", "<li>Line 2: " + NOT_ASCII + "</li>");
+        assertThat(page).containsPattern("id=\"name\"[^>]*aria-invalid=\"true\" aria-describedby=\"name-error\"")
+                .contains("<p id=\"name-error\" class=\"field-error\">Give the app a name.</p>")
+                .containsPattern("id=\"logoUrl\"[^>]*value=\"javascript:alert\\(1\\)\"[^>]*aria-invalid=\"true\" aria-describedby=\"logoUrl-error\"")
+                .contains("<p id=\"logoUrl-error\" class=\"field-error\">The logo URL must be an https URL (http only for localhost).</p>")
+                .containsPattern("<textarea id=\"redirectUris\"[^>]*aria-invalid=\"true\" aria-describedby=\"redirectUris-error\">"
+                        + "https://ok.example/cb\nnot a uri</textarea>")
+                .contains("<p id=\"redirectUris-error\" class=\"field-error\">Line 2: " + NOT_ASCII + "</p>")
+                .containsPattern("id=\"description\"[^>]*value=\"Expenses\"[^>]*aria-invalid=\"false\"")
+                .doesNotContain("description-error").doesNotContain("scopes-error");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM oauth_clients c JOIN accounts a ON a.team_id = c.team_id WHERE a.id = :id")
+                .param("id", ada.accountId()).query(Integer.class).single()).as("nothing registered").isZero();
+    }
+
+    /**
+     * The app's own page: its settings refused say each fault too; a redirect URI's line is its line in the form as it
+     * comes back, blank lines dropped; and the app is unchanged.
+     */
+    @Test
+    void aRefusedChangeSaysEveryFieldAtFaultByTheLinesOfTheFormAsItComesBack() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String id = new TeamApps(mvc, json, port).register(ada, "Wiki").path("app").path("id").asString();
+        MockHttpServletResponse refused = team.perform(team.form(post("/admin/apps/" + id), ada).param("name", "x".repeat(101))
+                .param("redirectUris", "https://a.example/cb\n\n  \nhttps://caf\u00e9.example/cb\nhttps://b.example/cb?code=1")
+                .param("scopes", "email")).getResponse();
+
+        String page = refused.getContentAsString();
+        assertThat(refused.getStatus()).as(page).isEqualTo(400);
+        String query = "Line 3: “https://b.example/cb?code=1” cannot have “code” in its query: Lanyard adds it to every answer it sends there.";
+        assertThat(page).containsSubsequence("<li>Use at most 100 characters.</li>", "<li>Line 2: " + NOT_ASCII + "</li>",
+                "<li>" + query + "</li>", "<li>Apps sign people in with OpenID Connect: include openid.</li>");
+        assertThat(page).containsPattern("id=\"name\"[^>]*value=\"x{101}\"[^>]*aria-invalid=\"true\" aria-describedby=\"name-error\"")
+                .contains("<p id=\"redirectUris-error\" class=\"field-error\">Line 2: " + NOT_ASCII + " " + query + "</p>")
+                .containsPattern("<textarea id=\"redirectUris\"[^>]*aria-invalid=\"true\" aria-describedby=\"redirectUris-error\">"
+                        + "https://a.example/cb\nhttps://caf\u00e9.example/cb\nhttps://b.example/cb\\?code=1</textarea>")
+                .containsPattern("<fieldset aria-describedby=\"scopes-error\">\\s*<legend>Scopes it may ask for</legend>\\s*"
+                        + "<p id=\"scopes-error\" class=\"field-error\">Apps sign people in with OpenID Connect: include openid.</p>");
+        String kept = team.perform(team.page(get("/admin/apps/" + id), ada)).getResponse().getContentAsString();
+        assertThat(kept).contains("<h1 dir=\"auto\">Wiki</h1>").doesNotContain("caf\u00e9");
+    }
 
     /** The apps list and an app's members who allowed it are the tables of Members and Team sessions: cards on a phone. */
     @Test
