@@ -54,6 +54,26 @@ public class PageNames {
         return parts;
     }
 
+    /**
+     * An email address in the pieces between which it may wrap: each ends with its @ or a dot ({@code ada@}, {@code example.},
+     * {@code com}), so that a narrow column breaks it there rather than inside a word. The {@code address} fragment puts a
+     * {@code <wbr>} between them, as the audit log's action codes have one after each dot.
+     */
+    public List<String> addressPieces(String address) {
+        List<String> pieces = new ArrayList<>();
+        if (address == null || address.isEmpty()) return pieces;
+        int from = 0;
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if ((c == '@' || c == '.') && i + 1 < address.length()) {
+                pieces.add(address.substring(from, i + 1));
+                from = i + 1;
+            }
+        }
+        pieces.add(address.substring(from));
+        return pieces;
+    }
+
     /** {@code name} between Unicode's first-strong isolate and its pop, for text that holds no markup (a page's title). */
     public String isolated(String name) {
         return FreeText.ISOLATE + name + FreeText.POP;

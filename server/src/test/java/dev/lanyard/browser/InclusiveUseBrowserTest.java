@@ -28,14 +28,15 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * What an outside accessibility and language review (AK) found people could not do, done in a real Chromium: sign in
  * with an address that has an accent before the @, follow a link that looks like a button with Space, hear where a
- * refused form went wrong, tell repeated controls apart by name, read times in a right-to-left language, and read the
- * audit log's times on a 320-pixel phone.
+ * refused form went wrong, tell repeated controls apart by name, read times in a right-to-left language, read the
+ * audit log's times on a 320-pixel phone, and its addresses whole or wrapped between their parts.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
 @ContextConfiguration(initializers = SqliteDatabase.class)
 class InclusiveUseBrowserTest extends BrowserTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final java.util.concurrent.atomic.AtomicInteger ADDRESSES = new java.util.concurrent.atomic.AtomicInteger();
 
     @Autowired
     ApplicationContext context;
@@ -191,6 +192,48 @@ class InclusiveUseBrowserTest extends BrowserTest {
         Locator renamed = desk.locator("td.detail").filter(new Locator.FilterOptions().setHasText(Pattern.compile("^Renamed ")));
         assertThat(renamed).hasText(Pattern.compile("^Renamed Safari [0-9.]+ on iPhone to “" + name + "”$"));
         assertThat(renamed.locator("bdi")).hasText(name);
+    }
+
+    /**
+     * An address in the log's By column wraps after its @ or a dot, never inside a word, and an ordinary one stays whole
+     * (outside UI review: "ada@example.co / m" at 1280 px): on the team's audit log and on a member's Activity page.
+     */
+    @Test
+    void anAddressInTheLogWrapsAfterItsAtSignOrADotNeverInsideAWord() {
+        int n = ADDRESSES.incrementAndGet();
+        Page grace = open(MAC_MADRID, 1280, 800);
+        signUp(grace, "Grace Hopper", "grace.hopper" + n + "@navy.example.org", "Compilers");
+        Page ada = open(WINDOWS_STOCKHOLM, 1280, 800);
+        signUp(ada, "Ada Lovelace", "ada" + n + "@example.com", "Engines");
+        for (String path : List.of("/admin/audit", "/settings/activity")) {
+            grace.navigate(path);
+            ada.navigate(path);
+            assertThat(grace.locator("td.by .muted").first()).hasText("grace.hopper" + n + "@navy.example.org");
+            assertThat(brokenInsideAWord(grace)).as(path).isEmpty();
+            assertThat(ada.locator("td.by .muted").first()).hasText("ada" + n + "@example.com");
+            assertThat(linesOfEachAddress(ada)).as(path + ": an ordinary address on one line").containsOnly(1);
+        }
+    }
+
+    /** The pieces of the By column's addresses (between their {@code <wbr>}) that a line ends inside of. */
+    @SuppressWarnings("unchecked")
+    private static List<String> brokenInsideAWord(Page page) {
+        return (List<String>) page.evaluate("""
+                () => [...document.querySelectorAll('td.by .muted')].flatMap(address => [...address.childNodes]
+                  .filter(piece => piece.nodeType === Node.TEXT_NODE && piece.textContent.length > 0)
+                  .filter(piece => { const r = document.createRange(); r.selectNodeContents(piece);
+                    return new Set([...r.getClientRects()].map(box => Math.round(box.top))).size > 1; })
+                  .map(piece => '"' + piece.textContent + '" of ' + address.textContent + ' breaks inside'))""");
+    }
+
+    /** How many lines each address of the By column takes. */
+    @SuppressWarnings("unchecked")
+    private static List<Integer> linesOfEachAddress(Page page) {
+        return ((List<Number>) page.evaluate("""
+                () => [...document.querySelectorAll('td.by .muted')].map(address => { const r = document.createRange();
+                  r.selectNodeContents(address);
+                  return new Set([...r.getClientRects()].filter(box => box.width > 0).map(box => Math.round(box.top))).size; })"""))
+                .stream().map(Number::intValue).toList();
     }
 
     @Test

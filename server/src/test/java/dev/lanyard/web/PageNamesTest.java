@@ -35,6 +35,16 @@ class PageNamesTest {
     }
 
     @Test
+    void anAddressIsInPiecesEndingWithItsAtSignOrADotAndNothingOfItIsLost() {
+        assertThat(names.addressPieces("grace.hopper@navy.example.org")).containsExactly("grace.", "hopper@", "navy.", "example.", "org");
+        assertThat(String.join("", names.addressPieces("a..b@c.")))
+                .as("empty pieces and a dot at the end are kept").isEqualTo("a..b@c.");
+        assertThat(names.addressPieces("ada")).containsExactly("ada");
+        assertThat(names.addressPieces("")).isEmpty();
+        assertThat(names.addressPieces(null)).isEmpty();
+    }
+
+    @Test
     void anIsolatedNameIsBetweenFirstStrongIsolateAndItsPop() {
         assertThat(names.isolated("عمل")).isEqualTo("\u2068عمل\u2069");
     }
