@@ -119,6 +119,11 @@ class AccessibilityBrowserTest extends BrowserTest {
         laptop.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Copy key")).click();
         assertThat(laptop.locator("[data-copy-status]")).hasText("Copied.");
         checkCurrent(laptop, "API key created");
+        // Done and the link to the key's details are a row, set apart (outside UI review: they touched).
+        Map<String, Locator> next = new LinkedHashMap<>();
+        next.put("Done", laptop.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Done")));
+        next.put("Key details", laptop.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Key details")));
+        org.assertj.core.api.Assertions.assertThat(outOfRow(next)).as("the created key's links").isEmpty();
         // The secret's field shows the whole key.
         org.assertj.core.api.Assertions.assertThat((Boolean) laptop.locator("#secret")
                 .evaluate("e => e.scrollWidth <= e.clientWidth")).as("the whole key is visible in its field").isTrue();

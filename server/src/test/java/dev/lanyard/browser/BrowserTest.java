@@ -252,6 +252,27 @@ abstract class BrowserTest {
     }
 
     /**
+     * What stands out of line in a row of controls, as the row of buttons of the other pages ({@code .actions}) lays them
+     * out: each control's middle level with the first's (within a pixel), and each at least the row's gap ({@code .5rem})
+     * after the one before (outside UI review: Approve sat 8 px lower than Deny, Allow below Deny, and Done touched the
+     * link beside it). {@code named} names each control, for the message.
+     */
+    static List<String> outOfRow(java.util.Map<String, com.microsoft.playwright.Locator> named) {
+        List<String> found = new ArrayList<>();
+        List<String> names = new ArrayList<>(named.keySet());
+        com.microsoft.playwright.options.BoundingBox first = named.get(names.get(0)).boundingBox();
+        for (int i = 1; i < names.size(); i++) {
+            com.microsoft.playwright.options.BoundingBox before = named.get(names.get(i - 1)).boundingBox();
+            com.microsoft.playwright.options.BoundingBox box = named.get(names.get(i)).boundingBox();
+            double off = (box.y + box.height / 2) - (first.y + first.height / 2);
+            if (Math.abs(off) > 1) found.add(names.get(i) + " is " + Math.round(Math.abs(off)) + " px " + (off > 0 ? "below " : "above ") + names.get(0));
+            double gap = box.x - (before.x + before.width);
+            if (gap < 7.5) found.add(names.get(i) + " is " + Math.round(gap) + " px after " + names.get(i - 1) + ", not the row's 8");
+        }
+        return found;
+    }
+
+    /**
      * The tables on the page that scroll sideways in their box at its width (what a phone shows cut off, with no cue that
      * more is beside it): a table that turns into cards on a phone (table.stacked) is none.
      */

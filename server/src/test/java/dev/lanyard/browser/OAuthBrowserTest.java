@@ -163,6 +163,11 @@ class OAuthBrowserTest extends BrowserTest {
 
             page.navigate(authorize);
             assertThat(page.getByRole(AriaRole.HEADING)).containsText("Desktop sync wants to use your Lanyard account");
+            // Deny and Allow are a row of buttons, level (outside UI review: Deny, a link, stood above Allow).
+            java.util.Map<String, com.microsoft.playwright.Locator> answers = new java.util.LinkedHashMap<>();
+            answers.put("Deny", page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Deny")));
+            answers.put("Allow", page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Allow")));
+            assertThat(outOfRow(answers)).as("the consent's buttons").isEmpty();
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Deny")).click();
             assertThat(page.locator("body")).containsText("The app heard: error=access_denied");
             assertThat(page.locator("body")).containsText("state=s1");
