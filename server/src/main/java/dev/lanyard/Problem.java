@@ -12,6 +12,9 @@ public abstract class Problem extends RuntimeException implements FieldErrors {
      * place of its status's own sentence (a message in plain words, never an exception's).
      */
     public static final String ERROR_PAGE_MESSAGE = "lanyard.errorMessage";
+    /** The error page's message for a form sent from another site, refused whatever its CSRF token (decision 3). */
+    public static final String FOREIGN_FORM = "This form was sent from another site, so it was not accepted. "
+            + "Go back to Lanyard, reload the page and try again.";
 
     private final String code;
     private final int status;

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 
 import dev.lanyard.account.Accounts;
 import dev.lanyard.factors.SecondFactorRequirement;
+import dev.lanyard.geo.ExternalOrigins;
 import dev.lanyard.session.SessionFilter;
 import dev.lanyard.session.Sessions;
 import jakarta.servlet.Filter;
@@ -78,7 +79,7 @@ class AuthorizationServerConfiguration {
                                                  Sessions sessions, ConsentStore consentStore, tools.jackson.databind.json.JsonMapper json,
                                                  AuthorizationServerSettings settings, Clock clock,
                                                  SecondFactorRequirement secondFactor, IssuerSetting issuerChecked,
-                                                 SigningKeys keys, Issuers issuers)
+                                                 SigningKeys keys, Issuers issuers, ExternalOrigins origins)
             throws Exception {
         // issuerChecked is not read: taking it binds (and so checks) the issuer before Spring's configurer refuses a bad one.
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
@@ -194,7 +195,7 @@ class AuthorizationServerConfiguration {
                 // The consent form posts to the authorize endpoint: it carries Lanyard's CSRF token like every form.
                 // Not through csrf(): the authorization server exempts its own endpoints from that one.
                 .csrf(c -> c.disable())
-                .addFilterAt(ConsentCsrf.of(csrfTokens, consentPost, sessions), CsrfFilter.class)
+                .addFilterAt(ConsentCsrf.of(csrfTokens, consentPost, sessions, origins), CsrfFilter.class)
                 .oauth2ResourceServer(r -> r.bearerTokenResolver(onlyAt(userInfo)).jwt(Customizer.withDefaults())
                         // RFC 9728 as Lanyard is: Spring's default claims certificate-bound tokens, which Lanyard never issues.
                         .protectedResourceMetadata(m -> m.protectedResourceMetadataCustomizer(metadata -> metadata

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 /**
  * Answers, for a request, the origin its sender's browser used and so whether it is secure: the
  * one place that decides whether cookies get {@code Secure} and {@code __Host-}, whether HSTS is
- * sent, and what a same-origin {@code Origin} header looks like.
+ * sent, and what a same-origin {@code Origin} header looks like ({@link #foreign}).
  *
  * <p>A configured {@code lanyard.web.public-url} is every request's origin. Without one, the
  * request's own scheme and {@code Host} are, unless the socket peer is a trusted proxy
@@ -54,7 +54,8 @@ public class ExternalOrigins {
     /**
      * Whether the request says it was sent from another origin (docs/decisions/0003-api-csrf.md): an {@code Origin}
      * other than {@link #of}'s, or without one, a {@code Sec-Fetch-Site} other than {@code same-origin} or {@code none}
-     * (the member typed or bookmarked the address). A client that is no browser sends neither.
+     * (the member typed or bookmarked the address). A client that is no browser sends neither. Every state-changing
+     * request of a page or the API, the OAuth consent form's and the data export's download among them.
      */
     public boolean foreign(HttpServletRequest request) {
         String origin = request.getHeader("Origin");

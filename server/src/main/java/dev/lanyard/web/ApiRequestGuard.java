@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  * <li>No state-changing request may come from a foreign origin: an {@code Origin} other than
  *     Lanyard's own, or without one, a {@code Sec-Fetch-Site} other than {@code same-origin} or
- *     {@code none} ({@link ExternalOrigins#foreign}, which the data export's download asks too).
+ *     {@code none} ({@link ExternalOrigins#foreign}, which the data export's download and the consent form ask too).
  *     Pages answer with the error page, the API with {@code 403 cross-origin}.</li>
  * <li>An API request that carries {@code Authorization: Bearer} cannot be forged by another site
  *     and passes. Any other state-changing API request (it relies on the cookie, or is a sign-up
@@ -40,8 +40,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ApiRequestGuard extends HttpFilter {
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
-    static final String FOREIGN_FORM = "This form was sent from another site, so it was not accepted. "
-            + "Go back to Lanyard, reload the page and try again.";
 
     private final JsonMapper json;
     private final ExternalOrigins origins;
@@ -75,7 +73,7 @@ final class ApiRequestGuard extends HttpFilter {
                 Problems.write(response, json, Problems.of(HttpStatus.FORBIDDEN, "cross-origin",
                         "Cross-origin requests are not accepted. Use a bearer token for API clients on other origins."));
             } else {
-                request.setAttribute(ErrorPages.MESSAGE, FOREIGN_FORM);
+                request.setAttribute(ErrorPages.MESSAGE, dev.lanyard.Problem.FOREIGN_FORM);
                 response.setStatus(HttpStatus.FORBIDDEN.value());
                 request.getRequestDispatcher("/error").forward(request, response);
             }

@@ -488,4 +488,31 @@ class AuthorizeRequestTest {
             assertThat(RelyingApp.query(back).get("error_description")).as(refused.getKey()).containsExactly(refused.getValue());
         }
     }
+
+    /**
+     * The consent form follows the rule of every other form (decision 3): sent from another site (a foreign Origin, or
+     * without one a Sec-Fetch-Site other than same-origin or none), it gets the 403 page even with a valid token, and
+     * nothing is consented (outside review: the consent was granted).
+     */
+    @Test
+    void aConsentPostedFromAnotherSiteIsRefusedEvenWithAValidToken() throws Exception {
+        JsonNode registered = apps.register(admin, "Target");
+        RelyingApp target = apps.app(registered);
+        for (String[] from : new String[][] {{"Origin", "https://evil.example"}, {"Sec-Fetch-Site", "cross-site"}, {"Sec-Fetch-Site", "same-site"}}) {
+            ConsentForm form = consentFormOf(target);
+            HttpResponse<String> posted = send(form.post(apps.issuer(), target).header("Cookie", form.xsrf() + "; " + TeamApps.cookie(admin))
+                    .header("Accept", "text/html").header(from[0], from[1]));
+            assertThat(posted.statusCode()).as(from[1]).isEqualTo(403);
+            assertThat(posted.headers().firstValue("Location")).as(from[1]).isEmpty();
+            assertThat(posted.body()).as(from[1]).contains("This form was sent from another site, so it was not accepted.");
+            assertThat(consents.find(registered.path("app").path("id").asString(), admin.accountId())).as(from[1]).isEmpty();
+        }
+        // Sent from Lanyard's own page, the same form consents.
+        ConsentForm form = consentFormOf(target);
+        HttpResponse<String> allowed = send(form.post(apps.issuer(), target).header("Cookie", form.xsrf() + "; " + TeamApps.cookie(admin))
+                .header("Origin", apps.issuer()).header("Sec-Fetch-Site", "same-origin"));
+        assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(302);
+        assertThat(RelyingApp.query(RelyingApp.location(allowed))).containsKey("code");
+        assertThat(consents.find(registered.path("app").path("id").asString(), admin.accountId())).isPresent();
+    }
 }
