@@ -45,6 +45,14 @@ final class AuthorizeRefusals {
         if (OAuth2ErrorCodes.UNAUTHORIZED_CLIENT.equals(code)) {
             return "The app is not allowed to sign members in with an authorization code.";
         }
+        // Spring describes these as a malformed prompt ("OAuth 2.0 Parameter: prompt"), though the prompt was right:
+        // what the app asked could not be done without a page.
+        if ("consent_required".equals(code)) {
+            return "The member has not allowed the app what it asks for, and the app asked (prompt=none) that no consent page be shown.";
+        }
+        if ("login_required".equals(code)) {
+            return "Nobody is signed in to Lanyard in this browser, and the app asked (prompt=none) that no sign-in page be shown.";
+        }
         return switch (parameter) {
             case "response_type" -> "response_type is required, once: Lanyard supports response_type=code.";
             case "client_id" -> "client_id is required, once, and must be the client ID of an app registered in Lanyard.";

@@ -619,4 +619,27 @@ class OAuthRequestRulesTest {
         var second = app.exchange(again, app.code(again, landed));
         assertThat(second.getOIDCTokens().getAccessToken().getScope().toStringList()).doesNotContain("offline_access");
     }
+
+    /**
+     * {@code prompt=none} when the member never allowed the app is {@code consent_required}, described as such: every
+     * refusal of Spring's about {@code prompt} read "prompt may be given once, and prompt=none cannot be combined with
+     * login, consent or select_account." (outside review).
+     */
+    @Test
+    void promptNoneForAnAppTheMemberNeverAllowedIsConsentRequiredInItsOwnWords() throws Exception {
+        for (JsonNode registered : java.util.List.of(publicApp("Phone"), apps.register(admin, "Backend"))) {
+            RelyingApp app = apps.app(registered);
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            java.net.URI back = RelyingApp.location(app.browse(java.net.URI.create(attempt.uri() + "&prompt=none"), TeamApps.cookie(admin)));
+            assertThat(back.toString()).startsWith(OAuthFlowTest.REDIRECT + "?");
+            var query = RelyingApp.query(back);
+            assertThat(query.get("error")).containsExactly("consent_required");
+            assertThat(query.get("error_description")).containsExactly(
+                    "The member has not allowed the app what it asks for, and the app asked (prompt=none) that no consent page be shown.");
+            assertThat(query.get("state")).containsExactly(attempt.state().getValue());
+        }
+        var spring = new org.springframework.security.oauth2.core.OAuth2Error("login_required", AuthorizeRefusals.SPRINGS + "prompt", null);
+        assertThat(AuthorizeRefusals.described(spring, java.util.Set.of(), null).getDescription())
+                .isEqualTo("Nobody is signed in to Lanyard in this browser, and the app asked (prompt=none) that no sign-in page be shown.");
+    }
 }
