@@ -135,6 +135,8 @@ class AuthorizationServerConfiguration {
                                         provider instanceof OAuth2TokenIntrospectionAuthenticationProvider spring
                                                 ? shortcut.tokens(new TeamIntrospection(spring, clients, secondFactor)) : provider)))
                         .tokenEndpoint(t -> t.errorResponseHandler(EndpointErrors.token())
+                                // A grant discovery does not name is unsupported, Spring's device code and token exchange among them.
+                                .accessTokenRequestConverters(converters -> converters.add(0, EndpointErrors.unsupportedGrants()))
                                 .authenticationProviders(providers -> providers.forEach(provider -> {
                                     if (provider instanceof org.springframework.security.oauth2.server.authorization.authentication
                                             .OAuth2ClientCredentialsAuthenticationProvider credentials) {

@@ -56,8 +56,10 @@ final class Discovery {
         static final java.util.function.Consumer<List<String>> SECRET = replacedBy(SECRETS);
         static final java.util.function.Consumer<List<String>> TOKEN_AUTHENTICATION = replacedBy(java.util.stream.Stream.concat(
                 SECRETS.stream(), java.util.stream.Stream.of(ClientAuthenticationMethod.NONE.getValue())).toList());
-        static final java.util.function.Consumer<List<String>> GRANTS = replacedBy(List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
-                AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
+        /** The grant types an app may use; the token endpoint refuses any other ({@link EndpointErrors#unsupportedGrants}). */
+        static final List<String> GRANT_TYPES = List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
+                AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue());
+        static final java.util.function.Consumer<List<String>> GRANTS = replacedBy(GRANT_TYPES);
         static final java.util.function.Consumer<java.util.Map<String, Object>> NOT_OFFERED = claims -> {
             claims.remove("tls_client_certificate_bound_access_tokens");
             claims.remove("dpop_signing_alg_values_supported");

@@ -72,6 +72,25 @@ final class EndpointErrors {
     }
 
     /**
+     * The token endpoint's first converter: a grant type discovery does not name ({@link Discovery.Supported#GRANT_TYPES})
+     * is {@code unsupported_grant_type}, as Spring answers one it knows nothing of ({@code password}). Spring's own device
+     * code and token exchange grants, which no Lanyard app may use, were {@code invalid_grant} and
+     * {@code unauthorized_client} with no word (outside review). Null, for the other converters, for every grant named.
+     */
+    static org.springframework.security.web.authentication.AuthenticationConverter unsupportedGrants() {
+        return request -> {
+            String grant = request.getParameter(org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames.GRANT_TYPE);
+            if (grant == null || Discovery.Supported.GRANT_TYPES.contains(grant)) return null;
+            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE,
+                    AuthorizeRefusals.SPRINGS + org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames.GRANT_TYPE,
+                    TOKEN_ERROR_URI));
+        };
+    }
+
+    /** Where Spring's refusals at the token endpoint point (RFC 6749 §5.2). */
+    private static final String TOKEN_ERROR_URI = "https://datatracker.ietf.org/doc/html/rfc6749#section-5.2";
+
+    /**
      * The scopes a client credentials token may carry: the app's own, which other modules offer ({@link ClientCredentials}:
      * {@code ssf}), never a member's ({@link AppClient#SCOPES}: {@code openid}, {@code profile}, {@code email},
      * {@code offline_access}), and at least one. A token asked for with {@code openid}, or with none, was issued: it stood

@@ -642,4 +642,29 @@ class OAuthRequestRulesTest {
         assertThat(AuthorizeRefusals.described(spring, java.util.Set.of(), null).getDescription())
                 .isEqualTo("Nobody is signed in to Lanyard in this browser, and the app asked (prompt=none) that no sign-in page be shown.");
     }
+
+    /**
+     * A grant type discovery does not name is {@code unsupported_grant_type} with the sentence saying which are: the
+     * device code grant was {@code invalid_grant} and token exchange {@code unauthorized_client}, with no word (Spring's
+     * own grants, which no Lanyard app may use; outside review).
+     */
+    @Test
+    void everyGrantTypeDiscoveryDoesNotNameIsAnUnsupportedGrantType() throws Exception {
+        JsonNode registered = apps.register(admin, "Wiki");
+        String id = registered.path("app").path("clientId").asString();
+        String secret = registered.path("clientSecret").asString();
+        MvcResult bogus = form(post("/oauth2/token").header("Authorization", basic(id, secret)).param("grant_type", "bogus"));
+        assertThat(bogus.getResponse().getStatus()).isEqualTo(400);
+        JsonNode said = json.readTree(bogus.getResponse().getContentAsString());
+        assertThat(said.path("error").asString()).isEqualTo("unsupported_grant_type");
+        assertThat(said.path("error_description").asString()).contains("authorization_code, refresh_token or client_credentials");
+        for (String grant : java.util.List.of("urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:token-exchange",
+                "urn:ietf:params:oauth:grant-type:jwt-bearer", "password", "implicit")) {
+            MvcResult answer = form(post("/oauth2/token").header("Authorization", basic(id, secret)).param("grant_type", grant)
+                    .param("device_code", "abc").param("subject_token", "abc")
+                    .param("subject_token_type", "urn:ietf:params:oauth:token-type:access_token").param("assertion", "abc"));
+            assertThat(answer.getResponse().getStatus()).as(grant).isEqualTo(400);
+            assertThat(answer.getResponse().getContentAsString()).as(grant).isEqualTo(bogus.getResponse().getContentAsString());
+        }
+    }
 }
