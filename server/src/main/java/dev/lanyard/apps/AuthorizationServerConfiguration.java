@@ -112,7 +112,8 @@ class AuthorizationServerConfiguration {
                                 .errorResponseHandler(new AuthorizeErrors(clients, sessions))
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
-                                            p.setAuthenticationValidator(new OAuth2AuthorizationCodeRequestAuthenticationValidator()
+                                            p.setAuthenticationValidator(LoopbackRedirects.authorize()
+                                                    .andThen(new OAuth2AuthorizationCodeRequestAuthenticationValidator())
                                                     .andThen(UnsupportedRequests.refused())
                                                     .andThen(AuthorizeChecks.sameTeam(apps, secondFactor, sessions)).andThen(SignInAgain.maxAgeChecked())
                                                     .andThen(SignInAgain.silently(sessions, clock)));
@@ -280,12 +281,12 @@ class AuthorizationServerConfiguration {
                 || filter instanceof OidcUserInfoEndpointFilter || filter instanceof OidcLogoutEndpointFilter;
     }
 
-    /** Spring's RP-initiated logout, its return address checked by {@link LoopbackLogout}, and a grant that ended already ({@link EndedGrantLogout}). */
+    /** Spring's RP-initiated logout, its return address checked by {@link LoopbackRedirects}, and a grant that ended already ({@link EndedGrantLogout}). */
     private static EndedGrantLogout endedToo(org.springframework.security.oauth2.server.authorization.oidc.authentication
                                                      .OidcLogoutAuthenticationProvider spring, SigningKeys keys, Issuers issuers,
                                              LanyardRegisteredClients clients, LanyardAuthorizations authorizations) {
-        spring.setAuthenticationValidator(LoopbackLogout.validator());
-        return new EndedGrantLogout(spring, keys, issuers, clients, authorizations, LoopbackLogout.validator());
+        spring.setAuthenticationValidator(LoopbackRedirects.logout());
+        return new EndedGrantLogout(spring, keys, issuers, clients, authorizations, LoopbackRedirects.logout());
     }
 
     private static <T> Consumer<List<org.springframework.security.authentication.AuthenticationProvider>> configure(

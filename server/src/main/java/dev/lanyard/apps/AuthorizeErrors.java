@@ -20,7 +20,6 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
-import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
@@ -72,8 +71,8 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
      * The request of an error Spring's converter found before it read the client and the redirect URI ({@code
      * response_type=token}, a repeated {@code state}, …), which it answers with no request at all, so the error could
      * only be shown on Lanyard's page. RFC 6749 §4.1.2.1 sends every error but a missing or wrong client or redirect URI
-     * back to the app: read here as the converter and Spring's own redirect URI check would (a registered URI, exactly,
-     * or any port on a loopback address; the only one when none is given without {@code openid}), for a request that
+     * back to the app: read here as the converter and the redirect URI checks would (a registered URI, exactly,
+     * or any port on a loopback address, {@link LoopbackRedirects}; the only one when none is given without {@code openid}), for a request that
      * names exactly one of each. Who it then goes back to is decided as for any other error ({@link #teamMemberSignedIn}).
      * Empty for anything else, the consent post among them.
      */
@@ -97,7 +96,7 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
         OAuth2AuthorizationCodeRequestAuthenticationToken read = new OAuth2AuthorizationCodeRequestAuthenticationToken(
                 request.getRequestURL().toString(), clientId, principal, redirect, state, scopes, java.util.Map.of());
         try {
-            OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR.accept(
+            LoopbackRedirects.redirectUri().accept(
                     OAuth2AuthorizationCodeRequestAuthenticationContext.with(read).registeredClient(client).build());
         } catch (OAuth2AuthenticationException wrongRedirect) {
             return java.util.Optional.empty();

@@ -56,7 +56,7 @@ final class AuthorizeRefusals {
         return switch (parameter) {
             case "response_type" -> "response_type is required, once: Lanyard supports response_type=code.";
             case "client_id" -> "client_id is required, once, and must be the client ID of an app registered in Lanyard.";
-            case "redirect_uri" -> "redirect_uri must be one of the app's registered redirect URIs, exactly, given once;"
+            case "redirect_uri" -> "redirect_uri must be one of the app's registered redirect URIs, exactly (a loopback one on any port), given once;"
                     + " it is required with the openid scope or when the app has more than one.";
             case "scope" -> "scope may be given once, its values separated by spaces.";
             case "state" -> "state may be given once.";

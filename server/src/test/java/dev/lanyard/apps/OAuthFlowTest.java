@@ -1032,6 +1032,46 @@ class OAuthFlowTest {
         assertThat(answer.headers().firstValue("Location")).isEmpty();
     }
 
+    /**
+     * A loopback redirect URI is taken on any port (RFC 8252 7.3), but otherwise exactly as registered, and the port must
+     * be 1-65535 in digits: Spring's comparison collapsed the path's slashes ({@code :5555//callback} had its code sent to
+     * {@code :5555/callback}) and took ports 0, 99999 and an empty one (outside review). Anything else is refused as an
+     * address not registered: on Lanyard's page, not sent anywhere; the same after RP-initiated logout.
+     */
+    @Test
+    void aLoopbackRedirectUriIsTakenOnAnyPortButOtherwiseExactly() throws Exception {
+        RelyingApp app = app(register(admin, "Desktop", "confidential"));
+        OIDCTokenResponse tokens = signIn(app, admin, "openid");
+        for (String taken : List.of("http://127.0.0.1:5555/callback", "http://127.0.0.1/callback", "http://127.0.0.1:65535/callback")) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            HttpResponse<String> answer = app.browse(redirectedTo(attempt.uri(), taken), cookie(admin));
+            assertThat(answer.statusCode()).as(taken + ": " + answer.body()).isEqualTo(302);
+            assertThat(RelyingApp.location(answer).toString()).as(taken).startsWith(taken + "?code=");
+        }
+        for (String refused : List.of("http://127.0.0.1:5555//callback", "http://127.0.0.1//callback", "http://127.0.0.1:5555///callback",
+                "http://127.0.0.1:99999/callback", "http://127.0.0.1:0/callback", "http://127.0.0.1:/callback", "http://127.0.0.1:5555/callback/",
+                "http://127.0.0.1:5555/./callback", "http://127.0.0.1:5555/Callback")) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            for (URI asked : List.of(redirectedTo(attempt.uri(), refused),
+                    URI.create(redirectedTo(attempt.uri(), refused).toString().replace("response_type=code", "response_type=token")))) {
+                HttpResponse<String> answer = app.browse(asked, cookie(admin));
+                assertThat(answer.statusCode()).as(asked.toString()).isEqualTo(400);
+                assertThat(answer.headers().firstValue("Location")).as(asked.toString()).isEmpty();
+            }
+            URI logout = new com.nimbusds.openid.connect.sdk.LogoutRequest(app.provider.getEndSessionEndpointURI(),
+                    tokens.getOIDCTokens().getIDToken(), URI.create(refused), null).toURI();
+            HttpResponse<String> loggedOut = app.browse(logout, cookie(admin));
+            assertThat(loggedOut.statusCode()).as("logout to " + refused).isEqualTo(400);
+            assertThat(loggedOut.headers().firstValue("Location")).as("logout to " + refused).isEmpty();
+        }
+    }
+
+    /** {@code authorize} with its redirect_uri replaced by {@code redirect}. */
+    private static URI redirectedTo(URI authorize, String redirect) {
+        return URI.create(authorize.toString().replaceFirst("redirect_uri=[^&]*",
+                "redirect_uri=" + java.net.URLEncoder.encode(redirect, java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     @Test
     void anotherClientsCodeAndAWrongVerifierAreRefused() throws Exception {
         RelyingApp wiki = app(register(admin, "Wiki two", "confidential"));
