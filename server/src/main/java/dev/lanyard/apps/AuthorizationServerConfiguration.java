@@ -35,6 +35,7 @@ import org.springframework.security.oauth2.server.authorization.web.OAuth2Author
 import org.springframework.security.oauth2.server.authorization.web.OAuth2AuthorizationServerMetadataEndpointFilter;
 import org.springframework.security.oauth2.server.authorization.web.OAuth2TokenEndpointFilter;
 import org.springframework.security.oauth2.server.authorization.web.OAuth2TokenRevocationEndpointFilter;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AuthorizationCodeRequestAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.OAuth2ProtectedResourceMetadataFilter;
@@ -110,6 +111,10 @@ class AuthorizationServerConfiguration {
                                 .consentPage(CONSENT_PAGE)
                                 .authorizationResponseHandler(new AuthorizeResponses())
                                 .errorResponseHandler(new AuthorizeErrors(clients, sessions))
+                                // A parameter given twice, refused before the client is read.
+                                .authorizationRequestConverters(converters -> converters.replaceAll(converter ->
+                                        converter instanceof OAuth2AuthorizationCodeRequestAuthenticationConverter spring
+                                                ? RepeatedParameters.atAuthorize(spring) : converter))
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
                                             p.setAuthenticationValidator(LoopbackRedirects.authorize()
@@ -188,6 +193,8 @@ class AuthorizationServerConfiguration {
                 // This chain only matches the authorization server's endpoints, never /logout: its logout filter could
                 // never act (RP-initiated logout is the OIDC logout endpoint's).
                 .logout(l -> l.disable())
+                // A form's fields are read whatever the query string holds, before anything reads them.
+                .addFilterBefore(new FormParameters(), CsrfFilter.class)
                 .addFilterBefore(sessionFilter, CsrfFilter.class)
                 // RFC 6749 §3.2: a repeated parameter is invalid_request, before the client is authenticated.
                 .addFilterBefore(new RepeatedParameters(clientCalls(settings)), AbstractPreAuthenticatedProcessingFilter.class)

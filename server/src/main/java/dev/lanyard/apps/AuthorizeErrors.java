@@ -70,7 +70,8 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
     /**
      * The request of an error Spring's converter found before it read the client and the redirect URI ({@code
      * response_type=token}, a repeated {@code state}, …), which it answers with no request at all, so the error could
-     * only be shown on Lanyard's page. RFC 6749 §4.1.2.1 sends every error but a missing or wrong client or redirect URI
+     * only be shown on Lanyard's page; so are Lanyard's own refusals made there (a parameter given twice). RFC 6749
+     * §4.1.2.1 sends every error but a missing or wrong client or redirect URI
      * back to the app: read here as the converter and the redirect URI checks would (a registered URI, exactly,
      * or any port on a loopback address, {@link LoopbackRedirects}; the only one when none is given without {@code openid}), for a request that
      * names exactly one of each. Who it then goes back to is decided as for any other error ({@link #teamMemberSignedIn}).
@@ -105,9 +106,14 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
                 redirect != null ? redirect : client.getRedirectUris().iterator().next(), state, scopes, java.util.Map.of()));
     }
 
-    /** The parameters Spring's converter checks before the client and redirect URI are known: its refusals of them can go back. */
-    private static final Set<String> READ_BEFORE_THE_CLIENT = Set.of(OAuth2ParameterNames.RESPONSE_TYPE, OAuth2ParameterNames.SCOPE,
-            OAuth2ParameterNames.STATE, "code_challenge", "code_challenge_method", "prompt");
+    /**
+     * The parameters refused before the client and redirect URI are known, by Spring's converter or Lanyard's step
+     * after it ({@link RepeatedParameters#atAuthorize}): refusals of them can go back. All but the client and the
+     * redirect URI themselves.
+     */
+    private static final Set<String> READ_BEFORE_THE_CLIENT = RepeatedParameters.ONCE_AT_AUTHORIZE.stream()
+            .filter(name -> !name.equals(OAuth2ParameterNames.CLIENT_ID) && !name.equals(OAuth2ParameterNames.REDIRECT_URI))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /** The parameter's one non-empty value; null when it is absent, empty or repeated. */
     private static String single(HttpServletRequest request, String name) {

@@ -65,7 +65,9 @@ final class AuthorizeRefusals {
             case "code_challenge_method" -> "code_challenge_method must be S256, the one PKCE method Lanyard supports, given once.";
             case "prompt" -> "prompt may be given once, and prompt=none cannot be combined with login, consent or select_account.";
             case "request_uri" -> "request_uri may be given once, and must name a pushed authorization request that has not expired.";
-            default -> "The parameter " + parameter + " is missing, repeated or not valid.";
+            // The others Lanyard refuses only when repeated (RepeatedParameters.atAuthorize).
+            default -> RepeatedParameters.ONCE_AT_AUTHORIZE.contains(parameter) ? parameter + " may be given once."
+                    : "The parameter " + parameter + " is missing, repeated or not valid.";
         };
     }
 }

@@ -72,7 +72,8 @@ final class SignInAgain implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        if (authorize.matches(request)) {
+        // A repeated prompt or max_age asks for nothing here: the endpoint refuses it (RepeatedParameters.atAuthorize).
+        if (authorize.matches(request) && once(request, PROMPT) && once(request, MAX_AGE)) {
             List<String> prompts = prompts(request.getParameter(PROMPT));
             // The prompts first: only a request that asks for a sign-in reads whose session it is.
             if (!prompts.contains("none") && (prompts.contains("login") || request.getParameter(MAX_AGE) != null)
@@ -82,6 +83,11 @@ final class SignInAgain implements Filter {
             }
         }
         chain.doFilter(req, res);
+    }
+
+    private static boolean once(HttpServletRequest request, String name) {
+        String[] values = request.getParameterValues(name);
+        return values == null || values.length == 1;
     }
 
     /**

@@ -239,7 +239,12 @@ class AuthorizeRequestTest {
 
     /** The authorization request {@code attempt} as a form POST (OpenID Connect Core 3.1.2.1), with {@code extra} parameters. */
     private HttpResponse<String> posted(RelyingApp.Attempt attempt, String extra, String cookie) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apps.issuer() + "/oauth2/authorize"))
+        return posted("", attempt, extra, cookie);
+    }
+
+    /** {@link #posted(RelyingApp.Attempt, String, String)} to the endpoint with {@code query} in its address ("?x=1", or ""). */
+    private HttpResponse<String> posted(String query, RelyingApp.Attempt attempt, String extra, String cookie) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apps.issuer() + "/oauth2/authorize" + query))
                 .header("Accept", "text/html").header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(attempt.uri().getRawQuery() + extra));
         if (cookie != null) request.header("Cookie", cookie);
@@ -490,6 +495,44 @@ class AuthorizeRequestTest {
     }
 
     /**
+     * A posted authorization request is read from its form, whatever its address's query string holds: Spring took a field
+     * for a query parameter, and left it out, when its name appeared anywhere in the query string, so {@code ?x=mystatex}
+     * lost the state and {@code ?x=nonce} the ID token's nonce (outside review). A field also given in the query is given
+     * twice, and refused as any repeated parameter: back to the app, without a state when the state is the one repeated.
+     */
+    @Test
+    void aPostedRequestIsReadFromItsFormWhateverItsQueryStringHolds() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        TeamApps.signIn(app, admin, "openid email");
+        for (String query : List.of("?x=mystatex", "?x=nonce", "?scope_note=1&redirect_uri_seen=code_challenge_method", "?xclient_idx")) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid email");
+            HttpResponse<String> answer = posted(query, attempt, "", TeamApps.cookie(admin));
+            assertThat(answer.statusCode()).as(query + ": " + answer.body()).isEqualTo(302);
+            // The state comes back, and the ID token carries the nonce (the relying app checks both).
+            OIDCTokenResponse tokens = app.exchange(attempt, app.code(attempt, RelyingApp.location(answer)));
+            assertThat(tokens.getOIDCTokens().getIDToken().getJWTClaimsSet().getStringClaim("nonce")).as(query).isEqualTo(attempt.nonce().getValue());
+            assertThat(tokens.getOIDCTokens().getAccessToken().getScope().toStringList()).as(query).contains("email");
+        }
+        Map<String, String> twice = Map.of("state", "state may be given once.",
+                "scope", "scope may be given once, its values separated by spaces.", "nonce", "nonce may be given once.");
+        for (Map.Entry<String, String> name : twice.entrySet()) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid email");
+            String value = RelyingApp.query(attempt.uri()).get(name.getKey()).get(0);
+            HttpResponse<String> answer = posted("?" + name.getKey() + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8), attempt, "",
+                    TeamApps.cookie(admin));
+            assertThat(answer.statusCode()).as(name.getKey() + ": " + answer.body()).isEqualTo(302);
+            URI back = RelyingApp.location(answer);
+            assertThat(back.toString()).as(name.getKey()).startsWith(OAuthFlowTest.REDIRECT + "?");
+            Map<String, List<String>> query = RelyingApp.query(back);
+            assertThat(query).as(name.getKey()).doesNotContainKey("code");
+            assertThat(query.get("error")).as(name.getKey()).containsExactly("invalid_request");
+            assertThat(query.get("error_description")).as(name.getKey()).containsExactly(name.getValue());
+            if (name.getKey().equals("state")) assertThat(query).doesNotContainKey("state");
+            else assertThat(query.get("state")).as(name.getKey()).containsExactly(attempt.state().getValue());
+        }
+    }
+
+    /**
      * The consent form follows the rule of every other form (decision 3): sent from another site (a foreign Origin, or
      * without one a Sec-Fetch-Site other than same-origin or none), it gets the 403 page even with a valid token, and
      * nothing is consented (outside review: the consent was granted).
@@ -514,5 +557,40 @@ class AuthorizeRequestTest {
         assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(302);
         assertThat(RelyingApp.query(RelyingApp.location(allowed))).containsKey("code");
         assertThat(consents.find(registered.path("app").path("id").asString(), admin.accountId())).isPresent();
+    }
+
+    /**
+     * RFC 6749 §3.1: a parameter must not be given twice. A repeated OpenID Connect parameter was taken silently (its
+     * first value, or none); it is refused as a repeated state is: back to the app when its client and redirect URI are
+     * known, otherwise on Lanyard's page (outside review).
+     */
+    @Test
+    void aRepeatedParameterOfTheRequestIsRefusedAsARepeatedStateIs() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        TeamApps.signIn(app, admin, "openid");
+        for (String name : List.of("nonce", "max_age", "response_mode", "login_hint", "ui_locales", "claims_locales", "claims", "acr_values",
+                "id_token_hint", "display")) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            // max_age=0 alone would send the member to sign in again first.
+            String twice = name.equals("max_age") ? "&max_age=3600&max_age=0" : "&" + name + "=x&" + name + "=y";
+            HttpResponse<String> answer = app.browse(URI.create(attempt.uri() + twice), TeamApps.cookie(admin));
+            assertThat(answer.statusCode()).as(name + ": " + answer.body()).isEqualTo(302);
+            URI back = RelyingApp.location(answer);
+            assertThat(back.toString()).as(name).startsWith(OAuthFlowTest.REDIRECT + "?");
+            Map<String, List<String>> query = RelyingApp.query(back);
+            assertThat(query).as(name).doesNotContainKey("code");
+            assertThat(query.get("error")).as(name).containsExactly("invalid_request");
+            assertThat(query.get("error_description")).as(name).containsExactly(name + " may be given once.");
+            assertThat(query.get("state")).as(name).containsExactly(attempt.state().getValue());
+        }
+        // Someone not signed in, or a request whose client is not known, sees Lanyard's page.
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        for (String[] asked : new String[][] {{attempt.uri() + "&nonce=y", null},
+                {attempt.uri() + "&nonce=y&client_id=" + app.clientId.getValue(), TeamApps.cookie(admin)}}) {
+            HttpResponse<String> answer = app.browse(URI.create(asked[0]), asked[1]);
+            assertThat(answer.statusCode()).as(asked[0]).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Location")).as(asked[0]).isEmpty();
+            assertThat(answer.body()).as(asked[0]).contains("invalid_request");
+        }
     }
 }

@@ -621,6 +621,38 @@ class OAuthRequestRulesTest {
     }
 
     /**
+     * A field of the form is read whatever the address's query string holds: Spring took it for a query parameter, and
+     * left it out, when its name appeared anywhere in the query string ({@code ?note=my_code_verifier_here} lost the
+     * verifier, an {@code invalid_grant}; outside review). A field also given in the query is given twice.
+     */
+    @Test
+    void aFormFieldIsReadWhateverTheQueryStringHolds() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String code = app.code(attempt, app.signIn(attempt, TeamApps.cookie(admin))).getValue();
+        String exchange = "grant_type=authorization_code&code=" + java.net.URLEncoder.encode(code, StandardCharsets.UTF_8)
+                + "&redirect_uri=" + java.net.URLEncoder.encode(OAuthFlowTest.REDIRECT, StandardCharsets.UTF_8)
+                + "&code_verifier=" + attempt.verifier().getValue();
+        var twice = postedWithQuery("?code_verifier=" + attempt.verifier().getValue(), "/oauth2/token", exchange, app);
+        assertThat(twice.statusCode()).as(twice.body()).isEqualTo(400);
+        assertThat(json.readTree(twice.body()).path("error_description").asString()).isEqualTo("The parameter code_verifier is included more than once.");
+
+        var exchanged = postedWithQuery("?note=my_code_verifier_here&grant_typo=redirect_uri", "/oauth2/token", exchange, app);
+        assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+        String access = json.readTree(exchanged.body()).path("access_token").asString();
+        var introspected = postedWithQuery("?my_token_here=1", "/oauth2/introspect", "token=" + access, app);
+        assertThat(introspected.statusCode()).as(introspected.body()).isEqualTo(200);
+        assertThat(json.readTree(introspected.body()).path("active").asBoolean()).isTrue();
+    }
+
+    /** A form POST of {@code body} to {@code path} with {@code query} in its address, authenticated as {@code app} (HTTP Basic). */
+    private java.net.http.HttpResponse<String> postedWithQuery(String query, String path, String body, RelyingApp app) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path + query))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic(app.clientId.getValue(), app.secret.orElseThrow().getValue()))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
      * {@code prompt=none} when the member never allowed the app is {@code consent_required}, described as such: every
      * refusal of Spring's about {@code prompt} read "prompt may be given once, and prompt=none cannot be combined with
      * login, consent or select_account." (outside review).
