@@ -111,10 +111,10 @@ class AuthorizationServerConfiguration {
                                 .consentPage(CONSENT_PAGE)
                                 .authorizationResponseHandler(new AuthorizeResponses())
                                 .errorResponseHandler(new AuthorizeErrors(clients, sessions))
-                                // A parameter given twice, refused before the client is read.
+                                // A request_uri, and a parameter given twice, refused before the client is read.
                                 .authorizationRequestConverters(converters -> converters.replaceAll(converter ->
                                         converter instanceof OAuth2AuthorizationCodeRequestAuthenticationConverter spring
-                                                ? RepeatedParameters.atAuthorize(spring) : converter))
+                                                ? RepeatedParameters.atAuthorize(UnsupportedRequests.noRequestUris(spring)) : converter))
                                 .authenticationProviders(configure(OAuth2AuthorizationCodeRequestAuthenticationProvider.class,
                                         p -> {
                                             p.setAuthenticationValidator(LoopbackRedirects.authorize()

@@ -70,8 +70,8 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
     /**
      * The request of an error Spring's converter found before it read the client and the redirect URI ({@code
      * response_type=token}, a repeated {@code state}, …), which it answers with no request at all, so the error could
-     * only be shown on Lanyard's page; so are Lanyard's own refusals made there (a parameter given twice). RFC 6749
-     * §4.1.2.1 sends every error but a missing or wrong client or redirect URI
+     * only be shown on Lanyard's page; so are Lanyard's own refusals made there (a parameter given twice, a
+     * {@code request_uri}). RFC 6749 §4.1.2.1 sends every error but a missing or wrong client or redirect URI
      * back to the app: read here as the converter and the redirect URI checks would (a registered URI, exactly,
      * or any port on a loopback address, {@link LoopbackRedirects}; the only one when none is given without {@code openid}), for a request that
      * names exactly one of each. Who it then goes back to is decided as for any other error ({@link #teamMemberSignedIn}).
@@ -107,13 +107,13 @@ final class AuthorizeErrors implements AuthenticationFailureHandler {
     }
 
     /**
-     * The parameters refused before the client and redirect URI are known, by Spring's converter or Lanyard's step
-     * after it ({@link RepeatedParameters#atAuthorize}): refusals of them can go back. All but the client and the
-     * redirect URI themselves.
+     * The parameters refused before the client and redirect URI are known, by Spring's converter or Lanyard's steps
+     * around it ({@link RepeatedParameters#atAuthorize}, {@link UnsupportedRequests#noRequestUris}): refusals of them can
+     * go back. All but the client and the redirect URI themselves.
      */
-    private static final Set<String> READ_BEFORE_THE_CLIENT = RepeatedParameters.ONCE_AT_AUTHORIZE.stream()
-            .filter(name -> !name.equals(OAuth2ParameterNames.CLIENT_ID) && !name.equals(OAuth2ParameterNames.REDIRECT_URI))
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final Set<String> READ_BEFORE_THE_CLIENT = java.util.stream.Stream.concat(RepeatedParameters.ONCE_AT_AUTHORIZE.stream()
+                    .filter(name -> !name.equals(OAuth2ParameterNames.CLIENT_ID) && !name.equals(OAuth2ParameterNames.REDIRECT_URI)),
+            java.util.stream.Stream.of(OAuth2ParameterNames.REQUEST_URI)).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /** The parameter's one non-empty value; null when it is absent, empty or repeated. */
     private static String single(HttpServletRequest request, String name) {

@@ -53,6 +53,9 @@ final class AuthorizeRefusals {
         if ("login_required".equals(code)) {
             return "Nobody is signed in to Lanyard in this browser, and the app asked (prompt=none) that no sign-in page be shown.";
         }
+        if ("request_uri_not_supported".equals(code) || parameter.equals("request_uri")) {
+            return "request_uri is not supported (Lanyard takes no pushed or referenced requests): send the request's parameters themselves.";
+        }
         return switch (parameter) {
             case "response_type" -> "response_type is required, once: Lanyard supports response_type=code.";
             case "client_id" -> "client_id is required, once, and must be the client ID of an app registered in Lanyard.";
@@ -64,7 +67,6 @@ final class AuthorizeRefusals {
                     + " the base64url SHA-256 of the app's code_verifier.";
             case "code_challenge_method" -> "code_challenge_method must be S256, the one PKCE method Lanyard supports, given once.";
             case "prompt" -> "prompt may be given once, and prompt=none cannot be combined with login, consent or select_account.";
-            case "request_uri" -> "request_uri may be given once, and must name a pushed authorization request that has not expired.";
             // The others Lanyard refuses only when repeated (RepeatedParameters.atAuthorize).
             default -> RepeatedParameters.ONCE_AT_AUTHORIZE.contains(parameter) ? parameter + " may be given once."
                     : "The parameter " + parameter + " is missing, repeated or not valid.";

@@ -18,22 +18,23 @@ final class Discovery {
      * discovery would choose one Lanyard refuses (private_key_jwt: invalid_client) or believe its tokens sender-constrained.
      * Apps authenticate with their secret (basic or post), or, public, with none at the token endpoint (PKCE) and to revoke their own token; they use
      * codes, refresh tokens and, for Shared Signals receivers, client credentials. Both say that authorization responses
-     * carry {@code iss} (RFC 9207), which Spring's own documents leave out, and that they come in the query alone;
-     * OpenID Connect's names the claims an ID token or userinfo gives.
+     * carry {@code iss} (RFC 9207), which Spring's own documents leave out, that they come in the query alone, and that
+     * a {@code request_uri} is not taken; OpenID Connect's names the claims an ID token or userinfo gives.
      */
     static org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder supported(
             org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder metadata) {
         return metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION)
                 .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED)
                 .claim(Supported.ISS_PARAMETER, true).claim(Supported.RESPONSE_MODES, Supported.QUERY_ONLY)
-                .claim(Supported.CLAIMS, Supported.CLAIMS_GIVEN);
+                .claim(Supported.REQUEST_URIS, false).claim(Supported.CLAIMS, Supported.CLAIMS_GIVEN);
     }
 
     /** {@link #supported(org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration.Builder)} for RFC 8414's document. */
     static void supported(org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata.Builder metadata) {
         metadata.tokenEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION).tokenRevocationEndpointAuthenticationMethods(Supported.TOKEN_AUTHENTICATION)
                 .tokenIntrospectionEndpointAuthenticationMethods(Supported.SECRET).grantTypes(Supported.GRANTS).claims(Supported.NOT_OFFERED)
-                .claim(Supported.ISS_PARAMETER, true).claim(Supported.RESPONSE_MODES, Supported.QUERY_ONLY);
+                .claim(Supported.ISS_PARAMETER, true).claim(Supported.RESPONSE_MODES, Supported.QUERY_ONLY)
+                .claim(Supported.REQUEST_URIS, false);
     }
 
     /** What discovery's lists become (the two builders share no public type to write it once against). */
@@ -47,6 +48,11 @@ final class Discovery {
          */
         static final String RESPONSE_MODES = "response_modes_supported";
         static final List<String> QUERY_ONLY = List.of("query");
+        /**
+         * OpenID Connect Discovery 1.0 §3 has the default true, and RFC 8414 registers it with that meaning: Lanyard takes
+         * no {@code request_uri} ({@link UnsupportedRequests#noRequestUris}).
+         */
+        static final String REQUEST_URIS = "request_uri_parameter_supported";
         /** OpenID Connect Discovery 1.0 §3: the claims an ID token or userinfo may give ({@link OidcEndpoints#userInfo}, {@link TokenConfiguration}). */
         static final String CLAIMS = "claims_supported";
         static final List<String> CLAIMS_GIVEN = List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "jti", "sid",

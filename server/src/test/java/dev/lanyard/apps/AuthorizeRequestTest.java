@@ -593,4 +593,38 @@ class AuthorizeRequestTest {
             assertThat(answer.body()).as(asked[0]).contains("invalid_request");
         }
     }
+
+    /**
+     * OpenID Connect Core 6.2: a request_uri Lanyard does not support is {@code request_uri_not_supported}, sent back to
+     * the app as {@code request_not_supported} is; it was Lanyard's 400 page. Discovery says so: its default is true.
+     */
+    @Test
+    void aRequestUriIsNotSupportedAndDiscoverySaysSo() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Pushed"));
+        TeamApps.signIn(app, admin, "openid");
+        String requestUri = "&request_uri=" + URLEncoder.encode("urn:ietf:params:oauth:request_uri:abc", StandardCharsets.UTF_8);
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        // With the request's parameters, and with the client alone (as a pushed request's link is).
+        for (URI asked : List.of(URI.create(attempt.uri() + requestUri),
+                URI.create(apps.issuer() + "/oauth2/authorize?client_id=" + app.clientId.getValue() + requestUri))) {
+            HttpResponse<String> answer = app.browse(asked, TeamApps.cookie(admin));
+            assertThat(answer.statusCode()).as(asked + ": " + answer.body()).isEqualTo(302);
+            URI back = RelyingApp.location(answer);
+            assertThat(back.toString()).as(asked.toString()).startsWith(OAuthFlowTest.REDIRECT + "?");
+            assertThat(RelyingApp.query(back).get("error")).as(asked.toString()).containsExactly("request_uri_not_supported");
+            assertThat(RelyingApp.query(back).get("error_description")).as(asked.toString()).hasSize(1);
+        }
+        assertThat(RelyingApp.query(RelyingApp.location(app.browse(URI.create(attempt.uri() + requestUri), TeamApps.cookie(admin))))
+                .get("state")).containsExactly(attempt.state().getValue());
+        HttpResponse<String> signedOut = app.browse(URI.create(attempt.uri() + requestUri), null);
+        assertThat(signedOut.statusCode()).isEqualTo(400);
+        assertThat(signedOut.headers().firstValue("Location")).isEmpty();
+        assertThat(signedOut.body()).contains("request_uri_not_supported");
+
+        for (String path : List.of("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")) {
+            var document = json.readTree(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))).body());
+            assertThat(document.path("request_uri_parameter_supported").isBoolean()).as(path).isTrue();
+            assertThat(document.path("request_uri_parameter_supported").asBoolean()).as(path).isFalse();
+        }
+    }
 }
