@@ -65,6 +65,7 @@ class AccessibilityBrowserTest extends BrowserTest {
         Page desk = open(Chromium.MAC_MADRID);
         check(desk, "sign-up", "/signup");
         check(desk, "login", "/login");
+        check(desk, "an app's sign-out link, signed out", "/logout/ask");
 
         // An admin with three devices, so the list has other sessions to select, open and end.
         String email = signUp(desk, "Ada Lovelace", "Analytical Engines");
@@ -151,6 +152,8 @@ class AccessibilityBrowserTest extends BrowserTest {
         check(desk, "team settings", "/admin/settings");
         check(desk, "security", "/settings/security");
         check(desk, "connected apps", "/settings/apps");
+        check(desk, "an app's sign-out link without its ID token", "/connect/logout");
+        assertThat(desk.locator("h1")).hasText("Log out of Lanyard?");
         desk.navigate("/admin/apps");
         desk.getByLabel("Name").fill("The team's long-named internal wiki");
         desk.getByLabel("Redirect URIs").fill("https://wiki.example.com/login/oauth2/code/lanyard-with-a-long-registration-id");
