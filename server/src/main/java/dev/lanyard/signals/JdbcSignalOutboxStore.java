@@ -15,8 +15,10 @@ import org.springframework.stereotype.Repository;
 /**
  * The signal outbox in SQL, claimed and released as {@link OutboxTable} says. Signals for poll
  * receivers are never claimed (the receiver fetches them), nor those of a paused stream, nor one of a stream
- * while an older one of the same stream waits for its retry or is claimed: a stream's SETs are pushed in the
- * order they were made (SSF 1.0, which asks it of the events a paused stream held; decision 84).
+ * while an older one of the same stream waits for its retry (claimed for it or not): a stream's SETs are pushed in
+ * the order they were made (SSF 1.0, which asks it of the events a paused stream held; decision 84). An older one
+ * claimed for its first push does not hold the rest: a node killed while holding it would stall the stream for
+ * its whole claim.
  */
 @Repository
 class JdbcSignalOutboxStore implements SignalOutboxStore {
@@ -31,8 +33,7 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
                 " AND kind <> 'poll' AND (stream_id IS NULL OR stream_id NOT IN (SELECT id FROM ssf_streams WHERE status = 'paused'))"
                         + " AND NOT EXISTS (SELECT 1 FROM signal_outbox earlier WHERE earlier.stream_id = signal_outbox.stream_id"
                         + " AND earlier.id < signal_outbox.id AND earlier.delivered_at IS NULL AND earlier.given_up_at IS NULL"
-                        + " AND earlier.kind <> 'poll'"
-                        + " AND (earlier.next_attempt_at > signal_outbox.next_attempt_at OR earlier.claimed_until > :now))");
+                        + " AND earlier.kind <> 'poll' AND earlier.next_attempt_at > signal_outbox.next_attempt_at)");
     }
 
     /** Rows per statement of {@link #add}: one multi-row insert each, however many signals a batch of endings makes. */

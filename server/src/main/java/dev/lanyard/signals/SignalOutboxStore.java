@@ -44,7 +44,7 @@ interface SignalOutboxStore {
     /**
      * Claims up to {@code limit} push or logout signals due at {@code now}, undelivered, not given up, not
      * claimed (or whose claim ran out), not of a paused stream and with no older signal of their stream still
-     * undelivered and due later or claimed, counting an attempt on each; returns them, oldest first. Two callers, on any nodes, never get the same signal while its claim holds. {@code claim} must be unique.
+     * undelivered and due later than them (waiting for its retry), counting an attempt on each; returns them, oldest first. Two callers, on any nodes, never get the same signal while its claim holds. {@code claim} must be unique.
      */
     List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit);
 

@@ -103,7 +103,7 @@ abstract class SignalOutboxStoreContract {
         List<SignalOutboxStore.Outgoing> retried = store.claim("c3", now.plusSeconds(2), now.plus(CLAIM), 10);
         assertThat(retried).as("the first alone, then the second once it is delivered").extracting(SignalOutboxStore.Outgoing::jti)
                 .containsExactly(first);
-        assertThat(store.claim("c4", now.plusSeconds(2), now.plus(CLAIM), 10)).as("not while the first is claimed").isEmpty();
+        assertThat(store.claim("c4", now.plusSeconds(2), now.plus(CLAIM), 10)).as("not while the first is claimed for its retry").isEmpty();
         assertThat(store.delivered(retried.get(0).id(), "c3", now.plusSeconds(2))).isEqualTo(1);
         List<SignalOutboxStore.Outgoing> after = store.claim("c5", now.plusSeconds(2), now.plus(CLAIM), 10);
         assertThat(after).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(second);
@@ -115,9 +115,19 @@ abstract class SignalOutboxStoreContract {
         add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
         String second = add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
         SignalOutboxStore.Outgoing first = store.claim("c1", now, now.plus(CLAIM), 1).get(0);
-        assertThat(store.claim("c2", now, now.plus(CLAIM), 10)).as("held while the first is claimed").isEmpty();
-        assertThat(store.gaveUp(first.id(), "c1", "HTTP 400", now)).isEqualTo(1);
-        assertThat(store.claim("c3", now, now.plus(CLAIM), 10)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(second);
+        assertThat(store.failed(first.id(), "c1", "HTTP 503", now.plusSeconds(2))).isEqualTo(1);
+        first = store.claim("c2", now.plusSeconds(2), now.plus(CLAIM), 10).get(0);
+        assertThat(store.gaveUp(first.id(), "c2", "HTTP 400", now.plusSeconds(2))).isEqualTo(1);
+        assertThat(store.claim("c3", now.plusSeconds(2), now.plus(CLAIM), 10)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(second);
+    }
+
+    /** A node killed while pushing a SET for the first time must not stall its stream for the whole claim (decision 84). */
+    @Test
+    void anEarlierSignalClaimedForItsFirstPushDoesNotHoldTheLaterOnes() {
+        add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
+        String second = add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
+        assertThat(store.claim("c1", now, now.plus(CLAIM), 1)).hasSize(1);
+        assertThat(store.claim("c2", now, now.plus(CLAIM), 10)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(second);
     }
 
     @Test
