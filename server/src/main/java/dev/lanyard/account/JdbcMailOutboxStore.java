@@ -19,7 +19,7 @@ class JdbcMailOutboxStore implements MailOutboxStore {
 
     JdbcMailOutboxStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.outbox = new OutboxTable(jdbc, "mail_outbox", "sent_at", "");
+        this.outbox = new OutboxTable(jdbc, "mail_outbox", "sent_at", "", "next_attempt_at, id");
     }
 
     @Override

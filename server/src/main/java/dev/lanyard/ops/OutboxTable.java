@@ -23,17 +23,20 @@ public final class OutboxTable {
     private final String table;
     private final String unfinished;
     private final String claimable;
+    private final String order;
 
     /**
      * @param table           the table's name
      * @param doneColumn      the column set when a row was sent ({@code given_up_at} is the other end)
      * @param claimableAlso   further conditions a row must meet to be claimed, or empty
+     * @param order           the order rows are claimed in ({@code next_attempt_at, id}: the longest due first)
      */
-    public OutboxTable(JdbcClient jdbc, String table, String doneColumn, String claimableAlso) {
+    public OutboxTable(JdbcClient jdbc, String table, String doneColumn, String claimableAlso, String order) {
         this.jdbc = jdbc;
         this.table = table;
         this.unfinished = doneColumn + " IS NULL AND given_up_at IS NULL";
         this.claimable = unfinished + claimableAlso + " AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now)";
+        this.order = order;
     }
 
     /** The condition of a row neither sent nor given up, for the callers' own queries. */
@@ -41,10 +44,10 @@ public final class OutboxTable {
         return unfinished;
     }
 
-    /** Claims up to {@code limit} rows due at {@code now}, oldest first, and reads their {@code columns}. */
+    /** Claims up to {@code limit} rows due at {@code now}, in the table's order, and reads their {@code columns}. */
     public <T> List<T> claim(String claim, Instant now, Instant claimedUntil, int limit, String columns, RowMapper<T> rows) {
         int claimed = jdbc.sql("UPDATE " + table + " SET claim = :claim, claimed_until = :until, attempts = attempts + 1"
-                        + " WHERE id IN (SELECT id FROM " + table + " WHERE " + claimable + " ORDER BY next_attempt_at, id LIMIT :limit)"
+                        + " WHERE id IN (SELECT id FROM " + table + " WHERE " + claimable + " ORDER BY " + order + " LIMIT :limit)"
                         + " AND " + claimable)
                 .param("claim", claim).param("until", claimedUntil.toEpochMilli()).param("now", now.toEpochMilli())
                 .param("limit", limit).update();

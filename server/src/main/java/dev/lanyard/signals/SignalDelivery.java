@@ -144,14 +144,23 @@ class SignalDelivery {
                 }
                 Result result = deliver(signal, claim);
                 if (result == Result.DELIVERED) delivered++;
-                if (result == Result.WAITS) signal.streamId().ifPresent(waiting::add);
+                if (result.holdsItsStream()) signal.streamId().ifPresent(waiting::add);
             }
         }
         return delivered;
     }
 
-    /** What became of a claimed signal: delivered, waiting to be tried again, or given up. */
-    enum Result { DELIVERED, WAITS, GIVEN_UP }
+    /**
+     * What became of a claimed signal: delivered, waiting to be tried again, given up, or given up after all its retries
+     * (with what waited behind it as long). The second and the last hold the rest of its stream's batch.
+     */
+    enum Result {
+        DELIVERED, WAITS, GIVEN_UP, GIVEN_UP_AFTER_RETRIES;
+
+        boolean holdsItsStream() {
+            return this == WAITS || this == GIVEN_UP_AFTER_RETRIES;
+        }
+    }
 
     /** The outcome of one push: accepted, worth retrying, or refused for good. */
     record Outcome(boolean accepted, boolean retry, String error) {
@@ -200,13 +209,14 @@ class SignalDelivery {
         outbox.gaveUp(signal.id(), claim, outcome.error(), now);
         log.error("Gave up {} signal {} for app {} after {} attempts: {}", signal.kind().code(), signal.jti(), signal.appId(),
                 signal.attempts(), outcome.error());
-        if (outcome.retry() && signal.kind() == SignalOutboxStore.Kind.PUSH) signal.streamId().ifPresent(id -> {
-            // The signals that waited behind this one as long as their own retries would have lasted go with it, or a receiver
-            // that stayed away would cost one push timeout for each of them.
-            int more = outbox.gaveUpWith(id, "Given up with an earlier event of the stream: " + error, now.minus(settings.retryWindow()), now);
-            if (more > 0) log.error("Gave up {} more signals of stream {} for app {} that waited behind it as long", more, id, signal.appId());
-        });
-        return Result.GIVEN_UP;
+        if (!outcome.retry() || signal.kind() != SignalOutboxStore.Kind.PUSH || signal.streamId().isEmpty()) return Result.GIVEN_UP;
+        // The signals that waited behind this one as long as their own retries would have lasted go with it (those of this
+        // batch too), or a receiver that stayed away would cost one push timeout for each of them.
+        String streamId = signal.streamId().get();
+        int more = outbox.gaveUpWith(streamId, claim, "Given up with an earlier event of the stream: " + error,
+                now.minus(settings.retryWindow()), now);
+        if (more > 0) log.error("Gave up {} more signals of stream {} for app {} that waited behind it as long", more, streamId, signal.appId());
+        return Result.GIVEN_UP_AFTER_RETRIES;
     }
 
     /** One exchange with a receiver ({@link ReceiverExchange#send}). */

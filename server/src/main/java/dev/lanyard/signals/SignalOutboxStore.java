@@ -43,8 +43,8 @@ interface SignalOutboxStore {
 
     /**
      * Claims up to {@code limit} push or logout signals due at {@code now}, undelivered, not given up, not
-     * claimed (or whose claim ran out), not of a paused stream and with no older signal of their stream still
-     * undelivered and due later than them (waiting for its retry), counting an attempt on each; returns them, oldest first. Two callers, on any nodes, never get the same signal while its claim holds. {@code claim} must be unique.
+     * claimed (or whose claim ran out), not of a paused stream nor of a stream one of whose signals waits for its
+     * retry, counting an attempt on each; returns them, oldest (first made) first. Two callers, on any nodes, never get the same signal while its claim holds. {@code claim} must be unique.
      */
     List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit);
 
@@ -64,10 +64,10 @@ interface SignalOutboxStore {
     int putBack(long id, String claim);
 
     /**
-     * Gives up, with {@code error}, the stream's unclaimed push signals made by {@code createdBy}: they waited behind an
-     * older one of the stream as long as their own retries would have lasted. Returns how many.
+     * Gives up, with {@code error}, the stream's push signals made by {@code createdBy}, unclaimed or held by {@code claim}:
+     * they waited behind an older one of the stream as long as their own retries would have lasted. Returns how many.
      */
-    int gaveUpWith(String streamId, String error, Instant createdBy, Instant at);
+    int gaveUpWith(String streamId, String claim, String error, Instant createdBy, Instant at);
 
     /** The oldest undelivered signals of a poll stream due at {@code now}, at most {@code limit}. */
     List<Outgoing> pending(String streamId, int limit, Instant now);
