@@ -30,10 +30,8 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
         this.jdbc = jdbc;
         this.outbox = new OutboxTable(jdbc, "signal_outbox", "delivered_at",
                 " AND kind <> 'poll' AND (stream_id IS NULL OR (stream_id NOT IN (SELECT id FROM ssf_streams WHERE status = 'paused')"
-                        // One statement for all streams, not one per row: a correlated NOT EXISTS was a hash anti-join that
-                        // compared every pair of a stream's rows, and drained a burst of 10,000 at a few SETs a second.
-                        // A signal waiting for its retry has failed, so its last_error is set: the small index of those
-                        // (signal_outbox_failing) answers, not a scan of the whole outbox at each claim.
+                        // The streams held, read once per claim, not per row (decision 84). A signal waiting for its retry
+                        // has failed, so its last_error is set: the small index of those (signal_outbox_failing) answers.
                         + " AND stream_id NOT IN (SELECT stream_id FROM signal_outbox WHERE delivered_at IS NULL AND given_up_at IS NULL"
                         + " AND kind <> 'poll' AND last_error IS NOT NULL AND stream_id IS NOT NULL AND next_attempt_at > :now)))",
                 "id");
