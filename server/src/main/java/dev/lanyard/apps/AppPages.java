@@ -241,7 +241,7 @@ class AppPages {
      */
     private static FieldErrors asTheFormSaysIt(AppProblem.InvalidInput invalid) {
         List<FieldErrors.FieldError> each = invalid.all().stream().map(one -> new FieldErrors.FieldError(one.field(),
-                one.item().isPresent() ? "Line " + one.item().getAsInt() + ": " + one.getMessage() : one.getMessage())).toList();
+                one.item().isPresent() ? "Line " + one.item().getAsInt() + ": " + one.unnumbered() : one.getMessage())).toList();
         return () -> each;
     }
 

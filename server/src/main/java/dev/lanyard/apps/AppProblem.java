@@ -34,10 +34,17 @@ public sealed class AppProblem extends dev.lanyard.Problem {
             this(field, message, 0);
         }
 
+        private final String unnumbered;
+
+        /**
+         * An {@code item}'s refusal begins with which one it is, counted from 1 as the list was given ("Redirect URI 2:"),
+         * since one holding characters outside ASCII is not quoted; the page says its line instead ({@link #unnumbered()}).
+         */
         private InvalidInput(String field, String message, int item) {
-            super("invalid-input", 400, message, field);
+            super("invalid-input", 400, item > 0 ? "Redirect URI " + item + ": " + message : message, field);
             this.all = java.util.List.of(this);
             this.item = item;
+            this.unnumbered = message;
         }
 
         private InvalidInput(java.util.List<InvalidInput> all) {
@@ -45,6 +52,7 @@ public sealed class AppProblem extends dev.lanyard.Problem {
                     .flatMap(each -> each.fieldErrors().stream()).toList()), all.get(0).field());
             this.all = java.util.List.copyOf(all);
             this.item = 0;
+            this.unnumbered = getMessage();
         }
 
         /** One refusal for these, in the form's order; one of them alone is itself. */
@@ -54,7 +62,12 @@ public sealed class AppProblem extends dev.lanyard.Problem {
 
         /** This refusal, said of the {@code item}th value of its field (counted from 1): one of several redirect URIs. */
         InvalidInput at(int item) {
-            return new InvalidInput(field(), getMessage(), item);
+            return new InvalidInput(field(), unnumbered, item);
+        }
+
+        /** The message without the item's number in front, for a page that says the item its own way. */
+        public String unnumbered() {
+            return unnumbered;
         }
 
         /**

@@ -182,7 +182,8 @@ class AppsApiTest {
 
     /**
      * A refused app names every field at fault at once (outside UI review: the form said the first alone, and the API
-     * did too): {@code field} the first, {@code detail} every message, {@code errors} each, a redirect URI each on its own;
+     * did too): {@code field} the first, {@code detail} every message, {@code errors} each, a redirect URI each on its own
+     * and named by its place in the list (one outside ASCII is not quoted);
      * registering and changing alike, and nothing is registered or changed.
      */
     @Test
@@ -197,8 +198,8 @@ class AppsApiTest {
         assertThat(errors(registered, "field")).containsExactly("type", "name", "logoUrl", "redirectUris", "redirectUris", "scopes");
         assertThat(details).containsExactly("type is public or confidential.", "Give the app a name.",
                 "The logo URL must be an https URL (http only for localhost).",
-                "A redirect URI holds visible ASCII characters only: percent-encode any other character, space included (RFC 3986).",
-                "“https://a.example/cb?iss=x” cannot have “iss” in its query: Lanyard adds it to every answer it sends there.",
+                "Redirect URI 2: A redirect URI holds visible ASCII characters only: percent-encode any other character, space included (RFC 3986).",
+                "Redirect URI 3: “https://a.example/cb?iss=x” cannot have “iss” in its query: Lanyard adds it to every answer it sends there.",
                 "Apps sign people in with OpenID Connect: include openid.");
         assertThat(registered.path("detail").asString()).isEqualTo(String.join(" ", details));
         assertThat(api.read(call(admin, HttpMethod.GET, "/api/v1/admin/apps", null, 200)).size()).as("nothing registered").isEqualTo(1);
@@ -210,6 +211,19 @@ class AppsApiTest {
         assertThat(errors(changed, "field")).containsExactly("type", "name", "redirectUris");
         assertThat(errors(changed, "detail").get(2)).isEqualTo("Give at least one redirect URI.");
         assertThat(api.read(call(admin, HttpMethod.GET, one, null, 200)).path("name").asString()).isEqualTo("Wiki");
+    }
+
+    /**
+     * One redirect URI refused alone is named by its place in the list: a message about characters outside ASCII does not
+     * quote it, so without the number a client with several could not tell which (the page says its line).
+     */
+    @Test
+    void aRedirectUriRefusedAloneIsNamedByItsPlace() throws Exception {
+        JsonNode refused = api.read(call(admin, HttpMethod.POST, "/api/v1/admin/apps",
+                "{\"name\":\"X\",\"redirectUris\":[\"https://a.example/cb\",\"https://a.example/caf\u00e9\"],\"scopes\":[\"openid\"]}", 400));
+        assertThat(refused.path("field").asString()).isEqualTo("redirectUris");
+        assertThat(refused.path("detail").asString()).isEqualTo("Redirect URI 2: A redirect URI holds visible ASCII characters only: "
+                + "percent-encode any other character, space included (RFC 3986).");
     }
 
     /** {@code what} of each of a problem's {@code errors}, in order. */
@@ -239,7 +253,7 @@ class AppsApiTest {
                 "https://app.example/\\u200Bcb")) {
             MvcResult result = call(admin, HttpMethod.POST, "/api/v1/admin/apps",
                     "{\"name\":\"X\",\"redirectUris\":[\"" + uri + "\"],\"scopes\":[\"openid\"]}", 400);
-            assertThat(api.read(result).path("detail").asString()).as(uri).startsWith("A redirect URI holds visible ASCII characters only")
+            assertThat(api.read(result).path("detail").asString()).as(uri).startsWith("Redirect URI 1: A redirect URI holds visible ASCII characters only")
                     .doesNotContain("\u202E");
         }
         call(admin, HttpMethod.POST, "/api/v1/admin/apps",
