@@ -44,16 +44,23 @@ public final class OutboxTable {
         return unfinished;
     }
 
-    /** Claims up to {@code limit} rows due at {@code now}, in the table's order, and reads their {@code columns}. */
+    /**
+     * Claims up to {@code limit} rows due at {@code now}, in the table's order, and reads their {@code columns} (which
+     * name {@code id}), oldest first. The rows are picked once, in a materialized CTE: under {@code IN}, PostgreSQL may
+     * run the picking sub-select again for each unfinished row (a nested-loop semi-join, chosen while the table's
+     * statistics still say it is nearly empty, as during a burst of thousands of new rows), which made each claim cost
+     * the whole backlog; and they are read as they are claimed, where a second query by {@code claim}, which no index
+     * holds, read the whole table (decision 84, addendum).
+     */
     public <T> List<T> claim(String claim, Instant now, Instant claimedUntil, int limit, String columns, RowMapper<T> rows) {
-        int claimed = jdbc.sql("UPDATE " + table + " SET claim = :claim, claimed_until = :until, attempts = attempts + 1"
-                        + " WHERE id IN (SELECT id FROM " + table + " WHERE " + claimable + " ORDER BY " + order + " LIMIT :limit)"
-                        + " AND " + claimable)
+        List<Map.Entry<Long, T>> claimed = jdbc.sql("WITH picked AS MATERIALIZED (SELECT id FROM " + table + " WHERE " + claimable
+                        + " ORDER BY " + order + " LIMIT :limit)"
+                        + " UPDATE " + table + " SET claim = :claim, claimed_until = :until, attempts = attempts + 1"
+                        + " WHERE id IN (SELECT id FROM picked) AND " + claimable + " RETURNING " + columns)
                 .param("claim", claim).param("until", claimedUntil.toEpochMilli()).param("now", now.toEpochMilli())
-                .param("limit", limit).update();
-        if (claimed == 0) return List.of();
-        return jdbc.sql("SELECT " + columns + " FROM " + table + " WHERE claim = :claim AND " + unfinished + " ORDER BY id")
-                .param("claim", claim).query(rows).list();
+                .param("limit", limit).query((rs, n) -> Map.entry(rs.getLong("id"), rows.mapRow(rs, n))).list();
+        // RETURNING follows no order.
+        return claimed.stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList();
     }
 
     /**
