@@ -85,9 +85,19 @@ public class EndedSessions {
         sessionEnded(sid, at, null);
     }
 
-    /** The same, with what Lanyard told the person ({@code reason_user}; null if nothing), shown on the app's page. */
+    /**
+     * The same, with what Lanyard told the person ({@code reason_user}; null if nothing), shown on the app's page. Lanyard
+     * tells one ending twice, in either order: by back-channel logout, whose token carries no reason, and by Shared
+     * Signals, whose event does. So a reason fills in an ending recorded without one; a reason already recorded stays, as
+     * does the first instant. An entry forgotten meanwhile (retention, capacity) is not brought back by the reason.
+     */
     public void sessionEnded(String sid, Instant at, String reason) {
-        sessions.asMap().putIfAbsent(sid, new Ending(at, blankToNull(reason)));
+        Ending told = new Ending(at, blankToNull(reason));
+        Ending kept = sessions.asMap().putIfAbsent(sid, told);
+        if (kept != null && kept.reason() == null && told.reason() != null) {
+            // Replaced only if still the entry read: a reason recorded by another signal meanwhile stays.
+            sessions.asMap().replace(sid, kept, new Ending(kept.at(), told.reason()));
+        }
     }
 
     /** Records that every session of {@code sub} that began before {@code at} has ended. Keeps the latest instant. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,72 @@ class EndedSessionsTest {
         ended.sessionEnded("sid-1", first.plusSeconds(30));
 
         assertThat(ended.endedAt("sid-1")).contains(first);
+    }
+
+    /** Back-channel logout (no reason) arrives before the Shared Signals event (with one): the page still says why. */
+    @Test
+    void aReasonToldAfterTheEndingWasRecordedWithoutOneIsKept() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(1), 100);
+        Instant first = clock.instant();
+        ended.sessionEnded("sid-1", first);
+        ended.sessionEnded("sid-1", first.minusSeconds(1), "You were signed out from another device.");
+
+        assertThat(ended.reason("sid-1", "member-1")).contains("You were signed out from another device.");
+        assertThat(ended.endedAt("sid-1")).contains(first);
+    }
+
+    /** The other order: the Shared Signals event first, then back-channel logout, which carries no reason. */
+    @Test
+    void anEndingToldAgainWithoutAReasonKeepsTheReasonRecorded() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(1), 100);
+        Instant first = clock.instant();
+        ended.sessionEnded("sid-1", first, "You were signed out from another device.");
+        ended.sessionEnded("sid-1", first.plusSeconds(1));
+
+        assertThat(ended.reason("sid-1", "member-1")).contains("You were signed out from another device.");
+        assertThat(ended.endedAt("sid-1")).contains(first);
+    }
+
+    @Test
+    void aReasonRecordedIsNotReplacedByAnotherTold() {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(1), 100);
+        ended.sessionEnded("sid-1", clock.instant(), "An admin of your team signed you out.");
+        ended.sessionEnded("sid-1", clock.instant(), "You signed out.");
+        ended.sessionEnded("sid-1", clock.instant(), " ");
+
+        assertThat(ended.reason("sid-1", "member-1")).contains("An admin of your team signed you out.");
+    }
+
+    /** Back-channel logout and the Shared Signals event may arrive at the same moment on two threads: the reason is kept. */
+    @Test
+    void aReasonToldWhileTheSameEndingIsRecordedWithoutOneIsKept() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            EndedSessions ended = new EndedSessions(clock, Duration.ofDays(1), 100);
+            CountDownLatch start = new CountDownLatch(1);
+            Thread backChannel = new Thread(() -> {
+                await(start);
+                ended.sessionEnded("sid-1", clock.instant());
+            });
+            Thread signal = new Thread(() -> {
+                await(start);
+                ended.sessionEnded("sid-1", clock.instant(), "You were signed out from another device.");
+            });
+            backChannel.start();
+            signal.start();
+            start.countDown();
+            backChannel.join();
+            signal.join();
+
+            assertThat(ended.reason("sid-1", null)).as("round " + round).contains("You were signed out from another device.");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

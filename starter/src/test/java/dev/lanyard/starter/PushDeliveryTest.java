@@ -257,6 +257,30 @@ class PushDeliveryTest {
                 .contains("&lt;script&gt;").doesNotContain("<script>");
     }
 
+    /**
+     * Lanyard tells an ending by back-channel logout, which carries no reason, and by Shared Signals, which does: when the
+     * logout token arrives first, the page still says why.
+     */
+    @Test
+    void theEndedSessionsPageSaysWhyWhenTheLogoutTokenArrivedFirst() throws Exception {
+        String sid = UUID.randomUUID().toString();
+        lanyard.nextSub = "member-11";
+        lanyard.nextSid = sid;
+        Browser browser = new Browser();
+        String page = "http://127.0.0.1:" + port + "/hello";
+        assertThat(browser.follow(page).statusCode()).isEqualTo(200);
+
+        assertThat(backChannelLogout(lanyard.sign(lanyard.logoutToken(sid, "member-11").build(), "logout+jwt")).statusCode()).isEqualTo(200);
+        JWTClaimsSet.Builder revoked = lanyard.sessionRevoked(sid, "member-11").claim("events", Map.of(SessionSignals.SESSION_REVOKED,
+                Map.of("event_timestamp", Instant.now().getEpochSecond(), "reason_user",
+                        Map.of("en", "You were signed out from another device."))));
+        assertThat(push(streamAuthorization(), lanyard.set(revoked)).statusCode()).isEqualTo(202);
+
+        HttpResponse<String> refused = browser.get(page);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("Your session has ended.").contains("You were signed out from another device.");
+    }
+
     /** The app's own client-credentials token names no person's session: no login on the app's API. */
     @Test
     void theAppsOwnClientCredentialsTokenIsRefusedOnItsApi() throws Exception {
