@@ -43,6 +43,8 @@ public class EndedSessions {
     /** When this app first saw each login ({@code sid} → instant, this app's clock): at sign-in. Bounded as the endings are. */
     private final Cache<String, Instant> firstSeen;
     private final Clock clock;
+    /** The most endings of each kind remembered ({@code lanyard.signals.ended-capacity}), named in the log when it is reached. */
+    private final long capacity;
 
     /** A gap: its end in whole seconds (compared with {@code iat}), and when this app noticed it (its own clock). */
     private record Gap(Instant second, Instant noticed) {
@@ -59,6 +61,7 @@ public class EndedSessions {
 
     public EndedSessions(Clock clock, Duration retention, long capacity) {
         this.clock = clock;
+        this.capacity = capacity;
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
         this.firstSeen = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(retention).maximumSize(capacity).build();
         this.sessions = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(retention).maximumSize(capacity)
@@ -71,8 +74,9 @@ public class EndedSessions {
         if (cause != RemovalCause.SIZE || ending == null) return;
         Instant before = forgottenUpTo.getAndAccumulate(ending.at(), EndedSessions::later);
         if (before == null) {
-            log.warn("More Lanyard sessions ended than lanyard.signals can remember (its capacity): logins that began before "
-                    + "a forgotten ending are taken as ended, and their users sign in again");
+            log.warn("More Lanyard sessions ended than this app can remember (lanyard.signals.ended-capacity, now " + capacity
+                    + "): logins that began before a forgotten ending are taken as ended, and their users sign in again; "
+                    + "raise lanyard.signals.ended-capacity to keep them");
         }
     }
 

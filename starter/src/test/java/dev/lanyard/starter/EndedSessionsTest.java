@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 class EndedSessionsTest {
     final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
@@ -29,6 +32,18 @@ class EndedSessionsTest {
         for (int i = 0; i < 10_000; i++) ended.sessionEnded("sid-" + i, clock.instant());
 
         assertThat(ended.size()).isLessThanOrEqualTo(100);
+    }
+
+    /** The log names the property to raise, and its value now. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void forgettingAnEndingForRoomNamesThePropertyThatSetsTheCapacity(CapturedOutput output) {
+        EndedSessions ended = new EndedSessions(clock, Duration.ofDays(365), 10);
+        for (int i = 0; i < 100; i++) ended.sessionEnded("sid-" + i, clock.instant());
+        ended.size(); // evictions run
+
+        assertThat(output.getOut()).containsPattern("WARN.*More Lanyard sessions ended than this app can remember "
+                + "\\(lanyard\\.signals\\.ended-capacity, now 10\\).*raise lanyard\\.signals\\.ended-capacity");
     }
 
     /** An ending forgotten to make room could be any login's: those that began before it are taken as ended, later ones are not. */
