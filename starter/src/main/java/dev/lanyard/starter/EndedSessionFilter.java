@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
@@ -86,10 +85,8 @@ public class EndedSessionFilter extends OncePerRequestFilter {
         if (session != null) session.invalidate();
         SecurityContextHolder.clearContext();
         response.setStatus(HttpStatus.UNAUTHORIZED.value());
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentType(MediaType.TEXT_HTML_VALUE + ";charset=UTF-8");
-        response.getWriter().write("<!doctype html><title>Signed out</title><p>Your session has ended.</p>"
+        StarterPage.write(response, "Signed out", "<p>Your session has ended.</p>"
                 + reason.map(r -> "<p>" + HtmlUtils.htmlEscape(r) + "</p>").orElse("")
-                + "<p><a href=\"" + request.getContextPath() + SIGN_IN + "\">Sign in again</a></p>");
+                + "<p>" + StarterPage.link(request, SIGN_IN, "Sign in again") + "</p>");
     }
 }

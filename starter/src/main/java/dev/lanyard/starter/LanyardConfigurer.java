@@ -44,9 +44,8 @@ public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfi
                     org.slf4j.LoggerFactory.getLogger(LanyardConfigurer.class).warn("Signing in through Lanyard failed: {} ({})",
                             exception.getMessage(), hint(exception, context.getBean(LanyardProperties.class)));
                     response.setStatus(401);
-                    response.setContentType("text/html;charset=UTF-8");
-                    response.getWriter().write("<!doctype html><title>Sign-in failed</title><p>Signing in through Lanyard did not succeed.</p>"
-                            + "<p><a href=\"" + request.getContextPath() + EndedSessionFilter.SIGN_IN + "\">Try again</a></p>");
+                    StarterPage.write(response, "Sign-in failed", "<p>Signing in through Lanyard did not succeed.</p>"
+                            + "<p>" + StarterPage.link(request, EndedSessionFilter.SIGN_IN, "Try again") + "</p>");
                 }));
         // Signing out of the app ends its session at Lanyard as well: otherwise the sign-in page (Lanyard's authorize
         // endpoint) would sign the browser straight back in, and the app's session would stay live in Lanyard.

@@ -16,7 +16,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.logout.LogoutSuccessHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -110,8 +109,8 @@ final class UnreachableLanyard {
                 log.warn("Signing in through Lanyard is not possible now: {}", e.getMessage());
                 response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
                 response.setHeader("Retry-After", "30");
-                page(response, "Sign-in unavailable", "<p>Signing in is not possible right now: the sign-in service can't be reached.</p>"
-                        + "<p><a href=\"" + request.getContextPath() + EndedSessionFilter.SIGN_IN + "\">Try again</a> in a moment.</p>");
+                StarterPage.write(response, "Sign-in unavailable", "<p>Signing in is not possible right now: the sign-in service can't be reached.</p>"
+                        + "<p>" + StarterPage.link(request, EndedSessionFilter.SIGN_IN, "Try again") + " in a moment.</p>");
                 return;
             }
             chain.doFilter(request, response);
@@ -127,15 +126,9 @@ final class UnreachableLanyard {
                 throughLanyard.onLogoutSuccess(request, response, authentication);
             } catch (LanyardUnavailable e) {
                 log.warn("Signed out of the app, but not of Lanyard: {}", e.getMessage());
-                page(response, "Signed out", "<p>You are signed out of this app.</p><p>The sign-in service could not be reached, so "
-                        + "you may still be signed in there.</p><p><a href=\"" + request.getContextPath() + "/\">Home</a></p>");
+                StarterPage.write(response, "Signed out", "<p>You are signed out of this app.</p><p>The sign-in service could not be "
+                        + "reached, so you may still be signed in there.</p><p>" + StarterPage.link(request, "/", "Home") + "</p>");
             }
         };
-    }
-
-    private static void page(HttpServletResponse response, String title, String body) throws IOException {
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentType(MediaType.TEXT_HTML_VALUE + ";charset=UTF-8");
-        response.getWriter().write("<!doctype html><title>" + title + "</title>" + body);
     }
 }

@@ -255,6 +255,22 @@ class PushDeliveryTest {
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.body()).contains("Your session has ended.").contains("An admin of your team signed you out.")
                 .contains("&lt;script&gt;").doesNotContain("<script>");
+        assertThat(refused.body()).as("a page in English that fits a phone").startsWith("<!doctype html>").contains("<html lang=\"en\">")
+                .contains("<meta charset=\"utf-8\">").contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .contains("<title>Signed out</title>");
+    }
+
+    /** A sign-in that fails (here: a callback whose request this app never sent) says so on a page of its own. */
+    @Test
+    void aSignInThatFailsSaysSoOnAPageInEnglishThatFitsAPhone() throws Exception {
+        String page = mvc.perform(get("/login/oauth2/code/lanyard").param("code", "a-code").param("state", "a-state-never-sent"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().string("Cache-Control", "no-store"))
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(page).startsWith("<!doctype html>").contains("<html lang=\"en\">").contains("<meta charset=\"utf-8\">")
+                .contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">").contains("<title>Sign-in failed</title>")
+                .contains("Signing in through Lanyard did not succeed.").contains("href=\"/oauth2/authorization/lanyard\"");
     }
 
     /**

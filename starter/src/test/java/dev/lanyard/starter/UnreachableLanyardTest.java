@@ -33,6 +33,7 @@ import dev.lanyard.starter.testapp.TestApp;
 @ExtendWith(OutputCaptureExtension.class)
 class UnreachableLanyardTest {
     static final int CLOSED = closedPort();
+    static final String VIEWPORT = "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
 
     @LocalServerPort
     int port;
@@ -65,6 +66,8 @@ class UnreachableLanyardTest {
         assertThat(page.headers().firstValue("Retry-After")).hasValue("30");
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(page.body()).contains("can't be reached").contains("/oauth2/authorization/lanyard");
+        assertThat(page.body()).as("a page in English that fits a phone").startsWith("<!doctype html>").contains("<html lang=\"en\">")
+                .contains("<meta charset=\"utf-8\">").contains(VIEWPORT).contains("<title>Sign-in unavailable</title>");
         assertThat(output.getOut()).contains("Signing in through Lanyard is not possible now").contains("127.0.0.1:" + CLOSED);
     }
 
@@ -77,7 +80,9 @@ class UnreachableLanyardTest {
 
         mvc.perform(post("/logout").with(oidcLogin().clientRegistration(lanyard)).with(csrf()))
                 .andExpect(status().isOk())
-                .andExpect(content().string(org.hamcrest.Matchers.containsString("You are signed out of this app")));
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("You are signed out of this app")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("<html lang=\"en\">")))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString(VIEWPORT)));
         assertThat(output.getOut()).contains("Signed out of the app, but not of Lanyard");
     }
 }
