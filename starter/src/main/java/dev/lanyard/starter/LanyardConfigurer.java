@@ -6,6 +6,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.OAuth2ProtectedResourceMetadata;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
 
@@ -54,8 +55,24 @@ public final class LanyardConfigurer extends AbstractHttpConfigurer<LanyardConfi
         signedOut.setPostLogoutRedirectUri("{baseUrl}/");
         http.logout(logout -> logout.logoutSuccessHandler(UnreachableLanyard.signOut(signedOut, context.getBean(UnreachableLanyard.Probe.class))));
         if (resourceServer && context.getBeanProvider(JwtDecoder.class).getIfUnique() != null) {
-            http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
+            String issuer = context.getBean(LanyardProperties.class).issuer();
+            http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults())
+                    .protectedResourceMetadata(metadata -> metadata.protectedResourceMetadataCustomizer(
+                            resource -> describe(resource, issuer))));
         }
+    }
+
+    /**
+     * The app's OAuth 2.0 Protected Resource Metadata ({@code /.well-known/oauth-protected-resource}, RFC 9728), which
+     * Spring Security serves for every resource server: its access tokens come from Lanyard, and they are bearer tokens,
+     * not bound to a client certificate. Spring Security's default claims certificate-bound tokens (a client that reads it
+     * would expect to need mutual TLS) and names no authorization server (it could not tell where to get a token).
+     */
+    private static void describe(OAuth2ProtectedResourceMetadata.Builder resource, String issuer) {
+        resource.authorizationServers(servers -> {
+            servers.clear();
+            servers.add(issuer);
+        }).tlsClientCertificateBoundAccessTokens(false);
     }
 
     /** What to check, by the error Lanyard answered: the client's credentials, or the scopes the app asks for. */

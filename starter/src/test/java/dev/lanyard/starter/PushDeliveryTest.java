@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.net.URI;
@@ -437,6 +438,20 @@ class PushDeliveryTest {
         HttpResponse<String> after = http.send(call, HttpResponse.BodyHandlers.ofString());
         assertThat(after.statusCode()).isEqualTo(401);
         assertThat(after.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
+    }
+
+    /**
+     * The app's protected resource metadata (RFC 9728) names Lanyard as the server its access tokens come from, and does
+     * not claim certificate-bound tokens, which it does not ask for: a bearer token is enough.
+     */
+    @Test
+    void protectedResourceMetadataNamesLanyardAndNoCertificateBoundTokens() throws Exception {
+        mvc.perform(get("/.well-known/oauth-protected-resource"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.resource").value("http://localhost"))
+                .andExpect(jsonPath("$.authorization_servers").value(org.hamcrest.Matchers.contains(lanyard.issuer)))
+                .andExpect(jsonPath("$.bearer_methods_supported").value(org.hamcrest.Matchers.contains("header")))
+                .andExpect(jsonPath("$.tls_client_certificate_bound_access_tokens").value(false));
     }
 
     @Test

@@ -59,6 +59,15 @@ class RelyingAppTest {
                 .andExpect(status().isForbidden());
     }
 
+    /** What the app tells an API client about itself (RFC 9728): tokens come from Lanyard, and a bearer token is enough. */
+    @Test
+    void protectedResourceMetadataNamesLanyardAndClaimsNoCertificateBoundTokens() throws Exception {
+        mvc.perform(get("/.well-known/oauth-protected-resource"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.authorization_servers").value(Matchers.contains("http://127.0.0.1:9")))
+                .andExpect(jsonPath("$.tls_client_certificate_bound_access_tokens").value(false));
+    }
+
     @Test
     void apiAnswersWhoTheAccessTokenIsFor() throws Exception {
         mvc.perform(get("/api/whoami").with(jwt().jwt(j -> j.subject("member-1").claim("sid", "sid-2"))))
