@@ -71,6 +71,16 @@ public class Apps {
         public Optional<Instant> lastActivity() {
             return sessions.stream().map(Session::lastActiveAt).max(Comparator.naturalOrder());
         }
+
+        /** The ids of the app's active sessions, those through which it has access now, most recently used first. */
+        public List<String> activeSessionIds() {
+            return sessions.stream().filter(Session::active).map(s -> s.id().value()).toList();
+        }
+
+        /** The ids of the app's ended sessions still in the member's history, most recently used first. */
+        public List<String> endedSessionIds() {
+            return sessions.stream().filter(s -> !s.active()).map(s -> s.id().value()).toList();
+        }
     }
 
     /** @throws AppProblem.InvalidInput naming every field at fault ({@link AppInput}) */

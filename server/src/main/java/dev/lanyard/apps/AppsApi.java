@@ -88,11 +88,7 @@ class AppsApi {
             AppJson visible = new AppJson(app.id(), app.clientId(), app.name(), app.description(), app.logoUrl(), List.of(),
                     app.type(), app.scopes(), null, app.createdAt(), app.updatedAt());
             return new ConnectedJson(visible, new TreeSet<>(c.consent().scopes()), c.consent().consentedAt(),
-                    c.lastActivity().orElse(null), ids(c, true), ids(c, false));
-        }
-
-        private static List<String> ids(Apps.Connected c, boolean active) {
-            return c.sessions().stream().filter(s -> s.active() == active).map(s -> s.id().value()).toList();
+                    c.lastActivity().orElse(null), c.activeSessionIds(), c.endedSessionIds());
         }
     }
 

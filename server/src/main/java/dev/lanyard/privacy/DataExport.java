@@ -118,9 +118,13 @@ public record DataExport(
                                  long requests) {
     }
 
-    /** An app the member authorized, and the sessions it holds. */
+    /** An app the member authorized, and its sessions split by state as {@code GET /api/v1/apps} gives them. */
     public record ExportedApp(String name, String description, String clientId, List<String> scopes, Instant consentedAt,
-                              @Schema(nullable = true) Instant lastActivity, List<String> sessionIds) {
+                              @Schema(nullable = true) Instant lastActivity,
+                              @Schema(description = "The app's sessions that are active: those through which it has access now")
+                              List<String> sessionIds,
+                              @Schema(description = "The app's sessions that have ended and are still in your session history")
+                              List<String> endedSessionIds) {
     }
 
     /** A passkey's name and use, never its key material. */

@@ -162,7 +162,7 @@ public class DataExports {
     private static DataExport.ExportedApp app(Apps.Connected c) {
         return new DataExport.ExportedApp(c.app().name(), c.app().description(), c.app().clientId(),
                 c.consent().scopes().stream().sorted().toList(), c.consent().consentedAt(), c.lastActivity().orElse(null),
-                c.sessions().stream().map(s -> s.id().value()).toList());
+                c.activeSessionIds(), c.endedSessionIds());
     }
 
     private static DataExport.ExportedPasskey passkey(Passkey p) {

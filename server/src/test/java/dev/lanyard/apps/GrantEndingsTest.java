@@ -44,6 +44,8 @@ class GrantEndingsTest {
     GrantCleanup cleanup;
     @Autowired
     dev.lanyard.testsupport.MutableClock clock;
+    @Autowired
+    dev.lanyard.web.OpenApiContract contract;
 
     private ApiClient api;
     private TeamApps apps;
@@ -157,6 +159,36 @@ class GrantEndingsTest {
         assertThat(drive.path("sessionIds")).hasSize(1);
         assertThat(drive.path("endedSessionIds")).hasSize(1);
         assertThat(drive.path("endedSessionIds").get(0).asString()).isEqualTo(ended);
+    }
+
+    /**
+     * The member's copy of their data says an app's sessions as {@code GET /api/v1/apps} does: before, its sessionIds
+     * listed ended sessions as the app's own (outside review).
+     */
+    @Test
+    void theDataExportListsAnAppsActiveAndEndedSessionsApartAsTheAppsApiDoes() throws Exception {
+        String name = unique("Wiki");
+        RelyingApp app = apps.app(apps.register(admin, name));
+        String ended = sid(TeamApps.signIn(app, admin, "openid"));
+        String active = sid(TeamApps.signIn(app, admin, "openid"));
+        int status = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/api/v1/sessions/" + ended)
+                .cookie(admin.cookie()).with(admin.from())).andReturn().getResponse().getStatus();
+        assertThat(status).isIn(200, 204);
+
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/account/export"))
+                .header("Cookie", TeamApps.cookie(admin)).GET().build();
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        contract.check(request, null, response);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode wiki = null;
+        for (JsonNode a : json.readTree(response.body()).path("apps")) if (a.path("name").asString().equals(name)) wiki = a;
+        assertThat(wiki).as(response.body()).isNotNull();
+        assertThat(wiki.path("sessionIds")).as("active only").hasSize(1);
+        assertThat(wiki.path("sessionIds").get(0).asString()).isEqualTo(active);
+        assertThat(wiki.path("endedSessionIds")).hasSize(1);
+        assertThat(wiki.path("endedSessionIds").get(0).asString()).isEqualTo(ended);
     }
 
     @Test
