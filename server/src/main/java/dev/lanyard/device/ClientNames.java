@@ -41,7 +41,9 @@ final class ClientNames {
             Map.entry("nodefetch", new Named("node-fetch", true)),
             Map.entry("undici", new Named("Node.js fetch", true)),
             Map.entry("node", new Named("Node.js", true)),
-            Map.entry("samsungbrowser", new Named("Samsung Internet", true, false)));
+            Map.entry("samsungbrowser", new Named("Samsung Internet", true, false)),
+            // An iOS app's web view the rules name no app of: the version they give is WebKit's build.
+            Map.entry("uiwebview", new Named("UIWebView", false, false)));
 
     private ClientNames() {
     }

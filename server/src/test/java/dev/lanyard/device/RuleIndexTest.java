@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class RuleIndexTest {
     private static final String[] FIELDS = {UserAgent.AGENT_NAME, UserAgent.AGENT_VERSION_MAJOR, UserAgent.OPERATING_SYSTEM_NAME,
-            UserAgent.OPERATING_SYSTEM_VERSION_MAJOR, UserAgent.DEVICE_CLASS, UserAgent.DEVICE_NAME, UserAgent.DEVICE_BRAND};
+            UserAgent.OPERATING_SYSTEM_VERSION_MAJOR, UserAgent.DEVICE_CLASS, UserAgent.DEVICE_NAME, UserAgent.DEVICE_BRAND,
+            UserAgent.WEBVIEW_APP_NAME, UserAgent.WEBVIEW_APP_VERSION_MAJOR};
 
     @Test
     void theCompactAnalyzerParsesYauaasOwnTestCasesAsTheAnalyzerAsBuilt() {

@@ -215,6 +215,52 @@ class UserAgentParserTest {
                 + "SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36")).type()).as("a browser stays one").isEqualTo(DeviceType.MOBILE);
     }
 
+    /**
+     * Outside review: a Samsung TV's browser was named by a version number the rules took for its name ("69.0.3497.106.1 6 on
+     * Tizen 6"). A name without a letter is none, and neither is its version: what Yauaa cannot name is left empty (decision 6).
+     */
+    @Test
+    void aBrowserNameWithoutALetterIsLeftUnnamed() {
+        Device tv = parser.parse(Map.of("User-Agent", "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "69.0.3497.106.1/6.0 TV Safari/537.36"));
+
+        assertThat(tv.browser()).isEmpty();
+        assertThat(tv.browserVersion()).isEmpty();
+        assertThat(tv.description()).isEqualTo("Tizen 6");
+        assertThat(parser.parse(Map.of("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "123/4.0 Safari/537.36")).browser()).isEmpty();
+        assertThat(parser.parse(Map.of("User-Agent", "Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "SamsungBrowser/4.0 Chrome/76.0.3809.146 TV Safari/537.36")).browser()).as("a named TV browser keeps its name")
+                .isEqualTo("Samsung Internet");
+    }
+
+    /**
+     * Outside review: Facebook's in-app browser on an iPhone read "UIWebView 605 on iPhone", 605 being WebKit's build. A web
+     * view is named by the app the rules find it in, with the app's version; without one, UIWebView shows no version.
+     */
+    @Test
+    void anInAppBrowserIsNamedByItsApp() {
+        Map<String, String> shown = Map.of(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
+                        + "[FBAN/FBIOS;FBAV/470.0.0.41.103;FBBV/614373727;FBDV/iPhone15,2;FBMD/iPhone;FBSN/iOS;FBSV/17.5;FBSS/3;FBID/phone;"
+                        + "FBLC/en_US;FBOP/5]", "Facebook 470 on iPhone",
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
+                        + "[FBAN/MessengerForiOS;FBAV/470.0.0.41.103;FBBV/1;FBDV/iPhone15,2;FBMD/iPhone;FBSN/iOS;FBSV/17.5]",
+                "Facebook Messenger 470 on iPhone",
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240805.005; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 "
+                        + "Chrome/127.0.6533.103 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/476.0.0.49.74;]", "Facebook 476 on Pixel 8",
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
+                        + "[LinkedInApp]/9.29.8213", "LinkedIn on iPhone",
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) GSA/330.0.661281418 "
+                        + "Mobile/15E148 Safari/604.1", "Google Search 330 on iPhone",
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
+                "UIWebView on iPhone",
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240805.005; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 "
+                        + "Chrome/127.0.6533.103 Mobile Safari/537.36", "Chrome Webview 127 on Pixel 8");
+        shown.forEach((ua, description) -> assertThat(parser.parse(Map.of("User-Agent", ua)).description()).as(ua).isEqualTo(description));
+        assertThat(parser.parse(Map.of("User-Agent", IPHONE)).description()).as("Safari is no app's").isEqualTo("Safari 17 on iPhone");
+    }
+
     @Test
     void missingOrEmptyUserAgentIsAnUnknownDevice() {
         assertThat(parser.parse(Map.of())).isEqualTo(Device.unknown());
