@@ -9,7 +9,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
+import dev.lanyard.device.UserAgentParser;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -22,31 +26,47 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads the {@code User-Agent} header as its sender wrote it. The servlet container decodes header bytes as ISO-8859-1,
- * so UTF-8 in a User-Agent read as mojibake ("Téléphone" as "TÃ©lÃ©phone"), and UTF-8 bytes 0x80–0x9F (in every
- * emoji, in U+202E) as C1 control characters, for which the firewall refused every request the browser or app sent.
- * The header is decoded as UTF-8 when its bytes are valid UTF-8 (else left as ISO-8859-1), and its control, bidirectional
- * formatting and unassigned characters are removed: a User-Agent is only described and shown, so nothing in it is a
- * reason to refuse a request. Before the security filters (the firewall), so that every reader gets the same text.
+ * Reads the {@code User-Agent} header, and the client hints Lanyard reads with it ({@code Sec-CH-UA-Platform}, {@code
+ * Sec-CH-UA-Model}, ...; {@link UserAgentParser#clientHintHeaders}), as their sender wrote them. The servlet container
+ * decodes header bytes as ISO-8859-1, so UTF-8 in a User-Agent read as mojibake ("Téléphone" as "TÃ©lÃ©phone"), and UTF-8
+ * bytes 0x80–0x9F (in every emoji, in U+202E) as C1 control characters, for which the firewall refused every request that
+ * read the header: sign-up and sign-in (a client hint's until an outside review). Each value is decoded as UTF-8 when its
+ * bytes are valid UTF-8 (else left as ISO-8859-1), and its control, bidirectional formatting and unassigned characters are
+ * removed: these headers only describe a device, so nothing in them is a reason to refuse a request. Before the security
+ * filters (the firewall), so that every reader gets the same text.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 15)
 class UserAgentHeader extends HttpFilter {
+    /** The headers read as their sender wrote them: the User-Agent and its client hints. */
+    private final List<String> names;
+
+    UserAgentHeader(UserAgentParser agents) {
+        List<String> read = new ArrayList<>();
+        read.add(HttpHeaders.USER_AGENT);
+        read.addAll(agents.clientHintHeaders());
+        this.names = List.copyOf(read);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Enumeration<String> values = request.getHeaders(HttpHeaders.USER_AGENT);
-        if (values == null || !values.hasMoreElements()) {
-            chain.doFilter(request, response);
-            return;
+        Map<String, List<String>> changed = null;
+        for (String name : names) {
+            Optional<List<String>> readable = readable(request.getHeaders(name));
+            if (readable.isEmpty()) continue;
+            if (changed == null) changed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            changed.put(name, readable.get());
         }
+        chain.doFilter(changed == null ? request : new Readable(request, changed), response);
+    }
+
+    /** A header's values as {@link #readable(String)} gives them, if that changes any; empty when each is as it was sent. */
+    private static Optional<List<String>> readable(Enumeration<String> values) {
+        if (values == null || !values.hasMoreElements()) return Optional.empty();
         String first = values.nextElement();
         String firstReadable = readable(first);
-        if (!values.hasMoreElements() && firstReadable.equals(first)) { // nearly every request: one plain ASCII value
-            chain.doFilter(request, response);
-            return;
-        }
+        if (!values.hasMoreElements() && firstReadable.equals(first)) return Optional.empty(); // nearly every header: one plain ASCII value
         List<String> readable = new ArrayList<>(2);
         readable.add(firstReadable);
         boolean changed = !firstReadable.equals(first);
@@ -56,7 +76,7 @@ class UserAgentHeader extends HttpFilter {
             changed |= !text.equals(value);
             readable.add(text);
         }
-        chain.doFilter(changed ? new Readable(request, readable) : request, response);
+        return changed ? Optional.of(readable) : Optional.empty();
     }
 
     /**
@@ -95,23 +115,25 @@ class UserAgentHeader extends HttpFilter {
                 || point >= 0x2066 && point <= 0x2069);
     }
 
-    /** The request with its User-Agent values as {@link #readable} gives them. */
+    /** The request with the values of its User-Agent and client hints as {@link #readable(String)} gives them. */
     private static final class Readable extends HttpServletRequestWrapper {
-        private final List<String> userAgents;
+        private final Map<String, List<String>> values;
 
-        Readable(HttpServletRequest request, List<String> userAgents) {
+        Readable(HttpServletRequest request, Map<String, List<String>> values) {
             super(request);
-            this.userAgents = userAgents;
+            this.values = values;
         }
 
         @Override
         public String getHeader(String name) {
-            return HttpHeaders.USER_AGENT.equalsIgnoreCase(name) ? userAgents.get(0) : super.getHeader(name);
+            List<String> readable = name == null ? null : values.get(name);
+            return readable == null ? super.getHeader(name) : readable.get(0);
         }
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            return HttpHeaders.USER_AGENT.equalsIgnoreCase(name) ? Collections.enumeration(userAgents) : super.getHeaders(name);
+            List<String> readable = name == null ? null : values.get(name);
+            return readable == null ? super.getHeaders(name) : Collections.enumeration(readable);
         }
     }
 }

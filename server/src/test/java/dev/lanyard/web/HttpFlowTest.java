@@ -269,6 +269,32 @@ class HttpFlowTest {
         }
     }
 
+    /**
+     * Outside review: a client hint holding a bidi override or a C1 control character (UTF-8, as curl sends it) made the
+     * firewall refuse the sign-in with a bare 400. Every hint Lanyard reads is read as the User-Agent is: those characters
+     * dropped, never a reason to refuse, and what is left describes the device.
+     */
+    @Test
+    void aClientHintWithControlOrBidiCharactersIsReadWithoutThemAndRefusesNothing() throws Exception {
+        SignUp who = TestAccounts.newcomer("hints");
+        signUp(who);
+        String body = json.writeValueAsString(Map.of("email", who.email(), "password", who.password()));
+        String edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 "
+                + "Edg/131.0.0.0";
+        for (String hint : context.getBean(dev.lanyard.device.UserAgentParser.class).clientHintHeaders()) {
+            for (String odd : new String[] {"\u202E", "\u0085"}) {
+                String sent = new String(("\"Lin" + odd + "ux\"").getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+                String response = rawWithBody("POST /api/v1/login", body, "Content-Type: application/json", "User-Agent: " + edge,
+                        hint + ": " + sent);
+                assertThat(response).as(hint + " with U+" + Integer.toHexString(odd.charAt(0))).startsWith("HTTP/1.1 201");
+            }
+        }
+        String windows11 = rawWithBody("POST /api/v1/login", body, "Content-Type: application/json", "User-Agent: " + edge,
+                "Sec-CH-UA-Platform: " + new String("\"Win\u202Edows\"".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1),
+                "Sec-CH-UA-Platform-Version: \"15.0\u0085.0\"");
+        assertThat(windows11).startsWith("HTTP/1.1 201").contains("\"description\":\"Edge 131 on Windows 11\"");
+    }
+
     @Test
     void anEncodedApiPathIsGuardedLikeTheApi() throws Exception {
         SignUp alice = TestAccounts.alice();
