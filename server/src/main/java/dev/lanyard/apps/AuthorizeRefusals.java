@@ -22,7 +22,7 @@ final class AuthorizeRefusals {
 
     /**
      * {@code error} with a description that says what is wrong. {@code asked}: the scopes the request asked for, and
-     * {@code client}: the app, when known (null otherwise), to name a scope it may not ask for.
+     * {@code client}: the app, when known (null otherwise), to name a scope it may not ask for and those it may.
      */
     static OAuth2Error described(OAuth2Error error, Set<String> asked, RegisteredClient client) {
         String description = error.getDescription();
@@ -37,10 +37,15 @@ final class AuthorizeRefusals {
         }
         if (OAuth2ErrorCodes.INVALID_SCOPE.equals(code)) {
             Set<String> refused = new TreeSet<>(asked == null ? Set.of() : asked);
-            if (client != null) refused.removeAll(client.getScopes());
+            // The member scopes the app is allowed (its client's own, for client credentials, are never a member's to give).
+            Set<String> allowed = new TreeSet<>(AppClient.SCOPES.keySet());
+            if (client != null) {
+                refused.removeAll(client.getScopes());
+                allowed.retainAll(client.getScopes());
+            }
             return (refused.isEmpty() ? "The app asked for a scope it is not allowed." : "The app is not allowed the scope "
                     + String.join(" ", refused) + ".") + " Ask only for scopes an admin of its team allowed it, among "
-                    + String.join(", ", new TreeSet<>(AppClient.SCOPES.keySet())) + ".";
+                    + String.join(", ", allowed) + ".";
         }
         if (OAuth2ErrorCodes.UNAUTHORIZED_CLIENT.equals(code)) {
             return "The app is not allowed to sign members in with an authorization code.";

@@ -494,6 +494,20 @@ class AuthorizeRequestTest {
         }
     }
 
+    /** Outside review: a scope refused was said to be among all of Lanyard's, even those the app is not allowed. */
+    @Test
+    void aScopeRefusedIsToldAmongTheScopesTheAppIsAllowed() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Names", List.of("openid", "profile")));
+        TeamApps.signIn(app, admin, "openid");
+
+        URI back = RelyingApp.location(app.browse(app.authorizeRequest("openid email").uri(), TeamApps.cookie(admin)));
+
+        assertThat(back.toString()).startsWith(OAuthFlowTest.REDIRECT);
+        assertThat(RelyingApp.query(back).get("error")).containsExactly("invalid_scope");
+        assertThat(RelyingApp.query(back).get("error_description")).containsExactly(
+                "The app is not allowed the scope email. Ask only for scopes an admin of its team allowed it, among openid, profile.");
+    }
+
     /**
      * A posted authorization request is read from its form, whatever its address's query string holds: Spring took a field
      * for a query parameter, and left it out, when its name appeared anywhere in the query string, so {@code ?x=mystatex}

@@ -37,10 +37,15 @@ final class TeamApps {
 
     /** Registers a confidential app allowed every member scope; returns its JSON (with the secret). */
     JsonNode register(Member admin, String name) throws Exception {
+        return register(admin, name, ALL_SCOPES);
+    }
+
+    /** Registers a confidential app allowed {@code scopes}; returns its JSON (with the secret). */
+    JsonNode register(Member admin, String name, List<String> scopes) throws Exception {
         MvcResult result = mvc.perform(post("/api/v1/admin/apps").cookie(admin.cookie()).with(admin.from())
                 .contentType(MediaType.APPLICATION_JSON)
                 .content(json.writeValueAsString(Map.of("name", name, "redirectUris", List.of(OAuthFlowTest.REDIRECT),
-                        "type", "confidential", "scopes", ALL_SCOPES)))).andReturn();
+                        "type", "confidential", "scopes", scopes)))).andReturn();
         assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(201);
         return json.readTree(result.getResponse().getContentAsString());
     }
