@@ -199,6 +199,22 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
         }
     }
 
+    /**
+     * An invitation's link whose email has had an account of its own since it was sent (an account belongs to one team,
+     * so it cannot join this one), said to whoever holds the link as soon as they open it, and again if they send its
+     * form. The admin's view of the invitation says nothing of it (decision 61): it stays pending as any other.
+     */
+    public static final class InvitedEmailHasAccount extends AccountProblem {
+        public InvitedEmailHasAccount(String email, String team) {
+            super("invited-email-has-account", null, dev.lanyard.FreeText.isolatedIfItTurns(email)
+                    + " already has a Lanyard account, and an account belongs to one team, so it cannot join "
+                    + (team.isEmpty() ? "this team" : "the team \u201c" + dev.lanyard.FreeText.isolatedIfItTurns(team) + "\u201d")
+                    + ". To join it, ask whoever invited you to invite another address of yours. An account cannot move to another "
+                    + "team, and Lanyard has no way to leave a team or delete your account yourself: if an admin of your team "
+                    + "removes your account, this link works after that, until it expires. Your account has not changed.");
+        }
+    }
+
     /** Only an admin of the team may do this: the caller is not one (or acts as a member: an API key without the admin scope). */
     public static final class Forbidden extends AccountProblem implements dev.lanyard.NotAnAdmin {
         public Forbidden() {

@@ -41,9 +41,21 @@ final class InvitationAcceptance {
         return invitations.findByTokenHash(Members.hash(token)).filter(i -> i.pending(clock.instant()));
     }
 
+    /**
+     * Why {@code invitation} cannot be accepted though it is pending: its email has had an account of its own since it
+     * was sent (a sign-up made meanwhile), and an account belongs to one team. Empty when nothing stands in the way.
+     */
+    Optional<AccountProblem.InvitedEmailHasAccount> emailHasAccount(Invitation invitation) {
+        if (!accounts.taken(invitation.email(), invitation.email())) return Optional.empty();
+        return Optional.of(new AccountProblem.InvitedEmailHasAccount(invitation.email(), invited(invitation).team()));
+    }
+
     <T> T accept(String token, String rawName, String password, java.util.function.Function<Account, T> then) {
         String name = dev.lanyard.FreeText.strip(rawName);
         Invitation found = pendingInvitation(token).orElseThrow(AccountProblem.InvitationUnusable::new);
+        // Before the form's rules: no name or password makes a difference, and "log in instead" would not join the team.
+        Optional<AccountProblem.InvitedEmailHasAccount> hasAccount = emailHasAccount(found);
+        if (hasAccount.isPresent()) throw hasAccount.get();
         dev.lanyard.InputErrors<AccountProblem.InvalidInput> errors = new dev.lanyard.InputErrors<>(AccountProblem.InvalidInput.class);
         errors.check(() -> {
             AccountInput.checkControlCharacters("name", rawName);
@@ -55,6 +67,8 @@ final class InvitationAcceptance {
         });
         errors.throwIfAny(AccountProblem.InvalidInput::of);
         String passwordHash = hasher.hash(password);
+        // Read now: a refused insert leaves PostgreSQL's transaction able to do nothing more.
+        String team = invited(found).team();
         return transactions.execute(tx -> {
             Instant now = clock.instant();
             if (invitations.accept(found.id(), now) == 0) throw new AccountProblem.InvitationUnusable();
@@ -62,7 +76,8 @@ final class InvitationAcceptance {
             try {
                 accounts.insert(account, passwordHash);
             } catch (DuplicateKeyException taken) {
-                throw new AccountProblem.InvalidInput("email", "This email already has a Lanyard account. Log in instead.");
+                // Signed up between the check above and this insert.
+                throw new AccountProblem.InvitedEmailHasAccount(found.email(), team);
             }
             // Other links to the same person (an expired one sent again) would stay "Pending" for good.
             invitations.cancelOthersTo(found.team(), found.email(), found.id(), now);

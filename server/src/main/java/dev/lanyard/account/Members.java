@@ -98,6 +98,14 @@ public class Members {
         return acceptance.pendingInvitation(token);
     }
 
+    /**
+     * Why a pending invitation cannot be accepted: its email has an account now (signed up since it was sent), and an
+     * account belongs to one team. Its page says so at once, instead of a form whose sending could only be refused.
+     */
+    public Optional<AccountProblem.InvitedEmailHasAccount> emailHasAccount(Invitation invitation) {
+        return acceptance.emailHasAccount(invitation);
+    }
+
     /** Accepts an invitation: creates the account in the team. Single use; an expired or used link is refused. */
     public Account accept(String token, String rawName, String password) {
         return accept(token, rawName, password, account -> account);

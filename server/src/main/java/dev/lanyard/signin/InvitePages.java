@@ -48,8 +48,15 @@ class InvitePages {
             response.setStatus(HttpStatus.GONE.value());
             model.addAttribute("unusable", new AccountProblem.InvitationUnusable().getMessage());
         } else {
-            model.addAttribute("email", invitation.get().email());
-            model.addAttribute("invited", members.invited(invitation.get()));
+            var hasAccount = members.emailHasAccount(invitation.get());
+            if (hasAccount.isPresent()) {
+                // Said at once, without the form: no name or password could make this account join.
+                response.setStatus(HttpStatus.CONFLICT.value());
+                model.addAttribute("unusable", hasAccount.get().getMessage());
+            } else {
+                model.addAttribute("email", invitation.get().email());
+                model.addAttribute("invited", members.invited(invitation.get()));
+            }
         }
         model.addAttribute("token", token);
         return "signin/invite";
@@ -71,8 +78,9 @@ class InvitePages {
             return "redirect:/settings/sessions?done=joined";
         } catch (AccountProblem problem) {
             boolean gone = problem instanceof AccountProblem.InvitationUnusable;
-            response.setStatus(gone ? HttpStatus.GONE.value() : HttpStatus.BAD_REQUEST.value());
-            if (gone) model.addAttribute("unusable", problem.getMessage());
+            boolean hasAccount = problem instanceof AccountProblem.InvitedEmailHasAccount;
+            response.setStatus(gone ? HttpStatus.GONE.value() : hasAccount ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
+            if (gone || hasAccount) model.addAttribute("unusable", problem.getMessage());
             else {
                 FormErrors.add(model, problem, SignInPages.FIELD_LABELS);
                 members.pendingInvitation(token).ifPresent(i -> {

@@ -33,7 +33,7 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(AccountProblem.class)
     ResponseEntity<ProblemDetail> account(AccountProblem problem, jakarta.servlet.http.HttpServletRequest request) {
         HttpStatus status = problem instanceof AccountProblem.InvalidCredentials ? HttpStatus.UNAUTHORIZED
-                : problem instanceof AccountProblem.EmailTaken ? HttpStatus.CONFLICT
+                : problem instanceof AccountProblem.EmailTaken || problem instanceof AccountProblem.InvitedEmailHasAccount ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.SessionLimitReached ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.TooManyAttempts ? HttpStatus.TOO_MANY_REQUESTS
                 : problem instanceof AccountProblem.Forbidden || problem instanceof AccountProblem.NotWithApiKey ? HttpStatus.FORBIDDEN

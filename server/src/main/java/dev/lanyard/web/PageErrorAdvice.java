@@ -26,7 +26,7 @@ class PageErrorAdvice {
     ModelAndView account(AccountProblem problem) {
         HttpStatus status = problem instanceof AccountProblem.Forbidden || problem instanceof AccountProblem.NotWithApiKey ? HttpStatus.FORBIDDEN
                 : problem instanceof AccountProblem.NotFound ? HttpStatus.NOT_FOUND
-                : problem instanceof AccountProblem.LastAdmin ? HttpStatus.CONFLICT
+                : problem instanceof AccountProblem.LastAdmin || problem instanceof AccountProblem.InvitedEmailHasAccount ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.InvitationUnusable || problem instanceof AccountProblem.SignUpLinkUnusable ? HttpStatus.GONE
                 : HttpStatus.BAD_REQUEST;
         return page(status, problem.getMessage());

@@ -223,6 +223,40 @@ class InvitationsTest {
                 .query(Integer.class).single() == 1;
     }
 
+    /**
+     * Outside review: an invitation whose email signed up for a team of its own since showed the join form, and sending
+     * it answered "This email already has a Lanyard account. Log in instead.", though logging in joins nothing. The link's
+     * page says at once, without the form, that an account belongs to one team and what can be done; the form, sent from
+     * a page opened before, says the same; the admin sees the invitation pending as any other.
+     */
+    @Test
+    void aLinkWhoseEmailSignedUpSinceSaysAtOnceThatItCannotJoin() throws Exception {
+        String email = TestAccounts.uniqueEmail("olga");
+        String id = team.invite(admin, email, "member");
+        String token = TestMail.lastMailTo(email).token();
+        MvcResult signedUp = mvc.perform(post("/api/v1/signup").with(dev.lanyard.web.ApiClient.from(TestAccounts.uniqueAddress()))
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(Map.of("email", email,
+                        "password", TestAccounts.PASSWORD, "name", "Olga", "team", "Gamma")))).andReturn();
+        assertThat(signedUp.getResponse().getStatus()).as(signedUp.getResponse().getContentAsString()).isEqualTo(201);
+        String said = email + " already has a Lanyard account, and an account belongs to one team, so it cannot join the team "
+                + "\u201cAda&#39;s team\u201d. To join it, ask whoever invited you to invite another address of yours.";
+
+        TeamClient.Page page = team.openLink(token);
+        TeamClient.Page sent = team.accept(token, "Olga", TestAccounts.PASSWORD);
+
+        for (TeamClient.Page each : List.of(page, sent)) {
+            assertThat(each.status()).as(each.body()).isEqualTo(409);
+            assertThat(each.body()).contains(said).contains("if an admin of your team removes your account, this link works after that, until it expires.")
+                    .doesNotContain("name=\"password\"").doesNotContain("Log in instead");
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE email = :e").param("e", email).query(Integer.class).single())
+                .as("the account of her own, and none in the admin's team").isEqualTo(1);
+        JsonNode shown = invitation(id);
+        assertThat(shown.path("status").asString()).as("the admin learns nothing of the account").isEqualTo("pending");
+        assertThat(team.perform(team.page(get("/admin/members"), admin)).getResponse().getContentAsString())
+                .doesNotContain("already has a Lanyard account");
+    }
+
     @Test
     void theLinkWorksOnlyOnce() throws Exception {
         String email = TestAccounts.uniqueEmail("once");
