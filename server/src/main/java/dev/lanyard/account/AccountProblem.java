@@ -191,11 +191,17 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
             super("invitation-unusable", null, message);
         }
 
-        /** An admin's resend or cancel of an invitation that is no longer pending. */
-        static InvitationUnusable forAdmin(Invitation invitation) {
-            return new InvitationUnusable(invitation.acceptedAt().isPresent()
+        /**
+         * An admin's resend or cancel of an invitation that is no longer pending; {@code stillMember}: whether whoever
+         * accepted it is still a member of the team (a removed one is not, though the invitation stays accepted).
+         */
+        static InvitationUnusable forAdmin(Invitation invitation, boolean stillMember) {
+            if (invitation.acceptedAt().isEmpty())
+                return new InvitationUnusable("This invitation was cancelled. Invite " + invitation.email() + " again to send a new link.");
+            return new InvitationUnusable(stillMember
                     ? "This invitation was accepted: " + invitation.email() + " is a member of the team. Remove them on the members page instead."
-                    : "This invitation was cancelled. Invite " + invitation.email() + " again to send a new link.");
+                    : "This invitation was accepted, and " + invitation.email() + " has since been removed from the team. To have them "
+                    + "back, invite " + invitation.email() + " again: that sends a new link.");
         }
     }
 

@@ -87,7 +87,7 @@ final class SentInvitations {
             accounts.lockTeamAsAdmin(admin);
             Invitation invitation = invitations.find(invitationId, admin.team()).orElseThrow(AccountProblem.NotFound::new);
             if (invitation.acceptedAt().isPresent() || invitation.cancelledAt().isPresent())
-                throw AccountProblem.InvitationUnusable.forAdmin(invitation);
+                throw AccountProblem.InvitationUnusable.forAdmin(invitation, memberNow(invitation));
             // An expired one sent again while a newer one is pending would leave one of the two "Pending" for good.
             if (invitations.pendingTo(admin.team(), invitation.email(), now, invitation.id()))
                 throw new AccountProblem.InvalidInput("email", "This person has a newer pending invitation. Resend that one instead.");
@@ -105,11 +105,20 @@ final class SentInvitations {
         transactions.executeWithoutResult(tx -> {
             accounts.lockTeamAsAdmin(admin);
             Invitation invitation = invitations.find(invitationId, admin.team()).orElseThrow(AccountProblem.NotFound::new);
-            // Cancelling again changes nothing; an accepted one cannot be undone here (the person is a member).
-            if (invitation.acceptedAt().isPresent()) throw AccountProblem.InvitationUnusable.forAdmin(invitation);
+            // Cancelling again changes nothing; an accepted one cannot be undone here (the person joined, and may be a member).
+            if (invitation.acceptedAt().isPresent()) throw AccountProblem.InvitationUnusable.forAdmin(invitation, memberNow(invitation));
             if (invitations.cancel(invitationId, admin.team(), now) == 1)
                 events.publishEvent(new AccountEvent.InvitationCancelled(admin.team(), admin.id(), invitation.email(), now));
         });
+    }
+
+    /**
+     * Whether the invitation's email is a member of its team now: whoever accepted it may have been removed since (outside
+     * review: a refused resend said they were a member). Only the admin's own team is looked at, which its members page
+     * shows anyway: an account elsewhere is not told.
+     */
+    private boolean memberNow(Invitation invitation) {
+        return accounts.holder(invitation.email(), invitation.email()).filter(a -> a.team().equals(invitation.team())).isPresent();
     }
 
     /**

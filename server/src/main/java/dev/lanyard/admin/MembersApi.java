@@ -204,7 +204,7 @@ class MembersApi {
 
     @Operation(operationId = "cancelInvitation", summary = "Cancel an invitation")
     @ApiResponse(responseCode = "204", description = "Cancelled (or already cancelled)")
-    @ApiResponse(responseCode = "410", description = "The invitation was accepted: the person is a member")
+    @ApiResponse(responseCode = "410", description = "The invitation was accepted (the detail says whether the person is still a member)")
     @DeleteMapping("/invitations/{id}")
     ResponseEntity<Void> cancel(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
         members.cancel(admin.account(), id);

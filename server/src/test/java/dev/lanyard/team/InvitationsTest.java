@@ -173,6 +173,34 @@ class InvitationsTest {
                 "invitation-unusable", null);
     }
 
+    /**
+     * Outside review: resending the accepted invitation of a member who was removed since said they were a member and to
+     * remove them. It says they were removed, and that inviting them again sends a new link.
+     */
+    @Test
+    void anAcceptedInvitationWhoseMemberWasRemovedSaysSoWhenResentOrCancelled() throws Exception {
+        String email = TestAccounts.uniqueEmail("carol");
+        String id = team.invite(admin, email, "member");
+        Member carol = team.signedIn(email, team.accept(TestMail.lastMailTo(email).token(), "Carol", TestAccounts.PASSWORD));
+        assertThat(team.perform(team.as(delete("/api/v1/admin/members/" + carol.accountId()), admin)).getResponse().getStatus())
+                .isEqualTo(204);
+        String said = "This invitation was accepted, and " + email + " has since been removed from the team. To have them back, invite "
+                + email + " again: that sends a new link.";
+
+        for (MvcResult result : List.of(team.perform(team.json(post("/api/v1/admin/invitations/" + id + "/resend"), admin, "{}")),
+                team.perform(team.as(delete("/api/v1/admin/invitations/" + id), admin)))) {
+            assertProblem(result, 410, "invitation-unusable", null);
+            assertThat(team.read(result).path("detail").asString()).isEqualTo(said);
+        }
+        MockHttpServletResponse page = team.perform(team.form(post("/admin/invitations/" + id + "/resend"), admin)).getResponse();
+        assertThat(page.getStatus()).isEqualTo(410);
+        assertThat(page.getContentAsString()).contains("has since been removed from the team. To have them back, invite")
+                .doesNotContain("is a member of the team");
+        assertThat(TestMail.mailsTo(email)).as("no new link").hasSize(1);
+
+        assertThat(team.invite(admin, email, "member")).as("invited again, as the message says").isNotEqualTo(id);
+    }
+
     @Test
     void sendingAnInvitationAgainIsAuditedAsSuchNotAsASecondInvitation() throws Exception {
         String email = TestAccounts.uniqueEmail("resent");
