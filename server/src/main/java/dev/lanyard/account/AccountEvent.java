@@ -13,8 +13,20 @@ public sealed interface AccountEvent {
     record MemberInvited(TeamId team, AccountId by, String email, Role role, boolean resent, Instant at) implements AccountEvent {
     }
 
-    /** An admin cancelled a pending invitation. */
-    record InvitationCancelled(TeamId team, AccountId by, String email, Instant at) implements AccountEvent {
+    /**
+     * A pending invitation was cancelled: by the admin {@code by} themselves, or, when {@code sender} is present, with its
+     * sender's admin role, which {@code by} took (made them a member or removed them).
+     */
+    record InvitationCancelled(TeamId team, AccountId by, String email, Instant at, java.util.Optional<SenderLeft> sender)
+            implements AccountEvent {
+        /** An admin's own cancellation. */
+        public InvitationCancelled(TeamId team, AccountId by, String email, Instant at) {
+            this(team, by, email, at, java.util.Optional.empty());
+        }
+    }
+
+    /** Why an invitation went with its sender: their email, and whether they were removed (else made a member). */
+    record SenderLeft(String email, boolean removed) {
     }
 
     /** Someone accepted an invitation and now has an account in the team. */

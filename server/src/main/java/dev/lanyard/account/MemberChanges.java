@@ -45,7 +45,7 @@ final class MemberChanges {
             accounts.updateRole(memberId, admin.team(), role);
             Instant now = clock.instant();
             events.publishEvent(new AccountEvent.RoleChanged(admin.team(), admin.id(), memberId, member.role(), role, now));
-            if (member.role() == Role.ADMIN) cancelSentBy(member, admin, now);
+            if (member.role() == Role.ADMIN) cancelSentBy(member, admin, false, now);
         });
     }
 
@@ -53,12 +53,14 @@ final class MemberChanges {
      * Cancels the pending invitations {@code inviter} sent, who is no longer an admin of the team (removed or
      * made a member): an invitation speaks for an admin, and would otherwise let its invitee in on the word of
      * someone who can no longer invite. Each cancellation is audited as done by {@code by}, who removed or
-     * changed them. Runs in the caller's transaction, with the team locked.
+     * changed them, saying that it followed from that ({@code removed}: else made a member), so that it does not read as
+     * a cancellation {@code by} chose (outside review). Runs in the caller's transaction, with the team locked.
      */
-    private void cancelSentBy(Account inviter, Account by, Instant now) {
+    private void cancelSentBy(Account inviter, Account by, boolean removed, Instant now) {
+        var sender = java.util.Optional.of(new AccountEvent.SenderLeft(inviter.email(), removed));
         for (Invitation invitation : invitations.pendingFrom(inviter.id(), inviter.team(), now)) {
             if (invitations.cancel(invitation.id(), inviter.team(), now) == 1)
-                events.publishEvent(new AccountEvent.InvitationCancelled(inviter.team(), by.id(), invitation.email(), now));
+                events.publishEvent(new AccountEvent.InvitationCancelled(inviter.team(), by.id(), invitation.email(), now, sender));
         }
     }
 
@@ -97,7 +99,7 @@ final class MemberChanges {
             Instant now = clock.instant();
             accounts.remove(memberId, admin.team(), now);
             events.publishEvent(new AccountEvent.MemberRemoved(admin.team(), admin.id(), memberId, member.email(), now));
-            if (member.role() == Role.ADMIN) cancelSentBy(member, admin, now);
+            if (member.role() == Role.ADMIN) cancelSentBy(member, admin, true, now);
         });
     }
 }

@@ -52,8 +52,11 @@ class AccountAuditRecorder {
             }
         } else if (event instanceof AccountEvent.InvitationCancelled e) {
             AuditEntries.Acting by = entries.acting(e.by());
+            // One that went with its sender's admin role says so: the actor made that change, not this cancellation.
+            String why = e.sender().map(s -> ": " + Phrases.email(s.email()) + ", who sent it, "
+                    + (s.removed() ? "was removed from the team" : "was made a member")).orElse("");
             entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.INVITATION_CANCELLED,
-                    "Cancelled the invitation of " + Phrases.email(e.email()), by.ip());
+                    "Cancelled the invitation of " + Phrases.email(e.email()) + why, by.ip());
         } else if (event instanceof AccountEvent.MemberJoined e) {
             entries.record(e.account().team(), e.at(), AuditEntry.Actor.of(e.account(), Optional.empty()), Optional.of(e.account().id()),
                     Optional.empty(), AuditAction.MEMBER_JOINED,

@@ -391,8 +391,10 @@ class InvitationsTest {
         assertThat(team.accountId(email)).isEmpty();
         assertThat(team.openLink(TestMail.lastMailTo(ownEmail).token()).status()).as("other admins' invitations stay").isEqualTo(200);
         assertThat(jdbc.sql("SELECT actor_id FROM audit_entries WHERE action = :action AND detail = :detail")
-                .param("action", "team.invitation-cancelled").param("detail", "Cancelled the invitation of " + email)
-                .query(String.class).list()).as("audited as done by whoever removed the admin").containsExactly(admin.accountId());
+                .param("action", "team.invitation-cancelled")
+                .param("detail", "Cancelled the invitation of " + email + ": " + second.email() + ", who sent it, was removed from the team")
+                .query(String.class).list()).as("audited as done by whoever removed the admin, saying it followed from that")
+                .containsExactly(admin.accountId());
     }
 
     @Test
@@ -406,6 +408,11 @@ class InvitationsTest {
 
         assertThat(demoted.getResponse().getStatus()).as(demoted.getResponse().getContentAsString()).isLessThan(300);
         assertGone(team.openLink(token));
+        // Outside review: the entry read as a cancellation the admin chose, like one from the members page.
+        assertThat(jdbc.sql("SELECT actor_id || ' ' || detail FROM audit_entries WHERE action = :action AND detail LIKE :email")
+                .param("action", "team.invitation-cancelled").param("email", "%" + email + "%").query(String.class).list())
+                .containsExactly(admin.accountId() + " Cancelled the invitation of " + email + ": " + second.email()
+                        + ", who sent it, was made a member");
     }
 
     @Test
@@ -559,6 +566,9 @@ class InvitationsTest {
         assertGone(team.accept(token, "Never", TestAccounts.PASSWORD));
         assertThat(team.accountId(email)).isEmpty();
         assertThat(invitation(id).path("status").asString()).isEqualTo("cancelled");
+        assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE action = :action AND detail LIKE :email")
+                .param("action", "team.invitation-cancelled").param("email", "%" + email + "%").query(String.class).list())
+                .as("the admin's own cancellation says no more").containsExactly("Cancelled the invitation of " + email);
         assertProblem(team.perform(team.json(post("/api/v1/admin/invitations/" + id + "/resend"), admin, "{}")), 410, "invitation-unusable", null);
         assertThat(TestMail.mailsTo(email)).as("no new link after cancelling").hasSize(1);
         assertThat(team.perform(team.as(delete("/api/v1/admin/invitations/" + id), admin)).getResponse().getStatus())
