@@ -39,6 +39,7 @@ public enum AuditAction {
     TEAM_SIGN_OUT("admin.team-sign-out", "Sign-out of the whole team"),
     KEY_CREATED("key.created", "API key created"),
     KEY_REVOKED("key.revoked", "API key revoked"),
+    KEY_ADMIN_SCOPE_REMOVED("key.admin-scope-removed", "API key's admin scope removed"),
     APP_REGISTERED("app.registered", "App registered"),
     APP_CHANGED("app.changed", "App changed"),
     APP_DELETED("app.deleted", "App deleted"),

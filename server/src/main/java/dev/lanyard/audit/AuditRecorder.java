@@ -101,6 +101,18 @@ class AuditRecorder {
                             + e.key().shown() + "…) with scopes " + scopes
                             + e.key().expiresAt().map(x -> ", expiring " + dev.lanyard.account.MailTimes.utc(x)).orElse(", never expiring"),
                     entries.session(e.fromSession(), e.by()).map(Session::ip));
+        } else if (event instanceof ApiKeyEvent.AdminScopeRemoved e) {
+            Optional<Account> owner = accounts.find(e.key().owner());
+            if (owner.isEmpty()) {
+                entries.unattributed(AuditAction.KEY_ADMIN_SCOPE_REMOVED);
+                return;
+            }
+            AuditEntries.Acting by = entries.acting(e.by());
+            String scopes = e.now().stream().map(KeyScope::code).sorted().collect(java.util.stream.Collectors.joining(", "));
+            entries.record(owner.get().team(), e.at(), by.actor(), Optional.of(e.key().owner()), Optional.of(e.key().id()),
+                    AuditAction.KEY_ADMIN_SCOPE_REMOVED, "Removed the admin scope from API key " + Phrases.quoted(e.key().name()) + " ("
+                            + e.key().shown() + "…) of " + Phrases.email(owner.get().email()) + ", who is no longer an admin; its scopes are now "
+                            + scopes, by.ip());
         }
     }
 

@@ -24,6 +24,12 @@ interface ApiKeyStore {
      */
     List<ApiKey> active(AccountId owner, int limit, Optional<Cursor> after);
 
+    /** Keys of {@code owner} whose session is still active and that hold {@code scope}, oldest first. */
+    List<ApiKey> activeWith(AccountId owner, KeyScope scope);
+
+    /** Sets the key's scopes (never none); returns 1, or 0 for no such key. Safe to repeat. */
+    int setScopes(SessionId id, java.util.Set<KeyScope> scopes);
+
     record Cursor(Instant createdAt, String id) {
     }
 }

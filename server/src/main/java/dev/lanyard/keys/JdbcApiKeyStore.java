@@ -34,7 +34,7 @@ class JdbcApiKeyStore implements ApiKeyStore {
                 .param("owner", key.owner().value())
                 .param("name", key.name())
                 .param("prefix", key.shown())
-                .param("scopes", key.scopes().stream().map(KeyScope::code).sorted().collect(Collectors.joining(" ")))
+                .param("scopes", stored(key.scopes()))
                 .param("created", key.createdAt().toEpochMilli())
                 .param("expires", key.expiresAt().map(Instant::toEpochMilli).orElse(null), java.sql.Types.BIGINT)
                 .update();
@@ -68,6 +68,30 @@ class JdbcApiKeyStore implements ApiKeyStore {
                 .param("limit", limit);
         if (after.isPresent()) spec = spec.param("at", after.get().createdAt().toEpochMilli()).param("afterId", after.get().id());
         return spec.query((rs, n) -> key(rs)).list();
+    }
+
+    @Override
+    public List<ApiKey> activeWith(AccountId owner, KeyScope scope) {
+        // Scope codes hold no space, and the column is codes between single spaces.
+        return jdbc.sql("SELECT " + COLUMNS + " FROM api_keys k JOIN sessions s ON s.id = k.session_id"
+                        + " WHERE k.account_id = :owner AND s.ended_at IS NULL AND ' ' || k.scopes || ' ' LIKE :scope"
+                        + " ORDER BY k.created_at, k.session_id")
+                .param("owner", owner.value())
+                .param("scope", "% " + scope.code() + " %")
+                .query((rs, n) -> key(rs))
+                .list();
+    }
+
+    @Override
+    public int setScopes(SessionId id, java.util.Set<KeyScope> scopes) {
+        if (scopes.isEmpty()) throw new IllegalArgumentException("A key keeps at least one scope: end it instead.");
+        return jdbc.sql("UPDATE api_keys SET scopes = :scopes WHERE session_id = :id")
+                .param("scopes", stored(scopes)).param("id", id.value()).update();
+    }
+
+    /** The scopes column: the codes in order, space-separated. */
+    private static String stored(java.util.Set<KeyScope> scopes) {
+        return scopes.stream().map(KeyScope::code).sorted().collect(Collectors.joining(" "));
     }
 
     private static ApiKey key(ResultSet rs) throws SQLException {

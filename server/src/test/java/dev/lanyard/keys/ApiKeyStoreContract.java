@@ -82,4 +82,27 @@ abstract class ApiKeyStoreContract {
                 .containsExactly(first);
         assertThat(store.find(revoked.id())).as("still found for its details").isPresent();
     }
+
+    @Test
+    void activeWithListsTheOwnersActiveKeysHoldingTheScopeAndSetScopesChangesThem() {
+        AccountId eve = TestAccounts.insertInto(dataSource, T0).id();
+        AccountId bob = TestAccounts.insertInto(dataSource, T0).id();
+        ApiKey admin = stored(eve, T0, Optional.empty(), KeyScope.SESSIONS_READ, KeyScope.ADMIN, KeyScope.SESSIONS_WRITE);
+        ApiKey alone = stored(eve, T0.plusSeconds(60), Optional.empty(), KeyScope.ADMIN);
+        stored(eve, T0.plusSeconds(120), Optional.empty(), KeyScope.SESSIONS_WRITE);
+        ApiKey ended = stored(eve, T0.plusSeconds(180), Optional.empty(), KeyScope.ADMIN, KeyScope.SESSIONS_READ);
+        stored(bob, T0, Optional.empty(), KeyScope.ADMIN, KeyScope.SESSIONS_READ);
+        jdbc.sql("UPDATE sessions SET ended_at = :at, end_reason = 'REVOKED' WHERE id = :id")
+                .param("at", T0.plusSeconds(200).toEpochMilli()).param("id", ended.id().value()).update();
+
+        assertThat(store.activeWith(eve, KeyScope.ADMIN)).containsExactly(admin, alone);
+        assertThat(store.activeWith(eve, KeyScope.SESSIONS_READ)).as("sessions:write is not sessions:read")
+                .containsExactly(admin);
+
+        assertThat(store.setScopes(admin.id(), Set.of(KeyScope.SESSIONS_WRITE, KeyScope.SESSIONS_READ))).isEqualTo(1);
+        assertThat(store.find(admin.id()).orElseThrow().scopes()).containsExactlyInAnyOrder(KeyScope.SESSIONS_READ, KeyScope.SESSIONS_WRITE);
+        assertThat(jdbc.sql("SELECT scopes FROM api_keys WHERE session_id = :id").param("id", admin.id().value()).query(String.class).single())
+                .as("stored as every key is").isEqualTo("sessions:read sessions:write");
+        assertThat(store.activeWith(eve, KeyScope.ADMIN)).containsExactly(alone);
+    }
 }
