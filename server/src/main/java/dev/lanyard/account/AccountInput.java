@@ -67,9 +67,13 @@ final class AccountInput {
      * The rules of a chosen password (decision 68), for the account of {@code email} named {@code name}: its length, not one
      * that guessers try early, not that email address or name. The message names only what the chooser typed or is shown.
      *
+     * <p>The rules read the password {@linkplain PasswordHasher#normalized normalized}, as it is hashed: a full-width
+     * "ｐａｓｓｗｏｒｄ" is the common password it folds to, and a decomposed "é" is one character.
+     *
      * @throws AccountProblem.InvalidInput on the field {@code password}
      */
-    static void checkPassword(String password, String email, String name) {
+    static void checkPassword(String typed, String email, String name) {
+        String password = typed == null ? null : PasswordHasher.normalized(typed);
         if (password == null || password.length() < MIN_PASSWORD)
             throw new AccountProblem.InvalidInput("password", "Use a password of at least " + MIN_PASSWORD + " characters.");
         if (password.length() > MAX_PASSWORD)
@@ -80,5 +84,13 @@ final class AccountInput {
         if (PersonalPasswords.own(password, email, name))
             throw new AccountProblem.InvalidInput("password", "This password is your email address or your name (or part of it), "
                     + "which guessers who know whose account it is try first. Choose another: a few unrelated words make a strong one.");
+    }
+
+    /**
+     * Whether a password is longer, {@linkplain PasswordHasher#normalized normalized}, than any password Lanyard takes,
+     * and so cannot be right: refused before anything is hashed.
+     */
+    static boolean tooLong(String password) {
+        return PasswordHasher.normalized(password).length() > MAX_PASSWORD;
     }
 }

@@ -50,7 +50,7 @@ final class PasswordChanges {
             }
         });
         if (!currentGiven) errors.throwIfAny(AccountProblem.InvalidInput::of);
-        if (change.current().length() > AccountInput.MAX_PASSWORD) throw new AccountProblem.WrongPassword(errors.found());
+        if (AccountInput.tooLong(change.current())) throw new AccountProblem.WrongPassword(errors.found());
         AccountStore.Credentials credentials = store.findByEmail(account.email()).filter(c -> c.account().id().equals(id))
                 .orElseThrow(AccountProblem.NotFound::new);
         LoginThrottle.Attempt attempt = throttle.begin(account.email(), change.origin().address());
@@ -64,7 +64,7 @@ final class PasswordChanges {
             }
             attempt.succeeded();
         }
-        if (nextKeepsTheRules && change.next().equals(change.current()))
+        if (nextKeepsTheRules && PasswordHasher.normalized(change.next()).equals(PasswordHasher.normalized(change.current())))
             throw new AccountProblem.InvalidInput("newPassword", "Choose a new password that differs from the current one.");
         errors.throwIfAny(AccountProblem.InvalidInput::of);
         String hash = hasher.hash(change.next());

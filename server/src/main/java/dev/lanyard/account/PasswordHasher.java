@@ -1,6 +1,8 @@
 package dev.lanyard.account;
 
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -67,44 +69,88 @@ class PasswordHasher {
         return new Argon2PasswordEncoder(SALT_LENGTH, HASH_LENGTH, PARALLELISM, MEMORY_KIB, ITERATIONS);
     }
 
-    String hash(String password) {
-        return limited(() -> encoder.encode(password));
+    /**
+     * The password as it is hashed and its rules are checked: in Unicode's NFKC form, as NIST SP 800-63B asks of a
+     * Unicode password before it is hashed. One password typed on two keyboards is then one password: "é" sent composed
+     * or as "e" and a combining accent (as some macOS and iOS apps send it), full-width "Ａ" and "１" from a CJK input
+     * method as "A" and "1", a no-break space (Option-Space on a Mac) as a space, "ﬁ" pasted from a PDF as "fi". NFKC
+     * rather than NFC because NIST names it, because it folds those keyboard differences too, and because a guessable
+     * password typed in full-width ("ｐａｓｓｗｏｒｄ…") is then refused as the plain one is; what it folds ("²" as "2")
+     * takes next to nothing from a password. Composed rather than decomposed (NFKD) so that most passwords hashed before
+     * normalizing, typed composed, are unchanged by it and still match at once, and so that the length rules count an
+     * "é" as one character, as the person sees it.
+     */
+    static String normalized(String password) {
+        return Normalizer.normalize(password, Normalizer.Form.NFKC);
     }
 
+    /** The hash of {@code password}, {@linkplain #normalized normalized}. */
+    String hash(String password) {
+        String normalized = normalized(password);
+        return limited(() -> encoder.encode(normalized));
+    }
+
+    /** Whether {@code hash} is the hash of {@code password}, {@linkplain #normalized normalized}, as {@link #hash} makes it. */
     boolean matches(String password, String hash) {
+        return matchesExactly(normalized(password), hash);
+    }
+
+    private boolean matchesExactly(String password, String hash) {
         return limited(() -> encoder.matches(password, hash));
     }
 
     /** Spends the same work as {@link #matches} for an account that does not exist. */
     void matchDecoy(String password) {
-        limited(() -> encoder.matches(password, decoy));
+        matchesExactly(normalized(password), decoy);
     }
 
-    /** How a password matched a stored hash: not at all, as given, or only as the pages once misread it. */
+    /**
+     * How a password matched a stored hash: not at all, {@linkplain #normalized normalized} (as every hash is made now), or
+     * only in a form a hash was once made of: as typed, before passwords were normalized, or as the pages once misread it.
+     */
     enum Match {
-        NONE, EXACT, MISREAD;
+        NONE, EXACT, UNNORMALIZED, MISREAD;
 
         boolean ok() {
             return this != NONE;
         }
+
+        /** The stored hash is of an older form of the password: it is stored again, normalized, once the password is right. */
+        boolean storedInAnOlderForm() {
+            return this == UNNORMALIZED || this == MISREAD;
+        }
     }
 
     /**
-     * Checks a password against a stored hash, also as the pages read it before they read forms as UTF-8
-     * (docs/decisions/0055): a password with a non-ASCII character set on a page then was hashed as its UTF-8 bytes
-     * taken for ISO-8859-1 ("ä" as "Ã¤"). Such a password still matches, as {@link Match#MISREAD}, and the caller
-     * stores it hashed as typed. A non-ASCII password that matches neither way costs two hashes.
+     * Checks a password against a stored hash, {@linkplain #normalized normalized}, and then in each form a hash was once
+     * made of, where it differs: as typed (hashes made before passwords were normalized), and as the pages read it before
+     * they read forms as UTF-8 (docs/decisions/0055: a password with a non-ASCII character set on a page then was hashed
+     * as its UTF-8 bytes taken for ISO-8859-1, "ä" as "Ã¤"). A match in an older form is {@link Match#UNNORMALIZED} or
+     * {@link Match#MISREAD}, and the caller stores the password again, normalized. A wrong password costs one hash for
+     * each of its {@link #forms}: one for ASCII, up to three for other text.
      */
     Match check(String password, String hash) {
-        if (matches(password, hash)) return Match.EXACT;
-        Optional<String> misread = misread(password);
-        return misread.isPresent() && matches(misread.get(), hash) ? Match.MISREAD : Match.NONE;
+        for (Map.Entry<String, Match> form : forms(password).entrySet()) {
+            if (matchesExactly(form.getKey(), hash)) return form.getValue();
+        }
+        return Match.NONE;
     }
 
-    /** Spends the same work as {@link #check} of a wrong password, for an account that does not exist. */
+    /**
+     * Spends the same work as {@link #check} of a wrong password, for an account that does not exist: one hash for each of
+     * the password's {@link #forms}, which depend on nothing but the password typed.
+     */
     void checkDecoy(String password) {
-        matchDecoy(password);
-        misread(password).ifPresent(this::matchDecoy);
+        forms(password).keySet().forEach(form -> matchesExactly(form, decoy));
+    }
+
+    /** Each distinct form of {@code password} that {@link #check} tries, in order, with what a match in it means. */
+    private static Map<String, Match> forms(String password) {
+        Map<String, Match> forms = new LinkedHashMap<>();
+        forms.put(normalized(password), Match.EXACT);
+        forms.putIfAbsent(password, Match.UNNORMALIZED);
+        misread(password).ifPresent(misread -> forms.putIfAbsent(misread, Match.MISREAD));
+        return forms;
     }
 
     /** The password as a page read it before forms were read as UTF-8, when that differs: only with non-ASCII characters. */

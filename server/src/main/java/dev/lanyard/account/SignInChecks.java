@@ -45,7 +45,7 @@ final class SignInChecks {
         String secret = password == null ? "" : password;
         LoginThrottle.Attempt attempt = attempt(account, address);
         try (attempt) {
-            Optional<AccountStore.Credentials> found = secret.length() > AccountInput.MAX_PASSWORD ? Optional.empty()
+            Optional<AccountStore.Credentials> found = AccountInput.tooLong(secret) ? Optional.empty()
                     : store.findByEmail(account.email()).filter(c -> c.account().id().equals(account.id()));
             PasswordHasher.Match match = found.isPresent() ? hasher.check(secret, found.get().passwordHash()) : PasswordHasher.Match.NONE;
             if (!match.ok()) {
@@ -55,7 +55,7 @@ final class SignInChecks {
                 throw new AccountProblem.InvalidCredentials();
             }
             attempt.passed();
-            if (match == PasswordHasher.Match.MISREAD) rehashAsTyped(found.get(), secret);
+            if (match.storedInAnOlderForm()) rehashNormalized(found.get(), secret, match);
         }
     }
 
@@ -89,7 +89,7 @@ final class SignInChecks {
         String secret = password == null ? "" : password;
         // Longer than any password Lanyard takes, so never right: refused before the email is looked up or anything is
         // hashed (a 100 KB password was hashed to answer 401), in the same words whether or not the email has an account.
-        if (secret.length() > AccountInput.MAX_PASSWORD) throw new AccountProblem.InvalidInput("password", TOO_LONG);
+        if (AccountInput.tooLong(secret)) throw new AccountProblem.InvalidInput("password", TOO_LONG);
         LoginThrottle.Attempt attempt;
         try {
             attempt = throttle.begin(email, address);
@@ -121,20 +121,24 @@ final class SignInChecks {
             }
             // Not forgiven yet: a second factor may follow, whose wrong codes a right password must not wipe.
             attempt.passed();
-            if (match == PasswordHasher.Match.MISREAD) return rehashAsTyped(found.get(), secret);
+            if (match.storedInAnOlderForm()) return rehashNormalized(found.get(), secret, match);
             return found.get();
         }
     }
 
-    /** Stores a password that matched only as the pages once misread it (decision 55) hashed as typed; a change meanwhile wins. */
-    private AccountStore.Credentials rehashAsTyped(AccountStore.Credentials credentials, String password) {
+    /**
+     * Stores a password that matched only in an older form (as typed before passwords were normalized, or as the pages
+     * once misread it, decision 55) hashed normalized, as every password is hashed now; a change meanwhile wins.
+     */
+    private AccountStore.Credentials rehashNormalized(AccountStore.Credentials credentials, String password, PasswordHasher.Match match) {
         String hash = hasher.hash(password);
         if (store.updatePassword(credentials.account().id(), credentials.passwordHash(), hash) == 0) {
-            // Another sign-in stored it as typed first (or the password changed): stamp what is stored now if it is this one.
+            // Another sign-in stored it normalized first (or the password changed): stamp what is stored now if it is this one.
             return store.passwordHash(credentials.account().id()).filter(now -> hasher.matches(password, now))
                     .map(now -> new AccountStore.Credentials(credentials.account(), now)).orElse(credentials);
         }
-        log.info("Stored the password of account {} as typed: it had been set on a page that misread it", credentials.account().id().value());
+        log.info("Stored the password of account {} normalized: it had been hashed {}", credentials.account().id().value(),
+                match == PasswordHasher.Match.MISREAD ? "as a page misread it" : "as typed, before passwords were normalized");
         return new AccountStore.Credentials(credentials.account(), hash);
     }
 

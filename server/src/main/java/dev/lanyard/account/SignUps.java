@@ -190,7 +190,7 @@ public class SignUps {
             throw AccountProblem.TooManyAttempts.signUpsFromAddress(tooMany.retryAfterSeconds());
         }
         try (attempt) {
-            if (password == null || password.isEmpty() || password.length() > AccountInput.MAX_PASSWORD
+            if (password == null || password.isEmpty() || AccountInput.tooLong(password)
                     || hasher.check(password, chosen.passwordHash()) == PasswordHasher.Match.NONE) {
                 attempt.failed();
                 throw new AccountProblem.SignUpPasswordMismatch();

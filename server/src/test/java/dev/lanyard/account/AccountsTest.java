@@ -166,6 +166,52 @@ class AccountsTest {
         assertThat(accounts.authenticate(eva.email(), TestAccounts.PASSWORD, address).id()).isEqualTo(eva.id());
     }
 
+    /**
+     * Outside review: a password is one password in any Unicode form. Signed up composed (as most keyboards send it), it
+     * signs in typed decomposed (as some macOS apps send it), and the other way round; NIST SP 800-63B asks this.
+     */
+    @Test
+    void aPasswordSignsInWhicheverUnicodeFormItWasSetOrIsTypedIn() {
+        for (String set : new String[] {PasswordHasherTest.COMPOSED, PasswordHasherTest.DECOMPOSED}) {
+            Account account = accounts.signUp(with(TestAccounts.newcomer("dana"), null, set, null, null));
+            for (String typed : new String[] {PasswordHasherTest.COMPOSED, PasswordHasherTest.DECOMPOSED}) {
+                assertThat(accounts.authenticate(account.email(), typed, address).id()).isEqualTo(account.id());
+            }
+            assertThatThrownBy(() -> accounts.authenticate(account.email(), PasswordHasherTest.COMPOSED.replace("\u00e9t", "et"), address))
+                    .isInstanceOf(AccountProblem.InvalidCredentials.class);
+            assertThatThrownBy(() -> accounts.changePassword(account.id(), new PasswordChange(PasswordHasherTest.DECOMPOSED,
+                    PasswordHasherTest.COMPOSED, false, new PasswordChange.Origin("ses_test", "Firefox on Linux", "", address))))
+                    .as("the same password in another form is no new password")
+                    .isInstanceOfSatisfying(AccountProblem.InvalidInput.class, problem -> assertThat(problem.getMessage())
+                            .isEqualTo("Choose a new password that differs from the current one."));
+        }
+        assertInvalid(with(TestAccounts.alice(), null, "\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11\uff12\uff13\uff14", null, null),
+                "password", "This password is one that guessers try early (a common password, a repeated or ordered run, a walk along "
+                        + "the keyboard). Choose another: a few unrelated words make a strong one.", accounts);
+    }
+
+    /**
+     * A password hashed as typed before passwords were normalized still signs in typed the same way, and is then stored
+     * normalized, so that it signs in in any form from then on.
+     */
+    @Test
+    void aPasswordHashedAsTypedBeforeNormalizingStillSignsInAndIsStoredNormalized() {
+        Account account = accounts.signUp(TestAccounts.newcomer("macos"));
+        String before = "{argon2}" + PasswordHasher.pureJava().encode(PasswordHasherTest.DECOMPOSED);
+        jdbc.sql("UPDATE accounts SET password_hash = :hash WHERE id = :id").param("hash", before).param("id", account.id().value()).update();
+
+        assertThatThrownBy(() -> accounts.authenticate(account.email(), PasswordHasherTest.DECOMPOSED + "!", address))
+                .isInstanceOf(AccountProblem.InvalidCredentials.class);
+        assertThat(hashOf(account)).isEqualTo(before);
+        Accounts.PasswordChecked checked = accounts.authenticateForSignIn(account.email(), PasswordHasherTest.DECOMPOSED, address);
+
+        assertThat(checked.account().id()).isEqualTo(account.id());
+        assertThat(hashOf(account)).as("stored again, normalized").isNotEqualTo(before);
+        assertThat(checked.stamp()).as("the session stamps the hash stored now").isEqualTo(SignInChecks.stamp(hashOf(account)));
+        assertThat(accounts.authenticate(account.email(), PasswordHasherTest.COMPOSED, address).id()).isEqualTo(account.id());
+        assertThat(accounts.authenticate(account.email(), PasswordHasherTest.DECOMPOSED, address).id()).isEqualTo(account.id());
+    }
+
     private String hashOf(Account account) {
         return jdbc.sql("SELECT password_hash FROM accounts WHERE id = :id").param("id", account.id().value())
                 .query(String.class).single();

@@ -3,6 +3,7 @@ package dev.lanyard.account;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -59,6 +60,103 @@ class PasswordHasherTest {
 
         assertThat(java.matches(password, nativeArgon2.encode(password))).isTrue();
         assertThat(nativeArgon2.matches(password, java.encode(password))).isTrue();
+    }
+
+    /** "crème-brûlée-façade-été" composed (NFC, as most keyboards send it) and decomposed (NFD, as some macOS apps send it). */
+    static final String COMPOSED = "cr\u00e8me-br\u00fbl\u00e9e-fa\u00e7ade-\u00e9t\u00e9";
+    static final String DECOMPOSED = Normalizer.normalize(COMPOSED, Normalizer.Form.NFD);
+
+    /** An encoder whose hash of a password is the password itself, and which counts what it is asked to match. */
+    private static final class Transparent implements PasswordEncoder {
+        final List<String> matched = new ArrayList<>();
+
+        @Override
+        public String encode(CharSequence raw) {
+            return "hash of " + raw;
+        }
+
+        @Override
+        public boolean matches(CharSequence raw, String encoded) {
+            matched.add(raw.toString());
+            return encoded.equals("hash of " + raw);
+        }
+    }
+
+    @Test
+    void aPasswordIsHashedNormalizedSoEachFormOfItMatches() {
+        assertThat(DECOMPOSED).isNotEqualTo(COMPOSED);
+        Transparent encoder = new Transparent();
+        PasswordHasher hasher = new PasswordHasher(encoder);
+        try {
+            assertThat(hasher.hash(DECOMPOSED)).isEqualTo("{argon2}hash of " + COMPOSED);
+            assertThat(hasher.hash("\uff50\uff41\uff53\uff53\u00a0\ufb01ve")).as("full-width letters, a no-break space, a ligature")
+                    .isEqualTo("{argon2}hash of pass five");
+            for (String typed : new String[] {COMPOSED, DECOMPOSED}) {
+                for (String set : new String[] {COMPOSED, DECOMPOSED}) {
+                    assertThat(hasher.check(typed, hasher.hash(set))).as("typed " + typed.length() + ", set " + set.length())
+                            .isEqualTo(PasswordHasher.Match.EXACT);
+                    assertThat(hasher.matches(typed, hasher.hash(set))).isTrue();
+                }
+            }
+            assertThat(PasswordHasher.normalized("\u00b2")).as("NFKC folds compatibility characters").isEqualTo("2");
+        } finally {
+            hasher.stop();
+        }
+    }
+
+    @Test
+    void aHashMadeBeforePasswordsWereNormalizedStillMatchesAsTyped() {
+        PasswordHasher hasher = new PasswordHasher(new Transparent());
+        try {
+            String madeFromDecomposed = "{argon2}hash of " + DECOMPOSED;
+
+            assertThat(hasher.check(DECOMPOSED, madeFromDecomposed)).isEqualTo(PasswordHasher.Match.UNNORMALIZED);
+            assertThat(hasher.check(DECOMPOSED, madeFromDecomposed).storedInAnOlderForm()).isTrue();
+            assertThat(hasher.check(COMPOSED, "{argon2}hash of " + COMPOSED)).as("composed input was already normalized")
+                    .isEqualTo(PasswordHasher.Match.EXACT);
+            assertThat(hasher.check(DECOMPOSED + "x", madeFromDecomposed)).isEqualTo(PasswordHasher.Match.NONE);
+        } finally {
+            hasher.stop();
+        }
+        PasswordHasher argon2 = new PasswordHasher(nativeArgon2);
+        try {
+            assertThat(argon2.check(DECOMPOSED, "{argon2}" + java.encode(DECOMPOSED))).as("with Argon2 itself")
+                    .isEqualTo(PasswordHasher.Match.UNNORMALIZED);
+        } finally {
+            argon2.stop();
+        }
+    }
+
+    /**
+     * Decision 53: a wrong password for an existing email costs what one for an unknown email costs. A password is tried in
+     * each of its forms (normalized, as typed, as once misread), so the decoy is hashed once for each of those forms too.
+     */
+    @Test
+    void aWrongPasswordAndTheDecoyCostTheSameHashesWhateverFormItIsTypedIn() {
+        Transparent encoder = new Transparent();
+        PasswordHasher hasher = new PasswordHasher(encoder);
+        try {
+            String stored = hasher.hash("some other password entirely");
+            for (String typed : new String[] {PASSWORD, COMPOSED, DECOMPOSED, "\uff50\uff41\uff53\uff53 five", "p\u00e4ss \u00b2"}) {
+                encoder.matched.clear();
+                assertThat(hasher.check(typed, stored)).isEqualTo(PasswordHasher.Match.NONE);
+                List<String> wrong = List.copyOf(encoder.matched);
+                encoder.matched.clear();
+                hasher.checkDecoy(typed);
+                assertThat(encoder.matched).as(typed).isEqualTo(wrong);
+            }
+            encoder.matched.clear();
+            hasher.checkDecoy(PASSWORD);
+            assertThat(encoder.matched).as("ASCII: one hash").hasSize(1);
+            encoder.matched.clear();
+            hasher.checkDecoy(DECOMPOSED);
+            assertThat(encoder.matched).as("decomposed: normalized, as typed, as misread").hasSize(3);
+            encoder.matched.clear();
+            hasher.checkDecoy(COMPOSED);
+            assertThat(encoder.matched).as("composed: already normalized, and as misread").hasSize(2);
+        } finally {
+            hasher.stop();
+        }
     }
 
     @Test
