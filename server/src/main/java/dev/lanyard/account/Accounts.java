@@ -28,13 +28,13 @@ public class Accounts {
             .newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofMinutes(1)).build();
 
     Accounts(AccountStore store, PasswordHasher hasher, LoginThrottle throttle, ApplicationEventPublisher events,
-             MeterRegistry meters, TransactionTemplate transactions, Mailer mailer, Clock clock) {
+             MeterRegistry meters, TransactionTemplate transactions, Mailer mailer, PasswordResetStore resets, Clock clock) {
         this.store = store;
         this.events = events;
         this.clock = clock;
         this.newTeams = new NewTeams(store, hasher, throttle, events, meters, transactions, clock);
         this.signIns = new SignInChecks(store, hasher, throttle, events, meters, clock);
-        this.passwordChanges = new PasswordChanges(store, hasher, throttle, events, meters, transactions, mailer, clock);
+        this.passwordChanges = new PasswordChanges(store, hasher, throttle, events, meters, transactions, mailer, resets, clock);
     }
 
     /**
@@ -135,7 +135,8 @@ public class Accounts {
      * Changes the password of {@code id} (PRODUCT.md V4) under the rules of sign-up, after checking the current
      * one. A wrong current password counts towards the sign-in throttle like a failed sign-in from
      * {@code change.origin().address()}. Both hashes are computed before the transaction; inside it the new hash
-     * is stored (only if the password was not changed meanwhile), {@link AccountEvent.PasswordChanged} is
+     * is stored (only if the password was not changed meanwhile), the account's unused password reset links are used up
+     * (a link mailed before the change must not set another password after it), {@link AccountEvent.PasswordChanged} is
      * published (the member's other sign-ins end with it when asked) and the notification mail is queued.
      *
      * @throws AccountProblem.InvalidInput    a missing current password, a new one that breaks the rules, or both (each

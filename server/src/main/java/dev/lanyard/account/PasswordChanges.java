@@ -9,8 +9,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A member's change of their own password ({@link Accounts#changePassword}): the current one checked under the
- * sign-in throttle, the new one under the rules of sign-up, and the change stored, announced and mailed in one
- * transaction of its own.
+ * sign-in throttle, the new one under the rules of sign-up, and the change stored, the account's unused reset links used
+ * up, and the change announced and mailed in one transaction of its own.
  */
 final class PasswordChanges {
     private final AccountStore store;
@@ -20,10 +20,11 @@ final class PasswordChanges {
     private final MeterRegistry meters;
     private final TransactionTemplate transactions;
     private final Mailer mailer;
+    private final PasswordResetStore resets;
     private final Clock clock;
 
     PasswordChanges(AccountStore store, PasswordHasher hasher, LoginThrottle throttle, ApplicationEventPublisher events,
-                    MeterRegistry meters, TransactionTemplate transactions, Mailer mailer, Clock clock) {
+                    MeterRegistry meters, TransactionTemplate transactions, Mailer mailer, PasswordResetStore resets, Clock clock) {
         this.store = store;
         this.hasher = hasher;
         this.throttle = throttle;
@@ -31,6 +32,7 @@ final class PasswordChanges {
         this.meters = meters;
         this.transactions = transactions;
         this.mailer = mailer;
+        this.resets = resets;
         this.clock = clock;
     }
 
@@ -72,6 +74,9 @@ final class PasswordChanges {
             // Changed by another request since it was checked: the current password given here is no longer it.
             if (store.updatePassword(id, credentials.passwordHash(), hash) == 0) throw new AccountProblem.WrongPassword();
             Instant now = clock.instant();
+            // A link mailed before the change, to whoever could read the mailbox then, must not set a password after it
+            // (outside review): as a reset uses up the account's other links (decision 67), so does a change.
+            resets.useAll(id, now);
             events.publishEvent(new AccountEvent.PasswordChanged(account, change.origin().session(), change.signOutOthers(),
                     change.origin().address(), now));
             mailer.send(account.team(), account.email(), PasswordChangedMail.SUBJECT,

@@ -157,6 +157,29 @@ class PasswordResetTest {
         assertThat(LinkTokens.redactPersonal("/login/reset/" + older)).isEqualTo("/login/reset/[redacted]");
     }
 
+    /** Outside review: a link mailed before a password change set another password after it, as if nothing had changed. */
+    @Test
+    void aPasswordChangeUsesUpTheLinksMailedBeforeIt() throws Exception {
+        ApiClient.Member fay = api.signUp("fay");
+        ask(fay.email(), TestAccounts.uniqueAddress());
+        String token = linkTo(fay.email());
+        assertThat(mvc.perform(get("/login/reset/" + token)).andReturn().getResponse().getStatus()).isEqualTo(200);
+
+        MvcResult changed = mvc.perform(post("/api/v1/password").cookie(fay.cookie()).with(fay.from()).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("currentPassword", TestAccounts.PASSWORD, "newPassword", ResetCalls.NEW_PASSWORD)))).andReturn();
+        assertThat(changed.getResponse().getStatus()).as(changed.getResponse().getContentAsString()).isEqualTo(204);
+
+        assertThat(mvc.perform(get("/login/reset/" + token)).andReturn().getResponse().getStatus()).isEqualTo(410);
+        assertThat(calls().reset(token, "yet another passphrase", "yet another passphrase").getResponse().getStatus()).isEqualTo(410);
+        assertThat(calls().logIn(fay.email(), ResetCalls.NEW_PASSWORD)).as("the changed password stands").isEqualTo(201);
+
+        ask(fay.email(), TestAccounts.uniqueAddress());
+        String after = linkTo(fay.email());
+        assertThat(after).isNotEqualTo(token);
+        assertThat(mvc.perform(get("/login/reset/" + after)).andReturn().getResponse().getStatus())
+                .as("a link asked for after the change works").isEqualTo(200);
+    }
+
     /** The page of a link whose account is gone or changed its email showed a form that could only be refused (outside review AG). */
     @Test
     void aLinkWhoseAccountChangedSinceShowsNoForm() throws Exception {
