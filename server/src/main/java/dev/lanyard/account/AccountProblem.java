@@ -37,6 +37,17 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
     }
 
     /**
+     * A sign-in whose password was right when it was checked and has been changed since (by the member elsewhere, or a
+     * reset): it proved a password that is no longer the member's, so no session starts. Said so, rather than as a wrong
+     * password, because only whoever typed the old password right is ever told it.
+     */
+    public static final class PasswordChanged extends AccountProblem {
+        public PasswordChanged() {
+            super("password-changed", null, "The password was changed since you typed it. Sign in again with the new one.");
+        }
+    }
+
+    /**
      * A password change whose current password is wrong (it counts towards the sign-in throttle), and what else is wrong
      * with the form that does not depend on knowing that password (the new one's rules), said with it.
      */

@@ -115,11 +115,21 @@ public class Accounts {
      * lock someone out, with their other sessions ended), or the account removed. Locks the member's row for the caller's
      * transaction, as the change's update does, so the two are ordered.
      *
-     * @throws AccountProblem.InvalidCredentials the password checked is not the current one
+     * @throws AccountProblem.PasswordChanged the password checked is not the current one
      */
     @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
     public void requireSamePassword(AccountId id, String stamp) {
         signIns.requireSamePassword(id, stamp);
+    }
+
+    /**
+     * As {@link #requireSamePassword}, early and without a lock: for a sign-in's second step, which must not check (and use
+     * up) a code for a sign-in whose session could not start. The session's start still decides, with the row locked.
+     *
+     * @throws AccountProblem.PasswordChanged the password checked is not the current one
+     */
+    public void checkSamePassword(AccountId id, String stamp) {
+        signIns.checkSamePassword(id, stamp);
     }
 
     /**

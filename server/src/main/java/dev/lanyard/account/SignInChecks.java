@@ -65,12 +65,17 @@ final class SignInChecks {
      */
     void requireSamePassword(AccountId id, String stamp) {
         store.lockAccount(id);
+        checkSamePassword(id, stamp);
+    }
+
+    /** {@link Accounts#checkSamePassword}: as {@link #requireSamePassword}, without the lock. */
+    void checkSamePassword(AccountId id, String stamp) {
         boolean same = store.passwordHash(id).map(SignInChecks::stamp)
                 .map(now -> MessageDigest.isEqual(now.getBytes(StandardCharsets.US_ASCII), stamp.getBytes(StandardCharsets.US_ASCII)))
                 .orElse(false);
         if (!same) {
             meters.counter("lanyard.login.failures", "reason", "password-changed").increment();
-            throw new AccountProblem.InvalidCredentials();
+            throw new AccountProblem.PasswordChanged();
         }
     }
 

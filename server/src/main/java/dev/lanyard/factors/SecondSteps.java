@@ -102,10 +102,14 @@ public class SecondSteps {
     /**
      * Completes a sign-in's second step with a TOTP code or a recovery code. A wrong code counts towards the
      * sign-in throttle and the challenge; after {@code maxCodeFailures} the challenge is dead.
+     *
+     * @throws dev.lanyard.account.AccountProblem.PasswordChanged the password the first step checked was changed since:
+     *                                                            nothing is checked, counted or used up
      */
     public Passed verify(String challengeId, String code, String address) {
         FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
         Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        requireSamePassword(challenge);
         Checked checked = checkCode(account, code, address);
         Instant now = clock.instant();
         if (!checked.passed()) throw failed(challenge, account, address, now, checked.refusal());
@@ -137,6 +141,7 @@ public class SecondSteps {
     public Passed verifyPasskey(String challengeId, String ceremony, String credential, String address) {
         FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
         Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        requireSamePassword(challenge);
         boolean ok = checkPasskey(account, ceremony, credential, address);
         Instant now = clock.instant();
         if (!ok) throw failed(challenge, account, address, now, new FactorProblem.PasskeyRejected());
@@ -239,6 +244,16 @@ public class SecondSteps {
         if (!Approvals.approvable(found))
             throw new dev.lanyard.session.SessionProblem.NotPending("Only sign-ins are verified. API keys and apps are not.");
         return !found.verified();
+    }
+
+    /**
+     * Refuses a challenge whose first step's password was changed since, before any code or passkey is checked: the
+     * session could not start (its start checks again, with the member's row locked), and a recovery code or an
+     * authenticator code's time step used up for it would be lost to the member (outside review).
+     */
+    private void requireSamePassword(FactorStore.Challenge challenge) {
+        if (challenge.passwordStamp() != null && !challenge.passwordStamp().isEmpty())
+            accounts.checkSamePassword(challenge.account(), challenge.passwordStamp());
     }
 
     /** Counts a failed second step on its challenge; the challenge is dead after {@code maxCodeFailures}. */

@@ -123,6 +123,9 @@ class AuthApi {
     @ApiResponse(responseCode = "403", description = "second-factor-needs-browser: the password is right but the member's only second "
             + "factor is a passkey, which needs a browser, and they have no unused recovery code; no session starts. Sign in on "
             + "/login, or set up an authenticator app")
+    @ApiResponse(responseCode = "401", description = "invalid-credentials: the email or password is incorrect (the same answer "
+            + "whether or not the email has an account); password-changed: the password was right but was changed before the "
+            + "session started: log in again with the new one")
     @ApiResponse(responseCode = "409", description = "session-limit-reached: the member already has as many sessions as the team "
             + "allows and the team refuses new sign-ins at its limit (a team that ends the oldest session instead answers 201)")
     @PostMapping("/login")
@@ -169,7 +172,9 @@ class AuthApi {
             + "verified session. After 5 wrong codes the challenge is dead.")
     @ApiResponse(responseCode = "201", description = "Signed in: a new, verified session")
     @ApiResponse(responseCode = "400", description = "Wrong code")
-    @ApiResponse(responseCode = "401", description = "The challenge expired, was used, or failed too often: log in again")
+    @ApiResponse(responseCode = "401", description = "challenge-unusable: the challenge expired, was used, or failed too often: "
+            + "log in again; password-changed: the password POST /api/v1/login checked was changed since: log in again with the "
+            + "new one (the code was not checked, nor used up)")
     @ApiResponse(responseCode = "429", description = "Too many wrong passwords or codes: try again later")
     @ApiResponse(responseCode = "409", description = "session-limit-reached: another sign-in took the member's last place meanwhile")
     @PostMapping("/login/second-factor")

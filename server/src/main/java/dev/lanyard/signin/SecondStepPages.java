@@ -116,6 +116,7 @@ class SecondStepPages {
     private String refused(RuntimeException problem, String challenge, HttpServletRequest request, HttpServletResponse response,
                            Model model) {
         if (problem instanceof FactorProblem.ChallengeUnusable) return expired(request, response, model);
+        if (problem instanceof AccountProblem.PasswordChanged changed) return passwordChanged(changed, request, response, model);
         Optional<SecondFactors.Methods> methods = steps.methodsFor(challenge);
         if (methods.isEmpty()) return expired(request, response, model);
         Throttled.status(response, problem, problem instanceof FactorProblem f ? HttpStatus.valueOf(f.status()) : HttpStatus.BAD_REQUEST);
@@ -137,11 +138,8 @@ class SecondStepPages {
             response.setStatus(HttpStatus.CONFLICT.value());
             model.addAttribute("error", limit.getMessage());
             return "signin/login";
-        } catch (AccountProblem.InvalidCredentials changed) {
-            // The password changed since the first step checked it: that sign-in proved a password that is no longer it.
-            response.setStatus(HttpStatus.UNAUTHORIZED.value());
-            model.addAttribute("error", "The password was changed since you typed it. Sign in again with the new one.");
-            return "signin/login";
+        } catch (AccountProblem.PasswordChanged changed) {
+            return passwordChanged(changed, request, response, model);
         }
         accounts.noteTimeZone(passed.account().id(), zone);
         Optional<String> back = ReturnPath.of(asked.returnPath());
@@ -154,6 +152,15 @@ class SecondStepPages {
         }
         return passed.recoveryCodesLeft().map(left -> "redirect:/settings/security?done=recovery-used-" + left)
                 .orElse("redirect:/settings/sessions");
+    }
+
+    /** The password changed since the first step checked it: that sign-in proved a password that is no longer it. */
+    private String passwordChanged(AccountProblem.PasswordChanged changed, HttpServletRequest request, HttpServletResponse response,
+                                   Model model) {
+        challengeCookie.clear(request, response);
+        response.setStatus(HttpStatus.UNAUTHORIZED.value());
+        model.addAttribute("error", changed.getMessage());
+        return "signin/login";
     }
 
     private String expired(HttpServletRequest request, HttpServletResponse response, Model model) {

@@ -32,7 +32,8 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(AccountProblem.class)
     ResponseEntity<ProblemDetail> account(AccountProblem problem, jakarta.servlet.http.HttpServletRequest request) {
-        HttpStatus status = problem instanceof AccountProblem.InvalidCredentials ? HttpStatus.UNAUTHORIZED
+        HttpStatus status = problem instanceof AccountProblem.InvalidCredentials || problem instanceof AccountProblem.PasswordChanged
+                ? HttpStatus.UNAUTHORIZED
                 : problem instanceof AccountProblem.EmailTaken || problem instanceof AccountProblem.InvitedEmailHasAccount ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.SessionLimitReached ? HttpStatus.CONFLICT
                 : problem instanceof AccountProblem.TooManyAttempts ? HttpStatus.TOO_MANY_REQUESTS

@@ -110,6 +110,47 @@ class TwoFactorSignInTest {
         assertThat(late.getResponse().getStatus()).isEqualTo(401);
         assertThat(ApiClient.sessionCookie(late.getResponse())).as("no session").isEmpty();
         assertThat(late.getResponse().getContentAsString()).contains("The password was changed since you typed it.");
+
+        // Outside review: the code was checked and its time step remembered as used before the session was refused.
+        MvcResult again = mvc.perform(post("/login").with(csrf()).with(ApiClient.from(address)).param("email", ann.email())
+                .param("password", "a new and much longer passphrase")).andReturn();
+        String fresh = TwoFactorClient.challengeCookie(again.getResponse()).orElseThrow();
+        assertThat(codeStep(fresh, factors.code(enrolled.seed()), address).getResponse().getStatus())
+                .as("the same code, within its 30 seconds, still signs in: it was not used up").isEqualTo(302);
+    }
+
+    /**
+     * Outside review: in the API, a recovery code sent after the password changed was used up, and the answer was "The email
+     * or password is incorrect." It is now refused before the code is checked, with what the page says.
+     */
+    @Test
+    void theApiSecondStepAfterAPasswordChangeSaysSoAndKeepsTheRecoveryCode() throws Exception {
+        Member pia = api.signUp("pia");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(pia);
+        String recovery = enrolled.recoveryCodes().get(0);
+        String address = ApiClient.newAddress();
+        MvcResult first = mvc.perform(post("/api/v1/login").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", pia.email(), "password", TestAccounts.PASSWORD, "tokenType", "bearer")))).andReturn();
+        String challenge = api.read(first).path("challenge").asString();
+
+        accounts.changePassword(new dev.lanyard.account.AccountId(pia.accountId()), new dev.lanyard.account.PasswordChange(
+                TestAccounts.PASSWORD, "a new and much longer passphrase", true,
+                new dev.lanyard.account.PasswordChange.Origin("ses_elsewhere", "Firefox on Linux", "", address)));
+        MvcResult late = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("challenge", challenge, "code", recovery)))).andReturn();
+
+        assertThat(late.getResponse().getStatus()).isEqualTo(401);
+        JsonNode problem = api.read(late);
+        assertThat(problem.path("type").asString()).isEqualTo("urn:lanyard:problem:password-changed");
+        assertThat(problem.path("detail").asString()).isEqualTo("The password was changed since you typed it. Sign in again with the new one.");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM recovery_codes WHERE account_id = :a AND used_at IS NULL")
+                .param("a", pia.accountId()).query(Integer.class).single()).as("no recovery code used up").isEqualTo(10);
+
+        MvcResult again = mvc.perform(post("/api/v1/login").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", pia.email(), "password", "a new and much longer passphrase", "tokenType", "bearer")))).andReturn();
+        MvcResult signedIn = mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("challenge", api.read(again).path("challenge").asString(), "code", recovery)))).andReturn();
+        assertThat(signedIn.getResponse().getStatus()).as(signedIn.getResponse().getContentAsString()).isEqualTo(201);
     }
 
     @Test

@@ -173,7 +173,7 @@ class PasswordChangeTest {
         NewSession late = new NewSession(before.account().id(), new ClientOrigin(new Device("curl", "8", "", "", DeviceType.BOT, ""), "curl/8", "203.0.113.9", GeoLocation.unknown()), AppType.API, false);
 
         assertThatThrownBy(() -> sessions.signIn(late.withPassword(before.stamp()), Optional.empty()))
-                .isInstanceOf(AccountProblem.InvalidCredentials.class);
+                .isInstanceOf(AccountProblem.PasswordChanged.class);
 
         Accounts.PasswordChecked after = accounts.authenticateForSignIn(laptop.email(), NEW_PASSWORD, "203.0.113.9");
         assertThat(sessions.signIn(late.withPassword(after.stamp()), Optional.empty()).session().active()).isTrue();
