@@ -44,7 +44,19 @@ public sealed class FactorProblem extends dev.lanyard.Problem {
     /** The second step of a sign-in that expired, was used, or failed too often: sign in again. */
     public static final class ChallengeUnusable extends FactorProblem {
         public ChallengeUnusable() {
-            super("challenge-unusable", 401, "challenge", "This sign-in has expired or was already used. Sign in again.");
+            this("This sign-in has expired or was already used. Sign in again.");
+        }
+
+        private ChallengeUnusable(String message) {
+            super("challenge-unusable", 401, "challenge", message);
+        }
+
+        /**
+         * A second step ended by its last wrong code or passkey: said so, rather than as expired, so that the member knows
+         * why the code page is gone and that signing in again starts over (the API's type is the same).
+         */
+        public static ChallengeUnusable failedTooOften() {
+            return new ChallengeUnusable("Too many failed attempts: this sign-in has ended. Sign in again.");
         }
     }
 

@@ -86,6 +86,14 @@ public class SecondSteps {
         return live(challengeId).map(c -> new SignInRequest(c.rememberMe(), c.appType(), c.bearer(), c.returnPath(), c.passwordStamp()));
     }
 
+    /**
+     * How many more wrong codes (or passkeys) a live challenge takes before it ends, for the page that warns before the
+     * last one.
+     */
+    public Optional<Integer> triesLeft(String challengeId) {
+        return live(challengeId).map(c -> settings.maxCodeFailures() - c.failures());
+    }
+
     /** The second factors a live challenge's member can pass it with, for the page that asks. */
     public Optional<Methods> methodsFor(String challengeId) {
         return live(challengeId).map(c -> codes.methods(c.account()));
@@ -107,7 +115,7 @@ public class SecondSteps {
      *                                                            nothing is checked, counted or used up
      */
     public Passed verify(String challengeId, String code, String address) {
-        FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        FactorStore.Challenge challenge = live(challengeId).orElseThrow(() -> unusable(challengeId));
         Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
         requireSamePassword(challenge);
         Checked checked = checkCode(account, code, address);
@@ -125,7 +133,7 @@ public class SecondSteps {
      * member has no passkey.
      */
     public Passkeys.Options startPasskey(String challengeId, RelyingParty rp) {
-        FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        FactorStore.Challenge challenge = live(challengeId).orElseThrow(() -> unusable(challengeId));
         try {
             return passkeys.startVerification(challenge.account(), rp);
         } catch (PasskeyProblem.NotFound none) {
@@ -139,7 +147,7 @@ public class SecondSteps {
      * counts towards the sign-in throttle and the challenge's failures, like a wrong code.
      */
     public Passed verifyPasskey(String challengeId, String ceremony, String credential, String address) {
-        FactorStore.Challenge challenge = live(challengeId).orElseThrow(FactorProblem.ChallengeUnusable::new);
+        FactorStore.Challenge challenge = live(challengeId).orElseThrow(() -> unusable(challengeId));
         Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
         requireSamePassword(challenge);
         boolean ok = checkPasskey(account, ceremony, credential, address);
@@ -260,7 +268,14 @@ public class SecondSteps {
     private FactorProblem failed(FactorStore.Challenge challenge, Account account, String address, Instant now, FactorProblem wrong) {
         int failures = store.fail(challenge.idHash());
         events.publishEvent(new FactorEvent.SecondFactorFailed(account, address, now, wrong instanceof FactorProblem.PasskeyRejected));
-        return failures >= settings.maxCodeFailures() ? new FactorProblem.ChallengeUnusable() : wrong;
+        return failures >= settings.maxCodeFailures() ? FactorProblem.ChallengeUnusable.failedTooOften() : wrong;
+    }
+
+    /** Why a challenge is not live: ended by too many wrong codes or passkeys, or expired, used, or never given. */
+    private FactorProblem.ChallengeUnusable unusable(String challengeId) {
+        boolean failedTooOften = found(challengeId).filter(c -> c.usedAt().isEmpty() && c.failures() >= settings.maxCodeFailures())
+                .isPresent();
+        return failedTooOften ? FactorProblem.ChallengeUnusable.failedTooOften() : new FactorProblem.ChallengeUnusable();
     }
 
     private static SignInRequest request(FactorStore.Challenge challenge) {
@@ -269,9 +284,13 @@ public class SecondSteps {
     }
 
     private Optional<FactorStore.Challenge> live(String challengeId) {
-        if (challengeId == null || challengeId.isEmpty() || challengeId.length() > 100) return Optional.empty();
         Instant now = clock.instant();
-        return store.findChallenge(SecondFactors.hash(challengeId))
-                .filter(c -> c.usedAt().isEmpty() && c.expiresAt().isAfter(now) && c.failures() < settings.maxCodeFailures());
+        return found(challengeId).filter(c -> c.usedAt().isEmpty() && c.expiresAt().isAfter(now) && c.failures() < settings.maxCodeFailures());
+    }
+
+    /** The challenge with this id, live or not, while it is kept. */
+    private Optional<FactorStore.Challenge> found(String challengeId) {
+        if (challengeId == null || challengeId.isEmpty() || challengeId.length() > 100) return Optional.empty();
+        return store.findChallenge(SecondFactors.hash(challengeId));
     }
 }

@@ -172,8 +172,8 @@ class AuthApi {
             + "verified session. After 5 wrong codes the challenge is dead.")
     @ApiResponse(responseCode = "201", description = "Signed in: a new, verified session")
     @ApiResponse(responseCode = "400", description = "Wrong code")
-    @ApiResponse(responseCode = "401", description = "challenge-unusable: the challenge expired, was used, or failed too often: "
-            + "log in again; password-changed: the password POST /api/v1/login checked was changed since: log in again with the "
+    @ApiResponse(responseCode = "401", description = "challenge-unusable: the challenge expired, was used, or failed too often "
+            + "(its detail then says \"Too many failed attempts\"): log in again; password-changed: the password POST /api/v1/login checked was changed since: log in again with the "
             + "new one (the code was not checked, nor used up)")
     @ApiResponse(responseCode = "429", description = "Too many wrong passwords or codes: try again later")
     @ApiResponse(responseCode = "409", description = "session-limit-reached: another sign-in took the member's last place meanwhile")

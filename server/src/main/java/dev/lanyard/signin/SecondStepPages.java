@@ -112,16 +112,24 @@ class SecondStepPages {
                 : Verification.PASSWORD_AND_CODE, zone, current, origin, request, response, model);
     }
 
-    /** The page again with what went wrong, or the sign-in page when the challenge is dead. */
+    /** Added to a wrong code's (or passkey's) message when the challenge takes one more before it ends. */
+    static final String LAST_TRY = "You have one try left before this sign-in ends and you sign in again.";
+
+    /**
+     * The page again with what went wrong (warning before the last try), or the sign-in page when the challenge is dead,
+     * saying why.
+     */
     private String refused(RuntimeException problem, String challenge, HttpServletRequest request, HttpServletResponse response,
                            Model model) {
-        if (problem instanceof FactorProblem.ChallengeUnusable) return expired(request, response, model);
+        if (problem instanceof FactorProblem.ChallengeUnusable unusable) return expired(request, response, model, unusable);
         if (problem instanceof AccountProblem.PasswordChanged changed) return passwordChanged(changed, request, response, model);
         Optional<SecondFactors.Methods> methods = steps.methodsFor(challenge);
         if (methods.isEmpty()) return expired(request, response, model);
         Throttled.status(response, problem, problem instanceof FactorProblem f ? HttpStatus.valueOf(f.status()) : HttpStatus.BAD_REQUEST);
         model.addAttribute("methods", methods.get());
-        model.addAttribute("error", problem.getMessage());
+        boolean counted = problem instanceof FactorProblem.WrongCode || problem instanceof FactorProblem.PasskeyRejected;
+        boolean lastTry = counted && steps.triesLeft(challenge).filter(left -> left == 1).isPresent();
+        model.addAttribute("error", lastTry ? problem.getMessage() + " " + LAST_TRY : problem.getMessage());
         return "signin/verify";
     }
 
@@ -164,9 +172,14 @@ class SecondStepPages {
     }
 
     private String expired(HttpServletRequest request, HttpServletResponse response, Model model) {
+        return expired(request, response, model, new FactorProblem.ChallengeUnusable());
+    }
+
+    /** The sign-in page, saying why the second step is over ({@code unusable}: expired or used, or too many failed attempts). */
+    private String expired(HttpServletRequest request, HttpServletResponse response, Model model, FactorProblem.ChallengeUnusable unusable) {
         challengeCookie.clear(request, response);
         response.setStatus(HttpStatus.UNAUTHORIZED.value());
-        model.addAttribute("error", new FactorProblem.ChallengeUnusable().getMessage());
+        model.addAttribute("error", unusable.getMessage());
         return "signin/login";
     }
 }

@@ -273,12 +273,51 @@ class TwoFactorSignInTest {
         String challenge = TwoFactorClient.challengeCookie(passwordStep(erin, address, null, false).getResponse()).orElseThrow();
         String wrong = factors.code(enrolled.seed()).equals("000000") ? "111111" : "000000";
 
-        int last = 0;
-        for (int i = 0; i < 5; i++) last = codeStep(challenge, wrong, address).getResponse().getStatus();
+        List<MvcResult> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) answers.add(codeStep(challenge, wrong, address));
         clock.advance(Duration.ofMinutes(1)); // past the throttle's wait, which would answer first
 
-        assertThat(last).isEqualTo(401);
-        assertThat(codeStep(challenge, factors.code(enrolled.seed()), address).getResponse().getStatus()).isEqualTo(401);
+        // Outside review: the 5th wrong code said "This sign-in has expired or was already used", with no warning before it.
+        assertThat(answers.get(2).getResponse().getStatus()).isEqualTo(400);
+        assertThat(answers.get(2).getResponse().getContentAsString()).contains("That code is not right.").doesNotContain("one try left");
+        assertThat(answers.get(3).getResponse().getStatus()).isEqualTo(400);
+        assertThat(answers.get(3).getResponse().getContentAsString()).contains("That code is not right.")
+                .contains("You have one try left before this sign-in ends and you sign in again.");
+        MvcResult last = answers.get(4);
+        assertThat(last.getResponse().getStatus()).isEqualTo(401);
+        assertThat(last.getResponse().getContentAsString()).contains("Too many failed attempts: this sign-in has ended. Sign in again.")
+                .doesNotContain("has expired");
+        MvcResult after = codeStep(challenge, factors.code(enrolled.seed()), address);
+        assertThat(after.getResponse().getStatus()).isEqualTo(401);
+        assertThat(after.getResponse().getContentAsString()).contains("Too many failed attempts");
+    }
+
+    @Test
+    void inTheApiTheLastWrongCodeSaysTheChallengeEndedForTooManyFailedAttempts() throws Exception {
+        Member gil = api.signUp("gil");
+        TwoFactorClient.Enrolled enrolled = factors.enrol(gil);
+        clock.advance(Duration.ofSeconds(30));
+        String address = ApiClient.newAddress();
+        MvcResult first = mvc.perform(post("/api/v1/login").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", gil.email(), "password", TestAccounts.PASSWORD, "tokenType", "bearer")))).andReturn();
+        String challenge = api.read(first).path("challenge").asString();
+        String wrong = factors.code(enrolled.seed()).equals("000000") ? "111111" : "000000";
+
+        List<MvcResult> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            if (i == 5) clock.advance(Duration.ofMinutes(1)); // past the throttle's wait, which would answer first
+            answers.add(mvc.perform(post("/api/v1/login/second-factor").with(ApiClient.from(address)).contentType(MediaType.APPLICATION_JSON)
+                    .content(api.write(Map.of("challenge", challenge, "code", i == 5 ? factors.code(enrolled.seed()) : wrong)))).andReturn());
+        }
+
+        assertThat(answers.get(3).getResponse().getStatus()).isEqualTo(400);
+        assertThat(api.read(answers.get(3)).path("type").asString()).isEqualTo("urn:lanyard:problem:wrong-code");
+        for (MvcResult ended : List.of(answers.get(4), answers.get(5))) {
+            assertThat(ended.getResponse().getStatus()).isEqualTo(401);
+            JsonNode problem = api.read(ended);
+            assertThat(problem.path("type").asString()).isEqualTo("urn:lanyard:problem:challenge-unusable");
+            assertThat(problem.path("detail").asString()).isEqualTo("Too many failed attempts: this sign-in has ended. Sign in again.");
+        }
     }
 
     @Test

@@ -377,9 +377,12 @@ class PasskeyPagesTest {
             if (attempt < 5) {
                 assertThat(refused.getStatus()).as("answer " + attempt).isEqualTo(400);
                 assertThat(refused.getContentAsString()).contains("That passkey could not be verified").contains("Use a passkey");
+                if (attempt == 4) assertThat(refused.getContentAsString()).as("warned before the last try")
+                        .contains("You have one try left before this sign-in ends and you sign in again.");
+                else assertThat(refused.getContentAsString()).doesNotContain("one try left");
             } else {
                 assertThat(refused.getStatus()).as("the fifth failure ends the challenge").isEqualTo(401);
-                assertThat(refused.getContentAsString()).contains("This sign-in has expired or was already used. Sign in again.");
+                assertThat(refused.getContentAsString()).contains("Too many failed attempts: this sign-in has ended. Sign in again.");
             }
         }
         assertThat(verifyOptions(challenge, address).getStatus()).as("a dead challenge starts no ceremony").isEqualTo(401);
