@@ -280,6 +280,12 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
                     + "account with your own password. Or try again in " + seconds(retryAfterSeconds) + ".");
         }
 
+        /** Too many passkey sign-ins started from one address ({@code passkeys.SignInStarts}). */
+        public static TooManyAttempts passkeySignIns(long retryAfterSeconds) {
+            return new TooManyAttempts(retryAfterSeconds, "Too many passkey sign-ins were started from your network. Try again in "
+                    + seconds(retryAfterSeconds) + ".");
+        }
+
         /** Too many password resets asked for from one address (decision 67). */
         static TooManyAttempts resetsFromAddress(long retryAfterSeconds) {
             return new TooManyAttempts(retryAfterSeconds, "Too many password resets asked for from your network. Try again in "

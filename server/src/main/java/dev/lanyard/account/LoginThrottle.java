@@ -1,6 +1,5 @@
 package dev.lanyard.account;
 
-import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +10,6 @@ import java.util.Base64;
 import java.util.function.BooleanSupplier;
 
 import dev.lanyard.geo.ClientAddresses;
-import dev.lanyard.geo.IpLiteral;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -161,15 +159,9 @@ class LoginThrottle {
         forgiven(EmailAndAddress.of(email, block(address)), 0);
     }
 
-    /**
-     * The address the counters are kept for: an IPv4 address as it is (an IPv4-mapped IPv6 address is
-     * its IPv4 address), an IPv6 address as its /64, {@code 2001:db8:0:1::/64}. A text that is no IP
-     * address is kept as it is. Never asks DNS.
-     */
+    /** The address the counters are kept for ({@link ClientAddresses#subscriber}): an IPv4 address, or an IPv6 /64. */
     static String block(String address) {
-        return IpLiteral.parse(address).map(ip -> {
-            return ip instanceof Inet4Address ? ip.getHostAddress() : ClientAddresses.leadingGroups(ip, 4) + ":/64";
-        }).orElse(address == null ? "" : address);
+        return ClientAddresses.subscriber(address);
     }
 
     private static Rule rule(Rule rule, boolean hearing) {

@@ -176,6 +176,16 @@ public class ClientAddresses {
     }
 
     /**
+     * The address a throttle counts a client under, one subscriber's: an IPv4 address as it is (an IPv4-mapped IPv6
+     * address is its IPv4 address), an IPv6 address as its /64, {@code 2001:db8:0:1::/64}, since a subscriber is usually
+     * given a whole /64 (decision 53). A text that is no IP address is kept as it is, null as "". Never asks DNS.
+     */
+    public static String subscriber(String address) {
+        return IpLiteral.parse(address).map(ip -> ip instanceof Inet4Address ? ip.getHostAddress() : leadingGroups(ip, 4) + ":/64")
+                .orElse(address == null ? "" : address);
+    }
+
+    /**
      * The first {@code groups} 16-bit groups of an IPv6 address, each followed by a colon ({@code 2a02:1234:abcd:}
      * for three): the part of the address that names its network, for {@code /16 × groups} blocks.
      */

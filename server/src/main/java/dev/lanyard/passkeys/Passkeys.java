@@ -48,6 +48,7 @@ public class Passkeys {
     private final Clock clock;
     private final Ceremonies ceremonies;
     private final PasskeyRegistrations registrations;
+    private final SignInStarts signInStarts;
 
     Passkeys(PasskeyStore store, LanyardCredentials credentials, Accounts accounts, Sessions sessions, ApplicationEventPublisher events,
              TransactionTemplate transactions, ObjectProvider<PasskeyFallback> fallback, Clock clock) {
@@ -58,6 +59,7 @@ public class Passkeys {
         this.transactions = transactions;
         this.clock = clock;
         this.ceremonies = new Ceremonies(store, credentials, accounts, clock);
+        this.signInStarts = new SignInStarts(clock);
         this.registrations = new PasskeyRegistrations(store, credentials, ceremonies, accounts, sessions, events, transactions, fallback, clock);
     }
 
@@ -112,8 +114,14 @@ public class Passkeys {
         return registrations.register(by, ceremony, name, credential);
     }
 
-    /** Starts a sign-in without a password: any passkey of this relying party may answer (a discoverable credential). */
-    public Options startSignIn(RelyingParty rp) {
+    /**
+     * Starts a sign-in without a password: any passkey of this relying party may answer (a discoverable credential).
+     * At most {@value SignInStarts#PER_MINUTE} a minute from one client {@code address}.
+     *
+     * @throws dev.lanyard.account.AccountProblem.TooManyAttempts the address started as many as it may this minute
+     */
+    public Options startSignIn(RelyingParty rp, String address) {
+        signInStarts.count(address);
         store.deleteExpired(clock.instant());
         PublicKeyCredentialRequestOptions options = ceremonies.operations(rp).createCredentialRequestOptions(
                 new ImmutablePublicKeyCredentialRequestOptionsRequest(null));

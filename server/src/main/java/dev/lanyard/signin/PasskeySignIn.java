@@ -6,6 +6,7 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Throttled;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.passkeys.PasskeyProblem;
 import dev.lanyard.passkeys.Passkeys;
 import dev.lanyard.passkeys.RelyingParties;
@@ -19,6 +20,7 @@ import dev.lanyard.session.Sessions;
 import dev.lanyard.session.Verification;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,6 +29,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * "Sign in with a passkey" on {@code /login}: the options for {@code navigator.credentials.get()} as JSON,
@@ -42,10 +45,12 @@ class PasskeySignIn {
     private final ClientOrigins origins;
     private final SessionCookie cookie;
     private final Accounts accounts;
+    private final ClientAddresses addresses;
 
     PasskeySignIn(Passkeys passkeys, RelyingParties relyingParties, Sessions sessions, ClientOrigins origins, SessionCookie cookie,
-                  Accounts accounts) {
+                  Accounts accounts, ClientAddresses addresses) {
         this.accounts = accounts;
+        this.addresses = addresses;
         this.passkeys = passkeys;
         this.relyingParties = relyingParties;
         this.sessions = sessions;
@@ -53,9 +58,19 @@ class PasskeySignIn {
         this.cookie = cookie;
     }
 
+    /**
+     * The options, or 429 with {@code Retry-After} and {@code {"error": ...}}, which the button's script shows, when the
+     * address started as many passkey sign-ins this minute as it may.
+     */
     @PostMapping(path = "/login/passkey/options", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> options(HttpServletRequest request) {
-        return ResponseEntity.ok(passkeys.startSignIn(relyingParties.of(request)).json());
+        try {
+            return ResponseEntity.ok(passkeys.startSignIn(relyingParties.of(request), addresses.resolve(request).getHostAddress()).json());
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()))
+                    .body("{\"error\":" + JsonMapper.shared().writeValueAsString(tooMany.getMessage()) + "}");
+        }
     }
 
     @PostMapping("/login/passkey")

@@ -247,6 +247,44 @@ class PasskeyPagesTest {
         assertThat(status).as("after the free failures the address must wait").isEqualTo(429);
     }
 
+    /**
+     * Each start of a passkey sign-in keeps a ceremony row, and needs only the login page's CSRF token: one address wrote
+     * 11,175 rows in 10 seconds (outside review). An address starts at most 30 a minute; the next is 429 with Retry-After
+     * and a message for the button's script, and keeps nothing. Another address is not held up, an IPv6 address counts
+     * as its /64, and the next minute starts afresh.
+     */
+    @Test
+    void anAddressStartsAtMostThirtyPasskeySignInsAMinute() throws Exception {
+        String address = ApiClient.newAddress();
+        for (int i = 0; i < SignInStarts.PER_MINUTE; i++) {
+            assertThat(mvc.perform(loginForm("/login/passkey/options", address).accept(MediaType.APPLICATION_JSON))
+                    .andReturn().getResponse().getStatus()).as("start " + (i + 1)).isEqualTo(200);
+        }
+        long rows = jdbc.sql("SELECT COUNT(*) FROM passkey_ceremonies").query(Long.class).single();
+
+        MockHttpServletResponse refused = mvc.perform(loginForm("/login/passkey/options", address).accept(MediaType.APPLICATION_JSON))
+                .andReturn().getResponse();
+
+        assertThat(refused.getStatus()).isEqualTo(429);
+        assertThat(Long.parseLong(refused.getHeader("Retry-After"))).isBetween(1L, 60L);
+        assertThat(json.readTree(refused.getContentAsString()).path("error").asString())
+                .startsWith("Too many passkey sign-ins were started from your network. Try again in ");
+        assertThat(refused.getContentAsString()).doesNotContain("ceremony");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM passkey_ceremonies").query(Long.class).single()).isEqualTo(rows);
+        assertThat(mvc.perform(loginForm("/login/passkey/options", ApiClient.newAddress()).accept(MediaType.APPLICATION_JSON))
+                .andReturn().getResponse().getStatus()).as("another address").isEqualTo(200);
+
+        for (int i = 0; i < SignInStarts.PER_MINUTE; i++) {
+            mvc.perform(loginForm("/login/passkey/options", "2001:db8:5a:1::" + Integer.toHexString(i + 1)).accept(MediaType.APPLICATION_JSON));
+        }
+        assertThat(mvc.perform(loginForm("/login/passkey/options", "2001:db8:5a:1:ffff::9").accept(MediaType.APPLICATION_JSON))
+                .andReturn().getResponse().getStatus()).as("the same /64").isEqualTo(429);
+
+        ((dev.lanyard.testsupport.MutableClock) clock).advance(java.time.Duration.ofMinutes(1));
+        assertThat(mvc.perform(loginForm("/login/passkey/options", address).accept(MediaType.APPLICATION_JSON))
+                .andReturn().getResponse().getStatus()).as("a minute later").isEqualTo(200);
+    }
+
     @Test
     void withoutASessionNoCeremonyStartsAndNothingChanges() throws Exception {
         String address = ApiClient.newAddress();
