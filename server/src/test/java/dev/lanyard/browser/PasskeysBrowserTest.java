@@ -10,9 +10,11 @@ import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.CDPSession;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.BoundingBox;
 import dev.lanyard.testsupport.SqliteDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +47,24 @@ class PasskeysBrowserTest extends BrowserTest {
     /** No serious or critical axe-core violation, with the rules AccessibilityBrowserTest holds pages to. */
     private static void accessible(Page page, String name) {
         assertThat(axeViolations(page)).as("serious or critical accessibility violations on " + name).isEmpty();
+    }
+
+    /**
+     * Without a mail server nothing stood between the sign-in page's "Log in" and "Sign in with a passkey": the two buttons
+     * touched (outside review). They keep the gap a primary button keeps above it, on a desk and on a phone.
+     */
+    @Test
+    void theSignInPagesTwoButtonsDoNotTouchOnADeskOrAPhone() {
+        for (int width : new int[] {1280, 390}) {
+            Page page = open(Chromium.MAC_MADRID, width, 800);
+            page.navigate("/login");
+            Locator passkey = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in with a passkey"));
+            assertThat(passkey).isVisible();
+            BoundingBox logIn = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions()
+                    .setName("Log in").setExact(true)).boundingBox();
+            double gap = passkey.boundingBox().y - (logIn.y + logIn.height);
+            assertThat(gap).as("px between the buttons at " + width + " px").isGreaterThanOrEqualTo(16);
+        }
     }
 
     @Test
