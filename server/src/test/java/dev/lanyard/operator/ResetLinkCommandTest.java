@@ -107,7 +107,7 @@ class ResetLinkCommandTest {
         ApiClient.Member bob = api.signUp("bob");
         assertThat(command(bob.email()).status()).isZero();
 
-        assertThat(mvc.perform(get("/login")).andReturn().getResponse().getContentAsString()).doesNotContain("Forgot your password?");
+        assertThat(mvc.perform(get("/login")).andReturn().getResponse().getContentAsString()).doesNotContain("/login/forgot");
         assertThat(mvc.perform(get("/login/forgot")).andReturn().getResponse().getStatus()).isEqualTo(404);
         assertThat(mvc.perform(post("/login/forgot").with(csrf()).param("email", bob.email())).andReturn().getResponse().getStatus())
                 .isEqualTo(404);

@@ -65,7 +65,8 @@ class PasswordResetTest {
         ApiClient.Member ada = api.signUp("ada");
         ApiClient.Member phone = api.logIn(ada);
 
-        assertThat(mvc.perform(get("/login")).andReturn().getResponse().getContentAsString()).contains("Forgot your password?");
+        assertThat(mvc.perform(get("/login")).andReturn().getResponse().getContentAsString()).contains("Forgot your password?")
+                .contains("/login/forgot").doesNotContain("Ask your team");
         MvcResult asked = ask(ada.email(), TestAccounts.uniqueAddress());
         assertThat(asked.getResponse().getStatus()).isEqualTo(200);
         assertThat(asked.getResponse().getContentAsString()).contains("Check your email").contains(ada.email());

@@ -12,7 +12,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /**
  * Without a mail server, mail waits in the outbox that admins read: a reset link there would let an admin act as the
- * member, so there is no "Forgot your password?" (decision 67).
+ * member, so there is no "Forgot your password?" link (decision 67); the sign-in page says whom to ask instead.
  */
 @LanyardSpringTest
 class PasswordResetWithoutMailServerTest {
@@ -21,10 +21,19 @@ class PasswordResetWithoutMailServerTest {
 
     @Test
     void thereIsNoResetWithoutAMailServer() throws Exception {
-        assertThat(mvc.perform(get("/login")).andReturn().getResponse().getContentAsString()).doesNotContain("Forgot your password?");
+        assertThat(mvc.perform(get("/login")).andReturn().getResponse().getContentAsString()).doesNotContain("/login/forgot");
         assertThat(mvc.perform(get("/login/forgot")).andReturn().getResponse().getStatus()).isEqualTo(404);
         assertThat(mvc.perform(post("/login/forgot").with(csrf()).param("email", "ada@example.com")).andReturn().getResponse().getStatus())
                 .isEqualTo(404);
         assertThat(mvc.perform(get("/login/reset/abc")).andReturn().getResponse().getStatus()).isEqualTo(404);
+    }
+
+    /** The page said nothing about a forgotten password without a mail server (outside review); never the operator's command. */
+    @Test
+    void theSignInPageSaysWhomToAskForAResetLink() throws Exception {
+        String page = mvc.perform(get("/login")).andReturn().getResponse().getContentAsString().replaceAll("\\s+", " ");
+
+        assertThat(page).contains("Forgot your password? Ask your team's admin or whoever runs this Lanyard server for a reset link.")
+                .doesNotContain("reset-link").doesNotContain("java -jar");
     }
 }
