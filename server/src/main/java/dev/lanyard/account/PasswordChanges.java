@@ -45,6 +45,8 @@ final class PasswordChanges {
             if (change.current().isEmpty()) throw new AccountProblem.InvalidInput("currentPassword", "Enter your current password.");
         });
         boolean nextKeepsTheRules = errors.check(() -> {
+            // Missing is said as missing, as the current one is, not as too short.
+            if (change.next().isEmpty()) throw new AccountProblem.InvalidInput("newPassword", "Enter your new password.");
             try {
                 AccountInput.checkPassword(change.next(), account.email(), account.name());
             } catch (AccountProblem.InvalidInput invalid) {

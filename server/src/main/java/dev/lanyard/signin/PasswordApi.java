@@ -45,7 +45,7 @@ class PasswordApi {
             + "A wrong current password counts towards the sign-in throttle. Not for API keys.")
     @ApiResponse(responseCode = "204", description = "Changed")
     @ApiResponse(responseCode = "400", description = "wrong-password (field currentPassword), or invalid-input (a missing "
-            + "currentPassword, a newPassword that breaks the rules). Every field at fault at once: a wrong current password "
+            + "currentPassword or newPassword, a newPassword that breaks the rules). Every field at fault at once: a wrong current password "
             + "is said with the new one's broken rules, each in errors; whether the new one differs from the current one is said "
             + "only once the current one is right")
     @ApiResponse(responseCode = "403", description = "The request is made with an API key, or from another origin")

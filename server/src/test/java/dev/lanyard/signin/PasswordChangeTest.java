@@ -227,6 +227,18 @@ class PasswordChangeTest {
         assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("password.changed"));
     }
 
+    /** A missing new password was answered "Use a password of at least 12 characters." (outside review): it is said to be missing. */
+    @Test
+    void aMissingNewPasswordIsSaidToBeMissing() throws Exception {
+        JsonNode missing = problem(change(laptop, Map.of("currentPassword", TestAccounts.PASSWORD)), 400, "invalid-input");
+        assertThat(missing.path("field").asString()).isEqualTo("newPassword");
+        assertThat(missing.path("detail").asString()).isEqualTo("Enter your new password.");
+
+        JsonNode neither = problem(change(laptop, Map.of()), 400, "invalid-input");
+        assertThat(errors(neither)).containsExactly("currentPassword: Enter your current password.", "newPassword: Enter your new password.");
+        api.logIn(laptop); // with the password unchanged
+    }
+
     /** Decision 68: the member's own address, and a keyboard walk, are refused with why, in the API and on the page. */
     @Test
     void aNewPasswordThatIsTheMembersOwnEmailOrAKeyboardWalkIsRefusedSayingWhy() throws Exception {
