@@ -5,6 +5,7 @@ import dev.lanyard.account.Throttled;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.passkeys.RelyingParties;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionProblem;
 import dev.lanyard.session.Sessions;
 import jakarta.servlet.http.HttpServletRequest;
@@ -90,10 +91,17 @@ class SessionVerificationPages {
         return show(current, model);
     }
 
+    /**
+     * The page; for a member without a second factor, whether another sign-in of theirs is verified (verified before the
+     * factor went), the only way then besides setting one up: an approval from it.
+     */
     private String show(CurrentSession current, Model model) {
         if (current.apiKey()) throw new SessionProblem.NotPending("Only sign-ins are verified. API keys and apps are not.");
-        model.addAttribute("methods", factors.methods(current.account().id()));
+        SecondFactors.Methods methods = factors.methods(current.account().id());
+        model.addAttribute("methods", methods);
         model.addAttribute("inPlace", true);
+        model.addAttribute("verifiedElsewhere", !methods.any()
+                && sessions.otherSignIns(current.account().id(), current.id()).stream().anyMatch(Session::verified));
         return "signin/verify";
     }
 

@@ -195,13 +195,34 @@ class SessionVerificationTest {
         assertThat(byKey.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     }
 
+    /**
+     * A member without a second factor has no verified session to approve from: the page told them to approve from one
+     * (outside review). It says what they can do, set one up, which verifies the session that does it.
+     */
     @Test
     void aMemberWithoutASecondFactorIsToldHowToGetOne() throws Exception {
         Member bob = api.signUp("bob");
-        String page = as(bob, get("/settings/sessions/verify").accept(MediaType.TEXT_HTML)).getContentAsString();
-        assertThat(page).contains("You have no second factor yet.").doesNotContain("name=\"code\"");
+        api.logIn(bob);
+        String page = as(bob, get("/settings/sessions/verify").accept(MediaType.TEXT_HTML)).getContentAsString().replaceAll("\\s+", " ");
+        assertThat(page).contains("You have no second factor yet. Set up an authenticator app or a passkey on the "
+                + "<a href=\"/settings/security\">Security</a> page: setting one up in this session verifies it.")
+                .doesNotContain("Approve this sign-in").doesNotContain("name=\"code\"");
         MockHttpServletResponse refused = verifyThroughTheApi(bob, "123456");
         assertThat(refused.getStatus()).isEqualTo(400);
         assertThat(verified(bob)).isFalse();
+    }
+
+    /** A session verified while the member had a factor can still approve this one after the factor is gone: said then. */
+    @Test
+    void aMemberWhoseFactorIsGoneButWhoHasAVerifiedSessionIsOfferedItsApproval() throws Exception {
+        clock.advance(java.time.Duration.ofSeconds(30));
+        assertThat(as(laptop, post("/settings/security/two-factor/disable").with(csrf()).param("password", TestAccounts.PASSWORD)
+                .param("code", Totp.code(enrolled.seed(), Totp.step(clock.instant())))).getStatus()).isEqualTo(302);
+        assertThat(verified(laptop)).isTrue();
+
+        String page = as(alice, get("/settings/sessions/verify").accept(MediaType.TEXT_HTML)).getContentAsString().replaceAll("\\s+", " ");
+
+        assertThat(page).contains("You have no second factor yet.")
+                .contains("Or approve this session from one of your verified sessions: it asks &ldquo;Approve this sign-in?&rdquo;");
     }
 }
