@@ -69,12 +69,16 @@ class ApiKeyPages {
         this.clock = clock;
     }
 
-    /** A key as the pages show it, every value phrased for a person. */
+    /**
+     * A key as the pages show it, every value phrased for a person. Its owner sees the address it was last used from in
+     * full ({@code fullIp}); anyone else (an admin) sees it masked, as the API and the member's page show it to them.
+     */
     record KeyView(ApiKeys.Listed listed, String created, String expires, String lastUsed, String lastUsedAgo, String lastUsedWhere,
                    String scopes) {
-        static KeyView of(ApiKeys.Listed l, java.time.Instant now) {
+        static KeyView of(ApiKeys.Listed l, java.time.Instant now, boolean fullIp) {
             var s = l.session();
-            String where = l.used() ? (s.ip().isEmpty() ? "" : ClientAddresses.shown(s.ip()) + " · ") + s.location().label() : "";
+            String ip = fullIp ? ClientAddresses.shown(s.ip()) : ClientAddresses.mask(s.ip());
+            String where = l.used() ? (ip.isEmpty() ? "" : ip + " · ") + s.location().label() : "";
             return new KeyView(l, EXACT.format(l.key().createdAt()), l.key().expiresAt().map(EXACT::format).orElse("Never"),
                     l.used() ? EXACT.format(s.lastActiveAt()) : "Never used",
                     l.used() ? dev.lanyard.session.SessionView.ago(s.lastActiveAt(), now) : "Never used", where,
@@ -174,7 +178,7 @@ class ApiKeyPages {
         ApiKeys.Listed listed = keys.get(current.account().id(), new SessionId(id));
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         model.addAttribute("account", current.account());
-        model.addAttribute("k", KeyView.of(listed, clock.instant()));
+        model.addAttribute("k", KeyView.of(listed, clock.instant(), true));
         handover.take(current.id(), listed.key().id().value(), request, response).ifPresent(secret -> model.addAttribute("secret", secret));
         return "keys/created";
     }
@@ -184,7 +188,7 @@ class ApiKeyPages {
         ApiKeys.Listed listed = keys.get(current.account().id(), new SessionId(id));
         List<ApiKeys.HourCount> hours = keys.lastDay(listed.key());
         model.addAttribute("account", current.account());
-        model.addAttribute("k", KeyView.of(listed, clock.instant()));
+        model.addAttribute("k", KeyView.of(listed, clock.instant(), true));
         model.addAttribute("chart", UsageChart.of(hours));
         model.addAttribute("hours", hours.stream().map(h -> Map.of("hour", UsageChart.hour(h.hour()), "at", h.hour().toString(), "requests", h.requests())).toList());
         return "keys/details";
@@ -196,7 +200,7 @@ class ApiKeyPages {
         ApiKeys.Listed listed = keys.get(current.account().id(), new SessionId(id));
         if (!listed.active()) return "redirect:/settings/api-keys/" + listed.key().id().value();
         model.addAttribute("account", current.account());
-        model.addAttribute("k", KeyView.of(listed, clock.instant()));
+        model.addAttribute("k", KeyView.of(listed, clock.instant(), true));
         return "keys/revoke";
     }
 
@@ -217,7 +221,7 @@ class ApiKeyPages {
         if (!listed.active()) return "redirect:/admin/members/" + listed.key().owner().value() + "/sessions";
         model.addAttribute("account", admin.account());
         model.addAttribute("member", team.member(admin, listed.key().owner()));
-        model.addAttribute("k", KeyView.of(listed, clock.instant()));
+        model.addAttribute("k", KeyView.of(listed, clock.instant(), listed.key().owner().equals(admin.account().id())));
         return "keys/admin-revoke";
     }
 
@@ -231,7 +235,7 @@ class ApiKeyPages {
     private void page(CurrentSession current, String cursor, Model model) {
         var page = keys.list(current.account().id(), ApiKeys.MAX_PAGE, Optional.ofNullable(cursor));
         model.addAttribute("account", current.account());
-        model.addAttribute("keys", page.items().stream().map(l -> KeyView.of(l, clock.instant())).toList());
+        model.addAttribute("keys", page.items().stream().map(l -> KeyView.of(l, clock.instant(), true)).toList());
         model.addAttribute("nextCursor", page.nextCursor().orElse(null));
         model.addAttribute("admin", current.account().role() == Role.ADMIN);
     }

@@ -424,6 +424,33 @@ class ApiKeyPagesTest {
                 .contains("The API key was revoked.").contains("No active API keys.");
     }
 
+    /**
+     * An admin's confirmation before revoking a member's key says where the key was last used with the address masked, as
+     * the member's sessions page and the API show it to an admin; only the owner sees it in full (outside review: the
+     * confirmation showed the member's full address).
+     */
+    @Test
+    void anAdminsRevokeConfirmationShowsTheMembersAddressMasked() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        String[] melsKey = createKey(team, mel, "Mel's CI");
+        String[] adasKey = createKey(team, ada, "Ada's CI");
+        assertThat(currentWith(team, melsKey[0])).isEqualTo(200);
+        assertThat(currentWith(team, adasKey[0])).isEqualTo(200);
+        String ip = jdbc.sql("SELECT ip FROM sessions WHERE id = :id").param("id", melsKey[1]).query(String.class).single();
+        assertThat(ip).as("the key was used from an address").isEqualTo("127.0.0.1");
+
+        String owners = team.perform(team.page(get("/settings/api-keys/" + melsKey[1]), mel)).getResponse().getContentAsString();
+        assertThat(owners).as("the owner sees it in full").contains(" from 127.0.0.1 · ");
+        String admins = team.perform(team.page(get("/admin/members/" + mel.accountId() + "/api-keys/" + melsKey[1] + "/revoke"), ada))
+                .getResponse().getContentAsString();
+        assertThat(admins).contains("Mel&#39;s CI").contains(" from 127.0.0.••• · ").doesNotContain("127.0.0.1");
+        String own = team.perform(team.page(get("/admin/members/" + ada.accountId() + "/api-keys/" + adasKey[1] + "/revoke"), ada))
+                .getResponse().getContentAsString();
+        assertThat(own).as("an admin's own key, through the admin's page").contains(" from 127.0.0.1 · ");
+    }
+
     @Test
     void forceSignOutSaysAndDoesEndTheMembersKeys() throws Exception {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
