@@ -19,10 +19,10 @@ interface ApiKeyStore {
     List<ApiKey> find(java.util.Collection<SessionId> ids);
 
     /**
-     * Keys of {@code owner} whose session is still active, newest first, after the cursor
-     * (created at, id), at most {@code limit}.
+     * Keys of {@code owner} whose session is still active at {@code now}: neither ended nor expired and waiting for the
+     * sweep. Newest first, after the cursor (created at, id), at most {@code limit}.
      */
-    List<ApiKey> active(AccountId owner, int limit, Optional<Cursor> after);
+    List<ApiKey> active(AccountId owner, Instant now, int limit, Optional<Cursor> after);
 
     /** Keys of {@code owner} whose session is still active and that hold {@code scope}, oldest first. */
     List<ApiKey> activeWith(AccountId owner, KeyScope scope);

@@ -71,7 +71,10 @@ public class ApiKeys {
     public record Created(ApiKey key, String secret) {
     }
 
-    /** A key with its session (last use, address, place, state) and its requests in the last 24 hours. */
+    /**
+     * A key with its session (last use, address, place, state) and its requests in the last 24 hours. A key past its
+     * expiry reads as expired then, whether or not the sweep has ended its session yet ({@link Session#endedIfExpired}).
+     */
     public record Listed(ApiKey key, Session session, long requestsToday) {
         public boolean active() {
             return session.active();
@@ -164,7 +167,7 @@ public class ApiKeys {
         return new Created(key, secret);
     }
 
-    /** Active keys of {@code owner}, newest first. */
+    /** Active keys of {@code owner}, newest first: neither ended nor past their expiry. */
     public Page list(AccountId owner, int limit, Optional<String> cursor) {
         int size = Math.max(1, Math.min(limit, MAX_PAGE));
         Optional<ApiKeyStore.Cursor> after = cursor.flatMap(c -> Cursors.decode(c, 2)).map(parts -> {
@@ -174,7 +177,7 @@ public class ApiKeys {
                 throw new SessionProblem.InvalidCursor();
             }
         });
-        List<ApiKey> rows = store.active(owner, size + 1, after);
+        List<ApiKey> rows = store.active(owner, clock.instant(), size + 1, after);
         List<ApiKey> page = rows.subList(0, Math.min(size, rows.size()));
         Optional<String> next = rows.size() > size
                 ? Optional.of(Cursors.encode(Long.toString(page.get(size - 1).createdAt().toEpochMilli()), page.get(size - 1).id().value()))
@@ -213,11 +216,15 @@ public class ApiKeys {
         return out;
     }
 
-    /** Revokes one of the caller's own keys; at once on every node. Safe to repeat. */
+    /**
+     * Revokes one of the caller's own keys; at once on every node. Safe to repeat. A key past its expiry has ended already
+     * and stays expired (the sweep ends its session as expired), not revoked.
+     */
     @Transactional
     public void revoke(CurrentSession by, SessionId id) {
         if (by.apiKey()) throw new KeyProblem.Forbidden("An API key cannot revoke API keys.");
         ApiKey key = store.find(id).filter(k -> k.owner().equals(by.account().id())).orElseThrow(KeyProblem.NotFound::new);
+        if (expired(key)) return;
         sessions.endKey(key.id(), key.owner(), EndReason.REVOKED, Optional.of(by.account().id()), Optional.of(by.id()), Optional.empty());
     }
 
@@ -253,29 +260,35 @@ public class ApiKeys {
         return get(team.member(admin, member).id(), id);
     }
 
-    /** An admin revokes a member's key. Safe to repeat. */
+    /** An admin revokes a member's key. Safe to repeat; a key past its expiry stays expired, as with {@link #revoke}. */
     @Transactional
     public void revokeOf(CurrentSession admin, AccountId member, SessionId id) {
         if (admin.apiKey() && !admin.keyScopes().orElseThrow().contains(KeyScope.ADMIN.code()))
             throw new KeyProblem.Forbidden("This API key cannot act as an admin.");
         AccountId owner = team.member(admin, member).id();
         ApiKey key = store.find(id).filter(k -> k.owner().equals(owner)).orElseThrow(KeyProblem.NotFound::new);
+        if (expired(key)) return;
         sessions.endKey(key.id(), owner, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()), Optional.of(admin.id()),
                 Optional.of("API key revoked by an admin"));
+    }
+
+    private boolean expired(ApiKey key) {
+        return key.expiresAt().filter(at -> !clock.instant().isBefore(at)).isPresent();
     }
 
     private List<Listed> listed(AccountId owner, List<ApiKey> keys) {
         if (keys.isEmpty()) return List.of();
         List<SessionId> ids = keys.stream().map(ApiKey::id).toList();
         Map<SessionId, Session> found = sessions.find(owner, ids);
-        Instant from = clock.instant().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(23));
+        Instant now = clock.instant();
+        Instant from = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(23));
         Map<SessionId, SortedMap<Instant, Long>> hourly = sessions.hourlyRequests(ids, from);
         List<Listed> out = new ArrayList<>();
         for (ApiKey key : keys) {
             Session session = found.get(key.id());
             if (session == null) continue;
             long today = hourly.getOrDefault(key.id(), new java.util.TreeMap<>()).values().stream().mapToLong(Long::longValue).sum();
-            out.add(new Listed(key, session, today));
+            out.add(new Listed(key, session.endedIfExpired(now), today));
         }
         return out;
     }

@@ -17,6 +17,12 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcApiKeyStore implements ApiKeyStore {
     private static final String COLUMNS = "k.session_id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.expires_at";
+    /**
+     * The key's session has not expired at {@code :now}: the sweep's conditions negated, as the sessions list reads them
+     * (a key has no idle timeout, but its session row says so itself).
+     */
+    private static final String NOT_EXPIRED =
+            "s.expires_at > :now AND (s.idle_timeout_ms <= 0 OR s.last_active_at + s.idle_timeout_ms > :now)";
 
     private final JdbcClient jdbc;
 
@@ -58,13 +64,14 @@ class JdbcApiKeyStore implements ApiKeyStore {
     }
 
     @Override
-    public List<ApiKey> active(AccountId owner, int limit, Optional<Cursor> after) {
+    public List<ApiKey> active(AccountId owner, Instant now, int limit, Optional<Cursor> after) {
         String keyset = after.isPresent()
                 ? " AND (k.created_at < :at OR (k.created_at = :at AND k.session_id < :afterId))" : "";
         var spec = jdbc.sql("SELECT " + COLUMNS + " FROM api_keys k JOIN sessions s ON s.id = k.session_id"
-                        + " WHERE k.account_id = :owner AND s.ended_at IS NULL" + keyset
+                        + " WHERE k.account_id = :owner AND s.ended_at IS NULL AND " + NOT_EXPIRED + keyset
                         + " ORDER BY k.created_at DESC, k.session_id DESC LIMIT :limit")
                 .param("owner", owner.value())
+                .param("now", now.toEpochMilli())
                 .param("limit", limit);
         if (after.isPresent()) spec = spec.param("at", after.get().createdAt().toEpochMilli()).param("afterId", after.get().id());
         return spec.query((rs, n) -> key(rs)).list();

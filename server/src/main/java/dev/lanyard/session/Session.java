@@ -131,6 +131,21 @@ public record Session(SessionId id, AccountId account, String name, AppType appT
         return expiry(lastActiveAt, idleTimeout, expiresAt, now);
     }
 
+    /**
+     * The session as it stands at {@code now}: one past its lifetime or idle timeout that the sweep has not ended yet
+     * reads as ended, expired when it expired (its lifetime's end, or its last activity plus the idle timeout), so a
+     * page or answer does not call it active for up to a sweep interval. An ended or unexpired session is as it is.
+     */
+    public Session endedIfExpired(Instant now) {
+        if (ending.isPresent()) return this;
+        return expiry(now).map(reason -> {
+            Instant at = reason == EndReason.LIFETIME_EXPIRED ? expiresAt : lastActiveAt.plus(idleTimeout);
+            return new Session(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location,
+                    createdAt, lastActiveAt, idleTimeout, expiresAt, activity, Optional.of(Ending.expired(reason, at)), apiKey,
+                    flags, boundUntil);
+        }).orElse(this);
+    }
+
     static Optional<EndReason> expiry(Instant lastActive, Duration idleTimeout, Instant expiresAt, Instant now) {
         if (!now.isBefore(expiresAt)) return Optional.of(EndReason.LIFETIME_EXPIRED);
         if (!idleTimeout.isZero() && !now.isBefore(lastActive.plus(idleTimeout))) return Optional.of(EndReason.IDLE_EXPIRED);

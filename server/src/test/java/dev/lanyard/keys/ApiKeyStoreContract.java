@@ -65,6 +65,21 @@ abstract class ApiKeyStoreContract {
         assertThat(store.find(new SessionId("ses_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16)))).isEmpty();
     }
 
+    /**
+     * A key past its expiry is no longer active, though the sweep has not ended its session yet (outside review: it was
+     * listed as active until the sweep); one expiring later is.
+     */
+    @Test
+    void activeLeavesOutAKeyPastItsExpiryThatTheSweepHasNotEnded() {
+        AccountId alice = TestAccounts.insertInto(dataSource, T0).id();
+        ApiKey expired = stored(alice, T0, Optional.of(T0.plusSeconds(30)), KeyScope.SESSIONS_READ);
+        ApiKey later = stored(alice, T0.plusSeconds(1), Optional.of(T0.plusSeconds(90)), KeyScope.SESSIONS_READ);
+
+        assertThat(store.active(alice, T0.plusSeconds(29), 10, Optional.empty())).containsExactly(later, expired);
+        assertThat(store.active(alice, T0.plusSeconds(30), 10, Optional.empty())).as("at its expiry").containsExactly(later);
+        assertThat(store.active(alice, T0.plusSeconds(90), 10, Optional.empty())).isEmpty();
+    }
+
     @Test
     void activeListsOnlyTheOwnersKeysWhoseSessionIsActiveNewestFirstInPages() {
         AccountId alice = TestAccounts.insertInto(dataSource, T0).id();
@@ -77,8 +92,8 @@ abstract class ApiKeyStoreContract {
         jdbc.sql("UPDATE sessions SET ended_at = :at, end_reason = 'REVOKED' WHERE id = :id")
                 .param("at", T0.plusSeconds(200).toEpochMilli()).param("id", revoked.id().value()).update();
 
-        assertThat(store.active(alice, 2, Optional.empty())).containsExactly(third, second);
-        assertThat(store.active(alice, 2, Optional.of(new ApiKeyStore.Cursor(second.createdAt(), second.id().value()))))
+        assertThat(store.active(alice, T0.plusSeconds(300), 2, Optional.empty())).containsExactly(third, second);
+        assertThat(store.active(alice, T0.plusSeconds(300), 2, Optional.of(new ApiKeyStore.Cursor(second.createdAt(), second.id().value()))))
                 .containsExactly(first);
         assertThat(store.find(revoked.id())).as("still found for its details").isPresent();
     }
