@@ -304,7 +304,9 @@ public class ApiKeys {
         checkControlCharacters("name", raw);
         String name = raw == null ? "" : raw.strip();
         if (name.isEmpty()) throw new KeyProblem.InvalidInput("name", "Give the key a name, so you can recognize it later.");
-        if (name.length() > MAX_NAME) throw new KeyProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
+        // Counted as a reader counts them, as a session's name is: an emoji is one character, not two UTF-16 units.
+        if (dev.lanyard.FreeText.length(name) > MAX_NAME)
+            throw new KeyProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
         dev.lanyard.FreeText.refusal(name, false).ifPresent(what -> {
             throw new KeyProblem.InvalidInput("name", "The name cannot contain " + what + ".");
         });

@@ -267,6 +267,27 @@ class ApiKeyApiTest {
                 .path("items")).as("no key made").isEmpty();
     }
 
+    /**
+     * A key's name is counted in characters as a reader sees them, as a session's name is: 60 emoji (120 UTF-16 units) are
+     * 60 characters, and 101 are too many (outside review: the 60 were refused as over 100 characters).
+     */
+    @Test
+    void aKeysNameIsCountedInCharactersAnEmojiBeingOne() throws Exception {
+        Member ada = team.admin("ada");
+        String sixty = "\uD83D\uDD11".repeat(60);
+        Key key = create(ada, Map.of("name", sixty, "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD));
+        assertThat(team.read(team.perform(team.as(get("/api/v1/api-keys/" + key.id()), ada))).path("name").asString()).isEqualTo(sixty);
+        Member laptop = team.anotherDevice(ada);
+        assertThat(team.perform(team.as(patch("/api/v1/sessions/" + laptop.sessionId()).contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("name", sixty))), ada)).getResponse().getStatus())
+                .as("as a session's rename takes it").isEqualTo(200);
+
+        MockHttpServletResponse tooLong = team.perform(team.json(post("/api/v1/api-keys"), ada, json.writeValueAsString(Map.of(
+                "name", "\uD83D\uDD11".repeat(101), "scopes", List.of("sessions:read"), "password", TestAccounts.PASSWORD)))).getResponse();
+        assertThat(tooLong.getStatus()).isEqualTo(400);
+        assertThat(json.readTree(tooLong.getContentAsString()).path("detail").asString()).isEqualTo("Use a name of at most 100 characters.");
+    }
+
     @Test
     void malformedOrBadChecksumKeysAreRefusedWithoutALookup() throws Exception {
         Member ada = team.admin("ada");
