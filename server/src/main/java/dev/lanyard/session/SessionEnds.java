@@ -48,21 +48,25 @@ class SessionEnds {
     }
 
     /**
-     * A key never ends or changes a key (decision 0018), where keys are managed under {@code /api-keys}, which a key may
-     * only read. Sessions of someone else are left to the caller's own {@link SessionProblem.NotFound}.
+     * A key never ends or changes a key (decision 0018), itself included, where keys are managed under {@code /api-keys},
+     * which a key may only read. Sessions of someone else are left to the caller's own {@link SessionProblem.NotFound}.
      */
     void refuseKeyOnKey(CurrentSession by, Collection<SessionId> targets) {
         if (!by.apiKey()) return;
         for (SessionId id : targets) {
-            if (store.find(id, by.account().id()).filter(Session::apiKey).isPresent()) throw new SessionProblem.KeyOnKey();
+            if (id.equals(by.id()) || store.find(id, by.account().id()).filter(Session::apiKey).isPresent())
+                throw new SessionProblem.KeyOnKey();
         }
     }
 
-    /** Signs out one other session of the caller. Safe to repeat: one that already ended is left as it ended. */
+    /**
+     * Signs out one other session of the caller. Safe to repeat: one that already ended is left as it ended. A key
+     * naming itself is told that a key ends no key (403), not to log out (409), which a key cannot either (outside review).
+     */
     @Transactional
     void revoke(SessionId id, CurrentSession by) {
-        if (id.equals(by.id())) throw new SessionProblem.CurrentSession();
         refuseKeyOnKey(by, List.of(id));
+        if (id.equals(by.id())) throw new SessionProblem.CurrentSession();
         AccountId owner = by.account().id();
         if (finish(List.of(id), owner, Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id())).isEmpty()
                 && store.find(id, owner).isEmpty())
@@ -78,8 +82,8 @@ class SessionEnds {
      */
     @Transactional
     List<SessionId> revoke(Collection<SessionId> ids, CurrentSession by) {
-        if (ids.contains(by.id())) throw new SessionProblem.CurrentSession();
         refuseKeyOnKey(by, ids);
+        if (ids.contains(by.id())) throw new SessionProblem.CurrentSession();
         refuseKeys(store.find(ids, by.account().id()));
         return finish(ids, by.account().id(), Session.Ending.by(EndReason.REVOKED, clock.instant(), by.account().id(), by.id()));
     }

@@ -194,6 +194,23 @@ class ApiKeyApiTest {
                 .as("signed in, the owner ends a key among the sessions").isEqualTo(204);
     }
 
+    /**
+     * A key that names itself to the sessions API, by its id or as {@code current}, is told a key ends no key (403), as its
+     * logout is refused, not to use Log out (outside review: it was 409 current-session).
+     */
+    @Test
+    void aKeyEndingItselfThroughTheSessionsIsToldAKeyEndsNoKey() throws Exception {
+        Member ada = team.admin("ada");
+        Key writer = createWith(ada, "sessions:write");
+        for (String self : List.of(writer.id(), "current")) {
+            MockHttpServletResponse refused = withKey(delete("/api/v1/sessions/" + self), writer.secret());
+            assertThat(refused.getStatus()).as(self + ": " + refused.getContentAsString()).isEqualTo(403);
+            assertThat(type(refused)).isEqualTo("api-key-not-allowed");
+        }
+        assertThat(withKey(post("/api/v1/logout"), writer.secret()).getStatus()).as("as its logout is").isEqualTo(403);
+        assertThat(withKey(get("/api/v1/sessions/current"), writer.secret()).getStatus()).as("the key still works").isEqualTo(200);
+    }
+
     @Test
     void writeScopeEndsSessionsAndAdminScopeReachesAdminEndpoints() throws Exception {
         Member ada = team.admin("ada");
