@@ -16,8 +16,12 @@ record ApiKeyJson(String id, String name, String prefix,
                   @ArraySchema(schema = @Schema(allowableValues = {"sessions:read", "sessions:write", "admin"})) List<String> scopes,
                   Instant createdAt,
                   @Schema(nullable = true) Instant expiresAt, @Schema(nullable = true) LastUsed lastUsed,
-                  long requestsLast24Hours, long requests, boolean active, @Schema(nullable = true) Instant revokedAt,
-                  @Schema(nullable = true) String endReason) {
+                  long requestsLast24Hours, long requests, boolean active,
+                  @Schema(nullable = true, description = "When the key ended, revoked or expired (the name is kept for the "
+                          + "clients that read it). An expired key's is its expiresAt until the server ends it, then when it "
+                          + "did (within the sweep interval); null while it is active") Instant revokedAt,
+                  @Schema(nullable = true, description = "Why the key ended: revoked (by you), admin-revoked, lifetime-expired, "
+                          + "removed, ...; null while it is active") String endReason) {
 
     record LastUsed(Instant at, String ip, String location, String countryCode) {
     }

@@ -21,6 +21,7 @@ import dev.lanyard.account.Throttled;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.handover.SecretHandover;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.EndReason;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.TeamSessions;
 import org.springframework.http.HttpHeaders;
@@ -100,6 +101,28 @@ class ApiKeyPages {
 
         public java.time.Instant lastUsedAt() {
             return listed.used() ? listed.session().lastActiveAt() : null;
+        }
+
+        /**
+         * "Active", or how the key ended as its owner reads it: "Expired", "Revoked by you", "Revoked by an admin of your
+         * team" (an admin revoking their own key, or the whole team's, revoked it themselves), else "Revoked".
+         */
+        public String state() {
+            return listed.session().ending().map(e -> switch (e.reason()) {
+                case LIFETIME_EXPIRED, IDLE_EXPIRED -> "Expired";
+                default -> e.by().filter(listed.key().owner()::equals).isPresent() ? "Revoked by you"
+                        : e.reason() == EndReason.ADMIN_REVOKED ? "Revoked by an admin of your team" : "Revoked";
+            }).orElse("Active");
+        }
+
+        /** When the key ended, revoked or expired, for the page's {@code <time>}; null while it is active. */
+        public java.time.Instant endedAt() {
+            return listed.session().ending().map(dev.lanyard.session.Session.Ending::at).orElse(null);
+        }
+
+        /** {@link #endedAt()} as the page's other times read ("3 Dec 2026, 14:05 UTC"); empty while it is active. */
+        public String ended() {
+            return listed.session().ending().map(e -> EXACT.format(e.at())).orElse("");
         }
 
         /** Each scope with what it allows ("sessions:read — Read your sessions"), in the order of the codes. */

@@ -59,9 +59,14 @@ class SessionPageParts {
     record EndedWhy(String reason, String from) {
     }
 
-    /** Why an ended session ended, phrased for its owner. */
+    /**
+     * Why an ended session ended, phrased for its owner. An API key that reached its expiry "Expired": a key has a
+     * lifetime its owner chose, not a session's maximum length (outside review).
+     */
     EndedWhy endedBy(Session s, CurrentSession current) {
         Session.Ending e = s.ending().orElseThrow();
+        if (s.apiKey() && (e.reason() == EndReason.LIFETIME_EXPIRED || e.reason() == EndReason.IDLE_EXPIRED))
+            return new EndedWhy("Expired", "");
         return switch (e.reason()) {
             case REVOKED -> new EndedWhy("Revoked by you", e.fromSession().filter(from -> !from.equals(s.id()))
                     .flatMap(from -> {

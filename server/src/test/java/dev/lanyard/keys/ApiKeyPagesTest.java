@@ -451,6 +451,52 @@ class ApiKeyPagesTest {
         assertThat(own).as("an admin's own key, through the admin's page").contains(" from 127.0.0.1 · ");
     }
 
+    /**
+     * An ended key's page says how and when it ended, who revoked it ("you", "an admin of your team") or that it expired,
+     * and History says an expired key "Expired" (outside review: "Revoked or expired" with no date, and History's
+     * "Reached its maximum lifetime").
+     */
+    @Test
+    void anEndedKeysPageSaysHowAndWhenItEndedAndHistorySaysAKeyExpired() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        String[] own = createKey(team, ada, "Own");
+        String[] mels = createKey(team, mel, "Mel's");
+        String revokedAt = ApiKeyPages.EXACT.format(clock.instant());
+        team.perform(team.form(post("/settings/api-keys/" + own[1] + "/revoke"), ada));
+        team.perform(team.form(post("/admin/members/" + mel.accountId() + "/api-keys/" + mels[1] + "/revoke"), ada));
+
+        assertThat(state(team, ada, own[1])).isEqualTo("Revoked by you on " + revokedAt);
+        assertThat(state(team, mel, mels[1])).isEqualTo("Revoked by an admin of your team on " + revokedAt);
+
+        java.time.Instant expiry = clock.instant().plus(java.time.Duration.ofHours(2));
+        var made = team.read(team.perform(team.json(post("/api/v1/api-keys"), mel, json.writeValueAsString(java.util.Map.of(
+                "name", "Short", "scopes", List.of("sessions:read"), "expiresAt", expiry.toString(), "password", TestAccounts.PASSWORD)))));
+        String shortKey = made.path("key").path("id").asString();
+        String expiresAt = ApiKeyPages.EXACT.format(expiry);
+        assertThat(state(team, mel, shortKey)).isEqualTo("Active");
+        clock.advance(java.time.Duration.ofHours(3));
+        assertThat(state(team, mel, shortKey)).as("before the sweep").isEqualTo("Expired on " + expiresAt);
+        assertThat(team.perform(team.page(get("/settings/api-keys/" + shortKey), mel)).getResponse().getContentAsString())
+                .as("in the pages' time style").containsPattern("Expired on <time\\s+datetime=\"[^\"]+\">" + Pattern.quote(expiresAt) + "</time>");
+
+        assertThat(currentWith(team, made.path("secret").asString())).as("used after its expiry, it is ended").isEqualTo(401);
+        String history = team.perform(team.page(get("/settings/sessions/history"), mel)).getResponse().getContentAsString();
+        int row = history.indexOf("href=\"/settings/api-keys/" + shortKey + "\"");
+        assertThat(row).as("the key is in History").isNotNegative();
+        String why = history.substring(row, history.indexOf("</tr>", row));
+        assertThat(why).contains("data-label=\"Why\">Expired</td>").doesNotContain("Reached its maximum lifetime");
+    }
+
+    /** What the key's page says in its State row, its tags taken out. */
+    private String state(TeamClient team, Member member, String id) throws Exception {
+        String page = team.perform(team.page(get("/settings/api-keys/" + id), member)).getResponse().getContentAsString();
+        Matcher state = Pattern.compile("<dt>State</dt><dd>(.*?)</dd>", Pattern.DOTALL).matcher(page);
+        assertThat(state.find()).as(page).isTrue();
+        return state.group(1).replaceAll("<[^>]+>", "").replaceAll("\\s+", " ").strip();
+    }
+
     @Test
     void forceSignOutSaysAndDoesEndTheMembersKeys() throws Exception {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
