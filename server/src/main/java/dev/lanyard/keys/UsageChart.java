@@ -11,11 +11,22 @@ import java.util.Locale;
  * page also shows the same numbers as a table. The bars are UTC hours, labelled in UTC; each label
  * carries its hour's start ({@code data-hour}) and each text naming the zone its wording
  * ({@code data-zone-text}), from which {@code times.js} shows them in the browser's zone.
+ *
+ * <p>The hour labels ({@link #labels}, every sixth hour) are the page's own text under the chart, not text in the
+ * SVG: a text in the SVG shrinks with it, and at 390 px it was 5 px tall (outside review). The SVG holds the bars
+ * alone and stretches to the height the page gives it ({@code preserveAspectRatio="none"}), so a narrow screen gets
+ * narrower bars, not a flatter chart.
  */
-record UsageChart(String svg, long max, long total) {
+record UsageChart(String svg, long max, long total, List<Label> labels) {
     static final int WIDTH = 720;
-    static final int HEIGHT = 160;
-    private static final int BOTTOM = 24;
+    static final int HEIGHT = 140;
+    private static final int BOTTOM = 2;
+    /** Every this many hours a label, each under its hour's bar: four in a row, a quarter of the width each. */
+    static final int LABEL_EVERY = 6;
+
+    /** An hour's label: its start, and how it reads in UTC ("18:00"). */
+    record Label(java.time.Instant hour, String text) {
+    }
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     static UsageChart of(List<ApiKeys.HourCount> hours) {
@@ -25,11 +36,12 @@ record UsageChart(String svg, long max, long total) {
         int plot = HEIGHT - BOTTOM;
         StringBuilder svg = new StringBuilder();
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"usage-chart\" viewBox=\"0 0 ").append(WIDTH).append(' ')
-                .append(HEIGHT).append("\" role=\"img\" aria-labelledby=\"usage-title\">")
+                .append(HEIGHT).append("\" preserveAspectRatio=\"none\" role=\"img\" aria-labelledby=\"usage-title\">")
                 .append("<title id=\"usage-title\" data-zone-text=\"").append(title("{zone}", total, max)).append("\">")
                 .append(title("UTC", total, max)).append("</title>")
                 .append("<line x1=\"0\" y1=\"").append(plot).append("\" x2=\"").append(WIDTH).append("\" y2=\"").append(plot)
-                .append("\" stroke=\"currentColor\" stroke-width=\"1\"/>");
+                .append("\" stroke=\"currentColor\" stroke-width=\"1\" vector-effect=\"non-scaling-stroke\"/>");
+        List<Label> labels = new java.util.ArrayList<>();
         for (int i = 0; i < hours.size(); i++) {
             ApiKeys.HourCount h = hours.get(i);
             int height = max == 0 ? 0 : (int) Math.round((double) h.requests() * (plot - 8) / max);
@@ -40,13 +52,10 @@ record UsageChart(String svg, long max, long total) {
                     .append("\" height=\"").append(height).append("\" fill=\"currentColor\" opacity=\"0.75\"><title data-hour=\"")
                     .append(h.hour()).append("\" data-hour-after=\"").append(requests).append("\">").append(HOUR.format(h.hour())).append(" UTC")
                     .append(requests).append("</title></rect>");
-            if (i % 6 == 0) {
-                svg.append("<text x=\"").append(x).append("\" y=\"").append(HEIGHT - 6).append("\" font-size=\"12\" fill=\"currentColor\" data-hour=\"")
-                        .append(h.hour()).append("\">").append(HOUR.format(h.hour())).append("</text>");
-            }
+            if (i % LABEL_EVERY == 0) labels.add(new Label(h.hour(), HOUR.format(h.hour())));
         }
         svg.append("</svg>");
-        return new UsageChart(svg.toString(), max, total);
+        return new UsageChart(svg.toString(), max, total, List.copyOf(labels));
     }
 
     static String hour(java.time.Instant hour) {
