@@ -126,6 +126,17 @@ public record Session(SessionId id, AccountId account, String name, AppType appT
         return name.isBlank() ? device.description() : name;
     }
 
+    /**
+     * When an open session ends if it is not used before then: its last activity plus its own idle timeout (the one
+     * {@link #expiry} checks, which a team's policy change writes to its open sessions), or its expiry if that comes
+     * first. Empty for an API key, a session without an idle timeout, and one that has ended.
+     */
+    public Optional<Instant> idleExpiresAt() {
+        if (apiKey || !active() || idleTimeout.isZero() || idleTimeout.isNegative()) return Optional.empty();
+        Instant unused = lastActiveAt.plus(idleTimeout);
+        return Optional.of(unused.isBefore(expiresAt) ? unused : expiresAt);
+    }
+
     /** Why the session is no longer usable at {@code now}, if it is not. */
     public Optional<EndReason> expiry(Instant now) {
         return expiry(lastActiveAt, idleTimeout, expiresAt, now);

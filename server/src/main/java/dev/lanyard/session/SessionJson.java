@@ -20,7 +20,11 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                    @Schema(description = "When the session last made a request; for an API key never used "
                            + "(activity.requests 0), when it was made") Instant lastActiveAt,
                    @Schema(nullable = true, description = "When it ends at the latest; null for an API key made without an "
-                           + "expiry, as the key's own expiresAt") Instant expiresAt, boolean verified, boolean alerts,
+                           + "expiry, as the key's own expiresAt") Instant expiresAt,
+                   @Schema(nullable = true, description = "When it ends if not used before then: its last activity plus the "
+                           + "idle timeout, or expiresAt if that comes first; null when the team sets no idle timeout, for an "
+                           + "API key, and once it has ended") Instant idleExpiresAt,
+                   boolean verified, boolean alerts,
                    @Schema(description = "Open and used within the active window (5 minutes unless configured); false for an API key never used")
                    boolean activeNow, ActivityJson activity, @Schema(nullable = true) Instant endedAt, @Schema(nullable = true) String endReason,
                    @Schema(nullable = true) String endedBy, @Schema(nullable = true) String endNote,
@@ -68,7 +72,7 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
         ActivityJson activity = new ActivityJson(a.signIns(), a.requests(), a.pages(),
                 a.lastPage() == null ? null : withoutSessionIds(a.lastPage()));
         return new SessionJson(null, full.current(), full.name(), full.device(), full.appType(), full.location(), full.ip(),
-                full.createdAt(), full.lastActiveAt(), full.expiresAt(), full.verified(), full.alerts(), full.activeNow(),
+                full.createdAt(), full.lastActiveAt(), full.expiresAt(), full.idleExpiresAt(), full.verified(), full.alerts(), full.activeNow(),
                 activity, full.endedAt(), full.endReason(), full.endedBy(), full.endNote(), full.flags(), full.concern(),
                 full.deviceBound());
     }
@@ -89,7 +93,7 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                 s.appType().name().toLowerCase(java.util.Locale.ROOT),
                 new LocationJson(l.label(), l.city(), l.region(), l.country(), l.countryCode(), l.isp(), l.localNetwork()),
                 fullIp ? ClientAddresses.shown(s.ip()) : ClientAddresses.mask(s.ip()), s.createdAt(), s.lastActiveAt(),
-                s.expiresAt().equals(Sessions.NEVER) ? null : s.expiresAt(), s.verified(),
+                s.expiresAt().equals(Sessions.NEVER) ? null : s.expiresAt(), s.idleExpiresAt().orElse(null), s.verified(),
                 s.alerts(), activeNow, new ActivityJson(a.signIns(), a.requests(), a.pages(), a.lastPage()),
                 e.map(Session.Ending::at).orElse(null), e.map(x -> x.reason().code()).orElse(null),
                 e.flatMap(Session.Ending::by).map(x -> x.value()).orElse(null),

@@ -99,35 +99,24 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         return session.expiresAt().equals(Sessions.NEVER) ? null : session.expiresAt();
     }
 
-    /** When an open session ends if unused ({@link #endsIfUnused()}); null where it has no such time. */
+    /**
+     * When an open session ends if it is not used before then, where that comes before its expiry; null where it
+     * does not (an API key, no idle timeout, or the expiry first). Pages say it beside the expiry: "14 Dec 2026,
+     * 09:00 UTC, or after 1 day without use (8 Dec 2026, 14:02 UTC if not used before then)".
+     */
     public Instant endsIfUnusedAt() {
-        Duration idle = session.idleTimeout();
-        if (session.apiKey() || idle == null || idle.isZero() || idle.isNegative()) return null;
-        Instant end = session.lastActiveAt().plus(idle);
-        return end.isBefore(session.expiresAt()) ? end : null;
+        return session.idleExpiresAt().filter(end -> end.isBefore(session.expiresAt())).orElse(null);
     }
 
-    /** The time of {@link #endsIfUnused()} alone: "5 Dec 2026, 14:02 UTC"; empty where there is none. */
+    /** The time of {@link #endsIfUnusedAt()}: "8 Dec 2026, 14:02 UTC"; empty where there is none. */
     public String endsIfUnusedTime() {
         Instant end = endsIfUnusedAt();
         return end == null ? "" : EXACT.format(end);
     }
 
-    /** What follows that time: "after 1 day without activity"; empty where there is none. */
-    public String endsIfUnusedAfter() {
-        return endsIfUnusedAt() == null ? "" : "after " + span(session.idleTimeout()) + " without activity";
-    }
-
-    /**
-     * When an open session ends if it is not used again, where the idle timeout comes before its expiry:
-     * "5 Dec 2026, 14:02 UTC (after 1 day without activity)"; empty for an API key, or where there is none.
-     */
-    public String endsIfUnused() {
-        Duration idle = session.idleTimeout();
-        if (session.apiKey() || idle == null || idle.isZero() || idle.isNegative()) return "";
-        Instant end = session.lastActiveAt().plus(idle);
-        if (!end.isBefore(session.expiresAt())) return "";
-        return EXACT.format(end) + " (after " + span(idle) + " without activity)";
+    /** The idle timeout that ends the session if unused, as a span: "1 day", "12 hours". */
+    public String idleSpan() {
+        return span(session.idleTimeout());
     }
 
     /** The last page, as an admin sees another member's session: its session ids left out ({@code ses_…}); "—" for none. */

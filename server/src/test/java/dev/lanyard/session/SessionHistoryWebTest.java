@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -346,21 +347,66 @@ class SessionHistoryWebTest {
                 .contains("<dt>Remember me</dt><dd>No: ticked at sign-in, but");
     }
 
-    /** Found from outside: with a 1-day idle timeout the details said only the lifetime's end, a week away. */
+    /**
+     * Found from outside, twice: with a 1-day idle timeout and a 7-day lifetime, "Expires" said the lifetime's end, a week
+     * away, and the session ended after one day without use. The expiry says both, on the member's details and on the
+     * admin's page of the member's sessions.
+     */
     @Test
-    void theDetailsSayWhenAnOpenSessionEndsIfItIsNotUsedAgain() throws Exception {
+    void theExpirySaysASessionEndsSoonerIfItIsNotUsed() throws Exception {
         accounts.changePolicy(alice, new TeamPolicy(Duration.ofDays(1), true, 30, 7));
         Sessions.Started phone = start(IPHONE_IN_LONDON);
-        String unused = SessionView.EXACT.format(phone.session().lastActiveAt().plus(Duration.ofDays(1)));
+        Instant unused = phone.session().lastActiveAt().plus(Duration.ofDays(1));
+        String expiry = SessionView.EXACT.format(phone.session().expiresAt()) + "</time>, or after 1 day without use (<time datetime=\""
+                + unused.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\">" + SessionView.EXACT.format(unused)
+                + "</time> if not used before then)";
 
-        String details = fromLaptop(get("/settings/sessions/" + id(phone)).accept(MediaType.TEXT_HTML)).getContentAsString();
-
-        String iso = phone.session().lastActiveAt().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        assertThat(details).contains("Ends if unused").contains("<time datetime=\"" + iso + "\">" + unused + "</time> (after 1 day without activity)");
+        assertThat(page("/settings/sessions/" + id(phone))).contains("<dt>Expires</dt>").contains(expiry);
+        assertThat(page("/admin/members/" + alice.id().value() + "/sessions")).contains(expiry);
 
         accounts.changePolicy(alice, new TeamPolicy(Duration.ZERO, true, 30, 7));
-        assertThat(fromLaptop(get("/settings/sessions/" + id(phone)).accept(MediaType.TEXT_HTML)).getContentAsString())
-                .as("no idle timeout: only the expiry").doesNotContain("Ends if unused");
+        assertThat(page("/settings/sessions/" + id(phone))).as("no idle timeout: only the expiry")
+                .contains(SessionView.EXACT.format(phone.session().expiresAt()) + "</time></dd>").doesNotContain("without use");
+    }
+
+    /**
+     * The API's expiresAt keeps saying when a session ends at the latest; idleExpiresAt says when it ends if not used
+     * before then, from the idle timeout the session check applies: the team's, written to open sessions when it changes.
+     */
+    @Test
+    void theApiSaysWhenASessionEndsIfItIsNotUsedBesideWhenItEndsAtTheLatest() throws Exception {
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ofDays(1), true, 30, 7));
+        clock.advance(Duration.ofHours(5));
+
+        JsonNode current = current();
+
+        Instant created = Instant.parse(current.path("createdAt").asString());
+        Instant lastActive = Instant.parse(current.path("lastActiveAt").asString());
+        assertThat(lastActive).as("used just now").isAfter(created);
+        assertThat(Instant.parse(current.path("expiresAt").asString())).isEqualTo(created.plus(Duration.ofDays(7)));
+        assertThat(Instant.parse(current.path("idleExpiresAt").asString())).isEqualTo(lastActive.plus(Duration.ofDays(1)));
+
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ofDays(30), true, 30, 7));
+        assertThat(current().path("idleExpiresAt").asString()).as("the expiry comes first")
+                .isEqualTo(current.path("expiresAt").asString());
+
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ZERO, true, 30, 7));
+        JsonNode without = current();
+        assertThat(without.has("idleExpiresAt")).isTrue();
+        assertThat(without.path("idleExpiresAt").isNull()).as("no idle timeout").isTrue();
+        assertThat(without.path("expiresAt").asString()).isEqualTo(current.path("expiresAt").asString());
+    }
+
+    private String page(String path) throws Exception {
+        MockHttpServletResponse response = fromLaptop(get(path).accept(MediaType.TEXT_HTML));
+        assertThat(response.getStatus()).as(path).isEqualTo(200);
+        return response.getContentAsString();
+    }
+
+    private JsonNode current() throws Exception {
+        MockHttpServletResponse response = fromLaptop(get("/api/v1/sessions/current"));
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(200);
+        return json.readTree(response.getContentAsString());
     }
 
     @Test
