@@ -95,7 +95,9 @@ class TeamSessionApi {
     }
 
     @Operation(operationId = "signOutMember",
-            summary = "Force sign-out of a member: every session ends; the reason is required and shown to the member")
+            summary = "Force sign-out of a member: every session and API key ends; the reason is required and shown to the member")
+    @ApiResponse(responseCode = "200", description = "How many sessions and API keys ended; 0 when none was active, and then "
+            + "nothing is recorded in the audit log (safe to repeat)")
     @PostMapping("/members/{id}/sign-out")
     Ended forceSignOut(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody Reason body) {
         return new Ended(team.forceSignOut(admin, new AccountId(id), body.reason()));

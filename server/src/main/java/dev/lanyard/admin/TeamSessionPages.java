@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 class TeamSessionPages {
     static final Map<String, String> DONE = Map.of(
             "member-signed-out", "The member was signed out everywhere. They will see your reason in %s.",
+            "nothing-to-sign-out", "Nothing was signed out: the member has no active sessions or API keys.",
             "team-signed-out", "Every session of the team was signed out, except the one you are using, and every API key was revoked.",
             "key-revoked", "The API key was revoked. Requests made with it are refused from now on.",
             "limit-saved", "The member's session limit was saved. It applies from their next sign-in.",
@@ -82,6 +83,8 @@ class TeamSessionPages {
         model.addAttribute("member", member);
         model.addAttribute("sessions", all.stream().filter(v -> !v.session().apiKey()).toList());
         model.addAttribute("keys", all.stream().filter(v -> v.session().apiKey()).toList());
+        // What a force sign-out would end: all of it but the session the admin is using, on their own page.
+        model.addAttribute("nothingToSignOut", all.stream().allMatch(SessionView::current));
         model.addAttribute("account", admin.account());
         var rules = members.rules(admin.account(), member.id());
         model.addAttribute("memberLimit", rules.sessionLimit().orElse(null));
@@ -140,7 +143,9 @@ class TeamSessionPages {
     String forceSignOut(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
                         @RequestParam(defaultValue = "") String reason, Model model, HttpServletResponse response) {
         try {
-            team.forceSignOut(admin, new AccountId(id), reason);
+            // A page opened before the member's last session ended: nothing ends, and the admin is told so.
+            if (team.forceSignOut(admin, new AccountId(id), reason) == 0)
+                return "redirect:/admin/members/" + id + "/sessions?done=nothing-to-sign-out";
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());

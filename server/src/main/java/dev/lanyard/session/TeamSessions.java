@@ -110,7 +110,11 @@ public class TeamSessions {
                 .orElseThrow(AccountProblem.NotFound::new);
     }
 
-    /** Ends every session of a member, with a required reason the member will see. Returns how many ended. */
+    /**
+     * Ends every session and API key of a member, with a required reason the member will see. Returns how many ended.
+     * Safe to repeat: where nothing was active, nothing ends and nothing is recorded (an audit entry of "0 sessions"
+     * would say an admin acted on the member when nothing happened to them).
+     */
     public int forceSignOut(CurrentSession admin, AccountId memberId, String reason) {
         Account member = member(admin, memberId);
         String why = checkedReason(reason);
@@ -121,6 +125,7 @@ public class TeamSessions {
                     Optional.of(admin.id()), Optional.of(why));
             List<SessionId> ended = store.endAll(member.id(), member.id().equals(admin.account().id())
                     ? Optional.of(admin.id()) : Optional.empty(), ending);
+            if (ended.isEmpty()) return 0;
             broadcast.ended(ended, member.id(), ending);
             events.publishEvent(new AdminSignOut.Member(admin.account().team(), admin.account().id(), admin.id(),
                     member.id(), why, ended.size(), now));

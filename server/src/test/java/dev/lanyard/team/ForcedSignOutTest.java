@@ -1,6 +1,7 @@
 package dev.lanyard.team;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
@@ -169,6 +170,71 @@ class ForcedSignOutTest {
         String details = team.perform(team.page(get("/settings/sessions/" + mel.sessionId()), again)).getResponse().getContentAsString();
         assertThat(details).contains("This session has ended: <bdi>Signed out by an admin: Suspicious sign-in from abroad</bdi>.")
                 .contains("Ended: Signed out by an admin: Suspicious sign-in from abroad");
+    }
+
+    /**
+     * Found by an outside review: with nothing left to end, the member's page still offered the form, and a force sign-out
+     * wrote "Force sign-out of … — 0 sessions" in the audit log. The page says there is nothing to sign out; the API still
+     * answers {"ended":0} (safe to repeat) and records nothing.
+     */
+    @Test
+    void aMemberWithNothingActiveIsNotOfferedAForcedSignOutAndRepeatingOneRecordsNothing() throws Exception {
+        Member mel = team.join(admin, "mel");
+        assertThat(team.read(forceSignOut(mel, Map.of("reason", REASON))).path("ended").asInt()).isEqualTo(1);
+        assertThat(forcedSignOutEntries(mel)).isEqualTo(1);
+
+        MvcResult again = forceSignOut(mel, Map.of("reason", REASON));
+
+        assertThat(again.getResponse().getStatus()).isEqualTo(200);
+        assertThat(team.read(again).path("ended").asInt()).isZero();
+        assertThat(forcedSignOutEntries(mel)).as("nothing ended, nothing recorded").isEqualTo(1);
+        assertThat(memberPage(mel)).contains("0 active sessions", "0 active API keys", "Nothing to sign out: no active sessions or API keys.")
+                .doesNotContain("Reason (required)", "/sign-out\"");
+        MockHttpServletResponse stale = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)
+                .param("reason", REASON)).getResponse();
+        assertThat(stale.getRedirectedUrl()).as("a page opened before").isEqualTo("/admin/members/" + mel.accountId()
+                + "/sessions?done=nothing-to-sign-out");
+        assertThat(team.perform(team.page(get(stale.getRedirectedUrl()), admin)).getResponse().getContentAsString())
+                .contains("Nothing was signed out: the member has no active sessions or API keys.");
+        assertThat(forcedSignOutEntries(mel)).isEqualTo(1);
+    }
+
+    /** A force sign-out revokes API keys too: a member with a key and no session is offered one, which ends the key. */
+    @Test
+    void aMemberWithOnlyAnApiKeyIsOfferedAForcedSignOut() throws Exception {
+        Member mel = team.join(admin, "mel");
+        MvcResult made = team.perform(team.json(post("/api/v1/api-keys"), mel, Map.of("password", TestAccounts.PASSWORD,
+                "name", "deploy script", "scopes", List.of("sessions:read"))));
+        assertThat(made.getResponse().getStatus()).as(made.getResponse().getContentAsString()).isEqualTo(201);
+        assertThat(team.read(team.perform(team.as(delete("/api/v1/sessions").param("scope", "all"), mel))).path("ended").asInt())
+                .as("her sign-in ends, her key stays").isEqualTo(1);
+
+        assertThat(memberPage(mel)).contains("0 active sessions", "1 active API key", "Reason (required)")
+                .doesNotContain("Nothing to sign out");
+        assertThat(team.read(forceSignOut(mel, Map.of("reason", REASON))).path("ended").asInt()).isEqualTo(1);
+        assertThat(forcedSignOutEntries(mel)).isEqualTo(1);
+    }
+
+    /** On their own page, the session the admin is using is not signed out: with no other, there is nothing to sign out. */
+    @Test
+    void anAdminWithOnlyTheSessionTheyUseHasNothingToSignOutOnTheirOwnPage() throws Exception {
+        assertThat(memberPage(admin)).contains("1 active session")
+                .contains("Nothing to sign out: no active sessions or API keys but the session you are using now.")
+                .doesNotContain("Reason (required)");
+        team.anotherDevice(admin);
+        assertThat(memberPage(admin)).contains("2 active sessions", "Reason (required)").doesNotContain("Nothing to sign out");
+    }
+
+    private String memberPage(Member member) throws Exception {
+        MockHttpServletResponse page = team.perform(team.page(get("/admin/members/" + member.accountId() + "/sessions"), admin))
+                .getResponse();
+        assertThat(page.getStatus()).isEqualTo(200);
+        return page.getContentAsString();
+    }
+
+    private int forcedSignOutEntries(Member member) {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE subject_id = :id AND action = 'admin.forced-sign-out'")
+                .param("id", member.accountId()).query(Integer.class).single();
     }
 
     @Test
