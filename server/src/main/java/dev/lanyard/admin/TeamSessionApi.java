@@ -46,7 +46,8 @@ class TeamSessionApi {
     @Schema(name = "MemberSessions")
     record MemberJson(String id, String email, String name, @Schema(allowableValues = {"admin", "member"}) String role,
                       int activeSessions,
-                      @Schema(nullable = true) Instant lastActiveAt,
+                      @Schema(nullable = true, description = "Their latest activity in any session, ended ones included "
+                              + "(as long as the session history keeps them); null when they have none") Instant lastActiveAt,
                       @Schema(description = "Active sessions the risk assessment flagged as suspicious") int flaggedSessions) {
     }
 

@@ -28,16 +28,7 @@ class JdbcTeamSessionStore implements TeamSessionStore {
 
     @Override
     public List<MemberCount> members(TeamId team, String prefix, boolean flaggedOnly, Instant now, int limit, Optional<String> afterEmail) {
-        String open = " s.account_id = a.id AND s.ended_at IS NULL AND " + JdbcSessionRows.NOT_EXPIRED;
-        String after = (afterEmail.isPresent() ? " AND a.email > :after" : "") + (flaggedOnly
-                ? " AND EXISTS (SELECT 1 FROM sessions s WHERE" + open + " AND s.concern > 0)" : "");
-        var spec = jdbc.sql("SELECT a.id,"
-                        + " (SELECT COUNT(*) FROM sessions s WHERE" + open + ") AS active,"
-                        + " (SELECT MAX(s.last_active_at) FROM sessions s WHERE" + open + ") AS last_active,"
-                        + " (SELECT COUNT(*) FROM sessions s WHERE" + open + " AND s.concern > 0) AS flagged"
-                        + " FROM accounts a"
-                        + " WHERE a.team_id = :team AND a.removed_at IS NULL AND substr(a.email, 1, :length) = :prefix" + after
-                        + " ORDER BY a.email LIMIT :limit")
+        var spec = jdbc.sql(members(afterEmail.isPresent(), flaggedOnly))
                 .param("team", team.value())
                 .param("prefix", prefix)
                 .param("length", prefix.length())
@@ -49,6 +40,24 @@ class JdbcTeamSessionStore implements TeamSessionStore {
             Optional<Instant> lastActive = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last));
             return new MemberCount(new AccountId(rs.getString("id")), rs.getInt("active"), lastActive, rs.getInt("flagged"));
         }).list();
+    }
+
+    /**
+     * The statement of {@link #members}: {@code :after} only with {@code afterEmail}. A member's last activity is over
+     * every session they still have, ended ones included (right after a sign-out they were active all the same): the
+     * range of sessions_account_active (account_id, ended_at, last_active_at) that is theirs, not the whole table.
+     */
+    static String members(boolean afterEmail, boolean flaggedOnly) {
+        String open = " s.account_id = a.id AND s.ended_at IS NULL AND " + JdbcSessionRows.NOT_EXPIRED;
+        String after = (afterEmail ? " AND a.email > :after" : "") + (flaggedOnly
+                ? " AND EXISTS (SELECT 1 FROM sessions s WHERE" + open + " AND s.concern > 0)" : "");
+        return "SELECT a.id,"
+                + " (SELECT COUNT(*) FROM sessions s WHERE" + open + ") AS active,"
+                + " (SELECT MAX(s.last_active_at) FROM sessions s WHERE s.account_id = a.id) AS last_active,"
+                + " (SELECT COUNT(*) FROM sessions s WHERE" + open + " AND s.concern > 0) AS flagged"
+                + " FROM accounts a"
+                + " WHERE a.team_id = :team AND a.removed_at IS NULL AND substr(a.email, 1, :length) = :prefix" + after
+                + " ORDER BY a.email LIMIT :limit";
     }
 
     @Override

@@ -12,9 +12,10 @@ interface TeamSessionStore {
 
     /**
      * Members of the team whose email starts with {@code prefix}, by email after {@code afterEmail},
-     * at most {@code limit}: each with its number of active sessions and last activity. Removed
-     * members are left out, and so are sessions that have expired by {@code now} as their rows tell it
-     * (the sweep ends them within its interval; until then no request can use them).
+     * at most {@code limit}: each with its number of active sessions and its last activity in any
+     * session it still has, ended ones included (until the history's retention purges them). Removed
+     * members are left out, and the counts leave out sessions that have expired by {@code now} as their
+     * rows tell it (the sweep ends them within its interval; until then no request can use them).
      */
     List<MemberCount> members(TeamId team, String prefix, Instant now, int limit, Optional<String> afterEmail);
 

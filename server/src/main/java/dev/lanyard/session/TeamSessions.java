@@ -65,7 +65,10 @@ public class TeamSessions {
         this.clock = clock;
     }
 
-    /** A member with their number of active sessions and last activity. */
+    /**
+     * A member with their number of active sessions and their last activity, in any session, ended ones
+     * included (PRODUCT.md T2): a member signed out a minute ago was active a minute ago.
+     */
     public record MemberSessions(Account member, int active, Optional<Instant> lastActive, int flagged) {
     }
 

@@ -11,12 +11,30 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.MigratedDatabases;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 class PostgresTeamSessionStoreTest extends TeamSessionStoreContract {
 
     @Override
     HikariDataSource migratedDatabase() {
         return MigratedDatabases.postgres();
+    }
+
+    /** The overview's last activity over ended sessions too reads each member's own range of sessions_account_active. */
+    @Test
+    void theOverviewReadsEachMembersSessionsThroughTheirIndexNotTheWholeTable() throws Exception {
+        Account first = teamWithHistory(50, 200);
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        jdbc.sql("ANALYZE sessions").update();
+        jdbc.sql("ANALYZE accounts").update();
+
+        String plan = String.join("\n", jdbc.sql("EXPLAIN " + JdbcTeamSessionStore.members(false, false))
+                .param("team", first.team().value()).param("prefix", "").param("length", 0)
+                .param("now", minutes(60).toEpochMilli()).param("limit", 51).query(String.class).list());
+
+        assertThat(plan).as(plan).doesNotContain("Seq Scan on sessions").contains("sessions_account_active");
+        assertThat(store.members(first.team(), "", minutes(60), 51, Optional.empty())).hasSize(50)
+                .allSatisfy(row -> assertThat(row.lastActive()).contains(minutes(199)));
     }
 
     @Test

@@ -67,13 +67,19 @@ abstract class TeamSessionStoreContract {
         return new Session.Ending(minutes(100), EndReason.ADMIN_REVOKED, Optional.empty(), Optional.empty(), Optional.of("test"));
     }
 
+    /**
+     * A member's last activity is over all their sessions, ended ones included: right after "Sign out all team sessions"
+     * the overview said "—" for members active seconds before (outside review). Ended sessions are not counted.
+     */
     @Test
-    void membersCountTheirActiveSessionsAndLastActivityByEmail() {
+    void membersCountTheirActiveSessionsAndLastActivityInAnySessionByEmail() {
         List<Account> team = team("bea", "carl", "dora");
         Account bea = team.get(1);
         Account carl = team.get(2);
         session(bea, minutes(5));
         session(bea, minutes(9));
+        Session beasLatest = session(bea, minutes(12));
+        sessions.end(beasLatest.id(), bea.id(), revoked());
         Session ended = session(carl, minutes(30));
         sessions.end(ended.id(), carl.id(), revoked());
 
@@ -81,8 +87,45 @@ abstract class TeamSessionStoreContract {
 
         assertThat(rows).extracting(TeamSessionStore.MemberCount::account)
                 .containsExactly(bea.id(), carl.id(), team.get(3).id(), team.get(0).id());
-        assertThat(rows.get(0)).isEqualTo(new TeamSessionStore.MemberCount(bea.id(), 2, Optional.of(minutes(9))));
-        assertThat(rows.get(1)).as("ended sessions do not count").isEqualTo(new TeamSessionStore.MemberCount(carl.id(), 0, Optional.empty()));
+        assertThat(rows.get(0)).isEqualTo(new TeamSessionStore.MemberCount(bea.id(), 2, Optional.of(minutes(12))));
+        assertThat(rows.get(1)).as("ended sessions are not counted, but were used")
+                .isEqualTo(new TeamSessionStore.MemberCount(carl.id(), 0, Optional.of(minutes(30))));
+        assertThat(rows.get(2)).as("never signed in").isEqualTo(new TeamSessionStore.MemberCount(team.get(3).id(), 0, Optional.empty()));
+    }
+
+    /**
+     * A team of {@code members} members with {@code each} sessions apiece, all but one of each member's ended (a history
+     * much longer than what is open), written in one batch; returns the team's first account.
+     */
+    Account teamWithHistory(int members, int each) throws java.sql.SQLException {
+        Account first = TestAccounts.insertInto(dataSource, T0);
+        List<Account> all = new ArrayList<>(List.of(first));
+        for (int m = 1; m < members; m++) all.add(TestAccounts.insertTeammate(dataSource, first, "h" + m + "@" + first.team().value() + ".test"));
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement insert = c.prepareStatement("""
+                INSERT INTO sessions (id, token_hash, account_id, app_type, remember_me, device_type, ip, created_at,
+                    last_active_at, idle_timeout_ms, expires_at, ended_at, end_reason)
+                VALUES (?, ?, ?, 'WEB', FALSE, 'DESKTOP', '10.0.0.1', 0, ?, 0, ?, ?, ?)""")) {
+            for (Account member : all) {
+                for (int i = 0; i < each; i++) {
+                    String id = "ses_" + member.id().value() + "_" + i;
+                    insert.setString(1, id);
+                    insert.setString(2, id);
+                    insert.setString(3, member.id().value());
+                    insert.setLong(4, minutes(i).toEpochMilli());
+                    insert.setLong(5, minutes(100_000).toEpochMilli());
+                    if (i == 0) {
+                        insert.setNull(6, java.sql.Types.BIGINT);
+                        insert.setNull(7, java.sql.Types.VARCHAR);
+                    } else {
+                        insert.setLong(6, minutes(i + 1).toEpochMilli());
+                        insert.setString(7, "SIGNED_OUT");
+                    }
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        return first;
     }
 
     @Test

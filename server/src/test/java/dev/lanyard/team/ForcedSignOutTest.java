@@ -361,6 +361,28 @@ class ForcedSignOutTest {
         assertThat(filtered.path("totalActiveSessions").asInt()).as("the total stays the team's").isEqualTo(5);
     }
 
+    /**
+     * Found by an outside review: right after "Sign out all team sessions", Team sessions said "—" for the last activity of
+     * members active seconds before. It is their latest activity in any session, ended ones included, on the page and in the API.
+     */
+    @Test
+    void afterTheTeamIsSignedOutTheOverviewStillSaysWhenEachMemberWasLastActive() throws Exception {
+        Member mel = team.join(admin, "mel");
+        Member bea = team.join(admin, "bea");
+        assertThat(signOutTeam(admin, Map.of("reason", "Rotating every session")).getResponse().getStatus()).isEqualTo(200);
+
+        JsonNode overview = team.read(team.perform(team.as(get("/api/v1/admin/sessions"), admin)));
+
+        for (Member member : List.of(mel, bea)) {
+            JsonNode row = java.util.stream.StreamSupport.stream(overview.path("members").spliterator(), false)
+                    .filter(m -> m.path("id").asString().equals(member.accountId())).findFirst().orElseThrow();
+            assertThat(row.path("activeSessions").asInt()).isZero();
+            assertThat(row.path("lastActiveAt").isNull()).as(row.toString()).isFalse();
+        }
+        String page = team.perform(team.page(get("/admin/sessions"), admin)).getResponse().getContentAsString();
+        assertThat(page).contains("<td data-label=\"Last active\">Just now</td>").doesNotContain("<td data-label=\"Last active\">—</td>");
+    }
+
     @Test
     void theOverviewReadsAPageOfMembersWithTheSameStatementsHoweverManyMembersItShows() throws Exception {
         team.current(admin); // the admin's session is cached: the requests below read only what the page needs
