@@ -106,8 +106,11 @@ class RestrictedSessionListTest {
         assertThat(cards(html)).as("only the current session's card").isEqualTo(1);
         assertThat(html).contains("article class=\"card current\"").contains("/settings/sessions/" + mel.sessionId())
                 .doesNotContain(melsPhone.sessionId());
-        assertThat(html).contains("Your team's admins have restricted the session list.")
-                .doesNotContain("Other sessions").doesNotContain("Sign out all other sessions");
+        assertThat(html).doesNotContain("Other sessions").doesNotContain("Sign out all other sessions");
+        // The introduction says what the restricted view holds, not "Every place where your account is signed in" (outside review).
+        assertThat(html).contains("The session you are using now: you can see its details, rename it and log out.\n"
+                        + "        Your team's admins have restricted the session list: they see and manage your other sessions.")
+                .doesNotContain("Every place where your account is signed in").doesNotContain("Sign out anything you don't recognize");
         assertThat(html).contains("action=\"/logout\"");
         assertThat(html).as("no link to a page that refuses them").doesNotContain("href=\"/settings/sessions/history\"");
         for (String path : new String[] {"/settings/sessions/history", "/settings/sessions/" + melsPhone.sessionId(),
@@ -192,7 +195,9 @@ class RestrictedSessionListTest {
         assertThat(team.read(list).path("items")).hasSize(2);
         String html = team.perform(team.page(get("/settings/sessions"), mel)).getResponse().getContentAsString();
         assertThat(cards(html)).isEqualTo(2);
-        assertThat(html).contains("href=\"/settings/sessions/history\"");
+        assertThat(html).contains("href=\"/settings/sessions/history\"")
+                .contains("Every place where your account is signed in. Sign out anything you don't recognize.")
+                .doesNotContain("restricted the session list");
     }
 
     @Test
