@@ -215,6 +215,36 @@ class InclusiveUseBrowserTest extends BrowserTest {
         }
     }
 
+    /**
+     * At 1280 px the audit log's action codes take at most two lines, the longest common ones included, and the table
+     * fits its box (outside review: "session." / "sign-in-" / "alert-sent" took three lines beside a narrow "What
+     * happened", and the table was wider than its box); on a 390-pixel phone the page still does not scroll sideways.
+     */
+    @Test
+    void theAuditLogsActionCodesTakeAtMostTwoLinesAtALaptopsWidth() {
+        Page ada = open(WINDOWS_STOCKHOLM, 1280, 800);
+        signUp(ada, "Ada Lovelace", "The Analytical Engine Society of London and the Surrounding Counties");
+        ada.navigate("/admin/audit");
+
+        // Each code as the log writes it (a <wbr> after each dot), in an entry's own cell: its column is as wide as the page makes it.
+        List<String> longest = List.of("session.sign-in-alert-sent", "session.revoked-by-admin", "team.invitation-cancelled",
+                "team.invitation-resent", "account.two-factor-disabled", "account.recovery-code-used", "admin.forced-sign-out");
+        @SuppressWarnings("unchecked")
+        List<String> lines = (List<String>) ada.evaluate("""
+                codes => { const cell = document.querySelector('td.action code');
+                  return codes.map(code => { cell.innerHTML = code.split('.').join('.<wbr>');
+                    const r = document.createRange(); r.selectNodeContents(cell);
+                    return code + ': ' + new Set([...r.getClientRects()].map(box => Math.round(box.top))).size; }); }""", longest);
+        assertThat(lines).as("lines of each code").allMatch(line -> line.endsWith(": 1") || line.endsWith(": 2"));
+        Number[] box = ((List<?>) ada.evaluate("() => { const w = document.querySelector('.table-wrap'); return [w.scrollWidth, w.clientWidth]; }"))
+                .stream().map(Number.class::cast).toArray(Number[]::new);
+        assertThat(box[0].intValue()).as("the table's width in its box of " + box[1]).isLessThanOrEqualTo(box[1].intValue());
+
+        ada.setViewportSize(390, 800);
+        assertThat(((Number) ada.evaluate("() => document.documentElement.scrollWidth")).intValue()).as("the page at 390 px")
+                .isLessThanOrEqualTo(390);
+    }
+
     /** The pieces of the By column's addresses (between their {@code <wbr>}) that a line ends inside of. */
     @SuppressWarnings("unchecked")
     private static List<String> brokenInsideAWord(Page page) {
