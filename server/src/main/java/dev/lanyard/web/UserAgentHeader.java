@@ -53,6 +53,8 @@ class UserAgentHeader extends HttpFilter {
             throws ServletException, IOException {
         Map<String, List<String>> changed = null;
         for (String name : names) {
+            // Most requests send few of these: an absent header costs a lookup, not the enumeration getHeaders makes.
+            if (request.getHeader(name) == null) continue;
             Optional<List<String>> readable = readable(request.getHeaders(name));
             if (readable.isEmpty()) continue;
             if (changed == null) changed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
