@@ -280,9 +280,24 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
                     + "account with your own password. Or try again in " + seconds(retryAfterSeconds) + ".");
         }
 
-        /** Too many passkey sign-ins started from one address ({@code passkeys.SignInStarts}). */
+        /** Too many passkey sign-ins started from one address ({@code passkeys.CeremonyStarts}). */
         public static TooManyAttempts passkeySignIns(long retryAfterSeconds) {
             return new TooManyAttempts(retryAfterSeconds, "Too many passkey sign-ins were started from your network. Try again in "
+                    + seconds(retryAfterSeconds) + ".");
+        }
+
+        /**
+         * Too many passkey checks started for one member in a minute, at a sign-in's second step or to verify a session
+         * ({@code passkeys.CeremonyStarts}).
+         */
+        public static TooManyAttempts passkeyChecks(long retryAfterSeconds) {
+            return new TooManyAttempts(retryAfterSeconds, "A passkey was asked for too many times in the last minute. Try again in "
+                    + seconds(retryAfterSeconds) + ".");
+        }
+
+        /** Too many additions of a passkey started by one member in a minute ({@code passkeys.CeremonyStarts}). */
+        public static TooManyAttempts passkeyAdditions(long retryAfterSeconds) {
+            return new TooManyAttempts(retryAfterSeconds, "Adding a passkey was started too many times in the last minute. Try again in "
                     + seconds(retryAfterSeconds) + ".");
         }
 

@@ -129,8 +129,9 @@ public class SecondSteps {
     /**
      * Starts checking a passkey as a sign-in's second step: the options for {@code navigator.credentials.get()},
      * which only the passkeys of the challenge's member can answer. Throws
-     * {@link FactorProblem.ChallengeUnusable} for a dead challenge and {@link FactorProblem.NoPasskey} when the
-     * member has no passkey.
+     * {@link FactorProblem.ChallengeUnusable} for a dead challenge, {@link FactorProblem.NoPasskey} when the
+     * member has no passkey, and {@code AccountProblem.TooManyAttempts} when the member started as many passkey checks
+     * this minute as they may ({@link Passkeys#startVerification}); none counts as a failure.
      */
     public Passkeys.Options startPasskey(String challengeId, RelyingParty rp) {
         FactorStore.Challenge challenge = live(challengeId).orElseThrow(() -> unusable(challengeId));
@@ -190,7 +191,10 @@ public class SecondSteps {
         return new Verified(true, checked.recoveryCodesLeft());
     }
 
-    /** The options for {@code navigator.credentials.get()} to verify a session of the member with one of their passkeys. */
+    /**
+     * The options for {@code navigator.credentials.get()} to verify a session of the member with one of their passkeys;
+     * limited as {@link #startPasskey} is, with the same count.
+     */
     public Passkeys.Options startSessionPasskey(Account account, RelyingParty rp) {
         try {
             return passkeys.startVerification(account.id(), rp);

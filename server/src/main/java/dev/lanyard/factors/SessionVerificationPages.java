@@ -62,7 +62,10 @@ class SessionVerificationPages {
         }
     }
 
-    /** The options for {@code navigator.credentials.get()}: only the member's own passkeys can answer. */
+    /**
+     * The options for {@code navigator.credentials.get()}: only the member's own passkeys can answer. 429 with
+     * {@code Retry-After} when the member started as many passkey checks this minute as they may.
+     */
     @PostMapping(path = "/passkey/options", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> passkeyOptions(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request) {
         try {
@@ -70,6 +73,8 @@ class SessionVerificationPages {
         } catch (FactorProblem problem) {
             return ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_JSON)
                     .body("{\"error\":" + tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(problem.getMessage()) + "}");
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            return Throttled.json(tooMany);
         }
     }
 

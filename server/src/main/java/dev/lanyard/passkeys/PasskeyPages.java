@@ -50,8 +50,7 @@ class PasskeyPages {
         } catch (AccountProblem.InvalidCredentials wrong) {
             return ResponseEntity.badRequest().body(errorJson(WRONG_PASSWORD));
         } catch (AccountProblem.TooManyAttempts tooMany) {
-            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                    .header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds())).body(errorJson(tooMany.getMessage()));
+            return Throttled.json(tooMany);
         }
     }
 

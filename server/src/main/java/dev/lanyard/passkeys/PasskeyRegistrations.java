@@ -26,10 +26,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 
 /**
- * A member adding a passkey ({@link Passkeys#startRegistration}, {@link Passkeys#register}): the password checked before
- * the first step's transaction, the authenticator's answer read before the second step's, and in it the passkey kept,
- * {@link PasskeyEvent.Added} published, the session that added it verified, and the recovery codes made that come with it
- * ({@link PasskeyFallback}).
+ * A member adding a passkey ({@link Passkeys#startRegistration}, {@link Passkeys#register}): the start counted (at most
+ * {@value CeremonyStarts#PER_MINUTE} a minute per member), the password checked before the first step's transaction,
+ * the authenticator's answer read before the second step's, and in it the passkey kept, {@link PasskeyEvent.Added}
+ * published, the session that added it verified, and the recovery codes made that come with it ({@link PasskeyFallback}).
  */
 final class PasskeyRegistrations {
     private final PasskeyStore store;
@@ -40,11 +40,13 @@ final class PasskeyRegistrations {
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final ObjectProvider<PasskeyFallback> fallback;
+    /** Additions started, per member. */
+    private final CeremonyStarts starts;
     private final Clock clock;
 
     PasskeyRegistrations(PasskeyStore store, LanyardCredentials credentials, Ceremonies ceremonies, Accounts accounts,
                          Sessions sessions, ApplicationEventPublisher events, TransactionTemplate transactions,
-                         ObjectProvider<PasskeyFallback> fallback, Clock clock) {
+                         ObjectProvider<PasskeyFallback> fallback, CeremonyStarts starts, Clock clock) {
         this.store = store;
         this.credentials = credentials;
         this.ceremonies = ceremonies;
@@ -53,10 +55,13 @@ final class PasskeyRegistrations {
         this.events = events;
         this.transactions = transactions;
         this.fallback = fallback;
+        this.starts = starts;
         this.clock = clock;
     }
 
     Passkeys.Options startRegistration(CurrentSession by, String password, String address, RelyingParty rp) {
+        // Counted before the password: a start refused for the limit costs no Argon2 hash and spends no failure.
+        starts.count(by.account().id().value());
         // The password before the transaction: an Argon2 hash must not hold the database's writer (SQLite's only one).
         accounts.reauthenticate(by.account(), by.id().value(), "add a passkey", password, address);
         Account account = by.account();

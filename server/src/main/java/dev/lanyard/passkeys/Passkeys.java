@@ -6,7 +6,9 @@ import java.util.Optional;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
+import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Sessions;
 import org.springframework.beans.factory.ObjectProvider;
@@ -48,7 +50,10 @@ public class Passkeys {
     private final Clock clock;
     private final Ceremonies ceremonies;
     private final PasskeyRegistrations registrations;
-    private final SignInStarts signInStarts;
+    /** Passkey sign-ins started, per client address. */
+    private final CeremonyStarts signInStarts;
+    /** Passkey checks as a second factor started, per member: at a sign-in's second step and to verify a session. */
+    private final CeremonyStarts checkStarts;
 
     Passkeys(PasskeyStore store, LanyardCredentials credentials, Accounts accounts, Sessions sessions, ApplicationEventPublisher events,
              TransactionTemplate transactions, ObjectProvider<PasskeyFallback> fallback, Clock clock) {
@@ -59,8 +64,10 @@ public class Passkeys {
         this.transactions = transactions;
         this.clock = clock;
         this.ceremonies = new Ceremonies(store, credentials, accounts, clock);
-        this.signInStarts = new SignInStarts(clock);
-        this.registrations = new PasskeyRegistrations(store, credentials, ceremonies, accounts, sessions, events, transactions, fallback, clock);
+        this.signInStarts = new CeremonyStarts(clock, AccountProblem.TooManyAttempts::passkeySignIns);
+        this.checkStarts = new CeremonyStarts(clock, AccountProblem.TooManyAttempts::passkeyChecks);
+        this.registrations = new PasskeyRegistrations(store, credentials, ceremonies, accounts, sessions, events, transactions, fallback,
+                new CeremonyStarts(clock, AccountProblem.TooManyAttempts::passkeyAdditions), clock);
     }
 
     /**
@@ -83,10 +90,12 @@ public class Passkeys {
     /**
      * Starts registering a passkey for the signed-in member, who proves it with their password (a passkey signs
      * in without one and makes a verified session, so a copied session cookie must not be enough to add one).
-     * At most {@value #MAX_PASSKEYS} per member. A wrong password counts towards the sign-in throttle.
+     * At most {@value #MAX_PASSKEYS} per member. A wrong password counts towards the sign-in throttle. A member starts
+     * at most {@value CeremonyStarts#PER_MINUTE} a minute, counted before the password is checked (a start refused for
+     * it checks and counts no password).
      *
      * @throws dev.lanyard.account.AccountProblem.InvalidCredentials a wrong password
-     * @throws dev.lanyard.account.AccountProblem.TooManyAttempts    too many wrong passwords lately
+     * @throws dev.lanyard.account.AccountProblem.TooManyAttempts    too many wrong passwords lately, or too many starts
      */
     public Options startRegistration(CurrentSession by, String password, String address, RelyingParty rp) {
         return registrations.startRegistration(by, password, address, rp);
@@ -116,12 +125,13 @@ public class Passkeys {
 
     /**
      * Starts a sign-in without a password: any passkey of this relying party may answer (a discoverable credential).
-     * At most {@value SignInStarts#PER_MINUTE} a minute from one client {@code address}.
+     * At most {@value CeremonyStarts#PER_MINUTE} a minute from one client {@code address}, keyed as the sign-in
+     * throttle keys it ({@link ClientAddresses#subscriber}: an IPv4 address or an IPv6 /64).
      *
      * @throws dev.lanyard.account.AccountProblem.TooManyAttempts the address started as many as it may this minute
      */
     public Options startSignIn(RelyingParty rp, String address) {
-        signInStarts.count(address);
+        signInStarts.count(ClientAddresses.subscriber(address));
         store.deleteExpired(clock.instant());
         PublicKeyCredentialRequestOptions options = ceremonies.operations(rp).createCredentialRequestOptions(
                 new ImmutablePublicKeyCredentialRequestOptionsRequest(null));
@@ -147,11 +157,16 @@ public class Passkeys {
 
     /**
      * Starts checking a passkey of {@code account} as the second factor after its password: only that account's
-     * passkeys may answer. Throws {@link PasskeyProblem.NotFound} when it has none.
+     * passkeys may answer; also to verify a session of that account later. Throws {@link PasskeyProblem.NotFound} when
+     * it has none. At most {@value CeremonyStarts#PER_MINUTE} a minute for one account, both uses together: each needs
+     * a right password or a session, which a caller in a loop has as well.
+     *
+     * @throws dev.lanyard.account.AccountProblem.TooManyAttempts the account started as many as it may this minute
      */
     public Options startVerification(AccountId account, RelyingParty rp) {
         List<CredentialRecord> own = store.credentials(account);
         if (own.isEmpty()) throw new PasskeyProblem.NotFound();
+        checkStarts.count(account.value());
         store.deleteExpired(clock.instant());
         PublicKeyCredentialRequestOptions options = ceremonies.operations(rp).createCredentialRequestOptions(
                 new ImmutablePublicKeyCredentialRequestOptionsRequest(Ceremonies.authentication(account)));

@@ -20,7 +20,6 @@ import dev.lanyard.session.Sessions;
 import dev.lanyard.session.Verification;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -29,7 +28,6 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * "Sign in with a passkey" on {@code /login}: the options for {@code navigator.credentials.get()} as JSON,
@@ -67,9 +65,7 @@ class PasskeySignIn {
         try {
             return ResponseEntity.ok(passkeys.startSignIn(relyingParties.of(request), addresses.resolve(request).getHostAddress()).json());
         } catch (AccountProblem.TooManyAttempts tooMany) {
-            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                    .header(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()))
-                    .body("{\"error\":" + JsonMapper.shared().writeValueAsString(tooMany.getMessage()) + "}");
+            return Throttled.json(tooMany);
         }
     }
 

@@ -66,7 +66,10 @@ class SecondStepPages {
         return "signin/verify";
     }
 
-    /** The options for {@code navigator.credentials.get()}: only the signing-in member's passkeys can answer. */
+    /**
+     * The options for {@code navigator.credentials.get()}: only the signing-in member's passkeys can answer. 429 with
+     * {@code Retry-After} when the member started as many passkey checks this minute as they may.
+     */
     @PostMapping(path = "/login/verify/passkey/options", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> passkeyOptions(HttpServletRequest request) {
         Optional<String> challenge = challengeCookie.read(request);
@@ -76,6 +79,8 @@ class SecondStepPages {
         } catch (FactorProblem problem) {
             return ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_JSON)
                     .body("{\"error\":" + tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(problem.getMessage()) + "}");
+        } catch (AccountProblem.TooManyAttempts tooMany) {
+            return Throttled.json(tooMany);
         }
     }
 

@@ -256,7 +256,7 @@ class PasskeyPagesTest {
     @Test
     void anAddressStartsAtMostThirtyPasskeySignInsAMinute() throws Exception {
         String address = ApiClient.newAddress();
-        for (int i = 0; i < SignInStarts.PER_MINUTE; i++) {
+        for (int i = 0; i < CeremonyStarts.PER_MINUTE; i++) {
             assertThat(mvc.perform(loginForm("/login/passkey/options", address).accept(MediaType.APPLICATION_JSON))
                     .andReturn().getResponse().getStatus()).as("start " + (i + 1)).isEqualTo(200);
         }
@@ -274,7 +274,7 @@ class PasskeyPagesTest {
         assertThat(mvc.perform(loginForm("/login/passkey/options", ApiClient.newAddress()).accept(MediaType.APPLICATION_JSON))
                 .andReturn().getResponse().getStatus()).as("another address").isEqualTo(200);
 
-        for (int i = 0; i < SignInStarts.PER_MINUTE; i++) {
+        for (int i = 0; i < CeremonyStarts.PER_MINUTE; i++) {
             mvc.perform(loginForm("/login/passkey/options", "2001:db8:5a:1::" + Integer.toHexString(i + 1)).accept(MediaType.APPLICATION_JSON));
         }
         assertThat(mvc.perform(loginForm("/login/passkey/options", "2001:db8:5a:1:ffff::9").accept(MediaType.APPLICATION_JSON))
@@ -445,6 +445,131 @@ class PasskeyPagesTest {
         assertThat(problem.path("detail").asString()).contains("needs a browser");
         assertThat(refused.getContentAsString()).doesNotContain("token").doesNotContain("challenge");
         assertThat(ApiClient.sessionCookie(refused)).isEmpty();
+    }
+
+    private long ceremoniesOf(Member member) {
+        return jdbc.sql("SELECT COUNT(*) FROM passkey_ceremonies WHERE account_id = :a").param("a", member.accountId())
+                .query(Long.class).single();
+    }
+
+    private void advanceAMinute() {
+        ((dev.lanyard.testsupport.MutableClock) clock).advance(java.time.Duration.ofMinutes(1));
+    }
+
+    /**
+     * The second step's passkey options keep a ceremony row each, and a browser holding a right password's challenge could
+     * ask for them in a loop. A member starts at most 30 passkey checks a minute, however many sign-ins they begin; the
+     * next is 429 with Retry-After and a message for the button's script, keeps nothing, and counts no failure (neither
+     * against the challenge nor the sign-in throttle). Another member is not held up; the next minute starts afresh.
+     */
+    @Test
+    void aMemberStartsAtMostThirtyPasskeyChecksAMinuteAtTheSecondStep() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        Member mel = team.join(ada, "mel");
+        passkeyOf(ada, "Ada's key");
+        passkeyOf(mel, "Mel's key");
+        String address = ApiClient.newAddress();
+        String challenge = passwordStep(ada, address).orElseThrow();
+        for (int i = 0; i < CeremonyStarts.PER_MINUTE; i++) {
+            assertThat(verifyOptions(challenge, address).getStatus()).as("start " + (i + 1)).isEqualTo(200);
+        }
+        long rows = ceremoniesOf(ada);
+
+        MockHttpServletResponse refused = verifyOptions(challenge, address);
+
+        assertThat(refused.getStatus()).isEqualTo(429);
+        assertThat(refused.getContentType()).startsWith(MediaType.APPLICATION_JSON_VALUE);
+        assertThat(Long.parseLong(refused.getHeader("Retry-After"))).isBetween(1L, 60L);
+        assertThat(json.readTree(refused.getContentAsString()).path("error").asString())
+                .startsWith("A passkey was asked for too many times in the last minute. Try again in ");
+        assertThat(refused.getContentAsString()).doesNotContain("ceremony").doesNotContain("publicKey");
+        assertThat(ceremoniesOf(ada)).isEqualTo(rows);
+        String another = passwordStep(ada, address).orElseThrow();
+        assertThat(verifyOptions(another, address).getStatus()).as("another sign-in of the same member").isEqualTo(429);
+        String mels = ApiClient.newAddress();
+        assertThat(verifyOptions(passwordStep(mel, mels).orElseThrow(), mels).getStatus()).as("another member").isEqualTo(200);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE subject_id = :a AND action LIKE 'account.%failed'")
+                .param("a", ada.accountId()).query(Long.class).single()).as("no failure counted").isZero();
+        assertThat(mvc.perform(get("/login/verify").cookie(new Cookie(CHALLENGE, challenge)).accept(MediaType.TEXT_HTML))
+                .andReturn().getResponse().getContentAsString()).as("the sign-in goes on").contains("Use a passkey");
+
+        advanceAMinute();
+        assertThat(verifyOptions(challenge, address).getStatus()).as("a minute later").isEqualTo(200);
+    }
+
+    /**
+     * "Verify this session" with a passkey needs only a session, which can ask for options in a loop: they are counted
+     * with the second step's, at most 30 a minute for the member. A start also deletes the ceremonies that expired, so
+     * none is kept past its five minutes and one more start.
+     */
+    @Test
+    void aSessionAsksForAtMostThirtyPasskeyChecksAMinuteCountedWithTheSecondStepsAndExpiredOnesAreDeleted() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        passkeyOf(ada, "Ada's key");
+        MockHttpServletRequestBuilder options = team.form(post("/settings/sessions/verify/passkey/options"), ada)
+                .accept(MediaType.APPLICATION_JSON);
+        for (int i = 0; i < CeremonyStarts.PER_MINUTE; i++) {
+            assertThat(team.perform(options).getResponse().getStatus()).as("start " + (i + 1)).isEqualTo(200);
+        }
+        assertThat(ceremoniesOf(ada)).isEqualTo(CeremonyStarts.PER_MINUTE);
+
+        MockHttpServletResponse refused = team.perform(options).getResponse();
+
+        assertThat(refused.getStatus()).isEqualTo(429);
+        assertThat(Long.parseLong(refused.getHeader("Retry-After"))).isBetween(1L, 60L);
+        assertThat(json.readTree(refused.getContentAsString()).path("error").asString())
+                .startsWith("A passkey was asked for too many times in the last minute. Try again in ");
+        assertThat(ceremoniesOf(ada)).isEqualTo(CeremonyStarts.PER_MINUTE);
+        String address = ApiClient.newAddress();
+        assertThat(verifyOptions(passwordStep(ada, address).orElseThrow(), address).getStatus())
+                .as("the second step of a sign-in of the same member").isEqualTo(429);
+
+        ((dev.lanyard.testsupport.MutableClock) clock).advance(Ceremonies.CEREMONY);
+        assertThat(team.perform(options).getResponse().getStatus()).as("five minutes later").isEqualTo(200);
+        assertThat(ceremoniesOf(ada)).as("the expired ones deleted, the new one kept").isEqualTo(1);
+    }
+
+    /**
+     * Adding a passkey needs the password, and a signed-in member who has it could ask for options in a loop: at most 30
+     * starts a minute per member. The limit is counted before the password is checked, so a start past it checks no
+     * password (nor hashes one) and counts no failure: the member's budget of wrong passwords is untouched.
+     */
+    @Test
+    void aMemberStartsAddingAPasskeyAtMostThirtyTimesAMinuteWithoutSpendingTheirWrongPasswords() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String id = passkeyOf(ada, "Laptop");
+        MockHttpServletRequestBuilder options = team.form(post("/settings/security/passkeys/options"), ada)
+                .param("password", TestAccounts.PASSWORD).accept(MediaType.APPLICATION_JSON);
+        for (int i = 0; i < CeremonyStarts.PER_MINUTE; i++) {
+            assertThat(team.perform(options).getResponse().getStatus()).as("start " + (i + 1)).isEqualTo(200);
+        }
+        long rows = ceremoniesOf(ada);
+
+        MockHttpServletResponse refused = team.perform(options).getResponse();
+        MockHttpServletResponse wrongPassword = team.perform(team.form(post("/settings/security/passkeys/options"), ada)
+                .param("password", "not-the-password").accept(MediaType.APPLICATION_JSON)).getResponse();
+
+        assertThat(refused.getStatus()).isEqualTo(429);
+        assertThat(Long.parseLong(refused.getHeader("Retry-After"))).isBetween(1L, 60L);
+        assertThat(json.readTree(refused.getContentAsString()).path("error").asString())
+                .startsWith("Adding a passkey was started too many times in the last minute. Try again in ");
+        assertThat(refused.getContentAsString()).doesNotContain("ceremony");
+        assertThat(wrongPassword.getStatus()).as("past the limit no password is checked").isEqualTo(429);
+        assertThat(ceremoniesOf(ada)).isEqualTo(rows);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE subject_id = :a AND action = 'account.reauthentication-failed'")
+                .param("a", ada.accountId()).query(Long.class).single()).as("no wrong password counted").isZero();
+        for (int i = 0; i < 5; i++) {
+            MockHttpServletResponse remove = team.perform(team.form(post("/settings/security/passkeys/" + id + "/remove"), ada)
+                    .param("password", "not-the-password")).getResponse();
+            assertThat(remove.getStatus()).as("wrong password " + (i + 1) + ": the free failures are all there").isEqualTo(400);
+        }
+
+        advanceAMinute();
+        assertThat(team.perform(team.form(post("/settings/security/passkeys/options"), ada).param("password", TestAccounts.PASSWORD)
+                .accept(MediaType.APPLICATION_JSON)).getResponse().getStatus()).as("a minute later").isEqualTo(200);
     }
 
     private void requireSecondFactor(Member admin) throws Exception {
