@@ -106,10 +106,11 @@ class PasswordHasher {
 
     /**
      * How a password matched a stored hash: not at all, {@linkplain #normalized normalized} (as every hash is made now), or
-     * only in a form a hash was once made of: as typed, before passwords were normalized, or as the pages once misread it.
+     * only in a form a hash was once made of: as typed, before passwords were normalized; as the pages once misread it; or
+     * decomposed (NFD), as it was typed before passwords were normalized by someone whose keyboard sent it decomposed then.
      */
     enum Match {
-        NONE, EXACT, UNNORMALIZED, MISREAD;
+        NONE, EXACT, UNNORMALIZED, MISREAD, DECOMPOSED;
 
         boolean ok() {
             return this != NONE;
@@ -117,17 +118,19 @@ class PasswordHasher {
 
         /** The stored hash is of an older form of the password: it is stored again, normalized, once the password is right. */
         boolean storedInAnOlderForm() {
-            return this == UNNORMALIZED || this == MISREAD;
+            return this == UNNORMALIZED || this == MISREAD || this == DECOMPOSED;
         }
     }
 
     /**
      * Checks a password against a stored hash, {@linkplain #normalized normalized}, and then in each form a hash was once
-     * made of, where it differs: as typed (hashes made before passwords were normalized), and as the pages read it before
+     * made of, where it differs: as typed (hashes made before passwords were normalized), as the pages read it before
      * they read forms as UTF-8 (docs/decisions/0055: a password with a non-ASCII character set on a page then was hashed
-     * as its UTF-8 bytes taken for ISO-8859-1, "ä" as "Ã¤"). A match in an older form is {@link Match#UNNORMALIZED} or
-     * {@link Match#MISREAD}, and the caller stores the password again, normalized. A wrong password costs one hash for
-     * each of its {@link #forms}: one for ASCII, up to three for other text.
+     * as its UTF-8 bytes taken for ISO-8859-1, "ä" as "Ã¤"), and decomposed (NFD: a password set before it was
+     * normalized from a keyboard that sent "e" and a combining accent, as some macOS apps do, and typed composed now, "é",
+     * matches none of the other forms). A match in an older form is {@link Match#UNNORMALIZED}, {@link Match#MISREAD} or
+     * {@link Match#DECOMPOSED}, and the caller stores the password again, normalized. A wrong password costs one hash for
+     * each of its {@link #forms}: one for ASCII, up to four for other text.
      */
     Match check(String password, String hash) {
         for (Map.Entry<String, Match> form : forms(password).entrySet()) {
@@ -144,12 +147,16 @@ class PasswordHasher {
         forms(password).keySet().forEach(form -> matchesExactly(form, decoy));
     }
 
-    /** Each distinct form of {@code password} that {@link #check} tries, in order, with what a match in it means. */
+    /**
+     * Each distinct form of {@code password} that {@link #check} tries, in order, with what a match in it means. They
+     * depend on nothing but the password typed, so {@link #checkDecoy} hashes as many as a wrong password costs.
+     */
     private static Map<String, Match> forms(String password) {
         Map<String, Match> forms = new LinkedHashMap<>();
         forms.put(normalized(password), Match.EXACT);
         forms.putIfAbsent(password, Match.UNNORMALIZED);
         misread(password).ifPresent(misread -> forms.putIfAbsent(misread, Match.MISREAD));
+        forms.putIfAbsent(Normalizer.normalize(password, Normalizer.Form.NFD), Match.DECOMPOSED);
         return forms;
     }
 

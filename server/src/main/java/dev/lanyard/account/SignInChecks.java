@@ -132,8 +132,9 @@ final class SignInChecks {
     }
 
     /**
-     * Stores a password that matched only in an older form (as typed before passwords were normalized, or as the pages
-     * once misread it, decision 55) hashed normalized, as every password is hashed now; a change meanwhile wins.
+     * Stores a password that matched only in an older form (as typed before passwords were normalized, composed or
+     * decomposed, or as the pages once misread it, decision 55) hashed normalized, as every password is hashed now; a
+     * change meanwhile wins.
      */
     private AccountStore.Credentials rehashNormalized(AccountStore.Credentials credentials, String password, PasswordHasher.Match match) {
         String hash = hasher.hash(password);
@@ -143,7 +144,11 @@ final class SignInChecks {
                     .map(now -> new AccountStore.Credentials(credentials.account(), now)).orElse(credentials);
         }
         log.info("Stored the password of account {} normalized: it had been hashed {}", credentials.account().id().value(),
-                match == PasswordHasher.Match.MISREAD ? "as a page misread it" : "as typed, before passwords were normalized");
+                switch (match) {
+                    case MISREAD -> "as a page misread it";
+                    case DECOMPOSED -> "decomposed (NFD), before passwords were normalized";
+                    default -> "as typed, before passwords were normalized";
+                });
         return new AccountStore.Credentials(credentials.account(), hash);
     }
 

@@ -212,6 +212,29 @@ class AccountsTest {
         assertThat(accounts.authenticate(account.email(), PasswordHasherTest.DECOMPOSED, address).id()).isEqualTo(account.id());
     }
 
+    /**
+     * A password hashed before passwords were normalized, from a keyboard that sent it decomposed then, signs in typed
+     * composed now (the form most keyboards send), and is then stored normalized.
+     */
+    @Test
+    void aPasswordHashedDecomposedBeforeNormalizingSignsInTypedComposedAndIsStoredNormalized() {
+        Account account = accounts.signUp(TestAccounts.newcomer("nfd"));
+        String before = "{argon2}" + PasswordHasher.pureJava().encode(PasswordHasherTest.DECOMPOSED);
+        jdbc.sql("UPDATE accounts SET password_hash = :hash WHERE id = :id").param("hash", before).param("id", account.id().value()).update();
+
+        assertThatThrownBy(() -> accounts.authenticate(account.email(), PasswordHasherTest.COMPOSED + "!", address))
+                .isInstanceOf(AccountProblem.InvalidCredentials.class);
+        assertThat(hashOf(account)).isEqualTo(before);
+        Accounts.PasswordChecked checked = accounts.authenticateForSignIn(account.email(), PasswordHasherTest.COMPOSED, address);
+
+        assertThat(checked.account().id()).isEqualTo(account.id());
+        assertThat(hashOf(account)).as("stored again, normalized").isNotEqualTo(before)
+                .satisfies(now -> assertThat(PasswordHasher.pureJava().matches(PasswordHasherTest.COMPOSED, now.substring("{argon2}".length())))
+                        .as("the normalized (composed) form").isTrue());
+        assertThat(checked.stamp()).as("the session stamps the hash stored now").isEqualTo(SignInChecks.stamp(hashOf(account)));
+        assertThat(accounts.authenticate(account.email(), PasswordHasherTest.DECOMPOSED, address).id()).isEqualTo(account.id());
+    }
+
     private String hashOf(Account account) {
         return jdbc.sql("SELECT password_hash FROM accounts WHERE id = :id").param("id", account.id().value())
                 .query(String.class).single();

@@ -128,8 +128,43 @@ class PasswordHasherTest {
     }
 
     /**
+     * A hash made before passwords were normalized, of a password typed decomposed then ("e" and a combining accent, as
+     * some macOS apps send it), matches the password typed composed now, "é", which is neither its normalized form nor
+     * the one typed: it is tried decomposed too, and stored again normalized. An ASCII password has no other form to try.
+     */
+    @Test
+    void aHashMadeOfTheDecomposedFormMatchesThePasswordTypedComposed() {
+        Transparent encoder = new Transparent();
+        PasswordHasher hasher = new PasswordHasher(encoder);
+        try {
+            String madeFromDecomposed = "{argon2}hash of " + DECOMPOSED;
+
+            PasswordHasher.Match match = hasher.check(COMPOSED, madeFromDecomposed);
+            assertThat(match).isEqualTo(PasswordHasher.Match.DECOMPOSED);
+            assertThat(match.storedInAnOlderForm()).isTrue();
+            assertThat(encoder.matched).as("normalized, as misread, then decomposed")
+                    .containsExactly(COMPOSED, PasswordHasher.misread(COMPOSED).orElseThrow(), DECOMPOSED);
+            assertThat(hasher.check(COMPOSED + "x", madeFromDecomposed)).isEqualTo(PasswordHasher.Match.NONE);
+            encoder.matched.clear();
+            assertThat(hasher.check(PASSWORD, "{argon2}hash of " + PASSWORD)).isEqualTo(PasswordHasher.Match.EXACT);
+            assertThat(hasher.check("wrong " + PASSWORD, "{argon2}hash of " + PASSWORD)).isEqualTo(PasswordHasher.Match.NONE);
+            assertThat(encoder.matched).as("ASCII: one form each").hasSize(2);
+        } finally {
+            hasher.stop();
+        }
+        PasswordHasher argon2 = new PasswordHasher(nativeArgon2);
+        try {
+            assertThat(argon2.check(COMPOSED, "{argon2}" + java.encode(DECOMPOSED))).as("with Argon2 itself")
+                    .isEqualTo(PasswordHasher.Match.DECOMPOSED);
+        } finally {
+            argon2.stop();
+        }
+    }
+
+    /**
      * Decision 53: a wrong password for an existing email costs what one for an unknown email costs. A password is tried in
-     * each of its forms (normalized, as typed, as once misread), so the decoy is hashed once for each of those forms too.
+     * each of its forms (normalized, as typed, as once misread, decomposed), so the decoy is hashed once for each of those
+     * forms too.
      */
     @Test
     void aWrongPasswordAndTheDecoyCostTheSameHashesWhateverFormItIsTypedIn() {
@@ -150,10 +185,10 @@ class PasswordHasherTest {
             assertThat(encoder.matched).as("ASCII: one hash").hasSize(1);
             encoder.matched.clear();
             hasher.checkDecoy(DECOMPOSED);
-            assertThat(encoder.matched).as("decomposed: normalized, as typed, as misread").hasSize(3);
+            assertThat(encoder.matched).as("decomposed: normalized, as typed (already decomposed), as misread").hasSize(3);
             encoder.matched.clear();
             hasher.checkDecoy(COMPOSED);
-            assertThat(encoder.matched).as("composed: already normalized, and as misread").hasSize(2);
+            assertThat(encoder.matched).as("composed: already normalized, as misread, and decomposed").hasSize(3);
         } finally {
             hasher.stop();
         }
