@@ -70,16 +70,15 @@ class JdbcSessionLists {
     }
 
     List<SessionStore.Place> places(AccountId owner, Instant now) {
-        // A city, not a point: two addresses in one city may have records a little apart, which are one dot.
+        // Each record as geolocated: which of them are one town is the map's to say (SessionMap).
         return jdbc.sql("""
-                        SELECT city, country, country_code, AVG(latitude) AS latitude, AVG(longitude) AS longitude,
-                               local_network, COUNT(*) AS n
+                        SELECT city, region, country, country_code, latitude, longitude, local_network, COUNT(*) AS n
                         FROM sessions WHERE account_id = :owner AND ended_at IS NULL AND """ + " " + NOT_EXPIRED + """
-                        GROUP BY city, country, country_code, local_network
-                        ORDER BY n DESC, country, city""")
+                        GROUP BY city, region, country, country_code, latitude, longitude, local_network
+                        ORDER BY n DESC, country, city, region""")
                 .param("owner", owner.value())
                 .param("now", now.toEpochMilli())
-                .query((rs, n) -> new SessionStore.Place(new GeoLocation(rs.getString("city"), "", rs.getString("country"),
+                .query((rs, n) -> new SessionStore.Place(new GeoLocation(rs.getString("city"), rs.getString("region"), rs.getString("country"),
                         rs.getString("country_code"), "", coordinate(rs, "latitude"), coordinate(rs, "longitude"),
                         rs.getBoolean("local_network")), rs.getInt("n")))
                 .list();

@@ -159,12 +159,12 @@ interface SessionStore {
     }
 
     /**
-     * Where the owner's active sessions are, one entry per place, most sessions first. A place is what the map
-     * shows of it, its city and country: neither a region, which it does not show, nor the coordinates of two
-     * addresses' records a little apart split a city into two dots with one label. A place comes without a region, at
-     * the average of its sessions' coordinates. Sessions without a place (a local network, an unknown address, an
-     * API key never used) come as places without coordinates. Sessions expired by {@code now}, as
-     * their rows tell it, are left out, as {@link #count} leaves them out.
+     * Where the owner's active sessions are, one entry per place as geolocated (city, region, country and point),
+     * most sessions first. Which places are one town, and so one dot, is the map's to decide ({@code SessionMap}):
+     * one city's addresses may have records a little apart, or one with its region and one without, and two towns
+     * may share a name. Sessions without a place (a local network, an unknown address, an API key never used) come
+     * as places without coordinates. Sessions expired by {@code now}, as their rows tell it, are left out, as
+     * {@link #count} leaves them out.
      */
     List<Place> places(AccountId owner, Instant now);
 

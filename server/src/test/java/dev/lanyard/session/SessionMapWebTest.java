@@ -36,7 +36,13 @@ class SessionMapWebTest {
             Optional.of(-3.7038), false);
     static final GeoLocation BERLIN = new GeoLocation("Berlin", "", "Germany", "DE", "Telekom", Optional.of(52.52),
             Optional.of(13.405), false);
+    static final GeoLocation SPRINGFIELD_ILLINOIS = springfield("Illinois", 39.80, -89.64);
+    static final GeoLocation SPRINGFIELD_MISSOURI = springfield("Missouri", 37.21, -93.29);
     private static final Pattern CIRCLE = Pattern.compile("<circle ");
+
+    private static GeoLocation springfield(String region, double latitude, double longitude) {
+        return new GeoLocation("Springfield", region, "United States", "US", "", Optional.of(latitude), Optional.of(longitude), false);
+    }
 
     @Autowired
     MockMvc mvc;
@@ -121,6 +127,68 @@ class SessionMapWebTest {
                 .doesNotContain("London, United Kingdom: 1 session");
         // The bigger dot, for two sessions, and the one marked here.
         assertThat(html).containsPattern("<circle class=\"place here\" cx=\"[0-9.]+\" cy=\"[0-9.]+\" r=\"4.5\">");
+    }
+
+    /**
+     * Two towns of one name in one country, 430 km apart, were one dot between them, "Springfield, United States: 3
+     * sessions": each is its own dot at its own point, and its label says its region, which the name alone does not.
+     */
+    @Test
+    void twoTownsOfOneNameInOneCountryAreTwoDotsEachAtItsPointAndNamedWithItsRegion() throws Exception {
+        Account alice = accounts.signUp(TestAccounts.alice());
+        Sessions.Started laptop = start(alice, "73.1.2.3", SPRINGFIELD_ILLINOIS);
+        start(alice, "73.1.2.4", SPRINGFIELD_ILLINOIS);
+        start(alice, "68.1.2.3", SPRINGFIELD_MISSOURI);
+        start(alice, "83.45.123.9", MADRID);
+
+        String html = page(laptop, "73.1.2.3");
+
+        assertThat(CIRCLE.matcher(html).results().count()).isEqualTo(3);
+        assertThat(html).contains("Springfield, Illinois, United States: 2 sessions, this device among them",
+                        "Springfield, Missouri, United States: 1 session", "Madrid, Spain: 1 session")
+                .doesNotContain("Springfield, United States: ");
+        assertThat(html).contains("<circle class=\"place here\" cx=\"90.4\" cy=\"50.2\" r=\"4.5\">")
+                .contains("<circle class=\"place\" cx=\"86.7\" cy=\"52.8\" r=\"3.5\">");
+    }
+
+    /**
+     * A place without its region joins the nearest town of its name, here Illinois's rather than Missouri's, and is
+     * marked there as this device; one far from every town of its name (Springfield, Massachusetts, geolocated without
+     * its region) is a dot of its own rather than a session counted in Illinois, 1,450 km away.
+     */
+    @Test
+    void aPlaceWithoutItsRegionJoinsTheNearestTownOfItsNameAndOneFarFromThemIsItsOwnDot() throws Exception {
+        Account alice = accounts.signUp(TestAccounts.alice());
+        start(alice, "73.1.2.3", SPRINGFIELD_ILLINOIS);
+        start(alice, "68.1.2.3", SPRINGFIELD_MISSOURI);
+        Sessions.Started laptop = start(alice, "73.1.2.9", springfield("", 39.78, -89.65));
+        start(alice, "24.1.2.3", springfield("", 42.10, -72.59));
+
+        String html = page(laptop, "73.1.2.9");
+
+        assertThat(CIRCLE.matcher(html).results().count()).isEqualTo(3);
+        assertThat(html).contains("Springfield, Illinois, United States: 2 sessions, this device among them",
+                "Springfield, Missouri, United States: 1 session", "Springfield, United States: 1 session");
+        assertThat(html).contains("<circle class=\"place here\" cx=\"90.4\" cy=\"50.2\" r=\"4.5\">")
+                .contains("<circle class=\"place\" cx=\"107.4\" cy=\"47.9\" r=\"3.5\">");
+    }
+
+    /** Without a region to tell two towns of one name apart, their points do, on the map and in their labels. */
+    @Test
+    void oneNameWithoutARegionFarApartIsTwoDotsToldApartByTheirPoints() throws Exception {
+        Account alice = accounts.signUp(TestAccounts.alice());
+        GeoLocation portlandOregon = new GeoLocation("Portland", "", "United States", "US", "", Optional.of(45.52),
+                Optional.of(-122.68), false);
+        GeoLocation portlandMaine = new GeoLocation("Portland", "", "United States", "US", "", Optional.of(43.66),
+                Optional.of(-70.26), false);
+        Sessions.Started laptop = start(alice, "73.1.2.3", portlandOregon);
+        start(alice, "24.1.2.3", portlandMaine);
+
+        String html = page(laptop, "73.1.2.3");
+
+        assertThat(CIRCLE.matcher(html).results().count()).isEqualTo(2);
+        assertThat(html).contains("Portland, United States (45.5° N, 122.7° W): 1 session, this device",
+                "Portland, United States (43.7° N, 70.3° W): 1 session");
     }
 
     @Test
