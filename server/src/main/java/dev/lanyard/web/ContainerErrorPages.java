@@ -51,6 +51,25 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
         });
     }
 
+    /**
+     * The plain error page, without Thymeleaf or the error dispatch: for answers written where neither may run (a request
+     * Tomcat or Spring Security's firewall refused). {@code base} is Lanyard's own path, {@code detail} a sentence Lanyard
+     * wrote, never the request's text.
+     */
+    static String page(String base, String detail) {
+        return """
+                <!DOCTYPE html>
+                <html lang="en">
+                <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>Error · Lanyard</title><link rel="stylesheet" href="%s/css/lanyard.css"></head>
+                <body class="narrow"><main id="main" class="auth">
+                <h1>Something went wrong</h1>
+                <div class="alert error" role="alert">%s</div>
+                <p><a href="%s/settings/sessions">Back to your sessions</a></p>
+                </main></body></html>
+                """.formatted(HtmlUtils.htmlEscape(base), HtmlUtils.htmlEscape(detail), HtmlUtils.htmlEscape(base));
+    }
+
     /** Tomcat's error report valve, writing Lanyard's body and headers. */
     public static class Report extends ErrorReportValve {
         /** A transfer coding named back to the client: a short name of letters, digits and {@code . _ + -}, never markup or JSON. */
@@ -87,7 +106,7 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
                 Writer writer = response.getReporter();
                 if (writer == null) return;
                 String detail = detail(request, status);
-                writer.write(json ? problem(status, detail) : page(detail));
+                writer.write(json ? problem(status, detail) : page(base, detail));
                 response.finishResponse();
             } catch (IOException | IllegalStateException e) {
                 // The client is gone or the response cannot take a body: nothing more to say.
@@ -133,20 +152,6 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
             return "{\"type\":\"urn:lanyard:problem:" + status.name().toLowerCase(Locale.ROOT).replace('_', '-')
                     + "\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":" + status.value()
                     + ",\"detail\":\"" + detail + "\"}";
-        }
-
-        private String page(String detail) {
-            return """
-                    <!DOCTYPE html>
-                    <html lang="en">
-                    <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-                    <title>Error · Lanyard</title><link rel="stylesheet" href="%s/css/lanyard.css"></head>
-                    <body class="narrow"><main id="main" class="auth">
-                    <h1>Something went wrong</h1>
-                    <div class="alert error" role="alert">%s</div>
-                    <p><a href="%s/settings/sessions">Back to your sessions</a></p>
-                    </main></body></html>
-                    """.formatted(HtmlUtils.htmlEscape(base), HtmlUtils.htmlEscape(detail), HtmlUtils.htmlEscape(base));
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.lanyard.web;
 import java.io.IOException;
 import java.util.Set;
 
+import dev.lanyard.apps.ClientEndpoints;
 import dev.lanyard.ops.RequestMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,16 +13,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The answer to a request Spring Security's firewall refuses. A method it does not take ({@link #METHODS}: a WebDAV
  * {@code PROPFIND}, {@code TRACE}, anything made up) is {@code 405} with the methods the path does take in
  * {@code Allow}, as Spring MVC's own 405 names them: problem+json in the API, the error page elsewhere (both from the
  * error dispatch, as for every other 405); at a static file, {@code GET, HEAD}, as the resource handler's own 405 for a
- * {@code DELETE} names them; {@code 404} where no handler takes the path and no file is served. Anything else it refuses is the
- * {@code 400} it always was. Either way the refusal is recorded as the request's failure ({@link RequestMetrics}).
+ * {@code DELETE} names them; {@code 404} where no handler takes the path and no file is served. Anything else it refuses
+ * (a path, a header, a parameter) is a {@code 400} written at once ({@link RefusedRequests}). Either way the refusal is
+ * recorded as the request's failure ({@link RequestMetrics}).
  *
  * <p>{@code TRACE} reaches the firewall like any other method: Tomcat's own refusal (its {@code allowTrace}) answered
  * before any filter, with every method the servlet has in its {@code Allow}. Nothing answers {@code TRACE} with the
@@ -34,12 +36,12 @@ class RefusedMethods {
     static final Set<String> METHODS = Set.of("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT");
 
     @Bean
-    RequestRejectedHandler requestRejectedHandler(HandlerPaths handlers) {
-        RequestRejectedHandler otherwise = new HttpStatusRequestRejectedHandler();
+    RequestRejectedHandler requestRejectedHandler(HandlerPaths handlers, JsonMapper json, ClientEndpoints clientEndpoints,
+                                                  BadRequestLog log) {
         return (request, response, rejected) -> {
             RequestMetrics.failed(request, rejected);
             if (METHODS.contains(request.getMethod())) {
-                otherwise.handle(request, response, rejected);
+                RefusedRequests.refuse(request, response, rejected, json, clientEndpoints, log);
             } else {
                 refuseMethod(request, response, handlers);
             }

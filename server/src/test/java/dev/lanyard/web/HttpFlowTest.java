@@ -393,6 +393,56 @@ class HttpFlowTest {
         assertThat(output.getAll().substring(before)).doesNotContain("\tat ").doesNotContain("Error parsing HTTP request header");
     }
 
+    /**
+     * A request the firewall refuses for what it holds rather than its method was a bare 400 (no body, no type) when the
+     * error dispatch read the header at fault again: an Accept with U+202E sent as UTF-8, whose middle byte Tomcat reads as
+     * a C1 control character. And the error dispatch chose problem or page by the Accept header, not the path. The refusal
+     * is now written at once: problem+json on the API's paths whatever they accept, OAuth's error at the token endpoint,
+     * the error page elsewhere; each says which part was refused, never its value, with the security headers, and so does
+     * the log line.
+     */
+    @Test
+    void aRequestTheFirewallRefusesIsToldWhatWasRefusedWithoutItsValue(CapturedOutput output) throws Exception {
+        var registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        java.util.function.Supplier<Long> rejectedCount = () -> registry.find("http.server.requests")
+                .tags("status", "400", "exception", "RequestRejectedException").timers().stream()
+                .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+        long rejectedBefore = rejectedCount.get();
+        int before = output.getAll().length();
+        clock.advance(java.time.Duration.ofMinutes(1)); // this minute's log lines not used up by other refusals
+        String bidi = new String("x\u202Eevil".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+
+        String page = raw("GET /login", "Accept: text/html" + bidi);
+        assertThat(page).startsWith("HTTP/1.1 400").contains("Content-Type: text/html;charset=UTF-8")
+                .contains("<title>Error · Lanyard</title>").contains("A header of the request has a character the server does not accept")
+                .contains("Content-Security-Policy: default-src 'self'").contains("X-Content-Type-Options: nosniff")
+                .contains("X-Frame-Options: DENY").contains("Referrer-Policy: same-origin").contains("Permissions-Policy: ")
+                .contains("Cache-Control: no-cache").doesNotContain("evil");
+        String api = raw("GET /api/v1/sessions/current", "Accept: text/html", "Authorization: Bearer ses_" + bidi);
+        assertThat(api).as("the API's answer whatever it accepts").startsWith("HTTP/1.1 400")
+                .contains("Content-Type: application/problem+json").contains("\"type\":\"urn:lanyard:problem:bad-request\"")
+                .contains("\"title\":\"Bad Request\"").contains("A header of the request has a character the server does not accept")
+                .contains("X-Content-Type-Options: nosniff").contains("Content-Security-Policy: ").doesNotContain("evil");
+        assertThat(raw("GET /api/v1;evil/sessions", "Accept: text/html")).startsWith("HTTP/1.1 400")
+                .contains("Content-Type: application/problem+json").contains("The address has something the server does not accept")
+                .doesNotContain("evil");
+        assertThat(raw("GET /settings;evil/sessions", "Accept: */*")).as("a page's path, whoever asks").startsWith("HTTP/1.1 400")
+                .contains("<title>Error · Lanyard</title>").contains("The address has something the server does not accept")
+                .doesNotContain("evil");
+        assertThat(raw("GET /login;evil", "Accept: application/json")).as("a client that asks for JSON only")
+                .startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json").doesNotContain("evil");
+        assertThat(rawWithBody("POST /oauth2/token;evil", "grant_type=client_credentials", "Content-Type: application/x-www-form-urlencoded"))
+                .as("OAuth's error where an app calls").startsWith("HTTP/1.1 400").contains("\"error\":\"invalid_request\"")
+                .contains("Cache-Control: no-store").doesNotContain("evil");
+
+        String logged = output.getAll().substring(before);
+        assertThat(logged).contains("Refused a bad request (400): GET /login: the firewall refused a header")
+                .contains("Refused a bad request (400): GET /api/v1/sessions/current: the firewall refused a header")
+                .doesNotContain("xevil").doesNotContain("\tat ");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(rejectedCount.get()).as("each refusal is the request's failure").isEqualTo(rejectedBefore + 6));
+    }
+
     @Test
     void unreadableJsonIsDescribedWithoutNamingJavaTypes() throws Exception {
         String cookie = signUp(TestAccounts.alice());
