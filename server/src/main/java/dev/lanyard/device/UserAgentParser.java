@@ -179,12 +179,25 @@ public class UserAgentParser implements BackgroundLoad {
         return new Device(browser, browserVersion, os, osVersion, type, model);
     }
 
+    /**
+     * Yauaa's device class as a kind a member recognises. A set-top box (an Apple TV, a Fire TV stick, a Chromecast)
+     * is how the TV is watched, so it is the TV; a handheld console is a console; a smart display, a voice assistant and a
+     * home appliance (a fridge's screen) are smart home devices; a "Cloud" client is a server's program (a Matrix
+     * homeserver), a script. "Anonymized" and "Unknown" say nothing.
+     */
     private static DeviceType type(String deviceClass) {
         return switch (deviceClass == null ? "" : deviceClass) {
             case "Desktop" -> DeviceType.DESKTOP;
             case "Phone", "Mobile" -> DeviceType.MOBILE;
             case "Tablet" -> DeviceType.TABLET;
-            case "Robot", "Robot Mobile", "Robot Imitator", "Hacker" -> DeviceType.BOT;
+            case "TV", "Set-top box" -> DeviceType.TV;
+            case "Game Console", "Handheld Game Console" -> DeviceType.GAME_CONSOLE;
+            case "Watch" -> DeviceType.WATCH;
+            case "eReader" -> DeviceType.EREADER;
+            case "Virtual Reality", "Augmented Reality" -> DeviceType.HEADSET;
+            case "Car" -> DeviceType.CAR;
+            case "Smart Display", "Voice", "Home Appliance" -> DeviceType.SMART_HOME;
+            case "Robot", "Robot Mobile", "Robot Imitator", "Hacker", "Cloud" -> DeviceType.BOT;
             default -> DeviceType.UNKNOWN;
         };
     }

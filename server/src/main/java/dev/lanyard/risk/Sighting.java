@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.lanyard.device.Device;
-import dev.lanyard.device.DeviceType;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.geo.GeoLocation;
 
@@ -65,10 +64,11 @@ record Sighting(String device, String deviceLabel, String country, String countr
     static Sighting of(Device device, String ip, GeoLocation location, Instant at) {
         String key = device.browser().isEmpty() && device.os().isEmpty() ? "unknown|unknown|" + device.type().name()
                 : device.browser().toLowerCase(Locale.ROOT) + "|" + device.os().toLowerCase(Locale.ROOT) + "|" + device.type().name();
-        // A phone and a tablet may share browser and system (Safari on iOS): the kind names which one is new (outside QA AH).
-        boolean handheld = device.type() == DeviceType.MOBILE || device.type() == DeviceType.TABLET;
+        // A phone and a tablet may share browser and system (Safari on iOS), as a phone and a TV may (Chrome on Android):
+        // the kind names which one is new (outside QA AH).
+        boolean kind = device.type().toldByKind();
         String label = device.browser().isEmpty() ? device.description()
-                : device.browser() + (device.os().isEmpty() ? "" : " on " + device.os()) + (handheld ? " (" + device.type().label() + ")" : "");
+                : device.browser() + (device.os().isEmpty() ? "" : " on " + device.os()) + (kind ? " (" + device.type().label() + ")" : "");
         if (location.localNetwork()) return new Sighting(key, label, "", "", "", Optional.empty(), at);
         String country = location.countryCode();
         Optional<Place> place = location.latitude().isPresent() && location.longitude().isPresent() && !country.isEmpty()

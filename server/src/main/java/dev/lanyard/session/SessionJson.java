@@ -43,7 +43,10 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
     }
 
     record DeviceJson(String description, String browser, String browserVersion, String os, String osVersion,
-                      String type, String model) {
+                      @Schema(allowableValues = {"desktop", "mobile", "tablet", "tv", "game-console", "watch", "ereader",
+                              "headset", "car", "smart-home", "bot", "unknown"}, description = "What kind of device: tv also "
+                              + "for a set-top box, headset for a VR or AR headset, bot for a crawler or a script (an HTTP "
+                              + "library such as curl)") String type, String model) {
     }
 
     record LocationJson(String label, String city, String region, String country, String countryCode, String isp,
@@ -89,7 +92,7 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
         var e = s.ending();
         return new SessionJson(s.id().value(), current, s.name(),
                 new DeviceJson(d.description(), d.browser(), d.browserVersion(), d.os(), d.osVersion(),
-                        d.type().name().toLowerCase(java.util.Locale.ROOT), d.model()),
+                        d.type().code(), d.model()),
                 s.appType().name().toLowerCase(java.util.Locale.ROOT),
                 new LocationJson(l.label(), l.city(), l.region(), l.country(), l.countryCode(), l.isp(), l.localNetwork()),
                 fullIp ? ClientAddresses.shown(s.ip()) : ClientAddresses.mask(s.ip()), s.createdAt(), s.lastActiveAt(),

@@ -216,6 +216,53 @@ class UserAgentParserTest {
     }
 
     /**
+     * TVs, set-top boxes and game consoles read "Unknown" on session cards: only desktops, phones, tablets and bots were
+     * named. Each kind of device Yauaa tells apart that a member would recognise is named now, from real user agents.
+     */
+    @Test
+    void tvsConsolesAndOtherDevicesAreNamedByTheirKind() {
+        Map<String, DeviceType> kinds = Map.ofEntries(
+                Map.entry("Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/4.0 "
+                        + "Chrome/76.0.3809.146 TV Safari/537.36", DeviceType.TV),
+                Map.entry("Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/94.0.4606.128 "
+                        + "Safari/537.36 WebAppManager", DeviceType.TV),
+                Map.entry("Mozilla/5.0 (Linux; Android 9; AFTMM Build/PS7233; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 "
+                        + "Chrome/88.0.4324.152 Mobile Safari/537.36", DeviceType.TV),
+                Map.entry("Roku/DVP-9.10 (519.10E04111A)", DeviceType.TV),
+                Map.entry("Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.0 "
+                        + "Safari/605.1.15", DeviceType.GAME_CONSOLE),
+                Map.entry("Mozilla/5.0 (PlayStation 4 3.11) AppleWebKit/537.73 (KHTML, like Gecko)", DeviceType.GAME_CONSOLE),
+                Map.entry("Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "Chrome/70.0.3538.102 Safari/537.36 Edge/18.19041", DeviceType.GAME_CONSOLE),
+                Map.entry("Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox Series X) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "Chrome/48.0.2564.82 Safari/537.36 Edge/20.02", DeviceType.GAME_CONSOLE),
+                Map.entry("Mozilla/5.0 (Nintendo Switch; WifiWebAuthApplet) AppleWebKit/606.4 (KHTML, like Gecko) NF/6.0.1.15.4 "
+                        + "NintendoBrowser/5.1.0.20393", DeviceType.GAME_CONSOLE),
+                Map.entry("Mozilla/5.0 (Nintendo 3DS; U; ; en) Version/1.7412.EU", DeviceType.GAME_CONSOLE),
+                Map.entry("Mozilla/5.0 (Linux; Android 11; SAMSUNG Google Pixel Watch) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "SamsungBrowser/1.2. Chrome/90", DeviceType.WATCH),
+                Map.entry("Mozilla/5.0 (X11; U; Linux armv7l like Android; en-us) AppleWebKit/531.2+ (KHTML, like Gecko) Version/5.0 "
+                        + "Safari/531.2+ Kindle/3.0+", DeviceType.EREADER),
+                Map.entry("Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 (KHTML, like Gecko) OculusBrowser/33.0.0 "
+                        + "SamsungBrowser/4.0 Chrome/126.0.6478.122 VR Safari/537.36", DeviceType.HEADSET),
+                Map.entry("Mozilla/5.0 (X11; GNU/Linux) AppleWebKit/601.1 (KHTML, like Gecko) Tesla QtCarBrowser Safari/601.1",
+                        DeviceType.CAR),
+                Map.entry("Mozilla/5.0 (Linux; Android 9; AEOHY) AppleWebKit/537.36 (KHTML, like Gecko) Silk/94.3.10 like "
+                        + "Chrome/94.0.4606.126 Safari/537.36", DeviceType.SMART_HOME),
+                Map.entry("Mozilla/5.0 (Linux; Tizen 4.0; SAMSUNG Family Hub 4.0) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "SamsungBrowser/1.0 Chrome/56.0.2924.0 Mobile Safari/537.36", DeviceType.SMART_HOME),
+                Map.entry("Synapse/1.68.0 (b=HEAD,t=v1.68.0,3853011d0)", DeviceType.BOT));
+        kinds.forEach((ua, kind) -> assertThat(parser.parse(Map.of("User-Agent", ua)).type()).as(ua).isEqualTo(kind));
+
+        Device tv = parser.parse(Map.of("User-Agent", "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like "
+                + "Gecko) SamsungBrowser/4.0 Chrome/76.0.3809.146 TV Safari/537.36"));
+        assertThat(tv).isEqualTo(new Device("Samsung Internet", "4", "Tizen", "6", DeviceType.TV, ""));
+        assertThat(tv.type().label()).isEqualTo("TV");
+        assertThat(DeviceType.GAME_CONSOLE.label()).isEqualTo("Game console");
+        assertThat(DeviceType.GAME_CONSOLE.code()).isEqualTo("game-console");
+    }
+
+    /**
      * Outside review: a Samsung TV's browser was named by a version number the rules took for its name ("69.0.3497.106.1 6 on
      * Tizen 6"). A name without a letter is none, and neither is its version: what Yauaa cannot name is left empty (decision 6).
      */

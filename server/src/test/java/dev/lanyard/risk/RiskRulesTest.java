@@ -76,6 +76,16 @@ class RiskRulesTest {
                 .containsExactly(new SessionFlag("new-device", SessionFlag.Level.HIGH, "First sign-in from Safari on iOS (Tablet)"));
     }
 
+    /** A TV's browser after a phone's, both Chrome on Android: the new device is named a TV, not left for a second phone. */
+    @Test
+    void aTvAfterAPhoneOfTheSameBrowserAndSystemIsNamedWithItsKind() {
+        Device phone = new Device("Chrome", "131", "Android", "14", DeviceType.MOBILE, "Pixel 8");
+        Device tv = new Device("Chrome", "125", "Android", "12", DeviceType.TV, "");
+        Sighting now = Sighting.of(tv, "83.45.123.9", MADRID, clock.instant());
+        assertThat(rules.atSignIn(knows(phone, "83.45.123.9", MADRID, clock.instant().minusSeconds(3600), now), now))
+                .containsExactly(new SessionFlag("new-device", SessionFlag.Level.HIGH, "First sign-in from Chrome on Android (TV)"));
+    }
+
     /** Leaving the user agent out is no way to sign in unnoticed: the first unknown device is a new device, the next is not. */
     @Test
     void aDeviceThatTellsNothingIsADeviceOfItsOwn() {

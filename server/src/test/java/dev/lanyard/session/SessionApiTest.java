@@ -140,6 +140,26 @@ class SessionApiTest {
         assertThat(api.read(signUp).path("session").path("device").path("description").asString()).contains("Téléphone").doesNotContain("Ã");
     }
 
+    /** A TV's and a console's sessions were "unknown" in the API and "Unknown" on their cards; each is named by its kind. */
+    @Test
+    void aTvsAndAConsolesSessionsAreNamedByTheirKind() throws Exception {
+        Member member = api.signUp("couch");
+        Map<String, String[]> kinds = Map.of(
+                "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/4.0 Chrome/76.0.3809.146 "
+                        + "TV Safari/537.36", new String[] {"tv", "TV"},
+                "Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.0 Safari/605.1.15",
+                new String[] {"game-console", "Game console"});
+        for (Map.Entry<String, String[]> kind : kinds.entrySet()) {
+            MvcResult login = mvc.perform(jsonBody(post("/api/v1/login").with(ApiClient.from(ApiClient.newAddress()))
+                    .header("User-Agent", kind.getKey()), api.write(Map.of("email", member.email(), "password", TestAccounts.PASSWORD))))
+                    .andReturn();
+            assertThat(login.getResponse().getStatus()).as(login.getResponse().getContentAsString()).isEqualTo(201);
+            assertThat(api.read(login).path("session").path("device").path("type").asString()).isEqualTo(kind.getValue()[0]);
+        }
+        String cards = as(member, get("/settings/sessions").accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString();
+        assertThat(cards).contains("<span>TV</span>", "<span>Game console</span>");
+    }
+
     // ---- sign-up, login, logout
 
     @Test

@@ -24,6 +24,7 @@ import dev.lanyard.account.Role;
 import dev.lanyard.account.TeamId;
 import dev.lanyard.account.TeamPolicy;
 import dev.lanyard.account.TestAccounts;
+import dev.lanyard.device.DeviceType;
 import dev.lanyard.keys.KeyScope;
 import dev.lanyard.session.AppType;
 import io.swagger.v3.oas.annotations.Operation;
@@ -240,6 +241,8 @@ class ApiDocsTest {
         for (String schema : List.of("MemberJson", "MemberSessions", "AccountJson", "InvitationJson", "NewInvitation", "RoleChange"))
             assertThat(strings(property(schema, "role").path("enum"))).as(schema + ".role").containsExactlyInAnyOrderElementsOf(roles);
         assertThat(strings(property("SessionJson", "appType").path("enum"))).containsExactlyInAnyOrderElementsOf(codes(AppType.values()));
+        assertThat(strings(property("DeviceJson", "type").path("enum")))
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(DeviceType.values()).map(DeviceType::code).toList());
         List<String> scopes = Arrays.stream(KeyScope.values()).map(KeyScope::code).toList();
         assertThat(strings(property("NewKeyJson", "scopes").path("items").path("enum"))).containsExactlyInAnyOrderElementsOf(scopes);
         assertThat(strings(property("ApiKeyJson", "scopes").path("items").path("enum"))).containsExactlyInAnyOrderElementsOf(scopes);
