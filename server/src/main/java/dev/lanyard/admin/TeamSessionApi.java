@@ -124,7 +124,8 @@ class TeamSessionApi {
     }
 
     @Operation(operationId = "signOutTeam", summary = "Sign out every session of the team but the one making the request, with a required reason; every API key of the team is revoked too, yours included")
-    @ApiResponse(responseCode = "200", description = "How many sessions ended")
+    @ApiResponse(responseCode = "200", description = "How many sessions and API keys ended; 0 when none was active but the "
+            + "session making the request, and then nothing is recorded in the audit log (safe to repeat)")
     @ApiResponse(responseCode = "503", description = "The sign-out failed after ending some "
             + "of the team's sessions (team-sign-out-incomplete: the detail says how many); they stay ended, and signing the "
             + "team out again ends the rest")

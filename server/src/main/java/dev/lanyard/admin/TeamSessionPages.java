@@ -28,6 +28,8 @@ class TeamSessionPages {
             "member-signed-out", "The member was signed out everywhere. They will see your reason in %s.",
             "nothing-to-sign-out", "Nothing was signed out: the member has no active sessions or API keys.",
             "team-signed-out", "Every session of the team was signed out, except the one you are using, and every API key was revoked.",
+            "team-nothing-to-sign-out", "Nothing was signed out: your team has no active sessions or API keys but the session you are "
+                    + "using now.",
             "key-revoked", "The API key was revoked. Requests made with it are refused from now on.",
             "limit-saved", "The member's session limit was saved. It applies from their next sign-in.",
             "remember-me-saved", "Saved. The member's open sessions have the lifetime that follows from their next request.",
@@ -62,6 +64,8 @@ class TeamSessionPages {
                 m.lastActive().map(t -> SessionView.ago(t, clock.instant())).orElse("—"))).toList());
         model.addAttribute("member", member);
         model.addAttribute("account", admin.account());
+        // The sign-out of everyone is offered when it would end something: another session or any API key.
+        model.addAttribute("teamSignOutWouldEnd", team.teamSignOutWouldEnd(admin));
         done(done, admin, model);
         return "admin/sessions";
     }
@@ -158,7 +162,7 @@ class TeamSessionPages {
 
     @GetMapping("/admin/sessions/sign-out-all")
     String confirmTeam(@AuthenticationPrincipal CurrentSession admin, Model model) {
-        model.addAttribute("total", team.overview(admin, "", 1, Optional.empty()).totalActive());
+        model.addAttribute("ending", team.teamSignOutWouldEnd(admin));
         model.addAttribute("account", admin.account());
         model.addAttribute("reasonShownIn", reasonShownIn(admin));
         return "admin/sign-out-team";
@@ -182,7 +186,8 @@ class TeamSessionPages {
     String signOutTeam(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String reason,
                        Model model, HttpServletResponse response) {
         try {
-            team.signOutTeam(admin, reason);
+            // A page opened before the team's last other session ended: nothing ends, and the admin is told so.
+            if (team.signOutTeam(admin, reason) == 0) return "redirect:/admin/sessions?done=team-nothing-to-sign-out";
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());

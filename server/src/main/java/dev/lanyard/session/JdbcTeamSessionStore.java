@@ -61,11 +61,13 @@ class JdbcTeamSessionStore implements TeamSessionStore {
     }
 
     @Override
-    public int activeCount(TeamId team, Instant now) {
+    public int activeCount(TeamId team, Optional<SessionId> keep, Instant now) {
         return jdbc.sql("SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id"
-                        + " WHERE a.team_id = :team AND s.ended_at IS NULL AND " + JdbcSessionRows.NOT_EXPIRED)
+                        + " WHERE a.team_id = :team AND s.ended_at IS NULL AND " + JdbcSessionRows.NOT_EXPIRED
+                        + (keep.isPresent() ? " AND s.id <> :keep" : ""))
                 .param("team", team.value())
                 .param("now", now.toEpochMilli())
+                .param("keep", keep.map(SessionId::value).orElse(null))
                 .query(Integer.class).single();
     }
 

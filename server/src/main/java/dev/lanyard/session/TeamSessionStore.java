@@ -29,8 +29,11 @@ interface TeamSessionStore {
         }
     }
 
-    /** Active sessions of the whole team, leaving out those expired by {@code now} as {@link #members} does. */
-    int activeCount(TeamId team, Instant now);
+    /**
+     * Active sessions of the whole team but {@code keep}, leaving out those expired by {@code now} as {@link #members} does:
+     * with {@code keep} the admin's own sign-in, what a team sign-out would end.
+     */
+    int activeCount(TeamId team, Optional<SessionId> keep, Instant now);
 
     /**
      * Ends up to {@code limit} active sessions of the team other than {@code keep}; returns the rows

@@ -95,7 +95,21 @@ public class TeamSessions {
                 .map(r -> new MemberSessions(found.get(r.account()), r.active(), r.lastActive(), r.flagged())).toList();
         Optional<String> next = rows.size() > size && !members.isEmpty()
                 ? Optional.of(Cursors.encode(members.get(members.size() - 1).member().email())) : Optional.empty();
-        return new Overview(members, next, teamStore.activeCount(admin.account().team(), now));
+        return new Overview(members, next, teamStore.activeCount(admin.account().team(), Optional.empty(), now));
+    }
+
+    /**
+     * How many active sessions and API keys a sign-out of the team by {@code admin} would end now: all of the team's but the
+     * admin's own sign-in ({@link #signOutTeam}). None, and the sign-out is not offered.
+     */
+    public int teamSignOutWouldEnd(CurrentSession admin) {
+        requireAdmin(admin);
+        return teamStore.activeCount(admin.account().team(), kept(admin), clock.instant());
+    }
+
+    /** The session a team sign-out leaves: the admin's own sign-in; an API key making the request ends with the team's other keys. */
+    private static Optional<SessionId> kept(CurrentSession admin) {
+        return admin.apiKey() ? Optional.empty() : Optional.of(admin.id());
     }
 
     /** The member's active sessions, most recently active first, with every detail. */
@@ -138,6 +152,8 @@ public class TeamSessions {
 
     /**
      * Ends every session of the team but the admin's current one (an API key making the request ends too), in batches, with a reason. Returns how many ended.
+     * Safe to repeat: where nothing but the admin's own sign-in is active, nothing ends and nothing is recorded, as for a
+     * member's {@link #forceSignOut} (sessions expired but not yet swept are left to the sweep, which ends them as expired).
      *
      * <p>On PostgreSQL two batches run at once, each in its own transaction, leaving out the rows the
      * other holds: the database then ends sessions on two cores, which is most of the time of a large
@@ -156,7 +172,10 @@ public class TeamSessions {
                 Optional.of(admin.id()), Optional.of(why));
         // The admin's own sign-in stays, to see what happened; an API key making the request is one of the team's keys,
         // every one of which this revokes (a leaked admin key is what a sign-out of everyone is often for).
-        Optional<SessionId> keep = admin.apiKey() ? Optional.empty() : Optional.of(admin.id());
+        Optional<SessionId> keep = kept(admin);
+        // A page opened before the team's last other session ended, or a request sent again: an audit entry of
+        // "0 sessions" would say the admin acted on the team when nothing happened to it.
+        if (teamStore.activeCount(team, keep, now) == 0) return 0;
         // Each batch commits and goes out to the other nodes at once; their acknowledgements are
         // waited for once, after the last batch, not one round trip per batch (decision 30).
         List<Runnable> waits = Collections.synchronizedList(new ArrayList<>());
@@ -181,7 +200,8 @@ public class TeamSessions {
             List.copyOf(waits).forEach(Runnable::run);
         }
         int count = ended.get();
-        recordTeamSignOut(admin, why, count, true, now);
+        // Ended meanwhile by their members, an expiry or another admin: nothing was done here either.
+        if (count > 0) recordTeamSignOut(admin, why, count, true, now);
         return count;
     }
 

@@ -154,13 +154,15 @@ abstract class TeamSessionStoreContract {
     void activeCountCountsTheWholeTeamsActiveSessionsOnly() {
         List<Account> team = team("gil", "hal");
         List<Account> other = team("ida");
-        session(team.get(0), minutes(1));
+        Session admins = session(team.get(0), minutes(1));
         session(team.get(1), minutes(1));
         Session ended = session(team.get(2), minutes(1));
         sessions.end(ended.id(), team.get(2).id(), revoked());
         session(other.get(1), minutes(1));
 
-        assertThat(store.activeCount(team.get(0).team(), minutes(60))).isEqualTo(2);
+        assertThat(store.activeCount(team.get(0).team(), Optional.empty(), minutes(60))).isEqualTo(2);
+        assertThat(store.activeCount(team.get(0).team(), Optional.of(admins.id()), minutes(60))).as("but the one kept").isEqualTo(1);
+        assertThat(store.activeCount(team.get(0).team(), Optional.of(ended.id()), minutes(60))).as("an ended one kept").isEqualTo(2);
     }
 
     @Test
@@ -175,8 +177,8 @@ abstract class TeamSessionStoreContract {
                 .singleElement().extracting(TeamSessionStore.MemberCount::active).isEqualTo(2);
         assertThat(store.members(ivy.team(), "ivy", minutes(33), 10, Optional.empty()))
                 .singleElement().extracting(TeamSessionStore.MemberCount::active).isEqualTo(1);
-        assertThat(store.activeCount(ivy.team(), minutes(33))).isEqualTo(1);
-        assertThat(store.activeCount(ivy.team(), TestSessions.T0.plus(Duration.ofDays(8)))).as("past every lifetime").isZero();
+        assertThat(store.activeCount(ivy.team(), Optional.empty(), minutes(33))).isEqualTo(1);
+        assertThat(store.activeCount(ivy.team(), Optional.empty(), TestSessions.T0.plus(Duration.ofDays(8)))).as("past every lifetime").isZero();
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "skipLocked={0}")

@@ -338,6 +338,71 @@ class ForcedSignOutTest {
         assertThat(team.current(admin).getResponse().getStatus()).isEqualTo(200);
     }
 
+    /**
+     * As a member's force sign-out: with no active session or API key in the team but the admin's own sign-in, the team
+     * sign-out was still offered and wrote "Sign-out of the whole team — 0 sessions" in the audit log. It is not offered,
+     * a form from a page opened before says nothing was signed out, and the API answers {"ended":0} and records nothing.
+     */
+    @Test
+    void aTeamWithNothingActiveButTheAdminsSessionIsNotOfferedASignOutAndRepeatingOneRecordsNothing() throws Exception {
+        Member mel = team.join(admin, "mel");
+        assertThat(overviewPage()).contains("/admin/sessions/sign-out-all");
+        assertThat(team.read(signOutTeam(admin, Map.of("reason", "Rotating every session"))).path("ended").asInt()).isEqualTo(1);
+        assertThat(teamSignOutEntries()).isEqualTo(1);
+
+        MvcResult again = signOutTeam(admin, Map.of("reason", "Rotating every session"));
+
+        assertThat(again.getResponse().getStatus()).isEqualTo(200);
+        assertThat(team.read(again).path("ended").asInt()).isZero();
+        assertThat(teamSignOutEntries()).as("nothing ended, nothing recorded").isEqualTo(1);
+        assertThat(overviewPage()).doesNotContain("/admin/sessions/sign-out-all", "Sign out all team sessions");
+        assertThat(team.perform(team.page(get("/admin/sessions/sign-out-all"), admin)).getResponse().getContentAsString())
+                .contains("Nothing to sign out: your team has no active sessions or API keys but the session you are using now.")
+                .doesNotContain("Reason (required)", "This will end");
+        MockHttpServletResponse stale = team.perform(team.form(post("/admin/sessions/sign-out-all"), admin)
+                .param("reason", "Rotating every session")).getResponse();
+        assertThat(stale.getRedirectedUrl()).as("a page opened before").isEqualTo("/admin/sessions?done=team-nothing-to-sign-out");
+        assertThat(overviewPage(stale.getRedirectedUrl()))
+                .contains("Nothing was signed out: your team has no active sessions or API keys but the session you are using now.");
+        assertThat(teamSignOutEntries()).isEqualTo(1);
+        assertThat(team.current(admin).getResponse().getStatus()).isEqualTo(200);
+
+        team.anotherDevice(mel);
+        assertThat(overviewPage()).as("one more session, offered again").contains("/admin/sessions/sign-out-all");
+        assertThat(team.perform(team.page(get("/admin/sessions/sign-out-all"), admin)).getResponse().getContentAsString())
+                .contains("This will end 1 active session or API key of your team.");
+    }
+
+    /** An API key is one of the team's keys a team sign-out revokes: with only a member's key, it is offered and ends it. */
+    @Test
+    void aTeamWithOnlyAnApiKeyBesideTheAdminsSessionIsOfferedASignOut() throws Exception {
+        Member mel = team.join(admin, "mel");
+        MvcResult made = team.perform(team.json(post("/api/v1/api-keys"), mel, Map.of("password", TestAccounts.PASSWORD,
+                "name", "deploy script", "scopes", List.of("sessions:read"))));
+        assertThat(made.getResponse().getStatus()).as(made.getResponse().getContentAsString()).isEqualTo(201);
+        assertThat(team.read(team.perform(team.as(delete("/api/v1/sessions").param("scope", "all"), mel))).path("ended").asInt())
+                .as("her sign-in ends, her key stays").isEqualTo(1);
+
+        assertThat(overviewPage()).contains("/admin/sessions/sign-out-all");
+        assertThat(team.read(signOutTeam(admin, Map.of("reason", "A leaked key"))).path("ended").asInt()).isEqualTo(1);
+        assertThat(teamSignOutEntries()).isEqualTo(1);
+    }
+
+    private String overviewPage() throws Exception {
+        return overviewPage("/admin/sessions");
+    }
+
+    private String overviewPage(String url) throws Exception {
+        MockHttpServletResponse page = team.perform(team.page(get(url), admin)).getResponse();
+        assertThat(page.getStatus()).isEqualTo(200);
+        return page.getContentAsString();
+    }
+
+    private int teamSignOutEntries() {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE actor_id = :id AND action = 'admin.team-sign-out'")
+                .param("id", admin.accountId()).query(Integer.class).single();
+    }
+
     @Test
     void theOverviewCountsEachMembersActiveSessions() throws Exception {
         Member mel = team.join(admin, "mel");
