@@ -110,11 +110,21 @@ class SessionReads {
      * trusted.
      */
     Session current(CurrentSession current) {
-        Supplier<Session> read = () -> get(current.id(), current.account().id());
+        // As its row says: the request was just checked, so the session has not expired.
+        Supplier<Session> read = () -> row(current.id(), current.account().id());
         return cache.cached(current.id()).map(e -> cache.now(e, read)).orElseGet(read);
     }
 
+    /**
+     * One session as it stands now, as the lists read it: one past its lifetime or idle timeout that the sweep has not
+     * ended yet reads as ended when it expired ({@link Session#endedIfExpired}), where it was shown active with no end
+     * until the sweep ended it, up to a sweep interval later, while the lists already left it out.
+     */
     Session get(SessionId id, AccountId owner) {
+        return row(id, owner).endedIfExpired(clock.instant());
+    }
+
+    private Session row(SessionId id, AccountId owner) {
         return store.find(id, owner).map(activity::withPending).orElseThrow(SessionProblem.NotFound::new);
     }
 
@@ -127,9 +137,11 @@ class SessionReads {
         return store.issuedForBearer(id);
     }
 
+    /** Sessions among {@code ids} as they stand now, as {@link #get} reads one. */
     java.util.Map<SessionId, Session> find(AccountId owner, Collection<SessionId> ids) {
+        Instant now = clock.instant();
         java.util.Map<SessionId, Session> found = new java.util.LinkedHashMap<>();
-        store.find(ids, owner).forEach(s -> found.put(s.id(), activity.withPending(s)));
+        store.find(ids, owner).forEach(s -> found.put(s.id(), activity.withPending(s).endedIfExpired(now)));
         return found;
     }
 

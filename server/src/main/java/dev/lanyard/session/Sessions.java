@@ -189,7 +189,10 @@ public class Sessions {
         return reads.current(current);
     }
 
-    /** One session of {@code owner}, active or ended; someone else's is {@link SessionProblem.NotFound}. */
+    /**
+     * One session of {@code owner}, active or ended, as it stands now: one expired that the sweep has not ended yet reads
+     * as ended when it expired ({@link SessionReads#get}). Someone else's is {@link SessionProblem.NotFound}.
+     */
     public Session get(SessionId id, AccountId owner) {
         return reads.get(id, owner);
     }
@@ -199,7 +202,10 @@ public class Sessions {
         return reads.issuedForBearer(id);
     }
 
-    /** Sessions of {@code owner} among {@code ids}, active or ended, with this node's unwritten activity. */
+    /**
+     * Sessions of {@code owner} among {@code ids}, active or ended, with this node's unwritten activity, as they stand now
+     * (as {@link #get} reads one).
+     */
     public java.util.Map<SessionId, Session> find(AccountId owner, Collection<SessionId> ids) {
         return reads.find(owner, ids);
     }

@@ -441,6 +441,41 @@ class SessionApiTest {
         assertThat(details.path("ip").asString()).isEqualTo(phone.address());
     }
 
+    /**
+     * One session past its lifetime or idle timeout that the sweep has not ended yet reads as ended, when it expired, as
+     * the list already leaves it out: it read as active with no end until the sweep ended it, up to a minute later.
+     */
+    @Test
+    void oneSessionExpiredButNotYetSweptReadsAsEndedWhenItExpired() throws Exception {
+        Member laptop = api.signUp("alice");
+        Member phone = api.logIn(laptop);
+        Member tablet = api.logIn(laptop);
+        activity.flush();
+        Instant lifetimeEnded = clock.instant().minus(Duration.ofMinutes(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        jdbc.sql("UPDATE sessions SET expires_at = :at WHERE id = :id")
+                .param("at", lifetimeEnded.toEpochMilli()).param("id", phone.sessionId()).update();
+        Instant lastActive = clock.instant().minus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        jdbc.sql("UPDATE sessions SET last_active_at = :at, idle_timeout_ms = :idle WHERE id = :id")
+                .param("at", lastActive.toEpochMilli()).param("idle", Duration.ofHours(1).toMillis()).param("id", tablet.sessionId()).update();
+
+        JsonNode pastLifetime = body(as(laptop, get(SESSIONS + "/" + phone.sessionId())).andExpect(status().isOk()));
+        JsonNode idle = body(as(laptop, get(SESSIONS + "/" + tablet.sessionId())).andExpect(status().isOk()));
+
+        assertThat(pastLifetime.path("endReason").asString()).isEqualTo("lifetime-expired");
+        assertThat(Instant.parse(pastLifetime.path("endedAt").asString())).as("its lifetime's end").isEqualTo(lifetimeEnded);
+        assertThat(pastLifetime.path("endedBy").isNull()).as("nobody ended it").isTrue();
+        assertThat(pastLifetime.path("activeNow").asBoolean()).isFalse();
+        assertThat(idle.path("endReason").asString()).isEqualTo("idle-expired");
+        assertThat(Instant.parse(idle.path("endedAt").asString())).as("its last activity plus the idle timeout")
+                .isEqualTo(lastActive.plus(Duration.ofHours(1)));
+        assertThat(idle.path("idleExpiresAt").isNull()).as("it has ended").isTrue();
+        assertThat(body(as(laptop, get(SESSIONS)).andExpect(status().isOk())).path("items").values())
+                .extracting(s -> s.path("id").asString()).containsExactly(laptop.sessionId());
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM sessions WHERE id IN (:ids) AND ended_at IS NULL")
+                .param("ids", List.of(phone.sessionId(), tablet.sessionId())).query(Integer.class).single())
+                .as("the sweep has ended neither").isEqualTo(2);
+    }
+
     // ---- patch
 
     @Test

@@ -335,6 +335,30 @@ class SessionHistoryWebTest {
         assertThat(page.path("items").get(0).path("endedBy").isNull()).as("nobody ended it").isTrue();
     }
 
+    /**
+     * The details of a session past its idle timeout that the sweep has not ended yet say it ended, and when: it read as
+     * active, with "Sign out this session", until the sweep ended it, up to a minute later, while the list left it out.
+     */
+    @Test
+    void theDetailsOfASessionExpiredButNotYetSweptSayItEndedWhenItExpired() throws Exception {
+        accounts.changePolicy(alice, new TeamPolicy(Duration.ofDays(1), true, 30, 7));
+        Sessions.Started phone = start(IPHONE_IN_LONDON);
+        Instant expired = phone.session().lastActiveAt().plus(Duration.ofDays(1));
+        clock.advance(Duration.ofHours(23));
+        assertThat(fromLaptop(get("/api/v1/sessions/current")).getStatus()).as("the laptop stays in use").isEqualTo(200);
+        clock.advance(Duration.ofHours(2));
+
+        String details = page("/settings/sessions/" + id(phone));
+
+        assertThat(details).contains("This session has ended: <bdi>Expired after inactivity</bdi>.")
+                .contains("<dt>Expires</dt><dd>—</dd>")
+                .contains("<time datetime=\"" + expired.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"")
+                .contains("Ended: Expired after inactivity")
+                .doesNotContain("Sign out this session");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM sessions WHERE id = ? AND ended_at IS NULL", Integer.class, id(phone)))
+                .as("not swept").isEqualTo(1);
+    }
+
     /** A remembered session whose team then forbade "Remember me" was cut short, and its page still said "Yes" (outside QA). */
     @Test
     void theDetailsSayARememberedSessionIsNoLongerRememberedOnceTheTeamForbidsIt() throws Exception {
