@@ -18,8 +18,8 @@ record ApiKeyJson(String id, String name, String prefix,
                   @Schema(nullable = true) Instant expiresAt, @Schema(nullable = true) LastUsed lastUsed,
                   long requestsLast24Hours, long requests, boolean active,
                   @Schema(nullable = true, description = "When the key ended, revoked or expired (the name is kept for the "
-                          + "clients that read it). An expired key's is its expiresAt until the server ends it, then when it "
-                          + "did (within the sweep interval); null while it is active") Instant revokedAt,
+                          + "clients that read it). An expired key's is its expiresAt, before and after the server ends it; "
+                          + "null while it is active") Instant revokedAt,
                   @Schema(nullable = true, description = "Why the key ended: revoked (by you), admin-revoked, lifetime-expired, "
                           + "removed, ...; null while it is active") String endReason) {
 

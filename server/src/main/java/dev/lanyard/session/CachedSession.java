@@ -187,6 +187,12 @@ class CachedSession {
         return Optional.empty();
     }
 
+    /** When the session expired for {@code reason}, as {@link Session#expiredAt} says, from the last request known here. */
+    Instant expiredAt(EndReason reason) {
+        return Session.expiredAt(reason, Instant.ofEpochMilli(lastActive), java.time.Duration.ofMillis(idleMillis()),
+                Instant.ofEpochMilli(expiresAt));
+    }
+
     Instant lastActive() {
         return Instant.ofEpochMilli(lastActive);
     }

@@ -201,8 +201,8 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public List<SessionId> endAny(Collection<SessionId> ids, Session.Ending ending) {
-        return endings.endAny(ids, ending);
+    public List<SessionId> endExpired(Collection<SessionId> ids, EndReason reason) {
+        return endings.endExpired(ids, reason);
     }
 
     @Override

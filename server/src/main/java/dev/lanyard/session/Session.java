@@ -144,17 +144,30 @@ public record Session(SessionId id, AccountId account, String name, AppType appT
 
     /**
      * The session as it stands at {@code now}: one past its lifetime or idle timeout that the sweep has not ended yet
-     * reads as ended, expired when it expired (its lifetime's end, or its last activity plus the idle timeout), so a
-     * page or answer does not call it active for up to a sweep interval. An ended or unexpired session is as it is.
+     * reads as ended, expired when it expired ({@link #expiredAt}: its lifetime's end, or its last activity plus the idle
+     * timeout), so a page or answer does not call it active for up to a sweep interval. An ended or unexpired session is
+     * as it is.
      */
     public Session endedIfExpired(Instant now) {
         if (ending.isPresent()) return this;
         return expiry(now).map(reason -> {
-            Instant at = reason == EndReason.LIFETIME_EXPIRED ? expiresAt : lastActiveAt.plus(idleTimeout);
+            Instant at = expiredAt(reason, lastActiveAt, idleTimeout, expiresAt);
             return new Session(id, account, name, appType, rememberMe, verified, alerts, device, userAgent, ip, location,
                     createdAt, lastActiveAt, idleTimeout, expiresAt, activity, Optional.of(Ending.expired(reason, at)), apiKey,
                     flags, boundUntil);
         }).orElse(this);
+    }
+
+    /**
+     * The moment a session expired for {@code reason}: its lifetime's end, or its last activity plus its idle timeout. A
+     * session ended by its expiry (the sweep, a check that found it expired) records this moment, not when the ending
+     * was done, so that its end reads the same before and after; the sweep's statement says it in SQL
+     * ({@link SessionStore#endExpired}). A lifetime that a policy change cut to before the session's last use ends at
+     * that use, never before it: the session was in use until then.
+     */
+    static Instant expiredAt(EndReason reason, Instant lastActive, Duration idleTimeout, Instant expiresAt) {
+        if (reason == EndReason.LIFETIME_EXPIRED) return expiresAt.isBefore(lastActive) ? lastActive : expiresAt;
+        return lastActive.plus(idleTimeout);
     }
 
     static Optional<EndReason> expiry(Instant lastActive, Duration idleTimeout, Instant expiresAt, Instant now) {

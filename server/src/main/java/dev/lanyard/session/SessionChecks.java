@@ -61,7 +61,7 @@ class SessionChecks {
         if (entry.boundCookieStale(now.toEpochMilli())) return new Sessions.Check.Unknown();
         Optional<EndReason> expired = entry.expiry(now.toEpochMilli());
         if (expired.isPresent()) {
-            expire(entry.id, entry.account().id(), expired.get(), now);
+            expire(entry, expired.get(), now);
             return new Sessions.Check.Ended(expired.get(), key);
         }
         if (use.counts()) {
@@ -99,9 +99,17 @@ class SessionChecks {
         return scopes.stream().map(c -> c.of(id)).flatMap(Optional::stream).findFirst().orElse(java.util.Set.of());
     }
 
-    private void expire(SessionId id, AccountId owner, EndReason reason, Instant now) {
-        Session.Ending ending = Session.Ending.expired(reason, now);
-        if (store.end(id, owner, ending) == 1) broadcast.ended(List.of(id), owner, ending);
-        else cache.evict(List.of(id));
+    /**
+     * Ends a session the check found expired, as the sweep would: its row records when it expired, not this check's
+     * time, and the announcement (the audit entry) is made now.
+     */
+    private void expire(CachedSession entry, EndReason reason, Instant now) {
+        SessionId id = entry.id;
+        AccountId owner = entry.account().id();
+        if (store.end(id, owner, Session.Ending.expired(reason, entry.expiredAt(reason))) == 1) {
+            broadcast.ended(List.of(id), owner, Session.Ending.expired(reason, now));
+        } else {
+            cache.evict(List.of(id));
+        }
     }
 }

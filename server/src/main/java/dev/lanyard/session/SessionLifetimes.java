@@ -101,10 +101,12 @@ class SessionLifetimes {
             byReason.computeIfAbsent(e.reason(), r -> new java.util.LinkedHashMap<>()).put(e.id(), e.owner());
         }
         for (var group : byReason.entrySet()) {
+            // Each row records when it expired, as the lists showed it before (Session.endedIfExpired); the announcement
+            // is made now, which is the audit entry's time (SessionsEnded#endedAt).
             Session.Ending ending = Session.Ending.expired(group.getKey(), now);
             java.util.Map<SessionId, dev.lanyard.account.AccountId> owners = group.getValue();
             java.util.Map<SessionId, dev.lanyard.account.AccountId> done = new java.util.LinkedHashMap<>();
-            store.endAny(owners.keySet(), ending).forEach(id -> done.put(id, owners.get(id)));
+            store.endExpired(owners.keySet(), group.getKey()).forEach(id -> done.put(id, owners.get(id)));
             ended += done.size();
             broadcast.ended(done, ending, waits);
         }

@@ -134,8 +134,14 @@ interface SessionStore {
      */
     List<Expired> expired(Instant now, int limit);
 
-    /** Ends those of {@code ids} that are still active, whoever owns them (the sweep's batch); returns those it ended. */
-    List<SessionId> endAny(Collection<SessionId> ids, Session.Ending ending);
+    /**
+     * Ends those of {@code ids} that are still active, whoever owns them, as expired for {@code reason} (the sweep's
+     * batch), by no one, each at the moment it expired as its row tells it: its {@code expires_at} for
+     * {@link EndReason#LIFETIME_EXPIRED}, its last activity plus its idle timeout for {@link EndReason#IDLE_EXPIRED}
+     * ({@link Session#expiredAt}), not when the sweep ran. Returns those it ended. Safe to repeat: a second call ends
+     * nothing.
+     */
+    List<SessionId> endExpired(Collection<SessionId> ids, EndReason reason);
 
     record Expired(SessionId id, AccountId owner, EndReason reason) {
     }

@@ -11,7 +11,8 @@ import java.util.Objects;
  * writes a batch in a few statements and reads nothing per session. Every way a session ends comes
  * through here, once per session.
  *
- * @param ending   when, why and by whom; the same for all of them
+ * @param ending   why and by whom, and when the ending was done (what the audit log records it at); the same for all
+ *                 of them
  * @param sessions the ended sessions, never empty; owners may differ (a team, the sweep)
  */
 public record SessionsEnded(Session.Ending ending, List<Session> sessions) {
@@ -21,7 +22,16 @@ public record SessionsEnded(Session.Ending ending, List<Session> sessions) {
         if (sessions.isEmpty()) throw new IllegalArgumentException("no session ended");
     }
 
+    /** When the ending was done: the sign-out, the revocation, or the sweep or check that ended expired sessions. */
     public Instant at() {
         return ending.at();
+    }
+
+    /**
+     * When {@code session}, one of these, ended, as its row says: {@link #at()}, but for an expired one the moment it
+     * expired ({@link Session#endedIfExpired}), up to a sweep interval earlier, which is what it reads as everywhere.
+     */
+    public Instant endedAt(Session session) {
+        return session.ending().map(Session.Ending::at).orElse(ending.at());
     }
 }

@@ -53,8 +53,17 @@ final class SecurityEvents {
 
     /** CAEP session-revoked for each way a session ends (S8): who started it, and the reasons for admins and the member. */
     static Signal sessionRevoked(Account member, SessionId id, Session.Ending ending) {
+        return sessionRevoked(member, id, ending, ending.at());
+    }
+
+    /**
+     * {@link #sessionRevoked(Account, SessionId, Session.Ending)} of a session that ended at {@code endedAt}, before the
+     * SET is issued at {@code ending.at()}: an expired session ended when it expired, and the sweep or check announces it
+     * later.
+     */
+    static Signal sessionRevoked(Account member, SessionId id, Session.Ending ending, Instant endedAt) {
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("event_timestamp", ending.at().getEpochSecond());
+        event.put("event_timestamp", endedAt.getEpochSecond());
         event.put("initiating_entity", initiatingEntity(ending));
         event.put("reason_admin", Map.of("en", ending.labelWithReason()));
         event.put("reason_user", Map.of("en", ending.reason().notice()));
@@ -82,8 +91,14 @@ final class SecurityEvents {
     /** CAEP credential-change started by {@code initiatingEntity} ("user", "admin" or "policy"). */
     static Signal credentialChange(Account member, String credentialType, String changeType, String friendlyName, Instant at,
                                    String initiatingEntity) {
+        return credentialChange(member, credentialType, changeType, friendlyName, at, at, initiatingEntity);
+    }
+
+    /** {@link #credentialChange(Account, String, String, String, Instant, String)} made at {@code changedAt}, issued at {@code at}. */
+    static Signal credentialChange(Account member, String credentialType, String changeType, String friendlyName, Instant changedAt,
+                                   Instant at, String initiatingEntity) {
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("event_timestamp", at.getEpochSecond());
+        event.put("event_timestamp", changedAt.getEpochSecond());
         event.put("initiating_entity", initiatingEntity);
         event.put("credential_type", credentialType);
         event.put("change_type", changeType);

@@ -123,11 +123,12 @@ class SignalRecorder {
             if (member == null) continue;
             if (session.apiKey()) {
                 // An admin's team sign-out or the key's expiry ends a key too, not only its owner.
-                batch.emit(SecurityEvents.credentialChange(member, "api-key", "revoke", session.name(), ended.at(),
-                        SecurityEvents.initiatingEntity(ended.ending())));
+                batch.emit(SecurityEvents.credentialChange(member, "api-key", "revoke", session.name(), ended.endedAt(session),
+                        ended.at(), SecurityEvents.initiatingEntity(ended.ending())));
                 continue;
             }
-            batch.emit(SecurityEvents.sessionRevoked(member, session.id(), ended.ending()));
+            // The event's time is when the session ended (an expired one: when it expired); the SET is issued now.
+            batch.emit(SecurityEvents.sessionRevoked(member, session.id(), ended.ending(), ended.endedAt(session)));
             AppGrants.Holder holder = holders.get(session.id());
             if (holder != null) backchannelLogout(member, session.id(), ended.at(), holder, batch.rows);
         }

@@ -377,8 +377,9 @@ class ApiKeyApiTest {
     @Test
     void expiredKeyIsRefused() throws Exception {
         Member ada = team.admin("ada");
+        java.time.Instant expiry = clock.instant().plus(Duration.ofHours(2));
         Key key = create(ada, Map.of("name", "short", "scopes", List.of("sessions:read"),
-                "expiresAt", clock.instant().plus(Duration.ofHours(2)).toString(), "password", TestAccounts.PASSWORD));
+                "expiresAt", expiry.toString(), "password", TestAccounts.PASSWORD));
         assertThat(withKey(get("/api/v1/sessions/current"), key.secret()).getStatus()).isEqualTo(200);
         clock.advance(Duration.ofHours(3));
         MockHttpServletResponse late = withKey(get("/api/v1/sessions/current"), key.secret());
@@ -389,6 +390,12 @@ class ApiKeyApiTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
                 "SELECT COUNT(*) FROM audit_entries WHERE action = 'session.expired' AND detail LIKE :d").param("d", "API key “short” (lyk_%…) expired")
                 .query(Integer.class).single() == 1);
+        // Ended by the refused request's check, an hour after it expired: its end is still its expiry, as it read before.
+        JsonNode ended = team.read(team.perform(team.as(get("/api/v1/api-keys/" + key.id()), ada)));
+        assertThat(ended.path("endReason").asString()).isEqualTo("lifetime-expired");
+        assertThat(java.time.Instant.parse(ended.path("revokedAt").asString())).isEqualTo(expiry);
+        assertThat(jdbc.sql("SELECT ended_at FROM sessions WHERE id = :id").param("id", key.id()).query(Long.class).single())
+                .isEqualTo(expiry.toEpochMilli());
     }
 
     /**

@@ -451,10 +451,10 @@ class SessionApiTest {
         Member phone = api.logIn(laptop);
         Member tablet = api.logIn(laptop);
         activity.flush();
-        Instant lifetimeEnded = clock.instant().minus(Duration.ofMinutes(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        jdbc.sql("UPDATE sessions SET expires_at = :at WHERE id = :id")
-                .param("at", lifetimeEnded.toEpochMilli()).param("id", phone.sessionId()).update();
         Instant lastActive = clock.instant().minus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant lifetimeEnded = clock.instant().minus(Duration.ofMinutes(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        jdbc.sql("UPDATE sessions SET last_active_at = :last, expires_at = :at WHERE id = :id")
+                .param("last", lastActive.toEpochMilli()).param("at", lifetimeEnded.toEpochMilli()).param("id", phone.sessionId()).update();
         jdbc.sql("UPDATE sessions SET last_active_at = :at, idle_timeout_ms = :idle WHERE id = :id")
                 .param("at", lastActive.toEpochMilli()).param("idle", Duration.ofHours(1).toMillis()).param("id", tablet.sessionId()).update();
 

@@ -136,10 +136,41 @@ class SessionLifetimesTest {
         assertThat(endReason(idle)).contains(EndReason.IDLE_EXPIRED);
         assertThat(endReason(fresh)).isEmpty();
         Session.Ending ending = row(idle).ending().orElseThrow();
-        assertThat(ending.at()).isEqualTo(clock.instant());
+        assertThat(ending.at()).as("when it expired, not when the sweep ran")
+                .isEqualTo(idle.session().lastActiveAt().plus(Duration.ofDays(7)));
         assertThat(ending.by()).as("nobody ended it").isEmpty();
         assertThat(ending.fromSession()).isEmpty();
         assertThat(check(fresh)).isInstanceOf(Sessions.Check.Valid.class);
+    }
+
+    /**
+     * The sweep records when each session expired, the moment its own answer and page gave before the sweep ended it
+     * ({@link Session#endedIfExpired}): an API key's expiry, a lifetime's end, last activity plus the idle timeout. It
+     * recorded when the sweep ran, up to a sweep interval later, so an expired key's revokedAt moved. The audit entry is
+     * the sweep's, at its own time.
+     */
+    @Test
+    void theSweepRecordsWhenEachSessionExpiredAsItReadBefore() {
+        Sessions.Started idle = signIn(alice, true); // remembered: idle after 7 days, well before its lifetime's end
+        clock.advance(Duration.ofHours(1));
+        Sessions.Started pastLifetime = signIn(alice, false); // 7 days, which come before its idle timeout's end
+        Session key = sessions.startKey(new Sessions.NewKey(alice.id(), "CI", ApiKeyToken.generate(),
+                Optional.of(clock.instant().plus(Duration.ofDays(2)))));
+        clock.advance(Duration.ofDays(7).plusHours(2));
+        List<SessionId> ids = List.of(idle.session().id(), pastLifetime.session().id(), key.id());
+        List<Optional<Session.Ending>> before = ids.stream().map(id -> sessions.get(id, alice.id()).ending()).toList();
+        assertThat(before).allSatisfy(ending -> assertThat(ending).as("expired, read before the sweep").isPresent());
+        clock.advance(Duration.ofMinutes(1));
+
+        lifetimes.sweep();
+
+        assertThat(ids.stream().map(id -> store.findAnyOwner(id).orElseThrow().ending()).toList()).isEqualTo(before);
+        assertThat(before).extracting(ending -> ending.orElseThrow().at()).containsExactly(
+                idle.session().lastActiveAt().plus(Duration.ofDays(7)), pastLifetime.session().expiresAt(), key.expiresAt());
+        assertThat(jdbc.sql("SELECT at FROM audit_entries WHERE session_id IN (:ids) AND action = 'session.expired'")
+                .param("ids", ids.stream().map(SessionId::value).toList()).query(Long.class).list())
+                .as("recorded by the sweep, when it ran").containsExactly(clock.instant().toEpochMilli(), clock.instant().toEpochMilli(),
+                        clock.instant().toEpochMilli());
     }
 
     @Test

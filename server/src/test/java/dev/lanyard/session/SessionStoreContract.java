@@ -668,6 +668,39 @@ abstract class SessionStoreContract {
         assertThat(store.expired(now, 1)).hasSize(1);
     }
 
+    /**
+     * The sweep's ending records when each session expired, as {@link Session#endedIfExpired} read it before: its
+     * lifetime's end, its last use if a policy cut its lifetime to before that, or its last activity plus its idle
+     * timeout. It recorded when the sweep ran, up to a sweep interval later, so an end read before moved after.
+     */
+    @Test
+    void endingExpiredSessionsRecordsWhenEachExpiredNotWhenTheSweepRan() {
+        AccountId owner = newAccount();
+        Instant now = T0.plus(Duration.ofDays(8));
+        Session pastLifetime = stored(TestSessions.of(owner).lastActiveAt(minutes(30)).build()); // expires T0+7d
+        Session cutShort = stored(TestSessions.of(owner).lifetime(Duration.ofDays(1)).idleTimeout(Duration.ZERO)
+                .lastActiveAt(T0.plus(Duration.ofDays(3))).build());
+        Session idle = stored(TestSessions.of(owner).createdAt(now.minus(Duration.ofDays(1)))
+                .lastActiveAt(now.minus(Duration.ofHours(3))).idleTimeout(Duration.ofHours(2)).build());
+        Session revoked = stored(TestSessions.of(owner).build());
+        store.end(revoked.id(), owner, revokedAt(minutes(1), owner));
+
+        List<SessionId> ended = new ArrayList<>(store.endExpired(List.of(pastLifetime.id(), cutShort.id(), revoked.id()),
+                EndReason.LIFETIME_EXPIRED));
+        ended.addAll(store.endExpired(List.of(idle.id()), EndReason.IDLE_EXPIRED));
+
+        assertThat(ended).containsExactlyInAnyOrder(pastLifetime.id(), cutShort.id(), idle.id());
+        assertThat(reread(pastLifetime).ending()).contains(Session.Ending.expired(EndReason.LIFETIME_EXPIRED, T0.plus(Duration.ofDays(7))));
+        assertThat(reread(cutShort).ending()).as("at its last use, after its shortened lifetime's end")
+                .contains(Session.Ending.expired(EndReason.LIFETIME_EXPIRED, T0.plus(Duration.ofDays(3))));
+        assertThat(reread(idle).ending()).contains(Session.Ending.expired(EndReason.IDLE_EXPIRED, now.minus(Duration.ofHours(1))));
+        for (Session s : List.of(pastLifetime, cutShort, idle)) {
+            assertThat(reread(s).ending()).as("as it read before the sweep").isEqualTo(s.endedIfExpired(now).ending());
+        }
+        assertThat(reread(revoked).ending()).as("an ended session keeps its first ending").contains(revokedAt(minutes(1), owner));
+        assertThat(store.endExpired(List.of(pastLifetime.id(), cutShort.id()), EndReason.LIFETIME_EXPIRED)).as("safe to repeat").isEmpty();
+    }
+
     @Test
     void newTeamPolicyChangesTheLifetimesOfTheTeamsActiveSessionsOnly() {
         var member = TestAccounts.insertInto(dataSource, T0);

@@ -314,12 +314,14 @@ class SessionsTest {
         assertThat(check(phone)).as("activity just before the timeout").isInstanceOf(Sessions.Check.Valid.class);
         clock.advance(almostIdle);
         assertThat(check(phone)).as("the idle time counts from the last check").isInstanceOf(Sessions.Check.Valid.class);
-        clock.advance(policy().idleTimeout());
+        Instant lastUsed = clock.instant();
+        clock.advance(policy().idleTimeout().plusHours(1));
 
         assertThat(check(phone)).isEqualTo(ended(EndReason.IDLE_EXPIRED));
         Session.Ending ending = row(phone).ending().orElseThrow();
         assertThat(ending.reason()).isEqualTo(EndReason.IDLE_EXPIRED);
-        assertThat(ending.at()).isEqualTo(clock.instant());
+        assertThat(ending.at()).as("when it expired, an hour before the check that ended it")
+                .isEqualTo(lastUsed.plus(policy().idleTimeout()));
         assertThat(ending.by()).isEmpty();
         assertThat(check(phone)).isEqualTo(ended(EndReason.IDLE_EXPIRED));
     }
@@ -360,9 +362,10 @@ class SessionsTest {
 
         clock.advance(Duration.ofDays(1));
         assertThat(check(plain)).isInstanceOf(Sessions.Check.Valid.class);
-        clock.set(expiresAt);
+        clock.set(expiresAt.plusSeconds(30));
 
         assertThat(check(plain)).isEqualTo(ended(EndReason.LIFETIME_EXPIRED));
+        assertThat(row(plain).ending().orElseThrow().at()).as("its lifetime's end, not the check's time").isEqualTo(expiresAt);
     }
 
     @Test

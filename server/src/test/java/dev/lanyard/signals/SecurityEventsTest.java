@@ -68,6 +68,22 @@ class SecurityEventsTest {
                 .containsEntry("txn", "txn-1").containsEntry("iat", AT.getEpochSecond());
     }
 
+    /**
+     * A session or key that expired ended then, before the check or sweep that ended it issues the SET: the event says
+     * when it ended, {@code iat} when it was issued.
+     */
+    @Test
+    void anExpiryAnnouncedLaterSaysWhenItHappenedAndIsIssuedWhenAnnounced() {
+        Instant expired = AT.minusSeconds(50);
+        var session = SecurityEvents.sessionRevoked(ADA, new SessionId("ses_1"), ending(EndReason.IDLE_EXPIRED, Optional.empty()), expired);
+        var key = SecurityEvents.credentialChange(ADA, "api-key", "revoke", "CI", expired, AT, "policy");
+        for (var signal : java.util.List.of(session, key)) {
+            assertThat(signal.payload()).as(signal.type()).containsEntry("event_timestamp", expired.getEpochSecond());
+            assertThat(SecurityEvents.set(signal, "https://lanyard.example", "lc_app", "jti-1", "txn-1", "iss_sub"))
+                    .as(signal.type()).containsEntry("iat", AT.getEpochSecond());
+        }
+    }
+
     /** An API key ended by an admin's sign-out or by its expiry is no revocation of its owner's. */
     @Test
     void anApiKeyEndedByAnAdminOrByPolicySaysSo() {

@@ -556,6 +556,34 @@ class SharedSignalsTest {
         assertThat(event.get("change_type")).isEqualTo("update");
     }
 
+    /**
+     * An expired session's session-revoked says when it expired, as its answer and its history say, not when the check
+     * (or the sweep) that found it ended it, later; the SET itself is issued then.
+     */
+    @Test
+    void anExpiredSessionsSetSaysWhenItExpiredAndIsIssuedWhenItWasEnded() throws Exception {
+        Receiver r = receiverApp("Expiry watcher");
+        MvcResult created = ssf(post("/api/v1/ssf/streams"), token(r), Map.of("delivery", Map.of("method", Stream.POLL),
+                "events_requested", List.of(SecurityEvents.SESSION_REVOKED)));
+        assertThat(created.getResponse().getStatus()).isEqualTo(201);
+        String streamId = api.read(created).path("stream_id").asString();
+        Member phone = api.logIn(admin);
+        long expired = jdbc.sql("SELECT expires_at FROM sessions WHERE id = :id").param("id", phone.sessionId()).query(Long.class).single();
+        clock.advance(Duration.ofDays(8));
+
+        assertThat(sessions.check(phone.token(), java.util.Optional.empty())).isInstanceOf(dev.lanyard.session.Sessions.Check.Ended.class);
+
+        JsonNode polled = api.read(ssf(post("/api/v1/ssf/poll/" + streamId), token(r), Map.of("returnImmediately", true)));
+        assertThat(polled.path("sets").size()).isEqualTo(1);
+        String jti = polled.path("sets").propertyNames().iterator().next();
+        Map<String, Object> claims = verified(polled.path("sets").path(jti).asString(), "secevent+jwt");
+        @SuppressWarnings("unchecked") Map<String, Object> event = (Map<String, Object>) ((Map<String, Object>) claims.get("events"))
+                .get(SecurityEvents.SESSION_REVOKED);
+        assertThat(((Number) event.get("event_timestamp")).longValue()).as("when it expired").isEqualTo(expired / 1000);
+        assertThat(((Number) claims.get("iat")).longValue()).as("issued when it was ended").isEqualTo(clock.instant().getEpochSecond());
+        assertThat(event.get("reason_admin")).isEqualTo(Map.of("en", "Reached its maximum lifetime"));
+    }
+
     @Test
     void verificationEventEchoesTheReceiversState() throws Exception {
         Receiver r = receiverApp("Verify");
