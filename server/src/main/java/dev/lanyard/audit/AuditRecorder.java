@@ -87,6 +87,10 @@ class AuditRecorder {
         // AddressChanged: see the class comment.
     }
 
+    /** What an entry of a key's admin scope taken by Lanyard's regular check, not with a change of role, adds. */
+    static final String FOUND_BY_CHECK = ". Found by Lanyard's regular check of API keys: its owner was made a member by a version"
+            + " of Lanyard that left the scope on keys";
+
     @EventListener
     void on(ApiKeyEvent event) {
         if (event instanceof ApiKeyEvent.Created e) {
@@ -107,12 +111,13 @@ class AuditRecorder {
                 entries.unattributed(AuditAction.KEY_ADMIN_SCOPE_REMOVED);
                 return;
             }
-            AuditEntries.Acting by = entries.acting(e.by());
+            // Taken with a change of role, by the admin who made it; else found by Lanyard's check, which the entry says.
+            AuditEntries.Acting by = e.by().map(entries::acting).orElse(new AuditEntries.Acting(AuditEntry.Actor.SYSTEM, Optional.empty()));
             String scopes = e.now().stream().map(KeyScope::code).sorted().collect(java.util.stream.Collectors.joining(", "));
             entries.record(owner.get().team(), e.at(), by.actor(), Optional.of(e.key().owner()), Optional.of(e.key().id()),
                     AuditAction.KEY_ADMIN_SCOPE_REMOVED, "Removed the admin scope from API key " + Phrases.quoted(e.key().name()) + " ("
                             + e.key().shown() + "…) of " + Phrases.email(owner.get().email()) + ", who is no longer an admin; its scopes are now "
-                            + scopes, by.ip());
+                            + scopes + (e.by().isPresent() ? "" : FOUND_BY_CHECK), by.ip());
         }
     }
 

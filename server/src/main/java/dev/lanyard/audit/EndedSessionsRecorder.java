@@ -137,8 +137,9 @@ class EndedSessionsRecorder {
                     "API key " + Phrases.quoted(key.name()) + " (" + key.shown() + "…) expired", Optional.empty());
             return;
         }
-        String whose = ending.by().filter(b -> !b.equals(s.account())).map(b -> " of " + owner.map(Account::email).map(Phrases::email).orElse("a member"))
-                .orElse("");
+        // Named unless its owner revoked it: by an admin, or by no one (Lanyard's check of keys' admin scope).
+        String whose = ending.by().filter(b -> b.equals(s.account())).isPresent() ? ""
+                : " of " + owner.map(Account::email).map(Phrases::email).orElse("a member");
         entries.record(team.get(), ending.at(), c.actor(), Optional.of(s.account()), Optional.of(s.id()), AuditAction.KEY_REVOKED,
                 "Revoked API key " + Phrases.quoted(key.name()) + " (" + key.shown() + "…)" + whose
                         + ending.note().map(n -> ": " + Phrases.reason(n)).orElse(""),

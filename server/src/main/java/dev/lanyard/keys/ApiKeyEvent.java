@@ -15,11 +15,14 @@ public sealed interface ApiKeyEvent {
 
     /**
      * The admin scope taken from a key whose owner is no longer an admin ({@code key} as it was, {@code now} the scopes it
-     * keeps), with the change of role {@code by} made.
+     * keeps), with the change of role {@code by} made; {@code by} empty: found by the regular check of keys whose owner was
+     * made a member by an earlier build, which left the scope ({@code AdminScopes}).
      */
-    record AdminScopeRemoved(ApiKey key, java.util.Set<KeyScope> now, AccountId by, Instant at) implements ApiKeyEvent {
+    record AdminScopeRemoved(ApiKey key, java.util.Set<KeyScope> now, java.util.Optional<AccountId> by, Instant at)
+            implements ApiKeyEvent {
         public AdminScopeRemoved {
             now = java.util.Set.copyOf(now);
+            by = java.util.Objects.requireNonNullElse(by, java.util.Optional.empty());
         }
     }
 }

@@ -27,8 +27,19 @@ interface ApiKeyStore {
     /** Keys of {@code owner} whose session is still active and that hold {@code scope}, oldest first. */
     List<ApiKey> activeWith(AccountId owner, KeyScope scope);
 
-    /** Sets the key's scopes (never none); returns 1, or 0 for no such key. Safe to repeat. */
-    int setScopes(SessionId id, java.util.Set<KeyScope> scopes);
+    /**
+     * Active keys that hold the admin scope though their owner is not an admin of their team, oldest first, at most
+     * {@code limit}: keys whose owner was made a member before a change of role took the scope ({@link AdminScopes}). One
+     * statement through the index of the keys that hold the admin scope (V37), whatever the number of keys.
+     */
+    List<ApiKey> adminScopeWithoutAdmin(int limit);
+
+    /**
+     * Sets the key's scopes to {@code left} (never none), without admin, if it still holds the admin scope and its owner is
+     * not an admin; returns 1, or 0 if not (another node took it first, the owner is an admin again, no such key). Safe to
+     * repeat, and on several nodes at once.
+     */
+    int removeAdminScope(SessionId id, java.util.Set<KeyScope> left);
 
     record Cursor(Instant createdAt, String id) {
     }

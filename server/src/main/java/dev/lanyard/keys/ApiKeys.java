@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.SortedMap;
 
 import dev.lanyard.InputErrors;
-import dev.lanyard.account.AccountEvent;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Role;
@@ -27,7 +26,6 @@ import dev.lanyard.session.SessionProblem;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.session.TeamSessions;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -147,7 +145,7 @@ public class ApiKeys {
     /**
      * Checks, with the team locked, that the maker of a key with the admin scope is still an admin: the role their session
      * carries may be older than a change of role committed meanwhile, which took the admin scope from the keys they had
-     * ({@link #roleChanged}) and must not miss this one.
+     * ({@link AdminScopes#roleChanged}) and must not miss this one.
      */
     private void requireAdminNow(CurrentSession by) {
         try {
@@ -226,28 +224,6 @@ public class ApiKeys {
         ApiKey key = store.find(id).filter(k -> k.owner().equals(by.account().id())).orElseThrow(KeyProblem.NotFound::new);
         if (expired(key)) return;
         sessions.endKey(key.id(), key.owner(), EndReason.REVOKED, Optional.of(by.account().id()), Optional.of(by.id()), Optional.empty());
-    }
-
-    /**
-     * A member made a member from an admin loses the admin scope of their keys, in the same transaction: it would
-     * otherwise come back with the role, on a key made while they were trusted with it (outside review). A key whose only
-     * scope was admin could make no request, so it is revoked. Removing a member ends every key of theirs already.
-     */
-    @EventListener
-    void roleChanged(AccountEvent.RoleChanged changed) {
-        if (changed.before() != Role.ADMIN || changed.after() == Role.ADMIN) return;
-        for (ApiKey key : store.activeWith(changed.member(), KeyScope.ADMIN)) {
-            Set<KeyScope> left = java.util.EnumSet.copyOf(key.scopes());
-            left.remove(KeyScope.ADMIN);
-            if (left.isEmpty()) {
-                sessions.endKey(key.id(), key.owner(), EndReason.ADMIN_REVOKED, Optional.of(changed.by()),
-                        CurrentSession.actingFor(changed.by()), Optional.of("Its only scope was admin, which its owner no longer has"));
-            } else {
-                store.setScopes(key.id(), left);
-                events.publishEvent(new ApiKeyEvent.AdminScopeRemoved(key, left, changed.by(), changed.at()));
-            }
-        }
-        // Cached keys are read again with their new scopes: a change of role forgets the team's cached sessions on every node.
     }
 
     /** An admin's view of a member of their team's active keys (another team's member: not found). */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.lanyard.account.AccountId;
+import dev.lanyard.account.Role;
 import dev.lanyard.session.SessionId;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -89,11 +90,33 @@ class JdbcApiKeyStore implements ApiKeyStore {
                 .list();
     }
 
+    /**
+     * The regular check's query. "Holds the admin scope" is the condition of the index api_keys_admin_scope (V37) word for
+     * word, a literal and not a parameter, so that SQLite and PostgreSQL see that the index, which holds only such keys,
+     * serves it: the check reads those, not every key.
+     */
+    static final String ADMIN_SCOPE_WITHOUT_ADMIN = "SELECT " + COLUMNS + " FROM api_keys k JOIN sessions s ON s.id = k.session_id"
+            + " JOIN accounts a ON a.id = k.account_id"
+            + " WHERE ' ' || k.scopes || ' ' LIKE '% admin %' AND s.ended_at IS NULL AND a.role <> :admin"
+            + " ORDER BY k.created_at, k.session_id LIMIT :limit";
+
     @Override
-    public int setScopes(SessionId id, java.util.Set<KeyScope> scopes) {
-        if (scopes.isEmpty()) throw new IllegalArgumentException("A key keeps at least one scope: end it instead.");
-        return jdbc.sql("UPDATE api_keys SET scopes = :scopes WHERE session_id = :id")
-                .param("scopes", stored(scopes)).param("id", id.value()).update();
+    public List<ApiKey> adminScopeWithoutAdmin(int limit) {
+        return jdbc.sql(ADMIN_SCOPE_WITHOUT_ADMIN)
+                .param("admin", Role.ADMIN.name())
+                .param("limit", limit)
+                .query((rs, n) -> key(rs))
+                .list();
+    }
+
+    @Override
+    public int removeAdminScope(SessionId id, java.util.Set<KeyScope> left) {
+        if (left.isEmpty()) throw new IllegalArgumentException("A key keeps at least one scope: end it instead.");
+        if (left.contains(KeyScope.ADMIN)) throw new IllegalArgumentException("The admin scope is the one removed.");
+        return jdbc.sql("UPDATE api_keys SET scopes = :scopes WHERE session_id = :id AND ' ' || scopes || ' ' LIKE '% admin %'"
+                        + " AND account_id IN (SELECT id FROM accounts WHERE role <> :admin)")
+                .param("scopes", stored(left)).param("id", id.value()).param("admin", Role.ADMIN.name())
+                .update();
     }
 
     /** The scopes column: the codes in order, space-separated. */

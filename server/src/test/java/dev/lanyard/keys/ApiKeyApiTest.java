@@ -44,6 +44,8 @@ class ApiKeyApiTest {
     @Autowired
     ApiKeys keys;
     @Autowired
+    AdminScopes adminScopes;
+    @Autowired
     dev.lanyard.account.Accounts accounts;
     @LocalServerPort
     int port;
@@ -535,6 +537,57 @@ class ApiKeyApiTest {
         assertThat(withKey(get("/api/v1/admin/members"), key.secret()).getStatus()).as("made admin again, the key stays without it").isEqualTo(403);
         assertThat(jdbc.sql("SELECT scopes FROM api_keys WHERE session_id = :id").param("id", key.id()).query(String.class).single())
                 .isEqualTo("sessions:read sessions:write");
+    }
+
+    /**
+     * Keys whose owner was made a member by an earlier build kept the admin scope, as no migration could write the audit
+     * entry that says why (decision 0018): Lanyard's regular check takes it as a change of role does, the audit log and
+     * the member's activity saying the check found it, and leaves an admin's keys and keys without it alone. With
+     * nothing left to do, it changes nothing.
+     */
+    @Test
+    void theRegularCheckTakesTheAdminScopeThatAChangeOfRoleOfAnEarlierBuildLeft() throws Exception {
+        Member ada = team.admin("ada");
+        Member eve = team.join(ada, "eve", "admin");
+        Key key = createWith(eve, "sessions:read", "sessions:write", "admin");
+        Key reading = createWith(eve, "sessions:read");
+        Key adminAlone = createWith(eve, "sessions:read", "admin");
+        jdbc.sql("UPDATE api_keys SET scopes = 'admin' WHERE session_id = :id").param("id", adminAlone.id()).update();
+        Key adas = createWith(ada, "sessions:read", "admin");
+        // As an earlier build left a change of role: the role changed, the keys untouched.
+        jdbc.sql("UPDATE accounts SET role = 'MEMBER' WHERE id = :id").param("id", eve.accountId()).update();
+
+        assertThat(adminScopes.check()).isGreaterThanOrEqualTo(2);
+
+        assertThat(scopes(key)).isEqualTo("sessions:read sessions:write");
+        assertThat(scopes(reading)).isEqualTo("sessions:read");
+        assertThat(scopes(adas)).as("an admin's key").isEqualTo("admin sessions:read");
+        JsonNode alone = json.readTree(team.perform(team.as(get("/api/v1/api-keys/" + adminAlone.id()), eve)).getResponse().getContentAsString());
+        assertThat(alone.path("active").asBoolean()).isFalse();
+        assertThat(alone.path("endReason").asString()).isEqualTo("admin-revoked");
+        String found = "ound by Lanyard's regular check of API keys: its owner was made a member by a version of Lanyard that left the"
+                + " scope on keys";
+        assertThat(jdbc.sql("SELECT COALESCE(actor_id, 'Lanyard') || ' ' || action || ': ' || detail FROM audit_entries"
+                        + " WHERE session_id IN (:ids) AND action <> 'key.created' ORDER BY seq")
+                .param("ids", List.of(key.id(), reading.id(), adminAlone.id(), adas.id())).query(String.class).list()).containsExactlyInAnyOrder(
+                "Lanyard key.admin-scope-removed: Removed the admin scope from API key \u201cCI deploy\u201d (" + prefix(key) + "\u2026) of "
+                        + eve.email() + ", who is no longer an admin; its scopes are now sessions:read, sessions:write. F" + found,
+                "Lanyard key.revoked: Revoked API key \u201cCI deploy\u201d (" + prefix(adminAlone) + "\u2026) of " + eve.email()
+                        + ": Its only scope was admin, which its owner no longer has; f" + found);
+        assertThat(team.perform(team.as(get("/api/v1/audit?scope=own&action=key.admin-scope-removed"), eve)).getResponse().getContentAsString())
+                .as("in the member's own activity").contains("Found by Lanyard's regular check");
+
+        assertThat(adminScopes.check()).as("nothing left to do").isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE session_id IN (:ids) AND action <> 'key.created'")
+                .param("ids", List.of(key.id(), reading.id(), adminAlone.id(), adas.id())).query(Integer.class).single()).isEqualTo(2);
+    }
+
+    private String scopes(Key key) {
+        return jdbc.sql("SELECT scopes FROM api_keys WHERE session_id = :id").param("id", key.id()).query(String.class).single();
+    }
+
+    private String prefix(Key key) {
+        return jdbc.sql("SELECT prefix FROM api_keys WHERE session_id = :id").param("id", key.id()).query(String.class).single();
     }
 
     /**
