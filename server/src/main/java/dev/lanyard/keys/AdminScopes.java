@@ -79,8 +79,14 @@ class AdminScopes {
         List<ApiKey> kept = store.adminScopeWithoutAdmin(CHECK_BATCH);
         if (kept.isEmpty()) return 0;
         Instant now = clock.instant();
-        int changed = transactions.execute(tx -> (int) kept.stream().filter(key -> removeAdminScope(key, Optional.empty(), now)).count());
-        if (changed > 0) log.info("Removed the admin scope from {} API keys whose owner is not an admin", changed);
+        int changed = transactions.execute(tx -> {
+            int done = 0;
+            for (ApiKey key : kept) {
+                if (removeAdminScope(key, Optional.empty(), now)) done++;
+            }
+            return done;
+        });
+        if (changed > 0) log.info("Took the admin scope from {} API keys whose owner is not an admin (revoking those it was the only scope of)", changed);
         return changed;
     }
 
