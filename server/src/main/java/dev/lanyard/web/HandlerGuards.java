@@ -39,12 +39,15 @@ import tools.jackson.databind.json.JsonMapper;
  * is an export written in full before its first byte, and a member's data export is recorded in their activity: a
  * safe method must do neither. Its length is known only once it is written, so there is no honest {@code HEAD} short
  * of the work itself.</li>
+ * <li>A page's field that its handler reads as one value, given more than once, is refused naming it
+ * ({@link RepeatedFields}): Spring MVC joined the values with a comma and the handler stored them.</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
 class HandlerGuards implements WebMvcConfigurer {
     private final JsonMapper json;
     private final Map<Method, List<MediaType>> answered = new ConcurrentHashMap<>();
+    private final RepeatedFields repeated = new RepeatedFields();
 
     HandlerGuards(JsonMapper json) {
         this.json = json;
@@ -89,6 +92,10 @@ class HandlerGuards implements WebMvcConfigurer {
         @Override
         public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws IOException {
             if (!(handler instanceof HandlerMethod method)) return true;
+            // Thrown, so that the page's advice answers it as it answers any refusal of its input.
+            repeated.repeated(method, request).ifPresent(field -> {
+                throw new RepeatedFields.Refused(field);
+            });
             boolean api = Problems.isApi(request);
             if ("HEAD".equals(request.getMethod()) && Download.class.isAssignableFrom(method.getMethod().getReturnType())) {
                 response.setHeader(HttpHeaders.ALLOW, "GET");

@@ -63,6 +63,34 @@ class TeamAppPagesTest {
     }
 
     /**
+     * A field the form has once, sent twice, is refused naming it, and nothing is registered (outside review: the app was
+     * registered as "RepTest,Second"); the scopes, ticked one field each, are several on purpose and pass.
+     */
+    @Test
+    void aFieldSentTwiceIsRefusedWhileTheScopesTickedAreAllTaken() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        MockHttpServletResponse refused = team.perform(team.form(post("/admin/apps"), ada).param("name", "RepTest", "Second")
+                .param("redirectUris", "https://wiki.example/cb").param("type", "public").param("scopes", "openid")).getResponse();
+
+        assertThat(refused.getStatus()).as(refused.getContentAsString()).isEqualTo(400);
+        assertThat(refused.getContentAsString()).contains("The field “name” was sent more than once");
+        assertThat(registered(ada)).as("nothing registered").isZero();
+
+        MockHttpServletResponse done = team.perform(team.form(post("/admin/apps"), ada).param("name", "Wiki")
+                .param("redirectUris", "https://wiki.example/cb").param("type", "confidential")
+                .param("scopes", "openid", "email", "profile")).getResponse();
+        assertThat(done.getStatus()).as(done.getContentAsString()).isEqualTo(302);
+        assertThat(jdbc.sql("SELECT scopes FROM oauth_clients c JOIN accounts a ON a.team_id = c.team_id WHERE a.id = :id")
+                .param("id", ada.accountId()).query(String.class).single()).contains("openid").contains("email").contains("profile");
+    }
+
+    private int registered(Member admin) {
+        return jdbc.sql("SELECT COUNT(*) FROM oauth_clients c JOIN accounts a ON a.team_id = c.team_id WHERE a.id = :id")
+                .param("id", admin.accountId()).query(Integer.class).single();
+    }
+
+    /**
      * The app's own page: its settings refused say each fault too; a redirect URI's line is its line in the form as it
      * comes back, blank lines dropped; and the app is unchanged.
      */
