@@ -69,6 +69,19 @@ final class AppInput {
     }
 
     /**
+     * Whether an app of {@code type} is confidential: "confidential", or "public" (also when left out: null). Any other
+     * is refused, in the API and on the form alike (outside review: the form registered "confidentail" as a public app,
+     * with no secret).
+     */
+    static boolean confidential(String type) {
+        String kind = type == null ? "public" : type.strip();
+        if (!kind.equals("public") && !kind.equals("confidential")) {
+            throw new AppProblem.InvalidInput("type", "The type is public or confidential.");
+        }
+        return kind.equals("confidential");
+    }
+
+    /**
      * The redirect URIs given, stripped, without blanks and duplicates. Each one that breaks a rule is refused as the
      * how-manyth it was given ({@link AppProblem.InvalidInput#item()}: its line on the page), so that a message that
      * cannot quote it (one that holds characters outside ASCII) still says which; more than {@link #MAX_REDIRECTS} are

@@ -93,16 +93,19 @@ class AppPages {
     @PostMapping("/admin/apps")
     String register(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String name,
                     @RequestParam(defaultValue = "") String description, @RequestParam(defaultValue = "") String logoUrl,
-                    @RequestParam(defaultValue = "") String redirectUris, @RequestParam(defaultValue = "public") String type,
+                    @RequestParam(defaultValue = "") String redirectUris, @RequestParam(required = false) String type,
                     @RequestParam(required = false) List<String> scopes, @RequestParam(defaultValue = "") String backchannelLogoutUri,
                     Model model, HttpServletRequest request, HttpServletResponse response) {
         requireAdmin(admin);
-        AppClient.Draft draft = new AppClient.Draft(name, description, logoUrl, lines(redirectUris), "confidential".equals(type),
+        // A type that is neither is refused with the form's other faults; the form comes back with public chosen.
+        InputErrors<AppProblem.InvalidInput> errors = new InputErrors<>(AppProblem.InvalidInput.class);
+        boolean confidential = errors.read(() -> AppInput.confidential(type)).orElse(false);
+        AppClient.Draft draft = new AppClient.Draft(name, description, logoUrl, lines(redirectUris), confidential,
                 scopes == null ? Set.of() : Set.copyOf(scopes), backchannelLogoutUri);
         try {
             // Post/Redirect/Get, as a new API key: a confidential app's secret waits, sealed, for the one page that shows
             // it, never in the URL; kept in the registering transaction, so a reload or Back registers nothing more.
-            AppClient.Registered registered = apps.register(admin, draft, new InputErrors<>(AppProblem.InvalidInput.class),
+            AppClient.Registered registered = apps.register(admin, draft, errors,
                     made -> made.secret().ifPresent(secret -> handover.hold(admin.id(), made.client().id(), secret, request, response)));
             return "redirect:/admin/apps/" + registered.client().id() + "/registered";
         } catch (AppProblem.InvalidInput invalid) {

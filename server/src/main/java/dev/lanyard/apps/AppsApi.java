@@ -60,13 +60,8 @@ class AppsApi {
                       @Schema(nullable = true, description = "absent, null or empty: none") String backchannelLogoutUri) {
         /** The app as drafted; an unknown type is refused into {@code errors}, to be said with the draft's other faults. */
         AppClient.Draft draft(InputErrors<AppProblem.InvalidInput> errors) {
-            String kind = type == null ? "public" : type.strip();
-            errors.check(() -> {
-                if (!kind.equals("public") && !kind.equals("confidential")) {
-                    throw new AppProblem.InvalidInput("type", "type is public or confidential.");
-                }
-            });
-            return new AppClient.Draft(name, description, logoUrl, redirectUris, kind.equals("confidential"), scopes, backchannelLogoutUri);
+            boolean confidential = errors.read(() -> AppInput.confidential(type)).orElse(false);
+            return new AppClient.Draft(name, description, logoUrl, redirectUris, confidential, scopes, backchannelLogoutUri);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.lanyard.risk;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.lanyard.account.AccountProblem;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.settings.SecuritySection;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -44,11 +45,17 @@ class AlertsSection implements SecuritySection {
         return Optional.ofNullable(DONE.get(code));
     }
 
-    /** The checkbox sends "on" when ticked and nothing when not, so a missing value means off. */
+    /**
+     * The checkbox sends "on" when ticked and nothing when not, so a missing value means off. Any other value is refused
+     * with nothing changed (outside review: "garbage" turned the emails off).
+     */
     @PostMapping("/settings/security/alerts")
     String save(@AuthenticationPrincipal CurrentSession current,
-                @RequestParam(name = "newDeviceEmails", defaultValue = "off") String value) {
+                @RequestParam(name = "newDeviceEmails", required = false) String value) {
         boolean on = "on".equals(value) || "true".equals(value);
+        if (!on && value != null && !"off".equals(value) && !"false".equals(value))
+            throw new AccountProblem.InvalidInput("newDeviceEmails", "The new device emails setting sent neither on nor off, "
+                    + "so nothing was changed. Go back, reload the page and try again.");
         alerts.setNewDeviceEmails(current, on);
         return "redirect:/settings/security?done=" + (on ? "alerts-on" : "alerts-off");
     }

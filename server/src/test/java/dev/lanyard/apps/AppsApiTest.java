@@ -196,7 +196,7 @@ class AppsApiTest {
         assertThat(registered.path("field").asString()).isEqualTo("type");
         List<String> details = errors(registered, "detail");
         assertThat(errors(registered, "field")).containsExactly("type", "name", "logoUrl", "redirectUris", "redirectUris", "scopes");
-        assertThat(details).containsExactly("type is public or confidential.", "Give the app a name.",
+        assertThat(details).containsExactly("The type is public or confidential.", "Give the app a name.",
                 "The logo URL must be an https URL (http only for localhost).",
                 "Redirect URI 2: A redirect URI holds visible ASCII characters only: percent-encode any other character, space included (RFC 3986).",
                 "Redirect URI 3: “https://a.example/cb?iss=x” cannot have “iss” in its query: Lanyard adds it to every answer it sends there.",

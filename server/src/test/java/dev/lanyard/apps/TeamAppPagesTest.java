@@ -63,6 +63,26 @@ class TeamAppPagesTest {
     }
 
     /**
+     * A type that is neither public nor confidential is refused next to the type, with nothing registered (outside review:
+     * "confidentail" registered a public app, with no secret, where the API refuses it).
+     */
+    @Test
+    void aTypeThatIsNeitherPublicNorConfidentialIsRefusedAndRegistersNothing() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        for (String type : new String[] {"confidentail", "", "PUBLIC"}) {
+            MockHttpServletResponse refused = team.perform(team.form(post("/admin/apps"), ada).param("name", "Typo App")
+                    .param("redirectUris", "http://localhost:9/cb").param("type", type).param("scopes", "openid")).getResponse();
+
+            String page = refused.getContentAsString();
+            assertThat(refused.getStatus()).as(page).isEqualTo(400);
+            assertThat(page).containsPattern("<fieldset aria-describedby=\"type-error\">\\s*<legend>Type</legend>\\s*"
+                    + "<p id=\"type-error\" class=\"field-error\">The type is public or confidential.</p>");
+        }
+        assertThat(registered(ada)).as("nothing registered").isZero();
+    }
+
+    /**
      * A field the form has once, sent twice, is refused naming it, and nothing is registered (outside review: the app was
      * registered as "RepTest,Second"); the scopes, ticked one field each, are several on purpose and pass.
      */

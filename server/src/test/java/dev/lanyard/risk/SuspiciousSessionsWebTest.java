@@ -321,6 +321,22 @@ class SuspiciousSessionsWebTest {
         assertThat(audit("account.alert-setting-changed")).containsExactly("Turned off email alerts when a new device signs in");
     }
 
+    /** A value that is neither on nor off changes nothing and says so (outside review: "garbage" turned the emails off). */
+    @Test
+    void theAlertSettingRefusesAValueThatIsNeitherOnNorOff() throws Exception {
+        MockHttpServletResponse refused = asLaptop(withFormToken(post("/settings/security/alerts")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("newDeviceEmails", "garbage")));
+        assertThat(refused.getStatus()).isEqualTo(400);
+        assertThat(refused.getContentAsString()).contains("The new device emails setting sent neither on nor off, so nothing was changed.");
+        assertThat(audit("account.alert-setting-changed")).isEmpty();
+        assertThat(asLaptop(get("/settings/security").accept(MediaType.TEXT_HTML)).getContentAsString())
+                .containsPattern("name=\"newDeviceEmails\" value=\"on\"\\s+checked");
+
+        MockHttpServletResponse on = asLaptop(withFormToken(post("/settings/security/alerts")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("newDeviceEmails", "on")));
+        assertThat(on.getRedirectedUrl()).isEqualTo("/settings/security?done=alerts-on");
+    }
+
     @Test
     void theSettingsFormRefusesAPostWithoutTheCsrfToken() throws Exception {
         MockHttpServletResponse forged = asLaptop(post("/settings/security/alerts").contentType(MediaType.APPLICATION_FORM_URLENCODED));
