@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * Unicode however it was typed: {@code joe@xn--bcher-kva.de} is {@code joe@bücher.de} (mail goes to
  * its ASCII form, {@link #forSending}). It may be at most {@value #MAX_LENGTH}
  * characters (RFC 5321's limit for a forward path, less its angle brackets). A new account's address
- * must also look like one, with no space or invisible character inside; at sign-in a malformed
- * address is simply wrong credentials.
+ * must also look like one, with no space or invisible character inside, at a domain mail can go to
+ * ({@link #mailDomain}); at sign-in a malformed address is simply wrong credentials.
  */
 final class EmailRule {
     static final int MAX_LENGTH = 254;
@@ -50,9 +50,36 @@ final class EmailRule {
     static String forNewAccount(String raw) {
         String email = normalize(raw);
         if (email.length() > MAX_LENGTH) throw tooLong();
-        if (!SHAPE.matcher(email).matches() || email.chars().anyMatch(Character::isISOControl) || INSIDE.matcher(email).find())
+        if (!SHAPE.matcher(email).matches() || email.chars().anyMatch(Character::isISOControl) || INSIDE.matcher(email).find()
+                || !mailDomain(email.substring(email.lastIndexOf('@') + 1)))
             throw new AccountProblem.InvalidInput("email", "Enter a valid email address.");
         return email;
+    }
+
+    /** A label of a host name (RFC 1035, RFC 1123): 1 to 63 letters, digits and hyphens, a hyphen neither first nor last. */
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Whether {@code domain} names a host mail can go to, as its ASCII form says ({@code xn--…} for an internationalized
+     * one, which is how it is sent, {@link #forSending}): two labels at least, each a {@link #LABEL}, the last not all
+     * digits. So no empty label ({@code example..com}), no label that starts or ends with a hyphen ({@code -example.com}),
+     * no address literal ({@code [127.0.0.1]}) nor bare IP address: all were taken for an invitation (outside review). A
+     * domain outside ASCII that IDNA cannot put in ASCII is no domain either; one that it can ({@code bücher.de},
+     * {@code مثال.مصر}) is kept in Unicode as before.
+     */
+    private static boolean mailDomain(String domain) {
+        String ascii;
+        try {
+            ascii = domain.chars().allMatch(c -> c < 0x80) ? domain : IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException notADomain) {
+            return false;
+        }
+        String[] labels = ascii.split("\\.", -1);
+        if (labels.length < 2 || labels[labels.length - 1].chars().allMatch(Character::isDigit)) return false;
+        for (String label : labels) {
+            if (!LABEL.matcher(label).matches()) return false;
+        }
+        return true;
     }
 
     /**

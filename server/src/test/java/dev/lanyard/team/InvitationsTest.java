@@ -653,4 +653,31 @@ class InvitationsTest {
         assertProblem(team.perform(team.json(post("/api/v1/admin/invitations"), admin,
                 Map.of("email", TestAccounts.uniqueEmail("boss"), "role", "owner"))), 400, "invalid-input", "role");
     }
+
+    /**
+     * An address at no domain mail can go to is refused, by the API and the members page alike, and nothing is sent
+     * (outside review: {@code a@example..com}, {@code a@-example.com} and {@code a@[127.0.0.1]} were invited, 201).
+     */
+    @Test
+    void anAddressAtNoMailDomainIsRefused() throws Exception {
+        int mailsBefore = TestMail.receivedCount();
+        for (String domain : new String[] {"example..com", "-example.com", "example-.com", "[127.0.0.1]", "127.0.0.1", ".example.com",
+                "exa_mple.com", "b".repeat(64) + ".com"}) {
+            String email = "a." + TestAccounts.uniqueEmail("x").split("@")[0] + "@" + domain;
+            MvcResult refused = team.perform(team.json(post("/api/v1/admin/invitations"), admin, Map.of("email", email, "role", "member")));
+            assertProblem(refused, 400, "invalid-input", "email");
+            assertThat(team.read(refused).path("detail").asString()).as(email).isEqualTo("Enter a valid email address.");
+        }
+        MockHttpServletResponse form = team.perform(team.form(post("/admin/members/invite"), admin)
+                .param("email", "a@example..com").param("role", "MEMBER")).getResponse();
+        assertThat(form.getStatus()).isEqualTo(400);
+        assertThat(form.getContentAsString()).contains("Enter a valid email address.");
+        assertThat(TestMail.receivedCount()).as("no mail for a refused invitation").isEqualTo(mailsBefore);
+
+        for (String domain : new String[] {"b\u00fccher.de", "xn--bcher-kva.de", "3com.example", "a-b.example.co.uk"}) {
+            String email = TestAccounts.uniqueEmail("y").split("@")[0] + "@" + domain;
+            MvcResult invited = team.perform(team.json(post("/api/v1/admin/invitations"), admin, Map.of("email", email, "role", "member")));
+            assertThat(invited.getResponse().getStatus()).as(email + ": " + invited.getResponse().getContentAsString()).isEqualTo(201);
+        }
+    }
 }
