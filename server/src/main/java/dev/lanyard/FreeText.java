@@ -68,11 +68,13 @@ public final class FreeText {
     }
 
     /**
-     * Why a one-line name or description of at most {@code max} characters, already stripped, is refused, as a sentence
-     * for its field's message; empty when it is not (an app's and a stream's fields).
+     * Why a one-line name or description of at most {@code max} characters ({@link #length}), already stripped, is
+     * refused, as a sentence for its field's message; empty when it is not (an app's and a stream's fields). Counted in
+     * UTF-16 units, an app's name of 51 emoji was "more than 100 characters" where a session's was not (outside review).
      */
     public static Optional<String> fieldRefusal(String clean, int max) {
-        if (clean.length() > max) return Optional.of("Use at most " + max + " characters.");
+        // No text counts more characters than it has UTF-16 units: most need no counting.
+        if (clean.length() > max && length(clean) > max) return Optional.of("Use at most " + max + " characters.");
         return refusal(clean, false).map(what -> capitalized(what) + " are not allowed.");
     }
 

@@ -47,6 +47,14 @@ class FreeTextTest {
         assertThat(FreeText.length("👩🏽‍❤️‍💋‍👨🏻")).as("the longest emoji sequences").isEqualTo(1);
     }
 
+    /** An app's and a stream's fields count as a session's name does (outside review: 51 emoji were "over 100 characters"). */
+    @Test
+    void aFieldsLengthIsCountedInCharactersAsAReaderSeesThem() {
+        assertThat(FreeText.fieldRefusal("😀".repeat(100), 100)).isEmpty();
+        assertThat(FreeText.fieldRefusal("😀".repeat(101), 100)).contains("Use at most 100 characters.");
+        assertThat(FreeText.fieldRefusal("x".repeat(101), 100)).contains("Use at most 100 characters.");
+    }
+
     @Test
     void aLetterUnderEndlessAccentsCountsForTheRoomItTakes() {
         String zalgo = "a" + "́".repeat(400_000);

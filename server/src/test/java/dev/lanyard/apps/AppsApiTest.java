@@ -181,6 +181,20 @@ class AppsApiTest {
     }
 
     /**
+     * An app's name counts characters as a session's, a key's or a member's name does (outside review: 51 emoji, 102
+     * UTF-16 units, were refused as over 100 characters); 101 are still too many.
+     */
+    @Test
+    void anAppsNameCountsCharactersNotUtf16Units() throws Exception {
+        JsonNode registered = api.read(call(admin, HttpMethod.POST, "/api/v1/admin/apps", body("😀".repeat(51)), 201));
+        assertThat(registered.path("app").path("name").asString()).isEqualTo("😀".repeat(51));
+        call(admin, HttpMethod.PUT, "/api/v1/admin/apps/" + appId, body("😀".repeat(100)), 200);
+        JsonNode refused = api.read(call(admin, HttpMethod.PUT, "/api/v1/admin/apps/" + appId, body("😀".repeat(101)), 400));
+        assertThat(refused.path("field").asString()).isEqualTo("name");
+        assertThat(refused.path("detail").asString()).isEqualTo("Use at most 100 characters.");
+    }
+
+    /**
      * A refused app names every field at fault at once (outside UI review: the form said the first alone, and the API
      * did too): {@code field} the first, {@code detail} every message, {@code errors} each, a redirect URI each on its own
      * and named by its place in the list (one outside ASCII is not quoted);

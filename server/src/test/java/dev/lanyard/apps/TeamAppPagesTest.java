@@ -105,6 +105,18 @@ class TeamAppPagesTest {
                 .param("id", ada.accountId()).query(String.class).single()).contains("openid").contains("email").contains("profile");
     }
 
+    /** An app's name of 51 emoji (102 UTF-16 units) is 51 characters, as a session's name is (outside review). */
+    @Test
+    void anAppsNameCountsCharactersAsTheOtherNamesDo() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        MockHttpServletResponse done = team.perform(team.form(post("/admin/apps"), ada).param("name", "😀".repeat(51))
+                .param("redirectUris", "https://wiki.example/cb").param("type", "public").param("scopes", "openid")).getResponse();
+
+        assertThat(done.getStatus()).as(done.getContentAsString()).isEqualTo(302);
+        assertThat(registered(ada)).isEqualTo(1);
+    }
+
     private int registered(Member admin) {
         return jdbc.sql("SELECT COUNT(*) FROM oauth_clients c JOIN accounts a ON a.team_id = c.team_id WHERE a.id = :id")
                 .param("id", admin.accountId()).query(Integer.class).single();
