@@ -10,8 +10,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 
 /**
- * What a request made with an API key may reach (decision 0018): only {@code /api/v1}; reading
- * needs {@code sessions:read} or {@code sessions:write}, anything else {@code sessions:write};
+ * What a request made with an API key may reach (decision 0018): only {@code /api/v1}; reading (GET, and HEAD and
+ * OPTIONS, which change nothing) needs {@code sessions:read} or {@code sessions:write}, anything else {@code sessions:write};
  * keys are never managed with a key, a key does not log out and never changes a password. Admin endpoints need the
  * {@code admin} scope as well: without it an admin's key acts as a member, so they answer 403.
  * Requests made with a sign-in's session pass unchanged.
@@ -32,9 +32,12 @@ public class KeyAccess {
         Set<String> scopes = current.keyScopes().orElseThrow();
         String path = SessionFilter.routedPath(request);
         if (!path.startsWith(API)) return Optional.of("An API key works only on the API, /api/v1.");
-        if (path.equals(API + "logout") || path.equals(API + "password"))
+        // OPTIONS and HEAD change nothing, and these paths take POST only: they are answered as on every other path
+        // (200 with Allow; 405 with Allow), not refused as a log out (outside review).
+        boolean asking = "OPTIONS".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+        if ((path.equals(API + "logout") || path.equals(API + "password")) && !asking)
             return Optional.of("An API key neither logs out nor changes the password: sign in for that.");
-        boolean reading = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+        boolean reading = asking || "GET".equals(request.getMethod());
         boolean keys = path.startsWith(API + "api-keys") || path.contains("/api-keys");
         if (keys && !reading) return Optional.of("API keys are created and revoked by a signed-in member, not with an API key.");
         boolean write = scopes.contains(KeyScope.SESSIONS_WRITE.code());

@@ -137,6 +137,39 @@ class ApiKeyApiTest {
                 .isEqualTo("An API key neither logs out nor changes the password: sign in for that.");
     }
 
+    /**
+     * OPTIONS and HEAD change nothing: with a key, log out and the password answer them as every path of the API does, and
+     * as they do with a session (outside review: 403 "An API key neither logs out nor changes the password"). OPTIONS is
+     * 200 with {@code Allow}, even for a key that may only read; HEAD of these POST-only paths 405 with {@code Allow}.
+     * Over HTTP: neither answer is in the OpenAPI document, which MockMvc's exchanges are checked against.
+     */
+    @Test
+    void optionsAndHeadAreAnsweredToAKeyAtLogOutAndPasswordAsAtEveryOtherPath() throws Exception {
+        Member ada = team.admin("ada");
+        Key reader = createWith(ada, "sessions:read");
+        Key writer = createWith(ada, "sessions:read", "sessions:write");
+        String session = team.api().logInForBearer(ada).token();
+        for (String path : List.of("/api/v1/logout", "/api/v1/password")) {
+            for (String bearer : List.of(reader.secret(), writer.secret(), session)) {
+                java.net.http.HttpResponse<String> options = overHttp("OPTIONS", path, bearer);
+                assertThat(options.statusCode()).as(path + ": " + options.body()).isEqualTo(200);
+                assertThat(options.headers().firstValue(HttpHeaders.ALLOW).orElse("")).as(path).contains("POST");
+                java.net.http.HttpResponse<String> head = overHttp("HEAD", path, bearer);
+                assertThat(head.statusCode()).as(path).isEqualTo(405);
+                assertThat(head.headers().firstValue(HttpHeaders.ALLOW).orElse("")).as(path).contains("POST");
+            }
+        }
+        assertThat(overHttp("OPTIONS", "/api/v1/sessions", reader.secret()).statusCode()).as("a key that may only read").isEqualTo(200);
+        assertThat(withKey(post("/api/v1/logout"), writer.secret()).getStatus()).as("a POST is still refused").isEqualTo(403);
+        assertThat(team.current(ada).getResponse().getStatus()).as("signed in still").isEqualTo(200);
+    }
+
+    private java.net.http.HttpResponse<String> overHttp(String method, String path, String bearer) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).header(HttpHeaders.AUTHORIZATION, "Bearer " + bearer)
+                .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A key of the admin scope alone passed no request (admin endpoints need sessions:read or :write too): refused at creation. */
     @Test
     void aKeyOfTheAdminScopeAloneIsRefusedAtCreation() throws Exception {
