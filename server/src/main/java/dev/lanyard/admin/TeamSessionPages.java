@@ -53,12 +53,23 @@ class TeamSessionPages {
         this.clock = clock;
     }
 
+    /**
+     * The team's members and their sessions. {@code flagged} is the form's checkbox: "true" when ticked, nothing (or
+     * "false") when not; anything else shows every member, and the page says the filter was not understood (outside
+     * review: {@code flagged=xyz} was a bare "The request was not valid").
+     */
     @GetMapping("/admin/sessions")
     String overview(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
-                    @RequestParam(defaultValue = "false") boolean flagged,
-                    @RequestParam(required = false) String cursor, @RequestParam(required = false) String done, Model model) {
-        TeamSessions.Overview overview = team.overview(admin, member, flagged, 50, Optional.ofNullable(cursor));
-        model.addAttribute("flagged", flagged);
+                    @RequestParam(defaultValue = "false") String flagged, @RequestParam(required = false) String cursor,
+                    @RequestParam(required = false) String done, Model model, HttpServletResponse response) {
+        if (!flagged.equals("true") && !flagged.equals("false")) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", "The filter for flagged sessions in the address was not understood (it is true, or left out), "
+                    + "so the list shows every member.");
+        }
+        boolean onlyFlagged = flagged.equals("true");
+        TeamSessions.Overview overview = team.overview(admin, member, onlyFlagged, 50, Optional.ofNullable(cursor));
+        model.addAttribute("flagged", onlyFlagged);
         model.addAttribute("overview", overview);
         model.addAttribute("rows", overview.members().stream().map(m -> new Row(m,
                 m.lastActive().map(t -> SessionView.ago(t, clock.instant())).orElse("—"))).toList());

@@ -59,6 +59,16 @@ record AuditFilters(
                 "Give the zone as a time zone name such as Europe/Madrid, or leave it out for UTC."));
     }
 
+    /**
+     * What a page says of a zone it was sent and does not know, read in UTC instead; empty when there is none such. The
+     * zone is quoted when it is written as zone names are ("Mars/Olympus"), not otherwise.
+     */
+    Optional<String> unknownZone() {
+        if (zone.isEmpty() || known(zone).isPresent()) return Optional.empty();
+        String named = zone.matches("[A-Za-z0-9_+\\-/]{1,64}") ? "the time zone “" + zone + "”" : "the time zone it was sent";
+        return Optional.of("Lanyard does not know " + named + ", so the days of From and To are read in UTC.");
+    }
+
     private static Optional<ZoneId> known(String zone) {
         if (zone.isEmpty() || zone.length() > MAX_ZONE) return Optional.empty();
         try {

@@ -93,10 +93,12 @@ class AuditPages {
 
     /**
      * The filters as the page reads them ({@link AuditFilters#forPage}): days in the zone the browser's script sent, or
-     * in UTC. Whether a zone came at all tells the script whether the page's "Days in …" already answers its request.
+     * in UTC. Whether a zone came at all tells the script whether the page's "Days in …" already answers its request. A
+     * zone Lanyard does not know is said above the log (outside review: the log was shown in UTC without a word).
      */
     private static AuditFilters read(AuditFilters filters, Model model) {
         model.addAttribute("zoneGiven", !filters.zone().isEmpty());
+        filters.unknownZone().ifPresent(notice -> model.addAttribute("notice", notice));
         return filters.forPage();
     }
 

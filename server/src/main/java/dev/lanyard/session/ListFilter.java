@@ -34,6 +34,16 @@ public enum ListFilter {
         return Optional.empty();
     }
 
+    /**
+     * What the list says of a filter it does not have ({@code ?filter=bogus}): which it shows instead, and which it has.
+     * The value is quoted only when it is a plain word ({@link dev.lanyard.ControlCharacters#plainName}).
+     */
+    public static String unknown(String value) {
+        String named = dev.lanyard.ControlCharacters.plainName(value.strip()) ? "filter “" + value.strip() + "”" : "such filter";
+        return "The list has no " + named + ", so it shows all your sessions. Its filters are all, verified, unverified, "
+                + "inactive and flagged.";
+    }
+
     /** How many active sessions each filter matches. */
     public record Counts(int all, int verified, int unverified, int inactive, int flagged) {
         /** Counts without the flagged ones. */

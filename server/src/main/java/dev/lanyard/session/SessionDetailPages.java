@@ -66,13 +66,26 @@ class SessionDetailPages {
         return "redirect:/settings/sessions/" + id + "?done=renamed";
     }
 
+    /**
+     * The session's sign-in alerts switch: the form sends {@code alerts} true or false. Anything else, or nothing, changes
+     * nothing and the page says so (outside review: a value Spring could not read as true or false was a bare "The
+     * request was not valid", and none at all turned the alerts off).
+     */
     @PostMapping("/settings/sessions/{id}/alerts")
     String alerts(@AuthenticationPrincipal CurrentSession current, @PathVariable String id,
-                  @RequestParam(defaultValue = "false") boolean alerts) {
+                  @RequestParam(required = false) String alerts, Model model, HttpServletResponse response) {
         if (!id.equals(current.id().value())) parts.requireList(current);
         SessionId session = new SessionId(id);
-        changes.setAlerts(session, current.account().id(), alerts);
-        String done = alerts ? "alerts-on" : alertsElsewhere(current, session) ? "alerts-off" : "alerts-off-everywhere";
+        if (!"true".equals(alerts) && !"false".equals(alerts)) {
+            Session shown = sessions.get(session, current.account().id());
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("error", "The sign-in alerts switch sent neither on nor off, so nothing was changed. "
+                    + "Use its button below.");
+            return detailsPage(current, shown, model);
+        }
+        boolean on = alerts.equals("true");
+        changes.setAlerts(session, current.account().id(), on);
+        String done = on ? "alerts-on" : alertsElsewhere(current, session) ? "alerts-off" : "alerts-off-everywhere";
         return "redirect:/settings/sessions/" + id + "?done=" + done;
     }
 

@@ -76,7 +76,9 @@ class SessionPages {
         // that moved up from the next page when another ended.
         model.addAttribute("listedAt", clock.millis());
         model.addAttribute("listedBy", live.node());
-        ListFilter chosen = ListFilter.parse(filter).orElse(ListFilter.ALL);
+        // A filter the list does not have (a bookmark of an older version, a typo) shows all, and the page says so.
+        Optional<ListFilter> asked = ListFilter.parse(filter);
+        ListFilter chosen = asked.orElse(ListFilter.ALL);
         Optional<String> after = Optional.ofNullable(cursor); // a bad one is refused with a message, like in the API
         Sessions.Page<Session> page = sessions.active(current, chosen, Sessions.MAX_PAGE, after);
         List<SessionView> others = new ArrayList<>();
@@ -98,6 +100,10 @@ class SessionPages {
         model.addAttribute("account", current.account());
         model.addAttribute("policy", starts.memberPolicy(current.account()));
         SessionPageParts.tell(model, done);
+        if (asked.isEmpty()) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("refused", ListFilter.unknown(filter));
+        }
         return "sessions/list";
     }
 

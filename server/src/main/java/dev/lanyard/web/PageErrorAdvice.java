@@ -9,9 +9,13 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.ModelAndView;
 
-/** Named problems raised behind a page become an error page with the right status and a plain message. */
+/**
+ * Named problems raised behind a page become an error page with the right status and a plain message, as does a field
+ * the page's handler could not read.
+ */
 @ControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
 class PageErrorAdvice {
@@ -36,6 +40,16 @@ class PageErrorAdvice {
     @ExceptionHandler(dev.lanyard.Problem.class)
     ModelAndView problem(dev.lanyard.Problem problem) {
         return page(HttpStatus.valueOf(problem.status()), problem.pageMessage());
+    }
+
+    /**
+     * A field whose value the handler cannot read as its type (a checkbox's {@code forbidden=maybe}), named, where the
+     * page said only "The request was not valid" (outside review). The name is the handler's own, never what was sent.
+     */
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ModelAndView notUnderstood(MethodArgumentTypeMismatchException mismatch) {
+        return page(HttpStatus.BAD_REQUEST, "The value of the field “" + mismatch.getName() + "” was not understood, so nothing "
+                + "was done. Go back, reload the page and try again.");
     }
 
     private static ModelAndView page(HttpStatus status, String message) {

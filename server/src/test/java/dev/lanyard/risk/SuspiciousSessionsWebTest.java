@@ -204,6 +204,28 @@ class SuspiciousSessionsWebTest {
         assertThat(bad.getContentAsString()).contains("flagged");
     }
 
+    /**
+     * A filter the page does not have, in a bookmark or typed, shows what the page shows without one and says which
+     * filter was not understood (outside review: {@code ?filter=bogus} showed all without a word; {@code ?flagged=xyz} was
+     * a bare "The request was not valid"). 400, as the API answers the same.
+     */
+    @Test
+    void aFilterThePageDoesNotHaveShowsEverythingAndSaysSo() throws Exception {
+        start(CHROME_IN_BERLIN);
+        MockHttpServletResponse list = asLaptop(get("/settings/sessions").param("filter", "bogus").accept(MediaType.TEXT_HTML));
+        assertThat(list.getStatus()).isEqualTo(400);
+        assertThat(list.getContentAsString()).contains("The list has no filter “bogus”, so it shows all your sessions. Its filters "
+                + "are all, verified, unverified, inactive and flagged.").contains("First sign-in from Germany");
+        assertThat(asLaptop(get("/settings/sessions").param("filter", "\u202ebogus").accept(MediaType.TEXT_HTML)).getContentAsString())
+                .as("not quoted when it is no plain word").contains("The list has no such filter").doesNotContain("\u202e");
+
+        MockHttpServletResponse team = asLaptop(get("/admin/sessions").param("flagged", "xyz").accept(MediaType.TEXT_HTML));
+        assertThat(team.getStatus()).isEqualTo(400);
+        assertThat(team.getContentAsString()).contains("The filter for flagged sessions in the address was not understood (it is true, "
+                + "or left out), so the list shows every member.").contains(alice.email());
+        assertThat(asLaptop(get("/admin/sessions").param("flagged", "false").accept(MediaType.TEXT_HTML)).getStatus()).isEqualTo(200);
+    }
+
     @Test
     void anAdminSeesFlaggedSessionsInTheTeamViewAndCanFilterToThem() throws Exception {
         Account bob = TestAccounts.insertTeammate(dataSource, alice, TestAccounts.uniqueEmail("bob"));

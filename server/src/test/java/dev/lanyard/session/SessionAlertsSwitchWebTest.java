@@ -55,6 +55,26 @@ class SessionAlertsSwitchWebTest {
         assertThat(page(team, ada, own)).doesNotContain("None of your other sessions has them on");
     }
 
+    /**
+     * The switch sends true or false; anything else, or nothing, changes nothing and the page says so (outside review:
+     * {@code alerts=garbage} was a bare "The request was not valid", and no value at all turned the alerts off).
+     */
+    @Test
+    void aSwitchValueThatIsNeitherOnNorOffChangesNothingAndSaysSo() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String own = "/settings/sessions/" + ada.sessionId();
+        for (String value : new String[] {"garbage", "", null}) {
+            var form = team.form(post(own + "/alerts"), ada);
+            if (value != null) form.param("alerts", value);
+            MockHttpServletResponse refused = team.perform(form).getResponse();
+            assertThat(refused.getStatus()).as(value).isEqualTo(400);
+            assertThat(refused.getContentAsString()).contains("The sign-in alerts switch sent neither on nor off, so nothing was changed.")
+                    .contains("Sign-in alerts are on for this session");
+        }
+        assertThat(page(team, ada, own)).contains("Sign-in alerts are on for this session");
+    }
+
     private static String switchTo(TeamClient team, Member member, String session, boolean on) throws Exception {
         MockHttpServletResponse done = team.perform(team.form(post(session + "/alerts"), member)
                 .param("alerts", Boolean.toString(on))).getResponse();

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A page's field that its handler reads as one value is refused when sent more than once, naming it, and nothing is done
  * (outside review: Spring MVC joined the values with a comma, and a session was renamed "first,second"); the fields a
- * form repeats on purpose are read as lists and pass.
+ * form repeats on purpose are read as lists and pass. A field the handler cannot read as its type is named too.
  */
 @LanyardSpringTest
 class RepeatedFieldsTest {
@@ -95,6 +95,16 @@ class RepeatedFieldsTest {
         String key = created.getRedirectedUrl().replaceAll(".*/api-keys/([^/]+)/created", "$1");
         assertThat(team.read(team.perform(team.as(get("/api/v1/api-keys/" + key), ada))).path("scopes").toString())
                 .contains("sessions:read").contains("sessions:write");
+    }
+
+    /** A field whose value its handler cannot read (a checkbox's true or false) is named (outside review: "The request was not valid"). */
+    @Test
+    void aFieldTheHandlerCannotReadIsNamed() throws Exception {
+        MockHttpServletResponse refused = team.perform(team.form(post("/admin/members/permissions"), ada)
+                .param("membersSeeSessions", "maybe")).getResponse();
+        assertThat(refused.getStatus()).isEqualTo(400);
+        assertThat(refused.getContentAsString()).contains("The value of the field “membersSeeSessions” was not understood, so nothing "
+                + "was done.");
     }
 
     /** A handler the rule reads its fields from: each kind of parameter once. */
