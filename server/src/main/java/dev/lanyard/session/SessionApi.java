@@ -118,8 +118,11 @@ class SessionApi {
     SessionJson patch(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, @RequestBody SessionPatch body) {
         SessionId target = new SessionId(id);
         if (!target.equals(current.id())) requireList(current);
+        // No one field is at fault: the body changes nothing. It named name, also to a client that sent alerts as null
+        // (outside review).
         if (body.name() == null && body.alerts() == null)
-            throw new SessionProblem.InvalidInput("name", "Send at least one of name and alerts.");
+            throw new SessionProblem.InvalidInput("", "Send at least one of name and alerts with a value: left out or null, "
+                    + "a field is left as it is, so this request changes nothing.");
         ends.refuseKeyOnKey(current, List.of(target));
         if (body.name() != null) changes.rename(target, current.account().id(), body.name());
         if (body.alerts() != null) changes.setAlerts(target, current.account().id(), body.alerts());

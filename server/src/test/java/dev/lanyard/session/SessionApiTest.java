@@ -494,6 +494,22 @@ class SessionApiTest {
         assertThat(alertsOnly.path("alerts").asBoolean()).isTrue();
     }
 
+    /**
+     * A change of nothing (no field, or each null, which leaves it as it is) is refused without naming a field: none is at
+     * fault alone (outside review: {@code {"alerts":null}} was told its fault was the name).
+     */
+    @Test
+    void aPatchThatChangesNothingNamesNoFieldAsTheFault() throws Exception {
+        Member laptop = api.signUp("alice");
+        Member phone = api.logIn(laptop);
+        for (String body : new String[] {"{\"alerts\":null}", "{\"name\":null}", "{}", "{\"name\":null,\"alerts\":null}"}) {
+            JsonNode refused = problem(as(laptop, jsonBody(patch(SESSIONS + "/" + phone.sessionId()), body)), 400, "invalid-input");
+            assertThat(refused.has("field")).as(body).isFalse();
+            assertThat(refused.path("detail").asString()).startsWith("Send at least one of name and alerts with a value");
+        }
+        assertThat(current(phone).path("alerts").asBoolean()).isTrue();
+    }
+
     @Test
     void aNameOfNothingVisibleClearsItAndOneThatTurnsTheTextAroundIsRefused() throws Exception {
         Member laptop = api.signUp("alice");
@@ -539,7 +555,7 @@ class SessionApiTest {
         Member laptop = api.signUp("alice");
         String path = SESSIONS + "/" + laptop.sessionId();
 
-        badInput(as(laptop, jsonBody(patch(path), "{}")), "name");
+        badInput(as(laptop, jsonBody(patch(path), "{}")), "");
         badInput(as(laptop, jsonBody(patch(path), api.write(Map.of("name", "x".repeat(101))))), "name");
         badInput(as(laptop, jsonBody(patch(path), api.write(Map.of("name", "bell\u0007")))), "name");
 
