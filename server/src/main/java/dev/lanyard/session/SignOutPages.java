@@ -28,12 +28,14 @@ class SignOutPages {
 
     private final Sessions sessions;
     private final SessionEnds ends;
+    private final SessionReads reads;
     private final SessionPageParts parts;
     private final SessionCookie cookie;
 
-    SignOutPages(Sessions sessions, SessionEnds ends, SessionPageParts parts, SessionCookie cookie) {
+    SignOutPages(Sessions sessions, SessionEnds ends, SessionReads reads, SessionPageParts parts, SessionCookie cookie) {
         this.sessions = sessions;
         this.ends = ends;
+        this.reads = reads;
         this.parts = parts;
         this.cookie = cookie;
     }
@@ -134,12 +136,24 @@ class SignOutPages {
         return "redirect:" + home(request) + "?done=signed-out-others";
     }
 
+    /**
+     * Every sign-in ends, this one included. A member the team's admins restricted (T5) sees this device listed and how
+     * many others of theirs end with it, not which; a held member learns neither, yet is told the others end too.
+     */
     @GetMapping("/settings/sessions/sign-out-all")
     String confirmAll(@AuthenticationPrincipal CurrentSession current, HttpServletRequest request, Model model) {
         boolean held = held(request);
         List<SessionView> targets = new ArrayList<>();
         targets.add(parts.view(sessions.current(current), true));
-        if (!held && parts.maySeeList(current)) targets.addAll(signIns(others(current)));
+        if (held) {
+            model.addAttribute("unlisted", true);
+        } else if (parts.maySeeList(current)) {
+            targets.addAll(signIns(others(current)));
+        } else {
+            ListFilter.Counts others = reads.countsOfOthers(current);
+            model.addAttribute("restricted", true);
+            model.addAttribute("unlistedCount", others.verified() + others.unverified());
+        }
         model.addAttribute("account", current.account());
         model.addAttribute("kind", "all");
         model.addAttribute("targets", targets);

@@ -161,7 +161,9 @@ class TeamRequiresSecondFactorTest {
                 .isEqualTo("/settings/security?done=signed-out-others");
         assertThat(currentWith(tablet)).isEqualTo(401);
 
-        assertThat(page(admin, "/settings/sessions/sign-out-all")).contains("Log out all devices?");
+        assertThat(page(admin, "/settings/sessions/sign-out-all")).contains("Log out all devices?")
+                .contains("This will sign out this device and every other session of your account:")
+                .doesNotContain("every device, including this one");
         assertThat(form(admin, "/settings/sessions/sign-out-all").getResponse().getRedirectedUrl()).isEqualTo("/login?out=all");
         assertThat(currentWith(admin)).isEqualTo(401);
     }

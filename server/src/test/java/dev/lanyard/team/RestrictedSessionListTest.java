@@ -154,6 +154,26 @@ class RestrictedSessionListTest {
         assertThat(ownPage.getRedirectedUrl()).isEqualTo("/settings/sessions/" + mel.sessionId() + "?done=renamed");
     }
 
+    /** Every session of theirs ends: the confirmation says how many others, not only "this one" (outside review). */
+    @Test
+    void aRestrictedMembersLogOutAllDevicesSaysHowManyOtherSessionsEndWithoutListingThem() throws Exception {
+        permit(false);
+
+        String page = team.perform(team.page(get("/settings/sessions/sign-out-all"), mel)).getResponse().getContentAsString();
+
+        assertThat(page).contains("This will sign out this device and 1 other session of your account:")
+                .contains("your other sessions are not listed here")
+                .doesNotContain("every device, including this one").doesNotContain(melsPhone.sessionId())
+                .doesNotContain(melsPhone.address());
+        String listed = page.split("<ul class=\"targets\">")[1].split("</ul>")[0];
+        assertThat(listed.split("<li").length - 1).as("this device alone is listed").isEqualTo(1);
+        assertThat(listed).contains("This device");
+
+        team.perform(team.json(post("/api/v1/logout"), melsPhone, "{}"));
+        String alone = team.perform(team.page(get("/settings/sessions/sign-out-all"), mel)).getResponse().getContentAsString();
+        assertThat(alone).contains("This will sign out this device, your only session:").doesNotContain("not listed here");
+    }
+
     @Test
     void aRestrictedMemberCanStillLogOut() throws Exception {
         permit(false);
