@@ -60,8 +60,7 @@ class SessionPages {
         if (!parts.maySeeList(current)) {
             Session here = sessions.current(current);
             model.addAttribute("current", parts.view(here, true));
-            // Restricted: the map shows this session's place only, as the list does.
-            model.addAttribute("map", SessionMap.of(List.of(new SessionStore.Place(here.location(), 1)), here.location()));
+            // No map: "Where you're signed in" with this session's dot alone would say it is the only one (outside review).
             model.addAttribute("restricted", true);
             model.addAttribute("others", List.of());
             model.addAttribute("approvals", List.of());

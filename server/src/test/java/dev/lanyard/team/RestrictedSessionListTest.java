@@ -174,6 +174,19 @@ class RestrictedSessionListTest {
         assertThat(alone).contains("This will sign out this device, your only session:").doesNotContain("not listed here");
     }
 
+    /** A map with this session's dot alone would say it is the only place they are signed in (outside review). */
+    @Test
+    void aRestrictedMembersSessionsPageHasNoMapOfWhereTheyAreSignedIn() throws Exception {
+        permit(false);
+
+        String html = team.perform(team.page(get("/settings/sessions"), mel)).getResponse().getContentAsString();
+
+        assertThat(html).doesNotContain("Where you're signed in").doesNotContain("map-heading").doesNotContain("class=\"places\"");
+        permit(true);
+        assertThat(team.perform(team.page(get("/settings/sessions"), mel)).getResponse().getContentAsString())
+                .contains("Where you're signed in");
+    }
+
     @Test
     void aRestrictedMemberCanStillLogOut() throws Exception {
         permit(false);
