@@ -20,7 +20,7 @@ public enum ListFilter {
         return switch (this) {
             case ALL -> "";
             case VERIFIED -> "Verified: sessions that passed a second factor at sign-in, or that you approved from a verified session.";
-            case UNVERIFIED -> "Unverified: sessions that did neither. Verify the ones you know, and sign out the ones you don't.";
+            case UNVERIFIED -> "Unverified: sessions that did not pass a second factor and were not approved from a verified session. Verify the ones you know, and sign out the ones you don't.";
             case INACTIVE -> "Inactive: sessions with no activity for " + INACTIVE_AFTER.toDays() + " days or more.";
             case FLAGGED -> "Flagged: sign-ins that looked suspicious, with the reasons on their cards.";
         };

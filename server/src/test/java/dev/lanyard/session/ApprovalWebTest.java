@@ -309,6 +309,11 @@ class ApprovalWebTest {
         assertThat(html(laptop, "/settings/sessions")).as("the counts add up, the key said (outside review AC)")
                 .contains(">All (2)<", ">Verified (0)<", ">Unverified (1)<")
                 .contains("All includes your API key, which is neither verified nor unverified: a key does not sign in.");
+        // Each filter's sentence reads alone, and the key's note is the All filter's (outside review).
+        assertThat(html(laptop, "/settings/sessions?filter=unverified"))
+                .contains("Unverified: sessions that did not pass a second factor and were not approved from a verified session.")
+                .doesNotContain("did neither").doesNotContain("id=\"filter-keys\"");
+        assertThat(html(laptop, "/settings/sessions?filter=verified")).doesNotContain("id=\"filter-keys\"");
 
         // Unused for 120 days and still open: a team that never signs out idle sessions, with a long remembered lifetime.
         jdbc.sql("UPDATE sessions SET last_active_at = :old, idle_timeout_ms = 0, expires_at = :later WHERE id = :id")
