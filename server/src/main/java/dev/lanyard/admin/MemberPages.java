@@ -38,6 +38,12 @@ class MemberPages {
             "role", "Role changed. It applies from the member's next request.",
             "removed", "Member removed. All of their sessions were signed out.",
             "permissions", "Session list permission saved.");
+    /** What {@link #DONE} says of an invitation's mail when there is no mail server to send it (outside review). */
+    private static final Map<String, String> KEPT = Map.of(
+            "invited", "Invitation created. No mail server is configured, so its mail is kept in the outbox. The link works once"
+                    + " and expires in 7 days.",
+            "resent", "New invitation link created and kept in the outbox, since no mail server is configured. The old link"
+                    + " no longer works.");
 
     private final Members members;
     private final Mailer mailer;
@@ -64,7 +70,8 @@ class MemberPages {
         model.addAttribute("outbox", mailer.usesOutbox());
         model.addAttribute("member", member);
         model.addAttribute("account", admin.account());
-        if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done));
+        if (done != null && DONE.containsKey(done))
+            model.addAttribute("done", mailer.usesOutbox() ? KEPT.getOrDefault(done, DONE.get(done)) : DONE.get(done));
         return "admin/members";
     }
 

@@ -369,7 +369,8 @@ class PasswordChangeTest {
         assertThat(response.getRedirectedUrl()).isEqualTo("/settings/security?done=password-changed");
         assertThat(status(phone)).isEqualTo(401);
         String after = as(laptop, get(response.getRedirectedUrl()).accept(MediaType.TEXT_HTML)).getContentAsString();
-        assertThat(after).contains("Your password was changed. Every other session was signed out");
+        assertThat(after).contains("Your password was changed. Every other session was signed out")
+                .as("a mail server is configured here").contains("We sent you an email about the change.");
     }
 
     @Test

@@ -1,0 +1,65 @@
+package dev.lanyard.team;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import dev.lanyard.account.TestAccounts;
+import dev.lanyard.web.ApiClient.Member;
+import dev.lanyard.web.LanyardSpringTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Without a mail server (no {@code spring.mail.host}) Lanyard keeps its mail in the outbox: the messages after inviting
+ * and after a password change say so, not "sent" (outside review). With one, {@link InvitationsTest} and
+ * {@code PasswordChangeTest} see them say "sent".
+ */
+@LanyardSpringTest
+class WithoutAMailServerTest {
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
+    @LocalServerPort
+    int port;
+
+    @Test
+    void invitingSaysTheMailIsKeptInTheOutbox() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member admin = team.admin("olive");
+
+        MockHttpServletResponse invited = team.perform(team.form(post("/admin/members/invite"), admin)
+                .param("email", TestAccounts.uniqueEmail("kept")).param("role", "MEMBER")).getResponse();
+        assertThat(invited.getRedirectedUrl()).isEqualTo("/admin/members?done=invited");
+
+        String page = team.perform(team.page(get(invited.getRedirectedUrl()), admin)).getResponse().getContentAsString();
+        assertThat(page).contains("Invitation created. No mail server is configured, so its mail is kept in the outbox.")
+                .doesNotContain("Invitation sent");
+        assertThat(team.perform(team.page(get("/admin/members?done=resent"), admin)).getResponse().getContentAsString())
+                .contains("New invitation link created and kept in the outbox").doesNotContain("Invitation sent again");
+    }
+
+    @Test
+    void aPasswordChangeSaysItsMailIsKeptNotSent() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member olive = team.admin("olive");
+
+        MockHttpServletResponse changed = team.perform(team.form(post("/settings/security/password"), olive)
+                .param("currentPassword", TestAccounts.PASSWORD).param("newPassword", "a much longer new passphrase")
+                .param("signOutOthers", "true")).getResponse();
+        assertThat(changed.getRedirectedUrl()).isEqualTo("/settings/security?done=password-changed");
+
+        String page = team.perform(team.page(get(changed.getRedirectedUrl()), olive)).getResponse().getContentAsString();
+        assertThat(page).contains("Your password was changed.")
+                .contains("No mail server is configured, so the email about the change was not sent: it is kept in your team&#39;s outbox.")
+                .doesNotContain("We sent you an email");
+    }
+}
