@@ -1,5 +1,6 @@
 package dev.lanyard.admin;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriUtils;
 
 /** Team sessions for admins (PRODUCT.md T2–T4): overview, one member's sessions, forced sign-outs with a reason. */
 @Controller
@@ -61,7 +63,8 @@ class TeamSessionPages {
     @GetMapping("/admin/sessions")
     String overview(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
                     @RequestParam(defaultValue = "false") String flagged, @RequestParam(required = false) String cursor,
-                    @RequestParam(required = false) String done, Model model, HttpServletResponse response) {
+                    @RequestParam(required = false) String done, @RequestParam(required = false) String signedOut,
+                    Model model, HttpServletResponse response) {
         if (!flagged.equals("true") && !flagged.equals("false")) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", "The filter for flagged sessions in the address was not understood (it is true, or left out), "
@@ -78,6 +81,7 @@ class TeamSessionPages {
         // The sign-out of everyone is offered when it would end something: another session or any API key.
         model.addAttribute("teamSignOutWouldEnd", team.teamSignOutWouldEnd(admin));
         done(done, admin, model);
+        signedOut(done, signedOut, admin, model);
         return "admin/sessions";
     }
 
@@ -168,7 +172,7 @@ class TeamSessionPages {
             model.addAttribute("reason", reason); // kept, to be corrected rather than typed again
             return member(admin, id, null, model);
         }
-        return "redirect:/admin/sessions?done=member-signed-out";
+        return "redirect:/admin/sessions?done=member-signed-out&signedOut=" + UriUtils.encodeQueryParam(id, StandardCharsets.UTF_8);
     }
 
     @GetMapping("/admin/sessions/sign-out-all")
@@ -182,6 +186,22 @@ class TeamSessionPages {
     /** The confirmation of what was just done, when {@code done} names one. */
     private void done(String done, CurrentSession admin, Model model) {
         if (done != null && DONE.containsKey(done)) model.addAttribute("done", DONE.get(done).formatted(reasonShownIn(admin)));
+    }
+
+    /**
+     * After a forced sign-out, names the member (outside review: "The member was signed out everywhere." named nobody):
+     * {@code signedOut} is an account id, looked up again in the admin's own team, so a link names no one else and puts
+     * no text of its own on the page. One not found leaves the message as {@link #done} said it.
+     */
+    private void signedOut(String done, String signedOut, CurrentSession admin, Model model) {
+        if (!"member-signed-out".equals(done) || signedOut == null || signedOut.isBlank() || signedOut.length() > 64) return;
+        try {
+            var member = team.member(admin, new AccountId(signedOut));
+            String name = member.name().isBlank() ? member.email() : member.name();
+            model.addAttribute("done", name + " was signed out everywhere. They will see your reason in " + reasonShownIn(admin) + ".");
+        } catch (dev.lanyard.account.AccountProblem.NotFound notInTheTeam) {
+            // The generic message stays.
+        }
     }
 
     /**

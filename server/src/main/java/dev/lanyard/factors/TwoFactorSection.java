@@ -67,6 +67,7 @@ class TwoFactorSection implements SecuritySection {
                     + "if you did not save them, regenerate them below.";
             // Where a member held by the team's requirement lands after ending sessions (SecondFactorGate): as the sessions page says it.
             case "signed-out" -> "The session was signed out. That device must sign in again.";
+            case "already-signed-out" -> "That session had already been signed out, from another page or device: nothing more was done.";
             case "signed-out-others" -> "All other sessions were signed out. This device stays signed in.";
             default -> null;
         });

@@ -60,17 +60,17 @@ class SessionEnds {
     }
 
     /**
-     * Signs out one other session of the caller. Safe to repeat: one that already ended is left as it ended. A key
-     * naming itself is told that a key ends no key (403), not to log out (409), which a key cannot either (outside review).
+     * Signs out one other session of the caller; returns true if this ended it, false if it had already ended (another
+     * tab or device was first). Safe to repeat: one that already ended is left as it ended. A key naming itself is told that a key ends no key (403), not to log out (409), which a key cannot either (outside review).
      */
     @Transactional
-    void revoke(SessionId id, CurrentSession by) {
+    boolean revoke(SessionId id, CurrentSession by) {
         refuseKeyOnKey(by, List.of(id));
         if (id.equals(by.id())) throw new SessionProblem.CurrentSession();
         AccountId owner = by.account().id();
-        if (finish(List.of(id), owner, Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id())).isEmpty()
-                && store.find(id, owner).isEmpty())
-            throw new SessionProblem.NotFound();
+        if (!finish(List.of(id), owner, Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id())).isEmpty()) return true;
+        if (store.find(id, owner).isEmpty()) throw new SessionProblem.NotFound();
+        return false;
     }
 
     /**

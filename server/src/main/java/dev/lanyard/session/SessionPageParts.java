@@ -22,6 +22,8 @@ class SessionPageParts {
             Map.entry("signed-out", "The session was signed out. That device must sign in again."),
             Map.entry("signed-out-selected", "The selected sessions were signed out."),
             Map.entry("signed-out-others", "All other sessions were signed out. This device stays signed in."),
+            Map.entry("already-signed-out", "That session had already been signed out, from another page or device: nothing more"
+                    + " was done."),
             Map.entry("nothing-selected", "Select at least one session to sign out."),
             Map.entry("none-signed-in", "None of the selected sessions was still signed in, so nothing was signed out."),
             Map.entry("approved", "Sign-in approved. That session is now verified."),
@@ -49,6 +51,34 @@ class SessionPageParts {
     static void tell(Model model, String done) {
         if (done == null || !DONE.containsKey(done)) return;
         model.addAttribute(REFUSED.contains(done) ? "refused" : "done", DONE.get(done));
+    }
+
+    /**
+     * What the last sign-out did, naming what ended (outside review: "The session was signed out." named nothing): the
+     * session {@code session} by its name or device, looked up again among the caller's own ended sessions so that a
+     * link cannot put any other text on the page, or how many were signed out ({@code count}, a number only). Anything
+     * else is said as {@link #tell(Model, String)} says it.
+     */
+    void tell(Model model, String done, CurrentSession current, String session, String count) {
+        if (("signed-out".equals(done) || "already-signed-out".equals(done)) && session != null && !session.isBlank()
+                && session.length() <= 64) {
+            Session ended = sessions.find(current.account().id(), java.util.List.of(new SessionId(session))).get(new SessionId(session));
+            if (ended != null && ended.ending().isPresent() && !ended.id().equals(current.id())) {
+                String title = ended.displayName();
+                model.addAttribute("done", done.equals("already-signed-out")
+                        ? title + " had already been signed out, from another page or device: nothing more was done."
+                        : title + " was signed out. " + (ended.appType() == AppType.OAUTH ? "That app loses its access."
+                          : "That device must sign in again."));
+                return;
+            }
+        }
+        if ("signed-out-selected".equals(done) && count != null && count.matches("[1-9][0-9]{0,2}")) {
+            int n = Integer.parseInt(count);
+            model.addAttribute("done", n == 1 ? "1 session was signed out. That device must sign in again."
+                    : n + " sessions were signed out. Those devices must sign in again.");
+            return;
+        }
+        tell(model, done);
     }
 
     /**

@@ -56,6 +56,7 @@ class SessionPages {
     @GetMapping("/settings/sessions")
     String list(@AuthenticationPrincipal CurrentSession current, @RequestParam(required = false) String filter,
                 @RequestParam(required = false) String cursor, @RequestParam(required = false) String done,
+                @RequestParam(required = false) String session, @RequestParam(required = false) String count,
                 Model model, HttpServletResponse response) {
         if (!parts.maySeeList(current)) {
             Session here = sessions.current(current);
@@ -98,7 +99,7 @@ class SessionPages {
         model.addAttribute("nextCursor", page.nextCursor().orElse(null));
         model.addAttribute("account", current.account());
         model.addAttribute("policy", starts.memberPolicy(current.account()));
-        SessionPageParts.tell(model, done);
+        parts.tell(model, done, current, session, count);
         if (asked.isEmpty()) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("refused", ListFilter.unknown(filter));

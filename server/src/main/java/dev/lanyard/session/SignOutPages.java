@@ -1,5 +1,6 @@
 package dev.lanyard.session;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriUtils;
 
 /**
  * Signing out from the sessions page (PRODUCT.md S4): one session, the selected ones, all others, or every device.
@@ -63,8 +65,11 @@ class SignOutPages {
     @PostMapping("/settings/sessions/{id}/sign-out")
     String signOutOne(@AuthenticationPrincipal CurrentSession current, @PathVariable String id, HttpServletRequest request) {
         parts.requireList(current);
-        ends.revoke(new SessionId(id), current);
-        return "redirect:" + home(request) + "?done=signed-out";
+        // Ended by another tab meanwhile: the page says so rather than that this signed it out (outside review).
+        String done = ends.revoke(new SessionId(id), current) ? "signed-out" : "already-signed-out";
+        // A held member's page names no session; the list names this one, looked up again by its owner (SessionPageParts).
+        if (held(request)) return "redirect:" + HELD_HOME + "?done=" + done;
+        return "redirect:/settings/sessions?done=" + done + "&session=" + UriUtils.encodeQueryParam(id, StandardCharsets.UTF_8);
     }
 
     /**
@@ -87,10 +92,9 @@ class SignOutPages {
             SessionEnds.refuseKeys(found);
             if (confirmed) {
                 // Ended meanwhile, someone else's, or no session at all: nothing is signed out, and the page says so.
-                if (found.stream().noneMatch(Session::active) || ends.revoke(chosen, current).isEmpty()) {
-                    return "redirect:/settings/sessions?done=none-signed-in";
-                }
-                return "redirect:/settings/sessions?done=signed-out-selected";
+                List<SessionId> ended = found.stream().noneMatch(Session::active) ? List.of() : ends.revoke(chosen, current);
+                if (ended.isEmpty()) return "redirect:/settings/sessions?done=none-signed-in";
+                return "redirect:/settings/sessions?done=signed-out-selected&count=" + ended.size();
             }
         } catch (SessionProblem.KeysSelected keys) {
             response.setStatus(HttpStatus.CONFLICT.value());

@@ -157,8 +157,8 @@ class SessionsBrowserTest extends BrowserTest {
         assertThat(target).containsText(Pattern.compile("·\\s*Active now|Last active: (Just now|\\d+ minutes? ago)"));
         assertThat(target).not().containsText("Last active: Active now");
         desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out").setExact(true)).click();
-        assertThat(desk).hasURL(Pattern.compile("/settings/sessions\\?done=signed-out$"));
-        assertThat(desk.locator("main .alert.success")).hasText("The session was signed out. That device must sign in again.");
+        assertThat(desk).hasURL(Pattern.compile("/settings/sessions\\?done=signed-out&session=[^&]+$"));
+        assertThat(desk.locator("main .alert.success")).hasText("Ada's work phone was signed out. That device must sign in again.");
         assertThat(otherCards(desk)).hasCount(0);
         assertThat(desk.getByText("No other sessions. Only this device is signed in.")).isVisible();
 
@@ -230,7 +230,7 @@ class SessionsBrowserTest extends BrowserTest {
         assertThat(desk.locator("ul.targets")).not().containsText("Berlin");
         desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out selected")).click();
 
-        assertThat(desk.locator("main .alert.success")).hasText("The selected sessions were signed out.");
+        assertThat(desk.locator("main .alert.success")).hasText("2 sessions were signed out. Those devices must sign in again.");
         assertThat(otherCards(desk)).hasCount(1);
         assertThat(otherCards(desk)).containsText(Pattern.compile("Berlin.*, Germany"));
         for (Page gone : List.of(paris, stockholm)) {

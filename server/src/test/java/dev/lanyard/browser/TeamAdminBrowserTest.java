@@ -102,9 +102,9 @@ class TeamAdminBrowserTest extends BrowserTest {
         String reason = "Phone reported lost on " + ACCOUNTS.get();
         admin.getByLabel("Reason (required)").fill(reason);
         admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Force sign-out")).click();
-        assertThat(admin).hasURL(Pattern.compile("/admin/sessions\\?done=member-signed-out$"));
+        assertThat(admin).hasURL(Pattern.compile("/admin/sessions\\?done=member-signed-out&signedOut=[^&]+$"));
         assertThat(admin.locator("main .alert.success"))
-                .hasText("The member was signed out everywhere. They will see your reason in their session history.");
+                .hasText("Mel Member was signed out everywhere. They will see your reason in their session history.");
         assertThat(admin.locator("tbody tr").filter(new Locator.FilterOptions().setHasText(email)).locator("td").nth(2)).hasText("0");
         assertThat(admin.locator("p.lead strong")).hasText("1");
 

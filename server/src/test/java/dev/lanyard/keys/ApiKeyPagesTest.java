@@ -296,7 +296,7 @@ class ApiKeyPagesTest {
 
         MockHttpServletResponse signIns = team.perform(team.form(post("/settings/sessions/sign-out-selected"), ada)
                 .param("ids", laptop.sessionId()).param("confirmed", "true")).getResponse();
-        assertThat(signIns.getRedirectedUrl()).isEqualTo("/settings/sessions?done=signed-out-selected");
+        assertThat(signIns.getRedirectedUrl()).isEqualTo("/settings/sessions?done=signed-out-selected&count=1");
         assertThat(team.current(laptop).getResponse().getStatus()).isEqualTo(401);
         assertThat(currentWith(team, key[0])).isEqualTo(200);
 

@@ -93,6 +93,49 @@ class SignOutConfirmationsTest {
         }
     }
 
+    /**
+     * After a sign-out the list names what ended, looked up again among the member's own ended sessions: a link naming
+     * a session that is someone else's, still active, or none at all shows the plain message. A confirmation posted for
+     * a session another tab already ended says so (outside review).
+     */
+    @Test
+    void afterASignOutTheListNamesTheSessionOrSaysItHadAlreadyEnded() throws Exception {
+        ApiClient api = new ApiClient(mvc, json);
+        Member ada = api.signUp("ada-named");
+        Member eve = api.signUp("eve-named");
+        MvcResult laptop = mvc.perform(post("/api/v1/login").with(ApiClient.from(ApiClient.newAddress()))
+                .header(HttpHeaders.USER_AGENT, FIREFOX_ON_WINDOWS).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", ada.email(), "password", TestAccounts.PASSWORD)))).andReturn();
+        String id = api.read(laptop).path("session").path("id").asString();
+
+        MockHttpServletResponse ended = mvc.perform(post("/settings/sessions/" + id + "/sign-out").cookie(ada.cookie()).with(ada.from())
+                .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())).andReturn().getResponse();
+        assertThat(ended.getRedirectedUrl()).isEqualTo("/settings/sessions?done=signed-out&session=" + id);
+        assertThat(list(ada, ended.getRedirectedUrl())).contains("Firefox 133 on Windows was signed out. That device must sign in again.");
+
+        MockHttpServletResponse again = mvc.perform(post("/settings/sessions/" + id + "/sign-out").cookie(ada.cookie()).with(ada.from())
+                .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())).andReturn().getResponse();
+        assertThat(again.getRedirectedUrl()).isEqualTo("/settings/sessions?done=already-signed-out&session=" + id);
+        assertThat(list(ada, again.getRedirectedUrl()))
+                .contains("Firefox 133 on Windows had already been signed out, from another page or device: nothing more was done.")
+                .doesNotContain("was signed out. That device");
+
+        for (String other : new String[] {eve.sessionId(), ada.sessionId(), "Chrome%20on%20your%20bank", "x".repeat(80)}) {
+            assertThat(list(ada, "/settings/sessions?done=signed-out&session=" + other)).as(other)
+                    .contains("The session was signed out. That device must sign in again.").doesNotContain("Chrome on your bank");
+        }
+        assertThat(list(ada, "/settings/sessions?done=signed-out-selected&count=3"))
+                .contains("3 sessions were signed out. Those devices must sign in again.");
+        assertThat(list(ada, "/settings/sessions?done=signed-out-selected&count=1"))
+                .contains("1 session was signed out. That device must sign in again.");
+        assertThat(list(ada, "/settings/sessions?done=signed-out-selected&count=lots")).contains("The selected sessions were signed out.");
+    }
+
+    private String list(Member member, String path) throws Exception {
+        return mvc.perform(get(path).cookie(member.cookie()).with(member.from()).accept(MediaType.TEXT_HTML)).andReturn().getResponse()
+                .getContentAsString();
+    }
+
     /** A session in use says "Active now", as its card does, not "Last active: Active now" (outside review AC). */
     @Test
     void aSessionInUseIsActiveNowAndAnotherSaysWhenItWasLastActive() throws Exception {

@@ -326,7 +326,7 @@ class ApiRequestGuardTest {
     void pageFormsWithTheCsrfTokenWork() throws Exception {
         withCookie(laptop, post("/settings/sessions/" + phone.sessionId() + "/sign-out").with(csrf()))
                 .andExpect(status().isFound())
-                .andExpect(redirectedUrl("/settings/sessions?done=signed-out"));
+                .andExpect(redirectedUrl("/settings/sessions?done=signed-out&session=" + phone.sessionId()));
 
         assertProblem(withCookie(phone, get("/api/v1/sessions/current")), 401, "session-ended");
     }
