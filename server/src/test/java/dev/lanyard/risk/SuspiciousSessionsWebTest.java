@@ -152,8 +152,12 @@ class SuspiciousSessionsWebTest {
                 "/settings/sessions/" + berlin.id().value() + "/sign-out", "/settings/sessions/sign-out-all",
                 "/settings/security#password", "/settings/activity", "Flagged (1)");
 
+        assertThat(list).as("one name for one action, the page's").contains("href=\"/settings/sessions/sign-out-all\">Log out all devices</a>")
+                .doesNotContain("Sign out all sessions");
+
         String details = asLaptop(get("/settings/sessions/" + berlin.id().value()).accept(MediaType.TEXT_HTML)).getContentAsString();
-        assertThat(details).contains("First sign-in from Chrome on macOS", "Sign out this session", "Change password", "Review activity");
+        assertThat(details).contains("First sign-in from Chrome on macOS", "Sign out this session", "Change password", "Review activity")
+                .contains(">Log out all devices</a>").doesNotContain("Sign out all sessions");
 
         String own = asLaptop(get("/settings/sessions/" + laptop.session().id().value()).accept(MediaType.TEXT_HTML)).getContentAsString();
         assertThat(own).doesNotContain("looks suspicious");
