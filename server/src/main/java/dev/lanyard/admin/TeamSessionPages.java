@@ -104,6 +104,8 @@ class TeamSessionPages {
         model.addAttribute("keys", all.stream().filter(v -> v.session().apiKey()).toList());
         // What a force sign-out would end: all of it but the session the admin is using, on their own page.
         model.addAttribute("nothingToSignOut", all.stream().allMatch(SessionView::current));
+        model.addAttribute("endingSessions", all.stream().filter(v -> !v.current() && !v.session().apiKey()).count());
+        model.addAttribute("endingKeys", all.stream().filter(v -> v.session().apiKey()).count());
         model.addAttribute("account", admin.account());
         var rules = members.rules(admin.account(), member.id());
         model.addAttribute("memberLimit", rules.sessionLimit().orElse(null));

@@ -155,6 +155,10 @@ class ForcedSignOutTest {
         assertThat(page.getContentAsString()).contains("2 active sessions").contains("Reason (required)")
                 .as("every detail but the session ids and the full address").contains("<dt>Device</dt>", "<dt>Place</dt>",
                         "<dt>Last active</dt>", "<dt>Sign-ins</dt>", "<dt>Last page</dt>").doesNotContain(mel.sessionId());
+        // The button counts what ends (seed 003: "Terminate all 4 active sessions"); the example is a hint, not a grey
+        // placeholder that reads like a reason already typed (outside review).
+        assertThat(page.getContentAsString()).contains(">Force sign-out: 2 sessions</button>")
+                .contains("<p class=\"hint\" id=\"reason-example\">For example: ").doesNotContain("placeholder=\"Security");
 
         MockHttpServletResponse done = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)
                 .param("reason", "Suspicious sign-in from abroad")).getResponse();
