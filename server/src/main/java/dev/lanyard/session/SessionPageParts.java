@@ -90,7 +90,7 @@ class SessionPageParts {
     }
 
     /**
-     * Why an ended session ended, phrased for its owner. An API key that reached its expiry "Expired": a key has a
+     * Why an ended session ended, phrased for its owner: what they did themselves "by you". An API key that reached its expiry "Expired": a key has a
      * lifetime its owner chose, not a session's maximum length (outside review).
      */
     EndedWhy endedBy(Session s, CurrentSession current) {
@@ -106,6 +106,11 @@ class SessionPageParts {
                             return java.util.Optional.empty();
                         }
                     }).orElse(""));
+            // An admin's own sessions and keys, ended by their "Sign out all team sessions" or a sign-out of themselves:
+            // "by you", as their own sign-outs read, not "by an admin" (outside review). The ending records who did it.
+            case ADMIN_REVOKED -> e.by().filter(current.account().id()::equals).isPresent()
+                    ? new EndedWhy((s.apiKey() ? "Revoked by you" : "Signed out by you") + e.note().map(note -> ": " + note).orElse(""), "")
+                    : new EndedWhy(e.labelWithReason(), "");
             default -> new EndedWhy(e.labelWithReason(), "");
         };
     }

@@ -305,6 +305,9 @@ class ForcedSignOutTest {
         JsonNode overview = team.read(team.perform(team.as(get("/api/v1/admin/sessions"), admin)));
         assertThat(overview.path("totalActiveSessions").asInt()).isEqualTo(1);
         for (Member m : List.of(mel, bea, cid)) assertThat(historyPage(m)).contains("Signed out by an admin: Security incident");
+        // The admin did it: their own other session reads "by you", as their own sign-outs do (outside review).
+        String own = team.perform(team.page(get("/settings/sessions/history"), admin)).getResponse().getContentAsString();
+        assertThat(own).contains("Signed out by you: Security incident").doesNotContain("Signed out by an admin");
     }
 
     @Test
