@@ -257,7 +257,8 @@ class SessionsBrowserTest extends BrowserTest {
 
         // 7. The confirmation lists every device, this one included, and says API keys stay.
         desk.reload();
-        desk.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Log out all devices")).click();
+        // The page's own button (a flagged card offers the same action, by the same name).
+        desk.getByLabel("Security actions").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Log out all devices")).click();
         assertThat(desk.locator("h1")).hasText("Log out all devices?");
         assertThat(desk.locator("main")).containsText("API keys are not affected");
         Locator targets = desk.locator("ul.targets li");
