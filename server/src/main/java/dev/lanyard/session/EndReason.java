@@ -19,7 +19,7 @@ public enum EndReason {
      * Ended from the "This wasn't me" link of a sign-in alert, used by whoever holds the mail, signed in or
      * not: not "revoked by you" from a device of yours (PRODUCT.md V5, S8).
      */
-    NOT_ME("Ended from the sign-in alert\u2019s \u201cThis wasn't me\u201d link",
+    NOT_ME("Ended from the sign-in alert's \u201cThis wasn't me\u201d link",
             "You were signed out from the \u201cThis wasn't me\u201d link in a sign-in alert."),
     /** An app's grant the app ended itself: it revoked its own token (RFC 7009). */
     APP_REVOKED("Revoked by the app", "The app ended its own access to your account (it signed you out of the app)."),

@@ -210,7 +210,7 @@ class SignInAlertsWebTest {
     void whatTheLinkEndsSaysItEndedFromTheLinkInHistoryTheAuditLogAndOnTheEndedDevice() throws Exception {
         Sessions.Started berlin = start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN);
         String token = token(mails().get(0));
-        String label = "Ended from the sign-in alert\u2019s \u201cThis wasn't me\u201d link";
+        String label = "Ended from the sign-in alert's \u201cThis wasn't me\u201d link";
         String notice = "You were signed out from the \u201cThis wasn't me\u201d link in a sign-in alert.";
 
         submit("/not-me/" + token, open(token));
