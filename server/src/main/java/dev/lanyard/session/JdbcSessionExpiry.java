@@ -8,11 +8,15 @@ import dev.lanyard.account.AccountId;
 import dev.lanyard.ops.DatabaseKind;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import static dev.lanyard.session.JdbcSessionRows.COLUMNS;
+import static dev.lanyard.session.JdbcSessionRows.EXPIRED;
 import static dev.lanyard.session.JdbcSessionRows.NOT_EXPIRED;
+import static dev.lanyard.session.JdbcSessionRows.session;
 
 /**
- * Sessions' expiry in SQL, for {@link JdbcSessionStore}: the sweep's batches of expired sessions, and a team's or
- * member's new policy applied to the lifetimes of their open sessions.
+ * Sessions' expiry in SQL, for {@link JdbcSessionStore}: the sweep's batches of expired sessions, a member's expired
+ * sessions that the sweep has not ended yet, and a team's or member's new policy applied to the lifetimes of their open
+ * sessions.
  */
 class JdbcSessionExpiry {
     private final JdbcClient jdbc;
@@ -51,6 +55,14 @@ class JdbcSessionExpiry {
                 .param("limit", limit)
                 .query((rs, n) -> new SessionStore.Expired(new SessionId(rs.getString("id")), new AccountId(rs.getString("account_id")),
                         reason))
+                .list();
+    }
+
+    List<Session> expiredOf(AccountId owner, Instant now) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL AND " + EXPIRED)
+                .param("owner", owner.value())
+                .param("now", now.toEpochMilli())
+                .query((rs, n) -> session(rs))
                 .list();
     }
 

@@ -29,6 +29,9 @@ final class JdbcSessionRows {
     /** An open session that has not expired at {@code :now} (the sweep's two conditions, negated). */
     static final String NOT_EXPIRED = "expires_at > :now AND (idle_timeout_ms <= 0 OR last_active_at + idle_timeout_ms > :now)";
 
+    /** An open session past its lifetime or idle timeout at {@code :now}, as the row tells it (the sweep's two conditions). */
+    static final String EXPIRED = "(expires_at <= :now OR (idle_timeout_ms > 0 AND last_active_at + idle_timeout_ms <= :now))";
+
     private JdbcSessionRows() {
     }
 

@@ -201,6 +201,11 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Session> expiredOf(AccountId owner, Instant now) {
+        return expiry.expiredOf(owner, now);
+    }
+
+    @Override
     public List<SessionId> endExpired(Collection<SessionId> ids, EndReason reason) {
         return endings.endExpired(ids, reason);
     }

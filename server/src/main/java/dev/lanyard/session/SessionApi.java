@@ -63,7 +63,8 @@ class SessionApi {
                         @Schema(nullable = true, description = "absent or null: unchanged") Boolean alerts) {
     }
 
-    record Ended(@Schema(description = "How many sign-in sessions were ended; API keys are never among them") int ended) {
+    record Ended(@Schema(description = "How many sign-in sessions were ended; API keys are never among them, nor sessions "
+            + "that had expired: those end as expired, when they expired") int ended) {
     }
 
     @Operation(operationId = "getCurrentSession", summary = "The session this request is made with")
@@ -133,7 +134,8 @@ class SessionApi {
             description = "One session by its id. An API key's id revokes that key, as DELETE /api/v1/api-keys/{id} does; "
                     + "there is no request that ends several sessions by id, so a key is never ended among devices. "
                     + "A request made with an API key cannot end a key (403 api-key-not-allowed)")
-    @ApiResponse(responseCode = "204", description = "Signed out (or already ended)")
+    @ApiResponse(responseCode = "204", description = "Signed out, or already ended: one that had expired ends as expired, "
+            + "when it expired, as GET /api/v1/sessions/{id} reads it, not as signed out by you")
     @ApiResponse(responseCode = "409", description = "It is the current session: use logout")
     @ApiResponse(responseCode = "405", description = "At /api/v1/sessions/history, which is not a session id: Allow names the "
             + "methods it takes")

@@ -1,9 +1,13 @@
 package dev.lanyard.session;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
@@ -15,6 +19,9 @@ import org.springframework.transaction.annotation.Transactional;
  * link. Every way a session ends goes through {@link #finish}, which ends rows idempotently, announces it to other nodes,
  * and publishes one {@link SessionsEnded} for the sessions it ended (the cache evicts after the commit).
  *
+ * <p>A revocation that reaches a session past its lifetime or idle timeout that the sweep has not ended yet ends it as
+ * expired, when it expired, as it already reads ({@link #endExpired}), not as revoked now: it had ended before.
+ *
  * <p>A member signing out their own sessions (the sessions pages and API of this module) calls this class: those methods
  * begin their transaction here. What other modules end goes through {@link Sessions}, where those transactions begin;
  * the methods it calls here join them.
@@ -23,11 +30,13 @@ import org.springframework.transaction.annotation.Transactional;
 class SessionEnds {
     private final SessionStore store;
     private final SessionBroadcast broadcast;
+    private final ActivityRecorder activity;
     private final Clock clock;
 
-    SessionEnds(SessionStore store, SessionBroadcast broadcast, Clock clock) {
+    SessionEnds(SessionStore store, SessionBroadcast broadcast, ActivityRecorder activity, Clock clock) {
         this.store = store;
         this.broadcast = broadcast;
+        this.activity = activity;
         this.clock = clock;
     }
 
@@ -61,22 +70,26 @@ class SessionEnds {
 
     /**
      * Signs out one other session of the caller; returns true if this ended it, false if it had already ended (another
-     * tab or device was first). Safe to repeat: one that already ended is left as it ended. A key naming itself is told that a key ends no key (403), not to log out (409), which a key cannot either (outside review).
+     * tab or device was first) or had expired. Safe to repeat: one that already ended is left as it ended, and one that
+     * expired ends as expired ({@link #endExpired}), as {@link Sessions#get} reads both. A key naming itself is told that
+     * a key ends no key (403), not to log out (409), which a key cannot either (outside review).
      */
     @Transactional
     boolean revoke(SessionId id, CurrentSession by) {
         refuseKeyOnKey(by, List.of(id));
         if (id.equals(by.id())) throw new SessionProblem.CurrentSession();
         AccountId owner = by.account().id();
-        if (!finish(List.of(id), owner, Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id())).isEmpty()) return true;
-        if (store.find(id, owner).isEmpty()) throw new SessionProblem.NotFound();
-        return false;
+        Session target = store.find(id, owner).orElseThrow(SessionProblem.NotFound::new);
+        Instant now = clock.instant();
+        endExpired(List.of(target), now);
+        return !finish(List.of(id), owner, Session.Ending.by(EndReason.REVOKED, now, owner, by.id())).isEmpty();
     }
 
     /**
      * Signs out the chosen sign-ins of the caller ("Sign out selected"); the current one cannot be among them. Returns
-     * those ended. An API key among {@code ids} refuses the whole request and ends nothing: a key is revoked on its own,
-     * after a confirmation that names it as a key (decision 0018), never ticked among devices.
+     * those it revoked: not those that had expired, which end as expired ({@link #endExpired}). An API key among
+     * {@code ids} refuses the whole request and ends nothing: a key is revoked on its own, after a confirmation that
+     * names it as a key (decision 0018), never ticked among devices.
      *
      * @throws SessionProblem.KeysSelected an API key of the caller is among {@code ids}
      */
@@ -84,16 +97,24 @@ class SessionEnds {
     List<SessionId> revoke(Collection<SessionId> ids, CurrentSession by) {
         refuseKeyOnKey(by, ids);
         if (ids.contains(by.id())) throw new SessionProblem.CurrentSession();
-        refuseKeys(store.find(ids, by.account().id()));
-        return finish(ids, by.account().id(), Session.Ending.by(EndReason.REVOKED, clock.instant(), by.account().id(), by.id()));
+        List<Session> chosen = store.find(ids, by.account().id());
+        refuseKeys(chosen);
+        Instant now = clock.instant();
+        endExpired(chosen, now);
+        return finish(ids, by.account().id(), Session.Ending.by(EndReason.REVOKED, now, by.account().id(), by.id()));
     }
 
-    /** Signs out every session of the caller but the current one. Returns those ended. */
+    /**
+     * Signs out every session of the caller but the current one. Returns those it revoked: not those that had expired,
+     * which end as expired ({@link #endExpired}).
+     */
     @Transactional
     List<SessionId> revokeOthers(CurrentSession by) {
         AccountId owner = by.account().id();
-        Session.Ending ending = Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id());
+        Instant now = clock.instant();
+        Session.Ending ending = Session.Ending.by(EndReason.REVOKED, now, owner, by.id());
         // API keys stay: they are ended by revoking them (decision 0018).
+        endExpired(store.expiredOf(owner, now).stream().filter(s -> !s.apiKey() && !s.id().equals(by.id())).toList(), now);
         List<SessionId> ended = store.endSignIns(owner, Optional.of(by.id()), ending);
         broadcast.ended(ended, owner, ending);
         return ended;
@@ -101,7 +122,7 @@ class SessionEnds {
 
     /**
      * Logs out every device, the current one included. API keys stay; so does the key the request is made with, if it
-     * is one. Returns those ended.
+     * is one. Returns those ended, as {@link #revokeOthers} counts them.
      */
     @Transactional
     List<SessionId> revokeAll(CurrentSession by) {
@@ -141,6 +162,42 @@ class SessionEnds {
         List<SessionId> ended = store.endSignIns(owner, Optional.empty(), ending);
         broadcast.ended(ended, owner, ending);
         return ended;
+    }
+
+    /**
+     * Ends as expired those of {@code reached}, sessions a revocation is about to end as their rows are, that have expired
+     * by {@code now} as a read of them says (their row with this node's unwritten activity, {@link Session#expiry}): each
+     * when it expired, announced now, as the sweep or a request's check ends them. A revocation that comes before the
+     * sweep then revokes only the rest, so a session that had expired stays expired, as it reads everywhere
+     * ({@link Session#endedIfExpired}) and as an API key past its expiry stays when revoked, rather than revoked by
+     * someone who never ended it; its audit entry says it expired, and the revocation's count and entry leave it out.
+     * One this node saw in use since its row was written has not expired, and is left to the revocation. Returns those
+     * it ended; safe to repeat.
+     *
+     * @param waits as for {@link SessionBroadcast#ended(Map, Session.Ending, List)}: null to wait for the other nodes
+     *              after the commit, or where a caller of several batches collects the waits
+     */
+    List<SessionId> endExpired(Collection<Session> reached, Instant now, List<Runnable> waits) {
+        Map<EndReason, Map<SessionId, AccountId>> byReason = new EnumMap<>(EndReason.class);
+        for (Session row : reached) {
+            if (!row.active()) continue;
+            activity.withPending(row).expiry(now).ifPresent(reason ->
+                    byReason.computeIfAbsent(reason, r -> new LinkedHashMap<>()).put(row.id(), row.account()));
+        }
+        List<SessionId> ended = new ArrayList<>();
+        for (var group : byReason.entrySet()) {
+            Map<SessionId, AccountId> owners = group.getValue();
+            Map<SessionId, AccountId> done = new LinkedHashMap<>();
+            store.endExpired(owners.keySet(), group.getKey()).forEach(id -> done.put(id, owners.get(id)));
+            broadcast.ended(done, Session.Ending.expired(group.getKey(), now), waits);
+            ended.addAll(done.keySet());
+        }
+        return ended;
+    }
+
+    /** {@link #endExpired(Collection, Instant, List)} in one transaction, waiting for the other nodes after its commit. */
+    List<SessionId> endExpired(Collection<Session> reached, Instant now) {
+        return endExpired(reached, now, null);
     }
 
     /** Refuses a choice of sessions to sign out together that holds API keys, naming them. */

@@ -147,6 +147,13 @@ interface SessionStore {
     }
 
     /**
+     * The sessions of {@code owner} that are still open but past their lifetime or idle timeout at {@code now}, as their
+     * rows tell it: those the sweep has yet to end. A revocation ends them as expired first, so that they stay expired
+     * rather than revoked ({@link SessionEnds#endExpired}).
+     */
+    List<Session> expiredOf(AccountId owner, Instant now);
+
+    /**
      * Applies a team's new policy to its active sessions (API keys keep their own expiry): the idle
      * timeout, and an absolute lifetime counted from each session's creation. A high-security member's
      * remembered sessions get {@code lifetime}, as "Remember me" is not allowed for them. Sessions

@@ -476,6 +476,41 @@ class SessionApiTest {
                 .as("the sweep has ended neither").isEqualTo(2);
     }
 
+    /**
+     * Signing out a session that had expired before the sweep ended it leaves it as it read, expired when it expired, and
+     * answers as for one already ended (204); signing out the others does not count it. It was ended as revoked, by
+     * you, at the time of the request, where an API key in that state stays expired.
+     */
+    @Test
+    void signingOutASessionThatHadExpiredLeavesItExpiredAndDoesNotCountIt() throws Exception {
+        Member laptop = api.signUp("alice");
+        Member phone = api.logIn(laptop);
+        Member tablet = api.logIn(laptop);
+        Member desktop = api.logIn(laptop);
+        activity.flush();
+        Instant lastActive = clock.instant().minus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant lifetimeEnded = clock.instant().minus(Duration.ofMinutes(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        for (Member expired : List.of(phone, tablet)) {
+            jdbc.sql("UPDATE sessions SET last_active_at = :last, expires_at = :at WHERE id = :id")
+                    .param("last", lastActive.toEpochMilli()).param("at", lifetimeEnded.toEpochMilli()).param("id", expired.sessionId()).update();
+        }
+        JsonNode before = body(as(laptop, get(SESSIONS + "/" + phone.sessionId())).andExpect(status().isOk()));
+
+        as(laptop, delete(SESSIONS + "/" + phone.sessionId())).andExpect(status().isNoContent());
+        JsonNode others = body(as(laptop, delete(SESSIONS).param("scope", "others")).andExpect(status().isOk()));
+
+        JsonNode after = body(as(laptop, get(SESSIONS + "/" + phone.sessionId())).andExpect(status().isOk()));
+        assertThat(after.path("endReason").asString()).isEqualTo("lifetime-expired");
+        assertThat(after.path("endedAt").asString()).isEqualTo(before.path("endedAt").asString());
+        assertThat(Instant.parse(after.path("endedAt").asString())).isEqualTo(lifetimeEnded);
+        assertThat(after.path("endedBy").isNull()).as("nobody ended it").isTrue();
+        assertThat(others.path("ended").asInt()).as("the desktop, not the tablet that had expired").isEqualTo(1);
+        JsonNode history = body(as(laptop, get(SESSIONS + "/history")).andExpect(status().isOk()));
+        assertThat(history.path("items").values()).extracting(s -> s.path("id").asString() + " " + s.path("endReason").asString())
+                .containsExactlyInAnyOrder(phone.sessionId() + " lifetime-expired", tablet.sessionId() + " lifetime-expired",
+                        desktop.sessionId() + " revoked");
+    }
+
     // ---- patch
 
     @Test

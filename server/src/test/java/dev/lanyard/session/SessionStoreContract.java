@@ -669,6 +669,34 @@ abstract class SessionStoreContract {
     }
 
     /**
+     * What a revocation of a member's sessions ends as expired before it revokes the rest: their open sessions past their
+     * lifetime or idle timeout, whole, and no one else's, no unexpired or ended one.
+     */
+    @Test
+    void expiredOfAnOwnerAreTheirOpenSessionsPastTheirLifetimeOrIdleTimeout() {
+        AccountId owner = newAccount();
+        Instant now = T0.plus(Duration.ofDays(8));
+        Session pastLifetime = stored(TestSessions.of(owner).lastActiveAt(now.minusSeconds(60)).build()); // expires T0+7d
+        Session idle = stored(TestSessions.of(owner).createdAt(now.minus(Duration.ofDays(1)))
+                .lastActiveAt(now.minus(Duration.ofHours(2))).idleTimeout(Duration.ofHours(2)).build());
+        Session key = TestSessions.of(owner).appType(AppType.API).idleTimeout(Duration.ZERO).build(); // expires T0+7d
+        store.insertKey(key, TestSessions.tokenHash());
+        stored(TestSessions.of(owner).createdAt(now.minus(Duration.ofDays(1))).lastActiveAt(now.minus(Duration.ofHours(1)))
+                .idleTimeout(Duration.ofHours(2)).build());
+        stored(TestSessions.of(owner).createdAt(now.minus(Duration.ofDays(1))).lastActiveAt(now.minus(Duration.ofDays(1)))
+                .idleTimeout(Duration.ZERO).build());
+        Session ended = stored(TestSessions.of(owner).build());
+        store.end(ended.id(), owner, revokedAt(minutes(1), owner));
+        stored(TestSessions.of(newAccount()).build());
+
+        List<Session> expired = store.expiredOf(owner, now);
+
+        assertThat(ids(expired)).containsExactlyInAnyOrder(pastLifetime.id(), idle.id(), key.id());
+        assertThat(expired).as("whole rows").contains(pastLifetime, idle);
+        assertThat(store.expiredOf(owner, T0.plus(Duration.ofDays(1)))).as("none had expired yet").isEmpty();
+    }
+
+    /**
      * The sweep's ending records when each session expired, as {@link Session#endedIfExpired} read it before: its
      * lifetime's end, its last use if a policy cut its lifetime to before that, or its last activity plus its idle
      * timeout. It recorded when the sweep ran, up to a sweep interval later, so an end read before moved after.
