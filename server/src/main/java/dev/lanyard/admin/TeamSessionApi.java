@@ -98,7 +98,8 @@ class TeamSessionApi {
     @Operation(operationId = "signOutMember",
             summary = "Force sign-out of a member: every session and API key ends; the reason is required and shown to the member")
     @ApiResponse(responseCode = "200", description = "How many sessions and API keys ended; 0 when none was active, and then "
-            + "nothing is recorded in the audit log (safe to repeat)")
+            + "nothing is recorded in the audit log (safe to repeat). Those that had expired end as expired, when they "
+            + "expired, and are not counted")
     @PostMapping("/members/{id}/sign-out")
     Ended forceSignOut(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody Reason body) {
         return new Ended(team.forceSignOut(admin, new AccountId(id), body.reason()));
@@ -125,7 +126,8 @@ class TeamSessionApi {
 
     @Operation(operationId = "signOutTeam", summary = "Sign out every session of the team but the one making the request, with a required reason; every API key of the team is revoked too, yours included")
     @ApiResponse(responseCode = "200", description = "How many sessions and API keys ended; 0 when none was active but the "
-            + "session making the request, and then nothing is recorded in the audit log (safe to repeat)")
+            + "session making the request, and then nothing is recorded in the audit log (safe to repeat). Those that had "
+            + "expired end as expired, when they expired, and are not counted")
     @ApiResponse(responseCode = "503", description = "The sign-out failed after ending some "
             + "of the team's sessions (team-sign-out-incomplete: the detail says how many); they stay ended, and signing the "
             + "team out again ends the rest")

@@ -72,6 +72,19 @@ class JdbcTeamSessionStore implements TeamSessionStore {
     }
 
     @Override
+    public List<Session> expired(TeamId team, Optional<SessionId> keep, Instant now, int limit) {
+        return jdbc.sql("SELECT " + JdbcSessionRows.COLUMNS + " FROM sessions"
+                        + " WHERE account_id IN (SELECT id FROM accounts WHERE team_id = :team) AND ended_at IS NULL AND "
+                        + JdbcSessionRows.EXPIRED + (keep.isPresent() ? " AND id <> :keep" : "") + " LIMIT :limit")
+                .param("team", team.value())
+                .param("now", now.toEpochMilli())
+                .param("keep", keep.map(SessionId::value).orElse(null))
+                .param("limit", limit)
+                .query((rs, n) -> JdbcSessionRows.session(rs))
+                .list();
+    }
+
+    @Override
     public List<Session> endBatch(TeamId team, Optional<SessionId> keep, Session.Ending ending, int limit, boolean skipLocked) {
         String active = " FROM sessions s JOIN accounts a ON a.id = s.account_id"
                 + " WHERE a.team_id = :team AND s.ended_at IS NULL" + (keep.isPresent() ? " AND s.id <> :keep" : "");

@@ -36,6 +36,13 @@ interface TeamSessionStore {
     int activeCount(TeamId team, Optional<SessionId> keep, Instant now);
 
     /**
+     * Up to {@code limit} sessions of the team other than {@code keep} that are still open but past their lifetime or
+     * idle timeout at {@code now}, as their rows tell it: those the sweep has yet to end, which a team sign-out ends as
+     * expired before it revokes the others ({@link SessionEnds#endExpired}).
+     */
+    List<Session> expired(TeamId team, Optional<SessionId> keep, Instant now, int limit);
+
+    /**
      * Ends up to {@code limit} active sessions of the team other than {@code keep}; returns the rows
      * it ended as they are now (ended), read by the same statement ({@code RETURNING}), so that the
      * batch's listeners need not read them again. Repeat until it returns fewer than {@code limit};

@@ -38,6 +38,7 @@ public class TeamSessions {
     private final SessionStore store;
     private final TeamSessionStore teamStore;
     private final SessionBroadcast broadcast;
+    private final SessionEnds ends;
     private final ActivityRecorder activity;
     private final Accounts accounts;
     private final SessionSettings settings;
@@ -51,12 +52,13 @@ public class TeamSessions {
         return thread;
     });
 
-    TeamSessions(SessionStore store, TeamSessionStore teamStore, SessionBroadcast broadcast, ActivityRecorder activity,
-                 Accounts accounts, SessionSettings settings, ApplicationEventPublisher events,
+    TeamSessions(SessionStore store, TeamSessionStore teamStore, SessionBroadcast broadcast, SessionEnds ends,
+                 ActivityRecorder activity, Accounts accounts, SessionSettings settings, ApplicationEventPublisher events,
                  TransactionTemplate transactions, Clock clock) {
         this.store = store;
         this.teamStore = teamStore;
         this.broadcast = broadcast;
+        this.ends = ends;
         this.activity = activity;
         this.accounts = accounts;
         this.settings = settings;
@@ -130,7 +132,8 @@ public class TeamSessions {
     /**
      * Ends every session and API key of a member, with a required reason the member will see. Returns how many ended.
      * Safe to repeat: where nothing was active, nothing ends and nothing is recorded (an audit entry of "0 sessions"
-     * would say an admin acted on the member when nothing happened to them).
+     * would say an admin acted on the member when nothing happened to them). Sessions that had expired but that the
+     * sweep had not ended yet end as expired, when they expired, and are not counted ({@link SessionEnds#endExpired}).
      */
     public int forceSignOut(CurrentSession admin, AccountId memberId, String reason) {
         Account member = member(admin, memberId);
@@ -140,8 +143,10 @@ public class TeamSessions {
             Instant now = clock.instant();
             Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
                     Optional.of(admin.id()), Optional.of(why));
-            List<SessionId> ended = store.endAll(member.id(), member.id().equals(admin.account().id())
-                    ? Optional.of(admin.id()) : Optional.empty(), ending);
+            Optional<SessionId> keep = member.id().equals(admin.account().id()) ? Optional.of(admin.id()) : Optional.empty();
+            List<Session> expired = store.expiredOf(member.id(), now);
+            ends.endExpired(expired.stream().filter(s -> !keep.equals(Optional.of(s.id()))).toList(), now);
+            List<SessionId> ended = store.endAll(member.id(), keep, ending);
             if (ended.isEmpty()) return 0;
             broadcast.ended(ended, member.id(), ending);
             events.publishEvent(new AdminSignOut.Member(admin.account().team(), admin.account().id(), admin.id(),
@@ -154,6 +159,8 @@ public class TeamSessions {
      * Ends every session of the team but the admin's current one (an API key making the request ends too), in batches, with a reason. Returns how many ended.
      * Safe to repeat: where nothing but the admin's own sign-in is active, nothing ends and nothing is recorded, as for a
      * member's {@link #forceSignOut} (sessions expired but not yet swept are left to the sweep, which ends them as expired).
+     * Where it signs the team out, sessions that had expired end first as expired, when they expired, as the sweep would
+     * end them, and are not counted ({@link #endExpiredBatches}).
      *
      * <p>On PostgreSQL two batches run at once, each in its own transaction, leaving out the rows the
      * other holds: the database then ends sessions on two cores, which is most of the time of a large
@@ -181,6 +188,7 @@ public class TeamSessions {
         List<Runnable> waits = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger ended = new AtomicInteger();
         try {
+            endExpiredBatches(team, keep, now, waits);
             if (broadcast.clustered()) bothAtOnce(() -> endBatches(team, keep, ending, true, waits, ended));
             endBatches(team, keep, ending, false, waits, ended);
         } catch (RuntimeException e) {
@@ -208,6 +216,26 @@ public class TeamSessions {
     private void recordTeamSignOut(CurrentSession admin, String why, int count, boolean complete, Instant now) {
         transactions.executeWithoutResult(tx -> events.publishEvent(new AdminSignOut.Team(admin.account().team(),
                 admin.account().id(), admin.id(), why, count, complete, now)));
+    }
+
+    private record ExpiredBatch(int found, int ended) {
+    }
+
+    /**
+     * Ends the team's sessions that had expired by {@code now} but that the sweep had not ended yet as expired, a batch
+     * per transaction as the sweep does ({@link SessionEnds#endExpired}), so that the batches of the sign-out that follow
+     * revoke only those that had not. Stops, as the sweep does, when a batch comes back short or when a full one ended
+     * nothing (all of it in use in this node's memory, or ended meanwhile by a sweep): the sign-out revokes what is left.
+     */
+    private void endExpiredBatches(TeamId team, Optional<SessionId> keep, Instant now, List<Runnable> waits) {
+        int size = settings.batch(broadcast.clustered());
+        ExpiredBatch batch;
+        do {
+            batch = transactions.execute(tx -> {
+                List<Session> found = teamStore.expired(team, keep, now, size);
+                return new ExpiredBatch(found.size(), ends.endExpired(found, now, waits).size());
+            });
+        } while (batch.found() == size && batch.ended() > 0);
     }
 
     /** Ends the team's sessions a batch per transaction until a batch comes back short, counting each committed batch in {@code ended}. */

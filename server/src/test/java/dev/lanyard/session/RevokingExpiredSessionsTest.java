@@ -8,6 +8,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.TestAccounts;
@@ -21,8 +23,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * A revocation that reaches a session past its lifetime or idle timeout that the sweep has not ended yet: the session
  * ends as expired, when it expired, as it already read ({@link Session#endedIfExpired}) and as an API key past its
- * expiry stays when revoked, not as revoked by the member at the time of the revocation, which leaves it out of its
- * count and its audit entries. The sweep runs hourly here, so it ends nothing meanwhile.
+ * expiry stays when revoked, not as revoked by the member or an admin at the time of the revocation, which leaves it
+ * out of its count and its audit entries. The sweep runs hourly here, so it ends nothing meanwhile.
  */
 @LanyardSpringTest
 class RevokingExpiredSessionsTest {
@@ -31,6 +33,8 @@ class RevokingExpiredSessionsTest {
     @Autowired
     SessionEnds ends;
     @Autowired
+    TeamSessions team;
+    @Autowired
     Accounts accounts;
     @Autowired
     SessionStore store;
@@ -38,6 +42,8 @@ class RevokingExpiredSessionsTest {
     MutableClock clock;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    DataSource dataSource;
 
     private Account alice;
 
@@ -164,5 +170,53 @@ class RevokingExpiredSessionsTest {
         ends.revoke(phone.session().id(), as(laptop, alice));
 
         assertThat(reason(phone)).contains(EndReason.REVOKED);
+    }
+
+    @Test
+    void forcingAMemberOutEndsTheirSessionsThatHadExpiredAsExpiredAndCountsOnlyThoseRevoked() {
+        Sessions.Started admin = signIn(alice);
+        Account bob = TestAccounts.insertTeammate(dataSource, alice, TestAccounts.uniqueEmail("bob"));
+        Sessions.Started laptop = signIn(bob);
+        Sessions.Started phone = signIn(bob);
+        Instant lifetimeEnded = pastItsLifetime(phone);
+
+        assertThat(team.forceSignOut(as(admin, alice), bob.id(), "Lost laptop")).isEqualTo(1);
+
+        assertThat(reason(laptop)).contains(EndReason.ADMIN_REVOKED);
+        assertThat(ending(phone)).contains(Session.Ending.expired(EndReason.LIFETIME_EXPIRED, lifetimeEnded));
+        assertThat(audited(phone)).containsExactly("session.expired");
+        assertThat(audited(laptop)).containsExactly("session.revoked-by-admin");
+        assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE actor_session_id = :id AND action = 'admin.forced-sign-out'")
+                .param("id", admin.session().id().value()).query(String.class).list()).singleElement()
+                .satisfies(detail -> assertThat(detail).endsWith(" — 1 session"));
+
+        Account carl = TestAccounts.insertTeammate(dataSource, alice, TestAccounts.uniqueEmail("carl"));
+        Sessions.Started carls = signIn(carl);
+        Instant idleSince = idle(carls);
+
+        assertThat(team.forceSignOut(as(admin, alice), carl.id(), "Lost laptop")).as("nothing was active").isZero();
+        assertThat(ending(carls)).contains(Session.Ending.expired(EndReason.IDLE_EXPIRED, idleSince));
+    }
+
+    @Test
+    void signingOutTheTeamEndsSessionsThatHadExpiredAsExpiredAndCountsOnlyThoseRevoked() {
+        Sessions.Started admin = signIn(alice);
+        Account bob = TestAccounts.insertTeammate(dataSource, alice, TestAccounts.uniqueEmail("bob"));
+        Sessions.Started laptop = signIn(bob);
+        Sessions.Started phone = signIn(bob);
+        Sessions.Started aliceElsewhere = signIn(alice);
+        Instant lifetimeEnded = pastItsLifetime(phone);
+        Instant idleSince = idle(aliceElsewhere);
+
+        assertThat(team.signOutTeam(as(admin, alice), "Lost laptop")).isEqualTo(1);
+
+        assertThat(reason(laptop)).contains(EndReason.ADMIN_REVOKED);
+        assertThat(ending(phone)).contains(Session.Ending.expired(EndReason.LIFETIME_EXPIRED, lifetimeEnded));
+        assertThat(ending(aliceElsewhere)).contains(Session.Ending.expired(EndReason.IDLE_EXPIRED, idleSince));
+        assertThat(reason(admin)).as("the admin's own").isEmpty();
+        assertThat(audited(phone)).containsExactly("session.expired");
+        assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE actor_session_id = :id AND action = 'admin.team-sign-out'")
+                .param("id", admin.session().id().value()).query(String.class).list()).singleElement()
+                .satisfies(detail -> assertThat(detail).endsWith(" — 1 session"));
     }
 }

@@ -181,6 +181,32 @@ abstract class TeamSessionStoreContract {
         assertThat(store.activeCount(ivy.team(), Optional.empty(), TestSessions.T0.plus(Duration.ofDays(8)))).as("past every lifetime").isZero();
     }
 
+    /**
+     * What a team sign-out ends as expired before it revokes the rest: the team's open sessions past their lifetime or
+     * idle timeout, but the one kept, up to the limit; no other team's, no unexpired or ended one.
+     */
+    @Test
+    void expiredAreTheTeamsOpenSessionsPastTheirLifetimeOrIdleTimeoutButTheOneKept() {
+        List<Account> team = team("max", "ned");
+        List<Account> other = team("ola");
+        Instant now = minutes(40);
+        Session admins = TestSessions.of(team.get(0).id()).lastActiveAt(minutes(2)).idleTimeout(Duration.ofMinutes(30)).build();
+        Session idle = TestSessions.of(team.get(1).id()).lastActiveAt(minutes(2)).idleTimeout(Duration.ofMinutes(30)).build();
+        Session pastLifetime = TestSessions.of(team.get(2).id()).lastActiveAt(minutes(20)).lifetime(Duration.ofMinutes(35)).build();
+        Session endedIdle = TestSessions.of(team.get(2).id()).lastActiveAt(minutes(2)).idleTimeout(Duration.ofMinutes(30)).build();
+        Session elsewhere = TestSessions.of(other.get(1).id()).lastActiveAt(minutes(2)).idleTimeout(Duration.ofMinutes(30)).build();
+        for (Session s : List.of(admins, idle, pastLifetime, endedIdle, elsewhere)) sessions.insert(s, TestSessions.tokenHash());
+        sessions.end(endedIdle.id(), team.get(2).id(), revoked());
+        session(team.get(1), minutes(35)); // seven days' idle timeout and lifetime from T0
+
+        assertThat(store.expired(team.get(0).team(), Optional.empty(), now, 10)).extracting(Session::id)
+                .containsExactlyInAnyOrder(admins.id(), idle.id(), pastLifetime.id());
+        assertThat(store.expired(team.get(0).team(), Optional.of(admins.id()), now, 10)).as("whole rows, but the one kept")
+                .containsExactlyInAnyOrder(idle, pastLifetime);
+        assertThat(store.expired(team.get(0).team(), Optional.empty(), now, 2)).hasSize(2);
+        assertThat(store.expired(team.get(0).team(), Optional.empty(), minutes(31), 10)).as("none had expired yet").isEmpty();
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "skipLocked={0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void endBatchEndsAtMostTheLimitKeepsOneAndIsSafeToRepeat(boolean skipLocked) {
