@@ -25,7 +25,9 @@ import tools.jackson.databind.annotation.JsonSerialize;
  * {@link #mails()}, are read page by page while the document is written ({@link Entries}); the others are read before.
  *
  * @param sessions active sessions, API keys and apps included (each is a session), with details, full IP and
- *                 whole timeline, in the order of their ids (which no use of a session changes while it is read)
+ *                 whole timeline, in the order of their ids (which no use of a session changes while it is read); one
+ *                 that expired moments before and that the server has not moved to the history yet is among them, as
+ *                 ended when it expired (its endedAt and endReason), neither called active nor left out
  * @param history  ended sessions, most recently ended first, with why they ended and their whole timeline
  * @param apiKeys  active API keys: what they are, never their secret
  * @param apps     apps the member authorized (OAuth consents)
@@ -33,7 +35,10 @@ import tools.jackson.databind.annotation.JsonSerialize;
 public record DataExport(
         @Schema(description = "When this copy was made") Instant exportedAt,
         ExportedAccount account,
-        @ArraySchema(schema = @Schema(implementation = ExportedSession.class)) Entries sessions,
+        @ArraySchema(arraySchema = @Schema(description = "Your active sessions, API keys and apps' included, in the order of "
+                + "their ids. One that expired moments before and that the server has not moved to history yet is here "
+                + "too, ended when it expired: its endedAt and endReason say so"),
+                schema = @Schema(implementation = ExportedSession.class)) Entries sessions,
         @ArraySchema(schema = @Schema(implementation = ExportedSession.class)) Entries history,
         List<ExportedApiKey> apiKeys,
         List<ExportedApp> apps,

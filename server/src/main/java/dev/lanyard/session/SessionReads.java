@@ -65,13 +65,18 @@ class SessionReads {
 
     /**
      * By id, an order no use of a session changes: for reading all of them, where {@link #active}'s order would let a
-     * session used meanwhile jump over the cursor and be missed. The cursor is the last id of the page before.
+     * session used meanwhile jump over the cursor and be missed. The cursor is the last id of the page before. Each as it
+     * stands now, as {@link #get} reads it: one past its lifetime or idle timeout that the sweep has not ended yet reads
+     * as ended when it expired, where it was given as active until the sweep moved it to the history, up to a sweep
+     * interval later; it stays here until then, so that a reader of every session misses none.
      */
     Sessions.Page<Session> everyActive(AccountId owner, int limit, Optional<String> cursor) {
         int size = pageSize(limit);
+        Instant now = clock.instant();
         List<Session> rows = store.activeById(owner, size + 1, cursor);
         Optional<String> next = rows.size() > size ? Optional.of(rows.get(size - 1).id().value()) : Optional.empty();
-        return new Sessions.Page<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending).toList(), next);
+        return new Sessions.Page<>(rows.subList(0, Math.min(size, rows.size())).stream()
+                .map(s -> activity.withPending(s).endedIfExpired(now)).toList(), next);
     }
 
     /** How many of {@code owner}'s active sessions each filter matches. */

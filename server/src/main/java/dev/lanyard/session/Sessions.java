@@ -171,7 +171,11 @@ public class Sessions {
         return reads.otherSignIns(owner, except);
     }
 
-    /** Every active session of {@code owner}, a page at a time, in an order no use changes ({@link SessionReads#everyActive}). */
+    /**
+     * Every session of {@code owner} that the sweep has not moved to the history, a page at a time, in an order no use
+     * changes, as {@link #get} reads each: one that expired meanwhile reads as ended when it expired
+     * ({@link SessionReads#everyActive}).
+     */
     public Page<Session> everyActive(AccountId owner, int limit, Optional<String> cursor) {
         return reads.everyActive(owner, limit, cursor);
     }

@@ -255,6 +255,32 @@ class DataExportTest {
         assertThat(list(export(admin).path("mails"))).as("the invitation was the admin's doing, not to them").isEmpty();
     }
 
+    /**
+     * A session past its lifetime that the sweep has not moved to the history yet is exported as it reads everywhere,
+     * ended when it expired: it was among the active sessions as active, with no end, for up to a sweep interval.
+     */
+    @Test
+    void aSessionThatExpiredBeforeTheSweepEndedItIsExportedAsEndedWhenItExpired() throws Exception {
+        String phone = sessions.start(new NewSession(account(bob).id(), new ClientOrigin(Device.unknown(), "", ApiClient.newAddress(),
+                GeoLocation.unknown()), AppType.WEB, false)).session().id().value();
+        java.time.Instant lifetimeEnded = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusSeconds(60);
+        jdbc.sql("UPDATE sessions SET last_active_at = :last, expires_at = :at WHERE id = :id")
+                .param("last", lifetimeEnded.minusSeconds(3 * 3600).toEpochMilli()).param("at", lifetimeEnded.toEpochMilli())
+                .param("id", phone).update();
+
+        JsonNode doc = export(bob);
+
+        JsonNode expired = sessionWithId(doc.path("sessions"), phone).orElseThrow().path("session");
+        assertThat(expired.path("endReason").asString()).isEqualTo("lifetime-expired");
+        assertThat(java.time.Instant.parse(expired.path("endedAt").asString())).as("its lifetime's end").isEqualTo(lifetimeEnded);
+        assertThat(expired.path("activeNow").asBoolean()).isFalse();
+        assertThat(list(sessionWithId(doc.path("sessions"), phone).orElseThrow().path("timeline"))).last()
+                .satisfies(l -> assertThat(l.path("text").asString()).startsWith("Ended: "));
+        assertThat(sessionWithId(doc.path("history"), phone)).as("the sweep has not moved it there yet").isEmpty();
+        assertThat(sessionWithId(doc.path("sessions"), bob.sessionId()).orElseThrow().path("session").path("endedAt").isNull())
+                .as("the session the export was taken with is active").isTrue();
+    }
+
     @Test
     void everySessionIsExportedWithItsWholeTimelinePastOnePageAndPastTheTimelinesHundredLines() throws Exception {
         Account bobs = account(bob);
