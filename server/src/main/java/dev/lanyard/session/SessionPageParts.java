@@ -65,8 +65,11 @@ class SessionPageParts {
             Session ended = sessions.find(current.account().id(), java.util.List.of(new SessionId(session))).get(new SessionId(session));
             if (ended != null && ended.ending().isPresent() && !ended.id().equals(current.id())) {
                 String title = ended.displayName();
+                EndReason reason = ended.ending().get().reason();
+                boolean expired = reason == EndReason.LIFETIME_EXPIRED || reason == EndReason.IDLE_EXPIRED;
                 model.addAttribute("done", done.equals("already-signed-out")
-                        ? title + " had already been signed out, from another page or device: nothing more was done."
+                        ? title + (expired ? " had already expired: nothing more was done."
+                          : " had already been signed out, from another page or device: nothing more was done.")
                         : title + " was signed out. " + (ended.appType() == AppType.OAUTH ? "That app loses its access."
                           : "That device must sign in again."));
                 return;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
@@ -34,6 +35,8 @@ class SignOutConfirmationsTest {
     MockMvc mvc;
     @Autowired
     JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
     @Autowired
     Sessions sessions;
     @Autowired
@@ -129,6 +132,26 @@ class SignOutConfirmationsTest {
         assertThat(list(ada, "/settings/sessions?done=signed-out-selected&count=1"))
                 .contains("1 session was signed out. That device must sign in again.");
         assertThat(list(ada, "/settings/sessions?done=signed-out-selected&count=lots")).contains("The selected sessions were signed out.");
+    }
+
+    /** Signing out, from a page still open, a session that expired meanwhile says it had expired, not that it was signed out. */
+    @Test
+    void signingOutASessionThatHadExpiredSaysItHadExpired() throws Exception {
+        ApiClient api = new ApiClient(mvc, json);
+        Member ada = api.signUp("ada-expired");
+        MvcResult laptop = mvc.perform(post("/api/v1/login").with(ApiClient.from(ApiClient.newAddress()))
+                .header(HttpHeaders.USER_AGENT, FIREFOX_ON_WINDOWS).contentType(MediaType.APPLICATION_JSON)
+                .content(api.write(Map.of("email", ada.email(), "password", TestAccounts.PASSWORD)))).andReturn();
+        String id = api.read(laptop).path("session").path("id").asString();
+        jdbc.sql("UPDATE sessions SET expires_at = :at WHERE id = :id")
+                .param("at", clock.instant().minusSeconds(60).toEpochMilli()).param("id", id).update();
+
+        MockHttpServletResponse ended = mvc.perform(post("/settings/sessions/" + id + "/sign-out").cookie(ada.cookie()).with(ada.from())
+                .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())).andReturn().getResponse();
+
+        assertThat(ended.getRedirectedUrl()).isEqualTo("/settings/sessions?done=already-signed-out&session=" + id);
+        assertThat(list(ada, ended.getRedirectedUrl())).contains("Firefox 133 on Windows had already expired: nothing more was done.")
+                .doesNotContain("from another page or device");
     }
 
     private String list(Member member, String path) throws Exception {
