@@ -66,7 +66,7 @@ class ApiQueryParameters extends HttpFilter {
                     : eq < 0 || decode(pair.substring(eq + 1)).isBlank() ? "'" + shown + "' has no value: give one, or leave it out."
                     : null;
             if (detail != null) {
-                Problems.write(response, json, Problems.of(HttpStatus.BAD_REQUEST, "invalid-parameter", detail, shown));
+                Problems.write(request, response, json, Problems.of(HttpStatus.BAD_REQUEST, "invalid-parameter", detail, shown));
                 return;
             }
         }

@@ -79,7 +79,7 @@ final class ApiRequestGuard extends HttpFilter {
         }
         if (origins.foreign(request)) {
             if (api) {
-                Problems.write(response, json, Problems.of(HttpStatus.FORBIDDEN, "cross-origin",
+                Problems.write(request, response, json, Problems.of(HttpStatus.FORBIDDEN, "cross-origin",
                         "Cross-origin requests are not accepted. Use a bearer token for API clients on other origins."));
             } else {
                 request.setAttribute(ErrorPages.MESSAGE, dev.lanyard.Problem.FOREIGN_FORM);
@@ -100,26 +100,26 @@ final class ApiRequestGuard extends HttpFilter {
         Optional<String> coding = contentCoding(request);
         if (coding.isPresent()) {
             response.setHeader(HttpHeaders.ACCEPT_ENCODING, "identity");
-            refuse(response, "Lanyard does not accept a compressed request body (Content-Encoding: " + coding.get()
+            refuse(request, response, "Lanyard does not accept a compressed request body (Content-Encoding: " + coding.get()
                     + "): send it uncompressed, without Content-Encoding.");
             return false;
         }
         String type = request.getContentType();
         Optional<String> charset = unknownCharset(type);
         if (charset.isPresent()) {
-            refuse(response, (charset.get().isEmpty() ? "The charset of the Content-Type" : "The charset “" + charset.get() + "”")
+            refuse(request, response, (charset.get().isEmpty() ? "The charset of the Content-Type" : "The charset “" + charset.get() + "”")
                     + " is not supported: send the body as UTF-8 (Content-Type: application/json, or application/json; charset=utf-8).");
             return false;
         }
         if (json ? !isJson(type) : type != null && !concrete(type)) {
-            refuse(response, "Send the request body as application/json.");
+            refuse(request, response, "Send the request body as application/json.");
             return false;
         }
         return true;
     }
 
-    private void refuse(HttpServletResponse response, String detail) throws IOException {
-        Problems.write(response, json, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", detail));
+    private void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
+        Problems.write(request, response, json, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", detail));
     }
 
     /** The body's content codings other than {@code identity}, as sent ({@code gzip}), if it has any. */

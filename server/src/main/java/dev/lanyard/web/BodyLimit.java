@@ -79,7 +79,7 @@ class BodyLimit extends HttpFilter {
     void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
         log.refused(request, HttpStatus.CONTENT_TOO_LARGE.value(), "its body is larger than " + limit.shown());
         if (Problems.isApi(request)) {
-            Problems.write(response, json, problem());
+            Problems.write(request, response, json, problem());
         } else {
             request.setAttribute(ErrorPages.MESSAGE, PAGE_MESSAGE);
             response.sendError(HttpStatus.CONTENT_TOO_LARGE.value());

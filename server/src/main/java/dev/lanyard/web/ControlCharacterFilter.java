@@ -70,7 +70,7 @@ class ControlCharacterFilter extends HttpFilter {
         boolean path = refused.equals("path");
         String detail = path ? "The address contains a control character." : ControlCharacters.detail(refused, "control characters");
         if (Problems.isApi(request)) {
-            Problems.write(response, json, Problems.of(HttpStatus.BAD_REQUEST, "invalid-input", detail, refused));
+            Problems.write(request, response, json, Problems.of(HttpStatus.BAD_REQUEST, "invalid-input", detail, refused));
         } else if (clientEndpoints.matches(request)) {
             // The token, introspection and revocation endpoints speak OAuth: its error form, not a problem or a page.
             // A field is named only when its name is plain ("parameter" otherwise), as the page below does.

@@ -55,7 +55,7 @@ class DatabaseOutage extends HttpFilter {
             response.reset();
             response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
             if (Problems.isApi(request)) {
-                Problems.write(response, json, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", MESSAGE));
+                Problems.write(request, response, json, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", MESSAGE));
             } else {
                 response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
                 response.setContentType("text/html;charset=UTF-8");

@@ -49,7 +49,7 @@ class ErrorPages implements ErrorController {
         String code = status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         ProblemDetail problem = Problems.of(status, code, message(status));
         if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {
-            problem.setInstance(java.net.URI.create(uri.replaceAll("[^A-Za-z0-9/._~%-]", "")));
+            problem.setInstance(Problems.instance(uri));
         }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }

@@ -100,7 +100,7 @@ class HandlerGuards implements WebMvcConfigurer {
             if ("HEAD".equals(request.getMethod()) && Download.class.isAssignableFrom(method.getMethod().getReturnType())) {
                 response.setHeader(HttpHeaders.ALLOW, "GET");
                 if (api) {
-                    Problems.write(response, json, Problems.of(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+                    Problems.write(request, response, json, Problems.of(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
                             "A download is only sent in full: use GET."));
                 } else {
                     response.sendError(HttpStatus.METHOD_NOT_ALLOWED.value());
@@ -112,7 +112,7 @@ class HandlerGuards implements WebMvcConfigurer {
             List<MediaType> types = answered.computeIfAbsent(method.getMethod(), HandlerGuards::answered);
             if (accepts(request, types)) return true;
             String success = types.stream().limit(types.size() - 1).map(MediaType::toString).collect(Collectors.joining(" or "));
-            Problems.write(response, json, Problems.of(HttpStatus.NOT_ACCEPTABLE, "not-acceptable",
+            Problems.write(request, response, json, Problems.of(HttpStatus.NOT_ACCEPTABLE, "not-acceptable",
                     "The answer is " + success + " (a problem: application/problem+json), which the Accept header does not "
                             + "allow. Nothing was done."));
             return false;

@@ -2,6 +2,8 @@ package dev.lanyard.web;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -87,8 +89,39 @@ final class Problems {
         return API.matches(request);
     }
 
-    /** Writes a problem from a filter, where no controller advice runs. */
-    static void write(HttpServletResponse response, JsonMapper json, ProblemDetail problem) throws IOException {
+    /**
+     * The problem's {@code instance}: the request's path as the client sent it (still percent-encoded), without path
+     * parameters ({@code /api/v1/admin/members;x=1} is {@code /api/v1/admin/members}), any character a URI's path cannot
+     * hold percent-encoded. Each character outside a path was dropped before, which turned {@code ;x=1} into
+     * {@code x1} and the instance into the address of nothing (outside review). Spring MVC's own answers take the raw
+     * path; no path parameter gets that far (the firewall refuses a semicolon), so theirs and these agree.
+     */
+    static URI instance(String requestUri) {
+        StringBuilder path = new StringBuilder(requestUri.length());
+        boolean parameter = false;
+        for (int i = 0; i < requestUri.length(); i++) {
+            char c = requestUri.charAt(i);
+            if (c == '/') parameter = false;
+            else if (c == ';') parameter = true;
+            if (parameter) continue;
+            if (PATH_CHARACTERS.indexOf(c) >= 0 || c == '%' && i + 2 < requestUri.length()
+                    && HexFormat.isHexDigit(requestUri.charAt(i + 1)) && HexFormat.isHexDigit(requestUri.charAt(i + 2))) {
+                path.append(c);
+            } else {
+                // Tomcat gives each byte of the path as one character: a byte, or, past Latin-1, the character's UTF-8.
+                byte[] bytes = c <= 0xFF ? new byte[] {(byte) c} : String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                for (byte b : bytes) path.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
+            }
+        }
+        return URI.create(path.toString());
+    }
+
+    /** What RFC 3986 lets a path hold as it is: unreserved characters, sub-delimiters but {@code ;}, {@code :}, {@code @} and {@code /}. */
+    private static final String PATH_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,=:@/";
+
+    /** Writes a problem from a filter, where no controller advice runs, with the request's path as its {@link #instance}. */
+    static void write(HttpServletRequest request, HttpServletResponse response, JsonMapper json, ProblemDetail problem) throws IOException {
+        if (problem.getInstance() == null && request.getRequestURI() != null) problem.setInstance(instance(request.getRequestURI()));
         response.setStatus(problem.getStatus());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");

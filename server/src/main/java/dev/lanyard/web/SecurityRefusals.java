@@ -57,7 +57,7 @@ final class SecurityRefusals {
             }
             if (Problems.isApi(request)) {
                 response.setHeader(HttpHeaders.WWW_AUTHENTICATE, Problems.bearerChallenge(request));
-                Problems.write(response, json, ended == null
+                Problems.write(request, response, json, ended == null
                         ? Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", Problems.unauthenticated(request))
                         : Problems.of(HttpStatus.UNAUTHORIZED, "session-ended",
                                 request.getAttribute(SessionFilter.ENDED_API_KEY) != null ? ended.keyNotice() : ended.notice()));
@@ -85,7 +85,7 @@ final class SecurityRefusals {
             }
             if (Problems.isApi(request)) {
                 Object why = request.getAttribute(KeyAccess.REFUSED);
-                Problems.write(response, json, Problems.of(HttpStatus.FORBIDDEN, csrf ? "csrf" : "forbidden",
+                Problems.write(request, response, json, Problems.of(HttpStatus.FORBIDDEN, csrf ? "csrf" : "forbidden",
                         csrf ? "The request could not be verified." : why != null ? why.toString() : "You are not allowed to do this."));
                 return;
             }
@@ -102,12 +102,12 @@ final class SecurityRefusals {
                                             JsonMapper json, MetricsAccess metrics) throws IOException {
         if (!metrics.configured()) {
             // Said on the metrics' own path only; any other actuator path is simply not there.
-            Problems.write(response, json, Problems.of(HttpStatus.NOT_FOUND, "not-found", "/actuator/prometheus".equals(SessionFilter.sentPath(request))
+            Problems.write(request, response, json, Problems.of(HttpStatus.NOT_FOUND, "not-found", "/actuator/prometheus".equals(SessionFilter.sentPath(request))
                     ? "Metrics are not served over HTTP: no lanyard.ops.metrics-token is configured." : "Not found."));
             return;
         }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        Problems.write(response, json, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
+        Problems.write(request, response, json, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
                 "Send the metrics token (lanyard.ops.metrics-token) as Authorization: Bearer."));
     }
 }

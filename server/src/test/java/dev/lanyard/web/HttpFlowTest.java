@@ -686,6 +686,23 @@ class HttpFlowTest {
     }
 
     /**
+     * A problem's instance is the path as sent, without a path parameter: /api/v1/admin/members;x=1 was instance
+     * "/api/v1/admin/membersx1", every character outside a path dropped (outside review). Problems written by a filter,
+     * which had none, carry it too.
+     */
+    @Test
+    void aProblemsInstanceIsThePathAsSentWithoutItsPathParameters() throws Exception {
+        String cookie = signUp(TestAccounts.newcomer("instance"));
+        assertThat(raw("PROPFIND /api/v1/admin/members;x=1", "Cookie: " + cookie)).startsWith("HTTP/1.1 405")
+                .contains("\"instance\":\"/api/v1/admin/members\"");
+        assertThat(raw("GET /api/v1/sessions?=")).startsWith("HTTP/1.1 400").contains("\"instance\":\"/api/v1/sessions\"");
+        assertThat(raw("GET /api/v1/sessions/ses_%27x", "Cookie: " + cookie)).startsWith("HTTP/1.1 404")
+                .contains("\"instance\":\"/api/v1/sessions/ses_%27x\"");
+        assertThat(raw("GET /api/v1/sessions")).as("a filter's problem").startsWith("HTTP/1.1 401")
+                .contains("\"instance\":\"/api/v1/sessions\"");
+    }
+
+    /**
      * A static file takes GET and HEAD only: TRACE, a WebDAV PROPFIND, DELETE or PUT on it is 405 naming them, as on
      * every other path (TRACE was 404, DELETE the missing CSRF token's 403), and echoes nothing. A path where no file is
      * served stays 404.
