@@ -1,29 +1,23 @@
 package dev.lanyard.web;
 
-import java.io.IOException;
 import java.util.Set;
 
-import dev.lanyard.apps.ClientEndpoints;
 import dev.lanyard.ops.RequestMetrics;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The answer to a request Spring Security's firewall refuses. A method it does not take ({@link #METHODS}: a WebDAV
  * {@code PROPFIND}, {@code TRACE}, anything made up) is {@code 405} with the methods the path does take in
- * {@code Allow}, as Spring MVC's own 405 names them: problem+json in the API, the error page elsewhere (both from the
- * error dispatch, as for every other 405); at a static file, {@code GET, HEAD}, as the resource handler's own 405 for a
- * {@code DELETE} names them; {@code 404} where no handler takes the path and no file is served. Anything else it refuses
- * (a path, a header, a parameter) is a {@code 400} written at once ({@link RefusedRequests}). Either way the refusal is
- * recorded as the request's failure ({@link RequestMetrics}).
+ * {@code Allow}, as Spring MVC's own 405 names them: problem+json in the API, the error page elsewhere; at a static
+ * file, {@code GET, HEAD}, as the resource handler's own 405 for a {@code DELETE} names them; {@code 404} where no
+ * handler takes the path and no file is served. Anything else it refuses (a path, a header, a parameter) is a
+ * {@code 400}. Each is written at once ({@link RefusedRequests}), not by the error dispatch, which read the request's
+ * headers again: a {@code PROPFIND} with a control character in its {@code Accept} was refused a second time there and
+ * answered without a body. Either way the refusal is recorded as the request's failure ({@link RequestMetrics}).
  *
  * <p>{@code TRACE} reaches the firewall like any other method: Tomcat's own refusal (its {@code allowTrace}) answered
  * before any filter, with every method the servlet has in its {@code Allow}. Nothing answers {@code TRACE} with the
@@ -36,26 +30,15 @@ class RefusedMethods {
     static final Set<String> METHODS = Set.of("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT");
 
     @Bean
-    RequestRejectedHandler requestRejectedHandler(HandlerPaths handlers, JsonMapper json, ClientEndpoints clientEndpoints,
-                                                  BadRequestLog log) {
+    RequestRejectedHandler requestRejectedHandler(HandlerPaths handlers, RefusedRequests refusals) {
         return (request, response, rejected) -> {
             RequestMetrics.failed(request, rejected);
             if (METHODS.contains(request.getMethod())) {
-                RefusedRequests.refuse(request, response, rejected, json, clientEndpoints, log);
+                refusals.refuse(request, response, rejected);
             } else {
-                refuseMethod(request, response, handlers);
+                refusals.refuseMethod(request, response, handlers.methods(request));
             }
         };
-    }
-
-    private static void refuseMethod(HttpServletRequest request, HttpServletResponse response, HandlerPaths handlers) throws IOException {
-        Set<String> allowed = handlers.methods(request);
-        if (allowed.isEmpty()) {
-            response.sendError(HttpStatus.NOT_FOUND.value());
-            return;
-        }
-        response.setHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
-        response.sendError(HttpStatus.METHOD_NOT_ALLOWED.value());
     }
 
     /** {@code TRACE} is refused by the firewall with every other method it does not take, not by Tomcat first. */

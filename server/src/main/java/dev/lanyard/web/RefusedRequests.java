@@ -3,6 +3,7 @@ package dev.lanyard.web;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import dev.lanyard.apps.ClientEndpoints;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,43 +11,83 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@code 400} to a request Spring Security's firewall refuses for something other than its method: an encoded slash
- * or semicolon, a path that is not normalised, a header or parameter with a control character (a {@code U+202E} sent as
- * UTF-8 is one, as Tomcat reads a header's bytes as ISO-8859-1). Written here, not by the error dispatch: that dispatch
- * read the same header again, the firewall refused it again, and the answer went out without a body.
+ * Answers written at once, not by the error dispatch, to requests refused before any handler: the error dispatch reads
+ * the request again (its {@code Accept} among others), and what was refused once is refused again there, the answer
+ * going out without a body. Three kinds: what Spring Security's firewall refuses for something other than its method
+ * ({@link #refuse}: an encoded slash or semicolon, a path that is not normalised, a header or parameter with a control
+ * character; a {@code U+202E} sent as UTF-8 is one, as Tomcat reads a header's bytes as ISO-8859-1); a method no handler
+ * takes at the path ({@link #refuseMethod}); and any other refusal a filter makes ({@link #answer}).
  *
  * <p>The API's paths and the metrics get problem+json, whatever they accept; the token, introspection and revocation
- * endpoints OAuth's error; anything else a client asking for JSON and not HTML gets problem+json too and the rest the plain
- * error page, as {@link ContainerErrorPages} answers the requests Tomcat refuses. The answer says which part of the request
- * was refused, never its value, nor does the log line ({@link BadRequestLog}): the exception's message quotes it.
+ * endpoints OAuth's error for a {@code 400}; anything else a client asking for JSON and not HTML gets problem+json too
+ * and the rest the plain error page, as {@link ContainerErrorPages} answers the requests Tomcat refuses. The answer says
+ * which part of the request was refused, never its value, nor does the log line ({@link BadRequestLog}): the exception's
+ * message quotes it.
  */
-final class RefusedRequests {
-    private RefusedRequests() {
+@Component
+class RefusedRequests {
+    private final JsonMapper json;
+    private final ClientEndpoints clientEndpoints;
+    private final BadRequestLog log;
+
+    RefusedRequests(JsonMapper json, ClientEndpoints clientEndpoints, BadRequestLog log) {
+        this.json = json;
+        this.clientEndpoints = clientEndpoints;
+        this.log = log;
     }
 
-    static void refuse(HttpServletRequest request, HttpServletResponse response, RequestRejectedException rejected,
-                       JsonMapper json, ClientEndpoints clientEndpoints, BadRequestLog log) throws IOException {
+    /** The firewall's {@code 400}, saying which part of the request it refused. */
+    void refuse(HttpServletRequest request, HttpServletResponse response, RequestRejectedException rejected) throws IOException {
         Part part = Part.of(rejected);
-        log.refused(request, HttpStatus.BAD_REQUEST.value(), "the firewall refused " + part.named);
+        log.refused(request, HttpStatus.BAD_REQUEST.value(), part.logged);
+        answer(request, response, HttpStatus.BAD_REQUEST, "bad-request", part.detail);
+    }
+
+    /**
+     * A method no handler takes at the path: {@code 405} with the methods {@code allowed} there in {@code Allow}, as
+     * Spring MVC's own 405 names them; {@code 404} where none are.
+     */
+    void refuseMethod(HttpServletRequest request, HttpServletResponse response, Set<String> allowed) throws IOException {
+        if (allowed.isEmpty()) {
+            answer(request, response, HttpStatus.NOT_FOUND, "not-found", ErrorPages.message(HttpStatus.NOT_FOUND));
+            return;
+        }
+        log.refused(request, HttpStatus.METHOD_NOT_ALLOWED.value(), "the address takes " + String.join(", ", allowed));
+        response.setHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
+        answer(request, response, HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", ErrorPages.message(HttpStatus.METHOD_NOT_ALLOWED));
+    }
+
+    /**
+     * Writes {@code status} with {@code detail}, a sentence of Lanyard's (never the request's text): problem+json
+     * ({@code urn:lanyard:problem:<code>}, the path as its {@link Problems#instance}) or the plain error page, as the
+     * class says; OAuth's {@code invalid_request} for a {@code 400} where an app calls, so {@code detail} must then be
+     * printable ASCII without quotes or backslashes (RFC 6749 §5.2).
+     */
+    void answer(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String code, String detail)
+            throws IOException {
         if (response.isCommitted()) return;
         response.resetBuffer();
         SecurityHeaders.apply(response);
-        if (matches(clientEndpoints, request)) {
-            clientEndpoints.refuse(response, part.detail);
+        if (status == HttpStatus.BAD_REQUEST && clientEndpoint(request)) {
+            clientEndpoints.refuse(response, detail);
             return;
         }
-        response.setStatus(HttpStatus.BAD_REQUEST.value());
+        response.setStatus(status.value());
         byte[] body;
         if (wantsProblem(request)) {
+            ProblemDetail problem = Problems.of(status, code, detail);
+            if (request.getRequestURI() != null) problem.setInstance(Problems.instance(request.getRequestURI()));
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            body = json.writeValueAsBytes(Problems.of(HttpStatus.BAD_REQUEST, "bad-request", part.detail));
+            body = json.writeValueAsBytes(problem);
         } else {
             response.setContentType(MediaType.TEXT_HTML_VALUE + ";charset=UTF-8");
-            body = ContainerErrorPages.page(request.getContextPath(), part.detail).getBytes(StandardCharsets.UTF_8);
+            body = ContainerErrorPages.page(request.getContextPath(), detail).getBytes(StandardCharsets.UTF_8);
         }
         response.setContentLength(body.length);
         try (OutputStream out = response.getOutputStream()) {
@@ -55,24 +96,26 @@ final class RefusedRequests {
     }
 
     /**
-     * Which part of the request the firewall refused, told by how its message starts (what follows quotes the request),
-     * and what the answer says of it: plain ASCII without quotes, as OAuth's {@code error_description} must be.
+     * Which part of the request was refused, told by how the firewall's message starts (what
+     * follows quotes the request); what the log line and the answer say of it: plain ASCII without quotes, as OAuth's
+     * {@code error_description} must be.
      */
     private enum Part {
-        HEADER("a header", "A header of the request has a character the server does not accept, such as a control "
-                + "character. Nothing was changed."),
-        PARAMETER("a parameter", "A parameter of the request has a name or value the server does not accept, such as one "
-                + "with a control character. Nothing was changed."),
-        ADDRESS("the address", "The address has something the server does not accept, such as an encoded slash, period or "
-                + "percent sign, a semicolon, a backslash, a double slash, a dot segment or a character outside printable "
-                + "ASCII. Nothing was changed."),
-        OTHER("the request", "The request has a header, path or parameter the server does not accept. Nothing was changed.");
+        HEADER("the firewall refused a header", "A header of the request has a character the server does not accept, such "
+                + "as a control character. Nothing was changed."),
+        PARAMETER("the firewall refused a parameter", "A parameter of the request has a name or value the server does not "
+                + "accept, such as one with a control character. Nothing was changed."),
+        ADDRESS("the firewall refused the address", "The address has something the server does not accept, such as an "
+                + "encoded slash, period or percent sign, a semicolon, a backslash, a double slash, a dot segment or a "
+                + "character outside printable ASCII. Nothing was changed."),
+        OTHER("the firewall refused the request", "The request has a header, path or parameter the server does not accept. "
+                + "Nothing was changed.");
 
-        private final String named;
+        private final String logged;
         private final String detail;
 
-        Part(String named, String detail) {
-            this.named = named;
+        Part(String logged, String detail) {
+            this.logged = logged;
             this.detail = detail;
         }
 
@@ -108,7 +151,7 @@ final class RefusedRequests {
         return accept != null && accept.contains("json") && !accept.contains("text/html");
     }
 
-    private static boolean matches(ClientEndpoints clientEndpoints, HttpServletRequest request) {
+    private boolean clientEndpoint(HttpServletRequest request) {
         try {
             return clientEndpoints.matches(request);
         } catch (RuntimeException unreadablePath) {

@@ -84,9 +84,10 @@ class SecurityConfiguration {
     @Bean
     @org.springframework.core.annotation.Order(API_CHAIN_ORDER)
     SecurityFilterChain apiChain(HttpSecurity http, SessionFilter sessions, JsonMapper json, UserAgentParser agents,
-                                 ExternalOrigins origins, KeyAccess keys, MetricsAccess metrics) throws Exception {
+                                 ExternalOrigins origins, KeyAccess keys, MetricsAccess metrics, HandlerPaths handlers,
+                                 RefusedRequests refusals) throws Exception {
         http.securityMatcher(Problems.API);
-        stateless(http, sessions, json, origins, agents, metrics)
+        stateless(http, sessions, json, origins, agents, metrics, handlers, refusals)
                 .csrf(c -> c.disable())
                 .authorizeHttpRequests(a -> a
                         // An async dispatch continues a request that was already authorized (live streams).
@@ -105,8 +106,8 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, SessionFilter sessions, JsonMapper json, UserAgentParser agents,
                                     ExternalOrigins origins, CsrfTokenRepository csrfTokens, MetricsAccess metrics,
-                                    KeyAccess keys) throws Exception {
-        stateless(http, sessions, json, origins, agents, metrics)
+                                    KeyAccess keys, HandlerPaths handlers, RefusedRequests refusals) throws Exception {
+        stateless(http, sessions, json, origins, agents, metrics, handlers, refusals)
                 // Every request authenticates afresh from its Lanyard session, which Spring would take for
                 // a new sign-in and rotate the CSRF token each time, breaking forms open in other tabs.
                 .csrf(c -> c.csrfTokenRepository(csrfTokens)
@@ -146,7 +147,8 @@ class SecurityConfiguration {
      * sign-in or a refusal ({@link SecurityRefusals}).
      */
     private static HttpSecurity stateless(HttpSecurity http, SessionFilter sessions, JsonMapper json, ExternalOrigins origins,
-                                          UserAgentParser agents, MetricsAccess metrics) throws Exception {
+                                          UserAgentParser agents, MetricsAccess metrics, HandlerPaths handlers,
+                                          RefusedRequests refusals) throws Exception {
         return http
                 // No servlet session: what STATELESS session management sets up, without its two filters
                 // (decision 46). The container tracks no session (server.servlet.session.tracking-modes
@@ -177,7 +179,7 @@ class SecurityConfiguration {
                         .withObjectPostProcessor(SecurityHeaders.writtenFirst()))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint(SecurityRefusals.entryPoint(json, metrics))
-                        .accessDeniedHandler(SecurityRefusals.accessDenied(json, metrics)));
+                        .accessDeniedHandler(SecurityRefusals.accessDenied(json, metrics, handlers, refusals)));
     }
 
     @Bean

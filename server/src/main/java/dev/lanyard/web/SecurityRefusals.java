@@ -67,11 +67,22 @@ final class SecurityRefusals {
         };
     }
 
-    /** Refused: a form's CSRF token missing or not the cookie's, the metrics without their token, or not allowed (an API key out of its scopes). */
-    static AccessDeniedHandler accessDenied(JsonMapper json, MetricsAccess metrics) {
+    /**
+     * Refused: a form's CSRF token missing or not the cookie's, the metrics without their token, or not allowed (an API
+     * key out of its scopes). A request refused for its CSRF token whose method no handler takes at its path
+     * ({@code PUT /login}, {@code DELETE} on a form's address) is told that instead, {@code 405} with the methods the path
+     * takes, as a {@code PROPFIND} there is ({@link RefusedMethods}): "This form has expired" sent a browser to reload a
+     * form that never was. Nothing is let through that was not: only the answer to a refused request changes.
+     */
+    static AccessDeniedHandler accessDenied(JsonMapper json, MetricsAccess metrics, HandlerPaths handlers, RefusedRequests refusals) {
         return (request, response, denied) -> {
             boolean csrf = denied instanceof CsrfException;
             if (csrf) {
+                java.util.Set<String> taken = handlers.methods(request);
+                if (!taken.isEmpty() && !taken.contains(request.getMethod())) {
+                    refusals.refuseMethod(request, response, taken);
+                    return;
+                }
                 // As Spring Security marks the request's observation: a refused CSRF token is the request's failure.
                 RequestMetrics.failed(request, denied);
                 // Which form was refused and why, by the exception's kind: its message may quote the token sent.

@@ -686,6 +686,40 @@ class HttpFlowTest {
     }
 
     /**
+     * A page's address asked with a method no handler there takes, from a browser (its cookies, no CSRF token), said
+     * "This form has expired or was sent from another site": the CSRF filter refused it before anything asked whether the
+     * method was one the address takes (outside review). It is 405 naming the methods the address takes, as a PROPFIND
+     * there is; a form posted without its token is still the CSRF refusal. And a PROPFIND whose Accept the firewall
+     * refuses got its 405 through the error dispatch, which read that header again: it is written at once.
+     */
+    @Test
+    void aPagesAddressAskedWithAMethodItDoesNotTakeIs405BeforeItsCsrfTokenIsChecked() throws Exception {
+        String cookie = signUp(TestAccounts.newcomer("methods"));
+        String[][] refused = {{"PUT /login", "GET, POST"}, {"DELETE /settings/sessions/ses_x/name", "POST"},
+                {"PATCH /settings/sessions", "GET"}};
+        for (String[] call : refused) {
+            for (String sent : new String[] {"Cookie: " + cookie, "Cookie: XSRF-TOKEN=abc"}) {
+                String response = raw(call[0], sent, "Accept: text/html", "X-Echo: echo-me");
+                assertThat(response).as(call[0]).startsWith("HTTP/1.1 405").containsPattern("(?m)^Allow: " + call[1] + "\r?$")
+                        .contains("Content-Type: text/html").contains("This address does not accept that kind of request.")
+                        .contains("Content-Security-Policy: default-src 'self'").doesNotContain("This form has expired")
+                        .doesNotContain("echo-me");
+            }
+        }
+        assertThat(raw("POST /settings/sessions/ses_x/name", "Cookie: " + cookie, "Accept: text/html"))
+                .as("a form the address takes, without its token").startsWith("HTTP/1.1 403").contains("This form has expired");
+        assertThat(raw("POST /login", "Accept: text/html")).startsWith("HTTP/1.1 403").contains("This form has expired");
+
+        // NEL (byte 0x85), a C1 control character as Tomcat reads the header's bytes.
+        String dav = raw("PROPFIND /login", "Cookie: " + cookie, "Accept: text/html\u0085");
+        assertThat(dav).as("PROPFIND with a refused Accept").startsWith("HTTP/1.1 405").containsPattern("(?m)^Allow: GET, POST\r?$")
+                .contains("This address does not accept that kind of request.");
+        String davApi = raw("PROPFIND /api/v1/sessions", "Cookie: " + cookie, "Accept: application/json\u0085");
+        assertThat(davApi).startsWith("HTTP/1.1 405").contains("Content-Type: application/problem+json")
+                .contains("\"type\":\"urn:lanyard:problem:method-not-allowed\"").contains("\"instance\":\"/api/v1/sessions\"");
+    }
+
+    /**
      * A problem's instance is the path as sent, without a path parameter: /api/v1/admin/members;x=1 was instance
      * "/api/v1/admin/membersx1", every character outside a path dropped (outside review). Problems written by a filter,
      * which had none, carry it too.
@@ -694,6 +728,8 @@ class HttpFlowTest {
     void aProblemsInstanceIsThePathAsSentWithoutItsPathParameters() throws Exception {
         String cookie = signUp(TestAccounts.newcomer("instance"));
         assertThat(raw("PROPFIND /api/v1/admin/members;x=1", "Cookie: " + cookie)).startsWith("HTTP/1.1 405")
+                .contains("\"instance\":\"/api/v1/admin/members\"");
+        assertThat(raw("GET /api/v1/admin/members;x=1", "Cookie: " + cookie)).startsWith("HTTP/1.1 400")
                 .contains("\"instance\":\"/api/v1/admin/members\"");
         assertThat(raw("GET /api/v1/sessions?=")).startsWith("HTTP/1.1 400").contains("\"instance\":\"/api/v1/sessions\"");
         assertThat(raw("GET /api/v1/sessions/ses_%27x", "Cookie: " + cookie)).startsWith("HTTP/1.1 404")
