@@ -362,6 +362,39 @@ class HttpFlowTest {
         assertThat(logged.lines().filter(l -> l.contains("ERROR"))).isEmpty();
     }
 
+    /**
+     * A parameter that is not percent-encoded UTF-8, in a query or a form, was "The request was not valid." (outside
+     * review): it says what is wrong, without the value, problem+json in the API, OAuth's error where an app calls, a
+     * message on the page; and is logged in one line.
+     */
+    @Test
+    void aParameterThatIsNotPercentEncodedUtf8IsToldSoWithoutItsValue(CapturedOutput output) throws Exception {
+        int before = output.getAll().length();
+        clock.advance(java.time.Duration.ofMinutes(1)); // this minute's lines not used up by other classes' refusals
+        String said = "A parameter of the request is not valid UTF-8 percent-encoding";
+        for (String query : new String[] {"action=%FF", "action=%C0%AF", "action=%G1", "act%FFion=x", "action=%ED%A0%80"}) {
+            String api = raw("GET /api/v1/audit?" + query, "Accept: text/html");
+            assertThat(api).as(query).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
+                    .contains("\"type\":\"urn:lanyard:problem:invalid-parameter\"").contains(said)
+                    .contains("\"instance\":\"/api/v1/audit\"").contains("X-Content-Type-Options: nosniff")
+                    .doesNotContain(query);
+        }
+        assertThat(raw("GET /login?next=%C0%AF", "Accept: text/html")).startsWith("HTTP/1.1 400")
+                .contains("<title>Error · Lanyard</title>").contains(said).contains("Content-Security-Policy: default-src 'self'")
+                .doesNotContain("%C0%AF");
+        assertThat(rawWithBody("POST /login", "email=a%FF%40example.com&password=x", "Accept: text/html",
+                "Content-Type: application/x-www-form-urlencoded")).as("a form's field").startsWith("HTTP/1.1 400")
+                .contains(said).doesNotContain("%FF");
+        assertThat(rawWithBody("POST /oauth2/token", "grant_type=client%FF", "Content-Type: application/x-www-form-urlencoded"))
+                .as("OAuth's error where an app calls").startsWith("HTTP/1.1 400").contains("\"error\":\"invalid_request\"")
+                .contains(said).contains("Cache-Control: no-store");
+
+        String logged = output.getAll().substring(before);
+        assertThat(logged).contains("Refused a bad request (400): GET /api/v1/audit: a parameter is not valid UTF-8 percent-encoding")
+                .contains("Refused a bad request (400): POST /login: a parameter is not valid UTF-8 percent-encoding")
+                .doesNotContain("%C0%AF").doesNotContain("\tat ");
+    }
+
     @Test
     void requestsRefusedBeforeLanyardRunsGetLanyardsAnswerWithTheSecurityHeaders(CapturedOutput output) throws Exception {
         int before = output.getAll().length();
