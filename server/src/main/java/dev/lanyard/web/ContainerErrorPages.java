@@ -2,10 +2,12 @@ package dev.lanyard.web;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -15,6 +17,7 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
+import org.apache.tomcat.util.net.ApplicationBufferHandler;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
@@ -106,7 +109,7 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
                 Writer writer = response.getReporter();
                 if (writer == null) return;
                 String detail = detail(request, status);
-                writer.write(json ? problem(status, detail) : page(base, detail));
+                writer.write(json ? problem(status, detail, request.getCoyoteRequest().requestURI().toString()) : page(base, detail));
                 response.finishResponse();
             } catch (IOException | IllegalStateException e) {
                 // The client is gone or the response cannot take a body: nothing more to say.
@@ -114,11 +117,13 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
         }
 
         /**
-         * The API's paths, as far as the raw request says, or a client that asks for JSON and not HTML.
-         * A request line Tomcat could not parse has neither, and gets the page.
+         * The API's paths, as far as the raw request says, or a client that asks for JSON and not HTML. A request line
+         * Tomcat stopped reading (longer than its buffer, 8 KB: a long cursor) has no path yet: its start is read from the
+         * bytes Tomcat holds ({@link Held}), so the API's clients are told this refusal in problem+json too.
          */
         private boolean wantsJson(Request request) {
             String uri = request.getCoyoteRequest().requestURI().toString();
+            if (uri == null || uri.isEmpty()) uri = Held.of(request).map(Held::pathStart).orElse(null);
             String path = uri == null || !uri.startsWith(base) ? null : uri.substring(base.length());
             if (path != null && (path.startsWith("/api/") || path.toLowerCase(Locale.ROOT).startsWith("/%61pi/"))) return true;
             String accept = request.getCoyoteRequest().getHeader("Accept");
@@ -126,11 +131,42 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
         }
 
         /**
-         * The status's own sentence ({@link ErrorPages#message}), but for Tomcat's 501 to a body in a transfer coding it
+         * The request line Tomcat holds but did not parse: the start of its path (after any blank lines, the method and
+         * a space; at most {@link #PATH_START} bytes, enough to tell {@code /api/} and {@code /%61pi/} after Lanyard's own
+         * path) and whether the line ended in what Tomcat read. The bytes are read, never moved.
+         */
+        private record Held(String pathStart, boolean ended) {
+            private static final int PATH_START = 64;
+
+            static Optional<Held> of(Request request) {
+                if (!request.getCoyoteRequest().requestURI().isNull()
+                        || !(request.getCoyoteRequest().getInputBuffer() instanceof ApplicationBufferHandler held)) return Optional.empty();
+                ByteBuffer bytes = held.getByteBuffer();
+                if (bytes == null) return Optional.empty();
+                int end = bytes.limit();
+                int at = 0;
+                while (at < end && (bytes.get(at) == '\r' || bytes.get(at) == '\n')) at++;
+                while (at < end && bytes.get(at) != ' ') at++;
+                if (++at >= end) return Optional.empty();
+                StringBuilder path = new StringBuilder();
+                while (at < end && path.length() < PATH_START && " ?\r\n".indexOf(bytes.get(at)) < 0) {
+                    path.append((char) (bytes.get(at++) & 0xFF));
+                }
+                while (at < end && bytes.get(at) != '\n') at++;
+                return Optional.of(new Held(path.toString(), at < end));
+            }
+        }
+
+        /**
+         * The status's own sentence ({@link ErrorPages#message}), but for a request line too long to read (that the
+         * address is too long, not that the request was not valid) and for Tomcat's 501 to a body in a transfer coding it
          * does not decode (only {@code chunked} is): the request's fault, said with the codings it named when they are
          * short and plain (no more of the header is echoed) and what to send instead.
          */
         private static String detail(Request request, HttpStatus status) {
+            if (status == HttpStatus.BAD_REQUEST && Held.of(request).filter(held -> !held.ended()).isPresent()) {
+                return ErrorPages.message(HttpStatus.URI_TOO_LONG);
+            }
             if (status != HttpStatus.NOT_IMPLEMENTED) return ErrorPages.message(status);
             Enumeration<String> values = request.getCoyoteRequest().getMimeHeaders().values("transfer-encoding");
             if (!values.hasMoreElements()) return ErrorPages.message(status);
@@ -148,10 +184,12 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
                     + "; send the body as it is, or chunked.";
         }
 
-        private static String problem(HttpStatus status, String detail) {
+        /** The problem, with the path as its instance when Tomcat read one ({@link Problems#instance}: only characters a URI's path holds). */
+        private static String problem(HttpStatus status, String detail, String uri) {
             return "{\"type\":\"urn:lanyard:problem:" + status.name().toLowerCase(Locale.ROOT).replace('_', '-')
                     + "\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":" + status.value()
-                    + ",\"detail\":\"" + detail + "\"}";
+                    + ",\"detail\":\"" + detail + "\""
+                    + (uri == null || uri.isEmpty() ? "" : ",\"instance\":\"" + Problems.instance(uri) + "\"") + "}";
         }
     }
 }

@@ -427,6 +427,28 @@ class HttpFlowTest {
     }
 
     /**
+     * A request line over 8 KB (a long cursor) is refused by Tomcat before it reads the path, and got the HTML error page
+     * on the API's paths too (outside review): the start of the line it holds says the path, and the API's answer is a
+     * problem, saying the address is too long, as every other API refusal is. Elsewhere it is still the page.
+     */
+    @Test
+    void aRequestLineTooLongToReadIsAProblemOnTheApisPaths() throws Exception {
+        String cursor = "a".repeat(9000);
+        for (String line : new String[] {"GET /api/v1/sessions?cursor=" + cursor, "GET /api/v1/audit/" + cursor, "GET /%61pi/v1/sessions?cursor=" + cursor}) {
+            String api = raw(line, "Accept: text/html");
+            assertThat(api).as(line.substring(0, 30)).startsWith("HTTP/1.1 4").contains("Content-Type: application/problem+json")
+                    .contains("\"type\":\"urn:lanyard:problem:bad-request\"")
+                    .contains("\"detail\":\"The address or the request's headers are too long.\"")
+                    .contains("X-Content-Type-Options: nosniff").doesNotContain("aaaaaaaaaa");
+        }
+        assertThat(raw("\r\nGET /api/v1/sessions?cursor=" + cursor)).as("after a blank line").startsWith("HTTP/1.1 4")
+                .contains("Content-Type: application/problem+json");
+        assertThat(raw("GET /settings/sessions?cursor=" + cursor, "Accept: application/json")).as("a page's path").startsWith("HTTP/1.1 4")
+                .contains("Content-Type: text/html").contains("The address or the request&#39;s headers are too long.")
+                .doesNotContain("aaaaaaaaaa");
+    }
+
+    /**
      * A request the firewall refuses for what it holds rather than its method was a bare 400 (no body, no type) when the
      * error dispatch read the header at fault again: an Accept with U+202E sent as UTF-8, whose middle byte Tomcat reads as
      * a C1 control character. And the error dispatch chose problem or page by the Accept header, not the path. The refusal
@@ -769,6 +791,8 @@ class HttpFlowTest {
                 .contains("\"instance\":\"/api/v1/sessions/ses_%27x\"");
         assertThat(raw("GET /api/v1/sessions")).as("a filter's problem").startsWith("HTTP/1.1 401")
                 .contains("\"instance\":\"/api/v1/sessions\"");
+        assertThat(raw("GET /api/v1/a%00b;c")).as("Tomcat's refusal").startsWith("HTTP/1.1 400")
+                .contains("\"instance\":\"/api/v1/a%00b\"");
     }
 
     /**
