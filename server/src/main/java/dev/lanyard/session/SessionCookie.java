@@ -38,8 +38,9 @@ public class SessionCookie {
     record Presented(String token, boolean bearer) {
     }
 
+    /** The token the request presents: its bearer token, else the cookie. Refused when it has more than one Authorization header. */
     Optional<Presented> read(HttpServletRequest request) {
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        String authorization = dev.lanyard.AuthorizationHeader.of(request);
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.of(new Presented(authorization.substring(7).strip(), true));
         }

@@ -2,10 +2,11 @@ package dev.lanyard.signals;
 
 import java.util.List;
 
+import dev.lanyard.AuthorizationHeader;
 import dev.lanyard.apps.AppClient;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
-import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -16,7 +17,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * The receiver an SSF request comes from, as the first argument of {@link SsfApi}'s handlers: Spring MVC resolves a
  * handler's arguments in order, so the caller is authenticated ({@link Receivers#authenticate}, 401) before its body
  * is read or a parameter checked. A caller with no token learns nothing of what a request must hold (outside QA: a
- * missing {@code stream_id} or a broken body answered 400 to anyone).
+ * missing {@code stream_id} or a broken body answered 400 to anyone). A request with two {@code Authorization} headers
+ * is refused ({@link AuthorizationHeader}).
  */
 @Configuration(proxyBeanMethods = false)
 class ReceiverArguments implements WebMvcConfigurer, HandlerMethodArgumentResolver {
@@ -39,6 +41,6 @@ class ReceiverArguments implements WebMvcConfigurer, HandlerMethodArgumentResolv
     @Override
     public AppClient resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
                                      WebDataBinderFactory binders) {
-        return receivers.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION));
+        return receivers.authenticate(AuthorizationHeader.of(request.getNativeRequest(HttpServletRequest.class)));
     }
 }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
+import dev.lanyard.AuthorizationHeader;
 import dev.lanyard.apps.ClientEndpoints;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * going out without a body. Three kinds: what Spring Security's firewall refuses for something other than its method
  * ({@link #refuse}: an encoded slash or semicolon, a path that is not normalised, a header or parameter with a control
  * character; a {@code U+202E} sent as UTF-8 is one, as Tomcat reads a header's bytes as ISO-8859-1); a method no handler
- * takes at the path ({@link #refuseMethod}); and any other refusal a filter makes ({@link #answer}).
+ * takes at the path ({@link #refuseMethod}); and any other refusal a filter makes ({@link #answer}). A request with more
+ * than one {@code Authorization} header ({@link AuthorizationHeader}) is refused as the firewall refuses a header.
  *
  * <p>The API's paths and the metrics get problem+json, whatever they accept; the token, introspection and revocation
  * endpoints OAuth's error for a {@code 400}; anything else a client asking for JSON and not HTML gets problem+json too
@@ -96,11 +98,13 @@ class RefusedRequests {
     }
 
     /**
-     * Which part of the request was refused, told by how the firewall's message starts (what
+     * Which part of the request was refused, told by its type or how the firewall's message starts (what
      * follows quotes the request); what the log line and the answer say of it: plain ASCII without quotes, as OAuth's
      * {@code error_description} must be.
      */
     private enum Part {
+        AUTHORIZATION("it has more than one Authorization header", "Send one Authorization header: this request has more "
+                + "than one, and which of them counts would be a guess. Nothing was changed."),
         HEADER("the firewall refused a header", "A header of the request has a character the server does not accept, such "
                 + "as a control character. Nothing was changed."),
         PARAMETER("the firewall refused a parameter", "A parameter of the request has a name or value the server does not "
@@ -120,6 +124,7 @@ class RefusedRequests {
         }
 
         static Part of(RequestRejectedException rejected) {
+            if (rejected instanceof AuthorizationHeader.MoreThanOneAuthorizationHeader) return AUTHORIZATION;
             String message = rejected.getMessage() == null ? "" : rejected.getMessage();
             if (message.startsWith("The request was rejected because the header")) return HEADER;
             if (message.startsWith("The request was rejected because the parameter")) return PARAMETER;

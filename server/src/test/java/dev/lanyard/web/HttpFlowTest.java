@@ -229,6 +229,52 @@ class HttpFlowTest {
         assertThat(stream.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
     }
 
+    /**
+     * Two Authorization headers were taken as the first (Tomcat, Spring Security and Spring Authorization Server each
+     * read only that one), while anything in front of Lanyard reading the last saw someone else (outside review).
+     * Ambiguous credentials are refused: 400 problem+json in the API and at the Shared Signals receivers' endpoints,
+     * OAuth's invalid_request at the token endpoint, the error page on a page; no token is echoed. One header works.
+     */
+    @Test
+    void twoAuthorizationHeadersAreRefusedAsAmbiguous(CapturedOutput output) throws Exception {
+        SignUp who = TestAccounts.newcomer("twice");
+        String cookie = signUp(who);
+        String token = read(postJson("/api/v1/login", Map.of("email", who.email(), "password", TestAccounts.PASSWORD,
+                "tokenType", "bearer"), null)).path("token").asString();
+        assertThat(token).isNotBlank();
+        int before = output.getAll().length();
+        clock.advance(java.time.Duration.ofMinutes(1)); // this minute's lines not used up by other refusals
+
+        assertThat(raw("GET /api/v1/sessions/current", "Authorization: Bearer " + token)).as("one header")
+                .startsWith("HTTP/1.1 200");
+        String said = "Send one Authorization header: this request has more than one";
+        for (String[] headers : new String[][] {{"Authorization: Bearer " + token, "Authorization: Bearer ses_other"},
+                {"Authorization: Bearer ses_other", "Authorization: Bearer " + token},
+                {"Authorization: Bearer " + token, "Authorization: Bearer " + token},
+                {"Authorization: Basic YTpi", "Cookie: " + cookie, "Authorization: Bearer " + token}}) {
+            String api = raw("GET /api/v1/sessions/current", headers);
+            assertThat(api).as(String.join(", ", headers)).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
+                    .contains("\"type\":\"urn:lanyard:problem:bad-request\"").contains(said)
+                    .contains("\"instance\":\"/api/v1/sessions/current\"").doesNotContain(token).doesNotContain("ses_other");
+        }
+        assertThat(rawWithBody("POST /oauth2/token", "grant_type=client_credentials", "Content-Type: application/x-www-form-urlencoded",
+                "Authorization: Basic YTpi", "Authorization: Basic Yzpk")).as("OAuth's error where an app calls")
+                .startsWith("HTTP/1.1 400").contains("\"error\":\"invalid_request\"").contains(said).contains("Cache-Control: no-store")
+                .doesNotContain("YTpi");
+        assertThat(raw("GET /api/v1/ssf/streams", "Authorization: Bearer a.b.c", "Authorization: Bearer d.e.f"))
+                .as("a Shared Signals receiver's call").startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
+                .contains(said);
+        assertThat(raw("GET /settings/sessions", "Cookie: " + cookie, "Accept: text/html", "Authorization: Bearer a",
+                "Authorization: Bearer b")).as("a page").startsWith("HTTP/1.1 400").contains("<title>Error · Lanyard</title>")
+                .contains(said);
+
+        String logged = output.getAll().substring(before);
+        assertThat(logged).contains("Refused a bad request (400): GET /api/v1/sessions/current: it has more than one Authorization header")
+                .doesNotContain(token).doesNotContain("\tat ");
+        assertThat(raw("GET /api/v1/sessions/current", "Authorization: Bearer " + token)).as("still signed in")
+                .startsWith("HTTP/1.1 200");
+    }
+
     // ---- the edge: paths, bad requests, error bodies (issue 8)
 
     /** Sends {@code requestLine} as it is, which java.net.http would refuse or fix; returns the raw response. */
