@@ -100,10 +100,13 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
         return status == HttpStatus.UNAUTHORIZED ? response.header(HttpHeaders.WWW_AUTHENTICATE, Problems.bearerChallenge(request)) : response;
     }
 
+    /** A parameter not of its type: a number that is not one in decimal digits ({@link QueryNumbers}) is told so. */
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
-        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-parameter",
-                "The value of '" + e.getName() + "' is not valid.", e.getName()));
+        String kind = kind(e.getRequiredType());
+        String detail = kind.equals("a whole number") ? "'" + e.getName() + "' must be a whole number, in decimal digits."
+                : "The value of '" + e.getName() + "' is not valid.";
+        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-parameter", detail, e.getName()));
     }
 
     @Override

@@ -449,6 +449,50 @@ class StrictInputTest {
         assertThat(as(get(URI.create("/settings/sessions?filter=")).accept(MediaType.TEXT_HTML)).getStatus()).isEqualTo(200);
     }
 
+    /**
+     * A number in the query is plain decimal digits (outside review): {@code ?limit=0x10} listed 16 items and
+     * {@code +1} was taken, as Spring's conversion reads numbers as Java source does; {@code 99999999999} was "not valid"
+     * where {@code 0} and {@code -1} were "between 1 and 100". On every operation with a numeric query parameter the
+     * document lists, anything but digits is refused saying so, and every number out of range, however large, gets the
+     * range's message. The sessions page's own {@code since} is read the same way.
+     */
+    @Test
+    void aNumberInTheQueryIsPlainDecimalDigitsAndAnyOutOfRangeGetsTheRangesMessage() throws Exception {
+        List<String> checked = new java.util.ArrayList<>();
+        json.readTree(contract.document()).path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            String template = path.getKey().replaceAll("\\{[^}]+}", "x1");
+            for (JsonNode parameter : op.getValue().path("parameters")) {
+                if (!parameter.path("in").asString().equals("query") || !parameter.path("schema").path("type").asString().equals("integer")) continue;
+                String name = parameter.path("name").asString();
+                HttpMethod method = HttpMethod.valueOf(op.getKey().toUpperCase(java.util.Locale.ROOT));
+                try {
+                    for (String notDecimal : List.of("0x10", "#10", "+1", "1e3", " 1", "1 ", "1.5", "--1", "-", "\u0661")) {
+                        JsonNode problem = problem(as(request(method, template).queryParam(name, notDecimal)), name);
+                        assertThat(problem.path("type").asString()).as(notDecimal).isEqualTo("urn:lanyard:problem:invalid-parameter");
+                        assertThat(problem.path("detail").asString()).as(notDecimal).isEqualTo("'" + name + "' must be a whole number, in decimal digits.");
+                    }
+                    checked.add(method + " " + path.getKey() + " " + name);
+                    if (template.contains("x1")) continue; // a list of something named by the path: its lookup comes first
+                    for (String outOfRange : List.of("0", "-1", "101", "99999999999", "-99999999999", "9".repeat(40), "-" + "9".repeat(40))) {
+                        JsonNode problem = problem(as(request(method, template).queryParam(name, outOfRange)), name);
+                        assertThat(problem.path("detail").asString()).as(outOfRange).isEqualTo(name + " must be between 1 and 100.");
+                    }
+                    assertThat(as(request(method, template).queryParam(name, "7")).getStatus()).as(template + " 7").isEqualTo(200);
+                } catch (Exception e) {
+                    throw new AssertionError(method + " " + template + " " + name, e);
+                }
+            }
+        }));
+        assertThat(checked).contains("GET /api/v1/sessions limit", "GET /api/v1/sessions/history limit", "GET /api/v1/audit limit",
+                "GET /api/v1/admin/sessions limit", "GET /api/v1/admin/members limit", "GET /api/v1/api-keys limit",
+                "GET /api/v1/admin/members/{member}/api-keys limit");
+
+        MockHttpServletResponse hex = as(get("/settings/sessions/departed").queryParam("arrived", "ses_x").queryParam("since", "0x10"));
+        assertThat(hex.getStatus()).as("a page's since in hex").isEqualTo(400);
+        MockHttpServletResponse far = as(get("/settings/sessions/departed").queryParam("arrived", "ses_x").queryParam("since", "9".repeat(30)));
+        assertThat(far.getStatus()).as("a page's since past the last millisecond a long holds").isEqualTo(200);
+    }
+
     // ---- one cursor rule
 
     @Test
