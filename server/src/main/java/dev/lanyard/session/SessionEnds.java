@@ -184,6 +184,18 @@ class SessionEnds {
             activity.withPending(row).expiry(now).ifPresent(reason ->
                     byReason.computeIfAbsent(reason, r -> new LinkedHashMap<>()).put(row.id(), row.account()));
         }
+        return endAsExpired(store, broadcast, byReason, now, waits);
+    }
+
+    /**
+     * Ends {@code byReason}'s sessions (each with its owner) as expired for their reason, those still open: one statement
+     * and one announcement per reason, however many sessions. Each row records when it expired
+     * ({@link SessionStore#endExpired}); the announcement is made {@code now}, which is the audit entry's time. The sweep
+     * ({@link SessionLifetimes}) and a revocation that reaches expired sessions ({@link #endExpired}) both end them so.
+     * Returns those it ended.
+     */
+    static List<SessionId> endAsExpired(SessionStore store, SessionBroadcast broadcast,
+                                        Map<EndReason, Map<SessionId, AccountId>> byReason, Instant now, List<Runnable> waits) {
         List<SessionId> ended = new ArrayList<>();
         for (var group : byReason.entrySet()) {
             Map<SessionId, AccountId> owners = group.getValue();

@@ -91,7 +91,6 @@ class SessionLifetimes {
 
     private Batch endExpired(Instant now, int size, List<Runnable> waits) {
         List<SessionStore.Expired> expired = store.expired(now, size);
-        int ended = 0;
         // One UPDATE and one broadcast per reason for the whole batch, not one of each per session.
         java.util.Map<EndReason, java.util.Map<SessionId, dev.lanyard.account.AccountId>> byReason = new java.util.EnumMap<>(EndReason.class);
         for (SessionStore.Expired e : expired) {
@@ -100,17 +99,8 @@ class SessionLifetimes {
             if (e.reason() == EndReason.IDLE_EXPIRED && busyInMemory(e.id(), now)) continue;
             byReason.computeIfAbsent(e.reason(), r -> new java.util.LinkedHashMap<>()).put(e.id(), e.owner());
         }
-        for (var group : byReason.entrySet()) {
-            // Each row records when it expired, as the lists showed it before (Session.endedIfExpired); the announcement
-            // is made now, which is the audit entry's time (SessionsEnded#endedAt).
-            Session.Ending ending = Session.Ending.expired(group.getKey(), now);
-            java.util.Map<SessionId, dev.lanyard.account.AccountId> owners = group.getValue();
-            java.util.Map<SessionId, dev.lanyard.account.AccountId> done = new java.util.LinkedHashMap<>();
-            store.endExpired(owners.keySet(), group.getKey()).forEach(id -> done.put(id, owners.get(id)));
-            ended += done.size();
-            broadcast.ended(done, ending, waits);
-        }
-        return new Batch(expired.size(), ended);
+        // Each row records when it expired, as the lists showed it before (Session.endedIfExpired).
+        return new Batch(expired.size(), SessionEnds.endAsExpired(store, broadcast, byReason, now, waits).size());
     }
 
     private boolean busyInMemory(SessionId id, Instant now) {
