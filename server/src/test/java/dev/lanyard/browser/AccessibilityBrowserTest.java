@@ -82,7 +82,7 @@ class AccessibilityBrowserTest extends BrowserTest {
         check(desk, "confirm: log out all", "/settings/sessions/sign-out-all");
         desk.navigate("/settings/sessions");
         desk.locator("ul.cards input[type=checkbox]").first().check();
-        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out selected")).click();
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out 1 selected session")).click();
         assertThat(desk.locator("h1")).hasText("Sign out 1 selected session?");
         checkCurrent(desk, "confirm: sign out selected");
 

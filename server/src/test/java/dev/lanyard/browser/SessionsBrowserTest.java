@@ -218,9 +218,20 @@ class SessionsBrowserTest extends BrowserTest {
         assertThat(otherCards(berlin)).hasCount(3); // the live list: Berlin's page saw the other sign-ins
         // Berlin ticks the Mac: the live refresh when the two are signed out keeps the tick (outside QA: it was cleared).
         berlin.getByLabel(Pattern.compile("Select .*macOS")).check();
+        // The button waits for a tick and says how many it ends, as the boxes are ticked and unticked (outside review).
+        Locator signOutSelected = desk.locator("#select-form button[type=submit]");
+        assertThat(signOutSelected).hasText("Sign out selected sessions");
+        assertThat(signOutSelected).isDisabled();
         desk.getByLabel(Pattern.compile("Select .*Android")).check();
+        assertThat(signOutSelected).hasText("Sign out 1 selected session");
+        assertThat(signOutSelected).isEnabled();
         desk.getByLabel(Pattern.compile("Select .*Windows")).check();
-        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out selected")).click();
+        assertThat(signOutSelected).hasText("Sign out 2 selected sessions");
+        desk.getByLabel(Pattern.compile("Select .*Berlin")).check();
+        assertThat(signOutSelected).hasText("Sign out 3 selected sessions");
+        desk.getByLabel(Pattern.compile("Select .*Berlin")).uncheck();
+        assertThat(signOutSelected).hasText("Sign out 2 selected sessions");
+        signOutSelected.click();
 
         assertThat(desk.locator("h1")).hasText("Sign out 2 selected sessions?");
         Locator chosen = desk.locator("ul.targets li");
@@ -228,7 +239,7 @@ class SessionsBrowserTest extends BrowserTest {
         assertThat(chosen.filter(new Locator.FilterOptions().setHasText("Paris, France"))).hasCount(1);
         assertThat(chosen.filter(new Locator.FilterOptions().setHasText("Stockholm, Sweden"))).hasCount(1);
         assertThat(desk.locator("ul.targets")).not().containsText("Berlin");
-        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out selected")).click();
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out 2 selected sessions").setExact(true)).click();
 
         assertThat(desk.locator("main .alert.success")).hasText("2 sessions were signed out. Those devices must sign in again.");
         assertThat(otherCards(desk)).hasCount(1);
@@ -242,9 +253,36 @@ class SessionsBrowserTest extends BrowserTest {
         assertThat(otherCards(berlin)).hasCount(1);
         assertThat(otherCards(berlin)).containsText("Madrid, Spain");
         assertThat(berlin.getByLabel(Pattern.compile("Select .*macOS"))).isChecked();
+        assertThat(berlin.locator("#select-form button[type=submit]")).hasText("Sign out 1 selected session"); // counted after the refresh
         assertThat(berlin).hasURL(Pattern.compile("/settings/sessions$"));
         berlin.reload();
         assertThat(currentCard(berlin)).containsText(Pattern.compile("Berlin.*, Germany"));
+    }
+
+    /**
+     * Without its script (scripts off, or the file not loaded), "Sign out selected" is the server's own button, as it
+     * was: there to press with nothing ticked, which the server answers with its message.
+     */
+    @Test
+    void withoutItsScriptSignOutSelectedWorksAsBefore() {
+        Page desk = open(MAC_MADRID);
+        desk.route("**/js/selected.js", route -> route.abort());
+        String email = signUp(desk, "Annie Easley", "Centaur");
+        logIn(open(IPHONE_LONDON), email);
+        desk.navigate("/settings/sessions");
+        assertThat(otherCards(desk)).hasCount(1);
+
+        Locator button = desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out selected").setExact(true));
+        assertThat(button).isEnabled();
+        button.click();
+        assertThat(desk.locator("main .alert.error")).hasText("Select at least one session to sign out.");
+
+        desk.getByLabel(Pattern.compile("Select .*London")).check();
+        assertThat(button).hasText("Sign out selected");
+        button.click();
+        assertThat(desk.locator("h1")).hasText("Sign out 1 selected session?");
+        desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out 1 selected session").setExact(true)).click();
+        assertThat(desk.locator("main .alert.success")).hasText("1 session was signed out. That device must sign in again.");
     }
 
     @Test
