@@ -307,6 +307,48 @@ class AccessibilityBrowserTest extends BrowserTest {
         org.assertj.core.api.Assertions.assertThat(wide).as("pages wider than the screen, controls out of view").isEmpty();
     }
 
+    /**
+     * Every form's primary action looks like the invitation's "Send invitation" (outside review: the settings forms' were
+     * white and as wide as the page), and is as wide as its words at 1280 px, not stretched across the form.
+     */
+    @Test
+    void everyFormsPrimaryActionLooksAlikeAndIsAsWideAsItsWords() {
+        Page desk = open(Chromium.MAC_MADRID);
+        String email = signUp(desk, "Ada Lovelace", "Analytical Engines");
+        logIn(open(Chromium.IPHONE_LONDON), email);
+        desk.navigate("/settings/sessions");
+        String details = desk.locator("ul.cards article.card").first()
+                .getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Details of")).getAttribute("href");
+        desk.navigate("/admin/members");
+        String ownPage = desk.locator("main a[href$='/sessions'][href*='/admin/members/']").first().getAttribute("href");
+        String primary = style(desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send invitation")));
+
+        Map<String, List<String>> actions = new LinkedHashMap<>();
+        actions.put("/admin/settings", List.of("Save policy"));
+        actions.put(ownPage, List.of("Save limit", "Save"));
+        actions.put("/settings/security", List.of("Change password", "Add a passkey", "Save"));
+        actions.put("/settings/api-keys", List.of("Create key"));
+        actions.put("/admin/apps", List.of("Register app"));
+        actions.put(details, List.of("Rename"));
+        List<String> unlike = new ArrayList<>();
+        actions.forEach((path, names) -> {
+            desk.navigate(path);
+            for (String name : names) {
+                Locator button = desk.locator("main").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name).setExact(true));
+                if (!style(button).equals(primary)) unlike.add(path + " \"" + name + "\": " + style(button) + ", not " + primary);
+                double width = button.boundingBox().width;
+                double form = ((Number) button.evaluate("b => b.form.getBoundingClientRect().width")).doubleValue();
+                if (width > form / 2) unlike.add(path + " \"" + name + "\" is " + Math.round(width) + " px wide in a form of " + Math.round(form));
+            }
+        });
+        org.assertj.core.api.Assertions.assertThat(unlike).as("primary actions unlike the invitation's, or stretched").isEmpty();
+    }
+
+    /** A button's colours: its background, text and border. */
+    private static String style(Locator button) {
+        return (String) button.evaluate("b => { const s = getComputedStyle(b); return s.backgroundColor + ' ' + s.color + ' ' + s.borderTopColor; }");
+    }
+
     private static double middle(BoundingBox box) {
         return box.y + box.height / 2;
     }
