@@ -52,6 +52,22 @@ public final class FreeText {
     }
 
     /**
+     * The start of {@code text} that is at most {@code max} characters long, counted as {@link #length} counts them:
+     * cut between two characters, never inside one (an emoji's two UTF-16 units, a flag's two code points).
+     */
+    public static String upTo(String text, int max) {
+        java.util.regex.Matcher each = CHARACTER.matcher(text);
+        int n = 0;
+        int end = 0;
+        while (each.find()) {
+            n += 1 + (each.end() - each.start() - 1) / UNITS_PER_CHARACTER;
+            if (n > max) break;
+            end = each.end();
+        }
+        return text.substring(0, end);
+    }
+
+    /**
      * Why {@code text} cannot be shown as it is, in words that finish "The name cannot contain …", or empty if it can.
      * {@code lineBreaks}: whether a plain line break is allowed (a reason may have several lines).
      */

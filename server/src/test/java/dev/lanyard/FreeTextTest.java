@@ -56,6 +56,14 @@ class FreeTextTest {
     }
 
     @Test
+    void aTextIsCutBetweenCharactersNeverInsideOne() {
+        assertThat(FreeText.upTo("😀".repeat(60), 100)).isEqualTo("😀".repeat(60));
+        assertThat(FreeText.upTo("a" + "😀".repeat(100), 100)).isEqualTo("a" + "😀".repeat(99));
+        assertThat(FreeText.upTo("🇪🇸🇫🇷", 1)).as("a flag's two code points stay together").isEqualTo("🇪🇸");
+        assertThat(FreeText.upTo("abc", 0)).isEmpty();
+    }
+
+    @Test
     void aLetterUnderEndlessAccentsCountsForTheRoomItTakes() {
         String zalgo = "a" + "́".repeat(400_000);
 

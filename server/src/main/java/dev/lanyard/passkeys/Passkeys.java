@@ -230,11 +230,15 @@ public class Passkeys {
         return removed;
     }
 
-    /** A passkey's name as kept: stripped, "Passkey" when blank. */
+    /**
+     * A passkey's name as kept: stripped, "Passkey" when blank. Its length is counted in characters as a reader sees them
+     * ({@link dev.lanyard.FreeText#length}), as a session's and a key's are: counted in UTF-16 units, a name of 51 emoji was
+     * too long here and not there (outside review).
+     */
     static String name(String name) {
         String clean = name == null ? "" : name.strip();
         if (clean.isEmpty()) return "Passkey";
-        if (clean.length() > MAX_NAME) throw new PasskeyProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
+        if (dev.lanyard.FreeText.length(clean) > MAX_NAME) throw new PasskeyProblem.InvalidInput("name", "Use a name of at most " + MAX_NAME + " characters.");
         dev.lanyard.FreeText.refusal(clean, false).ifPresent(what -> {
             throw new PasskeyProblem.InvalidInput("name", "The name cannot contain " + what + ".");
         });

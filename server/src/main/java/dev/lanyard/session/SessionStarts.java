@@ -142,8 +142,8 @@ class SessionStarts {
 
     Sessions.AppSession startApp(NewSession request, String name) {
         Sessions.Started started = start(request);
-        String clean = name.strip();
-        clean = clean.length() > Sessions.MAX_NAME ? clean.substring(0, Sessions.MAX_NAME) : clean;
+        // Cut in characters, as the app's name was counted: in UTF-16 units, an app's name of 60 emoji was cut at 50 (outside review).
+        String clean = dev.lanyard.FreeText.upTo(name.strip(), Sessions.MAX_NAME);
         store.rename(started.session().id(), request.account(), clean);
         return new Sessions.AppSession(started.session(), SessionToken.hash(started.token()));
     }

@@ -29,7 +29,8 @@ import org.springframework.test.context.ContextConfiguration;
  * What an outside accessibility and language review (AK) found people could not do, done in a real Chromium: sign in
  * with an address that has an accent before the @, follow a link that looks like a button with Space, hear where a
  * refused form went wrong, tell repeated controls apart by name, read times in a right-to-left language, read the
- * audit log's times on a 320-pixel phone, and its addresses whole or wrapped between their parts.
+ * audit log's times on a 320-pixel phone, and its addresses whole or wrapped between their parts. And (a later outside
+ * review) type a name of as many emoji as its limit.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"lanyard.web.trusted-proxies=127.0.0.1", "server.address=127.0.0.1"})
@@ -106,6 +107,77 @@ class InclusiveUseBrowserTest extends BrowserTest {
         page.getByLabel("Your password (to create a key)").fill("not the password at all");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
         assertErrorsFocusedAndLinked(page, "#key-password", "key-password-hint");
+    }
+
+    /**
+     * A name is as long as Lanyard counts it, in characters as a reader sees them (outside review: the browser's maxlength
+     * counted UTF-16 units, and cut a name of 100 emoji, which the server takes, at 50). 100 emoji, pasted, are saved whole
+     * as a person's, a team's, a session's, an API key's and an app's name; one more, typed, is refused by the page, which
+     * names the limit.
+     */
+    @Test
+    void aNameOfAsManyEmojiAsTheLimitIsSavedWholeAndOneMoreIsRefusedNamingTheLimit() {
+        String limit = "😀".repeat(100);
+        Page page = open(MAC_MADRID);
+        String email = nextEmail("emoji");
+        page.navigate("/signup");
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(PASSWORD);
+        page.locator("#team").fill(limit);
+        page.locator("#name").fill(limit);
+        assertOneMoreRefused(page, page.locator("#name"), "Create account");
+        page.locator("#name").fill(limit);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        assertThat(page).hasURL(Pattern.compile("/settings/sessions\\?done=welcome$"));
+        assertThat(page.locator(".who-name")).hasAttribute("title", limit);
+
+        // A session's name, on its details page.
+        logIn(open(IPHONE_LONDON), email);
+        page.navigate("/settings/sessions");
+        String details = page.locator("ul.cards article.card").first()
+                .getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Details of")).getAttribute("href");
+        page.navigate(details);
+        page.locator("#name").fill(limit);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Rename")).click();
+        assertThat(page.locator("main .alert.success")).hasText("Session renamed.");
+        assertThat(page.locator("#name")).hasValue(limit);
+        assertOneMoreRefused(page, page.locator("#name"), "Rename");
+
+        // An API key's name.
+        page.navigate("/settings/api-keys");
+        page.locator("#key-name").fill(limit);
+        page.getByLabel("Your password (to create a key)").fill(PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
+        assertThat(page.locator("h1")).hasText("API key created");
+        page.navigate("/settings/api-keys");
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(limit).setExact(true))).hasCount(1);
+        page.locator("#key-name").fill(limit);
+        assertOneMoreRefused(page, page.locator("#key-name"), "Create key");
+
+        // An app's name.
+        page.navigate("/admin/apps");
+        page.locator("#name").fill(limit);
+        page.getByLabel("Redirect URIs").fill("https://wiki.example.com/callback");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Register app")).click();
+        assertThat(page.locator("h1")).hasText(limit + " is registered");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Go to the app")).click();
+        assertThat(page.locator("#name")).hasValue(limit);
+        assertOneMoreRefused(page, page.locator("#name"), "Save");
+    }
+
+    /**
+     * One more emoji typed at the end of {@code field}, which holds 100: the field says it is too long, naming the limit,
+     * and the browser does not send its form ({@code submit} names its button).
+     */
+    private static void assertOneMoreRefused(Page page, Locator field, String submit) {
+        field.press("End");
+        field.pressSequentially("😀");
+        assertThat(field).hasValue("😀".repeat(101));
+        String at = page.url();
+        page.locator("main").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(submit).setExact(true)).click();
+        assertThat((String) field.evaluate("e => e.validationMessage")).isEqualTo("Use at most 100 characters: this has 101.");
+        assertThat((Boolean) field.evaluate("e => e.matches(':invalid')")).isTrue();
+        assertThat(page.url()).isEqualTo(at);
     }
 
     private static void assertErrorsFocusedAndLinked(Page page, String field, String hint) {

@@ -160,6 +160,25 @@ class PasskeyPagesTest {
                 .contains("autocomplete=\"current-password\"");
     }
 
+    /** A passkey's name is counted in characters, as a session's and a key's are: 100 emoji are 100, not 200 (outside review). */
+    @Test
+    void aPasskeysNameOfAsManyEmojiAsTheLimitIsKeptWholeAndOneMoreIsRefusedNamingTheLimit() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String id = passkeyOf(ada, "Laptop");
+
+        MockHttpServletResponse emoji = team.perform(team.form(post("/settings/security/passkeys/" + id + "/name"), ada)
+                .param("name", "😀".repeat(100))).getResponse();
+        assertThat(emoji.getRedirectedUrl()).isEqualTo("/settings/security?done=passkey-renamed");
+        assertThat(store.list(new AccountId(ada.accountId()))).extracting(Passkey::name).containsExactly("😀".repeat(100));
+
+        MockHttpServletResponse tooLong = team.perform(team.form(post("/settings/security/passkeys/" + id + "/name"), ada)
+                .param("name", "😀".repeat(101))).getResponse();
+        assertThat(tooLong.getStatus()).isEqualTo(400);
+        assertThat(tooLong.getContentAsString()).contains("Use a name of at most 100 characters.");
+        assertThat(store.list(new AccountId(ada.accountId()))).extracting(Passkey::name).containsExactly("😀".repeat(100));
+    }
+
     @Test
     void renamingAndRemovingAPasskeyIsConfirmedAndAudited() throws Exception {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
@@ -174,7 +193,7 @@ class PasskeyPagesTest {
         MockHttpServletResponse tooLong = team.perform(team.form(post("/settings/security/passkeys/" + id + "/name"), ada)
                 .param("name", "x".repeat(101))).getResponse();
         assertThat(tooLong.getStatus()).isEqualTo(400);
-        assertThat(tooLong.getContentAsString()).contains("at most 100 characters");
+        assertThat(tooLong.getContentAsString()).contains("Use a name of at most 100 characters.");
 
         String confirm = team.perform(team.page(get("/settings/security/passkeys/" + id + "/remove"), ada)).getResponse().getContentAsString();
         assertThat(confirm).contains("Remove the passkey “<bdi>Work laptop</bdi>”?").contains("Remove passkey");

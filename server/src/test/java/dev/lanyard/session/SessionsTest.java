@@ -560,6 +560,15 @@ class SessionsTest {
         assertThat(row(laptop).name()).isEqualTo("x".repeat(Sessions.MAX_NAME));
     }
 
+    /** An app's session is named after the app, counted as the app's name was: 60 emoji are not cut at 50 (outside review). */
+    @Test
+    void anAppsSessionKeepsAnAppsNameOfEmojiWhole() {
+        Sessions.AppSession app = sessions.startApp(new NewSession(alice.id(), TestSessions.madrid(), AppType.OAUTH, false),
+                "😀".repeat(Sessions.MAX_NAME));
+
+        assertThat(store.find(app.session().id(), alice.id()).orElseThrow().name()).isEqualTo("😀".repeat(Sessions.MAX_NAME));
+    }
+
     @Test
     void renamingToTheNameASessionHasAlreadyAddsNoTimelineLine() {
         Sessions.Started laptop = signIn(alice);
