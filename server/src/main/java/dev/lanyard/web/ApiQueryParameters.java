@@ -31,9 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
  * endpoint alike and before any of them reads it. Leaving a parameter out still means its default. A name ending in
  * {@code []} is no parameter of the API's and is ignored, as every unknown one is ({@link WithoutBracketedNames}).
  *
- * <p>Only the query string counts (a form body is not the API's), and only under {@code /api/}: pages
- * read forms, whose empty fields mean "none". Runs after {@link ControlCharacterFilter}, so the names
- * it decodes are valid UTF-8 without control characters.
+ * <p>Only the query string counts, and only under {@code /api/}: pages read forms, whose empty fields mean "none". A
+ * form body is not the API's: Spring's {@code FormContentFilter} is off (application.yml), so a {@code DELETE}'s form
+ * is not read as parameters, where its {@code stream_id} was joined with the query's (outside review). Runs after
+ * {@link ControlCharacterFilter}, so the names it decodes are valid UTF-8 without control characters.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 30)

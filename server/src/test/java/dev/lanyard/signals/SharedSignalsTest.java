@@ -1180,4 +1180,49 @@ class SharedSignalsTest {
         assertThat(polled.path("moreAvailable").asBoolean()).isTrue();
         refused(ssf(post("/api/v1/ssf/poll/" + streamId), token, Map.of("returnImmediately", true, "maxEvents", -1)), "maxEvents");
     }
+
+    /**
+     * A stream_id is read once, from the query alone (SSF 1.0 §8.1.1.5): given twice it is a 400 naming it, on every
+     * endpoint that takes it, and one sent in a form body is not read. Spring read a DELETE's form into the request's
+     * parameters: stream_id=a in the query and stream_id=b in the body were the stream "a,b", a 404, and a form alone
+     * deleted its stream (outside review).
+     */
+    @Test
+    void aStreamIdIsReadOnceAndFromTheQueryAlone() throws Exception {
+        Receiver r = receiverApp("Once");
+        String token = token(r);
+        String a = api.read(ssf(post("/api/v1/ssf/streams"), token, Map.of("description", "a"))).path("stream_id").asString();
+        String b = api.read(ssf(post("/api/v1/ssf/streams"), token, Map.of("description", "b"))).path("stream_id").asString();
+
+        for (String[] twice : new String[][] {{"GET", "/streams"}, {"GET", "/status"}, {"DELETE", "/streams"}}) {
+            HttpResponse<String> refused = overHttp(twice[0], twice[1] + "?stream_id=" + a + "&stream_id=" + b, token, null);
+            assertThat(refused.statusCode()).as(twice[1] + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+                    .startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE));
+            JsonNode problem = json.readTree(refused.body());
+            assertThat(problem.path("field").asString()).isEqualTo("stream_id");
+            assertThat(problem.path("detail").asString()).isEqualTo("'stream_id' is given more than once.").doesNotContain(a);
+        }
+        HttpResponse<String> inTheBodyAlone = overHttp("DELETE", "/streams", token, "stream_id=" + b);
+        assertThat(inTheBodyAlone.statusCode()).as(inTheBodyAlone.body()).isEqualTo(400);
+        assertThat(json.readTree(inTheBodyAlone.body()).path("detail").asString())
+                .isEqualTo("stream_id is missing: name the stream, as its creation answered it.");
+        assertThat(ssf(get("/api/v1/ssf/streams"), token, null).getResponse().getContentAsString()).as("nothing deleted")
+                .contains(a).contains(b);
+
+        HttpResponse<String> inBoth = overHttp("DELETE", "/streams?stream_id=" + a, token, "stream_id=" + b);
+        assertThat(inBoth.statusCode()).as("the query's stream, not one joined with the body's: " + inBoth.body()).isEqualTo(204);
+        String left = ssf(get("/api/v1/ssf/streams"), token, null).getResponse().getContentAsString();
+        assertThat(left).doesNotContain(a).contains(b);
+    }
+
+    /** A receiver's request to {@code path} under the SSF API over HTTP, with {@code form} as its body when there is one. */
+    private HttpResponse<String> overHttp(String method, String path, String token, String form) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/ssf" + path))
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        if (form != null) request.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_FORM_URLENCODED_VALUE);
+        request.method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
 }
