@@ -5,6 +5,7 @@ import java.io.IOException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -16,12 +17,14 @@ import org.springframework.stereotype.Component;
  * a refusal is OAuth's error ({@code 400}, {@code application/json} {@code {"error":"invalid_request","error_description":…}},
  * {@code Cache-Control: no-store}; RFC 6749 §5.2, RFC 7662 §2.3, RFC 7009 §2.2.1), also where the web layer refuses a
  * request before the authorization server's chain runs: a control character in a form field was Lanyard's problem+json
- * there (outside review), which no OAuth client reads.
+ * there (outside review), which no OAuth client reads. A form whose body is not sent as it can be read is refused the
+ * same way at every endpoint that reads one ({@link #readsForm}), with {@code 415}.
  */
 @Component
 public class ClientEndpoints {
     private final ObjectProvider<AuthorizationServerSettings> settings;
     private volatile RequestMatcher endpoints;
+    private volatile RequestMatcher forms;
 
     ClientEndpoints(ObjectProvider<AuthorizationServerSettings> settings) {
         this.settings = settings;
@@ -34,15 +37,39 @@ public class ClientEndpoints {
                 paths.matcher(settings.getTokenIntrospectionEndpoint()), paths.matcher(settings.getTokenRevocationEndpoint()));
     }
 
+    /**
+     * The endpoints of {@code settings} that read a form, on any method: these three, the authorization endpoint (an
+     * authorization request posted, OpenID Connect Core 3.1.2.1, and the consent form), userinfo and RP-initiated logout.
+     */
+    static RequestMatcher formMatcher(AuthorizationServerSettings settings) {
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        return new OrRequestMatcher(matcher(settings), paths.matcher(settings.getAuthorizationEndpoint()),
+                paths.matcher(settings.getOidcUserInfoEndpoint()), paths.matcher(settings.getOidcLogoutEndpoint()));
+    }
+
     /** Whether the request is to the token, introspection or revocation endpoint. */
     public boolean matches(HttpServletRequest request) {
         RequestMatcher matcher = endpoints;
         if (matcher == null) {
-            // A context without a web server (bench/jmh.sh) has no authorization server settings: Spring's default paths.
-            matcher = matcher(settings.getIfAvailable(() -> AuthorizationServerSettings.builder().build()));
+            matcher = matcher(settings());
             endpoints = matcher;
         }
         return matcher.matches(request);
+    }
+
+    /** Whether the request is to an endpoint of the authorization server that reads a form ({@link #formMatcher}). */
+    public boolean readsForm(HttpServletRequest request) {
+        RequestMatcher matcher = forms;
+        if (matcher == null) {
+            matcher = formMatcher(settings());
+            forms = matcher;
+        }
+        return matcher.matches(request);
+    }
+
+    /** A context without a web server (bench/jmh.sh) has no authorization server settings: Spring's default paths. */
+    private AuthorizationServerSettings settings() {
+        return settings.getIfAvailable(() -> AuthorizationServerSettings.builder().build());
     }
 
     /**
@@ -51,5 +78,10 @@ public class ClientEndpoints {
      */
     public void refuse(HttpServletResponse response, String description) throws IOException {
         EndpointErrors.refuse(response, description);
+    }
+
+    /** Answers {@code status} with {@code invalid_request} and {@code description}, held to what {@link #refuse(HttpServletResponse, String)} says. */
+    public void refuse(HttpServletResponse response, HttpStatus status, String description) throws IOException {
+        EndpointErrors.refuse(response, status, description);
     }
 }

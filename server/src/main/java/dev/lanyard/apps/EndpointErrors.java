@@ -235,8 +235,13 @@ final class EndpointErrors {
      * characters RFC 6749 §5.2 allows in an {@code error_description} (printable ASCII but {@code "} and {@code \}).
      */
     static void refuse(HttpServletResponse response, String description) throws IOException {
+        refuse(response, HttpStatus.BAD_REQUEST, description);
+    }
+
+    /** As {@link #refuse(HttpServletResponse, String)}, with another status: a {@code 415} for a body not sent as it can be read. */
+    static void refuse(HttpServletResponse response, HttpStatus status, String description) throws IOException {
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        write(response, HttpStatus.BAD_REQUEST, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, description, null));
+        write(response, status, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, description, null));
     }
 
     /** Writes {@code error} as the OAuth JSON error body with {@code status}. */

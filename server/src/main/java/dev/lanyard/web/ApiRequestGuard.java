@@ -1,15 +1,9 @@
 package dev.lanyard.web;
 
 import java.io.IOException;
-import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import dev.lanyard.geo.ExternalOrigins;
 import jakarta.servlet.DispatcherType;
@@ -42,8 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>An API request's body is read as it is sent: one with a {@code Content-Encoding} other than
  *     {@code identity} ({@code gzip}, {@code br}) is {@code 415} saying so, with {@code Accept-Encoding: identity}
  *     (RFC 9110 §15.5.16), and a {@code Content-Type} whose charset Java does not know is {@code 415} naming the
- *     charset. Both were ignored or misnamed (outside review): a gzipped body was "not valid UTF-8", a plain one
- *     labelled gzip was read, and {@code charset=bogus} was told to send application/json.</li>
+ *     charset ({@link BodyEncoding}). Both were ignored or misnamed (outside review): a gzipped body was "not valid UTF-8",
+ *     a plain one labelled gzip was read, and {@code charset=bogus} was told to send application/json.</li>
  * </ul>
  * It runs after authorization, so a request without credentials is told to sign in (401) rather
  * than how to format a body it is not allowed to send.
@@ -97,15 +91,15 @@ final class ApiRequestGuard extends HttpFilter {
      * concrete type ({@code json}: JSON, which a request without a bearer must send).
      */
     private boolean readable(HttpServletRequest request, HttpServletResponse response, boolean json) throws IOException {
-        Optional<String> coding = contentCoding(request);
+        Optional<String> coding = BodyEncoding.contentCoding(request);
         if (coding.isPresent()) {
             response.setHeader(HttpHeaders.ACCEPT_ENCODING, "identity");
-            refuse(request, response, "Lanyard does not accept a compressed request body (Content-Encoding: " + coding.get()
-                    + "): send it uncompressed, without Content-Encoding.");
+            refuse(request, response, "Lanyard does not accept a compressed request body (Content-Encoding: "
+                    + (coding.get().isEmpty() ? "…" : coding.get()) + "): send it uncompressed, without Content-Encoding.");
             return false;
         }
         String type = request.getContentType();
-        Optional<String> charset = unknownCharset(type);
+        Optional<String> charset = BodyEncoding.unknownCharset(type);
         if (charset.isPresent()) {
             refuse(request, response, (charset.get().isEmpty() ? "The charset of the Content-Type" : "The charset “" + charset.get() + "”")
                     + " is not supported: send the body as UTF-8 (Content-Type: application/json, or application/json; charset=utf-8).");
@@ -120,44 +114,6 @@ final class ApiRequestGuard extends HttpFilter {
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
         Problems.write(request, response, json, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", detail));
-    }
-
-    /** The body's content codings other than {@code identity}, as sent ({@code gzip}), if it has any. */
-    private static Optional<String> contentCoding(HttpServletRequest request) {
-        List<String> codings = new ArrayList<>();
-        for (String header : Collections.list(request.getHeaders(HttpHeaders.CONTENT_ENCODING))) {
-            for (String coding : header.split(",")) {
-                if (!coding.isBlank() && !coding.strip().equalsIgnoreCase("identity")) codings.add(coding.strip());
-            }
-        }
-        if (codings.isEmpty()) return Optional.empty();
-        String named = String.join(", ", codings);
-        return Optional.of(SHOWN.matcher(named).matches() ? named : "…");
-    }
-
-    /** What a refusal quotes of a header as it was sent: a short run of token characters, nothing a reader could misread. */
-    private static final Pattern SHOWN = Pattern.compile("[A-Za-z0-9._+\\-, ]{1,40}");
-
-    /**
-     * The charset named by {@code contentType} when Java does not know it: as sent, or empty when it cannot be quoted
-     * ({@link #SHOWN}); nothing when there is none or it is known.
-     */
-    private static Optional<String> unknownCharset(String contentType) {
-        if (contentType == null) return Optional.empty();
-        for (String parameter : contentType.split(";")) {
-            int eq = parameter.indexOf('=');
-            if (eq < 0 || !parameter.substring(0, eq).strip().equalsIgnoreCase("charset")) continue;
-            String name = parameter.substring(eq + 1).strip();
-            if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) name = name.substring(1, name.length() - 1);
-            boolean known;
-            try {
-                known = Charset.isSupported(name);
-            } catch (IllegalCharsetNameException e) {
-                known = false;
-            }
-            if (!known) return Optional.of(SHOWN.matcher(name).matches() ? name : "");
-        }
-        return Optional.empty();
     }
 
     /**

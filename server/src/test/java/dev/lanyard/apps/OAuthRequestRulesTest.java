@@ -699,4 +699,69 @@ class OAuthRequestRulesTest {
             assertThat(answer.getResponse().getContentAsString()).as(grant).isEqualTo(bogus.getResponse().getContentAsString());
         }
     }
+
+    /**
+     * A form sent to the authorization server is read as it was sent, as the API reads its bodies: a Content-Encoding other
+     * than identity, or a charset Java does not know, is a 415 with OAuth's invalid_request at every endpoint that reads a
+     * form, before the client is authenticated or a field read. A plain form labelled gzip was read as if it were not
+     * (introspection answered it), and the charset was ignored (outside review).
+     */
+    @Test
+    void aCompressedFormOrAnUnknownCharsetIsRefusedAtEveryEndpointThatReadsOne() throws Exception {
+        JsonNode registered = apps.register(admin, "Zipped");
+        String id = registered.path("app").path("clientId").asString();
+        String secret = registered.path("clientSecret").asString();
+        String form = "application/x-www-form-urlencoded";
+        String[][] endpoints = {{"/oauth2/token", "grant_type=client_credentials&scope=ssf", basic(id, secret)},
+                {"/oauth2/token", "grant_type=client_credentials&scope=ssf", basic(id, "wrong")},
+                {"/oauth2/introspect", "token=abc", basic(id, secret)}, {"/oauth2/revoke", "token=abc", basic(id, secret)},
+                {"/oauth2/authorize", "response_type=code&scope=openid&client_id=" + id + "&redirect_uri="
+                        + java.net.URLEncoder.encode(OAuthFlowTest.REDIRECT, StandardCharsets.UTF_8), null},
+                {"/userinfo", "scope=openid", "Bearer abc"}, {"/connect/logout", "client_id=" + id, null}};
+        String[][] refused = {{"gzip", form, "Lanyard does not accept a compressed request body (Content-Encoding: gzip): send it "
+                        + "uncompressed, without Content-Encoding."},
+                {"identity, br", form, "Lanyard does not accept a compressed request body (Content-Encoding: br): send it uncompressed, "
+                        + "without Content-Encoding."},
+                {null, form + "; charset=bogus", "The charset bogus is not supported: send the form as UTF-8 (Content-Type: "
+                        + "application/x-www-form-urlencoded, or with charset=UTF-8)."},
+                {null, form + "; charset=\"x\u00e9\"", "The charset of the Content-Type is not supported: send the form as UTF-8 "
+                        + "(Content-Type: application/x-www-form-urlencoded, or with charset=UTF-8)."}};
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String[] endpoint : endpoints) {
+            for (String[] sent : refused) {
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + endpoint[0]))
+                        .header("Content-Type", sent[1]).POST(java.net.http.HttpRequest.BodyPublishers.ofString(endpoint[1]));
+                if (endpoint[2] != null) request.header("Authorization", endpoint[2]);
+                if (sent[0] != null) request.header("Content-Encoding", sent[0]);
+                var answer = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                String what = endpoint[0] + " " + sent[0] + " " + sent[1];
+                assertThat(answer.statusCode()).as(what + ": " + answer.body()).isEqualTo(415);
+                assertThat(answer.headers().firstValue("Content-Type")).as(what).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+                assertThat(answer.headers().firstValue("Cache-Control")).as(what).hasValueSatisfying(cache -> assertThat(cache).contains("no-store"));
+                assertThat(answer.headers().firstValue("WWW-Authenticate")).as(what + ": no client was looked at").isEmpty();
+                if (sent[0] != null) assertThat(answer.headers().firstValue("Accept-Encoding")).as(what).hasValue("identity");
+                JsonNode error = json.readTree(answer.body());
+                assertThat(error.path("error").asString()).as(what).isEqualTo("invalid_request");
+                assertThat(error.path("error_description").asString()).as(what).isEqualTo(sent[2]);
+            }
+        }
+        // Compressed for real: refused the same way, not read as a form of bytes that are not UTF-8.
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write("token=abc".getBytes(StandardCharsets.UTF_8));
+        }
+        var compressed = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/oauth2/introspect"))
+                .header("Content-Type", form).header("Content-Encoding", "gzip").header("Authorization", basic(id, secret))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(compressed.statusCode()).as(compressed.body()).isEqualTo(415);
+        for (String[] read : new String[][] {{"identity", form}, {null, form + "; charset=UTF-8"}, {null, form + "; charset=utf-8"}}) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/oauth2/introspect"))
+                    .header("Content-Type", read[1]).header("Authorization", basic(id, secret))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=abc"));
+            if (read[0] != null) request.header("Content-Encoding", read[0]);
+            var answer = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(read[0] + " " + read[1] + ": " + answer.body()).isEqualTo(200);
+            assertThat(json.readTree(answer.body()).path("active").asBoolean()).isFalse();
+        }
+    }
 }
