@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.lanyard.DecimalNumbers;
 import dev.lanyard.FormErrors;
 import dev.lanyard.InputErrors;
 import dev.lanyard.account.AccountProblem;
@@ -112,14 +113,11 @@ class TeamSettingsPages {
         return idle.isZero() ? "never" : idle.toDays() + "d";
     }
 
-    /** The session limit as typed: empty is no limit. */
+    /** The session limit as typed, in decimal digits ({@link DecimalNumbers}): empty is no limit. */
     private static int limit(String value) {
-        if (value.isBlank()) return 0;
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new AccountProblem.InvalidInput("sessionLimit", "Enter a whole number of sessions, or leave it empty for no limit.");
-        }
+        if (value.isEmpty()) return 0;
+        return DecimalNumbers.parseInt(value).orElseThrow(() -> new AccountProblem.InvalidInput("sessionLimit",
+                "Enter a whole number of sessions, in digits, or leave it empty for no limit."));
     }
 
     /** "end-oldest" or "refuse": what a sign-in at the session limit does. */
@@ -135,13 +133,14 @@ class TeamSettingsPages {
         return refuse ? "refuse" : "end-oldest";
     }
 
+    /**
+     * A number of days as typed, in decimal digits ({@link DecimalNumbers}): {@code +30}, {@code " 30"} or digits of another
+     * script were taken as 30 (outside review), and are refused as any other text is.
+     */
     private static int days(String field, String value) {
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            // Named as the form labels it: the form has two fields of days (outside QA).
-            String label = field.equals("rememberedDays") ? "Remembered sessions last" : "Other sessions expire after";
-            throw new AccountProblem.InvalidInput(field, label + ": enter a whole number of days.");
-        }
+        // Named as the form labels it: the form has two fields of days (outside QA).
+        String label = field.equals("rememberedDays") ? "Remembered sessions last" : "Other sessions expire after";
+        return DecimalNumbers.parseInt(value).orElseThrow(() -> new AccountProblem.InvalidInput(field,
+                label + ": enter a whole number of days, in digits."));
     }
 }

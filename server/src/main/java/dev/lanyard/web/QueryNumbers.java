@@ -2,6 +2,8 @@ package dev.lanyard.web;
 
 import java.beans.PropertyEditorSupport;
 
+import dev.lanyard.DecimalNumbers;
+
 import org.springframework.web.bind.WebDataBinder;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.InitBinder;
@@ -13,7 +15,8 @@ import org.springframework.web.bind.annotation.InitBinder;
  * and {@code " 1 "} were 1, and {@code 99999999999}, too large for an {@code int}, was "not valid" where {@code 0} and
  * {@code -1} were "between 1 and 100" (outside review). Now anything else is not a number ({@link ErrorAdvice}'s
  * "must be a whole number"), and a number past what its type holds is read as the type's largest (or smallest), so the
- * endpoint's own range check says what it says of any other number out of range.
+ * endpoint's own range check says what it says of any other number out of range. Pages' number fields are read by the
+ * same rule ({@link DecimalNumbers}).
  *
  * <p>Named parameters only: a binder per {@code @RequestParam} is named after it, so no form's binding changes.
  */
@@ -46,26 +49,10 @@ class QueryNumbers {
                 setValue(null);
                 return;
             }
-            if (!decimal(text)) throw new IllegalArgumentException("Not a decimal number");
-            long value;
-            try {
-                value = Long.parseLong(text);
-            } catch (NumberFormatException pastLong) {
-                value = text.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
-            }
+            long value = DecimalNumbers.parse(text).orElseThrow(() -> new IllegalArgumentException("Not a decimal number"));
             value = Math.max(min, Math.min(max, value));
             if (max == Integer.MAX_VALUE) setValue((int) value);
             else setValue(value);
-        }
-
-        private static boolean decimal(String text) {
-            if (text == null) return false;
-            int first = text.startsWith("-") ? 1 : 0;
-            if (text.length() == first) return false;
-            for (int i = first; i < text.length(); i++) {
-                if (text.charAt(i) < '0' || text.charAt(i) > '9') return false;
-            }
-            return true;
         }
     }
 }

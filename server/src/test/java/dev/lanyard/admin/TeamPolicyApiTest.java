@@ -310,4 +310,23 @@ class TeamPolicyApiTest {
         assertThat(result.getResponse().getStatus()).isEqualTo(415);
         assertThat(policyOf(admin)).isEqualTo(TeamPolicy.DEFAULT);
     }
+
+    /**
+     * The policy's numbers are JSON numbers, whole: a string of digits ({@code "30"}, {@code "+30"}), a fraction, an
+     * exponent or a boolean is refused naming the field, as the page refuses anything but decimal digits; nothing is saved.
+     */
+    @Test
+    void aNumberFieldIsAJsonWholeNumberAndAnythingElseNamesTheField() throws Exception {
+        for (String field : new String[] {"rememberedDays", "lifetimeDays", "sessionLimit"}) {
+            for (String bad : new String[] {"'5'", "'+5'", "' 5'", "5.0", "5.5", "5e0", "true", "[5]", "{}"}) {
+                String body = quoted(("{'idleTimeout':'7d','allowRememberMe':true,'rememberedDays':30,'lifetimeDays':7,'sessionLimit':0}")
+                        .replace("'" + field + "':" + (field.equals("rememberedDays") ? "30" : field.equals("lifetimeDays") ? "7" : "0"),
+                                "'" + field + "':" + bad));
+                JsonNode refused = problem(putPolicy(admin, body), 400, "invalid-json");
+                assertThat(refused.path("field").asString()).as(field + " " + bad).isEqualTo(field);
+                assertThat(refused.path("detail").asString()).as(field + " " + bad).startsWith("'" + field + "' must be ");
+            }
+        }
+        assertThat(policyOf(admin)).isEqualTo(TeamPolicy.DEFAULT);
+    }
 }

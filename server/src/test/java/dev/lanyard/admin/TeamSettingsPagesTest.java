@@ -206,7 +206,7 @@ class TeamSettingsPagesTest {
         MockHttpServletResponse missing = page(admin, withFormToken(admin, post(SETTINGS).contentType(MediaType.APPLICATION_FORM_URLENCODED)));
 
         assertThat(notANumber.getStatus()).isEqualTo(400);
-        assertThat(notANumber.getContentAsString()).contains(": enter a whole number of days.").contains("Team session policy");
+        assertThat(notANumber.getContentAsString()).contains(": enter a whole number of days, in digits.").contains("Team session policy");
         assertThat(tooLong.getStatus()).isEqualTo(400);
         assertThat(tooLong.getContentAsString()).contains("Sessions that are not remembered last between 1 and 7 days.");
         assertThat(unknownIdle.getStatus()).isEqualTo(400);
@@ -227,13 +227,13 @@ class TeamSettingsPagesTest {
         assertThat(refused.getStatus()).isEqualTo(400);
         String html = refused.getContentAsString();
         assertThat(html).contains("<li>Choose 1 day, 7 days, 30 days or never.</li>",
-                "<li>Remembered sessions last: enter a whole number of days.</li>",
+                "<li>Remembered sessions last: enter a whole number of days, in digits.</li>",
                 "<li>Sessions that are not remembered last between 1 and 7 days.</li>",
                 "<li>The session limit is between 1 and 100, or 0 for none.</li>");
         assertThat(html).containsPattern("name=\"idleTimeout\" value=\"1d\" aria-invalid=\"true\" aria-describedby=\"idleTimeout-error\"")
                 .contains("<p id=\"idleTimeout-error\" class=\"field-error\">Choose 1 day, 7 days, 30 days or never.</p>")
                 .containsPattern("name=\"rememberedDays\"[^>]*value=\"thirty\"[^>]*aria-invalid=\"true\" aria-describedby=\"rememberedDays-error\"")
-                .contains("<p id=\"rememberedDays-error\" class=\"field-error\">Remembered sessions last: enter a whole number of days.</p>")
+                .contains("<p id=\"rememberedDays-error\" class=\"field-error\">Remembered sessions last: enter a whole number of days, in digits.</p>")
                 .containsPattern("name=\"lifetimeDays\"[^>]*value=\"9\"[^>]*aria-invalid=\"true\" aria-describedby=\"lifetimeDays-error\"")
                 .contains("<p id=\"lifetimeDays-error\" class=\"field-error\">Sessions that are not remembered last between 1 and 7 days.</p>")
                 .containsPattern("name=\"sessionLimit\"[^>]*value=\"500\"[^>]*aria-invalid=\"true\" aria-describedby=\"sessionLimit-error sessionLimitHint\"")
@@ -256,5 +256,49 @@ class TeamSettingsPagesTest {
                 .containsPattern("name=\"sessionLimit\"[^>]*value=\"500\"[^>]*aria-invalid=\"true\"")
                 .doesNotContainPattern("name=\"allowRememberMe\"[^>]*checked");
         assertThat(policy()).as("nothing saved").isEqualTo(TeamPolicy.DEFAULT);
+    }
+
+    /**
+     * The policy's number fields take decimal digits, as the API's query numbers do: {@code Integer.parseInt} took
+     * {@code +5}, a number between spaces and digits of other scripts (outside review). Anything else is refused on the
+     * page, named next to its field and kept as typed; nothing is saved. A number too large for the field gets its
+     * range, where it was "not a whole number".
+     */
+    @Test
+    void aNumberFieldTakesDecimalDigitsOnlyAndNamesTheFieldOtherwise() throws Exception {
+        for (String typed : new String[] {"+30", " 30", "30 ", "\u0663\u0660", "0x1e", "30.0", "3e1", "30,0", "-+3"}) {
+            MockHttpServletResponse refused = page(admin, withFormToken(admin, save("7d", true, typed, "7")));
+            assertThat(refused.getStatus()).as(typed).isEqualTo(400);
+            String html = refused.getContentAsString();
+            assertThat(html).as(typed).contains("Team session policy")
+                    .contains("<p id=\"rememberedDays-error\" class=\"field-error\">Remembered sessions last: enter a whole number of "
+                            + "days, in digits.</p>")
+                    .containsPattern("name=\"rememberedDays\"[^>]*aria-invalid=\"true\"");
+        }
+        for (String typed : new String[] {"+3", "\u0663", " 3"}) {
+            MockHttpServletResponse refused = page(admin, withFormToken(admin, save("7d", true, "30", typed)));
+            assertThat(refused.getStatus()).as(typed).isEqualTo(400);
+            assertThat(refused.getContentAsString()).as(typed).contains("<p id=\"lifetimeDays-error\" class=\"field-error\">Other "
+                    + "sessions expire after: enter a whole number of days, in digits.</p>");
+        }
+        for (String typed : new String[] {"+5", " 5", " ", "\u0665", "5.0"}) {
+            MockHttpServletResponse refused = page(admin, withFormToken(admin, save("7d", true, "30", "7").param("sessionLimit", typed)));
+            assertThat(refused.getStatus()).as("'" + typed + "'").isEqualTo(400);
+            assertThat(refused.getContentAsString()).as(typed).contains("<p id=\"sessionLimit-error\" class=\"field-error\">Enter a "
+                    + "whole number of sessions, in digits, or leave it empty for no limit.</p>");
+        }
+        MockHttpServletResponse huge = page(admin, withFormToken(admin, save("7d", true, "99999999999", "7")));
+        assertThat(huge.getContentAsString()).contains("<p id=\"rememberedDays-error\" class=\"field-error\">Remembered sessions "
+                + "last between 1 and 365 days.</p>");
+        MockHttpServletResponse negative = page(admin, withFormToken(admin, save("7d", true, "30", "7").param("sessionLimit", "-2")));
+        assertThat(negative.getContentAsString()).contains("<p id=\"sessionLimit-error\" class=\"field-error\">The session limit is "
+                + "between 1 and 100, or 0 for none.</p>");
+        assertThat(policy()).as("nothing saved").isEqualTo(TeamPolicy.DEFAULT);
+
+        MockHttpServletResponse digits = page(admin, withFormToken(admin, save("7d", true, "030", "07").param("sessionLimit", "")));
+        assertThat(digits.getStatus()).as("digits, a leading zero among them: " + digits.getContentAsString()).isEqualTo(302);
+        assertThat(policy().rememberedDays()).isEqualTo(30);
+        assertThat(policy().lifetimeDays()).isEqualTo(7);
+        assertThat(policy().sessionLimit()).as("left empty: no limit").isZero();
     }
 }
