@@ -152,7 +152,29 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
             return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json",
                     "'" + duplicate.group(1) + "' is given more than once.", duplicate.group(1)));
         }
+        if (empty(e)) return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json", EMPTY_BODY));
+        if (e instanceof StrictJson.NotAnObject || e.getMostSpecificCause() instanceof tools.jackson.databind.exc.MismatchedInputException) {
+            return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json", NOT_AN_OBJECT));
+        }
         return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "invalid-json", summary(e)));
+    }
+
+    /** Said of a body with nothing in it, where a blank body was "JSON, but not of the expected shape" (outside review). */
+    static final String EMPTY_BODY = "The request body is empty: send a JSON object with the documented fields.";
+    /**
+     * Said of a body that is JSON but no object ({@code null}, an array, a string, a number, {@code true}): what is left of
+     * the mismatches that name no field, as every request body of the API is an object.
+     */
+    static final String NOT_AN_OBJECT = "The request body must be a JSON object with the documented fields.";
+
+    /**
+     * Whether the body was empty: no byte at all (Spring's "Required request body is missing": every request body of the
+     * API is required), or only JSON's whitespace, which Jackson reads as no content.
+     */
+    private static boolean empty(HttpMessageNotReadableException e) {
+        if (e.getMostSpecificCause() == e) return String.valueOf(e.getMessage()).startsWith("Required request body is missing");
+        return e.getMostSpecificCause() instanceof tools.jackson.databind.exc.MismatchedInputException mismatch
+                && String.valueOf(mismatch.getOriginalMessage()).startsWith("No content to map");
     }
 
     /** Jackson's message for a key given twice (StreamReadFeature.STRICT_DUPLICATE_DETECTION, see {@link StrictJson}). */

@@ -146,15 +146,24 @@ class StrictJson implements WebMvcConfigurer {
             super(mapper);
         }
 
-        /** The body checked as UTF-8 as it is read ({@link Utf8Body}), when it goes to Jackson as bytes. */
+        /** The body checked as UTF-8 as it is read ({@link Utf8Body}), when it goes to Jackson as bytes; an object. */
         @Override
         public Object read(ResolvableType type, HttpInputMessage input, @Nullable Map<String, Object> hints) throws java.io.IOException {
-            return super.read(type, utf8Checked(input), hints);
+            return object(super.read(type, utf8Checked(input), hints), input);
         }
 
         @Override
         protected Object readInternal(Class<?> type, HttpInputMessage input) throws java.io.IOException {
-            return super.readInternal(type, utf8Checked(input));
+            return object(super.readInternal(type, utf8Checked(input)), input);
+        }
+
+        /**
+         * The body read, which is an object: JSON's {@code null} as the whole body is read as no value, which Spring
+         * would call a missing body.
+         */
+        private static Object object(@Nullable Object body, HttpInputMessage input) {
+            if (body == null) throw new NotAnObject(input);
+            return body;
         }
 
         /**
@@ -197,6 +206,13 @@ class StrictJson implements WebMvcConfigurer {
             boolean notAProblem = contentType != null && !(body instanceof ProblemDetail)
                     && MediaType.APPLICATION_PROBLEM_JSON.equalsTypeAndSubtype(contentType);
             super.addDefaultHeaders(headers, body, notAProblem ? MediaType.APPLICATION_JSON : contentType);
+        }
+    }
+
+    /** A request body that is JSON's {@code null}, where every request body is an object ({@link ErrorAdvice} says so). */
+    static final class NotAnObject extends org.springframework.http.converter.HttpMessageNotReadableException {
+        NotAnObject(HttpInputMessage input) {
+            super("The request body is null, not a JSON object", input);
         }
     }
 

@@ -1225,4 +1225,23 @@ class SharedSignalsTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A receiver's empty or blank body is said to be empty, and JSON that is no object to be none, as on every operation of the API. */
+    @Test
+    void aReceiversEmptyOrBlankBodyIsSaidToBeEmptyAndOneThatIsNoObjectToBeNone() throws Exception {
+        Receiver r = receiverApp("Blank");
+        String token = token(r);
+        String streamId = api.read(ssf(post("/api/v1/ssf/streams"), token, Map.of())).path("stream_id").asString();
+        for (String[] operation : new String[][] {{"POST", "/streams"}, {"PATCH", "/streams"}, {"PUT", "/streams"}, {"POST", "/status"},
+                {"POST", "/verify"}, {"POST", "/poll/" + streamId}}) {
+            for (String[] sent : new String[][] {{"", "The request body is empty: send a JSON object with the documented fields."},
+                    {" \n ", "The request body is empty: send a JSON object with the documented fields."},
+                    {"[]", "The request body must be a JSON object with the documented fields."}}) {
+                MvcResult refused = ssf(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request(
+                        org.springframework.http.HttpMethod.valueOf(operation[0]), "/api/v1/ssf" + operation[1])
+                        .contentType(MediaType.APPLICATION_JSON).content(sent[0]), token, null);
+                assertThat(refused.getResponse().getStatus()).as(refused.getResponse().getContentAsString()).isEqualTo(400);
+                assertThat(api.read(refused).path("detail").asString()).as(refused.getRequest().getRequestURI()).isEqualTo(sent[1]);
+            }
+        }
+    }
 }

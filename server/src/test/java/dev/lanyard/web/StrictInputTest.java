@@ -176,6 +176,58 @@ class StrictInputTest {
                         + "lifetimeDays, rememberedDays, requireSecondFactor, sessionLimit.");
     }
 
+    /**
+     * A body of only whitespace is an empty body, and one that is JSON but no object (null, an array, a string, a number,
+     * true) is not the object every request body is: each said as such, on every operation that reads a JSON body. A
+     * blank body was "JSON, but not of the expected shape" and an empty one "missing or is not JSON" (outside review).
+     * The receivers' Shared Signals operations authenticate their caller first, and are sent these in SharedSignalsTest;
+     * approving or denying a sign-in is for a verified session, which this one is not, and is refused before its body. An
+     * operation that reads no body ignores whatever it is sent.
+     */
+    @Test
+    void anEmptyOrBlankBodyIsSaidToBeEmptyAndOneThatIsNoObjectToBeNoneOnEveryOperation() throws Exception {
+        String empty = "The request body is empty: send a JSON object with the documented fields.";
+        String noObject = "The request body must be a JSON object with the documented fields.";
+        List<String> checked = new java.util.ArrayList<>();
+        List<String> refusedFirst = new java.util.ArrayList<>();
+        json.readTree(contract.document()).path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            JsonNode requestBody = op.getValue().path("requestBody");
+            // A body the operation ignores (x-lanyard-ignored: logging out, say) is not read, so it is never refused.
+            if (!requestBody.path("content").has("application/json") || requestBody.path("x-lanyard-ignored").asBoolean()
+                    || path.getKey().startsWith("/api/v1/ssf/")) return;
+            String address = path.getKey().replaceAll("\\{[^}]+}", "x1");
+            HttpMethod method = HttpMethod.valueOf(op.getKey().toUpperCase(java.util.Locale.ROOT));
+            try {
+                if (body(request(method, address), "").getStatus() == 403) {
+                    refusedFirst.add(method + " " + path.getKey());
+                    return;
+                }
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            for (String[] sent : new String[][] {{"", empty}, {"   ", empty}, {" \r\n\t ", empty}, {"null", noObject}, {" [] ", noObject},
+                    {"[{}]", noObject}, {"\"x\"", noObject}, {"5", noObject}, {"true", noObject}}) {
+                try {
+                    MockHttpServletResponse refused = body(request(method, address), sent[0]);
+                    assertThat(refused.getStatus()).as(refused.getContentAsString()).isEqualTo(400);
+                    assertThat(refused.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+                    JsonNode problem = json.readTree(refused.getContentAsString());
+                    assertThat(problem.path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-json");
+                    assertThat(problem.path("detail").asString()).isEqualTo(sent[1]);
+                    assertThat(problem.has("field")).as("the body as a whole, no field of it").isFalse();
+                } catch (Exception | AssertionError e) {
+                    throw new AssertionError(method + " " + address + " '" + sent[0] + "'", e);
+                }
+            }
+            checked.add(method + " " + path.getKey());
+        }));
+        assertThat(checked).contains("PUT /api/v1/team/policy", "POST /api/v1/signup", "POST /api/v1/login", "POST /api/v1/admin/apps");
+        assertThat(refusedFirst).allSatisfy(operation -> assertThat(operation).matches("POST /api/v1/sessions/\\{[a-zA-Z]+}/(approve|deny)"));
+        MockHttpServletResponse broken = body(put("/api/v1/team/policy"), "  {\"idleTimeout\":");
+        assertThat(json.readTree(broken.getContentAsString()).path("detail").asString()).as("broken JSON is still said as such")
+                .startsWith("The request body is not valid JSON (line 1, column ");
+    }
+
     /** GET, then PUT or PATCH what it answered: every change operation takes its resource's representation back (decision 14). */
     @Test
     void everyPutAndPatchTakesBackWhatItsGetAnswers() throws Exception {
