@@ -113,19 +113,21 @@ record AuditFilters(
     static final Instant LATEST = LocalDate.of(10000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
     /**
-     * A day in {@code zone} or an instant; a day as an end means up to the end of that day. Which days are allowed does
-     * not depend on the zone: a day whose start in the zone falls outside the years 1970 to 9999 (1970-01-01 in
-     * Asia/Tokyo) is held to them, as no entry is older.
+     * A day in {@code zone} or an instant; a day as an end means up to the end of that day. A day is one of the years 1970
+     * to 9999 as it is written, whatever the zone: {@code to=1969-12-31} was taken, as its end is 1970's first instant
+     * (outside review), where {@code from=1969-12-31} was refused. A day whose start in the zone falls outside those
+     * years (1970-01-01 in Asia/Tokyo) is held to them, as no entry is older. An instant is a start from 1970's first
+     * instant up to 9999's last, or an end (exclusive) after 1970's first instant up to 10000-01-01T00:00Z: an end at
+     * the first instant or before it names no time at all.
      */
     private static Optional<Instant> instant(String field, String value, boolean end, ZoneId zone) {
         if (value.isEmpty()) return Optional.empty();
         Instant at;
         try {
             if (value.length() <= 10) {
-                LocalDate day = end ? LocalDate.parse(value).plusDays(1) : LocalDate.parse(value);
-                Instant utc = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-                if (utc.isBefore(EARLIEST) || utc.isAfter(LATEST) || (utc.equals(LATEST) && !end)) throw outsideYears(field);
-                at = day.atStartOfDay(zone).toInstant();
+                LocalDate day = LocalDate.parse(value);
+                if (day.getYear() < FIRST_YEAR || day.getYear() > LAST_YEAR) throw outsideYears(field);
+                at = (end ? day.plusDays(1) : day).atStartOfDay(zone).toInstant();
                 if (at.isBefore(EARLIEST)) at = EARLIEST;
                 if (at.isAfter(LATEST)) at = LATEST;
             } else {
@@ -134,9 +136,14 @@ record AuditFilters(
         } catch (DateTimeParseException | ArithmeticException e) {
             throw new AccountProblem.InvalidInput(field, "Give the " + words(field) + " as a date (2026-01-31) or a UTC time (2026-01-31T09:00:00Z).");
         }
-        if (at.isBefore(EARLIEST) || at.isAfter(LATEST) || (at.equals(LATEST) && !end)) throw outsideYears(field);
+        boolean inYears = end ? at.isAfter(EARLIEST) && !at.isAfter(LATEST) : !at.isBefore(EARLIEST) && at.isBefore(LATEST);
+        if (!inYears) throw outsideYears(field);
         return Optional.of(at);
     }
+
+    /** The years a day may name: from {@link #EARLIEST}'s to the last one before {@link #LATEST}. */
+    private static final int FIRST_YEAR = 1970;
+    private static final int LAST_YEAR = 9999;
 
     private static AccountProblem.InvalidInput outsideYears(String field) {
         return new AccountProblem.InvalidInput(field, "Give the " + words(field) + " between the years 1970 and 9999.");

@@ -216,6 +216,49 @@ class AuditWebTest {
         assertThat(page.getContentAsString()).contains("Give the start (from) as a date");
     }
 
+    /**
+     * A time filter names a day or an instant in the years 1970 to 9999, as the stored milliseconds can: {@code to=1969-12-31}
+     * was taken, the end of a day no entry can have (outside review), where {@code from=1969-12-31} was refused. Both
+     * ends, as days and as instants, are held to the same years; out of them, and a start after the end, the API answers
+     * a problem naming the parameter and the page the log's page with the message, without links to export what it
+     * refused.
+     */
+    @Test
+    void aTimeFilterOutsideTheYears1970To9999IsRefusedOnTheApiAndThePageNamingIt() throws Exception {
+        String[][] refused = {{"to=1969-12-31", "to", "Give the end (to) between the years 1970 and 9999."},
+                {"to=1970-01-01T00:00:00Z", "to", "Give the end (to) between the years 1970 and 9999."},
+                {"from=1969-12-31", "from", "Give the start (from) between the years 1970 and 9999."},
+                {"to=0001-01-01", "to", "Give the end (to) between the years 1970 and 9999."},
+                {"from=1969-12-31T23:59:59Z", "from", "Give the start (from) between the years 1970 and 9999."},
+                {"to=+10000-01-01T00:00:01Z", "to", "Give the end (to) between the years 1970 and 9999."},
+                {"from=2026-02-01&to=2026-01-31", "to", "The end of the time range must come after its start."},
+                {"from=2026-02-01T00:00:00Z&to=2026-02-01T00:00:00Z", "to", "The end of the time range must come after its start."}};
+        for (String[] bad : refused) {
+            for (String list : new String[] {"/api/v1/audit?", "/api/v1/audit/export?format=csv&"}) {
+                MockHttpServletResponse response = as(admin, get(java.net.URI.create(list + bad[0].replace("+", "%2B"))));
+                assertThat(response.getStatus()).as(list + bad[0]).isEqualTo(400);
+                assertThat(response.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+                JsonNode problem = json.readTree(response.getContentAsString());
+                assertThat(problem.path("field").asString()).as(list + bad[0]).isEqualTo(bad[1]);
+                assertThat(problem.path("detail").asString()).as(list + bad[0]).isEqualTo(bad[2]);
+            }
+            for (Member viewer : List.of(admin, bob)) {
+                String base = viewer == admin ? "/admin/audit?" : "/settings/activity?";
+                MockHttpServletResponse page = as(viewer, get(java.net.URI.create(base + bad[0].replace("+", "%2B"))).accept(MediaType.TEXT_HTML));
+                assertThat(page.getStatus()).as(base + bad[0]).isEqualTo(400);
+                assertThat(page.getContentAsString()).as(base + bad[0]).contains("role=\"alert\">" + bad[2] + "</div>")
+                        .contains("<label for=\"from\">From</label>").doesNotContain("/export?format=csv");
+            }
+        }
+        for (String kept : new String[] {"from=1970-01-01&to=1970-01-01", "to=1970-01-01T00:00:00.001Z", "from=9999-12-31&to=9999-12-31",
+                "from=9999-12-31T23:59:59.999Z", "from=2026-01-31&to=2026-01-31"}) {
+            assertThat(as(admin, get(java.net.URI.create("/api/v1/audit?" + kept))).getStatus()).as(kept).isEqualTo(200);
+            MockHttpServletResponse page = as(admin, get(java.net.URI.create("/admin/audit?" + kept)).accept(MediaType.TEXT_HTML));
+            assertThat(page.getStatus()).as(kept).isEqualTo(200);
+            assertThat(page.getContentAsString()).as(kept).contains("/export?format=csv");
+        }
+    }
+
     // ---- filters and pages
 
     @Test

@@ -171,6 +171,7 @@ class AccessibilityBrowserTest extends BrowserTest {
         org.assertj.core.api.Assertions.assertThat(tablesScrollingSideways(desk)).as("team apps at 390 px").isEmpty();
         desk.setViewportSize(WIDTH, HEIGHT);
         check(desk, "audit log", "/admin/audit");
+        check(desk, "audit log with a refused filter", "/admin/audit?to=1969-12-31");
         check(desk, "error page", "/settings/sessions/ses_doesnotexist");
         assertThat(desk.locator("h1")).hasText("Not found");
 
