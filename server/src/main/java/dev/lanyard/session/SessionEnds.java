@@ -16,11 +16,14 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Ending sessions: signing out, revoking one's own sessions, ending apps' grants and API keys, and the "This wasn't me"
- * link. Every way a session ends goes through {@link #finish}, which ends rows idempotently, announces it to other nodes,
- * and publishes one {@link SessionsEnded} for the sessions it ended (the cache evicts after the commit).
+ * link. Every way a session ends for a reason other than its expiry goes through {@link #finish} (sessions named by id) or
+ * {@link #endAll}/{@link #endSignIns} (every one of a member's), which end rows idempotently, announce it to other nodes,
+ * and publish one {@link SessionsEnded} for the sessions they ended (the cache evicts after the commit).
  *
- * <p>A revocation that reaches a session past its lifetime or idle timeout that the sweep has not ended yet ends it as
- * expired, when it expired, as it already reads ({@link #endExpired}), not as revoked now: it had ended before.
+ * <p>Each of them first ends as expired, when it expired, as it already reads ({@link #endExpired}), a session it reaches
+ * that is past its lifetime or idle timeout but that the sweep has not ended yet: it had ended before, whoever or whatever
+ * ends the member's sessions now (a revocation, an admin, a password change, a removal, an app, the "This wasn't me"
+ * link), and no count of what they ended includes it.
  *
  * <p>A member signing out their own sessions (the sessions pages and API of this module) calls this class: those methods
  * begin their transaction here. What other modules end goes through {@link Sessions}, where those transactions begin;
@@ -80,9 +83,7 @@ class SessionEnds {
         if (id.equals(by.id())) throw new SessionProblem.CurrentSession();
         AccountId owner = by.account().id();
         Session target = store.find(id, owner).orElseThrow(SessionProblem.NotFound::new);
-        Instant now = clock.instant();
-        endExpired(List.of(target), now);
-        return !finish(List.of(id), owner, Session.Ending.by(EndReason.REVOKED, now, owner, by.id())).isEmpty();
+        return !finishRows(List.of(target), owner, Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id())).isEmpty();
     }
 
     /**
@@ -99,9 +100,7 @@ class SessionEnds {
         if (ids.contains(by.id())) throw new SessionProblem.CurrentSession();
         List<Session> chosen = store.find(ids, by.account().id());
         refuseKeys(chosen);
-        Instant now = clock.instant();
-        endExpired(chosen, now);
-        return finish(ids, by.account().id(), Session.Ending.by(EndReason.REVOKED, now, by.account().id(), by.id()));
+        return finishRows(chosen, by.account().id(), Session.Ending.by(EndReason.REVOKED, clock.instant(), by.account().id(), by.id()));
     }
 
     /**
@@ -111,13 +110,8 @@ class SessionEnds {
     @Transactional
     List<SessionId> revokeOthers(CurrentSession by) {
         AccountId owner = by.account().id();
-        Instant now = clock.instant();
-        Session.Ending ending = Session.Ending.by(EndReason.REVOKED, now, owner, by.id());
         // API keys stay: they are ended by revoking them (decision 0018).
-        endExpired(store.expiredOf(owner, now).stream().filter(s -> !s.apiKey() && !s.id().equals(by.id())).toList(), now);
-        List<SessionId> ended = store.endSignIns(owner, Optional.of(by.id()), ending);
-        broadcast.ended(ended, owner, ending);
-        return ended;
+        return endSignIns(owner, Optional.of(by.id()), Session.Ending.by(EndReason.REVOKED, clock.instant(), owner, by.id()));
     }
 
     /**
@@ -145,7 +139,8 @@ class SessionEnds {
 
     /**
      * The "This wasn't me" link of a sign-in alert, which whoever holds the mail may use, signed in or not:
-     * {@link EndReason#NOT_ME}, in the owner's name but from no session of theirs. Safe to repeat.
+     * {@link EndReason#NOT_ME}, in the owner's name but from no session of theirs. Returns whether this ended it (one that
+     * had expired ends as expired). Safe to repeat.
      */
     boolean endReported(SessionId id, AccountId owner) {
         return !finish(List.of(id), owner, new Session.Ending(clock.instant(), EndReason.NOT_ME, Optional.of(owner),
@@ -154,25 +149,23 @@ class SessionEnds {
 
     /**
      * Every sign-in of {@code owner} (API keys stay, as with "log out all devices"), the one the link is being used from
-     * included if it is one: {@link EndReason#NOT_ME}. Safe to repeat.
+     * included if it is one: {@link EndReason#NOT_ME}. Returns those it ended, not those that had expired. Safe to repeat.
      */
     List<SessionId> endAllReported(AccountId owner) {
-        Session.Ending ending = new Session.Ending(clock.instant(), EndReason.NOT_ME, Optional.of(owner),
-                Optional.empty(), Optional.empty());
-        List<SessionId> ended = store.endSignIns(owner, Optional.empty(), ending);
-        broadcast.ended(ended, owner, ending);
-        return ended;
+        return endSignIns(owner, Optional.empty(), new Session.Ending(clock.instant(), EndReason.NOT_ME, Optional.of(owner),
+                Optional.empty(), Optional.empty()));
     }
 
     /**
-     * Ends as expired those of {@code reached}, sessions a revocation is about to end as their rows are, that have expired
+     * Ends as expired those of {@code reached}, sessions an ending is about to end as their rows are, that have expired
      * by {@code now} as a read of them says (their row with this node's unwritten activity, {@link Session#expiry}): each
-     * when it expired, announced now, as the sweep or a request's check ends them. A revocation that comes before the
-     * sweep then revokes only the rest, so a session that had expired stays expired, as it reads everywhere
-     * ({@link Session#endedIfExpired}) and as an API key past its expiry stays when revoked, rather than revoked by
-     * someone who never ended it; its audit entry says it expired, and the revocation's count and entry leave it out.
-     * One this node saw in use since its row was written has not expired, and is left to the revocation. Returns those
-     * it ended; safe to repeat.
+     * when it expired, announced now, as the sweep or a request's check ends them. An ending that comes before the
+     * sweep (a revocation, a force sign-out, a password change, a removal, an app's grant ended, the "This wasn't me"
+     * link) then ends only the rest for its own reason, so a session that had expired stays expired, as it reads
+     * everywhere ({@link Session#endedIfExpired}) and as an API key past its expiry stays when revoked, rather than ended
+     * by someone or something that never ended it; its audit entry says it expired, and the ending's count and entry
+     * leave it out. One this node saw in use since its row was written has not expired, and is left to the ending.
+     * Returns those it ended; safe to repeat.
      *
      * @param waits as for {@link SessionBroadcast#ended(Map, Session.Ending, List)}: null to wait for the other nodes
      *              after the commit, or where a caller of several batches collects the waits
@@ -191,7 +184,7 @@ class SessionEnds {
      * Ends {@code byReason}'s sessions (each with its owner) as expired for their reason, those still open: one statement
      * and one announcement per reason, however many sessions. Each row records when it expired
      * ({@link SessionStore#endExpired}); the announcement is made {@code now}, which is the audit entry's time. The sweep
-     * ({@link SessionLifetimes}) and a revocation that reaches expired sessions ({@link #endExpired}) both end them so.
+     * ({@link SessionLifetimes}) and any other ending that reaches expired sessions ({@link #endExpired}) both end them so.
      * Returns those it ended.
      */
     static List<SessionId> endAsExpired(SessionStore store, SessionBroadcast broadcast,
@@ -220,12 +213,45 @@ class SessionEnds {
 
     /**
      * Ends those of {@code ids} that {@code owner} owns and are still active, tells the other nodes, and publishes one
-     * {@link SessionsEnded} for them. Returns those ended; safe to repeat (an ended session keeps its first ending).
+     * {@link SessionsEnded} for them. Those that had expired by the ending's time end as expired instead, when they
+     * expired ({@link #endExpired}), and are not among those it returns. Safe to repeat (an ended session keeps its first
+     * ending).
      */
     List<SessionId> finish(Collection<SessionId> ids, AccountId owner, Session.Ending ending) {
-        List<SessionId> ended = ids.size() == 1
-                ? (store.end(ids.iterator().next(), owner, ending) == 1 ? List.copyOf(ids) : List.of())
-                : store.end(ids, owner, ending);
+        if (ids.isEmpty()) return List.of();
+        return finishRows(ids.size() == 1 ? store.find(ids.iterator().next(), owner).stream().toList() : store.find(ids, owner),
+                owner, ending);
+    }
+
+    /** {@link #finish(Collection, AccountId, Session.Ending)} of {@code owner}'s sessions read already, as their rows are. */
+    private List<SessionId> finishRows(List<Session> reached, AccountId owner, Session.Ending ending) {
+        endExpired(reached, ending.at());
+        List<SessionId> open = reached.stream().filter(Session::active).map(Session::id).toList();
+        List<SessionId> ended = open.size() == 1
+                ? (store.end(open.get(0), owner, ending) == 1 ? open : List.of())
+                : store.end(open, owner, ending);
+        broadcast.ended(ended, owner, ending);
+        return ended;
+    }
+
+    /**
+     * Ends every open session of {@code owner} but {@code keep}, API keys included (a member's force sign-out or removal),
+     * as {@link #finish} ends those it names: those that had expired end as expired, and the rest for the ending's reason.
+     * Returns the latter. Safe to repeat.
+     */
+    List<SessionId> endAll(AccountId owner, Optional<SessionId> keep, Session.Ending ending) {
+        return endEvery(owner, keep, true, ending);
+    }
+
+    /** {@link #endAll} but API keys stay, as "log out all devices" leaves them (decision 0018). Safe to repeat. */
+    List<SessionId> endSignIns(AccountId owner, Optional<SessionId> keep, Session.Ending ending) {
+        return endEvery(owner, keep, false, ending);
+    }
+
+    private List<SessionId> endEvery(AccountId owner, Optional<SessionId> keep, boolean keys, Session.Ending ending) {
+        endExpired(store.expiredOf(owner, ending.at()).stream()
+                .filter(s -> (keys || !s.apiKey()) && !keep.equals(Optional.of(s.id()))).toList(), ending.at());
+        List<SessionId> ended = keys ? store.endAll(owner, keep, ending) : store.endSignIns(owner, keep, ending);
         broadcast.ended(ended, owner, ending);
         return ended;
     }

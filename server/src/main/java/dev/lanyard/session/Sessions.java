@@ -13,9 +13,10 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Starting, checking, reading and ending sessions, as the other modules do it: the session module's service, whose
  * work is done by a class per use case ({@link SessionStarts}, {@link SessionChecks}, {@link SessionReads},
- * {@link SessionChanges}, {@link SessionEnds}). Every way a session ends goes through {@link SessionEnds#finish}, which
+ * {@link SessionChanges}, {@link SessionEnds}). Every way a session ends goes through {@link SessionEnds}, which
  * ends rows idempotently, announces it to other nodes, and publishes one {@link SessionsEnded} for the sessions it ended
- * (the cache evicts after the commit). Transactions begin here, on the methods marked so; the use cases join them.
+ * (the cache evicts after the commit). A session it reaches that had expired but that the sweep had not ended yet ends
+ * as expired, when it expired, whatever the ending, and is not among the sessions a method here returns as ended. Transactions begin here, on the methods marked so; the use cases join them.
  *
  * <p>What only a member does to their own sessions on this module's pages and API (signing out one, some, the others
  * or all of them; naming a session; its alerts; the page's counts, map and policy) is no other module's business: those
@@ -226,7 +227,8 @@ public class Sessions {
 
     /**
      * Ends sessions of apps' grants held by {@code owner}, by the owner or an admin ({@code by}); one no person ended goes
-     * through {@link #endApp(Collection, AccountId, EndReason)}. Returns those ended; safe to repeat.
+     * through {@link #endApp(Collection, AccountId, EndReason)}. Returns those ended (not those that had expired, which
+     * end as expired); safe to repeat.
      */
     @Transactional
     public List<SessionId> endApp(Collection<SessionId> ids, AccountId owner, AccountId by) {
@@ -235,7 +237,8 @@ public class Sessions {
 
     /**
      * Ends sessions of apps' grants held by {@code owner} for a reason no person gave ({@link SessionEnds#endApp}).
-     * Returns those ended; safe to repeat (an ended session keeps its first reason).
+     * Returns those ended (not those that had expired, which end as expired); safe to repeat (an ended session keeps its
+     * first reason).
      */
     @Transactional
     public List<SessionId> endApp(Collection<SessionId> ids, AccountId owner, EndReason reason) {
@@ -244,7 +247,8 @@ public class Sessions {
 
     /**
      * Ends the session of an API key of {@code owner} through {@link SessionEnds#finish}, so it is refused on
-     * the very next request on every node. Returns whether it was active. Safe to repeat.
+     * the very next request on every node. Returns whether this ended it: false for one ended already, or past its expiry,
+     * which ends as expired. Safe to repeat.
      *
      * @param by   who ended it, and from which session (absent: the system, e.g. a removal)
      * @param note an admin's reason, if any
@@ -261,13 +265,19 @@ public class Sessions {
         ends.logout(current);
     }
 
-    /** Ends {@code owner}'s session from the "This wasn't me" link ({@link SessionEnds#endReported}). Returns whether it was active. */
+    /**
+     * Ends {@code owner}'s session from the "This wasn't me" link ({@link SessionEnds#endReported}). Returns whether this
+     * ended it: false for one ended already, or expired, which ends as expired.
+     */
     @Transactional
     public boolean endReported(SessionId id, AccountId owner) {
         return ends.endReported(id, owner);
     }
 
-    /** Ends every sign-in of {@code owner} from the "This wasn't me" link ({@link SessionEnds#endAllReported}). Returns those ended. */
+    /**
+     * Ends every sign-in of {@code owner} from the "This wasn't me" link ({@link SessionEnds#endAllReported}). Returns those
+     * it ended, not those that had expired, which end as expired.
+     */
     @Transactional
     public List<SessionId> endAllReported(AccountId owner) {
         return ends.endAllReported(owner);

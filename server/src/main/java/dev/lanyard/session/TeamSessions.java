@@ -133,7 +133,7 @@ public class TeamSessions {
      * Ends every session and API key of a member, with a required reason the member will see. Returns how many ended.
      * Safe to repeat: where nothing was active, nothing ends and nothing is recorded (an audit entry of "0 sessions"
      * would say an admin acted on the member when nothing happened to them). Sessions that had expired but that the
-     * sweep had not ended yet end as expired, when they expired, and are not counted ({@link SessionEnds#endExpired}).
+     * sweep had not ended yet end as expired, when they expired, and are not counted ({@link SessionEnds#endAll}).
      */
     public int forceSignOut(CurrentSession admin, AccountId memberId, String reason) {
         Account member = member(admin, memberId);
@@ -144,11 +144,8 @@ public class TeamSessions {
             Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
                     Optional.of(admin.id()), Optional.of(why));
             Optional<SessionId> keep = member.id().equals(admin.account().id()) ? Optional.of(admin.id()) : Optional.empty();
-            List<Session> expired = store.expiredOf(member.id(), now);
-            ends.endExpired(expired.stream().filter(s -> !keep.equals(Optional.of(s.id()))).toList(), now);
-            List<SessionId> ended = store.endAll(member.id(), keep, ending);
+            List<SessionId> ended = ends.endAll(member.id(), keep, ending);
             if (ended.isEmpty()) return 0;
-            broadcast.ended(ended, member.id(), ending);
             events.publishEvent(new AdminSignOut.Member(admin.account().team(), admin.account().id(), admin.id(),
                     member.id(), why, ended.size(), now));
             return ended.size();
@@ -288,13 +285,14 @@ public class TeamSessions {
         helpers.shutdown();
     }
 
-    /** A removed member's sessions end with the removal, in its transaction. */
+    /**
+     * A removed member's sessions and API keys end with the removal, in its transaction; those that had expired end as
+     * expired ({@link SessionEnds#endAll}).
+     */
     @EventListener
     void memberRemoved(AccountEvent.MemberRemoved removed) {
-        Instant now = removed.at();
-        Session.Ending ending = new Session.Ending(now, EndReason.REMOVED, Optional.of(removed.by()),
-                CurrentSession.actingFor(removed.by()), Optional.empty());
-        broadcast.ended(store.endAll(removed.member(), Optional.empty(), ending), removed.member(), ending);
+        ends.endAll(removed.member(), Optional.empty(), new Session.Ending(removed.at(), EndReason.REMOVED,
+                Optional.of(removed.by()), CurrentSession.actingFor(removed.by()), Optional.empty()));
     }
 
     /** A role change takes effect on the member's next request, on every node. */
