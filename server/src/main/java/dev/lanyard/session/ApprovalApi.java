@@ -45,7 +45,8 @@ class ApprovalApi {
     @Operation(operationId = "denySession",
             summary = "Deny one of your unverified sign-ins from a verified session: it is signed out, and its history "
             + "says \"Sign-in denied from a verified device\". Denying it again changes nothing", description = DECIDE_BY)
-    @ApiResponse(responseCode = "204", description = "Denied and signed out (or denied already)")
+    @ApiResponse(responseCode = "204", description = "Denied and signed out (or denied already). One past its lifetime or "
+            + "idle timeout that the server had not ended yet ends as expired, when it expired, not as denied")
     @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "
             + "(an unverified session or an API key); or the session list is restricted")
     @ApiResponse(responseCode = "404", description = "No such session of yours, or it ended")

@@ -1,9 +1,12 @@
 package dev.lanyard.session;
 
+import java.nio.charset.StandardCharsets;
+
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.util.UriUtils;
 
 /**
  * "Approve this sign-in?" on the sessions page of a verified session (PRODUCT.md V2): Approve makes the new
@@ -29,7 +32,9 @@ class ApprovalPages {
     @PostMapping("/settings/sessions/{id}/deny")
     String deny(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         requireList(current);
-        approvals.deny(new SessionId(id), current);
+        // Denied from another page, or expired meanwhile: the page names it and says how it had ended.
+        if (!approvals.deny(new SessionId(id), current))
+            return "redirect:/settings/sessions?done=already-signed-out&session=" + UriUtils.encodeQueryParam(id, StandardCharsets.UTF_8);
         return "redirect:/settings/sessions?done=denied";
     }
 

@@ -28,14 +28,16 @@ public class Approvals {
 
     private final SessionStore store;
     private final SessionBroadcast broadcast;
+    private final SessionEnds ends;
     private final ActivityRecorder activity;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    Approvals(SessionStore store, SessionBroadcast broadcast, ActivityRecorder activity, ApplicationEventPublisher events,
-              Clock clock) {
+    Approvals(SessionStore store, SessionBroadcast broadcast, SessionEnds ends, ActivityRecorder activity,
+              ApplicationEventPublisher events, Clock clock) {
         this.store = store;
         this.broadcast = broadcast;
+        this.ends = ends;
         this.activity = activity;
         this.events = events;
         this.clock = clock;
@@ -89,24 +91,25 @@ public class Approvals {
     }
 
     /**
-     * Ends the unverified sign-in {@code id}, denied by {@code by}. Safe to repeat: a session that was denied
-     * already changes nothing.
+     * Ends the unverified sign-in {@code id}, denied by {@code by}. Returns true if this denied it, false if it had been
+     * denied already or had expired: one past its lifetime or idle timeout that the sweep has not ended yet ends as expired,
+     * when it expired, as it already reads ({@link SessionEnds#finish}). Safe to repeat: a session that was denied already
+     * changes nothing.
      *
      * @throws SessionProblem.NotVerified {@code by} is not a verified session
      * @throws SessionProblem.NotFound    no such session of the same member, or it ended for another reason
      * @throws SessionProblem.NotPending  the session is verified (sign it out instead), an API key or an app's grant
      */
     @Transactional
-    public void deny(SessionId id, CurrentSession by) {
+    public boolean deny(SessionId id, CurrentSession by) {
         if (!mayApprove(by)) throw new SessionProblem.NotVerified();
         AccountId owner = by.account().id();
         Session found = store.find(id, owner).orElseThrow(SessionProblem.NotFound::new);
-        if (found.ending().map(e -> e.reason() == EndReason.DENIED).orElse(false)) return;
+        if (found.ending().map(e -> e.reason() == EndReason.DENIED).orElse(false)) return false;
         Session target = target(id, by);
         if (target.verified())
             throw new SessionProblem.NotPending("This session is verified. To end it, sign it out instead.");
-        Session.Ending ending = Session.Ending.by(EndReason.DENIED, clock.instant(), owner, by.id());
-        if (store.end(id, owner, ending) == 1) broadcast.ended(List.of(id), owner, ending);
+        return !ends.finish(List.of(id), owner, Session.Ending.by(EndReason.DENIED, clock.instant(), owner, by.id())).isEmpty();
     }
 
     private Session target(SessionId id, CurrentSession by) {

@@ -285,6 +285,22 @@ class ApprovalWebTest {
         assertThat(as(phone, get("/api/v1/sessions/current")).getStatus()).isEqualTo(401);
     }
 
+    /** A card left open while the sign-in reached its maximum lifetime: it ends as expired, and the page says so. */
+    @Test
+    void theDenyButtonOfASignInThatHadExpiredSaysItHadExpired() throws Exception {
+        jdbc.sql("UPDATE sessions SET expires_at = :at WHERE id = :id")
+                .param("at", clock.instant().minus(Duration.ofMinutes(1)).toEpochMilli()).param("id", phone.sessionId()).update();
+
+        MockHttpServletResponse response = as(laptop, withFormToken(laptop, post("/settings/sessions/" + phone.sessionId() + "/deny")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)));
+
+        assertThat(response.getRedirectedUrl()).isEqualTo("/settings/sessions?done=already-signed-out&session=" + phone.sessionId());
+        assertThat(html(laptop, response.getRedirectedUrl())).contains("had already expired: nothing more was done.");
+        assertThat(sessions.get(new SessionId(phone.sessionId()), new AccountId(phone.accountId())).ending())
+                .hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(EndReason.LIFETIME_EXPIRED));
+        assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("session.denied"));
+    }
+
     @Test
     void theApproveButtonOfAnUnverifiedSessionIsRefused() throws Exception {
         Member tablet = api.logIn(laptop);

@@ -30,8 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Every ending other than a revocation that reaches a session past its lifetime or idle timeout that the sweep has not
- * ended yet: the "This wasn't me" link, a password change or reset, a member's removal, an app's grant ended, an admin
- * key revoked with its owner's role. The session ends as expired, when it expired, as it already read
+ * ended yet: the "This wasn't me" link, a password change or reset, a member's removal, an app's grant ended, a denied
+ * sign-in, an admin key revoked with its owner's role. The session ends as expired, when it expired, as it already read
  * and as a revocation leaves it ({@link RevokingExpiredSessionsTest}), not for the ending's own reason, and the ending
  * does not count it. The sweep runs hourly here, so it ends nothing meanwhile.
  */
@@ -39,6 +39,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class OtherEndingsOfExpiredSessionsTest {
     @Autowired
     Sessions sessions;
+    @Autowired
+    Approvals approvals;
     @Autowired
     Accounts accounts;
     @Autowired
@@ -204,6 +206,18 @@ class OtherEndingsOfExpiredSessionsTest {
         assertThat(reason(notes)).contains(EndReason.REVOKED);
         assertThat(audited(calendar)).containsExactly("session.expired");
         assertThat(audited(photos)).containsExactly("session.expired");
+    }
+
+    @Test
+    void denyingASignInThatHadExpiredLeavesItExpired() {
+        SessionId laptop = signIn(alice, Verification.PASSWORD_AND_CODE);
+        SessionId phone = signIn(alice);
+        Instant idleSince = idle(phone);
+
+        assertThat(approvals.deny(phone, as(laptop, alice))).as("it had ended already").isFalse();
+
+        assertThat(ending(phone)).contains(Session.Ending.expired(EndReason.IDLE_EXPIRED, idleSince));
+        assertThat(audited(phone)).containsExactly("session.expired");
     }
 
     /** A key of the admin scope alone, which only an earlier build made, is revoked when its owner is made a member (AdminScopes). */
