@@ -216,13 +216,12 @@ public class ApiKeys {
 
     /**
      * Revokes one of the caller's own keys; at once on every node. Safe to repeat. A key past its expiry has ended already
-     * and stays expired (the sweep ends its session as expired), not revoked.
+     * and stays expired: it ends as expired, when it expired ({@link Sessions#endKey}), not revoked.
      */
     @Transactional
     public void revoke(CurrentSession by, SessionId id) {
         if (by.apiKey()) throw new KeyProblem.Forbidden("An API key cannot revoke API keys.");
         ApiKey key = store.find(id).filter(k -> k.owner().equals(by.account().id())).orElseThrow(KeyProblem.NotFound::new);
-        if (expired(key)) return;
         sessions.endKey(key.id(), key.owner(), EndReason.REVOKED, Optional.of(by.account().id()), Optional.of(by.id()), Optional.empty());
     }
 
@@ -243,13 +242,8 @@ public class ApiKeys {
             throw new KeyProblem.Forbidden("This API key cannot act as an admin.");
         AccountId owner = team.member(admin, member).id();
         ApiKey key = store.find(id).filter(k -> k.owner().equals(owner)).orElseThrow(KeyProblem.NotFound::new);
-        if (expired(key)) return;
         sessions.endKey(key.id(), owner, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()), Optional.of(admin.id()),
                 Optional.of("API key revoked by an admin"));
-    }
-
-    private boolean expired(ApiKey key) {
-        return key.expiresAt().filter(at -> !clock.instant().isBefore(at)).isPresent();
     }
 
     private List<Listed> listed(AccountId owner, List<ApiKey> keys) {

@@ -423,7 +423,8 @@ class ApiKeyApiTest {
         assertThat(json.readTree(late.getContentAsString()).path("detail").asString()).isEqualTo("This API key has expired.");
         // The audit entry names the key, as a revoked key's does (outside QA: "Unknown device reached its maximum lifetime").
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
-                "SELECT COUNT(*) FROM audit_entries WHERE action = 'session.expired' AND detail LIKE :d").param("d", "API key “short” (lyk_%…) expired")
+                "SELECT COUNT(*) FROM audit_entries WHERE session_id = :id AND action = 'session.expired' AND detail LIKE :d")
+                .param("id", key.id()).param("d", "API key “short” (lyk_%…) expired")
                 .query(Integer.class).single() == 1);
         // Ended by the refused request's check, an hour after it expired: its end is still its expiry, as it read before.
         JsonNode ended = team.read(team.perform(team.as(get("/api/v1/api-keys/" + key.id()), ada)));
@@ -479,6 +480,10 @@ class ApiKeyApiTest {
         assertThat(team.perform(team.as(delete(melsKeys + "/" + key.id()), ada)).getResponse().getStatus()).isEqualTo(204);
         assertThat(team.read(team.perform(team.as(get("/api/v1/api-keys/" + key.id()), mel))).path("endReason").asString())
                 .as("revoking an expired key leaves it expired").isEqualTo("lifetime-expired");
+        assertThat(jdbc.sql("SELECT ended_at FROM sessions WHERE id = :id").param("id", key.id()).query(Long.class).single())
+                .as("ended by the revocation, when it expired").isEqualTo(expiry.toEpochMilli());
+        assertThat(jdbc.sql("SELECT action FROM audit_entries WHERE session_id = :id AND action <> 'key.created'")
+                .param("id", key.id()).query(String.class).list()).as("audited as expired, once").containsExactly("session.expired");
     }
 
     @Test
