@@ -1,12 +1,8 @@
 package dev.lanyard.account;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.function.BooleanSupplier;
 
 import dev.lanyard.geo.ClientAddresses;
@@ -194,14 +190,9 @@ class LoginThrottle {
         }
     }
 
-    /** SHA-256 of the text, base64url without padding: 43 characters, none of them a comma or a dot. */
+    /** SHA-256 of the text, base64url without padding: 43 characters, none of them a comma or a dot ({@link OtherNodes#key}). */
     static String key(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java runtime has SHA-256", e);
-        }
+        return OtherNodes.key(text);
     }
 
     /** One reserved attempt; report exactly one outcome, or close it to give the reservation back. */

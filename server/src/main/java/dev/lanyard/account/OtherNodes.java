@@ -1,10 +1,14 @@
 package dev.lanyard.account;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.function.Consumer;
 
 /**
- * The other Lanyard nodes on the same database, as the sign-in throttle needs them (decision 71): it tells them what
- * it counted and hears what they counted. Owned here and implemented where the nodes' channel is (the session
+ * The other Lanyard nodes on the same database, as the sign-in throttle and the passkey ceremonies' limits need them
+ * (decision 71): each tells them what it counted and hears what they counted. Owned here and implemented where the nodes' channel is (the session
  * module's PostgreSQL {@code LISTEN/NOTIFY}), since that module already depends on this one. On one node (SQLite)
  * there is nobody to tell and nothing to hear.
  */
@@ -29,6 +33,20 @@ public interface OtherNodes {
      * connection down or its lease run out, decision 21), and before it first listens.
      */
     boolean hearing();
+
+    /**
+     * What a message holds in place of a text that must not travel (an email, a client address, an account's id): SHA-256
+     * of it, base64url without padding, 43 characters, none of them a comma or a dot. Plain, not keyed: whoever can
+     * {@code LISTEN} on the database can read its tables, and a key every node shares would be one more secret.
+     */
+    static String key(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
+    }
 
     /** No other node: nothing is sent, nothing heard, and this node misses nothing. */
     OtherNodes NONE = new OtherNodes() {

@@ -8,6 +8,7 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
+import dev.lanyard.account.OtherNodes;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.Sessions;
@@ -41,6 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
 public class Passkeys {
     static final int MAX_NAME = 100;
     static final int MAX_PASSKEYS = 20;
+    /** The names each kind of start is counted under on every node ({@link CeremonyStarts}). */
+    static final String SIGN_IN_STARTS = "passkey-sign-in-starts";
+    static final String CHECK_STARTS = "passkey-check-starts";
+    static final String ADDITION_STARTS = "passkey-addition-starts";
 
     private final PasskeyStore store;
     private final Accounts accounts;
@@ -56,7 +61,7 @@ public class Passkeys {
     private final CeremonyStarts checkStarts;
 
     Passkeys(PasskeyStore store, LanyardCredentials credentials, Accounts accounts, Sessions sessions, ApplicationEventPublisher events,
-             TransactionTemplate transactions, ObjectProvider<PasskeyFallback> fallback, Clock clock) {
+             TransactionTemplate transactions, ObjectProvider<PasskeyFallback> fallback, OtherNodes nodes, Clock clock) {
         this.fallback = fallback;
         this.store = store;
         this.accounts = accounts;
@@ -64,10 +69,10 @@ public class Passkeys {
         this.transactions = transactions;
         this.clock = clock;
         this.ceremonies = new Ceremonies(store, credentials, accounts, clock);
-        this.signInStarts = new CeremonyStarts(clock, AccountProblem.TooManyAttempts::passkeySignIns);
-        this.checkStarts = new CeremonyStarts(clock, AccountProblem.TooManyAttempts::passkeyChecks);
+        this.signInStarts = new CeremonyStarts(SIGN_IN_STARTS, clock, nodes, AccountProblem.TooManyAttempts::passkeySignIns);
+        this.checkStarts = new CeremonyStarts(CHECK_STARTS, clock, nodes, AccountProblem.TooManyAttempts::passkeyChecks);
         this.registrations = new PasskeyRegistrations(store, credentials, ceremonies, accounts, sessions, events, transactions, fallback,
-                new CeremonyStarts(clock, AccountProblem.TooManyAttempts::passkeyAdditions), clock);
+                new CeremonyStarts(ADDITION_STARTS, clock, nodes, AccountProblem.TooManyAttempts::passkeyAdditions), clock);
     }
 
     /**
@@ -125,8 +130,8 @@ public class Passkeys {
 
     /**
      * Starts a sign-in without a password: any passkey of this relying party may answer (a discoverable credential).
-     * At most {@value CeremonyStarts#PER_MINUTE} a minute from one client {@code address}, keyed as the sign-in
-     * throttle keys it ({@link ClientAddresses#subscriber}: an IPv4 address or an IPv6 /64).
+     * At most {@value CeremonyStarts#PER_MINUTE} a minute from one client {@code address} on all nodes together, keyed as
+     * the sign-in throttle keys it ({@link ClientAddresses#subscriber}: an IPv4 address or an IPv6 /64).
      *
      * @throws dev.lanyard.account.AccountProblem.TooManyAttempts the address started as many as it may this minute
      */
@@ -158,7 +163,7 @@ public class Passkeys {
     /**
      * Starts checking a passkey of {@code account} as the second factor after its password: only that account's
      * passkeys may answer; also to verify a session of that account later. Throws {@link PasskeyProblem.NotFound} when
-     * it has none. At most {@value CeremonyStarts#PER_MINUTE} a minute for one account, both uses together: each needs
+     * it has none. At most {@value CeremonyStarts#PER_MINUTE} a minute for one account on all nodes, both uses together: each needs
      * a right password or a session, which a caller in a loop has as well.
      *
      * @throws dev.lanyard.account.AccountProblem.TooManyAttempts the account started as many as it may this minute

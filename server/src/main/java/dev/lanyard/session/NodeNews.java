@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The other nodes as other modules tell them things after the fact (decision 71; the sign-in throttle's failures):
- * on the channel that carries endings ({@link SessionBroadcast}), as {@code news:NAME:m1,m2,...}, with no
- * acknowledgement and no wait. Messages are queued and sent by one thread of this node, as many to a {@code NOTIFY}
+ * The other nodes as other modules tell them things after the fact (decision 71; the sign-in throttle's failures, the
+ * passkey ceremonies' starts): on the channel that carries endings ({@link SessionBroadcast}), as
+ * {@code news:NAME:m1,m2,...}, with no acknowledgement and no wait. Messages are queued and sent by one thread of this node, as many to a {@code NOTIFY}
  * as fit in {@value #MAX_PAYLOAD} characters (in the order told, for each name), each {@code NOTIFY} on its own
  * (autocommit): the caller's transaction, and whether it commits, play no part, and the caller never waits for the
  * database. PostgreSQL delivers them to every listening node within milliseconds. A node that cannot hear
