@@ -123,16 +123,6 @@ public class Accounts {
     }
 
     /**
-     * As {@link #requireSamePassword}, early and without a lock: for a sign-in's second step, which must not check (and use
-     * up) a code for a sign-in whose session could not start. The session's start still decides, with the row locked.
-     *
-     * @throws AccountProblem.PasswordChanged the password checked is not the current one
-     */
-    public void checkSamePassword(AccountId id, String stamp) {
-        signIns.checkSamePassword(id, stamp);
-    }
-
-    /**
      * A sign-in of {@code account} from {@code address} is complete (the password was the last step): the
      * failures of this address at this email are forgiven ({@link LoginThrottle}). Not called when a second
      * factor follows the password; a right code forgives them instead.

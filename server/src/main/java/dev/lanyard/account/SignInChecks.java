@@ -68,8 +68,8 @@ final class SignInChecks {
         checkSamePassword(id, stamp);
     }
 
-    /** {@link Accounts#checkSamePassword}: as {@link #requireSamePassword}, without the lock. */
-    void checkSamePassword(AccountId id, String stamp) {
+    /** As {@link #requireSamePassword}, without the lock. */
+    private void checkSamePassword(AccountId id, String stamp) {
         boolean same = store.passwordHash(id).map(SignInChecks::stamp)
                 .map(now -> MessageDigest.isEqual(now.getBytes(StandardCharsets.US_ASCII), stamp.getBytes(StandardCharsets.US_ASCII)))
                 .orElse(false);

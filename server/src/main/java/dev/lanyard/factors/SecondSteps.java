@@ -3,8 +3,10 @@ package dev.lanyard.factors;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.lanyard.account.Account;
+import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.factors.SecondFactors.Methods;
 import dev.lanyard.passkeys.PasskeyProblem;
@@ -19,6 +21,7 @@ import dev.lanyard.session.Verification;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The second step of a sign-in whose password was right: its challenge, passed with a TOTP code, a recovery code or
@@ -27,8 +30,13 @@ import org.springframework.transaction.annotation.Transactional;
  * The same second factors verify a session that signed in without one, later, in place ({@link #verifySession}):
  * there the throttle alone counts the failures.
  *
+ * <p>A sign-in's second step is passed and its session started in one transaction ({@link #verify}, {@link #verifyPasskey}),
+ * which holds the member's team and row and confirms the first step's password before any code is checked: a password
+ * change commits before the check (nothing is checked or used up) or after the session started (and ends it with the
+ * member's other sessions), never between the two, when the code would be used up for a session that cannot start.
+ *
  * <p>A member's factors and changing them are {@link SecondFactors}'s; the checks of a code are {@link FactorCodes}'.
- * A transaction begins here on {@link #challenge} only.
+ * Transactions begin here on {@link #challenge}, {@link #verify} and {@link #verifyPasskey}.
  */
 @Service
 public class SecondSteps {
@@ -39,10 +47,11 @@ public class SecondSteps {
     private final Sessions sessions;
     private final FactorSettings settings;
     private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
     private final Clock clock;
 
     SecondSteps(FactorStore store, FactorCodes codes, Accounts accounts, Passkeys passkeys, Sessions sessions,
-                FactorSettings settings, ApplicationEventPublisher events, Clock clock) {
+                FactorSettings settings, ApplicationEventPublisher events, TransactionTemplate transactions, Clock clock) {
         this.store = store;
         this.codes = codes;
         this.accounts = accounts;
@@ -50,6 +59,7 @@ public class SecondSteps {
         this.sessions = sessions;
         this.settings = settings;
         this.events = events;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
@@ -108,22 +118,17 @@ public class SecondSteps {
     }
 
     /**
-     * Completes a sign-in's second step with a TOTP code or a recovery code. A wrong code counts towards the
-     * sign-in throttle and the challenge; after {@code maxCodeFailures} the challenge is dead.
+     * Completes a sign-in's second step with a TOTP code or a recovery code, then {@code start} starts its session, in the
+     * same transaction: a code is used up only with the session it starts ({@link #complete}). A wrong code counts towards
+     * the sign-in throttle and the challenge; after {@code maxCodeFailures} the challenge is dead.
      *
-     * @throws dev.lanyard.account.AccountProblem.PasswordChanged the password the first step checked was changed since:
-     *                                                            nothing is checked, counted or used up
+     * @throws dev.lanyard.account.AccountProblem.PasswordChanged     the password the first step checked was changed since:
+     *                                                                nothing is checked, counted or used up
+     * @throws dev.lanyard.account.AccountProblem.SessionLimitReached the member is at the team's limit, which refuses
+     *                                                                sign-ins: nothing is checked or used up
      */
-    public Passed verify(String challengeId, String code, String address) {
-        FactorStore.Challenge challenge = live(challengeId).orElseThrow(() -> unusable(challengeId));
-        Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
-        requireSamePassword(challenge);
-        Checked checked = checkCode(account, code, address);
-        Instant now = clock.instant();
-        if (!checked.passed()) throw failed(challenge, account, address, now, checked.refusal());
-        if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
-        checked.recoveryCodesLeft().ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
-        return new Passed(account, request(challenge), checked.recoveryCodesLeft());
+    public <T> T verify(String challengeId, String code, String address, Function<Passed, T> start) {
+        return complete(challengeId, address, account -> checkCode(account, code, address), start);
     }
 
     /**
@@ -144,18 +149,47 @@ public class SecondSteps {
 
     /**
      * Completes a sign-in's second step with a passkey assertion ({@code credential}, WebAuthn's JSON) for the
-     * ceremony {@link #startPasskey} began. Only a passkey of the challenge's member passes; anything else
-     * counts towards the sign-in throttle and the challenge's failures, like a wrong code.
+     * ceremony {@link #startPasskey} began, then {@code start} starts its session, in the same transaction, as
+     * {@link #verify} does. Only a passkey of the challenge's member passes; anything else counts towards the sign-in
+     * throttle and the challenge's failures, like a wrong code.
      */
-    public Passed verifyPasskey(String challengeId, String ceremony, String credential, String address) {
-        FactorStore.Challenge challenge = live(challengeId).orElseThrow(() -> unusable(challengeId));
-        Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
-        requireSamePassword(challenge);
-        boolean ok = checkPasskey(account, ceremony, credential, address);
-        Instant now = clock.instant();
-        if (!ok) throw failed(challenge, account, address, now, new FactorProblem.PasskeyRejected());
-        if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
-        return new Passed(account, request(challenge), Optional.empty());
+    public <T> T verifyPasskey(String challengeId, String ceremony, String credential, String address, Function<Passed, T> start) {
+        return complete(challengeId, address,
+                account -> new Checked(checkPasskey(account, ceremony, credential, address), new FactorProblem.PasskeyRejected(),
+                        Optional.empty()), start);
+    }
+
+    /**
+     * A second step and the session it starts, in one transaction. First the member's team and row are held and the first
+     * step's password confirmed ({@link Sessions#holdForSignIn}), and a team that refuses sign-ins at its limit refuses
+     * this one; then {@code check} checks (and, when right, uses up) the code or passkey, the challenge is used up, and
+     * {@code start} starts the session. A wrong code or passkey, and a refusal at the limit, commit what they record (the
+     * challenge's failure, the audit entry) and are thrown after the commit; anything thrown on the way, by {@code start}
+     * too, rolls everything back, the code's use included.
+     */
+    private <T> T complete(String challengeId, String address, Function<Account, Checked> check, Function<Passed, T> start) {
+        Step<T> step = transactions.execute(tx -> {
+            FactorStore.Challenge challenge = live(challengeId).orElseThrow(() -> unusable(challengeId));
+            Account account = accounts.find(challenge.account()).orElseThrow(FactorProblem.ChallengeUnusable::new);
+            sessions.holdForSignIn(account.id(), Optional.ofNullable(challenge.passwordStamp()).filter(stamp -> !stamp.isEmpty()));
+            try {
+                sessions.requireRoom(account.id(), address);
+            } catch (AccountProblem.SessionLimitReached full) {
+                return new Step<T>(null, full);
+            }
+            Checked checked = check.apply(account);
+            Instant now = clock.instant();
+            if (!checked.passed()) return new Step<T>(null, failed(challenge, account, address, now, checked.refusal()));
+            if (store.consume(challenge.idHash(), now, settings.maxCodeFailures()) == 0) throw new FactorProblem.ChallengeUnusable();
+            checked.recoveryCodesLeft().ifPresent(left -> events.publishEvent(new FactorEvent.RecoveryCodeUsed(account, left, address, now)));
+            return new Step<>(start.apply(new Passed(account, request(challenge), checked.recoveryCodesLeft())), null);
+        });
+        if (step.refusal() != null) throw step.refusal();
+        return step.started();
+    }
+
+    /** What {@link #complete}'s transaction did: started the session, or refused the step once its refusal was recorded. */
+    private record Step<T>(T started, RuntimeException refusal) {
     }
 
     /**
@@ -256,16 +290,6 @@ public class SecondSteps {
         if (!Approvals.approvable(found))
             throw new dev.lanyard.session.SessionProblem.NotPending("Only sign-ins are verified. API keys and apps are not.");
         return !found.verified();
-    }
-
-    /**
-     * Refuses a challenge whose first step's password was changed since, before any code or passkey is checked: the
-     * session could not start (its start checks again, with the member's row locked), and a recovery code or an
-     * authenticator code's time step used up for it would be lost to the member (outside review).
-     */
-    private void requireSamePassword(FactorStore.Challenge challenge) {
-        if (challenge.passwordStamp() != null && !challenge.passwordStamp().isEmpty())
-            accounts.checkSamePassword(challenge.account(), challenge.passwordStamp());
     }
 
     /** Counts a failed second step on its challenge; the challenge is dead after {@code maxCodeFailures}. */

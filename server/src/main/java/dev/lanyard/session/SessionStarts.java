@@ -98,15 +98,26 @@ class SessionStarts {
     }
 
     private Sessions.Started signInHeld(NewSession request, Optional<CurrentSession> presented) {
-        // The team first, then the sessions: the order of policy changes and force sign-outs, which lock the team
-        // and then rewrite or end its sessions (the other order deadlocks with them on PostgreSQL).
-        TeamPolicy policy = heldMemberPolicy(request.account());
-        // With the member's row locked: a password change commits before (and this sign-in's password is refused) or after
-        // (and ends this session with the others).
-        request.password().ifPresent(stamp -> accounts.requireSamePassword(request.account(), stamp));
+        TeamPolicy policy = holdForSignIn(request.account(), request.password());
         presented.filter(session -> !session.apiKey()).ifPresent(ends::logout);
         if (policy.sessionLimit() > 0) makeRoom(request.account(), policy);
         return start(request, policy);
+    }
+
+    /**
+     * Holds, in the caller's transaction, what a sign-in holds before its session starts, and returns the member's policy:
+     * the team first, then the member's row when the sign-in checked a password ({@code stamp}), which must still be the
+     * member's. The team first, then the sessions: the order of policy changes and force sign-outs, which lock the team and
+     * then rewrite or end its sessions or the member (the other order deadlocks with them on PostgreSQL). With the member's
+     * row locked, a password change commits before (and this sign-in's password is refused) or after (and ends this
+     * session with the others).
+     *
+     * @throws AccountProblem.PasswordChanged the password checked is no longer the member's
+     */
+    TeamPolicy holdForSignIn(AccountId account, Optional<String> stamp) {
+        TeamPolicy policy = heldMemberPolicy(account);
+        stamp.ifPresent(checked -> accounts.requireSamePassword(account, checked));
+        return policy;
     }
 
     /**

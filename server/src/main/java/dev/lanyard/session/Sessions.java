@@ -108,6 +108,20 @@ public class Sessions {
     }
 
     /**
+     * Holds, in the caller's transaction, what {@link #signIn} holds before the session starts ({@link SessionStarts#holdForSignIn}):
+     * the member's team, then their row, with the password the sign-in checked ({@code stamp}) confirmed. A sign-in whose
+     * last step is checked and used up in the session's transaction (a second factor) holds them before it checks
+     * anything, in the order every sign-in takes them: a password change then commits before the check (which is refused,
+     * and uses nothing up) or after the session started (and ends it with the others).
+     *
+     * @throws AccountProblem.PasswordChanged the password checked is no longer the member's
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void holdForSignIn(AccountId account, Optional<String> stamp) {
+        starts.holdForSignIn(account, stamp);
+    }
+
+    /**
      * Refuses early a sign-in that {@link #signIn} would refuse at the session limit ({@link SessionStarts#requireRoom}).
      *
      * @throws AccountProblem.SessionLimitReached when the member is at the limit and the team refuses

@@ -176,23 +176,33 @@ class AuthApi {
             + "(its detail then says \"Too many failed attempts\"): log in again; password-changed: the password POST /api/v1/login checked was changed since: log in again with the "
             + "new one (the code was not checked, nor used up)")
     @ApiResponse(responseCode = "429", description = "Too many wrong passwords or codes: try again later")
-    @ApiResponse(responseCode = "409", description = "session-limit-reached: another sign-in took the member's last place meanwhile")
+    @ApiResponse(responseCode = "409", description = "session-limit-reached: another sign-in took the member's last place "
+            + "meanwhile (the code was not checked, nor used up)")
     @PostMapping("/login/second-factor")
     ResponseEntity<SignedIn> secondFactor(@RequestBody SecondFactorRequest body, @AuthenticationPrincipal CurrentSession current,
                                           HttpServletRequest request, HttpServletResponse response) {
         if (body.challenge() == null || body.challenge().isBlank()) throw new SessionProblem.InvalidInput("challenge", "challenge is required.");
         if (body.code() == null || body.code().isBlank()) throw new SessionProblem.InvalidInput("code", "code is required.");
         ClientOrigin origin = origins.of(request);
-        SecondSteps.Passed passed = steps.verify(body.challenge(), body.code(), origin.ip());
+        // The code is used up in the session's transaction: only with the session it starts (SecondSteps.verify).
+        SecondStep done = steps.verify(body.challenge(), body.code(), origin.ip(), passed -> {
+            SecondSteps.SignInRequest asked = passed.request();
+            AppType appType = AppType.parse(asked.appType()).orElse(asked.bearer() ? AppType.API : AppType.WEB);
+            return new SecondStep(passed, sessions.signIn(asked.withPassword(new NewSession(passed.account().id(), origin, appType,
+                    asked.rememberMe(), passed.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
+                    : Verification.PASSWORD_AND_CODE)).forBearer(asked.bearer()), Optional.ofNullable(current)));
+        });
+        SecondSteps.Passed passed = done.passed();
         SecondSteps.SignInRequest asked = passed.request();
-        AppType appType = AppType.parse(asked.appType()).orElse(asked.bearer() ? AppType.API : AppType.WEB);
-        Sessions.Started started = sessions.signIn(asked.withPassword(new NewSession(passed.account().id(), origin, appType,
-                asked.rememberMe(), passed.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
-                : Verification.PASSWORD_AND_CODE)).forBearer(asked.bearer()), Optional.ofNullable(current));
+        Sessions.Started started = done.session();
         accounts.noteTimeZone(passed.account().id(), body.zone());
         if (!asked.bearer()) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new SignedIn(AccountJson.of(passed.account()), json(started), asked.bearer() ? started.token() : null));
+    }
+
+    /** A second step passed and the session it started. */
+    private record SecondStep(SecondSteps.Passed passed, Sessions.Started session) {
     }
 
     @Operation(operationId = "logOut", summary = "End the current session")

@@ -91,13 +91,14 @@ class SecondStepPages {
         Optional<String> challenge = challengeCookie.read(request);
         if (challenge.isEmpty()) return expired(request, response, model);
         ClientOrigin origin = origins.of(request);
-        SecondSteps.Passed passed;
+        SignedIn signedIn;
         try {
-            passed = steps.verifyPasskey(challenge.get(), ceremony, credential, origin.ip());
+            signedIn = steps.verifyPasskey(challenge.get(), ceremony, credential, origin.ip(),
+                    passed -> start(passed, Verification.PASSWORD_AND_PASSKEY, current, origin));
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, challenge.get(), request, response, model);
         }
-        return signIn(passed, Verification.PASSWORD_AND_PASSKEY, zone, current, origin, request, response, model);
+        return signedIn(signedIn, zone, request, response, model);
     }
 
     @PostMapping("/login/verify")
@@ -107,14 +108,15 @@ class SecondStepPages {
         Optional<String> challenge = challengeCookie.read(request);
         if (challenge.isEmpty()) return expired(request, response, model);
         ClientOrigin origin = origins.of(request);
-        SecondSteps.Passed passed;
+        SignedIn signedIn;
         try {
-            passed = steps.verify(challenge.get(), code, origin.ip());
+            signedIn = steps.verify(challenge.get(), code, origin.ip(), passed -> start(passed,
+                    passed.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE : Verification.PASSWORD_AND_CODE,
+                    current, origin));
         } catch (FactorProblem | AccountProblem problem) {
             return refused(problem, challenge.get(), request, response, model);
         }
-        return signIn(passed, passed.recoveryCodesLeft().isPresent() ? Verification.PASSWORD_AND_RECOVERY_CODE
-                : Verification.PASSWORD_AND_CODE, zone, current, origin, request, response, model);
+        return signedIn(signedIn, zone, request, response, model);
     }
 
     /** Added to a wrong code's (or passkey's) message when the challenge takes one more before it ends. */
@@ -128,6 +130,14 @@ class SecondStepPages {
                            Model model) {
         if (problem instanceof FactorProblem.ChallengeUnusable unusable) return expired(request, response, model, unusable);
         if (problem instanceof AccountProblem.PasswordChanged changed) return passwordChanged(changed, request, response, model);
+        if (problem instanceof AccountProblem.SessionLimitReached limit) {
+            // Another sign-in took the last place after the password step's check (SignInPages): said on the sign-in page,
+            // before any code was checked.
+            challengeCookie.clear(request, response);
+            response.setStatus(HttpStatus.CONFLICT.value());
+            model.addAttribute("error", limit.getMessage());
+            return "signin/login";
+        }
         Optional<SecondFactors.Methods> methods = steps.methodsFor(challenge);
         if (methods.isEmpty()) return expired(request, response, model);
         Throttled.status(response, problem, problem instanceof FactorProblem f ? HttpStatus.valueOf(f.status()) : HttpStatus.BAD_REQUEST);
@@ -138,23 +148,24 @@ class SecondStepPages {
         return "signin/verify";
     }
 
-    /** Starts the session; {@code zone}, the browser's time zone its form sent, is kept for the member's mails. */
-    private String signIn(SecondSteps.Passed passed, Verification how, String zone, CurrentSession current, ClientOrigin origin,
-                          HttpServletRequest request, HttpServletResponse response, Model model) {
-        challengeCookie.clear(request, response);
+    /** A second step passed and the session it started. */
+    private record SignedIn(SecondSteps.Passed passed, Sessions.Started session) {
+    }
+
+    /** Starts the session of a passed second step, in its transaction ({@link SecondSteps#verify}), as the first step asked. */
+    private SignedIn start(SecondSteps.Passed passed, Verification how, CurrentSession current, ClientOrigin origin) {
         SecondSteps.SignInRequest asked = passed.request();
-        try {
-            cookie.write(request, response, sessions.signIn(asked.withPassword(new NewSession(passed.account().id(), origin,
-                    AppType.WEB, asked.rememberMe(), how)), Optional.ofNullable(current)));
-        } catch (AccountProblem.SessionLimitReached limit) {
-            // Another sign-in took the last place after the password step's check (SignInPages): said on the sign-in page.
-            response.setStatus(HttpStatus.CONFLICT.value());
-            model.addAttribute("error", limit.getMessage());
-            return "signin/login";
-        } catch (AccountProblem.PasswordChanged changed) {
-            return passwordChanged(changed, request, response, model);
-        }
+        return new SignedIn(passed, sessions.signIn(asked.withPassword(new NewSession(passed.account().id(), origin, AppType.WEB,
+                asked.rememberMe(), how)), Optional.ofNullable(current)));
+    }
+
+    /** Hands the started session to the browser; {@code zone}, the browser's time zone its form sent, is kept for the member's mails. */
+    private String signedIn(SignedIn signedIn, String zone, HttpServletRequest request, HttpServletResponse response, Model model) {
+        SecondSteps.Passed passed = signedIn.passed();
+        challengeCookie.clear(request, response);
+        cookie.write(request, response, signedIn.session());
         accounts.noteTimeZone(passed.account().id(), zone);
+        SecondSteps.SignInRequest asked = passed.request();
         Optional<String> back = ReturnPath.of(asked.returnPath());
         Optional<String> recovery = passed.recoveryCodesLeft().map(left -> "You signed in with a recovery code. " + left
                 + (left == 1 ? " recovery code remains." : " recovery codes remain."));
