@@ -35,4 +35,13 @@ public enum DeviceType {
     public boolean toldByKind() {
         return this != DESKTOP && this != BOT && this != UNKNOWN;
     }
+
+    /**
+     * Whether it is a thing bought as itself rather than a computer, phone or tablet: a TV (or its box), a console, a
+     * watch, an e-reader, a headset, a car or a smart home device. Its system is firmware nobody knows by name (PS5 OS,
+     * Tizen, webOS, Fire OS) and its browser is the one it came with, so it is known by the device's own name.
+     */
+    public boolean appliance() {
+        return toldByKind() && this != MOBILE && this != TABLET;
+    }
 }

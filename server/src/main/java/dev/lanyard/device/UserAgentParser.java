@@ -57,6 +57,16 @@ public class UserAgentParser implements BackgroundLoad {
      */
     private static final Pattern APP_NAME_SUFFIX = Pattern.compile("( App)?( for (iOS|Android|Windows))?$");
 
+    /** Names the rules give an appliance's browser that are an engine's, a word for any browser or a TV standard's. */
+    private static final Set<String> POSED_NAMES = Set.of("applewebkit", "webkit", "webbrowser", "hbbtv");
+
+    /** Product lines a member knows without their maker's name: "PlayStation 5", not "Sony PlayStation 5". */
+    private static final List<String> KNOWN_WITHOUT_MAKER = List.of("PlayStation", "Xbox", "Kindle", "Fire TV", "Echo", "Chromecast",
+            "Pixel");
+
+    /** The generation and years Yauaa adds to Amazon's devices: "Fire TV Stick 4K-1ST GEN (2018)", "Echo Show 15 (2021)". */
+    private static final Pattern GENERATION = Pattern.compile("(-\\d+(ST|ND|RD|TH) GEN)?( \\(\\d{4}(-\\d{4})?\\))?$");
+
     /** Header values are written by the client; a cap keeps a hostile one from filling the UI. */
     private static final int MAX_VALUE_LENGTH = 64;
 
@@ -173,10 +183,47 @@ public class UserAgentParser implements BackgroundLoad {
         String os = type == DeviceType.BOT ? "" : osName(clean(ua.getValue(UserAgent.OPERATING_SYSTEM_NAME)));
         String osVersion = os.isEmpty() || source == OsVersionSource.NONE ? "" : clean(ua.getValue(UserAgent.OPERATING_SYSTEM_VERSION_MAJOR));
         if (source == OsVersionSource.USER_AGENT && frozen(os, osVersion)) osVersion = "";
-        String model = type == DeviceType.MOBILE || type == DeviceType.TABLET
-                ? model(clean(ua.getValue(UserAgent.DEVICE_NAME)), clean(ua.getValue(UserAgent.DEVICE_BRAND)))
-                : "";
+        String deviceName = clean(ua.getValue(UserAgent.DEVICE_NAME));
+        String brand = clean(ua.getValue(UserAgent.DEVICE_BRAND));
+        String model = type == DeviceType.MOBILE || type == DeviceType.TABLET ? model(deviceName, brand)
+                : type.appliance() ? applianceName(deviceName, brand) : "";
+        if (type.appliance()) {
+            if (posing(browser, brand)) {
+                browser = "";
+                browserVersion = "";
+            }
+            // Yauaa gives some consoles' names as their system's version ("Nintendo" "Nintendo Switch"), a Samsung TV's
+            // kind as its Linux's ("SmartTV"): neither is a version.
+            if (osVersion.startsWith(os) || osVersion.chars().noneMatch(Character::isDigit)) osVersion = "";
+        }
         return new Device(browser, browserVersion, os, osVersion, type, model);
+    }
+
+    /**
+     * Whether the name the rules give an appliance's browser is what its own browser poses as, not a name of its own:
+     * Safari on a device Apple did not make (a PlayStation's, a Samsung TV's WebKit browser), the engine's name (a
+     * PlayStation 4's "AppleWebKit"), a word for any browser ("Web Browser") or the TV standard it runs ("HbbTV").
+     */
+    private static boolean posing(String browser, String brand) {
+        String name = browser.toLowerCase(Locale.ROOT).replace(" ", "");
+        return (name.equals("safari") && !brand.equals("Apple")) || POSED_NAMES.contains(name);
+    }
+
+    /**
+     * An appliance's name as its maker sells it: Yauaa's, maker first ("Samsung Smart TV", "Nintendo Switch", "Apple TV",
+     * "Hisense 55A6502EA"), the maker left out of the lines known without it ("PlayStation 5", "Xbox", "Kindle", "Fire TV
+     * Stick 4K"), without Yauaa's generation and year, and "Smart TV" spelt so ("LG SmartTv"). A name that names no device
+     * ("Unspecified TV", "Nettv Device", "Samsung Tizen Device") is none.
+     */
+    private static String applianceName(String name, String brand) {
+        String spelt = name.replace(" ??", "").replace("Unspecified ", "").replace("SmartTv", "Smart TV");
+        String named = GENERATION.matcher(spelt).replaceFirst("").strip();
+        if (named.equals("TV") || named.equals("Smart TV") || named.endsWith(" Device")) return "";
+        if (!brand.isEmpty() && named.startsWith(brand + " ")) {
+            String rest = named.substring(brand.length() + 1);
+            if (KNOWN_WITHOUT_MAKER.stream().anyMatch(line -> rest.equals(line) || rest.startsWith(line + " "))) return rest;
+        }
+        return named;
     }
 
     /**

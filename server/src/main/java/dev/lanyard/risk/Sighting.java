@@ -67,7 +67,11 @@ record Sighting(String device, String deviceLabel, String country, String countr
         // A phone and a tablet may share browser and system (Safari on iOS), as a phone and a TV may (Chrome on Android):
         // the kind names which one is new (outside QA AH).
         boolean kind = device.type().toldByKind();
-        String label = device.browser().isEmpty() ? device.description()
+        // An appliance with a name is called as its card calls it, without versions: "Edge on Xbox", "PlayStation 5", not
+        // "Edge on Windows (Game console)"; its name says the kind.
+        boolean named = device.type().appliance() && !device.model().isEmpty();
+        String label = named ? new Device(device.browser(), "", device.os(), "", device.type(), device.model()).description()
+                : device.browser().isEmpty() ? device.description()
                 : device.browser() + (device.os().isEmpty() ? "" : " on " + device.os()) + (kind ? " (" + device.type().label() + ")" : "");
         if (location.localNetwork()) return new Sighting(key, label, "", "", "", Optional.empty(), at);
         String country = location.countryCode();

@@ -42,11 +42,21 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                     @Schema(example = "First sign-in from Firefox on Windows") String reason) {
     }
 
-    record DeviceJson(String description, String browser, String browserVersion, String os, String osVersion,
+    record DeviceJson(@Schema(example = "Edge 129 on Xbox", description = "The session card's title: the browser, then "
+                              + "\"on\" and the system for a computer (Firefox 133 on Windows) or the device's name for a phone, "
+                              + "a tablet or any other device (Safari 17 on iPhone, Edge 129 on Xbox); a TV's, a console's or "
+                              + "another such device's own browser, named after it or its maker, is left out (PlayStation 5, "
+                              + "Samsung Smart TV)") String description,
+                      @Schema(description = "Empty when unknown, and where the name the user agent gives is one a device's "
+                              + "own browser poses as (Safari on a PlayStation or a Samsung TV)") String browser,
+                      String browserVersion, String os, String osVersion,
                       @Schema(allowableValues = {"desktop", "mobile", "tablet", "tv", "game-console", "watch", "ereader",
                               "headset", "car", "smart-home", "bot", "unknown"}, description = "What kind of device: tv also "
                               + "for a set-top box, headset for a VR or AR headset, bot for a crawler or a script (an HTTP "
-                              + "library such as curl)") String type, String model) {
+                              + "library such as curl)") String type,
+                      @Schema(example = "PlayStation 5", description = "The device's name, for any type but desktop, bot and "
+                              + "unknown (iPhone, Pixel 8, Samsung Smart TV, Nintendo Switch, Kindle); empty when the user "
+                              + "agent names none") String model) {
     }
 
     record LocationJson(String label, String city, String region, String country, String countryCode, String isp,

@@ -1,6 +1,7 @@
 package dev.lanyard.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 import java.util.Map;
 
@@ -256,7 +257,7 @@ class UserAgentParserTest {
 
         Device tv = parser.parse(Map.of("User-Agent", "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like "
                 + "Gecko) SamsungBrowser/4.0 Chrome/76.0.3809.146 TV Safari/537.36"));
-        assertThat(tv).isEqualTo(new Device("Samsung Internet", "4", "Tizen", "6", DeviceType.TV, ""));
+        assertThat(tv).isEqualTo(new Device("Samsung Internet", "4", "Tizen", "6", DeviceType.TV, "Samsung Smart TV"));
         assertThat(tv.type().label()).isEqualTo("TV");
         assertThat(DeviceType.GAME_CONSOLE.label()).isEqualTo("Game console");
         assertThat(DeviceType.GAME_CONSOLE.code()).isEqualTo("game-console");
@@ -273,12 +274,85 @@ class UserAgentParserTest {
 
         assertThat(tv.browser()).isEmpty();
         assertThat(tv.browserVersion()).isEmpty();
-        assertThat(tv.description()).isEqualTo("Tizen 6");
+        assertThat(tv.description()).isEqualTo("Samsung Smart TV");
         assertThat(parser.parse(Map.of("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
                 + "123/4.0 Safari/537.36")).browser()).isEmpty();
         assertThat(parser.parse(Map.of("User-Agent", "Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) "
                 + "SamsungBrowser/4.0 Chrome/76.0.3809.146 TV Safari/537.36")).browser()).as("a named TV browser keeps its name")
                 .isEqualTo("Samsung Internet");
+    }
+
+    /**
+     * Outside review: a PlayStation 5's browser read "Safari 13 on PS5 OS 2", a Nintendo Switch's "NintendoBrowser 5 on
+     * Nintendo Nintendo Switch". An appliance is named by its name, as a phone is, its own browser left out; one posing as
+     * Safari or named by its engine has no name. Real user agents, from Yauaa's test cases and the devices' own.
+     */
+    @Test
+    void appliancesAreNamedAsTheirOwnersKnowThem() {
+        Map<String, String> titles = Map.ofEntries(
+                Map.entry("Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.0 "
+                        + "Safari/605.1.15", "PlayStation 5"),
+                Map.entry("Mozilla/5.0 (PlayStation; PlayStation 5/10.20) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 "
+                        + "Safari/605.1.15", "PlayStation 5"),
+                Map.entry("Mozilla/5.0 (PlayStation 4 3.11) AppleWebKit/537.73 (KHTML, like Gecko)", "PlayStation 4"),
+                Map.entry("Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "Chrome/129.0.0.0 Safari/537.36 Edg/129.0.0.0", "Edge 129 on Xbox"),
+                Map.entry("Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox Series X) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "Chrome/48.0.2564.82 Safari/537.36 Edge/20.02", "Edge on Xbox"),
+                Map.entry("Mozilla/5.0 (Nintendo Switch; WifiWebAuthApplet) AppleWebKit/606.4 (KHTML, like Gecko) NF/6.0.1.15.4 "
+                        + "NintendoBrowser/5.1.0.20393", "Nintendo Switch"),
+                Map.entry("Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/4.0 "
+                        + "Chrome/76.0.3809.146 TV Safari/537.36", "Samsung Smart TV"),
+                Map.entry("Mozilla/5.0 (SMART-TV; Linux; Tizen 5.0) AppleWebKit/538.1 (KHTML, like Gecko) Version/5.0 TV Safari/538.1",
+                        "Samsung Smart TV"),
+                Map.entry("Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.41 (KHTML, like Gecko) Large Screen Safari/537.41 LG "
+                        + "Browser/7.00.00(LGE; WEBOS1; 03.00.00; 1); webOS.TV-2014; LG NetCast.TV-2013 Compatible (LGE, WEBOS1, wired)",
+                        "LG Smart TV"),
+                Map.entry("Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/94.0.4606.128 "
+                        + "Safari/537.36 WebAppManager", "LG Smart TV"),
+                Map.entry("Mozilla/5.0 (Linux; Android 9; AFTMM Build/PS7233; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 "
+                        + "Chrome/88.0.4324.152 Mobile Safari/537.36", "Chrome Webview 88 on Fire TV Stick 4K"),
+                Map.entry("AppleCoreMedia/1.0.0.12B466 (Apple TV; U; CPU OS 8_1_3 like Mac OS X; en_us)", "Apple TV"),
+                Map.entry("Mozilla/5.0 (Fuchsia) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/110.0.0.0 Safari/537.36 "
+                        + "CrKey/1.56.500000", "Chrome 110 on Chromecast"),
+                Map.entry("Mozilla/5.0 (Linux; U; en-US) AppleWebKit/528.5+ (KHTML, like Gecko, Safari/528.5+) Version/4.0 Kindle/3.0 "
+                        + "(screen 600x800; rotate)", "Kindle"),
+                Map.entry("Mozilla/5.0 (X11; U; Linux armv7l like Android; en-us) AppleWebKit/531.2+ (KHTML, like Gecko) Version/5.0 "
+                        + "Safari/531.2+ Kindle/3.0+", "Kindle"),
+                Map.entry("Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 (KHTML, like Gecko) OculusBrowser/33.3.0.1.166."
+                        + "605484368 Chrome/124.0.6367.221 VR Safari/537.36", "Oculus Quest 3"),
+                Map.entry("Mozilla/5.0 (X11; Linux x86_64; Quest 3) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.226 VR "
+                        + "Safari/537.36", "Chrome 126 on Oculus Quest 3"),
+                Map.entry("Mozilla/5.0 (X11; GNU/Linux) AppleWebKit/601.1 (KHTML, like Gecko) Tesla QtCarBrowser Safari/601.1", "Tesla"),
+                Map.entry("Mozilla/5.0 (X11; GNU/Linux) AppleWebKit/537.36 (KHTML, like Gecko) Chromium/79.0.3945.130 "
+                        + "Chrome/79.0.3945.130 Safari/537.36 Tesla/2020.48.30-040912887bad", "Chromium 79 on Tesla"),
+                Map.entry("Mozilla/5.0 (Linux; Android 11; SAMSUNG Google Pixel Watch) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "SamsungBrowser/1.2. Chrome/90", "Samsung Internet 1 on Pixel Watch"),
+                Map.entry("atc/1.0 watchOS/7.6.2 model/Watch6,2 hwp/t8301 build/18U80 (6; dt:226)", "ATC 1 on Apple Watch"),
+                Map.entry("Mozilla/5.0 (Linux; Android 9; AEOHY) AppleWebKit/537.36 (KHTML, like Gecko) Silk/94.3.10 like "
+                        + "Chrome/94.0.4606.126 Safari/537.36", "Silk 94 on Echo Show 15"));
+        assertSoftly(soft -> titles.forEach((ua, title) ->
+                soft.assertThat(parser.parse(Map.of("User-Agent", ua)).description()).as(ua).isEqualTo(title)));
+
+        assertThat(parser.parse(Map.of("User-Agent", "Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 (KHTML, "
+                + "like Gecko) Version/13.0 Safari/605.1.15"))).as("no Safari, and the name the title shows")
+                .isEqualTo(new Device("", "", "PS5 OS", "2", DeviceType.GAME_CONSOLE, "PlayStation 5"));
+        assertThat(parser.parse(Map.of("User-Agent", "Mozilla/5.0 (Nintendo Switch; WifiWebAuthApplet) AppleWebKit/606.4 (KHTML, "
+                + "like Gecko) NF/6.0.1.15.4 NintendoBrowser/5.1.0.20393"))).as("the console's name is no version of its system")
+                .isEqualTo(new Device("NintendoBrowser", "5", "Nintendo", "", DeviceType.GAME_CONSOLE, "Nintendo Switch"));
+    }
+
+    /** The rule that names an appliance by its name does not reach a computer, a phone or a tablet. */
+    @Test
+    void aPhonesOwnBrowserIsStillNamed() {
+        assertThat(new Device("Samsung Internet", "26", "Android", "14", DeviceType.MOBILE, "Samsung SM-S918B").description())
+                .isEqualTo("Samsung Internet 26 on Samsung SM-S918B");
+        assertThat(new Device("Samsung Internet", "4", "Tizen", "6", DeviceType.TV, "Samsung Smart TV").description())
+                .isEqualTo("Samsung Smart TV");
+        assertThat(new Device("TV Bro", "1", "Android", "11", DeviceType.TV, "Nvidia Shield Android TV").description())
+                .as("a browser named like a later word of the device is not its own").isEqualTo("TV Bro 1 on Nvidia Shield Android TV");
+        assertThat(new Device("Chrome", "125", "Android", "12", DeviceType.TV, "").description())
+                .as("an appliance without a name is told by its system").isEqualTo("Chrome 125 on Android 12");
     }
 
     /**

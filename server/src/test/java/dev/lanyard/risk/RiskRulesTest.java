@@ -86,6 +86,22 @@ class RiskRulesTest {
                 .containsExactly(new SessionFlag("new-device", SessionFlag.Level.HIGH, "First sign-in from Chrome on Android (TV)"));
     }
 
+    /**
+     * Outside review: a console's or a TV's flag read as its card did, by a browser and a firmware ("Safari on PS5 OS (Game
+     * console)"). One with a name is called by its name, as its card is now, without versions.
+     */
+    @Test
+    void anApplianceIsNamedAsItsCardNamesIt() {
+        Device xbox = new Device("Edge", "129", "Windows", "10", DeviceType.GAME_CONSOLE, "Xbox");
+        Sighting now = Sighting.of(xbox, "83.45.123.9", MADRID, clock.instant());
+        assertThat(rules.atSignIn(knows(FIREFOX_WINDOWS, "83.45.123.9", MADRID, clock.instant().minusSeconds(3600), now), now))
+                .containsExactly(new SessionFlag("new-device", SessionFlag.Level.HIGH, "First sign-in from Edge on Xbox"));
+        Device playStation = new Device("", "", "PS5 OS", "2", DeviceType.GAME_CONSOLE, "PlayStation 5");
+        assertThat(Sighting.of(playStation, "83.45.123.9", MADRID, clock.instant()).deviceLabel()).isEqualTo("PlayStation 5");
+        Device tv = new Device("Samsung Internet", "4", "Tizen", "6", DeviceType.TV, "Samsung Smart TV");
+        assertThat(Sighting.of(tv, "83.45.123.9", MADRID, clock.instant()).deviceLabel()).isEqualTo("Samsung Smart TV");
+    }
+
     /** Leaving the user agent out is no way to sign in unnoticed: the first unknown device is a new device, the next is not. */
     @Test
     void aDeviceThatTellsNothingIsADeviceOfItsOwn() {

@@ -140,24 +140,33 @@ class SessionApiTest {
         assertThat(api.read(signUp).path("session").path("device").path("description").asString()).contains("Téléphone").doesNotContain("Ã");
     }
 
-    /** A TV's and a console's sessions were "unknown" in the API and "Unknown" on their cards; each is named by its kind. */
+    /**
+     * A TV's and a console's sessions were "unknown" in the API and "Unknown" on their cards; each is named by its kind. Their
+     * titles read as the device is known (outside review: "Safari 13 on PS5 OS 2"), and the API's device says the same: its
+     * description is the card's title, its model the device's name, and a browser that only posed as Safari has no name.
+     */
     @Test
-    void aTvsAndAConsolesSessionsAreNamedByTheirKind() throws Exception {
+    void aTvsAndAConsolesSessionsAreNamedByTheirKindAndTheirName() throws Exception {
         Member member = api.signUp("couch");
         Map<String, String[]> kinds = Map.of(
                 "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/4.0 Chrome/76.0.3809.146 "
-                        + "TV Safari/537.36", new String[] {"tv", "TV"},
+                        + "TV Safari/537.36", new String[] {"tv", "TV", "Samsung Smart TV", "Samsung Internet", "Samsung Smart TV"},
                 "Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.0 Safari/605.1.15",
-                new String[] {"game-console", "Game console"});
+                new String[] {"game-console", "Game console", "PlayStation 5", "", "PlayStation 5"});
         for (Map.Entry<String, String[]> kind : kinds.entrySet()) {
             MvcResult login = mvc.perform(jsonBody(post("/api/v1/login").with(ApiClient.from(ApiClient.newAddress()))
                     .header("User-Agent", kind.getKey()), api.write(Map.of("email", member.email(), "password", TestAccounts.PASSWORD))))
                     .andReturn();
             assertThat(login.getResponse().getStatus()).as(login.getResponse().getContentAsString()).isEqualTo(201);
-            assertThat(api.read(login).path("session").path("device").path("type").asString()).isEqualTo(kind.getValue()[0]);
+            JsonNode device = api.read(login).path("session").path("device");
+            assertThat(device.path("type").asString()).isEqualTo(kind.getValue()[0]);
+            assertThat(device.path("description").asString()).isEqualTo(kind.getValue()[2]);
+            assertThat(device.path("browser").asString()).isEqualTo(kind.getValue()[3]);
+            assertThat(device.path("model").asString()).isEqualTo(kind.getValue()[4]);
         }
         String cards = as(member, get("/settings/sessions").accept(MediaType.TEXT_HTML)).andReturn().getResponse().getContentAsString();
-        assertThat(cards).contains("<span>TV</span>", "<span>Game console</span>");
+        assertThat(cards).contains("<span>TV</span>", "<span>Game console</span>")
+                .contains(">Samsung Smart TV</span>", ">PlayStation 5</span>").doesNotContain("PS5 OS");
     }
 
     // ---- sign-up, login, logout

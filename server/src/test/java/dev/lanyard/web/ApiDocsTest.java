@@ -254,6 +254,14 @@ class ApiDocsTest {
             assertThat(strings(property(schema, "idleTimeout").path("enum"))).as(schema).hasSameSizeAs(TeamPolicy.IDLE_CHOICES);
     }
 
+    /** A session's title and device name say in the document what the pages show (outside review). */
+    @Test
+    void theDevicesTitleAndNameSayWhatTheyHold() {
+        assertThat(property("DeviceJson", "description").path("description").asString()).contains("device's name", "PlayStation 5");
+        assertThat(property("DeviceJson", "model").path("description").asString()).contains("Samsung Smart TV");
+        assertThat(property("DeviceJson", "browser").path("description").asString()).contains("poses as");
+    }
+
     /** Each sign-in app type the document offers is taken, and every other one the server knows is refused. */
     @Test
     void theAppTypesASignInMayNameAreTheOnesTheServerTakes() throws Exception {
