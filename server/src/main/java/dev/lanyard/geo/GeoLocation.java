@@ -2,6 +2,8 @@ package dev.lanyard.geo;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Where an IP address is, as far as the geolocation data knows. Unknown parts are empty
@@ -34,16 +36,27 @@ public record GeoLocation(String city, String region, String country, String cou
     /** The {@link #label()} of a place not known. */
     public static final String UNKNOWN_LOCATION = "Unknown location";
 
-    /** "Madrid, Spain", "Spain", "Local network" or "Unknown location". */
+    /**
+     * The place as every page, mail and the API name it: city, region and country, from the smallest ("Springfield,
+     * Illinois, United States"), so that two towns of one name read apart as on the map (decision 85). A part the
+     * database does not give is left out ("Madrid, Spain" without a region, "Catalonia, Spain" without a city), and so is
+     * a region that repeats the city or the country ("Madrid, Spain", not "Madrid, Madrid, Spain"). Without a city or a
+     * country, "Unknown location"; a local network's address, "Local network".
+     */
     public String label() {
         if (localNetwork) return LOCAL_NETWORK;
-        if (!city.isEmpty() && !country.isEmpty()) return city + ", " + country;
-        if (!country.isEmpty()) return country;
-        if (!city.isEmpty()) return city;
-        return UNKNOWN_LOCATION;
+        if (city.isEmpty() && country.isEmpty()) return UNKNOWN_LOCATION;
+        // DB-IP names some cities with their district, "Berlin (Charlottenburg-Wilmersdorf)", in the region "Berlin".
+        boolean repeated = region.equalsIgnoreCase(city.replaceFirst(" \\(.*\\)$", "")) || region.equalsIgnoreCase(country);
+        return Stream.of(city, repeated ? "" : region, country).filter(part -> !part.isEmpty()).collect(Collectors.joining(", "));
     }
 
-    /** The place in a sentence, after a verb: "in Madrid, Spain", "on a local network", "in an unknown location". */
+    /** The same place without its region: how the map names a town while no other dot has its name (decision 85). */
+    public GeoLocation withoutRegion() {
+        return new GeoLocation(city, "", country, countryCode, isp, latitude, longitude, localNetwork);
+    }
+
+    /** The place in a sentence, after a verb: "in Springfield, Illinois, United States", "on a local network", "in an unknown location". */
     public String where() {
         if (localNetwork) return "on a local network";
         if (city.isEmpty() && country.isEmpty()) return "in an unknown location";

@@ -23,7 +23,8 @@ record ApiKeyJson(String id, String name, String prefix,
                   @Schema(nullable = true, description = "Why the key ended: revoked (by you), admin-revoked, lifetime-expired, "
                           + "removed, ...; null while it is active") String endReason) {
 
-    record LastUsed(Instant at, String ip, String location, String countryCode) {
+    record LastUsed(Instant at, String ip, @Schema(example = "Springfield, Illinois, United States", description = "Where "
+                            + "it was last used from, named as a session's location.label") String location, String countryCode) {
     }
 
     static ApiKeyJson of(ApiKeys.Listed listed, boolean fullIp) {

@@ -59,8 +59,13 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                               + "agent names none") String model) {
     }
 
-    record LocationJson(String label, String city, String region, String country, String countryCode, String isp,
-                        boolean localNetwork) {
+    record LocationJson(@Schema(example = "Springfield, Illinois, United States", description = "The place as the pages name "
+                                + "it: city, region and country, each where known, the region left out where it repeats the "
+                                + "city or the country (Madrid, Spain); \"Local network\" or \"Unknown location\" otherwise")
+                        String label, String city,
+                        @Schema(description = "The state, province or other region the geolocation database gives; empty "
+                                + "when it gives none") String region,
+                        String country, String countryCode, String isp, boolean localNetwork) {
     }
 
     record ActivityJson(int signIns, long requests, long pages, @Schema(nullable = true) String lastPage) {

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import dev.lanyard.geo.GeoLocation;
 
@@ -129,14 +128,12 @@ record SessionMap(List<Dot> dots, int unplaced) {
 
         /** "Springfield, United States". */
         String name() {
-            return first.label();
+            return first.withoutRegion().label();
         }
 
-        /** "Springfield, Illinois, United States"; its name when it has no region. */
+        /** "Springfield, Illinois, United States", as a session card names the place; its name when it has no region. */
         String nameWithRegion() {
-            String named = Stream.of(first.city(), first.region(), first.country()).filter(s -> !s.isEmpty())
-                    .collect(Collectors.joining(", "));
-            return first.region().isEmpty() || named.isEmpty() ? name() : named;
+            return first.label();
         }
 
         /** "39.8° N, 89.6° W", as precise as the dot. */

@@ -74,6 +74,19 @@ public class PageNames {
         return pieces;
     }
 
+    /**
+     * A place in the parts a narrow column may wrap between: its city, region and country each whole, with the comma after
+     * it ({@code London,}, {@code England,}, {@code United Kingdom}), so that the line breaks after "England," rather than
+     * inside "United Kingdom". The {@code place} fragment puts a space between them; joined so, they are the place again.
+     */
+    public List<String> placeParts(String place) {
+        List<String> parts = new ArrayList<>();
+        if (place == null || place.isEmpty()) return parts;
+        String[] named = place.split(", ");
+        for (int i = 0; i < named.length; i++) parts.add(i < named.length - 1 ? named[i] + "," : named[i]);
+        return parts;
+    }
+
     /** {@code name} between Unicode's first-strong isolate and its pop, for text that holds no markup (a page's title). */
     public String isolated(String name) {
         return FreeText.ISOLATE + name + FreeText.POP;

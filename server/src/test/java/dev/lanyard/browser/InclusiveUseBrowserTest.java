@@ -253,7 +253,7 @@ class InclusiveUseBrowserTest extends BrowserTest {
         // In attributes, where no <bdi> can go, between first-strong isolate and its pop: the name someone typed and the
         // device description its User-Agent gave.
         assertThat(desk.locator("ul.cards article.card > .actions a.button.danger")).hasAttribute("aria-label",
-                Pattern.compile("^Sign out \u2068" + name + "\u2069, London, [^,]+, active now$"));
+                Pattern.compile("^Sign out \u2068" + name + "\u2069, London, England, [^,]+, active now$"));
         assertThat(desk.locator(".card.approval button.primary")).hasAttribute("aria-label",
                 Pattern.compile("^Approve the sign-in on \u2068Safari [0-9.]+ on iPhone\u2069 in London"));
 

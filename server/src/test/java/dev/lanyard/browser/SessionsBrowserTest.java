@@ -112,7 +112,7 @@ class SessionsBrowserTest extends BrowserTest {
         assertThat(iphone.locator(".title")).hasText("Safari 17 on iPhone");
         assertThat(iphone).containsText("Mobile");
         assertThat(iphone).containsText("Web");
-        assertThat(iphone).containsText("London, United Kingdom");
+        assertThat(iphone).containsText("London, England, United Kingdom");
         assertThat(iphone.locator(".flag")).hasText("🇬🇧");
         assertThat(iphone.locator(".ip")).hasText("212.58.244.•••");
         assertThat(iphone).not().containsText("212.58.244.20");
@@ -151,7 +151,7 @@ class SessionsBrowserTest extends BrowserTest {
         Locator target = desk.locator("ul.targets li");
         assertThat(target).hasCount(1);
         assertThat(target).containsText("Ada's work phone");
-        assertThat(target).containsText("London, United Kingdom");
+        assertThat(target).containsText("London, England, United Kingdom");
         // In use a moment ago: "Active now" alone, as its card says (not "Last active: Active now"); on a slow machine
         // perhaps minutes ago.
         assertThat(target).containsText(Pattern.compile("·\\s*Active now|Last active: (Just now|\\d+ minutes? ago)"));
@@ -190,7 +190,7 @@ class SessionsBrowserTest extends BrowserTest {
         assertThat(desk.getByText("This will sign out 2 other sessions:")).isVisible();
         Locator targets = desk.locator("ul.targets li");
         assertThat(targets).hasCount(2);
-        assertThat(targets.filter(new Locator.FilterOptions().setHasText("Paris, France"))).containsText("Firefox 133 on Android");
+        assertThat(targets.filter(new Locator.FilterOptions().setHasText("Paris, Ile-de-France, France"))).containsText("Firefox 133 on Android");
         assertThat(targets.filter(new Locator.FilterOptions().setHasText("Stockholm, Sweden"))).containsText("Firefox 133 on Windows");
         assertThat(desk.getByText("Your current session will remain active.")).isVisible();
         desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out all")).click();
@@ -236,7 +236,7 @@ class SessionsBrowserTest extends BrowserTest {
         assertThat(desk.locator("h1")).hasText("Sign out 2 selected sessions?");
         Locator chosen = desk.locator("ul.targets li");
         assertThat(chosen).hasCount(2);
-        assertThat(chosen.filter(new Locator.FilterOptions().setHasText("Paris, France"))).hasCount(1);
+        assertThat(chosen.filter(new Locator.FilterOptions().setHasText("Paris, Ile-de-France, France"))).hasCount(1);
         assertThat(chosen.filter(new Locator.FilterOptions().setHasText("Stockholm, Sweden"))).hasCount(1);
         assertThat(desk.locator("ul.targets")).not().containsText("Berlin");
         desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out 2 selected sessions").setExact(true)).click();
@@ -302,7 +302,7 @@ class SessionsBrowserTest extends BrowserTest {
         Locator targets = desk.locator("ul.targets li");
         assertThat(targets).hasCount(2);
         assertThat(targets.filter(new Locator.FilterOptions().setHasText("This device"))).containsText("Madrid, Spain");
-        assertThat(targets.filter(new Locator.FilterOptions().setHasText("London, United Kingdom"))).hasCount(1);
+        assertThat(targets.filter(new Locator.FilterOptions().setHasText("London, England, United Kingdom"))).hasCount(1);
         desk.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out all devices")).click();
 
         assertThat(desk).hasURL(Pattern.compile("/login\\?out=all$"));
@@ -351,7 +351,7 @@ class SessionsBrowserTest extends BrowserTest {
         assertThat(otherCards(phone)).hasCount(0); // live: the phone's open list drops the Mac
         phone.reload();
         assertThat(phone).hasURL(Pattern.compile("/settings/sessions$"));
-        assertThat(currentCard(phone)).containsText("London, United Kingdom");
+        assertThat(currentCard(phone)).containsText("London, England, United Kingdom");
         assertThat(otherCards(phone)).hasCount(0);
     }
 

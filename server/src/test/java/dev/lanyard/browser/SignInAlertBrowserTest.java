@@ -68,7 +68,7 @@ class SignInAlertBrowserTest extends BrowserTest {
         TestMail.Mail mail = TestMail.lastMailTo(email);
         org.assertj.core.api.Assertions.assertThat(mail.subject()).isEqualTo("New sign-in to your Lanyard account");
         org.assertj.core.api.Assertions.assertThat(mail.body()).contains("Device:   Safari 17 on iPhone");
-        org.assertj.core.api.Assertions.assertThat(mail.body()).contains("Location: London, United Kingdom");
+        org.assertj.core.api.Assertions.assertThat(mail.body()).contains("Location: London, England, United Kingdom");
         Matcher link = NOT_ME.matcher(mail.body());
         org.assertj.core.api.Assertions.assertThat(link.find()).as("a This wasn't me link in:\n" + mail.body()).isTrue();
 
@@ -77,7 +77,7 @@ class SignInAlertBrowserTest extends BrowserTest {
         inbox.navigate(link.group(1));
         assertThat(inbox.locator("h1")).hasText("This wasn't me");
         assertThat(inbox.locator("main")).containsText("Safari 17 on iPhone");
-        assertThat(inbox.locator("main")).containsText("London, United Kingdom");
+        assertThat(inbox.locator("main")).containsText("London, England, United Kingdom");
         inbox.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out this session")).click();
         assertThat(inbox.locator("main .alert.success")).hasText("This session is signed out.");
         assertThat(inbox.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Change password")))

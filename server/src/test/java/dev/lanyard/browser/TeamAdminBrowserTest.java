@@ -80,7 +80,7 @@ class TeamAdminBrowserTest extends BrowserTest {
         phone.getByLabel("Password").fill(PASSWORD);
         phone.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
         assertThat(phone).hasURL(Pattern.compile("/settings/sessions$"));
-        assertThat(phone.locator("article.card.current")).containsText("London, United Kingdom");
+        assertThat(phone.locator("article.card.current")).containsText("London, England, United Kingdom");
 
         // The admin sees two sessions for the member, and both devices on the member's page.
         admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Team sessions")).click();
@@ -95,7 +95,7 @@ class TeamAdminBrowserTest extends BrowserTest {
         assertThat(admin.locator("main p.lead")).containsText("2 active sessions");
         Locator cards = admin.locator("ul.cards article");
         assertThat(cards).hasCount(2);
-        assertThat(cards.filter(new Locator.FilterOptions().setHasText("London, United Kingdom"))).containsText("Safari 17 on iPhone");
+        assertThat(cards.filter(new Locator.FilterOptions().setHasText("London, England, United Kingdom"))).containsText("Safari 17 on iPhone");
         assertThat(cards.filter(new Locator.FilterOptions().setHasText("Stockholm, Sweden"))).containsText("Firefox 133 on Windows");
 
         // Force sign-out with a reason.
@@ -129,7 +129,7 @@ class TeamAdminBrowserTest extends BrowserTest {
         Locator ended = phone.locator("tbody tr");
         assertThat(ended).hasCount(2);
         assertThat(ended.filter(new Locator.FilterOptions().setHasText("Signed out by an admin: " + reason))).hasCount(2);
-        assertThat(ended.filter(new Locator.FilterOptions().setHasText("London, United Kingdom"))).hasCount(1);
+        assertThat(ended.filter(new Locator.FilterOptions().setHasText("London, England, United Kingdom"))).hasCount(1);
         assertThat(ended.filter(new Locator.FilterOptions().setHasText("Stockholm, Sweden"))).hasCount(1);
     }
 }

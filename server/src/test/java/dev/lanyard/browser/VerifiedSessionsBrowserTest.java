@@ -83,7 +83,7 @@ class VerifiedSessionsBrowserTest extends BrowserTest {
         assertThat(ask).hasCount(1);
         assertThat(ask).containsText("Approve this sign-in?");
         assertThat(ask).containsText("Safari 17 on iPhone");
-        assertThat(ask).containsText("London, United Kingdom");
+        assertThat(ask).containsText("London, England, United Kingdom");
         assertThat(ask).containsText(Pattern.compile("\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} (UTC|GMT[+-]?\\d*|[A-Z]{2,5})"));
         assertThat(desk.locator(".recommendations")).containsText("1 unverified session");
         // Approve and Deny stand level in one row (outside UI review: Approve sat 8 px lower than Deny).

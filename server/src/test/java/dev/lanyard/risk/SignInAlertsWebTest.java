@@ -172,7 +172,7 @@ class SignInAlertsWebTest {
 
         MvcResult page = open(token);
         assertThat(page.getResponse().getStatus()).isEqualTo(200);
-        assertThat(page.getResponse().getContentAsString()).contains("Chrome 131 on macOS 14", "Berlin, Germany", "Sign out this session")
+        assertThat(page.getResponse().getContentAsString()).contains("Chrome 131 on macOS 14", "<span>Berlin,</span> <span>Germany</span>", "Sign out this session")
                 .as("the place is credited to its data (decision 5)").contains("IP Geolocation by DB-IP");
 
         MockHttpServletResponse ended = submit("/not-me/" + token, page);

@@ -202,7 +202,7 @@ class SessionHistoryWebTest {
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0)).as("most recently ended first")
                 .contains("Firefox 133 on Ubuntu", "Local network", "2 hours", "Signed out");
-        assertThat(rows.get(1)).contains("Mobile Safari 17.2 on iPhone", "London, United Kingdom", "3 days",
+        assertThat(rows.get(1)).contains("Mobile Safari 17.2 on iPhone", "<span>London,</span> <span>England,</span> <span>United Kingdom</span>", "3 days",
                 "Revoked by you from <bdi>Chrome 131 on macOS 14</bdi>", SessionView.EXACT.format(phone.session().createdAt()));
         assertThat(response.getContentAsString()).contains("IP Geolocation by DB-IP");
     }

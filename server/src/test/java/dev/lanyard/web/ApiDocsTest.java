@@ -254,12 +254,16 @@ class ApiDocsTest {
             assertThat(strings(property(schema, "idleTimeout").path("enum"))).as(schema).hasSameSizeAs(TeamPolicy.IDLE_CHOICES);
     }
 
-    /** A session's title and device name say in the document what the pages show (outside review). */
+    /** A session's title, device name and place say in the document what the pages show (outside review). */
     @Test
-    void theDevicesTitleAndNameSayWhatTheyHold() {
+    void theDevicesTitleAndNameAndThePlacesLabelSayWhatTheyHold() {
         assertThat(property("DeviceJson", "description").path("description").asString()).contains("device's name", "PlayStation 5");
         assertThat(property("DeviceJson", "model").path("description").asString()).contains("Samsung Smart TV");
         assertThat(property("DeviceJson", "browser").path("description").asString()).contains("poses as");
+        assertThat(property("LocationJson", "label").path("description").asString()).contains("city, region and country");
+        assertThat(property("LocationJson", "label").path("example").asString()).isEqualTo("Springfield, Illinois, United States");
+        assertThat(property("LocationJson", "region").path("description").asString()).isNotBlank();
+        assertThat(property("LastUsed", "location").path("description").asString()).contains("location.label");
     }
 
     /** Each sign-in app type the document offers is taken, and every other one the server knows is refused. */

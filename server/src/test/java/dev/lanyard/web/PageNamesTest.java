@@ -44,6 +44,15 @@ class PageNamesTest {
         assertThat(names.addressPieces(null)).isEmpty();
     }
 
+    /** A place wraps between its city, region and country, each keeping its comma; spaces between them make it whole again. */
+    @Test
+    void aPlaceIsCutBetweenItsPartsOnly() {
+        assertThat(names.placeParts("London, England, United Kingdom")).containsExactly("London,", "England,", "United Kingdom");
+        assertThat(String.join(" ", names.placeParts("Springfield, Illinois, United States"))).isEqualTo("Springfield, Illinois, United States");
+        assertThat(names.placeParts("Local network")).containsExactly("Local network");
+        assertThat(names.placeParts("")).isEmpty();
+    }
+
     @Test
     void anIsolatedNameIsBetweenFirstStrongIsolateAndItsPop() {
         assertThat(names.isolated("عمل")).isEqualTo("\u2068عمل\u2069");
