@@ -52,16 +52,20 @@ public class Approvals {
     /**
      * The sign-ins that ask {@code current} for approval, newest first: active, unverified sign-ins of the same
      * member started within {@link #WINDOW}, other than {@code current}. Empty unless {@code current} may approve.
+     * One past its lifetime or idle timeout that the sweep has not ended yet asks nothing: it reads as ended, as in the
+     * lists ({@link Session#endedIfExpired}).
      */
     public List<Session> pending(CurrentSession current) {
         if (!mayApprove(current)) return List.of();
-        Instant since = clock.instant().minus(WINDOW);
+        Instant now = clock.instant();
+        Instant since = now.minus(WINDOW);
         return store.active(current.account().id(), ListFilter.UNVERIFIED, Instant.EPOCH, Sessions.MAX_PAGE, Optional.empty())
                 .stream()
-                .filter(s -> approvable(s) && !s.id().equals(current.id()) && !s.createdAt().isBefore(since))
+                .map(activity::withPending)
+                .filter(s -> approvable(s) && !s.id().equals(current.id()) && !s.createdAt().isBefore(since)
+                        && s.expiry(now).isEmpty())
                 .sorted(java.util.Comparator.comparing(Session::createdAt).reversed())
                 .limit(MAX_CARDS)
-                .map(activity::withPending)
                 .toList();
     }
 

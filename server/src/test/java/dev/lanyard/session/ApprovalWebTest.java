@@ -285,11 +285,16 @@ class ApprovalWebTest {
         assertThat(as(phone, get("/api/v1/sessions/current")).getStatus()).isEqualTo(401);
     }
 
+    /** Makes the sign-in reach its maximum lifetime a minute ago, which the sweep (hourly here) has not seen yet. */
+    private void pastItsLifetime(Member member) {
+        jdbc.sql("UPDATE sessions SET expires_at = :at WHERE id = :id")
+                .param("at", clock.instant().minus(Duration.ofMinutes(1)).toEpochMilli()).param("id", member.sessionId()).update();
+    }
+
     /** A card left open while the sign-in reached its maximum lifetime: it ends as expired, and the page says so. */
     @Test
     void theDenyButtonOfASignInThatHadExpiredSaysItHadExpired() throws Exception {
-        jdbc.sql("UPDATE sessions SET expires_at = :at WHERE id = :id")
-                .param("at", clock.instant().minus(Duration.ofMinutes(1)).toEpochMilli()).param("id", phone.sessionId()).update();
+        pastItsLifetime(phone);
 
         MockHttpServletResponse response = as(laptop, withFormToken(laptop, post("/settings/sessions/" + phone.sessionId() + "/deny")
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)));
@@ -299,6 +304,24 @@ class ApprovalWebTest {
         assertThat(sessions.get(new SessionId(phone.sessionId()), new AccountId(phone.accountId())).ending())
                 .hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(EndReason.LIFETIME_EXPIRED));
         assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("session.denied"));
+    }
+
+    /** The ids of the sign-ins the API lists as unverified to {@code member}. */
+    private List<String> unverifiedIds(Member member) throws Exception {
+        MockHttpServletResponse response = as(member, get("/api/v1/sessions").param("filter", "unverified"));
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(200);
+        return json.readTree(response.getContentAsString()).path("items").findValuesAsString("id");
+    }
+
+    @Test
+    void aSignInThatHadExpiredAsksForNoApprovalOnThePageOrInTheApi() throws Exception {
+        assertThat(approvalCard(laptop)).contains("action=\"/settings/sessions/" + phone.sessionId() + "/approve\"");
+        assertThat(unverifiedIds(laptop)).contains(phone.sessionId());
+
+        pastItsLifetime(phone);
+
+        assertThat(html(laptop, "/settings/sessions")).doesNotContain("class=\"card approval\"");
+        assertThat(unverifiedIds(laptop)).doesNotContain(phone.sessionId());
     }
 
     @Test
