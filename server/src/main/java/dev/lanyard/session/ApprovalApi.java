@@ -33,12 +33,14 @@ class ApprovalApi {
     @ApiResponse(responseCode = "204", description = "Approved (or verified already)")
     @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "
             + "(an unverified session or an API key); or the session list is restricted")
-    @ApiResponse(responseCode = "404", description = "No such active session of yours")
+    @ApiResponse(responseCode = "404", description = "No such active session of yours. One past its lifetime or idle timeout "
+            + "that the server has not ended yet is no longer active, and is not approved")
     @ApiResponse(responseCode = "409", description = "session-not-pending: an API key or an app's grant, which are never approved")
     @PostMapping("/{id}/approve")
     ResponseEntity<Void> approve(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         requireList(current);
-        approvals.approve(new SessionId(id), current);
+        // One that had expired is answered as once the sweep has ended it: no session to approve.
+        if (!approvals.approve(new SessionId(id), current)) throw new SessionProblem.NotFound();
         return ResponseEntity.noContent().build();
     }
 

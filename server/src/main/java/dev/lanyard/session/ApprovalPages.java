@@ -10,7 +10,8 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * "Approve this sign-in?" on the sessions page of a verified session (PRODUCT.md V2): Approve makes the new
- * session verified, Deny signs it out. Works without JavaScript; the member's other pages refresh live.
+ * session verified, Deny signs it out. Works without JavaScript; the member's other pages refresh live. A sign-in that
+ * expired while its card was open is neither: the page says it had expired.
  */
 @Controller
 class ApprovalPages {
@@ -25,7 +26,8 @@ class ApprovalPages {
     @PostMapping("/settings/sessions/{id}/approve")
     String approve(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         requireList(current);
-        approvals.approve(new SessionId(id), current);
+        // Expired while its card was open: the page names it and says it had expired, as Deny does.
+        if (!approvals.approve(new SessionId(id), current)) return alreadyEnded(id);
         return "redirect:/settings/sessions?done=approved";
     }
 
@@ -33,9 +35,12 @@ class ApprovalPages {
     String deny(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         requireList(current);
         // Denied from another page, or expired meanwhile: the page names it and says how it had ended.
-        if (!approvals.deny(new SessionId(id), current))
-            return "redirect:/settings/sessions?done=already-signed-out&session=" + UriUtils.encodeQueryParam(id, StandardCharsets.UTF_8);
+        if (!approvals.deny(new SessionId(id), current)) return alreadyEnded(id);
         return "redirect:/settings/sessions?done=denied";
+    }
+
+    private static String alreadyEnded(String id) {
+        return "redirect:/settings/sessions?done=already-signed-out&session=" + UriUtils.encodeQueryParam(id, StandardCharsets.UTF_8);
     }
 
     /** Restricted members (T5) may look at and act on their current session only. */

@@ -75,23 +75,29 @@ public class Approvals {
     }
 
     /**
-     * Makes the sign-in {@code id} verified, approved by {@code by}. Safe to repeat: approving a session that is
-     * verified already changes nothing.
+     * Makes the sign-in {@code id} verified, approved by {@code by}. Returns true if it is verified now, false if it had
+     * expired: one past its lifetime or idle timeout that the sweep has not ended yet reads as ended
+     * ({@link Session#endedIfExpired}), so it stays unverified and nothing is announced or audited, as once the sweep has
+     * ended it. Safe to repeat: approving a session that is verified already changes nothing.
      *
      * @throws SessionProblem.NotVerified {@code by} is not a verified session
      * @throws SessionProblem.NotFound    no such active session of the same member
      * @throws SessionProblem.NotPending  an API key or an app's grant
      */
     @Transactional
-    public void approve(SessionId id, CurrentSession by) {
+    public boolean approve(SessionId id, CurrentSession by) {
         Session target = target(id, by);
-        if (target.verified()) return;
+        Instant now = clock.instant();
+        // As its row says with the activity this node has not written yet, as the lists and every ending read it.
+        if (activity.withPending(target).expiry(now).isPresent()) return false;
+        if (target.verified()) return true;
         AccountId owner = by.account().id();
-        if (store.approve(id, owner) == 0) return; // approved at the same moment elsewhere
-        events.publishEvent(new SessionEvent.Approved(id, owner, by.id(), clock.instant()));
+        if (store.approve(id, owner) == 0) return true; // approved at the same moment elsewhere
+        events.publishEvent(new SessionEvent.Approved(id, owner, by.id(), now));
         broadcast.changed(List.of(id));
         // Every open page of the member refreshes: the card goes, the session shows as verified.
         broadcast.started(owner);
+        return true;
     }
 
     /**

@@ -306,6 +306,32 @@ class ApprovalWebTest {
         assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("session.denied"));
     }
 
+    /** A card left open while the sign-in reached its maximum lifetime: it is not approved, and the page says it had expired. */
+    @Test
+    void theApproveButtonOfASignInThatHadExpiredSaysItHadExpired() throws Exception {
+        pastItsLifetime(phone);
+
+        MockHttpServletResponse response = as(laptop, withFormToken(laptop, post("/settings/sessions/" + phone.sessionId() + "/approve")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)));
+
+        assertThat(response.getRedirectedUrl()).isEqualTo("/settings/sessions?done=already-signed-out&session=" + phone.sessionId());
+        assertThat(html(laptop, response.getRedirectedUrl())).contains("had already expired: nothing more was done.")
+                .doesNotContain("Sign-in approved.");
+        assertThat(sessions.get(new SessionId(phone.sessionId()), new AccountId(phone.accountId())).verified()).isFalse();
+        assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("session.approved"));
+    }
+
+    /** As the API answers for it once the sweep has ended it, and as for any sign-in that ended. */
+    @Test
+    void approvingASignInThatHadExpiredThroughTheApiFindsNoSuchSession() throws Exception {
+        pastItsLifetime(phone);
+
+        problem(approve(laptop, phone), 404, "session-not-found");
+
+        assertThat(sessions.get(new SessionId(phone.sessionId()), new AccountId(phone.accountId())).verified()).isFalse();
+        assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("session.approved"));
+    }
+
     /** The ids of the sign-ins the API lists as unverified to {@code member}. */
     private List<String> unverifiedIds(Member member) throws Exception {
         MockHttpServletResponse response = as(member, get("/api/v1/sessions").param("filter", "unverified"));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.Accounts;
@@ -18,8 +20,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * An unverified sign-in past its lifetime or idle timeout that the sweep has not ended yet, as a verified session of the
- * same member meets it: it reads as ended everywhere ({@link Session#endedIfExpired}), so it asks for no approval, as
- * once the sweep has ended it. The sweep runs hourly here, so it ends nothing meanwhile.
+ * same member meets it: it reads as ended everywhere ({@link Session#endedIfExpired}), so it asks for no approval and
+ * approving it changes nothing, neither its verification nor the audit log, as once the sweep has ended it. The sweep
+ * runs hourly here, so it ends nothing meanwhile.
  */
 @LanyardSpringTest
 class ApprovingExpiredSessionsTest {
@@ -27,6 +30,8 @@ class ApprovingExpiredSessionsTest {
     Sessions sessions;
     @Autowired
     Approvals approvals;
+    @Autowired
+    ActivityRecorder activity;
     @Autowired
     Accounts accounts;
     @Autowired
@@ -68,6 +73,13 @@ class ApprovingExpiredSessionsTest {
                 .param("id", id.value()).update();
     }
 
+    /** The audit entries of what was done to the session since it signed in. */
+    private List<String> audited(SessionId id) {
+        return jdbc.sql("SELECT action FROM audit_entries WHERE session_id = :id AND action LIKE 'session.%'"
+                        + " AND action <> 'session.signed-in' ORDER BY seq")
+                .param("id", id.value()).query(String.class).list();
+    }
+
     @Test
     void aSignInThatHadExpiredAsksForNoApproval() {
         SessionId phone = signIn(Verification.NONE);
@@ -77,5 +89,36 @@ class ApprovingExpiredSessionsTest {
         idle(tablet);
 
         assertThat(approvals.pending(fromLaptop())).extracting(Session::id).containsExactly(desktop);
+    }
+
+    @Test
+    void approvingASignInThatHadExpiredLeavesItUnverifiedAndRecordsNothing() {
+        SessionId phone = signIn(Verification.NONE);
+        SessionId tablet = signIn(Verification.NONE);
+        pastItsLifetime(phone);
+        idle(tablet);
+
+        assertThat(approvals.approve(phone, fromLaptop())).as("it had ended already").isFalse();
+        assertThat(approvals.approve(tablet, fromLaptop())).as("it had ended already").isFalse();
+
+        assertThat(store.find(phone, alice.id()).orElseThrow().verified()).isFalse();
+        assertThat(store.find(tablet, alice.id()).orElseThrow().verified()).isFalse();
+        assertThat(audited(phone)).as("no session.approved, so no assurance-level change either").isEmpty();
+        assertThat(audited(tablet)).isEmpty();
+        assertThat(sessions.get(phone, alice.id()).ending()).hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(EndReason.LIFETIME_EXPIRED));
+    }
+
+    /** Its row says it has been idle too long, but this node saw it in use a moment ago: it has not expired. */
+    @Test
+    void aSignInUsedSinceItsRowWasWrittenStillAsksAndIsApproved() {
+        SessionId phone = signIn(Verification.NONE);
+        idle(phone);
+        activity.record(phone, clock.instant(), Optional.empty());
+
+        assertThat(approvals.pending(fromLaptop())).extracting(Session::id).containsExactly(phone);
+        assertThat(approvals.approve(phone, fromLaptop())).isTrue();
+
+        assertThat(store.find(phone, alice.id()).orElseThrow().verified()).isTrue();
+        assertThat(audited(phone)).containsExactly("session.approved");
     }
 }

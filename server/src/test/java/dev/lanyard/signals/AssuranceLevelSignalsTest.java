@@ -192,6 +192,20 @@ class AssuranceLevelSignalsTest {
         assertThat(queuedFor(phone)).as("approving a verified session changes nothing").hasSize(1);
     }
 
+    /** Past its lifetime, though the sweep has not ended it yet: it reads as ended, and no approval raises its level. */
+    @Test
+    void approvingASignInThatHadExpiredEnqueuesNothing() {
+        Sessions.Started laptop = signIn(Verification.PASSWORD_AND_CODE);
+        String phone = signIn(Verification.NONE).session().id().value();
+        CurrentSession by = ((Sessions.Check.Valid) sessions.check(laptop.token(), Optional.empty())).session();
+        jdbc.sql("UPDATE sessions SET expires_at = :at WHERE id = :id")
+                .param("at", clock.instant().minusSeconds(60).toEpochMilli()).param("id", phone).update();
+
+        approvals.approve(new dev.lanyard.session.SessionId(phone), by);
+
+        assertThat(queuedFor(phone)).isEmpty();
+    }
+
     @Test
     void aSecondFactorPassedLaterInThePasswordSessionEnqueuesOneIncreaseAndVerifyingAgainNone() {
         Sessions.Started phone = signIn(Verification.NONE);
