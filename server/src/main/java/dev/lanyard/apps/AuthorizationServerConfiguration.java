@@ -121,6 +121,7 @@ class AuthorizationServerConfiguration {
                                                     .andThen(new OAuth2AuthorizationCodeRequestAuthenticationValidator())
                                                     .andThen(UnsupportedRequests.refused())
                                                     .andThen(AuthorizeChecks.sameTeam(apps, secondFactor, sessions)).andThen(SignInAgain.maxAgeChecked())
+                                                    .andThen(IdTokenHints.checked(new IssuedIdTokens(keys, issuers), sessions))
                                                     .andThen(SignInAgain.silently(sessions, clock)));
                                             p.setAuthorizationConsentRequired(context -> AuthorizeChecks.consentMissing(context, consentStore, apps, sessions));
                                         }).andThen(configure(org.springframework.security.oauth2.server.authorization.authentication

@@ -12,12 +12,9 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationContext;
@@ -38,7 +35,7 @@ import org.springframework.util.StringUtils;
  */
 final class EndedGrantLogout implements AuthenticationProvider {
     private final AuthenticationProvider spring;
-    private final NimbusJwtDecoder signedByLanyard;
+    private final IssuedIdTokens idTokens;
     private final RegisteredClientRepository clients;
     private final LanyardAuthorizations authorizations;
     private final Consumer<OidcLogoutAuthenticationContext> returnAddress;
@@ -49,10 +46,8 @@ final class EndedGrantLogout implements AuthenticationProvider {
         this.clients = clients;
         this.authorizations = authorizations;
         this.returnAddress = returnAddress;
-        this.signedByLanyard = NimbusJwtDecoder.withJwkSource(keys).build();
-        // Only the issuer: an expired ID token still names the sign-in to end (RP-Initiated Logout 1.0 §2).
-        signedByLanyard.setJwtValidator(jwt -> issuers.issued(jwt.getClaimAsString(IdTokenClaimNames.ISS)) ? OAuth2TokenValidatorResult.success()
-                : OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN)));
+        // An expired ID token still names the sign-in to end (RP-Initiated Logout 1.0 §2).
+        this.idTokens = new IssuedIdTokens(keys, issuers);
     }
 
     /** What loggedOut is given for an ended grant: the browser session that authorized it, if the stored grant still tells. */
@@ -88,12 +83,9 @@ final class EndedGrantLogout implements AuthenticationProvider {
 
     private Optional<Authentication> ended(OidcLogoutAuthenticationToken asked) {
         if (asked.getIdTokenHint() == null) return Optional.empty();
-        Jwt jwt;
-        try {
-            jwt = signedByLanyard.decode(asked.getIdTokenHint());
-        } catch (JwtException notLanyards) {
-            return Optional.empty();
-        }
+        Optional<Jwt> issued = idTokens.read(asked.getIdTokenHint());
+        if (issued.isEmpty()) return Optional.empty();
+        Jwt jwt = issued.get();
         String clientId = jwt.getClaimAsString(IdTokenClaimNames.AZP);
         List<String> audience = jwt.getAudience();
         String sid = jwt.getClaimAsString("sid");

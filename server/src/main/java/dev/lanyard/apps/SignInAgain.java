@@ -34,7 +34,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * OpenID Connect Core 3.1.2.1: an authorize request with {@code prompt=login}, or with
+ * OpenID Connect Core 3.1.2.1: an authorize request with {@code prompt=login} (or {@code select_account}: {@link #SIGN_IN}), or with
  * {@code max_age} when the browser's Lanyard session signed in longer ago than that many seconds,
  * sends the member to Lanyard's sign-in page ({@code /login?again}, which a signed-in browser is
  * otherwise sent away from), to come back to the request without {@code prompt=login} and
@@ -50,6 +50,12 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 final class SignInAgain implements Filter {
     static final String PROMPT = "prompt";
     static final String MAX_AGE = "max_age";
+    /**
+     * The prompts that ask for the sign-in page: {@code login}, and {@code select_account}, which Lanyard answers the same
+     * way (a browser holds one Lanyard session, and the page is where the member signs in as another account). Spring
+     * ignored {@code select_account} and returned a code for the account signed in (outside review).
+     */
+    static final java.util.Set<String> SIGN_IN = java.util.Set.of("login", "select_account");
 
     /** The longest return path the sign-in page goes back to (the signin module's {@code ReturnPath.MAX}). */
     static final int LONGEST_RETURN = 4000;
@@ -75,9 +81,10 @@ final class SignInAgain implements Filter {
         // A repeated prompt or max_age asks for nothing here: the endpoint refuses it (RepeatedParameters.atAuthorize).
         if (authorize.matches(request) && once(request, PROMPT) && once(request, MAX_AGE)) {
             List<String> prompts = prompts(request.getParameter(PROMPT));
+            boolean login = prompts.stream().anyMatch(SIGN_IN::contains);
             // The prompts first: only a request that asks for a sign-in reads whose session it is.
-            if (!prompts.contains("none") && (prompts.contains("login") || request.getParameter(MAX_AGE) != null)
-                    && browser().filter(member -> prompts.contains("login") || tooOld(member, request.getParameter(MAX_AGE))).isPresent()) {
+            if (!prompts.contains("none") && (login || request.getParameter(MAX_AGE) != null)
+                    && browser().filter(member -> login || tooOld(member, request.getParameter(MAX_AGE))).isPresent()) {
                 sendToSignIn(request, (HttpServletResponse) res, true);
                 return;
             }
@@ -175,7 +182,7 @@ final class SignInAgain implements Filter {
     }
 
     /**
-     * The authorize request to come back to: as made, less max_age and the login prompt. An authorization request
+     * The authorize request to come back to: as made, less max_age and the prompts the sign-in answered ({@link #SIGN_IN}). An authorization request
      * posted as a form comes back as the same request made with GET (its parameters in the query), which the
      * sign-in page can send the browser to.
      */
@@ -189,7 +196,7 @@ final class SignInAgain implements Filter {
             if (pair.isEmpty() || name.equals(MAX_AGE)) continue;
             if (name.equals(PROMPT)) {
                 String value = pair.contains("=") ? decoded(pair.split("=", 2)[1]) : "";
-                List<String> others = prompts(value).stream().filter(p -> !p.equals("login")).toList();
+                List<String> others = prompts(value).stream().filter(p -> !SIGN_IN.contains(p)).toList();
                 if (!others.isEmpty()) kept.add(PROMPT + "=" + URLEncoder.encode(String.join(" ", others), StandardCharsets.UTF_8));
                 continue;
             }

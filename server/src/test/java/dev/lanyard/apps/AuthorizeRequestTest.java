@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -28,6 +29,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,6 +59,8 @@ class AuthorizeRequestTest {
     Sessions sessions;
     @Autowired
     MutableClock clock;
+    @Autowired
+    JwtEncoder encoder;
 
     private ApiClient api;
     private TeamApps apps;
@@ -343,6 +351,95 @@ class AuthorizeRequestTest {
         RelyingApp.Attempt recent = app.authorizeRequest("openid");
         URI signedIn = RelyingApp.location(app.browse(URI.create(recent.uri() + "&prompt=none&max_age=3600"), TeamApps.cookie(admin)));
         assertThat(RelyingApp.query(signedIn)).containsKey("code");
+    }
+
+    /** {@code attempt} with {@code id_token_hint} (and {@code extra} parameters), as the browser {@code cookie} sends it. */
+    private HttpResponse<String> hinted(RelyingApp app, RelyingApp.Attempt attempt, String hint, String extra, String cookie) throws Exception {
+        return app.browse(URI.create(attempt.uri() + "&id_token_hint=" + URLEncoder.encode(hint, StandardCharsets.UTF_8) + extra), cookie);
+    }
+
+    /**
+     * OpenID Connect Core 3.1.2.1: an id_token_hint names the member the app expects. Bob's ID token as the hint, from a
+     * browser signed in as the admin, returned a code for the admin, and any text was taken as a hint (outside review).
+     * Another account's is {@code login_required}, a hint that is no ID token Lanyard issued is {@code invalid_request}, both
+     * sent back as every refusal is; the signed-in member's own, expired or not, is taken.
+     */
+    @Test
+    void anIdTokenHintNamingAnotherAccountIsLoginRequiredAndOneLanyardDidNotIssueIsAnInvalidRequest() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        String own = TeamApps.signIn(app, admin, "openid").getOIDCTokens().getIDTokenString();
+        Member bob = api.signUp("bob");
+        OIDCTokenResponse bobs = TeamApps.signIn(apps.app(apps.register(bob, "Bob's wiki")), bob, "openid");
+
+        for (String prompt : List.of("&prompt=none", "")) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            URI back = RelyingApp.location(hinted(app, attempt, bobs.getOIDCTokens().getIDTokenString(), prompt, TeamApps.cookie(admin)));
+            assertThat(back.toString()).as(prompt).startsWith(OAuthFlowTest.REDIRECT + "?");
+            Map<String, List<String>> query = RelyingApp.query(back);
+            assertThat(query).as(prompt).doesNotContainKey("code");
+            assertThat(query.get("error")).as(prompt).containsExactly("login_required");
+            assertThat(query.get("error_description")).as(prompt)
+                    .containsExactly("The account the id_token_hint names is not the one signed in to Lanyard in this browser.");
+            assertThat(query.get("state")).as(prompt).containsExactly(attempt.state().getValue());
+        }
+
+        SignedJWT issued = SignedJWT.parse(own);
+        SignedJWT forged = new SignedJWT(issued.getHeader(), issued.getJWTClaimsSet());
+        forged.sign(new com.nimbusds.jose.crypto.RSASSASigner(new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048)
+                .keyID(issued.getHeader().getKeyID()).generate()));
+        String access = TeamApps.signIn(app, admin, "openid").getOIDCTokens().getAccessToken().getValue();
+        for (String hint : List.of("garbage", forged.serialize(), access)) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            URI back = RelyingApp.location(hinted(app, attempt, hint, "&prompt=none", TeamApps.cookie(admin)));
+            assertThat(back.toString()).as(hint).startsWith(OAuthFlowTest.REDIRECT + "?");
+            Map<String, List<String>> query = RelyingApp.query(back);
+            assertThat(query).as(hint).doesNotContainKey("code");
+            assertThat(query.get("error")).as(hint).containsExactly("invalid_request");
+            assertThat(query.get("error_description")).as(hint).containsExactly("id_token_hint is not an ID token this server issued.");
+        }
+        // Someone not signed in sees the refusal on Lanyard's page; with a good hint, they sign in first.
+        HttpResponse<String> signedOut = hinted(app, app.authorizeRequest("openid"), "garbage", "", null);
+        assertThat(signedOut.statusCode()).isEqualTo(400);
+        assertThat(signedOut.headers().firstValue("Location")).isEmpty();
+        assertThat(signedOut.body()).contains("invalid_request");
+        assertThat(RelyingApp.location(hinted(app, app.authorizeRequest("openid"), own, "", null)).getPath()).isEqualTo("/login");
+
+        // The member's own ID token, and one long expired, are hints the request goes on with.
+        var claims = issued.getJWTClaimsSet();
+        Instant now = Instant.now();
+        String expired = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(),
+                JwtClaimsSet.builder().issuer(claims.getIssuer()).subject(claims.getSubject()).audience(claims.getAudience())
+                        .claim("azp", claims.getStringClaim("azp")).claim("sid", claims.getStringClaim("sid"))
+                        .issuedAt(now.minus(Duration.ofHours(2))).expiresAt(now.minus(Duration.ofHours(1))).build())).getTokenValue();
+        for (String hint : List.of(own, expired)) {
+            RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+            URI landed = RelyingApp.location(hinted(app, attempt, hint, "&prompt=none", TeamApps.cookie(admin)));
+            assertThat(app.exchange(attempt, app.code(attempt, landed)).getOIDCTokens().getIDToken().getJWTClaimsSet().getSubject())
+                    .isEqualTo(admin.accountId());
+        }
+    }
+
+    /**
+     * {@code prompt=select_account} is answered as {@code prompt=login}: the sign-in page, where the member can sign in as
+     * another account, then back without it. Spring ignored it and returned a code for the account signed in (outside review).
+     */
+    @Test
+    void promptSelectAccountSendsTheMemberToSignInAgainAndBackWithoutIt() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        TeamApps.signIn(app, admin, "openid");
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String next = signInAgainThenBack(URI.create(attempt.uri() + "&prompt=select_account"), admin);
+        assertThat(next).startsWith("/oauth2/authorize?").doesNotContain("prompt").contains("state=" + attempt.state().getValue());
+        assertThat(RelyingApp.location(app.browse(URI.create(apps.issuer() + next), TeamApps.cookie(admin))).toString())
+                .startsWith(OAuthFlowTest.REDIRECT).contains("code=");
+        // With consent asked too, only the sign-in's part of the prompt is left out.
+        String consent = signInAgainThenBack(URI.create(app.authorizeRequest("openid").uri() + "&prompt=select_account%20consent"), admin);
+        assertThat(RelyingApp.query(URI.create(apps.issuer() + consent)).get("prompt")).containsExactly("consent");
+        // Someone not signed in signs in once.
+        URI login = RelyingApp.location(app.browse(URI.create(app.authorizeRequest("openid").uri() + "&prompt=select_account"), null));
+        assertThat(login.getPath()).isEqualTo("/login");
+        assertThat(RelyingApp.query(login)).doesNotContainKey("again");
+        assertThat(RelyingApp.query(login).get("next").get(0)).doesNotContain("prompt");
     }
 
     /** OpenID Connect Core: max_age=0 is prompt=login, also in the first second after a sign-in (the clock here stands still). */
