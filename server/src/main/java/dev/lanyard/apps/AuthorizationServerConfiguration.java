@@ -201,6 +201,8 @@ class AuthorizationServerConfiguration {
                 .addFilterBefore(new RepeatedParameters(clientCalls(settings)), AbstractPreAuthenticatedProcessingFilter.class)
                 // The common introspection request, answered by this chain's own providers (decision 44).
                 .addFilterBefore(shortcut, AbstractPreAuthenticatedProcessingFilter.class)
+                // A posted authorization request without the session cookie (SameSite=Lax: a POST from another site): decided as its GET.
+                .addFilterBefore(new PostedAuthorizeRequests(authorizeRequest), AbstractPreAuthenticatedProcessingFilter.class)
                 // prompt=login and max_age (OpenID Connect Core 3.1.2.1): to the sign-in page, then back.
                 .addFilterBefore(new SignInAgain(authorizeRequest, sessions, clock), AbstractPreAuthenticatedProcessingFilter.class)
                 // The consent form posts to the authorize endpoint: it carries Lanyard's CSRF token like every form.
@@ -281,7 +283,7 @@ class AuthorizationServerConfiguration {
 
     /** A filter of the authorization server chain that only ever acts on another endpoint than introspection, or a CSRF check. */
     static boolean elsewhere(Filter filter) {
-        return filter instanceof ConsentCsrf || filter instanceof CsrfFilter || filter instanceof SignInAgain
+        return filter instanceof ConsentCsrf || filter instanceof CsrfFilter || filter instanceof SignInAgain || filter instanceof PostedAuthorizeRequests
                 || filter instanceof OAuth2AuthorizationServerMetadataEndpointFilter || filter instanceof OidcProviderConfigurationEndpointFilter
                 || filter instanceof OAuth2ProtectedResourceMetadataFilter || filter instanceof NimbusJwkSetEndpointFilter
                 || filter instanceof OAuth2AuthorizationEndpointFilter || filter.getClass().getEnclosingClass() == OAuth2AuthorizationEndpointFilter.class

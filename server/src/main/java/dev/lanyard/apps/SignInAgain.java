@@ -206,7 +206,7 @@ final class SignInAgain implements Filter {
     }
 
     /** A posted request's parameters (form and query) written as a query string. */
-    private static String asQuery(HttpServletRequest request) {
+    static String asQuery(HttpServletRequest request) {
         List<String> pairs = new ArrayList<>();
         request.getParameterMap().forEach((name, values) -> {
             for (String value : values) {

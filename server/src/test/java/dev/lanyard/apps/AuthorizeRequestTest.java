@@ -282,10 +282,45 @@ class AuthorizeRequestTest {
         String next = RelyingApp.query(to).get("next").get(0);
         assertThat(next).startsWith("/oauth2/authorize?").doesNotContain("prompt").contains("state=" + again.state().getValue());
 
-        // Someone not signed in is sent to sign in, to come back to the request.
+        // Someone not signed in is sent to the request's GET, and from there to sign in, to come back to the request.
         HttpResponse<String> nobody = posted(app.authorizeRequest("openid"), "", null);
-        assertThat(RelyingApp.location(nobody).getPath()).isEqualTo("/login");
-        assertThat(RelyingApp.query(RelyingApp.location(nobody)).get("next").get(0)).startsWith("/oauth2/authorize?").contains("client_id=");
+        assertThat(nobody.statusCode()).isEqualTo(303);
+        HttpResponse<String> get = app.browse(RelyingApp.location(nobody), null);
+        assertThat(RelyingApp.location(get).getPath()).isEqualTo("/login");
+        assertThat(RelyingApp.query(RelyingApp.location(get)).get("next").get(0)).startsWith("/oauth2/authorize?").contains("client_id=");
+    }
+
+    /**
+     * An app on another site posts its request with {@code prompt=none} for a member signed in to Lanyard: the browser
+     * sends no session cookie (SameSite=Lax) with a POST from another site, and the member got Lanyard's
+     * {@code login_required} page (outside review). A posted request that comes without a session is answered {@code 303}
+     * to the same request as a GET, which the browser sends with its cookie: nothing of the request lost or added.
+     */
+    @Test
+    void aPostedRequestThatCameWithoutTheSessionCookieIsDecidedAsItsGet() throws Exception {
+        RelyingApp app = apps.app(apps.register(admin, "Wiki"));
+        TeamApps.signIn(app, admin, "openid email");
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid email");
+        HttpResponse<String> posted = posted("?ignored=1", attempt, "&prompt=none&login_hint=" + URLEncoder.encode("a b&c", StandardCharsets.UTF_8), null);
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(303);
+        URI get = RelyingApp.location(posted);
+        assertThat(get.getPath()).isEqualTo("/oauth2/authorize");
+        Map<String, List<String>> asked = new java.util.HashMap<>(RelyingApp.query(attempt.uri()));
+        asked.put("prompt", List.of("none"));
+        asked.put("login_hint", List.of("a b&c"));
+        assertThat(RelyingApp.query(get)).as("the form's fields, all and only").isEqualTo(asked);
+
+        // The browser's GET carries its cookie: the code for the member signed in.
+        URI landed = RelyingApp.location(app.browse(get, TeamApps.cookie(admin)));
+        assertThat(app.exchange(attempt, app.code(attempt, landed)).getOIDCTokens().getIDToken().getJWTClaimsSet().getSubject())
+                .isEqualTo(admin.accountId());
+        // A browser not signed in is answered at the GET as before: login_required on Lanyard's page.
+        HttpResponse<String> signedOut = app.browse(get, null);
+        assertThat(signedOut.statusCode()).isEqualTo(400);
+        assertThat(signedOut.body()).contains("login_required");
+        // A posted request that comes with the cookie is decided at once, as before.
+        RelyingApp.Attempt again = app.authorizeRequest("openid email");
+        assertThat(RelyingApp.query(RelyingApp.location(posted(again, "&prompt=none", TeamApps.cookie(admin))))).containsKey("code");
     }
 
     @Test

@@ -181,4 +181,70 @@ class OAuthBrowserTest extends BrowserTest {
             lanyard.close();
         }
     }
+    /**
+     * An app on another site (here {@code localhost}, Lanyard at {@code 127.0.0.1}) posts its authorization request as a
+     * form with {@code prompt=none} for a member signed in to Lanyard, and gets a code. Chromium sends the session cookie
+     * (SameSite=Lax) with a top-level GET from another site, not with a POST: Lanyard showed its {@code login_required} page
+     * (outside review, a Playwright run like this one). It now answers such a POST with a 303 to the same request as a GET.
+     */
+    @Test
+    void anAppOnAnotherSitePostingItsRequestWithPromptNoneGetsACodeForTheMemberSignedIn() throws Exception {
+        Page page = open(Chromium.MAC_MADRID);
+        signUp(page, "Katherine Johnson", "Trajectories");
+        page.navigate("/admin/apps");
+        page.getByLabel("Name").fill("Orbit");
+        page.getByLabel("Redirect URIs").fill("http://127.0.0.1/callback");
+        page.getByLabel("Public: a browser or mobile app, PKCE only").check();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Register app")).click();
+        String clientId = page.locator("#client-id").textContent().strip();
+
+        java.net.InetAddress loopback = java.net.InetAddress.getByName("127.0.0.1");
+        com.sun.net.httpserver.HttpServer callback = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(loopback, 0), 0);
+        callback.createContext("/callback", exchange -> answer(exchange, "text/plain", "The app heard: " + exchange.getRequestURI().getRawQuery()));
+        callback.start();
+        String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
+                .getInstance("SHA-256").digest("a-verifier-of-at-least-forty-three-characters-long".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        java.util.Map<String, String> request = new java.util.LinkedHashMap<>();
+        request.put("response_type", "code");
+        request.put("client_id", clientId);
+        request.put("redirect_uri", "http://127.0.0.1:" + callback.getAddress().getPort() + "/callback");
+        request.put("scope", "openid");
+        request.put("code_challenge", challenge);
+        request.put("code_challenge_method", "S256");
+        // The app's own site, on another host name: its page posts the request to Lanyard as soon as it loads.
+        com.sun.net.httpserver.HttpServer site = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(loopback, 0), 0);
+        site.createContext("/sign-in", exchange -> {
+            StringBuilder form = new StringBuilder("<!doctype html><title>Orbit</title><form method=post action=\"http://127.0.0.1:" + port
+                    + "/oauth2/authorize\">");
+            request.forEach((name, value) -> form.append("<input type=hidden name=\"").append(name).append("\" value=\"").append(value).append("\">"));
+            form.append("<input type=hidden name=state value=s2><input type=hidden name=prompt value=none></form>")
+                    .append("<script>document.forms[0].submit()</script>");
+            answer(exchange, "text/html", form.toString());
+        });
+        site.start();
+        try {
+            // The member allows the app once, through a GET.
+            StringBuilder authorize = new StringBuilder("/oauth2/authorize?state=s1");
+            request.forEach((name, value) -> authorize.append('&').append(name).append('=')
+                    .append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)));
+            page.navigate(authorize.toString());
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Allow")).click();
+            assertThat(page.locator("body")).containsText("The app heard: code=");
+
+            page.navigate("http://localhost:" + site.getAddress().getPort() + "/sign-in");
+            assertThat(page.locator("body")).containsText("The app heard: code=");
+            assertThat(page.locator("body")).containsText("state=s2");
+        } finally {
+            site.stop(0);
+            callback.stop(0);
+        }
+    }
+
+    private static void answer(com.sun.net.httpserver.HttpExchange exchange, String type, String text) throws java.io.IOException {
+        byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
 }
