@@ -75,8 +75,9 @@ class TokenConfiguration {
             if (authorization != null && authorization.getAttribute(LanyardAuthorizations.SESSION_ATTRIBUTE) instanceof String sid) {
                 context.getClaims().claim("sid", sid);
             }
-            // An access token lives no longer than its grant (RFC 7662 exp, the token response's expires_in, the JWT's exp).
             if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+                accessTokenClaims(context);
+                // An access token lives no longer than its grant (RFC 7662 exp, the token response's expires_in, the JWT's exp).
                 sessionLeft(authorization, sessions, clock).ifPresent(left -> context.getClaims().claims(claims -> {
                     if (claims.get(JwtClaimNames.IAT) instanceof Instant issued && claims.get(JwtClaimNames.EXP) instanceof Instant expires
                             && issued.plus(left).isBefore(expires)) {
@@ -90,6 +91,22 @@ class TokenConfiguration {
             }
         };
     }
+
+    /**
+     * An access token's claims as RFC 9068 §2.2 has them: {@code client_id}, the app the token was issued to (REQUIRED there;
+     * Spring leaves it out), and {@code scope} a space-separated string (RFC 8693 §4.2), where Spring writes a JSON array.
+     * Resource servers that read scopes with Spring's {@code JwtGrantedAuthoritiesConverter} take either. The header is not
+     * typed {@code at+jwt} (RFC 9068 §2.1): Spring Security 7's default {@code JwtTypeValidator} refuses that type, so every
+     * Spring Boot 4 resource server left at its defaults (the starter's users among them) would refuse Lanyard's tokens.
+     */
+    private static void accessTokenClaims(JwtEncodingContext context) {
+        context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
+        context.getClaims().claims(claims -> claims.computeIfPresent(SCOPE, (name, scopes) ->
+                scopes instanceof java.util.Collection<?> each ? String.join(" ", each.stream().map(String::valueOf).sorted().toList()) : scopes));
+    }
+
+    /** The access token claim of its scopes. */
+    static final String SCOPE = "scope";
 
     /**
      * Spring's token generators (a JWT for access and ID tokens, an opaque refresh token), but a

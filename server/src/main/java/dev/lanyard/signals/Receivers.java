@@ -1,6 +1,9 @@
 package dev.lanyard.signals;
 
-import java.util.List;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.lanyard.apps.AppClient;
 import dev.lanyard.apps.AppGrants;
@@ -49,8 +52,7 @@ class Receivers {
         } catch (JwtException | IllegalArgumentException e) {
             throw new SignalProblem.Unauthorized();
         }
-        List<String> scopes = jwt.getClaimAsStringList("scope");
-        if (scopes == null || !scopes.contains(SCOPE) || jwt.hasClaim("sid") || jwt.getSubject() == null) throw new SignalProblem.Unauthorized();
+        if (!scopes(jwt).contains(SCOPE) || jwt.hasClaim("sid") || jwt.getSubject() == null) throw new SignalProblem.Unauthorized();
         // Its issuer, one Lanyard's tokens carry: not one a forged Host once put in (apps/IssuerHost).
         if (!issuers.issued(jwt.getClaimAsString("iss"))) throw new SignalProblem.Unauthorized();
         AppClient app = apps.byClientId(jwt.getSubject()).orElseThrow(SignalProblem.Unauthorized::new);
@@ -58,6 +60,18 @@ class Receivers {
         if (!streams.receiver(app.id())) throw SignalProblem.Unauthorized.signalsSwitchedOff();
         if (!active(token, app)) throw new SignalProblem.Unauthorized();
         return app;
+    }
+
+    /**
+     * The token's scopes: a space-separated string (RFC 9068 §2.2.3), or a JSON array in a token issued before Lanyard wrote
+     * them so (Spring's way; such a token lived five minutes at most). Spring's claim conversion would take the string for
+     * a single scope.
+     */
+    static Set<String> scopes(Jwt jwt) {
+        Object scope = jwt.getClaims().get("scope");
+        if (scope instanceof String spaced) return Arrays.stream(spaced.split(" ")).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        if (scope instanceof Collection<?> each) return each.stream().map(String::valueOf).collect(Collectors.toSet());
+        return Set.of();
     }
 
     /**

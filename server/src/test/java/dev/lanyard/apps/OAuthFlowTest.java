@@ -179,6 +179,30 @@ class OAuthFlowTest {
         assertThat(RelyingApp.location(authorize).toString()).startsWith(REDIRECT);
     }
 
+    /**
+     * RFC 9068 §2.2: an access token names the app it was issued to ({@code client_id}, required) and its scopes as one
+     * space-separated string (RFC 8693 §4.2); Lanyard's carried no client_id and a JSON array (outside review). Userinfo,
+     * introspection and the token response read the scopes as before. No {@code typ} of {@code at+jwt}: Spring Security 7's
+     * default validator refuses it.
+     */
+    @Test
+    void anAccessTokenNamesItsAppAndItsScopesAsOneString() throws Exception {
+        RelyingApp app = app(register(admin, "Wiki", "confidential"));
+        OIDCTokenResponse tokens = signIn(app, admin);
+        AccessToken access = tokens.getOIDCTokens().getAccessToken();
+        SignedJWT jwt = SignedJWT.parse(access.getValue());
+        var claims = jwt.getJWTClaimsSet();
+        assertThat(claims.getClaim("client_id")).isEqualTo(app.clientId.getValue());
+        assertThat(claims.getClaim("scope")).isEqualTo("email openid profile");
+        assertThat(jwt.getHeader().getType() == null ? null : jwt.getHeader().getType().getType()).isNotEqualTo("at+jwt");
+        assertThat(access.getScope().toStringList()).containsExactlyInAnyOrder("openid", "profile", "email");
+
+        assertThat(app.userInfo(access).toSuccessResponse().getUserInfo().getEmailAddress()).isEqualTo(admin.email());
+        var introspected = app.introspect(access).toSuccessResponse();
+        assertThat(introspected.getScope().toStringList()).containsExactlyInAnyOrder("openid", "profile", "email");
+        assertThat(introspected.getClientID().getValue()).isEqualTo(app.clientId.getValue());
+    }
+
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
 

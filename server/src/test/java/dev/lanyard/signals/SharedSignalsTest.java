@@ -860,7 +860,13 @@ class SharedSignalsTest {
             assertThat(error.path("error").asString()).as(body).isEqualTo("invalid_scope");
             assertThat(error.path("error_description").asString()).contains("ask for scope=ssf");
         }
-        assertThat(token(r)).as("scope=ssf still works").isNotBlank();
+        String token = token(r);
+        assertThat(token).as("scope=ssf still works").isNotBlank();
+        // RFC 9068 §2.2: the app it was issued to, and its scope as a string, which the SSF API reads (outside review).
+        var claims = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet();
+        assertThat(claims.getClaim("client_id")).isEqualTo(r.clientId());
+        assertThat(claims.getClaim("scope")).isEqualTo("ssf");
+        assertThat(ssf(get("/api/v1/ssf/streams"), token, null).getResponse().getStatus()).isEqualTo(200);
     }
 
     /** The SSF API tells a token the switch ended why it is refused; a token refused for another reason is told the general rule. */

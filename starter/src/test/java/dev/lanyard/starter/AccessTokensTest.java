@@ -13,8 +13,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 
 /** The app's API takes Lanyard's access tokens only: not its ID tokens, logout tokens or SETs, signed by the same keys for the same audience. */
 class AccessTokensTest {
@@ -45,6 +47,17 @@ class AccessTokensTest {
         assertThat(decoder.decode(lanyard.sign(token().claim("scope", List.of("openid", "profile")).build(), null)).getSubject())
                 .isEqualTo("acc_1");
         assertThat(decoder.decode(lanyard.sign(token().claim("scope", "ssf").build(), "at+jwt")).getSubject()).isEqualTo("acc_1");
+    }
+
+    /**
+     * Lanyard's access tokens name the app ({@code client_id}) and give their scopes as one space-separated string (RFC
+     * 9068 §2.2), where they were a JSON array: taken, and each scope read as an authority by Spring's defaults.
+     */
+    @Test
+    void anAccessTokenAsLanyardIssuesItIsTakenWithEachOfItsScopes() {
+        var jwt = decoder.decode(lanyard.sign(token().claim("client_id", FakeLanyard.CLIENT_ID).claim("scope", "email openid profile").build(), null));
+        assertThat(new JwtAuthenticationConverter().convert(jwt).getAuthorities()).extracting(GrantedAuthority::getAuthority)
+                .filteredOn(authority -> authority.startsWith("SCOPE_")).containsExactlyInAnyOrder("SCOPE_email", "SCOPE_openid", "SCOPE_profile");
     }
 
     @Test
