@@ -24,10 +24,11 @@ public class AppGrants {
     }
 
     /**
-     * The app whose grant lives in {@code session}, and the issuer ({@code iss}) of the ID token it
-     * was given, if it was given one: a logout token must carry the very same issuer.
+     * The app whose grant lives in {@code session}, and the issuer ({@code iss}) of the ID token it was given, if it was
+     * given one, otherwise the issuer the grant was made under (the authorization response's {@code iss}): a logout token
+     * must carry the very same issuer. Empty only for a grant stored before Lanyard kept the second and given no ID token.
      */
-    public record Holder(AppClient app, Optional<String> idTokenIssuer) {
+    public record Holder(AppClient app, Optional<String> issuer) {
     }
 
     /** The holder of a grant's session; empty for any other session (a browser, an API key) or a deleted app. */
@@ -48,8 +49,12 @@ public class AppGrants {
     }
 
     private Optional<String> issuer(String body) {
-        JsonNode iss = json.readTree(body).path("tokens").path("id_token").path("claims").path("iss");
-        return iss.isString() ? Optional.of(iss.asString()) : Optional.empty();
+        JsonNode grant = json.readTree(body);
+        JsonNode iss = grant.path("tokens").path("id_token").path("claims").path("iss");
+        if (iss.isString()) return Optional.of(iss.asString());
+        // A code never exchanged gave no ID token: the issuer the code was issued under (outside review: the mail base URL was named).
+        JsonNode madeUnder = grant.path("issuer");
+        return madeUnder.isString() ? Optional.of(madeUnder.asString()) : Optional.empty();
     }
 
     /** An app by its id, whichever team has it; for modules acting on an app they were given by id. */

@@ -89,6 +89,7 @@ final class FoundGrants {
         grant.refreshHash().ifPresent(h -> builder.attribute(LanyardAuthorizations.READ_REFRESH_ATTRIBUTE, h));
         grant.accessHash().ifPresent(h -> builder.attribute(LanyardAuthorizations.READ_ACCESS_ATTRIBUTE, h));
         if (body.authTime() != null) builder.attribute(LanyardAuthorizations.AUTH_TIME_ATTRIBUTE, Instant.ofEpochSecond(body.authTime()));
+        if (body.issuer() != null) builder.attribute(LanyardAuthorizations.ISSUER_ATTRIBUTE, body.issuer());
         live.account().ifPresent(account -> builder.attribute(LanyardAuthorizations.ACCOUNT_ATTRIBUTE, account));
         grant.stateHash().ifPresent(h -> builder.attribute(OAuth2ParameterNames.STATE, value(h, presented)));
         if (body.request() != null) {

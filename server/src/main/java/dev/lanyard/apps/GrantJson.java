@@ -35,9 +35,11 @@ final class GrantJson {
      * What of a grant is no secret, as JSON.
      *
      * @param authTime when the authorizing browser session signed in, epoch seconds; null in grants stored before it was kept
+     * @param issuer   the issuer the grant was made under (the authorization response's {@code iss}); null in grants stored
+     *                 before it was kept, and in client credentials grants
      */
     record Body(String grantType, Set<String> scopes, String principal, String browserSession, Long authTime, Request request,
-                Map<String, Tok> tokens) {
+                Map<String, Tok> tokens, String issuer) {
     }
 
     record Request(String authorizationUri, String clientId, String redirectUri, Set<String> scopes, String state,
@@ -57,7 +59,7 @@ final class GrantJson {
         }
     }
 
-    static Body body(OAuth2Authorization a, Optional<String> browserSession, Optional<Instant> authTime) {
+    static Body body(OAuth2Authorization a, Optional<String> browserSession, Optional<Instant> authTime, Optional<String> issuer) {
         OAuth2AuthorizationRequest r = a.getAttribute(OAuth2AuthorizationRequest.class.getName());
         Request request = r == null ? null : new Request(r.getAuthorizationUri(), r.getClientId(), r.getRedirectUri(),
                 r.getScopes(), r.getState(), strings(r.getAdditionalParameters()), r.getAuthorizationRequestUri());
@@ -67,7 +69,7 @@ final class GrantJson {
         put(tokens, "refresh_token", a.getRefreshToken());
         put(tokens, "id_token", a.getToken(OidcIdToken.class));
         return new Body(a.getAuthorizationGrantType().getValue(), a.getAuthorizedScopes(), a.getPrincipalName(),
-                browserSession.orElse(null), authTime.map(Instant::getEpochSecond).orElse(null), request, tokens);
+                browserSession.orElse(null), authTime.map(Instant::getEpochSecond).orElse(null), request, tokens, issuer.orElse(null));
     }
 
     private static Map<String, Object> strings(Map<String, Object> parameters) {

@@ -25,6 +25,8 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,6 +60,12 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
     static final String ACCOUNT_ATTRIBUTE = "lanyard.account";
     /** Attribute of a grant read back: when the member signed in to the browser session that authorized it (an {@link Instant}). */
     static final String AUTH_TIME_ATTRIBUTE = "lanyard.auth-time";
+    /**
+     * Attribute of a grant read back: the issuer it was made under, as the authorization response named it ({@code iss}), kept
+     * from when its code was issued. A back-channel logout token of a grant whose code was never exchanged names it, there
+     * being no ID token to take the issuer from ({@link AppGrants.Holder}).
+     */
+    static final String ISSUER_ATTRIBUTE = "lanyard.issuer";
     /**
      * Attribute of a grant read back: the hash of the refresh token it held when it was read. A refresh that saves the
      * grant uses up that token, the one the request presented, not whatever the grant holds when it is saved: of two
@@ -124,12 +132,15 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
         Optional<String> sessionKey = before.flatMap(StoredGrant::sessionKey);
         Optional<String> browserSession = GrantSessions.browserSession(authorization);
         Optional<Instant> authTime = Optional.ofNullable(authorization.<Instant>getAttribute(AUTH_TIME_ATTRIBUTE));
+        Optional<String> issuer = Optional.ofNullable(authorization.<String>getAttribute(ISSUER_ATTRIBUTE));
         if (sessionId.isEmpty() && authorization.getToken(OAuth2AuthorizationCode.class) != null) {
             Session browser = grantSessions.browser(authorization, browserSession);
             Sessions.AppSession started = grantSessions.startSession(authorization, browser);
             sessionId = Optional.of(started.session().id().value());
             sessionKey = Optional.of(started.key());
             authTime = Optional.of(browser.createdAt());
+            // The authorize endpoint's, the one its answer with the code names (AuthorizeResponses).
+            issuer = Optional.ofNullable(AuthorizationServerContextHolder.getContext()).map(AuthorizationServerContext::getIssuer);
         }
         Optional<String> refreshHash = hashOf(authorization.getRefreshToken());
         Optional<String> oldRefresh = Optional.ofNullable(authorization.<String>getAttribute(READ_REFRESH_ATTRIBUTE))
@@ -141,7 +152,7 @@ class LanyardAuthorizations implements OAuth2AuthorizationService {
                 authorization.getPrincipalName(), sessionId, sessionKey,
                 Optional.ofNullable(state).map(TokenHashes::hash), hashOf(authorization.getToken(OAuth2AuthorizationCode.class)),
                 hashOf(authorization.getAccessToken()), refreshHash, idTokenHash,
-                json.writeValueAsString(GrantJson.body(authorization, browserSession, authTime)), before.map(StoredGrant::createdAt).orElse(now), now);
+                json.writeValueAsString(GrantJson.body(authorization, browserSession, authTime, issuer)), before.map(StoredGrant::createdAt).orElse(now), now);
         if (oldRefresh.isPresent() && !oldRefresh.equals(refreshHash) && !store.useUp(oldRefresh.get(), grant.id(), now)) {
             // Two exchanges of one refresh token raced, on one node or two: this is the second, a replay. Nothing of it
             // is kept, and the grant ends, the first exchange's new tokens with it.

@@ -139,7 +139,7 @@ class SignalRecorder {
                                    List<SignalOutboxStore.NewSignal> rows) {
         Optional.of(found).filter(h -> h.app().backchannelLogoutUri().isPresent()).ifPresent(holder -> {
             String jti = UUID.randomUUID().toString();
-            Map<String, Object> claims = SecurityEvents.logout(holder.idTokenIssuer().orElse(transmitter.issuer()),
+            Map<String, Object> claims = SecurityEvents.logout(holder.issuer().orElse(transmitter.issuer()),
                     holder.app().clientId(), jti, member.id().value(), id, at);
             rows.add(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.LOGOUT, Optional.empty(), holder.app().id(),
                     holder.app().backchannelLogoutUri().get(), jti, json.writeValueAsString(claims)));

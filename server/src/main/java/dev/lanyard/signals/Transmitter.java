@@ -48,7 +48,10 @@ class Transmitter {
         this.fallback = Issuers.withoutTrailingSlash(baseUrl);
     }
 
-    /** The issuer where there is neither a request nor a stream (a back-channel logout token of an app given no ID token). */
+    /**
+     * The issuer where there is neither a request nor a stream: a back-channel logout token of a grant stored before Lanyard
+     * kept the issuer it was made under, and given no ID token.
+     */
     String issuer() {
         return fixed != null ? fixed : fallback;
     }

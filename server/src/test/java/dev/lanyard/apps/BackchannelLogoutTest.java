@@ -151,6 +151,32 @@ class BackchannelLogoutTest {
     }
 
     /**
+     * A grant whose code was never exchanged has no ID token to take the issuer from: its logout token named
+     * {@code lanyard.mail.base-url} ({@code http://localhost:8080} here) while the authorization response had said
+     * {@code iss=http://127.0.0.1:…}, so a strict app refused it (outside review). It names the issuer the grant was made under.
+     */
+    @Test
+    void theLogoutTokenOfACodeNeverExchangedNamesTheIssuerTheCodeWasIssuedUnder() throws Exception {
+        JsonNode registered = register("Abandoned", app.url("/logout"));
+        String clientId = registered.path("app").path("clientId").asString();
+        RelyingApp relying = new RelyingApp(issuer(), clientId, Optional.of(registered.path("clientSecret").asString()), REDIRECT);
+        RelyingApp.Attempt attempt = relying.authorizeRequest("openid profile");
+        URI landed = relying.signIn(attempt, ApiClient.COOKIE + "=" + admin.token());
+        assertThat(RelyingApp.query(landed).get("iss")).containsExactly(issuer());
+
+        MvcResult revoked = mvc.perform(delete("/api/v1/apps/" + registered.path("app").path("id").asString())
+                .cookie(admin.cookie()).with(admin.from())).andReturn();
+        assertThat(revoked.getResponse().getStatus()).isEqualTo(204);
+
+        TestReceiver.Arrival posted = app.next(Duration.ofSeconds(20));
+        assertThat(posted).as("a logout token arrived").isNotNull();
+        JWTClaimsSet claims = SignedJWT.parse(URLDecoder.decode(posted.body().substring("logout_token=".length()), StandardCharsets.UTF_8))
+                .getJWTClaimsSet();
+        assertThat(claims.getIssuer()).isEqualTo(issuer());
+        assertThat(claims.getAudience()).containsExactly(clientId);
+    }
+
+    /**
      * An app that answers 202 took the logout token (an outside review: it was retried up to max-attempts, with a
      * warning each time): it is delivered at the first attempt, as 200 and 204 are.
      */
