@@ -210,12 +210,17 @@ class AuthorizationServerConfiguration {
                 .csrf(c -> c.disable())
                 .addFilterAt(ConsentCsrf.of(csrfTokens, consentPost, sessions, origins), CsrfFilter.class)
                 .oauth2ResourceServer(r -> r.bearerTokenResolver(onlyAt(userInfo)).jwt(Customizer.withDefaults())
-                        // RFC 9728 as Lanyard is: Spring's default claims certificate-bound tokens, which Lanyard never issues.
-                        .protectedResourceMetadata(m -> m.protectedResourceMetadataCustomizer(metadata -> metadata
-                                .claims(Discovery.Supported.NOT_OFFERED).scopes(scopes -> {
-                                    scopes.clear();
-                                    scopes.add(org.springframework.security.oauth2.core.oidc.OidcScopes.OPENID);
-                                }))))
+                        // The challenge names userinfo's own metadata, and a token it cannot read in Lanyard's words.
+                        .authenticationEntryPoint(EndpointErrors.bearer())
+                        // RFC 9728 as Lanyard is: Spring's default claims certificate-bound tokens, which Lanyard never issues,
+                        // and names no authorization server (§2: the issuers whose tokens the resource takes).
+                        .protectedResourceMetadata(m -> m.protectedResourceMetadataCustomizer(metadata -> {
+                            metadata.claims(Discovery.Supported.NOT_OFFERED).scopes(scopes -> {
+                                scopes.clear();
+                                scopes.add(org.springframework.security.oauth2.core.oidc.OidcScopes.OPENID);
+                            });
+                            metadata.claims(claims -> Discovery.authorizationServer(claims, issuers, settings.getOidcUserInfoEndpoint()));
+                        })))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .exceptionHandling(e -> e
                         .defaultAuthenticationEntryPointFor((request, response, failure) -> SignInAgain.sendToSignIn(request, response, false),

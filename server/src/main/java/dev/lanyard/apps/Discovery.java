@@ -37,6 +37,19 @@ final class Discovery {
                 .claim(Supported.REQUEST_URIS, false);
     }
 
+    /**
+     * RFC 9728 §2's {@code authorization_servers} of a protected resource document of Lanyard's (the issuer's root, and
+     * userinfo's): Lanyard's issuer, whose tokens the resource takes, which neither named (outside review). The configured
+     * issuer, else the address the document was asked at, as each request names the issuer then: its {@code resource},
+     * less userinfo's path ({@code userInfo}) for userinfo's document.
+     */
+    static void authorizationServer(java.util.Map<String, Object> claims, Issuers issuers, String userInfo) {
+        String resource = String.valueOf(claims.get("resource"));
+        String issuer = issuers.configured().orElseGet(() -> Issuers.withoutTrailingSlash(
+                resource.endsWith(userInfo) ? resource.substring(0, resource.length() - userInfo.length()) : resource));
+        claims.put("authorization_servers", List.of(issuer));
+    }
+
     /** What discovery's lists become (the two builders share no public type to write it once against). */
     static final class Supported {
         /** RFC 9207 §3: every authorization response sent back to an app names the issuer ({@link AuthorizeResponses}). */

@@ -142,7 +142,8 @@ final class EndpointErrors {
 
     /**
      * A refused userinfo request: {@code 401 invalid_token} or {@code 403 insufficient_scope}, each with a
-     * {@code WWW-Authenticate: Bearer} challenge naming the error (RFC 6750 §3), otherwise {@code 400}.
+     * {@code WWW-Authenticate: Bearer} challenge naming the error (RFC 6750 §3) and userinfo's resource metadata
+     * ({@link #resourceMetadata}), otherwise {@code 400}.
      */
     static AuthenticationFailureHandler userInfo() {
         return (request, response, exception) -> {
@@ -154,10 +155,51 @@ final class EndpointErrors {
             };
             if (status != HttpStatus.BAD_REQUEST) {
                 response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"" + error.getErrorCode() + "\""
-                        + (status == HttpStatus.FORBIDDEN ? ", scope=\"openid\"" : ""));
+                        + (status == HttpStatus.FORBIDDEN ? ", scope=\"openid\"" : "") + ", resource_metadata=\"" + resourceMetadata(request) + "\"");
             }
             write(response, status, error);
         };
+    }
+
+    /** RFC 9728 §3.1: the well-known path of a protected resource's metadata, the resource's own path after it. */
+    static final String RESOURCE_METADATA = "/.well-known/oauth-protected-resource";
+
+    /** What userinfo says of a bearer token that it could not read: one sentence of Lanyard's, whatever the library said. */
+    static final String NOT_A_TOKEN = "The access token is malformed, expired or not one Lanyard issued.";
+
+    /**
+     * Userinfo's answer to a request without a bearer token, or with one that is no valid access token of Lanyard's (RFC
+     * 6750 §3): {@code 401} with a {@code Bearer} challenge naming userinfo's resource metadata ({@link #resourceMetadata}),
+     * no error code when no token came (§3.1), {@code invalid_token} and Lanyard's own description ({@link #NOT_A_TOKEN}) in
+     * the challenge and the JSON body when one did. Spring's answer echoed its JWT library ("An error occurred while
+     * attempting to decode the Jwt: Malformed token") and pointed {@code error_uri} at an outside site, and named the
+     * document of the issuer's root, whose {@code resource} is not the URL the client called (outside review).
+     */
+    static org.springframework.security.web.AuthenticationEntryPoint bearer() {
+        return (request, response, failure) -> {
+            String metadata = "resource_metadata=\"" + resourceMetadata(request) + "\"";
+            if (!(failure instanceof OAuth2AuthenticationException)) {
+                response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer " + metadata);
+                response.setStatus(HttpStatus.UNAUTHORIZED.value());
+                return;
+            }
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"" + OAuth2ErrorCodes.INVALID_TOKEN + "\", error_description=\""
+                    + NOT_A_TOKEN + "\", " + metadata);
+            write(response, HttpStatus.UNAUTHORIZED, new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, NOT_A_TOKEN, null));
+        };
+    }
+
+    /**
+     * The address of the metadata of the resource the request called (RFC 9728 §3.1: the well-known path, then the
+     * resource's path, under Lanyard's context path as every document of it is): for {@code http://127.0.0.1:8080/userinfo},
+     * {@code http://127.0.0.1:8080/.well-known/oauth-protected-resource/userinfo}, whose {@code resource} is that same URL
+     * (§3.3, which a client checks). Spring named {@code /.well-known/oauth-protected-resource}, the issuer's.
+     */
+    static String resourceMetadata(HttpServletRequest request) {
+        return org.springframework.web.util.UriComponentsBuilder
+                .fromUriString(org.springframework.security.web.util.UrlUtils.buildFullRequestUrl(request))
+                .replacePath(request.getContextPath() + RESOURCE_METADATA + dev.lanyard.session.SessionFilter.sentPath(request))
+                .replaceQuery(null).fragment(null).build().toUriString();
     }
 
     /** A refused introspection request: Spring's answer (400 and the JSON error), its description in words ({@link #inWords}). */

@@ -46,7 +46,8 @@ class EndpointMethods extends HttpFilter {
         allowed.put(settings.getOidcLogoutEndpoint(), GET_OR_POST);
         allowed.put("/.well-known/openid-configuration", GET);
         allowed.put("/.well-known/oauth-authorization-server", GET);
-        allowed.put("/.well-known/oauth-protected-resource", GET);
+        allowed.put(EndpointErrors.RESOURCE_METADATA, GET);
+        allowed.put(EndpointErrors.RESOURCE_METADATA + settings.getOidcUserInfoEndpoint(), GET);
     }
 
     /** A CORS preflight to a path {@link AppCors} answers, which passes on to it. */

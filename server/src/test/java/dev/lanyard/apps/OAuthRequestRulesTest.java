@@ -331,22 +331,54 @@ class OAuthRequestRulesTest {
         return json.readTree(registered.getResponse().getContentAsString());
     }
 
+    /**
+     * RFC 9728: the challenge of userinfo names userinfo's own metadata, whose {@code resource} is the URL the client called
+     * (§3.3); it named the issuer's root document, which a client checking that refuses (outside review). Each document
+     * names Lanyard as the authorization server whose tokens it takes (§2), which neither did.
+     */
     @Test
-    void theProtectedResourceDocumentTheBearerChallengeNamesIsServed() throws Exception {
+    void theProtectedResourceDocumentTheBearerChallengeNamesIsUserinfosOwn() throws Exception {
         MvcResult unauthorized = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/userinfo")).andReturn();
         assertThat(unauthorized.getResponse().getStatus()).isEqualTo(401);
         String challenge = unauthorized.getResponse().getHeader("WWW-Authenticate");
-        assertThat(challenge).startsWith("Bearer");
+        assertThat(challenge).as("no token, no error code (RFC 6750 §3.1)")
+                .isEqualTo("Bearer resource_metadata=\"http://localhost/.well-known/oauth-protected-resource/userinfo\"");
         java.util.regex.Matcher metadata = java.util.regex.Pattern.compile("resource_metadata=\"([^\"]+)\"").matcher(challenge);
         assertThat(metadata.find()).as(challenge).isTrue();
         java.net.URI document = java.net.URI.create(metadata.group(1));
         MvcResult served = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get(document.getPath())).andReturn();
         assertThat(served.getResponse().getStatus()).as(served.getResponse().getRedirectedUrl()).isEqualTo(200);
-        assertThat(served.getResponse().getContentAsString()).contains("\"resource\"");
         JsonNode body = json.readTree(served.getResponse().getContentAsString());
+        assertThat(body.path("resource").asString()).isEqualTo("http://localhost/userinfo");
+        assertThat(body.path("authorization_servers").toString()).isEqualTo("[\"http://localhost\"]");
         assertThat(body.has("tls_client_certificate_bound_access_tokens")).as("Lanyard issues no certificate-bound tokens (outside review AD)")
                 .isFalse();
         assertThat(body.path("scopes_supported").toString()).isEqualTo("[\"openid\"]");
+
+        JsonNode root = json.readTree(mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .get("/.well-known/oauth-protected-resource")).andReturn().getResponse().getContentAsString());
+        assertThat(root.path("authorization_servers").toString()).isEqualTo("[\"http://localhost\"]");
+    }
+
+    /**
+     * A bearer token userinfo cannot read is {@code invalid_token} in Lanyard's words: the challenge echoed the JWT
+     * library's message ("An error occurred while attempting to decode the Jwt: Malformed token") and an {@code error_uri}
+     * on an outside site (outside review).
+     */
+    @Test
+    void aMalformedBearerTokenAtUserinfoIsAnInvalidTokenInLanyardsWords() throws Exception {
+        for (String token : java.util.List.of("abc", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")) {
+            MvcResult answer = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/userinfo")
+                    .header("Authorization", "Bearer " + token)).andReturn();
+            assertThat(answer.getResponse().getStatus()).as(token).isEqualTo(401);
+            assertThat(answer.getResponse().getHeader("WWW-Authenticate")).as(token).isEqualTo("Bearer error=\"invalid_token\", "
+                    + "error_description=\"The access token is malformed, expired or not one Lanyard issued.\", "
+                    + "resource_metadata=\"http://localhost/.well-known/oauth-protected-resource/userinfo\"");
+            JsonNode error = json.readTree(answer.getResponse().getContentAsString());
+            assertThat(error.path("error").asString()).as(token).isEqualTo("invalid_token");
+            assertThat(error.path("error_description").asString()).as(token).isEqualTo("The access token is malformed, expired or not one Lanyard issued.");
+            assertThat(error.has("error_uri")).as(token).isFalse();
+        }
     }
 
     /** Spring's default answered an empty 401 (outside review AD): RFC 6749 §5.2's body, as a wrong secret gets. */
@@ -374,7 +406,7 @@ class OAuthRequestRulesTest {
         for (String[] call : new String[][] {{"GET", "/oauth2/token", "POST"}, {"HEAD", "/oauth2/token", "POST"},
                 {"POST", "/.well-known/openid-configuration", "GET"}, {"DELETE", "/oauth2/authorize", "GET, POST"},
                 {"PUT", "/userinfo", "GET, POST"}, {"GET", "/oauth2/revoke", "POST"}, {"GET", "/oauth2/introspect", "POST"},
-                {"POST", "/.well-known/oauth-protected-resource", "GET"}}) {
+                {"POST", "/.well-known/oauth-protected-resource", "GET"}, {"POST", "/.well-known/oauth-protected-resource/userinfo", "GET"}}) {
             var answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + call[1]))
                     .method(call[0], java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(answer.statusCode()).as(call[0] + " " + call[1]).isEqualTo(405);
@@ -384,7 +416,8 @@ class OAuthRequestRulesTest {
         var taken = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/oauth2/jwks"))
                 .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(taken.statusCode()).as("the method it takes").isEqualTo(200);
-        for (String document : java.util.List.of("/oauth2/jwks", "/.well-known/openid-configuration", "/.well-known/oauth-protected-resource")) {
+        for (String document : java.util.List.of("/oauth2/jwks", "/.well-known/openid-configuration", "/.well-known/oauth-protected-resource",
+                "/.well-known/oauth-protected-resource/userinfo")) {
             var head = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + document))
                     .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(head.statusCode()).as("HEAD where GET is served (RFC 9110 §9.1, outside re-check AF): " + document).isEqualTo(200);
