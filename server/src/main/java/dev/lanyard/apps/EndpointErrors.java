@@ -145,7 +145,7 @@ final class EndpointErrors {
      * {@code WWW-Authenticate: Bearer} challenge naming the error (RFC 6750 §3) and userinfo's resource metadata
      * ({@link #resourceMetadata}), otherwise {@code 400}.
      */
-    static AuthenticationFailureHandler userInfo() {
+    static AuthenticationFailureHandler userInfo(String userInfo) {
         return (request, response, exception) -> {
             OAuth2Error error = error(exception);
             HttpStatus status = switch (error.getErrorCode()) {
@@ -155,7 +155,7 @@ final class EndpointErrors {
             };
             if (status != HttpStatus.BAD_REQUEST) {
                 response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"" + error.getErrorCode() + "\""
-                        + (status == HttpStatus.FORBIDDEN ? ", scope=\"openid\"" : "") + ", resource_metadata=\"" + resourceMetadata(request) + "\"");
+                        + (status == HttpStatus.FORBIDDEN ? ", scope=\"openid\"" : "") + ", resource_metadata=\"" + resourceMetadata(request, userInfo) + "\"");
             }
             write(response, status, error);
         };
@@ -175,9 +175,9 @@ final class EndpointErrors {
      * attempting to decode the Jwt: Malformed token") and pointed {@code error_uri} at an outside site, and named the
      * document of the issuer's root, whose {@code resource} is not the URL the client called (outside review).
      */
-    static org.springframework.security.web.AuthenticationEntryPoint bearer() {
+    static org.springframework.security.web.AuthenticationEntryPoint bearer(String userInfo) {
         return (request, response, failure) -> {
-            String metadata = "resource_metadata=\"" + resourceMetadata(request) + "\"";
+            String metadata = "resource_metadata=\"" + resourceMetadata(request, userInfo) + "\"";
             if (!(failure instanceof OAuth2AuthenticationException)) {
                 response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer " + metadata);
                 response.setStatus(HttpStatus.UNAUTHORIZED.value());
@@ -190,15 +190,17 @@ final class EndpointErrors {
     }
 
     /**
-     * The address of the metadata of the resource the request called (RFC 9728 §3.1: the well-known path, then the
-     * resource's path, under Lanyard's context path as every document of it is): for {@code http://127.0.0.1:8080/userinfo},
-     * {@code http://127.0.0.1:8080/.well-known/oauth-protected-resource/userinfo}, whose {@code resource} is that same URL
-     * (§3.3, which a client checks). Spring named {@code /.well-known/oauth-protected-resource}, the issuer's.
+     * The address of the metadata of userinfo ({@code userInfo}: its path), when the request called it (RFC 9728 §3.1: the
+     * well-known path, then the resource's path, under Lanyard's context path as every document of it is): for
+     * {@code http://127.0.0.1:8080/userinfo}, {@code http://127.0.0.1:8080/.well-known/oauth-protected-resource/userinfo},
+     * whose {@code resource} is that same URL (§3.3, which a client checks). Spring named
+     * {@code /.well-known/oauth-protected-resource}, the issuer's, which stays the answer for any other endpoint of the chain.
      */
-    static String resourceMetadata(HttpServletRequest request) {
+    static String resourceMetadata(HttpServletRequest request, String userInfo) {
+        String path = dev.lanyard.session.SessionFilter.sentPath(request);
         return org.springframework.web.util.UriComponentsBuilder
                 .fromUriString(org.springframework.security.web.util.UrlUtils.buildFullRequestUrl(request))
-                .replacePath(request.getContextPath() + RESOURCE_METADATA + dev.lanyard.session.SessionFilter.sentPath(request))
+                .replacePath(request.getContextPath() + RESOURCE_METADATA + (path.equals(userInfo) ? userInfo : ""))
                 .replaceQuery(null).fragment(null).build().toUriString();
     }
 

@@ -358,6 +358,10 @@ class OAuthRequestRulesTest {
         JsonNode root = json.readTree(mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
                 .get("/.well-known/oauth-protected-resource")).andReturn().getResponse().getContentAsString());
         assertThat(root.path("authorization_servers").toString()).isEqualTo("[\"http://localhost\"]");
+        // No other path is described as a protected resource: the token endpoint is none.
+        MvcResult token = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .get("/.well-known/oauth-protected-resource/oauth2/token")).andReturn();
+        assertThat(token.getResponse().getContentAsString()).doesNotContain("\"resource\"");
     }
 
     /**
@@ -534,7 +538,7 @@ class OAuthRequestRulesTest {
     @Test
     void userinfoRefusingAScopeChallengesWithBearerInsufficientScope() throws Exception {
         var response = new org.springframework.mock.web.MockHttpServletResponse();
-        EndpointErrors.userInfo().onAuthenticationFailure(new org.springframework.mock.web.MockHttpServletRequest("GET", "/userinfo"), response,
+        EndpointErrors.userInfo("/userinfo").onAuthenticationFailure(new org.springframework.mock.web.MockHttpServletRequest("GET", "/userinfo"), response,
                 new org.springframework.security.oauth2.core.OAuth2AuthenticationException("insufficient_scope"));
         assertThat(response.getStatus()).isEqualTo(403);
         assertThat(response.getHeader("WWW-Authenticate")).startsWith("Bearer error=\"insufficient_scope\"");
