@@ -30,11 +30,16 @@ final class EndpointErrors {
 
     /**
      * A refused client authentication at the token, introspection or revocation endpoint: {@code 401 invalid_client},
-     * with {@code WWW-Authenticate: Basic} when the client used HTTP Basic (RFC 6749 §5.2), otherwise {@code 400}.
+     * with {@code WWW-Authenticate: Basic} when the client used HTTP Basic (RFC 6749 §5.2), otherwise {@code 400}; a code
+     * exchange naming no client at all as {@link #noClientAuthentication} answers a call without client authentication.
      */
     static AuthenticationFailureHandler clientAuthentication() {
         return (request, response, exception) -> {
             SecurityContextHolder.clearContext();
+            if (noClientNamed(request, error(exception))) {
+                answerNoClient(response);
+                return;
+            }
             OAuth2Error error = basicSaidAsSuch(codeSaidAsSuch(error(exception)), request);
             boolean client = OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode());
             if (client && basic(request)) response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
@@ -134,10 +139,30 @@ final class EndpointErrors {
                     return;
                 }
             }
-            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
-            write(response, HttpStatus.UNAUTHORIZED, new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
-                    "Client authentication is required: the app's client_id and client_secret (HTTP Basic or the form).", null));
+            answerNoClient(response);
         };
+    }
+
+    /** RFC 6749 §5.2's answer to a call without client authentication: {@code 401 invalid_client}, a Basic challenge, the JSON body. */
+    private static void answerNoClient(HttpServletResponse response) throws IOException {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
+        write(response, HttpStatus.UNAUTHORIZED, new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, NO_CLIENT, null));
+    }
+
+    static final String NO_CLIENT = "Client authentication is required: the app's client_id and client_secret (HTTP Basic or the form), "
+            + "or a public app's client_id.";
+
+    /**
+     * A code exchange with a PKCE verifier and no client named at all (no {@code Authorization} header, {@code client_id},
+     * {@code client_secret} or {@code client_assertion}): Spring's public client converter answers it a bare
+     * {@code 400 invalid_request}, which reads as a malformed request; it is a call without client authentication
+     * (outside review). Only Spring's bare refusal, never a described one.
+     */
+    private static boolean noClientNamed(HttpServletRequest request, OAuth2Error error) {
+        return OAuth2ErrorCodes.INVALID_REQUEST.equals(error.getErrorCode()) && error.getDescription() == null
+                && request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                && java.util.stream.Stream.of("client_id", "client_secret", "client_assertion", "client_assertion_type")
+                        .allMatch(name -> request.getParameter(name) == null);
     }
 
     /**

@@ -385,7 +385,10 @@ class OAuthRequestRulesTest {
         }
     }
 
-    /** Spring's default answered an empty 401 (outside review AD): RFC 6749 §5.2's body, as a wrong secret gets. */
+    /**
+     * Spring's default answered an empty 401 (outside review AD): RFC 6749 §5.2's body, as a wrong secret gets. A code
+     * exchange with a verifier and no client named at all was a bare {@code 400 invalid_request} (outside review).
+     */
     @Test
     void aCallWithNoClientAuthenticationIsInvalidClientWithItsBody() throws Exception {
         JsonNode registered = publicApp("Phone");
@@ -393,11 +396,16 @@ class OAuthRequestRulesTest {
         for (MockHttpServletRequestBuilder request : java.util.List.of(post("/oauth2/introspect").param("token", "abc"),
                 post("/oauth2/revoke").param("token", "abc"), post("/oauth2/token").param("grant_type", "client_credentials"),
                 post("/oauth2/introspect").param("token", "abc").param("client_id", publicId),
-                post("/oauth2/token").param("grant_type", "client_credentials").param("client_id", publicId))) {
+                post("/oauth2/token").param("grant_type", "client_credentials").param("client_id", publicId),
+                post("/oauth2/token").param("grant_type", "authorization_code").param("code", "a-code")
+                        .param("code_verifier", "a-verifier-of-at-least-forty-three-characters-long")
+                        .param("redirect_uri", OAuthFlowTest.REDIRECT))) {
             MvcResult answer = form(request);
             String what = answer.getRequest().getRequestURI() + " " + answer.getRequest().getParameterMap().keySet();
             assertThat(answer.getResponse().getStatus()).as(what).isEqualTo(401);
             assertThat(json.readTree(answer.getResponse().getContentAsString()).path("error").asString()).as(what).isEqualTo("invalid_client");
+            assertThat(json.readTree(answer.getResponse().getContentAsString()).path("error_description").asString()).as(what)
+                    .isEqualTo("Client authentication is required: the app's client_id and client_secret (HTTP Basic or the form), or a public app's client_id.");
             assertThat(answer.getResponse().getContentType()).as(what).startsWith("application/json");
             assertThat(answer.getResponse().getHeader("WWW-Authenticate")).as(what).isEqualTo("Basic realm=\"Lanyard\"");
         }
