@@ -198,6 +198,8 @@ class AuthorizationServerConfiguration {
                 .logout(l -> l.disable())
                 // A form's fields are read whatever the query string holds, before anything reads them.
                 .addFilterBefore(new FormParameters(), CsrfFilter.class)
+                // The JWKS as application/json, without the ISO-8859-1 Tomcat named.
+                .addFilterBefore(new JwkSetType(settings.getJwkSetEndpoint()), CsrfFilter.class)
                 .addFilterBefore(sessionFilter, CsrfFilter.class)
                 // RFC 6749 §3.2: a repeated parameter is invalid_request, before the client is authenticated.
                 .addFilterBefore(new RepeatedParameters(clientCalls(settings)), AbstractPreAuthenticatedProcessingFilter.class)
@@ -291,6 +293,7 @@ class AuthorizationServerConfiguration {
     /** A filter of the authorization server chain that only ever acts on another endpoint than introspection, or a CSRF check. */
     static boolean elsewhere(Filter filter) {
         return filter instanceof ConsentCsrf || filter instanceof CsrfFilter || filter instanceof SignInAgain || filter instanceof PostedAuthorizeRequests
+                || filter instanceof JwkSetType
                 || filter instanceof OAuth2AuthorizationServerMetadataEndpointFilter || filter instanceof OidcProviderConfigurationEndpointFilter
                 || filter instanceof OAuth2ProtectedResourceMetadataFilter || filter instanceof NimbusJwkSetEndpointFilter
                 || filter instanceof OAuth2AuthorizationEndpointFilter || filter.getClass().getEnclosingClass() == OAuth2AuthorizationEndpointFilter.class

@@ -438,19 +438,24 @@ class OAuthRequestRulesTest {
         }
     }
 
-    /** A plain OPTIONS is told what the endpoint takes, as the API's paths are, never sent to the sign-in page (outside review). */
+    /**
+     * The JWKS was {@code application/json;charset=ISO-8859-1} (Tomcat's default for a writer), which names an encoding
+     * JSON never has (outside review); it is {@code application/json}, as the discovery documents are.
+     */
     @Test
-    void optionsIsAnsweredWithTheMethodsAnEndpointTakes() throws Exception {
+    void theJwksAndTheDocumentsAreJsonWithNoOtherCharset() throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
-        for (String[] call : new String[][] {{"/oauth2/token", "OPTIONS, POST"}, {"/oauth2/introspect", "OPTIONS, POST"},
-                {"/oauth2/revoke", "OPTIONS, POST"}, {"/userinfo", "GET, HEAD, OPTIONS, POST"}, {"/oauth2/authorize", "GET, HEAD, OPTIONS, POST"},
-                {"/.well-known/openid-configuration", "GET, HEAD, OPTIONS"}}) {
-            var answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + call[0]))
-                    .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(answer.statusCode()).as(call[0]).isEqualTo(200);
-            assertThat(answer.headers().firstValue("Allow")).as(call[0]).hasValue(call[1]);
-            assertThat(answer.headers().firstValue("Location")).as(call[0]).isEmpty();
+        for (String document : java.util.List.of("/oauth2/jwks", "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server",
+                "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/userinfo")) {
+            var answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + document)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(document).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Content-Type")).as(document).hasValue("application/json");
         }
+        var jwks = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/oauth2/jwks")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(com.nimbusds.jose.jwk.JWKSet.parse(jwks.body()).getKeys()).isNotEmpty();
+        assertThat(jwks.headers().firstValue("Content-Length").map(Integer::parseInt)).hasValue(jwks.body().getBytes(StandardCharsets.UTF_8).length);
     }
 
     /** RFC 6749 §2.3: one authentication method a request; Basic with a client_secret in the form issued tokens (outside review AD). */
