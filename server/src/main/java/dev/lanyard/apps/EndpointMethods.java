@@ -35,6 +35,12 @@ class EndpointMethods extends HttpFilter {
     private static final Set<String> GET_OR_POST = Set.of("GET", "POST");
 
     private final Map<String, Set<String>> allowed = new LinkedHashMap<>();
+    /**
+     * Spring's paths of what Lanyard does not offer and discovery does not name: dynamic client registration (OpenID Connect
+     * Dynamic Client Registration 1.0; a team's admin registers apps in Lanyard). Answered {@code 404} for every method, in
+     * this filter's form: a POST was the pages' CSRF refusal, {@code 403} with {@code "instance":"/error"} (outside review).
+     */
+    private final Set<String> notServed;
 
     EndpointMethods(AuthorizationServerSettings settings) {
         allowed.put(settings.getAuthorizationEndpoint(), GET_OR_POST);
@@ -48,6 +54,7 @@ class EndpointMethods extends HttpFilter {
         allowed.put("/.well-known/oauth-authorization-server", GET);
         allowed.put(EndpointErrors.RESOURCE_METADATA, GET);
         allowed.put(EndpointErrors.RESOURCE_METADATA + settings.getOidcUserInfoEndpoint(), GET);
+        notServed = Set.of(settings.getOidcClientRegistrationEndpoint());
     }
 
     /** A CORS preflight to a path {@link AppCors} answers, which passes on to it. */
@@ -66,7 +73,13 @@ class EndpointMethods extends HttpFilter {
 
     /** The authorization server's endpoints and documents. */
     static java.util.Collection<String> paths(AuthorizationServerSettings settings) {
-        return new EndpointMethods(settings).allowed.keySet();
+        return new EndpointMethods(settings).paths();
+    }
+
+    private java.util.Collection<String> paths() {
+        java.util.List<String> paths = new java.util.ArrayList<>(allowed.keySet());
+        paths.addAll(notServed);
+        return paths;
     }
 
     /** Before the security chains, and for the endpoints' own paths only. */
@@ -77,7 +90,7 @@ class EndpointMethods extends HttpFilter {
         FilterRegistrationBean<EndpointMethods> endpointMethods(AuthorizationServerSettings settings) {
             EndpointMethods filter = new EndpointMethods(settings);
             FilterRegistrationBean<EndpointMethods> registration = new FilterRegistrationBean<>(filter);
-            registration.setUrlPatterns(filter.allowed.keySet());
+            registration.setUrlPatterns(filter.paths());
             registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 25);
             return registration;
         }
@@ -86,7 +99,13 @@ class EndpointMethods extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        Set<String> methods = allowed.get(SessionFilter.sentPath(request));
+        String path = SessionFilter.sentPath(request);
+        if (notServed.contains(path)) {
+            problem(response, HttpStatus.NOT_FOUND, "not-found", "Lanyard does not take dynamic client registration: a team admin "
+                    + "registers an app on the team's Apps page or through the admin API.", path);
+            return;
+        }
+        Set<String> methods = allowed.get(path);
         if (methods == null || methods.contains(request.getMethod()) || preflight(request)) {
             chain.doFilter(request, response);
             return;
@@ -111,13 +130,22 @@ class EndpointMethods extends HttpFilter {
             return;
         }
         String allow = String.join(", ", methods.stream().sorted().toList());
-        response.setStatus(HttpStatus.METHOD_NOT_ALLOWED.value());
         response.setHeader(HttpHeaders.ALLOW, allow);
+        problem(response, HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "This endpoint takes " + allow.replace(", ", " or ") + " only.", path);
+    }
+
+    /**
+     * Writes a problem ({@code application/problem+json}) of the type {@code urn:lanyard:problem:<type>}, with the path as
+     * its {@code instance}. {@code path} and {@code detail} are this filter's own (a path it is registered for), never
+     * anything else of the request, so they need no escaping.
+     */
+    private static void problem(HttpServletResponse response, HttpStatus status, String type, String detail, String path) throws IOException {
+        response.setStatus(status.value());
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("{\"type\":\"urn:lanyard:problem:method-not-allowed\",\"title\":\"Method Not Allowed\",\"status\":405,"
-                + "\"detail\":\"This endpoint takes " + allow.replace(", ", " or ") + " only.\"}");
+        response.getWriter().write("{\"type\":\"urn:lanyard:problem:" + type + "\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
+                + status.value() + ",\"detail\":\"" + detail + "\",\"instance\":\"" + path + "\"}");
     }
 }

@@ -436,6 +436,34 @@ class OAuthRequestRulesTest {
             assertThat(head.headers().firstValue("Content-Type")).as(document).hasValueSatisfying(t -> assertThat(t).contains("json"));
             assertThat(head.body()).as(document).isEmpty();
         }
+        var wrong = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/oauth2/token"))
+                .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.body()).contains("\"instance\":\"/oauth2/token\"");
+    }
+
+    /**
+     * Dynamic client registration is no endpoint of Lanyard's, nor in discovery: {@code 404} in the endpoints' form, naming
+     * its path. A POST was the pages' CSRF refusal, {@code 403} with {@code "instance":"/error"} (outside review).
+     */
+    @Test
+    void dynamicClientRegistrationIsNotFoundInTheEndpointsForm() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        for (String method : java.util.List.of("POST", "GET", "PUT")) {
+            var answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/connect/register"))
+                    .header("Content-Type", "application/json")
+                    .method(method, method.equals("GET") ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString("{\"redirect_uris\":[\"https://x.example/cb\"]}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(method).isEqualTo(404);
+            assertThat(answer.headers().firstValue("Content-Type")).as(method).hasValue("application/problem+json;charset=UTF-8");
+            JsonNode problem = json.readTree(answer.body());
+            assertThat(problem.path("type").asString()).as(method).isEqualTo("urn:lanyard:problem:not-found");
+            assertThat(problem.path("instance").asString()).as(method).isEqualTo("/connect/register");
+            assertThat(problem.path("detail").asString()).as(method).contains("dynamic client registration");
+        }
+        JsonNode discovery = json.readTree(client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                + "/.well-known/openid-configuration")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(discovery.has("registration_endpoint")).isFalse();
     }
 
     /**
