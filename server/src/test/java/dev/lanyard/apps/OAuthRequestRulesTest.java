@@ -486,6 +486,42 @@ class OAuthRequestRulesTest {
         assertThat(jwks.headers().firstValue("Content-Length").map(Integer::parseInt)).hasValue(jwks.body().getBytes(StandardCharsets.UTF_8).length);
     }
 
+    /**
+     * RFC 6750's spelling, {@code Bearer}, in the token response and in introspection alike (an outside review read
+     * {@code bearer} through a client library that lowers it; the server's answer was already this).
+     */
+    @Test
+    void theTokenResponseAndIntrospectionSayBearer() throws Exception {
+        JsonNode registered = apps.register(admin, "Wiki");
+        RelyingApp app = apps.app(registered);
+        RelyingApp.Attempt attempt = app.authorizeRequest("openid");
+        String code = app.code(attempt, app.signIn(attempt, TeamApps.cookie(admin))).getValue();
+        String basic = basic(registered.path("app").path("clientId").asString(), registered.path("clientSecret").asString());
+        MvcResult tokens = form(post("/oauth2/token").header("Authorization", basic).param("grant_type", "authorization_code")
+                .param("code", code).param("redirect_uri", OAuthFlowTest.REDIRECT).param("code_verifier", attempt.verifier().getValue()));
+        assertThat(tokens.getResponse().getStatus()).as(tokens.getResponse().getContentAsString()).isEqualTo(200);
+        JsonNode issued = json.readTree(tokens.getResponse().getContentAsString());
+        assertThat(issued.path("token_type").asString()).isEqualTo("Bearer");
+        MvcResult introspected = form(post("/oauth2/introspect").header("Authorization", basic)
+                .param("token", issued.path("access_token").asString()));
+        assertThat(json.readTree(introspected.getResponse().getContentAsString()).path("token_type").asString()).isEqualTo("Bearer");
+    }
+
+    /** A plain OPTIONS is told what the endpoint takes, as the API's paths are, never sent to the sign-in page (outside review). */
+    @Test
+    void optionsIsAnsweredWithTheMethodsAnEndpointTakes() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        for (String[] call : new String[][] {{"/oauth2/token", "OPTIONS, POST"}, {"/oauth2/introspect", "OPTIONS, POST"},
+                {"/oauth2/revoke", "OPTIONS, POST"}, {"/userinfo", "GET, HEAD, OPTIONS, POST"}, {"/oauth2/authorize", "GET, HEAD, OPTIONS, POST"},
+                {"/.well-known/openid-configuration", "GET, HEAD, OPTIONS"}}) {
+            var answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + call[0]))
+                    .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(call[0]).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Allow")).as(call[0]).hasValue(call[1]);
+            assertThat(answer.headers().firstValue("Location")).as(call[0]).isEmpty();
+        }
+    }
+
     /** RFC 6749 §2.3: one authentication method a request; Basic with a client_secret in the form issued tokens (outside review AD). */
     @Test
     void aClientThatAuthenticatesTwiceIsRefused() throws Exception {
