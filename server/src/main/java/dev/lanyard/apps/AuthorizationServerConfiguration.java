@@ -102,8 +102,8 @@ class AuthorizationServerConfiguration {
         // Two documents: the issuer's, and userinfo's, which its challenge names (RFC 9728 §3.1); Spring's filter would describe
         // any path after the well-known one as a resource, /oauth2/token among them.
         RequestMatcher resourceMetadata = new org.springframework.security.web.util.matcher.OrRequestMatcher(
-                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, EndpointErrors.RESOURCE_METADATA),
-                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, EndpointErrors.RESOURCE_METADATA + settings.getOidcUserInfoEndpoint()));
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, UserInfoErrors.RESOURCE_METADATA),
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, UserInfoErrors.RESOURCE_METADATA + settings.getOidcUserInfoEndpoint()));
         http.securityMatcher(new org.springframework.security.web.util.matcher.OrRequestMatcher(endpoints, resourceMetadata))
                 .with(server, s -> s
                         .registeredClientRepository(clients)
@@ -177,7 +177,7 @@ class AuthorizationServerConfiguration {
                                         .claim("backchannel_logout_supported", true)
                                         .claim("backchannel_logout_session_supported", true)))
                                 .userInfoEndpoint(u -> u.userInfoMapper(context -> OidcEndpoints.userInfo(context, accounts, secondFactor))
-                                        .errorResponseHandler(EndpointErrors.userInfo(settings.getOidcUserInfoEndpoint())))
+                                        .errorResponseHandler(UserInfoErrors.refused(settings.getOidcUserInfoEndpoint())))
                                 .logoutEndpoint(l -> l.logoutResponseHandler((request, response, authentication) ->
                                         OidcEndpoints.loggedOut(request, response, (OidcLogoutAuthenticationToken) authentication, sessions, authorizations))
                                         .errorResponseHandler(new LogoutRefusals())
@@ -215,7 +215,7 @@ class AuthorizationServerConfiguration {
                 .addFilterAt(ConsentCsrf.of(csrfTokens, consentPost, sessions, origins), CsrfFilter.class)
                 .oauth2ResourceServer(r -> r.bearerTokenResolver(onlyAt(userInfo)).jwt(Customizer.withDefaults())
                         // The challenge names userinfo's own metadata, and a token it cannot read in Lanyard's words.
-                        .authenticationEntryPoint(EndpointErrors.bearer(settings.getOidcUserInfoEndpoint()))
+                        .authenticationEntryPoint(UserInfoErrors.challenge(settings.getOidcUserInfoEndpoint()))
                         // RFC 9728 as Lanyard is: Spring's default claims certificate-bound tokens, which Lanyard never issues,
                         // and names no authorization server (§2: the issuers whose tokens the resource takes).
                         .protectedResourceMetadata(m -> m.protectedResourceMetadataCustomizer(metadata -> {

@@ -52,8 +52,8 @@ class EndpointMethods extends HttpFilter {
         allowed.put(settings.getOidcLogoutEndpoint(), GET_OR_POST);
         allowed.put("/.well-known/openid-configuration", GET);
         allowed.put("/.well-known/oauth-authorization-server", GET);
-        allowed.put(EndpointErrors.RESOURCE_METADATA, GET);
-        allowed.put(EndpointErrors.RESOURCE_METADATA + settings.getOidcUserInfoEndpoint(), GET);
+        allowed.put(UserInfoErrors.RESOURCE_METADATA, GET);
+        allowed.put(UserInfoErrors.RESOURCE_METADATA + settings.getOidcUserInfoEndpoint(), GET);
         notServed = Set.of(settings.getOidcClientRegistrationEndpoint());
     }
 

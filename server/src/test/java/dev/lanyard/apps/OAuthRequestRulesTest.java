@@ -615,7 +615,7 @@ class OAuthRequestRulesTest {
     @Test
     void userinfoRefusingAScopeChallengesWithBearerInsufficientScope() throws Exception {
         var response = new org.springframework.mock.web.MockHttpServletResponse();
-        EndpointErrors.userInfo("/userinfo").onAuthenticationFailure(new org.springframework.mock.web.MockHttpServletRequest("GET", "/userinfo"), response,
+        UserInfoErrors.refused("/userinfo").onAuthenticationFailure(new org.springframework.mock.web.MockHttpServletRequest("GET", "/userinfo"), response,
                 new org.springframework.security.oauth2.core.OAuth2AuthenticationException("insufficient_scope"));
         assertThat(response.getStatus()).isEqualTo(403);
         assertThat(response.getHeader("WWW-Authenticate")).startsWith("Bearer error=\"insufficient_scope\"");
