@@ -3,11 +3,10 @@ package dev.lanyard.account;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.testsupport.WiredNode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,40 +19,11 @@ class LoginThrottleAcrossNodesTest {
     private static final String OWNER = "198.51.100.1";
 
     private final MutableClock clock = new MutableClock();
-    private final Node nodeA = new Node();
-    private final Node nodeB = new Node();
+    private final WiredNode[] nodes = WiredNode.pair(LoginThrottle.NEWS);
+    private final WiredNode nodeA = nodes[0];
+    private final WiredNode nodeB = nodes[1];
     private final LoginThrottle a = new LoginThrottle(clock, nodeA);
     private final LoginThrottle b = new LoginThrottle(clock, nodeB);
-
-    LoginThrottleAcrossNodesTest() {
-        nodeA.peer = nodeB;
-        nodeB.peer = nodeA;
-    }
-
-    /** One node's side of the wire: what it told, and whether it hears. */
-    private static final class Node implements OtherNodes {
-        final List<String> told = new ArrayList<>();
-        Consumer<String> listener;
-        Node peer;
-        boolean hearing = true;
-
-        @Override
-        public void tell(String name, String message) {
-            assertThat(name).isEqualTo(LoginThrottle.NEWS);
-            told.add(message);
-            if (peer.hearing) peer.listener.accept(message);
-        }
-
-        @Override
-        public void listen(String name, Consumer<String> listener) {
-            this.listener = listener;
-        }
-
-        @Override
-        public boolean hearing() {
-            return hearing;
-        }
-    }
 
     private static boolean fails(LoginThrottle throttle, String email, String address) {
         try (LoginThrottle.Attempt attempt = throttle.begin(email, address)) {

@@ -3,13 +3,11 @@ package dev.lanyard.passkeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.OtherNodes;
 import dev.lanyard.testsupport.MutableClock;
+import dev.lanyard.testsupport.WiredNode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,40 +19,11 @@ class CeremonyStartsAcrossNodesTest {
     private static final String ADDRESS = "203.0.113.7";
 
     private final MutableClock clock = new MutableClock();
-    private final Node nodeA = new Node();
-    private final Node nodeB = new Node();
+    private final WiredNode[] nodes = WiredNode.pair(Passkeys.SIGN_IN_STARTS);
+    private final WiredNode nodeA = nodes[0];
+    private final WiredNode nodeB = nodes[1];
     private final CeremonyStarts a = new CeremonyStarts(Passkeys.SIGN_IN_STARTS, clock, nodeA, AccountProblem.TooManyAttempts::passkeySignIns);
     private final CeremonyStarts b = new CeremonyStarts(Passkeys.SIGN_IN_STARTS, clock, nodeB, AccountProblem.TooManyAttempts::passkeySignIns);
-
-    CeremonyStartsAcrossNodesTest() {
-        nodeA.peer = nodeB;
-        nodeB.peer = nodeA;
-    }
-
-    /** One node's side of the wire: what it told, and whether it hears. */
-    private static final class Node implements OtherNodes {
-        final List<String> told = new ArrayList<>();
-        Consumer<String> listener;
-        Node peer;
-        boolean hearing = true;
-
-        @Override
-        public void tell(String name, String message) {
-            assertThat(name).isEqualTo(Passkeys.SIGN_IN_STARTS);
-            told.add(message);
-            if (peer.hearing) peer.listener.accept(message);
-        }
-
-        @Override
-        public void listen(String name, Consumer<String> listener) {
-            this.listener = listener;
-        }
-
-        @Override
-        public boolean hearing() {
-            return hearing;
-        }
-    }
 
     private static boolean starts(CeremonyStarts starts, String key) {
         try {
