@@ -248,6 +248,8 @@ done
 rss_load_lanyard=$(rss_mib "${pid[lanyard]}")
 rss_load_plain=$(rss_mib "${pid[plain]}")
 [ "$SECURE" = 1 ] && rss_load_secure=$(rss_mib "${pid[secure]}")
+heap_load_lanyard=$(heap_mib "${pid[lanyard]}"); heap_load_plain=$(heap_mib "${pid[plain]}")
+[ "$SECURE" = 1 ] && heap_load_secure=$(heap_mib "${pid[secure]}")
 rss_idle_lanyard="-"; rss_idle_plain="-"; rss_idle_secure="-"
 if [ "$IDLE" -gt 0 ]; then
     echo "$BENCH_NAME: ${IDLE}s without load..."
@@ -301,6 +303,7 @@ fi
 echo "p99     Lanyard / plain = $p99_ratio    goal <= 1.5:  $(verdict "$p99_ratio <= 1.5")"
 echo "start-up Lanyard / plain = $start_ratio   goal <= 1.5:  $(verdict "$start_ratio <= 1.5")  (from exec java to the first HTTP answer)"
 echo "RSS after load Lanyard / plain = $rss_ratio   goal <= 1.5:  $(verdict "$rss_ratio <= 1.5")"
+echo "  Java heap after load, committed/used MiB: Lanyard $heap_load_lanyard, plain $heap_load_plain${heap_load_secure:+, secure $heap_load_secure} (G1 sizes the heap by its own goals; the rest of RSS is classes, compiled code, threads and the C heap)"
 [ "$IDLE" -gt 0 ] && echo "RSS after ${IDLE}s idle Lanyard / plain = $(calc "$rss_idle_lanyard / $rss_idle_plain" 2)   (not the goal's measure: Lanyard gives back heap when idle, decision 75; the plain app keeps the JVM's defaults)"
 if [ "$SECURE" = 1 ]; then
     echo

@@ -62,6 +62,8 @@ wait_for_http() {
 }
 
 rss_mib() { echo $(( $(ps -o rss= -p "$1" | tr -d ' ') / 1024 )); }
+# heap_mib PID: the Java heap's committed and used MiB ("266/152"), or "-" without jcmd (a JDK's tool, not a JRE's)
+heap_mib() { command -v jcmd >/dev/null && jcmd "$1" GC.heap_info 2>/dev/null | awk '/ total [0-9]+K, used [0-9]+K/ { gsub(/[K,]/, ""); for (i = 1; i < NF; i++) { if ($i == "total") t = $(i + 1); if ($i == "used") u = $(i + 1) } printf "%d/%d", t / 1024, u / 1024; found = 1; exit } END { if (!found) print "-" }' || echo "-"; }
 
 # The request path alone: steadier than rates when other work shares the machine.
 request_ticks() { cat /proc/"$1"/task/*/stat 2>/dev/null | awk '$2 ~ /^\(http-nio/ { t += $14 + $15 } END { print t + 0 }'; }
