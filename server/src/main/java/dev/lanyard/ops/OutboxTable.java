@@ -53,7 +53,17 @@ public final class OutboxTable {
      * holds, read the whole table (decision 84, addendum).
      */
     public <T> List<T> claim(String claim, Instant now, Instant claimedUntil, int limit, String columns, RowMapper<T> rows) {
-        List<Map.Entry<Long, T>> claimed = jdbc.sql("WITH picked AS MATERIALIZED (SELECT id FROM " + table + " WHERE " + claimable
+        return claim("", claim, now, claimedUntil, limit, columns, rows);
+    }
+
+    /**
+     * {@link #claim(String, Instant, Instant, int, String, RowMapper)} with common table expressions ({@code name AS (...)},
+     * separated by commas) that the conditions given to the constructor name: evaluated once, before the rows are picked.
+     */
+    public <T> List<T> claim(String with, String claim, Instant now, Instant claimedUntil, int limit, String columns,
+                             RowMapper<T> rows) {
+        List<Map.Entry<Long, T>> claimed = jdbc.sql("WITH " + (with.isEmpty() ? "" : with + ", ")
+                        + "picked AS MATERIALIZED (SELECT id FROM " + table + " WHERE " + claimable
                         + " ORDER BY " + order + " LIMIT :limit)"
                         + " UPDATE " + table + " SET claim = :claim, claimed_until = :until, attempts = attempts + 1"
                         + " WHERE id IN (SELECT id FROM picked) AND " + claimable + " RETURNING " + columns)

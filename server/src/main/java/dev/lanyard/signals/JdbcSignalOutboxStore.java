@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.lanyard.ops.DatabaseKind;
 import dev.lanyard.ops.OutboxTable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -15,25 +16,35 @@ import org.springframework.stereotype.Repository;
 /**
  * The signal outbox in SQL, claimed and released as {@link OutboxTable} says. Signals for poll
  * receivers are never claimed (the receiver fetches them), nor those of a paused stream, nor any of a stream while
- * one of its SETs waits for its retry; rows are claimed oldest first (by id), so a stream's SETs are pushed in the
- * order they were made (SSF 1.0, which asks it of the events a paused stream held; decision 84). One claimed for its
- * first push does not hold the rest: a node killed while holding it would stall the stream for its whole claim.
+ * one of its SETs waits for its retry or is being retried; rows are claimed oldest first (by id), so a stream's SETs are
+ * pushed in the order they were made (SSF 1.0, which asks it of the events a paused stream held; decision 84). One
+ * claimed for its first push does not hold the rest: a node killed while holding it would stall the stream for its
+ * whole claim.
  */
 @Repository
 class JdbcSignalOutboxStore implements SignalOutboxStore {
     private static final String COLUMNS = "id, kind, stream_id, app_id, target, jti, claims, attempts";
+    /**
+     * A stream's push signal that failed and is not finished: it waits for its retry, or is being retried. Its last_error
+     * is set, so the small index of those (signal_outbox_failing) answers.
+     */
+    private static final String FAILED = "delivered_at IS NULL AND given_up_at IS NULL AND kind <> 'poll' AND last_error IS NOT NULL"
+            + " AND stream_id IS NOT NULL";
+    private static final String PAUSED = "SELECT id FROM ssf_streams WHERE status = 'paused'";
 
     private final JdbcClient jdbc;
+    private final DatabaseKind database;
     private final OutboxTable outbox;
 
-    JdbcSignalOutboxStore(JdbcClient jdbc) {
+    JdbcSignalOutboxStore(JdbcClient jdbc, DatabaseKind database) {
         this.jdbc = jdbc;
+        this.database = database;
+        // The streams held, read once per claim, not per row (decision 84): those with a failed signal that is not one
+        // of the retries this claim may take.
         this.outbox = new OutboxTable(jdbc, "signal_outbox", "delivered_at",
-                " AND kind <> 'poll' AND (stream_id IS NULL OR (stream_id NOT IN (SELECT id FROM ssf_streams WHERE status = 'paused')"
-                        // The streams held, read once per claim, not per row (decision 84). A signal waiting for its retry
-                        // has failed, so its last_error is set: the small index of those (signal_outbox_failing) answers.
-                        + " AND stream_id NOT IN (SELECT stream_id FROM signal_outbox WHERE delivered_at IS NULL AND given_up_at IS NULL"
-                        + " AND kind <> 'poll' AND last_error IS NOT NULL AND stream_id IS NOT NULL AND next_attempt_at > :now)))",
+                " AND kind <> 'poll' AND (stream_id IS NULL OR (stream_id NOT IN (" + PAUSED + ")"
+                        + " AND stream_id NOT IN (SELECT stream_id FROM signal_outbox WHERE " + FAILED
+                        + " AND id NOT IN (SELECT id FROM retries))))",
                 "id");
     }
 
@@ -65,7 +76,21 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
 
     @Override
     public List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit) {
-        return outbox.claim(claim, now, claimedUntil, limit, COLUMNS, (rs, n) -> outgoing(rs));
+        return outbox.claim(retries(), claim, now, claimedUntil, limit, COLUMNS, (rs, n) -> outgoing(rs));
+    }
+
+    /**
+     * The failed signals a claim may take for their retry: due, not claimed (or their claim ran out), of a stream not
+     * paused. Every other failed signal holds its stream: it waits for its retry, or another claim is retrying it, so
+     * none of the SETs made after it is claimed before it is done. On PostgreSQL each of these is locked as it is read,
+     * and one that another claim has locked is left out (and its stream held), not waited for: two claims at the same
+     * moment would otherwise both see it free, one would retry it and the other take the SETs behind it, for none sees
+     * the other's claim before it commits. Most claims find none to lock; SQLite writes one at a time.
+     */
+    private String retries() {
+        return "retries AS MATERIALIZED (SELECT id FROM signal_outbox WHERE " + FAILED
+                + " AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now) AND stream_id NOT IN (" + PAUSED + ")"
+                + (database.postgres() ? " FOR NO KEY UPDATE SKIP LOCKED" : "") + ")";
     }
 
     @Override

@@ -125,8 +125,8 @@ class SignalDelivery {
     /**
      * Delivers every push and logout signal due now, in batches; returns how many were delivered. One drain at a time per node.
      * A stream's signals go in the order they were made (decision 84): once one of them waits for a retry (or was given up
-     * after all of them), the ones after it in the batch are put back untried, and no claim takes the stream's signals until
-     * that retry.
+     * after all of them), the ones after it in the batch are put back untried, and no claim, on any node, takes the stream's
+     * signals until that retry is done.
      */
     synchronized int drain() {
         int delivered = 0;

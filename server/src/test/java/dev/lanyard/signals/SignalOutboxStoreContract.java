@@ -3,6 +3,7 @@ package dev.lanyard.signals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,14 +15,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lanyard.ops.DatabaseKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /** What every {@link SignalOutboxStore} must do; run against each database by a subclass. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,7 +46,7 @@ abstract class SignalOutboxStoreContract {
     void openStore() {
         dataSource = migratedDatabase();
         jdbc = JdbcClient.create(dataSource);
-        store = new JdbcSignalOutboxStore(jdbc);
+        store = new JdbcSignalOutboxStore(jdbc, new DatabaseKind(dataSource));
     }
 
     @AfterAll
@@ -125,6 +130,86 @@ abstract class SignalOutboxStoreContract {
         String second = add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM));
         assertThat(store.claim("c1", now, now.plus(CLAIM), 1)).hasSize(1);
         assertThat(store.claim("c2", now, now.plus(CLAIM), 10)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(second);
+    }
+
+    /**
+     * Adds {@code count} SETs of the stream, makes the first fail at {@code now} (its retry due two seconds later) and puts
+     * the later ones of its batch back, as a drain does; returns their jtis in the order they were made.
+     */
+    private List<String> aStreamWhoseFirstFailed(int count) {
+        List<String> jtis = new ArrayList<>();
+        for (int i = 0; i < count; i++) jtis.add(add(SignalOutboxStore.Kind.PUSH, Optional.of(STREAM)));
+        List<SignalOutboxStore.Outgoing> claimed = store.claim("c0", now, now.plus(CLAIM), 10);
+        assertThat(claimed).extracting(SignalOutboxStore.Outgoing::jti).containsExactlyElementsOf(jtis);
+        assertThat(store.failed(claimed.get(0).id(), "c0", "HTTP 503", now.plusSeconds(2))).isEqualTo(1);
+        claimed.subList(1, count).forEach(later -> assertThat(store.putBack(later.id(), "c0")).isEqualTo(1));
+        return jtis;
+    }
+
+    /**
+     * While one node retries a SET, another must not push the SETs made after it: if the retry fails again they would
+     * have gone first (decision 84). Once its claim runs out (its node died), the retry is free again.
+     */
+    @Test
+    void aSignalClaimedForItsRetryHoldsItsStreamUntilTheRetryIsDone() {
+        List<String> stream = aStreamWhoseFirstFailed(3);
+        String otherStream = add(SignalOutboxStore.Kind.PUSH, Optional.of("another-stream"));
+        Instant retry = now.plusSeconds(2);
+
+        List<SignalOutboxStore.Outgoing> retried = store.claim("c1", retry, retry.plus(CLAIM), 1);
+        assertThat(retried).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(stream.get(0));
+        assertThat(store.claim("c2", retry, retry.plus(CLAIM), 10)).as("the stream waits for the retry in flight")
+                .extracting(SignalOutboxStore.Outgoing::jti).containsExactly(otherStream);
+        assertThat(store.claim("c3", retry.plus(CLAIM), retry.plus(CLAIM).plus(CLAIM), 10)).as("the claims ran out")
+                .extracting(SignalOutboxStore.Outgoing::jti).containsExactly(stream.get(0), stream.get(1), stream.get(2), otherStream);
+    }
+
+    @Test
+    void aStreamsLaterSignalsGoOnOnceItsRetryIsDelivered() {
+        List<String> stream = aStreamWhoseFirstFailed(3);
+        Instant retry = now.plusSeconds(2);
+        SignalOutboxStore.Outgoing retried = store.claim("c1", retry, retry.plus(CLAIM), 1).get(0);
+        assertThat(retried.jti()).isEqualTo(stream.get(0));
+
+        assertThat(store.delivered(retried.id(), "c1", retry)).isEqualTo(1);
+
+        assertThat(store.claim("c2", retry, retry.plus(CLAIM), 10)).extracting(SignalOutboxStore.Outgoing::jti)
+                .containsExactlyElementsOf(stream.subList(1, 3));
+    }
+
+    /**
+     * Two nodes claiming at the same moment (outside review): the first has claimed a SET for its retry and not committed
+     * yet; the second, which cannot see that claim, must still not take the SETs behind it. On PostgreSQL the second skips
+     * the stream without waiting (the retry is locked); SQLite writes one transaction at a time, so there it waits, then
+     * sees the claim.
+     */
+    @Test
+    void twoClaimsAtOnceNeverSplitARetryFromTheSetsBehindIt() throws Exception {
+        String first = aStreamWhoseFirstFailed(3).get(0);
+        String otherStream = add(SignalOutboxStore.Kind.PUSH, Optional.of("another-stream"));
+        Instant retry = now.plusSeconds(2);
+        ExecutorService secondNode = Executors.newSingleThreadExecutor();
+        try (Connection firstNodes = dataSource.getConnection()) {
+            firstNodes.setAutoCommit(false);
+            SignalOutboxStore firstNode = new JdbcSignalOutboxStore(JdbcClient.create(new SingleConnectionDataSource(firstNodes, true)),
+                    new DatabaseKind(dataSource));
+            assertThat(firstNode.claim("first-node", retry, retry.plus(CLAIM), 1)).extracting(SignalOutboxStore.Outgoing::jti)
+                    .containsExactly(first);
+
+            Future<List<SignalOutboxStore.Outgoing>> second = secondNode.submit(() -> store.claim("second-node", retry, retry.plus(CLAIM), 10));
+            try {
+                second.get(2, TimeUnit.SECONDS);
+            } catch (TimeoutException waiting) {
+                // SQLite's one writer, or (before this was mended) PostgreSQL waiting for the retry's row lock.
+            }
+            firstNodes.commit();
+            firstNodes.setAutoCommit(true);
+
+            assertThat(second.get(30, TimeUnit.SECONDS)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(otherStream);
+        } finally {
+            secondNode.shutdownNow();
+        }
+        assertThat(store.claim("later", retry, retry.plus(CLAIM), 10)).as("still held by the first node's retry").isEmpty();
     }
 
     @Test
