@@ -36,11 +36,14 @@ class EndpointMethods extends HttpFilter {
 
     private final Map<String, Set<String>> allowed = new LinkedHashMap<>();
     /**
-     * Spring's paths of what Lanyard does not offer and discovery does not name: dynamic client registration (OpenID Connect
-     * Dynamic Client Registration 1.0; a team's admin registers apps in Lanyard). Answered {@code 404} for every method, in
-     * this filter's form: a POST was the pages' CSRF refusal, {@code 403} with {@code "instance":"/error"} (outside review).
+     * Spring's paths of what Lanyard does not offer and discovery does not name, each with what its {@code 404} says:
+     * dynamic client registration (OpenID Connect Dynamic Client Registration 1.0; a team's admin registers apps in
+     * Lanyard), pushed authorization requests (RFC 9126) and the device authorization grant (RFC 8628). Answered for
+     * every method, in this filter's form: registration was the pages' CSRF refusal, {@code 403} with
+     * {@code "instance":"/error"}, and the other two Spring's {@code 401} with a {@code WWW-Authenticate: Bearer}
+     * challenge, as if a token would open them (outside reviews).
      */
-    private final Set<String> notServed;
+    private final Map<String, String> notServed;
 
     EndpointMethods(AuthorizationServerSettings settings) {
         allowed.put(settings.getAuthorizationEndpoint(), GET_OR_POST);
@@ -54,7 +57,13 @@ class EndpointMethods extends HttpFilter {
         allowed.put("/.well-known/oauth-authorization-server", GET);
         allowed.put(UserInfoErrors.RESOURCE_METADATA, GET);
         allowed.put(UserInfoErrors.RESOURCE_METADATA + settings.getOidcUserInfoEndpoint(), GET);
-        notServed = Set.of(settings.getOidcClientRegistrationEndpoint());
+        notServed = Map.of(
+                settings.getOidcClientRegistrationEndpoint(), "Lanyard does not take dynamic client registration: a team admin "
+                        + "registers an app on the team's Apps page or through the admin API.",
+                settings.getPushedAuthorizationRequestEndpoint(), "Lanyard does not take pushed authorization requests: an app "
+                        + "sends its authorization request to the authorization endpoint, as discovery says.",
+                settings.getDeviceAuthorizationEndpoint(), "Lanyard does not offer the device authorization grant: an app signs "
+                        + "its members in with the authorization code grant, as discovery says.");
     }
 
     /** A CORS preflight to a path {@link AppCors} answers, which passes on to it. */
@@ -78,7 +87,7 @@ class EndpointMethods extends HttpFilter {
 
     private java.util.Collection<String> paths() {
         java.util.List<String> paths = new java.util.ArrayList<>(allowed.keySet());
-        paths.addAll(notServed);
+        paths.addAll(notServed.keySet());
         return paths;
     }
 
@@ -100,9 +109,8 @@ class EndpointMethods extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = SessionFilter.sentPath(request);
-        if (notServed.contains(path)) {
-            problem(response, HttpStatus.NOT_FOUND, "not-found", "Lanyard does not take dynamic client registration: a team admin "
-                    + "registers an app on the team's Apps page or through the admin API.", path);
+        if (notServed.containsKey(path)) {
+            problem(response, HttpStatus.NOT_FOUND, "not-found", notServed.get(path), path);
             return;
         }
         Set<String> methods = allowed.get(path);

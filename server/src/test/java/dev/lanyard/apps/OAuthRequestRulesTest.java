@@ -467,6 +467,44 @@ class OAuthRequestRulesTest {
     }
 
     /**
+     * Pushed authorization requests and the device authorization grant are no endpoints of Lanyard's, nor in discovery:
+     * {@code 404} in the endpoints' form, naming the path, as dynamic client registration. They were Spring's {@code 401}
+     * with a {@code WWW-Authenticate: Bearer} challenge, as if a token would open them (outside review).
+     */
+    @Test
+    void pushedAuthorizationRequestsAndTheDeviceGrantAreNotFoundInTheEndpointsForm() throws Exception {
+        JsonNode registered = apps.register(admin, "Wiki");
+        String client = basic(registered.path("app").path("clientId").asString(), registered.path("clientSecret").asString());
+        for (String path : java.util.List.of("/oauth2/par", "/oauth2/device_authorization")) {
+            for (String method : java.util.List.of("POST", "GET", "PUT", "DELETE")) {
+                for (String authorization : java.util.Arrays.asList(null, client, "Bearer not-a-token")) {
+                    MockHttpServletRequestBuilder request = org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                            .request(org.springframework.http.HttpMethod.valueOf(method), path)
+                            .contentType(MediaType.APPLICATION_FORM_URLENCODED).param("client_id", "x").param("response_type", "code")
+                            .param("scope", "openid");
+                    if (authorization != null) request.header("Authorization", authorization);
+                    MvcResult answer = mvc.perform(request).andReturn();
+                    String what = method + " " + path + (authorization == null ? "" : " with " + authorization.split(" ")[0]);
+                    assertThat(answer.getResponse().getStatus()).as(what).isEqualTo(404);
+                    assertThat(answer.getResponse().getHeader("WWW-Authenticate")).as(what).isNull();
+                    assertThat(answer.getResponse().getContentType()).as(what).isEqualTo("application/problem+json;charset=UTF-8");
+                    JsonNode problem = json.readTree(answer.getResponse().getContentAsString());
+                    assertThat(problem.path("type").asString()).as(what).isEqualTo("urn:lanyard:problem:not-found");
+                    assertThat(problem.path("instance").asString()).as(what).isEqualTo(path);
+                    assertThat(problem.path("detail").asString()).as(what)
+                            .contains(path.equals("/oauth2/par") ? "pushed authorization requests" : "device authorization grant");
+                }
+            }
+        }
+        JsonNode discovery = json.readTree(mvc.perform(get("/.well-known/openid-configuration")).andReturn().getResponse().getContentAsString());
+        assertThat(discovery.has("pushed_authorization_request_endpoint")).isFalse();
+        assertThat(discovery.has("device_authorization_endpoint")).isFalse();
+        assertThat(mvc.perform(get("/oauth2/jwks")).andReturn().getResponse().getStatus()).as("an endpoint Lanyard offers").isEqualTo(200);
+        assertThat(form(post("/oauth2/token").header("Authorization", client).param("grant_type", "client_credentials")
+                .param("scope", "openid")).getResponse().getStatus()).as("answered as before: invalid_scope").isEqualTo(400);
+    }
+
+    /**
      * The JWKS was {@code application/json;charset=ISO-8859-1} (Tomcat's default for a writer), which names an encoding
      * JSON never has (outside review); it is {@code application/json}, as the discovery documents are.
      */
