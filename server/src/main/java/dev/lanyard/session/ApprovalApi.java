@@ -33,13 +33,13 @@ class ApprovalApi {
     @ApiResponse(responseCode = "204", description = "Approved (or verified already)")
     @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "
             + "(an unverified session or an API key); or the session list is restricted")
-    @ApiResponse(responseCode = "404", description = "No such active session of yours. One past its lifetime or idle timeout "
-            + "that the server has not ended yet is no longer active, and is not approved")
+    @ApiResponse(responseCode = "404", description = "No such active session of yours. One that has expired (past its "
+            + "lifetime or idle timeout, whether the server has ended it yet or not) is not approved")
     @ApiResponse(responseCode = "409", description = "session-not-pending: an API key or an app's grant, which are never approved")
     @PostMapping("/{id}/approve")
     ResponseEntity<Void> approve(@AuthenticationPrincipal CurrentSession current, @PathVariable String id) {
         requireList(current);
-        // One that had expired is answered as once the sweep has ended it: no session to approve.
+        // One that had expired, swept or not: no session to approve.
         if (!approvals.approve(new SessionId(id), current)) throw new SessionProblem.NotFound();
         return ResponseEntity.noContent().build();
     }
@@ -47,11 +47,13 @@ class ApprovalApi {
     @Operation(operationId = "denySession",
             summary = "Deny one of your unverified sign-ins from a verified session: it is signed out, and its history "
             + "says \"Sign-in denied from a verified device\". Denying it again changes nothing", description = DECIDE_BY)
-    @ApiResponse(responseCode = "204", description = "Denied and signed out (or denied already). One past its lifetime or "
-            + "idle timeout that the server had not ended yet ends as expired, when it expired, not as denied")
+    @ApiResponse(responseCode = "204", description = "Denied and signed out (or denied already, or it had expired). One past "
+            + "its lifetime or idle timeout ends, or stays, expired, when it expired, not denied, whether the server had "
+            + "ended it yet or not")
     @ApiResponse(responseCode = "403", description = "session-not-verified: the request is not made with a verified session "
             + "(an unverified session or an API key); or the session list is restricted")
-    @ApiResponse(responseCode = "404", description = "No such session of yours, or it ended")
+    @ApiResponse(responseCode = "404", description = "No such session of yours, or it ended otherwise than by expiring or "
+            + "being denied")
     @ApiResponse(responseCode = "409", description = "session-not-pending: the session is verified (sign it out instead), "
             + "an API key or an app's grant")
     @PostMapping("/{id}/deny")

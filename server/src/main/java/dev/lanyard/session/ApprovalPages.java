@@ -11,7 +11,7 @@ import org.springframework.web.util.UriUtils;
 /**
  * "Approve this sign-in?" on the sessions page of a verified session (PRODUCT.md V2): Approve makes the new
  * session verified, Deny signs it out. Works without JavaScript; the member's other pages refresh live. A sign-in that
- * expired while its card was open is neither: the page says it had expired.
+ * expired while its card was open is neither: the page says it had expired, whether the sweep has ended it yet or not.
  */
 @Controller
 class ApprovalPages {

@@ -76,21 +76,20 @@ public class Approvals {
 
     /**
      * Makes the sign-in {@code id} verified, approved by {@code by}. Returns true if it is verified now, false if it had
-     * expired: one past its lifetime or idle timeout that the sweep has not ended yet reads as ended
-     * ({@link Session#endedIfExpired}), so it stays unverified and nothing is announced or audited, as once the sweep has
-     * ended it. Safe to repeat: approving a session that is verified already changes nothing.
+     * expired, whether the sweep has ended it yet or not (one past its lifetime or idle timeout reads as ended,
+     * {@link Session#endedIfExpired}): it stays unverified and nothing is announced or audited. Safe to repeat: approving
+     * a session that is verified already changes nothing.
      *
      * @throws SessionProblem.NotVerified {@code by} is not a verified session
-     * @throws SessionProblem.NotFound    no such active session of the same member
+     * @throws SessionProblem.NotFound    no such session of the same member, or it ended otherwise than by expiring
      * @throws SessionProblem.NotPending  an API key or an app's grant
      */
     @Transactional
     public boolean approve(SessionId id, CurrentSession by) {
         Session target = target(id, by);
-        Instant now = clock.instant();
-        // As its row says with the activity this node has not written yet, as the lists and every ending read it.
-        if (activity.withPending(target).expiry(now).isPresent()) return false;
+        if (!target.active()) return false;
         if (target.verified()) return true;
+        Instant now = clock.instant();
         AccountId owner = by.account().id();
         if (store.approve(id, owner) == 0) return true; // approved at the same moment elsewhere
         events.publishEvent(new SessionEvent.Approved(id, owner, by.id(), now));
@@ -102,9 +101,9 @@ public class Approvals {
 
     /**
      * Ends the unverified sign-in {@code id}, denied by {@code by}. Returns true if this denied it, false if it had been
-     * denied already or had expired: one past its lifetime or idle timeout that the sweep has not ended yet ends as expired,
-     * when it expired, as it already reads ({@link SessionEnds#finish}). Safe to repeat: a session that was denied already
-     * changes nothing.
+     * denied already or had expired, whether the sweep has ended it yet or not: one the sweep has not ended yet ends as
+     * expired, when it expired, as it already reads ({@link SessionEnds#finish}). Safe to repeat: a session that was
+     * denied or had expired changes nothing.
      *
      * @throws SessionProblem.NotVerified {@code by} is not a verified session
      * @throws SessionProblem.NotFound    no such session of the same member, or it ended for another reason
@@ -117,16 +116,26 @@ public class Approvals {
         Session found = store.find(id, owner).orElseThrow(SessionProblem.NotFound::new);
         if (found.ending().map(e -> e.reason() == EndReason.DENIED).orElse(false)) return false;
         Session target = target(id, by);
-        if (target.verified())
+        if (target.active() && target.verified())
             throw new SessionProblem.NotPending("This session is verified. To end it, sign it out instead.");
         return !ends.finish(List.of(id), owner, Session.Ending.by(EndReason.DENIED, clock.instant(), owner, by.id())).isEmpty();
     }
 
+    /**
+     * The sign-in {@code id} of {@code by}'s member as it reads now, with the activity this node has not written yet, as the
+     * lists and every ending read it: active, or ended by expiring. One that expired answers the same before and after
+     * the sweep ends it: a member who opens the mail's link a minute late is told it had expired either way.
+     */
     private Session target(SessionId id, CurrentSession by) {
         if (!mayApprove(by)) throw new SessionProblem.NotVerified();
-        Session target = store.find(id, by.account().id()).filter(Session::active).orElseThrow(SessionProblem.NotFound::new);
+        Session target = store.find(id, by.account().id()).map(s -> activity.withPending(s).endedIfExpired(clock.instant()))
+                .filter(s -> s.active() || expired(s)).orElseThrow(SessionProblem.NotFound::new);
         if (!approvable(target))
             throw new SessionProblem.NotPending("Only sign-ins can be approved or denied. API keys and apps are not.");
         return target;
+    }
+
+    private static boolean expired(Session s) {
+        return s.ending().map(e -> e.reason() == EndReason.LIFETIME_EXPIRED || e.reason() == EndReason.IDLE_EXPIRED).orElse(false);
     }
 }

@@ -62,6 +62,8 @@ class ApprovalWebTest {
     MutableClock clock;
     @Autowired
     Sessions sessions;
+    @Autowired
+    SessionLifetimes lifetimes;
 
     private ApiClient api;
     private Member laptop;
@@ -330,6 +332,86 @@ class ApprovalWebTest {
 
         assertThat(sessions.get(new SessionId(phone.sessionId()), new AccountId(phone.accountId())).verified()).isFalse();
         assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("session.approved"));
+    }
+
+    @Test
+    void denyingASignInThatHadExpiredThroughTheApiEndsItAsExpired() throws Exception {
+        pastItsLifetime(phone);
+
+        assertThat(deny(laptop, phone).getStatus()).isEqualTo(204);
+
+        assertThat(sessions.get(new SessionId(phone.sessionId()), new AccountId(phone.accountId())).ending())
+                .hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(EndReason.LIFETIME_EXPIRED));
+        assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("session.denied"));
+    }
+
+    /**
+     * Approve and Deny, on the page and in the API, of a sign-in that had expired, as they answer before the sweep has ended
+     * it ({@link #theApproveButtonOfASignInThatHadExpiredSaysItHadExpired}, {@link #theDenyButtonOfASignInThatHadExpiredSaysItHadExpired},
+     * {@link #approvingASignInThatHadExpiredThroughTheApiFindsNoSuchSession}, {@link #denyingASignInThatHadExpiredThroughTheApiEndsItAsExpired}).
+     */
+    private void approveAndDenyAnswerThatItHadExpired(Member target) throws Exception {
+        for (String action : List.of("approve", "deny")) {
+            MockHttpServletResponse response = as(laptop, withFormToken(laptop, post("/settings/sessions/" + target.sessionId() + "/" + action)
+                    .contentType(MediaType.APPLICATION_FORM_URLENCODED)));
+            assertThat(response.getRedirectedUrl()).as(action).isEqualTo("/settings/sessions?done=already-signed-out&session=" + target.sessionId());
+            assertThat(html(laptop, response.getRedirectedUrl())).as(action).contains("had already expired: nothing more was done.");
+        }
+        problem(approve(laptop, target), 404, "session-not-found");
+        assertThat(deny(laptop, target).getStatus()).isEqualTo(204);
+
+        assertThat(sessions.get(new SessionId(target.sessionId()), new AccountId(target.accountId())).ending())
+                .hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(EndReason.LIFETIME_EXPIRED));
+        assertThat(sessions.get(new SessionId(target.sessionId()), new AccountId(target.accountId())).verified()).isFalse();
+        assertThat(auditOf(laptop)).noneMatch(e -> e.action().equals("session.approved") || e.action().equals("session.denied"));
+    }
+
+    /**
+     * The mail's link opened a minute late: once the sweep has ended the sign-in as expired, Approve and Deny answer as they
+     * did before it, on the page and in the API. They were a plain not found (outside review).
+     */
+    @Test
+    void aSignInTheSweepEndedAsExpiredIsAnsweredAsBeforeTheSweep() throws Exception {
+        pastItsLifetime(phone);
+        lifetimes.sweep();
+        assertThat(jdbc.sql("SELECT end_reason FROM sessions WHERE id = :id").param("id", phone.sessionId()).query(String.class).single())
+                .as("ended by the sweep").isEqualTo(EndReason.LIFETIME_EXPIRED.name());
+
+        approveAndDenyAnswerThatItHadExpired(phone);
+    }
+
+    /** A verified sign-in is signed out, not denied; one that had expired is answered as expired, not as one to sign out. */
+    @Test
+    void denyingAVerifiedSignInThatHadExpiredSaysItHadExpired() throws Exception {
+        Member desktop = api.logIn(laptop);
+        verify(desktop);
+        pastItsLifetime(desktop);
+
+        assertThat(deny(laptop, desktop).getStatus()).isEqualTo(204);
+        assertThat(sessions.get(new SessionId(desktop.sessionId()), new AccountId(desktop.accountId())).ending())
+                .hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(EndReason.LIFETIME_EXPIRED));
+        assertThat(deny(laptop, desktop).getStatus()).as("and once ended").isEqualTo(204);
+    }
+
+    /** A sign-in that ended any other way keeps its answers: signed out is not found, denied is denied already. */
+    @Test
+    void aSignInSignedOutOrDeniedIsNotAnsweredAsExpired() throws Exception {
+        Member tablet = api.logIn(laptop);
+        assertThat(as(laptop, org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/api/v1/sessions/" + phone.sessionId()))
+                .getStatus()).isEqualTo(204);
+        assertThat(deny(laptop, tablet).getStatus()).isEqualTo(204);
+        pastItsLifetime(phone);
+        pastItsLifetime(tablet);
+
+        problem(approve(laptop, phone), 404, "session-not-found");
+        problem(deny(laptop, phone), 404, "session-not-found");
+        assertThat(as(laptop, withFormToken(laptop, post("/settings/sessions/" + phone.sessionId() + "/approve")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED))).getStatus()).isEqualTo(404);
+        problem(approve(laptop, tablet), 404, "session-not-found");
+        assertThat(deny(laptop, tablet).getStatus()).isEqualTo(204);
+        MockHttpServletResponse deniedAgain = as(laptop, withFormToken(laptop, post("/settings/sessions/" + tablet.sessionId() + "/deny")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)));
+        assertThat(html(laptop, deniedAgain.getRedirectedUrl())).contains("had already been signed out").doesNotContain("had already expired");
     }
 
     /** The ids of the sign-ins the API lists as unverified to {@code member}. */

@@ -40,6 +40,8 @@ class ApprovingExpiredSessionsTest {
     MutableClock clock;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    SessionLifetimes lifetimes;
 
     private Account alice;
     private SessionId laptop;
@@ -106,6 +108,26 @@ class ApprovingExpiredSessionsTest {
         assertThat(audited(phone)).as("no session.approved, so no assurance-level change either").isEmpty();
         assertThat(audited(tablet)).isEmpty();
         assertThat(sessions.get(phone, alice.id()).ending()).hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(EndReason.LIFETIME_EXPIRED));
+    }
+
+    /** The mail's link opened after the sweep ended the sign-ins: answered as before it (outside review: it was not found). */
+    @Test
+    void approvingOrDenyingASignInTheSweepEndedAsExpiredAnswersAsBeforeTheSweep() {
+        SessionId phone = signIn(Verification.NONE);
+        SessionId tablet = signIn(Verification.NONE);
+        pastItsLifetime(phone);
+        idle(tablet);
+        lifetimes.sweep();
+
+        for (SessionId swept : List.of(phone, tablet)) {
+            assertThat(approvals.approve(swept, fromLaptop())).as("it had expired").isFalse();
+            assertThat(approvals.deny(swept, fromLaptop())).as("it had expired").isFalse();
+            assertThat(store.find(swept, alice.id()).orElseThrow().verified()).isFalse();
+        }
+        assertThat(store.find(phone, alice.id()).orElseThrow().ending()).hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(EndReason.LIFETIME_EXPIRED));
+        assertThat(store.find(tablet, alice.id()).orElseThrow().ending()).hasValueSatisfying(e -> assertThat(e.reason()).isEqualTo(EndReason.IDLE_EXPIRED));
+        assertThat(audited(phone)).as("the sweep's entry only").containsExactly("session.expired");
+        assertThat(audited(tablet)).containsExactly("session.expired");
     }
 
     /** Its row says it has been idle too long, but this node saw it in use a moment ago: it has not expired. */
