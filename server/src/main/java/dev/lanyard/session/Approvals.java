@@ -80,18 +80,23 @@ public class Approvals {
      * {@link Session#endedIfExpired}): it stays unverified and nothing is announced or audited. Safe to repeat: approving
      * a session that is verified already changes nothing.
      *
+     * <p>Decided on the sign-in's row, held until the approval commits ({@link SessionStore#findLocked}): a Deny or a
+     * sign-out of it at the same moment on another node comes wholly before or after, so the later one answers as it
+     * would a moment later, and records nothing.
+     *
      * @throws SessionProblem.NotVerified {@code by} is not a verified session
      * @throws SessionProblem.NotFound    no such session of the same member, or it ended otherwise than by expiring
      * @throws SessionProblem.NotPending  an API key or an app's grant
      */
     @Transactional
     public boolean approve(SessionId id, CurrentSession by) {
-        Session target = target(id, by);
+        Session target = target(held(id, by));
         if (!target.active()) return false;
         if (target.verified()) return true;
         Instant now = clock.instant();
         AccountId owner = by.account().id();
-        if (store.approve(id, owner) == 0) return true; // approved at the same moment elsewhere
+        // Held, active and unverified, so it changes; were it not, there would be no sign-in to approve.
+        if (store.approve(id, owner) == 0) throw new SessionProblem.NotFound();
         events.publishEvent(new SessionEvent.Approved(id, owner, by.id(), now));
         broadcast.changed(List.of(id));
         // Every open page of the member refreshes: the card goes, the session shows as verified.
@@ -103,7 +108,8 @@ public class Approvals {
      * Ends the unverified sign-in {@code id}, denied by {@code by}. Returns true if this denied it, false if it had been
      * denied already or had expired, whether the sweep has ended it yet or not: one the sweep has not ended yet ends as
      * expired, when it expired, as it already reads ({@link SessionEnds#finish}). Safe to repeat: a session that was
-     * denied or had expired changes nothing.
+     * denied or had expired changes nothing. Decided on the sign-in's row, held until the ending commits, as
+     * {@link #approve} is: a sign-in approved at the same moment is verified here, and not ended.
      *
      * @throws SessionProblem.NotVerified {@code by} is not a verified session
      * @throws SessionProblem.NotFound    no such session of the same member, or it ended for another reason
@@ -111,25 +117,32 @@ public class Approvals {
      */
     @Transactional
     public boolean deny(SessionId id, CurrentSession by) {
-        if (!mayApprove(by)) throw new SessionProblem.NotVerified();
-        AccountId owner = by.account().id();
-        Session found = store.find(id, owner).orElseThrow(SessionProblem.NotFound::new);
+        Session found = held(id, by);
         if (found.ending().map(e -> e.reason() == EndReason.DENIED).orElse(false)) return false;
-        Session target = target(id, by);
+        Session target = target(found);
         if (target.active() && target.verified())
             throw new SessionProblem.NotPending("This session is verified. To end it, sign it out instead.");
+        AccountId owner = by.account().id();
         return !ends.finish(List.of(id), owner, Session.Ending.by(EndReason.DENIED, clock.instant(), owner, by.id())).isEmpty();
     }
 
     /**
-     * The sign-in {@code id} of {@code by}'s member as it reads now, with the activity this node has not written yet, as the
-     * lists and every ending read it: active, or ended by expiring. One that expired answers the same before and after
-     * the sweep ends it: a member who opens the mail's link a minute late is told it had expired either way.
+     * The session {@code id} of {@code by}'s member, its row held until the transaction ends, once {@code by} is known to
+     * be a verified session that may decide on it.
      */
-    private Session target(SessionId id, CurrentSession by) {
+    private Session held(SessionId id, CurrentSession by) {
         if (!mayApprove(by)) throw new SessionProblem.NotVerified();
-        Session target = store.find(id, by.account().id()).map(s -> activity.withPending(s).endedIfExpired(clock.instant()))
-                .filter(s -> s.active() || expired(s)).orElseThrow(SessionProblem.NotFound::new);
+        return store.findLocked(id, by.account().id()).orElseThrow(SessionProblem.NotFound::new);
+    }
+
+    /**
+     * The sign-in {@code held} as it reads now, with the activity this node has not written yet, as the lists and every
+     * ending read it: active, or ended by expiring. One that expired answers the same before and after the sweep ends it:
+     * a member who opens the mail's link a minute late is told it had expired either way.
+     */
+    private Session target(Session held) {
+        Session target = activity.withPending(held).endedIfExpired(clock.instant());
+        if (!target.active() && !expired(target)) throw new SessionProblem.NotFound();
         if (!approvable(target))
             throw new SessionProblem.NotPending("Only sign-ins can be approved or denied. API keys and apps are not.");
         return target;

@@ -79,23 +79,30 @@ class SessionChanges {
         return List.copyOf(added);
     }
 
+    /**
+     * Verifies the session, read with its row held until the transaction ends ({@link SessionStore#findLocked}): one
+     * signed out or denied at the same moment on another node is found ended, as a moment later, never taken as verified
+     * elsewhere; one approved at the same moment is found verified already.
+     */
     boolean verify(SessionId id, AccountId owner, Verification how) {
-        Session session = store.find(id, owner).filter(Session::active).orElseThrow(SessionProblem.NotFound::new);
+        Session session = store.findLocked(id, owner).filter(Session::active).orElseThrow(SessionProblem.NotFound::new);
         if (!Approvals.approvable(session)) throw new SessionProblem.NotPending("Only sign-ins are verified. API keys and apps are not.");
         return markVerified(session, how);
     }
 
     /** As {@link #verify}, leaving anything but an active sign-in of {@code owner} as it is instead of refusing it. */
     boolean verifyIfSignedIn(SessionId id, AccountId owner, Verification how) {
-        Optional<Session> session = store.find(id, owner).filter(s -> s.active() && Approvals.approvable(s));
+        Optional<Session> session = store.findLocked(id, owner).filter(s -> s.active() && Approvals.approvable(s));
         return session.isPresent() && markVerified(session.get(), how);
     }
 
+    /** Marks {@code session}, an active sign-in read with its row held, verified; returns false if it was already. */
     private boolean markVerified(Session session, Verification how) {
         if (!how.verified()) throw new IllegalArgumentException("a session is verified by a second factor, not by " + how);
         SessionId id = session.id();
         AccountId owner = session.account();
-        // Verified already, or at the same moment elsewhere (another tab, an approval): nothing changes, no second line.
+        // Verified already (another tab, an approval that committed before this read its row): nothing changes, no second
+        // line. Nothing else changes the held row until this commits, so an unverified one is verified here.
         if (session.verified() || store.approve(id, owner) == 0) return false;
         events.publishEvent(new SessionEvent.Verified(id, owner, how, clock.instant()));
         broadcast.changed(List.of(id));
