@@ -42,11 +42,17 @@ final class InvitationAcceptance {
     }
 
     /**
-     * Why {@code invitation} cannot be accepted though it is pending: its email has had an account of its own since it
-     * was sent (a sign-up made meanwhile), and an account belongs to one team. Empty when nothing stands in the way.
+     * Why {@code invitation}, read pending a moment ago, cannot be accepted now. Its email has had an account of its own
+     * since it was sent (a sign-up made meanwhile), and an account belongs to one team: {@link
+     * AccountProblem.InvitedEmailHasAccount}. Or the account is the one this same link made a moment ago, accepted at the
+     * same time in another browser or on another node: the link is used, {@link AccountProblem.InvitationUnusable}, as
+     * it would have read a moment later. Empty when nothing stands in the way.
      */
-    Optional<AccountProblem.InvitedEmailHasAccount> emailHasAccount(Invitation invitation) {
+    Optional<AccountProblem> refusal(Invitation invitation) {
         if (!accounts.taken(invitation.email(), invitation.email())) return Optional.empty();
+        // The link is marked used in the transaction that makes its account: read after the account, it says if it did.
+        if (invitations.find(invitation.id(), invitation.team()).filter(i -> i.pending(clock.instant())).isEmpty())
+            return Optional.of(new AccountProblem.InvitationUnusable());
         return Optional.of(new AccountProblem.InvitedEmailHasAccount(invitation.email(), invited(invitation).team()));
     }
 
@@ -54,8 +60,8 @@ final class InvitationAcceptance {
         String name = dev.lanyard.FreeText.strip(rawName);
         Invitation found = pendingInvitation(token).orElseThrow(AccountProblem.InvitationUnusable::new);
         // Before the form's rules: no name or password makes a difference, and "log in instead" would not join the team.
-        Optional<AccountProblem.InvitedEmailHasAccount> hasAccount = emailHasAccount(found);
-        if (hasAccount.isPresent()) throw hasAccount.get();
+        Optional<AccountProblem> refused = refusal(found);
+        if (refused.isPresent()) throw refused.get();
         dev.lanyard.InputErrors<AccountProblem.InvalidInput> errors = new dev.lanyard.InputErrors<>(AccountProblem.InvalidInput.class);
         errors.check(() -> {
             AccountInput.checkControlCharacters("name", rawName);

@@ -100,10 +100,12 @@ public class Members {
 
     /**
      * Why a pending invitation cannot be accepted: its email has an account now (signed up since it was sent), and an
-     * account belongs to one team. Its page says so at once, instead of a form whose sending could only be refused.
+     * account belongs to one team ({@link AccountProblem.InvitedEmailHasAccount}); or the account is the one this link
+     * made as it was read, accepted at the same moment elsewhere ({@link AccountProblem.InvitationUnusable}). Its page
+     * says so at once, instead of a form whose sending could only be refused.
      */
-    public Optional<AccountProblem.InvitedEmailHasAccount> emailHasAccount(Invitation invitation) {
-        return acceptance.emailHasAccount(invitation);
+    public Optional<AccountProblem> refusal(Invitation invitation) {
+        return acceptance.refusal(invitation);
     }
 
     /** Accepts an invitation: creates the account in the team. Single use; an expired or used link is refused. */

@@ -44,19 +44,15 @@ class InvitePages {
     String page(@PathVariable String token, @AuthenticationPrincipal CurrentSession current, Model model, HttpServletResponse response) {
         signedInAs(current, model);
         var invitation = members.pendingInvitation(token);
-        if (invitation.isEmpty()) {
-            response.setStatus(HttpStatus.GONE.value());
-            model.addAttribute("unusable", new AccountProblem.InvitationUnusable().getMessage());
+        // Said at once, without the form: no name or password could make this link join.
+        var refused = invitation.isEmpty() ? Optional.<AccountProblem>of(new AccountProblem.InvitationUnusable())
+                : members.refusal(invitation.get());
+        if (refused.isPresent()) {
+            response.setStatus(status(refused.get()));
+            model.addAttribute("unusable", refused.get().getMessage());
         } else {
-            var hasAccount = members.emailHasAccount(invitation.get());
-            if (hasAccount.isPresent()) {
-                // Said at once, without the form: no name or password could make this account join.
-                response.setStatus(HttpStatus.CONFLICT.value());
-                model.addAttribute("unusable", hasAccount.get().getMessage());
-            } else {
-                model.addAttribute("email", invitation.get().email());
-                model.addAttribute("invited", members.invited(invitation.get()));
-            }
+            model.addAttribute("email", invitation.get().email());
+            model.addAttribute("invited", members.invited(invitation.get()));
         }
         model.addAttribute("token", token);
         return "signin/invite";
@@ -77,10 +73,9 @@ class InvitePages {
             accounts.noteTimeZone(joined.session().account(), zone);
             return "redirect:/settings/sessions?done=joined";
         } catch (AccountProblem problem) {
-            boolean gone = problem instanceof AccountProblem.InvitationUnusable;
-            boolean hasAccount = problem instanceof AccountProblem.InvitedEmailHasAccount;
-            response.setStatus(gone ? HttpStatus.GONE.value() : hasAccount ? HttpStatus.CONFLICT.value() : HttpStatus.BAD_REQUEST.value());
-            if (gone || hasAccount) model.addAttribute("unusable", problem.getMessage());
+            boolean unusable = problem instanceof AccountProblem.InvitationUnusable || problem instanceof AccountProblem.InvitedEmailHasAccount;
+            response.setStatus(status(problem));
+            if (unusable) model.addAttribute("unusable", problem.getMessage());
             else {
                 FormErrors.add(model, problem, SignInPages.FIELD_LABELS);
                 members.pendingInvitation(token).ifPresent(i -> {
@@ -93,6 +88,13 @@ class InvitePages {
             signedInAs(current, model);
             return "signin/invite";
         }
+    }
+
+    /** 410 for a link that is used, cancelled or expired; 409 for an email that has an account; else 400. */
+    private static int status(AccountProblem problem) {
+        if (problem instanceof AccountProblem.InvitationUnusable) return HttpStatus.GONE.value();
+        if (problem instanceof AccountProblem.InvitedEmailHasAccount) return HttpStatus.CONFLICT.value();
+        return HttpStatus.BAD_REQUEST.value();
     }
 
     /** Joining ends the sign-in this browser has now (ASVS V7.2.4): the page says whose, before it happens. */
