@@ -37,11 +37,13 @@ class EndpointMethods extends HttpFilter {
     private final Map<String, Set<String>> allowed = new LinkedHashMap<>();
     /**
      * Spring's paths of what Lanyard does not offer and discovery does not name, each with what its {@code 404} says:
-     * dynamic client registration (OpenID Connect Dynamic Client Registration 1.0; a team's admin registers apps in
-     * Lanyard), pushed authorization requests (RFC 9126) and the device authorization grant (RFC 8628). Answered for
-     * every method, in this filter's form: registration was the pages' CSRF refusal, {@code 403} with
-     * {@code "instance":"/error"}, and the other two Spring's {@code 401} with a {@code WWW-Authenticate: Bearer}
-     * challenge, as if a token would open them (outside reviews).
+     * dynamic client registration (OpenID Connect Dynamic Client Registration 1.0 and RFC 7591; a team's admin registers
+     * apps in Lanyard), pushed authorization requests (RFC 9126) and the device authorization grant (RFC 8628: its
+     * authorization endpoint, and the verification page where a person would enter the code). Answered for every
+     * method, in this filter's form: registration and the verification page were the pages' CSRF refusal, {@code 403}
+     * with {@code "instance":"/error"}, for a POST and a redirect to the sign-in page for a GET, and the other two
+     * Spring's {@code 401} with a {@code WWW-Authenticate: Bearer} challenge, as if a token would open them (outside
+     * reviews).
      */
     private final Map<String, String> notServed;
 
@@ -57,13 +59,17 @@ class EndpointMethods extends HttpFilter {
         allowed.put("/.well-known/oauth-authorization-server", GET);
         allowed.put(UserInfoErrors.RESOURCE_METADATA, GET);
         allowed.put(UserInfoErrors.RESOURCE_METADATA + settings.getOidcUserInfoEndpoint(), GET);
+        String registration = "Lanyard does not take dynamic client registration: a team admin registers an app on the "
+                + "team's Apps page or through the admin API.";
+        String deviceGrant = "Lanyard does not offer the device authorization grant: an app signs its members in with the "
+                + "authorization code grant, as discovery says.";
         notServed = Map.of(
-                settings.getOidcClientRegistrationEndpoint(), "Lanyard does not take dynamic client registration: a team admin "
-                        + "registers an app on the team's Apps page or through the admin API.",
+                settings.getOidcClientRegistrationEndpoint(), registration,
+                settings.getClientRegistrationEndpoint(), registration,
                 settings.getPushedAuthorizationRequestEndpoint(), "Lanyard does not take pushed authorization requests: an app "
                         + "sends its authorization request to the authorization endpoint, as discovery says.",
-                settings.getDeviceAuthorizationEndpoint(), "Lanyard does not offer the device authorization grant: an app signs "
-                        + "its members in with the authorization code grant, as discovery says.");
+                settings.getDeviceAuthorizationEndpoint(), deviceGrant,
+                settings.getDeviceVerificationEndpoint(), deviceGrant);
     }
 
     /** A CORS preflight to a path {@link AppCors} answers, which passes on to it. */

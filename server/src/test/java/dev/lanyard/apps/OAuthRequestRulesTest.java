@@ -442,24 +442,29 @@ class OAuthRequestRulesTest {
     }
 
     /**
-     * Dynamic client registration is no endpoint of Lanyard's, nor in discovery: {@code 404} in the endpoints' form, naming
-     * its path. A POST was the pages' CSRF refusal, {@code 403} with {@code "instance":"/error"} (outside review).
+     * Dynamic client registration, OpenID Connect's ({@code /connect/register}) or OAuth's (RFC 7591,
+     * {@code /oauth2/register}), is no endpoint of Lanyard's, nor in discovery: {@code 404} in the endpoints' form, naming
+     * its path. A POST was the pages' CSRF refusal, {@code 403} with {@code "instance":"/error"}, and a GET of
+     * {@code /oauth2/register} a redirect to the sign-in page (outside reviews).
      */
     @Test
     void dynamicClientRegistrationIsNotFoundInTheEndpointsForm() throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
-        for (String method : java.util.List.of("POST", "GET", "PUT")) {
-            var answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/connect/register"))
-                    .header("Content-Type", "application/json")
-                    .method(method, method.equals("GET") ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                            : java.net.http.HttpRequest.BodyPublishers.ofString("{\"redirect_uris\":[\"https://x.example/cb\"]}")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(answer.statusCode()).as(method).isEqualTo(404);
-            assertThat(answer.headers().firstValue("Content-Type")).as(method).hasValue("application/problem+json;charset=UTF-8");
-            JsonNode problem = json.readTree(answer.body());
-            assertThat(problem.path("type").asString()).as(method).isEqualTo("urn:lanyard:problem:not-found");
-            assertThat(problem.path("instance").asString()).as(method).isEqualTo("/connect/register");
-            assertThat(problem.path("detail").asString()).as(method).contains("dynamic client registration");
+        for (String path : java.util.List.of("/connect/register", "/oauth2/register")) {
+            for (String method : java.util.List.of("POST", "GET", "PUT")) {
+                String what = method + " " + path;
+                var answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/json")
+                        .method(method, method.equals("GET") ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                                : java.net.http.HttpRequest.BodyPublishers.ofString("{\"redirect_uris\":[\"https://x.example/cb\"]}")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(what).isEqualTo(404);
+                assertThat(answer.headers().firstValue("Content-Type")).as(what).hasValue("application/problem+json;charset=UTF-8");
+                JsonNode problem = json.readTree(answer.body());
+                assertThat(problem.path("type").asString()).as(what).isEqualTo("urn:lanyard:problem:not-found");
+                assertThat(problem.path("instance").asString()).as(what).isEqualTo(path);
+                assertThat(problem.path("detail").asString()).as(what).contains("dynamic client registration");
+            }
         }
         JsonNode discovery = json.readTree(client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
                 + "/.well-known/openid-configuration")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
@@ -468,14 +473,15 @@ class OAuthRequestRulesTest {
 
     /**
      * Pushed authorization requests and the device authorization grant are no endpoints of Lanyard's, nor in discovery:
-     * {@code 404} in the endpoints' form, naming the path, as dynamic client registration. They were Spring's {@code 401}
-     * with a {@code WWW-Authenticate: Bearer} challenge, as if a token would open them (outside review).
+     * {@code 404} in the endpoints' form, naming the path, as dynamic client registration. The first two were Spring's
+     * {@code 401} with a {@code WWW-Authenticate: Bearer} challenge, as if a token would open them; the grant's
+     * verification page the pages' {@code 403} for a POST and a redirect to the sign-in page for a GET (outside reviews).
      */
     @Test
     void pushedAuthorizationRequestsAndTheDeviceGrantAreNotFoundInTheEndpointsForm() throws Exception {
         JsonNode registered = apps.register(admin, "Wiki");
         String client = basic(registered.path("app").path("clientId").asString(), registered.path("clientSecret").asString());
-        for (String path : java.util.List.of("/oauth2/par", "/oauth2/device_authorization")) {
+        for (String path : java.util.List.of("/oauth2/par", "/oauth2/device_authorization", "/oauth2/device_verification")) {
             for (String method : java.util.List.of("POST", "GET", "PUT", "DELETE")) {
                 for (String authorization : java.util.Arrays.asList(null, client, "Bearer not-a-token")) {
                     MockHttpServletRequestBuilder request = org.springframework.test.web.servlet.request.MockMvcRequestBuilders
