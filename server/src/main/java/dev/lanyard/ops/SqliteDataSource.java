@@ -1,16 +1,25 @@
 package dev.lanyard.ops;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.stereotype.Component;
 
@@ -25,11 +34,22 @@ import org.springframework.stereotype.Component;
  * who moves the file with {@code --spring.datasource.url=jdbc:sqlite:/var/lib/lanyard/lanyard.db} would otherwise
  * get no busy timeout (a write meeting another answers {@code SQLITE_BUSY} at once), no foreign keys and a rollback
  * journal. A setting the URL gives is kept as given.</li>
+ * <li>The database holds password hashes, second-factor seeds (unencrypted without {@code lanyard.factors.seed-key}),
+ * full client addresses and the mail outbox's links, so on a POSIX file system the directory it makes is its user's only
+ * ({@code rwx------}) and so is the file, made empty before SQLite opens it (an empty file is an empty database;
+ * SQLite would make it {@code rw-r--r--} under the usual umask, and gives its {@code -wal}, {@code -shm} and
+ * {@code -journal} files the database file's permissions). An existing directory or file that other users can read
+ * or write is left as the operator made it, and named in one warning at start saying what to run (outside review).</li>
  * </ul>
  */
 @Component
 final class SqliteDataSource implements BeanPostProcessor {
+    private static final Logger log = LoggerFactory.getLogger(SqliteDataSource.class);
     private static final String PREFIX = "jdbc:sqlite:";
+    /** Files SQLite keeps beside the database, with the database file's permissions. */
+    private static final List<String> COMPANIONS = List.of("-wal", "-shm", "-journal");
+    private static final Set<PosixFilePermission> OTHERS_IN = EnumSet.of(PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     /** What application.yml's default URL sets, in its order: what Lanyard's writes and checks assume. */
     static final List<String> REQUIRED = List.of("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=true",
@@ -86,16 +106,79 @@ final class SqliteDataSource implements BeanPostProcessor {
         }
     }
 
-    /** Makes sure the directory of {@code file} exists and can be written; throws {@link Unusable} otherwise. */
+    /**
+     * Makes sure the directory of {@code file} exists and can be written, and that the file exists, both made its user's
+     * only where they are missing (on POSIX file systems); throws {@link Unusable} otherwise. Warns once of an existing
+     * directory or file that other users can read or write.
+     */
     static void prepare(Path file) {
         Path directory = file.getParent();
         if (directory == null) return;
+        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
         try {
-            Files.createDirectories(directory);
+            if (posix) Files.createDirectories(directory, ownerOnly("rwx------"));
+            else Files.createDirectories(directory);
         } catch (IOException | SecurityException e) {
             throw new Unusable(directory, "it cannot be created (" + reason(e) + ")");
         }
         if (!Files.isWritable(directory)) throw new Unusable(directory, "it is not writable");
+        try {
+            if (posix && !Files.exists(file)) Files.createFile(file, ownerOnly("rw-------"));
+        } catch (FileAlreadyExistsException madeMeanwhile) {
+            // Another process made it first: SQLite opens it as it is.
+        } catch (IOException | SecurityException e) {
+            throw new Unusable(directory, "the database file " + file.getFileName() + " cannot be created in it (" + reason(e) + ")");
+        }
+        if (posix) warnIfOthersGetIn(directory, file);
+    }
+
+    private static FileAttribute<Set<PosixFilePermission>> ownerOnly(String permissions) {
+        return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions));
+    }
+
+    /** Logs one warning naming the directory and the database's files that other users can read or write, if any. */
+    private static void warnIfOthersGetIn(Path directory, Path file) {
+        List<String> exposed = new ArrayList<>();
+        boolean directoryExposed = othersGetIn(directory, exposed);
+        List<Path> files = new ArrayList<>();
+        for (Path each : databaseFiles(file)) {
+            if (othersGetIn(each, exposed)) files.add(each);
+        }
+        if (exposed.isEmpty()) return;
+        List<String> commands = new ArrayList<>();
+        if (directoryExposed) commands.add("chmod 700 " + shellWord(directory));
+        if (!files.isEmpty()) commands.add("chmod 600 " + files.stream().map(SqliteDataSource::shellWord).collect(Collectors.joining(" ")));
+        log.warn("Other users of this machine can read or write Lanyard's SQLite database, which holds password hashes, second-factor"
+                + " seeds and client addresses: {}. Lanyard leaves permissions it did not set as they are; to make them this user's"
+                + " only, run {}", String.join(", ", exposed), String.join(" && ", commands));
+    }
+
+    /** The database file and those of its companions that exist. */
+    private static List<Path> databaseFiles(Path file) {
+        List<Path> files = new ArrayList<>(List.of(file));
+        for (String suffix : COMPANIONS) {
+            Path companion = file.resolveSibling(file.getFileName() + suffix);
+            if (Files.exists(companion)) files.add(companion);
+        }
+        return files;
+    }
+
+    /** Whether others may read or write {@code path}; if so, adds it with its permissions to {@code exposed}. */
+    private static boolean othersGetIn(Path path, List<String> exposed) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+            if (permissions.stream().noneMatch(OTHERS_IN::contains)) return false;
+            exposed.add(path + " (" + PosixFilePermissions.toString(permissions) + ")");
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException unreadable) {
+            return false; // SQLite says so when it opens the file
+        }
+    }
+
+    /** {@code path} as one word of a shell command, quoted when it holds more than letters, digits and {@code /._-}. */
+    private static String shellWord(Path path) {
+        String text = path.toString();
+        return text.matches("[A-Za-z0-9/._-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
     }
 
     private static String reason(Exception e) {

@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.io.support.SpringFactoriesLoader;
@@ -69,6 +74,86 @@ class SqliteDataSourceTest {
             rs.next();
             return rs.getString(1);
         }
+    }
+
+    /**
+     * The database holds password hashes, second-factor seeds and full addresses: the directory and file Lanyard makes are
+     * its user's only, and SQLite gives its write-ahead log and shared-memory file the database file's permissions. Under
+     * the usual umask (022) they were rwxr-xr-x and rw-r--r-- (outside review).
+     */
+    @Test
+    void theDirectoryAndDatabaseFilesLanyardMakesAreItsUsersOnly() throws Exception {
+        Path file = temp.resolve("data/nested/lanyard.db");
+        ListAppender<ILoggingEvent> warnings = warnings();
+        try (HikariDataSource pool = pool("jdbc:sqlite:" + file)) {
+            new SqliteDataSource().postProcessBeforeInitialization(pool, "dataSource");
+            assertThat(permissions(temp.resolve("data"))).isEqualTo("rwx------");
+            assertThat(permissions(file.getParent())).isEqualTo("rwx------");
+            assertThat(permissions(file)).isEqualTo("rw-------");
+            try (Connection connection = pool.getConnection(); java.sql.Statement st = connection.createStatement()) {
+                st.execute("CREATE TABLE t (x TEXT)");
+                st.execute("INSERT INTO t VALUES ('written')");
+                assertThat(permissions(file.resolveSibling("lanyard.db-wal"))).isEqualTo("rw-------");
+                assertThat(permissions(file.resolveSibling("lanyard.db-shm"))).isEqualTo("rw-------");
+            }
+        } finally {
+            stop(warnings);
+        }
+        assertThat(warnings.list).isEmpty();
+    }
+
+    /** An operator's permissions are theirs to change: a database others can read is named in one warning, and left as it was. */
+    @Test
+    void anExistingDatabaseOthersCanReadIsWarnedOfOnceAndLeftAsItWas() throws Exception {
+        Path directory = Files.createDirectories(temp.resolve("old data"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path file = Files.createFile(directory.resolve("lanyard.db"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        ListAppender<ILoggingEvent> warnings = warnings();
+        try {
+            SqliteDataSource.prepare(file);
+        } finally {
+            stop(warnings);
+        }
+
+        assertThat(warnings.list).singleElement().satisfies(warning -> {
+            assertThat(warning.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            assertThat(warning.getFormattedMessage()).contains(directory + " (rwxr-xr-x), " + file + " (rw-r--r--)")
+                    .endsWith("run chmod 700 '" + directory + "' && chmod 600 '" + file + "'");
+        });
+        assertThat(permissions(directory)).isEqualTo("rwxr-xr-x");
+        assertThat(permissions(file)).isEqualTo("rw-r--r--");
+    }
+
+    @Test
+    void anExistingDatabaseOnlyItsUserCanReadIsNotWarnedOf() throws Exception {
+        Path file = temp.resolve("private/lanyard.db");
+        SqliteDataSource.prepare(file);
+        ListAppender<ILoggingEvent> warnings = warnings();
+        try {
+            SqliteDataSource.prepare(file);
+        } finally {
+            stop(warnings);
+        }
+        assertThat(warnings.list).isEmpty();
+    }
+
+    private static String permissions(Path path) throws java.io.IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    private static ListAppender<ILoggingEvent> warnings() {
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        ((Logger) LoggerFactory.getLogger(SqliteDataSource.class)).addAppender(appender);
+        return appender;
+    }
+
+    private static void stop(ListAppender<ILoggingEvent> appender) {
+        ((Logger) LoggerFactory.getLogger(SqliteDataSource.class)).detachAppender(appender);
+        appender.stop();
     }
 
     @Test
