@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.lanyard.ops.ServedPath;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -20,9 +21,11 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The OpenAPI document: its title, the two ways to authenticate (bearer token or session cookie),
@@ -59,8 +62,9 @@ class ApiDocs {
             + "1 MiB unless configured); `detail` names the limit. Nothing was read";
 
     @Bean
-    OpenAPI lanyardApi() {
+    OpenAPI lanyardApi(Environment environment) {
         return new OpenAPI()
+                .servers(List.of(new Server().url(serverUrl(environment))))
                 .info(new Info().title("Lanyard API").version("v1").description("""
                         Where am I signed in, and can I end it — now? Errors are application/problem+json \
                         with a stable type (`urn:lanyard:problem:{code}`). Requests authenticated by the \
@@ -78,6 +82,19 @@ class ApiDocs {
                                 .in(SecurityScheme.In.COOKIE).name("lanyard_session")))
                 .addSecurityItem(new SecurityRequirement().addList("bearer"))
                 .addSecurityItem(new SecurityRequirement().addList("cookie"));
+    }
+
+    /**
+     * The API's address in the document, where Swagger UI's "Try it out" sends requests: {@code lanyard.web.public-url} with
+     * the path Lanyard is served at when it is set, else that path alone ({@code /}, {@code /lanyard}), which a client
+     * reads against the address it fetched the document from. Left to springdoc, it was made from each request's
+     * {@code Host} header, so a forged one named another site (outside review).
+     */
+    static String serverUrl(Environment environment) {
+        String publicUrl = environment.getProperty("lanyard.web.public-url", "").strip();
+        if (!publicUrl.isEmpty()) return ServedPath.under(publicUrl, environment);
+        String path = ServedPath.of(environment);
+        return path.isEmpty() ? "/" : path;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.lanyard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -31,6 +32,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.MediaType;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -92,6 +94,36 @@ class ApiDocsTest {
                         .asString()).as(name + " " + code).isEqualTo("#/components/schemas/ProblemDetail");
             }
         }));
+    }
+
+    /**
+     * The server "Try it out" sends requests to is never taken from the request: from a forged {@code Host} header
+     * springdoc named another site (outside review). Without a public URL it is Lanyard's path, read against the
+     * document's own address.
+     */
+    @Test
+    void theDocumentsServerIsNeverTheRequestsHost() throws Exception {
+        MvcResult result = mvc.perform(get("/v3/api-docs")
+                .header("Host", "evil.example").with(request -> {
+                    request.setServerName("evil.example");
+                    return request;
+                })).andExpect(status().isOk()).andReturn();
+
+        JsonNode servers = json.readTree(result.getResponse().getContentAsString()).path("servers");
+        assertThat(servers.size()).isEqualTo(1);
+        assertThat(servers.path(0).path("url").asString()).isEqualTo("/");
+    }
+
+    @Test
+    void theDocumentsServerIsThePublicUrlWithLanyardsPathWhenSetElseThePathAlone() {
+        MockEnvironment environment = new MockEnvironment();
+        assertThat(ApiDocs.serverUrl(environment)).isEqualTo("/");
+        environment.setProperty("server.servlet.context-path", "/lanyard");
+        assertThat(ApiDocs.serverUrl(environment)).isEqualTo("/lanyard");
+        environment.setProperty("lanyard.web.public-url", "https://example.com/");
+        assertThat(ApiDocs.serverUrl(environment)).isEqualTo("https://example.com/lanyard");
+        environment.setProperty("server.servlet.context-path", "/");
+        assertThat(ApiDocs.serverUrl(environment)).isEqualTo("https://example.com");
     }
 
     @Test

@@ -82,4 +82,11 @@ class PublicUrlTest {
         HttpResponse<String> ssf = send(request("/.well-known/ssf-configuration"));
         assertThat(json.readTree(ssf.body()).path("issuer").asString()).isEqualTo(PUBLIC);
     }
+
+    /** Swagger UI's "Try it out" sends requests to the public URL, whatever the request's headers say (outside review). */
+    @Test
+    void theApiDocumentsServerIsThePublicUrl() throws Exception {
+        HttpResponse<String> document = send(request("/v3/api-docs"));
+        assertThat(json.readTree(document.body()).path("servers").toString()).isEqualTo("[{\"url\":\"" + PUBLIC + "\"}]");
+    }
 }
