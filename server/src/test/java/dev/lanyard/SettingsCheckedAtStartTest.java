@@ -283,6 +283,22 @@ class SettingsCheckedAtStartTest {
                 .doesNotContain("HikariPool");
     }
 
+    /**
+     * A passkey relying party id outside the public URL's host started, and no passkey could ever be registered (outside
+     * review): the start stops before the web server and the pool, naming both settings.
+     */
+    @Test
+    void aPasskeyRelyingPartyOutsideThePublicUrlStopsTheStartNamingBothSettings() {
+        Path database = temp.resolve("rp-id/lanyard.db");
+        Throwable failure = startWith(database, "--server.port=0", "--lanyard.passkeys.rp-id=other.example",
+                "--lanyard.web.public-url=https://lanyard.example.com");
+        FailureAnalysis analysis = analyze(failure);
+        assertThat(analysis.getDescription()).startsWith("lanyard.passkeys.rp-id: 'other.example' is neither the host of"
+                + " lanyard.web.public-url (https://lanyard.example.com)");
+        assertThat(analysis.getAction()).contains("lanyard.passkeys.rp-id", "lanyard.web.public-url");
+        assertThat(database.getParent()).as("the pool never opened the database").doesNotExist();
+    }
+
     private static Throwable startWith(Path database, String... settings) {
         List<String> arguments = new java.util.ArrayList<>(List.of("--server.address=127.0.0.1",
                 "--spring.datasource.url=jdbc:sqlite:" + database + "?foreign_keys=true", "--lanyard.geo.directory=" + temp.resolve("geo")));

@@ -4,7 +4,7 @@
  * or as a second factor. Built on Spring Security's WebAuthn relying party operations (webauthn4j), with
  * credentials and ceremonies in Lanyard's own tables.
  */
-@ApplicationModule(displayName = "Passkeys", allowedDependencies = {"account", "session", "settings", "geo"})
+@ApplicationModule(displayName = "Passkeys", allowedDependencies = {"account", "session", "settings", "geo", "ops"})
 package dev.lanyard.passkeys;
 
 import org.springframework.modulith.ApplicationModule;
