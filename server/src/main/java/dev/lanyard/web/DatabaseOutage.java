@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import dev.lanyard.account.LinkTokens;
+import dev.lanyard.ops.DatabaseUnreachable;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -13,13 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.RecoverableDataAccessException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.CannotCreateTransactionException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -50,7 +47,7 @@ class DatabaseOutage extends HttpFilter {
         try {
             chain.doFilter(request, response);
         } catch (RuntimeException | ServletException e) {
-            if (!unreachable(e) || response.isCommitted()) throw e;
+            if (!DatabaseUnreachable.isCauseOf(e) || response.isCommitted()) throw e;
             log.warn("Refused {} {}: database unavailable ({})", request.getMethod(), LinkTokens.redact(request.getRequestURI()), rootCause(e));
             response.reset();
             response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
@@ -63,18 +60,6 @@ class DatabaseOutage extends HttpFilter {
                         .getBytes(StandardCharsets.UTF_8));
             }
         }
-    }
-
-    /** Whether the failure is the database being out of reach (as opposed to a bug or bad data). */
-    static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof DataAccessResourceFailureException || t instanceof TransientDataAccessException
-                    || t instanceof RecoverableDataAccessException || t instanceof CannotCreateTransactionException
-                    || t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String rootCause(Throwable e) {
