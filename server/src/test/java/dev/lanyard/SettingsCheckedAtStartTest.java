@@ -90,6 +90,7 @@ class SettingsCheckedAtStartTest {
                 // 9. Accepted (NaN made every move impossible travel), or refused behind a raw exception or a long trace (outside review AJ).
                 bad("lanyard.risk.max-travel-kmh", "NaN"), bad("lanyard.risk.max-travel-kmh", "Infinity"),
                 bad("lanyard.risk.min-travel-km", "NaN"), bad("lanyard.passkeys.origins", "ht^tp://x"),
+                bad("lanyard.ops.metrics-token", "too-short"),
                 bad("spring.security.oauth2.authorizationserver.issuer", ""));
     }
 
@@ -106,7 +107,23 @@ class SettingsCheckedAtStartTest {
                     FailureAnalysis analysis = analyze(failure);
                     assertThat(analysis.getDescription()).contains(property);
                     assertThat(analysis.getDescription().lines().count()).as(analysis.getDescription()).isLessThan(10);
+                    assertThat(asLogged(analysis.getDescription())).as("the log's redaction leaves it whole")
+                            .isEqualTo(analysis.getDescription());
                 });
+    }
+
+    /**
+     * {@code text} as the log writes it, through its redaction (web.RedactedText): "must be a cookie name token: letters…"
+     * was logged "must be a cookie name token: [redacted]", hiding the rule it explained (outside review).
+     */
+    private static String asLogged(String text) {
+        try {
+            java.lang.reflect.Method redact = Class.forName("dev.lanyard.web.RedactedText").getDeclaredMethod("redact", String.class);
+            redact.setAccessible(true);
+            return (String) redact.invoke(null, text);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every lanyard.* duration, written as a bare number, was read as milliseconds and started (outside review AJ). */
@@ -299,6 +316,17 @@ class SettingsCheckedAtStartTest {
         assertThat(database.getParent()).as("the pool never opened the database").doesNotExist();
     }
 
+    /** The report of a refused cookie name says the rule, through the log as an operator reads it (outside review). */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aRefusedCookieNameIsLoggedWithTheRuleItBreaks(org.springframework.boot.test.system.CapturedOutput output) {
+        Throwable failure = startWith(temp.resolve("cookie/lanyard.db"), "--server.port=0", "--lanyard.session.cookie-name=bad name");
+
+        assertThat(failure).isNotNull();
+        assertThat(output.getAll()).contains("APPLICATION FAILED TO START", "lanyard.session.cookie-name must be",
+                "letters, digits and !#$%&'*+-.^_`|~ only").doesNotContain("[redacted]");
+    }
+
     private static Throwable startWith(Path database, String... settings) {
         List<String> arguments = new java.util.ArrayList<>(List.of("--server.address=127.0.0.1",
                 "--spring.datasource.url=jdbc:sqlite:" + database + "?foreign_keys=true", "--lanyard.geo.directory=" + temp.resolve("geo")));
@@ -311,7 +339,7 @@ class SettingsCheckedAtStartTest {
     private static Class<?> settingsOf(String property) {
         for (String name : List.of("session.SessionSettings", "session.LiveSettings", "session.DownloadSettings", "factors.FactorSettings",
                 "account.MailSettings", "signals.SignalSettings", "geo.ProxySettings", "geo.GeoSettings", "geo.PrivacySettings",
-                "apps.AppSettings", "apps.IssuerSetting", "risk.RiskSettings", "passkeys.PasskeySettings")) {
+                "apps.AppSettings", "apps.IssuerSetting", "risk.RiskSettings", "passkeys.PasskeySettings", "ops.OpsSettings")) {
             try {
                 Class<?> type = Class.forName("dev.lanyard." + name);
                 String prefix = type.getAnnotation(ConfigurationProperties.class).value();

@@ -63,9 +63,10 @@ public record SessionSettings(String cookieName, Duration flushInterval, Duratio
     private static void requireCookieName(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
+            // Not "a cookie name token: …": the log's redaction takes what follows "token: " for a secret (outside review).
             if (c <= 0x20 || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0)
-                throw new IllegalArgumentException("lanyard.session.cookie-name must be a cookie name token: letters, digits and "
-                        + "!#$%&'*+-.^_`|~ only, no spaces or ()<>@,;:\\\"/[]?={} (like lanyard_session)");
+                throw new IllegalArgumentException("lanyard.session.cookie-name must be a cookie name made of letters, digits and "
+                        + "!#$%&'*+-.^_`|~ only, with no spaces or ()<>@,;:\\\"/[]?={} (like lanyard_session)");
         }
         if (name.regionMatches(true, 0, "__Host-", 0, 7) || name.regionMatches(true, 0, "__Secure-", 0, 9))
             throw new IllegalArgumentException("lanyard.session.cookie-name must not start with __Host- or __Secure-: "
