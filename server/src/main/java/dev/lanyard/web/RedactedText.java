@@ -25,11 +25,24 @@ final class RedactedText {
      * ({@code Authorization:[Bearer …]}, {@code {authorization=[…]}}, to the {@code ]} before the next entry or the
      * map's end), Spring's {@code HttpHeaders} ({@code Set-Cookie:"…"}) and JSON ({@code "password":"…"}).
      */
-    private static final Pattern SECRET_IN_STRUCTURE = Pattern.compile("(?i)(?<![\\w-])(\"?)(" + SECRET_NAME + ")\\1(\\s*[:=]\\s*)"
-            + "(\\[(?!redacted\\])(?:.*?)\\](?=,\\s|\\}|\\s*$)|\"(?!\\[redacted\\]\")(?:[^\"\\\\]|\\\\.)*\")");
+    private static final Pattern SECRET_IN_STRUCTURE = inStructure(SECRET_NAME);
+    /** Names whose value is a credential or a token as a query's, a form's or a record's parameter. */
+    private static final String PARAMETER_NAME = "code|code_verifier|challenge|id_token_hint|logout_hint|_csrf|\\w*password|\\w*secret"
+            + "|\\w*token";
     /** A query's or a record's {@code name=value}: the value runs to the next separator. */
-    private static final Pattern SECRET_PARAMETER = Pattern.compile(
-            "(?i)(\\b(?:code|code_verifier|challenge|id_token_hint|logout_hint|_csrf|\\w*password|\\w*secret|\\w*token)=)(?!\\[redacted\\])[^&\\s\"',}\\]]+");
+    private static final Pattern SECRET_PARAMETER = parameter(PARAMETER_NAME);
+    /** A JSON escape or a percent-encoded byte of an ASCII character; what it stands for in group 1 or 2. */
+    private static final Pattern ESCAPE = Pattern.compile("\\\\u00([0-7][0-9a-fA-F])|%([0-7][0-9a-fA-F])");
+    /** A letter, a digit, {@code _} or {@code -} escaped: what {@code [\w-]} matches, written the other ways. */
+    private static final String ESCAPED_WORD_CHARACTER = "(?:\\\\u00|%)(?:2d|3[0-9]|4[1-9a-f]|5[0-9af]|6[1-9a-f]|7[0-9a])";
+    /**
+     * The two above with each character of a name also matched as a JSON escape (<code>"pass&#92;u0077ord"</code>) or
+     * percent-encoded ({@code pass%77ord=}, either case of hex), which the JSON reader and the form parser read as the name
+     * itself: Tomcat's raw request and its parameter parser printed such a password in clear (outside review). Only a line
+     * holding a <code>&#92;u</code> or a {@code %} is matched with them.
+     */
+    private static final Pattern ESCAPED_SECRET_IN_STRUCTURE = inStructure(escapable(SECRET_NAME));
+    private static final Pattern ESCAPED_SECRET_PARAMETER = parameter(escapable(PARAMETER_NAME));
     /**
      * A header as HTTP writes it ({@code Authorization: Bearer …}), in a raw request Tomcat prints, a client's header
      * log or Tomcat's cookie parser's line ({@code Cookies: …}): the value runs to the end of the line.
@@ -56,16 +69,59 @@ final class RedactedText {
      * same instance when it has none. A line without any of the words those need is returned unscanned.
      */
     static String redact(String text) {
-        if (text == null || !mayHoldSecrets(text)) {
+        if (text == null) {
+            return null;
+        }
+        boolean escapes = text.indexOf('%') >= 0 || text.contains("\\u");
+        if (!mayHoldSecrets(escapes ? unescaped(text) : text)) {
             return text;
         }
         String redacted = LinkTokens.redact(text);
-        redacted = SECRET_IN_STRUCTURE.matcher(redacted).replaceAll(found -> Matcher.quoteReplacement(found.group(1) + found.group(2)
-                + found.group(1) + found.group(3) + (found.group(4).startsWith("[") ? "[redacted]" : "\"[redacted]\"")));
-        redacted = SECRET_PARAMETER.matcher(redacted).replaceAll("$1[redacted]");
+        redacted = (escapes ? ESCAPED_SECRET_IN_STRUCTURE : SECRET_IN_STRUCTURE).matcher(redacted).replaceAll(found -> Matcher.quoteReplacement(
+                found.group(1) + found.group(2) + found.group(1) + found.group(3) + (found.group(4).startsWith("[") ? "[redacted]" : "\"[redacted]\"")));
+        redacted = (escapes ? ESCAPED_SECRET_PARAMETER : SECRET_PARAMETER).matcher(redacted).replaceAll("$1[redacted]");
         redacted = SECRET_HEADER_LINE.matcher(redacted).replaceAll("$1$2$3[redacted]");
         redacted = BEARER.matcher(redacted).replaceAll("$1[redacted]");
         return redacted.equals(text) ? text : redacted;
+    }
+
+    /** A secret name and its value where a structure says where the value ends, the name one of {@code names}. */
+    private static Pattern inStructure(String names) {
+        return Pattern.compile("(?i)(?<![\\w-])(\"?)(" + names + ")\\1(\\s*[:=]\\s*)"
+                + "(\\[(?!redacted\\])(?:.*?)\\](?=,\\s|\\}|\\s*$)|\"(?!\\[redacted\\]\")(?:[^\"\\\\]|\\\\.)*\")");
+    }
+
+    /** {@code name=value} with the name one of {@code names}; the value runs to the next separator. */
+    private static Pattern parameter(String names) {
+        return Pattern.compile("(?i)((?<!\\w)(?:" + names + ")=)(?!\\[redacted\\])[^&\\s\"',}\\]]+");
+    }
+
+    /**
+     * {@code names}, a pattern of literal letters, digits, {@code _} and {@code -}, {@code [\w-]} and {@code \w}, groups,
+     * alternatives and quantifiers, with each character also matched escaped ({@link #ESCAPED_WORD_CHARACTER}).
+     */
+    private static String escapable(String names) {
+        StringBuilder pattern = new StringBuilder();
+        for (int i = 0; i < names.length(); i++) {
+            char c = names.charAt(i);
+            if (names.startsWith("[\\w-]", i) || names.startsWith("\\w", i)) {
+                pattern.append("(?:[\\w-]|").append(ESCAPED_WORD_CHARACTER).append(')');
+                i += names.startsWith("[\\w-]", i) ? 4 : 1;
+            } else if (Character.isLetterOrDigit(c) || c == '_' || c == '-') {
+                String lower = Integer.toHexString(Character.toLowerCase(c));
+                String upper = Integer.toHexString(Character.toUpperCase(c));
+                pattern.append("(?:").append(c).append("|(?:\\\\u00|%)(?:").append(lower).append('|').append(upper).append("))");
+            } else {
+                pattern.append(c);
+            }
+        }
+        return pattern.toString();
+    }
+
+    /** {@code text} with its escapes read as the characters they stand for: where the {@link #CLUES} are looked for. */
+    private static String unescaped(String text) {
+        return ESCAPE.matcher(text).replaceAll(escape -> Matcher.quoteReplacement(String.valueOf(
+                (char) Integer.parseInt(escape.group(1) != null ? escape.group(1) : escape.group(2), 16))));
     }
 
     /** Whether {@code text} holds one of the {@link #CLUES}, ignoring case: one pass, no regular expression. */

@@ -216,6 +216,58 @@ class RedactedLogsTest {
     }
 
     /**
+     * A name written with JSON escapes or percent-encoding is the name the server reads: Tomcat's raw request and its
+     * parameter parser printed {@code "pass\\u0077ord":"…"} and {@code pass%77ord=…} in clear (outside review).
+     */
+    @Test
+    void secretNamesWrittenEscapedAreRedactedAsTheNamesTheyStandFor() {
+        assertThat(RedactedText.redact("Received [POST /api/v1/login HTTP/1.1\r\nContent-Type: application/json\r\n\r\n"
+                + "{\"email\":\"ivy@example.com\",\"pass\\u0077ord\":\"LEAKJSON3esc\"}]"))
+                .isEqualTo("Received [POST /api/v1/login HTTP/1.1\r\nContent-Type: application/json\r\n\r\n"
+                        + "{\"email\":\"ivy@example.com\",\"pass\\u0077ord\":\"[redacted]\"}]");
+        assertThat(RedactedText.redact("Start processing with input [email=ivy%40example.com&pass%77ord=LEAKFORM2&_csrf=c5rf]"))
+                .isEqualTo("Start processing with input [email=ivy%40example.com&pass%77ord=[redacted]&_csrf=[redacted]]");
+        assertThat(RedactedText.redact("{\"\\u0050ASSWORD\":\"a\",\"current\\u0050\\u0061ssword\":\"b\"} PASS%57ORD=c %63%6F%64%65=d"))
+                .as("either case, several escapes, a name with a prefix")
+                .isEqualTo("{\"\\u0050ASSWORD\":\"[redacted]\",\"current\\u0050\\u0061ssword\":\"[redacted]\"} PASS%57ORD=[redacted] "
+                        + "%63%6F%64%65=[redacted]");
+    }
+
+    /** Every name the redaction takes, as a JSON member and (the parameters') as a form field, each character escaped. */
+    @Test
+    void everySecretNameIsRedactedWhenEachOfItsCharactersIsEscaped() {
+        for (String name : java.util.List.of("code", "code_verifier", "challenge", "id_token_hint", "logout_hint", "_csrf", "password",
+                "newPassword", "client_secret", "refresh_token", "X-XSRF-TOKEN", "authorization", "Proxy-Authorization",
+                "authorization_header", "cookie", "cookies", "set-cookie", "Set-Cookie2", "x-api-key")) {
+            String json = "{\"" + escaped(name, "\\u%04x") + "\":\"s3cretValue\"}";
+            assertThat(RedactedText.redact(json)).as(json).isEqualTo("{\"" + escaped(name, "\\u%04x") + "\":\"[redacted]\"}");
+        }
+        for (String name : java.util.List.of("code", "code_verifier", "challenge", "id_token_hint", "logout_hint", "_csrf", "password",
+                "currentPassword", "client_secret", "access_token")) {
+            for (String form : java.util.List.of("%%%02x", "%%%02X")) {
+                String line = "input [a=1&" + escaped(name, form) + "=s3cretValue&b=2]";
+                assertThat(RedactedText.redact(line)).as(line).isEqualTo("input [a=1&" + escaped(name, form) + "=[redacted]&b=2]");
+            }
+        }
+    }
+
+    /** Escapes that spell no secret name leave the line as it was, the same instance. */
+    @Test
+    void escapedTextThatIsNoSecretNameStaysAsItWas() {
+        for (String line : java.util.List.of("GET /search?q=100%25&email=ivy%40example.com", "{\"name\":\"\\u0041da\"}",
+                "pass%20word=x co%64e_challenge=y %41code=z x%5Fcsrf=w", "{\"\\u0041code\":\"v\"}", "CPU at 95% for 3 s")) {
+            assertThat(RedactedText.redact(line)).as(line).isSameAs(line);
+        }
+    }
+
+    /** {@code name} with each character written as {@code format} makes it of its code ({@code \\u%04x}, {@code %%%02X}). */
+    private static String escaped(String name, String format) {
+        StringBuilder written = new StringBuilder();
+        for (char c : name.toCharArray()) written.append(String.format(format, (int) c));
+        return written.toString();
+    }
+
+    /**
      * With {@code spring.mvc.log-request-details} and Spring's and Tomcat's request logging at TRACE, a request's bearer
      * token, session cookie and password (with spaces) are printed nowhere: not in the headers and parameters
      * {@code DispatcherServlet} prints, the raw request Tomcat prints (also of a request Spring Security turns away), its
@@ -237,6 +289,15 @@ class RedactedLogsTest {
                     .header("X-API-Key", "quiltApiKey4value")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"nobody@example.com\",\"password\":\"quilted heron sings\"}"))
                     .build(), HttpResponse.BodyHandlers.discarding());
+            // The names escaped, as the JSON reader and the form parser read them (outside review).
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"nobody@example.com\",\"pass\\u0077ord\":\"quiltEscJson5\"}"))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", "http://127.0.0.1:" + port)
+                    .POST(HttpRequest.BodyPublishers.ofString("email=nobody%40example.com&pass%77ord=quiltEscForm6"))
+                    .build(), HttpResponse.BodyHandlers.discarding());
         } finally {
             for (String logger : loggers) {
                 logging.setLogLevel(logger, null);
@@ -245,7 +306,7 @@ class RedactedLogsTest {
         }
 
         assertThat(output.getAll()).contains("POST \"/api/v1/login\", parameters={}, headers={", "X-API-Key:[redacted]", "Cookie:[redacted]")
-                .doesNotContain("quiltBearer0ken", "quiltCookie7value", "quiltApiKey4value", "heron");
+                .doesNotContain("quiltBearer0ken", "quiltCookie7value", "quiltApiKey4value", "heron", "quiltEscJson5", "quiltEscForm6");
         // Tomcat logs through java.util.logging, which reaches Logback only while Spring Boot's bridge is installed: another
         // test's context closing in this JVM uninstalls it (and then Tomcat's lines go nowhere).
         if (org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
