@@ -29,6 +29,7 @@ import dev.lanyard.device.DeviceType;
 import dev.lanyard.keys.KeyScope;
 import dev.lanyard.session.AppType;
 import io.swagger.v3.oas.annotations.Operation;
+import org.springdoc.core.events.SpringDocAppInitializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.MediaType;
@@ -124,6 +125,29 @@ class ApiDocsTest {
         assertThat(ApiDocs.serverUrl(environment)).isEqualTo("https://example.com/lanyard");
         environment.setProperty("server.servlet.context-path", "/");
         assertThat(ApiDocs.serverUrl(environment)).isEqualTo("https://example.com");
+    }
+
+    @Autowired
+    org.springframework.context.ApplicationContext context;
+
+    /**
+     * springdoc warned at every start that the document and Swagger UI are "enabled by default" and should be turned off
+     * in production (outside review): they are Lanyard's API documentation, so application.yml turns them on itself.
+     */
+    @Test
+    void springdocDoesNotWarnThatTheDocumentAndSwaggerUiAreOn() {
+        ch.qos.logback.classic.Logger springdoc = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SpringDocAppInitializer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        springdoc.addAppender(logged);
+        try {
+            Map<String, SpringDocAppInitializer> initializers = context.getBeansOfType(SpringDocAppInitializer.class);
+            assertThat(initializers).as("the document's and Swagger UI's").hasSize(2);
+            initializers.values().forEach(SpringDocAppInitializer::init);
+        } finally {
+            springdoc.detachAppender(logged);
+        }
+        assertThat(logged.list).isEmpty();
     }
 
     @Test
