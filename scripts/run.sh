@@ -59,12 +59,33 @@ if [ "${LANYARD_CDS:-1}" != 0 ]; then
   [ -s "target/cds/$(JAVA_OPTS=$JAVA_OPTS cds_key "$jar")/$(cds_archive_name)" ] || echo "run: preparing a faster start-up for this build (once)..."
   launch=$(JAVA_OPTS=$JAVA_OPTS cds_java_args "$jar" "$PWD/target/cds" --server.address=127.0.0.1 --server.port=0 --lanyard.geo.directory="$PWD/data/geo")
 fi
+# Where to open Lanyard, for the line below (outside review: it said localhost whatever the arguments): the public URL
+# when one is given, else the address it listens on (localhost for loopback), each with the path Lanyard is served at.
+# Read from the arguments and the environment as Spring reads them (--name=value); a setting in an application.yml is not.
 port=${SERVER_PORT:-8080}
-next_is_port=0
+address=${SERVER_ADDRESS:-127.0.0.1}
+public_url=${LANYARD_WEB_PUBLICURL:-}
+path=${SERVER_SERVLET_CONTEXTPATH:-}
 for arg in "$@"; do
-  if [ "$next_is_port" = 1 ]; then port=$arg; next_is_port=0; continue; fi
-  case "$arg" in --server.port=*) port=${arg#--server.port=} ;; --server.port) next_is_port=1 ;; esac
+  case "$arg" in
+    --server.port=*) port=${arg#*=} ;;
+    --server.address=*) address=${arg#*=} ;;
+    --lanyard.web.public-url=*) public_url=${arg#*=} ;;
+    --server.servlet.context-path=*) path=${arg#*=} ;;
+  esac
 done
-echo "run: starting Lanyard on http://localhost:$port"
+if [ -n "$public_url" ]; then
+  url="${public_url%/}${path%/}"
+else
+  case "$address" in
+    127.*|localhost|::1|"[::1]") host=localhost ;;
+    \[*) host=$address ;;
+    *:*) host="[$address]" ;;
+    *) host=$address ;;
+  esac
+  url="http://$host:$port${path%/}"
+  case "$address" in 0.0.0.0|::|"[::]") url="$url (every address of this machine)" ;; esac
+fi
+echo "run: starting Lanyard on $url"
 # shellcheck disable=SC2086 # the options are words
 exec java $JAVA_OPTS $launch "$@"
