@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
@@ -140,14 +139,15 @@ final class SqliteDataSource implements BeanPostProcessor {
     private static void warnIfOthersGetIn(Path directory, Path file) {
         List<String> exposed = new ArrayList<>();
         boolean directoryExposed = othersGetIn(directory, exposed);
-        List<Path> files = new ArrayList<>();
+        boolean filesExposed = false;
         for (Path each : databaseFiles(file)) {
-            if (othersGetIn(each, exposed)) files.add(each);
+            filesExposed |= othersGetIn(each, exposed);
         }
         if (exposed.isEmpty()) return;
         List<String> commands = new ArrayList<>();
         if (directoryExposed) commands.add("chmod 700 " + shellWord(directory));
-        if (!files.isEmpty()) commands.add("chmod 600 " + files.stream().map(SqliteDataSource::shellWord).collect(Collectors.joining(" ")));
+        // With a * : the -wal and -shm files of a running node too, which keep their permissions until SQLite makes them anew.
+        if (filesExposed) commands.add("chmod 600 " + shellWord(file) + "*");
         log.warn("Other users of this machine can read or write Lanyard's SQLite database, which holds password hashes, second-factor"
                 + " seeds and client addresses: {}. Lanyard leaves permissions it did not set as they are; to make them this user's"
                 + " only, run {}", String.join(", ", exposed), String.join(" && ", commands));

@@ -121,7 +121,7 @@ class SqliteDataSourceTest {
         assertThat(warnings.list).singleElement().satisfies(warning -> {
             assertThat(warning.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
             assertThat(warning.getFormattedMessage()).contains(directory + " (rwxr-xr-x), " + file + " (rw-r--r--)")
-                    .endsWith("run chmod 700 '" + directory + "' && chmod 600 '" + file + "'");
+                    .endsWith("run chmod 700 '" + directory + "' && chmod 600 '" + file + "'*");
         });
         assertThat(permissions(directory)).isEqualTo("rwxr-xr-x");
         assertThat(permissions(file)).isEqualTo("rw-r--r--");
