@@ -51,11 +51,6 @@ public record GeoLocation(String city, String region, String country, String cou
         return Stream.of(city, repeated ? "" : region, country).filter(part -> !part.isEmpty()).collect(Collectors.joining(", "));
     }
 
-    /** The same place without its region: how the map names a town while no other dot has its name (decision 85). */
-    public GeoLocation withoutRegion() {
-        return new GeoLocation(city, "", country, countryCode, isp, latitude, longitude, localNetwork);
-    }
-
     /** The place in a sentence, after a verb: "in Springfield, Illinois, United States", "on a local network", "in an unknown location". */
     public String where() {
         if (localNetwork) return "on a local network";

@@ -21,8 +21,9 @@ import dev.lanyard.geo.GeoLocation;
  * <p>A town is a city's name in a country and region. One city may be geolocated once with its region and once
  * without: a place without a region joins the nearest town of its name (and country) within {@link #SAME_TOWN_KM},
  * whatever that town's region; a place with a region joins only a town of that region. Places of one name farther
- * apart than that are different towns even when no region tells them apart. When two dots have one name, their
- * labels add the region, or failing that the point, so that the list beside the map tells them apart.
+ * apart than that are different towns even when no region tells them apart. A dot is named as the session cards name
+ * its places ({@link GeoLocation#label()}: city, region, country); a town whose places were geolocated with and without
+ * its region is named with it, the town the map placed them in. Two dots that would read alike add their points.
  *
  * @param dots     one per town, most sessions first, the current session's town marked
  * @param unplaced active sessions without a place on the map
@@ -40,9 +41,14 @@ record SessionMap(List<Dot> dots, int unplaced) {
 
     /** A place: its position and radius in map units, and what it says to a person. */
     record Dot(String x, String y, String r, String label, String flag, int sessions, boolean current) {
-        /** "Madrid, Spain: 2 sessions, this device among them", for the tooltip and the list beside the map. */
+        /** "Madrid, Spain: 2 sessions, this device among them", the dot's tooltip and the list's line. */
         public String title() {
-            return label + ": " + sessions + (sessions == 1 ? " session" : " sessions")
+            return label + ": " + count();
+        }
+
+        /** "2 sessions, this device among them": after the place in the list, which wraps the place as the cards do. */
+        public String count() {
+            return sessions + (sessions == 1 ? " session" : " sessions")
                     + (current ? (sessions == 1 ? ", this device" : ", this device among them") : "");
         }
     }
@@ -76,12 +82,13 @@ record SessionMap(List<Dot> dots, int unplaced) {
         return towns.stream().filter(t -> t.takes(at)).min(Comparator.comparingDouble(t -> t.kmTo(at)));
     }
 
-    /** Each town's label: its name, with its region when another dot has the same name, with its point when that is not enough. */
+    /**
+     * Each town's label: its name as its cards say it, with its point when another dot has the same name (two towns of
+     * one name, neither geolocated with its region).
+     */
     private static Function<Town, String> labels(List<Town> towns) {
         Map<String, Long> byName = towns.stream().collect(Collectors.groupingBy(Town::name, Collectors.counting()));
-        Function<Town, String> withRegion = t -> byName.get(t.name()) > 1 ? t.nameWithRegion() : t.name();
-        Map<String, Long> byLabel = towns.stream().collect(Collectors.groupingBy(withRegion, Collectors.counting()));
-        return t -> byLabel.get(withRegion.apply(t)) > 1 ? withRegion.apply(t) + " (" + t.point() + ")" : withRegion.apply(t);
+        return t -> byName.get(t.name()) > 1 ? t.name() + " (" + t.point() + ")" : t.name();
     }
 
     /** The places of one town as they are gathered: its name, and the sum of its sessions' points to average them. */
@@ -126,13 +133,11 @@ record SessionMap(List<Dot> dots, int unplaced) {
             return Math.max(-180, Math.min(180, longitudes / sessions));
         }
 
-        /** "Springfield, United States". */
+        /**
+         * "Springfield, Illinois, United States", as a session card names the place: its first place's, which has the
+         * town's region if any of its places has one (places with a region come first).
+         */
         String name() {
-            return first.withoutRegion().label();
-        }
-
-        /** "Springfield, Illinois, United States", as a session card names the place; its name when it has no region. */
-        String nameWithRegion() {
             return first.label();
         }
 

@@ -26,7 +26,6 @@ class GeoLocationTest {
         GeoLocation springfield = new GeoLocation("Springfield", "Illinois", "United States", "US", "", Optional.empty(), Optional.empty(), false);
         assertThat(springfield.label()).isEqualTo("Springfield, Illinois, United States");
         assertThat(springfield.where()).isEqualTo("in Springfield, Illinois, United States");
-        assertThat(springfield.withoutRegion().label()).isEqualTo("Springfield, United States");
         assertThat(new GeoLocation("Madrid", "Madrid", "Spain", "ES", "", Optional.empty(), Optional.empty(), false).label())
                 .as("a region that repeats the city").isEqualTo("Madrid, Spain");
         assertThat(new GeoLocation("Berlin (Charlottenburg-Wilmersdorf)", "Berlin", "Germany", "DE", "", Optional.empty(), Optional.empty(),
