@@ -291,7 +291,9 @@ abstract class BrowserTest {
      * WCAG 1.4.10, reflow: at {@value #PHONE} CSS pixels wide the page scrolls only up and down (a wide table scrolls
      * sideways in its own box), so nothing is cut off on a small phone. What is wider, if anything. A table stacked for
      * phones (table.stacked) scrolls in no box: nothing in it may reach past the screen's right edge (outside a11y review
-     * AK: the audit log's times ran out of sight there, inside a box that scrolled).
+     * AK: the audit log's times ran out of sight there, inside a box that scrolled). And no checkbox or radio button is
+     * squeezed beside a label that wraps: each stays as wide as it is tall (outside review: a key's wrapped scopes had
+     * boxes 13 px wide and 18 px tall, their words starting further left than the first's).
      */
     static java.util.Optional<String> reflow(Page page) {
         com.microsoft.playwright.options.ViewportSize before = page.viewportSize();
@@ -305,7 +307,13 @@ abstract class BrowserTest {
                         const r = e.getBoundingClientRect(); return r.width > 0 && r.right > edge + 1; });
                       return out ? out.tagName.toLowerCase() + ' "' + out.textContent.trim().slice(0, 40) + '" ends at '
                           + Math.round(out.getBoundingClientRect().right) + ' px' : ''; }""");
-            return cut.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("reflow: in a stacked table, " + cut + " at " + PHONE + " px");
+            if (!cut.isEmpty()) return java.util.Optional.of("reflow: in a stacked table, " + cut + " at " + PHONE + " px");
+            String squeezed = (String) page.evaluate("""
+                    () => [...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
+                      .map(e => [e, e.getBoundingClientRect()]).filter(([e, r]) => r.width > 0 && Math.abs(r.width - r.height) > .5)
+                      .map(([e, r]) => e.type + ' ' + e.name + '=' + e.value + ' is ' + Math.round(r.width) + ' × ' + Math.round(r.height)
+                          + ' px').join(', ')""");
+            return squeezed.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("squeezed at " + PHONE + " px: " + squeezed);
         } finally {
             page.setViewportSize(before.width, before.height);
         }
