@@ -34,6 +34,17 @@ public final class FormErrors {
         model.addAttribute("errorFields", fields);
     }
 
+    /**
+     * Marks the one field at fault ({@code errorFields}) and puts {@code message} next to it ({@code fieldErrors}), on a
+     * page whose summary says the message itself. {@code field} is named as the page's template asks for it (the
+     * two-factor forms', {@code disable-code}, say which of the section's forms); empty marks none.
+     */
+    public static void field(Model model, String field, String message) {
+        if (field == null || field.isEmpty()) return;
+        model.addAttribute("fieldErrors", Map.of(field, message));
+        model.addAttribute("errorFields", Set.of(field));
+    }
+
     /** The message as the page says it: a field named as the API names it ({@code 'name' cannot …}) by its label. */
     private static String shown(FieldErrors.FieldError each, Map<String, String> labels) {
         String named = "'" + each.field() + "' ";

@@ -1,5 +1,6 @@
 package dev.lanyard.factors;
 
+import dev.lanyard.FormErrors;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Throttled;
 import dev.lanyard.geo.ClientAddresses;
@@ -93,6 +94,7 @@ class SessionVerificationPages {
     private String refused(RuntimeException problem, CurrentSession current, Model model, HttpServletResponse response) {
         Throttled.status(response, problem, problem instanceof FactorProblem f ? HttpStatus.valueOf(f.status()) : HttpStatus.BAD_REQUEST);
         model.addAttribute("error", problem.getMessage());
+        if (problem instanceof FactorProblem.WrongCode) FormErrors.field(model, "code", problem.getMessage());
         return show(current, model);
     }
 

@@ -3,6 +3,8 @@ package dev.lanyard.factors;
 import java.util.List;
 import java.util.Optional;
 
+import dev.lanyard.FieldErrors;
+import dev.lanyard.FormErrors;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Throttled;
 import dev.lanyard.geo.ClientAddresses;
@@ -56,7 +58,7 @@ class TwoFactorPages {
             enrolmentCookie.write(request, response, enroller.key());
             return "redirect:/settings/security#two-factor";
         } catch (FactorProblem problem) {
-            return refused(problem, current, model, response);
+            return refused(problem, "start", current, model, response);
         }
     }
 
@@ -76,9 +78,9 @@ class TwoFactorPages {
             // The confirmation sent again (a reload of the page that showed the recovery codes): it is on, so the answer is
             // the two-factor section with that said, by a redirect, not "nothing is waiting to be turned on" above "On since".
             if (factors.enabled(current.account().id())) return "redirect:/settings/security?done=two-factor-on#two-factor";
-            return refused(repeated, current, model, response);
+            return refused(repeated, "confirm", current, model, response);
         } catch (FactorProblem | AccountProblem problem) {
-            return refused(problem, current, model, response);
+            return refused(problem, "confirm", current, model, response);
         }
     }
 
@@ -95,7 +97,7 @@ class TwoFactorPages {
                     codes -> handover.hold(current.id(), reveal, String.join(" ", codes), request, response));
             return "redirect:/settings/security/two-factor/recovery-codes/" + reveal + "#two-factor";
         } catch (FactorProblem | AccountProblem problem) {
-            return refused(problem, current, model, response);
+            return refused(problem, "regenerate", current, model, response);
         }
     }
 
@@ -132,7 +134,7 @@ class TwoFactorPages {
             factors.disable(current.account(), current.id(), password, code, origins.resolve(request).getHostAddress());
             return "redirect:/settings/security?done=two-factor-off";
         } catch (FactorProblem | AccountProblem problem) {
-            return refused(problem, current, model, response);
+            return refused(problem, "disable", current, model, response);
         }
     }
 
@@ -143,10 +145,17 @@ class TwoFactorPages {
         return page.page(current, model);
     }
 
-    private String refused(RuntimeException problem, CurrentSession current, Model model, HttpServletResponse response) {
+    /**
+     * The security page saying why {@code form} (confirm, regenerate, disable or start) was refused, in the section and
+     * next to the field at fault, which is marked: {@code confirm-code}, {@code disable-password}, as the inputs' ids.
+     */
+    private String refused(RuntimeException problem, String form, CurrentSession current, Model model, HttpServletResponse response) {
         Throttled.status(response, problem, problem instanceof FactorProblem f ? HttpStatus.valueOf(f.status()) : HttpStatus.BAD_REQUEST);
-        String message = problem instanceof AccountProblem.InvalidCredentials ? "That password is not right." : problem.getMessage();
+        boolean wrongPassword = problem instanceof AccountProblem.InvalidCredentials;
+        String message = wrongPassword ? "That password is not right." : problem.getMessage();
         model.addAttribute("twoFactorError", message);
+        String field = wrongPassword ? "password" : problem instanceof FieldErrors named ? named.fieldErrors().get(0).field() : "";
+        if (!field.isEmpty()) FormErrors.field(model, form + "-" + field, message);
         return page.page(current, model);
     }
 }

@@ -2,6 +2,7 @@ package dev.lanyard.signin;
 
 import java.util.Optional;
 
+import dev.lanyard.FormErrors;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Throttled;
@@ -144,7 +145,9 @@ class SecondStepPages {
         model.addAttribute("methods", methods.get());
         boolean counted = problem instanceof FactorProblem.WrongCode || problem instanceof FactorProblem.PasskeyRejected;
         boolean lastTry = counted && steps.triesLeft(challenge).filter(left -> left == 1).isPresent();
-        model.addAttribute("error", lastTry ? problem.getMessage() + " " + LAST_TRY : problem.getMessage());
+        String message = lastTry ? problem.getMessage() + " " + LAST_TRY : problem.getMessage();
+        model.addAttribute("error", message);
+        if (problem instanceof FactorProblem.WrongCode) FormErrors.field(model, "code", message);
         return "signin/verify";
     }
 
