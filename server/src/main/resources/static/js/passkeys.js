@@ -24,11 +24,28 @@
         return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     }
 
-    function say(form, message) {
+    // Says what went wrong under the form's button. The input Lanyard named as at fault (a wrong password), if any, is
+    // marked and points at the message, as a refused form's field points at its error; what this marked before, it
+    // unmarks (a field the page came back with marked stays so).
+    function say(form, message, field) {
         var p = form.querySelector('[data-passkey-message]');
         if (!p) return;
         p.textContent = message;
         p.hidden = !message;
+        if (!p.id) p.id = form.id + '-message';
+        Array.prototype.forEach.call(form.querySelectorAll('input:not([type=hidden])'), function (input) {
+            var ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(function (id) { return id && id !== p.id; });
+            if (message && field && input.name === field) {
+                ids.unshift(p.id);
+                input.setAttribute('aria-invalid', 'true');
+                input.setAttribute('data-passkey-marked', '');
+            } else if (input.hasAttribute('data-passkey-marked')) {
+                input.removeAttribute('aria-invalid');
+                input.removeAttribute('data-passkey-marked');
+            }
+            if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
+            else input.removeAttribute('aria-describedby');
+        });
     }
 
     function fetchOptions(form) {
@@ -43,7 +60,9 @@
         }).then(function (response) {
             return response.json().catch(function () { return {}; }).then(function (json) {
                 if (!response.ok || !json.publicKey) {
-                    throw new Error(json.error || 'Lanyard could not start. Reload the page and try again.');
+                    var refused = new Error(json.error || 'Lanyard could not start. Reload the page and try again.');
+                    refused.field = json.field;
+                    throw refused;
                 }
                 return json;
             });
@@ -131,7 +150,7 @@
                     ? 'The passkey prompt was closed or timed out. Nothing was changed.'
                     : error && error.name === 'InvalidStateError'
                         ? 'This authenticator already holds one of your passkeys.'
-                        : (error && error.message) || 'The passkey did not work. Try again.');
+                        : (error && error.message) || 'The passkey did not work. Try again.', error && error.field);
             });
         });
     }

@@ -1,5 +1,6 @@
 package dev.lanyard.passkeys;
 
+import dev.lanyard.FormErrors;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Throttled;
 import dev.lanyard.geo.ClientAddresses;
@@ -46,9 +47,9 @@ class PasskeyPages {
             return ResponseEntity.ok(passkeys.startRegistration(current, password, origins.resolve(request).getHostAddress(),
                     relyingParties.of(request)).json());
         } catch (PasskeyProblem.InvalidInput refused) {
-            return ResponseEntity.badRequest().body(errorJson(refused.getMessage()));
+            return ResponseEntity.badRequest().body(errorJson(refused.getMessage(), ""));
         } catch (AccountProblem.InvalidCredentials wrong) {
-            return ResponseEntity.badRequest().body(errorJson(WRONG_PASSWORD));
+            return ResponseEntity.badRequest().body(errorJson(WRONG_PASSWORD, "password"));
         } catch (AccountProblem.TooManyAttempts tooMany) {
             return Throttled.json(tooMany);
         }
@@ -69,6 +70,7 @@ class PasskeyPages {
             response.setStatus(refused.status());
             model.addAttribute("error", refused instanceof PasskeyProblem.Rejected
                     ? "The passkey could not be added: the browser's answer did not verify or took too long. Try again." : refused.getMessage());
+            if (refused.field().equals("name")) FormErrors.field(model, "passkey-name", refused.getMessage());
             return settings.page(current, model);
         }
     }
@@ -82,6 +84,8 @@ class PasskeyPages {
         } catch (PasskeyProblem.InvalidInput refused) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", refused.getMessage());
+            // The page has a name field per passkey: the one on this passkey's row is marked.
+            if (refused.field().equals("name")) FormErrors.field(model, "name-of-" + id, refused.getMessage());
             return settings.page(current, model);
         }
     }
@@ -104,13 +108,17 @@ class PasskeyPages {
         } catch (AccountProblem.InvalidCredentials | AccountProblem.TooManyAttempts refused) {
             Throttled.status(response, refused, HttpStatus.BAD_REQUEST);
             model.addAttribute("error", refused instanceof AccountProblem.TooManyAttempts ? refused.getMessage() : WRONG_PASSWORD);
+            if (refused instanceof AccountProblem.InvalidCredentials) FormErrors.field(model, "password", WRONG_PASSWORD);
             return confirmRemove(current, id, model);
         }
     }
 
     private static final String WRONG_PASSWORD = "That password is not right.";
 
-    static String errorJson(String message) {
-        return "{\"error\":" + tools.jackson.databind.json.JsonMapper.shared().writeValueAsString(message) + "}";
+    /** {@code {"error": message}}, and {@code "field"} naming the form's input at fault if one is, which passkeys.js marks. */
+    static String errorJson(String message, String field) {
+        tools.jackson.databind.json.JsonMapper mapper = tools.jackson.databind.json.JsonMapper.shared();
+        return "{\"error\":" + mapper.writeValueAsString(message)
+                + (field.isEmpty() ? "" : ",\"field\":" + mapper.writeValueAsString(field)) + "}";
     }
 }

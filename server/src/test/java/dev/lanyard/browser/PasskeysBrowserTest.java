@@ -102,6 +102,10 @@ class PasskeysBrowserTest extends BrowserTest {
             page.getByLabel("Your password (to add a passkey)").fill("not-my-password");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey")).click();
             assertThat(page.getByText("That password is not right.")).isVisible();
+            // The field at fault is marked and described by the message (outside review, WCAG 3.3.1); the name is not.
+            assertThat(page.getByLabel("Your password (to add a passkey)")).hasAttribute("aria-invalid", "true");
+            assertThat(page.getByLabel("Your password (to add a passkey)")).hasAccessibleDescription("That password is not right.");
+            assertThat(page.getByLabel("Name of the new passkey")).not().hasAttribute("aria-invalid", "true");
             page.getByLabel("Your password (to add a passkey)").fill(PASSWORD);
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add a passkey")).click();
             // The first second factor: recovery codes, shown once in the answer to the form (decision 0066), not a redirect.
