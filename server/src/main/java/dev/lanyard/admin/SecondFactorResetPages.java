@@ -1,5 +1,6 @@
 package dev.lanyard.admin;
 
+import dev.lanyard.FormErrors;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.factors.FactorProblem;
@@ -48,6 +49,7 @@ class SecondFactorResetPages {
         } catch (SessionProblem.InvalidInput | FactorProblem refused) {
             response.setStatus(refused instanceof FactorProblem p ? p.status() : HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", refused.getMessage());
+            if (refused instanceof SessionProblem.InvalidInput invalid) FormErrors.field(model, invalid.field(), invalid.getMessage());
             model.addAttribute("reason", reason); // kept, to be corrected rather than typed again
             return confirm(admin, id, model);
         }

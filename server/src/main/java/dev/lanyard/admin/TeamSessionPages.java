@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.lanyard.DecimalNumbers;
+import dev.lanyard.FormErrors;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.SessionProblem;
@@ -136,7 +137,7 @@ class TeamSessionPages {
         } catch (dev.lanyard.account.AccountProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
-            model.addAttribute("errorField", invalid.field());
+            FormErrors.field(model, invalid.field(), invalid.getMessage());
             return member(admin, id, null, model);
         }
         return "redirect:/admin/members/" + id + "/sessions?done=limit-saved";
@@ -170,7 +171,7 @@ class TeamSessionPages {
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
-            model.addAttribute("errorField", "reason");
+            FormErrors.field(model, "reason", invalid.getMessage());
             model.addAttribute("reason", reason); // kept, to be corrected rather than typed again
             return member(admin, id, null, model);
         }
@@ -224,7 +225,7 @@ class TeamSessionPages {
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
-            model.addAttribute("errorField", "reason");
+            FormErrors.field(model, "reason", invalid.getMessage());
             model.addAttribute("reason", reason);
             return confirmTeam(admin, model);
         }

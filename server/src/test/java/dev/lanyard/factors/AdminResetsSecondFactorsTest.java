@@ -114,7 +114,9 @@ class AdminResetsSecondFactorsTest {
         MockHttpServletResponse noReason = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/two-factor/reset"), admin)
                 .param("reason", " ")).getResponse();
         assertThat(noReason.getStatus()).isEqualTo(400);
-        assertThat(noReason.getContentAsString()).contains("Give a reason");
+        assertThat(noReason.getContentAsString()).contains("Give a reason")
+                .containsPattern("id=\"reason\"[^>]*aria-invalid=\"true\" aria-describedby=\"reason-error\"")
+                .contains("<p id=\"reason-error\" class=\"field-error\">Give a reason.");
         assertThat(count("totp_factors", mel)).as("nothing changed").isEqualTo(1);
         assertThat(team.current(phone).getResponse().getStatus()).isEqualTo(200);
 

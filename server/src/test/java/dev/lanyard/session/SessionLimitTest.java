@@ -364,7 +364,8 @@ class SessionLimitTest {
             assertThat(refused.getResponse().getStatus()).as("'" + typed + "'").isEqualTo(400);
             assertThat(refused.getResponse().getContentAsString()).as(typed)
                     .contains("Enter a whole number of sessions from 1 to 100, in digits.")
-                    .containsPattern("id=\"memberSessionLimit\"[^>]*aria-invalid=\"true\"");
+                    .containsPattern("id=\"memberSessionLimit\"[^>]*aria-invalid=\"true\" aria-describedby=\"memberSessionLimit-error\"")
+                    .contains("<p id=\"memberSessionLimit-error\" class=\"field-error\">Enter a whole number of sessions from 1 to 100, in digits.</p>");
         }
         MvcResult huge = mvc.perform(post(page).cookie(admin.cookie()).with(admin.from()).with(csrf())
                 .param("limitChoice", "own").param("sessionLimit", "99999999999")).andReturn();

@@ -112,6 +112,10 @@ class ForcedSignOutTest {
                 .param("reason", "  ")).getResponse();
         assertThat(form.getStatus()).isEqualTo(400);
         assertThat(form.getContentAsString()).contains("Give a reason. Whoever is signed out is shown it, and it is recorded in the audit log.").contains("Force sign-out");
+        // The field is marked and says why under it, its example kept (outside review, WCAG 3.3.1).
+        assertThat(form.getContentAsString())
+                .containsPattern("id=\"reason\"[^>]*aria-invalid=\"true\" aria-describedby=\"reason-error reason-example\"")
+                .contains("<p id=\"reason-error\" class=\"field-error\">Give a reason. Whoever is signed out is shown it, and it is recorded in the audit log.</p>");
         MockHttpServletResponse noField = team.perform(team.form(post("/admin/members/" + mel.accountId() + "/sign-out"), admin)).getResponse();
         assertThat(noField.getStatus()).isEqualTo(400);
 
@@ -339,7 +343,9 @@ class ForcedSignOutTest {
 
         MockHttpServletResponse refused = team.perform(team.form(post("/admin/sessions/sign-out-all"), admin).param("reason", "")).getResponse();
         assertThat(refused.getStatus()).isEqualTo(400);
-        assertThat(refused.getContentAsString()).contains("Give a reason. Whoever is signed out is shown it, and it is recorded in the audit log.");
+        assertThat(refused.getContentAsString()).contains("Give a reason. Whoever is signed out is shown it, and it is recorded in the audit log.")
+                .containsPattern("id=\"reason\"[^>]*aria-invalid=\"true\" aria-describedby=\"reason-error reason-example\"")
+                .contains("<p id=\"reason-error\" class=\"field-error\">Give a reason. Whoever is signed out is shown it, and it is recorded in the audit log.</p>");
         assertThat(List.of(mel, bea, cid)).allSatisfy(m -> assertThat(team.current(m).getResponse().getStatus()).isEqualTo(200));
 
         MockHttpServletResponse done = team.perform(team.form(post("/admin/sessions/sign-out-all"), admin)
