@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.lanyard.FormErrors;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Invitation;
@@ -86,6 +87,7 @@ class MemberPages {
         } catch (AccountProblem.InvalidInput | AccountProblem.TooManyAttempts problem) {
             Throttled.status(response, problem, HttpStatus.BAD_REQUEST);
             model.addAttribute("error", problem.getMessage());
+            FormErrors.field(model, problem.field(), problem.getMessage());
             model.addAttribute("inviteEmail", email);
             model.addAttribute("inviteRole", role.strip().toUpperCase(java.util.Locale.ROOT));
             return page(admin, "", null, null, model);

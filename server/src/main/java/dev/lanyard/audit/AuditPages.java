@@ -3,6 +3,7 @@ package dev.lanyard.audit;
 import java.util.List;
 import java.util.Optional;
 
+import dev.lanyard.FormErrors;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Role;
 import dev.lanyard.session.CurrentSession;
@@ -115,6 +116,7 @@ class AuditPages {
                            HttpServletResponse response) {
         response.setStatus(HttpStatus.BAD_REQUEST.value());
         model.addAttribute("error", invalid.getMessage());
+        if (invalid instanceof AccountProblem.InvalidInput filter) FormErrors.field(model, filter.field(), filter.getMessage());
         model.addAttribute("entries", List.of());
         return page(current, filters, model);
     }

@@ -1,5 +1,6 @@
 package dev.lanyard.session;
 
+import dev.lanyard.FormErrors;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -60,6 +61,7 @@ class SessionDetailPages {
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
+            FormErrors.field(model, invalid.field(), invalid.getMessage());
             model.addAttribute("proposedName", name);
             return detailsPage(current, sessions.get(new SessionId(id), current.account().id()), model);
         }

@@ -247,7 +247,10 @@ class AuditWebTest {
                 MockHttpServletResponse page = as(viewer, get(java.net.URI.create(base + bad[0].replace("+", "%2B"))).accept(MediaType.TEXT_HTML));
                 assertThat(page.getStatus()).as(base + bad[0]).isEqualTo(400);
                 assertThat(page.getContentAsString()).as(base + bad[0]).contains("role=\"alert\">" + bad[2] + "</div>")
-                        .contains("<label for=\"from\">From</label>").doesNotContain("/export?format=csv");
+                        .contains("<label for=\"from\">From</label>").doesNotContain("/export?format=csv")
+                        // The filter at fault is marked and says why under the filters (outside review, WCAG 3.3.1).
+                        .containsPattern("id=\"" + bad[1] + "\"[^>]*aria-invalid=\"true\" aria-describedby=\"" + bad[1] + "-error days-zone\"")
+                        .contains("<p id=\"" + bad[1] + "-error\" class=\"field-error\">" + bad[2] + "</p>");
             }
         }
         for (String kept : new String[] {"from=1970-01-01&to=1970-01-01", "to=1970-01-01T00:00:00.001Z", "from=9999-12-31&to=9999-12-31",

@@ -599,6 +599,22 @@ class InvitationsTest {
         assertThat(refused.getContentAsString()).contains("value=\"not-an-email\"").contains("<option value=\"ADMIN\" selected=\"selected\">Admin</option>");
     }
 
+    /**
+     * Outside review (WCAG 3.3.1): "Enter a valid email address." was said above the form and the field was not marked.
+     * It is, with the message under it, as on the sign-up page.
+     */
+    @Test
+    void aRefusedInvitationMarksTheEmailFieldAndSaysWhyUnderIt() throws Exception {
+        MockHttpServletResponse refused = team.perform(team.form(post("/admin/members/invite"), admin)
+                .param("email", "not an email").param("role", "MEMBER")).getResponse();
+
+        assertThat(refused.getStatus()).isEqualTo(400);
+        assertThat(refused.getContentAsString())
+                .containsPattern("id=\"invite-email\"[^>]*aria-invalid=\"true\" aria-describedby=\"invite-email-error\"")
+                .contains("<p id=\"invite-email-error\" class=\"field-error\">Enter a valid email address.</p>")
+                .containsPattern("id=\"invite-role\"[^>]*aria-invalid=\"false\"");
+    }
+
     @Test
     void theMembersPageInvitesResendsAndCancelsWithItsForms() throws Exception {
         String email = TestAccounts.uniqueEmail("form");
