@@ -24,6 +24,7 @@ public final class OutboxTable {
     private final String unfinished;
     private final String claimable;
     private final String order;
+    private final String turnsAmong;
 
     /**
      * @param table           the table's name
@@ -32,11 +33,33 @@ public final class OutboxTable {
      * @param order           the order rows are claimed in ({@code next_attempt_at, id}: the longest due first)
      */
     public OutboxTable(JdbcClient jdbc, String table, String doneColumn, String claimableAlso, String order) {
+        this(jdbc, table, doneColumn, claimableAlso, order, "");
+    }
+
+    /**
+     * An outbox whose claims take turns among the owners of its rows: {@code turnsAmong} is an expression of a row
+     * naming its owner (a team), and a claim takes each owner's first due row, in {@code order}, before any owner's
+     * second, and so on. An owner with thousands of rows due cannot fill every claim ahead of another's first (an
+     * outside review); the owner's own rows keep their order.
+     */
+    public OutboxTable(JdbcClient jdbc, String table, String doneColumn, String claimableAlso, String order, String turnsAmong) {
         this.jdbc = jdbc;
         this.table = table;
         this.unfinished = doneColumn + " IS NULL AND given_up_at IS NULL";
         this.claimable = unfinished + claimableAlso + " AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now)";
         this.order = order;
+        this.turnsAmong = turnsAmong;
+    }
+
+    /**
+     * The ids of the rows to claim: the first {@code :limit} claimable ones in the table's order, or, taking turns, in the
+     * order of each row's turn among its owner's rows and then by id. Taking turns ranks every claimable row, so it
+     * reads them all (from the index of the unfinished ones) where the plain order stops after {@code :limit}.
+     */
+    private String pick() {
+        if (turnsAmong.isEmpty()) return "SELECT id FROM " + table + " WHERE " + claimable + " ORDER BY " + order + " LIMIT :limit";
+        return "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY " + turnsAmong + " ORDER BY " + order + ") AS turn"
+                + " FROM " + table + " WHERE " + claimable + ") turns ORDER BY turn, id LIMIT :limit";
     }
 
     /** The condition of a row neither sent nor given up, for the callers' own queries. */
@@ -63,8 +86,7 @@ public final class OutboxTable {
     public <T> List<T> claim(String with, String claim, Instant now, Instant claimedUntil, int limit, String columns,
                              RowMapper<T> rows) {
         List<Map.Entry<Long, T>> claimed = jdbc.sql("WITH " + (with.isEmpty() ? "" : with + ", ")
-                        + "picked AS MATERIALIZED (SELECT id FROM " + table + " WHERE " + claimable
-                        + " ORDER BY " + order + " LIMIT :limit)"
+                        + "picked AS MATERIALIZED (" + pick() + ")"
                         + " UPDATE " + table + " SET claim = :claim, claimed_until = :until, attempts = attempts + 1"
                         + " WHERE id IN (SELECT id FROM picked) AND " + claimable + " RETURNING " + columns)
                 .param("claim", claim).param("until", claimedUntil.toEpochMilli()).param("now", now.toEpochMilli())

@@ -16,8 +16,10 @@ import org.springframework.stereotype.Repository;
 /**
  * The signal outbox in SQL, claimed and released as {@link OutboxTable} says. Signals for poll
  * receivers are never claimed (the receiver fetches them), nor those of a paused stream, nor any of a stream while
- * one of its SETs waits for its retry or is being retried; rows are claimed oldest first (by id), so a stream's SETs are
- * pushed in the order they were made (SSF 1.0, which asks it of the events a paused stream held; decision 84). One
+ * one of its SETs waits for its retry or is being retried; rows are claimed oldest first (by id) within their team, so a
+ * stream's SETs are pushed in the order they were made (SSF 1.0, which asks it of the events a paused stream held;
+ * decision 84), and teams take turns: each team's oldest due signal before any team's second, so a team with many
+ * signals due (many streams at a receiver that never answers) cannot keep another team's waiting (an outside review). One
  * claimed for its first push does not hold the rest: a node killed while holding it would stall the stream for its
  * whole claim.
  */
@@ -31,6 +33,13 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
     private static final String FAILED = "delivered_at IS NULL AND given_up_at IS NULL AND kind <> 'poll' AND last_error IS NOT NULL"
             + " AND stream_id IS NOT NULL";
     private static final String PAUSED = "SELECT id FROM ssf_streams WHERE status = 'paused'";
+    /**
+     * The team a signal is for, whose turn it takes in a claim: the team of its app (an app deleted since, the app
+     * itself). Teams, not apps or streams, take turns: a team's admin makes apps and streams at will, a team costs a
+     * sign-up.
+     */
+    private static final String TEAM = "COALESCE((SELECT team_id FROM oauth_clients WHERE oauth_clients.id = signal_outbox.app_id),"
+            + " signal_outbox.app_id)";
 
     private final JdbcClient jdbc;
     private final DatabaseKind database;
@@ -45,7 +54,7 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
                 " AND kind <> 'poll' AND (stream_id IS NULL OR (stream_id NOT IN (" + PAUSED + ")"
                         + " AND stream_id NOT IN (SELECT stream_id FROM signal_outbox WHERE " + FAILED
                         + " AND id NOT IN (SELECT id FROM retries))))",
-                "id");
+                "id", TEAM);
     }
 
     /** Rows per statement of {@link #add}: one multi-row insert each, however many signals a batch of endings makes. */

@@ -44,7 +44,8 @@ interface SignalOutboxStore {
     /**
      * Claims up to {@code limit} push or logout signals due at {@code now}, undelivered, not given up, not
      * claimed (or whose claim ran out), not of a paused stream nor of a stream one of whose signals waits for its
-     * retry or is claimed for it, counting an attempt on each; returns them, oldest (first made) first. Two callers, on
+     * retry or is claimed for it, counting an attempt on each; returns them, oldest (first made) first. Teams take turns:
+     * the claim takes every team's oldest such signal before any team's second, and so on, oldest first within a team. Two callers, on
      * any nodes, never get the same signal while its claim holds, nor, claiming at the same moment, one a retry and the
      * other the SETs of its stream behind it. {@code claim} must be unique.
      */

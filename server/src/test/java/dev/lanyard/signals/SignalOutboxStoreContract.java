@@ -47,6 +47,15 @@ abstract class SignalOutboxStoreContract {
         dataSource = migratedDatabase();
         jdbc = JdbcClient.create(dataSource);
         store = new JdbcSignalOutboxStore(jdbc, new DatabaseKind(dataSource));
+        for (String team : List.of("team_many", "team_other")) {
+            jdbc.sql("INSERT INTO teams (id, name, created_at) VALUES (:id, :id, 0)").param("id", team).update();
+        }
+        for (String[] app : List.of(new String[] {"app_many_1", "team_many"}, new String[] {"app_many_2", "team_many"},
+                new String[] {"app_other", "team_other"})) {
+            jdbc.sql("INSERT INTO oauth_clients (id, team_id, client_id, name, redirect_uris, confidential, scopes, created_at, updated_at)"
+                            + " VALUES (:id, :team, :id, :id, '', TRUE, 'ssf', 0, 0)")
+                    .param("id", app[0]).param("team", app[1]).update();
+        }
     }
 
     @AfterAll
@@ -57,6 +66,13 @@ abstract class SignalOutboxStoreContract {
     @BeforeEach
     void empty() {
         jdbc.sql("DELETE FROM signal_outbox").update();
+    }
+
+    /** Adds a push SET of the app's stream; returns its jti. */
+    private String addFor(String app, Optional<String> stream) {
+        String jti = "jti-" + (++sequence);
+        store.add(List.of(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.PUSH, stream, app, "", jti, "{}")), now);
+        return jti;
     }
 
     private String add(SignalOutboxStore.Kind kind, Optional<String> stream) {
@@ -109,6 +125,26 @@ abstract class SignalOutboxStoreContract {
         assertThat(retried).as("oldest first, though the second was due before the first's retry")
                 .extracting(SignalOutboxStore.Outgoing::jti).containsExactly(first, second);
         assertThat(retried.get(1).attempts()).as("being put back counted no attempt").isEqualTo(1);
+    }
+
+    /**
+     * An outside review: one team's 30 streams at a receiver that never answers were always claimed ahead of another
+     * team's revocation, which waited 23 minutes. Teams take turns in a claim (each team's oldest first), and two apps of
+     * one team share its turn; within a team, and so within a stream, signals keep their order (decision 84).
+     */
+    @Test
+    void aTeamWithManySignalsDueCannotFillAClaimAheadOfAnotherTeamsFirst() {
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            many.add(addFor(i % 2 == 0 ? "app_many_1" : "app_many_2", Optional.of("stream-many-" + (i % 10))));
+        }
+        String other = addFor("app_other", Optional.of("stream-other"));
+
+        List<SignalOutboxStore.Outgoing> first = store.claim("c1", now, now.plus(CLAIM), 3);
+        assertThat(first).as("the other team's first signal takes its turn after the first team's oldest")
+                .extracting(SignalOutboxStore.Outgoing::jti).containsExactly(many.get(0), many.get(1), other);
+        assertThat(store.claim("c2", now, now.plus(CLAIM), 5)).as("the first team's own signals, still oldest first")
+                .extracting(SignalOutboxStore.Outgoing::jti).containsExactlyElementsOf(many.subList(2, 7));
     }
 
     @Test
