@@ -92,8 +92,8 @@ class ReceiverExchange {
 
     /**
      * Sends and reads the answer within twice the push timeout, all of it: the request's own timeout ends at
-     * the answer's headers (Java 17), so a receiver that sends them and then trickles its body would hold the
-     * node's one delivery thread, and every team's signals behind it. Only the first {@link #ANSWER_LIMIT}
+     * the answer's headers (Java 17), so a receiver that sends them and then trickles its body would hold its
+     * delivery thread, and the batch waiting for it. Only the first {@link #ANSWER_LIMIT}
      * bytes of the body are read (enough for an error code). An address Lanyard may not send to is given up
      * without a connection; a host that does not resolve is tried again later.
      */

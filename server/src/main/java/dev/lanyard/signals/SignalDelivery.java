@@ -4,14 +4,23 @@ import java.net.http.HttpRequest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import dev.lanyard.apps.ReceiverAddresses;
@@ -32,6 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * them, so two nodes never send one at once; a signal the receiver accepted is marked delivered under
  * its claim and never claimed again. A failed push is retried with a doubling delay, and given up after
  * {@code max-attempts}, or at once when the receiver refuses the SET itself (a 4xx other than 408/429).
+ * A batch's receivers are sent to at the same time, and teams take turns in a claim ({@link SignalOutboxStore#claim}),
+ * so a receiver that never answers, however many streams point at it, delays the others by about one push timeout.
  *
  * <p>Neither the log nor a recorded error ever holds a token or a push authorization header. The exchange with a
  * receiver itself is {@link ReceiverExchange}'s; what a refusal means, {@link ReceiverErrors}'.
@@ -58,6 +69,21 @@ class SignalDelivery {
         thread.setDaemon(true);
         return thread;
     });
+    /**
+     * Sends a batch's receivers their signals at the same time: one thread for each receiver of a batch at most, ended
+     * after a minute unused.
+     */
+    private final ThreadPoolExecutor senders = new ThreadPoolExecutor(BATCH, BATCH, 1, TimeUnit.MINUTES,
+            new LinkedBlockingQueue<>(), new ThreadFactory() {
+                private final AtomicInteger count = new AtomicInteger();
+
+                @Override
+                public Thread newThread(Runnable runnable) {
+                    Thread thread = new Thread(runnable, "lanyard-signals-send-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }
+            });
     private final AtomicBoolean queued = new AtomicBoolean();
     private final SecureRandom random = new SecureRandom();
     /** Told when this node committed a signal: polls waiting for one (RFC 8936 long polling, {@link PollWaits}). */
@@ -70,6 +96,7 @@ class SignalDelivery {
         this.settings = settings;
         this.exchange = new ReceiverExchange(transmitter, settings, addresses, json, clock);
         this.clock = clock;
+        senders.allowCoreThreadTimeOut(true);
     }
 
     /** Drains after the current transaction commits (once per transaction), or now when there is none. */
@@ -124,9 +151,12 @@ class SignalDelivery {
 
     /**
      * Delivers every push and logout signal due now, in batches; returns how many were delivered. One drain at a time per node.
-     * A stream's signals go in the order they were made (decision 84): once one of them waits for a retry (or was given up
-     * after all of them), the ones after it in the batch are put back untried, and no claim, on any node, takes the stream's
-     * signals until that retry is done.
+     * A batch's receivers are sent to at the same time, each on a thread of {@link #senders}, and the drain waits for them
+     * all: one receiver that never answers costs a batch one push timeout, not one for each of its signals (an outside
+     * review: a team's 30 streams at such a receiver held every other team's revocations for 23 minutes).
+     * A stream's signals go one after another, in the order they were made (decision 84): once one of them waits for a
+     * retry (or was given up after all of them), the ones after it in the batch are put back untried, and no claim, on any
+     * node, takes the stream's signals until that retry is done.
      */
     synchronized int drain() {
         int delivered = 0;
@@ -137,18 +167,65 @@ class SignalDelivery {
             Instant until = now.plus(settings.pushTimeout().multipliedBy(2L * BATCH + 2));
             List<SignalOutboxStore.Outgoing> due = outbox.claim(claim, now, until, BATCH);
             if (due.isEmpty()) break;
-            Set<String> waiting = new HashSet<>();
-            for (SignalOutboxStore.Outgoing signal : due) {
-                if (signal.streamId().filter(waiting::contains).isPresent()) {
-                    outbox.putBack(signal.id(), claim);
-                    continue;
+            long startBy = System.nanoTime() + settings.pushTimeout().toNanos();
+            List<Future<Integer>> sending = new ArrayList<>();
+            for (List<SignalOutboxStore.Outgoing> signals : byReceiver(due)) {
+                sending.add(senders.submit(() -> deliverInOrder(signals, claim, startBy)));
+            }
+            for (Future<Integer> receiver : sending) {
+                try {
+                    delivered += receiver.get();
+                } catch (ExecutionException e) {
+                    log.warn("Could not deliver a receiver's signals; their claim runs out and they are tried again: {}",
+                            e.getCause() == null ? e.toString() : e.getCause().toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return delivered;
                 }
-                Result result = deliver(signal, claim);
-                if (result == Result.DELIVERED) delivered++;
-                if (result.holdsItsStream()) signal.streamId().ifPresent(waiting::add);
             }
         }
         return delivered;
+    }
+
+    /**
+     * The batch's signals by where they go, each group in the batch's (claim) order: a stream's SETs together, and the
+     * logout tokens for one back-channel logout URI together.
+     */
+    private static Collection<List<SignalOutboxStore.Outgoing>> byReceiver(List<SignalOutboxStore.Outgoing> due) {
+        Map<String, List<SignalOutboxStore.Outgoing>> groups = new LinkedHashMap<>();
+        for (SignalOutboxStore.Outgoing signal : due) {
+            String receiver = signal.streamId().map(id -> "stream " + id).orElse(signal.kind().code() + " " + signal.target());
+            groups.computeIfAbsent(receiver, key -> new ArrayList<>()).add(signal);
+        }
+        return groups.values();
+    }
+
+    /**
+     * Delivers one receiver's signals of a batch one after another; returns how many were delivered. The rest are put back
+     * untried once one of a stream's SETs holds its stream, or once the batch is a push timeout old ({@code startBy}, of
+     * {@link System#nanoTime}) and at least one was tried: a receiver that answers each signal just within the timeout
+     * would otherwise keep the whole batch, and the next batch's other receivers, waiting one timeout per signal.
+     */
+    private int deliverInOrder(List<SignalOutboxStore.Outgoing> signals, String claim, long startBy) {
+        int delivered = 0;
+        for (int i = 0; i < signals.size(); i++) {
+            SignalOutboxStore.Outgoing signal = signals.get(i);
+            if (i > 0 && System.nanoTime() - startBy > 0) {
+                putBack(signals.subList(i, signals.size()), claim);
+                break;
+            }
+            Result result = deliver(signal, claim);
+            if (result == Result.DELIVERED) delivered++;
+            if (result.holdsItsStream() && signal.streamId().isPresent()) {
+                putBack(signals.subList(i + 1, signals.size()), claim);
+                break;
+            }
+        }
+        return delivered;
+    }
+
+    private void putBack(List<SignalOutboxStore.Outgoing> untried, String claim) {
+        untried.forEach(signal -> outbox.putBack(signal.id(), claim));
     }
 
     /**
@@ -234,5 +311,6 @@ class SignalDelivery {
     @PreDestroy
     void stop() {
         sender.shutdownNow();
+        senders.shutdownNow();
     }
 }
