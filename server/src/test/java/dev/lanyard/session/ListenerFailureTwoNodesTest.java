@@ -151,12 +151,21 @@ class ListenerFailureTwoNodesTest {
         return node.getBean(SessionBroadcast.class).state().failures();
     }
 
+    /**
+     * The backend the node listens on, from its row in {@code session_nodes}, waited for: the node writes the row when its
+     * listener joins, on its own thread, which on a loaded machine may come after the node has started (CI once read the
+     * table before B had joined).
+     */
     private static int backendOf(Connection c, ConfigurableApplicationContext node) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
         try (PreparedStatement find = c.prepareStatement("SELECT backend_pid FROM session_nodes WHERE node = ?")) {
             find.setString(1, nodeOf(node));
-            try (ResultSet rs = find.executeQuery()) {
-                assertThat(rs.next()).as("the node's row").isTrue();
-                return rs.getInt(1);
+            while (true) {
+                try (ResultSet rs = find.executeQuery()) {
+                    if (rs.next()) return rs.getInt(1);
+                }
+                assertThat(System.nanoTime()).as("the node's row within " + PATIENCE).isLessThan(deadline);
+                Thread.sleep(50);
             }
         }
     }
