@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 import dev.lanyard.geo.Cidr;
 import org.slf4j.Logger;
@@ -31,6 +33,11 @@ import org.springframework.stereotype.Component;
  * internet is refused unless its network is listed in {@code lanyard.signals.private-networks}, where plain
  * http is allowed too; this machine's loopback counts as listed when Lanyard's own address is on loopback
  * (a developer's machine, the tests).
+ *
+ * <p>A host name must resolve when given, and one that does not resolve gets the same answer as one that resolves
+ * inward, when given and when sent to, so that the check tells an admin nothing about which names the server's own
+ * network knows. A host that can never be public is refused as such and never tried again: a non-public IP address
+ * written out, a zone id, {@code localhost}, or a number spelled some other way ({@code 0x7f000001}).
  */
 @Component
 public class ReceiverAddresses implements dev.lanyard.ops.CheckedBeforeMigration {
@@ -51,8 +58,16 @@ public class ReceiverAddresses implements dev.lanyard.ops.CheckedBeforeMigration
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
     private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
 
+    /**
+     * A host name as DNS has it: labels of letters, digits and hyphens, the last one starting with a letter (no
+     * top-level domain is numeric), so that no number in another spelling passes for a name.
+     */
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
     private final List<Cidr> privateNetworks;
     private final boolean loopbackListed;
+    private final Resolver resolver;
 
     /**
      * From {@code lanyard.signals.private-networks} (a YAML list or comma-separated), Lanyard's own address as SETs name
@@ -89,6 +104,10 @@ public class ReceiverAddresses implements dev.lanyard.ops.CheckedBeforeMigration
 
     /** {@code ownAddress}: Lanyard's own address, on loopback only where it listens on loopback only (else empty). */
     public ReceiverAddresses(List<String> privateNetworks, String ownAddress) {
+        this(privateNetworks, ownAddress, InetAddress::getAllByName);
+    }
+
+    ReceiverAddresses(List<String> privateNetworks, String ownAddress, Resolver resolver) {
         List<Cidr> networks = new ArrayList<>();
         for (String network : privateNetworks) {
             if (network.isBlank()) continue;
@@ -101,6 +120,7 @@ public class ReceiverAddresses implements dev.lanyard.ops.CheckedBeforeMigration
         }
         this.privateNetworks = List.copyOf(networks);
         this.loopbackListed = onLoopback(ownAddress);
+        this.resolver = resolver;
     }
 
     /** Why an address was refused: a sentence for the admin, and whether trying again later may help. */
@@ -112,15 +132,26 @@ public class ReceiverAddresses implements dev.lanyard.ops.CheckedBeforeMigration
             this.unresolved = unresolved;
         }
 
-        /** The host did not resolve: a name not yet published, or DNS down, which may pass. */
+        /**
+         * The host name did not resolve to an address Lanyard may send to: a name not yet published, DNS down, or a
+         * name pointed inward, which may all pass. An address that can never pass (a non-public IP written out, a
+         * loopback name, a host no DNS name) is not unresolved: a send there is given up at once.
+         */
         public boolean unresolved() {
             return unresolved;
         }
     }
 
+    /** Looks up a host name's addresses; {@code InetAddress::getAllByName}, or a fixed table in tests. */
+    interface Resolver {
+        InetAddress[] addresses(String name) throws UnknownHostException;
+    }
+
     /**
-     * Checks a URL an admin gives ({@code what} names it in the message: "The back-channel logout URI").
-     * A host that does not resolve yet is accepted over https; it is checked at each send.
+     * Checks a URL an admin gives ({@code what} names it in the message: "The back-channel logout URI"). A host name
+     * must resolve now, over https as over http, and to public addresses (or a listed network): one that does not
+     * resolve and one that resolves inward get the same refusal, so that an admin cannot use this check to learn which
+     * names the server's own network knows (an outside review).
      */
     public URI check(String url, String what) throws Refused {
         URI uri;
@@ -135,14 +166,7 @@ public class ReceiverAddresses implements dev.lanyard.ops.CheckedBeforeMigration
         }
         if (uri.getRawFragment() != null) throw new Refused(what + " cannot have a fragment (#).", false);
         if (uri.getRawUserInfo() != null) throw new Refused(what + " cannot hold a user name or password.", false);
-        try {
-            checkAddresses(uri, what, false);
-        } catch (Refused refused) {
-            // A name not published yet is checked when sent to; over plain http it must be in a listed network now.
-            if (!refused.unresolved()) throw refused;
-            if (scheme.equals("http")) throw new Refused(refused.getMessage() + " Plain http is allowed only to a network listed in "
-                    + "lanyard.signals.private-networks.", false);
-        }
+        checkAddresses(uri, what, false);
         return uri;
     }
 
@@ -152,27 +176,64 @@ public class ReceiverAddresses implements dev.lanyard.ops.CheckedBeforeMigration
     }
 
     private void checkAddresses(URI uri, String what, boolean sending) throws Refused {
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
         String host = uri.getHost();
-        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        if (host == null) throw new Refused(what + " must be an https URL.", false);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            // A zone id names one of the server's own network interfaces: only link-local addresses take one.
+            if (host.indexOf('%') >= 0) throw new Refused(what + " cannot name a network interface (an IPv6 zone id after %).", false);
+            host = host.substring(1, host.length() - 1);
+        }
+        Optional<InetAddress> literal = dev.lanyard.geo.IpLiteral.parse(host);
+        if (literal.isPresent()) {
+            checkAddress(literal.get(), https, what);
+            return;
+        }
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (!DNS_NAME.matcher(name).matches() || name.length() > 253) {
+            // Such as 0x7f000001 or 017700000001, which the system's resolver reads as 127.0.0.1.
+            throw new Refused(what + " must name its host by a DNS name or an IP address written the usual way "
+                    + "(like 93.184.215.14 or [2001:db8::1]).", false);
+        }
+        String lowerCase = name.toLowerCase(Locale.ROOT);
+        if (!loopbackListed && (lowerCase.equals("localhost") || lowerCase.endsWith(".localhost"))) throw notPublic(what);
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
+            addresses = resolver.addresses(name);
         } catch (UnknownHostException e) {
-            throw new Refused("The host " + host + " does not resolve.", true);
+            throw doesNotResolveToAPublicAddress(host);
         }
-        boolean https = "https".equalsIgnoreCase(uri.getScheme());
         for (InetAddress address : addresses) {
-            if (listed(address)) continue;
-            if (!isPublic(address)) {
+            if (!listed(address) && !isPublic(address)) {
                 if (sending) log.warn("Refused to send to {}: it resolves to {}, outside the public internet and not in lanyard.signals.private-networks",
                         host, address.getHostAddress());
-                throw new Refused(what + " reaches an address outside the public internet (loopback, or a private or link-local "
-                        + "network). Lanyard sends there only to networks its operator lists in lanyard.signals.private-networks.", false);
-            }
-            if (!https) {
-                throw new Refused(what + " must be an https URL (plain http only to a network listed in lanyard.signals.private-networks).", false);
+                throw doesNotResolveToAPublicAddress(host);
             }
         }
+        for (InetAddress address : addresses) checkAddress(address, https, what);
+    }
+
+    /** Checks an address itself: listed, or public over https. */
+    private void checkAddress(InetAddress address, boolean https, String what) throws Refused {
+        if (listed(address)) return;
+        if (!isPublic(address)) throw notPublic(what);
+        if (!https) {
+            throw new Refused(what + " must be an https URL (plain http only to a network listed in lanyard.signals.private-networks).", false);
+        }
+    }
+
+    private static Refused notPublic(String what) {
+        return new Refused(what + " reaches an address outside the public internet (loopback, or a private or link-local "
+                + "network). Lanyard sends there only to networks its operator lists in lanyard.signals.private-networks.", false);
+    }
+
+    /**
+     * One refusal for a name that does not resolve and one that resolves inward, and one decision (tried again later,
+     * at send time): telling them apart would tell an admin which names the server's own network knows.
+     */
+    private static Refused doesNotResolveToAPublicAddress(String host) {
+        return new Refused("The host " + host + " does not resolve to a public internet address. Lanyard sends to other "
+                + "networks only where its operator lists them in lanyard.signals.private-networks.", true);
     }
 
     private boolean listed(InetAddress address) {

@@ -94,8 +94,9 @@ class ReceiverExchange {
      * Sends and reads the answer within twice the push timeout, all of it: the request's own timeout ends at
      * the answer's headers (Java 17), so a receiver that sends them and then trickles its body would hold its
      * delivery thread, and the batch waiting for it. Only the first {@link #ANSWER_LIMIT}
-     * bytes of the body are read (enough for an error code). An address Lanyard may not send to is given up
-     * without a connection; a host that does not resolve is tried again later.
+     * bytes of the body are read (enough for an error code). An address that can never be sent to is given up
+     * without a connection; a host name that does not resolve to a public address, whether it does not resolve or
+     * resolves inward (one answer for both: {@link ReceiverAddresses}), is tried again later, also without one.
      */
     Outcome send(HttpRequest request, int... accepted) {
         try {

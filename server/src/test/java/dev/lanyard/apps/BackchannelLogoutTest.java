@@ -3,6 +3,7 @@ package dev.lanyard.apps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -102,6 +103,35 @@ class BackchannelLogoutTest {
             assertThat(result.getResponse().getStatus()).as(uri).isEqualTo(400);
             assertThat(result.getResponse().getContentAsString()).as(uri).contains("backchannelLogoutUri")
                     .contains("The back-channel logout URI reaches an address outside the public internet");
+        }
+    }
+
+    /**
+     * Outside review: a host that did not resolve was told so, and accepted over https, where one the server's network
+     * knows was refused as internal, so that an admin could list the internal names. Both now get one answer, when an app
+     * is registered or changed; an address that can never be public is refused as such.
+     */
+    @Test
+    void aBackChannelLogoutUriWhoseHostDoesNotResolveIsRefusedAsAnInternalNameIs() throws Exception {
+        String missing = "The host nosuchhost-xyz.invalid does not resolve to a public internet address. Lanyard sends to other "
+                + "networks only where its operator lists them in lanyard.signals.private-networks.";
+        String id = register("Resolving", app.url("/logout")).path("app").path("id").asString();
+        String[][] refusals = {{"https://nosuchhost-xyz.invalid/x", missing}, {"http://nosuchhost-xyz.invalid/x", missing},
+                {"https://017700000001:18251/", "The back-channel logout URI must name its host by a DNS name or an IP address "
+                        + "written the usual way (like 93.184.215.14 or [2001:db8::1])."},
+                {"https://[fe80::1%25lo]:18251/", "The back-channel logout URI cannot name a network interface (an IPv6 zone id after %)."}};
+        for (String[] refusal : refusals) {
+            String body = json.writeValueAsString(Map.of("name", "Resolving", "redirectUris", List.of(REDIRECT), "type", "confidential",
+                    "scopes", List.of("openid"), "backchannelLogoutUri", refusal[0]));
+            for (var request : List.of(post("/api/v1/admin/apps"), put("/api/v1/admin/apps/" + id))) {
+                MvcResult result = mvc.perform(request.cookie(admin.cookie()).with(admin.from())
+                        .contentType(MediaType.APPLICATION_JSON).content(body)).andReturn();
+                assertThat(result.getResponse().getStatus()).as(refusal[0]).isEqualTo(400);
+                assertThat(result.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+                JsonNode problem = json.readTree(result.getResponse().getContentAsString());
+                assertThat(problem.path("field").asString()).isEqualTo("backchannelLogoutUri");
+                assertThat(problem.path("detail").asString()).as(refusal[0]).contains(refusal[1]);
+            }
         }
     }
 

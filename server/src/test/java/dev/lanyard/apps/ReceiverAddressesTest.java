@@ -104,15 +104,66 @@ class ReceiverAddressesTest {
                 .isInstanceOf(ReceiverAddresses.Refused.class);
     }
 
+    /**
+     * An outside review: a name that did not resolve was told so (and accepted over https) while one the server's own
+     * network knows was refused as internal, so an admin could list the internal names by registering URLs.
+     */
     @Test
-    void aNameThatDoesNotResolveYetIsAcceptedWhenGivenAndNotSentTo() throws Exception {
-        assertThat(deployed.check("https://receiver.invalid/ssf", WHAT)).isNotNull();
-        assertThatThrownBy(() -> deployed.check("http://receiver.invalid/ssf", WHAT)).as("plain http needs a listed network now")
-                .hasMessage("The host receiver.invalid does not resolve. Plain http is allowed only to a network listed in lanyard.signals.private-networks.");
+    void aNameThatDoesNotResolveAndOneThatResolvesInwardGetTheSameAnswer() throws Exception {
+        ReceiverAddresses.Resolver intranet = name -> switch (name) {
+            case "runsc", "vm" -> new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+            case "wiki.corp.example" -> new InetAddress[] {InetAddress.getByName("10.1.2.3")};
+            case "mixed.example.com" -> new InetAddress[] {InetAddress.getByName("93.184.215.14"), InetAddress.getByName("192.168.1.1")};
+            default -> throw new java.net.UnknownHostException(name);
+        };
+        ReceiverAddresses deployed = new ReceiverAddresses(List.of(), "https://lanyard.example.com", intranet);
+        for (String scheme : new String[] {"https", "http"}) {
+            for (String host : new String[] {"runsc", "vm", "wiki.corp.example", "mixed.example.com", "nosuchhost-xyz", "receiver.invalid"}) {
+                String url = scheme + "://" + host + "/x";
+                String answer = "The host " + host + " does not resolve to a public internet address. Lanyard sends to other networks "
+                        + "only where its operator lists them in lanyard.signals.private-networks.";
+                assertThatThrownBy(() -> deployed.check(url, WHAT)).as(url).hasMessage(answer);
+                assertThatThrownBy(() -> deployed.checkBeforeSending(URI.create(url))).as(url)
+                        .isInstanceOfSatisfying(ReceiverAddresses.Refused.class, refused -> assertThat(refused.unresolved())
+                                .as("tried again later, as a name not yet published is").isTrue())
+                        .hasMessage(answer);
+            }
+        }
+    }
 
-        assertThatThrownBy(() -> deployed.checkBeforeSending(URI.create("https://receiver.invalid/ssf")))
-                .isInstanceOfSatisfying(ReceiverAddresses.Refused.class, refused -> assertThat(refused.unresolved()).isTrue())
-                .hasMessage("The host receiver.invalid does not resolve.");
+    /**
+     * An outside review: these were accepted when given, then found "not resolving" at each send and tried 20 times.
+     * None of them can ever reach the public internet, so they are refused when given and a send is given up at once.
+     */
+    @Test
+    void aHostThatCanNeverBePublicIsRefusedWhenGivenAndGivenUpWhenSent() {
+        for (String host : new String[] {"[fe80::1%25lo]", "[2a00:1450:4001:80b::200e%25eth0]"}) {
+            assertThatThrownBy(() -> deployed.check("https://" + host + ":18251/", WHAT)).as(host)
+                    .hasMessage(WHAT + " cannot name a network interface (an IPv6 zone id after %).");
+            assertThatThrownBy(() -> deployed.checkBeforeSending(URI.create("https://" + host + ":18251/"))).as(host)
+                    .isInstanceOfSatisfying(ReceiverAddresses.Refused.class, refused -> assertThat(refused.unresolved()).isFalse());
+        }
+        for (String host : new String[] {"0x7f000001", "017700000001", "0177.0.0.01", "1e100", "[::ffff:127.000.0.1]"}) {
+            assertThatThrownBy(() -> deployed.check("https://" + host + ":18251/", WHAT)).as(host)
+                    .hasMessage(WHAT + " must name its host by a DNS name or an IP address written the usual way "
+                            + "(like 93.184.215.14 or [2001:db8::1]).");
+            assertThatThrownBy(() -> deployed.checkBeforeSending(URI.create("https://" + host + ":18251/"))).as(host)
+                    .isInstanceOfSatisfying(ReceiverAddresses.Refused.class, refused -> assertThat(refused.unresolved()).isFalse());
+        }
+        for (String host : new String[] {"localhost", "localhost.", "foo.localhost", "FOO.LocalHost.", "[fe80::1]", "10.0.0.5"}) {
+            assertThatThrownBy(() -> deployed.check("https://" + host + ":18251/", WHAT)).as(host)
+                    .hasMessageStartingWith(WHAT + " reaches an address outside the public internet");
+            assertThatThrownBy(() -> deployed.checkBeforeSending(URI.create("https://" + host + ":18251/"))).as(host)
+                    .isInstanceOfSatisfying(ReceiverAddresses.Refused.class, refused -> assertThat(refused.unresolved()).isFalse());
+        }
+    }
+
+    @Test
+    void aNameWithATrailingDotIsAName() throws Exception {
+        ReceiverAddresses.Resolver publicDns = name -> new InetAddress[] {InetAddress.getByName("93.184.215.14")};
+        ReceiverAddresses deployed = new ReceiverAddresses(List.of(), "https://lanyard.example.com", publicDns);
+        assertThat(deployed.check("https://receiver.example.com./ssf", WHAT)).isNotNull();
+        assertThat(deployed.check("https://xn--bcher-kva.example/ssf", WHAT)).isNotNull();
     }
 
     @Test

@@ -150,6 +150,38 @@ class TeamAppPagesTest {
         assertThat(kept).contains("<h1 dir=\"auto\">Wiki</h1>").doesNotContain("caf\u00e9");
     }
 
+    /**
+     * A back-channel logout URI whose host does not resolve is refused on the app's page, over https as over http, with
+     * the words an internal name gets, so that the page tells an admin nothing of the server's own network; a host that
+     * can never be public is refused with its own reason (outside review: https to a missing name was accepted, and
+     * 0x7f000001, 127.0.0.1 spelled in hex, too).
+     */
+    @Test
+    void aBackChannelLogoutUriThatCannotBeSentToIsRefusedNextToItsField() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String id = new TeamApps(mvc, json, port).register(ada, "Wiki").path("app").path("id").asString();
+        String missing = "The host nosuchhost-xyz.invalid does not resolve to a public internet address. Lanyard sends to other "
+                + "networks only where its operator lists them in lanyard.signals.private-networks.";
+        String numeric = "The back-channel logout URI must name its host by a DNS name or an IP address written the usual way "
+                + "(like 93.184.215.14 or [2001:db8::1]).";
+        String[][] refusals = {{"https://nosuchhost-xyz.invalid/x", missing}, {"http://nosuchhost-xyz.invalid/x", missing},
+                {"https://0x7f000001:18251/", numeric}, {"https://[fe80::1%25lo]:18251/",
+                "The back-channel logout URI cannot name a network interface (an IPv6 zone id after %)."}};
+        for (String[] refusal : refusals) {
+            MockHttpServletResponse refused = team.perform(team.form(post("/admin/apps/" + id), ada).param("name", "Wiki")
+                    .param("redirectUris", "http://localhost:9/cb").param("scopes", "openid")
+                    .param("backchannelLogoutUri", refusal[0])).getResponse();
+
+            String page = refused.getContentAsString();
+            assertThat(refused.getStatus()).as(refusal[0]).isEqualTo(400);
+            assertThat(page).as(refusal[0]).containsPattern("id=\"backchannelLogoutUri\"[^>]*aria-invalid=\"true\"")
+                    .contains("<p id=\"backchannelLogoutUri-error\" class=\"field-error\">" + refusal[1] + "</p>");
+        }
+        String kept = team.perform(team.page(get("/admin/apps/" + id), ada)).getResponse().getContentAsString();
+        assertThat(kept).doesNotContain("nosuchhost-xyz").doesNotContain("0x7f000001");
+    }
+
     /** The apps list and an app's members who allowed it are the tables of Members and Team sessions: cards on a phone. */
     @Test
     void theAppsTablesAreTheTablesOfTheOtherPages() throws Exception {

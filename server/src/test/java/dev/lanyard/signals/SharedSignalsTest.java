@@ -802,6 +802,31 @@ class SharedSignalsTest {
         assertThat(ssf(get("/api/v1/ssf/streams"), token(r), null).getResponse().getStatus()).as("a new token works").isEqualTo(200);
     }
 
+    /**
+     * Outside review: a push endpoint whose host did not resolve was told so, and accepted over https, where one the
+     * server's network knows was refused as internal. Both get one answer now, on a new stream and a changed one.
+     */
+    @Test
+    void aPushEndpointWhoseHostDoesNotResolveIsRefusedAsAnInternalNameIs() throws Exception {
+        String token = token(receiverApp("Resolving"));
+        MvcResult created = ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.PUSH,
+                "endpoint_url", receiver.url("/ssf"))));
+        assertThat(created.getResponse().getStatus()).isEqualTo(201);
+        String streamId = api.read(created).path("stream_id").asString();
+        for (String endpoint : new String[] {"https://nosuchhost-xyz.invalid/ssf", "http://nosuchhost-xyz.invalid/ssf"}) {
+            Map<String, Object> delivery = Map.of("method", Stream.PUSH, "endpoint_url", endpoint);
+            for (MvcResult refused : List.of(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", delivery)),
+                    ssf(patch(), token, Map.of("stream_id", streamId, "delivery", delivery)))) {
+                assertThat(refused(refused, "delivery.endpoint_url").path("detail").asString()).as(endpoint)
+                        .isEqualTo("The host nosuchhost-xyz.invalid does not resolve to a public internet address. Lanyard sends to "
+                                + "other networks only where its operator lists them in lanyard.signals.private-networks.");
+            }
+        }
+        assertThat(refused(ssf(post("/api/v1/ssf/streams"), token, Map.of("delivery", Map.of("method", Stream.PUSH,
+                "endpoint_url", "https://0x7f000001:18251/"))), "delivery.endpoint_url").path("detail").asString())
+                .startsWith("delivery.endpoint_url must name its host by a DNS name or an IP address written the usual way");
+    }
+
     @Test
     void aPushEndpointInsideTheServersNetworkIsRefusedWithTheReason() throws Exception {
         String token = token(receiverApp("Metadata"));
@@ -811,7 +836,7 @@ class SharedSignalsTest {
             assertThat(refused.getResponse().getStatus()).as(endpoint).isEqualTo(400);
             assertThat(refused.getResponse().getContentType()).startsWith("application/problem+json");
             assertThat(refused.getResponse().getContentAsString()).as(endpoint).contains("delivery.endpoint_url")
-                    .containsAnyOf("outside the public internet", "Plain http is allowed only");
+                    .containsAnyOf("outside the public internet", "does not resolve to a public internet address");
         }
         // The scheme's refusal states the rule, where it said "must be an https URL" though http to loopback is taken (outside review).
         for (String endpoint : new String[] {"ftp://receiver.example.com/ssf", "receiver.example.com/ssf", "https:receiver"}) {

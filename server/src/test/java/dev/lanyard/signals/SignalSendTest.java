@@ -132,7 +132,9 @@ class SignalSendTest {
         }
         SignalDelivery.Outcome unresolved = deployed.send(HttpRequest.newBuilder(URI.create("https://receiver.invalid/events"))
                 .POST(HttpRequest.BodyPublishers.ofString("set")).build(), 202);
-        assertThat(unresolved).isEqualTo(new SignalDelivery.Outcome(false, true, "The host receiver.invalid does not resolve."));
+        assertThat(unresolved).isEqualTo(new SignalDelivery.Outcome(false, true,
+                "The host receiver.invalid does not resolve to a public internet address. Lanyard sends to other networks only where "
+                        + "its operator lists them in lanyard.signals.private-networks."));
         assertThat(received).as("no connection made").hasValue(0);
     }
 }
