@@ -27,6 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
  *     Lanyard's own, or without one, a {@code Sec-Fetch-Site} other than {@code same-origin} or
  *     {@code none} ({@link ExternalOrigins#foreign}, which the data export's download and the consent form ask too).
  *     Pages answer with the error page, the API with {@code 403 cross-origin}.</li>
+ * <li>Nor may an open page's live stream ({@link SecurityRefusals#LIVE_EVENTS}), though a GET: each holds one of the
+ *     session's three places, and a page of another origin on the same site (another port of localhost), whose
+ *     requests carry the cookie, could take them all and close the member's own tabs' streams (outside review). A
+ *     same-origin {@code EventSource} sends no {@code Origin} and {@code Sec-Fetch-Site: same-origin}, and passes. It
+ *     is answered 403 with no body, which an {@code EventSource} does not retry.</li>
  * <li>An API request that carries {@code Authorization: Bearer} cannot be forged by another site
  *     and passes. Any other state-changing API request (it relies on the cookie, or is a sign-up
  *     or login) must send a JSON body, which a cross-site form cannot do without a CORS preflight
@@ -58,7 +63,15 @@ final class ApiRequestGuard extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getDispatcherType() != DispatcherType.REQUEST || SAFE.contains(request.getMethod())) {
+        if (request.getDispatcherType() != DispatcherType.REQUEST) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (SAFE.contains(request.getMethod())) {
+            if (SecurityRefusals.LIVE_EVENTS.equals(dev.lanyard.session.SessionFilter.sentPath(request)) && origins.foreign(request)) {
+                response.setStatus(HttpStatus.FORBIDDEN.value());
+                return;
+            }
             chain.doFilter(request, response);
             return;
         }

@@ -101,7 +101,11 @@ class LiveStreamLimitsTest {
 
     /** A page's stream whose {@code ready} has been read: the server has admitted and counted it. */
     private EventStream open(Sessions.Started session) throws Exception {
-        HttpResponse<InputStream> response = http.sendAsync(eventsWith(session.token()).GET().build(), HttpResponse.BodyHandlers.ofInputStream())
+        return open(eventsWith(session.token()));
+    }
+
+    private EventStream open(HttpRequest.Builder request) throws Exception {
+        HttpResponse<InputStream> response = http.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream())
                 .get(10, TimeUnit.SECONDS);
         EventStream stream = new EventStream(response);
         streams.add(stream);
@@ -254,6 +258,36 @@ class LiveStreamLimitsTest {
         assertThat(open.until(line -> line.startsWith(":"))).isEqualTo(":♥");
         assertThat(live.listening(laptop.session().id())).isEqualTo(1);
         assertThat(live.listening(phone.session().id())).isZero();
+    }
+
+    /**
+     * A page of another origin on the same site (another port of localhost) sends the cookie with its EventSource: it
+     * gets no stream, 403, and so closes none of the member's own tabs' (outside review: it got 200, and three of them
+     * took the session's three places). Same-origin pages, which send no Origin or their own, and Sec-Fetch-Site
+     * same-origin, get theirs.
+     */
+    @Test
+    void aPageOfAnotherOriginGetsNoStreamAndClosesNoneOfTheMembersTabs() throws Exception {
+        Account alice = someone();
+        Sessions.Started laptop = signIn(alice);
+        EventStream noOrigin = open(laptop);
+        EventStream ownOrigin = open(eventsWith(laptop.token()).header("Origin", "http://127.0.0.1:" + port));
+        EventStream sameOrigin = open(eventsWith(laptop.token()).header("Sec-Fetch-Site", "same-origin").header("Sec-Fetch-Mode", "cors"));
+
+        List<HttpRequest.Builder> foreign = List.of(eventsWith(laptop.token()).header("Origin", "https://evil.example"),
+                eventsWith(laptop.token()).header("Origin", "http://127.0.0.1:" + (port == 65535 ? 1 : port + 1)),
+                eventsWith(laptop.token()).header("Origin", "http://localhost:" + port).header("Sec-Fetch-Site", "same-site"),
+                eventsWith(laptop.token()).header("Sec-Fetch-Site", "cross-site"),
+                eventsWith(laptop.token()).header("Sec-Fetch-Site", "same-site"));
+        for (HttpRequest.Builder request : foreign) {
+            HttpResponse<String> refused = http.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).doesNotContain("event:");
+        }
+
+        assertThat(live.listening(laptop.session().id())).isEqualTo(3);
+        signIn(alice);
+        for (EventStream tab : List.of(noOrigin, ownOrigin, sameOrigin)) assertThat(tab.next()).isEqualTo(new Event("changed", "sessions"));
     }
 
     @Test
