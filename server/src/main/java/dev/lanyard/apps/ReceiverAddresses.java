@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import dev.lanyard.geo.Cidr;
+import dev.lanyard.geo.IpLiteral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -99,7 +100,7 @@ public class ReceiverAddresses implements dev.lanyard.ops.CheckedBeforeMigration
         String host = serverAddress.strip();
         if (host.equalsIgnoreCase("localhost")) return true;
         if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-        return dev.lanyard.geo.IpLiteral.parse(host).map(InetAddress::isLoopbackAddress).orElse(false);
+        return IpLiteral.parse(host).map(InetAddress::isLoopbackAddress).orElse(false);
     }
 
     /** {@code ownAddress}: Lanyard's own address, on loopback only where it listens on loopback only (else empty). */
@@ -184,7 +185,7 @@ public class ReceiverAddresses implements dev.lanyard.ops.CheckedBeforeMigration
             if (host.indexOf('%') >= 0) throw new Refused(what + " cannot name a network interface (an IPv6 zone id after %).", false);
             host = host.substring(1, host.length() - 1);
         }
-        Optional<InetAddress> literal = dev.lanyard.geo.IpLiteral.parse(host);
+        Optional<InetAddress> literal = IpLiteral.parse(host);
         if (literal.isPresent()) {
             checkAddress(literal.get(), https, what);
             return;
@@ -273,7 +274,7 @@ public class ReceiverAddresses implements dev.lanyard.ops.CheckedBeforeMigration
             if (host == null) return false;
             if (host.equalsIgnoreCase("localhost") || host.toLowerCase(Locale.ROOT).endsWith(".localhost")) return true;
             if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-            return dev.lanyard.geo.IpLiteral.parse(host).map(InetAddress::isLoopbackAddress).orElse(false);
+            return IpLiteral.parse(host).map(InetAddress::isLoopbackAddress).orElse(false);
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.lanyard.geo.ExternalOrigins;
+import dev.lanyard.session.SessionFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -68,7 +69,7 @@ final class ApiRequestGuard extends HttpFilter {
             return;
         }
         if (SAFE.contains(request.getMethod())) {
-            if (SecurityRefusals.LIVE_EVENTS.equals(dev.lanyard.session.SessionFilter.sentPath(request)) && origins.foreign(request)) {
+            if (SecurityRefusals.LIVE_EVENTS.equals(SessionFilter.sentPath(request)) && origins.foreign(request)) {
                 response.setStatus(HttpStatus.FORBIDDEN.value());
                 return;
             }
