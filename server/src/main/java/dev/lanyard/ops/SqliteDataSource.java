@@ -47,8 +47,16 @@ final class SqliteDataSource implements BeanPostProcessor {
     private static final String PREFIX = "jdbc:sqlite:";
     /** Files SQLite keeps beside the database, with the database file's permissions. */
     private static final List<String> COMPANIONS = List.of("-wal", "-shm", "-journal");
-    private static final Set<PosixFilePermission> OTHERS_IN = EnumSet.of(PosixFilePermission.GROUP_READ,
+    /** What other users must not have on the database's files: reading them, or writing them. */
+    private static final Set<PosixFilePermission> OTHERS_IN_A_FILE = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+    /**
+     * What other users must not have on the database's directory: writing it, which lets them replace or remove the files.
+     * Listing it shows only names; the files themselves are checked. So {@code scripts/run.sh}'s {@code data/}, made with
+     * the usual umask for the geolocation files, holding an owner-only database is not warned of.
+     */
+    private static final Set<PosixFilePermission> OTHERS_IN_A_DIRECTORY = EnumSet.of(PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_WRITE);
 
     /** What application.yml's default URL sets, in its order: what Lanyard's writes and checks assume. */
     static final List<String> REQUIRED = List.of("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=true",
@@ -135,13 +143,13 @@ final class SqliteDataSource implements BeanPostProcessor {
         return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions));
     }
 
-    /** Logs one warning naming the directory and the database's files that other users can read or write, if any. */
+    /** Logs one warning naming the database's files that other users can read or write, and its directory if they can write it. */
     private static void warnIfOthersGetIn(Path directory, Path file) {
         List<String> exposed = new ArrayList<>();
-        boolean directoryExposed = othersGetIn(directory, exposed);
+        boolean directoryExposed = othersGetIn(directory, OTHERS_IN_A_DIRECTORY, exposed);
         boolean filesExposed = false;
         for (Path each : databaseFiles(file)) {
-            filesExposed |= othersGetIn(each, exposed);
+            filesExposed |= othersGetIn(each, OTHERS_IN_A_FILE, exposed);
         }
         if (exposed.isEmpty()) return;
         List<String> commands = new ArrayList<>();
@@ -163,11 +171,11 @@ final class SqliteDataSource implements BeanPostProcessor {
         return files;
     }
 
-    /** Whether others may read or write {@code path}; if so, adds it with its permissions to {@code exposed}. */
-    private static boolean othersGetIn(Path path, List<String> exposed) {
+    /** Whether others have any of {@code forbidden} on {@code path}; if so, adds it with its permissions to {@code exposed}. */
+    private static boolean othersGetIn(Path path, Set<PosixFilePermission> forbidden, List<String> exposed) {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
-            if (permissions.stream().noneMatch(OTHERS_IN::contains)) return false;
+            if (permissions.stream().noneMatch(forbidden::contains)) return false;
             exposed.add(path + " (" + PosixFilePermissions.toString(permissions) + ")");
             return true;
         } catch (IOException | UnsupportedOperationException | SecurityException unreadable) {

@@ -120,11 +120,31 @@ class SqliteDataSourceTest {
 
         assertThat(warnings.list).singleElement().satisfies(warning -> {
             assertThat(warning.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
-            assertThat(warning.getFormattedMessage()).contains(directory + " (rwxr-xr-x), " + file + " (rw-r--r--)")
-                    .endsWith("run chmod 700 '" + directory + "' && chmod 600 '" + file + "'*");
+            assertThat(warning.getFormattedMessage()).contains(file + " (rw-r--r--)").doesNotContain(directory + " (")
+                    .endsWith("run chmod 600 '" + file + "'*");
         });
         assertThat(permissions(directory)).isEqualTo("rwxr-xr-x");
         assertThat(permissions(file)).isEqualTo("rw-r--r--");
+    }
+
+    /** Writing the folder lets others replace the files; listing it shows only names, so scripts/run.sh's data/ is fine. */
+    @Test
+    void aFolderOthersCanWriteIsWarnedOfAndOneTheyCanOnlyListIsNot() throws Exception {
+        Path listed = Files.createDirectories(temp.resolve("listed"));
+        Files.setPosixFilePermissions(listed, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path writable = Files.createDirectories(temp.resolve("writable"));
+        Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxr-x"));
+        ListAppender<ILoggingEvent> warnings = warnings();
+        try {
+            SqliteDataSource.prepare(listed.resolve("lanyard.db"));
+            assertThat(warnings.list).as("a folder others can only list, an owner-only file").isEmpty();
+            SqliteDataSource.prepare(writable.resolve("lanyard.db"));
+        } finally {
+            stop(warnings);
+        }
+        assertThat(permissions(listed.resolve("lanyard.db"))).isEqualTo("rw-------");
+        assertThat(warnings.list).singleElement().satisfies(warning -> assertThat(warning.getFormattedMessage())
+                .contains(writable + " (rwxrwxr-x)").endsWith("run chmod 700 " + writable));
     }
 
     @Test
