@@ -9,7 +9,6 @@ import dev.lanyard.account.Accounts;
 import dev.lanyard.account.TeamId;
 import dev.lanyard.keys.ApiKey;
 import dev.lanyard.keys.ApiKeys;
-import dev.lanyard.session.EndReason;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.SessionsEnded;
@@ -132,7 +131,7 @@ class EndedSessionsRecorder {
             entries.unattributed(AuditAction.KEY_REVOKED);
             return;
         }
-        if (ending.reason() == EndReason.IDLE_EXPIRED || ending.reason() == EndReason.LIFETIME_EXPIRED) {
+        if (ending.reason().expiry()) {
             entries.record(team.get(), ending.at(), AuditEntry.Actor.SYSTEM, Optional.of(s.account()), Optional.of(s.id()), AuditAction.SESSION_EXPIRED,
                     "API key " + Phrases.quoted(key.name()) + " (" + key.shown() + "…) expired", Optional.empty());
             return;

@@ -2,6 +2,7 @@ package dev.lanyard.ops;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.boot.task.SimpleAsyncTaskSchedulerCustomizer;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerCustomizer;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
@@ -57,8 +58,7 @@ class ScheduledTaskFailures implements ErrorHandler, ThreadPoolTaskSchedulerCust
 
     /** The failure and its root cause, each its class and its message's first line. */
     private static String oneLine(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(failure);
         return root == failure ? described(failure) : described(failure) + " (" + described(root) + ")";
     }
 

@@ -142,13 +142,9 @@ public class Approvals {
      */
     private Session target(Session held) {
         Session target = activity.withPending(held).endedIfExpired(clock.instant());
-        if (!target.active() && !expired(target)) throw new SessionProblem.NotFound();
+        if (!target.active() && !target.ending().map(e -> e.reason().expiry()).orElse(false)) throw new SessionProblem.NotFound();
         if (!approvable(target))
             throw new SessionProblem.NotPending("Only sign-ins can be approved or denied. API keys and apps are not.");
         return target;
-    }
-
-    private static boolean expired(Session s) {
-        return s.ending().map(e -> e.reason() == EndReason.LIFETIME_EXPIRED || e.reason() == EndReason.IDLE_EXPIRED).orElse(false);
     }
 }

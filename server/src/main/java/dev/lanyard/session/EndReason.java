@@ -60,6 +60,11 @@ public enum EndReason {
         return label;
     }
 
+    /** Whether the session ran out by itself, past its lifetime or its idle timeout, rather than being ended by someone. */
+    public boolean expiry() {
+        return this == IDLE_EXPIRED || this == LIFETIME_EXPIRED;
+    }
+
     /** What the signed-out device is told. */
     public String notice() {
         return notice;

@@ -65,8 +65,7 @@ class SessionPageParts {
             Session ended = sessions.find(current.account().id(), java.util.List.of(new SessionId(session))).get(new SessionId(session));
             if (ended != null && ended.ending().isPresent() && !ended.id().equals(current.id())) {
                 String title = ended.displayName();
-                EndReason reason = ended.ending().get().reason();
-                boolean expired = reason == EndReason.LIFETIME_EXPIRED || reason == EndReason.IDLE_EXPIRED;
+                boolean expired = ended.ending().get().reason().expiry();
                 model.addAttribute("done", done.equals("already-signed-out")
                         ? title + (expired ? " had already expired: nothing more was done."
                           : " had already been signed out, from another page or device: nothing more was done.")
@@ -98,7 +97,7 @@ class SessionPageParts {
      */
     EndedWhy endedBy(Session s, CurrentSession current) {
         Session.Ending e = s.ending().orElseThrow();
-        if (s.apiKey() && (e.reason() == EndReason.LIFETIME_EXPIRED || e.reason() == EndReason.IDLE_EXPIRED))
+        if (s.apiKey() && e.reason().expiry())
             return new EndedWhy("Expired", "");
         return switch (e.reason()) {
             case REVOKED -> new EndedWhy("Revoked by you", e.fromSession().filter(from -> !from.equals(s.id()))

@@ -42,12 +42,13 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
             + " signal_outbox.app_id)";
 
     private final JdbcClient jdbc;
-    private final DatabaseKind database;
     private final OutboxTable outbox;
+    /** The claim's common table expression of the retries it may take ({@link #retries(DatabaseKind)}). */
+    private final String retries;
 
     JdbcSignalOutboxStore(JdbcClient jdbc, DatabaseKind database) {
         this.jdbc = jdbc;
-        this.database = database;
+        this.retries = retries(database);
         // The streams held, read once per claim, not per row (decision 84): those with a failed signal that is not one
         // of the retries this claim may take.
         this.outbox = new OutboxTable(jdbc, "signal_outbox", "delivered_at",
@@ -85,7 +86,7 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
 
     @Override
     public List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit) {
-        return outbox.claim(retries(), claim, now, claimedUntil, limit, COLUMNS, (rs, n) -> outgoing(rs));
+        return outbox.claim(retries, claim, now, claimedUntil, limit, COLUMNS, (rs, n) -> outgoing(rs));
     }
 
     /**
@@ -96,7 +97,7 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
      * moment would otherwise both see it free, one would retry it and the other take the SETs behind it, for none sees
      * the other's claim before it commits. Most claims find none to lock; SQLite writes one at a time.
      */
-    private String retries() {
+    private static String retries(DatabaseKind database) {
         return "retries AS MATERIALIZED (SELECT id FROM signal_outbox WHERE " + FAILED
                 + " AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now) AND stream_id NOT IN (" + PAUSED + ")"
                 + (database.postgres() ? " FOR NO KEY UPDATE SKIP LOCKED" : "") + ")";

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -48,7 +49,8 @@ class DatabaseOutage extends HttpFilter {
             chain.doFilter(request, response);
         } catch (RuntimeException | ServletException e) {
             if (!DatabaseUnreachable.isCauseOf(e) || response.isCommitted()) throw e;
-            log.warn("Refused {} {}: database unavailable ({})", request.getMethod(), LinkTokens.redact(request.getRequestURI()), rootCause(e));
+            log.warn("Refused {} {}: database unavailable ({})", request.getMethod(), LinkTokens.redact(request.getRequestURI()),
+                    NestedExceptionUtils.getMostSpecificCause(e).getClass().getSimpleName());
             response.reset();
             response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
             if (Problems.isApi(request)) {
@@ -60,11 +62,5 @@ class DatabaseOutage extends HttpFilter {
                         .getBytes(StandardCharsets.UTF_8));
             }
         }
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        return root.getClass().getSimpleName();
     }
 }
