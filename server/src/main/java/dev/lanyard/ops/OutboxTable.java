@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,7 +25,7 @@ public final class OutboxTable {
     private final String unfinished;
     private final String claimable;
     private final String order;
-    private final String turnsAmong;
+    private final Optional<Turns> turns;
 
     /**
      * @param table           the table's name
@@ -33,33 +34,69 @@ public final class OutboxTable {
      * @param order           the order rows are claimed in ({@code next_attempt_at, id}: the longest due first)
      */
     public OutboxTable(JdbcClient jdbc, String table, String doneColumn, String claimableAlso, String order) {
-        this(jdbc, table, doneColumn, claimableAlso, order, "");
+        this(jdbc, table, doneColumn, claimableAlso, order, Optional.empty());
     }
 
     /**
-     * An outbox whose claims take turns among the owners of its rows: {@code turnsAmong} is an expression of a row
-     * naming its owner (a team), and a claim takes each owner's first due row, in {@code order}, before any owner's
-     * second, and so on. An owner with thousands of rows due cannot fill every claim ahead of another's first (an
-     * outside review); the owner's own rows keep their order.
+     * An outbox whose claims take turns among the owners of its rows, as {@code turns} says: a claim takes each owner's
+     * first due row, by id, before any owner's second, and so on. An owner with thousands of rows due cannot fill every
+     * claim ahead of another's first (an outside review); the owner's own rows keep their order.
      */
-    public OutboxTable(JdbcClient jdbc, String table, String doneColumn, String claimableAlso, String order, String turnsAmong) {
+    public OutboxTable(JdbcClient jdbc, String table, String doneColumn, String claimableAlso, Turns turns) {
+        this(jdbc, table, doneColumn, claimableAlso, "id", Optional.of(turns));
+    }
+
+    private OutboxTable(JdbcClient jdbc, String table, String doneColumn, String claimableAlso, String order, Optional<Turns> turns) {
         this.jdbc = jdbc;
         this.table = table;
         this.unfinished = doneColumn + " IS NULL AND given_up_at IS NULL";
         this.claimable = unfinished + claimableAlso + " AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now)";
         this.order = order;
-        this.turnsAmong = turnsAmong;
+        this.turns = turns;
     }
 
     /**
-     * The ids of the rows to claim: the first {@code :limit} claimable ones in the table's order, or, taking turns, in the
-     * order of each row's turn among its owner's rows and then by id. Taking turns ranks every claimable row, so it
-     * reads them all (from the index of the unfinished ones) where the plain order stops after {@code :limit}.
+     * How claims take turns among the owners of an outbox's rows.
+     *
+     * @param owner   the column naming a row's owner (a team)
+     * @param indexed the condition, beyond being unfinished, of the rows an index of ({@code owner}, id) holds, which
+     *                includes every row a claim may take
+     * @param lateral whether the database takes {@code LATERAL} joins (PostgreSQL; SQLite reads each owner's rows in a
+     *                correlated sub-select instead)
+     */
+    public record Turns(String owner, String indexed, boolean lateral) {
+    }
+
+    /**
+     * The owners with unfinished rows, in order, for taking turns: found one after another from the index of
+     * ({@code owner}, id), one short read each, however many rows each has; the last is {@code NULL}.
+     */
+    private String owners(Turns turns) {
+        String next = "SELECT " + turns.owner() + " FROM " + table + " WHERE " + unfinished + " AND " + turns.indexed();
+        return "owners (owner) AS (SELECT (" + next + " ORDER BY " + turns.owner() + " LIMIT 1)"
+                + " UNION ALL SELECT (" + next + " AND " + turns.owner() + " > owners.owner ORDER BY " + turns.owner() + " LIMIT 1)"
+                + " FROM owners WHERE owner IS NOT NULL)";
+    }
+
+    /**
+     * The ids of the rows to claim: the first {@code :limit} claimable ones in the table's order, or, taking turns, the
+     * first {@code :limit} claimable ones of each owner, by id, ranked by their turn among the owner's and then by id.
+     * Each owner's are read from the index of ({@code owner}, id), stepping over only those of its rows that cannot be
+     * claimed now, so a claim reads a few rows per owner, not every claimable row (an outside review: ranking them all
+     * cost 18.8 ms a claim at 10,000 due). The owner is matched with {@code BETWEEN}, not {@code =}: with {@code =},
+     * PostgreSQL may walk the primary key in id order instead, past every other owner's rows, not knowing how few an owner
+     * has. The last owner, {@code NULL}, matches nothing.
      */
     private String pick() {
-        if (turnsAmong.isEmpty()) return "SELECT id FROM " + table + " WHERE " + claimable + " ORDER BY " + order + " LIMIT :limit";
-        return "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY " + turnsAmong + " ORDER BY " + order + ") AS turn"
-                + " FROM " + table + " WHERE " + claimable + ") turns ORDER BY turn, id LIMIT :limit";
+        if (turns.isEmpty()) return "SELECT id FROM " + table + " WHERE " + claimable + " ORDER BY " + order + " LIMIT :limit";
+        String owner = turns.get().owner();
+        String theirs = "SELECT id FROM " + table + " WHERE " + owner + " BETWEEN owners.owner AND owners.owner AND " + claimable
+                + " ORDER BY " + owner + ", id LIMIT :limit";
+        String owned = turns.get().lateral()
+                ? "SELECT theirs.id, owners.owner FROM owners CROSS JOIN LATERAL (" + theirs + ") theirs"
+                : "SELECT theirs.id, owners.owner FROM owners JOIN " + table + " theirs ON theirs.id IN (" + theirs + ")";
+        return "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY owner ORDER BY id) AS turn FROM (" + owned + ") owned) turns"
+                + " ORDER BY turn, id LIMIT :limit";
     }
 
     /** The condition of a row neither sent nor given up, for the callers' own queries. */
@@ -85,8 +122,8 @@ public final class OutboxTable {
      */
     public <T> List<T> claim(String with, String claim, Instant now, Instant claimedUntil, int limit, String columns,
                              RowMapper<T> rows) {
-        List<Map.Entry<Long, T>> claimed = jdbc.sql("WITH " + (with.isEmpty() ? "" : with + ", ")
-                        + "picked AS MATERIALIZED (" + pick() + ")"
+        String ctes = turns.map(t -> "RECURSIVE " + owners(t) + ", ").orElse("") + (with.isEmpty() ? "" : with + ", ");
+        List<Map.Entry<Long, T>> claimed = jdbc.sql("WITH " + ctes + "picked AS MATERIALIZED (" + pick() + ")"
                         + " UPDATE " + table + " SET claim = :claim, claimed_until = :until, attempts = attempts + 1"
                         + " WHERE id IN (SELECT id FROM picked) AND " + claimable + " RETURNING " + columns)
                 .param("claim", claim).param("until", claimedUntil.toEpochMilli()).param("now", now.toEpochMilli())

@@ -34,12 +34,11 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
             + " AND stream_id IS NOT NULL";
     private static final String PAUSED = "SELECT id FROM ssf_streams WHERE status = 'paused'";
     /**
-     * The team a signal is for, whose turn it takes in a claim: the team of its app (an app deleted since, the app
-     * itself). Teams, not apps or streams, take turns: a team's admin makes apps and streams at will, a team costs a
-     * sign-up.
+     * The team a signal is for, whose turn it takes in a claim, written when it is added: the team of its app (an app not
+     * found, the app itself, as schema V38 gave the signals of apps deleted before it). Teams, not apps or streams, take
+     * turns: a team's admin makes apps and streams at will, a team costs a sign-up.
      */
-    private static final String TEAM = "COALESCE((SELECT team_id FROM oauth_clients WHERE oauth_clients.id = signal_outbox.app_id),"
-            + " signal_outbox.app_id)";
+    private static final String TEAM = "COALESCE((SELECT team_id FROM oauth_clients WHERE oauth_clients.id = :app%1$d), :app%1$d)";
 
     private final JdbcClient jdbc;
     private final OutboxTable outbox;
@@ -55,7 +54,7 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
                 " AND kind <> 'poll' AND (stream_id IS NULL OR (stream_id NOT IN (" + PAUSED + ")"
                         + " AND stream_id NOT IN (SELECT stream_id FROM signal_outbox WHERE " + FAILED
                         + " AND id NOT IN (SELECT id FROM retries))))",
-                "id", TEAM);
+                new OutboxTable.Turns("team_id", "kind <> 'poll'", database.postgres()));
     }
 
     /** Rows per statement of {@link #add}: one multi-row insert each, however many signals a batch of endings makes. */
@@ -66,13 +65,13 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
         for (int from = 0; from < signals.size(); from += ADD_CHUNK) {
             List<NewSignal> chunk = signals.subList(from, Math.min(signals.size(), from + ADD_CHUNK));
             StringBuilder sql = new StringBuilder(
-                    "INSERT INTO signal_outbox (kind, stream_id, app_id, target, jti, claims, created_at, next_attempt_at) VALUES ");
+                    "INSERT INTO signal_outbox (kind, stream_id, app_id, team_id, target, jti, claims, created_at, next_attempt_at) VALUES ");
             java.util.Map<String, Object> params = new java.util.HashMap<>();
             params.put("at", at.toEpochMilli());
             for (int i = 0; i < chunk.size(); i++) {
                 NewSignal s = chunk.get(i);
                 if (i > 0) sql.append(", ");
-                sql.append("(:kind%1$d, :stream%1$d, :app%1$d, :target%1$d, :jti%1$d, :claims%1$d, :at, :at)".formatted(i));
+                sql.append(("(:kind%1$d, :stream%1$d, :app%1$d, " + TEAM + ", :target%1$d, :jti%1$d, :claims%1$d, :at, :at)").formatted(i));
                 params.put("kind" + i, s.kind().code());
                 params.put("stream" + i, s.streamId().orElse(null));
                 params.put("app" + i, s.appId());

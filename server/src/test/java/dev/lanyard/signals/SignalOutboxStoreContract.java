@@ -31,13 +31,13 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 /** What every {@link SignalOutboxStore} must do; run against each database by a subclass. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SignalOutboxStoreContract {
-    private static final Duration CLAIM = Duration.ofMinutes(1);
+    static final Duration CLAIM = Duration.ofMinutes(1);
     private static final String STREAM = "stream-contract";
 
-    private HikariDataSource dataSource;
-    private SignalOutboxStore store;
-    private JdbcClient jdbc;
-    private final Instant now = Instant.parse("2026-01-10T09:15:00Z");
+    HikariDataSource dataSource;
+    SignalOutboxStore store;
+    JdbcClient jdbc;
+    final Instant now = Instant.parse("2026-01-10T09:15:00Z");
     private int sequence;
 
     abstract HikariDataSource migratedDatabase();
