@@ -63,8 +63,10 @@ public final class OutboxTable {
      *                includes every row a claim may take
      * @param lateral whether the database takes {@code LATERAL} joins (PostgreSQL; SQLite reads each owner's rows in a
      *                correlated sub-select instead)
+     * @param taken   a sub-select counting the turns the row's {@code owner} has taken already (its rows still being sent),
+     *                which its rows' turns come after, or {@code 0}
      */
-    public record Turns(String owner, String indexed, boolean lateral) {
+    public record Turns(String owner, String indexed, boolean lateral, String taken) {
     }
 
     /**
@@ -80,7 +82,8 @@ public final class OutboxTable {
 
     /**
      * The ids of the rows to claim: the first {@code :limit} claimable ones in the table's order, or, taking turns, the
-     * first {@code :limit} claimable ones of each owner, by id, ranked by their turn among the owner's and then by id.
+     * first {@code :limit} claimable ones of each owner, by id, ranked by their turn among the owner's (after the turns it
+     * has {@linkplain Turns#taken() taken}) and then by id.
      * Each owner's are read from the index of ({@code owner}, id), stepping over only those of its rows that cannot be
      * claimed now, so a claim reads a few rows per owner, not every claimable row (an outside review: ranking them all
      * cost 18.8 ms a claim at 10,000 due). The owner is matched with {@code BETWEEN}, not {@code =}: with {@code =},
@@ -95,8 +98,8 @@ public final class OutboxTable {
         String owned = turns.get().lateral()
                 ? "SELECT theirs.id, owners.owner FROM owners CROSS JOIN LATERAL (" + theirs + ") theirs"
                 : "SELECT theirs.id, owners.owner FROM owners JOIN " + table + " theirs ON theirs.id IN (" + theirs + ")";
-        return "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY owner ORDER BY id) AS turn FROM (" + owned + ") owned) turns"
-                + " ORDER BY turn, id LIMIT :limit";
+        return "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY owner ORDER BY id) + " + turns.get().taken() + " AS turn"
+                + " FROM (" + owned + ") owned) turns ORDER BY turn, id LIMIT :limit";
     }
 
     /** The condition of a row neither sent nor given up, for the callers' own queries. */
@@ -113,20 +116,21 @@ public final class OutboxTable {
      * holds, read the whole table (decision 84, addendum).
      */
     public <T> List<T> claim(String claim, Instant now, Instant claimedUntil, int limit, String columns, RowMapper<T> rows) {
-        return claim("", claim, now, claimedUntil, limit, columns, rows);
+        return claim("", Map.of(), claim, now, claimedUntil, limit, columns, rows);
     }
 
     /**
      * {@link #claim(String, Instant, Instant, int, String, RowMapper)} with common table expressions ({@code name AS (...)},
-     * separated by commas) that the conditions given to the constructor name: evaluated once, before the rows are picked.
+     * separated by commas) that the conditions given to the constructor name, and the named parameters they take:
+     * evaluated once, before the rows are picked.
      */
-    public <T> List<T> claim(String with, String claim, Instant now, Instant claimedUntil, int limit, String columns,
-                             RowMapper<T> rows) {
+    public <T> List<T> claim(String with, Map<String, ?> params, String claim, Instant now, Instant claimedUntil, int limit,
+                             String columns, RowMapper<T> rows) {
         String ctes = turns.map(t -> "RECURSIVE " + owners(t) + ", ").orElse("") + (with.isEmpty() ? "" : with + ", ");
         List<Map.Entry<Long, T>> claimed = jdbc.sql("WITH " + ctes + "picked AS MATERIALIZED (" + pick() + ")"
                         + " UPDATE " + table + " SET claim = :claim, claimed_until = :until, attempts = attempts + 1"
                         + " WHERE id IN (SELECT id FROM picked) AND " + claimable + " RETURNING " + columns)
-                .param("claim", claim).param("until", claimedUntil.toEpochMilli()).param("now", now.toEpochMilli())
+                .params(params).param("claim", claim).param("until", claimedUntil.toEpochMilli()).param("now", now.toEpochMilli())
                 .param("limit", limit).query((rs, n) -> Map.entry(rs.getLong("id"), rows.mapRow(rs, n))).list();
         // RETURNING follows no order.
         return claimed.stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList();

@@ -42,19 +42,26 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
 
     private final JdbcClient jdbc;
     private final OutboxTable outbox;
-    /** The claim's common table expression of the retries it may take ({@link #retries(DatabaseKind)}). */
-    private final String retries;
+    /**
+     * The claim's common table expressions: the retries it may take ({@link #retries(DatabaseKind)}), and the signals this
+     * node is sending ({@code :sending}, with 0, which no signal's id is, as PostgreSQL refuses an empty {@code IN ()}).
+     */
+    private final String with;
 
     JdbcSignalOutboxStore(JdbcClient jdbc, DatabaseKind database) {
         this.jdbc = jdbc;
-        this.retries = retries(database);
+        this.with = retries(database) + ", sending AS MATERIALIZED (SELECT stream_id, target, team_id FROM signal_outbox"
+                + " WHERE id IN (:sending))";
         // The streams held, read once per claim, not per row (decision 84): those with a failed signal that is not one
-        // of the retries this claim may take.
+        // of the retries this claim may take. The receivers being sent to: a stream, or a logout token's URI.
         this.outbox = new OutboxTable(jdbc, "signal_outbox", "delivered_at",
                 " AND kind <> 'poll' AND (stream_id IS NULL OR (stream_id NOT IN (" + PAUSED + ")"
                         + " AND stream_id NOT IN (SELECT stream_id FROM signal_outbox WHERE " + FAILED
-                        + " AND id NOT IN (SELECT id FROM retries))))",
-                new OutboxTable.Turns("team_id", "kind <> 'poll'", database.postgres()));
+                        + " AND id NOT IN (SELECT id FROM retries))))"
+                        + " AND (stream_id IS NULL OR stream_id NOT IN (SELECT stream_id FROM sending WHERE stream_id IS NOT NULL))"
+                        + " AND (stream_id IS NOT NULL OR target NOT IN (SELECT target FROM sending WHERE stream_id IS NULL))",
+                new OutboxTable.Turns("team_id", "kind <> 'poll'", database.postgres(),
+                        "(SELECT COUNT(*) FROM sending WHERE sending.team_id = owner)"));
     }
 
     /** Rows per statement of {@link #add}: one multi-row insert each, however many signals a batch of endings makes. */
@@ -84,8 +91,10 @@ class JdbcSignalOutboxStore implements SignalOutboxStore {
     }
 
     @Override
-    public List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit) {
-        return outbox.claim(retries, claim, now, claimedUntil, limit, COLUMNS, (rs, n) -> outgoing(rs));
+    public List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit, Collection<Long> sending) {
+        List<Long> ids = new java.util.ArrayList<>(sending);
+        ids.add(0L);
+        return outbox.claim(with, Map.of("sending", ids), claim, now, claimedUntil, limit, COLUMNS, (rs, n) -> outgoing(rs));
     }
 
     /**

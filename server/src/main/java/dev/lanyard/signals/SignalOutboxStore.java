@@ -48,8 +48,18 @@ interface SignalOutboxStore {
      * the claim takes every team's oldest such signal before any team's second, and so on, oldest first within a team. Two callers, on
      * any nodes, never get the same signal while its claim holds, nor, claiming at the same moment, one a retry and the
      * other the SETs of its stream behind it. {@code claim} must be unique.
+     *
+     * <p>{@code sending} are the ids of the signals this node is sending: no signal is claimed for a receiver they go to
+     * (their stream, or a logout token's URI), so a receiver is sent one claim's signals at a time and a stream's SETs
+     * go in order while one is still being pushed; and each of them counts as a turn its team has taken, so a team
+     * sending many cannot take every thread as it frees (an outside review).
      */
-    List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit);
+    List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit, java.util.Collection<Long> sending);
+
+    /** {@link #claim(String, Instant, Instant, int, java.util.Collection)} while this node sends nothing. */
+    default List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit) {
+        return claim(claim, now, claimedUntil, limit, List.of());
+    }
 
     /** Marks the signal delivered and erases its claims; returns 1, or 0 if {@code claim} no longer holds it. */
     int delivered(long id, String claim, Instant at);

@@ -147,6 +147,51 @@ abstract class SignalOutboxStoreContract {
                 .extracting(SignalOutboxStore.Outgoing::jti).containsExactlyElementsOf(many.subList(2, 7));
     }
 
+    /** Adds a logout token of the app for its back-channel logout URI {@code target}; returns its jti. */
+    private String logoutFor(String app, String target) {
+        String jti = "jti-" + (++sequence);
+        store.add(List.of(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.LOGOUT, Optional.empty(), app, target, jti, "{}")), now);
+        return jti;
+    }
+
+    /**
+     * A node claims again while it is still sending (an outside review: a slow receiver held the next batch's other
+     * receivers): nothing for a receiver it is sending to, so a stream's later SETs wait until its earlier ones are
+     * pushed (decision 84), and a URI that never answers gets one logout token at a time; and a team's signals being sent
+     * count as its turns, so another team's go first.
+     */
+    @Test
+    void aClaimTakesNothingForAReceiverBeingSentToAndCountsWhatATeamIsBeingSentAsItsTurns() {
+        String first = addFor("app_many_1", Optional.of("stream-slow"));
+        String later = addFor("app_many_1", Optional.of("stream-slow"));
+        String elsewhere = addFor("app_many_2", Optional.of("stream-healthy"));
+        String otherTeams = addFor("app_other", Optional.of("stream-other"));
+        String token = logoutFor("app_other", "https://slow.example/logout");
+        String nextToken = logoutFor("app_other", "https://slow.example/logout");
+
+        List<SignalOutboxStore.Outgoing> slow = store.claim("c1", now, now.plus(CLAIM), 1);
+        assertThat(slow).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(first);
+        List<Long> sending = new ArrayList<>(List.of(slow.get(0).id()));
+        List<SignalOutboxStore.Outgoing> next = store.claim("c2", now, now.plus(CLAIM), 1, sending);
+        assertThat(next).as("the first team is being sent one: the other's turn comes first, though its signal is younger")
+                .extracting(SignalOutboxStore.Outgoing::jti).containsExactly(otherTeams);
+        sending.add(next.get(0).id());
+        List<SignalOutboxStore.Outgoing> healthy = store.claim("c3", now, now.plus(CLAIM), 1, sending);
+        assertThat(healthy).as("each team took a turn: the oldest goes, of another stream than the one being pushed")
+                .extracting(SignalOutboxStore.Outgoing::jti).containsExactly(elsewhere);
+        sending.add(healthy.get(0).id());
+        List<SignalOutboxStore.Outgoing> tokens = store.claim("c4", now, now.plus(CLAIM), 1, sending);
+        assertThat(tokens).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(token);
+        sending.add(tokens.get(0).id());
+
+        assertThat(store.claim("c5", now, now.plus(CLAIM), 10, sending)).as("neither the slow stream's next nor the slow URI's")
+                .isEmpty();
+        assertThat(store.delivered(slow.get(0).id(), "c1", now)).isEqualTo(1);
+        assertThat(store.claim("c6", now, now.plus(CLAIM), 10, sending.subList(1, 4))).as("the stream's first was pushed")
+                .extracting(SignalOutboxStore.Outgoing::jti).containsExactly(later);
+        assertThat(store.claim("c7", now, now.plus(CLAIM), 10)).extracting(SignalOutboxStore.Outgoing::jti).containsExactly(nextToken);
+    }
+
     @Test
     void signalsAreClaimedOldestFirstWhateverTheirDueTimes() {
         String first = add(SignalOutboxStore.Kind.LOGOUT, Optional.empty());
