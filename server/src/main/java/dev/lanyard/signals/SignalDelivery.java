@@ -7,15 +7,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +43,10 @@ import tools.jackson.databind.json.JsonMapper;
  * them, so two nodes never send one at once; a signal the receiver accepted is marked delivered under
  * its claim and never claimed again. A failed push is retried with a doubling delay, and given up after
  * {@code max-attempts}, or at once when the receiver refuses the SET itself (a 4xx other than 408/429).
- * A batch's receivers are sent to at the same time, and teams take turns in a claim ({@link SignalOutboxStore#claim}),
- * so a receiver that never answers, however many streams point at it, delays the others by about one push timeout.
+ * Receivers are sent to at the same time and apart from each other: while one is still being sent its signals, the
+ * others' are claimed and sent as threads free; teams take turns in a claim ({@link SignalOutboxStore#claim}), counting
+ * what they are being sent already, so a receiver that never answers, however many streams point at it, does not hold
+ * the others' signals back.
  *
  * <p>Neither the log nor a recorded error ever holds a token or a push authorization header. The exchange with a
  * receiver itself is {@link ReceiverExchange}'s; what a refusal means, {@link ReceiverErrors}'.
@@ -51,12 +55,12 @@ import tools.jackson.databind.json.JsonMapper;
 class SignalDelivery {
     private static final Logger log = LoggerFactory.getLogger(SignalDelivery.class);
     /**
-     * Signals claimed at once. Small, because a node killed mid-batch leaves its claimed signals
-     * waiting until the claim runs out (pushTimeout × (2 × BATCH + 2): 220 s at the default 10 s);
-     * one claiming statement per ten pushes costs little beside the pushes' own updates.
+     * Signals claimed at once at most, and receivers sent to at once at most (one thread each). Small, because a node
+     * killed mid-batch leaves its claimed signals waiting until the claim runs out (pushTimeout × (2 × BATCH + 2): 220 s
+     * at the default 10 s); one claiming statement per ten pushes costs little beside the pushes' own updates.
      */
     private static final int BATCH = 10;
-    private static final int MAX_BATCHES_PER_DRAIN = 1_000;
+    private static final int MAX_CLAIMS_PER_DRAIN = 1_000;
     private static final Object AFTER_COMMIT = new Object();
 
     private final SignalOutboxStore outbox;
@@ -70,8 +74,9 @@ class SignalDelivery {
         return thread;
     });
     /**
-     * Sends a batch's receivers their signals at the same time: one thread for each receiver of a batch at most, ended
-     * after a minute unused.
+     * Sends receivers their signals at the same time: one thread for each receiver being sent to, {@link #BATCH} at
+     * most, ended after a minute unused. A drain claims no more signals than it has threads free, so none waits in the
+     * queue.
      */
     private final ThreadPoolExecutor senders = new ThreadPoolExecutor(BATCH, BATCH, 1, TimeUnit.MINUTES,
             new LinkedBlockingQueue<>(), new ThreadFactory() {
@@ -85,6 +90,10 @@ class SignalDelivery {
                 }
             });
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** Each receiver's signals being sent by this node, by the drains (one at a time): what their claims leave out. */
+    private final List<Sending> sending = new ArrayList<>();
+    /** Released when a receiver's signals are sent or new ones may be due: a drain waiting for its senders claims again. */
+    private final Semaphore wake = new Semaphore(0);
     private final SecureRandom random = new SecureRandom();
     /** Told when this node committed a signal: polls waiting for one (RFC 8936 long polling, {@link PollWaits}). */
     private final List<Runnable> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -126,8 +135,12 @@ class SignalDelivery {
         arrivals.add(listener);
     }
 
-    /** Drains on the delivery thread soon; calls while one is already queued add nothing. */
+    /**
+     * Drains on the delivery thread soon; calls while one is already queued add nothing. A drain waiting for its senders
+     * claims again.
+     */
     void drainSoon() {
+        wake.release();
         if (!queued.compareAndSet(false, true)) return;
         sender.execute(() -> {
             queued.set(false);
@@ -150,46 +163,84 @@ class SignalDelivery {
     }
 
     /**
-     * Delivers every push and logout signal due now, in batches; returns how many were delivered. One drain at a time per node.
-     * A batch's receivers are sent to at the same time, each on a thread of {@link #senders}, and the drain waits for them
-     * all: one receiver that never answers costs a batch one push timeout, not one for each of its signals (an outside
-     * review: a team's 30 streams at such a receiver held every other team's revocations for 23 minutes).
-     * A stream's signals go one after another, in the order they were made (decision 84): once one of them waits for a
-     * retry (or was given up after all of them), the ones after it in the batch are put back untried, and no claim, on any
-     * node, takes the stream's signals until that retry is done.
+     * Delivers every push and logout signal due now; returns how many were delivered. One drain at a time per node.
+     * Receivers are sent to at the same time, each on a thread of {@link #senders}, and apart: as soon as one of them is
+     * sent its signals, or new signals are made, the drain claims as many as it has threads free, leaving out the
+     * receivers still being sent to, and sends them; it returns once nothing is due and nothing is being sent. One
+     * receiver that never answers holds one thread for one push timeout, not the others (an outside review: a team's 30
+     * streams at such a receiver held every other team's revocations for 23 minutes, and after that a slow receiver still
+     * held the next batch's other receivers for up to three push timeouts).
+     * A stream's signals go one after another, in the order they were made (decision 84): none of its later ones is
+     * claimed on this node while some are being pushed, and once one of them waits for a retry (or was given up after
+     * all of them), the ones after it in its claim are put back untried, and no claim, on any node, takes the stream's
+     * signals until that retry is done.
      */
     synchronized int drain() {
+        wake.drainPermits();
         int delivered = 0;
-        for (int batch = 0; batch < MAX_BATCHES_PER_DRAIN; batch++) {
-            Instant now = clock.instant();
-            String claim = HexFormat.of().formatHex(bytes());
-            // A claim outlives one batch's pushes at their timeout.
-            Instant until = now.plus(settings.pushTimeout().multipliedBy(2L * BATCH + 2));
-            List<SignalOutboxStore.Outgoing> due = outbox.claim(claim, now, until, BATCH);
-            if (due.isEmpty()) break;
-            long startBy = System.nanoTime() + settings.pushTimeout().toNanos();
-            List<Future<Integer>> sending = new ArrayList<>();
-            for (List<SignalOutboxStore.Outgoing> signals : byReceiver(due)) {
-                sending.add(senders.submit(() -> deliverInOrder(signals, claim, startBy)));
-            }
-            for (Future<Integer> receiver : sending) {
-                try {
-                    delivered += receiver.get();
-                } catch (ExecutionException e) {
-                    log.warn("Could not deliver a receiver's signals; their claim runs out and they are tried again: {}",
-                            e.getCause() == null ? e.toString() : e.getCause().toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return delivered;
+        int claims = 0;
+        try {
+            while (true) {
+                delivered += sent();
+                int free = BATCH - sending.size();
+                if (free > 0 && claims < MAX_CLAIMS_PER_DRAIN && claimAndSend(free)) {
+                    claims++;
+                    continue;
                 }
+                if (sending.isEmpty()) return delivered;
+                wake.acquire();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return delivered;
+        }
+    }
+
+    /** One receiver's signals of a claim being sent, and how many of them were delivered once they are. */
+    private record Sending(List<SignalOutboxStore.Outgoing> signals, CompletableFuture<Integer> delivered) {
+    }
+
+    /**
+     * Claims up to {@code limit} signals, none for a receiver being sent to, and starts sending them, each receiver's on a
+     * thread of its own; returns whether it claimed any.
+     */
+    private boolean claimAndSend(int limit) {
+        Instant now = clock.instant();
+        String claim = HexFormat.of().formatHex(bytes());
+        // A claim outlives one receiver's pushes at their timeout.
+        Instant until = now.plus(settings.pushTimeout().multipliedBy(2L * BATCH + 2));
+        List<Long> ids = sending.stream().flatMap(group -> group.signals().stream()).map(SignalOutboxStore.Outgoing::id).toList();
+        List<SignalOutboxStore.Outgoing> due = outbox.claim(claim, now, until, limit, ids);
+        long startBy = System.nanoTime() + settings.pushTimeout().toNanos();
+        for (List<SignalOutboxStore.Outgoing> signals : byReceiver(due)) {
+            CompletableFuture<Integer> delivered = CompletableFuture.supplyAsync(() -> deliverInOrder(signals, claim, startBy), senders);
+            sending.add(new Sending(signals, delivered));
+            // Once it is done, so that the drain, woken, finds it done.
+            delivered.whenComplete((count, failure) -> wake.release());
+        }
+        return !due.isEmpty();
+    }
+
+    /** Takes the receivers whose signals are sent out of {@link #sending}; returns how many of their signals were delivered. */
+    private int sent() throws InterruptedException {
+        int delivered = 0;
+        for (Iterator<Sending> groups = sending.iterator(); groups.hasNext(); ) {
+            Sending group = groups.next();
+            if (!group.delivered().isDone()) continue;
+            groups.remove();
+            try {
+                delivered += group.delivered().get();
+            } catch (ExecutionException e) {
+                log.warn("Could not deliver a receiver's signals; their claim runs out and they are tried again: {}",
+                        e.getCause() == null ? e.toString() : e.getCause().toString());
             }
         }
         return delivered;
     }
 
     /**
-     * The batch's signals by where they go, each group in the batch's (claim) order: a stream's SETs together, and the
-     * logout tokens for one back-channel logout URI together.
+     * A claim's signals by where they go, each group in the claim's order: a stream's SETs together, and the logout tokens
+     * for one back-channel logout URI together.
      */
     private static Collection<List<SignalOutboxStore.Outgoing>> byReceiver(List<SignalOutboxStore.Outgoing> due) {
         Map<String, List<SignalOutboxStore.Outgoing>> groups = new LinkedHashMap<>();
@@ -201,10 +252,10 @@ class SignalDelivery {
     }
 
     /**
-     * Delivers one receiver's signals of a batch one after another; returns how many were delivered. The rest are put back
-     * untried once one of a stream's SETs holds its stream, or once the batch is a push timeout old ({@code startBy}, of
+     * Delivers one receiver's signals of a claim one after another; returns how many were delivered. The rest are put back
+     * untried once one of a stream's SETs holds its stream, or once the claim is a push timeout old ({@code startBy}, of
      * {@link System#nanoTime}) and at least one was tried: a receiver that answers each signal just within the timeout
-     * would otherwise keep the whole batch, and the next batch's other receivers, waiting one timeout per signal.
+     * would otherwise hold a thread, and the signals made for it since, one timeout per signal.
      */
     private int deliverInOrder(List<SignalOutboxStore.Outgoing> signals, String claim, long startBy) {
         int delivered = 0;

@@ -5,9 +5,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.nimbusds.jwt.SignedJWT;
 import dev.lanyard.web.ApiClient;
@@ -61,30 +57,19 @@ class SignalsFairAcrossTeamsTest {
 
     private ApiClient api;
     private TestReceiver healthy;
-    private ServerSocket tarpit;
-    private final List<Socket> held = new CopyOnWriteArrayList<>();
+    private Tarpit tarpit;
 
     @BeforeEach
     void receivers() throws Exception {
         api = new ApiClient(mvc, json);
         healthy = new TestReceiver();
-        tarpit = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        Thread accepting = new Thread(() -> {
-            try {
-                while (true) held.add(tarpit.accept());
-            } catch (IOException closed) {
-                // the test is over
-            }
-        }, "tarpit");
-        accepting.setDaemon(true);
-        accepting.start();
+        tarpit = new Tarpit();
     }
 
     @AfterEach
     void stop() throws IOException {
         healthy.close();
         tarpit.close();
-        for (Socket socket : held) socket.close();
     }
 
     @Test
@@ -94,7 +79,7 @@ class SignalsFairAcrossTeamsTest {
         for (int app = 0; app < APPS; app++) {
             String token = token(receiverApp(attacker, "Tarpit " + app));
             for (int s = 0; s < STREAMS_PER_APP; s++) {
-                attackerStreams.add(new String[] {token, pushStream(token, "http://127.0.0.1:" + tarpit.getLocalPort() + "/ssf")});
+                attackerStreams.add(new String[] {token, pushStream(token, tarpit.url("/ssf"))});
             }
         }
         Member victim = api.signUp("victim-admin");
@@ -107,7 +92,7 @@ class SignalsFairAcrossTeamsTest {
         synchronized (delivery) {
             for (String[] stream : attackerStreams) verify(stream[0], stream[1], "tarpit");
             verify(victimToken, victimStream, "victim");
-            connectionsBefore = held.size();
+            connectionsBefore = tarpit.connections();
         }
 
         TestReceiver.Arrival arrival = null;
@@ -115,7 +100,7 @@ class SignalsFairAcrossTeamsTest {
             TestReceiver.Arrival next = healthy.next(Duration.ofSeconds(5));
             if (next != null && SignedJWT.parse(next.body()).getJWTClaimsSet().toJSONObject().toString().contains("victim")) arrival = next;
         }
-        int connectionsAtArrival = held.size();
+        int connectionsAtArrival = tarpit.connections();
         assertThat(arrival).as("the victim's SET was delivered").isNotNull();
         assertThat(connectionsAtArrival - connectionsBefore)
                 .as("the victim's SET arrived before the tarpit's %d streams were all tried, as one after another they had to be",
