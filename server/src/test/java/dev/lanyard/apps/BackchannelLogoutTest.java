@@ -23,6 +23,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import dev.lanyard.signals.Tarpit;
 import dev.lanyard.signals.TestReceiver;
 import dev.lanyard.web.ApiClient;
 import dev.lanyard.web.ApiClient.Member;
@@ -133,6 +134,79 @@ class BackchannelLogoutTest {
                 assertThat(problem.path("detail").asString()).as(refusal[0]).contains(refusal[1]);
             }
         }
+    }
+
+    /**
+     * Decision 87 left this untested: a team's app whose back-channel logout URI accepts the connection and never answers
+     * must not hold another team's logout token or SET. Both are made while the tarpit is being sent its token, and arrive
+     * well before that push times out (10 s).
+     */
+    @Test
+    void aLogoutTokenToAnAppThatNeverAnswersHoldsNoOtherTeamsLogoutTokenOrSet() throws Exception {
+        try (Tarpit tarpit = new Tarpit()) {
+            JsonNode slow = register("Never answers", tarpit.url("/logout"));
+            signIn(new RelyingApp(issuer(), slow.path("app").path("clientId").asString(),
+                    Optional.of(slow.path("clientSecret").asString()), REDIRECT));
+            Member other = api.signUp("other-team-admin");
+            JsonNode healthy = registerWithSignals(other, "Answers", app.url("/logout"));
+            pushStream(token(healthy), app.url("/ssf"));
+            RelyingApp relying = new RelyingApp(issuer(), healthy.path("app").path("clientId").asString(),
+                    Optional.of(healthy.path("clientSecret").asString()), REDIRECT);
+            RelyingApp.Attempt attempt = relying.authorizeRequest("openid profile");
+            relying.exchange(attempt, relying.code(attempt, relying.signIn(attempt, ApiClient.COOKIE + "=" + other.token())));
+            app.drained();
+
+            assertThat(mvc.perform(delete("/api/v1/apps/" + slow.path("app").path("id").asString()).cookie(admin.cookie())
+                    .with(admin.from())).andReturn().getResponse().getStatus()).isEqualTo(204);
+            long tarpitFirst = tarpit.firstConnection(Duration.ofSeconds(20));
+            assertThat(mvc.perform(delete("/api/v1/apps/" + healthy.path("app").path("id").asString()).cookie(other.cookie())
+                    .with(other.from())).andReturn().getResponse().getStatus()).isEqualTo(204);
+
+            List<String> arrived = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                TestReceiver.Arrival arrival = app.next(Duration.ofSeconds(30));
+                assertThat(arrival).as("the other team's %s arrived", arrived.isEmpty() ? "first" : "second").isNotNull();
+                assertThat(Duration.ofNanos(arrival.nanos() - tarpitFirst)).as(arrival.path() + ", well within the tarpit's push timeout")
+                        .isLessThan(Duration.ofSeconds(5));
+                arrived.add(arrival.path());
+            }
+            assertThat(arrived).as("its logout token and its SET").containsExactlyInAnyOrder("/logout", "/ssf");
+        }
+    }
+
+    /** An app of {@code owner}'s team with a back-channel logout URI, allowed to receive Shared Signals. */
+    private JsonNode registerWithSignals(Member owner, String name, String backchannel) throws Exception {
+        MvcResult result = mvc.perform(post("/api/v1/admin/apps").cookie(owner.cookie()).with(owner.from())
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(Map.of("name", name, "redirectUris", List.of(REDIRECT), "type", "confidential",
+                        "scopes", List.of("openid", "profile"), "backchannelLogoutUri", backchannel)))).andReturn();
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(201);
+        JsonNode registered = api.read(result);
+        MvcResult enabled = mvc.perform(put("/api/v1/admin/apps/" + registered.path("app").path("id").asString() + "/signals")
+                .cookie(owner.cookie()).with(owner.from()).contentType(MediaType.APPLICATION_JSON).content("{\"enabled\":true}")).andReturn();
+        assertThat(enabled.getResponse().getStatus()).as(enabled.getResponse().getContentAsString()).isEqualTo(200);
+        return registered;
+    }
+
+    /** The app's own access token (client credentials, scope ssf). */
+    private String token(JsonNode registered) throws Exception {
+        String basic = java.util.Base64.getEncoder().encodeToString((registered.path("app").path("clientId").asString() + ":"
+                + registered.path("clientSecret").asString()).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(issuer() + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=ssf")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json.readTree(response.body()).path("access_token").asString();
+    }
+
+    /** A push stream (RFC 8935) of session revocations to {@code endpoint}. */
+    private void pushStream(String token, String endpoint) throws Exception {
+        MvcResult created = mvc.perform(post("/api/v1/ssf/streams").header("Authorization", "Bearer " + token)
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(Map.of(
+                        "delivery", Map.of("method", "urn:ietf:rfc:8935", "endpoint_url", endpoint),
+                        "events_requested", List.of("https://schemas.openid.net/secevent/caep/event-type/session-revoked")))))
+                .andReturn();
+        assertThat(created.getResponse().getStatus()).as(created.getResponse().getContentAsString()).isEqualTo(201);
     }
 
     @Test
