@@ -9,8 +9,12 @@ public sealed interface AccountEvent {
     record SignedUp(Account account, Instant at) implements AccountEvent {
     }
 
-    /** An admin invited someone by email, or sent a pending invitation again ({@code resent}: with a new link, the earlier one dead). */
-    record MemberInvited(TeamId team, AccountId by, String email, Role role, boolean resent, Instant at) implements AccountEvent {
+    /**
+     * An admin invited someone by email, or sent a pending invitation again ({@code resent}: with a new link, the earlier one
+     * dead). {@code mailed}: its mail was queued for the mail server; without one it was kept in the team's outbox.
+     */
+    record MemberInvited(TeamId team, AccountId by, String email, Role role, boolean resent, boolean mailed, Instant at)
+            implements AccountEvent {
     }
 
     /**

@@ -73,8 +73,8 @@ final class SentInvitations {
                 throw new AccountProblem.InvalidInput("email", "This person already has a pending invitation. Resend it instead.");
             countMail(admin.team(), now);
             invitations.insert(invitation, Members.hash(token));
-            events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), email, role, false, now));
-            mail(admin, invitation, token);
+            boolean mailed = mail(admin, invitation, token);
+            events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), email, role, false, mailed, now));
             return invitations.find(invitation.id(), admin.team()).orElseThrow();
         });
     }
@@ -93,8 +93,9 @@ final class SentInvitations {
                 throw new AccountProblem.InvalidInput("email", "This person has a newer pending invitation. Resend that one instead.");
             countMail(admin.team(), now);
             invitations.renew(invitation.id(), admin.team(), Members.hash(token), now.plus(INVITATION_LIFETIME), now);
-            events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), invitation.email(), invitation.role(), true, now));
-            mail(admin, invitation, token);
+            boolean mailed = mail(admin, invitation, token);
+            events.publishEvent(new AccountEvent.MemberInvited(admin.team(), admin.id(), invitation.email(), invitation.role(), true,
+                    mailed, now));
             return invitations.find(invitationId, admin.team()).orElseThrow();
         });
     }
@@ -140,7 +141,8 @@ final class SentInvitations {
      * The invitation mail. Its subject is Lanyard's own words: the admin's name and the team's are whatever
      * someone who signed up typed, so they stay in the body, quoted and said to be the inviter's.
      */
-    private void mail(Account admin, Invitation invitation, String token) {
+    /** Writes the invitation's mail; returns whether it went to the mail server (else it was kept in the team's outbox). */
+    private boolean mail(Account admin, Invitation invitation, String token) {
         String team = accounts.findTeam(admin.team()).map(Team::name).orElse("your team");
         String invited = """
                 You are invited to join a team on Lanyard as %s.
@@ -164,5 +166,6 @@ final class SentInvitations {
                 """.formatted(mailer.baseUrl() + "/invite/" + token);
         Optional<Long> sent = mailer.send(admin.team(), invitation.email(), "Invitation to join a team on Lanyard", invited + rest);
         invitations.noteMail(invitation.id(), admin.team(), sent);
+        return sent.isPresent();
     }
 }

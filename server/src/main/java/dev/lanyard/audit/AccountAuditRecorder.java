@@ -45,7 +45,7 @@ class AccountAuditRecorder {
             AuditEntries.Acting by = entries.acting(e.by());
             if (e.resent()) {
                 entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.INVITATION_RESENT,
-                        "Sent the invitation of " + Phrases.email(e.email()) + " (as " + Phrases.role(e.role()) + ") again; the earlier link no longer works", by.ip());
+                        Phrases.invitationResent(e.email(), Phrases.role(e.role()), e.mailed()), by.ip());
             } else {
                 entries.record(e.team(), e.at(), by.actor(), Optional.empty(), Optional.empty(), AuditAction.MEMBER_INVITED,
                         "Invited " + Phrases.email(e.email()) + " as " + Phrases.role(e.role()), by.ip());

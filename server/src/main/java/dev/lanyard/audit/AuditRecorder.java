@@ -210,7 +210,7 @@ class AuditRecorder {
             }
             String device = entries.session(e.session(), e.owner()).map(Phrases::device).orElse("a session");
             entries.record(owner.get().team(), e.at(), AuditEntry.Actor.SYSTEM, Optional.of(e.owner()), Optional.of(e.session()),
-                    AuditAction.SIGN_IN_ALERT_SENT, "Emailed " + Phrases.email(e.email()) + " about the new sign-in on " + device, Optional.empty());
+                    AuditAction.SIGN_IN_ALERT_SENT, Phrases.alert(e.email(), device, e.mailed()), Optional.empty());
         } else if (event instanceof dev.lanyard.risk.RiskEvent.Reported e) {
             if (owner.isEmpty()) {
                 entries.unattributed(AuditAction.SIGN_IN_REPORTED);

@@ -127,6 +127,27 @@ final class Phrases {
         return "Reported " + device + " as not theirs from a sign-in alert" + (ended > 0 ? ", which signed it out" : "; it had already ended");
     }
 
+    /**
+     * A sign-in alert about {@code device}: "Emailed ada@example.com about …" when it went to the mail server; without one
+     * it was kept in the team's outbox, and the entry says so rather than claim a mail was sent (outside review).
+     */
+    static String alert(String email, String device, boolean mailed) {
+        return mailed ? "Emailed " + email(email) + " about the new sign-in on " + device
+                : "No mail server is configured, so the alert to " + email(email) + " about the new sign-in on " + device
+                        + " was kept in the outbox, not emailed";
+    }
+
+    /**
+     * An invitation sent again with a new link: "Sent the invitation of … again" when it went to the mail server; without
+     * one its mail was kept in the team's outbox, as the members page says (outside review).
+     */
+    static String invitationResent(String email, String role, boolean mailed) {
+        String invitation = "the invitation of " + email(email) + " (as " + role + ")";
+        return (mailed ? "Sent " + invitation + " again"
+                : "Made a new link for " + invitation + "; no mail server is configured, so its mail was kept in the outbox")
+                + "; the earlier link no longer works";
+    }
+
     /** "Turned on email alerts for new sign-ins". */
     static String alertSetting(boolean on) {
         return on ? "Turned on email alerts when a new device signs in" : "Turned off email alerts when a new device signs in";

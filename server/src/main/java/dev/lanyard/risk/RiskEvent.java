@@ -17,8 +17,11 @@ public sealed interface RiskEvent {
     record Flagged(SessionId session, AccountId owner, List<SessionFlag> added, Instant at) implements RiskEvent {
     }
 
-    /** A sign-in alert was queued for the member about {@code session}. */
-    record AlertSent(SessionId session, AccountId owner, String email, Instant at) implements RiskEvent {
+    /**
+     * A sign-in alert was written for the member about {@code session}: queued for the mail server when {@code mailed}, else
+     * kept in the team's outbox, as every mail is where no mail server is configured.
+     */
+    record AlertSent(SessionId session, AccountId owner, String email, boolean mailed, Instant at) implements RiskEvent {
     }
 
     /** Someone holding an alert's link said "This wasn't me": the session ended; {@code all}: every sign-in of the member ended too. */

@@ -68,9 +68,9 @@ class SignInAlerts {
         store.addLink(hash(token), s.id(), s.account(), now, now.plus(settings.alertLinkLifetime()));
         // The device is what the signing-in client claims (a user agent can name any browser): in the body,
         // labelled, never in the subject, which is read as the sender's own words.
-        mailer.send(account.get().team(), account.get().email(), "New sign-in to your Lanyard account",
-                body(account.get(), s, flags, token));
-        events.publishEvent(new RiskEvent.AlertSent(s.id(), s.account(), account.get().email(), now));
+        boolean mailed = mailer.send(account.get().team(), account.get().email(), "New sign-in to your Lanyard account",
+                body(account.get(), s, flags, token)).isPresent();
+        events.publishEvent(new RiskEvent.AlertSent(s.id(), s.account(), account.get().email(), mailed, now));
     }
 
     private String body(Account account, Session s, List<SessionFlag> flags, String token) {

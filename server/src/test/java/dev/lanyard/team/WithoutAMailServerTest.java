@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Without a mail server (no {@code spring.mail.host}) Lanyard keeps its mail in the outbox: the messages after inviting
- * and after a password change say so, not "sent" (outside review). With one, {@link InvitationsTest} and
+ * and after a password change say so, not "sent", and so does the audit log (outside review). With one, {@link InvitationsTest} and
  * {@code PasswordChangeTest} see them say "sent".
  */
 @LanyardSpringTest
@@ -45,6 +45,25 @@ class WithoutAMailServerTest {
                 .doesNotContain("Invitation sent");
         assertThat(team.perform(team.page(get("/admin/members?done=resent"), admin)).getResponse().getContentAsString())
                 .contains("New invitation link created and kept in the outbox").doesNotContain("Invitation sent again");
+    }
+
+    /** The audit log says a mail was kept, as the members page does, never that it was sent (outside review). */
+    @Test
+    void anInvitationSentAgainIsAuditedAsKeptInTheOutbox() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member admin = team.admin("olive");
+        String email = TestAccounts.uniqueEmail("kept-again");
+        String id = team.invite(admin, email, "member");
+
+        MockHttpServletResponse resent = team.perform(team.json(post("/api/v1/admin/invitations/" + id + "/resend"), admin, "{}"))
+                .getResponse();
+
+        assertThat(resent.getStatus()).as(resent.getContentAsString()).isEqualTo(200);
+        assertThat(jdbc.sql("SELECT action || ': ' || detail FROM audit_entries WHERE detail LIKE :email ORDER BY seq")
+                .param("email", "%" + email + "%").query(String.class).list()).containsExactly(
+                "team.member-invited: Invited " + email + " as member",
+                "team.invitation-resent: Made a new link for the invitation of " + email + " (as member); no mail server is"
+                        + " configured, so its mail was kept in the outbox; the earlier link no longer works");
     }
 
     @Test
