@@ -109,17 +109,23 @@ public sealed class AccountProblem extends RuntimeException implements dev.lanya
     }
 
     /**
-     * A sign-in refused because the member already has as many sessions as the team allows and the
-     * team refuses new sign-ins at its limit (PRODUCT.md L5). Only said after the right password.
+     * A sign-in refused because the member already has as many sessions as they may have at once (the team's limit, or
+     * their own) and the team refuses new sign-ins at the limit (PRODUCT.md L5). Only said after the right password.
      */
     public static final class SessionLimitReached extends AccountProblem {
         private final int limit;
 
         public SessionLimitReached(int limit) {
-            super("session-limit-reached", null, "You already have as many sessions as you may have at once ("
-                    + limit + "). Sign out on one of them first, from that device or the sessions page of another, "
-                    + "or ask an admin of your team to sign you out.");
+            super("session-limit-reached", null, message(limit));
             this.limit = limit;
+        }
+
+        /** How to make room: with a limit of 1 there is no other session to sign it out from (outside review). */
+        private static String message(int limit) {
+            if (limit == 1) return "You may have only one session at once, and you already have it. Sign out on that device "
+                    + "first, or ask an admin of your team to sign you out.";
+            return "You already have as many sessions as you may have at once (" + limit + "). Sign out on one of them first, "
+                    + "from that device or the sessions page of another, or ask an admin of your team to sign you out.";
         }
 
         /** How many sessions the member may have at once. */

@@ -107,7 +107,7 @@ class EndedSessionsRecorder {
             case LIFETIME_EXPIRED -> device + " reached its maximum lifetime";
             case PASSWORD_CHANGED -> device + " was signed out because the password was changed";
             case DENIED -> Phrases.denied(Optional.of(s), s.id(), from);
-            case SESSION_LIMIT -> device + " was signed out by a new sign-in, to stay within the team's session limit";
+            case SESSION_LIMIT -> device + " was signed out by a new sign-in, to stay within the session limit";
             case REMOVED -> "Signed out " + owner.map(Account::email).map(Phrases::email).orElse("a member") + " on " + device + ": Removed from the team";
             case NOT_ME -> "Signed out " + device + " (" + s.id().shortForm()
                     + ") from the \u201cThis wasn't me\u201d link of a sign-in alert";

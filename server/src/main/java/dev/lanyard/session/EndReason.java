@@ -12,7 +12,11 @@ public enum EndReason {
     LIFETIME_EXPIRED("Reached its maximum lifetime", "Your session reached its maximum length. Please sign in again."),
     PASSWORD_CHANGED("Password changed", "Your password was changed, so you were signed out."),
     DENIED("Sign-in denied from a verified device", "This sign-in was denied from one of your verified devices."),
-    SESSION_LIMIT("Ended by the team's session limit",
+    /**
+     * A new sign-in took the place of the oldest at the member's limit: the team's, or one an admin gave the member alone
+     * (which the ending does not record), so neither is named (outside review).
+     */
+    SESSION_LIMIT("Ended by the session limit",
             "You signed in on another device, and your team limits how many sessions you can have at once, so this one, the oldest, was signed out."),
     REMOVED("Removed from the team", "You were removed from your team on Lanyard, so you were signed out. Ask an admin of the team if this is a mistake."),
     /**

@@ -126,8 +126,9 @@ class AuthApi {
     @ApiResponse(responseCode = "401", description = "invalid-credentials: the email or password is incorrect (the same answer "
             + "whether or not the email has an account); password-changed: the password was right but was changed before the "
             + "session started: log in again with the new one")
-    @ApiResponse(responseCode = "409", description = "session-limit-reached: the member already has as many sessions as the team "
-            + "allows and the team refuses new sign-ins at its limit (a team that ends the oldest session instead answers 201)")
+    @ApiResponse(responseCode = "409", description = "session-limit-reached: the member already has as many sessions as they may have "
+            + "at once (the team's limit, or one an admin gave them alone) and the team refuses new sign-ins at the limit (a team "
+            + "that ends the oldest session instead answers 201)")
     @PostMapping("/login")
     ResponseEntity<?> login(@RequestBody LoginRequest body, @AuthenticationPrincipal CurrentSession current,
                                    HttpServletRequest request, HttpServletResponse response) {

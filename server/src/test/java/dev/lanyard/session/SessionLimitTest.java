@@ -152,6 +152,11 @@ class SessionLimitTest {
         Member last = api.logInForBearer(admin);
         assertThat(activeSignIns()).as("their own limit of 2").isEqualTo(2);
         assertThat(endReason(last, admin.sessionId())).isEqualTo("session-limit");
+        // The limit was the member's own, not the team's: neither history nor the audit log says "the team's" (outside review).
+        assertThat(mvc.perform(get("/settings/sessions/history").cookie(last.cookie()).with(last.from())).andReturn()
+                .getResponse().getContentAsString()).contains("Ended by the session limit").doesNotContain("team&#39;s session limit");
+        assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE action = 'session.limit' AND session_id = :id")
+                .param("id", admin.sessionId()).query(String.class).single()).endsWith("to stay within the session limit");
 
         MvcResult cleared = putMemberLimit(last, admin.accountId(), "null");
         assertThat(cleared.getResponse().getStatus()).isEqualTo(200);
@@ -270,7 +275,9 @@ class SessionLimitTest {
         assertThat(refused.getResponse().getStatus()).as(refused.getResponse().getContentAsString()).isEqualTo(409);
         assertThat(refused.getResponse().getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         assertThat(api.read(refused).path("type").asString()).isEqualTo("urn:lanyard:problem:session-limit-reached");
-        assertThat(api.read(refused).path("detail").asString()).contains("as many sessions as you may have at once (1)");
+        assertThat(api.read(refused).path("detail").asString()).as("with a limit of 1 there is no other session to sign out from")
+                .isEqualTo("You may have only one session at once, and you already have it. Sign out on that device first, "
+                        + "or ask an admin of your team to sign you out.");
         assertThat(activeSignIns()).isEqualTo(1);
         assertThat(mvc.perform(get("/api/v1/sessions/current").cookie(admin.cookie()).with(admin.from())).andReturn()
                 .getResponse().getStatus()).isEqualTo(200);
@@ -283,6 +290,19 @@ class SessionLimitTest {
     }
 
     @Test
+    void aRefusalAtALimitOfMoreThanOnePointsToTheOtherSessions() throws Exception {
+        limit(2, "refuse");
+        api.logInForBearer(admin);
+
+        MvcResult refused = logInForBearer(admin);
+
+        assertThat(refused.getResponse().getStatus()).isEqualTo(409);
+        assertThat(api.read(refused).path("detail").asString()).isEqualTo("You already have as many sessions as you may have at "
+                + "once (2). Sign out on one of them first, from that device or the sessions page of another, or ask an admin of "
+                + "your team to sign you out.");
+    }
+
+    @Test
     void theSignInPageSaysWhyItRefused() throws Exception {
         limit(1, "refuse");
 
@@ -290,7 +310,7 @@ class SessionLimitTest {
                 .param("email", admin.email()).param("password", TestAccounts.PASSWORD)).andReturn();
 
         assertThat(page.getResponse().getStatus()).isEqualTo(409);
-        assertThat(page.getResponse().getContentAsString()).contains("You already have as many sessions as you may have at once (1).")
+        assertThat(page.getResponse().getContentAsString()).contains("You may have only one session at once, and you already have it.")
                 .contains("ask an admin of your team to sign you out");
         assertThat(ApiClient.sessionCookie(page.getResponse())).isEmpty();
         assertThat(activeSignIns()).isEqualTo(1);
