@@ -58,6 +58,15 @@ record UsageChart(String svg, long max, long total, List<Label> labels) {
         return new UsageChart(svg.toString(), max, total, List.copyOf(labels));
     }
 
+    /**
+     * The chart's caption: "1 request in the last 24 hours; the busiest hour had 1.", "No requests in the last 24 hours."
+     * (outside review: it said "1 requests").
+     */
+    public String caption() {
+        if (total == 0) return "No requests in the last 24 hours.";
+        return total + (total == 1 ? " request" : " requests") + " in the last 24 hours; the busiest hour had " + max + ".";
+    }
+
     static String hour(java.time.Instant hour) {
         return HOUR.format(hour);
     }

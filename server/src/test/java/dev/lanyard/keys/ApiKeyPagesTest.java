@@ -75,7 +75,7 @@ class ApiKeyPagesTest {
 
         String details = team.perform(team.page(get("/settings/api-keys/" + id), ada)).getResponse().getContentAsString();
         assertThat(details).contains("<svg").contains("role=\"img\"").contains("UTC: 1 request</title>")
-                .contains("<table class=\"history usage-table\">").contains("1 requests in the last 24 hours").doesNotContain(key);
+                .contains("<table class=\"history usage-table\">").contains("1 request in the last 24 hours; the busiest hour had 1.").doesNotContain(key);
 
         assertThat(details).contains("href=\"/settings/api-keys/" + id + "/revoke\"").doesNotContain("method=\"post\" action=\"/settings/api-keys/" + id);
 
