@@ -41,7 +41,7 @@ class AddressChanges {
 
     /** Stores that the session is now used from {@code to}, and tells the timeline where it came from. */
     void moved(SessionId session, dev.lanyard.account.AccountId owner, Address from, Address to, Instant at) {
-        store.updateAddress(session, to.ip(), to.location());
+        store.updateAddress(session, from, to);
         events.publishEvent(new SessionEvent.AddressChanged(session, owner, from.ip(), to.ip(),
                 from.location(), to.location(), at));
     }

@@ -53,20 +53,33 @@ public class Approvals {
      * The sign-ins that ask {@code current} for approval, newest first: active, unverified sign-ins of the same
      * member started within {@link #WINDOW}, other than {@code current}. Empty unless {@code current} may approve.
      * One past its lifetime or idle timeout that the sweep has not ended yet asks nothing: it reads as ended, as in the
-     * lists ({@link Session#endedIfExpired}).
+     * lists ({@link Session#endedIfExpired}). Each is {@link #asSignedIn as it signed in}: the card asks about the sign-in.
      */
     public List<Session> pending(CurrentSession current) {
         if (!mayApprove(current)) return List.of();
         Instant now = clock.instant();
         Instant since = now.minus(WINDOW);
-        return store.active(current.account().id(), ListFilter.UNVERIFIED, Instant.EPOCH, Sessions.MAX_PAGE, Optional.empty())
+        return asSignedIn(current.account().id(), store.active(current.account().id(), ListFilter.UNVERIFIED, Instant.EPOCH,
+                        Sessions.MAX_PAGE, Optional.empty())
                 .stream()
                 .map(activity::withPending)
                 .filter(s -> approvable(s) && !s.id().equals(current.id()) && !s.createdAt().isBefore(since)
                         && s.expiry(now).isEmpty())
                 .sorted(java.util.Comparator.comparing(Session::createdAt).reversed())
                 .limit(MAX_CARDS)
-                .toList();
+                .toList());
+    }
+
+    /**
+     * These sessions of {@code owner} at the address and place they signed in from, which is what a member approves or
+     * denies (outside review: the card named where the session was used last, a local network, beside its own flag "First
+     * sign-in from Spain"). A session used from elsewhere since kept the network of that address and its place
+     * ({@link SessionStore#signedInFrom}); one still where it signed in, or that moved before Lanyard kept them, is as it is.
+     */
+    public List<Session> asSignedIn(AccountId owner, List<Session> sessions) {
+        java.util.Map<SessionId, AddressChanges.Address> signedIn = store.signedInFrom(owner, sessions.stream().map(Session::id).toList());
+        return sessions.stream().map(s -> Optional.ofNullable(signedIn.get(s.id()))
+                .map(from -> s.movedTo(from.ip(), from.location())).orElse(s)).toList();
     }
 
     /** Whether a session can be approved at all: a sign-in, not an API key or an app's grant. */

@@ -3,7 +3,10 @@ package dev.lanyard.session;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
+import dev.lanyard.account.AccountId;
+import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.geo.GeoLocation;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -11,7 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * What use writes to sessions in SQL, for {@link JdbcSessionStore}: recorded activity and hourly request counts, in
- * batches, and the address a session is now used from.
+ * batches, and the address a session is now used from (and, once it moved, the one it signed in from).
  */
 class JdbcSessionActivity {
     private final JdbcClient jdbc;
@@ -48,13 +51,26 @@ class JdbcSessionActivity {
                 .list();
     }
 
-    int updateAddress(SessionId id, String ip, GeoLocation l) {
+    /**
+     * The new address and place; at the first move also the sign-in's network and place, from {@code from}. Each
+     * right-hand side reads the row as it was before this statement (SQLite and PostgreSQL alike), so the sign-in's
+     * columns are written only while {@code sign_in_network} is still NULL.
+     */
+    int updateAddress(SessionId id, AddressChanges.Address from, AddressChanges.Address to) {
+        GeoLocation l = to.location();
+        GeoLocation was = from.location();
         return jdbc.sql("""
                 UPDATE sessions SET ip = :ip, city = :city, region = :region, country = :country, country_code = :cc,
-                    isp = :isp, latitude = :lat, longitude = :lon, local_network = :local
+                    isp = :isp, latitude = :lat, longitude = :lon, local_network = :local,
+                    sign_in_network = COALESCE(sign_in_network, :fromNetwork),
+                    sign_in_city = CASE WHEN sign_in_network IS NULL THEN :fromCity ELSE sign_in_city END,
+                    sign_in_region = CASE WHEN sign_in_network IS NULL THEN :fromRegion ELSE sign_in_region END,
+                    sign_in_country = CASE WHEN sign_in_network IS NULL THEN :fromCountry ELSE sign_in_country END,
+                    sign_in_country_code = CASE WHEN sign_in_network IS NULL THEN :fromCc ELSE sign_in_country_code END,
+                    sign_in_local_network = CASE WHEN sign_in_network IS NULL THEN :fromLocal ELSE sign_in_local_network END
                 WHERE id = :id
                 """)
-                .param("ip", ip)
+                .param("ip", to.ip())
                 .param("city", l.city())
                 .param("region", l.region())
                 .param("country", l.country())
@@ -63,8 +79,29 @@ class JdbcSessionActivity {
                 .param("lat", l.latitude().orElse(null), java.sql.Types.DOUBLE)
                 .param("lon", l.longitude().orElse(null), java.sql.Types.DOUBLE)
                 .param("local", l.localNetwork())
+                .param("fromNetwork", ClientAddresses.network(from.ip()))
+                .param("fromCity", was.city())
+                .param("fromRegion", was.region())
+                .param("fromCountry", was.country())
+                .param("fromCc", was.countryCode())
+                .param("fromLocal", was.localNetwork())
                 .param("id", id.value())
                 .update();
+    }
+
+    java.util.Map<SessionId, AddressChanges.Address> signedInFrom(AccountId owner, Collection<SessionId> ids) {
+        if (ids.isEmpty()) return java.util.Map.of();
+        return jdbc.sql("""
+                        SELECT id, sign_in_network, sign_in_city, sign_in_region, sign_in_country, sign_in_country_code,
+                            sign_in_local_network
+                        FROM sessions WHERE id IN (:ids) AND account_id = :owner AND sign_in_network IS NOT NULL""")
+                .param("ids", ids.stream().map(SessionId::value).distinct().toList())
+                .param("owner", owner.value())
+                .query((rs, n) -> java.util.Map.entry(new SessionId(rs.getString("id")), new AddressChanges.Address(
+                        rs.getString("sign_in_network"), new GeoLocation(rs.getString("sign_in_city"), rs.getString("sign_in_region"),
+                        rs.getString("sign_in_country"), rs.getString("sign_in_country_code"), "", Optional.empty(), Optional.empty(),
+                        rs.getBoolean("sign_in_local_network")))))
+                .list().stream().collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue));
     }
 
     int recordActivity(Collection<ActivityRecorder.Flush> flushes) {

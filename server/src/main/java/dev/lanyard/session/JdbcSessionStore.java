@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
-import dev.lanyard.geo.GeoLocation;
 import dev.lanyard.ops.DatabaseKind;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -170,8 +169,13 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
-    public int updateAddress(SessionId id, String ip, GeoLocation l) {
-        return activity.updateAddress(id, ip, l);
+    public int updateAddress(SessionId id, AddressChanges.Address from, AddressChanges.Address to) {
+        return activity.updateAddress(id, from, to);
+    }
+
+    @Override
+    public java.util.Map<SessionId, AddressChanges.Address> signedInFrom(AccountId owner, Collection<SessionId> ids) {
+        return activity.signedInFrom(owner, ids);
     }
 
     @Override

@@ -47,8 +47,12 @@ class SessionDetailPages {
         model.addAttribute("remembered", remembered(session));
         model.addAttribute("endedWhy", session.active() ? null : parts.endedBy(session, current));
         model.addAttribute("account", current.account());
-        model.addAttribute("approvable", session.active() && !session.verified() && Approvals.approvable(session)
-                && !session.id().equals(current.id()) && approvals.mayApprove(current));
+        boolean approvable = session.active() && !session.verified() && Approvals.approvable(session)
+                && !session.id().equals(current.id()) && approvals.mayApprove(current);
+        model.addAttribute("approvable", approvable);
+        // "It signed in from … in <place>": the sign-in's place, which the details above may no longer be.
+        if (approvable) model.addAttribute("signInPlace",
+                approvals.asSignedIn(current.account().id(), java.util.List.of(session)).get(0).location());
         return "sessions/details";
     }
 

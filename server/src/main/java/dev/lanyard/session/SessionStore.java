@@ -110,8 +110,19 @@ interface SessionStore {
     /** Requests per hour of the sessions since {@code from} (an hour's start), as written so far. */
     List<ActivityRecorder.Hourly> hourly(Collection<SessionId> ids, Instant from);
 
-    /** Records the client address a session is now used from, and its place. Returns rows changed. Safe to repeat. */
-    int updateAddress(SessionId id, String ip, dev.lanyard.geo.GeoLocation location);
+    /**
+     * Records the client address a session is now used {@code to}, and its place. The first time, it also keeps where the
+     * session signed in, {@code from} (the address it was used from until now): its network and place, which
+     * {@link #signedInFrom} reads; later moves leave them. Returns rows changed. Safe to repeat.
+     */
+    int updateAddress(SessionId id, AddressChanges.Address from, AddressChanges.Address to);
+
+    /**
+     * Where these sessions of {@code owner} signed in, for those used from another address since: the network of the
+     * address (83.45.123.0/24) and its place, without ISP or coordinates. A session still used from where it signed in, one
+     * that moved before schema V38, and anyone else's are left out.
+     */
+    java.util.Map<SessionId, AddressChanges.Address> signedInFrom(AccountId owner, Collection<SessionId> ids);
 
     /** The session with this id, whoever owns it; for internal use (notifications), never for a caller's request. */
     Optional<Session> findAnyOwner(SessionId id);

@@ -256,6 +256,34 @@ class ApprovalWebTest {
                 .contains("Its name, \u201c<bdi>" + posing + "</bdi>\u201d, was given from a signed-in session, perhaps this one: the name proves nothing.");
     }
 
+    /**
+     * A sign-in from Madrid later used from a local network (outside review): the card and the details page name where it
+     * signed in, the place its flag "First sign-in from Spain" speaks of, not where it was used last.
+     */
+    @Test
+    void theApprovalCardNamesThePlaceAndAddressOfTheSignInNotWhereTheSessionIsUsedNow() throws Exception {
+        AccountId owner = new AccountId(laptop.accountId());
+        clock.advance(Duration.ofMinutes(1));
+        Sessions.Started madrid = sessions.start(new NewSession(owner, TestSessions.madrid(), AppType.WEB, false));
+        sessions.flag(madrid.session().id(), owner, List.of(new SessionFlag("new-country", SessionFlag.Level.HIGH, "First sign-in from Spain")));
+        MockHttpServletResponse used = mvc.perform(get("/api/v1/sessions/current").cookie(new Cookie(ApiClient.COOKIE, madrid.token()))
+                .with(ApiClient.from("127.0.0.1"))).andReturn().getResponse();
+        assertThat(used.getStatus()).isEqualTo(200);
+        assertThat(json.readTree(used.getContentAsString()).path("location").path("label").asString())
+                .as("the session is used from a local network now").isEqualTo("Local network");
+
+        String page = html(laptop, "/settings/sessions");
+        int start = page.indexOf("aria-labelledby=\"approve-" + madrid.session().id().value() + "\"");
+        assertThat(start).as("the sign-in's approval card").isNotNegative();
+        String card = page.substring(start, page.indexOf("</article>", start));
+
+        assertThat(card).contains("<span class=\"place-name\"><span>Madrid,</span> <span>Spain</span></span> · <span class=\"ip\">83.45.123.•••</span>")
+                .contains("First sign-in from Spain", "aria-label=\"Approve the sign-in on \u2068Chrome 131 on macOS 14\u2069 in Madrid, Spain\"")
+                .doesNotContain("Local network", "127.0.0.");
+        assertThat(html(laptop, "/settings/sessions/" + madrid.session().id().value()))
+                .contains("It signed in from <bdi>Chrome 131 on macOS 14</bdi> (Desktop) in Madrid, Spain on ");
+    }
+
     @Test
     void anOldUnverifiedSignInNoLongerAsksButCanBeApprovedFromItsDetails() throws Exception {
         jdbc.sql("UPDATE sessions SET created_at = :then WHERE id = :id")

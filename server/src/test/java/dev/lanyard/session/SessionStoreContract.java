@@ -622,17 +622,45 @@ abstract class SessionStoreContract {
 
     // ---- addresses, expiry sweep, team policy, purge, timeline
 
+    private static AddressChanges.Address addressOf(Session session) {
+        return new AddressChanges.Address(session.ip(), session.location());
+    }
+
     @Test
     void updatingTheAddressRecordsTheNewPlace() {
         AccountId owner = newAccount();
         Session session = stored(TestSessions.of(owner).build());
         var madrid = TestSessions.madrid();
+        var to = new AddressChanges.Address(madrid.ip(), madrid.location());
 
-        assertThat(store.updateAddress(session.id(), madrid.ip(), madrid.location())).isEqualTo(1);
+        assertThat(store.updateAddress(session.id(), addressOf(session), to)).isEqualTo(1);
 
         assertThat(reread(session).ip()).isEqualTo(madrid.ip());
         assertThat(reread(session).location()).isEqualTo(madrid.location());
-        assertThat(store.updateAddress(new SessionId("ses_unknown"), madrid.ip(), madrid.location())).isZero();
+        assertThat(store.updateAddress(new SessionId("ses_unknown"), addressOf(session), to)).isZero();
+    }
+
+    /** The approval card names where a sign-in was made, which its row no longer says once it is used elsewhere. */
+    @Test
+    void theFirstMoveKeepsTheNetworkAndPlaceTheSessionSignedInFromAndLaterMovesLeaveThem() {
+        AccountId owner = newAccount();
+        var madrid = TestSessions.madrid();
+        Session session = stored(TestSessions.of(owner).ip(madrid.ip()).location(madrid.location()).build());
+        Session unmoved = stored(TestSessions.of(owner).build());
+        var local = new AddressChanges.Address("127.0.0.1", GeoLocation.local());
+        var elsewhere = new AddressChanges.Address("91.1.2.3", GeoLocation.unknown());
+        List<SessionId> both = List.of(session.id(), unmoved.id());
+        assertThat(store.signedInFrom(owner, both)).as("no session has moved").isEmpty();
+
+        store.updateAddress(session.id(), addressOf(session), local);
+        store.updateAddress(session.id(), local, elsewhere);
+
+        var madridWithoutIspOrCoordinates = new GeoLocation("Madrid", "Madrid", "Spain", "ES", "", Optional.empty(), Optional.empty(), false);
+        assertThat(store.signedInFrom(owner, both)).as("only the network is kept, and only of the session that moved")
+                .containsExactly(Map.entry(session.id(), new AddressChanges.Address("83.45.123.0/24", madridWithoutIspOrCoordinates)));
+        assertThat(reread(session).ip()).as("the row is where it is used now").isEqualTo("91.1.2.3");
+        assertThat(store.signedInFrom(newAccount(), both)).as("someone else's").isEmpty();
+        assertThat(store.signedInFrom(owner, List.of())).isEmpty();
     }
 
     @Test
