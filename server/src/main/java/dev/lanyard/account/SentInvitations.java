@@ -139,9 +139,9 @@ final class SentInvitations {
 
     /**
      * The invitation mail. Its subject is Lanyard's own words: the admin's name and the team's are whatever
-     * someone who signed up typed, so they stay in the body, quoted and said to be the inviter's.
+     * someone who signed up typed, so they stay in the body, quoted and said to be the inviter's. Returns whether it went
+     * to the mail server; without one it was kept in the team's outbox.
      */
-    /** Writes the invitation's mail; returns whether it went to the mail server (else it was kept in the team's outbox). */
     private boolean mail(Account admin, Invitation invitation, String token) {
         String team = accounts.findTeam(admin.team()).map(Team::name).orElse("your team");
         String invited = """
