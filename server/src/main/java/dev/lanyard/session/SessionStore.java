@@ -120,7 +120,7 @@ interface SessionStore {
     /**
      * Where these sessions of {@code owner} signed in, for those used from another address since: the network of the
      * address (83.45.123.0/24) and its place, without ISP or coordinates. A session still used from where it signed in, one
-     * that moved before schema V38, and anyone else's are left out.
+     * that moved before schema V39, and anyone else's are left out.
      */
     java.util.Map<SessionId, AddressChanges.Address> signedInFrom(AccountId owner, Collection<SessionId> ids);
 
