@@ -3,6 +3,7 @@ package dev.lanyard.signals;
 import java.util.List;
 
 import dev.lanyard.AuthorizationHeader;
+import dev.lanyard.BodyEncoding;
 import dev.lanyard.apps.AppClient;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.annotation.Configuration;
@@ -19,6 +20,11 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * is read or a parameter checked. A caller with no token learns nothing of what a request must hold (outside QA: a
  * missing {@code stream_id} or a broken body answered 400 to anyone). A request with two {@code Authorization} headers
  * is refused ({@link AuthorizationHeader}).
+ *
+ * <p>Then the body is checked as the API's own chain checks a bearer request's ({@link BodyEncoding#unreadable}):
+ * compressed, in a charset Java does not know, or of a wildcard or unparsable type, it is {@code 415}. The receivers'
+ * chain has no such check, and Spring MVC failed on a wildcard {@code Content-Type} ({@code *}{@code /*},
+ * {@code application/*}) with a 500 and a stack trace in the log (outside review).
  */
 @Configuration(proxyBeanMethods = false)
 class ReceiverArguments implements WebMvcConfigurer, HandlerMethodArgumentResolver {
@@ -41,6 +47,11 @@ class ReceiverArguments implements WebMvcConfigurer, HandlerMethodArgumentResolv
     @Override
     public AppClient resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
                                      WebDataBinderFactory binders) {
-        return receivers.authenticate(AuthorizationHeader.of(request.getNativeRequest(HttpServletRequest.class)));
+        HttpServletRequest servlet = request.getNativeRequest(HttpServletRequest.class);
+        AppClient receiver = receivers.authenticate(AuthorizationHeader.of(servlet));
+        BodyEncoding.unreadable(servlet, false).ifPresent(unreadable -> {
+            throw unreadable;
+        });
+        return receiver;
     }
 }

@@ -51,7 +51,8 @@ class ApiDocs {
         errors.put("404", "No such object, or it belongs to someone else");
         errors.put("406", "The Accept header allows none of the types this operation answers (nor application/problem+json). "
                 + "Nothing was done");
-        errors.put("415", "A cookie-authenticated request whose body is not application/json");
+        errors.put("415", "The body cannot be read as sent: compressed (Content-Encoding), in a charset Lanyard does not know, "
+                + "of a wildcard type, or, with the session cookie, not application/json. Nothing was done");
         errors.put("429", "Too many attempts; Retry-After says when to try again");
         errors.put("503", "The database cannot be reached: nothing was changed; Retry-After says when to try again");
         return errors;

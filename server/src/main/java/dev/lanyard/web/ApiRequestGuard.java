@@ -1,10 +1,10 @@
 package dev.lanyard.web;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.lanyard.BodyEncoding;
 import dev.lanyard.geo.ExternalOrigins;
 import dev.lanyard.session.SessionFilter;
 import jakarta.servlet.DispatcherType;
@@ -15,8 +15,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.InvalidMediaTypeException;
-import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,7 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  *     or login) must send a JSON body, which a cross-site form cannot do without a CORS preflight
  *     that Lanyard never approves.</li>
  * <li>A bearer request with a body may send any type its endpoint reads, but a wildcard or
- *     unparsable {@code Content-Type} is {@code 415 unsupported-media-type}, as it is without a bearer.</li>
+ *     unparsable {@code Content-Type} is {@code 415 unsupported-media-type}, as it is without a bearer. So are the Shared
+ *     Signals receivers' requests, which their own chain passes to {@code ReceiverArguments} to be checked once the
+ *     receiver is authenticated (outside review: a wildcard there was a 500 with a stack trace in the log).</li>
  * <li>An API request's body is read as it is sent: one with a {@code Content-Encoding} other than
  *     {@code identity} ({@code gzip}, {@code br}) is {@code 415} saying so, with {@code Accept-Encoding: identity}
  *     (RFC 9110 §15.5.16), and a {@code Content-Type} whose charset Java does not know is {@code 415} naming the
@@ -78,10 +78,8 @@ final class ApiRequestGuard extends HttpFilter {
         }
         boolean api = Problems.isApi(request);
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null
-                || !"DELETE".equals(request.getMethod());
         if (api && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            if (hasBody && !readable(request, response, false)) return;
+            if (!readable(request, response, false)) return;
             chain.doFilter(request, response);
             return;
         }
@@ -96,57 +94,20 @@ final class ApiRequestGuard extends HttpFilter {
             }
             return;
         }
-        if (api && hasBody && !readable(request, response, true)) return;
+        if (api && !readable(request, response, true)) return;
         chain.doFilter(request, response);
     }
 
     /**
-     * Whether the API can read the body as sent, else answers 415: not compressed, with a charset Java knows, and of one
-     * concrete type ({@code json}: JSON, which a request without a bearer must send).
+     * Whether the API can read the body as sent, else answers 415 saying why ({@link BodyEncoding#unreadable});
+     * {@code jsonOnly}: it must be JSON, as a request without a bearer must send.
      */
-    private boolean readable(HttpServletRequest request, HttpServletResponse response, boolean json) throws IOException {
-        Optional<String> coding = BodyEncoding.contentCoding(request);
-        if (coding.isPresent()) {
-            response.setHeader(HttpHeaders.ACCEPT_ENCODING, "identity");
-            refuse(request, response, "Lanyard does not accept a compressed request body (Content-Encoding: "
-                    + (coding.get().isEmpty() ? "…" : coding.get()) + "): send it uncompressed, without Content-Encoding.");
-            return false;
-        }
-        String type = request.getContentType();
-        Optional<String> charset = BodyEncoding.unknownCharset(type);
-        if (charset.isPresent()) {
-            refuse(request, response, (charset.get().isEmpty() ? "The charset of the Content-Type" : "The charset “" + charset.get() + "”")
-                    + " is not supported: send the body as UTF-8 (Content-Type: application/json, or application/json; charset=utf-8).");
-            return false;
-        }
-        if (json ? !isJson(type) : type != null && !concrete(type)) {
-            refuse(request, response, "Send the request body as application/json.");
-            return false;
-        }
-        return true;
-    }
-
-    private void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
-        Problems.write(request, response, json, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", detail));
-    }
-
-    /**
-     * Whether a Content-Type names one type. Spring MVC copies it into the request's
-     * headers before reading a body and fails with an exception (a 500) on a wildcard such as
-     * {@code *}{@code /*} or {@code application/*}, so those are refused here as the cookie path refuses them.
-     */
-    private static boolean concrete(String contentType) {
-        try {
-            MediaType type = MediaType.parseMediaType(contentType);
-            return !type.isWildcardType() && !type.isWildcardSubtype();
-        } catch (InvalidMediaTypeException e) {
-            return false;
-        }
-    }
-
-    private static boolean isJson(String contentType) {
-        if (contentType == null || !concrete(contentType)) return false;
-        String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+    private boolean readable(HttpServletRequest request, HttpServletResponse response, boolean jsonOnly) throws IOException {
+        Optional<BodyEncoding.Unreadable> unreadable = BodyEncoding.unreadable(request, jsonOnly);
+        if (unreadable.isEmpty()) return true;
+        if (unreadable.get().compressed()) response.setHeader(HttpHeaders.ACCEPT_ENCODING, "identity");
+        Problems.write(request, response, json, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, unreadable.get().code(),
+                unreadable.get().getMessage()));
+        return false;
     }
 }

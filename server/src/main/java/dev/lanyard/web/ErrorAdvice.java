@@ -81,7 +81,12 @@ class ErrorAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(dev.lanyard.Problem.class)
     ResponseEntity<ProblemDetail> problem(dev.lanyard.Problem problem, jakarta.servlet.http.HttpServletRequest request) {
         HttpStatus status = HttpStatus.valueOf(problem.status());
-        return challenged(ResponseEntity.status(status), status, request).body(Problems.of(status, problem.code(), message(problem), problem));
+        var response = challenged(ResponseEntity.status(status), status, request);
+        // RFC 9110 §15.5.16: a 415 for a content coding names the coding the server takes.
+        if (problem instanceof dev.lanyard.BodyEncoding.Unreadable unreadable && unreadable.compressed()) {
+            response.header(HttpHeaders.ACCEPT_ENCODING, "identity");
+        }
+        return response.body(Problems.of(status, problem.code(), message(problem), problem));
     }
 
     @ExceptionHandler(dev.lanyard.signals.SignalProblem.class)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.lanyard.BodyEncoding;
 import dev.lanyard.apps.ClientEndpoints;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
