@@ -130,6 +130,53 @@ class HttpFlowTest {
     }
 
     /**
+     * A page's form is read as it was sent, as the API's bodies and the authorization server's forms are: compressed, it
+     * is 415 saying so (outside review: a gzipped sign-in form with its CSRF token was "not valid UTF-8 percent-encoding",
+     * blaming the characters typed), and in a charset Java does not know it is 415 naming the charset, where it was read
+     * as UTF-8. Nobody is signed in; the same form sent as it can be read signs in.
+     */
+    @Test
+    void aPageFormCompressedOrInAnUnknownCharsetIs415SayingSo() throws Exception {
+        SignUp bea = TestAccounts.newcomer("zipped");
+        signUp(bea);
+        HttpResponse<String> page = send(request("/login").header("Accept", "text/html").GET());
+        Matcher token = CSRF_INPUT.matcher(page.body());
+        assertThat(token.find()).isTrue();
+        String csrfCookie = cookie(page, "XSRF-TOKEN").orElseThrow();
+        String fields = "email=" + URLEncoder.encode(bea.email(), StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(TestAccounts.PASSWORD, StandardCharsets.UTF_8) + "&_csrf=" + token.group(1);
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(gzipped)) {
+            gzip.write(fields.getBytes(StandardCharsets.UTF_8));
+        }
+        String form = "application/x-www-form-urlencoded";
+        Object[][] refused = {{gzipped.toByteArray(), "gzip", form, "Lanyard does not accept a compressed request body "
+                        + "(Content-Encoding: gzip): send it uncompressed, without Content-Encoding."},
+                {fields.getBytes(StandardCharsets.UTF_8), "gzip", form, "Lanyard does not accept a compressed request body "
+                        + "(Content-Encoding: gzip): send it uncompressed, without Content-Encoding."},
+                {fields.getBytes(StandardCharsets.UTF_8), null, form + "; charset=klingon", "The charset “klingon” is not supported: "
+                        + "send the form as UTF-8 (Content-Type: application/x-www-form-urlencoded, or with charset=UTF-8)."}};
+        for (Object[] sent : refused) {
+            String what = sent[1] + " " + sent[2];
+            var request = request("/login").header("Content-Type", (String) sent[2]).header("Cookie", csrfCookie)
+                    .header("Accept", "text/html").POST(HttpRequest.BodyPublishers.ofByteArray((byte[]) sent[0]));
+            if (sent[1] != null) request.header("Content-Encoding", (String) sent[1]);
+            HttpResponse<String> answer = send(request);
+            assertThat(answer.statusCode()).as(what + ": " + answer.body()).isEqualTo(415);
+            assertThat(answer.headers().firstValue("Content-Type")).as(what).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+            assertThat(answer.body()).as(what).contains(org.springframework.web.util.HtmlUtils.htmlEscape((String) sent[3]))
+                    .doesNotContain("percent-encoding");
+            assertThat(answer.headers().firstValue("Accept-Encoding")).as(what)
+                    .isEqualTo(sent[1] == null ? Optional.empty() : Optional.of("identity"));
+            assertThat(cookie(answer, ApiClient.COOKIE)).as(what + ": nobody signed in").isEmpty();
+        }
+        HttpResponse<String> signedIn = send(request("/login").header("Content-Type", form + "; charset=UTF-8").header("Cookie", csrfCookie)
+                .header("Accept", "text/html").POST(HttpRequest.BodyPublishers.ofString(fields)));
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(302);
+        assertThat(cookie(signedIn, ApiClient.COOKIE)).isPresent();
+    }
+
+    /**
      * A form is read as UTF-8, as browsers send it: a name with an umlaut, an en dash and an emoji is stored as typed,
      * and a password with umlauts set on the sign-up page is the same password on the API. (The filter that checks a
      * form can be parsed once read it first, as ISO-8859-1.)
