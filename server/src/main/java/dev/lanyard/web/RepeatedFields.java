@@ -28,7 +28,8 @@ import org.springframework.web.method.HandlerMethod;
  * from the request ({@code AuditFilters}). The fields a form repeats on purpose (the sessions ticked to sign out, an
  * app's or a key's scopes) are read as lists, and pass. A converter of {@code String[]} to {@code String} that refused
  * several values would not do: when a conversion fails, Spring's {@code TypeConverterDelegate} falls back to joining
- * them with a comma itself.
+ * them with a comma itself. A field named {@code name[]} is no field at all, not a second {@code name}: it is taken
+ * out of the request before any handler sees it ({@link BracketedNames}).
  *
  * <p>Pages only. The API refuses a repeated query parameter on its own ({@link ApiQueryParameters}) and reads JSON
  * bodies ({@link StrictJson}); a Shared Signals receiver is authenticated before any of its parameters is looked at.

@@ -66,6 +66,35 @@ class RepeatedFieldsTest {
         assertThat(storedName(ada)).isEqualTo("Work laptop");
     }
 
+    /**
+     * A field whose name ends in [] is no field of a page's and is ignored, as the API ignores such a parameter (outside
+     * review): Spring MVC read newDeviceEmails[] as newDeviceEmails when that was not sent, so newDeviceEmails[]=on alone
+     * turned the new device emails on, and name=first&name[]=second got past the check of a field sent more than once.
+     */
+    @Test
+    void aFieldNamedWithBracketsIsIgnored() throws Exception {
+        String alerts = "/settings/security/alerts";
+        assertThat(team.perform(team.form(post(alerts), ada).param("newDeviceEmails", "off")).getResponse().getRedirectedUrl())
+                .isEqualTo("/settings/security?done=alerts-off");
+        for (String[][] fields : new String[][][] {{{"newDeviceEmails[]", "on"}}, {{"newDeviceEmails[]", "on"}, {"newDeviceEmails", "off"}}}) {
+            var request = team.form(post(alerts), ada);
+            for (String[] field : fields) request.param(field[0], field[1]);
+            MockHttpServletResponse ignored = team.perform(request).getResponse();
+            assertThat(ignored.getRedirectedUrl()).as(ignored.getContentAsString()).isEqualTo("/settings/security?done=alerts-off");
+        }
+        assertThat(team.perform(team.page(get("/settings/security"), ada)).getResponse().getContentAsString())
+                .doesNotContainPattern("name=\"newDeviceEmails\" value=\"on\"\\s+checked");
+        MockHttpServletResponse garbage = team.perform(team.form(post(alerts), ada).param("newDeviceEmails", "on")
+                .param("newDeviceEmails[]", "garbage")).getResponse();
+        assertThat(garbage.getRedirectedUrl()).as("the field as sent, the other ignored").isEqualTo("/settings/security?done=alerts-on");
+
+        String rename = "/settings/sessions/" + ada.sessionId() + "/name";
+        MockHttpServletResponse renamed = team.perform(team.form(post(rename + "?name%5B%5D=fromquery"), ada).param("name", "first")
+                .param("name[]", "second")).getResponse();
+        assertThat(renamed.getStatus()).as(renamed.getContentAsString()).isEqualTo(302);
+        assertThat(storedName(ada)).isEqualTo("first");
+    }
+
     /** A page's filters in its address: one given twice is refused as a form's field is, a filter record's as well. */
     @Test
     void aFilterGivenTwiceInTheAddressIsRefused() throws Exception {
