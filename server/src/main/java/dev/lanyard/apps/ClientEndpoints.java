@@ -25,6 +25,7 @@ public class ClientEndpoints {
     private final ObjectProvider<AuthorizationServerSettings> settings;
     private volatile RequestMatcher endpoints;
     private volatile RequestMatcher forms;
+    private volatile RequestMatcher userInfo;
 
     ClientEndpoints(ObjectProvider<AuthorizationServerSettings> settings) {
         this.settings = settings;
@@ -57,6 +58,16 @@ public class ClientEndpoints {
         return matcher.matches(request);
     }
 
+    /** Whether the request is to userinfo, which an app calls with a member's access token. */
+    public boolean userInfo(HttpServletRequest request) {
+        RequestMatcher matcher = userInfo;
+        if (matcher == null) {
+            matcher = PathPatternRequestMatcher.withDefaults().matcher(settings().getOidcUserInfoEndpoint());
+            userInfo = matcher;
+        }
+        return matcher.matches(request);
+    }
+
     /** Whether the request is to an endpoint of the authorization server that reads a form ({@link #formMatcher}). */
     public boolean readsForm(HttpServletRequest request) {
         RequestMatcher matcher = forms;
@@ -78,6 +89,15 @@ public class ClientEndpoints {
      */
     public void refuse(HttpServletResponse response, String description) throws IOException {
         EndpointErrors.refuse(response, description);
+    }
+
+    /**
+     * Answers a request to userinfo {@code 400 invalid_request} with {@code description}, in the JSON body and in a
+     * {@code Bearer} challenge (RFC 6750 §3.1), as userinfo's own refusals carry theirs; {@code description} held to what
+     * {@link #refuse(HttpServletResponse, String)} says.
+     */
+    public void refuseAtUserInfo(HttpServletResponse response, String description) throws IOException {
+        UserInfoErrors.invalidRequest(response, description);
     }
 
     /** Answers {@code status} with {@code invalid_request} and {@code description}, held to what {@link #refuse(HttpServletResponse, String)} says. */

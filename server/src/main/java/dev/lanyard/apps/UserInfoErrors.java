@@ -1,7 +1,10 @@
 package dev.lanyard.apps;
 
+import java.io.IOException;
+
 import dev.lanyard.session.SessionFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -40,6 +43,17 @@ final class UserInfoErrors {
             }
             EndpointErrors.write(response, status, error);
         };
+    }
+
+    /**
+     * A userinfo request refused before the endpoint read it (two {@code Authorization} headers, a character the firewall
+     * does not take): {@code 400 invalid_request} with {@code description}, in the challenge (RFC 6750 §3.1) and the JSON
+     * body, and {@code Cache-Control: no-store}. {@code description} is printable ASCII without {@code "} or {@code \}.
+     */
+    static void invalidRequest(HttpServletResponse response, String description) throws IOException {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"" + OAuth2ErrorCodes.INVALID_REQUEST + "\", error_description=\""
+                + description + "\"");
+        EndpointErrors.refuse(response, description);
     }
 
     /** RFC 9728 §3.1: the well-known path of a protected resource's metadata, the resource's own path after it. */

@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * than one {@code Authorization} header ({@link AuthorizationHeader}) is refused as the firewall refuses a header.
  *
  * <p>The API's paths and the metrics get problem+json, whatever they accept; the token, introspection and revocation
- * endpoints OAuth's error for a {@code 400}; anything else a client asking for JSON and not HTML gets problem+json too
+ * endpoints OAuth's error for a {@code 400}, and userinfo the same with a {@code Bearer} challenge (RFC 6750 §3.1), as its
+ * own refusals carry one (it was the error page, outside review); anything else a client asking for JSON and not HTML gets problem+json too
  * and the rest the plain error page, as {@link ContainerErrorPages} answers the requests Tomcat refuses. The answer says
  * which part of the request was refused, never its value, nor does the log line ({@link BadRequestLog}): the exception's
  * message quotes it.
@@ -69,7 +70,7 @@ class RefusedRequests {
      * Writes {@code status} with {@code detail}, a sentence of Lanyard's (never the request's text): problem+json
      * ({@code urn:lanyard:problem:<code>}, the path as its {@link Problems#instance}) or the plain error page, as the
      * class says; OAuth's {@code invalid_request} for a {@code 400} where an app calls, so {@code detail} must then be
-     * printable ASCII without quotes or backslashes (RFC 6749 §5.2).
+     * printable ASCII without quotes or backslashes (RFC 6749 §5.2); at userinfo with its {@code Bearer} challenge.
      */
     void answer(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String code, String detail)
             throws IOException {
@@ -78,6 +79,10 @@ class RefusedRequests {
         SecurityHeaders.apply(response);
         if (status == HttpStatus.BAD_REQUEST && clientEndpoint(request)) {
             clientEndpoints.refuse(response, detail);
+            return;
+        }
+        if (status == HttpStatus.BAD_REQUEST && userInfo(request)) {
+            clientEndpoints.refuseAtUserInfo(response, detail);
             return;
         }
         response.setStatus(status.value());
@@ -159,6 +164,14 @@ class RefusedRequests {
     private boolean clientEndpoint(HttpServletRequest request) {
         try {
             return clientEndpoints.matches(request);
+        } catch (RuntimeException unreadablePath) {
+            return false;
+        }
+    }
+
+    private boolean userInfo(HttpServletRequest request) {
+        try {
+            return clientEndpoints.userInfo(request);
         } catch (RuntimeException unreadablePath) {
             return false;
         }

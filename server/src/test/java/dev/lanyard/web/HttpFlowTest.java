@@ -314,6 +314,14 @@ class HttpFlowTest {
         assertThat(raw("GET /settings/sessions", "Cookie: " + cookie, "Accept: text/html", "Authorization: Bearer a",
                 "Authorization: Bearer b")).as("a page").startsWith("HTTP/1.1 400").contains("<title>Error · Lanyard</title>")
                 .contains(said);
+        // Userinfo's refusals are OAuth's error with a Bearer challenge (RFC 6750 §3.1): it was the error page (outside review).
+        for (String method : new String[] {"GET", "POST"}) {
+            assertThat(raw(method + " /userinfo", "Authorization: Bearer a", "Authorization: Bearer b")).as(method + " userinfo")
+                    .startsWith("HTTP/1.1 400").contains("Content-Type: application/json").contains("\"error\":\"invalid_request\"")
+                    .contains(said).contains("Cache-Control: no-store")
+                    .containsPattern("(?m)^WWW-Authenticate: Bearer error=\"invalid_request\", error_description=\"Send one "
+                            + "Authorization header[^\"]*\"\r?$");
+        }
 
         String logged = output.getAll().substring(before);
         assertThat(logged).contains("Refused a bad request (400): GET /api/v1/sessions/current: it has more than one Authorization header")
