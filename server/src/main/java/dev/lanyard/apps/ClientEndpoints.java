@@ -1,6 +1,8 @@
 package dev.lanyard.apps;
 
 import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -76,6 +78,37 @@ public class ClientEndpoints {
             forms = matcher;
         }
         return matcher.matches(request);
+    }
+
+    /** What an app calls at a path: how a refusal there is written where no request matcher can run ({@link #calledAt}). */
+    public enum Called {
+        /** The token, introspection or revocation endpoint: OAuth's JSON error. */
+        CLIENT,
+        /** Userinfo: OAuth's JSON error with a {@code Bearer} challenge (RFC 6750 §3). */
+        USER_INFO,
+        /** The key set, a JSON document. */
+        KEYS
+    }
+
+    /**
+     * What an app calls at {@code path} (within Lanyard, as sent), for answers written before any request matcher can run,
+     * to requests Tomcat refused itself; empty for any other path.
+     */
+    public Optional<Called> calledAt(String path) {
+        AuthorizationServerSettings paths = settings();
+        if (path.equals(paths.getTokenEndpoint()) || path.equals(paths.getTokenIntrospectionEndpoint())
+                || path.equals(paths.getTokenRevocationEndpoint())) return Optional.of(Called.CLIENT);
+        if (path.equals(paths.getOidcUserInfoEndpoint())) return Optional.of(Called.USER_INFO);
+        if (path.equals(paths.getJwkSetEndpoint())) return Optional.of(Called.KEYS);
+        return Optional.empty();
+    }
+
+    /**
+     * The methods the authorization server's endpoint or document at {@code path} (within Lanyard, as sent) takes, as it
+     * answers a method it does not ({@link EndpointMethods}); none at any other path.
+     */
+    public Set<String> methods(String path) {
+        return new EndpointMethods(settings()).methods(path);
     }
 
     /** A context without a web server (bench/jmh.sh) has no authorization server settings: Spring's default paths. */

@@ -86,6 +86,11 @@ class EndpointMethods extends HttpFilter {
         return String.join(", ", all);
     }
 
+    /** The methods taken at {@code path}, one of the authorization server's endpoints or documents; none at any other. */
+    Set<String> methods(String path) {
+        return allowed.getOrDefault(path, Set.of());
+    }
+
     /** The authorization server's endpoints and documents. */
     static java.util.Collection<String> paths(AuthorizationServerSettings settings) {
         return new EndpointMethods(settings).paths();

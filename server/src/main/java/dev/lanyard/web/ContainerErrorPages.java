@@ -8,9 +8,12 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
+import dev.lanyard.apps.ClientEndpoints;
 import org.apache.catalina.Host;
 import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Request;
@@ -18,27 +21,43 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
 import org.apache.tomcat.util.net.ApplicationBufferHandler;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.HtmlUtils;
 
 /**
  * Requests Tomcat refuses before any application code runs (a {@code %00} or {@code %2F} in the
- * path, characters such as {@code []} unescaped in the query, a request line or headers too long,
- * a body in a transfer coding other than {@code chunked}) get Lanyard's answer instead of Tomcat's
- * report page: problem+json for the API and for clients that ask for JSON, otherwise a plain error
- * page; both with the security headers, neither naming the server or echoing the request (but for a
+ * path, characters such as {@code []} unescaped in the query, a request line or headers too long, a {@code Host} that
+ * is no host and port, a body in a transfer coding other than {@code chunked}) get Lanyard's answer instead of Tomcat's
+ * report page, in the form the address speaks: problem+json for the API, the documents under {@code /.well-known/}, the
+ * authorization server's endpoints that apps call and clients that ask for JSON, and OAuth's error for a {@code 400} at
+ * the token, introspection and revocation endpoints and userinfo (with its {@code Bearer} challenge), as
+ * {@link RefusedRequests} answers there; otherwise a plain error page. The documents and endpoints were the error page
+ * (outside review). All with the security headers, none naming the server or echoing the request (but for a
  * transfer coding's short name). A request line too long to read (over 8 KB) gets the page
  * whatever it asked for: Tomcat has read neither its path nor its headers. Installed in place of the host's {@link ErrorReportValve}
  * (after Spring Boot's own customizer, which adds one).
+ *
+ * <p>{@code CONNECT} is one of the methods Lanyard never takes, and is answered as the others are ({@link RefusedMethods}):
+ * {@code 405} with the methods the path does take in {@code Allow}, {@code 404} where nothing takes the path. Tomcat
+ * refuses it itself, before any filter, with a {@code 501} that said "Something went wrong on our side" (outside review).
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE)
 class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> {
+    private final ObjectProvider<HandlerPaths> handlers;
+    private final ObjectProvider<ClientEndpoints> endpoints;
+
+    ContainerErrorPages(ObjectProvider<HandlerPaths> handlers, ObjectProvider<ClientEndpoints> endpoints) {
+        this.handlers = handlers;
+        this.endpoints = endpoints;
+    }
 
     @Override
     public void customize(ConfigurableTomcatWebServerFactory factory) {
@@ -47,10 +66,9 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
             for (Valve valve : host.getPipeline().getValves()) {
                 if (valve instanceof ErrorReportValve && !(valve instanceof Report)) host.getPipeline().removeValve(valve);
             }
-            if (host instanceof org.apache.catalina.core.StandardHost standard) {
-                standard.setErrorReportValveClass(Report.class.getName());
-            }
-            host.getPipeline().addValve(new Report(context.getPath()));
+            // The host adds no report valve of its own as it starts: this one is the host's.
+            if (host instanceof org.apache.catalina.core.StandardHost standard) standard.setErrorReportValveClass("");
+            host.getPipeline().addValve(new Report(context.getPath(), handlers, endpoints));
         });
     }
 
@@ -74,20 +92,22 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
     }
 
     /** Tomcat's error report valve, writing Lanyard's body and headers. */
-    public static class Report extends ErrorReportValve {
+    static class Report extends ErrorReportValve {
         /** A transfer coding named back to the client: a short name of letters, digits and {@code . _ + -}, never markup or JSON. */
         private static final Pattern PLAIN_CODING = Pattern.compile("[a-z0-9][a-z0-9._+-]{0,19}");
         private static final int MAX_NAMED_CODINGS = 3;
 
         /** Lanyard's own path ({@code server.servlet.context-path}), empty at the root: its links and the API's paths start with it. */
         private final String base;
+        /** What Spring MVC's handlers take at a path, for a {@code CONNECT}'s answer. */
+        private final ObjectProvider<HandlerPaths> handlers;
+        /** The authorization server's endpoints: what they take, and which of them an app calls. */
+        private final ObjectProvider<ClientEndpoints> endpoints;
 
-        public Report() {
-            this("");
-        }
-
-        Report(String base) {
+        Report(String base, ObjectProvider<HandlerPaths> handlers, ObjectProvider<ClientEndpoints> endpoints) {
             this.base = base;
+            this.handlers = handlers;
+            this.endpoints = endpoints;
             setShowReport(false);
             setShowServerInfo(false);
         }
@@ -102,13 +122,25 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
             HttpStatus status = HttpStatus.resolve(code);
             if (status == null) status = code >= 500 ? HttpStatus.INTERNAL_SERVER_ERROR : HttpStatus.BAD_REQUEST;
             try {
+                String path = path(request);
+                if (status == HttpStatus.NOT_IMPLEMENTED && "CONNECT".equals(request.getCoyoteRequest().getMethod())) {
+                    status = refuseConnect(path, response);
+                }
                 SecurityHeaders.apply(response);
-                boolean json = wantsJson(request);
+                String detail = detail(request, status);
+                Optional<ClientEndpoints.Called> called = path == null ? Optional.empty() : endpoints.getObject().calledAt(path);
+                if (status == HttpStatus.BAD_REQUEST && called.filter(endpoint -> endpoint != ClientEndpoints.Called.KEYS).isPresent()) {
+                    // Where an app calls, OAuth's error, as the firewall's refusals are answered there (RefusedRequests).
+                    if (called.get() == ClientEndpoints.Called.USER_INFO) endpoints.getObject().refuseAtUserInfo(response, detail);
+                    else endpoints.getObject().refuse(response, detail);
+                    response.finishResponse();
+                    return;
+                }
+                boolean json = called.isPresent() || wantsJson(request, path);
                 response.setContentType(json ? "application/problem+json" : "text/html");
                 response.setCharacterEncoding("UTF-8");
                 Writer writer = response.getReporter();
                 if (writer == null) return;
-                String detail = detail(request, status);
                 writer.write(json ? problem(status, detail, request.getCoyoteRequest().requestURI().toString()) : page(base, detail));
                 response.finishResponse();
             } catch (IOException | IllegalStateException e) {
@@ -117,15 +149,40 @@ class ContainerErrorPages implements WebServerFactoryCustomizer<ConfigurableTomc
         }
 
         /**
-         * The API's paths, as far as the raw request says, or a client that asks for JSON and not HTML. A request line
-         * Tomcat stopped reading (longer than its buffer, 8 KB: a long cursor) has no path yet: its start is read from the
-         * bytes Tomcat holds ({@link Held}), so the API's clients are told this refusal in problem+json too.
+         * The request's path within Lanyard, as the raw request says; null when it has none or is not under Lanyard's own. A
+         * request line Tomcat stopped reading (longer than its buffer, 8 KB: a long cursor) has no path yet: its start is
+         * read from the bytes Tomcat holds ({@link Held}).
          */
-        private boolean wantsJson(Request request) {
+        private String path(Request request) {
             String uri = request.getCoyoteRequest().requestURI().toString();
             if (uri == null || uri.isEmpty()) uri = Held.of(request).map(Held::pathStart).orElse(null);
-            String path = uri == null || !uri.startsWith(base) ? null : uri.substring(base.length());
-            if (path != null && (path.startsWith("/api/") || path.toLowerCase(Locale.ROOT).startsWith("/%61pi/"))) return true;
+            return uri == null || !uri.startsWith(base) ? null : uri.substring(base.length());
+        }
+
+        /**
+         * Tomcat's answer to {@code CONNECT} made Lanyard's to any method it never takes: {@code 405} with the methods the
+         * path takes in {@code Allow} (Spring MVC's handlers', or the authorization server's), {@code 404} where none are
+         * (a proxy's {@code host:port} among them).
+         */
+        private HttpStatus refuseConnect(String path, Response response) {
+            Set<String> allowed = path == null ? Set.of() : handlers.getObject().methods(base + path, base);
+            if (allowed.isEmpty() && path != null) allowed = endpoints.getObject().methods(path);
+            if (allowed.isEmpty()) {
+                response.setStatus(HttpStatus.NOT_FOUND.value());
+                return HttpStatus.NOT_FOUND;
+            }
+            response.setStatus(HttpStatus.METHOD_NOT_ALLOWED.value());
+            response.setHeader(HttpHeaders.ALLOW, String.join(", ", new TreeSet<>(allowed)));
+            return HttpStatus.METHOD_NOT_ALLOWED;
+        }
+
+        /**
+         * The API's paths and the documents under {@code /.well-known/}, or a client that asks for JSON and not HTML; the
+         * authorization server's endpoints an app calls are JSON too ({@link ClientEndpoints#calledAt}).
+         */
+        private static boolean wantsJson(Request request, String path) {
+            if (path != null && (path.startsWith("/api/") || path.toLowerCase(Locale.ROOT).startsWith("/%61pi/")
+                    || path.startsWith("/.well-known/"))) return true;
             String accept = request.getCoyoteRequest().getHeader("Accept");
             return accept != null && accept.contains("json") && !accept.contains("text/html");
         }

@@ -46,8 +46,16 @@ class HandlerPaths {
      * file; empty when no handler takes the path.
      */
     Set<String> methods(HttpServletRequest request) {
+        return methods(request.getRequestURI(), request.getContextPath());
+    }
+
+    /**
+     * {@link #methods(HttpServletRequest)} of a path as sent ({@code requestUri}) under Lanyard's own ({@code contextPath}),
+     * for a request Tomcat refused before it became one of the application's.
+     */
+    Set<String> methods(String requestUri, String contextPath) {
         Set<String> methods = new TreeSet<>();
-        PathContainer path = path(request);
+        PathContainer path = path(requestUri, contextPath);
         if (path == null) return methods;
         for (Mapped each : mapped()) {
             if (!at(each.info(), path)) continue;
@@ -74,7 +82,7 @@ class HandlerPaths {
      * ({@link ChecksControlCharacters}); none for any other.
      */
     Set<String> controlCheckedFields(HttpServletRequest request) {
-        PathContainer path = path(request);
+        PathContainer path = path(request.getRequestURI(), request.getContextPath());
         if (path == null) return Set.of();
         RequestMethod method = RequestMethod.resolve(request.getMethod());
         for (Mapped each : mapped()) {
@@ -90,10 +98,11 @@ class HandlerPaths {
         return patterns != null && patterns.getPatterns().stream().anyMatch(pattern -> pattern.matches(path));
     }
 
-    /** The request's path within the application, as the dispatcher matches it; null when it cannot be read. */
-    private static PathContainer path(HttpServletRequest request) {
+    /** A request's path within the application, as the dispatcher matches it; null when it cannot be read or is not under it. */
+    private static PathContainer path(String requestUri, String contextPath) {
+        if (requestUri == null) return null;
         try {
-            return RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication();
+            return RequestPath.parse(requestUri, contextPath).pathWithinApplication();
         } catch (IllegalArgumentException unreadable) {
             return null;
         }

@@ -339,15 +339,45 @@ class HttpFlowTest {
 
     /** {@link #raw(String, String...)} with a body (ASCII), its length given. */
     private String rawWithBody(String requestLine, String body, String... headers) throws IOException {
+        return rawTo("127.0.0.1:" + port, requestLine, body, headers);
+    }
+
+    /** {@link #rawWithBody} with {@code host} as its Host header. */
+    private String rawTo(String host, String requestLine, String body, String... headers) throws IOException {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
-            StringBuilder request = new StringBuilder(requestLine).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port)
+            StringBuilder request = new StringBuilder(requestLine).append(" HTTP/1.1\r\nHost: ").append(host)
                     .append("\r\nConnection: close\r\n");
             for (String header : headers) request.append(header).append("\r\n");
             if (!body.isEmpty()) request.append("Content-Length: ").append(body.length()).append("\r\n");
             socket.getOutputStream().write(request.append("\r\n").append(body).toString().getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * A request Tomcat refuses for its Host header (a second port) is answered in the form its address speaks: the
+     * documents under /.well-known/ and the key set problem+json, the endpoints an app calls OAuth's error (userinfo with
+     * its Bearer challenge); they were the HTML error page (outside review). A page stays the page.
+     */
+    @Test
+    void aHostTomcatRefusesIsAnsweredAsTheAddressSpeaks() throws Exception {
+        String host = "127.0.0.1:" + port + ":99";
+        for (String document : java.util.List.of("/.well-known/ssf-configuration", "/.well-known/openid-configuration",
+                "/.well-known/oauth-authorization-server", "/oauth2/jwks")) {
+            assertThat(rawTo(host, "GET " + document, "")).as(document).startsWith("HTTP/1.1 400")
+                    .contains("Content-Type: application/problem+json").contains("\"type\":\"urn:lanyard:problem:bad-request\"")
+                    .contains("\"instance\":\"" + document + "\"");
+        }
+        for (String endpoint : java.util.List.of("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke", "/userinfo")) {
+            String answer = rawTo(host, "POST " + endpoint, "token=abc", "Content-Type: application/x-www-form-urlencoded");
+            assertThat(answer).as(endpoint).startsWith("HTTP/1.1 400").contains("Content-Type: application/json")
+                    .contains("\"error\":\"invalid_request\"").contains("\"error_description\":\"The request was not valid.\"")
+                    .contains("Cache-Control: no-store");
+            assertThat(answer.contains("WWW-Authenticate: Bearer error=\"invalid_request\"")).as(endpoint).isEqualTo(endpoint.equals("/userinfo"));
+        }
+        assertThat(rawTo(host, "GET /login", "", "Accept: text/html")).startsWith("HTTP/1.1 400").contains("Content-Type: text/html")
+                .contains("The request was not valid.");
     }
 
     /**
@@ -775,6 +805,39 @@ class HttpFlowTest {
             assertThat(page.body()).contains("This address does not accept that kind of request.").doesNotContain("echo-me");
             assertThat(allowed(page)).isEqualTo(java.util.Set.of("GET", "POST"));
         }
+    }
+
+    /**
+     * CONNECT, which Tomcat refuses itself before any filter, is answered as every method Lanyard never takes (PROPFIND):
+     * 405 with the methods the path takes in Allow, 404 where nothing takes it, problem+json in the API and the error
+     * page elsewhere, with the security headers. It was Tomcat's 501, said as "Something went wrong on our side"
+     * (outside review).
+     */
+    @Test
+    void connectIsAnsweredAsAMethodLanyardNeverTakes() throws Exception {
+        for (String path : java.util.List.of("/api/v1/sessions", "/api/v1/sessions/ses_x", "/login", "/oauth2/token", "/userinfo")) {
+            String connect = raw("CONNECT " + path, "Accept: text/html", "X-Echo: echo-me");
+            String propfind = raw("PROPFIND " + path, "Accept: text/html");
+            assertThat(connect).as(path).startsWith("HTTP/1.1 405").contains("This address does not accept that kind of request.")
+                    .contains("Content-Security-Policy: default-src 'self'").doesNotContain("on our side").doesNotContain("echo-me");
+            assertThat(header(connect, "Allow")).as(path).isNotEmpty().isEqualTo(header(propfind, "Allow"));
+            assertThat(header(connect, "Content-Type").split(";")[0]).as(path).isEqualTo(header(propfind, "Content-Type").split(";")[0])
+                    .isEqualTo(path.startsWith("/api/") || path.startsWith("/oauth2/") || path.equals("/userinfo")
+                            ? "application/problem+json" : "text/html");
+        }
+        assertThat(raw("CONNECT /api/v1/sessions")).contains("\"type\":\"urn:lanyard:problem:method-not-allowed\"")
+                .contains("\"instance\":\"/api/v1/sessions\"");
+        assertThat(raw("CONNECT /nothing-here", "Accept: text/html")).startsWith("HTTP/1.1 404").contains("Content-Type: text/html")
+                .contains("There is nothing at this address.").doesNotContain("Allow:");
+        assertThat(raw("CONNECT /api/v1/nothing-here")).startsWith("HTTP/1.1 404").contains("Content-Type: application/problem+json")
+                .contains("\"type\":\"urn:lanyard:problem:not-found\"");
+        assertThat(raw("CONNECT example.com:443")).as("a proxy's request").startsWith("HTTP/1.1 404").doesNotContain("on our side");
+    }
+
+    /** The value of the header {@code name} in a raw response, or "". */
+    private static String header(String response, String name) {
+        return response.lines().takeWhile(line -> !line.isEmpty()).filter(line -> line.startsWith(name + ": "))
+                .map(line -> line.substring(name.length() + 2)).findFirst().orElse("");
     }
 
     /**
