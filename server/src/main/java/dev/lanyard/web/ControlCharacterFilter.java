@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * are checked as sent (percent-decoded strictly as UTF-8, so an encoded lone surrogate is refused
  * too) and never allow line breaks; form fields may hold tab, CR and LF (a reason can have several
  * lines). The API gets 400 problem+json naming the parameter; the token, introspection and revocation endpoints
- * OAuth's 400 {@code invalid_request} naming it ({@link ClientEndpoints}); a page gets a 400 page that names the
+ * OAuth's 400 {@code invalid_request} naming it ({@link ClientEndpoints}), userinfo the same with its {@code Bearer} challenge; a page gets a 400 page that names the
  * field and leads back to the form (the same-origin {@code Referer}) or to the start. Page forms are refused
  * here too, not left to each handler: one place keeps a NUL from every query, log line and header. The exception is a
  * form whose handler checks its fields' control characters with its other rules ({@link dev.lanyard.ChecksControlCharacters}:
@@ -75,6 +75,9 @@ class ControlCharacterFilter extends HttpFilter {
             // The token, introspection and revocation endpoints speak OAuth: its error form, not a problem or a page.
             // A field is named only when its name is plain ("parameter" otherwise), as the page below does.
             clientEndpoints.refuse(response, refused.equals("parameter") ? "A field of the request cannot contain control characters." : detail);
+        } else if (clientEndpoints.userInfo(request)) {
+            // Userinfo too, with its Bearer challenge (it was the error page, outside review).
+            clientEndpoints.refuseAtUserInfo(response, refused.equals("parameter") ? "A field of the request cannot contain control characters." : detail);
         } else {
             request.setAttribute(ErrorPages.MESSAGE, path ? "The address of this page contains a control character."
                     : refused.equals("parameter") ? "A field of the request cannot contain control characters."

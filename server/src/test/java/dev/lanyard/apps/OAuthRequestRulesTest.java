@@ -89,7 +89,8 @@ class OAuthRequestRulesTest {
     /**
      * A control character in a field of the token, introspection or revocation endpoint is refused before anything reads
      * it (no client or token is looked up with it), in OAuth's error form: it was Lanyard's problem+json, which an OAuth
-     * client does not read (outside review). Every other path keeps its own form.
+     * client does not read (outside review). So is one at userinfo, with its Bearer challenge. Every other path keeps its
+     * own form.
      */
     @Test
     void aControlCharacterAtTheTokenIntrospectionOrRevocationEndpointIsAnOAuthInvalidRequest() throws Exception {
@@ -119,6 +120,14 @@ class OAuthRequestRulesTest {
         assertThat(oddName.statusCode()).isEqualTo(400);
         assertThat(json.readTree(oddName.body()).path("error_description").asString())
                 .as("a field whose name is not plain is not named").isEqualTo("A field of the request cannot contain control characters.");
+        var userInfo = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/userinfo"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Bearer abc")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("scope=a%01b")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(userInfo.statusCode()).as(userInfo.body()).isEqualTo(400);
+        assertThat(json.readTree(userInfo.body()).path("error_description").asString()).as("userinfo, in OAuth's form too (outside review)")
+                .isEqualTo("'scope' cannot contain control characters.");
+        assertThat(userInfo.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_request\", "
+                + "error_description=\"'scope' cannot contain control characters.\"");
         var api = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/sessions?cursor=%00"))
                 .header("Authorization", "Bearer " + admin.token()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(api.statusCode()).isEqualTo(400);
