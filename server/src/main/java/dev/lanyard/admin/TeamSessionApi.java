@@ -7,16 +7,20 @@ import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionJson;
 import dev.lanyard.session.SessionProblem;
 import dev.lanyard.session.SessionSettings;
 import dev.lanyard.session.SessionView;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.session.TeamSessions;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -70,8 +74,7 @@ class TeamSessionApi {
                           @RequestParam(defaultValue = "false") String flagged,
                           @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
         TeamSessions.requireAdmin(admin);
-        if (limit < 1 || limit > Sessions.MAX_PAGE)
-            throw new SessionProblem.InvalidInput("limit", "limit must be between 1 and " + Sessions.MAX_PAGE + ".");
+        checkLimit(limit);
         if (!flagged.equals("true") && !flagged.equals("false"))
             throw new SessionProblem.InvalidInput("flagged", "flagged must be true or false.");
         var o = team.overview(admin, member, flagged.equals("true"), limit, Optional.ofNullable(cursor));
@@ -81,18 +84,33 @@ class TeamSessionApi {
     }
 
     @Operation(operationId = "listMemberSessions",
-            summary = "One member's active sessions with details; another person's IP is masked and their session ids left out")
+            summary = "One member's active sessions and API keys with details, a page at a time (pages of `limit`, 1-100, 100 by "
+            + "default): most recently active first, API keys never used last; another person's IP is masked and their session "
+            + "ids left out. The Link header names the next page")
+    @ApiResponse(responseCode = "200", description = "A page of the member's sessions and API keys, as an array; when there "
+            + "are more, the Link header names the next page (rel=\"next\")",
+            headers = @Header(name = "Link", description = NextPageLink.DESCRIPTION, schema = @Schema(type = "string")))
     @GetMapping("/members/{id}/sessions")
-    List<SessionJson> member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id) {
+    ResponseEntity<List<SessionJson>> member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
+                                             @RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String cursor,
+                                             HttpServletRequest request) {
+        TeamSessions.requireAdmin(admin);
+        checkLimit(limit);
         boolean own = admin.account().id().value().equals(id);
-        java.time.Instant now = clock.instant();
-        return team.of(admin, new AccountId(id)).stream()
+        Instant now = clock.instant();
+        Sessions.Page<Session> page = team.of(admin, new AccountId(id), limit, Optional.ofNullable(cursor));
+        return NextPageLink.ok(request, limit, page.nextCursor()).body(page.items().stream()
                 .map(s -> {
                     boolean activeNow = SessionView.activeNow(s, settings.activeWindow(), now);
                     boolean current = s.id().equals(admin.id());
                     return own ? SessionJson.of(s, current, activeNow, true) : SessionJson.ofSomeoneElse(s, current, activeNow);
                 })
-                .toList();
+                .toList());
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > Sessions.MAX_PAGE)
+            throw new SessionProblem.InvalidInput("limit", "limit must be between 1 and " + Sessions.MAX_PAGE + ".");
     }
 
     @Operation(operationId = "signOutMember",

@@ -2,17 +2,19 @@ package dev.lanyard.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import dev.lanyard.DecimalNumbers;
 import dev.lanyard.FormErrors;
 import dev.lanyard.account.AccountId;
+import dev.lanyard.keys.ApiKeys;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionProblem;
 import dev.lanyard.session.SessionSettings;
 import dev.lanyard.session.SessionView;
+import dev.lanyard.session.Sessions;
 import dev.lanyard.session.TeamSessions;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
@@ -45,11 +47,13 @@ class TeamSessionPages {
     private final dev.lanyard.account.Accounts accounts;
     private final SessionSettings settings;
     private final dev.lanyard.factors.SecondFactors factors;
+    private final ApiKeys apiKeys;
     private final Clock clock;
 
     TeamSessionPages(TeamSessions team, dev.lanyard.account.Members members, dev.lanyard.account.Accounts accounts,
-                     SessionSettings settings, dev.lanyard.factors.SecondFactors factors, Clock clock) {
+                     SessionSettings settings, dev.lanyard.factors.SecondFactors factors, ApiKeys apiKeys, Clock clock) {
         this.factors = factors;
+        this.apiKeys = apiKeys;
         this.team = team;
         this.members = members;
         this.accounts = accounts;
@@ -92,22 +96,24 @@ class TeamSessionPages {
     }
 
     /**
-     * A member's sign-ins and, apart, their API keys (decision 0018: a key is a session row); each
-     * key links to its revoke confirmation, served by the keys module.
+     * A member's sessions and, apart, their API keys (decision 0018: a key is a session row), each a page at a time:
+     * {@code cursor} the sessions', {@code keys} the keys'. Each key links to its revoke confirmation, served by the keys
+     * module. The counts, and what a force sign-out would end, are of all of them (outside review: a member with 502
+     * sessions and a key showed "100 active sessions", "No active API keys", and a sign-out of "100 sessions" ended 502).
      */
     @GetMapping("/admin/members/{id}/sessions")
-    String member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
-                  @RequestParam(required = false) String done, Model model) {
+    String member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestParam(required = false) String cursor,
+                  @RequestParam(required = false) String keys, @RequestParam(required = false) String done, Model model) {
         var member = team.member(admin, new AccountId(id));
-        List<SessionView> all = team.of(admin, member.id()).stream()
-                .map(s -> SessionView.of(s, s.id().equals(admin.id()), settings.activeWindow(), clock)).toList();
+        Sessions.Page<Session> sessions = team.withoutKeysOf(admin, member.id(), Sessions.MAX_PAGE, Optional.ofNullable(cursor));
+        ApiKeys.Page keyPage = apiKeys.listOf(admin, member.id(), Sessions.MAX_PAGE, Optional.ofNullable(keys));
+        TeamSessions.MemberCounts counts = team.counts(admin, member.id());
         model.addAttribute("member", member);
-        model.addAttribute("sessions", all.stream().filter(v -> !v.session().apiKey()).toList());
-        model.addAttribute("keys", all.stream().filter(v -> v.session().apiKey()).toList());
-        // What a force sign-out would end: all of it but the session the admin is using, on their own page.
-        model.addAttribute("nothingToSignOut", all.stream().allMatch(SessionView::current));
-        model.addAttribute("endingSessions", all.stream().filter(v -> !v.current() && !v.session().apiKey()).count());
-        model.addAttribute("endingKeys", all.stream().filter(v -> v.session().apiKey()).count());
+        model.addAttribute("sessions", sessions.items().stream().map(s -> view(s, admin)).toList());
+        model.addAttribute("nextCursor", sessions.nextCursor().orElse(null));
+        model.addAttribute("keys", keyPage.items().stream().map(k -> view(k.session(), admin)).toList());
+        model.addAttribute("nextKeys", keyPage.nextCursor().orElse(null));
+        model.addAttribute("counts", counts);
         model.addAttribute("account", admin.account());
         var rules = members.rules(admin.account(), member.id());
         model.addAttribute("memberLimit", rules.sessionLimit().orElse(null));
@@ -118,6 +124,11 @@ class TeamSessionPages {
         model.addAttribute("reasonShownIn", reasonShownIn(admin));
         done(done, admin, model);
         return "admin/member-sessions";
+    }
+
+    /** A session as the member's page shows it; "current" is the one the admin is using, on their own page. */
+    private SessionView view(Session session, CurrentSession admin) {
+        return SessionView.of(session, session.id().equals(admin.id()), settings.activeWindow(), clock);
     }
 
     /** A member's own session limit (PRODUCT.md L5): the team's, none, or a number of their own. */
@@ -138,7 +149,7 @@ class TeamSessionPages {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());
             FormErrors.field(model, invalid.field(), invalid.getMessage());
-            return member(admin, id, null, model);
+            return member(admin, id, null, null, null, model);
         }
         return "redirect:/admin/members/" + id + "/sessions?done=limit-saved";
     }
@@ -173,7 +184,7 @@ class TeamSessionPages {
             model.addAttribute("error", invalid.getMessage());
             FormErrors.field(model, "reason", invalid.getMessage());
             model.addAttribute("reason", reason); // kept, to be corrected rather than typed again
-            return member(admin, id, null, model);
+            return member(admin, id, null, null, null, model);
         }
         return "redirect:/admin/sessions?done=member-signed-out&signedOut=" + UriUtils.encodeQueryParam(id, StandardCharsets.UTF_8);
     }

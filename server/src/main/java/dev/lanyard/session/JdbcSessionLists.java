@@ -29,6 +29,16 @@ class JdbcSessionLists {
 
     List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit, Optional<SessionId> first,
                          Optional<SessionStore.PageCursor> after) {
+        return active(owner, filter, inactiveBefore, limit, first, after, true);
+    }
+
+    List<Session> activeWithoutKeys(AccountId owner, int limit, Optional<SessionStore.PageCursor> after) {
+        return active(owner, ListFilter.ALL, Instant.EPOCH, limit, Optional.empty(), after, false);
+    }
+
+    /** {@code keys}: whether the owner's API keys are listed, after their sessions as {@link #NEVER_USED} says. */
+    private List<Session> active(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit, Optional<SessionId> first,
+                                 Optional<SessionStore.PageCursor> after, boolean keys) {
         // The session put first comes before the others on the first page. A cursor names it and its pages leave it
         // out; a cursor at that session itself (a first page of it alone) starts the others from their beginning.
         Optional<String> firstId = after.isPresent() ? after.get().first() : first.map(SessionId::value);
@@ -46,15 +56,16 @@ class JdbcSessionLists {
             case INACTIVE -> " AND last_active_at < :inactiveBefore";
             case FLAGGED -> " AND concern > 0";
         };
+        String keysLeftOut = keys ? "" : " AND api_key = :no";
         var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL"
-                        + where + leftOut + keyset + " ORDER BY CASE WHEN id = :first THEN 0 WHEN " + NEVER_USED + " THEN 2 ELSE 1 END,"
+                        + where + keysLeftOut + leftOut + keyset + " ORDER BY CASE WHEN id = :first THEN 0 WHEN " + NEVER_USED + " THEN 2 ELSE 1 END,"
                         + " last_active_at DESC, id DESC LIMIT :limit")
                 .param("owner", owner.value())
                 // No session id is empty: "" puts none first.
                 .param("first", firstId.orElse(""))
                 .param("limit", limit)
                 .param("yes", true);
-        if (filter == ListFilter.UNVERIFIED) spec = spec.param("no", false);
+        if (filter == ListFilter.UNVERIFIED || !keys) spec = spec.param("no", false);
         if (filter == ListFilter.INACTIVE) spec = spec.param("inactiveBefore", inactiveBefore.toEpochMilli());
         if (position.isPresent()) spec = spec.param("at", position.get().at().toEpochMilli()).param("afterId", position.get().id());
         return spec.query((rs, n) -> session(rs)).list();

@@ -98,6 +98,11 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Session> activeWithoutKeys(AccountId owner, int limit, Optional<PageCursor> after) {
+        return lists.activeWithoutKeys(owner, limit, after);
+    }
+
+    @Override
     public List<Session> activeById(AccountId owner, int limit, Optional<String> afterId) {
         return lists.activeById(owner, limit, afterId);
     }

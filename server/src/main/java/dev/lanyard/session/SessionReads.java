@@ -37,10 +37,21 @@ class SessionReads {
      */
     Sessions.Page<Session> active(AccountId owner, Optional<SessionId> first, ListFilter filter, int limit, Optional<String> cursor) {
         int size = pageSize(limit);
-        Instant now = clock.instant();
-        Instant inactiveBefore = now.minus(ListFilter.INACTIVE_AFTER);
+        Instant inactiveBefore = clock.instant().minus(ListFilter.INACTIVE_AFTER);
         Optional<SessionStore.PageCursor> after = cursor.flatMap(SessionStore.PageCursor::decode);
-        List<Session> rows = store.active(owner, filter, inactiveBefore, size + 1, first, after);
+        return page(store.active(owner, filter, inactiveBefore, size + 1, first, after), size, after, first);
+    }
+
+    /** {@link #active} without the owner's API keys, which an admin's view of a member lists apart (keys.ApiKeys). */
+    Sessions.Page<Session> activeWithoutKeys(AccountId owner, int limit, Optional<String> cursor) {
+        int size = pageSize(limit);
+        Optional<SessionStore.PageCursor> after = cursor.flatMap(SessionStore.PageCursor::decode);
+        return page(store.activeWithoutKeys(owner, size + 1, after), size, after, Optional.empty());
+    }
+
+    /** The page of {@code size} among {@code rows} (one more than a page, if there is more), as {@link #active} reads it. */
+    private Sessions.Page<Session> page(List<Session> rows, int size, Optional<SessionStore.PageCursor> after, Optional<SessionId> first) {
+        Instant now = clock.instant();
         Optional<String> listedFirst = after.isPresent() ? after.get().first() : first.map(SessionId::value);
         Optional<String> next = rows.size() > size
                 ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).lastActiveAt(), rows.get(size - 1).id().value(),

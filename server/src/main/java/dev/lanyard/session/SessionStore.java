@@ -60,6 +60,13 @@ interface SessionStore {
     }
 
     /**
+     * {@link #active(AccountId, ListFilter, Instant, int, Optional)} without the API keys: the active sessions of
+     * {@code owner} most recently active first, after the cursor. An admin's view of a member lists their keys apart, so
+     * that a member's many sessions never push their keys off the list (outside review).
+     */
+    List<Session> activeWithoutKeys(AccountId owner, int limit, Optional<PageCursor> after);
+
+    /**
      * How many active sessions of {@code owner} each filter matches, leaving out {@code besides} when given (a sessions
      * page's own session, which its lists leave out too) and any that has expired by {@code now} as the row tells it
      * (the sweep ends it within its interval; until then no request can use it).

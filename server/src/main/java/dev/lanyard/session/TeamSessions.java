@@ -36,10 +36,10 @@ public class TeamSessions {
     static final int MAX_REASON = 500;
 
     private final SessionStore store;
+    private final SessionReads reads;
     private final TeamSessionStore teamStore;
     private final SessionBroadcast broadcast;
     private final SessionEnds ends;
-    private final ActivityRecorder activity;
     private final Accounts accounts;
     private final SessionSettings settings;
     private final ApplicationEventPublisher events;
@@ -52,14 +52,14 @@ public class TeamSessions {
         return thread;
     });
 
-    TeamSessions(SessionStore store, TeamSessionStore teamStore, SessionBroadcast broadcast, SessionEnds ends,
-                 ActivityRecorder activity, Accounts accounts, SessionSettings settings, ApplicationEventPublisher events,
+    TeamSessions(SessionStore store, SessionReads reads, TeamSessionStore teamStore, SessionBroadcast broadcast, SessionEnds ends,
+                 Accounts accounts, SessionSettings settings, ApplicationEventPublisher events,
                  TransactionTemplate transactions, Clock clock) {
         this.store = store;
+        this.reads = reads;
         this.teamStore = teamStore;
         this.broadcast = broadcast;
         this.ends = ends;
-        this.activity = activity;
         this.accounts = accounts;
         this.settings = settings;
         this.events = events;
@@ -114,13 +114,44 @@ public class TeamSessions {
         return admin.apiKey() ? Optional.empty() : Optional.of(admin.id());
     }
 
-    /** The member's active sessions, most recently active first, with every detail. */
-    public List<Session> of(CurrentSession admin, AccountId memberId) {
+    /**
+     * A page of the member's active sessions and API keys with every detail, in the order of the member's own list
+     * (most recently active first, keys never used last); the {@link Sessions.Page#nextCursor} reads the next page.
+     */
+    public Sessions.Page<Session> of(CurrentSession admin, AccountId memberId, int limit, Optional<String> cursor) {
+        return reads.active(member(admin, memberId).id(), Optional.empty(), ListFilter.ALL, limit, cursor);
+    }
+
+    /**
+     * {@link #of} without the member's API keys, which the member's page lists apart ({@code keys.ApiKeys}), so that many
+     * sessions never push them off it (outside review: a member with 502 sessions showed 100 and "No active API keys").
+     */
+    public Sessions.Page<Session> withoutKeysOf(CurrentSession admin, AccountId memberId, int limit, Optional<String> cursor) {
+        return reads.activeWithoutKeys(member(admin, memberId).id(), limit, cursor);
+    }
+
+    /**
+     * How many active sessions (API keys left out) and API keys the member has, and how many of each a
+     * {@link #forceSignOut} by {@code admin} would end now: all of them, but the session the admin uses on their own
+     * page. Counted as the lists read them, whatever their number; sessions expired but not yet swept are not counted,
+     * as a force sign-out does not count them.
+     */
+    public record MemberCounts(int sessions, int keys, int endingSessions, int endingKeys) {
+        /** Whether a force sign-out would end nothing. */
+        public boolean nothingToEnd() {
+            return endingSessions == 0 && endingKeys == 0;
+        }
+    }
+
+    /** {@link MemberCounts} of a member of the admin's team. */
+    public MemberCounts counts(CurrentSession admin, AccountId memberId) {
         Account member = member(admin, memberId);
         Instant now = clock.instant();
-        // As the member's own list: one expired but not yet swept is no longer usable, so not listed.
-        return store.active(member.id(), ListFilter.ALL, now, Sessions.MAX_PAGE, Optional.empty())
-                .stream().map(activity::withPending).filter(session -> session.expiry(now).isEmpty()).toList();
+        Instant inactiveBefore = now.minus(ListFilter.INACTIVE_AFTER);
+        ListFilter.Counts all = store.count(member.id(), now, inactiveBefore, Optional.empty());
+        ListFilter.Counts ending = member.id().equals(admin.account().id())
+                ? store.count(member.id(), now, inactiveBefore, Optional.of(admin.id())) : all;
+        return new MemberCounts(all.all() - all.apiKeys(), all.apiKeys(), ending.all() - ending.apiKeys(), ending.apiKeys());
     }
 
     public Account member(CurrentSession admin, AccountId memberId) {

@@ -235,8 +235,12 @@ class SessionLifetimesTest {
                 .extracting(Session::id).containsExactly(busy.session().id());
         assertThat(reads.counts(alice.id()).all()).isEqualTo(1);
         assertThat(reads.places(alice.id())).extracting(SessionStore.Place::sessions).containsExactly(1);
-        assertThat(teamSessions.of(new CurrentSession(busy.session().id(), alice, AppType.WEB), alice.id()))
+        CurrentSession admin = new CurrentSession(busy.session().id(), alice, AppType.WEB);
+        assertThat(teamSessions.of(admin, alice.id(), 50, Optional.empty()).items())
                 .as("an admin's view of the member").extracting(Session::id).containsExactly(busy.session().id());
+        assertThat(teamSessions.withoutKeysOf(admin, alice.id(), 50, Optional.empty()).items())
+                .extracting(Session::id).containsExactly(busy.session().id());
+        assertThat(teamSessions.counts(admin, alice.id()).sessions()).isEqualTo(1);
         assertThat(row(idle).active()).as("the sweep ends it, not the list").isTrue();
     }
 

@@ -233,6 +233,39 @@ abstract class SessionStoreContract {
     }
 
     /**
+     * An admin's view of a member lists their API keys apart, so that many sessions never push the keys off the list
+     * (outside review): without them, the sessions most recently active first, page by page.
+     */
+    @Test
+    void activeWithoutKeysLeavesOutTheOwnersApiKeysAndPagesThroughTheRest() {
+        AccountId owner = newAccount();
+        Session older = stored(TestSessions.of(owner).lastActiveAt(minutes(5)).build());
+        Session recent = stored(TestSessions.of(owner).lastActiveAt(minutes(10)).build());
+        Session tie = stored(TestSessions.of(owner).lastActiveAt(minutes(10)).build());
+        storedKey(TestSessions.of(owner).createdAt(minutes(1)).lastActiveAt(minutes(20)).activity(new Session.Activity(0, 3, 0, "")).build());
+        storedKey(TestSessions.of(owner).createdAt(minutes(30)).lastActiveAt(minutes(30)).build());
+        Session ended = stored(TestSessions.of(owner).lastActiveAt(minutes(40)).build());
+        store.end(ended.id(), owner, revokedAt(minutes(41), owner));
+        stored(TestSessions.of(newAccount()).lastActiveAt(minutes(50)).build());
+
+        List<SessionId> expected = ids(store.active(owner, ListFilter.ALL, T0, 50, Optional.empty())).stream()
+                .filter(id -> List.of(older.id(), recent.id(), tie.id()).contains(id)).toList();
+        assertThat(ids(store.activeWithoutKeys(owner, 50, Optional.empty()))).containsExactlyElementsOf(expected).hasSize(3);
+        for (int size = 1; size <= 3; size++) {
+            List<SessionId> paged = new ArrayList<>();
+            Optional<SessionStore.PageCursor> cursor = Optional.empty();
+            for (int page = 0; page < 10; page++) {
+                List<Session> rows = store.activeWithoutKeys(owner, size, cursor);
+                paged.addAll(ids(rows));
+                if (rows.size() < size) break;
+                Session last = rows.get(rows.size() - 1);
+                cursor = SessionStore.PageCursor.decode(new SessionStore.PageCursor(last.lastActiveAt(), last.id().value()).encode());
+            }
+            assertThat(paged).as("pages of " + size).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /**
      * The first session (a list's current one) comes before the others on the first page whatever its activity, and
      * the pages after leave it out: the cursor names it, and one at that session itself starts the others.
      */

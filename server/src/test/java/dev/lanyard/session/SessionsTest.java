@@ -52,6 +52,10 @@ class SessionsTest {
     JdbcClient jdbc;
     @Autowired
     dev.lanyard.ops.SqlStatementMetrics sql;
+    @Autowired
+    TeamSessions team;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     private Account alice;
 
@@ -631,6 +635,46 @@ class SessionsTest {
         }
         assertThat(sessions.active(valid(check(phone)), ListFilter.VERIFIED, 1, Optional.empty()).items())
                 .as("only when it passes the filter").isEmpty();
+    }
+
+    /**
+     * Outside review at scale: an admin's view of a member with 502 sessions and an API key read one page of 100, took it
+     * for all of them, dropped the key (keys come last) and counted a force sign-out of 100 that ended 502. The admin pages
+     * through every session, the key apart, and the counts are of all of them; on their own page, the session they use is
+     * not among what a sign-out ends.
+     */
+    @Test
+    void anAdminPagesThroughAMembersSessionsAndCountsThemAndTheirKeysWhateverTheirNumber() {
+        Account mel = TestAccounts.insertTeammate(dataSource, alice, TestAccounts.uniqueEmail("mel"));
+        CurrentSession admin = as(signIn(alice), alice);
+        for (int i = 0; i <= Sessions.MAX_PAGE; i++) {
+            store.insert(TestSessions.of(mel.id()).createdAt(clock.instant()).lastActiveAt(clock.instant().minusSeconds(i)).build(),
+                    TestSessions.tokenHash());
+        }
+        Session key = sessions.startKey(new Sessions.NewKey(mel.id(), "deploy script", ApiKeyToken.generate(), Optional.empty()));
+
+        List<Session> withoutKeys = everyPage(cursor -> team.withoutKeysOf(admin, mel.id(), Sessions.MAX_PAGE, cursor));
+        List<Session> all = everyPage(cursor -> team.of(admin, mel.id(), Sessions.MAX_PAGE, cursor));
+
+        assertThat(team.withoutKeysOf(admin, mel.id(), Sessions.MAX_PAGE, Optional.empty()).items()).hasSize(Sessions.MAX_PAGE);
+        assertThat(withoutKeys).hasSize(Sessions.MAX_PAGE + 1).noneMatch(Session::apiKey).doesNotHaveDuplicates();
+        assertThat(all).hasSize(Sessions.MAX_PAGE + 2).doesNotHaveDuplicates().last().extracting(Session::id).isEqualTo(key.id());
+        assertThat(team.counts(admin, mel.id())).isEqualTo(new TeamSessions.MemberCounts(Sessions.MAX_PAGE + 1, 1, Sessions.MAX_PAGE + 1, 1));
+        assertThat(team.counts(admin, alice.id())).isEqualTo(new TeamSessions.MemberCounts(1, 0, 0, 0));
+        assertThat(team.counts(admin, alice.id()).nothingToEnd()).isTrue();
+    }
+
+    /** Every page of a list, from the first on, each read by {@code page} with the cursor of the one before. */
+    private static List<Session> everyPage(java.util.function.Function<Optional<String>, Sessions.Page<Session>> page) {
+        List<Session> read = new java.util.ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        for (int pages = 0; pages < 10; pages++) {
+            Sessions.Page<Session> one = page.apply(cursor);
+            read.addAll(one.items());
+            if (one.nextCursor().isEmpty()) break;
+            cursor = one.nextCursor();
+        }
+        return read;
     }
 
     @Test

@@ -229,6 +229,65 @@ class ForcedSignOutTest {
         assertThat(forcedSignOutEntries(mel)).isEqualTo(1);
     }
 
+    /**
+     * Found by an outside review at scale: with 502 sessions and an API key, the member's page read one page of 100, showed
+     * "100 active sessions", "No active API keys" and "Force sign-out: 100 sessions" (which ended 502), and the API answered
+     * exactly 100 with nothing to say there were more. The counts are of all of them, the key is listed apart, and both the
+     * page and the API go on from page to page.
+     */
+    @Test
+    void aMemberWithMoreThanAPageOfSessionsAndAnApiKeyIsShownWholeOnTheirPageAndInTheApi() throws Exception {
+        Member mel = team.join(admin, "mel");
+        MvcResult made = team.perform(team.json(post("/api/v1/api-keys"), mel, Map.of("password", TestAccounts.PASSWORD,
+                "name", "deploy script", "scopes", List.of("sessions:read"))));
+        assertThat(made.getResponse().getStatus()).as(made.getResponse().getContentAsString()).isEqualTo(201);
+        copiesOfTheSession(mel, 100); // 101 sessions and the key
+
+        String first = memberPage(mel);
+        assertThat(first).contains("101 active sessions", "1 active API key", ">deploy script</td>",
+                ">Force sign-out: 101 sessions and 1 API key</button>").doesNotContain("No active API keys");
+        assertThat(cards(first)).isEqualTo(100);
+        String more = TeamClient.link(first, "Show more sessions");
+        assertThat(more).startsWith("/admin/members/" + mel.accountId() + "/sessions?cursor=");
+        String second = team.perform(team.page(get(more), admin)).getResponse().getContentAsString();
+        assertThat(cards(second)).isEqualTo(1);
+        assertThat(second).contains("101 active sessions", ">deploy script</td>").doesNotContain("Show more sessions");
+
+        MvcResult firstPage = team.perform(team.as(get("/api/v1/admin/members/" + mel.accountId() + "/sessions"), admin));
+        assertThat(team.read(firstPage)).as("an array, as before it had pages").hasSize(100);
+        String next = TeamClient.nextPage(firstPage).orElseThrow();
+        assertThat(next).startsWith("/api/v1/admin/members/" + mel.accountId() + "/sessions?limit=100&cursor=");
+        MvcResult secondPage = team.perform(team.as(get(next), admin));
+        assertThat(team.read(secondPage)).hasSize(2).last().satisfies(key -> assertThat(key.path("appType").asString()).isEqualTo("api"));
+        assertThat(TeamClient.nextPage(secondPage)).isEmpty();
+        MvcResult pagesOfTwo = team.perform(team.as(get("/api/v1/admin/members/" + mel.accountId() + "/sessions").param("limit", "2"), admin));
+        assertThat(team.read(pagesOfTwo)).hasSize(2);
+        assertThat(TeamClient.nextPage(pagesOfTwo)).hasValueSatisfying(page -> assertThat(page).contains("?limit=2&cursor="));
+        MvcResult tooMany = team.perform(team.as(get("/api/v1/admin/members/" + mel.accountId() + "/sessions").param("limit", "101"), admin));
+        assertThat(tooMany.getResponse().getStatus()).isEqualTo(400);
+        assertThat(team.read(tooMany).path("field").asString()).isEqualTo("limit");
+
+        assertThat(team.read(forceSignOut(mel, Map.of("reason", REASON))).path("ended").asInt()).as("what the button said").isEqualTo(102);
+    }
+
+    /** {@code count} more sessions of the member, copies of their session a little less recently active each. */
+    private void copiesOfTheSession(Member member, int count) {
+        for (int i = 1; i <= count; i++) {
+            jdbc.sql("""
+                            INSERT INTO sessions (id, token_hash, account_id, app_type, remember_me, device_type, ip, created_at,
+                                                  last_active_at, idle_timeout_ms, expires_at)
+                            SELECT :id, :hash, account_id, app_type, remember_me, device_type, ip, created_at, last_active_at - :i,
+                                   idle_timeout_ms, expires_at
+                            FROM sessions WHERE id = :of""")
+                    .param("id", member.sessionId() + "_copy" + i).param("hash", "copy-" + i + "-" + member.sessionId())
+                    .param("i", i).param("of", member.sessionId()).update();
+        }
+    }
+
+    private static int cards(String page) {
+        return page.split("<article class=\"card current-less\">", -1).length - 1;
+    }
+
     /** On their own page, the session the admin is using is not signed out: with no other, there is nothing to sign out. */
     @Test
     void anAdminWithOnlyTheSessionTheyUseHasNothingToSignOutOnTheirOwnPage() throws Exception {

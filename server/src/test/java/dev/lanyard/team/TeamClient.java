@@ -25,6 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.web.util.HtmlUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -212,5 +213,20 @@ public final class TeamClient {
 
     public JsonNode read(MvcResult result) throws Exception {
         return api.read(result);
+    }
+
+    /** Where the page's link of this text goes, as a browser reads its {@code href}; fails when the page has none. */
+    public static String link(String page, String text) {
+        Matcher link = Pattern.compile("<a href=\"([^\"]*)\">" + Pattern.quote(text) + "</a>").matcher(page);
+        assertThat(link.find()).as("a link \"" + text + "\"").isTrue();
+        return HtmlUtils.htmlUnescape(link.group(1));
+    }
+
+    /** The address of the next page an API list names in its {@code Link} header ({@code rel="next"}); empty on its last page. */
+    public static Optional<String> nextPage(MvcResult result) {
+        String link = result.getResponse().getHeader("Link");
+        if (link == null) return Optional.empty();
+        assertThat(link).matches("<[^>]+>; rel=\"next\"");
+        return Optional.of(link.substring(1, link.indexOf('>')));
     }
 }
