@@ -21,6 +21,14 @@ public record Invitation(String id, TeamId team, String email, Role role, Accoun
         return now.isBefore(expiresAt) ? InvitationStatus.PENDING : InvitationStatus.EXPIRED;
     }
 
+    /** Where the invitation is in its team's list, newest first: when it was made, its id breaking ties. */
+    public record Position(Instant createdAt, String id) {
+    }
+
+    public Position position() {
+        return new Position(createdAt, id);
+    }
+
     /** Whether the person may still be waiting for a mail that never came: pending, and its mail given up. */
     public boolean undelivered(Instant now) {
         return pending(now) && mail == MailDelivery.UNDELIVERED;

@@ -13,8 +13,8 @@ interface InvitationStore {
     /** The invitation whose token has this hash, in whatever state. */
     Optional<Invitation> findByTokenHash(String tokenHash);
 
-    /** The team's most recent invitations, newest first. */
-    List<Invitation> recent(TeamId team, int limit);
+    /** The team's invitations, newest first, at most {@code limit} of those after {@code after} (all, when empty). */
+    List<Invitation> recent(TeamId team, int limit, Optional<Invitation.Position> after);
 
     /** Whether the team has a pending, unexpired invitation to {@code email} other than {@code exceptId} ("" for none). */
     boolean pendingTo(TeamId team, String email, Instant now, String exceptId);

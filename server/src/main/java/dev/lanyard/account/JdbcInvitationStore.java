@@ -49,9 +49,12 @@ class JdbcInvitationStore implements InvitationStore {
     }
 
     @Override
-    public List<Invitation> recent(TeamId team, int limit) {
-        return jdbc.sql(SELECT + " WHERE i.team_id = :team ORDER BY i.created_at DESC LIMIT :limit")
-                .param("team", team.value()).param("limit", limit).query((rs, n) -> invitation(rs)).list();
+    public List<Invitation> recent(TeamId team, int limit, Optional<Invitation.Position> after) {
+        String keyset = after.isPresent() ? " AND (i.created_at < :at OR (i.created_at = :at AND i.id < :afterId))" : "";
+        var spec = jdbc.sql(SELECT + " WHERE i.team_id = :team" + keyset + " ORDER BY i.created_at DESC, i.id DESC LIMIT :limit")
+                .param("team", team.value()).param("limit", limit);
+        if (after.isPresent()) spec = spec.param("at", after.get().createdAt().toEpochMilli()).param("afterId", after.get().id());
+        return spec.query((rs, n) -> invitation(rs)).list();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.lanyard.account;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 import dev.lanyard.geo.GeoLocation;
 
@@ -135,8 +136,14 @@ public class Mailer {
 
     /** The team's most recent kept mails, newest first. */
     public List<Kept> outbox(TeamId team, int limit) {
-        return jdbc.sql("SELECT id, recipient, subject, body, created_at FROM outbox WHERE team_id = :team ORDER BY id DESC LIMIT :limit")
-                .param("team", team.value()).param("limit", limit)
+        return outbox(team, limit, Optional.empty());
+    }
+
+    /** The team's kept mails, newest first: at most {@code limit} of those kept before the mail {@code beforeId}, if given. */
+    public List<Kept> outbox(TeamId team, int limit, Optional<Long> beforeId) {
+        return jdbc.sql("SELECT id, recipient, subject, body, created_at FROM outbox WHERE team_id = :team AND id < :before"
+                        + " ORDER BY id DESC LIMIT :limit")
+                .param("team", team.value()).param("limit", limit).param("before", beforeId.orElse(Long.MAX_VALUE))
                 .query((rs, n) -> new Kept(rs.getLong("id"), rs.getString("recipient"), rs.getString("subject"),
                         rs.getString("body"), java.time.Instant.ofEpochMilli(rs.getLong("created_at"))))
                 .list();

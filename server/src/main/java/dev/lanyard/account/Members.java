@@ -78,10 +78,19 @@ public class Members {
         sent.cancel(admin, invitationId);
     }
 
-    /** The admin's team's recent invitations, newest first. */
-    public List<Invitation> invitations(Account admin) {
+    /** A page of invitations, newest first, and where the next one starts, if there is one. */
+    public record InvitationPage(List<Invitation> items, Optional<Invitation.Position> next) {
+    }
+
+    /**
+     * The admin's team's invitations, newest first, {@code limit} at a time after {@code after}: page by page, every one of
+     * them, so that an old pending invitation can still be resent or cancelled (outside review: the 100 newest were all).
+     */
+    public InvitationPage invitations(Account admin, int limit, Optional<Invitation.Position> after) {
         requireAdmin(admin);
-        return invitations.recent(admin.team(), 100);
+        List<Invitation> rows = invitations.recent(admin.team(), limit + 1, after);
+        if (rows.size() <= limit) return new InvitationPage(rows, Optional.empty());
+        return new InvitationPage(rows.subList(0, limit), Optional.of(rows.get(limit - 1).position()));
     }
 
     /** Who sent an invitation and to which team, as the accept page names them (as their owners typed the names). */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.lanyard.FormErrors;
+import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Invitation;
@@ -17,6 +18,7 @@ import dev.lanyard.account.Role;
 import dev.lanyard.account.Throttled;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.Cursors;
 import dev.lanyard.session.TeamSessions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -46,6 +48,11 @@ class MemberPages {
             "resent", "New invitation link created and kept in the outbox, since no mail server is configured. The old link"
                     + " no longer works.");
 
+    /** Members, and invitations, on a page: the rest are a link away. */
+    static final int PAGE = 100;
+    /** Kept mails on a page of the outbox: they are long. */
+    static final int OUTBOX_PAGE = 50;
+
     private final Members members;
     private final Mailer mailer;
     private final ClientAddresses addresses;
@@ -58,14 +65,24 @@ class MemberPages {
         this.clock = clock;
     }
 
+    /**
+     * Members and invitations, each a page at a time ({@code cursor} the members', {@code invitations} the invitations'),
+     * so that every member and every pending invitation can be reached (outside review: the first 100 of each were all).
+     */
     @GetMapping("/admin/members")
     String page(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
-                @RequestParam(required = false) String after, @RequestParam(required = false) String done, Model model) {
-        model.addAttribute("members", members.list(admin.account(), member, 100, Optional.ofNullable(after)));
-        List<Invitation> invitations = members.invitations(admin.account());
+                @RequestParam(required = false) String cursor, @RequestParam(required = false) String invitations,
+                @RequestParam(required = false) String done, Model model) {
+        TeamSessions.requireAdmin(admin);
+        List<Account> found = members.list(admin.account(), member, PAGE + 1, Cursors.decodeEmail(cursor));
+        List<Account> shown = found.subList(0, Math.min(PAGE, found.size()));
+        model.addAttribute("members", shown);
+        model.addAttribute("nextMembers", found.size() > PAGE ? Cursors.encode(shown.get(PAGE - 1).email()) : null);
+        Members.InvitationPage page = members.invitations(admin.account(), PAGE, position(invitations));
         Instant now = clock.instant();
-        model.addAttribute("invitations", invitations);
-        model.addAttribute("undelivered", invitations.stream().anyMatch(i -> i.undelivered(now)));
+        model.addAttribute("invitations", page.items());
+        model.addAttribute("nextInvitations", page.next().map(MemberPages::cursor).orElse(null));
+        model.addAttribute("undelivered", page.items().stream().anyMatch(i -> i.undelivered(now)));
         model.addAttribute("now", now);
         model.addAttribute("membersSeeSessions", members.maySeeSessionListAsMember(admin.account()));
         model.addAttribute("outbox", mailer.usesOutbox());
@@ -74,6 +91,26 @@ class MemberPages {
         if (done != null && DONE.containsKey(done))
             model.addAttribute("done", mailer.usesOutbox() ? KEPT.getOrDefault(done, DONE.get(done)) : DONE.get(done));
         return "admin/members";
+    }
+
+    /** The cursor of a list of invitations whose next page starts after {@code position}. */
+    static String cursor(Invitation.Position position) {
+        return Cursors.encode(Long.toString(position.createdAt().toEpochMilli()), position.id());
+    }
+
+    /**
+     * Where a list of invitations goes on from, as {@link #cursor} wrote it; empty for the first page.
+     *
+     * @throws dev.lanyard.session.SessionProblem.InvalidCursor for anything else
+     */
+    static Optional<Invitation.Position> position(String cursor) {
+        return Cursors.decode(cursor, 2).map(parts -> {
+            try {
+                return new Invitation.Position(Instant.ofEpochMilli(Long.parseLong(parts.get(0))), parts.get(1));
+            } catch (NumberFormatException e) {
+                throw new dev.lanyard.session.SessionProblem.InvalidCursor();
+            }
+        });
     }
 
     @PostMapping("/admin/members/invite")
@@ -90,7 +127,7 @@ class MemberPages {
             FormErrors.field(model, problem.field(), problem.getMessage());
             model.addAttribute("inviteEmail", email);
             model.addAttribute("inviteRole", role.strip().toUpperCase(java.util.Locale.ROOT));
-            return page(admin, "", null, null, model);
+            return page(admin, "", null, null, null, model);
         }
     }
 
@@ -102,7 +139,7 @@ class MemberPages {
         } catch (AccountProblem.TooManyAttempts | AccountProblem.InvitationUnusable | AccountProblem.InvalidInput refused) {
             Throttled.status(response, refused, refused instanceof AccountProblem.InvalidInput ? HttpStatus.BAD_REQUEST : HttpStatus.GONE);
             model.addAttribute("error", refused.getMessage());
-            return page(admin, "", null, null, model);
+            return page(admin, "", null, null, null, model);
         }
     }
 
@@ -113,7 +150,7 @@ class MemberPages {
         } catch (AccountProblem.InvitationUnusable accepted) {
             response.setStatus(HttpStatus.GONE.value());
             model.addAttribute("error", accepted.getMessage());
-            return page(admin, "", null, null, model);
+            return page(admin, "", null, null, null, model);
         }
         return "redirect:/admin/members?done=cancelled";
     }
@@ -128,7 +165,7 @@ class MemberPages {
         } catch (AccountProblem.LastAdmin last) {
             response.setStatus(HttpStatus.CONFLICT.value());
             model.addAttribute("error", last.getMessage());
-            return page(admin, "", null, null, model);
+            return page(admin, "", null, null, null, model);
         }
         // An admin who made themselves a member may no longer open the members page.
         if (admin.account().id().value().equals(id) && chosen != Role.ADMIN) return "redirect:/settings/sessions?done=no-longer-admin";
@@ -155,14 +192,19 @@ class MemberPages {
         return "redirect:/admin/members?done=permissions";
     }
 
+    /** The development outbox, newest first, {@value #OUTBOX_PAGE} mails a page ({@code cursor}: the page after one). */
     @GetMapping("/admin/outbox")
-    String outbox(@AuthenticationPrincipal CurrentSession admin, Model model) {
-        members.list(admin.account(), "", 1, Optional.empty());
+    String outbox(@AuthenticationPrincipal CurrentSession admin, @RequestParam(required = false) String cursor, Model model) {
+        TeamSessions.requireAdmin(admin);
+        List<Mailer.Kept> kept = mailer.outbox(admin.account().team(), OUTBOX_PAGE + 1, Cursors.decodeLong(cursor));
+        List<Mailer.Kept> shown = kept.subList(0, Math.min(OUTBOX_PAGE, kept.size()));
         // A member's own links ("this wasn't me") act in their name: an admin sees them only in mail to themself.
-        model.addAttribute("mails", mailer.outbox(admin.account().team(), 50).stream()
+        model.addAttribute("mails", shown.stream()
                 .map(m -> m.recipient().equalsIgnoreCase(admin.account().email()) ? m
                         : new Mailer.Kept(m.id(), m.recipient(), m.subject(), LinkTokens.redactPersonal(m.body()), m.at()))
                 .toList());
+        // Older mail a link away (outside review: the 50 newest were all, with nothing to say there were more).
+        model.addAttribute("olderMails", kept.size() > OUTBOX_PAGE ? Cursors.encode(shown.get(OUTBOX_PAGE - 1).id()) : null);
         model.addAttribute("outbox", mailer.usesOutbox());
         model.addAttribute("undelivered", mailer.undelivered(admin.account().team(), 50));
         model.addAttribute("account", admin.account());

@@ -14,10 +14,12 @@ import dev.lanyard.account.TeamPolicy;
 import dev.lanyard.geo.ClientAddresses;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.TeamSessions;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -172,10 +174,21 @@ class MembersApi {
         return ResponseEntity.noContent().build();
     }
 
-    @Operation(operationId = "listInvitations", summary = "Invitations of your team, newest first")
+    @Operation(operationId = "listInvitations",
+            summary = "Invitations of your team, newest first, a page at a time (pages of `limit`, 1-100, 100 by default). The Link "
+            + "header names the next page")
+    @ApiResponse(responseCode = "200", description = "A page of invitations, as an array; when there are more, the Link header "
+            + "names the next page (rel=\"next\")",
+            headers = @Header(name = "Link", description = NextPageLink.DESCRIPTION, schema = @Schema(type = "string")))
     @GetMapping("/invitations")
-    List<InvitationJson> invitations(@AuthenticationPrincipal CurrentSession admin) {
-        return members.invitations(admin.account()).stream().map(this::json).toList();
+    ResponseEntity<List<InvitationJson>> invitations(@AuthenticationPrincipal CurrentSession admin,
+                                                     @RequestParam(defaultValue = "100") int limit,
+                                                     @RequestParam(required = false) String cursor, HttpServletRequest request) {
+        TeamSessions.requireAdmin(admin);
+        if (limit < 1 || limit > 100)
+            throw new dev.lanyard.session.SessionProblem.InvalidInput("limit", "limit must be between 1 and 100.");
+        Members.InvitationPage page = members.invitations(admin.account(), limit, MemberPages.position(cursor));
+        return NextPageLink.ok(request, limit, page.next().map(MemberPages::cursor)).body(page.items().stream().map(this::json).toList());
     }
 
     @Operation(operationId = "createInvitation", summary = "Invite someone by email; they get a single-use link valid for 7 days")
@@ -184,7 +197,7 @@ class MembersApi {
             + "or the team sent lanyard.mail.invitations-per-day invitation mails in the last 24 hours: Retry-After says when to try again")
     @PostMapping("/invitations")
     ResponseEntity<InvitationJson> invite(@AuthenticationPrincipal CurrentSession admin, @RequestBody NewInvitation body,
-                                          jakarta.servlet.http.HttpServletRequest request) {
+                                          HttpServletRequest request) {
         TeamSessions.requireAdmin(admin);
         Invitation invitation = members.invite(admin.account(), body.email(),
                 body.role() == null ? dev.lanyard.account.Role.MEMBER : MemberPages.role(body.role()),

@@ -70,6 +70,47 @@ abstract class AccountStoreContract {
         assertThat(store.find(java.util.List.of())).isEmpty();
     }
 
+    /**
+     * A team's invitations come newest first, a page at a time, every one of them reachable (outside review: the 100 newest
+     * were all an admin could see); invitations made in the same millisecond are told apart by their ids.
+     */
+    @Test
+    void aTeamsInvitationsComeNewestFirstPageByPageWithoutGapsOrRepeats() {
+        Team team = team("Platform");
+        store.insert(team);
+        Account admin = account(team, TestAccounts.uniqueEmail("admin"));
+        store.insert(admin, "{argon2}a");
+        Team other = team("Elsewhere");
+        store.insert(other);
+        Account otherAdmin = account(other, TestAccounts.uniqueEmail("otto"));
+        store.insert(otherAdmin, "{argon2}o");
+        JdbcInvitationStore invitations = new JdbcInvitationStore(JdbcClient.create(dataSource));
+        java.util.List<String> newestFirst = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            Instant at = AT.plusMillis(i / 2); // pairs made in the same millisecond
+            Invitation invitation = new Invitation("inv_" + team.id().value() + "_" + i, team.id(), "guest" + i + "@example.com",
+                    Role.MEMBER, admin.id(), at, at.plus(Duration.ofDays(7)), java.util.Optional.empty(), java.util.Optional.empty(),
+                    MailDelivery.OUTBOX);
+            invitations.insert(invitation, "hash-" + invitation.id());
+            newestFirst.add(0, invitation.id());
+        }
+        invitations.insert(new Invitation("inv_" + other.id().value(), other.id(), "guest@example.com", Role.MEMBER, otherAdmin.id(),
+                AT, AT.plus(Duration.ofDays(7)), java.util.Optional.empty(), java.util.Optional.empty(), MailDelivery.OUTBOX), "hash-other");
+
+        java.util.List<String> all = invitations.recent(team.id(), 50, java.util.Optional.empty()).stream().map(Invitation::id).toList();
+        java.util.List<String> paged = new java.util.ArrayList<>();
+        java.util.Optional<Invitation.Position> after = java.util.Optional.empty();
+        for (int page = 0; page < 10; page++) {
+            java.util.List<Invitation> rows = invitations.recent(team.id(), 3, after);
+            rows.forEach(i -> paged.add(i.id()));
+            if (rows.size() < 3) break;
+            after = java.util.Optional.of(rows.get(2).position());
+        }
+
+        assertThat(all).containsExactlyElementsOf(newestFirst);
+        assertThat(paged).containsExactlyElementsOf(all);
+    }
+
     @Test
     void insertedTeamIsFoundById() {
         Team team = team("Platform");

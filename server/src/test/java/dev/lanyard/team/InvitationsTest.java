@@ -640,6 +640,47 @@ class InvitationsTest {
         assertGone(team.openLink(token));
     }
 
+    /**
+     * Found by an outside review at scale: after 999 invitations, the API and the members page listed the 100 newest with no
+     * way back to the others, and an older pending invitation could be neither seen, resent nor cancelled. Both go on page
+     * by page; the API's list stays an array, its next page named in a Link header.
+     */
+    @Test
+    void everyInvitationIsReachablePageByPageAndAnOldPendingOneCanBeResent() throws Exception {
+        String oldest = TestAccounts.uniqueEmail("oldest");
+        String id = team.invite(admin, oldest, "member");
+        for (int i = 1; i <= 100; i++) {
+            jdbc.sql("""
+                            INSERT INTO invitations (id, team_id, email, role, token_hash, invited_by, created_at, expires_at)
+                            SELECT :id, team_id, :email, role, :hash, invited_by, created_at + :i, expires_at + :i
+                            FROM invitations WHERE id = :of""")
+                    .param("id", id + "_newer" + i).param("email", "newer" + i + "-" + oldest).param("hash", "newer-" + i + "-" + id)
+                    .param("i", i).param("of", id).update();
+        }
+
+        MvcResult first = team.perform(team.as(get("/api/v1/admin/invitations"), admin));
+        assertThat(team.read(first)).as("an array, as before it had pages").hasSize(100)
+                .noneMatch(invitation -> invitation.path("id").asString().equals(id));
+        MvcResult second = team.perform(team.as(get(TeamClient.nextPage(first).orElseThrow()), admin));
+        assertThat(team.read(second)).singleElement().satisfies(invitation -> {
+            assertThat(invitation.path("id").asString()).isEqualTo(id);
+            assertThat(invitation.path("status").asString()).isEqualTo("pending");
+        });
+        assertThat(TeamClient.nextPage(second)).isEmpty();
+        assertProblem(team.perform(team.as(get("/api/v1/admin/invitations").param("limit", "0"), admin)), 400, "invalid-input", "limit");
+        assertThat(team.perform(team.as(get("/api/v1/admin/invitations").param("cursor", "not-a-cursor"), admin))
+                .getResponse().getContentAsString()).contains("invalid-cursor");
+
+        String page = team.perform(team.page(get("/admin/members"), admin)).getResponse().getContentAsString();
+        assertThat(page).doesNotContain("/admin/invitations/" + id + "/resend");
+        String older = team.perform(team.page(get(TeamClient.link(page, "Older invitations")), admin)).getResponse().getContentAsString();
+        assertThat(older).contains(oldest, "/admin/invitations/" + id + "/resend", "/admin/invitations/" + id + "/cancel")
+                .doesNotContain("Older invitations");
+        MockHttpServletResponse resent = team.perform(team.form(post("/admin/invitations/" + id + "/resend"), admin)).getResponse();
+        assertThat(resent.getRedirectedUrl()).isEqualTo("/admin/members?done=resent");
+        assertThat(TestMail.mailsTo(oldest)).hasSize(2);
+    }
+
     @Test
     void invitingAnEmailThatAlreadyHasAnAccountIsRefused() throws Exception {
         Member someoneElse = team.admin("otto");

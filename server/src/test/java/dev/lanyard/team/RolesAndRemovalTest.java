@@ -156,6 +156,26 @@ class RolesAndRemovalTest {
         assertThat(team.perform(team.as(get("/api/v1/admin/members?limit=0"), admin)).getResponse().getStatus()).isEqualTo(400);
     }
 
+    /** Found by an outside review at scale: the members page listed the first 100 of 1,000 members, with no way to the others. */
+    @Test
+    void theMembersPageGoesOnToTheNextMembers() throws Exception {
+        String teamId = jdbc.sql("SELECT team_id FROM accounts WHERE id = :id").param("id", admin.accountId()).query(String.class).single();
+        for (int i = 0; i < 100; i++) {
+            jdbc.sql("INSERT INTO accounts (id, team_id, email, name, password_hash, role, created_at)"
+                            + " VALUES (:id, :team, :email, 'Extra', '{noop}x', 'MEMBER', 0)")
+                    .param("id", admin.accountId() + "_extra" + i).param("team", teamId)
+                    .param("email", "extra-" + i + "-" + admin.email()).update();
+        }
+
+        String first = team.perform(team.page(get("/admin/members"), admin)).getResponse().getContentAsString();
+        String next = TeamClient.link(first, "Next members");
+        String second = team.perform(team.page(get(next), admin)).getResponse().getContentAsString();
+
+        assertThat(first).doesNotContain("extra-99-" + admin.email()).contains("extra-0-" + admin.email());
+        assertThat(next).doesNotContain("@");
+        assertThat(second).contains("extra-99-" + admin.email()).doesNotContain("extra-0-" + admin.email(), "Next members");
+    }
+
     @Test
     void promotingAMemberMakesThemAnAdminFromTheirNextRequest() throws Exception {
         Member mel = team.join(admin, "mel");

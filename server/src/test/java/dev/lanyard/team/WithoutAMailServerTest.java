@@ -66,6 +66,29 @@ class WithoutAMailServerTest {
                         + " configured, so its mail was kept in the outbox; the earlier link no longer works");
     }
 
+    /** Found by an outside review at scale: the outbox showed the team's 50 newest mails, and nothing said there were more. */
+    @Test
+    void theOutboxGoesOnToOlderMail() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member admin = team.admin("olive");
+        String teamId = jdbc.sql("SELECT team_id FROM accounts WHERE id = :id").param("id", admin.accountId()).query(String.class).single();
+        for (int i = 1; i <= 51; i++) {
+            jdbc.sql("INSERT INTO outbox (team_id, recipient, subject, body, created_at) VALUES (:team, :to, :subject, 'Hello', 0)")
+                    .param("team", teamId).param("to", admin.email()).param("subject", "Mail number " + i + ".").update();
+        }
+
+        String first = team.perform(team.page(get("/admin/outbox"), admin)).getResponse().getContentAsString();
+        String older = team.perform(team.page(get(TeamClient.link(first, "Older mail")), admin)).getResponse().getContentAsString();
+
+        assertThat(mails(first)).isEqualTo(50);
+        assertThat(first).contains("Mail number 51.").doesNotContain("Mail number 1.");
+        assertThat(older).contains("Mail number 1.").doesNotContain("Mail number 51.", "Older mail");
+    }
+
+    private static int mails(String page) {
+        return page.split("<pre class=\"mail\">", -1).length - 1;
+    }
+
     @Test
     void aPasswordChangeSaysItsMailIsKeptNotSent() throws Exception {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);

@@ -162,6 +162,24 @@ class ApiDocsTest {
         assertThat(paths.path("/api/v1/logout").path("post").path("responses").path("204").has("content")).isFalse();
     }
 
+    /**
+     * A member's sessions as an admin sees them and the invitations stay arrays, as they were before they had pages (outside
+     * review: each stopped at 100): the document says they take a limit and a cursor and name the next page in a Link header.
+     */
+    @Test
+    void theListsThatAreArraysNameTheirNextPageInALinkHeader() {
+        JsonNode paths = doc().path("paths");
+        for (String path : List.of("/api/v1/admin/members/{id}/sessions", "/api/v1/admin/invitations")) {
+            JsonNode list = paths.path(path).path("get");
+            List<String> parameters = new ArrayList<>();
+            list.path("parameters").forEach(p -> parameters.add(p.path("name").asString()));
+            JsonNode ok = list.path("responses").path("200");
+            assertThat(parameters).as(path).contains("limit", "cursor");
+            assertThat(ok.path("content").path("application/json").path("schema").path("type").asString()).as(path).isEqualTo("array");
+            assertThat(ok.path("headers").path("Link").path("description").asString()).as(path).contains("rel=\"next\"");
+        }
+    }
+
     @Test
     void signUpAndLoginNeedNoCredentials() {
         JsonNode paths = doc().path("paths");
