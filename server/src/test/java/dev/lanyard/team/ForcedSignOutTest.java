@@ -270,6 +270,27 @@ class ForcedSignOutTest {
         assertThat(team.read(forceSignOut(mel, Map.of("reason", REASON))).path("ended").asInt()).as("what the button said").isEqualTo(102);
     }
 
+    /** The member's page reads its lists and counts in statements of their own, not one per session or key. */
+    @Test
+    void aMembersPageReadsTheSameStatementsHoweverManySessionsTheyHave() throws Exception {
+        Member mel = team.join(admin, "mel");
+        team.current(admin); // the admin's session is cached: the requests below read only what the page needs
+        long few = readsOfMemberPage(mel);
+        copiesOfTheSession(mel, 30);
+
+        long many = readsOfMemberPage(mel);
+
+        assertThat(memberPage(mel)).contains("31 active sessions");
+        assertThat(many).as("statements for 31 sessions against 1").isEqualTo(few);
+    }
+
+    private long readsOfMemberPage(Member member) throws Exception {
+        memberPage(member);
+        long before = sql.readsOnThisThread();
+        memberPage(member);
+        return sql.readsOnThisThread() - before;
+    }
+
     /** {@code count} more sessions of the member, copies of their session a little less recently active each. */
     private void copiesOfTheSession(Member member, int count) {
         for (int i = 1; i <= count; i++) {
