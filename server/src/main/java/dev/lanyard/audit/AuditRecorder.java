@@ -304,7 +304,7 @@ class AuditRecorder {
         } else if (event instanceof AdminSignOut.Team e) {
             entries.record(e.team(), e.at(), admin, Optional.empty(), Optional.empty(), AuditAction.TEAM_SIGN_OUT,
                     e.complete() ? "Sign-out of every session of the team but the admin's own: " + Phrases.reason(e.reason())
-                              + " — " + sessions
+                              + " — " + sessions + (e.resumed() ? ", finished after a restart cut it short" : "")
                             : "Sign-out of the team's sessions, which failed after " + sessions + ": " + Phrases.reason(e.reason())
                               + " — the team's other sessions stayed active", ip);
         }

@@ -85,9 +85,11 @@ class JdbcTeamSessionStore implements TeamSessionStore {
     }
 
     @Override
-    public List<Session> endBatch(TeamId team, Optional<SessionId> keep, Session.Ending ending, int limit, boolean skipLocked) {
+    public List<Session> endBatch(TeamId team, Optional<SessionId> keep, Optional<Instant> signedInBy, Session.Ending ending, int limit,
+                                  boolean skipLocked) {
         String active = " FROM sessions s JOIN accounts a ON a.id = s.account_id"
-                + " WHERE a.team_id = :team AND s.ended_at IS NULL" + (keep.isPresent() ? " AND s.id <> :keep" : "");
+                + " WHERE a.team_id = :team AND s.ended_at IS NULL" + (keep.isPresent() ? " AND s.id <> :keep" : "")
+                + (signedInBy.isPresent() ? " AND s.created_at <= :signedInBy" : "");
         String sql;
         if (database.postgres()) {
             // The batch's rows are picked and locked once, before the update: a subquery with a lock
@@ -103,8 +105,59 @@ class JdbcTeamSessionStore implements TeamSessionStore {
             sql = "UPDATE sessions SET " + JdbcSessionRows.END + " WHERE id IN (SELECT s.id" + active + " LIMIT :limit) AND ended_at IS NULL";
         }
         return jdbc.sql(sql + " RETURNING " + JdbcSessionRows.COLUMNS)
-                .paramSource(JdbcSessionRows.ending(ending).addValue("team", team.value()).addValue("keep", keep.map(SessionId::value).orElse(null)).addValue("limit", limit))
+                .paramSource(JdbcSessionRows.ending(ending).addValue("team", team.value()).addValue("keep", keep.map(SessionId::value).orElse(null))
+                        .addValue("signedInBy", signedInBy.map(Instant::toEpochMilli).orElse(null)).addValue("limit", limit))
                 .query((rs, n) -> JdbcSessionRows.session(rs))
                 .list();
+    }
+
+    private static final String SIGN_OUT_COLUMNS = "id, team_id, admin_id, admin_session_id, kept_session_id, reason, started_at, ended";
+
+    @Override
+    public TeamSignOut startSignOut(TeamSignOut asked, Instant claimedUntil) {
+        long id = jdbc.sql("""
+                        INSERT INTO team_sign_outs (team_id, admin_id, admin_session_id, kept_session_id, reason, started_at, claimed_until)
+                        VALUES (:team, :admin, :session, :kept, :reason, :at, :until) RETURNING id""")
+                .param("team", asked.team().value()).param("admin", asked.admin().value()).param("session", asked.adminSession().value())
+                .param("kept", asked.kept().map(SessionId::value).orElse(null), java.sql.Types.VARCHAR).param("reason", asked.reason())
+                .param("at", asked.startedAt().toEpochMilli()).param("until", claimedUntil.toEpochMilli())
+                .query(Long.class).single();
+        return new TeamSignOut(id, asked.team(), asked.admin(), asked.adminSession(), asked.kept(), asked.reason(), asked.startedAt(), 0);
+    }
+
+    @Override
+    public int signOutProgressed(long id, int ended, Instant claimedUntil) {
+        return jdbc.sql("UPDATE team_sign_outs SET ended = ended + :ended, claimed_until = :until WHERE id = :id AND finished_at IS NULL")
+                .param("ended", ended).param("until", claimedUntil.toEpochMilli()).param("id", id).update();
+    }
+
+    @Override
+    public Optional<TeamSignOut> claimSignOut(Instant runOutBy, Instant claimedUntil) {
+        // The outer WHERE repeats the sub-select's conditions: on PostgreSQL a second claimer that picked the same row waits
+        // for the first one's lock, then checks them again on the claimed row and leaves it (as ops.OutboxTable claims).
+        String claimable = "finished_at IS NULL AND claimed_until <= :runOutBy";
+        return jdbc.sql("UPDATE team_sign_outs SET claimed_until = :until"
+                        + " WHERE id = (SELECT id FROM team_sign_outs WHERE " + claimable + " ORDER BY id LIMIT 1) AND " + claimable
+                        + " RETURNING " + SIGN_OUT_COLUMNS)
+                .param("runOutBy", runOutBy.toEpochMilli()).param("until", claimedUntil.toEpochMilli())
+                .query(JdbcTeamSessionStore::signOut).optional();
+    }
+
+    @Override
+    public Optional<TeamSignOut> finishSignOut(long id, Instant at) {
+        return jdbc.sql("UPDATE team_sign_outs SET finished_at = :at WHERE id = :id AND finished_at IS NULL RETURNING " + SIGN_OUT_COLUMNS)
+                .param("at", at.toEpochMilli()).param("id", id)
+                .query(JdbcTeamSessionStore::signOut).optional();
+    }
+
+    @Override
+    public int purgeSignOuts(Instant cutoff) {
+        return jdbc.sql("DELETE FROM team_sign_outs WHERE finished_at < :cutoff").param("cutoff", cutoff.toEpochMilli()).update();
+    }
+
+    private static TeamSignOut signOut(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new TeamSignOut(rs.getLong("id"), new TeamId(rs.getString("team_id")), new AccountId(rs.getString("admin_id")),
+                new SessionId(rs.getString("admin_session_id")), Optional.ofNullable(rs.getString("kept_session_id")).map(SessionId::new),
+                rs.getString("reason"), Instant.ofEpochMilli(rs.getLong("started_at")), rs.getInt("ended"));
     }
 }

@@ -19,6 +19,8 @@ import jakarta.annotation.PreDestroy;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -105,7 +107,12 @@ class SessionBroadcast {
         return postgres;
     }
 
+    /**
+     * First of the start-up listeners: one that ends sessions (a team sign-out a restart cut short, {@link TeamSignOuts})
+     * must find this knowing the database, or its endings would not go out to the other nodes.
+     */
     @EventListener(ApplicationReadyEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     void startListening() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             postgres = DatabaseKind.postgres(c);

@@ -52,6 +52,35 @@ interface TeamSessionStore {
      * (another batch of the same sign-out, an activity flush) instead of waiting for them, so that
      * batches can run at once; a short batch then does not mean that none is left. Without it, it
      * waits for them.
+     *
+     * <p>With {@code signedInBy}, only sessions signed in at or before it: a team sign-out finished after a restart ends
+     * those that existed when the admin asked for it, not those signed in since.
      */
-    List<Session> endBatch(TeamId team, Optional<SessionId> keep, Session.Ending ending, int limit, boolean skipLocked);
+    List<Session> endBatch(TeamId team, Optional<SessionId> keep, Optional<Instant> signedInBy, Session.Ending ending, int limit,
+                           boolean skipLocked);
+
+    /** Records {@code asked} as started, claimed until {@code claimedUntil}; returns it with its id. */
+    TeamSignOut startSignOut(TeamSignOut asked, Instant claimedUntil);
+
+    /**
+     * Adds {@code ended} to the sign-out's count and renews its claim until {@code claimedUntil}, in the transaction of the
+     * batch that ended them; returns 1, or 0 if the sign-out is finished. Each call adds: a batch calls it once.
+     */
+    int signOutProgressed(long id, int ended, Instant claimedUntil);
+
+    /**
+     * Claims, until {@code claimedUntil}, the oldest unfinished sign-out whose claim ran out by {@code runOutBy}; returns it,
+     * or empty if there is none. Two callers, on any nodes, never get the same one while its claim holds, and one whose
+     * node renews its claim batch after batch is never taken from it.
+     */
+    Optional<TeamSignOut> claimSignOut(Instant runOutBy, Instant claimedUntil);
+
+    /**
+     * Marks the sign-out finished at {@code at}; returns it as it is now, with how many sessions every run of it ended, or
+     * empty if it was finished already (by another run). Safe to repeat: only the first call finishes it.
+     */
+    Optional<TeamSignOut> finishSignOut(long id, Instant at);
+
+    /** Deletes the sign-outs finished before {@code cutoff}; returns how many. Safe to repeat. */
+    int purgeSignOuts(Instant cutoff);
 }

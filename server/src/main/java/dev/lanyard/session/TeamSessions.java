@@ -2,14 +2,8 @@ package dev.lanyard.session;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.lanyard.account.Account;
@@ -19,7 +13,6 @@ import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Accounts;
 import dev.lanyard.account.Role;
 import dev.lanyard.account.TeamId;
-import jakarta.annotation.PreDestroy;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -38,30 +31,24 @@ public class TeamSessions {
     private final SessionStore store;
     private final SessionReads reads;
     private final TeamSessionStore teamStore;
+    private final TeamSignOuts signOuts;
     private final SessionBroadcast broadcast;
     private final SessionEnds ends;
     private final Accounts accounts;
-    private final SessionSettings settings;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final Clock clock;
-    /** The second worker of a team sign-out on PostgreSQL; a thread only while a sign-out runs. */
-    private final ExecutorService helpers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "lanyard-team-sign-out");
-        thread.setDaemon(true);
-        return thread;
-    });
 
-    TeamSessions(SessionStore store, SessionReads reads, TeamSessionStore teamStore, SessionBroadcast broadcast, SessionEnds ends,
-                 Accounts accounts, SessionSettings settings, ApplicationEventPublisher events,
+    TeamSessions(SessionStore store, SessionReads reads, TeamSessionStore teamStore, TeamSignOuts signOuts,
+                 SessionBroadcast broadcast, SessionEnds ends, Accounts accounts, ApplicationEventPublisher events,
                  TransactionTemplate transactions, Clock clock) {
         this.store = store;
         this.reads = reads;
         this.teamStore = teamStore;
+        this.signOuts = signOuts;
         this.broadcast = broadcast;
         this.ends = ends;
         this.accounts = accounts;
-        this.settings = settings;
         this.events = events;
         this.transactions = transactions;
         this.clock = clock;
@@ -188,132 +175,39 @@ public class TeamSessions {
      * Safe to repeat: where nothing but the admin's own sign-in is active, nothing ends and nothing is recorded, as for a
      * member's {@link #forceSignOut} (sessions expired but not yet swept are left to the sweep, which ends them as expired).
      * Where it signs the team out, sessions that had expired end first as expired, when they expired, as the sweep would
-     * end them, and are not counted ({@link #endExpiredBatches}).
+     * end them, and are not counted ({@link TeamSignOuts#endSessions}).
      *
-     * <p>On PostgreSQL two batches run at once, each in its own transaction, leaving out the rows the
-     * other holds: the database then ends sessions on two cores, which is most of the time of a large
-     * team's sign-out (docs/decisions/0037). A last pass, one batch at a time, waits for any row that
-     * was held (an activity flush) and ends sessions that started meanwhile; on SQLite, whose one
-     * writer would take the batches one at a time anyway, it is the whole sign-out.
+     * <p>It is recorded as started before its first batch, and each batch's count with the batch: one that a crash cuts
+     * short is finished after the restart ({@link TeamSignOuts}). One that fails is not: the admin is told how many ended.
      */
     public int signOutTeam(CurrentSession admin, String reason) {
         requireAdmin(admin);
         String why = checkedReason(reason);
-        // Still an admin, read again: the batches below each commit on their own and hold no team lock.
-        transactions.executeWithoutResult(tx -> accounts.lockTeamAsAdmin(admin.account()));
-        TeamId team = admin.account().team();
-        Instant now = clock.instant();
-        Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
-                Optional.of(admin.id()), Optional.of(why));
         // The admin's own sign-in stays, to see what happened; an API key making the request is one of the team's keys,
         // every one of which this revokes (a leaked admin key is what a sign-out of everyone is often for).
-        Optional<SessionId> keep = kept(admin);
-        // A page opened before the team's last other session ended, or a request sent again: an audit entry of
-        // "0 sessions" would say the admin acted on the team when nothing happened to it.
-        if (teamStore.activeCount(team, keep, now) == 0) return 0;
-        // Each batch commits and goes out to the other nodes at once; their acknowledgements are
-        // waited for once, after the last batch, not one round trip per batch (decision 30).
-        List<Runnable> waits = Collections.synchronizedList(new ArrayList<>());
+        Optional<TeamSignOut> started = signOuts.start(admin, kept(admin), why);
+        if (started.isEmpty()) return 0;
+        TeamId team = admin.account().team();
         AtomicInteger ended = new AtomicInteger();
         try {
-            endExpiredBatches(team, keep, now, waits);
-            if (broadcast.clustered()) bothAtOnce(() -> endBatches(team, keep, ending, true, waits, ended));
-            endBatches(team, keep, ending, false, waits, ended);
+            signOuts.endSessions(started.get(), Optional.empty(), ended);
         } catch (RuntimeException e) {
-            // The batches that committed stay ended; the admin is told how many, not that nothing changed.
-            if (ended.get() == 0) throw e;
-            log.warn("The sign-out of team {} failed after {} sessions ended: {}", team.value(), ended.get(), e.toString());
-            // The admin's action is in the log as what it did, if the database takes it now; the ended sessions
-            // have their own entries either way.
+            // The batches that committed stay ended; the admin is told how many, not that nothing changed. The admin's
+            // action is in the log as what it did, if the database takes it now; the ended sessions have their own
+            // entries either way.
+            if (ended.get() > 0) log.warn("The sign-out of team {} failed after {} sessions ended: {}", team.value(), ended.get(), e.toString());
             try {
-                recordTeamSignOut(admin, why, ended.get(), false, now);
+                signOuts.failed(started.get());
             } catch (RuntimeException alsoFailed) {
                 e.addSuppressed(alsoFailed);
-                log.warn("Could not record the incomplete sign-out of team {}: {}", team.value(), alsoFailed.toString());
+                log.warn("Could not record the failed sign-out of team {}; it is finished once its claim runs out: {}", team.value(),
+                        alsoFailed.toString());
             }
+            if (ended.get() == 0) throw e;
             throw new SessionProblem.PartlySignedOut(ended.get(), e);
-        } finally {
-            List.copyOf(waits).forEach(Runnable::run);
         }
-        int count = ended.get();
-        // Ended meanwhile by their members, an expiry or another admin: nothing was done here either.
-        if (count > 0) recordTeamSignOut(admin, why, count, true, now);
-        return count;
-    }
-
-    private void recordTeamSignOut(CurrentSession admin, String why, int count, boolean complete, Instant now) {
-        transactions.executeWithoutResult(tx -> events.publishEvent(new AdminSignOut.Team(admin.account().team(),
-                admin.account().id(), admin.id(), why, count, complete, now)));
-    }
-
-    private record ExpiredBatch(int found, int ended) {
-    }
-
-    /**
-     * Ends the team's sessions that had expired by {@code now} but that the sweep had not ended yet as expired, a batch
-     * per transaction as the sweep does ({@link SessionEnds#endExpired}), so that the batches of the sign-out that follow
-     * revoke only those that had not. Stops, as the sweep does, when a batch comes back short or when a full one ended
-     * nothing (all of it in use in this node's memory, or ended meanwhile by a sweep): the sign-out revokes what is left.
-     */
-    private void endExpiredBatches(TeamId team, Optional<SessionId> keep, Instant now, List<Runnable> waits) {
-        int size = settings.batch(broadcast.clustered());
-        ExpiredBatch batch;
-        do {
-            batch = transactions.execute(tx -> {
-                List<Session> found = teamStore.expired(team, keep, now, size);
-                return new ExpiredBatch(found.size(), ends.endExpired(found, now, waits).size());
-            });
-        } while (batch.found() == size && batch.ended() > 0);
-    }
-
-    /** Ends the team's sessions a batch per transaction until a batch comes back short, counting each committed batch in {@code ended}. */
-    private void endBatches(TeamId team, Optional<SessionId> keep, Session.Ending ending, boolean skipLocked, List<Runnable> waits,
-                            AtomicInteger ended) {
-        int size = settings.batch(broadcast.clustered());
-        List<Session> batch;
-        do {
-            batch = transactions.execute(tx -> {
-                List<Session> rows = teamStore.endBatch(team, keep, ending, size, skipLocked);
-                broadcast.endedRows(rows, ending, waits);
-                return rows;
-            });
-            ended.addAndGet(batch.size());
-        } while (batch.size() == size);
-    }
-
-    /** Runs {@code work} on this thread and on a helper at once; returns once both are done, throwing what either threw. */
-    private void bothAtOnce(Runnable work) {
-        CompletableFuture<Void> other = CompletableFuture.runAsync(work, helpers);
-        try {
-            work.run();
-        } catch (RuntimeException | Error e) {
-            try {
-                join(other);
-            } catch (RuntimeException | Error also) {
-                e.addSuppressed(also);
-            }
-            throw e;
-        }
-        join(other);
-    }
-
-    /**
-     * Waits for the helper, without giving up on an interrupt: its batches commit on their own, so
-     * the count and the waits are whole only once it is done ({@link CompletableFuture#join}).
-     */
-    private static void join(CompletableFuture<Void> helper) {
-        try {
-            helper.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error error) throw error;
-            throw e;
-        }
-    }
-
-    @PreDestroy
-    void stopHelpers() {
-        helpers.shutdown();
+        // Ended meanwhile by their members, an expiry or another admin: nothing was done here either, and nothing is recorded.
+        return signOuts.finish(started.get(), ended.get());
     }
 
     /**

@@ -6,12 +6,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lanyard.account.Account;
 import dev.lanyard.account.MigratedDatabases;
+import dev.lanyard.ops.DatabaseKind;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 class PostgresTeamSessionStoreTest extends TeamSessionStoreContract {
 
@@ -50,12 +56,40 @@ class PostgresTeamSessionStoreTest extends TeamSessionStoreContract {
                 lock.executeQuery().close();
             }
 
-            List<Session> skipping = store.endBatch(team.get(0).team(), Optional.of(kept.id()), revoked(), 10, true);
+            List<Session> skipping = store.endBatch(team.get(0).team(), Optional.of(kept.id()), Optional.empty(), revoked(), 10, true);
 
             assertThat(skipping).extracting(Session::id).containsExactly(free.id());
             c.commit();
         }
-        assertThat(store.endBatch(team.get(0).team(), Optional.of(kept.id()), revoked(), 10, false)).extracting(Session::id).containsExactly(held.id());
+        assertThat(store.endBatch(team.get(0).team(), Optional.of(kept.id()), Optional.empty(), revoked(), 10, false)).extracting(Session::id).containsExactly(held.id());
         assertThat(sessions.findAnyOwner(kept.id()).orElseThrow().active()).isTrue();
+    }
+
+    /**
+     * Two nodes' sweeps claim a team sign-out whose node stopped at the same moment: the second waits for the first's
+     * claim to commit, then finds it claimed and leaves it, so that it is never finished by two nodes at once.
+     */
+    @Test
+    void twoNodesClaimingATeamSignOutAtOnceGetItOnce() throws Exception {
+        List<Account> team = team("gus");
+        Session kept = session(team.get(0), minutes(1));
+        TeamSignOut started = store.startSignOut(asked(team.get(0), kept, minutes(10)), minutes(11));
+        ExecutorService otherNode = Executors.newSingleThreadExecutor();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            TeamSessionStore firstNode = new JdbcTeamSessionStore(JdbcClient.create(new SingleConnectionDataSource(c, true)),
+                    new DatabaseKind(dataSource));
+
+            assertThat(firstNode.claimSignOut(minutes(12), minutes(13))).map(TeamSignOut::id).contains(started.id());
+            Future<Optional<TeamSignOut>> second = otherNode.submit(() -> store.claimSignOut(minutes(12), minutes(13)));
+            Thread.sleep(300);
+            assertThat(second.isDone()).as("waits for the first claim's row lock").isFalse();
+            c.commit();
+
+            assertThat(second.get(30, TimeUnit.SECONDS)).isEmpty();
+        } finally {
+            otherNode.shutdownNow();
+        }
+        assertThat(store.finishSignOut(started.id(), minutes(13))).isPresent();
     }
 }

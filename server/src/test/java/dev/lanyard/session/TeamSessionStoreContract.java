@@ -216,9 +216,9 @@ abstract class TeamSessionStoreContract {
         List<Session> rest = List.of(session(team.get(0), minutes(2)), session(team.get(1), minutes(3)), session(team.get(2), minutes(4)));
         Session outside = session(other.get(1), minutes(5));
 
-        List<Session> first = store.endBatch(team.get(0).team(), Optional.of(kept.id()), revoked(), 2, skipLocked);
-        List<Session> second = store.endBatch(team.get(0).team(), Optional.of(kept.id()), revoked(), 2, skipLocked);
-        List<Session> third = store.endBatch(team.get(0).team(), Optional.of(kept.id()), revoked(), 2, skipLocked);
+        List<Session> first = store.endBatch(team.get(0).team(), Optional.of(kept.id()), Optional.empty(), revoked(), 2, skipLocked);
+        List<Session> second = store.endBatch(team.get(0).team(), Optional.of(kept.id()), Optional.empty(), revoked(), 2, skipLocked);
+        List<Session> third = store.endBatch(team.get(0).team(), Optional.of(kept.id()), Optional.empty(), revoked(), 2, skipLocked);
 
         assertThat(first).hasSize(2);
         assertThat(second).hasSize(1);
@@ -236,5 +236,76 @@ abstract class TeamSessionStoreContract {
         assertThat(sessions.findAnyOwner(kept.id()).orElseThrow().active()).isTrue();
         assertThat(sessions.findAnyOwner(outside.id()).orElseThrow().active()).isTrue();
         assertThat(sessions.findAnyOwner(rest.get(0).id()).orElseThrow().ending()).map(Session.Ending::note).contains(Optional.of("test"));
+    }
+
+    /** A team sign-out asked by the team's first member at {@code at}, keeping {@code kept}. */
+    TeamSignOut asked(Account admin, Session kept, Instant at) {
+        return new TeamSignOut(0, admin.team(), admin.id(), kept.id(), Optional.of(kept.id()), "Laptop lost", at, 0);
+    }
+
+    /**
+     * A team sign-out a crash cut short is finished after it (outside review): its record, started with the admin's
+     * check, counts what each batch ended and renews its node's claim, so that no other node takes over one still
+     * running; once the claim has run out, one claimer gets it, and it is finished once, with what every run ended.
+     */
+    @Test
+    void aTeamSignOutIsClaimedOnlyOnceItsClaimRunsOutAndFinishedOnce() {
+        List<Account> team = team("pia");
+        Session kept = session(team.get(0), minutes(1));
+
+        TeamSignOut started = store.startSignOut(asked(team.get(0), kept, minutes(10)), minutes(11));
+
+        assertThat(started.id()).isPositive();
+        assertThat(started).usingRecursiveComparison().ignoringFields("id").isEqualTo(asked(team.get(0), kept, minutes(10)));
+        assertThat(store.claimSignOut(minutes(10), minutes(20))).as("its node's claim holds").isEmpty();
+        assertThat(store.signOutProgressed(started.id(), 500, minutes(12))).isEqualTo(1);
+        assertThat(store.signOutProgressed(started.id(), 40, minutes(13))).isEqualTo(1);
+        assertThat(store.claimSignOut(minutes(12), minutes(20))).as("renewed by each batch").isEmpty();
+
+        Optional<TeamSignOut> claimed = store.claimSignOut(minutes(13), minutes(14));
+
+        assertThat(claimed).as("its node stopped: the claim ran out").contains(new TeamSignOut(started.id(), team.get(0).team(),
+                team.get(0).id(), kept.id(), Optional.of(kept.id()), "Laptop lost", minutes(10), 540));
+        assertThat(store.claimSignOut(minutes(13), minutes(20))).as("claimed once").isEmpty();
+        assertThat(store.signOutProgressed(started.id(), 2, minutes(15))).isEqualTo(1);
+        assertThat(store.finishSignOut(started.id(), minutes(15))).map(TeamSignOut::ended).contains(542);
+        assertThat(store.finishSignOut(started.id(), minutes(16))).as("finished once").isEmpty();
+        assertThat(store.signOutProgressed(started.id(), 1, minutes(17))).isZero();
+        assertThat(store.claimSignOut(minutes(1_000), minutes(1_001))).as("a finished one is never claimed").isEmpty();
+        store.purgeSignOuts(minutes(15));
+        assertThat(signOutRecords(started)).as("kept while it is not older than the cut-off").isEqualTo(1);
+        store.purgeSignOuts(minutes(16));
+        assertThat(signOutRecords(started)).isZero();
+    }
+
+    private int signOutRecords(TeamSignOut signOut) {
+        return JdbcClient.create(dataSource).sql("SELECT COUNT(*) FROM team_sign_outs WHERE id = :id").param("id", signOut.id())
+                .query(Integer.class).single();
+    }
+
+    @Test
+    void aTeamSignOutStartedByAnApiKeyKeepsNoSession() {
+        List<Account> team = team("quin");
+        Session key = session(team.get(0), minutes(1));
+        TeamSignOut asked = new TeamSignOut(0, team.get(0).team(), team.get(0).id(), key.id(), Optional.empty(), "Key leaked", minutes(10), 0);
+        TeamSignOut started = store.startSignOut(asked, minutes(11));
+
+        assertThat(store.claimSignOut(minutes(11), minutes(12))).map(TeamSignOut::kept).contains(Optional.empty());
+        assertThat(store.finishSignOut(started.id(), minutes(12))).isPresent();
+    }
+
+    /** A sign-out finished after a restart ends the sessions that existed when it started, not those signed in since. */
+    @Test
+    void endBatchWithSignedInByLeavesSessionsSignedInLaterAlone() {
+        List<Account> team = team("rui");
+        Session before = TestSessions.of(team.get(1).id()).createdAt(minutes(5)).lastActiveAt(minutes(5)).build();
+        Session atTheStart = TestSessions.of(team.get(1).id()).createdAt(minutes(10)).lastActiveAt(minutes(10)).build();
+        Session after = TestSessions.of(team.get(1).id()).createdAt(minutes(11)).lastActiveAt(minutes(11)).build();
+        for (Session s : List.of(before, atTheStart, after)) sessions.insert(s, TestSessions.tokenHash());
+
+        List<Session> ended = store.endBatch(team.get(0).team(), Optional.empty(), Optional.of(minutes(10)), revoked(), 10, false);
+
+        assertThat(ended).extracting(Session::id).containsExactlyInAnyOrder(before.id(), atTheStart.id());
+        assertThat(sessions.findAnyOwner(after.id()).orElseThrow().active()).isTrue();
     }
 }
