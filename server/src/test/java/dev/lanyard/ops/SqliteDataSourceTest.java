@@ -207,8 +207,29 @@ class SqliteDataSourceTest {
                             + " is unusable: it cannot be created (a file of that name is in the way).");
                     FailureAnalysis analysis = analyze(new IllegalStateException("bean creation failed", unusable));
                     assertThat(analysis.getDescription()).isEqualTo(unusable.getMessage());
-                    assertThat(analysis.getAction()).contains("spring.datasource.url").contains(inTheWay.toString());
+                    assertThat(analysis.getAction()).startsWith("Move the file " + inTheWay + " out of the way, ")
+                            .contains("spring.datasource.url");
                 });
+    }
+
+    /**
+     * An existing directory Lanyard cannot write is to be made writable, not created (outside review: a read-only data
+     * directory was reported as unusable with "Create /x/ro and make it writable…"). Running as root, the test cannot make
+     * a directory it cannot write; the report is worded from what is on disk, which it can.
+     */
+    @Test
+    void anExistingDirectoryThatIsNotWritableIsToBeMadeWritableAndAMissingOneCreated() throws Exception {
+        Path readOnly = Files.createDirectories(temp.resolve("ro"));
+        Path missing = temp.resolve("missing/data");
+        String user = "the user Lanyard runs as (" + System.getProperty("user.name") + ")";
+
+        FailureAnalysis notWritable = analyze(new SqliteDataSource.Unusable(readOnly, "it is not writable"));
+        FailureAnalysis notMade = analyze(new SqliteDataSource.Unusable(missing, "it cannot be created (permission denied)"));
+
+        assertThat(notWritable.getDescription()).isEqualTo("The SQLite database directory " + readOnly + " is unusable: it is not writable.");
+        assertThat(notWritable.getAction()).startsWith("Make " + readOnly + " writable by " + user + ", start Lanyard from")
+                .doesNotContain("Create");
+        assertThat(notMade.getAction()).startsWith("Create " + missing + " and make it writable by " + user + ", start Lanyard from");
     }
 
     /** Analyzes as Spring Boot does at start-up, through the analyzers registered in spring.factories. */
