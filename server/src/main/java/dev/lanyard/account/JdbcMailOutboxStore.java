@@ -80,6 +80,12 @@ class JdbcMailOutboxStore implements MailOutboxStore {
     }
 
     @Override
+    public int renew(long id, String claim, Instant claimedUntil) {
+        return jdbc.sql("UPDATE mail_outbox SET claimed_until = :until WHERE id = :id AND claim = :claim AND " + outbox.unfinished())
+                .param("until", claimedUntil.toEpochMilli()).param("id", id).param("claim", claim).update();
+    }
+
+    @Override
     public int sent(long id, String claim, Instant at) {
         return outbox.release(id, claim, "sent_at = :at, body = ''", Map.of("at", at.toEpochMilli()));
     }

@@ -41,8 +41,19 @@ public class MailOutbox {
     private static final Logger log = LoggerFactory.getLogger(MailOutbox.class);
     private static final int BATCH = 10;
     private static final int MAX_BATCHES_PER_DRAIN = 100;
-    /** Longer than a batch of sends can take with the SMTP timeouts of application.yml. */
-    private static final Duration CLAIM = Duration.ofMinutes(10);
+    /** application.yml's {@code mail.smtp.connectiontimeout}. */
+    static final Duration SMTP_CONNECTION = Duration.ofSeconds(5);
+    /** application.yml's {@code mail.smtp.timeout} and {@code mail.smtp.writetimeout}: the longest wait for one read or write. */
+    static final Duration SMTP_EXCHANGE = Duration.ofSeconds(10);
+    /** The reads and writes of one send: greeting, EHLO, STARTTLS and EHLO again, AUTH, MAIL, RCPT, DATA, the message, its answer, QUIT. */
+    static final int SMTP_EXCHANGES = 12;
+    /**
+     * How long a claim holds a mail: longer than one send can take with those timeouts (2 min 5 s at most), with room to
+     * spare. Each mail's claim is renewed as its turn in the batch comes, so a batch may take longer, and a node that dies
+     * leaves its mail to the others, or to itself after a restart, within this long. It was 10 minutes, for a whole batch:
+     * a security notice could arrive that late after a crash (outside review).
+     */
+    static final Duration CLAIM = SMTP_CONNECTION.plus(SMTP_EXCHANGE.multipliedBy(SMTP_EXCHANGES)).plusSeconds(25);
 
     private final MailOutboxStore store;
     private final ObjectProvider<JavaMailSender> smtp;
@@ -97,6 +108,9 @@ public class MailOutbox {
             List<MailOutboxStore.Outgoing> due = store.claim(claim, now, now.plus(CLAIM), BATCH);
             if (due.isEmpty()) break;
             for (MailOutboxStore.Outgoing mail : due) {
+                // A send slower than the claim (the mail server's answers each near their timeout) let it run out, and
+                // another node claimed this mail meanwhile: it sends it, this node does not.
+                if (store.renew(mail.id(), claim, clock.instant().plus(CLAIM)) == 0) continue;
                 if (send(server, mail, claim)) sent++;
             }
         }

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Mail waiting to be sent over SMTP. A row is added in the transaction of the change that sends it;
  * drainers on any node claim due rows, send them and record the outcome. A claim holds until
- * {@code claimedUntil}, so a node that dies mid-send lets another retry after that.
+ * {@code claimedUntil}, renewed as each mail's turn comes, so a node that dies mid-send lets another retry after that.
  */
 interface MailOutboxStore {
 
@@ -48,6 +48,12 @@ interface MailOutboxStore {
      * on any nodes, never get the same mail while its claim holds. {@code claim} must be unique.
      */
     List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit);
+
+    /**
+     * Renews {@code claim}'s hold on the mail until {@code claimedUntil}, right before it is sent; returns 1, or 0 if the
+     * claim no longer holds it (another claim took it once this one ran out) or it is finished. Safe to repeat.
+     */
+    int renew(long id, String claim, Instant claimedUntil);
 
     /** Marks the mail sent and erases its body; returns 1, or 0 if {@code claim} no longer holds it. */
     int sent(long id, String claim, Instant at);

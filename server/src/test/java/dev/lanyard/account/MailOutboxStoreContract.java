@@ -126,6 +126,22 @@ abstract class MailOutboxStoreContract {
         assertThat(store.sent(id, "other", at)).isEqualTo(1);
     }
 
+    /** A claim is renewed as each mail's turn comes; one another claim took once it ran out is not (that node sends it). */
+    @Test
+    void aClaimIsRenewedWhileItHoldsAndNotOnceAnotherTookIt() {
+        Instant at = now;
+        long kept = add("k@example.com", at);
+        long lost = add("l@example.com", at);
+        store.claim("slow-node", at, at.plus(CLAIM), 10);
+
+        assertThat(store.renew(kept, "slow-node", at.plus(CLAIM).plusSeconds(1).plus(CLAIM))).isEqualTo(1);
+        assertThat(store.claim("other", at.plus(CLAIM).plusSeconds(1), at.plus(CLAIM.multipliedBy(3)), 10))
+                .as("only the mail whose claim ran out unrenewed").extracting(MailOutboxStore.Outgoing::id).containsExactly(lost);
+        assertThat(store.renew(lost, "slow-node", at.plus(CLAIM.multipliedBy(3)))).as("taken over").isZero();
+        assertThat(store.sent(kept, "slow-node", at.plus(CLAIM).plusSeconds(2))).isEqualTo(1);
+        assertThat(store.renew(kept, "slow-node", at.plus(CLAIM.multipliedBy(3)))).as("sent").isZero();
+    }
+
     @Test
     void givenUpMailIsErasedAndLeavesTheBacklog() {
         Instant at = now;
