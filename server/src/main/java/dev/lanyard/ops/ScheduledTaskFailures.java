@@ -15,7 +15,8 @@ import org.springframework.util.ErrorHandler;
  * the node recovers by itself) gets one WARN line naming the task, as the outboxes' and the activity flush's "will try
  * again" lines do, where Spring logged "Unexpected error occurred in scheduled task" at ERROR with a full stack trace,
  * each minute of a 66 s PostgreSQL outage for the grant cleanup alone (outside review). Any other failure is a bug, and
- * keeps Spring's ERROR with its trace. Set on the scheduler itself, so it holds for every task, one added later too.
+ * keeps Spring's ERROR with its trace, but a full disk under the database ({@link DatabaseFull}), which is one WARN line
+ * too. Set on the scheduler itself, so it holds for every task, one added later too.
  */
 @Component
 class ScheduledTaskFailures implements ErrorHandler, ThreadPoolTaskSchedulerCustomizer, SimpleAsyncTaskSchedulerCustomizer {
@@ -31,9 +32,19 @@ class ScheduledTaskFailures implements ErrorHandler, ThreadPoolTaskSchedulerCust
         scheduler.setErrorHandler(this);
     }
 
+    private final DatabaseDiskHealth disk;
+
+    ScheduledTaskFailures(DatabaseDiskHealth disk) {
+        this.disk = disk;
+    }
+
     @Override
     public void handleError(Throwable failure) {
-        if (DatabaseUnreachable.isCauseOf(failure)) {
+        java.util.Optional<String> full = DatabaseFull.code(failure);
+        if (full.isPresent()) {
+            disk.full();
+            log.warn("{} could not write: the database's disk is full ({}); it runs again at its next time", task(failure), full.get());
+        } else if (DatabaseUnreachable.isCauseOf(failure)) {
             log.warn("{} could not reach the database; it runs again at its next time: {}", task(failure), oneLine(failure));
         } else {
             log.error("Unexpected error occurred in scheduled task {}", task(failure), failure);

@@ -54,7 +54,8 @@ class ApiDocs {
         errors.put("415", "The body cannot be read as sent: compressed (Content-Encoding), in a charset Lanyard does not know, "
                 + "of a wildcard type, or, with the session cookie, not application/json. Nothing was done");
         errors.put("429", "Too many attempts; Retry-After says when to try again");
-        errors.put("503", "The database cannot be reached: nothing was changed; Retry-After says when to try again");
+        errors.put("503", "The database cannot be reached (database-unavailable), or its disk is full and nothing can be stored "
+                + "(database-full): nothing was changed; Retry-After says when to try again");
         return errors;
     }
 
