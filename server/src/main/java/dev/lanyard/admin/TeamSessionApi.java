@@ -145,7 +145,9 @@ class TeamSessionApi {
     @Operation(operationId = "signOutTeam", summary = "Sign out every session of the team but the one making the request, with a required reason; every API key of the team is revoked too, yours included")
     @ApiResponse(responseCode = "200", description = "How many sessions and API keys ended; 0 when none was active but the "
             + "session making the request, and then nothing is recorded in the audit log (safe to repeat). Those that had "
-            + "expired end as expired, when they expired, and are not counted")
+            + "expired end as expired, when they expired, and are not counted. A sign-out that a stop of the server cuts short "
+            + "(the request gets no answer) is finished after its restart, or by another node within about two minutes: the "
+            + "sessions and API keys of the team when it started end, and the audit log records it once")
     @ApiResponse(responseCode = "503", description = "The sign-out failed after ending some "
             + "of the team's sessions (team-sign-out-incomplete: the detail says how many); they stay ended, and signing the "
             + "team out again ends the rest")
