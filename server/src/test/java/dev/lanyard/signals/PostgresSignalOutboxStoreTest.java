@@ -29,26 +29,31 @@ class PostgresSignalOutboxStoreTest extends SignalOutboxStoreContract {
      */
     @Test
     void aClaimReadsAFewRowsOfEachTeamHoweverManyAreDue() throws Exception {
-        List<SignalOutboxStore.NewSignal> many = new ArrayList<>();
-        for (int i = 0; i < 10_001; i++) {
-            many.add(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.PUSH, Optional.of("stream-many"), "app_many_1", "",
-                    "many-" + i, "{}"));
+        // A database of its own: the class's other tests share theirs and empty the table before each, and the index
+        // entries of their deleted rows, until a vacuum, are stepped over and counted as reads (2,283 in one CI run).
+        try (HikariDataSource fresh = MigratedDatabases.postgres()) {
+            SignalOutboxStore own = new JdbcSignalOutboxStore(JdbcClient.create(fresh), new DatabaseKind(fresh));
+            List<SignalOutboxStore.NewSignal> many = new ArrayList<>();
+            for (int i = 0; i < 10_001; i++) {
+                many.add(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.PUSH, Optional.of("stream-many"), "app_many_1", "",
+                        "many-" + i, "{}"));
+            }
+            own.add(many, now);
+            own.add(List.of(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.PUSH, Optional.of("stream-other"), "app_other", "",
+                    "other", "{}")), now);
+
+            JdbcClient.create(fresh).sql("ANALYZE signal_outbox").update();
+
+            assertThat(rowsReadByAClaimOf(fresh, 10)).isLessThan(100);
         }
-        store.add(many, now);
-        store.add(List.of(new SignalOutboxStore.NewSignal(SignalOutboxStore.Kind.PUSH, Optional.of("stream-other"), "app_other", "",
-                "other", "{}")), now);
-
-        jdbc.sql("ANALYZE signal_outbox").update();
-
-        assertThat(rowsReadByAClaimOf(10)).isLessThan(100);
     }
 
     /** Claims {@code limit} signals in a transaction of its own, then rolls it back; returns how many rows it read. */
-    private long rowsReadByAClaimOf(int limit) throws Exception {
-        try (Connection connection = dataSource.getConnection()) {
+    private long rowsReadByAClaimOf(HikariDataSource database, int limit) throws Exception {
+        try (Connection connection = database.getConnection()) {
             connection.setAutoCommit(false);
             JdbcClient one = JdbcClient.create(new SingleConnectionDataSource(connection, true));
-            List<SignalOutboxStore.Outgoing> claimed = new JdbcSignalOutboxStore(one, new DatabaseKind(dataSource))
+            List<SignalOutboxStore.Outgoing> claimed = new JdbcSignalOutboxStore(one, new DatabaseKind(database))
                     .claim("counted", now, now.plus(CLAIM), limit);
             assertThat(claimed).as("the other team's first and the first team's oldest").hasSize(limit)
                     .extracting(SignalOutboxStore.Outgoing::jti).contains("other", "many-0");
