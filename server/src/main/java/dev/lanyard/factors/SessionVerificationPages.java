@@ -108,7 +108,7 @@ class SessionVerificationPages {
         model.addAttribute("methods", methods);
         model.addAttribute("inPlace", true);
         model.addAttribute("verifiedElsewhere", !methods.any()
-                && sessions.otherSignIns(current.account().id(), current.id()).stream().anyMatch(Session::verified));
+                && sessions.anyOtherSignIn(current.account().id(), current.id(), Session::verified));
         return "signin/verify";
     }
 

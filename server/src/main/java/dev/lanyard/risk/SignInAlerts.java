@@ -59,8 +59,10 @@ class SignInAlerts {
     void signedIn(Session s, List<SessionFlag> flags) {
         if (flags.stream().noneMatch(f -> ALERTING.contains(f.code()))) return;
         if (!store.newDeviceEmails(s.account())) return;
-        List<Session> others = sessions.otherSignIns(s.account(), s.id());
-        if (!others.isEmpty() && others.stream().noneMatch(Session::alerts)) return;
+        // Mailed while another sign-in has alerts on, or where there is none to have them.
+        if (sessions.anyOtherSignIn(s.account(), s.id(), other -> true) && !sessions.anyOtherSignIn(s.account(), s.id(), Session::alerts)) {
+            return;
+        }
         Optional<Account> account = accounts.find(s.account());
         if (account.isEmpty()) return;
         Instant now = clock.instant();

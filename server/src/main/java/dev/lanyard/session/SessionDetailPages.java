@@ -97,7 +97,7 @@ class SessionDetailPages {
 
     /** Whether a sign-in other than {@code session} has sign-in alerts on: a new device's alert is mailed only while one has. */
     private boolean alertsElsewhere(CurrentSession current, SessionId session) {
-        return sessions.otherSignIns(current.account().id(), session).stream().anyMatch(Session::alerts);
+        return sessions.anyOtherSignIn(current.account().id(), session, Session::alerts);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import dev.lanyard.account.AccountId;
@@ -68,10 +69,22 @@ class SessionReads {
         return new Sessions.Page<>(List.copyOf(items), next);
     }
 
-    /** The sign-ins among {@code owner}'s active sessions other than {@code except}: not API keys nor apps' grants. */
-    List<Session> otherSignIns(AccountId owner, SessionId except) {
-        return active(owner, Optional.empty(), ListFilter.ALL, Sessions.MAX_PAGE, Optional.empty()).items().stream()
-                .filter(o -> !o.id().equals(except) && !o.apiKey() && o.appType() != AppType.OAUTH).toList();
+    /**
+     * Whether a sign-in among {@code owner}'s active sessions other than {@code except} (not an API key nor an app's grant)
+     * passes {@code test}: read a page at a time until one does, so a member with more sessions than a page is judged on
+     * all of them (an outside review at scale: only the 100 last used were).
+     */
+    boolean anyOtherSignIn(AccountId owner, SessionId except, Predicate<Session> test) {
+        Optional<String> cursor = Optional.empty();
+        do {
+            Sessions.Page<Session> page = everyActive(owner, Sessions.MAX_PAGE, cursor);
+            if (page.items().stream().filter(Session::active)
+                    .filter(o -> !o.id().equals(except) && !o.apiKey() && o.appType() != AppType.OAUTH).anyMatch(test)) {
+                return true;
+            }
+            cursor = page.nextCursor();
+        } while (cursor.isPresent());
+        return false;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
@@ -179,11 +180,12 @@ public class Sessions {
     }
 
     /**
-     * The member's active sign-ins other than {@code except}: browsers and apps that signed in, not API keys nor apps'
-     * grants. Their sign-in alerts switches decide whether a new device's alert is mailed (risk.SignInAlerts).
+     * Whether one of the member's active sign-ins other than {@code except} (browsers and apps that signed in, not API
+     * keys nor apps' grants) passes {@code test}, all of them read: their sign-in alerts switches decide whether a new
+     * device's alert is mailed (risk.SignInAlerts), and one verified lets this one be approved.
      */
-    public List<Session> otherSignIns(AccountId owner, SessionId except) {
-        return reads.otherSignIns(owner, except);
+    public boolean anyOtherSignIn(AccountId owner, SessionId except, Predicate<Session> test) {
+        return reads.anyOtherSignIn(owner, except, test);
     }
 
     /**

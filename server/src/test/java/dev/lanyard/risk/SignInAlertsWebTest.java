@@ -141,6 +141,25 @@ class SignInAlertsWebTest {
         assertThat(mails()).isEmpty();
     }
 
+    /**
+     * An outside review at scale: whether another sign-in has alerts on was read from one page of the member's sessions,
+     * the 100 last used, so a member whose only sign-in with alerts on was older than those was never told.
+     */
+    @Test
+    void theSignInWithAlertsOnIsFoundBeyondAPageOfOthers() {
+        for (int i = 0; i < Sessions.MAX_PAGE; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            start(SuspiciousSessionsWebTest.FIREFOX_IN_MADRID);
+        }
+        jdbc.sql("UPDATE sessions SET alerts = :off WHERE account_id = :a AND id <> :laptop").param("off", false)
+                .param("a", alice.id().value()).param("laptop", laptop.session().id().value()).update();
+        clock.advance(Duration.ofMinutes(1));
+
+        start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN);
+
+        assertThat(mails()).hasSize(1);
+    }
+
     @Test
     void nobodyIsToldWhenTheMemberTurnedAlertEmailsOff() {
         jdbc.sql("INSERT INTO alert_settings (account_id, new_device_emails) VALUES (:a, :off)")
