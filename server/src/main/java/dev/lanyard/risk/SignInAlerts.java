@@ -59,10 +59,10 @@ class SignInAlerts {
     void signedIn(Session s, List<SessionFlag> flags) {
         if (flags.stream().noneMatch(f -> ALERTING.contains(f.code()))) return;
         if (!store.newDeviceEmails(s.account())) return;
-        // Mailed while another sign-in has alerts on, or where there is none to have them.
-        if (sessions.anyOtherSignIn(s.account(), s.id(), other -> true) && !sessions.anyOtherSignIn(s.account(), s.id(), Session::alerts)) {
-            return;
-        }
+        // Mailed while another sign-in has alerts on, or where there is none to have them. Alerts are on by default, so the
+        // first question is nearly always answered by the first page, and the second is seldom asked.
+        boolean alertsElsewhere = sessions.anyOtherSignIn(s.account(), s.id(), Session::alerts);
+        if (!alertsElsewhere && sessions.anyOtherSignIn(s.account(), s.id(), other -> true)) return;
         Optional<Account> account = accounts.find(s.account());
         if (account.isEmpty()) return;
         Instant now = clock.instant();
