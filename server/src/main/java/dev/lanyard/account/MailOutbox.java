@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +21,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -41,19 +44,22 @@ public class MailOutbox {
     private static final Logger log = LoggerFactory.getLogger(MailOutbox.class);
     private static final int BATCH = 10;
     private static final int MAX_BATCHES_PER_DRAIN = 100;
-    /** application.yml's {@code mail.smtp.connectiontimeout}. */
+    /** application.yml's {@code mail.smtp.connectiontimeout}: the claim's when a mail sender sets none. */
     static final Duration SMTP_CONNECTION = Duration.ofSeconds(5);
-    /** application.yml's {@code mail.smtp.timeout} and {@code mail.smtp.writetimeout}: the longest wait for one read or write. */
+    /**
+     * application.yml's {@code mail.smtp.timeout} and {@code mail.smtp.writetimeout}, the longest wait for one read or write:
+     * the claim's when a mail sender sets neither.
+     */
     static final Duration SMTP_EXCHANGE = Duration.ofSeconds(10);
     /** The reads and writes of one send: greeting, EHLO, STARTTLS and EHLO again, AUTH, MAIL, RCPT, DATA, the message, its answer, QUIT. */
     static final int SMTP_EXCHANGES = 12;
+    /** Room to spare on top of one send's timeouts. */
+    private static final Duration CLAIM_SPARE = Duration.ofSeconds(25);
     /**
-     * How long a claim holds a mail: longer than one send can take with those timeouts (2 min 5 s at most), with room to
-     * spare. Each mail's claim is renewed as its turn in the batch comes, so a batch may take longer, and a node that dies
-     * leaves its mail to the others, or to itself after a restart, within this long. It was 10 minutes, for a whole batch:
-     * a security notice could arrive that late after a crash (outside review).
+     * How long a claim holds a mail with application.yml's timeouts (2 min 30 s): see {@link #claimFor}. It was 10 minutes,
+     * for a whole batch: a security notice could arrive that late after a crash (outside review).
      */
-    static final Duration CLAIM = SMTP_CONNECTION.plus(SMTP_EXCHANGE.multipliedBy(SMTP_EXCHANGES)).plusSeconds(25);
+    static final Duration CLAIM = claim(SMTP_CONNECTION, SMTP_EXCHANGE);
 
     private final MailOutboxStore store;
     private final ObjectProvider<JavaMailSender> smtp;
@@ -101,20 +107,58 @@ public class MailOutbox {
     public synchronized int drain() {
         JavaMailSender server = smtp.getIfAvailable();
         if (server == null) return 0;
+        Duration holds = claimFor(server);
         int sent = 0;
         for (int batch = 0; batch < MAX_BATCHES_PER_DRAIN; batch++) {
             Instant now = clock.instant();
             String claim = HexFormat.of().formatHex(bytes());
-            List<MailOutboxStore.Outgoing> due = store.claim(claim, now, now.plus(CLAIM), BATCH);
+            List<MailOutboxStore.Outgoing> due = store.claim(claim, now, now.plus(holds), BATCH);
             if (due.isEmpty()) break;
             for (MailOutboxStore.Outgoing mail : due) {
                 // A send slower than the claim (the mail server's answers each near their timeout) let it run out, and
                 // another node claimed this mail meanwhile: it sends it, this node does not.
-                if (store.renew(mail.id(), claim, clock.instant().plus(CLAIM)) == 0) continue;
+                if (store.renew(mail.id(), claim, clock.instant().plus(holds)) == 0) continue;
                 if (send(server, mail, claim)) sent++;
             }
         }
         return sent;
+    }
+
+    /**
+     * How long a claim holds a mail that {@code server} sends: longer than one send can take with the SMTP timeouts it
+     * was given ({@code spring.mail.properties}, or a JNDI session's own), with room to spare. Each mail's claim is renewed
+     * as its turn in the batch comes, so a batch may take longer, and a node that dies leaves its mail to the others, or to
+     * itself after a restart, within this long. Made of constants that mirrored application.yml, an operator who raised
+     * the timeouts got a claim shorter than one send, and a second node could send the same mail again (outside review).
+     *
+     * <p>A timeout that is not set, not a whole number of milliseconds or not positive (which Angus Mail reads as no
+     * limit, which no claim can cover) counts as application.yml's; so does each of them for a mail sender of the
+     * operator's own, whose settings cannot be read.
+     */
+    static Duration claimFor(JavaMailSender server) {
+        if (!(server instanceof JavaMailSenderImpl spring)) return CLAIM;
+        Properties session = spring.getSession().getProperties();
+        // Angus Mail reads mail.smtps.* for smtps, mail.smtp.* for smtp.
+        String prefix = "mail." + Objects.requireNonNullElse(spring.getProtocol(), "smtp") + ".";
+        Duration read = timeout(session, prefix + "timeout", SMTP_EXCHANGE);
+        Duration write = timeout(session, prefix + "writetimeout", SMTP_EXCHANGE);
+        return claim(timeout(session, prefix + "connectiontimeout", SMTP_CONNECTION), read.compareTo(write) >= 0 ? read : write);
+    }
+
+    private static Duration claim(Duration connection, Duration exchange) {
+        return connection.plus(exchange.multipliedBy(SMTP_EXCHANGES)).plus(CLAIM_SPARE);
+    }
+
+    /** The timeout {@code name} in milliseconds, as Angus Mail reads it (a whole number), or {@code otherwise}. */
+    private static Duration timeout(Properties session, String name, Duration otherwise) {
+        Object value = session.get(name);
+        if (value == null) return otherwise;
+        try {
+            int millis = Integer.parseInt(value.toString().strip());
+            return millis > 0 ? Duration.ofMillis(millis) : otherwise;
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
     }
 
     private boolean send(JavaMailSender server, MailOutboxStore.Outgoing mail, String claim) {

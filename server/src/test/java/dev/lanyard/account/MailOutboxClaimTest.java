@@ -22,11 +22,12 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
 
 /**
  * How long a node's claim holds its mail (outside review: a node killed while it held mail left it for 10 minutes after
- * the restart, a security notice among them). A claim covers one send with the SMTP timeouts of application.yml and is
- * renewed as each mail's turn comes: a dead node's mail goes out again within minutes, and two live nodes still never
+ * the restart, a security notice among them). A claim covers one send with the SMTP timeouts the mail sender was given
+ * (application.yml's unless the operator set others) and is renewed as each mail's turn comes: a dead node's mail goes out again within minutes, and two live nodes still never
  * send the same mail.
  */
 class MailOutboxClaimTest {
@@ -45,8 +46,11 @@ class MailOutboxClaimTest {
         dataSource.close();
     }
 
-    /** A mail server that takes {@code each} of the clock's time for every mail, then runs {@code meanwhile}. */
-    final class SlowServer implements JavaMailSender {
+    /**
+     * A mail server that takes {@code each} of the clock's time for every mail, then runs {@code meanwhile}: Spring's
+     * sender, whose SMTP timeouts the outbox reads, with its sending replaced.
+     */
+    final class SlowServer extends JavaMailSenderImpl {
         final List<String> sentTo = new CopyOnWriteArrayList<>();
         private final Duration each;
         private final Runnable meanwhile;
@@ -64,6 +68,13 @@ class MailOutboxClaimTest {
                 sentTo.addAll(List.of(message.getTo()));
             }
         }
+    }
+
+    /** A mail sender of the operator's own, not Spring's: its timeouts cannot be read. */
+    static final class OwnSender implements JavaMailSender {
+        @Override
+        public void send(SimpleMailMessage... messages) {
+        }
 
         @Override
         public MimeMessage createMimeMessage() {
@@ -79,6 +90,20 @@ class MailOutboxClaimTest {
         public void send(MimeMessage... mimeMessages) {
             throw new UnsupportedOperationException();
         }
+    }
+
+    /** Spring's sender with these {@code spring.mail.properties}. */
+    private static JavaMailSenderImpl sender(String protocol, Map<String, String> properties) {
+        JavaMailSenderImpl sender = new JavaMailSenderImpl();
+        sender.setProtocol(protocol);
+        sender.setJavaMailProperties(properties(properties));
+        return sender;
+    }
+
+    private static Properties properties(Map<String, String> values) {
+        Properties properties = new Properties();
+        properties.putAll(values);
+        return properties;
     }
 
     private MailOutbox outbox(JavaMailSender server) {
@@ -103,6 +128,45 @@ class MailOutboxClaimTest {
                 .containsExactly(MailOutbox.SMTP_CONNECTION, MailOutbox.SMTP_EXCHANGE, MailOutbox.SMTP_EXCHANGE);
         assertThat(MailOutbox.CLAIM).isGreaterThan(connection.plus(read.multipliedBy(MailOutbox.SMTP_EXCHANGES)))
                 .isLessThanOrEqualTo(Duration.ofMinutes(3));
+    }
+
+    /** Outside review: the claim was made of application.yml's timeouts whatever the operator set, shorter than one send. */
+    @Test
+    void theClaimCoversOneSendWithTheTimeoutsTheOperatorSet() {
+        JavaMailSenderImpl slow = sender("smtp", Map.of("mail.smtp.connectiontimeout", "30000", "mail.smtp.timeout", "60000",
+                "mail.smtp.writetimeout", "20000"));
+
+        assertThat(MailOutbox.claimFor(slow)).as("30 s to connect, then 12 reads or writes of up to 60 s, and 25 s to spare")
+                .isEqualTo(Duration.ofSeconds(30 + 12 * 60 + 25));
+        assertThat(MailOutbox.claimFor(sender("smtp", Map.of("mail.smtp.writetimeout", "90000"))))
+                .as("the longer of the two waits, the others as application.yml has them")
+                .isEqualTo(Duration.ofSeconds(5 + 12 * 90 + 25));
+        assertThat(MailOutbox.claimFor(sender("smtps", Map.of("mail.smtps.timeout", "60000", "mail.smtp.timeout", "1000"))))
+                .as("smtps reads its own").isEqualTo(Duration.ofSeconds(5 + 12 * 60 + 25));
+    }
+
+    @Test
+    void aTimeoutNotSetOrWithoutLimitCountsAsApplicationYmls() {
+        assertThat(MailOutbox.claimFor(sender("smtp", Map.of()))).isEqualTo(MailOutbox.CLAIM);
+        assertThat(MailOutbox.claimFor(sender("smtp", Map.of("mail.smtp.timeout", "0", "mail.smtp.writetimeout", "-1",
+                "mail.smtp.connectiontimeout", "soon")))).isEqualTo(MailOutbox.CLAIM);
+        assertThat(MailOutbox.claimFor(new OwnSender())).as("the operator's own sender").isEqualTo(MailOutbox.CLAIM);
+        assertThat(MailOutbox.CLAIM).isEqualTo(Duration.ofSeconds(5 + 12 * 10 + 25));
+    }
+
+    /** With a read timeout of 5 minutes one send may take an hour: another node must not take the mail at 3 minutes. */
+    @Test
+    void aNodeHoldsItsMailAsLongAsTheOperatorsTimeoutsLetOneSendTake() {
+        add("security@example.com");
+        List<MailOutboxStore.Outgoing> otherNode = new CopyOnWriteArrayList<>();
+        SlowServer server = new SlowServer(Duration.ofMinutes(30),
+                () -> otherNode.addAll(store.claim("other-node", clock.instant(), clock.instant().plus(MailOutbox.CLAIM), 10)));
+        server.setJavaMailProperties(properties(Map.of("mail.smtp.timeout", "300000")));
+
+        assertThat(outbox(server).drain()).isEqualTo(1);
+
+        assertThat(otherNode).as("still held by the first node's claim").isEmpty();
+        assertThat(server.sentTo).containsExactly("security@example.com");
     }
 
     @Test
