@@ -56,9 +56,12 @@ class JdbcMailOutboxStore implements MailOutboxStore {
             WHERE given_up_at IS NOT NULL""";
 
     @Override
-    public List<Undelivered> undelivered(TeamId team, int limit) {
-        return jdbc.sql(UNDELIVERED + " AND team_id = :team ORDER BY given_up_at DESC, id DESC LIMIT :limit")
-                .param("team", team.value()).param("limit", limit).query(JdbcMailOutboxStore::undelivered).list();
+    public List<Undelivered> undelivered(TeamId team, int limit, Optional<Mailer.GivenUp> after) {
+        String keyset = after.isPresent() ? " AND (given_up_at < :at OR (given_up_at = :at AND id < :afterId))" : "";
+        var spec = jdbc.sql(UNDELIVERED + " AND team_id = :team" + keyset + " ORDER BY given_up_at DESC, id DESC LIMIT :limit")
+                .param("team", team.value()).param("limit", limit);
+        if (after.isPresent()) spec = spec.param("at", after.get().at().toEpochMilli()).param("afterId", after.get().id());
+        return spec.query(JdbcMailOutboxStore::undelivered).list();
     }
 
     @Override

@@ -30,8 +30,11 @@ interface MailOutboxStore {
     record Undelivered(long id, String recipient, String subject, Instant queuedAt, Instant gaveUpAt, String reason) {
     }
 
-    /** The team's {@code limit} mails given up most recently, newest first. */
-    List<Undelivered> undelivered(TeamId team, int limit);
+    /**
+     * The team's mails given up, most recently first (the one given up last first among those given up at the same
+     * moment): at most {@code limit} of those that come after {@code after} in that order, from the first when empty.
+     */
+    List<Undelivered> undelivered(TeamId team, int limit, Optional<Mailer.GivenUp> after);
 
     /** The mail given up most recently, of any team, for health. */
     Optional<Undelivered> lastUndelivered();

@@ -150,19 +150,25 @@ public class Mailer {
     }
 
     /** A mail sent over SMTP that was given up: its person never got it. */
-    public record Undelivered(String recipient, String subject, java.time.Instant queuedAt, java.time.Instant gaveUpAt, String reason) {
+    public record Undelivered(String recipient, String subject, java.time.Instant queuedAt, java.time.Instant gaveUpAt, String reason,
+                              GivenUp position) {
+    }
+
+    /** Where a given-up mail is in its team's list, most recently given up first: when, its id breaking ties. */
+    public record GivenUp(java.time.Instant at, long id) {
     }
 
     /**
-     * The team's SMTP mails given up most recently, newest first. The reason is Lanyard's own when it held the mail
-     * (an address that needs SMTPUTF8); the mail server's errors stay with whoever runs Lanyard (health), as the
-     * members page says.
+     * The team's SMTP mails given up, most recently first: at most {@code limit} of those after {@code after} (from the
+     * first when empty), so that every one of them can be reached a page at a time (outside review: the 50 most recent were
+     * all, and nothing said there were more). The reason is Lanyard's own when it held the mail (an address that needs
+     * SMTPUTF8); the mail server's errors stay with whoever runs Lanyard (health), as the members page says.
      */
-    public List<Undelivered> undelivered(TeamId team, int limit) {
-        return outboxStore.undelivered(team, limit).stream().map(m -> new Undelivered(m.recipient(), m.subject(), m.queuedAt(),
+    public List<Undelivered> undelivered(TeamId team, int limit, Optional<GivenUp> after) {
+        return outboxStore.undelivered(team, limit, after).stream().map(m -> new Undelivered(m.recipient(), m.subject(), m.queuedAt(),
                 m.gaveUpAt(), SmtpUtf8Sender.heldByLanyard(m.reason()) ? m.reason()
                         : "The mail server refused it or could not be reached, at every attempt. Whoever runs Lanyard sees "
-                        + "the mail server's error in its health check.")).toList();
+                        + "the mail server's error in its health check.", new GivenUp(m.gaveUpAt(), m.id()))).toList();
     }
 
     /** The base URL used in links ({@code lanyard.mail.base-url}). */

@@ -192,9 +192,14 @@ class MemberPages {
         return "redirect:/admin/members?done=permissions";
     }
 
-    /** The development outbox, newest first, {@value #OUTBOX_PAGE} mails a page ({@code cursor}: the page after one). */
+    /**
+     * The development outbox, newest first, {@value #OUTBOX_PAGE} mails a page ({@code cursor}: the page after one), and
+     * the mail sent over SMTP that was given up, most recently first, as many a page ({@code undelivered}: the page after
+     * one).
+     */
     @GetMapping("/admin/outbox")
-    String outbox(@AuthenticationPrincipal CurrentSession admin, @RequestParam(required = false) String cursor, Model model) {
+    String outbox(@AuthenticationPrincipal CurrentSession admin, @RequestParam(required = false) String cursor,
+                  @RequestParam(required = false) String undelivered, Model model) {
         TeamSessions.requireAdmin(admin);
         List<Mailer.Kept> kept = mailer.outbox(admin.account().team(), OUTBOX_PAGE + 1, Cursors.decodeLong(cursor));
         List<Mailer.Kept> shown = kept.subList(0, Math.min(OUTBOX_PAGE, kept.size()));
@@ -206,9 +211,33 @@ class MemberPages {
         // Older mail a link away (outside review: the 50 newest were all, with nothing to say there were more).
         model.addAttribute("olderMails", kept.size() > OUTBOX_PAGE ? Cursors.encode(shown.get(OUTBOX_PAGE - 1).id()) : null);
         model.addAttribute("outbox", mailer.usesOutbox());
-        model.addAttribute("undelivered", mailer.undelivered(admin.account().team(), 50));
+        List<Mailer.Undelivered> givenUp = mailer.undelivered(admin.account().team(), OUTBOX_PAGE + 1, givenUp(undelivered));
+        List<Mailer.Undelivered> givenUpShown = givenUp.subList(0, Math.min(OUTBOX_PAGE, givenUp.size()));
+        model.addAttribute("undelivered", givenUpShown);
+        // Mail given up earlier a link away (outside review: the 50 most recent were all, with no word of more).
+        model.addAttribute("earlierUndelivered", givenUp.size() > OUTBOX_PAGE ? cursor(givenUpShown.get(OUTBOX_PAGE - 1).position()) : null);
         model.addAttribute("account", admin.account());
         return "admin/outbox";
+    }
+
+    /** The cursor of the list of given-up mail whose next page starts after {@code position}. */
+    private static String cursor(Mailer.GivenUp position) {
+        return Cursors.encode(Long.toString(position.at().toEpochMilli()), Long.toString(position.id()));
+    }
+
+    /**
+     * Where the list of given-up mail goes on from, as {@link #cursor(Mailer.GivenUp)} wrote it; empty for the first page.
+     *
+     * @throws dev.lanyard.session.SessionProblem.InvalidCursor for anything else
+     */
+    private static Optional<Mailer.GivenUp> givenUp(String cursor) {
+        return Cursors.decode(cursor, 2).map(parts -> {
+            try {
+                return new Mailer.GivenUp(Instant.ofEpochMilli(Long.parseLong(parts.get(0))), Long.parseLong(parts.get(1)));
+            } catch (NumberFormatException e) {
+                throw new dev.lanyard.session.SessionProblem.InvalidCursor();
+            }
+        });
     }
 
     static Role role(String value) {

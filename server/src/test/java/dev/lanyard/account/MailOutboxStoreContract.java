@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -166,12 +167,34 @@ abstract class MailOutboxStoreContract {
         store.sent(sent, "c1", now.plusSeconds(3));
         store.gaveUp(other, "c1", "other reason", now.plusSeconds(4));
 
-        assertThat(store.undelivered(new TeamId("team_mail"), 10))
+        assertThat(store.undelivered(new TeamId("team_mail"), 10, Optional.empty()))
                 .extracting(MailOutboxStore.Undelivered::recipient, MailOutboxStore.Undelivered::reason, MailOutboxStore.Undelivered::gaveUpAt)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("g@example.com", "second reason", now.plusSeconds(2)),
                         org.assertj.core.groups.Tuple.tuple("f@example.com", "first reason", now.plusSeconds(1)));
-        assertThat(store.undelivered(new TeamId("team_mail"), 1)).hasSize(1);
+        assertThat(store.undelivered(new TeamId("team_mail"), 1, Optional.empty())).hasSize(1);
         assertThat(store.lastUndelivered()).get().extracting(MailOutboxStore.Undelivered::reason).isEqualTo("other reason");
+    }
+
+    /** Outside review: the admin's outbox showed the 50 mails given up most recently, with no way to the others. */
+    @Test
+    void givenUpMailGoesOnPageAfterPageFromWhereTheLastEndedEvenAmongMailGivenUpAtOneMoment() {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) ids.add(add("p" + i + "@example.com", now));
+        store.claim("c1", now, now.plus(CLAIM), 10);
+        store.gaveUp(ids.get(0), "c1", "oldest", now.plusSeconds(1));
+        for (long id : ids.subList(1, 4)) store.gaveUp(id, "c1", "at one moment", now.plusSeconds(2));
+        store.gaveUp(ids.get(4), "c1", "newest", now.plusSeconds(3));
+        TeamId team = new TeamId("team_mail");
+
+        List<MailOutboxStore.Undelivered> first = store.undelivered(team, 2, Optional.empty());
+        MailOutboxStore.Undelivered last = first.get(1);
+        List<MailOutboxStore.Undelivered> second = store.undelivered(team, 2, Optional.of(new Mailer.GivenUp(last.gaveUpAt(), last.id())));
+        last = second.get(1);
+        List<MailOutboxStore.Undelivered> third = store.undelivered(team, 2, Optional.of(new Mailer.GivenUp(last.gaveUpAt(), last.id())));
+
+        assertThat(first).extracting(MailOutboxStore.Undelivered::id).containsExactly(ids.get(4), ids.get(3));
+        assertThat(second).extracting(MailOutboxStore.Undelivered::id).containsExactly(ids.get(2), ids.get(1));
+        assertThat(third).extracting(MailOutboxStore.Undelivered::id).containsExactly(ids.get(0));
     }
 
     @Test

@@ -94,7 +94,7 @@ class OwnMailSenderTest {
         outbox.drain();
 
         assertThat(own.sentTo).containsExactly(ascii);
-        assertThat(mailer.undelivered(team, 10)).singleElement().satisfies(held -> {
+        assertThat(mailer.undelivered(team, 10, java.util.Optional.empty())).singleElement().satisfies(held -> {
             assertThat(held.recipient()).isEqualTo(soren);
             assertThat(held.reason()).isEqualTo(SmtpUtf8Sender.CANNOT_TELL_REASON)
                     .contains("cannot tell whether the mail sender it was given").doesNotContain("does not offer");

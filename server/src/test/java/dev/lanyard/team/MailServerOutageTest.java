@@ -277,6 +277,31 @@ class MailServerOutageTest {
         }
     }
 
+    /** Outside review: the outbox showed the 50 mails given up most recently, and nothing said there were more. */
+    @Test
+    void theOutboxGoesOnToMailGivenUpEarlier() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member admin = team.admin("gus");
+        String teamId = jdbc.sql("SELECT team_id FROM accounts WHERE id = :id").param("id", admin.accountId()).query(String.class).single();
+        for (int i = 1; i <= 51; i++) {
+            jdbc.sql("""
+                    INSERT INTO mail_outbox (team_id, recipient, subject, body, created_at, next_attempt_at, attempts, given_up_at, last_error)
+                    VALUES (:team, :to, :subject, '', 0, 0, 20, :at, 'refused')""")
+                    .param("team", teamId).param("to", admin.email()).param("subject", "Given up number " + i + ".")
+                    .param("at", 1000L * i).update();
+        }
+
+        String first = team.perform(team.page(get("/admin/outbox"), admin)).getResponse().getContentAsString();
+        String earlier = team.perform(team.page(get(TeamClient.link(first, "Mail given up earlier")), admin)).getResponse()
+                .getContentAsString();
+
+        assertThat(first.split("class=\"card current-less undelivered\"", -1).length - 1).isEqualTo(50);
+        assertThat(first).contains("Given up number 51.", "Given up number 2.").doesNotContain("Given up number 1.");
+        assertThat(earlier).contains("Given up number 1.").doesNotContain("Given up number 2.", "Mail given up earlier");
+        assertThat(team.perform(team.page(get("/admin/outbox?undelivered=bm90LWEtY3Vyc29y"), admin)).getResponse().getStatus())
+                .as("a cursor this list never handed out").isEqualTo(400);
+    }
+
     @Test
     void healthShowsTheMailWaitingAndStaysUp() throws Exception {
         TeamClient team = new TeamClient(mvc, json, jdbc, port);
