@@ -3,6 +3,7 @@ package dev.lanyard.account;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Persistence of invitations. Tokens are stored as their SHA-256 only. */
 interface InvitationStore {
@@ -13,8 +14,14 @@ interface InvitationStore {
     /** The invitation whose token has this hash, in whatever state. */
     Optional<Invitation> findByTokenHash(String tokenHash);
 
-    /** The team's invitations, newest first, at most {@code limit} of those after {@code after} (all, when empty). */
-    List<Invitation> recent(TeamId team, int limit, Optional<Invitation.Position> after);
+    /**
+     * The team's invitations whose status at {@code now} is one of {@code statuses}, newest first: at most {@code limit}
+     * of those after {@code after} (from the newest, when empty).
+     */
+    List<Invitation> recent(TeamId team, Set<InvitationStatus> statuses, Instant now, int limit, Optional<Invitation.Position> after);
+
+    /** How many of the team's invitations are pending at {@code now}: neither accepted, cancelled nor expired. */
+    int countPending(TeamId team, Instant now);
 
     /** Whether the team has a pending, unexpired invitation to {@code email} other than {@code exceptId} ("" for none). */
     boolean pendingTo(TeamId team, String email, Instant now, String exceptId);

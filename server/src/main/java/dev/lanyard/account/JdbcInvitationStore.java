@@ -3,8 +3,11 @@ package dev.lanyard.account;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -49,12 +52,32 @@ class JdbcInvitationStore implements InvitationStore {
     }
 
     @Override
-    public List<Invitation> recent(TeamId team, int limit, Optional<Invitation.Position> after) {
+    public List<Invitation> recent(TeamId team, Set<InvitationStatus> statuses, Instant now, int limit,
+                                   Optional<Invitation.Position> after) {
+        if (statuses.isEmpty()) return List.of();
         String keyset = after.isPresent() ? " AND (i.created_at < :at OR (i.created_at = :at AND i.id < :afterId))" : "";
-        var spec = jdbc.sql(SELECT + " WHERE i.team_id = :team" + keyset + " ORDER BY i.created_at DESC, i.id DESC LIMIT :limit")
-                .param("team", team.value()).param("limit", limit);
+        String which = statuses.containsAll(EnumSet.allOf(InvitationStatus.class)) ? ""
+                : statuses.stream().map(JdbcInvitationStore::condition).collect(Collectors.joining(" OR ", " AND (", ")"));
+        var spec = jdbc.sql(SELECT + " WHERE i.team_id = :team" + which + keyset + " ORDER BY i.created_at DESC, i.id DESC LIMIT :limit")
+                .param("team", team.value()).param("limit", limit).param("now", now.toEpochMilli());
         if (after.isPresent()) spec = spec.param("at", after.get().createdAt().toEpochMilli()).param("afterId", after.get().id());
         return spec.query((rs, n) -> invitation(rs)).list();
+    }
+
+    /** The rows of invitations with this status at {@code :now}, as {@link Invitation#status} reads one. */
+    private static String condition(InvitationStatus status) {
+        return switch (status) {
+            case PENDING -> "(i.accepted_at IS NULL AND i.cancelled_at IS NULL AND i.expires_at > :now)";
+            case ACCEPTED -> "i.accepted_at IS NOT NULL";
+            case CANCELLED -> "(i.accepted_at IS NULL AND i.cancelled_at IS NOT NULL)";
+            case EXPIRED -> "(i.accepted_at IS NULL AND i.cancelled_at IS NULL AND i.expires_at <= :now)";
+        };
+    }
+
+    @Override
+    public int countPending(TeamId team, Instant now) {
+        return jdbc.sql("SELECT COUNT(*) FROM invitations i WHERE i.team_id = :team AND " + condition(InvitationStatus.PENDING))
+                .param("team", team.value()).param("now", now.toEpochMilli()).query(Integer.class).single();
     }
 
     @Override

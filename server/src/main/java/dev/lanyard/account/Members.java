@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -83,14 +84,22 @@ public class Members {
     }
 
     /**
-     * The admin's team's invitations, newest first, {@code limit} at a time after {@code after}: page by page, every one of
-     * them, so that an old pending invitation can still be resent or cancelled (outside review: the 100 newest were all).
+     * The admin's team's invitations whose status is one of {@code statuses} now, newest first, {@code limit} at a time
+     * after {@code after}: page by page, every one of them, so that an old pending invitation can still be resent or
+     * cancelled (outside review: the 100 newest were all). Asked for the pending ones alone, an admin finds who has still
+     * not answered without reading past the others (outside review: they were all in one list).
      */
-    public InvitationPage invitations(Account admin, int limit, Optional<Invitation.Position> after) {
+    public InvitationPage invitations(Account admin, Set<InvitationStatus> statuses, int limit, Optional<Invitation.Position> after) {
         requireAdmin(admin);
-        List<Invitation> rows = invitations.recent(admin.team(), limit + 1, after);
+        List<Invitation> rows = invitations.recent(admin.team(), statuses, clock.instant(), limit + 1, after);
         if (rows.size() <= limit) return new InvitationPage(rows, Optional.empty());
         return new InvitationPage(rows.subList(0, limit), Optional.of(rows.get(limit - 1).position()));
+    }
+
+    /** How many of the admin's team's invitations are pending now, over all pages. */
+    public int pendingInvitations(Account admin) {
+        requireAdmin(admin);
+        return invitations.countPending(admin.team(), clock.instant());
     }
 
     /** Who sent an invitation and to which team, as the accept page names them (as their owners typed the names). */

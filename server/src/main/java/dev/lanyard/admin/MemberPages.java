@@ -2,6 +2,7 @@ package dev.lanyard.admin;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Invitation;
+import dev.lanyard.account.InvitationStatus;
 import dev.lanyard.account.LinkTokens;
 import dev.lanyard.account.Mailer;
 import dev.lanyard.account.Members;
@@ -66,23 +68,31 @@ class MemberPages {
     }
 
     /**
-     * Members and invitations, each a page at a time ({@code cursor} the members', {@code invitations} the invitations'),
-     * so that every member and every pending invitation can be reached (outside review: the first 100 of each were all).
+     * Members and invitations, each a page at a time ({@code cursor} the members', {@code pending} the pending
+     * invitations', {@code invitations} the others'), so that every member and every invitation can be reached (outside
+     * review: the first 100 of each were all). Pending invitations come first, on their own with how many there are:
+     * those are the ones an admin may still act on (outside review: they were mixed with the accepted, cancelled and
+     * expired ones in one list).
      */
     @GetMapping("/admin/members")
     String page(@AuthenticationPrincipal CurrentSession admin, @RequestParam(defaultValue = "") String member,
-                @RequestParam(required = false) String cursor, @RequestParam(required = false) String invitations,
-                @RequestParam(required = false) String done, Model model) {
+                @RequestParam(required = false) String cursor, @RequestParam(required = false) String pending,
+                @RequestParam(required = false) String invitations, @RequestParam(required = false) String done, Model model) {
         TeamSessions.requireAdmin(admin);
         List<Account> found = members.list(admin.account(), member, PAGE + 1, Cursors.decodeEmail(cursor));
         List<Account> shown = found.subList(0, Math.min(PAGE, found.size()));
         model.addAttribute("members", shown);
         model.addAttribute("nextMembers", found.size() > PAGE ? Cursors.encode(shown.get(PAGE - 1).email()) : null);
-        Members.InvitationPage page = members.invitations(admin.account(), PAGE, position(invitations));
+        Members.InvitationPage waiting = members.invitations(admin.account(), EnumSet.of(InvitationStatus.PENDING), PAGE, position(pending));
+        Members.InvitationPage past = members.invitations(admin.account(), EnumSet.complementOf(EnumSet.of(InvitationStatus.PENDING)),
+                PAGE, position(invitations));
         Instant now = clock.instant();
-        model.addAttribute("invitations", page.items());
-        model.addAttribute("nextInvitations", page.next().map(MemberPages::cursor).orElse(null));
-        model.addAttribute("undelivered", page.items().stream().anyMatch(i -> i.undelivered(now)));
+        model.addAttribute("pendingInvitations", waiting.items());
+        model.addAttribute("pendingCount", members.pendingInvitations(admin.account()));
+        model.addAttribute("nextPending", waiting.next().map(MemberPages::cursor).orElse(null));
+        model.addAttribute("invitations", past.items());
+        model.addAttribute("nextInvitations", past.next().map(MemberPages::cursor).orElse(null));
+        model.addAttribute("undelivered", waiting.items().stream().anyMatch(i -> i.undelivered(now)));
         model.addAttribute("now", now);
         model.addAttribute("membersSeeSessions", members.maySeeSessionListAsMember(admin.account()));
         model.addAttribute("outbox", mailer.usesOutbox());
@@ -127,7 +137,7 @@ class MemberPages {
             FormErrors.field(model, problem.field(), problem.getMessage());
             model.addAttribute("inviteEmail", email);
             model.addAttribute("inviteRole", role.strip().toUpperCase(java.util.Locale.ROOT));
-            return page(admin, "", null, null, null, model);
+            return page(admin, "", null, null, null, null, model);
         }
     }
 
@@ -139,7 +149,7 @@ class MemberPages {
         } catch (AccountProblem.TooManyAttempts | AccountProblem.InvitationUnusable | AccountProblem.InvalidInput refused) {
             Throttled.status(response, refused, refused instanceof AccountProblem.InvalidInput ? HttpStatus.BAD_REQUEST : HttpStatus.GONE);
             model.addAttribute("error", refused.getMessage());
-            return page(admin, "", null, null, null, model);
+            return page(admin, "", null, null, null, null, model);
         }
     }
 
@@ -150,7 +160,7 @@ class MemberPages {
         } catch (AccountProblem.InvitationUnusable accepted) {
             response.setStatus(HttpStatus.GONE.value());
             model.addAttribute("error", accepted.getMessage());
-            return page(admin, "", null, null, null, model);
+            return page(admin, "", null, null, null, null, model);
         }
         return "redirect:/admin/members?done=cancelled";
     }
@@ -165,7 +175,7 @@ class MemberPages {
         } catch (AccountProblem.LastAdmin last) {
             response.setStatus(HttpStatus.CONFLICT.value());
             model.addAttribute("error", last.getMessage());
-            return page(admin, "", null, null, null, model);
+            return page(admin, "", null, null, null, null, model);
         }
         // An admin who made themselves a member may no longer open the members page.
         if (admin.account().id().value().equals(id) && chosen != Role.ADMIN) return "redirect:/settings/sessions?done=no-longer-admin";

@@ -2,13 +2,17 @@ package dev.lanyard.admin;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.account.AccountProblem;
 import dev.lanyard.account.Invitation;
+import dev.lanyard.account.InvitationStatus;
 import dev.lanyard.account.Members;
 import dev.lanyard.account.TeamPolicy;
 import dev.lanyard.geo.ClientAddresses;
@@ -18,6 +22,7 @@ import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
@@ -175,20 +180,38 @@ class MembersApi {
     }
 
     @Operation(operationId = "listInvitations",
-            summary = "Invitations of your team, newest first, a page at a time (pages of `limit`, 1-100, 100 by default). The Link "
-            + "header names the next page")
+            summary = "Invitations of your team, newest first, a page at a time (pages of `limit`, 1-100, 100 by default), all of "
+            + "them or those of one status. The Link header names the next page")
     @ApiResponse(responseCode = "200", description = "A page of invitations, as an array; when there are more, the Link header "
             + "names the next page (rel=\"next\")",
             headers = @Header(name = "Link", description = NextPageLink.DESCRIPTION, schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "A status, limit or cursor this list does not know")
     @GetMapping("/invitations")
     ResponseEntity<List<InvitationJson>> invitations(@AuthenticationPrincipal CurrentSession admin,
+                                                     @Parameter(description = "Only the invitations of this status: pending (not "
+                                                             + "answered yet, and not expired), accepted, cancelled or expired, "
+                                                             + "as the invitations' status says it. Left out: all of them",
+                                                             schema = @Schema(type = "string",
+                                                                     allowableValues = {"pending", "accepted", "cancelled", "expired"}))
+                                                     @RequestParam(required = false) String status,
                                                      @RequestParam(defaultValue = "100") int limit,
                                                      @RequestParam(required = false) String cursor, HttpServletRequest request) {
         TeamSessions.requireAdmin(admin);
+        Set<InvitationStatus> statuses = status == null ? EnumSet.allOf(InvitationStatus.class) : EnumSet.of(status(status));
         if (limit < 1 || limit > 100)
             throw new dev.lanyard.session.SessionProblem.InvalidInput("limit", "limit must be between 1 and 100.");
-        Members.InvitationPage page = members.invitations(admin.account(), limit, MemberPages.position(cursor));
-        return NextPageLink.ok(request, limit, page.next().map(MemberPages::cursor)).body(page.items().stream().map(this::json).toList());
+        Members.InvitationPage page = members.invitations(admin.account(), statuses, limit, MemberPages.position(cursor));
+        Map<String, String> kept = status == null ? Map.of() : Map.of("status", status(status).code());
+        return NextPageLink.ok(request, kept, limit, page.next().map(MemberPages::cursor))
+                .body(page.items().stream().map(this::json).toList());
+    }
+
+    private static InvitationStatus status(String value) {
+        for (InvitationStatus status : InvitationStatus.values()) {
+            if (status.code().equals(value)) return status;
+        }
+        throw new dev.lanyard.session.SessionProblem.InvalidInput("status",
+                "status must be one of pending, accepted, cancelled, expired.");
     }
 
     @Operation(operationId = "createInvitation", summary = "Invite someone by email; they get a single-use link valid for 7 days")

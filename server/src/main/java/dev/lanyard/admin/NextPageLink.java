@@ -1,6 +1,7 @@
 package dev.lanyard.admin;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,17 +18,28 @@ import org.springframework.web.util.UriUtils;
 final class NextPageLink {
     /** What the API document says of the header. */
     static final String DESCRIPTION = "Present when there is a next page: its address, relative to the server, "
-            + "with the same limit and its cursor, as <...?limit=50&cursor=...>; rel=\"next\"";
+            + "with the same filter, the same limit and its cursor, as <...?limit=50&cursor=...>; rel=\"next\"";
 
     private NextPageLink() {
     }
 
     /** An OK answer, with the link to the page after this one when {@code next} holds its cursor. */
     static ResponseEntity.BodyBuilder ok(HttpServletRequest request, int limit, Optional<String> next) {
+        return ok(request, Map.of(), limit, next);
+    }
+
+    /**
+     * An OK answer, with the link to the page after this one when {@code next} holds its cursor; the link keeps
+     * {@code kept}, the list's own parameters (a filter), so that the next page is of the same list.
+     */
+    static ResponseEntity.BodyBuilder ok(HttpServletRequest request, Map<String, String> kept, int limit, Optional<String> next) {
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+        StringBuilder query = new StringBuilder();
+        kept.forEach((name, value) -> query.append(name).append('=').append(UriUtils.encodeQueryParam(value, StandardCharsets.UTF_8))
+                .append('&'));
         // The path as the request named it, the context path with it; cursors are base64url, safe in a query as they are.
-        next.ifPresent(cursor -> ok.header(HttpHeaders.LINK, "<" + request.getRequestURI() + "?limit=" + limit + "&cursor="
-                + UriUtils.encodeQueryParam(cursor, StandardCharsets.UTF_8) + ">; rel=\"next\""));
+        next.ifPresent(cursor -> ok.header(HttpHeaders.LINK, "<" + request.getRequestURI() + "?" + query + "limit=" + limit
+                + "&cursor=" + UriUtils.encodeQueryParam(cursor, StandardCharsets.UTF_8) + ">; rel=\"next\""));
         return ok;
     }
 }

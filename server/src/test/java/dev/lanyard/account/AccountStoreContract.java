@@ -97,11 +97,11 @@ abstract class AccountStoreContract {
         invitations.insert(new Invitation("inv_" + other.id().value(), other.id(), "guest@example.com", Role.MEMBER, otherAdmin.id(),
                 AT, AT.plus(Duration.ofDays(7)), java.util.Optional.empty(), java.util.Optional.empty(), MailDelivery.OUTBOX), "hash-other");
 
-        java.util.List<String> all = invitations.recent(team.id(), 50, java.util.Optional.empty()).stream().map(Invitation::id).toList();
+        java.util.List<String> all = invitations.recent(team.id(), java.util.EnumSet.allOf(InvitationStatus.class), AT, 50, java.util.Optional.empty()).stream().map(Invitation::id).toList();
         java.util.List<String> paged = new java.util.ArrayList<>();
         java.util.Optional<Invitation.Position> after = java.util.Optional.empty();
         for (int page = 0; page < 10; page++) {
-            java.util.List<Invitation> rows = invitations.recent(team.id(), 3, after);
+            java.util.List<Invitation> rows = invitations.recent(team.id(), java.util.EnumSet.allOf(InvitationStatus.class), AT, 3, after);
             rows.forEach(i -> paged.add(i.id()));
             if (rows.size() < 3) break;
             after = java.util.Optional.of(rows.get(2).position());
@@ -109,6 +109,50 @@ abstract class AccountStoreContract {
 
         assertThat(all).containsExactlyElementsOf(newestFirst);
         assertThat(paged).containsExactlyElementsOf(all);
+    }
+
+    /** Outside review: an admin looking for who had not answered read every invitation; the pending ones are listed apart. */
+    @Test
+    void invitationsAreListedAndCountedByTheirStatusAtTheMomentAsked() {
+        Team team = team("Statuses");
+        store.insert(team);
+        Account admin = account(team, TestAccounts.uniqueEmail("admin"));
+        store.insert(admin, "{argon2}a");
+        JdbcInvitationStore invitations = new JdbcInvitationStore(JdbcClient.create(dataSource));
+        java.util.Map<String, String> ids = new java.util.LinkedHashMap<>();
+        for (String kind : java.util.List.of("pending", "accepted", "cancelled", "expiring", "other-pending")) {
+            Invitation invitation = new Invitation("inv_" + kind + "_" + team.id().value(), team.id(), kind + "@example.com", Role.MEMBER,
+                    admin.id(), AT, AT.plus(kind.equals("expiring") ? Duration.ofDays(1) : Duration.ofDays(7)), java.util.Optional.empty(),
+                    java.util.Optional.empty(), MailDelivery.OUTBOX);
+            invitations.insert(invitation, "hash-" + invitation.id());
+            ids.put(kind, invitation.id());
+        }
+        invitations.accept(ids.get("accepted"), AT.plusSeconds(1));
+        invitations.cancel(ids.get("cancelled"), team.id(), AT.plusSeconds(1));
+        Instant later = AT.plus(Duration.ofDays(2));
+
+        assertThat(statuses(invitations, team, java.util.EnumSet.of(InvitationStatus.PENDING), AT))
+                .containsExactlyInAnyOrder(ids.get("pending"), ids.get("expiring"), ids.get("other-pending"));
+        assertThat(statuses(invitations, team, java.util.EnumSet.of(InvitationStatus.PENDING), later))
+                .containsExactlyInAnyOrder(ids.get("pending"), ids.get("other-pending"));
+        assertThat(statuses(invitations, team, java.util.EnumSet.of(InvitationStatus.EXPIRED), later)).containsExactly(ids.get("expiring"));
+        assertThat(statuses(invitations, team, java.util.EnumSet.of(InvitationStatus.ACCEPTED), later)).containsExactly(ids.get("accepted"));
+        assertThat(statuses(invitations, team, java.util.EnumSet.of(InvitationStatus.CANCELLED), later)).containsExactly(ids.get("cancelled"));
+        assertThat(statuses(invitations, team, java.util.EnumSet.complementOf(java.util.EnumSet.of(InvitationStatus.PENDING)), later))
+                .containsExactlyInAnyOrder(ids.get("accepted"), ids.get("cancelled"), ids.get("expiring"));
+        assertThat(invitations.countPending(team.id(), AT)).isEqualTo(3);
+        assertThat(invitations.countPending(team.id(), later)).isEqualTo(2);
+        for (String id : statuses(invitations, team, java.util.EnumSet.allOf(InvitationStatus.class), later)) {
+            assertThat(invitations.find(id, team.id()).orElseThrow().status(later)).as("listed under the status it shows")
+                    .isEqualTo(InvitationStatus.valueOf(
+                            id.equals(ids.get("expiring")) ? "EXPIRED" : id.equals(ids.get("accepted")) ? "ACCEPTED"
+                                    : id.equals(ids.get("cancelled")) ? "CANCELLED" : "PENDING"));
+        }
+    }
+
+    private static java.util.List<String> statuses(JdbcInvitationStore invitations, Team team, java.util.Set<InvitationStatus> statuses,
+                                                   Instant now) {
+        return invitations.recent(team.id(), statuses, now, 50, java.util.Optional.empty()).stream().map(Invitation::id).toList();
     }
 
     @Test

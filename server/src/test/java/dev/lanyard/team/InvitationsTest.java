@@ -673,12 +673,59 @@ class InvitationsTest {
 
         String page = team.perform(team.page(get("/admin/members"), admin)).getResponse().getContentAsString();
         assertThat(page).doesNotContain("/admin/invitations/" + id + "/resend");
-        String older = team.perform(team.page(get(TeamClient.link(page, "Older invitations")), admin)).getResponse().getContentAsString();
+        String older = team.perform(team.page(get(TeamClient.link(page, "More pending invitations")), admin)).getResponse()
+                .getContentAsString();
         assertThat(older).contains(oldest, "/admin/invitations/" + id + "/resend", "/admin/invitations/" + id + "/cancel")
-                .doesNotContain("Older invitations");
+                .doesNotContain("More pending invitations");
         MockHttpServletResponse resent = team.perform(team.form(post("/admin/invitations/" + id + "/resend"), admin)).getResponse();
         assertThat(resent.getRedirectedUrl()).isEqualTo("/admin/members?done=resent");
         assertThat(TestMail.mailsTo(oldest)).hasSize(2);
+    }
+
+    /**
+     * Outside review: pending invitations were mixed with accepted, cancelled and expired ones in one list, and an admin
+     * looking for who had still not answered read them all. The page shows the pending ones first, with how many there
+     * are over all pages, and the others apart; the API takes {@code ?status=}.
+     */
+    @Test
+    void pendingInvitationsComeFirstOnTheirOwnAndTheApiListsOneStatus() throws Exception {
+        String waiting = TestAccounts.uniqueEmail("waiting");
+        String waitingId = team.invite(admin, waiting, "member");
+        String cancelled = TestAccounts.uniqueEmail("cancelled");
+        team.perform(team.as(delete("/api/v1/admin/invitations/" + team.invite(admin, cancelled, "member")), admin));
+        String joined = TestAccounts.uniqueEmail("joined");
+        team.invite(admin, joined, "member");
+        team.signedIn(joined, team.accept(TestMail.lastMailTo(joined).token(), "Joan", TestAccounts.PASSWORD));
+        String expired = TestAccounts.uniqueEmail("expired");
+        String expiredId = team.invite(admin, expired, "member");
+        jdbc.sql("UPDATE invitations SET expires_at = 0 WHERE id = :id").param("id", expiredId).update();
+        String newest = TestAccounts.uniqueEmail("newest");
+        clock.advance(Duration.ofSeconds(1));
+        team.invite(admin, newest, "admin");
+
+        String page = team.perform(team.page(get("/admin/members"), admin)).getResponse().getContentAsString();
+        String pending = page.substring(page.indexOf("Pending invitations (2)"), page.indexOf("Past invitations"));
+        String past = page.substring(page.indexOf("Past invitations"), page.indexOf("id=\"members-heading\""));
+        assertThat(pending).contains(newest, waiting).doesNotContain(cancelled, joined, expired);
+        assertThat(pending.indexOf(newest)).as("newest first").isLessThan(pending.indexOf(waiting));
+        assertThat(past).contains(cancelled, joined, expired, "/admin/invitations/" + expiredId + "/resend")
+                .doesNotContain(waiting, newest);
+
+        MvcResult onlyPending = team.perform(team.as(get("/api/v1/admin/invitations").param("status", "pending"), admin));
+        assertThat(team.read(onlyPending)).extracting(i -> i.path("email").asString()).containsExactly(newest, waiting);
+        assertThat(team.read(onlyPending)).extracting(i -> i.path("id").asString()).contains(waitingId);
+        assertThat(team.read(team.perform(team.as(get("/api/v1/admin/invitations").param("status", "expired"), admin))))
+                .extracting(i -> i.path("email").asString()).containsExactly(expired);
+        assertThat(team.read(team.perform(team.as(get("/api/v1/admin/invitations"), admin)))).as("left out: all, as before")
+                .hasSize(5);
+        MvcResult firstOfOne = team.perform(team.as(get("/api/v1/admin/invitations").param("status", "pending").param("limit", "1"), admin));
+        String next = TeamClient.nextPage(firstOfOne).orElseThrow();
+        assertThat(next).as("the next page is of the same list").contains("status=pending");
+        assertThat(team.read(team.perform(team.as(get(next), admin)))).extracting(i -> i.path("email").asString())
+                .containsExactly(waiting);
+        MvcResult unknown = team.perform(team.as(get("/api/v1/admin/invitations").param("status", "answered"), admin));
+        assertProblem(unknown, 400, "invalid-input", "status");
+        assertThat(team.read(unknown).path("detail").asString()).isEqualTo("status must be one of pending, accepted, cancelled, expired.");
     }
 
     @Test
