@@ -13,6 +13,7 @@ import dev.lanyard.session.SessionProblem;
 import dev.lanyard.session.SessionSettings;
 import dev.lanyard.session.SessionView;
 import dev.lanyard.session.Sessions;
+import dev.lanyard.session.SignInPlace;
 import dev.lanyard.session.TeamSessions;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -36,11 +37,13 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Team admin")
 class TeamSessionApi {
     private final TeamSessions team;
+    private final Sessions sessions;
     private final SessionSettings settings;
     private final SecondFactorResets resets;
     private final Clock clock;
 
-    TeamSessionApi(TeamSessions team, SessionSettings settings, SecondFactorResets resets, Clock clock) {
+    TeamSessionApi(TeamSessions team, Sessions sessions, SessionSettings settings, SecondFactorResets resets, Clock clock) {
+        this.sessions = sessions;
         this.resets = resets;
         this.team = team;
         this.settings = settings;
@@ -99,11 +102,13 @@ class TeamSessionApi {
         boolean own = admin.account().id().value().equals(id);
         Instant now = clock.instant();
         Sessions.Page<Session> page = team.of(admin, new AccountId(id), limit, Optional.ofNullable(cursor));
+        var signIns = sessions.signInPlaces(new AccountId(id), page.items());
         return NextPageLink.ok(request, limit, page.nextCursor()).body(page.items().stream()
                 .map(s -> {
                     boolean activeNow = SessionView.activeNow(s, settings.activeWindow(), now);
                     boolean current = s.id().equals(admin.id());
-                    return own ? SessionJson.of(s, current, activeNow, true) : SessionJson.ofSomeoneElse(s, current, activeNow);
+                    Optional<SignInPlace> signIn = Optional.ofNullable(signIns.get(s.id()));
+                    return own ? SessionJson.of(s, signIn, current, activeNow, true) : SessionJson.ofSomeoneElse(s, signIn, current, activeNow);
                 })
                 .toList());
     }

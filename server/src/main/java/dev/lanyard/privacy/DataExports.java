@@ -30,6 +30,7 @@ import dev.lanyard.session.SessionJson;
 import dev.lanyard.session.SessionSettings;
 import dev.lanyard.session.SessionView;
 import dev.lanyard.session.Sessions;
+import dev.lanyard.session.SignInPlace;
 import dev.lanyard.session.Timeline;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -122,7 +123,8 @@ public class DataExports {
 
     /**
      * Hands each session of a paged list to {@code sink} in its order, as {@code GET /api/v1/sessions/{id}} shows
-     * it to its owner (full IP), with its whole timeline: one page, and one query for its timelines, at a time.
+     * it to its owner (full IP, and where it signed in), with its whole timeline: one page, and one query for its
+     * timelines and one for where they signed in, at a time.
      */
     private void forEach(BiFunction<Integer, Optional<String>, Sessions.Page<Session>> pages, CurrentSession member, Instant now,
                          Consumer<Object> sink) {
@@ -130,8 +132,9 @@ public class DataExports {
         do {
             Sessions.Page<Session> page = pages.apply(Sessions.MAX_PAGE, cursor);
             Map<SessionId, List<Timeline.Line>> timelines = timeline.whole(page.items());
+            Map<SessionId, SignInPlace> signIns = sessions.signInPlaces(member.account().id(), page.items());
             for (Session s : page.items()) {
-                SessionJson details = SessionJson.of(s, s.id().equals(member.id()),
+                SessionJson details = SessionJson.of(s, Optional.ofNullable(signIns.get(s.id())), s.id().equals(member.id()),
                         SessionView.activeNow(s, sessionSettings.activeWindow(), now), true);
                 sink.accept(new DataExport.ExportedSession(details, s.userAgent(), s.location().latitude().orElse(null),
                         s.location().longitude().orElse(null), timelines.get(s.id()).stream()

@@ -104,6 +104,34 @@ class JdbcSessionActivity {
                 .list().stream().collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue));
     }
 
+    java.util.Map<SessionId, SignInPlace> signInPlaces(AccountId owner, Collection<SessionId> ids) {
+        if (ids.isEmpty()) return java.util.Map.of();
+        // A move writes the sign-in's columns (from V39 on) and its timeline line (Timeline, "address-changed"): a session
+        // with the line and without the columns moved before V39, and where it signed in is not known.
+        return jdbc.sql("""
+                        SELECT s.id, s.ip, s.city, s.region, s.country, s.country_code, s.isp, s.local_network,
+                            s.sign_in_network, s.sign_in_city, s.sign_in_region, s.sign_in_country, s.sign_in_country_code,
+                            s.sign_in_local_network,
+                            EXISTS (SELECT 1 FROM session_events e WHERE e.session_id = s.id AND e.kind = 'address-changed') AS moved
+                        FROM sessions s WHERE s.id IN (:ids) AND s.account_id = :owner""")
+                .param("ids", ids.stream().map(SessionId::value).distinct().toList())
+                .param("owner", owner.value())
+                .query((rs, n) -> {
+                    SessionId id = new SessionId(rs.getString("id"));
+                    if (rs.getString("sign_in_network") != null) return java.util.Map.entry(id, new SignInPlace(rs.getString("sign_in_network"),
+                            new GeoLocation(rs.getString("sign_in_city"), rs.getString("sign_in_region"), rs.getString("sign_in_country"),
+                                    rs.getString("sign_in_country_code"), "", Optional.empty(), Optional.empty(),
+                                    rs.getBoolean("sign_in_local_network"))));
+                    if (rs.getBoolean("moved")) return null;
+                    return java.util.Map.entry(id, new SignInPlace(java.util.Objects.requireNonNullElse(rs.getString("ip"), ""),
+                            new GeoLocation(rs.getString("city"), rs.getString("region"), rs.getString("country"),
+                                    rs.getString("country_code"), rs.getString("isp"), Optional.empty(), Optional.empty(),
+                                    rs.getBoolean("local_network"))));
+                })
+                .list().stream().filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue));
+    }
+
     int recordActivity(Collection<ActivityRecorder.Flush> flushes) {
         if (flushes.isEmpty()) return 0;
         MapSqlParameterSource[] params = flushes.stream().map(f -> new MapSqlParameterSource()

@@ -184,6 +184,11 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public java.util.Map<SessionId, SignInPlace> signInPlaces(AccountId owner, Collection<SessionId> ids) {
+        return activity.signInPlaces(owner, ids);
+    }
+
+    @Override
     public Optional<Session> findAnyOwner(SessionId id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE id = :id")
                 .param("id", id.value())

@@ -5,9 +5,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.modulith.NamedInterface;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A session in the API. {@code ip} is masked unless the owner asks for one session's details.
+ * A session in the API. {@code ip} and {@code signIn.ip} are masked unless the owner asks for one session's details.
  * Times are ISO-8601 instants; {@code endedAt} and {@code endReason} are null while active. Open
  * ({@code views}) to the modules that answer with sessions in their own API.
  */
@@ -16,7 +17,9 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                    @Schema(allowableValues = {"web", "admin", "mobile", "sync", "api", "oauth"}, description = "Which kind of "
                            + "client holds the session: api for an API key, oauth for an app's grant") String appType,
                    LocationJson location,
-                   String ip, Instant createdAt,
+                   String ip,
+                   SignInJson signIn,
+                   Instant createdAt,
                    @Schema(description = "When the session last made a request; for an API key never used "
                            + "(activity.requests 0), when it was made") Instant lastActiveAt,
                    @Schema(nullable = true, description = "When it ends at the latest; null for an API key made without an "
@@ -68,6 +71,18 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                         String country, String countryCode, String isp, boolean localNetwork) {
     }
 
+    /** Where a session signed in ({@link SignInPlace}), or null where that is not known. */
+    @Schema(nullable = true, description = "Where the session signed in: the same as ip and location while it is used from "
+            + "there. Null where Lanyard does not know it: for a session that moved before Lanyard kept where sessions sign "
+            + "in (schema V39), and always in GET /api/v1/sessions/current, which answers from memory without reading it "
+            + "(GET /api/v1/sessions/{id} with the current session's id gives it)")
+    record SignInJson(@Schema(description = "The address it signed in from, shown as ip is (in full only to its owner asking "
+                              + "for one session); once the session has been used from another address, the network of it "
+                              + "(83.45.123.0/24, masked as 83.45.123.•••), which is all Lanyard keeps of it then") String ip,
+                      @Schema(description = "Its place, as location names one; isp empty once the session has been used "
+                              + "from another address (Lanyard keeps no ISP of where it signed in)") LocationJson location) {
+    }
+
     record ActivityJson(int signIns, long requests, long pages, @Schema(nullable = true) String lastPage) {
     }
 
@@ -84,23 +99,31 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
      * every detail but the session id (null), the full IP (masked) and the session ids in its last page
      * ({@code /settings/sessions/ses_…}).
      */
-    public static SessionJson ofSomeoneElse(Session s, boolean current, boolean activeNow) {
-        SessionJson full = of(s, current, activeNow, false);
+    public static SessionJson ofSomeoneElse(Session s, Optional<SignInPlace> signIn, boolean current, boolean activeNow) {
+        SessionJson full = of(s, signIn, current, activeNow, false);
         ActivityJson a = full.activity();
         ActivityJson activity = new ActivityJson(a.signIns(), a.requests(), a.pages(),
                 a.lastPage() == null ? null : withoutSessionIds(a.lastPage()));
         return new SessionJson(null, full.current(), full.name(), full.device(), full.appType(), full.location(), full.ip(),
-                full.createdAt(), full.lastActiveAt(), full.expiresAt(), full.idleExpiresAt(), full.verified(), full.alerts(), full.activeNow(),
+                full.signIn(), full.createdAt(), full.lastActiveAt(), full.expiresAt(), full.idleExpiresAt(), full.verified(), full.alerts(), full.activeNow(),
                 activity, full.endedAt(), full.endReason(), full.endedBy(), full.endNote(), full.flags(), full.concern(),
                 full.deviceBound());
     }
 
     /**
-     * The session as JSON; {@code fullIp} false masks the address. Built from the session alone, not from
-     * a {@link SessionView}, whose phrases and dates the API does not show (they cost more than the rest of
-     * a {@code /current} request's own work).
+     * The session as JSON without where it signed in, which it does not hold ({@code /current} answers so, from memory);
+     * {@code fullIp} false masks the address.
      */
     public static SessionJson of(Session s, boolean current, boolean activeNow, boolean fullIp) {
+        return of(s, Optional.empty(), current, activeNow, fullIp);
+    }
+
+    /**
+     * The session as JSON, with where it signed in when that is known ({@link Sessions#signInPlaces}); {@code fullIp}
+     * false masks the addresses. Built from the session alone, not from a {@link SessionView}, whose phrases and dates
+     * the API does not show (they cost more than the rest of a {@code /current} request's own work).
+     */
+    public static SessionJson of(Session s, Optional<SignInPlace> signIn, boolean current, boolean activeNow, boolean fullIp) {
         var d = s.device();
         var l = s.location();
         var a = s.activity();
@@ -109,8 +132,10 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                 new DeviceJson(d.description(), d.browser(), d.browserVersion(), d.os(), d.osVersion(),
                         d.type().code(), d.model()),
                 s.appType().name().toLowerCase(java.util.Locale.ROOT),
-                new LocationJson(l.label(), l.city(), l.region(), l.country(), l.countryCode(), l.isp(), l.localNetwork()),
-                fullIp ? ClientAddresses.shown(s.ip()) : ClientAddresses.mask(s.ip()), s.createdAt(), s.lastActiveAt(),
+                location(l),
+                address(s.ip(), fullIp),
+                signIn.map(place -> new SignInJson(address(place.ip(), fullIp), location(place.location()))).orElse(null),
+                s.createdAt(), s.lastActiveAt(),
                 s.expiresAt().equals(Sessions.NEVER) ? null : s.expiresAt(), s.idleExpiresAt().orElse(null), s.verified(),
                 s.alerts(), activeNow, new ActivityJson(a.signIns(), a.requests(), a.pages(), a.lastPage()),
                 e.map(Session.Ending::at).orElse(null), e.map(x -> x.reason().code()).orElse(null),
@@ -118,5 +143,13 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
                 e.flatMap(Session.Ending::note).orElse(null),
                 s.flags().isEmpty() ? List.of() : s.flags().stream().map(f -> new FlagJson(f.code(), f.level().code(), f.reason())).toList(),
                 s.concern().map(SessionFlag.Level::code).orElse(null), s.deviceBound());
+    }
+
+    private static LocationJson location(dev.lanyard.geo.GeoLocation l) {
+        return new LocationJson(l.label(), l.city(), l.region(), l.country(), l.countryCode(), l.isp(), l.localNetwork());
+    }
+
+    private static String address(String stored, boolean full) {
+        return full ? ClientAddresses.shown(stored) : ClientAddresses.mask(stored);
     }
 }

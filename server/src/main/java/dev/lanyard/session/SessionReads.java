@@ -174,6 +174,10 @@ class SessionReads {
         return found;
     }
 
+    java.util.Map<SessionId, SignInPlace> signInPlaces(AccountId owner, Collection<Session> sessions) {
+        return store.signInPlaces(owner, sessions.stream().map(Session::id).toList());
+    }
+
     java.util.Map<SessionId, java.util.SortedMap<Instant, Long>> hourlyRequests(Collection<SessionId> ids, Instant from) {
         java.util.Map<SessionId, java.util.SortedMap<Instant, Long>> out = new java.util.HashMap<>();
         List<ActivityRecorder.Hourly> counts = new ArrayList<>(store.hourly(ids, from));

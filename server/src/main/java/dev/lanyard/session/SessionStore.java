@@ -131,6 +131,13 @@ interface SessionStore {
      */
     java.util.Map<SessionId, AddressChanges.Address> signedInFrom(AccountId owner, Collection<SessionId> ids);
 
+    /**
+     * Where each of these sessions of {@code owner} signed in: for one used from another address since, what
+     * {@link #signedInFrom} reads; for one that never was (its timeline has no change of address), its own address and
+     * place. Left out: a session that moved before schema V39, whose sign-in address nothing kept, and anyone else's.
+     */
+    java.util.Map<SessionId, SignInPlace> signInPlaces(AccountId owner, Collection<SessionId> ids);
+
     /** The session with this id, whoever owns it; for internal use (notifications), never for a caller's request. */
     Optional<Session> findAnyOwner(SessionId id);
 

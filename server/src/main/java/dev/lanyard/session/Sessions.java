@@ -218,6 +218,14 @@ public class Sessions {
         return reads.get(id, owner);
     }
 
+    /**
+     * Where each of these sessions of {@code owner} signed in ({@link SignInPlace}), in one read; a session that moved
+     * before Lanyard kept where sessions signed in (schema V39), or that is not {@code owner}'s, is left out.
+     */
+    public java.util.Map<SessionId, SignInPlace> signInPlaces(AccountId owner, Collection<Session> sessions) {
+        return reads.signInPlaces(owner, sessions);
+    }
+
     /** Whether the session was signed in for a bearer token ({@code tokenType=bearer}; {@link SessionReads#issuedForBearer}). */
     public boolean issuedForBearer(SessionId id) {
         return reads.issuedForBearer(id);

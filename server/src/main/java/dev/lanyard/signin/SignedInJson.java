@@ -25,6 +25,8 @@ final class SignedInJson {
         } catch (dev.lanyard.session.SessionProblem.NotFound endedMeanwhile) {
             s = started.session();
         }
-        return SessionJson.of(s, true, SessionView.activeNow(s, settings.activeWindow(), clock.instant()), true);
+        // Just signed in: where it signed in is where it is.
+        return SessionJson.of(s, java.util.Optional.of(new dev.lanyard.session.SignInPlace(s.ip(), s.location())), true,
+                SessionView.activeNow(s, settings.activeWindow(), clock.instant()), true);
     }
 }

@@ -162,6 +162,21 @@ class DataExportTest {
         return list(sessions).stream().filter(s -> s.path("session").path("id").asString().equals(id)).findFirst();
     }
 
+    /** Outside review: the export named where each session is used now, never where it signed in. */
+    @Test
+    void theExportSaysWhereEachSessionSignedIn() throws Exception {
+        Member phone = api.logIn(bob);
+
+        JsonNode doc = export(bob);
+
+        JsonNode downloading = sessionWithId(doc.path("sessions"), bob.sessionId()).orElseThrow().path("session");
+        assertThat(downloading.path("ip").asString()).as("the download came from elsewhere").isEqualTo("127.0.0.1");
+        assertThat(downloading.path("signIn").path("ip").asString()).isEqualTo(dev.lanyard.geo.ClientAddresses.network(bob.address()));
+        assertThat(downloading.path("signIn").path("location").path("label").asString()).isNotEmpty();
+        JsonNode unmoved = sessionWithId(doc.path("sessions"), phone.sessionId()).orElseThrow().path("session");
+        assertThat(unmoved.path("signIn").path("ip").asString()).as("in full, as its owner sees it").isEqualTo(phone.address());
+    }
+
     @Test
     void theApiExportHoldsTheMembersAccountSessionsHistoryKeysAndActivity() throws Exception {
         Member phone = api.logIn(bob);

@@ -123,6 +123,50 @@ class SessionApiTest {
         for (String shown : List.of(details, activity)) assertThat(shown).doesNotContain("0:0:0");
     }
 
+    /**
+     * Outside review: the API named where a session is used now, never where it signed in. Once a session is used from
+     * elsewhere its signIn says the network it signed in from (all Lanyard keeps of it), masked in the list as ip is;
+     * while it is where it signed in, its own address. {@code /current} answers from memory, without it.
+     */
+    @Test
+    void aSessionSaysWhereItSignedInOnceItIsUsedFromElsewhere() throws Exception {
+        Member owner = api.signUp("roaming");
+        Member laptop = api.logIn(owner);
+        String network = laptop.address().substring(0, laptop.address().lastIndexOf('.')) + ".0/24";
+        Member movedLaptop = new Member(laptop.email(), laptop.token(), laptop.sessionId(), laptop.accountId(), "198.51.100.7");
+
+        JsonNode details = body(as(movedLaptop, get(SESSIONS + "/" + laptop.sessionId())));
+        assertThat(details.path("ip").asString()).isEqualTo("198.51.100.7");
+        assertThat(details.path("signIn").path("ip").asString()).isEqualTo(network);
+        assertThat(details.path("signIn").path("location").path("label").asString()).isEqualTo("Unknown location");
+        assertThat(details.path("signIn").path("location").path("isp").asString()).as("no ISP kept of where it signed in").isEmpty();
+
+        JsonNode listed = null;
+        for (JsonNode item : body(as(owner, get(SESSIONS))).path("items")) {
+            if (item.path("id").asString().equals(laptop.sessionId())) listed = item;
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.path("ip").asString()).isEqualTo("198.51.100.•••");
+        assertThat(listed.path("signIn").path("ip").asString()).as("masked as ip is").isEqualTo(network.replace("0/24", "•••"));
+        JsonNode own = body(as(owner, get(SESSIONS + "/" + owner.sessionId())));
+        assertThat(own.path("signIn").path("ip").asString()).as("still where it signed in").isEqualTo(owner.address()).isEqualTo(own.path("ip").asString());
+        assertThat(own.path("signIn").path("location").path("label").asString()).isEqualTo(own.path("location").path("label").asString());
+        JsonNode asAdmin = null;
+        for (JsonNode item : body(as(owner, get("/api/v1/admin/members/" + owner.accountId() + "/sessions")))) {
+            if (item.path("id").asString().equals(laptop.sessionId())) asAdmin = item;
+        }
+        assertThat(asAdmin).isNotNull();
+        assertThat(asAdmin.path("signIn").path("ip").asString()).isEqualTo(network);
+
+        JsonNode current = current(movedLaptop);
+        assertThat(current.path("signIn").isNull()).as("not read on the hottest path").isTrue();
+
+        // A session that moved before Lanyard kept where sessions sign in: not known, rather than its present address.
+        jdbc.sql("UPDATE sessions SET sign_in_network = NULL WHERE id = :id").param("id", laptop.sessionId()).update();
+        JsonNode unknown = body(as(movedLaptop, get(SESSIONS + "/" + laptop.sessionId())));
+        assertThat(unknown.path("signIn").isNull()).isTrue();
+    }
+
     /** The container reads a header's bytes as ISO-8859-1; a User-Agent's UTF-8 is read back, its bidi override dropped. */
     @Test
     void aUserAgentInUtf8IsKeptAndDescribedAsItWasWritten() throws Exception {

@@ -696,6 +696,36 @@ abstract class SessionStoreContract {
         assertThat(store.signedInFrom(owner, List.of())).isEmpty();
     }
 
+    /** Outside review: the API and the data export named where a session is used now, never where it signed in. */
+    @Test
+    void whereASessionSignedInIsItsOwnAddressUntilItMovesThenTheKeptNetworkAndUnknownIfItMovedBeforeThatWasKept() {
+        AccountId owner = newAccount();
+        var madrid = TestSessions.madrid();
+        Session unmoved = stored(TestSessions.of(owner).ip(madrid.ip()).location(madrid.location()).build());
+        Session moved = stored(TestSessions.of(owner).ip(madrid.ip()).location(madrid.location()).build());
+        Session movedLongAgo = stored(TestSessions.of(owner).build());
+        var elsewhere = new AddressChanges.Address("91.1.2.3", GeoLocation.unknown());
+        store.updateAddress(moved.id(), addressOf(moved), elsewhere);
+        timelines.add(moved.id(), minutes(1), "address-changed", "91.1.2.3");
+        // Moved before schema V39: its timeline says so, its row kept nothing of where it signed in.
+        jdbc().sql("UPDATE sessions SET ip = '91.1.2.3' WHERE id = :id").param("id", movedLongAgo.id().value()).update();
+        timelines.add(movedLongAgo.id(), minutes(1), "address-changed", "91.1.2.3");
+        List<SessionId> all = List.of(unmoved.id(), moved.id(), movedLongAgo.id());
+
+        var madridWithoutCoordinates = new GeoLocation("Madrid", "Madrid", "Spain", "ES", madrid.location().isp(), Optional.empty(),
+                Optional.empty(), false);
+        var madridWithoutIspOrCoordinates = new GeoLocation("Madrid", "Madrid", "Spain", "ES", "", Optional.empty(), Optional.empty(), false);
+        assertThat(store.signInPlaces(owner, all)).containsOnly(
+                Map.entry(unmoved.id(), new SignInPlace(madrid.ip(), madridWithoutCoordinates)),
+                Map.entry(moved.id(), new SignInPlace("83.45.123.0/24", madridWithoutIspOrCoordinates)));
+        assertThat(store.signInPlaces(newAccount(), all)).as("someone else's").isEmpty();
+        assertThat(store.signInPlaces(owner, List.of())).isEmpty();
+    }
+
+    private JdbcClient jdbc() {
+        return JdbcClient.create(dataSource);
+    }
+
     @Test
     void findingByIdAloneIgnoresTheOwner() {
         AccountId owner = newAccount();
