@@ -126,6 +126,11 @@ class MailOutboxClaimTest {
 
         assertThat(List.of(connection, read, write)).as("the timeouts the claim is made of")
                 .containsExactly(MailOutbox.SMTP_CONNECTION, MailOutbox.SMTP_EXCHANGE, MailOutbox.SMTP_EXCHANGE);
+        for (String timeout : List.of("connectiontimeout", "timeout", "writetimeout")) {
+            assertThat(settings.getProperty("spring.mail.properties[mail.smtps." + timeout + "]"))
+                    .as("smtps, which Angus Mail reads for spring.mail.protocol smtps, bounded as smtp is: " + timeout)
+                    .isEqualTo(settings.getProperty("spring.mail.properties[mail.smtp." + timeout + "]"));
+        }
         assertThat(MailOutbox.CLAIM).isGreaterThan(connection.plus(read.multipliedBy(MailOutbox.SMTP_EXCHANGES)))
                 .isLessThanOrEqualTo(Duration.ofMinutes(3));
     }
