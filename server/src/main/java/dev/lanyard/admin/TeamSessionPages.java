@@ -84,8 +84,9 @@ class TeamSessionPages {
                 m.lastActive().map(t -> SessionView.ago(t, clock.instant())).orElse("—"))).toList());
         model.addAttribute("member", member);
         model.addAttribute("account", admin.account());
-        // The sign-out of everyone is offered when it would end something: another session or any API key.
-        model.addAttribute("teamSignOutWouldEnd", team.teamSignOutWouldEnd(admin));
+        // The sign-out of everyone is offered when it would end something: another session or any API key (counted with
+        // the total, not again: outside scale review).
+        model.addAttribute("teamSignOutWouldEnd", overview.signOutWouldEnd());
         done(done, admin, model);
         signedOut(done, signedOut, admin, model);
         return "admin/sessions";

@@ -30,10 +30,22 @@ interface TeamSessionStore {
     }
 
     /**
-     * Active sessions of the whole team but {@code keep}, leaving out those expired by {@code now} as {@link #members} does:
-     * with {@code keep} the admin's own sign-in, what a team sign-out would end.
+     * Active sessions of the whole team, leaving out those expired by {@code now} as {@link #members} does, and whether
+     * {@code keep} is one of them, in one statement that reads the index sessions_account_active, not the sessions' rows
+     * (outside scale review: two counts that read 18,700 rows each were most of the team sessions page's 0.34 s).
      */
-    int activeCount(TeamId team, Optional<SessionId> keep, Instant now);
+    ActiveCount activeCount(TeamId team, Optional<SessionId> keep, Instant now);
+
+    /**
+     * @param all  the team's active sessions and API keys
+     * @param kept how many of them are the one kept: 1, or 0 where none is kept or it is not active
+     */
+    record ActiveCount(int all, int kept) {
+        /** What a team sign-out that keeps that one would end now: with the admin's own sign-in kept, every other. */
+        int ending() {
+            return all - kept;
+        }
+    }
 
     /**
      * Up to {@code limit} sessions of the team other than {@code keep} that are still open but past their lifetime or

@@ -61,8 +61,12 @@ public class TeamSessions {
     public record MemberSessions(Account member, int active, Optional<Instant> lastActive, int flagged) {
     }
 
-    /** One page of the team overview, the {@link Cursors cursor} of the next page and the team's total of active sessions. */
-    public record Overview(List<MemberSessions> members, Optional<String> nextCursor, int totalActive) {
+    /**
+     * One page of the team overview, the {@link Cursors cursor} of the next page, the team's total of active sessions and
+     * how many of them a sign-out of the team by the admin who asked would end ({@link #teamSignOutWouldEnd}), both from
+     * one count.
+     */
+    public record Overview(List<MemberSessions> members, Optional<String> nextCursor, int totalActive, int signOutWouldEnd) {
     }
 
     /** @param cursor the {@link Overview#nextCursor()} of the previous page; a value that is not one is refused */
@@ -84,7 +88,8 @@ public class TeamSessions {
                 .map(r -> new MemberSessions(found.get(r.account()), r.active(), r.lastActive(), r.flagged())).toList();
         Optional<String> next = rows.size() > size && !members.isEmpty()
                 ? Optional.of(Cursors.encode(members.get(members.size() - 1).member().email())) : Optional.empty();
-        return new Overview(members, next, teamStore.activeCount(admin.account().team(), Optional.empty(), now));
+        TeamSessionStore.ActiveCount active = teamStore.activeCount(admin.account().team(), kept(admin), now);
+        return new Overview(members, next, active.all(), active.ending());
     }
 
     /**
@@ -93,7 +98,7 @@ public class TeamSessions {
      */
     public int teamSignOutWouldEnd(CurrentSession admin) {
         requireAdmin(admin);
-        return teamStore.activeCount(admin.account().team(), kept(admin), clock.instant());
+        return teamStore.activeCount(admin.account().team(), kept(admin), clock.instant()).ending();
     }
 
     /** The session a team sign-out leaves: the admin's own sign-in; an API key making the request ends with the team's other keys. */

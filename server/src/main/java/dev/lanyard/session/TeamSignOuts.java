@@ -83,7 +83,7 @@ class TeamSignOuts {
         return transactions.execute(tx -> {
             accounts.lockTeamAsAdmin(admin.account());
             Instant now = clock.instant();
-            if (store.activeCount(admin.account().team(), kept, now) == 0) return Optional.empty();
+            if (store.activeCount(admin.account().team(), kept, now).ending() == 0) return Optional.empty();
             return Optional.of(store.startSignOut(TeamSignOut.asked(admin, kept, reason, now), now.plus(CLAIM)));
         });
     }

@@ -46,6 +46,22 @@ class SqliteTeamSessionStoreTest extends TeamSessionStoreContract {
                 .allMatch(line -> line.contains("USING COVERING INDEX sessions_account_active"));
     }
 
+    /**
+     * The team's total and whether the admin's own sign-in is among it are one statement: the total from the index alone,
+     * the session kept one row found by its id (outside scale review: the page counted 18,700 sessions' rows twice).
+     */
+    @Test
+    void theTeamsCountReadsTheIndexAloneAndTheSessionKeptByItsId() throws Exception {
+        Account first = teamWithHistory(50, 200);
+        SessionId kept = new SessionId("ses_" + first.id().value() + "_0");
+
+        String count = plan(JdbcTeamSessionStore.ACTIVE_COUNT + JdbcTeamSessionStore.KEPT_COUNT, first, Optional.of(kept));
+
+        assertThat(count).as(count).doesNotContainPattern("(?m)^SCAN s\\b").contains("SEARCH s USING COVERING INDEX sessions_account_active")
+                .contains("SEARCH s USING INDEX sqlite_autoindex_sessions_1 (id=?)");
+        assertThat(store.activeCount(first.team(), Optional.of(kept), minutes(60))).isEqualTo(new TeamSessionStore.ActiveCount(50, 1));
+    }
+
     private String plan(String sql, Account member, Optional<SessionId> kept) {
         return String.join("\n", JdbcClient.create(dataSource).sql("EXPLAIN QUERY PLAN " + sql)
                 .param("team", member.team().value()).param("keep", kept.map(SessionId::value).orElse(null)).param("prefix", "")

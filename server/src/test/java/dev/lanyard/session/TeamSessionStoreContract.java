@@ -160,9 +160,14 @@ abstract class TeamSessionStoreContract {
         sessions.end(ended.id(), team.get(2).id(), revoked());
         session(other.get(1), minutes(1));
 
-        assertThat(store.activeCount(team.get(0).team(), Optional.empty(), minutes(60))).isEqualTo(2);
-        assertThat(store.activeCount(team.get(0).team(), Optional.of(admins.id()), minutes(60))).as("but the one kept").isEqualTo(1);
-        assertThat(store.activeCount(team.get(0).team(), Optional.of(ended.id()), minutes(60))).as("an ended one kept").isEqualTo(2);
+        assertThat(store.activeCount(team.get(0).team(), Optional.empty(), minutes(60))).isEqualTo(new TeamSessionStore.ActiveCount(2, 0));
+        assertThat(store.activeCount(team.get(0).team(), Optional.of(admins.id()), minutes(60)))
+                .isEqualTo(new TeamSessionStore.ActiveCount(2, 1)).extracting(TeamSessionStore.ActiveCount::ending).as("but the one kept")
+                .isEqualTo(1);
+        assertThat(store.activeCount(team.get(0).team(), Optional.of(ended.id()), minutes(60))).as("an ended one kept")
+                .isEqualTo(new TeamSessionStore.ActiveCount(2, 0));
+        assertThat(store.activeCount(other.get(0).team(), Optional.of(admins.id()), minutes(60))).as("another team's session kept")
+                .isEqualTo(new TeamSessionStore.ActiveCount(1, 0));
     }
 
     @Test
@@ -177,8 +182,10 @@ abstract class TeamSessionStoreContract {
                 .singleElement().extracting(TeamSessionStore.MemberCount::active).isEqualTo(2);
         assertThat(store.members(ivy.team(), "ivy", minutes(33), 10, Optional.empty()))
                 .singleElement().extracting(TeamSessionStore.MemberCount::active).isEqualTo(1);
-        assertThat(store.activeCount(ivy.team(), Optional.empty(), minutes(33))).isEqualTo(1);
-        assertThat(store.activeCount(ivy.team(), Optional.empty(), TestSessions.T0.plus(Duration.ofDays(8)))).as("past every lifetime").isZero();
+        assertThat(store.activeCount(ivy.team(), Optional.empty(), minutes(33)).all()).isEqualTo(1);
+        assertThat(store.activeCount(ivy.team(), Optional.of(idle.id()), minutes(33))).as("an expired one kept")
+                .isEqualTo(new TeamSessionStore.ActiveCount(1, 0));
+        assertThat(store.activeCount(ivy.team(), Optional.empty(), TestSessions.T0.plus(Duration.ofDays(8))).all()).as("past every lifetime").isZero();
     }
 
     /**
