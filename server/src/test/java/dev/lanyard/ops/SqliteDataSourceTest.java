@@ -12,14 +12,20 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lanyard.Lanyard;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /** Issue 8 item 1: starting from a directory without ./data. */
+@ExtendWith(OutputCaptureExtension.class)
 class SqliteDataSourceTest {
     @TempDir
     Path temp;
@@ -210,6 +216,23 @@ class SqliteDataSourceTest {
                     assertThat(analysis.getAction()).startsWith("Move the file " + inTheWay + " out of the way, ")
                             .contains("spring.datasource.url");
                 });
+    }
+
+    /**
+     * The whole application, started on a SQLite file whose directory cannot be created: Lanyard's report alone, without
+     * the web server's long line of the same exception before it (outside review: "Error starting Tomcat context").
+     */
+    @Test
+    void theWholeApplicationReportsADirectoryThatCannotBeCreatedInAFewLines(CapturedOutput output) throws Exception {
+        Path inTheWay = Files.writeString(temp.resolve("data"), "a file, not a directory");
+
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> new SpringApplicationBuilder(Lanyard.class)
+                .run("--server.address=127.0.0.1", "--server.port=0", "--spring.datasource.url=jdbc:sqlite:" + inTheWay.resolve("lanyard.db"),
+                        "--lanyard.geo.directory=" + temp.resolve("geo")));
+
+        assertThat(failure).isNotNull();
+        assertThat(output.getAll()).contains("APPLICATION FAILED TO START", "The SQLite database directory " + inTheWay + " is unusable")
+                .doesNotContain("Error starting Tomcat context", "UnsatisfiedDependencyException", "Application run failed");
     }
 
     /**
