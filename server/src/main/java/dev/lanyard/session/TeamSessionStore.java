@@ -65,8 +65,8 @@ interface TeamSessionStore {
      * batches can run at once; a short batch then does not mean that none is left. Without it, it
      * waits for them.
      *
-     * <p>With {@code signedInBy}, only sessions signed in at or before it: a team sign-out finished after a restart ends
-     * those that existed when the admin asked for it, not those signed in since.
+     * <p>With {@code signedInBy}, only sessions signed in at or before it: a team sign-out, in its first run as after a
+     * restart, ends those that existed when the admin asked for it, not those signed in since.
      */
     List<Session> endBatch(TeamId team, Optional<SessionId> keep, Optional<Instant> signedInBy, Session.Ending ending, int limit,
                            boolean skipLocked);

@@ -180,7 +180,8 @@ public class TeamSessions {
      * Safe to repeat: where nothing but the admin's own sign-in is active, nothing ends and nothing is recorded, as for a
      * member's {@link #forceSignOut} (sessions expired but not yet swept are left to the sweep, which ends them as expired).
      * Where it signs the team out, sessions that had expired end first as expired, when they expired, as the sweep would
-     * end them, and are not counted ({@link TeamSignOuts#endSessions}).
+     * end them, and are not counted ({@link TeamSignOuts#endSessions}). It ends the sessions and keys signed in by its start,
+     * when the admin asked: a member who signs in while it runs keeps that session.
      *
      * <p>It is recorded as started before its first batch, and each batch's count with the batch: one that a crash cuts
      * short is finished after the restart ({@link TeamSignOuts}). One that fails is not: the admin is told how many ended.
@@ -195,7 +196,7 @@ public class TeamSessions {
         TeamId team = admin.account().team();
         AtomicInteger ended = new AtomicInteger();
         try {
-            signOuts.endSessions(started.get(), Optional.empty(), ended);
+            signOuts.endSessions(started.get(), ended);
         } catch (RuntimeException e) {
             // The batches that committed stay ended; the admin is told how many, not that nothing changed. The admin's
             // action is in the log as what it did, if the database takes it now; the ended sessions have their own

@@ -89,17 +89,21 @@ class TeamSignOuts {
     }
 
     /**
-     * Ends the sign-out's sessions but the one kept, counting in {@code ended} those of each batch once it committed.
-     * Sessions that had expired end first as expired, when they expired, as the sweep would end them, and are not counted
-     * ({@link #endExpiredBatches}). With {@code signedInBy}, only sessions signed in at or before it end.
+     * Ends the sign-out's sessions but the one kept, counting in {@code ended} those of each batch once it committed: those
+     * signed in at or before its start, when the admin asked for it. A member who signs in while it runs keeps that
+     * session, whether this is its first run or one that finishes it after a restart (outside review: the first run also
+     * ended sessions signed in while it ran, batch after batch, which a resumed one left alone). Sessions that had expired
+     * end first as expired, when they expired, as the sweep would end them, and are not counted
+     * ({@link #endExpiredBatches}).
      *
      * <p>On PostgreSQL two batches run at once, each in its own transaction, leaving out the rows the
      * other holds: the database then ends sessions on two cores, which is most of the time of a large
      * team's sign-out (docs/decisions/0037). A last pass, one batch at a time, waits for any row that
-     * was held (an activity flush) and ends sessions that started meanwhile (unless {@code signedInBy} leaves them out);
-     * on SQLite, whose one writer would take the batches one at a time anyway, it is the whole sign-out.
+     * was held (an activity flush); on SQLite, whose one writer would take the batches one at a time anyway, it is the
+     * whole sign-out.
      */
-    void endSessions(TeamSignOut signOut, Optional<Instant> signedInBy, AtomicInteger ended) {
+    void endSessions(TeamSignOut signOut, AtomicInteger ended) {
+        Optional<Instant> signedInBy = Optional.of(signOut.startedAt());
         Instant now = clock.instant();
         Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(signOut.admin()),
                 Optional.of(signOut.adminSession()), Optional.of(signOut.reason()));
@@ -181,7 +185,7 @@ class TeamSignOuts {
         int finished = 0;
         for (Optional<TeamSignOut> claimed = claim(runOutBy); claimed.isPresent(); claimed = claim(runOutBy)) {
             TeamSignOut signOut = claimed.get();
-            endSessions(signOut, Optional.of(signOut.startedAt()), new AtomicInteger());
+            endSessions(signOut, new AtomicInteger());
             Optional<TeamSignOut> done = close(signOut, true, true);
             if (done.isEmpty()) continue;
             log.info("Finished the sign-out of team {} that a restart cut short; it ended {} sessions in all", signOut.team().value(),

@@ -8,6 +8,6 @@ import org.springframework.test.context.TestPropertySource;
 /** The same on PostgreSQL, where two batches run at once and other nodes may be running a sign-out. */
 @LanyardSpringTest(database = PostgresDatabase.class)
 @TestPropertySource(properties = "lanyard.session.sweep-batch=2")
-@Import(TeamSignOutResumeTest.Crash.class)
+@Import({TeamSignOutResumeTest.Crash.class, TeamSignOutResumeTest.SignInMeanwhile.class})
 class PostgresTeamSignOutResumeTest extends TeamSignOutResumeTest {
 }

@@ -39,7 +39,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @LanyardSpringTest
 @TestPropertySource(properties = "lanyard.session.sweep-batch=2")
-@Import(TeamSignOutResumeTest.Crash.class)
+@Import({TeamSignOutResumeTest.Crash.class, TeamSignOutResumeTest.SignInMeanwhile.class})
 class TeamSignOutResumeTest {
     static final String REASON = "Password leaked";
 
@@ -65,6 +65,8 @@ class TeamSignOutResumeTest {
     DatabaseKind database;
     @Autowired
     Crash crash;
+    @Autowired
+    SignInMeanwhile meanwhile;
 
     Account admin;
     CurrentSession adminSession;
@@ -91,6 +93,8 @@ class TeamSignOutResumeTest {
     @AfterEach
     void restoreTheClock() {
         crash.armed.set(false);
+        meanwhile.member = null;
+        meanwhile.signedIn = null;
         clock.set(start);
     }
 
@@ -152,6 +156,26 @@ class TeamSignOutResumeTest {
         assertThat(teamSignOutEntries()).hasSize(1);
     }
 
+    /**
+     * The first run ends what a resume would: the sessions and keys signed in by the admin's click. A member who signs in
+     * while it runs (here a second after, between its first batch and the next) keeps that session (outside review: the
+     * first run ended it too, the resume of a sign-out cut short did not).
+     */
+    @Test
+    void aSignInWhileTheSignOutRunsKeepsItsSessionAndEverySessionFromBeforeEnds() {
+        meanwhile.member = members.get(0);
+
+        int ended = teamSessions.signOutTeam(adminSession, REASON);
+
+        assertThat(meanwhile.signedIn).as("signed in while the sign-out ran").isNotNull();
+        assertThat(stillActive(toEnd)).as("every session and API key of the team at its start").isZero();
+        assertThat(ended).isEqualTo(toEnd.size());
+        assertThat(stillActive(List.of(meanwhile.signedIn))).as("the sign-in after the admin's click").isEqualTo(1);
+        assertThat(stillActive(List.of(adminSession.id()))).as("the admin's own sign-in").isEqualTo(1);
+        assertThat(teamSignOutEntries()).containsExactly("Sign-out of every session of the team but the admin's own: " + REASON
+                + " — " + toEnd.size() + " sessions");
+    }
+
     private int stillActive(List<SessionId> ids) {
         return jdbc.sql("SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL AND id IN (:ids)")
                 .param("ids", ids.stream().map(SessionId::value).toList()).query(Integer.class).single();
@@ -165,6 +189,31 @@ class TeamSignOutResumeTest {
     private int revokedEntries() {
         return jdbc.sql("SELECT COUNT(*) FROM audit_entries WHERE team_id = :team AND action IN ('session.revoked-by-admin', 'key.revoked')")
                 .param("team", admin.team().value()).query(Integer.class).single();
+    }
+
+    /**
+     * While {@link #member} is set, signs them in a second after the sign-out with {@link #REASON} started, in its first
+     * batch: the batches that follow find that session among the team's active ones.
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class SignInMeanwhile {
+        private final org.springframework.beans.factory.ObjectProvider<Sessions> sessions;
+        private final MutableClock clock;
+        volatile Account member;
+        volatile SessionId signedIn;
+
+        SignInMeanwhile(org.springframework.beans.factory.ObjectProvider<Sessions> sessions, MutableClock clock) {
+            this.sessions = sessions;
+            this.clock = clock;
+        }
+
+        @EventListener
+        synchronized void batch(SessionsEnded ended) {
+            if (member == null || !ended.ending().note().equals(Optional.of(REASON))) return;
+            clock.advance(Duration.ofSeconds(1));
+            signedIn = sessions.getObject().start(new NewSession(member.id(), TestSessions.madrid(), AppType.WEB, false)).session().id();
+            member = null;
+        }
     }
 
     /**
