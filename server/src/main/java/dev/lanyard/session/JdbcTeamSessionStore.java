@@ -46,7 +46,7 @@ class JdbcTeamSessionStore implements TeamSessionStore {
      * The statement of {@link #members}: {@code :after} only with {@code afterEmail}. A member's last activity is over
      * every session they still have, ended ones included (right after a sign-out they were active all the same): the
      * range of sessions_account_active that is theirs, not the whole table. That index also holds what the counts of
-     * active and flagged sessions read (schema V42), so none of them reads a session's row.
+     * active and flagged sessions read (schema V41), so none of them reads a session's row.
      */
     static String members(boolean afterEmail, boolean flaggedOnly) {
         String open = " s.account_id = a.id AND s.ended_at IS NULL AND " + JdbcSessionRows.NOT_EXPIRED;
@@ -72,7 +72,7 @@ class JdbcTeamSessionStore implements TeamSessionStore {
 
     /**
      * The team's active sessions, counted from sessions_account_active alone, which holds every column the conditions read
-     * (schema V42): for each member, the range of their open sessions in it.
+     * (schema V41): for each member, the range of their open sessions in it.
      */
     static final String ACTIVE_COUNT = "SELECT (SELECT COUNT(*) FROM sessions s JOIN accounts a ON a.id = s.account_id"
             + " WHERE a.team_id = :team AND s.ended_at IS NULL AND " + JdbcSessionRows.NOT_EXPIRED + ") AS active";

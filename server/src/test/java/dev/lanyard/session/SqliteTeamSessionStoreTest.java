@@ -33,7 +33,7 @@ class SqliteTeamSessionStoreTest extends TeamSessionStoreContract {
 
     /**
      * The team sessions page counts each member's active and flagged sessions from sessions_account_active alone, never
-     * reading a session's row (schema V42; outside scale review: 0.34 s on SQLite for 18,700 active sessions, most of it
+     * reading a session's row (schema V41; outside scale review: 0.34 s on SQLite for 18,700 active sessions, most of it
      * reading their rows).
      */
     @Test
