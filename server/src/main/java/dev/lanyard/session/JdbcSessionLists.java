@@ -14,8 +14,8 @@ import static dev.lanyard.session.JdbcSessionRows.coordinate;
 import static dev.lanyard.session.JdbcSessionRows.session;
 
 /**
- * The lists of a member's sessions in SQL, for {@link JdbcSessionStore}: the active ones and the ended ones a page at a
- * time by keyset, their counts by filter, and the places they are at.
+ * The lists of a member's sessions in SQL, for {@link JdbcSessionStore}: the active ones (by activity or by sign-in) and
+ * the ended ones a page at a time by keyset, their counts by filter, and the places they are at.
  */
 class JdbcSessionLists {
     /** An API key no request has used yet, as {@code SessionView.neverUsed} tells it (binds {@code :yes} to true). */
@@ -49,13 +49,7 @@ class JdbcSessionLists {
         String keyset = position.isEmpty() ? ""
                 : position.get().neverUsed() ? " AND " + NEVER_USED + " AND (last_active_at < :at OR (last_active_at = :at AND id < :afterId))"
                 : " AND (" + NEVER_USED + " OR last_active_at < :at OR (last_active_at = :at AND id < :afterId))";
-        String where = switch (filter) {
-            case ALL -> "";
-            case VERIFIED -> " AND verified = :yes";
-            case UNVERIFIED -> " AND verified = :no AND api_key = :no"; // a key is no unverified sign-in
-            case INACTIVE -> " AND last_active_at < :inactiveBefore";
-            case FLAGGED -> " AND concern > 0";
-        };
+        String where = where(filter);
         String keysLeftOut = keys ? "" : " AND api_key = :no";
         var spec = jdbc.sql("SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL"
                         + where + keysLeftOut + leftOut + keyset + " ORDER BY CASE WHEN id = :first THEN 0 WHEN " + NEVER_USED + " THEN 2 ELSE 1 END,"
@@ -69,6 +63,40 @@ class JdbcSessionLists {
         if (filter == ListFilter.INACTIVE) spec = spec.param("inactiveBefore", inactiveBefore.toEpochMilli());
         if (position.isPresent()) spec = spec.param("at", position.get().at().toEpochMilli()).param("afterId", position.get().id());
         return spec.query((rs, n) -> session(rs)).list();
+    }
+
+    /**
+     * Newest sign-in first, the id breaking ties, after the cursor (at the created_at and id of the row before): an order
+     * no use of a session changes, so a walk page by page lists each session that stays active once.
+     */
+    List<Session> activeBySignIn(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit,
+                                 Optional<SessionStore.PageCursor> after) {
+        var spec = jdbc.sql(bySignIn(filter, after.isPresent()))
+                .param("owner", owner.value())
+                .param("limit", limit)
+                .param("yes", true)
+                .param("no", false)
+                .param("inactiveBefore", inactiveBefore.toEpochMilli());
+        if (after.isPresent()) spec = spec.param("at", after.get().at().toEpochMilli()).param("afterId", after.get().id());
+        return spec.query((rs, n) -> session(rs)).list();
+    }
+
+    /** The statement of {@link #activeBySignIn}, apart so that a test can ask the databases for its plan. */
+    static String bySignIn(ListFilter filter, boolean afterCursor) {
+        return "SELECT " + COLUMNS + " FROM sessions WHERE account_id = :owner AND ended_at IS NULL" + where(filter)
+                + (afterCursor ? " AND (created_at < :at OR (created_at = :at AND id < :afterId))" : "")
+                + " ORDER BY created_at DESC, id DESC LIMIT :limit";
+    }
+
+    /** The condition of {@code filter}, after an AND; binds {@code :yes}, {@code :no} and {@code :inactiveBefore} as it needs. */
+    private static String where(ListFilter filter) {
+        return switch (filter) {
+            case ALL -> "";
+            case VERIFIED -> " AND verified = :yes";
+            case UNVERIFIED -> " AND verified = :no AND api_key = :no"; // a key is no unverified sign-in
+            case INACTIVE -> " AND last_active_at < :inactiveBefore";
+            case FLAGGED -> " AND concern > 0";
+        };
     }
 
     List<Session> activeById(AccountId owner, int limit, Optional<String> afterId) {

@@ -103,6 +103,11 @@ class JdbcSessionStore implements SessionStore {
     }
 
     @Override
+    public List<Session> activeBySignIn(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit, Optional<PageCursor> after) {
+        return lists.activeBySignIn(owner, filter, inactiveBefore, limit, after);
+    }
+
+    @Override
     public List<Session> activeById(AccountId owner, int limit, Optional<String> afterId) {
         return lists.activeById(owner, limit, afterId);
     }

@@ -105,7 +105,12 @@ public sealed class SessionProblem extends RuntimeException {
 
     public static final class InvalidCursor extends SessionProblem {
         public InvalidCursor() {
-            super("invalid-cursor", 400, "The cursor is not valid. Start again from the first page.");
+            this("The cursor is not valid. Start again from the first page.");
+        }
+
+        /** A cursor this server could have handed out, for another list or another order: {@code detail} says which. */
+        InvalidCursor(String detail) {
+            super("invalid-cursor", 400, detail);
         }
     }
 

@@ -67,6 +67,14 @@ interface SessionStore {
     List<Session> activeWithoutKeys(AccountId owner, int limit, Optional<PageCursor> after);
 
     /**
+     * Active sessions and API keys of {@code owner} that pass {@code filter}, newest sign-in first (a key: when it was
+     * made), the id breaking ties, after the cursor (its {@link PageCursor#at} a sign-in time): an order no use of a
+     * session changes, so that a walk page by page lists each session that stays active through it once (outside
+     * review). "Inactive" means no activity since {@code inactiveBefore}.
+     */
+    List<Session> activeBySignIn(AccountId owner, ListFilter filter, Instant inactiveBefore, int limit, Optional<PageCursor> after);
+
+    /**
      * How many active sessions of {@code owner} each filter matches, leaving out {@code besides} when given (a sessions
      * page's own session, which its lists leave out too) and any that has expired by {@code now} as the row tells it
      * (the sweep ends it within its interval; until then no request can use it).
@@ -251,11 +259,13 @@ interface SessionStore {
      * activity has moved it since, and a position at that session itself is the start of the others: using the list
      * is activity of the current session, so a flush between two pages moves it, and it must be neither skipped nor
      * listed again. Text form: {@link Cursors}, a third part only for a never-used key's row (so a cursor handed out
-     * before keys were listed last still reads); with a first session, "used" or "never-used" third and its id fourth.
+     * before keys were listed last still reads); with a first session, "used" or "never-used" third and its id fourth. A
+     * position in the list by sign-in has a form of its own ({@link #encodeSignedIn}).
      */
     record PageCursor(Instant at, String id, boolean neverUsed, Optional<String> first) {
         private static final String USED = "used";
         private static final String NEVER_USED = "never-used";
+        private static final String SIGNED_IN = ListOrder.SIGNED_IN.code();
 
         PageCursor(Instant at, String id, boolean neverUsed) {
             this(at, id, neverUsed, Optional.empty());
@@ -276,6 +286,35 @@ interface SessionStore {
             return neverUsed ? Cursors.encode(at, id, NEVER_USED) : Cursors.encode(at, id);
         }
 
+        /**
+         * The text form of a position in the list by sign-in ({@link ListOrder#SIGNED_IN}): "signed-in", the sign-in
+         * time and the id, a form {@link #decode} refuses, as {@link #decodeSignedIn} refuses the others.
+         */
+        String encodeSignedIn() {
+            return Cursors.encode(SIGNED_IN, Long.toString(at.toEpochMilli()), id);
+        }
+
+        /** A position in the list by sign-in, or empty for none; a cursor of the default order is refused saying so. */
+        static Optional<PageCursor> decodeSignedIn(String value) {
+            Optional<java.util.List<String>> parts;
+            try {
+                parts = Cursors.decode(value, 3).filter(p -> p.get(0).equals(SIGNED_IN));
+            } catch (SessionProblem.InvalidCursor notThree) {
+                parts = Optional.empty();
+            }
+            if (parts.isEmpty()) {
+                if (value == null || value.isBlank()) return Optional.empty();
+                decode(value); // a cursor of no order is refused as such
+                throw new SessionProblem.InvalidCursor("This cursor is from the list most recently active first: send it "
+                        + "without order=signed-in, or start again from the first page with it.");
+            }
+            try {
+                return Optional.of(new PageCursor(Instant.ofEpochMilli(Long.parseLong(parts.get().get(1))), parts.get().get(2)));
+            } catch (NumberFormatException e) {
+                throw new SessionProblem.InvalidCursor();
+            }
+        }
+
         static Optional<PageCursor> decode(String value) {
             for (int count = 2; count <= 4; count++) {
                 Optional<java.util.List<String>> parts;
@@ -290,6 +329,9 @@ interface SessionStore {
         }
 
         private static PageCursor of(java.util.List<String> p) {
+            if (p.size() == 3 && p.get(0).equals(SIGNED_IN))
+                throw new SessionProblem.InvalidCursor("This cursor is from the list by sign-in: send it with "
+                        + "order=signed-in, or start again from the first page without it.");
             boolean neverUsed = p.size() > 2 && p.get(2).equals(NEVER_USED);
             if (p.size() == 3 && !neverUsed || p.size() == 4 && !neverUsed && !p.get(2).equals(USED))
                 throw new SessionProblem.InvalidCursor();

@@ -298,6 +298,101 @@ abstract class SessionStoreContract {
         }
     }
 
+    /**
+     * Outside review (PostgreSQL, a member with 500 sessions used during the walk): by activity, a session used between two
+     * pages moves ahead of the cursor and no page lists it. By sign-in no use moves one: every session that stays active
+     * through the walk is listed exactly once, the API keys among them by when they were made, however the sessions are
+     * used between pages.
+     */
+    @Test
+    void aWalkBySignInListsEverySessionOnceWhileTheyAreUsedBetweenPagesWhereOneByActivityMissesSome() {
+        AccountId owner = newAccount();
+        List<Session> all = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            // pairs share a sign-in time, so the id must break ties; the oldest sign-ins are the most recently active
+            all.add(stored(TestSessions.of(owner).createdAt(minutes(i / 2)).lastActiveAt(minutes(100 - i)).build()));
+        }
+        all.add(storedKey(TestSessions.of(owner).createdAt(minutes(3)).lastActiveAt(minutes(3)).build()));
+        List<SessionId> newestSignInFirst = all.stream()
+                .sorted(java.util.Comparator.comparing(Session::createdAt).thenComparing(s -> s.id().value()).reversed())
+                .map(Session::id).toList();
+
+        for (int size = 1; size <= 4; size++) {
+            List<SessionId> bySignIn = new ArrayList<>();
+            Optional<SessionStore.PageCursor> cursor = Optional.empty();
+            for (int page = 0; page < 20; page++) {
+                List<Session> rows = store.activeBySignIn(owner, ListFilter.ALL, T0, size, cursor);
+                bySignIn.addAll(ids(rows));
+                if (rows.size() < size) break;
+                Session last = rows.get(rows.size() - 1);
+                cursor = SessionStore.PageCursor.decodeSignedIn(new SessionStore.PageCursor(last.createdAt(), last.id().value()).encodeSignedIn());
+                useTheLeastRecentlyActive(owner, minutes(200 + 20 * size + page));
+            }
+            assertThat(bySignIn).as("pages of " + size).containsExactlyElementsOf(newestSignInFirst);
+        }
+
+        List<SessionId> byActivity = new ArrayList<>();
+        Optional<SessionStore.PageCursor> cursor = Optional.empty();
+        for (int page = 0; page < 20; page++) {
+            List<Session> rows = store.active(owner, ListFilter.ALL, T0, 2, cursor);
+            byActivity.addAll(ids(rows));
+            if (rows.size() < 2) break;
+            Session last = rows.get(rows.size() - 1);
+            cursor = Optional.of(new SessionStore.PageCursor(last.lastActiveAt(), last.id().value(), last.apiKey() && last.activity().requests() == 0));
+            useTheLeastRecentlyActive(owner, minutes(300 + page));
+        }
+        assertThat(byActivity).as("the known limit of the order by activity").doesNotHaveDuplicates().hasSizeLessThan(all.size());
+    }
+
+    /** Uses the owner's least recently active session at {@code at}: it becomes the most recently active. */
+    private void useTheLeastRecentlyActive(AccountId owner, Instant at) {
+        List<Session> used = store.activeBySignIn(owner, ListFilter.ALL, T0, 50, Optional.empty()).stream()
+                .filter(s -> !s.apiKey()).sorted(java.util.Comparator.comparing(Session::lastActiveAt)).limit(1).toList();
+        store.recordActivity(List.of(new ActivityRecorder.Flush(used.get(0).id(), at, 1, 0, "")));
+    }
+
+    @Test
+    void aWalkBySignInTakesEachFilterAndItsCursorsReadInNoOtherOrder() {
+        AccountId owner = newAccount();
+        Instant inactiveBefore = minutes(100);
+        Session verifiedOld = stored(TestSessions.of(owner).verified(true).createdAt(minutes(1)).lastActiveAt(minutes(150)).build());
+        Session unverifiedIdle = stored(TestSessions.of(owner).createdAt(minutes(2)).lastActiveAt(minutes(20)).build());
+        Session verifiedNew = stored(TestSessions.of(owner).verified(true).createdAt(minutes(3)).lastActiveAt(minutes(50)).build());
+        Session unverifiedNew = stored(TestSessions.of(owner).createdAt(minutes(4)).lastActiveAt(minutes(120)).build());
+        Session key = storedKey(TestSessions.of(owner).createdAt(minutes(5)).lastActiveAt(minutes(5)).build());
+        Session ended = stored(TestSessions.of(owner).verified(true).createdAt(minutes(6)).lastActiveAt(minutes(160)).build());
+        store.end(ended.id(), owner, revokedAt(minutes(200), owner));
+        stored(TestSessions.of(newAccount()).createdAt(minutes(7)).build());
+
+        assertThat(ids(store.activeBySignIn(owner, ListFilter.ALL, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(key.id(), unverifiedNew.id(), verifiedNew.id(), unverifiedIdle.id(), verifiedOld.id());
+        assertThat(ids(store.activeBySignIn(owner, ListFilter.VERIFIED, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(verifiedNew.id(), verifiedOld.id());
+        assertThat(ids(store.activeBySignIn(owner, ListFilter.VERIFIED, inactiveBefore, 1,
+                Optional.of(new SessionStore.PageCursor(verifiedNew.createdAt(), verifiedNew.id().value()))))).containsExactly(verifiedOld.id());
+        assertThat(ids(store.activeBySignIn(owner, ListFilter.UNVERIFIED, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(unverifiedNew.id(), unverifiedIdle.id());
+        assertThat(ids(store.activeBySignIn(owner, ListFilter.INACTIVE, inactiveBefore, 50, Optional.empty())))
+                .containsExactly(key.id(), verifiedNew.id(), unverifiedIdle.id());
+        store.setFlags(verifiedOld.id(), owner, List.of(new SessionFlag("new-country", SessionFlag.Level.HIGH, "First sign-in from Spain")));
+        assertThat(ids(store.activeBySignIn(owner, ListFilter.FLAGGED, inactiveBefore, 50, Optional.empty()))).containsExactly(verifiedOld.id());
+
+        String bySignIn = new SessionStore.PageCursor(minutes(3), "ses_abc:def").encodeSignedIn();
+        assertThat(SessionStore.PageCursor.decodeSignedIn(bySignIn)).contains(new SessionStore.PageCursor(minutes(3), "ses_abc:def"));
+        assertThat(SessionStore.PageCursor.decodeSignedIn("")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SessionStore.PageCursor.decode(bySignIn))
+                .isInstanceOf(SessionProblem.InvalidCursor.class).hasMessageContaining("order=signed-in");
+        for (SessionStore.PageCursor byActivity : List.of(new SessionStore.PageCursor(minutes(3), "ses_abc"),
+                new SessionStore.PageCursor(minutes(3), "ses_abc", true), new SessionStore.PageCursor(minutes(3), "ses_abc", false, Optional.of("ses_here")))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> SessionStore.PageCursor.decodeSignedIn(byActivity.encode()))
+                    .isInstanceOf(SessionProblem.InvalidCursor.class).hasMessageContaining("without order=signed-in");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SessionStore.PageCursor.decodeSignedIn(Cursors.encode("signed-in", "x", "ses_abc")))
+                .isInstanceOf(SessionProblem.InvalidCursor.class).hasMessageContaining("not valid");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SessionStore.PageCursor.decodeSignedIn("not a cursor!"))
+                .isInstanceOf(SessionProblem.InvalidCursor.class).hasMessageContaining("not valid");
+    }
+
     private Session storedKey(Session session) {
         store.insertKey(session, TestSessions.tokenHash());
         return reread(session);
