@@ -18,7 +18,7 @@ import org.springframework.web.util.UriUtils;
 final class NextPageLink {
     /** What the API document says of the header. */
     static final String DESCRIPTION = "Present when there is a next page: its address, relative to the server, "
-            + "with the same filter, the same limit and its cursor, as <...?limit=50&cursor=...>; rel=\"next\"";
+            + "with the same filter or order, the same limit and its cursor, as <...?limit=50&cursor=...>; rel=\"next\"";
 
     private NextPageLink() {
     }

@@ -3,10 +3,12 @@ package dev.lanyard.admin;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.lanyard.account.AccountId;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.ListOrder;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionJson;
 import dev.lanyard.session.SessionProblem;
@@ -88,22 +90,29 @@ class TeamSessionApi {
 
     @Operation(operationId = "listMemberSessions",
             summary = "One member's active sessions and API keys with details, a page at a time (pages of `limit`, 1-100, 100 by "
-            + "default): most recently active first, API keys never used last; another person's IP is masked and their session "
+            + "default): most recently active first, API keys never used last, or with order=signed-in newest sign-in first, "
+            + "which a walk through the pages can rely on; another person's IP is masked and their session "
             + "ids left out. The Link header names the next page")
     @ApiResponse(responseCode = "200", description = "A page of the member's sessions and API keys, as an array; when there "
             + "are more, the Link header names the next page (rel=\"next\")",
             headers = @Header(name = "Link", description = NextPageLink.DESCRIPTION, schema = @Schema(type = "string")))
     @GetMapping("/members/{id}/sessions")
     ResponseEntity<List<SessionJson>> member(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id,
+                                             @io.swagger.v3.oas.annotations.Parameter(description = ListOrder.DESCRIPTION,
+                                                     schema = @Schema(type = "string", allowableValues = {"recently-active", "signed-in"},
+                                                             defaultValue = "recently-active"))
+                                             @RequestParam(required = false) String order,
                                              @RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String cursor,
                                              HttpServletRequest request) {
         TeamSessions.requireAdmin(admin);
+        ListOrder ordered = ListOrder.parse(order).orElseThrow(ListOrder::unknown);
         checkLimit(limit);
         boolean own = admin.account().id().value().equals(id);
         Instant now = clock.instant();
-        Sessions.Page<Session> page = team.of(admin, new AccountId(id), limit, Optional.ofNullable(cursor));
+        Sessions.Page<Session> page = team.of(admin, new AccountId(id), ordered, limit, Optional.ofNullable(cursor));
         var signIns = sessions.signInPlaces(new AccountId(id), page.items());
-        return NextPageLink.ok(request, limit, page.nextCursor()).body(page.items().stream()
+        Map<String, String> sameOrder = ordered == ListOrder.RECENTLY_ACTIVE ? Map.of() : Map.of("order", ordered.code());
+        return NextPageLink.ok(request, sameOrder, limit, page.nextCursor()).body(page.items().stream()
                 .map(s -> {
                     boolean activeNow = SessionView.activeNow(s, settings.activeWindow(), now);
                     boolean current = s.id().equals(admin.id());

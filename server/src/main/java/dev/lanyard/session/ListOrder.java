@@ -20,7 +20,7 @@ public enum ListOrder {
             + "a session used while you walk through the pages can move ahead of the cursor and be on none of them. "
             + "signed-in: newest sign-in first (an API key: when it was made), an order no use changes, so a walk through "
             + "the pages lists each session that stays active through it exactly once, the session making the request "
-            + "where it signed in. A cursor reads only in the order that gave it (400 invalid-cursor in the other)";
+            + "where it signed in (one signed in during the walk is newer than the first page). A cursor reads only in the order that gave it (400 invalid-cursor in the other)";
 
     private final String code;
 

@@ -78,7 +78,8 @@ class SessionApi {
 
     @Operation(operationId = "listSessions",
             summary = "Your active sessions: the one this request is made with first (on the first page only), then the others "
-            + "most recently active first, then API keys never used (newest first); filter: all, "
+            + "most recently active first, then API keys never used (newest first); with order=signed-in, newest sign-in "
+            + "first, an order a walk through the pages can rely on; filter: all, "
             + "verified, unverified, inactive, "
             + "flagged (sessions the risk assessment found suspicious; each session's flags say why)")
     @GetMapping
@@ -86,12 +87,16 @@ class SessionApi {
                      @io.swagger.v3.oas.annotations.Parameter(description = "One of all (the default), verified, unverified, "
                              + "inactive, flagged; letter case does not matter")
                      @RequestParam(required = false) String filter,
+                     @io.swagger.v3.oas.annotations.Parameter(description = ListOrder.DESCRIPTION, schema = @Schema(type = "string",
+                             allowableValues = {"recently-active", "signed-in"}, defaultValue = "recently-active"))
+                     @RequestParam(required = false) String order,
                      @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
         requireList(current);
         ListFilter chosen = ListFilter.parse(filter).orElseThrow(() ->
                 new SessionProblem.InvalidInput("filter", "filter must be one of all, verified, unverified, inactive, flagged."));
+        ListOrder ordered = ListOrder.parse(order).orElseThrow(ListOrder::unknown);
         checkLimit(limit);
-        var page = sessions.active(current, chosen, limit, Optional.ofNullable(cursor));
+        var page = sessions.active(current, chosen, ordered, limit, Optional.ofNullable(cursor));
         var signIns = sessions.signInPlaces(current.account().id(), page.items());
         return new SessionList(page.items().stream().map(s -> json(s, signIns, current, false)).toList(),
                 page.nextCursor().orElse(null), reads.counts(current.account().id()));

@@ -43,6 +43,24 @@ class SessionReads {
         return page(store.active(owner, filter, inactiveBefore, size + 1, first, after), size, after, first);
     }
 
+    /**
+     * {@code owner}'s active sessions and API keys that pass {@code filter}, newest sign-in first: no use moves one, so a
+     * walk through the pages lists each session that stays active once, where {@link #active}'s order lets one used
+     * meanwhile jump over the cursor (outside review). No session is put first: the current one comes where it signed in.
+     */
+    Sessions.Page<Session> bySignIn(AccountId owner, ListFilter filter, int limit, Optional<String> cursor) {
+        int size = pageSize(limit);
+        Instant now = clock.instant();
+        Optional<SessionStore.PageCursor> after = cursor.flatMap(SessionStore.PageCursor::decodeSignedIn);
+        List<Session> rows = store.activeBySignIn(owner, filter, now.minus(ListFilter.INACTIVE_AFTER), size + 1, after);
+        Optional<String> next = rows.size() > size
+                ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).createdAt(), rows.get(size - 1).id().value()).encodeSignedIn())
+                : Optional.empty();
+        // A session that has expired but that the sweep has not ended yet is no longer usable: it is not listed.
+        return new Sessions.Page<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending)
+                .filter(session -> session.expiry(now).isEmpty()).toList(), next);
+    }
+
     /** {@link #active} without the owner's API keys, which an admin's view of a member lists apart (keys.ApiKeys). */
     Sessions.Page<Session> activeWithoutKeys(AccountId owner, int limit, Optional<String> cursor) {
         int size = pageSize(limit);

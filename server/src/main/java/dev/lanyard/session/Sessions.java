@@ -180,6 +180,18 @@ public class Sessions {
     }
 
     /**
+     * {@link #active(CurrentSession, ListFilter, int, Optional)} in {@code order}. By sign-in, no use moves a session, so a
+     * walk through the pages lists each one that stays active once, the current one where it signed in
+     * ({@link SessionReads#bySignIn}); most recently active first, one used during the walk can move ahead of the cursor.
+     */
+    public Page<Session> active(CurrentSession current, ListFilter filter, ListOrder order, int limit, Optional<String> cursor) {
+        return switch (order) {
+            case RECENTLY_ACTIVE -> active(current, filter, limit, cursor);
+            case SIGNED_IN -> reads.bySignIn(current.account().id(), filter, limit, cursor);
+        };
+    }
+
+    /**
      * Whether one of the member's active sign-ins other than {@code except} (browsers and apps that signed in, not API
      * keys nor apps' grants) passes {@code test}, all of them read: their sign-in alerts switches decide whether a new
      * device's alert is mailed (risk.SignInAlerts), and one verified lets this one be approved.

@@ -114,6 +114,14 @@ public class TeamSessions {
         return reads.active(member(admin, memberId).id(), Optional.empty(), ListFilter.ALL, limit, cursor);
     }
 
+    /** {@link #of} in {@code order}: by sign-in, a walk through the pages lists each session that stays active once. */
+    public Sessions.Page<Session> of(CurrentSession admin, AccountId memberId, ListOrder order, int limit, Optional<String> cursor) {
+        return switch (order) {
+            case RECENTLY_ACTIVE -> of(admin, memberId, limit, cursor);
+            case SIGNED_IN -> reads.bySignIn(member(admin, memberId).id(), ListFilter.ALL, limit, cursor);
+        };
+    }
+
     /**
      * {@link #of} without the member's API keys, which the member's page lists apart ({@code keys.ApiKeys}), so that many
      * sessions never push them off it (outside review: a member with 502 sessions showed 100 and "No active API keys").

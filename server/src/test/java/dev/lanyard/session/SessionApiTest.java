@@ -466,6 +466,75 @@ class SessionApiTest {
         assertThat(paged.get(0).path("current").asBoolean()).isTrue();
     }
 
+    /**
+     * Outside review (PostgreSQL, a member with 500 sessions): walking the list by its cursor while the sessions were in
+     * use missed a quarter of those active through the whole walk, each used session moving ahead of the cursor. In
+     * order=signed-in no use moves one: every session is on exactly one page, newest sign-in first, the walker's own
+     * where it signed in.
+     */
+    @Test
+    void aWalkInTheOrderOfSignInListsEverySessionOnceWhileTheSessionsAreUsedBetweenPages() throws Exception {
+        Member first = api.signUp("alice");
+        List<Member> signedIn = new ArrayList<>(List.of(first));
+        for (int i = 0; i < 6; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            signedIn.add(api.logInForBearer(first));
+        }
+        Member walker = signedIn.get(3);
+        activity.flush();
+
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 10; page++) {
+            var request = get(SESSIONS).param("order", "signed-in").param("limit", "2");
+            if (cursor != null) request.param("cursor", cursor);
+            JsonNode body = body(mvc.perform(request.with(bearer(walker))).andExpect(status().isOk()));
+            body.path("items").values().forEach(s -> paged.add(s.path("id").asString()));
+            // The oldest sign-in, on the last page, is now the most recently active, as its use would make it.
+            clock.advance(Duration.ofSeconds(30));
+            as(first, get(SESSIONS + "/current")).andExpect(status().isOk());
+            activity.flush();
+            if (body.path("nextCursor").isNull()) break;
+            cursor = body.path("nextCursor").asString();
+        }
+
+        List<String> newestSignInFirst = new ArrayList<>(signedIn.stream().map(Member::sessionId).toList());
+        java.util.Collections.reverse(newestSignInFirst);
+        assertThat(paged).containsExactlyElementsOf(newestSignInFirst);
+    }
+
+    /** order=signed-in takes the filters, a name no order has is refused naming the field, a cursor reads in its own order only. */
+    @Test
+    void theOrderOfSignInTakesTheFiltersAndRefusesAnUnknownOrderAndTheOtherOrdersCursors() throws Exception {
+        Member laptop = api.signUp("alice");
+        clock.advance(Duration.ofMinutes(1));
+        Member phone = api.logIn(laptop);
+        clock.advance(Duration.ofMinutes(1));
+        Member tablet = api.logIn(laptop);
+        jdbc.sql("UPDATE sessions SET verified = :yes WHERE id = :id").param("yes", true).param("id", phone.sessionId()).update();
+
+        JsonNode unverified = body(as(laptop, get(SESSIONS).param("order", "signed-in").param("filter", "unverified")
+                .param("limit", "1")).andExpect(status().isOk()));
+        assertThat(unverified.path("items").values()).extracting(n -> n.path("id").asString()).containsExactly(tablet.sessionId());
+        JsonNode rest = body(as(laptop, get(SESSIONS).param("order", "signed-in").param("filter", "unverified")
+                .param("cursor", unverified.path("nextCursor").asString())).andExpect(status().isOk()));
+        assertThat(rest.path("items").values()).extracting(n -> n.path("id").asString()).containsExactly(laptop.sessionId());
+        assertThat(rest.path("nextCursor").isNull()).isTrue();
+
+        assertThat(badInput(as(laptop, get(SESSIONS).param("order", "newest")), "order").path("detail").asString())
+                .contains("recently-active", "signed-in");
+        badInput(as(laptop, get(SESSIONS).param("order", "SIGNED-IN")), "order");
+        String bySignIn = body(as(laptop, get(SESSIONS).param("order", "signed-in").param("limit", "1")).andExpect(status().isOk()))
+                .path("nextCursor").asString();
+        String byActivity = body(as(laptop, get(SESSIONS).param("limit", "1")).andExpect(status().isOk())).path("nextCursor").asString();
+        assertThat(problem(as(laptop, get(SESSIONS).param("cursor", bySignIn)), 400, "invalid-cursor").path("detail").asString())
+                .contains("order=signed-in");
+        assertThat(problem(as(laptop, get(SESSIONS).param("order", "recently-active").param("cursor", bySignIn)), 400, "invalid-cursor")
+                .path("field").asString()).isEqualTo("cursor");
+        assertThat(problem(as(laptop, get(SESSIONS).param("order", "signed-in").param("cursor", byActivity)), 400, "invalid-cursor")
+                .path("detail").asString()).contains("without order=signed-in");
+    }
+
     @Test
     void listFiltersByVerifiedUnverifiedAndInactive() throws Exception {
         Member laptop = api.signUp("alice");

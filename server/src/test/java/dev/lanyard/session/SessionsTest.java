@@ -664,6 +664,48 @@ class SessionsTest {
         assertThat(team.counts(admin, alice.id()).nothingToEnd()).isTrue();
     }
 
+    /**
+     * Outside review (PostgreSQL, two nodes, a member with 500 sessions in use): an admin's walk through the member's
+     * sessions, most recently active first, missed those used between two pages. By sign-in each session that stays
+     * active is listed once, the key among them by when it was made, however they are used; the walk most recently
+     * active first misses the ones used meanwhile, the known limit of that order.
+     */
+    @Test
+    void anAdminsWalkBySignInListsEachSessionOfABusyMemberOnceWhileTheyAreUsed() {
+        Account mel = TestAccounts.insertTeammate(dataSource, alice, TestAccounts.uniqueEmail("mel"));
+        CurrentSession admin = as(signIn(alice), alice);
+        List<SessionId> signedIn = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            if (i == 5) signedIn.add(sessions.startKey(new Sessions.NewKey(mel.id(), "deploy script", ApiKeyToken.generate(), Optional.empty())).id());
+            else signedIn.add(signIn(mel).session().id());
+        }
+        activity.flush();
+        java.util.Collections.reverse(signedIn);
+
+        List<SessionId> bySignIn = everyPage(cursor -> {
+            Sessions.Page<Session> page = team.of(admin, mel.id(), ListOrder.SIGNED_IN, 5, cursor);
+            useTheLeastRecentlyActiveSignIn(mel);
+            return page;
+        }).stream().map(Session::id).toList();
+        List<SessionId> byActivity = everyPage(cursor -> {
+            Sessions.Page<Session> page = team.of(admin, mel.id(), ListOrder.RECENTLY_ACTIVE, 5, cursor);
+            useTheLeastRecentlyActiveSignIn(mel);
+            return page;
+        }).stream().map(Session::id).toList();
+
+        assertThat(bySignIn).containsExactlyElementsOf(signedIn);
+        assertThat(byActivity).as("the known limit of the order by activity").doesNotHaveDuplicates().hasSizeLessThan(signedIn.size());
+    }
+
+    /** The member's sign-in used least recently is used now, and its use written, as another node's flush would. */
+    private void useTheLeastRecentlyActiveSignIn(Account member) {
+        clock.advance(Duration.ofSeconds(10));
+        Session least = everyPage(cursor -> sessions.everyActive(member.id(), Sessions.MAX_PAGE, cursor)).stream()
+                .filter(s -> !s.apiKey()).min(java.util.Comparator.comparing(Session::lastActiveAt)).orElseThrow();
+        store.recordActivity(List.of(new ActivityRecorder.Flush(least.id(), clock.instant(), 1, 0, "")));
+    }
+
     /** Every page of a list, from the first on, each read by {@code page} with the cursor of the one before. */
     private static List<Session> everyPage(java.util.function.Function<Optional<String>, Sessions.Page<Session>> page) {
         List<Session> read = new java.util.ArrayList<>();

@@ -8,6 +8,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.lanyard.account.TestAccounts;
 import dev.lanyard.session.EndReason;
@@ -268,6 +269,50 @@ class ForcedSignOutTest {
         assertThat(team.read(tooMany).path("field").asString()).isEqualTo("limit");
 
         assertThat(team.read(forceSignOut(mel, Map.of("reason", REASON))).path("ended").asInt()).as("what the button said").isEqualTo(102);
+    }
+
+    /**
+     * Outside review (PostgreSQL, two nodes, a member with 500 sessions in use): following the Link header, a quarter of
+     * the sessions active through the whole walk were on no page, each one used meanwhile having moved ahead of the
+     * cursor. With order=signed-in, which the Link header keeps, each is on exactly one page, newest sign-in first.
+     */
+    @Test
+    void anAdminFollowingTheLinkHeaderInTheOrderOfSignInSeesEachSessionOnceWhileTheyAreUsed() throws Exception {
+        Member mel = team.join(admin, "mel");
+        copiesOfTheSession(mel, 9);
+        for (int i = 1; i <= 9; i++) {
+            jdbc.sql("UPDATE sessions SET created_at = created_at - :i * 60000 WHERE id = :id")
+                    .param("i", i).param("id", mel.sessionId() + "_copy" + i).update();
+        }
+        List<String> signedIn = jdbc.sql("SELECT created_at FROM sessions WHERE account_id = :id ORDER BY created_at DESC")
+                .param("id", mel.accountId()).query(Long.class).list().stream()
+                .map(ms -> java.time.Instant.ofEpochMilli(ms).toString()).toList();
+
+        List<String> seen = new java.util.ArrayList<>();
+        Optional<String> next = Optional.of("/api/v1/admin/members/" + mel.accountId() + "/sessions?order=signed-in&limit=3");
+        for (int page = 0; next.isPresent() && page < 10; page++) {
+            MvcResult result = team.perform(team.as(get(next.get()), admin));
+            assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(200);
+            team.read(result).values().forEach(s -> seen.add(java.time.Instant.parse(s.path("createdAt").asString()).toString()));
+            next = TeamClient.nextPage(result);
+            next.ifPresent(link -> assertThat(link).contains("?order=signed-in&limit=3&cursor="));
+            // The session used least recently is used now: most recently active first, it would move ahead of the cursor.
+            jdbc.sql("""
+                            UPDATE sessions SET last_active_at = last_active_at + 86400000 WHERE id =
+                                (SELECT id FROM sessions WHERE account_id = :id AND ended_at IS NULL ORDER BY last_active_at, id LIMIT 1)""")
+                    .param("id", mel.accountId()).update();
+        }
+
+        assertThat(signedIn).hasSize(10);
+        assertThat(seen).containsExactlyElementsOf(signedIn);
+        String members = "/api/v1/admin/members/" + mel.accountId() + "/sessions";
+        MvcResult unknown = team.perform(team.as(get(members).param("order", "oldest"), admin));
+        assertThat(unknown.getResponse().getStatus()).isEqualTo(400);
+        assertThat(team.read(unknown).path("field").asString()).isEqualTo("order");
+        String byActivity = TeamClient.nextPage(team.perform(team.as(get(members).param("limit", "3"), admin))).orElseThrow();
+        MvcResult crossed = team.perform(team.as(get(byActivity.replace("?limit=", "?order=signed-in&limit=")), admin));
+        assertThat(crossed.getResponse().getStatus()).isEqualTo(400);
+        assertThat(team.read(crossed).path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-cursor");
     }
 
     /** The member's page reads its lists and counts in statements of their own, not one per session or key. */

@@ -180,6 +180,24 @@ class ApiDocsTest {
         }
     }
 
+    /**
+     * Outside review: a walk through a busy member's sessions by their cursor missed those used meanwhile. Both lists of a
+     * member's sessions document order, its values the server's own, and say which order a walk can rely on.
+     */
+    @Test
+    void theListsOfAMembersSessionsDocumentTheirOrdersAndWhichOneAWalkCanRelyOn() {
+        JsonNode paths = doc().path("paths");
+        for (String path : List.of("/api/v1/sessions", "/api/v1/admin/members/{id}/sessions")) {
+            JsonNode order = paths.path(path).path("get").path("parameters").valueStream()
+                    .filter(p -> p.path("name").asString().equals("order")).findFirst().orElseThrow();
+            assertThat(strings(order.path("schema").path("enum"))).as(path)
+                    .containsExactlyElementsOf(Arrays.stream(dev.lanyard.session.ListOrder.values()).map(dev.lanyard.session.ListOrder::code).toList());
+            assertThat(order.path("schema").path("default").asString()).as(path).isEqualTo("recently-active");
+            assertThat(order.path("description").asString()).as(path)
+                    .contains("can move ahead of the cursor", "exactly once", "400 invalid-cursor");
+        }
+    }
+
     @Test
     void signUpAndLoginNeedNoCredentials() {
         JsonNode paths = doc().path("paths");
