@@ -23,14 +23,15 @@ class JdbcMailOutboxStore implements MailOutboxStore {
     }
 
     @Override
-    public long add(TeamId team, String recipient, String subject, String body, Instant at) {
+    public long add(TeamId team, String recipient, String subject, String body, Instant at, Optional<Instant> validUntil) {
         KeyHolder key = new GeneratedKeyHolder();
         jdbc.sql("""
-                INSERT INTO mail_outbox (team_id, recipient, subject, body, created_at, next_attempt_at)
-                VALUES (:team, :to, :subject, :body, :at, :at)
+                INSERT INTO mail_outbox (team_id, recipient, subject, body, created_at, next_attempt_at, valid_until)
+                VALUES (:team, :to, :subject, :body, :at, :at, :until)
                 """)
                 .param("team", team.value()).param("to", recipient).param("subject", subject).param("body", body)
-                .param("at", at.toEpochMilli()).update(key, "id");
+                .param("at", at.toEpochMilli()).param("until", validUntil.map(Instant::toEpochMilli).orElse(null), java.sql.Types.BIGINT)
+                .update(key, "id");
         return key.getKeyAs(Number.class).longValue();
     }
 
@@ -77,9 +78,9 @@ class JdbcMailOutboxStore implements MailOutboxStore {
 
     @Override
     public List<Outgoing> claim(String claim, Instant now, Instant claimedUntil, int limit) {
-        return outbox.claim(claim, now, claimedUntil, limit, "id, team_id, recipient, subject, body, attempts",
+        return outbox.claim(claim, now, claimedUntil, limit, "id, team_id, recipient, subject, body, attempts, valid_until",
                 (rs, n) -> new Outgoing(rs.getLong("id"), new TeamId(rs.getString("team_id")), rs.getString("recipient"),
-                        rs.getString("subject"), rs.getString("body"), rs.getInt("attempts")));
+                        rs.getString("subject"), rs.getString("body"), rs.getInt("attempts"), optionalInstant(rs, "valid_until")));
     }
 
     @Override

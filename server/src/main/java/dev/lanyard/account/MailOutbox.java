@@ -29,7 +29,8 @@ import org.springframework.stereotype.Component;
  * Sends the mail of the outbox over SMTP, never inside the transaction that wrote it: right after
  * that commit (on a thread of its own, so the request does not wait), at start-up, and every
  * {@code lanyard.mail.retry-interval}. A failed attempt is retried later with a doubling delay and
- * recorded (attempts, last error); after {@code max-attempts} the mail is given up. Nodes claim mail
+ * recorded (attempts, last error); after {@code max-attempts} the mail is given up, and so is a mail whose link expired
+ * before it could be sent ({@link #LINK_EXPIRED_REASON}). Nodes claim mail
  * before sending it, so two nodes never send the same mail at once.
  *
  * <p>An address with characters outside ASCII before the @ goes out in UTF-8 with SMTPUTF8 (RFC 6531,
@@ -60,6 +61,13 @@ public class MailOutbox {
      * for a whole batch: a security notice could arrive that late after a crash (outside review).
      */
     static final Duration CLAIM = claim(SMTP_CONNECTION, SMTP_EXCHANGE);
+
+    /**
+     * What the outbox records for a mail whose link expired before the mail server accepted it (decision 67's hour of a
+     * reset link, an invitation's 7 days): it is given up, not delivered with a link that only says it has expired.
+     */
+    static final String LINK_EXPIRED_REASON = "Not sent: its link expired before the mail server accepted it, so the mail "
+            + "would have carried a dead link. Whoever needs the link asks for a new one (an admin resends an invitation).";
 
     private final MailOutboxStore store;
     private final ObjectProvider<JavaMailSender> smtp;
@@ -118,6 +126,10 @@ public class MailOutbox {
                 // A send slower than the claim (the mail server's answers each near their timeout) let it run out, and
                 // another node claimed this mail meanwhile: it sends it, this node does not.
                 if (store.renew(mail.id(), claim, clock.instant().plus(holds)) == 0) continue;
+                if (mail.expiredAt(clock.instant())) {
+                    hold(mail, claim, LINK_EXPIRED_REASON, "its link expired at " + mail.validUntil().get() + " before the mail server accepted it");
+                    continue;
+                }
                 if (send(server, mail, claim)) sent++;
             }
         }
@@ -202,7 +214,8 @@ public class MailOutbox {
     /**
      * Gives up a mail whose address needs SMTPUTF8 that the mail server does not offer, or that Lanyard cannot ask for
      * (a mail sender of the operator's own): trying again would meet the same sender, and sending it without SMTPUTF8
-     * could deliver it to another mailbox. It shows as undelivered, with {@code reason}.
+     * could deliver it to another mailbox; or a mail whose link expired before it was sent. It shows as undelivered, with
+     * {@code reason}.
      */
     private boolean hold(MailOutboxStore.Outgoing mail, String claim, String reason, String logged) {
         store.gaveUp(mail.id(), claim, reason, clock.instant());

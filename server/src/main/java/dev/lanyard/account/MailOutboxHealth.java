@@ -8,7 +8,8 @@ import org.springframework.stereotype.Component;
 /**
  * Health component {@code mailOutbox}: how much mail waits, why the last attempt failed, and when and why a mail was
  * last given up ({@code lastUndelivered}: after its last attempt, or at once when its address needs SMTPUTF8 that the
- * mail server does not offer, or that a mail sender of the operator's own cannot be asked for).
+ * mail server does not offer, or that a mail sender of the operator's own cannot be asked for, or when the link it
+ * carries expired before the mail server accepted it).
  * Always UP: a mail server outage delays mail but breaks nothing this node serves, so it must not
  * take the node out of a load balancer. Operators alert on {@code pending} and {@code oldest}.
  */

@@ -11,8 +11,15 @@ import java.util.Optional;
  */
 interface MailOutboxStore {
 
-    /** A claimed mail; {@code attempts} counts this attempt. */
-    record Outgoing(long id, TeamId team, String recipient, String subject, String body, int attempts) {
+    /**
+     * A claimed mail; {@code attempts} counts this attempt. {@code validUntil}: when the link it carries expires, after
+     * which it is not worth sending; empty for a mail worth sending whenever it goes.
+     */
+    record Outgoing(long id, TeamId team, String recipient, String subject, String body, int attempts, Optional<Instant> validUntil) {
+        /** Whether the link it carries has expired at {@code now}. */
+        boolean expiredAt(Instant now) {
+            return validUntil.filter(until -> !now.isBefore(until)).isPresent();
+        }
     }
 
     /** What is still to send, for health. */
@@ -42,8 +49,11 @@ interface MailOutboxStore {
     /** Up to {@code limit} of the mails to {@code recipient} with an id above {@code afterId}, in the order of their ids. */
     List<Addressed> to(String recipient, long afterId, int limit);
 
-    /** Adds a mail due at {@code at}; returns its id. */
-    long add(TeamId team, String recipient, String subject, String body, Instant at);
+    /**
+     * Adds a mail due at {@code at}, worth sending until {@code validUntil} (when the link it carries expires) or, when
+     * that is empty, whenever it goes; returns its id.
+     */
+    long add(TeamId team, String recipient, String subject, String body, Instant at, Optional<Instant> validUntil);
 
     /**
      * Claims up to {@code limit} mails that are due at {@code now}, unsent, not given up and not

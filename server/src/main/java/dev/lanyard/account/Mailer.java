@@ -69,8 +69,21 @@ public class Mailer {
      * @return the mail's id in the SMTP outbox, or empty when it was kept in the development outbox
      */
     public java.util.Optional<Long> send(TeamId team, String to, String subject, String body) {
+        return send(team, to, subject, body, Optional.empty());
+    }
+
+    /**
+     * As {@link #send(TeamId, String, String, String)}, for a mail that carries a link which expires at {@code linkExpiresAt}
+     * (a password reset, an invitation, a sign-up's confirmation, a sign-in alert's "This wasn't me"): while the mail
+     * server is away it is retried only until then, and then given up, never delivered with a dead link (outside review).
+     */
+    public java.util.Optional<Long> send(TeamId team, String to, String subject, String body, java.time.Instant linkExpiresAt) {
+        return send(team, to, subject, body, Optional.of(linkExpiresAt));
+    }
+
+    private java.util.Optional<Long> send(TeamId team, String to, String subject, String body, Optional<java.time.Instant> validUntil) {
         if (smtp.getIfAvailable() != null) {
-            long id = outboxStore.add(team, to, subject, body, clock.instant());
+            long id = outboxStore.add(team, to, subject, body, clock.instant(), validUntil);
             log.info("Queued mail {} “{}” to {}", id, subject, to);
             outbox.ifAvailable(sender -> afterCommit(sender::drainSoon));
             return java.util.Optional.of(id);
@@ -162,11 +175,12 @@ public class Mailer {
      * The team's SMTP mails given up, most recently first: at most {@code limit} of those after {@code after} (from the
      * first when empty), so that every one of them can be reached a page at a time (outside review: the 50 most recent were
      * all, and nothing said there were more). The reason is Lanyard's own when it held the mail (an address that needs
-     * SMTPUTF8); the mail server's errors stay with whoever runs Lanyard (health), as the members page says.
+     * SMTPUTF8, a link that expired before the mail server took the mail); the mail server's errors stay with whoever runs
+     * Lanyard (health), as the members page says.
      */
     public List<Undelivered> undelivered(TeamId team, int limit, Optional<GivenUp> after) {
         return outboxStore.undelivered(team, limit, after).stream().map(m -> new Undelivered(m.recipient(), m.subject(), m.queuedAt(),
-                m.gaveUpAt(), SmtpUtf8Sender.heldByLanyard(m.reason()) ? m.reason()
+                m.gaveUpAt(), SmtpUtf8Sender.heldByLanyard(m.reason()) || MailOutbox.LINK_EXPIRED_REASON.equals(m.reason()) ? m.reason()
                         : "The mail server refused it or could not be reached, at every attempt. Whoever runs Lanyard sees "
                         + "the mail server's error in its health check.", new GivenUp(m.gaveUpAt(), m.id()))).toList();
     }

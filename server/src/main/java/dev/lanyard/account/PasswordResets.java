@@ -150,8 +150,9 @@ public class PasswordResets {
         }
         Account account = owner.get();
         String token = Ids.random("", 32);
+        Instant expires = now.plus(LINK_LIFETIME);
         resets.insert(new PasswordResetStore.Request(id, email, Optional.of(account.id()), Optional.of(Members.hash(token)), now,
-                now.plus(LINK_LIFETIME), Origin.MAIL));
+                expires, Origin.MAIL));
         mailer.send(account.team(), account.email(), "Reset your Lanyard password", """
                 Hello %s,
 
@@ -165,7 +166,7 @@ public class PasswordResets {
 
                 If it wasn't you, ignore this mail: your password stays as it is.
                 """.formatted(account.name(), account.email(), MailTimes.in(store.timeZone(account.id()), now), address,
-                mailer.baseUrl(), PATH, token));
+                mailer.baseUrl(), PATH, token), expires);
         meters.counter("lanyard.password.reset.requests", "email", "known").increment();
     }
 

@@ -164,7 +164,10 @@ final class SentInvitations {
 
                 The link works once and expires in 7 days. If you did not expect this, ignore this mail.
                 """.formatted(mailer.baseUrl() + "/invite/" + token);
-        Optional<Long> sent = mailer.send(admin.team(), invitation.email(), "Invitation to join a team on Lanyard", invited + rest);
+        // Worth sending until the invitation expires. The mail that says the address cannot join carries no link, but is
+        // given up alike: its admin must not tell the two apart by when or why a mail was given up.
+        Optional<Long> sent = mailer.send(admin.team(), invitation.email(), "Invitation to join a team on Lanyard", invited + rest,
+                invitation.expiresAt());
         invitations.noteMail(invitation.id(), admin.team(), sent);
         return sent.isPresent();
     }

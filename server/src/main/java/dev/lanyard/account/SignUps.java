@@ -143,7 +143,7 @@ public class SignUps {
                     %s/signup/confirm/%s
 
                     If it wasn't you, ignore this mail: no account is created without the link.
-                    """.formatted(MailTimes.utc(now), mailer.baseUrl(), token)); // no account yet, nor its zone
+                    """.formatted(MailTimes.utc(now), mailer.baseUrl(), token), expires); // no account yet, nor its zone
             meters.counter("lanyard.signup.requests", "email", "free").increment();
         }
         return new Requested(checked.email(), expires);

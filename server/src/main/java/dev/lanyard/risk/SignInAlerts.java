@@ -67,11 +67,12 @@ class SignInAlerts {
         if (account.isEmpty()) return;
         Instant now = clock.instant();
         String token = token();
-        store.addLink(hash(token), s.id(), s.account(), now, now.plus(settings.alertLinkLifetime()));
+        Instant linkExpires = now.plus(settings.alertLinkLifetime());
+        store.addLink(hash(token), s.id(), s.account(), now, linkExpires);
         // The device is what the signing-in client claims (a user agent can name any browser): in the body,
         // labelled, never in the subject, which is read as the sender's own words.
         boolean mailed = mailer.send(account.get().team(), account.get().email(), "New sign-in to your Lanyard account",
-                body(account.get(), s, flags, token)).isPresent();
+                body(account.get(), s, flags, token), linkExpires).isPresent();
         events.publishEvent(new RiskEvent.AlertSent(s.id(), s.account(), account.get().email(), mailed, now));
     }
 

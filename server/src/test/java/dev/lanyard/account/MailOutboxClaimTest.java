@@ -112,7 +112,8 @@ class MailOutboxClaimTest {
     }
 
     private long add(String to) {
-        return store.add(new TeamId("team_mail"), to, "An API key was created on your Lanyard account", "A key was made.", clock.instant());
+        return store.add(new TeamId("team_mail"), to, "An API key was created on your Lanyard account", "A key was made.", clock.instant(),
+                java.util.Optional.empty());
     }
 
     @Test
@@ -201,6 +202,30 @@ class MailOutboxClaimTest {
 
         assertThat(server.sentTo).containsExactly("a@example.com", "b@example.com", "c@example.com");
         assertThat(otherNode).as("no mail claimable by another node while this one sends").isEmpty();
+    }
+
+    /**
+     * A mail whose link expired before it could be sent (the mail server away past a reset link's hour) is given up with
+     * why, never sent; one whose link still works goes out (outside review).
+     */
+    @Test
+    void aMailWhoseLinkHasExpiredIsGivenUpAndNeverSent() {
+        Instant queued = clock.instant();
+        long expired = store.add(new TeamId("team_mail"), "late@example.com", "Reset your Lanyard password", "Open /reset/t0ken",
+                queued, java.util.Optional.of(queued.plus(Duration.ofHours(1))));
+        store.add(new TeamId("team_mail"), "fresh@example.com", "New sign-in to your Lanyard account", "This wasn't me: /not-me/t0ken",
+                queued, java.util.Optional.of(queued.plus(Duration.ofHours(24))));
+        SlowServer server = new SlowServer(Duration.ZERO, () -> { });
+
+        clock.set(queued.plus(Duration.ofHours(1)));
+        assertThat(outbox(server).drain()).isEqualTo(1);
+
+        assertThat(server.sentTo).containsExactly("fresh@example.com");
+        assertThat(store.undelivered(new TeamId("team_mail"), 10)).singleElement().satisfies(mail -> {
+            assertThat(mail.id()).isEqualTo(expired);
+            assertThat(mail.reason()).isEqualTo(MailOutbox.LINK_EXPIRED_REASON).contains("its link expired before the mail server accepted it");
+        });
+        assertThat(store.backlog().pending()).isZero();
     }
 
     /** A send stuck longer than the claim: the next mail, taken over by another node meanwhile, is left to it, not sent twice. */

@@ -53,7 +53,7 @@ abstract class MailOutboxStoreContract {
     }
 
     private long add(String to, Instant at) {
-        return store.add(new TeamId("team_mail"), to, "Invitation", "Open /invite/secret-token-" + to, at);
+        return store.add(new TeamId("team_mail"), to, "Invitation", "Open /invite/secret-token-" + to, at, java.util.Optional.empty());
     }
 
     private String body(long id) {
@@ -68,8 +68,23 @@ abstract class MailOutboxStoreContract {
         List<MailOutboxStore.Outgoing> claimed = store.claim("c1", at, at.plus(CLAIM), 10);
 
         assertThat(claimed).containsExactly(new MailOutboxStore.Outgoing(id, new TeamId("team_mail"), "a@example.com",
-                "Invitation", "Open /invite/secret-token-a@example.com", 1));
+                "Invitation", "Open /invite/secret-token-a@example.com", 1, java.util.Optional.empty()));
         assertThat(store.claim("c2", at, at.plus(CLAIM), 10)).as("held by the first claim").isEmpty();
+    }
+
+    /** A mail whose link expires (a password reset's hour) is claimed with that time, which the outbox checks before sending. */
+    @Test
+    void aMailIsClaimedWithWhenItsLinkExpires() {
+        Instant expires = now.plus(Duration.ofHours(1));
+        long id = store.add(new TeamId("team_mail"), "r@example.com", "Reset your Lanyard password", "Open /reset/t0ken", now,
+                java.util.Optional.of(expires));
+
+        List<MailOutboxStore.Outgoing> claimed = store.claim("c1", now, now.plus(CLAIM), 10);
+
+        assertThat(claimed).extracting(MailOutboxStore.Outgoing::id, MailOutboxStore.Outgoing::validUntil)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(id, java.util.Optional.of(expires)));
+        assertThat(claimed.get(0).expiredAt(expires.minusMillis(1))).isFalse();
+        assertThat(claimed.get(0).expiredAt(expires)).isTrue();
     }
 
     @Test
@@ -160,7 +175,7 @@ abstract class MailOutboxStoreContract {
         long first = add("f@example.com", now);
         long second = add("g@example.com", now);
         long sent = add("h@example.com", now);
-        long other = store.add(new TeamId("team_other"), "i@example.com", "Alert", "body", now);
+        long other = store.add(new TeamId("team_other"), "i@example.com", "Alert", "body", now, java.util.Optional.empty());
         store.claim("c1", now, now.plus(CLAIM), 10);
         store.gaveUp(first, "c1", "first reason", now.plusSeconds(1));
         store.gaveUp(second, "c1", "second reason", now.plusSeconds(2));

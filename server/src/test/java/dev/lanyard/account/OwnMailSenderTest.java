@@ -85,8 +85,8 @@ class OwnMailSenderTest {
         String ascii = TestAccounts.uniqueEmail("plain");
         // Due only on this outbox's clock, days ahead, so the server's own outbox (and its sender) never claims them.
         Clock later = Clock.fixed(clock.instant().plus(Duration.ofDays(3)), ZoneOffset.UTC);
-        store.add(team, soren, "Join the team", "https://lanyard.example/invite/t0ken", later.instant());
-        store.add(team, ascii, "Join the team", "https://lanyard.example/invite/t0ken2", later.instant());
+        store.add(team, soren, "Join the team", "https://lanyard.example/invite/t0ken", later.instant(), java.util.Optional.empty());
+        store.add(team, ascii, "Join the team", "https://lanyard.example/invite/t0ken2", later.instant(), java.util.Optional.empty());
         OwnSender own = new OwnSender();
         MailOutbox outbox = new MailOutbox(store, new StaticListableBeanFactory(Map.of("own", own)).getBeanProvider(JavaMailSender.class),
                 settings, later);

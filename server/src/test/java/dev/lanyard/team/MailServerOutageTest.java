@@ -179,6 +179,51 @@ class MailServerOutageTest {
         }
     }
 
+    /**
+     * A reset link lives an hour (decision 67). Its mail, still waiting for the mail server when the hour is over, is given
+     * up with a reason the admin, health and log all give, never delivered with a link that only says it expired (outside
+     * review).
+     */
+    @Test
+    void aResetMailWhoseLinkExpiredWhileTheMailServerWasAwayIsGivenUpNotSent(CapturedOutput output) throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member admin = team.admin("olga");
+        String subject = "Reset your Lanyard password";
+        mvc.perform(post("/login/forgot").with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
+                .with(dev.lanyard.web.ApiClient.from("203.0.113.67")).param("email", admin.email()));
+        outbox.drain(); // no mail server on the port: refused, retried later
+        assertThat(resetMail(admin.email(), subject)).isEqualTo("waiting");
+
+        clock.advance(Duration.ofMinutes(59));
+        GreenMail server = TestMail.startLateServer();
+        try {
+            clock.advance(Duration.ofMinutes(1));
+            outbox.drain();
+
+            assertThat(to(server, admin.email())).as("its link has expired: not sent").isEmpty();
+            assertThat(resetMail(admin.email(), subject)).isEqualTo("given up");
+            String page = mvc.perform(team.page(get("/admin/outbox"), admin)).andReturn().getResponse().getContentAsString();
+            assertThat(page).contains("Mail not delivered").contains("its link expired before the mail server accepted it");
+            var health = ((org.springframework.boot.health.contributor.HealthIndicator) context.getBean("mailOutboxHealthIndicator")).health();
+            assertThat(String.valueOf(health.getDetails().get("lastUndelivered"))).contains("its link expired before the mail server accepted it");
+            assertThat(output.getAll()).contains("its link expired at");
+
+            clock.advance(Duration.ofHours(2));
+            outbox.drain();
+            assertThat(to(server, admin.email())).isEmpty();
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** The state of the one mail to {@code email} with {@code subject}: "sent", "given up" or "waiting". */
+    private String resetMail(String email, String subject) {
+        return jdbc.sql("SELECT sent_at, given_up_at FROM mail_outbox WHERE recipient = :to AND subject = :subject")
+                .param("to", email).param("subject", subject)
+                .query((rs, n) -> rs.getObject("sent_at") != null ? "sent" : rs.getObject("given_up_at") != null ? "given up" : "waiting")
+                .single();
+    }
+
     private String mail(TeamClient team, Member admin, String id) throws Exception {
         return field(team, admin, id, "mail");
     }
