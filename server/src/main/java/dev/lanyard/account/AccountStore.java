@@ -103,10 +103,18 @@ interface AccountStore {
     Optional<java.time.ZoneId> timeZone(AccountId id);
 
     /**
-     * Keeps {@code zone} as the account's time zone (none: forgets it) unless it is already; returns 1, or 0 if nothing
-     * changed (the same zone, or no such account that is not removed). Safe to repeat.
+     * Keeps {@code zone} as the account's time zone (none: forgets it) unless it is already, as brought by the sign-in that
+     * started {@code session} (empty: no sign-in), and the zone it had before, for {@link #disownTimeZone}; returns 1, or 0
+     * if nothing changed (the same zone, or no such account that is not removed). Safe to repeat.
      */
-    int setTimeZone(AccountId id, Optional<java.time.ZoneId> zone);
+    int setTimeZone(AccountId id, Optional<java.time.ZoneId> zone, Optional<String> session);
+
+    /**
+     * Gives the account back the time zone it had before the sign-in that started {@code session}, if that sign-in was the
+     * last to change it; returns 1, or 0 if it was not (a later sign-in changed it since, or it changed nothing). Safe to
+     * repeat.
+     */
+    int disownTimeZone(AccountId id, String session);
 
     record Credentials(Account account, String passwordHash) {
     }

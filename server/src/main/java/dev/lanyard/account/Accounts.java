@@ -186,17 +186,36 @@ public class Accounts {
      * Java does not know (newer than its time zone data) forgets the one stored, which the member's browser has left: their
      * mails say UTC until a sign-in from a known zone. Anything else, or nothing, keeps the one stored. A hint, not something the member typed: never refused,
      * and never fails the sign-in (a failed write is logged). Writes only when the zone changed. A sign-in alert is
-     * written before this, in the zone known until then.
+     * written before this, in the zone known until then. {@code session} is the id of the session the sign-in started: if
+     * its member disowns it ("This wasn't me"), the zone it brought is given back ({@link #disownTimeZone}).
      */
+    public void noteTimeZone(AccountId id, String zone, String session) {
+        noteTimeZone(id, zone, Optional.of(session));
+    }
+
+    /** As {@link #noteTimeZone(AccountId, String, String)}, for a zone a page sent without signing in (a password reset's). */
     public void noteTimeZone(AccountId id, String zone) {
+        noteTimeZone(id, zone, Optional.empty());
+    }
+
+    private void noteTimeZone(AccountId id, String zone, Optional<String> session) {
         Optional<java.time.ZoneId> region = MailTimes.region(zone);
         if (region.isEmpty() && !MailTimes.unknownRegion(zone)) return;
         try {
-            if (!store.timeZone(id).equals(region)) store.setTimeZone(id, region);
+            if (!store.timeZone(id).equals(region)) store.setTimeZone(id, region, session);
         } catch (RuntimeException e) {
             log.warn("Could not keep the time zone {} of account {}: {}", region.map(java.time.ZoneId::getId).orElse("(none)"),
                     id.value(), e.toString());
         }
+    }
+
+    /**
+     * A sign-in its member disowned ("This wasn't me"): the time zone it brought is not theirs, so the account gets back the
+     * one it had before (outside review: the intruder's zone went on dating the member's mails). Only while that sign-in is
+     * the last that changed it: a later sign-in's zone stays. Joins the caller's transaction.
+     */
+    public void disownTimeZone(AccountId id, String session) {
+        store.disownTimeZone(id, session);
     }
 
     /** The member's time zone for their mails' times, when a sign-in of theirs reported one; empty: UTC. */

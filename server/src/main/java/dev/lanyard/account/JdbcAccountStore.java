@@ -238,15 +238,26 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
-    public int setTimeZone(AccountId id, Optional<java.time.ZoneId> zone) {
+    public int setTimeZone(AccountId id, Optional<java.time.ZoneId> zone, Optional<String> session) {
+        // The right-hand side reads the row as it was: time_zone_before is the zone being replaced.
+        String set = "UPDATE accounts SET time_zone_before = time_zone, time_zone_session = :session, ";
+        String broughtBy = session.orElse(null);
         if (zone.isEmpty()) {
-            return jdbc.sql("UPDATE accounts SET time_zone = NULL WHERE id = :id AND removed_at IS NULL AND time_zone IS NOT NULL")
-                    .param("id", id.value()).update();
+            return jdbc.sql(set + "time_zone = NULL WHERE id = :id AND removed_at IS NULL AND time_zone IS NOT NULL")
+                    .param("session", broughtBy, java.sql.Types.VARCHAR).param("id", id.value()).update();
         }
-        return jdbc.sql("""
-                UPDATE accounts SET time_zone = :zone
+        return jdbc.sql(set + """
+                time_zone = :zone
                  WHERE id = :id AND removed_at IS NULL AND (time_zone IS NULL OR time_zone <> :zone)
-                """).param("zone", zone.get().getId()).param("id", id.value()).update();
+                """).param("session", broughtBy, java.sql.Types.VARCHAR).param("zone", zone.get().getId()).param("id", id.value()).update();
+    }
+
+    @Override
+    public int disownTimeZone(AccountId id, String session) {
+        return jdbc.sql("""
+                UPDATE accounts SET time_zone = time_zone_before, time_zone_before = NULL, time_zone_session = NULL
+                 WHERE id = :id AND time_zone_session = :session
+                """).param("id", id.value()).param("session", session).update();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.lanyard.account.Accounts;
 import dev.lanyard.session.Session;
 import dev.lanyard.session.SessionId;
 import dev.lanyard.session.SessionProblem;
@@ -22,12 +23,14 @@ import org.springframework.transaction.annotation.Transactional;
 public class NotMeLinks {
     private final AlertStore store;
     private final Sessions sessions;
+    private final Accounts accounts;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    NotMeLinks(AlertStore store, Sessions sessions, ApplicationEventPublisher events, Clock clock) {
+    NotMeLinks(AlertStore store, Sessions sessions, Accounts accounts, ApplicationEventPublisher events, Clock clock) {
         this.store = store;
         this.sessions = sessions;
+        this.accounts = accounts;
         this.events = events;
         this.clock = clock;
     }
@@ -59,12 +62,16 @@ public class NotMeLinks {
         return report(link);
     }
 
-    /** Ends the link's session (once; a repeat changes nothing and shows where things stand). */
+    /**
+     * Ends the link's session (once; a repeat changes nothing and shows where things stand), and gives the member back the
+     * time zone they had before that sign-in, if it brought another: not theirs, it must not date their mails.
+     */
     @Transactional
     public Report endSession(String token) {
         AlertStore.Link link = usable(token);
         Instant now = clock.instant();
         if (store.use(SignInAlerts.hash(token), now) == 1) {
+            accounts.disownTimeZone(link.account(), link.session().value());
             boolean ended = sessions.endReported(link.session(), link.account());
             events.publishEvent(new RiskEvent.Reported(link.session(), link.account(), false, ended ? 1 : 0, now));
         }

@@ -161,7 +161,7 @@ class AuthApi {
         Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, appType, Boolean.TRUE.equals(body.rememberMe()))
                 .withPassword(checked.stamp()).forBearer(bearer), Optional.ofNullable(current));
         accounts.signedIn(account, origin.ip());
-        accounts.noteTimeZone(account.id(), body.zone());
+        accounts.noteTimeZone(account.id(), body.zone(), started.session().id().value());
         if (!bearer) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new SignedIn(AccountJson.of(account), json(started), bearer ? started.token() : null));
@@ -196,7 +196,7 @@ class AuthApi {
         SecondSteps.Passed passed = done.passed();
         SecondSteps.SignInRequest asked = passed.request();
         Sessions.Started started = done.session();
-        accounts.noteTimeZone(passed.account().id(), body.zone());
+        accounts.noteTimeZone(passed.account().id(), body.zone(), started.session().id().value());
         if (!asked.bearer()) cookie.write(request, response, started);
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new SignedIn(AccountJson.of(passed.account()), json(started), asked.bearer() ? started.token() : null));

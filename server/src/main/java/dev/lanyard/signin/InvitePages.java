@@ -70,7 +70,7 @@ class InvitePages {
             Sessions.Started joined = members.accept(token, name, password, account ->
                     sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, false), Optional.ofNullable(current)));
             cookie.write(request, response, joined);
-            accounts.noteTimeZone(joined.session().account(), zone);
+            accounts.noteTimeZone(joined.session().account(), zone, joined.session().id().value());
             return "redirect:/settings/sessions?done=joined";
         } catch (AccountProblem problem) {
             boolean unusable = problem instanceof AccountProblem.InvitationUnusable || problem instanceof AccountProblem.InvitedEmailHasAccount;

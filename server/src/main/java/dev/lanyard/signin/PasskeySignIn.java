@@ -80,9 +80,10 @@ class PasskeySignIn {
         back.ifPresent(path -> model.addAttribute("next", path));
         try {
             Account account = passkeys.signIn(ceremony, credential, origin.ip());
-            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe, Verification.PASSKEY),
-                    Optional.ofNullable(current)));
-            accounts.noteTimeZone(account.id(), zone);
+            Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe, Verification.PASSKEY),
+                    Optional.ofNullable(current));
+            cookie.write(request, response, started);
+            accounts.noteTimeZone(account.id(), zone, started.session().id().value());
             if (back.isPresent()) return "signin/continue";
             return "redirect:/settings/sessions";
         } catch (AccountProblem.TooManyAttempts tooMany) {

@@ -167,7 +167,7 @@ class SecondStepPages {
         SecondSteps.Passed passed = signedIn.passed();
         challengeCookie.clear(request, response);
         cookie.write(request, response, signedIn.session());
-        accounts.noteTimeZone(passed.account().id(), zone);
+        accounts.noteTimeZone(passed.account().id(), zone, signedIn.session().session().id().value());
         SecondSteps.SignInRequest asked = passed.request();
         Optional<String> back = ReturnPath.of(asked.returnPath());
         Optional<String> recovery = passed.recoveryCodesLeft().map(left -> "You signed in with a recovery code. " + left

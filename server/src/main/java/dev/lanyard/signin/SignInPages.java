@@ -102,10 +102,11 @@ class SignInPages {
                         new SecondSteps.SignInRequest(rememberMe, AppType.WEB.name(), false, back.orElse(""), checked.stamp())));
                 return "redirect:/login/verify";
             }
-            cookie.write(request, response, sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe)
-                    .withPassword(checked.stamp()), Optional.ofNullable(current)));
+            Sessions.Started started = sessions.signIn(new NewSession(account.id(), origin, AppType.WEB, rememberMe)
+                    .withPassword(checked.stamp()), Optional.ofNullable(current));
+            cookie.write(request, response, started);
             accounts.signedIn(account, origin.ip());
-            accounts.noteTimeZone(account.id(), zone);
+            accounts.noteTimeZone(account.id(), zone, started.session().id().value());
             // Back where the sign-in was asked for (an app's authorize request) by a plain navigation, not a
             // redirect of this form's post, which the page's form-action policy would stop on its way to the app.
             if (back.isPresent()) return "signin/continue";
@@ -241,7 +242,7 @@ class SignInPages {
     /** A new account's first session: its cookie, and the browser's time zone kept for the member's mails. */
     private void signedIn(Sessions.Started started, String zone, HttpServletRequest request, HttpServletResponse response) {
         cookie.write(request, response, started);
-        accounts.noteTimeZone(started.session().account(), zone);
+        accounts.noteTimeZone(started.session().account(), zone, started.session().id().value());
     }
 
     /**

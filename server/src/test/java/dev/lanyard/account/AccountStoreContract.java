@@ -231,22 +231,52 @@ abstract class AccountStoreContract {
         store.insert(other, "{argon2}hash");
         assertThat(store.timeZone(account.id())).isEmpty();
 
-        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")))).isEqualTo(1);
-        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")))).as("the same again").isZero();
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")), java.util.Optional.empty())).isEqualTo(1);
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")), java.util.Optional.empty())).as("the same again").isZero();
         assertThat(store.timeZone(account.id())).contains(java.time.ZoneId.of("Asia/Tokyo"));
-        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Europe/Oslo")))).isEqualTo(1);
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Europe/Oslo")), java.util.Optional.empty())).isEqualTo(1);
         assertThat(store.timeZone(account.id())).contains(java.time.ZoneId.of("Europe/Oslo"));
         assertThat(store.timeZone(other.id())).as("another member's").isEmpty();
-        assertThat(store.setTimeZone(other.id(), java.util.Optional.empty())).as("none to forget").isZero();
+        assertThat(store.setTimeZone(other.id(), java.util.Optional.empty(), java.util.Optional.empty())).as("none to forget").isZero();
         assertThat(store.find(account.id())).as("the account is otherwise as it was").contains(account);
-        assertThat(store.setTimeZone(account.id(), java.util.Optional.empty())).as("forgotten").isEqualTo(1);
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.empty(), java.util.Optional.empty())).as("forgotten").isEqualTo(1);
         assertThat(store.timeZone(account.id())).isEmpty();
-        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Europe/Oslo")))).isEqualTo(1);
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Europe/Oslo")), java.util.Optional.empty())).isEqualTo(1);
 
         store.remove(account.id(), team.id(), AT);
-        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")))).as("removed: kept as it was").isZero();
-        assertThat(store.setTimeZone(new AccountId("acc_unknown"), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")))).isZero();
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")), java.util.Optional.empty())).as("removed: kept as it was").isZero();
+        assertThat(store.setTimeZone(new AccountId("acc_unknown"), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")), java.util.Optional.empty())).isZero();
         assertThat(store.timeZone(new AccountId("acc_unknown"))).isEmpty();
+    }
+
+    /** A sign-in its member disowns gives back the zone the account had before it, while no later sign-in changed it. */
+    @Test
+    void aDisownedSignInGivesBackTheZoneItReplacedUnlessALaterOneChangedIt() {
+        Team team = team("Platform");
+        store.insert(team);
+        Account account = account(team, TestAccounts.uniqueEmail("ada"));
+        store.insert(account, "{argon2}hash");
+        java.time.ZoneId paris = java.time.ZoneId.of("Europe/Paris");
+        java.time.ZoneId kiritimati = java.time.ZoneId.of("Pacific/Kiritimati");
+        store.setTimeZone(account.id(), java.util.Optional.of(paris), java.util.Optional.of("ses_own"));
+        store.setTimeZone(account.id(), java.util.Optional.of(kiritimati), java.util.Optional.of("ses_intruder"));
+
+        assertThat(store.disownTimeZone(account.id(), "ses_other")).as("not the sign-in that brought it").isZero();
+        assertThat(store.disownTimeZone(account.id(), "ses_intruder")).isEqualTo(1);
+        assertThat(store.timeZone(account.id())).contains(paris);
+        assertThat(store.disownTimeZone(account.id(), "ses_intruder")).as("again").isZero();
+        assertThat(store.timeZone(account.id())).contains(paris);
+
+        store.setTimeZone(account.id(), java.util.Optional.of(kiritimati), java.util.Optional.of("ses_intruder2"));
+        store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")), java.util.Optional.of("ses_later"));
+        assertThat(store.disownTimeZone(account.id(), "ses_intruder2")).as("a later sign-in changed it since").isZero();
+        assertThat(store.timeZone(account.id())).contains(java.time.ZoneId.of("Asia/Tokyo"));
+
+        Account fresh = account(team, TestAccounts.uniqueEmail("bea"));
+        store.insert(fresh, "{argon2}hash");
+        store.setTimeZone(fresh.id(), java.util.Optional.of(kiritimati), java.util.Optional.of("ses_first"));
+        assertThat(store.disownTimeZone(fresh.id(), "ses_first")).isEqualTo(1);
+        assertThat(store.timeZone(fresh.id())).as("none before it: UTC again").isEmpty();
     }
 
     @Test

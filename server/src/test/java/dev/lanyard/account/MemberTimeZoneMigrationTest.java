@@ -36,7 +36,7 @@ class MemberTimeZoneMigrationTest {
             JdbcAccountStore store = new JdbcAccountStore(jdbc);
             AccountId old = new AccountId("acc-old");
             assertThat(store.timeZone(old)).isEmpty();
-            assertThat(store.setTimeZone(old, java.util.Optional.of(ZoneId.of("America/Argentina/ComodRivadavia")))).isEqualTo(1);
+            assertThat(store.setTimeZone(old, java.util.Optional.of(ZoneId.of("America/Argentina/ComodRivadavia")), java.util.Optional.empty())).isEqualTo(1);
             assertThat(store.timeZone(old)).contains(ZoneId.of("America/Argentina/ComodRivadavia"));
         }
     }

@@ -185,6 +185,26 @@ class SignInAlertsWebTest {
         assertThat(open(token).getResponse().getContentAsString()).contains("This session has already ended: Signed out (");
     }
 
+    /**
+     * A sign-in its member disowns does not go on giving their mails' times in the zone it sent (outside review: every
+     * later mail said "(Pacific/Kiritimati)"): the account gets back the zone it had.
+     */
+    @Test
+    void aDisownedSignInGivesBackTheTimeZoneTheAccountHadBeforeIt() throws Exception {
+        accounts.noteTimeZone(alice.id(), "Europe/Madrid", laptop.session().id().value());
+        MockHttpServletResponse signedIn = mvc.perform(post("/api/v1/login").with(ApiClient.from("91.1.2.3"))
+                .header("User-Agent", SuspiciousSessionsWebTest.CHROME_IN_BERLIN.userAgent()).contentType(MediaType.APPLICATION_JSON)
+                .content("{\"email\":\"" + alice.email() + "\",\"password\":\"" + TestAccounts.PASSWORD
+                        + "\",\"tokenType\":\"bearer\",\"zone\":\"Pacific/Kiritimati\"}")).andReturn().getResponse();
+        assertThat(signedIn.getStatus()).as(signedIn.getContentAsString()).isEqualTo(201);
+        assertThat(accounts.timeZone(alice.id())).contains(java.time.ZoneId.of("Pacific/Kiritimati"));
+        String token = token(mails().get(0));
+
+        assertThat(submit("/not-me/" + token, open(token)).getStatus()).isEqualTo(302);
+
+        assertThat(accounts.timeZone(alice.id())).contains(java.time.ZoneId.of("Europe/Madrid"));
+    }
+
     @Test
     void theLinkSignedOutEndsItsSessionOnceThenEveryOtherOnce() throws Exception {
         Session berlin = start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN).session();
