@@ -1,13 +1,14 @@
 // Times in the browser's own timezone and language (no build step). The server writes each time in UTC
 // ("5 Dec 2026, 14:45 UTC") inside <time datetime="2026-12-05T14:45:00Z">, which stays as it is without scripts;
 // this shows it as the browser would, naming the zone ("5 Dec 2026, 23:45 GMT+9"), and keeps the UTC text as the
-// element's title. Times of the audit log (data-seconds) keep their seconds. Relative times ("2 hours ago") have
-// no datetime and are left alone. Lists refreshed in place (htmx) are done again after each swap.
+// element's title. Times of the audit log (data-seconds) keep their seconds; a day ("last active on 4 Jan 2026 UTC",
+// data-day) is the date alone, the browser's. Relative times ("2 hours ago") have no datetime and are left alone. Lists refreshed in place (htmx) are done again after each swap.
 (function () {
   "use strict";
   if (!window.Intl || !Intl.DateTimeFormat || !document.querySelectorAll) return;
-  var minutes, seconds, locale;
+  var minutes, seconds, days, locale;
   try {
+    days = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
     var options = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
     minutes = new Intl.DateTimeFormat(undefined, options);
     options.second = "2-digit";
@@ -23,7 +24,7 @@
       if (el.hasAttribute("data-local")) return;
       var at = new Date(el.getAttribute("datetime"));
       if (isNaN(at.getTime())) return;
-      var shown = (el.hasAttribute("data-seconds") ? seconds : minutes).format(at);
+      var shown = (el.hasAttribute("data-day") ? days : el.hasAttribute("data-seconds") ? seconds : minutes).format(at);
       if (!el.title) el.title = el.textContent.trim();
       el.textContent = shown;
       // In the browser's language, inside English text: isolated, so that an Arabic or Hebrew time keeps its own

@@ -81,7 +81,7 @@ class TeamSessionPages {
         model.addAttribute("flagged", onlyFlagged);
         model.addAttribute("overview", overview);
         model.addAttribute("rows", overview.members().stream().map(m -> new Row(m,
-                m.lastActive().map(t -> SessionView.ago(t, clock.instant())).orElse("—"))).toList());
+                m.lastActive().map(t -> SessionView.ago(t, clock.instant())).orElse(new SessionView.Ago("—")))).toList());
         model.addAttribute("member", member);
         model.addAttribute("account", admin.account());
         // The sign-out of everyone is offered when it would end something: another session or any API key (counted with
@@ -93,7 +93,7 @@ class TeamSessionPages {
     }
 
     /** A line of the overview. */
-    record Row(TeamSessions.MemberSessions m, String lastActive) {
+    record Row(TeamSessions.MemberSessions m, SessionView.Ago lastActive) {
     }
 
     /**

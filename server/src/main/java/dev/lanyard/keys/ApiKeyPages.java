@@ -23,6 +23,7 @@ import dev.lanyard.handover.SecretHandover;
 import dev.lanyard.session.CurrentSession;
 import dev.lanyard.session.EndReason;
 import dev.lanyard.session.SessionId;
+import dev.lanyard.session.SessionView;
 import dev.lanyard.session.TeamSessions;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -74,7 +75,7 @@ class ApiKeyPages {
      * A key as the pages show it, every value phrased for a person. Its owner sees the address it was last used from in
      * full ({@code fullIp}); anyone else (an admin) sees it masked, as the API and the member's page show it to them.
      */
-    record KeyView(ApiKeys.Listed listed, String created, String expires, String lastUsed, String lastUsedAgo, String lastUsedWhere,
+    record KeyView(ApiKeys.Listed listed, String created, String expires, String lastUsed, SessionView.Ago lastUsedAgo, String lastUsedWhere,
                    String scopes) {
         static KeyView of(ApiKeys.Listed l, java.time.Instant now, boolean fullIp) {
             var s = l.session();
@@ -82,7 +83,7 @@ class ApiKeyPages {
             String where = l.used() ? (ip.isEmpty() ? "" : ip + " · ") + s.location().label() : "";
             return new KeyView(l, EXACT.format(l.key().createdAt()), l.key().expiresAt().map(EXACT::format).orElse("Never"),
                     l.used() ? EXACT.format(s.lastActiveAt()) : "Never used",
-                    l.used() ? dev.lanyard.session.SessionView.ago(s.lastActiveAt(), now) : "Never used", where,
+                    l.used() ? SessionView.ago(s.lastActiveAt(), now) : new SessionView.Ago("Never used"), where,
                     String.join(", ", l.key().scopes().stream().map(KeyScope::code).sorted().toList()));
         }
 

@@ -15,8 +15,8 @@ import org.springframework.modulith.NamedInterface;
  * phrased for a person. Open ({@code views}) to the modules that show sessions on their own pages.
  */
 @NamedInterface("views")
-public record SessionView(Session session, boolean current, boolean activeNow, String lastActive, String maskedIp,
-                   String created, String lastActiveExact, String expires, String ended, String duration, String signedIn) {
+public record SessionView(Session session, boolean current, boolean activeNow, Ago lastActive, String maskedIp,
+                   String created, String lastActiveExact, String expires, String ended, String duration, Ago signedIn) {
 
     static final DateTimeFormatter EXACT =
             DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
@@ -26,10 +26,9 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         boolean activeNow = activeNow(s, activeWindow, now);
         String ended = s.ending().map(e -> EXACT.format(e.at())).orElse("");
         String duration = s.ending().map(e -> span(Duration.between(s.createdAt(), e.at()))).orElse("");
-        String lastActive = neverUsed(s) ? "Never used" : activeNow ? "Active now" : ago(s.lastActiveAt(), now);
+        Ago lastActive = neverUsed(s) ? new Ago("Never used") : activeNow ? new Ago("Active now") : ago(s.lastActiveAt(), now);
         // When it signed in, on its card beside its last activity, as the help pages' cards show it: "signed in 3 days ago".
-        String when = ago(s.createdAt(), now);
-        String signedIn = (s.apiKey() ? "created " : "signed in ") + Character.toLowerCase(when.charAt(0)) + when.substring(1);
+        Ago signedIn = ago(s.createdAt(), now).after(s.apiKey() ? "created" : "signed in");
         return new SessionView(s, current, activeNow, lastActive,
                 ClientAddresses.mask(s.ip()), EXACT.format(s.createdAt()), EXACT.format(s.lastActiveAt()), EXACT.format(s.expiresAt()),
                 ended, duration, signedIn);
@@ -53,15 +52,48 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
         return neverUsed(session);
     }
 
-    /** "5 minutes ago", "2 hours ago", "yesterday", "3 days ago", "on 4 Jan 2026". */
-    public static String ago(Instant then, Instant now) {
+    /**
+     * When something happened, as a card says it: words alone ("5 minutes ago", "Active now"), or words before a
+     * {@code day} ("on" 4 Jan 2026), which a page shows as a {@code <time>} in the browser's own zone
+     * ({@code fragments :: ago}), and as "4 Jan 2026 UTC" without scripts. A bare UTC date was the one time on the pages
+     * not in the browser's zone (outside review). {@code day} is null for words alone.
+     */
+    public record Ago(String words, Instant day) {
+        private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+        public Ago(String words) {
+            this(words, null);
+        }
+
+        /** The day in UTC, named: "4 Jan 2026 UTC"; empty for words alone. */
+        public String dayInUtc() {
+            return day == null ? "" : DAY.format(day) + " UTC";
+        }
+
+        /** The same time after {@code lead}: "signed in 3 days ago", "signed in on" 4 Jan 2026. */
+        Ago after(String lead) {
+            return new Ago(lead + " " + Character.toLowerCase(words.charAt(0)) + words.substring(1), day);
+        }
+
+        /** As plain text, where no {@code <time>} can go (an accessible name): "3 days ago", "on 4 Jan 2026 UTC". */
+        @Override
+        public String toString() {
+            return day == null ? words : words + " " + dayInUtc();
+        }
+    }
+
+    /**
+     * "Just now", "5 minutes ago", "2 hours ago", "1 day ago" (24 to 48 hours), "3 days ago", counted in whole units of
+     * time gone by; from 30 days, "on" the day. It said "yesterday" for anything 24 to 48 hours ago, which on Wednesday
+     * morning named Monday night (outside review).
+     */
+    public static Ago ago(Instant then, Instant now) {
         Duration d = Duration.between(then, now);
-        if (d.isNegative() || d.toMinutes() < 1) return "Just now";
-        if (d.toMinutes() < 60) return plural(d.toMinutes(), "minute") + " ago";
-        if (d.toHours() < 24) return plural(d.toHours(), "hour") + " ago";
-        if (d.toDays() < 2) return "yesterday";
-        if (d.toDays() < 30) return d.toDays() + " days ago";
-        return "on " + DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC).format(then);
+        if (d.isNegative() || d.toMinutes() < 1) return new Ago("Just now");
+        if (d.toMinutes() < 60) return new Ago(plural(d.toMinutes(), "minute") + " ago");
+        if (d.toHours() < 24) return new Ago(plural(d.toHours(), "hour") + " ago");
+        if (d.toDays() < 30) return new Ago(plural(d.toDays(), "day") + " ago");
+        return new Ago("on", then);
     }
 
     /**
@@ -167,8 +199,7 @@ public record SessionView(Session session, boolean current, boolean activeNow, S
      * to its place instead of taking the commas and place after it along.
      */
     public String label() {
-        String when = neverUsed() ? "never used" : activeNow ? "active now"
-                : "active " + Character.toLowerCase(lastActive.charAt(0)) + lastActive.substring(1);
+        String when = neverUsed() ? "never used" : activeNow ? "active now" : lastActive.after("active").toString();
         return dev.lanyard.FreeText.ISOLATE + title() + dev.lanyard.FreeText.POP + ", " + location() + ", " + when;
     }
 }

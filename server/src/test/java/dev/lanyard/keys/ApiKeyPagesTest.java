@@ -252,6 +252,27 @@ class ApiKeyPagesTest {
         return page.substring(start, page.indexOf("</article>", link));
     }
 
+    /**
+     * From 30 days on, when a key was used and made is a day, a {@code <time>} the browser shows in its own zone, as every
+     * other time on the pages; without scripts the day in UTC, named (outside review: a bare UTC date, "on 28 Oct 2026").
+     */
+    @Test
+    void aKeyUsedAMonthAgoSaysTheDayAsATimeTheBrowserShowsInItsZone() throws Exception {
+        TeamClient team = new TeamClient(mvc, json, jdbc, port);
+        Member ada = team.admin("ada");
+        String[] key = createKey(team, ada, "Monthly");
+        assertThat(currentWith(team, key[0])).isEqualTo(200);
+        String day = java.time.format.DateTimeFormatter.ofPattern("d MMM yyyy", java.util.Locale.ENGLISH)
+                .format(clock.instant().atOffset(java.time.ZoneOffset.UTC)) + " UTC";
+        clock.advance(java.time.Duration.ofDays(40));
+        Member back = team.anotherDevice(ada);
+
+        String time = "<time datetime=\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\" data-day>" + day + "</time>";
+        assertThat(keyCard(team, back, key[1]).replaceAll("\\s+", " ")).containsPattern("<span>on " + time + "</span> · <span>created on " + time + "</span>");
+        String keys = team.perform(team.page(get("/settings/api-keys"), back)).getResponse().getContentAsString();
+        assertThat(keys.replaceAll("\\s+", " ")).containsPattern("<td data-label=\"Last used\">on " + time);
+    }
+
     /** Creates a key on {@code member}'s page; returns its secret and id. */
     /** On the sessions page a key's card revokes it as a key, and a key is no other session to sign out (walkthrough). */
     @Test
