@@ -41,6 +41,16 @@ public class Mailer {
         return named ? "\n" + PLACE_CREDIT + "\n" : "";
     }
 
+    /**
+     * {@code text} someone chose (a member's or team's name, an address, a key's or passkey's name, a device's description
+     * of itself) for a sentence of a mail: between Unicode's first-strong isolate and its pop when it holds right-to-left
+     * text, as the audit log's sentences hold it and the pages' {@code <bdi>}. Without them "Hello Ada 🦄 عادل," could read
+     * with its comma and the words after it out of place (outside review); a name of left-to-right text reads as ever.
+     */
+    public static String isolated(String text) {
+        return dev.lanyard.FreeText.isolatedIfItTurns(text);
+    }
+
     /** A mail kept in the development outbox. */
     public record Kept(long id, String recipient, String subject, String body, java.time.Instant at) {
     }

@@ -39,7 +39,8 @@ final class PasswordChangedMail {
                   2. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
                   3. Check your sessions at %s/settings/sessions and your API keys at %s/settings/api-keys,
                      and revoke anything you don't recognize.
-                %s""".formatted(account.name(), account.email(), MailTimes.in(zone, at), orUnknown(from.device()),
+                %s""".formatted(Mailer.isolated(account.name()), Mailer.isolated(account.email()),
+                MailTimes.in(zone, at), Mailer.isolated(orUnknown(from.device())),
                 orUnknown(from.location()), others, firstStep(baseUrl, resetAvailable), baseUrl, baseUrl, baseUrl,
                 Mailer.placeCredit(from.location()));
     }
@@ -70,7 +71,8 @@ final class PasswordChangedMail {
                 If this was you, there is nothing else to do: sign in at %s/login with the new password.
 
                 %s and check your API keys at %s/settings/api-keys.
-                """.formatted(account.name(), account.email(), how, MailTimes.in(zone, at), address, baseUrl, notYou, baseUrl);
+                """.formatted(Mailer.isolated(account.name()), Mailer.isolated(account.email()),
+                how, MailTimes.in(zone, at), address, baseUrl, notYou, baseUrl);
     }
 
     /**
@@ -86,7 +88,8 @@ final class PasswordChangedMail {
 
                 Your password stays as it is until the link is used. Using it signs out every session of your
                 account at %s (API keys keep working). If you did not ask for it, tell your operator.
-                """.formatted(account.name(), account.email(), MailTimes.in(zone, at), MailTimes.in(zone, expiresAt),
+                """.formatted(Mailer.isolated(account.name()), Mailer.isolated(account.email()),
+                MailTimes.in(zone, at), MailTimes.in(zone, expiresAt),
                 baseUrl);
     }
 

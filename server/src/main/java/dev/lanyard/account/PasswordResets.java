@@ -165,7 +165,8 @@ public class PasswordResets {
                 If you use an authenticator app or a passkey, you still need it to sign in.
 
                 If it wasn't you, ignore this mail: your password stays as it is.
-                """.formatted(account.name(), account.email(), MailTimes.in(store.timeZone(account.id()), now), address,
+                """.formatted(Mailer.isolated(account.name()), Mailer.isolated(account.email()),
+                MailTimes.in(store.timeZone(account.id()), now), address,
                 mailer.baseUrl(), PATH, token), expires);
         meters.counter("lanyard.password.reset.requests", "email", "known").increment();
     }

@@ -151,7 +151,8 @@ final class SentInvitations {
                 Team:       “%s”
                 (The names are as the person who invited you entered them.)
 
-                """.formatted(invitation.role() == Role.ADMIN ? "an admin" : "a member", admin.name(), admin.email(), team);
+                """.formatted(invitation.role() == Role.ADMIN ? "an admin" : "a member", Mailer.isolated(admin.name()),
+                Mailer.isolated(admin.email()), Mailer.isolated(team));
         // Where invitations keep quiet about accounts, the admin is told nothing: the invitation stays pending, and only
         // the mailbox's owner learns why.
         String rest = hidesAccounts && accounts.taken(invitation.email(), invitation.email()) ? """

@@ -63,7 +63,8 @@ class RecoveryCodesMail {
 
                 If this was you, there is nothing else to do.
 
-                %s""".formatted(account.name(), account.email(), MailTimes.in(accounts.timeZone(account.id()), event.at()),
+                %s""".formatted(Mailer.isolated(account.name()), Mailer.isolated(account.email()),
+                MailTimes.in(accounts.timeZone(account.id()), event.at()),
                 event.address() == null || event.address().isBlank() ? "unknown" : event.address(),
                 (event.app() ? WITH_APP : WITH_PASSKEYS).formatted(base, base)));
     }

@@ -42,8 +42,9 @@ class SecondFactorResetMail {
 
                 If you did not ask for this, tell the admins of your team, then sign in and change your password
                 at %s/settings/security.
-                """.formatted(account.name(), account.email(), MailTimes.in(accounts.timeZone(account.id()), event.at()),
-                event.removed(),
-                event.reason(), base, base));
+                """.formatted(Mailer.isolated(account.name()), Mailer.isolated(account.email()),
+                MailTimes.in(accounts.timeZone(account.id()), event.at()),
+                event.removed(name -> "\u201c" + Mailer.isolated(name) + "\u201d"),
+                Mailer.isolated(event.reason()), base, base));
     }
 }

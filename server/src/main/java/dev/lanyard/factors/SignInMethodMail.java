@@ -47,7 +47,8 @@ class SignInMethodMail {
     void on(PasskeyEvent.Added event) {
         accounts.find(event.passkey().owner()).ifPresent(account ->
                 send(account, event.fromSession(),
-                        "A passkey named “" + event.passkey().name() + "” can now sign in to your account without a password.",
+                        "A passkey named “" + Mailer.isolated(event.passkey().name())
+                                + "” can now sign in to your account without a password.",
                         event.at()));
     }
 
@@ -63,7 +64,7 @@ class SignInMethodMail {
     private void send(Account account, SessionId session, String what, Instant at) {
         String base = mailer.baseUrl();
         Optional<SessionView> from = from(account, session);
-        String device = from.map(SessionView::device).filter(d -> !d.isBlank()).orElse("unknown");
+        String device = from.map(SessionView::device).filter(d -> !d.isBlank()).map(Mailer::isolated).orElse("unknown");
         String place = from.map(SessionView::location).filter(l -> !l.isBlank()).orElse("unknown");
         mailer.send(account.team(), account.email(), SUBJECT, """
                 Hello %s,
@@ -87,7 +88,8 @@ class SignInMethodMail {
                      all your sessions, and lets you set up your own.
                   3. Remove any passkey you don't recognize at %s/settings/security and check your sessions at
                      %s/settings/sessions.
-                %s""".formatted(account.name(), account.email(), MailTimes.in(accounts.timeZone(account.id()), at), device, place,
+                %s""".formatted(Mailer.isolated(account.name()), Mailer.isolated(account.email()),
+                MailTimes.in(accounts.timeZone(account.id()), at), device, place,
                 what, base, base, base, Mailer.placeCredit(place)));
     }
 }

@@ -51,7 +51,8 @@ class ApiKeyMail {
                       1. Revoke it at %s/settings/api-keys.
                       2. Change your password at %s/settings/security and keep "Sign out all other sessions" ticked.
                       3. Check your sessions at %s/settings/sessions.
-                    """.formatted(account.name(), account.email(), MailTimes.in(zone, event.at()), key.name(), key.shown(), scopes,
+                    """.formatted(Mailer.isolated(account.name()), Mailer.isolated(account.email()),
+                    MailTimes.in(zone, event.at()), Mailer.isolated(key.name()), key.shown(), scopes,
                     key.expiresAt().map(at -> MailTimes.in(zone, at)).orElse("never"), base, base, base));
         });
     }

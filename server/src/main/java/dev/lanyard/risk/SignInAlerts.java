@@ -98,7 +98,8 @@ class SignInAlerts {
                 Then change your password: %s/settings/security#password
 
                 You get this mail because "Email me when a new device signs in" is on: %s/settings/security
-                %s""".formatted(account.name().isBlank() ? account.email() : account.name(), opening(flags), s.device().description(),
+                %s""".formatted(Mailer.isolated(account.name().isBlank() ? account.email() : account.name()), opening(flags),
+                Mailer.isolated(s.device().description()),
                 s.location().label(), MailTimes.in(accounts.timeZone(account.id()), s.createdAt()), why, base, token,
                 settings.alertLinkLifetime().toHours(), base, base, Mailer.placeCredit(s.location().label()));
     }

@@ -48,6 +48,24 @@ class PasswordChangedMailTest {
                 .contains("It works until 5 Dec 2026, 03:00 (America/New_York), once.");
     }
 
+    /**
+     * A name holding right-to-left text is isolated in the mail, as the pages and the audit log isolate it, so that the
+     * comma and the words after it keep their place; a name of left-to-right text reads as ever (outside review).
+     */
+    @Test
+    void aRightToLeftNameIsIsolatedFromTheSentenceAroundIt() {
+        Account adel = new Account(AccountId.random(), TeamId.random(), "adel@example.com", "Ada 🦄 عادل", Role.MEMBER,
+                Instant.parse("2026-12-01T10:00:00Z"));
+        PasswordChange change = new PasswordChange("old", "new", true,
+                new PasswordChange.Origin("ses_x", "Firefox 133 on Windows 11", "", "203.0.113.9"));
+
+        assertThat(PasswordChangedMail.body(adel, Optional.empty(), change, Instant.parse("2026-12-05T07:00:00Z"), "https://lanyard.example", false))
+                .startsWith("Hello \u2068Ada 🦄 عادل\u2069,\n").contains("account adel@example.com was changed");
+        assertThat(PasswordChangedMail.reset(adel, Optional.empty(), PasswordResets.Origin.MAIL, "203.0.113.9", Instant.parse("2026-12-05T07:00:00Z"),
+                "https://lanyard.example", true)).startsWith("Hello \u2068Ada 🦄 عادل\u2069,\n");
+        assertThat(body("")).startsWith("Hello Alice,\n").contains("Device:   Firefox 133 on Windows 11\n");
+    }
+
     private static String body(String place) {
         return body(place, Optional.empty());
     }
