@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -221,7 +222,7 @@ class MailOutboxClaimTest {
         assertThat(outbox(server).drain()).isEqualTo(1);
 
         assertThat(server.sentTo).containsExactly("fresh@example.com");
-        assertThat(store.undelivered(new TeamId("team_mail"), 10)).singleElement().satisfies(mail -> {
+        assertThat(store.undelivered(new TeamId("team_mail"), 10, Optional.empty())).singleElement().satisfies(mail -> {
             assertThat(mail.id()).isEqualTo(expired);
             assertThat(mail.reason()).isEqualTo(MailOutbox.LINK_EXPIRED_REASON).contains("its link expired before the mail server accepted it");
         });
