@@ -133,12 +133,14 @@ class SessionApiTest {
         Member owner = api.signUp("roaming");
         Member laptop = api.logIn(owner);
         String network = laptop.address().substring(0, laptop.address().lastIndexOf('.')) + ".0/24";
+        // The test addresses are drawn from a pool, some of which the geolocation data places: the sign-in's place is read first.
+        String signedInAt = body(as(laptop, get(SESSIONS + "/" + laptop.sessionId()))).path("location").path("label").asString();
         Member movedLaptop = new Member(laptop.email(), laptop.token(), laptop.sessionId(), laptop.accountId(), "198.51.100.7");
 
         JsonNode details = body(as(movedLaptop, get(SESSIONS + "/" + laptop.sessionId())));
         assertThat(details.path("ip").asString()).isEqualTo("198.51.100.7");
         assertThat(details.path("signIn").path("ip").asString()).isEqualTo(network);
-        assertThat(details.path("signIn").path("location").path("label").asString()).isEqualTo("Unknown location");
+        assertThat(details.path("signIn").path("location").path("label").asString()).isNotEmpty().isEqualTo(signedInAt);
         assertThat(details.path("signIn").path("location").path("isp").asString()).as("no ISP kept of where it signed in").isEmpty();
 
         JsonNode listed = null;
