@@ -4,6 +4,7 @@ import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountId;
 import dev.lanyard.factors.SecondFactors;
 import dev.lanyard.session.CurrentSession;
+import dev.lanyard.session.SignOutCount;
 import dev.lanyard.session.TeamSessions;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,7 +25,7 @@ class SecondFactorResets {
     }
 
     /** What a reset did: the factors it removed and how many sessions and API keys it ended. */
-    record Done(SecondFactors.Reset reset, int ended) {
+    record Done(SecondFactors.Reset reset, SignOutCount ended) {
     }
 
     /**
@@ -40,7 +41,7 @@ class SecondFactorResets {
         if (member.id().equals(admin.account().id())) throw new dev.lanyard.factors.FactorProblem.OwnFactors();
         if (!factors.anyToReset(member.id())) throw new dev.lanyard.factors.FactorProblem.NoSecondFactor();
         // The sign-out first: it checks the reason and locks the team as its admin before anything changes.
-        int ended = team.forceSignOut(admin, member.id(), reason);
+        SignOutCount ended = team.forceSignOut(admin, member.id(), reason);
         SecondFactors.Reset reset = factors.resetByAdmin(member, admin.account().id(), admin.id(), dev.lanyard.FreeText.strip(reason));
         return new Done(reset, ended);
     }

@@ -134,7 +134,7 @@ class TeamSessionApi {
             + "expired, and are not counted")
     @PostMapping("/members/{id}/sign-out")
     Ended forceSignOut(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody Reason body) {
-        return new Ended(team.forceSignOut(admin, new AccountId(id), body.reason()));
+        return new Ended(team.forceSignOut(admin, new AccountId(id), body.reason()).total());
     }
 
     record FactorsReset(@Schema(description = "An authenticator app was removed") boolean authenticatorAppRemoved,
@@ -153,7 +153,7 @@ class TeamSessionApi {
     @PostMapping("/members/{id}/two-factor/reset")
     FactorsReset resetTwoFactor(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody Reason body) {
         SecondFactorResets.Done done = resets.reset(admin, new AccountId(id), body.reason());
-        return new FactorsReset(done.reset().app(), done.reset().recoveryCodes(), done.reset().passkeys(), done.ended());
+        return new FactorsReset(done.reset().app(), done.reset().recoveryCodes(), done.reset().passkeys(), done.ended().total());
     }
 
     @Operation(operationId = "signOutTeam", summary = "Sign out every session of the team but the one making the request, with a required reason; every API key of the team is revoked too, yours included")
@@ -167,6 +167,6 @@ class TeamSessionApi {
             + "team out again ends the rest")
     @PostMapping("/sessions/sign-out")
     Ended signOutTeam(@AuthenticationPrincipal CurrentSession admin, @RequestBody Reason body) {
-        return new Ended(team.signOutTeam(admin, body.reason()));
+        return new Ended(team.signOutTeam(admin, body.reason()).total());
     }
 }

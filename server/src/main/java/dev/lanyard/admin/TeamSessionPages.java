@@ -178,7 +178,7 @@ class TeamSessionPages {
                         @RequestParam(defaultValue = "") String reason, Model model, HttpServletResponse response) {
         try {
             // A page opened before the member's last session ended: nothing ends, and the admin is told so.
-            if (team.forceSignOut(admin, new AccountId(id), reason) == 0)
+            if (team.forceSignOut(admin, new AccountId(id), reason).total() == 0)
                 return "redirect:/admin/members/" + id + "/sessions?done=nothing-to-sign-out";
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
@@ -233,7 +233,7 @@ class TeamSessionPages {
                        Model model, HttpServletResponse response) {
         try {
             // A page opened before the team's last other session ended: nothing ends, and the admin is told so.
-            if (team.signOutTeam(admin, reason) == 0) return "redirect:/admin/sessions?done=team-nothing-to-sign-out";
+            if (team.signOutTeam(admin, reason).total() == 0) return "redirect:/admin/sessions?done=team-nothing-to-sign-out";
         } catch (SessionProblem.InvalidInput invalid) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("error", invalid.getMessage());

@@ -297,7 +297,8 @@ class AuditRecorder {
     void on(AdminSignOut event) {
         AuditEntry.Actor admin = entries.actor(event.admin(), Optional.of(event.adminSession()));
         Optional<String> ip = entries.session(event.adminSession(), event.admin()).map(Session::ip);
-        String sessions = event.ended() == 1 ? "1 session" : event.ended() + " sessions";
+        // Sessions and API keys apart, as the member's page counts them (outside review: "— 827 sessions" were 826 and a key).
+        String sessions = event.ended().inWords();
         if (event instanceof AdminSignOut.Member e) {
             entries.record(e.team(), e.at(), admin, Optional.of(e.member()), Optional.empty(), AuditAction.FORCED_SIGN_OUT,
                     "Force sign-out of " + entries.email(e.member()) + ": " + Phrases.reason(e.reason()) + " — " + sessions, ip);

@@ -18,21 +18,22 @@ public sealed interface AdminSignOut {
 
     String reason();
 
-    int ended();
+    /** How many sessions and how many API keys it ended. */
+    SignOutCount ended();
 
     Instant at();
 
-    /** Every session of one member ended. */
-    record Member(TeamId team, AccountId admin, SessionId adminSession, AccountId member, String reason, int ended,
+    /** Every session and API key of one member ended. */
+    record Member(TeamId team, AccountId admin, SessionId adminSession, AccountId member, String reason, SignOutCount ended,
                   Instant at) implements AdminSignOut {
     }
 
     /**
      * Every session of the team ended, but the admin's own current one; or, {@code complete} false, the sign-out
      * failed after {@code ended} of them (their batches committed) and the others stayed active. {@code resumed}: a
-     * restart cut it short, and it was finished after it ({@code at}), {@code ended} counting the sessions of both runs.
+     * restart cut it short, and it was finished after it ({@code at}), {@code ended} counting the sessions and keys of both runs.
      */
-    record Team(TeamId team, AccountId admin, SessionId adminSession, String reason, int ended, boolean complete, boolean resumed,
+    record Team(TeamId team, AccountId admin, SessionId adminSession, String reason, SignOutCount ended, boolean complete, boolean resumed,
                 Instant at) implements AdminSignOut {
     }
 }

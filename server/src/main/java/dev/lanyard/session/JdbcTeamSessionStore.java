@@ -121,7 +121,7 @@ class JdbcTeamSessionStore implements TeamSessionStore {
                 .list();
     }
 
-    private static final String SIGN_OUT_COLUMNS = "id, team_id, admin_id, admin_session_id, kept_session_id, reason, started_at, ended";
+    private static final String SIGN_OUT_COLUMNS = "id, team_id, admin_id, admin_session_id, kept_session_id, reason, started_at, ended, ended_keys";
 
     @Override
     public TeamSignOut startSignOut(TeamSignOut asked, Instant claimedUntil) {
@@ -132,13 +132,17 @@ class JdbcTeamSessionStore implements TeamSessionStore {
                 .param("kept", asked.kept().map(SessionId::value).orElse(null), java.sql.Types.VARCHAR).param("reason", asked.reason())
                 .param("at", asked.startedAt().toEpochMilli()).param("until", claimedUntil.toEpochMilli())
                 .query(Long.class).single();
-        return new TeamSignOut(id, asked.team(), asked.admin(), asked.adminSession(), asked.kept(), asked.reason(), asked.startedAt(), 0);
+        return new TeamSignOut(id, asked.team(), asked.admin(), asked.adminSession(), asked.kept(), asked.reason(), asked.startedAt(),
+                SignOutCount.NONE);
     }
 
     @Override
-    public int signOutProgressed(long id, int ended, Instant claimedUntil) {
-        return jdbc.sql("UPDATE team_sign_outs SET ended = ended + :ended, claimed_until = :until WHERE id = :id AND finished_at IS NULL")
-                .param("ended", ended).param("until", claimedUntil.toEpochMilli()).param("id", id).update();
+    public int signOutProgressed(long id, SignOutCount ended, Instant claimedUntil) {
+        return jdbc.sql("""
+                        UPDATE team_sign_outs SET ended = ended + :ended, ended_keys = ended_keys + :keys, claimed_until = :until
+                        WHERE id = :id AND finished_at IS NULL""")
+                .param("ended", ended.total()).param("keys", ended.apiKeys()).param("until", claimedUntil.toEpochMilli())
+                .param("id", id).update();
     }
 
     @Override
@@ -168,6 +172,7 @@ class JdbcTeamSessionStore implements TeamSessionStore {
     private static TeamSignOut signOut(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new TeamSignOut(rs.getLong("id"), new TeamId(rs.getString("team_id")), new AccountId(rs.getString("admin_id")),
                 new SessionId(rs.getString("admin_session_id")), Optional.ofNullable(rs.getString("kept_session_id")).map(SessionId::new),
-                rs.getString("reason"), Instant.ofEpochMilli(rs.getLong("started_at")), rs.getInt("ended"));
+                rs.getString("reason"), Instant.ofEpochMilli(rs.getLong("started_at")),
+                new SignOutCount(rs.getInt("ended") - rs.getInt("ended_keys"), rs.getInt("ended_keys")));
     }
 }

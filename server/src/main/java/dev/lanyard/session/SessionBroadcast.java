@@ -143,12 +143,12 @@ class SessionBroadcast {
      * Announces sessions of {@code owner} that just ended: one {@link SessionsEnded} for them all, in
      * the caller's transaction (the audit log and signals listen); a notification to the other
      * nodes; and, after the commit, eviction here and the live-page listeners. Every way a session
-     * ends comes through here.
+     * ends comes through here. Returns the rows the event carries, as they are now (ended).
      */
-    void ended(List<SessionId> ids, AccountId owner, Session.Ending ending) {
+    List<Session> ended(List<SessionId> ids, AccountId owner, Session.Ending ending) {
         Map<SessionId, AccountId> owners = new LinkedHashMap<>();
         ids.forEach(id -> owners.put(id, owner));
-        ended(owners, ending);
+        return ended(owners, ending, null);
     }
 
     /**
@@ -165,12 +165,15 @@ class SessionBroadcast {
      * the other nodes after this batch's commit, adds that wait to {@code waits}, which the caller
      * runs after its last batch and before it returns (a team sign-out, the sweep). The other nodes
      * drop each batch as soon as it commits all the same; the caller waits for their
-     * acknowledgements once, most of them already in, instead of one round trip per batch.
+     * acknowledgements once, most of them already in, instead of one round trip per batch. Returns the rows the event
+     * carries, as they are now (ended).
      */
-    void ended(Map<SessionId, AccountId> owners, Session.Ending ending, List<Runnable> waits) {
-        if (owners.isEmpty()) return;
+    List<Session> ended(Map<SessionId, AccountId> owners, Session.Ending ending, List<Runnable> waits) {
+        if (owners.isEmpty()) return List.of();
         // One event and one read for the whole batch: its listeners write in batches (audit, signals).
-        announce(List.copyOf(owners.keySet()), store.findAnyOwner(owners.keySet()), ending, waits);
+        List<Session> rows = store.findAnyOwner(owners.keySet());
+        announce(List.copyOf(owners.keySet()), rows, ending, waits);
+        return rows;
     }
 
     /**

@@ -237,22 +237,25 @@ class SessionEnds {
     /**
      * Ends every open session of {@code owner} but {@code keep}, API keys included (a member's force sign-out or removal),
      * as {@link #finish} ends those it names: those that had expired end as expired, and the rest for the ending's reason.
-     * Returns the latter. Safe to repeat.
+     * Returns the rows of the latter as they are now (ended), read once for the announcement, so that a force sign-out
+     * tells its sessions from its API keys without reading them again. Safe to repeat.
      */
-    List<SessionId> endAll(AccountId owner, Optional<SessionId> keep, Session.Ending ending) {
-        return endEvery(owner, keep, true, ending);
+    List<Session> endAll(AccountId owner, Optional<SessionId> keep, Session.Ending ending) {
+        endExpiredOf(owner, keep, true, ending);
+        return broadcast.ended(store.endAll(owner, keep, ending), owner, ending);
     }
 
-    /** {@link #endAll} but API keys stay, as "log out all devices" leaves them (decision 0018). Safe to repeat. */
+    /** {@link #endAll} but API keys stay, as "log out all devices" leaves them (decision 0018); returns the ids. Safe to repeat. */
     List<SessionId> endSignIns(AccountId owner, Optional<SessionId> keep, Session.Ending ending) {
-        return endEvery(owner, keep, false, ending);
-    }
-
-    private List<SessionId> endEvery(AccountId owner, Optional<SessionId> keep, boolean keys, Session.Ending ending) {
-        endExpired(store.expiredOf(owner, ending.at()).stream()
-                .filter(s -> (keys || !s.apiKey()) && !keep.equals(Optional.of(s.id()))).toList(), ending.at());
-        List<SessionId> ended = keys ? store.endAll(owner, keep, ending) : store.endSignIns(owner, keep, ending);
+        endExpiredOf(owner, keep, false, ending);
+        List<SessionId> ended = store.endSignIns(owner, keep, ending);
         broadcast.ended(ended, owner, ending);
         return ended;
+    }
+
+    /** Ends as expired those of {@code owner}'s sessions but {@code keep} that had expired; API keys too if {@code keys}. */
+    private void endExpiredOf(AccountId owner, Optional<SessionId> keep, boolean keys, Session.Ending ending) {
+        endExpired(store.expiredOf(owner, ending.at()).stream()
+                .filter(s -> (keys || !s.apiKey()) && !keep.equals(Optional.of(s.id()))).toList(), ending.at());
     }
 }

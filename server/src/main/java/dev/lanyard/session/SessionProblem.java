@@ -133,17 +133,17 @@ public sealed class SessionProblem extends RuntimeException {
      * Said as it is, rather than the database outage's "nothing was changed".
      */
     public static final class PartlySignedOut extends SessionProblem {
-        private final int ended;
+        private final SignOutCount ended;
 
-        PartlySignedOut(int ended, Throwable cause) {
-            super("team-sign-out-incomplete", 503, "Signed out " + ended + (ended == 1 ? " session" : " sessions")
+        PartlySignedOut(SignOutCount ended, Throwable cause) {
+            super("team-sign-out-incomplete", 503, "Signed out " + ended.inWords()
                     + " of the team, then the sign-out failed; the team's other sessions are still active. "
                     + "Sign out the team again to end them.", cause);
             this.ended = ended;
         }
 
-        /** Sessions that were signed out before the failure. */
-        public int ended() {
+        /** Sessions and API keys that were signed out before the failure. */
+        public SignOutCount ended() {
             return ended;
         }
     }

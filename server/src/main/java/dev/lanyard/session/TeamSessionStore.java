@@ -75,10 +75,11 @@ interface TeamSessionStore {
     TeamSignOut startSignOut(TeamSignOut asked, Instant claimedUntil);
 
     /**
-     * Adds {@code ended} to the sign-out's count and renews its claim until {@code claimedUntil}, in the transaction of the
-     * batch that ended them; returns 1, or 0 if the sign-out is finished. Each call adds: a batch calls it once.
+     * Adds {@code ended}, sessions and API keys, to the sign-out's counts and renews its claim until {@code claimedUntil}, in
+     * the transaction of the batch that ended them; returns 1, or 0 if the sign-out is finished. Each call adds: a batch
+     * calls it once.
      */
-    int signOutProgressed(long id, int ended, Instant claimedUntil);
+    int signOutProgressed(long id, SignOutCount ended, Instant claimedUntil);
 
     /**
      * Claims, until {@code claimedUntil}, the oldest unfinished sign-out whose claim ran out by {@code runOutBy}; returns it,
@@ -88,8 +89,8 @@ interface TeamSessionStore {
     Optional<TeamSignOut> claimSignOut(Instant runOutBy, Instant claimedUntil);
 
     /**
-     * Marks the sign-out finished at {@code at}; returns it as it is now, with how many sessions every run of it ended, or
-     * empty if it was finished already (by another run). Safe to repeat: only the first call finishes it.
+     * Marks the sign-out finished at {@code at}; returns it as it is now, with how many sessions and API keys every run of
+     * it ended, or empty if it was finished already (by another run). Safe to repeat: only the first call finishes it.
      */
     Optional<TeamSignOut> finishSignOut(long id, Instant at);
 

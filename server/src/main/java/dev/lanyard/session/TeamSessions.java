@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.lanyard.account.Account;
 import dev.lanyard.account.AccountEvent;
@@ -161,12 +161,13 @@ public class TeamSessions {
     }
 
     /**
-     * Ends every session and API key of a member, with a required reason the member will see. Returns how many ended.
+     * Ends every session and API key of a member, with a required reason the member will see. Returns how many sessions
+     * and how many API keys ended.
      * Safe to repeat: where nothing was active, nothing ends and nothing is recorded (an audit entry of "0 sessions"
      * would say an admin acted on the member when nothing happened to them). Sessions that had expired but that the
      * sweep had not ended yet end as expired, when they expired, and are not counted ({@link SessionEnds#endAll}).
      */
-    public int forceSignOut(CurrentSession admin, AccountId memberId, String reason) {
+    public SignOutCount forceSignOut(CurrentSession admin, AccountId memberId, String reason) {
         Account member = member(admin, memberId);
         String why = checkedReason(reason);
         return transactions.execute(tx -> {
@@ -175,16 +176,17 @@ public class TeamSessions {
             Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(admin.account().id()),
                     Optional.of(admin.id()), Optional.of(why));
             Optional<SessionId> keep = member.id().equals(admin.account().id()) ? Optional.of(admin.id()) : Optional.empty();
-            List<SessionId> ended = ends.endAll(member.id(), keep, ending);
-            if (ended.isEmpty()) return 0;
+            SignOutCount ended = SignOutCount.of(ends.endAll(member.id(), keep, ending));
+            if (ended.total() == 0) return ended;
             events.publishEvent(new AdminSignOut.Member(admin.account().team(), admin.account().id(), admin.id(),
-                    member.id(), why, ended.size(), now));
-            return ended.size();
+                    member.id(), why, ended, now));
+            return ended;
         });
     }
 
     /**
-     * Ends every session of the team but the admin's current one (an API key making the request ends too), in batches, with a reason. Returns how many ended.
+     * Ends every session of the team but the admin's current one (an API key making the request ends too), in batches,
+     * with a reason. Returns how many sessions and how many API keys ended.
      * Safe to repeat: where nothing but the admin's own sign-in is active, nothing ends and nothing is recorded, as for a
      * member's {@link #forceSignOut} (sessions expired but not yet swept are left to the sweep, which ends them as expired).
      * Where it signs the team out, sessions that had expired end first as expired, when they expired, as the sweep would
@@ -194,22 +196,23 @@ public class TeamSessions {
      * <p>It is recorded as started before its first batch, and each batch's count with the batch: one that a crash cuts
      * short is finished after the restart ({@link TeamSignOuts}). One that fails is not: the admin is told how many ended.
      */
-    public int signOutTeam(CurrentSession admin, String reason) {
+    public SignOutCount signOutTeam(CurrentSession admin, String reason) {
         requireAdmin(admin);
         String why = checkedReason(reason);
         // The admin's own sign-in stays, to see what happened; an API key making the request is one of the team's keys,
         // every one of which this revokes (a leaked admin key is what a sign-out of everyone is often for).
         Optional<TeamSignOut> started = signOuts.start(admin, kept(admin), why);
-        if (started.isEmpty()) return 0;
+        if (started.isEmpty()) return SignOutCount.NONE;
         TeamId team = admin.account().team();
-        AtomicInteger ended = new AtomicInteger();
+        AtomicReference<SignOutCount> ended = new AtomicReference<>(SignOutCount.NONE);
         try {
             signOuts.endSessions(started.get(), ended);
         } catch (RuntimeException e) {
             // The batches that committed stay ended; the admin is told how many, not that nothing changed. The admin's
             // action is in the log as what it did, if the database takes it now; the ended sessions have their own
             // entries either way.
-            if (ended.get() > 0) log.warn("The sign-out of team {} failed after {} sessions ended: {}", team.value(), ended.get(), e.toString());
+            if (ended.get().total() > 0)
+                log.warn("The sign-out of team {} failed after {} ended: {}", team.value(), ended.get().inWords(), e.toString());
             try {
                 signOuts.failed(started.get());
             } catch (RuntimeException alsoFailed) {
@@ -217,7 +220,7 @@ public class TeamSessions {
                 log.warn("Could not record the failed sign-out of team {}; it is finished once its claim runs out: {}", team.value(),
                         alsoFailed.toString());
             }
-            if (ended.get() == 0) throw e;
+            if (ended.get().total() == 0) throw e;
             throw new SessionProblem.PartlySignedOut(ended.get(), e);
         }
         // Ended meanwhile by their members, an expiry or another admin: nothing was done here either, and nothing is recorded.

@@ -16,13 +16,13 @@ import dev.lanyard.account.TeamId;
  * @param kept         the session that stays: the admin's own sign-in, none when an API key asked (it ends with the team's keys)
  * @param reason       the admin's reason, which whoever is signed out is shown
  * @param startedAt    when it was asked for
- * @param ended        how many sessions its batches have ended so far
+ * @param ended        how many sessions and API keys its batches have ended so far
  */
 record TeamSignOut(long id, TeamId team, AccountId admin, SessionId adminSession, Optional<SessionId> kept, String reason,
-                   Instant startedAt, int ended) {
+                   Instant startedAt, SignOutCount ended) {
 
     /** The sign-out {@code admin} asks for at {@code at}, before it is recorded. */
     static TeamSignOut asked(CurrentSession admin, Optional<SessionId> kept, String reason, Instant at) {
-        return new TeamSignOut(0, admin.account().team(), admin.account().id(), admin.id(), kept, reason, at, 0);
+        return new TeamSignOut(0, admin.account().team(), admin.account().id(), admin.id(), kept, reason, at, SignOutCount.NONE);
     }
 }

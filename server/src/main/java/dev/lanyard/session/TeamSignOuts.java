@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.lanyard.account.Accounts;
 import dev.lanyard.ops.DatabaseKind;
@@ -89,7 +89,8 @@ class TeamSignOuts {
     }
 
     /**
-     * Ends the sign-out's sessions but the one kept, counting in {@code ended} those of each batch once it committed: those
+     * Ends the sign-out's sessions but the one kept, adding to {@code ended} those of each batch once it committed, sessions
+     * and API keys apart: those
      * signed in at or before its start, when the admin asked for it. A member who signs in while it runs keeps that
      * session, whether this is its first run or one that finishes it after a restart (outside review: the first run also
      * ended sessions signed in while it ran, batch after batch, which a resumed one left alone). Sessions that had expired
@@ -102,7 +103,7 @@ class TeamSignOuts {
      * was held (an activity flush); on SQLite, whose one writer would take the batches one at a time anyway, it is the
      * whole sign-out.
      */
-    void endSessions(TeamSignOut signOut, AtomicInteger ended) {
+    void endSessions(TeamSignOut signOut, AtomicReference<SignOutCount> ended) {
         Optional<Instant> signedInBy = Optional.of(signOut.startedAt());
         Instant now = clock.instant();
         Session.Ending ending = new Session.Ending(now, EndReason.ADMIN_REVOKED, Optional.of(signOut.admin()),
@@ -120,11 +121,11 @@ class TeamSignOuts {
     }
 
     /**
-     * Marks the sign-out finished and records the admin's action in the audit log. Returns how many sessions it ended, by
-     * every run of it; {@code endedHere} if another run finished it (one that took it over when this node's claim ran
-     * out during a batch), which recorded it.
+     * Marks the sign-out finished and records the admin's action in the audit log. Returns how many sessions and API keys
+     * it ended, by every run of it; {@code endedHere} if another run finished it (one that took it over when this node's
+     * claim ran out during a batch), which recorded it.
      */
-    int finish(TeamSignOut signOut, int endedHere) {
+    SignOutCount finish(TeamSignOut signOut, SignOutCount endedHere) {
         return close(signOut, true, false).map(TeamSignOut::ended).orElse(endedHere);
     }
 
@@ -145,7 +146,7 @@ class TeamSignOuts {
         return transactions.execute(tx -> {
             Instant now = clock.instant();
             Optional<TeamSignOut> finished = store.finishSignOut(signOut.id(), now);
-            finished.filter(done -> done.ended() > 0).ifPresent(done -> events.publishEvent(new AdminSignOut.Team(done.team(),
+            finished.filter(done -> done.ended().total() > 0).ifPresent(done -> events.publishEvent(new AdminSignOut.Team(done.team(),
                     done.admin(), done.adminSession(), done.reason(), done.ended(), complete, resumed, resumed ? now : done.startedAt())));
             return finished;
         });
@@ -178,18 +179,18 @@ class TeamSignOuts {
      * Claims and finishes, one after another, the unfinished sign-outs whose claim ran out by {@code runOutBy}; returns how
      * many it finished. Each ends what it had not ended of the sessions that existed when it started (a member signed in
      * since is left alone), with the same reason and the admin's own sign-in kept, and is audited once, with how many
-     * sessions it ended in all, as finished after a restart. One that fails stays claimed, and is tried again once its
-     * claim runs out.
+     * sessions and API keys it ended in all, as finished after a restart. One that fails stays claimed, and is tried again
+     * once its claim runs out.
      */
     private int resume(Instant runOutBy) {
         int finished = 0;
         for (Optional<TeamSignOut> claimed = claim(runOutBy); claimed.isPresent(); claimed = claim(runOutBy)) {
             TeamSignOut signOut = claimed.get();
-            endSessions(signOut, new AtomicInteger());
+            endSessions(signOut, new AtomicReference<>(SignOutCount.NONE));
             Optional<TeamSignOut> done = close(signOut, true, true);
             if (done.isEmpty()) continue;
-            log.info("Finished the sign-out of team {} that a restart cut short; it ended {} sessions in all", signOut.team().value(),
-                    done.get().ended());
+            log.info("Finished the sign-out of team {} that a restart cut short; it ended {} in all", signOut.team().value(),
+                    done.get().ended().inWords());
             finished++;
         }
         return finished;
@@ -222,29 +223,30 @@ class TeamSignOuts {
             batch = transactions.execute(tx -> {
                 List<Session> found = store.expired(signOut.team(), signOut.kept(), now, size);
                 ExpiredBatch done = new ExpiredBatch(found.size(), ends.endExpired(found, now, waits).size());
-                store.signOutProgressed(signOut.id(), 0, clock.instant().plus(CLAIM));
+                store.signOutProgressed(signOut.id(), SignOutCount.NONE, clock.instant().plus(CLAIM));
                 return done;
             });
         } while (batch.found() == size && batch.ended() > 0);
     }
 
     /**
-     * Ends the team's sessions a batch per transaction until a batch comes back short, counting each committed batch in
-     * {@code ended}. Each batch adds its count to the sign-out's record and renews this node's claim on it, last in its
-     * transaction (after the audit chain's head, which every batch of the team takes in the same order).
+     * Ends the team's sessions a batch per transaction until a batch comes back short, adding each committed batch's
+     * sessions and API keys to {@code ended}. Each batch adds its counts to the sign-out's record and renews this node's
+     * claim on it, last in its transaction (after the audit chain's head, which every batch of the team takes in the same
+     * order).
      */
     private void endBatches(TeamSignOut signOut, Optional<Instant> signedInBy, Session.Ending ending, boolean skipLocked,
-                            List<Runnable> waits, AtomicInteger ended) {
+                            List<Runnable> waits, AtomicReference<SignOutCount> ended) {
         int size = settings.batch(broadcast.clustered());
         List<Session> batch;
         do {
             batch = transactions.execute(tx -> {
                 List<Session> rows = store.endBatch(signOut.team(), signOut.kept(), signedInBy, ending, size, skipLocked);
                 broadcast.endedRows(rows, ending, waits);
-                store.signOutProgressed(signOut.id(), rows.size(), clock.instant().plus(CLAIM));
+                store.signOutProgressed(signOut.id(), SignOutCount.of(rows), clock.instant().plus(CLAIM));
                 return rows;
             });
-            ended.addAndGet(batch.size());
+            ended.accumulateAndGet(SignOutCount.of(batch), SignOutCount::plus);
         } while (batch.size() == size);
     }
 

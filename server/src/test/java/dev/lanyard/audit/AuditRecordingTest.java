@@ -19,6 +19,7 @@ import dev.lanyard.account.Members;
 import dev.lanyard.account.TeamPolicy;
 import dev.lanyard.account.TestAccounts;
 import dev.lanyard.session.SessionId;
+import dev.lanyard.session.SignOutCount;
 import dev.lanyard.session.TeamSessions;
 import dev.lanyard.testsupport.MutableClock;
 import dev.lanyard.web.ApiClient;
@@ -223,9 +224,9 @@ class AuditRecordingTest {
     void invitationJoiningAndForcedSignOutWithItsReasonAreRecorded() throws Exception {
         Member bob = teams.memberOf(admin, "bob");
 
-        int ended = teamSessions.forceSignOut(teams.current(admin), teams.account(bob).id(), "Security concern");
+        SignOutCount ended = teamSessions.forceSignOut(teams.current(admin), teams.account(bob).id(), "Security concern");
 
-        assertThat(ended).isEqualTo(1);
+        assertThat(ended).isEqualTo(new SignOutCount(1, 0));
         List<String> actions = teams.entries(admin).stream().map(AuditEntry::action).toList();
         assertThat(actions).containsSubsequence("team.member-invited", "team.member-joined", "session.signed-in",
                 "admin.forced-sign-out");
@@ -241,18 +242,57 @@ class AuditRecordingTest {
         assertThat(audit.verify(teams.team(admin))).isInstanceOf(AuditLog.Verification.Intact.class);
     }
 
+    /**
+     * Found by an outside review at scale: "Force sign-out of m0999@…: Lost laptop, ending everything — 827 sessions" were
+     * 826 sessions and an API key, which the member's page had counted apart ("502 sessions and 1 API key"). The entry
+     * counts them apart too, in the singular where there is one, and leaves out what did not end.
+     */
+    @Test
+    void aForcedSignOutCountsTheMembersApiKeysApartFromTheirSessions() throws Exception {
+        Member bob = teams.memberOf(admin, "bob");
+        api.logIn(bob);
+        createApiKey(bob, "deploy script");
+
+        SignOutCount ended = teamSessions.forceSignOut(teams.current(admin), teams.account(bob).id(), "Lost laptop");
+
+        assertThat(ended).isEqualTo(new SignOutCount(2, 1));
+        assertThat(teams.last(admin, AuditAction.FORCED_SIGN_OUT).detail())
+                .isEqualTo("Force sign-out of " + bob.email() + ": Lost laptop — 2 sessions and 1 API key");
+
+        Member cid = teams.memberOf(admin, "cid");
+        createApiKey(cid, "backup job");
+        createApiKey(cid, "nightly report");
+        mvc.perform(delete("/api/v1/sessions").param("scope", "all").cookie(cid.cookie()).with(cid.from()))
+                .andExpect(status().isOk()); // Cid's sign-in ends; her keys stay.
+
+        assertThat(teamSessions.forceSignOut(teams.current(admin), teams.account(cid).id(), "Keys leaked"))
+                .isEqualTo(new SignOutCount(0, 2));
+        assertThat(teams.last(admin, AuditAction.FORCED_SIGN_OUT).detail())
+                .isEqualTo("Force sign-out of " + cid.email() + ": Keys leaked — 2 API keys");
+    }
+
     @Test
     void teamWideSignOutIsOneEntryWithTheReasonBesidesOnePerSession() throws Exception {
         Member bob = teams.memberOf(admin, "bob");
         api.logIn(bob);
+        createApiKey(bob, "deploy script");
 
-        int ended = teamSessions.signOutTeam(teams.current(admin), "Offboarding the contractor");
+        SignOutCount ended = teamSessions.signOutTeam(teams.current(admin), "Offboarding the contractor");
 
+        assertThat(ended).isEqualTo(new SignOutCount(2, 1));
         AuditEntry all = teams.last(admin, AuditAction.TEAM_SIGN_OUT);
-        assertThat(all.detail()).endsWith(": Offboarding the contractor — " + ended + " sessions");
+        assertThat(all.detail()).as("the API key apart from the sessions (outside review: \"— 18865 sessions\" held 100 keys)")
+                .endsWith(": Offboarding the contractor — 2 sessions and 1 API key");
         assertThat(all.subject()).isEmpty();
         assertThat(teams.entries(admin).stream().filter(e -> e.action().equals("session.revoked-by-admin")).count())
-                .isEqualTo(ended);
+                .isEqualTo(ended.sessions());
+    }
+
+    private void createApiKey(Member member, String name) throws Exception {
+        mvc.perform(post("/api/v1/api-keys").cookie(member.cookie()).with(member.from()).contentType(MediaType.APPLICATION_JSON)
+                        .content(api.write(java.util.Map.of("name", name, "scopes", List.of("sessions:read"), "password",
+                                TestAccounts.PASSWORD))))
+                .andExpect(status().isCreated());
     }
 
     @Test

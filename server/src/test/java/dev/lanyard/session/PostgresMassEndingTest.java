@@ -36,7 +36,7 @@ class PostgresMassEndingTest extends MassEndingTest {
                 lock.setString(1, held.value());
                 lock.executeQuery().close();
             }
-            Future<Integer> signOut = caller.submit(() -> teamSessions.signOutTeam(adminSession, "Lost laptop"));
+            Future<Integer> signOut = caller.submit(() -> teamSessions.signOutTeam(adminSession, "Lost laptop").total());
             // Every other session ends without waiting for the held one.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (stillActive() > 1 && System.nanoTime() < deadline) Thread.sleep(20);

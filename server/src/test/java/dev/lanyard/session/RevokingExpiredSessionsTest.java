@@ -180,7 +180,7 @@ class RevokingExpiredSessionsTest {
         Sessions.Started phone = signIn(bob);
         Instant lifetimeEnded = pastItsLifetime(phone);
 
-        assertThat(team.forceSignOut(as(admin, alice), bob.id(), "Lost laptop")).isEqualTo(1);
+        assertThat(team.forceSignOut(as(admin, alice), bob.id(), "Lost laptop")).isEqualTo(new SignOutCount(1, 0));
 
         assertThat(reason(laptop)).contains(EndReason.ADMIN_REVOKED);
         assertThat(ending(phone)).contains(Session.Ending.expired(EndReason.LIFETIME_EXPIRED, lifetimeEnded));
@@ -194,7 +194,7 @@ class RevokingExpiredSessionsTest {
         Sessions.Started carls = signIn(carl);
         Instant idleSince = idle(carls);
 
-        assertThat(team.forceSignOut(as(admin, alice), carl.id(), "Lost laptop")).as("nothing was active").isZero();
+        assertThat(team.forceSignOut(as(admin, alice), carl.id(), "Lost laptop")).as("nothing was active").isEqualTo(SignOutCount.NONE);
         assertThat(ending(carls)).contains(Session.Ending.expired(EndReason.IDLE_EXPIRED, idleSince));
     }
 
@@ -208,7 +208,7 @@ class RevokingExpiredSessionsTest {
         Instant lifetimeEnded = pastItsLifetime(phone);
         Instant idleSince = idle(aliceElsewhere);
 
-        assertThat(team.signOutTeam(as(admin, alice), "Lost laptop")).isEqualTo(1);
+        assertThat(team.signOutTeam(as(admin, alice), "Lost laptop")).isEqualTo(new SignOutCount(1, 0));
 
         assertThat(reason(laptop)).contains(EndReason.ADMIN_REVOKED);
         assertThat(ending(phone)).contains(Session.Ending.expired(EndReason.LIFETIME_EXPIRED, lifetimeEnded));

@@ -247,13 +247,14 @@ abstract class TeamSessionStoreContract {
 
     /** A team sign-out asked by the team's first member at {@code at}, keeping {@code kept}. */
     TeamSignOut asked(Account admin, Session kept, Instant at) {
-        return new TeamSignOut(0, admin.team(), admin.id(), kept.id(), Optional.of(kept.id()), "Laptop lost", at, 0);
+        return new TeamSignOut(0, admin.team(), admin.id(), kept.id(), Optional.of(kept.id()), "Laptop lost", at, SignOutCount.NONE);
     }
 
     /**
      * A team sign-out a crash cut short is finished after it (outside review): its record, started with the admin's
-     * check, counts what each batch ended and renews its node's claim, so that no other node takes over one still
-     * running; once the claim has run out, one claimer gets it, and it is finished once, with what every run ended.
+     * check, counts what each batch ended, sessions and API keys apart, and renews its node's claim, so that no other
+     * node takes over one still running; once the claim has run out, one claimer gets it, and it is finished once, with
+     * what every run ended.
      */
     @Test
     void aTeamSignOutIsClaimedOnlyOnceItsClaimRunsOutAndFinishedOnce() {
@@ -265,19 +266,21 @@ abstract class TeamSessionStoreContract {
         assertThat(started.id()).isPositive();
         assertThat(started).usingRecursiveComparison().ignoringFields("id").isEqualTo(asked(team.get(0), kept, minutes(10)));
         assertThat(store.claimSignOut(minutes(10), minutes(20))).as("its node's claim holds").isEmpty();
-        assertThat(store.signOutProgressed(started.id(), 500, minutes(12))).isEqualTo(1);
-        assertThat(store.signOutProgressed(started.id(), 40, minutes(13))).isEqualTo(1);
+        assertThat(store.signOutProgressed(started.id(), new SignOutCount(499, 1), minutes(12))).isEqualTo(1);
+        assertThat(store.signOutProgressed(started.id(), new SignOutCount(40, 0), minutes(13))).isEqualTo(1);
         assertThat(store.claimSignOut(minutes(12), minutes(20))).as("renewed by each batch").isEmpty();
 
         Optional<TeamSignOut> claimed = store.claimSignOut(minutes(13), minutes(14));
 
         assertThat(claimed).as("its node stopped: the claim ran out").contains(new TeamSignOut(started.id(), team.get(0).team(),
-                team.get(0).id(), kept.id(), Optional.of(kept.id()), "Laptop lost", minutes(10), 540));
+                team.get(0).id(), kept.id(), Optional.of(kept.id()), "Laptop lost", minutes(10),
+                new SignOutCount(539, 1)));
         assertThat(store.claimSignOut(minutes(13), minutes(20))).as("claimed once").isEmpty();
-        assertThat(store.signOutProgressed(started.id(), 2, minutes(15))).isEqualTo(1);
-        assertThat(store.finishSignOut(started.id(), minutes(15))).map(TeamSignOut::ended).contains(542);
+        assertThat(store.signOutProgressed(started.id(), new SignOutCount(1, 1), minutes(15))).isEqualTo(1);
+        assertThat(store.finishSignOut(started.id(), minutes(15))).as("the sessions and API keys of every run, apart")
+                .map(TeamSignOut::ended).contains(new SignOutCount(540, 2));
         assertThat(store.finishSignOut(started.id(), minutes(16))).as("finished once").isEmpty();
-        assertThat(store.signOutProgressed(started.id(), 1, minutes(17))).isZero();
+        assertThat(store.signOutProgressed(started.id(), new SignOutCount(1, 0), minutes(17))).isZero();
         assertThat(store.claimSignOut(minutes(1_000), minutes(1_001))).as("a finished one is never claimed").isEmpty();
         store.purgeSignOuts(minutes(15));
         assertThat(signOutRecords(started)).as("kept while it is not older than the cut-off").isEqualTo(1);
@@ -294,7 +297,8 @@ abstract class TeamSessionStoreContract {
     void aTeamSignOutStartedByAnApiKeyKeepsNoSession() {
         List<Account> team = team("quin");
         Session key = session(team.get(0), minutes(1));
-        TeamSignOut asked = new TeamSignOut(0, team.get(0).team(), team.get(0).id(), key.id(), Optional.empty(), "Key leaked", minutes(10), 0);
+        TeamSignOut asked = new TeamSignOut(0, team.get(0).team(), team.get(0).id(), key.id(), Optional.empty(), "Key leaked", minutes(10),
+                SignOutCount.NONE);
         TeamSignOut started = store.startSignOut(asked, minutes(11));
 
         assertThat(store.claimSignOut(minutes(11), minutes(12))).map(TeamSignOut::kept).contains(Optional.empty());

@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import java.util.List;
 import java.util.Map;
 
+import dev.lanyard.account.TestAccounts;
 import dev.lanyard.web.ApiClient.Member;
 import dev.lanyard.web.LanyardSpringTest;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +101,33 @@ class TeamSignOutFailureTest {
         assertThat(team.read(repeated).path("ended").asInt()).isEqualTo(2);
         assertThat(stillSignedIn(everyoneElse)).isZero();
         assertThat(stillSignedIn(List.of(admin))).as("the admin's own session").isEqualTo(1);
+    }
+
+    /**
+     * What it ended is counted as the member's page counts it, API keys apart (outside review: a team sign-out's entry read
+     * "— 18865 sessions", 100 of them API keys). Here the team has nothing but keys to end, so its first batch ends two.
+     */
+    @Test
+    void aSignOutThatFailsAfterEndingApiKeysCountsThemAsKeys() throws Exception {
+        for (String name : List.of("deploy", "backup", "report")) {
+            MvcResult made = team.perform(team.json(post("/api/v1/api-keys"), admin, Map.of("password", TestAccounts.PASSWORD,
+                    "name", name, "scopes", List.of("sessions:read"))));
+            assertThat(made.getResponse().getStatus()).as(made.getResponse().getContentAsString()).isEqualTo(201);
+        }
+        jdbc.sql("""
+                CREATE TRIGGER fail_after_two BEFORE UPDATE OF ended_at ON sessions
+                WHEN NEW.end_note = 'Keys leaked' AND (SELECT COUNT(*) FROM sessions WHERE end_note = 'Keys leaked') >= 2
+                BEGIN SELECT RAISE(ABORT, 'planted failure'); END""").update();
+
+        MvcResult failed = signOutTeam("Keys leaked");
+
+        assertThat(failed.getResponse().getStatus()).as(failed.getResponse().getContentAsString()).isEqualTo(503);
+        assertThat(team.read(failed).path("detail").asString()).isEqualTo("Signed out 2 API keys of the team, then the sign-out "
+                + "failed; the team's other sessions are still active. Sign out the team again to end them.");
+        assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE action = 'admin.team-sign-out' AND actor_id = :admin ORDER BY seq")
+                .param("admin", admin.accountId()).query(String.class).list())
+                .containsExactly("Sign-out of the team's sessions, which failed after 2 API keys: Keys leaked"
+                        + " — the team's other sessions stayed active");
     }
 
     private int stillSignedIn(List<Member> members) throws Exception {
