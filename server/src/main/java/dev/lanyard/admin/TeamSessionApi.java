@@ -16,6 +16,7 @@ import dev.lanyard.session.SessionSettings;
 import dev.lanyard.session.SessionView;
 import dev.lanyard.session.Sessions;
 import dev.lanyard.session.SignInPlace;
+import dev.lanyard.session.SignOutCount;
 import dev.lanyard.session.TeamSessions;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -66,7 +67,16 @@ class TeamSessionApi {
     record Reason(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String reason) {
     }
 
-    record Ended(int ended) {
+    /**
+     * What a force sign-out or a team sign-out ended. Named apart from the member's own sign-out answer ({@code Ended}),
+     * whose count never holds API keys.
+     */
+    @Schema(name = "AdminSignOutEnded")
+    record Ended(@Schema(description = "How many sessions and API keys ended, together; 0 when none was active") int ended,
+                 @Schema(description = "How many of them were API keys: ended less this is the sessions that ended") int endedApiKeys) {
+        static Ended of(SignOutCount count) {
+            return new Ended(count.total(), count.apiKeys());
+        }
     }
 
     @Operation(operationId = "getTeamSessions",
@@ -134,26 +144,28 @@ class TeamSessionApi {
             + "expired, and are not counted")
     @PostMapping("/members/{id}/sign-out")
     Ended forceSignOut(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody Reason body) {
-        return new Ended(team.forceSignOut(admin, new AccountId(id), body.reason()).total());
+        return Ended.of(team.forceSignOut(admin, new AccountId(id), body.reason()));
     }
 
     record FactorsReset(@Schema(description = "An authenticator app was removed") boolean authenticatorAppRemoved,
                         @Schema(description = "Unused recovery codes removed") int recoveryCodesRemoved,
                         @Schema(description = "Names of the passkeys removed") List<String> passkeysRemoved,
-                        @Schema(description = "Sessions and API keys ended, as a force sign-out ends them") int ended) {
+                        @Schema(description = "Sessions and API keys ended, together, as a force sign-out ends them") int ended,
+                        @Schema(description = "How many of them were API keys") int endedApiKeys) {
     }
 
     @Operation(operationId = "resetMemberTwoFactor",
             summary = "Reset a member's second factors: their authenticator app, recovery codes and passkeys are removed, every "
                     + "session and API key of theirs ends (as a force sign-out), they are emailed; the reason is required and "
                     + "shown to the member. Not on yourself")
-    @ApiResponse(responseCode = "200", description = "Reset: what was removed and how many sessions ended")
+    @ApiResponse(responseCode = "200", description = "Reset: what was removed and how many sessions and API keys ended")
     @ApiResponse(responseCode = "409", description = "own-second-factors: you named yourself; no-second-factor: the member has "
             + "nothing to reset (nothing changed)")
     @PostMapping("/members/{id}/two-factor/reset")
     FactorsReset resetTwoFactor(@AuthenticationPrincipal CurrentSession admin, @PathVariable String id, @RequestBody Reason body) {
         SecondFactorResets.Done done = resets.reset(admin, new AccountId(id), body.reason());
-        return new FactorsReset(done.reset().app(), done.reset().recoveryCodes(), done.reset().passkeys(), done.ended().total());
+        return new FactorsReset(done.reset().app(), done.reset().recoveryCodes(), done.reset().passkeys(), done.ended().total(),
+                done.ended().apiKeys());
     }
 
     @Operation(operationId = "signOutTeam", summary = "Sign out every session of the team but the one making the request, with a required reason; every API key of the team is revoked too, yours included")
@@ -167,6 +179,6 @@ class TeamSessionApi {
             + "team out again ends the rest")
     @PostMapping("/sessions/sign-out")
     Ended signOutTeam(@AuthenticationPrincipal CurrentSession admin, @RequestBody Reason body) {
-        return new Ended(team.signOutTeam(admin, body.reason()).total());
+        return Ended.of(team.signOutTeam(admin, body.reason()));
     }
 }

@@ -226,8 +226,11 @@ class ForcedSignOutTest {
 
         assertThat(memberPage(mel)).contains("0 active sessions", "1 active API key", "Reason (required)")
                 .doesNotContain("Nothing to sign out");
-        assertThat(team.read(forceSignOut(mel, Map.of("reason", REASON))).path("ended").asInt()).isEqualTo(1);
+        JsonNode ended = team.read(forceSignOut(mel, Map.of("reason", REASON)));
+        assertThat(ended.path("ended").asInt()).isEqualTo(1);
+        assertThat(ended.path("endedApiKeys").asInt()).isEqualTo(1);
         assertThat(forcedSignOutEntries(mel)).isEqualTo(1);
+        assertThat(forcedSignOutDetail(mel)).as("a key, not a session").endsWith(": " + REASON + " — 1 API key");
     }
 
     /**
@@ -268,7 +271,12 @@ class ForcedSignOutTest {
         assertThat(tooMany.getResponse().getStatus()).isEqualTo(400);
         assertThat(team.read(tooMany).path("field").asString()).isEqualTo("limit");
 
-        assertThat(team.read(forceSignOut(mel, Map.of("reason", REASON))).path("ended").asInt()).as("what the button said").isEqualTo(102);
+        JsonNode ended = team.read(forceSignOut(mel, Map.of("reason", REASON)));
+        assertThat(ended.path("ended").asInt()).as("what the button said, together").isEqualTo(102);
+        assertThat(ended.path("endedApiKeys").asInt()).as("and apart").isEqualTo(1);
+        // Outside review at scale: the entry read "— 827 sessions" of 826 sessions and a key, which the button counted apart.
+        assertThat(forcedSignOutDetail(mel)).isEqualTo("Force sign-out of " + mel.email() + ": " + REASON
+                + " — 101 sessions and 1 API key");
     }
 
     /**
@@ -376,6 +384,11 @@ class ForcedSignOutTest {
                 .param("id", member.accountId()).query(Integer.class).single();
     }
 
+    private String forcedSignOutDetail(Member member) {
+        return jdbc.sql("SELECT detail FROM audit_entries WHERE subject_id = :id AND action = 'admin.forced-sign-out' ORDER BY seq DESC")
+                .param("id", member.accountId()).query(String.class).list().get(0);
+    }
+
     @Test
     void whileMembersCannotSeeTheSessionListTheAdminIsToldTheReasonIsInTheirActivityLog() throws Exception {
         Member mel = team.join(admin, "mel");
@@ -426,6 +439,7 @@ class ForcedSignOutTest {
 
         assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(200);
         assertThat(team.read(result).path("ended").asInt()).isEqualTo(6);
+        assertThat(team.read(result).path("endedApiKeys").asInt()).as("a bearer sign-in is a session, not a key").isZero();
         assertThat(team.current(admin).getResponse().getStatus()).isEqualTo(200);
         for (Member m : everyoneElse) assertEndedByAnAdmin(team.current(m));
         assertEndedByAnAdmin(team.currentWithBearer(beasScript));
@@ -452,6 +466,9 @@ class ForcedSignOutTest {
 
         assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(200);
         assertThat(team.read(result).path("ended").asInt()).as("the admin's browser session, mel's and the key").isEqualTo(3);
+        assertThat(team.read(result).path("endedApiKeys").asInt()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT detail FROM audit_entries WHERE actor_id = :id AND action = 'admin.team-sign-out'")
+                .param("id", admin.accountId()).query(String.class).single()).endsWith(": A leaked admin key — 2 sessions and 1 API key");
         assertThat(team.perform(get("/api/v1/sessions/current").header("Authorization", "Bearer " + key)).getResponse().getStatus())
                 .as("the key that asked").isEqualTo(401);
         assertEndedByAnAdmin(team.current(mel));

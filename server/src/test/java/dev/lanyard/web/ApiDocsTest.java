@@ -253,6 +253,24 @@ class ApiDocsTest {
         assertThat(schemas.path("MemberSessions").path("properties").has("activeSessions")).isTrue();
     }
 
+    /**
+     * An admin's sign-out of a member or of the team counted API keys as sessions (outside review): its answer says how many
+     * of what ended were keys, in a schema of its own, not the member's own sign-out's, whose count never holds a key.
+     */
+    @Test
+    void anAdminsSignOutAnswerSaysHowManyOfWhatEndedWereApiKeys() {
+        for (String path : List.of("/api/v1/admin/members/{id}/sign-out", "/api/v1/admin/sessions/sign-out")) {
+            assertThat(doc().path("paths").path(path).path("post").path("responses").path("200").path("content")
+                    .path("application/json").path("schema").path("$ref").asString()).as(path)
+                    .isEqualTo("#/components/schemas/AdminSignOutEnded");
+        }
+        assertThat(property("AdminSignOutEnded", "ended").path("description").asString()).contains("sessions and API keys");
+        assertThat(property("AdminSignOutEnded", "endedApiKeys").path("description").asString()).contains("API keys");
+        assertThat(strings(doc().path("components").path("schemas").path("AdminSignOutEnded").path("required")))
+                .containsExactlyInAnyOrder("ended", "endedApiKeys");
+        assertThat(property("Ended", "ended").path("description").asString()).as("the member's own").contains("API keys are never among them");
+    }
+
     @Test
     void operationsWithoutInputTakeAnyBodyAndSayTheyIgnoreIt() {
         for (String path : List.of("/api/v1/logout", "/api/v1/audit/verify")) {
