@@ -73,7 +73,8 @@ class TeamSessionApi {
      */
     @Schema(name = "AdminSignOutEnded")
     record Ended(@Schema(description = "How many sessions and API keys ended, together; 0 when none was active") int ended,
-                 @Schema(description = "How many of them were API keys: ended less this is the sessions that ended") int endedApiKeys) {
+                 @Schema(description = "How many of them were API keys: ended less this is the sessions that ended")
+                 int endedApiKeys) {
         static Ended of(SignOutCount count) {
             return new Ended(count.total(), count.apiKeys());
         }

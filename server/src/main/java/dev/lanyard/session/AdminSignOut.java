@@ -31,9 +31,10 @@ public sealed interface AdminSignOut {
     /**
      * Every session of the team ended, but the admin's own current one; or, {@code complete} false, the sign-out
      * failed after {@code ended} of them (their batches committed) and the others stayed active. {@code resumed}: a
-     * restart cut it short, and it was finished after it ({@code at}), {@code ended} counting the sessions and keys of both runs.
+     * restart cut it short, and it was finished after it ({@code at}), {@code ended} counting the sessions and keys of
+     * both runs.
      */
-    record Team(TeamId team, AccountId admin, SessionId adminSession, String reason, SignOutCount ended, boolean complete, boolean resumed,
-                Instant at) implements AdminSignOut {
+    record Team(TeamId team, AccountId admin, SessionId adminSession, String reason, SignOutCount ended, boolean complete,
+                boolean resumed, Instant at) implements AdminSignOut {
     }
 }

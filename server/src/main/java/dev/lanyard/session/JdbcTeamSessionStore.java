@@ -121,7 +121,8 @@ class JdbcTeamSessionStore implements TeamSessionStore {
                 .list();
     }
 
-    private static final String SIGN_OUT_COLUMNS = "id, team_id, admin_id, admin_session_id, kept_session_id, reason, started_at, ended, ended_keys";
+    private static final String SIGN_OUT_COLUMNS =
+            "id, team_id, admin_id, admin_session_id, kept_session_id, reason, started_at, ended, ended_keys";
 
     @Override
     public TeamSignOut startSignOut(TeamSignOut asked, Instant claimedUntil) {

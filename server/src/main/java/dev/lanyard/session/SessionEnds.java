@@ -245,7 +245,10 @@ class SessionEnds {
         return broadcast.ended(store.endAll(owner, keep, ending), owner, ending);
     }
 
-    /** {@link #endAll} but API keys stay, as "log out all devices" leaves them (decision 0018); returns the ids. Safe to repeat. */
+    /**
+     * {@link #endAll} but API keys stay, as "log out all devices" leaves them (decision 0018); returns the ids of those it
+     * ended. Safe to repeat.
+     */
     List<SessionId> endSignIns(AccountId owner, Optional<SessionId> keep, Session.Ending ending) {
         endExpiredOf(owner, keep, false, ending);
         List<SessionId> ended = store.endSignIns(owner, keep, ending);

@@ -90,11 +90,10 @@ class TeamSignOuts {
 
     /**
      * Ends the sign-out's sessions but the one kept, adding to {@code ended} those of each batch once it committed, sessions
-     * and API keys apart: those
-     * signed in at or before its start, when the admin asked for it. A member who signs in while it runs keeps that
-     * session, whether this is its first run or one that finishes it after a restart (outside review: the first run also
-     * ended sessions signed in while it ran, batch after batch, which a resumed one left alone). Sessions that had expired
-     * end first as expired, when they expired, as the sweep would end them, and are not counted
+     * and API keys apart: those signed in at or before its start, when the admin asked for it. A member who signs in while
+     * it runs keeps that session, whether this is its first run or one that finishes it after a restart (outside review:
+     * the first run also ended sessions signed in while it ran, batch after batch, which a resumed one left alone).
+     * Sessions that had expired end first as expired, when they expired, as the sweep would end them, and are not counted
      * ({@link #endExpiredBatches}).
      *
      * <p>On PostgreSQL two batches run at once, each in its own transaction, leaving out the rows the
@@ -146,8 +145,9 @@ class TeamSignOuts {
         return transactions.execute(tx -> {
             Instant now = clock.instant();
             Optional<TeamSignOut> finished = store.finishSignOut(signOut.id(), now);
-            finished.filter(done -> done.ended().total() > 0).ifPresent(done -> events.publishEvent(new AdminSignOut.Team(done.team(),
-                    done.admin(), done.adminSession(), done.reason(), done.ended(), complete, resumed, resumed ? now : done.startedAt())));
+            finished.filter(done -> done.ended().total() > 0).ifPresent(done -> events.publishEvent(new AdminSignOut.Team(
+                    done.team(), done.admin(), done.adminSession(), done.reason(), done.ended(), complete, resumed,
+                    resumed ? now : done.startedAt())));
             return finished;
         });
     }
