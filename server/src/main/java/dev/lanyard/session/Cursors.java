@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * everywhere: a value that is not one this server could have handed out is
  * {@link SessionProblem.InvalidCursor}, never a silent first page and never a query with a
  * malformed value (docs/decisions/0014-strict-input-and-what-each-viewer-sees.md): in the one
- * spelling the encoder writes, of the parts the list writes. Cursors carry no signature: one made
- * by hand in that form is a place in the list like any other, and shows only what the list shows.
+ * spelling the encoder writes, of the parts the list writes. These cursors carry no signature: one
+ * made by hand in that form is a place in the list like any other, and shows only what the list shows.
+ * The session lists' cursors, whose parts name sessions, leave the server sealed ({@link SealedCursors}).
  */
 public final class Cursors {
     /** Longer than any cursor Lanyard hands out (an email of 254 characters is the longest part). */

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -22,12 +23,14 @@ class SessionReads {
     private final SessionStore store;
     private final SessionCache cache;
     private final ActivityRecorder activity;
+    private final SealedCursors sealed;
     private final Clock clock;
 
-    SessionReads(SessionStore store, SessionCache cache, ActivityRecorder activity, Clock clock) {
+    SessionReads(SessionStore store, SessionCache cache, ActivityRecorder activity, SealedCursors sealed, Clock clock) {
         this.store = store;
         this.cache = cache;
         this.activity = activity;
+        this.sealed = sealed;
         this.clock = clock;
     }
 
@@ -39,8 +42,8 @@ class SessionReads {
     Sessions.Page<Session> active(AccountId owner, Optional<SessionId> first, ListFilter filter, int limit, Optional<String> cursor) {
         int size = pageSize(limit);
         Instant inactiveBefore = clock.instant().minus(ListFilter.INACTIVE_AFTER);
-        Optional<SessionStore.PageCursor> after = cursor.flatMap(SessionStore.PageCursor::decode);
-        return page(store.active(owner, filter, inactiveBefore, size + 1, first, after), size, after, first);
+        Optional<SessionStore.PageCursor> after = opened(owner, cursor, SessionStore.PageCursor::decode);
+        return page(owner, store.active(owner, filter, inactiveBefore, size + 1, first, after), size, after, first);
     }
 
     /**
@@ -51,10 +54,11 @@ class SessionReads {
     Sessions.Page<Session> bySignIn(AccountId owner, ListFilter filter, int limit, Optional<String> cursor) {
         int size = pageSize(limit);
         Instant now = clock.instant();
-        Optional<SessionStore.PageCursor> after = cursor.flatMap(SessionStore.PageCursor::decodeSignedIn);
+        Optional<SessionStore.PageCursor> after = opened(owner, cursor, SessionStore.PageCursor::decodeSignedIn);
         List<Session> rows = store.activeBySignIn(owner, filter, now.minus(ListFilter.INACTIVE_AFTER), size + 1, after);
         Optional<String> next = rows.size() > size
-                ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).createdAt(), rows.get(size - 1).id().value()).encodeSignedIn())
+                ? Optional.of(sealed.seal(new SessionStore.PageCursor(rows.get(size - 1).createdAt(), rows.get(size - 1).id().value())
+                .encodeSignedIn(), owner))
                 : Optional.empty();
         // A session that has expired but that the sweep has not ended yet is no longer usable: it is not listed.
         return new Sessions.Page<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending)
@@ -64,17 +68,27 @@ class SessionReads {
     /** {@link #active} without the owner's API keys, which an admin's view of a member lists apart (keys.ApiKeys). */
     Sessions.Page<Session> activeWithoutKeys(AccountId owner, int limit, Optional<String> cursor) {
         int size = pageSize(limit);
-        Optional<SessionStore.PageCursor> after = cursor.flatMap(SessionStore.PageCursor::decode);
-        return page(store.activeWithoutKeys(owner, size + 1, after), size, after, Optional.empty());
+        Optional<SessionStore.PageCursor> after = opened(owner, cursor, SessionStore.PageCursor::decode);
+        return page(owner, store.activeWithoutKeys(owner, size + 1, after), size, after, Optional.empty());
+    }
+
+    /**
+     * The position a cursor of {@code owner}'s list holds, opened ({@link SealedCursors}) and read by {@code decode}; empty
+     * for none (the first page).
+     */
+    private Optional<SessionStore.PageCursor> opened(AccountId owner, Optional<String> cursor,
+                                                     Function<String, Optional<SessionStore.PageCursor>> decode) {
+        return cursor.filter(c -> !c.isBlank()).map(c -> sealed.open(c, owner)).flatMap(decode);
     }
 
     /** The page of {@code size} among {@code rows} (one more than a page, if there is more), as {@link #active} reads it. */
-    private Sessions.Page<Session> page(List<Session> rows, int size, Optional<SessionStore.PageCursor> after, Optional<SessionId> first) {
+    private Sessions.Page<Session> page(AccountId owner, List<Session> rows, int size, Optional<SessionStore.PageCursor> after,
+                                        Optional<SessionId> first) {
         Instant now = clock.instant();
         Optional<String> listedFirst = after.isPresent() ? after.get().first() : first.map(SessionId::value);
         Optional<String> next = rows.size() > size
-                ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).lastActiveAt(), rows.get(size - 1).id().value(),
-                SessionView.neverUsed(rows.get(size - 1)), listedFirst).encode())
+                ? Optional.of(sealed.seal(new SessionStore.PageCursor(rows.get(size - 1).lastActiveAt(), rows.get(size - 1).id().value(),
+                SessionView.neverUsed(rows.get(size - 1)), listedFirst).encode(), owner))
                 : Optional.empty();
         // A session that has expired but that the sweep has not ended yet is no longer usable: it is not listed.
         List<Session> items = new ArrayList<>(rows.subList(0, Math.min(size, rows.size())).stream().map(activity::withPending)
@@ -144,9 +158,10 @@ class SessionReads {
 
     Sessions.Page<Session> history(AccountId owner, int limit, Optional<String> cursor) {
         int size = pageSize(limit);
-        List<Session> rows = store.ended(owner, size + 1, cursor.flatMap(SessionStore.PageCursor::decode));
+        List<Session> rows = store.ended(owner, size + 1, opened(owner, cursor, SessionStore.PageCursor::decode));
         Optional<String> next = rows.size() > size
-                ? Optional.of(new SessionStore.PageCursor(rows.get(size - 1).ending().orElseThrow().at(), rows.get(size - 1).id().value()).encode())
+                ? Optional.of(sealed.seal(new SessionStore.PageCursor(rows.get(size - 1).ending().orElseThrow().at(),
+                rows.get(size - 1).id().value()).encode(), owner))
                 : Optional.empty();
         return new Sessions.Page<>(List.copyOf(rows.subList(0, Math.min(size, rows.size()))), next);
     }

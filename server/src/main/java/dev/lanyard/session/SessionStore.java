@@ -260,7 +260,8 @@ interface SessionStore {
      * is activity of the current session, so a flush between two pages moves it, and it must be neither skipped nor
      * listed again. Text form: {@link Cursors}, a third part only for a never-used key's row (so a cursor handed out
      * before keys were listed last still reads); with a first session, "used" or "never-used" third and its id fourth. A
-     * position in the list by sign-in has a form of its own ({@link #encodeSignedIn}).
+     * position in the list by sign-in has a form of its own ({@link #encodeSignedIn}). The text form names sessions: it
+     * leaves the server sealed ({@link SealedCursors}).
      */
     record PageCursor(Instant at, String id, boolean neverUsed, Optional<String> first) {
         private static final String USED = "used";

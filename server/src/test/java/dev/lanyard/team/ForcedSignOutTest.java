@@ -323,6 +323,61 @@ class ForcedSignOutTest {
         assertThat(team.read(crossed).path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-cursor");
     }
 
+    /**
+     * Outside review: an admin read a member's session ids from the cursors of the member's list (base64 of the last
+     * session's time and id), one id a page with limit=1. Every cursor an admin is given for it, in the Link header in
+     * either order and on the member's page, holds none of them; one changed, made by hand or sent for another member's
+     * list is refused.
+     */
+    @Test
+    void anAdminReadsNoSessionIdOfAMemberInTheCursorsOfTheirSessions() throws Exception {
+        Member mel = team.join(admin, "mel");
+        Member max = team.join(admin, "max");
+        copiesOfTheSession(mel, 100);
+        List<String> ids = jdbc.sql("SELECT id FROM sessions WHERE account_id = :id").param("id", mel.accountId()).query(String.class).list();
+        String sessions = "/api/v1/admin/members/" + mel.accountId() + "/sessions";
+
+        List<String> cursors = new java.util.ArrayList<>();
+        for (String order : new String[] {"recently-active", "signed-in"}) {
+            Optional<String> next = Optional.of(sessions + "?order=" + order + "&limit=1");
+            for (int page = 0; page < 3; page++) {
+                MvcResult result = team.perform(team.as(get(next.orElseThrow()), admin));
+                assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(200);
+                assertThat(team.read(result)).hasSize(1);
+                next = TeamClient.nextPage(result);
+                cursors.add(cursorOf(next.orElseThrow()));
+            }
+        }
+        cursors.add(cursorOf(TeamClient.link(memberPage(mel), "Show more sessions")));
+        for (String cursor : cursors) {
+            String decoded = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(ids).as(cursor).allSatisfy(id -> assertThat(decoded).doesNotContain(id).doesNotContain(id.substring(4)));
+        }
+
+        String cursor = cursors.get(0);
+        char changed = cursor.charAt(10) == 'A' ? 'B' : 'A';
+        String tampered = cursor.substring(0, 10) + changed + cursor.substring(11);
+        String byHand = dev.lanyard.session.Cursors.encode("1796659057481", ids.get(0));
+        for (String refused : List.of(tampered, byHand)) {
+            MvcResult result = team.perform(team.as(get(sessions).param("cursor", refused), admin));
+            assertThat(result.getResponse().getStatus()).as(refused).isEqualTo(400);
+            assertThat(team.read(result).path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-cursor");
+        }
+        MvcResult foreign = team.perform(team.as(get("/api/v1/admin/members/" + max.accountId() + "/sessions").param("cursor", cursor), admin));
+        assertThat(foreign.getResponse().getStatus()).as("mel's cursor for max's list").isEqualTo(400);
+        assertThat(team.read(foreign).path("type").asString()).isEqualTo("urn:lanyard:problem:invalid-cursor");
+        MockHttpServletResponse page = team.perform(team.page(get("/admin/members/" + mel.accountId() + "/sessions")
+                .param("cursor", tampered), admin)).getResponse();
+        assertThat(page.getStatus()).isEqualTo(400);
+        assertThat(page.getContentAsString()).contains("The cursor is not valid.");
+    }
+
+    private static String cursorOf(String link) {
+        java.util.regex.Matcher cursor = java.util.regex.Pattern.compile("[?&]cursor=([^&]+)").matcher(link);
+        assertThat(cursor.find()).as(link).isTrue();
+        return java.net.URLDecoder.decode(cursor.group(1), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The member's page reads its lists and counts in statements of their own, not one per session or key. */
     @Test
     void aMembersPageReadsTheSameStatementsHoweverManySessionsTheyHave() throws Exception {
