@@ -103,16 +103,20 @@ interface AccountStore {
     Optional<java.time.ZoneId> timeZone(AccountId id);
 
     /**
-     * Keeps {@code zone} as the account's time zone (none: forgets it) unless it is already, as brought by the sign-in that
-     * started {@code session} (empty: no sign-in), and the zone it had before, for {@link #disownTimeZone}; returns 1, or 0
-     * if nothing changed (the same zone, or no such account that is not removed). Safe to repeat.
+     * Keeps {@code zone} as the account's time zone (none: forgets it), and notes it as reported by the sign-in that started
+     * {@code session} (empty: no sign-in, which no one can disown), with the zone it replaced, for {@link #disownTimeZone}:
+     * noted even when the zone is the same, since a later disown must not take back a zone this sign-in reported too. Run
+     * it in a transaction. Returns 1, or 0 if the zone did not change (the same zone, noted; or no such account that is not
+     * removed, and nothing noted). Each call is a note: an account keeps its latest {@code JdbcAccountStore.ZONE_NOTES_KEPT}.
      */
     int setTimeZone(AccountId id, Optional<java.time.ZoneId> zone, Optional<String> session);
 
     /**
-     * Gives the account back the time zone it had before the sign-in that started {@code session}, if that sign-in was the
-     * last to change it; returns 1, or 0 if it was not (a later sign-in changed it since, or it changed nothing). Safe to
-     * repeat.
+     * Sets aside the zone the sign-in that started {@code session} reported ("This wasn't me"): the account's zone is the
+     * one of the latest sign-in noted and not disowned, or, when every note kept is disowned, the zone it had before the
+     * oldest (none: UTC). In any number and order, disowns leave the zone of the latest sign-in not disowned. Run it in a
+     * transaction. Returns 1 if the account's zone changed, 0 if not (a later sign-in's zone stands, the sign-in noted no
+     * zone, or it is disowned already). Safe to repeat.
      */
     int disownTimeZone(AccountId id, String session);
 

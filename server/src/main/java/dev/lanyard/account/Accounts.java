@@ -20,6 +20,7 @@ public class Accounts {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Accounts.class);
     private final AccountStore store;
     private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
     private final Clock clock;
     private final NewTeams newTeams;
     private final SignInChecks signIns;
@@ -31,6 +32,7 @@ public class Accounts {
              MeterRegistry meters, TransactionTemplate transactions, Mailer mailer, PasswordResetStore resets, Clock clock) {
         this.store = store;
         this.events = events;
+        this.transactions = transactions;
         this.clock = clock;
         this.newTeams = new NewTeams(store, hasher, throttle, events, meters, transactions, clock);
         this.signIns = new SignInChecks(store, hasher, throttle, events, meters, clock);
@@ -185,9 +187,11 @@ public class Accounts {
      * in the member's mails ({@link MailTimes}), as it does an API sign-in's {@code zone}: only a region Java knows. A region
      * Java does not know (newer than its time zone data) forgets the one stored, which the member's browser has left: their
      * mails say UTC until a sign-in from a known zone. Anything else, or nothing, keeps the one stored. A hint, not something the member typed: never refused,
-     * and never fails the sign-in (a failed write is logged). Writes only when the zone changed. A sign-in alert is
-     * written before this, in the zone known until then. {@code session} is the id of the session the sign-in started: if
-     * its member disowns it ("This wasn't me"), the zone it brought is given back ({@link #disownTimeZone}).
+     * and never fails the sign-in (a failed write is logged). A sign-in alert is written before this, in the zone known
+     * until then. {@code session} is the id of the session the sign-in started: if its member disowns it ("This wasn't
+     * me"), the account's zone is the one of their latest sign-in not disowned ({@link #disownTimeZone}). So each
+     * sign-in's zone is noted, the same zone again too: the member's own sign-in from the zone an intruder's brought
+     * keeps it when they disown the intruder's.
      */
     public void noteTimeZone(AccountId id, String zone, String session) {
         noteTimeZone(id, zone, Optional.of(session));
@@ -202,7 +206,7 @@ public class Accounts {
         Optional<java.time.ZoneId> region = MailTimes.region(zone);
         if (region.isEmpty() && !MailTimes.unknownRegion(zone)) return;
         try {
-            if (!store.timeZone(id).equals(region)) store.setTimeZone(id, region, session);
+            transactions.executeWithoutResult(tx -> store.setTimeZone(id, region, session));
         } catch (RuntimeException e) {
             log.warn("Could not keep the time zone {} of account {}: {}", region.map(java.time.ZoneId::getId).orElse("(none)"),
                     id.value(), e.toString());
@@ -210,9 +214,10 @@ public class Accounts {
     }
 
     /**
-     * A sign-in its member disowned ("This wasn't me"): the time zone it brought is not theirs, so the account gets back the
-     * one it had before (outside review: the intruder's zone went on dating the member's mails). Only while that sign-in is
-     * the last that changed it: a later sign-in's zone stays. Joins the caller's transaction.
+     * A sign-in its member disowned ("This wasn't me"): the time zone it brought is not theirs, so the account gets the zone
+     * of their latest sign-in not disowned, or the one it had before those noted (outside review: the intruder's zone went
+     * on dating the member's mails; with two sign-ins by the intruder, the first one's did). A later sign-in's zone stays.
+     * Joins the caller's transaction.
      */
     public void disownTimeZone(AccountId id, String session) {
         store.disownTimeZone(id, session);

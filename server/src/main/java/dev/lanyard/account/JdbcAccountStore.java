@@ -16,6 +16,11 @@ import org.sqlite.SQLiteException;
 @Repository
 class JdbcAccountStore implements AccountStore {
     private static final String COLUMNS = "id, team_id, email, name, role, created_at, password_hash";
+    /**
+     * How many of an account's latest time zone notes are kept ({@link #setTimeZone}): more sign-ins than a member makes
+     * while the "This wasn't me" links of their alerts work (a day), so that rows do not grow with every sign-in.
+     */
+    static final int ZONE_NOTES_KEPT = 20;
 
     private final JdbcClient jdbc;
 
@@ -239,25 +244,56 @@ class JdbcAccountStore implements AccountStore {
 
     @Override
     public int setTimeZone(AccountId id, Optional<java.time.ZoneId> zone, Optional<String> session) {
-        // The right-hand side reads the row as it was: time_zone_before is the zone being replaced.
-        String set = "UPDATE accounts SET time_zone_before = time_zone, time_zone_session = :session, ";
-        String broughtBy = session.orElse(null);
-        if (zone.isEmpty()) {
-            return jdbc.sql(set + "time_zone = NULL WHERE id = :id AND removed_at IS NULL AND time_zone IS NOT NULL")
-                    .param("session", broughtBy, java.sql.Types.VARCHAR).param("id", id.value()).update();
-        }
-        return jdbc.sql(set + """
-                time_zone = :zone
-                 WHERE id = :id AND removed_at IS NULL AND (time_zone IS NULL OR time_zone <> :zone)
-                """).param("session", broughtBy, java.sql.Types.VARCHAR).param("zone", zone.get().getId()).param("id", id.value()).update();
+        if (lockTimeZone(id, true) == 0) return 0;
+        String set = zone.map(java.time.ZoneId::getId).orElse(null);
+        // Noted with the zone it replaces: the one the account has until the update below.
+        jdbc.sql("""
+                INSERT INTO time_zone_notes (account_id, session_id, zone, zone_before)
+                SELECT id, :session, :zone, time_zone FROM accounts WHERE id = :id
+                """).param("session", session.orElse(null), java.sql.Types.VARCHAR).param("zone", set, java.sql.Types.VARCHAR)
+                .param("id", id.value()).update();
+        jdbc.sql("""
+                DELETE FROM time_zone_notes WHERE account_id = :id AND id <
+                    (SELECT id FROM time_zone_notes WHERE account_id = :id ORDER BY id DESC LIMIT 1 OFFSET :kept)
+                """).param("id", id.value()).param("kept", ZONE_NOTES_KEPT - 1).update();
+        return changeTimeZone(id, set);
     }
 
     @Override
     public int disownTimeZone(AccountId id, String session) {
-        return jdbc.sql("""
-                UPDATE accounts SET time_zone = time_zone_before, time_zone_before = NULL, time_zone_session = NULL
-                 WHERE id = :id AND time_zone_session = :session
-                """).param("id", id.value()).param("session", session).update();
+        lockTimeZone(id, false);
+        int disowned = jdbc.sql("""
+                UPDATE time_zone_notes SET disowned = :yes WHERE account_id = :id AND session_id = :session AND disowned = :no
+                """).param("yes", true).param("no", false).param("id", id.value()).param("session", session).update();
+        if (disowned == 0) return 0;
+        record Note(String zone, String zoneBefore, boolean disowned) {
+        }
+        java.util.List<Note> newestFirst = jdbc.sql("""
+                SELECT zone, zone_before, disowned FROM time_zone_notes WHERE account_id = :id ORDER BY id DESC
+                """).param("id", id.value()).query((rs, n) -> new Note(rs.getString(1), rs.getString(2), rs.getBoolean(3))).list();
+        // The zone of the latest sign-in not disowned; when every one kept is, the zone from before the oldest.
+        String zone = newestFirst.stream().filter(n -> !n.disowned()).findFirst().map(Note::zone)
+                .orElse(newestFirst.get(newestFirst.size() - 1).zoneBefore());
+        return changeTimeZone(id, zone);
+    }
+
+    /**
+     * Locks the account's row until the transaction ends, so that sign-ins and disowns of one account note and change its
+     * zone one after the other (SQLite holds the whole database already). Returns 1, or 0 for no such account (that is
+     * not removed, if {@code notRemoved}).
+     */
+    private int lockTimeZone(AccountId id, boolean notRemoved) {
+        return jdbc.sql("UPDATE accounts SET time_zone = time_zone WHERE id = :id" + (notRemoved ? " AND removed_at IS NULL" : ""))
+                .param("id", id.value()).update();
+    }
+
+    /** Sets the account's zone (null: none); returns 1, or 0 if it was already that. */
+    private int changeTimeZone(AccountId id, String zone) {
+        if (zone == null) {
+            return jdbc.sql("UPDATE accounts SET time_zone = NULL WHERE id = :id AND time_zone IS NOT NULL").param("id", id.value()).update();
+        }
+        return jdbc.sql("UPDATE accounts SET time_zone = :zone WHERE id = :id AND (time_zone IS NULL OR time_zone <> :zone)")
+                .param("zone", zone).param("id", id.value()).update();
     }
 
     @Override

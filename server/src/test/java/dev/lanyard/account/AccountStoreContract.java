@@ -279,6 +279,89 @@ abstract class AccountStoreContract {
         assertThat(store.timeZone(fresh.id())).as("none before it: UTC again").isEmpty();
     }
 
+    /**
+     * Outside review: someone with the password signed in twice, with two zones; the member disowned both sign-ins and
+     * kept the first one's zone. In either order, the zone from before them comes back.
+     */
+    @Test
+    void twoDisownedSignInsGiveBackTheZoneFromBeforeThemInEitherOrder() {
+        Team team = team("Platform");
+        store.insert(team);
+        java.time.ZoneId paris = java.time.ZoneId.of("Europe/Paris");
+        for (boolean latestFirst : new boolean[] {true, false}) {
+            Account account = account(team, TestAccounts.uniqueEmail("vm"));
+            store.insert(account, "{argon2}hash");
+            store.setTimeZone(account.id(), java.util.Optional.of(paris), java.util.Optional.of("ses_own"));
+            store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")), java.util.Optional.of("ses_tokyo"));
+            store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("America/Lima")), java.util.Optional.of("ses_lima"));
+
+            if (latestFirst) {
+                assertThat(store.disownTimeZone(account.id(), "ses_lima")).isEqualTo(1);
+                assertThat(store.timeZone(account.id())).as("Tokyo's sign-in still stands").contains(java.time.ZoneId.of("Asia/Tokyo"));
+                assertThat(store.disownTimeZone(account.id(), "ses_tokyo")).isEqualTo(1);
+            } else {
+                assertThat(store.disownTimeZone(account.id(), "ses_tokyo")).as("a later sign-in's zone stands").isZero();
+                assertThat(store.timeZone(account.id())).contains(java.time.ZoneId.of("America/Lima"));
+                assertThat(store.disownTimeZone(account.id(), "ses_lima")).isEqualTo(1);
+            }
+            assertThat(store.timeZone(account.id())).as(latestFirst ? "Lima, then Tokyo" : "Tokyo, then Lima").contains(paris);
+            assertThat(store.disownTimeZone(account.id(), "ses_tokyo")).as("again").isZero();
+        }
+
+        Account before = account(team, TestAccounts.uniqueEmail("noted-before"));
+        store.insert(before, "{argon2}hash");
+        store.setTimeZone(before.id(), java.util.Optional.of(paris), java.util.Optional.empty());
+        store.setTimeZone(before.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")), java.util.Optional.of("ses_tokyo"));
+        store.setTimeZone(before.id(), java.util.Optional.empty(), java.util.Optional.of("ses_unknown_zone"));
+        store.disownTimeZone(before.id(), "ses_tokyo");
+        assertThat(store.timeZone(before.id())).as("the zone a later sign-in forgot stays forgotten").isEmpty();
+        assertThat(store.disownTimeZone(before.id(), "ses_unknown_zone")).isEqualTo(1);
+        assertThat(store.timeZone(before.id())).as("a zone noted without a sign-in cannot be disowned").contains(paris);
+    }
+
+    /**
+     * The member's own sign-in after an intruder's keeps its zone when they disown the intruder's, a new zone or the same
+     * as the intruder's (which changed nothing, and was taken back with the intruder's before).
+     */
+    @Test
+    void aLaterOwnSignInKeepsItsZoneWhenAnEarlierOneIsDisowned() {
+        Team team = team("Platform");
+        store.insert(team);
+        Account account = account(team, TestAccounts.uniqueEmail("vm"));
+        store.insert(account, "{argon2}hash");
+        java.time.ZoneId tokyo = java.time.ZoneId.of("Asia/Tokyo");
+        store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Europe/Paris")), java.util.Optional.of("ses_own"));
+        store.setTimeZone(account.id(), java.util.Optional.of(tokyo), java.util.Optional.of("ses_intruder"));
+
+        assertThat(store.setTimeZone(account.id(), java.util.Optional.of(tokyo), java.util.Optional.of("ses_own_in_tokyo")))
+                .as("the same zone: noted, not changed").isZero();
+        assertThat(store.disownTimeZone(account.id(), "ses_intruder")).isZero();
+        assertThat(store.timeZone(account.id())).contains(tokyo);
+
+        store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("America/Lima")), java.util.Optional.of("ses_intruder2"));
+        store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Europe/Oslo")), java.util.Optional.of("ses_own_in_oslo"));
+        assertThat(store.disownTimeZone(account.id(), "ses_intruder2")).isZero();
+        assertThat(store.timeZone(account.id())).contains(java.time.ZoneId.of("Europe/Oslo"));
+    }
+
+    /** An account keeps its latest zone notes only: one older is forgotten, and disowning its sign-in changes nothing. */
+    @Test
+    void anAccountKeepsItsLatestZoneNotesOnly() {
+        Team team = team("Platform");
+        store.insert(team);
+        Account account = account(team, TestAccounts.uniqueEmail("vm"));
+        store.insert(account, "{argon2}hash");
+        java.time.ZoneId paris = java.time.ZoneId.of("Europe/Paris");
+        store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Asia/Tokyo")), java.util.Optional.of("ses_oldest"));
+        for (int i = 0; i < JdbcAccountStore.ZONE_NOTES_KEPT; i++) {
+            store.setTimeZone(account.id(), java.util.Optional.of(paris), java.util.Optional.of("ses_" + i));
+        }
+
+        assertThat(store.disownTimeZone(account.id(), "ses_oldest")).isZero();
+        for (int i = 0; i < JdbcAccountStore.ZONE_NOTES_KEPT; i++) store.disownTimeZone(account.id(), "ses_" + i);
+        assertThat(store.timeZone(account.id())).as("Tokyo, from before the notes kept").contains(java.time.ZoneId.of("Asia/Tokyo"));
+    }
+
     @Test
     void accountOfAnUnknownTeamIsRefused() {
         Account orphan = account(team("never inserted"), TestAccounts.uniqueEmail("erin"));

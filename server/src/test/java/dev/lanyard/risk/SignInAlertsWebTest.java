@@ -205,6 +205,35 @@ class SignInAlertsWebTest {
         assertThat(accounts.timeZone(alice.id())).contains(java.time.ZoneId.of("Europe/Madrid"));
     }
 
+    /**
+     * Outside review: someone with the password signed in from two new devices, in Tokyo's zone then Lima's; the member
+     * used the second alert's link, then the first's, and their mails went on in Tokyo's zone. Now in their own again.
+     */
+    @Test
+    void twoDisownedSignInsGiveBackTheTimeZoneFromBeforeBoth() throws Exception {
+        accounts.noteTimeZone(alice.id(), "Europe/Paris", laptop.session().id().value());
+        signInWithZone(SuspiciousSessionsWebTest.CHROME_IN_BERLIN.userAgent(), "91.1.2.3", "Asia/Tokyo");
+        String first = token(mails().get(0));
+        signInWithZone("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+                "9.9.9.9", "America/Lima");
+        assertThat(mails()).hasSize(2);
+        String second = token(mails().get(1));
+        assertThat(accounts.timeZone(alice.id())).contains(java.time.ZoneId.of("America/Lima"));
+
+        assertThat(submit("/not-me/" + second, open(second)).getStatus()).isEqualTo(302);
+        assertThat(accounts.timeZone(alice.id())).contains(java.time.ZoneId.of("Asia/Tokyo"));
+        assertThat(submit("/not-me/" + first, open(first)).getStatus()).isEqualTo(302);
+
+        assertThat(accounts.timeZone(alice.id())).contains(java.time.ZoneId.of("Europe/Paris"));
+    }
+
+    private void signInWithZone(String userAgent, String ip, String zone) throws Exception {
+        MockHttpServletResponse signedIn = mvc.perform(post("/api/v1/login").with(ApiClient.from(ip)).header("User-Agent", userAgent)
+                .contentType(MediaType.APPLICATION_JSON).content("{\"email\":\"" + alice.email() + "\",\"password\":\""
+                        + TestAccounts.PASSWORD + "\",\"tokenType\":\"bearer\",\"zone\":\"" + zone + "\"}")).andReturn().getResponse();
+        assertThat(signedIn.getStatus()).as(signedIn.getContentAsString()).isEqualTo(201);
+    }
+
     @Test
     void theLinkSignedOutEndsItsSessionOnceThenEveryOtherOnce() throws Exception {
         Session berlin = start(SuspiciousSessionsWebTest.CHROME_IN_BERLIN).session();
