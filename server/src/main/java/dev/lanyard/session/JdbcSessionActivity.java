@@ -113,9 +113,11 @@ class JdbcSessionActivity {
                             s.sign_in_network, s.sign_in_city, s.sign_in_region, s.sign_in_country, s.sign_in_country_code,
                             s.sign_in_local_network,
                             EXISTS (SELECT 1 FROM session_events e WHERE e.session_id = s.id AND e.kind = 'address-changed') AS moved
-                        FROM sessions s WHERE s.id IN (:ids) AND s.account_id = :owner""")
+                        FROM sessions s WHERE s.id IN (:ids) AND s.account_id = :owner AND s.api_key = :no""")
                 .param("ids", ids.stream().map(SessionId::value).distinct().toList())
                 .param("owner", owner.value())
+                // An API key signs in nowhere: it was made, and its address is where it was last used.
+                .param("no", false)
                 .query((rs, n) -> {
                     SessionId id = new SessionId(rs.getString("id"));
                     if (rs.getString("sign_in_network") != null) return java.util.Map.entry(id, new SignInPlace(rs.getString("sign_in_network"),

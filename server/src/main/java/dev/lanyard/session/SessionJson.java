@@ -74,7 +74,7 @@ public record SessionJson(@Schema(nullable = true, description = "null where the
     /** Where a session signed in ({@link SignInPlace}), or null where that is not known. */
     @Schema(nullable = true, description = "Where the session signed in: the same as ip and location while it is used from "
             + "there. Null where Lanyard does not know it: for a session that moved before Lanyard kept where sessions sign "
-            + "in (schema V39), and always in GET /api/v1/sessions/current, which answers from memory without reading it "
+            + "in (schema V39), for an API key (which signs in nowhere), and always in GET /api/v1/sessions/current, which answers from memory without reading it "
             + "(GET /api/v1/sessions/{id} with the current session's id gives it)")
     record SignInJson(@Schema(description = "The address it signed in from, shown as ip is (in full only to its owner asking "
                               + "for one session); once the session has been used from another address, the network of it "

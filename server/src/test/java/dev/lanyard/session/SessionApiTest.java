@@ -163,6 +163,14 @@ class SessionApiTest {
         JsonNode current = current(movedLaptop);
         assertThat(current.path("signIn").isNull()).as("not read on the hottest path").isTrue();
 
+        // An API key signs in nowhere (outside upgrade review: it read "Unknown location" with an empty address).
+        MvcResult key = as(movedLaptop, jsonBody(post("/api/v1/api-keys"), api.write(Map.of("password", TestAccounts.PASSWORD,
+                "name", "ci", "scopes", List.of("sessions:read"))))).andReturn();
+        assertThat(key.getResponse().getStatus()).as(key.getResponse().getContentAsString()).isEqualTo(201);
+        JsonNode keyAsSession = body(as(movedLaptop, get(SESSIONS + "/" + api.read(key).path("key").path("id").asString())));
+        assertThat(keyAsSession.path("appType").asString()).isEqualTo("api");
+        assertThat(keyAsSession.path("signIn").isNull()).as("no sign-in place for a key").isTrue();
+
         // A session that moved before Lanyard kept where sessions sign in: not known, rather than its present address.
         jdbc.sql("UPDATE sessions SET sign_in_network = NULL WHERE id = :id").param("id", laptop.sessionId()).update();
         JsonNode unknown = body(as(movedLaptop, get(SESSIONS + "/" + laptop.sessionId())));
