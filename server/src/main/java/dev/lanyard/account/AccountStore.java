@@ -72,7 +72,11 @@ interface AccountStore {
     /** Changes a member's role within {@code team}; returns 1, or 0 if no such member. Safe to repeat. */
     int updateRole(AccountId id, TeamId team, Role role);
 
-    /** Removes a member of {@code team} (kept for history, can no longer sign in); returns 1 or 0. Safe to repeat. */
+    /**
+     * Removes a member of {@code team} (kept for history, can no longer sign in); returns 1 or 0. Safe to repeat. Only
+     * its email and name are kept, which the audit log and the history name: its password hash, time zone and time zone
+     * notes go with the removal (decision 49).
+     */
     int remove(AccountId id, TeamId team, java.time.Instant at);
 
     /** Sets whether members may view their session list; returns 1 or 0. Safe to repeat. */

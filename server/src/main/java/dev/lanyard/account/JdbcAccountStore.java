@@ -190,8 +190,14 @@ class JdbcAccountStore implements AccountStore {
 
     @Override
     public int remove(AccountId id, TeamId team, java.time.Instant at) {
-        return jdbc.sql("UPDATE accounts SET removed_at = :at WHERE id = :id AND team_id = :team AND removed_at IS NULL")
+        // The password hash is emptied, which no password matches, and the time zone forgotten: only the email and name
+        // stay, which the audit log and the session history name (decision 49; outside review).
+        int removed = jdbc.sql("""
+                        UPDATE accounts SET removed_at = :at, password_hash = '', time_zone = NULL
+                        WHERE id = :id AND team_id = :team AND removed_at IS NULL""")
                 .param("at", at.toEpochMilli()).param("id", id.value()).param("team", team.value()).update();
+        if (removed == 1) jdbc.sql("DELETE FROM time_zone_notes WHERE account_id = :id").param("id", id.value()).update();
+        return removed;
     }
 
     @Override

@@ -106,4 +106,9 @@ class JdbcSeenStore implements SeenStore {
                 .param("limit", limit)
                 .update();
     }
+
+    @Override
+    public int forget(AccountId account) {
+        return jdbc.sql("DELETE FROM risk_seen WHERE account_id = :account").param("account", account.value()).update();
+    }
 }

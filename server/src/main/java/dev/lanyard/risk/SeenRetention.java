@@ -3,16 +3,19 @@ package dev.lanyard.risk;
 import java.time.Clock;
 import java.time.Instant;
 
+import dev.lanyard.account.AccountEvent;
 import dev.lanyard.geo.PrivacySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * Forgets, hourly, the addresses the risk assessment remembers once they were last seen longer ago
  * than {@code lanyard.privacy.ip-retention} (PRODUCT.md D6). Devices, countries and places (city-level
- * coordinates) are kept: they name no address.
+ * coordinates) are kept: they name no address. All of a member's goes when the member is removed, in the removal's
+ * transaction ({@link #memberRemoved}): nothing is assessed for a member who can no longer sign in (outside review).
  */
 @Component
 class SeenRetention {
@@ -42,5 +45,11 @@ class SeenRetention {
         } while (batch == BATCH);
         if (forgotten > 0) log.info("Forgot {} addresses last seen more than {} ago", forgotten, privacy.ipRetention());
         return forgotten;
+    }
+
+    /** Forgets the devices, countries, addresses and places of a removed member. */
+    @EventListener
+    void memberRemoved(AccountEvent.MemberRemoved removed) {
+        seen.forget(removed.member());
     }
 }

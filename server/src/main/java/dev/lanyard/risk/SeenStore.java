@@ -37,4 +37,7 @@ interface SeenStore {
      * later sign-in from one counts as a new address again. Returns how many were forgotten; safe to repeat.
      */
     int forgetAddresses(Instant before, int limit);
+
+    /** Forgets all that the account is remembered with, when its member is removed; returns how many things. Safe to repeat. */
+    int forget(AccountId account);
 }

@@ -249,6 +249,35 @@ abstract class AccountStoreContract {
         assertThat(store.timeZone(new AccountId("acc_unknown"))).isEmpty();
     }
 
+    /** A removed member keeps only the email and name the history names: no password hash, time zone or zone notes. */
+    @Test
+    void aRemovedMemberKeepsNoPasswordHashNorTimeZone() {
+        Team team = team("Platform");
+        store.insert(team);
+        Account account = account(team, TestAccounts.uniqueEmail("rosa"));
+        Account other = account(team, TestAccounts.uniqueEmail("olga"));
+        store.insert(account, "{argon2}hash-of-rosa");
+        store.insert(other, "{argon2}hash-of-olga");
+        store.setTimeZone(account.id(), java.util.Optional.of(java.time.ZoneId.of("Europe/Paris")), java.util.Optional.of("ses_rosa"));
+        store.setTimeZone(other.id(), java.util.Optional.of(java.time.ZoneId.of("Europe/Oslo")), java.util.Optional.of("ses_olga"));
+
+        assertThat(store.remove(account.id(), team.id(), AT)).isEqualTo(1);
+
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        assertThat(jdbc.sql("SELECT password_hash FROM accounts WHERE id = :id").param("id", account.id().value())
+                .query(String.class).single()).isEmpty();
+        assertThat(jdbc.sql("SELECT email FROM accounts WHERE id = :id").param("id", account.id().value())
+                .query(String.class).single()).as("kept for the history").isEqualTo(account.email());
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM time_zone_notes WHERE account_id = :id").param("id", account.id().value())
+                .query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM accounts WHERE id = :id AND time_zone IS NULL").param("id", account.id().value())
+                .query(Integer.class).single()).isEqualTo(1);
+        assertThat(store.findByEmail(account.email())).isEmpty();
+        assertThat(store.passwordHash(other.id())).as("another member's").contains("{argon2}hash-of-olga");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM time_zone_notes WHERE account_id = :id").param("id", other.id().value())
+                .query(Integer.class).single()).isEqualTo(1);
+    }
+
     /** A sign-in its member disowns gives back the zone the account had before it, while no later sign-in changed it. */
     @Test
     void aDisownedSignInGivesBackTheZoneItReplacedUnlessALaterOneChangedIt() {

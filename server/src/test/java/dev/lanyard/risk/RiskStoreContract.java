@@ -74,6 +74,17 @@ abstract class RiskStoreContract {
     }
 
     @Test
+    void aRemovedMemberIsForgottenWhollyAndNoOneElseIs() {
+        seen.record(alice, madrid(now));
+        seen.record(bob, madrid(now));
+
+        assertThat(seen.forget(alice)).as("account, device, country, address and place").isEqualTo(5);
+        assertThat(seen.lookup(alice, madrid(now.plusSeconds(60)))).isEqualTo(new SeenStore.Seen(false, false, false, false, Optional.empty()));
+        assertThat(seen.lookup(bob, madrid(now.plusSeconds(60))).assessedBefore()).isTrue();
+        assertThat(seen.forget(alice)).as("again").isZero();
+    }
+
+    @Test
     void addressesLastSeenBeforeTheRetentionAreForgottenAndNothingElseIs() {
         seen.record(alice, madrid(now));
         seen.record(alice, Sighting.of(RiskRulesTest.FIREFOX_WINDOWS, "83.45.123.10", RiskRulesTest.MADRID, now.plus(Duration.ofDays(10))));

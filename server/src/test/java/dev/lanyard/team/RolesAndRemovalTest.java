@@ -307,6 +307,34 @@ class RolesAndRemovalTest {
         assertProblem(remove(adele, adele), 409, "last-admin");
     }
 
+    /** Only the email and name the audit log and history need stay of a removed member (decision 49; outside review). */
+    @Test
+    void removingAMemberForgetsTheirPasswordHashRiskMemoryAndTimeZoneNotes() throws Exception {
+        Member mel = team.join(admin, "mel");
+        Member bystander = team.join(admin, "bea");
+        for (Member m : List.of(mel, bystander)) {
+            jdbc.sql("INSERT INTO time_zone_notes (account_id, session_id, zone) VALUES (:id, :session, 'Europe/Paris')")
+                    .param("id", m.accountId()).param("session", m.sessionId()).update();
+            jdbc.sql("INSERT INTO risk_seen (account_id, kind, value, seen_at) VALUES (:id, 'country', 'XX', 1)")
+                    .param("id", m.accountId()).update();
+        }
+
+        assertThat(remove(admin, mel).getResponse().getStatus()).isEqualTo(204);
+
+        assertThat(count("risk_seen", mel)).isZero();
+        assertThat(count("time_zone_notes", mel)).isZero();
+        assertThat(jdbc.sql("SELECT password_hash FROM accounts WHERE id = :id").param("id", mel.accountId()).query(String.class).single())
+                .isEmpty();
+        assertThat(jdbc.sql("SELECT email FROM accounts WHERE id = :id").param("id", mel.accountId()).query(String.class).single())
+                .isEqualTo(mel.email());
+        assertThat(count("risk_seen", bystander)).isPositive();
+        assertThat(count("time_zone_notes", bystander)).isEqualTo(1);
+    }
+
+    private int count(String table, Member who) {
+        return jdbc.sql("SELECT COUNT(*) FROM " + table + " WHERE account_id = :id").param("id", who.accountId()).query(Integer.class).single();
+    }
+
     @Test
     void removingAMemberEndsAllTheirSessionsAndTheyCannotSignInAgain() throws Exception {
         Member mel = team.join(admin, "mel");
