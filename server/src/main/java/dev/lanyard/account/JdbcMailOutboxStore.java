@@ -117,4 +117,12 @@ class JdbcMailOutboxStore implements MailOutboxStore {
                                 + " AND last_error IS NOT NULL ORDER BY next_attempt_at DESC LIMIT 1")
                         .query(String.class).optional());
     }
+
+    @Override
+    public int purgeFinished(Instant before, int limit) {
+        return jdbc.sql("""
+                        DELETE FROM mail_outbox WHERE id IN (
+                            SELECT id FROM mail_outbox WHERE sent_at < :before OR given_up_at < :before ORDER BY id LIMIT :limit)""")
+                .param("before", before.toEpochMilli()).param("limit", limit).update();
+    }
 }

@@ -78,4 +78,10 @@ interface MailOutboxStore {
     int gaveUp(long id, String claim, String error, Instant at);
 
     Backlog backlog();
+
+    /**
+     * Deletes at most {@code limit} of the mails sent or given up before {@code before}, whose recipient, subject and times
+     * are kept no longer than the session history (outside review); a mail still to send stays. Returns how many.
+     */
+    int purgeFinished(Instant before, int limit);
 }

@@ -152,6 +152,26 @@ public class Mailer {
         } while (mails.size() == PAGE);
     }
 
+    /**
+     * Deletes the mails kept in the development outbox before {@code before}, whole bodies and all, and the SMTP outbox's
+     * mails sent or given up before then, at most {@code batch} per statement, until none is left (outside review: both
+     * were kept forever). Returns how many. Mail still to send over SMTP stays, however old.
+     */
+    public int forgetMailBefore(java.time.Instant before, int batch) {
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbc.sql("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE created_at < :before ORDER BY id LIMIT :limit)")
+                    .param("before", before.toEpochMilli()).param("limit", batch).update();
+            total += deleted;
+        } while (deleted == batch);
+        do {
+            deleted = outboxStore.purgeFinished(before, batch);
+            total += deleted;
+        } while (deleted == batch);
+        return total;
+    }
+
     /** Whether mail goes to the development outbox rather than SMTP. */
     public boolean usesOutbox() {
         return smtp.getIfAvailable() == null;

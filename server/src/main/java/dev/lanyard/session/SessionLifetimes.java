@@ -31,10 +31,13 @@ class SessionLifetimes {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final PrivacySettings privacy;
+    private final dev.lanyard.account.Mailer mailer;
 
     SessionLifetimes(SessionStore store, dev.lanyard.account.Accounts accounts, ActivityRecorder activity, SessionBroadcast broadcast,
-                     SessionSettings settings, TransactionTemplate transactions, Clock clock, PrivacySettings privacy) {
+                     SessionSettings settings, TransactionTemplate transactions, Clock clock, PrivacySettings privacy,
+                     dev.lanyard.account.Mailer mailer) {
         this.privacy = privacy;
+        this.mailer = mailer;
         this.store = store;
         this.accounts = accounts;
         this.activity = activity;
@@ -121,6 +124,19 @@ class SessionLifetimes {
             total += deleted;
         } while (deleted == size);
         if (total > 0) log.info("Purged {} sessions that ended before {}", total, cutoff);
+        return total;
+    }
+
+    /**
+     * Deletes, hourly, the mails kept longer than the history retention, in batches: those of the development outbox, whole
+     * bodies and links, and the SMTP outbox's sent or given up, whose recipients and subjects would otherwise stay forever
+     * (outside review). Returns how many.
+     */
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+    int purgeMail() {
+        Instant cutoff = clock.instant().minus(settings.historyRetention());
+        int total = mailer.forgetMailBefore(cutoff, settings.batch(broadcast.clustered()));
+        if (total > 0) log.info("Purged {} mails kept from before {}", total, cutoff);
         return total;
     }
 

@@ -101,6 +101,27 @@ abstract class MailOutboxStoreContract {
                 .extracting(MailOutboxStore.Outgoing::id).containsExactly(failing);
     }
 
+    /** Recipients and subjects stay no longer than the history retention once a mail is finished (outside review). */
+    @Test
+    void mailSentOrGivenUpBeforeACutoffIsPurgedInBatchesAndMailStillToSendStays() {
+        long sent = add("s@example.com", now);
+        long givenUp = add("g@example.com", now);
+        long waiting = add("w@example.com", now);
+        long sentLater = add("l@example.com", now);
+        store.claim("c1", now, now.plus(CLAIM), 10);
+        store.sent(sent, "c1", now);
+        store.gaveUp(givenUp, "c1", "refused", now);
+        store.failed(waiting, "c1", "refused", now.plusSeconds(60));
+        store.sent(sentLater, "c1", now.plus(Duration.ofDays(2)));
+        Instant cutoff = now.plus(Duration.ofDays(1));
+
+        assertThat(store.purgeFinished(cutoff, 1)).as("at most the batch").isEqualTo(1);
+        assertThat(store.purgeFinished(cutoff, 10)).isEqualTo(1);
+        assertThat(store.purgeFinished(cutoff, 10)).as("again").isZero();
+
+        assertThat(jdbc.sql("SELECT id FROM mail_outbox ORDER BY id").query(Long.class).list()).containsExactly(waiting, sentLater);
+    }
+
     @Test
     void sentMailIsErasedAndNeverClaimedAgain() {
         Instant at = now;

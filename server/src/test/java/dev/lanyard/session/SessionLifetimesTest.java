@@ -56,6 +56,8 @@ class SessionLifetimesTest {
     MutableClock clock;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    dev.lanyard.account.Mailer mailer;
 
     private Account alice;
 
@@ -102,7 +104,7 @@ class SessionLifetimesTest {
                     }
                 });
         return new SessionLifetimes(recording, accounts, activity, broadcast, small, transactions, clock,
-                new dev.lanyard.geo.PrivacySettings(null));
+                new dev.lanyard.geo.PrivacySettings(null), mailer);
     }
 
     /** Moves past every lifetime a policy allows and sweeps, so nothing that other tests left can expire later. */
@@ -310,6 +312,43 @@ class SessionLifetimesTest {
         assertThat(store.findAnyOwner(oldButActive.session().id())).as("never ended, so not history").isPresent();
         assertThat(sessions.history(alice.id(), 50, Optional.empty()).items()).extracting(Session::id)
                 .containsExactly(recent.session().id());
+    }
+
+    // ---- mail
+
+    private long smtpMail(String to, Instant at, String finished) {
+        jdbc.sql("INSERT INTO mail_outbox (team_id, recipient, subject, body, created_at, next_attempt_at" + (finished.isEmpty() ? "" : ", " + finished)
+                        + ") VALUES ('team_mail', :to, 'Invitation', '', :at, :at" + (finished.isEmpty() ? "" : ", :at") + ")")
+                .param("to", to).param("at", at.toEpochMilli()).update();
+        return jdbc.sql("SELECT MAX(id) FROM mail_outbox WHERE recipient = :to").param("to", to).query(Long.class).single();
+    }
+
+    private int kept(String table, String recipient) {
+        return jdbc.sql("SELECT COUNT(*) FROM " + table + " WHERE recipient = :to").param("to", recipient).query(Integer.class).single();
+    }
+
+    /** Mail is kept no longer than the session history, whole bodies of the development outbox least of all (outside review). */
+    @Test
+    void purgeMailDeletesTheMailKeptLongerThanTheHistoryRetentionInBatches() {
+        String old = TestAccounts.uniqueEmail("old-mail");
+        String recent = TestAccounts.uniqueEmail("recent-mail");
+        dev.lanyard.account.TeamId team = alice.team();
+        for (int i = 0; i < 3; i++) mailer.send(team, old, "You're invited", "Open /invite/secret-" + i);
+        smtpMail(old, clock.instant(), "sent_at");
+        smtpMail(old, clock.instant(), "given_up_at");
+        smtpMail(old, clock.instant(), "");
+        clock.advance(settings.historyRetention().plusDays(1));
+        mailer.send(team, recent, "You're invited", "Open /invite/secret-recent");
+        smtpMail(recent, clock.instant(), "sent_at");
+
+        int purged = withBatch(2, new CopyOnWriteArrayList<>()).purgeMail();
+
+        assertThat(purged).isGreaterThanOrEqualTo(5);
+        assertThat(kept("outbox", old)).isZero();
+        assertThat(kept("mail_outbox", old)).as("the one still to send stays").isEqualTo(1);
+        assertThat(kept("outbox", recent)).isEqualTo(1);
+        assertThat(kept("mail_outbox", recent)).isEqualTo(1);
+        assertThat(lifetimes.purgeMail()).as("nothing left").isZero();
     }
 
     @Test
