@@ -106,6 +106,9 @@ interface AccountStore {
     /** The account's time zone ({@link #setTimeZone}); empty when none was set, or the one stored is no region Java knows now. */
     Optional<java.time.ZoneId> timeZone(AccountId id);
 
+    /** The account's time zone notes (at most the latest 20), newest first. */
+    java.util.List<Accounts.ZoneNote> timeZoneNotes(AccountId id);
+
     /**
      * Keeps {@code zone} as the account's time zone (none: forgets it), and notes it as reported by the sign-in that started
      * {@code session} (empty: no sign-in, which no one can disown), with the zone it replaced, for {@link #disownTimeZone}:

@@ -223,6 +223,15 @@ public class Accounts {
         store.disownTimeZone(id, session);
     }
 
+    /** One sign-in's time zone note: the zone it reported (null: one Java does not know), its session, whether disowned. */
+    public record ZoneNote(String zone, Optional<String> sessionId, boolean disowned) {
+    }
+
+    /** The time zones the member's latest sign-ins reported, newest first, for their data export. */
+    public java.util.List<ZoneNote> timeZoneNotes(AccountId id) {
+        return store.timeZoneNotes(id);
+    }
+
     /** The member's time zone for their mails' times, when a sign-in of theirs reported one; empty: UTC. */
     public Optional<java.time.ZoneId> timeZone(AccountId id) {
         return store.timeZone(id);

@@ -266,6 +266,13 @@ class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public java.util.List<Accounts.ZoneNote> timeZoneNotes(AccountId id) {
+        return jdbc.sql("SELECT zone, session_id, disowned FROM time_zone_notes WHERE account_id = :id ORDER BY id DESC")
+                .param("id", id.value())
+                .query((rs, n) -> new Accounts.ZoneNote(rs.getString(1), Optional.ofNullable(rs.getString(2)), rs.getBoolean(3))).list();
+    }
+
+    @Override
     public int disownTimeZone(AccountId id, String session) {
         lockTimeZone(id, false);
         int disowned = jdbc.sql("""

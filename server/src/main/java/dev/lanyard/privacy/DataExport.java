@@ -81,7 +81,17 @@ public record DataExport(
                                   @Schema(description = "A high-security account: \"Remember me\" is not allowed") boolean rememberMeForbidden,
                                   @Schema(nullable = true, description = "The time zone your mails give times in (such as Asia/Tokyo), as "
                                           + "your browser reported it when you last signed in with one; null: none yet, mails say UTC")
-                                  String timeZone) {
+                                  String timeZone,
+                                  @ArraySchema(arraySchema = @Schema(description = "The time zones your latest sign-ins (at most 20) "
+                                          + "reported, newest first, which give back your mails' zone when you disown a sign-in "
+                                          + "with \"This wasn't me\"")) List<ExportedZoneNote> timeZoneNotes) {
+    }
+
+    /** One sign-in's reported time zone, as kept. */
+    public record ExportedZoneNote(@Schema(nullable = true, description = "The zone it reported; null: one Lanyard does not know") String zone,
+                                   @Schema(nullable = true, description = "The session of the sign-in; null: none (a password reset)")
+                                   String sessionId,
+                                   @Schema(description = "You said \"This wasn't me\" of that sign-in") boolean disowned) {
     }
 
     /**

@@ -118,7 +118,9 @@ public class DataExports {
         return new DataExport.ExportedAccount(a.id().value(), a.email(), a.name(), a.role().name().toLowerCase(java.util.Locale.ROOT),
                 a.team().value(), accounts.team(a.team()).map(Team::name).orElse(""), a.createdAt(),
                 rules.sessionLimit().orElse(null), rules.rememberMeForbidden(),
-                accounts.timeZone(a.id()).map(java.time.ZoneId::getId).orElse(null));
+                accounts.timeZone(a.id()).map(java.time.ZoneId::getId).orElse(null),
+                accounts.timeZoneNotes(a.id()).stream().map(n -> new DataExport.ExportedZoneNote(n.zone(), n.sessionId().orElse(null),
+                        n.disowned())).toList());
     }
 
     /**

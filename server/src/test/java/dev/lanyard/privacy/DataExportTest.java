@@ -185,6 +185,7 @@ class DataExportTest {
                 .content("{\"name\":\"Work phone\"}")).getStatus()).isEqualTo(200);
         assertThat(as(bob, delete("/api/v1/sessions/" + tablet.sessionId())).getStatus()).isEqualTo(204);
         createKey(bob, "Nightly backup");
+        accounts.noteTimeZone(new dev.lanyard.account.AccountId(bob.accountId()), "Europe/Paris", phone.sessionId());
         accounts.noteTimeZone(new dev.lanyard.account.AccountId(bob.accountId()), "Europe/Lisbon");
 
         HttpResponse<String> response = download(bob, API);
@@ -204,6 +205,13 @@ class DataExportTest {
         assertThat(account.path("teamName").asString()).isEqualTo(accounts.team(account(admin).team()).orElseThrow().name());
         assertThat(account.path("createdAt").asString()).isNotEmpty();
         assertThat(account.path("timeZone").asString()).as("the zone their mails give times in").isEqualTo("Europe/Lisbon");
+        JsonNode notes = account.path("timeZoneNotes");
+        assertThat(notes).as("each sign-in's reported zone, newest first (outside review)").hasSize(2);
+        assertThat(notes.get(0).path("zone").asString()).isEqualTo("Europe/Lisbon");
+        assertThat(notes.get(0).path("sessionId").isNull()).as("a password reset's").isTrue();
+        assertThat(notes.get(1).path("zone").asString()).isEqualTo("Europe/Paris");
+        assertThat(notes.get(1).path("sessionId").asString()).isEqualTo(phone.sessionId());
+        assertThat(notes.get(1).path("disowned").asBoolean()).isFalse();
 
         JsonNode current = sessionWithId(doc.path("sessions"), bob.sessionId()).orElseThrow();
         assertThat(current.path("session").path("current").asBoolean()).isTrue();

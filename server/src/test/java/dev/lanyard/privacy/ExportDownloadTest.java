@@ -21,7 +21,7 @@ class ExportDownloadTest {
     void aDownloadWhoseReadingFailsMidwayIsNotValidJson() {
         DataExport.Entries none = new DataExport.Entries(sink -> { });
         DataExport export = new DataExport(NOW,
-                new DataExport.ExportedAccount("acc_bob", "bob@example.com", "Bob", "member", "team_1", "Team", NOW, null, false, null),
+                new DataExport.ExportedAccount("acc_bob", "bob@example.com", "Bob", "member", "team_1", "Team", NOW, null, false, null, List.of()),
                 none, none, List.of(), List.of(), List.of(), new DataExport.ExportedTwoFactor(false, null, 0),
                 new DataExport.ExportedSignInAlerts(true), new DataExport.Entries(sink -> {
                     sink.accept(Map.of("seq", 1));
