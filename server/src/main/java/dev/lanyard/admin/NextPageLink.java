@@ -23,14 +23,9 @@ final class NextPageLink {
     private NextPageLink() {
     }
 
-    /** An OK answer, with the link to the page after this one when {@code next} holds its cursor. */
-    static ResponseEntity.BodyBuilder ok(HttpServletRequest request, int limit, Optional<String> next) {
-        return ok(request, Map.of(), limit, next);
-    }
-
     /**
      * An OK answer, with the link to the page after this one when {@code next} holds its cursor; the link keeps
-     * {@code kept}, the list's own parameters (a filter), so that the next page is of the same list.
+     * {@code kept}, the list's own parameters (a filter or an order; none: empty), so that the next page is of the same list.
      */
     static ResponseEntity.BodyBuilder ok(HttpServletRequest request, Map<String, String> kept, int limit, Optional<String> next) {
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
